@@ -1,0 +1,68 @@
+/**
+ * Least-privilege IAM statements, the one currency every component uses for
+ * permissions. Statements name exact actions (never `*` or `service:*`) and
+ * exact resources; a `*` resource is only accepted for the few actions AWS
+ * offers no resource-level permissions for.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { ArgFailure } from "./errors";
+
+export interface PolicyStatement {
+  /** Exact IAM actions, e.g. `["dynamodb:GetItem", "dynamodb:Query"]`. */
+  actions: string[];
+  /** Exact resource ARNs (or ARN patterns such as `${tableArn}/index/*`). */
+  resources: pulumi.Input<string>[];
+  /** IAM condition block: `{ "StringEquals": { "aws:SourceAccount": "123456789012" } }`. */
+  conditions?: Record<string, Record<string, pulumi.Input<string | string[]>>>;
+  sid?: string;
+}
+
+/** Actions AWS only authorises against `"*"`; granting them on `*` is not a wildcard grant. */
+export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS: ReadonlySet<string> = new Set([
+  "xray:PutTraceSegments",
+  "xray:PutTelemetryRecords",
+  "cloudwatch:PutMetricData",
+]);
+
+/** Throws (via `fail`) on a wildcard action or a wildcard resource for a resource-scoped action. */
+export function assertLeastPrivilege(fail: ArgFailure, argument: string, statements: PolicyStatement[]): void {
+  statements.forEach((statement, index) => {
+    const where = `${argument}[${index}]`;
+    if (statement.actions.length === 0) {
+      fail(`${where}.actions`, statement.actions, "is empty", "Name the exact actions the function needs, e.g. [\"dynamodb:GetItem\"].");
+    }
+    for (const action of statement.actions) {
+      if (action === "*" || action.endsWith(":*") || !/^[a-z0-9-]+:[A-Za-z0-9*]+$/.test(action)) {
+        fail(`${where}.actions`, action, "is a wildcard or not a valid IAM action", "Name each action exactly (least privilege), e.g. \"s3:GetObject\"; use a grant helper from the component that owns the resource.");
+      }
+    }
+    const wildcardResource = statement.resources.some((r) => r === "*");
+    const scopedActions = statement.actions.filter((a) => !ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS.has(a));
+    if (wildcardResource && scopedActions.length > 0) {
+      fail(`${where}.resources`, "*", `grants ${scopedActions.join(", ")} on every resource`, "Name the resource ARNs the function touches.");
+    }
+  });
+}
+
+/** Renders statements as an IAM policy JSON document (an Output while ARNs are unknown). */
+export function policyJson(statements: PolicyStatement[]): pulumi.Output<string> {
+  return pulumi
+    .output(
+      statements.map((s) => ({
+        ...(s.sid ? { Sid: s.sid } : {}),
+        Effect: "Allow",
+        Action: s.actions,
+        Resource: s.resources,
+        ...(s.conditions ? { Condition: s.conditions } : {}),
+      })),
+    )
+    .apply((statement) => JSON.stringify({ Version: "2012-10-17", Statement: statement }));
+}
+
+/** A trust policy letting the given AWS services assume a role. */
+export function assumeRolePolicy(services: string[]): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: services }, Action: "sts:AssumeRole" }],
+  });
+}

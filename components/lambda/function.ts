@@ -1,0 +1,389 @@
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { argFailer, type ArgFailure } from "../errors";
+import { assertLeastPrivilege, assumeRolePolicy, policyJson, type PolicyStatement } from "../iam";
+import { registerSpec } from "../spec-registry";
+import { bundleArchive, bundleEntry, type Bundle, type BundleOptions } from "./bundle";
+
+/** Lambda's published limits (seed 004, DESIGN.md). */
+export const LAMBDA_LIMITS = {
+  memoryMb: { min: 128, max: 10240 },
+  timeoutSeconds: { min: 1, max: 900 },
+  ephemeralStorageMb: { min: 512, max: 10240 },
+  environmentBytes: 4096,
+  layers: 5,
+  zippedBytes: 50 * 1024 * 1024,
+  unzippedBytes: 250 * 1024 * 1024,
+  asyncRetries: { min: 0, max: 2 },
+  asyncEventAgeSeconds: { min: 60, max: 21600 },
+} as const;
+
+export const LAMBDA_RUNTIME = "nodejs22.x";
+
+const RESERVED_ENVIRONMENT_KEYS = new Set([
+  "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME",
+  "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME",
+  "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+  "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+]);
+
+export interface FailureDestination {
+  type: "sqs" | "sns" | "lambda" | "eventbridge";
+  arn: pulumi.Input<string>;
+}
+
+const SEND_ACTION: Record<FailureDestination["type"], string> = {
+  sqs: "sqs:SendMessage",
+  sns: "sns:Publish",
+  lambda: "lambda:InvokeFunction",
+  eventbridge: "events:PutEvents",
+};
+
+export interface LambdaFunctionArgs {
+  /** TypeScript (or JavaScript) entry file, relative to the working directory (the Pulumi project). */
+  entry: string;
+  /**
+   * Name of the exported handler function in the entry file.
+   * @default "handler"
+   */
+  handler?: string;
+  description?: string;
+  /**
+   * Memory in MB, 128–10240.
+   * @default 512
+   */
+  memorySize?: number;
+  /**
+   * Timeout in seconds, 1–900.
+   * @default 10
+   */
+  timeout?: number;
+  /**
+   * Size of /tmp in MB, 512–10240.
+   * @default 512
+   */
+  ephemeralStorageSize?: number;
+  /** Environment variables; 4 KB in total, keys and values together. Not allowed with `edge`. */
+  environment?: Record<string, pulumi.Input<string>>;
+  /** Least-privilege statements for the function's own role; no wildcard actions. */
+  permissions?: PolicyStatement[];
+  /**
+   * Days to keep the function's logs.
+   * @default 30
+   */
+  logRetentionDays?: number;
+  /** KMS key ARN to encrypt the log group with. @default CloudWatch Logs' own encryption */
+  logKmsKeyArn?: pulumi.Input<string>;
+  /**
+   * Instruction set. Graviton (arm64) is cheaper per GB-second and starts as fast.
+   * @default "arm64"
+   */
+  architecture?: "arm64" | "x86_64";
+  /** AWS region for the function and everything it owns. @default the provider's region */
+  region?: string;
+  /**
+   * Publish a numbered version on each change (needed for aliases and Lambda@Edge).
+   * @default false (true when `edge`)
+   */
+  publish?: boolean;
+  /** Layer ARNs, at most 5. */
+  layers?: pulumi.Input<string>[];
+  /** Reserved concurrent executions. @default unreserved */
+  reservedConcurrency?: number;
+  /**
+   * Active X-Ray tracing.
+   * @default true (not available for Lambda@Edge)
+   */
+  tracing?: boolean;
+  /** Asynchronous invocation: retries (0–2), event age, and where failed events go. */
+  asyncInvoke?: {
+    /** @default 2 */
+    maxRetryAttempts?: number;
+    /** @default 21600 */
+    maxEventAgeSeconds?: number;
+    /** Where events that still fail go; the function's role gets exactly the permission to send there. */
+    onFailure?: FailureDestination;
+  };
+  /**
+   * Lambda@Edge: trusted by edgelambda.amazonaws.com, published, no environment
+   * or layers, placed in us-east-1. EdgeLogic sets this; configure at build time via `define`.
+   * @default false
+   */
+  edge?: boolean;
+  /** esbuild options: external modules and compile-time constants. */
+  bundle?: BundleOptions;
+  /** Keep the function when it is removed from the program (Lambda@Edge replicas take hours to go). @default false */
+  retainOnDelete?: boolean;
+}
+
+/** Normalised, plain description of the function: what the local runtime runs. */
+export interface LambdaFunctionSpec {
+  name: string;
+  entry: string;
+  handler: string;
+  memorySize: number;
+  timeout: number;
+  ephemeralStorageSize: number;
+  architecture: "arm64" | "x86_64";
+  region?: string;
+  publish: boolean;
+  tracing: boolean;
+  edge: boolean;
+  logRetentionDays: number;
+  environment: Record<string, pulumi.Input<string>>;
+  permissions: PolicyStatement[];
+  layers: pulumi.Input<string>[];
+  reservedConcurrency?: number;
+  asyncInvoke?: { maxRetryAttempts: number; maxEventAgeSeconds: number; onFailure?: FailureDestination };
+  bundle: BundleOptions;
+  retainOnDelete: boolean;
+}
+
+/**
+ * A Node.js Lambda function from a TypeScript entry file, with its own
+ * least-privilege role and a log group with retention.
+ *
+ * @example
+ * const fn = new LambdaFunction("thumbnail", {
+ *   entry: "handlers/thumbnail/index.ts",
+ *   memorySize: 1024,
+ *   permissions: [{ actions: ["s3:GetObject"], resources: [pulumi.interpolate`${bucket.arn}/*`] }],
+ * });
+ */
+export class LambdaFunction extends pulumi.ComponentResource {
+  readonly spec: LambdaFunctionSpec;
+  readonly bundle: Bundle;
+  readonly function: aws.lambda.Function;
+  readonly role: aws.iam.Role;
+  readonly logGroup?: aws.cloudwatch.LogGroup;
+  readonly arn: pulumi.Output<string>;
+  /** ARN of the published version (`arn:...:function:name:N`); use for Lambda@Edge and aliases. */
+  readonly qualifiedArn: pulumi.Output<string>;
+  readonly invokeArn: pulumi.Output<string>;
+  readonly functionName: pulumi.Output<string>;
+  readonly version: pulumi.Output<string>;
+
+  constructor(name: string, args: LambdaFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("serverless-fullstack:index:LambdaFunction", name, {}, opts);
+    const fail = argFailer("LambdaFunction", name);
+    validateArgs(fail, name, args);
+    this.spec = normalise(name, args);
+    this.bundle = bundleAndCheck(fail, this.spec);
+
+    const logGroup = this.spec.edge ? undefined : createLogGroup(name, this.spec, args.logKmsKeyArn, this);
+    const role = createRole(name, this.spec, logGroup, this);
+    const fn = createFunction(name, this.spec, this.bundle, role, logGroup, this);
+    if (this.spec.asyncInvoke) createAsyncInvokeConfig(name, this.spec, fn, this);
+
+    this.function = fn.function;
+    this.role = role.role;
+    this.logGroup = logGroup;
+    this.arn = fn.function.arn;
+    this.qualifiedArn = fn.function.qualifiedArn;
+    this.invokeArn = fn.function.invokeArn;
+    this.functionName = fn.function.name;
+    this.version = fn.function.version;
+    registerSpec("LambdaFunction", name, this.spec);
+    this.registerOutputs({ arn: this.arn, qualifiedArn: this.qualifiedArn, functionName: this.functionName });
+  }
+}
+
+function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs): void {
+  // Pulumi appends an 8-character suffix to `${name}-function`; Lambda names stop at 64.
+  if (name.length > 47) fail("name", name, "is longer than 47 characters, so the function name would exceed Lambda's 64", "Use a shorter resource name.");
+  const entry = resolve(args.entry ?? "");
+  if (!args.entry || !existsSync(entry) || !statSync(entry).isFile()) {
+    fail("entry", args.entry, "is not a file", `Point entry at the handler's source file, relative to ${process.cwd()}.`);
+  }
+  checkRange(fail, "memorySize", args.memorySize, LAMBDA_LIMITS.memoryMb, "MB");
+  checkRange(fail, "timeout", args.timeout, LAMBDA_LIMITS.timeoutSeconds, "seconds");
+  checkRange(fail, "ephemeralStorageSize", args.ephemeralStorageSize, LAMBDA_LIMITS.ephemeralStorageMb, "MB");
+  if ((args.layers?.length ?? 0) > LAMBDA_LIMITS.layers) {
+    fail("layers", `${args.layers!.length} layers`, `exceeds Lambda's limit of ${LAMBDA_LIMITS.layers}`, "Merge layers or bundle the code into the function.");
+  }
+  if (args.logRetentionDays !== undefined && !VALID_RETENTION_DAYS.has(args.logRetentionDays)) {
+    fail("logRetentionDays", args.logRetentionDays, "is not a retention CloudWatch Logs offers", `Use one of ${[...VALID_RETENTION_DAYS].join(", ")}.`);
+  }
+  if (args.asyncInvoke) {
+    checkRange(fail, "asyncInvoke.maxRetryAttempts", args.asyncInvoke.maxRetryAttempts, LAMBDA_LIMITS.asyncRetries, "retries");
+    checkRange(fail, "asyncInvoke.maxEventAgeSeconds", args.asyncInvoke.maxEventAgeSeconds, LAMBDA_LIMITS.asyncEventAgeSeconds, "seconds");
+  }
+  if (args.edge) {
+    if (args.environment && Object.keys(args.environment).length > 0) {
+      fail("environment", Object.keys(args.environment), "is set on a Lambda@Edge function, which cannot have environment variables", "Bake configuration in at build time with bundle.define.");
+    }
+    if (args.layers?.length) fail("layers", args.layers, "is set on a Lambda@Edge function, which cannot use layers", "Bundle the code into the function.");
+    if (args.region && args.region !== "us-east-1") fail("region", args.region, "is not us-east-1; Lambda@Edge functions must be created there", "Remove region or set it to \"us-east-1\".");
+  }
+  checkEnvironment(fail, args.environment ?? {});
+  assertLeastPrivilege(fail, "permissions", args.permissions ?? []);
+}
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+export const VALID_RETENTION_DAYS: ReadonlySet<number> = new Set([
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+]);
+
+function checkRange(fail: ArgFailure, argument: string, value: number | undefined, range: { min: number; max: number }, unit: string): void {
+  if (value === undefined) return;
+  if (!Number.isInteger(value) || value < range.min || value > range.max) {
+    fail(argument, value, `is outside Lambda's range of ${range.min}–${range.max} ${unit}`, `Use a whole number from ${range.min} to ${range.max}.`);
+  }
+}
+
+function checkEnvironment(fail: ArgFailure, environment: Record<string, pulumi.Input<string>>): void {
+  let knownBytes = 0;
+  for (const [key, value] of Object.entries(environment)) {
+    if (!/^[a-zA-Z][a-zA-Z0-9_]*$/.test(key)) fail("environment", key, "is not a valid variable name", "Use letters, digits and underscores, starting with a letter.");
+    if (RESERVED_ENVIRONMENT_KEYS.has(key)) fail("environment", key, "is reserved by the Lambda runtime", "Pick another name.");
+    knownBytes += Buffer.byteLength(key) + (typeof value === "string" ? Buffer.byteLength(value) : 0);
+  }
+  if (knownBytes > LAMBDA_LIMITS.environmentBytes) {
+    fail("environment", `${knownBytes} bytes`, `exceeds Lambda's ${LAMBDA_LIMITS.environmentBytes}-byte limit for all variables together`, "Move large values to SSM Parameter Store or a config file in the bundle.");
+  }
+}
+
+function normalise(name: string, args: LambdaFunctionArgs): LambdaFunctionSpec {
+  const edge = args.edge ?? false;
+  return {
+    name,
+    entry: resolve(args.entry),
+    handler: args.handler ?? "handler",
+    memorySize: args.memorySize ?? (edge ? 128 : 512),
+    timeout: args.timeout ?? (edge ? 5 : 10),
+    ephemeralStorageSize: args.ephemeralStorageSize ?? 512,
+    architecture: args.architecture ?? (edge ? "x86_64" : "arm64"),
+    region: edge ? "us-east-1" : args.region,
+    publish: edge || (args.publish ?? false),
+    tracing: !edge && (args.tracing ?? true),
+    edge,
+    logRetentionDays: args.logRetentionDays ?? 30,
+    environment: edge ? {} : { NODE_OPTIONS: "--enable-source-maps", ...(args.environment ?? {}) },
+    permissions: [
+      ...(args.permissions ?? []),
+      ...(args.asyncInvoke?.onFailure
+        ? [{ sid: "SendFailedEvents", actions: [SEND_ACTION[args.asyncInvoke.onFailure.type]], resources: [args.asyncInvoke.onFailure.arn] }]
+        : []),
+    ],
+    layers: args.layers ?? [],
+    reservedConcurrency: args.reservedConcurrency,
+    asyncInvoke: args.asyncInvoke && {
+      maxRetryAttempts: args.asyncInvoke.maxRetryAttempts ?? 2,
+      maxEventAgeSeconds: args.asyncInvoke.maxEventAgeSeconds ?? 21600,
+      onFailure: args.asyncInvoke.onFailure,
+    },
+    bundle: args.bundle ?? {},
+    retainOnDelete: edge || (args.retainOnDelete ?? false),
+  };
+}
+
+function bundleAndCheck(fail: ArgFailure, spec: LambdaFunctionSpec): Bundle {
+  let bundle: Bundle;
+  try {
+    bundle = bundleEntry(spec.entry, spec.bundle);
+  } catch (error) {
+    const detail = (error as { errors?: Array<{ text: string; location?: { file: string; line: number } }> }).errors
+      ?.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text))
+      .join("; ");
+    return fail("entry", spec.entry, `does not bundle: ${detail ?? (error as Error).message}`, "Fix the error in the handler source (npm run typecheck shows it too).");
+  }
+  if (!new RegExp(`export\\s*\\{[^}]*\\bas ${spec.handler}\\b|export\\s*\\{[^}]*\\b${spec.handler}\\b[^}]*\\}`).test(bundle.code)) {
+    fail("handler", spec.handler, `is not exported by ${spec.entry}`, `Export a function named ${spec.handler}, or set handler to the exported name.`);
+  }
+  if (bundle.zippedBytes > LAMBDA_LIMITS.zippedBytes) {
+    fail("entry", spec.entry, `bundles to ${bundle.zippedBytes} zipped bytes, over Lambda's 50 MB limit`, "Mark large dependencies external and ship them in a layer.");
+  }
+  return bundle;
+}
+
+function createLogGroup(name: string, spec: LambdaFunctionSpec, kmsKeyArn: pulumi.Input<string> | undefined, parent: pulumi.Resource) {
+  return new aws.cloudwatch.LogGroup(
+    `${name}-logs`,
+    { retentionInDays: spec.logRetentionDays, kmsKeyId: kmsKeyArn, region: spec.region },
+    { parent },
+  );
+}
+
+function createRole(name: string, spec: LambdaFunctionSpec, logGroup: aws.cloudwatch.LogGroup | undefined, parent: pulumi.Resource) {
+  const services = spec.edge ? ["lambda.amazonaws.com", "edgelambda.amazonaws.com"] : ["lambda.amazonaws.com"];
+  const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: assumeRolePolicy(services) }, { parent });
+  const statements: PolicyStatement[] = [...spec.permissions];
+  if (logGroup) {
+    statements.push({ sid: "WriteOwnLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [pulumi.interpolate`${logGroup.arn}:*`] });
+  } else {
+    // Lambda@Edge writes to /aws/lambda/us-east-1.<name> in whichever region served the request.
+    statements.push({
+      sid: "WriteEdgeLogs",
+      actions: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+      resources: [pulumi.interpolate`arn:aws:logs:*:${aws.getCallerIdentityOutput({}, { parent }).accountId}:log-group:/aws/lambda/us-east-1.${name}-function*`],
+    });
+  }
+  if (spec.tracing) statements.push({ sid: "WriteTraces", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] });
+  const policy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policyJson(statements) }, { parent });
+  return { role, policy };
+}
+
+function createFunction(
+  name: string,
+  spec: LambdaFunctionSpec,
+  bundle: Bundle,
+  role: { role: aws.iam.Role; policy: aws.iam.RolePolicy },
+  logGroup: aws.cloudwatch.LogGroup | undefined,
+  parent: pulumi.Resource,
+) {
+  const environment = Object.keys(spec.environment).length > 0 ? { variables: checkedEnvironment(name, spec.environment) } : undefined;
+  const fn = new aws.lambda.Function(
+    `${name}-function`,
+    {
+      description: spec.edge ? `Lambda@Edge ${name}` : undefined,
+      runtime: LAMBDA_RUNTIME,
+      handler: `index.${spec.handler}`,
+      code: bundleArchive(bundle),
+      role: role.role.arn,
+      architectures: [spec.architecture],
+      memorySize: spec.memorySize,
+      timeout: spec.timeout,
+      ephemeralStorage: spec.edge ? undefined : { size: spec.ephemeralStorageSize },
+      environment,
+      layers: spec.layers.length > 0 ? spec.layers : undefined,
+      publish: spec.publish,
+      reservedConcurrentExecutions: spec.reservedConcurrency,
+      tracingConfig: spec.tracing ? { mode: "Active" } : undefined,
+      loggingConfig: logGroup ? { logGroup: logGroup.name, logFormat: "JSON" } : undefined,
+      region: spec.region,
+    },
+    // The policy must exist before the first invocation tries to log.
+    { parent, dependsOn: [role.policy], retainOnDelete: spec.retainOnDelete },
+  );
+  return { function: fn };
+}
+
+/** Values that are Outputs are only known at deploy time; check the 4 KB limit once they are. */
+function checkedEnvironment(name: string, environment: Record<string, pulumi.Input<string>>): pulumi.Output<Record<string, string>> {
+  return pulumi.output(environment).apply((resolved) => {
+    const bytes = Object.entries(resolved).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v ?? ""), 0);
+    if (bytes > LAMBDA_LIMITS.environmentBytes) {
+      throw new Error(
+        `LambdaFunction "${name}": environment is ${bytes} bytes once resolved, over Lambda's ${LAMBDA_LIMITS.environmentBytes}-byte limit. Move large values to SSM Parameter Store.`,
+      );
+    }
+    return resolved;
+  });
+}
+
+function createAsyncInvokeConfig(name: string, spec: LambdaFunctionSpec, fn: { function: aws.lambda.Function }, parent: pulumi.Resource) {
+  const asyncInvoke = spec.asyncInvoke!;
+  return new aws.lambda.FunctionEventInvokeConfig(
+    `${name}-async`,
+    {
+      functionName: fn.function.name,
+      maximumRetryAttempts: asyncInvoke.maxRetryAttempts,
+      maximumEventAgeInSeconds: asyncInvoke.maxEventAgeSeconds,
+      destinationConfig: asyncInvoke.onFailure ? { onFailure: { destination: asyncInvoke.onFailure.arn } } : undefined,
+      region: spec.region,
+    },
+    { parent },
+  );
+}

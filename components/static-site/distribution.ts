@@ -1,0 +1,244 @@
+/** CloudFront in front of the site bucket: OAC or website origin, cache and header policies, extra routes. */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { tlsOnlyStatement, type SiteBuckets } from "./buckets";
+import { securityHeadersConfig } from "./headers";
+import type { StaticSiteSpec } from "./spec";
+
+export const SITE_ORIGIN_ID = "site";
+/** AWS-managed policies (same ids in every account). */
+export const MANAGED_CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
+export const MANAGED_ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
+export const VIEWER_MIN_TLS = "TLSv1.2_2021";
+
+const READ_METHODS = ["GET", "HEAD", "OPTIONS"];
+const CACHED_METHODS = ["GET", "HEAD"];
+const ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"];
+
+/**
+ * Single-page apps: a path without a file extension is a client-side route, so serve
+ * the index document. Runs as a CloudFront Function on viewer requests of the site
+ * behaviour only — unlike custom error responses, it never rewrites an API's 404.
+ */
+export function spaRewriteCode(indexDocument: string): string {
+  return `function handler(event) {
+  var request = event.request;
+  var last = request.uri.substring(request.uri.lastIndexOf("/") + 1);
+  if (last === "" || last.indexOf(".") === -1) request.uri = "/${indexDocument}";
+  return request;
+}`;
+}
+
+export interface SiteDistribution {
+  distribution: aws.cloudfront.Distribution;
+  cachePolicy: aws.cloudfront.CachePolicy;
+  headersPolicy: aws.cloudfront.ResponseHeadersPolicy;
+  spaFunction?: aws.cloudfront.Function;
+}
+
+export function createDistribution(
+  name: string,
+  spec: StaticSiteSpec,
+  buckets: SiteBuckets,
+  certificateArn: pulumi.Input<string> | undefined,
+  parent: pulumi.Resource,
+): SiteDistribution {
+  const website = spec.hosting === "s3-website";
+
+  // Honour each object's Cache-Control (seed 000: TTL set by metadata); a day when an object has none.
+  const cachePolicy = new aws.cloudfront.CachePolicy(
+    `${name}-cache`,
+    {
+      comment: `${name}: TTL from each object's Cache-Control`,
+      minTtl: 0,
+      defaultTtl: 86400,
+      maxTtl: 31536000,
+      parametersInCacheKeyAndForwardedToOrigin: {
+        cookiesConfig: { cookieBehavior: "none" },
+        headersConfig: { headerBehavior: "none" },
+        queryStringsConfig: { queryStringBehavior: "none" },
+        enableAcceptEncodingGzip: true,
+        enableAcceptEncodingBrotli: true,
+      },
+    },
+    { parent },
+  );
+  const headersPolicy = new aws.cloudfront.ResponseHeadersPolicy(
+    `${name}-headers`,
+    { comment: `${name}: security headers`, securityHeadersConfig: securityHeadersConfig(spec.securityHeaders) },
+    { parent },
+  );
+  const spaFunction = spec.spa
+    ? new aws.cloudfront.Function(
+        `${name}-spa`,
+        { runtime: "cloudfront-js-2.0", comment: `${name}: single-page app fallback`, code: spaRewriteCode(spec.indexDocument), publish: true },
+        { parent },
+      )
+    : undefined;
+
+  const siteOrigin = website ? websiteOrigin(name, spec, buckets, parent) : oacOrigin(name, buckets, parent);
+
+  const distribution = new aws.cloudfront.Distribution(
+    `${name}-cdn`,
+    {
+      enabled: true,
+      comment: `${name} static site`,
+      isIpv6Enabled: true,
+      httpVersion: "http2and3",
+      priceClass: spec.priceClass,
+      defaultRootObject: spec.indexDocument,
+      aliases: spec.domain?.names,
+      origins: [siteOrigin.origin, ...spec.routes.map(routeOrigin)],
+      defaultCacheBehavior: {
+        targetOriginId: SITE_ORIGIN_ID,
+        viewerProtocolPolicy: "redirect-to-https",
+        allowedMethods: READ_METHODS,
+        cachedMethods: CACHED_METHODS,
+        compress: true,
+        cachePolicyId: cachePolicy.id,
+        responseHeadersPolicyId: headersPolicy.id,
+        functionAssociations: spaFunction ? [{ eventType: "viewer-request", functionArn: spaFunction.arn }] : undefined,
+      },
+      orderedCacheBehaviors: spec.routes.map((route) => ({
+        pathPattern: route.pathPattern,
+        targetOriginId: route.originId,
+        // APIs take POSTs, which a redirect would turn into GETs: refuse plain HTTP instead.
+        viewerProtocolPolicy: "https-only",
+        allowedMethods: ALL_METHODS,
+        cachedMethods: CACHED_METHODS,
+        compress: true,
+        cachePolicyId: route.cached ? cachePolicy.id : MANAGED_CACHING_DISABLED,
+        originRequestPolicyId: route.cached ? undefined : MANAGED_ALL_VIEWER_EXCEPT_HOST,
+        responseHeadersPolicyId: headersPolicy.id,
+      })),
+      // S3's REST endpoint answers 404 for a missing key (CloudFront may list the bucket);
+      // the website endpoint serves the error document itself.
+      customErrorResponses: website ? [] : [{ errorCode: 404, responseCode: 404, responsePagePath: `/${spec.errorDocument}`, errorCachingMinTtl: 10 }],
+      loggingConfig: { bucket: buckets.logs.bucketDomainName, prefix: `${spec.logs.prefix}cloudfront/`, includeCookies: false },
+      restrictions: { geoRestriction: { restrictionType: "none" } },
+      viewerCertificate: certificateArn
+        ? { acmCertificateArn: certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: VIEWER_MIN_TLS }
+        : // The *.cloudfront.net certificate only offers CloudFront's TLSv1 policy; set a domain to enforce TLS 1.2.
+          { cloudfrontDefaultCertificate: true },
+      waitForDeployment: false,
+    },
+    { parent, dependsOn: [...buckets.logsReady, ...siteOrigin.dependsOn] },
+  );
+
+  siteOrigin.grantRead(distribution);
+  return { distribution, cachePolicy, headersPolicy, spaFunction };
+}
+
+interface SiteOrigin {
+  origin: aws.types.input.cloudfront.DistributionOrigin;
+  dependsOn: pulumi.Resource[];
+  /** Writes the site bucket policy once the distribution (and its ARN) exists. */
+  grantRead(distribution: aws.cloudfront.Distribution): void;
+}
+
+function oacOrigin(name: string, buckets: SiteBuckets, parent: pulumi.Resource): SiteOrigin {
+  const oac = new aws.cloudfront.OriginAccessControl(
+    `${name}-oac`,
+    { description: `${name}: CloudFront reads the site bucket`, originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4" },
+    { parent },
+  );
+  return {
+    origin: { originId: SITE_ORIGIN_ID, domainName: buckets.site.bucketRegionalDomainName, originAccessControlId: oac.id },
+    dependsOn: buckets.siteReady,
+    grantRead(distribution) {
+      const fromThisDistribution = { StringEquals: { "AWS:SourceArn": distribution.arn } };
+      new aws.s3.BucketPolicy(
+        `${name}-bucket-policy`,
+        {
+          bucket: buckets.site.id,
+          region: buckets.site.region,
+          policy: pulumi.jsonStringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Sid: "AllowCloudFrontRead",
+                Effect: "Allow",
+                Principal: { Service: "cloudfront.amazonaws.com" },
+                Action: "s3:GetObject",
+                Resource: pulumi.interpolate`${buckets.site.arn}/*`,
+                Condition: fromThisDistribution,
+              },
+              {
+                // Lets S3 answer 404 (not 403) for a missing key, so the error document is served as a 404.
+                Sid: "AllowCloudFrontList",
+                Effect: "Allow",
+                Principal: { Service: "cloudfront.amazonaws.com" },
+                Action: "s3:ListBucket",
+                Resource: buckets.site.arn,
+                Condition: fromThisDistribution,
+              },
+              tlsOnlyStatement(buckets.site.arn),
+            ],
+          }),
+        },
+        { parent, dependsOn: buckets.siteReady },
+      );
+    },
+  };
+}
+
+/**
+ * Seed 000's `aws s3 website --index-document index.html --error-document error.html`.
+ * Website endpoints speak plain HTTP to CloudFront, so the bucket only serves
+ * requests carrying a secret Referer that CloudFront adds; everything else still needs TLS.
+ */
+function websiteOrigin(name: string, spec: StaticSiteSpec, buckets: SiteBuckets, parent: pulumi.Resource): SiteOrigin {
+  const website = new aws.s3.BucketWebsiteConfiguration(
+    `${name}-website`,
+    {
+      bucket: buckets.site.id,
+      indexDocument: { suffix: spec.indexDocument },
+      errorDocument: { key: spec.errorDocument },
+      region: buckets.site.region,
+    },
+    { parent },
+  );
+  const referer = new random.RandomPassword(`${name}-referer`, { length: 48, special: false }, { parent });
+  const policy = new aws.s3.BucketPolicy(
+    `${name}-bucket-policy`,
+    {
+      bucket: buckets.site.id,
+      region: buckets.site.region,
+      policy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "AllowCloudFrontWebsiteRead",
+            Effect: "Allow",
+            Principal: "*",
+            Action: "s3:GetObject",
+            Resource: pulumi.interpolate`${buckets.site.arn}/*`,
+            Condition: { StringEquals: { "aws:Referer": referer.result } },
+          },
+          tlsOnlyStatement(buckets.site.arn, "s3:GetObject"),
+        ],
+      }),
+    },
+    { parent, dependsOn: buckets.siteReady },
+  );
+  return {
+    origin: {
+      originId: SITE_ORIGIN_ID,
+      domainName: website.websiteEndpoint,
+      customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "http-only", originSslProtocols: ["TLSv1.2"] },
+      customHeaders: [{ name: "Referer", value: referer.result }],
+    },
+    dependsOn: [policy],
+    grantRead: () => {},
+  };
+}
+
+function routeOrigin(route: StaticSiteSpec["routes"][number]): aws.types.input.cloudfront.DistributionOrigin {
+  return {
+    originId: route.originId,
+    domainName: route.domainName,
+    originPath: route.originPath,
+    customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] },
+  };
+}

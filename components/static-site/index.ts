@@ -1,0 +1,66 @@
+import type * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { argFailer } from "../errors";
+import { registerSpec } from "../spec-registry";
+import { createBuckets } from "./buckets";
+import { createDistribution } from "./distribution";
+import { siteCertificate, siteRecords } from "./dns";
+import { publishFiles } from "./publish";
+import { normalise, validateArgs, type StaticSiteArgs, type StaticSiteSpec } from "./spec";
+
+export type { StaticSiteArgs, StaticSiteDomain, StaticSiteRoute, StaticSiteSpec, PriceClass } from "./spec";
+export type { CacheRule } from "./content";
+export type { SecurityHeaders } from "./headers";
+
+/**
+ * A static website on S3 behind CloudFront (seed 000): a private, versioned,
+ * encrypted bucket read through Origin Access Control (or, opt-in, S3 website
+ * hosting), a separate log bucket, security headers, Cache-Control honoured per
+ * object, and optionally a custom domain with Route 53 records and failover.
+ *
+ * @example
+ * const site = new StaticSite("site", {
+ *   path: "site",
+ *   domain: { name: "gallery.example.com", hostedZoneId: "Z0123456789EXAMPLE0000" },
+ *   routes: [{ pathPattern: "/api/*", originId: "api", domainName: api.domainName, originPath: "/prod" }],
+ *   retainOnDelete: true,
+ * });
+ * export const url = site.url;
+ */
+export class StaticSite extends pulumi.ComponentResource {
+  readonly spec: StaticSiteSpec;
+  readonly bucketName: pulumi.Output<string>;
+  readonly logBucketName: pulumi.Output<string>;
+  readonly distributionId: pulumi.Output<string>;
+  readonly domainName: pulumi.Output<string>;
+  /** https://<custom domain> when one is set, otherwise https://<distribution>.cloudfront.net. */
+  readonly url: pulumi.Output<string>;
+  /** The underlying resources, for users who need to extend them. */
+  readonly nodes: {
+    readonly bucket: aws.s3.Bucket;
+    readonly logBucket: aws.s3.Bucket;
+    readonly distribution: aws.cloudfront.Distribution;
+    readonly records: readonly aws.route53.Record[];
+  };
+
+  constructor(name: string, args: StaticSiteArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("serverless-fullstack:index:StaticSite", name, {}, opts);
+    validateArgs(argFailer("StaticSite", name), args);
+    this.spec = normalise(name, args);
+
+    const buckets = createBuckets(name, this.spec, this);
+    const certificateArn = siteCertificate(name, this.spec, this);
+    const cdn = createDistribution(name, this.spec, buckets, certificateArn, this);
+    const records = siteRecords(name, this.spec, cdn.distribution, this);
+    publishFiles(name, this.spec, buckets.site, buckets.siteReady, this);
+
+    this.nodes = { bucket: buckets.site, logBucket: buckets.logs, distribution: cdn.distribution, records };
+    this.bucketName = buckets.site.bucket;
+    this.logBucketName = buckets.logs.bucket;
+    this.distributionId = cdn.distribution.id;
+    this.domainName = cdn.distribution.domainName;
+    this.url = this.spec.domain ? pulumi.output(`https://${this.spec.domain.name}`) : pulumi.interpolate`https://${cdn.distribution.domainName}`;
+    registerSpec("StaticSite", name, this.spec);
+    this.registerOutputs({ bucketName: this.bucketName, distributionId: this.distributionId, url: this.url });
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The reference app: a photo gallery. Reads the stack's config, composes the
+ * components, and exports what a deploy (or `npm start`) needs to know.
+ * `pulumi up` deploys it; `npm start` runs this same file under mocks and serves it locally.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { StaticSite, type StaticSiteDomain } from "./components";
+
+const config = new pulumi.Config();
+const retainData = config.getBoolean("retainData") ?? false;
+const logRetentionDays = config.getNumber("logRetentionDays") ?? 30;
+
+// ---------------------------------------------------------------- presentation
+function siteDomain(): StaticSiteDomain | undefined {
+  const name = config.get("domainName");
+  if (!name) return undefined;
+  const failoverDomainName = config.get("failoverDomainName");
+  return {
+    name,
+    hostedZoneId: config.get("hostedZoneId") || undefined,
+    certificateArn: config.get("certificateArn") || undefined,
+    failover: failoverDomainName ? { domainName: failoverDomainName, hostedZoneId: config.require("failoverHostedZoneId") } : undefined,
+  };
+}
+
+const site = new StaticSite("site", {
+  path: config.get("siteDir") ?? "site",
+  hosting: (config.get("siteHosting") as "oac" | "s3-website" | undefined) ?? "oac",
+  spa: config.getBoolean("spaFallback") ?? false,
+  priceClass: config.get("priceClass") as "PriceClass_100" | "PriceClass_200" | "PriceClass_All" | undefined,
+  domain: siteDomain(),
+  logs: { retentionDays: logRetentionDays },
+  retainOnDelete: retainData,
+});
+
+export const siteUrl = site.url;
+export const siteBucketName = site.bucketName;
+export const logBucketName = site.logBucketName;
+export const distributionId = site.distributionId;
+export const distributionDomainName = site.domainName;

@@ -1,0 +1,132 @@
+/**
+ * Runs a LambdaFunction's real bundle locally, the way Lambda would: one worker
+ * thread per function is its sandbox (own `process.env`, module loaded once and
+ * kept warm), the configured timeout is enforced by terminating the sandbox, and
+ * handler errors come back as Lambda's `{ errorType, errorMessage }`.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { bundleEntry, BUNDLE_FILE } from "../components/lambda/bundle";
+import type { LambdaFunctionSpec } from "../components/lambda/function";
+import { resolveValue } from "./offline/program";
+
+export class LambdaInvokeError extends Error {
+  constructor(readonly functionName: string, readonly errorType: string, message: string, readonly errorStack?: string) {
+    super(`${functionName}: ${errorType}: ${message}`);
+    this.name = "LambdaInvokeError";
+  }
+}
+
+export interface LocalLambdaOptions {
+  /** Folder to write the bundle into (under the git-ignored .local/). */
+  buildDir: string;
+  /** Variables every local function gets on top of its own (AWS endpoints, region, fake credentials). */
+  sharedEnvironment: Record<string, string>;
+  /** The deployed function name, as AWS_LAMBDA_FUNCTION_NAME. */
+  functionName?: string;
+}
+
+export class LocalLambda {
+  private worker?: Worker;
+  private readonly pending = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly file: string;
+  private environment?: Promise<Record<string, string>>;
+  readonly functionName: string;
+
+  constructor(readonly spec: LambdaFunctionSpec, private readonly options: LocalLambdaOptions) {
+    this.functionName = options.functionName ?? spec.name;
+    const bundle = bundleEntry(spec.entry, spec.bundle);
+    const dir = join(options.buildDir, spec.name);
+    mkdirSync(dir, { recursive: true });
+    this.file = join(dir, BUNDLE_FILE);
+    writeFileSync(this.file, bundle.code);
+    writeFileSync(`${this.file}.map`, bundle.sourceMap);
+  }
+
+  /** Invokes the handler with `event`; resolves with its result or rejects with a LambdaInvokeError. */
+  async invoke<T = unknown>(event: unknown): Promise<T> {
+    const worker = await this.sandbox();
+    const id = randomUUID();
+    const timeoutMs = this.spec.timeout * 1000;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        // Lambda discards a sandbox whose invocation timed out; so do we.
+        void this.reset();
+        reject(new LambdaInvokeError(this.functionName, "Sandbox.Timedout", `Task timed out after ${this.spec.timeout}.00 seconds`));
+      }, timeoutMs);
+      this.pending.set(id, {
+        resolve: (v) => (clearTimeout(timer), resolve(v as T)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
+      worker.postMessage({
+        id,
+        event,
+        context: {
+          awsRequestId: id,
+          functionName: this.functionName,
+          functionVersion: "$LATEST",
+          invokedFunctionArn: `arn:aws:lambda:${this.options.sharedEnvironment.AWS_REGION ?? "us-east-1"}:000000000000:function:${this.functionName}`,
+          memoryLimitInMB: String(this.spec.memorySize),
+          logGroupName: `/aws/lambda/${this.functionName}`,
+          logStreamName: "local",
+          timeoutMs,
+        },
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.reset();
+  }
+
+  private async reset(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) await worker.terminate();
+  }
+
+  private async sandbox(): Promise<Worker> {
+    if (this.worker) return this.worker;
+    this.environment ??= this.resolveEnvironment();
+    const env = await this.environment;
+    const worker = new Worker(new URL("./lambda-worker.mjs", `file://${__dirname}/`), {
+      workerData: { file: this.file, handler: this.spec.handler },
+      env,
+      resourceLimits: { maxOldGenerationSizeMb: this.spec.memorySize },
+    });
+    worker.on("message", (message: { id: string; ok: boolean; result?: unknown; error?: { errorType: string; errorMessage: string; stack?: string } }) => {
+      const waiter = this.pending.get(message.id);
+      if (!waiter) return;
+      this.pending.delete(message.id);
+      if (message.ok) waiter.resolve(message.result);
+      else waiter.reject(new LambdaInvokeError(this.functionName, message.error!.errorType, message.error!.errorMessage, message.error!.stack));
+    });
+    worker.on("error", (error) => {
+      for (const [id, waiter] of this.pending) {
+        this.pending.delete(id);
+        waiter.reject(new LambdaInvokeError(this.functionName, "Runtime.ExitError", error.message));
+      }
+      this.worker = undefined;
+    });
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
+  private async resolveEnvironment(): Promise<Record<string, string>> {
+    const own: Record<string, string> = {};
+    for (const [key, value] of Object.entries(this.spec.environment)) own[key] = String(await resolveValue(value));
+    return {
+      PATH: process.env.PATH ?? "",
+      TZ: "UTC",
+      AWS_LAMBDA_FUNCTION_NAME: this.functionName,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(this.spec.memorySize),
+      AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+      ...this.options.sharedEnvironment,
+      ...own,
+    };
+  }
+}

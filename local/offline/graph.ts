@@ -1,0 +1,45 @@
+/** Queries over a recorded resource graph, shared by the plan printer, the security rules and tests. */
+import type { RecordedResource } from "./mocks";
+
+export type Graph = readonly RecordedResource[];
+
+export function ofType(graph: Graph, type: string): RecordedResource[] {
+  return graph.filter((r) => r.type === type);
+}
+
+/** The single resource of a type and name; throws with the names that do exist, to make failing tests readable. */
+export function resource(graph: Graph, type: string, name: string): RecordedResource {
+  const found = graph.filter((r) => r.type === type && r.name === name);
+  if (found.length !== 1) {
+    const names = ofType(graph, type).map((r) => r.name);
+    throw new Error(`expected one ${type} named "${name}", found ${found.length}; ${type} names: ${names.join(", ") || "(none)"}`);
+  }
+  return found[0];
+}
+
+export function childrenOf(graph: Graph, parent: RecordedResource): RecordedResource[] {
+  return graph.filter((r) => r.parent === parent.urn);
+}
+
+/** Resources of `type` whose `field` input names `target` (by bucket name, id or ARN). */
+export function attachedTo(graph: Graph, type: string, field: string, target: RecordedResource): RecordedResource[] {
+  const identities = [target.id, target.state.bucket, target.state.arn, target.state.name].filter(Boolean);
+  return ofType(graph, type).filter((r) => identities.includes(r.inputs[field]));
+}
+
+export function countByType(graph: Graph): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of graph) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+  return new Map([...counts].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Policy documents arrive as JSON strings (from getPolicyDocument or JSON.stringify); parse either way. */
+export function policyDocument(policy: unknown): { Statement: Array<Record<string, any>> } {
+  const doc = typeof policy === "string" ? JSON.parse(policy) : policy;
+  const statements = Array.isArray(doc?.Statement) ? doc.Statement : doc?.Statement ? [doc.Statement] : [];
+  return { Statement: statements };
+}
+
+export function asArray<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}

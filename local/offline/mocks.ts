@@ -1,0 +1,221 @@
+/**
+ * Pulumi mocks that record every registration the way the engine would see it:
+ * type, name, inputs, parent, provider, protect, retainOnDelete and dependencies.
+ *
+ * `pulumi.runtime.setMocks` only hands `newResource` the type, name and inputs, so
+ * we also wrap the mock monitor's `registerResource` to read the rest off the
+ * gRPC request. That reaches into `@pulumi/pulumi` internals, which is why the
+ * package version is pinned exactly in package.json.
+ */
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+// `waitForRPCs` is marked @internal and stripped from the published typings.
+const { getMonitor, waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as {
+  getMonitor(): unknown;
+  waitForRPCs(): Promise<void>;
+};
+
+export const MOCK_ACCOUNT_ID = "123456789012";
+
+export interface RecordedResource {
+  type: string;
+  name: string;
+  urn: string;
+  /** True for custom (provider) resources, false for components. */
+  custom: boolean;
+  inputs: Record<string, any>;
+  /** The state the mocks answered with: inputs plus synthesised attributes (arn, id, ...). */
+  state: Record<string, any>;
+  id?: string;
+  parent?: string;
+  provider?: string;
+  protect: boolean;
+  retainOnDelete: boolean;
+  dependencies: string[];
+}
+
+export interface RecordingMocks {
+  resources: RecordedResource[];
+  /** Waits until every registration issued so far (including ones made inside `apply`) is done. */
+  settle(): Promise<void>;
+}
+
+interface RegistrationMeta {
+  parent?: string;
+  provider?: string;
+  protect: boolean;
+  retainOnDelete: boolean;
+  dependencies: string[];
+}
+
+export interface MockOptions {
+  project?: string;
+  stack?: string;
+  preview?: boolean;
+  /** Region the mocked provider reports (`aws:region` config in a stack file). */
+  region?: string;
+}
+
+export async function installRecordingMocks(options: MockOptions = {}): Promise<RecordingMocks> {
+  const region = options.region ?? "us-east-1";
+  const resources: RecordedResource[] = [];
+  const pendingMeta = new Map<string, RegistrationMeta[]>();
+
+  const mocks: pulumi.runtime.Mocks = {
+    newResource(args) {
+      const key = `${args.type}::${args.name}`;
+      const meta = pendingMeta.get(key)?.shift() ?? { protect: false, retainOnDelete: false, dependencies: [] };
+      const resourceRegion = typeof args.inputs.region === "string" ? args.inputs.region : region;
+      const synthesised = args.custom ? synthesiseState(args.type, args.name, args.inputs, resourceRegion) : {};
+      const id = args.custom ? String(synthesised.id ?? fakeId(args.name)) : undefined;
+      const state = { ...args.inputs, ...synthesised };
+      delete state.id;
+      resources.push({
+        type: args.type,
+        name: args.name,
+        urn: "",
+        custom: args.custom ?? true,
+        inputs: args.inputs,
+        state,
+        id,
+        ...meta,
+      });
+      return { id, state };
+    },
+    call(args) {
+      return answerInvoke(args.token, args.inputs, region);
+    },
+  };
+
+  await pulumi.runtime.setMocks(mocks, options.project ?? "serverless-fullstack", options.stack ?? "test", options.preview ?? false);
+
+  const monitor = getMonitor() as any;
+  const registerResource = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, callback: (err: any, res: any) => void) => {
+    const key = `${req.getType()}::${req.getName()}`;
+    const list = pendingMeta.get(key) ?? [];
+    list.push({
+      parent: req.getParent() || undefined,
+      provider: req.getProvider() || undefined,
+      protect: req.getProtect() ?? false,
+      retainOnDelete: req.getRetainondelete() ?? false,
+      dependencies: req.getDependenciesList(),
+    });
+    pendingMeta.set(key, list);
+    return registerResource(req, (err: any, res: any) => {
+      if (!err && res) {
+        const record = [...resources].reverse().find((r) => r.type === req.getType() && r.name === req.getName() && !r.urn);
+        if (record) record.urn = res.getUrn();
+      }
+      callback(err, res);
+    });
+  };
+
+  return { resources, settle: () => waitForRPCs() };
+}
+
+/** Deterministic fake physical id, so repeated runs print the same plan. */
+export function fakeId(name: string): string {
+  return `${name}-${createHash("sha256").update(name).digest("hex").slice(0, 8)}`;
+}
+
+function service(type: string): string {
+  return type.split(":")[1]?.split("/")[0] ?? "unknown";
+}
+
+function synthesiseState(type: string, name: string, inputs: Record<string, any>, region: string): Record<string, any> {
+  const physicalName = inputs.name ?? fakeId(name);
+  const arnBase = `arn:aws:${service(type)}:${region}:${MOCK_ACCOUNT_ID}`;
+  switch (type) {
+    case "aws:s3/bucket:Bucket": {
+      const bucket = inputs.bucket ?? fakeId(name);
+      return {
+        id: bucket,
+        bucket,
+        arn: `arn:aws:s3:::${bucket}`,
+        bucketDomainName: `${bucket}.s3.amazonaws.com`,
+        bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com`,
+        region,
+      };
+    }
+    case "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration":
+      return { websiteEndpoint: `${inputs.bucket}.s3-website-${region}.amazonaws.com`, websiteDomain: `s3-website-${region}.amazonaws.com` };
+    case "aws:cloudfront/distribution:Distribution": {
+      const id = `E${createHash("sha256").update(name).digest("hex").slice(0, 13).toUpperCase()}`;
+      return {
+        id,
+        arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:distribution/${id}`,
+        domainName: `d${id.slice(1, 13).toLowerCase()}.cloudfront.net`,
+        hostedZoneId: "Z2FDTNDATAQYW2",
+        status: "Deployed",
+      };
+    }
+    case "aws:cloudfront/function:Function":
+      return { arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:function/${physicalName}`, etag: "ETAG", liveStageEtag: "ETAG" };
+    case "aws:lambda/function:Function": {
+      const arn = `${arnBase}:function:${physicalName}`;
+      const version = inputs.publish ? "1" : "$LATEST";
+      return {
+        name: physicalName,
+        arn,
+        version,
+        qualifiedArn: `${arn}:${version}`,
+        invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
+        qualifiedInvokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}:${version}/invocations`,
+      };
+    }
+    case "aws:iam/role:Role":
+      return { name: physicalName, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${physicalName}` };
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return { name: physicalName, arn: `${arnBase.replace(":cloudwatch:", ":logs:")}:log-group:${physicalName}` };
+    case "aws:acm/certificate:Certificate":
+      return {
+        arn: `arn:aws:acm:${region}:${MOCK_ACCOUNT_ID}:certificate/${fakeId(name)}`,
+        domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map((domainName: string) => ({
+          domainName,
+          resourceRecordName: `_x1.${domainName}.`,
+          resourceRecordType: "CNAME",
+          resourceRecordValue: `_x2.acm-validations.aws.`,
+        })),
+      };
+    default:
+      return { name: physicalName, arn: `${arnBase}:${physicalName}` };
+  }
+}
+
+function answerInvoke(token: string, inputs: Record<string, any>, region: string): Record<string, any> {
+  switch (token) {
+    case "aws:index/getCallerIdentity:getCallerIdentity":
+      return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/mock`, userId: "AIDAMOCK" };
+    case "aws:index/getRegion:getRegion":
+      return { name: region, region, id: region, description: region, endpoint: `ec2.${region}.amazonaws.com` };
+    case "aws:index/getPartition:getPartition":
+      return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+    case "aws:iam/getPolicyDocument:getPolicyDocument":
+      return { json: JSON.stringify(renderPolicyDocument(inputs)) };
+    default:
+      return {};
+  }
+}
+
+/** Renders `aws.iam.getPolicyDocument` inputs the way AWS's provider does, so tests can read real JSON policies. */
+function renderPolicyDocument(inputs: Record<string, any>): Record<string, unknown> {
+  const statements = (inputs.statements ?? []).map((s: any) => {
+    const out: Record<string, unknown> = { Effect: s.effect ?? "Allow" };
+    if (s.sid) out.Sid = s.sid;
+    if (s.actions) out.Action = s.actions;
+    if (s.notActions) out.NotAction = s.notActions;
+    if (s.resources) out.Resource = s.resources;
+    for (const p of s.principals ?? []) {
+      out.Principal = { ...(out.Principal as object), [p.type]: p.identifiers };
+    }
+    if (s.conditions) {
+      const condition: Record<string, Record<string, unknown>> = {};
+      for (const c of s.conditions) condition[c.test] = { ...condition[c.test], [c.variable]: c.values };
+      out.Condition = condition;
+    }
+    return out;
+  });
+  return { Version: "2012-10-17", Statement: statements };
+}

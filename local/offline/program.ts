@@ -1,0 +1,74 @@
+/**
+ * Runs the Pulumi program (`index.ts`) for one stack without a Pulumi engine or a
+ * cloud: stack config loaded as the CLI would, every resource registration recorded
+ * by mocks, and the specs the components registered collected for the local runtime.
+ * `npm run plan`, `npm start` and the whole-program tests all go through here.
+ */
+import { join, resolve } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { clearRegisteredSpecs, registeredSpecs, type RegisteredSpec } from "../../components/spec-registry";
+import { loadStackConfig, StackConfigError, type StackConfig } from "./config";
+import { installRecordingMocks, type RecordedResource } from "./mocks";
+
+export const PROJECT_DIR = resolve(__dirname, "..", "..");
+
+export interface OfflineRun {
+  config: StackConfig;
+  resources: RecordedResource[];
+  specs: RegisteredSpec[];
+  /** The program's exports (stack outputs), resolved. */
+  outputs: Record<string, unknown>;
+}
+
+export interface OfflineRunOptions {
+  stack: string;
+  projectDir?: string;
+  /** Run as `pulumi preview` would: unknown outputs stay unknown. */
+  preview?: boolean;
+  /**
+   * Loads the program module. Defaults to `require` of `<projectDir>/index.ts`
+   * (needs ts-node registered); vitest passes `() => import("../index")`.
+   */
+  load?: () => unknown;
+}
+
+export async function runProgramOffline(options: OfflineRunOptions): Promise<OfflineRun> {
+  const projectDir = options.projectDir ?? PROJECT_DIR;
+  const config = loadStackConfig(projectDir, options.stack);
+  if (config.errors.length > 0) throw new StackConfigError(options.stack, config.errors);
+
+  const mocks = await installRecordingMocks({
+    project: config.project,
+    stack: options.stack,
+    preview: options.preview ?? false,
+    region: config.region,
+  });
+  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+  clearRegisteredSpecs();
+
+  const load = options.load ?? (() => require(join(projectDir, "index.ts")));
+  const programExports = (await load()) as Record<string, unknown>;
+  await mocks.settle();
+  const outputs = await resolveOutputs(programExports);
+  await mocks.settle();
+  return { config, resources: mocks.resources, specs: registeredSpecs(), outputs };
+}
+
+async function resolveOutputs(exports: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const resolved: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(exports)) {
+    if (key === "default" || key === "__esModule" || typeof value === "function") continue;
+    resolved[key] = await resolveValue(value);
+  }
+  return resolved;
+}
+
+/** Resolves an Output (or a promise, or a plain value) without the engine. */
+export function resolveValue<T>(value: pulumi.Input<T> | unknown): Promise<T> {
+  return new Promise((done) => {
+    pulumi.output(value as pulumi.Input<T>).apply((v) => {
+      done(v as T);
+      return v;
+    });
+  });
+}

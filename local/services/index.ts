@@ -1,0 +1,5 @@
+import type { LocalService } from "./types";
+import { siteService } from "./site";
+
+/** Start order matters: data, then auth, then the API, then the front door that routes to them. */
+export const LOCAL_SERVICES: LocalService[] = [siteService];

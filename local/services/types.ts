@@ -1,0 +1,44 @@
+/**
+ * The local runtime is a list of services started in order (data, auth, API,
+ * then the CloudFront-like front door). Each reads the specs its component kind
+ * registered while `index.ts` ran under mocks, so the local app is the deployed
+ * app: nothing here describes routes, tables or pools a second time.
+ */
+import type { RequestListener } from "node:http";
+import type { LambdaFunctionSpec } from "../../components/lambda/function";
+import type { LocalLambda } from "../lambda-runtime";
+import type { OfflineRun } from "../offline/program";
+
+export interface LocalContext {
+  stack: string;
+  run: OfflineRun;
+  /** Persistent, git-ignored state for this stack (`.local/<stack>/`); `--fresh` empties it first. */
+  stateDir: string;
+  /** Where bundles are written for the local Lambda runtime. */
+  buildDir: string;
+  /** Port of the front door; services that need their own ports take them from the OS (port 0). */
+  port: number;
+  /**
+   * Variables every local Lambda gets, as AWS gives them region and endpoints.
+   * Services add to it as they start (e.g. AWS_ENDPOINT_URL_DYNAMODB); functions read it at their first invocation.
+   */
+  environment: Record<string, string>;
+  /** The local sandbox of a LambdaFunction (one per function, created on first use). */
+  lambda(spec: LambdaFunctionSpec): LocalLambda;
+  /** Request handlers the front door routes behaviours to, keyed by origin id (e.g. the ServerlessApi's name). */
+  origins: Map<string, RequestListener>;
+  log(message: string): void;
+}
+
+export interface StartedService {
+  name: string;
+  /** Addresses worth printing, e.g. { site: "http://localhost:3000" }. */
+  urls?: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export interface LocalService {
+  name: string;
+  /** Starts the emulator for the specs of its kind; returns undefined when the program has none. */
+  start(context: LocalContext): Promise<StartedService | undefined>;
+}

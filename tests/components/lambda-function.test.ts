@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { LambdaFunction } from "../../components/lambda/function";
+import { bundleEntry } from "../../components/lambda/bundle";
+import { policyDocument, record, resource } from "../harness/mocks";
+
+const entry = "tests/fixtures/handlers/echo.ts";
+
+describe("LambdaFunction", () => {
+  it("creates an arm64 nodejs22.x function with its own role, policy and log group", async () => {
+    const graph = await record(() => new LambdaFunction("echo", { entry, memorySize: 256, timeout: 20, logRetentionDays: 14 }));
+    const fn = resource(graph, "aws:lambda/function:Function", "echo-function");
+    expect(fn.inputs).toMatchObject({ runtime: "nodejs22.x", architectures: ["arm64"], memorySize: 256, timeout: 20, handler: "index.handler" });
+    expect(fn.inputs.tracingConfig).toEqual({ mode: "Active" });
+    expect(fn.inputs.environment.variables.NODE_OPTIONS).toBe("--enable-source-maps");
+
+    const logs = resource(graph, "aws:cloudwatch/logGroup:LogGroup", "echo-logs");
+    expect(logs.inputs.retentionInDays).toBe(14);
+    expect(fn.inputs.loggingConfig).toEqual({ logGroup: logs.state.name, logFormat: "JSON" });
+
+    const role = resource(graph, "aws:iam/role:Role", "echo-role");
+    expect(policyDocument(role.inputs.assumeRolePolicy).Statement[0].Principal).toEqual({ Service: ["lambda.amazonaws.com"] });
+    const policy = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "echo-policy").inputs.policy);
+    expect(policy.Statement.find((s) => s.Sid === "WriteOwnLogs")?.Resource).toEqual([`${logs.state.arn}:*`]);
+    for (const s of policy.Statement) for (const a of s.Action) expect(a).not.toMatch(/\*/);
+
+    const component = resource(graph, "serverless-fullstack:index:LambdaFunction", "echo");
+    for (const child of [fn, logs, role]) expect(child.parent).toBe(component.urn);
+  });
+
+  it("packages an ESM bundle with a source map, identical on every build", async () => {
+    const graph = await record(() => new LambdaFunction("pack", { entry }));
+    const assets = await resource(graph, "aws:lambda/function:Function", "pack-function").inputs.code.assets;
+    expect(Object.keys(assets).sort()).toEqual(["index.mjs", "index.mjs.map"]);
+    const code = await assets["index.mjs"].text;
+    expect(code).toMatch(/export\s*\{.*handler/);
+
+    // A differently keyed build bypasses the cache: a fresh esbuild run must give the same bytes.
+    const rebuilt = bundleEntry(entry, { define: { "process.env.UNUSED_BY_ECHO": "1" } });
+    expect(rebuilt.code).toBe(code);
+  });
+
+  it("grants exactly the send permission for an on-failure destination", async () => {
+    const queueArn = "arn:aws:sqs:us-east-1:123456789012:failed";
+    const graph = await record(
+      () => new LambdaFunction("async", { entry, asyncInvoke: { maxRetryAttempts: 1, onFailure: { type: "sqs", arn: queueArn } } }),
+    );
+    const config = resource(graph, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "async-async");
+    expect(config.inputs).toMatchObject({ maximumRetryAttempts: 1, destinationConfig: { onFailure: { destination: queueArn } } });
+    const policy = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "async-policy").inputs.policy);
+    expect(policy.Statement.find((s) => s.Sid === "SendFailedEvents")).toMatchObject({ Action: ["sqs:SendMessage"], Resource: [queueArn] });
+  });
+
+  it("makes Lambda@Edge functions in us-east-1, published, retained, trusted by edgelambda, without env", async () => {
+    const graph = await record(() => new LambdaFunction("edge", { entry, edge: true }));
+    const fn = resource(graph, "aws:lambda/function:Function", "edge-function");
+    expect(fn.inputs).toMatchObject({ region: "us-east-1", publish: true });
+    expect(fn.inputs.environment).toBeUndefined();
+    expect(fn.retainOnDelete).toBe(true);
+    const trust = policyDocument(resource(graph, "aws:iam/role:Role", "edge-role").inputs.assumeRolePolicy);
+    expect(trust.Statement[0].Principal.Service).toEqual(["lambda.amazonaws.com", "edgelambda.amazonaws.com"]);
+  });
+
+  it.each([
+    [{ memorySize: 64 }, /LambdaFunction "bad": memorySize 64 is outside Lambda's range of 128–10240 MB\. Use a whole number/],
+    [{ memorySize: 20000 }, /memorySize 20000 is outside/],
+    [{ timeout: 901 }, /timeout 901 is outside Lambda's range of 1–900 seconds/],
+    [{ ephemeralStorageSize: 256 }, /ephemeralStorageSize 256 is outside/],
+    [{ layers: ["a", "b", "c", "d", "e", "f"] }, /layers "6 layers" exceeds Lambda's limit of 5/],
+    [{ environment: { BIG: "x".repeat(5000) } }, /environment "5003 bytes" exceeds Lambda's 4096-byte limit/],
+    [{ environment: { AWS_REGION: "eu-west-1" } }, /environment "AWS_REGION" is reserved/],
+    [{ logRetentionDays: 10 }, /logRetentionDays 10 is not a retention CloudWatch Logs offers/],
+    [{ asyncInvoke: { maxRetryAttempts: 3 } }, /asyncInvoke.maxRetryAttempts 3 is outside Lambda's range of 0–2/],
+    [{ permissions: [{ actions: ["s3:*"], resources: ["arn:aws:s3:::b/*"] }] }, /permissions\[0\]\.actions "s3:\*" is a wildcard/],
+    [{ permissions: [{ actions: ["dynamodb:GetItem"], resources: ["*"] }] }, /permissions\[0\]\.resources "\*" grants dynamodb:GetItem on every resource/],
+    [{ edge: true, environment: { A: "b" } }, /cannot have environment variables\. Bake configuration in at build time/],
+    [{ entry: "handlers/missing.ts" }, /entry "handlers\/missing.ts" is not a file/],
+    [{ entry: "tests/fixtures/handlers/no-handler.ts" }, /handler "handler" is not exported by/],
+  ])("rejects bad args with a clear error: %#", (bad, message) => {
+    expect(() => new LambdaFunction("bad", { entry, ...bad })).toThrow(message);
+  });
+});
