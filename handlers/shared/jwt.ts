@@ -8,7 +8,7 @@
  * code then verifies tokens from AWS and from the local emulator.
  */
 import { JwtVerifier } from "aws-jwt-verify";
-import { JwtInvalidClaimError } from "aws-jwt-verify/error";
+import { CognitoJwtInvalidClientIdError, CognitoJwtInvalidTokenUseError } from "aws-jwt-verify/error";
 import type { JwtPayload } from "aws-jwt-verify/jwt-model";
 
 export interface TokenVerifierConfig {
@@ -37,10 +37,10 @@ export function createTokenVerifier(config: TokenVerifierConfig) {
     audience: config.tokenUse === "id" ? clientIds : null,
     customJwtCheck: ({ payload }) => {
       if (payload.token_use !== config.tokenUse) {
-        throw new JwtInvalidClaimError(`token_use is ${String(payload.token_use)}, expected ${config.tokenUse}`, payload.token_use, config.tokenUse);
+        throw new CognitoJwtInvalidTokenUseError(`token_use is ${String(payload.token_use)}, expected ${config.tokenUse}`, payload.token_use, config.tokenUse);
       }
       if (config.tokenUse === "access" && !clientIds.includes(String(payload.client_id))) {
-        throw new JwtInvalidClaimError("client_id not allowed", payload.client_id, clientIds);
+        throw new CognitoJwtInvalidClientIdError("client_id not allowed", payload.client_id, clientIds);
       }
     },
   });
