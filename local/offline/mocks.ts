@@ -179,6 +179,9 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
           resourceRecordValue: `_x2.acm-validations.aws.`,
         })),
       };
+    case "random:index/randomPassword:RandomPassword":
+    case "random:index/randomString:RandomString":
+      return { result: createHash("sha256").update(`secret:${name}`).digest("base64url").slice(0, inputs.length ?? 16) };
     default:
       return { name: physicalName, arn: `${arnBase}:${physicalName}` };
   }

@@ -1,6 +1,14 @@
 import type { SecurityRule } from "../rule";
 import { IAM5 } from "./iam";
+import { CFR3, CFR4, CFR5, CFR7 } from "./cloudfront";
 import { L1, LAMBDA_LOG_RETENTION } from "./lambda";
+import { DATA_RETAINED_IN_PRODUCTION } from "./retention";
+import { S1, S10, S2, S3_ENCRYPTION } from "./s3";
 
 /** Every rule; the whole-stack tests run all of them over every stack. Components add their rules here. */
-export const ALL_RULES: SecurityRule[] = [IAM5, L1, LAMBDA_LOG_RETENTION];
+export const ALL_RULES: SecurityRule[] = [
+  S1, S2, S10, S3_ENCRYPTION,
+  CFR3, CFR4, CFR5, CFR7,
+  IAM5, L1, LAMBDA_LOG_RETENTION,
+  DATA_RETAINED_IN_PRODUCTION,
+];

@@ -1,0 +1,214 @@
+import { runInNewContext } from "node:vm";
+import { describe, expect, it } from "vitest";
+import { StaticSite, type StaticSiteArgs } from "../../components/static-site";
+import { MANAGED_CACHING_DISABLED, spaRewriteCode } from "../../components/static-site/distribution";
+import { normaliseSecurityHeaders, securityHeadersConfig } from "../../components/static-site/headers";
+import { attachedTo, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
+
+const path = "tests/fixtures/site";
+const certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
+
+async function build(name: string, args: Partial<StaticSiteArgs> = {}) {
+  const graph = await record(() => new StaticSite(name, { path, ...args }));
+  const get = (type: string, suffix: string) => resource(graph, type, `${name}${suffix}`);
+  return {
+    graph,
+    get,
+    site: get("aws:s3/bucket:Bucket", "-bucket"),
+    logs: get("aws:s3/bucket:Bucket", "-logs"),
+    distribution: get("aws:cloudfront/distribution:Distribution", "-cdn"),
+    attached: (type: string, bucket: RecordedResource) => attachedTo(graph, type, "bucket", bucket),
+  };
+}
+
+describe("StaticSite buckets", () => {
+  it("keeps the site bucket private, versioned, encrypted and logging to the separate log bucket", async () => {
+    const { site, logs, attached, get } = await build("priv", { logs: { prefix: "examplebucket-logs/" } });
+    expect(attached("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", site)[0].inputs).toMatchObject({
+      blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true,
+    });
+    expect(attached("aws:s3/bucketOwnershipControls:BucketOwnershipControls", site)[0].inputs.rule).toEqual({ objectOwnership: "BucketOwnerEnforced" });
+    expect(attached("aws:s3/bucketVersioning:BucketVersioning", site)[0].inputs.versioningConfiguration).toEqual({ status: "Enabled" });
+    expect(attached("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", site)[0].inputs.rules[0])
+      .toMatchObject({ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } });
+    const logging = get("aws:s3/bucketLogging:BucketLogging", "-bucket-logging");
+    expect(logging.inputs).toMatchObject({ bucket: site.state.bucket, targetBucket: logs.state.bucket, targetPrefix: "examplebucket-logs/s3/" });
+    expect(attached("aws:s3/bucketLogging:BucketLogging", logs)).toEqual([]);
+  });
+
+  it("lets only this distribution read the site bucket, and only over TLS", async () => {
+    const { site, distribution, get } = await build("policy");
+    const statements = policyDocument(get("aws:s3/bucketPolicy:BucketPolicy", "-bucket-policy").inputs.policy).Statement;
+    const read = statements.find((s) => s.Sid === "AllowCloudFrontRead")!;
+    expect(read).toMatchObject({ Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: `${site.state.arn}/*` });
+    expect(read.Condition).toEqual({ StringEquals: { "AWS:SourceArn": distribution.state.arn } });
+    expect(statements.find((s) => s.Sid === "DenyInsecureTransport")).toMatchObject({
+      Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
+  });
+
+  it("gives the log bucket the ACL ownership CloudFront logging needs, expiry, and S3 log delivery from the site bucket only", async () => {
+    const { site, logs, attached, get } = await build("logsite", { logs: { prefix: "p/", retentionDays: 45 } });
+    expect(attached("aws:s3/bucketOwnershipControls:BucketOwnershipControls", logs)[0].inputs.rule).toEqual({ objectOwnership: "BucketOwnerPreferred" });
+    const rules = get("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "-logs-lifecycle").inputs.rules;
+    expect(rules[0]).toMatchObject({ status: "Enabled", filter: { prefix: "p/" }, expiration: { days: 45 } });
+    const delivery = policyDocument(get("aws:s3/bucketPolicy:BucketPolicy", "-logs-policy").inputs.policy).Statement.find((s) => s.Sid === "AllowSiteAccessLogs")!;
+    expect(delivery).toMatchObject({ Principal: { Service: "logging.s3.amazonaws.com" }, Action: "s3:PutObject", Resource: `${logs.state.arn}/p/s3/*` });
+    expect(delivery.Condition.ArnLike).toEqual({ "aws:SourceArn": site.state.arn });
+  });
+
+  it("retains both buckets when asked (prod) and lets dev stacks delete them with their objects", async () => {
+    const kept = await build("kept", { retainOnDelete: true });
+    expect([kept.site.retainOnDelete, kept.logs.retainOnDelete]).toEqual([true, true]);
+    expect(kept.site.inputs.forceDestroy).toBe(false);
+    const dev = await build("throwaway");
+    expect([dev.site.retainOnDelete, dev.site.inputs.forceDestroy]).toEqual([false, true]);
+  });
+});
+
+describe("StaticSite distribution", () => {
+  it("redirects to HTTPS, speaks HTTP/2 and HTTP/3, compresses, serves the index and the error document", async () => {
+    const { distribution, get, logs } = await build("cdn", { priceClass: "PriceClass_200", logs: { prefix: "cdn-logs/" } });
+    const d = distribution.inputs;
+    expect(d).toMatchObject({ enabled: true, httpVersion: "http2and3", isIpv6Enabled: true, priceClass: "PriceClass_200", defaultRootObject: "index.html" });
+    expect(d.defaultCacheBehavior).toMatchObject({
+      viewerProtocolPolicy: "redirect-to-https",
+      compress: true,
+      allowedMethods: ["GET", "HEAD", "OPTIONS"],
+      cachePolicyId: get("aws:cloudfront/cachePolicy:CachePolicy", "-cache").id,
+      responseHeadersPolicyId: get("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "-headers").id,
+    });
+    expect(d.customErrorResponses).toEqual([{ errorCode: 404, responseCode: 404, responsePagePath: "/error.html", errorCachingMinTtl: 10 }]);
+    expect(d.loggingConfig).toEqual({ bucket: logs.state.bucketDomainName, prefix: "cdn-logs/cloudfront/", includeCookies: false });
+    expect(d.origins[0]).toMatchObject({ originId: "site", originAccessControlId: get("aws:cloudfront/originAccessControl:OriginAccessControl", "-oac").id });
+    expect(get("aws:cloudfront/originAccessControl:OriginAccessControl", "-oac").inputs).toMatchObject({ signingBehavior: "always", signingProtocol: "sigv4", originAccessControlOriginType: "s3" });
+  });
+
+  it("caches by each object's Cache-Control and sends the security headers", async () => {
+    const { get } = await build("policies", { securityHeaders: { frameOptions: "SAMEORIGIN" } });
+    expect(get("aws:cloudfront/cachePolicy:CachePolicy", "-cache").inputs).toMatchObject({
+      minTtl: 0, defaultTtl: 86400, maxTtl: 31536000,
+      parametersInCacheKeyAndForwardedToOrigin: { enableAcceptEncodingGzip: true, enableAcceptEncodingBrotli: true, queryStringsConfig: { queryStringBehavior: "none" } },
+    });
+    const headers = get("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "-headers").inputs.securityHeadersConfig;
+    expect(headers).toEqual(securityHeadersConfig(normaliseSecurityHeaders({ frameOptions: "SAMEORIGIN" })));
+    expect(headers.frameOptions).toEqual({ frameOption: "SAMEORIGIN", override: true });
+    expect(headers.strictTransportSecurity).toMatchObject({ accessControlMaxAgeSec: 63072000, includeSubdomains: true });
+  });
+
+  it("routes extra path patterns to other origins, uncached and over HTTPS only", async () => {
+    const { distribution } = await build("routes", {
+      routes: [{ pathPattern: "/api/*", originId: "api", domainName: "abc123.execute-api.us-east-1.amazonaws.com", originPath: "/prod" }],
+    });
+    expect(distribution.inputs.origins[1]).toMatchObject({
+      originId: "api", domainName: "abc123.execute-api.us-east-1.amazonaws.com", originPath: "/prod",
+      customOriginConfig: { originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] },
+    });
+    expect(distribution.inputs.orderedCacheBehaviors[0]).toMatchObject({
+      pathPattern: "/api/*", targetOriginId: "api", viewerProtocolPolicy: "https-only", cachePolicyId: MANAGED_CACHING_DISABLED,
+      allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+    });
+  });
+
+  it("serves single-page apps through a viewer-request CloudFront Function on the site behaviour only", async () => {
+    const { distribution, get } = await build("spa", { spa: true });
+    const fn = get("aws:cloudfront/function:Function", "-spa");
+    expect(fn.inputs).toMatchObject({ runtime: "cloudfront-js-2.0", publish: true });
+    expect(distribution.inputs.defaultCacheBehavior.functionAssociations).toEqual([{ eventType: "viewer-request", functionArn: fn.state.arn }]);
+    const handler = runInNewContext(`${spaRewriteCode("index.html")}; handler`, {});
+    const uriFor = (uri: string) => handler({ request: { uri } }).uri;
+    expect([uriFor("/albums/42"), uriFor("/"), uriFor("/settings/"), uriFor("/assets/app.1a2b3c4d.js")]).toEqual([
+      "/index.html", "/index.html", "/index.html", "/assets/app.1a2b3c4d.js",
+    ]);
+  });
+
+  it("hosts through the S3 website endpoint when asked, readable only with CloudFront's secret Referer", async () => {
+    const { site, distribution, attached, get } = await build("web", { hosting: "s3-website" });
+    const website = get("aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration", "-website");
+    expect(website.inputs).toMatchObject({ indexDocument: { suffix: "index.html" }, errorDocument: { key: "error.html" } });
+    const origin = distribution.inputs.origins[0];
+    expect(origin).toMatchObject({ domainName: website.state.websiteEndpoint, customOriginConfig: { originProtocolPolicy: "http-only" } });
+    const secret = origin.customHeaders.find((h: { name: string }) => h.name === "Referer").value;
+    const statements = policyDocument(get("aws:s3/bucketPolicy:BucketPolicy", "-bucket-policy").inputs.policy).Statement;
+    expect(statements[0]).toMatchObject({ Principal: "*", Action: "s3:GetObject", Condition: { StringEquals: { "aws:Referer": secret } } });
+    expect(statements[1]).toMatchObject({ Effect: "Deny", NotAction: "s3:GetObject" });
+    expect(attached("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", site)[0].inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: false });
+    expect(distribution.inputs.customErrorResponses).toEqual([]);
+  });
+});
+
+describe("StaticSite domains", () => {
+  it("creates a DNS-validated certificate in us-east-1 and alias records, and enforces TLS 1.2", async () => {
+    const { graph, distribution, get } = await build("dom", { domain: { name: "gallery.example.com", aliases: ["www.gallery.example.com"], hostedZoneId: "Z1" } });
+    const cert = get("aws:acm/certificate:Certificate", "-cert");
+    expect(cert.inputs).toMatchObject({ domainName: "gallery.example.com", subjectAlternativeNames: ["www.gallery.example.com"], validationMethod: "DNS", region: "us-east-1" });
+    expect(get("aws:route53/record:Record", "-cert-validation-0").inputs).toMatchObject({ zoneId: "Z1", type: "CNAME", name: "_x1.gallery.example.com." });
+    expect(distribution.inputs.aliases).toEqual(["gallery.example.com", "www.gallery.example.com"]);
+    expect(distribution.inputs.viewerCertificate).toMatchObject({ sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" });
+    const records = graph.filter((r) => r.type === "aws:route53/record:Record" && /-(a|aaaa)-\d$/.test(r.name));
+    expect(records.map((r) => `${r.inputs.type} ${r.inputs.name}`).sort()).toEqual([
+      "A gallery.example.com", "A www.gallery.example.com", "AAAA gallery.example.com", "AAAA www.gallery.example.com",
+    ]);
+    expect(records[0].inputs.aliases[0]).toEqual({ name: distribution.state.domainName, zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false });
+  });
+
+  it("uses a given certificate without creating one", async () => {
+    const { graph, distribution } = await build("given", { domain: { name: "a.example.com", certificateArn } });
+    expect(distribution.inputs.viewerCertificate.acmCertificateArn).toBe(certificateArn);
+    expect(graph.filter((r) => r.type.startsWith("aws:acm/") || r.type.startsWith("aws:route53/"))).toEqual([]);
+  });
+
+  it("fails over: PRIMARY records with a health check on the distribution, SECONDARY to the standby", async () => {
+    const { graph, distribution, get } = await build("fo", {
+      domain: { name: "app.example.com", hostedZoneId: "Z1", certificateArn, failover: { domainName: "standby.cloudfront.net", hostedZoneId: "Z2FDTNDATAQYW2" } },
+    });
+    const health = get("aws:route53/healthCheck:HealthCheck", "-health");
+    expect(health.inputs).toMatchObject({ fqdn: distribution.state.domainName, type: "HTTPS", resourcePath: "/index.html", port: 443 });
+    const primary = get("aws:route53/record:Record", "-a-0-primary").inputs;
+    const secondary = get("aws:route53/record:Record", "-a-0-secondary").inputs;
+    expect(primary).toMatchObject({ name: "app.example.com", type: "A", failoverRoutingPolicies: [{ type: "PRIMARY" }], healthCheckId: health.id });
+    expect(secondary).toMatchObject({ name: "app.example.com", type: "A", failoverRoutingPolicies: [{ type: "SECONDARY" }] });
+    expect(secondary.aliases[0].name).toBe("standby.cloudfront.net");
+    expect(primary.setIdentifier).not.toBe(secondary.setIdentifier);
+    expect(graph.filter((r) => r.type === "aws:route53/record:Record")).toHaveLength(4);
+  });
+});
+
+describe("StaticSite outputs and naming", () => {
+  it("prefixes every child with the component name and parents it to the component", async () => {
+    const { graph } = await build("named");
+    const component = resource(graph, "serverless-fullstack:index:StaticSite", "named");
+    const children = graph.filter((r) => r !== component);
+    expect(children.length).toBeGreaterThan(10);
+    for (const child of children) {
+      expect(child.name.startsWith("named-")).toBe(true);
+      expect(child.parent).toBe(component.urn);
+    }
+  });
+});
+
+describe("StaticSite rejects bad arguments", () => {
+  it.each<[string, Partial<StaticSiteArgs>, RegExp]>([
+    ["a missing folder", { path: "no/such/folder" }, /StaticSite "bad": path "no\/such\/folder" is not a folder\. Point path at the site's files/],
+    ["a dotted bucket name", { bucketName: "my.site" }, /^StaticSite "bad": bucketName "my\.site" contains a period; HTTPS to S3 fails on dotted bucket names \(seed 000\)\. Use "my-site"\.$/],
+    ["a short bucket name", { bucketName: "ab" }, /bucketName "ab" is 2 characters; S3 bucket names are 3–63/],
+    ["a long bucket name", { bucketName: "a".repeat(64) }, /is 64 characters; S3 bucket names are 3–63/],
+    ["an upper-case bucket name", { bucketName: "MySite" }, /bucketName "MySite" has upper-case letters.*Use "mysite"/],
+    ["a bucket name with underscores", { bucketName: "my_site" }, /has characters S3 does not allow/],
+    ["the site bucket as log target", { bucketName: "my-site", logs: { bucketName: "my-site" } }, /logs\.bucketName "my-site" is the site bucket; a bucket that logs into itself.*Use a separate log bucket, e\.g\. "logs-my-site"/],
+    ["a log prefix without a slash", { logs: { prefix: "logs" } }, /logs\.prefix "logs" must be a key prefix ending in \//],
+    ["a price class", { priceClass: "PriceClass_1" as never }, /priceClass "PriceClass_1" is not a CloudFront price class/],
+    ["a hosting mode", { hosting: "public" as never }, /hosting "public" is not a hosting mode/],
+    ["an index document path in website mode", { hosting: "s3-website", indexDocument: "docs/index.html" }, /indexDocument "docs\/index.html" contains a slash/],
+    ["a domain with no way to get a certificate", { domain: { name: "a.example.com" } }, /domain "a\.example\.com" has neither certificateArn nor hostedZoneId/],
+    ["a certificate outside us-east-1", { domain: { name: "a.example.com", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/x" } }, /is not an ACM certificate ARN in us-east-1/],
+    ["an invalid host name", { domain: { name: "Not A Host", hostedZoneId: "Z1" } }, /domain\.name "Not A Host" is not a lowercase DNS host name/],
+    ["failover without a zone", { domain: { name: "a.example.com", certificateArn, failover: { domainName: "b.cloudfront.net", hostedZoneId: "Z2FDTNDATAQYW2" } } }, /domain\.failover "set" needs Route 53 records/],
+    ["a catch-all route", { routes: [{ pathPattern: "/*", originId: "api", domainName: "x.example.com" }] }, /routes\[0\]\.pathPattern "\/\*" is not a path pattern for an extra behaviour/],
+    ["a duplicate route", { routes: [{ pathPattern: "/api/*", originId: "a", domainName: "x" }, { pathPattern: "/api/*", originId: "b", domainName: "y" }] }, /routes\[1\]\.pathPattern "\/api\/\*" is used by another route/],
+    ["the reserved origin id", { routes: [{ pathPattern: "/api/*", originId: "site", domainName: "x" }] }, /routes\[0\]\.originId "site" is not a usable origin id/],
+    ["a cache rule without a value", { cacheRules: [{ pattern: "**", cacheControl: "" }] }, /cacheRules\[0\] .* needs both pattern and cacheControl/],
+  ])("%s", (_, bad, message) => {
+    expect(() => new StaticSite("bad", { path, ...bad })).toThrow(message);
+  });
+});

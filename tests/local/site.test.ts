@@ -1,0 +1,62 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resource } from "../harness/mocks";
+import { startLocalApp, type LocalApp } from "../../local/start";
+
+let app: LocalApp;
+let base: string;
+
+beforeAll(async () => {
+  app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: mkdtempSync(join(tmpdir(), "sf-local-")), load: () => import("../../index") });
+  base = app.urls.site;
+});
+afterAll(() => app?.stop());
+
+/** The headers the deployed response headers policy sends, read off the recorded CloudFront policy. */
+function deployedSecurityHeaders(): Record<string, string> {
+  const config = resource(app.context.run.resources, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "site-headers").inputs.securityHeadersConfig;
+  const hsts = config.strictTransportSecurity;
+  return {
+    "strict-transport-security": `max-age=${hsts.accessControlMaxAgeSec}${hsts.includeSubdomains ? "; includeSubDomains" : ""}${hsts.preload ? "; preload" : ""}`,
+    "x-content-type-options": "nosniff",
+    "x-frame-options": config.frameOptions.frameOption,
+    "referrer-policy": config.referrerPolicy.referrerPolicy,
+    "x-xss-protection": "1; mode=block",
+    "content-security-policy": config.contentSecurityPolicy.contentSecurityPolicy,
+  };
+}
+
+describe("npm start serves the stack's site as CloudFront would", () => {
+  it("serves / as the index document, revalidated, with the deployed security headers", async () => {
+    const response = await fetch(`${base}/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(response.headers.get("cache-control")).toBe("no-cache");
+    expect(await response.text()).toContain("<title>Gallery</title>");
+    for (const [name, value] of Object.entries(deployedSecurityHeaders())) expect(response.headers.get(name), name).toBe(value);
+  });
+
+  it("answers a missing path with the error document and 404", async () => {
+    const response = await fetch(`${base}/no/such/page`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(await response.text()).toContain("Page not found");
+    expect(response.headers.get("x-frame-options")).toBe("DENY");
+  });
+
+  it("serves fingerprinted assets immutable for a year, and 304 on a matching ETag", async () => {
+    const response = await fetch(`${base}/assets/app.3f9a12bc.js`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    const again = await fetch(`${base}/assets/app.3f9a12bc.js`, { headers: { "if-none-match": response.headers.get("etag")! } });
+    expect(again.status).toBe(304);
+  });
+
+  it("refuses methods the site behaviour does not allow, as CloudFront does", async () => {
+    const response = await fetch(`${base}/index.html`, { method: "POST", body: "x" });
+    expect(response.status).toBe(403);
+  });
+});

@@ -1,0 +1,43 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadStackConfig } from "../local/offline/config";
+
+function project(stackYaml: string) {
+  const dir = mkdtempSync(join(tmpdir(), "sf-config-"));
+  writeFileSync(
+    join(dir, "Pulumi.yaml"),
+    `name: demo\nruntime: nodejs\nconfig:\n  siteDir:\n    type: string\n    default: site\n  retainData:\n    type: boolean\n    default: false\n  logRetentionDays:\n    type: integer\n    default: 30\n`,
+  );
+  writeFileSync(join(dir, "Pulumi.test.yaml"), stackYaml);
+  return dir;
+}
+
+describe("stack config, loaded as the Pulumi CLI would", () => {
+  it("applies Pulumi.yaml defaults, then the stack's values, as fully qualified keys", () => {
+    const config = loadStackConfig(project("config:\n  aws:region: eu-west-1\n  demo:logRetentionDays: 365\n"), "test");
+    expect(config.errors).toEqual([]);
+    expect(config.values).toEqual({ "demo:siteDir": "site", "demo:retainData": "false", "demo:logRetentionDays": "365", "aws:region": "eu-west-1" });
+    expect(config.region).toBe("eu-west-1");
+  });
+
+  it("reports values of the wrong type and keys Pulumi.yaml does not declare", () => {
+    const config = loadStackConfig(project("config:\n  demo:retainData: yes please\n  demo:logRetentionDay: 7\n"), "test");
+    expect(config.errors).toEqual([
+      'Pulumi.test.yaml: demo:retainData = "yes please" is not a boolean (true or false) (Pulumi.yaml declares type boolean).',
+      'Pulumi.test.yaml sets "demo:logRetentionDay", which Pulumi.yaml does not declare. Declare it under config: in Pulumi.yaml, or fix the spelling.',
+    ]);
+  });
+
+  it("stands in for secrets it cannot decrypt, and says so", () => {
+    const config = loadStackConfig(project("config:\n  demo:siteDir:\n    secure: AAABAxyz\n"), "test");
+    expect(config.secretKeys).toEqual(["demo:siteDir"]);
+    expect(config.values["demo:siteDir"]).toBe("offline-secret-for-siteDir");
+    expect(config.warnings[0]).toMatch(/secret; the offline run uses a stand-in/);
+  });
+
+  it("names a missing stack file", () => {
+    expect(loadStackConfig(project(""), "staging").errors[0]).toMatch(/Pulumi\.staging\.yaml does not exist/);
+  });
+});

@@ -1,0 +1,32 @@
+/**
+ * `npm run plan` as a user runs it: a separate Node process that loads index.ts through
+ * ts-node — which is how Pulumi's Node host loads a TypeScript program for `pulumi up`.
+ */
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+
+const node = (args: string[]) => spawnSync(process.execPath, args, { encoding: "utf8", cwd: `${__dirname}/..`, timeout: 120_000 });
+
+describe("offline plan", () => {
+  it("prints the prod resource tree nested under the component, a count by type and the outputs", () => {
+    const result = node(["-r", "ts-node/register/transpile-only", "scripts/plan.ts", "--stack", "prod"]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const lines = result.stdout.split("\n");
+    expect(lines).toContain(" +   pulumi:pulumi:Stack                                   serverless-fullstack-prod");
+    expect(result.stdout).toMatch(/ \+   [└├]─ serverless-fullstack:index:StaticSite\s+site\n/);
+    expect(result.stdout).toMatch(/ \+      [├└]─ aws:cloudfront:Distribution\s+site-cdn\n/);
+    expect(result.stdout).toMatch(/\n\s+2  aws:s3:Bucket\n/);
+    expect(result.stdout).toContain('siteUrl: "https://gallery.example.com"');
+  });
+
+  it("loads index.ts through type-checking ts-node/register under mocks, as `pulumi up` does", () => {
+    const script = `require("./local/offline/program").runProgramOffline({ stack: "dev" })
+      .then((run) => console.log(JSON.stringify({ resources: run.resources.length, url: run.outputs.siteUrl })))`;
+    const result = node(["-r", "ts-node/register", "-e", script]);
+    expect(result.stderr).toBe("");
+    const printed = JSON.parse(result.stdout);
+    expect(printed.resources).toBeGreaterThan(20);
+    expect(printed.url).toMatch(/^https:\/\/d[0-9a-z]+\.cloudfront\.net$/);
+  });
+});

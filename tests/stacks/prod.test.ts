@@ -1,0 +1,28 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { OfflineRun } from "../../local/offline/program";
+import { ofType, resource } from "../harness/mocks";
+import { expectAllRulesPass, runStack } from "./run-stack";
+
+let run: OfflineRun;
+beforeAll(async () => {
+  run = await runStack("prod");
+});
+
+describe("prod stack (index.ts with Pulumi.prod.yaml)", () => {
+  it("passes every security rule, including production-only ones", () => expectAllRulesPass(run));
+
+  it("serves the custom domain over TLS 1.2 with a certificate in us-east-1 and Route 53 aliases", () => {
+    expect(run.outputs.siteUrl).toBe("https://gallery.example.com");
+    const cdn = resource(run.resources, "aws:cloudfront/distribution:Distribution", "site-cdn");
+    expect(cdn.inputs).toMatchObject({ aliases: ["gallery.example.com"], priceClass: "PriceClass_All" });
+    expect(cdn.inputs.viewerCertificate.minimumProtocolVersion).toBe("TLSv1.2_2021");
+    expect(resource(run.resources, "aws:acm/certificate:Certificate", "site-cert").inputs.region).toBe("us-east-1");
+    expect(resource(run.resources, "aws:route53/record:Record", "site-a-0").inputs).toMatchObject({ zoneId: "Z0123456789EXAMPLE0000", name: "gallery.example.com" });
+  });
+
+  it("retains every bucket and keeps logs for a year", () => {
+    for (const bucket of ofType(run.resources, "aws:s3/bucket:Bucket")) expect(bucket.retainOnDelete).toBe(true);
+    const lifecycle = resource(run.resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "site-logs-lifecycle");
+    expect(lifecycle.inputs.rules[0].expiration).toEqual({ days: 365 });
+  });
+});
