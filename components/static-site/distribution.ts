@@ -1,10 +1,11 @@
-/** CloudFront in front of the site bucket: OAC or website origin, cache and header policies, extra routes. */
+/** CloudFront in front of the site bucket: OAC or website origin, cache and header policies, extra routes, edge functions. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { DEFAULT_BEHAVIOUR } from "../edge-logic/associations";
 import { tlsOnlyStatement, type SiteBuckets } from "./buckets";
 import { securityHeadersConfig } from "./headers";
-import type { StaticSiteSpec } from "./spec";
+import { edgeSiteBehaviours, type StaticSiteSpec } from "./spec";
 
 export const SITE_ORIGIN_ID = "site";
 /** AWS-managed policies (same ids in every account). */
@@ -98,20 +99,35 @@ export function createDistribution(
         compress: true,
         cachePolicyId: cachePolicy.id,
         responseHeadersPolicyId: headersPolicy.id,
-        functionAssociations: spaFunction ? [{ eventType: "viewer-request", functionArn: spaFunction.arn }] : undefined,
+        ...edgeAssociations(spec, DEFAULT_BEHAVIOUR, spaFunction),
       },
-      orderedCacheBehaviors: spec.routes.map((route) => ({
-        pathPattern: route.pathPattern,
-        targetOriginId: route.originId,
-        // APIs take POSTs, which a redirect would turn into GETs: refuse plain HTTP instead.
-        viewerProtocolPolicy: "https-only",
-        allowedMethods: ALL_METHODS,
-        cachedMethods: CACHED_METHODS,
-        compress: true,
-        cachePolicyId: route.cached ? cachePolicy.id : MANAGED_CACHING_DISABLED,
-        originRequestPolicyId: route.cached ? undefined : MANAGED_ALL_VIEWER_EXCEPT_HOST,
-        responseHeadersPolicyId: headersPolicy.id,
-      })),
+      orderedCacheBehaviors: [
+        ...spec.routes.map((route) => ({
+          pathPattern: route.pathPattern,
+          targetOriginId: route.originId,
+          // APIs take POSTs, which a redirect would turn into GETs: refuse plain HTTP instead.
+          viewerProtocolPolicy: "https-only",
+          allowedMethods: ALL_METHODS,
+          cachedMethods: CACHED_METHODS,
+          compress: true,
+          cachePolicyId: route.cached ? cachePolicy.id : MANAGED_CACHING_DISABLED,
+          originRequestPolicyId: route.cached ? undefined : MANAGED_ALL_VIEWER_EXCEPT_HOST,
+          responseHeadersPolicyId: headersPolicy.id,
+          ...edgeAssociations(spec, route.pathPattern),
+        })),
+        // Paths that only exist to run edge code (e.g. an auth check on /account/*) are the site, behaving as the default.
+        ...edgeSiteBehaviours(spec).map((pathPattern) => ({
+          pathPattern,
+          targetOriginId: SITE_ORIGIN_ID,
+          viewerProtocolPolicy: "redirect-to-https",
+          allowedMethods: READ_METHODS,
+          cachedMethods: CACHED_METHODS,
+          compress: true,
+          cachePolicyId: cachePolicy.id,
+          responseHeadersPolicyId: headersPolicy.id,
+          ...edgeAssociations(spec, pathPattern),
+        })),
+      ],
       // S3's REST endpoint answers 404 for a missing key (CloudFront may list the bucket);
       // the website endpoint serves the error document itself.
       customErrorResponses: website ? [] : [{ errorCode: 404, responseCode: 404, responsePagePath: `/${spec.errorDocument}`, errorCachingMinTtl: 10 }],
@@ -128,6 +144,22 @@ export function createDistribution(
 
   siteOrigin.grantRead(distribution);
   return { distribution, cachePolicy, headersPolicy, spaFunction };
+}
+
+/** A behaviour's CloudFront Function and Lambda@Edge associations (spec.ts has checked one per event type). */
+function edgeAssociations(spec: StaticSiteSpec, pathPattern: string, spaFunction?: aws.cloudfront.Function) {
+  const mine = spec.edge.filter((a) => a.pathPattern === pathPattern);
+  const functions = [
+    ...(spaFunction ? [{ eventType: "viewer-request", functionArn: spaFunction.arn as pulumi.Input<string> }] : []),
+    ...mine.filter((a) => a.kind === "function").map((a) => ({ eventType: a.eventType, functionArn: a.arn })),
+  ];
+  const lambdas = mine
+    .filter((a) => a.kind === "lambda")
+    .map((a) => ({ eventType: a.eventType, lambdaArn: a.arn, includeBody: a.includeBody || undefined }));
+  return {
+    functionAssociations: functions.length > 0 ? functions : undefined,
+    lambdaFunctionAssociations: lambdas.length > 0 ? lambdas : undefined,
+  };
 }
 
 interface SiteOrigin {

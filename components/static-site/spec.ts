@@ -6,6 +6,7 @@ import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
+import { DEFAULT_BEHAVIOUR, EDGE_EVENT_TYPES, FUNCTION_EVENT_TYPES, associationSlot, type EdgeAssociation } from "../edge-logic/associations";
 import type { CacheRule } from "./content";
 import { normaliseSecurityHeaders, type NormalisedSecurityHeaders, type SecurityHeaders } from "./headers";
 
@@ -88,6 +89,16 @@ export interface StaticSiteArgs {
   securityHeaders?: SecurityHeaders;
   /** Extra behaviours for other origins, e.g. the API under `/api/*`. */
   routes?: StaticSiteRoute[];
+  /**
+   * Code at the edge: EdgeLogic's `associations` (CloudFront Functions and Lambda@Edge by
+   * behaviour and event type). `"default"` is the site's default behaviour, a route's
+   * pathPattern is that route's behaviour, and any other path pattern gets its own
+   * behaviour on the site origin (after the routes), e.g. `/account/*` for an auth check.
+   * One function per event type per behaviour; `spa: true` already takes the default
+   * behaviour's viewer-request.
+   * @default []
+   */
+  edge?: readonly EdgeAssociation[];
   /** Keep the buckets (and their objects) when the site leaves the program. Prod should. @default false */
   retainOnDelete?: boolean;
   /** Region of the buckets. @default the provider's region */
@@ -108,6 +119,7 @@ export interface StaticSiteSpec {
   domain?: StaticSiteDomain & { names: string[] };
   securityHeaders: NormalisedSecurityHeaders;
   routes: StaticSiteRoute[];
+  edge: EdgeAssociation[];
   retainOnDelete: boolean;
   region?: string;
 }
@@ -159,6 +171,45 @@ export function validateArgs(fail: ArgFailure, args: StaticSiteArgs): void {
       fail(`routes[${index}].originId`, route.originId, "is not a usable origin id", 'Use letters, digits, - and _ (not "site"), e.g. "api".');
     }
   }
+  validateEdge(fail, args);
+}
+
+/** The SPA fallback is itself a viewer-request function on the default behaviour. */
+const SPA_FUNCTION = "the SPA fallback function (spa: true)";
+
+function validateEdge(fail: ArgFailure, args: StaticSiteArgs): void {
+  const taken = new Map<string, string>();
+  if (args.spa) taken.set(associationSlot({ pathPattern: DEFAULT_BEHAVIOUR, eventType: "viewer-request" }), SPA_FUNCTION);
+  for (const [index, association] of (args.edge ?? []).entries()) {
+    const at = `edge[${index}]`;
+    const { pathPattern, eventType, kind } = association;
+    if (typeof pathPattern !== "string" || pathPattern === "" || pathPattern === "*" || pathPattern === "/*") {
+      fail(`${at}.pathPattern`, pathPattern, "is not a behaviour", 'Use "default" for the default behaviour, or a path pattern such as "/account/*".');
+    }
+    if (!EDGE_EVENT_TYPES.includes(eventType)) fail(`${at}.eventType`, eventType, "is not a CloudFront event type", `Use one of ${EDGE_EVENT_TYPES.join(", ")}.`);
+    if (kind === "function" && !(FUNCTION_EVENT_TYPES as readonly string[]).includes(eventType)) {
+      fail(`${at}.eventType`, eventType, "is not an event type CloudFront Functions run on", "Attach CloudFront Functions to viewer-request or viewer-response; use Lambda@Edge for origin events.");
+    }
+    if (association.includeBody && (kind !== "lambda" || !eventType.endsWith("-request"))) {
+      fail(`${at}.includeBody`, true, "is only possible for Lambda@Edge on request events", "Remove includeBody.");
+    }
+    const slot = associationSlot(association);
+    const other = taken.get(slot);
+    if (other) {
+      const fix = other === SPA_FUNCTION
+        ? "Set spa: false and serve the fallback from your own viewer-request function (handlers/edge/viewer-request.js does with config.spaFallback), or attach yours to another event type."
+        : "Merge the two functions into one, or attach one of them to another event type or path pattern.";
+      fail(`${at}`, `${association.edgeLogic}.${association.key} on ${slot}`, `conflicts with ${other}; CloudFront runs one function per event type per behaviour`, fix);
+    }
+    taken.set(slot, `${association.edgeLogic}.${association.key}`);
+  }
+}
+
+/** Path patterns of edge associations that are neither the default behaviour nor a route: each gets a site-origin behaviour. */
+export function edgeSiteBehaviours(spec: Pick<StaticSiteSpec, "edge" | "routes">): string[] {
+  const routes = new Set(spec.routes.map((route) => route.pathPattern));
+  const patterns = spec.edge.map((a) => a.pathPattern).filter((p) => p !== DEFAULT_BEHAVIOUR && !routes.has(p));
+  return [...new Set(patterns)];
 }
 
 /** S3 bucket naming rules, plus seed 000's: no periods, since HTTPS to a dotted bucket name fails the wildcard certificate. */
@@ -213,6 +264,7 @@ export function normalise(name: string, args: StaticSiteArgs): StaticSiteSpec {
     },
     securityHeaders: normaliseSecurityHeaders(args.securityHeaders),
     routes: args.routes ?? [],
+    edge: [...(args.edge ?? [])],
     retainOnDelete: args.retainOnDelete ?? false,
     region: args.region,
   };

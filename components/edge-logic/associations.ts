@@ -1,0 +1,39 @@
+/**
+ * What EdgeLogic hands StaticSite: which function runs on which behaviour and
+ * event type. Shared by both components (and the local front door), so it lives
+ * apart from either one's implementation.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+
+/** The four points where CloudFront runs code (seed 003: Lambda@Edge's trigger points). */
+export type EdgeEventType = "viewer-request" | "viewer-response" | "origin-request" | "origin-response";
+export const EDGE_EVENT_TYPES: readonly EdgeEventType[] = ["viewer-request", "origin-request", "origin-response", "viewer-response"];
+
+/** CloudFront Functions only run at the viewer side. */
+export type FunctionEventType = "viewer-request" | "viewer-response";
+export const FUNCTION_EVENT_TYPES: readonly FunctionEventType[] = ["viewer-request", "viewer-response"];
+
+/** Path pattern meaning "the distribution's default behaviour" (CloudFront's `*`). */
+export const DEFAULT_BEHAVIOUR = "default";
+
+/** One function attached to one behaviour at one event type. */
+export interface EdgeAssociation {
+  /** `"default"` for the default behaviour, otherwise a CloudFront path pattern such as `"/account/*"`. */
+  pathPattern: string;
+  eventType: EdgeEventType;
+  /** `function`: a CloudFront Function (viewer events only); `lambda`: a Lambda@Edge function. */
+  kind: "function" | "lambda";
+  /** The EdgeLogic component that owns the function (the local runtime looks its spec up by this name). */
+  edgeLogic: string;
+  /** The function's key in that EdgeLogic's `functions` or `lambdas`. */
+  key: string;
+  /** CloudFront Function ARN, or the Lambda@Edge function's published-version `qualifiedArn`. */
+  arn: pulumi.Input<string>;
+  /** Lambda@Edge request events only: pass the request body to the function. */
+  includeBody?: boolean;
+}
+
+/** A readable id for messages: `default viewer-request`, `/account/* origin-response`. */
+export function associationSlot(association: Pick<EdgeAssociation, "pathPattern" | "eventType">): string {
+  return `${association.pathPattern} ${association.eventType}`;
+}
