@@ -1,0 +1,401 @@
+/**
+ * The local edge: CloudFront Functions in a `node:vm` sandbox as strict as
+ * cloudfront-js-2.0, and Lambda@Edge functions in the local Lambda runtime, both
+ * fed CloudFront's event shapes. Which function runs where comes from the specs:
+ * StaticSite's `edge` associations name an EdgeLogic and a key, and the EdgeLogic's
+ * registered spec holds the exact code (or LambdaFunction spec) that deploys.
+ *
+ * The CloudFront Functions sandbox: a fresh V8 context whose global has no prototype
+ * link to the host; no `require` but the `cloudfront` module (KeyValueStore helpers over
+ * the spec's data), no timers, no fetch or other network, no `eval`/`new Function`
+ * (code generation from strings is disabled), and a per-invocation time budget: the
+ * synchronous run is interrupted by the vm timeout; code after an `await` (KeyValueStore
+ * reads) runs on the host's microtask queue, where Node cannot interrupt it, so it is
+ * measured and an invocation over budget fails afterwards. Events go in and results come
+ * out as JSON, so the code never holds a host object.
+ */
+import { Script, createContext, type Context } from "node:vm";
+import type { EdgeAssociation, EdgeEventType } from "../components/edge-logic/associations";
+import type { EdgeLogicRegisteredSpec } from "../components/edge-logic";
+import { sandboxScriptSource } from "../components/edge-logic/function-code";
+import type { LambdaFunctionSpec } from "../components/lambda/function";
+import { registeredSpecs } from "../components/spec-registry";
+
+/** Local per-invocation budget. CloudFront measures compute utilisation (functions run in well under 1 ms); a laptop's cold JIT is slower. */
+export const DEFAULT_TIME_BUDGET_MS = 50;
+
+/** A request as CloudFront holds it between events (header names lower-case, query string without `?`). */
+export interface EdgeRequest {
+  method: string;
+  uri: string;
+  querystring: string;
+  headers: Record<string, string[]>;
+  clientIp: string;
+  body?: string;
+}
+
+export interface EdgeResponse {
+  status: number;
+  statusDescription?: string;
+  headers: Record<string, string[]>;
+  body?: Buffer;
+}
+
+export class EdgeFunctionError extends Error {
+  constructor(readonly functionName: string, readonly eventType: EdgeEventType, message: string) {
+    super(`${functionName} (${eventType}): ${message}`);
+    this.name = "EdgeFunctionError";
+  }
+}
+
+// ---------------------------------------------------------------- CloudFront Functions sandbox
+
+/** Runs inside the context before the function: console, require('cloudfront') and the JSON bridge. */
+const PRELUDE = `
+var __logs = [];
+var console = (function () {
+  function write() { var parts = []; for (var i = 0; i < arguments.length; i++) parts.push(typeof arguments[i] === "string" ? arguments[i] : JSON.stringify(arguments[i])); __logs.push(parts.join(" ")); }
+  return { log: write, info: write, warn: write, error: write, debug: write };
+})();
+var __kvsData = JSON.parse(__kvsJson);
+var require = function (name) {
+  if (name !== "cloudfront") throw new Error("Cannot find module '" + name + "': cloudfront-js-2.0 has no module '" + name + "' (only 'cloudfront')");
+  return {
+    kvs: function () {
+      if (__kvsData === null) throw new Error("No KeyValueStore is associated with this function");
+      function lookup(key) {
+        if (!Object.prototype.hasOwnProperty.call(__kvsData, key)) throw new Error("Key " + key + " not found");
+        return __kvsData[key];
+      }
+      return {
+        get: function (key, options) {
+          return new Promise(function (resolve) {
+            var value = lookup(key);
+            var format = options && options.format;
+            resolve(format === "json" ? JSON.parse(value) : value);
+          });
+        },
+        exists: function (key) { return Promise.resolve(Object.prototype.hasOwnProperty.call(__kvsData, key)); },
+        meta: function () { return Promise.resolve({ creationDateTime: "1970-01-01T00:00:00Z", lastUpdatedDateTime: "1970-01-01T00:00:00Z", keyCount: Object.keys(__kvsData).length }); },
+      };
+    },
+  };
+};
+`;
+
+const INVOKE = `
+__outcome = undefined; __logs = [];
+(function () {
+  function settle(ok, value) { __outcome = JSON.stringify({ ok: ok, value: ok ? value : String(value && value.stack || value) }); }
+  try {
+    var result = handler(JSON.parse(__event));
+    if (result && typeof result.then === "function") result.then(function (v) { settle(true, v); }, function (e) { settle(false, e); });
+    else settle(true, result);
+  } catch (e) { settle(false, e); }
+})();
+`;
+
+export interface CloudFrontFunctionOptions {
+  /** KeyValueStore contents; undefined when no store is associated. */
+  keyValueStore?: Record<string, string>;
+  /** @default DEFAULT_TIME_BUDGET_MS */
+  timeBudgetMs?: number;
+  name?: string;
+}
+
+/** One CloudFront Function, compiled once into its own context and invoked per event. */
+export class CloudFrontFunctionSandbox {
+  private readonly context: Context;
+  private readonly invokeScript = new Script(INVOKE, { filename: "cloudfront-invoke.js" });
+  readonly name: string;
+  readonly timeBudgetMs: number;
+  /** Lines the function logged during the last invocation. */
+  logs: string[] = [];
+
+  constructor(code: string, options: CloudFrontFunctionOptions = {}) {
+    this.name = options.name ?? "function";
+    this.timeBudgetMs = options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;
+    // A null-prototype global: nothing in the context leads back to the host's Function constructor.
+    const global = Object.create(null) as Record<string, unknown>;
+    global.__kvsJson = JSON.stringify(options.keyValueStore ?? null);
+    this.context = createContext(global, { codeGeneration: { strings: false, wasm: false }, name: this.name });
+    new Script(PRELUDE, { filename: "cloudfront-prelude.js" }).runInContext(this.context);
+    delete global.__kvsJson;
+    new Script(sandboxScriptSource(code), { filename: `${this.name}.js` }).runInContext(this.context, { timeout: this.timeBudgetMs });
+    if (new Script("typeof handler").runInContext(this.context) !== "function") {
+      throw new Error(`${this.name}: the code defines no handler function`);
+    }
+  }
+
+  /** Runs `handler(event)` within the time budget; resolves with what it returned (as JSON data) or rejects with why it failed. */
+  async invoke<T = unknown>(event: unknown): Promise<T> {
+    const global = this.context as Record<string, unknown>;
+    global.__event = JSON.stringify(event);
+    const started = performance.now();
+    try {
+      this.invokeScript.runInContext(this.context, { timeout: this.timeBudgetMs });
+    } catch (error) {
+      this.logs = [...(global.__logs as string[])];
+      throw new Error(/timed out/i.test((error as Error).message) ? `exceeded its ${this.timeBudgetMs} ms time budget` : (error as Error).message);
+    }
+    // An async handler's continuations (after awaiting KeyValueStore reads) settle on the microtask queue.
+    if (global.__outcome === undefined) await new Promise((resolve) => setImmediate(resolve));
+    this.logs = [...(global.__logs as string[])];
+    const elapsed = performance.now() - started;
+    const outcome = global.__outcome as string | undefined;
+    if (outcome === undefined) throw new Error("returned a promise that never settled (CloudFront Functions cannot wait on timers or network)");
+    if (elapsed > this.timeBudgetMs) throw new Error(`exceeded its ${this.timeBudgetMs} ms time budget (${elapsed.toFixed(1)} ms)`);
+    const parsed = JSON.parse(outcome) as { ok: boolean; value: unknown };
+    if (!parsed.ok) throw new Error(String(parsed.value));
+    return parsed.value as T;
+  }
+}
+
+// ---------------------------------------------------------------- event shapes
+
+type FunctionValue = { value: string; multiValue?: Array<{ value: string }> };
+
+function functionValues(entries: Array<[string, string]>): Record<string, FunctionValue> {
+  const out: Record<string, FunctionValue> = {};
+  for (const [name, value] of entries) {
+    const existing = out[name];
+    if (!existing) out[name] = { value };
+    else (existing.multiValue ??= [{ value: existing.value }]).push({ value });
+  }
+  return out;
+}
+
+function fromFunctionValues(values: Record<string, FunctionValue> | undefined): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const [name, entry] of Object.entries(values ?? {})) {
+    for (const item of entry.multiValue ?? [entry]) out.push([name, String(item.value ?? "")]);
+  }
+  return out;
+}
+
+function parseCookies(headers: Record<string, string[]>): Array<[string, string]> {
+  return (headers.cookie ?? []).flatMap((line) =>
+    line.split(";").map((part) => part.trim()).filter(Boolean).map((part): [string, string] => {
+      const at = part.indexOf("=");
+      return at === -1 ? [part, ""] : [part.slice(0, at), part.slice(at + 1)];
+    }),
+  );
+}
+
+/** CloudFront Functions event (version 1.0) for a request, and for a response when there is one. */
+export function functionEvent(eventType: "viewer-request" | "viewer-response", request: EdgeRequest, response: EdgeResponse | undefined, host: string) {
+  const { cookie: _cookie, ...headers } = request.headers;
+  const event: Record<string, unknown> = {
+    version: "1.0",
+    context: { distributionDomainName: host, distributionId: "ELOCAL", eventType, requestId: `local-${Date.now().toString(36)}` },
+    viewer: { ip: request.clientIp },
+    request: {
+      method: request.method,
+      uri: request.uri,
+      querystring: functionValues([...new URLSearchParams(request.querystring)]),
+      headers: functionValues(Object.entries(headers).flatMap(([name, values]) => values.map((v): [string, string] => [name, v]))),
+      cookies: functionValues(parseCookies(request.headers)),
+    },
+  };
+  if (response) {
+    const { "set-cookie": setCookies = [], ...responseHeaders } = response.headers;
+    event.response = {
+      statusCode: response.status,
+      statusDescription: response.statusDescription ?? "",
+      headers: functionValues(Object.entries(responseHeaders).flatMap(([name, values]) => values.map((v): [string, string] => [name, v]))),
+      cookies: Object.fromEntries(setCookies.map((line) => {
+        const [pair, ...attributes] = line.split(";");
+        const at = pair.indexOf("=");
+        return [pair.slice(0, at).trim(), { value: pair.slice(at + 1).trim(), attributes: attributes.join(";").trim() }];
+      })),
+    };
+  }
+  return event;
+}
+
+export function requestFromFunction(result: any, original: EdgeRequest): EdgeRequest {
+  const headers: Record<string, string[]> = {};
+  for (const [name, value] of fromFunctionValues(result.headers)) (headers[name.toLowerCase()] ??= []).push(value);
+  const cookies = fromFunctionValues(result.cookies);
+  if (cookies.length > 0) headers.cookie = [cookies.map(([name, value]) => `${name}=${value}`).join("; ")];
+  const query = new URLSearchParams();
+  for (const [name, value] of fromFunctionValues(result.querystring)) query.append(name, value);
+  return { ...original, method: result.method ?? original.method, uri: String(result.uri ?? original.uri), querystring: query.toString(), headers };
+}
+
+export function responseFromFunction(result: any): EdgeResponse {
+  const headers: Record<string, string[]> = {};
+  for (const [name, value] of fromFunctionValues(result.headers)) (headers[name.toLowerCase()] ??= []).push(value);
+  for (const [name, cookie] of Object.entries((result.cookies ?? {}) as Record<string, FunctionValue & { attributes?: string }>)) {
+    (headers["set-cookie"] ??= []).push(`${name}=${cookie.value}${cookie.attributes ? `; ${cookie.attributes}` : ""}`);
+  }
+  const body = typeof result.body === "string" ? Buffer.from(result.body) : result.body?.data !== undefined
+    ? Buffer.from(result.body.data, result.body.encoding === "base64" ? "base64" : "utf8") : undefined;
+  return { status: Number(result.statusCode), statusDescription: result.statusDescription, headers, body };
+}
+
+const CANONICAL = (name: string) => name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+
+function lambdaHeaders(headers: Record<string, string[]>) {
+  return Object.fromEntries(Object.entries(headers).map(([name, values]) => [name, values.map((value) => ({ key: CANONICAL(name), value }))]));
+}
+
+function fromLambdaHeaders(headers: Record<string, Array<{ key?: string; value: string }>> | undefined): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [name, values] of Object.entries(headers ?? {})) out[name.toLowerCase()] = values.map((v) => String(v.value));
+  return out;
+}
+
+/** Lambda@Edge event (`Records[0].cf`) for any of the four trigger points. */
+export function lambdaEvent(eventType: EdgeEventType, request: EdgeRequest, response: EdgeResponse | undefined, host: string, includeBody: boolean) {
+  const cfRequest: Record<string, unknown> = {
+    clientIp: request.clientIp,
+    headers: lambdaHeaders(request.headers),
+    method: request.method,
+    querystring: request.querystring,
+    uri: request.uri,
+  };
+  if (includeBody && request.body !== undefined) {
+    cfRequest.body = { inputTruncated: false, action: "read-only", encoding: "base64", data: Buffer.from(request.body).toString("base64") };
+  }
+  if (eventType.startsWith("origin-")) {
+    cfRequest.origin = { s3: { authMethod: "origin-access-control", customHeaders: {}, domainName: `${host}.local-origin`, path: "" } };
+  }
+  const cf: Record<string, unknown> = {
+    config: { distributionDomainName: host, distributionId: "ELOCAL", eventType, requestId: `local-${Date.now().toString(36)}` },
+    request: cfRequest,
+  };
+  if (response) cf.response = { status: String(response.status), statusDescription: response.statusDescription ?? "", headers: lambdaHeaders(response.headers) };
+  return { Records: [{ cf }] };
+}
+
+function isLambdaResponse(result: any): boolean {
+  return result && typeof result === "object" && "status" in result && !("uri" in result);
+}
+
+export function responseFromLambda(result: any): EdgeResponse {
+  const body = result.body === undefined ? undefined : Buffer.from(String(result.body), result.bodyEncoding === "base64" ? "base64" : "utf8");
+  return { status: Number(result.status), statusDescription: result.statusDescription, headers: fromLambdaHeaders(result.headers), body };
+}
+
+export function requestFromLambda(result: any, original: EdgeRequest): EdgeRequest {
+  return {
+    ...original,
+    method: result.method ?? original.method,
+    uri: String(result.uri ?? original.uri),
+    querystring: String(result.querystring ?? ""),
+    headers: fromLambdaHeaders(result.headers),
+  };
+}
+
+// ---------------------------------------------------------------- runners
+
+/** What a request-side function decided: carry on with a (possibly changed) request, or answer now. */
+export type RequestOutcome = { request: EdgeRequest; response?: undefined } | { response: EdgeResponse; request?: undefined };
+
+export interface EdgeRunner {
+  name: string;
+  kind: "function" | "lambda";
+  eventType: EdgeEventType;
+  onRequest(request: EdgeRequest, host: string): Promise<RequestOutcome>;
+  onResponse(request: EdgeRequest, response: EdgeResponse, host: string): Promise<EdgeResponse>;
+}
+
+/** Invokes Lambda@Edge handlers; `context.lambda` from the local app. */
+export type LambdaHost = (spec: LambdaFunctionSpec) => { invoke<T = unknown>(event: unknown): Promise<T> };
+
+export function cloudFrontFunctionRunner(name: string, eventType: "viewer-request" | "viewer-response", sandbox: CloudFrontFunctionSandbox): EdgeRunner {
+  const run = async (event: unknown) => {
+    try {
+      return await sandbox.invoke<any>(event);
+    } catch (error) {
+      throw new EdgeFunctionError(name, eventType, (error as Error).message);
+    }
+  };
+  return {
+    name,
+    kind: "function",
+    eventType,
+    async onRequest(request, host) {
+      const result = await run(functionEvent("viewer-request", request, undefined, host));
+      if (result && typeof result === "object" && "statusCode" in result) return { response: responseFromFunction(result) };
+      if (!result || typeof result !== "object" || typeof result.uri !== "string") throw new EdgeFunctionError(name, eventType, "returned neither a request nor a response object");
+      return { request: requestFromFunction(result, request) };
+    },
+    async onResponse(request, response, host) {
+      const result = await run(functionEvent("viewer-response", request, response, host));
+      if (!result || typeof result !== "object" || !("statusCode" in result)) throw new EdgeFunctionError(name, eventType, "did not return a response object");
+      return { ...responseFromFunction(result), body: response.body };
+    },
+  };
+}
+
+export function lambdaEdgeRunner(name: string, eventType: EdgeEventType, spec: LambdaFunctionSpec, host: LambdaHost, includeBody: boolean): EdgeRunner {
+  const run = async (event: unknown) => {
+    try {
+      return await host(spec).invoke<any>(event);
+    } catch (error) {
+      throw new EdgeFunctionError(name, eventType, (error as Error).message);
+    }
+  };
+  return {
+    name,
+    kind: "lambda",
+    eventType,
+    async onRequest(request, distributionHost) {
+      const result = await run(lambdaEvent(eventType, request, undefined, distributionHost, includeBody));
+      if (isLambdaResponse(result)) return { response: responseFromLambda(result) };
+      if (!result || typeof result.uri !== "string") throw new EdgeFunctionError(name, eventType, "returned neither a request nor a response object");
+      return { request: requestFromLambda(result, request) };
+    },
+    async onResponse(request, response, distributionHost) {
+      const result = await run(lambdaEvent(eventType, request, response, distributionHost, false));
+      if (!isLambdaResponse(result)) throw new EdgeFunctionError(name, eventType, "did not return a response object");
+      // Lambda@Edge cannot read an origin's body; it keeps it unless it generates one.
+      const changed = responseFromLambda(result);
+      return { ...changed, body: result.body === undefined ? response.body : changed.body };
+    },
+  };
+}
+
+/** The functions of one behaviour, by event type. */
+export type BehaviourRunners = Partial<Record<EdgeEventType, EdgeRunner>>;
+
+export interface EdgeRuntime {
+  /** Runners for a behaviour (`"default"` or a path pattern); empty when none are attached. */
+  behaviour(pathPattern: string): BehaviourRunners;
+}
+
+/**
+ * Builds the runners for a site's associations from the EdgeLogic specs registered while
+ * index.ts ran. Fails loudly when an association names an EdgeLogic or key that no spec has.
+ */
+export function createEdgeRuntime(associations: readonly EdgeAssociation[], lambdaHost: LambdaHost, options: { timeBudgetMs?: number } = {}): EdgeRuntime {
+  const specs = new Map(registeredSpecs<EdgeLogicRegisteredSpec>("EdgeLogic").map((entry) => [entry.name, entry.spec]));
+  const sandboxes = new Map<string, CloudFrontFunctionSandbox>();
+  const byBehaviour = new Map<string, BehaviourRunners>();
+  for (const association of associations) {
+    const spec = specs.get(association.edgeLogic);
+    if (!spec) throw new Error(`No EdgeLogic "${association.edgeLogic}" was constructed by index.ts, but a StaticSite attaches its ${association.key}.`);
+    const name = `${association.edgeLogic}-${association.key}`;
+    let runner: EdgeRunner;
+    if (association.kind === "function") {
+      const fn = spec.functions.find((f) => f.key === association.key);
+      if (!fn) throw new Error(`EdgeLogic "${association.edgeLogic}" has no CloudFront Function "${association.key}".`);
+      let sandbox = sandboxes.get(name);
+      if (!sandbox) {
+        sandbox = new CloudFrontFunctionSandbox(fn.code, { name, timeBudgetMs: options.timeBudgetMs, keyValueStore: fn.keyValueStore ? spec.keyValueStore?.data : undefined });
+        sandboxes.set(name, sandbox);
+      }
+      runner = cloudFrontFunctionRunner(name, fn.eventType, sandbox);
+    } else {
+      const lambda = spec.lambdas.find((l) => l.key === association.key);
+      if (!lambda) throw new Error(`EdgeLogic "${association.edgeLogic}" has no Lambda@Edge function "${association.key}".`);
+      runner = lambdaEdgeRunner(name, association.eventType, lambda.function, lambdaHost, association.includeBody ?? false);
+    }
+    const runners = byBehaviour.get(association.pathPattern) ?? {};
+    runners[association.eventType] = runner;
+    byBehaviour.set(association.pathPattern, runners);
+  }
+  return { behaviour: (pathPattern) => byBehaviour.get(pathPattern) ?? {} };
+}
