@@ -1,15 +1,21 @@
 /**
  * The local stand-in for a StaticSite's CloudFront distribution: one HTTP server
- * that picks a behaviour by path pattern (in the spec's order, like CloudFront),
- * applies the site's viewer-request function (SPA fallback), fetches from the S3
- * site origin or from a local origin (the API), maps origin 404s to the error
- * document, and adds the response headers policy's security headers.
+ * that picks a behaviour by path pattern (in the distribution's order: routes, then
+ * edge-only site behaviours, then the default), runs the behaviour's edge functions
+ * in CloudFront's order — viewer-request, then (every request is a cache miss locally)
+ * origin-request, the origin, origin-response, and viewer-response — fetches from the
+ * S3 site origin or from a local origin (the API), maps origin 404s to the error
+ * document, and adds the response headers policy's security headers. The functions
+ * (the SPA fallback included) run in the local edge runtime (local/edge-runtime.ts).
  */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
-import { runInNewContext } from "node:vm";
+import { DEFAULT_BEHAVIOUR } from "../components/edge-logic/associations";
 import { spaRewriteCode } from "../components/static-site/distribution";
 import { securityHeaderValues } from "../components/static-site/headers";
-import type { StaticSiteSpec } from "../components/static-site/spec";
+import { edgeSiteBehaviours, type StaticSiteSpec } from "../components/static-site/spec";
+import {
+  CloudFrontFunctionSandbox, EdgeFunctionError, cloudFrontFunctionRunner, type BehaviourRunners, type EdgeRequest, type EdgeResponse, type EdgeRuntime,
+} from "./edge-runtime";
 import { createSiteOrigin } from "./s3-site-origin";
 
 const DEFAULT_BEHAVIOUR_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -20,48 +26,142 @@ export function matchesPathPattern(pattern: string, path: string): boolean {
   return new RegExp(`^${regex}$`).test(path);
 }
 
-export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<string, RequestListener>): RequestListener {
+export interface FrontDoorOptions {
+  /** The site's edge functions (from EdgeLogic specs); the SPA fallback is added here when `spec.spa`. */
+  edge?: EdgeRuntime;
+  log?: (message: string) => void;
+}
+
+export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<string, RequestListener>, options: FrontDoorOptions = {}): RequestListener {
   const fetchFromSite = createSiteOrigin(spec);
   const securityHeaders = securityHeaderValues(spec.securityHeaders);
-  const spaRewrite = spec.spa ? (runInNewContext(`${spaRewriteCode(spec.indexDocument)}; handler`, {}) as (event: unknown) => { uri: string }) : undefined;
-  const errorPage = () => {
-    const page = fetchFromSite(`/${spec.errorDocument}`);
-    return page.status === 200 ? { ...page, status: 404 } : page;
-  };
+  const log = options.log ?? ((message: string) => console.error(message));
+  const siteBehaviours = edgeSiteBehaviours(spec);
+  const runnersFor = behaviourRunners(spec, options.edge);
 
   return (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? "/", "http://localhost");
-    for (const [name, value] of Object.entries(securityHeaders)) response.setHeader(name, value);
+    const fail = (error: unknown) => {
+      log(`front door: ${error instanceof Error ? error.message : String(error)}`);
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      const status = error instanceof EdgeFunctionError ? 503 : 502;
+      send(response, request, withHeaders({ status, headers: { "content-type": ["text/plain; charset=utf-8"] }, body: Buffer.from(`${error instanceof Error ? error.message : String(error)}\n`) }, securityHeaders));
+    };
 
     const route = spec.routes.find((r) => matchesPathPattern(r.pathPattern, url.pathname));
     if (route) {
       const origin = origins.get(route.originId);
-      if (!origin) return send(response, request, { status: 502, headers: { "content-type": "text/plain; charset=utf-8" }, body: Buffer.from(`No local origin runs "${route.originId}" (route ${route.pathPattern}).\n`) });
-      return origin(request, response);
+      for (const [name, value] of Object.entries(securityHeaders)) response.setHeader(name, value);
+      if (!origin) return sendPlain(response, request, 502, `No local origin runs "${route.originId}" (route ${route.pathPattern}).\n`);
+      const viewerRequest = runnersFor(route.pathPattern)["viewer-request"];
+      if (!viewerRequest) return origin(request, response);
+      return void viewerRequest.onRequest(edgeRequest(request, url), hostOf(request)).then((outcome) => {
+        if (outcome.response) return send(response, request, withHeaders(outcome.response, securityHeaders));
+        applyToIncoming(request, outcome.request);
+        origin(request, response);
+      }, fail);
     }
 
     const method = request.method ?? "GET";
     if (!DEFAULT_BEHAVIOUR_METHODS.has(method)) {
-      return send(response, request, { status: 403, headers: { "content-type": "text/plain; charset=utf-8" }, body: Buffer.from("This distribution is not configured to allow the HTTP request method that was used for this request.\n") });
+      return send(response, request, withHeaders({ status: 403, headers: { "content-type": ["text/plain; charset=utf-8"] }, body: Buffer.from("This distribution is not configured to allow the HTTP request method that was used for this request.\n") }, securityHeaders));
     }
-    let uri = url.pathname === "/" && spec.hosting === "oac" ? `/${spec.indexDocument}` : url.pathname;
-    if (spaRewrite) uri = spaRewrite({ version: "1.0", request: { method, uri, querystring: {}, headers: {}, cookies: {} } }).uri;
+    const behaviour = siteBehaviours.find((pattern) => matchesPathPattern(pattern, url.pathname)) ?? DEFAULT_BEHAVIOUR;
+    serveSite(runnersFor(behaviour), edgeRequest(request, url), hostOf(request)).then((result) => send(response, request, result), fail);
+  };
 
-    let result = fetchFromSite(uri);
-    // CloudFront's custom error response (OAC); the website endpoint already served its error document.
-    if (result.status === 404 && spec.hosting === "oac") result = errorPage();
-    if (result.status === 200 && request.headers["if-none-match"] && request.headers["if-none-match"] === result.headers.etag) {
-      result = { status: 304, headers: { etag: result.headers.etag, "cache-control": result.headers["cache-control"] }, body: Buffer.alloc(0) };
+  /** CloudFront's order for one request on a site-origin behaviour. */
+  async function serveSite(runners: BehaviourRunners, viewerRequest: EdgeRequest, host: string): Promise<EdgeResponse> {
+    let current = viewerRequest;
+    if (runners["viewer-request"]) {
+      const outcome = await runners["viewer-request"].onRequest(current, host);
+      // A response generated at viewer-request goes straight back; viewer-response does not run on it.
+      if (outcome.response) return withHeaders(outcome.response, securityHeaders);
+      current = outcome.request;
     }
-    send(response, request, result);
+    // defaultRootObject: CloudFront asks the origin for the index document when the URI is still "/".
+    if (current.uri === "/" && spec.hosting === "oac") current = { ...current, uri: `/${spec.indexDocument}` };
+
+    let result: EdgeResponse | undefined;
+    if (runners["origin-request"]) {
+      const outcome = await runners["origin-request"].onRequest(current, host);
+      if (outcome.response) result = outcome.response;
+      else current = outcome.request;
+    }
+    result ??= await fromOrigin(runners, current, host);
+    // CloudFront's custom error response (OAC); the website endpoint already served its error document.
+    if (result.status === 404 && spec.hosting === "oac") {
+      const page = await fromOrigin(runners, { ...current, uri: `/${spec.errorDocument}` }, host);
+      if (page.status === 200) result = { ...page, status: 404 };
+    }
+    result = withHeaders(result, securityHeaders);
+    if (runners["viewer-response"]) result = await runners["viewer-response"].onResponse(current, result, host);
+    return notModified(viewerRequest, result);
+  }
+
+  async function fromOrigin(runners: BehaviourRunners, request: EdgeRequest, host: string): Promise<EdgeResponse> {
+    const fetched = fetchFromSite(request.uri);
+    let result: EdgeResponse = { status: fetched.status, headers: Object.fromEntries(Object.entries(fetched.headers).map(([k, v]) => [k, [v]])), body: fetched.body };
+    if (runners["origin-response"]) result = await runners["origin-response"].onResponse(request, result, host);
+    return result;
+  }
+}
+
+/** Each behaviour's runners: the site's EdgeLogic associations, plus StaticSite's own SPA fallback on the default viewer-request. */
+function behaviourRunners(spec: StaticSiteSpec, edge: EdgeRuntime | undefined): (pathPattern: string) => BehaviourRunners {
+  const spa = spec.spa
+    ? cloudFrontFunctionRunner(`${spec.name}-spa`, "viewer-request", new CloudFrontFunctionSandbox(spaRewriteCode(spec.indexDocument), { name: `${spec.name}-spa` }))
+    : undefined;
+  return (pathPattern) => {
+    const runners = { ...(edge?.behaviour(pathPattern) ?? {}) };
+    if (spa && pathPattern === DEFAULT_BEHAVIOUR) runners["viewer-request"] = spa;
+    return runners;
   };
 }
 
-function send(response: ServerResponse, request: IncomingMessage, result: { status: number; headers: Record<string, string>; body: Buffer }) {
+function hostOf(request: IncomingMessage): string {
+  return request.headers.host ?? "localhost";
+}
+
+function edgeRequest(request: IncomingMessage, url: URL): EdgeRequest {
+  const headers: Record<string, string[]> = {};
+  for (let i = 0; i < request.rawHeaders.length; i += 2) (headers[request.rawHeaders[i].toLowerCase()] ??= []).push(request.rawHeaders[i + 1]);
+  return { method: request.method ?? "GET", uri: url.pathname, querystring: url.search.replace(/^\?/, ""), headers, clientIp: request.socket.remoteAddress ?? "127.0.0.1" };
+}
+
+/** A viewer-request function's changes, applied before a route's local origin handles the request. */
+function applyToIncoming(request: IncomingMessage, changed: EdgeRequest): void {
+  request.url = changed.uri + (changed.querystring ? `?${changed.querystring}` : "");
+  for (const name of Object.keys(request.headers)) if (!(name in changed.headers)) delete request.headers[name];
+  for (const [name, values] of Object.entries(changed.headers)) request.headers[name] = values.length === 1 ? values[0] : values;
+}
+
+/** The response headers policy's headers (override: origins cannot weaken them). */
+function withHeaders(result: EdgeResponse, headers: Record<string, string>): EdgeResponse {
+  return { ...result, headers: { ...result.headers, ...Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])) } };
+}
+
+function notModified(request: EdgeRequest, result: EdgeResponse): EdgeResponse {
+  const etag = result.headers.etag?.[0];
+  if (result.status !== 200 || !etag || request.headers["if-none-match"]?.[0] !== etag) return result;
+  const headers = Object.fromEntries(Object.entries(result.headers).filter(([name]) => !name.startsWith("content-")));
+  return { status: 304, headers, body: Buffer.alloc(0) };
+}
+
+function sendPlain(response: ServerResponse, request: IncomingMessage, status: number, text: string) {
+  send(response, request, { status, headers: { "content-type": ["text/plain; charset=utf-8"] }, body: Buffer.from(text) });
+}
+
+function send(response: ServerResponse, request: IncomingMessage, result: EdgeResponse) {
   response.statusCode = result.status;
-  for (const [name, value] of Object.entries(result.headers)) response.setHeader(name, value);
-  response.setHeader("content-length", String(result.body.length));
-  response.end(request.method === "HEAD" ? undefined : result.body);
+  if (result.statusDescription) response.statusMessage = result.statusDescription;
+  for (const [name, values] of Object.entries(result.headers)) response.setHeader(name, values.length === 1 && name !== "set-cookie" ? values[0] : values);
+  const body = result.body ?? Buffer.alloc(0);
+  response.setHeader("content-length", String(body.length));
+  response.end(request.method === "HEAD" ? undefined : body);
 }
 
 export async function listen(listener: RequestListener, port: number): Promise<{ server: Server; url: string }> {

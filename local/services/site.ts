@@ -1,18 +1,29 @@
 import { registeredSpecs } from "../../components/spec-registry";
 import type { StaticSiteSpec } from "../../components/static-site/spec";
+import { createEdgeRuntime } from "../edge-runtime";
 import { createFrontDoor, listen } from "../front-door";
 import type { LocalService } from "./types";
 
-/** Serves each StaticSite as its CloudFront distribution would; the first on the chosen port, others on the ports after it. */
+/**
+ * Serves each StaticSite as its CloudFront distribution would, edge functions included
+ * (from the EdgeLogic specs its `edge` associations name); the first site on the chosen
+ * port, others on the ports after it.
+ */
 export const siteService: LocalService = {
-  name: "static site (local CloudFront + S3)",
+  name: "static site (local CloudFront + edge + S3)",
   async start(context) {
     const sites = registeredSpecs<StaticSiteSpec>("StaticSite");
     if (sites.length === 0) return undefined;
     const running: Array<{ name: string; server: import("node:http").Server; url: string }> = [];
     for (const [index, { name, spec }] of sites.entries()) {
       const port = context.port === 0 ? 0 : context.port + index;
-      const { server, url } = await listen(createFrontDoor(spec, context.origins), port);
+      const edge = spec.edge.length > 0 ? createEdgeRuntime(spec.edge, (lambda) => context.lambda(lambda)) : undefined;
+      for (const association of spec.edge) {
+        if (association.eventType !== "viewer-request" && spec.routes.some((route) => route.pathPattern === association.pathPattern)) {
+          context.log(`  warning: ${association.edgeLogic}.${association.key} (${association.eventType} on route ${association.pathPattern}) does not run locally; routes run viewer-request functions only.`);
+        }
+      }
+      const { server, url } = await listen(createFrontDoor(spec, context.origins, { edge, log: context.log }), port);
       running.push({ name, server, url });
     }
     return {
