@@ -4,11 +4,91 @@
  * `pulumi up` deploys it; `npm start` runs this same file under mocks and serves it locally.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { StaticSite, type StaticSiteDomain } from "./components";
+import { EdgeLogic, StaticSite, type StaticSiteDomain } from "./components";
+import type { EdgeAuthConfig } from "./handlers/edge/auth";
+import type { OriginResponseConfig } from "./handlers/edge/origin-response";
 
 const config = new pulumi.Config();
 const retainData = config.getBoolean("retainData") ?? false;
 const logRetentionDays = config.getNumber("logRetentionDays") ?? 30;
+
+// ---------------------------------------------------------------- edge (EdgeLogic)
+// CloudFront Functions on the site's viewer events (clean URLs, canonical host, KeyValueStore
+// redirects, the home-page A/B test, extra security headers) and Lambda@Edge for the Cognito
+// check on protected paths and for origin responses. Constructed before the site, which
+// attaches `edge.associations`. The auth check's pool and client come from config until
+// UserAuth is wired in (then: issuer and client id from its outputs, baked in at build time).
+function edgeLogic(): EdgeLogic | undefined {
+  if (!(config.getBoolean("edgeEnabled") ?? true)) return undefined;
+  const region = new pulumi.Config("aws").get("region") ?? "us-east-1";
+  const protectedPaths = (config.get("protectedPaths") ?? "/account/*").split(",").map((p) => p.trim()).filter(Boolean);
+  const abTestPercent = config.getNumber("abTestPercent") ?? 50;
+  const spaFallback = config.getBoolean("spaFallback") ?? false;
+  const userPoolId = config.get("authUserPoolId") || "unconfigured"; // an unknown pool fails closed: every token is refused
+  const auth: EdgeAuthConfig = {
+    issuer: `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`,
+    clientId: config.get("authClientId") || "unconfigured",
+    cookie: config.get("authCookie") ?? "gallery-id-token",
+    signInPath: config.get("signInPath") ?? "/",
+  };
+  const originResponse: OriginResponseConfig = {
+    noindexPrefixes: ["/variants/", ...protectedPaths.map((p) => p.replace(/\*$/, ""))],
+    defaultCacheControl: "public, max-age=300",
+    errorCacheControl: "max-age=10",
+  };
+  return new EdgeLogic("edge", {
+    // Old links, managed as data: updating a redirect does not republish the function.
+    keyValueStore: { data: { "/about-us": "/about", "/index.htm": "/" } },
+    functions: {
+      "viewer-request": {
+        file: "handlers/edge/viewer-request.js",
+        eventType: "viewer-request",
+        keyValueStore: true,
+        config: {
+          canonicalHost: config.get("canonicalHost") || config.get("domainName") || undefined,
+          redirects: true,
+          cleanUrls: "html",
+          spaFallback: spaFallback ? "index.html" : undefined,
+          experiment: abTestPercent > 0
+            ? { cookie: "gallery-ab-home", paths: ["/index.html"], variants: [{ name: "a", weight: 100 - abTestPercent }, { name: "b", weight: abTestPercent, prefix: "/variants/b" }] }
+            : undefined,
+        },
+      },
+      "viewer-response": {
+        file: "handlers/edge/viewer-response.js",
+        eventType: "viewer-response",
+        pathPatterns: ["default", ...protectedPaths],
+        config: {
+          headers: {
+            "permissions-policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+            "cross-origin-opener-policy": "same-origin",
+            "cross-origin-resource-policy": "same-origin",
+          },
+          cookieMaxAgeSeconds: 30 * 24 * 3600,
+        },
+      },
+    },
+    lambdas: {
+      auth: {
+        entry: "handlers/edge/auth.ts",
+        eventType: "viewer-request",
+        pathPatterns: protectedPaths,
+        define: { __EDGE_AUTH_CONFIG__: JSON.stringify(auth) },
+      },
+      "origin-response": {
+        entry: "handlers/edge/origin-response.ts",
+        eventType: "origin-response",
+        pathPatterns: ["default", ...protectedPaths],
+        define: { __EDGE_ORIGIN_RESPONSE_CONFIG__: JSON.stringify(originResponse) },
+      },
+    },
+  });
+}
+
+const edge = edgeLogic();
+
+export const edgeFunctionArns = edge?.functionArns;
+export const edgeLambdaVersionArns = edge?.lambdaQualifiedArns;
 
 // ---------------------------------------------------------------- presentation
 function siteDomain(): StaticSiteDomain | undefined {
@@ -26,7 +106,9 @@ function siteDomain(): StaticSiteDomain | undefined {
 const site = new StaticSite("site", {
   path: config.get("siteDir") ?? "site",
   hosting: (config.get("siteHosting") as "oac" | "s3-website" | undefined) ?? "oac",
-  spa: config.getBoolean("spaFallback") ?? false,
+  // With edge logic the viewer-request function serves the SPA fallback (one function per event type).
+  spa: edge ? false : config.getBoolean("spaFallback") ?? false,
+  edge: edge?.associations,
   priceClass: config.get("priceClass") as "PriceClass_100" | "PriceClass_200" | "PriceClass_All" | undefined,
   domain: siteDomain(),
   logs: { retentionDays: logRetentionDays },

@@ -4,6 +4,8 @@
  */
 export { StaticSite } from "./static-site";
 export type { StaticSiteArgs, StaticSiteDomain, StaticSiteRoute, StaticSiteSpec, CacheRule, SecurityHeaders, PriceClass } from "./static-site";
+export { EdgeLogic, EDGE_LIMITS, CLOUDFRONT_FUNCTION_RUNTIME, DEFAULT_BEHAVIOUR } from "./edge-logic";
+export type { EdgeAssociation, EdgeEventType, FunctionEventType, EdgeFunctionArgs, EdgeLambdaArgs, EdgeLogicArgs } from "./edge-logic";
 export { LambdaFunction, LAMBDA_LIMITS, LAMBDA_RUNTIME } from "./lambda/function";
 export type { LambdaFunctionArgs, LambdaFunctionSpec, FailureDestination } from "./lambda/function";
 export type { PolicyStatement } from "./iam";

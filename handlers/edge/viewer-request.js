@@ -16,7 +16,7 @@ var ASSIGNED_HEADER = 'x-experiment-assigned';
 async function handler(event) {
   var request = event.request;
   var host = request.headers.host ? request.headers.host.value : '';
-  if (CONFIG.canonicalHost && host && host !== CONFIG.canonicalHost) {
+  if (CONFIG.canonicalHost && host && host !== CONFIG.canonicalHost && !isLoopback(host)) {
     return redirect('https://' + CONFIG.canonicalHost + request.uri + queryString(request.querystring));
   }
   if (CONFIG.redirects) {
@@ -26,6 +26,12 @@ async function handler(event) {
   request.uri = cleanUri(request.uri);
   applyExperiment(request, CONFIG.experiment);
   return request;
+}
+
+// CloudFront never sees a loopback Host; `npm start` does, and must not be sent to the real domain.
+function isLoopback(host) {
+  var name = host.replace(/:\d+$/, '');
+  return name === 'localhost' || name === '127.0.0.1' || name === '[::1]';
 }
 
 function redirect(location) {

@@ -151,6 +151,10 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
         status: "Deployed",
       };
     }
+    case "aws:cloudfront/keyValueStore:KeyValueStore": {
+      const id = fakeId(name);
+      return { id, arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:key-value-store/${id}`, etag: "ETAG" };
+    }
     case "aws:cloudfront/function:Function":
       return { arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:function/${physicalName}`, etag: "ETAG", liveStageEtag: "ETAG" };
     case "aws:lambda/function:Function": {
