@@ -35,7 +35,7 @@ export function createAuthHandler(config: EdgeAuthConfig, verifier: Verifier = c
     try {
       await verifier.verify(token);
     } catch (error) {
-      return deny(request, config, (error as Error).name);
+      return deny(request, config, (error as Error).message);
     }
     // Folder URLs of protected pages map to their index document, as the site's own rewrite does elsewhere.
     if (request.uri.endsWith("/")) request.uri += "index.html";
