@@ -1,0 +1,162 @@
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { EdgeLogic, type EdgeLogicArgs } from "../../components/edge-logic";
+import { StaticSite } from "../../components/static-site";
+import { policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
+
+const functions: EdgeLogicArgs["functions"] = {
+  "viewer-request": { file: "handlers/edge/viewer-request.js", eventType: "viewer-request", keyValueStore: true, config: { cleanUrls: "html", redirects: true } },
+  "viewer-response": { file: "handlers/edge/viewer-response.js", eventType: "viewer-response", pathPatterns: ["default", "/account/*"], config: { headers: { "permissions-policy": "camera=()" } } },
+};
+const lambdas: EdgeLogicArgs["lambdas"] = {
+  auth: {
+    entry: "handlers/edge/auth.ts",
+    eventType: "viewer-request",
+    pathPatterns: ["/account/*"],
+    define: { __EDGE_AUTH_CONFIG__: JSON.stringify({ issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_X", clientId: "c", cookie: "t", signInPath: "/" }) },
+  },
+  "origin-response": {
+    entry: "handlers/edge/origin-response.ts",
+    eventType: "origin-response",
+    memorySize: 256,
+    timeout: 10,
+    define: { __EDGE_ORIGIN_RESPONSE_CONFIG__: JSON.stringify({ noindexPrefixes: [], defaultCacheControl: "no-cache", errorCacheControl: "max-age=10" }) },
+  },
+};
+const args: EdgeLogicArgs = { keyValueStore: { data: { "/about-us": "/about" } }, functions, lambdas };
+
+async function build(name: string, edgeArgs: EdgeLogicArgs = args) {
+  let edge!: EdgeLogic;
+  const graph = await record(() => {
+    edge = new EdgeLogic(name, edgeArgs);
+    new StaticSite(`${name}-site`, {
+      path: "site",
+      edge: edge.associations,
+      routes: [{ pathPattern: "/api/*", originId: "api", domainName: "abc123.execute-api.us-east-1.amazonaws.com" }],
+    });
+  });
+  return { graph, edge, get: (type: string, suffix: string) => resource(graph, type, `${name}${suffix}`) };
+}
+
+const behaviour = (distribution: RecordedResource, pattern: string) =>
+  pattern === "default" ? distribution.inputs.defaultCacheBehavior : distribution.inputs.orderedCacheBehaviors.find((b: { pathPattern: string }) => b.pathPattern === pattern);
+
+describe("EdgeLogic", () => {
+  it("publishes cloudfront-js-2.0 functions with their config baked in, reading the KeyValueStore it owns", async () => {
+    const { get } = await build("cff");
+    const fn = get("aws:cloudfront/function:Function", "-viewer-request");
+    const store = get("aws:cloudfront/keyValueStore:KeyValueStore", "-kvs");
+    expect(fn.inputs).toMatchObject({ runtime: "cloudfront-js-2.0", publish: true, keyValueStoreAssociations: [store.state.arn] });
+    expect(fn.inputs.code).toMatch(/^import cf from 'cloudfront';\nvar CONFIG = \{"cleanUrls":"html","redirects":true\};\n/);
+    expect(Buffer.byteLength(fn.inputs.code)).toBeLessThanOrEqual(10 * 1024);
+    expect(get("aws:cloudfront/keyvaluestoreKeysExclusive:KeyvaluestoreKeysExclusive", "-kvs-keys").inputs).toMatchObject({
+      keyValueStoreArn: store.state.arn,
+      resourceKeyValuePairs: [{ key: "/about-us", value: "/about" }],
+    });
+    expect(fn.dependencies).toContain(get("aws:cloudfront/keyvaluestoreKeysExclusive:KeyvaluestoreKeysExclusive", "-kvs-keys").urn);
+    expect(get("aws:cloudfront/function:Function", "-viewer-response").inputs.keyValueStoreAssociations).toBeUndefined();
+  });
+
+  it("builds Lambda@Edge in us-east-1 as published versions, trusted by edgelambda, without env, retained on delete", async () => {
+    const { graph, get, edge } = await build("lam");
+    for (const key of ["auth", "origin-response"]) {
+      const fn = get("aws:lambda/function:Function", `-${key}-function`);
+      expect(fn.inputs).toMatchObject({ region: "us-east-1", publish: true, runtime: "nodejs22.x", architectures: ["x86_64"] });
+      expect(fn.inputs.environment).toBeUndefined();
+      expect(fn.retainOnDelete).toBe(true);
+      const trust = policyDocument(get("aws:iam/role:Role", `-${key}-role`).inputs.assumeRolePolicy);
+      expect(trust.Statement[0].Principal.Service).toEqual(["lambda.amazonaws.com", "edgelambda.amazonaws.com"]);
+      expect(graph.filter((r) => r.type === "aws:cloudwatch/logGroup:LogGroup" && r.name.startsWith(`lam-${key}`))).toEqual([]);
+    }
+    expect(get("aws:lambda/function:Function", "-auth-function").inputs).toMatchObject({ memorySize: 128, timeout: 5 });
+    expect(get("aws:lambda/function:Function", "-origin-response-function").inputs).toMatchObject({ memorySize: 256, timeout: 10 });
+    // Configuration is in the code, not the environment.
+    const code = await (await get("aws:lambda/function:Function", "-auth-function").inputs.code.assets)["index.mjs"].text;
+    expect(code).toContain("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_X");
+    const auth = edge.associations.find((a) => a.key === "auth")!;
+    expect(await new Promise((done) => (auth.arn as any).apply(done))).toBe(get("aws:lambda/function:Function", "-auth-function").state.qualifiedArn);
+  });
+
+  it("StaticSite attaches each function to its behaviours and event types, by ARN and published-version ARN", async () => {
+    const { get } = await build("assoc");
+    const distribution = get("aws:cloudfront/distribution:Distribution", "-site-cdn");
+    const fnArn = (key: string) => get("aws:cloudfront/function:Function", `-${key}`).state.arn;
+    const lambdaArn = (key: string) => get("aws:lambda/function:Function", `-${key}-function`).state.qualifiedArn;
+    expect(lambdaArn("auth")).toMatch(/:function:assoc-auth-function-[0-9a-f]+:1$/);
+
+    const root = behaviour(distribution, "default");
+    expect(root.functionAssociations).toEqual([
+      { eventType: "viewer-request", functionArn: fnArn("viewer-request") },
+      { eventType: "viewer-response", functionArn: fnArn("viewer-response") },
+    ]);
+    expect(root.lambdaFunctionAssociations).toEqual([{ eventType: "origin-response", lambdaArn: lambdaArn("origin-response") }]);
+
+    // /account/* exists only for edge code: a site-origin behaviour like the default, with its own functions.
+    const account = behaviour(distribution, "/account/*");
+    expect(account).toMatchObject({ targetOriginId: "site", viewerProtocolPolicy: "redirect-to-https", cachePolicyId: root.cachePolicyId, responseHeadersPolicyId: root.responseHeadersPolicyId });
+    expect(account.functionAssociations).toEqual([{ eventType: "viewer-response", functionArn: fnArn("viewer-response") }]);
+    expect(account.lambdaFunctionAssociations).toEqual([{ eventType: "viewer-request", lambdaArn: lambdaArn("auth") }]);
+    // Routes come first (CloudFront matches in order), and get no function they did not ask for.
+    expect(distribution.inputs.orderedCacheBehaviors.map((b: { pathPattern: string }) => b.pathPattern)).toEqual(["/api/*", "/account/*"]);
+    expect(behaviour(distribution, "/api/*").functionAssociations).toBeUndefined();
+  });
+
+  it("names children after the component and parents them to it", async () => {
+    const { graph } = await build("named");
+    const component = resource(graph, "serverless-fullstack:index:EdgeLogic", "named");
+    const children = graph.filter((r) => r.parent === component.urn);
+    expect(children.map((c) => c.name).sort()).toEqual(["named-auth", "named-kvs", "named-kvs-keys", "named-origin-response", "named-viewer-request", "named-viewer-response"]);
+  });
+});
+
+describe("EdgeLogic rejects bad arguments", () => {
+  const fn = functions["viewer-request"];
+  it.each<[string, EdgeLogicArgs, RegExp]>([
+    ["nothing to run", {}, /^EdgeLogic "bad": functions "\(none\)" and lambdas are both empty/],
+    ["a CloudFront Function on an origin event", { functions: { f: { file: fn.file, eventType: "origin-request" as never } } },
+      /functions\.f\.eventType "origin-request" is not an event type CloudFront Functions support \(viewer-request and viewer-response only\)\. Move the function to lambdas/],
+    ["an unknown event type", { functions: { f: { file: fn.file, eventType: "viewer-error" as never } } }, /functions\.f\.eventType "viewer-error" is not an event type CloudFront Functions support.*Use "viewer-request" or "viewer-response"/],
+    ["code over 10 KB", { functions: { f: { file: "tests/fixtures/edge/too-big.js", eventType: "viewer-request" } } },
+      /functions\.f\.file "tests\/fixtures\/edge\/too-big\.js" is 10\d{3} bytes with its config, over CloudFront Functions' limit of 10240 bytes \(10 KB\)\. Move data into the KeyValueStore/],
+    ["config that pushes the code over 10 KB", { functions: { f: { file: "handlers/edge/viewer-response.js", eventType: "viewer-response", config: { pad: "x".repeat(10_000) } } } }, /bytes with its config, over CloudFront Functions' limit/],
+    ["a missing file", { functions: { f: { file: "handlers/edge/nope.js", eventType: "viewer-request" } } }, /functions\.f\.file "handlers\/edge\/nope\.js" is not a file/],
+    ["code without a handler", { functions: { f: { file: "tests/fixtures/edge/no-handler.js", eventType: "viewer-request" } } }, /defines no top-level `function handler\(event\)`/],
+    ["a module import other than cloudfront", { functions: { f: { file: "tests/fixtures/edge/imports-module.js", eventType: "viewer-request" } } }, /does not compile as cloudfront-js-2\.0 code/],
+    ["a KeyValueStore the component lacks", { functions: { f: { ...fn, keyValueStore: true } } }, /functions\.f\.keyValueStore true is set but the component has no keyValueStore/],
+    ["two functions on one behaviour's event type", { keyValueStore: {}, functions: { f: fn, g: { ...fn, keyValueStore: false } } },
+      /functions\.g\.pathPatterns "default" already runs functions\.f on viewer-request; CloudFront allows one function \(CloudFront Function or Lambda@Edge\) per event type per behaviour/],
+    ["a function and a Lambda@Edge on one event type", { keyValueStore: {}, functions: { f: fn }, lambdas: { a: { ...lambdas.auth, pathPatterns: ["default"] } } }, /lambdas\.a\.pathPatterns "default" already runs functions\.f on viewer-request/],
+    ["a catch-all path pattern", { functions: { f: { ...fn, keyValueStore: false, pathPatterns: ["/*"] } } }, /functions\.f\.pathPatterns "\/\*" is not a behaviour\. Use "default"/],
+    ["viewer Lambda@Edge over 128 MB", { lambdas: { a: { ...lambdas.auth, memorySize: 256 } } }, /lambdas\.a\.memorySize 256 is outside Lambda@Edge's range for viewer events \(128–128 MB\)/],
+    ["viewer Lambda@Edge over 5 s", { lambdas: { a: { ...lambdas.auth, timeout: 6 } } }, /lambdas\.a\.timeout 6 is outside Lambda@Edge's range for viewer events \(1–5 seconds\)\. Use at most 5/],
+    ["origin Lambda@Edge over 30 s", { lambdas: { a: { ...lambdas["origin-response"], timeout: 31 } } }, /lambdas\.a\.timeout 31 is outside Lambda@Edge's range for origin events \(1–30 seconds\)/],
+    ["origin Lambda@Edge over 10240 MB", { lambdas: { a: { ...lambdas["origin-response"], memorySize: 10241 } } }, /lambdas\.a\.memorySize 10241 is outside Lambda@Edge's range for origin events \(128–10240 MB\)/],
+    ["a body on a response event", { lambdas: { a: { ...lambdas["origin-response"], includeBody: true } } }, /lambdas\.a\.includeBody true is set on a origin-response function; CloudFront only passes bodies to request events/],
+    ["an unknown trigger point", { lambdas: { a: { ...lambdas.auth, eventType: "origin-error" as never } } }, /lambdas\.a\.eventType "origin-error" is not a CloudFront trigger point/],
+    ["a bad key", { lambdas: { "Auth Check": lambdas.auth } }, /lambdas "Auth Check" is not a usable key/],
+    ["an oversized KeyValueStore value", { keyValueStore: { data: { k: "v".repeat(1025) } }, functions: { f: fn } }, /keyValueStore\.data\["k"\] .* is not a string of at most 1024 bytes/],
+  ])("%s", (_, bad, message) => {
+    expect(() => new EdgeLogic("bad", bad)).toThrow(message);
+  });
+
+  it("rejects a viewer Lambda@Edge whose bundle is over 1 MB zipped", () => {
+    // A build-time constant of incompressible data inflates the bundle past the viewer limit (but not the origin one).
+    const noise = randomBytes(1_500_000).toString("base64");
+    const big = { entry: "tests/fixtures/edge/noisy.ts", define: { __NOISE__: JSON.stringify(noise) } };
+    expect(() => new EdgeLogic("bad", { lambdas: { a: { ...big, eventType: "viewer-request" } } })).toThrow(/lambdas\.a\.entry .* bundles to \d+ zipped bytes, over Lambda@Edge's 1 MB limit for viewer events/);
+    expect(() => new EdgeLogic("fine", { lambdas: { a: { ...big, eventType: "origin-request" } } })).not.toThrow();
+  });
+});
+
+describe("StaticSite rejects edge associations CloudFront would refuse", () => {
+  const association = { pathPattern: "default", eventType: "viewer-request" as const, kind: "function" as const, edgeLogic: "edge", key: "viewer-request", arn: "arn:aws:cloudfront::123456789012:function/x" };
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ["a viewer-request function next to the SPA fallback", { spa: true, edge: [association] },
+      /StaticSite "bad": edge\[0\] "edge\.viewer-request on default viewer-request" conflicts with the SPA fallback function \(spa: true\); CloudFront runs one function per event type per behaviour\. Set spa: false and serve the fallback from your own viewer-request function/],
+    ["two functions on one event type", { edge: [association, { ...association, key: "other" }] }, /edge\[1\] "edge\.other on default viewer-request" conflicts with edge\.viewer-request/],
+    ["a CloudFront Function on an origin event", { edge: [{ ...association, eventType: "origin-request" }] }, /edge\[0\]\.eventType "origin-request" is not an event type CloudFront Functions run on/],
+    ["a catch-all pattern", { edge: [{ ...association, pathPattern: "*" }] }, /edge\[0\]\.pathPattern "\*" is not a behaviour/],
+  ])("%s", (_, bad, message) => {
+    expect(() => new StaticSite("bad", { path: "site", ...bad })).toThrow(message);
+  });
+});
