@@ -1,5 +1,6 @@
 /** CloudFront's event shapes, as the AWS docs show them, for handler tests. */
 import { readFileSync } from "node:fs";
+import type { CloudFrontRequestEvent, CloudFrontResponseEvent } from "aws-lambda";
 import { cloudFrontFunctionCode } from "../../../components/edge-logic/function-code";
 import { CloudFrontFunctionSandbox } from "../../../local/edge-runtime";
 
@@ -36,7 +37,10 @@ export function viewerResponse(request: ReturnType<typeof viewerRequest>["reques
 }
 
 /** A Lambda@Edge request event (Records[0].cf) at viewer-request or origin-request. */
-export function lambdaRequest(uri: string, options: { cookie?: string; accept?: string; querystring?: string; eventType?: string } = {}) {
+export function lambdaRequest(
+  uri: string,
+  options: { cookie?: string; accept?: string; querystring?: string; eventType?: "viewer-request" | "origin-request" | "origin-response" } = {},
+): CloudFrontRequestEvent {
   const headers: Record<string, Array<{ key: string; value: string }>> = {
     host: [{ key: "Host", value: DISTRIBUTION.distributionDomainName }],
     "user-agent": [{ key: "User-Agent", value: "curl/8.5.0" }],
@@ -54,7 +58,7 @@ export function lambdaRequest(uri: string, options: { cookie?: string; accept?: 
 }
 
 /** A Lambda@Edge origin-response event. */
-export function lambdaOriginResponse(uri: string, status: string, headers: Record<string, string> = {}) {
+export function lambdaOriginResponse(uri: string, status: string, headers: Record<string, string> = {}): CloudFrontResponseEvent {
   const event = lambdaRequest(uri, { eventType: "origin-response" }) as any;
   event.Records[0].cf.response = {
     status,
