@@ -1,0 +1,67 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalApp, type LocalApp } from "../../local/start";
+
+let app: LocalApp;
+let base: string;
+
+beforeAll(async () => {
+  app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: mkdtempSync(join(tmpdir(), "sf-edge-")), load: () => import("../../index.js") });
+  base = app.urls.site;
+});
+afterAll(() => app?.stop());
+
+const get = (path: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { headers, redirect: "manual" });
+
+describe("npm start runs the stack's edge logic in CloudFront's order", () => {
+  it("takes its functions from the EdgeLogic spec index.ts registered", () => {
+    const edge = app.context.run.specs.find((s) => s.kind === "EdgeLogic");
+    expect(edge?.name).toBe("edge");
+  });
+
+  it("viewer-request CloudFront Function: clean URLs and KeyValueStore redirects", async () => {
+    const about = await get("/about");
+    expect(about.status).toBe(200);
+    expect(await about.text()).toContain("<title>About · Gallery</title>");
+    const moved = await get("/about-us?ref=old");
+    expect(moved.status).toBe(301);
+    expect(moved.headers.get("location")).toBe("/about?ref=old");
+  });
+
+  it("A/B test: a new visitor gets a sticky variant cookie; the cookie picks the page", async () => {
+    const first = await get("/");
+    expect(first.status).toBe(200);
+    expect(first.headers.get("set-cookie")).toMatch(/^gallery-ab-home=(a|b); Path=\/; Max-Age=2592000; Secure; SameSite=Lax$/);
+    const b = await get("/", { cookie: "gallery-ab-home=b" });
+    expect(await b.text()).toContain('data-variant="b"');
+    expect(b.headers.get("set-cookie")).toBeNull();
+    const a = await get("/", { cookie: "gallery-ab-home=a" });
+    expect(await a.text()).not.toContain("data-variant");
+  });
+
+  it("viewer-response CloudFront Function adds the headers the response headers policy cannot, after the policy's own", async () => {
+    const page = await get("/about");
+    expect(page.headers.get("permissions-policy")).toContain("camera=()");
+    expect(page.headers.get("cross-origin-opener-policy")).toBe("same-origin");
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
+  });
+
+  it("origin-response Lambda@Edge (in the local Lambda runtime) keeps crawlers off variant pages", async () => {
+    const variant = await get("/variants/b/index.html");
+    expect(variant.headers.get("x-robots-tag")).toBe("noindex, nofollow");
+    expect((await get("/about")).headers.get("x-robots-tag")).toBeNull();
+  });
+
+  it("viewer-request Lambda@Edge guards /account/*: browsers go to sign in, other clients get 401", async () => {
+    const page = await get("/account/", { accept: "text/html" });
+    expect(page.status).toBe(302);
+    expect(page.headers.get("location")).toBe("/?next=%2Faccount%2F");
+    expect(page.headers.get("cache-control")).toBe("no-store");
+    const api = await get("/account/", { accept: "application/json", cookie: "gallery-id-token=eyJhbGciOiJSUzI1NiJ9.e30.c2ln" });
+    expect(api.status).toBe(401);
+    // A response generated at viewer-request goes straight back: CloudFront runs no viewer-response function on it.
+    expect(api.headers.get("permissions-policy")).toBeNull();
+  });
+});
