@@ -81,7 +81,7 @@ export class DataTier extends pulumi.ComponentResource {
   constructor(name: string, args: DataTierArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:DataTier", name, {}, opts);
     this.resourceName = name;
-    validateArgs(argFailer("DataTier", name), args, args.region ?? new pulumi.Config("aws").get("region"));
+    validateArgs(argFailer("DataTier", name), args, homeRegion(args));
     this.spec = normalise(name, args);
 
     const created = Object.fromEntries(Object.values(this.spec.tables).map((table) => [table.key, createTable(name, this.spec, table, this)]));
@@ -125,6 +125,11 @@ export class DataTier extends pulumi.ComponentResource {
     registerSpec("StreamSubscription", `${this.resourceName}-${subscription}`, spec);
     return result;
   }
+}
+
+/** Where the tables live, as the AWS provider decides it: the region arg, aws:region config, then the environment. */
+function homeRegion(args: DataTierArgs): string | undefined {
+  return args.region ?? new pulumi.Config("aws").get("region") ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
 }
 
 function dataTable(key: string, table: aws.dynamodb.Table): DataTable {
