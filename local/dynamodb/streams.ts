@@ -195,7 +195,10 @@ class SubscriptionPump {
 
   push(record: StreamRecord): void {
     this.queue.push(record);
-    this.running ??= this.run().finally(() => (this.running = undefined));
+    // Start on the next turn, so the records of one write (e.g. a BatchWriteItem) share a batch.
+    this.running ??= new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.run())
+      .finally(() => (this.running = undefined));
   }
 
   async idle(): Promise<void> {

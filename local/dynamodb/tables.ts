@@ -60,6 +60,7 @@ export async function ensureTables(client: DynamoDBClient, tables: LocalTable[])
     const current = await describe(client, table.tableName);
     if (!current) {
       await client.send(new CreateTableCommand(wanted));
+      await untilActive(client, table.tableName);
       created.push(table.tableName);
       continue;
     }
@@ -72,6 +73,15 @@ export async function ensureTables(client: DynamoDBClient, tables: LocalTable[])
     existing.push(table.tableName);
   }
   return { created, existing };
+}
+
+/** dynalite answers writes to a CREATING table with ResourceNotFound; wait until it is ACTIVE. */
+async function untilActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (let attempt = 0; attempt < 500; attempt++) {
+    if ((await describe(client, tableName))?.TableStatus === "ACTIVE") return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`local DynamoDB: table ${tableName} did not become ACTIVE`);
 }
 
 async function describe(client: DynamoDBClient, tableName: string) {
