@@ -29,7 +29,7 @@ let preferences: string;
 const lambdas: LocalLambda[] = [];
 
 beforeAll(async () => {
-  await runProgramOffline({ stack: "dev", load: () => import("../../index") });
+  await runProgramOffline({ stack: "dev", load: () => import("../../index.js") });
   tables = await localTables();
   gallery = tables.find((t) => t.id === "data.gallery")!.tableName;
   preferences = tables.find((t) => t.id === "data.preferences")!.tableName;
