@@ -47,7 +47,7 @@ const counters = new DataLambdaFunction("gallery-counters", {
   timeout: 30,
   logRetentionDays,
   environment: { TABLE_NAME: data.tables.gallery.name, POWERTOOLS_SERVICE_NAME: "gallery-counters" },
-  permissions: data.tables.gallery.grants.write(),
+  permissions: data.tables.gallery.grants.write(["dynamodb:UpdateItem"]),
 });
 data.subscribe("counters", "gallery", counters, { batchSize: 100, maximumRetryAttempts: 5 });
 

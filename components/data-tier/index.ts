@@ -13,7 +13,7 @@ export type {
   AttributeType, CapacityArgs, DataTierArgs, DataTierSpec, ExportArgs, ExportSpec, GlobalIndexArgs, IndexSpec, LocalIndexArgs, Projection,
   StreamViewType, TableArgs, TableSpec,
 } from "./spec";
-export type { TableGrants } from "./grants";
+export type { ReadAction, TableGrants, WriteAction } from "./grants";
 export type { StreamSubscription, StreamSubscriptionArgs, StreamSubscriptionSpec } from "./stream";
 export { READ_ACTIONS, STREAM_ACTIONS, WRITE_ACTIONS } from "./grants";
 

@@ -208,34 +208,42 @@ class SubscriptionPump {
   private async run(): Promise<void> {
     const { spec } = this.subscriber;
     while (this.queue.length > 0) {
-      let batch = this.queue.splice(0, spec.batchSize);
-      let attempts = 0;
-      while (batch.length > 0) {
-        const failedAt = await this.deliver(batch);
-        if (failedAt === undefined) break;
-        if (attempts >= spec.maximumRetryAttempts) {
-          this.log(`local DynamoDB streams: ${spec.name} gave up on ${batch.length - failedAt} record(s) after ${attempts} retries (in AWS they go to the dead-letter queue)`);
-          break;
+      // Batches still to deliver, in order; bisecting replaces one with its two halves.
+      const pending: Array<{ records: StreamRecord[]; attempts: number }> = [{ records: this.queue.splice(0, spec.batchSize), attempts: 0 }];
+      while (pending.length > 0) {
+        const batch = pending.shift()!;
+        const outcome = await this.deliver(batch.records);
+        if (outcome.retryFrom === undefined) continue;
+        if (batch.attempts >= spec.maximumRetryAttempts) {
+          const dropped = batch.records.length - outcome.retryFrom;
+          this.log(`local DynamoDB streams: ${spec.name} gave up on ${dropped} record(s) after ${batch.attempts} retries (in AWS they go to the dead-letter queue)`);
+          continue;
         }
-        attempts += 1;
-        // Partial batch response: retry from the first failed record on.
-        batch = batch.slice(failedAt);
+        const rest = batch.records.slice(outcome.retryFrom);
+        if (outcome.threw && spec.bisectBatchOnFunctionError && rest.length > 1) {
+          // Bisect on function error: retry each half, so a poison record is isolated.
+          const half = Math.ceil(rest.length / 2);
+          pending.unshift({ records: rest.slice(0, half), attempts: batch.attempts + 1 }, { records: rest.slice(half), attempts: batch.attempts + 1 });
+        } else {
+          // Partial batch response: retry from the first failed record on.
+          pending.unshift({ records: rest, attempts: batch.attempts + 1 });
+        }
       }
     }
   }
 
-  /** Index of the first record to retry, or undefined when the whole batch succeeded. */
-  private async deliver(batch: StreamRecord[]): Promise<number | undefined> {
+  /** Where to retry from (undefined: the whole batch succeeded), and whether the function threw. */
+  private async deliver(batch: StreamRecord[]): Promise<{ retryFrom?: number; threw: boolean }> {
     try {
       const response = (await this.subscriber.invoke({ Records: batch })) as { batchItemFailures?: Array<{ itemIdentifier?: string }> } | undefined;
       const failures = response?.batchItemFailures ?? [];
-      if (failures.length === 0) return undefined;
+      if (failures.length === 0) return { threw: false };
       const indexes = failures.map((f) => batch.findIndex((r) => r.dynamodb.SequenceNumber === f.itemIdentifier));
       // An identifier that names no record of the batch fails the whole batch, as in Lambda.
-      return indexes.some((i) => i < 0) ? 0 : Math.min(...indexes);
+      return { retryFrom: indexes.some((i) => i < 0) ? 0 : Math.min(...indexes), threw: false };
     } catch (error) {
       this.log(`local DynamoDB streams: ${this.subscriber.spec.name} failed: ${(error as Error).message}`);
-      return 0;
+      return { retryFrom: 0, threw: true };
     }
   }
 }

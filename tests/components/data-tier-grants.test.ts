@@ -41,6 +41,13 @@ describe("DataTier grant helpers", () => {
     ]);
   });
 
+  it("narrows to the actions a function uses, and only to actions of that grant", async () => {
+    expect(await render(grants.write(["dynamodb:UpdateItem"]))).toEqual([{ Sid: "galleryWrite", Effect: "Allow", Action: ["dynamodb:UpdateItem"], Resource: [arn] }]);
+    expect((await render(grants.read(["dynamodb:Query", "dynamodb:GetItem"])))[0].Action).toEqual(["dynamodb:GetItem", "dynamodb:Query"]);
+    expect(() => grants.write(["dynamodb:GetItem" as never])).toThrow(/must be a non-empty subset of dynamodb:BatchWriteItem/);
+    expect(() => grants.read([])).toThrow(/non-empty subset/);
+  });
+
   it("never grants a wildcard action, a wildcard resource, administrative or control-plane actions", async () => {
     const all = [...grants.read(), ...grants.write(), ...grants.readWrite(), ...grants.stream()];
     expect(() => assertLeastPrivilege(argFailer("Test", "t"), "permissions", all)).not.toThrow();

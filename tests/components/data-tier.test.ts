@@ -135,6 +135,16 @@ describe("DataTier tables", () => {
     expect(t.retainOnDelete).toBe(true);
   });
 
+  it("places every regional child in the region arg", async () => {
+    const graph = await record(() => {
+      const tier = new DataTier("placed", { region: "eu-west-1", tables: { gallery }, export: { schedule: "rate(1 day)" } });
+      tier.subscribe("s", "gallery", new LambdaFunction("placed-fn", { entry: "tests/fixtures/handlers/echo.ts", region: "eu-west-1" }));
+    });
+    const regional = graph.filter((r) => r.custom && r.name.startsWith("placed") && !r.name.startsWith("placed-fn") && r.type !== "aws:iam/role:Role" && r.type !== "aws:iam/rolePolicy:RolePolicy");
+    expect(regional.length).toBeGreaterThan(15);
+    for (const r of regional) expect([r.type, r.name, r.inputs.region]).toEqual([r.type, r.name, "eu-west-1"]);
+  });
+
   it("exposes name, arn and streamArn outputs per table and registers its spec for npm start", async () => {
     let tier: DataTier | undefined;
     await record(() => (tier = new DataTier("outs", { tables: { gallery, plain: { attributes: { id: "S" }, partitionKey: "id" } } })));

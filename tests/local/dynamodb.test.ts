@@ -149,6 +149,30 @@ describe("local DynamoDB streams", () => {
     ]);
   });
 
+  it("bisects a batch whose invocation throws, isolating the poison record", async () => {
+    const calls: string[][] = [];
+    const { dynamo, doc } = await start({
+      tables: [table()],
+      subscribers: [
+        {
+          spec: subscription({ batchSize: 4, maximumRetryAttempts: 2 }),
+          tableName: "items-local",
+          invoke: async ({ Records }) => {
+            const keys = Records.map((r) => String(r.dynamodb.Keys.pk.S));
+            calls.push(keys);
+            if (keys.includes("p")) throw new Error("poison");
+            return { batchItemFailures: [] };
+          },
+        },
+      ],
+      region: "us-east-1",
+      log: () => {},
+    });
+    await doc.send(new BatchWriteCommand({ RequestItems: { "items-local": ["a", "b", "p", "d"].map((pk) => ({ PutRequest: { Item: { pk, sk: "1" } } })) } }));
+    await dynamo.drained();
+    expect(calls).toEqual([["a", "b", "p", "d"], ["a", "b"], ["p", "d"], ["p"], ["d"]]);
+  });
+
   it("TTL deletes expired items only, through the stream, marked as TTL's deletions", async () => {
     const records: StreamRecord[] = [];
     const { dynamo, doc } = await start({

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { OfflineRun } from "../../local/offline/program";
-import { ofType, resource } from "../harness/mocks";
+import { ofType, policyDocument, resource } from "../harness/mocks";
 import { runStack } from "./run-stack";
 
 let run: OfflineRun;
@@ -30,5 +30,7 @@ describe("prod stack: DataTier", () => {
     expect(resource(run.resources, "aws:lambda/function:Function", "gallery-counters-function").inputs.environment.variables.TABLE_NAME).toBe(gallery.state.name);
     expect(run.outputs).toMatchObject({ galleryTableName: gallery.state.name, preferencesTableName: resource(run.resources, "aws:dynamodb/table:Table", "data-preferences").state.name });
     expect(ofType(run.resources, "aws:dynamodb/table:Table")).toHaveLength(2);
+    const own = policyDocument(resource(run.resources, "aws:iam/rolePolicy:RolePolicy", "gallery-counters-policy").inputs.policy).Statement;
+    expect(own.find((s) => s.Sid === "GalleryWrite")).toMatchObject({ Action: ["dynamodb:UpdateItem"], Resource: [gallery.state.arn] });
   });
 });
