@@ -9,7 +9,7 @@ export type { LambdaFunctionArgs, LambdaFunctionSpec, FailureDestination } from 
 export { DataTier, READ_ACTIONS, WRITE_ACTIONS, STREAM_ACTIONS } from "./data-tier";
 export type {
   DataTierArgs, DataTierSpec, DataTable, TableArgs, TableSpec, TableGrants, GlobalIndexArgs, LocalIndexArgs, CapacityArgs, ExportArgs,
-  StreamViewType, AttributeType, Projection, StreamSubscription, StreamSubscriptionArgs, StreamSubscriptionSpec, RegisteredDataTier,
+  StreamViewType, AttributeType, Projection, StreamSubscription, StreamSubscriptionArgs, StreamSubscriptionSpec, RegisteredDataTier, ReadAction, WriteAction,
 } from "./data-tier";
 export type { PolicyStatement } from "./iam";
 export { ComponentArgError } from "./errors";

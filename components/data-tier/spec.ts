@@ -4,6 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
+import { validateBucketName } from "../static-site/spec";
 
 export type AttributeType = "S" | "N" | "B";
 export type StreamViewType = "NEW_IMAGE" | "OLD_IMAGE" | "NEW_AND_OLD_IMAGES" | "KEYS_ONLY";
@@ -307,6 +308,7 @@ function validateExport(fail: ArgFailure, args: DataTierArgs, keys: string[]): v
   if (spec.retentionDays !== undefined && (!Number.isInteger(spec.retentionDays) || spec.retentionDays < 1)) {
     fail("export.retentionDays", spec.retentionDays, "is not a whole number of days", "Use 1 or more, e.g. 30.");
   }
+  if (spec.bucketName !== undefined) validateBucketName(fail, "export.bucketName", spec.bucketName);
   if (spec.format !== undefined && spec.format !== "DYNAMODB_JSON" && spec.format !== "ION") fail("export.format", spec.format, "is not an export format", 'Use "DYNAMODB_JSON" or "ION".');
 }
 

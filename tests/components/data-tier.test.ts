@@ -259,8 +259,10 @@ describe("DataTier export to S3", () => {
     const off = await record(() => new DataTier("noexp", { tables: { gallery } }));
     expect(ofType(off, "aws:s3/bucket:Bucket")).toEqual([]);
     expect(ofType(off, "aws:cloudwatch/eventRule:EventRule")).toEqual([]);
-    const kept = await record(() => new DataTier("keptexp", { ...args, retainOnDelete: true }));
+    const kept = await record(() => new DataTier("keptexp", { ...args, export: { ...args.export!, format: "ION", bucketName: "gallery-exports" }, retainOnDelete: true }));
     for (const bucket of ofType(kept, "aws:s3/bucket:Bucket")) expect([bucket.retainOnDelete, bucket.inputs.forceDestroy]).toEqual([true, false]);
+    expect(resource(kept, "aws:s3/bucket:Bucket", "keptexp-export").inputs.bucket).toBe("gallery-exports");
+    expect(resource(kept, "aws:lambda/function:Function", "keptexp-export-function").inputs.environment.variables.EXPORT_FORMAT).toBe("ION");
   });
 });
 
@@ -290,6 +292,7 @@ describe("DataTier rejects bad specs with a clear error", () => {
     [withTable({ tableName: "a b" }), /tableName "a b" is not a DynamoDB table name/],
     [build({ tables: {} }), /tables \{\} declares no table/],
     [build({ export: { schedule: "every day" } }), /export\.schedule "every day" is not an EventBridge schedule expression\. Use e\.g\. "rate\(1 day\)"/],
+    [build({ export: { schedule: "rate(1 day)", bucketName: "My.Exports" } }), /export\.bucketName "My\.Exports" contains a period/],
     [build({ export: { schedule: "rate(1 day)", tables: ["nope"] } }), /export\.tables "nope" is not a table of this DataTier/],
     [build({ tables: { gallery: { ...gallery, pointInTimeRecovery: false } }, export: { schedule: "rate(1 day)" } }), /tables\.gallery\.pointInTimeRecovery false is off, but the table is exported/],
   ])("%#", (construct, message) => {
