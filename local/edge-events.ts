@@ -1,0 +1,161 @@
+/**
+ * CloudFront's event shapes, both ways: the request/response CloudFront holds between
+ * events (EdgeRequest/EdgeResponse), CloudFront Functions' `version 1.0` events
+ * (`{ value }` headers, parsed cookies and query strings) and Lambda@Edge's
+ * `Records[0].cf` events (`[{ key, value }]` header lists, raw query string).
+ */
+import type { EdgeEventType } from "../components/edge-logic/associations";
+
+/** A request as CloudFront holds it between events (header names lower-case, query string without `?`). */
+export interface EdgeRequest {
+  method: string;
+  uri: string;
+  querystring: string;
+  headers: Record<string, string[]>;
+  clientIp: string;
+  body?: string;
+}
+
+export interface EdgeResponse {
+  status: number;
+  statusDescription?: string;
+  headers: Record<string, string[]>;
+  body?: Buffer;
+}
+
+
+type FunctionValue = { value: string; multiValue?: Array<{ value: string }> };
+
+function functionValues(entries: Array<[string, string]>): Record<string, FunctionValue> {
+  const out: Record<string, FunctionValue> = {};
+  for (const [name, value] of entries) {
+    const existing = out[name];
+    if (!existing) out[name] = { value };
+    else (existing.multiValue ??= [{ value: existing.value }]).push({ value });
+  }
+  return out;
+}
+
+function fromFunctionValues(values: Record<string, FunctionValue> | undefined): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const [name, entry] of Object.entries(values ?? {})) {
+    for (const item of entry.multiValue ?? [entry]) out.push([name, String(item.value ?? "")]);
+  }
+  return out;
+}
+
+function parseCookies(headers: Record<string, string[]>): Array<[string, string]> {
+  return (headers.cookie ?? []).flatMap((line) =>
+    line.split(";").map((part) => part.trim()).filter(Boolean).map((part): [string, string] => {
+      const at = part.indexOf("=");
+      return at === -1 ? [part, ""] : [part.slice(0, at), part.slice(at + 1)];
+    }),
+  );
+}
+
+/** CloudFront Functions event (version 1.0) for a request, and for a response when there is one. */
+export function functionEvent(eventType: "viewer-request" | "viewer-response", request: EdgeRequest, response: EdgeResponse | undefined, host: string) {
+  const { cookie: _cookie, ...headers } = request.headers;
+  const event: Record<string, unknown> = {
+    version: "1.0",
+    context: { distributionDomainName: host, distributionId: "ELOCAL", eventType, requestId: `local-${Date.now().toString(36)}` },
+    viewer: { ip: request.clientIp },
+    request: {
+      method: request.method,
+      uri: request.uri,
+      querystring: functionValues([...new URLSearchParams(request.querystring)]),
+      headers: functionValues(Object.entries(headers).flatMap(([name, values]) => values.map((v): [string, string] => [name, v]))),
+      cookies: functionValues(parseCookies(request.headers)),
+    },
+  };
+  if (response) {
+    const { "set-cookie": setCookies = [], ...responseHeaders } = response.headers;
+    event.response = {
+      statusCode: response.status,
+      statusDescription: response.statusDescription ?? "",
+      headers: functionValues(Object.entries(responseHeaders).flatMap(([name, values]) => values.map((v): [string, string] => [name, v]))),
+      cookies: Object.fromEntries(setCookies.map((line) => {
+        const [pair, ...attributes] = line.split(";");
+        const at = pair.indexOf("=");
+        return [pair.slice(0, at).trim(), { value: pair.slice(at + 1).trim(), attributes: attributes.join(";").trim() }];
+      })),
+    };
+  }
+  return event;
+}
+
+export function requestFromFunction(result: any, original: EdgeRequest): EdgeRequest {
+  const headers: Record<string, string[]> = {};
+  for (const [name, value] of fromFunctionValues(result.headers)) (headers[name.toLowerCase()] ??= []).push(value);
+  const cookies = fromFunctionValues(result.cookies);
+  if (cookies.length > 0) headers.cookie = [cookies.map(([name, value]) => `${name}=${value}`).join("; ")];
+  const query = new URLSearchParams();
+  for (const [name, value] of fromFunctionValues(result.querystring)) query.append(name, value);
+  return { ...original, method: result.method ?? original.method, uri: String(result.uri ?? original.uri), querystring: query.toString(), headers };
+}
+
+export function responseFromFunction(result: any): EdgeResponse {
+  const headers: Record<string, string[]> = {};
+  for (const [name, value] of fromFunctionValues(result.headers)) (headers[name.toLowerCase()] ??= []).push(value);
+  for (const [name, cookie] of Object.entries((result.cookies ?? {}) as Record<string, FunctionValue & { attributes?: string }>)) {
+    (headers["set-cookie"] ??= []).push(`${name}=${cookie.value}${cookie.attributes ? `; ${cookie.attributes}` : ""}`);
+  }
+  const body = typeof result.body === "string" ? Buffer.from(result.body) : result.body?.data !== undefined
+    ? Buffer.from(result.body.data, result.body.encoding === "base64" ? "base64" : "utf8") : undefined;
+  return { status: Number(result.statusCode), statusDescription: result.statusDescription, headers, body };
+}
+
+const CANONICAL = (name: string) => name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+
+function lambdaHeaders(headers: Record<string, string[]>) {
+  return Object.fromEntries(Object.entries(headers).map(([name, values]) => [name, values.map((value) => ({ key: CANONICAL(name), value }))]));
+}
+
+function fromLambdaHeaders(headers: Record<string, Array<{ key?: string; value: string }>> | undefined): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [name, values] of Object.entries(headers ?? {})) out[name.toLowerCase()] = values.map((v) => String(v.value));
+  return out;
+}
+
+/** Lambda@Edge event (`Records[0].cf`) for any of the four trigger points. */
+export function lambdaEvent(eventType: EdgeEventType, request: EdgeRequest, response: EdgeResponse | undefined, host: string, includeBody: boolean) {
+  const cfRequest: Record<string, unknown> = {
+    clientIp: request.clientIp,
+    headers: lambdaHeaders(request.headers),
+    method: request.method,
+    querystring: request.querystring,
+    uri: request.uri,
+  };
+  if (includeBody && request.body !== undefined) {
+    cfRequest.body = { inputTruncated: false, action: "read-only", encoding: "base64", data: Buffer.from(request.body).toString("base64") };
+  }
+  if (eventType.startsWith("origin-")) {
+    cfRequest.origin = { s3: { authMethod: "origin-access-control", customHeaders: {}, domainName: `${host}.local-origin`, path: "" } };
+  }
+  const cf: Record<string, unknown> = {
+    config: { distributionDomainName: host, distributionId: "ELOCAL", eventType, requestId: `local-${Date.now().toString(36)}` },
+    request: cfRequest,
+  };
+  if (response) cf.response = { status: String(response.status), statusDescription: response.statusDescription ?? "", headers: lambdaHeaders(response.headers) };
+  return { Records: [{ cf }] };
+}
+
+export function isLambdaResponse(result: any): boolean {
+  return result && typeof result === "object" && "status" in result && !("uri" in result);
+}
+
+export function responseFromLambda(result: any): EdgeResponse {
+  const body = result.body === undefined ? undefined : Buffer.from(String(result.body), result.bodyEncoding === "base64" ? "base64" : "utf8");
+  return { status: Number(result.status), statusDescription: result.statusDescription, headers: fromLambdaHeaders(result.headers), body };
+}
+
+export function requestFromLambda(result: any, original: EdgeRequest): EdgeRequest {
+  return {
+    ...original,
+    method: result.method ?? original.method,
+    uri: String(result.uri ?? original.uri),
+    querystring: String(result.querystring ?? ""),
+    headers: fromLambdaHeaders(result.headers),
+  };
+}
+
