@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { bundleEntry, BUNDLE_FILE } from "../components/lambda/bundle";
+import { bundleEntry, BUNDLE_FILE, resolvedOptions } from "../components/lambda/bundle";
 import type { LambdaFunctionSpec } from "../components/lambda/function";
 import { resolveValue } from "./offline/program";
 
@@ -33,14 +33,18 @@ export class LocalLambda {
   private readonly pending = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly file: string;
   private environment?: Promise<Record<string, string>>;
+  private built?: Promise<void>;
   readonly functionName: string;
 
   constructor(readonly spec: LambdaFunctionSpec, private readonly options: LocalLambdaOptions) {
     this.functionName = options.functionName ?? spec.name;
-    const bundle = bundleEntry(spec.entry, spec.bundle);
-    const dir = join(options.buildDir, spec.name);
-    mkdirSync(dir, { recursive: true });
-    this.file = join(dir, BUNDLE_FILE);
+    this.file = join(options.buildDir, spec.name, BUNDLE_FILE);
+  }
+
+  /** Writes the bundle, with build-time constants that are Outputs resolved (as the deploy builds it). */
+  private async build(): Promise<void> {
+    const bundle = bundleEntry(this.spec.entry, await resolveValue(resolvedOptions(this.spec.bundle)));
+    mkdirSync(join(this.options.buildDir, this.spec.name), { recursive: true });
     writeFileSync(this.file, bundle.code);
     writeFileSync(`${this.file}.map`, bundle.sourceMap);
   }
@@ -89,6 +93,9 @@ export class LocalLambda {
   }
 
   private async sandbox(): Promise<Worker> {
+    if (this.worker) return this.worker;
+    this.built ??= this.build();
+    await this.built;
     if (this.worker) return this.worker;
     this.environment ??= this.resolveEnvironment();
     const env = await this.environment;

@@ -4,8 +4,9 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
-import { bundleEntry } from "../lambda/bundle";
+import { bundleEntry, planTimeOptions } from "../lambda/bundle";
 import { LAMBDA_LIMITS } from "../lambda/function";
 import {
   DEFAULT_BEHAVIOUR, EDGE_EVENT_TYPES, FUNCTION_EVENT_TYPES, associationSlot, type EdgeEventType, type FunctionEventType,
@@ -73,9 +74,11 @@ export interface EdgeLambdaArgs {
   /**
    * Build-time constants (esbuild `define`): Lambda@Edge has no environment variables,
    * so configuration is baked into the bundle, e.g. `{ __AUTH_CONFIG__: JSON.stringify({...}) }`.
+   * Values may be Outputs (`pulumi.jsonStringify({ issuer: auth.issuerUrl })`): the code is then
+   * built at deploy time, and the size limits are checked at construction with `null` in their place.
    * @default {}
    */
-  define?: Record<string, string>;
+  define?: Record<string, pulumi.Input<string>>;
   /** Modules left out of the bundle. @default [] */
   external?: string[];
   /**
@@ -124,9 +127,10 @@ export interface EdgeLambdaSpec {
   pathPatterns: string[];
   memorySize: number;
   timeout: number;
-  define: Record<string, string>;
+  define: Record<string, pulumi.Input<string>>;
   external: string[];
   includeBody: boolean;
+  /** Zipped size of the plan-time build (deploy-time constants as `null`). */
   zippedBytes: number;
 }
 
@@ -216,7 +220,7 @@ function validateLambda(fail: ArgFailure, name: string, key: string, lambda: Edg
   }
   let zippedBytes = 0;
   try {
-    zippedBytes = bundleEntry(entry, { define: lambda.define ?? {}, external: lambda.external ?? [] }).zippedBytes;
+    zippedBytes = bundleEntry(entry, planTimeOptions({ define: lambda.define ?? {}, external: lambda.external ?? [] })).zippedBytes;
   } catch (error) {
     fail(`${at}.entry`, lambda.entry, `does not bundle: ${(error as Error).message.split("\n")[0]}`, "Fix the handler source (npm run typecheck shows it too).");
   }
@@ -292,7 +296,7 @@ export function normalise(name: string, args: EdgeLogicArgs): EdgeLogicSpec {
         define,
         external,
         includeBody: lambda.includeBody ?? false,
-        zippedBytes: bundleEntry(entry, { define, external }).zippedBytes,
+        zippedBytes: bundleEntry(entry, planTimeOptions({ define, external })).zippedBytes,
       };
     }),
     keyValueStore: args.keyValueStore && {

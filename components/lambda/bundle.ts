@@ -32,6 +32,33 @@ export interface BundleOptions {
   define?: Record<string, string>;
 }
 
+/**
+ * Bundle options whose constants may be known only at deploy time (Outputs, e.g. a user
+ * pool's issuer baked into Lambda@Edge code): the code is then built when they resolve.
+ */
+export interface DeployBundleOptions extends Omit<BundleOptions, "define"> {
+  /** esbuild `define`: each value a JS expression in JSON (`JSON.stringify(x)`, or `pulumi.jsonStringify(x)` for Outputs). */
+  define?: Record<string, pulumi.Input<string>>;
+}
+
+export function hasDeployTimeValues(options: DeployBundleOptions): boolean {
+  return Object.values(options.define ?? {}).some((value) => typeof value !== "string");
+}
+
+/**
+ * The options for a build at plan time: deploy-time constants become `null`, so size and
+ * export checks run before deploying (a few bytes of configuration do not move the limits).
+ */
+export function planTimeOptions(options: DeployBundleOptions): BundleOptions {
+  const define = Object.fromEntries(Object.entries(options.define ?? {}).map(([key, value]) => [key, typeof value === "string" ? value : "null"]));
+  return { ...options, define };
+}
+
+/** The options once every constant is known (at deploy time, or locally under mocks). */
+export function resolvedOptions(options: DeployBundleOptions): pulumi.Output<BundleOptions> {
+  return pulumi.output(options.define ?? {}).apply((define) => ({ ...options, define: define as Record<string, string> }));
+}
+
 const cache = new Map<string, Bundle>();
 
 // ESM bundles that contain CommonJS dependencies still call `require` for Node

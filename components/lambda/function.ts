@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { argFailer, type ArgFailure } from "../errors";
 import { assertLeastPrivilege, assumeRolePolicy, policyJson, type PolicyStatement } from "../iam";
 import { registerSpec } from "../spec-registry";
-import { bundleArchive, bundleEntry, type Bundle, type BundleOptions } from "./bundle";
+import { bundleArchive, bundleEntry, hasDeployTimeValues, planTimeOptions, resolvedOptions, type Bundle, type DeployBundleOptions } from "./bundle";
 
 /** Lambda's published limits (seed 004, DESIGN.md). */
 export const LAMBDA_LIMITS = {
@@ -112,8 +112,8 @@ export interface LambdaFunctionArgs {
    * @default false
    */
   edge?: boolean;
-  /** esbuild options: external modules and compile-time constants. */
-  bundle?: BundleOptions;
+  /** esbuild options: external modules and compile-time constants (which may be Outputs: the code is then built at deploy time). */
+  bundle?: DeployBundleOptions;
   /** Keep the function when it is removed from the program (Lambda@Edge replicas take hours to go). @default false */
   retainOnDelete?: boolean;
 }
@@ -137,7 +137,7 @@ export interface LambdaFunctionSpec {
   layers: pulumi.Input<string>[];
   reservedConcurrency?: number;
   asyncInvoke?: { maxRetryAttempts: number; maxEventAgeSeconds: number; onFailure?: FailureDestination };
-  bundle: BundleOptions;
+  bundle: DeployBundleOptions;
   retainOnDelete: boolean;
 }
 
@@ -282,7 +282,7 @@ function normalise(name: string, args: LambdaFunctionArgs): LambdaFunctionSpec {
 function bundleAndCheck(fail: ArgFailure, spec: LambdaFunctionSpec): Bundle {
   let bundle: Bundle;
   try {
-    bundle = bundleEntry(spec.entry, spec.bundle);
+    bundle = bundleEntry(spec.entry, planTimeOptions(spec.bundle));
   } catch (error) {
     const detail = (error as { errors?: Array<{ text: string; location?: { file: string; line: number } }> }).errors
       ?.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text))
@@ -340,7 +340,7 @@ function createFunction(
       description: spec.edge ? `Lambda@Edge ${name}` : undefined,
       runtime: LAMBDA_RUNTIME,
       handler: `index.${spec.handler}`,
-      code: bundleArchive(bundle),
+      code: hasDeployTimeValues(spec.bundle) ? deployTimeArchive(name, spec) : bundleArchive(bundle),
       role: role.role.arn,
       architectures: [spec.architecture],
       memorySize: spec.memorySize,
@@ -358,6 +358,17 @@ function createFunction(
     { parent, dependsOn: [role.policy], retainOnDelete: spec.retainOnDelete },
   );
   return { function: fn };
+}
+
+/** Code whose build-time constants are Outputs: built once they resolve, and checked against the limit again. */
+function deployTimeArchive(name: string, spec: LambdaFunctionSpec): pulumi.Output<pulumi.asset.AssetArchive> {
+  return resolvedOptions(spec.bundle).apply((options) => {
+    const bundle = bundleEntry(spec.entry, options);
+    if (bundle.zippedBytes > LAMBDA_LIMITS.zippedBytes) {
+      throw new Error(`LambdaFunction "${name}": the bundle is ${bundle.zippedBytes} zipped bytes once its constants resolved, over Lambda's 50 MB limit.`);
+    }
+    return bundleArchive(bundle);
+  });
 }
 
 /** Values that are Outputs are only known at deploy time; check the 4 KB limit once they are. */

@@ -47,9 +47,20 @@ let baked: ReturnType<typeof createAuthHandler> | undefined;
 
 /** The deployed handler, configured at build time. */
 export const handler = (event: CloudFrontRequestEvent) => {
-  baked ??= createAuthHandler(__EDGE_AUTH_CONFIG__);
+  baked ??= createAuthHandler(withLocalPool(__EDGE_AUTH_CONFIG__, process.env));
   return baked(event);
 };
+
+/**
+ * `npm start` only: the local user pool (cognito-local) signs tokens under its own issuer
+ * and client id, which the local auth service publishes to every local function as
+ * COGNITO_ISSUER and USER_POOL_CLIENT_ID. Lambda@Edge cannot have environment variables,
+ * so in AWS these are never set and the baked configuration is what runs.
+ */
+export function withLocalPool(config: EdgeAuthConfig, env: Record<string, string | undefined>): EdgeAuthConfig {
+  if (!env.COGNITO_ISSUER) return config;
+  return { ...config, issuer: env.COGNITO_ISSUER, jwksUri: undefined, clientId: env.USER_POOL_CLIENT_ID ?? config.clientId };
+}
 
 export function cookieValue(headers: CloudFrontHeaders, name: string): string | undefined {
   for (const header of headers.cookie ?? []) {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { EdgeLogic, type EdgeLogicArgs } from "../../components/edge-logic";
 import { StaticSite } from "../../components/static-site";
@@ -75,6 +76,18 @@ describe("EdgeLogic", () => {
     expect(code).toContain("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_X");
     const auth = edge.associations.find((a) => a.key === "auth")!;
     expect(await new Promise((done) => (auth.arn as any).apply(done))).toBe(get("aws:lambda/function:Function", "-auth-function").state.qualifiedArn);
+  });
+
+  it("bakes deploy-time values (Outputs, e.g. a user pool's issuer) into Lambda@Edge code once they resolve", async () => {
+    const issuer = pulumi.output("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_FROMOUTPUT");
+    const late = { ...lambdas.auth, define: { __EDGE_AUTH_CONFIG__: pulumi.jsonStringify({ issuer, clientId: "c", cookie: "t", signInPath: "/" }) } };
+    const { get, edge } = await build("late", { lambdas: { auth: late } });
+    const fn = get("aws:lambda/function:Function", "-auth-function");
+    const code = await (await fn.inputs.code.assets)["index.mjs"].text;
+    expect(code).toContain("us-east-1_FROMOUTPUT");
+    expect(fn.inputs.environment).toBeUndefined();
+    // Checked at construction with the value as null: well inside the viewer limit.
+    expect(edge.spec.lambdas[0].zippedBytes).toBeLessThan(1024 * 1024);
   });
 
   it("StaticSite attaches each function to its behaviours and event types, by ARN and published-version ARN", async () => {

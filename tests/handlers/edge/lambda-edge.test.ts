@@ -1,6 +1,6 @@
 import { createSign, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createAuthHandler, type EdgeAuthConfig } from "../../../handlers/edge/auth";
+import { createAuthHandler, withLocalPool, type EdgeAuthConfig } from "../../../handlers/edge/auth";
 import { createOriginResponseHandler } from "../../../handlers/edge/origin-response";
 import { createTokenVerifier } from "../../../handlers/shared/jwt";
 import { lambdaOriginResponse, lambdaRequest } from "./events";
@@ -75,6 +75,14 @@ describe("Lambda@Edge viewer-request auth (Cognito id token from a cookie, aws-j
     expect(result.status).toBe("401");
     expect(result.headers["www-authenticate"][0].value).toContain("invalid_token");
     expect(JSON.parse(result.body)).toEqual({ message: "Unauthorized" });
+  });
+});
+
+describe("Lambda@Edge auth configuration", () => {
+  it("uses the baked pool, unless npm start's local pool is published to the sandbox", () => {
+    expect(withLocalPool(config, {})).toBe(config);
+    expect(withLocalPool({ ...config, jwksUri: "https://x/jwks" }, { COGNITO_ISSUER: "http://127.0.0.1:9229/local_pool", USER_POOL_CLIENT_ID: "localclient" }))
+      .toEqual({ ...config, issuer: "http://127.0.0.1:9229/local_pool", clientId: "localclient", jwksUri: undefined });
   });
 });
 
