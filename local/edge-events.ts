@@ -13,7 +13,7 @@ export interface EdgeRequest {
   querystring: string;
   headers: Record<string, string[]>;
   clientIp: string;
-  body?: string;
+  body?: Buffer;
 }
 
 export interface EdgeResponse {

@@ -8,7 +8,7 @@
  * document, and adds the response headers policy's security headers. The functions
  * (the SPA fallback included) run in the local edge runtime (local/edge-runtime.ts).
  */
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
+import { createServer, request as httpRequest, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
 import { DEFAULT_BEHAVIOUR } from "../components/edge-logic/associations";
 import { spaRewriteCode } from "../components/static-site/distribution";
 import { securityHeaderValues } from "../components/static-site/headers";
@@ -32,14 +32,18 @@ export interface FrontDoorOptions {
   log?: (message: string) => void;
 }
 
-export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<string, RequestListener>, options: FrontDoorOptions = {}): RequestListener {
+/** The front door's request handler; `close` stops the loopback servers it started for routes with edge functions. */
+export type FrontDoor = RequestListener & { close?: () => Promise<void> };
+
+export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<string, RequestListener>, options: FrontDoorOptions = {}): FrontDoor {
   const fetchFromSite = createSiteOrigin(spec);
   const securityHeaders = securityHeaderValues(spec.securityHeaders);
   const log = options.log ?? ((message: string) => console.error(message));
   const siteBehaviours = edgeSiteBehaviours(spec);
   const runnersFor = behaviourRunners(spec, options.edge);
+  const hops = new LoopbackHops();
 
-  return (request: IncomingMessage, response: ServerResponse) => {
+  const listener: FrontDoor = (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? "/", "http://localhost");
     const fail = (error: unknown) => {
       log(`front door: ${error instanceof Error ? error.message : String(error)}`);
@@ -56,13 +60,12 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
       const origin = origins.get(route.originId);
       for (const [name, value] of Object.entries(securityHeaders)) response.setHeader(name, value);
       if (!origin) return sendPlain(response, request, 502, `No local origin runs "${route.originId}" (route ${route.pathPattern}).\n`);
-      const viewerRequest = runnersFor(route.pathPattern)["viewer-request"];
-      if (!viewerRequest) return origin(request, response);
-      return void viewerRequest.onRequest(edgeRequest(request, url), hostOf(request)).then((outcome) => {
-        if (outcome.response) return send(response, request, withHeaders(outcome.response, securityHeaders));
-        applyToIncoming(request, outcome.request);
-        origin(request, response);
-      }, fail);
+      const runners = runnersFor(route.pathPattern);
+      // Without edge functions the local origin answers the viewer directly (streaming, as before).
+      if (Object.keys(runners).length === 0) return origin(request, response);
+      return void readBody(request)
+        .then((body) => serveRoute(runners, origin, { ...edgeRequest(request, url), body }, hostOf(request)))
+        .then((result) => send(response, request, result), fail);
     }
 
     const method = request.method ?? "GET";
@@ -72,6 +75,8 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
     const behaviour = siteBehaviours.find((pattern) => matchesPathPattern(pattern, url.pathname)) ?? DEFAULT_BEHAVIOUR;
     serveSite(runnersFor(behaviour), edgeRequest(request, url), hostOf(request)).then((result) => send(response, request, result), fail);
   };
+  listener.close = () => hops.close();
+  return listener;
 
   /** CloudFront's order for one request on a site-origin behaviour. */
   async function serveSite(runners: BehaviourRunners, viewerRequest: EdgeRequest, host: string): Promise<EdgeResponse> {
@@ -100,6 +105,29 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
     result = withHeaders(result, securityHeaders);
     if (runners["viewer-response"]) result = await runners["viewer-response"].onResponse(current, result, host);
     return notModified(viewerRequest, result);
+  }
+
+  /** A route's behaviour with edge functions: the same order, with the local origin reached over a loopback hop so its response can be handed to the response-side functions. */
+  async function serveRoute(runners: BehaviourRunners, origin: RequestListener, viewerRequest: EdgeRequest, host: string): Promise<EdgeResponse> {
+    let current = viewerRequest;
+    for (const eventType of ["viewer-request", "origin-request"] as const) {
+      const runner = runners[eventType];
+      if (!runner) continue;
+      const outcome = await runner.onRequest(current, host);
+      if (outcome.response) {
+        if (eventType === "viewer-request") return withHeaders(outcome.response, securityHeaders);
+        return finish(outcome.response);
+      }
+      current = outcome.request;
+    }
+    let result = await hops.call(origin, current);
+    if (runners["origin-response"]) result = await runners["origin-response"].onResponse(current, result, host);
+    return finish(result);
+
+    async function finish(response: EdgeResponse): Promise<EdgeResponse> {
+      const withPolicy = withHeaders(response, securityHeaders);
+      return runners["viewer-response"] ? runners["viewer-response"].onResponse(current, withPolicy, host) : withPolicy;
+    }
   }
 
   async function fromOrigin(runners: BehaviourRunners, request: EdgeRequest, host: string): Promise<EdgeResponse> {
@@ -132,11 +160,55 @@ function edgeRequest(request: IncomingMessage, url: URL): EdgeRequest {
   return { method: request.method ?? "GET", uri: url.pathname, querystring: url.search.replace(/^\?/, ""), headers, clientIp: request.socket.remoteAddress ?? "127.0.0.1" };
 }
 
-/** A viewer-request function's changes, applied before a route's local origin handles the request. */
-function applyToIncoming(request: IncomingMessage, changed: EdgeRequest): void {
-  request.url = changed.uri + (changed.querystring ? `?${changed.querystring}` : "");
-  for (const name of Object.keys(request.headers)) if (!(name in changed.headers)) delete request.headers[name];
-  for (const [name, values] of Object.entries(changed.headers)) request.headers[name] = values.length === 1 ? values[0] : values;
+function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => resolve(chunks.length > 0 ? Buffer.concat(chunks) : undefined));
+    request.on("error", reject);
+  });
+}
+
+/** Local origins are request listeners; to see their responses whole, each gets a loopback server on first use. */
+class LoopbackHops {
+  private readonly servers = new Map<RequestListener, Promise<{ server: Server; port: number }>>();
+
+  async call(origin: RequestListener, request: EdgeRequest): Promise<EdgeResponse> {
+    let started = this.servers.get(origin);
+    if (!started) {
+      started = new Promise((resolve) => {
+        const server = createServer(origin);
+        server.listen(0, "127.0.0.1", () => resolve({ server, port: (server.address() as { port: number }).port }));
+        server.unref();
+      });
+      this.servers.set(origin, started);
+    }
+    const { port } = await started;
+    const headers = Object.fromEntries(Object.entries(request.headers).map(([name, values]) => [name, values.length === 1 ? values[0] : values]));
+    return new Promise((resolve, reject) => {
+      const outgoing = httpRequest({ host: "127.0.0.1", port, method: request.method, path: request.uri + (request.querystring ? `?${request.querystring}` : ""), headers }, (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+        incoming.on("end", () => {
+          const responseHeaders: Record<string, string[]> = {};
+          for (let i = 0; i < incoming.rawHeaders.length; i += 2) {
+            const name = incoming.rawHeaders[i].toLowerCase();
+            if (name !== "content-length" && name !== "transfer-encoding" && name !== "connection" && name !== "keep-alive" && name !== "date") (responseHeaders[name] ??= []).push(incoming.rawHeaders[i + 1]);
+          }
+          resolve({ status: incoming.statusCode ?? 502, statusDescription: incoming.statusMessage, headers: responseHeaders, body: Buffer.concat(chunks) });
+        });
+        incoming.on("error", reject);
+      });
+      outgoing.on("error", reject);
+      outgoing.end(request.body);
+    });
+  }
+
+  async close(): Promise<void> {
+    const servers = await Promise.all(this.servers.values());
+    this.servers.clear();
+    await Promise.all(servers.map(({ server }) => new Promise((resolve) => server.close(resolve))));
+  }
 }
 
 /** The response headers policy's headers (override: origins cannot weaken them). */

@@ -14,23 +14,20 @@ export const siteService: LocalService = {
   async start(context) {
     const sites = registeredSpecs<StaticSiteSpec>("StaticSite");
     if (sites.length === 0) return undefined;
-    const running: Array<{ name: string; server: import("node:http").Server; url: string }> = [];
+    const running: Array<{ name: string; server: import("node:http").Server; url: string; close?: () => Promise<void> }> = [];
     for (const [index, { name, spec }] of sites.entries()) {
       const port = context.port === 0 ? 0 : context.port + index;
       const edge = spec.edge.length > 0 ? createEdgeRuntime(spec.edge, (lambda) => context.lambda(lambda)) : undefined;
-      for (const association of spec.edge) {
-        if (association.eventType !== "viewer-request" && spec.routes.some((route) => route.pathPattern === association.pathPattern)) {
-          context.log(`  warning: ${association.edgeLogic}.${association.key} (${association.eventType} on route ${association.pathPattern}) does not run locally; routes run viewer-request functions only.`);
-        }
-      }
-      const { server, url } = await listen(createFrontDoor(spec, context.origins, { edge, log: context.log }), port);
-      running.push({ name, server, url });
+      const door = createFrontDoor(spec, context.origins, { edge, log: context.log });
+      const { server, url } = await listen(door, port);
+      running.push({ name, server, url, close: door.close });
     }
     return {
       name: "site",
       urls: Object.fromEntries(running.map((r) => [r.name, r.url])),
       async stop() {
         await Promise.all(running.map((r) => new Promise((resolve) => r.server.close(resolve))));
+        await Promise.all(running.map((r) => r.close?.()));
       },
     };
   },

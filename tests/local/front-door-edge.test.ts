@@ -30,15 +30,28 @@ function runner(eventType: EdgeEventType, behaviour: { generate?: EdgeResponse; 
 let server: Server;
 let base = "";
 let runners: BehaviourRunners = {};
+let routeRunners: BehaviourRunners = {};
+let door: ReturnType<typeof createFrontDoor>;
 
 beforeAll(async () => {
-  const spec = { ...normalise("order", { path: "site" }), edge: [] };
-  const door = createFrontDoor(spec, new Map(), { edge: { behaviour: (pattern) => (pattern === "default" ? runners : {}) }, log: () => {} });
+  const spec = { ...normalise("order", { path: "site", routes: [{ pathPattern: "/api/*", originId: "api", domainName: "api.example.com" }] }), edge: [] };
+  const api = (request: import("node:http").IncomingMessage, response: import("node:http").ServerResponse) => {
+    let body = "";
+    request.on("data", (chunk) => (body += chunk));
+    request.on("end", () => {
+      response.setHeader("content-type", "application/json");
+      response.end(JSON.stringify({ method: request.method, url: request.url, body, tagged: request.headers["x-viewer-request"] ?? null }));
+    });
+  };
+  door = createFrontDoor(spec, new Map([["api", api]]), { edge: { behaviour: (pattern) => (pattern === "default" ? runners : pattern === "/api/*" ? routeRunners : {}) }, log: () => {} });
   server = createServer(door);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise((resolve) => server.close(resolve)));
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await door.close?.();
+});
 
 async function run(path: string, next: BehaviourRunners) {
   trace.length = 0;
@@ -83,6 +96,28 @@ describe("front door edge order", () => {
     expect(trace).toEqual(["origin-response 404", "origin-response 200"]);
     expect(response.status).toBe(404);
     expect(await response.text()).toContain("Page not found");
+  });
+
+  it("runs a route's functions around its local origin, request body included", async () => {
+    trace.length = 0;
+    routeRunners = {
+      "viewer-request": {
+        ...runner("viewer-request"),
+        async onRequest(request: EdgeRequest) {
+          trace.push(`viewer-request ${request.uri}`);
+          return { request: { ...request, headers: { ...request.headers, "x-viewer-request": ["seen"] } } };
+        },
+      },
+      "origin-response": runner("origin-response"),
+      "viewer-response": runner("viewer-response"),
+    };
+    const response = await fetch(`${base}/api/albums?limit=2`, { method: "POST", body: '{"title":"Trip"}', headers: { "content-type": "application/json" } });
+    expect(trace).toEqual(["viewer-request /api/albums", "origin-response 200", "viewer-response 200"]);
+    expect(await response.json()).toEqual({ method: "POST", url: "/api/albums?limit=2", body: '{"title":"Trip"}', tagged: "seen" });
+    expect([response.headers.get("x-origin-response"), response.headers.get("x-viewer-response"), response.headers.get("x-frame-options")]).toEqual(["1", "1", "DENY"]);
+    routeRunners = {};
+    const direct = await fetch(`${base}/api/albums`);
+    expect(((await direct.json()) as { tagged: unknown }).tagged).toBeNull();
   });
 
   it("a failing function answers 503, as CloudFront does", async () => {
