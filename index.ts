@@ -78,8 +78,12 @@ function edgeLogic(): EdgeLogic | undefined {
     cookie: config.get("authCookie") ?? "gallery-id-token",
     signInPath: config.get("signInPath") ?? "/",
   };
+  // Variant pages are not noindexed (they carry rel=canonical to the page under test, as search
+  // engines ask for A/B tests); signed-in pages always are, and a stack not open to search engines
+  // (dev) marks everything, so its *.cloudfront.net copy of the site never competes with prod.
+  const searchIndexing = config.getBoolean("searchIndexing") ?? false;
   const originResponse: OriginResponseConfig = {
-    noindexPrefixes: ["/variants/", ...protectedPaths.map((p) => p.replace(/\*$/, ""))],
+    noindexPrefixes: searchIndexing ? protectedPaths.map((p) => p.replace(/\*$/, "")) : ["/"],
     defaultCacheControl: "public, max-age=300",
     errorCacheControl: "max-age=10",
   };

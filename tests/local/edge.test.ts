@@ -48,10 +48,11 @@ describe("npm start runs the stack's edge logic in CloudFront's order", () => {
     expect(page.headers.get("x-frame-options")).toBe("DENY");
   });
 
-  it("origin-response Lambda@Edge (in the local Lambda runtime) keeps crawlers off variant pages", async () => {
-    const variant = await get("/variants/b/index.html");
-    expect(variant.headers.get("x-robots-tag")).toBe("noindex, nofollow");
-    expect((await get("/about")).headers.get("x-robots-tag")).toBeNull();
+  it("origin-response Lambda@Edge (in the local Lambda runtime) keeps a dev stack out of search indexes", async () => {
+    // dev sets no searchIndexing: every origin response is marked; prod only marks protected paths.
+    for (const path of ["/about", "/", "/variants/b/index.html"]) expect((await get(path)).headers.get("x-robots-tag"), path).toBe("noindex, nofollow");
+    // A/B variants point search engines at the page under test instead.
+    expect(await (await get("/", { cookie: "gallery-ab-home=b" })).text()).toContain('<link rel="canonical" href="/">');
   });
 
   it("viewer-request Lambda@Edge guards /account/*: browsers go to sign in, other clients get 401", async () => {

@@ -1,0 +1,18 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { OfflineRun } from "../../local/offline/program";
+import { expectEdgeAttached, functionCode, lambdaCode } from "./edge-checks";
+import { runStack } from "./run-stack";
+
+let run: OfflineRun;
+beforeAll(async () => {
+  run = await runStack("prod");
+});
+
+describe("prod stack edge logic", () => {
+  it("attaches the edge functions to the site's behaviours", () => expectEdgeAttached(run));
+
+  it("redirects other hosts to its domain and lets search engines index all but signed-in pages", async () => {
+    expect(functionCode(run, "edge-viewer-request")).toContain('"canonicalHost":"gallery.example.com"');
+    expect(await lambdaCode(run, "edge-origin-response-function")).toContain('noindexPrefixes:["/account/"]');
+  });
+});
