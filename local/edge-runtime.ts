@@ -27,8 +27,8 @@ import {
 
 export * from "./edge-events";
 
-/** Local per-invocation budget. CloudFront measures compute utilisation (functions run in well under 1 ms); a laptop's cold JIT is slower. */
-export const DEFAULT_TIME_BUDGET_MS = 50;
+/** Local per-invocation budget: enough for a cold JIT on a busy laptop, small enough that a runaway loop fails at once. CloudFront itself limits compute utilisation (functions run in well under 1 ms; see npm run bench -- edge). */
+export const DEFAULT_TIME_BUDGET_MS = 100;
 const MAX_MICROTASK_TICKS = 10_000;
 
 export class EdgeFunctionError extends Error {
