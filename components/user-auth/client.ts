@@ -4,6 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ComponentArgError } from "../errors";
 import { callbackUrlProblem, httpsVersion, type UserAuthSpec } from "./spec";
 
 export function createClient(name: string, spec: UserAuthSpec, pool: aws.cognito.UserPool, parent: pulumi.Resource): aws.cognito.UserPoolClient {
@@ -38,11 +39,14 @@ export function createClient(name: string, spec: UserAuthSpec, pool: aws.cognito
 
 /** Plain strings were checked at construction; Outputs (e.g. `site.url`) are checked here once known, with the same message. */
 function checkedUrls(name: string, argument: string, urls: pulumi.Input<string>[]): pulumi.Output<string[]> {
-  return pulumi.output(urls).apply((resolved) => {
-    for (const url of resolved) {
-      const problem = callbackUrlProblem(url);
-      if (problem) throw new Error(`UserAuth "${name}": ${argument} ${JSON.stringify(url)} ${problem}. Use the site's https URL, e.g. "${httpsVersion(url)}".`);
-    }
-    return resolved;
-  });
+  return pulumi.output(urls).apply((resolved) => assertRedirectUrls(name, argument, resolved));
+}
+
+/** Throws the same message construction-time validation gives, for URLs only known at deploy time. */
+export function assertRedirectUrls(name: string, argument: string, urls: string[]): string[] {
+  for (const url of urls) {
+    const problem = callbackUrlProblem(url);
+    if (problem) throw new ComponentArgError("UserAuth", name, argument, url, problem, `Use the site's https URL, e.g. "${httpsVersion(url)}".`);
+  }
+  return urls;
 }
