@@ -1,0 +1,93 @@
+/**
+ * `npm start`'s auth: the dev stack's UserAuth provisioned in cognito-local. A user signs
+ * up, confirms with the emailed code and signs in (USER_PASSWORD_AUTH); the tokens verify
+ * with the same verifier the deployed app uses, configured for the local issuer.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  CognitoIdentityProviderClient,
+  ConfirmSignUpCommand,
+  InitiateAuthCommand,
+  InvalidPasswordException,
+  SignUpCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localIssuer, localTokenVerifier, type LocalCognito } from "../../local/services/cognito";
+import { startLocalApp, type LocalApp } from "../../local/start";
+
+let app: LocalApp;
+let cognito: LocalCognito;
+let sdk: CognitoIdentityProviderClient;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: mkdtempSync(join(tmpdir(), "sf-cognito-")), load: () => import("../../index.js") });
+  cognito = app.services.find((s) => s.name === "cognito") as LocalCognito;
+  env = app.context.environment;
+  sdk = new CognitoIdentityProviderClient({ endpoint: env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+});
+afterAll(async () => {
+  sdk?.destroy();
+  await app?.stop();
+});
+
+const password = "Correct-horse-9";
+
+async function signIn(username: string, secret: string) {
+  const result = await sdk.send(new InitiateAuthCommand({ ClientId: env.USER_POOL_CLIENT_ID, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: username, PASSWORD: secret } }));
+  return result.AuthenticationResult!;
+}
+
+describe("npm start provisions the stack's user pool in cognito-local", () => {
+  it("uses the ids the deployed program reports, and tells handlers where Cognito and its issuer are", () => {
+    expect(env.USER_POOL_ID).toBe(app.context.run.outputs.userPoolId);
+    expect(env.USER_POOL_CLIENT_ID).toBe(app.context.run.outputs.userPoolClientId);
+    expect(env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(env.COGNITO_ISSUER).toBe(`${env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER}/${env.USER_POOL_ID}`);
+    expect(env.COGNITO_JWKS_URL).toBe(`${env.COGNITO_ISSUER}/.well-known/jwks.json`);
+    expect(localIssuer(String(app.context.run.outputs.authIssuerUrl))).toBe(env.COGNITO_ISSUER);
+  });
+
+  it("enforces the pool's password policy (cognito-local alone does not)", async () => {
+    const weak = sdk.send(new SignUpCommand({ ClientId: env.USER_POOL_CLIENT_ID, Username: "weak@example.com", Password: "Sh0rt!", UserAttributes: [{ Name: "email", Value: "weak@example.com" }] }));
+    await expect(weak).rejects.toThrow(InvalidPasswordException);
+    await expect(weak).rejects.toThrow("Password did not conform with policy: Password not long enough");
+    const noSymbol = sdk.send(new SignUpCommand({ ClientId: env.USER_POOL_CLIENT_ID, Username: "weak@example.com", Password: "Longenoughpassword1" }));
+    await expect(noSymbol).rejects.toThrow("Password must have symbol characters");
+  });
+
+  it("signs a user up, confirms the emailed code, signs in, and the tokens verify for the local issuer", async () => {
+    const email = "alice@example.com";
+    const signUp = await sdk.send(new SignUpCommand({ ClientId: env.USER_POOL_CLIENT_ID, Username: email, Password: password, UserAttributes: [{ Name: "email", Value: email }] }));
+    expect(signUp.UserConfirmed).toBe(false);
+    expect(signUp.CodeDeliveryDetails).toMatchObject({ DeliveryMedium: "EMAIL", AttributeName: "email" });
+    await expect(signIn(email, password)).rejects.toThrow(/not confirmed/);
+
+    const code = cognito.emulator.lastCode(email);
+    expect(code).toMatch(/^\d{6}$/);
+    await sdk.send(new ConfirmSignUpCommand({ ClientId: env.USER_POOL_CLIENT_ID, Username: email, ConfirmationCode: code }));
+    const tokens = await signIn(email, password);
+
+    const access = await (await localTokenVerifier({ issuer: env.COGNITO_ISSUER, jwksUri: env.COGNITO_JWKS_URL, clientId: env.USER_POOL_CLIENT_ID, tokenUse: "access" })).verify(tokens.AccessToken!);
+    expect(access.sub).toBe(signUp.UserSub);
+    expect(access.client_id).toBe(env.USER_POOL_CLIENT_ID);
+    const id = await (await localTokenVerifier({ issuer: env.COGNITO_ISSUER, clientId: env.USER_POOL_CLIENT_ID, tokenUse: "id" })).verify(tokens.IdToken!);
+    expect(id).toMatchObject({ sub: signUp.UserSub, email, token_use: "id" });
+  });
+
+  it("refuses the same tokens for another client id, another issuer, or the other token use", async () => {
+    const tokens = await signIn("alice@example.com", password);
+    await expect((await localTokenVerifier({ issuer: env.COGNITO_ISSUER, clientId: "someotherclient", tokenUse: "access" })).verify(tokens.AccessToken!)).rejects.toThrow(/client_id not allowed/);
+    await expect((await localTokenVerifier({ issuer: env.COGNITO_ISSUER, clientId: "someotherclient", tokenUse: "id" })).verify(tokens.IdToken!)).rejects.toThrow(/audience/i);
+    await expect((await localTokenVerifier({ issuer: String(app.context.run.outputs.authIssuerUrl), jwksUri: env.COGNITO_JWKS_URL, clientId: env.USER_POOL_CLIENT_ID, tokenUse: "access" })).verify(tokens.AccessToken!)).rejects.toThrow(/issuer/i);
+    await expect((await localTokenVerifier({ issuer: env.COGNITO_ISSUER, clientId: env.USER_POOL_CLIENT_ID, tokenUse: "access" })).verify(tokens.IdToken!)).rejects.toThrow(/token_use/);
+  });
+
+  it("seeds the dev stack's demo user, confirmed and in the admin group", async () => {
+    const tokens = await signIn("demo@example.com", "Local-demo-pass-1");
+    const claims = await (await localTokenVerifier({ issuer: env.COGNITO_ISSUER, clientId: env.USER_POOL_CLIENT_ID, tokenUse: "id" })).verify(tokens.IdToken!);
+    expect(claims).toMatchObject({ email: "demo@example.com", email_verified: true, "cognito:groups": ["admin"] });
+  });
+});
