@@ -74,7 +74,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
 
   const dataStores = new StormDBDataStoreFactory(options.dataDir);
   const cognito = await new CognitoServiceFactoryImpl(options.dataDir, dataStores, new UserPoolServiceFactoryImpl(clock, dataStores)).create(ctx, config.UserPoolDefaults);
-  const triggers = new TriggersService(clock, cognito, new LambdaService(config.TriggerFunctions, lambdaShim(options.invokeTrigger) as any), new CryptoService(config.KMSConfig!));
+  const triggers = new TriggersService(clock, cognito, new LambdaService(config.TriggerFunctions, lambdaShim(options.invokeTrigger, options.log) as any), new CryptoService(config.KMSConfig!));
   const sender = {
     async sendEmail(_ctx: unknown, _user: unknown, destination: string, message: { __code?: string }) {
       if (message.__code) codes.set(destination, message.__code);
@@ -124,8 +124,12 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   };
 }
 
-/** cognito-local calls `lambda.invoke(...).promise()` (AWS SDK v2); answer from the local Lambda runtime. */
-function lambdaShim(invoke: TriggerInvoker) {
+/**
+ * cognito-local calls `lambda.invoke(...).promise()` (AWS SDK v2); answer from the local Lambda runtime.
+ * cognito-local swallows a failed post-confirmation trigger (the user stays confirmed, as in AWS, but
+ * AWS also fails the API call), so failures are printed here where a developer sees them.
+ */
+function lambdaShim(invoke: TriggerInvoker, log: (message: string) => void) {
   return {
     invoke(params: { FunctionName: string; Payload: string }) {
       return {
@@ -136,6 +140,7 @@ function lambdaShim(invoke: TriggerInvoker) {
             return { StatusCode: 200, Payload: JSON.stringify(result ?? event) };
           } catch (error) {
             const e = error as { errorType?: string; message: string };
+            log(`  cognito-local: ${params.FunctionName} trigger failed: ${e.message}`);
             return { StatusCode: 200, FunctionError: "Unhandled", Payload: JSON.stringify({ errorType: e.errorType ?? "Error", errorMessage: e.message }) };
           }
         },

@@ -89,7 +89,7 @@ export const cognitoService: LocalService = {
         const fn = functionName ? lambdas.get(functionName) : undefined;
         return fn ? context.lambda(fn).invoke(event) : event;
       },
-      log: context.log,
+      log: (message) => context.log(message),
     });
     const sdk = new CognitoIdentityProviderClient({
       endpoint: emulator.url,
