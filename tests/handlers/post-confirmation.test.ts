@@ -13,7 +13,7 @@ beforeAll(async () => {
   process.env.TABLE_NAME = "gallery";
   process.env.POWERTOOLS_DEV = "true";
   process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
-  ({ handler } = await import("../../handlers/auth/post-confirmation"));
+  ({ handler } = await import("../../handlers/auth/post-confirmation.js"));
 });
 afterAll(() => {
   delete process.env.TABLE_NAME;
