@@ -50,6 +50,14 @@ describe("npm start provisions the stack's user pool in cognito-local", () => {
     expect(localIssuer(String(app.context.run.outputs.authIssuerUrl))).toBe(env.COGNITO_ISSUER);
   });
 
+  it("deploys the dev stack's pool with optional MFA and the local front door as an extra callback", () => {
+    const resources = app.context.run.resources;
+    const pool = resources.find((r) => r.type === "aws:cognito/userPool:UserPool" && r.name === "auth-pool")!;
+    expect(pool.inputs).toMatchObject({ mfaConfiguration: "OPTIONAL", userPoolAddOns: { advancedSecurityMode: "AUDIT" }, deletionProtection: "INACTIVE" });
+    const client = resources.find((r) => r.type === "aws:cognito/userPoolClient:UserPoolClient" && r.name === "auth-client")!;
+    expect(client.inputs.callbackUrls).toEqual([`${app.context.run.outputs.siteUrl}/`, "http://localhost:3000/"]);
+  });
+
   it("enforces the pool's password policy (cognito-local alone does not)", async () => {
     const weak = sdk.send(new SignUpCommand({ ClientId: env.USER_POOL_CLIENT_ID, Username: "weak@example.com", Password: "Sh0rt!", UserAttributes: [{ Name: "email", Value: "weak@example.com" }] }));
     await expect(weak).rejects.toThrow(InvalidPasswordException);
