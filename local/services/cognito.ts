@@ -29,6 +29,7 @@ import { createTokenVerifier, type TokenVerifierConfig } from "../../handlers/sh
 import { resource } from "../offline/graph";
 import { resolveValue } from "../offline/program";
 import { startCognitoEmulator, type CognitoEmulator } from "../cognito-emulator";
+import { startIdentityPoolEmulator, type IdentityPoolEmulator, type LocalIdentityPoolConfig } from "../identity-pool-emulator";
 import type { LocalContext, LocalService, StartedService } from "./types";
 
 /** A provisioned pool: its (deployed = local) ids and where its tokens come from. */
@@ -46,6 +47,8 @@ export interface LocalUserPool {
 export interface LocalCognito extends StartedService {
   emulator: CognitoEmulator;
   pools: LocalUserPool[];
+  /** The identity pools' stand-in, also the DynamoDB endpoint for identity-pool credentials (undefined when no UserAuth has an identity pool). */
+  identity?: IdentityPoolEmulator;
 }
 
 const running = new Map<string, LocalUserPool>();
@@ -97,6 +100,7 @@ export const cognitoService: LocalService = {
       credentials: { accessKeyId: "local", secretAccessKey: "local" },
     });
 
+    let identity: IdentityPoolEmulator | undefined;
     try {
       const pools: LocalUserPool[] = [];
       for (const { name, spec } of specs) {
@@ -107,14 +111,20 @@ export const cognitoService: LocalService = {
         running.set(pool.userPoolId, pool);
       }
       exposeToHandlers(context, emulator, pools[0]);
+      const identityPools = await Promise.all(specs.filter(({ spec }) => spec.identityPool.enabled).map(({ name, spec }) => identityPoolConfig(context, name, spec, pools.find((p) => p.name === name)!)));
+      identity = identityPools.length > 0 ? await startIdentityPoolEmulator({ pools: identityPools, dynamodbEndpoint: () => context.environment.AWS_ENDPOINT_URL_DYNAMODB }) : undefined;
+      if (identity) context.environment.AWS_ENDPOINT_URL_COGNITO_IDENTITY = identity.url;
       const stop = async () => {
         for (const pool of pools) running.delete(pool.userPoolId);
         sdk.destroy();
+        await identity?.stop();
         await emulator.stop();
       };
-      return { name: "cognito", urls: { cognito: emulator.url }, emulator, pools, stop } satisfies LocalCognito;
+      const urls: Record<string, string> = { cognito: emulator.url, ...(identity ? { "identity pool": identity.url } : {}) };
+      return { name: "cognito", urls, emulator, pools, identity, stop } satisfies LocalCognito;
     } catch (error) {
       sdk.destroy();
+      await identity?.stop();
       await emulator.stop();
       throw error;
     }
@@ -185,6 +195,20 @@ async function provision(context: LocalContext, emulator: CognitoEmulator, sdk: 
 
   const issuer = emulator.issuer(userPoolId);
   return { name, userPoolId, clientId, issuer, jwksUri: `${issuer}/.well-known/jwks.json`, deployedIssuer: `https://${pool.state.endpoint}` };
+}
+
+/** The identity pool as deployed: its id, the user pool it federates, and the authenticated role's grants. */
+async function identityPoolConfig(context: LocalContext, name: string, spec: UserAuthSpec, pool: LocalUserPool): Promise<LocalIdentityPoolConfig> {
+  const identities = resource(context.run.resources, "aws:cognito/identityPool:IdentityPool", `${name}-identities`);
+  const verifier = await localTokenVerifier({ issuer: pool.issuer, jwksUri: pool.jwksUri, clientId: pool.clientId, tokenUse: "id" });
+  return {
+    identityPoolId: identities.id!,
+    region: context.run.config.region,
+    providerName: pool.deployedIssuer.replace(/^https:\/\//, ""),
+    allowUnauthenticated: spec.identityPool.allowUnauthenticated,
+    verifyIdToken: async (token) => (await verifier.verify(token)).sub,
+    grants: await Promise.all(spec.identityPool.rowLevelSecurity.map(async (grant) => ({ tableArn: await resolveValue<string>(grant.tableArn), actions: grant.actions }))),
+  };
 }
 
 async function urls(inputs: UserAuthSpec["client"]["callbackUrls"]): Promise<string[]> {
