@@ -120,7 +120,7 @@ export const cognitoService: LocalService = {
         await identity?.stop();
         await emulator.stop();
       };
-      const urls: Record<string, string> = { cognito: emulator.url, ...(identity ? { "identity pool": identity.url } : {}) };
+      const urls: Record<string, string> = { cognito: emulator.url, ...(identity ? { identity: identity.url } : {}) };
       return { name: "cognito", urls, emulator, pools, identity, stop } satisfies LocalCognito;
     } catch (error) {
       sdk.destroy();
