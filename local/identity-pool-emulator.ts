@@ -34,7 +34,7 @@ export interface IdentityPoolEmulator {
   stop(): Promise<void>;
 }
 
-interface Session {
+export interface Session {
   identityId: string;
   pool: LocalIdentityPoolConfig;
   authenticated: boolean;
@@ -100,8 +100,12 @@ export async function startIdentityPoolEmulator(options: { pools: LocalIdentityP
       const pool = identities.get(id) ?? (options.pools.length === 1 ? options.pools[0] : undefined);
       if (!pool) throw new ServiceError("ResourceNotFoundException", `Identity '${id}' not found.`);
       const authenticated = Boolean(input.Logins && Object.keys(input.Logins).length > 0);
-      const expected = authenticated ? await identityOf(pool, input.Logins) : identities.has(id) ? (await identityOf(pool, undefined), id) : undefined;
-      if (expected !== id) throw new ServiceError("NotAuthorizedException", "Invalid login token. The identity id does not belong to these logins.");
+      if (authenticated) {
+        if ((await identityOf(pool, input.Logins)) !== id) throw new ServiceError("NotAuthorizedException", "Invalid login token. The identity id does not belong to these logins.");
+      } else {
+        await identityOf(pool, undefined); // refuses guests unless the pool allows them
+        if (!identities.has(id)) throw new ServiceError("ResourceNotFoundException", `Identity '${id}' not found.`);
+      }
       const accessKeyId = `ASIA${randomBytes(8).toString("hex").toUpperCase()}`;
       sessions.set(accessKeyId, { identityId: id, pool, authenticated });
       return {

@@ -5,6 +5,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
 import type { LambdaFunctionArgs } from "../lambda/function";
+import { MIN_PASSWORD_LENGTH, normalisePasswordPolicy, passwordProblems } from "./password";
+
+export { MIN_PASSWORD_LENGTH, passwordProblems } from "./password";
 
 export type MfaMode = "OFF" | "OPTIONAL" | "ON";
 /** Second factors the pool offers. TOTP (authenticator apps) needs no SMS or SES setup. */
@@ -208,9 +211,6 @@ const DEFAULT_ROW_LEVEL_ACTIONS = ROW_LEVEL_ACTIONS.filter((a) => a !== "dynamod
 /** The policy variable Cognito identity pools substitute with the caller's identity id. */
 export const IDENTITY_ID_VARIABLE = "${cognito-identity.amazonaws.com:sub}";
 
-/** cdk-nag COG1's floor. */
-export const MIN_PASSWORD_LENGTH = 8;
-
 const MFA_MODES: readonly MfaMode[] = ["OFF", "OPTIONAL", "ON"];
 const THREAT_MODES: readonly ThreatProtection[] = ["OFF", "AUDIT", "ENFORCED"];
 const GROUP_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
@@ -370,32 +370,6 @@ function validateDemoUser(fail: ArgFailure, args: UserAuthArgs): void {
   if (problems.length > 0) fail("localDemoUser.password", "(hidden)", `does not satisfy the pool's password policy: ${problems.join("; ")}`, "Choose a password that does (npm start would be refused the user otherwise).");
   const groups = new Set((args.groups ?? []).map((g) => g.name));
   for (const group of user.groups ?? []) if (!groups.has(group)) fail("localDemoUser.groups", group, "is not one of the pool's groups", `Use one of ${[...groups].join(", ") || "(none: add groups first)"}.`);
-}
-
-/** Characters Cognito counts as symbols (plus a space that is neither leading nor trailing). */
-const SYMBOLS = new Set("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-".split(""));
-
-/** What Cognito would say about `password` under `policy` (empty when it conforms). */
-export function passwordProblems(policy: Required<UserAuthPasswordPolicy>, password: string): string[] {
-  const problems: string[] = [];
-  if (password.length < policy.minimumLength) problems.push("Password not long enough");
-  if (policy.requireUppercase && !/[A-Z]/.test(password)) problems.push("Password must have uppercase characters");
-  if (policy.requireLowercase && !/[a-z]/.test(password)) problems.push("Password must have lowercase characters");
-  if (policy.requireNumbers && !/[0-9]/.test(password)) problems.push("Password must have numeric characters");
-  const inner = password.slice(1, -1);
-  if (policy.requireSymbols && ![...password].some((c) => SYMBOLS.has(c)) && !inner.includes(" ")) problems.push("Password must have symbol characters");
-  return problems;
-}
-
-function normalisePasswordPolicy(policy: UserAuthPasswordPolicy = {}): Required<UserAuthPasswordPolicy> {
-  return {
-    minimumLength: policy.minimumLength ?? 12,
-    requireLowercase: policy.requireLowercase ?? true,
-    requireUppercase: policy.requireUppercase ?? true,
-    requireNumbers: policy.requireNumbers ?? true,
-    requireSymbols: policy.requireSymbols ?? true,
-    temporaryPasswordValidityDays: policy.temporaryPasswordValidityDays ?? 3,
-  };
 }
 
 export function normalise(name: string, args: UserAuthArgs): UserAuthSpec {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { UserAuth, type UserAuthArgs } from "../../components/user-auth";
 import { assertRedirectUrls } from "../../components/user-auth/client";
+import { passwordProblems } from "../../components/user-auth/password";
 import { childrenOf, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
 
 const tableArn = "arn:aws:dynamodb:us-east-1:123456789012:table/preferences";
@@ -210,6 +211,8 @@ describe("UserAuth rejects bad args with a clear error", () => {
     [{ identityPool: { rowLevelSecurity: [{ tableArn, actions: ["dynamodb:Scan"] }] } }, /actions "dynamodb:Scan" is not an item action that carries dynamodb:LeadingKeys/],
     [{ identityPool: { rowLevelSecurity: [{ tableArn: `${tableArn}/index/gsi1` }] } }, /tableArn ".*\/index\/gsi1" is not a DynamoDB table ARN/],
     [{ groups: [{ name: "admin" }, { name: "admin" }] }, /groups\[1\]\.name "admin" is used by another group/],
+    [{ identityPool: { enabled: false, rowLevelSecurity: [{ tableArn }] } }, /identityPool\.rowLevelSecurity "1 grants" is set while identityPool\.enabled is false/],
+    [{ mfa: "SOMETIMES" as never }, /mfa "SOMETIMES" is not an MFA mode\. Use one of OFF, OPTIONAL, ON/],
     [{ localDemoUser: { email: "demo@example.com", password: "short" } }, /localDemoUser\.password "\(hidden\)" does not satisfy the pool's password policy: Password not long enough/],
   ] as Array<[Partial<UserAuthArgs>, RegExp]>)("%#: %o", (bad, message) => {
     expect(() => new UserAuth("bad", { ...base, ...bad })).toThrow(message);
@@ -220,5 +223,20 @@ describe("UserAuth rejects bad args with a clear error", () => {
       /UserAuth "late": callbackUrls "http:\/\/gallery.example.com\/" is not https; Cognito allows plain http only for localhost/,
     );
     expect(assertRedirectUrls("late", "callbackUrls", ["https://d123.cloudfront.net", "http://localhost:3000/"])).toHaveLength(2);
+  });
+});
+
+describe("password policy check (shared with the local emulator)", () => {
+  const policy = { minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true, temporaryPasswordValidityDays: 3 };
+  it.each([
+    ["Correct-horse-9", []],
+    ["correct horse 9X", []],
+    [" Correcthorse9X", ["Password must have symbol characters"]],
+    ["Short-1a", ["Password not long enough"]],
+    ["correct-horse-9", ["Password must have uppercase characters"]],
+    ["CORRECT-HORSE-9", ["Password must have lowercase characters"]],
+    ["Correct-horse-x", ["Password must have numeric characters"]],
+  ])("%j -> %j", (password, problems) => {
+    expect(passwordProblems(policy, password)).toEqual(problems);
   });
 });
