@@ -9,7 +9,7 @@ import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { PostConfirmationTriggerEvent } from "aws-lambda";
 import { z } from "zod";
-import { profileKey, type ProfileItem } from "../shared/gallery-keys";
+import { profileItem } from "../shared/gallery-keys";
 
 const logger = new Logger();
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
@@ -28,13 +28,7 @@ export async function handler(event: PostConfirmationTriggerEvent): Promise<Post
   // A confirmed password reset also fires this trigger; only a confirmed sign-up creates a profile.
   if (parsed.triggerSource !== "PostConfirmation_ConfirmSignUp") return event;
   const { sub, email, name } = parsed.request.userAttributes;
-  const item: ProfileItem = {
-    ...profileKey(sub),
-    email,
-    displayName: name ?? email.split("@")[0],
-    albumCount: 0,
-    createdAt: new Date().toISOString(),
-  };
+  const item = profileItem({ sub, email, displayName: name ?? email.split("@")[0] });
   try {
     await documents.send(new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: "attribute_not_exists(pk)" }));
     logger.info("profile created", { sub });
