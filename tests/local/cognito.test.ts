@@ -13,6 +13,8 @@ import {
   InvalidPasswordException,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from "@aws-sdk/client-cognito-identity";
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localIssuer, localTokenVerifier, type LocalCognito } from "../../local/services/cognito";
 import { startLocalApp, type LocalApp } from "../../local/start";
@@ -97,5 +99,40 @@ describe("npm start provisions the stack's user pool in cognito-local", () => {
     const tokens = await signIn("demo@example.com", "Local-demo-pass-1");
     const claims = await (await localTokenVerifier({ issuer: env.COGNITO_ISSUER, clientId: env.USER_POOL_CLIENT_ID, tokenUse: "id" })).verify(tokens.IdToken!);
     expect(claims).toMatchObject({ email: "demo@example.com", email_verified: true, "cognito:groups": ["admin"] });
+  });
+});
+
+describe("npm start's auth with the data tier (the dev stack's wiring)", () => {
+  const local = { region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } };
+
+  it("created the demo user's profile item through the post-confirmation trigger", async () => {
+    const tokens = await signIn("demo@example.com", "Local-demo-pass-1");
+    const { sub } = await (await localTokenVerifier({ issuer: env.COGNITO_ISSUER, clientId: env.USER_POOL_CLIENT_ID, tokenUse: "id" })).verify(tokens.IdToken!);
+    const dynamodb = new DynamoDBClient({ ...local, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB });
+    const { Item } = await dynamodb.send(new GetItemCommand({ TableName: String(app.context.run.outputs.galleryTableName), Key: { pk: { S: `USER#${sub}` }, sk: { S: "PROFILE" } } }));
+    dynamodb.destroy();
+    expect(Item).toMatchObject({ email: { S: "demo@example.com" }, displayName: { S: "demo" }, albumCount: { N: "0" } });
+  });
+
+  it("lets a signed-in user reach their own preferences, and only theirs, with identity-pool credentials", async () => {
+    const tokens = await signIn("demo@example.com", "Local-demo-pass-1");
+    const identity = new CognitoIdentityClient({ ...local, endpoint: env.AWS_ENDPOINT_URL_COGNITO_IDENTITY });
+    const logins = { [`cognito-idp.us-east-1.amazonaws.com/${env.USER_POOL_ID}`]: tokens.IdToken! };
+    const { IdentityId } = await identity.send(new GetIdCommand({ IdentityPoolId: String(app.context.run.outputs.identityPoolId), Logins: logins }));
+    const { Credentials } = await identity.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins: logins }));
+    identity.destroy();
+    const browser = new DynamoDBClient({
+      region: "us-east-1",
+      endpoint: cognito.identity!.url,
+      credentials: { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretKey!, sessionToken: Credentials!.SessionToken },
+    });
+    const TableName = String(app.context.run.outputs.preferencesTableName);
+    await browser.send(new PutItemCommand({ TableName, Item: { identityId: { S: IdentityId! }, key: { S: "theme" }, value: { S: "dark" } } }));
+    const mine = await browser.send(new GetItemCommand({ TableName, Key: { identityId: { S: IdentityId! }, key: { S: "theme" } } }));
+    expect(mine.Item?.value).toEqual({ S: "dark" });
+    await expect(browser.send(new PutItemCommand({ TableName, Item: { identityId: { S: "us-east-1:someone-else" }, key: { S: "theme" } } }))).rejects.toMatchObject({ name: "AccessDeniedException" });
+    // The gallery table is not granted to browsers at all (only the API reaches it).
+    await expect(browser.send(new GetItemCommand({ TableName: String(app.context.run.outputs.galleryTableName), Key: { pk: { S: IdentityId! }, sk: { S: "PROFILE" } } }))).rejects.toMatchObject({ name: "AccessDeniedException" });
+    browser.destroy();
   });
 });
