@@ -105,7 +105,7 @@ export interface UserAuthArgs {
   /** Groups to create, e.g. `[{ name: "admin" }]`. @default [] */
   groups?: UserAuthGroup[];
   /**
-   * Where the hosted UI may send users back after sign-in: the site's URL(s). `https://` only,
+   * Required (no default). Where the hosted UI may send users back after sign-in: the site's URL(s). `https://` only,
    * except `http://localhost` for development. Outputs are checked once known.
    */
   callbackUrls: pulumi.Input<string>[];
@@ -113,7 +113,7 @@ export interface UserAuthArgs {
   logoutUrls?: pulumi.Input<string>[];
   /** OAuth scopes the browser client may request. @default ["openid", "email", "profile"] */
   oauthScopes?: string[];
-  /** Token lifetimes. */
+  /** Token lifetimes. @default { accessTokenMinutes: 60, idTokenMinutes: 60, refreshTokenDays: 30 } */
   tokenValidity?: {
     /** 5–1440 minutes. @default 60 */
     accessTokenMinutes?: number;
@@ -131,7 +131,7 @@ export interface UserAuthArgs {
   refreshTokenRotation?: { enabled?: boolean; retryGracePeriodSeconds?: number };
   /** Hosted UI domain. @default none (no hosted UI; `hostedUiUrl` is undefined) */
   domain?: UserAuthDomain;
-  /** Federated identities (seed 002): AWS credentials for signed-in users, scoped per user. */
+  /** Federated identities (seed 002): AWS credentials for signed-in users, scoped per user. @default { enabled: true, allowUnauthenticated: false, rowLevelSecurity: [] } */
   identityPool?: {
     /** @default true */
     enabled?: boolean;
@@ -140,9 +140,9 @@ export interface UserAuthArgs {
     /** Tables the authenticated role may use, each only on the caller's own items. @default [] (the role can do nothing) */
     rowLevelSecurity?: RowLevelSecurityGrant[];
   };
-  /** Lambda triggers (seed 003: react when a user signs up or signs in). */
+  /** Lambda triggers (seed 003: react when a user signs up or signs in). @default none */
   triggers?: {
-    /** Runs once a user is confirmed, e.g. to create their profile item. Built with LambdaFunction. */
+    /** Runs once a user is confirmed, e.g. to create their profile item. Built with LambdaFunction as `<name>-post-confirmation`. @default none */
     postConfirmation?: LambdaFunctionArgs;
   };
   /** Refuse to delete the pool until this is turned off. @default retainOnDelete */
