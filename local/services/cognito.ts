@@ -25,7 +25,7 @@ import {
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import type { UserAuthSpec } from "../../components/user-auth/spec";
-import { createTokenVerifier, type TokenVerifierConfig } from "../../handlers/shared/jwt";
+import { createTokenVerifier } from "../../handlers/shared/jwt";
 import { resource } from "../offline/graph";
 import { resolveValue } from "../offline/program";
 import { startCognitoEmulator, type CognitoEmulator } from "../cognito-emulator";
@@ -55,24 +55,12 @@ const running = new Map<string, LocalUserPool>();
 
 /**
  * The local issuer for a deployed issuer URL or user pool id, for local authorizers:
- * `createTokenVerifier({ issuer: localIssuer(spec.issuer) ?? spec.issuer, ... })`.
+ * `createTokenVerifier({ issuer: localIssuer(spec.issuer) ?? spec.issuer, ... })` (handlers/shared/jwt.ts
+ * fetches a loopback JWKS over http, so the same verifier works locally).
  */
 export function localIssuer(deployedIssuerOrPoolId: string): string | undefined {
   const id = deployedIssuerOrPoolId.split("/").pop() ?? "";
   return running.get(id)?.issuer;
-}
-
-/**
- * The app's own verifier (handlers/shared/jwt.ts) set up for a local pool. aws-jwt-verify only
- * fetches JWKS over https and cognito-local serves http, so the JWKS is fetched here and cached
- * in the verifier; every check (signature, issuer, expiry, client, token use) is the deployed one.
- */
-export async function localTokenVerifier(config: TokenVerifierConfig) {
-  const verifier = createTokenVerifier(config);
-  const response = await fetch(config.jwksUri ?? `${config.issuer}/.well-known/jwks.json`);
-  if (!response.ok) throw new Error(`cognito-local answered ${response.status} for its JWKS at ${config.jwksUri ?? config.issuer}`);
-  verifier.cacheJwks((await response.json()) as Parameters<typeof verifier.cacheJwks>[0]);
-  return verifier;
 }
 
 export const cognitoService: LocalService = {
@@ -200,7 +188,7 @@ async function provision(context: LocalContext, emulator: CognitoEmulator, sdk: 
 /** The identity pool as deployed: its id, the user pool it federates, and the authenticated role's grants. */
 async function identityPoolConfig(context: LocalContext, name: string, spec: UserAuthSpec, pool: LocalUserPool): Promise<LocalIdentityPoolConfig> {
   const identities = resource(context.run.resources, "aws:cognito/identityPool:IdentityPool", `${name}-identities`);
-  const verifier = await localTokenVerifier({ issuer: pool.issuer, jwksUri: pool.jwksUri, clientId: pool.clientId, tokenUse: "id" });
+  const verifier = createTokenVerifier({ issuer: pool.issuer, jwksUri: pool.jwksUri, clientId: pool.clientId, tokenUse: "id" });
   return {
     identityPoolId: identities.id!,
     region: context.run.config.region,

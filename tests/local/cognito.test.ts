@@ -16,7 +16,8 @@ import {
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from "@aws-sdk/client-cognito-identity";
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { localIssuer, localTokenVerifier, type LocalCognito } from "../../local/services/cognito";
+import { createTokenVerifier } from "../../handlers/shared/jwt";
+import { localIssuer, type LocalCognito } from "../../local/services/cognito";
 import { startLocalApp, type LocalApp } from "../../local/start";
 
 let app: LocalApp;
@@ -80,24 +81,24 @@ describe("npm start provisions the stack's user pool in cognito-local", () => {
     await sdk.send(new ConfirmSignUpCommand({ ClientId: env.USER_POOL_CLIENT_ID, Username: email, ConfirmationCode: code }));
     const tokens = await signIn(email, password);
 
-    const access = await (await localTokenVerifier({ issuer: env.COGNITO_ISSUER, jwksUri: env.COGNITO_JWKS_URL, clientId: env.USER_POOL_CLIENT_ID, tokenUse: "access" })).verify(tokens.AccessToken!);
+    const access = await createTokenVerifier({ issuer: env.COGNITO_ISSUER, jwksUri: env.COGNITO_JWKS_URL, clientId: env.USER_POOL_CLIENT_ID, tokenUse: "access" }).verify(tokens.AccessToken!);
     expect(access.sub).toBe(signUp.UserSub);
     expect(access.client_id).toBe(env.USER_POOL_CLIENT_ID);
-    const id = await (await localTokenVerifier({ issuer: env.COGNITO_ISSUER, clientId: env.USER_POOL_CLIENT_ID, tokenUse: "id" })).verify(tokens.IdToken!);
+    const id = await createTokenVerifier({ issuer: env.COGNITO_ISSUER, clientId: env.USER_POOL_CLIENT_ID, tokenUse: "id" }).verify(tokens.IdToken!);
     expect(id).toMatchObject({ sub: signUp.UserSub, email, token_use: "id" });
   });
 
   it("refuses the same tokens for another client id, another issuer, or the other token use", async () => {
     const tokens = await signIn("alice@example.com", password);
-    await expect((await localTokenVerifier({ issuer: env.COGNITO_ISSUER, clientId: "someotherclient", tokenUse: "access" })).verify(tokens.AccessToken!)).rejects.toThrow(/client_id not allowed/);
-    await expect((await localTokenVerifier({ issuer: env.COGNITO_ISSUER, clientId: "someotherclient", tokenUse: "id" })).verify(tokens.IdToken!)).rejects.toThrow(/audience/i);
-    await expect((await localTokenVerifier({ issuer: String(app.context.run.outputs.authIssuerUrl), jwksUri: env.COGNITO_JWKS_URL, clientId: env.USER_POOL_CLIENT_ID, tokenUse: "access" })).verify(tokens.AccessToken!)).rejects.toThrow(/issuer/i);
-    await expect((await localTokenVerifier({ issuer: env.COGNITO_ISSUER, clientId: env.USER_POOL_CLIENT_ID, tokenUse: "access" })).verify(tokens.IdToken!)).rejects.toThrow(/token_use/);
+    await expect(createTokenVerifier({ issuer: env.COGNITO_ISSUER, clientId: "someotherclient", tokenUse: "access" }).verify(tokens.AccessToken!)).rejects.toThrow(/client_id not allowed/);
+    await expect(createTokenVerifier({ issuer: env.COGNITO_ISSUER, clientId: "someotherclient", tokenUse: "id" }).verify(tokens.IdToken!)).rejects.toThrow(/audience/i);
+    await expect(createTokenVerifier({ issuer: String(app.context.run.outputs.authIssuerUrl), jwksUri: env.COGNITO_JWKS_URL, clientId: env.USER_POOL_CLIENT_ID, tokenUse: "access" }).verify(tokens.AccessToken!)).rejects.toThrow(/issuer/i);
+    await expect(createTokenVerifier({ issuer: env.COGNITO_ISSUER, clientId: env.USER_POOL_CLIENT_ID, tokenUse: "access" }).verify(tokens.IdToken!)).rejects.toThrow(/token_use/);
   });
 
   it("seeds the dev stack's demo user, confirmed and in the admin group", async () => {
     const tokens = await signIn("demo@example.com", "Local-demo-pass-1");
-    const claims = await (await localTokenVerifier({ issuer: env.COGNITO_ISSUER, clientId: env.USER_POOL_CLIENT_ID, tokenUse: "id" })).verify(tokens.IdToken!);
+    const claims = await createTokenVerifier({ issuer: env.COGNITO_ISSUER, clientId: env.USER_POOL_CLIENT_ID, tokenUse: "id" }).verify(tokens.IdToken!);
     expect(claims).toMatchObject({ email: "demo@example.com", email_verified: true, "cognito:groups": ["admin"] });
   });
 });
@@ -107,7 +108,7 @@ describe("npm start's auth with the data tier (the dev stack's wiring)", () => {
 
   it("created the demo user's profile item through the post-confirmation trigger", async () => {
     const tokens = await signIn("demo@example.com", "Local-demo-pass-1");
-    const { sub } = await (await localTokenVerifier({ issuer: env.COGNITO_ISSUER, clientId: env.USER_POOL_CLIENT_ID, tokenUse: "id" })).verify(tokens.IdToken!);
+    const { sub } = await createTokenVerifier({ issuer: env.COGNITO_ISSUER, clientId: env.USER_POOL_CLIENT_ID, tokenUse: "id" }).verify(tokens.IdToken!);
     const dynamodb = new DynamoDBClient({ ...local, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB });
     const { Item } = await dynamodb.send(new GetItemCommand({ TableName: String(app.context.run.outputs.galleryTableName), Key: { pk: { S: `USER#${sub}` }, sk: { S: "PROFILE" } } }));
     dynamodb.destroy();
