@@ -5,7 +5,7 @@ import { registerSpec } from "../spec-registry";
 import { createBuckets } from "./buckets";
 import { createDistribution } from "./distribution";
 import { siteCertificate, siteRecords } from "./dns";
-import { publishSite } from "./publish";
+import { prepareSite, publishSite } from "./publish";
 import type { SitePublisher } from "./publisher/resource";
 import { normalise, validateArgs, type StaticSiteArgs, type StaticSiteSpec } from "./spec";
 
@@ -52,12 +52,13 @@ export class StaticSite extends pulumi.ComponentResource {
     const fail = argFailer("StaticSite", name);
     validateArgs(fail, args);
     this.spec = normalise(name, args);
+    const site = prepareSite(this.spec, fail);
 
     const buckets = createBuckets(name, this.spec, this);
     const certificateArn = siteCertificate(name, this.spec, this);
     const cdn = createDistribution(name, this.spec, buckets, certificateArn, this);
     const records = siteRecords(name, this.spec, cdn.distribution, this);
-    const publisher = publishSite(name, this.spec, buckets, cdn.distribution, fail, this);
+    const publisher = publishSite(name, this.spec, site, buckets, cdn.distribution, this);
 
     this.nodes = { bucket: buckets.site, logBucket: buckets.logs, distribution: cdn.distribution, records, publisher };
     this.bucketName = buckets.site.bucket;

@@ -13,16 +13,23 @@ import { buildManifest, type SiteManifest } from "./publisher/manifest";
 import { SitePublisher } from "./publisher/resource";
 import type { StaticSiteSpec } from "./spec";
 
+/**
+ * Runs the build (if any) and lists the folder, before any resource is created, so a
+ * failed build or a bad folder fails the component cleanly; hashing continues in the background.
+ */
+export function prepareSite(spec: StaticSiteSpec, fail: ArgFailure): SiteManifest {
+  if (spec.build) runBuild(fail, spec.build.cwd, spec.build);
+  return siteManifest(spec, fail);
+}
+
 export function publishSite(
   name: string,
   spec: StaticSiteSpec,
+  site: SiteManifest,
   buckets: SiteBuckets,
   distribution: aws.cloudfront.Distribution,
-  fail: ArgFailure,
   parent: pulumi.Resource,
 ): SitePublisher {
-  if (spec.build) runBuild(fail, spec.build.cwd, spec.build);
-  const site = siteManifest(spec, fail);
   return new SitePublisher(
     `${name}-publish`,
     {
