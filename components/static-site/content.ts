@@ -3,7 +3,7 @@
  * The publisher uses it to set object metadata, and the local server uses it
  * to answer requests, so a file has the same headers locally as in AWS.
  */
-import { accessSync, constants, existsSync, readdirSync, readlinkSync, realpathSync, statSync, type Dirent, type Stats } from "node:fs";
+import { existsSync, readdirSync, readlinkSync, realpathSync, statSync, type Dirent, type Stats } from "node:fs";
 import { join, relative, sep } from "node:path";
 import mime from "mime";
 import picomatch from "picomatch";
@@ -54,9 +54,8 @@ export class SiteFolderError extends Error {
 export interface SiteFile {
   /** S3 key: the path relative to the site folder, with forward slashes. */
   key: string;
-  /** Absolute path on disk (symlinks followed). */
+  /** Absolute path on disk. */
   path: string;
-  size: number;
 }
 
 /** S3 keys are at most 1,024 bytes of UTF-8; control characters and undecodable names cannot be listed back through S3's XML API. */
@@ -71,8 +70,9 @@ export function keyProblem(key: string): string | undefined {
 /**
  * Files under `root`, sorted by key. Dotfiles and dot-folders are skipped unless
  * asked for. Symlinks are followed; a link back into its own ancestors, a dangling
- * link, something that is not a regular file or folder, an unreadable entry, or a key
- * S3 cannot store throws a SiteFolderError naming the file.
+ * link, something that is not a regular file or folder, an unreadable folder, or a key
+ * S3 cannot store throws a SiteFolderError naming the file (an unreadable file fails
+ * the manifest's hashing, also naming it).
  */
 export function walkSiteFolder(root: string, options: { includeDotfiles?: boolean } = {}): SiteFile[] {
   const files: SiteFile[] = [];
@@ -90,6 +90,13 @@ export function walkSiteFolder(root: string, options: { includeDotfiles?: boolea
       if (!options.includeDotfiles && entry.name.startsWith(".")) continue;
       const full = join(dir, entry.name);
       const key = relative(root, full).split(sep).join("/");
+      if (entry.isFile()) {
+        // Regular files need no stat here: hashing reads their size off the open file.
+        const problem = keyProblem(key);
+        if (problem) throw new SiteFolderError(`file "${key}" ${problem}`, "Rename the file");
+        files.push({ key, path: full });
+        continue;
+      }
       let stats: Stats;
       try {
         stats = statSync(full);
@@ -108,12 +115,7 @@ export function walkSiteFolder(root: string, options: { includeDotfiles?: boolea
       if (!stats.isFile()) throw new SiteFolderError(`"${key}" is not a regular file`, "Remove sockets, pipes and devices from the site folder");
       const problem = keyProblem(key);
       if (problem) throw new SiteFolderError(`file "${key}" ${problem}`, "Rename the file");
-      try {
-        accessSync(full, constants.R_OK);
-      } catch (error) {
-        throw new SiteFolderError(`file "${key}" cannot be read (${(error as NodeJS.ErrnoException).code})`, "Fix its permissions or remove it from the site");
-      }
-      files.push({ key, path: full, size: stats.size });
+      files.push({ key, path: full });
     }
   };
   walk(root, [realpathSync(root)]);

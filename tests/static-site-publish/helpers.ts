@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { decodeManifest, encodeManifest } from "../../components/static-site/publisher/encoding";
 import { buildManifest } from "../../components/static-site/publisher/manifest";
 import { DEFAULT_PUBLISH_OPTIONS, type PublisherInputs, type PublishOptions } from "../../components/static-site/publisher/types";
 import { startCloudFrontStub, type CloudFrontStub } from "../../local/cloudfront-stub";
@@ -65,7 +66,7 @@ export async function inputsFor(root: string, cloud: Cloud, options: Partial<Pub
     region: "us-east-1",
     distributionId: DISTRIBUTION,
     root,
-    files: await buildManifest(root).manifest,
+    ...encodeManifest(await buildManifest(root).manifest),
     indexDocument: "index.html",
     options: { ...DEFAULT_PUBLISH_OPTIONS, concurrency: 4, ...options },
     endpoints: { s3: cloud.s3.endpoint, cloudfront: cloud.cloudfront.endpoint },
@@ -81,3 +82,6 @@ export const SITE: Record<string, string> = {
   "assets/style.5e1c9a07.css": "body{}",
   "docs/index.html": "<html>docs</html>",
 };
+
+/** The files of inputs or a state, decoded (encodings may number their header tables differently). */
+export const filesOf = (encoded: { files: Record<string, string>; contentTypes: string[]; cacheControls: string[] }) => decodeManifest(encoded);

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { publisherLog, publisherProvider as provider } from "../../components/static-site/publisher/provider";
 import type { PublisherInputs, PublisherState } from "../../components/static-site/publisher/types";
-import { BUCKET, DISTRIBUTION, inputsFor, makeSite, removeSite, SITE, startCloud, writeFiles, type Cloud } from "./helpers";
+import { BUCKET, DISTRIBUTION, filesOf, inputsFor, makeSite, removeSite, SITE, startCloud, writeFiles, type Cloud } from "./helpers";
 
 let cloud: Cloud;
 const logs: string[] = [];
@@ -56,7 +56,7 @@ describe("SitePublisher provider", () => {
     expect(cloud.cloudfront.invalidations).toEqual([]);
     const html = cloud.s3.store.get(BUCKET, "index.html")!;
     expect(html).toMatchObject({ contentType: "text/html; charset=utf-8", cacheControl: "no-cache" });
-    expect(html.metadata.sha256).toBe(state.files["index.html"].sha256);
+    expect(html.metadata.sha256).toBe(filesOf(state)["index.html"].sha256);
     expect(cloud.s3.store.get(BUCKET, "assets/app.3f9a12bc.js")!.cacheControl).toBe("public, max-age=31536000, immutable");
     // HTML goes last, so pages never reference assets that are not there yet.
     const order = cloud.s3.uploadedKeys();
@@ -161,10 +161,10 @@ describe("SitePublisher provider", () => {
     expect(cloud.s3.count("DeleteObjects")).toBe(0);
     expect(cloud.cloudfront.invalidations).toEqual([]);
     // The state records exactly what S3 confirmed.
-    expect(partial.files["assets/app.99ff00ee.js"]).toEqual(news.files["assets/app.99ff00ee.js"]);
-    expect(partial.files["assets/vendor.12ab34cd.js"]).toBeUndefined();
-    expect(partial.files["index.html"]).toEqual(first.files["index.html"]);
-    expect(partial.files["robots.txt"]).toEqual(first.files["robots.txt"]);
+    expect(filesOf(partial)["assets/app.99ff00ee.js"]).toEqual(filesOf(news)["assets/app.99ff00ee.js"]);
+    expect(filesOf(partial)["assets/vendor.12ab34cd.js"]).toBeUndefined();
+    expect(filesOf(partial)["index.html"]).toEqual(filesOf(first)["index.html"]);
+    expect(filesOf(partial)["robots.txt"]).toEqual(filesOf(first)["robots.txt"]);
     expect(partial.deploy).toBe(first.deploy);
 
     cloud.reset();
@@ -174,8 +174,8 @@ describe("SitePublisher provider", () => {
     expect(cloud.s3.deletedKeys()).toEqual(["robots.txt"]);
     expect(cloud.cloudfront.invalidations).toHaveLength(1);
     expect(cloud.cloudfront.paths().sort()).toEqual(["/", "/about.html", "/index.html", "/robots.txt"]);
-    expect(body("index.html")).toBe(news.files["index.html"] && '<script src="/assets/app.99ff00ee.js"></script>');
-    expect(done.files).toEqual(news.files);
+    expect(body("index.html")).toBe('<script src="/assets/app.99ff00ee.js"></script>');
+    expect(filesOf(done)).toEqual(filesOf(news));
     expect(done.pendingInvalidation).toEqual([]);
     removeSite(root);
   });
@@ -189,7 +189,7 @@ describe("SitePublisher provider", () => {
     cloud.cloudfront.failing = true;
     const { state: partial } = await failedUpdate(first, news);
     expect(partial.pendingInvalidation).toEqual(["/about.html"]);
-    expect(partial.files).toEqual(news.files);
+    expect(filesOf(partial)).toEqual(filesOf(news));
 
     cloud.reset();
     expect((await provider.diff!(`${BUCKET}/site`, partial, news)).changes).toBe(true);

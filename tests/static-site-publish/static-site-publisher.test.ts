@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StaticSite } from "../../components/static-site";
 import { record, resource } from "../harness/mocks";
-import { BUCKET, DISTRIBUTION, makeSite, removeSite, SITE, startCloud, type Cloud } from "./helpers";
+import { BUCKET, DISTRIBUTION, filesOf, makeSite, removeSite, SITE, startCloud, type Cloud } from "./helpers";
 
 const PUBLISHER = "pulumi-nodejs:dynamic/serverless-fullstack:SitePublisher";
 
@@ -25,7 +25,8 @@ describe("StaticSite publishing", () => {
     expect(publisher.inputs.bucket).toBe(bucket.state.bucket);
     expect(publisher.inputs.distributionId).toBe(cdn.id);
     expect(Object.keys(publisher.inputs.files)).toEqual(["about.html", "assets/app.3f9a12bc.js", "assets/style.5e1c9a07.css", "error.html", "index.html", "robots.txt"]);
-    expect(publisher.inputs.files["index.html"]).toMatchObject({ contentType: "text/html; charset=utf-8", cacheControl: "no-cache" });
+    expect(filesOf(publisher.inputs as never)["index.html"]).toMatchObject({ contentType: "text/html; charset=utf-8", cacheControl: "no-cache" });
+    expect(publisher.inputs.files["index.html"]).toMatch(/^[0-9a-f]{64} \d+ \d+ \d+$/);
     expect(publisher.inputs.options).toEqual({
       concurrency: 8,
       multipartThresholdBytes: 16 * 1024 * 1024,

@@ -4,7 +4,7 @@
  * and `update`. Serialised with the provider, so they reference nothing but
  * their arguments.
  */
-import type { FileEntry, Manifest, PublishOptions, PublisherState, RetainedEntry } from "./types";
+import type { Deployed, FileEntry, Manifest, PublishOptions, RetainedEntry } from "./types";
 
 export interface PublishPlan {
   /** Deploy number this publish will record. */
@@ -24,7 +24,7 @@ export interface PublishPlan {
 }
 
 /** What the bucket holds before the first deploy. */
-export function emptyDeployed(): Pick<PublisherState, "files" | "retained" | "deploy" | "pendingInvalidation"> {
+export function emptyDeployed(): Deployed {
   return { files: {}, retained: {}, deploy: 0, pendingInvalidation: [] };
 }
 
@@ -33,7 +33,7 @@ export function sameObject(a: FileEntry, b: FileEntry): boolean {
 }
 
 export function planPublish(
-  deployed: Pick<PublisherState, "files" | "retained" | "deploy" | "pendingInvalidation">,
+  deployed: Deployed,
   manifest: Manifest,
   options: Pick<PublishOptions, "keepRemovedAssetsFor">,
   indexDocument: string,

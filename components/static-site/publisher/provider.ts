@@ -23,9 +23,13 @@ import { Upload } from "@aws-sdk/lib-storage";
 import type * as pulumi from "@pulumi/pulumi";
 import { collapseInvalidation } from "./invalidation";
 import { emptyDeployed, formatBytes, planPublish, summarise, viewerPaths } from "./plan";
-import type { LastDeploy, PublisherInputs, PublisherState, RetainedEntry } from "./types";
+import { decodeManifest, encodeManifest } from "./encoding";
+import type { Deployed, FileEntry, LastDeploy, Manifest, PublisherInputs, PublisherState, RetainedEntry } from "./types";
 
-type Deployed = Pick<PublisherState, "files" | "retained" | "deploy" | "pendingInvalidation">;
+/** The state as plain entries. */
+function deployedOf(state: Partial<PublisherState>): Deployed {
+  return { files: decodeManifest(state), retained: state.retained ?? {}, deploy: state.deploy ?? 0, pendingInvalidation: state.pendingInvalidation ?? [] };
+}
 
 /** Where progress goes: the dynamic-provider host's stdout, which `pulumi up` prints as info lines. */
 export const publisherLog = { write: (line: string) => console.log(line) };
@@ -34,13 +38,14 @@ export const publisherProvider: pulumi.dynamic.ResourceProvider = {
   async check(olds: Partial<PublisherInputs>, news: PublisherInputs) {
     const failures = checkInputs(news);
     if (failures.length > 0) return { inputs: news, failures };
-    const plan = planPublish({ ...emptyDeployed(), files: olds.files ?? {} }, news.files, news.options, news.indexDocument);
-    return { inputs: { ...news, summary: summarise(plan, news.files) } };
+    const manifest = decodeManifest(news);
+    const plan = planPublish({ ...emptyDeployed(), files: decodeManifest(olds) }, manifest, news.options, news.indexDocument);
+    return { inputs: { ...news, summary: summarise(plan, manifest) } };
   },
 
   async diff(_id: string, olds: PublisherState, news: PublisherInputs) {
     const replaces = (["bucket", "region"] as const).filter((key) => olds[key] !== news[key]);
-    const plan = planPublish(olds, news.files, news.options, news.indexDocument);
+    const plan = planPublish(deployedOf(olds), decodeManifest(news), news.options, news.indexDocument);
     const changes =
       replaces.length > 0 ||
       plan.uploads.length > 0 ||
@@ -60,7 +65,7 @@ export const publisherProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async update(id: string, olds: PublisherState, news: PublisherInputs) {
-    return { outs: await publish(id, news, olds) };
+    return { outs: await publish(id, news, deployedOf(olds)) };
   },
 
   async delete(_id: string, props: PublisherState) {
@@ -88,25 +93,26 @@ function checkInputs(news: PublisherInputs): Array<{ property: string; reason: s
 async function publish(id: string, inputs: PublisherInputs, deployed: Deployed): Promise<PublisherState> {
   const started = Date.now();
   const prefix = `publish s3://${inputs.bucket}`;
-  const plan = planPublish(deployed, inputs.files, inputs.options, inputs.indexDocument);
-  const summary = summarise(plan, inputs.files);
+  const manifest = decodeManifest(inputs);
+  const plan = planPublish(deployed, manifest, inputs.options, inputs.indexDocument);
+  const summary = summarise(plan, manifest);
   publisherLog.write(`${prefix}: ${summary}`);
   const s3 = s3Client(inputs);
   const changed = new Set(plan.changed);
 
   // Working copies of what the bucket holds, advanced only by confirmed responses.
-  const files = { ...deployed.files };
+  const files: Manifest = { ...deployed.files };
   const stale = new Set(deployed.pendingInvalidation ?? []);
   const last: LastDeploy = { uploaded: 0, uploadedBytes: 0, deleted: 0, invalidationPaths: [] };
-  const stateNow = (overrides: Partial<PublisherState>): PublisherState => ({
+  const stateNow = (overrides: Partial<Omit<PublisherState, "files">> & { files?: Manifest }): PublisherState => ({
     ...inputs,
     summary,
-    files,
     retained: deployed.retained ?? {},
     deploy: deployed.deploy ?? 0,
     pendingInvalidation: [...stale].sort(),
     lastDeploy: last,
     ...overrides,
+    ...encodeManifest(overrides.files ?? files),
   });
   const fail = (what: string, failures: Array<{ key: string; message: string }>, state: PublisherState) => {
     const examples = failures.slice(0, 3).map((f) => `${f.key}: ${f.message}`).join("; ");
@@ -115,21 +121,21 @@ async function publish(id: string, inputs: PublisherInputs, deployed: Deployed):
   };
 
   // 1. uploads: everything but HTML, then HTML.
-  const progress = progressReporter(prefix, plan.uploads.length, plan.uploads.reduce((n, k) => n + inputs.files[k].size, 0));
-  const isHtml = (key: string) => inputs.files[key].contentType.startsWith("text/html");
+  const progress = progressReporter(prefix, plan.uploads.length, plan.uploads.reduce((n, k) => n + manifest[k].size, 0));
+  const isHtml = (key: string) => manifest[key].contentType.startsWith("text/html");
   for (const phase of [plan.uploads.filter((k) => !isHtml(k)), plan.uploads.filter(isHtml)]) {
     const failures = await runPool(phase, inputs.options.concurrency, async (key) => {
-      await uploadFile(s3, inputs, key);
-      files[key] = inputs.files[key];
+      await uploadFile(s3, inputs, key, manifest[key]);
+      files[key] = manifest[key];
       last.uploaded += 1;
-      last.uploadedBytes += inputs.files[key].size;
+      last.uploadedBytes += manifest[key].size;
       if (changed.has(key)) for (const path of viewerPaths(key, inputs.indexDocument)) stale.add(path);
-      progress.done(inputs.files[key].size);
+      progress.done(manifest[key].size);
     });
     if (failures.length > 0) throw fail("uploads", failures, stateNow({}));
   }
   // Unchanged files (and re-added retained ones) are in the bucket as the manifest says.
-  for (const key of Object.keys(inputs.files)) files[key] = inputs.files[key];
+  for (const key of Object.keys(manifest)) files[key] = manifest[key];
 
   // 2. deletes, last.
   const retained: Record<string, RetainedEntry> = { ...plan.retained };
@@ -148,7 +154,7 @@ async function publish(id: string, inputs: PublisherInputs, deployed: Deployed):
 
   // 3. one invalidation for everything stale.
   if (inputs.distributionId && stale.size > 0) {
-    const sitePaths = [...Object.keys(inputs.files), ...Object.keys(deployed.files ?? {}), ...Object.keys(retained)].flatMap((k) => viewerPaths(k, inputs.indexDocument));
+    const sitePaths = [...Object.keys(manifest), ...Object.keys(deployed.files), ...Object.keys(retained)].flatMap((k) => viewerPaths(k, inputs.indexDocument));
     const paths = collapseInvalidation([...stale], sitePaths, { maxPaths: inputs.options.maxInvalidationPaths, maxWildcards: inputs.options.maxInvalidationWildcards });
     try {
       last.invalidationId = await invalidate(inputs, paths);
@@ -159,7 +165,7 @@ async function publish(id: string, inputs: PublisherInputs, deployed: Deployed):
   }
   stale.clear();
   publisherLog.write(`${prefix}: done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${last.uploaded} uploaded (${formatBytes(last.uploadedBytes)}), ${last.deleted} deleted, ${last.invalidationPaths.length} paths invalidated`);
-  return stateNow({ files: inputs.files, retained, deploy: plan.deploy, pendingInvalidation: [] });
+  return stateNow({ files: manifest, retained, deploy: plan.deploy, pendingInvalidation: [] });
 }
 
 function s3Client(inputs: Pick<PublisherInputs, "region" | "endpoints">): S3Client {
@@ -177,8 +183,7 @@ function localCredentials() {
     : { accessKeyId: "local", secretAccessKey: "local" };
 }
 
-async function uploadFile(s3: S3Client, inputs: PublisherInputs, key: string): Promise<void> {
-  const entry = inputs.files[key];
+async function uploadFile(s3: S3Client, inputs: PublisherInputs, key: string, entry: FileEntry): Promise<void> {
   const path = join(inputs.root, ...key.split("/"));
   const params = { Bucket: inputs.bucket, Key: key, ContentType: entry.contentType, CacheControl: entry.cacheControl, Metadata: { sha256: entry.sha256 } };
   const changedSincePlan = () => new Error(`${path} changed after the manifest was made; run the deploy again`);

@@ -4,6 +4,7 @@
  * change, and `summary` says how many will be added, changed and deleted.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { encodeManifest } from "./encoding";
 import { loadPublisherProvider } from "./load-provider";
 import { DEFAULT_PUBLISH_OPTIONS, type LastDeploy, type Manifest, type PublisherEndpoints, type PublishOptions } from "./types";
 
@@ -43,7 +44,7 @@ export class SitePublisher extends pulumi.dynamic.Resource {
         region: args.region,
         distributionId: args.distributionId ?? "",
         root: args.root,
-        files: args.manifest,
+        ...encodedManifest(args.manifest),
         indexDocument: args.indexDocument ?? "index.html",
         options: { ...DEFAULT_PUBLISH_OPTIONS, ...args.options },
         endpoints: args.endpoints,
@@ -56,4 +57,10 @@ export class SitePublisher extends pulumi.dynamic.Resource {
       "SitePublisher",
     );
   }
+}
+
+/** The manifest's encoded parts as three inputs (so the file map stays one readable property). */
+function encodedManifest(manifest: pulumi.Input<Manifest>) {
+  const encoded = pulumi.output(manifest).apply((m) => encodeManifest(m));
+  return { files: encoded.files, contentTypes: encoded.contentTypes, cacheControls: encoded.cacheControls };
 }

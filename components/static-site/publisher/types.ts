@@ -47,7 +47,10 @@ export interface PublisherInputs {
   distributionId: string;
   /** Absolute path of the site folder on the machine running the deploy (never compared in diffs). */
   root: string;
-  files: Manifest;
+  /** The manifest, encoded (see encoding.ts): key → "<sha256> <size> <content type index> <cache-control index>[ f]". */
+  files: Record<string, string>;
+  contentTypes: string[];
+  cacheControls: string[];
   /** The index document: a change to `docs/index.html` also invalidates `/docs/`. */
   indexDocument: string;
   options: PublishOptions;
@@ -69,7 +72,15 @@ export interface LastDeploy {
   invalidationId?: string;
 }
 
-/** The resource's state: what is in the bucket as far as confirmed responses tell. */
+/** What the bucket holds, decoded: the input to planning a deploy. */
+export interface Deployed {
+  files: Manifest;
+  retained: Record<string, RetainedEntry>;
+  deploy: number;
+  pendingInvalidation: string[];
+}
+
+/** The resource's state: what is in the bucket as far as confirmed responses tell (`files` encoded like the inputs). */
 export interface PublisherState extends PublisherInputs {
   retained: Record<string, RetainedEntry>;
   /** Counts deploys that changed the site; retention is measured in them. */
