@@ -4,7 +4,7 @@
  * to answer requests, so a file has the same headers locally as in AWS.
  */
 import { existsSync, readdirSync, readlinkSync, realpathSync, statSync, type Dirent, type Stats } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { sep } from "node:path";
 import mime from "mime";
 import picomatch from "picomatch";
 
@@ -79,7 +79,9 @@ export function walkSiteFolder(root: string, options: { includeDotfiles?: boolea
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw new SiteFolderError(`${root} is not a folder`, "Point path at the folder with the site's files (or set build.output to where the build writes them)");
   }
-  const walk = (dir: string, ancestors: string[]) => {
+  // `prefix` is the folder's key prefix ("" or "a/b/"); `ancestors` the real paths of the folders above,
+  // to catch a symlink leading back into them. Only symlinks and odd entries are stat-ed.
+  const walk = (dir: string, prefix: string, ancestors: string[]) => {
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -88,13 +90,14 @@ export function walkSiteFolder(root: string, options: { includeDotfiles?: boolea
     }
     for (const entry of entries) {
       if (!options.includeDotfiles && entry.name.startsWith(".")) continue;
-      const full = join(dir, entry.name);
-      const key = relative(root, full).split(sep).join("/");
+      const full = dir + sep + entry.name;
+      const key = prefix + entry.name;
       if (entry.isFile()) {
-        // Regular files need no stat here: hashing reads their size off the open file.
-        const problem = keyProblem(key);
-        if (problem) throw new SiteFolderError(`file "${key}" ${problem}`, "Rename the file");
-        files.push({ key, path: full });
+        addFile(key, full);
+        continue;
+      }
+      if (entry.isDirectory()) {
+        walk(full, `${key}/`, [...ancestors, ancestors[ancestors.length - 1] + sep + entry.name]);
         continue;
       }
       let stats: Stats;
@@ -109,16 +112,19 @@ export function walkSiteFolder(root: string, options: { includeDotfiles?: boolea
       if (stats.isDirectory()) {
         const real = realpathSync(full);
         if (ancestors.includes(real)) throw new SiteFolderError(`"${key}" is a symlink loop: it leads back to ${real}`, "Point the link somewhere outside its own parent folders, or remove it");
-        walk(full, [...ancestors, real]);
+        walk(full, `${key}/`, [...ancestors, real]);
         continue;
       }
       if (!stats.isFile()) throw new SiteFolderError(`"${key}" is not a regular file`, "Remove sockets, pipes and devices from the site folder");
-      const problem = keyProblem(key);
-      if (problem) throw new SiteFolderError(`file "${key}" ${problem}`, "Rename the file");
-      files.push({ key, path: full });
+      addFile(key, full);
     }
   };
-  walk(root, [realpathSync(root)]);
+  const addFile = (key: string, path: string) => {
+    const problem = keyProblem(key);
+    if (problem) throw new SiteFolderError(`file "${key}" ${problem}`, "Rename the file");
+    files.push({ key, path });
+  };
+  walk(root, "", [realpathSync(root)]);
   return files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
