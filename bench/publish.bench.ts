@@ -9,7 +9,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync, readSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { walkSiteFolder, type SiteFile } from "../components/static-site/content";
@@ -62,6 +62,9 @@ function emptySite(): string {
 // ------------------------------------------------------------------ 1. plan cost
 
 interface PlanRun {
+  /** Wall time of the whole `node` process: start-up, module loading, the program, exit — what a user waits for. */
+  wallMs: number;
+  /** Constructing StaticSite until every registration settled (modules already loaded). */
   ms: number;
   peakRssMb: number;
   resources: number;
@@ -73,6 +76,7 @@ const PER_FILE_LIMIT_SECONDS = 45;
 
 function planOnce(mode: "publisher" | "per-file", site: string): PlanRun | undefined {
   try {
+    const started = performance.now();
     const out = execFileSync(process.execPath, ["--max-old-space-size=3072", "-r", "ts-node/register/transpile-only", join(__dirname, "publish-plan-worker.ts"), mode, site, emptySite()], {
       cwd: join(__dirname, ".."),
       encoding: "utf8",
@@ -81,7 +85,8 @@ function planOnce(mode: "publisher" | "per-file", site: string): PlanRun | undef
       timeout: mode === "per-file" ? PER_FILE_LIMIT_SECONDS * 1000 : undefined,
       stdio: ["ignore", "pipe", "ignore"],
     });
-    return JSON.parse(out.trim().split("\n").at(-1)!) as PlanRun;
+    const wallMs = performance.now() - started;
+    return { ...(JSON.parse(out.trim().split("\n").at(-1)!) as Omit<PlanRun, "wallMs">), wallMs };
   } catch (error) {
     if (mode === "per-file") return undefined;
     throw error;
@@ -92,7 +97,7 @@ function planCost(): BenchTable {
   const rows: BenchTable["rows"] = [];
   const publisher = new Map<number, PlanRun>();
   const perFile = new Map<number, PlanRun | undefined>();
-  const fastest = (runs: Array<PlanRun | undefined>) => runs.reduce((a, b) => (!a ? b : !b ? a : a.ms <= b.ms ? a : b));
+  const fastest = (runs: Array<PlanRun | undefined>) => runs.reduce((a, b) => (!a ? b : !b ? a : a.wallMs <= b.wallMs ? a : b));
   for (const count of SIZES) {
     const site = generatedSite(count);
     // Best of three: the machine is shared, and the target is a ratio of two runs.
@@ -100,25 +105,27 @@ function planCost(): BenchTable {
     perFile.set(count, count <= 10 ? fastest([planOnce("per-file", site), planOnce("per-file", site)]) : planOnce("per-file", site));
     const p = publisher.get(count)!;
     const f = perFile.get(count);
-    rows.push([count, "publisher", p.ms, p.peakRssMb, p.resources, p.stateBytes / 1024, "1x"]);
+    rows.push([count, "publisher", p.wallMs, p.ms, p.peakRssMb, p.resources, p.stateBytes / 1024, "1x"]);
     rows.push(
       f
-        ? [count, "one resource per file", f.ms, f.peakRssMb, f.resources, f.stateBytes / 1024, `${(f.ms / p.ms).toFixed(1)}x`]
-        : [count, "one resource per file", `> ${PER_FILE_LIMIT_SECONDS * 1000} (stopped)`, "-", count + p.resources, "-", `> ${((PER_FILE_LIMIT_SECONDS * 1000) / p.ms).toFixed(0)}x`],
+        ? [count, "one resource per file", f.wallMs, f.ms, f.peakRssMb, f.resources, f.stateBytes / 1024, `${(f.wallMs / p.wallMs).toFixed(1)}x`]
+        : [count, "one resource per file", `> ${PER_FILE_LIMIT_SECONDS * 1000} (stopped)`, "-", "-", count + p.resources, "-", `> ${((PER_FILE_LIMIT_SECONDS * 1000) / p.wallMs).toFixed(0)}x`],
     );
   }
-  const ratio = publisher.get(10_000)!.ms / publisher.get(10)!.ms;
+  const ratio = publisher.get(10_000)!.wallMs / publisher.get(10)!.wallMs;
+  const programRatio = publisher.get(10_000)!.ms / publisher.get(10)!.ms;
   const f10 = perFile.get(10);
   const f10k = perFile.get(10_000);
   const f1k = perFile.get(1_000);
   return {
     title: "Plan cost against site size (program under mocks, fresh process each)",
-    columns: ["files", "publishing", "plan ms", "peak RSS MB", "resources", "state KiB", "time vs publisher"],
+    columns: ["files", "publishing", "wall ms", "program ms", "peak RSS MB", "resources", "state KiB", "wall vs publisher"],
     rows,
     notes: [
-      `publisher: 10,000 files cost ${ratio.toFixed(2)}x the time of 10 files (target <= 1.5x): ${ratio <= 1.5 ? "met" : "NOT met"}`,
-      f10 && f1k ? `one resource per file: 1,000 files cost ${(f1k.ms / f10.ms).toFixed(1)}x the time of 10 files${f10k ? `, 10,000 files ${(f10k.ms / f10.ms).toFixed(1)}x` : `; 10,000 files did not finish within ${PER_FILE_LIMIT_SECONDS} s`}` : "one resource per file: baseline runs failed",
-      "plan ms: constructing StaticSite until every registration settled, hashing included (modules loaded before); state KiB: inputs+outputs the mocks recorded",
+      `publisher: 10,000 files cost ${ratio.toFixed(2)}x the wall time of 10 files (target <= 1.5x): ${ratio <= 1.5 ? "met" : "NOT met"}; program time alone: ${programRatio.toFixed(2)}x`,
+      f10 && f1k ? `one resource per file: 1,000 files cost ${(f1k.wallMs / f10.wallMs).toFixed(1)}x the wall time of 10 files${f10k ? `, 10,000 files ${(f10k.wallMs / f10.wallMs).toFixed(1)}x` : `; 10,000 files did not finish within ${PER_FILE_LIMIT_SECONDS} s`}` : "one resource per file: baseline runs failed",
+      "wall ms: the whole node process (start-up, module loading, program, exit), best of 3 (per file at 1,000+: one run); program ms: constructing StaticSite until every registration settled, hashing included",
+      "state KiB: inputs+outputs the mocks recorded (what Pulumi would keep in the state)",
     ],
   };
 }
@@ -190,7 +197,12 @@ function readAll(files: readonly SiteFile[]): number {
   let bytes = 0;
   for (const file of files) {
     const fd = openSync(file.path, "r");
-    for (let read = readSync(fd, buffer, 0, buffer.length, null); read > 0; read = readSync(fd, buffer, 0, buffer.length, null)) bytes += read;
+    for (let left = fstatSync(fd).size; left > 0; ) {
+      const read = readSync(fd, buffer, 0, Math.min(buffer.length, left), null);
+      if (read === 0) break;
+      bytes += read;
+      left -= read;
+    }
     closeSync(fd);
   }
   return bytes;

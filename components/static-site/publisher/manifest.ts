@@ -5,7 +5,7 @@
  * however big the site or its files are.
  */
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { cacheControlFor, contentTypeFor, isFingerprinted, walkSiteFolder, type CacheRule, type SiteFile } from "../content";
 import type { Manifest } from "./types";
 
@@ -63,10 +63,13 @@ export function hashFileSync(file: Pick<SiteFile, "key" | "path">, buffer = Buff
   try {
     fd = openSync(file.path, "r");
     const hash = createHash("sha256");
-    let size = 0;
-    for (let read = readSync(fd, buffer, 0, buffer.length, null); read > 0; read = readSync(fd, buffer, 0, buffer.length, null)) {
+    // Read exactly the size fstat reports: cheaper than one more read to find the end.
+    const size = fstatSync(fd).size;
+    for (let left = size; left > 0; ) {
+      const read = readSync(fd, buffer, 0, Math.min(buffer.length, left), null);
+      if (read === 0) throw new Error(`it shrank while being read (${size - left} of ${size} bytes)`);
       hash.update(buffer.subarray(0, read));
-      size += read;
+      left -= read;
     }
     return { sha256: hash.digest("hex"), size };
   } catch (error) {
