@@ -215,6 +215,19 @@ describe("SitePublisher provider", () => {
     removeSite(root);
   });
 
+  it("collapses many stale paths into folder wildcards within the invalidation limit", async () => {
+    const pages = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`blog/post-${i}.html`, `post ${i}`]));
+    const root = makeSite({ ...SITE, ...pages });
+    const first = await create(await inputsFor(root, cloud, { maxInvalidationPaths: 3 }));
+    writeFiles(root, { ...Object.fromEntries(Object.keys(pages).map((k) => [k, `${k} v2`])), "about.html": "about v2" });
+    cloud.reset();
+    await update(first, await inputsFor(root, cloud, { maxInvalidationPaths: 3 }));
+    expect(cloud.s3.uploadedKeys()).toHaveLength(7);
+    expect(cloud.cloudfront.invalidations).toHaveLength(1);
+    expect(cloud.cloudfront.paths()).toEqual(["/about.html", "/blog/*"]);
+    removeSite(root);
+  });
+
   it("uploads big files in parts above the multipart threshold", async () => {
     const big = randomBytes(11 * 1024 * 1024);
     const root = makeSite({ "index.html": "hi", "video/big.bin": big });
