@@ -4,6 +4,8 @@
  */
 export { StaticSite } from "./static-site";
 export type { StaticSiteArgs, StaticSiteDomain, StaticSiteRoute, StaticSiteSpec, CacheRule, SecurityHeaders, PriceClass } from "./static-site";
+export { SitePublisher } from "./static-site/publisher";
+export type { SitePublisherArgs, StaticSiteBuild, StaticSitePublishArgs, Manifest, FileEntry, PublishOptions, LastDeploy } from "./static-site/publisher";
 export { LambdaFunction, LAMBDA_LIMITS, LAMBDA_RUNTIME } from "./lambda/function";
 export type { LambdaFunctionArgs, LambdaFunctionSpec, FailureDestination } from "./lambda/function";
 export { DataTier, READ_ACTIONS, WRITE_ACTIONS, STREAM_ACTIONS } from "./data-tier";
