@@ -1,6 +1,7 @@
 import type { LocalService } from "./types";
+import { cognitoService } from "./cognito";
 import { dynamodbService } from "./dynamodb";
 import { siteService } from "./site";
 
 /** Start order matters: data, then auth, then the API, then the front door that routes to them. */
-export const LOCAL_SERVICES: LocalService[] = [dynamodbService, siteService];
+export const LOCAL_SERVICES: LocalService[] = [dynamodbService, cognitoService, siteService];
