@@ -63,18 +63,30 @@ export const exportBucketName = data.exportBucketName;
 // CloudFront Functions on the site's viewer events (clean URLs, canonical host, KeyValueStore
 // redirects, the home-page A/B test, extra security headers) and Lambda@Edge for the Cognito
 // check on protected paths and for origin responses. Constructed before the site, which
-// attaches `edge.associations`. The auth check's pool and client come from config until
-// UserAuth is wired in (then: issuer and client id from its outputs, baked in at build time).
+// attaches `edge.associations`. The auth check verifies the user pool's id tokens; the pool is
+// declared in the auth section below (it needs the site's URL), so its issuer and app client
+// reach the edge as deferred Outputs, baked into the Lambda@Edge bundle at deploy time.
+
+/** An Output supplied later in the program: breaks the cycle site → edge → user pool → site URL. */
+function deferredOutput<T>(): { output: pulumi.Output<T>; resolve(value: pulumi.Input<T>): void } {
+  let resolve!: (value: pulumi.Input<T>) => void;
+  const output = pulumi.output(new Promise<pulumi.Input<T>>((done) => (resolve = done))) as pulumi.Output<T>;
+  return { output, resolve };
+}
+const edgeUserPool = { issuer: deferredOutput<string>(), clientId: deferredOutput<string>() };
+
 function edgeLogic(): EdgeLogic | undefined {
   if (!(config.getBoolean("edgeEnabled") ?? true)) return undefined;
-  const region = new pulumi.Config("aws").get("region") ?? "us-east-1";
   const protectedPaths = (config.get("protectedPaths") ?? "/account/*").split(",").map((p) => p.trim()).filter(Boolean);
   const abTestPercent = config.getNumber("abTestPercent") ?? 50;
   const spaFallback = config.getBoolean("spaFallback") ?? false;
-  const userPoolId = config.get("authUserPoolId") || "unconfigured"; // an unknown pool fails closed: every token is refused
-  const auth: EdgeAuthConfig = {
-    issuer: `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`,
-    clientId: config.get("authClientId") || "unconfigured",
+  const auth: { [K in keyof EdgeAuthConfig]: pulumi.Input<EdgeAuthConfig[K]> } = {
+    issuer: edgeUserPool.issuer.output,
+    // The app client's callback URL is the site's: with a custom domain that is plain config and the
+    // client id can be baked in (audience pinned). On the CloudFront domain it would be a cycle
+    // (client ← distribution ← this function's version ← client id), so any client of the pool is
+    // accepted — UserAuth makes one — with the issuer, signature, expiry and token_use still checked.
+    clientId: config.get("domainName") ? edgeUserPool.clientId.output : null,
     cookie: config.get("authCookie") ?? "gallery-id-token",
     signInPath: config.get("signInPath") ?? "/",
   };
@@ -124,7 +136,7 @@ function edgeLogic(): EdgeLogic | undefined {
         entry: "handlers/edge/auth.ts",
         eventType: "viewer-request",
         pathPatterns: protectedPaths,
-        define: { __EDGE_AUTH_CONFIG__: JSON.stringify(auth) },
+        define: { __EDGE_AUTH_CONFIG__: pulumi.jsonStringify(auth) },
       },
       "origin-response": {
         entry: "handlers/edge/origin-response.ts",
@@ -213,6 +225,9 @@ const auth = new UserAuth("auth", {
   retainOnDelete: retainData,
   localDemoUser: localDemoUser(),
 });
+// The edge auth check (edge section) trusts this pool's id tokens.
+edgeUserPool.issuer.resolve(auth.issuerUrl);
+edgeUserPool.clientId.resolve(auth.clientId);
 
 export const userPoolId = auth.userPoolId;
 export const userPoolArn = auth.userPoolArn;

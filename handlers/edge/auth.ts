@@ -13,8 +13,11 @@ import { createTokenVerifier } from "../shared/jwt";
 export interface EdgeAuthConfig {
   /** The user pool's issuer, `https://cognito-idp.<region>.amazonaws.com/<poolId>`. */
   issuer: string;
-  /** App client id(s) whose id tokens are accepted (the token's `aud`). */
-  clientId: string | string[];
+  /**
+   * App client id(s) whose id tokens are accepted (the token's `aud`); `null` accepts any client
+   * of the pool — for sites whose client cannot be known when the function is built.
+   */
+  clientId: string | string[] | null;
   /** @default `${issuer}/.well-known/jwks.json` */
   jwksUri?: string;
   /** Cookie that holds the id token. */
@@ -52,14 +55,15 @@ export const handler = (event: CloudFrontRequestEvent) => {
 };
 
 /**
- * `npm start` only: the local user pool (cognito-local) signs tokens under its own issuer
- * and client id, which the local auth service publishes to every local function as
- * COGNITO_ISSUER and USER_POOL_CLIENT_ID. Lambda@Edge cannot have environment variables,
- * so in AWS these are never set and the baked configuration is what runs.
+ * `npm start` only: the local user pool (cognito-local, same pool and client ids as the
+ * program reports) signs tokens under its own issuer, which the local auth service publishes
+ * to every local function as COGNITO_ISSUER with USER_POOL_ID. When that is the baked pool,
+ * its local issuer replaces the AWS one. Lambda@Edge cannot have environment variables, so in
+ * AWS this never applies and the baked configuration is what runs.
  */
 export function withLocalPool(config: EdgeAuthConfig, env: Record<string, string | undefined>): EdgeAuthConfig {
-  if (!env.COGNITO_ISSUER) return config;
-  return { ...config, issuer: env.COGNITO_ISSUER, jwksUri: undefined, clientId: env.USER_POOL_CLIENT_ID ?? config.clientId };
+  if (!env.COGNITO_ISSUER || !env.USER_POOL_ID || !config.issuer.endsWith(`/${env.USER_POOL_ID}`)) return config;
+  return { ...config, issuer: env.COGNITO_ISSUER, jwksUri: undefined };
 }
 
 export function cookieValue(headers: CloudFrontHeaders, name: string): string | undefined {

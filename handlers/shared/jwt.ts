@@ -17,8 +17,12 @@ export interface TokenVerifierConfig {
   issuer: string;
   /** @default `${issuer}/.well-known/jwks.json` */
   jwksUri?: string;
-  /** App client id(s) whose tokens are accepted. */
-  clientId: string | string[];
+  /**
+   * App client id(s) whose tokens are accepted. `null` accepts any client of the pool (the
+   * issuer still pins the pool): for code that cannot know the client when it is built, such
+   * as Lambda@Edge on a site whose client's callback URL is the distribution's own domain.
+   */
+  clientId: string | string[] | null;
   /** Which token the caller presents. */
   tokenUse: "id" | "access";
 }
@@ -52,7 +56,7 @@ function loopbackJwksCache(jwksUri: string) {
 }
 
 export function createTokenVerifier(config: TokenVerifierConfig) {
-  const clientIds = Array.isArray(config.clientId) ? config.clientId : [config.clientId];
+  const clientIds = config.clientId === null ? null : Array.isArray(config.clientId) ? config.clientId : [config.clientId];
   const jwksUri = config.jwksUri ?? `${config.issuer}/.well-known/jwks.json`;
   const verifier = JwtVerifier.create({
     issuer: config.issuer,
@@ -63,7 +67,7 @@ export function createTokenVerifier(config: TokenVerifierConfig) {
       if (payload.token_use !== config.tokenUse) {
         throw new CognitoJwtInvalidTokenUseError(`token_use is ${String(payload.token_use)}, expected ${config.tokenUse}`, payload.token_use, config.tokenUse);
       }
-      if (config.tokenUse === "access" && !clientIds.includes(String(payload.client_id))) {
+      if (config.tokenUse === "access" && clientIds && !clientIds.includes(String(payload.client_id))) {
         throw new CognitoJwtInvalidClientIdError("client_id not allowed", payload.client_id, clientIds);
       }
     },

@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CognitoIdentityProviderClient, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalApp, type LocalApp } from "../../local/start";
 
@@ -64,5 +65,23 @@ describe("npm start runs the stack's edge logic in CloudFront's order", () => {
     expect(api.status).toBe(401);
     // A response generated at viewer-request goes straight back: CloudFront runs no viewer-response function on it.
     expect(api.headers.get("permissions-policy")).toBeNull();
+  });
+
+  it("lets the demo user's id token (signed in on the local user pool) into /account/", async () => {
+    const env = app.context.environment;
+    const sdk = new CognitoIdentityProviderClient({ endpoint: env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    try {
+      const signIn = await sdk.send(new InitiateAuthCommand({
+        ClientId: env.USER_POOL_CLIENT_ID, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "demo@example.com", PASSWORD: "Local-demo-pass-1" },
+      }));
+      const page = await get("/account/", { accept: "text/html", cookie: `gallery-id-token=${signIn.AuthenticationResult!.IdToken}` });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain("<title>Account · Gallery</title>");
+      // The access token is not an id token: refused.
+      const wrong = await get("/account/", { accept: "text/html", cookie: `gallery-id-token=${signIn.AuthenticationResult!.AccessToken}` });
+      expect(wrong.status).toBe(302);
+    } finally {
+      sdk.destroy();
+    }
   });
 });

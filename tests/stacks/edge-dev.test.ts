@@ -11,9 +11,14 @@ beforeAll(async () => {
 describe("dev stack edge logic", () => {
   it("attaches the edge functions to the site's behaviours", () => expectEdgeAttached(run));
 
-  it("redirects no host, keeps the whole stack out of search indexes, and fails closed without a user pool", async () => {
+  it("redirects no host and keeps the whole stack out of search indexes", async () => {
     expect(functionCode(run, "edge-viewer-request")).not.toContain('"canonicalHost":');
     expect(await lambdaCode(run, "edge-origin-response-function")).toContain('noindexPrefixes:["/"]');
-    expect(await lambdaCode(run, "edge-auth-function")).toContain("https://cognito-idp.us-east-1.amazonaws.com/unconfigured");
+  });
+
+  it("bakes the stack's user pool issuer into the auth check; on the CloudFront domain any client of that pool", async () => {
+    const code = await lambdaCode(run, "edge-auth-function");
+    expect(run.outputs.authIssuerUrl).toMatch(/^https:\/\/cognito-idp\.us-east-1\.amazonaws\.com\/.+/);
+    expect(code.includes(`{issuer:"${run.outputs.authIssuerUrl}",clientId:null,`)).toBe(true);
   });
 });

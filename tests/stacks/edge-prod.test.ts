@@ -15,4 +15,9 @@ describe("prod stack edge logic", () => {
     expect(functionCode(run, "edge-viewer-request")).toContain('"canonicalHost":"gallery.example.com"');
     expect(await lambdaCode(run, "edge-origin-response-function")).toContain('noindexPrefixes:["/account/"]');
   });
+
+  it("pins the auth check to the stack's user pool and app client (the custom domain breaks the client ← distribution cycle)", async () => {
+    const code = await lambdaCode(run, "edge-auth-function");
+    expect(code.includes(`{issuer:"${run.outputs.authIssuerUrl}",clientId:"${run.outputs.userPoolClientId}",`)).toBe(true);
+  });
 });

@@ -78,11 +78,31 @@ describe("Lambda@Edge viewer-request auth (Cognito id token from a cookie, aws-j
   });
 });
 
+describe("Lambda@Edge auth without a known app client (site on the CloudFront domain)", () => {
+  const anyClient = createTokenVerifier({ ...config, clientId: null, tokenUse: "id" });
+  anyClient.cacheJwks({ keys: [pool.jwk as any] });
+  const open = createAuthHandler({ ...config, clientId: null }, anyClient);
+  beforeEach(() => void vi.spyOn(console, "log").mockImplementation(() => {}));
+  afterEach(() => vi.restoreAllMocks());
+
+  it("accepts an id token of any client of the pool, and still refuses other pools, expired, forged and access tokens", async () => {
+    expect(((await open(request(token(pool, { aud: "anotherclient" })))) as any).uri).toBe("/account/index.html");
+    for (const bad of [
+      token(pool, { iss: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_OTHER" }),
+      token(pool, { exp: Math.floor(Date.now() / 1000) - 60 }),
+      token(attacker),
+      token(pool, { token_use: "access" }),
+    ]) expect(((await open(request(bad))) as any).status).toBe("302");
+  });
+});
+
 describe("Lambda@Edge auth configuration", () => {
-  it("uses the baked pool, unless npm start's local pool is published to the sandbox", () => {
+  it("uses the baked pool, unless npm start publishes that pool's local issuer", () => {
+    const local = { COGNITO_ISSUER: "http://127.0.0.1:9229/us-east-1_TESTPOOL", USER_POOL_ID: "us-east-1_TESTPOOL", USER_POOL_CLIENT_ID: "galleryclient" };
     expect(withLocalPool(config, {})).toBe(config);
-    expect(withLocalPool({ ...config, jwksUri: "https://x/jwks" }, { COGNITO_ISSUER: "http://127.0.0.1:9229/local_pool", USER_POOL_CLIENT_ID: "localclient" }))
-      .toEqual({ ...config, issuer: "http://127.0.0.1:9229/local_pool", clientId: "localclient", jwksUri: undefined });
+    expect(withLocalPool({ ...config, jwksUri: "https://x/jwks" }, local)).toEqual({ ...config, issuer: local.COGNITO_ISSUER, jwksUri: undefined });
+    // Another pool's local issuer is never trusted in its place.
+    expect(withLocalPool(config, { ...local, USER_POOL_ID: "us-east-1_OTHER" })).toBe(config);
   });
 });
 
