@@ -24,7 +24,7 @@ describe("StaticSite publishing", () => {
     const cdn = resource(graph, "aws:cloudfront/distribution:Distribution", "web-cdn");
     expect(publisher.inputs.bucket).toBe(bucket.state.bucket);
     expect(publisher.inputs.distributionId).toBe(cdn.id);
-    expect(Object.keys(publisher.inputs.files)).toEqual(["about.html", "assets/app.3f9a12bc.js", "assets/style.5e1c9a07.css", "error.html", "index.html", "robots.txt"]);
+    expect(Object.keys(publisher.inputs.files)).toEqual(["about.html", "account/index.html", "assets/app.3f9a12bc.js", "assets/style.5e1c9a07.css", "error.html", "index.html", "robots.txt", "variants/b/index.html"]);
     expect(filesOf(publisher.inputs as never)["index.html"]).toMatchObject({ contentType: "text/html; charset=utf-8", cacheControl: "no-cache" });
     expect(publisher.inputs.files["index.html"]).toMatch(/^[0-9a-f]{64} \d+ \d+ \d+$/);
     expect(publisher.inputs.options).toEqual({
