@@ -1,0 +1,171 @@
+/**
+ * The gallery table's single-table design (README "DataTier: table design"): key
+ * builders and item types. Every handler that reads or writes the `gallery` table
+ * builds its keys here, so the access patterns in the README hold everywhere.
+ *
+ * | item    | pk            | sk                           | gsi1pk          | gsi1sk                          |
+ * | ------- | ------------- | ---------------------------- | --------------- | ------------------------------- |
+ * | profile | `USER#<sub>`  | `PROFILE`                    |                 |                                 |
+ * | album   | `USER#<sub>`  | `ALBUM#<albumId>`            | `USER#<sub>`    | `ALBUM#<createdAt>`             |
+ * | photo   | `USER#<sub>`  | `PHOTO#<albumId>#<photoId>`  | `ALBUM#<albumId>` | `PHOTO#<createdAt>#<photoId>` |
+ */
+import { randomBytes } from "node:crypto";
+
+/** Name of the gallery table's only global secondary index. */
+export const GSI1 = "gsi1";
+/** Attribute DynamoDB's TTL reads (epoch seconds). */
+export const TTL_ATTRIBUTE = "expiresAt";
+
+export interface TableKey {
+  pk: string;
+  sk: string;
+}
+
+export interface Gsi1Key {
+  gsi1pk: string;
+  gsi1sk: string;
+}
+
+export type PhotoStatus = "pending" | "ready";
+
+export interface ProfileItem extends TableKey {
+  type: "profile";
+  email: string;
+  displayName: string;
+  albumCount: number;
+  createdAt: string;
+}
+
+export interface AlbumItem extends TableKey, Gsi1Key {
+  type: "album";
+  albumId: string;
+  title: string;
+  description?: string;
+  photoCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PhotoItem extends TableKey, Gsi1Key {
+  type: "photo";
+  photoId: string;
+  albumId: string;
+  title?: string;
+  objectKey: string;
+  contentType: string;
+  size: number;
+  status: PhotoStatus;
+  createdAt: string;
+  /** Epoch seconds; only pending photos have it, so TTL removes abandoned uploads. */
+  expiresAt?: number;
+}
+
+export type GalleryItem = ProfileItem | AlbumItem | PhotoItem;
+
+// ------------------------------------------------------------------ keys
+
+export const userPk = (sub: string): string => `USER#${sub}`;
+export const PROFILE_SK = "PROFILE";
+export const ALBUM_PREFIX = "ALBUM#";
+export const PHOTO_PREFIX = "PHOTO#";
+export const albumSk = (albumId: string): string => `${ALBUM_PREFIX}${albumId}`;
+/** Prefix of every photo sort key of one album (`begins_with` lists the album's photos by id). */
+export const albumPhotosPrefix = (albumId: string): string => `${PHOTO_PREFIX}${albumId}#`;
+export const photoSk = (albumId: string, photoId: string): string => `${albumPhotosPrefix(albumId)}${photoId}`;
+
+export const profileKey = (sub: string): TableKey => ({ pk: userPk(sub), sk: PROFILE_SK });
+export const albumKey = (sub: string, albumId: string): TableKey => ({ pk: userPk(sub), sk: albumSk(albumId) });
+export const photoKey = (sub: string, albumId: string, photoId: string): TableKey => ({ pk: userPk(sub), sk: photoSk(albumId, photoId) });
+
+/** gsi1 of an album: the user's albums, newest first. */
+export const albumGsi1 = (sub: string, createdAt: string): Gsi1Key => ({ gsi1pk: userPk(sub), gsi1sk: `${ALBUM_PREFIX}${createdAt}` });
+/** gsi1 of a photo: the album's photos in upload order. */
+export const albumPhotosGsi1pk = (albumId: string): string => `${ALBUM_PREFIX}${albumId}`;
+export const photoGsi1 = (albumId: string, createdAt: string, photoId: string): Gsi1Key => ({
+  gsi1pk: albumPhotosGsi1pk(albumId),
+  gsi1sk: `${PHOTO_PREFIX}${createdAt}#${photoId}`,
+});
+
+/** Which item a key belongs to, from its sort key. */
+export function itemType(sk: string): GalleryItem["type"] | undefined {
+  if (sk === PROFILE_SK) return "profile";
+  if (sk.startsWith(ALBUM_PREFIX)) return "album";
+  if (sk.startsWith(PHOTO_PREFIX)) return "photo";
+  return undefined;
+}
+
+/** The user-pool `sub` in a `USER#<sub>` partition key. */
+export function subOf(pk: string): string {
+  if (!pk.startsWith("USER#")) throw new Error(`not a user partition key: ${pk}`);
+  return pk.slice("USER#".length);
+}
+
+// ------------------------------------------------------------------ items
+
+/** Seconds a pending upload may wait for confirmation before TTL removes its photo item. */
+export const PENDING_PHOTO_TTL_SECONDS = 24 * 60 * 60;
+
+export function profileItem(input: { sub: string; email: string; displayName: string; createdAt?: string }): ProfileItem {
+  return { ...profileKey(input.sub), type: "profile", email: input.email, displayName: input.displayName, albumCount: 0, createdAt: input.createdAt ?? new Date().toISOString() };
+}
+
+export function albumItem(input: { sub: string; title: string; description?: string; albumId?: string; createdAt?: string }): AlbumItem {
+  const createdAt = input.createdAt ?? new Date().toISOString();
+  const albumId = input.albumId ?? newId();
+  return {
+    ...albumKey(input.sub, albumId),
+    ...albumGsi1(input.sub, createdAt),
+    type: "album",
+    albumId,
+    title: input.title,
+    ...(input.description !== undefined ? { description: input.description } : {}),
+    photoCount: 0,
+    createdAt,
+    updatedAt: createdAt,
+  };
+}
+
+/** A new photo is `pending` (with a TTL) until its upload is confirmed. */
+export function photoItem(input: {
+  sub: string;
+  albumId: string;
+  objectKey: string;
+  contentType: string;
+  size: number;
+  title?: string;
+  photoId?: string;
+  createdAt?: string;
+  status?: PhotoStatus;
+}): PhotoItem {
+  const createdAt = input.createdAt ?? new Date().toISOString();
+  const photoId = input.photoId ?? newId();
+  const status = input.status ?? "pending";
+  return {
+    ...photoKey(input.sub, input.albumId, photoId),
+    ...photoGsi1(input.albumId, createdAt, photoId),
+    type: "photo",
+    photoId,
+    albumId: input.albumId,
+    ...(input.title !== undefined ? { title: input.title } : {}),
+    objectKey: input.objectKey,
+    contentType: input.contentType,
+    size: input.size,
+    status,
+    createdAt,
+    ...(status === "pending" ? { expiresAt: Math.floor(Date.parse(createdAt) / 1000) + PENDING_PHOTO_TTL_SECONDS } : {}),
+  };
+}
+
+// ------------------------------------------------------------------ ids
+
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/** A ULID: 10 characters of millisecond time then 16 random, so ids sort by creation time. */
+export function newId(now: number = Date.now()): string {
+  let time = "";
+  for (let t = now, i = 0; i < 10; i++, t = Math.floor(t / 32)) time = CROCKFORD[t % 32] + time;
+  const random = randomBytes(16);
+  let tail = "";
+  for (let i = 0; i < 16; i++) tail += CROCKFORD[random[i] % 32];
+  return time + tail;
+}
