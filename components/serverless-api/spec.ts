@@ -176,6 +176,11 @@ export interface ServerlessApiArgs {
   basePath?: string;
   /** Stages by name (seed 001: dev/test/prod), each with its stage variables and canary. @default { prod: {} } */
   stages?: Record<string, ApiStage>;
+  /**
+   * A canary on one stage, as flat stack config gives it (`apiCanaryStage`, `apiCanaryPercent`);
+   * the same as setting `stages[stage].canary`.
+   */
+  canary?: ApiCanary & { stage: string };
   /** Authorizers routes refer to by name. */
   authorizers?: Record<string, ApiAuthorizer>;
   /** Authorisation of routes that set none. Secure by default. @default "iam" */
@@ -291,6 +296,15 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
   const stageNames = Object.keys(args.stages ?? { prod: {} });
   if (stageNames.length === 0) fail("stages", args.stages, "is empty", "Declare at least one stage, e.g. { prod: {} }.");
   for (const stage of stageNames) validateStage(fail, stage, args.stages?.[stage] ?? {});
+  if (args.canary) {
+    if (!stageNames.includes(args.canary.stage)) {
+      fail("canary.stage", args.canary.stage, "is not a stage of this API, so there is nothing to run a canary on", `Use one of ${stageNames.join(", ")}, or add the stage.`);
+    }
+    if (args.stages?.[args.canary.stage]?.canary) {
+      fail("canary.stage", args.canary.stage, "already has stages." + args.canary.stage + ".canary", "Set the canary in one place.");
+    }
+    validateStage(fail, args.canary.stage, { canary: args.canary });
+  }
   const authorizers = args.authorizers ?? {};
   for (const [authorizerName, authorizer] of Object.entries(authorizers)) validateAuthorizer(fail, authorizerName, authorizer);
   if (args.defaultAuth !== undefined) validateAuth(fail, "defaultAuth", args.defaultAuth, authorizers);
@@ -533,7 +547,11 @@ export function normalise(name: string, args: ServerlessApiArgs): ServerlessApiS
           resultTtlSeconds: a.resultTtlSeconds ?? 300,
         },
   );
-  const stageArgs = args.stages ?? { prod: {} };
+  const stageArgs: Record<string, ApiStage> = { ...(args.stages ?? { prod: {} }) };
+  if (args.canary) {
+    const { stage, ...canary } = args.canary;
+    stageArgs[stage] = { ...stageArgs[stage], canary };
+  }
   const stages: StageSpec[] = Object.entries(stageArgs).map(([stageName, stage]) => ({
     name: stageName,
     variables: { ...(stage.variables ?? {}), alias: stageName },
