@@ -11,20 +11,28 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, APIGatewayTokenAuthorizerEvent } from "aws-lambda";
 import { bearerToken, cognitoIssuer, createTokenVerifier } from "../shared/jwt";
+import { preloadPlainHttpJwks } from "../shared/jwks-http";
 
 const logger = new Logger();
 
 type Verifier = ReturnType<typeof createTokenVerifier>;
-let verifier: Verifier | undefined;
+let verifier: Promise<Verifier> | undefined;
 
-function tokenVerifier(): Verifier {
-  if (verifier) return verifier;
-  const issuer = process.env.JWT_ISSUER || cognitoIssuer(process.env.AWS_REGION ?? "us-east-1", required("USER_POOL_ID"));
-  verifier = createTokenVerifier({
-    issuer,
-    jwksUri: process.env.JWKS_URI || undefined,
-    clientId: required("USER_POOL_CLIENT_ID").split(","),
-    tokenUse: process.env.JWT_TOKEN_USE === "access" ? "access" : "id",
+function tokenVerifier(): Promise<Verifier> {
+  verifier ??= (async () => {
+    const issuer = process.env.JWT_ISSUER || cognitoIssuer(process.env.AWS_REGION ?? "us-east-1", required("USER_POOL_ID"));
+    const jwksUri = process.env.JWKS_URI || `${issuer}/.well-known/jwks.json`;
+    const created = createTokenVerifier({
+      issuer,
+      jwksUri,
+      clientId: required("USER_POOL_CLIENT_ID").split(","),
+      tokenUse: process.env.JWT_TOKEN_USE === "access" ? "access" : "id",
+    });
+    await preloadPlainHttpJwks(created, jwksUri);
+    return created;
+  })().catch((error) => {
+    verifier = undefined;
+    throw error;
   });
   return verifier;
 }
@@ -37,8 +45,9 @@ function required(name: string): string {
 
 /** Allow/Deny for every method of the stage the request came to, so a cached decision fits all routes. */
 export function stageWildcard(methodArn: string): string {
-  const [arnPrefix, apiId, stage] = methodArn.split("/");
-  return `${arnPrefix}/${apiId}/${stage}/*/*`;
+  // arn:aws:execute-api:<region>:<account>:<apiId>/<stage>/<method>/<path>
+  const [apiArn, stage] = methodArn.split("/");
+  return `${apiArn}/${stage}/*/*`;
 }
 
 function policy(principalId: string, effect: "Allow" | "Deny", methodArn: string, context: Record<string, string>): APIGatewayAuthorizerResult {
@@ -61,7 +70,7 @@ export async function handler(event: APIGatewayTokenAuthorizerEvent | APIGateway
   if (!token) throw new Error("Unauthorized");
   let claims: Awaited<ReturnType<Verifier["verify"]>>;
   try {
-    claims = await tokenVerifier().verify(token);
+    claims = await (await tokenVerifier()).verify(token);
   } catch (error) {
     logger.info("token refused", { reason: (error as Error).message });
     throw new Error("Unauthorized");
