@@ -1,5 +1,6 @@
 import type { LocalService } from "./types";
+import { apiService } from "./api";
 import { siteService } from "./site";
 
 /** Start order matters: data, then auth, then the API, then the front door that routes to them. */
-export const LOCAL_SERVICES: LocalService[] = [siteService];
+export const LOCAL_SERVICES: LocalService[] = [apiService, siteService];
