@@ -37,12 +37,12 @@ export function renderTree(stackName: string, resources: readonly RecordedResour
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { stack: { type: "string", default: "dev" } } });
+  const { values } = parseArgs({ options: { stack: { type: "string", default: "dev" }, preview: { type: "boolean", default: false } } });
   const stack = values.stack!;
-  console.log(`Previewing update (${stack}) offline, with Pulumi mocks and Pulumi.${stack}.yaml:\n`);
+  console.log(`Previewing update (${stack}) offline, with Pulumi mocks${values.preview ? " in dry-run mode" : ""} and Pulumi.${stack}.yaml:\n`);
   let run;
   try {
-    run = await runProgramOffline({ stack, preview: false });
+    run = await runProgramOffline({ stack, preview: values.preview });
   } catch (error) {
     if (error instanceof StackConfigError) {
       console.error(`Config errors:\n${error.errors.map((e) => `  - ${e}`).join("\n")}`);

@@ -20,6 +20,12 @@ describe("offline plan", () => {
     expect(result.stdout).toContain('siteUrl: "https://gallery.example.com"');
   });
 
+  it("fails with the config problem when the stack file is missing", () => {
+    const result = node(["-r", "ts-node/register/transpile-only", "scripts/plan.ts", "--stack", "staging"]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/Config errors:\n  - Pulumi\.staging\.yaml does not exist\. Create it \(pulumi stack init staging\)/);
+  });
+
   it("loads index.ts through type-checking ts-node/register under mocks, as `pulumi up` does", () => {
     const script = `require("./local/offline/program").runProgramOffline({ stack: "dev" })
       .then((run) => console.log(JSON.stringify({ resources: run.resources.length, url: run.outputs.siteUrl })))`;

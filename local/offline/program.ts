@@ -27,7 +27,7 @@ export interface OfflineRunOptions {
   preview?: boolean;
   /**
    * Loads the program module. Defaults to `require` of `<projectDir>/index.ts`
-   * (needs ts-node registered); vitest passes `() => import("../index")`.
+   * (needs ts-node registered); vitest passes `() => import("../index.js")`.
    */
   load?: () => unknown;
 }

@@ -9,7 +9,7 @@ let app: LocalApp;
 let base: string;
 
 beforeAll(async () => {
-  app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: mkdtempSync(join(tmpdir(), "sf-local-")), load: () => import("../../index") });
+  app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: mkdtempSync(join(tmpdir(), "sf-local-")), load: () => import("../../index.js") });
   base = app.urls.site;
 });
 afterAll(() => app?.stop());

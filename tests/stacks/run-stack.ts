@@ -4,7 +4,7 @@ import { runProgramOffline, type OfflineRun } from "../../local/offline/program"
 import { ALL_RULES } from "../security/rules/index";
 
 export async function runStack(stack: string): Promise<OfflineRun> {
-  return runProgramOffline({ stack, load: () => import("../../index") });
+  return runProgramOffline({ stack, load: () => import("../../index.js") });
 }
 
 export function expectAllRulesPass(run: OfflineRun): void {

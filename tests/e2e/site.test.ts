@@ -1,0 +1,50 @@
+/**
+ * The reference app in a real browser against `npm start`'s local stack: pages render
+ * under the deployed Content-Security-Policy (a violation would show up as a console
+ * error), links work, and unknown paths show the error page.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalApp, type LocalApp } from "../../local/start";
+import { hasChromium, launchBrowser } from "./browser";
+
+let app: LocalApp;
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+
+describe.skipIf(!hasChromium)("reference app in Chromium (apt-get install chromium; .ci/run installs it)", () => {
+  beforeAll(async () => {
+    app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: mkdtempSync(join(tmpdir(), "sf-e2e-")), load: () => import("../../index.js") });
+    browser = await launchBrowser();
+    page = await browser.newPage();
+    page.on("console", (message) => {
+      if (message.type() === "error") consoleErrors.push(message.text());
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it("renders the gallery home page with its stylesheet and script under the site's CSP", async () => {
+    await page.goto(app.urls.site);
+    expect(await page.title()).toBe("Gallery");
+    await expect.poll(() => page.locator("#status").textContent()).not.toBe("Loading…");
+    const headingMargin = await page.locator("header h1").evaluate((el) => getComputedStyle(el).marginBottom);
+    expect(headingMargin).toBe("0px");
+    expect(consoleErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
+  });
+
+  it("follows links between pages and shows the error page for unknown paths", async () => {
+    await page.goto(app.urls.site);
+    await page.click("text=About");
+    await expect.poll(() => page.title()).toBe("About · Gallery");
+    const response = await page.goto(`${app.urls.site}/albums/does-not-exist`);
+    expect(response?.status()).toBe(404);
+    expect(await page.locator("h1").textContent()).toBe("Page not found");
+  });
+});
