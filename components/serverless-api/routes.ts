@@ -118,6 +118,19 @@ export function createRoutes(
     );
     methods.push(method);
 
+    if (route.auth.type === "none" && route.method !== "OPTIONS") {
+      // Public on purpose: say so where API Gateway documents the method (and security rule APIG4 looks).
+      new aws.apigateway.DocumentationPart(
+        `${name}-doc-${slug}`,
+        {
+          restApiId: api.id,
+          location: { type: "METHOD", method: route.method === "ANY" ? "*" : route.method, path: route.fullPath },
+          properties: JSON.stringify({ summary: `${route.key} (public)`, "x-public": true }),
+          region,
+        },
+        { parent },
+      );
+    }
     const integration = createIntegration(name, slug, spec, route, api, resourceId, method, regionName, functions, parent);
     integrations.push(integration);
     dependencies.push(method, integration);

@@ -1,4 +1,5 @@
 import type { SecurityRule } from "../rule";
+import { APIG1, APIG2, APIG4, APIG6 } from "./apigateway";
 import { IAM5 } from "./iam";
 import { CFR3, CFR4, CFR5, CFR7 } from "./cloudfront";
 import { L1, LAMBDA_LOG_RETENTION } from "./lambda";
@@ -10,5 +11,6 @@ export const ALL_RULES: SecurityRule[] = [
   S1, S2, S10, S3_ENCRYPTION,
   CFR3, CFR4, CFR5, CFR7,
   IAM5, L1, LAMBDA_LOG_RETENTION,
+  APIG1, APIG2, APIG4, APIG6,
   DATA_RETAINED_IN_PRODUCTION,
 ];
