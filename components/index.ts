@@ -9,3 +9,21 @@ export type { LambdaFunctionArgs, LambdaFunctionSpec, FailureDestination } from 
 export type { PolicyStatement } from "./iam";
 export { ComponentArgError } from "./errors";
 export { registeredSpecs, type RegisteredSpec } from "./spec-registry";
+export { ServerlessApi, ACCESS_LOG_FORMAT } from "./serverless-api";
+export type {
+  ServerlessApiArgs,
+  ServerlessApiSpec,
+  ApiRoute,
+  ApiRouteAuth,
+  ApiAuthorizer,
+  ApiStage,
+  ApiCanary,
+  ApiThrottle,
+  ApiUsagePlan,
+  ApiResourcePolicy,
+  ApiCors,
+  ApiFunctionArgs,
+  MockIntegration,
+  HttpIntegration,
+  AwsServiceIntegration,
+} from "./serverless-api";
