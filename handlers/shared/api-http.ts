@@ -8,7 +8,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { Tracer } from "@aws-lambda-powertools/tracer";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod/mini";
 
 export const logger = new Logger();
 export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "Gallery" });
@@ -65,7 +65,7 @@ export function ownerOf(event: Pick<APIGatewayProxyEvent, "requestContext">): st
 }
 
 /** The body as JSON, validated by `schema`: 413 when too large, 400 with field errors when malformed or invalid. */
-export function parseBody<T extends z.ZodType>(event: Pick<APIGatewayProxyEvent, "body" | "isBase64Encoded" | "headers">, schema: T): z.infer<T> {
+export function parseBody<T extends z.ZodMiniType>(event: Pick<APIGatewayProxyEvent, "body" | "isBase64Encoded" | "headers">, schema: T): z.output<T> {
   const raw = event.body ?? "";
   const text = event.isBase64Encoded ? Buffer.from(raw, "base64").toString("utf8") : raw;
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new HttpError(413, `Request body is larger than ${MAX_BODY_BYTES} bytes`);
@@ -85,7 +85,7 @@ export function parseBody<T extends z.ZodType>(event: Pick<APIGatewayProxyEvent,
 }
 
 /** A path parameter checked against `schema` (404 for a malformed id: such an item cannot exist). */
-export function pathParam(event: Pick<APIGatewayProxyEvent, "pathParameters">, name: string, schema: z.ZodType<string> = ID): string {
+export function pathParam(event: Pick<APIGatewayProxyEvent, "pathParameters">, name: string, schema: z.ZodMiniType<string> = ID): string {
   const value = event.pathParameters?.[name];
   if (value === undefined || !schema.safeParse(value).success) throw notFound(name.replace(/Id$/, ""));
   return value;
@@ -96,9 +96,9 @@ export function queryParam(event: Pick<APIGatewayProxyEvent, "queryStringParamet
 }
 
 /** ULID-like ids (handlers/shared/gallery-keys.ts newId). */
-export const ID = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "is not an id");
+export const ID = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "is not an id"));
 
-export function fieldErrors(error: z.ZodError): Record<string, string[]> {
+export function fieldErrors(error: z.core.$ZodError): Record<string, string[]> {
   const errors: Record<string, string[]> = {};
   for (const issue of error.issues) {
     const field = issue.path.length > 0 ? issue.path.join(".") : "(body)";

@@ -4,13 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestIssuer, type TestIssuer } from "../harness/test-issuer";
 
 let issuer: TestIssuer;
-let authorizer: typeof import("../../handlers/api/authorizer");
+let authorizer: typeof import("../../handlers/api/authorizer.js");
 const methodArn = "arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/api/albums";
 
 beforeAll(async () => {
   issuer = await startTestIssuer();
   Object.assign(process.env, { JWT_ISSUER: issuer.issuer("pool1"), USER_POOL_CLIENT_ID: "client1", POWERTOOLS_LOG_LEVEL: "ERROR" });
-  authorizer = await import("../../handlers/api/authorizer");
+  authorizer = await import("../../handlers/api/authorizer.js");
 });
 afterAll(() => issuer?.stop());
 

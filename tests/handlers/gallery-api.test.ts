@@ -10,9 +10,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { apiEvent, lambdaContext, startGalleryTable, type EventInput } from "./gallery-table";
 
 let table: Awaited<ReturnType<typeof startGalleryTable>>;
-let albums: typeof import("../../handlers/api/albums");
-let photos: typeof import("../../handlers/api/photos");
-let health: typeof import("../../handlers/api/health");
+let albums: typeof import("../../handlers/api/albums.js");
+let photos: typeof import("../../handlers/api/photos.js");
+let health: typeof import("../../handlers/api/health.js");
 const s3 = mockClient(S3Client);
 
 beforeAll(async () => {
@@ -28,9 +28,9 @@ beforeAll(async () => {
     POWERTOOLS_LOG_LEVEL: "ERROR",
     POWERTOOLS_METRICS_DISABLED: "true",
   });
-  albums = await import("../../handlers/api/albums");
-  photos = await import("../../handlers/api/photos");
-  health = await import("../../handlers/api/health");
+  albums = await import("../../handlers/api/albums.js");
+  photos = await import("../../handlers/api/photos.js");
+  health = await import("../../handlers/api/health.js");
 });
 afterAll(() => table?.stop());
 beforeEach(() => s3.reset());
