@@ -27,3 +27,5 @@ export type {
   HttpIntegration,
   AwsServiceIntegration,
 } from "./serverless-api";
+export { UploadBucket } from "./upload-bucket";
+export type { UploadBucketArgs, UploadBucketSpec } from "./upload-bucket";
