@@ -3,8 +3,7 @@
  * answers with a presigned S3 PUT URL for the original; PATCH `{ "status": "ready" }`
  * confirms the upload once the object is there (TTL removes photos never confirmed).
  */
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { CreatePhoto, UpdatePhoto } from "../shared/gallery-schemas";
 import { createPhoto, deletePhoto, getPhotoItem, listPhotos, toPublicPhoto, updatePhoto } from "../shared/gallery-store";
 import { conflict, json, noContent, ownerOf, parseBody, pathParam, queryParam, route, tracer } from "../shared/api-http";
@@ -13,11 +12,19 @@ import { limitParam } from "./albums";
 /** Seconds a presigned URL stays valid. */
 export const UPLOAD_URL_TTL_SECONDS = 15 * 60;
 
-let s3Client: S3Client | undefined;
-function s3(): S3Client {
-  // Emulators are addressed path-style (http://localhost:port/bucket/key).
-  s3Client ??= tracer.captureAWSv3Client(new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) }));
-  return s3Client;
+/**
+ * The S3 client and presigner load on first use: listing photos never touches S3, so that
+ * route's cold start does not evaluate the S3 SDK (bench/cold-start.bench.ts).
+ */
+let s3Module: Promise<{ client: S3Client; sdk: typeof import("@aws-sdk/client-s3"); getSignedUrl: typeof import("@aws-sdk/s3-request-presigner").getSignedUrl }> | undefined;
+function s3() {
+  s3Module ??= Promise.all([import("@aws-sdk/client-s3"), import("@aws-sdk/s3-request-presigner")]).then(([sdk, presigner]) => ({
+    sdk,
+    getSignedUrl: presigner.getSignedUrl,
+    // Emulators are addressed path-style (http://localhost:port/bucket/key).
+    client: tracer.captureAWSv3Client(new sdk.S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) })),
+  }));
+  return s3Module;
 }
 
 function bucket(): string {
@@ -35,8 +42,11 @@ export const list = route("listPhotos", async (event) => {
 /** GET /albums/{albumId}/photos/{photoId}: the photo, with a short-lived download URL once it is ready. */
 export const get = route("getPhoto", async (event) => {
   const item = await getPhotoItem(ownerOf(event), pathParam(event, "albumId"), pathParam(event, "photoId"));
-  const downloadUrl =
-    item.status === "ready" ? await getSignedUrl(s3(), new GetObjectCommand({ Bucket: bucket(), Key: item.objectKey }), { expiresIn: UPLOAD_URL_TTL_SECONDS }) : undefined;
+  let downloadUrl: string | undefined;
+  if (item.status === "ready") {
+    const { client, sdk, getSignedUrl } = await s3();
+    downloadUrl = await getSignedUrl(client, new sdk.GetObjectCommand({ Bucket: bucket(), Key: item.objectKey }), { expiresIn: UPLOAD_URL_TTL_SECONDS });
+  }
   return json(200, { ...toPublicPhoto(item), ...(downloadUrl ? { downloadUrl } : {}) });
 });
 
@@ -46,9 +56,10 @@ export const create = route("createPhoto", async (event) => {
   const albumId = pathParam(event, "albumId");
   const input = parseBody(event, CreatePhoto);
   const item = await createPhoto(owner, albumId, input);
+  const { client, sdk, getSignedUrl } = await s3();
   const url = await getSignedUrl(
-    s3(),
-    new PutObjectCommand({ Bucket: bucket(), Key: item.objectKey, ContentType: input.contentType, ContentLength: input.size }),
+    client,
+    new sdk.PutObjectCommand({ Bucket: bucket(), Key: item.objectKey, ContentType: input.contentType, ContentLength: input.size }),
     { expiresIn: UPLOAD_URL_TTL_SECONDS, signableHeaders: new Set(["content-type", "content-length"]) },
   );
   return json(
@@ -73,7 +84,8 @@ export const update = route("updatePhoto", async (event) => {
 
 async function checkUploaded(key: string, size: number): Promise<void> {
   try {
-    const head = await s3().send(new HeadObjectCommand({ Bucket: bucket(), Key: key }));
+    const { client, sdk } = await s3();
+    const head = await client.send(new sdk.HeadObjectCommand({ Bucket: bucket(), Key: key }));
     if (head.ContentLength !== undefined && head.ContentLength !== size) {
       throw conflict(`The uploaded object is ${head.ContentLength} bytes, not the ${size} declared`);
     }
@@ -87,6 +99,7 @@ async function checkUploaded(key: string, size: number): Promise<void> {
 /** DELETE /albums/{albumId}/photos/{photoId}: the item, then the original. */
 export const remove = route("deletePhoto", async (event) => {
   const item = await deletePhoto(ownerOf(event), pathParam(event, "albumId"), pathParam(event, "photoId"));
-  await s3().send(new DeleteObjectCommand({ Bucket: bucket(), Key: item.objectKey }));
+  const { client, sdk } = await s3();
+  await client.send(new sdk.DeleteObjectCommand({ Bucket: bucket(), Key: item.objectKey }));
   return noContent();
 });
