@@ -6,6 +6,11 @@ export { StaticSite } from "./static-site";
 export type { StaticSiteArgs, StaticSiteDomain, StaticSiteRoute, StaticSiteSpec, CacheRule, SecurityHeaders, PriceClass } from "./static-site";
 export { LambdaFunction, LAMBDA_LIMITS, LAMBDA_RUNTIME } from "./lambda/function";
 export type { LambdaFunctionArgs, LambdaFunctionSpec, FailureDestination } from "./lambda/function";
+export { DataTier, READ_ACTIONS, WRITE_ACTIONS, STREAM_ACTIONS } from "./data-tier";
+export type {
+  DataTierArgs, DataTierSpec, DataTable, TableArgs, TableSpec, TableGrants, GlobalIndexArgs, LocalIndexArgs, CapacityArgs, ExportArgs,
+  StreamViewType, AttributeType, Projection, StreamSubscription, StreamSubscriptionArgs, StreamSubscriptionSpec, RegisteredDataTier, ReadAction, WriteAction,
+} from "./data-tier";
 export type { PolicyStatement } from "./iam";
 export { ComponentArgError } from "./errors";
 export { registeredSpecs, type RegisteredSpec } from "./spec-registry";

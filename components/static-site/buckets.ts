@@ -1,6 +1,7 @@
 /** The site bucket and its separate log bucket (seed 000), both private, encrypted and TLS-only. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ABORT_INCOMPLETE_UPLOADS, accessLogDeliveryStatement, blockPublicAccess, encryptByDefault, tlsOnlyStatement } from "../s3-hardening";
 import type { StaticSiteSpec } from "./spec";
 
 export interface SiteBuckets {
@@ -11,17 +12,8 @@ export interface SiteBuckets {
   siteReady: pulumi.Resource[];
 }
 
-/** Denies every request that does not use TLS (cdk-nag S10). `except` keeps one action open over HTTP (website hosting). */
-export function tlsOnlyStatement(bucketArn: pulumi.Input<string>, except?: string): Record<string, unknown> {
-  return {
-    Sid: "DenyInsecureTransport",
-    Effect: "Deny",
-    Principal: "*",
-    ...(except ? { NotAction: except } : { Action: "s3:*" }),
-    Resource: [bucketArn, pulumi.interpolate`${bucketArn}/*`],
-    Condition: { Bool: { "aws:SecureTransport": "false" } },
-  };
-}
+/** Re-exported for the distribution's bucket policies; the hardening helpers live in components/s3-hardening.ts. */
+export { tlsOnlyStatement };
 
 export function createBuckets(name: string, spec: StaticSiteSpec, parent: pulumi.Resource): SiteBuckets {
   const opts = { parent, retainOnDelete: spec.retainOnDelete };
@@ -29,26 +21,18 @@ export function createBuckets(name: string, spec: StaticSiteSpec, parent: pulumi
 
   // --- log bucket: receives S3 access logs and CloudFront logs, and never logs into itself.
   const logs = new aws.s3.Bucket(`${name}-logs`, { bucket: spec.logs.bucketName, forceDestroy: !spec.retainOnDelete, region }, opts);
-  const logsAccess = new aws.s3.BucketPublicAccessBlock(
-    `${name}-logs-access`,
-    { bucket: logs.id, blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true, region },
-    { parent },
-  );
+  const logsAccess = blockPublicAccess(`${name}-logs-access`, logs, { region }, parent);
   // CloudFront's standard logs are delivered through an ACL grant, which needs ACLs enabled.
   const logsOwnership = new aws.s3.BucketOwnershipControls(`${name}-logs-ownership`, { bucket: logs.id, rule: { objectOwnership: "BucketOwnerPreferred" }, region }, { parent });
   // SSE-S3: CloudFront standard logging cannot write to SSE-KMS buckets.
-  new aws.s3.BucketServerSideEncryptionConfiguration(
-    `${name}-logs-encryption`,
-    { bucket: logs.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }], region },
-    { parent },
-  );
+  encryptByDefault(`${name}-logs-encryption`, logs, { region }, parent);
   new aws.s3.BucketLifecycleConfiguration(
     `${name}-logs-lifecycle`,
     {
       bucket: logs.id,
       rules: [
         { id: "expire-logs", status: "Enabled", filter: { prefix: spec.logs.prefix }, expiration: { days: spec.logs.retentionDays } },
-        { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
+        ABORT_INCOMPLETE_UPLOADS,
       ],
       region,
     },
@@ -58,26 +42,11 @@ export function createBuckets(name: string, spec: StaticSiteSpec, parent: pulumi
   // --- site bucket
   const site = new aws.s3.Bucket(`${name}-bucket`, { bucket: spec.bucketName, forceDestroy: !spec.retainOnDelete, region }, opts);
   const website = spec.hosting === "s3-website";
-  const siteAccess = new aws.s3.BucketPublicAccessBlock(
-    `${name}-bucket-access`,
-    {
-      bucket: site.id,
-      blockPublicAcls: true,
-      ignorePublicAcls: true,
-      // Website endpoints are anonymous HTTP: the policy must be allowed to grant reads (only with CloudFront's secret Referer).
-      blockPublicPolicy: !website,
-      restrictPublicBuckets: !website,
-      region,
-    },
-    { parent },
-  );
+  // Website endpoints are anonymous HTTP: the policy must be allowed to grant reads (only with CloudFront's secret Referer).
+  const siteAccess = blockPublicAccess(`${name}-bucket-access`, site, { region, allowPublicPolicy: website }, parent);
   new aws.s3.BucketOwnershipControls(`${name}-bucket-ownership`, { bucket: site.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, { parent });
   new aws.s3.BucketVersioning(`${name}-bucket-versioning`, { bucket: site.id, versioningConfiguration: { status: "Enabled" }, region }, { parent });
-  new aws.s3.BucketServerSideEncryptionConfiguration(
-    `${name}-bucket-encryption`,
-    { bucket: site.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }], region },
-    { parent },
-  );
+  encryptByDefault(`${name}-bucket-encryption`, site, { region, bucketKey: true }, parent);
   new aws.s3.BucketLifecycleConfiguration(
     `${name}-bucket-lifecycle`,
     {
@@ -85,7 +54,7 @@ export function createBuckets(name: string, spec: StaticSiteSpec, parent: pulumi
       rules: [
         // Old versions let a bad publish be rolled back; a month is plenty.
         { id: "expire-old-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 30 } },
-        { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
+        ABORT_INCOMPLETE_UPLOADS,
       ],
       region,
     },
@@ -106,14 +75,7 @@ export function createBuckets(name: string, spec: StaticSiteSpec, parent: pulumi
       policy: pulumi.jsonStringify({
         Version: "2012-10-17",
         Statement: [
-          {
-            Sid: "AllowSiteAccessLogs",
-            Effect: "Allow",
-            Principal: { Service: "logging.s3.amazonaws.com" },
-            Action: "s3:PutObject",
-            Resource: pulumi.interpolate`${logs.arn}/${spec.logs.prefix}s3/*`,
-            Condition: { ArnLike: { "aws:SourceArn": site.arn }, StringEquals: { "aws:SourceAccount": accountId } },
-          },
+          accessLogDeliveryStatement(logs.arn, `${spec.logs.prefix}s3/`, site.arn, accountId, "AllowSiteAccessLogs"),
           tlsOnlyStatement(logs.arn),
         ],
       }),

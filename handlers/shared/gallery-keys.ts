@@ -21,6 +21,9 @@ export interface TableKey {
   sk: string;
 }
 
+/** The same as TableKey, under the name some handlers use. */
+export type Key = TableKey;
+
 export interface Gsi1Key {
   gsi1pk: string;
   gsi1sk: string;
@@ -29,7 +32,8 @@ export interface Gsi1Key {
 export type PhotoStatus = "pending" | "ready";
 
 export interface ProfileItem extends TableKey {
-  type: "profile";
+  /** Item kind; set by the builders below (the sort key says the same, see itemType). */
+  type?: "profile";
   email: string;
   displayName: string;
   albumCount: number;
@@ -37,7 +41,8 @@ export interface ProfileItem extends TableKey {
 }
 
 export interface AlbumItem extends TableKey, Gsi1Key {
-  type: "album";
+  /** Item kind; set by the builders below (the sort key says the same, see itemType). */
+  type?: "album";
   albumId: string;
   title: string;
   description?: string;
@@ -47,7 +52,8 @@ export interface AlbumItem extends TableKey, Gsi1Key {
 }
 
 export interface PhotoItem extends TableKey, Gsi1Key {
-  type: "photo";
+  /** Item kind; set by the builders below (the sort key says the same, see itemType). */
+  type?: "photo";
   photoId: string;
   albumId: string;
   title?: string;
@@ -71,6 +77,8 @@ export const PHOTO_PREFIX = "PHOTO#";
 export const albumSk = (albumId: string): string => `${ALBUM_PREFIX}${albumId}`;
 /** Prefix of every photo sort key of one album (`begins_with` lists the album's photos by id). */
 export const albumPhotosPrefix = (albumId: string): string => `${PHOTO_PREFIX}${albumId}#`;
+/** The same as albumPhotosPrefix, under the name some handlers use. */
+export const photoSkPrefix = albumPhotosPrefix;
 export const photoSk = (albumId: string, photoId: string): string => `${albumPhotosPrefix(albumId)}${photoId}`;
 
 export const profileKey = (sub: string): TableKey => ({ pk: userPk(sub), sk: PROFILE_SK });
@@ -87,7 +95,7 @@ export const photoGsi1 = (albumId: string, createdAt: string, photoId: string): 
 });
 
 /** Which item a key belongs to, from its sort key. */
-export function itemType(sk: string): GalleryItem["type"] | undefined {
+export function itemType(sk: string): "profile" | "album" | "photo" | undefined {
   if (sk === PROFILE_SK) return "profile";
   if (sk.startsWith(ALBUM_PREFIX)) return "album";
   if (sk.startsWith(PHOTO_PREFIX)) return "photo";

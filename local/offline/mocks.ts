@@ -169,6 +169,11 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
         qualifiedInvokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}:${version}/invocations`,
       };
     }
+    case "aws:dynamodb/table:Table": {
+      const arn = `arn:aws:dynamodb:${region}:${MOCK_ACCOUNT_ID}:table/${physicalName}`;
+      const streamLabel = "2026-01-01T00:00:00.000";
+      return { name: physicalName, arn, streamArn: inputs.streamEnabled ? `${arn}/stream/${streamLabel}` : "", streamLabel: inputs.streamEnabled ? streamLabel : "" };
+    }
     case "aws:iam/role:Role":
       return { name: physicalName, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${physicalName}` };
     case "aws:cloudwatch/logGroup:LogGroup":

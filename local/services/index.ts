@@ -1,6 +1,7 @@
 import type { LocalService } from "./types";
 import { apiService } from "./api";
+import { dynamodbService } from "./dynamodb";
 import { siteService } from "./site";
 
 /** Start order matters: data, then auth, then the API, then the front door that routes to them. */
-export const LOCAL_SERVICES: LocalService[] = [apiService, siteService];
+export const LOCAL_SERVICES: LocalService[] = [dynamodbService, apiService, siteService];

@@ -34,7 +34,8 @@ describe.skipIf(!hasChromium)("reference app in Chromium (apt-get install chromi
     await page.goto(app.urls.site);
     expect(await page.title()).toBe("Gallery");
     await expect.poll(() => page.locator("#status").textContent()).not.toBe("Loading…");
-    const headingMargin = await page.locator("header h1").evaluate((el) => getComputedStyle(el).marginBottom);
+    // The function runs in the page, where the DOM exists; typed loosely because this project's lib has no DOM.
+    const headingMargin = await page.locator("header h1").evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { marginBottom: string } }).getComputedStyle(el).marginBottom);
     expect(headingMargin).toBe("0px");
     expect(consoleErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
   });

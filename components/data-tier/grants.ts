@@ -1,0 +1,71 @@
+/**
+ * Least-privilege IAM statements for a table: exact DynamoDB actions on the table's
+ * ARN and its indexes (`${arn}/index/*`), or on its stream. Never `dynamodb:*`, never `*`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { PolicyStatement } from "../iam";
+
+export const READ_ACTIONS = [
+  "dynamodb:BatchGetItem",
+  "dynamodb:ConditionCheckItem",
+  "dynamodb:DescribeTable",
+  "dynamodb:GetItem",
+  "dynamodb:Query",
+  "dynamodb:Scan",
+] as const;
+
+export const WRITE_ACTIONS = [
+  "dynamodb:BatchWriteItem",
+  "dynamodb:ConditionCheckItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:DescribeTable",
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+] as const;
+
+/** What Lambda's event source mapping needs to poll a stream (the function's role holds it). */
+export const STREAM_ACTIONS = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"] as const;
+
+export type ReadAction = (typeof READ_ACTIONS)[number];
+export type WriteAction = (typeof WRITE_ACTIONS)[number];
+
+export interface TableGrants {
+  /** Get, batch-get, query and scan the table and its indexes; `only` narrows to some of those actions. */
+  read(only?: ReadAction[]): PolicyStatement[];
+  /** Put, update, delete and batch-write items (writes never target indexes); `only` narrows to some of those actions. */
+  write(only?: WriteAction[]): PolicyStatement[];
+  /** `read()` and `write()` together. */
+  readWrite(): PolicyStatement[];
+  /** Read the table's stream, as an event source mapping's function role must. */
+  stream(): PolicyStatement[];
+}
+
+/** `sidPrefix` names the statements, e.g. `GalleryRead`; a role may hold grants for several tables. */
+export function tableGrants(sidPrefix: string, arn: pulumi.Input<string>): TableGrants {
+  const sid = sidPrefix.replace(/[^A-Za-z0-9]/g, "");
+  const tableAndIndexes = [arn, pulumi.interpolate`${arn}/index/*`];
+  const read = (only?: ReadAction[]): PolicyStatement[] => [{ sid: `${sid}Read`, actions: narrow(READ_ACTIONS, only), resources: tableAndIndexes }];
+  const write = (only?: WriteAction[]): PolicyStatement[] => [{ sid: `${sid}Write`, actions: narrow(WRITE_ACTIONS, only), resources: [arn] }];
+  return {
+    read,
+    write,
+    readWrite: () => [...read(), ...write()],
+    stream: () => [
+      {
+        sid: `${sid}Stream`,
+        actions: [...STREAM_ACTIONS],
+        // The table's streams (`${arn}/stream/<label>`): survives the label changing when the stream is re-enabled.
+        resources: [pulumi.interpolate`${arn}/stream/*`],
+      },
+    ],
+  };
+}
+
+function narrow<T extends string>(all: readonly T[], only: T[] | undefined): string[] {
+  if (only === undefined) return [...all];
+  const unknown = only.filter((action) => !all.includes(action));
+  if (unknown.length > 0 || only.length === 0) {
+    throw new Error(`DataTier grants: ${JSON.stringify(only)} must be a non-empty subset of ${all.join(", ")}. Name only actions of this grant.`);
+  }
+  return all.filter((action) => only.includes(action));
+}

@@ -1,0 +1,143 @@
+import type * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { argFailer } from "../errors";
+import type { LambdaFunction } from "../lambda/function";
+import { registerSpec } from "../spec-registry";
+import { createExport, type CreatedExport } from "./export";
+import { tableGrants, type TableGrants } from "./grants";
+import { normalise, validateArgs, type DataTierArgs, type DataTierSpec } from "./spec";
+import { createSubscription, normaliseSubscription, validateSubscription, type StreamSubscription, type StreamSubscriptionArgs } from "./stream";
+import { createTable } from "./table";
+
+export type {
+  AttributeType, CapacityArgs, DataTierArgs, DataTierSpec, ExportArgs, ExportSpec, GlobalIndexArgs, IndexSpec, LocalIndexArgs, Projection,
+  StreamViewType, TableArgs, TableSpec,
+} from "./spec";
+export type { ReadAction, TableGrants, WriteAction } from "./grants";
+export type { StreamSubscription, StreamSubscriptionArgs, StreamSubscriptionSpec } from "./stream";
+export { READ_ACTIONS, STREAM_ACTIONS, WRITE_ACTIONS } from "./grants";
+
+/** One table of a DataTier: its outputs and least-privilege grants. */
+export interface DataTable {
+  /** Physical table name (give it to handlers as TABLE_NAME). */
+  readonly name: pulumi.Output<string>;
+  readonly arn: pulumi.Output<string>;
+  /** Stream ARN; undefined when the table has no stream. */
+  readonly streamArn: pulumi.Output<string | undefined>;
+  /** Least-privilege statements for a function's `permissions`: read, write, readWrite, stream. */
+  readonly grants: TableGrants;
+  readonly table: aws.dynamodb.Table;
+}
+
+/** What `npm start` reads back: the normalised spec plus each table's physical name as the program resolves it. */
+export interface RegisteredDataTier extends DataTierSpec {
+  tableNames: Record<string, pulumi.Output<string>>;
+}
+
+/**
+ * DynamoDB tables from a typed spec (seed 002): keys and indexes, on-demand or
+ * autoscaled provisioned capacity, global table replicas, streams, TTL,
+ * point-in-time recovery, KMS encryption, deletion protection, a scheduled export
+ * to S3, least-privilege grants, and stream subscriptions for LambdaFunctions.
+ *
+ * @example
+ * const data = new DataTier("data", {
+ *   tables: {
+ *     gallery: {
+ *       attributes: { pk: "S", sk: "S", gsi1pk: "S", gsi1sk: "S" },
+ *       partitionKey: "pk",
+ *       sortKey: "sk",
+ *       globalIndexes: { gsi1: { partitionKey: "gsi1pk", sortKey: "gsi1sk" } },
+ *       stream: "NEW_AND_OLD_IMAGES",
+ *       ttlAttribute: "expiresAt",
+ *       replicaRegions: ["us-west-2"],
+ *     },
+ *   },
+ *   export: { schedule: "rate(1 day)" },
+ *   deletionProtection: true,
+ *   retainOnDelete: true,
+ * });
+ * const api = new LambdaFunction("api", {
+ *   entry: "handlers/api/index.ts",
+ *   environment: { TABLE_NAME: data.tables.gallery.name },
+ *   permissions: data.tables.gallery.grants.readWrite(),
+ * });
+ * data.subscribe("counters", "gallery", countersFunction, { batchSize: 50 });
+ */
+export class DataTier extends pulumi.ComponentResource {
+  readonly spec: DataTierSpec;
+  readonly tables: Readonly<Record<string, DataTable>>;
+  /** Name of the export bucket; undefined when export is off. */
+  readonly exportBucketName?: pulumi.Output<string>;
+  /** The underlying resources, for users who need to extend them. */
+  readonly nodes: {
+    readonly tables: Readonly<Record<string, aws.dynamodb.Table>>;
+    readonly autoscaling: readonly (aws.appautoscaling.Target | aws.appautoscaling.Policy)[];
+    readonly export?: CreatedExport;
+    readonly subscriptions: StreamSubscription[];
+  };
+  private readonly resourceName: string;
+
+  constructor(name: string, args: DataTierArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("serverless-fullstack:index:DataTier", name, {}, opts);
+    this.resourceName = name;
+    validateArgs(argFailer("DataTier", name), args, homeRegion(args));
+    this.spec = normalise(name, args);
+
+    const created = Object.fromEntries(Object.values(this.spec.tables).map((table) => [table.key, createTable(name, this.spec, table, this)]));
+    const tables = Object.fromEntries(Object.entries(created).map(([key, c]) => [key, c.table]));
+    const exported = this.spec.export ? createExport(name, this.spec, tables, this) : undefined;
+
+    this.tables = Object.fromEntries(Object.entries(tables).map(([key, table]) => [key, dataTable(key, table)]));
+    this.exportBucketName = exported?.bucket.bucket;
+    this.nodes = {
+      tables,
+      autoscaling: Object.values(created).flatMap((c) => c.scaling.flatMap((s) => [s.target, s.policy])),
+      export: exported,
+      subscriptions: [],
+    };
+    const registered: RegisteredDataTier = { ...this.spec, tableNames: Object.fromEntries(Object.entries(tables).map(([k, t]) => [k, t.name])) };
+    registerSpec("DataTier", name, registered);
+    this.registerOutputs({
+      tableNames: registered.tableNames,
+      tableArns: Object.fromEntries(Object.entries(tables).map(([k, t]) => [k, t.arn])),
+      exportBucketName: this.exportBucketName,
+    });
+  }
+
+  /**
+   * Subscribes `fn` to `table`'s stream: an event source mapping with partial batch
+   * responses (the handler returns `{ batchItemFailures }`), bisect on error, bounded
+   * retries and an encrypted SQS dead-letter queue; the function's role gets the
+   * stream read and queue send. The table must have `stream` set.
+   */
+  subscribe(subscription: string, table: string, fn: LambdaFunction, args: StreamSubscriptionArgs = {}): StreamSubscription {
+    const fail = argFailer("DataTier", this.resourceName);
+    validateSubscription(fail, subscription, table, this.spec.tables[table], Object.keys(this.spec.tables), args);
+    if (this.nodes.subscriptions.some((s) => s.spec.name === subscription)) {
+      fail("subscribe name", subscription, "is already used by another subscription", "Give each subscription its own name.");
+    }
+    const spec = normaliseSubscription(this.resourceName, subscription, table, fn, args);
+    const target = this.tables[table];
+    const created = createSubscription(this.resourceName, spec, target.table, target.grants.stream(), fn, this.spec.region, this);
+    const result: StreamSubscription = { spec, ...created };
+    this.nodes.subscriptions.push(result);
+    registerSpec("StreamSubscription", `${this.resourceName}-${subscription}`, spec);
+    return result;
+  }
+}
+
+/** Where the tables live, as the AWS provider decides it: the region arg, aws:region config, then the environment. */
+function homeRegion(args: DataTierArgs): string | undefined {
+  return args.region ?? new pulumi.Config("aws").get("region") ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+}
+
+function dataTable(key: string, table: aws.dynamodb.Table): DataTable {
+  return {
+    name: table.name,
+    arn: table.arn,
+    streamArn: table.streamArn.apply((s) => (s ? s : undefined)),
+    grants: tableGrants(key.charAt(0).toUpperCase() + key.slice(1), table.arn),
+    table,
+  };
+}

@@ -1,0 +1,357 @@
+/**
+ * DataTier's arguments, their validation, and the normalised spec the rest of the
+ * component (and the local dynalite service) works from.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { ArgFailure } from "../errors";
+import { validateBucketName } from "../static-site/spec";
+
+export type AttributeType = "S" | "N" | "B";
+export type StreamViewType = "NEW_IMAGE" | "OLD_IMAGE" | "NEW_AND_OLD_IMAGES" | "KEYS_ONLY";
+const STREAM_VIEW_TYPES: readonly StreamViewType[] = ["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"];
+
+/** `"ALL"`, `"KEYS_ONLY"`, or the non-key attributes to project (INCLUDE). */
+export type Projection = "ALL" | "KEYS_ONLY" | string[];
+
+export interface GlobalIndexArgs {
+  partitionKey: string;
+  sortKey?: string;
+  /** @default "ALL" */
+  projection?: Projection;
+}
+
+export interface LocalIndexArgs {
+  /** The alternative sort key (the partition key is the table's). */
+  sortKey: string;
+  /** @default "ALL" */
+  projection?: Projection;
+}
+
+/** Provisioned capacity with target-tracking autoscaling (Application Auto Scaling). */
+export interface CapacityArgs {
+  /** Lowest capacity units autoscaling may set. */
+  min: number;
+  /** Highest capacity units autoscaling may set. */
+  max: number;
+  /**
+   * Consumed/provisioned percentage autoscaling aims for, 20–90.
+   * @default 70
+   */
+  targetUtilization?: number;
+}
+
+export interface TableArgs {
+  /** Every key attribute (table and index keys) and its type; DynamoDB rejects definitions no key uses. */
+  attributes: Record<string, AttributeType>;
+  /** Partition (hash) key attribute. */
+  partitionKey: string;
+  /** Sort (range) key attribute. @default none */
+  sortKey?: string;
+  /** Global secondary indexes by name (at most 20). @default none */
+  globalIndexes?: Record<string, GlobalIndexArgs>;
+  /** Local secondary indexes by name (at most 5; the table needs a sort key). @default none */
+  localIndexes?: Record<string, LocalIndexArgs>;
+  /**
+   * `on-demand` (PAY_PER_REQUEST) or `provisioned` with `capacity`.
+   * @default "on-demand"
+   */
+  billing?: "on-demand" | "provisioned";
+  /** Read and write capacity with autoscaling; required with, and only with, `billing: "provisioned"`. Indexes get the same. */
+  capacity?: { read: CapacityArgs; write: CapacityArgs };
+  /** Turns the stream on with this view type. @default off; NEW_AND_OLD_IMAGES when there are replicas */
+  stream?: StreamViewType;
+  /** Number attribute (epoch seconds) after which DynamoDB deletes the item. Not a key attribute. @default none */
+  ttlAttribute?: string;
+  /**
+   * Continuous backups (point-in-time recovery, 35 days; needed for export to S3).
+   * @default true
+   */
+  pointInTimeRecovery?: boolean;
+  /** Customer managed KMS key for encryption at rest. @default the AWS managed key `aws/dynamodb` (KMS) */
+  kmsKeyArn?: pulumi.Input<string>;
+  /**
+   * Global table (version 2019.11.21) replicas: regions other than the home region, each once.
+   * @default none
+   */
+  replicaRegions?: string[];
+  /** Customer managed KMS key per replica region; required for every replica when `kmsKeyArn` is set. */
+  replicaKmsKeyArns?: Record<string, pulumi.Input<string>>;
+  /** Physical table name, 3–255 of `[A-Za-z0-9_.-]`. @default generated from the component and table key */
+  tableName?: string;
+  /** @default "STANDARD" */
+  tableClass?: "STANDARD" | "STANDARD_INFREQUENT_ACCESS";
+}
+
+export interface ExportArgs {
+  /** EventBridge schedule expression, e.g. `"rate(1 day)"` or `"cron(0 3 * * ? *)"`. */
+  schedule: string;
+  /** Keys of the tables to export. @default every table */
+  tables?: string[];
+  /** Days before exported objects expire. @default 30 */
+  retentionDays?: number;
+  /** @default "DYNAMODB_JSON" */
+  format?: "DYNAMODB_JSON" | "ION";
+  /** Physical name of the export bucket. @default generated */
+  bucketName?: string;
+  /** Days to keep the export function's logs. @default 30 */
+  logRetentionDays?: number;
+}
+
+export interface DataTierArgs {
+  /** Tables by key (e.g. `gallery`); the key names the table's child resources and its entry in `tables`. */
+  tables: Record<string, TableArgs>;
+  /** Scheduled export of tables to a private, encrypted S3 bucket (seed 002). @default off */
+  export?: ExportArgs;
+  /** Deletion protection on every table (and replica). Prod should. @default false */
+  deletionProtection?: boolean;
+  /** Keep tables and the export bucket when they leave the program. Prod should. @default false */
+  retainOnDelete?: boolean;
+  /** Home region of the tables (replicas go elsewhere). @default the provider's region */
+  region?: string;
+}
+
+export interface IndexSpec {
+  name: string;
+  partitionKey: string;
+  sortKey?: string;
+  projection: Projection;
+}
+
+export interface CapacitySpec {
+  min: number;
+  max: number;
+  targetUtilization: number;
+}
+
+/** One normalised table: what the component creates and what `npm start` creates in dynalite. */
+export interface TableSpec {
+  key: string;
+  tableName?: string;
+  attributes: Record<string, AttributeType>;
+  partitionKey: string;
+  sortKey?: string;
+  globalIndexes: IndexSpec[];
+  /** Local indexes share the table's partition key. */
+  localIndexes: IndexSpec[];
+  billing: "on-demand" | "provisioned";
+  capacity?: { read: CapacitySpec; write: CapacitySpec };
+  stream?: StreamViewType;
+  ttlAttribute?: string;
+  pointInTimeRecovery: boolean;
+  kmsKeyArn?: pulumi.Input<string>;
+  replicaRegions: string[];
+  replicaKmsKeyArns: Record<string, pulumi.Input<string>>;
+  tableClass: "STANDARD" | "STANDARD_INFREQUENT_ACCESS";
+}
+
+export interface ExportSpec {
+  schedule: string;
+  tables: string[];
+  retentionDays: number;
+  format: "DYNAMODB_JSON" | "ION";
+  bucketName?: string;
+  logRetentionDays: number;
+}
+
+export interface DataTierSpec {
+  name: string;
+  tables: Record<string, TableSpec>;
+  export?: ExportSpec;
+  deletionProtection: boolean;
+  retainOnDelete: boolean;
+  region?: string;
+}
+
+export const DYNAMODB_LIMITS = { globalIndexes: 20, localIndexes: 5, tableName: { min: 3, max: 255 } } as const;
+const NAME = /^[A-Za-z0-9_.-]+$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const SCHEDULE = /^(rate\(\s*\d+\s+(minute|minutes|hour|hours|day|days)\s*\)|cron\(\s*\S+(\s+\S+){5}\s*\))$/;
+
+/** `homeRegion` is the region the tables live in when known (args.region, else the stack's aws:region). */
+export function validateArgs(fail: ArgFailure, args: DataTierArgs, homeRegion: string | undefined): void {
+  const keys = Object.keys(args.tables ?? {});
+  if (keys.length === 0) fail("tables", args.tables, "declares no table", 'Declare at least one, e.g. { gallery: { attributes: { pk: "S" }, partitionKey: "pk" } }.');
+  for (const key of keys) {
+    if (!/^[a-z][a-zA-Z0-9]*$/.test(key)) fail("tables", key, "is not a usable table key", 'Use a camelCase identifier such as "gallery"; it names child resources.');
+    validateTable(fail, `tables.${key}`, args.tables[key], homeRegion);
+  }
+  if (args.export) validateExport(fail, args, keys);
+}
+
+function validateTable(fail: ArgFailure, at: string, table: TableArgs, homeRegion: string | undefined): void {
+  const attributes = table.attributes ?? {};
+  for (const [attribute, type] of Object.entries(attributes)) {
+    if (!["S", "N", "B"].includes(type)) fail(`${at}.attributes.${attribute}`, type, "is not a key attribute type", 'Use "S" (string), "N" (number) or "B" (binary).');
+  }
+  const requireAttribute = (argument: string, attribute: string | undefined) => {
+    if (!attribute) fail(argument, attribute, "is required", "Name the key attribute.");
+    if (!(attribute in attributes)) {
+      fail(argument, attribute, `is not among the attributes (${Object.keys(attributes).join(", ") || "none"})`, `Declare it, e.g. attributes: { ${attribute}: "S" }.`);
+    }
+  };
+  requireAttribute(`${at}.partitionKey`, table.partitionKey);
+  if (table.sortKey !== undefined) requireAttribute(`${at}.sortKey`, table.sortKey);
+
+  const used = new Set([table.partitionKey, table.sortKey].filter(Boolean) as string[]);
+  const globalIndexes = Object.entries(table.globalIndexes ?? {});
+  const localIndexes = Object.entries(table.localIndexes ?? {});
+  if (globalIndexes.length > DYNAMODB_LIMITS.globalIndexes) fail(`${at}.globalIndexes`, `${globalIndexes.length} indexes`, `exceeds DynamoDB's ${DYNAMODB_LIMITS.globalIndexes}`, "Overload fewer indexes (single-table design).");
+  if (localIndexes.length > DYNAMODB_LIMITS.localIndexes) fail(`${at}.localIndexes`, `${localIndexes.length} indexes`, `exceeds DynamoDB's ${DYNAMODB_LIMITS.localIndexes}`, "Use global indexes instead.");
+  const indexNames = new Set<string>();
+  for (const [index, spec] of globalIndexes) {
+    checkIndexName(fail, `${at}.globalIndexes`, index, indexNames);
+    requireAttribute(`${at}.globalIndexes.${index}.partitionKey`, spec.partitionKey);
+    if (spec.sortKey !== undefined) requireAttribute(`${at}.globalIndexes.${index}.sortKey`, spec.sortKey);
+    checkProjection(fail, `${at}.globalIndexes.${index}.projection`, spec.projection);
+    used.add(spec.partitionKey).add(spec.sortKey ?? spec.partitionKey);
+  }
+  if (localIndexes.length > 0 && !table.sortKey) {
+    fail(`${at}.localIndexes`, localIndexes.map(([n]) => n), "needs a table with a sort key", "Add sortKey to the table, or use a global index.");
+  }
+  for (const [index, spec] of localIndexes) {
+    checkIndexName(fail, `${at}.localIndexes`, index, indexNames);
+    requireAttribute(`${at}.localIndexes.${index}.sortKey`, spec.sortKey);
+    if (spec.sortKey === table.sortKey) fail(`${at}.localIndexes.${index}.sortKey`, spec.sortKey, "is the table's own sort key", "Pick another attribute as the index's sort key.");
+    checkProjection(fail, `${at}.localIndexes.${index}.projection`, spec.projection);
+    used.add(spec.sortKey);
+  }
+  for (const attribute of Object.keys(attributes)) {
+    if (!used.has(attribute)) {
+      fail(`${at}.attributes.${attribute}`, attributes[attribute], "is not a table or index key; DynamoDB only accepts definitions of key attributes", `Remove ${attribute} from attributes (items can still carry it), or key an index on it.`);
+    }
+  }
+
+  const billing = table.billing ?? "on-demand";
+  if (billing !== "on-demand" && billing !== "provisioned") fail(`${at}.billing`, billing, "is not a billing mode", 'Use "on-demand" or "provisioned".');
+  if (billing === "provisioned" && !table.capacity) {
+    fail(`${at}.capacity`, table.capacity, 'is required with billing "provisioned"', "Set capacity: { read: { min: 5, max: 100 }, write: { min: 5, max: 100 } }, or use on-demand billing.");
+  }
+  if (billing === "on-demand" && table.capacity) fail(`${at}.capacity`, table.capacity, "is set on an on-demand table", 'Remove capacity, or set billing: "provisioned".');
+  if (table.capacity) {
+    for (const side of ["read", "write"] as const) checkCapacity(fail, `${at}.capacity.${side}`, table.capacity[side]);
+  }
+
+  if (table.stream !== undefined && !STREAM_VIEW_TYPES.includes(table.stream)) fail(`${at}.stream`, table.stream, "is not a stream view type", `Use one of ${STREAM_VIEW_TYPES.join(", ")}.`);
+  if (table.ttlAttribute !== undefined) {
+    if (!table.ttlAttribute) fail(`${at}.ttlAttribute`, table.ttlAttribute, "is empty", 'Name a number attribute holding epoch seconds, e.g. "expiresAt".');
+    if (used.has(table.ttlAttribute)) {
+      fail(`${at}.ttlAttribute`, table.ttlAttribute, "is a key attribute; TTL reads a number of epoch seconds that items may lack, which a key cannot", 'Use a separate attribute, e.g. "expiresAt".');
+    }
+  }
+  if (table.tableName !== undefined && (!NAME.test(table.tableName) || table.tableName.length < DYNAMODB_LIMITS.tableName.min || table.tableName.length > DYNAMODB_LIMITS.tableName.max)) {
+    fail(`${at}.tableName`, table.tableName, "is not a DynamoDB table name (3–255 of letters, digits, _ . -)", "Fix the name or leave it unset to have one generated.");
+  }
+  if (table.tableClass !== undefined && !["STANDARD", "STANDARD_INFREQUENT_ACCESS"].includes(table.tableClass)) {
+    fail(`${at}.tableClass`, table.tableClass, "is not a table class", 'Use "STANDARD" or "STANDARD_INFREQUENT_ACCESS".');
+  }
+  validateReplicas(fail, at, table, homeRegion);
+}
+
+function validateReplicas(fail: ArgFailure, at: string, table: TableArgs, homeRegion: string | undefined): void {
+  const regions = table.replicaRegions ?? [];
+  const seen = new Set<string>();
+  for (const region of regions) {
+    if (!REGION.test(region ?? "")) fail(`${at}.replicaRegions`, region, "is not an AWS region", 'Use a region code such as "us-west-2".');
+    if (region === homeRegion) fail(`${at}.replicaRegions`, region, "is the table's home region; a global table's replicas live in other regions", "Remove it; the table itself is the home-region replica.");
+    if (seen.has(region)) fail(`${at}.replicaRegions`, region, "is listed twice", "List each replica region once.");
+    seen.add(region);
+  }
+  if (regions.length > 0 && table.stream !== undefined && table.stream !== "NEW_AND_OLD_IMAGES") {
+    fail(`${at}.stream`, table.stream, "is not NEW_AND_OLD_IMAGES, which global tables replicate through", 'Use stream: "NEW_AND_OLD_IMAGES" (or leave it unset) on a table with replicaRegions.');
+  }
+  if (table.kmsKeyArn !== undefined) {
+    for (const region of regions) {
+      if (!table.replicaKmsKeyArns?.[region]) {
+        fail(`${at}.replicaKmsKeyArns`, region, "has no KMS key; a customer managed key is regional, so each replica needs its own", `Set replicaKmsKeyArns: { "${region}": "<key ARN in ${region}>" }.`);
+      }
+    }
+  }
+  for (const region of Object.keys(table.replicaKmsKeyArns ?? {})) {
+    if (!seen.has(region)) fail(`${at}.replicaKmsKeyArns`, region, "is not one of replicaRegions", "Remove the key or add the region to replicaRegions.");
+  }
+}
+
+function checkIndexName(fail: ArgFailure, argument: string, name: string, seen: Set<string>): void {
+  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(name)) fail(argument, name, "is not a DynamoDB index name (3–255 of letters, digits, _ . -)", 'Use e.g. "gsi1".');
+  if (seen.has(name)) fail(argument, name, "is used by another index of the table", "Give each index its own name.");
+  seen.add(name);
+}
+
+function checkProjection(fail: ArgFailure, argument: string, projection: Projection | undefined): void {
+  if (projection === undefined || projection === "ALL" || projection === "KEYS_ONLY") return;
+  if (!Array.isArray(projection) || projection.length === 0 || projection.some((a) => typeof a !== "string" || !a)) {
+    fail(argument, projection, "is not a projection", 'Use "ALL", "KEYS_ONLY" or a list of non-key attribute names.');
+  }
+}
+
+function checkCapacity(fail: ArgFailure, argument: string, capacity: CapacityArgs | undefined): void {
+  if (!capacity) return fail(argument, capacity, "is missing", "Set { min, max } capacity units.");
+  const { min, max, targetUtilization } = capacity;
+  if (!Number.isInteger(min) || min < 1) fail(`${argument}.min`, min, "is not a whole number of capacity units of at least 1", "Use e.g. 5.");
+  if (!Number.isInteger(max) || max < min) fail(`${argument}.max`, max, `is below min (${min})`, `Use a whole number of at least ${min}.`);
+  if (targetUtilization !== undefined && (targetUtilization < 20 || targetUtilization > 90)) {
+    fail(`${argument}.targetUtilization`, targetUtilization, "is outside Application Auto Scaling's 20–90 percent", "Use e.g. 70.");
+  }
+}
+
+function validateExport(fail: ArgFailure, args: DataTierArgs, keys: string[]): void {
+  const spec = args.export!;
+  if (!SCHEDULE.test(spec.schedule ?? "")) {
+    fail("export.schedule", spec.schedule, "is not an EventBridge schedule expression", 'Use e.g. "rate(1 day)" or "cron(0 3 * * ? *)".');
+  }
+  for (const table of spec.tables ?? keys) {
+    if (!keys.includes(table)) fail("export.tables", table, "is not a table of this DataTier", `Use one of ${keys.join(", ")}.`);
+    if (args.tables[table].pointInTimeRecovery === false) {
+      fail(`tables.${table}.pointInTimeRecovery`, false, "is off, but the table is exported; ExportTableToPointInTime needs point-in-time recovery", "Turn pointInTimeRecovery on, or leave the table out of export.tables.");
+    }
+  }
+  if (spec.retentionDays !== undefined && (!Number.isInteger(spec.retentionDays) || spec.retentionDays < 1)) {
+    fail("export.retentionDays", spec.retentionDays, "is not a whole number of days", "Use 1 or more, e.g. 30.");
+  }
+  if (spec.bucketName !== undefined) validateBucketName(fail, "export.bucketName", spec.bucketName);
+  if (spec.format !== undefined && spec.format !== "DYNAMODB_JSON" && spec.format !== "ION") fail("export.format", spec.format, "is not an export format", 'Use "DYNAMODB_JSON" or "ION".');
+}
+
+export function normalise(name: string, args: DataTierArgs): DataTierSpec {
+  const tables: Record<string, TableSpec> = {};
+  for (const [key, table] of Object.entries(args.tables)) tables[key] = normaliseTable(key, table);
+  return {
+    name,
+    tables,
+    export: args.export && {
+      schedule: args.export.schedule.trim(),
+      tables: args.export.tables ?? Object.keys(args.tables),
+      retentionDays: args.export.retentionDays ?? 30,
+      format: args.export.format ?? "DYNAMODB_JSON",
+      bucketName: args.export.bucketName,
+      logRetentionDays: args.export.logRetentionDays ?? 30,
+    },
+    deletionProtection: args.deletionProtection ?? false,
+    retainOnDelete: args.retainOnDelete ?? false,
+    region: args.region,
+  };
+}
+
+function normaliseTable(key: string, table: TableArgs): TableSpec {
+  const replicaRegions = table.replicaRegions ?? [];
+  const capacity = (c: CapacityArgs): CapacitySpec => ({ min: c.min, max: c.max, targetUtilization: c.targetUtilization ?? 70 });
+  return {
+    key,
+    tableName: table.tableName,
+    attributes: { ...table.attributes },
+    partitionKey: table.partitionKey,
+    sortKey: table.sortKey,
+    globalIndexes: Object.entries(table.globalIndexes ?? {}).map(([name, i]) => ({ name, partitionKey: i.partitionKey, sortKey: i.sortKey, projection: i.projection ?? "ALL" })),
+    localIndexes: Object.entries(table.localIndexes ?? {}).map(([name, i]) => ({ name, partitionKey: table.partitionKey, sortKey: i.sortKey, projection: i.projection ?? "ALL" })),
+    billing: table.billing ?? "on-demand",
+    capacity: table.capacity && { read: capacity(table.capacity.read), write: capacity(table.capacity.write) },
+    // Global tables replicate through the stream, with both images.
+    stream: replicaRegions.length > 0 ? "NEW_AND_OLD_IMAGES" : table.stream,
+    ttlAttribute: table.ttlAttribute,
+    pointInTimeRecovery: table.pointInTimeRecovery ?? true,
+    kmsKeyArn: table.kmsKeyArn,
+    replicaRegions,
+    replicaKmsKeyArns: table.replicaKmsKeyArns ?? {},
+    tableClass: table.tableClass ?? "STANDARD",
+  };
+}

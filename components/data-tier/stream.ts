@@ -1,0 +1,152 @@
+/**
+ * A LambdaFunction subscribed to a table's stream: an event source mapping with
+ * partial batch responses, bisect-on-error, bounded retries and an encrypted SQS
+ * queue as the on-failure destination; the function's role gets exactly the stream
+ * read and the queue send it needs.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { ArgFailure } from "../errors";
+import { policyJson, type PolicyStatement } from "../iam";
+import type { LambdaFunction, LambdaFunctionSpec } from "../lambda/function";
+import type { TableSpec } from "./spec";
+
+export interface StreamSubscriptionArgs {
+  /**
+   * Records per invocation, 1–10000.
+   * @default 100
+   */
+  batchSize?: number;
+  /**
+   * Seconds to gather records before invoking, 0–300.
+   * @default 0
+   */
+  maximumBatchingWindowInSeconds?: number;
+  /**
+   * Split a failing batch in two and retry each half, to isolate a poison record.
+   * @default true
+   */
+  bisectBatchOnFunctionError?: boolean;
+  /**
+   * Retries of a failing batch before its records go to the dead-letter queue, 0–10000.
+   * @default 3
+   */
+  maximumRetryAttempts?: number;
+  /**
+   * Records older than this are sent to the dead-letter queue unprocessed, 60–604800 (-1: never).
+   * @default 86400
+   */
+  maximumRecordAgeInSeconds?: number;
+  /**
+   * Where a new mapping starts reading.
+   * @default "LATEST"
+   */
+  startingPosition?: "LATEST" | "TRIM_HORIZON";
+  /**
+   * Days the dead-letter queue keeps records of failed batches, 1–14.
+   * @default 14
+   */
+  deadLetterRetentionDays?: number;
+}
+
+/** What the local stream emulator needs: which function gets which table's records, and how. */
+export interface StreamSubscriptionSpec {
+  name: string;
+  dataTier: string;
+  table: string;
+  function: LambdaFunctionSpec;
+  batchSize: number;
+  maximumBatchingWindowInSeconds: number;
+  bisectBatchOnFunctionError: boolean;
+  maximumRetryAttempts: number;
+  maximumRecordAgeInSeconds: number;
+  startingPosition: "LATEST" | "TRIM_HORIZON";
+  deadLetterRetentionDays: number;
+  reportBatchItemFailures: true;
+}
+
+export interface StreamSubscription {
+  spec: StreamSubscriptionSpec;
+  mapping: aws.lambda.EventSourceMapping;
+  deadLetterQueue: aws.sqs.Queue;
+  policy: aws.iam.RolePolicy;
+}
+
+function checkRange(fail: ArgFailure, argument: string, value: number | undefined, min: number, max: number, allowed: number[] = []): void {
+  if (value === undefined || allowed.includes(value)) return;
+  if (!Number.isInteger(value) || value < min || value > max) fail(argument, value, `is outside ${min}–${max}`, `Use a whole number from ${min} to ${max}.`);
+}
+
+export function validateSubscription(fail: ArgFailure, name: string, table: string, tableSpec: TableSpec | undefined, tables: string[], args: StreamSubscriptionArgs): void {
+  if (!/^[a-z][a-zA-Z0-9-]*$/.test(name)) fail("subscribe name", name, "is not a usable subscription name", 'Use e.g. "counters"; it names child resources.');
+  if (!tableSpec) return fail(`subscribe("${name}").table`, table, "is not a table of this DataTier", `Use one of ${tables.join(", ")}.`);
+  if (!tableSpec.stream) {
+    fail(`tables.${table}.stream`, tableSpec.stream, `is off, but subscription "${name}" reads it`, 'Set stream: "NEW_AND_OLD_IMAGES" (or another view type) on the table.');
+  }
+  checkRange(fail, `subscribe("${name}").batchSize`, args.batchSize, 1, 10000);
+  checkRange(fail, `subscribe("${name}").maximumBatchingWindowInSeconds`, args.maximumBatchingWindowInSeconds, 0, 300);
+  checkRange(fail, `subscribe("${name}").maximumRetryAttempts`, args.maximumRetryAttempts, 0, 10000);
+  checkRange(fail, `subscribe("${name}").maximumRecordAgeInSeconds`, args.maximumRecordAgeInSeconds, 60, 604800, [-1]);
+  checkRange(fail, `subscribe("${name}").deadLetterRetentionDays`, args.deadLetterRetentionDays, 1, 14);
+  if (args.startingPosition !== undefined && !["LATEST", "TRIM_HORIZON"].includes(args.startingPosition)) {
+    fail(`subscribe("${name}").startingPosition`, args.startingPosition, "is not a stream starting position", 'Use "LATEST" or "TRIM_HORIZON".');
+  }
+}
+
+export function normaliseSubscription(dataTier: string, name: string, table: string, fn: LambdaFunction, args: StreamSubscriptionArgs): StreamSubscriptionSpec {
+  return {
+    name,
+    dataTier,
+    table,
+    function: fn.spec,
+    batchSize: args.batchSize ?? 100,
+    maximumBatchingWindowInSeconds: args.maximumBatchingWindowInSeconds ?? 0,
+    bisectBatchOnFunctionError: args.bisectBatchOnFunctionError ?? true,
+    maximumRetryAttempts: args.maximumRetryAttempts ?? 3,
+    maximumRecordAgeInSeconds: args.maximumRecordAgeInSeconds ?? 86400,
+    startingPosition: args.startingPosition ?? "LATEST",
+    deadLetterRetentionDays: args.deadLetterRetentionDays ?? 14,
+    reportBatchItemFailures: true,
+  };
+}
+
+export function createSubscription(
+  name: string,
+  spec: StreamSubscriptionSpec,
+  table: aws.dynamodb.Table,
+  streamGrants: PolicyStatement[],
+  fn: LambdaFunction,
+  region: string | undefined,
+  parent: pulumi.Resource,
+): Omit<StreamSubscription, "spec"> {
+  const prefix = `${name}-${spec.name}`;
+  const deadLetterQueue = new aws.sqs.Queue(
+    `${prefix}-dlq`,
+    { sqsManagedSseEnabled: true, messageRetentionSeconds: spec.deadLetterRetentionDays * 24 * 60 * 60, region },
+    { parent },
+  );
+  // The mapping polls with the function's role: it must read the stream and send failures to the queue before it is created.
+  const statements: PolicyStatement[] = [
+    ...streamGrants,
+    { sid: "SendFailedStreamBatches", actions: ["sqs:SendMessage"], resources: [deadLetterQueue.arn] },
+  ];
+  const policy = new aws.iam.RolePolicy(`${prefix}-stream-policy`, { role: fn.role.id, policy: policyJson(statements) }, { parent });
+  const mapping = new aws.lambda.EventSourceMapping(
+    `${prefix}-mapping`,
+    {
+      eventSourceArn: table.streamArn,
+      functionName: fn.arn,
+      startingPosition: spec.startingPosition,
+      batchSize: spec.batchSize,
+      maximumBatchingWindowInSeconds: spec.maximumBatchingWindowInSeconds,
+      bisectBatchOnFunctionError: spec.bisectBatchOnFunctionError,
+      maximumRetryAttempts: spec.maximumRetryAttempts,
+      maximumRecordAgeInSeconds: spec.maximumRecordAgeInSeconds,
+      functionResponseTypes: ["ReportBatchItemFailures"],
+      destinationConfig: { onFailure: { destinationArn: deadLetterQueue.arn } },
+      region,
+    },
+    { parent, dependsOn: [policy] },
+  );
+  return { mapping, deadLetterQueue, policy };
+}

@@ -1,0 +1,75 @@
+/**
+ * Local DynamoDB: embedded dynalite (LevelDB under the stack's state folder, or in
+ * memory), the program's tables created from DataTier specs, a stream proxy in front
+ * when functions subscribe to streams, and a TTL sweeper.
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { StreamProxy, type StreamSubscriber } from "./streams";
+import { ensureTables, type LocalTable } from "./tables";
+import { startTtlSweeper, type TtlSweeper } from "./ttl";
+
+// dynalite ships no typings.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dynalite = require("dynalite") as (options: Record<string, unknown>) => Server;
+
+export interface LocalDynamoOptions {
+  tables: LocalTable[];
+  subscribers?: StreamSubscriber[];
+  /** LevelDB folder; in memory when unset. */
+  path?: string;
+  region: string;
+  /** How often the TTL sweeper runs. @default 5000 */
+  ttlIntervalMs?: number;
+  log?(message: string): void;
+}
+
+export interface LocalDynamo {
+  /** What handlers get as AWS_ENDPOINT_URL_DYNAMODB (the stream proxy when there is one). */
+  endpoint: string;
+  /** dynalite itself. */
+  dynaliteEndpoint: string;
+  created: string[];
+  ttl: TtlSweeper;
+  /** Waits until every stream record written so far has been delivered. */
+  drained(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalDynamo(options: LocalDynamoOptions): Promise<LocalDynamo> {
+  const log = options.log ?? (() => {});
+  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const dynaliteEndpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const closeServer = () => new Promise((resolve) => server.close(resolve));
+
+  try {
+    const admin = new DynamoDBClient({ endpoint: dynaliteEndpoint, region: options.region, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    const { created } = await ensureTables(admin, options.tables).finally(() => admin.destroy());
+
+    const subscribers = options.subscribers ?? [];
+    const proxy = subscribers.length > 0 ? new StreamProxy({ target: dynaliteEndpoint, region: options.region, tables: options.tables, subscribers, log }) : undefined;
+    const endpoint = proxy ? await proxy.listen() : dynaliteEndpoint;
+    const ttl = startTtlSweeper({ endpoint, region: options.region, tables: options.tables, intervalMs: options.ttlIntervalMs ?? 5000, log });
+
+    return {
+      endpoint,
+      dynaliteEndpoint,
+      created,
+      ttl,
+      drained: async () => proxy?.drained(),
+      async stop() {
+        ttl.stop();
+        await proxy?.close();
+        await closeServer();
+      },
+    };
+  } catch (error) {
+    await closeServer();
+    throw error;
+  }
+}
+
+export type { LocalTable } from "./tables";
+export type { StreamRecord, StreamSubscriber } from "./streams";

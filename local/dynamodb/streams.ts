@@ -1,0 +1,299 @@
+/**
+ * DynamoDB Streams for dynalite, which has none: a small HTTP proxy in front of
+ * dynalite sees every write to a table with a stream, reads the item before and
+ * after it (writes to those tables are serialised so the images are exact), and
+ * appends a record in DynamoDB's stream record shape. A pump per subscription
+ * delivers records in order, in batches, honouring partial batch responses and
+ * retries as Lambda's event source mapping does.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { isDeepStrictEqual } from "node:util";
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import type { StreamViewType } from "../../components/data-tier/spec";
+import type { StreamSubscriptionSpec } from "../../components/data-tier/stream";
+import type { LocalTable } from "./tables";
+
+type Item = Record<string, AttributeValue>;
+
+export interface StreamRecord {
+  eventID: string;
+  eventName: "INSERT" | "MODIFY" | "REMOVE";
+  eventVersion: "1.1";
+  eventSource: "aws:dynamodb";
+  awsRegion: string;
+  dynamodb: {
+    ApproximateCreationDateTime: number;
+    Keys: Item;
+    NewImage?: Item;
+    OldImage?: Item;
+    SequenceNumber: string;
+    SizeBytes: number;
+    StreamViewType: StreamViewType;
+  };
+  eventSourceARN: string;
+  /** Present on deletions made by TTL, as in DynamoDB. */
+  userIdentity?: { type: "Service"; principalId: "dynamodb.amazonaws.com" };
+}
+
+/** Header the TTL sweeper sets so its deletions carry TTL's userIdentity. */
+export const TTL_DELETE_HEADER = "x-local-ttl-delete";
+
+export interface StreamSubscriber {
+  spec: StreamSubscriptionSpec;
+  tableName: string;
+  /** Invokes the subscribed function with `{ Records }`; resolves with its response. */
+  invoke(event: { Records: StreamRecord[] }): Promise<unknown>;
+}
+
+export interface StreamProxyOptions {
+  /** Where dynalite listens, e.g. http://127.0.0.1:41234. */
+  target: string;
+  region: string;
+  tables: LocalTable[];
+  subscribers: StreamSubscriber[];
+  log(message: string): void;
+}
+
+const WRITE_TARGETS = new Set(["PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"]);
+
+export class StreamProxy {
+  private server?: Server;
+  private sequence = 0n;
+  private writes: Promise<unknown> = Promise.resolve();
+  private readonly streamed = new Map<string, LocalTable>();
+  private readonly pumps: SubscriptionPump[];
+  endpoint = "";
+
+  constructor(private readonly options: StreamProxyOptions) {
+    const subscribedTables = new Set(options.subscribers.map((s) => s.tableName));
+    for (const table of options.tables) {
+      if (table.spec.stream && subscribedTables.has(table.tableName)) this.streamed.set(table.tableName, table);
+    }
+    this.pumps = options.subscribers.map((s) => new SubscriptionPump(s, options.log));
+  }
+
+  async listen(): Promise<string> {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error) => {
+        this.options.log(`local DynamoDB proxy: ${(error as Error).message}`);
+        if (!res.headersSent) res.writeHead(502).end();
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.endpoint;
+  }
+
+  async close(): Promise<void> {
+    await this.drained();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+
+  /** Resolves once every write so far is recorded and every record delivered (or given up on). */
+  async drained(): Promise<void> {
+    await this.writes;
+    await Promise.all(this.pumps.map((p) => p.idle()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const operation = String(req.headers["x-amz-target"] ?? "").split(".")[1] ?? "";
+    const input = WRITE_TARGETS.has(operation) ? safeJson(body) : undefined;
+    const tables = input ? this.touchedTables(operation, input) : [];
+    if (tables.length === 0) {
+      const answer = await forward(this.options.target, req, body);
+      return reply(res, answer);
+    }
+    // One write at a time to streamed tables: the before/after reads then see exactly this write.
+    const done = this.writes.then(() => this.recordWrite(operation, input!, req, body, res));
+    this.writes = done.catch(() => undefined);
+    await done.catch((error) => {
+      this.options.log(`local DynamoDB streams: ${(error as Error).message}`);
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  }
+
+  private touchedTables(operation: string, input: Record<string, any>): string[] {
+    const names = operation === "BatchWriteItem" ? Object.keys(input.RequestItems ?? {}) : [input.TableName];
+    return names.filter((n) => this.streamed.has(n));
+  }
+
+  private async recordWrite(operation: string, input: Record<string, any>, req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
+    const keys = this.keysOf(operation, input);
+    const before = await Promise.all(keys.map(({ table, key }) => this.getItem(req, table, key)));
+    const answer = await forward(this.options.target, req, body);
+    reply(res, answer);
+    if (answer.status !== 200) return;
+    const after = await Promise.all(keys.map(({ table, key }) => this.getItem(req, table, key)));
+    const byTtl = req.headers[TTL_DELETE_HEADER] === "1";
+    keys.forEach(({ table, key }, i) => this.append(table, key, before[i], after[i], byTtl));
+  }
+
+  private keysOf(operation: string, input: Record<string, any>): Array<{ table: LocalTable; key: Item }> {
+    const keyOf = (table: LocalTable, item: Item): Item => {
+      const key: Item = { [table.spec.partitionKey]: item[table.spec.partitionKey] };
+      if (table.spec.sortKey) key[table.spec.sortKey] = item[table.spec.sortKey];
+      return key;
+    };
+    if (operation === "BatchWriteItem") {
+      return Object.entries(input.RequestItems as Record<string, Array<{ PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }>>)
+        .filter(([name]) => this.streamed.has(name))
+        .flatMap(([name, requests]) => {
+          const table = this.streamed.get(name)!;
+          return requests.map((r) => ({ table, key: keyOf(table, r.PutRequest?.Item ?? r.DeleteRequest!.Key) }));
+        });
+    }
+    const table = this.streamed.get(input.TableName)!;
+    return [{ table, key: keyOf(table, operation === "PutItem" ? input.Item : input.Key) }];
+  }
+
+  private async getItem(req: IncomingMessage, table: LocalTable, key: Item): Promise<Item | undefined> {
+    const body = Buffer.from(JSON.stringify({ TableName: table.tableName, Key: key, ConsistentRead: true }));
+    const answer = await forward(this.options.target, req, body, "DynamoDB_20120810.GetItem");
+    if (answer.status !== 200) throw new Error(`GetItem on ${table.tableName} failed: ${answer.body.toString()}`);
+    return (JSON.parse(answer.body.toString()) as { Item?: Item }).Item;
+  }
+
+  private append(table: LocalTable, key: Item, oldImage: Item | undefined, newImage: Item | undefined, byTtl: boolean): void {
+    if (!oldImage && !newImage) return;
+    if (oldImage && newImage && isDeepStrictEqual(oldImage, newImage)) return; // DynamoDB writes no record for a no-op.
+    const view = table.spec.stream!;
+    this.sequence += 1n;
+    const record: StreamRecord = {
+      eventID: randomUUID().replace(/-/g, ""),
+      eventName: !oldImage ? "INSERT" : !newImage ? "REMOVE" : "MODIFY",
+      eventVersion: "1.1",
+      eventSource: "aws:dynamodb",
+      awsRegion: this.options.region,
+      dynamodb: {
+        ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
+        Keys: key,
+        ...(newImage && (view === "NEW_IMAGE" || view === "NEW_AND_OLD_IMAGES") ? { NewImage: newImage } : {}),
+        ...(oldImage && (view === "OLD_IMAGE" || view === "NEW_AND_OLD_IMAGES") ? { OldImage: oldImage } : {}),
+        SequenceNumber: this.sequence.toString().padStart(21, "0"),
+        SizeBytes: Buffer.byteLength(JSON.stringify(key)) + Buffer.byteLength(JSON.stringify(newImage ?? oldImage ?? {})),
+        StreamViewType: view,
+      },
+      eventSourceARN: `arn:aws:dynamodb:${this.options.region}:000000000000:table/${table.tableName}/stream/local`,
+      ...(byTtl && !newImage ? { userIdentity: { type: "Service" as const, principalId: "dynamodb.amazonaws.com" as const } } : {}),
+    };
+    for (const pump of this.pumps) if (pump.tableName === table.tableName) pump.push(record);
+  }
+}
+
+/** Delivers one subscription's records in order, in batches, with Lambda's retry semantics. */
+class SubscriptionPump {
+  private readonly queue: StreamRecord[] = [];
+  private running?: Promise<void>;
+  readonly tableName: string;
+
+  constructor(private readonly subscriber: StreamSubscriber, private readonly log: (message: string) => void) {
+    this.tableName = subscriber.tableName;
+  }
+
+  push(record: StreamRecord): void {
+    this.queue.push(record);
+    // Start on the next turn, so the records of one write (e.g. a BatchWriteItem) share a batch.
+    this.running ??= new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.run())
+      .finally(() => (this.running = undefined));
+  }
+
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async run(): Promise<void> {
+    const { spec } = this.subscriber;
+    while (this.queue.length > 0) {
+      // Batches still to deliver, in order; bisecting replaces one with its two halves.
+      const pending: Array<{ records: StreamRecord[]; attempts: number }> = [{ records: this.queue.splice(0, spec.batchSize), attempts: 0 }];
+      while (pending.length > 0) {
+        const batch = pending.shift()!;
+        const outcome = await this.deliver(batch.records);
+        if (outcome.retryFrom === undefined) continue;
+        if (batch.attempts >= spec.maximumRetryAttempts) {
+          const dropped = batch.records.length - outcome.retryFrom;
+          this.log(`local DynamoDB streams: ${spec.name} gave up on ${dropped} record(s) after ${batch.attempts} retries (in AWS they go to the dead-letter queue)`);
+          continue;
+        }
+        const rest = batch.records.slice(outcome.retryFrom);
+        if (outcome.threw && spec.bisectBatchOnFunctionError && rest.length > 1) {
+          // Bisect on function error: retry each half, so a poison record is isolated.
+          const half = Math.ceil(rest.length / 2);
+          pending.unshift({ records: rest.slice(0, half), attempts: batch.attempts + 1 }, { records: rest.slice(half), attempts: batch.attempts + 1 });
+        } else {
+          // Partial batch response: retry from the first failed record on.
+          pending.unshift({ records: rest, attempts: batch.attempts + 1 });
+        }
+      }
+    }
+  }
+
+  /** Where to retry from (undefined: the whole batch succeeded), and whether the function threw. */
+  private async deliver(batch: StreamRecord[]): Promise<{ retryFrom?: number; threw: boolean }> {
+    try {
+      const response = (await this.subscriber.invoke({ Records: batch })) as { batchItemFailures?: Array<{ itemIdentifier?: string }> } | undefined;
+      const failures = response?.batchItemFailures ?? [];
+      if (failures.length === 0) return { threw: false };
+      const indexes = failures.map((f) => batch.findIndex((r) => r.dynamodb.SequenceNumber === f.itemIdentifier));
+      // An identifier that names no record of the batch fails the whole batch, as in Lambda.
+      return { retryFrom: indexes.some((i) => i < 0) ? 0 : Math.min(...indexes), threw: false };
+    } catch (error) {
+      this.log(`local DynamoDB streams: ${this.subscriber.spec.name} failed: ${(error as Error).message}`);
+      return { retryFrom: 0, threw: true };
+    }
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function safeJson(body: Buffer): Record<string, any> | undefined {
+  try {
+    return JSON.parse(body.toString());
+  } catch {
+    return undefined;
+  }
+}
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/** Sends the request (or a rewritten body/target with the same credentials) to dynalite. */
+function forward(target: string, req: IncomingMessage, body: Buffer, amzTarget?: string): Promise<Answer> {
+  const url = new URL(target);
+  const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: url.host, "content-length": String(body.length) };
+  if (amzTarget) headers["x-amz-target"] = amzTarget;
+  delete headers[TTL_DELETE_HEADER];
+  return new Promise((resolve, reject) => {
+    const out = httpRequest({ hostname: url.hostname, port: url.port, method: req.method, path: req.url, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 500, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on("error", reject);
+    });
+    out.on("error", reject);
+    out.end(body);
+  });
+}
+
+function reply(res: ServerResponse, answer: Answer): void {
+  const headers = { ...answer.headers };
+  delete headers["content-length"];
+  delete headers["transfer-encoding"];
+  delete headers.connection;
+  res.writeHead(answer.status, { ...headers, "content-length": String(answer.body.length) });
+  res.end(answer.body);
+}

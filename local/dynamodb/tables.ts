@@ -1,0 +1,106 @@
+/**
+ * DataTier table specs → dynalite tables: the same key schema and indexes, under the
+ * physical names the program resolves (what handlers get as TABLE_NAME). Billing is
+ * on-demand locally; capacity means nothing to an emulator.
+ */
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceNotFoundException,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+  type KeySchemaElement,
+  type Projection as DynamoProjection,
+} from "@aws-sdk/client-dynamodb";
+import type { Projection, TableSpec } from "../../components/data-tier/spec";
+
+/** A table the local service serves: its spec and the physical name handlers use. */
+export interface LocalTable {
+  /** `<DataTier name>.<table key>`, for messages. */
+  id: string;
+  tableName: string;
+  spec: TableSpec;
+}
+
+export function createTableInput(table: LocalTable): CreateTableCommandInput {
+  const { spec } = table;
+  return {
+    TableName: table.tableName,
+    AttributeDefinitions: Object.entries(spec.attributes).map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
+    KeySchema: keySchema(spec.partitionKey, spec.sortKey),
+    BillingMode: "PAY_PER_REQUEST",
+    GlobalSecondaryIndexes: spec.globalIndexes.length
+      ? spec.globalIndexes.map((index) => ({ IndexName: index.name, KeySchema: keySchema(index.partitionKey, index.sortKey), Projection: projection(index.projection) }))
+      : undefined,
+    LocalSecondaryIndexes: spec.localIndexes.length
+      ? spec.localIndexes.map((index) => ({ IndexName: index.name, KeySchema: keySchema(spec.partitionKey, index.sortKey), Projection: projection(index.projection) }))
+      : undefined,
+  };
+}
+
+function keySchema(partitionKey: string, sortKey: string | undefined): KeySchemaElement[] {
+  return [{ AttributeName: partitionKey, KeyType: "HASH" }, ...(sortKey ? [{ AttributeName: sortKey, KeyType: "RANGE" as const }] : [])];
+}
+
+function projection(projection: Projection): DynamoProjection {
+  if (projection === "ALL" || projection === "KEYS_ONLY") return { ProjectionType: projection };
+  return { ProjectionType: "INCLUDE", NonKeyAttributes: projection };
+}
+
+/**
+ * Creates each table that does not exist yet. A persisted table whose key schema or
+ * indexes no longer match the program is an error: the fix (`--fresh`) drops local data,
+ * so we say so rather than do it.
+ */
+export async function ensureTables(client: DynamoDBClient, tables: LocalTable[]): Promise<{ created: string[]; existing: string[] }> {
+  const created: string[] = [];
+  const existing: string[] = [];
+  for (const table of tables) {
+    const wanted = createTableInput(table);
+    const current = await describe(client, table.tableName);
+    if (!current) {
+      await client.send(new CreateTableCommand(wanted));
+      await untilActive(client, table.tableName);
+      created.push(table.tableName);
+      continue;
+    }
+    const drift = schemaDrift(wanted, current);
+    if (drift) {
+      throw new Error(
+        `local DynamoDB: table ${table.id} (${table.tableName}) in the persisted data has ${drift}, unlike index.ts. Run \`npm start -- --fresh\` to recreate local tables (this deletes local data).`,
+      );
+    }
+    existing.push(table.tableName);
+  }
+  return { created, existing };
+}
+
+/** dynalite answers writes to a CREATING table with ResourceNotFound; wait until it is ACTIVE. */
+async function untilActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (let attempt = 0; attempt < 500; attempt++) {
+    if ((await describe(client, tableName))?.TableStatus === "ACTIVE") return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`local DynamoDB: table ${tableName} did not become ACTIVE`);
+}
+
+async function describe(client: DynamoDBClient, tableName: string) {
+  try {
+    return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException || (error as Error).name === "ResourceNotFoundException") return undefined;
+    throw error;
+  }
+}
+
+type Described = NonNullable<Awaited<ReturnType<typeof describe>>>;
+
+function schemaDrift(wanted: CreateTableCommandInput, current: Described): string | undefined {
+  const keys = (schema: KeySchemaElement[] | undefined) => JSON.stringify((schema ?? []).map((k) => `${k.AttributeName}:${k.KeyType}`));
+  if (keys(wanted.KeySchema) !== keys(current.KeySchema)) return `key schema ${keys(current.KeySchema)} instead of ${keys(wanted.KeySchema)}`;
+  const indexes = (list: Array<{ IndexName?: string; KeySchema?: KeySchemaElement[] }> | undefined) =>
+    JSON.stringify((list ?? []).map((i) => `${i.IndexName}=${keys(i.KeySchema)}`).sort());
+  if (indexes(wanted.GlobalSecondaryIndexes) !== indexes(current.GlobalSecondaryIndexes)) return "different global secondary indexes";
+  if (indexes(wanted.LocalSecondaryIndexes) !== indexes(current.LocalSecondaryIndexes)) return "different local secondary indexes";
+  return undefined;
+}

@@ -1,0 +1,312 @@
+import { describe, expect, it } from "vitest";
+import { DataTier, type DataTierArgs, type TableArgs } from "../../components/data-tier";
+import { LambdaFunction } from "../../components/lambda/function";
+import { registeredSpecs } from "../../components/spec-registry";
+import { childrenOf, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
+
+const gallery: TableArgs = {
+  attributes: { pk: "S", sk: "S", gsi1pk: "S", gsi1sk: "S" },
+  partitionKey: "pk",
+  sortKey: "sk",
+  globalIndexes: { gsi1: { partitionKey: "gsi1pk", sortKey: "gsi1sk" } },
+  ttlAttribute: "expiresAt",
+  stream: "NEW_AND_OLD_IMAGES",
+};
+
+const table = (graph: RecordedResource[], name: string) => resource(graph, "aws:dynamodb/table:Table", name);
+
+describe("DataTier tables", () => {
+  it("creates an on-demand table with keys, GSI, TTL, stream, PITR and KMS encryption by default", async () => {
+    const graph = await record(() => new DataTier("basic", { tables: { gallery } }));
+    const t = table(graph, "basic-gallery");
+    expect(t.inputs).toMatchObject({
+      hashKey: "pk",
+      rangeKey: "sk",
+      billingMode: "PAY_PER_REQUEST",
+      streamEnabled: true,
+      streamViewType: "NEW_AND_OLD_IMAGES",
+      ttl: { enabled: true, attributeName: "expiresAt" },
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true },
+      deletionProtectionEnabled: false,
+      tableClass: "STANDARD",
+    });
+    expect(t.inputs.attributes).toEqual([
+      { name: "pk", type: "S" },
+      { name: "sk", type: "S" },
+      { name: "gsi1pk", type: "S" },
+      { name: "gsi1sk", type: "S" },
+    ]);
+    expect(t.inputs.globalSecondaryIndexes).toEqual([{ name: "gsi1", hashKey: "gsi1pk", rangeKey: "gsi1sk", projectionType: "ALL" }]);
+    expect(t.inputs.readCapacity).toBeUndefined();
+    expect(t.inputs.replicas).toBeUndefined();
+    expect(t.retainOnDelete).toBe(false);
+    expect(ofType(graph, "aws:appautoscaling/target:Target")).toEqual([]);
+    const component = resource(graph, "serverless-fullstack:index:DataTier", "basic");
+    expect(t.parent).toBe(component.urn);
+  });
+
+  it("leaves the stream off unless asked, and takes LSIs, INCLUDE projections, table class and a name", async () => {
+    const graph = await record(
+      () =>
+        new DataTier("shapes", {
+          tables: {
+            events: {
+              tableName: "events-table",
+              attributes: { id: "S", at: "N", kind: "S", owner: "S" },
+              partitionKey: "id",
+              sortKey: "at",
+              localIndexes: { "by-kind": { sortKey: "kind", projection: "KEYS_ONLY" } },
+              globalIndexes: { "by-owner": { partitionKey: "owner", projection: ["title", "size"] } },
+              tableClass: "STANDARD_INFREQUENT_ACCESS",
+              pointInTimeRecovery: false,
+            },
+          },
+        }),
+    );
+    const t = table(graph, "shapes-events");
+    expect(t.inputs).toMatchObject({ name: "events-table", streamEnabled: false, tableClass: "STANDARD_INFREQUENT_ACCESS", pointInTimeRecovery: { enabled: false } });
+    expect(t.inputs.streamViewType).toBeUndefined();
+    expect(t.inputs.localSecondaryIndexes).toEqual([{ name: "by-kind", rangeKey: "kind", projectionType: "KEYS_ONLY" }]);
+    expect(t.inputs.globalSecondaryIndexes).toEqual([{ name: "by-owner", hashKey: "owner", projectionType: "INCLUDE", nonKeyAttributes: ["title", "size"] }]);
+  });
+
+  it("provisioned billing: minimum capacity on table and indexes, target-tracking autoscaling for each", async () => {
+    const graph = await record(
+      () =>
+        new DataTier("prov", {
+          tables: {
+            gallery: { ...gallery, billing: "provisioned", capacity: { read: { min: 5, max: 50, targetUtilization: 60 }, write: { min: 2, max: 20 } } },
+          },
+        }),
+    );
+    const t = table(graph, "prov-gallery");
+    expect(t.inputs).toMatchObject({ billingMode: "PROVISIONED", readCapacity: 5, writeCapacity: 2 });
+    expect(t.inputs.globalSecondaryIndexes[0]).toMatchObject({ readCapacity: 5, writeCapacity: 2 });
+    const tableName = t.state.name;
+    const targets = ofType(graph, "aws:appautoscaling/target:Target").map((r) => [r.name, r.inputs]);
+    expect(targets).toEqual([
+      ["prov-gallery-read-target", expect.objectContaining({ serviceNamespace: "dynamodb", resourceId: `table/${tableName}`, scalableDimension: "dynamodb:table:ReadCapacityUnits", minCapacity: 5, maxCapacity: 50 })],
+      ["prov-gallery-write-target", expect.objectContaining({ resourceId: `table/${tableName}`, scalableDimension: "dynamodb:table:WriteCapacityUnits", minCapacity: 2, maxCapacity: 20 })],
+      ["prov-gallery-gsi1-read-target", expect.objectContaining({ resourceId: `table/${tableName}/index/gsi1`, scalableDimension: "dynamodb:index:ReadCapacityUnits" })],
+      ["prov-gallery-gsi1-write-target", expect.objectContaining({ resourceId: `table/${tableName}/index/gsi1`, scalableDimension: "dynamodb:index:WriteCapacityUnits" })],
+    ]);
+    const readPolicy = resource(graph, "aws:appautoscaling/policy:Policy", "prov-gallery-read-policy");
+    expect(readPolicy.inputs).toMatchObject({
+      policyType: "TargetTrackingScaling",
+      scalableDimension: "dynamodb:table:ReadCapacityUnits",
+      targetTrackingScalingPolicyConfiguration: { targetValue: 60, predefinedMetricSpecification: { predefinedMetricType: "DynamoDBReadCapacityUtilization" } },
+    });
+    const writePolicy = resource(graph, "aws:appautoscaling/policy:Policy", "prov-gallery-write-policy");
+    expect(writePolicy.inputs.targetTrackingScalingPolicyConfiguration).toMatchObject({ targetValue: 70, predefinedMetricSpecification: { predefinedMetricType: "DynamoDBWriteCapacityUtilization" } });
+  });
+
+  it("global tables: replicas with PITR, protection and per-region customer keys; stream forced to NEW_AND_OLD_IMAGES", async () => {
+    const graph = await record(
+      () =>
+        new DataTier("global", {
+          region: "us-east-1",
+          deletionProtection: true,
+          retainOnDelete: true,
+          tables: {
+            prefs: {
+              attributes: { identityId: "S", key: "S" },
+              partitionKey: "identityId",
+              sortKey: "key",
+              replicaRegions: ["us-west-2", "eu-west-1"],
+              kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/home",
+              replicaKmsKeyArns: { "us-west-2": "arn:aws:kms:us-west-2:123456789012:key/west", "eu-west-1": "arn:aws:kms:eu-west-1:123456789012:key/eu" },
+            },
+          },
+        }),
+    );
+    const t = table(graph, "global-prefs");
+    expect(t.inputs).toMatchObject({
+      region: "us-east-1",
+      streamEnabled: true,
+      streamViewType: "NEW_AND_OLD_IMAGES",
+      deletionProtectionEnabled: true,
+      serverSideEncryption: { enabled: true, kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/home" },
+    });
+    expect(t.inputs.replicas).toEqual([
+      { regionName: "us-west-2", pointInTimeRecovery: true, deletionProtectionEnabled: true, kmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/west", propagateTags: true },
+      { regionName: "eu-west-1", pointInTimeRecovery: true, deletionProtectionEnabled: true, kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/eu", propagateTags: true },
+    ]);
+    expect(t.retainOnDelete).toBe(true);
+  });
+
+  it("places every regional child in the region arg", async () => {
+    const graph = await record(() => {
+      const tier = new DataTier("placed", { region: "eu-west-1", tables: { gallery }, export: { schedule: "rate(1 day)" } });
+      tier.subscribe("s", "gallery", new LambdaFunction("placed-fn", { entry: "tests/fixtures/handlers/echo.ts", region: "eu-west-1" }));
+    });
+    const regional = graph.filter((r) => r.custom && r.name.startsWith("placed") && !r.name.startsWith("placed-fn") && r.type !== "aws:iam/role:Role" && r.type !== "aws:iam/rolePolicy:RolePolicy");
+    expect(regional.length).toBeGreaterThan(15);
+    for (const r of regional) expect([r.type, r.name, r.inputs.region]).toEqual([r.type, r.name, "eu-west-1"]);
+  });
+
+  it("exposes name, arn and streamArn outputs per table and registers its spec for npm start", async () => {
+    let tier: DataTier | undefined;
+    await record(() => (tier = new DataTier("outs", { tables: { gallery, plain: { attributes: { id: "S" }, partitionKey: "id" } } })));
+    const resolve = <T>(o: { apply: (f: (v: T) => unknown) => unknown }) => new Promise<T>((done) => o.apply((v) => done(v)));
+    const name = await resolve<string>(tier!.tables.gallery.name);
+    expect(await resolve(tier!.tables.gallery.arn)).toBe(`arn:aws:dynamodb:us-east-1:123456789012:table/${name}`);
+    expect(await resolve(tier!.tables.gallery.streamArn)).toMatch(new RegExp(`^arn:aws:dynamodb:us-east-1:123456789012:table/${name}/stream/`));
+    expect(await resolve(tier!.tables.plain.streamArn)).toBeUndefined();
+    const registered = registeredSpecs<{ tables: Record<string, unknown>; tableNames: Record<string, unknown> }>("DataTier").find((s) => s.name === "outs")!;
+    expect(Object.keys(registered.spec.tables)).toEqual(["gallery", "plain"]);
+    expect(await resolve(registered.spec.tableNames.gallery as never)).toBe(name);
+  });
+});
+
+describe("DataTier stream subscriptions", () => {
+  it("maps the stream to the function with partial batch responses, bisect, retries and an encrypted DLQ; grants the role", async () => {
+    const graph = await record(() => {
+      const tier = new DataTier("subs", { tables: { gallery } });
+      const fn = new LambdaFunction("subs-fn", { entry: "tests/fixtures/handlers/echo.ts" });
+      tier.subscribe("counters", "gallery", fn, { batchSize: 25, maximumRetryAttempts: 4, startingPosition: "TRIM_HORIZON" });
+    });
+    const t = table(graph, "subs-gallery");
+    const dlq = resource(graph, "aws:sqs/queue:Queue", "subs-counters-dlq");
+    expect(dlq.inputs).toMatchObject({ sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 86400 });
+    const mapping = resource(graph, "aws:lambda/eventSourceMapping:EventSourceMapping", "subs-counters-mapping");
+    expect(mapping.inputs).toMatchObject({
+      eventSourceArn: t.state.streamArn,
+      functionName: resource(graph, "aws:lambda/function:Function", "subs-fn-function").state.arn,
+      batchSize: 25,
+      bisectBatchOnFunctionError: true,
+      maximumRetryAttempts: 4,
+      maximumRecordAgeInSeconds: 86400,
+      startingPosition: "TRIM_HORIZON",
+      functionResponseTypes: ["ReportBatchItemFailures"],
+      destinationConfig: { onFailure: { destinationArn: dlq.state.arn } },
+    });
+    const policy = resource(graph, "aws:iam/rolePolicy:RolePolicy", "subs-counters-stream-policy");
+    expect(policy.inputs.role).toBe(resource(graph, "aws:iam/role:Role", "subs-fn-role").id);
+    expect(mapping.dependencies).toContain(policy.urn);
+    expect(policyDocument(policy.inputs.policy).Statement).toEqual([
+      {
+        Sid: "GalleryStream",
+        Effect: "Allow",
+        Action: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"],
+        Resource: [`${t.state.arn}/stream/*`],
+      },
+      { Sid: "SendFailedStreamBatches", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [dlq.state.arn] },
+    ]);
+    const component = resource(graph, "serverless-fullstack:index:DataTier", "subs");
+    expect(childrenOf(graph, component).map((r) => r.name)).toEqual(expect.arrayContaining(["subs-counters-dlq", "subs-counters-mapping", "subs-counters-stream-policy"]));
+    const spec = registeredSpecs<{ table: string; function: { name: string }; batchSize: number }>("StreamSubscription").find((s) => s.name === "subs-counters")!.spec;
+    expect(spec).toMatchObject({ table: "gallery", function: { name: "subs-fn" }, batchSize: 25 });
+  });
+
+  it("refuses a table without a stream, an unknown table, a reused name and bad batch settings", async () => {
+    await record(() => {
+      const tier = new DataTier("subsbad", { tables: { gallery, plain: { attributes: { id: "S" }, partitionKey: "id" } } });
+      const fn = new LambdaFunction("subsbad-fn", { entry: "tests/fixtures/handlers/echo.ts" });
+      expect(() => tier.subscribe("x", "plain", fn)).toThrow(/DataTier "subsbad": tables.plain.stream \(not set\) is off, but subscription "x" reads it\. Set stream:/);
+      expect(() => tier.subscribe("x", "nope", fn)).toThrow(/subscribe\("x"\)\.table "nope" is not a table of this DataTier\. Use one of gallery, plain/);
+      expect(() => tier.subscribe("x", "gallery", fn, { batchSize: 0 })).toThrow(/subscribe\("x"\)\.batchSize 0 is outside 1–10000/);
+      expect(() => tier.subscribe("x", "gallery", fn, { maximumRecordAgeInSeconds: 10 })).toThrow(/maximumRecordAgeInSeconds 10 is outside 60–604800/);
+      tier.subscribe("x", "gallery", fn);
+      expect(() => tier.subscribe("x", "gallery", fn)).toThrow(/subscribe name "x" is already used/);
+    });
+  });
+});
+
+describe("DataTier export to S3", () => {
+  const args: DataTierArgs = { tables: { gallery, other: { attributes: { id: "S" }, partitionKey: "id" } }, export: { schedule: "rate(1 day)", tables: ["gallery"], retentionDays: 7 } };
+
+  it("creates a private, encrypted, TLS-only, logged bucket with a lifecycle", async () => {
+    const graph = await record(() => new DataTier("exp", args));
+    const bucket = resource(graph, "aws:s3/bucket:Bucket", "exp-export");
+    const logs = resource(graph, "aws:s3/bucket:Bucket", "exp-export-logs");
+    expect(resource(graph, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "exp-export-access").inputs).toMatchObject({
+      bucket: bucket.id, blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true,
+    });
+    expect(resource(graph, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "exp-export-encryption").inputs.rules).toEqual([
+      { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true },
+    ]);
+    expect(resource(graph, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "exp-export-lifecycle").inputs.rules).toEqual([
+      { id: "expire-exports", status: "Enabled", filter: { prefix: "exports/" }, expiration: { days: 7 } },
+      { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
+    ]);
+    expect(resource(graph, "aws:s3/bucketLogging:BucketLogging", "exp-export-logging").inputs).toMatchObject({ bucket: bucket.id, targetBucket: logs.id });
+    const policy = policyDocument(resource(graph, "aws:s3/bucketPolicy:BucketPolicy", "exp-export-policy").inputs.policy);
+    expect(policy.Statement).toEqual([expect.objectContaining({ Sid: "DenyInsecureTransport", Effect: "Deny", Action: "s3:*" })]);
+    expect(bucket.retainOnDelete).toBe(false);
+    expect(bucket.inputs.forceDestroy).toBe(true);
+  });
+
+  it("runs the export function on the schedule with exactly the export and write permissions", async () => {
+    const graph = await record(() => new DataTier("exp2", args));
+    const t = table(graph, "exp2-gallery");
+    const bucket = resource(graph, "aws:s3/bucket:Bucket", "exp2-export");
+    const fn = resource(graph, "aws:lambda/function:Function", "exp2-export-function");
+    expect(fn.inputs.environment.variables).toMatchObject({ EXPORT_BUCKET_NAME: bucket.state.bucket, EXPORT_PREFIX: "exports/", EXPORT_FORMAT: "DYNAMODB_JSON", TABLE_ARNS: JSON.stringify([t.state.arn]) });
+    const rule = resource(graph, "aws:cloudwatch/eventRule:EventRule", "exp2-export-schedule");
+    expect(rule.inputs.scheduleExpression).toBe("rate(1 day)");
+    expect(resource(graph, "aws:cloudwatch/eventTarget:EventTarget", "exp2-export-target").inputs).toMatchObject({ rule: rule.state.name, arn: fn.state.arn });
+    expect(resource(graph, "aws:lambda/permission:Permission", "exp2-export-invoke").inputs).toMatchObject({ principal: "events.amazonaws.com", sourceArn: rule.state.arn, action: "lambda:InvokeFunction" });
+    const statements = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "exp2-export-policy").inputs.policy).Statement;
+    expect(statements.find((s) => s.Sid === "ExportTables")).toEqual({ Sid: "ExportTables", Effect: "Allow", Action: ["dynamodb:ExportTableToPointInTime"], Resource: [t.state.arn] });
+    expect(statements.find((s) => s.Sid === "WriteExports")).toMatchObject({ Action: ["s3:AbortMultipartUpload", "s3:PutObject", "s3:PutObjectAcl"], Resource: [`${bucket.state.arn}/exports/*`] });
+    expect(resource(graph, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "exp2-export-async").inputs.destinationConfig.onFailure.destination).toBe(
+      resource(graph, "aws:sqs/queue:Queue", "exp2-export-dlq").state.arn,
+    );
+  });
+
+  it("is off unless configured, and retains its buckets with the tables", async () => {
+    const off = await record(() => new DataTier("noexp", { tables: { gallery } }));
+    expect(ofType(off, "aws:s3/bucket:Bucket")).toEqual([]);
+    expect(ofType(off, "aws:cloudwatch/eventRule:EventRule")).toEqual([]);
+    const kept = await record(() => new DataTier("keptexp", { ...args, export: { ...args.export!, format: "ION", bucketName: "gallery-exports" }, retainOnDelete: true }));
+    for (const bucket of ofType(kept, "aws:s3/bucket:Bucket")) expect([bucket.retainOnDelete, bucket.inputs.forceDestroy]).toEqual([true, false]);
+    expect(resource(kept, "aws:s3/bucket:Bucket", "keptexp-export").inputs.bucket).toBe("gallery-exports");
+    expect(resource(kept, "aws:lambda/function:Function", "keptexp-export-function").inputs.environment.variables.EXPORT_FORMAT).toBe("ION");
+  });
+});
+
+describe("DataTier rejects bad specs with a clear error", () => {
+  const build = (args: Partial<DataTierArgs> & { tables?: DataTierArgs["tables"] }) => () => new DataTier("bad", { tables: { gallery }, ...args } as DataTierArgs);
+  const withTable = (changes: Partial<TableArgs>) => build({ tables: { gallery: { ...gallery, ...changes } } });
+
+  it.each([
+    [withTable({ partitionKey: "id" }), /DataTier "bad": tables\.gallery\.partitionKey "id" is not among the attributes \(pk, sk, gsi1pk, gsi1sk\)\. Declare it, e\.g\. attributes: \{ id: "S" \}/],
+    [withTable({ sortKey: "when" }), /tables\.gallery\.sortKey "when" is not among the attributes/],
+    [withTable({ globalIndexes: { gsi1: { partitionKey: "owner" } } }), /tables\.gallery\.globalIndexes\.gsi1\.partitionKey "owner" is not among the attributes/],
+    [withTable({ attributes: { ...gallery.attributes, title: "S" } }), /tables\.gallery\.attributes\.title "S" is not a table or index key.*Remove title from attributes/],
+    [withTable({ ttlAttribute: "sk" }), /tables\.gallery\.ttlAttribute "sk" is a key attribute.*Use a separate attribute, e\.g\. "expiresAt"/],
+    [withTable({ ttlAttribute: "gsi1sk" }), /ttlAttribute "gsi1sk" is a key attribute/],
+    [withTable({ billing: "provisioned" }), /tables\.gallery\.capacity \(not set\) is required with billing "provisioned"\. Set capacity:/],
+    [withTable({ capacity: { read: { min: 1, max: 5 }, write: { min: 1, max: 5 } } }), /tables\.gallery\.capacity .* is set on an on-demand table/],
+    [withTable({ billing: "provisioned", capacity: { read: { min: 10, max: 5 }, write: { min: 1, max: 5 } } }), /capacity\.read\.max 5 is below min \(10\)/],
+    [withTable({ billing: "provisioned", capacity: { read: { min: 1, max: 5, targetUtilization: 95 }, write: { min: 1, max: 5 } } }), /targetUtilization 95 is outside Application Auto Scaling's 20–90/],
+    [build({ region: "us-east-1", tables: { gallery: { ...gallery, replicaRegions: ["us-east-1"] } } }), /replicaRegions "us-east-1" is the table's home region; a global table's replicas live in other regions\. Remove it/],
+    [withTable({ replicaRegions: ["us-west-2", "us-west-2"] }), /replicaRegions "us-west-2" is listed twice/],
+    [withTable({ replicaRegions: ["mars-1"] }), /replicaRegions "mars-1" is not an AWS region/],
+    [withTable({ replicaRegions: ["us-west-2"], stream: "KEYS_ONLY" }), /tables\.gallery\.stream "KEYS_ONLY" is not NEW_AND_OLD_IMAGES, which global tables replicate through/],
+    [withTable({ replicaRegions: ["us-west-2"], kmsKeyArn: "arn:aws:kms:us-east-1:1:key/k" }), /replicaKmsKeyArns "us-west-2" has no KMS key; a customer managed key is regional/],
+    [withTable({ stream: "ALL" as never }), /stream "ALL" is not a stream view type/],
+    [withTable({ localIndexes: { lsi1: { sortKey: "sk" } } }), /localIndexes\.lsi1\.sortKey "sk" is the table's own sort key/],
+    [build({ tables: { plain: { attributes: { id: "S", n: "N" }, partitionKey: "id", localIndexes: { byN: { sortKey: "n" } } } } }), /tables\.plain\.localIndexes \["byN"\] needs a table with a sort key/],
+    [withTable({ tableName: "a b" }), /tableName "a b" is not a DynamoDB table name/],
+    [build({ tables: {} }), /tables \{\} declares no table/],
+    [build({ export: { schedule: "every day" } }), /export\.schedule "every day" is not an EventBridge schedule expression\. Use e\.g\. "rate\(1 day\)"/],
+    [build({ export: { schedule: "rate(1 day)", bucketName: "My.Exports" } }), /export\.bucketName "My\.Exports" contains a period/],
+    [build({ export: { schedule: "rate(1 day)", tables: ["nope"] } }), /export\.tables "nope" is not a table of this DataTier/],
+    [build({ tables: { gallery: { ...gallery, pointInTimeRecovery: false } }, export: { schedule: "rate(1 day)" } }), /tables\.gallery\.pointInTimeRecovery false is off, but the table is exported/],
+  ])("%#", (construct, message) => {
+    expect(construct).toThrow(message);
+  });
+
+  it("uses the stack's aws:region as the home region when no region arg is given", () => {
+    const previous = process.env.AWS_REGION;
+    process.env.AWS_REGION = "eu-central-1";
+    try {
+      expect(withTable({ replicaRegions: ["eu-central-1"] })).toThrow(/replicaRegions "eu-central-1" is the table's home region/);
+    } finally {
+      if (previous === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = previous;
+    }
+  });
+});

@@ -1,0 +1,234 @@
+/**
+ * The local DynamoDB service: tables from DataTier specs, persistence under the state
+ * folder, stream records in DynamoDB's shape with Lambda's batch semantics, and TTL.
+ */
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { afterEach, describe, expect, it } from "vitest";
+import { DataTier } from "../../components/data-tier";
+import type { TableSpec } from "../../components/data-tier/spec";
+import type { StreamSubscriptionSpec } from "../../components/data-tier/stream";
+import type { LambdaFunctionSpec } from "../../components/lambda/function";
+import { startLocalDynamo, type LocalDynamo, type LocalTable, type StreamRecord } from "../../local/dynamodb";
+import { dynamodbService } from "../../local/services/dynamodb";
+import type { LocalContext } from "../../local/services/types";
+import { record } from "../harness/mocks";
+
+const spec = (overrides: Partial<TableSpec> = {}): TableSpec => ({
+  key: "items",
+  attributes: { pk: "S", sk: "S" },
+  partitionKey: "pk",
+  sortKey: "sk",
+  globalIndexes: [],
+  localIndexes: [],
+  billing: "on-demand",
+  stream: "NEW_AND_OLD_IMAGES",
+  ttlAttribute: "expiresAt",
+  pointInTimeRecovery: true,
+  replicaRegions: [],
+  replicaKmsKeyArns: {},
+  tableClass: "STANDARD",
+  ...overrides,
+});
+const table = (overrides: Partial<TableSpec> = {}): LocalTable => ({ id: "t.items", tableName: "items-local", spec: spec(overrides) });
+const subscription = (overrides: Partial<StreamSubscriptionSpec> = {}): StreamSubscriptionSpec => ({
+  name: "capture",
+  dataTier: "t",
+  table: "items",
+  function: {} as LambdaFunctionSpec,
+  batchSize: 100,
+  maximumBatchingWindowInSeconds: 0,
+  bisectBatchOnFunctionError: true,
+  maximumRetryAttempts: 2,
+  maximumRecordAgeInSeconds: 86400,
+  startingPosition: "LATEST",
+  deadLetterRetentionDays: 14,
+  reportBatchItemFailures: true,
+  ...overrides,
+});
+
+const running: LocalDynamo[] = [];
+afterEach(async () => {
+  for (const d of running.splice(0)) await d.stop();
+});
+
+async function start(options: Parameters<typeof startLocalDynamo>[0]) {
+  const dynamo = await startLocalDynamo(options);
+  running.push(dynamo);
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } }));
+  return { dynamo, doc };
+}
+
+describe("local DynamoDB streams", () => {
+  it("delivers INSERT, MODIFY and REMOVE records in DynamoDB's shape, in order, and none for failed or no-op writes", async () => {
+    const batches: StreamRecord[][] = [];
+    const { dynamo, doc } = await start({
+      tables: [table()],
+      subscribers: [{ spec: subscription(), tableName: "items-local", invoke: async (e) => void batches.push(e.Records) }],
+      region: "eu-west-1",
+    });
+    const TableName = "items-local";
+    await doc.send(new PutCommand({ TableName, Item: { pk: "a", sk: "1", n: 1 } }));
+    await doc.send(new UpdateCommand({ TableName, Key: { pk: "a", sk: "1" }, UpdateExpression: "SET n = :n", ExpressionAttributeValues: { ":n": 2 } }));
+    await doc.send(new UpdateCommand({ TableName, Key: { pk: "a", sk: "1" }, UpdateExpression: "SET n = :n", ExpressionAttributeValues: { ":n": 2 } }));
+    await expect(doc.send(new PutCommand({ TableName, Item: { pk: "a", sk: "1" }, ConditionExpression: "attribute_not_exists(pk)" }))).rejects.toThrow(/conditional/i);
+    await doc.send(new DeleteCommand({ TableName, Key: { pk: "a", sk: "1" } }));
+    await doc.send(new BatchWriteCommand({ RequestItems: { [TableName]: [{ PutRequest: { Item: { pk: "b", sk: "1" } } }, { PutRequest: { Item: { pk: "c", sk: "1" } } }] } }));
+    await dynamo.drained();
+
+    const records = batches.flat();
+    expect(records.map((r) => r.eventName)).toEqual(["INSERT", "MODIFY", "REMOVE", "INSERT", "INSERT"]);
+    expect(records[1]).toMatchObject({
+      eventVersion: "1.1",
+      eventSource: "aws:dynamodb",
+      awsRegion: "eu-west-1",
+      eventSourceARN: "arn:aws:dynamodb:eu-west-1:000000000000:table/items-local/stream/local",
+      dynamodb: {
+        Keys: { pk: { S: "a" }, sk: { S: "1" } },
+        OldImage: { pk: { S: "a" }, sk: { S: "1" }, n: { N: "1" } },
+        NewImage: { pk: { S: "a" }, sk: { S: "1" }, n: { N: "2" } },
+        StreamViewType: "NEW_AND_OLD_IMAGES",
+      },
+    });
+    expect(records[0].dynamodb.OldImage).toBeUndefined();
+    expect(records[2].dynamodb.NewImage).toBeUndefined();
+    const sequence = records.map((r) => r.dynamodb.SequenceNumber);
+    expect(sequence.every((s) => /^\d{21}$/.test(s))).toBe(true);
+    expect([...sequence].sort()).toEqual(sequence);
+    expect(new Set(records.map((r) => r.eventID)).size).toBe(records.length);
+  });
+
+  it("honours the view type: KEYS_ONLY records carry no images", async () => {
+    const records: StreamRecord[] = [];
+    const { dynamo, doc } = await start({
+      tables: [table({ stream: "KEYS_ONLY" })],
+      subscribers: [{ spec: subscription(), tableName: "items-local", invoke: async (e) => void records.push(...e.Records) }],
+      region: "us-east-1",
+    });
+    await doc.send(new PutCommand({ TableName: "items-local", Item: { pk: "a", sk: "1", n: 1 } }));
+    await dynamo.drained();
+    expect(records[0].dynamodb).not.toHaveProperty("NewImage");
+    expect(records[0].dynamodb.StreamViewType).toBe("KEYS_ONLY");
+  });
+
+  it("batches by batchSize and retries from the first reported failure, giving up after maximumRetryAttempts", async () => {
+    const calls: string[][] = [];
+    let failOnce = true;
+    const { dynamo, doc } = await start({
+      tables: [table()],
+      subscribers: [
+        {
+          spec: subscription({ batchSize: 3, maximumRetryAttempts: 1 }),
+          tableName: "items-local",
+          invoke: async ({ Records }) => {
+            calls.push(Records.map((r) => String(r.dynamodb.Keys.pk.S)));
+            const poison = Records.find((r) => r.dynamodb.Keys.pk.S === "p");
+            const flaky = Records.find((r) => r.dynamodb.Keys.pk.S === "b");
+            if (flaky && failOnce) {
+              failOnce = false;
+              return { batchItemFailures: [{ itemIdentifier: flaky.dynamodb.SequenceNumber }] };
+            }
+            if (poison) return { batchItemFailures: [{ itemIdentifier: poison.dynamodb.SequenceNumber }] };
+            return { batchItemFailures: [] };
+          },
+        },
+      ],
+      region: "us-east-1",
+      log: () => {},
+    });
+    await doc.send(new BatchWriteCommand({ RequestItems: { "items-local": ["a", "b", "c", "p", "d"].map((pk) => ({ PutRequest: { Item: { pk, sk: "1" } } })) } }));
+    await dynamo.drained();
+    expect(calls).toEqual([
+      ["a", "b", "c"],
+      ["b", "c"],
+      ["p", "d"],
+      ["p", "d"],
+    ]);
+  });
+
+  it("bisects a batch whose invocation throws, isolating the poison record", async () => {
+    const calls: string[][] = [];
+    const { dynamo, doc } = await start({
+      tables: [table()],
+      subscribers: [
+        {
+          spec: subscription({ batchSize: 4, maximumRetryAttempts: 2 }),
+          tableName: "items-local",
+          invoke: async ({ Records }) => {
+            const keys = Records.map((r) => String(r.dynamodb.Keys.pk.S));
+            calls.push(keys);
+            if (keys.includes("p")) throw new Error("poison");
+            return { batchItemFailures: [] };
+          },
+        },
+      ],
+      region: "us-east-1",
+      log: () => {},
+    });
+    await doc.send(new BatchWriteCommand({ RequestItems: { "items-local": ["a", "b", "p", "d"].map((pk) => ({ PutRequest: { Item: { pk, sk: "1" } } })) } }));
+    await dynamo.drained();
+    expect(calls).toEqual([["a", "b", "p", "d"], ["a", "b"], ["p", "d"], ["p"], ["d"]]);
+  });
+
+  it("TTL deletes expired items only, through the stream, marked as TTL's deletions", async () => {
+    const records: StreamRecord[] = [];
+    const { dynamo, doc } = await start({
+      tables: [table()],
+      subscribers: [{ spec: subscription(), tableName: "items-local", invoke: async (e) => void records.push(...e.Records) }],
+      region: "us-east-1",
+      ttlIntervalMs: 3_600_000,
+    });
+    const now = 2_000_000_000;
+    await doc.send(new PutCommand({ TableName: "items-local", Item: { pk: "old", sk: "1", expiresAt: now - 1 } }));
+    await doc.send(new PutCommand({ TableName: "items-local", Item: { pk: "new", sk: "1", expiresAt: now + 60 } }));
+    await doc.send(new PutCommand({ TableName: "items-local", Item: { pk: "text", sk: "1", expiresAt: "soon" } }));
+    await doc.send(new PutCommand({ TableName: "items-local", Item: { pk: "none", sk: "1" } }));
+    expect(await dynamo.ttl.sweep(now)).toBe(1);
+    expect((await doc.send(new GetCommand({ TableName: "items-local", Key: { pk: "old", sk: "1" } }))).Item).toBeUndefined();
+    await dynamo.drained();
+    const removal = records.find((r) => r.eventName === "REMOVE")!;
+    expect(removal.dynamodb.Keys.pk.S).toBe("old");
+    expect(removal.userIdentity).toEqual({ type: "Service", principalId: "dynamodb.amazonaws.com" });
+  });
+});
+
+describe("local DynamoDB persistence", () => {
+  it("keeps data across restarts under its folder, and refuses a persisted table whose keys changed", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "sf-ddb-")), "dynamodb");
+    const first = await start({ tables: [table()], region: "us-east-1", path });
+    expect(first.dynamo.created).toEqual(["items-local"]);
+    await first.doc.send(new PutCommand({ TableName: "items-local", Item: { pk: "kept", sk: "1" } }));
+    await running.pop()!.stop();
+    expect(existsSync(path)).toBe(true);
+
+    const second = await start({ tables: [table()], region: "us-east-1", path });
+    expect(second.dynamo.created).toEqual([]);
+    expect((await second.doc.send(new GetCommand({ TableName: "items-local", Key: { pk: "kept", sk: "1" } }))).Item).toEqual({ pk: "kept", sk: "1" });
+    await running.pop()!.stop();
+
+    await expect(startLocalDynamo({ tables: [table({ attributes: { id: "S" }, partitionKey: "id", sortKey: undefined })], region: "us-east-1", path })).rejects.toThrow(
+      /table t\.items \(items-local\) in the persisted data has key schema .* unlike index\.ts\. Run `npm start -- --fresh`/,
+    );
+  });
+});
+
+describe("dynamodbService", () => {
+  it("creates the DataTier's tables under the names the program resolves and points handlers at them", async () => {
+    await record(() => new DataTier("svc", { tables: { things: { attributes: { id: "S" }, partitionKey: "id" } } }));
+    const environment: Record<string, string> = { AWS_REGION: "us-east-1" };
+    const messages: string[] = [];
+    const stateDir = mkdtempSync(join(tmpdir(), "sf-state-"));
+    const context = { stateDir, environment, log: (m: string) => messages.push(m), lambda: () => { throw new Error("no subscriptions"); } } as unknown as LocalContext;
+    const started = (await dynamodbService.start(context))!;
+    try {
+      expect(environment.AWS_ENDPOINT_URL_DYNAMODB).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(messages.join("\n")).toMatch(/created table svc-things-[0-9a-f]{8}/);
+      expect(existsSync(join(stateDir, "dynamodb"))).toBe(true);
+    } finally {
+      await started.stop();
+    }
+  });
+});
