@@ -6,6 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { StaticSite, type StaticSiteDomain } from "./components";
 import { DataTier, LambdaFunction as DataLambdaFunction } from "./components";
+import { ServerlessApi, UploadBucket, type ApiStage } from "./components";
+import { CreateAlbum, CreatePhoto, requestModel, UpdateAlbum, UpdatePhoto } from "./handlers/shared/gallery-schemas";
 
 const config = new pulumi.Config();
 const retainData = config.getBoolean("retainData") ?? false;
@@ -56,6 +58,96 @@ export const preferencesTableName = data.tables.preferences.name;
 export const exportBucketName = data.exportBucketName;
 // ---------------------------------------------------------------- end data
 
+// ---------------------------------------------------------------- application / API (ServerlessApi)
+// The gallery's REST API (handlers/api/), which the browser reaches through the site's CloudFront
+// at /api/*. UserAuth comes after the site (its callback URLs are the site's URL) and the site needs
+// the API's route, so the API takes the user pool as deferred outputs the auth section resolves.
+const [apiUserPoolArn, resolveApiUserPoolArn] = pulumi.deferredOutput<string>();
+const [apiUserPoolId, resolveApiUserPoolId] = pulumi.deferredOutput<string>();
+const [apiUserPoolClientId, resolveApiUserPoolClientId] = pulumi.deferredOutput<string>();
+
+const uploads = new UploadBucket("uploads", { logRetentionDays: Math.max(logRetentionDays, 90), retainOnDelete: retainData });
+
+function apiStages(): Record<string, ApiStage> {
+  const throttle = { rateLimit: config.getNumber("apiThrottleRateLimit") ?? 100, burstLimit: config.getNumber("apiThrottleBurstLimit") ?? 200 };
+  const names = config.getObject<string[]>("apiStages") ?? ["dev"];
+  return Object.fromEntries(names.map((stage) => [stage, { throttle }]));
+}
+
+/** Canary from config; promotion is removing apiCanaryStage (README "ServerlessApi"). */
+function apiCanary() {
+  const stage = config.get("apiCanaryStage");
+  return stage ? { stage, percentTraffic: config.getNumber("apiCanaryPercent") ?? 0 } : undefined;
+}
+
+function apiDomain() {
+  const name = config.get("apiDomainName");
+  return name ? { name, certificateArn: config.require("apiCertificateArn") } : undefined;
+}
+
+// Each route's function gets exactly the table actions (and upload-bucket actions) it uses.
+const gallery = data.tables.gallery.grants;
+const originals = (action: "s3:GetObject" | "s3:PutObject" | "s3:DeleteObject") => uploads.grants("originals/", [action]);
+const albumsHandler = "handlers/api/albums.ts";
+const photosHandler = "handlers/api/photos.ts";
+
+const api = new ServerlessApi("api", {
+  basePath: "api",
+  stages: apiStages(),
+  canary: apiCanary(),
+  endpointType: (config.get("apiEndpointType") as "REGIONAL" | "EDGE" | "PRIVATE" | undefined) ?? "REGIONAL",
+  authorizers: {
+    cognito: { type: "cognito", userPoolArns: [apiUserPoolArn] },
+    jwt: { type: "token", handler: "handlers/api/authorizer.ts", function: { environment: { USER_POOL_ID: apiUserPoolId, USER_POOL_CLIENT_ID: apiUserPoolClientId } } },
+  },
+  defaultAuth: { authorizer: config.get("apiAuthorizer") === "lambda" ? "jwt" : "cognito" },
+  functionDefaults: {
+    logRetentionDays,
+    environment: { TABLE_NAME: data.tables.gallery.name, UPLOAD_BUCKET_NAME: uploads.bucketName, POWERTOOLS_SERVICE_NAME: "gallery-api", POWERTOOLS_METRICS_NAMESPACE: "Gallery" },
+  },
+  logRetentionDays,
+  domain: apiDomain(),
+  accountCloudWatchRole: config.getBoolean("apiAccountCloudWatchRole") ?? true,
+  routes: {
+    "GET /health": { handler: "handlers/api/health.ts", auth: "none" },
+    "GET /albums": { handler: albumsHandler, export: "list", function: { permissions: gallery.read(["dynamodb:Query"]) } },
+    "POST /albums": { handler: albumsHandler, export: "create", requestSchema: requestModel(CreateAlbum), function: { permissions: gallery.write(["dynamodb:PutItem"]) } },
+    "GET /albums/{albumId}": { handler: albumsHandler, export: "get", function: { permissions: gallery.read(["dynamodb:GetItem"]) } },
+    "PATCH /albums/{albumId}": {
+      handler: albumsHandler,
+      export: "update",
+      requestSchema: requestModel(UpdateAlbum),
+      function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:UpdateItem"])] },
+    },
+    "DELETE /albums/{albumId}": { handler: albumsHandler, export: "remove", function: { permissions: [...gallery.read(["dynamodb:Query"]), ...gallery.write(["dynamodb:DeleteItem"])] } },
+    "GET /albums/{albumId}/photos": { handler: photosHandler, export: "list", function: { permissions: gallery.read(["dynamodb:GetItem", "dynamodb:Query"]) } },
+    "POST /albums/{albumId}/photos": {
+      handler: photosHandler,
+      export: "create",
+      requestSchema: requestModel(CreatePhoto),
+      // A presigned PUT carries the function's credentials: its role must be allowed the PUT itself.
+      function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:PutItem"]), ...originals("s3:PutObject")] },
+    },
+    "GET /albums/{albumId}/photos/{photoId}": { handler: photosHandler, export: "get", function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...originals("s3:GetObject")] } },
+    "PATCH /albums/{albumId}/photos/{photoId}": {
+      handler: photosHandler,
+      export: "update",
+      requestSchema: requestModel(UpdatePhoto),
+      function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:UpdateItem"]), ...originals("s3:GetObject")] },
+    },
+    "DELETE /albums/{albumId}/photos/{photoId}": {
+      handler: photosHandler,
+      export: "remove",
+      function: { permissions: [...gallery.write(["dynamodb:DeleteItem"]), ...originals("s3:DeleteObject")] },
+    },
+  },
+});
+
+export const apiUrls = api.urls;
+export const apiDomainName = api.domainName;
+export const uploadBucketName = uploads.bucketName;
+// ---------------------------------------------------------------- end application / API
+
 // ---------------------------------------------------------------- presentation
 function siteDomain(): StaticSiteDomain | undefined {
   const name = config.get("domainName");
@@ -76,6 +168,8 @@ const site = new StaticSite("site", {
   priceClass: config.get("priceClass") as "PriceClass_100" | "PriceClass_200" | "PriceClass_All" | undefined,
   domain: siteDomain(),
   logs: { retentionDays: logRetentionDays },
+  // The API under /api/*, on the stack's first API stage (ServerlessApi.siteRoute).
+  routes: [api.siteRoute()],
   retainOnDelete: retainData,
 });
 
@@ -84,3 +178,11 @@ export const siteBucketName = site.bucketName;
 export const logBucketName = site.logBucketName;
 export const distributionId = site.distributionId;
 export const distributionDomainName = site.domainName;
+
+// ---------------------------------------------------------------- API ← auth (TEMPORARY until UserAuth is on main)
+// The auth section resolves these from UserAuth; until it lands, a placeholder pool keeps the program whole.
+resolveApiUserPoolArn(pulumi.output("arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_pending"));
+resolveApiUserPoolId(pulumi.output("us-east-1_pending"));
+resolveApiUserPoolClientId(pulumi.output("pending-client"));
+// Browsers PUT originals straight to presigned S3 URLs from the site's origin.
+uploads.allowBrowserUploads("site", [site.url]);
