@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { StaticSite, type StaticSiteDomain } from "./components";
 import { DataTier, LambdaFunction as DataLambdaFunction } from "./components";
 import { ServerlessApi, UploadBucket, type ApiStage } from "./components";
-import { CreateAlbum, CreatePhoto, requestModel, UpdateAlbum, UpdatePhoto } from "./handlers/shared/gallery-schemas";
+import { ALLOWED_IMAGE_TYPES, CreateAlbum, CreatePhoto, MAX_IMAGE_BYTES, requestModel, UpdateAlbum, UpdatePhoto } from "./handlers/shared/gallery-schemas";
 
 const config = new pulumi.Config();
 const retainData = config.getBoolean("retainData") ?? false;
@@ -110,6 +110,8 @@ const api = new ServerlessApi("api", {
   accountCloudWatchRole: config.getBoolean("apiAccountCloudWatchRole") ?? true,
   routes: {
     "GET /health": { handler: "handlers/api/health.ts", auth: "none" },
+    // Static facts the front end needs before uploading: answered by API Gateway itself (a mock integration).
+    "GET /config": { integration: { type: "mock", body: { apiVersion: 1, imageTypes: ALLOWED_IMAGE_TYPES, maxImageBytes: MAX_IMAGE_BYTES } }, auth: "none" },
     "GET /albums": { handler: albumsHandler, export: "list", function: { permissions: gallery.read(["dynamodb:Query"]) } },
     "POST /albums": { handler: albumsHandler, export: "create", requestSchema: requestModel(CreateAlbum), function: { permissions: gallery.write(["dynamodb:PutItem"]) } },
     "GET /albums/{albumId}": { handler: albumsHandler, export: "get", function: { permissions: gallery.read(["dynamodb:GetItem"]) } },

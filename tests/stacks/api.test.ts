@@ -13,6 +13,7 @@ describe("the gallery API in the dev stack (index.ts with Pulumi.dev.yaml)", () 
     expect(ofType(dev.resources, "aws:apigateway/stage:Stage").map((s) => s.inputs.stageName)).toEqual(["dev", "test"]);
     const functions = ofType(dev.resources, "aws:lambda/function:Function").filter((f) => f.name.startsWith("api-") && !f.name.startsWith("api-auth-"));
     expect(functions).toHaveLength(11);
+    expect(resource(dev.resources, "aws:apigateway/integration:Integration", "api-integration-get-api-config").inputs.type).toBe("MOCK");
     expect(ofType(dev.resources, "aws:lambda/alias:Alias")).toHaveLength(22);
     const cdn = resource(dev.resources, "aws:cloudfront/distribution:Distribution", "site-cdn");
     expect(cdn.inputs.orderedCacheBehaviors[0]).toMatchObject({ pathPattern: "/api/*", targetOriginId: "api" });
