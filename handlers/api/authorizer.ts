@@ -20,7 +20,8 @@ let verifier: Promise<Verifier> | undefined;
 
 function tokenVerifier(): Promise<Verifier> {
   verifier ??= (async () => {
-    const issuer = process.env.JWT_ISSUER || cognitoIssuer(process.env.AWS_REGION ?? "us-east-1", required("USER_POOL_ID"));
+    // JWT_ISSUER: any OIDC provider; COGNITO_ISSUER: set by `npm start` for cognito-local; else the pool's AWS issuer.
+    const issuer = process.env.JWT_ISSUER || process.env.COGNITO_ISSUER || cognitoIssuer(process.env.AWS_REGION ?? "us-east-1", required("USER_POOL_ID"));
     const jwksUri = process.env.JWKS_URI || `${issuer}/.well-known/jwks.json`;
     const created = createTokenVerifier({
       issuer,
