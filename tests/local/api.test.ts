@@ -50,10 +50,11 @@ async function api(path: string, init: RequestInit & { token?: string } = {}) {
 }
 
 describe("the local API behind the local CloudFront at /api/*", () => {
-  it("serves public routes: a Lambda health check with the stage's alias, and a mock integration", async () => {
+  it("serves public routes: a Lambda health check with the canary's alias override, and a mock integration", async () => {
     const health = await api("/health");
     expect(health.status).toBe(200);
-    expect(health.body).toMatchObject({ status: "ok", stage: "dev", alias: "dev" });
+    expect(health.body).toMatchObject({ status: "ok", stage: "dev", alias: "dev-canary" });
+    expect(health.headers.get("x-local-canary")).toBe("true");
     expect(health.headers.get("strict-transport-security")).toMatch(/max-age=/); // through the front door
     expect(await api("/config")).toMatchObject({ status: 200, body: { apiVersion: 1 } });
   });
