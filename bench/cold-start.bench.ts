@@ -128,9 +128,11 @@ export async function run(): Promise<BenchTable[]> {
       const ratio = bundledMs / unbundledMs;
       const codeBytes = Buffer.byteLength(bundle.code);
       const netRatio = Math.max(0, bundledMs - nodeMs) / Math.max(1, unbundledMs - nodeMs);
-      rows.push([c.name, Math.round(codeBytes / 1024), Math.round(bundle.zippedBytes / 1024), Math.round(bundledMs), Math.round(unbundledMs), ratio, netRatio, JSON.parse(outputs.split(" / ")[0]).statusCode]);
+      // The fastest run of each is the least disturbed by other processes on a shared machine.
+      const minRatio = Math.min(...times.bundled) / Math.min(...times.unbundled);
+      rows.push([c.name, Math.round(codeBytes / 1024), Math.round(bundle.zippedBytes / 1024), Math.round(bundledMs), Math.round(unbundledMs), ratio, minRatio, netRatio, JSON.parse(outputs.split(" / ")[0]).statusCode]);
       notes.push(
-        `${c.name}: ratio ${ratio.toFixed(2)} ${ratio <= TARGET_RATIO ? "meets" : "misses"} ≤ ${TARGET_RATIO} (net of node start ${netRatio.toFixed(2)}); ` +
+        `${c.name}: ratio ${ratio.toFixed(2)} ${ratio <= TARGET_RATIO ? "meets" : "misses"} ≤ ${TARGET_RATIO} (fastest runs ${minRatio.toFixed(2)}, net of node start ${netRatio.toFixed(2)}); ` +
           `bundle ${Math.round(codeBytes / 1024)} KB ${codeBytes <= TARGET_BYTES ? "meets" : "misses"} ≤ 500 KB (deployment zip ${Math.round(bundle.zippedBytes / 1024)} KB ${bundle.zippedBytes <= TARGET_BYTES ? "meets" : "misses"})`,
       );
     }
@@ -141,7 +143,7 @@ export async function run(): Promise<BenchTable[]> {
   return [
     {
       title: `API handler cold start: bundled vs unbundled (median of ${SAMPLES} fresh processes, spawn → first response)`,
-      columns: ["handler", "bundle KB", "zip KB", "bundled ms", "unbundled ms", "ratio", "net ratio", "status"],
+      columns: ["handler", "bundle KB", "zip KB", "bundled ms", "unbundled ms", "ratio", "min ratio", "net ratio", "status"],
       rows,
       notes,
     },
