@@ -274,7 +274,6 @@ function createIntegration(
 
 /** An OPTIONS mock per resource with routes, answering the browser's preflight. */
 function createCorsPreflights(name: string, spec: ServerlessApiSpec, api: aws.apigateway.RestApi, ids: Map<string, pulumi.Input<string>>, parent: pulumi.Resource): pulumi.Resource[] {
-  const cors = spec.cors!;
   const created: pulumi.Resource[] = [];
   const byPath = new Map<string, Set<string>>();
   for (const route of spec.routes) byPath.set(route.fullPath, (byPath.get(route.fullPath) ?? new Set()).add(route.method));
