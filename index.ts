@@ -4,7 +4,7 @@
  * `pulumi up` deploys it; `npm start` runs this same file under mocks and serves it locally.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { StaticSite, type StaticSiteDomain } from "./components";
+import { StaticSite, UserAuth, type MfaMode, type StaticSiteDomain, type ThreatProtection } from "./components";
 import { DataTier, LambdaFunction as DataLambdaFunction } from "./components";
 import { ServerlessApi, UploadBucket, type ApiStage } from "./components";
 import { ALLOWED_IMAGE_TYPES, CreateAlbum, CreatePhoto, MAX_IMAGE_BYTES, requestModel, UpdateAlbum, UpdatePhoto } from "./handlers/shared/gallery-schemas";
@@ -181,10 +181,59 @@ export const logBucketName = site.logBucketName;
 export const distributionId = site.distributionId;
 export const distributionDomainName = site.domainName;
 
-// ---------------------------------------------------------------- API ← auth (TEMPORARY until UserAuth is on main)
-// The auth section resolves these from UserAuth; until it lands, a placeholder pool keeps the program whole.
-resolveApiUserPoolArn(pulumi.output("arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_pending"));
-resolveApiUserPoolId(pulumi.output("us-east-1_pending"));
-resolveApiUserPoolClientId(pulumi.output("pending-client"));
+// ---------------------------------------------------------------- auth (UserAuth)
+/** The site's own URL, plus any extra ones from config (e.g. http://localhost:3000/ for `npm start` in dev). */
+function authCallbackUrls(): pulumi.Input<string>[] {
+  const extra = (config.get("authCallbackUrls") ?? "").split(",").map((url) => url.trim()).filter(Boolean);
+  return [pulumi.interpolate`${site.url}/`, ...extra];
+}
+
+function localDemoUser() {
+  const email = config.get("localDemoUser");
+  return email ? { email, password: config.require("localDemoPassword"), groups: ["admin"] } : undefined;
+}
+
+const authDomainPrefix = config.get("authDomainPrefix");
+const auth = new UserAuth("auth", {
+  callbackUrls: authCallbackUrls(),
+  passwordPolicy: { minimumLength: config.getNumber("passwordMinLength") ?? 12 },
+  mfa: (config.get("mfa") as MfaMode | undefined) ?? "ON",
+  threatProtection: (config.get("threatProtection") as ThreatProtection | undefined) ?? "ENFORCED",
+  domain: authDomainPrefix ? { prefix: authDomainPrefix } : undefined,
+  groups: [{ name: "admin", description: "Gallery administrators", precedence: 0 }],
+  // Seed 002's row-level security: the browser reaches only its own preferences (partition key = identity id).
+  identityPool: {
+    rowLevelSecurity: [
+      { tableArn: data.tables.preferences.arn, actions: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"] },
+    ],
+  },
+  // Seed 003: a confirmed sign-up gets its profile item (USER#<sub> / PROFILE) in the gallery table.
+  triggers: {
+    postConfirmation: {
+      entry: "handlers/auth/post-confirmation.ts",
+      description: "Creates the user's gallery profile when they confirm their sign-up",
+      timeout: 5, // Cognito waits at most 5 seconds for a trigger
+      logRetentionDays,
+      environment: { TABLE_NAME: data.tables.gallery.name, POWERTOOLS_SERVICE_NAME: "auth-post-confirmation" },
+      permissions: data.tables.gallery.grants.write(["dynamodb:PutItem"]),
+    },
+  },
+  retainOnDelete: retainData,
+  localDemoUser: localDemoUser(),
+});
+
+export const userPoolId = auth.userPoolId;
+export const userPoolArn = auth.userPoolArn;
+export const userPoolClientId = auth.clientId;
+export const authIssuerUrl = auth.issuerUrl;
+export const authJwksUrl = auth.jwksUrl;
+export const identityPoolId = auth.identityPoolId;
+export const hostedUiUrl = auth.hostedUiUrl;
+
+// ---------------------------------------------------------------- API ← auth
+// The API's authorizers use UserAuth's pool, which is created after the site (see the API section).
+resolveApiUserPoolArn(auth.userPoolArn);
+resolveApiUserPoolId(auth.userPoolId);
+resolveApiUserPoolClientId(auth.clientId);
 // Browsers PUT originals straight to presigned S3 URLs from the site's origin.
 uploads.allowBrowserUploads("site", [site.url]);

@@ -4,6 +4,8 @@
  */
 export { StaticSite } from "./static-site";
 export type { StaticSiteArgs, StaticSiteDomain, StaticSiteRoute, StaticSiteSpec, CacheRule, SecurityHeaders, PriceClass } from "./static-site";
+export { SitePublisher } from "./static-site/publisher";
+export type { SitePublisherArgs, StaticSiteBuild, StaticSitePublishArgs, Manifest, FileEntry, PublishOptions, LastDeploy } from "./static-site/publisher";
 export { LambdaFunction, LAMBDA_LIMITS, LAMBDA_RUNTIME } from "./lambda/function";
 export type { LambdaFunctionArgs, LambdaFunctionSpec, FailureDestination } from "./lambda/function";
 export { DataTier, READ_ACTIONS, WRITE_ACTIONS, STREAM_ACTIONS } from "./data-tier";
@@ -11,6 +13,8 @@ export type {
   DataTierArgs, DataTierSpec, DataTable, TableArgs, TableSpec, TableGrants, GlobalIndexArgs, LocalIndexArgs, CapacityArgs, ExportArgs,
   StreamViewType, AttributeType, Projection, StreamSubscription, StreamSubscriptionArgs, StreamSubscriptionSpec, RegisteredDataTier, ReadAction, WriteAction,
 } from "./data-tier";
+export { UserAuth, ROW_LEVEL_ACTIONS, IDENTITY_ID_VARIABLE } from "./user-auth";
+export type { UserAuthArgs, UserAuthSpec, UserAuthDomain, UserAuthGroup, UserAuthPasswordPolicy, RowLevelSecurityGrant, MfaMode, MfaFactor, ThreatProtection } from "./user-auth";
 export type { PolicyStatement } from "./iam";
 export { ComponentArgError } from "./errors";
 export { registeredSpecs, type RegisteredSpec } from "./spec-registry";

@@ -3,8 +3,8 @@
  * The publisher uses it to set object metadata, and the local server uses it
  * to answer requests, so a file has the same headers locally as in AWS.
  */
-import { readdirSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { existsSync, readdirSync, readlinkSync, realpathSync, statSync, type Dirent, type Stats } from "node:fs";
+import { sep } from "node:path";
 import mime from "mime";
 import picomatch from "picomatch";
 
@@ -43,17 +43,100 @@ export function cacheControlFor(key: string, rules: readonly CacheRule[]): strin
   return isFingerprinted(key) ? CACHE_IMMUTABLE : CACHE_REVALIDATE;
 }
 
-/** Files under `root` as S3 keys (forward slashes), sorted; dotfiles and dot-folders are skipped unless asked for. */
-export function listSiteKeys(root: string, options: { includeDotfiles?: boolean } = {}): string[] {
-  const keys: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+/** A problem with the site folder found while listing it, with the fix; StaticSite reports it as a bad `path`. */
+export class SiteFolderError extends Error {
+  constructor(readonly problem: string, readonly fix: string) {
+    super(`${problem}. ${fix}`);
+    this.name = "SiteFolderError";
+  }
+}
+
+export interface SiteFile {
+  /** S3 key: the path relative to the site folder, with forward slashes. */
+  key: string;
+  /** Absolute path on disk. */
+  path: string;
+}
+
+/** S3 keys are at most 1,024 bytes of UTF-8; control characters and undecodable names cannot be listed back through S3's XML API. */
+export function keyProblem(key: string): string | undefined {
+  const bytes = Buffer.byteLength(key, "utf8");
+  if (bytes > 1024) return `is ${bytes} bytes long; S3 keys are at most 1024 bytes`;
+  if (/[\u0000-\u001f\u007f]/.test(key)) return "contains a control character, which S3 cannot return in XML listings";
+  if (key.includes("\ufffd")) return "is not valid UTF-8, so S3 cannot store the name as written";
+  return undefined;
+}
+
+/**
+ * Files under `root`, sorted by key. Dotfiles and dot-folders are skipped unless
+ * asked for. Symlinks are followed; a link back into its own ancestors, a dangling
+ * link, something that is not a regular file or folder, an unreadable folder, or a key
+ * S3 cannot store throws a SiteFolderError naming the file (an unreadable file fails
+ * the manifest's hashing, also naming it).
+ */
+export function walkSiteFolder(root: string, options: { includeDotfiles?: boolean } = {}): SiteFile[] {
+  const files: SiteFile[] = [];
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new SiteFolderError(`${root} is not a folder`, "Point path at the folder with the site's files (or set build.output to where the build writes them)");
+  }
+  // `prefix` is the folder's key prefix ("" or "a/b/"); `ancestors` the real paths of the folders above,
+  // to catch a symlink leading back into them. Only symlinks and odd entries are stat-ed.
+  const walk = (dir: string, prefix: string, ancestors: string[]) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      throw new SiteFolderError(`folder ${dir} cannot be read (${(error as NodeJS.ErrnoException).code})`, "Fix its permissions or remove it from the site");
+    }
+    for (const entry of entries) {
       if (!options.includeDotfiles && entry.name.startsWith(".")) continue;
-      const full = join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) keys.push(relative(root, full).split(sep).join("/"));
+      const full = dir + sep + entry.name;
+      const key = prefix + entry.name;
+      if (entry.isFile()) {
+        addFile(key, full);
+        continue;
+      }
+      if (entry.isDirectory()) {
+        walk(full, `${key}/`, [...ancestors, ancestors[ancestors.length - 1] + sep + entry.name]);
+        continue;
+      }
+      let stats: Stats;
+      try {
+        stats = statSync(full);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "ELOOP") throw new SiteFolderError(`"${key}" is a symlink loop`, "Point the link at a real file or folder, or remove it");
+        if (code === "ENOENT") throw new SiteFolderError(`"${key}" is a symlink to nothing (${readlinkSafe(full)})`, "Fix or remove the dangling link");
+        throw new SiteFolderError(`"${key}" cannot be read (${code})`, "Fix its permissions or remove it from the site");
+      }
+      if (stats.isDirectory()) {
+        const real = realpathSync(full);
+        if (ancestors.includes(real)) throw new SiteFolderError(`"${key}" is a symlink loop: it leads back to ${real}`, "Point the link somewhere outside its own parent folders, or remove it");
+        walk(full, `${key}/`, [...ancestors, real]);
+        continue;
+      }
+      if (!stats.isFile()) throw new SiteFolderError(`"${key}" is not a regular file`, "Remove sockets, pipes and devices from the site folder");
+      addFile(key, full);
     }
   };
-  walk(root);
-  return keys.sort();
+  const addFile = (key: string, path: string) => {
+    const problem = keyProblem(key);
+    if (problem) throw new SiteFolderError(`file "${key}" ${problem}`, "Rename the file");
+    files.push({ key, path });
+  };
+  walk(root, "", [realpathSync(root)]);
+  return files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+function readlinkSafe(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return "?";
+  }
+}
+
+/** Keys of the files under `root`, sorted (see walkSiteFolder). */
+export function listSiteKeys(root: string, options: { includeDotfiles?: boolean } = {}): string[] {
+  return walkSiteFolder(root, options).map((file) => file.key);
 }

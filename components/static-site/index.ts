@@ -5,12 +5,14 @@ import { registerSpec } from "../spec-registry";
 import { createBuckets } from "./buckets";
 import { createDistribution } from "./distribution";
 import { siteCertificate, siteRecords } from "./dns";
-import { publishFiles } from "./publish";
+import { prepareSite, publishSite } from "./publish";
+import type { SitePublisher } from "./publisher/resource";
 import { normalise, validateArgs, type StaticSiteArgs, type StaticSiteSpec } from "./spec";
 
 export type { StaticSiteArgs, StaticSiteDomain, StaticSiteRoute, StaticSiteSpec, PriceClass } from "./spec";
 export type { CacheRule } from "./content";
 export type { SecurityHeaders } from "./headers";
+export type { StaticSiteBuild, StaticSitePublishArgs } from "./publisher/args";
 
 /**
  * A static website on S3 behind CloudFront (seed 000): a private, versioned,
@@ -41,20 +43,24 @@ export class StaticSite extends pulumi.ComponentResource {
     readonly logBucket: aws.s3.Bucket;
     readonly distribution: aws.cloudfront.Distribution;
     readonly records: readonly aws.route53.Record[];
+    /** The one resource that uploads the site's files and invalidates what changed. */
+    readonly publisher: SitePublisher;
   };
 
   constructor(name: string, args: StaticSiteArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:StaticSite", name, {}, opts);
-    validateArgs(argFailer("StaticSite", name), args);
+    const fail = argFailer("StaticSite", name);
+    validateArgs(fail, args);
     this.spec = normalise(name, args);
+    const site = prepareSite(this.spec, fail);
 
     const buckets = createBuckets(name, this.spec, this);
     const certificateArn = siteCertificate(name, this.spec, this);
     const cdn = createDistribution(name, this.spec, buckets, certificateArn, this);
     const records = siteRecords(name, this.spec, cdn.distribution, this);
-    publishFiles(name, this.spec, buckets.site, buckets.siteReady, this);
+    const publisher = publishSite(name, this.spec, site, buckets, cdn.distribution, this);
 
-    this.nodes = { bucket: buckets.site, logBucket: buckets.logs, distribution: cdn.distribution, records };
+    this.nodes = { bucket: buckets.site, logBucket: buckets.logs, distribution: cdn.distribution, records, publisher };
     this.bucketName = buckets.site.bucket;
     this.logBucketName = buckets.logs.bucket;
     this.distributionId = cdn.distribution.id;

@@ -8,6 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
 import type { CacheRule } from "./content";
 import { normaliseSecurityHeaders, type NormalisedSecurityHeaders, type SecurityHeaders } from "./headers";
+import { normalisePublish, validatePublishArgs, type NormalisedPublish, type StaticSiteBuild, type StaticSitePublishArgs } from "./publisher/args";
 
 export type PriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
 const PRICE_CLASSES: readonly PriceClass[] = ["PriceClass_100", "PriceClass_200", "PriceClass_All"];
@@ -92,6 +93,10 @@ export interface StaticSiteArgs {
   retainOnDelete?: boolean;
   /** Region of the buckets. @default the provider's region */
   region?: string;
+  /** A build run in `path` before publishing; `build.output` (inside `path`) is what gets published. @default none */
+  build?: StaticSiteBuild;
+  /** How files reach the bucket: dotfiles, parallelism, multipart, kept assets, invalidation. See the README. @default see each field */
+  publish?: StaticSitePublishArgs;
 }
 
 export interface StaticSiteSpec {
@@ -110,11 +115,15 @@ export interface StaticSiteSpec {
   routes: StaticSiteRoute[];
   retainOnDelete: boolean;
   region?: string;
+  /** The build to run before publishing, in `cwd` (the `path` argument); `path` above is then its output folder. */
+  build?: StaticSiteBuild & { cwd: string };
+  publish: NormalisedPublish;
 }
 
 const HOST_NAME = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 export function validateArgs(fail: ArgFailure, args: StaticSiteArgs): void {
+  validatePublishArgs(fail, args);
   const path = resolve(args.path ?? "");
   if (!args.path || !existsSync(path) || !statSync(path).isDirectory()) {
     fail("path", args.path, "is not a folder", `Point path at the site's files, relative to ${process.cwd()}.`);
@@ -193,7 +202,7 @@ export function normalise(name: string, args: StaticSiteArgs): StaticSiteSpec {
   const indexDocument = args.indexDocument ?? "index.html";
   return {
     name,
-    path: resolve(args.path),
+    path: resolve(args.path, args.build?.output ?? ""),
     indexDocument,
     errorDocument: args.errorDocument ?? "error.html",
     spa: args.spa ?? false,
@@ -215,5 +224,7 @@ export function normalise(name: string, args: StaticSiteArgs): StaticSiteSpec {
     routes: args.routes ?? [],
     retainOnDelete: args.retainOnDelete ?? false,
     region: args.region,
+    build: args.build && { ...args.build, cwd: resolve(args.path) },
+    publish: normalisePublish(args.publish),
   };
 }

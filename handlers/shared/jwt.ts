@@ -8,6 +8,7 @@
  * code then verifies tokens from AWS and from the local emulator.
  */
 import { JwtVerifier } from "aws-jwt-verify";
+import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import { CognitoJwtInvalidClientIdError, CognitoJwtInvalidTokenUseError } from "aws-jwt-verify/error";
 import type { JwtPayload } from "aws-jwt-verify/jwt-model";
 
@@ -28,11 +29,34 @@ export function cognitoIssuer(region: string, userPoolId: string): string {
   return `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
 }
 
+/** cognito-local (npm start) serves its JWKS over plain http on the loopback interface. */
+const LOOPBACK_HTTP = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//;
+
+/**
+ * aws-jwt-verify fetches JWKS over https only. For a loopback http JWKS (the local emulator;
+ * never an AWS issuer) fetch it with the platform's fetch instead; everything else is unchanged.
+ */
+function loopbackJwksCache(jwksUri: string) {
+  if (!LOOPBACK_HTTP.test(jwksUri)) return undefined;
+  return {
+    jwksCache: new SimpleJwksCache({
+      fetcher: {
+        fetch: async (uri: string) => {
+          const response = await fetch(uri);
+          if (!response.ok) throw new Error(`JWKS ${uri} answered ${response.status}`);
+          return response.arrayBuffer();
+        },
+      },
+    }),
+  };
+}
+
 export function createTokenVerifier(config: TokenVerifierConfig) {
   const clientIds = Array.isArray(config.clientId) ? config.clientId : [config.clientId];
+  const jwksUri = config.jwksUri ?? `${config.issuer}/.well-known/jwks.json`;
   const verifier = JwtVerifier.create({
     issuer: config.issuer,
-    jwksUri: config.jwksUri ?? `${config.issuer}/.well-known/jwks.json`,
+    jwksUri,
     // Cognito id tokens carry the client in `aud`; access tokens carry it in `client_id` and have no `aud`.
     audience: config.tokenUse === "id" ? clientIds : null,
     customJwtCheck: ({ payload }) => {
@@ -43,7 +67,7 @@ export function createTokenVerifier(config: TokenVerifierConfig) {
         throw new CognitoJwtInvalidClientIdError("client_id not allowed", payload.client_id, clientIds);
       }
     },
-  });
+  }, loopbackJwksCache(jwksUri));
   return {
     /** Resolves with the token's claims, or rejects with aws-jwt-verify's error saying why the token is refused. */
     verify: (token: string) => verifier.verify(token) as Promise<CognitoClaims>,

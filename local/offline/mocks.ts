@@ -216,6 +216,20 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
       return { regionalDomainName: `d-${fakeId(name).slice(-10)}.execute-api.${region}.amazonaws.com`, regionalZoneId: "Z1UJRXOUMOOFQ8" };
     case "aws:lambda/alias:Alias":
       return { arn: `${arnBase}:function:${inputs.functionName}:${inputs.name}`, invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arnBase}:function:${inputs.functionName}:${inputs.name}/invocations` };
+    case "aws:cognito/userPool:UserPool": {
+      // Real shapes: `<region>_<9 alphanumerics>`; the local cognito service creates the pool under this same id.
+      const id = `${region}_${base62(name, 9)}`;
+      return { id, name: physicalName, arn: `arn:aws:cognito-idp:${region}:${MOCK_ACCOUNT_ID}:userpool/${id}`, endpoint: `cognito-idp.${region}.amazonaws.com/${id}` };
+    }
+    case "aws:cognito/userPoolClient:UserPoolClient":
+      return { id: createHash("sha256").update(name).digest("hex").replace(/[^a-z0-9]/g, "").slice(0, 26), name: physicalName };
+    case "aws:cognito/identityPool:IdentityPool": {
+      const hex = createHash("sha256").update(name).digest("hex");
+      const id = `${region}:${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+      return { id, arn: `arn:aws:cognito-identity:${region}:${MOCK_ACCOUNT_ID}:identitypool/${id}` };
+    }
+    case "aws:cognito/userPoolDomain:UserPoolDomain":
+      return { cloudfrontDistribution: `d${fakeId(name).slice(-8)}.cloudfront.net`, cloudfrontDistributionZoneId: "Z2FDTNDATAQYW2" };
     default:
       return { name: physicalName, arn: `${arnBase}:${physicalName}` };
   }
@@ -255,4 +269,11 @@ function renderPolicyDocument(inputs: Record<string, any>): Record<string, unkno
     return out;
   });
   return { Version: "2012-10-17", Statement: statements };
+}
+
+/** Deterministic mixed-case alphanumeric string, for ids whose real shape is base62 (e.g. user pool ids). */
+function base62(seed: string, length: number): string {
+  const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  const bytes = createHash("sha256").update(seed).digest();
+  return Array.from(bytes.subarray(0, length), (b) => alphabet[b % alphabet.length]).join("");
 }

@@ -2,6 +2,7 @@ import type { SecurityRule } from "../rule";
 import { APIG1, APIG2, APIG4, APIG6 } from "./apigateway";
 import { IAM5 } from "./iam";
 import { CFR3, CFR4, CFR5, CFR7 } from "./cloudfront";
+import { COG1, COG2, COG3, COG7, COGNITO_ROW_LEVEL_SECURITY } from "./cognito";
 import { DDB3, DYNAMODB_DELETION_PROTECTION, DYNAMODB_ENCRYPTION } from "./dynamodb";
 import { L1, LAMBDA_LOG_RETENTION } from "./lambda";
 import { DATA_RETAINED_IN_PRODUCTION } from "./retention";
@@ -14,5 +15,6 @@ export const ALL_RULES: SecurityRule[] = [
   IAM5, L1, LAMBDA_LOG_RETENTION,
   APIG1, APIG2, APIG4, APIG6,
   DATA_RETAINED_IN_PRODUCTION,
+  COG1, COG2, COG3, COG7, COGNITO_ROW_LEVEL_SECURITY,
   DDB3, DYNAMODB_ENCRYPTION, DYNAMODB_DELETION_PROTECTION,
 ];

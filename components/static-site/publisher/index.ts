@@ -1,0 +1,9 @@
+export { SitePublisher, type SitePublisherArgs } from "./resource";
+export { publisherProvider, publisherLog } from "./provider";
+export { buildManifest, hashFiles, hashFileSync, type ManifestOptions, type SiteManifest } from "./manifest";
+export { planPublish, summarise, viewerPaths, type PublishPlan } from "./plan";
+export { collapseInvalidation, type InvalidationLimits } from "./invalidation";
+export { normalisePublish, runBuild, validatePublishArgs, type NormalisedPublish, type StaticSiteBuild, type StaticSitePublishArgs } from "./args";
+export * from "./types";
+export { loadPublisherProvider, bundlePublisherProvider } from "./load-provider";
+export { encodeManifest, decodeManifest, type EncodedManifest } from "./encoding";

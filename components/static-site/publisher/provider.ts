@@ -1,0 +1,270 @@
+/**
+ * The site publisher's dynamic provider: one Pulumi resource that syncs a whole
+ * site folder to S3 and invalidates CloudFront for what changed.
+ *
+ * Pulumi serialises this object's code into the state and runs it in its
+ * dynamic-provider host, so everything it calls is either in this file, in the
+ * pure `plan.ts`/`invalidation.ts`, or an npm package (required by name there).
+ *
+ * Order of work, so a failure part-way never breaks the live site:
+ *   1. upload added and changed files (non-HTML first, HTML last), a bounded pool at a time;
+ *   2. only when every upload succeeded, delete removed files (fingerprinted ones are kept for a few deploys);
+ *   3. one invalidation listing the changed and deleted paths.
+ * The state only advances for responses S3 confirmed: a failed update records what
+ * did land (Pulumi keeps the partial state), and the next update finishes the job.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { CloudFrontClient, CreateInvalidationCommand } from "@aws-sdk/client-cloudfront";
+import { DeleteObjectsCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import type * as pulumi from "@pulumi/pulumi";
+import { collapseInvalidation } from "./invalidation";
+import { emptyDeployed, formatBytes, planPublish, summarise, viewerPaths } from "./plan";
+import { decodeManifest, encodeManifest } from "./encoding";
+import type { Deployed, FileEntry, LastDeploy, Manifest, PublisherInputs, PublisherState, RetainedEntry } from "./types";
+
+/** The state as plain entries. */
+function deployedOf(state: Partial<PublisherState>): Deployed {
+  return { files: decodeManifest(state), retained: state.retained ?? {}, deploy: state.deploy ?? 0, pendingInvalidation: state.pendingInvalidation ?? [] };
+}
+
+/** Where progress goes: the dynamic-provider host's stdout, which `pulumi up` prints as info lines. */
+export const publisherLog = { write: (line: string) => console.log(line) };
+
+export const publisherProvider: pulumi.dynamic.ResourceProvider = {
+  async check(olds: Partial<PublisherInputs>, news: PublisherInputs) {
+    const failures = checkInputs(news);
+    if (failures.length > 0) return { inputs: news, failures };
+    const manifest = decodeManifest(news);
+    const plan = planPublish({ ...emptyDeployed(), files: decodeManifest(olds) }, manifest, news.options, news.indexDocument);
+    return { inputs: { ...news, summary: summarise(plan, manifest) } };
+  },
+
+  async diff(_id: string, olds: PublisherState, news: PublisherInputs) {
+    const replaces = (["bucket", "region"] as const).filter((key) => olds[key] !== news[key]);
+    const plan = planPublish(deployedOf(olds), decodeManifest(news), news.options, news.indexDocument);
+    const changes =
+      replaces.length > 0 ||
+      plan.uploads.length > 0 ||
+      plan.deletes.length > 0 ||
+      plan.newlyRetained.length > 0 ||
+      (olds.pendingInvalidation ?? []).length > 0 ||
+      olds.distributionId !== news.distributionId ||
+      olds.indexDocument !== news.indexDocument ||
+      JSON.stringify(olds.options) !== JSON.stringify(news.options) ||
+      JSON.stringify(olds.endpoints ?? {}) !== JSON.stringify(news.endpoints ?? {});
+    return { changes, replaces, deleteBeforeReplace: false };
+  },
+
+  async create(inputs: PublisherInputs) {
+    const id = `${inputs.bucket}/site`;
+    return { id, outs: await publish(id, inputs, emptyDeployed()) };
+  },
+
+  async update(id: string, olds: PublisherState, news: PublisherInputs) {
+    return { outs: await publish(id, news, deployedOf(olds)) };
+  },
+
+  async delete(_id: string, props: PublisherState) {
+    const keys = [...Object.keys(props.files ?? {}), ...Object.keys(props.retained ?? {})];
+    const s3 = s3Client(props);
+    try {
+      const { failed } = await deleteKeys(s3, props.bucket, keys);
+      if (failed.length > 0) throw new Error(`could not delete ${failed.length} objects from s3://${props.bucket}, e.g. ${failed[0].key}: ${failed[0].message}`);
+    } catch (error) {
+      if ((error as { name?: string }).name !== "NoSuchBucket") throw error;
+    }
+  },
+};
+
+function checkInputs(news: PublisherInputs): Array<{ property: string; reason: string }> {
+  const failures: Array<{ property: string; reason: string }> = [];
+  if (typeof news.bucket !== "string" || news.bucket === "") failures.push({ property: "bucket", reason: "needs the name of the site bucket" });
+  if (!news.files || typeof news.files !== "object") failures.push({ property: "files", reason: "needs the site manifest" });
+  const o = news.options;
+  if (!o || !(o.concurrency >= 1)) failures.push({ property: "options.concurrency", reason: "must be 1 or more" });
+  if (o && o.partSizeBytes < 5 * 1024 * 1024) failures.push({ property: "options.partSizeBytes", reason: "must be at least 5 MiB, S3's minimum part size" });
+  return failures;
+}
+
+async function publish(id: string, inputs: PublisherInputs, deployed: Deployed): Promise<PublisherState> {
+  const started = Date.now();
+  const prefix = `publish s3://${inputs.bucket}`;
+  const manifest = decodeManifest(inputs);
+  const plan = planPublish(deployed, manifest, inputs.options, inputs.indexDocument);
+  const summary = summarise(plan, manifest);
+  publisherLog.write(`${prefix}: ${summary}`);
+  const s3 = s3Client(inputs);
+  const changed = new Set(plan.changed);
+
+  // Working copies of what the bucket holds, advanced only by confirmed responses.
+  const files: Manifest = { ...deployed.files };
+  const stale = new Set(deployed.pendingInvalidation ?? []);
+  const last: LastDeploy = { uploaded: 0, uploadedBytes: 0, deleted: 0, invalidationPaths: [] };
+  const stateNow = (overrides: Partial<Omit<PublisherState, "files">> & { files?: Manifest }): PublisherState => ({
+    ...inputs,
+    summary,
+    retained: deployed.retained ?? {},
+    deploy: deployed.deploy ?? 0,
+    pendingInvalidation: [...stale].sort(),
+    lastDeploy: last,
+    ...overrides,
+    ...encodeManifest(overrides.files ?? files),
+  });
+  const fail = (what: string, failures: Array<{ key: string; message: string }>, state: PublisherState) => {
+    const examples = failures.slice(0, 3).map((f) => `${f.key}: ${f.message}`).join("; ");
+    const message = `${prefix}: ${failures.length} ${what} failed (${examples}). Uploaded so far: ${last.uploaded}. The previous site is still served; run the update again to finish.`;
+    return Object.assign(new Error(message), { id, properties: state, reasons: [message] });
+  };
+
+  // 1. uploads: everything but HTML, then HTML.
+  const progress = progressReporter(prefix, plan.uploads.length, plan.uploads.reduce((n, k) => n + manifest[k].size, 0));
+  const isHtml = (key: string) => manifest[key].contentType.startsWith("text/html");
+  for (const phase of [plan.uploads.filter((k) => !isHtml(k)), plan.uploads.filter(isHtml)]) {
+    const failures = await runPool(phase, inputs.options.concurrency, async (key) => {
+      await uploadFile(s3, inputs, key, manifest[key]);
+      files[key] = manifest[key];
+      last.uploaded += 1;
+      last.uploadedBytes += manifest[key].size;
+      if (changed.has(key)) for (const path of viewerPaths(key, inputs.indexDocument)) stale.add(path);
+      progress.done(manifest[key].size);
+    });
+    if (failures.length > 0) throw fail("uploads", failures, stateNow({}));
+  }
+  // Unchanged files (and re-added retained ones) are in the bucket as the manifest says.
+  for (const key of Object.keys(manifest)) files[key] = manifest[key];
+
+  // 2. deletes, last.
+  const retained: Record<string, RetainedEntry> = { ...plan.retained };
+  for (const key of plan.newlyRetained) delete files[key];
+  const { deleted, failed } = await deleteKeys(s3, inputs.bucket, plan.deletes);
+  for (const key of deleted) {
+    delete files[key];
+    for (const path of viewerPaths(key, inputs.indexDocument)) stale.add(path);
+  }
+  last.deleted = deleted.length;
+  if (failed.length > 0) {
+    // Keys not confirmed deleted stay recorded, so the next deploy deletes them.
+    for (const { key } of failed) if (deployed.retained?.[key]) retained[key] = deployed.retained[key];
+    throw fail("deletes", failed, stateNow({ retained, deploy: plan.deploy }));
+  }
+
+  // 3. one invalidation for everything stale.
+  if (inputs.distributionId && stale.size > 0) {
+    const sitePaths = [...Object.keys(manifest), ...Object.keys(deployed.files), ...Object.keys(retained)].flatMap((k) => viewerPaths(k, inputs.indexDocument));
+    const paths = collapseInvalidation([...stale], sitePaths, { maxPaths: inputs.options.maxInvalidationPaths, maxWildcards: inputs.options.maxInvalidationWildcards });
+    try {
+      last.invalidationId = await invalidate(inputs, paths);
+      last.invalidationPaths = paths;
+    } catch (error) {
+      throw fail("invalidations", [{ key: paths.join(" "), message: (error as Error).message }], stateNow({ retained, deploy: plan.deploy }));
+    }
+  }
+  stale.clear();
+  publisherLog.write(`${prefix}: done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${last.uploaded} uploaded (${formatBytes(last.uploadedBytes)}), ${last.deleted} deleted, ${last.invalidationPaths.length} paths invalidated`);
+  return stateNow({ files: manifest, retained, deploy: plan.deploy, pendingInvalidation: [] });
+}
+
+function s3Client(inputs: Pick<PublisherInputs, "region" | "endpoints">): S3Client {
+  const endpoint = inputs.endpoints?.s3;
+  return new S3Client({
+    region: inputs.region,
+    ...(endpoint ? { endpoint, forcePathStyle: true, credentials: localCredentials() } : {}),
+  });
+}
+
+/** A local endpoint needs some credentials to sign with; real ones from the environment win. */
+function localCredentials() {
+  return process.env.AWS_ACCESS_KEY_ID
+    ? undefined
+    : { accessKeyId: "local", secretAccessKey: "local" };
+}
+
+async function uploadFile(s3: S3Client, inputs: PublisherInputs, key: string, entry: FileEntry): Promise<void> {
+  const path = join(inputs.root, ...key.split("/"));
+  const params = { Bucket: inputs.bucket, Key: key, ContentType: entry.contentType, CacheControl: entry.cacheControl, Metadata: { sha256: entry.sha256 } };
+  const changedSincePlan = () => new Error(`${path} changed after the manifest was made; run the deploy again`);
+  if (entry.size < inputs.options.multipartThresholdBytes) {
+    const body = await readFile(path);
+    if (createHash("sha256").update(body).digest("hex") !== entry.sha256) throw changedSincePlan();
+    await s3.send(new PutObjectCommand({ ...params, Body: body }));
+    return;
+  }
+  if ((await hashFile(path)) !== entry.sha256) throw changedSincePlan();
+  const upload = new Upload({ client: s3, params: { ...params, Body: createReadStream(path) }, partSize: inputs.options.partSizeBytes, queueSize: 4, leavePartsOnError: false });
+  await upload.done();
+}
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+/** DeleteObjects in batches of 1,000 (S3's limit); reports which keys S3 confirmed. */
+async function deleteKeys(s3: S3Client, bucket: string, keys: string[]): Promise<{ deleted: string[]; failed: Array<{ key: string; message: string }> }> {
+  const deleted: string[] = [];
+  const failed: Array<{ key: string; message: string }> = [];
+  for (let i = 0; i < keys.length; i += 1000) {
+    const batch = keys.slice(i, i + 1000);
+    try {
+      const result = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
+      const errors = new Map((result.Errors ?? []).map((e) => [e.Key ?? "", e.Message ?? e.Code ?? "error"]));
+      for (const key of batch) {
+        if (errors.has(key)) failed.push({ key, message: errors.get(key)! });
+        else deleted.push(key);
+      }
+    } catch (error) {
+      if ((error as { name?: string }).name === "NoSuchBucket") throw error;
+      for (const key of batch) failed.push({ key, message: (error as Error).message });
+    }
+  }
+  return { deleted, failed };
+}
+
+async function invalidate(inputs: PublisherInputs, paths: string[]): Promise<string | undefined> {
+  const endpoint = inputs.endpoints?.cloudfront;
+  const cloudfront = new CloudFrontClient({ region: "us-east-1", ...(endpoint ? { endpoint, credentials: localCredentials() } : {}) });
+  const reference = createHash("sha256").update(`${inputs.bucket}\n${Date.now()}\n${paths.join("\n")}`).digest("hex").slice(0, 32);
+  const result = await cloudfront.send(
+    new CreateInvalidationCommand({ DistributionId: inputs.distributionId, InvalidationBatch: { CallerReference: reference, Paths: { Quantity: paths.length, Items: paths } } }),
+  );
+  return result.Invalidation?.Id;
+}
+
+/** Runs `work` over `items`, `limit` at a time; after the first failure starts nothing new, lets running work finish, and returns the failures. */
+async function runPool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<Array<{ key: string; message: string }>> {
+  const failures: Array<{ key: string; message: string }> = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && failures.length === 0) {
+      const item = items[next++];
+      try {
+        await work(item);
+      } catch (error) {
+        failures.push({ key: String(item), message: (error as Error).message });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return failures;
+}
+
+/** Logs upload progress at every tenth of the work (only for publishes big enough to wait on). */
+function progressReporter(prefix: string, total: number, totalBytes: number) {
+  let files = 0;
+  let bytes = 0;
+  let nextReport = 1;
+  return {
+    done(size: number) {
+      files += 1;
+      bytes += size;
+      if (total < 20 || files < Math.ceil((total * nextReport) / 10)) return;
+      nextReport = Math.floor((files * 10) / total) + 1;
+      publisherLog.write(`${prefix}: uploaded ${files}/${total} files (${formatBytes(bytes)} of ${formatBytes(totalBytes)})`);
+    },
+  };
+}

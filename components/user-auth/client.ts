@@ -1,0 +1,52 @@
+/**
+ * The browser's app client: public (no secret), authorization code with PKCE,
+ * refresh token rotation, callback and logout URLs, token lifetimes.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ComponentArgError } from "../errors";
+import { callbackUrlProblem, httpsVersion, type UserAuthSpec } from "./spec";
+
+export function createClient(name: string, spec: UserAuthSpec, pool: aws.cognito.UserPool, parent: pulumi.Resource): aws.cognito.UserPoolClient {
+  const client = spec.client;
+  return new aws.cognito.UserPoolClient(
+    `${name}-client`,
+    {
+      userPoolId: pool.id,
+      // A browser cannot keep a secret; PKCE protects the code exchange instead.
+      generateSecret: false,
+      allowedOauthFlowsUserPoolClient: true,
+      allowedOauthFlows: client.oauthFlows,
+      allowedOauthScopes: client.oauthScopes,
+      supportedIdentityProviders: ["COGNITO"],
+      callbackUrls: checkedUrls(name, "callbackUrls", client.callbackUrls),
+      logoutUrls: checkedUrls(name, "logoutUrls", client.logoutUrls),
+      explicitAuthFlows: client.explicitAuthFlows,
+      refreshTokenRotation: client.refreshTokenRotation.enabled
+        ? { feature: "ENABLED", retryGracePeriodSeconds: client.refreshTokenRotation.retryGracePeriodSeconds }
+        : { feature: "DISABLED" },
+      accessTokenValidity: client.accessTokenMinutes,
+      idTokenValidity: client.idTokenMinutes,
+      refreshTokenValidity: client.refreshTokenDays,
+      tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
+      enableTokenRevocation: true,
+      preventUserExistenceErrors: "ENABLED",
+      region: spec.region,
+    },
+    { parent },
+  );
+}
+
+/** Plain strings were checked at construction; Outputs (e.g. `site.url`) are checked here once known, with the same message. */
+function checkedUrls(name: string, argument: string, urls: pulumi.Input<string>[]): pulumi.Output<string[]> {
+  return pulumi.output(urls).apply((resolved) => assertRedirectUrls(name, argument, resolved));
+}
+
+/** Throws the same message construction-time validation gives, for URLs only known at deploy time. */
+export function assertRedirectUrls(name: string, argument: string, urls: string[]): string[] {
+  for (const url of urls) {
+    const problem = callbackUrlProblem(url);
+    if (problem) throw new ComponentArgError("UserAuth", name, argument, url, problem, `Use the site's https URL, e.g. "${httpsVersion(url)}".`);
+  }
+  return urls;
+}

@@ -1,0 +1,103 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { argFailer } from "../errors";
+import type { LambdaFunction } from "../lambda/function";
+import { registerSpec } from "../spec-registry";
+import { createClient } from "./client";
+import { createIdentityPool } from "./identity-pool";
+import { normalise, validateArgs, type UserAuthArgs, type UserAuthSpec } from "./spec";
+import { createDomain, createUserPool } from "./user-pool";
+
+export type { UserAuthArgs, UserAuthSpec, UserAuthDomain, UserAuthGroup, UserAuthPasswordPolicy, RowLevelSecurityGrant, MfaMode, MfaFactor, ThreatProtection } from "./spec";
+export { ROW_LEVEL_ACTIONS, IDENTITY_ID_VARIABLE, passwordProblems } from "./spec";
+
+/**
+ * Sign-in for a web app (seed 002's auth layer): a Cognito user pool (email sign-in,
+ * a COG1-or-stronger password policy, TOTP MFA, email verification and recovery,
+ * threat protection, groups), a public browser client using the authorization code
+ * flow with PKCE and refresh token rotation, an optional hosted UI domain, an
+ * optional post-confirmation trigger, and an identity pool whose authenticated role
+ * reaches DynamoDB only on the caller's own items (row-level security).
+ *
+ * @example
+ * const auth = new UserAuth("auth", {
+ *   callbackUrls: [site.url],
+ *   domain: { prefix: "gallery-prod-auth" },
+ *   groups: [{ name: "admin" }],
+ *   identityPool: { rowLevelSecurity: [{ tableArn: data.tables.preferences.arn, actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"] }] },
+ *   triggers: {
+ *     postConfirmation: {
+ *       entry: "handlers/auth/post-confirmation.ts",
+ *       environment: { TABLE_NAME: data.tables.gallery.name },
+ *       permissions: [{ actions: ["dynamodb:PutItem"], resources: [data.tables.gallery.arn] }],
+ *     },
+ *   },
+ *   retainOnDelete: true,
+ * });
+ * export const userPoolId = auth.userPoolId;
+ */
+export class UserAuth extends pulumi.ComponentResource {
+  readonly spec: UserAuthSpec;
+  readonly userPoolId: pulumi.Output<string>;
+  readonly userPoolArn: pulumi.Output<string>;
+  readonly clientId: pulumi.Output<string>;
+  /** `https://cognito-idp.<region>.amazonaws.com/<userPoolId>`: the `iss` of the pool's tokens. */
+  readonly issuerUrl: pulumi.Output<string>;
+  readonly jwksUrl: pulumi.Output<string>;
+  /** Undefined when `identityPool.enabled` is false. */
+  readonly identityPoolId: pulumi.Output<string | undefined>;
+  /** Base URL of the hosted UI (`/oauth2/authorize`, `/login`, `/logout` live under it); undefined without `domain`. */
+  readonly hostedUiUrl: pulumi.Output<string | undefined>;
+  /** ARN of the role signed-in users' identity-pool credentials carry. */
+  readonly authenticatedRoleArn: pulumi.Output<string | undefined>;
+  /** The underlying resources, for users who need to extend them. */
+  readonly nodes: {
+    readonly userPool: aws.cognito.UserPool;
+    readonly client: aws.cognito.UserPoolClient;
+    readonly groups: readonly aws.cognito.UserGroup[];
+    readonly domain?: aws.cognito.UserPoolDomain;
+    readonly identityPool?: aws.cognito.IdentityPool;
+    readonly authenticatedRole?: aws.iam.Role;
+    readonly postConfirmation?: LambdaFunction;
+  };
+
+  constructor(name: string, args: UserAuthArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("serverless-fullstack:index:UserAuth", name, {}, opts);
+    validateArgs(argFailer("UserAuth", name), args);
+    this.spec = normalise(name, args);
+
+    const region = this.spec.region ? pulumi.output(this.spec.region) : aws.getRegionOutput({}, { parent: this }).region;
+    const pool = createUserPool(name, this.spec, args.triggers?.postConfirmation, this);
+    const client = createClient(name, this.spec, pool.pool, this);
+    const domain = createDomain(name, this.spec, pool.pool, region, this);
+    const identities = createIdentityPool(name, this.spec, pool.pool, client, this);
+
+    this.nodes = {
+      userPool: pool.pool,
+      client,
+      groups: pool.groups,
+      domain: domain?.domain,
+      identityPool: identities?.identityPool,
+      authenticatedRole: identities?.authenticatedRole,
+      postConfirmation: pool.postConfirmation?.fn,
+    };
+    this.userPoolId = pool.pool.id;
+    this.userPoolArn = pool.pool.arn;
+    this.clientId = client.id;
+    this.issuerUrl = pulumi.interpolate`https://${pool.pool.endpoint}`;
+    this.jwksUrl = pulumi.interpolate`${this.issuerUrl}/.well-known/jwks.json`;
+    this.identityPoolId = identities ? identities.identityPool.id : pulumi.output(undefined);
+    this.hostedUiUrl = domain ? domain.url : pulumi.output(undefined);
+    this.authenticatedRoleArn = identities ? identities.authenticatedRole.arn : pulumi.output(undefined);
+    registerSpec("UserAuth", name, this.spec);
+    this.registerOutputs({
+      userPoolId: this.userPoolId,
+      userPoolArn: this.userPoolArn,
+      clientId: this.clientId,
+      issuerUrl: this.issuerUrl,
+      jwksUrl: this.jwksUrl,
+      identityPoolId: this.identityPoolId,
+      hostedUiUrl: this.hostedUiUrl,
+    });
+  }
+}

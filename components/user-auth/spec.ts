@@ -1,0 +1,416 @@
+/**
+ * UserAuth's arguments, their validation, and the normalised spec the rest of the
+ * component (and `npm start`'s cognito-local service) works from.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { ArgFailure } from "../errors";
+import type { LambdaFunctionArgs } from "../lambda/function";
+import { MIN_PASSWORD_LENGTH, normalisePasswordPolicy, passwordProblems } from "./password";
+
+export { MIN_PASSWORD_LENGTH, passwordProblems } from "./password";
+
+export type MfaMode = "OFF" | "OPTIONAL" | "ON";
+/** Second factors the pool offers. TOTP (authenticator apps) needs no SMS or SES setup. */
+export type MfaFactor = "TOTP";
+/** Cognito threat protection (advanced security): `AUDIT` only logs risky sign-ins, `ENFORCED` blocks them. */
+export type ThreatProtection = "OFF" | "AUDIT" | "ENFORCED";
+export type UsernameAttribute = "email" | "phone_number";
+
+export interface UserAuthPasswordPolicy {
+  /**
+   * Minimum length, 8–99. cdk-nag COG1 sets the floor at 8.
+   * @default 12
+   */
+  minimumLength?: number;
+  /** @default true */
+  requireLowercase?: boolean;
+  /** Required by COG1; `false` is rejected. @default true */
+  requireUppercase?: boolean;
+  /** Required by COG1; `false` is rejected. @default true */
+  requireNumbers?: boolean;
+  /** Required by COG1; `false` is rejected. @default true */
+  requireSymbols?: boolean;
+  /**
+   * Days an administrator-set temporary password stays valid, 1–365.
+   * @default 3
+   */
+  temporaryPasswordValidityDays?: number;
+}
+
+/** A group in the pool (e.g. `admin`); its members' tokens carry it in `cognito:groups`. */
+export interface UserAuthGroup {
+  /** Letters, digits and `_+=,.@-`, up to 128 characters. */
+  name: string;
+  description?: string;
+  /** Lower wins when a user is in several groups. @default unset */
+  precedence?: number;
+}
+
+/** The hosted UI (managed login) domain: a prefix under amazoncognito.com, or your own domain. */
+export type UserAuthDomain =
+  | {
+      /** `<prefix>.auth.<region>.amazoncognito.com`: lowercase letters, digits and hyphens; globally unique per region; may not contain "aws", "amazon" or "cognito". */
+      prefix: string;
+    }
+  | {
+      /** Your own host name, e.g. `"auth.gallery.example.com"`. */
+      name: string;
+      /** ACM certificate in us-east-1 covering `name` (Cognito serves custom domains through CloudFront). */
+      certificateArn: pulumi.Input<string>;
+      /** Route 53 zone for an alias record to the domain's CloudFront distribution. @default no record */
+      hostedZoneId?: string;
+    };
+
+/**
+ * A row-level-security grant (seed 002): the identity pool's authenticated role may use
+ * `actions` on `tableArn` only on items whose partition key is the caller's identity id
+ * (`ForAllValues:StringEquals` `dynamodb:LeadingKeys` = `${cognito-identity.amazonaws.com:sub}`).
+ */
+export interface RowLevelSecurityGrant {
+  /** ARN of the DynamoDB table whose partition key holds the identity id. */
+  tableArn: pulumi.Input<string>;
+  /**
+   * Item actions that carry the partition key. Scan and other table-wide actions are refused:
+   * they have no `dynamodb:LeadingKeys`, so a `ForAllValues` condition would not restrict them.
+   * @default ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"]
+   */
+  actions?: string[];
+}
+
+export interface UserAuthArgs {
+  /**
+   * What users sign in with. `["email"]` makes the email address the user name;
+   * `[]` means a separate user name.
+   * @default ["email"]
+   */
+  usernameAttributes?: UsernameAttribute[];
+  /** Let users sign themselves up from the app. `false`: only administrators create users. @default true */
+  selfSignUp?: boolean;
+  /** Password rules; never weaker than cdk-nag COG1. @default 12 characters with lower, upper, number and symbol */
+  passwordPolicy?: UserAuthPasswordPolicy;
+  /**
+   * Multi-factor authentication. `ON` makes every user set up a second factor (COG2; production should);
+   * `OPTIONAL` lets users opt in.
+   * @default "ON"
+   */
+  mfa?: MfaMode;
+  /** Second factors offered when `mfa` is not `OFF`. @default ["TOTP"] */
+  mfaFactors?: MfaFactor[];
+  /**
+   * Threat protection (compromised credentials, adaptive authentication). Needs the PLUS feature plan,
+   * which the component selects when this is not `OFF`.
+   * @default "ENFORCED"
+   */
+  threatProtection?: ThreatProtection;
+  /** Groups to create, e.g. `[{ name: "admin" }]`. @default [] */
+  groups?: UserAuthGroup[];
+  /**
+   * Required (no default). Where the hosted UI may send users back after sign-in: the site's URL(s). `https://` only,
+   * except `http://localhost` for development. Outputs are checked once known.
+   */
+  callbackUrls: pulumi.Input<string>[];
+  /** Where users may land after signing out; same rules as `callbackUrls`. @default callbackUrls */
+  logoutUrls?: pulumi.Input<string>[];
+  /** OAuth scopes the browser client may request. @default ["openid", "email", "profile"] */
+  oauthScopes?: string[];
+  /** Token lifetimes. @default { accessTokenMinutes: 60, idTokenMinutes: 60, refreshTokenDays: 30 } */
+  tokenValidity?: {
+    /** 5–1440 minutes. @default 60 */
+    accessTokenMinutes?: number;
+    /** 5–1440 minutes. @default 60 */
+    idTokenMinutes?: number;
+    /** 1–3650 days. @default 30 */
+    refreshTokenDays?: number;
+  };
+  /**
+   * Refresh token rotation: every refresh returns a new refresh token and retires the old one
+   * after `retryGracePeriodSeconds` (0–60). Rotation replaces the REFRESH_TOKEN_AUTH flow with
+   * GetTokensFromRefreshToken and the token endpoint's refresh_token grant.
+   * @default { enabled: true, retryGracePeriodSeconds: 10 }
+   */
+  refreshTokenRotation?: { enabled?: boolean; retryGracePeriodSeconds?: number };
+  /** Hosted UI domain. @default none (no hosted UI; `hostedUiUrl` is undefined) */
+  domain?: UserAuthDomain;
+  /** Federated identities (seed 002): AWS credentials for signed-in users, scoped per user. @default { enabled: true, allowUnauthenticated: false, rowLevelSecurity: [] } */
+  identityPool?: {
+    /** @default true */
+    enabled?: boolean;
+    /** Give guests credentials too (an unauthenticated role with no permissions). COG7 forbids it. @default false */
+    allowUnauthenticated?: boolean;
+    /** Tables the authenticated role may use, each only on the caller's own items. @default [] (the role can do nothing) */
+    rowLevelSecurity?: RowLevelSecurityGrant[];
+  };
+  /** Lambda triggers (seed 003: react when a user signs up or signs in). @default none */
+  triggers?: {
+    /** Runs once a user is confirmed, e.g. to create their profile item. Built with LambdaFunction as `<name>-post-confirmation`. @default none */
+    postConfirmation?: LambdaFunctionArgs;
+  };
+  /** Refuse to delete the pool until this is turned off. @default retainOnDelete */
+  deletionProtection?: boolean;
+  /** Keep the pool (and its users) when it leaves the program. Prod should. @default false */
+  retainOnDelete?: boolean;
+  /** Region of the pools and their functions. @default the provider's region */
+  region?: string;
+  /**
+   * A user `npm start` creates and confirms in cognito-local so you can sign in at once.
+   * Local only: never deployed. The password must satisfy `passwordPolicy`.
+   * @default none
+   */
+  localDemoUser?: { email: string; password: string; groups?: string[] };
+}
+
+/** Normalised, plain description of the pools: what the component deploys and `npm start` provisions. */
+export interface UserAuthSpec {
+  name: string;
+  usernameAttributes: UsernameAttribute[];
+  selfSignUp: boolean;
+  passwordPolicy: Required<UserAuthPasswordPolicy>;
+  mfa: MfaMode;
+  mfaFactors: MfaFactor[];
+  threatProtection: ThreatProtection;
+  /** LITE, ESSENTIALS or PLUS: PLUS when threat protection is on. */
+  tier: "ESSENTIALS" | "PLUS";
+  /** Attributes Cognito verifies by sending a code (email verification). */
+  autoVerifiedAttributes: UsernameAttribute[];
+  groups: UserAuthGroup[];
+  client: {
+    callbackUrls: pulumi.Input<string>[];
+    logoutUrls: pulumi.Input<string>[];
+    oauthScopes: string[];
+    oauthFlows: ["code"];
+    /** Browser sign-in without a hosted UI: SRP only (passwords never leave the browser). */
+    explicitAuthFlows: string[];
+    accessTokenMinutes: number;
+    idTokenMinutes: number;
+    refreshTokenDays: number;
+    refreshTokenRotation: { enabled: boolean; retryGracePeriodSeconds: number };
+  };
+  domain?: UserAuthDomain;
+  identityPool: { enabled: boolean; allowUnauthenticated: boolean; rowLevelSecurity: Array<{ tableArn: pulumi.Input<string>; actions: string[] }> };
+  /** Resource names of the trigger LambdaFunctions (their specs are registered as "LambdaFunction"). */
+  triggers: { postConfirmation?: string };
+  deletionProtection: boolean;
+  retainOnDelete: boolean;
+  region?: string;
+  localDemoUser?: { email: string; password: string; groups: string[] };
+}
+
+/** Row-level security's actions: item actions whose requests name the partition key. */
+export const ROW_LEVEL_ACTIONS: readonly string[] = [
+  "dynamodb:GetItem",
+  "dynamodb:BatchGetItem",
+  "dynamodb:Query",
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:BatchWriteItem",
+  "dynamodb:ConditionCheckItem",
+];
+const DEFAULT_ROW_LEVEL_ACTIONS = ROW_LEVEL_ACTIONS.filter((a) => a !== "dynamodb:ConditionCheckItem");
+
+/** The policy variable Cognito identity pools substitute with the caller's identity id. */
+export const IDENTITY_ID_VARIABLE = "${cognito-identity.amazonaws.com:sub}";
+
+const MFA_MODES: readonly MfaMode[] = ["OFF", "OPTIONAL", "ON"];
+const THREAT_MODES: readonly ThreatProtection[] = ["OFF", "AUDIT", "ENFORCED"];
+const GROUP_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
+const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+export function validateArgs(fail: ArgFailure, args: UserAuthArgs): void {
+  for (const attribute of args.usernameAttributes ?? []) {
+    if (attribute !== "email" && attribute !== "phone_number") {
+      fail("usernameAttributes", attribute, "is not a sign-in attribute Cognito offers", 'Use "email", "phone_number", or [] for user names.');
+    }
+  }
+  validatePasswordPolicy(fail, args.passwordPolicy ?? {});
+  validateMfa(fail, args);
+  if (args.threatProtection !== undefined && !THREAT_MODES.includes(args.threatProtection)) {
+    fail("threatProtection", args.threatProtection, "is not a threat protection mode", `Use one of ${THREAT_MODES.join(", ")}.`);
+  }
+  validateGroups(fail, args.groups ?? []);
+  validateClient(fail, args);
+  if (args.domain) validateDomain(fail, args.domain);
+  validateRowLevelSecurity(fail, args.identityPool?.rowLevelSecurity ?? []);
+  if (args.identityPool?.enabled === false && (args.identityPool.rowLevelSecurity?.length ?? 0) > 0) {
+    fail("identityPool.rowLevelSecurity", `${args.identityPool.rowLevelSecurity!.length} grants`, "is set while identityPool.enabled is false, so no role would carry them", "Enable the identity pool or remove the grants.");
+  }
+  if (args.localDemoUser) validateDemoUser(fail, args);
+}
+
+function validatePasswordPolicy(fail: ArgFailure, policy: UserAuthPasswordPolicy): void {
+  const length = policy.minimumLength;
+  if (length !== undefined && (!Number.isInteger(length) || length < MIN_PASSWORD_LENGTH || length > 99)) {
+    fail(
+      "passwordPolicy.minimumLength",
+      length,
+      length < MIN_PASSWORD_LENGTH ? `is below ${MIN_PASSWORD_LENGTH}, the least cdk-nag COG1 accepts` : "is outside Cognito's range of 8–99",
+      "Use 12 or more (the default); pass phrases beat complexity rules.",
+    );
+  }
+  for (const rule of ["requireUppercase", "requireNumbers", "requireSymbols"] as const) {
+    if (policy[rule] === false) {
+      fail(`passwordPolicy.${rule}`, false, "weakens the password policy below cdk-nag COG1 (upper case, numbers and symbols required)", `Remove ${rule} or set it to true.`);
+    }
+  }
+  const days = policy.temporaryPasswordValidityDays;
+  if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 365)) {
+    fail("passwordPolicy.temporaryPasswordValidityDays", days, "is outside Cognito's range of 1–365 days", "Use a whole number of days, e.g. 3.");
+  }
+}
+
+function validateMfa(fail: ArgFailure, args: UserAuthArgs): void {
+  if (args.mfa !== undefined && !MFA_MODES.includes(args.mfa)) {
+    fail("mfa", args.mfa, "is not an MFA mode", `Use one of ${MFA_MODES.join(", ")}.`);
+  }
+  const factors = args.mfaFactors ?? ["TOTP"];
+  for (const factor of factors) {
+    if (factor !== "TOTP") fail("mfaFactors", factor, "is not a factor this component configures", 'Use "TOTP" (authenticator apps; no SMS or SES setup needed).');
+  }
+  if ((args.mfa ?? "ON") !== "OFF" && factors.length === 0) {
+    fail("mfaFactors", factors, `is empty while mfa is "${args.mfa ?? "ON"}", so users would have no second factor to use`, 'Set mfaFactors to ["TOTP"], or set mfa to "OFF".');
+  }
+}
+
+function validateGroups(fail: ArgFailure, groups: UserAuthGroup[]): void {
+  const seen = new Set<string>();
+  for (const [index, group] of groups.entries()) {
+    if (!GROUP_NAME.test(group.name ?? "")) fail(`groups[${index}].name`, group.name, "is not a Cognito group name", 'Use up to 128 letters, digits and punctuation without spaces, e.g. "admin".');
+    if (seen.has(group.name)) fail(`groups[${index}].name`, group.name, "is used by another group", "Give each group its own name.");
+    seen.add(group.name);
+    if (group.precedence !== undefined && (!Number.isInteger(group.precedence) || group.precedence < 0)) {
+      fail(`groups[${index}].precedence`, group.precedence, "is not a non-negative whole number", "Use 0 or more; lower wins.");
+    }
+  }
+}
+
+/** `https://` anywhere; `http://` only for localhost (Cognito's own rule). */
+export function callbackUrlProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return "is not an absolute URL";
+  }
+  if (parsed.hash) return "has a fragment, which OAuth redirect URIs may not have";
+  if (parsed.protocol === "https:") return undefined;
+  if (parsed.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(parsed.hostname)) return undefined;
+  return "is not https; Cognito allows plain http only for localhost";
+}
+
+function validateClient(fail: ArgFailure, args: UserAuthArgs): void {
+  if (!Array.isArray(args.callbackUrls) || args.callbackUrls.length === 0) {
+    fail("callbackUrls", args.callbackUrls, "is empty", 'Pass the site\'s URL, e.g. [site.url] or ["https://gallery.example.com/"].');
+  }
+  for (const [argument, urls] of [["callbackUrls", args.callbackUrls], ["logoutUrls", args.logoutUrls ?? []]] as const) {
+    for (const url of urls) {
+      if (typeof url !== "string") continue; // Outputs are checked once known (client.ts).
+      const problem = callbackUrlProblem(url);
+      if (problem) fail(argument, url, problem, `Use the site's https URL, e.g. "${httpsVersion(url)}".`);
+    }
+  }
+  const validity = args.tokenValidity ?? {};
+  checkRange(fail, "tokenValidity.accessTokenMinutes", validity.accessTokenMinutes, 5, 1440, "minutes");
+  checkRange(fail, "tokenValidity.idTokenMinutes", validity.idTokenMinutes, 5, 1440, "minutes");
+  checkRange(fail, "tokenValidity.refreshTokenDays", validity.refreshTokenDays, 1, 3650, "days");
+  checkRange(fail, "refreshTokenRotation.retryGracePeriodSeconds", args.refreshTokenRotation?.retryGracePeriodSeconds, 0, 60, "seconds");
+}
+
+export function httpsVersion(url: string): string {
+  return url.replace(/^[a-z]+:\/\//i, "https://");
+}
+
+function checkRange(fail: ArgFailure, argument: string, value: number | undefined, min: number, max: number, unit: string): void {
+  if (value === undefined) return;
+  if (!Number.isInteger(value) || value < min || value > max) fail(argument, value, `is outside Cognito's range of ${min}–${max} ${unit}`, `Use a whole number from ${min} to ${max}.`);
+}
+
+function validateDomain(fail: ArgFailure, domain: UserAuthDomain): void {
+  if ("prefix" in domain) {
+    if (!DOMAIN_PREFIX.test(domain.prefix ?? "")) {
+      fail("domain.prefix", domain.prefix, "is not a valid hosted UI prefix", 'Use lowercase letters, digits and hyphens (up to 63), e.g. "gallery-dev-auth".');
+    }
+    if (/aws|amazon|cognito/.test(domain.prefix)) {
+      fail("domain.prefix", domain.prefix, 'contains "aws", "amazon" or "cognito", which Cognito reserves', "Pick a prefix without them.");
+    }
+    return;
+  }
+  if (!HOST_NAME.test(domain.name ?? "")) fail("domain.name", domain.name, "is not a lowercase DNS host name", 'Use e.g. "auth.gallery.example.com".');
+  if (!domain.certificateArn) fail("domain.certificateArn", domain.certificateArn, "is required for a custom domain", "Pass an ACM certificate in us-east-1 that covers domain.name.");
+  if (typeof domain.certificateArn === "string" && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/.+/.test(domain.certificateArn)) {
+    fail("domain.certificateArn", domain.certificateArn, "is not an ACM certificate ARN in us-east-1, where Cognito requires it", "Request or import the certificate in us-east-1.");
+  }
+}
+
+function validateRowLevelSecurity(fail: ArgFailure, grants: RowLevelSecurityGrant[]): void {
+  for (const [index, grant] of grants.entries()) {
+    if (!grant.tableArn) fail(`identityPool.rowLevelSecurity[${index}].tableArn`, grant.tableArn, "is not set", "Pass the table's ARN, e.g. data.tables.preferences.arn.");
+    if (typeof grant.tableArn === "string" && !/^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[A-Za-z0-9_.-]+$/.test(grant.tableArn)) {
+      fail(`identityPool.rowLevelSecurity[${index}].tableArn`, grant.tableArn, "is not a DynamoDB table ARN", "Pass the table's ARN (arn:aws:dynamodb:<region>:<account>:table/<name>), not an index or stream ARN.");
+    }
+    const actions = grant.actions ?? DEFAULT_ROW_LEVEL_ACTIONS;
+    if (actions.length === 0) fail(`identityPool.rowLevelSecurity[${index}].actions`, actions, "is empty", "Name the item actions the browser needs, e.g. [\"dynamodb:GetItem\", \"dynamodb:PutItem\"].");
+    for (const action of actions) {
+      if (!ROW_LEVEL_ACTIONS.includes(action)) {
+        fail(
+          `identityPool.rowLevelSecurity[${index}].actions`,
+          action,
+          "is not an item action that carries dynamodb:LeadingKeys, so row-level security could not restrict it (a ForAllValues condition on a missing key allows everything)",
+          `Use only ${ROW_LEVEL_ACTIONS.join(", ")}.`,
+        );
+      }
+    }
+  }
+}
+
+function validateDemoUser(fail: ArgFailure, args: UserAuthArgs): void {
+  const user = args.localDemoUser!;
+  if (!/^[^@\s]+@[^@\s]+$/.test(user.email ?? "")) fail("localDemoUser.email", user.email, "is not an email address", 'Use e.g. "demo@example.com".');
+  const problems = passwordProblems(normalisePasswordPolicy(args.passwordPolicy), user.password ?? "");
+  if (problems.length > 0) fail("localDemoUser.password", "(hidden)", `does not satisfy the pool's password policy: ${problems.join("; ")}`, "Choose a password that does (npm start would be refused the user otherwise).");
+  const groups = new Set((args.groups ?? []).map((g) => g.name));
+  for (const group of user.groups ?? []) if (!groups.has(group)) fail("localDemoUser.groups", group, "is not one of the pool's groups", `Use one of ${[...groups].join(", ") || "(none: add groups first)"}.`);
+}
+
+export function normalise(name: string, args: UserAuthArgs): UserAuthSpec {
+  const usernameAttributes = args.usernameAttributes ?? ["email"];
+  const mfa = args.mfa ?? "ON";
+  const threatProtection = args.threatProtection ?? "ENFORCED";
+  const retainOnDelete = args.retainOnDelete ?? false;
+  const rotation = args.refreshTokenRotation ?? {};
+  return {
+    name,
+    usernameAttributes,
+    selfSignUp: args.selfSignUp ?? true,
+    passwordPolicy: normalisePasswordPolicy(args.passwordPolicy),
+    mfa,
+    mfaFactors: mfa === "OFF" ? [] : (args.mfaFactors ?? ["TOTP"]),
+    threatProtection,
+    tier: threatProtection === "OFF" ? "ESSENTIALS" : "PLUS",
+    // Email is always collected (it is the recovery channel), so it is always verified.
+    autoVerifiedAttributes: ["email"],
+    groups: args.groups ?? [],
+    client: {
+      callbackUrls: args.callbackUrls,
+      logoutUrls: args.logoutUrls ?? args.callbackUrls,
+      oauthScopes: args.oauthScopes ?? ["openid", "email", "profile"],
+      oauthFlows: ["code"],
+      explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", ...((rotation.enabled ?? true) ? [] : ["ALLOW_REFRESH_TOKEN_AUTH"])],
+      accessTokenMinutes: args.tokenValidity?.accessTokenMinutes ?? 60,
+      idTokenMinutes: args.tokenValidity?.idTokenMinutes ?? 60,
+      refreshTokenDays: args.tokenValidity?.refreshTokenDays ?? 30,
+      refreshTokenRotation: { enabled: rotation.enabled ?? true, retryGracePeriodSeconds: rotation.retryGracePeriodSeconds ?? 10 },
+    },
+    domain: args.domain,
+    identityPool: {
+      enabled: args.identityPool?.enabled ?? true,
+      allowUnauthenticated: args.identityPool?.allowUnauthenticated ?? false,
+      rowLevelSecurity: (args.identityPool?.rowLevelSecurity ?? []).map((grant) => ({ tableArn: grant.tableArn, actions: grant.actions ?? [...DEFAULT_ROW_LEVEL_ACTIONS] })),
+    },
+    triggers: { postConfirmation: args.triggers?.postConfirmation ? `${name}-post-confirmation` : undefined },
+    deletionProtection: args.deletionProtection ?? retainOnDelete,
+    retainOnDelete,
+    region: args.region,
+    localDemoUser: args.localDemoUser && { ...args.localDemoUser, groups: args.localDemoUser.groups ?? [] },
+  };
+}

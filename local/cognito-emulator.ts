@@ -1,0 +1,207 @@
+/**
+ * cognito-local, embedded in this process. Its `createDefaultServer` keeps data in
+ * `./.cognito` of the working directory, listens on 9229 and calls triggers through the
+ * AWS Lambda API; we assemble the same server from its parts instead, so that:
+ *  - data lives in the stack's state folder, and the port comes from the OS;
+ *  - the issuer in tokens is the address the server really listens on;
+ *  - triggers run in our local Lambda runtime (`invokeTrigger`);
+ *  - user pools and app clients can be created under the ids the deployed program
+ *    reports (the mocked ids of `index.ts`), so handlers' USER_POOL_ID is right locally;
+ *  - the pool's password policy is enforced (cognito-local stores it but never checks it);
+ *  - confirmation codes are captured so a test or a developer can read them.
+ */
+import "./quiet-aws-sdk-v2";
+import { mkdirSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createRequire } from "node:module";
+import { CognitoError } from "cognito-local/lib/errors";
+import { DefaultConfig, type Config } from "cognito-local/lib/server/config";
+import { Router } from "cognito-local/lib/server/Router";
+import { createServer } from "cognito-local/lib/server/server";
+import { DateClock, LambdaService, MessagesService, TriggersService, type CognitoService } from "cognito-local/lib/services";
+import { CognitoServiceFactoryImpl } from "cognito-local/lib/services/cognitoService";
+import { CryptoService } from "cognito-local/lib/services/crypto";
+import { StormDBDataStoreFactory } from "cognito-local/lib/services/dataStore/stormDb";
+import { MessageDeliveryService } from "cognito-local/lib/services/messageDelivery/messageDelivery";
+import { otp } from "cognito-local/lib/services/otp";
+import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator";
+import { UserPoolServiceFactoryImpl, type UserPool } from "cognito-local/lib/services/userPoolService";
+import { passwordProblems } from "../components/user-auth/spec";
+
+// pino is cognito-local's logger (its HTTP layer needs a real one); resolve it from there.
+const pino = createRequire(require.resolve("cognito-local"))("pino") as (options: { level: string }) => any;
+
+/** Runs a trigger: `(userPoolId, trigger, event) => the handler's result`. */
+export type TriggerInvoker = (userPoolId: string, trigger: string, event: unknown) => Promise<unknown>;
+
+export interface CognitoEmulator {
+  /** `http://127.0.0.1:<port>`; the SDK endpoint, and the issuer's origin. */
+  url: string;
+  /** Issuer of a pool's tokens: `${url}/${userPoolId}`. */
+  issuer(userPoolId: string): string;
+  /** Creates the pool under `id` unless it exists (kept from an earlier run). */
+  ensureUserPool(pool: { Id: string; Name: string; UsernameAttributes?: string[] }): Promise<void>;
+  /** Creates the app client under `clientId` unless it exists. */
+  ensureClient(userPoolId: string, clientId: string, clientName: string): Promise<void>;
+  /** The last code sent to `destination` (an email address), e.g. to confirm a sign-up. */
+  lastCode(destination: string): string | undefined;
+  stop(): Promise<void>;
+}
+
+export interface CognitoEmulatorOptions {
+  dataDir: string;
+  /** Trigger names (e.g. "PostConfirmation") to enable, and how to run them. */
+  triggers: string[];
+  invokeTrigger: TriggerInvoker;
+  log(message: string): void;
+}
+
+export async function startCognitoEmulator(options: CognitoEmulatorOptions): Promise<CognitoEmulator> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const logger = pino({ level: process.env.COGNITO_LOCAL_LOG ?? "silent" });
+  const ctx = { logger };
+  const clock = new DateClock();
+  const codes = new Map<string, string>();
+  // TokenConfig is read at every token issue, so the issuer can be set once the port is known.
+  const tokenConfig = { IssuerDomain: "http://127.0.0.1" };
+  const config: Config = {
+    ...DefaultConfig,
+    TriggerFunctions: Object.fromEntries(options.triggers.map((t) => [t, t])),
+    UserPoolDefaults: {},
+    TokenConfig: tokenConfig,
+  };
+
+  const dataStores = new StormDBDataStoreFactory(options.dataDir);
+  const cognito = await new CognitoServiceFactoryImpl(options.dataDir, dataStores, new UserPoolServiceFactoryImpl(clock, dataStores)).create(ctx, config.UserPoolDefaults);
+  const triggers = new TriggersService(clock, cognito, new LambdaService(config.TriggerFunctions, lambdaShim(options.invokeTrigger, options.log) as any), new CryptoService(config.KMSConfig!));
+  const sender = {
+    async sendEmail(_ctx: unknown, _user: unknown, destination: string, message: { __code?: string }) {
+      if (message.__code) codes.set(destination, message.__code);
+      options.log(`  cognito-local: code ${message.__code} sent to ${destination}`);
+    },
+    async sendSms(_ctx: unknown, _user: unknown, destination: string, message: { __code?: string }) {
+      if (message.__code) codes.set(destination, message.__code);
+      options.log(`  cognito-local: code ${message.__code} sent to ${destination}`);
+    },
+  };
+  const services = {
+    clock,
+    cognito,
+    config,
+    messages: new MessagesService(triggers, new MessageDeliveryService(sender)),
+    otp,
+    tokenGenerator: new JwtTokenGenerator(clock, triggers, tokenConfig),
+    triggers,
+  };
+  const router = enforcePasswordPolicy(Router(services), cognito, ctx);
+  const server = (await createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services).start()) as Server;
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  tokenConfig.IssuerDomain = url;
+
+  return {
+    url,
+    issuer: (userPoolId) => `${url}/${userPoolId}`,
+    async ensureUserPool(pool) {
+      const existing = await cognito.listUserPools(ctx);
+      if (existing.some((p) => p.Id === pool.Id)) return;
+      const now = clock.get();
+      await cognito.createUserPool(ctx, {
+        ...pool,
+        Arn: `arn:aws:cognito-idp:local:000000000000:userpool/${pool.Id}`,
+        CreationDate: now,
+        LastModifiedDate: now,
+      } as UserPool);
+    },
+    async ensureClient(userPoolId, clientId, clientName) {
+      if (await cognito.getAppClient(ctx, clientId)) return;
+      const now = clock.get();
+      const pool = await cognito.getUserPool(ctx, userPoolId);
+      await pool.saveAppClient(ctx, { ClientId: clientId, ClientName: clientName, UserPoolId: userPoolId, CreationDate: now, LastModifiedDate: now });
+    },
+    lastCode: (destination) => codes.get(destination),
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * cognito-local calls `lambda.invoke(...).promise()` (AWS SDK v2); answer from the local Lambda runtime.
+ * cognito-local swallows a failed post-confirmation trigger (the user stays confirmed, as in AWS, but
+ * AWS also fails the API call), so failures are printed here where a developer sees them.
+ */
+function lambdaShim(invoke: TriggerInvoker, log: (message: string) => void) {
+  return {
+    invoke(params: { FunctionName: string; Payload: string }) {
+      return {
+        async promise() {
+          const event = JSON.parse(params.Payload) as { userPoolId: string };
+          try {
+            const result = await invoke(event.userPoolId, params.FunctionName, event);
+            return { StatusCode: 200, Payload: JSON.stringify(result ?? event) };
+          } catch (error) {
+            const e = error as { errorType?: string; message: string };
+            log(`  cognito-local: ${params.FunctionName} trigger failed: ${e.message}`);
+            return { StatusCode: 200, FunctionError: "Unhandled", Payload: JSON.stringify({ errorType: e.errorType ?? "Error", errorMessage: e.message }) };
+          }
+        },
+      };
+    },
+  };
+}
+
+type Route = (ctx: any, req: any) => Promise<any>;
+
+/** Where each operation carries a new password, and how to find its pool. */
+const PASSWORD_FIELDS: Record<string, (req: any) => string | undefined> = {
+  SignUp: (req) => req.Password,
+  AdminCreateUser: (req) => req.TemporaryPassword,
+  AdminSetUserPassword: (req) => req.Password,
+  ConfirmForgotPassword: (req) => req.Password,
+  ChangePassword: (req) => req.ProposedPassword,
+  RespondToAuthChallenge: (req) => req.ChallengeResponses?.NEW_PASSWORD,
+  AdminRespondToAuthChallenge: (req) => req.ChallengeResponses?.NEW_PASSWORD,
+};
+
+/** Refuses passwords the pool's policy rejects, with Cognito's error and wording. */
+function enforcePasswordPolicy(router: (target: string) => Route, cognito: CognitoService, ctx: any) {
+  return (target: string): Route => {
+    const route = router(target);
+    const passwordOf = PASSWORD_FIELDS[target];
+    if (!passwordOf) return route;
+    return async (requestCtx, req) => {
+      const password = passwordOf(req ?? {});
+      if (password !== undefined) {
+        const policy = (await poolOf(cognito, ctx, req))?.options.Policies?.PasswordPolicy;
+        if (policy) {
+          const problems = passwordProblems(
+            {
+              minimumLength: policy.MinimumLength ?? 8,
+              requireLowercase: policy.RequireLowercase ?? false,
+              requireUppercase: policy.RequireUppercase ?? false,
+              requireNumbers: policy.RequireNumbers ?? false,
+              requireSymbols: policy.RequireSymbols ?? false,
+              temporaryPasswordValidityDays: policy.TemporaryPasswordValidityDays ?? 7,
+            },
+            password,
+          );
+          if (problems.length > 0) throw new CognitoError("InvalidPasswordException", `Password did not conform with policy: ${problems[0]}`);
+        }
+      }
+      return route(requestCtx, req);
+    };
+  };
+}
+
+async function poolOf(cognito: CognitoService, ctx: any, req: any) {
+  try {
+    if (req.UserPoolId) return await cognito.getUserPool(ctx, req.UserPoolId);
+    if (req.ClientId) return await cognito.getUserPoolForClientId(ctx, req.ClientId);
+    if (req.AccessToken) {
+      const claims = JSON.parse(Buffer.from(String(req.AccessToken).split(".")[1] ?? "", "base64url").toString("utf8")) as { client_id?: string };
+      if (claims.client_id) return await cognito.getUserPoolForClientId(ctx, claims.client_id);
+    }
+  } catch {
+    // Unknown pool or client: let cognito-local answer with its own error.
+  }
+  return undefined;
+}

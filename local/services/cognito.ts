@@ -1,0 +1,234 @@
+/**
+ * `npm start`'s auth: every UserAuth of the program becomes a user pool and app client in
+ * an embedded cognito-local, under the same ids the deployed program reports, with the
+ * same sign-in attributes, password policy, verification, groups and post-confirmation
+ * trigger (run by the local Lambda runtime). A demo user can be seeded from the
+ * local-only `localDemoUser` setting.
+ *
+ * cognito-local has no identity pools, so there are no per-user AWS credentials
+ * locally; see README ("UserAuth locally") for how the data path keeps users apart.
+ */
+import { join } from "node:path";
+import {
+  AdminAddUserToGroupCommand,
+  AdminConfirmSignUpCommand,
+  AdminUpdateUserAttributesCommand,
+  CognitoIdentityProviderClient,
+  CreateGroupCommand,
+  type ExplicitAuthFlowsType,
+  ListGroupsCommand,
+  SignUpCommand,
+  UpdateUserPoolClientCommand,
+  UpdateUserPoolCommand,
+  UsernameExistsException,
+} from "@aws-sdk/client-cognito-identity-provider";
+import type { LambdaFunctionSpec } from "../../components/lambda/function";
+import { registeredSpecs } from "../../components/spec-registry";
+import type { UserAuthSpec } from "../../components/user-auth/spec";
+import { createTokenVerifier } from "../../handlers/shared/jwt";
+import { resource } from "../offline/graph";
+import { resolveValue } from "../offline/program";
+import { startCognitoEmulator, type CognitoEmulator } from "../cognito-emulator";
+import { startIdentityPoolEmulator, type IdentityPoolEmulator, type LocalIdentityPoolConfig } from "../identity-pool-emulator";
+import type { LocalContext, LocalService, StartedService } from "./types";
+
+/** A provisioned pool: its (deployed = local) ids and where its tokens come from. */
+export interface LocalUserPool {
+  name: string;
+  userPoolId: string;
+  clientId: string;
+  /** `http://127.0.0.1:<port>/<userPoolId>`: the `iss` of local tokens. */
+  issuer: string;
+  jwksUri: string;
+  /** The issuer the deployed pool has (`https://cognito-idp.<region>.amazonaws.com/<id>`). */
+  deployedIssuer: string;
+}
+
+export interface LocalCognito extends StartedService {
+  emulator: CognitoEmulator;
+  pools: LocalUserPool[];
+  /** The identity pools' stand-in, also the DynamoDB endpoint for identity-pool credentials (undefined when no UserAuth has an identity pool). */
+  identity?: IdentityPoolEmulator;
+}
+
+const running = new Map<string, LocalUserPool>();
+
+/**
+ * The local issuer for a deployed issuer URL or user pool id, for local authorizers:
+ * `createTokenVerifier({ issuer: localIssuer(spec.issuer) ?? spec.issuer, ... })` (handlers/shared/jwt.ts
+ * fetches a loopback JWKS over http, so the same verifier works locally).
+ */
+export function localIssuer(deployedIssuerOrPoolId: string): string | undefined {
+  const id = deployedIssuerOrPoolId.split("/").pop() ?? "";
+  return running.get(id)?.issuer;
+}
+
+export const cognitoService: LocalService = {
+  name: "auth (cognito-local)",
+  async start(context) {
+    const specs = registeredSpecs<UserAuthSpec>("UserAuth");
+    if (specs.length === 0) return undefined;
+    const lambdas = new Map(registeredSpecs<LambdaFunctionSpec>("LambdaFunction").map(({ name, spec }) => [name, spec]));
+    const poolsById = new Map<string, UserAuthSpec>();
+
+    const emulator = await startCognitoEmulator({
+      dataDir: join(context.stateDir, "cognito"),
+      triggers: specs.some(({ spec }) => spec.triggers.postConfirmation) ? ["PostConfirmation"] : [],
+      // cognito-local knows one trigger per kind for all pools; dispatch by the event's pool.
+      async invokeTrigger(userPoolId, trigger, event) {
+        const functionName = trigger === "PostConfirmation" ? poolsById.get(userPoolId)?.triggers.postConfirmation : undefined;
+        const fn = functionName ? lambdas.get(functionName) : undefined;
+        return fn ? context.lambda(fn).invoke(event) : event;
+      },
+      log: (message) => context.log(message),
+    });
+    const sdk = new CognitoIdentityProviderClient({
+      endpoint: emulator.url,
+      region: context.run.config.region,
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
+
+    let identity: IdentityPoolEmulator | undefined;
+    try {
+      const pools: LocalUserPool[] = [];
+      for (const { name, spec } of specs) {
+        const pool = await provision(context, emulator, sdk, name, spec);
+        poolsById.set(pool.userPoolId, spec);
+        if (spec.localDemoUser) await seedDemoUser(context, emulator, sdk, pool, spec);
+        pools.push(pool);
+        running.set(pool.userPoolId, pool);
+      }
+      exposeToHandlers(context, emulator, pools[0]);
+      const identityPools = await Promise.all(specs.filter(({ spec }) => spec.identityPool.enabled).map(({ name, spec }) => identityPoolConfig(context, name, spec, pools.find((p) => p.name === name)!)));
+      identity = identityPools.length > 0 ? await startIdentityPoolEmulator({ pools: identityPools, dynamodbEndpoint: () => context.environment.AWS_ENDPOINT_URL_DYNAMODB }) : undefined;
+      if (identity) context.environment.AWS_ENDPOINT_URL_COGNITO_IDENTITY = identity.url;
+      const stop = async () => {
+        for (const pool of pools) running.delete(pool.userPoolId);
+        sdk.destroy();
+        await identity?.stop();
+        await emulator.stop();
+      };
+      const urls: Record<string, string> = { cognito: emulator.url, ...(identity ? { identity: identity.url } : {}) };
+      return { name: "cognito", urls, emulator, pools, identity, stop } satisfies LocalCognito;
+    } catch (error) {
+      sdk.destroy();
+      await identity?.stop();
+      await emulator.stop();
+      throw error;
+    }
+  },
+};
+
+/** Creates (or brings up to date) the pool, its client and groups from the spec, under the ids of the offline run. */
+async function provision(context: LocalContext, emulator: CognitoEmulator, sdk: CognitoIdentityProviderClient, name: string, spec: UserAuthSpec): Promise<LocalUserPool> {
+  const pool = resource(context.run.resources, "aws:cognito/userPool:UserPool", `${name}-pool`);
+  const client = resource(context.run.resources, "aws:cognito/userPoolClient:UserPoolClient", `${name}-client`);
+  const userPoolId = pool.id!;
+  const clientId = client.id!;
+
+  // UsernameAttributes is fixed at creation, as in AWS; everything else goes through UpdateUserPool.
+  await emulator.ensureUserPool({ Id: userPoolId, Name: String(pool.state.name), UsernameAttributes: spec.usernameAttributes });
+  if (spec.mfa === "ON") {
+    context.log(`  ${name}: MFA is ON in this stack; cognito-local cannot walk a new user through TOTP setup, so the local pool makes it OPTIONAL.`);
+  }
+  await sdk.send(
+    new UpdateUserPoolCommand({
+      UserPoolId: userPoolId,
+      Policies: {
+        PasswordPolicy: {
+          MinimumLength: spec.passwordPolicy.minimumLength,
+          RequireLowercase: spec.passwordPolicy.requireLowercase,
+          RequireUppercase: spec.passwordPolicy.requireUppercase,
+          RequireNumbers: spec.passwordPolicy.requireNumbers,
+          RequireSymbols: spec.passwordPolicy.requireSymbols,
+          TemporaryPasswordValidityDays: spec.passwordPolicy.temporaryPasswordValidityDays,
+        },
+      },
+      MfaConfiguration: spec.mfa === "ON" ? "OPTIONAL" : spec.mfa,
+      AutoVerifiedAttributes: spec.autoVerifiedAttributes,
+      AccountRecoverySetting: { RecoveryMechanisms: [{ Name: "verified_email", Priority: 1 }] },
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: !spec.selfSignUp },
+      VerificationMessageTemplate: { DefaultEmailOption: "CONFIRM_WITH_CODE" },
+      LambdaConfig: pool.inputs.lambdaConfig?.postConfirmation ? { PostConfirmation: pool.inputs.lambdaConfig.postConfirmation } : undefined,
+    }),
+  );
+
+  await emulator.ensureClient(userPoolId, clientId, String(client.state.name ?? `${name}-client`));
+  await sdk.send(
+    new UpdateUserPoolClientCommand({
+      UserPoolId: userPoolId,
+      ClientId: clientId,
+      AllowedOAuthFlows: spec.client.oauthFlows,
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: spec.client.oauthScopes,
+      CallbackURLs: await urls(spec.client.callbackUrls),
+      LogoutURLs: await urls(spec.client.logoutUrls),
+      SupportedIdentityProviders: ["COGNITO"],
+      // cognito-local has no SRP; locally the browser (and tests) sign in with USER_PASSWORD_AUTH.
+      ExplicitAuthFlows: [...spec.client.explicitAuthFlows, "ALLOW_USER_PASSWORD_AUTH"] as ExplicitAuthFlowsType[],
+      AccessTokenValidity: spec.client.accessTokenMinutes,
+      IdTokenValidity: spec.client.idTokenMinutes,
+      RefreshTokenValidity: spec.client.refreshTokenDays,
+      TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes", RefreshToken: "days" },
+      PreventUserExistenceErrors: "ENABLED",
+      EnableTokenRevocation: true,
+    }),
+  );
+
+  const existing = new Set(((await sdk.send(new ListGroupsCommand({ UserPoolId: userPoolId }))).Groups ?? []).map((g) => g.GroupName));
+  for (const group of spec.groups) {
+    // CreateGroup in cognito-local overwrites (and forgets members); create only what is missing.
+    if (!existing.has(group.name)) await sdk.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group.name, Description: group.description, Precedence: group.precedence }));
+  }
+
+  const issuer = emulator.issuer(userPoolId);
+  return { name, userPoolId, clientId, issuer, jwksUri: `${issuer}/.well-known/jwks.json`, deployedIssuer: `https://${pool.state.endpoint}` };
+}
+
+/** The identity pool as deployed: its id, the user pool it federates, and the authenticated role's grants. */
+async function identityPoolConfig(context: LocalContext, name: string, spec: UserAuthSpec, pool: LocalUserPool): Promise<LocalIdentityPoolConfig> {
+  const identities = resource(context.run.resources, "aws:cognito/identityPool:IdentityPool", `${name}-identities`);
+  const verifier = createTokenVerifier({ issuer: pool.issuer, jwksUri: pool.jwksUri, clientId: pool.clientId, tokenUse: "id" });
+  return {
+    identityPoolId: identities.id!,
+    region: context.run.config.region,
+    providerName: pool.deployedIssuer.replace(/^https:\/\//, ""),
+    allowUnauthenticated: spec.identityPool.allowUnauthenticated,
+    verifyIdToken: async (token) => (await verifier.verify(token)).sub,
+    grants: await Promise.all(spec.identityPool.rowLevelSecurity.map(async (grant) => ({ tableArn: await resolveValue<string>(grant.tableArn), actions: grant.actions }))),
+  };
+}
+
+async function urls(inputs: UserAuthSpec["client"]["callbackUrls"]): Promise<string[]> {
+  return Promise.all(inputs.map((input) => resolveValue<string>(input)));
+}
+
+/**
+ * Signs the demo user up through the app client, then confirms them as an administrator
+ * would — which fires the post-confirmation trigger (creating their profile) exactly as
+ * a user confirming their code does — marks the email verified and adds their groups.
+ */
+async function seedDemoUser(context: LocalContext, emulator: CognitoEmulator, sdk: CognitoIdentityProviderClient, pool: LocalUserPool, spec: UserAuthSpec): Promise<void> {
+  const user = spec.localDemoUser!;
+  try {
+    await sdk.send(new SignUpCommand({ ClientId: pool.clientId, Username: user.email, Password: user.password, UserAttributes: [{ Name: "email", Value: user.email }] }));
+  } catch (error) {
+    if (error instanceof UsernameExistsException) return; // seeded on an earlier run (state persists until --fresh)
+    throw error;
+  }
+  await sdk.send(new AdminConfirmSignUpCommand({ UserPoolId: pool.userPoolId, Username: user.email }));
+  await sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: pool.userPoolId, Username: user.email, UserAttributes: [{ Name: "email", Value: user.email }, { Name: "email_verified", Value: "true" }] }));
+  for (const group of user.groups) await sdk.send(new AdminAddUserToGroupCommand({ UserPoolId: pool.userPoolId, Username: user.email, GroupName: group }));
+  context.log(`  ${pool.name}: demo user ${user.email} (password from localDemoPassword) is confirmed${user.groups.length ? ` and in ${user.groups.join(", ")}` : ""}.`);
+}
+
+/** What handlers and the local API need: the SDK endpoint, the pool and client ids, and the local issuer. */
+function exposeToHandlers(context: LocalContext, emulator: CognitoEmulator, pool: LocalUserPool): void {
+  Object.assign(context.environment, {
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: emulator.url,
+    USER_POOL_ID: pool.userPoolId,
+    USER_POOL_CLIENT_ID: pool.clientId,
+    COGNITO_ISSUER: pool.issuer,
+    COGNITO_JWKS_URL: pool.jwksUri,
+  });
+}

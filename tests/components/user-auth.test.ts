@@ -1,0 +1,242 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { UserAuth, type UserAuthArgs } from "../../components/user-auth";
+import { assertRedirectUrls } from "../../components/user-auth/client";
+import { passwordProblems } from "../../components/user-auth/password";
+import { childrenOf, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
+
+const tableArn = "arn:aws:dynamodb:us-east-1:123456789012:table/preferences";
+const galleryArn = "arn:aws:dynamodb:us-east-1:123456789012:table/gallery";
+const base: UserAuthArgs = { callbackUrls: ["https://gallery.example.com/"] };
+
+let graph: RecordedResource[];
+beforeAll(async () => {
+  graph = await record(
+    () =>
+      new UserAuth("auth", {
+        callbackUrls: ["https://gallery.example.com/", "http://localhost:3000/"],
+        domain: { prefix: "gallery-test-auth" },
+        groups: [{ name: "admin", description: "Gallery administrators", precedence: 0 }],
+        identityPool: { rowLevelSecurity: [{ tableArn, actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"] }] },
+        triggers: {
+          postConfirmation: {
+            entry: "handlers/auth/post-confirmation.ts",
+            timeout: 5,
+            environment: { TABLE_NAME: "gallery" },
+            permissions: [{ actions: ["dynamodb:PutItem"], resources: [galleryArn] }],
+          },
+        },
+        retainOnDelete: true,
+      }),
+  );
+});
+
+describe("UserAuth user pool", () => {
+  it("signs in with email under a 12-character policy, TOTP MFA, verified email recovery and enforced threat protection", () => {
+    const pool = resource(graph, "aws:cognito/userPool:UserPool", "auth-pool");
+    expect(pool.inputs).toMatchObject({
+      usernameAttributes: ["email"],
+      usernameConfiguration: { caseSensitive: false },
+      autoVerifiedAttributes: ["email"],
+      userAttributeUpdateSettings: { attributesRequireVerificationBeforeUpdates: ["email"] },
+      passwordPolicy: { minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true, temporaryPasswordValidityDays: 3 },
+      mfaConfiguration: "ON",
+      softwareTokenMfaConfiguration: { enabled: true },
+      verificationMessageTemplate: { defaultEmailOption: "CONFIRM_WITH_CODE" },
+      accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
+      adminCreateUserConfig: { allowAdminCreateUserOnly: false },
+      userPoolTier: "PLUS",
+      userPoolAddOns: { advancedSecurityMode: "ENFORCED" },
+      deletionProtection: "ACTIVE",
+    });
+    expect(pool.retainOnDelete).toBe(true);
+  });
+
+  it("creates the groups in the pool", () => {
+    const pool = resource(graph, "aws:cognito/userPool:UserPool", "auth-pool");
+    expect(resource(graph, "aws:cognito/userGroup:UserGroup", "auth-group-admin").inputs).toMatchObject({ userPoolId: pool.id, name: "admin", precedence: 0 });
+  });
+
+  it("wires the post-confirmation trigger: a LambdaFunction, the pool's lambdaConfig, and an invoke permission scoped to the pool", () => {
+    const pool = resource(graph, "aws:cognito/userPool:UserPool", "auth-pool");
+    const fn = resource(graph, "aws:lambda/function:Function", "auth-post-confirmation-function");
+    expect(pool.inputs.lambdaConfig).toEqual({ postConfirmation: fn.state.arn });
+    expect(fn.inputs.timeout).toBe(5);
+    expect(fn.inputs.environment.variables.TABLE_NAME).toBe("gallery");
+    const permission = resource(graph, "aws:lambda/permission:Permission", "auth-post-confirmation-invoke");
+    expect(permission.inputs).toMatchObject({ action: "lambda:InvokeFunction", function: fn.state.name, principal: "cognito-idp.amazonaws.com", sourceArn: pool.state.arn });
+    const policy = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "auth-post-confirmation-policy").inputs.policy);
+    expect(policy.Statement[0]).toMatchObject({ Action: ["dynamodb:PutItem"], Resource: [galleryArn] });
+  });
+
+  it("parents every child to the component", () => {
+    const component = resource(graph, "serverless-fullstack:index:UserAuth", "auth");
+    const children = childrenOf(graph, component).map((r) => r.name).sort();
+    expect(children).toEqual(
+      ["auth-authenticated", "auth-authenticated-policy", "auth-client", "auth-domain", "auth-group-admin", "auth-identities", "auth-pool", "auth-post-confirmation", "auth-post-confirmation-invoke", "auth-roles"].sort(),
+    );
+  });
+});
+
+describe("UserAuth app client and hosted UI", () => {
+  it("is a public code+PKCE client with refresh token rotation and token lifetimes", () => {
+    const pool = resource(graph, "aws:cognito/userPool:UserPool", "auth-pool");
+    const client = resource(graph, "aws:cognito/userPoolClient:UserPoolClient", "auth-client");
+    expect(client.inputs).toMatchObject({
+      userPoolId: pool.id,
+      generateSecret: false,
+      allowedOauthFlowsUserPoolClient: true,
+      allowedOauthFlows: ["code"],
+      allowedOauthScopes: ["openid", "email", "profile"],
+      supportedIdentityProviders: ["COGNITO"],
+      callbackUrls: ["https://gallery.example.com/", "http://localhost:3000/"],
+      logoutUrls: ["https://gallery.example.com/", "http://localhost:3000/"],
+      refreshTokenRotation: { feature: "ENABLED", retryGracePeriodSeconds: 10 },
+      accessTokenValidity: 60,
+      idTokenValidity: 60,
+      refreshTokenValidity: 30,
+      tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
+      enableTokenRevocation: true,
+      preventUserExistenceErrors: "ENABLED",
+    });
+    // Rotation and REFRESH_TOKEN_AUTH cannot be combined; passwords stay in the browser (SRP).
+    expect(client.inputs.explicitAuthFlows).toEqual(["ALLOW_USER_SRP_AUTH"]);
+    expect(resource(graph, "aws:cognito/userPoolDomain:UserPoolDomain", "auth-domain").inputs).toMatchObject({ domain: "gallery-test-auth", userPoolId: pool.id });
+  });
+
+  it("offers REFRESH_TOKEN_AUTH only when rotation is off", async () => {
+    const g = await record(() => new UserAuth("norotate", { ...base, refreshTokenRotation: { enabled: false } }));
+    const client = resource(g, "aws:cognito/userPoolClient:UserPoolClient", "norotate-client");
+    expect(client.inputs.refreshTokenRotation).toEqual({ feature: "DISABLED" });
+    expect(client.inputs.explicitAuthFlows).toEqual(["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]);
+  });
+
+  it("exposes what the site needs to sign in", async () => {
+    let auth!: UserAuth;
+    await record(() => (auth = new UserAuth("outputs", { ...base, domain: { prefix: "gallery-outputs" } })));
+    const value = <T>(o: { apply: (f: (v: T) => unknown) => unknown }) => new Promise<T>((done) => o.apply((v) => done(v)));
+    const poolId = await value<string>(auth.userPoolId);
+    expect(poolId).toMatch(/^us-east-1_[A-Za-z0-9]{9}$/);
+    expect(await value(auth.userPoolArn)).toBe(`arn:aws:cognito-idp:us-east-1:123456789012:userpool/${poolId}`);
+    expect(await value(auth.issuerUrl)).toBe(`https://cognito-idp.us-east-1.amazonaws.com/${poolId}`);
+    expect(await value(auth.jwksUrl)).toBe(`https://cognito-idp.us-east-1.amazonaws.com/${poolId}/.well-known/jwks.json`);
+    expect(await value(auth.hostedUiUrl)).toBe("https://gallery-outputs.auth.us-east-1.amazoncognito.com");
+    expect(await value(auth.clientId)).toMatch(/^[a-z0-9]{26}$/);
+    expect(await value(auth.identityPoolId)).toMatch(/^us-east-1:[0-9a-f-]{36}$/);
+  });
+
+  it("puts a custom domain behind a Route 53 alias to its CloudFront distribution", async () => {
+    const certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
+    const g = await record(() => new UserAuth("custom", { ...base, domain: { name: "auth.gallery.example.com", certificateArn, hostedZoneId: "Z0123" } }));
+    const domain = resource(g, "aws:cognito/userPoolDomain:UserPoolDomain", "custom-domain");
+    expect(domain.inputs).toMatchObject({ domain: "auth.gallery.example.com", certificateArn });
+    const alias = resource(g, "aws:route53/record:Record", "custom-domain-record");
+    expect(alias.inputs).toMatchObject({ zoneId: "Z0123", name: "auth.gallery.example.com", type: "A" });
+    expect(alias.inputs.aliases[0]).toMatchObject({ name: domain.state.cloudfrontDistribution, zoneId: "Z2FDTNDATAQYW2" });
+  });
+});
+
+describe("UserAuth identity pool (row-level security)", () => {
+  it("federates the user pool's client with a server-side token check, and no guests", () => {
+    const pool = resource(graph, "aws:cognito/userPool:UserPool", "auth-pool");
+    const client = resource(graph, "aws:cognito/userPoolClient:UserPoolClient", "auth-client");
+    const identities = resource(graph, "aws:cognito/identityPool:IdentityPool", "auth-identities");
+    expect(identities.inputs).toMatchObject({ allowUnauthenticatedIdentities: false, allowClassicFlow: false });
+    expect(identities.inputs.cognitoIdentityProviders).toEqual([{ providerName: pool.state.endpoint, clientId: client.id, serverSideTokenCheck: true }]);
+    const roles = resource(graph, "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment", "auth-roles");
+    const role = resource(graph, "aws:iam/role:Role", "auth-authenticated");
+    expect(roles.inputs).toEqual({ identityPoolId: identities.id, roles: { authenticated: role.state.arn } });
+  });
+
+  it("trusts only this identity pool's authenticated identities", () => {
+    const identities = resource(graph, "aws:cognito/identityPool:IdentityPool", "auth-identities");
+    const trust = policyDocument(resource(graph, "aws:iam/role:Role", "auth-authenticated").inputs.assumeRolePolicy);
+    expect(trust.Statement).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Federated: "cognito-identity.amazonaws.com" },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: { "cognito-identity.amazonaws.com:aud": identities.id },
+          "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "authenticated" },
+        },
+      },
+    ]);
+  });
+
+  it("grants the table's item actions only where every leading key is the caller's identity id, and nothing else", () => {
+    const policy = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "auth-authenticated-policy").inputs.policy);
+    expect(policy.Statement).toEqual([
+      {
+        Sid: "RowLevelSecurity0",
+        Effect: "Allow",
+        Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
+        Resource: [tableArn],
+        Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": ["${cognito-identity.amazonaws.com:sub}"] } },
+      },
+    ]);
+  });
+
+  it("gives guests, when asked for, a role with no permissions", async () => {
+    const g = await record(() => new UserAuth("guests", { ...base, identityPool: { allowUnauthenticated: true } }));
+    expect(resource(g, "aws:cognito/identityPool:IdentityPool", "guests-identities").inputs.allowUnauthenticatedIdentities).toBe(true);
+    const guest = resource(g, "aws:iam/role:Role", "guests-unauthenticated");
+    expect(policyDocument(guest.inputs.assumeRolePolicy).Statement[0].Condition["ForAnyValue:StringLike"]).toEqual({ "cognito-identity.amazonaws.com:amr": "unauthenticated" });
+    expect(ofType(g, "aws:iam/rolePolicy:RolePolicy")).toEqual([]);
+  });
+});
+
+describe("UserAuth defaults for development", () => {
+  it("takes OPTIONAL MFA, audit-only threat protection, and no retention when asked", async () => {
+    const g = await record(() => new UserAuth("dev", { ...base, mfa: "OPTIONAL", threatProtection: "OFF", identityPool: { enabled: false } }));
+    const pool = resource(g, "aws:cognito/userPool:UserPool", "dev-pool");
+    expect(pool.inputs).toMatchObject({ mfaConfiguration: "OPTIONAL", softwareTokenMfaConfiguration: { enabled: true }, userPoolTier: "ESSENTIALS", deletionProtection: "INACTIVE" });
+    expect(pool.inputs.userPoolAddOns).toBeUndefined();
+    expect(pool.retainOnDelete).toBe(false);
+    expect(ofType(g, "aws:cognito/identityPool:IdentityPool")).toEqual([]);
+  });
+});
+
+describe("UserAuth rejects bad args with a clear error", () => {
+  it.each([
+    [{ passwordPolicy: { minimumLength: 6 } }, /UserAuth "bad": passwordPolicy\.minimumLength 6 is below 8, the least cdk-nag COG1 accepts\. Use 12 or more/],
+    [{ passwordPolicy: { requireSymbols: false } }, /passwordPolicy\.requireSymbols false weakens the password policy below cdk-nag COG1/],
+    [{ mfa: "ON", mfaFactors: [] }, /mfaFactors \[\] is empty while mfa is "ON", so users would have no second factor to use\. Set mfaFactors to \["TOTP"\], or set mfa to "OFF"/],
+    [{ callbackUrls: ["http://gallery.example.com/"] }, /callbackUrls "http:\/\/gallery.example.com\/" is not https; Cognito allows plain http only for localhost\. Use the site's https URL, e\.g\. "https:\/\/gallery.example.com\/"/],
+    [{ logoutUrls: ["ftp://x.example.com/"] }, /logoutUrls "ftp:\/\/x.example.com\/" is not https/],
+    [{ callbackUrls: [] }, /callbackUrls \[\] is empty/],
+    [{ tokenValidity: { accessTokenMinutes: 2 } }, /tokenValidity\.accessTokenMinutes 2 is outside Cognito's range of 5–1440 minutes/],
+    [{ refreshTokenRotation: { retryGracePeriodSeconds: 90 } }, /retryGracePeriodSeconds 90 is outside Cognito's range of 0–60 seconds/],
+    [{ domain: { prefix: "my-cognito-login" } }, /domain\.prefix "my-cognito-login" contains "aws", "amazon" or "cognito"/],
+    [{ domain: { name: "auth.example.com", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/x" } }, /is not an ACM certificate ARN in us-east-1/],
+    [{ identityPool: { rowLevelSecurity: [{ tableArn, actions: ["dynamodb:Scan"] }] } }, /actions "dynamodb:Scan" is not an item action that carries dynamodb:LeadingKeys/],
+    [{ identityPool: { rowLevelSecurity: [{ tableArn: `${tableArn}/index/gsi1` }] } }, /tableArn ".*\/index\/gsi1" is not a DynamoDB table ARN/],
+    [{ groups: [{ name: "admin" }, { name: "admin" }] }, /groups\[1\]\.name "admin" is used by another group/],
+    [{ identityPool: { enabled: false, rowLevelSecurity: [{ tableArn }] } }, /identityPool\.rowLevelSecurity "1 grants" is set while identityPool\.enabled is false/],
+    [{ mfa: "SOMETIMES" as never }, /mfa "SOMETIMES" is not an MFA mode\. Use one of OFF, OPTIONAL, ON/],
+    [{ localDemoUser: { email: "demo@example.com", password: "short" } }, /localDemoUser\.password "\(hidden\)" does not satisfy the pool's password policy: Password not long enough/],
+  ] as Array<[Partial<UserAuthArgs>, RegExp]>)("%#: %o", (bad, message) => {
+    expect(() => new UserAuth("bad", { ...base, ...bad })).toThrow(message);
+  });
+
+  it("checks callback URLs that are Outputs (e.g. site.url) with the same message once they are known", () => {
+    expect(() => assertRedirectUrls("late", "callbackUrls", ["https://d123.cloudfront.net", "http://gallery.example.com/"])).toThrow(
+      /UserAuth "late": callbackUrls "http:\/\/gallery.example.com\/" is not https; Cognito allows plain http only for localhost/,
+    );
+    expect(assertRedirectUrls("late", "callbackUrls", ["https://d123.cloudfront.net", "http://localhost:3000/"])).toHaveLength(2);
+  });
+});
+
+describe("password policy check (shared with the local emulator)", () => {
+  const policy = { minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true, temporaryPasswordValidityDays: 3 };
+  it.each([
+    ["Correct-horse-9", []],
+    ["correct horse 9X", []],
+    [" Correcthorse9X", ["Password must have symbol characters"]],
+    ["Short-1a", ["Password not long enough"]],
+    ["correct-horse-9", ["Password must have uppercase characters"]],
+    ["CORRECT-HORSE-9", ["Password must have lowercase characters"]],
+    ["Correct-horse-x", ["Password must have numeric characters"]],
+  ])("%j -> %j", (password, problems) => {
+    expect(passwordProblems(policy, password)).toEqual(problems);
+  });
+});

@@ -1,0 +1,50 @@
+/** The local S3 server answers the SDK v3 client the way S3 does for the calls the app and the publisher make. */
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalS3, type LocalS3 } from "../../local/s3-server";
+
+let s3: LocalS3;
+let client: S3Client;
+beforeAll(async () => {
+  s3 = await startLocalS3({ buckets: ["photos"] });
+  client = new S3Client({ region: "us-east-1", endpoint: s3.endpoint, forcePathStyle: true, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+});
+afterAll(() => s3.close());
+
+describe("local S3 server", () => {
+  it("stores objects with headers and metadata, and serves them back", async () => {
+    await client.send(new PutObjectCommand({ Bucket: "photos", Key: "a b/ü.txt", Body: "hello", ContentType: "text/plain", CacheControl: "no-cache", Metadata: { sha256: "abc" } }));
+    const head = await client.send(new HeadObjectCommand({ Bucket: "photos", Key: "a b/ü.txt" }));
+    expect(head).toMatchObject({ ContentType: "text/plain", CacheControl: "no-cache", ContentLength: 5, Metadata: { sha256: "abc" } });
+    const got = await client.send(new GetObjectCommand({ Bucket: "photos", Key: "a b/ü.txt" }));
+    expect(await got.Body!.transformToString()).toBe("hello");
+  });
+
+  it("lists with prefixes and continuation tokens", async () => {
+    for (const key of ["list/1", "list/2", "list/3", "other/4"]) await client.send(new PutObjectCommand({ Bucket: "photos", Key: key, Body: key }));
+    const first = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "list/", MaxKeys: 2 }));
+    expect(first.Contents?.map((o) => o.Key)).toEqual(["list/1", "list/2"]);
+    expect(first.IsTruncated).toBe(true);
+    const second = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "list/", ContinuationToken: first.NextContinuationToken }));
+    expect(second.Contents?.map((o) => o.Key)).toEqual(["list/3"]);
+    expect(second.IsTruncated).toBe(false);
+  });
+
+  it("answers missing keys and buckets as S3 does, and counts requests", async () => {
+    s3.resetRequests();
+    await client.send(new DeleteObjectCommand({ Bucket: "photos", Key: "list/1" }));
+    await expect(client.send(new HeadObjectCommand({ Bucket: "photos", Key: "list/1" }))).rejects.toMatchObject({ name: "NotFound" });
+    await expect(client.send(new GetObjectCommand({ Bucket: "photos", Key: "list/1" }))).rejects.toMatchObject({ name: "NoSuchKey" });
+    await expect(client.send(new PutObjectCommand({ Bucket: "nope", Key: "x", Body: "x" }))).rejects.toMatchObject({ name: "NoSuchBucket" });
+    expect(s3.requests.map((r) => r.operation)).toEqual(["DeleteObject", "HeadObject", "GetObject", "PutObject"]);
+    expect(s3.deletedKeys()).toEqual(["list/1"]);
+  });
+
+  it("injects failures that the SDK does not retry", async () => {
+    s3.resetRequests();
+    s3.fail((r) => r.key === "blocked");
+    await expect(client.send(new PutObjectCommand({ Bucket: "photos", Key: "blocked", Body: "x" }))).rejects.toMatchObject({ name: "AccessDenied" });
+    s3.fail(undefined);
+    expect(s3.count("PutObject")).toBe(1);
+  });
+});

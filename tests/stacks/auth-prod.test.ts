@@ -1,0 +1,54 @@
+/** The prod stack's UserAuth, as Pulumi.prod.yaml configures it. */
+import { beforeAll, describe, expect, it } from "vitest";
+import type { OfflineRun } from "../../local/offline/program";
+import { ofType, policyDocument, resource } from "../harness/mocks";
+import { runStack } from "./run-stack";
+
+let run: OfflineRun;
+beforeAll(async () => {
+  run = await runStack("prod");
+});
+
+describe("prod stack auth (UserAuth with Pulumi.prod.yaml)", () => {
+  it("requires MFA, enforces threat protection, and keeps the pool", () => {
+    const pool = resource(run.resources, "aws:cognito/userPool:UserPool", "auth-pool");
+    expect(pool.inputs).toMatchObject({ mfaConfiguration: "ON", userPoolAddOns: { advancedSecurityMode: "ENFORCED" }, deletionProtection: "ACTIVE" });
+    expect(pool.retainOnDelete).toBe(true);
+  });
+
+  it("sends users back only to the site's https domain, through the prod hosted UI", () => {
+    const client = resource(run.resources, "aws:cognito/userPoolClient:UserPoolClient", "auth-client");
+    expect(client.inputs.callbackUrls).toEqual(["https://gallery.example.com/"]);
+    expect(run.outputs.hostedUiUrl).toBe("https://sf-gallery-prod.auth.us-east-1.amazoncognito.com");
+  });
+
+  it("exports what the site needs to sign in", () => {
+    const poolId = String(run.outputs.userPoolId);
+    expect(run.outputs.authIssuerUrl).toBe(`https://cognito-idp.us-east-1.amazonaws.com/${poolId}`);
+    expect(run.outputs.userPoolClientId).toBe(resource(run.resources, "aws:cognito/userPoolClient:UserPoolClient", "auth-client").id);
+    expect(run.outputs.identityPoolId).toBe(ofType(run.resources, "aws:cognito/identityPool:IdentityPool")[0].id);
+  });
+
+  it("grants the authenticated role the preferences table only, on the caller's own items", () => {
+    const preferences = resource(run.resources, "aws:dynamodb/table:Table", "data-preferences");
+    const policy = policyDocument(resource(run.resources, "aws:iam/rolePolicy:RolePolicy", "auth-authenticated-policy").inputs.policy);
+    expect(policy.Statement).toEqual([
+      {
+        Sid: "RowLevelSecurity0",
+        Effect: "Allow",
+        Action: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+        Resource: [preferences.state.arn],
+        Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": ["${cognito-identity.amazonaws.com:sub}"] } },
+      },
+    ]);
+  });
+
+  it("wires the post-confirmation trigger to the gallery table with PutItem only", () => {
+    const gallery = resource(run.resources, "aws:dynamodb/table:Table", "data-gallery");
+    const fn = resource(run.resources, "aws:lambda/function:Function", "auth-post-confirmation-function");
+    expect(resource(run.resources, "aws:cognito/userPool:UserPool", "auth-pool").inputs.lambdaConfig).toEqual({ postConfirmation: fn.state.arn });
+    expect(fn.inputs.environment.variables.TABLE_NAME).toBe(gallery.state.name);
+    const policy = policyDocument(resource(run.resources, "aws:iam/rolePolicy:RolePolicy", "auth-post-confirmation-policy").inputs.policy);
+    expect(policy.Statement.filter((s) => String(s.Action).startsWith("dynamodb:"))).toEqual([expect.objectContaining({ Action: ["dynamodb:PutItem"], Resource: [gallery.state.arn] })]);
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * StaticSite publishes through one SitePublisher resource: the recorded graph, the
+ * build step, bad publishing args, and the serialised provider running in a plain
+ * Node process (as Pulumi's dynamic-provider host runs it) against the local S3 server.
+ */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { StaticSite } from "../../components/static-site";
+import { record, resource } from "../harness/mocks";
+import { BUCKET, DISTRIBUTION, filesOf, makeSite, removeSite, SITE, startCloud, type Cloud } from "./helpers";
+
+const PUBLISHER = "pulumi-nodejs:dynamic/serverless-fullstack:SitePublisher";
+
+describe("StaticSite publishing", () => {
+  it("publishes the folder through one SitePublisher resource, not one resource per file", async () => {
+    const graph = await record(() => new StaticSite("web", { path: "site", retainOnDelete: true }));
+    expect(graph.filter((r) => r.type === "aws:s3/bucketObjectv2:BucketObjectv2")).toEqual([]);
+    const publisher = resource(graph, PUBLISHER, "web-publish");
+    const bucket = resource(graph, "aws:s3/bucket:Bucket", "web-bucket");
+    const cdn = resource(graph, "aws:cloudfront/distribution:Distribution", "web-cdn");
+    expect(publisher.inputs.bucket).toBe(bucket.state.bucket);
+    expect(publisher.inputs.distributionId).toBe(cdn.id);
+    expect(Object.keys(publisher.inputs.files)).toEqual(["about.html", "assets/app.3f9a12bc.js", "assets/style.5e1c9a07.css", "error.html", "index.html", "robots.txt"]);
+    expect(filesOf(publisher.inputs as never)["index.html"]).toMatchObject({ contentType: "text/html; charset=utf-8", cacheControl: "no-cache" });
+    expect(publisher.inputs.files["index.html"]).toMatch(/^[0-9a-f]{64} \d+ \d+ \d+$/);
+    expect(publisher.inputs.options).toEqual({
+      concurrency: 8,
+      multipartThresholdBytes: 16 * 1024 * 1024,
+      partSizeBytes: 8 * 1024 * 1024,
+      keepRemovedAssetsFor: 2,
+      maxInvalidationPaths: 1000,
+      maxInvalidationWildcards: 15,
+    });
+    expect(publisher.parent).toBe(resource(graph, "serverless-fullstack:index:StaticSite", "web").urn);
+    expect(publisher.retainOnDelete).toBe(true);
+    expect(publisher.dependencies).toContain(resource(graph, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "web-bucket-access").urn);
+    expect(typeof publisher.inputs.__provider).toBe("string");
+  });
+
+  it("passes publishing options through, and no distribution when invalidation is off", async () => {
+    const graph = await record(
+      () => new StaticSite("opts", { path: "site", publish: { concurrency: 2, keepRemovedAssetsFor: 0, maxInvalidationPaths: 50, invalidate: false, includeDotfiles: true } }),
+    );
+    const publisher = resource(graph, PUBLISHER, "opts-publish");
+    expect(publisher.inputs.distributionId).toBe("");
+    expect(publisher.inputs.options).toMatchObject({ concurrency: 2, keepRemovedAssetsFor: 0, maxInvalidationPaths: 50 });
+  });
+
+  it("runs the build first and publishes its output", async () => {
+    const source = makeSite({ "src/page.html": "<p>built</p>" });
+    const graph = await record(() => new StaticSite("built", { path: source, build: { command: "mkdir -p dist && cp src/page.html dist/index.html && echo built", output: "dist" } }));
+    const site = resource(graph, "serverless-fullstack:index:StaticSite", "built");
+    expect(Object.keys(resource(graph, PUBLISHER, "built-publish").inputs.files)).toEqual(["index.html"]);
+    expect(site).toBeDefined();
+    removeSite(source);
+  });
+
+  it("shows the build's output when it fails, and says when the output folder is missing", () => {
+    const source = makeSite({ "package.json": "{}" });
+    expect(() => new StaticSite("broken", { path: source, build: { command: "echo compiling; echo 'error TS2304: Cannot find name x' >&2; exit 2", output: "dist" } })).toThrow(
+      /StaticSite "broken": build.command ".*" failed in .*: exited with code 2\. Fix the build and run again\. Its output \(last 40 lines\):\ncompiling\nerror TS2304: Cannot find name x/,
+    );
+    expect(() => new StaticSite("nodist", { path: source, build: { command: "true", output: "dist" } })).toThrow(/StaticSite "nodist": build.output "dist" does not exist after the build/);
+    removeSite(source);
+  });
+
+  it("reports folder problems at construction, naming the argument", () => {
+    const root = makeSite({ "index.html": "x" });
+    mkdirSync(join(root, "a"));
+    symlinkSync(root, join(root, "a", "loop"));
+    expect(() => new StaticSite("loopy", { path: root })).toThrow(/StaticSite "loopy": path ".*" has a problem: "a\/loop" is a symlink loop: it leads back to .*\. Point the link somewhere outside/);
+    removeSite(root);
+  });
+
+  it.each([
+    [{ publish: { concurrency: 0 } }, /StaticSite "bad": publish.concurrency 0 is outside 1–64/],
+    [{ publish: { maxInvalidationPaths: 5000 } }, /publish.maxInvalidationPaths 5000 is outside 1–3000\. CloudFront accepts up to 3,000 paths/],
+    [{ publish: { partSizeBytes: 1024 } }, /publish.partSizeBytes 1024 is outside .* S3 parts are 5 MiB to 5 GiB/],
+    [{ publish: { keepRemovedAssetsFor: 1.5 } }, /publish.keepRemovedAssetsFor 1.5 is outside 0–100/],
+    [{ publish: { endpoints: { s3: "localhost:4569" } } }, /publish.endpoints.s3 "localhost:4569" is not an http\(s\) URL/],
+    [{ build: { command: "", output: "dist" } }, /build.command "" is empty/],
+    [{ build: { command: "make", output: "../elsewhere" } }, /build.output "..\/elsewhere" is not a folder inside path/],
+  ])("rejects bad publishing args: %#", (bad, message) => {
+    expect(() => new StaticSite("bad", { path: "site", ...bad })).toThrow(message);
+  });
+});
+
+describe("the serialised provider", () => {
+  let cloud: Cloud;
+  beforeAll(async () => (cloud = await startCloud()));
+  afterAll(() => cloud.close());
+
+  it("runs in a plain Node process, as Pulumi's dynamic-provider host runs it, and publishes", async () => {
+    const root = makeSite(SITE);
+    const graph = await record(
+      () => new StaticSite("serialised", { path: root, publish: { endpoints: { s3: cloud.s3.endpoint, cloudfront: cloud.cloudfront.endpoint } } }),
+    );
+    const publisher = resource(graph, PUBLISHER, "serialised-publish");
+    const dir = join(tmpdir(), `publisher-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "provider.js"), publisher.inputs.__provider);
+    const { __provider, ...inputs } = publisher.inputs;
+    writeFileSync(join(dir, "inputs.json"), JSON.stringify({ ...inputs, bucket: BUCKET, distributionId: DISTRIBUTION }));
+    // What the host does: requireFromString(provider).handler(), then the CRUD calls.
+    const host = `
+      const fs = require("fs");
+      const provider = require("require-from-string")(fs.readFileSync(${JSON.stringify(join(dir, "provider.js"))}, "utf8")).handler();
+      const inputs = JSON.parse(fs.readFileSync(${JSON.stringify(join(dir, "inputs.json"))}, "utf8"));
+      (async () => {
+        const checked = await provider.check({}, inputs);
+        const created = await provider.create(checked.inputs);
+        const diff = await provider.diff(created.id, created.outs, checked.inputs);
+        console.log(JSON.stringify({ summary: checked.inputs.summary, id: created.id, last: created.outs.lastDeploy, changes: diff.changes }));
+      })().catch((e) => { console.error(e); process.exit(1); });`;
+    // Asynchronously: the child talks to the local S3 server in this process.
+    const run = await promisify(execFile)(process.execPath, ["-e", host], { cwd: process.cwd(), encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
+    expect(run.stderr.replace(/\(node:\d+\) Warning: NodeVersionSupportWarning[\s\S]*?show where the warning was created\)\n?/, "")).toBe("");
+    const result = JSON.parse(run.stdout.trim().split("\n").at(-1)!);
+    expect(result).toMatchObject({ id: `${BUCKET}/site`, changes: false, last: { uploaded: 7, deleted: 0 } });
+    expect(result.summary).toMatch(/^7 added, 0 changed, 0 deleted/);
+    expect(cloud.s3.count("PutObject")).toBe(7);
+    expect(cloud.s3.store.get(BUCKET, "docs/index.html")?.body.toString()).toBe(SITE["docs/index.html"]);
+    removeSite(root);
+  });
+});
