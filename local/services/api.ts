@@ -13,6 +13,7 @@ import type { StaticSiteSpec } from "../../components/static-site/spec";
 import { createLocalGateway } from "../api-gateway";
 import { listen } from "../front-door";
 import { startLocalS3, type LocalS3 } from "../s3-objects";
+import { localIssuer } from "./cognito";
 import type { LocalContext, LocalService } from "./types";
 
 /** The stage a StaticSite route sends this API's traffic to, by its originPath (`/prod` → prod). */
@@ -27,18 +28,13 @@ function servedStage(api: ServerlessApiSpec): StageSpec {
 }
 
 /**
- * The local issuer of a user pool: the local Cognito service's, when it runs the pool;
- * otherwise `<AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER>/<poolId>` (cognito-local's issuer shape).
+ * The local issuer of a user pool: the local Cognito service's (it runs each pool under
+ * its deployed id); otherwise `<AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER>/<poolId>`,
+ * cognito-local's issuer shape, for pools some other emulator serves.
  */
 function issuerFor(context: LocalContext, userPoolId: string): string | undefined {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const cognito = require("./cognito") as { localIssuer?: (id: string) => string | undefined };
-    const issuer = cognito.localIssuer?.(userPoolId);
-    if (issuer) return issuer;
-  } catch {
-    // no local Cognito service in this build
-  }
+  const issuer = localIssuer(userPoolId);
+  if (issuer) return issuer;
   const endpoint = context.environment.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER;
   return endpoint ? `${endpoint.replace(/\/$/, "")}/${userPoolId}` : undefined;
 }
