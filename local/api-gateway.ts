@@ -13,7 +13,6 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import type { AuthorizerSpec, RouteSpec, ServerlessApiSpec, StageSpec } from "../components/serverless-api/spec";
 import { corsHeaderValues } from "../components/serverless-api/routes";
-import { preloadPlainHttpJwks } from "../handlers/shared/jwks-http";
 import { bearerToken, createTokenVerifier, type CognitoClaims } from "../handlers/shared/jwt";
 import { LambdaInvokeError } from "./lambda-runtime";
 import { resolveValue } from "./offline/program";
@@ -83,7 +82,7 @@ export function matchRoute(compiled: CompiledRoute[], method: string, path: stri
 export function createLocalGateway(options: LocalGatewayOptions): RequestListener {
   const { spec, stage, context } = options;
   const compiled = compileRoutes(spec.routes);
-  const verifiers = new Map<string, Promise<ReturnType<typeof createTokenVerifier>>>();
+  const verifiers = new Map<string, ReturnType<typeof createTokenVerifier>>();
   const authorizerCache = new Map<string, { expires: number; context: AuthorizerContext; allowed: boolean }>();
 
   async function cognitoClaims(authorizer: Extract<AuthorizerSpec, { type: "cognito" }>, token: string): Promise<CognitoClaims | undefined> {
@@ -98,16 +97,12 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     const key = `${payload.iss}|${clientId}|${tokenUse}`;
     let verifier = verifiers.get(key);
     if (!verifier) {
-      verifier = (async () => {
-        const created = createTokenVerifier({ issuer: String(payload.iss), clientId, tokenUse });
-        await preloadPlainHttpJwks(created, `${payload.iss}/.well-known/jwks.json`);
-        return created;
-      })();
+      // handlers/shared/jwt.ts fetches a loopback http JWKS (the local issuer) itself.
+      verifier = createTokenVerifier({ issuer: String(payload.iss), clientId, tokenUse });
       verifiers.set(key, verifier);
-      verifier.catch(() => verifiers.delete(key));
     }
     try {
-      return await (await verifier).verify(token);
+      return await verifier.verify(token);
     } catch {
       return undefined;
     }

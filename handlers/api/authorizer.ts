@@ -11,30 +11,24 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, APIGatewayTokenAuthorizerEvent } from "aws-lambda";
 import { bearerToken, cognitoIssuer, createTokenVerifier } from "../shared/jwt";
-import { preloadPlainHttpJwks } from "../shared/jwks-http";
 
 const logger = new Logger();
 
 type Verifier = ReturnType<typeof createTokenVerifier>;
-let verifier: Promise<Verifier> | undefined;
+let verifier: Verifier | undefined;
 
-function tokenVerifier(): Promise<Verifier> {
-  verifier ??= (async () => {
+/** Created once per sandbox: the JWKS is fetched on first use and cached for later invocations. */
+function tokenVerifier(): Verifier {
+  if (!verifier) {
     // JWT_ISSUER: any OIDC provider; COGNITO_ISSUER: set by `npm start` for cognito-local; else the pool's AWS issuer.
     const issuer = process.env.JWT_ISSUER || process.env.COGNITO_ISSUER || cognitoIssuer(process.env.AWS_REGION ?? "us-east-1", required("USER_POOL_ID"));
-    const jwksUri = process.env.JWKS_URI || `${issuer}/.well-known/jwks.json`;
-    const created = createTokenVerifier({
+    verifier = createTokenVerifier({
       issuer,
-      jwksUri,
+      jwksUri: process.env.JWKS_URI || undefined,
       clientId: required("USER_POOL_CLIENT_ID").split(","),
       tokenUse: process.env.JWT_TOKEN_USE === "access" ? "access" : "id",
     });
-    await preloadPlainHttpJwks(created, jwksUri);
-    return created;
-  })().catch((error) => {
-    verifier = undefined;
-    throw error;
-  });
+  }
   return verifier;
 }
 
@@ -69,9 +63,11 @@ function tokenOf(event: APIGatewayTokenAuthorizerEvent | APIGatewayRequestAuthor
 export async function handler(event: APIGatewayTokenAuthorizerEvent | APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
   const token = tokenOf(event);
   if (!token) throw new Error("Unauthorized");
+  // A configuration error is ours (API Gateway answers 500), not the caller's: outside the try.
+  const verify = tokenVerifier();
   let claims: Awaited<ReturnType<Verifier["verify"]>>;
   try {
-    claims = await (await tokenVerifier()).verify(token);
+    claims = await verify.verify(token);
   } catch (error) {
     logger.info("token refused", { reason: (error as Error).message });
     throw new Error("Unauthorized");
