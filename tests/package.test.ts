@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { withoutNodeWarnings } from "./harness/process";
 
 const repo = resolve(__dirname, "..");
 const consumer = mkdtempSync(join(tmpdir(), "sf-consumer-"));
@@ -54,7 +55,7 @@ describe("the published package", () => {
         return require("@pulumi/pulumi/runtime/settings").waitForRPCs();
       }).then(() => console.log(JSON.stringify(created)));`;
     const result = run(process.execPath, ["-r", join(repo, "node_modules/ts-node/register/transpile-only"), "-e", script], consumer);
-    expect(result.stderr).toBe("");
+    expect(withoutNodeWarnings(result.stderr)).toBe("");
     const created: string[] = JSON.parse(result.stdout);
     expect(created).toContain("serverless-fullstack:index:StaticSite marketing");
     expect(created).toContain("aws:cloudfront/distribution:Distribution marketing-cdn");

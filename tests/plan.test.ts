@@ -4,13 +4,14 @@
  */
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { withoutNodeWarnings } from "./harness/process";
 
 const node = (args: string[]) => spawnSync(process.execPath, args, { encoding: "utf8", cwd: `${__dirname}/..`, timeout: 120_000 });
 
 describe("offline plan", () => {
   it("prints the prod resource tree nested under the component, a count by type and the outputs", () => {
     const result = node(["-r", "ts-node/register/transpile-only", "scripts/plan.ts", "--stack", "prod"]);
-    expect(result.stderr).toBe("");
+    expect(withoutNodeWarnings(result.stderr)).toBe("");
     expect(result.status).toBe(0);
     const lines = result.stdout.split("\n");
     expect(lines).toContain(" +   pulumi:pulumi:Stack                                   serverless-fullstack-prod");
@@ -31,7 +32,7 @@ describe("offline plan", () => {
     const script = `require("./local/offline/program").runProgramOffline({ stack: "dev" })
       .then((run) => console.log(JSON.stringify({ resources: run.resources.length, url: run.outputs.siteUrl })))`;
     const result = node(["-r", "ts-node/register", "-e", script]);
-    expect(result.stderr).toBe("");
+    expect(withoutNodeWarnings(result.stderr)).toBe("");
     const printed = JSON.parse(result.stdout);
     expect(printed.resources).toBeGreaterThan(20);
     expect(printed.url).toMatch(/^https:\/\/d[0-9a-z]+\.cloudfront\.net$/);

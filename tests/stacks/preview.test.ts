@@ -5,11 +5,12 @@
  */
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { withoutNodeWarnings } from "../harness/process";
 
 function tree(stack: string, preview: boolean): string[] {
   const args = ["-r", "ts-node/register/transpile-only", "scripts/plan.ts", "--stack", stack, ...(preview ? ["--preview"] : [])];
   const result = spawnSync(process.execPath, args, { cwd: `${__dirname}/../..`, encoding: "utf8", timeout: 120_000 });
-  expect(result.stderr).toBe("");
+  expect(withoutNodeWarnings(result.stderr)).toBe("");
   expect(result.status).toBe(0);
   return result.stdout.split("\n").filter((line) => line.startsWith(" +   "));
 }
