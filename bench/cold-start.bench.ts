@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildSync } from "esbuild";
 import { bundleEntry } from "../components/lambda/bundle";
+import { apiBundleOptions } from "../components/serverless-api/args";
 import { PROJECT_DIR } from "../local/offline/program";
 import { apiEvent } from "../tests/handlers/gallery-table";
 import { startGalleryTable } from "../tests/handlers/gallery-table";
@@ -104,7 +105,8 @@ export async function run(): Promise<BenchTable[]> {
     notes.push(`node start + runner with a no-op handler: ${Math.round(nodeMs)} ms (in both columns; "net ratio" leaves it out)`);
     for (const c of cases) {
       const slug = c.name.replace(/[^a-z]+/g, "-");
-      const bundle = bundleEntry(c.entry);
+      // Built exactly as ServerlessApi builds the route's function.
+      const bundle = bundleEntry(c.entry, apiBundleOptions(undefined));
       const bundled = join(dir, `${slug}.bundled.mjs`);
       writeFileSync(bundled, bundle.code);
       const unbundled = join(dir, `${slug}.unbundled.mjs`);

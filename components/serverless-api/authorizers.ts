@@ -38,6 +38,7 @@ export function createAuthorizers(name: string, spec: ServerlessApiSpec, api: aw
         environment: a.function.environment,
         permissions: a.function.permissions,
         logRetentionDays: a.function.logRetentionDays,
+        bundle: a.function.bundle,
         region: spec.region,
       },
       { parent },

@@ -29,6 +29,7 @@ export type {
   ServerlessApiSpec,
 } from "./spec";
 export { ACCESS_LOG_FORMAT } from "./stages";
+export { API_BUNDLE_EXTERNALS } from "./args";
 
 /**
  * A REST API on API Gateway (v1) whose routes are data (seed 000/001): each Lambda

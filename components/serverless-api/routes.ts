@@ -199,6 +199,7 @@ function createIntegration(
           environment: route.function!.environment,
           permissions: route.function!.permissions,
           logRetentionDays: route.function!.logRetentionDays,
+          bundle: route.function!.bundle,
           // Aliases need numbered versions: each stage's alias points at one.
           publish: true,
           region: spec.region,

@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
 import type { LambdaFunctionSpec } from "../lambda/function";
-import { joinPath, routeFunctionName, type ApiCors, type ApiFunctionArgs, type ApiResourcePolicy, type ApiRoute, type ApiRouteAuth, type ApiStage, type ApiThrottle, type ApiUsagePlan, type HttpMethod, type ServerlessApiArgs } from "./args";
+import { apiBundleOptions, joinPath, routeFunctionName, type ApiCors, type ApiFunctionArgs, type ApiResourcePolicy, type ApiRoute, type ApiRouteAuth, type ApiStage, type ApiThrottle, type ApiUsagePlan, type HttpMethod, type ServerlessApiArgs } from "./args";
 
 export * from "./args";
 export { validateArgs, API_INTEGRATION_TIMEOUT_SECONDS } from "./validate";
@@ -89,6 +89,7 @@ export function normalise(name: string, args: ServerlessApiArgs): ServerlessApiS
     environment: { ...(cors ? { CORS_ALLOW_ORIGIN: cors.allowOrigins[0] } : {}), ...(defaults.environment ?? {}), ...(own?.environment ?? {}) },
     permissions: [...(defaults.permissions ?? []), ...(own?.permissions ?? [])],
     logRetentionDays: defaults.logRetentionDays ?? 30,
+    bundle: apiBundleOptions({ ...defaults.bundle, ...own?.bundle, external: [...(defaults.bundle?.external ?? []), ...(own?.bundle?.external ?? [])] }),
   });
   const defaultAuth = toAuthSpec(args.defaultAuth ?? "iam");
   const routes: RouteSpec[] = Object.entries(args.routes).map(([key, route]) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACCESS_LOG_FORMAT, ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
+import { ACCESS_LOG_FORMAT, API_BUNDLE_EXTERNALS, ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
 import { normalise } from "../../components/serverless-api/spec";
 import { childrenOf, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
 
@@ -59,6 +59,12 @@ describe("ServerlessApi routes and integrations", () => {
     expect(proxy.inputs).toMatchObject({ type: "AWS_PROXY", integrationHttpMethod: "POST", httpMethod: "GET" });
     expect(proxy.inputs.uri).toBe(`arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${fn.state.arn}:\${stageVariables.alias}/invocations`);
     expect(method(graph, "t2-method-get-api-albums-albumId").inputs.requestParameters).toEqual({ "method.request.path.albumId": true });
+  });
+
+  it("leaves the SDK's never-used credential providers out of every function's bundle", async () => {
+    let api!: ServerlessApi;
+    await record(() => (api = new ServerlessApi("t2b", { routes: { "GET /x": { handler: echo, function: { bundle: { external: ["sharp"] } } } } })));
+    expect(api.spec.functions["t2b-get-x"].bundle.external).toEqual([...API_BUNDLE_EXTERNALS, "sharp"]);
   });
 
   it("gives each route function its own least-privilege role", async () => {
