@@ -3,29 +3,16 @@
  * answers with a presigned S3 PUT URL for the original; PATCH `{ "status": "ready" }`
  * confirms the upload once the object is there (TTL removes photos never confirmed).
  */
-import type { S3Client } from "@aws-sdk/client-s3";
 import { CreatePhoto, UpdatePhoto } from "../shared/gallery-schemas";
 import { createPhoto, deletePhoto, getPhotoItem, listPhotos, toPublicPhoto, updatePhoto } from "../shared/gallery-store";
-import { conflict, json, noContent, ownerOf, parseBody, pathParam, queryParam, route, tracer } from "../shared/api-http";
+import { conflict, json, noContent, ownerOf, parseBody, pathParam, queryParam, route } from "../shared/api-http";
 import { limitParam } from "./albums";
 
 /** Seconds a presigned URL stays valid. */
 export const UPLOAD_URL_TTL_SECONDS = 15 * 60;
 
-/**
- * The S3 client and presigner load on first use: listing photos never touches S3, so that
- * route's cold start does not evaluate the S3 SDK (bench/cold-start.bench.ts).
- */
-let s3Module: Promise<{ client: S3Client; sdk: typeof import("@aws-sdk/client-s3"); getSignedUrl: typeof import("@aws-sdk/s3-request-presigner").getSignedUrl }> | undefined;
-function s3() {
-  s3Module ??= Promise.all([import("@aws-sdk/client-s3"), import("@aws-sdk/s3-request-presigner")]).then(([sdk, presigner]) => ({
-    sdk,
-    getSignedUrl: presigner.getSignedUrl,
-    // Emulators are addressed path-style (http://localhost:port/bucket/key).
-    client: tracer.captureAWSv3Client(new sdk.S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) })),
-  }));
-  return s3Module;
-}
+/** S3 (handlers/shared/photo-objects.ts) loads on first use: listing photos never evaluates the S3 SDK. */
+const objects = () => import("../shared/photo-objects.js");
 
 function bucket(): string {
   const name = process.env.UPLOAD_BUCKET_NAME;
@@ -42,11 +29,7 @@ export const list = route("listPhotos", async (event) => {
 /** GET /albums/{albumId}/photos/{photoId}: the photo, with a short-lived download URL once it is ready. */
 export const get = route("getPhoto", async (event) => {
   const item = await getPhotoItem(ownerOf(event), pathParam(event, "albumId"), pathParam(event, "photoId"));
-  let downloadUrl: string | undefined;
-  if (item.status === "ready") {
-    const { client, sdk, getSignedUrl } = await s3();
-    downloadUrl = await getSignedUrl(client, new sdk.GetObjectCommand({ Bucket: bucket(), Key: item.objectKey }), { expiresIn: UPLOAD_URL_TTL_SECONDS });
-  }
+  const downloadUrl = item.status === "ready" ? await (await objects()).downloadUrl(bucket(), item.objectKey, UPLOAD_URL_TTL_SECONDS) : undefined;
   return json(200, { ...toPublicPhoto(item), ...(downloadUrl ? { downloadUrl } : {}) });
 });
 
@@ -56,12 +39,7 @@ export const create = route("createPhoto", async (event) => {
   const albumId = pathParam(event, "albumId");
   const input = parseBody(event, CreatePhoto);
   const item = await createPhoto(owner, albumId, input);
-  const { client, sdk, getSignedUrl } = await s3();
-  const url = await getSignedUrl(
-    client,
-    new sdk.PutObjectCommand({ Bucket: bucket(), Key: item.objectKey, ContentType: input.contentType, ContentLength: input.size }),
-    { expiresIn: UPLOAD_URL_TTL_SECONDS, signableHeaders: new Set(["content-type", "content-length"]) },
-  );
+  const url = await (await objects()).uploadUrl(bucket(), item.objectKey, input.contentType, input.size, UPLOAD_URL_TTL_SECONDS);
   return json(
     201,
     { photo: toPublicPhoto(item), upload: { method: "PUT", url, headers: { "content-type": input.contentType }, expiresIn: UPLOAD_URL_TTL_SECONDS } },
@@ -83,23 +61,14 @@ export const update = route("updatePhoto", async (event) => {
 });
 
 async function checkUploaded(key: string, size: number): Promise<void> {
-  try {
-    const { client, sdk } = await s3();
-    const head = await client.send(new sdk.HeadObjectCommand({ Bucket: bucket(), Key: key }));
-    if (head.ContentLength !== undefined && head.ContentLength !== size) {
-      throw conflict(`The uploaded object is ${head.ContentLength} bytes, not the ${size} declared`);
-    }
-  } catch (error) {
-    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if ((error as Error).name === "NotFound" || status === 404) throw conflict("The original has not been uploaded yet");
-    throw error;
-  }
+  const actual = await (await objects()).objectSize(bucket(), key);
+  if (actual === undefined) throw conflict("The original has not been uploaded yet");
+  if (actual !== size) throw conflict(`The uploaded object is ${actual} bytes, not the ${size} declared`);
 }
 
 /** DELETE /albums/{albumId}/photos/{photoId}: the item, then the original. */
 export const remove = route("deletePhoto", async (event) => {
   const item = await deletePhoto(ownerOf(event), pathParam(event, "albumId"), pathParam(event, "photoId"));
-  const { client, sdk } = await s3();
-  await client.send(new sdk.DeleteObjectCommand({ Bucket: bucket(), Key: item.objectKey }));
+  await (await objects()).deleteObject(bucket(), item.objectKey);
   return noContent();
 });
