@@ -9,6 +9,8 @@ import { DataTier, LambdaFunction as DataLambdaFunction } from "./components";
 import { EdgeLogic } from "./components";
 import type { EdgeAuthConfig } from "./handlers/edge/auth";
 import type { OriginResponseConfig } from "./handlers/edge/origin-response";
+import { ServerlessApi, UploadBucket, type ApiStage } from "./components";
+import { ALLOWED_IMAGE_TYPES, CreateAlbum, CreatePhoto, MAX_IMAGE_BYTES, requestModel, UpdateAlbum, UpdatePhoto } from "./handlers/shared/gallery-schemas";
 
 const config = new pulumi.Config();
 const retainData = config.getBoolean("retainData") ?? false;
@@ -66,14 +68,8 @@ export const exportBucketName = data.exportBucketName;
 // attaches `edge.associations`. The auth check verifies the user pool's id tokens; the pool is
 // declared in the auth section below (it needs the site's URL), so its issuer and app client
 // reach the edge as deferred Outputs, baked into the Lambda@Edge bundle at deploy time.
-
-/** An Output supplied later in the program: breaks the cycle site → edge → user pool → site URL. */
-function deferredOutput<T>(): { output: pulumi.Output<T>; resolve(value: pulumi.Input<T>): void } {
-  let resolve!: (value: pulumi.Input<T>) => void;
-  const output = pulumi.output(new Promise<pulumi.Input<T>>((done) => (resolve = done))) as pulumi.Output<T>;
-  return { output, resolve };
-}
-const edgeUserPool = { issuer: deferredOutput<string>(), clientId: deferredOutput<string>() };
+const [edgeUserPoolIssuer, resolveEdgeUserPoolIssuer] = pulumi.deferredOutput<string>();
+const [edgeUserPoolClientId, resolveEdgeUserPoolClientId] = pulumi.deferredOutput<string>();
 
 function edgeLogic(): EdgeLogic | undefined {
   if (!(config.getBoolean("edgeEnabled") ?? true)) return undefined;
@@ -81,12 +77,12 @@ function edgeLogic(): EdgeLogic | undefined {
   const abTestPercent = config.getNumber("abTestPercent") ?? 50;
   const spaFallback = config.getBoolean("spaFallback") ?? false;
   const auth: { [K in keyof EdgeAuthConfig]: pulumi.Input<EdgeAuthConfig[K]> } = {
-    issuer: edgeUserPool.issuer.output,
+    issuer: edgeUserPoolIssuer,
     // The app client's callback URL is the site's: with a custom domain that is plain config and the
     // client id can be baked in (audience pinned). On the CloudFront domain it would be a cycle
     // (client ← distribution ← this function's version ← client id), so any client of the pool is
     // accepted — UserAuth makes one — with the issuer, signature, expiry and token_use still checked.
-    clientId: config.get("domainName") ? edgeUserPool.clientId.output : null,
+    clientId: config.get("domainName") ? edgeUserPoolClientId : null,
     cookie: config.get("authCookie") ?? "gallery-id-token",
     signInPath: config.get("signInPath") ?? "/",
   };
@@ -154,6 +150,98 @@ export const edgeFunctionArns = edge?.functionArns;
 export const edgeLambdaVersionArns = edge?.lambdaQualifiedArns;
 // ---------------------------------------------------------------- end edge
 
+// ---------------------------------------------------------------- application / API (ServerlessApi)
+// The gallery's REST API (handlers/api/), which the browser reaches through the site's CloudFront
+// at /api/*. UserAuth comes after the site (its callback URLs are the site's URL) and the site needs
+// the API's route, so the API takes the user pool as deferred outputs the auth section resolves.
+const [apiUserPoolArn, resolveApiUserPoolArn] = pulumi.deferredOutput<string>();
+const [apiUserPoolId, resolveApiUserPoolId] = pulumi.deferredOutput<string>();
+const [apiUserPoolClientId, resolveApiUserPoolClientId] = pulumi.deferredOutput<string>();
+
+const uploads = new UploadBucket("uploads", { logRetentionDays: Math.max(logRetentionDays, 90), retainOnDelete: retainData });
+
+function apiStages(): Record<string, ApiStage> {
+  const throttle = { rateLimit: config.getNumber("apiThrottleRateLimit") ?? 100, burstLimit: config.getNumber("apiThrottleBurstLimit") ?? 200 };
+  const names = config.getObject<string[]>("apiStages") ?? ["dev"];
+  return Object.fromEntries(names.map((stage) => [stage, { throttle }]));
+}
+
+/** Canary from config; promotion is removing apiCanaryStage (README "ServerlessApi"). */
+function apiCanary() {
+  const stage = config.get("apiCanaryStage");
+  return stage ? { stage, percentTraffic: config.getNumber("apiCanaryPercent") ?? 0 } : undefined;
+}
+
+function apiDomain() {
+  const name = config.get("apiDomainName");
+  return name ? { name, certificateArn: config.require("apiCertificateArn") } : undefined;
+}
+
+// Each route's function gets exactly the table actions (and upload-bucket actions) it uses.
+const gallery = data.tables.gallery.grants;
+const originals = (action: "s3:GetObject" | "s3:PutObject" | "s3:DeleteObject") => uploads.grants("originals/", [action]);
+const albumsHandler = "handlers/api/albums.ts";
+const photosHandler = "handlers/api/photos.ts";
+
+const api = new ServerlessApi("api", {
+  basePath: "api",
+  stages: apiStages(),
+  canary: apiCanary(),
+  endpointType: (config.get("apiEndpointType") as "REGIONAL" | "EDGE" | "PRIVATE" | undefined) ?? "REGIONAL",
+  authorizers: {
+    cognito: { type: "cognito", userPoolArns: [apiUserPoolArn] },
+    jwt: { type: "token", handler: "handlers/api/authorizer.ts", function: { environment: { USER_POOL_ID: apiUserPoolId, USER_POOL_CLIENT_ID: apiUserPoolClientId } } },
+  },
+  defaultAuth: { authorizer: config.get("apiAuthorizer") === "lambda" ? "jwt" : "cognito" },
+  functionDefaults: {
+    logRetentionDays,
+    environment: { TABLE_NAME: data.tables.gallery.name, UPLOAD_BUCKET_NAME: uploads.bucketName, POWERTOOLS_SERVICE_NAME: "gallery-api", POWERTOOLS_METRICS_NAMESPACE: "Gallery" },
+  },
+  logRetentionDays,
+  domain: apiDomain(),
+  accountCloudWatchRole: config.getBoolean("apiAccountCloudWatchRole") ?? true,
+  routes: {
+    "GET /health": { handler: "handlers/api/health.ts", auth: "none" },
+    // Static facts the front end needs before uploading: answered by API Gateway itself (a mock integration).
+    "GET /config": { integration: { type: "mock", body: { apiVersion: 1, imageTypes: ALLOWED_IMAGE_TYPES, maxImageBytes: MAX_IMAGE_BYTES } }, auth: "none" },
+    "GET /albums": { handler: albumsHandler, export: "list", function: { permissions: gallery.read(["dynamodb:Query"]) } },
+    "POST /albums": { handler: albumsHandler, export: "create", requestSchema: requestModel(CreateAlbum), function: { permissions: gallery.write(["dynamodb:PutItem"]) } },
+    "GET /albums/{albumId}": { handler: albumsHandler, export: "get", function: { permissions: gallery.read(["dynamodb:GetItem"]) } },
+    "PATCH /albums/{albumId}": {
+      handler: albumsHandler,
+      export: "update",
+      requestSchema: requestModel(UpdateAlbum),
+      function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:UpdateItem"])] },
+    },
+    "DELETE /albums/{albumId}": { handler: albumsHandler, export: "remove", function: { permissions: [...gallery.read(["dynamodb:Query"]), ...gallery.write(["dynamodb:DeleteItem"])] } },
+    "GET /albums/{albumId}/photos": { handler: photosHandler, export: "list", function: { permissions: gallery.read(["dynamodb:GetItem", "dynamodb:Query"]) } },
+    "POST /albums/{albumId}/photos": {
+      handler: photosHandler,
+      export: "create",
+      requestSchema: requestModel(CreatePhoto),
+      // A presigned PUT carries the function's credentials: its role must be allowed the PUT itself.
+      function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:PutItem"]), ...originals("s3:PutObject")] },
+    },
+    "GET /albums/{albumId}/photos/{photoId}": { handler: photosHandler, export: "get", function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...originals("s3:GetObject")] } },
+    "PATCH /albums/{albumId}/photos/{photoId}": {
+      handler: photosHandler,
+      export: "update",
+      requestSchema: requestModel(UpdatePhoto),
+      function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:UpdateItem"]), ...originals("s3:GetObject")] },
+    },
+    "DELETE /albums/{albumId}/photos/{photoId}": {
+      handler: photosHandler,
+      export: "remove",
+      function: { permissions: [...gallery.write(["dynamodb:DeleteItem"]), ...originals("s3:DeleteObject")] },
+    },
+  },
+});
+
+export const apiUrls = api.urls;
+export const apiDomainName = api.domainName;
+export const uploadBucketName = uploads.bucketName;
+// ---------------------------------------------------------------- end application / API
+
 // ---------------------------------------------------------------- presentation
 function siteDomain(): StaticSiteDomain | undefined {
   const name = config.get("domainName");
@@ -176,6 +264,8 @@ const site = new StaticSite("site", {
   priceClass: config.get("priceClass") as "PriceClass_100" | "PriceClass_200" | "PriceClass_All" | undefined,
   domain: siteDomain(),
   logs: { retentionDays: logRetentionDays },
+  // The API under /api/*, on the stack's first API stage (ServerlessApi.siteRoute).
+  routes: [api.siteRoute()],
   retainOnDelete: retainData,
 });
 
@@ -226,8 +316,8 @@ const auth = new UserAuth("auth", {
   localDemoUser: localDemoUser(),
 });
 // The edge auth check (edge section) trusts this pool's id tokens.
-edgeUserPool.issuer.resolve(auth.issuerUrl);
-edgeUserPool.clientId.resolve(auth.clientId);
+resolveEdgeUserPoolIssuer(auth.issuerUrl);
+resolveEdgeUserPoolClientId(auth.clientId);
 
 export const userPoolId = auth.userPoolId;
 export const userPoolArn = auth.userPoolArn;
@@ -236,3 +326,11 @@ export const authIssuerUrl = auth.issuerUrl;
 export const authJwksUrl = auth.jwksUrl;
 export const identityPoolId = auth.identityPoolId;
 export const hostedUiUrl = auth.hostedUiUrl;
+
+// ---------------------------------------------------------------- API ← auth
+// The API's authorizers use UserAuth's pool, which is created after the site (see the API section).
+resolveApiUserPoolArn(auth.userPoolArn);
+resolveApiUserPoolId(auth.userPoolId);
+resolveApiUserPoolClientId(auth.clientId);
+// Browsers PUT originals straight to presigned S3 URLs from the site's origin.
+uploads.allowBrowserUploads("site", [site.url]);

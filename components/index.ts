@@ -20,3 +20,23 @@ export type { UserAuthArgs, UserAuthSpec, UserAuthDomain, UserAuthGroup, UserAut
 export type { PolicyStatement } from "./iam";
 export { ComponentArgError } from "./errors";
 export { registeredSpecs, type RegisteredSpec } from "./spec-registry";
+export { ServerlessApi, ACCESS_LOG_FORMAT } from "./serverless-api";
+export type {
+  ServerlessApiArgs,
+  ServerlessApiSpec,
+  ApiRoute,
+  ApiRouteAuth,
+  ApiAuthorizer,
+  ApiStage,
+  ApiCanary,
+  ApiThrottle,
+  ApiUsagePlan,
+  ApiResourcePolicy,
+  ApiCors,
+  ApiFunctionArgs,
+  MockIntegration,
+  HttpIntegration,
+  AwsServiceIntegration,
+} from "./serverless-api";
+export { UploadBucket } from "./upload-bucket";
+export type { UploadBucketArgs, UploadBucketSpec } from "./upload-bucket";

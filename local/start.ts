@@ -33,6 +33,8 @@ export interface StartOptions {
 export async function startLocalApp(options: StartOptions = {}): Promise<LocalApp> {
   const stack = options.stack ?? "dev";
   const log = options.quiet ? () => {} : (message: string) => console.log(message);
+  // Lambda runs Node 22; only this local process (Node 20+) triggers the SDK's Node-version notice, on every client.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const stateDir = options.stateDir ?? join(PROJECT_DIR, ".local", stack);
   if (options.fresh) rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(stateDir, { recursive: true });
@@ -49,6 +51,7 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
     AWS_ACCESS_KEY_ID: "local",
     AWS_SECRET_ACCESS_KEY: "local",
     POWERTOOLS_DEV: "true",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     POWERTOOLS_TRACE_ENABLED: "false",
   };
   const buildDir = join(stateDir, "build");

@@ -17,8 +17,8 @@ describe("offline plan", () => {
     expect(lines).toContain(" +   pulumi:pulumi:Stack                                   serverless-fullstack-prod");
     expect(result.stdout).toMatch(/ \+   [└├]─ serverless-fullstack:index:StaticSite\s+site\n/);
     expect(result.stdout).toMatch(/ \+   [│ ]  [├└]─ aws:cloudfront:Distribution\s+site-cdn\n/);
-    // site + site logs, DataTier export + export logs
-    expect(result.stdout).toMatch(/\n\s+4  aws:s3:Bucket\n/);
+    // site + site logs, DataTier export + export logs, API uploads + upload logs
+    expect(result.stdout).toMatch(/\n\s+6  aws:s3:Bucket\n/);
     expect(result.stdout).toContain('siteUrl: "https://gallery.example.com"');
   });
 

@@ -33,6 +33,8 @@ export interface RecordedResource {
   protect: boolean;
   retainOnDelete: boolean;
   dependencies: string[];
+  /** Properties the engine leaves alone on update (`ignoreChanges`). */
+  ignoreChanges?: string[];
 }
 
 export interface RecordingMocks {
@@ -47,6 +49,7 @@ interface RegistrationMeta {
   protect: boolean;
   retainOnDelete: boolean;
   dependencies: string[];
+  ignoreChanges?: string[];
 }
 
 export interface MockOptions {
@@ -101,6 +104,7 @@ export async function installRecordingMocks(options: MockOptions = {}): Promise<
       protect: req.getProtect() ?? false,
       retainOnDelete: req.getRetainondelete() ?? false,
       dependencies: req.getDependenciesList(),
+      ignoreChanges: req.getIgnorechangesList?.() ?? [],
     });
     pendingMeta.set(key, list);
     return registerResource(req, (err: any, res: any) => {
@@ -191,6 +195,31 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
     case "random:index/randomPassword:RandomPassword":
     case "random:index/randomString:RandomString":
       return { result: createHash("sha256").update(`secret:${name}`).digest("base64url").slice(0, inputs.length ?? 16) };
+    // --- API Gateway (ServerlessApi)
+    case "aws:apigateway/restApi:RestApi": {
+      const id = fakeId(name).slice(-10);
+      return {
+        id,
+        name: physicalName,
+        rootResourceId: `${id}-root`,
+        arn: `arn:aws:apigateway:${region}::/restapis/${id}`,
+        executionArn: `arn:aws:execute-api:${region}:${MOCK_ACCOUNT_ID}:${id}`,
+      };
+    }
+    case "aws:apigateway/stage:Stage": {
+      const apiId = String(inputs.restApi);
+      return {
+        invokeUrl: `https://${apiId}.execute-api.${region}.amazonaws.com/${inputs.stageName}`,
+        executionArn: `arn:aws:execute-api:${region}:${MOCK_ACCOUNT_ID}:${apiId}/${inputs.stageName}`,
+        arn: `arn:aws:apigateway:${region}::/restapis/${apiId}/stages/${inputs.stageName}`,
+      };
+    }
+    case "aws:apigateway/apiKey:ApiKey":
+      return { name: physicalName, value: `mock-api-key-${fakeId(name)}` };
+    case "aws:apigateway/domainName:DomainName":
+      return { regionalDomainName: `d-${fakeId(name).slice(-10)}.execute-api.${region}.amazonaws.com`, regionalZoneId: "Z1UJRXOUMOOFQ8" };
+    case "aws:lambda/alias:Alias":
+      return { arn: `${arnBase}:function:${inputs.functionName}:${inputs.name}`, invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arnBase}:function:${inputs.functionName}:${inputs.name}/invocations` };
     case "aws:cognito/userPool:UserPool": {
       // Real shapes: `<region>_<9 alphanumerics>`; the local cognito service creates the pool under this same id.
       const id = `${region}_${base62(name, 9)}`;

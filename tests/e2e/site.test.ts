@@ -33,7 +33,8 @@ describe.skipIf(!hasChromium)("reference app in Chromium (apt-get install chromi
   it("renders the gallery home page with its stylesheet and script under the site's CSP", async () => {
     await page.goto(app.urls.site);
     expect(await page.title()).toBe("Gallery");
-    await expect.poll(() => page.locator("#status").textContent()).not.toBe("Loading…");
+    // The page calls GET /api/health through the local CloudFront front door.
+    await expect.poll(() => page.locator("#status").textContent()).toBe("The gallery API is up.");
     // The function runs in the page, where the DOM exists; typed loosely because this project's lib has no DOM.
     const headingMargin = await page.locator("header h1").evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { marginBottom: string } }).getComputedStyle(el).marginBottom);
     expect(headingMargin).toBe("0px");

@@ -1,4 +1,5 @@
 import type { SecurityRule } from "../rule";
+import { APIG1, APIG2, APIG4, APIG6 } from "./apigateway";
 import { IAM5 } from "./iam";
 import { CFR3, CFR4, CFR5, CFR7 } from "./cloudfront";
 import { CLOUDFRONT_FUNCTIONS, EDGE_FUNCTIONS, EDGE_VERSIONED } from "./edge";
@@ -13,6 +14,7 @@ export const ALL_RULES: SecurityRule[] = [
   S1, S2, S10, S3_ENCRYPTION,
   CFR3, CFR4, CFR5, CFR7,
   IAM5, L1, LAMBDA_LOG_RETENTION,
+  APIG1, APIG2, APIG4, APIG6,
   DATA_RETAINED_IN_PRODUCTION,
   COG1, COG2, COG3, COG7, COGNITO_ROW_LEVEL_SECURITY,
   DDB3, DYNAMODB_ENCRYPTION, DYNAMODB_DELETION_PROTECTION,

@@ -1,0 +1,256 @@
+/**
+ * ServerlessApi's public arguments (what users write) and the small naming rules
+ * validation and normalisation share.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { PolicyStatement } from "../iam";
+import type { BundleOptions } from "../lambda/bundle";
+
+export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+
+/** Settings of a route's (or an authorizer's) Lambda function; see LambdaFunctionArgs. */
+export interface ApiFunctionArgs {
+  /** @default 512 */
+  memorySize?: number;
+  /** Seconds, 1–29 (API Gateway's integration timeout). @default 10 */
+  timeout?: number;
+  /** Environment variables on top of `functionDefaults.environment`. */
+  environment?: Record<string, pulumi.Input<string>>;
+  /** The function's own least-privilege statements (e.g. a DataTier grant), on top of `functionDefaults.permissions`. */
+  permissions?: PolicyStatement[];
+  /** esbuild options (external modules, defines); `API_BUNDLE_EXTERNALS` are always external. */
+  bundle?: BundleOptions;
+}
+
+/**
+ * Left out of every API function's bundle: the AWS SDK's credential providers for SSO, shared
+ * config files, processes and web identity. Lambda puts the role's credentials in the
+ * environment, which the SDK's default chain tries first; it only `import()`s these
+ * (dynamically) when that fails, so they would never load — but they cost ~110 KB of every
+ * bundle's cold start (bench/cold-start.bench.ts).
+ */
+export const API_BUNDLE_EXTERNALS: readonly string[] = [
+  "@aws-sdk/credential-provider-ini",
+  "@aws-sdk/credential-provider-login",
+  "@aws-sdk/credential-provider-process",
+  "@aws-sdk/credential-provider-sso",
+  "@aws-sdk/credential-provider-web-identity",
+  "@aws-sdk/nested-clients",
+  "@aws-sdk/token-providers",
+];
+
+/** The bundle options an API function is built with. */
+export function apiBundleOptions(own: BundleOptions | undefined): BundleOptions {
+  return { ...own, external: [...API_BUNDLE_EXTERNALS, ...(own?.external ?? [])] };
+}
+
+/** How a route is authorised. */
+export type ApiRouteAuth =
+  /** Public: no authorisation. Only for routes meant for anyone (security rule APIG4 lists them). */
+  | "none"
+  /** AWS_IAM: SigV4-signed requests from principals IAM allows `execute-api:Invoke`. */
+  | "iam"
+  /** One of `authorizers`, by name; `scopes` only for Cognito access tokens. */
+  | { authorizer: string; scopes?: string[] };
+
+/** A static response from API Gateway itself (no backend), e.g. a config or maintenance route. */
+export interface MockIntegration {
+  type: "mock";
+  /** @default 200 */
+  statusCode?: number;
+  /** JSON body (objects are serialised). */
+  body: unknown;
+}
+
+/** Proxy to an HTTP backend (EC2, Beanstalk, another API). */
+export interface HttpIntegration {
+  type: "http";
+  /** Backend URL; path parameters as `{name}`, e.g. `https://legacy.example.com/items/{id}`. */
+  uri: string;
+  /** @default the route's method */
+  method?: string;
+  /** @default 29000 */
+  timeoutMs?: number;
+}
+
+/** Call an AWS service API directly (seed 000: "AWS Service, e.g. S3 PUT") with a role holding exactly `permissions`. */
+export interface AwsServiceIntegration {
+  type: "aws";
+  /** Service subdomain, e.g. `"s3"`, `"sqs"`, `"dynamodb"`. */
+  service: string;
+  /** HTTP method of the service call, e.g. `"PUT"`. */
+  method: string;
+  /** Path-style action: `path/<path>` in the URI, e.g. `"my-bucket/{key}"`. */
+  path: pulumi.Input<string>;
+  /** What the integration's role may do; exact actions and resources. */
+  permissions: PolicyStatement[];
+  /** Integration request parameters, e.g. `{ "integration.request.path.key": "method.request.path.key" }`. */
+  requestParameters?: Record<string, string>;
+}
+
+export interface ApiRoute {
+  /** Lambda entry file for a proxy integration, e.g. `"handlers/api/albums.ts"`. Exactly one of handler and integration. */
+  handler?: string;
+  /** Exported function name in `handler`. @default "handler" */
+  export?: string;
+  /** The route's function; merged over `functionDefaults`. */
+  function?: ApiFunctionArgs;
+  /** A non-Lambda integration instead of `handler`. */
+  integration?: MockIntegration | HttpIntegration | AwsServiceIntegration;
+  /** @default the API's `defaultAuth` */
+  auth?: ApiRouteAuth;
+  /** Callers must send an API key of a usage plan (for quotas, not authentication). @default false */
+  apiKeyRequired?: boolean;
+  /** JSON Schema (draft 4) the body must match; API Gateway refuses other bodies with 400. */
+  requestSchema?: Record<string, unknown>;
+  /** Resource name of the route's function (≤ 47 characters with the API's name). @default derived from the route */
+  name?: string;
+}
+
+export type ApiAuthorizer =
+  | {
+      /** Cognito user pool authorizer: API Gateway verifies the pool's id (or access) token itself. */
+      type: "cognito";
+      userPoolArns: pulumi.Input<string>[];
+      /** @default "method.request.header.Authorization" */
+      identitySource?: string;
+    }
+  | {
+      /** Lambda authorizer: TOKEN gets the header value, REQUEST the whole request. */
+      type: "token" | "request";
+      /** Entry file, e.g. `"handlers/api/authorizer.ts"`. */
+      handler: string;
+      function?: ApiFunctionArgs;
+      /** @default "method.request.header.Authorization" */
+      identitySource?: string;
+      /** Seconds API Gateway caches a decision (0–3600). @default 300 */
+      resultTtlSeconds?: number;
+    };
+
+export interface ApiCanary {
+  /** Percent of the stage's traffic sent to the canary, 0–100 (seed 000: 5–10). */
+  percentTraffic: number;
+  /**
+   * Stage variables the canary overrides. `alias` defaults to `<stage>-canary`, an alias
+   * that follows the newest function version while the stage's own alias stays put.
+   */
+  stageVariableOverrides?: Record<string, string>;
+}
+
+export interface ApiStage {
+  /** Stage variables (seed 001). `alias` is set for you: the function alias the stage calls. */
+  variables?: Record<string, string>;
+  /** Overrides the API's default throttling for this stage. */
+  throttle?: ApiThrottle;
+  /** Canary release settings; remove (or set percentTraffic 0 and remove) to promote. */
+  canary?: ApiCanary;
+}
+
+export interface ApiThrottle {
+  /** Steady-state requests per second. */
+  rateLimit: number;
+  /** Burst bucket size. */
+  burstLimit: number;
+}
+
+export interface ApiUsagePlan {
+  /** Requests per period. */
+  quota?: { limit: number; period: "DAY" | "WEEK" | "MONTH" };
+  throttle?: ApiThrottle;
+  /** Names of API keys to create and attach to this plan. */
+  apiKeys?: string[];
+  /** @default every stage */
+  stages?: string[];
+}
+
+export interface ApiResourcePolicy {
+  /** Only these CIDR ranges may call the API. */
+  allowSourceIps?: string[];
+  /** These CIDR ranges may not call the API. */
+  denySourceIps?: string[];
+  /** Only through these VPC endpoints (required for PRIVATE endpoints). */
+  allowVpcEndpoints?: pulumi.Input<string>[];
+  /** Only IAM principals of these accounts (use with `auth: "iam"` routes). */
+  allowAccounts?: string[];
+}
+
+export interface ApiCors {
+  /** Origins allowed to call the API from a browser, e.g. `["https://gallery.example.com"]`. */
+  allowOrigins: string[];
+  /** @default ["Authorization", "Content-Type", "X-Api-Key"] */
+  allowHeaders?: string[];
+  /** @default 600 */
+  maxAgeSeconds?: number;
+}
+
+export interface ServerlessApiArgs {
+  /** Routes as data: `"GET /albums/{albumId}": { handler: "handlers/api/albums.ts", export: "get" }`. */
+  routes: Record<string, ApiRoute>;
+  /**
+   * Path prefix of every route, e.g. `"api"` so CloudFront's `/api/*` behaviour (which
+   * forwards the full path) reaches `/api/albums`. @default "" (routes at the root)
+   */
+  basePath?: string;
+  /** Stages by name (seed 001: dev/test/prod), each with its stage variables and canary. @default { prod: {} } */
+  stages?: Record<string, ApiStage>;
+  /**
+   * A canary on one stage, as flat stack config gives it (`apiCanaryStage`, `apiCanaryPercent`);
+   * the same as setting `stages[stage].canary`.
+   */
+  canary?: ApiCanary & { stage: string };
+  /** Authorizers routes refer to by name. */
+  authorizers?: Record<string, ApiAuthorizer>;
+  /** Authorisation of routes that set none. Secure by default. @default "iam" */
+  defaultAuth?: ApiRouteAuth;
+  /** Settings every route function gets (a route's own `function` wins). */
+  functionDefaults?: ApiFunctionArgs & {
+    /** @default 30 */
+    logRetentionDays?: number;
+  };
+  /** @default "REGIONAL" */
+  endpointType?: "REGIONAL" | "EDGE" | "PRIVATE";
+  /** VPC endpoints a PRIVATE API is reachable through. */
+  vpcEndpointIds?: pulumi.Input<string>[];
+  /** Resource policy: restrict callers by IP, VPC endpoint or account. */
+  resourcePolicy?: ApiResourcePolicy;
+  /** CORS preflight (OPTIONS) routes and headers; not needed behind the site's CloudFront (same origin). */
+  cors?: ApiCors;
+  /** Usage plans with API keys: quotas and throttling per client — not authentication (seed 000). */
+  usagePlans?: Record<string, ApiUsagePlan>;
+  /** Default stage throttling. @default { rateLimit: 100, burstLimit: 200 } */
+  throttle?: ApiThrottle;
+  /** Days to keep access logs. @default 30 */
+  logRetentionDays?: number;
+  /** Execution logging level of every method (security rule APIG6). @default "ERROR" */
+  executionLogLevel?: "ERROR" | "INFO";
+  /** X-Ray tracing of stages. @default true */
+  tracing?: boolean;
+  /**
+   * Create the account-level role API Gateway writes execution logs with
+   * (`aws.apigateway.Account`, one per account and region). Set false when another
+   * stack already manages it. @default true
+   */
+  accountCloudWatchRole?: boolean;
+  /** Custom domain with a regional ACM certificate; DNS records come from elsewhere. */
+  domain?: { name: string; certificateArn: pulumi.Input<string>; /** @default the first stage */ stage?: string; /** @default "" */ basePath?: string };
+  /** Region of the API and its functions. @default the provider's region */
+  region?: string;
+}
+
+/** `GET /albums/{albumId}` → `<api>-get-albums-albumid`, unless the route names itself. */
+export function routeFunctionName(apiName: string, key: string, route: ApiRoute): string {
+  if (route.name) return `${apiName}-${route.name}`;
+  const slug = key
+    .toLowerCase()
+    .replace(/[{}+]/g, "")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
+  return `${apiName}-${slug}`;
+}
+
+export function joinPath(basePath: string, path: string): string {
+  const joined = `/${[basePath, path.replace(/^\//, "")].filter(Boolean).join("/")}`;
+  return joined === "/" ? "/" : joined.replace(/\/$/, "");
+}

@@ -1,0 +1,139 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { argFailer } from "../errors";
+import type { LambdaFunction } from "../lambda/function";
+import { registerSpec } from "../spec-registry";
+import { createAuthorizers } from "./authorizers";
+import { createDomain } from "./domain";
+import { createResourcePolicy } from "./policy";
+import { createRestApi, createRoutes } from "./routes";
+import { normalise, validateArgs, type ServerlessApiArgs, type ServerlessApiSpec } from "./spec";
+import { createStages } from "./stages";
+import { createUsagePlans } from "./usage-plans";
+
+export type {
+  ApiAuthorizer,
+  ApiCanary,
+  ApiCors,
+  ApiFunctionArgs,
+  ApiResourcePolicy,
+  ApiRoute,
+  ApiRouteAuth,
+  ApiStage,
+  ApiThrottle,
+  ApiUsagePlan,
+  AwsServiceIntegration,
+  HttpIntegration,
+  MockIntegration,
+  ServerlessApiArgs,
+  ServerlessApiSpec,
+} from "./spec";
+export { ACCESS_LOG_FORMAT } from "./stages";
+export { API_BUNDLE_EXTERNALS } from "./args";
+
+/**
+ * A REST API on API Gateway (v1) whose routes are data (seed 000/001): each Lambda
+ * route is its own function with its own least-privilege role, published versions and
+ * an alias per stage that the stage picks with `${stageVariables.alias}`; mock, HTTP and
+ * AWS-service integrations; Cognito, Lambda and IAM authorisation per route; usage
+ * plans with API keys; canary releases from config; JSON access logs, execution
+ * logging, X-Ray, throttling and request validation on every stage.
+ *
+ * @example
+ * const api = new ServerlessApi("api", {
+ *   basePath: "api",
+ *   stages: { prod: { canary: { percentTraffic: 10 } } },
+ *   authorizers: { cognito: { type: "cognito", userPoolArns: [auth.userPoolArn] } },
+ *   defaultAuth: { authorizer: "cognito" },
+ *   functionDefaults: { environment: { TABLE_NAME: data.tableName("gallery") } },
+ *   routes: {
+ *     "GET /health": { handler: "handlers/api/health.ts", auth: "none" },
+ *     "GET /albums": { handler: "handlers/api/albums.ts", export: "list", function: { permissions: [readAlbums] } },
+ *   },
+ * });
+ * new StaticSite("site", { path: "site", routes: [api.siteRoute("prod")] });
+ */
+export class ServerlessApi extends pulumi.ComponentResource {
+  readonly spec: ServerlessApiSpec;
+  readonly restApiId: pulumi.Output<string>;
+  readonly executionArn: pulumi.Output<string>;
+  /** Host name of the execute-api endpoint, e.g. `abc123.execute-api.us-east-1.amazonaws.com` (a CloudFront origin). */
+  readonly domainName: pulumi.Output<string>;
+  /** Invoke URL per stage. */
+  readonly urls: pulumi.Output<Record<string, string>>;
+  /** Invoke URL of the first stage. */
+  readonly url: pulumi.Output<string>;
+  /** API key values by key name (secret). */
+  readonly apiKeys: pulumi.Output<Record<string, string>>;
+  /** The custom domain's regional target, for a Route 53 alias record. */
+  readonly customDomain?: { regionalDomainName: pulumi.Output<string>; regionalZoneId: pulumi.Output<string> };
+  /** The underlying resources, for users who need to extend them. */
+  readonly nodes: {
+    readonly restApi: aws.apigateway.RestApi;
+    readonly deployment: aws.apigateway.Deployment;
+    readonly stages: ReadonlyMap<string, aws.apigateway.Stage>;
+    readonly functions: ReadonlyMap<string, LambdaFunction>;
+    readonly authorizers: readonly aws.apigateway.Authorizer[];
+    readonly aliases: readonly aws.lambda.Alias[];
+    readonly accessLogs: aws.cloudwatch.LogGroup;
+    readonly usagePlans: readonly aws.apigateway.UsagePlan[];
+    readonly domainName?: aws.apigateway.DomainName;
+  };
+
+  constructor(name: string, args: ServerlessApiArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("serverless-fullstack:index:ServerlessApi", name, {}, opts);
+    validateArgs(argFailer("ServerlessApi", name), name, args);
+    this.spec = normalise(name, args);
+
+    const api = createRestApi(name, this.spec, this);
+    const policy = createResourcePolicy(name, this.spec, api, this);
+    const authorizers = createAuthorizers(name, this.spec, api, this);
+    const routes = createRoutes(name, this.spec, api, authorizers.ids, this);
+    const dependencies = [...routes.deploymentDependencies, ...authorizers.authorizers, ...(policy ? [policy] : [])];
+    const stages = createStages(name, this.spec, api, routes.functions, dependencies, this);
+    const plans = createUsagePlans(name, this.spec, api, stages.stages, this);
+    const domain = createDomain(name, this.spec, api, stages.stages, this);
+
+    const functions = new Map([...routes.functions, ...authorizers.functions]);
+    for (const [fnName, fn] of functions) this.spec.functions[fnName] = fn.spec;
+    this.nodes = {
+      restApi: api,
+      deployment: stages.deployment,
+      stages: stages.stages,
+      functions,
+      authorizers: authorizers.authorizers,
+      aliases: stages.aliases,
+      accessLogs: stages.accessLogs,
+      usagePlans: plans.plans,
+      domainName: domain?.domainName,
+    };
+    this.restApiId = api.id;
+    this.executionArn = api.executionArn;
+    const region = this.spec.region ? pulumi.output(this.spec.region) : aws.getRegionOutput({}, { parent: this }).region;
+    this.domainName = pulumi.interpolate`${api.id}.execute-api.${region}.amazonaws.com`;
+    this.urls = pulumi.all(Object.fromEntries([...stages.stages].map(([stageName, stage]) => [stageName, stage.invokeUrl])));
+    this.url = stages.stages.values().next().value!.invokeUrl;
+    this.apiKeys = pulumi.secret(pulumi.all(Object.fromEntries([...plans.keys].map(([keyName, key]) => [keyName, key.value]))));
+    this.customDomain = domain && { regionalDomainName: domain.domainName.regionalDomainName, regionalZoneId: domain.domainName.regionalZoneId };
+    registerSpec("ServerlessApi", name, this.spec);
+    this.registerOutputs({ restApiId: this.restApiId, domainName: this.domainName, urls: this.urls });
+  }
+
+  /**
+   * A StaticSite route sending `/<basePath>/*` to this API's stage through CloudFront,
+   * so the browser talks to one origin. The origin id is the API's name (the local
+   * front door finds the local API under it).
+   */
+  siteRoute(stage?: string): { pathPattern: string; originId: string; domainName: pulumi.Output<string>; originPath: string } {
+    const stageName = stage ?? this.spec.stages[0].name;
+    if (!this.spec.stages.some((s) => s.name === stageName)) {
+      argFailer("ServerlessApi", this.spec.name)("siteRoute(stage)", stageName, "is not a stage of this API", `Use one of ${this.spec.stages.map((s) => s.name).join(", ")}.`);
+    }
+    return {
+      pathPattern: this.spec.basePath ? `/${this.spec.basePath}/*` : "/*",
+      originId: this.spec.name,
+      domainName: this.domainName,
+      originPath: `/${stageName}`,
+    };
+  }
+}

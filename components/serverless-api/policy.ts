@@ -1,0 +1,30 @@
+/** The API's resource policy (seed 000): restrict callers by IP range, VPC endpoint or account. */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { ServerlessApiSpec } from "./spec";
+
+export function createResourcePolicy(name: string, spec: ServerlessApiSpec, api: aws.apigateway.RestApi, parent: pulumi.Resource): aws.apigateway.RestApiPolicy | undefined {
+  const rp = spec.resourcePolicy ?? {};
+  const vpcEndpoints = [...(rp.allowVpcEndpoints ?? []), ...(spec.endpointType === "PRIVATE" ? spec.vpcEndpointIds : [])];
+  if (!rp.allowSourceIps?.length && !rp.denySourceIps?.length && !rp.allowAccounts?.length && vpcEndpoints.length === 0) return undefined;
+  const everything = pulumi.interpolate`${api.executionArn}/*`;
+  const statements: Record<string, unknown>[] = [
+    rp.allowAccounts?.length
+      ? { Sid: "AllowAccounts", Effect: "Allow", Principal: { AWS: rp.allowAccounts.map((a) => `arn:aws:iam::${a}:root`) }, Action: "execute-api:Invoke", Resource: everything }
+      : { Sid: "AllowInvoke", Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: everything },
+  ];
+  if (rp.allowSourceIps?.length) {
+    statements.push({ Sid: "DenyOtherSourceIps", Effect: "Deny", Principal: "*", Action: "execute-api:Invoke", Resource: everything, Condition: { NotIpAddress: { "aws:SourceIp": rp.allowSourceIps } } });
+  }
+  if (rp.denySourceIps?.length) {
+    statements.push({ Sid: "DenySourceIps", Effect: "Deny", Principal: "*", Action: "execute-api:Invoke", Resource: everything, Condition: { IpAddress: { "aws:SourceIp": rp.denySourceIps } } });
+  }
+  if (vpcEndpoints.length > 0) {
+    statements.push({ Sid: "DenyOtherVpcEndpoints", Effect: "Deny", Principal: "*", Action: "execute-api:Invoke", Resource: everything, Condition: { StringNotEquals: { "aws:SourceVpce": vpcEndpoints } } });
+  }
+  return new aws.apigateway.RestApiPolicy(
+    `${name}-policy`,
+    { restApiId: api.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }), region: spec.region },
+    { parent },
+  );
+}

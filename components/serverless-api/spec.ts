@@ -1,0 +1,207 @@
+/**
+ * ServerlessApi's normalised spec: plain data the rest of the component — and the local
+ * API emulator (local/services/api.ts) — works from. Arguments live in args.ts, checks in validate.ts.
+ */
+import { createHash } from "node:crypto";
+import { resolve } from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
+import type { PolicyStatement } from "../iam";
+import type { LambdaFunctionSpec } from "../lambda/function";
+import { apiBundleOptions, joinPath, routeFunctionName, type ApiCors, type ApiFunctionArgs, type ApiResourcePolicy, type ApiRoute, type ApiRouteAuth, type ApiStage, type ApiThrottle, type ApiUsagePlan, type HttpMethod, type ServerlessApiArgs } from "./args";
+
+export * from "./args";
+export { validateArgs, API_INTEGRATION_TIMEOUT_SECONDS } from "./validate";
+
+// ------------------------------------------------------------------ spec
+
+export type IntegrationSpec =
+  | { type: "lambda"; functionName: string; entry: string; export: string }
+  | { type: "mock"; statusCode: number; body: string }
+  | { type: "http"; uri: string; method: string; timeoutMs: number }
+  | { type: "aws"; service: string; method: string; path: pulumi.Input<string>; permissions: PolicyStatement[]; requestParameters: Record<string, string> };
+
+export type AuthSpec = { type: "none" } | { type: "iam" } | { type: "authorizer"; authorizer: string; scopes: string[] };
+
+export interface RouteSpec {
+  key: string;
+  method: HttpMethod;
+  /** Path as declared, e.g. `/albums/{albumId}`. */
+  path: string;
+  /** Path API Gateway (and CloudFront) sees, with the base path, e.g. `/api/albums/{albumId}`. */
+  fullPath: string;
+  integration: IntegrationSpec;
+  function?: ApiFunctionArgs & { logRetentionDays: number };
+  auth: AuthSpec;
+  apiKeyRequired: boolean;
+  requestSchema?: Record<string, unknown>;
+}
+
+export type AuthorizerSpec =
+  | { name: string; type: "cognito"; userPoolArns: pulumi.Input<string>[]; identitySource: string }
+  | { name: string; type: "token" | "request"; functionName: string; entry: string; function: ApiFunctionArgs & { logRetentionDays: number }; identitySource: string; resultTtlSeconds: number };
+
+export interface StageSpec {
+  name: string;
+  /** Stage variables, `alias` included. */
+  variables: Record<string, string>;
+  throttle: ApiThrottle;
+  canary?: { percentTraffic: number; alias: string; stageVariableOverrides: Record<string, string> };
+}
+
+export interface ServerlessApiSpec {
+  name: string;
+  basePath: string;
+  routes: RouteSpec[];
+  authorizers: AuthorizerSpec[];
+  stages: StageSpec[];
+  endpointType: "REGIONAL" | "EDGE" | "PRIVATE";
+  vpcEndpointIds: pulumi.Input<string>[];
+  resourcePolicy?: ApiResourcePolicy;
+  cors?: Required<ApiCors>;
+  usagePlans: Array<{ name: string; quota?: ApiUsagePlan["quota"]; throttle?: ApiThrottle; apiKeys: string[]; stages: string[] }>;
+  throttle: ApiThrottle;
+  logRetentionDays: number;
+  executionLogLevel: "ERROR" | "INFO";
+  tracing: boolean;
+  accountCloudWatchRole: boolean;
+  domain?: { name: string; certificateArn: pulumi.Input<string>; stage: string; basePath: string };
+  region?: string;
+  /** sha256 of everything a deployment snapshots (routes, integrations, auth, models, CORS, policy): the redeploy trigger. */
+  deploymentHash: string;
+  /** Specs of the route and authorizer functions by resource name, filled in once they exist (the local runtime runs them). */
+  functions: Record<string, LambdaFunctionSpec>;
+}
+
+// ------------------------------------------------------------------ normalise
+
+export function normalise(name: string, args: ServerlessApiArgs): ServerlessApiSpec {
+  const basePath = args.basePath ?? "";
+  const defaults = args.functionDefaults ?? {};
+  const cors = args.cors && {
+    allowOrigins: args.cors.allowOrigins,
+    allowHeaders: args.cors.allowHeaders ?? ["Authorization", "Content-Type", "X-Api-Key"],
+    maxAgeSeconds: args.cors.maxAgeSeconds ?? 600,
+  };
+  const mergeFunction = (own: ApiFunctionArgs | undefined) => ({
+    memorySize: own?.memorySize ?? defaults.memorySize,
+    timeout: own?.timeout ?? defaults.timeout,
+    // Lambda proxy responses carry their own headers: handlers add CORS_ALLOW_ORIGIN to theirs.
+    environment: { ...(cors ? { CORS_ALLOW_ORIGIN: cors.allowOrigins[0] } : {}), ...(defaults.environment ?? {}), ...(own?.environment ?? {}) },
+    permissions: [...(defaults.permissions ?? []), ...(own?.permissions ?? [])],
+    logRetentionDays: defaults.logRetentionDays ?? 30,
+    bundle: apiBundleOptions({ ...defaults.bundle, ...own?.bundle, external: [...(defaults.bundle?.external ?? []), ...(own?.bundle?.external ?? [])] }),
+  });
+  const defaultAuth = toAuthSpec(args.defaultAuth ?? "iam");
+  const routes: RouteSpec[] = Object.entries(args.routes).map(([key, route]) => {
+    const [method, path] = key.split(" ") as [HttpMethod, string];
+    return {
+      key,
+      method,
+      path,
+      fullPath: joinPath(basePath, path),
+      integration: toIntegrationSpec(name, key, route, method),
+      function: route.handler ? mergeFunction(route.function) : undefined,
+      auth: route.auth !== undefined ? toAuthSpec(route.auth) : defaultAuth,
+      apiKeyRequired: route.apiKeyRequired ?? false,
+      requestSchema: route.requestSchema,
+    };
+  });
+  const authorizers: AuthorizerSpec[] = Object.entries(args.authorizers ?? {}).map(([authorizerName, a]) =>
+    a.type === "cognito"
+      ? { name: authorizerName, type: "cognito", userPoolArns: a.userPoolArns, identitySource: a.identitySource ?? "method.request.header.Authorization" }
+      : {
+          name: authorizerName,
+          type: a.type,
+          functionName: `${name}-auth-${authorizerName}`,
+          entry: resolve(a.handler),
+          function: mergeFunction(a.function),
+          identitySource: a.identitySource ?? "method.request.header.Authorization",
+          resultTtlSeconds: a.resultTtlSeconds ?? 300,
+        },
+  );
+  const stageArgs: Record<string, ApiStage> = { ...(args.stages ?? { prod: {} }) };
+  if (args.canary) {
+    const { stage, ...canary } = args.canary;
+    stageArgs[stage] = { ...stageArgs[stage], canary };
+  }
+  const stages: StageSpec[] = Object.entries(stageArgs).map(([stageName, stage]) => ({
+    name: stageName,
+    variables: { ...(stage.variables ?? {}), alias: stageName },
+    throttle: stage.throttle ?? args.throttle ?? { rateLimit: 100, burstLimit: 200 },
+    canary: stage.canary && {
+      percentTraffic: stage.canary.percentTraffic,
+      alias: stage.canary.stageVariableOverrides?.alias ?? `${stageName}-canary`,
+      stageVariableOverrides: { alias: `${stageName}-canary`, ...(stage.canary.stageVariableOverrides ?? {}) },
+    },
+  }));
+  const spec: Omit<ServerlessApiSpec, "deploymentHash"> = {
+    name,
+    basePath,
+    routes,
+    authorizers,
+    stages,
+    endpointType: args.endpointType ?? "REGIONAL",
+    vpcEndpointIds: args.vpcEndpointIds ?? [],
+    resourcePolicy: args.resourcePolicy,
+    cors,
+    usagePlans: Object.entries(args.usagePlans ?? {}).map(([planName, plan]) => ({
+      name: planName,
+      quota: plan.quota,
+      throttle: plan.throttle,
+      apiKeys: plan.apiKeys ?? [],
+      stages: plan.stages ?? stages.map((s) => s.name),
+    })),
+    throttle: args.throttle ?? { rateLimit: 100, burstLimit: 200 },
+    logRetentionDays: args.logRetentionDays ?? 30,
+    executionLogLevel: args.executionLogLevel ?? "ERROR",
+    tracing: args.tracing ?? true,
+    accountCloudWatchRole: args.accountCloudWatchRole ?? true,
+    domain: args.domain && { name: args.domain.name, certificateArn: args.domain.certificateArn, stage: args.domain.stage ?? stages[0].name, basePath: args.domain.basePath ?? "" },
+    region: args.region,
+    functions: {},
+  };
+  return { ...spec, deploymentHash: deploymentHash(spec) };
+}
+
+function toAuthSpec(auth: ApiRouteAuth): AuthSpec {
+  if (auth === "none") return { type: "none" };
+  if (auth === "iam") return { type: "iam" };
+  return { type: "authorizer", authorizer: auth.authorizer, scopes: auth.scopes ?? [] };
+}
+
+function toIntegrationSpec(apiName: string, key: string, route: ApiRoute, method: HttpMethod): IntegrationSpec {
+  if (route.handler) return { type: "lambda", functionName: routeFunctionName(apiName, key, route), entry: resolve(route.handler), export: route.export ?? "handler" };
+  const integration = route.integration!;
+  switch (integration.type) {
+    case "mock":
+      return { type: "mock", statusCode: integration.statusCode ?? 200, body: typeof integration.body === "string" ? integration.body : JSON.stringify(integration.body) };
+    case "http":
+      return { type: "http", uri: integration.uri, method: integration.method ?? (method === "ANY" ? "ANY" : method), timeoutMs: integration.timeoutMs ?? 29000 };
+    case "aws":
+      return { type: "aws", service: integration.service, method: integration.method, path: integration.path, permissions: integration.permissions, requestParameters: integration.requestParameters ?? {} };
+  }
+}
+
+/**
+ * What a deployment snapshots: routes, integrations (but not function code — versions
+ * and aliases carry that), authorisation, models, CORS and the resource policy.
+ * Outputs (ARNs known at deploy time) are left out; their resources change instead.
+ */
+function deploymentHash(spec: Omit<ServerlessApiSpec, "deploymentHash">): string {
+  const plain = (value: unknown) => (typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : undefined);
+  const snapshot = {
+    basePath: spec.basePath,
+    endpointType: spec.endpointType,
+    routes: spec.routes.map((r) => ({
+      key: r.key,
+      integration: r.integration.type === "aws" ? { ...r.integration, path: plain(r.integration.path), permissions: undefined } : r.integration,
+      auth: r.auth,
+      apiKeyRequired: r.apiKeyRequired,
+      requestSchema: r.requestSchema,
+    })),
+    authorizers: spec.authorizers.map((a) => ({ name: a.name, type: a.type, identitySource: a.identitySource })),
+    cors: spec.cors,
+    resourcePolicy: spec.resourcePolicy && { ...spec.resourcePolicy, allowVpcEndpoints: spec.resourcePolicy.allowVpcEndpoints?.map(plain) },
+  };
+  return createHash("sha256").update(JSON.stringify(snapshot)).digest("hex");
+}

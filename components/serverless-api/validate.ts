@@ -1,0 +1,218 @@
+/** ServerlessApi's argument checks: bad specs fail at construction, naming the argument, the value and the fix. */
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import type { ArgFailure } from "../errors";
+import { assertLeastPrivilege } from "../iam";
+import { VALID_RETENTION_DAYS } from "../lambda/function";
+import { HTTP_METHODS, routeFunctionName, type ApiAuthorizer, type ApiFunctionArgs, type ApiRoute, type ApiRouteAuth, type ApiStage, type ApiThrottle, type HttpMethod, type ServerlessApiArgs } from "./args";
+
+const BODY_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "ANY"]);
+/** API Gateway waits at most 29 s for an integration. */
+export const API_INTEGRATION_TIMEOUT_SECONDS = 29;
+const ROUTE_KEY = /^([A-Z]+) (\/.*)$/;
+const PATH_SEGMENT = /^(\{[A-Za-z_][A-Za-z0-9_]*\+?\}|[A-Za-z0-9._~-]+)$/;
+const NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
+const STAGE_NAME = /^[A-Za-z0-9_]{1,128}$/;
+const STAGE_VARIABLE_VALUE = /^[A-Za-z0-9\-._~:/?#&=,]{1,512}$/;
+
+export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApiArgs): void {
+  if (!args.routes || Object.keys(args.routes).length === 0) fail("routes", args.routes, "is empty", 'Declare at least one route, e.g. { "GET /health": { handler: "handlers/api/health.ts", auth: "none" } }.');
+  if (args.basePath !== undefined && !/^([A-Za-z0-9._~-]+)(\/[A-Za-z0-9._~-]+)*$|^$/.test(args.basePath)) {
+    fail("basePath", args.basePath, "is not a path prefix", 'Use segments without leading or trailing slashes, e.g. "api".');
+  }
+  const stageNames = Object.keys(args.stages ?? { prod: {} });
+  if (stageNames.length === 0) fail("stages", args.stages, "is empty", "Declare at least one stage, e.g. { prod: {} }.");
+  for (const stage of stageNames) validateStage(fail, stage, args.stages?.[stage] ?? {});
+  if (args.canary) {
+    if (!stageNames.includes(args.canary.stage)) {
+      fail("canary.stage", args.canary.stage, "is not a stage of this API, so there is nothing to run a canary on", `Use one of ${stageNames.join(", ")}, or add the stage.`);
+    }
+    if (args.stages?.[args.canary.stage]?.canary) {
+      fail("canary.stage", args.canary.stage, "already has stages." + args.canary.stage + ".canary", "Set the canary in one place.");
+    }
+    validateStage(fail, args.canary.stage, { canary: args.canary });
+  }
+  const authorizers = args.authorizers ?? {};
+  for (const [authorizerName, authorizer] of Object.entries(authorizers)) validateAuthorizer(fail, authorizerName, authorizer);
+  if (args.defaultAuth !== undefined) validateAuth(fail, "defaultAuth", args.defaultAuth, authorizers);
+  const seen = new Map<string, string>();
+  const names = new Set<string>();
+  for (const [key, route] of Object.entries(args.routes ?? {})) {
+    const parsed = parseRouteKey(fail, key);
+    const normalisedKey = `${parsed.method} ${parsed.path.replace(/\{[^}]+\}/g, "{}")}`;
+    const twin = seen.get(normalisedKey);
+    if (twin !== undefined) {
+      fail(`routes["${key}"]`, key, `duplicates route "${twin}" (same method and path)`, "Declare each method and path once; path parameters at the same place are the same route.");
+    }
+    seen.set(normalisedKey, key);
+    validateRoute(fail, name, key, parsed.method, route ?? {}, authorizers);
+    const functionName = route?.handler ? routeFunctionName(name, key, route) : undefined;
+    if (functionName) {
+      if (names.has(functionName)) fail(`routes["${key}"].name`, functionName, "is the function name of another route", "Give the route a distinct name.");
+      names.add(functionName);
+    }
+  }
+  if (args.endpointType !== undefined && !["REGIONAL", "EDGE", "PRIVATE"].includes(args.endpointType)) {
+    fail("endpointType", args.endpointType, "is not an API Gateway endpoint type", 'Use "REGIONAL" (default), "EDGE" or "PRIVATE".');
+  }
+  if (args.endpointType === "PRIVATE" && !(args.vpcEndpointIds?.length || args.resourcePolicy?.allowVpcEndpoints?.length)) {
+    fail("vpcEndpointIds", args.vpcEndpointIds, "is empty for a PRIVATE API, which nothing could then reach", "Pass the execute-api VPC endpoint ids (they are also allowed in the resource policy).");
+  }
+  for (const cidr of [...(args.resourcePolicy?.allowSourceIps ?? []), ...(args.resourcePolicy?.denySourceIps ?? [])]) {
+    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(cidr)) fail("resourcePolicy", cidr, "is not an IP address or CIDR range", 'Use e.g. "203.0.113.0/24".');
+  }
+  for (const account of args.resourcePolicy?.allowAccounts ?? []) {
+    if (!/^\d{12}$/.test(account)) fail("resourcePolicy.allowAccounts", account, "is not a 12-digit AWS account id", "Use the account number.");
+  }
+  if (args.cors) {
+    if (!args.cors.allowOrigins?.length) fail("cors.allowOrigins", args.cors.allowOrigins, "is empty", 'List the browser origins, e.g. ["https://gallery.example.com"].');
+    if (args.cors.allowOrigins.length > 1) {
+      fail("cors.allowOrigins", args.cors.allowOrigins, "has more than one origin; a response's Access-Control-Allow-Origin names exactly one", "Serve the API behind the site's CloudFront (same origin) or pick one origin.");
+    }
+  }
+  for (const [planName, plan] of Object.entries(args.usagePlans ?? {})) {
+    for (const stage of plan.stages ?? []) {
+      if (!stageNames.includes(stage)) fail(`usagePlans.${planName}.stages`, stage, "is not a stage of this API", `Use one of ${stageNames.join(", ")}.`);
+    }
+    if (plan.quota && (!Number.isInteger(plan.quota.limit) || plan.quota.limit < 1 || !["DAY", "WEEK", "MONTH"].includes(plan.quota.period))) {
+      fail(`usagePlans.${planName}.quota`, plan.quota, "is not a quota", 'Use { limit: <whole number ≥ 1>, period: "DAY" | "WEEK" | "MONTH" }.');
+    }
+    if (plan.throttle) validateThrottle(fail, `usagePlans.${planName}.throttle`, plan.throttle);
+  }
+  const keyRoutes = Object.entries(args.routes ?? {}).filter(([, r]) => r?.apiKeyRequired);
+  if (keyRoutes.length > 0 && Object.values(args.usagePlans ?? {}).every((p) => !p.apiKeys?.length)) {
+    fail(`routes["${keyRoutes[0][0]}"].apiKeyRequired`, true, "needs an API key, but no usage plan has apiKeys; every call would be refused", "Add a usage plan with apiKeys, or drop apiKeyRequired.");
+  }
+  if (args.throttle) validateThrottle(fail, "throttle", args.throttle);
+  if (args.logRetentionDays !== undefined && !VALID_RETENTION_DAYS.has(args.logRetentionDays)) {
+    fail("logRetentionDays", args.logRetentionDays, "is not a retention CloudWatch Logs offers", `Use one of ${[...VALID_RETENTION_DAYS].join(", ")}.`);
+  }
+  if (args.executionLogLevel !== undefined && !["ERROR", "INFO"].includes(args.executionLogLevel)) {
+    fail("executionLogLevel", args.executionLogLevel, "is not an execution logging level that logs", 'Use "ERROR" (default) or "INFO".');
+  }
+  if (args.domain) {
+    if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(args.domain.name ?? "")) {
+      fail("domain.name", args.domain.name, "is not a lowercase DNS host name", 'Use e.g. "api.gallery.example.com".');
+    }
+    if (args.endpointType === "PRIVATE") fail("domain", args.domain.name, "is set on a PRIVATE API", "Drop the domain or use a REGIONAL endpoint.");
+    if (typeof args.domain.certificateArn === "string" && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+/.test(args.domain.certificateArn)) {
+      fail("domain.certificateArn", args.domain.certificateArn, "is not an ACM certificate ARN", "Request or import a certificate in the API's region.");
+    }
+    if (args.domain.stage !== undefined && !stageNames.includes(args.domain.stage)) {
+      fail("domain.stage", args.domain.stage, "is not a stage of this API", `Use one of ${stageNames.join(", ")}.`);
+    }
+  }
+  for (const [argument, statements] of [["functionDefaults.permissions", args.functionDefaults?.permissions ?? []]] as const) {
+    assertLeastPrivilege(fail, argument, statements);
+  }
+}
+
+function parseRouteKey(fail: ArgFailure, key: string): { method: HttpMethod; path: string } {
+  const match = ROUTE_KEY.exec(key);
+  if (!match) fail(`routes["${key}"]`, key, 'is not "METHOD /path"', 'Write the key as e.g. "GET /albums/{albumId}".');
+  const method = match![1] as HttpMethod;
+  if (!HTTP_METHODS.includes(method)) fail(`routes["${key}"]`, match![1], "is not an HTTP method API Gateway supports", `Use one of ${HTTP_METHODS.join(", ")}.`);
+  const path = match![2];
+  const segments = path === "/" ? [] : path.slice(1).split("/");
+  for (const [index, segment] of segments.entries()) {
+    if (!PATH_SEGMENT.test(segment)) fail(`routes["${key}"]`, segment, "is not a valid path segment", 'Use letters, digits, ._~- or a parameter such as "{albumId}" (no trailing slash).');
+    if (segment.endsWith("+}") && index !== segments.length - 1) fail(`routes["${key}"]`, segment, "is a greedy parameter before the end of the path", "Put {proxy+} last.");
+  }
+  return { method, path };
+}
+
+function validateRoute(fail: ArgFailure, apiName: string, key: string, method: HttpMethod, route: ApiRoute, authorizers: Record<string, ApiAuthorizer>): void {
+  const where = `routes["${key}"]`;
+  if (!route.handler === !route.integration) {
+    fail(where, Object.keys(route), "needs exactly one of handler and integration", 'Set handler: "handlers/api/<name>.ts" for a Lambda route, or an integration (mock, http, aws).');
+  }
+  if (route.handler !== undefined) checkEntry(fail, `${where}.handler`, route.handler);
+  if (route.export !== undefined && !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(route.export)) fail(`${where}.export`, route.export, "is not an identifier", "Name the exported function.");
+  if (route.function) validateFunction(fail, `${where}.function`, route.function);
+  if (route.handler) {
+    const fnName = routeFunctionName(apiName, key, route);
+    if (!NAME.test(fnName)) fail(`${where}.name`, route.name, "is not a resource name", "Use letters, digits and hyphens, starting with a letter.");
+    if (fnName.length > 47) {
+      fail(`${where}.name`, fnName, "makes a function resource name over 47 characters (Lambda names stop at 64 with Pulumi's suffix)", "Set a shorter name on the route.");
+    }
+  }
+  if (route.auth !== undefined) validateAuth(fail, `${where}.auth`, route.auth, authorizers);
+  if (route.requestSchema !== undefined) {
+    if (typeof route.requestSchema !== "object" || route.requestSchema === null || Array.isArray(route.requestSchema)) {
+      fail(`${where}.requestSchema`, route.requestSchema, "is not a JSON Schema object", "Pass a JSON Schema (draft 4), e.g. requestModel(zodSchema) from handlers/shared/gallery-schemas.ts.");
+    }
+    if (!BODY_METHODS.has(method)) fail(`${where}.requestSchema`, method, "is set on a method without a body", "Only POST, PUT, PATCH (and ANY) routes take a request schema.");
+  }
+  const integration = route.integration;
+  if (integration?.type === "http" && !/^https?:\/\//.test(integration.uri ?? "")) {
+    fail(`${where}.integration.uri`, integration.uri, "is not an http(s) URL", 'Use e.g. "https://backend.example.com/items/{id}".');
+  }
+  if (integration?.type === "aws") {
+    if (!/^[a-z0-9-]+$/.test(integration.service ?? "")) fail(`${where}.integration.service`, integration.service, "is not an AWS service subdomain", 'Use e.g. "s3" or "sqs".');
+    if (!integration.permissions?.length) fail(`${where}.integration.permissions`, integration.permissions, "is empty; the integration's role could do nothing", 'Grant the exact action, e.g. { actions: ["s3:PutObject"], resources: [`${bucketArn}/uploads/*`] }.');
+    assertLeastPrivilege(fail, `${where}.integration.permissions`, integration.permissions ?? []);
+  }
+  if (integration && !["mock", "http", "aws"].includes(integration.type)) {
+    fail(`${where}.integration.type`, (integration as { type: string }).type, "is not an integration type", 'Use "mock", "http" or "aws" (or handler for Lambda).');
+  }
+}
+
+function validateAuth(fail: ArgFailure, argument: string, auth: ApiRouteAuth, authorizers: Record<string, ApiAuthorizer>): void {
+  if (auth === "none" || auth === "iam") return;
+  if (typeof auth !== "object" || !auth.authorizer) fail(argument, auth, "is not an authorisation", 'Use "none", "iam" or { authorizer: "<name>" }.');
+  if (!authorizers[auth.authorizer]) {
+    fail(argument, auth.authorizer, "is not one of the API's authorizers", `Declare it under authorizers, or use one of: ${Object.keys(authorizers).join(", ") || "(none declared)"}.`);
+  }
+  if (auth.scopes?.length && authorizers[auth.authorizer].type !== "cognito") fail(`${argument}.scopes`, auth.scopes, "only apply to Cognito authorizers", "Drop scopes or use a Cognito authorizer.");
+}
+
+function validateAuthorizer(fail: ArgFailure, name: string, authorizer: ApiAuthorizer): void {
+  const where = `authorizers.${name}`;
+  if (!NAME.test(name)) fail(where, name, "is not an authorizer name", "Use letters, digits and hyphens.");
+  if (authorizer.type === "cognito") {
+    if (!authorizer.userPoolArns?.length) fail(`${where}.userPoolArns`, authorizer.userPoolArns, "is empty", "Pass the user pool ARN(s), e.g. [auth.userPoolArn].");
+    return;
+  }
+  if (authorizer.type !== "token" && authorizer.type !== "request") fail(`${where}.type`, (authorizer as { type: string }).type, "is not an authorizer type", 'Use "cognito", "token" or "request".');
+  checkEntry(fail, `${where}.handler`, authorizer.handler);
+  if (authorizer.function) validateFunction(fail, `${where}.function`, authorizer.function);
+  if (authorizer.resultTtlSeconds !== undefined && (!Number.isInteger(authorizer.resultTtlSeconds) || authorizer.resultTtlSeconds < 0 || authorizer.resultTtlSeconds > 3600)) {
+    fail(`${where}.resultTtlSeconds`, authorizer.resultTtlSeconds, "is outside API Gateway's 0–3600 seconds", "Use a whole number of seconds up to 3600.");
+  }
+}
+
+function validateStage(fail: ArgFailure, name: string, stage: ApiStage): void {
+  const where = `stages.${name}`;
+  if (!STAGE_NAME.test(name)) fail("stages", name, "is not a stage name", "Use letters, digits and underscores, e.g. dev, test, prod.");
+  for (const [key, value] of Object.entries({ ...(stage.variables ?? {}), ...(stage.canary?.stageVariableOverrides ?? {}) })) {
+    if (!/^[A-Za-z0-9_]+$/.test(key)) fail(`${where}.variables`, key, "is not a stage variable name", "Use letters, digits and underscores.");
+    if (!STAGE_VARIABLE_VALUE.test(value)) fail(`${where}.variables.${key}`, value, "has characters stage variables do not allow, or is empty/too long", "Use 1–512 of A-Z a-z 0-9 - . _ ~ : / ? # & = ,");
+  }
+  if (stage.throttle) validateThrottle(fail, `${where}.throttle`, stage.throttle);
+  if (stage.canary) {
+    const percent = stage.canary.percentTraffic;
+    if (typeof percent !== "number" || !Number.isFinite(percent) || percent < 0 || percent > 100) {
+      fail(`${where}.canary.percentTraffic`, percent, "is outside 0–100", "Use a percentage such as 10 (seed 000 suggests 5–10 %).");
+    }
+  }
+}
+
+function validateThrottle(fail: ArgFailure, argument: string, throttle: ApiThrottle): void {
+  if (!(throttle.rateLimit > 0) || !Number.isInteger(throttle.burstLimit) || throttle.burstLimit < 1) {
+    fail(argument, throttle, "is not a throttle", "Use { rateLimit: <requests/second > 0>, burstLimit: <whole number ≥ 1> }.");
+  }
+}
+
+function validateFunction(fail: ArgFailure, argument: string, fn: ApiFunctionArgs): void {
+  if (fn.timeout !== undefined && (!Number.isInteger(fn.timeout) || fn.timeout < 1 || fn.timeout > API_INTEGRATION_TIMEOUT_SECONDS)) {
+    fail(`${argument}.timeout`, fn.timeout, `is more than API Gateway waits (${API_INTEGRATION_TIMEOUT_SECONDS} s)`, `Use 1–${API_INTEGRATION_TIMEOUT_SECONDS} seconds, or hand long work to a queue.`);
+  }
+  assertLeastPrivilege(fail, `${argument}.permissions`, fn.permissions ?? []);
+}
+
+function checkEntry(fail: ArgFailure, argument: string, entry: string | undefined): void {
+  const file = resolve(entry ?? "");
+  if (!entry || !existsSync(file) || !statSync(file).isFile()) {
+    fail(argument, entry, "is not a file", `Point it at the handler's source file, relative to ${process.cwd()}.`);
+  }
+}

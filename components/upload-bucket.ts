@@ -1,0 +1,145 @@
+/**
+ * A private bucket for user uploads (the gallery's original images): encrypted,
+ * versioned, TLS-only, public access blocked, access-logged into its own log bucket,
+ * abandoned multipart uploads cleaned up, and CORS for browsers PUTting to presigned
+ * URLs. Functions get exact grants on key prefixes.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { argFailer } from "./errors";
+import type { PolicyStatement } from "./iam";
+import { ABORT_INCOMPLETE_UPLOADS, accessLogDeliveryStatement, blockPublicAccess, encryptByDefault, tlsOnlyStatement } from "./s3-hardening";
+import { registerSpec } from "./spec-registry";
+import { validateBucketName } from "./static-site/spec";
+
+export interface UploadBucketArgs {
+  /** Physical bucket name: 3–63 characters, lowercase, no periods. @default generated */
+  bucketName?: string;
+  /** Days to keep replaced or deleted object versions. @default 30 */
+  noncurrentVersionDays?: number;
+  /** Days to keep the bucket's access logs. @default 90 */
+  logRetentionDays?: number;
+  /** Keep the bucket (and users' uploads) when it leaves the program. Prod should. @default false */
+  retainOnDelete?: boolean;
+  /** @default the provider's region */
+  region?: string;
+}
+
+export interface UploadBucketSpec {
+  name: string;
+  bucketName?: string;
+  noncurrentVersionDays: number;
+  logRetentionDays: number;
+  retainOnDelete: boolean;
+  region?: string;
+}
+
+const ACCESS_LOG_PREFIX = "s3/";
+
+/**
+ * @example
+ * const uploads = new UploadBucket("uploads", { retainOnDelete: true });
+ * const fn = new LambdaFunction("photos", {
+ *   entry: "handlers/api/photos.ts",
+ *   environment: { UPLOAD_BUCKET_NAME: uploads.bucketName },
+ *   permissions: uploads.grants("originals/", ["s3:PutObject", "s3:GetObject"]),
+ * });
+ * uploads.allowBrowserUploads("site", [site.url]);
+ */
+export class UploadBucket extends pulumi.ComponentResource {
+  readonly spec: UploadBucketSpec;
+  readonly bucketName: pulumi.Output<string>;
+  readonly arn: pulumi.Output<string>;
+  readonly nodes: { readonly bucket: aws.s3.Bucket; readonly logBucket: aws.s3.Bucket };
+  private readonly name: string;
+
+  constructor(name: string, args: UploadBucketArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    super("serverless-fullstack:index:UploadBucket", name, {}, opts);
+    const fail = argFailer("UploadBucket", name);
+    if (args.bucketName !== undefined) validateBucketName(fail, "bucketName", args.bucketName);
+    for (const [argument, days] of [["noncurrentVersionDays", args.noncurrentVersionDays], ["logRetentionDays", args.logRetentionDays]] as const) {
+      if (days !== undefined && (!Number.isInteger(days) || days < 1)) fail(argument, days, "is not a whole number of days", "Use 1 or more.");
+    }
+    this.name = name;
+    this.spec = {
+      name,
+      bucketName: args.bucketName,
+      noncurrentVersionDays: args.noncurrentVersionDays ?? 30,
+      logRetentionDays: args.logRetentionDays ?? 90,
+      retainOnDelete: args.retainOnDelete ?? false,
+      region: args.region,
+    };
+    const { bucket, logBucket } = createBuckets(name, this.spec, this);
+    this.nodes = { bucket, logBucket };
+    this.bucketName = bucket.bucket;
+    this.arn = bucket.arn;
+    registerSpec("UploadBucket", name, this.spec);
+    this.registerOutputs({ bucketName: this.bucketName, arn: this.arn });
+  }
+
+  /** Exactly `actions` on objects under `prefix` (e.g. `"originals/"`), for a function's `permissions`. */
+  grants(prefix: string, actions: Array<"s3:GetObject" | "s3:PutObject" | "s3:DeleteObject" | "s3:AbortMultipartUpload">): PolicyStatement[] {
+    return [{ sid: "UploadObjects", actions, resources: [pulumi.interpolate`${this.arn}/${prefix}*`] }];
+  }
+
+  /** Lets browsers on `origins` PUT (presigned) and GET objects; call once the site's URL exists. */
+  allowBrowserUploads(suffix: string, origins: pulumi.Input<string>[]): aws.s3.BucketCorsConfiguration {
+    return new aws.s3.BucketCorsConfiguration(
+      `${this.name}-cors-${suffix}`,
+      {
+        bucket: this.nodes.bucket.id,
+        corsRules: [{ allowedMethods: ["PUT", "GET", "HEAD"], allowedOrigins: origins, allowedHeaders: ["content-type", "content-length"], exposeHeaders: ["etag"], maxAgeSeconds: 3000 }],
+        region: this.spec.region,
+      },
+      { parent: this },
+    );
+  }
+}
+
+function createBuckets(name: string, spec: UploadBucketSpec, parent: pulumi.Resource) {
+  const region = spec.region;
+  const opts = { parent, retainOnDelete: spec.retainOnDelete };
+
+  const logBucket = new aws.s3.Bucket(`${name}-logs`, { forceDestroy: !spec.retainOnDelete, region }, opts);
+  const logsAccess = blockPublicAccess(`${name}-logs-access`, logBucket, { region }, parent);
+  new aws.s3.BucketOwnershipControls(`${name}-logs-ownership`, { bucket: logBucket.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, { parent });
+  encryptByDefault(`${name}-logs-encryption`, logBucket, { region }, parent);
+  new aws.s3.BucketLifecycleConfiguration(
+    `${name}-logs-lifecycle`,
+    { bucket: logBucket.id, rules: [{ id: "expire-logs", status: "Enabled", filter: {}, expiration: { days: spec.logRetentionDays } }, ABORT_INCOMPLETE_UPLOADS], region },
+    { parent },
+  );
+
+  const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: spec.bucketName, forceDestroy: !spec.retainOnDelete, region }, opts);
+  const access = blockPublicAccess(`${name}-bucket-access`, bucket, { region }, parent);
+  new aws.s3.BucketOwnershipControls(`${name}-bucket-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, { parent });
+  new aws.s3.BucketVersioning(`${name}-bucket-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" }, region }, { parent });
+  encryptByDefault(`${name}-bucket-encryption`, bucket, { region, bucketKey: true }, parent);
+  new aws.s3.BucketLifecycleConfiguration(
+    `${name}-bucket-lifecycle`,
+    {
+      bucket: bucket.id,
+      rules: [{ id: "expire-old-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: spec.noncurrentVersionDays } }, ABORT_INCOMPLETE_UPLOADS],
+      region,
+    },
+    { parent },
+  );
+  new aws.s3.BucketLogging(`${name}-bucket-logging`, { bucket: bucket.id, targetBucket: logBucket.id, targetPrefix: ACCESS_LOG_PREFIX, region }, { parent });
+
+  const accountId = aws.getCallerIdentityOutput({}, { parent }).accountId;
+  new aws.s3.BucketPolicy(
+    `${name}-logs-policy`,
+    {
+      bucket: logBucket.id,
+      policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [accessLogDeliveryStatement(logBucket.arn, ACCESS_LOG_PREFIX, bucket.arn, accountId), tlsOnlyStatement(logBucket.arn)] }),
+      region,
+    },
+    { parent, dependsOn: [logsAccess] },
+  );
+  new aws.s3.BucketPolicy(
+    `${name}-bucket-policy`,
+    { bucket: bucket.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [tlsOnlyStatement(bucket.arn)] }), region },
+    { parent, dependsOn: [access] },
+  );
+  return { bucket, logBucket };
+}

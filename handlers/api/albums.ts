@@ -1,0 +1,46 @@
+/**
+ * The signed-in user's albums: list (newest first), get, create, update, delete.
+ * One module, one export per route; ServerlessApi makes each route its own function
+ * with its own least-privilege role.
+ */
+import { CreateAlbum, UpdateAlbum } from "../shared/gallery-schemas";
+import { createAlbum, deleteAlbum, getAlbum, listAlbums, updateAlbum } from "../shared/gallery-store";
+import { badRequest, json, noContent, ownerOf, parseBody, pathParam, queryParam, route } from "../shared/api-http";
+
+function limitParam(value: string | undefined, max: number): number {
+  if (value === undefined) return max;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) throw badRequest("Invalid query", { limit: [`must be a whole number from 1 to ${max}`] });
+  return limit;
+}
+
+/** GET /albums?limit=&cursor= */
+export const list = route("listAlbums", async (event) => {
+  const page = await listAlbums(ownerOf(event), limitParam(queryParam(event, "limit"), 50), queryParam(event, "cursor"));
+  return json(200, page);
+});
+
+/** GET /albums/{albumId} */
+export const get = route("getAlbum", async (event) => json(200, await getAlbum(ownerOf(event), pathParam(event, "albumId"))));
+
+/** POST /albums */
+export const create = route("createAlbum", async (event) => {
+  const owner = ownerOf(event);
+  const album = await createAlbum(owner, parseBody(event, CreateAlbum));
+  return json(201, album, { location: `${event.path.replace(/\/$/, "")}/${album.albumId}` });
+});
+
+/** PATCH /albums/{albumId} */
+export const update = route("updateAlbum", async (event) => {
+  const owner = ownerOf(event);
+  const albumId = pathParam(event, "albumId");
+  return json(200, await updateAlbum(owner, albumId, parseBody(event, UpdateAlbum)));
+});
+
+/** DELETE /albums/{albumId} */
+export const remove = route("deleteAlbum", async (event) => {
+  await deleteAlbum(ownerOf(event), pathParam(event, "albumId"));
+  return noContent();
+});
+
+export { limitParam };

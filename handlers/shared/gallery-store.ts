@@ -1,0 +1,264 @@
+/**
+ * The gallery API's reads and writes on the `gallery` table (handlers/shared/gallery-keys.ts).
+ * Every call takes the owner's `sub` and builds keys under `USER#<sub>`, so one user's
+ * request can never address another user's items. Conflicts are conditional writes.
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  albumItem,
+  albumKey,
+  albumPhotosPrefix,
+  ALBUM_PREFIX,
+  GSI1,
+  photoItem,
+  photoKey,
+  userPk,
+  type AlbumItem,
+  type PhotoItem,
+} from "./gallery-keys";
+import { conflict, isConditionFailure, notFound, tracer } from "./api-http";
+
+let documentClient: DynamoDBDocumentClient | undefined;
+
+export function db(): DynamoDBDocumentClient {
+  documentClient ??= DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return documentClient;
+}
+
+function tableName(): string {
+  const name = process.env.TABLE_NAME;
+  if (!name) throw new Error("TABLE_NAME is not set");
+  return name;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page, absent on the last one. */
+  next?: string;
+}
+
+const encodeCursor = (key: Record<string, unknown> | undefined) => (key ? Buffer.from(JSON.stringify(key)).toString("base64url") : undefined);
+
+/** A cursor is the last key of the previous page; it must belong to the caller's partition. */
+function decodeCursor(cursor: string | undefined, owner: { field: string; value: string }): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Record<string, unknown>;
+    if (key[owner.field] === owner.value) return key;
+  } catch {
+    // fall through
+  }
+  return undefined;
+}
+
+/** Strip the key attributes: clients see the item, not the table design. */
+function publicAlbum(item: AlbumItem): Omit<AlbumItem, "pk" | "sk" | "gsi1pk" | "gsi1sk" | "type"> {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _t, ...rest } = item;
+  return rest;
+}
+
+function publicPhoto(item: PhotoItem): Omit<PhotoItem, "pk" | "sk" | "gsi1pk" | "gsi1sk" | "type" | "expiresAt"> {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _t, expiresAt: _e, ...rest } = item;
+  return rest;
+}
+
+export type PublicAlbum = ReturnType<typeof publicAlbum>;
+export type PublicPhoto = ReturnType<typeof publicPhoto>;
+
+// ------------------------------------------------------------------ albums
+
+/** The owner's albums, newest first (gsi1: `USER#<sub>` / `ALBUM#<createdAt>`). */
+export async function listAlbums(sub: string, limit = 50, cursor?: string): Promise<Page<PublicAlbum>> {
+  const result = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: GSI1,
+      KeyConditionExpression: "gsi1pk = :pk AND begins_with(gsi1sk, :album)",
+      ExpressionAttributeValues: { ":pk": userPk(sub), ":album": ALBUM_PREFIX },
+      ScanIndexForward: false,
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor, { field: "gsi1pk", value: userPk(sub) }),
+    }),
+  );
+  return { items: (result.Items as AlbumItem[]).map(publicAlbum), next: encodeCursor(result.LastEvaluatedKey) };
+}
+
+export async function getAlbum(sub: string, albumId: string): Promise<PublicAlbum> {
+  const result = await db().send(new GetCommand({ TableName: tableName(), Key: albumKey(sub, albumId) }));
+  if (!result.Item) throw notFound("album");
+  return publicAlbum(result.Item as AlbumItem);
+}
+
+export async function createAlbum(sub: string, input: { title: string; description?: string }): Promise<PublicAlbum> {
+  const item = albumItem({ sub, ...input });
+  try {
+    await db().send(new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: "attribute_not_exists(pk)" }));
+  } catch (error) {
+    if (isConditionFailure(error)) throw conflict("An album with this id already exists");
+    throw error;
+  }
+  return publicAlbum(item);
+}
+
+export async function updateAlbum(
+  sub: string,
+  albumId: string,
+  input: { title?: string; description?: string; expectedUpdatedAt?: string },
+): Promise<PublicAlbum> {
+  const names: Record<string, string> = { "#updatedAt": "updatedAt" };
+  const values: Record<string, unknown> = { ":now": new Date().toISOString() };
+  const sets = ["#updatedAt = :now"];
+  for (const field of ["title", "description"] as const) {
+    if (input[field] === undefined) continue;
+    names[`#${field}`] = field;
+    values[`:${field}`] = input[field];
+    sets.push(`#${field} = :${field}`);
+  }
+  let condition = "attribute_exists(pk)";
+  if (input.expectedUpdatedAt !== undefined) {
+    condition += " AND #updatedAt = :expected";
+    values[":expected"] = input.expectedUpdatedAt;
+  }
+  try {
+    const result = await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: albumKey(sub, albumId),
+        UpdateExpression: `SET ${sets.join(", ")}`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: "ALL_NEW",
+      }),
+    );
+    return publicAlbum(result.Attributes as AlbumItem);
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    await getAlbum(sub, albumId); // 404 when the album is gone
+    throw conflict("The album changed since you read it; reload and try again");
+  }
+}
+
+/** Deletes an empty album; 409 while it still has photos. */
+export async function deleteAlbum(sub: string, albumId: string): Promise<void> {
+  const photos = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": userPk(sub), ":prefix": albumPhotosPrefix(albumId) },
+      Limit: 1,
+      ProjectionExpression: "sk",
+    }),
+  );
+  if ((photos.Items?.length ?? 0) > 0) throw conflict("The album still has photos; delete them first");
+  try {
+    await db().send(new DeleteCommand({ TableName: tableName(), Key: albumKey(sub, albumId), ConditionExpression: "attribute_exists(pk)" }));
+  } catch (error) {
+    if (isConditionFailure(error)) throw notFound("album");
+    throw error;
+  }
+}
+
+// ------------------------------------------------------------------ photos
+
+/** The album's photos, by id (time-sortable), from the owner's partition. */
+export async function listPhotos(sub: string, albumId: string, limit = 100, cursor?: string): Promise<Page<PublicPhoto>> {
+  await getAlbum(sub, albumId);
+  const result = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": userPk(sub), ":prefix": albumPhotosPrefix(albumId) },
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor, { field: "pk", value: userPk(sub) }),
+    }),
+  );
+  return { items: (result.Items as PhotoItem[]).map(publicPhoto), next: encodeCursor(result.LastEvaluatedKey) };
+}
+
+export async function getPhotoItem(sub: string, albumId: string, photoId: string): Promise<PhotoItem> {
+  const result = await db().send(new GetCommand({ TableName: tableName(), Key: photoKey(sub, albumId, photoId) }));
+  if (!result.Item) throw notFound("photo");
+  return result.Item as PhotoItem;
+}
+
+export const toPublicPhoto = publicPhoto;
+
+/** A pending photo in an album the owner has; `objectKey` is where the original is uploaded. */
+export async function createPhoto(sub: string, albumId: string, input: { title?: string; contentType: string; size: number }): Promise<PhotoItem> {
+  await getAlbum(sub, albumId);
+  const draft = photoItem({ sub, albumId, objectKey: "", ...input });
+  const item: PhotoItem = { ...draft, objectKey: originalKey(sub, albumId, draft.photoId, input.contentType) };
+  try {
+    await db().send(new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: "attribute_not_exists(pk)" }));
+  } catch (error) {
+    if (isConditionFailure(error)) throw conflict("A photo with this id already exists");
+    throw error;
+  }
+  return item;
+}
+
+/** Object key of an original: under the owner's prefix, so S3 keys never mix users either. */
+export function originalKey(sub: string, albumId: string, photoId: string, contentType: string): string {
+  const extension = contentType.split("/")[1]?.replace("jpeg", "jpg") ?? "bin";
+  return `originals/${sub}/${albumId}/${photoId}.${extension}`;
+}
+
+export async function updatePhoto(
+  sub: string,
+  albumId: string,
+  photoId: string,
+  input: { title?: string; status?: "ready" },
+): Promise<PhotoItem> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets: string[] = [];
+  const removes: string[] = [];
+  if (input.title !== undefined) {
+    names["#title"] = "title";
+    values[":title"] = input.title;
+    sets.push("#title = :title");
+  }
+  let condition = "attribute_exists(pk)";
+  if (input.status === "ready") {
+    names["#status"] = "status";
+    values[":ready"] = "ready";
+    values[":pending"] = "pending";
+    sets.push("#status = :ready");
+    removes.push("expiresAt");
+    condition += " AND #status = :pending";
+  }
+  try {
+    const result = await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: photoKey(sub, albumId, photoId),
+        UpdateExpression: `SET ${sets.join(", ")}${removes.length ? ` REMOVE ${removes.join(", ")}` : ""}`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: "ALL_NEW",
+      }),
+    );
+    return result.Attributes as PhotoItem;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    await getPhotoItem(sub, albumId, photoId); // 404 when the photo is gone
+    throw conflict("The photo is already confirmed");
+  }
+}
+
+export async function deletePhoto(sub: string, albumId: string, photoId: string): Promise<PhotoItem> {
+  try {
+    const result = await db().send(
+      new DeleteCommand({ TableName: tableName(), Key: photoKey(sub, albumId, photoId), ConditionExpression: "attribute_exists(pk)", ReturnValues: "ALL_OLD" }),
+    );
+    return result.Attributes as PhotoItem;
+  } catch (error) {
+    if (isConditionFailure(error)) throw notFound("photo");
+    throw error;
+  }
+}

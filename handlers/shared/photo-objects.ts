@@ -1,0 +1,43 @@
+/**
+ * The gallery's S3 calls on original images. photos.ts imports this module on first use,
+ * so routes that never touch S3 (listing) never evaluate the S3 SDK, and the named imports
+ * keep only the commands used in the bundle.
+ */
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { tracer } from "./api-http";
+
+let client: S3Client | undefined;
+function s3(): S3Client {
+  // Emulators are addressed path-style (http://localhost:port/bucket/key).
+  client ??= tracer.captureAWSv3Client(new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) }));
+  return client;
+}
+
+/** A URL the browser PUTs the original to: the content type and length are signed, so it must send exactly those. */
+export function uploadUrl(bucket: string, key: string, contentType: string, size: number, expiresIn: number): Promise<string> {
+  return getSignedUrl(s3(), new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType, ContentLength: size }), {
+    expiresIn,
+    signableHeaders: new Set(["content-type", "content-length"]),
+  });
+}
+
+export function downloadUrl(bucket: string, key: string, expiresIn: number): Promise<string> {
+  return getSignedUrl(s3(), new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
+}
+
+/** The object's size, or undefined when there is no such object. */
+export async function objectSize(bucket: string, key: string): Promise<number | undefined> {
+  try {
+    const head = await s3().send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return head.ContentLength ?? 0;
+  } catch (error) {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if ((error as Error).name === "NotFound" || status === 404) return undefined;
+    throw error;
+  }
+}
+
+export async function deleteObject(bucket: string, key: string): Promise<void> {
+  await s3().send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+}

@@ -1,0 +1,329 @@
+/**
+ * A local stand-in for one stage of a ServerlessApi's REST API, built from its
+ * registered spec: it matches the request to a route as API Gateway does (literal
+ * segments before parameters, then ANY), answers CORS preflights, checks API keys,
+ * runs the route's authorizer (Cognito: the token verified against the local issuer
+ * with handlers/shared/jwt.ts; Lambda: the authorizer function in its local sandbox;
+ * IAM: a SigV4 header must be present — signatures are not checked locally), builds
+ * the REST proxy event (path, query, headers, body, stage variables, authorizer
+ * context) and runs the route's bundled handler with its timeout enforced.
+ */
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import type { AuthorizerSpec, RouteSpec, ServerlessApiSpec, StageSpec } from "../components/serverless-api/spec";
+import { corsHeaderValues } from "../components/serverless-api/routes";
+import { bearerToken, createTokenVerifier, type CognitoClaims } from "../handlers/shared/jwt";
+import { LambdaInvokeError } from "./lambda-runtime";
+import { resolveValue } from "./offline/program";
+import type { LocalContext } from "./services/types";
+
+/** API Gateway's payload limit. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+const LOCAL_API_ID = "local";
+
+interface CompiledRoute {
+  route: RouteSpec;
+  pattern: RegExp;
+  parameterNames: string[];
+  literalSegments: number;
+}
+
+interface HttpResult {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer | string;
+}
+
+type AuthorizerContext = Record<string, unknown> | null;
+
+export interface LocalGatewayOptions {
+  spec: ServerlessApiSpec;
+  stage: StageSpec;
+  context: LocalContext;
+  /** The local issuer URL for a user pool id (from the local Cognito service). */
+  issuerFor(userPoolId: string): string | undefined;
+}
+
+export function compileRoutes(routes: RouteSpec[]): CompiledRoute[] {
+  return routes
+    .map((route) => {
+      const parameterNames: string[] = [];
+      const source = route.fullPath
+        .split("/")
+        .map((segment) => {
+          const parameter = /^\{([^}+]+)(\+?)\}$/.exec(segment);
+          if (!parameter) return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+          parameterNames.push(parameter[1]);
+          return parameter[2] ? "(.+)" : "([^/]+)";
+        })
+        .join("/");
+      return { route, pattern: new RegExp(`^${source || "/"}/?$`), parameterNames, literalSegments: route.fullPath.split("/").filter((s) => s && !s.startsWith("{")).length };
+    })
+    .sort((a, b) => b.literalSegments - a.literalSegments || b.route.fullPath.split("/").length - a.route.fullPath.split("/").length);
+}
+
+/** The route API Gateway would pick for `method path`, with its path parameters. */
+export function matchRoute(compiled: CompiledRoute[], method: string, path: string): { route: RouteSpec; pathParameters: Record<string, string> } | { pathMatched: boolean } {
+  let pathMatched = false;
+  for (const candidate of compiled) {
+    const match = candidate.pattern.exec(path);
+    if (!match) continue;
+    pathMatched = true;
+    const sameResource = compiled.filter((c) => c.route.fullPath === candidate.route.fullPath);
+    const chosen = sameResource.find((c) => c.route.method === method) ?? sameResource.find((c) => c.route.method === "ANY");
+    if (!chosen) continue;
+    const pathParameters = Object.fromEntries(chosen.parameterNames.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
+    return { route: chosen.route, pathParameters };
+  }
+  return { pathMatched };
+}
+
+export function createLocalGateway(options: LocalGatewayOptions): RequestListener {
+  const { spec, stage, context } = options;
+  const compiled = compileRoutes(spec.routes);
+  const verifiers = new Map<string, ReturnType<typeof createTokenVerifier>>();
+  const authorizerCache = new Map<string, { expires: number; context: AuthorizerContext; allowed: boolean }>();
+
+  async function cognitoClaims(authorizer: Extract<AuthorizerSpec, { type: "cognito" }>, token: string): Promise<CognitoClaims | undefined> {
+    const payload = decodePayload(token);
+    if (!payload) return undefined;
+    const poolIds = (await Promise.all(authorizer.userPoolArns.map((arn) => resolveValue<string>(arn)))).map((arn) => String(arn).split("/").pop()!);
+    const issuers = poolIds.map((id) => options.issuerFor(id)).filter((i): i is string => Boolean(i));
+    if (!issuers.includes(String(payload.iss))) return undefined;
+    // Like API Gateway's Cognito authorizer: any app client of the pool; id or access token.
+    const tokenUse = payload.token_use === "access" ? "access" : "id";
+    const clientId = String(tokenUse === "id" ? payload.aud : payload.client_id);
+    const key = `${payload.iss}|${clientId}|${tokenUse}`;
+    let verifier = verifiers.get(key);
+    if (!verifier) {
+      // handlers/shared/jwt.ts fetches a loopback http JWKS (the local issuer) itself.
+      verifier = createTokenVerifier({ issuer: String(payload.iss), clientId, tokenUse });
+      verifiers.set(key, verifier);
+    }
+    try {
+      return await verifier.verify(token);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function lambdaAuthorizer(authorizer: Extract<AuthorizerSpec, { type: "token" | "request" }>, request: IncomingMessage, event: APIGatewayProxyEvent, methodArn: string): Promise<HttpResult | AuthorizerContext> {
+    const header = headerOf(request, identityHeader(authorizer.identitySource));
+    if (!header) return unauthorized();
+    const cacheKey = `${authorizer.name}|${header}`;
+    const cached = authorizerCache.get(cacheKey);
+    let decision = cached && cached.expires > Date.now() ? cached : undefined;
+    if (!decision) {
+      const fn = spec.functions[authorizer.functionName];
+      const authEvent =
+        authorizer.type === "token"
+          ? { type: "TOKEN", authorizationToken: header, methodArn }
+          : { type: "REQUEST", methodArn, resource: event.resource, path: event.path, httpMethod: event.httpMethod, headers: event.headers, multiValueHeaders: event.multiValueHeaders, queryStringParameters: event.queryStringParameters, multiValueQueryStringParameters: event.multiValueQueryStringParameters, pathParameters: event.pathParameters, stageVariables: event.stageVariables, requestContext: event.requestContext };
+      let result: { principalId: string; policyDocument: { Statement: Array<{ Effect: string; Resource: string | string[]; Action?: string | string[] }> }; context?: Record<string, unknown> };
+      try {
+        result = await context.lambda(fn).invoke(authEvent);
+      } catch (error) {
+        if (error instanceof LambdaInvokeError && error.message.endsWith(": Unauthorized")) return unauthorized();
+        context.log(`  authorizer ${authorizer.name} failed: ${(error as Error).message}`);
+        return json(500, { message: null }, { "x-amzn-errortype": "AuthorizerConfigurationException" });
+      }
+      const allowed = policyAllows(result.policyDocument?.Statement ?? [], methodArn);
+      decision = { expires: Date.now() + authorizer.resultTtlSeconds * 1000, context: { ...(result.context ?? {}), principalId: result.principalId }, allowed };
+      if (authorizer.resultTtlSeconds > 0) authorizerCache.set(cacheKey, decision);
+    }
+    if (!decision.allowed) return json(403, { Message: "User is not authorized to access this resource with an explicit deny" }, { "x-amzn-errortype": "AccessDeniedException" });
+    return decision.context;
+  }
+
+  async function authorise(route: RouteSpec, request: IncomingMessage, event: APIGatewayProxyEvent): Promise<HttpResult | AuthorizerContext> {
+    const auth = route.auth;
+    if (auth.type === "none") return null;
+    if (auth.type === "iam") {
+      // SigV4 signatures cannot be checked without AWS credentials; require one to be present.
+      return /^AWS4-HMAC-SHA256 /.test(headerOf(request, "authorization") ?? "") ? { principalId: "iam-caller" } : json(403, { message: "Missing Authentication Token" }, { "x-amzn-errortype": "MissingAuthenticationTokenException" });
+    }
+    const authorizer = spec.authorizers.find((a) => a.name === auth.authorizer)!;
+    const methodArn = `arn:aws:execute-api:${context.run.config.region}:000000000000:${LOCAL_API_ID}/${stage.name}/${route.method === "ANY" ? event.httpMethod : route.method}${event.path}`;
+    if (authorizer.type !== "cognito") return lambdaAuthorizer(authorizer, request, event, methodArn);
+    const token = bearerToken(headerOf(request, identityHeader(authorizer.identitySource)));
+    if (!token) return unauthorized();
+    const claims = await cognitoClaims(authorizer, token);
+    if (!claims) return unauthorized();
+    if (auth.scopes.length > 0 && !auth.scopes.some((s) => String(claims.scope ?? "").split(" ").includes(s))) return unauthorized();
+    // API Gateway hands Lambda proxies the claims as strings.
+    return { claims: Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : String(v)])) };
+  }
+
+  async function integrate(route: RouteSpec, event: APIGatewayProxyEvent): Promise<HttpResult> {
+    const integration = route.integration;
+    switch (integration.type) {
+      case "mock":
+        return { status: integration.statusCode, headers: { "content-type": "application/json" }, body: integration.body };
+      case "http": {
+        const uri = integration.uri.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(event.pathParameters?.[name] ?? ""));
+        const response = await fetch(uri, { method: integration.method === "ANY" ? event.httpMethod : integration.method, headers: event.headers as Record<string, string>, body: event.body ?? undefined });
+        return { status: response.status, headers: Object.fromEntries(response.headers), body: Buffer.from(await response.arrayBuffer()) };
+      }
+      case "aws":
+        return json(501, { message: `AWS service integrations (${integration.service}) are not emulated locally` });
+      case "lambda": {
+        const fn = spec.functions[integration.functionName];
+        try {
+          const result = await context.lambda(fn).invoke<APIGatewayProxyResult>(event);
+          return proxyResult(result);
+        } catch (error) {
+          const timedOut = error instanceof LambdaInvokeError && error.errorType === "Sandbox.Timedout";
+          context.log(`  ${route.key}: ${(error as Error).message}`);
+          return timedOut ? json(504, { message: "Endpoint request timed out" }) : json(502, { message: "Internal server error" });
+        }
+      }
+    }
+  }
+
+  return (request: IncomingMessage, response: ServerResponse) => {
+    void handle(request).then(
+      (result) => send(response, request, result),
+      (error) => {
+        context.log(`  local API error: ${(error as Error).stack ?? error}`);
+        send(response, request, json(500, { message: "Internal server error" }));
+      },
+    );
+  };
+
+  async function handle(request: IncomingMessage): Promise<HttpResult> {
+    const url = new URL(request.url ?? "/", "http://localhost");
+    const method = request.method ?? "GET";
+    if (method === "OPTIONS" && spec.cors && !spec.routes.some((r) => r.method === "OPTIONS")) {
+      const methods = spec.routes.filter((r) => compileRoutes([r])[0].pattern.test(url.pathname)).map((r) => r.method);
+      if (methods.length > 0) return { status: 204, headers: corsHeaderValues(spec, methods), body: "" };
+    }
+    const matched = matchRoute(compiled, method, url.pathname);
+    if (!("route" in matched)) return json(403, { message: "Missing Authentication Token" }, { "x-amzn-errortype": "MissingAuthenticationTokenException" });
+    const { route, pathParameters } = matched;
+
+    const body = await readBody(request);
+    if (body.length > MAX_PAYLOAD_BYTES) return json(413, { message: "Request Too Long" });
+    if (route.apiKeyRequired && !headerOf(request, "x-api-key")) return json(403, { message: "Forbidden" });
+
+    const canary = stage.canary && Math.random() * 100 < stage.canary.percentTraffic;
+    const event = proxyEvent(request, url, route, pathParameters, body, canary ? { ...stage.variables, ...stage.canary!.stageVariableOverrides } : stage.variables);
+    const authorised = await authorise(route, request, event);
+    if (authorised && "status" in authorised && "body" in authorised) return authorised as HttpResult;
+    event.requestContext.authorizer = authorised as APIGatewayProxyEvent["requestContext"]["authorizer"];
+    const result = await integrate(route, event);
+    return { ...result, headers: { ...result.headers, "x-amzn-requestid": event.requestContext.requestId, ...(canary ? { "x-local-canary": "true" } : {}) } };
+  }
+
+  function proxyEvent(request: IncomingMessage, url: URL, route: RouteSpec, pathParameters: Record<string, string>, body: Buffer, stageVariables: Record<string, string>): APIGatewayProxyEvent {
+    const headers: Record<string, string> = {};
+    const multiValueHeaders: Record<string, string[]> = {};
+    for (let i = 0; i < request.rawHeaders.length; i += 2) {
+      const [name, value] = [request.rawHeaders[i], request.rawHeaders[i + 1]];
+      headers[name] = value;
+      (multiValueHeaders[name] ??= []).push(value);
+    }
+    const query: Record<string, string> = {};
+    const multiQuery: Record<string, string[]> = {};
+    for (const [name, value] of url.searchParams) {
+      query[name] = value;
+      (multiQuery[name] ??= []).push(value);
+    }
+    const contentType = headerOf(request, "content-type") ?? "";
+    const textual = body.length === 0 || /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript))/i.test(contentType);
+    const hasQuery = Object.keys(query).length > 0;
+    return {
+      resource: route.fullPath,
+      path: url.pathname,
+      httpMethod: request.method ?? "GET",
+      headers,
+      multiValueHeaders,
+      queryStringParameters: hasQuery ? query : null,
+      multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+      pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : null,
+      stageVariables,
+      body: body.length === 0 ? null : textual ? body.toString("utf8") : body.toString("base64"),
+      isBase64Encoded: !textual,
+      requestContext: {
+        accountId: "000000000000",
+        apiId: LOCAL_API_ID,
+        authorizer: null,
+        domainName: headerOf(request, "host") ?? "localhost",
+        domainPrefix: "localhost",
+        httpMethod: request.method ?? "GET",
+        identity: { sourceIp: request.socket.remoteAddress ?? "127.0.0.1", userAgent: headerOf(request, "user-agent") ?? null, apiKey: headerOf(request, "x-api-key") ?? null } as APIGatewayProxyEvent["requestContext"]["identity"],
+        path: `/${stage.name}${url.pathname}`,
+        protocol: `HTTP/${request.httpVersion}`,
+        requestId: randomUUID(),
+        requestTimeEpoch: Date.now(),
+        resourceId: "local",
+        resourcePath: route.fullPath,
+        stage: stage.name,
+      } as APIGatewayProxyEvent["requestContext"],
+    };
+  }
+}
+
+function identityHeader(identitySource: string): string {
+  return identitySource.replace(/^method\.request\.header\./, "").toLowerCase();
+}
+
+function headerOf(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function decodePayload(token: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8")) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Allow only if an Allow statement covers the method ARN and no Deny does (IAM's order). */
+export function policyAllows(statements: Array<{ Effect: string; Resource: string | string[] }>, methodArn: string): boolean {
+  const covers = (s: { Resource: string | string[] }) =>
+    (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).some((r) => new RegExp(`^${r.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(methodArn));
+  if (statements.some((s) => s.Effect === "Deny" && covers(s))) return false;
+  return statements.some((s) => s.Effect === "Allow" && covers(s));
+}
+
+function proxyResult(result: APIGatewayProxyResult | undefined): HttpResult {
+  if (!result || typeof result.statusCode !== "number") return json(502, { message: "Internal server error" });
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name.toLowerCase()] = values.map(String);
+  const body = result.isBase64Encoded ? Buffer.from(result.body ?? "", "base64") : (result.body ?? "");
+  return { status: result.statusCode, headers, body };
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+  return { status, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) };
+}
+
+function unauthorized(): HttpResult {
+  return json(401, { message: "Unauthorized" }, { "x-amzn-errortype": "UnauthorizedException" });
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_PAYLOAD_BYTES + 1) break;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(response: ServerResponse, request: IncomingMessage, result: HttpResult): void {
+  const body = Buffer.isBuffer(result.body) ? result.body : Buffer.from(result.body);
+  response.statusCode = result.status;
+  for (const [name, value] of Object.entries(result.headers)) {
+    if (["content-length", "transfer-encoding", "connection"].includes(name.toLowerCase())) continue;
+    response.setHeader(name, value);
+  }
+  response.setHeader("content-length", String(body.length));
+  response.end(request.method === "HEAD" ? undefined : body);
+}

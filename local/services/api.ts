@@ -1,0 +1,77 @@
+/**
+ * `npm start`'s API Gateway: every ServerlessApi of the program served by a local
+ * gateway (local/api-gateway.ts) built from its registered spec, registered as the
+ * front door's origin under the API's name — the origin id its `siteRoute()` gives
+ * StaticSite — so the site serves it at `/api/*` exactly as CloudFront does. The stage
+ * served is the one the site's route points at (its originPath), else the first.
+ * Also starts a small S3 stand-in for presigned uploads unless another service runs one.
+ */
+import { join } from "node:path";
+import type { ServerlessApiSpec, StageSpec } from "../../components/serverless-api/spec";
+import { registeredSpecs } from "../../components/spec-registry";
+import type { StaticSiteSpec } from "../../components/static-site/spec";
+import { createLocalGateway } from "../api-gateway";
+import { listen } from "../front-door";
+import { startLocalS3, type LocalS3 } from "../s3-objects";
+import { localIssuer } from "./cognito";
+import type { LocalContext, LocalService } from "./types";
+
+/** The stage a StaticSite route sends this API's traffic to, by its originPath (`/prod` → prod). */
+function servedStage(api: ServerlessApiSpec): StageSpec {
+  for (const { spec } of registeredSpecs<StaticSiteSpec>("StaticSite")) {
+    const route = spec.routes.find((r) => r.originId === api.name);
+    const stageName = typeof route?.originPath === "string" ? route.originPath.replace(/^\//, "").split("/")[0] : undefined;
+    const stage = api.stages.find((s) => s.name === stageName);
+    if (stage) return stage;
+  }
+  return api.stages[0];
+}
+
+/**
+ * The local issuer of a user pool: the local Cognito service's (it runs each pool under
+ * its deployed id); otherwise `<AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER>/<poolId>`,
+ * cognito-local's issuer shape, for pools some other emulator serves.
+ */
+function issuerFor(context: LocalContext, userPoolId: string): string | undefined {
+  const issuer = localIssuer(userPoolId);
+  if (issuer) return issuer;
+  const endpoint = context.environment.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER;
+  return endpoint ? `${endpoint.replace(/\/$/, "")}/${userPoolId}` : undefined;
+}
+
+export const apiService: LocalService = {
+  name: "API (local API Gateway + S3 stand-in)",
+  async start(context) {
+    const apis = registeredSpecs<ServerlessApiSpec>("ServerlessApi");
+    if (apis.length === 0) return undefined;
+
+    let s3: LocalS3 | undefined;
+    if (!context.environment.AWS_ENDPOINT_URL_S3) {
+      s3 = await startLocalS3(join(context.stateDir, "s3"));
+      context.environment.AWS_ENDPOINT_URL_S3 = s3.url;
+    }
+
+    const servers: Array<{ stop(): Promise<void> }> = [];
+    const urls: Record<string, string> = {};
+    for (const { name, spec } of apis) {
+      const stage = servedStage(spec);
+      const gateway = createLocalGateway({ spec, stage, context, issuerFor: (poolId) => issuerFor(context, poolId) });
+      context.origins.set(name, gateway);
+      // Also on its own port, as the execute-api URL of the stage (without the stage prefix).
+      const { server, url } = await listen(gateway, 0);
+      servers.push({ stop: () => new Promise((done) => server.close(() => done())) });
+      urls[`${name} (${stage.name})`] = url;
+      context.log(`  ${name}: ${spec.routes.length} routes, stage ${stage.name}${stage.canary ? ` (canary ${stage.canary.percentTraffic} % → ${stage.canary.alias})` : ""}`);
+    }
+    if (s3) urls.s3 = s3.url;
+    return {
+      name: "api",
+      urls,
+      async stop() {
+        for (const { name } of apis) context.origins.delete(name);
+        for (const server of servers) await server.stop();
+        await s3?.stop();
+      },
+    };
+  },
+};

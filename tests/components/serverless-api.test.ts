@@ -1,0 +1,318 @@
+import { describe, expect, it } from "vitest";
+import { ACCESS_LOG_FORMAT, API_BUNDLE_EXTERNALS, ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
+import { normalise } from "../../components/serverless-api/spec";
+import { childrenOf, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
+
+const echo = "tests/fixtures/handlers/echo.ts";
+const userPoolArn = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_TEST";
+const tableArn = "arn:aws:dynamodb:us-east-1:123456789012:table/gallery";
+
+function args(overrides: Partial<ServerlessApiArgs> = {}): ServerlessApiArgs {
+  return {
+    basePath: "api",
+    stages: { dev: { variables: { logLevel: "debug" } }, prod: { throttle: { rateLimit: 500, burstLimit: 1000 } } },
+    authorizers: {
+      cognito: { type: "cognito", userPoolArns: [userPoolArn] },
+      jwt: { type: "token", handler: "handlers/api/authorizer.ts", resultTtlSeconds: 60, function: { environment: { USER_POOL_ID: "us-east-1_TEST", USER_POOL_CLIENT_ID: "client" } } },
+    },
+    defaultAuth: { authorizer: "cognito" },
+    routes: {
+      "GET /health": { handler: echo, auth: "none" },
+      "GET /albums/{albumId}": { handler: echo, function: { permissions: [{ actions: ["dynamodb:GetItem"], resources: [tableArn] }] } },
+      "POST /albums": { handler: echo, requestSchema: { type: "object", required: ["title"] }, auth: { authorizer: "jwt" } },
+      "DELETE /albums/{albumId}": { handler: echo, auth: "iam" },
+      "GET /config": { integration: { type: "mock", body: { version: 1 } }, auth: "none" },
+      "GET /legacy/{id}": { integration: { type: "http", uri: "https://legacy.example.com/items/{id}" } },
+      "PUT /uploads/{key}": {
+        integration: { type: "aws", service: "s3", method: "PUT", path: "uploads-bucket/{key}", permissions: [{ actions: ["s3:PutObject"], resources: ["arn:aws:s3:::uploads-bucket/*"] }], requestParameters: { "integration.request.path.key": "method.request.path.key" } },
+        auth: "iam",
+      },
+    },
+    ...overrides,
+  };
+}
+
+const method = (graph: RecordedResource[], name: string) => resource(graph, "aws:apigateway/method:Method", name);
+const integration = (graph: RecordedResource[], name: string) => resource(graph, "aws:apigateway/integration:Integration", name);
+
+describe("ServerlessApi routes and integrations", () => {
+  it("builds the resource tree under the base path, one method per route, children of the component", async () => {
+    const graph = await record(() => new ServerlessApi("t1", args()));
+    const api = resource(graph, "aws:apigateway/restApi:RestApi", "t1-api");
+    expect(api.inputs.endpointConfiguration.types).toBe("REGIONAL");
+    const tree = Object.fromEntries(ofType(graph, "aws:apigateway/resource:Resource").map((r) => [r.name, r]));
+    expect(Object.keys(tree).sort()).toEqual(
+      ["t1-res-api", "t1-res-api-albums", "t1-res-api-albums-albumId", "t1-res-api-config", "t1-res-api-health", "t1-res-api-legacy", "t1-res-api-legacy-id", "t1-res-api-uploads", "t1-res-api-uploads-key"].sort(),
+    );
+    expect(tree["t1-res-api"].inputs.parentId).toBe(api.state.rootResourceId);
+    expect(tree["t1-res-api-albums-albumId"].inputs).toMatchObject({ pathPart: "{albumId}", parentId: tree["t1-res-api-albums"].id });
+    expect(ofType(graph, "aws:apigateway/method:Method")).toHaveLength(7);
+    const component = resource(graph, "serverless-fullstack:index:ServerlessApi", "t1");
+    expect(childrenOf(graph, component).map((r) => r.name)).toContain("t1-api");
+  });
+
+  it("proxies Lambda routes to the stage's alias through ${stageVariables.alias}", async () => {
+    const graph = await record(() => new ServerlessApi("t2", args()));
+    const fn = resource(graph, "aws:lambda/function:Function", "t2-get-albums-albumid-function");
+    expect(fn.inputs.publish).toBe(true);
+    const proxy = integration(graph, "t2-integration-get-api-albums-albumId");
+    expect(proxy.inputs).toMatchObject({ type: "AWS_PROXY", integrationHttpMethod: "POST", httpMethod: "GET" });
+    expect(proxy.inputs.uri).toBe(`arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${fn.state.arn}:\${stageVariables.alias}/invocations`);
+    expect(method(graph, "t2-method-get-api-albums-albumId").inputs.requestParameters).toEqual({ "method.request.path.albumId": true });
+  });
+
+  it("leaves the SDK's never-used credential providers out of every function's bundle", async () => {
+    let api!: ServerlessApi;
+    await record(() => (api = new ServerlessApi("t2b", { routes: { "GET /x": { handler: echo, function: { bundle: { external: ["sharp"] } } } } })));
+    expect(api.spec.functions["t2b-get-x"].bundle.external).toEqual([...API_BUNDLE_EXTERNALS, "sharp"]);
+  });
+
+  it("gives each route function its own least-privilege role", async () => {
+    const graph = await record(() => new ServerlessApi("t3", args()));
+    const getPolicy = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "t3-get-albums-albumid-policy").inputs.policy);
+    expect(getPolicy.Statement[0]).toMatchObject({ Action: ["dynamodb:GetItem"], Resource: [tableArn] });
+    const healthPolicy = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "t3-get-health-policy").inputs.policy);
+    expect(healthPolicy.Statement.flatMap((s) => s.Action)).not.toContain("dynamodb:GetItem");
+    const roles = ofType(graph, "aws:iam/role:Role").filter((r) => r.name.endsWith("-role") && r.name.startsWith("t3-"));
+    expect(new Set(roles.map((r) => r.name)).size).toBe(roles.length);
+  });
+
+  it("wires mock, HTTP and AWS-service integrations", async () => {
+    const graph = await record(() => new ServerlessApi("t4", args()));
+    expect(integration(graph, "t4-integration-get-api-config").inputs).toMatchObject({ type: "MOCK", requestTemplates: { "application/json": '{"statusCode":200}' } });
+    expect(resource(graph, "aws:apigateway/integrationResponse:IntegrationResponse", "t4-integration-response-get-api-config").inputs.responseTemplates).toEqual({ "application/json": '{"version":1}' });
+    expect(integration(graph, "t4-integration-get-api-legacy-id").inputs).toMatchObject({
+      type: "HTTP_PROXY",
+      integrationHttpMethod: "GET",
+      uri: "https://legacy.example.com/items/{id}",
+      requestParameters: { "integration.request.path.id": "method.request.path.id" },
+    });
+    const s3 = integration(graph, "t4-integration-put-api-uploads-key");
+    expect(s3.inputs).toMatchObject({ type: "AWS", integrationHttpMethod: "PUT", uri: "arn:aws:apigateway:us-east-1:s3:path/uploads-bucket/{key}" });
+    const role = resource(graph, "aws:iam/role:Role", "t4-integration-role-put-api-uploads-key");
+    expect(s3.inputs.credentials).toBe(role.state.arn);
+    expect(policyDocument(role.inputs.assumeRolePolicy).Statement[0].Principal).toEqual({ Service: ["apigateway.amazonaws.com"] });
+    const policy = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "t4-integration-policy-put-api-uploads-key").inputs.policy);
+    expect(policy.Statement).toEqual([{ Effect: "Allow", Action: ["s3:PutObject"], Resource: ["arn:aws:s3:::uploads-bucket/*"] }]);
+  });
+
+  it("validates request bodies against a JSON-schema model, and parameters on every other method", async () => {
+    const graph = await record(() => new ServerlessApi("t5", args()));
+    const bodyValidator = resource(graph, "aws:apigateway/requestValidator:RequestValidator", "t5-validate-body");
+    const paramValidator = resource(graph, "aws:apigateway/requestValidator:RequestValidator", "t5-validate-parameters");
+    expect(bodyValidator.inputs).toMatchObject({ validateRequestBody: true, validateRequestParameters: true });
+    const model = resource(graph, "aws:apigateway/model:Model", "t5-model-post-api-albums");
+    expect(model.inputs).toMatchObject({ contentType: "application/json", name: "PostAlbumsBody" });
+    expect(JSON.parse(model.inputs.schema)).toEqual({ type: "object", required: ["title"] });
+    const post = method(graph, "t5-method-post-api-albums");
+    expect(post.inputs.requestValidatorId).toBe(bodyValidator.id);
+    expect(post.inputs.requestModels).toEqual({ "application/json": "PostAlbumsBody" });
+    expect(method(graph, "t5-method-get-api-health").inputs.requestValidatorId).toBe(paramValidator.id);
+    const badBody = resource(graph, "aws:apigateway/response:Response", "t5-gateway-bad-body");
+    expect(badBody.inputs.responseTemplates["application/json"]).toContain("$context.error.validationErrorString");
+  });
+});
+
+describe("ServerlessApi authorisation", () => {
+  it("chooses Cognito, Lambda TOKEN, IAM or none per route", async () => {
+    const graph = await record(() => new ServerlessApi("a1", args()));
+    const cognito = resource(graph, "aws:apigateway/authorizer:Authorizer", "a1-authorizer-cognito");
+    expect(cognito.inputs).toMatchObject({ type: "COGNITO_USER_POOLS", providerArns: [userPoolArn], identitySource: "method.request.header.Authorization" });
+    const jwt = resource(graph, "aws:apigateway/authorizer:Authorizer", "a1-authorizer-jwt");
+    const jwtFn = resource(graph, "aws:lambda/function:Function", "a1-auth-jwt-function");
+    expect(jwt.inputs).toMatchObject({ type: "TOKEN", authorizerUri: jwtFn.state.invokeArn, authorizerResultTtlInSeconds: 60 });
+    const permission = resource(graph, "aws:lambda/permission:Permission", "a1-authorizer-jwt-invoke");
+    expect(permission.inputs).toMatchObject({ principal: "apigateway.amazonaws.com", function: jwtFn.state.name });
+    expect(permission.inputs.sourceArn).toBe(`${resource(graph, "aws:apigateway/restApi:RestApi", "a1-api").state.executionArn}/authorizers/${jwt.id}`);
+
+    expect(method(graph, "a1-method-get-api-albums-albumId").inputs).toMatchObject({ authorization: "COGNITO_USER_POOLS", authorizerId: cognito.id });
+    expect(method(graph, "a1-method-post-api-albums").inputs).toMatchObject({ authorization: "CUSTOM", authorizerId: jwt.id });
+    expect(method(graph, "a1-method-delete-api-albums-albumId").inputs).toMatchObject({ authorization: "AWS_IAM" });
+    expect(method(graph, "a1-method-delete-api-albums-albumId").inputs.authorizerId).toBeUndefined();
+    expect(method(graph, "a1-method-get-api-health").inputs.authorization).toBe("NONE");
+    // Routes that declare nothing are IAM-authorised by default: never open by accident.
+    const defaulted = await record(() => new ServerlessApi("a2", { routes: { "GET /x": { handler: echo } } }));
+    expect(method(defaulted, "a2-method-get-x").inputs.authorization).toBe("AWS_IAM");
+  });
+
+  it("API keys and usage plans set quotas and throttling per stage", async () => {
+    const graph = await record(
+      () =>
+        new ServerlessApi("u1", {
+          ...args(),
+          routes: { ...args().routes, "GET /partner/feed": { handler: echo, apiKeyRequired: true } },
+          usagePlans: { partners: { quota: { limit: 10000, period: "MONTH" }, throttle: { rateLimit: 10, burstLimit: 20 }, apiKeys: ["acme"], stages: ["prod"] } },
+        }),
+    );
+    const plan = resource(graph, "aws:apigateway/usagePlan:UsagePlan", "u1-plan-partners");
+    const api = resource(graph, "aws:apigateway/restApi:RestApi", "u1-api");
+    expect(plan.inputs).toMatchObject({ quotaSettings: { limit: 10000, period: "MONTH" }, throttleSettings: { rateLimit: 10, burstLimit: 20 }, apiStages: [{ apiId: api.id, stage: "prod" }] });
+    const key = resource(graph, "aws:apigateway/apiKey:ApiKey", "u1-key-acme");
+    expect(resource(graph, "aws:apigateway/usagePlanKey:UsagePlanKey", "u1-plan-partners-acme").inputs).toMatchObject({ keyId: key.id, keyType: "API_KEY", usagePlanId: plan.id });
+    // API keys are for metering: the route is still authorised by Cognito.
+    expect(method(graph, "u1-method-get-api-partner-feed").inputs).toMatchObject({ apiKeyRequired: true, authorization: "COGNITO_USER_POOLS" });
+    expect(api.inputs.apiKeySource).toBe("HEADER");
+  });
+});
+
+describe("ServerlessApi stages, aliases and deployments", () => {
+  it("creates a stage per environment with stage variables, access logs, execution logging, X-Ray and throttling", async () => {
+    const graph = await record(() => new ServerlessApi("s1", { ...args(), logRetentionDays: 90 }));
+    const logs = resource(graph, "aws:cloudwatch/logGroup:LogGroup", "s1-access-logs");
+    expect(logs.inputs.retentionInDays).toBe(90);
+    const dev = resource(graph, "aws:apigateway/stage:Stage", "s1-stage-dev");
+    const deployment = resource(graph, "aws:apigateway/deployment:Deployment", "s1-deployment");
+    expect(dev.inputs).toMatchObject({ stageName: "dev", deployment: deployment.id, xrayTracingEnabled: true, variables: { logLevel: "debug", alias: "dev" } });
+    expect(dev.inputs.accessLogSettings).toEqual({ destinationArn: logs.state.arn, format: ACCESS_LOG_FORMAT });
+    expect(Object.keys(JSON.parse(ACCESS_LOG_FORMAT))).toEqual(expect.arrayContaining(["requestId", "ip", "status", "latencyMs", "canary", "sub"]));
+    expect(resource(graph, "aws:apigateway/stage:Stage", "s1-stage-prod").inputs.variables).toEqual({ alias: "prod" });
+    const devSettings = resource(graph, "aws:apigateway/methodSettings:MethodSettings", "s1-settings-dev").inputs;
+    expect(devSettings).toMatchObject({ methodPath: "*/*", stageName: "dev", settings: { loggingLevel: "ERROR", metricsEnabled: true, dataTraceEnabled: false, throttlingRateLimit: 100, throttlingBurstLimit: 200 } });
+    expect(resource(graph, "aws:apigateway/methodSettings:MethodSettings", "s1-settings-prod").inputs.settings).toMatchObject({ throttlingRateLimit: 500, throttlingBurstLimit: 1000 });
+  });
+
+  it("sets up the account-level CloudWatch role with exactly the log groups it writes", async () => {
+    const graph = await record(() => new ServerlessApi("s2", args()));
+    const role = resource(graph, "aws:iam/role:Role", "s2-cloudwatch-role");
+    expect(resource(graph, "aws:apigateway/account:Account", "s2-account").inputs.cloudwatchRoleArn).toBe(role.state.arn);
+    const policy = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "s2-cloudwatch-policy").inputs.policy);
+    expect(policy.Statement[0].Resource[0]).toBe("arn:aws:logs:us-east-1:123456789012:log-group:API-Gateway-Execution-Logs_*");
+    const none = await record(() => new ServerlessApi("s3", { ...args(), accountCloudWatchRole: false }));
+    expect(ofType(none, "aws:apigateway/account:Account")).toEqual([]);
+  });
+
+  it("gives every function an alias per stage on its published version, invokable by its route only", async () => {
+    const graph = await record(() => new ServerlessApi("s4", args()));
+    const fn = resource(graph, "aws:lambda/function:Function", "s4-get-albums-albumid-function");
+    for (const stage of ["dev", "prod"]) {
+      const alias = resource(graph, "aws:lambda/alias:Alias", `s4-get-albums-albumid-${stage}`);
+      expect(alias.inputs).toMatchObject({ name: stage, functionName: fn.state.name, functionVersion: fn.state.version });
+      const permission = resource(graph, "aws:lambda/permission:Permission", `s4-get-albums-albumid-${stage}-invoke`);
+      const api = resource(graph, "aws:apigateway/restApi:RestApi", "s4-api");
+      expect(permission.inputs).toMatchObject({ qualifier: stage, principal: "apigateway.amazonaws.com", action: "lambda:InvokeFunction" });
+      expect(permission.inputs.sourceArn).toBe(`${api.state.executionArn}/${stage}/GET/api/albums/*`);
+    }
+    // Non-Lambda routes have no aliases.
+    expect(ofType(graph, "aws:lambda/alias:Alias").map((a) => a.name).filter((n) => n.includes("config"))).toEqual([]);
+  });
+
+  it("redeploys when routes or integrations change, and not otherwise", async () => {
+    const graph = await record(() => new ServerlessApi("d1", args()));
+    const deployment = resource(graph, "aws:apigateway/deployment:Deployment", "d1-deployment");
+    const trigger = (a: ServerlessApiArgs) => normalise("d1", a).deploymentHash;
+    const base = trigger(args());
+    expect(deployment.inputs.triggers).toEqual({ routes: base });
+    expect(trigger(args())).toBe(base);
+    // Function code, function settings and stage settings are not part of a deployment.
+    expect(trigger({ ...args(), stages: { dev: { variables: { logLevel: "info" } }, prod: {} }, logRetentionDays: 7 })).toBe(base);
+    expect(trigger({ ...args(), routes: { ...args().routes, "GET /albums/{albumId}": { handler: echo, function: { memorySize: 1024 } } } })).toBe(base);
+    expect(trigger({ ...args(), routes: { ...args().routes, "GET /albums": { handler: echo } } })).not.toBe(base);
+    expect(trigger({ ...args(), routes: { ...args().routes, "GET /config": { integration: { type: "mock", body: { version: 2 } }, auth: "none" } } })).not.toBe(base);
+    expect(trigger({ ...args(), routes: { ...args().routes, "GET /health": { handler: echo, auth: "iam" } } })).not.toBe(base);
+    expect(trigger({ ...args(), cors: { allowOrigins: ["https://a.example.com"] } })).not.toBe(base);
+    const methodUrns = ofType(graph, "aws:apigateway/method:Method").map((m) => m.urn);
+    expect(deployment.dependencies).toEqual(expect.arrayContaining(methodUrns));
+    expect(deployment.retainOnDelete).toBe(false);
+  });
+
+  it("takes the canary from flat stack config the same way", () => {
+    const fromConfig = normalise("c0", { ...args(), canary: { stage: "prod", percentTraffic: 5 } });
+    expect(fromConfig.stages.find((s) => s.name === "prod")!.canary).toEqual({ percentTraffic: 5, alias: "prod-canary", stageVariableOverrides: { alias: "prod-canary" } });
+    expect(fromConfig.stages.find((s) => s.name === "dev")!.canary).toBeUndefined();
+  });
+
+  it("runs a canary: percent of traffic, stage-variable overrides to a canary alias, the stage frozen until promotion", async () => {
+    const graph = await record(() => new ServerlessApi("c1", { ...args(), stages: { dev: {}, prod: { canary: { percentTraffic: 10, stageVariableOverrides: { logLevel: "debug" } } } } }));
+    const prod = resource(graph, "aws:apigateway/stage:Stage", "c1-stage-prod");
+    const deployment = resource(graph, "aws:apigateway/deployment:Deployment", "c1-deployment");
+    expect(prod.inputs.canarySettings).toEqual({ deploymentId: deployment.id, percentTraffic: 10, stageVariableOverrides: { alias: "prod-canary", logLevel: "debug" }, useStageCache: false });
+    expect(prod.ignoreChanges).toEqual(["deployment"]);
+    expect(resource(graph, "aws:apigateway/stage:Stage", "c1-stage-dev").inputs.canarySettings).toBeUndefined();
+    const fn = resource(graph, "aws:lambda/function:Function", "c1-get-health-function");
+    const canary = resource(graph, "aws:lambda/alias:Alias", "c1-get-health-prod-canary");
+    expect(canary.inputs).toMatchObject({ name: "prod-canary", functionVersion: fn.state.version });
+    expect(canary.ignoreChanges).toEqual([]);
+    expect(resource(graph, "aws:lambda/alias:Alias", "c1-get-health-prod").ignoreChanges).toEqual(["functionVersion"]);
+    expect(resource(graph, "aws:lambda/alias:Alias", "c1-get-health-dev").ignoreChanges).toEqual([]);
+    expect(resource(graph, "aws:lambda/permission:Permission", "c1-get-health-prod-canary-invoke").inputs.qualifier).toBe("prod-canary");
+    expect(deployment.retainOnDelete).toBe(true);
+  });
+});
+
+describe("ServerlessApi endpoint, policy, CORS and domain", () => {
+  it("EDGE and PRIVATE endpoints; a resource policy restricting IPs and VPC endpoints", async () => {
+    const edge = await record(() => new ServerlessApi("e1", { ...args(), endpointType: "EDGE" }));
+    expect(resource(edge, "aws:apigateway/restApi:RestApi", "e1-api").inputs.endpointConfiguration.types).toBe("EDGE");
+    const graph = await record(() => new ServerlessApi("e2", { ...args(), endpointType: "PRIVATE", vpcEndpointIds: ["vpce-123"], resourcePolicy: { allowSourceIps: ["10.0.0.0/8"] } }));
+    const api = resource(graph, "aws:apigateway/restApi:RestApi", "e2-api");
+    expect(api.inputs.endpointConfiguration).toEqual({ types: "PRIVATE", vpcEndpointIds: ["vpce-123"] });
+    const policy = policyDocument(resource(graph, "aws:apigateway/restApiPolicy:RestApiPolicy", "e2-policy").inputs.policy);
+    expect(policy.Statement.map((s) => s.Sid)).toEqual(["AllowInvoke", "DenyOtherSourceIps", "DenyOtherVpcEndpoints"]);
+    expect(policy.Statement[1].Condition).toEqual({ NotIpAddress: { "aws:SourceIp": ["10.0.0.0/8"] } });
+    expect(policy.Statement[2].Condition).toEqual({ StringNotEquals: { "aws:SourceVpce": ["vpce-123"] } });
+    expect(policy.Statement[0].Resource).toBe(`${api.state.executionArn}/*`);
+    expect(ofType(await record(() => new ServerlessApi("e3", args())), "aws:apigateway/restApiPolicy:RestApiPolicy")).toEqual([]);
+  });
+
+  it("answers CORS preflights with a mock and tells handlers the allowed origin", async () => {
+    const graph = await record(() => new ServerlessApi("o1", { ...args(), cors: { allowOrigins: ["https://gallery.example.com"] } }));
+    const options = method(graph, "o1-method-options-api-albums-albumId");
+    expect(options.inputs).toMatchObject({ httpMethod: "OPTIONS", authorization: "NONE" });
+    const response = resource(graph, "aws:apigateway/integrationResponse:IntegrationResponse", "o1-integration-response-options-api-albums-albumId");
+    expect(response.inputs.responseParameters).toMatchObject({
+      "method.response.header.Access-Control-Allow-Origin": "'https://gallery.example.com'",
+      "method.response.header.Access-Control-Allow-Methods": "'GET,DELETE,OPTIONS'",
+    });
+    const fn = resource(graph, "aws:lambda/function:Function", "o1-get-health-function");
+    expect(fn.inputs.environment.variables.CORS_ALLOW_ORIGIN).toBe("https://gallery.example.com");
+    expect(resource(graph, "aws:apigateway/response:Response", "o1-gateway-default-4xx").inputs.responseParameters).toEqual({ "gatewayresponse.header.Access-Control-Allow-Origin": "'https://gallery.example.com'" });
+  });
+
+  it("maps a custom domain with a regional certificate and TLS 1.2 to a stage", async () => {
+    const certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/api";
+    const graph = await record(() => new ServerlessApi("m1", { ...args(), domain: { name: "api.gallery.example.com", certificateArn, stage: "prod" } }));
+    expect(resource(graph, "aws:apigateway/domainName:DomainName", "m1-domain").inputs).toMatchObject({
+      domainName: "api.gallery.example.com",
+      regionalCertificateArn: certificateArn,
+      endpointConfiguration: { types: "REGIONAL" },
+      securityPolicy: "TLS_1_2",
+    });
+    expect(resource(graph, "aws:apigateway/basePathMapping:BasePathMapping", "m1-domain-mapping").inputs).toMatchObject({ stageName: "prod", domainName: "api.gallery.example.com" });
+  });
+
+  it("offers a StaticSite route to a stage and registers a spec the local runtime runs", async () => {
+    let api!: ServerlessApi;
+    await record(() => (api = new ServerlessApi("l1", args())));
+    const route = api.siteRoute("prod");
+    expect(route).toMatchObject({ pathPattern: "/api/*", originId: "l1", originPath: "/prod" });
+    expect(api.spec.routes.find((r) => r.key === "GET /albums/{albumId}")).toMatchObject({ fullPath: "/api/albums/{albumId}", auth: { type: "authorizer", authorizer: "cognito" } });
+    expect(Object.keys(api.spec.functions)).toEqual(expect.arrayContaining(["l1-get-health", "l1-auth-jwt"]));
+    expect(api.spec.functions["l1-get-health"].publish).toBe(true);
+    expect(() => api.siteRoute("qa")).toThrow(/siteRoute\(stage\) "qa" is not a stage of this API\. Use one of dev, prod\./);
+  });
+});
+
+describe("ServerlessApi rejects bad route specs with clear errors", () => {
+  it.each<[string, Partial<ServerlessApiArgs>, RegExp]>([
+    ["duplicate route", { routes: { "GET /albums/{albumId}": { handler: echo }, "GET /albums/{id}": { handler: echo } } }, /ServerlessApi "bad": routes\["GET \/albums\/\{id\}"\] "GET \/albums\/\{id\}" duplicates route "GET \/albums\/\{albumId\}" \(same method and path\)\. Declare each method and path once/],
+    ["missing handler file", { routes: { "GET /x": { handler: "handlers/api/missing.ts" } } }, /routes\["GET \/x"\]\.handler "handlers\/api\/missing\.ts" is not a file\. Point it at the handler's source file/],
+    ["canary on an unknown stage", { canary: { stage: "qa", percentTraffic: 10 } }, /ServerlessApi "bad": canary\.stage "qa" is not a stage of this API, so there is nothing to run a canary on\. Use one of dev, prod, or add the stage\./],
+    ["canary percent from config outside 0–100", { canary: { stage: "prod", percentTraffic: 101 } }, /stages\.prod\.canary\.percentTraffic 101 is outside 0–100/],
+    ["percent above 100", { stages: { prod: { canary: { percentTraffic: 120 } } } }, /stages\.prod\.canary\.percentTraffic 120 is outside 0–100\. Use a percentage such as 10/],
+    ["percent below 0", { stages: { prod: { canary: { percentTraffic: -1 } } } }, /percentTraffic -1 is outside 0–100/],
+    ["bad route key", { routes: { "FETCH /x": { handler: echo } } }, /routes\["FETCH \/x"\] "FETCH" is not an HTTP method API Gateway supports/],
+    ["trailing slash", { routes: { "GET /x/": { handler: echo } } }, /"" is not a valid path segment/],
+    ["handler and integration", { routes: { "GET /x": { handler: echo, integration: { type: "mock", body: {} } } } }, /needs exactly one of handler and integration/],
+    ["unknown authorizer", { routes: { "GET /x": { handler: echo, auth: { authorizer: "okta" } } } }, /routes\["GET \/x"\]\.auth "okta" is not one of the API's authorizers\. Declare it under authorizers, or use one of: cognito, jwt\./],
+    ["schema on GET", { routes: { "GET /x": { handler: echo, requestSchema: { type: "object" } } } }, /requestSchema "GET" is set on a method without a body/],
+    ["timeout over 29 s", { routes: { "GET /x": { handler: echo, function: { timeout: 60 } } } }, /function\.timeout 60 is more than API Gateway waits \(29 s\)/],
+    ["wildcard permission", { routes: { "GET /x": { handler: echo, function: { permissions: [{ actions: ["dynamodb:*"], resources: [tableArn] }] } } } }, /function\.permissions\[0\]\.actions "dynamodb:\*" is a wildcard/],
+    ["API key without plan", { routes: { "GET /x": { handler: echo, apiKeyRequired: true } } }, /apiKeyRequired true needs an API key, but no usage plan has apiKeys/],
+    ["usage plan on unknown stage", { usagePlans: { p: { apiKeys: ["k"], stages: ["qa"] } } }, /usagePlans\.p\.stages "qa" is not a stage of this API\. Use one of dev, prod\./],
+    ["private without endpoints", { endpointType: "PRIVATE" }, /vpcEndpointIds \(not set\) is empty for a PRIVATE API/],
+    ["bad stage variable", { stages: { prod: { variables: { "log-level": "x" } } } }, /stages\.prod\.variables "log-level" is not a stage variable name/],
+    ["domain stage unknown", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", stage: "qa" } }, /domain\.stage "qa" is not a stage of this API/],
+  ])("%s", (_, bad, message) => {
+    expect(() => new ServerlessApi("bad", { ...args(), ...bad })).toThrow(message);
+  });
+});

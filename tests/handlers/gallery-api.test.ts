@@ -1,0 +1,234 @@
+/**
+ * The gallery API's handlers with real REST proxy events against an embedded dynalite
+ * (and a mocked S3 client): each route's success and failure codes, and that one user
+ * never sees or changes another user's items.
+ */
+import { DeleteObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { apiEvent, lambdaContext, startGalleryTable, type EventInput } from "./gallery-table";
+
+let table: Awaited<ReturnType<typeof startGalleryTable>>;
+let albums: typeof import("../../handlers/api/albums.js");
+let photos: typeof import("../../handlers/api/photos.js");
+let health: typeof import("../../handlers/api/health.js");
+const s3 = mockClient(S3Client);
+
+beforeAll(async () => {
+  table = await startGalleryTable();
+  Object.assign(process.env, {
+    TABLE_NAME: "gallery",
+    UPLOAD_BUCKET_NAME: "uploads",
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+    POWERTOOLS_DEV: "true",
+    POWERTOOLS_LOG_LEVEL: "ERROR",
+    POWERTOOLS_METRICS_DISABLED: "true",
+  });
+  albums = await import("../../handlers/api/albums.js");
+  photos = await import("../../handlers/api/photos.js");
+  health = await import("../../handlers/api/health.js");
+});
+afterAll(() => table?.stop());
+beforeEach(() => s3.reset());
+
+type Handler = (event: APIGatewayProxyEvent, context: typeof lambdaContext) => Promise<APIGatewayProxyResult>;
+async function call(handler: Handler, input: EventInput): Promise<{ status: number; body: any; headers: Record<string, unknown> }> {
+  const response = await handler(apiEvent(input), lambdaContext);
+  return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined, headers: response.headers ?? {} };
+}
+
+const ALICE = "alice-sub";
+const BOB = "bob-sub";
+const ALBUMS = "/api/albums";
+const ALBUM = "/api/albums/{albumId}";
+const PHOTOS = "/api/albums/{albumId}/photos";
+const PHOTO = "/api/albums/{albumId}/photos/{photoId}";
+
+async function newAlbum(sub: string, title = "Holiday") {
+  const created = await call(albums.create, { method: "POST", resource: ALBUMS, body: { title }, sub });
+  expect(created.status).toBe(201);
+  return created.body as { albumId: string; updatedAt: string };
+}
+
+describe("GET /health", () => {
+  it("answers 200 with the stage alias that served it", async () => {
+    const response = await call(health.handler, { method: "GET", resource: "/api/health", stage: "prod" });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ status: "ok", stage: "prod", alias: "prod" });
+  });
+});
+
+describe("albums", () => {
+  it("creates (201 + Location), gets, lists newest first, updates and deletes (204)", async () => {
+    const first = await newAlbum(ALICE, "First");
+    await new Promise((r) => setTimeout(r, 5));
+    const second = await newAlbum(ALICE, "Second");
+    const got = await call(albums.get, { method: "GET", resource: ALBUM, pathParameters: { albumId: first.albumId }, sub: ALICE });
+    expect(got.status).toBe(200);
+    expect(got.body).toMatchObject({ albumId: first.albumId, title: "First", photoCount: 0 });
+    expect(got.body.pk).toBeUndefined();
+
+    const list = await call(albums.list, { method: "GET", resource: ALBUMS, sub: ALICE });
+    expect(list.status).toBe(200);
+    const ids = list.body.items.map((a: { albumId: string }) => a.albumId);
+    expect(ids.indexOf(second.albumId)).toBeLessThan(ids.indexOf(first.albumId));
+
+    const updated = await call(albums.update, { method: "PATCH", resource: ALBUM, pathParameters: { albumId: first.albumId }, body: { title: "Renamed" }, sub: ALICE });
+    expect(updated.status).toBe(200);
+    expect(updated.body.title).toBe("Renamed");
+
+    const removed = await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: second.albumId }, sub: ALICE });
+    expect(removed.status).toBe(204);
+    expect((await call(albums.get, { method: "GET", resource: ALBUM, pathParameters: { albumId: second.albumId }, sub: ALICE })).status).toBe(404);
+  });
+
+  it("pages with limit and an opaque cursor; 400 for a bad limit", async () => {
+    await newAlbum("pager", "a");
+    await newAlbum("pager", "b");
+    await newAlbum("pager", "c");
+    const page1 = await call(albums.list, { method: "GET", resource: ALBUMS, query: { limit: "2" }, sub: "pager" });
+    expect(page1.body.items).toHaveLength(2);
+    expect(page1.body.next).toBeTypeOf("string");
+    const page2 = await call(albums.list, { method: "GET", resource: ALBUMS, query: { limit: "2", cursor: page1.body.next }, sub: "pager" });
+    expect(page2.body.items).toHaveLength(1);
+    const bad = await call(albums.list, { method: "GET", resource: ALBUMS, query: { limit: "0" }, sub: "pager" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual({ limit: ["must be a whole number from 1 to 50"] });
+  });
+
+  it("400 with field errors for invalid bodies and malformed JSON, never 500", async () => {
+    const empty = await call(albums.create, { method: "POST", resource: ALBUMS, body: { title: "" }, sub: ALICE });
+    expect(empty.status).toBe(400);
+    expect(empty.body).toEqual({ message: "Request body is invalid", errors: { title: ["must not be empty"] } });
+    const extra = await call(albums.create, { method: "POST", resource: ALBUMS, body: { title: "x", owner: BOB }, sub: ALICE });
+    expect(extra.status).toBe(400);
+    expect(Object.keys(extra.body.errors)).toEqual(["(body)"]);
+    const wrongType = await call(albums.create, { method: "POST", resource: ALBUMS, body: { title: 42 }, sub: ALICE });
+    expect(wrongType.body.errors.title[0]).toMatch(/string/);
+    const broken = await call(albums.create, { method: "POST", resource: ALBUMS, body: "{not json", sub: ALICE });
+    expect(broken).toMatchObject({ status: 400, body: { message: "Request body is not valid JSON" } });
+    const nothing = await call(albums.update, { method: "PATCH", resource: ALBUM, pathParameters: { albumId: "01HZZZZZZZZZZZZZZZZZZZZZZZ" }, body: {}, sub: ALICE });
+    expect(nothing.status).toBe(400);
+  });
+
+  it("413 for oversized bodies, 415 for non-JSON ones", async () => {
+    const big = await call(albums.create, { method: "POST", resource: ALBUMS, body: { title: "x", description: "y".repeat(20_000) }, sub: ALICE });
+    expect(big.status).toBe(413);
+    const text = await call(albums.create, { method: "POST", resource: ALBUMS, body: "title=x", headers: { "content-type": "text/plain" }, sub: ALICE });
+    expect(text.status).toBe(415);
+  });
+
+  it("401 without verified claims", async () => {
+    const response = await call(albums.list, { method: "GET", resource: ALBUMS });
+    expect(response).toMatchObject({ status: 401, body: { message: "Unauthorized" } });
+  });
+
+  it("404 for unknown or malformed ids", async () => {
+    expect((await call(albums.get, { method: "GET", resource: ALBUM, pathParameters: { albumId: "01HZZZZZZZZZZZZZZZZZZZZZZZ" }, sub: ALICE })).status).toBe(404);
+    expect((await call(albums.get, { method: "GET", resource: ALBUM, pathParameters: { albumId: "../../etc" }, sub: ALICE })).status).toBe(404);
+    expect((await call(albums.update, { method: "PATCH", resource: ALBUM, pathParameters: { albumId: "01HZZZZZZZZZZZZZZZZZZZZZZZ" }, body: { title: "x" }, sub: ALICE })).status).toBe(404);
+    expect((await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: "01HZZZZZZZZZZZZZZZZZZZZZZZ" }, sub: ALICE })).status).toBe(404);
+  });
+
+  it("409 on a stale update (conditional write) and on deleting an album with photos", async () => {
+    const album = await newAlbum(ALICE);
+    const stale = await call(albums.update, { method: "PATCH", resource: ALBUM, pathParameters: { albumId: album.albumId }, body: { title: "x", expectedUpdatedAt: "2000-01-01T00:00:00.000Z" }, sub: ALICE });
+    expect(stale.status).toBe(409);
+    const fresh = await call(albums.update, { method: "PATCH", resource: ALBUM, pathParameters: { albumId: album.albumId }, body: { title: "x", expectedUpdatedAt: album.updatedAt }, sub: ALICE });
+    expect(fresh.status).toBe(200);
+    await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
+    const busy = await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE });
+    expect(busy).toMatchObject({ status: 409, body: { message: "The album still has photos; delete them first" } });
+  });
+
+  it("a user never sees or changes another user's albums", async () => {
+    const album = await newAlbum(ALICE, "Private");
+    const asBob = { pathParameters: { albumId: album.albumId }, sub: BOB };
+    expect((await call(albums.get, { method: "GET", resource: ALBUM, ...asBob })).status).toBe(404);
+    expect((await call(albums.update, { method: "PATCH", resource: ALBUM, body: { title: "pwned" }, ...asBob })).status).toBe(404);
+    expect((await call(albums.remove, { method: "DELETE", resource: ALBUM, ...asBob })).status).toBe(404);
+    const bobList = await call(albums.list, { method: "GET", resource: ALBUMS, sub: BOB });
+    expect(bobList.body.items.map((a: { albumId: string }) => a.albumId)).not.toContain(album.albumId);
+    // Alice's cursor does not open Alice's partition for Bob.
+    const aliceList = await call(albums.list, { method: "GET", resource: ALBUMS, query: { limit: "1" }, sub: ALICE });
+    const stolen = await call(albums.list, { method: "GET", resource: ALBUMS, query: { cursor: aliceList.body.next }, sub: BOB });
+    expect(stolen.body.items.map((a: { albumId: string }) => a.albumId)).not.toContain(album.albumId);
+    expect((await call(albums.get, { method: "GET", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE })).body.title).toBe("Private");
+  });
+});
+
+describe("photos", () => {
+  it("creates a pending photo with a presigned PUT URL for the original (201)", async () => {
+    const album = await newAlbum(ALICE);
+    const created = await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { title: "Beach", contentType: "image/jpeg", size: 1234 }, sub: ALICE });
+    expect(created.status).toBe(201);
+    const { photo, upload } = created.body;
+    expect(photo).toMatchObject({ albumId: album.albumId, status: "pending", contentType: "image/jpeg", size: 1234, title: "Beach" });
+    expect(photo.objectKey).toBe(`originals/${ALICE}/${album.albumId}/${photo.photoId}.jpg`);
+    expect(photo.expiresAt).toBeUndefined();
+    const url = new URL(upload.url);
+    expect(url.pathname).toContain(`originals/${ALICE}/${album.albumId}/${photo.photoId}.jpg`);
+    expect(url.searchParams.get("X-Amz-Expires")).toBe("900");
+    expect(url.searchParams.get("X-Amz-SignedHeaders")).toContain("content-type");
+    expect(upload).toMatchObject({ method: "PUT", headers: { "content-type": "image/jpeg" } });
+    expect(created.headers.location).toBe(`/api/albums/${album.albumId}/photos/${photo.photoId}`);
+  });
+
+  it("400 for a type or size the upload does not allow; 404 for another user's or a missing album", async () => {
+    const album = await newAlbum(ALICE);
+    const bad = await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "application/pdf", size: 0 }, sub: ALICE });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.errors).sort()).toEqual(["contentType", "size"]);
+    const bobs = await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 1 }, sub: BOB });
+    expect(bobs.status).toBe(404);
+    expect((await call(photos.list, { method: "GET", resource: PHOTOS, pathParameters: { albumId: album.albumId }, sub: BOB })).status).toBe(404);
+  });
+
+  it("confirms an upload (200, ready) only once the object exists with the declared size; 409 otherwise", async () => {
+    const album = await newAlbum(ALICE);
+    const { photo } = (await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 100 }, sub: ALICE })).body;
+    const params = { albumId: album.albumId, photoId: photo.photoId };
+    s3.on(HeadObjectCommand).rejects(Object.assign(new Error("NotFound"), { name: "NotFound", $metadata: { httpStatusCode: 404 } }));
+    const missing = await call(photos.update, { method: "PATCH", resource: PHOTO, pathParameters: params, body: { status: "ready" }, sub: ALICE });
+    expect(missing).toMatchObject({ status: 409, body: { message: "The original has not been uploaded yet" } });
+    s3.on(HeadObjectCommand).resolves({ ContentLength: 99 });
+    expect((await call(photos.update, { method: "PATCH", resource: PHOTO, pathParameters: params, body: { status: "ready" }, sub: ALICE })).status).toBe(409);
+    s3.on(HeadObjectCommand).resolves({ ContentLength: 100 });
+    const ready = await call(photos.update, { method: "PATCH", resource: PHOTO, pathParameters: params, body: { status: "ready" }, sub: ALICE });
+    expect(ready.status).toBe(200);
+    expect(ready.body.status).toBe("ready");
+    const again = await call(photos.update, { method: "PATCH", resource: PHOTO, pathParameters: params, body: { status: "ready" }, sub: ALICE });
+    expect(again).toMatchObject({ status: 409, body: { message: "The photo is already confirmed" } });
+    const got = await call(photos.get, { method: "GET", resource: PHOTO, pathParameters: params, sub: ALICE });
+    expect(got.status).toBe(200);
+    expect(got.body.downloadUrl).toContain(photo.objectKey);
+    const list = await call(photos.list, { method: "GET", resource: PHOTOS, pathParameters: { albumId: album.albumId }, sub: ALICE });
+    expect(list.body.items.map((p: { photoId: string }) => p.photoId)).toEqual([photo.photoId]);
+  });
+
+  it("retitles (200), deletes the item and the original (204), then 404", async () => {
+    const album = await newAlbum(ALICE);
+    const { photo } = (await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/webp", size: 5 }, sub: ALICE })).body;
+    const params = { albumId: album.albumId, photoId: photo.photoId };
+    const retitled = await call(photos.update, { method: "PATCH", resource: PHOTO, pathParameters: params, body: { title: "Sunset" }, sub: ALICE });
+    expect(retitled).toMatchObject({ status: 200, body: { title: "Sunset", status: "pending" } });
+    expect((await call(photos.remove, { method: "DELETE", resource: PHOTO, pathParameters: params, sub: BOB })).status).toBe(404);
+    s3.on(DeleteObjectCommand).resolves({});
+    expect((await call(photos.remove, { method: "DELETE", resource: PHOTO, pathParameters: params, sub: ALICE })).status).toBe(204);
+    expect(s3.commandCalls(DeleteObjectCommand)[0].args[0].input).toEqual({ Bucket: "uploads", Key: photo.objectKey });
+    expect((await call(photos.get, { method: "GET", resource: PHOTO, pathParameters: params, sub: ALICE })).status).toBe(404);
+    expect((await call(photos.remove, { method: "DELETE", resource: PHOTO, pathParameters: params, sub: ALICE })).status).toBe(404);
+  });
+
+  it("answers 500 without details only for our own failures", async () => {
+    const album = await newAlbum(ALICE);
+    const { photo } = (await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 1 }, sub: ALICE })).body;
+    s3.on(HeadObjectCommand).rejects(Object.assign(new Error("AccessDenied"), { name: "AccessDenied", $metadata: { httpStatusCode: 403 } }));
+    const failed = await call(photos.update, { method: "PATCH", resource: PHOTO, pathParameters: { albumId: album.albumId, photoId: photo.photoId }, body: { status: "ready" }, sub: ALICE });
+    expect(failed).toMatchObject({ status: 500, body: { message: "Internal server error" } });
+  });
+});

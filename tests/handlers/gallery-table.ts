@@ -1,0 +1,94 @@
+/**
+ * An embedded dynalite with the gallery table's schema (CONTEXT.md / DataTier's
+ * `gallery` table), for handler tests, and API Gateway REST proxy events to call handlers with.
+ */
+import type { AddressInfo } from "node:net";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { APIGatewayProxyEvent, Context } from "aws-lambda";
+
+export async function startGalleryTable(tableName = "gallery"): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const dynalite = require("dynalite") as (options: Record<string, unknown>) => import("node:http").Server;
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: "PAY_PER_REQUEST",
+      AttributeDefinitions: [
+        { AttributeName: "pk", AttributeType: "S" },
+        { AttributeName: "sk", AttributeType: "S" },
+        { AttributeName: "gsi1pk", AttributeType: "S" },
+        { AttributeName: "gsi1sk", AttributeType: "S" },
+      ],
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: "gsi1",
+          KeySchema: [
+            { AttributeName: "gsi1pk", KeyType: "HASH" },
+            { AttributeName: "gsi1sk", KeyType: "RANGE" },
+          ],
+          Projection: { ProjectionType: "ALL" },
+        },
+      ],
+    }),
+  );
+  client.destroy();
+  return { endpoint, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+export interface EventInput {
+  method: string;
+  /** Route resource, e.g. `/api/albums/{albumId}`. */
+  resource: string;
+  pathParameters?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** The verified user; omitted: no authorizer claims. */
+  sub?: string;
+  stage?: string;
+}
+
+/** An API Gateway REST proxy event as a Cognito-authorised route receives it. */
+export function apiEvent(input: EventInput): APIGatewayProxyEvent {
+  const path = input.resource.replace(/\{([^}+]+)\+?\}/g, (_, name: string) => input.pathParameters?.[name] ?? "");
+  const body = input.body === undefined ? null : typeof input.body === "string" ? input.body : JSON.stringify(input.body);
+  const headers = { ...(body !== null ? { "content-type": "application/json" } : {}), ...(input.headers ?? {}) };
+  const stage = input.stage ?? "dev";
+  return {
+    httpMethod: input.method,
+    path,
+    resource: input.resource,
+    pathParameters: input.pathParameters ?? null,
+    queryStringParameters: input.query ?? null,
+    multiValueQueryStringParameters: input.query ? Object.fromEntries(Object.entries(input.query).map(([k, v]) => [k, [v]])) : null,
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+    body,
+    isBase64Encoded: false,
+    stageVariables: { alias: stage },
+    requestContext: {
+      accountId: "123456789012",
+      apiId: "local",
+      stage,
+      requestId: `req-${Math.random().toString(36).slice(2)}`,
+      httpMethod: input.method,
+      path: `/${stage}${path}`,
+      resourcePath: input.resource,
+      resourceId: "res",
+      protocol: "HTTP/1.1",
+      requestTimeEpoch: Date.now(),
+      identity: { sourceIp: "127.0.0.1" } as APIGatewayProxyEvent["requestContext"]["identity"],
+      authorizer: input.sub ? { claims: { sub: input.sub, token_use: "id" } } : null,
+    } as APIGatewayProxyEvent["requestContext"],
+  } as APIGatewayProxyEvent;
+}
+
+export const lambdaContext = { functionName: "test", awsRequestId: "test", getRemainingTimeInMillis: () => 10_000 } as unknown as Context;

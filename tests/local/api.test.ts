@@ -1,0 +1,125 @@
+/**
+ * `npm start`'s API over HTTP, through the local CloudFront front door at /api/*: the
+ * gallery routes of a ServerlessApi (tests/fixtures/api-program.ts) against dynalite,
+ * with tokens a test issuer signs and serves the JWKS of — the same verification path
+ * (handlers/shared/jwt.ts) cognito-local's tokens take in tests/local/api-cognito.test.ts.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalApp, type LocalApp } from "../../local/start";
+// Same id as tests/fixtures/api-program.ts (importing it here would run the program before the offline run does).
+const FIXTURE_POOL_ID = "us-east-1_fixture";
+import { startGalleryTable } from "../handlers/gallery-table";
+import { startTestIssuer, type TestIssuer } from "../harness/test-issuer";
+
+let app: LocalApp;
+let table: Awaited<ReturnType<typeof startGalleryTable>>;
+let issuer: TestIssuer;
+let base: string;
+let alice: string;
+let bob: string;
+
+beforeAll(async () => {
+  table = await startGalleryTable();
+  issuer = await startTestIssuer();
+  app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: mkdtempSync(join(tmpdir(), "sf-api-")), load: () => import("../fixtures/api-program.js") });
+  Object.assign(app.context.environment, {
+    AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: issuer.origin,
+    JWT_ISSUER: issuer.issuer(FIXTURE_POOL_ID),
+    POWERTOOLS_LOG_LEVEL: "ERROR",
+    POWERTOOLS_METRICS_DISABLED: "true",
+  });
+  base = `${app.urls.site}/api`;
+  alice = issuer.token({ sub: "alice", poolId: FIXTURE_POOL_ID, clientId: "fixture-client" });
+  bob = issuer.token({ sub: "bob", poolId: FIXTURE_POOL_ID, clientId: "fixture-client" });
+});
+afterAll(async () => {
+  await app?.stop();
+  await table?.stop();
+  await issuer?.stop();
+});
+
+const auth = (token: string) => ({ authorization: `Bearer ${token}`, "content-type": "application/json" });
+async function api(path: string, init: RequestInit & { token?: string } = {}) {
+  const response = await fetch(`${base}${path}`, { ...init, headers: { ...(init.token ? auth(init.token) : {}), ...(init.headers ?? {}) } });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+describe("the local API behind the local CloudFront at /api/*", () => {
+  it("serves public routes: a Lambda health check with the canary's alias override, and a mock integration", async () => {
+    const health = await api("/health");
+    expect(health.status).toBe(200);
+    expect(health.body).toMatchObject({ status: "ok", stage: "dev", alias: "dev-canary" });
+    expect(health.headers.get("x-local-canary")).toBe("true");
+    expect(health.headers.get("strict-transport-security")).toMatch(/max-age=/); // through the front door
+    expect(await api("/config")).toMatchObject({ status: 200, body: { apiVersion: 1 } });
+  });
+
+  it("answers 401 without a token, with a garbage token and with another issuer's token", async () => {
+    expect((await api("/albums")).status).toBe(401);
+    expect((await api("/albums", { token: "a.b.c" })).status).toBe(401);
+    const foreign = issuer.token({ sub: "mallory", poolId: "us-east-1_other", clientId: "fixture-client" });
+    expect((await api("/albums", { token: foreign })).status).toBe(401);
+  });
+
+  it("creates, lists and reads a user's albums with a verified token; a second user sees none of them", async () => {
+    const created = await api("/albums", { method: "POST", token: alice, body: JSON.stringify({ title: "Alice's trip" }) });
+    expect(created.status).toBe(201);
+    const albumId = created.body.albumId;
+    expect(created.headers.get("location")).toBe(`/api/albums/${albumId}`);
+    expect((await api(`/albums/${albumId}`, { token: alice })).body.title).toBe("Alice's trip");
+    expect((await api("/albums", { token: alice })).body.items.map((a: { albumId: string }) => a.albumId)).toContain(albumId);
+
+    expect((await api("/albums", { token: bob })).body.items).toEqual([]);
+    expect((await api(`/albums/${albumId}`, { token: bob })).status).toBe(404);
+    expect((await api(`/albums/${albumId}`, { method: "PATCH", token: bob, body: JSON.stringify({ title: "mine now" }) })).status).toBe(404);
+    expect((await api(`/albums/${albumId}`, { method: "DELETE", token: bob })).status).toBe(404);
+    expect((await api(`/albums/${albumId}`, { token: alice })).body.title).toBe("Alice's trip");
+  });
+
+  it("passes the handlers' 400 field errors, 409 and 413 through", async () => {
+    const bad = await api("/albums", { method: "POST", token: alice, body: JSON.stringify({ title: "" }) });
+    expect(bad).toMatchObject({ status: 400, body: { errors: { title: ["must not be empty"] } } });
+    const album = (await api("/albums", { method: "POST", token: alice, body: JSON.stringify({ title: "x" }) })).body;
+    const stale = await api(`/albums/${album.albumId}`, { method: "PATCH", token: alice, body: JSON.stringify({ title: "y", expectedUpdatedAt: "1999-01-01T00:00:00Z" }) });
+    expect(stale.status).toBe(409);
+    expect((await api("/albums", { method: "POST", token: alice, body: JSON.stringify({ title: "x", description: "z".repeat(20_000) }) })).status).toBe(413);
+  });
+
+  it("presigns an upload to the local S3 stand-in, and confirms the photo once the original is there", async () => {
+    const album = (await api("/albums", { method: "POST", token: alice, body: JSON.stringify({ title: "Photos" }) })).body;
+    const image = Buffer.from("not really a png");
+    const created = await api(`/albums/${album.albumId}/photos`, { method: "POST", token: alice, body: JSON.stringify({ contentType: "image/png", size: image.length }) });
+    expect(created.status).toBe(201);
+    const { photo, upload } = created.body;
+    const early = await api(`/albums/${album.albumId}/photos/${photo.photoId}`, { method: "PATCH", token: alice, body: JSON.stringify({ status: "ready" }) });
+    expect(early.status).toBe(409);
+    const put = await fetch(upload.url, { method: "PUT", headers: upload.headers, body: image });
+    expect(put.status).toBe(200);
+    const ready = await api(`/albums/${album.albumId}/photos/${photo.photoId}`, { method: "PATCH", token: alice, body: JSON.stringify({ status: "ready" }) });
+    expect(ready).toMatchObject({ status: 200, body: { status: "ready" } });
+  });
+
+  it("runs a Lambda REQUEST authorizer (aws-jwt-verify) and hands its context to the handler", async () => {
+    expect((await api("/me/albums")).status).toBe(401);
+    const mine = await api("/me/albums", { token: alice });
+    expect(mine.status).toBe(200);
+    expect(mine.body.items.length).toBeGreaterThan(0);
+    expect((await api("/me/albums", { token: bob })).body.items).toEqual([]);
+  });
+
+  it("answers API Gateway's 403 for unknown routes and for IAM routes without a SigV4 signature", async () => {
+    expect(await api("/nope")).toMatchObject({ status: 403, body: { message: "Missing Authentication Token" } });
+    expect((await api("/albums", { method: "PUT", token: alice })).status).toBe(403);
+    expect((await api("/admin")).status).toBe(403);
+  });
+
+  it("enforces the function's timeout with API Gateway's 504", async () => {
+    expect((await api("/slow?ms=10")).status).toBe(200);
+    expect(await api("/slow?ms=3000")).toMatchObject({ status: 504, body: { message: "Endpoint request timed out" } });
+  });
+});

@@ -1,0 +1,19 @@
+/** A canary on a stage the stack does not have fails the program with ServerlessApi's message, not at deploy time. */
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { clearRegisteredSpecs } from "../../components/spec-registry";
+import { loadStackConfig } from "../../local/offline/config";
+import { installRecordingMocks } from "../../local/offline/mocks";
+import { PROJECT_DIR } from "../../local/offline/program";
+
+describe("apiCanaryStage naming a stage the stack lacks", () => {
+  it("stops the program with the argument, the value and the stages to use", async () => {
+    const config = loadStackConfig(PROJECT_DIR, "dev");
+    await installRecordingMocks({ project: config.project, stack: "dev", region: config.region });
+    pulumi.runtime.setAllConfig({ ...config.values, "serverless-fullstack:apiCanaryStage": "prod", "serverless-fullstack:apiCanaryPercent": "10" }, config.secretKeys);
+    clearRegisteredSpecs();
+    await expect(import("../../index.js")).rejects.toThrow(
+      'ServerlessApi "api": canary.stage "prod" is not a stage of this API, so there is nothing to run a canary on. Use one of dev, test, or add the stage.',
+    );
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * A canary is stack config: the prod stack with `apiCanaryStage: prod` and `apiCanaryPercent: 10`
+ * (what a user sets in Pulumi.prod.yaml to start a release), run through index.ts under mocks.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { clearRegisteredSpecs } from "../../components/spec-registry";
+import { loadStackConfig } from "../../local/offline/config";
+import { installRecordingMocks, type RecordedResource } from "../../local/offline/mocks";
+import { PROJECT_DIR } from "../../local/offline/program";
+import { ofType, resource } from "../harness/mocks";
+
+let resources: RecordedResource[];
+
+beforeAll(async () => {
+  const config = loadStackConfig(PROJECT_DIR, "prod");
+  const mocks = await installRecordingMocks({ project: config.project, stack: "prod", region: config.region });
+  pulumi.runtime.setAllConfig(
+    { ...config.values, "serverless-fullstack:apiCanaryStage": "prod", "serverless-fullstack:apiCanaryPercent": "10" },
+    config.secretKeys,
+  );
+  clearRegisteredSpecs();
+  await import("../../index.js");
+  await mocks.settle();
+  resources = mocks.resources;
+});
+
+describe("a canary release from stack config (prod)", () => {
+  it("sends 10 % of the prod stage to the new deployment with the canary alias", () => {
+    const stage = resource(resources, "aws:apigateway/stage:Stage", "api-stage-prod");
+    const deployment = resource(resources, "aws:apigateway/deployment:Deployment", "api-deployment");
+    expect(stage.inputs.canarySettings).toEqual({ deploymentId: deployment.id, percentTraffic: 10, stageVariableOverrides: { alias: "prod-canary" }, useStageCache: false });
+    expect(stage.ignoreChanges).toEqual(["deployment"]);
+    expect(deployment.retainOnDelete).toBe(true);
+  });
+
+  it("gives every route function a canary alias on its newest version and freezes the stage's own alias", () => {
+    const aliases = ofType(resources, "aws:lambda/alias:Alias");
+    const canaries = aliases.filter((a) => a.inputs.name === "prod-canary");
+    const stable = aliases.filter((a) => a.inputs.name === "prod");
+    expect(canaries).toHaveLength(11);
+    expect(stable).toHaveLength(11);
+    for (const alias of stable) expect(alias.ignoreChanges).toEqual(["functionVersion"]);
+    for (const alias of canaries) expect(alias.ignoreChanges).toEqual([]);
+    expect(ofType(resources, "aws:lambda/permission:Permission").filter((p) => p.inputs.qualifier === "prod-canary")).toHaveLength(11);
+  });
+});

@@ -1,0 +1,35 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { OfflineRun } from "../../local/offline/program";
+import { ofType, policyDocument, resource } from "../harness/mocks";
+import { runStack } from "./run-stack";
+
+let dev: OfflineRun;
+beforeAll(async () => {
+  dev = await runStack("dev");
+});
+
+describe("the gallery API in the dev stack (index.ts with Pulumi.dev.yaml)", () => {
+  it("has the stack's stages, an alias per function and stage, and the site's /api/* on the first stage", () => {
+    expect(ofType(dev.resources, "aws:apigateway/stage:Stage").map((s) => s.inputs.stageName)).toEqual(["dev", "test"]);
+    const functions = ofType(dev.resources, "aws:lambda/function:Function").filter((f) => f.name.startsWith("api-") && !f.name.startsWith("api-auth-"));
+    expect(functions).toHaveLength(11);
+    expect(resource(dev.resources, "aws:apigateway/integration:Integration", "api-integration-get-api-config").inputs.type).toBe("MOCK");
+    expect(ofType(dev.resources, "aws:lambda/alias:Alias")).toHaveLength(22);
+    const cdn = resource(dev.resources, "aws:cloudfront/distribution:Distribution", "site-cdn");
+    expect(cdn.inputs.orderedCacheBehaviors[0]).toMatchObject({ pathPattern: "/api/*", targetOriginId: "api" });
+    expect(cdn.inputs.origins.find((o: { originId: string }) => o.originId === "api")).toMatchObject({ originPath: "/dev", domainName: dev.outputs.apiDomainName });
+  });
+
+  it("gives each route exactly the table and bucket actions it uses", () => {
+    const actions = (fn: string) => policyDocument(resource(dev.resources, "aws:iam/rolePolicy:RolePolicy", `${fn}-policy`).inputs.policy).Statement.flatMap((s) => s.Action);
+    expect(actions("api-get-albums")).toEqual(["dynamodb:Query", "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"]);
+    expect(actions("api-post-albums-albumid-photos")).toEqual(expect.arrayContaining(["dynamodb:GetItem", "dynamodb:PutItem", "s3:PutObject"]));
+    expect(actions("api-post-albums-albumid-photos")).not.toContain("s3:DeleteObject");
+    expect(actions("api-get-health")).not.toContain("dynamodb:Query");
+  });
+
+  it("validates bodies with models generated from the handlers' zod schemas", () => {
+    const model = resource(dev.resources, "aws:apigateway/model:Model", "api-model-post-api-albums");
+    expect(JSON.parse(model.inputs.schema)).toMatchObject({ type: "object", required: ["title"], additionalProperties: false });
+  });
+});
