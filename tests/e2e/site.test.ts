@@ -34,7 +34,7 @@ describe.skipIf(!hasChromium)("reference app in Chromium (apt-get install chromi
     await page.goto(app.urls.site);
     expect(await page.title()).toBe("Gallery");
     // The page calls GET /api/health through the local CloudFront front door.
-    await expect.poll(() => page.locator("#status").textContent()).toBe("The gallery API is up.");
+    await expect.poll(() => page.locator("#status").textContent(), { timeout: 30_000 }).toBe("The gallery API is up.");
     // The function runs in the page, where the DOM exists; typed loosely because this project's lib has no DOM.
     const headingMargin = await page.locator("header h1").evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { marginBottom: string } }).getComputedStyle(el).marginBottom);
     expect(headingMargin).toBe("0px");
