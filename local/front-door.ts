@@ -20,9 +20,33 @@ export function matchesPathPattern(pattern: string, path: string): boolean {
   return new RegExp(`^${regex}$`).test(path);
 }
 
-export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<string, RequestListener>): RequestListener {
+/**
+ * The site's CSP with `origins` added to connect-src and img-src (default-src when a directive
+ * is missing). Locally the browser reaches cognito-local and the S3 stand-in on loopback http
+ * origins that the deployed policy (`https:` only) rightly refuses; only those exact origins
+ * are added, and only by the local front door. The deployed policy is never changed.
+ */
+export function withLocalOrigins(csp: string, origins: readonly string[]): string {
+  if (origins.length === 0) return csp;
+  const directives = csp.split(";").map((d) => d.trim()).filter(Boolean);
+  const fallback = directives.find((d) => d.startsWith("default-src "))?.slice("default-src ".length) ?? "'self'";
+  for (const name of ["connect-src", "img-src"]) {
+    const index = directives.findIndex((d) => d.split(/\s+/)[0] === name);
+    if (index === -1) directives.push(`${name} ${fallback} ${origins.join(" ")}`);
+    else directives[index] = `${directives[index]} ${origins.join(" ")}`;
+  }
+  return directives.join("; ");
+}
+
+export interface FrontDoorOptions {
+  /** Loopback origins of local emulators the page calls directly (withLocalOrigins). */
+  localOrigins?: readonly string[];
+}
+
+export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<string, RequestListener>, options: FrontDoorOptions = {}): RequestListener {
   const fetchFromSite = createSiteOrigin(spec);
-  const securityHeaders = securityHeaderValues(spec.securityHeaders);
+  const headers = securityHeaderValues(spec.securityHeaders);
+  const securityHeaders = { ...headers, "content-security-policy": withLocalOrigins(headers["content-security-policy"], options.localOrigins ?? []) };
   const spaRewrite = spec.spa ? (runInNewContext(`${spaRewriteCode(spec.indexDocument)}; handler`, {}) as (event: unknown) => { uri: string }) : undefined;
   const errorPage = () => {
     const page = fetchFromSite(`/${spec.errorDocument}`);
