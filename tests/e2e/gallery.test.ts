@@ -92,6 +92,11 @@ describe.skipIf(!hasChromium)("the gallery in Chromium against npm start", () =>
     expect(await photo.locator("p").textContent()).toBe("A dot");
     // The image loads from its presigned download URL (the local S3 stand-in).
     await expect.poll(() => photo.locator("img").evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1);
+
+    // Files the API would refuse are stopped with a clear message before any request.
+    await page.locator("#upload-file").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello") });
+    await page.locator("#upload-form button[type=submit]").click();
+    await expect.poll(() => page.locator("#message").textContent()).toMatch(/^The gallery accepts image\/jpeg, image\/png/);
     await context.close();
   });
 
@@ -112,6 +117,21 @@ describe.skipIf(!hasChromium)("the gallery in Chromium against npm start", () =>
 
     await page.locator("#signout").click();
     await expect.poll(() => page.locator("#signin").isVisible()).toBe(true);
+    await context.close();
+  });
+
+  it("deletes a photo and then the album", async () => {
+    const { context, page } = await newPage();
+    await signIn(page, demo);
+    await expect.poll(() => albumTitles(page)).toEqual(["Holidays"]);
+    await page.locator("#album-list button", { hasText: "Holidays" }).click();
+    await expect.poll(() => page.locator("#photo-list li").count()).toBe(1);
+    await page.locator("#photo-list li button", { hasText: "Delete" }).click();
+    await expect.poll(() => page.locator("#no-photos").isVisible()).toBe(true);
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.locator("#delete-album").click();
+    await expect.poll(() => page.locator("#message").textContent()).toBe("Album deleted.");
+    await expect.poll(() => page.locator("#no-albums").isVisible()).toBe(true);
     await context.close();
   });
 

@@ -24,7 +24,7 @@ describe("StaticSite publishing", () => {
     const cdn = resource(graph, "aws:cloudfront/distribution:Distribution", "web-cdn");
     expect(publisher.inputs.bucket).toBe(bucket.state.bucket);
     expect(publisher.inputs.distributionId).toBe(cdn.id);
-    expect(Object.keys(publisher.inputs.files)).toEqual(["about.html", "assets/api.6f4fd419.js", "assets/app.ba1bd2c2.js", "assets/auth.a08eeae8.js", "assets/style.5f5b7512.css", "error.html", "index.html", "robots.txt"]);
+    expect(Object.keys(publisher.inputs.files)).toEqual(["about.html", "assets/api.6f4fd419.js", "assets/app.209b36f8.js", "assets/auth.056aeb78.js", "assets/style.5f5b7512.css", "error.html", "index.html", "robots.txt"]);
     expect(filesOf(publisher.inputs as never)["index.html"]).toMatchObject({ contentType: "text/html; charset=utf-8", cacheControl: "no-cache" });
     expect(publisher.inputs.files["index.html"]).toMatch(/^[0-9a-f]{64} \d+ \d+ \d+$/);
     expect(publisher.inputs.options).toEqual({

@@ -1,6 +1,6 @@
 // Gallery front end: plain modules, no framework. Reads GET /api/config (public), signs in
 // (auth module), then lists, creates, opens and deletes albums and uploads photos (api module).
-import { createAuth } from "./auth.a08eeae8.js";
+import { createAuth } from "./auth.056aeb78.js";
 import { createApi } from "./api.6f4fd419.js";
 
 const $ = (selector) => document.querySelector(selector);

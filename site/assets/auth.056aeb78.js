@@ -32,8 +32,8 @@ async function pkceChallenge(verifier) {
 /** The claims of a JWT (not verified: the API verifies; the page only shows who is signed in). */
 export function claimsOf(token) {
   try {
-    const payload = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-    return JSON.parse(decodeURIComponent(escape(atob(payload))));
+    const payload = atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/"));
+    return JSON.parse(new TextDecoder().decode(Uint8Array.from(payload, (c) => c.charCodeAt(0))));
   } catch {
     return {};
   }
