@@ -7,7 +7,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CognitoIdentityProviderClient, ConfirmSignUpCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { createHash } from "node:crypto";
+import { CognitoIdentityProviderClient, ConfirmSignUpCommand, InitiateAuthCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { parse } from "yaml";
 import { readFileSync } from "node:fs";
@@ -132,6 +133,42 @@ describe.skipIf(!hasChromium)("the gallery in Chromium against npm start", () =>
     await page.locator("#delete-album").click();
     await expect.poll(() => page.locator("#message").textContent()).toBe("Album deleted.");
     await expect.poll(() => page.locator("#no-albums").isVisible()).toBe(true);
+    await context.close();
+  });
+
+  it("walks the hosted-UI path (authorization code + PKCE) as in AWS, with Cognito's endpoints stubbed", async () => {
+    const env = app.context.environment;
+    const sdk = new CognitoIdentityProviderClient({ endpoint: env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    const tokens = (await sdk.send(new InitiateAuthCommand({ ClientId: env.USER_POOL_CLIENT_ID, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: demo.email, PASSWORD: demo.password } }))).AuthenticationResult!;
+    sdk.destroy();
+    const { context, page } = await newPage();
+    const site = app.urls.site;
+    let hostedUiUrl = "";
+    let authorize: URLSearchParams | undefined;
+    let tokenRequest: URLSearchParams | undefined;
+    // The config as deployed: the hosted UI (the local API switches it to password mode).
+    await page.route(`${site}/api/config`, async (route) => {
+      const config = await (await route.fetch()).json();
+      hostedUiUrl = config.auth.hostedUiUrl;
+      await route.fulfill({ json: { ...config, auth: { ...config.auth, mode: "hosted-ui" } } });
+    });
+    await page.route(/amazoncognito\.com\/oauth2\/authorize/, async (route) => {
+      authorize = new URL(route.request().url()).searchParams;
+      await route.fulfill({ status: 302, headers: { location: `${site}/?code=the-code&state=${authorize.get("state")}` } });
+    });
+    await page.route(/amazoncognito\.com\/oauth2\/token/, async (route) => {
+      tokenRequest = new URLSearchParams(route.request().postData() ?? "");
+      await route.fulfill({ json: { id_token: tokens.IdToken, access_token: tokens.AccessToken, expires_in: 3600, token_type: "Bearer" }, headers: { "access-control-allow-origin": site } });
+    });
+    await page.goto(site);
+    await page.locator("#hosted-signin-button").click();
+    await expect.poll(() => page.locator("#user").textContent()).toBe(demo.email);
+    expect(hostedUiUrl).toBe(app.context.run.outputs.hostedUiUrl);
+    expect(Object.fromEntries(authorize!)).toMatchObject({ response_type: "code", client_id: env.USER_POOL_CLIENT_ID, redirect_uri: `${site}/`, scope: "openid email profile", code_challenge_method: "S256" });
+    expect(Object.fromEntries(tokenRequest!)).toMatchObject({ grant_type: "authorization_code", client_id: env.USER_POOL_CLIENT_ID, code: "the-code", redirect_uri: `${site}/` });
+    expect(createHash("sha256").update(tokenRequest!.get("code_verifier")!).digest("base64url")).toBe(authorize!.get("code_challenge"));
+    expect(page.url()).toBe(`${site}/`);
+    await expect.poll(() => page.locator("#albums").isVisible()).toBe(true);
     await context.close();
   });
 
