@@ -157,6 +157,17 @@ export const edgeLambdaVersionArns = edge?.lambdaQualifiedArns;
 const [apiUserPoolArn, resolveApiUserPoolArn] = pulumi.deferredOutput<string>();
 const [apiUserPoolId, resolveApiUserPoolId] = pulumi.deferredOutput<string>();
 const [apiUserPoolClientId, resolveApiUserPoolClientId] = pulumi.deferredOutput<string>();
+interface BrowserAuthConfig {
+  mode: "hosted-ui" | "none";
+  region: string;
+  userPoolId: string;
+  clientId: string;
+  hostedUiUrl?: string;
+  cognitoEndpoint: string;
+  scopes: string[];
+}
+/** How the browser signs in (site/assets/auth.*.js), served by GET /api/config; resolved in "API ← auth". */
+const [browserAuthConfig, resolveBrowserAuthConfig] = pulumi.deferredOutput<BrowserAuthConfig>();
 
 const uploads = new UploadBucket("uploads", { logRetentionDays: Math.max(logRetentionDays, 90), retainOnDelete: retainData });
 
@@ -202,8 +213,9 @@ const api = new ServerlessApi("api", {
   accountCloudWatchRole: config.getBoolean("apiAccountCloudWatchRole") ?? true,
   routes: {
     "GET /health": { handler: "handlers/api/health.ts", auth: "none" },
-    // Static facts the front end needs before uploading: answered by API Gateway itself (a mock integration).
-    "GET /config": { integration: { type: "mock", body: { apiVersion: 1, imageTypes: ALLOWED_IMAGE_TYPES, maxImageBytes: MAX_IMAGE_BYTES } }, auth: "none" },
+    // Facts the front end needs to sign in and upload: answered by API Gateway itself (a mock integration).
+    // Locally the API points `auth` at cognito-local instead (local/services/api.ts localiseMockBody).
+    "GET /config": { integration: { type: "mock", body: { apiVersion: 1, imageTypes: ALLOWED_IMAGE_TYPES, maxImageBytes: MAX_IMAGE_BYTES, auth: browserAuthConfig } }, auth: "none" },
     "GET /albums": { handler: albumsHandler, export: "list", function: { permissions: gallery.read(["dynamodb:Query"]) } },
     "POST /albums": { handler: albumsHandler, export: "create", requestSchema: requestModel(CreateAlbum), function: { permissions: gallery.write(["dynamodb:PutItem"]) } },
     "GET /albums/{albumId}": { handler: albumsHandler, export: "get", function: { permissions: gallery.read(["dynamodb:GetItem"]) } },
@@ -332,5 +344,20 @@ export const hostedUiUrl = auth.hostedUiUrl;
 resolveApiUserPoolArn(auth.userPoolArn);
 resolveApiUserPoolId(auth.userPoolId);
 resolveApiUserPoolClientId(auth.clientId);
+// The site signs in through the hosted UI (authorization code + PKCE) when the pool has one.
+resolveBrowserAuthConfig(
+  pulumi.all([auth.userPoolId, auth.clientId, auth.hostedUiUrl]).apply(([userPoolId, clientId, hostedUiUrl]): BrowserAuthConfig => {
+    const region = userPoolId.split("_")[0];
+    return {
+      mode: hostedUiUrl ? "hosted-ui" : "none",
+      region,
+      userPoolId,
+      clientId,
+      ...(hostedUiUrl ? { hostedUiUrl } : {}),
+      cognitoEndpoint: `https://cognito-idp.${region}.amazonaws.com/`,
+      scopes: auth.spec.client.oauthScopes,
+    };
+  }),
+);
 // Browsers PUT originals straight to presigned S3 URLs from the site's origin.
 uploads.allowBrowserUploads("site", [site.url]);

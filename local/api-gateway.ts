@@ -43,6 +43,8 @@ export interface LocalGatewayOptions {
   context: LocalContext;
   /** The local issuer URL for a user pool id (from the local Cognito service). */
   issuerFor(userPoolId: string): string | undefined;
+  /** Rewrites a mock integration's (resolved) body for the local stack, e.g. to point a browser at local emulators. */
+  localiseMockBody?(body: string): string;
 }
 
 export function compileRoutes(routes: RouteSpec[]): CompiledRoute[] {
@@ -158,8 +160,10 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
   async function integrate(route: RouteSpec, event: APIGatewayProxyEvent): Promise<HttpResult> {
     const integration = route.integration;
     switch (integration.type) {
-      case "mock":
-        return { status: integration.statusCode, headers: { "content-type": "application/json" }, body: integration.body };
+      case "mock": {
+        const body = await resolveValue<string>(integration.body);
+        return { status: integration.statusCode, headers: { "content-type": "application/json" }, body: options.localiseMockBody ? options.localiseMockBody(body) : body };
+      }
       case "http": {
         const uri = integration.uri.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(event.pathParameters?.[name] ?? ""));
         const response = await fetch(uri, { method: integration.method === "ANY" ? event.httpMethod : integration.method, headers: event.headers as Record<string, string>, body: event.body ?? undefined });

@@ -26,10 +26,30 @@ export function matchesPathPattern(pattern: string, path: string): boolean {
   return new RegExp(`^${regex}$`).test(path);
 }
 
+/**
+ * The site's CSP with `origins` added to connect-src and img-src (default-src when a directive
+ * is missing). Locally the browser reaches cognito-local and the S3 stand-in on loopback http
+ * origins that the deployed policy (`https:` only) rightly refuses; only those exact origins
+ * are added, and only by the local front door. The deployed policy is never changed.
+ */
+export function withLocalOrigins(csp: string, origins: readonly string[]): string {
+  if (origins.length === 0) return csp;
+  const directives = csp.split(";").map((d) => d.trim()).filter(Boolean);
+  const fallback = directives.find((d) => d.startsWith("default-src "))?.slice("default-src ".length) ?? "'self'";
+  for (const name of ["connect-src", "img-src"]) {
+    const index = directives.findIndex((d) => d.split(/\s+/)[0] === name);
+    if (index === -1) directives.push(`${name} ${fallback} ${origins.join(" ")}`);
+    else directives[index] = `${directives[index]} ${origins.join(" ")}`;
+  }
+  return directives.join("; ");
+}
+
 export interface FrontDoorOptions {
   /** The site's edge functions (from EdgeLogic specs); the SPA fallback is added here when `spec.spa`. */
   edge?: EdgeRuntime;
   log?: (message: string) => void;
+  /** Loopback origins of local emulators the page calls directly (withLocalOrigins). */
+  localOrigins?: readonly string[];
 }
 
 /** The front door's request handler; `close` stops the loopback servers it started for routes with edge functions. */
@@ -37,7 +57,8 @@ export type FrontDoor = RequestListener & { close?: () => Promise<void> };
 
 export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<string, RequestListener>, options: FrontDoorOptions = {}): FrontDoor {
   const fetchFromSite = createSiteOrigin(spec);
-  const securityHeaders = securityHeaderValues(spec.securityHeaders);
+  const headers = securityHeaderValues(spec.securityHeaders);
+  const securityHeaders = { ...headers, "content-security-policy": withLocalOrigins(headers["content-security-policy"], options.localOrigins ?? []) };
   const log = options.log ?? ((message: string) => console.error(message));
   const siteBehaviours = edgeSiteBehaviours(spec);
   const runnersFor = behaviourRunners(spec, options.edge);

@@ -60,8 +60,12 @@ export interface MockIntegration {
   type: "mock";
   /** @default 200 */
   statusCode?: number;
-  /** JSON body (objects are serialised). */
-  body: unknown;
+  /**
+   * JSON body: a string as is, anything else serialised. Values may be `pulumi.Input`s at any
+   * depth (e.g. a user pool's id), resolved at deploy time; a body holding Outputs also
+   * triggers a new deployment when its resolved value changes.
+   */
+  body: pulumi.Input<unknown>;
 }
 
 /** Proxy to an HTTP backend (EC2, Beanstalk, another API). */

@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
 import type { LambdaFunctionSpec } from "../lambda/function";
 import { apiBundleOptions, joinPath, routeFunctionName, type ApiCors, type ApiFunctionArgs, type ApiResourcePolicy, type ApiRoute, type ApiRouteAuth, type ApiStage, type ApiThrottle, type ApiUsagePlan, type HttpMethod, type ServerlessApiArgs } from "./args";
@@ -16,7 +16,8 @@ export { validateArgs, API_INTEGRATION_TIMEOUT_SECONDS } from "./validate";
 
 export type IntegrationSpec =
   | { type: "lambda"; functionName: string; entry: string; export: string }
-  | { type: "mock"; statusCode: number; body: string }
+  /** `body` is a plain string unless the route's body held Outputs (see mockBody). */
+  | { type: "mock"; statusCode: number; body: pulumi.Input<string> }
   | { type: "http"; uri: string; method: string; timeoutMs: number }
   | { type: "aws"; service: string; method: string; path: pulumi.Input<string>; permissions: PolicyStatement[]; requestParameters: Record<string, string> };
 
@@ -174,12 +175,30 @@ function toIntegrationSpec(apiName: string, key: string, route: ApiRoute, method
   const integration = route.integration!;
   switch (integration.type) {
     case "mock":
-      return { type: "mock", statusCode: integration.statusCode ?? 200, body: typeof integration.body === "string" ? integration.body : JSON.stringify(integration.body) };
+      return { type: "mock", statusCode: integration.statusCode ?? 200, body: mockBody(integration.body) };
     case "http":
       return { type: "http", uri: integration.uri, method: integration.method ?? (method === "ANY" ? "ANY" : method), timeoutMs: integration.timeoutMs ?? 29000 };
     case "aws":
       return { type: "aws", service: integration.service, method: integration.method, path: integration.path, permissions: integration.permissions, requestParameters: integration.requestParameters ?? {} };
   }
+}
+
+/**
+ * A mock body as the integration response's JSON: a plain string when the body is plain
+ * data (so it stays part of deploymentHash), otherwise an Output that resolves every
+ * `pulumi.Input` inside it first.
+ */
+export function mockBody(body: unknown): pulumi.Input<string> {
+  const serialise = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
+  return holdsInputs(body) ? (pulumi.output(body as pulumi.Input<object>) as pulumi.Output<unknown>).apply(serialise) : serialise(body);
+}
+
+/** True when `value` is, or holds at any depth, an Output or a promise. */
+function holdsInputs(value: unknown): boolean {
+  if (pulumi.Output.isInstance(value) || value instanceof Promise) return true;
+  if (Array.isArray(value)) return value.some(holdsInputs);
+  if (value && typeof value === "object") return Object.values(value).some(holdsInputs);
+  return false;
 }
 
 /**
@@ -194,7 +213,12 @@ function deploymentHash(spec: Omit<ServerlessApiSpec, "deploymentHash">): string
     endpointType: spec.endpointType,
     routes: spec.routes.map((r) => ({
       key: r.key,
-      integration: r.integration.type === "aws" ? { ...r.integration, path: plain(r.integration.path), permissions: undefined } : r.integration,
+      integration:
+        r.integration.type === "aws"
+          ? { ...r.integration, path: plain(r.integration.path), permissions: undefined }
+          : r.integration.type === "mock"
+            ? { ...r.integration, body: plain(r.integration.body) }
+            : r.integration,
       auth: r.auth,
       apiKeyRequired: r.apiKeyRequired,
       requestSchema: r.requestSchema,

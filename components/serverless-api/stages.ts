@@ -12,6 +12,7 @@
  *    version and the stage to the new deployment, and deletes the canary alias.
  *    Roll back: set percentTraffic to 0 (nobody reaches the canary), then fix forward.
  */
+import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyJson, assumeRolePolicy } from "../iam";
@@ -54,6 +55,16 @@ export interface StageResources {
   permissions: aws.lambda.Permission[];
 }
 
+/**
+ * Mock bodies holding Outputs (resolved only at deploy time) are outside deploymentHash:
+ * a digest of their resolved values triggers the new deployment when one changes.
+ */
+function outputBodiesTrigger(spec: ServerlessApiSpec): { mockBodies?: pulumi.Output<string> } {
+  const bodies = spec.routes.flatMap((r) => (r.integration.type === "mock" && typeof r.integration.body !== "string" ? [r.integration.body] : []));
+  if (bodies.length === 0) return {};
+  return { mockBodies: pulumi.all(bodies).apply((values) => createHash("sha256").update(values.join("\n")).digest("hex")) };
+}
+
 export function createStages(
   name: string,
   spec: ServerlessApiSpec,
@@ -73,7 +84,7 @@ export function createStages(
       restApi: api.id,
       description: `routes ${spec.deploymentHash.slice(0, 12)}`,
       // A new deployment exactly when what a deployment snapshots changes (spec.ts deploymentHash).
-      triggers: { routes: spec.deploymentHash },
+      triggers: { routes: spec.deploymentHash, ...outputBodiesTrigger(spec) },
       region,
     },
     // While a canary runs its stage still points at the previous deployment, which must outlive replacement.

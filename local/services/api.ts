@@ -39,6 +39,25 @@ function issuerFor(context: LocalContext, userPoolId: string): string | undefine
   return endpoint ? `${endpoint.replace(/\/$/, "")}/${userPoolId}` : undefined;
 }
 
+/**
+ * The browser's view of a user pool in a mock body (`{ auth: { userPoolId, ... } }`, e.g. the
+ * gallery's GET /config) when the local Cognito runs that pool: cognito-local has no hosted UI,
+ * so the page signs in with a password form (`mode: "password"`) against the emulator's endpoint.
+ * The ids stay the ones the program resolved: nothing is described twice.
+ */
+export function localiseMockBody(body: string, environment: Record<string, string>): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return body;
+  }
+  const auth = (value as { auth?: { userPoolId?: unknown } } | null)?.auth;
+  const endpoint = environment.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER;
+  if (!auth || typeof auth.userPoolId !== "string" || !endpoint || !localIssuer(auth.userPoolId)) return body;
+  return JSON.stringify({ ...(value as object), auth: { ...auth, mode: "password", cognitoEndpoint: endpoint } });
+}
+
 export const apiService: LocalService = {
   name: "API (local API Gateway + S3 stand-in)",
   async start(context) {
@@ -55,7 +74,7 @@ export const apiService: LocalService = {
     const urls: Record<string, string> = {};
     for (const { name, spec } of apis) {
       const stage = servedStage(spec);
-      const gateway = createLocalGateway({ spec, stage, context, issuerFor: (poolId) => issuerFor(context, poolId) });
+      const gateway = createLocalGateway({ spec, stage, context, issuerFor: (poolId) => issuerFor(context, poolId), localiseMockBody: (body) => localiseMockBody(body, context.environment) });
       context.origins.set(name, gateway);
       // Also on its own port, as the execute-api URL of the stage (without the stage prefix).
       const { server, url } = await listen(gateway, 0);

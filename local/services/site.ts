@@ -5,6 +5,17 @@ import { createFrontDoor, listen } from "../front-door";
 import type { LocalService } from "./types";
 
 /**
+/**
+ * Emulators the page talks to directly, as AWS's https endpoints in the cloud: cognito-local
+ * (password sign-in) and the S3 stand-in (presigned uploads and downloads). The front door
+ * allows exactly these origins in its CSP (front-door.ts withLocalOrigins).
+ */
+export function browserOrigins(environment: Record<string, string>): string[] {
+  const endpoints = [environment.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, environment.AWS_ENDPOINT_URL_S3];
+  return [...new Set(endpoints.filter((e): e is string => Boolean(e)).map((e) => new URL(e).origin))];
+}
+
+/**
  * Serves each StaticSite as its CloudFront distribution would, edge functions included
  * (from the EdgeLogic specs its `edge` associations name); the first site on the chosen
  * port, others on the ports after it.
@@ -18,7 +29,7 @@ export const siteService: LocalService = {
     for (const [index, { name, spec }] of sites.entries()) {
       const port = context.port === 0 ? 0 : context.port + index;
       const edge = spec.edge.length > 0 ? createEdgeRuntime(spec.edge, (lambda) => context.lambda(lambda)) : undefined;
-      const door = createFrontDoor(spec, context.origins, { edge, log: context.log });
+      const door = createFrontDoor(spec, context.origins, { edge, log: context.log, localOrigins: browserOrigins(context.environment) });
       const { server, url } = await listen(door, port);
       running.push({ name, server, url, close: door.close });
     }

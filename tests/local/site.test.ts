@@ -1,9 +1,10 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resource } from "../harness/mocks";
 import { startLocalApp, type LocalApp } from "../../local/start";
+import { withLocalOrigins } from "../../local/front-door";
 
 let app: LocalApp;
 let base: string;
@@ -35,7 +36,19 @@ describe("npm start serves the stack's site as CloudFront would", () => {
     expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(response.headers.get("cache-control")).toBe("no-cache");
     expect(await response.text()).toContain("<title>Gallery</title>");
-    for (const [name, value] of Object.entries(deployedSecurityHeaders())) expect(response.headers.get(name), name).toBe(value);
+    const { "content-security-policy": deployedCsp, ...others } = deployedSecurityHeaders();
+    for (const [name, value] of Object.entries(others)) expect(response.headers.get(name), name).toBe(value);
+    // The deployed CSP, plus exactly the loopback origins of cognito-local and the S3 stand-in the page calls.
+    const env = app.context.environment;
+    const emulators = [env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, env.AWS_ENDPOINT_URL_S3];
+    expect(deployedCsp).toBe("default-src 'self'; img-src 'self' data: blob: https:; connect-src 'self' https:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'");
+    expect(response.headers.get("content-security-policy")).toBe(withLocalOrigins(deployedCsp, emulators));
+    expect(response.headers.get("content-security-policy")).toContain(`connect-src 'self' https: ${emulators.join(" ")};`);
+  });
+
+  it("adds local origins to connect-src and img-src only (default-src when a directive is missing)", () => {
+    expect(withLocalOrigins("default-src 'self'; img-src 'self'", ["http://127.0.0.1:1"])).toBe("default-src 'self'; img-src 'self' http://127.0.0.1:1; connect-src 'self' http://127.0.0.1:1");
+    expect(withLocalOrigins("default-src 'self'", [])).toBe("default-src 'self'");
   });
 
   it("answers a missing path with the error document and 404", async () => {
@@ -47,11 +60,12 @@ describe("npm start serves the stack's site as CloudFront would", () => {
   });
 
   it("serves fingerprinted assets immutable for a year, and 304 on a matching ETag", async () => {
-    const response = await fetch(`${base}/assets/app.3f9a12bc.js`);
+    const script = readdirSync("site/assets").find((f) => /^app\.\w+\.js$/.test(f))!;
+    const response = await fetch(`${base}/assets/${script}`);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
     expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
-    const again = await fetch(`${base}/assets/app.3f9a12bc.js`, { headers: { "if-none-match": response.headers.get("etag")! } });
+    const again = await fetch(`${base}/assets/${script}`, { headers: { "if-none-match": response.headers.get("etag")! } });
     expect(again.status).toBe(304);
   });
 

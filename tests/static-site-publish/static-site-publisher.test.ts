@@ -24,7 +24,10 @@ describe("StaticSite publishing", () => {
     const cdn = resource(graph, "aws:cloudfront/distribution:Distribution", "web-cdn");
     expect(publisher.inputs.bucket).toBe(bucket.state.bucket);
     expect(publisher.inputs.distributionId).toBe(cdn.id);
-    expect(Object.keys(publisher.inputs.files)).toEqual(["about.html", "account/index.html", "assets/app.3f9a12bc.js", "assets/style.5e1c9a07.css", "error.html", "index.html", "robots.txt", "variants/b/index.html"]);
+    expect(Object.keys(publisher.inputs.files)).toEqual([
+      "about.html", "account/index.html", "assets/api.6f4fd419.js", "assets/app.209b36f8.js", "assets/auth.056aeb78.js",
+      "assets/style.5f5b7512.css", "error.html", "index.html", "robots.txt", "variants/b/index.html",
+    ]);
     expect(filesOf(publisher.inputs as never)["index.html"]).toMatchObject({ contentType: "text/html; charset=utf-8", cacheControl: "no-cache" });
     expect(publisher.inputs.files["index.html"]).toMatch(/^[0-9a-f]{64} \d+ \d+ \d+$/);
     expect(publisher.inputs.options).toEqual({

@@ -1,0 +1,235 @@
+// Gallery front end: plain modules, no framework. Reads GET /api/config (public), signs in
+// (auth module), then lists, creates, opens and deletes albums and uploads photos (api module).
+import { createAuth } from "./auth.056aeb78.js";
+import { createApi } from "./api.6f4fd419.js";
+
+const $ = (selector) => document.querySelector(selector);
+const status = $("#status");
+const message = $("#message");
+
+let config;
+let auth;
+let api;
+let openAlbumId;
+
+function show(element, visible) {
+  element.hidden = !visible;
+}
+
+function say(text, kind = "error") {
+  message.textContent = text ?? "";
+  message.dataset.kind = kind;
+  show(message, Boolean(text));
+}
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === "className") node.className = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value);
+  }
+  node.append(...children.filter((c) => c !== undefined && c !== null));
+  return node;
+}
+
+/** Runs a UI action: its errors become the message (a 401 also signs the page out). */
+async function attempt(action, form) {
+  say("");
+  if (form) clearFieldErrors(form);
+  try {
+    await action();
+  } catch (error) {
+    if (form && error.fieldErrors) showFieldErrors(form, error.fieldErrors);
+    say(error.message);
+    if (error.status === 401) {
+      auth.clear();
+      render();
+    }
+  }
+}
+
+function clearFieldErrors(form) {
+  for (const node of form.querySelectorAll("[data-error-for]")) node.textContent = "";
+  for (const input of form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+}
+
+function showFieldErrors(form, errors) {
+  for (const [field, problems] of Object.entries(errors)) {
+    const slot = form.querySelector(`[data-error-for="${field}"]`) ?? form.querySelector('[data-error-for="(body)"]');
+    if (slot) slot.textContent = `${field === "(body)" ? "" : `${field} `}${problems.join("; ")}`.trim();
+    form.elements[field]?.setAttribute("aria-invalid", "true");
+  }
+}
+
+// ------------------------------------------------------------------ signed in or not
+
+function render() {
+  const user = auth.user();
+  show($("#signed-in"), Boolean(user));
+  show($("#signin"), !user && auth.mode === "password");
+  show($("#hosted-signin"), !user && auth.mode === "hosted-ui");
+  show($("#no-signin"), !user && auth.mode !== "password" && auth.mode !== "hosted-ui");
+  show($("#albums"), Boolean(user) && !openAlbumId);
+  show($("#album"), Boolean(user) && Boolean(openAlbumId));
+  $("#user").textContent = user ?? "";
+  if (!user) openAlbumId = undefined;
+}
+
+async function signedIn() {
+  render();
+  await attempt(loadAlbums);
+}
+
+// ------------------------------------------------------------------ albums
+
+async function loadAlbums() {
+  const { items } = await api.listAlbums();
+  const list = $("#album-list");
+  list.replaceChildren(
+    ...items.map((album) =>
+      el(
+        "li",
+        { "data-album-id": album.albumId },
+        el("h3", {}, el("button", { type: "button", className: "link", onclick: () => attempt(() => openAlbum(album.albumId)) }, album.title)),
+        album.description ? el("p", {}, album.description) : undefined,
+        el("p", { className: "meta" }, `${album.photoCount ?? 0} photo${album.photoCount === 1 ? "" : "s"}`),
+      ),
+    ),
+  );
+  show($("#no-albums"), items.length === 0);
+}
+
+async function createAlbum(form) {
+  const title = form.elements.title.value;
+  const description = form.elements.description.value;
+  await api.createAlbum({ title, ...(description ? { description } : {}) });
+  form.reset();
+  say("Album created.", "info");
+  await loadAlbums();
+}
+
+async function openAlbum(albumId) {
+  const album = await api.getAlbum(albumId);
+  openAlbumId = album.albumId;
+  $("#album-title").textContent = album.title;
+  $("#album-description").textContent = album.description ?? "";
+  render();
+  await loadPhotos();
+}
+
+async function closeAlbum() {
+  openAlbumId = undefined;
+  render();
+  await loadAlbums();
+}
+
+async function deleteAlbum() {
+  if (!confirm("Delete this album and its photos?")) return;
+  await api.deleteAlbum(openAlbumId);
+  say("Album deleted.", "info");
+  await closeAlbum();
+}
+
+// ------------------------------------------------------------------ photos
+
+async function loadPhotos() {
+  const albumId = openAlbumId;
+  const { items } = await api.listPhotos(albumId);
+  const list = $("#photo-list");
+  list.replaceChildren(
+    ...items.map((photo) => {
+      const image = el("img", { alt: photo.title ?? "Photo", loading: "lazy" });
+      if (photo.status === "ready") {
+        api.getPhoto(albumId, photo.photoId).then((full) => full.downloadUrl && (image.src = full.downloadUrl), () => undefined);
+      }
+      return el(
+        "li",
+        { "data-photo-id": photo.photoId, "data-status": photo.status },
+        image,
+        el("p", {}, photo.title ?? "Untitled", photo.status === "ready" ? "" : ` (${photo.status})`),
+        el("button", { type: "button", className: "danger", onclick: () => attempt(() => deletePhoto(photo.photoId)) }, "Delete"),
+      );
+    }),
+  );
+  show($("#no-photos"), items.length === 0);
+}
+
+async function uploadPhoto(form) {
+  const file = form.elements.file.files[0];
+  if (!file) throw Object.assign(new Error("Choose an image to upload."), { fieldErrors: { file: ["is required"] } });
+  if (!config.imageTypes.includes(file.type)) {
+    throw Object.assign(new Error(`The gallery accepts ${config.imageTypes.join(", ")}; this file is ${file.type || "of an unknown type"}.`), { fieldErrors: { file: ["is not a supported image type"] } });
+  }
+  if (file.size > config.maxImageBytes) {
+    throw Object.assign(new Error(`That image is too large: at most ${Math.floor(config.maxImageBytes / 1024 / 1024)} MB.`), { status: 413, fieldErrors: { file: ["is too large"] } });
+  }
+  const title = form.elements.title.value.trim();
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  try {
+    await api.uploadPhoto(openAlbumId, file, title || undefined);
+  } finally {
+    button.disabled = false;
+  }
+  form.reset();
+  say("Photo uploaded.", "info");
+  await loadPhotos();
+}
+
+async function deletePhoto(photoId) {
+  await api.deletePhoto(openAlbumId, photoId);
+  say("Photo deleted.", "info");
+  await loadPhotos();
+}
+
+// ------------------------------------------------------------------ start
+
+function onSubmit(selector, action) {
+  const form = $(selector);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void attempt(() => action(form), form);
+  });
+}
+
+async function checkHealth() {
+  try {
+    const response = await fetch("/api/health", { headers: { accept: "application/json" } });
+    status.textContent = response.ok ? "The gallery API is up." : `The gallery API answered ${response.status}.`;
+  } catch (error) {
+    status.textContent = `The gallery API is not reachable: ${error.message}`;
+  }
+}
+
+async function main() {
+  await checkHealth();
+  const response = await fetch("/api/config", { headers: { accept: "application/json" } });
+  if (!response.ok) return say(`The gallery's settings could not be loaded (${response.status}).`);
+  config = await response.json();
+  auth = createAuth(config);
+  api = createApi(() => auth.idToken());
+  $("#upload-form").elements.file.accept = config.imageTypes.join(",");
+
+  onSubmit("#signin-form", async (form) => {
+    await auth.signInWithPassword(form.elements.email.value.trim(), form.elements.password.value);
+    form.reset();
+    await signedIn();
+  });
+  $("#hosted-signin-button").addEventListener("click", () => attempt(() => auth.beginHostedSignIn()));
+  $("#signout").addEventListener("click", () => {
+    auth.signOut();
+    say("");
+    render();
+  });
+  onSubmit("#album-form", createAlbum);
+  onSubmit("#upload-form", uploadPhoto);
+  $("#back").addEventListener("click", () => attempt(closeAlbum));
+  $("#delete-album").addEventListener("click", () => attempt(deleteAlbum));
+
+  await attempt(() => auth.handleCallback());
+  if (auth.user()) await signedIn();
+  else render();
+}
+
+main();

@@ -1,0 +1,155 @@
+// Sign-in for the gallery, chosen by GET /api/config's `auth.mode`:
+//  - "hosted-ui" (AWS): Cognito's hosted UI with the authorization code flow and PKCE;
+//  - "password" (npm start): cognito-local has no hosted UI, so the page calls InitiateAuth
+//    (USER_PASSWORD_AUTH) on the endpoint the config names.
+// Tokens live in memory and sessionStorage (gone when the tab closes); the refresh token is not kept.
+
+const TOKENS_KEY = "gallery.tokens";
+const PKCE_KEY = "gallery.pkce";
+
+export class AuthError extends Error {
+  constructor(message, code) {
+    super(message);
+    this.name = "AuthError";
+    this.code = code;
+  }
+}
+
+function base64url(bytes) {
+  let binary = "";
+  for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function randomString(size = 32) {
+  return base64url(crypto.getRandomValues(new Uint8Array(size)));
+}
+
+async function pkceChallenge(verifier) {
+  return base64url(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)));
+}
+
+/** The claims of a JWT (not verified: the API verifies; the page only shows who is signed in). */
+export function claimsOf(token) {
+  try {
+    const payload = atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/"));
+    return JSON.parse(new TextDecoder().decode(Uint8Array.from(payload, (c) => c.charCodeAt(0))));
+  } catch {
+    return {};
+  }
+}
+
+function redirectUri() {
+  return `${location.origin}/`;
+}
+
+export function createAuth(config) {
+  const auth = config.auth ?? { mode: "none" };
+  let tokens = load();
+
+  function load() {
+    try {
+      const stored = JSON.parse(sessionStorage.getItem(TOKENS_KEY) ?? "null");
+      return stored && stored.expiresAt > Date.now() ? stored : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  function store(idToken, accessToken, expiresInSeconds) {
+    tokens = { idToken, accessToken, expiresAt: Date.now() + expiresInSeconds * 1000 };
+    sessionStorage.setItem(TOKENS_KEY, JSON.stringify(tokens));
+  }
+
+  /** Cognito's JSON 1.1 protocol, as the AWS SDK speaks it. */
+  async function cognito(operation, body) {
+    const response = await fetch(auth.cognitoEndpoint, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `AWSCognitoIdentityProviderService.${operation}` },
+      body: JSON.stringify(body),
+    });
+    const result = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const code = String(result.__type ?? "Error").split("#").pop();
+      throw new AuthError(result.message ?? `${operation} failed (${response.status})`, code);
+    }
+    return result;
+  }
+
+  return {
+    mode: auth.mode,
+
+    /** The signed-in user's email (or username), or undefined. */
+    user() {
+      if (tokens && tokens.expiresAt <= Date.now()) this.clear();
+      if (!tokens) return undefined;
+      const claims = claimsOf(tokens.idToken);
+      return claims.email ?? claims["cognito:username"] ?? claims.sub;
+    },
+
+    /** The id token the API's Cognito authorizer expects in `Authorization`. */
+    idToken() {
+      return this.user() ? tokens.idToken : undefined;
+    },
+
+    async signInWithPassword(username, password) {
+      if (auth.mode !== "password") throw new AuthError("Password sign-in is not available here", "NotAvailable");
+      const result = await cognito("InitiateAuth", { AuthFlow: "USER_PASSWORD_AUTH", ClientId: auth.clientId, AuthParameters: { USERNAME: username, PASSWORD: password } });
+      if (!result.AuthenticationResult) throw new AuthError(`Sign-in needs a further step (${result.ChallengeName}) this page does not support`, result.ChallengeName);
+      const { IdToken, AccessToken, ExpiresIn } = result.AuthenticationResult;
+      store(IdToken, AccessToken, ExpiresIn ?? 3600);
+    },
+
+    /** Sends the browser to the hosted UI (authorization code + PKCE). */
+    async beginHostedSignIn() {
+      if (auth.mode !== "hosted-ui") throw new AuthError("The hosted UI is not available here", "NotAvailable");
+      const verifier = randomString(48);
+      const state = randomString(16);
+      sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state }));
+      const query = new URLSearchParams({
+        response_type: "code",
+        client_id: auth.clientId,
+        redirect_uri: redirectUri(),
+        scope: (auth.scopes ?? ["openid", "email"]).join(" "),
+        state,
+        code_challenge: await pkceChallenge(verifier),
+        code_challenge_method: "S256",
+      });
+      location.assign(`${auth.hostedUiUrl}/oauth2/authorize?${query}`);
+    },
+
+    /** On return from the hosted UI: trades `?code=` for tokens, then cleans the address bar. True when it handled a callback. */
+    async handleCallback() {
+      const params = new URLSearchParams(location.search);
+      if (auth.mode !== "hosted-ui" || (!params.has("code") && !params.has("error"))) return false;
+      history.replaceState(null, "", location.pathname);
+      const pending = JSON.parse(sessionStorage.getItem(PKCE_KEY) ?? "null");
+      sessionStorage.removeItem(PKCE_KEY);
+      if (params.has("error")) throw new AuthError(params.get("error_description") ?? params.get("error"), params.get("error"));
+      if (!pending || pending.state !== params.get("state")) throw new AuthError("The sign-in response does not match this tab's request; please sign in again", "StateMismatch");
+      const response = await fetch(`${auth.hostedUiUrl}/oauth2/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "authorization_code", client_id: auth.clientId, code: params.get("code"), redirect_uri: redirectUri(), code_verifier: pending.verifier }),
+      });
+      const result = await response.json().catch(() => ({}));
+      if (!response.ok) throw new AuthError(result.error_description ?? result.error ?? `Token exchange failed (${response.status})`, result.error);
+      store(result.id_token, result.access_token, result.expires_in ?? 3600);
+      return true;
+    },
+
+    /** Forgets the tokens here. */
+    clear() {
+      tokens = undefined;
+      sessionStorage.removeItem(TOKENS_KEY);
+    },
+
+    /** Signs out; with the hosted UI also ends its session there (and comes back to this page). */
+    signOut() {
+      this.clear();
+      if (auth.mode === "hosted-ui") {
+        location.assign(`${auth.hostedUiUrl}/logout?${new URLSearchParams({ client_id: auth.clientId, logout_uri: redirectUri() })}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,185 @@
+/**
+ * The gallery in a real browser against `npm start`'s local stack: the seeded demo user
+ * signs in with the password form (cognito-local), creates an album, uploads a PNG through
+ * a presigned URL and sees it listed; a second user (signed up and confirmed through
+ * cognito-local) does not see the first user's album. All under the site's CSP.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { CognitoIdentityProviderClient, ConfirmSignUpCommand, InitiateAuthCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { parse } from "yaml";
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LocalCognito } from "../../local/services/cognito";
+import { startLocalApp, type LocalApp } from "../../local/start";
+import { hasChromium, launchBrowser } from "./browser";
+
+/** A 1×1 transparent PNG. */
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
+
+const devConfig = parse(readFileSync("Pulumi.dev.yaml", "utf8")).config as Record<string, string>;
+const demo = { email: devConfig["serverless-fullstack:localDemoUser"], password: devConfig["serverless-fullstack:localDemoPassword"] };
+const second = { email: "second@example.com", password: "Second-user-pass-2" };
+
+let app: LocalApp;
+let browser: Browser;
+const consoleErrors: string[] = [];
+
+async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on("console", (message) => {
+    if (message.type() === "error") consoleErrors.push(message.text());
+  });
+  return { context, page };
+}
+
+async function signIn(page: Page, user: { email: string; password: string }) {
+  await page.goto(app.urls.site);
+  await page.locator("#signin-email").fill(user.email);
+  await page.locator("#signin-password").fill(user.password);
+  await page.locator("#signin-form button[type=submit]").click();
+  await expect.poll(() => page.locator("#user").textContent()).toBe(user.email);
+}
+
+async function albumTitles(page: Page): Promise<string[]> {
+  return page.locator("#album-list li h3").allTextContents();
+}
+
+describe.skipIf(!hasChromium)("the gallery in Chromium against npm start", () => {
+  beforeAll(async () => {
+    app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: mkdtempSync(join(tmpdir(), "sf-gallery-")), load: () => import("../../index.js") });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it("tells the page how to sign in locally: the deployed pool ids, password mode, cognito-local's endpoint", async () => {
+    const config = (await (await fetch(`${app.urls.site}/api/config`)).json()) as { auth: Record<string, unknown>; maxImageBytes: number };
+    const env = app.context.environment;
+    expect(config.auth).toMatchObject({ mode: "password", userPoolId: app.context.run.outputs.userPoolId, clientId: app.context.run.outputs.userPoolClientId, region: "us-east-1", cognitoEndpoint: env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER });
+    expect(config.maxImageBytes).toBeGreaterThan(0);
+  });
+
+  it("signs the demo user in, creates an album, uploads a PNG and lists it", async () => {
+    const { context, page } = await newPage();
+    await signIn(page, demo);
+    await expect.poll(() => page.locator("#albums").isVisible()).toBe(true);
+
+    // A 400 from the API shows its field errors.
+    await page.locator("#album-form button[type=submit]").click();
+    await expect.poll(() => page.locator('#album-form [data-error-for="title"]').textContent()).toMatch(/title .+/);
+    await expect.poll(() => page.locator("#message").textContent()).toBe("Please correct the highlighted fields.");
+
+    await page.locator("#album-title-input").fill("Holidays");
+    await page.locator("#album-description-input").fill("Sea and sun");
+    await page.locator("#album-form button[type=submit]").click();
+    await expect.poll(() => albumTitles(page)).toEqual(["Holidays"]);
+
+    await page.locator("#album-list button", { hasText: "Holidays" }).click();
+    await expect.poll(() => page.locator("#album-title").textContent()).toBe("Holidays");
+    await page.locator("#upload-file").setInputFiles({ name: "dot.png", mimeType: "image/png", buffer: PNG });
+    await page.locator("#upload-title").fill("A dot");
+    await page.locator("#upload-form button[type=submit]").click();
+    await expect.poll(() => page.locator("#message").textContent()).toBe("Photo uploaded.");
+    const photo = page.locator("#photo-list li");
+    await expect.poll(() => photo.count()).toBe(1);
+    expect(await photo.getAttribute("data-status")).toBe("ready");
+    expect(await photo.locator("p").textContent()).toBe("A dot");
+    // The image loads from its presigned download URL (the local S3 stand-in).
+    await expect.poll(() => photo.locator("img").evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1);
+
+    // Files the API would refuse are stopped with a clear message before any request.
+    await page.locator("#upload-file").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello") });
+    await page.locator("#upload-form button[type=submit]").click();
+    await expect.poll(() => page.locator("#message").textContent()).toMatch(/^The gallery accepts image\/jpeg, image\/png/);
+    await context.close();
+  });
+
+  it("does not show the first user's album to a second user", async () => {
+    const env = app.context.environment;
+    const cognito = app.services.find((s) => s.name === "cognito") as LocalCognito;
+    const sdk = new CognitoIdentityProviderClient({ endpoint: env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    try {
+      await sdk.send(new SignUpCommand({ ClientId: env.USER_POOL_CLIENT_ID, Username: second.email, Password: second.password, UserAttributes: [{ Name: "email", Value: second.email }] }));
+      await sdk.send(new ConfirmSignUpCommand({ ClientId: env.USER_POOL_CLIENT_ID, Username: second.email, ConfirmationCode: cognito.emulator.lastCode(second.email)! }));
+    } finally {
+      sdk.destroy();
+    }
+    const { context, page } = await newPage();
+    await signIn(page, second);
+    await expect.poll(() => page.locator("#no-albums").isVisible()).toBe(true);
+    expect(await albumTitles(page)).toEqual([]);
+
+    await page.locator("#signout").click();
+    await expect.poll(() => page.locator("#signin").isVisible()).toBe(true);
+    await context.close();
+  });
+
+  it("deletes a photo and then the album", async () => {
+    const { context, page } = await newPage();
+    await signIn(page, demo);
+    await expect.poll(() => albumTitles(page)).toEqual(["Holidays"]);
+    await page.locator("#album-list button", { hasText: "Holidays" }).click();
+    await expect.poll(() => page.locator("#photo-list li").count()).toBe(1);
+    await page.locator("#photo-list li button", { hasText: "Delete" }).click();
+    await expect.poll(() => page.locator("#no-photos").isVisible()).toBe(true);
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.locator("#delete-album").click();
+    await expect.poll(() => page.locator("#message").textContent()).toBe("Album deleted.");
+    await expect.poll(() => page.locator("#no-albums").isVisible()).toBe(true);
+    await context.close();
+  });
+
+  it("walks the hosted-UI path (authorization code + PKCE) as in AWS, with Cognito's endpoints stubbed", async () => {
+    const env = app.context.environment;
+    const sdk = new CognitoIdentityProviderClient({ endpoint: env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    const tokens = (await sdk.send(new InitiateAuthCommand({ ClientId: env.USER_POOL_CLIENT_ID, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: demo.email, PASSWORD: demo.password } }))).AuthenticationResult!;
+    sdk.destroy();
+    const { context, page } = await newPage();
+    const site = app.urls.site;
+    let hostedUiUrl = "";
+    let authorize: URLSearchParams | undefined;
+    let tokenRequest: URLSearchParams | undefined;
+    // The config as deployed: the hosted UI (the local API switches it to password mode).
+    await page.route(`${site}/api/config`, async (route) => {
+      const config = await (await route.fetch()).json();
+      hostedUiUrl = config.auth.hostedUiUrl;
+      await route.fulfill({ json: { ...config, auth: { ...config.auth, mode: "hosted-ui" } } });
+    });
+    await page.route(/amazoncognito\.com\/oauth2\/authorize/, async (route) => {
+      authorize = new URL(route.request().url()).searchParams;
+      await route.fulfill({ status: 302, headers: { location: `${site}/?code=the-code&state=${authorize.get("state")}` } });
+    });
+    await page.route(/amazoncognito\.com\/oauth2\/token/, async (route) => {
+      tokenRequest = new URLSearchParams(route.request().postData() ?? "");
+      await route.fulfill({ json: { id_token: tokens.IdToken, access_token: tokens.AccessToken, expires_in: 3600, token_type: "Bearer" }, headers: { "access-control-allow-origin": site } });
+    });
+    await page.goto(site);
+    await page.locator("#hosted-signin-button").click();
+    await expect.poll(() => page.locator("#user").textContent()).toBe(demo.email);
+    expect(hostedUiUrl).toBe(app.context.run.outputs.hostedUiUrl);
+    expect(Object.fromEntries(authorize!)).toMatchObject({ response_type: "code", client_id: env.USER_POOL_CLIENT_ID, redirect_uri: `${site}/`, scope: "openid email profile", code_challenge_method: "S256" });
+    expect(Object.fromEntries(tokenRequest!)).toMatchObject({ grant_type: "authorization_code", client_id: env.USER_POOL_CLIENT_ID, code: "the-code", redirect_uri: `${site}/` });
+    expect(createHash("sha256").update(tokenRequest!.get("code_verifier")!).digest("base64url")).toBe(authorize!.get("code_challenge"));
+    expect(page.url()).toBe(`${site}/`);
+    await expect.poll(() => page.locator("#albums").isVisible()).toBe(true);
+    await context.close();
+  });
+
+  it("shows a clear message for a wrong password, and no CSP violations happened", async () => {
+    const { context, page } = await newPage();
+    await page.goto(app.urls.site);
+    await page.locator("#signin-email").fill(demo.email);
+    await page.locator("#signin-password").fill("Wrong-password-1");
+    await page.locator("#signin-form button[type=submit]").click();
+    await expect.poll(() => page.locator("#message").textContent()).toMatch(/password/i);
+    await context.close();
+    expect(consoleErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
+  });
+});
