@@ -4,12 +4,21 @@
  * `pulumi up` deploys it; `npm start` runs this same file under mocks and serves it locally.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { StaticSite, UserAuth, type MfaMode, type StaticSiteDomain, type ThreatProtection } from "./components";
-import { DataTier, LambdaFunction as DataLambdaFunction } from "./components";
-import { EdgeLogic } from "./components";
+import {
+  DataTier,
+  EdgeLogic,
+  LambdaFunction,
+  ServerlessApi,
+  StaticSite,
+  UploadBucket,
+  UserAuth,
+  type ApiStage,
+  type MfaMode,
+  type StaticSiteDomain,
+  type ThreatProtection,
+} from "./components";
 import type { EdgeAuthConfig } from "./handlers/edge/auth";
 import type { OriginResponseConfig } from "./handlers/edge/origin-response";
-import { ServerlessApi, UploadBucket, type ApiStage } from "./components";
 import { ALLOWED_IMAGE_TYPES, CreateAlbum, CreatePhoto, MAX_IMAGE_BYTES, requestModel, UpdateAlbum, UpdatePhoto } from "./handlers/shared/gallery-schemas";
 
 const config = new pulumi.Config();
@@ -46,7 +55,7 @@ const data = new DataTier("data", {
 });
 
 /** album.photoCount and profile.albumCount, kept from the gallery table's stream. */
-const counters = new DataLambdaFunction("gallery-counters", {
+const counters = new LambdaFunction("gallery-counters", {
   entry: "handlers/data/counters.ts",
   description: "Keeps album photo counts and profile album counts from the gallery stream",
   timeout: 30,
