@@ -80,6 +80,16 @@ export function createDistribution(
 
   const siteOrigin = website ? websiteOrigin(name, spec, buckets, parent) : oacOrigin(name, buckets, parent);
 
+  // The site origin's behaviour: the default one, and any path that only exists to run edge code.
+  const siteBehaviour = {
+    targetOriginId: SITE_ORIGIN_ID,
+    viewerProtocolPolicy: "redirect-to-https",
+    allowedMethods: READ_METHODS,
+    cachedMethods: CACHED_METHODS,
+    compress: true,
+    cachePolicyId: cachePolicy.id,
+    responseHeadersPolicyId: headersPolicy.id,
+  };
   const distribution = new aws.cloudfront.Distribution(
     `${name}-cdn`,
     {
@@ -91,16 +101,7 @@ export function createDistribution(
       defaultRootObject: spec.indexDocument,
       aliases: spec.domain?.names,
       origins: [siteOrigin.origin, ...spec.routes.map(routeOrigin)],
-      defaultCacheBehavior: {
-        targetOriginId: SITE_ORIGIN_ID,
-        viewerProtocolPolicy: "redirect-to-https",
-        allowedMethods: READ_METHODS,
-        cachedMethods: CACHED_METHODS,
-        compress: true,
-        cachePolicyId: cachePolicy.id,
-        responseHeadersPolicyId: headersPolicy.id,
-        ...edgeAssociations(spec, DEFAULT_BEHAVIOUR, spaFunction),
-      },
+      defaultCacheBehavior: { ...siteBehaviour, ...edgeAssociations(spec, DEFAULT_BEHAVIOUR, spaFunction) },
       orderedCacheBehaviors: [
         ...spec.routes.map((route) => ({
           pathPattern: route.pathPattern,
@@ -116,17 +117,7 @@ export function createDistribution(
           ...edgeAssociations(spec, route.pathPattern),
         })),
         // Paths that only exist to run edge code (e.g. an auth check on /account/*) are the site, behaving as the default.
-        ...edgeSiteBehaviours(spec).map((pathPattern) => ({
-          pathPattern,
-          targetOriginId: SITE_ORIGIN_ID,
-          viewerProtocolPolicy: "redirect-to-https",
-          allowedMethods: READ_METHODS,
-          cachedMethods: CACHED_METHODS,
-          compress: true,
-          cachePolicyId: cachePolicy.id,
-          responseHeadersPolicyId: headersPolicy.id,
-          ...edgeAssociations(spec, pathPattern),
-        })),
+        ...edgeSiteBehaviours(spec).map((pathPattern) => ({ pathPattern, ...siteBehaviour, ...edgeAssociations(spec, pathPattern) })),
       ],
       // S3's REST endpoint answers 404 for a missing key (CloudFront may list the bucket);
       // the website endpoint serves the error document itself.
@@ -180,37 +171,26 @@ function oacOrigin(name: string, buckets: SiteBuckets, parent: pulumi.Resource):
     dependsOn: buckets.siteReady,
     grantRead(distribution) {
       const fromThisDistribution = { StringEquals: { "AWS:SourceArn": distribution.arn } };
-      new aws.s3.BucketPolicy(
-        `${name}-bucket-policy`,
+      siteBucketPolicy(name, buckets, [
         {
-          bucket: buckets.site.id,
-          region: buckets.site.region,
-          policy: pulumi.jsonStringify({
-            Version: "2012-10-17",
-            Statement: [
-              {
-                Sid: "AllowCloudFrontRead",
-                Effect: "Allow",
-                Principal: { Service: "cloudfront.amazonaws.com" },
-                Action: "s3:GetObject",
-                Resource: pulumi.interpolate`${buckets.site.arn}/*`,
-                Condition: fromThisDistribution,
-              },
-              {
-                // Lets S3 answer 404 (not 403) for a missing key, so the error document is served as a 404.
-                Sid: "AllowCloudFrontList",
-                Effect: "Allow",
-                Principal: { Service: "cloudfront.amazonaws.com" },
-                Action: "s3:ListBucket",
-                Resource: buckets.site.arn,
-                Condition: fromThisDistribution,
-              },
-              tlsOnlyStatement(buckets.site.arn),
-            ],
-          }),
+          Sid: "AllowCloudFrontRead",
+          Effect: "Allow",
+          Principal: { Service: "cloudfront.amazonaws.com" },
+          Action: "s3:GetObject",
+          Resource: pulumi.interpolate`${buckets.site.arn}/*`,
+          Condition: fromThisDistribution,
         },
-        { parent, dependsOn: buckets.siteReady },
-      );
+        {
+          // Lets S3 answer 404 (not 403) for a missing key, so the error document is served as a 404.
+          Sid: "AllowCloudFrontList",
+          Effect: "Allow",
+          Principal: { Service: "cloudfront.amazonaws.com" },
+          Action: "s3:ListBucket",
+          Resource: buckets.site.arn,
+          Condition: fromThisDistribution,
+        },
+        tlsOnlyStatement(buckets.site.arn),
+      ], parent);
     },
   };
 }
@@ -232,28 +212,17 @@ function websiteOrigin(name: string, spec: StaticSiteSpec, buckets: SiteBuckets,
     { parent },
   );
   const referer = new random.RandomPassword(`${name}-referer`, { length: 48, special: false }, { parent });
-  const policy = new aws.s3.BucketPolicy(
-    `${name}-bucket-policy`,
+  const policy = siteBucketPolicy(name, buckets, [
     {
-      bucket: buckets.site.id,
-      region: buckets.site.region,
-      policy: pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "AllowCloudFrontWebsiteRead",
-            Effect: "Allow",
-            Principal: "*",
-            Action: "s3:GetObject",
-            Resource: pulumi.interpolate`${buckets.site.arn}/*`,
-            Condition: { StringEquals: { "aws:Referer": referer.result } },
-          },
-          tlsOnlyStatement(buckets.site.arn, "s3:GetObject"),
-        ],
-      }),
+      Sid: "AllowCloudFrontWebsiteRead",
+      Effect: "Allow",
+      Principal: "*",
+      Action: "s3:GetObject",
+      Resource: pulumi.interpolate`${buckets.site.arn}/*`,
+      Condition: { StringEquals: { "aws:Referer": referer.result } },
     },
-    { parent, dependsOn: buckets.siteReady },
-  );
+    tlsOnlyStatement(buckets.site.arn, "s3:GetObject"),
+  ], parent);
   return {
     origin: {
       originId: SITE_ORIGIN_ID,
@@ -264,6 +233,15 @@ function websiteOrigin(name: string, spec: StaticSiteSpec, buckets: SiteBuckets,
     dependsOn: [policy],
     grantRead: () => {},
   };
+}
+
+/** The site bucket's one policy, written once its public access block and logging exist. */
+function siteBucketPolicy(name: string, buckets: SiteBuckets, statements: Array<Record<string, unknown>>, parent: pulumi.Resource): aws.s3.BucketPolicy {
+  return new aws.s3.BucketPolicy(
+    `${name}-bucket-policy`,
+    { bucket: buckets.site.id, region: buckets.site.region, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) },
+    { parent, dependsOn: buckets.siteReady },
+  );
 }
 
 function routeOrigin(route: StaticSiteSpec["routes"][number]): aws.types.input.cloudfront.DistributionOrigin {

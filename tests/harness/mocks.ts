@@ -25,3 +25,23 @@ export async function record(build: () => unknown): Promise<RecordedResource[]> 
 
 export type { RecordedResource };
 export * from "../../local/offline/graph";
+
+/**
+ * A copy of a recorded graph with the one resource `pick` finds replaced by `change`'s result
+ * (or removed when it returns undefined). For rule tests: break exactly one thing. `change` must not mutate.
+ */
+export function mutate(
+  graph: readonly RecordedResource[],
+  pick: (r: RecordedResource) => boolean,
+  change: (r: RecordedResource) => RecordedResource | undefined,
+): RecordedResource[] {
+  const copy = [...graph];
+  const index = copy.findIndex(pick);
+  if (index < 0) throw new Error("mutate: no resource matched");
+  const changed = change(copy[index]);
+  if (changed) copy[index] = changed;
+  else copy.splice(index, 1);
+  return copy;
+}
+
+export const byName = (name: string) => (r: RecordedResource) => r.name === name;

@@ -1,7 +1,7 @@
 /** APIG1/2/4/6 pass on what ServerlessApi builds (with every other rule), and fail on a graph broken the way each guards against. */
 import { beforeAll, describe, expect, it } from "vitest";
 import { ServerlessApi } from "../../components/serverless-api";
-import { record, type RecordedResource } from "../harness/mocks";
+import { byName, mutate as mutateGraph, record, type RecordedResource } from "../harness/mocks";
 import type { RuleContext } from "./rule";
 import { APIG1, APIG2, APIG4, APIG6, methodPath } from "./rules/apigateway";
 import { ALL_RULES } from "./rules/index";
@@ -29,16 +29,7 @@ beforeAll(async () => {
   );
 });
 
-function mutate(pick: (r: RecordedResource) => boolean, change: (r: RecordedResource) => RecordedResource | undefined): RecordedResource[] {
-  const copy = [...graph];
-  const index = copy.findIndex(pick);
-  if (index < 0) throw new Error("mutate: nothing picked");
-  const changed = change(copy[index]);
-  if (changed) copy[index] = changed;
-  else copy.splice(index, 1);
-  return copy;
-}
-const byName = (name: string) => (r: RecordedResource) => r.name === name;
+const mutate = (pick: (r: RecordedResource) => boolean, change: (r: RecordedResource) => RecordedResource | undefined) => mutateGraph(graph, pick, change);
 const problems = (rule: typeof APIG1, g: RecordedResource[]) => rule.check(g, dev).map((f) => `${f.resource}: ${f.problem}`);
 
 describe("API Gateway rules", () => {

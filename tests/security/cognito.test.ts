@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { UserAuth } from "../../components/user-auth";
-import { record, type RecordedResource } from "../harness/mocks";
+import { byName, mutate as mutateGraph, record, type RecordedResource } from "../harness/mocks";
 import type { RuleContext, SecurityRule } from "./rule";
 import { COG1, COG2, COG3, COG7, COGNITO_ROW_LEVEL_SECURITY } from "./rules/cognito";
 import { IAM5 } from "./rules/iam";
@@ -30,8 +30,9 @@ beforeAll(async () => {
   devAuth = await record(() => new UserAuth("dauth", { callbackUrls: ["http://localhost:3000/"], mfa: "OPTIONAL", threatProtection: "AUDIT", identityPool: { rowLevelSecurity: [{ tableArn }] } }));
 });
 
+/** The graph with the named resource's inputs changed. */
 function mutate(graph: RecordedResource[], name: string, change: (inputs: Record<string, any>) => Record<string, any>): RecordedResource[] {
-  return graph.map((r) => (r.name === name ? { ...r, inputs: change(r.inputs) } : r));
+  return mutateGraph(graph, byName(name), (r) => ({ ...r, inputs: change(r.inputs) }));
 }
 const ids = (rule: SecurityRule, graph: RecordedResource[], context = dev) => rule.check(graph, context).map((f) => `${f.rule} ${f.resource}: ${f.problem}`);
 

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { LambdaFunction } from "../../components/lambda/function";
 import { StaticSite } from "../../components/static-site";
-import { ofType, record, type RecordedResource } from "../harness/mocks";
+import { byName, mutate, ofType, record, type RecordedResource } from "../harness/mocks";
 import type { RuleContext, SecurityRule } from "./rule";
 import { CFR3, CFR4, CFR5, CFR7 } from "./rules/cloudfront";
 import { IAM5 } from "./rules/iam";
@@ -31,18 +31,6 @@ beforeAll(async () => {
   fn = await record(() => new LambdaFunction("fn", { entry: "tests/fixtures/handlers/echo.ts" }));
 });
 
-/** A copy of the graph with one resource replaced by `change`'s result (or removed when it returns undefined); `change` must not mutate. */
-function mutate(graph: RecordedResource[], pick: (r: RecordedResource) => boolean, change: (r: RecordedResource) => RecordedResource | undefined): RecordedResource[] {
-  const copy = [...graph];
-  const index = copy.findIndex(pick);
-  if (index < 0) throw new Error("mutate: nothing picked");
-  const changed = change(copy[index]);
-  if (changed) copy[index] = changed;
-  else copy.splice(index, 1);
-  return copy;
-}
-
-const byName = (name: string) => (r: RecordedResource) => r.name === name;
 const ids = (rule: SecurityRule, graph: RecordedResource[], context = dev) => rule.check(graph, context).map((f) => `${f.rule} ${f.resource}`);
 
 describe("security rules pass on what the components build", () => {
