@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { LambdaFunctionSpec } from "../components/lambda/function";
 import { LocalLambda } from "./lambda-runtime";
-import { PROJECT_DIR, runProgramOffline } from "./offline/program";
+import { PROJECT_DIR, runProgramOffline, type OfflineRun } from "./offline/program";
+import { lockStateDir } from "./state-lock";
 import { LOCAL_SERVICES } from "./services";
 import type { LocalContext, StartedService } from "./services/types";
 
@@ -38,9 +39,16 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
   const stateDir = options.stateDir ?? join(PROJECT_DIR, ".local", stack);
   if (options.fresh) rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(stateDir, { recursive: true });
+  const releaseState = lockStateDir(stateDir);
 
   log(`Running index.ts for stack "${stack}" under mocks...`);
-  const run = await runProgramOffline({ stack, load: options.load });
+  let run: OfflineRun;
+  try {
+    run = await runProgramOffline({ stack, load: options.load });
+  } catch (error) {
+    releaseState();
+    throw error;
+  }
   for (const warning of run.config.warnings) log(`  warning: ${warning}`);
 
   const lambdas = new Map<string, LocalLambda>();
@@ -76,8 +84,12 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
 
   const services: StartedService[] = [];
   const stop = async () => {
-    for (const service of [...services].reverse()) await service.stop();
-    for (const lambda of lambdas.values()) await lambda.stop();
+    try {
+      for (const service of [...services].reverse()) await service.stop();
+      for (const lambda of lambdas.values()) await lambda.stop();
+    } finally {
+      releaseState();
+    }
   };
   try {
     for (const service of LOCAL_SERVICES) {
