@@ -21,10 +21,11 @@ import { createSiteOrigin } from "./s3-site-origin";
 const DEFAULT_BEHAVIOUR_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** CloudFront path patterns: `*` matches any run of characters (slashes too), `?` one character; case-sensitive. */
-export function matchesPathPattern(pattern: string, path: string): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${regex}$`).test(path);
+export function pathPatternMatcher(pattern: string): (path: string) => boolean {
+  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+  return (path) => regex.test(path);
 }
+
 
 /**
  * The site's CSP with `origins` added to connect-src and img-src (default-src when a directive
@@ -57,10 +58,12 @@ export type FrontDoor = RequestListener & { close?: () => Promise<void> };
 
 export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<string, RequestListener>, options: FrontDoorOptions = {}): FrontDoor {
   const fetchFromSite = createSiteOrigin(spec);
+  // Patterns are compiled once, not on every request.
+  const routes = spec.routes.map((route) => ({ route, matches: pathPatternMatcher(route.pathPattern) }));
   const headers = securityHeaderValues(spec.securityHeaders);
   const securityHeaders = { ...headers, "content-security-policy": withLocalOrigins(headers["content-security-policy"], options.localOrigins ?? []) };
   const log = options.log ?? ((message: string) => console.error(message));
-  const siteBehaviours = edgeSiteBehaviours(spec);
+  const siteBehaviours = edgeSiteBehaviours(spec).map((pattern) => ({ pattern, matches: pathPatternMatcher(pattern) }));
   const runnersFor = behaviourRunners(spec, options.edge);
   const hops = new LoopbackHops();
 
@@ -76,7 +79,7 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
       send(response, request, withHeaders({ status, headers: { "content-type": ["text/plain; charset=utf-8"] }, body: Buffer.from(`${error instanceof Error ? error.message : String(error)}\n`) }, securityHeaders));
     };
 
-    const route = spec.routes.find((r) => matchesPathPattern(r.pathPattern, url.pathname));
+    const route = routes.find((r) => r.matches(url.pathname))?.route;
     if (route) {
       const origin = origins.get(route.originId);
       for (const [name, value] of Object.entries(securityHeaders)) response.setHeader(name, value);
@@ -93,7 +96,7 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
     if (!DEFAULT_BEHAVIOUR_METHODS.has(method)) {
       return send(response, request, withHeaders({ status: 403, headers: { "content-type": ["text/plain; charset=utf-8"] }, body: Buffer.from("This distribution is not configured to allow the HTTP request method that was used for this request.\n") }, securityHeaders));
     }
-    const behaviour = siteBehaviours.find((pattern) => matchesPathPattern(pattern, url.pathname)) ?? DEFAULT_BEHAVIOUR;
+    const behaviour = siteBehaviours.find((b) => b.matches(url.pathname))?.pattern ?? DEFAULT_BEHAVIOUR;
     serveSite(runnersFor(behaviour), edgeRequest(request, url), hostOf(request)).then((result) => send(response, request, result), fail);
   };
   listener.close = () => hops.close();

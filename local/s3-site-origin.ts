@@ -6,7 +6,7 @@
  * the publisher writes into object metadata.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { cacheControlFor, contentTypeFor } from "../components/static-site/content";
 import type { StaticSiteSpec } from "../components/static-site/spec";
@@ -18,19 +18,24 @@ export interface OriginResponse {
 }
 
 export function createSiteOrigin(spec: StaticSiteSpec) {
-  const object = (key: string): OriginResponse | undefined => {
+  /** The file behind a key, or undefined: one stat per lookup, and hidden paths are never served. */
+  const fileOf = (key: string) => {
+    if (key === "" || key.includes("..") || key.split("/").some((part) => part.startsWith("."))) return undefined;
     const file = join(spec.path, key);
-    if (key === "" || key.includes("..") || key.split("/").some((part) => part.startsWith(".")) || !existsSync(file) || !statSync(file).isFile()) {
-      return undefined;
-    }
-    const body = readFileSync(file);
+    const stats = statSync(file, { throwIfNoEntry: false });
+    return stats?.isFile() ? { file, stats } : undefined;
+  };
+  const object = (key: string): OriginResponse | undefined => {
+    const found = fileOf(key);
+    if (!found) return undefined;
+    const body = readFileSync(found.file);
     return {
       status: 200,
       headers: {
         "content-type": contentTypeFor(key),
         "cache-control": cacheControlFor(key, spec.cacheRules),
         etag: `"${createHash("md5").update(body).digest("hex")}"`,
-        "last-modified": statSync(file).mtime.toUTCString(),
+        "last-modified": found.stats.mtime.toUTCString(),
       },
       body,
     };
@@ -47,7 +52,7 @@ export function createSiteOrigin(spec: StaticSiteSpec) {
     if (indexKey) return object(indexKey) ?? websiteError();
     const found = object(key);
     if (found) return found;
-    if (object(`${key}/${spec.indexDocument}`)) return { status: 302, headers: { location: `/${key}/` }, body: Buffer.alloc(0) };
+    if (fileOf(`${key}/${spec.indexDocument}`)) return { status: 302, headers: { location: `/${key}/` }, body: Buffer.alloc(0) };
     return websiteError();
 
     function websiteError(): OriginResponse {
