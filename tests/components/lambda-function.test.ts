@@ -19,7 +19,10 @@ describe("LambdaFunction", () => {
 
     const role = resource(graph, "aws:iam/role:Role", "echo-role");
     expect(policyDocument(role.inputs.assumeRolePolicy).Statement[0].Principal).toEqual({ Service: ["lambda.amazonaws.com"] });
-    const policy = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "echo-policy").inputs.policy);
+    expect(fn.inputs.role).toBe(role.state.arn);
+    const rolePolicy = resource(graph, "aws:iam/rolePolicy:RolePolicy", "echo-policy");
+    expect(rolePolicy.inputs.role).toBe(role.id);
+    const policy = policyDocument(rolePolicy.inputs.policy);
     expect(policy.Statement.find((s) => s.Sid === "WriteOwnLogs")?.Resource).toEqual([`${logs.state.arn}:*`]);
     for (const s of policy.Statement) for (const a of s.Action) expect(a).not.toMatch(/\*/);
 

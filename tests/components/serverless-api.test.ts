@@ -73,8 +73,12 @@ describe("ServerlessApi routes and integrations", () => {
     expect(getPolicy.Statement[0]).toMatchObject({ Action: ["dynamodb:GetItem"], Resource: [tableArn] });
     const healthPolicy = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "t3-get-health-policy").inputs.policy);
     expect(healthPolicy.Statement.flatMap((s) => s.Action)).not.toContain("dynamodb:GetItem");
-    const roles = ofType(graph, "aws:iam/role:Role").filter((r) => r.name.endsWith("-role") && r.name.startsWith("t3-"));
-    expect(new Set(roles.map((r) => r.name)).size).toBe(roles.length);
+    // Each function runs as its own role, and each role carries its own policy.
+    for (const route of ["get-albums-albumid", "get-health"]) {
+      const role = resource(graph, "aws:iam/role:Role", `t3-${route}-role`);
+      expect(resource(graph, "aws:lambda/function:Function", `t3-${route}-function`).inputs.role).toBe(role.state.arn);
+      expect(resource(graph, "aws:iam/rolePolicy:RolePolicy", `t3-${route}-policy`).inputs.role).toBe(role.id);
+    }
   });
 
   it("wires mock, HTTP and AWS-service integrations", async () => {

@@ -68,7 +68,7 @@ describe("CloudFront event shapes", () => {
     expect(e.Records[0].cf.config).toMatchObject({ distributionDomainName: "d.cloudfront.net", eventType: "origin-request" });
     expect(e.Records[0].cf.request).toMatchObject({ clientIp: "203.0.113.1", method: "GET", uri: "/a", querystring: "x=1&x=2&y=" });
     expect(e.Records[0].cf.request.headers.host).toEqual([{ key: "Host", value: "d.cloudfront.net" }]);
-    expect(e.Records[0].cf.request.origin.s3).toBeDefined();
+    expect(e.Records[0].cf.request.origin.s3).toMatchObject({ authMethod: "origin-access-control", domainName: expect.any(String), path: "" });
     const response: any = lambdaEvent("origin-response", request, { status: 404, headers: { "content-type": ["text/html"] } }, "d", false);
     expect(response.Records[0].cf.response).toEqual({ status: "404", statusDescription: "", headers: { "content-type": [{ key: "Content-Type", value: "text/html" }] } });
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -16,9 +16,11 @@ describe("one npm start per state folder", () => {
 
   it("takes over a stale lock and lets the folder go on release", () => {
     const dir = folder();
-    writeFileSync(join(dir, "npm-start.pid"), "2147483646");
+    const lockFile = join(dir, "npm-start.pid");
+    writeFileSync(lockFile, "2147483646");
     const release = lockStateDir(dir);
+    expect(readFileSync(lockFile, "utf8")).toBe(String(process.pid));
     release();
-    lockStateDir(dir)();
+    expect(existsSync(lockFile)).toBe(false);
   });
 });

@@ -42,6 +42,12 @@ describe("a canary release from stack config (prod)", () => {
     expect(stable).toHaveLength(11);
     for (const alias of stable) expect(alias.ignoreChanges).toEqual(["functionVersion"]);
     for (const alias of canaries) expect(alias.ignoreChanges).toEqual([]);
+    // The canary alias follows the function's newest published version.
+    const functions = new Map(ofType(resources, "aws:lambda/function:Function").map((f) => [f.state.name, f]));
+    for (const alias of canaries) {
+      expect(alias.inputs.functionVersion).toMatch(/^\d+$/);
+      expect(alias.inputs.functionVersion).toBe(functions.get(alias.inputs.functionName)?.state.version);
+    }
     expect(ofType(resources, "aws:lambda/permission:Permission").filter((p) => p.inputs.qualifier === "prod-canary")).toHaveLength(11);
   });
 });

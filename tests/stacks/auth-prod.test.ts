@@ -24,6 +24,7 @@ describe("prod stack auth (UserAuth with Pulumi.prod.yaml)", () => {
 
   it("exports what the site needs to sign in", () => {
     const poolId = String(run.outputs.userPoolId);
+    expect(poolId).toBe(resource(run.resources, "aws:cognito/userPool:UserPool", "auth-pool").id);
     expect(run.outputs.authIssuerUrl).toBe(`https://cognito-idp.us-east-1.amazonaws.com/${poolId}`);
     expect(run.outputs.userPoolClientId).toBe(resource(run.resources, "aws:cognito/userPoolClient:UserPoolClient", "auth-client").id);
     expect(run.outputs.identityPoolId).toBe(ofType(run.resources, "aws:cognito/identityPool:IdentityPool")[0].id);
