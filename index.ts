@@ -19,6 +19,7 @@ import {
 } from "./components";
 import type { EdgeAuthConfig } from "./handlers/edge/auth";
 import type { OriginResponseConfig } from "./handlers/edge/origin-response";
+import { GSI1, TTL_ATTRIBUTE } from "./handlers/shared/gallery-keys";
 import { ALLOWED_IMAGE_TYPES, CreateAlbum, CreatePhoto, MAX_IMAGE_BYTES, requestModel, UpdateAlbum, UpdatePhoto } from "./handlers/shared/gallery-schemas";
 
 const config = new pulumi.Config();
@@ -37,8 +38,8 @@ const data = new DataTier("data", {
       attributes: { pk: "S", sk: "S", gsi1pk: "S", gsi1sk: "S" },
       partitionKey: "pk",
       sortKey: "sk",
-      globalIndexes: { gsi1: { partitionKey: "gsi1pk", sortKey: "gsi1sk", projection: "ALL" } },
-      ttlAttribute: "expiresAt",
+      globalIndexes: { [GSI1]: { partitionKey: "gsi1pk", sortKey: "gsi1sk", projection: "ALL" } },
+      ttlAttribute: TTL_ATTRIBUTE,
       stream: "NEW_AND_OLD_IMAGES",
       replicaRegions,
     },

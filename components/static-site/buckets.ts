@@ -12,9 +12,6 @@ export interface SiteBuckets {
   siteReady: pulumi.Resource[];
 }
 
-/** Re-exported for the distribution's bucket policies; the hardening helpers live in components/s3-hardening.ts. */
-export { tlsOnlyStatement };
-
 export function createBuckets(name: string, spec: StaticSiteSpec, parent: pulumi.Resource): SiteBuckets {
   const opts = { parent, retainOnDelete: spec.retainOnDelete };
   const region = spec.region;

@@ -3,7 +3,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { DEFAULT_BEHAVIOUR } from "../edge-logic/associations";
-import { tlsOnlyStatement, type SiteBuckets } from "./buckets";
+import { tlsOnlyStatement } from "../s3-hardening";
+import type { SiteBuckets } from "./buckets";
 import { securityHeadersConfig } from "./headers";
 import { edgeSiteBehaviours, type StaticSiteSpec } from "./spec";
 

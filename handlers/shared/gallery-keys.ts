@@ -77,8 +77,6 @@ export const PHOTO_PREFIX = "PHOTO#";
 export const albumSk = (albumId: string): string => `${ALBUM_PREFIX}${albumId}`;
 /** Prefix of every photo sort key of one album (`begins_with` lists the album's photos by id). */
 export const albumPhotosPrefix = (albumId: string): string => `${PHOTO_PREFIX}${albumId}#`;
-/** The same as albumPhotosPrefix, under the name some handlers use. */
-export const photoSkPrefix = albumPhotosPrefix;
 export const photoSk = (albumId: string, photoId: string): string => `${albumPhotosPrefix(albumId)}${photoId}`;
 
 export const profileKey = (sub: string): TableKey => ({ pk: userPk(sub), sk: PROFILE_SK });
