@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { regionOf } from "../region";
 import { argFailer } from "../errors";
 import type { LambdaFunction } from "../lambda/function";
 import { registerSpec } from "../spec-registry";
@@ -88,9 +89,10 @@ export class ServerlessApi extends pulumi.ComponentResource {
     const api = createRestApi(name, this.spec, this);
     const policy = createResourcePolicy(name, this.spec, api, this);
     const authorizers = createAuthorizers(name, this.spec, api, this);
-    const routes = createRoutes(name, this.spec, api, authorizers.ids, this);
+    const region = regionOf(this.spec.region, this);
+    const routes = createRoutes(name, this.spec, api, authorizers.ids, region, this);
     const dependencies = [...routes.deploymentDependencies, ...authorizers.authorizers, ...(policy ? [policy] : [])];
-    const stages = createStages(name, this.spec, api, routes.functions, dependencies, this);
+    const stages = createStages(name, this.spec, api, routes.functions, dependencies, region, this);
     const plans = createUsagePlans(name, this.spec, api, stages.stages, this);
     const domain = createDomain(name, this.spec, api, stages.stages, this);
 
@@ -109,7 +111,6 @@ export class ServerlessApi extends pulumi.ComponentResource {
     };
     this.restApiId = api.id;
     this.executionArn = api.executionArn;
-    const region = this.spec.region ? pulumi.output(this.spec.region) : aws.getRegionOutput({}, { parent: this }).region;
     this.domainName = pulumi.interpolate`${api.id}.execute-api.${region}.amazonaws.com`;
     this.urls = pulumi.all(Object.fromEntries([...stages.stages].map(([stageName, stage]) => [stageName, stage.invokeUrl])));
     this.url = stages.stages.values().next().value!.invokeUrl;

@@ -67,6 +67,7 @@ export function createRoutes(
   spec: ServerlessApiSpec,
   api: aws.apigateway.RestApi,
   authorizerIds: Map<string, pulumi.Output<string>>,
+  regionName: pulumi.Output<string>,
   parent: pulumi.Resource,
 ): RouteResources {
   const region = spec.region;
@@ -76,7 +77,6 @@ export function createRoutes(
   const methods: aws.apigateway.Method[] = [];
   const integrations: aws.apigateway.Integration[] = [];
   const dependencies: pulumi.Resource[] = [...tree.resources];
-  const regionName = region ? pulumi.output(region) : aws.getRegionOutput({}, { parent }).region;
 
   for (const route of spec.routes) {
     const resourceId = tree.ids.get(route.fullPath)!;

@@ -71,11 +71,12 @@ export function createStages(
   api: aws.apigateway.RestApi,
   functions: Map<string, LambdaFunction>,
   deploymentDependencies: pulumi.Resource[],
+  regionName: pulumi.Output<string>,
   parent: pulumi.Resource,
 ): StageResources {
   const region = spec.region;
   const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: spec.logRetentionDays, region }, { parent });
-  const account = spec.accountCloudWatchRole ? createAccountLogging(name, spec, accessLogs, parent) : undefined;
+  const account = spec.accountCloudWatchRole ? createAccountLogging(name, spec, accessLogs, regionName, parent) : undefined;
   const canaryRunning = spec.stages.some((s) => s.canary);
 
   const deployment = new aws.apigateway.Deployment(
@@ -141,10 +142,9 @@ export function createStages(
  * API Gateway writes execution logs (and access logs) with one role per account and
  * region, set on `aws.apigateway.Account`. Its policy names exactly the log groups it writes.
  */
-function createAccountLogging(name: string, spec: ServerlessApiSpec, accessLogs: aws.cloudwatch.LogGroup, parent: pulumi.Resource): aws.apigateway.Account {
+function createAccountLogging(name: string, spec: ServerlessApiSpec, accessLogs: aws.cloudwatch.LogGroup, region: pulumi.Output<string>, parent: pulumi.Resource): aws.apigateway.Account {
   const role = new aws.iam.Role(`${name}-cloudwatch-role`, { assumeRolePolicy: assumeRolePolicy(["apigateway.amazonaws.com"]) }, { parent });
   const accountId = aws.getCallerIdentityOutput({}, { parent }).accountId;
-  const region = spec.region ? pulumi.output(spec.region) : aws.getRegionOutput({}, { parent }).region;
   const executionLogs = pulumi.interpolate`arn:aws:logs:${region}:${accountId}:log-group:API-Gateway-Execution-Logs_*`;
   const policy = new aws.iam.RolePolicy(
     `${name}-cloudwatch-policy`,

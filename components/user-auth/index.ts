@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { regionOf } from "../region";
 import { argFailer } from "../errors";
 import type { LambdaFunction } from "../lambda/function";
 import { registerSpec } from "../spec-registry";
@@ -66,7 +67,7 @@ export class UserAuth extends pulumi.ComponentResource {
     validateArgs(argFailer("UserAuth", name), args);
     this.spec = normalise(name, args);
 
-    const region = this.spec.region ? pulumi.output(this.spec.region) : aws.getRegionOutput({}, { parent: this }).region;
+    const region = regionOf(this.spec.region, this);
     const pool = createUserPool(name, this.spec, args.triggers?.postConfirmation, this);
     const client = createClient(name, this.spec, pool.pool, this);
     const domain = createDomain(name, this.spec, pool.pool, region, this);
