@@ -86,12 +86,21 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
   const compiled = compileRoutes(spec.routes);
   const verifiers = new Map<string, ReturnType<typeof createTokenVerifier>>();
   const authorizerCache = new Map<string, { expires: number; context: AuthorizerContext; allowed: boolean }>();
+  // A Cognito authorizer's pools are fixed for the life of the stack: resolve their ids once.
+  const poolIdsOf = new Map<string, Promise<string[]>>();
+  const poolIds = (authorizer: Extract<AuthorizerSpec, { type: "cognito" }>) => {
+    let ids = poolIdsOf.get(authorizer.name);
+    if (!ids) {
+      ids = Promise.all(authorizer.userPoolArns.map((arn) => resolveValue<string>(arn))).then((arns) => arns.map((arn) => String(arn).split("/").pop()!));
+      poolIdsOf.set(authorizer.name, ids);
+    }
+    return ids;
+  };
 
   async function cognitoClaims(authorizer: Extract<AuthorizerSpec, { type: "cognito" }>, token: string): Promise<CognitoClaims | undefined> {
     const payload = decodePayload(token);
     if (!payload) return undefined;
-    const poolIds = (await Promise.all(authorizer.userPoolArns.map((arn) => resolveValue<string>(arn)))).map((arn) => String(arn).split("/").pop()!);
-    const issuers = poolIds.map((id) => options.issuerFor(id)).filter((i): i is string => Boolean(i));
+    const issuers = (await poolIds(authorizer)).map((id) => options.issuerFor(id)).filter((i): i is string => Boolean(i));
     if (!issuers.includes(String(payload.iss))) return undefined;
     // Like API Gateway's Cognito authorizer: any app client of the pool; id or access token.
     const tokenUse = payload.token_use === "access" ? "access" : "id";
