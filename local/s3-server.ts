@@ -8,11 +8,14 @@
  * Supported: CreateBucket, HeadBucket, PutObject, GetObject, HeadObject, DeleteObject,
  * DeleteObjects, ListObjectsV2, CreateMultipartUpload, UploadPart,
  * CompleteMultipartUpload, AbortMultipartUpload. Bodies in `aws-chunked` encoding
- * (what SDK v3 sends for streams with trailing checksums) are decoded.
+ * (what SDK v3 sends for streams with trailing checksums) are decoded. Presigned URLs
+ * are accepted until they expire (their signature is not checked).
  */
 import { createHash, randomUUID } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { dirname, join, relative, resolve, sep } from "node:path";
 
 export interface StoredObject {
   key: string;
@@ -57,6 +60,71 @@ export class MemoryObjectStore implements ObjectStore {
   }
 }
 
+/**
+ * Objects as files under `root/<bucket>/<key>` (metadata beside each in `<key>.__meta.json`), so the
+ * local runtime's uploads survive restarts like its data does. Every bucket exists: a bucket is
+ * just a folder, made on first write.
+ */
+export class FileObjectStore implements ObjectStore {
+  private static readonly META = ".__meta.json";
+  constructor(private readonly root: string) {
+    mkdirSync(root, { recursive: true });
+  }
+  createBucket(bucket: string): void {
+    mkdirSync(this.path(bucket, ""), { recursive: true });
+  }
+  hasBucket(): boolean {
+    return true;
+  }
+  put(bucket: string, object: StoredObject): void {
+    const file = this.path(bucket, object.key);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, object.body);
+    const { body: _body, ...meta } = object;
+    writeFileSync(`${file}${FileObjectStore.META}`, JSON.stringify(meta));
+  }
+  get(bucket: string, key: string): StoredObject | undefined {
+    if (key.endsWith(FileObjectStore.META)) return undefined;
+    const file = this.path(bucket, key);
+    try {
+      const meta = JSON.parse(readFileSync(`${file}${FileObjectStore.META}`, "utf8")) as Omit<StoredObject, "body">;
+      return { ...meta, lastModified: new Date(meta.lastModified), body: readFileSync(file) };
+    } catch {
+      return undefined;
+    }
+  }
+  delete(bucket: string, key: string): void {
+    const file = this.path(bucket, key);
+    rmSync(file, { force: true });
+    rmSync(`${file}${FileObjectStore.META}`, { force: true });
+  }
+  list(bucket: string, prefix: string): StoredObject[] {
+    const dir = this.path(bucket, "");
+    const keys: string[] = [];
+    const walk = (folder: string) => {
+      let entries;
+      try {
+        entries = readdirSync(folder, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const entry of entries) {
+        const full = join(folder, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (!entry.name.endsWith(FileObjectStore.META)) keys.push(relative(dir, full).split(sep).join("/"));
+      }
+    };
+    walk(dir);
+    return keys.filter((k) => k.startsWith(prefix)).sort().flatMap((k) => this.get(bucket, k) ?? []);
+  }
+  /** The file of a key, refusing keys that would leave the store's folder. */
+  private path(bucket: string, key: string): string {
+    const file = resolve(this.root, bucket, key);
+    if (!file.startsWith(resolve(this.root) + sep)) throw new Error(`key ${bucket}/${key} leaves the store`);
+    return file;
+  }
+}
+
 export type S3Operation =
   | "CreateBucket"
   | "HeadBucket"
@@ -86,6 +154,11 @@ export interface LocalS3Options {
   buckets?: string[];
   /** @default 0 (any free port) */
   port?: number;
+  /**
+   * Answer browsers too: CORS headers and preflights, for pages that PUT to presigned URLs.
+   * @default false
+   */
+  browserAccess?: boolean;
 }
 
 export interface LocalS3 {
@@ -128,6 +201,13 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://localhost");
+    if (options.browserAccess) {
+      res.setHeader("access-control-allow-origin", "*");
+      res.setHeader("access-control-allow-methods", "GET,PUT,HEAD,DELETE");
+      res.setHeader("access-control-allow-headers", "*");
+      res.setHeader("access-control-expose-headers", "etag");
+      if (req.method === "OPTIONS") return send(res, 204, "");
+    }
     const [bucket = "", ...rest] = url.pathname.slice(1).split("/");
     const key = rest.map(decodeURIComponent).join("/");
     const body = await readBody(req);
@@ -136,6 +216,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     if (operation === "DeleteObjects") request.keys = xmlValues(body.toString("utf8"), "Key");
     requests.push(request);
     if (failing?.(request)) return sendError(res, 403, "AccessDenied", `Injected failure for ${operation} ${key}`);
+    if (presignedExpired(url)) return sendError(res, 403, "AccessDenied", "Request has expired");
     if (operation === "Unsupported") return sendError(res, 501, "NotImplemented", `${req.method} ${url.pathname}${url.search} is not supported by the local S3 server`);
     if (operation === "CreateBucket") {
       store.createBucket(request.bucket);
@@ -264,6 +345,15 @@ function operationOf(method: string, params: URLSearchParams, key: string): S3Op
   if (method === "GET") return "GetObject";
   if (method === "HEAD") return "HeadObject";
   return "Unsupported";
+}
+
+/** A presigned URL past `X-Amz-Date` + `X-Amz-Expires`. */
+function presignedExpired(url: URL): boolean {
+  const date = url.searchParams.get("X-Amz-Date");
+  const expires = Number(url.searchParams.get("X-Amz-Expires"));
+  if (!date || !expires) return false;
+  const signedAt = Date.parse(`${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`);
+  return Date.now() > signedAt + expires * 1000;
 }
 
 function newObject(key: string, body: Buffer, req: IncomingMessage): StoredObject {

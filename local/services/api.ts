@@ -12,7 +12,7 @@ import { registeredSpecs } from "../../components/spec-registry";
 import type { StaticSiteSpec } from "../../components/static-site/spec";
 import { createLocalGateway } from "../api-gateway";
 import { listen } from "../front-door";
-import { startLocalS3, type LocalS3 } from "../s3-objects";
+import { FileObjectStore, startLocalS3, type LocalS3 } from "../s3-server";
 import { localIssuer } from "./cognito";
 import type { LocalContext, LocalService } from "./types";
 
@@ -66,8 +66,9 @@ export const apiService: LocalService = {
 
     let s3: LocalS3 | undefined;
     if (!context.environment.AWS_ENDPOINT_URL_S3) {
-      s3 = await startLocalS3(join(context.stateDir, "s3"));
-      context.environment.AWS_ENDPOINT_URL_S3 = s3.url;
+      // Uploads persist under the stack's state, like its data; the page PUTs to presigned URLs directly.
+      s3 = await startLocalS3({ store: new FileObjectStore(join(context.stateDir, "s3")), browserAccess: true });
+      context.environment.AWS_ENDPOINT_URL_S3 = s3.endpoint;
     }
 
     const servers: Array<{ stop(): Promise<void> }> = [];
@@ -82,14 +83,14 @@ export const apiService: LocalService = {
       urls[`${name} (${stage.name})`] = url;
       context.log(`  ${name}: ${spec.routes.length} routes, stage ${stage.name}${stage.canary ? ` (canary ${stage.canary.percentTraffic} % → ${stage.canary.alias})` : ""}`);
     }
-    if (s3) urls.s3 = s3.url;
+    if (s3) urls.s3 = s3.endpoint;
     return {
       name: "api",
       urls,
       async stop() {
         for (const { name } of apis) context.origins.delete(name);
         for (const server of servers) await server.stop();
-        await s3?.stop();
+        await s3?.close();
       },
     };
   },

@@ -1,7 +1,10 @@
 /** The local S3 server answers the SDK v3 client the way S3 does for the calls the app and the publisher make. */
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalS3, type LocalS3 } from "../../local/s3-server";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FileObjectStore, startLocalS3, type LocalS3 } from "../../local/s3-server";
 
 let s3: LocalS3;
 let client: S3Client;
@@ -46,5 +49,43 @@ describe("local S3 server", () => {
     await expect(client.send(new PutObjectCommand({ Bucket: "photos", Key: "blocked", Body: "x" }))).rejects.toMatchObject({ name: "AccessDenied" });
     s3.fail(undefined);
     expect(s3.count("PutObject")).toBe(1);
+  });
+});
+
+describe("local S3 server for npm start (files, browsers, presigned URLs)", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "sf-s3-files-"));
+  const clientFor = (endpoint: string) =>
+    new S3Client({ region: "us-east-1", endpoint, forcePathStyle: true, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+
+  it("keeps objects on disk across restarts, listable with their metadata", async () => {
+    const first = await startLocalS3({ store: new FileObjectStore(dataDir) });
+    await clientFor(first.endpoint).send(new PutObjectCommand({ Bucket: "uploads", Key: "originals/a/1.png", Body: "png", ContentType: "image/png" }));
+    await first.close();
+    const second = await startLocalS3({ store: new FileObjectStore(dataDir) });
+    try {
+      const client = clientFor(second.endpoint);
+      const head = await client.send(new HeadObjectCommand({ Bucket: "uploads", Key: "originals/a/1.png" }));
+      expect(head).toMatchObject({ ContentType: "image/png", ContentLength: 3 });
+      const listed = await client.send(new ListObjectsV2Command({ Bucket: "uploads", Prefix: "originals/" }));
+      expect(listed.Contents?.map((o) => o.Key)).toEqual(["originals/a/1.png"]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("answers browser preflights only when asked, and refuses expired presigned URLs", async () => {
+    const browser = await startLocalS3({ store: new FileObjectStore(dataDir), browserAccess: true });
+    try {
+      const preflight = await fetch(`${browser.endpoint}/uploads/x.png`, { method: "OPTIONS" });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
+      const expired = await fetch(`${browser.endpoint}/uploads/x.png?X-Amz-Date=20200101T000000Z&X-Amz-Expires=60`, { method: "PUT", body: "x" });
+      expect(expired.status).toBe(403);
+      expect(await expired.text()).toContain("Request has expired");
+    } finally {
+      await browser.close();
+    }
+    const plain = await fetch(`${s3.endpoint}/photos/x.png`, { method: "OPTIONS" });
+    expect(plain.headers.get("access-control-allow-origin")).toBeNull();
   });
 });
