@@ -17,6 +17,7 @@ import { bearerToken, createTokenVerifier, type CognitoClaims } from "../handler
 import { LambdaInvokeError } from "./lambda-runtime";
 import { resolveValue } from "./offline/program";
 import type { LocalContext } from "./services/types";
+import { readBody } from "./http";
 
 /** API Gateway's payload limit. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -215,7 +216,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     if (!("route" in matched)) return json(403, { message: "Missing Authentication Token" }, { "x-amzn-errortype": "MissingAuthenticationTokenException" });
     const { route, pathParameters } = matched;
 
-    const body = await readBody(request);
+    const body = await readBody(request, MAX_PAYLOAD_BYTES);
     if (body.length > MAX_PAYLOAD_BYTES) return json(413, { message: "Request Too Long" });
     if (route.apiKeyRequired && !headerOf(request, "x-api-key")) return json(403, { message: "Forbidden" });
 
@@ -317,17 +318,6 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 
 function unauthorized(): HttpResult {
   return json(401, { message: "Unauthorized" }, { "x-amzn-errortype": "UnauthorizedException" });
-}
-
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_PAYLOAD_BYTES + 1) break;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 function send(response: ServerResponse, request: IncomingMessage, result: HttpResult): void {

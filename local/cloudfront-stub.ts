@@ -6,6 +6,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readBody } from "./http";
 
 export interface RecordedInvalidation {
   id: string;
@@ -39,9 +40,7 @@ export async function startCloudFrontStub(): Promise<CloudFrontStub> {
     }),
   };
   const server: Server = createServer(async (req, res): Promise<void> => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString("utf8");
+    const body = (await readBody(req)).toString("utf8");
     const match = /^\/[\d-]+\/distribution\/([^/]+)\/invalidation(?:\/([^/?]+))?/.exec(req.url ?? "");
     if (!match) {
       res.writeHead(404, { "content-type": "text/xml" });

@@ -17,6 +17,7 @@ import {
   CloudFrontFunctionSandbox, EdgeFunctionError, cloudFrontFunctionRunner, type BehaviourRunners, type EdgeRequest, type EdgeResponse, type EdgeRuntime,
 } from "./edge-runtime";
 import { createSiteOrigin } from "./s3-site-origin";
+import { readBody } from "./http";
 
 const DEFAULT_BEHAVIOUR_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -87,7 +88,7 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
       const runners = runnersFor(route.pathPattern);
       // Without edge functions the local origin answers the viewer directly (streaming, as before).
       if (Object.keys(runners).length === 0) return origin(request, response);
-      return void readBody(request)
+      return void viewerBody(request)
         .then((body) => serveRoute(runners, origin, { ...edgeRequest(request, url), body }, hostOf(request)))
         .then((result) => send(response, request, result), fail);
     }
@@ -184,13 +185,10 @@ function edgeRequest(request: IncomingMessage, url: URL): EdgeRequest {
   return { method: request.method ?? "GET", uri: url.pathname, querystring: url.search.replace(/^\?/, ""), headers, clientIp: request.socket.remoteAddress ?? "127.0.0.1" };
 }
 
-function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(chunks.length > 0 ? Buffer.concat(chunks) : undefined));
-    request.on("error", reject);
-  });
+/** The viewer's body, or undefined when there is none (as CloudFront's events have it). */
+async function viewerBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const body = await readBody(request);
+  return body.length > 0 ? body : undefined;
 }
 
 /** Local origins are request listeners; to see their responses whole, each gets a loopback server on first use. */

@@ -15,6 +15,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { readBody } from "./http";
 
 export interface LocalIdentityPoolConfig {
   /** The deployed (mocked) identity pool id, e.g. `us-east-1:0f1e...`. */
@@ -266,14 +267,6 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
   res.end(body === undefined ? undefined : JSON.stringify(body));
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
 
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {

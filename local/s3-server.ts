@@ -16,6 +16,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join, relative, resolve, sep } from "node:path";
+import { readBody } from "./http";
 
 export interface StoredObject {
   key: string;
@@ -210,7 +211,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     }
     const [bucket = "", ...rest] = url.pathname.slice(1).split("/");
     const key = rest.map(decodeURIComponent).join("/");
-    const body = await readBody(req);
+    const body = await readS3Body(req);
     const operation = operationOf(req.method ?? "GET", url.searchParams, key);
     const request: S3Request = { operation, bucket: decodeURIComponent(bucket), key };
     if (operation === "DeleteObjects") request.keys = xmlValues(body.toString("utf8"), "Key");
@@ -372,10 +373,9 @@ function newObject(key: string, body: Buffer, req: IncomingMessage): StoredObjec
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks);
+/** The body, decoded from `aws-chunked` when the SDK streamed it that way. */
+async function readS3Body(req: IncomingMessage): Promise<Buffer> {
+  const raw = await readBody(req);
   const chunked = String(req.headers["content-encoding"] ?? "").includes("aws-chunked") || String(req.headers["x-amz-content-sha256"] ?? "").startsWith("STREAMING-");
   return chunked ? decodeAwsChunked(raw) : raw;
 }

@@ -14,6 +14,7 @@ import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import type { StreamViewType } from "../../components/data-tier/spec";
 import type { StreamSubscriptionSpec } from "../../components/data-tier/stream";
 import type { LocalTable } from "./tables";
+import { readBody } from "../http";
 
 type Item = Record<string, AttributeValue>;
 
@@ -248,14 +249,6 @@ class SubscriptionPump {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
 
 function safeJson(body: Buffer): Record<string, any> | undefined {
   try {
