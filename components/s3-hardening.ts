@@ -1,5 +1,5 @@
 /**
- * Bucket hardening every component shares (StaticSite, DataTier's export bucket):
+ * Bucket hardening every component shares (StaticSite, the upload bucket, DataTier's export bucket):
  * public access blocked, default encryption, the TLS-only deny (cdk-nag S10), and
  * the statement letting S3 deliver server access logs into a log bucket.
  */
@@ -68,4 +68,72 @@ export function encryptByDefault(resourceName: string, bucket: aws.s3.Bucket, op
     },
     { parent },
   );
+}
+
+export interface PrivateBucketArgs {
+  /** Pulumi name of the bucket; its settings are named `${bucketResource}-access`, `-encryption`, `-policy`, ... */
+  bucketResource: string;
+  /** Pulumi name of its access-log bucket, whose settings are named the same way. */
+  logBucketResource: string;
+  /** Physical name of the bucket. @default generated */
+  bucketName?: string;
+  region?: string;
+  retainOnDelete: boolean;
+  /** Keep old object versions (with a lifecycle rule that expires them). */
+  versioned: boolean;
+  /** The bucket's lifecycle rules; incomplete multipart uploads are always aborted after 7 days. */
+  lifecycleRules: aws.types.input.s3.BucketLifecycleConfigurationRule[];
+  logRetentionDays: number;
+  /** Statement id of the log bucket's delivery grant. */
+  logDeliverySid?: string;
+}
+
+const ACCESS_LOG_PREFIX = "s3/";
+
+/**
+ * A private bucket for data (public access blocked, bucket-owner-enforced, SSE-S3 with
+ * bucket keys, TLS-only) that writes access logs to its own log bucket (hardened the same
+ * way, logs expiring). Used by the upload bucket and DataTier's export bucket.
+ */
+export function createPrivateBucketWithLogs(args: PrivateBucketArgs, parent: pulumi.Resource): { bucket: aws.s3.Bucket; logBucket: aws.s3.Bucket } {
+  const { region, bucketResource: main, logBucketResource: logs } = args;
+  const opts = { parent, retainOnDelete: args.retainOnDelete };
+
+  const logBucket = new aws.s3.Bucket(logs, { forceDestroy: !args.retainOnDelete, region }, opts);
+  const logsAccess = blockPublicAccess(`${logs}-access`, logBucket, { region }, parent);
+  new aws.s3.BucketOwnershipControls(`${logs}-ownership`, { bucket: logBucket.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, { parent });
+  encryptByDefault(`${logs}-encryption`, logBucket, { region }, parent);
+  new aws.s3.BucketLifecycleConfiguration(
+    `${logs}-lifecycle`,
+    { bucket: logBucket.id, rules: [{ id: "expire-logs", status: "Enabled", filter: {}, expiration: { days: args.logRetentionDays } }, ABORT_INCOMPLETE_UPLOADS], region },
+    { parent },
+  );
+
+  const bucket = new aws.s3.Bucket(main, { bucket: args.bucketName, forceDestroy: !args.retainOnDelete, region }, opts);
+  const access = blockPublicAccess(`${main}-access`, bucket, { region }, parent);
+  new aws.s3.BucketOwnershipControls(`${main}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, { parent });
+  if (args.versioned) new aws.s3.BucketVersioning(`${main}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" }, region }, { parent });
+  encryptByDefault(`${main}-encryption`, bucket, { region, bucketKey: true }, parent);
+  new aws.s3.BucketLifecycleConfiguration(`${main}-lifecycle`, { bucket: bucket.id, rules: [...args.lifecycleRules, ABORT_INCOMPLETE_UPLOADS], region }, { parent });
+  new aws.s3.BucketLogging(`${main}-logging`, { bucket: bucket.id, targetBucket: logBucket.id, targetPrefix: ACCESS_LOG_PREFIX, region }, { parent });
+
+  const accountId = aws.getCallerIdentityOutput({}, { parent }).accountId;
+  new aws.s3.BucketPolicy(
+    `${logs}-policy`,
+    {
+      bucket: logBucket.id,
+      policy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [accessLogDeliveryStatement(logBucket.arn, ACCESS_LOG_PREFIX, bucket.arn, accountId, args.logDeliverySid), tlsOnlyStatement(logBucket.arn)],
+      }),
+      region,
+    },
+    { parent, dependsOn: [logsAccess] },
+  );
+  new aws.s3.BucketPolicy(
+    `${main}-policy`,
+    { bucket: bucket.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [tlsOnlyStatement(bucket.arn)] }), region },
+    { parent, dependsOn: [access] },
+  );
+  return { bucket, logBucket };
 }

@@ -8,7 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { argFailer } from "./errors";
 import type { PolicyStatement } from "./iam";
-import { ABORT_INCOMPLETE_UPLOADS, accessLogDeliveryStatement, blockPublicAccess, encryptByDefault, tlsOnlyStatement } from "./s3-hardening";
+import { createPrivateBucketWithLogs } from "./s3-hardening";
 import { registerSpec } from "./spec-registry";
 import { validateBucketName } from "./static-site/spec";
 
@@ -34,7 +34,6 @@ export interface UploadBucketSpec {
   region?: string;
 }
 
-const ACCESS_LOG_PREFIX = "s3/";
 
 /**
  * @example
@@ -97,49 +96,17 @@ export class UploadBucket extends pulumi.ComponentResource {
 }
 
 function createBuckets(name: string, spec: UploadBucketSpec, parent: pulumi.Resource) {
-  const region = spec.region;
-  const opts = { parent, retainOnDelete: spec.retainOnDelete };
-
-  const logBucket = new aws.s3.Bucket(`${name}-logs`, { forceDestroy: !spec.retainOnDelete, region }, opts);
-  const logsAccess = blockPublicAccess(`${name}-logs-access`, logBucket, { region }, parent);
-  new aws.s3.BucketOwnershipControls(`${name}-logs-ownership`, { bucket: logBucket.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, { parent });
-  encryptByDefault(`${name}-logs-encryption`, logBucket, { region }, parent);
-  new aws.s3.BucketLifecycleConfiguration(
-    `${name}-logs-lifecycle`,
-    { bucket: logBucket.id, rules: [{ id: "expire-logs", status: "Enabled", filter: {}, expiration: { days: spec.logRetentionDays } }, ABORT_INCOMPLETE_UPLOADS], region },
-    { parent },
-  );
-
-  const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: spec.bucketName, forceDestroy: !spec.retainOnDelete, region }, opts);
-  const access = blockPublicAccess(`${name}-bucket-access`, bucket, { region }, parent);
-  new aws.s3.BucketOwnershipControls(`${name}-bucket-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, { parent });
-  new aws.s3.BucketVersioning(`${name}-bucket-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" }, region }, { parent });
-  encryptByDefault(`${name}-bucket-encryption`, bucket, { region, bucketKey: true }, parent);
-  new aws.s3.BucketLifecycleConfiguration(
-    `${name}-bucket-lifecycle`,
+  return createPrivateBucketWithLogs(
     {
-      bucket: bucket.id,
-      rules: [{ id: "expire-old-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: spec.noncurrentVersionDays } }, ABORT_INCOMPLETE_UPLOADS],
-      region,
+      bucketResource: `${name}-bucket`,
+      logBucketResource: `${name}-logs`,
+      bucketName: spec.bucketName,
+      region: spec.region,
+      retainOnDelete: spec.retainOnDelete,
+      versioned: true,
+      lifecycleRules: [{ id: "expire-old-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: spec.noncurrentVersionDays } }],
+      logRetentionDays: spec.logRetentionDays,
     },
-    { parent },
+    parent,
   );
-  new aws.s3.BucketLogging(`${name}-bucket-logging`, { bucket: bucket.id, targetBucket: logBucket.id, targetPrefix: ACCESS_LOG_PREFIX, region }, { parent });
-
-  const accountId = aws.getCallerIdentityOutput({}, { parent }).accountId;
-  new aws.s3.BucketPolicy(
-    `${name}-logs-policy`,
-    {
-      bucket: logBucket.id,
-      policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [accessLogDeliveryStatement(logBucket.arn, ACCESS_LOG_PREFIX, bucket.arn, accountId), tlsOnlyStatement(logBucket.arn)] }),
-      region,
-    },
-    { parent, dependsOn: [logsAccess] },
-  );
-  new aws.s3.BucketPolicy(
-    `${name}-bucket-policy`,
-    { bucket: bucket.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [tlsOnlyStatement(bucket.arn)] }), region },
-    { parent, dependsOn: [access] },
-  );
-  return { bucket, logBucket };
 }

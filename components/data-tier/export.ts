@@ -8,7 +8,7 @@ import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LambdaFunction } from "../lambda/function";
-import { ABORT_INCOMPLETE_UPLOADS, accessLogDeliveryStatement, blockPublicAccess, encryptByDefault, tlsOnlyStatement } from "../s3-hardening";
+import { createPrivateBucketWithLogs } from "../s3-hardening";
 import type { DataTierSpec, ExportSpec } from "./spec";
 
 /** The export function's source, found from this file (in the source tree, or from dist/ in the published package). */
@@ -17,7 +17,6 @@ export const EXPORT_HANDLER_ENTRY =
   join(__dirname, "..", "..", "handlers", "data", "export.ts");
 
 export const EXPORT_PREFIX = "exports/";
-const ACCESS_LOG_PREFIX = "s3/";
 
 export interface CreatedExport {
   bucket: aws.s3.Bucket;
@@ -81,54 +80,18 @@ export function createExport(
 }
 
 function createExportBuckets(name: string, tier: DataTierSpec, spec: ExportSpec, parent: pulumi.Resource) {
-  const region = tier.region;
-  const opts = { parent, retainOnDelete: tier.retainOnDelete };
-
-  const logBucket = new aws.s3.Bucket(`${name}-export-logs`, { forceDestroy: !tier.retainOnDelete, region }, opts);
-  const logsAccess = blockPublicAccess(`${name}-export-logs-access`, logBucket, { region }, parent);
-  new aws.s3.BucketOwnershipControls(`${name}-export-logs-ownership`, { bucket: logBucket.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, { parent });
-  encryptByDefault(`${name}-export-logs-encryption`, logBucket, { region }, parent);
-  new aws.s3.BucketLifecycleConfiguration(
-    `${name}-export-logs-lifecycle`,
-    { bucket: logBucket.id, rules: [{ id: "expire-logs", status: "Enabled", filter: {}, expiration: { days: 90 } }, ABORT_INCOMPLETE_UPLOADS], region },
-    { parent },
-  );
-
-  const bucket = new aws.s3.Bucket(`${name}-export`, { bucket: spec.bucketName, forceDestroy: !tier.retainOnDelete, region }, opts);
-  const access = blockPublicAccess(`${name}-export-access`, bucket, { region }, parent);
-  new aws.s3.BucketOwnershipControls(`${name}-export-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, { parent });
-  encryptByDefault(`${name}-export-encryption`, bucket, { region, bucketKey: true }, parent);
-  new aws.s3.BucketLifecycleConfiguration(
-    `${name}-export-lifecycle`,
+  return createPrivateBucketWithLogs(
     {
-      bucket: bucket.id,
-      rules: [
-        { id: "expire-exports", status: "Enabled", filter: { prefix: EXPORT_PREFIX }, expiration: { days: spec.retentionDays } },
-        ABORT_INCOMPLETE_UPLOADS,
-      ],
-      region,
+      bucketResource: `${name}-export`,
+      logBucketResource: `${name}-export-logs`,
+      bucketName: spec.bucketName,
+      region: tier.region,
+      retainOnDelete: tier.retainOnDelete,
+      versioned: false,
+      lifecycleRules: [{ id: "expire-exports", status: "Enabled", filter: { prefix: EXPORT_PREFIX }, expiration: { days: spec.retentionDays } }],
+      logRetentionDays: 90,
+      logDeliverySid: "AllowExportAccessLogs",
     },
-    { parent },
+    parent,
   );
-  new aws.s3.BucketLogging(`${name}-export-logging`, { bucket: bucket.id, targetBucket: logBucket.id, targetPrefix: ACCESS_LOG_PREFIX, region }, { parent });
-
-  const accountId = aws.getCallerIdentityOutput({}, { parent }).accountId;
-  new aws.s3.BucketPolicy(
-    `${name}-export-logs-policy`,
-    {
-      bucket: logBucket.id,
-      policy: pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [accessLogDeliveryStatement(logBucket.arn, ACCESS_LOG_PREFIX, bucket.arn, accountId, "AllowExportAccessLogs"), tlsOnlyStatement(logBucket.arn)],
-      }),
-      region,
-    },
-    { parent, dependsOn: [logsAccess] },
-  );
-  new aws.s3.BucketPolicy(
-    `${name}-export-policy`,
-    { bucket: bucket.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [tlsOnlyStatement(bucket.arn)] }), region },
-    { parent, dependsOn: [access] },
-  );
-  return { bucket, logBucket };
 }
