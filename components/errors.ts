@@ -1,3 +1,6 @@
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+
 /**
  * Errors for bad component arguments. Every message names the component, the
  * resource name, the argument, the bad value and the fix, so a user reading
@@ -35,4 +38,10 @@ function formatValue(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+/** Fails unless `path` (relative to the working directory, the Pulumi project) names a file. `fix` says what to point it at. */
+export function checkSourceFile(fail: ArgFailure, argument: string, path: string | undefined, fix: string): void {
+  const file = resolve(path ?? "");
+  if (!path || !existsSync(file) || !statSync(file).isFile()) fail(argument, path, "is not a file", `${fix}, relative to ${process.cwd()}.`);
 }

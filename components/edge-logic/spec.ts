@@ -2,10 +2,9 @@
  * EdgeLogic's arguments, their validation against CloudFront's limits, and the
  * normalised spec the component (and the local edge runtime) works from.
  */
-import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ArgFailure } from "../errors";
+import { checkSourceFile, type ArgFailure } from "../errors";
 import { bundleEntry, planTimeOptions } from "../lambda/bundle";
 import { LAMBDA_LIMITS } from "../lambda/function";
 import {
@@ -169,16 +168,13 @@ function validateFunction(fail: ArgFailure, key: string, fn: EdgeFunctionArgs, a
     fail(`${at}.eventType`, fn.eventType, "is not an event type CloudFront Functions support (viewer-request and viewer-response only)",
       EDGE_EVENT_TYPES.includes(fn.eventType) ? "Move the function to lambdas (Lambda@Edge runs on origin-request and origin-response)." : 'Use "viewer-request" or "viewer-response".');
   }
-  const file = resolve(fn.file ?? "");
-  if (!fn.file || !existsSync(file) || !statSync(file).isFile()) {
-    fail(`${at}.file`, fn.file, "is not a file", `Point file at the function's JavaScript, relative to ${process.cwd()}, e.g. "handlers/edge/viewer-request.js".`);
-  }
+  checkSourceFile(fail, `${at}.file`, fn.file, 'Point file at the function\'s JavaScript (e.g. "handlers/edge/viewer-request.js")');
   if (fn.keyValueStore && !args.keyValueStore) {
     fail(`${at}.keyValueStore`, true, "is set but the component has no keyValueStore", "Add keyValueStore: { data: {...} } to the EdgeLogic args, or drop keyValueStore from the function.");
   }
   let code: string;
   try {
-    code = cloudFrontFunctionCode(readFunctionSource(file), fn.config ?? {});
+    code = cloudFrontFunctionCode(readFunctionSource(resolve(fn.file!)), fn.config ?? {});
   } catch (error) {
     return fail(`${at}.config`, fn.config, `is not JSON-serialisable: ${(error as Error).message}`, "Use plain strings, numbers, booleans, arrays and objects.");
   }
@@ -214,13 +210,10 @@ function validateLambda(fail: ArgFailure, name: string, key: string, lambda: Edg
   if (lambda.includeBody && !lambda.eventType?.endsWith("-request")) {
     fail(`${at}.includeBody`, true, `is set on a ${lambda.eventType} function; CloudFront only passes bodies to request events`, "Remove includeBody, or attach the function to viewer-request or origin-request.");
   }
-  const entry = resolve(lambda.entry ?? "");
-  if (!lambda.entry || !existsSync(entry) || !statSync(entry).isFile()) {
-    fail(`${at}.entry`, lambda.entry, "is not a file", `Point entry at the handler's source file, relative to ${process.cwd()}.`);
-  }
+  checkSourceFile(fail, `${at}.entry`, lambda.entry, "Point entry at the handler's source file");
   let zippedBytes = 0;
   try {
-    zippedBytes = bundleEntry(entry, planTimeOptions({ define: lambda.define ?? {}, external: lambda.external ?? [] })).zippedBytes;
+    zippedBytes = bundleEntry(resolve(lambda.entry!), planTimeOptions({ define: lambda.define ?? {}, external: lambda.external ?? [] })).zippedBytes;
   } catch (error) {
     fail(`${at}.entry`, lambda.entry, `does not bundle: ${(error as Error).message.split("\n")[0]}`, "Fix the handler source (npm run typecheck shows it too).");
   }

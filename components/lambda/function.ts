@@ -1,8 +1,7 @@
-import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { argFailer, type ArgFailure } from "../errors";
+import { argFailer, checkSourceFile, type ArgFailure } from "../errors";
 import { assertLeastPrivilege, assumeRolePolicy, policyJson, type PolicyStatement } from "../iam";
 import { registerSpec } from "../spec-registry";
 import { bundleArchive, bundleEntry, hasDeployTimeValues, planTimeOptions, resolvedOptions, type Bundle, type DeployBundleOptions } from "./bundle";
@@ -193,10 +192,7 @@ export class LambdaFunction extends pulumi.ComponentResource {
 function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs): void {
   // Pulumi appends an 8-character suffix to `${name}-function`; Lambda names stop at 64.
   if (name.length > 47) fail("name", name, "is longer than 47 characters, so the function name would exceed Lambda's 64", "Use a shorter resource name.");
-  const entry = resolve(args.entry ?? "");
-  if (!args.entry || !existsSync(entry) || !statSync(entry).isFile()) {
-    fail("entry", args.entry, "is not a file", `Point entry at the handler's source file, relative to ${process.cwd()}.`);
-  }
+  checkSourceFile(fail, "entry", args.entry, "Point entry at the handler's source file");
   checkRange(fail, "memorySize", args.memorySize, LAMBDA_LIMITS.memoryMb, "MB");
   checkRange(fail, "timeout", args.timeout, LAMBDA_LIMITS.timeoutSeconds, "seconds");
   checkRange(fail, "ephemeralStorageSize", args.ephemeralStorageSize, LAMBDA_LIMITS.ephemeralStorageMb, "MB");

@@ -1,7 +1,5 @@
 /** ServerlessApi's argument checks: bad specs fail at construction, naming the argument, the value and the fix. */
-import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
-import type { ArgFailure } from "../errors";
+import { checkSourceFile, type ArgFailure } from "../errors";
 import { assertLeastPrivilege } from "../iam";
 import { VALID_RETENTION_DAYS } from "../lambda/function";
 import { HTTP_METHODS, routeFunctionName, type ApiAuthorizer, type ApiFunctionArgs, type ApiRoute, type ApiRouteAuth, type ApiStage, type ApiThrottle, type HttpMethod, type ServerlessApiArgs } from "./args";
@@ -211,8 +209,5 @@ function validateFunction(fail: ArgFailure, argument: string, fn: ApiFunctionArg
 }
 
 function checkEntry(fail: ArgFailure, argument: string, entry: string | undefined): void {
-  const file = resolve(entry ?? "");
-  if (!entry || !existsSync(file) || !statSync(file).isFile()) {
-    fail(argument, entry, "is not a file", `Point it at the handler's source file, relative to ${process.cwd()}.`);
-  }
+  checkSourceFile(fail, argument, entry, "Point it at the handler's source file");
 }
