@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UploadBucket } from "../../components/upload-bucket";
+import { resolveValue } from "../../local/offline/program";
 import { ofType, policyDocument, record, resource } from "../harness/mocks";
 import { ALL_RULES } from "../security/rules/index";
 
@@ -18,7 +19,9 @@ describe("UploadBucket", () => {
     expect(resource(graph, "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration", "up-cors-site").inputs.corsRules[0]).toMatchObject({ allowedMethods: ["PUT", "GET", "HEAD"], allowedOrigins: ["https://gallery.example.com"] });
     for (const b of ofType(graph, "aws:s3/bucket:Bucket")) expect(b.retainOnDelete).toBe(true);
     for (const rule of ALL_RULES) expect(rule.check(graph, { stack: "prod", production: true }), rule.id).toEqual([]);
-    expect(uploads.grants("originals/", ["s3:PutObject"])[0]).toMatchObject({ actions: ["s3:PutObject"] });
+    const [grant] = uploads.grants("originals/", ["s3:PutObject"]);
+    expect(grant.actions).toEqual(["s3:PutObject"]);
+    expect(await resolveValue(grant.resources[0])).toBe(`${bucket.state.arn}/originals/*`);
   });
 
   it("rejects dotted bucket names", () => {
