@@ -4,6 +4,7 @@
  * `pulumi up` deploys it; `npm start` runs this same file under mocks and serves it locally.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import {
   DataTier,
   EdgeLogic,
@@ -179,6 +180,9 @@ interface BrowserAuthConfig {
 /** How the browser signs in (site/assets/auth.*.js), served by GET /api/config; resolved in "API ← auth". */
 const [browserAuthConfig, resolveBrowserAuthConfig] = pulumi.deferredOutput<BrowserAuthConfig>();
 
+// Signs the API's page cursors (handlers/shared/cursor.ts): one per stack, a secret in state.
+const cursorSecret = new random.RandomPassword("api-cursor-secret", { length: 48, special: false });
+
 const uploads = new UploadBucket("uploads", { logRetentionDays: Math.max(logRetentionDays, 90), retainOnDelete: retainData });
 
 function apiStages(): Record<string, ApiStage> {
@@ -216,7 +220,7 @@ const api = new ServerlessApi("api", {
   defaultAuth: { authorizer: config.get("apiAuthorizer") === "lambda" ? "jwt" : "cognito" },
   functionDefaults: {
     logRetentionDays,
-    environment: { TABLE_NAME: data.tables.gallery.name, UPLOAD_BUCKET_NAME: uploads.bucketName, POWERTOOLS_SERVICE_NAME: "gallery-api", POWERTOOLS_METRICS_NAMESPACE: "Gallery" },
+    environment: { TABLE_NAME: data.tables.gallery.name, UPLOAD_BUCKET_NAME: uploads.bucketName, CURSOR_SECRET: cursorSecret.result, POWERTOOLS_SERVICE_NAME: "gallery-api", POWERTOOLS_METRICS_NAMESPACE: "Gallery" },
   },
   logRetentionDays,
   domain: apiDomain(),

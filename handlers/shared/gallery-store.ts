@@ -18,6 +18,7 @@ import {
   type PhotoItem,
 } from "./gallery-keys";
 import { conflict, isConditionFailure, notFound, tracer } from "./api-http";
+import { openCursor, sealCursor, type CursorShape } from "./cursor";
 
 let documentClient: DynamoDBDocumentClient | undefined;
 
@@ -40,20 +41,6 @@ export interface Page<T> {
   next?: string;
 }
 
-const encodeCursor = (key: Record<string, unknown> | undefined) => (key ? Buffer.from(JSON.stringify(key)).toString("base64url") : undefined);
-
-/** A cursor is the last key of the previous page; it must belong to the caller's partition. */
-function decodeCursor(cursor: string | undefined, owner: { field: string; value: string }): Record<string, unknown> | undefined {
-  if (!cursor) return undefined;
-  try {
-    const key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Record<string, unknown>;
-    if (key[owner.field] === owner.value) return key;
-  } catch {
-    // fall through
-  }
-  return undefined;
-}
-
 /** Strip the key attributes: clients see the item, not the table design. */
 function publicAlbum(item: AlbumItem): Omit<AlbumItem, "pk" | "sk" | "gsi1pk" | "gsi1sk" | "type"> {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _t, ...rest } = item;
@@ -72,6 +59,8 @@ export type PublicPhoto = ReturnType<typeof publicPhoto>;
 
 /** The owner's albums, newest first (gsi1: `USER#<sub>` / `ALBUM#<createdAt>`). */
 export async function listAlbums(sub: string, limit = 50, cursor?: string): Promise<Page<PublicAlbum>> {
+  // A GSI query's last key holds the index key and the table key.
+  const shape: CursorShape = { list: "albums", owner: sub, attributes: { gsi1pk: userPk(sub), gsi1sk: ALBUM_PREFIX, pk: userPk(sub), sk: ALBUM_PREFIX } };
   const result = await db().send(
     new QueryCommand({
       TableName: tableName(),
@@ -80,10 +69,10 @@ export async function listAlbums(sub: string, limit = 50, cursor?: string): Prom
       ExpressionAttributeValues: { ":pk": userPk(sub), ":album": ALBUM_PREFIX },
       ScanIndexForward: false,
       Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor, { field: "gsi1pk", value: userPk(sub) }),
+      ExclusiveStartKey: openCursor(cursor, shape),
     }),
   );
-  return { items: (result.Items as AlbumItem[]).map(publicAlbum), next: encodeCursor(result.LastEvaluatedKey) };
+  return { items: (result.Items as AlbumItem[]).map(publicAlbum), next: sealCursor(result.LastEvaluatedKey, shape) };
 }
 
 export async function getAlbum(sub: string, albumId: string): Promise<PublicAlbum> {
@@ -166,6 +155,8 @@ export async function deleteAlbum(sub: string, albumId: string): Promise<void> {
 
 /** The album's photos, by id (time-sortable), from the owner's partition. */
 export async function listPhotos(sub: string, albumId: string, limit = 100, cursor?: string): Promise<Page<PublicPhoto>> {
+  const shape: CursorShape = { list: `photos#${albumId}`, owner: sub, attributes: { pk: userPk(sub), sk: albumPhotosPrefix(albumId) } };
+  const exclusiveStartKey = openCursor(cursor, shape);
   await getAlbum(sub, albumId);
   const result = await db().send(
     new QueryCommand({
@@ -173,10 +164,10 @@ export async function listPhotos(sub: string, albumId: string, limit = 100, curs
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
       ExpressionAttributeValues: { ":pk": userPk(sub), ":prefix": albumPhotosPrefix(albumId) },
       Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor, { field: "pk", value: userPk(sub) }),
+      ExclusiveStartKey: exclusiveStartKey,
     }),
   );
-  return { items: (result.Items as PhotoItem[]).map(publicPhoto), next: encodeCursor(result.LastEvaluatedKey) };
+  return { items: (result.Items as PhotoItem[]).map(publicPhoto), next: sealCursor(result.LastEvaluatedKey, shape) };
 }
 
 export async function getPhotoItem(sub: string, albumId: string, photoId: string): Promise<PhotoItem> {
