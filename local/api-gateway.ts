@@ -67,7 +67,11 @@ export function compileRoutes(routes: RouteSpec[]): CompiledRoute[] {
 }
 
 /** The route API Gateway would pick for `method path`, with its path parameters. */
-export function matchRoute(compiled: CompiledRoute[], method: string, path: string): { route: RouteSpec; pathParameters: Record<string, string> } | { pathMatched: boolean } {
+export function matchRoute(
+  compiled: CompiledRoute[],
+  method: string,
+  path: string,
+): { route: RouteSpec; pathParameters: Record<string, string> } | { pathMatched: boolean; malformed?: boolean } {
   let pathMatched = false;
   for (const candidate of compiled) {
     const match = candidate.pattern.exec(path);
@@ -76,10 +80,20 @@ export function matchRoute(compiled: CompiledRoute[], method: string, path: stri
     const sameResource = compiled.filter((c) => c.route.fullPath === candidate.route.fullPath);
     const chosen = sameResource.find((c) => c.route.method === method) ?? sameResource.find((c) => c.route.method === "ANY");
     if (!chosen) continue;
-    const pathParameters = Object.fromEntries(chosen.parameterNames.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
-    return { route: chosen.route, pathParameters };
+    const values = chosen.parameterNames.map((name, i) => [name, decodePathParameter(match[i + 1])] as const);
+    if (values.some(([, value]) => value === undefined)) return { pathMatched, malformed: true };
+    return { route: chosen.route, pathParameters: Object.fromEntries(values) as Record<string, string> };
   }
   return { pathMatched };
+}
+
+/** `%zz` or a lone `%` is not a path parameter API Gateway can hand a function: the caller gets a 400, not our URIError. */
+function decodePathParameter(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
 }
 
 export function createLocalGateway(options: LocalGatewayOptions): RequestListener {
@@ -98,13 +112,17 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     return ids;
   };
 
-  async function cognitoClaims(authorizer: Extract<AuthorizerSpec, { type: "cognito" }>, token: string): Promise<CognitoClaims | undefined> {
+  async function cognitoClaims(authorizer: Extract<AuthorizerSpec, { type: "cognito" }>, token: string, scoped: boolean): Promise<CognitoClaims | undefined> {
     const payload = decodePayload(token);
     if (!payload) return undefined;
     const issuers = (await poolIds(authorizer)).map((id) => options.issuerFor(id)).filter((i): i is string => Boolean(i));
     if (!issuers.includes(String(payload.iss))) return undefined;
-    // Like API Gateway's Cognito authorizer: any app client of the pool; id or access token.
+    // Like API Gateway's Cognito authorizer: any app client of the pool; without scopes on the method
+    // only an id token, with scopes only an access token carrying one of them (AWS: "Integrate a REST
+    // API with an Amazon Cognito user pool" — the token is treated as an identity token unless OAuth
+    // scopes are set on the method).
     const tokenUse = payload.token_use === "access" ? "access" : "id";
+    if (tokenUse !== (scoped ? "access" : "id")) return undefined;
     const clientId = String(tokenUse === "id" ? payload.aud : payload.client_id);
     const key = `${payload.iss}|${clientId}|${tokenUse}`;
     let verifier = verifiers.get(key);
@@ -160,7 +178,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     if (authorizer.type !== "cognito") return lambdaAuthorizer(authorizer, request, event, methodArn);
     const token = bearerToken(headerOf(request, identityHeader(authorizer.identitySource)));
     if (!token) return unauthorized();
-    const claims = await cognitoClaims(authorizer, token);
+    const claims = await cognitoClaims(authorizer, token, auth.scopes.length > 0);
     if (!claims) return unauthorized();
     if (auth.scopes.length > 0 && !auth.scopes.some((s) => String(claims.scope ?? "").split(" ").includes(s))) return unauthorized();
     // API Gateway hands Lambda proxies the claims as strings.
@@ -213,6 +231,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
       if (methods.length > 0) return { status: 204, headers: corsHeaderValues(spec, methods), body: "" };
     }
     const matched = matchRoute(compiled, method, url.pathname);
+    if ("malformed" in matched) return json(400, { message: "Bad Request: the path has an invalid percent-encoding" });
     if (!("route" in matched)) return json(403, { message: "Missing Authentication Token" }, { "x-amzn-errortype": "MissingAuthenticationTokenException" });
     const { route, pathParameters } = matched;
 

@@ -2,16 +2,19 @@
 import type { IncomingMessage } from "node:http";
 
 /**
- * A request's whole body. With `maxBytes`, stops reading one byte past it, so a caller can
- * answer "too large" (413) without buffering an unbounded upload.
+ * A request's whole body. With `maxBytes`, keeps at most one byte past it — so a body over the
+ * limit always comes back longer than `maxBytes` and the caller can answer 413 — and drains the
+ * rest unbuffered, so the socket stays usable for that answer.
  */
 export async function readBody(request: IncomingMessage, maxBytes = Infinity): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  let size = 0;
+  let kept = 0;
   for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes + 1) break;
-    chunks.push(chunk as Buffer);
+    const room = maxBytes + 1 - kept;
+    if (room <= 0) continue;
+    const part = (chunk as Buffer).length > room ? (chunk as Buffer).subarray(0, room) : (chunk as Buffer);
+    chunks.push(part);
+    kept += part.length;
   }
   return Buffer.concat(chunks);
 }

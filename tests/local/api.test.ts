@@ -66,6 +66,19 @@ describe("the local API behind the local CloudFront at /api/*", () => {
     expect((await api("/albums", { token: foreign })).status).toBe(401);
   });
 
+  it("accepts only id tokens on a Cognito route without scopes, as API Gateway does (an access token is 401)", async () => {
+    const access = issuer.token({ sub: "alice", poolId: FIXTURE_POOL_ID, clientId: "fixture-client", tokenUse: "access" });
+    expect((await api("/albums", { token: access })).status).toBe(401);
+    expect((await api("/albums", { token: alice })).status).toBe(200);
+  });
+
+  it("answers a malformed percent-encoding in a path parameter with 400 and a body over 10 MiB with 413, and keeps serving", async () => {
+    expect(await api("/albums/%zz", { token: alice })).toMatchObject({ status: 400, body: { message: expect.stringMatching(/percent-encoding/) } });
+    const huge = await api("/albums", { method: "POST", token: alice, body: Buffer.alloc(10 * 1024 * 1024 + 1, 0x61) });
+    expect(huge).toMatchObject({ status: 413, body: { message: "Request Too Long" } });
+    expect((await api("/health")).status).toBe(200);
+  });
+
   it("creates, lists and reads a user's albums with a verified token; a second user sees none of them", async () => {
     const created = await api("/albums", { method: "POST", token: alice, body: JSON.stringify({ title: "Alice's trip" }) });
     expect(created.status).toBe(201);
