@@ -12,19 +12,21 @@
  *   3. one invalidation listing the changed and deleted paths.
  * The state only advances for responses S3 confirmed: a failed update records what
  * did land (Pulumi keeps the partial state), and the next update finishes the job.
+ * Every request acts as the `aws` input says (clients.ts).
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { CloudFrontClient, CreateInvalidationCommand } from "@aws-sdk/client-cloudfront";
-import { DeleteObjectsCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { type CloudFrontClient, CreateInvalidationCommand } from "@aws-sdk/client-cloudfront";
+import { DeleteObjectsCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import type * as pulumi from "@pulumi/pulumi";
+import { publisherClients } from "./clients";
 import { collapseInvalidation } from "./invalidation";
 import { emptyDeployed, formatBytes, planPublish, summarise, viewerPaths } from "./plan";
 import { decodeManifest, encodeManifest } from "./encoding";
-import type { Deployed, FileEntry, LastDeploy, Manifest, PublisherInputs, PublisherState, RetainedEntry } from "./types";
+import type { Deployed, FileEntry, LastDeploy, Manifest, PublisherAws, PublisherInputs, PublisherState, RetainedEntry } from "./types";
 
 /** The state as plain entries. */
 function deployedOf(state: Partial<PublisherState>): Deployed {
@@ -43,6 +45,8 @@ export const publisherProvider: pulumi.dynamic.ResourceProvider = {
     return { inputs: { ...news, summary: summarise(plan, manifest) } };
   },
 
+  // `aws` (who we act as) is left out on purpose: a rotated session token or another profile
+  // for the same account must not republish the site. `root` too: it is only where the files are.
   async diff(_id: string, olds: PublisherState, news: PublisherInputs) {
     const replaces = (["bucket", "region"] as const).filter((key) => olds[key] !== news[key]);
     const plan = planPublish(deployedOf(olds), decodeManifest(news), news.options, news.indexDocument);
@@ -70,7 +74,7 @@ export const publisherProvider: pulumi.dynamic.ResourceProvider = {
 
   async delete(_id: string, props: PublisherState) {
     const keys = [...Object.keys(props.files ?? {}), ...Object.keys(props.retained ?? {})];
-    const s3 = s3Client(props);
+    const { s3 } = publisherClients(props);
     try {
       const { failed } = await deleteKeys(s3, props.bucket, keys);
       if (failed.length > 0) throw new Error(`could not delete ${failed.length} objects from s3://${props.bucket}, e.g. ${failed[0].key}: ${failed[0].message}`);
@@ -87,6 +91,31 @@ function checkInputs(news: PublisherInputs): Array<{ property: string; reason: s
   const o = news.options;
   if (!o || !(o.concurrency >= 1)) failures.push({ property: "options.concurrency", reason: "must be 1 or more" });
   if (o && o.partSizeBytes < 5 * 1024 * 1024) failures.push({ property: "options.partSizeBytes", reason: "must be at least 5 MiB, S3's minimum part size" });
+  // Unknown during a preview when the provider's settings come from other resources.
+  if (news.aws && typeof news.aws === "object") failures.push(...checkAws(news.aws));
+  return failures;
+}
+
+/** What STS or the SDK would refuse at deploy time, refused at preview instead. */
+function checkAws(aws: PublisherAws): Array<{ property: string; reason: string }> {
+  const failures: Array<{ property: string; reason: string }> = [];
+  if (Boolean(aws.accessKey) !== Boolean(aws.secretKey)) {
+    failures.push({ property: aws.accessKey ? "aws.secretKey" : "aws.accessKey", reason: "static credentials need both aws:accessKey and aws:secretKey; set both or neither" });
+  }
+  (aws.assumeRoles ?? []).forEach((role, i) => {
+    const at = `aws.assumeRoles[${i}]`;
+    // arn:<partition>:iam::<account>:role/<path><name>: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns
+    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(role.roleArn ?? "")) {
+      failures.push({ property: `${at}.roleArn`, reason: `${JSON.stringify(role.roleArn)} is not an IAM role ARN (arn:aws:iam::123456789012:role/name)` });
+    }
+    // RoleSessionName: 2-64 of [\w+=,.@-]; ExternalId: 2-1224 of [\w+=,.@:/-]: https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+    if (role.sessionName !== undefined && !/^[\w+=,.@-]{2,64}$/.test(role.sessionName)) {
+      failures.push({ property: `${at}.sessionName`, reason: `${JSON.stringify(role.sessionName)} must be 2-64 letters, digits or _+=,.@-` });
+    }
+    if (role.externalId !== undefined && !/^[\w+=,.@:/-]{2,1224}$/.test(role.externalId)) {
+      failures.push({ property: `${at}.externalId`, reason: `${JSON.stringify(role.externalId)} must be 2-1224 letters, digits or _+=,.@:/-` });
+    }
+  });
   return failures;
 }
 
@@ -97,7 +126,7 @@ async function publish(id: string, inputs: PublisherInputs, deployed: Deployed):
   const plan = planPublish(deployed, manifest, inputs.options, inputs.indexDocument);
   const summary = summarise(plan, manifest);
   publisherLog.write(`${prefix}: ${summary}`);
-  const s3 = s3Client(inputs);
+  const { s3, cloudfront } = publisherClients(inputs);
   const changed = new Set(plan.changed);
 
   // Working copies of what the bucket holds, advanced only by confirmed responses.
@@ -157,7 +186,7 @@ async function publish(id: string, inputs: PublisherInputs, deployed: Deployed):
     const sitePaths = [...Object.keys(manifest), ...Object.keys(deployed.files), ...Object.keys(retained)].flatMap((k) => viewerPaths(k, inputs.indexDocument));
     const paths = collapseInvalidation([...stale], sitePaths, { maxPaths: inputs.options.maxInvalidationPaths, maxWildcards: inputs.options.maxInvalidationWildcards });
     try {
-      last.invalidationId = await invalidate(inputs, paths);
+      last.invalidationId = await invalidate(cloudfront, inputs, paths);
       last.invalidationPaths = paths;
     } catch (error) {
       throw fail("invalidations", [{ key: paths.join(" "), message: (error as Error).message }], stateNow({ retained, deploy: plan.deploy }));
@@ -168,20 +197,6 @@ async function publish(id: string, inputs: PublisherInputs, deployed: Deployed):
   return stateNow({ files: manifest, retained, deploy: plan.deploy, pendingInvalidation: [] });
 }
 
-function s3Client(inputs: Pick<PublisherInputs, "region" | "endpoints">): S3Client {
-  const endpoint = inputs.endpoints?.s3;
-  return new S3Client({
-    region: inputs.region,
-    ...(endpoint ? { endpoint, forcePathStyle: true, credentials: localCredentials() } : {}),
-  });
-}
-
-/** A local endpoint needs some credentials to sign with; real ones from the environment win. */
-function localCredentials() {
-  return process.env.AWS_ACCESS_KEY_ID
-    ? undefined
-    : { accessKeyId: "local", secretAccessKey: "local" };
-}
 
 async function uploadFile(s3: S3Client, inputs: PublisherInputs, key: string, entry: FileEntry): Promise<void> {
   const path = join(inputs.root, ...key.split("/"));
@@ -225,9 +240,7 @@ async function deleteKeys(s3: S3Client, bucket: string, keys: string[]): Promise
   return { deleted, failed };
 }
 
-async function invalidate(inputs: PublisherInputs, paths: string[]): Promise<string | undefined> {
-  const endpoint = inputs.endpoints?.cloudfront;
-  const cloudfront = new CloudFrontClient({ region: "us-east-1", ...(endpoint ? { endpoint, credentials: localCredentials() } : {}) });
+async function invalidate(cloudfront: CloudFrontClient, inputs: PublisherInputs, paths: string[]): Promise<string | undefined> {
   const reference = createHash("sha256").update(`${inputs.bucket}\n${Date.now()}\n${paths.join("\n")}`).digest("hex").slice(0, 32);
   const result = await cloudfront.send(
     new CreateInvalidationCommand({ DistributionId: inputs.distributionId, InvalidationBatch: { CallerReference: reference, Paths: { Quantity: paths.length, Items: paths } } }),
