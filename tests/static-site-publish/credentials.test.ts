@@ -98,13 +98,14 @@ describe("the publisher acts as the stack's AWS identity", () => {
     expect(recorder.signers.every((s) => s.key === "AKIASTATIC" && s.token === "static-token")).toBe(true);
   });
 
-  it("deletes (pulumi destroy) as the same identity", async () => {
+  it("deletes (pulumi destroy) and lists (pulumi refresh) as the same identity", async () => {
     const aws = { assumeRoles: [{ roleArn: PUBLISHER }], accessKey: "AKIASTATIC", secretKey: "static-secret" };
     const { outs } = await provider.create(await inputsAs(aws));
     recorder.signers.length = 0;
+    await provider.read!(`${BUCKET}/site`, outs as PublisherState);
     await provider.delete!(`${BUCKET}/site`, outs as PublisherState);
     expect(cloud.s3.store.list(BUCKET, "")).toEqual([]);
-    expect(recorder.signers.map((s) => s.key)).toEqual(["ASIAPUBLISHER"]);
+    expect(recorder.signers.map((s) => s.key)).toEqual(["ASIAPUBLISHER", "ASIAPUBLISHER"]);
   });
 
   it("a rotated session token, another profile or role is no change: nothing is republished", async () => {

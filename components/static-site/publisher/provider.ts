@@ -12,14 +12,15 @@
  *   3. one invalidation listing the changed and deleted paths.
  * The state only advances for responses S3 confirmed: a failed update records what
  * did land (Pulumi keeps the partial state), and the next update finishes the job.
- * Every request acts as the `aws` input says (clients.ts).
+ * `read` (`pulumi refresh`) lists the bucket and forgets what is no longer there, so the
+ * next update puts it back. Every request acts as the `aws` input says (clients.ts).
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type CloudFrontClient, CreateInvalidationCommand } from "@aws-sdk/client-cloudfront";
-import { DeleteObjectsCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import type * as pulumi from "@pulumi/pulumi";
 import { publisherClients } from "./clients";
@@ -70,6 +71,33 @@ export const publisherProvider: pulumi.dynamic.ResourceProvider = {
 
   async update(id: string, olds: PublisherState, news: PublisherInputs) {
     return { outs: await publish(id, news, deployedOf(olds)) };
+  },
+
+  /**
+   * `pulumi refresh`: lists the bucket and returns the state without the files that are gone
+   * (and with files of another size marked as unknown content), so the next update uploads
+   * exactly those. A bucket that is gone holds nothing.
+   */
+  async read(id: string, props: PublisherState) {
+    if (typeof props.bucket !== "string" || !props.files) throw new Error(`SitePublisher ${id} cannot be read without the state of a deploy (it cannot be imported); create it with pulumi up`);
+    const { s3 } = publisherClients(props);
+    const inBucket = await objectSizes(s3, props.bucket);
+    const deployed = deployedOf(props);
+    const files: Manifest = {};
+    const missing: string[] = [];
+    for (const [key, entry] of Object.entries(deployed.files)) {
+      const size = inBucket.get(key);
+      if (size === undefined) missing.push(key);
+      // Written by someone else: content unknown, so the next deploy replaces it and invalidates its path.
+      else files[key] = size === entry.size ? entry : { ...entry, sha256: OVERWRITTEN, size };
+    }
+    // Kept assets deleted by hand are nothing to delete later.
+    const retained = Object.fromEntries(Object.entries(deployed.retained).filter(([key]) => inBucket.has(key)));
+    const overwritten = Object.values(files).filter((entry) => entry.sha256 === OVERWRITTEN).length;
+    if (missing.length + overwritten > 0) {
+      publisherLog.write(`refresh s3://${props.bucket}: ${missing.length} files missing (e.g. ${missing[0] ?? "-"}), ${overwritten} overwritten; the next deploy puts them back`);
+    }
+    return { id, props: { ...props, ...encodeManifest(files), retained } };
   },
 
   async delete(_id: string, props: PublisherState) {
@@ -197,6 +225,24 @@ async function publish(id: string, inputs: PublisherInputs, deployed: Deployed):
   return stateNow({ files: manifest, retained, deploy: plan.deploy, pendingInvalidation: [] });
 }
 
+/** The sha256 recorded for an object someone else overwrote: matches no file, so the next deploy replaces it. */
+const OVERWRITTEN = "overwritten-out-of-band";
+
+/** Every key in the bucket with its size (ListObjectsV2, 1,000 a page); empty when the bucket is gone. */
+async function objectSizes(s3: S3Client, bucket: string): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  let token: string | undefined;
+  try {
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+      for (const object of page.Contents ?? []) if (object.Key !== undefined) sizes.set(object.Key, object.Size ?? 0);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  } catch (error) {
+    if ((error as { name?: string }).name !== "NoSuchBucket") throw error;
+  }
+  return sizes;
+}
 
 async function uploadFile(s3: S3Client, inputs: PublisherInputs, key: string, entry: FileEntry): Promise<void> {
   const path = join(inputs.root, ...key.split("/"));
