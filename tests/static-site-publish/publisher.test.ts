@@ -260,6 +260,69 @@ describe("SitePublisher provider", () => {
     removeSite(root);
   });
 
+  it("read (pulumi refresh) notices an object deleted out of band; the next update uploads exactly that file", async () => {
+    const root = makeSite(SITE);
+    const first = await create(await inputsFor(root, cloud));
+    cloud.s3.store.delete(BUCKET, "about.html");
+    cloud.reset();
+    const { id, props } = (await provider.read!(`${BUCKET}/site`, first)) as { id: string; props: PublisherState };
+    expect(id).toBe(`${BUCKET}/site`);
+    expect(cloud.s3.requests.map((r) => r.operation)).toEqual(["ListObjectsV2"]);
+    expect(Object.keys(filesOf(props)).sort()).toEqual(Object.keys(SITE).filter((k) => k !== "about.html").sort());
+    expect(props).toMatchObject({ bucket: BUCKET, deploy: first.deploy, retained: first.retained });
+
+    const news = await inputsFor(root, cloud);
+    expect((await provider.diff!(id, props, news)).changes).toBe(true);
+    cloud.reset();
+    const after = await update(props, news);
+    expect(cloud.s3.uploadedKeys()).toEqual(["about.html"]);
+    expect(cloud.s3.deletedKeys()).toEqual([]);
+    expect(body("about.html")).toBe(SITE["about.html"]);
+    expect(filesOf(after)).toEqual(filesOf(news));
+    // Nothing stale was served: CloudFront had the same bytes (or a short-lived error) cached.
+    expect(cloud.cloudfront.invalidations).toEqual([]);
+    removeSite(root);
+  });
+
+  it("read with nothing changed out of band returns the state as it was, and the next deploy has nothing to do", async () => {
+    const root = makeSite(SITE);
+    const first = await create(await inputsFor(root, cloud));
+    const { props } = (await provider.read!(`${BUCKET}/site`, first)) as { id: string; props: PublisherState };
+    expect(filesOf(props)).toEqual(filesOf(first));
+    expect((await provider.diff!(`${BUCKET}/site`, props, await inputsFor(root, cloud))).changes).toBe(false);
+    removeSite(root);
+  });
+
+  it("read treats an object overwritten out of band (another size) as changed: the next update replaces and invalidates it", async () => {
+    const root = makeSite(SITE);
+    const first = await create(await inputsFor(root, cloud));
+    const tampered = cloud.s3.store.get(BUCKET, "robots.txt")!;
+    cloud.s3.store.put(BUCKET, { ...tampered, body: Buffer.from("User-agent: *\nDisallow: /"), lastModified: new Date() });
+    const { props } = (await provider.read!(`${BUCKET}/site`, first)) as { id: string; props: PublisherState };
+    cloud.reset();
+    await update(props, await inputsFor(root, cloud));
+    expect(cloud.s3.uploadedKeys()).toEqual(["robots.txt"]);
+    expect(body("robots.txt")).toBe(SITE["robots.txt"]);
+    expect(cloud.cloudfront.paths()).toEqual(["/robots.txt"]);
+    removeSite(root);
+  });
+
+  it("read forgets kept assets deleted out of band, and a bucket that is gone holds nothing", async () => {
+    const root = makeSite(SITE);
+    let state = await create(await inputsFor(root, cloud, { keepRemovedAssetsFor: 2 }));
+    rmSync(join(root, "assets/app.3f9a12bc.js"));
+    state = await update(state, await inputsFor(root, cloud, { keepRemovedAssetsFor: 2 }));
+    expect(Object.keys(state.retained)).toEqual(["assets/app.3f9a12bc.js"]);
+    cloud.s3.store.delete(BUCKET, "assets/app.3f9a12bc.js");
+    const { props } = (await provider.read!(`${BUCKET}/site`, state)) as { id: string; props: PublisherState };
+    expect(props.retained).toEqual({});
+
+    const gone = (await provider.read!("gone-bucket/site", { ...state, bucket: "gone-bucket" })) as { id: string; props: PublisherState };
+    expect(gone.id).toBe("gone-bucket/site");
+    expect(gone.props).toMatchObject({ files: {}, retained: {} });
+    removeSite(root);
+  });
+
   it("check adds the preview summary; diff replaces on a new bucket; delete empties the bucket", async () => {
     const root = makeSite(SITE);
     const inputs = await inputsFor(root, cloud);

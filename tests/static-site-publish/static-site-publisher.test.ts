@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StaticSite } from "../../components/static-site";
 import { record, resource } from "../harness/mocks";
-import { BUCKET, DISTRIBUTION, filesOf, makeSite, removeSite, SITE, startCloud, type Cloud } from "./helpers";
+import { BUCKET, DISTRIBUTION, filesOf, makeSite, removeSite, SITE, startCloud, startStsStub, type Cloud, type StsStub } from "./helpers";
 
 const PUBLISHER = "pulumi-nodejs:dynamic/serverless-fullstack:SitePublisher";
 
@@ -94,10 +94,17 @@ describe("StaticSite publishing", () => {
 
 describe("the serialised provider", () => {
   let cloud: Cloud;
-  beforeAll(async () => (cloud = await startCloud()));
-  afterAll(() => cloud.close());
+  let sts: StsStub;
+  beforeAll(async () => {
+    cloud = await startCloud();
+    sts = await startStsStub();
+  });
+  afterAll(async () => {
+    await sts.close();
+    await cloud.close();
+  });
 
-  it("runs in a plain Node process, as Pulumi's dynamic-provider host runs it, and publishes", async () => {
+  it("runs in a plain Node process, as Pulumi's dynamic-provider host runs it, and publishes as the stack's role", async () => {
     const root = makeSite(SITE);
     const graph = await record(
       () => new StaticSite("serialised", { path: root, publish: { endpoints: { s3: cloud.s3.endpoint, cloudfront: cloud.cloudfront.endpoint } } }),
@@ -106,8 +113,12 @@ describe("the serialised provider", () => {
     const dir = join(tmpdir(), `publisher-${process.pid}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "provider.js"), publisher.inputs.__provider);
-    const { __provider, ...inputs } = publisher.inputs;
-    writeFileSync(join(dir, "inputs.json"), JSON.stringify({ ...inputs, bucket: BUCKET, distributionId: DISTRIBUTION }));
+    const { __provider, aws, ...inputs } = publisher.inputs;
+    expect(aws.value, "the AWS settings travel as a secret (here: nothing set)").toEqual({});
+    // The host gets secrets unwrapped; here acting as a role, to load STS the way the host does.
+    const role = { assumeRoles: [{ roleArn: "arn:aws:iam::222222222222:role/publisher" }], accessKey: "AKIASTATIC", secretKey: "static-secret" };
+    const endpoints = { ...inputs.endpoints, sts: sts.endpoint };
+    writeFileSync(join(dir, "inputs.json"), JSON.stringify({ ...inputs, endpoints, aws: role, bucket: BUCKET, distributionId: DISTRIBUTION }));
     // What the host does: requireFromString(provider).handler(), then the CRUD calls.
     const host = `
       const fs = require("fs");
@@ -127,6 +138,7 @@ describe("the serialised provider", () => {
     expect(result.summary).toMatch(/^7 added, 0 changed, 0 deleted/);
     expect(cloud.s3.count("PutObject")).toBe(7);
     expect(cloud.s3.store.get(BUCKET, "docs/index.html")?.body.toString()).toBe(SITE["docs/index.html"]);
+    expect(sts.calls.map((c) => [c.roleArn, c.signer.key])).toEqual([["arn:aws:iam::222222222222:role/publisher", "AKIASTATIC"]]);
     removeSite(root);
   });
 });

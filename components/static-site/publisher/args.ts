@@ -39,7 +39,7 @@ export interface StaticSitePublishArgs {
   maxInvalidationPaths?: number;
   /** Invalidate CloudFront for changed and deleted files. @default true */
   invalidate?: boolean;
-  /** Send S3 and CloudFront requests elsewhere (the local S3 server, a CloudFront stub). @default AWS */
+  /** Send S3, CloudFront and STS (assume-role) requests elsewhere (the local S3 server, stubs). @default AWS */
   endpoints?: PublisherEndpoints;
 }
 

@@ -12,19 +12,22 @@
  *   3. one invalidation listing the changed and deleted paths.
  * The state only advances for responses S3 confirmed: a failed update records what
  * did land (Pulumi keeps the partial state), and the next update finishes the job.
+ * `read` (`pulumi refresh`) lists the bucket and forgets what is no longer there, so the
+ * next update puts it back. Every request acts as the `aws` input says (clients.ts).
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { CloudFrontClient, CreateInvalidationCommand } from "@aws-sdk/client-cloudfront";
-import { DeleteObjectsCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { type CloudFrontClient, CreateInvalidationCommand } from "@aws-sdk/client-cloudfront";
+import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import type * as pulumi from "@pulumi/pulumi";
+import { publisherClients } from "./clients";
 import { collapseInvalidation } from "./invalidation";
 import { emptyDeployed, formatBytes, planPublish, summarise, viewerPaths } from "./plan";
 import { decodeManifest, encodeManifest } from "./encoding";
-import type { Deployed, FileEntry, LastDeploy, Manifest, PublisherInputs, PublisherState, RetainedEntry } from "./types";
+import type { Deployed, FileEntry, LastDeploy, Manifest, PublisherAws, PublisherInputs, PublisherState, RetainedEntry } from "./types";
 
 /** The state as plain entries. */
 function deployedOf(state: Partial<PublisherState>): Deployed {
@@ -43,6 +46,8 @@ export const publisherProvider: pulumi.dynamic.ResourceProvider = {
     return { inputs: { ...news, summary: summarise(plan, manifest) } };
   },
 
+  // `aws` (who we act as) is left out on purpose: a rotated session token or another profile
+  // for the same account must not republish the site. `root` too: it is only where the files are.
   async diff(_id: string, olds: PublisherState, news: PublisherInputs) {
     const replaces = (["bucket", "region"] as const).filter((key) => olds[key] !== news[key]);
     const plan = planPublish(deployedOf(olds), decodeManifest(news), news.options, news.indexDocument);
@@ -68,9 +73,36 @@ export const publisherProvider: pulumi.dynamic.ResourceProvider = {
     return { outs: await publish(id, news, deployedOf(olds)) };
   },
 
+  /**
+   * `pulumi refresh`: lists the bucket and returns the state without the files that are gone
+   * (and with files of another size marked as unknown content), so the next update uploads
+   * exactly those. A bucket that is gone holds nothing.
+   */
+  async read(id: string, props: PublisherState) {
+    if (typeof props.bucket !== "string" || !props.files) throw new Error(`SitePublisher ${id} cannot be read without the state of a deploy (it cannot be imported); create it with pulumi up`);
+    const { s3 } = publisherClients(props);
+    const inBucket = await objectSizes(s3, props.bucket);
+    const deployed = deployedOf(props);
+    const files: Manifest = {};
+    const missing: string[] = [];
+    for (const [key, entry] of Object.entries(deployed.files)) {
+      const size = inBucket.get(key);
+      if (size === undefined) missing.push(key);
+      // Written by someone else: content unknown, so the next deploy replaces it and invalidates its path.
+      else files[key] = size === entry.size ? entry : { ...entry, sha256: OVERWRITTEN, size };
+    }
+    // Kept assets deleted by hand are nothing to delete later.
+    const retained = Object.fromEntries(Object.entries(deployed.retained).filter(([key]) => inBucket.has(key)));
+    const overwritten = Object.values(files).filter((entry) => entry.sha256 === OVERWRITTEN).length;
+    if (missing.length + overwritten > 0) {
+      publisherLog.write(`refresh s3://${props.bucket}: ${missing.length} files missing (e.g. ${missing[0] ?? "-"}), ${overwritten} overwritten; the next deploy puts them back`);
+    }
+    return { id, props: { ...props, ...encodeManifest(files), retained } };
+  },
+
   async delete(_id: string, props: PublisherState) {
     const keys = [...Object.keys(props.files ?? {}), ...Object.keys(props.retained ?? {})];
-    const s3 = s3Client(props);
+    const { s3 } = publisherClients(props);
     try {
       const { failed } = await deleteKeys(s3, props.bucket, keys);
       if (failed.length > 0) throw new Error(`could not delete ${failed.length} objects from s3://${props.bucket}, e.g. ${failed[0].key}: ${failed[0].message}`);
@@ -87,6 +119,31 @@ function checkInputs(news: PublisherInputs): Array<{ property: string; reason: s
   const o = news.options;
   if (!o || !(o.concurrency >= 1)) failures.push({ property: "options.concurrency", reason: "must be 1 or more" });
   if (o && o.partSizeBytes < 5 * 1024 * 1024) failures.push({ property: "options.partSizeBytes", reason: "must be at least 5 MiB, S3's minimum part size" });
+  // Unknown during a preview when the provider's settings come from other resources.
+  if (news.aws && typeof news.aws === "object") failures.push(...checkAws(news.aws));
+  return failures;
+}
+
+/** What STS or the SDK would refuse at deploy time, refused at preview instead. */
+function checkAws(aws: PublisherAws): Array<{ property: string; reason: string }> {
+  const failures: Array<{ property: string; reason: string }> = [];
+  if (Boolean(aws.accessKey) !== Boolean(aws.secretKey)) {
+    failures.push({ property: aws.accessKey ? "aws.secretKey" : "aws.accessKey", reason: "static credentials need both aws:accessKey and aws:secretKey; set both or neither" });
+  }
+  (aws.assumeRoles ?? []).forEach((role, i) => {
+    const at = `aws.assumeRoles[${i}]`;
+    // arn:<partition>:iam::<account>:role/<path><name>: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns
+    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(role.roleArn ?? "")) {
+      failures.push({ property: `${at}.roleArn`, reason: `${JSON.stringify(role.roleArn)} is not an IAM role ARN (arn:aws:iam::123456789012:role/name)` });
+    }
+    // RoleSessionName: 2-64 of [\w+=,.@-]; ExternalId: 2-1224 of [\w+=,.@:/-]: https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+    if (role.sessionName !== undefined && !/^[\w+=,.@-]{2,64}$/.test(role.sessionName)) {
+      failures.push({ property: `${at}.sessionName`, reason: `${JSON.stringify(role.sessionName)} must be 2-64 letters, digits or _+=,.@-` });
+    }
+    if (role.externalId !== undefined && !/^[\w+=,.@:/-]{2,1224}$/.test(role.externalId)) {
+      failures.push({ property: `${at}.externalId`, reason: `${JSON.stringify(role.externalId)} must be 2-1224 letters, digits or _+=,.@:/-` });
+    }
+  });
   return failures;
 }
 
@@ -97,7 +154,7 @@ async function publish(id: string, inputs: PublisherInputs, deployed: Deployed):
   const plan = planPublish(deployed, manifest, inputs.options, inputs.indexDocument);
   const summary = summarise(plan, manifest);
   publisherLog.write(`${prefix}: ${summary}`);
-  const s3 = s3Client(inputs);
+  const { s3, cloudfront } = publisherClients(inputs);
   const changed = new Set(plan.changed);
 
   // Working copies of what the bucket holds, advanced only by confirmed responses.
@@ -157,7 +214,7 @@ async function publish(id: string, inputs: PublisherInputs, deployed: Deployed):
     const sitePaths = [...Object.keys(manifest), ...Object.keys(deployed.files), ...Object.keys(retained)].flatMap((k) => viewerPaths(k, inputs.indexDocument));
     const paths = collapseInvalidation([...stale], sitePaths, { maxPaths: inputs.options.maxInvalidationPaths, maxWildcards: inputs.options.maxInvalidationWildcards });
     try {
-      last.invalidationId = await invalidate(inputs, paths);
+      last.invalidationId = await invalidate(cloudfront, inputs, paths);
       last.invalidationPaths = paths;
     } catch (error) {
       throw fail("invalidations", [{ key: paths.join(" "), message: (error as Error).message }], stateNow({ retained, deploy: plan.deploy }));
@@ -168,19 +225,23 @@ async function publish(id: string, inputs: PublisherInputs, deployed: Deployed):
   return stateNow({ files: manifest, retained, deploy: plan.deploy, pendingInvalidation: [] });
 }
 
-function s3Client(inputs: Pick<PublisherInputs, "region" | "endpoints">): S3Client {
-  const endpoint = inputs.endpoints?.s3;
-  return new S3Client({
-    region: inputs.region,
-    ...(endpoint ? { endpoint, forcePathStyle: true, credentials: localCredentials() } : {}),
-  });
-}
+/** The sha256 recorded for an object someone else overwrote: matches no file, so the next deploy replaces it. */
+const OVERWRITTEN = "overwritten-out-of-band";
 
-/** A local endpoint needs some credentials to sign with; real ones from the environment win. */
-function localCredentials() {
-  return process.env.AWS_ACCESS_KEY_ID
-    ? undefined
-    : { accessKeyId: "local", secretAccessKey: "local" };
+/** Every key in the bucket with its size (ListObjectsV2, 1,000 a page); empty when the bucket is gone. */
+async function objectSizes(s3: S3Client, bucket: string): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  let token: string | undefined;
+  try {
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+      for (const object of page.Contents ?? []) if (object.Key !== undefined) sizes.set(object.Key, object.Size ?? 0);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  } catch (error) {
+    if ((error as { name?: string }).name !== "NoSuchBucket") throw error;
+  }
+  return sizes;
 }
 
 async function uploadFile(s3: S3Client, inputs: PublisherInputs, key: string, entry: FileEntry): Promise<void> {
@@ -225,9 +286,7 @@ async function deleteKeys(s3: S3Client, bucket: string, keys: string[]): Promise
   return { deleted, failed };
 }
 
-async function invalidate(inputs: PublisherInputs, paths: string[]): Promise<string | undefined> {
-  const endpoint = inputs.endpoints?.cloudfront;
-  const cloudfront = new CloudFrontClient({ region: "us-east-1", ...(endpoint ? { endpoint, credentials: localCredentials() } : {}) });
+async function invalidate(cloudfront: CloudFrontClient, inputs: PublisherInputs, paths: string[]): Promise<string | undefined> {
   const reference = createHash("sha256").update(`${inputs.bucket}\n${Date.now()}\n${paths.join("\n")}`).digest("hex").slice(0, 32);
   const result = await cloudfront.send(
     new CreateInvalidationCommand({ DistributionId: inputs.distributionId, InvalidationBatch: { CallerReference: reference, Paths: { Quantity: paths.length, Items: paths } } }),

@@ -1,12 +1,14 @@
 /**
  * `SitePublisher`: one Pulumi resource that publishes a whole site folder (see provider.ts).
  * Its inputs carry the manifest, so `pulumi preview --diff` lists the files that
- * change, and `summary` says how many will be added, changed and deleted.
+ * change, and `summary` says how many will be added, changed and deleted, and who to act
+ * as (`aws`, a secret), so it publishes into the account the rest of the stack deploys to.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { awsSettingsFor } from "./aws-settings";
 import { encodeManifest } from "./encoding";
 import { loadPublisherProvider } from "./load-provider";
-import { DEFAULT_PUBLISH_OPTIONS, type LastDeploy, type Manifest, type PublisherEndpoints, type PublishOptions } from "./types";
+import { DEFAULT_PUBLISH_OPTIONS, type LastDeploy, type Manifest, type PublisherAws, type PublisherEndpoints, type PublishOptions } from "./types";
 
 export interface SitePublisherArgs {
   /** Name of the bucket to publish into. */
@@ -25,6 +27,12 @@ export interface SitePublisherArgs {
   options?: Partial<PublishOptions>;
   /** @default AWS */
   endpoints?: PublisherEndpoints;
+  /**
+   * Who to act as. Sent as a secret, and never a reason to republish.
+   * @default the settings of the AWS provider `opts.parent` passes its AWS children: an explicit
+   * `aws.Provider` (its profile, assumeRoles and keys), else the stack's `aws:*` config
+   */
+  aws?: pulumi.Input<PublisherAws>;
 }
 
 export class SitePublisher extends pulumi.dynamic.Resource {
@@ -48,11 +56,13 @@ export class SitePublisher extends pulumi.dynamic.Resource {
         indexDocument: args.indexDocument ?? "index.html",
         options: { ...DEFAULT_PUBLISH_OPTIONS, ...args.options },
         endpoints: args.endpoints,
+        aws: args.aws === undefined ? awsSettingsFor(opts?.parent) : pulumi.secret(args.aws),
         summary: undefined,
         lastDeploy: undefined,
         deploy: undefined,
       },
-      opts,
+      // The credentials are kept with the outputs too (delete and refresh act as the same identity): encrypted there as well.
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "aws"] },
       "serverless-fullstack",
       "SitePublisher",
     );

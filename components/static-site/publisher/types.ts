@@ -33,10 +33,35 @@ export interface PublishOptions {
   maxInvalidationWildcards: number;
 }
 
-/** Where the provider sends requests; unset means AWS. Tests point these at the local S3 server and the CloudFront stub. */
+/** Where the provider sends requests; unset means AWS. Tests point these at the local S3 server and the CloudFront and STS stubs. */
 export interface PublisherEndpoints {
   s3?: string;
   cloudfront?: string;
+  /** STS, for the roles in `aws.assumeRoles`. */
+  sts?: string;
+}
+
+/** A role the publisher assumes, as the AWS provider's `assumeRoles` entries name it. */
+export interface PublisherAssumeRole {
+  roleArn: string;
+  /** @default "site-publisher-<time>" */
+  sessionName?: string;
+  externalId?: string;
+}
+
+/**
+ * Who the publisher acts as: the credential settings of the AWS provider the site's bucket is
+ * managed with (the stack's `aws:*` config, or an explicit `aws.Provider`'s arguments), with the
+ * provider's precedence: static keys, else the profile, else the SDK's default chain (environment,
+ * shared files, container and instance roles); then each role in `assumeRoles`, in order.
+ * Travels as one secret input and never takes part in diffs.
+ */
+export interface PublisherAws {
+  profile?: string;
+  assumeRoles?: PublisherAssumeRole[];
+  accessKey?: string;
+  secretKey?: string;
+  token?: string;
 }
 
 export interface PublisherInputs {
@@ -55,6 +80,8 @@ export interface PublisherInputs {
   indexDocument: string;
   options: PublishOptions;
   endpoints?: PublisherEndpoints;
+  /** Who to act as; absent (state written before it existed) means the SDK's default chain. */
+  aws?: PublisherAws;
   /** Added by `check`: what this deploy will do, e.g. "3 added, 1 changed, 2 deleted"; shown by `pulumi preview --diff`. */
   summary?: string;
 }
