@@ -11,10 +11,7 @@
  */
 import { CloudFrontClient } from "@aws-sdk/client-cloudfront";
 import { S3Client } from "@aws-sdk/client-s3";
-// fromIni and an STS client are what @aws-sdk/credential-providers' fromIni and
-// fromTemporaryCredentials are built on; that package is not installed here.
-import { fromIni } from "@aws-sdk/credential-provider-ini";
-import type { STSClient } from "@aws-sdk/nested-clients/sts";
+import { fromIni, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import type { PublisherAssumeRole, PublisherAws, PublisherInputs } from "./types";
 
@@ -52,22 +49,14 @@ export function configuredCredentials(aws: PublisherAws, region: string, stsEndp
 
 /** Temporary credentials of `role`, assumed with `source` (the default chain when undefined); renewed by the clients before they expire. */
 function assumeRole(source: AwsCredentialIdentityProvider | undefined, role: PublisherAssumeRole, region: string, endpoint: string | undefined): AwsCredentialIdentityProvider {
-  let sts: STSClient | undefined;
+  const temporary = fromTemporaryCredentials({
+    params: { RoleArn: role.roleArn, RoleSessionName: role.sessionName || `site-publisher-${Date.now()}`, ...(role.externalId ? { ExternalId: role.externalId } : {}) },
+    ...(source ? { masterCredentials: source } : {}),
+    clientConfig: { region, ...(endpoint ? { endpoint } : {}) },
+  });
   return async () => {
     try {
-      // Loaded when first needed, by name: Pulumi's closure serialiser would turn a module-level
-      // import of this subpath export into a require of its file path, which the package's exports refuse.
-      const { AssumeRoleCommand, STSClient } = await import("@aws-sdk/nested-clients/sts");
-      sts ??= new STSClient({ region, ...(source ? { credentials: source } : {}), ...(endpoint ? { endpoint } : {}) });
-      const { Credentials: c } = await sts.send(
-        new AssumeRoleCommand({
-          RoleArn: role.roleArn,
-          RoleSessionName: role.sessionName || `site-publisher-${Date.now()}`,
-          ...(role.externalId ? { ExternalId: role.externalId } : {}),
-        }),
-      );
-      if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error("STS returned no credentials");
-      return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+      return await temporary();
     } catch (error) {
       throw new Error(`the site publisher could not assume ${role.roleArn}: ${(error as Error).message}`);
     }
