@@ -313,13 +313,27 @@ function localDemoUser() {
   return email ? { email, password: config.require("localDemoPassword"), groups: ["admin"] } : undefined;
 }
 
-const authDomainPrefix = config.get("authDomainPrefix");
+/** Cognito sends sign-up codes and password resets through this SES identity; unset, its default sender (50 a day per account). */
+function authEmail() {
+  const sesIdentityArn = config.get("authEmailSesIdentityArn");
+  if (!sesIdentityArn) return undefined;
+  return {
+    sesIdentityArn,
+    from: config.require("authEmailFrom"),
+    replyTo: config.get("authEmailReplyTo") || undefined,
+    configurationSet: config.get("authEmailConfigurationSet") || undefined,
+  };
+}
+
 const auth = new UserAuth("auth", {
   callbackUrls: authCallbackUrls(),
   passwordPolicy: { minimumLength: config.getNumber("passwordMinLength") ?? 12 },
   mfa: (config.get("mfa") as MfaMode | undefined) ?? "ON",
   threatProtection: (config.get("threatProtection") as ThreatProtection | undefined) ?? "ENFORCED",
-  domain: authDomainPrefix ? { prefix: authDomainPrefix } : undefined,
+  email: authEmail(),
+  // The site signs in through the hosted UI. Its prefix is unique across all accounts in the region, so
+  // UserAuth derives one from project, stack and account unless authDomainPrefix overrides it.
+  domain: { prefix: config.get("authDomainPrefix") || undefined },
   groups: [{ name: "admin", description: "Gallery administrators", precedence: 0 }],
   // Seed 002's row-level security: the browser reaches only its own preferences (partition key = identity id).
   identityPool: {

@@ -15,8 +15,8 @@ export type {
   DataTierArgs, DataTierSpec, DataTable, TableArgs, TableSpec, TableGrants, GlobalIndexArgs, LocalIndexArgs, CapacityArgs, ExportArgs,
   StreamViewType, AttributeType, Projection, StreamSubscription, StreamSubscriptionArgs, StreamSubscriptionSpec, RegisteredDataTier, ReadAction, WriteAction,
 } from "./data-tier";
-export { UserAuth, ROW_LEVEL_ACTIONS, IDENTITY_ID_VARIABLE } from "./user-auth";
-export type { UserAuthArgs, UserAuthSpec, UserAuthDomain, UserAuthGroup, UserAuthPasswordPolicy, RowLevelSecurityGrant, MfaMode, MfaFactor, ThreatProtection } from "./user-auth";
+export { UserAuth, ROW_LEVEL_ACTIONS, IDENTITY_ID_VARIABLE, defaultDomainPrefix } from "./user-auth";
+export type { UserAuthArgs, UserAuthSpec, UserAuthDomain, UserAuthEmail, UserAuthGroup, UserAuthPasswordPolicy, RowLevelSecurityGrant, MfaMode, MfaFactor, ThreatProtection } from "./user-auth";
 export type { PolicyStatement } from "./iam";
 export { ComponentArgError } from "./errors";
 export { registeredSpecs, type RegisteredSpec } from "./spec-registry";

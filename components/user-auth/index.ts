@@ -6,24 +6,28 @@ import type { LambdaFunction } from "../lambda/function";
 import { registerSpec } from "../spec-registry";
 import { createClient } from "./client";
 import { createIdentityPool } from "./identity-pool";
+import { createDomain } from "./domain";
 import { normalise, validateArgs, type UserAuthArgs, type UserAuthSpec } from "./spec";
-import { createDomain, createUserPool } from "./user-pool";
+import { createUserPool } from "./user-pool";
 
-export type { UserAuthArgs, UserAuthSpec, UserAuthDomain, UserAuthGroup, UserAuthPasswordPolicy, RowLevelSecurityGrant, MfaMode, MfaFactor, ThreatProtection } from "./spec";
+export type { UserAuthArgs, UserAuthSpec, UserAuthDomain, UserAuthEmail, UserAuthGroup, UserAuthPasswordPolicy, RowLevelSecurityGrant, MfaMode, MfaFactor, ThreatProtection } from "./spec";
 export { ROW_LEVEL_ACTIONS, IDENTITY_ID_VARIABLE, passwordProblems } from "./spec";
+export { defaultDomainPrefix } from "./domain";
 
 /**
  * Sign-in for a web app (seed 002's auth layer): a Cognito user pool (email sign-in,
- * a COG1-or-stronger password policy, TOTP MFA, email verification and recovery,
- * threat protection, groups), a public browser client using the authorization code
- * flow with PKCE and refresh token rotation, an optional hosted UI domain, an
- * optional post-confirmation trigger, and an identity pool whose authenticated role
- * reaches DynamoDB only on the caller's own items (row-level security).
+ * a COG1-or-stronger password policy, TOTP MFA, email verification and recovery sent
+ * through your SES identity, threat protection, groups), a public browser client using
+ * the authorization code flow with PKCE and refresh token rotation, an optional hosted
+ * UI domain (its prefix derived per stack and account unless given), an optional
+ * post-confirmation trigger, and an identity pool whose authenticated role reaches
+ * DynamoDB only on the caller's own items (row-level security).
  *
  * @example
  * const auth = new UserAuth("auth", {
  *   callbackUrls: [site.url],
- *   domain: { prefix: "gallery-prod-auth" },
+ *   domain: {}, // <project>-<stack>-auth-<hash>.auth.<region>.amazoncognito.com
+ *   email: { sesIdentityArn: "arn:aws:ses:us-east-1:123456789012:identity/gallery.example.com", from: "Gallery <no-reply@gallery.example.com>" },
  *   groups: [{ name: "admin" }],
  *   identityPool: { rowLevelSecurity: [{ tableArn: data.tables.preferences.arn, actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"] }] },
  *   triggers: {
@@ -68,7 +72,7 @@ export class UserAuth extends pulumi.ComponentResource {
     this.spec = normalise(name, args);
 
     const region = regionOf(this.spec.region, this);
-    const pool = createUserPool(name, this.spec, args.triggers?.postConfirmation, this);
+    const pool = createUserPool(name, this.spec, args.triggers?.postConfirmation, region, this);
     const client = createClient(name, this.spec, pool.pool, this);
     const domain = createDomain(name, this.spec, pool.pool, region, this);
     const identities = createIdentityPool(name, this.spec, pool.pool, client, this);

@@ -5,9 +5,13 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
 import type { LambdaFunctionArgs } from "../lambda/function";
+import { validateDomain, type UserAuthDomain } from "./domain";
+import { validateEmail, type UserAuthEmail } from "./email";
 import { MIN_PASSWORD_LENGTH, normalisePasswordPolicy, passwordProblems } from "./password";
 
 export { MIN_PASSWORD_LENGTH, passwordProblems } from "./password";
+export type { UserAuthDomain } from "./domain";
+export type { UserAuthEmail } from "./email";
 
 export type MfaMode = "OFF" | "OPTIONAL" | "ON";
 /** Second factors the pool offers. TOTP (authenticator apps) needs no SMS or SES setup. */
@@ -46,21 +50,6 @@ export interface UserAuthGroup {
   precedence?: number;
 }
 
-/** The hosted UI (managed login) domain: a prefix under amazoncognito.com, or your own domain. */
-export type UserAuthDomain =
-  | {
-      /** `<prefix>.auth.<region>.amazoncognito.com`: lowercase letters, digits and hyphens; globally unique per region; may not contain "aws", "amazon" or "cognito". */
-      prefix: string;
-    }
-  | {
-      /** Your own host name, e.g. `"auth.gallery.example.com"`. */
-      name: string;
-      /** ACM certificate in us-east-1 covering `name` (Cognito serves custom domains through CloudFront). */
-      certificateArn: pulumi.Input<string>;
-      /** Route 53 zone for an alias record to the domain's CloudFront distribution. @default no record */
-      hostedZoneId?: string;
-    };
-
 /**
  * A row-level-security grant (seed 002): the identity pool's authenticated role may use
  * `actions` on `tableArn` only on items whose partition key is the caller's identity id
@@ -97,11 +86,18 @@ export interface UserAuthArgs {
   /** Second factors offered when `mfa` is not `OFF`. @default ["TOTP"] */
   mfaFactors?: MfaFactor[];
   /**
-   * Threat protection (compromised credentials, adaptive authentication). Needs the PLUS feature plan,
-   * which the component selects when this is not `OFF`.
+   * Threat protection (compromised credentials, adaptive authentication). Needs the PLUS feature plan, billed for
+   * every monthly active user with no free tier, which the component selects when this is not `OFF` (`AUDIT` too).
+   * Off, the pool is on ESSENTIALS (refresh token rotation needs it), or LITE when rotation is off as well.
    * @default "ENFORCED"
    */
   threatProtection?: ThreatProtection;
+  /**
+   * Send the pool's email (sign-up codes, password resets) through your Amazon SES identity. Without it Cognito's
+   * built-in sender is used, which allows 50 emails a day per AWS account: enough for development, not production.
+   * @default Cognito's default sender
+   */
+  email?: UserAuthEmail;
   /** Groups to create, e.g. `[{ name: "admin" }]`. @default [] */
   groups?: UserAuthGroup[];
   /**
@@ -129,7 +125,11 @@ export interface UserAuthArgs {
    * @default { enabled: true, retryGracePeriodSeconds: 10 }
    */
   refreshTokenRotation?: { enabled?: boolean; retryGracePeriodSeconds?: number };
-  /** Hosted UI domain. @default none (no hosted UI; `hostedUiUrl` is undefined) */
+  /**
+   * Hosted UI (managed login) domain; `{}` for a prefix domain whose prefix is derived from the project, stack,
+   * component name and account (prefixes are unique across all accounts in a region).
+   * @default none (no hosted UI; `hostedUiUrl` is undefined)
+   */
   domain?: UserAuthDomain;
   /** Federated identities (seed 002): AWS credentials for signed-in users, scoped per user. @default { enabled: true, allowUnauthenticated: false, rowLevelSecurity: [] } */
   identityPool?: {
@@ -168,8 +168,10 @@ export interface UserAuthSpec {
   mfa: MfaMode;
   mfaFactors: MfaFactor[];
   threatProtection: ThreatProtection;
-  /** LITE, ESSENTIALS or PLUS: PLUS when threat protection is on. */
-  tier: "ESSENTIALS" | "PLUS";
+  /** The cheapest feature plan the pool's features need: PLUS for threat protection, ESSENTIALS for refresh token rotation, else LITE. */
+  tier: "LITE" | "ESSENTIALS" | "PLUS";
+  /** The SES sender; undefined: Cognito's default sender (50 emails a day per account). */
+  email?: UserAuthEmail;
   /** Attributes Cognito verifies by sending a code (email verification). */
   autoVerifiedAttributes: UsernameAttribute[];
   groups: UserAuthGroup[];
@@ -214,8 +216,6 @@ export const IDENTITY_ID_VARIABLE = "${cognito-identity.amazonaws.com:sub}";
 const MFA_MODES: readonly MfaMode[] = ["OFF", "OPTIONAL", "ON"];
 const THREAT_MODES: readonly ThreatProtection[] = ["OFF", "AUDIT", "ENFORCED"];
 const GROUP_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
-const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 export function validateArgs(fail: ArgFailure, args: UserAuthArgs): void {
   for (const attribute of args.usernameAttributes ?? []) {
@@ -230,6 +230,7 @@ export function validateArgs(fail: ArgFailure, args: UserAuthArgs): void {
   }
   validateGroups(fail, args.groups ?? []);
   validateClient(fail, args);
+  if (args.email) validateEmail(fail, args.email, args.region);
   if (args.domain) validateDomain(fail, args.domain);
   validateRowLevelSecurity(fail, args.identityPool?.rowLevelSecurity ?? []);
   if (args.identityPool?.enabled === false && (args.identityPool.rowLevelSecurity?.length ?? 0) > 0) {
@@ -325,23 +326,6 @@ function checkRange(fail: ArgFailure, argument: string, value: number | undefine
   if (!Number.isInteger(value) || value < min || value > max) fail(argument, value, `is outside Cognito's range of ${min}–${max} ${unit}`, `Use a whole number from ${min} to ${max}.`);
 }
 
-function validateDomain(fail: ArgFailure, domain: UserAuthDomain): void {
-  if ("prefix" in domain) {
-    if (!DOMAIN_PREFIX.test(domain.prefix ?? "")) {
-      fail("domain.prefix", domain.prefix, "is not a valid hosted UI prefix", 'Use lowercase letters, digits and hyphens (up to 63), e.g. "gallery-dev-auth".');
-    }
-    if (/aws|amazon|cognito/.test(domain.prefix)) {
-      fail("domain.prefix", domain.prefix, 'contains "aws", "amazon" or "cognito", which Cognito reserves', "Pick a prefix without them.");
-    }
-    return;
-  }
-  if (!HOST_NAME.test(domain.name ?? "")) fail("domain.name", domain.name, "is not a lowercase DNS host name", 'Use e.g. "auth.gallery.example.com".');
-  if (!domain.certificateArn) fail("domain.certificateArn", domain.certificateArn, "is required for a custom domain", "Pass an ACM certificate in us-east-1 that covers domain.name.");
-  if (typeof domain.certificateArn === "string" && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/.+/.test(domain.certificateArn)) {
-    fail("domain.certificateArn", domain.certificateArn, "is not an ACM certificate ARN in us-east-1, where Cognito requires it", "Request or import the certificate in us-east-1.");
-  }
-}
-
 function validateRowLevelSecurity(fail: ArgFailure, grants: RowLevelSecurityGrant[]): void {
   for (const [index, grant] of grants.entries()) {
     if (!grant.tableArn) fail(`identityPool.rowLevelSecurity[${index}].tableArn`, grant.tableArn, "is not set", "Pass the table's ARN, e.g. data.tables.preferences.arn.");
@@ -386,7 +370,8 @@ export function normalise(name: string, args: UserAuthArgs): UserAuthSpec {
     mfa,
     mfaFactors: mfa === "OFF" ? [] : (args.mfaFactors ?? ["TOTP"]),
     threatProtection,
-    tier: threatProtection === "OFF" ? "ESSENTIALS" : "PLUS",
+    tier: featurePlan(threatProtection, rotation.enabled ?? true),
+    email: args.email,
     // Email is always collected (it is the recovery channel), so it is always verified.
     autoVerifiedAttributes: ["email"],
     groups: args.groups ?? [],
@@ -413,4 +398,15 @@ export function normalise(name: string, args: UserAuthArgs): UserAuthSpec {
     region: args.region,
     localDemoUser: args.localDemoUser && { ...args.localDemoUser, groups: args.localDemoUser.groups ?? [] },
   };
+}
+
+/**
+ * Threat protection needs PLUS (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings-threat-protection.html);
+ * refresh token rotation needs ESSENTIALS or PLUS (Cognito's April 2025 announcement of rotation); everything else this
+ * component configures (classic hosted UI, TOTP MFA, groups, triggers) is in LITE.
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-sign-in-feature-plans.html
+ */
+function featurePlan(threatProtection: ThreatProtection, refreshTokenRotation: boolean): UserAuthSpec["tier"] {
+  if (threatProtection !== "OFF") return "PLUS";
+  return refreshTokenRotation ? "ESSENTIALS" : "LITE";
 }

@@ -1,12 +1,13 @@
 /**
- * The user pool: sign-in attributes, password policy, MFA, email verification,
- * account recovery, threat protection, groups, the post-confirmation trigger and
- * the hosted UI domain.
+ * The user pool: sign-in attributes, password policy, MFA, email verification and
+ * its sender, account recovery, threat protection and feature plan, groups, and the
+ * post-confirmation trigger.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LambdaFunction, type LambdaFunctionArgs } from "../lambda/function";
-import type { UserAuthDomain, UserAuthSpec } from "./spec";
+import { emailConfiguration } from "./email";
+import type { UserAuthSpec } from "./spec";
 
 export interface PoolResources {
   pool: aws.cognito.UserPool;
@@ -17,7 +18,13 @@ export interface PoolResources {
 /** Cognito's recovery mechanisms, in order: a verified email only (never SMS, which SIM-swapping defeats). */
 const RECOVERY = [{ name: "verified_email", priority: 1 }];
 
-export function createUserPool(name: string, spec: UserAuthSpec, postConfirmationArgs: LambdaFunctionArgs | undefined, parent: pulumi.Resource): PoolResources {
+export function createUserPool(
+  name: string,
+  spec: UserAuthSpec,
+  postConfirmationArgs: LambdaFunctionArgs | undefined,
+  region: pulumi.Output<string>,
+  parent: pulumi.Resource,
+): PoolResources {
   const trigger = postConfirmationArgs && spec.triggers.postConfirmation
     ? new LambdaFunction(spec.triggers.postConfirmation, { region: spec.region, ...postConfirmationArgs }, { parent })
     : undefined;
@@ -34,6 +41,7 @@ export function createUserPool(name: string, spec: UserAuthSpec, postConfirmatio
       mfaConfiguration: spec.mfa,
       softwareTokenMfaConfiguration: spec.mfaFactors.includes("TOTP") ? { enabled: true } : undefined,
       verificationMessageTemplate: { defaultEmailOption: "CONFIRM_WITH_CODE" },
+      emailConfiguration: emailConfiguration(name, spec.email, region),
       accountRecoverySetting: { recoveryMechanisms: RECOVERY },
       adminCreateUserConfig: { allowAdminCreateUserOnly: !spec.selfSignUp },
       userPoolTier: spec.tier,
@@ -65,39 +73,4 @@ function allowCognitoToInvoke(resourceName: string, fn: LambdaFunction, pool: aw
     { action: "lambda:InvokeFunction", function: fn.functionName, principal: "cognito-idp.amazonaws.com", sourceArn: pool.arn, region },
     { parent },
   );
-}
-
-export interface DomainResources {
-  domain: aws.cognito.UserPoolDomain;
-  record?: aws.route53.Record;
-  /** Base URL of the hosted UI (managed login). */
-  url: pulumi.Output<string>;
-}
-
-/** The hosted UI domain: a prefix under amazoncognito.com, or a custom domain with an optional Route 53 alias. */
-export function createDomain(name: string, spec: UserAuthSpec, pool: aws.cognito.UserPool, region: pulumi.Output<string>, parent: pulumi.Resource): DomainResources | undefined {
-  const config: UserAuthDomain | undefined = spec.domain;
-  if (!config) return undefined;
-  if ("prefix" in config) {
-    const domain = new aws.cognito.UserPoolDomain(`${name}-domain`, { domain: config.prefix, userPoolId: pool.id, region: spec.region }, { parent });
-    return { domain, url: pulumi.interpolate`https://${domain.domain}.auth.${region}.amazoncognito.com` };
-  }
-  const domain = new aws.cognito.UserPoolDomain(
-    `${name}-domain`,
-    { domain: config.name, certificateArn: config.certificateArn, userPoolId: pool.id, region: spec.region },
-    { parent },
-  );
-  const record = config.hostedZoneId
-    ? new aws.route53.Record(
-        `${name}-domain-record`,
-        {
-          zoneId: config.hostedZoneId,
-          name: config.name,
-          type: "A",
-          aliases: [{ name: domain.cloudfrontDistribution, zoneId: domain.cloudfrontDistributionZoneId, evaluateTargetHealth: false }],
-        },
-        { parent },
-      )
-    : undefined;
-  return { domain, record, url: pulumi.output(`https://${config.name}`) };
 }

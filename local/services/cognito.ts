@@ -128,6 +128,9 @@ async function provision(context: LocalContext, emulator: CognitoEmulator, sdk: 
 
   // UsernameAttributes is fixed at creation, as in AWS; everything else goes through UpdateUserPool.
   await emulator.ensureUserPool({ Id: userPoolId, Name: String(pool.state.name), UsernameAttributes: spec.usernameAttributes });
+  if (spec.email) {
+    context.log(`  ${name}: deployed, Cognito emails users through SES as ${spec.email.from}; locally nothing is sent, cognito-local prints each code here.`);
+  }
   if (spec.mfa === "ON") {
     context.log(`  ${name}: MFA is ON in this stack; cognito-local cannot walk a new user through TOTP setup, so the local pool makes it OPTIONAL.`);
   }

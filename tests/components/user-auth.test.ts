@@ -1,12 +1,16 @@
+import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { UserAuth, type UserAuthArgs } from "../../components/user-auth";
+import { defaultDomainPrefix, UserAuth, type UserAuthArgs } from "../../components/user-auth";
 import { assertRedirectUrls } from "../../components/user-auth/client";
+import { assertSesSender } from "../../components/user-auth/email";
 import { passwordProblems } from "../../components/user-auth/password";
 import { childrenOf, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
 
 const tableArn = "arn:aws:dynamodb:us-east-1:123456789012:table/preferences";
 const galleryArn = "arn:aws:dynamodb:us-east-1:123456789012:table/gallery";
 const base: UserAuthArgs = { callbackUrls: ["https://gallery.example.com/"] };
+const sesDomain = "arn:aws:ses:us-east-1:123456789012:identity/gallery.example.com";
+const value = <T>(o: { apply: (f: (v: T) => unknown) => unknown }) => new Promise<T>((done) => o.apply((v) => done(v)));
 
 let graph: RecordedResource[];
 beforeAll(async () => {
@@ -113,7 +117,6 @@ describe("UserAuth app client and hosted UI", () => {
   it("exposes what the site needs to sign in", async () => {
     let auth!: UserAuth;
     await record(() => (auth = new UserAuth("outputs", { ...base, domain: { prefix: "gallery-outputs" } })));
-    const value = <T>(o: { apply: (f: (v: T) => unknown) => unknown }) => new Promise<T>((done) => o.apply((v) => done(v)));
     const poolId = await value<string>(auth.userPoolId);
     expect(poolId).toMatch(/^us-east-1_[A-Za-z0-9]{9}$/);
     expect(await value(auth.userPoolArn)).toBe(`arn:aws:cognito-idp:us-east-1:123456789012:userpool/${poolId}`);
@@ -132,6 +135,101 @@ describe("UserAuth app client and hosted UI", () => {
     const alias = resource(g, "aws:route53/record:Record", "custom-domain-record");
     expect(alias.inputs).toMatchObject({ zoneId: "Z0123", name: "auth.gallery.example.com", type: "A" });
     expect(alias.inputs.aliases[0]).toMatchObject({ name: domain.state.cloudfrontDistribution, zoneId: "Z2FDTNDATAQYW2" });
+  });
+});
+
+describe("UserAuth hosted UI prefix (globally unique per region)", () => {
+  it("derives a stable prefix from project, stack, component name and account when none is given, and the hosted UI URL follows", async () => {
+    let auth!: UserAuth;
+    const g = await record(() => (auth = new UserAuth("derived", { ...base, domain: {} })));
+    const expected = `serverless-fullstack-test-derived-${createHash("sha256").update("serverless-fullstack\ntest\nderived\n123456789012").digest("hex").slice(0, 8)}`;
+    expect(resource(g, "aws:cognito/userPoolDomain:UserPoolDomain", "derived-domain").inputs.domain).toBe(expected);
+    expect(await value(auth.hostedUiUrl)).toBe(`https://${expected}.auth.us-east-1.amazoncognito.com`);
+  });
+
+  it("gives another account, stack or component another prefix, and the same inputs the same one", () => {
+    const prefix = defaultDomainPrefix("serverless-fullstack", "dev", "auth", "123456789012");
+    expect(prefix).toMatch(/^serverless-fullstack-dev-auth-[0-9a-f]{8}$/);
+    expect(defaultDomainPrefix("serverless-fullstack", "dev", "auth", "123456789012")).toBe(prefix);
+    expect(defaultDomainPrefix("serverless-fullstack", "dev", "auth", "210987654321")).not.toBe(prefix);
+    expect(defaultDomainPrefix("serverless-fullstack", "prod", "auth", "123456789012")).not.toBe(prefix);
+    expect(defaultDomainPrefix("serverless-fullstack", "dev", "admin-auth", "123456789012")).not.toBe(prefix);
+  });
+
+  it.each([
+    ["My_AWS.Project", "Dev", "auth"],
+    ["amazon-cognito-demo", "awsome", "cognitoauth"],
+    ["a".repeat(80), "b".repeat(40), "auth"],
+    ["---", "___", "---"],
+  ])("keeps a derived prefix within Cognito's format and free of reserved words: %s / %s / %s", (project, stack, name) => {
+    const prefix = defaultDomainPrefix(project, stack, name, "123456789012");
+    expect(prefix).toMatch(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/);
+    expect(prefix).not.toMatch(/aws|amazon|cognito/);
+  });
+
+  it.each([
+    [{ domain: { prefix: "Gallery-Auth" } }, /domain\.prefix "Gallery-Auth" is not a valid hosted UI prefix/],
+    [{ domain: { prefix: "-gallery" } }, /domain\.prefix "-gallery" is not a valid hosted UI prefix/],
+    [{ domain: { prefix: "x".repeat(64) } }, /is not a valid hosted UI prefix/],
+    [{ domain: { prefix: "my-aws-login" } }, /domain\.prefix "my-aws-login" contains "aws", "amazon" or "cognito", which Cognito reserves/],
+    [{ domain: { prefix: "gallery-auth", name: "auth.gallery.example.com" } }, /domain\.name "auth\.gallery\.example\.com" is set together with domain\.prefix "gallery-auth"/],
+    [{ domain: { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc" } }, /domain\.certificateArn .* is only used with domain\.name/],
+  ] as Array<[Partial<UserAuthArgs>, RegExp]>)("refuses an explicit prefix Cognito would reject, at construction: %#", (bad, message) => {
+    expect(() => new UserAuth("bad", { ...base, ...bad })).toThrow(message);
+  });
+});
+
+describe("UserAuth email sender (SES instead of Cognito's 50 emails a day)", () => {
+  it("sends through the SES identity as the DEVELOPER account, from an address of the identity", async () => {
+    const g = await record(
+      () =>
+        new UserAuth("ses", {
+          ...base,
+          email: { sesIdentityArn: sesDomain, from: "Gallery <no-reply@gallery.example.com>", replyTo: "support@gallery.example.com", configurationSet: "auth-mail" },
+        }),
+    );
+    expect(resource(g, "aws:cognito/userPool:UserPool", "ses-pool").inputs.emailConfiguration).toEqual({
+      emailSendingAccount: "DEVELOPER",
+      sourceArn: sesDomain,
+      fromEmailAddress: "Gallery <no-reply@gallery.example.com>",
+      replyToEmailAddress: "support@gallery.example.com",
+      configurationSet: "auth-mail",
+    });
+  });
+
+  it("keeps Cognito's default sender when no SES identity is given (dev; the COGNITO_DEFAULT rule keeps it out of production)", () => {
+    expect(resource(graph, "aws:cognito/userPool:UserPool", "auth-pool").inputs.emailConfiguration).toBeUndefined();
+  });
+
+  it("accepts an identity in the pool's region, or in one of the backwards-compatible SES regions", async () => {
+    const inRegion = await record(() => new UserAuth("mumbai", { ...base, region: "ap-south-1", email: { sesIdentityArn: "arn:aws:ses:ap-south-1:123456789012:identity/gallery.example.com", from: "a@mail.gallery.example.com" } }));
+    expect(resource(inRegion, "aws:cognito/userPool:UserPool", "mumbai-pool").inputs.emailConfiguration.sourceArn).toBe("arn:aws:ses:ap-south-1:123456789012:identity/gallery.example.com");
+    const legacy = await record(() => new UserAuth("frankfurt", { ...base, region: "eu-central-1", email: { sesIdentityArn: "arn:aws:ses:eu-west-1:123456789012:identity/no-reply@gallery.example.com", from: "no-reply@gallery.example.com" } }));
+    expect(resource(legacy, "aws:cognito/userPool:UserPool", "frankfurt-pool").inputs.emailConfiguration.sourceArn).toMatch(/^arn:aws:ses:eu-west-1:/);
+  });
+
+  it.each([
+    [{ sesIdentityArn: "arn:aws:sns:us-east-1:123456789012:identity/gallery.example.com", from: "a@gallery.example.com" }, /email\.sesIdentityArn "arn:aws:sns:.*" is not an SES identity ARN/],
+    [{ sesIdentityArn: "gallery.example.com", from: "a@gallery.example.com" }, /email\.sesIdentityArn "gallery\.example\.com" is not an SES identity ARN/],
+    [{ sesIdentityArn: sesDomain, from: "no-reply@other.example.com" }, /email\.from "no-reply@other\.example\.com" is not an address of the SES identity gallery\.example\.com/],
+    [{ sesIdentityArn: sesDomain, from: "no-reply@evilgallery.example.com" }, /is not an address of the SES identity gallery\.example\.com/],
+    [{ sesIdentityArn: "arn:aws:ses:us-east-1:123456789012:identity/no-reply@gallery.example.com", from: "help@gallery.example.com" }, /email\.from "help@gallery\.example\.com" is not an address of the SES identity no-reply@gallery\.example\.com/],
+    [{ sesIdentityArn: sesDomain, from: "Gallery" }, /email\.from "Gallery" is not an email address/],
+    [{ sesIdentityArn: sesDomain, from: "a@gallery.example.com", replyTo: "support" }, /email\.replyTo "support" is not an email address/],
+    [{ sesIdentityArn: sesDomain, from: "a@gallery.example.com", configurationSet: "auth mail" }, /email\.configurationSet "auth mail" is not an SES configuration set name/],
+  ] as Array<[UserAuthArgs["email"], RegExp]>)("refuses a sender Cognito or SES would reject, at construction: %#", (email, message) => {
+    expect(() => new UserAuth("bad", { ...base, email })).toThrow(message);
+  });
+
+  it("refuses an identity in a region Cognito cannot send from for the pool", () => {
+    expect(() => new UserAuth("bad", { ...base, region: "eu-central-1", email: { sesIdentityArn: "arn:aws:ses:ap-south-1:123456789012:identity/gallery.example.com", from: "a@gallery.example.com" } })).toThrow(
+      /UserAuth "bad": email\.sesIdentityArn "arn:aws:ses:ap-south-1:.*" is in ap-south-1, but a user pool in eu-central-1 can send only through SES in eu-central-1, us-east-1, us-west-2 or eu-west-1\. Verify the identity in eu-central-1/,
+    );
+  });
+
+  it("checks the region once known when the pool takes the provider's region (same message)", () => {
+    expect(() => assertSesSender("late", sesDomain.replace("us-east-1", "ap-south-1"), "a@gallery.example.com", "eu-central-1")).toThrow(/UserAuth "late": email\.sesIdentityArn .* is in ap-south-1/);
+    expect(assertSesSender("late", sesDomain, "a@gallery.example.com", "eu-central-1")).toBe(sesDomain);
   });
 });
 
@@ -193,6 +291,13 @@ describe("UserAuth defaults for development", () => {
     expect(pool.inputs.userPoolAddOns).toBeUndefined();
     expect(pool.retainOnDelete).toBe(false);
     expect(ofType(g, "aws:cognito/identityPool:IdentityPool")).toEqual([]);
+  });
+
+  it("picks the cheapest feature plan the pool's features need: PLUS for threat protection, ESSENTIALS for refresh token rotation, else LITE", async () => {
+    const audit = await record(() => new UserAuth("audit", { ...base, threatProtection: "AUDIT" }));
+    expect(resource(audit, "aws:cognito/userPool:UserPool", "audit-pool").inputs).toMatchObject({ userPoolTier: "PLUS", userPoolAddOns: { advancedSecurityMode: "AUDIT" } });
+    const lite = await record(() => new UserAuth("lite", { ...base, threatProtection: "OFF", refreshTokenRotation: { enabled: false } }));
+    expect(resource(lite, "aws:cognito/userPool:UserPool", "lite-pool").inputs.userPoolTier).toBe("LITE");
   });
 });
 

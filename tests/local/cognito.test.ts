@@ -53,10 +53,11 @@ describe("npm start provisions the stack's user pool in cognito-local", () => {
     expect(localIssuer(String(app.context.run.outputs.authIssuerUrl))).toBe(env.COGNITO_ISSUER);
   });
 
-  it("deploys the dev stack's pool with optional MFA and the local front door as an extra callback", () => {
+  it("deploys the dev stack's pool with optional MFA, no threat protection (no PLUS plan) and the local front door as an extra callback", () => {
     const resources = app.context.run.resources;
     const pool = resources.find((r) => r.type === "aws:cognito/userPool:UserPool" && r.name === "auth-pool")!;
-    expect(pool.inputs).toMatchObject({ mfaConfiguration: "OPTIONAL", userPoolAddOns: { advancedSecurityMode: "AUDIT" }, deletionProtection: "INACTIVE" });
+    expect(pool.inputs).toMatchObject({ mfaConfiguration: "OPTIONAL", userPoolTier: "ESSENTIALS", deletionProtection: "INACTIVE" });
+    expect(pool.inputs.userPoolAddOns).toBeUndefined();
     const client = resources.find((r) => r.type === "aws:cognito/userPoolClient:UserPoolClient" && r.name === "auth-client")!;
     expect(client.inputs.callbackUrls).toEqual([`${app.context.run.outputs.siteUrl}/`, "http://localhost:3000/"]);
   });

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { UserAuth } from "../../components/user-auth";
 import { byName, mutate as mutateGraph, record, type RecordedResource } from "../harness/mocks";
 import type { RuleContext, SecurityRule } from "./rule";
-import { COG1, COG2, COG3, COG7, COGNITO_ROW_LEVEL_SECURITY } from "./rules/cognito";
+import { COG1, COG2, COG3, COG7, COGNITO_EMAIL_SENDER, COGNITO_ROW_LEVEL_SECURITY } from "./rules/cognito";
 import { IAM5 } from "./rules/iam";
 import { ALL_RULES } from "./rules/index";
 
@@ -23,6 +23,7 @@ beforeAll(async () => {
       new UserAuth("pauth", {
         callbackUrls: ["https://gallery.example.com/"],
         identityPool: { rowLevelSecurity: [{ tableArn }] },
+        email: { sesIdentityArn: "arn:aws:ses:us-east-1:123456789012:identity/gallery.example.com", from: "no-reply@gallery.example.com" },
         triggers: { postConfirmation: { entry: "handlers/auth/post-confirmation.ts", environment: { TABLE_NAME: "gallery" } } },
         retainOnDelete: true,
       }),
@@ -61,6 +62,16 @@ describe("Cognito rules fail on the resource they guard", () => {
 
   it("COG3: threat protection only auditing in production", () => {
     expect(ids(COG3, devAuth, prod)).toEqual(["COG3 aws:cognito/userPool:UserPool dauth-pool: has threat protection AUDIT, not ENFORCED"]);
+  });
+
+  it("CognitoEmailSender: a production pool on Cognito's default sender (50 emails a day per account), unset or explicit", () => {
+    expect(ids(COGNITO_EMAIL_SENDER, devAuth, prod)).toEqual([
+      "CognitoEmailSender aws:cognito/userPool:UserPool dauth-pool: sends email with Cognito's default sender (COGNITO_DEFAULT, 50 emails a day per account), not SES",
+    ]);
+    const explicit = mutate(prodAuth, "pauth-pool", (i) => ({ ...i, emailConfiguration: { emailSendingAccount: "COGNITO_DEFAULT" } }));
+    expect(COGNITO_EMAIL_SENDER.check(explicit, prod).map((f) => f.resource)).toEqual(["aws:cognito/userPool:UserPool pauth-pool"]);
+    expect(COGNITO_EMAIL_SENDER.check(devAuth, dev)).toEqual([]);
+    expect(ALL_RULES).toContain(COGNITO_EMAIL_SENDER);
   });
 
   it("COG7: an identity pool that allows unauthenticated identities", () => {

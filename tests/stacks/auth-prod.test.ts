@@ -1,5 +1,8 @@
 /** The prod stack's UserAuth, as Pulumi.prod.yaml configures it. */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import type { OfflineRun } from "../../local/offline/program";
 import { ofType, policyDocument, resource } from "../harness/mocks";
 import { runStack } from "./run-stack";
@@ -19,7 +22,29 @@ describe("prod stack auth (UserAuth with Pulumi.prod.yaml)", () => {
   it("sends users back only to the site's https domain, through the prod hosted UI", () => {
     const client = resource(run.resources, "aws:cognito/userPoolClient:UserPoolClient", "auth-client");
     expect(client.inputs.callbackUrls).toEqual(["https://gallery.example.com/"]);
-    expect(run.outputs.hostedUiUrl).toBe("https://sf-gallery-prod.auth.us-east-1.amazoncognito.com");
+    expect(run.outputs.hostedUiUrl).toBe(`https://${resource(run.resources, "aws:cognito/userPoolDomain:UserPoolDomain", "auth-domain").inputs.domain}.auth.us-east-1.amazoncognito.com`);
+  });
+
+  it("derives the hosted UI prefix from project, stack and account instead of a committed constant (prefixes are globally unique per region)", () => {
+    const hash = createHash("sha256").update("serverless-fullstack\nprod\nauth\n123456789012").digest("hex").slice(0, 8);
+    expect(resource(run.resources, "aws:cognito/userPoolDomain:UserPoolDomain", "auth-domain").inputs.domain).toBe(`serverless-fullstack-prod-auth-${hash}`);
+    for (const stack of ["dev", "prod"]) {
+      const config = (parse(readFileSync(`Pulumi.${stack}.yaml`, "utf8")) as { config: Record<string, unknown> }).config;
+      expect(Object.keys(config)).not.toContain("serverless-fullstack:authDomainPrefix");
+    }
+  });
+
+  it("sends email through the SES identity in the stack file, not Cognito's default sender (50 emails a day per account)", () => {
+    expect(resource(run.resources, "aws:cognito/userPool:UserPool", "auth-pool").inputs.emailConfiguration).toEqual({
+      emailSendingAccount: "DEVELOPER",
+      sourceArn: "arn:aws:ses:us-east-1:123456789012:identity/gallery.example.com",
+      fromEmailAddress: "Gallery <no-reply@gallery.example.com>",
+      replyToEmailAddress: "support@gallery.example.com",
+    });
+  });
+
+  it("pays for the PLUS plan only because threat protection is enforced", () => {
+    expect(resource(run.resources, "aws:cognito/userPool:UserPool", "auth-pool").inputs.userPoolTier).toBe("PLUS");
   });
 
   it("exports what the site needs to sign in", () => {

@@ -50,6 +50,24 @@ export const COG3: SecurityRule = {
   },
 };
 
+/**
+ * Production pools email users through SES: Cognito's default sender (COGNITO_DEFAULT, also what an unset
+ * emailConfiguration means) allows 50 emails a day per AWS account, so sign-ups and password resets stop
+ * arriving once a production stack has a few dozen users a day.
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/limits.html ("email messages sent daily per AWS account")
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-email.html
+ */
+export const COGNITO_EMAIL_SENDER: SecurityRule = {
+  id: "CognitoEmailSender",
+  title: "Production user pools send email through SES",
+  check(graph, context) {
+    if (!context.production) return [];
+    return ofType(graph, USER_POOL)
+      .filter((pool) => pool.inputs.emailConfiguration?.emailSendingAccount !== "DEVELOPER")
+      .map((pool) => finding("CognitoEmailSender", pool, "sends email with Cognito's default sender (COGNITO_DEFAULT, 50 emails a day per account), not SES"));
+  },
+};
+
 /** COG7: identity pools hand out no credentials to unauthenticated guests. */
 export const COG7: SecurityRule = {
   id: "COG7",

@@ -1,0 +1,119 @@
+/**
+ * The hosted UI (managed login) domain: a prefix under amazoncognito.com, which is
+ * globally unique per region — so unless one is given, the component derives it from
+ * the project, stack, component name and AWS account — or the owner's own domain.
+ */
+import { createHash } from "node:crypto";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { ArgFailure } from "../errors";
+import type { UserAuthSpec } from "./spec";
+
+/**
+ * The hosted UI (managed login) domain. `{}` gives a prefix domain with a derived prefix;
+ * `prefix` picks the prefix; `name` (with `certificateArn`) serves it on your own domain instead.
+ */
+export interface UserAuthDomain {
+  /**
+   * `<prefix>.auth.<region>.amazoncognito.com`: 1–63 lowercase letters, digits and hyphens, not starting or ending
+   * with a hyphen, without "aws", "amazon" or "cognito". Prefixes are unique across all AWS accounts in a region:
+   * a taken one fails the deploy with "Domain already associated with another user pool".
+   * @default `<project>-<stack>-<component name>-<8 hex digits of a hash of those and the account id>`, e.g. "serverless-fullstack-prod-auth-1f2e3d4c"
+   */
+  prefix?: string;
+  /** Your own host name instead of a prefix, e.g. `"auth.gallery.example.com"`. @default none (a prefix domain) */
+  name?: string;
+  /** With `name`: an ACM certificate in us-east-1 covering it (Cognito serves custom domains through CloudFront). @default none */
+  certificateArn?: pulumi.Input<string>;
+  /** With `name`: the Route 53 zone for an alias record to the domain's CloudFront distribution. @default no record */
+  hostedZoneId?: string;
+}
+
+/**
+ * CreateUserPoolDomain's `Domain`: 1–63 characters, `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolDomain.html
+ */
+const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const MAX_PREFIX_LENGTH = 63;
+/**
+ * Words Cognito refuses in a prefix (the console's and CreateUserPoolDomain's rule for amazoncognito.com prefixes;
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-assign-domain-prefix.html).
+ */
+const RESERVED = /aws|amazon|cognito/;
+const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+export function validateDomain(fail: ArgFailure, domain: UserAuthDomain): void {
+  if (domain.name === undefined) {
+    if (domain.certificateArn !== undefined) fail("domain.certificateArn", domain.certificateArn, "is only used with domain.name (a prefix domain is served on Cognito's certificate)", "Set domain.name to your host name, or drop certificateArn.");
+    if (domain.hostedZoneId !== undefined) fail("domain.hostedZoneId", domain.hostedZoneId, "is only used with domain.name", "Set domain.name to your host name, or drop hostedZoneId.");
+    if (domain.prefix === undefined) return; // derived at deploy time, valid by construction (defaultDomainPrefix)
+    if (!DOMAIN_PREFIX.test(domain.prefix)) {
+      fail("domain.prefix", domain.prefix, "is not a valid hosted UI prefix", 'Use 1–63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, e.g. "gallery-dev-auth"; or leave it out for a derived one.');
+    }
+    if (RESERVED.test(domain.prefix)) {
+      fail("domain.prefix", domain.prefix, 'contains "aws", "amazon" or "cognito", which Cognito reserves', "Pick a prefix without them, or leave it out for a derived one.");
+    }
+    return;
+  }
+  if (domain.prefix !== undefined) fail("domain.name", domain.name, `is set together with domain.prefix "${domain.prefix}"; a pool has one domain`, "Keep name (your own domain) or prefix (under amazoncognito.com), not both.");
+  if (!HOST_NAME.test(domain.name)) fail("domain.name", domain.name, "is not a lowercase DNS host name", 'Use e.g. "auth.gallery.example.com".');
+  if (!domain.certificateArn) fail("domain.certificateArn", domain.certificateArn, "is required for a custom domain", "Pass an ACM certificate in us-east-1 that covers domain.name.");
+  if (typeof domain.certificateArn === "string" && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/.+/.test(domain.certificateArn)) {
+    fail("domain.certificateArn", domain.certificateArn, "is not an ACM certificate ARN in us-east-1, where Cognito requires it", "Request or import the certificate in us-east-1.");
+  }
+}
+
+/**
+ * A prefix no other account, stack or component has, stable across deploys: a readable
+ * `<project>-<stack>-<name>` (lowercased, reserved words removed, shortened to fit) and 8 hex
+ * digits of sha256 over project, stack, name and account id (hex has no reserved word in it).
+ */
+export function defaultDomainPrefix(project: string, stack: string, name: string, accountId: string): string {
+  const hash = createHash("sha256").update([project, stack, name, accountId].join("\n")).digest("hex").slice(0, 8);
+  let readable = `${project}-${stack}-${name}`.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  // Removing a reserved word can join its neighbours into another ("awawss"): repeat until none is left.
+  while (RESERVED.test(readable)) readable = readable.replace(new RegExp(RESERVED.source, "g"), "");
+  readable = readable.replace(/-+/g, "-").slice(0, MAX_PREFIX_LENGTH - 1 - hash.length).replace(/^-+|-+$/g, "");
+  return readable ? `${readable}-${hash}` : hash;
+}
+
+export interface DomainResources {
+  domain: aws.cognito.UserPoolDomain;
+  record?: aws.route53.Record;
+  /** Base URL of the hosted UI (managed login). */
+  url: pulumi.Output<string>;
+}
+
+/**
+ * The hosted UI domain: a (given or derived) prefix under amazoncognito.com, or a custom domain with an optional Route 53 alias.
+ * A pool holds one prefix domain and one custom domain (UserPoolType's single `Domain` and `CustomDomain`:
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolType.html), so a changed
+ * prefix or host name (a replacement) must delete the old domain before creating the new one.
+ */
+export function createDomain(name: string, spec: UserAuthSpec, pool: aws.cognito.UserPool, region: pulumi.Output<string>, parent: pulumi.Resource): DomainResources | undefined {
+  const config = spec.domain;
+  if (!config) return undefined;
+  if (config.name === undefined) {
+    const prefix = config.prefix ?? aws.getCallerIdentityOutput({}, { parent }).accountId.apply((account) => defaultDomainPrefix(pulumi.getProject(), pulumi.getStack(), name, account));
+    const domain = new aws.cognito.UserPoolDomain(`${name}-domain`, { domain: prefix, userPoolId: pool.id, region: spec.region }, { parent, deleteBeforeReplace: true });
+    return { domain, url: pulumi.interpolate`https://${domain.domain}.auth.${region}.amazoncognito.com` };
+  }
+  const domain = new aws.cognito.UserPoolDomain(
+    `${name}-domain`,
+    { domain: config.name, certificateArn: config.certificateArn, userPoolId: pool.id, region: spec.region },
+    { parent, deleteBeforeReplace: true },
+  );
+  const record = config.hostedZoneId
+    ? new aws.route53.Record(
+        `${name}-domain-record`,
+        {
+          zoneId: config.hostedZoneId,
+          name: config.name,
+          type: "A",
+          aliases: [{ name: domain.cloudfrontDistribution, zoneId: domain.cloudfrontDistributionZoneId, evaluateTargetHealth: false }],
+        },
+        { parent },
+      )
+    : undefined;
+  return { domain, record, url: pulumi.output(`https://${config.name}`) };
+}
