@@ -3,6 +3,8 @@
  * the findings listed (resource, problem). The coverage test walks DEPLOY_RULES and
  * PROJECT_DEPLOY_RULES, so a rule added without a failing fixture fails here.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkDeployRules, checkProjectDeployRules, DEPLOY_RULES, PROJECT_DEPLOY_RULES } from "../../testing/deploy-rules";
 import { devContext, matches, type ProjectFixture, type RuleFixture } from "./fixture";
@@ -49,5 +51,15 @@ describe("the pack", () => {
       expect(rule.title, rule.id).not.toBe("");
       expect(rule.source, rule.id).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
     }
+  });
+
+  it("documents every rule with its source in docs/deploy-rules.md", () => {
+    const rows = readFileSync(join(__dirname, "../../docs/deploy-rules.md"), "utf8").split("\n").filter((line) => line.startsWith("| `"));
+    for (const rule of [...DEPLOY_RULES, ...PROJECT_DEPLOY_RULES]) {
+      const row = rows.find((line) => line.startsWith(`| \`${rule.id}\` |`));
+      expect(row, rule.id).toBeDefined();
+      expect(row!.endsWith(`| ${rule.source} |`), `${rule.id} cites ${rule.source}`).toBe(true);
+    }
+    expect(rows).toHaveLength(DEPLOY_RULES.length + PROJECT_DEPLOY_RULES.length);
   });
 });
