@@ -15,7 +15,7 @@ beforeAll(async () => {
   for (const stack of ["dev", "prod"]) {
     // index.ts registers its resources when it is first imported: a fresh module registry runs it again for the next stack.
     vi.resetModules();
-    const { runStack } = await import("./run-stack");
+    const { runStack } = await import("./run-stack.js");
     runs.set(stack, await runStack(stack));
   }
 });
