@@ -1,14 +1,16 @@
 /**
  * `npm run plan -- --stack dev|prod`: the stand-in for `pulumi preview` where there is
  * no cloud. Runs index.ts under mocks with the stack's config and prints the resource
- * tree as `pulumi preview` would, a count by type, the outputs, and any config errors.
- * Exits 1 when the config or the program is wrong.
+ * tree as `pulumi preview` would, a count by type, the outputs, and any config errors,
+ * then the findings of the deploy rules (testing/deploy-rules: what AWS would reject at
+ * `pulumi up`). Exits 1 when the config or the program is wrong, or a deploy rule fails.
  */
 import { parseArgs } from "node:util";
 import { countByType } from "../local/offline/graph";
 import type { RecordedResource } from "../local/offline/mocks";
 import { runProgramOffline } from "../local/offline/program";
 import { StackConfigError } from "../local/offline/config";
+import { checkDeployRules, formatFinding, planOf, type DeployFinding } from "../testing/deploy-rules";
 
 /** `aws:s3/bucket:Bucket` → `aws:s3:Bucket`, as the Pulumi CLI prints types. */
 export function displayType(type: string): string {
@@ -61,7 +63,27 @@ async function main(): Promise<number> {
   console.log("\nOutputs:");
   for (const [key, value] of Object.entries(run.outputs)) console.log(`    ${key}: ${JSON.stringify(value)}`);
   for (const warning of run.config.warnings) console.log(`\nwarning: ${warning}`);
-  return 0;
+
+  // Deploy rules read resolved values; a dry run leaves outputs unknown, so they only run on the full plan.
+  if (values.preview) return 0;
+  const plan = planOf(run, isProductionStack(stack));
+  return reportDeployFindings(checkDeployRules(plan.graph, plan.context), console.log);
+}
+
+/** Prints each deploy-rule finding (rule, resource, problem, fix); 1 when there is any, else 0. */
+export function reportDeployFindings(findings: readonly DeployFinding[], print: (line: string) => void): number {
+  if (findings.length === 0) {
+    print("\nDeploy rules: no findings.");
+    return 0;
+  }
+  print(`\nDeploy rules: ${findings.length} finding(s) AWS would reject or break at \`pulumi up\`:`);
+  for (const f of findings) print(`  - ${formatFinding(f)}`);
+  return 1;
+}
+
+/** The stacks this project deploys as production (stricter deploy rules, e.g. the Cognito email sender). */
+export function isProductionStack(stack: string): boolean {
+  return stack === "prod";
 }
 
 if (require.main === module) {

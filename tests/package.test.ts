@@ -30,6 +30,9 @@ beforeAll(() => {
   writeFileSync(
     join(consumer, "index.ts"),
     `import { StaticSite, type StaticSiteArgs } from "serverless-fullstack";
+import type { DeployFinding, DeployRuleContext } from "serverless-fullstack/testing";
+export const noFindings: DeployFinding[] = [];
+export const context: DeployRuleContext = { stack: "dev", production: false, region: "us-east-1" };
 const args: StaticSiteArgs = { path: ${JSON.stringify(join(repo, "site"))}, priceClass: "PriceClass_100" };
 const site = new StaticSite("marketing", args);
 export const url = site.url;
@@ -59,5 +62,21 @@ describe("the published package", () => {
     const created: string[] = JSON.parse(result.stdout);
     expect(created).toContain("serverless-fullstack:index:StaticSite marketing");
     expect(created).toContain("aws:cloudfront/distribution:Distribution marketing-cdn");
+  });
+
+  it("exports serverless-fullstack/testing: a consumer records a component and runs the deploy rules on it", () => {
+    const script = `
+      const { StaticSite } = require("serverless-fullstack");
+      const { record, checkDeployRules, DEPLOY_RULES } = require("serverless-fullstack/testing");
+      record(() => new StaticSite("marketing", { path: ${JSON.stringify(join(repo, "site"))} })).then((graph) => {
+        const findings = checkDeployRules(graph, { stack: "dev", production: false, region: "us-east-1" });
+        console.log(JSON.stringify({ rules: DEPLOY_RULES.length, resources: graph.length, findings }));
+      });`;
+    const result = run(process.execPath, ["-e", script], consumer);
+    expect(withoutNodeWarnings(result.stderr)).toBe("");
+    const printed = JSON.parse(result.stdout);
+    expect(printed.rules).toBeGreaterThan(20);
+    expect(printed.resources).toBeGreaterThan(10);
+    expect(printed.findings).toEqual([]);
   });
 });

@@ -43,3 +43,29 @@ export function policyDocument(policy: unknown): { Statement: Array<Record<strin
 export function asArray<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
+
+/** A distribution's cache behaviours, the default first, each with the path it is printed by ("default" or its pattern). */
+export function cacheBehaviours(distribution: RecordedResource): Array<{ path: string; behaviour: Record<string, any> }> {
+  const ordered: Array<Record<string, any>> = distribution.inputs.orderedCacheBehaviors ?? [];
+  return [
+    ...(distribution.inputs.defaultCacheBehavior ? [{ path: "default", behaviour: distribution.inputs.defaultCacheBehavior }] : []),
+    ...ordered.map((behaviour) => ({ path: String(behaviour.pathPattern), behaviour })),
+  ];
+}
+
+/**
+ * URNs of everything `resource` waits for before the engine creates it: its recorded
+ * dependencies and theirs, transitively (the engine orders by that closure).
+ */
+export function dependencyClosure(graph: Graph, resource: RecordedResource): Set<string> {
+  const byUrn = new Map(graph.map((r) => [r.urn, r]));
+  const seen = new Set<string>();
+  const pending = [...resource.dependencies];
+  while (pending.length > 0) {
+    const urn = pending.pop()!;
+    if (seen.has(urn)) continue;
+    seen.add(urn);
+    pending.push(...(byUrn.get(urn)?.dependencies ?? []));
+  }
+  return seen;
+}

@@ -1,6 +1,8 @@
-/** Runs index.ts for one stack under mocks (as `pulumi up` would with that stack's config) and checks every security rule. */
+/** Runs index.ts for one stack under mocks (as `pulumi up` would with that stack's config) and checks every security and deploy rule. */
 import { expect } from "vitest";
 import { runProgramOffline, type OfflineRun } from "../../local/offline/program";
+import { isProductionStack } from "../../scripts/plan";
+import { checkDeployRules, formatFinding, planOf } from "../../testing/deploy-rules";
 import { ALL_RULES } from "../security/rules/index";
 
 export async function runStack(stack: string): Promise<OfflineRun> {
@@ -8,7 +10,13 @@ export async function runStack(stack: string): Promise<OfflineRun> {
 }
 
 export function expectAllRulesPass(run: OfflineRun): void {
-  const context = { stack: run.config.stack, production: run.config.stack === "prod" };
+  const context = { stack: run.config.stack, production: isProductionStack(run.config.stack) };
   const findings = ALL_RULES.flatMap((rule) => rule.check(run.resources, context));
   expect(findings).toEqual([]);
+}
+
+/** No deploy rule finds anything AWS would reject at `pulumi up` (findings print one per line, with their fix). */
+export function expectNoDeployFindings(run: OfflineRun): void {
+  const plan = planOf(run, isProductionStack(run.config.stack));
+  expect(checkDeployRules(plan.graph, plan.context).map(formatFinding)).toEqual([]);
 }

@@ -1,4 +1,4 @@
-import { ofType } from "../../../local/offline/graph";
+import { cacheBehaviours, ofType } from "../../../local/offline/graph";
 import type { RecordedResource } from "../../../local/offline/mocks";
 import { finding, type Finding, type SecurityRule } from "../rule";
 
@@ -7,10 +7,6 @@ const MODERN_VIEWER_POLICIES = new Set(["TLSv1.2_2018", "TLSv1.2_2019", "TLSv1.2
 
 function distributions(graph: readonly RecordedResource[]) {
   return ofType(graph, DISTRIBUTION);
-}
-
-function behaviours(d: RecordedResource): any[] {
-  return [d.inputs.defaultCacheBehavior, ...(d.inputs.orderedCacheBehaviors ?? [])].filter(Boolean);
 }
 
 function isS3WebsiteOrigin(origin: any): boolean {
@@ -45,8 +41,8 @@ export const CFR4: SecurityRule = {
       } else if (!MODERN_VIEWER_POLICIES.has(certificate.minimumProtocolVersion)) {
         findings.push(finding("CFR4", d, `allows viewer TLS policy ${certificate.minimumProtocolVersion ?? "(unset)"}`));
       }
-      for (const b of behaviours(d)) {
-        if (b.viewerProtocolPolicy === "allow-all") findings.push(finding("CFR4", d, `behaviour ${b.pathPattern ?? "default"} allows plain HTTP`));
+      for (const { path, behaviour } of cacheBehaviours(d)) {
+        if (behaviour.viewerProtocolPolicy === "allow-all") findings.push(finding("CFR4", d, `behaviour ${path} allows plain HTTP`));
       }
     }
     return findings;

@@ -1,14 +1,10 @@
 import { EDGE_LIMITS } from "../../../components/edge-logic/spec";
 import { CLOUDFRONT_FUNCTION_RUNTIME } from "../../../components/edge-logic/resources";
-import { ofType, type Graph } from "../../../local/offline/graph";
+import { cacheBehaviours, ofType, type Graph } from "../../../local/offline/graph";
 import { finding, type Finding, type SecurityRule } from "../rule";
 import { isEdgeFunction } from "./lambda";
 
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
-
-function behaviours(d: { inputs: Record<string, any> }): any[] {
-  return [d.inputs.defaultCacheBehavior, ...(d.inputs.orderedCacheBehaviors ?? [])].filter(Boolean);
-}
 
 /**
  * Lambda@Edge is attached by a published version: CloudFront refuses $LATEST and aliases,
@@ -20,10 +16,10 @@ export const EDGE_VERSIONED: SecurityRule = {
   check(graph) {
     const findings: Finding[] = [];
     for (const d of ofType(graph, DISTRIBUTION)) {
-      for (const b of behaviours(d)) {
-        for (const a of b.lambdaFunctionAssociations ?? []) {
+      for (const { path, behaviour } of cacheBehaviours(d)) {
+        for (const a of behaviour.lambdaFunctionAssociations ?? []) {
           if (!/^arn:aws[a-z-]*:lambda:us-east-1:\d{12}:function:[^:]+:\d+$/.test(String(a.lambdaArn))) {
-            findings.push(finding("EdgeVersioned", d, `behaviour ${b.pathPattern ?? "default"} ${a.eventType} runs ${a.lambdaArn}, not a numbered version in us-east-1`));
+            findings.push(finding("EdgeVersioned", d, `behaviour ${path} ${a.eventType} runs ${a.lambdaArn}, not a numbered version in us-east-1`));
           }
         }
       }

@@ -1,0 +1,205 @@
+/** API Gateway (REST) deploy rules: deployment ordering, canaries, and the account-wide logging setting. */
+import { asArray, dependencyClosure, ofType, policyDocument, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { finding, referenced, regionOf, type DeployFinding, type DeployRule, type ProjectDeployRule } from "./rule";
+
+const ACCOUNT = "aws:apigateway/account:Account";
+
+/** What a deployment snapshots of its REST API (besides the resources tree, which methods depend on anyway). */
+export const SNAPSHOT_TYPES = [
+  "aws:apigateway/method:Method",
+  "aws:apigateway/integration:Integration",
+  "aws:apigateway/methodResponse:MethodResponse",
+  "aws:apigateway/integrationResponse:IntegrationResponse",
+  "aws:apigateway/authorizer:Authorizer",
+  "aws:apigateway/response:Response",
+  "aws:apigateway/model:Model",
+  "aws:apigateway/requestValidator:RequestValidator",
+];
+
+/**
+ * A deployment "represents a snapshot of the API, including methods, integrations, models, mapping
+ * templates, and Lambda authorizers" (and gateway responses, which need a redeploy too:
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/updating-api.html). CreateDeployment
+ * snapshots what exists when it runs, so the deployment must be ordered after every part of its
+ * API — otherwise e.g. a mock route's integration response may be missing from the stage (500
+ * "No match for output mapping") until something else redeploys.
+ */
+export const API_DEPLOYMENT_DEPENDS_ON_API: DeployRule = {
+  id: "ApiDeploymentDependsOnApi",
+  title: "An API Gateway deployment depends on every method, integration, response, authorizer, model and validator of its API",
+  source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-deployments.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const deployment of ofType(graph, "aws:apigateway/deployment:Deployment")) {
+      const api = deployment.inputs.restApi;
+      if (!api) continue;
+      const before = dependencyClosure(graph, deployment);
+      // Gateway responses name their API `restApiId`; everything else `restApi`.
+      const parts = graph.filter((r) => SNAPSHOT_TYPES.includes(r.type) && (r.inputs.restApi ?? r.inputs.restApiId) === api);
+      for (const part of parts.filter((p) => !before.has(p.urn))) {
+        findings.push(
+          finding(
+            "ApiDeploymentDependsOnApi",
+            deployment,
+            `does not depend on ${part.type} ${part.name}, so CreateDeployment can snapshot the API before it exists`,
+            `add ${part.name} to the deployment's dependsOn (and to its triggers, so a change redeploys)`,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * CanarySettings (API Gateway API reference): `deploymentId` is "the ID of the canary deployment",
+ * `percentTraffic` "the percent (0-100) of traffic diverted to a canary deployment".
+ */
+export const API_STAGE_CANARY: DeployRule = {
+  id: "ApiStageCanary",
+  title: "A stage canary names its deployment and diverts 0–100 % of traffic",
+  source: "https://docs.aws.amazon.com/apigateway/latest/api/API_CanarySettings.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const stage of ofType(graph, "aws:apigateway/stage:Stage")) {
+      const canary = stage.inputs.canarySettings;
+      if (!canary) continue;
+      if (!canary.deploymentId) findings.push(finding("ApiStageCanary", stage, "has canarySettings without a deploymentId, so there is no canary deployment to send traffic to", "set canarySettings.deploymentId to the new deployment's id"));
+      const percent = canary.percentTraffic;
+      if (percent !== undefined && !(Number(percent) >= 0 && Number(percent) <= 100)) {
+        findings.push(finding("ApiStageCanary", stage, `sends ${percent} % of traffic to the canary; percentTraffic is 0–100`, "set canarySettings.percentTraffic between 0 and 100"));
+      }
+    }
+    return findings;
+  },
+};
+
+const ACCOUNT_SOURCE = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-account.html";
+
+/**
+ * The account settings are one value per account and region ("you should only have one
+ * AWS::ApiGateway::Account resource per region per account"). AWS provider v7 (terraform-provider-aws
+ * v6) resets them when the resource is deleted ("The destroy operation will now always reset the
+ * API Gateway account settings", https://registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/version-6-upgrade),
+ * which turns stage logging off for every other API in the region: the owner must retain it.
+ */
+export const API_GATEWAY_ACCOUNT_RETAINED: DeployRule = {
+  id: "ApiGatewayAccountRetained",
+  title: "The API Gateway account setting is retained on delete",
+  source: ACCOUNT_SOURCE,
+  check(graph) {
+    return ofType(graph, ACCOUNT)
+      .filter((a) => !a.retainOnDelete)
+      .map((a) =>
+        finding("ApiGatewayAccountRetained", a, "is deleted with this stack, and deleting it resets the region's API Gateway CloudWatch role, which breaks logging (and the next update) of every other API in the account and region", "create it with retainOnDelete: true"),
+      );
+  },
+};
+
+/** Actions of the AmazonAPIGatewayPushToCloudWatchLogs managed policy, which "has all the required permissions". */
+const PUSH_TO_CLOUDWATCH_ACTIONS = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents"];
+const PUSH_TO_CLOUDWATCH_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs";
+
+function globMatches(pattern: string, value: string, caseInsensitive = false): boolean {
+  const regex = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, caseInsensitive ? "i" : "");
+  return regex.test(value);
+}
+
+/** Every Allow statement of a role's inline, customer managed and AWS managed policies. */
+function roleStatements(graph: Graph, role: RecordedResource): { statements: Array<Record<string, any>>; managedArns: string[] } {
+  const identities = [role.id, role.state.name, role.state.arn].filter(Boolean);
+  const attachments = ofType(graph, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => identities.includes(a.inputs.role));
+  const managedArns: string[] = [...(role.inputs.managedPolicyArns ?? []), ...attachments.map((a) => a.inputs.policyArn)];
+  const documents = [
+    ...(role.inputs.inlinePolicies ?? []).map((p: any) => p.policy),
+    ...ofType(graph, "aws:iam/rolePolicy:RolePolicy").filter((p) => identities.includes(p.inputs.role)).map((p) => p.inputs.policy),
+    ...managedArns.map((arn) => referenced(graph, "aws:iam/policy:Policy", arn)?.inputs.policy).filter(Boolean),
+  ];
+  const statements = documents.flatMap((d) => policyDocument(d).Statement).filter((s) => (s.Effect ?? "Allow") === "Allow");
+  return { statements, managedArns };
+}
+
+/**
+ * Logging needs "an IAM role with apigateway.amazonaws.com as its trusted entity" holding the
+ * permissions of AmazonAPIGatewayPushToCloudWatchLogs. The account setting serves every API and
+ * stage in the region — execution logs and access logs alike — so the role must reach any log group,
+ * not only the ones of the stack that happens to own the setting.
+ */
+export const API_GATEWAY_ACCOUNT_ROLE: DeployRule = {
+  id: "ApiGatewayAccountRole",
+  title: "The API Gateway account role is trusted by API Gateway and can write any API's logs",
+  source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html",
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    for (const account of ofType(graph, ACCOUNT)) {
+      const role = referenced(graph, "aws:iam/role:Role", account.inputs.cloudwatchRoleArn);
+      if (!role) continue;
+      const trusted = policyDocument(role.inputs.assumeRolePolicy)
+        .Statement.filter((s) => (s.Effect ?? "Allow") === "Allow")
+        .flatMap((s) => [s.Principal?.Service ?? []].flat());
+      if (!trusted.includes("apigateway.amazonaws.com")) {
+        findings.push(finding("ApiGatewayAccountRole", role, "is the API Gateway account's CloudWatch role but does not trust apigateway.amazonaws.com, so setting it fails", "allow apigateway.amazonaws.com to sts:AssumeRole in the role's trust policy"));
+      }
+      const { statements, managedArns } = roleStatements(graph, role);
+      if (managedArns.includes(PUSH_TO_CLOUDWATCH_POLICY)) continue;
+      const accountId = String(role.state.arn ?? "").split(":")[4] || "*";
+      const region = regionOf(graph, account, context);
+      const anyGroup = `arn:aws:logs:${region}:${accountId}:log-group:another-stacks-access-logs`;
+      const covers = (action: string) =>
+        statements.some(
+          (s) =>
+            asArray<string>(s.Action).some((a) => globMatches(a, action, true)) &&
+            asArray<string>(s.Resource).some((r) => globMatches(r, anyGroup) || globMatches(r, `${anyGroup}:*`) || globMatches(r, `${anyGroup}:log-stream:stream`)),
+        );
+      const missing = PUSH_TO_CLOUDWATCH_ACTIONS.filter((a) => !covers(a));
+      if (missing.length > 0) {
+        findings.push(
+          finding(
+            "ApiGatewayAccountRole",
+            role,
+            `is the API Gateway account's CloudWatch role for ${region}, but does not allow ${missing.join(", ")} on every log group; the setting serves the execution and access logs of every API in the region, so other stacks' stages cannot log`,
+            `attach ${PUSH_TO_CLOUDWATCH_POLICY} (or allow those actions on every log group)`,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+/** One owner per account and region across the project's stacks (the CloudFormation Account reference's rule). */
+export const API_GATEWAY_ACCOUNT_SINGLE_OWNER: ProjectDeployRule = {
+  id: "ApiGatewayAccountSingleOwner",
+  title: "At most one stack sets the API Gateway account settings of an account and region",
+  source: ACCOUNT_SOURCE,
+  check(stacks) {
+    const owners = new Map<string, Array<{ stack: string; account: RecordedResource }>>();
+    for (const { graph, context } of stacks) {
+      for (const account of ofType(graph, ACCOUNT)) {
+        const key = `${context.account ?? "the same account"} in ${regionOf(graph, account, context)}`;
+        owners.set(key, [...(owners.get(key) ?? []), { stack: context.stack, account }]);
+      }
+    }
+    const findings: DeployFinding[] = [];
+    for (const [where, list] of owners) {
+      if (list.length < 2) continue;
+      for (const owner of list) {
+        const others = list.filter((o) => o !== owner).map((o) => `${o.stack}: ${o.account.name}`);
+        findings.push(
+          finding(
+            "ApiGatewayAccountSingleOwner",
+            owner.account,
+            `sets the API Gateway account settings of ${where}, and so does ${others.join(", ")}; the last writer wins, and deleting either resets the setting for all`,
+            "create the account setting in one stack only (retained on delete) and turn it off in the others",
+            owner.stack,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+export const APIGATEWAY_RULES: DeployRule[] = [API_DEPLOYMENT_DEPENDS_ON_API, API_STAGE_CANARY, API_GATEWAY_ACCOUNT_RETAINED, API_GATEWAY_ACCOUNT_ROLE];
+export const APIGATEWAY_PROJECT_RULES: ProjectDeployRule[] = [API_GATEWAY_ACCOUNT_SINGLE_OWNER];

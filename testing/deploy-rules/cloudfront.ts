@@ -1,0 +1,218 @@
+/** CloudFront deploy rules: edge function associations, alternate domain names, standard logging. */
+import { cacheBehaviours, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { arnRegion, finding, referenced, type DeployFinding, type DeployRule } from "./rule";
+
+const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
+export const VIEWER_EVENTS = ["viewer-request", "viewer-response"];
+
+export interface EdgeAssociation {
+  distribution: RecordedResource;
+  /** "default" or the behaviour's path pattern. */
+  path: string;
+  kind: "CloudFront Function" | "Lambda@Edge";
+  eventType: string;
+  arn: string;
+}
+
+/** Every CloudFront Function and Lambda@Edge association of every behaviour of every distribution. */
+export function edgeAssociations(graph: Graph): EdgeAssociation[] {
+  return ofType(graph, DISTRIBUTION).flatMap((distribution) =>
+    cacheBehaviours(distribution).flatMap(({ path, behaviour }) => [
+      ...(behaviour.functionAssociations ?? []).map((a: any) => ({ distribution, path, kind: "CloudFront Function" as const, eventType: String(a.eventType), arn: String(a.functionArn) })),
+      ...(behaviour.lambdaFunctionAssociations ?? []).map((a: any) => ({ distribution, path, kind: "Lambda@Edge" as const, eventType: String(a.eventType), arn: String(a.lambdaArn) })),
+    ]),
+  );
+}
+
+/** `viewer-request Lambda@Edge edge-auth-function:1` — the function part of the ARN, readable in a finding. */
+export function describeAssociation(a: EdgeAssociation): string {
+  const name = a.kind === "CloudFront Function" ? a.arn.split("function/")[1] : a.arn.split(":function:")[1];
+  return `${a.eventType} ${a.kind} ${name ?? a.arn}`;
+}
+
+function byBehaviour(graph: Graph): Map<string, EdgeAssociation[]> {
+  const groups = new Map<string, EdgeAssociation[]>();
+  for (const a of edgeAssociations(graph)) {
+    const key = `${a.distribution.urn}|${a.path}`;
+    groups.set(key, [...(groups.get(key) ?? []), a]);
+  }
+  return groups;
+}
+
+const EDGE_RESTRICTIONS = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-function-restrictions-all.html";
+
+/**
+ * "For a given cache behavior ... You can't combine CloudFront Functions and Lambda@Edge in viewer
+ * events (viewer request and viewer response)." The table on the same page marks every pairing of
+ * a CloudFront Function (viewer request or response) with a Lambda@Edge viewer request or viewer
+ * response "Not allowed"; Lambda@Edge origin events may sit beside CloudFront Functions.
+ */
+export const CLOUDFRONT_EDGE_FUNCTION_MIX: DeployRule = {
+  id: "CloudFrontEdgeFunctionMix",
+  title: "A cache behaviour does not combine CloudFront Functions with Lambda@Edge viewer triggers",
+  source: EDGE_RESTRICTIONS,
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const associations of byBehaviour(graph).values()) {
+      const functions = associations.filter((a) => a.kind === "CloudFront Function");
+      const viewerLambdas = associations.filter((a) => a.kind === "Lambda@Edge" && VIEWER_EVENTS.includes(a.eventType));
+      if (functions.length === 0 || viewerLambdas.length === 0) continue;
+      const { distribution, path } = associations[0];
+      findings.push(
+        finding(
+          "CloudFrontEdgeFunctionMix",
+          distribution,
+          `behaviour ${path} has ${[...functions, ...viewerLambdas].map(describeAssociation).join(" and ")}; CloudFront rejects CloudFront Functions and Lambda@Edge together on the viewer events of one behaviour`,
+          "keep one kind on this behaviour's viewer events: move static response headers into the response headers policy, fold the CloudFront Function's work into the Lambda@Edge function, or move the Lambda@Edge function to an origin event",
+        ),
+      );
+    }
+    return findings;
+  },
+};
+
+/** "Each event type (viewer request, origin request, origin response, and viewer response) can have only one edge function association." */
+export const CLOUDFRONT_ONE_FUNCTION_PER_EVENT: DeployRule = {
+  id: "CloudFrontOneFunctionPerEvent",
+  title: "A cache behaviour has at most one edge function per event type",
+  source: EDGE_RESTRICTIONS,
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const associations of byBehaviour(graph).values()) {
+      const events = new Map<string, EdgeAssociation[]>();
+      for (const a of associations) events.set(a.eventType, [...(events.get(a.eventType) ?? []), a]);
+      for (const [eventType, same] of events) {
+        if (same.length < 2) continue;
+        findings.push(
+          finding(
+            "CloudFrontOneFunctionPerEvent",
+            same[0].distribution,
+            `behaviour ${same[0].path} has ${same.length} functions on ${eventType} (${same.map(describeAssociation).join(", ")}); each event type takes one edge function`,
+            `merge them into one function for ${eventType}, or move one to another event type`,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * CloudFront Functions run on viewer request and viewer response only (the event table on the
+ * restrictions page); CreateDistribution refuses a function association on an origin event.
+ */
+export const CLOUDFRONT_FUNCTION_EVENT_TYPES: DeployRule = {
+  id: "CloudFrontFunctionEventTypes",
+  title: "CloudFront Functions are associated with viewer events only",
+  source: EDGE_RESTRICTIONS,
+  check(graph) {
+    return edgeAssociations(graph)
+      .filter((a) => a.kind === "CloudFront Function" && !VIEWER_EVENTS.includes(a.eventType))
+      .map((a) =>
+        finding("CloudFrontFunctionEventTypes", a.distribution, `behaviour ${a.path} associates a CloudFront Function with ${a.eventType}; CloudFront Functions run on viewer-request and viewer-response only`, "associate it with viewer-request or viewer-response, or use Lambda@Edge for origin events"),
+      );
+  },
+};
+
+/** Does `pattern` (a certificate name, maybe `*.example.com`) cover `host`? A wildcard covers exactly one label. */
+function certificateCovers(pattern: string, host: string): boolean {
+  const p = pattern.toLowerCase();
+  const h = host.toLowerCase();
+  if (!p.startsWith("*.")) return p === h;
+  const dot = h.indexOf(".");
+  return dot > 0 && h.slice(dot + 1) === p.slice(2);
+}
+
+/**
+ * ViewerCertificate (CloudFront API reference): a distribution with Aliases needs an ACM (or IAM)
+ * certificate, "CloudFront only supports ACM certificates in the US East (N. Virginia) Region
+ * (us-east-1)", and SSLSupportMethod `sni-only` is the recommended method — `vip` "results in
+ * additional monthly charges", `static-ip` must not be set unless the CloudFront team enabled it.
+ * The certificate must also cover every alternate domain name
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html).
+ */
+export const CLOUDFRONT_ALIAS_CERTIFICATE: DeployRule = {
+  id: "CloudFrontAliasCertificate",
+  title: "Alternate domain names have a us-east-1 ACM certificate that covers them, served with SNI",
+  source: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ViewerCertificate.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const d of ofType(graph, DISTRIBUTION)) {
+      const aliases: string[] = d.inputs.aliases ?? [];
+      if (aliases.length === 0) continue;
+      const certificate = d.inputs.viewerCertificate ?? {};
+      const arn: string | undefined = certificate.acmCertificateArn;
+      if (!arn && !certificate.iamCertificateId) {
+        findings.push(finding("CloudFrontAliasCertificate", d, `serves ${aliases.join(", ")} without a certificate for them (viewerCertificate uses the default *.cloudfront.net certificate)`, "set viewerCertificate.acmCertificateArn to an issued ACM certificate in us-east-1 that covers the aliases, with sslSupportMethod \"sni-only\""));
+        continue;
+      }
+      if (arn && arnRegion(arn) !== "us-east-1") {
+        findings.push(finding("CloudFrontAliasCertificate", d, `uses ACM certificate ${arn} from ${arnRegion(arn)}; CloudFront only accepts ACM certificates from us-east-1`, "request (or import) the certificate in us-east-1 (a provider or `region: \"us-east-1\"` on the aws.acm.Certificate)"));
+      }
+      if (certificate.sslSupportMethod !== "sni-only") {
+        const why =
+          certificate.sslSupportMethod === "vip"
+            ? "vip (dedicated IP addresses) adds a monthly charge per distribution"
+            : certificate.sslSupportMethod === "static-ip"
+              ? "static-ip is refused unless the CloudFront team enabled it for the distribution"
+              : "a custom certificate needs sslSupportMethod";
+        findings.push(finding("CloudFrontAliasCertificate", d, `serves its certificate with sslSupportMethod ${certificate.sslSupportMethod ?? "(unset)"}; ${why}`, 'set viewerCertificate.sslSupportMethod to "sni-only"'));
+      }
+      const recorded = arn ? referenced(graph, "aws:acm/certificate:Certificate", arn) : undefined;
+      if (recorded) {
+        const names: string[] = [recorded.inputs.domainName, ...(recorded.inputs.subjectAlternativeNames ?? [])].filter(Boolean);
+        for (const alias of aliases.filter((a) => !names.some((n) => certificateCovers(n, a)))) {
+          findings.push(finding("CloudFrontAliasCertificate", d, `has alias ${alias}, which certificate ${recorded.name} (${names.join(", ")}) does not cover`, `add ${alias} to the certificate's domainName or subjectAlternativeNames`));
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * Standard logging (legacy) delivers log files with ACLs: "Don't choose an Amazon S3 bucket with
+ * S3 Object Ownership set to bucket owner enforced" — that setting (the default for new buckets since
+ * April 2023) disables ACLs, and CreateDistribution fails with "The S3 bucket that you specified for
+ * CloudFront logs does not enable ACL access". The ownership change must also land before the
+ * distribution is created, so the distribution must depend on it.
+ */
+export const CLOUDFRONT_LOG_BUCKET_ACLS: DeployRule = {
+  id: "CloudFrontLogBucketAcls",
+  title: "The standard-logging bucket has ACLs enabled before the distribution is created",
+  source: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/AccessLogs.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const d of ofType(graph, DISTRIBUTION)) {
+      const target: string | undefined = d.inputs.loggingConfig?.bucket;
+      if (!target) continue;
+      const bucket = ofType(graph, "aws:s3/bucket:Bucket").find((b) => b.state.bucketDomainName === target || `${b.state.bucket}.s3.amazonaws.com` === target);
+      // A bucket this program does not create is configured elsewhere; nothing to read.
+      if (!bucket) continue;
+      const ownership = ofType(graph, "aws:s3/bucketOwnershipControls:BucketOwnershipControls").find((o) => [bucket.id, bucket.state.bucket].includes(o.inputs.bucket));
+      const setting = ownership?.inputs.rule?.objectOwnership;
+      if (!ownership || setting === "BucketOwnerEnforced") {
+        findings.push(
+          finding(
+            "CloudFrontLogBucketAcls",
+            d,
+            `logs to bucket ${bucket.name}, whose object ownership is ${setting ?? "unset (new buckets default to BucketOwnerEnforced)"}, which disables the ACLs CloudFront delivers standard logs with`,
+            `give ${bucket.name} an aws.s3.BucketOwnershipControls with objectOwnership "BucketOwnerPreferred" and make the distribution depend on it`,
+          ),
+        );
+      } else if (!dependencyClosure(graph, d).has(ownership.urn)) {
+        findings.push(finding("CloudFrontLogBucketAcls", d, `does not depend on ${ownership.name}, so it can be created while ${bucket.name} still has ACLs disabled`, `add ${ownership.name} to the distribution's dependsOn`));
+      }
+    }
+    return findings;
+  },
+};
+
+export const CLOUDFRONT_RULES: DeployRule[] = [
+  CLOUDFRONT_EDGE_FUNCTION_MIX,
+  CLOUDFRONT_ONE_FUNCTION_PER_EVENT,
+  CLOUDFRONT_FUNCTION_EVENT_TYPES,
+  CLOUDFRONT_ALIAS_CERTIFICATE,
+  CLOUDFRONT_LOG_BUCKET_ACLS,
+];

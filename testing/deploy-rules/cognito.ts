@@ -1,0 +1,209 @@
+/** Cognito user pool deploy rules: MFA, threat protection tier, redirect URLs, domain prefixes, email sender. */
+import { ofType, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { finding, regionOf, type DeployFinding, type DeployRule, type ProjectDeployRule } from "./rule";
+
+const USER_POOL = "aws:cognito/userPool:UserPool";
+const DOMAIN = "aws:cognito/userPoolDomain:UserPoolDomain";
+
+/** Cognito's default tier for pools that do not set one is Essentials. */
+function tierOf(pool: RecordedResource): string {
+  return String(pool.inputs.userPoolTier ?? "ESSENTIALS");
+}
+
+function usesSes(pool: RecordedResource): boolean {
+  return pool.inputs.emailConfiguration?.emailSendingAccount === "DEVELOPER";
+}
+
+/**
+ * MFA ON (or OPTIONAL) "requires at least one of emailMfaConfiguration, smsConfiguration or
+ * softwareTokenMfaConfiguration" (provider docs of aws.cognito.UserPool; SetUserPoolMfaConfig refuses
+ * MFA without a factor). Email MFA needs "the Essentials tier or higher"
+ * (API_EmailMfaConfigType) and "the Amazon SES email-sending configuration instead of the default
+ * email configuration" (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-mfa-sms-email-message.html).
+ */
+export const COGNITO_MFA_METHOD: DeployRule = {
+  id: "CognitoMfaMethod",
+  title: "A user pool that asks for MFA offers a factor it can deliver",
+  source: "https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-mfa.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const pool of ofType(graph, USER_POOL)) {
+      const mode = String(pool.inputs.mfaConfiguration ?? "OFF");
+      if (mode === "OFF") continue;
+      const totp = pool.inputs.softwareTokenMfaConfiguration?.enabled === true;
+      const sms = Boolean(pool.inputs.smsConfiguration);
+      const email = Boolean(pool.inputs.emailMfaConfiguration);
+      if (!totp && !sms && !email) {
+        findings.push(finding("CognitoMfaMethod", pool, `has MFA ${mode} but no factor (no software token, SMS or email MFA configuration)`, "enable softwareTokenMfaConfiguration (TOTP), or configure SMS or email MFA"));
+      }
+      if (email && tierOf(pool) === "LITE") {
+        findings.push(finding("CognitoMfaMethod", pool, "offers email MFA on the Lite tier; email MFA needs Essentials or Plus", 'set userPoolTier "ESSENTIALS" (or "PLUS"), or drop email MFA'));
+      }
+      if (email && !usesSes(pool)) {
+        findings.push(finding("CognitoMfaMethod", pool, "offers email MFA with Cognito's default email sender; email MFA needs the Amazon SES (DEVELOPER) email configuration", 'set emailConfiguration { emailSendingAccount: "DEVELOPER", sourceArn: <SES identity ARN> }'));
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * UserPoolAddOns: threat protection (advancedSecurityMode AUDIT or ENFORCED) — "To activate this
+ * setting, your user pool must be on the Plus tier." The same holds for SetRiskConfiguration
+ * (aws.cognito.RiskConfiguration: compromised credentials, account takeover).
+ */
+export const COGNITO_THREAT_PROTECTION_TIER: DeployRule = {
+  id: "CognitoThreatProtectionTier",
+  title: "Threat protection runs on a Plus-tier user pool",
+  source: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolAddOnsType.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const pool of ofType(graph, USER_POOL)) {
+      const mode = String(pool.inputs.userPoolAddOns?.advancedSecurityMode ?? "OFF");
+      const risk = ofType(graph, "aws:cognito/riskConfiguration:RiskConfiguration").filter((r) => r.inputs.userPoolId === pool.id);
+      if (tierOf(pool) === "PLUS") continue;
+      if (mode !== "OFF") {
+        findings.push(finding("CognitoThreatProtectionTier", pool, `has threat protection ${mode} on the ${tierOf(pool)} tier; threat protection needs the Plus tier`, 'set userPoolTier "PLUS" (billed per monthly active user), or advancedSecurityMode "OFF"'));
+      }
+      for (const r of risk) {
+        findings.push(finding("CognitoThreatProtectionTier", r, `configures threat protection for ${pool.name}, which is on the ${tierOf(pool)} tier; risk configurations need the Plus tier`, 'set userPoolTier "PLUS" on the pool, or remove the risk configuration'));
+      }
+    }
+    return findings;
+  },
+};
+
+/** What Cognito requires of a redirect URL, or undefined when it is acceptable. */
+export function redirectUrlProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return "is not an absolute URI";
+  }
+  if (parsed.hash || url.includes("#")) return "has a fragment";
+  if (parsed.protocol === "http:" && parsed.hostname !== "localhost") return "uses http; Cognito requires https except for http://localhost";
+  return undefined;
+}
+
+/**
+ * CallbackURLs (CreateUserPoolClient): "A redirect URI must: Be an absolute URI ... Not include a
+ * fragment component ... Amazon Cognito requires HTTPS over HTTP except for http://localhost for
+ * testing purposes only. App callback URLs such as myapp://example are also supported." The same
+ * checks are applied to the default redirect URI and, as sign-out redirect targets, to logout URLs.
+ */
+export const COGNITO_REDIRECT_URLS: DeployRule = {
+  id: "CognitoRedirectUrls",
+  title: "App client callback and sign-out URLs are absolute https URLs (http only for localhost), without fragments",
+  source: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const client of ofType(graph, "aws:cognito/userPoolClient:UserPoolClient")) {
+      const lists: Array<[string, string[]]> = [
+        ["callbackUrls", client.inputs.callbackUrls ?? []],
+        ["logoutUrls", client.inputs.logoutUrls ?? []],
+        ["defaultRedirectUri", client.inputs.defaultRedirectUri ? [client.inputs.defaultRedirectUri] : []],
+      ];
+      for (const [field, urls] of lists) {
+        for (const url of urls) {
+          const problem = redirectUrlProblem(url);
+          if (problem) findings.push(finding("CognitoRedirectUrls", client, `${field} ${url} ${problem}`, "use an absolute https URL without a fragment (http only for http://localhost)"));
+        }
+      }
+      const defaultUri = client.inputs.defaultRedirectUri;
+      if (defaultUri && !(client.inputs.callbackUrls ?? []).includes(defaultUri)) {
+        findings.push(finding("CognitoRedirectUrls", client, `defaultRedirectUri ${defaultUri} is not one of its callbackUrls`, "add it to callbackUrls"));
+      }
+    }
+    return findings;
+  },
+};
+
+const PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const RESERVED = ["aws", "amazon", "cognito"];
+
+/** Why Cognito refuses `prefix` as a prefix domain, or undefined when it accepts it. */
+export function domainPrefixProblem(prefix: string): string | undefined {
+  if (!PREFIX.test(prefix)) return "is not 1–63 lowercase letters, digits and hyphens starting and ending with a letter or digit";
+  const reserved = RESERVED.filter((word) => prefix.includes(word));
+  if (reserved.length > 0) return `contains the reserved word ${reserved.join(", ")}`;
+  return undefined;
+}
+
+function prefixDomains(graph: Graph): RecordedResource[] {
+  // A custom domain (with a certificate) is a full host name; only prefix domains follow the prefix rules.
+  return ofType(graph, DOMAIN).filter((d) => !d.inputs.certificateArn && typeof d.inputs.domain === "string");
+}
+
+/**
+ * CreateUserPoolDomain: Domain "Pattern: ^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$", length 1–63; the
+ * Cognito console and developer guide add "You can't use the text aws, amazon, or cognito in the
+ * domain prefix" (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-assign-domain-prefix.html).
+ */
+export const COGNITO_DOMAIN_PREFIX: DeployRule = {
+  id: "CognitoDomainPrefix",
+  title: "Hosted UI prefix domains are valid prefixes without reserved words",
+  source: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolDomain.html",
+  check(graph) {
+    return prefixDomains(graph).flatMap((d) => {
+      const problem = domainPrefixProblem(d.inputs.domain);
+      return problem ? [finding("CognitoDomainPrefix", d, `prefix "${d.inputs.domain}" ${problem}`, 'choose a prefix of lowercase letters, digits and inner hyphens, without "aws", "amazon" or "cognito"')] : [];
+    });
+  },
+};
+
+/**
+ * Prefix domains are global per region (`<prefix>.auth.<region>.amazoncognito.com`): two stacks of
+ * the project with the same prefix in one region cannot both create it ("Domain already associated
+ * with another user pool").
+ */
+export const COGNITO_DOMAIN_PREFIX_UNIQUE: ProjectDeployRule = {
+  id: "CognitoDomainPrefixUnique",
+  title: "No two stacks of the project claim the same hosted UI prefix in a region",
+  source: "https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-assign-domain-prefix.html",
+  check(stacks) {
+    const claims = new Map<string, Array<{ stack: string; domain: RecordedResource }>>();
+    for (const { graph, context } of stacks) {
+      for (const domain of prefixDomains(graph)) {
+        const key = `${domain.inputs.domain}.auth.${regionOf(graph, domain, context)}.amazoncognito.com`;
+        claims.set(key, [...(claims.get(key) ?? []), { stack: context.stack, domain }]);
+      }
+    }
+    const findings: DeployFinding[] = [];
+    for (const [host, list] of claims) {
+      if (list.length < 2) continue;
+      for (const { stack, domain } of list) {
+        findings.push(finding("CognitoDomainPrefixUnique", domain, `claims ${host}, as do ${list.map((c) => `${c.stack}: ${c.domain.name}`).join(", ")}; only the first to deploy gets it`, "give each stack its own prefix (e.g. derived from project, stack and account)", stack));
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * EmailConfigurationType: with COGNITO_DEFAULT "Amazon Cognito allows only a limited number of
+ * emails each day for your user pool. For typical production environments, the default email limit
+ * is below the required delivery volume"; with DEVELOPER, "provide the ARN of an Amazon SES verified
+ * email address for the SourceArn parameter".
+ */
+export const COGNITO_EMAIL_SENDER: DeployRule = {
+  id: "CognitoEmailSender",
+  title: "Production user pools send email through SES; an SES sender names its identity",
+  source: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html",
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    for (const pool of ofType(graph, USER_POOL)) {
+      if (usesSes(pool) && !pool.inputs.emailConfiguration?.sourceArn) {
+        findings.push(finding("CognitoEmailSender", pool, "sends email with emailSendingAccount DEVELOPER but names no SES identity (sourceArn)", "set emailConfiguration.sourceArn to the ARN of a verified SES identity"));
+      }
+      if (context.production && !usesSes(pool)) {
+        findings.push(finding("CognitoEmailSender", pool, "is in a production stack and sends sign-up, verification and recovery email with Cognito's default sender, whose daily quota is below production volume", 'set emailConfiguration { emailSendingAccount: "DEVELOPER", sourceArn: <verified SES identity ARN>, fromEmailAddress }'));
+      }
+    }
+    return findings;
+  },
+};
+
+export const COGNITO_RULES: DeployRule[] = [COGNITO_MFA_METHOD, COGNITO_THREAT_PROTECTION_TIER, COGNITO_REDIRECT_URLS, COGNITO_DOMAIN_PREFIX, COGNITO_EMAIL_SENDER];
+export const COGNITO_PROJECT_RULES: ProjectDeployRule[] = [COGNITO_DOMAIN_PREFIX_UNIQUE];

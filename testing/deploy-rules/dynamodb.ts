@@ -1,0 +1,125 @@
+/** DynamoDB global table (version 2019.11.21) deploy rules: streams, replica regions, provisioned capacity. */
+import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
+
+const TABLE = "aws:dynamodb/table:Table";
+const TABLE_REPLICA = "aws:dynamodb/tableReplica:TableReplica";
+
+interface GlobalTable {
+  table: RecordedResource;
+  /** Replicas declared on the table itself (`replicas`). */
+  inline: Array<{ regionName: string }>;
+  /** aws.dynamodb.TableReplica resources pointing at the table. */
+  separate: RecordedResource[];
+}
+
+function globalTables(graph: Graph): GlobalTable[] {
+  return ofType(graph, TABLE)
+    .map((table) => ({
+      table,
+      inline: (table.inputs.replicas ?? []) as Array<{ regionName: string }>,
+      separate: ofType(graph, TABLE_REPLICA).filter((r) => referenced(graph, TABLE, r.inputs.globalTableArn) === table),
+    }))
+    .filter((g) => g.inline.length > 0 || g.separate.length > 0);
+}
+
+/**
+ * Replicas replicate through the table's stream: "The table must have DynamoDB Streams enabled, with
+ * the stream containing both the new and the old images of the item." Version 2019.11.21 switches
+ * such a stream on by itself, so a program that declares the stream off (or another view type)
+ * fights DynamoDB on every update ("Disabling Stream is not allowed for a Global Table replica").
+ */
+export const DYNAMODB_REPLICA_STREAMS: DeployRule = {
+  id: "DynamoDbReplicaStreams",
+  title: "Tables with replicas stream NEW_AND_OLD_IMAGES",
+  source: "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateGlobalTable.html",
+  check(graph) {
+    return globalTables(graph)
+      .filter(({ table }) => table.inputs.streamEnabled !== true || table.inputs.streamViewType !== "NEW_AND_OLD_IMAGES")
+      .map(({ table }) =>
+        finding(
+          "DynamoDbReplicaStreams",
+          table,
+          `has replicas but its stream is ${table.inputs.streamEnabled ? `${table.inputs.streamViewType ?? "(no view type)"}` : "off"}; global tables replicate through a NEW_AND_OLD_IMAGES stream`,
+          'set streamEnabled: true and streamViewType: "NEW_AND_OLD_IMAGES"',
+        ),
+      );
+  },
+};
+
+/** "Each global table can have only one replica per AWS Region" — the table itself is the home region's replica. */
+export const DYNAMODB_REPLICA_REGIONS: DeployRule = {
+  id: "DynamoDbReplicaRegions",
+  title: "Replicas are in regions other than the home region, one per region",
+  source: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-CoreConcepts.html",
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    for (const { table, inline, separate } of globalTables(graph)) {
+      const home = regionOf(graph, table, context);
+      const regions = [...inline.map((r) => r.regionName), ...separate.map((r) => regionOf(graph, r, context))];
+      const seen = new Set<string>();
+      for (const region of regions) {
+        if (region === home) findings.push(finding("DynamoDbReplicaRegions", table, `has a replica in ${region}, its home region`, `remove the ${region} replica; the table itself serves ${region}`));
+        else if (seen.has(region)) findings.push(finding("DynamoDbReplicaRegions", table, `has two replicas in ${region}`, `keep one replica in ${region}`));
+        seen.add(region);
+      }
+    }
+    return findings;
+  },
+};
+
+/** Scalable targets (dynamodb namespace) on the table's or an index's write capacity. */
+function writeScaling(graph: Graph, tableName: string, index?: string): { targets: RecordedResource[]; policies: RecordedResource[] } {
+  const resourceId = index ? `table/${tableName}/index/${index}` : `table/${tableName}`;
+  const dimension = index ? "dynamodb:index:WriteCapacityUnits" : "dynamodb:table:WriteCapacityUnits";
+  const matches = (r: RecordedResource) => r.inputs.resourceId === resourceId && r.inputs.scalableDimension === dimension;
+  return { targets: ofType(graph, "aws:appautoscaling/target:Target").filter(matches), policies: ofType(graph, "aws:appautoscaling/policy:Policy").filter(matches) };
+}
+
+/**
+ * Adding a replica to a provisioned table fails with "ValidationException: Table write capacity
+ * should either be Pay-Per-Request or AutoScaled" unless write auto scaling (table and every global
+ * secondary index) is already in place. A table declared with `replicas` creates them in the same
+ * call as the table — before any scaling target can exist — so a provisioned global table needs its
+ * replicas as aws.dynamodb.TableReplica resources that depend on the scaling policies
+ * (hashicorp/terraform-provider-aws#13097, #25331).
+ */
+export const DYNAMODB_PROVISIONED_REPLICAS: DeployRule = {
+  id: "DynamoDbProvisionedReplicasAutoscaled",
+  title: "Provisioned tables get replicas only after write auto scaling exists",
+  source: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_reqs_bestpractices.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const { table, inline, separate } of globalTables(graph)) {
+      // PROVISIONED is the table default when billingMode is unset.
+      if ((table.inputs.billingMode ?? "PROVISIONED") !== "PROVISIONED") continue;
+      if (inline.length > 0) {
+        findings.push(
+          finding(
+            "DynamoDbProvisionedReplicasAutoscaled",
+            table,
+            `is provisioned and declares replicas (${inline.map((r) => r.regionName).join(", ")}) on the table, which DynamoDB refuses until write capacity is auto scaled — and the scaling target can only be created after the table`,
+            'use billingMode "PAY_PER_REQUEST", or create the replicas as aws.dynamodb.TableReplica resources that depend on the table\'s (and every index\'s) write scaling policy',
+          ),
+        );
+      }
+      const indexes: Array<string | undefined> = [undefined, ...(table.inputs.globalSecondaryIndexes ?? []).map((i: any) => String(i.name))];
+      for (const replica of separate) {
+        const before = dependencyClosure(graph, replica);
+        for (const index of indexes) {
+          const { targets, policies } = writeScaling(graph, table.state.name, index);
+          const what = index ? `index ${index}'s write capacity` : "write capacity";
+          if (targets.length === 0 || policies.length === 0) {
+            findings.push(finding("DynamoDbProvisionedReplicasAutoscaled", replica, `replicates provisioned table ${table.name}, whose ${what} has no auto scaling target and policy`, `add an aws.appautoscaling.Target and Policy for ${what}`));
+          } else if (!policies.some((p) => before.has(p.urn))) {
+            findings.push(finding("DynamoDbProvisionedReplicasAutoscaled", replica, `can be created before the auto scaling policy on ${table.name}'s ${what}`, `add ${policies[0].name} to the replica's dependsOn`));
+          }
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+export const DYNAMODB_RULES: DeployRule[] = [DYNAMODB_REPLICA_STREAMS, DYNAMODB_REPLICA_REGIONS, DYNAMODB_PROVISIONED_REPLICAS];

@@ -1,0 +1,47 @@
+/**
+ * The deploy-rule pack: every rule, and the functions that run them over one stack's plan
+ * (`checkDeployRules`) or over all the stacks of a project (`checkProjectDeployRules`).
+ */
+import type { Graph } from "../../local/offline/graph";
+import type { OfflineRun } from "../../local/offline/program";
+import { APIGATEWAY_PROJECT_RULES, APIGATEWAY_RULES } from "./apigateway";
+import { CLOUDFRONT_RULES } from "./cloudfront";
+import { COGNITO_PROJECT_RULES, COGNITO_RULES } from "./cognito";
+import { DYNAMODB_RULES } from "./dynamodb";
+import { LAMBDA_RULES } from "./lambda";
+import { LAMBDA_EDGE_RULES } from "./lambda-edge";
+import type { DeployFinding, DeployRule, DeployRuleContext, ProjectDeployRule, StackPlan } from "./rule";
+import { S3_RULES } from "./s3";
+
+/** Rules over one stack's recorded plan. */
+export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMBDA_EDGE_RULES, ...APIGATEWAY_RULES, ...COGNITO_RULES, ...DYNAMODB_RULES, ...LAMBDA_RULES, ...S3_RULES];
+
+/** Rules over the plans of all the stacks of a project (account-wide and globally unique settings). */
+export const PROJECT_DEPLOY_RULES: readonly ProjectDeployRule[] = [...APIGATEWAY_PROJECT_RULES, ...COGNITO_PROJECT_RULES];
+
+/**
+ * A stack's plan as the rules take it, from an offline run of the program (`runProgramOffline`).
+ * `production` turns on the production-only checks; this project treats its `prod` stack so.
+ */
+export function planOf(run: OfflineRun, production: boolean): StackPlan {
+  return { graph: run.resources, context: { stack: run.config.stack, production, region: run.config.region } };
+}
+
+/** Every finding of every deploy rule (or of `rules`) on one stack's plan; an empty list means nothing AWS is known to reject. */
+export function checkDeployRules(graph: Graph, context: DeployRuleContext, rules: readonly DeployRule[] = DEPLOY_RULES): DeployFinding[] {
+  return rules.flatMap((rule) => rule.check(graph, context).map((f) => ({ stack: context.stack, ...f })));
+}
+
+/** Every finding of the project rules (or of `rules`) over several stacks' plans. */
+export function checkProjectDeployRules(stacks: readonly StackPlan[], rules: readonly ProjectDeployRule[] = PROJECT_DEPLOY_RULES): DeployFinding[] {
+  return rules.flatMap((rule) => rule.check(stacks));
+}
+
+export * from "./apigateway";
+export * from "./cloudfront";
+export * from "./cognito";
+export * from "./dynamodb";
+export * from "./lambda";
+export * from "./lambda-edge";
+export * from "./rule";
+export * from "./s3";

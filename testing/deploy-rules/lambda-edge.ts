@@ -1,0 +1,139 @@
+/**
+ * Lambda@Edge deploy rules: what CloudFront checks when a distribution associates a Lambda
+ * function (CreateDistribution/UpdateDistribution fail with InvalidLambdaFunctionAssociation).
+ */
+import { policyDocument, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { describeAssociation, edgeAssociations, VIEWER_EVENTS, type EdgeAssociation } from "./cloudfront";
+import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
+
+const FUNCTION = "aws:lambda/function:Function";
+const LAMBDA_EDGE_RESTRICTIONS = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-at-edge-function-restrictions.html";
+
+/** `arn:aws:lambda:us-east-1:123456789012:function:name:7` → the function's unqualified ARN and its qualifier. */
+function splitLambdaArn(arn: string): { functionArn: string; qualifier?: string } {
+  const parts = arn.split(":");
+  return parts.length > 7 ? { functionArn: parts.slice(0, 7).join(":"), qualifier: parts.slice(7).join(":") } : { functionArn: arn };
+}
+
+/** Lambda@Edge associations with the function resource they run, when this program creates it. */
+function edgeFunctions(graph: Graph): Array<{ fn: RecordedResource; associations: EdgeAssociation[] }> {
+  const byFunction = new Map<RecordedResource, EdgeAssociation[]>();
+  for (const a of edgeAssociations(graph).filter((x) => x.kind === "Lambda@Edge")) {
+    const fn = referenced(graph, FUNCTION, splitLambdaArn(a.arn).functionArn);
+    if (fn) byFunction.set(fn, [...(byFunction.get(fn) ?? []), a]);
+  }
+  return [...byFunction].map(([fn, associations]) => ({ fn, associations }));
+}
+
+/**
+ * "You must use a numbered version of the Lambda function, not $LATEST or aliases." and
+ * "The Lambda function must be in the US East (N. Virginia) Region."
+ */
+export const LAMBDA_EDGE_NUMBERED_VERSION: DeployRule = {
+  id: "LambdaEdgeNumberedVersion",
+  title: "Lambda@Edge associations name a numbered version of a us-east-1 function",
+  source: LAMBDA_EDGE_RESTRICTIONS,
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const a of edgeAssociations(graph).filter((x) => x.kind === "Lambda@Edge")) {
+      const { qualifier } = splitLambdaArn(a.arn);
+      if (!qualifier || !/^\d+$/.test(qualifier)) {
+        const what = !qualifier ? "an unqualified function ARN" : qualifier === "$LATEST" ? "$LATEST" : `alias ${qualifier}`;
+        findings.push(finding("LambdaEdgeNumberedVersion", a.distribution, `behaviour ${a.path} ${describeAssociation(a)} names ${what}; CloudFront only accepts a numbered version`, "publish the function (publish: true) and associate its qualifiedArn"));
+      }
+      const region = arnRegion(a.arn);
+      if (region !== "us-east-1") {
+        findings.push(finding("LambdaEdgeNumberedVersion", a.distribution, `behaviour ${a.path} ${describeAssociation(a)} is a function in ${region ?? "(no region)"}; Lambda@Edge functions must be in us-east-1`, 'create the function in us-east-1 (region: "us-east-1" on the function, or a us-east-1 provider)'));
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * The "Lambda features" Lambda@Edge does not support: VPC access, dead-letter queues, environment
+ * variables, layers, X-Ray, container images, the arm64 architecture, more than 512 MB of ephemeral
+ * storage, and a customer managed key for the .zip package. Plus "Lambda Region": us-east-1 only.
+ */
+export const LAMBDA_EDGE_FEATURES: DeployRule = {
+  id: "LambdaEdgeFeatures",
+  title: "Lambda@Edge functions use only what Lambda@Edge supports, in us-east-1",
+  source: LAMBDA_EDGE_RESTRICTIONS,
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    for (const { fn } of edgeFunctions(graph)) {
+      const i = fn.inputs;
+      const report = (problem: string, fix: string) => findings.push(finding("LambdaEdgeFeatures", fn, `is a Lambda@Edge function ${problem}`, fix));
+      const region = regionOf(graph, fn, context);
+      if (region !== "us-east-1") report(`created in ${region}; Lambda@Edge functions must be in us-east-1`, 'set region: "us-east-1" on the function');
+      const architectures: string[] = i.architectures ?? ["x86_64"];
+      if (architectures.some((a) => a !== "x86_64")) report(`built for ${architectures.join(", ")}; Lambda@Edge runs x86_64 only`, 'set architectures: ["x86_64"]');
+      const variables = Object.keys(i.environment?.variables ?? {});
+      if (variables.length > 0) report(`with environment variables (${variables.join(", ")}), which Lambda@Edge does not support`, "remove the environment and bake configuration into the bundle at build time");
+      if ((i.layers ?? []).length > 0) report("with layers, which Lambda@Edge does not support", "bundle the layer's code into the function and remove layers");
+      if ((i.vpcConfig?.subnetIds ?? []).length > 0) report("attached to a VPC, which Lambda@Edge does not support", "remove vpcConfig");
+      if (i.deadLetterConfig?.targetArn) report("with a dead-letter queue, which Lambda@Edge does not support", "remove deadLetterConfig");
+      if (i.packageType === "Image" || i.imageUri) report("defined as a container image, which Lambda@Edge does not support", "deploy a .zip package with a managed runtime");
+      if (i.tracingConfig?.mode === "Active") report("with active X-Ray tracing, which Lambda@Edge does not support", "remove tracingConfig (or set mode PassThrough)");
+      if (Number(i.ephemeralStorage?.size ?? 512) > 512) report(`with ${i.ephemeralStorage.size} MB of ephemeral storage; Lambda@Edge allows at most 512 MB`, "remove ephemeralStorage (512 MB)");
+      if (i.sourceKmsKeyArn) report("with its .zip package encrypted by a customer managed key, which Lambda@Edge does not support", "remove sourceKmsKeyArn");
+    }
+    return findings;
+  },
+};
+
+/**
+ * Quotas on Lambda@Edge: viewer request and viewer response functions get 128 MB of memory and a
+ * 5-second timeout; origin request and origin response functions a 30-second timeout.
+ */
+export const LAMBDA_EDGE_LIMITS: DeployRule = {
+  id: "LambdaEdgeLimits",
+  title: "Lambda@Edge memory and timeout fit the event type (viewer ≤ 128 MB and 5 s, origin ≤ 30 s)",
+  source: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-lambda-at-edge",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const { fn, associations } of edgeFunctions(graph)) {
+      // Lambda's defaults when unset: 128 MB and 3 s.
+      const memory = Number(fn.inputs.memorySize ?? 128);
+      const timeout = Number(fn.inputs.timeout ?? 3);
+      const viewer = associations.filter((a) => VIEWER_EVENTS.includes(a.eventType));
+      if (viewer.length > 0 && memory > 128) {
+        findings.push(finding("LambdaEdgeLimits", fn, `has ${memory} MB of memory but runs on ${viewer.map((a) => a.eventType).join(", ")}, where Lambda@Edge allows 128 MB`, "set memorySize: 128, or move the function to an origin event"));
+      }
+      if (viewer.length > 0 && timeout > 5) {
+        findings.push(finding("LambdaEdgeLimits", fn, `has a ${timeout}-second timeout but runs on ${viewer.map((a) => a.eventType).join(", ")}, where Lambda@Edge allows 5 seconds`, "set timeout to 5 or less"));
+      } else if (timeout > 30) {
+        findings.push(finding("LambdaEdgeLimits", fn, `has a ${timeout}-second timeout; Lambda@Edge origin events allow 30 seconds`, "set timeout to 30 or less"));
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * "The IAM execution role associated with the Lambda function must allow the service principals
+ * lambda.amazonaws.com and edgelambda.amazonaws.com to assume the role."
+ */
+export const LAMBDA_EDGE_ROLE_TRUST: DeployRule = {
+  id: "LambdaEdgeRoleTrust",
+  title: "Lambda@Edge execution roles trust lambda.amazonaws.com and edgelambda.amazonaws.com",
+  source: LAMBDA_EDGE_RESTRICTIONS,
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const { fn } of edgeFunctions(graph)) {
+      const role = referenced(graph, "aws:iam/role:Role", fn.inputs.role);
+      if (!role) continue;
+      const trusted = policyDocument(role.inputs.assumeRolePolicy)
+        .Statement.filter((s) => (s.Effect ?? "Allow") === "Allow")
+        .flatMap((s) => [s.Principal?.Service ?? []].flat());
+      const missing = ["lambda.amazonaws.com", "edgelambda.amazonaws.com"].filter((p) => !trusted.includes(p));
+      if (missing.length > 0) {
+        findings.push(finding("LambdaEdgeRoleTrust", role, `is the role of Lambda@Edge function ${fn.name} but does not trust ${missing.join(" and ")}`, "allow both lambda.amazonaws.com and edgelambda.amazonaws.com to sts:AssumeRole in the role's trust policy"));
+      }
+    }
+    return findings;
+  },
+};
+
+export const LAMBDA_EDGE_RULES: DeployRule[] = [LAMBDA_EDGE_NUMBERED_VERSION, LAMBDA_EDGE_FEATURES, LAMBDA_EDGE_LIMITS, LAMBDA_EDGE_ROLE_TRUST];

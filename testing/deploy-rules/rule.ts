@@ -1,0 +1,88 @@
+/**
+ * Deploy rules: what AWS rejects (or silently breaks) at `pulumi up`, checked on the
+ * recorded plan of a stack — the cfn-lint idea for a Pulumi program. Mocks accept any
+ * input and `pulumi preview` does not call the create APIs, so these checks are the only
+ * thing between a bad input and a failed deploy on a user's account.
+ *
+ * Each rule names the AWS documentation it encodes. Rules read resolved inputs, so run them
+ * on an update-mode recording (`runProgramOffline` or `record`, both resolve every Output);
+ * a value that is absent is treated as unset, never as unknown.
+ */
+import type { Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+
+export interface DeployFinding {
+  rule: string;
+  /** The stack the resource belongs to; set by project rules, which look at several stacks. */
+  stack?: string;
+  /** `type name` of the offending resource. */
+  resource: string;
+  /** What AWS would do with it, and why. */
+  problem: string;
+  /** What to change. */
+  fix: string;
+}
+
+export interface DeployRuleContext {
+  stack: string;
+  /** Production stacks get the checks that only matter under real traffic (e.g. Cognito's email quota). */
+  production: boolean;
+  /** The stack's `aws:region`: where a resource without its own `region` (or provider region) is created. */
+  region: string;
+  /** The AWS account the stack deploys to, when known; project rules compare stacks by account and region. */
+  account?: string;
+}
+
+export interface DeployRule {
+  id: string;
+  title: string;
+  /** The AWS documentation page that states the constraint. */
+  source: string;
+  check(graph: Graph, context: DeployRuleContext): DeployFinding[];
+}
+
+/** One stack's recorded plan, for rules that look across the stacks of a project. */
+export interface StackPlan {
+  graph: Graph;
+  context: DeployRuleContext;
+}
+
+export interface ProjectDeployRule {
+  id: string;
+  title: string;
+  source: string;
+  check(stacks: readonly StackPlan[]): DeployFinding[];
+}
+
+export function finding(rule: string, resource: RecordedResource, problem: string, fix: string, stack?: string): DeployFinding {
+  return { rule, ...(stack === undefined ? {} : { stack }), resource: `${resource.type} ${resource.name}`, problem, fix };
+}
+
+/** `dev: [Rule] type name: problem Fix: ...` — how `npm run plan` and failing tests print a finding. */
+export function formatFinding(f: DeployFinding): string {
+  return `${f.stack ? `${f.stack}: ` : ""}[${f.rule}] ${f.resource}: ${f.problem}. Fix: ${f.fix}`;
+}
+
+/**
+ * The region a resource is created in: its own `region` input (provider v7's per-resource
+ * region), else its explicit provider's region, else the stack's.
+ */
+export function regionOf(graph: Graph, resource: RecordedResource, context: DeployRuleContext): string {
+  if (typeof resource.inputs.region === "string" && resource.inputs.region) return resource.inputs.region;
+  if (resource.provider) {
+    const provider = graph.find((p) => p.type.startsWith("pulumi:providers:") && resource.provider!.startsWith(`${p.urn}::`));
+    if (typeof provider?.inputs.region === "string" && provider.inputs.region) return provider.inputs.region;
+  }
+  return context.region;
+}
+
+/** The resource of `type` that `reference` (an id, name, bucket or ARN taken from another resource's input) points at. */
+export function referenced(graph: Graph, type: string, reference: unknown): RecordedResource | undefined {
+  if (typeof reference !== "string" || !reference) return undefined;
+  return graph.find((r) => r.type === type && [r.id, r.state.arn, r.state.name, r.state.bucket].includes(reference));
+}
+
+/** The region field of an ARN (`arn:partition:service:region:account:...`). */
+export function arnRegion(arn: string): string | undefined {
+  return arn.split(":")[3] || undefined;
+}

@@ -1,0 +1,44 @@
+/**
+ * Recording harness for tests over the mock monitor (local/offline/mocks.ts): install once per
+ * test file (vitest isolates files, and Pulumi's mock settings are process-global), then
+ * `record(() => new Component(...))` returns exactly what that construction registered.
+ */
+import { installRecordingMocks, type MockOptions, type RecordedResource, type RecordingMocks } from "../local/offline/mocks";
+
+let mocks: RecordingMocks | undefined;
+
+/** Installs the mocks for this file; call from `beforeAll` to choose preview mode, otherwise `record` installs update-mode mocks. */
+export async function useMocks(options: MockOptions = {}): Promise<RecordingMocks> {
+  mocks = await installRecordingMocks(options);
+  return mocks;
+}
+
+/** Runs `build`, waits for every registration it caused, and returns those registrations. */
+export async function record(build: () => unknown): Promise<RecordedResource[]> {
+  const active = mocks ?? (await useMocks());
+  await active.settle();
+  const start = active.resources.length;
+  await build();
+  await active.settle();
+  return active.resources.slice(start);
+}
+
+/**
+ * A copy of a recorded graph with the one resource `pick` finds replaced by `change`'s result
+ * (or removed when it returns undefined). For rule tests: break exactly one thing. `change` must not mutate.
+ */
+export function mutate(
+  graph: readonly RecordedResource[],
+  pick: (r: RecordedResource) => boolean,
+  change: (r: RecordedResource) => RecordedResource | undefined,
+): RecordedResource[] {
+  const copy = [...graph];
+  const index = copy.findIndex(pick);
+  if (index < 0) throw new Error("mutate: no resource matched");
+  const changed = change(copy[index]);
+  if (changed) copy[index] = changed;
+  else copy.splice(index, 1);
+  return copy;
+}
+
+export const byName = (name: string) => (r: RecordedResource) => r.name === name;

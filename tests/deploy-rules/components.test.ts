@@ -1,0 +1,91 @@
+/**
+ * The deploy rules pass on what the components build when configured as AWS accepts — no false
+ * alarms — and on hand-built graphs that do it right. (Where a component still builds something a
+ * rule fails, the whole-stack test tests/stacks/deploy-rules.test.ts names it.)
+ */
+import { describe, expect, it } from "vitest";
+import { DataTier } from "../../components/data-tier";
+import { UserAuth } from "../../components/user-auth";
+import { mutate, record } from "../../testing/harness";
+import { checkDeployRules, checkProjectDeployRules, formatFinding, SNAPSHOT_TYPES } from "../../testing/deploy-rules";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { devContext, handBuilt, of } from "./fixture";
+import { accountLogging, api } from "./fixtures/apigateway";
+import { domainSite, edgeSite } from "./fixtures/cloudfront";
+import { replica, table, writeScaling } from "./fixtures/dynamodb";
+import { lambdaFunction } from "./fixtures/lambda-s3";
+
+const prod = { ...devContext, stack: "prod", production: true };
+const clean = (graph: readonly RecordedResource[], context = devContext) => checkDeployRules(graph, context).map(formatFinding);
+
+describe("deploy rules pass on", () => {
+  it("a site with a CloudFront Function on viewer-response and Lambda@Edge on origin-response", async () => {
+    expect(clean(await edgeSite())).toEqual([]);
+  });
+
+  it("a site on a custom domain with the certificate StaticSite requests", async () => {
+    expect(clean(await domainSite())).toEqual([]);
+  });
+
+  it("an API whose deployment depends on every part of the API", async () => {
+    const graph = await api();
+    const restApi = graph.find(of("aws:apigateway/restApi:RestApi"))!;
+    const parts = graph.filter((r) => SNAPSHOT_TYPES.includes(r.type) && (r.inputs.restApi ?? r.inputs.restApiId) === restApi.id);
+    expect(parts.length).toBeGreaterThan(5);
+    const ordered = mutate(graph, of("aws:apigateway/deployment:Deployment"), (d) => ({ ...d, dependencies: [restApi.urn, ...parts.map((p) => p.urn)] }));
+    expect(clean(ordered)).toEqual([]);
+  });
+
+  it("one retained account setting whose role may write every log group, inline or through the managed policy", () => {
+    expect(clean(accountLogging(["*"]))).toEqual([]);
+    expect(clean(accountLogging(["arn:aws:logs:us-east-1:123456789012:log-group:*"]))).toEqual([]);
+    const [role, , account] = accountLogging([]);
+    const managed = handBuilt("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "logs-managed", { role: role.id, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs" });
+    expect(clean([role, managed, account])).toEqual([]);
+    expect(checkProjectDeployRules([{ graph: [role, managed, account], context: prod }, { graph: [], context: devContext }])).toEqual([]);
+  });
+
+  it("a user pool with TOTP MFA, https and localhost callbacks, a valid prefix, and SES in production", async () => {
+    const graph = await record(() => new UserAuth("auth", { callbackUrls: ["https://gallery.example.com/", "http://localhost:3000/"], domain: { prefix: "gallery-test-login" } }));
+    expect(clean(graph)).toEqual([]);
+    const withSes = mutate(graph, of("aws:cognito/userPool:UserPool"), (p) => ({
+      ...p,
+      inputs: { ...p.inputs, emailConfiguration: { emailSendingAccount: "DEVELOPER", sourceArn: "arn:aws:ses:us-east-1:123456789012:identity/example.com", fromEmailAddress: "no-reply@example.com" } },
+    }));
+    expect(clean(withSes, prod)).toEqual([]);
+  });
+
+  it("app callback URLs with a custom scheme", () => {
+    const client = handBuilt("aws:cognito/userPoolClient:UserPoolClient", "client", { callbackUrls: ["myapp://signed-in", "https://a.example.com/cb"], defaultRedirectUri: "myapp://signed-in" });
+    expect(clean([client])).toEqual([]);
+  });
+
+  it("different hosted UI prefixes per stack", () => {
+    const domain = (prefix: string) => handBuilt("aws:cognito/userPoolDomain:UserPoolDomain", "domain", { domain: prefix, userPoolId: "p" });
+    expect(checkProjectDeployRules([{ graph: [domain("gallery-dev")], context: devContext }, { graph: [domain("gallery-prod")], context: prod }])).toEqual([]);
+    // The same prefix in two regions is two host names.
+    expect(checkProjectDeployRules([{ graph: [domain("gallery")], context: devContext }, { graph: [domain("gallery")], context: { ...prod, region: "eu-west-1" } }])).toEqual([]);
+  });
+
+  it("an on-demand global table from DataTier, and a provisioned one from DataTier without replicas", async () => {
+    const tables = {
+      gallery: { attributes: { pk: "S" as const }, partitionKey: "pk", replicaRegions: ["us-west-2", "eu-west-1"] },
+      counters: { attributes: { id: "S" as const }, partitionKey: "id", billing: "provisioned" as const, capacity: { read: { min: 5, max: 50 }, write: { min: 5, max: 50 } } },
+    };
+    expect(clean(await record(() => new DataTier("global", { tables })))).toEqual([]);
+  });
+
+  it("a provisioned table whose replica waits for its write scaling policy", () => {
+    const [target, policy] = writeScaling();
+    const provisioned = table({ billingMode: "PROVISIONED", streamEnabled: true, streamViewType: "NEW_AND_OLD_IMAGES" });
+    expect(clean([provisioned, target, policy, replica("us-west-2", [policy.urn])])).toEqual([]);
+  });
+
+  it("a LambdaFunction with the component's defaults", async () => {
+    expect(clean(await lambdaFunction())).toEqual([]);
+  });
+
+  it("dotted bucket names that are not CloudFront HTTPS origins, and generated names", () => {
+    expect(clean([handBuilt("aws:s3/bucket:Bucket", "www", { bucket: "www.gallery.example" }, { state: { bucket: "www.gallery.example" } }), handBuilt("aws:s3/bucket:Bucket", "generated", {})])).toEqual([]);
+  });
+});

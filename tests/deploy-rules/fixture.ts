@@ -1,0 +1,74 @@
+/**
+ * Failing fixtures for the deploy rules: each is a graph AWS would reject for one reason — a
+ * recording of a real component with one thing changed, or (where the rule is about a single
+ * resource) a hand-built resource list — and the findings it must produce.
+ */
+import type { RecordedResource } from "../../local/offline/mocks";
+import type { DeployFinding, DeployRuleContext, StackPlan } from "../../testing/deploy-rules";
+
+export interface ExpectedFinding {
+  /** `type name`, as findings name resources. */
+  resource: string;
+  problem: RegExp;
+  stack?: string;
+}
+
+export interface RuleFixture {
+  rule: string;
+  title: string;
+  context?: Partial<DeployRuleContext>;
+  build(): Promise<RecordedResource[]> | RecordedResource[];
+  /** Every one of these must be found, and nothing by any other rule. */
+  expected: ExpectedFinding[];
+}
+
+export interface ProjectFixture {
+  rule: string;
+  title: string;
+  build(): Promise<StackPlan[]> | StackPlan[];
+  expected: ExpectedFinding[];
+}
+
+export const devContext: DeployRuleContext = { stack: "dev", production: false, region: "us-east-1" };
+
+/** A resource as the recording mocks would have registered it, for rules about one resource's inputs. */
+export function handBuilt(type: string, name: string, inputs: Record<string, any>, more: Partial<RecordedResource> = {}): RecordedResource {
+  const id = more.id ?? `${name}-id`;
+  return {
+    type,
+    name,
+    urn: `urn:pulumi:dev::fixture::${type}::${name}`,
+    custom: true,
+    inputs,
+    state: { ...inputs, ...more.state },
+    id,
+    protect: false,
+    retainOnDelete: false,
+    dependencies: [],
+    ...more,
+  };
+}
+
+/** `r` with `patch` merged into its inputs (recorded resources are shared between fixtures: never mutate them). */
+export function withInputs(r: RecordedResource, patch: Record<string, any>): RecordedResource {
+  return { ...r, inputs: { ...r.inputs, ...patch } };
+}
+
+/** Memoises a recording, so fixtures built on the same component record it once per test file. */
+export function once<T>(build: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => (result ??= build());
+}
+
+export const of = (type: string) => (r: RecordedResource) => r.type === type;
+
+/** `findings` match `expected`: each expected finding is there, and every finding is of `rule`. */
+export function matches(rule: string, findings: DeployFinding[], expected: ExpectedFinding[]): string[] {
+  const problems: string[] = [];
+  for (const f of findings.filter((x) => x.rule !== rule)) problems.push(`unexpected ${f.rule} finding: ${f.resource}: ${f.problem}`);
+  for (const e of expected) {
+    const hit = findings.some((f) => f.rule === rule && f.resource === e.resource && e.problem.test(f.problem) && (e.stack === undefined || f.stack === e.stack));
+    if (!hit) problems.push(`missing ${rule} finding on ${e.resource} matching ${e.problem}; found: ${findings.map((f) => `${f.resource}: ${f.problem}`).join(" | ") || "(none)"}`);
+  }
+  return problems;
+}

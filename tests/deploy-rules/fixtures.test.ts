@@ -1,0 +1,65 @@
+/**
+ * Every deploy rule fails on at least one fixture, and each fixture fails exactly its rule, with
+ * the findings listed (resource, problem). The coverage test walks DEPLOY_RULES and
+ * PROJECT_DEPLOY_RULES, so a rule added without a failing fixture fails here.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { checkDeployRules, checkProjectDeployRules, DEPLOY_RULES, PROJECT_DEPLOY_RULES } from "../../testing/deploy-rules";
+import { devContext, matches, type ProjectFixture, type RuleFixture } from "./fixture";
+import { APIGATEWAY_FIXTURES, APIGATEWAY_PROJECT_FIXTURES } from "./fixtures/apigateway";
+import { CLOUDFRONT_FIXTURES, LAMBDA_EDGE_FIXTURES } from "./fixtures/cloudfront";
+import { COGNITO_FIXTURES, COGNITO_PROJECT_FIXTURES } from "./fixtures/cognito";
+import { DYNAMODB_FIXTURES } from "./fixtures/dynamodb";
+import { LAMBDA_FIXTURES, S3_FIXTURES } from "./fixtures/lambda-s3";
+
+const FIXTURES: RuleFixture[] = [...CLOUDFRONT_FIXTURES, ...LAMBDA_EDGE_FIXTURES, ...APIGATEWAY_FIXTURES, ...COGNITO_FIXTURES, ...DYNAMODB_FIXTURES, ...LAMBDA_FIXTURES, ...S3_FIXTURES];
+const PROJECT_FIXTURES: ProjectFixture[] = [...APIGATEWAY_PROJECT_FIXTURES, ...COGNITO_PROJECT_FIXTURES];
+
+async function findingsOf(fixture: RuleFixture) {
+  return checkDeployRules(await fixture.build(), { ...devContext, ...fixture.context });
+}
+
+async function projectFindingsOf(fixture: ProjectFixture) {
+  return checkProjectDeployRules(await fixture.build());
+}
+
+describe("deploy rules fail on their fixtures, and only those rules", () => {
+  it.each(FIXTURES.map((f) => [`${f.rule}: ${f.title}`, f] as const))("%s", async (_, fixture) => {
+    expect(matches(fixture.rule, await findingsOf(fixture), fixture.expected)).toEqual([]);
+  });
+
+  it.each(PROJECT_FIXTURES.map((f) => [`${f.rule}: ${f.title}`, f] as const))("%s", async (_, fixture) => {
+    expect(matches(fixture.rule, await projectFindingsOf(fixture), fixture.expected)).toEqual([]);
+  });
+});
+
+describe("the pack", () => {
+  it("has a fixture proven to fail every rule in DEPLOY_RULES and PROJECT_DEPLOY_RULES", async () => {
+    const proven = new Set<string>();
+    for (const fixture of FIXTURES) for (const f of await findingsOf(fixture)) if (f.rule === fixture.rule) proven.add(f.rule);
+    for (const fixture of PROJECT_FIXTURES) for (const f of await projectFindingsOf(fixture)) if (f.rule === fixture.rule) proven.add(f.rule);
+    const ids = [...DEPLOY_RULES, ...PROJECT_DEPLOY_RULES].map((r) => r.id);
+    expect(ids.filter((id) => !proven.has(id))).toEqual([]);
+  });
+
+  it("gives every rule a unique id, a title and an AWS documentation source", () => {
+    const rules = [...DEPLOY_RULES, ...PROJECT_DEPLOY_RULES];
+    expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length);
+    for (const rule of rules) {
+      expect(rule.title, rule.id).not.toBe("");
+      expect(rule.source, rule.id).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
+    }
+  });
+
+  it("documents every rule with its source in docs/deploy-rules.md", () => {
+    const rows = readFileSync(join(__dirname, "../../docs/deploy-rules.md"), "utf8").split("\n").filter((line) => line.startsWith("| `"));
+    for (const rule of [...DEPLOY_RULES, ...PROJECT_DEPLOY_RULES]) {
+      const row = rows.find((line) => line.startsWith(`| \`${rule.id}\` |`));
+      expect(row, rule.id).toBeDefined();
+      expect(row!.endsWith(`| ${rule.source} |`), `${rule.id} cites ${rule.source}`).toBe(true);
+    }
+    expect(rows).toHaveLength(DEPLOY_RULES.length + PROJECT_DEPLOY_RULES.length);
+  });
+});

@@ -1,0 +1,66 @@
+/** The small predicates the rules share, the regions they attribute resources to, and how `npm run plan` reports findings. */
+import { describe, expect, it } from "vitest";
+import { reportDeployFindings } from "../../scripts/plan";
+import { bucketNameProblem, domainPrefixProblem, formatFinding, redirectUrlProblem, regionOf, type DeployFinding } from "../../testing/deploy-rules";
+import { devContext, handBuilt } from "./fixture";
+
+describe("redirect URLs (Cognito)", () => {
+  it.each(["https://gallery.example.com/", "http://localhost:3000/", "http://localhost/cb", "myapp://signed-in"])("accepts %s", (url) => expect(redirectUrlProblem(url)).toBeUndefined());
+  it.each([
+    ["http://127.0.0.1:3000/", /uses http/],
+    ["http://gallery.example.com/", /uses http/],
+    ["https://gallery.example.com/#done", /has a fragment/],
+    ["/callback", /is not an absolute URI/],
+  ])("refuses %s", (url, problem) => expect(redirectUrlProblem(url)).toMatch(problem));
+});
+
+describe("hosted UI prefixes (Cognito)", () => {
+  it.each(["a", "gallery-dev", "x".repeat(63), "9lives"])("accepts %s", (prefix) => expect(domainPrefixProblem(prefix)).toBeUndefined());
+  it.each([
+    ["", /not 1–63/],
+    ["x".repeat(64), /not 1–63/],
+    ["-gallery", /not 1–63/],
+    ["gallery.dev", /not 1–63/],
+    ["my-amazon-shop", /reserved word amazon/],
+    ["cognitoish", /reserved word cognito/],
+  ])("refuses %j", (prefix, problem) => expect(domainPrefixProblem(prefix)).toMatch(problem));
+});
+
+describe("bucket names (S3)", () => {
+  it.each(["abc", "gallery-uploads-1", "www.gallery.example", "a".repeat(63)])("accepts %s", (name) => expect(bucketNameProblem(name)).toBeUndefined());
+  it.each([
+    ["ab", /3–63/],
+    ["-gallery", /begin and end/],
+    ["gallery..logs", /adjacent periods/],
+    ["xn--gallery", /reserved prefix xn--/],
+    ["gallery--x-s3", /reserved suffix --x-s3/],
+  ])("refuses %s", (name, problem) => expect(bucketNameProblem(name)).toMatch(problem));
+});
+
+describe("regions", () => {
+  it("takes a resource's own region, else its explicit provider's, else the stack's", () => {
+    const provider = handBuilt("pulumi:providers:aws", "west", { region: "us-west-2" });
+    const placed = handBuilt("aws:s3/bucket:Bucket", "placed", { region: "eu-west-1" }, { provider: `${provider.urn}::${provider.id}` });
+    const viaProvider = handBuilt("aws:s3/bucket:Bucket", "via", {}, { provider: `${provider.urn}::${provider.id}` });
+    const plain = handBuilt("aws:s3/bucket:Bucket", "plain", {});
+    const graph = [provider, placed, viaProvider, plain];
+    expect([placed, viaProvider, plain].map((r) => regionOf(graph, r, devContext))).toEqual(["eu-west-1", "us-west-2", "us-east-1"]);
+  });
+});
+
+describe("npm run plan's deploy-rule report", () => {
+  const finding: DeployFinding = { rule: "S3BucketName", stack: "dev", resource: "aws:s3/bucket:Bucket b", problem: 'bucket name "B" is bad', fix: "rename it" };
+
+  it("names each finding with its rule, resource, problem and fix, and exits 1", () => {
+    const lines: string[] = [];
+    expect(reportDeployFindings([finding], (line) => lines.push(line))).toBe(1);
+    expect(lines).toEqual(["\nDeploy rules: 1 finding(s) AWS would reject or break at `pulumi up`:", '  - dev: [S3BucketName] aws:s3/bucket:Bucket b: bucket name "B" is bad. Fix: rename it']);
+    expect(formatFinding({ ...finding, stack: undefined })).toBe('[S3BucketName] aws:s3/bucket:Bucket b: bucket name "B" is bad. Fix: rename it');
+  });
+
+  it("says so and exits 0 when there is nothing", () => {
+    const lines: string[] = [];
+    expect(reportDeployFindings([], (line) => lines.push(line))).toBe(0);
+    expect(lines).toEqual(["\nDeploy rules: no findings."]);
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * "It deploys" as a tested property: the plans of dev and prod (index.ts with each stack's config,
+ * as `pulumi up` would run it) have no deploy-rule findings, alone or together (the project rules
+ * look at both stacks: account-wide settings, globally unique names).
+ */
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import type { OfflineRun } from "../../local/offline/program";
+import { isProductionStack } from "../../scripts/plan";
+import { checkProjectDeployRules, formatFinding, planOf } from "../../testing/deploy-rules";
+import { expectNoDeployFindings } from "./run-stack";
+
+const runs = new Map<string, OfflineRun>();
+
+beforeAll(async () => {
+  for (const stack of ["dev", "prod"]) {
+    // index.ts registers its resources when it is first imported: a fresh module registry runs it again for the next stack.
+    vi.resetModules();
+    const { runStack } = await import("./run-stack.js");
+    runs.set(stack, await runStack(stack));
+  }
+});
+
+describe("deploy rules on the project's stacks", () => {
+  it("records both stacks, each with its own config", () => {
+    expect(runs.get("dev")!.config.stack).toBe("dev");
+    expect(runs.get("prod")!.outputs.siteUrl).toBe("https://gallery.example.com");
+    expect(runs.get("dev")!.outputs.siteUrl).toMatch(/^https:\/\/d[0-9a-z]+\.cloudfront\.net$/);
+  });
+
+  it("dev has no deploy-rule findings", () => expectNoDeployFindings(runs.get("dev")!));
+
+  it("prod has no deploy-rule findings", () => expectNoDeployFindings(runs.get("prod")!));
+
+  it("dev and prod together have no project deploy-rule findings", () => {
+    const plans = [...runs.values()].map((run) => planOf(run, isProductionStack(run.config.stack)));
+    expect(checkProjectDeployRules(plans).map(formatFinding)).toEqual([]);
+  });
+});
