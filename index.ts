@@ -3,6 +3,8 @@
  * components, and exports what a deploy (or `npm start`) needs to know.
  * `pulumi up` deploys it; `npm start` runs this same file under mocks and serves it locally.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import {
@@ -73,12 +75,17 @@ export const exportBucketName = data.exportBucketName;
 // ---------------------------------------------------------------- end data
 
 // ---------------------------------------------------------------- edge (EdgeLogic)
-// CloudFront Functions on the site's viewer events (clean URLs, canonical host, KeyValueStore
-// redirects, the home-page A/B test, extra security headers) and Lambda@Edge for the Cognito
-// check on protected paths and for origin responses. Constructed before the site, which
-// attaches `edge.associations`. The auth check verifies the user pool's id tokens; the pool is
-// declared in the auth section below (it needs the site's URL), so its issuer and app client
-// reach the edge as deferred Outputs, baked into the Lambda@Edge bundle at deploy time.
+// CloudFront Functions on the default behaviour's viewer events (clean URLs, canonical host,
+// KeyValueStore redirects, the home-page A/B test) and Lambda@Edge for the Cognito check on
+// protected paths and for origin responses (SEO headers, the site's error document). CloudFront
+// refuses CloudFront Functions next to Lambda@Edge on one behaviour's viewer events, so protected
+// paths run Lambda@Edge only, and the extra security headers come from the site's response headers
+// policy. Constructed before the site, which attaches `edge.associations`. The auth check verifies
+// the user pool's id tokens; the pool is declared in the auth section below (it needs the site's
+// URL), so its issuer and app client reach the edge as deferred Outputs, baked into the Lambda@Edge
+// bundle at deploy time.
+const siteDir = config.get("siteDir") ?? "site";
+const siteErrorDocument = "error.html";
 const [edgeUserPoolIssuer, resolveEdgeUserPoolIssuer] = pulumi.deferredOutput<string>();
 const [edgeUserPoolClientId, resolveEdgeUserPoolClientId] = pulumi.deferredOutput<string>();
 
@@ -105,6 +112,9 @@ function edgeLogic(): EdgeLogic | undefined {
     noindexPrefixes: searchIndexing ? protectedPaths.map((p) => p.replace(/\*$/, "")) : ["/"],
     defaultCacheControl: "public, max-age=300",
     errorCacheControl: "max-age=10",
+    // The API shares the distribution, so the site's 404 page comes from this function, not a
+    // distribution-wide custom error response (which would replace the API's JSON 404s too).
+    errorDocument: readFileSync(join(siteDir, siteErrorDocument), "utf8"),
   };
   return new EdgeLogic("edge", {
     // Old links, managed as data: updating a redirect does not republish the function.
@@ -124,18 +134,11 @@ function edgeLogic(): EdgeLogic | undefined {
             : undefined,
         },
       },
+      // The A/B test's sticky cookie; the default behaviour only, as protected paths run Lambda@Edge on viewer-request.
       "viewer-response": {
         file: "handlers/edge/viewer-response.js",
         eventType: "viewer-response",
-        pathPatterns: ["default", ...protectedPaths],
-        config: {
-          headers: {
-            "permissions-policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
-            "cross-origin-opener-policy": "same-origin",
-            "cross-origin-resource-policy": "same-origin",
-          },
-          cookieMaxAgeSeconds: 30 * 24 * 3600,
-        },
+        config: { cookieMaxAgeSeconds: 30 * 24 * 3600 },
       },
     },
     lambdas: {
@@ -150,8 +153,11 @@ function edgeLogic(): EdgeLogic | undefined {
         eventType: "origin-response",
         pathPatterns: ["default", ...protectedPaths],
         define: { __EDGE_ORIGIN_RESPONSE_CONFIG__: JSON.stringify(originResponse) },
+        servesErrorDocument: true,
       },
     },
+    // Lambda@Edge logs in every region CloudFront runs the functions in, kept as long as the stack's other logs.
+    logs: { regions: config.getObject<string[]>("edgeLogRegions"), retentionDays: logRetentionDays },
   });
 }
 
@@ -282,13 +288,22 @@ function siteDomain(): StaticSiteDomain | undefined {
 }
 
 const site = new StaticSite("site", {
-  path: config.get("siteDir") ?? "site",
+  path: siteDir,
+  errorDocument: siteErrorDocument,
   hosting: (config.get("siteHosting") as "oac" | "s3-website" | undefined) ?? "oac",
   // With edge logic the viewer-request function serves the SPA fallback (one function per event type).
   spa: edge ? false : config.getBoolean("spaFallback") ?? false,
   edge: edge?.associations,
   priceClass: config.get("priceClass") as "PriceClass_100" | "PriceClass_200" | "PriceClass_All" | undefined,
   domain: siteDomain(),
+  // Headers the policy's security config has no field for, on every behaviour (API and /account/* included).
+  securityHeaders: {
+    customHeaders: {
+      "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+      "Cross-Origin-Opener-Policy": "same-origin",
+      "Cross-Origin-Resource-Policy": "same-origin",
+    },
+  },
   logs: { retentionDays: logRetentionDays },
   // The API under /api/*, on the stack's first API stage (ServerlessApi.siteRoute).
   routes: [api.siteRoute()],

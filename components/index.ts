@@ -2,9 +2,9 @@
  * serverless-fullstack: Pulumi components for full-stack serverless apps on AWS.
  * `import { StaticSite, LambdaFunction } from "serverless-fullstack";`
  */
-export { StaticSite } from "./static-site";
+export { StaticSite, ErrorDocumentServer } from "./static-site";
 export type { StaticSiteArgs, StaticSiteDomain, StaticSiteRoute, StaticSiteSpec, CacheRule, SecurityHeaders, PriceClass } from "./static-site";
-export { EdgeLogic, EDGE_LIMITS, CLOUDFRONT_FUNCTION_RUNTIME, DEFAULT_BEHAVIOUR } from "./edge-logic";
+export { EdgeLogic, EDGE_LIMITS, EDGE_LOG_REGIONS, EDGE_TAGS, CLOUDFRONT_FUNCTION_RUNTIME, DEFAULT_BEHAVIOUR } from "./edge-logic";
 export type { EdgeAssociation, EdgeEventType, FunctionEventType, EdgeFunctionArgs, EdgeLambdaArgs, EdgeLogicArgs } from "./edge-logic";
 export { SitePublisher } from "./static-site/publisher";
 export type { SitePublisherArgs, StaticSiteBuild, StaticSitePublishArgs, Manifest, FileEntry, PublishOptions, LastDeploy } from "./static-site/publisher";

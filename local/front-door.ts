@@ -4,15 +4,18 @@
  * edge-only site behaviours, then the default), runs the behaviour's edge functions
  * in CloudFront's order — viewer-request, then (every request is a cache miss locally)
  * origin-request, the origin, origin-response, and viewer-response — fetches from the
- * S3 site origin or from a local origin (the API), maps origin 404s to the error
- * document, and adds the response headers policy's security headers. The functions
- * (the SPA fallback included) run in the local edge runtime (local/edge-runtime.ts).
+ * S3 site origin or from a local origin (the API), serves the error document the way the
+ * distribution does (spec.errorDocumentServer: a custom error response only when the site is
+ * the only origin), and adds the response headers policy's headers (security headers override
+ * the origin's, custom headers do not). As CloudFront, it runs no viewer-response function on
+ * responses of 400 or more. The functions (the SPA fallback included) run in the local edge
+ * runtime (local/edge-runtime.ts).
  */
 import { createServer, request as httpRequest, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
 import { DEFAULT_BEHAVIOUR } from "../components/edge-logic/associations";
 import { spaRewriteCode } from "../components/static-site/distribution";
-import { securityHeaderValues } from "../components/static-site/headers";
-import { edgeSiteBehaviours, type StaticSiteSpec } from "../components/static-site/spec";
+import { customHeaderValues, securityHeaderValues } from "../components/static-site/headers";
+import { ErrorDocumentServer, edgeSiteBehaviours, type StaticSiteSpec } from "../components/static-site/spec";
 import {
   CloudFrontFunctionSandbox, EdgeFunctionError, cloudFrontFunctionRunner, type BehaviourRunners, type EdgeRequest, type EdgeResponse, type EdgeRuntime,
 } from "./edge-runtime";
@@ -62,7 +65,10 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
   // Patterns are compiled once, not on every request.
   const routes = spec.routes.map((route) => ({ route, matches: pathPatternMatcher(route.pathPattern) }));
   const headers = securityHeaderValues(spec.securityHeaders);
-  const securityHeaders = { ...headers, "content-security-policy": withLocalOrigins(headers["content-security-policy"], options.localOrigins ?? []) };
+  const policy: ResponseHeadersPolicy = {
+    overriding: { ...headers, "content-security-policy": withLocalOrigins(headers["content-security-policy"], options.localOrigins ?? []) },
+    defaults: customHeaderValues(spec.securityHeaders),
+  };
   const log = options.log ?? ((message: string) => console.error(message));
   const siteBehaviours = edgeSiteBehaviours(spec).map((pattern) => ({ pattern, matches: pathPatternMatcher(pattern) }));
   const runnersFor = behaviourRunners(spec, options.edge);
@@ -77,13 +83,14 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
         return;
       }
       const status = error instanceof EdgeFunctionError ? 503 : 502;
-      send(response, request, withHeaders({ status, headers: { "content-type": ["text/plain; charset=utf-8"] }, body: Buffer.from(`${error instanceof Error ? error.message : String(error)}\n`) }, securityHeaders));
+      send(response, request, withPolicy({ status, headers: { "content-type": ["text/plain; charset=utf-8"] }, body: Buffer.from(`${error instanceof Error ? error.message : String(error)}\n`) }, policy));
     };
 
     const route = routes.find((r) => r.matches(url.pathname))?.route;
     if (route) {
       const origin = origins.get(route.originId);
-      for (const [name, value] of Object.entries(securityHeaders)) response.setHeader(name, value);
+      // Set before the origin writes: its own value of a custom header wins (override: false).
+      for (const [name, value] of Object.entries({ ...policy.defaults, ...policy.overriding })) response.setHeader(name, value);
       if (!origin) return sendPlain(response, request, 502, `No local origin runs "${route.originId}" (route ${route.pathPattern}).\n`);
       const runners = runnersFor(route.pathPattern);
       // Without edge functions the local origin answers the viewer directly (streaming, as before).
@@ -95,7 +102,7 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
 
     const method = request.method ?? "GET";
     if (!DEFAULT_BEHAVIOUR_METHODS.has(method)) {
-      return send(response, request, withHeaders({ status: 403, headers: { "content-type": ["text/plain; charset=utf-8"] }, body: Buffer.from("This distribution is not configured to allow the HTTP request method that was used for this request.\n") }, securityHeaders));
+      return send(response, request, withPolicy({ status: 403, headers: { "content-type": ["text/plain; charset=utf-8"] }, body: Buffer.from("This distribution is not configured to allow the HTTP request method that was used for this request.\n") }, policy));
     }
     const behaviour = siteBehaviours.find((b) => b.matches(url.pathname))?.pattern ?? DEFAULT_BEHAVIOUR;
     serveSite(runnersFor(behaviour), edgeRequest(request, url), hostOf(request)).then((result) => send(response, request, result), fail);
@@ -109,7 +116,7 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
     if (runners["viewer-request"]) {
       const outcome = await runners["viewer-request"].onRequest(current, host);
       // A response generated at viewer-request goes straight back; viewer-response does not run on it.
-      if (outcome.response) return withHeaders(outcome.response, securityHeaders);
+      if (outcome.response) return withPolicy(outcome.response, policy);
       current = outcome.request;
     }
     // defaultRootObject: CloudFront asks the origin for the index document when the URI is still "/".
@@ -122,14 +129,13 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
       else current = outcome.request;
     }
     result ??= await fromOrigin(runners, current, host);
-    // CloudFront's custom error response (OAC); the website endpoint already served its error document.
-    if (result.status === 404 && spec.hosting === "oac") {
+    // The distribution's custom error response, when it has one (no routes). Otherwise the website endpoint or
+    // an origin-response function already served the error document, or nothing does (spec.ts ErrorDocumentServer).
+    if (result.status === 404 && spec.errorDocumentServer === ErrorDocumentServer.Distribution) {
       const page = await fromOrigin(runners, { ...current, uri: `/${spec.errorDocument}` }, host);
       if (page.status === 200) result = { ...page, status: 404 };
     }
-    result = withHeaders(result, securityHeaders);
-    if (runners["viewer-response"]) result = await runners["viewer-response"].onResponse(current, result, host);
-    return notModified(viewerRequest, result);
+    return notModified(viewerRequest, await viewerResponse(runners, current, withPolicy(result, policy), host));
   }
 
   /** A route's behaviour with edge functions: the same order, with the local origin reached over a loopback hop so its response can be handed to the response-side functions. */
@@ -140,7 +146,7 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
       if (!runner) continue;
       const outcome = await runner.onRequest(current, host);
       if (outcome.response) {
-        if (eventType === "viewer-request") return withHeaders(outcome.response, securityHeaders);
+        if (eventType === "viewer-request") return withPolicy(outcome.response, policy);
         return finish(outcome.response);
       }
       current = outcome.request;
@@ -150,9 +156,17 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
     return finish(result);
 
     async function finish(response: EdgeResponse): Promise<EdgeResponse> {
-      const withPolicy = withHeaders(response, securityHeaders);
-      return runners["viewer-response"] ? runners["viewer-response"].onResponse(current, withPolicy, host) : withPolicy;
+      return viewerResponse(runners, current, withPolicy(response, policy), host);
     }
+  }
+
+  /**
+   * "CloudFront doesn't invoke edge functions for viewer response events when the origin returns HTTP status
+   * code 400 or higher": https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-function-restrictions-all.html
+   */
+  async function viewerResponse(runners: BehaviourRunners, request: EdgeRequest, response: EdgeResponse, host: string): Promise<EdgeResponse> {
+    const runner = runners["viewer-response"];
+    return runner && response.status < 400 ? runner.onResponse(request, response, host) : response;
   }
 
   async function fromOrigin(runners: BehaviourRunners, request: EdgeRequest, host: string): Promise<EdgeResponse> {
@@ -233,9 +247,15 @@ class LoopbackHops {
   }
 }
 
-/** The response headers policy's headers (override: origins cannot weaken them). */
-function withHeaders(result: EdgeResponse, headers: Record<string, string>): EdgeResponse {
-  return { ...result, headers: { ...result.headers, ...Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])) } };
+/** The response headers policy: security headers override the origin's; custom headers only fill in what it did not send. */
+interface ResponseHeadersPolicy {
+  overriding: Record<string, string>;
+  defaults: Record<string, string>;
+}
+
+function withPolicy(result: EdgeResponse, policy: ResponseHeadersPolicy): EdgeResponse {
+  const lists = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]]));
+  return { ...result, headers: { ...lists(policy.defaults), ...result.headers, ...lists(policy.overriding) } };
 }
 
 function notModified(request: EdgeRequest, result: EdgeResponse): EdgeResponse {

@@ -31,9 +31,38 @@ export interface EdgeAssociation {
   arn: pulumi.Input<string>;
   /** Lambda@Edge request events only: pass the request body to the function. */
   includeBody?: boolean;
+  /**
+   * Lambda@Edge origin-response only: the function answers the site origin's 403/404 with the
+   * site's error document, so StaticSite needs no distribution-wide custom error response.
+   */
+  servesErrorDocument?: boolean;
 }
 
 /** A readable id for messages: `default viewer-request`, `/account/* origin-response`. */
 export function associationSlot(association: Pick<EdgeAssociation, "pathPattern" | "eventType">): string {
   return `${association.pathPattern} ${association.eventType}`;
 }
+
+/** How messages name a function's kind. */
+export function kindName(kind: EdgeAssociation["kind"]): string {
+  return kind === "function" ? "CloudFront Function" : "Lambda@Edge";
+}
+
+/**
+ * CloudFront refuses a cache behavior that runs a CloudFront Function and a Lambda@Edge function
+ * on its viewer events: "You can't combine CloudFront Functions and Lambda@Edge in viewer events
+ * (viewer request and viewer response)" — a CloudFront Function (always a viewer event) may only
+ * share a behaviour with Lambda@Edge on origin request / origin response.
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-function-restrictions-all.html
+ */
+export function mixesViewerKinds(a: Pick<EdgeAssociation, "kind" | "eventType">, b: Pick<EdgeAssociation, "kind" | "eventType">): boolean {
+  if (a.kind === b.kind) return false;
+  const lambda = a.kind === "lambda" ? a : b;
+  return lambda.eventType === "viewer-request" || lambda.eventType === "viewer-response";
+}
+
+export const MIXED_VIEWER_EVENTS = "CloudFront does not allow CloudFront Functions and Lambda@Edge together on the viewer events of one behaviour";
+
+export const MIXED_VIEWER_EVENTS_FIX =
+  "Keep one kind on the behaviour's viewer events: move response headers the CloudFront Function adds into StaticSite's securityHeaders.customHeaders " +
+  "(the response headers policy), fold its work into the Lambda@Edge function, or move the Lambda@Edge work to origin-request/origin-response.";

@@ -4,14 +4,14 @@ import { argFailer } from "../errors";
 import type { LambdaFunction, LambdaFunctionSpec } from "../lambda/function";
 import { registerSpec } from "../spec-registry";
 import type { EdgeAssociation } from "./associations";
-import { createCloudFrontFunction, createEdgeLambda, createKeyValueStore } from "./resources";
+import { createCloudFrontFunction, createEdgeLambda, createEdgeLogGroups, createKeyValueStore } from "./resources";
 import { normalise, validateArgs, type EdgeLambdaSpec, type EdgeLogicArgs, type EdgeLogicSpec } from "./spec";
 
 export { DEFAULT_BEHAVIOUR, EDGE_EVENT_TYPES, FUNCTION_EVENT_TYPES, associationSlot } from "./associations";
 export type { EdgeAssociation, EdgeEventType, FunctionEventType } from "./associations";
-export { EDGE_LIMITS } from "./spec";
+export { EDGE_LIMITS, EDGE_LOG_REGIONS } from "./spec";
 export type { EdgeFunctionArgs, EdgeFunctionSpec, EdgeLambdaArgs, EdgeLogicArgs } from "./spec";
-export { CLOUDFRONT_FUNCTION_RUNTIME } from "./resources";
+export { CLOUDFRONT_FUNCTION_RUNTIME, EDGE_TAGS, edgeStackTagValue } from "./resources";
 
 /** EdgeLogic's normalised spec, with each Lambda@Edge function's LambdaFunction spec (what the local runtime runs). */
 export interface EdgeLogicRegisteredSpec extends EdgeLogicSpec {
@@ -53,6 +53,8 @@ export class EdgeLogic extends pulumi.ComponentResource {
     readonly functions: Readonly<Record<string, aws.cloudfront.Function>>;
     readonly lambdas: Readonly<Record<string, LambdaFunction>>;
     readonly keyValueStore?: aws.cloudfront.KeyValueStore;
+    /** Each Lambda@Edge function's log groups, one per `logs.regions` entry. */
+    readonly logGroups: Readonly<Record<string, readonly aws.cloudwatch.LogGroup[]>>;
   };
 
   constructor(name: string, args: EdgeLogicArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -63,6 +65,7 @@ export class EdgeLogic extends pulumi.ComponentResource {
     const kvs = createKeyValueStore(name, spec, this);
     const functions = Object.fromEntries(spec.functions.map((fn) => [fn.key, createCloudFrontFunction(name, fn, kvs, this)]));
     const lambdas = Object.fromEntries(spec.lambdas.map((lambda) => [lambda.key, createEdgeLambda(name, lambda, this)]));
+    const logGroups = Object.fromEntries(spec.lambdas.map((lambda) => [lambda.key, createEdgeLogGroups(name, spec, lambda, lambdas[lambda.key], this)]));
 
     this.spec = { ...spec, lambdas: spec.lambdas.map((lambda) => ({ ...lambda, function: lambdas[lambda.key].spec })) };
     this.associations = [
@@ -72,15 +75,17 @@ export class EdgeLogic extends pulumi.ComponentResource {
       ...spec.lambdas.flatMap((lambda) =>
         lambda.pathPatterns.map((pathPattern): EdgeAssociation => ({
           pathPattern, eventType: lambda.eventType, kind: "lambda", edgeLogic: name, key: lambda.key,
-          // CloudFront only accepts a numbered version, never $LATEST or an alias.
-          arn: lambdas[lambda.key].qualifiedArn,
+          // CloudFront only accepts a numbered version, never $LATEST or an alias. The version reaches the
+          // distribution once its log groups exist, so no invocation creates one without retention first.
+          arn: pulumi.all([lambdas[lambda.key].qualifiedArn, ...logGroups[lambda.key].map((group) => group.arn)]).apply(([arn]) => arn),
           includeBody: lambda.includeBody,
+          servesErrorDocument: lambda.servesErrorDocument,
         })),
       ),
     ];
     this.functionArns = pulumi.all(Object.fromEntries(Object.entries(functions).map(([key, fn]) => [key, fn.arn])));
     this.lambdaQualifiedArns = pulumi.all(Object.fromEntries(Object.entries(lambdas).map(([key, fn]) => [key, fn.qualifiedArn])));
-    this.nodes = { functions, lambdas, keyValueStore: kvs?.store };
+    this.nodes = { functions, lambdas, keyValueStore: kvs?.store, logGroups };
     registerSpec("EdgeLogic", name, this.spec);
     this.registerOutputs({ functionArns: this.functionArns, lambdaQualifiedArns: this.lambdaQualifiedArns });
   }

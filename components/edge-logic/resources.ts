@@ -1,6 +1,6 @@
 /** The resources EdgeLogic creates from its spec: CloudFront Functions, a KeyValueStore, Lambda@Edge functions. */
 import * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { LambdaFunction, type LambdaFunctionSpec } from "../lambda/function";
 import type { EdgeFunctionSpec, EdgeLambdaSpec, EdgeLogicSpec } from "./spec";
 
@@ -47,8 +47,24 @@ export function createCloudFrontFunction(
   );
 }
 
+/**
+ * Tags on every Lambda@Edge function: the function outlives its stack (retained on delete, since its
+ * replicas take hours to go), and `npm run edge-cleanup` finds a stack's leftovers by these.
+ */
+export const EDGE_TAGS = {
+  /** `<project>/<stack>` of the program that created the function. */
+  stack: "serverless-fullstack:stack",
+  /** The EdgeLogic component's name. */
+  edgeLogic: "serverless-fullstack:edge-logic",
+} as const;
+
+export function edgeStackTagValue(project: string, stack: string): string {
+  return `${project}/${stack}`;
+}
+
 /** A Lambda@Edge function through the Lambda building block (`edge: true`: us-east-1, published, retained, edgelambda trust, no env). */
 export function createEdgeLambda(name: string, lambda: EdgeLambdaSpec, parent: pulumi.Resource): LambdaFunction {
+  const tags = { [EDGE_TAGS.stack]: edgeStackTagValue(pulumi.getProject(), pulumi.getStack()), [EDGE_TAGS.edgeLogic]: name };
   return new LambdaFunction(
     `${name}-${lambda.key}`,
     {
@@ -60,7 +76,26 @@ export function createEdgeLambda(name: string, lambda: EdgeLambdaSpec, parent: p
       description: `Lambda@Edge ${name} ${lambda.key} (${lambda.eventType})`,
       bundle: { define: lambda.define, external: lambda.external },
     },
-    { parent },
+    // LambdaFunction takes no tags; the transformation adds them to its aws.lambda.Function only.
+    { parent, transformations: [(resource) => (resource.type === "aws:lambda/function:Function" ? { props: { ...resource.props, tags: { ...resource.props.tags, ...tags } }, opts: resource.opts } : undefined)] },
+  );
+}
+
+/**
+ * Lambda@Edge writes to `/aws/lambda/us-east-1.<function name>` in whichever region runs it ("When sending
+ * logs to CloudWatch, Lambda@Edge automatically adds the us-east-1 prefix to the function name ... This prefix
+ * remains part of the log group name, even in other Regions"), creating the group, without retention, on first
+ * use. https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-logs.html
+ * Created here first, each with the spec's retention (v7's per-resource `region`).
+ */
+export function createEdgeLogGroups(name: string, spec: EdgeLogicSpec, lambda: EdgeLambdaSpec, fn: LambdaFunction, parent: pulumi.Resource): aws.cloudwatch.LogGroup[] {
+  return spec.logs.regions.map(
+    (region) =>
+      new aws.cloudwatch.LogGroup(
+        `${name}-${lambda.key}-edge-logs-${region}`,
+        { name: pulumi.interpolate`/aws/lambda/us-east-1.${fn.functionName}`, retentionInDays: spec.logs.retentionDays, region },
+        { parent },
+      ),
   );
 }
 

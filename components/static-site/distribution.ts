@@ -5,8 +5,8 @@ import * as random from "@pulumi/random";
 import { DEFAULT_BEHAVIOUR } from "../edge-logic/associations";
 import { tlsOnlyStatement } from "../s3-hardening";
 import type { SiteBuckets } from "./buckets";
-import { securityHeadersConfig } from "./headers";
-import { edgeSiteBehaviours, type StaticSiteSpec } from "./spec";
+import { customHeadersConfig, securityHeadersConfig } from "./headers";
+import { ErrorDocumentServer, edgeSiteBehaviours, type StaticSiteSpec } from "./spec";
 
 export const SITE_ORIGIN_ID = "site";
 /** AWS-managed policies (same ids in every account). */
@@ -68,7 +68,11 @@ export function createDistribution(
   );
   const headersPolicy = new aws.cloudfront.ResponseHeadersPolicy(
     `${name}-headers`,
-    { comment: `${name}: security headers`, securityHeadersConfig: securityHeadersConfig(spec.securityHeaders) },
+    {
+      comment: `${name}: security headers`,
+      securityHeadersConfig: securityHeadersConfig(spec.securityHeaders),
+      customHeadersConfig: customHeadersConfig(spec.securityHeaders),
+    },
     { parent },
   );
   const spaFunction = spec.spa
@@ -120,9 +124,12 @@ export function createDistribution(
         // Paths that only exist to run edge code (e.g. an auth check on /account/*) are the site, behaving as the default.
         ...edgeSiteBehaviours(spec).map((pathPattern) => ({ pathPattern, ...siteBehaviour, ...edgeAssociations(spec, pathPattern) })),
       ],
-      // S3's REST endpoint answers 404 for a missing key (CloudFront may list the bucket);
-      // the website endpoint serves the error document itself.
-      customErrorResponses: website ? [] : [{ errorCode: 404, responseCode: 404, responsePagePath: `/${spec.errorDocument}`, errorCachingMinTtl: 10 }],
+      // S3's REST endpoint answers 404 for a missing key (CloudFront may list the bucket). A custom error response
+      // would rewrite every origin's 404 (an API's JSON too), so it is used only when the site is the only origin;
+      // otherwise the site behaviours' origin-response function serves the page, or nothing does (spec.ts).
+      customErrorResponses: spec.errorDocumentServer === ErrorDocumentServer.Distribution
+        ? [{ errorCode: 404, responseCode: 404, responsePagePath: `/${spec.errorDocument}`, errorCachingMinTtl: 10 }]
+        : [],
       loggingConfig: { bucket: buckets.logs.bucketDomainName, prefix: `${spec.logs.prefix}cloudfront/`, includeCookies: false },
       restrictions: { geoRestriction: { restrictionType: "none" } },
       viewerCertificate: certificateArn

@@ -7,9 +7,10 @@ import { createDistribution } from "./distribution";
 import { siteCertificate, siteRecords } from "./dns";
 import { prepareSite, publishSite } from "./publish";
 import type { SitePublisher } from "./publisher/resource";
-import { normalise, validateArgs, type StaticSiteArgs, type StaticSiteSpec } from "./spec";
+import { ErrorDocumentServer, normalise, validateArgs, type StaticSiteArgs, type StaticSiteSpec } from "./spec";
 
 export type { StaticSiteArgs, StaticSiteDomain, StaticSiteRoute, StaticSiteSpec, PriceClass } from "./spec";
+export { ErrorDocumentServer } from "./spec";
 export type { CacheRule } from "./content";
 export type { SecurityHeaders } from "./headers";
 export type { StaticSiteBuild, StaticSitePublishArgs } from "./publisher/args";
@@ -52,6 +53,15 @@ export class StaticSite extends pulumi.ComponentResource {
     const fail = argFailer("StaticSite", name);
     validateArgs(fail, args);
     this.spec = normalise(name, args);
+    if (this.spec.errorDocumentServer === ErrorDocumentServer.None) {
+      // Legitimate (an API behind the same distribution, no edge code), but the site's 404 page is lost: say so.
+      pulumi.log.warn(
+        `StaticSite "${name}": routes share the distribution, so no distribution-wide custom error response serves ${this.spec.errorDocument} ` +
+          "(it would replace the routes' own 404 bodies); missing site objects answer with S3's 404. Attach an origin-response Lambda@Edge " +
+          "with servesErrorDocument: true to the site's behaviours to serve the page (docs/edge.md).",
+        this,
+      );
+    }
     const site = prepareSite(this.spec, fail);
 
     const buckets = createBuckets(name, this.spec, this);

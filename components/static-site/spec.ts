@@ -6,13 +6,41 @@ import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
-import { DEFAULT_BEHAVIOUR, EDGE_EVENT_TYPES, FUNCTION_EVENT_TYPES, associationSlot, type EdgeAssociation } from "../edge-logic/associations";
+import {
+  DEFAULT_BEHAVIOUR, EDGE_EVENT_TYPES, FUNCTION_EVENT_TYPES, MIXED_VIEWER_EVENTS, MIXED_VIEWER_EVENTS_FIX, associationSlot, kindName, mixesViewerKinds,
+  type EdgeAssociation,
+} from "../edge-logic/associations";
+import { EDGE_LIMITS } from "../edge-logic/spec";
 import type { CacheRule } from "./content";
-import { normaliseSecurityHeaders, type NormalisedSecurityHeaders, type SecurityHeaders } from "./headers";
+import { normaliseSecurityHeaders, validateSecurityHeaders, type NormalisedSecurityHeaders, type SecurityHeaders } from "./headers";
 import { normalisePublish, validatePublishArgs, type NormalisedPublish, type StaticSiteBuild, type StaticSitePublishArgs } from "./publisher/args";
 
 export type PriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
 const PRICE_CLASSES: readonly PriceClass[] = ["PriceClass_100", "PriceClass_200", "PriceClass_All"];
+
+/**
+ * Who answers a request for a missing site object with the error document (docs/edge.md).
+ * CloudFront's custom error responses are a distribution setting, not a behaviour's: CloudFront returns the page
+ * "when your Amazon S3 or custom origin returns an HTTP 4xx or 5xx status code", whichever behaviour served it.
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesErrorPages.html
+ */
+export enum ErrorDocumentServer {
+  /** A custom error response (404 → the error document): only when every behaviour is the site, i.e. no routes. */
+  Distribution = "distribution",
+  /** The site behaviours' origin-response Lambda@Edge (an EdgeLogic function with `servesErrorDocument`). */
+  EdgeFunction = "edge-function",
+  /** S3's website endpoint serves it (hosting "s3-website"), for the site origin only. */
+  Website = "website",
+  /** Nobody: routes share the distribution and no edge function serves the page, so S3's own 404 goes out. */
+  None = "none",
+}
+
+/** The one place that decides ErrorDocumentServer, for the distribution and the local front door alike. */
+export function errorDocumentServer(args: Pick<StaticSiteArgs, "hosting" | "routes" | "edge">): ErrorDocumentServer {
+  if (args.hosting === "s3-website") return ErrorDocumentServer.Website;
+  if ((args.edge ?? []).some((association) => association.servesErrorDocument)) return ErrorDocumentServer.EdgeFunction;
+  return (args.routes ?? []).length === 0 ? ErrorDocumentServer.Distribution : ErrorDocumentServer.None;
+}
 
 export interface StaticSiteDomain {
   /** The site's host name, e.g. `"gallery.example.com"`. */
@@ -125,6 +153,8 @@ export interface StaticSiteSpec {
   securityHeaders: NormalisedSecurityHeaders;
   routes: StaticSiteRoute[];
   edge: EdgeAssociation[];
+  /** Who serves the error document for a missing site object (see ErrorDocumentServer). */
+  errorDocumentServer: ErrorDocumentServer;
   retainOnDelete: boolean;
   region?: string;
   /** The build to run before publishing, in `cwd` (the `path` argument); `path` above is then its output folder. */
@@ -169,6 +199,7 @@ export function validateArgs(fail: ArgFailure, args: StaticSiteArgs): void {
     if (!rule.pattern || !rule.cacheControl) fail(`cacheRules[${index}]`, rule, "needs both pattern and cacheControl", 'Use e.g. { pattern: "assets/**", cacheControl: "public, max-age=86400" }.');
   }
   if (args.domain) validateDomain(fail, args.domain);
+  validateSecurityHeaders(fail, args.securityHeaders);
   const patterns = new Set<string>();
   for (const [index, route] of (args.routes ?? []).entries()) {
     if (!route.pathPattern?.startsWith("/") || route.pathPattern === "/*" || route.pathPattern === "*") {
@@ -181,14 +212,25 @@ export function validateArgs(fail: ArgFailure, args: StaticSiteArgs): void {
     }
   }
   validateEdge(fail, args);
+  validateErrorDocumentFunction(fail, args);
 }
 
 /** The SPA fallback is itself a viewer-request function on the default behaviour. */
 const SPA_FUNCTION = "the SPA fallback function (spa: true)";
 
+/**
+ * CloudFront's rules for a behaviour's functions: one per event type, and no CloudFront Function with a
+ * Lambda@Edge function on viewer events ("You can't combine CloudFront Functions and Lambda@Edge in viewer
+ * events"): https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-function-restrictions-all.html
+ */
 function validateEdge(fail: ArgFailure, args: StaticSiteArgs): void {
   const taken = new Map<string, string>();
-  if (args.spa) taken.set(associationSlot({ pathPattern: DEFAULT_BEHAVIOUR, eventType: "viewer-request" }), SPA_FUNCTION);
+  type Placed = { label: string; kind: EdgeAssociation["kind"]; eventType: EdgeAssociation["eventType"] };
+  const byBehaviour = new Map<string, Placed[]>();
+  if (args.spa) {
+    taken.set(associationSlot({ pathPattern: DEFAULT_BEHAVIOUR, eventType: "viewer-request" }), SPA_FUNCTION);
+    byBehaviour.set(DEFAULT_BEHAVIOUR, [{ label: SPA_FUNCTION, kind: "function", eventType: "viewer-request" }]);
+  }
   for (const [index, association] of (args.edge ?? []).entries()) {
     const at = `edge[${index}]`;
     const { pathPattern, eventType, kind } = association;
@@ -210,7 +252,56 @@ function validateEdge(fail: ArgFailure, args: StaticSiteArgs): void {
         : "Merge the two functions into one, or attach one of them to another event type or path pattern.";
       fail(`${at}`, `${association.edgeLogic}.${association.key} on ${slot}`, `conflicts with ${other}; CloudFront runs one function per event type per behaviour`, fix);
     }
-    taken.set(slot, `${association.edgeLogic}.${association.key}`);
+    const label = `${association.edgeLogic}.${association.key}`;
+    taken.set(slot, label);
+    const placed = byBehaviour.get(pathPattern) ?? [];
+    const mixed = placed.find((other) => mixesViewerKinds(other, association));
+    if (mixed) {
+      fail(at, `${label} (${kindName(kind)}) on ${slot}`,
+        `conflicts with ${mixed.label} (${kindName(mixed.kind)}) on ${associationSlot({ pathPattern, eventType: mixed.eventType })}; ${MIXED_VIEWER_EVENTS}`,
+        MIXED_VIEWER_EVENTS_FIX);
+    }
+    byBehaviour.set(pathPattern, [...placed, { label, kind, eventType }]);
+  }
+}
+
+/**
+ * An origin-response Lambda@Edge that serves the error document must run on every site behaviour and on no
+ * route's (it would replace that origin's 404 bodies, the defect a distribution-wide custom error response has),
+ * and the page must fit the body a function may generate: at most 1 MB with headers on origin events
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-lambda-at-edge),
+ * headers being at most 20,480 bytes (same page, "General quotas").
+ */
+function validateErrorDocumentFunction(fail: ArgFailure, args: StaticSiteArgs): void {
+  const edge = args.edge ?? [];
+  const routes = new Set((args.routes ?? []).map((route) => route.pathPattern));
+  const servers = edge.filter((association) => association.servesErrorDocument);
+  for (const [index, association] of edge.entries()) {
+    if (!association.servesErrorDocument) continue;
+    const label = `${association.edgeLogic}.${association.key}`;
+    if (association.kind !== "lambda" || association.eventType !== "origin-response") {
+      fail(`edge[${index}].servesErrorDocument`, true, `is set on ${label} (${kindName(association.kind)} on ${association.eventType}); only an origin-response Lambda@Edge sees the origin's 404`, "Remove servesErrorDocument, or set it on an origin-response Lambda@Edge function.");
+    }
+    if (routes.has(association.pathPattern)) {
+      fail(`edge[${index}]`, `${label} on ${association.pathPattern}`, `serves the site's error document on the behaviour of route ${association.pathPattern}; it would replace that origin's own 404 bodies`,
+        'Attach it to the site\'s behaviours only: "default" and path patterns that are not routes.');
+    }
+  }
+  if (servers.length === 0 || args.hosting === "s3-website") return;
+  const served = new Set(servers.map((association) => association.pathPattern));
+  const first = servers[0];
+  for (const pattern of [DEFAULT_BEHAVIOUR, ...edgeSiteBehaviours({ edge: [...edge], routes: args.routes ?? [] })]) {
+    if (!served.has(pattern)) {
+      fail("edge", pattern, `is a site behaviour without ${first.edgeLogic}.${first.key}, which serves the error document on ${first.pathPattern}; its 404s would be S3's XML`,
+        `Add "${pattern}" to that function's pathPatterns.`);
+    }
+  }
+  const page = resolve(args.path ?? "", args.build?.output ?? "", args.errorDocument ?? "error.html");
+  const limit = EDGE_LIMITS.generatedResponseBytes.origin - EDGE_LIMITS.originResponseHeaderBytes;
+  const bytes = existsSync(page) && statSync(page).isFile() ? statSync(page).size : 0;
+  if (bytes > limit) {
+    fail("errorDocument", args.errorDocument ?? "error.html", `is ${bytes} bytes; an origin-response function may generate at most ${limit} bytes of body (1 MB with headers)`,
+      "Shrink the error document (link its styles and images instead of inlining them).");
   }
 }
 
@@ -274,6 +365,7 @@ export function normalise(name: string, args: StaticSiteArgs): StaticSiteSpec {
     securityHeaders: normaliseSecurityHeaders(args.securityHeaders),
     routes: args.routes ?? [],
     edge: [...(args.edge ?? [])],
+    errorDocumentServer: errorDocumentServer(args),
     retainOnDelete: args.retainOnDelete ?? false,
     region: args.region,
     build: args.build && { ...args.build, cwd: resolve(args.path) },

@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { EdgeLogic, type EdgeLogicArgs } from "../../components/edge-logic";
+import { EDGE_LOG_REGIONS, EdgeLogic, type EdgeLogicArgs } from "../../components/edge-logic";
 import { StaticSite } from "../../components/static-site";
-import { policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
+import { ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
 
 const functions: EdgeLogicArgs["functions"] = {
   "viewer-request": { file: "handlers/edge/viewer-request.js", eventType: "viewer-request", keyValueStore: true, config: { cleanUrls: "html", redirects: true } },
-  "viewer-response": { file: "handlers/edge/viewer-response.js", eventType: "viewer-response", pathPatterns: ["default", "/account/*"], config: { headers: { "permissions-policy": "camera=()" } } },
+  "viewer-response": { file: "handlers/edge/viewer-response.js", eventType: "viewer-response", config: { cookieMaxAgeSeconds: 600 } },
 };
 const lambdas: EdgeLogicArgs["lambdas"] = {
   auth: {
@@ -67,7 +67,8 @@ describe("EdgeLogic", () => {
       expect(fn.retainOnDelete).toBe(true);
       const trust = policyDocument(get("aws:iam/role:Role", `-${key}-role`).inputs.assumeRolePolicy);
       expect(trust.Statement[0].Principal.Service).toEqual(["lambda.amazonaws.com", "edgelambda.amazonaws.com"]);
-      expect(graph.filter((r) => r.type === "aws:cloudwatch/logGroup:LogGroup" && r.name.startsWith(`lam-${key}`))).toEqual([]);
+      // LambdaFunction's own log group would be in us-east-1 only; Lambda@Edge logs where it runs (see the log group test).
+      expect(graph.filter((r) => r.type === "aws:cloudwatch/logGroup:LogGroup" && r.name === `lam-${key}-logs`)).toEqual([]);
     }
     expect(get("aws:lambda/function:Function", "-auth-function").inputs).toMatchObject({ memorySize: 128, timeout: 5 });
     expect(get("aws:lambda/function:Function", "-origin-response-function").inputs).toMatchObject({ memorySize: 256, timeout: 10 });
@@ -107,18 +108,50 @@ describe("EdgeLogic", () => {
     // /account/* exists only for edge code: a site-origin behaviour like the default, with its own functions.
     const account = behaviour(distribution, "/account/*");
     expect(account).toMatchObject({ targetOriginId: "site", viewerProtocolPolicy: "redirect-to-https", cachePolicyId: root.cachePolicyId, responseHeadersPolicyId: root.responseHeadersPolicyId });
-    expect(account.functionAssociations).toEqual([{ eventType: "viewer-response", functionArn: fnArn("viewer-response") }]);
+    expect(account.functionAssociations).toBeUndefined();
     expect(account.lambdaFunctionAssociations).toEqual([{ eventType: "viewer-request", lambdaArn: lambdaArn("auth") }]);
     // Routes come first (CloudFront matches in order), and get no function they did not ask for.
     expect(distribution.inputs.orderedCacheBehaviors.map((b: { pathPattern: string }) => b.pathPattern)).toEqual(["/api/*", "/account/*"]);
     expect(behaviour(distribution, "/api/*").functionAssociations).toBeUndefined();
   });
 
+  it("keeps Lambda@Edge logs for a set time in every edge region, in log groups named as Lambda@Edge writes them", async () => {
+    const { graph, get, edge } = await build("logs", { ...args, logs: { regions: ["us-east-1", "eu-west-1", "ap-northeast-1"], retentionDays: 14 } });
+    for (const key of ["auth", "origin-response"]) {
+      const fn = get("aws:lambda/function:Function", `-${key}-function`);
+      const groups = ofType(graph, "aws:cloudwatch/logGroup:LogGroup").filter((g) => g.name.startsWith(`logs-${key}-edge-logs-`));
+      // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-logs.html: /aws/lambda/us-east-1.<FunctionName> in every region.
+      expect(groups.map((g) => [g.inputs.region, g.inputs.name, g.inputs.retentionInDays])).toEqual(
+        ["us-east-1", "eu-west-1", "ap-northeast-1"].map((region) => [region, `/aws/lambda/us-east-1.${fn.state.name}`, 14]),
+      );
+      for (const group of groups) expect(group.parent).toBe(resource(graph, "serverless-fullstack:index:EdgeLogic", "logs").urn);
+      // The tag the clean-up script finds a stack's retained functions by.
+      expect(fn.inputs.tags).toEqual({ "serverless-fullstack:stack": `${pulumi.getProject()}/${pulumi.getStack()}`, "serverless-fullstack:edge-logic": "logs" });
+    }
+    // CloudFront gets the versions only once their log groups exist: no invocation can create one without retention first.
+    const distribution = get("aws:cloudfront/distribution:Distribution", "-site-cdn");
+    for (const group of ofType(graph, "aws:cloudwatch/logGroup:LogGroup").filter((g) => g.name.startsWith("logs-"))) expect(distribution.dependencies).toContain(group.urn);
+    expect(edge.spec.logs).toEqual({ regions: ["us-east-1", "eu-west-1", "ap-northeast-1"], retentionDays: 14 });
+  });
+
+  it("defaults to CloudFront's regional edge cache regions and 30 days; no Lambda@Edge, no log groups", async () => {
+    const { graph } = await build("deflogs");
+    const groups = ofType(graph, "aws:cloudwatch/logGroup:LogGroup").filter((g) => g.name.startsWith("deflogs-auth-edge-logs-"));
+    expect(groups.map((g) => g.inputs.region)).toEqual([...EDGE_LOG_REGIONS]);
+    expect(new Set(groups.map((g) => g.inputs.retentionInDays))).toEqual(new Set([30]));
+    expect(EDGE_LOG_REGIONS).toContain("us-east-1");
+    const functionsOnly = await build("nolambdas", { keyValueStore: args.keyValueStore, functions });
+    expect(ofType(functionsOnly.graph, "aws:cloudwatch/logGroup:LogGroup").filter((g) => g.name.startsWith("nolambdas"))).toEqual([]);
+  });
+
   it("names children after the component and parents them to it", async () => {
-    const { graph } = await build("named");
+    const { graph } = await build("named", { ...args, logs: { regions: ["us-east-1"] } });
     const component = resource(graph, "serverless-fullstack:index:EdgeLogic", "named");
     const children = graph.filter((r) => r.parent === component.urn);
-    expect(children.map((c) => c.name).sort()).toEqual(["named-auth", "named-kvs", "named-kvs-keys", "named-origin-response", "named-viewer-request", "named-viewer-response"]);
+    expect(children.map((c) => c.name).sort()).toEqual([
+      "named-auth", "named-auth-edge-logs-us-east-1", "named-kvs", "named-kvs-keys", "named-origin-response", "named-origin-response-edge-logs-us-east-1",
+      "named-viewer-request", "named-viewer-response",
+    ]);
   });
 });
 
@@ -139,6 +172,17 @@ describe("EdgeLogic rejects bad arguments", () => {
     ["two functions on one behaviour's event type", { keyValueStore: {}, functions: { f: fn, g: { ...fn, keyValueStore: false } } },
       /functions\.g\.pathPatterns "default" already runs functions\.f on viewer-request; CloudFront allows one function \(CloudFront Function or Lambda@Edge\) per event type per behaviour/],
     ["a function and a Lambda@Edge on one event type", { keyValueStore: {}, functions: { f: fn }, lambdas: { a: { ...lambdas.auth, pathPatterns: ["default"] } } }, /lambdas\.a\.pathPatterns "default" already runs functions\.f on viewer-request/],
+    ["a CloudFront Function and a Lambda@Edge on the viewer events of one behaviour",
+      { functions: { vr: { file: "handlers/edge/viewer-response.js", eventType: "viewer-response", pathPatterns: ["default", "/account/*"] } }, lambdas: { auth: lambdas.auth } },
+      /^EdgeLogic "bad": lambdas\.auth\.pathPatterns "\/account\/\*" runs Lambda@Edge lambdas\.auth on viewer-request where the CloudFront Function functions\.vr runs on viewer-response; CloudFront does not allow CloudFront Functions and Lambda@Edge together on the viewer events of one behaviour\. .*response headers policy/],
+    ["a Lambda@Edge on viewer-response next to a CloudFront Function on viewer-request",
+      { keyValueStore: {}, functions: { f: fn }, lambdas: { b: { ...lambdas.auth, pathPatterns: ["default"], eventType: "viewer-response" } } },
+      /lambdas\.b\.pathPatterns "default" runs Lambda@Edge lambdas\.b on viewer-response where the CloudFront Function functions\.f runs on viewer-request/],
+    ["the error document served by a viewer function", { lambdas: { a: { ...lambdas.auth, servesErrorDocument: true } } },
+      /lambdas\.a\.servesErrorDocument true is set on a viewer-request function; only origin-response sees the origin's 404/],
+    ["a log region that is not a region", { lambdas: { a: lambdas.auth }, logs: { regions: ["europe"] } }, /logs\.regions "europe" is not an AWS region code/],
+    ["a log region twice", { lambdas: { a: lambdas.auth }, logs: { regions: ["us-east-1", "us-east-1"] } }, /logs\.regions "us-east-1" is listed twice/],
+    ["a retention CloudWatch does not offer", { lambdas: { a: lambdas.auth }, logs: { retentionDays: 13 } }, /logs\.retentionDays 13 is not a retention CloudWatch Logs offers/],
     ["a catch-all path pattern", { functions: { f: { ...fn, keyValueStore: false, pathPatterns: ["/*"] } } }, /functions\.f\.pathPatterns "\/\*" is not a behaviour\. Use "default"/],
     ["viewer Lambda@Edge over 128 MB", { lambdas: { a: { ...lambdas.auth, memorySize: 256 } } }, /lambdas\.a\.memorySize 256 is outside Lambda@Edge's range for viewer events \(128–128 MB\)/],
     ["viewer Lambda@Edge over 5 s", { lambdas: { a: { ...lambdas.auth, timeout: 6 } } }, /lambdas\.a\.timeout 6 is outside Lambda@Edge's range for viewer events \(1–5 seconds\)\. Use at most 5/],
@@ -163,12 +207,24 @@ describe("EdgeLogic rejects bad arguments", () => {
 
 describe("StaticSite rejects edge associations CloudFront would refuse", () => {
   const association = { pathPattern: "default", eventType: "viewer-request" as const, kind: "function" as const, edgeLogic: "edge", key: "viewer-request", arn: "arn:aws:cloudfront::123456789012:function/x" };
+  const lambda = { ...association, kind: "lambda" as const, key: "auth", arn: "arn:aws:lambda:us-east-1:123456789012:function:auth:1" };
+  const errorPages = { ...lambda, eventType: "origin-response" as const, key: "origin-response", servesErrorDocument: true };
+  const api = { pathPattern: "/api/*", originId: "api", domainName: "abc123.execute-api.us-east-1.amazonaws.com" };
   it.each<[string, Record<string, unknown>, RegExp]>([
     ["a viewer-request function next to the SPA fallback", { spa: true, edge: [association] },
       /StaticSite "bad": edge\[0\] "edge\.viewer-request on default viewer-request" conflicts with the SPA fallback function \(spa: true\); CloudFront runs one function per event type per behaviour\. Set spa: false and serve the fallback from your own viewer-request function/],
     ["two functions on one event type", { edge: [association, { ...association, key: "other" }] }, /edge\[1\] "edge\.other on default viewer-request" conflicts with edge\.viewer-request/],
     ["a CloudFront Function on an origin event", { edge: [{ ...association, eventType: "origin-request" }] }, /edge\[0\]\.eventType "origin-request" is not an event type CloudFront Functions run on/],
     ["a catch-all pattern", { edge: [{ ...association, pathPattern: "*" }] }, /edge\[0\]\.pathPattern "\*" is not a behaviour/],
+    ["a CloudFront Function and a Lambda@Edge on one behaviour's viewer events",
+      { edge: [{ ...association, pathPattern: "/account/*", eventType: "viewer-response", key: "vr" }, { ...lambda, pathPattern: "/account/*", eventType: "viewer-request", key: "auth" }] },
+      /^StaticSite "bad": edge\[1\] "edge\.auth \(Lambda@Edge\) on \/account\/\* viewer-request" conflicts with edge\.vr \(CloudFront Function\) on \/account\/\* viewer-response; CloudFront does not allow CloudFront Functions and Lambda@Edge together on the viewer events of one behaviour\. /],
+    ["a viewer-response Lambda@Edge next to the SPA fallback", { spa: true, edge: [{ ...lambda, eventType: "viewer-response" }] },
+      /edge\[0\] "edge\.auth \(Lambda@Edge\) on default viewer-response" conflicts with the SPA fallback function \(spa: true\) \(CloudFront Function\) on default viewer-request; CloudFront does not allow/],
+    ["an error-document function on a route's behaviour", { routes: [api], edge: [{ ...errorPages, pathPattern: "/api/*" }] },
+      /edge\[0\] "edge\.origin-response on \/api\/\*" serves the site's error document on the behaviour of route \/api\/\*; it would replace that origin's own 404 bodies/],
+    ["a site behaviour without the error-document function", { routes: [api], edge: [errorPages, { ...lambda, pathPattern: "/account/*" }] },
+      /edge "\/account\/\*" is a site behaviour without edge\.origin-response, which serves the error document on default; its 404s would be S3's XML/],
   ])("%s", (_, bad, message) => {
     expect(() => new StaticSite("bad", { path: "site", ...bad })).toThrow(message);
   });

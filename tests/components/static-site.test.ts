@@ -96,6 +96,32 @@ describe("StaticSite distribution", () => {
     expect(headers.strictTransportSecurity).toMatchObject({ accessControlMaxAgeSec: 63072000, includeSubdomains: true });
   });
 
+  it("adds custom headers through the response headers policy, without overriding an origin's own", async () => {
+    const customHeaders = { "Permissions-Policy": "camera=()", "Cross-Origin-Opener-Policy": "same-origin" };
+    const { get, distribution } = await build("custom", { securityHeaders: { customHeaders } });
+    const policy = get("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "-headers");
+    expect(policy.inputs.customHeadersConfig).toEqual({
+      items: [{ header: "Permissions-Policy", value: "camera=()", override: false }, { header: "Cross-Origin-Opener-Policy", value: "same-origin", override: false }],
+    });
+    expect(distribution.inputs.defaultCacheBehavior.responseHeadersPolicyId).toBe(policy.id);
+    expect((await build("nocustom")).get("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "-headers").inputs.customHeadersConfig).toBeUndefined();
+  });
+
+  it("keeps the API's 404 bodies: no distribution-wide error response once routes share the distribution", async () => {
+    // Custom error responses apply to every behaviour, so one for the site would turn the API's JSON 404s into error.html.
+    const api = { pathPattern: "/api/*", originId: "api", domainName: "abc123.execute-api.us-east-1.amazonaws.com" };
+    const { distribution } = await build("apierrors", { routes: [api] });
+    expect(distribution.inputs.customErrorResponses).toEqual([]);
+    // An origin-response Lambda@Edge on every site behaviour serves the error document instead.
+    const errorPages = {
+      pathPattern: "default", eventType: "origin-response" as const, kind: "lambda" as const, edgeLogic: "edge", key: "origin-response",
+      arn: "arn:aws:lambda:us-east-1:123456789012:function:errors:1", servesErrorDocument: true,
+    };
+    const withEdge = await build("edgeerrors", { routes: [api], edge: [errorPages] });
+    expect(withEdge.distribution.inputs.customErrorResponses).toEqual([]);
+    expect(withEdge.distribution.inputs.defaultCacheBehavior.lambdaFunctionAssociations).toEqual([{ eventType: "origin-response", lambdaArn: errorPages.arn }]);
+  });
+
   it("routes extra path patterns to other origins, uncached and over HTTPS only", async () => {
     const { distribution } = await build("routes", {
       routes: [{ pathPattern: "/api/*", originId: "api", domainName: "abc123.execute-api.us-east-1.amazonaws.com", originPath: "/prod" }],
@@ -208,6 +234,12 @@ describe("StaticSite rejects bad arguments", () => {
     ["a duplicate route", { routes: [{ pathPattern: "/api/*", originId: "a", domainName: "x" }, { pathPattern: "/api/*", originId: "b", domainName: "y" }] }, /routes\[1\]\.pathPattern "\/api\/\*" is used by another route/],
     ["the reserved origin id", { routes: [{ pathPattern: "/api/*", originId: "site", domainName: "x" }] }, /routes\[0\]\.originId "site" is not a usable origin id/],
     ["a cache rule without a value", { cacheRules: [{ pattern: "**", cacheControl: "" }] }, /cacheRules\[0\] .* needs both pattern and cacheControl/],
+    ["a custom header name that is not a token", { securityHeaders: { customHeaders: { "Permissions Policy": "camera=()" } } },
+      /securityHeaders\.customHeaders "Permissions Policy" is not an HTTP header name/],
+    ["a custom header the security headers already set", { securityHeaders: { customHeaders: { "X-Frame-Options": "SAMEORIGIN" } } },
+      /securityHeaders\.customHeaders "X-Frame-Options" is one of the security headers the policy already sends.*securityHeaders\.frameOptions/],
+    ["a custom header twice", { securityHeaders: { customHeaders: { "X-Robots-Tag": "none", "x-robots-tag": "noindex" } } }, /securityHeaders\.customHeaders "x-robots-tag" is set twice/],
+    ["a custom header value with a line break", { securityHeaders: { customHeaders: { "X-A": "a\r\nSet-Cookie: x=1" } } }, /securityHeaders\.customHeaders\["X-A"\] .* is not a single-line header value/],
   ])("%s", (_, bad, message) => {
     expect(() => new StaticSite("bad", { path, ...bad })).toThrow(message);
   });

@@ -42,11 +42,26 @@ describe("npm start runs the stack's edge logic in CloudFront's order", () => {
     expect(await a.text()).not.toContain("data-variant");
   });
 
-  it("viewer-response CloudFront Function adds the headers the response headers policy cannot, after the policy's own", async () => {
-    const page = await get("/about");
-    expect(page.headers.get("permissions-policy")).toContain("camera=()");
-    expect(page.headers.get("cross-origin-opener-policy")).toBe("same-origin");
-    expect(page.headers.get("x-frame-options")).toBe("DENY");
+  it("the response headers policy's custom headers reach every behaviour, /account/* (Lambda@Edge only) included", async () => {
+    for (const path of ["/about", "/account/", "/no/such/page"]) {
+      const page = await get(path, { accept: "text/html" });
+      expect(page.headers.get("permissions-policy"), path).toContain("camera=()");
+      expect(page.headers.get("cross-origin-opener-policy"), path).toBe("same-origin");
+      expect(page.headers.get("cross-origin-resource-policy"), path).toBe("same-origin");
+      expect(page.headers.get("x-frame-options"), path).toBe("DENY");
+    }
+  });
+
+  it("origin-response Lambda@Edge serves the error document for a missing page; the API's own errors pass through", async () => {
+    const page = await get("/no/such/page", { accept: "text/html" });
+    expect(page.status).toBe(404);
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(page.headers.get("cache-control")).toBe("max-age=10");
+    expect(await page.text()).toContain("Page not found");
+    // API Gateway's JSON answer for an unknown resource is what the browser gets, not error.html.
+    const api = await get("/api/no-such-resource", { accept: "application/json" });
+    expect(api.status).toBe(403);
+    expect(await api.json()).toEqual({ message: "Missing Authentication Token" });
   });
 
   it("origin-response Lambda@Edge (in the local Lambda runtime) keeps a dev stack out of search indexes", async () => {
@@ -63,8 +78,8 @@ describe("npm start runs the stack's edge logic in CloudFront's order", () => {
     expect(page.headers.get("cache-control")).toBe("no-store");
     const api = await get("/account/", { accept: "application/json", cookie: "gallery-id-token=eyJhbGciOiJSUzI1NiJ9.e30.c2ln" });
     expect(api.status).toBe(401);
-    // A response generated at viewer-request goes straight back: CloudFront runs no viewer-response function on it.
-    expect(api.headers.get("permissions-policy")).toBeNull();
+    // A response generated at viewer-request goes straight back: no A/B cookie from a viewer-response function.
+    expect(api.headers.get("set-cookie")).toBeNull();
   });
 
   it("lets the demo user's id token (signed in on the local user pool) into /account/", async () => {

@@ -4,6 +4,8 @@ import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EdgeEventType } from "../../components/edge-logic/associations";
 import { normalise } from "../../components/static-site/spec";
+import { createOriginResponseHandler } from "../../handlers/edge/origin-response";
+import { lambdaEvent, responseFromLambda } from "../../local/edge-events";
 import { EdgeFunctionError, type BehaviourRunners, type EdgeRequest, type EdgeResponse, type EdgeRunner } from "../../local/edge-runtime";
 import { createFrontDoor } from "../../local/front-door";
 
@@ -91,11 +93,20 @@ describe("front door edge order", () => {
     expect(await response.text()).toBe("edge");
   });
 
-  it("origin-response also runs on the error document fetched for a 404", async () => {
-    const response = await run("/missing.html", { "origin-response": runner("origin-response") });
-    expect(trace).toEqual(["origin-response 404", "origin-response 200"]);
+  it("viewer-response does not run when the origin answered 400 or more, as CloudFront", async () => {
+    // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-function-restrictions-all.html#function-restrictions-status-codes
+    const response = await run("/missing.html", { "viewer-response": runner("viewer-response") });
+    expect(trace).toEqual([]);
     expect(response.status).toBe(404);
-    expect(await response.text()).toContain("Page not found");
+    expect(response.headers.get("x-viewer-response")).toBeNull();
+    // The response headers policy still applies.
+    expect(response.headers.get("x-frame-options")).toBe("DENY");
+  });
+
+  it("with routes and no error-document function, a site 404 is S3's own (no distribution-wide rule to serve the page)", async () => {
+    const response = await run("/missing.html", {});
+    expect(response.status).toBe(404);
+    expect(await response.text()).toContain("NoSuchKey");
   });
 
   it("runs a route's functions around its local origin, request body included", async () => {
@@ -124,5 +135,83 @@ describe("front door edge order", () => {
     const response = await run("/", { "viewer-request": runner("viewer-request", { fail: true }) });
     expect(response.status).toBe(503);
     expect(await response.text()).toContain("viewer-request (viewer-request): boom");
+  });
+});
+
+/** The request listener of a front door on a loopback port, for tests that need a door of their own. */
+async function openDoor(door: ReturnType<typeof createFrontDoor>): Promise<{ base: string; close(): Promise<void> }> {
+  const own = createServer(door);
+  await new Promise<void>((resolve) => own.listen(0, "127.0.0.1", resolve));
+  return {
+    base: `http://127.0.0.1:${(own.address() as AddressInfo).port}`,
+    close: async () => {
+      await new Promise((resolve) => own.close(resolve));
+      await door.close?.();
+    },
+  };
+}
+
+/** An origin-response runner over the reference app's real handler, with Lambda@Edge's event shapes. */
+function realOriginResponse(errorDocument?: string): EdgeRunner {
+  const handler = createOriginResponseHandler({ noindexPrefixes: [], defaultCacheControl: "no-cache", errorCacheControl: "max-age=10", errorDocument });
+  return {
+    name: "origin-response",
+    kind: "lambda",
+    eventType: "origin-response",
+    onRequest: async (request) => ({ request }),
+    async onResponse(request, response, host) {
+      trace.push(`origin-response ${response.status}`);
+      const result = await handler(lambdaEvent("origin-response", request, response, host, false) as never);
+      const changed = responseFromLambda(result);
+      return { ...changed, body: (result as { body?: string }).body === undefined ? response.body : changed.body };
+    },
+  };
+}
+
+const notFoundJson = (_request: import("node:http").IncomingMessage, response: import("node:http").ServerResponse) => {
+  response.statusCode = 404;
+  response.setHeader("content-type", "application/json");
+  response.end(JSON.stringify({ message: "album not found" }));
+};
+
+describe("front door error documents, as CloudFront serves them", () => {
+  it("without routes: the distribution's custom error response serves the error document (origin-response runs on both fetches)", async () => {
+    const plain = normalise("plain", { path: "site" });
+    const door = await openDoor(createFrontDoor(plain, new Map(), { edge: { behaviour: () => ({ "origin-response": runner("origin-response") }) }, log: () => {} }));
+    try {
+      trace.length = 0;
+      const response = await fetch(`${door.base}/missing.html`);
+      expect(trace).toEqual(["origin-response 404", "origin-response 200"]);
+      expect(response.status).toBe(404);
+      expect(await response.text()).toContain("Page not found");
+    } finally {
+      await door.close();
+    }
+  });
+
+  it("with routes: the API's 404 JSON passes through; the site's 404 gets the error document from origin-response", async () => {
+    const routes = [{ pathPattern: "/api/*", originId: "api", domainName: "api.example.com" }];
+    const errorPages = { pathPattern: "default", eventType: "origin-response" as const, kind: "lambda" as const, edgeLogic: "edge", key: "origin-response", arn: "x", servesErrorDocument: true };
+    const spec = normalise("errors", { path: "site", routes, edge: [errorPages] });
+    const errorDocument = "<!doctype html><h1>Page not found</h1>";
+    const door = await openDoor(createFrontDoor(spec, new Map([["api", notFoundJson]]), {
+      edge: { behaviour: (pattern) => (pattern === "default" ? { "origin-response": realOriginResponse(errorDocument) } : {}) },
+      log: () => {},
+    }));
+    try {
+      const api = await fetch(`${door.base}/api/albums/nope`);
+      expect(api.status).toBe(404);
+      expect(api.headers.get("content-type")).toBe("application/json");
+      expect(await api.json()).toEqual({ message: "album not found" });
+
+      trace.length = 0;
+      const page = await fetch(`${door.base}/no/such/page.html`);
+      expect(trace).toEqual(["origin-response 404"]);
+      expect(page.status).toBe(404);
+      expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      expect(await page.text()).toBe(errorDocument);
+    } finally {
+      await door.close();
+    }
   });
 });

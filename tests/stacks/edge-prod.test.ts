@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { OfflineRun } from "../../local/offline/program";
-import { expectEdgeAttached, functionCode, lambdaCode } from "./edge-checks";
+import { EDGE_LOG_REGIONS } from "../../components/edge-logic";
+import { expectEdgeAttached, expectEdgeLogRetention, expectNoMixedViewerEvents, expectSiteErrorsFromTheEdge, functionCode, lambdaCode } from "./edge-checks";
 import { runStack } from "./run-stack";
 
 let run: OfflineRun;
@@ -10,6 +11,13 @@ beforeAll(async () => {
 
 describe("prod stack edge logic", () => {
   it("attaches the edge functions to the site's behaviours", () => expectEdgeAttached(run));
+
+  it("never combines CloudFront Functions and Lambda@Edge on one behaviour's viewer events; the extra headers come from the response headers policy", () =>
+    expectNoMixedViewerEvents(run));
+
+  it("leaves the API's 404 bodies alone: the site's error document comes from origin-response, not a distribution-wide rule", () => expectSiteErrorsFromTheEdge(run));
+
+  it("keeps Lambda@Edge logs 365 days in every edge region", () => expectEdgeLogRetention(run, 365, EDGE_LOG_REGIONS));
 
   it("redirects other hosts to its domain and lets search engines index all but signed-in pages", async () => {
     expect(functionCode(run, "edge-viewer-request")).toContain('"canonicalHost":"gallery.example.com"');

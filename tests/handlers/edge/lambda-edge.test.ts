@@ -122,3 +122,36 @@ describe("Lambda@Edge origin-response", () => {
     expect(((await handler(lambdaOriginResponse("/missing", "404"))) as any).headers["cache-control"][0].value).toBe("max-age=10");
   });
 });
+
+describe("Lambda@Edge origin-response serves the site's error document (no distribution-wide custom error response)", () => {
+  const errorDocument = "<!doctype html><title>Not found</title><h1>Page not found</h1>";
+  const handler = createOriginResponseHandler({ noindexPrefixes: [], defaultCacheControl: "public, max-age=300", errorCacheControl: "max-age=10", errorDocument });
+  const s3NotFound = { "Content-Type": "application/xml", "Content-Length": "243", "x-amz-request-id": "R1" };
+
+  it.each(["404", "403"])("answers the site origin's %s with the error document and 404, briefly cached", async (status) => {
+    const result: any = await handler(lambdaOriginResponse("/no/such/page.html", status, s3NotFound));
+    expect(result.status).toBe("404");
+    expect(result.statusDescription).toBe("Not Found");
+    expect(result.body).toBe(errorDocument);
+    expect(result.bodyEncoding).toBe("text");
+    expect(result.headers["content-type"]).toEqual([{ key: "Content-Type", value: "text/html; charset=utf-8" }]);
+    // S3's length belonged to its XML body; CloudFront sets the generated body's own.
+    expect(result.headers["content-length"]).toBeUndefined();
+    expect(result.headers["cache-control"][0].value).toBe("max-age=10");
+  });
+
+  it("passes every other response through untouched: objects, redirects, server errors", async () => {
+    for (const status of ["200", "304", "301", "500", "503"]) {
+      const result: any = await handler(lambdaOriginResponse("/about.html", status, { "Content-Type": "text/html; charset=utf-8" }));
+      expect(result.status, status).toBe(status);
+      expect(result.body, status).toBeUndefined();
+      expect(result.headers["content-type"][0].value, status).toBe("text/html; charset=utf-8");
+    }
+  });
+
+  it("without an error document, lets the origin's 404 through", async () => {
+    const plain = createOriginResponseHandler({ noindexPrefixes: [], defaultCacheControl: "no-cache", errorCacheControl: "max-age=10" });
+    const result: any = await plain(lambdaOriginResponse("/missing", "404", s3NotFound));
+    expect([result.status, result.body, result.headers["content-type"][0].value]).toEqual(["404", undefined, "application/xml"]);
+  });
+});
