@@ -8,15 +8,21 @@
  * Supported: CreateBucket, HeadBucket, PutObject, GetObject, HeadObject, DeleteObject,
  * DeleteObjects, ListObjectsV2, CreateMultipartUpload, UploadPart,
  * CompleteMultipartUpload, AbortMultipartUpload. Bodies in `aws-chunked` encoding
- * (what SDK v3 sends for streams with trailing checksums) are decoded. Presigned URLs
- * are accepted until they expire (their signature is not checked).
+ * (what SDK v3 sends for streams with trailing checksums) are decoded.
+ *
+ * It checks requests as S3 does for a private bucket (local/s3-auth.ts): SigV4 — header or
+ * presigned URL, expiry included — against the credentials it is given, then the body against
+ * the signed length, payload hash, Content-MD5 and x-amz-checksum-*; browsers get CORS only as
+ * the bucket's CORS rules say (local/s3-cors.ts). docs/local-s3.md lists what still differs.
  */
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { readBody } from "./http";
+import { authenticate, decodeUriPart, parseQuery, S3Error, verifyBody, type ReceivedBody, type S3Credentials } from "./s3-auth";
+import { corsHeaders, preflight, type CorsRulesOf } from "./s3-cors";
 
 export interface StoredObject {
   key: string;
@@ -149,6 +155,9 @@ export interface S3Request {
   keys?: string[];
 }
 
+/** What the local runtime gives functions as AWS credentials (local/start.ts), and the SDK clients of tests sign with. */
+export const LOCAL_CREDENTIALS: S3Credentials = { accessKeyId: "local", secretAccessKey: "local" };
+
 export interface LocalS3Options {
   store?: ObjectStore;
   /** Buckets created at start. */
@@ -156,17 +165,28 @@ export interface LocalS3Options {
   /** @default 0 (any free port) */
   port?: number;
   /**
-   * Answer browsers too: CORS headers and preflights, for pages that PUT to presigned URLs.
-   * @default false
+   * The credentials requests must be signed with (SigV4, header or presigned URL); anything else is refused as S3 refuses it.
+   * @default [LOCAL_CREDENTIALS]
    */
-  browserAccess?: boolean;
+  credentials?: readonly S3Credentials[];
+  /**
+   * The region a bucket is in: a signature scoped to another region is refused, as S3 does.
+   * @default any region is accepted
+   */
+  bucketRegion?: (bucket: string) => string | undefined;
+  /**
+   * Each bucket's CORS rules, read at every request. Without rules a bucket answers no browser
+   * (preflights get 403), as S3 does for a bucket without a CORS configuration.
+   * @default no bucket has CORS rules
+   */
+  cors?: CorsRulesOf;
 }
 
 export interface LocalS3 {
   /** e.g. http://127.0.0.1:49152 — use with `forcePathStyle: true`. */
   endpoint: string;
   store: ObjectStore;
-  /** Every request received, in order. */
+  /** Every request that passed authentication and the body checks, in order. */
   requests: S3Request[];
   /** Requests of one operation (DeleteObjects counts as one request). */
   count(operation: S3Operation): number;
@@ -196,29 +216,51 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   const uploads = new Map<string, MultipartUpload>();
   let failing: ((request: S3Request) => boolean) | undefined;
 
+  const credentials = options.credentials ?? [LOCAL_CREDENTIALS];
+
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: Error) => sendError(res, 500, "InternalError", error.message));
+    res.setHeader("x-amz-request-id", randomBytes(8).toString("hex").toUpperCase());
+    handle(req, res).catch((error: unknown) => {
+      const headOnly = req.method === "HEAD";
+      if (error instanceof S3Error) return sendError(res, error.status, error.code, error.message, headOnly, error.details);
+      // Never a stack trace or a local path in an answer.
+      sendError(res, 500, "InternalError", "We encountered an internal error. Please try again.", headOnly);
+    });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    if (options.browserAccess) {
-      res.setHeader("access-control-allow-origin", "*");
-      res.setHeader("access-control-allow-methods", "GET,PUT,HEAD,DELETE");
-      res.setHeader("access-control-allow-headers", "*");
-      res.setHeader("access-control-expose-headers", "etag");
-      if (req.method === "OPTIONS") return send(res, 204, "");
+    const method = req.method ?? "GET";
+    const target = req.url ?? "/";
+    const queryAt = target.indexOf("?");
+    const path = queryAt < 0 ? target : target.slice(0, queryAt);
+    const query = parseQuery(queryAt < 0 ? "" : target.slice(queryAt + 1));
+    const [rawBucket = "", ...rest] = path.slice(1).split("/");
+    const bucket = decodeUriPart(rawBucket);
+    const key = rest.map(decodeUriPart).join("/");
+    const rules = options.cors?.(bucket);
+    // Preflights are not signed; the bucket's CORS rules alone decide.
+    if (method === "OPTIONS") return send(res, 200, "", preflight(rules, req.headers));
+    for (const [name, value] of Object.entries(corsHeaders(rules, method, req.headers))) res.setHeader(name, value);
+
+    // Who is asking first: an unsigned request is refused before its body is read.
+    const signable = { method, path, query, headers: req.headers };
+    const auth = await authenticate(signable, { credentials, region: options.bucketRegion?.(bucket) });
+    const received = await readS3Body(req);
+    await verifyBody(signable, auth, received);
+
+    const body = received.body;
+    const operation = operationOf(method, query, key);
+    // An upload states its length: Content-Length, or x-amz-decoded-content-length for aws-chunked
+    // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html, .../sigv4-streaming.html).
+    const declaredLength = received.chunked ? req.headers["x-amz-decoded-content-length"] : req.headers["content-length"];
+    if ((operation === "PutObject" || operation === "UploadPart") && declaredLength === undefined) {
+      throw new S3Error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.");
     }
-    const [bucket = "", ...rest] = url.pathname.slice(1).split("/");
-    const key = rest.map(decodeURIComponent).join("/");
-    const body = await readS3Body(req);
-    const operation = operationOf(req.method ?? "GET", url.searchParams, key);
-    const request: S3Request = { operation, bucket: decodeURIComponent(bucket), key };
+    const request: S3Request = { operation, bucket, key };
     if (operation === "DeleteObjects") request.keys = xmlValues(body.toString("utf8"), "Key");
     requests.push(request);
     if (failing?.(request)) return sendError(res, 403, "AccessDenied", `Injected failure for ${operation} ${key}`);
-    if (presignedExpired(url)) return sendError(res, 403, "AccessDenied", "Request has expired");
-    if (operation === "Unsupported") return sendError(res, 501, "NotImplemented", `${req.method} ${url.pathname}${url.search} is not supported by the local S3 server`);
+    if (operation === "Unsupported") return sendError(res, 501, "NotImplemented", `${method} ${path} is not supported by the local S3 server`, method === "HEAD");
     if (operation === "CreateBucket") {
       store.createBucket(request.bucket);
       return send(res, 200, "");
@@ -258,7 +300,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         return sendXml(res, `<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${deleted}</DeleteResult>`);
       }
       case "ListObjectsV2":
-        return sendXml(res, listXml(request.bucket, url.searchParams));
+        return sendXml(res, listXml(request.bucket, query));
       case "CreateMultipartUpload": {
         const uploadId = randomUUID();
         const template = newObject(key, Buffer.alloc(0), req);
@@ -266,14 +308,14 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         return sendXml(res, `<InitiateMultipartUploadResult><Bucket>${escapeXml(request.bucket)}</Bucket><Key>${escapeXml(key)}</Key><UploadId>${uploadId}</UploadId></InitiateMultipartUploadResult>`);
       }
       case "UploadPart": {
-        const upload = uploads.get(url.searchParams.get("uploadId") ?? "");
+        const upload = uploads.get(param(query, "uploadId") ?? "");
         if (!upload) return sendError(res, 404, "NoSuchUpload", "The specified upload does not exist.");
         const etag = `"${md5(body)}"`;
-        upload.parts.set(Number(url.searchParams.get("partNumber")), { body, etag });
+        upload.parts.set(Number(param(query, "partNumber")), { body, etag });
         return send(res, 200, "", { etag });
       }
       case "CompleteMultipartUpload": {
-        const uploadId = url.searchParams.get("uploadId") ?? "";
+        const uploadId = param(query, "uploadId") ?? "";
         const upload = uploads.get(uploadId);
         if (!upload) return sendError(res, 404, "NoSuchUpload", "The specified upload does not exist.");
         const numbers = xmlValues(body.toString("utf8"), "PartNumber").map(Number);
@@ -293,15 +335,16 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         return sendXml(res, `<CompleteMultipartUploadResult><Bucket>${escapeXml(upload.bucket)}</Bucket><Key>${escapeXml(upload.key)}</Key><ETag>${escapeXml(etag)}</ETag></CompleteMultipartUploadResult>`);
       }
       case "AbortMultipartUpload":
-        uploads.delete(url.searchParams.get("uploadId") ?? "");
+        uploads.delete(param(query, "uploadId") ?? "");
         return send(res, 204, "");
     }
   }
 
-  function listXml(bucket: string, params: URLSearchParams): string {
-    const prefix = params.get("prefix") ?? "";
-    const maxKeys = Math.min(Number(params.get("max-keys") ?? 1000), 1000);
-    const after = params.get("continuation-token") ? Buffer.from(params.get("continuation-token")!, "base64").toString("utf8") : params.get("start-after") ?? "";
+  function listXml(bucket: string, query: Query): string {
+    const prefix = param(query, "prefix") ?? "";
+    const maxKeys = Math.min(Number(param(query, "max-keys") ?? 1000), 1000);
+    const token = param(query, "continuation-token");
+    const after = token ? Buffer.from(token, "base64").toString("utf8") : param(query, "start-after") ?? "";
     const all = store.list(bucket, prefix).filter((o) => o.key > after);
     const page = all.slice(0, maxKeys);
     const truncated = all.length > page.length;
@@ -332,29 +375,28 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   };
 }
 
-function operationOf(method: string, params: URLSearchParams, key: string): S3Operation {
+type Query = Record<string, string | string[]>;
+
+function param(query: Query, name: string): string | undefined {
+  const value = query[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function operationOf(method: string, query: Query, key: string): S3Operation {
+  const has = (name: string) => name in query;
   if (key === "") {
     if (method === "PUT") return "CreateBucket";
     if (method === "HEAD") return "HeadBucket";
-    if (method === "POST" && params.has("delete")) return "DeleteObjects";
-    if (method === "GET" && params.get("list-type") === "2") return "ListObjectsV2";
+    if (method === "POST" && has("delete")) return "DeleteObjects";
+    if (method === "GET" && param(query, "list-type") === "2") return "ListObjectsV2";
     return "Unsupported";
   }
-  if (method === "PUT") return params.has("uploadId") ? "UploadPart" : "PutObject";
-  if (method === "POST") return params.has("uploads") ? "CreateMultipartUpload" : params.has("uploadId") ? "CompleteMultipartUpload" : "Unsupported";
-  if (method === "DELETE") return params.has("uploadId") ? "AbortMultipartUpload" : "DeleteObject";
+  if (method === "PUT") return has("uploadId") ? "UploadPart" : "PutObject";
+  if (method === "POST") return has("uploads") ? "CreateMultipartUpload" : has("uploadId") ? "CompleteMultipartUpload" : "Unsupported";
+  if (method === "DELETE") return has("uploadId") ? "AbortMultipartUpload" : "DeleteObject";
   if (method === "GET") return "GetObject";
   if (method === "HEAD") return "HeadObject";
   return "Unsupported";
-}
-
-/** A presigned URL past `X-Amz-Date` + `X-Amz-Expires`. */
-function presignedExpired(url: URL): boolean {
-  const date = url.searchParams.get("X-Amz-Date");
-  const expires = Number(url.searchParams.get("X-Amz-Expires"));
-  if (!date || !expires) return false;
-  const signedAt = Date.parse(`${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`);
-  return Date.now() > signedAt + expires * 1000;
 }
 
 function newObject(key: string, body: Buffer, req: IncomingMessage): StoredObject {
@@ -373,26 +415,40 @@ function newObject(key: string, body: Buffer, req: IncomingMessage): StoredObjec
   };
 }
 
-/** The body, decoded from `aws-chunked` when the SDK streamed it that way. */
-async function readS3Body(req: IncomingMessage): Promise<Buffer> {
+/** The body, decoded from `aws-chunked` (with its trailers) when the SDK streamed it that way. */
+async function readS3Body(req: IncomingMessage): Promise<ReceivedBody> {
   const raw = await readBody(req);
   const chunked = String(req.headers["content-encoding"] ?? "").includes("aws-chunked") || String(req.headers["x-amz-content-sha256"] ?? "").startsWith("STREAMING-");
-  return chunked ? decodeAwsChunked(raw) : raw;
+  return chunked ? { raw, chunked, ...decodeAwsChunked(raw) } : { raw, chunked, body: raw, trailers: {} };
 }
 
-/** `<hex size>[;chunk-signature=..]\r\n<data>\r\n ... 0\r\n<trailers>\r\n\r\n` */
-export function decodeAwsChunked(raw: Buffer): Buffer {
+/**
+ * `<hex size>[;chunk-signature=..]\r\n<data>\r\n ... 0\r\n<name>:<value>\r\n...\r\n`
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html). A body that does not
+ * parse is S3's 400 IncompleteBody.
+ */
+export function decodeAwsChunked(raw: Buffer): { body: Buffer; trailers: Record<string, string> } {
+  const incomplete = () => new S3Error(400, "IncompleteBody", "The request body terminated unexpectedly");
   const parts: Buffer[] = [];
   let offset = 0;
-  while (offset < raw.length) {
+  for (;;) {
     const lineEnd = raw.indexOf("\r\n", offset);
-    if (lineEnd < 0) break;
-    const size = parseInt(raw.subarray(offset, lineEnd).toString("latin1").split(";")[0], 16);
-    if (!Number.isFinite(size) || size === 0) break;
-    parts.push(raw.subarray(lineEnd + 2, lineEnd + 2 + size));
-    offset = lineEnd + 2 + size + 2;
+    if (lineEnd < 0) throw incomplete();
+    const sizeText = raw.subarray(offset, lineEnd).toString("latin1").split(";")[0].trim();
+    if (!/^[0-9a-fA-F]+$/.test(sizeText)) throw incomplete();
+    const size = parseInt(sizeText, 16);
+    offset = lineEnd + 2;
+    if (size === 0) break;
+    if (offset + size + 2 > raw.length) throw incomplete();
+    parts.push(raw.subarray(offset, offset + size));
+    offset += size + 2;
   }
-  return Buffer.concat(parts);
+  const trailers: Record<string, string> = {};
+  for (const line of raw.subarray(offset).toString("latin1").split("\r\n")) {
+    const colon = line.indexOf(":");
+    if (colon > 0) trailers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return { body: Buffer.concat(parts), trailers };
 }
 
 function md5(body: Buffer): string {
@@ -419,7 +475,8 @@ function unescapeXml(text: string): string {
 }
 
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, headers);
+  // A length, as S3 sends, rather than an empty chunked body.
+  res.writeHead(status, { "content-length": String(Buffer.byteLength(body)), ...headers });
   res.end(body);
 }
 
@@ -427,8 +484,11 @@ function sendXml(res: ServerResponse, xml: string): void {
   send(res, 200, `<?xml version="1.0" encoding="UTF-8"?>${xml}`, { "content-type": "application/xml" });
 }
 
-function sendError(res: ServerResponse, status: number, code: string, message: string, headOnly = false): void {
+/** S3's error document (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html); HEAD answers carry no body. */
+function sendError(res: ServerResponse, status: number, code: string, message: string, headOnly = false, details: Record<string, string> = {}): void {
   if (res.headersSent) return void res.end();
+  const requestId = String(res.getHeader("x-amz-request-id") ?? "");
+  const extra = Object.entries(details).map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`).join("");
   res.writeHead(status, { "content-type": "application/xml", "x-amz-error-code": code });
-  res.end(headOnly ? undefined : `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${escapeXml(message)}</Message></Error>`);
+  res.end(headOnly ? undefined : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message>${extra}<RequestId>${requestId}</RequestId><HostId>local</HostId></Error>`);
 }

@@ -71,6 +71,7 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
     port: options.port ?? 3000,
     environment,
     origins: new Map(),
+    siteUrls: new Map(),
     lambda(spec: LambdaFunctionSpec) {
       let lambda = lambdas.get(spec.name);
       if (!lambda) {

@@ -9,8 +9,19 @@ import { tracer } from "./api-http";
 
 let client: S3Client | undefined;
 function s3(): S3Client {
-  // Emulators are addressed path-style (http://localhost:port/bucket/key).
-  client ??= tracer.captureAWSv3Client(new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) }));
+  client ??= tracer.captureAWSv3Client(
+    new S3Client({
+      // Emulators are addressed path-style (http://localhost:port/bucket/key).
+      forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),
+      // Since 3.729 the SDK adds flexible checksums to every operation that supports them. A presigned
+      // PutObject would then carry the CRC32 of the empty body it was signed with
+      // (x-amz-checksum-crc32=AAAAAA==) and S3 refuses the user's real file with 400 BadDigest; presigned
+      // GETs would carry x-amz-checksum-mode. Checksums only where an operation requires them.
+      // https://docs.aws.amazon.com/sdkref/latest/guide/feature-dataintegrity.html
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      responseChecksumValidation: "WHEN_REQUIRED",
+    }),
+  );
   return client;
 }
 

@@ -4,7 +4,9 @@
  * front door's origin under the API's name — the origin id its `siteRoute()` gives
  * StaticSite — so the site serves it at `/api/*` exactly as CloudFront does. The stage
  * served is the one the site's route points at (its originPath), else the first.
- * Also starts a small S3 stand-in for presigned uploads unless another service runs one.
+ * Also starts a small S3 stand-in for presigned uploads unless another service runs one: it
+ * accepts what is signed with the functions' local credentials, in the stack's region, and
+ * answers browsers as the program's bucket CORS rules say.
  */
 import { join } from "node:path";
 import type { ServerlessApiSpec, StageSpec } from "../../components/serverless-api/spec";
@@ -12,6 +14,8 @@ import { registeredSpecs } from "../../components/spec-registry";
 import type { StaticSiteSpec } from "../../components/static-site/spec";
 import { createLocalGateway } from "../api-gateway";
 import { listen } from "../front-door";
+import { ofType } from "../offline/graph";
+import { corsRulesFromProgram } from "../s3-cors";
 import { FileObjectStore, startLocalS3, type LocalS3 } from "../s3-server";
 import { localIssuer } from "./cognito";
 import type { LocalContext, LocalService } from "./types";
@@ -67,7 +71,13 @@ export const apiService: LocalService = {
     let s3: LocalS3 | undefined;
     if (!context.environment.AWS_ENDPOINT_URL_S3) {
       // Uploads persist under the stack's state, like its data; the page PUTs to presigned URLs directly.
-      s3 = await startLocalS3({ store: new FileObjectStore(join(context.stateDir, "s3")), browserAccess: true });
+      s3 = await startLocalS3({
+        store: new FileObjectStore(join(context.stateDir, "s3")),
+        credentials: [{ accessKeyId: context.environment.AWS_ACCESS_KEY_ID, secretAccessKey: context.environment.AWS_SECRET_ACCESS_KEY }],
+        // A bucket is in its own region (per-resource `region`), else the stack's.
+        bucketRegion: (bucket) => ofType(context.run.resources, "aws:s3/bucket:Bucket").find((b) => b.state.bucket === bucket)?.state.region ?? context.run.config.region,
+        cors: corsRulesFromProgram(context),
+      });
       context.environment.AWS_ENDPOINT_URL_S3 = s3.endpoint;
     }
 

@@ -31,12 +31,14 @@ export const siteService: LocalService = {
       const edge = spec.edge.length > 0 ? createEdgeRuntime(spec.edge, (lambda) => context.lambda(lambda)) : undefined;
       const door = createFrontDoor(spec, context.origins, { edge, log: context.log, localOrigins: browserOrigins(context.environment) });
       const { server, url } = await listen(door, port);
+      context.siteUrls.set(name, url);
       running.push({ name, server, url, close: door.close });
     }
     return {
       name: "site",
       urls: Object.fromEntries(running.map((r) => [r.name, r.url])),
       async stop() {
+        for (const { name } of running) context.siteUrls.delete(name);
         await Promise.all(running.map((r) => new Promise((resolve) => r.server.close(resolve))));
         await Promise.all(running.map((r) => r.close?.()));
       },

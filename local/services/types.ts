@@ -27,6 +27,11 @@ export interface LocalContext {
   lambda(spec: LambdaFunctionSpec): LocalLambda;
   /** Request handlers the front door routes behaviours to, keyed by origin id (e.g. the ServerlessApi's name). */
   origins: Map<string, RequestListener>;
+  /**
+   * The local URL of each StaticSite by name, set by the site service once it listens. Services started
+   * before it read it when a request comes (the S3 server's CORS rules name the site's deployed URL).
+   */
+  siteUrls: Map<string, string>;
   log(message: string): void;
 }
 

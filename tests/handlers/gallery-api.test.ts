@@ -49,6 +49,11 @@ const ALBUM = "/api/albums/{albumId}";
 const PHOTOS = "/api/albums/{albumId}/photos";
 const PHOTO = "/api/albums/{albumId}/photos/{photoId}";
 
+/** Query parameters of a presigned URL that ask S3 to check (or return) a flexible checksum. */
+function checksumParams(url: URL): string[] {
+  return [...url.searchParams.keys()].filter((name) => /^x-amz-(checksum-|sdk-checksum-algorithm)/i.test(name));
+}
+
 async function newAlbum(sub: string, title = "Holiday") {
   const created = await call(albums.create, { method: "POST", resource: ALBUMS, body: { title }, sub });
   expect(created.status).toBe(201);
@@ -174,7 +179,10 @@ describe("photos", () => {
     const url = new URL(upload.url);
     expect(url.pathname).toContain(`originals/${ALICE}/${album.albumId}/${photo.photoId}.jpg`);
     expect(url.searchParams.get("X-Amz-Expires")).toBe("900");
-    expect(url.searchParams.get("X-Amz-SignedHeaders")).toContain("content-type");
+    // The browser must send exactly the declared type and length (S3 refuses any other with SignatureDoesNotMatch).
+    expect(url.searchParams.get("X-Amz-SignedHeaders")).toBe("content-length;content-type;host");
+    // No checksum of the (empty) body the URL was signed with: S3 would answer the real file with 400 BadDigest.
+    expect(checksumParams(url)).toEqual([]);
     expect(upload).toMatchObject({ method: "PUT", headers: { "content-type": "image/jpeg" } });
     expect(created.headers.location).toBe(`/api/albums/${album.albumId}/photos/${photo.photoId}`);
   });
@@ -207,6 +215,7 @@ describe("photos", () => {
     const got = await call(photos.get, { method: "GET", resource: PHOTO, pathParameters: params, sub: ALICE });
     expect(got.status).toBe(200);
     expect(got.body.downloadUrl).toContain(photo.objectKey);
+    expect(checksumParams(new URL(got.body.downloadUrl))).toEqual([]);
     const list = await call(photos.list, { method: "GET", resource: PHOTOS, pathParameters: { albumId: album.albumId }, sub: ALICE });
     expect(list.body.items.map((p: { photoId: string }) => p.photoId)).toEqual([photo.photoId]);
   });

@@ -1,10 +1,22 @@
-/** The local S3 server answers the SDK v3 client the way S3 does for the calls the app and the publisher make. */
+/**
+ * The local S3 server answers the SDK v3 client the way S3 does for the calls the app and the
+ * publisher make — and refuses what S3 refuses: unsigned or mis-signed requests, expired URLs,
+ * bodies that are not what was signed or checksummed, and browsers its CORS rules do not name.
+ */
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { Sha256 } from "@aws-sdk/checksums/sha";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { SignatureV4 } from "@smithy/signature-v4";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FileObjectStore, startLocalS3, type LocalS3 } from "../../local/s3-server";
+import { registerSpec } from "../../components/spec-registry";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { corsRulesFromProgram, type CorsRule } from "../../local/s3-cors";
+import { FileObjectStore, LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
+import type { LocalContext } from "../../local/services/types";
 
 let s3: LocalS3;
 let client: S3Client;
@@ -72,20 +84,260 @@ describe("local S3 server for npm start (files, browsers, presigned URLs)", () =
       await second.close();
     }
   });
+});
 
-  it("answers browser preflights only when asked, and refuses expired presigned URLs", async () => {
-    const browser = await startLocalS3({ store: new FileObjectStore(dataDir), browserAccess: true });
-    try {
-      const preflight = await fetch(`${browser.endpoint}/uploads/x.png`, { method: "OPTIONS" });
-      expect(preflight.status).toBe(204);
-      expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
-      const expired = await fetch(`${browser.endpoint}/uploads/x.png?X-Amz-Date=20200101T000000Z&X-Amz-Expires=60`, { method: "PUT", body: "x" });
-      expect(expired.status).toBe(403);
-      expect(await expired.text()).toContain("Request has expired");
-    } finally {
-      await browser.close();
+const SITE = "http://localhost:3000";
+const RULES: CorsRule[] = [{ allowedMethods: ["PUT", "GET", "HEAD"], allowedOrigins: [SITE], allowedHeaders: ["content-type", "content-length"], exposeHeaders: ["etag"], maxAgeSeconds: 3000 }];
+
+/** A request signed (Authorization header) as an SDK would sign it, with whatever headers and credentials a test needs. */
+async function signedFetch(
+  endpoint: string,
+  method: string,
+  path: string,
+  { body = "", headers = {}, credentials = LOCAL_CREDENTIALS, contentSha256 }: { body?: string; headers?: Record<string, string>; credentials?: { accessKeyId: string; secretAccessKey: string }; contentSha256?: string } = {},
+): Promise<Response> {
+  const url = new URL(path, endpoint);
+  const signer = new SignatureV4({ credentials, region: "us-east-1", service: "s3", sha256: Sha256, uriEscapePath: false });
+  const request = {
+    method,
+    protocol: "http:",
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    headers: { host: url.host, "x-amz-content-sha256": contentSha256 ?? createHash("sha256").update(body).digest("hex"), ...headers },
+  };
+  const signed = await signer.sign(request);
+  const { host: _host, ...sent } = signed.headers; // fetch sets Host itself, to the same value
+  return fetch(url, { method, headers: sent, body: method === "GET" || method === "HEAD" ? undefined : body });
+}
+
+const errorCode = async (response: Response) => /<Code>([^<]*)<\/Code>/.exec(await response.text())?.[1];
+/** Status, code and message of an S3 error document. */
+async function s3Error(response: Response) {
+  const text = await response.text();
+  const element = (name: string) => /<(\w+)>([^<]*)<\//.exec(text.slice(text.indexOf(`<${name}>`)))?.[2].replace(/&apos;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  return { status: response.status, code: element("Code"), message: element("Message") };
+}
+
+describe("local S3 server: authentication as S3 does it (issue 11)", () => {
+  let server: LocalS3;
+  let client: S3Client;
+  beforeAll(async () => {
+    server = await startLocalS3({ buckets: ["uploads"], cors: (bucket) => (bucket === "uploads" ? RULES : undefined) });
+    // Presigns as the photos handler does (no flexible checksums; the next describe shows why).
+    client = new S3Client({ region: "us-east-1", endpoint: server.endpoint, forcePathStyle: true, credentials: LOCAL_CREDENTIALS, requestChecksumCalculation: "WHEN_REQUIRED" });
+    await client.send(new PutObjectCommand({ Bucket: "uploads", Key: "originals/alice/1.png", Body: "alice's photo", ContentType: "image/png" }));
+  });
+  afterAll(() => server.close());
+
+  it("refuses unsigned list, get and delete with 403 AccessDenied, and keeps the object", async () => {
+    for (const [method, path] of [["GET", "/uploads?list-type=2&prefix=originals/"], ["GET", "/uploads/originals/alice/1.png"], ["DELETE", "/uploads/originals/alice/1.png"]]) {
+      const response = await fetch(`${server.endpoint}${path}`, { method });
+      expect(response.status, `${method} ${path}`).toBe(403);
+      expect(await errorCode(response)).toBe("AccessDenied");
     }
-    const plain = await fetch(`${s3.endpoint}/photos/x.png`, { method: "OPTIONS" });
-    expect(plain.headers.get("access-control-allow-origin")).toBeNull();
+    const head = await fetch(`${server.endpoint}/uploads/originals/alice/1.png`, { method: "HEAD" });
+    expect(head.status).toBe(403);
+    expect(head.headers.get("x-amz-error-code")).toBe("AccessDenied");
+    expect(server.store.get("uploads", "originals/alice/1.png")).toBeDefined();
+  });
+
+  it("refuses a wrong secret (SignatureDoesNotMatch) and an unknown key (InvalidAccessKeyId)", async () => {
+    const wrongSecret = await signedFetch(server.endpoint, "GET", "/uploads/originals/alice/1.png", { credentials: { accessKeyId: "local", secretAccessKey: "guess" } });
+    expect(wrongSecret.status).toBe(403);
+    const text = await wrongSecret.text();
+    expect(text).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<Error><Code>SignatureDoesNotMatch<\/Code><Message>The request signature we calculated does not match/);
+    expect(text).toContain("<CanonicalRequest>GET\n/uploads/originals/alice/1.png");
+    const unknown = await signedFetch(server.endpoint, "GET", "/uploads/originals/alice/1.png", { credentials: { accessKeyId: "AKIAEXAMPLE", secretAccessKey: "local" } });
+    expect([unknown.status, await errorCode(unknown)]).toEqual([403, "InvalidAccessKeyId"]);
+    const signed = await signedFetch(server.endpoint, "GET", "/uploads/originals/alice/1.png");
+    expect([signed.status, await signed.text()]).toEqual([200, "alice's photo"]);
+  });
+
+  it("refuses a signature scoped to another region when the bucket's region is known", async () => {
+    const regional = await startLocalS3({ buckets: ["uploads"], bucketRegion: () => "eu-west-1" });
+    try {
+      const response = await signedFetch(regional.endpoint, "GET", "/uploads/x");
+      expect(await s3Error(response)).toEqual({ status: 400, code: "AuthorizationHeaderMalformed", message: "The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'" });
+    } finally {
+      await regional.close();
+    }
+  });
+
+  it("holds a presigned upload to its signed length and type: 10 bytes signed, 15 sent is 403", async () => {
+    const url = await getSignedUrl(client, new PutObjectCommand({ Bucket: "uploads", Key: "originals/bob/2.png", ContentType: "image/png", ContentLength: 10 }), {
+      expiresIn: 60,
+      signableHeaders: new Set(["content-type", "content-length"]),
+    });
+    const tooLong = await fetch(url, { method: "PUT", headers: { "content-type": "image/png" }, body: "x".repeat(15) });
+    expect([tooLong.status, await errorCode(tooLong)]).toEqual([403, "SignatureDoesNotMatch"]);
+    const otherType = await fetch(url, { method: "PUT", headers: { "content-type": "text/html" }, body: "x".repeat(10) });
+    expect(otherType.status).toBe(403);
+    expect(server.store.get("uploads", "originals/bob/2.png")).toBeUndefined();
+    const exact = await fetch(url, { method: "PUT", headers: { "content-type": "image/png" }, body: "x".repeat(10) });
+    expect(exact.status).toBe(200);
+    expect(server.store.get("uploads", "originals/bob/2.png")?.body.length).toBe(10);
+  });
+
+  it("refuses an upload without a length (411 MissingContentLength), as S3 does", async () => {
+    const url = await getSignedUrl(client, new PutObjectCommand({ Bucket: "uploads", Key: "originals/bob/stream.png" }), { expiresIn: 60 });
+    const body = new ReadableStream({ start: (controller) => (controller.enqueue(new TextEncoder().encode("streamed")), controller.close()) });
+    const response = await fetch(url, { method: "PUT", body, duplex: "half" } as RequestInit);
+    expect([response.status, await errorCode(response)]).toEqual([411, "MissingContentLength"]);
+  });
+
+  it("refuses an expired presigned URL with 403 'Request has expired'", async () => {
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600 * 1000);
+    const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: "uploads", Key: "originals/alice/1.png" }), { expiresIn: 60, signingDate: twoHoursAgo });
+    const expired = await fetch(url);
+    expect(expired.status).toBe(403);
+    const text = await expired.text();
+    expect(text).toContain("<Code>AccessDenied</Code><Message>Request has expired</Message><X-Amz-Expires>60</X-Amz-Expires>");
+    const fresh = await fetch(await getSignedUrl(client, new GetObjectCommand({ Bucket: "uploads", Key: "originals/alice/1.png" }), { expiresIn: 60 }));
+    expect(fresh.status).toBe(200);
+  });
+
+  it("refuses x-amz-* headers the presigned URL did not sign", async () => {
+    const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: "uploads", Key: "originals/alice/1.png" }), { expiresIn: 60 });
+    const response = await fetch(url, { headers: { "x-amz-acl": "public-read" } });
+    expect(response.status).toBe(403);
+    expect(await response.text()).toContain("<Message>There were headers present in the request which were not signed</Message><HeadersNotSigned>x-amz-acl</HeadersNotSigned>");
+  });
+
+  it("answers a malformed path with 400 InvalidURI, never 500", async () => {
+    const response = await fetch(`${server.endpoint}/uploads/%zz`);
+    expect([response.status, await errorCode(response)]).toEqual([400, "InvalidURI"]);
+  });
+});
+
+describe("local S3 server: the body must be what was signed and checksummed (issue 10 defect 5)", () => {
+  let server: LocalS3;
+  let client: S3Client;
+  beforeAll(async () => {
+    server = await startLocalS3({ buckets: ["uploads"] });
+    client = new S3Client({ region: "us-east-1", endpoint: server.endpoint, forcePathStyle: true, credentials: LOCAL_CREDENTIALS });
+  });
+  afterAll(() => server.close());
+
+  it("400 BadDigest for an x-amz-checksum-crc32 that is not the body's; stores it when it is", async () => {
+    const wrong = await signedFetch(server.endpoint, "PUT", "/uploads/a.txt", { body: "hello", headers: { "x-amz-checksum-crc32": "AAAAAA==", "x-amz-sdk-checksum-algorithm": "CRC32" } });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toMatch(/<Error><Code>BadDigest<\/Code><Message>The CRC32 you specified did not match the calculated checksum.<\/Message>/);
+    expect(server.store.get("uploads", "a.txt")).toBeUndefined();
+    const right = await signedFetch(server.endpoint, "PUT", "/uploads/a.txt", { body: "hello", headers: { "x-amz-checksum-crc32": "NhCmhg==", "x-amz-sdk-checksum-algorithm": "CRC32" } });
+    expect(right.status).toBe(200);
+    for (const [algorithm, value] of [["sha256", createHash("sha256").update("hello").digest("base64")], ["sha1", createHash("sha1").update("hello").digest("base64")]]) {
+      expect((await signedFetch(server.endpoint, "PUT", "/uploads/a.txt", { body: "hello", headers: { [`x-amz-checksum-${algorithm}`]: value } })).status, algorithm).toBe(200);
+      expect(await errorCode(await signedFetch(server.endpoint, "PUT", "/uploads/a.txt", { body: "hellO", headers: { [`x-amz-checksum-${algorithm}`]: value } })), algorithm).toBe("BadDigest");
+    }
+  });
+
+  it("400 InvalidRequest for x-amz-sdk-checksum-algorithm without its checksum, or for two checksums", async () => {
+    const alone = await signedFetch(server.endpoint, "PUT", "/uploads/b.txt", { body: "hello", headers: { "x-amz-sdk-checksum-algorithm": "CRC32" } });
+    expect(alone.status).toBe(400);
+    expect(await alone.text()).toContain("<Code>InvalidRequest</Code><Message>x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.</Message>");
+    const two = await signedFetch(server.endpoint, "PUT", "/uploads/b.txt", { body: "hello", headers: { "x-amz-checksum-crc32": "NhCmhg==", "x-amz-checksum-sha1": createHash("sha1").update("hello").digest("base64") } });
+    expect([two.status, await errorCode(two)]).toEqual([400, "InvalidRequest"]);
+  });
+
+  it("checks Content-MD5 (BadDigest, InvalidDigest) and x-amz-content-sha256 (XAmzContentSHA256Mismatch)", async () => {
+    const md5 = createHash("md5").update("hello").digest("base64");
+    expect((await signedFetch(server.endpoint, "PUT", "/uploads/c.txt", { body: "hello", headers: { "content-md5": md5 } })).status).toBe(200);
+    expect(await errorCode(await signedFetch(server.endpoint, "PUT", "/uploads/c.txt", { body: "hellO", headers: { "content-md5": md5 } }))).toBe("BadDigest");
+    expect(await errorCode(await signedFetch(server.endpoint, "PUT", "/uploads/c.txt", { body: "hello", headers: { "content-md5": "nope" } }))).toBe("InvalidDigest");
+    const mismatch = await signedFetch(server.endpoint, "PUT", "/uploads/c.txt", { body: "hello", contentSha256: createHash("sha256").update("other").digest("hex") });
+    expect([mismatch.status, await errorCode(mismatch)]).toEqual([400, "XAmzContentSHA256Mismatch"]);
+  });
+
+  it("verifies the SDK's own checksums: header (Buffer bodies) and aws-chunked trailer (streams)", async () => {
+    const { Readable } = await import("node:stream");
+    await client.send(new PutObjectCommand({ Bucket: "uploads", Key: "sdk/buffer", Body: Buffer.from("hello") }));
+    await client.send(new PutObjectCommand({ Bucket: "uploads", Key: "sdk/stream", Body: Readable.from([Buffer.from("hel"), Buffer.from("lo")]), ContentLength: 5 }));
+    expect(server.store.get("uploads", "sdk/stream")?.body.toString()).toBe("hello");
+    const body = "5\r\nhello\r\n0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n";
+    const badTrailer = await signedFetch(server.endpoint, "PUT", "/uploads/sdk/trailer", {
+      body,
+      contentSha256: "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+      headers: { "content-encoding": "aws-chunked", "x-amz-decoded-content-length": "5", "x-amz-trailer": "x-amz-checksum-crc32", "x-amz-sdk-checksum-algorithm": "CRC32" },
+    });
+    expect([badTrailer.status, await errorCode(badTrailer)]).toEqual([400, "BadDigest"]);
+  });
+
+  it("would have caught the empty-body CRC32 in presigned upload URLs: the SDK's default presign fails with BadDigest", async () => {
+    // What handlers/shared/photo-objects.ts did before: flexible checksums on (the SDK default since 3.729).
+    const url = await getSignedUrl(client, new PutObjectCommand({ Bucket: "uploads", Key: "originals/x.png", ContentType: "image/png" }), { expiresIn: 60 });
+    expect(new URL(url).searchParams.get("x-amz-checksum-crc32")).toBe("AAAAAA==");
+    const response = await fetch(url, { method: "PUT", headers: { "content-type": "image/png" }, body: "a real photo" });
+    expect([response.status, await errorCode(response)]).toEqual([400, "BadDigest"]);
+  });
+
+  it("accepts the upload URL the photos handler presigns (200), and refuses more bytes than it declared (403)", async () => {
+    Object.assign(process.env, { AWS_ENDPOINT_URL_S3: server.endpoint, AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local", POWERTOOLS_DEV: "true", POWERTOOLS_TRACE_ENABLED: "false" });
+    const objects = await import("../../handlers/shared/photo-objects.js");
+    const url = await objects.uploadUrl("uploads", "originals/carol/3.png", "image/png", 10, 60);
+    const tooLong = await fetch(url, { method: "PUT", headers: { "content-type": "image/png" }, body: "x".repeat(15) });
+    expect(tooLong.status).toBe(403);
+    const exact = await fetch(url, { method: "PUT", headers: { "content-type": "image/png" }, body: "x".repeat(10) });
+    expect(exact.status).toBe(200);
+    expect(await objects.objectSize("uploads", "originals/carol/3.png")).toBe(10);
+    const download = await fetch(await objects.downloadUrl("uploads", "originals/carol/3.png", 60));
+    expect([download.status, await download.text()]).toEqual([200, "x".repeat(10)]);
+  });
+});
+
+describe("local S3 server: CORS as the bucket's rules say (issue 11)", () => {
+  let server: LocalS3;
+  beforeAll(async () => {
+    server = await startLocalS3({ buckets: ["uploads", "private"], cors: (bucket) => (bucket === "uploads" ? RULES : undefined) });
+  });
+  afterAll(() => server.close());
+  const preflight = (path: string, origin: string, headers = "content-type") =>
+    fetch(`${server.endpoint}${path}`, { method: "OPTIONS", headers: { origin, "access-control-request-method": "PUT", "access-control-request-headers": headers } });
+
+  it("answers a preflight from an allowed origin with that origin, the rule's methods and the requested headers", async () => {
+    const response = await preflight("/uploads/originals/a.png", SITE);
+    expect(response.status).toBe(200);
+    expect(Object.fromEntries([...response.headers].filter(([name]) => name.startsWith("access-control-")))).toEqual({
+      "access-control-allow-origin": SITE,
+      "access-control-allow-credentials": "true",
+      "access-control-allow-methods": "PUT, GET, HEAD",
+      "access-control-allow-headers": "content-type",
+      "access-control-expose-headers": "etag",
+      "access-control-max-age": "3000",
+    });
+  });
+
+  it("refuses a preflight from another origin, with a header the rules do not allow, or to a bucket without CORS (403, no Allow-Origin)", async () => {
+    for (const response of [await preflight("/uploads/a.png", "https://evil.example"), await preflight("/uploads/a.png", SITE, "x-custom"), await preflight("/private/a.png", SITE)]) {
+      expect(response.status).toBe(403);
+      expect(await errorCode(response)).toBe("AccessForbidden");
+      expect(response.headers.get("access-control-allow-origin")).toBeNull();
+    }
+  });
+
+  it("adds CORS headers to a request only for an origin in the rules", async () => {
+    await new S3Client({ region: "us-east-1", endpoint: server.endpoint, forcePathStyle: true, credentials: LOCAL_CREDENTIALS }).send(new PutObjectCommand({ Bucket: "uploads", Key: "a.png", Body: "png" }));
+    const url = await getSignedUrl(new S3Client({ region: "us-east-1", endpoint: server.endpoint, forcePathStyle: true, credentials: LOCAL_CREDENTIALS }), new GetObjectCommand({ Bucket: "uploads", Key: "a.png" }), { expiresIn: 60 });
+    const allowed = await fetch(url, { headers: { origin: SITE } });
+    expect([allowed.status, allowed.headers.get("access-control-allow-origin")]).toEqual([200, SITE]);
+    const other = await fetch(url, { headers: { origin: "https://evil.example" } });
+    expect([other.status, other.headers.get("access-control-allow-origin")]).toEqual([200, null]);
+  });
+
+  it("under npm start, takes the program's CORS rules and lets the site's deployed URL stand for its local front door", () => {
+    registerSpec("StaticSite", "site", { domain: undefined });
+    const resources = [
+      { type: "aws:s3/bucket:Bucket", name: "uploads-bucket", id: "uploads-bucket-1234", state: { bucket: "uploads-bucket-1234" }, inputs: {} },
+      { type: "aws:cloudfront/distribution:Distribution", name: "site-cdn", id: "E1", state: { domainName: "d111.cloudfront.net" }, inputs: {} },
+      { type: "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration", name: "uploads-cors-site", state: {}, inputs: { bucket: "uploads-bucket-1234", corsRules: [{ ...RULES[0], allowedOrigins: ["https://d111.cloudfront.net", "https://partner.example"] }] } },
+    ] as unknown as RecordedResource[];
+    const siteUrls = new Map<string, string>();
+    const rulesOf = corsRulesFromProgram({ run: { resources }, siteUrls } as unknown as LocalContext);
+    expect(rulesOf("other-bucket")).toBeUndefined();
+    // Before the site listens, its deployed URL allows nothing locally.
+    expect(rulesOf("uploads-bucket-1234")?.[0].allowedOrigins).toEqual(["https://partner.example"]);
+    siteUrls.set("site", "http://localhost:41234");
+    expect(rulesOf("uploads-bucket-1234")?.[0].allowedOrigins).toEqual(["http://localhost:41234", "http://127.0.0.1:41234", "https://partner.example"]);
   });
 });
