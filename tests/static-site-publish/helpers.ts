@@ -11,7 +11,7 @@ import { decodeManifest, encodeManifest } from "../../components/static-site/pub
 import { buildManifest } from "../../components/static-site/publisher/manifest";
 import { DEFAULT_PUBLISH_OPTIONS, type PublisherInputs, type PublishOptions } from "../../components/static-site/publisher/types";
 import { startCloudFrontStub, type CloudFrontStub } from "../../local/cloudfront-stub";
-import { startLocalS3, type LocalS3 } from "../../local/s3-server";
+import { LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
 
 export const BUCKET = "site-bucket";
 export const DISTRIBUTION = "E2EXAMPLE12345";
@@ -42,8 +42,21 @@ export interface Cloud {
   close(): Promise<void>;
 }
 
+/**
+ * The identities the credentials tests publish as, besides the local one: the `deploy` profile,
+ * static keys, and the roles the STS stub hands out (ASIA<ROLE> / <role>-secret). The local S3
+ * server verifies every signature against this list, as S3 verifies against IAM.
+ */
+export const TEST_IDENTITIES = [
+  LOCAL_CREDENTIALS,
+  { accessKeyId: "AKIADEPLOY", secretAccessKey: "deploy-secret" },
+  { accessKeyId: "AKIASTATIC", secretAccessKey: "static-secret" },
+  { accessKeyId: "ASIAHUB", secretAccessKey: "hub-secret" },
+  { accessKeyId: "ASIAPUBLISHER", secretAccessKey: "publisher-secret" },
+];
+
 export async function startCloud(): Promise<Cloud> {
-  const s3 = await startLocalS3({ buckets: [BUCKET] });
+  const s3 = await startLocalS3({ buckets: [BUCKET], credentials: TEST_IDENTITIES });
   const cloudfront = await startCloudFrontStub();
   return {
     s3,

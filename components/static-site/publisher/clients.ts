@@ -63,7 +63,11 @@ function assumeRole(source: AwsCredentialIdentityProvider | undefined, role: Pub
   };
 }
 
-/** A local endpoint (tests, benchmarks) needs some credentials to sign with; real ones from the environment win. */
-function localCredentials(): AwsCredentialIdentityProvider | undefined {
-  return process.env.AWS_ACCESS_KEY_ID ? undefined : async () => ({ accessKeyId: "local", secretAccessKey: "local" });
+/**
+ * A local endpoint (`npm start`, tests, benchmarks) verifies signatures against the local
+ * credentials (local/s3-auth.ts), so it is always signed with those — never with a developer's
+ * real AWS keys from the environment, which it would refuse.
+ */
+function localCredentials(): AwsCredentialIdentityProvider {
+  return async () => ({ accessKeyId: "local", secretAccessKey: "local" });
 }
