@@ -8,6 +8,7 @@ import { createAuthorizers } from "./authorizers";
 import { createDomain } from "./domain";
 import { createResourcePolicy } from "./policy";
 import { createRestApi, createRoutes } from "./routes";
+import { ApiSnapshot } from "./snapshot";
 import { normalise, validateArgs, type ServerlessApiArgs, type ServerlessApiSpec } from "./spec";
 import { createStages } from "./stages";
 import { createUsagePlans } from "./usage-plans";
@@ -87,12 +88,13 @@ export class ServerlessApi extends pulumi.ComponentResource {
     this.spec = normalise(name, args);
 
     const api = createRestApi(name, this.spec, this);
-    const policy = createResourcePolicy(name, this.spec, api, this);
-    const authorizers = createAuthorizers(name, this.spec, api, this);
+    // Every part of the API a deployment snapshots is created through this, before the deployment.
+    const snapshot = new ApiSnapshot(api, this.spec.region, this);
+    createResourcePolicy(name, this.spec, api, snapshot);
+    const authorizers = createAuthorizers(name, this.spec, api, snapshot, this);
     const region = regionOf(this.spec.region, this);
-    const routes = createRoutes(name, this.spec, api, authorizers.ids, region, this);
-    const dependencies = [...routes.deploymentDependencies, ...authorizers.authorizers, ...(policy ? [policy] : [])];
-    const stages = createStages(name, this.spec, api, routes.functions, dependencies, region, this);
+    const routes = createRoutes(name, this.spec, api, snapshot, authorizers.ids, region, this);
+    const stages = createStages(name, this.spec, api, routes.functions, snapshot, region, this);
     const plans = createUsagePlans(name, this.spec, api, stages.stages, this);
     const domain = createDomain(name, this.spec, api, stages.stages, this);
 

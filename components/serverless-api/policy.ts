@@ -1,9 +1,14 @@
-/** The API's resource policy (seed 000): restrict callers by IP range, VPC endpoint or account. */
+/**
+ * The API's resource policy (seed 000): restrict callers by IP range, VPC endpoint or account.
+ * A snapshot part: a policy change reaches callers only
+ * through a new deployment, and a private API cannot be deployed without one (snapshot.ts).
+ */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { ApiSnapshot } from "./snapshot";
 import type { ServerlessApiSpec } from "./spec";
 
-export function createResourcePolicy(name: string, spec: ServerlessApiSpec, api: aws.apigateway.RestApi, parent: pulumi.Resource): aws.apigateway.RestApiPolicy | undefined {
+export function createResourcePolicy(name: string, spec: ServerlessApiSpec, api: aws.apigateway.RestApi, snapshot: ApiSnapshot): aws.apigateway.RestApiPolicy | undefined {
   const rp = spec.resourcePolicy ?? {};
   const vpcEndpoints = [...(rp.allowVpcEndpoints ?? []), ...(spec.endpointType === "PRIVATE" ? spec.vpcEndpointIds : [])];
   if (!rp.allowSourceIps?.length && !rp.denySourceIps?.length && !rp.allowAccounts?.length && vpcEndpoints.length === 0) return undefined;
@@ -22,9 +27,5 @@ export function createResourcePolicy(name: string, spec: ServerlessApiSpec, api:
   if (vpcEndpoints.length > 0) {
     statements.push({ Sid: "DenyOtherVpcEndpoints", Effect: "Deny", Principal: "*", Action: "execute-api:Invoke", Resource: everything, Condition: { StringNotEquals: { "aws:SourceVpce": vpcEndpoints } } });
   }
-  return new aws.apigateway.RestApiPolicy(
-    `${name}-policy`,
-    { restApiId: api.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }), region: spec.region },
-    { parent },
-  );
+  return snapshot.policy(`${name}-policy`, { policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) });
 }

@@ -1,6 +1,6 @@
 /**
- * Deployments, stages and function aliases (seed 001): one deployment per change of
- * the route spec, a stage per environment with stage variables, JSON access logs,
+ * Deployments, stages and function aliases (seed 001): a new deployment whenever a part
+ * of the API changes (snapshot.ts), a stage per environment with stage variables, JSON access logs,
  * execution logging, X-Ray and throttling, an alias per function and stage (the stage
  * variable `alias` names it), and canary releases.
  *
@@ -12,11 +12,11 @@
  *    version and the stage to the new deployment, and deletes the canary alias.
  *    Roll back: set percentTraffic to 0 (nobody reaches the canary), then fix forward.
  */
-import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyJson, assumeRolePolicy } from "../iam";
 import type { LambdaFunction } from "../lambda/function";
+import type { ApiSnapshot } from "./snapshot";
 import type { RouteSpec, ServerlessApiSpec, StageSpec } from "./spec";
 
 /** Access log fields (JSON, one object per request). */
@@ -55,22 +55,12 @@ export interface StageResources {
   permissions: aws.lambda.Permission[];
 }
 
-/**
- * Mock bodies holding Outputs (resolved only at deploy time) are outside deploymentHash:
- * a digest of their resolved values triggers the new deployment when one changes.
- */
-function outputBodiesTrigger(spec: ServerlessApiSpec): { mockBodies?: pulumi.Output<string> } {
-  const bodies = spec.routes.flatMap((r) => (r.integration.type === "mock" && typeof r.integration.body !== "string" ? [r.integration.body] : []));
-  if (bodies.length === 0) return {};
-  return { mockBodies: pulumi.all(bodies).apply((values) => createHash("sha256").update(values.join("\n")).digest("hex")) };
-}
-
 export function createStages(
   name: string,
   spec: ServerlessApiSpec,
   api: aws.apigateway.RestApi,
   functions: Map<string, LambdaFunction>,
-  deploymentDependencies: pulumi.Resource[],
+  snapshot: ApiSnapshot,
   regionName: pulumi.Output<string>,
   parent: pulumi.Resource,
 ): StageResources {
@@ -79,17 +69,19 @@ export function createStages(
   const account = spec.accountCloudWatchRole ? createAccountLogging(name, spec, accessLogs, regionName, parent) : undefined;
   const canaryRunning = spec.stages.some((s) => s.canary);
 
+  // After every part of the API exists, and anew exactly when one of them changes (snapshot.ts):
+  // function code and stage settings are not in it, they ship through versions, aliases and stages.
+  const snapshotTaken = snapshot.seal();
   const deployment = new aws.apigateway.Deployment(
     `${name}-deployment`,
     {
       restApi: api.id,
-      description: `routes ${spec.deploymentHash.slice(0, 12)}`,
-      // A new deployment exactly when what a deployment snapshots changes (spec.ts deploymentHash).
-      triggers: { routes: spec.deploymentHash, ...outputBodiesTrigger(spec) },
+      description: snapshotTaken.digest.apply((digest) => `snapshot ${digest.slice(0, 12)}`),
+      triggers: { snapshot: snapshotTaken.digest },
       region,
     },
     // While a canary runs its stage still points at the previous deployment, which must outlive replacement.
-    { parent, dependsOn: deploymentDependencies, retainOnDelete: canaryRunning },
+    { parent, dependsOn: [...snapshotTaken.parts], retainOnDelete: canaryRunning },
   );
 
   const stages = new Map<string, aws.apigateway.Stage>();
@@ -103,6 +95,8 @@ export function createStages(
         variables: stageSpec.variables,
         xrayTracingEnabled: spec.tracing,
         accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
+        // The canary runs the newest deployment (required by the provider's type); percentTraffic is
+        // validated to 0–100 (validate.ts). https://docs.aws.amazon.com/apigateway/latest/api/API_CanarySettings.html
         canarySettings: stageSpec.canary && {
           deploymentId: deployment.id,
           percentTraffic: stageSpec.canary.percentTraffic,
