@@ -209,6 +209,7 @@ const api = new ServerlessApi("api", {
   stages: apiStages(),
   canary: apiCanary(),
   endpointType: (config.get("apiEndpointType") as "REGIONAL" | "EDGE" | "PRIVATE" | undefined) ?? "REGIONAL",
+  vpcEndpointIds: config.getObject<string[]>("apiVpcEndpointIds") ?? [],
   authorizers: {
     cognito: { type: "cognito", userPoolArns: [apiUserPoolArn] },
     jwt: { type: "token", handler: "handlers/api/authorizer.ts", function: { environment: { USER_POOL_ID: apiUserPoolId, USER_POOL_CLIENT_ID: apiUserPoolClientId } } },

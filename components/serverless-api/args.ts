@@ -184,8 +184,6 @@ export interface ApiResourcePolicy {
   allowSourceIps?: string[];
   /** These CIDR ranges may not call the API. */
   denySourceIps?: string[];
-  /** Only through these VPC endpoints (required for PRIVATE endpoints). */
-  allowVpcEndpoints?: pulumi.Input<string>[];
   /** Only IAM principals of these accounts (use with `auth: "iam"` routes). */
   allowAccounts?: string[];
 }
@@ -223,11 +221,19 @@ export interface ServerlessApiArgs {
     /** @default 30 */
     logRetentionDays?: number;
   };
-  /** @default "REGIONAL" */
+  /**
+   * `"PRIVATE"` APIs answer only inside a VPC, through `vpcEndpointIds`; the site's CloudFront
+   * cannot reach them (`siteRoute()` refuses). @default "REGIONAL"
+   */
   endpointType?: "REGIONAL" | "EDGE" | "PRIVATE";
-  /** VPC endpoints a PRIVATE API is reachable through. */
+  /**
+   * The execute-api interface VPC endpoints (`vpce-…`) a PRIVATE API answers through: associated
+   * with the API (Route 53 aliases `<api-id>-<vpce-id>.execute-api.<region>.amazonaws.com`) and the
+   * only callers its resource policy allows (`aws:SourceVpce`). Required for PRIVATE, refused otherwise.
+   * @default [] (none)
+   */
   vpcEndpointIds?: pulumi.Input<string>[];
-  /** Resource policy: restrict callers by IP, VPC endpoint or account. */
+  /** Resource policy: restrict callers by IP or account (a PRIVATE API is also kept to `vpcEndpointIds`). */
   resourcePolicy?: ApiResourcePolicy;
   /** CORS preflight (OPTIONS) routes and headers; not needed behind the site's CloudFront (same origin). */
   cors?: ApiCors;

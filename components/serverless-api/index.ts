@@ -128,9 +128,20 @@ export class ServerlessApi extends pulumi.ComponentResource {
    * front door finds the local API under it).
    */
   siteRoute(stage?: string): { pathPattern: string; originId: string; domainName: pulumi.Output<string>; originPath: string } {
+    const fail = argFailer("ServerlessApi", this.spec.name);
+    if (this.spec.endpointType === "PRIVATE") {
+      // "A private API is a REST API that is only callable from within an Amazon VPC."
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-apis.html
+      fail(
+        "endpointType",
+        "PRIVATE",
+        "cannot back a StaticSite route (siteRoute()): a private API answers only through its VPC endpoints, and CloudFront reaches origins over the internet",
+        'Use "REGIONAL" for the API the site serves under its path, or leave this API out of the site\'s routes and call it from inside the VPC.',
+      );
+    }
     const stageName = stage ?? this.spec.stages[0].name;
     if (!this.spec.stages.some((s) => s.name === stageName)) {
-      argFailer("ServerlessApi", this.spec.name)("siteRoute(stage)", stageName, "is not a stage of this API", `Use one of ${this.spec.stages.map((s) => s.name).join(", ")}.`);
+      fail("siteRoute(stage)", stageName, "is not a stage of this API", `Use one of ${this.spec.stages.map((s) => s.name).join(", ")}.`);
     }
     return {
       pathPattern: this.spec.basePath ? `/${this.spec.basePath}/*` : "/*",

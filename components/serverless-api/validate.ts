@@ -67,9 +67,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
   if (args.endpointType !== undefined && !["REGIONAL", "EDGE", "PRIVATE"].includes(args.endpointType)) {
     fail("endpointType", args.endpointType, "is not an API Gateway endpoint type", 'Use "REGIONAL" (default), "EDGE" or "PRIVATE".');
   }
-  if (args.endpointType === "PRIVATE" && !(args.vpcEndpointIds?.length || args.resourcePolicy?.allowVpcEndpoints?.length)) {
-    fail("vpcEndpointIds", args.vpcEndpointIds, "is empty for a PRIVATE API, which nothing could then reach", "Pass the execute-api VPC endpoint ids (they are also allowed in the resource policy).");
-  }
+  validateVpcEndpoints(fail, args);
   for (const cidr of [...(args.resourcePolicy?.allowSourceIps ?? []), ...(args.resourcePolicy?.denySourceIps ?? [])]) {
     if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(cidr)) fail("resourcePolicy", cidr, "is not an IP address or CIDR range", 'Use e.g. "203.0.113.0/24".');
   }
@@ -117,6 +115,35 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
   for (const [argument, statements] of [["functionDefaults.permissions", args.functionDefaults?.permissions ?? []]] as const) {
     assertLeastPrivilege(fail, argument, statements);
   }
+}
+
+/**
+ * A private API answers only through VPC endpoints, and AWS will not deploy it without a resource
+ * policy ("For a private API, you can't deploy your API without a resource policy"); ServerlessApi
+ * writes that policy from `vpcEndpointIds`, so they are required. Endpoint ids on any other endpoint
+ * type do nothing: "It is only supported for PRIVATE endpoint type."
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-create-attach.html
+ * https://docs.aws.amazon.com/apigateway/latest/api/API_EndpointConfiguration.html
+ */
+function validateVpcEndpoints(fail: ArgFailure, args: ServerlessApiArgs): void {
+  const ids = args.vpcEndpointIds ?? [];
+  const endpointType = args.endpointType ?? "REGIONAL";
+  if (endpointType === "PRIVATE" && ids.length === 0) {
+    fail(
+      "vpcEndpointIds",
+      args.vpcEndpointIds,
+      "is empty for a PRIVATE API, which only answers through VPC endpoints",
+      'Pass the ids of the execute-api interface VPC endpoints its callers use, e.g. ["vpce-0123456789abcdef0"] (config apiVpcEndpointIds); the resource policy allows only them.',
+    );
+  }
+  if (endpointType !== "PRIVATE" && ids.length > 0) {
+    fail("vpcEndpointIds", ids, `is set on a ${endpointType} API; only PRIVATE APIs are reached through VPC endpoints`, 'Set endpointType "PRIVATE", or drop vpcEndpointIds.');
+  }
+  ids.forEach((id, index) => {
+    if (typeof id === "string" && !/^vpce-[0-9a-f]{8,17}$/.test(id)) {
+      fail(`vpcEndpointIds[${index}]`, id, "is not a VPC endpoint id", 'Use the interface endpoint\'s id for com.amazonaws.<region>.execute-api, e.g. "vpce-0123456789abcdef0".');
+    }
+  });
 }
 
 /**

@@ -235,15 +235,35 @@ describe("ServerlessApi endpoint, policy, CORS and domain", () => {
   it("EDGE and PRIVATE endpoints; a resource policy restricting IPs and VPC endpoints", async () => {
     const edge = await record(() => new ServerlessApi("e1", { ...args(), endpointType: "EDGE" }));
     expect(resource(edge, "aws:apigateway/restApi:RestApi", "e1-api").inputs.endpointConfiguration.types).toBe("EDGE");
-    const graph = await record(() => new ServerlessApi("e2", { ...args(), endpointType: "PRIVATE", vpcEndpointIds: ["vpce-123"], resourcePolicy: { allowSourceIps: ["10.0.0.0/8"] } }));
+    const graph = await record(() => new ServerlessApi("e2", { ...args(), endpointType: "PRIVATE", vpcEndpointIds: ["vpce-0123456789abcdef0"], resourcePolicy: { allowSourceIps: ["10.0.0.0/8"] } }));
     const api = resource(graph, "aws:apigateway/restApi:RestApi", "e2-api");
-    expect(api.inputs.endpointConfiguration).toEqual({ types: "PRIVATE", vpcEndpointIds: ["vpce-123"] });
+    expect(api.inputs.endpointConfiguration).toEqual({ types: "PRIVATE", vpcEndpointIds: ["vpce-0123456789abcdef0"] });
     const policy = policyDocument(resource(graph, "aws:apigateway/restApiPolicy:RestApiPolicy", "e2-policy").inputs.policy);
     expect(policy.Statement.map((s) => s.Sid)).toEqual(["AllowInvoke", "DenyOtherSourceIps", "DenyOtherVpcEndpoints"]);
     expect(policy.Statement[1].Condition).toEqual({ NotIpAddress: { "aws:SourceIp": ["10.0.0.0/8"] } });
-    expect(policy.Statement[2].Condition).toEqual({ StringNotEquals: { "aws:SourceVpce": ["vpce-123"] } });
+    expect(policy.Statement[2].Condition).toEqual({ StringNotEquals: { "aws:SourceVpce": ["vpce-0123456789abcdef0"] } });
     expect(policy.Statement[0].Resource).toBe(`${api.state.executionArn}/*`);
     expect(ofType(await record(() => new ServerlessApi("e3", args())), "aws:apigateway/restApiPolicy:RestApiPolicy")).toEqual([]);
+  });
+
+  it("gives a PRIVATE API the resource policy AWS requires: invoke only through its VPC endpoints", async () => {
+    const graph = await record(() => new ServerlessApi("e4", { ...args(), endpointType: "PRIVATE", vpcEndpointIds: ["vpce-0123456789abcdef0", "vpce-0fedcba987654321f"] }));
+    const api = resource(graph, "aws:apigateway/restApi:RestApi", "e4-api");
+    expect(api.inputs.endpointConfiguration).toEqual({ types: "PRIVATE", vpcEndpointIds: ["vpce-0123456789abcdef0", "vpce-0fedcba987654321f"] });
+    const policy = resource(graph, "aws:apigateway/restApiPolicy:RestApiPolicy", "e4-policy");
+    expect(policyDocument(policy.inputs.policy).Statement).toEqual([
+      { Sid: "AllowInvoke", Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: `${api.state.executionArn}/*` },
+      {
+        Sid: "DenyOtherVpcEndpoints",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "execute-api:Invoke",
+        Resource: `${api.state.executionArn}/*`,
+        Condition: { StringNotEquals: { "aws:SourceVpce": ["vpce-0123456789abcdef0", "vpce-0fedcba987654321f"] } },
+      },
+    ]);
+    // AWS refuses to deploy a private API without its resource policy.
+    expect(resource(graph, "aws:apigateway/deployment:Deployment", "e4-deployment").dependencies).toContain(policy.urn);
   });
 
   it("answers CORS preflights with a mock and tells handlers the allowed origin", async () => {
@@ -282,6 +302,14 @@ describe("ServerlessApi endpoint, policy, CORS and domain", () => {
     expect(api.spec.functions["l1-get-health"].publish).toBe(true);
     expect(() => api.siteRoute("qa")).toThrow(/siteRoute\(stage\) "qa" is not a stage of this API\. Use one of dev, prod\./);
   });
+
+  it("refuses a site route to a PRIVATE API, which CloudFront cannot reach", async () => {
+    let api!: ServerlessApi;
+    await record(() => (api = new ServerlessApi("l2", { ...args(), endpointType: "PRIVATE", vpcEndpointIds: ["vpce-0123456789abcdef0"] })));
+    expect(() => api.siteRoute()).toThrow(
+      /ServerlessApi "l2": endpointType "PRIVATE" cannot back a StaticSite route \(siteRoute\(\)\): a private API answers only through its VPC endpoints, and CloudFront reaches origins over the internet\. Use "REGIONAL"/,
+    );
+  });
 });
 
 describe("ServerlessApi rejects bad route specs with clear errors", () => {
@@ -301,7 +329,10 @@ describe("ServerlessApi rejects bad route specs with clear errors", () => {
     ["wildcard permission", { routes: { "GET /x": { handler: echo, function: { permissions: [{ actions: ["dynamodb:*"], resources: [tableArn] }] } } } }, /function\.permissions\[0\]\.actions "dynamodb:\*" is a wildcard/],
     ["API key without plan", { routes: { "GET /x": { handler: echo, apiKeyRequired: true } } }, /apiKeyRequired true needs an API key, but no usage plan has apiKeys/],
     ["usage plan on unknown stage", { usagePlans: { p: { apiKeys: ["k"], stages: ["qa"] } } }, /usagePlans\.p\.stages "qa" is not a stage of this API\. Use one of dev, prod\./],
-    ["private without endpoints", { endpointType: "PRIVATE" }, /vpcEndpointIds \(not set\) is empty for a PRIVATE API/],
+    ["private without endpoints", { endpointType: "PRIVATE" }, /ServerlessApi "bad": vpcEndpointIds \(not set\) is empty for a PRIVATE API, which only answers through VPC endpoints\. Pass the ids of the execute-api interface VPC endpoints/],
+    ["private with an empty endpoint list", { endpointType: "PRIVATE", vpcEndpointIds: [] }, /vpcEndpointIds \[\] is empty for a PRIVATE API/],
+    ["endpoints on a regional API", { vpcEndpointIds: ["vpce-0123456789abcdef0"] }, /vpcEndpointIds \["vpce-0123456789abcdef0"\] is set on a REGIONAL API; only PRIVATE APIs are reached through VPC endpoints\. Set endpointType "PRIVATE", or drop vpcEndpointIds\./],
+    ["a VPC id for an endpoint id", { endpointType: "PRIVATE", vpcEndpointIds: ["vpc-0123456789abcdef0"] }, /vpcEndpointIds\[0\] "vpc-0123456789abcdef0" is not a VPC endpoint id/],
     ["bad stage variable", { stages: { prod: { variables: { "log-level": "x" } } } }, /stages\.prod\.variables "log-level" is not a stage variable name/],
     ["domain stage unknown", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", stage: "qa" } }, /domain\.stage "qa" is not a stage of this API/],
   ])("%s", (_, bad, message) => {
