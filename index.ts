@@ -221,7 +221,8 @@ const api = new ServerlessApi("api", {
   },
   logRetentionDays,
   domain: apiDomain(),
-  accountCloudWatchRole: config.getBoolean("apiAccountCloudWatchRole") ?? true,
+  // One owner per account and region (prod; docs/api-gateway-account.md): dev's stages log through prod's role.
+  accountCloudWatchRole: config.getBoolean("apiAccountCloudWatchRole") ?? false,
   routes: {
     "GET /health": { handler: "handlers/api/health.ts", auth: "none" },
     // Facts the front end needs to sign in and upload: answered by API Gateway itself (a mock integration).

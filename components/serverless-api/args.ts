@@ -248,9 +248,13 @@ export interface ServerlessApiArgs {
   /** X-Ray tracing of stages. @default true */
   tracing?: boolean;
   /**
-   * Create the account-level role API Gateway writes execution logs with
-   * (`aws.apigateway.Account`, one per account and region). Set false when another
-   * stack already manages it. @default true
+   * Own API Gateway's account-wide CloudWatch Logs role (`aws.apigateway.Account`): one setting
+   * per account and region, shared by every REST API there, which stage access and execution
+   * logging need. Turn it on in exactly one stack per account and region; it is retained on
+   * delete (with its role), since removing it would break every other API's logging. Set `false`
+   * where another stack (or an administrator) owns it; left unset, the component warns that the
+   * setting must exist before its stages can log (docs/api-gateway-account.md says how to set it).
+   * @default false
    */
   accountCloudWatchRole?: boolean;
   /** Custom domain with a regional ACM certificate; DNS records come from elsewhere. */

@@ -10,7 +10,7 @@ import { createResourcePolicy } from "./policy";
 import { createRestApi, createRoutes } from "./routes";
 import { ApiSnapshot } from "./snapshot";
 import { normalise, validateArgs, type ServerlessApiArgs, type ServerlessApiSpec } from "./spec";
-import { createStages } from "./stages";
+import { createStages, warnAccountRoleUndecided } from "./stages";
 import { createUsagePlans } from "./usage-plans";
 
 export type {
@@ -94,7 +94,8 @@ export class ServerlessApi extends pulumi.ComponentResource {
     const authorizers = createAuthorizers(name, this.spec, api, snapshot, this);
     const region = regionOf(this.spec.region, this);
     const routes = createRoutes(name, this.spec, api, snapshot, authorizers.ids, region, this);
-    const stages = createStages(name, this.spec, api, routes.functions, snapshot, region, this);
+    const stages = createStages(name, this.spec, api, routes.functions, snapshot, this);
+    warnAccountRoleUndecided(name, this.spec, args.accountCloudWatchRole, this);
     const plans = createUsagePlans(name, this.spec, api, stages.stages, this);
     const domain = createDomain(name, this.spec, api, stages.stages, this);
 

@@ -153,7 +153,7 @@ export function normalise(name: string, args: ServerlessApiArgs): ServerlessApiS
     logRetentionDays: args.logRetentionDays ?? 30,
     executionLogLevel: args.executionLogLevel ?? "ERROR",
     tracing: args.tracing ?? true,
-    accountCloudWatchRole: args.accountCloudWatchRole ?? true,
+    accountCloudWatchRole: args.accountCloudWatchRole ?? false,
     domain: args.domain && { name: args.domain.name, certificateArn: args.domain.certificateArn, stage: args.domain.stage ?? stages[0].name, basePath: args.domain.basePath ?? "" },
     region: args.region,
     functions: {},

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it, vi } from "vitest";
 import { ACCESS_LOG_FORMAT, API_BUNDLE_EXTERNALS, ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
 import { normalise } from "../../components/serverless-api/spec";
 import { childrenOf, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
@@ -175,14 +176,46 @@ describe("ServerlessApi stages, aliases and deployments", () => {
     expect(resource(graph, "aws:apigateway/methodSettings:MethodSettings", "s1-settings-prod").inputs.settings).toMatchObject({ throttlingRateLimit: 500, throttlingBurstLimit: 1000 });
   });
 
-  it("sets up the account-level CloudWatch role with exactly the log groups it writes", async () => {
-    const graph = await record(() => new ServerlessApi("s2", args()));
-    const role = resource(graph, "aws:iam/role:Role", "s2-cloudwatch-role");
-    expect(resource(graph, "aws:apigateway/account:Account", "s2-account").inputs.cloudwatchRoleArn).toBe(role.state.arn);
-    const policy = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "s2-cloudwatch-policy").inputs.policy);
-    expect(policy.Statement[0].Resource[0]).toBe("arn:aws:logs:us-east-1:123456789012:log-group:API-Gateway-Execution-Logs_*");
-    const none = await record(() => new ServerlessApi("s3", { ...args(), accountCloudWatchRole: false }));
-    expect(ofType(none, "aws:apigateway/account:Account")).toEqual([]);
+  it("leaves API Gateway's account-wide CloudWatch role alone by default, and warns (unless told it is owned elsewhere) that stage logging needs it", async () => {
+    const warn = vi.spyOn(pulumi.log, "warn");
+    try {
+      const graph = await record(() => new ServerlessApi("s2", args()));
+      expect(ofType(graph, "aws:apigateway/account:Account")).toEqual([]);
+      expect(ofType(graph, "aws:iam/role:Role").map((r) => r.name)).not.toContain("s2-cloudwatch-role");
+      const messages = warn.mock.calls.map(([message]) => message);
+      expect(messages).toContainEqual(expect.stringContaining('ServerlessApi "s2": accountCloudWatchRole is false (the default)'));
+      expect(messages).toContainEqual(expect.stringContaining("docs/api-gateway-account.md"));
+      // An explicit false says another stack (or an administrator) owns it: nothing to warn about.
+      warn.mockClear();
+      await record(() => new ServerlessApi("s2b", { ...args(), accountCloudWatchRole: false }));
+      expect(warn.mock.calls.map(([message]) => message)).not.toContainEqual(expect.stringContaining('ServerlessApi "s2b"'));
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("owns the account-wide CloudWatch role when asked: retained on delete, allowed to write any stage's logs", async () => {
+    const warn = vi.spyOn(pulumi.log, "warn");
+    try {
+      const graph = await record(() => new ServerlessApi("s3", { ...args(), accountCloudWatchRole: true }));
+      const [account, ...others] = ofType(graph, "aws:apigateway/account:Account");
+      expect(others).toEqual([]);
+      const role = resource(graph, "aws:iam/role:Role", "s3-cloudwatch-role");
+      expect(account.inputs.cloudwatchRoleArn).toBe(role.state.arn);
+      expect(policyDocument(role.inputs.assumeRolePolicy).Statement[0].Principal).toEqual({ Service: ["apigateway.amazonaws.com"] });
+      // The provider resets the setting when it deletes the resource: never delete it, nor the role it names.
+      expect(account.retainOnDelete).toBe(true);
+      expect(role.retainOnDelete).toBe(true);
+      const attachment = resource(graph, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "s3-cloudwatch-policy");
+      expect(attachment.inputs).toEqual({ role: role.state.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs" });
+      expect(attachment.retainOnDelete).toBe(true);
+      expect(account.dependencies).toContain(attachment.urn);
+      // Stages and their method settings log through it, so they wait for it.
+      for (const stage of ofType(graph, "aws:apigateway/stage:Stage")) expect(stage.dependencies).toContain(account.urn);
+      expect(warn.mock.calls.map(([message]) => message)).not.toContainEqual(expect.stringContaining('ServerlessApi "s3": accountCloudWatchRole'));
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it("gives every function an alias per stage on its published version, invokable by its route only", async () => {

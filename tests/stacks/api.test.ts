@@ -39,4 +39,9 @@ describe("the gallery API in the dev stack (index.ts with Pulumi.dev.yaml)", () 
     // GET /api/config's mock answers through these two: the race of issue 10.
     expect(parts.map((p) => p.name)).toEqual(expect.arrayContaining(["api-response-get-api-config", "api-integration-response-get-api-config"]));
   });
+
+  it("leaves API Gateway's account-wide CloudWatch role to prod (apiAccountCloudWatchRole is false by default)", () => {
+    expect(dev.config.values["serverless-fullstack:apiAccountCloudWatchRole"]).toBe("false");
+    expect(ofType(dev.resources, "aws:apigateway/account:Account")).toEqual([]);
+  });
 });
