@@ -219,6 +219,7 @@ const api = new ServerlessApi("api", {
   stages: apiStages(),
   canary: apiCanary(),
   endpointType: (config.get("apiEndpointType") as "REGIONAL" | "EDGE" | "PRIVATE" | undefined) ?? "REGIONAL",
+  vpcEndpointIds: config.getObject<string[]>("apiVpcEndpointIds") ?? [],
   authorizers: {
     cognito: { type: "cognito", userPoolArns: [apiUserPoolArn] },
     jwt: { type: "token", handler: "handlers/api/authorizer.ts", function: { environment: { USER_POOL_ID: apiUserPoolId, USER_POOL_CLIENT_ID: apiUserPoolClientId } } },
@@ -230,7 +231,8 @@ const api = new ServerlessApi("api", {
   },
   logRetentionDays,
   domain: apiDomain(),
-  accountCloudWatchRole: config.getBoolean("apiAccountCloudWatchRole") ?? true,
+  // One owner per account and region (prod; docs/api-gateway-account.md): dev's stages log through prod's role.
+  accountCloudWatchRole: config.getBoolean("apiAccountCloudWatchRole") ?? false,
   routes: {
     "GET /health": { handler: "handlers/api/health.ts", auth: "none" },
     // Facts the front end needs to sign in and upload: answered by API Gateway itself (a mock integration).

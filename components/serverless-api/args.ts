@@ -79,7 +79,12 @@ export interface HttpIntegration {
   timeoutMs?: number;
 }
 
-/** Call an AWS service API directly (seed 000: "AWS Service, e.g. S3 PUT") with a role holding exactly `permissions`. */
+/**
+ * Call an AWS service API directly (seed 000: "AWS Service, e.g. S3 PUT") with a role holding exactly
+ * `permissions`. The service's 2xx answers pass through with its Content-Type; its 4xx become 400 and
+ * anything else 500, each a JSON `{ message, requestId }` (the service's own error bodies name buckets,
+ * ARNs and accounts; they stay in the execution logs). Not emulated by `npm start` (answers 501).
+ */
 export interface AwsServiceIntegration {
   type: "aws";
   /** Service subdomain, e.g. `"s3"`, `"sqs"`, `"dynamodb"`. */
@@ -90,7 +95,12 @@ export interface AwsServiceIntegration {
   path: pulumi.Input<string>;
   /** What the integration's role may do; exact actions and resources. */
   permissions: PolicyStatement[];
-  /** Integration request parameters, e.g. `{ "integration.request.path.key": "method.request.path.key" }`. */
+  /**
+   * Integration request parameters (target ← source), e.g. `{ "integration.request.path.key": "method.request.path.key",
+   * "integration.request.header.Content-Type": "method.request.header.Content-Type" }`. Headers and query strings
+   * read here are declared on the method for you (optional); path sources must be the route's parameters.
+   * @default {}
+   */
   requestParameters?: Record<string, string>;
 }
 
@@ -174,8 +184,6 @@ export interface ApiResourcePolicy {
   allowSourceIps?: string[];
   /** These CIDR ranges may not call the API. */
   denySourceIps?: string[];
-  /** Only through these VPC endpoints (required for PRIVATE endpoints). */
-  allowVpcEndpoints?: pulumi.Input<string>[];
   /** Only IAM principals of these accounts (use with `auth: "iam"` routes). */
   allowAccounts?: string[];
 }
@@ -213,11 +221,19 @@ export interface ServerlessApiArgs {
     /** @default 30 */
     logRetentionDays?: number;
   };
-  /** @default "REGIONAL" */
+  /**
+   * `"PRIVATE"` APIs answer only inside a VPC, through `vpcEndpointIds`; the site's CloudFront
+   * cannot reach them (`siteRoute()` refuses). @default "REGIONAL"
+   */
   endpointType?: "REGIONAL" | "EDGE" | "PRIVATE";
-  /** VPC endpoints a PRIVATE API is reachable through. */
+  /**
+   * The execute-api interface VPC endpoints (`vpce-…`) a PRIVATE API answers through: associated
+   * with the API (Route 53 aliases `<api-id>-<vpce-id>.execute-api.<region>.amazonaws.com`) and the
+   * only callers its resource policy allows (`aws:SourceVpce`). Required for PRIVATE, refused otherwise.
+   * @default [] (none)
+   */
   vpcEndpointIds?: pulumi.Input<string>[];
-  /** Resource policy: restrict callers by IP, VPC endpoint or account. */
+  /** Resource policy: restrict callers by IP or account (a PRIVATE API is also kept to `vpcEndpointIds`). */
   resourcePolicy?: ApiResourcePolicy;
   /** CORS preflight (OPTIONS) routes and headers; not needed behind the site's CloudFront (same origin). */
   cors?: ApiCors;
@@ -232,15 +248,37 @@ export interface ServerlessApiArgs {
   /** X-Ray tracing of stages. @default true */
   tracing?: boolean;
   /**
-   * Create the account-level role API Gateway writes execution logs with
-   * (`aws.apigateway.Account`, one per account and region). Set false when another
-   * stack already manages it. @default true
+   * Own API Gateway's account-wide CloudWatch Logs role (`aws.apigateway.Account`): one setting
+   * per account and region, shared by every REST API there, which stage access and execution
+   * logging need. Turn it on in exactly one stack per account and region; it is retained on
+   * delete (with its role), since removing it would break every other API's logging. Set `false`
+   * where another stack (or an administrator) owns it; left unset, the component warns that the
+   * setting must exist before its stages can log (docs/api-gateway-account.md says how to set it).
+   * @default false
    */
   accountCloudWatchRole?: boolean;
   /** Custom domain with a regional ACM certificate; DNS records come from elsewhere. */
   domain?: { name: string; certificateArn: pulumi.Input<string>; /** @default the first stage */ stage?: string; /** @default "" */ basePath?: string };
   /** Region of the API and its functions. @default the provider's region */
   region?: string;
+}
+
+/**
+ * Request parameter mappings of AWS-service integrations (target ← source), as API Gateway reads them.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-parameter-mapping-sources.html
+ */
+export const INTEGRATION_REQUEST_PARAMETER = /^integration\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.[A-Za-z0-9._$-]+$/;
+/** A method request parameter as a mapping source; the method must declare it (see `declaredMethodParameter`). */
+export const METHOD_REQUEST_PARAMETER = /^method\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.([A-Za-z0-9._$-]+)$/;
+/** The other mapping sources: the body (or a JSONPath into it), stage and context variables, and 'static values'. */
+export const OTHER_MAPPING_SOURCE = /^(method\.request\.body(\..+)?|stageVariables\.[A-Za-z0-9_]+|context\.[A-Za-z0-9._$-]+|'[^']*')$/;
+
+/** `method.request.multivalueheader.X` → `method.request.header.X`: what the method declares for a mapping source, if anything. */
+export function declaredMethodParameter(source: string): { key: string; location: string; name: string } | undefined {
+  const match = METHOD_REQUEST_PARAMETER.exec(source);
+  if (!match) return undefined;
+  const location = match[1].replace(/^multivalue/, "");
+  return { key: `method.request.${location}.${match[2]}`, location, name: match[2] };
 }
 
 /** `GET /albums/{albumId}` → `<api>-get-albums-albumid`, unless the route names itself. */

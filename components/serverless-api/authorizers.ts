@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LambdaFunction } from "../lambda/function";
+import type { ApiSnapshot } from "./snapshot";
 import type { ServerlessApiSpec } from "./spec";
 
 export interface AuthorizerResources {
@@ -14,17 +15,13 @@ export interface AuthorizerResources {
   functions: Map<string, LambdaFunction>;
 }
 
-export function createAuthorizers(name: string, spec: ServerlessApiSpec, api: aws.apigateway.RestApi, parent: pulumi.Resource): AuthorizerResources {
+export function createAuthorizers(name: string, spec: ServerlessApiSpec, api: aws.apigateway.RestApi, snapshot: ApiSnapshot, parent: pulumi.Resource): AuthorizerResources {
   const ids = new Map<string, pulumi.Output<string>>();
   const authorizers: aws.apigateway.Authorizer[] = [];
   const functions = new Map<string, LambdaFunction>();
   for (const a of spec.authorizers) {
     if (a.type === "cognito") {
-      const authorizer = new aws.apigateway.Authorizer(
-        `${name}-authorizer-${a.name}`,
-        { restApi: api.id, name: a.name, type: "COGNITO_USER_POOLS", providerArns: a.userPoolArns, identitySource: a.identitySource, region: spec.region },
-        { parent },
-      );
+      const authorizer = snapshot.authorizer(`${name}-authorizer-${a.name}`, { name: a.name, type: "COGNITO_USER_POOLS", providerArns: a.userPoolArns, identitySource: a.identitySource });
       ids.set(a.name, authorizer.id);
       authorizers.push(authorizer);
       continue;
@@ -44,19 +41,13 @@ export function createAuthorizers(name: string, spec: ServerlessApiSpec, api: aw
       { parent },
     );
     functions.set(a.functionName, fn);
-    const authorizer = new aws.apigateway.Authorizer(
-      `${name}-authorizer-${a.name}`,
-      {
-        restApi: api.id,
-        name: a.name,
-        type: a.type === "token" ? "TOKEN" : "REQUEST",
-        authorizerUri: fn.invokeArn,
-        identitySource: a.identitySource,
-        authorizerResultTtlInSeconds: a.resultTtlSeconds,
-        region: spec.region,
-      },
-      { parent },
-    );
+    const authorizer = snapshot.authorizer(`${name}-authorizer-${a.name}`, {
+      name: a.name,
+      type: a.type === "token" ? "TOKEN" : "REQUEST",
+      authorizerUri: fn.invokeArn,
+      identitySource: a.identitySource,
+      authorizerResultTtlInSeconds: a.resultTtlSeconds,
+    });
     new aws.lambda.Permission(
       `${name}-authorizer-${a.name}-invoke`,
       {

@@ -8,8 +8,9 @@ import { createAuthorizers } from "./authorizers";
 import { createDomain } from "./domain";
 import { createResourcePolicy } from "./policy";
 import { createRestApi, createRoutes } from "./routes";
+import { ApiSnapshot } from "./snapshot";
 import { normalise, validateArgs, type ServerlessApiArgs, type ServerlessApiSpec } from "./spec";
-import { createStages } from "./stages";
+import { createStages, warnAccountRoleUndecided } from "./stages";
 import { createUsagePlans } from "./usage-plans";
 
 export type {
@@ -87,12 +88,14 @@ export class ServerlessApi extends pulumi.ComponentResource {
     this.spec = normalise(name, args);
 
     const api = createRestApi(name, this.spec, this);
-    const policy = createResourcePolicy(name, this.spec, api, this);
-    const authorizers = createAuthorizers(name, this.spec, api, this);
+    // Every part of the API a deployment snapshots is created through this, before the deployment.
+    const snapshot = new ApiSnapshot(api, this.spec.region, this);
+    createResourcePolicy(name, this.spec, api, snapshot);
+    const authorizers = createAuthorizers(name, this.spec, api, snapshot, this);
     const region = regionOf(this.spec.region, this);
-    const routes = createRoutes(name, this.spec, api, authorizers.ids, region, this);
-    const dependencies = [...routes.deploymentDependencies, ...authorizers.authorizers, ...(policy ? [policy] : [])];
-    const stages = createStages(name, this.spec, api, routes.functions, dependencies, region, this);
+    const routes = createRoutes(name, this.spec, api, snapshot, authorizers.ids, region, this);
+    const stages = createStages(name, this.spec, api, routes.functions, snapshot, this);
+    warnAccountRoleUndecided(name, this.spec, args.accountCloudWatchRole, this);
     const plans = createUsagePlans(name, this.spec, api, stages.stages, this);
     const domain = createDomain(name, this.spec, api, stages.stages, this);
 
@@ -126,9 +129,20 @@ export class ServerlessApi extends pulumi.ComponentResource {
    * front door finds the local API under it).
    */
   siteRoute(stage?: string): { pathPattern: string; originId: string; domainName: pulumi.Output<string>; originPath: string } {
+    const fail = argFailer("ServerlessApi", this.spec.name);
+    if (this.spec.endpointType === "PRIVATE") {
+      // "A private API is a REST API that is only callable from within an Amazon VPC."
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-apis.html
+      fail(
+        "endpointType",
+        "PRIVATE",
+        "cannot back a StaticSite route (siteRoute()): a private API answers only through its VPC endpoints, and CloudFront reaches origins over the internet",
+        'Use "REGIONAL" for the API the site serves under its path, or leave this API out of the site\'s routes and call it from inside the VPC.',
+      );
+    }
     const stageName = stage ?? this.spec.stages[0].name;
     if (!this.spec.stages.some((s) => s.name === stageName)) {
-      argFailer("ServerlessApi", this.spec.name)("siteRoute(stage)", stageName, "is not a stage of this API", `Use one of ${this.spec.stages.map((s) => s.name).join(", ")}.`);
+      fail("siteRoute(stage)", stageName, "is not a stage of this API", `Use one of ${this.spec.stages.map((s) => s.name).join(", ")}.`);
     }
     return {
       pathPattern: this.spec.basePath ? `/${this.spec.basePath}/*` : "/*",

@@ -1,11 +1,16 @@
-/** The API's resource policy (seed 000): restrict callers by IP range, VPC endpoint or account. */
+/**
+ * The API's resource policy (seed 000): restrict callers by IP range or account, and keep a
+ * PRIVATE API to its VPC endpoints. A snapshot part: a policy change reaches callers only
+ * through a new deployment, and a private API cannot be deployed without one (snapshot.ts).
+ */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { ApiSnapshot } from "./snapshot";
 import type { ServerlessApiSpec } from "./spec";
 
-export function createResourcePolicy(name: string, spec: ServerlessApiSpec, api: aws.apigateway.RestApi, parent: pulumi.Resource): aws.apigateway.RestApiPolicy | undefined {
+export function createResourcePolicy(name: string, spec: ServerlessApiSpec, api: aws.apigateway.RestApi, snapshot: ApiSnapshot): aws.apigateway.RestApiPolicy | undefined {
   const rp = spec.resourcePolicy ?? {};
-  const vpcEndpoints = [...(rp.allowVpcEndpoints ?? []), ...(spec.endpointType === "PRIVATE" ? spec.vpcEndpointIds : [])];
+  const vpcEndpoints = spec.endpointType === "PRIVATE" ? spec.vpcEndpointIds : [];
   if (!rp.allowSourceIps?.length && !rp.denySourceIps?.length && !rp.allowAccounts?.length && vpcEndpoints.length === 0) return undefined;
   const everything = pulumi.interpolate`${api.executionArn}/*`;
   const statements: Record<string, unknown>[] = [
@@ -20,11 +25,9 @@ export function createResourcePolicy(name: string, spec: ServerlessApiSpec, api:
     statements.push({ Sid: "DenySourceIps", Effect: "Deny", Principal: "*", Action: "execute-api:Invoke", Resource: everything, Condition: { IpAddress: { "aws:SourceIp": rp.denySourceIps } } });
   }
   if (vpcEndpoints.length > 0) {
+    // AWS's private-API pattern: allow invoke, deny it unless the request came through one of these
+    // endpoints (aws:SourceVpce). https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-examples.html
     statements.push({ Sid: "DenyOtherVpcEndpoints", Effect: "Deny", Principal: "*", Action: "execute-api:Invoke", Resource: everything, Condition: { StringNotEquals: { "aws:SourceVpce": vpcEndpoints } } });
   }
-  return new aws.apigateway.RestApiPolicy(
-    `${name}-policy`,
-    { restApiId: api.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }), region: spec.region },
-    { parent },
-  );
+  return snapshot.policy(`${name}-policy`, { policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) });
 }

@@ -1,21 +1,21 @@
 /**
  * The REST API's resource tree, methods and integrations: Lambda proxy (calling the
- * stage's alias through `${stageVariables.alias}`), mock, HTTP and AWS service; request
- * validators and JSON-schema models; CORS preflights and gateway responses.
+ * stage's alias through `${stageVariables.alias}`), mock, HTTP and AWS service (with the
+ * method and integration responses non-proxy integrations need); request validators and
+ * JSON-schema models; CORS preflights and gateway responses. Every API Gateway part is
+ * created through the API's `ApiSnapshot`, so the deployment waits for all of them.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumeRolePolicy, policyJson } from "../iam";
 import { LambdaFunction } from "../lambda/function";
+import { declaredMethodParameter } from "./args";
+import type { ApiSnapshot } from "./snapshot";
 import type { RouteSpec, ServerlessApiSpec } from "./spec";
 
 export interface RouteResources {
   /** Route functions by resource name. */
   functions: Map<string, LambdaFunction>;
-  methods: aws.apigateway.Method[];
-  integrations: aws.apigateway.Integration[];
-  /** Everything a deployment must wait for. */
-  deploymentDependencies: pulumi.Resource[];
 }
 
 export function createRestApi(name: string, spec: ServerlessApiSpec, parent: pulumi.Resource): aws.apigateway.RestApi {
@@ -36,9 +36,8 @@ export function createRestApi(name: string, spec: ServerlessApiSpec, parent: pul
 }
 
 /** One aws.apigateway.Resource per distinct path prefix; returns path → resource id. */
-function createResourceTree(name: string, spec: ServerlessApiSpec, api: aws.apigateway.RestApi, parent: pulumi.Resource) {
+function createResourceTree(name: string, spec: ServerlessApiSpec, api: aws.apigateway.RestApi, snapshot: ApiSnapshot) {
   const ids = new Map<string, pulumi.Input<string>>([["/", api.rootResourceId]]);
-  const resources: aws.apigateway.Resource[] = [];
   const paths = new Set<string>();
   for (const route of spec.routes) {
     const segments = route.fullPath === "/" ? [] : route.fullPath.slice(1).split("/");
@@ -46,15 +45,10 @@ function createResourceTree(name: string, spec: ServerlessApiSpec, api: aws.apig
   }
   for (const path of [...paths].sort((a, b) => a.split("/").length - b.split("/").length || a.localeCompare(b))) {
     const parentPath = path.slice(0, path.lastIndexOf("/")) || "/";
-    const resource = new aws.apigateway.Resource(
-      `${name}-res${resourceSlug(path)}`,
-      { restApi: api.id, parentId: ids.get(parentPath)!, pathPart: path.slice(path.lastIndexOf("/") + 1), region: spec.region },
-      { parent },
-    );
+    const resource = snapshot.resource(`${name}-res${resourceSlug(path)}`, { parentId: ids.get(parentPath)!, pathPart: path.slice(path.lastIndexOf("/") + 1) });
     ids.set(path, resource.id);
-    resources.push(resource);
   }
-  return { ids, resources };
+  return ids;
 }
 
 /** `/api/albums/{albumId}` → `-api-albums-albumId`. */
@@ -66,60 +60,41 @@ export function createRoutes(
   name: string,
   spec: ServerlessApiSpec,
   api: aws.apigateway.RestApi,
+  snapshot: ApiSnapshot,
   authorizerIds: Map<string, pulumi.Output<string>>,
   regionName: pulumi.Output<string>,
   parent: pulumi.Resource,
 ): RouteResources {
   const region = spec.region;
-  const tree = createResourceTree(name, spec, api, parent);
-  const validators = createValidators(name, spec, api, parent);
+  const ids = createResourceTree(name, spec, api, snapshot);
+  const validators = createValidators(name, snapshot);
   const functions = new Map<string, LambdaFunction>();
-  const methods: aws.apigateway.Method[] = [];
-  const integrations: aws.apigateway.Integration[] = [];
-  const dependencies: pulumi.Resource[] = [...tree.resources];
 
   for (const route of spec.routes) {
-    const resourceId = tree.ids.get(route.fullPath)!;
+    const resourceId = ids.get(route.fullPath)!;
     const slug = `${route.method.toLowerCase()}${resourceSlug(route.fullPath)}`;
     let modelName: pulumi.Output<string> | undefined;
     if (route.requestSchema) {
-      const model = new aws.apigateway.Model(
-        `${name}-model-${slug}`,
-        {
-          restApi: api.id,
-          name: modelIdentifier(route),
-          contentType: "application/json",
-          schema: JSON.stringify(route.requestSchema),
-          region,
-        },
-        { parent },
-      );
+      const model = snapshot.model(`${name}-model-${slug}`, { name: modelIdentifier(route), contentType: "application/json", schema: JSON.stringify(route.requestSchema) });
       modelName = model.name;
-      dependencies.push(model);
     }
     const authorizer = route.auth.type === "authorizer" ? spec.authorizers.find((a) => a.name === (route.auth as { authorizer: string }).authorizer)! : undefined;
-    const method = new aws.apigateway.Method(
-      `${name}-method-${slug}`,
-      {
-        restApi: api.id,
-        resourceId,
-        httpMethod: route.method,
-        authorization: route.auth.type === "none" ? "NONE" : route.auth.type === "iam" ? "AWS_IAM" : authorizer!.type === "cognito" ? "COGNITO_USER_POOLS" : "CUSTOM",
-        authorizerId: authorizer ? authorizerIds.get(authorizer.name) : undefined,
-        authorizationScopes: route.auth.type === "authorizer" && route.auth.scopes.length > 0 ? route.auth.scopes : undefined,
-        apiKeyRequired: route.apiKeyRequired,
-        requestValidatorId: modelName ? validators.body.id : validators.parameters.id,
-        requestModels: modelName ? { "application/json": modelName } : undefined,
-        requestParameters: pathParameters(route.fullPath),
-        operationName: operationName(route),
-        region,
-      },
-      { parent },
-    );
-    methods.push(method);
+    const method = snapshot.method(`${name}-method-${slug}`, {
+      resourceId,
+      httpMethod: route.method,
+      authorization: route.auth.type === "none" ? "NONE" : route.auth.type === "iam" ? "AWS_IAM" : authorizer!.type === "cognito" ? "COGNITO_USER_POOLS" : "CUSTOM",
+      authorizerId: authorizer ? authorizerIds.get(authorizer.name) : undefined,
+      authorizationScopes: route.auth.type === "authorizer" && route.auth.scopes.length > 0 ? route.auth.scopes : undefined,
+      apiKeyRequired: route.apiKeyRequired,
+      requestValidatorId: modelName ? validators.body.id : validators.parameters.id,
+      requestModels: modelName ? { "application/json": modelName } : undefined,
+      requestParameters: methodRequestParameters(route),
+      operationName: operationName(route),
+    });
 
     if (route.auth.type === "none" && route.method !== "OPTIONS") {
       // Public on purpose: say so where API Gateway documents the method (and security rule APIG4 looks).
+      // Documentation is versioned apart from deployments, so it is not a snapshot part.
       new aws.apigateway.DocumentationPart(
         `${name}-doc-${slug}`,
         {
@@ -131,34 +106,35 @@ export function createRoutes(
         { parent },
       );
     }
-    const integration = createIntegration(name, slug, spec, route, api, resourceId, method, regionName, functions, parent);
-    integrations.push(integration);
-    dependencies.push(method, integration);
+    createIntegration(name, slug, spec, route, snapshot, resourceId, method, regionName, functions, parent);
   }
 
-  if (spec.cors) dependencies.push(...createCorsPreflights(name, spec, api, tree.ids, parent));
-  dependencies.push(...createGatewayResponses(name, spec, api, parent));
-  return { functions, methods, integrations, deploymentDependencies: dependencies };
+  if (spec.cors) createCorsPreflights(name, spec, snapshot, ids);
+  createGatewayResponses(name, spec, snapshot);
+  return { functions };
 }
 
-function createValidators(name: string, spec: ServerlessApiSpec, api: aws.apigateway.RestApi, parent: pulumi.Resource) {
-  const body = new aws.apigateway.RequestValidator(
-    `${name}-validate-body`,
-    { restApi: api.id, name: "body-and-parameters", validateRequestBody: true, validateRequestParameters: true, region: spec.region },
-    { parent },
-  );
-  const parameters = new aws.apigateway.RequestValidator(
-    `${name}-validate-parameters`,
-    { restApi: api.id, name: "parameters", validateRequestBody: false, validateRequestParameters: true, region: spec.region },
-    { parent },
-  );
+function createValidators(name: string, snapshot: ApiSnapshot) {
+  const body = snapshot.requestValidator(`${name}-validate-body`, { name: "body-and-parameters", validateRequestBody: true, validateRequestParameters: true });
+  const parameters = snapshot.requestValidator(`${name}-validate-parameters`, { name: "parameters", validateRequestBody: false, validateRequestParameters: true });
   return { body, parameters };
 }
 
-/** Path parameters as required method request parameters (validated by the parameters validator). */
-function pathParameters(path: string): Record<string, boolean> | undefined {
-  const names = [...path.matchAll(/\{([A-Za-z0-9_]+)\+?\}/g)].map((m) => m[1]);
-  return names.length ? Object.fromEntries(names.map((n) => [`method.request.path.${n}`, true])) : undefined;
+/**
+ * The method's request parameters: its path parameters (required, checked by the parameters
+ * validator), and the headers and query strings an AWS-service integration maps from (optional).
+ * API Gateway refuses a mapping from a method request parameter the method does not declare.
+ */
+function methodRequestParameters(route: RouteSpec): Record<string, boolean> | undefined {
+  const declared: Record<string, boolean> = {};
+  for (const match of route.fullPath.matchAll(/\{([A-Za-z0-9_]+)\+?\}/g)) declared[`method.request.path.${match[1]}`] = true;
+  if (route.integration.type === "aws") {
+    for (const source of Object.values(route.integration.requestParameters)) {
+      const parameter = declaredMethodParameter(source);
+      if (parameter && parameter.location !== "path") declared[parameter.key] ??= false;
+    }
+  }
+  return Object.keys(declared).length ? declared : undefined;
 }
 
 /** `POST /albums/{albumId}/photos` → `PostAlbumsAlbumIdPhotos` (models need alphanumeric names). */
@@ -172,20 +148,79 @@ export function operationName(route: RouteSpec): string {
   return words.map((w, i) => (i === 0 ? w : w[0].toUpperCase() + w.slice(1))).join("");
 }
 
+/**
+ * One answer of a non-proxy integration: the method response (the status and headers callers may
+ * get) and the integration response that selects it and shapes the body. API Gateway answers 500
+ * "No match for output mapping" when a non-proxy integration has no integration response that fits.
+ */
+interface ResponseSpec {
+  statusCode: string;
+  /**
+   * Regex API Gateway matches against the backend's HTTP status (HTTP and AWS backends); none makes
+   * this the default response. https://docs.aws.amazon.com/apigateway/latest/api/API_IntegrationResponse.html
+   */
+  selectionPattern?: string;
+  /** `Header-Name` → its source, e.g. `integration.response.header.Content-Type` or `'static'`. */
+  headers?: Record<string, string>;
+  templates?: Record<string, pulumi.Input<string>>;
+  models?: Record<string, string>;
+}
+
+function createResponse(
+  snapshot: ApiSnapshot,
+  names: { method: string; integration: string },
+  target: { resourceId: pulumi.Input<string>; httpMethod: pulumi.Input<string> },
+  integration: aws.apigateway.Integration,
+  response: ResponseSpec,
+): void {
+  const headers = Object.entries(response.headers ?? {});
+  const methodResponse = snapshot.methodResponse(names.method, {
+    ...target,
+    statusCode: response.statusCode,
+    responseParameters: headers.length ? Object.fromEntries(headers.map(([header]) => [`method.response.header.${header}`, true])) : undefined,
+    responseModels: response.models,
+  });
+  snapshot.integrationResponse(
+    names.integration,
+    {
+      ...target,
+      statusCode: methodResponse.statusCode,
+      selectionPattern: response.selectionPattern,
+      responseParameters: headers.length ? Object.fromEntries(headers.map(([header, source]) => [`method.response.header.${header}`, source])) : undefined,
+      responseTemplates: response.templates,
+    },
+    // PutIntegrationResponse needs the integration and the method response of its status.
+    { dependsOn: [integration, methodResponse] },
+  );
+}
+
+/**
+ * How an AWS-service integration answers (a non-proxy integration: without these, every call is a
+ * 500). 2xx passes through with the service's Content-Type; the service's errors are not: their
+ * bodies name buckets, queues, ARNs and account ids, so callers get a short JSON message with the
+ * request id, and the service's own error stays in the execution logs. 4xx → 400; everything else
+ * (5xx, and a 3xx such as S3's PermanentRedirect for a bucket in another region) → 500.
+ */
+const AWS_SERVICE_RESPONSES: readonly ResponseSpec[] = [
+  { statusCode: "200", selectionPattern: "2\\d{2}", headers: { "Content-Type": "integration.response.header.Content-Type" } },
+  { statusCode: "400", selectionPattern: "4\\d{2}", templates: { "application/json": '{"message":"Bad request","requestId":"$context.requestId"}' } },
+  { statusCode: "500", templates: { "application/json": '{"message":"Internal server error","requestId":"$context.requestId"}' } },
+];
+
 function createIntegration(
   name: string,
   slug: string,
   spec: ServerlessApiSpec,
   route: RouteSpec,
-  api: aws.apigateway.RestApi,
+  snapshot: ApiSnapshot,
   resourceId: pulumi.Input<string>,
   method: aws.apigateway.Method,
   region: pulumi.Output<string>,
   functions: Map<string, LambdaFunction>,
   parent: pulumi.Resource,
 ): aws.apigateway.Integration {
-  const common = { restApi: api.id, resourceId, httpMethod: method.httpMethod, region: spec.region };
-  const opts = { parent, dependsOn: [method] };
+  const target = { resourceId, httpMethod: method.httpMethod };
+  const opts = { dependsOn: [method] };
   const integration = route.integration;
   switch (integration.type) {
     case "lambda": {
@@ -207,10 +242,10 @@ function createIntegration(
         { parent },
       );
       functions.set(integration.functionName, fn);
-      return new aws.apigateway.Integration(
+      return snapshot.integration(
         `${name}-integration-${slug}`,
         {
-          ...common,
+          ...target,
           type: "AWS_PROXY",
           integrationHttpMethod: "POST",
           // Seed 000: the stage picks the function version through a stage variable.
@@ -221,28 +256,23 @@ function createIntegration(
       );
     }
     case "mock": {
-      const mock = new aws.apigateway.Integration(
+      const mock = snapshot.integration(
         `${name}-integration-${slug}`,
-        { ...common, type: "MOCK", requestTemplates: { "application/json": JSON.stringify({ statusCode: integration.statusCode }) }, passthroughBehavior: "WHEN_NO_TEMPLATES" },
+        { ...target, type: "MOCK", requestTemplates: { "application/json": JSON.stringify({ statusCode: integration.statusCode }) }, passthroughBehavior: "WHEN_NO_TEMPLATES" },
         opts,
       );
-      const response = new aws.apigateway.MethodResponse(
-        `${name}-response-${slug}`,
-        { restApi: api.id, resourceId, httpMethod: method.httpMethod, statusCode: String(integration.statusCode), responseModels: { "application/json": "Empty" }, region: spec.region },
-        opts,
-      );
-      new aws.apigateway.IntegrationResponse(
-        `${name}-integration-response-${slug}`,
-        { restApi: api.id, resourceId, httpMethod: method.httpMethod, statusCode: response.statusCode, responseTemplates: { "application/json": integration.body }, region: spec.region },
-        { parent, dependsOn: [mock, response] },
-      );
+      createResponse(snapshot, { method: `${name}-response-${slug}`, integration: `${name}-integration-response-${slug}` }, target, mock, {
+        statusCode: String(integration.statusCode),
+        models: { "application/json": "Empty" },
+        templates: { "application/json": integration.body },
+      });
       return mock;
     }
     case "http":
-      return new aws.apigateway.Integration(
+      return snapshot.integration(
         `${name}-integration-${slug}`,
         {
-          ...common,
+          ...target,
           type: "HTTP_PROXY",
           integrationHttpMethod: integration.method,
           uri: integration.uri,
@@ -256,10 +286,10 @@ function createIntegration(
     case "aws": {
       const role = new aws.iam.Role(`${name}-integration-role-${slug}`, { assumeRolePolicy: assumeRolePolicy(["apigateway.amazonaws.com"]) }, { parent });
       const policy = new aws.iam.RolePolicy(`${name}-integration-policy-${slug}`, { role: role.id, policy: policyJson(integration.permissions) }, { parent });
-      return new aws.apigateway.Integration(
+      const service = snapshot.integration(
         `${name}-integration-${slug}`,
         {
-          ...common,
+          ...target,
           type: "AWS",
           integrationHttpMethod: integration.method,
           uri: pulumi.interpolate`arn:aws:apigateway:${region}:${integration.service}:path/${integration.path}`,
@@ -267,42 +297,30 @@ function createIntegration(
           requestParameters: integration.requestParameters,
           passthroughBehavior: "WHEN_NO_MATCH",
         },
-        { parent, dependsOn: [method, policy] },
+        { dependsOn: [method, policy] },
       );
+      for (const response of AWS_SERVICE_RESPONSES) {
+        const suffix = `${slug}-${response.statusCode}`;
+        createResponse(snapshot, { method: `${name}-response-${suffix}`, integration: `${name}-integration-response-${suffix}` }, target, service, response);
+      }
+      return service;
     }
   }
 }
 
 /** An OPTIONS mock per resource with routes, answering the browser's preflight. */
-function createCorsPreflights(name: string, spec: ServerlessApiSpec, api: aws.apigateway.RestApi, ids: Map<string, pulumi.Input<string>>, parent: pulumi.Resource): pulumi.Resource[] {
-  const created: pulumi.Resource[] = [];
+function createCorsPreflights(name: string, spec: ServerlessApiSpec, snapshot: ApiSnapshot, ids: Map<string, pulumi.Input<string>>): void {
   const byPath = new Map<string, Set<string>>();
   for (const route of spec.routes) byPath.set(route.fullPath, (byPath.get(route.fullPath) ?? new Set()).add(route.method));
   for (const [path, methodsOnPath] of byPath) {
     if (methodsOnPath.has("OPTIONS")) continue;
     const slug = `options${resourceSlug(path)}`;
-    const resourceId = ids.get(path)!;
-    const common = { restApi: api.id, resourceId, httpMethod: "OPTIONS", region: spec.region };
-    const method = new aws.apigateway.Method(`${name}-method-${slug}`, { ...common, authorization: "NONE" }, { parent });
-    const integration = new aws.apigateway.Integration(
-      `${name}-integration-${slug}`,
-      { ...common, type: "MOCK", requestTemplates: { "application/json": '{"statusCode": 204}' } },
-      { parent, dependsOn: [method] },
-    );
-    const headers = corsHeaderValues(spec, [...methodsOnPath]);
-    const response = new aws.apigateway.MethodResponse(
-      `${name}-response-${slug}`,
-      { ...common, statusCode: "204", responseParameters: Object.fromEntries(Object.keys(headers).map((h) => [`method.response.header.${h}`, true])) },
-      { parent, dependsOn: [method] },
-    );
-    const integrationResponse = new aws.apigateway.IntegrationResponse(
-      `${name}-integration-response-${slug}`,
-      { ...common, statusCode: "204", responseParameters: Object.fromEntries(Object.entries(headers).map(([h, v]) => [`method.response.header.${h}`, `'${v}'`])) },
-      { parent, dependsOn: [integration, response] },
-    );
-    created.push(method, integration, response, integrationResponse);
+    const target = { resourceId: ids.get(path)!, httpMethod: "OPTIONS" };
+    const method = snapshot.method(`${name}-method-${slug}`, { ...target, authorization: "NONE" });
+    const integration = snapshot.integration(`${name}-integration-${slug}`, { ...target, type: "MOCK", requestTemplates: { "application/json": '{"statusCode": 204}' } }, { dependsOn: [method] });
+    const headers = Object.fromEntries(Object.entries(corsHeaderValues(spec, [...methodsOnPath])).map(([header, value]) => [header, `'${value}'`]));
+    createResponse(snapshot, { method: `${name}-response-${slug}`, integration: `${name}-integration-response-${slug}` }, target, integration, { statusCode: "204", headers });
   }
-  return created;
 }
 
 export function corsHeaderValues(spec: ServerlessApiSpec, methods: string[]): Record<string, string> {
@@ -320,28 +338,17 @@ export function corsHeaderValues(spec: ServerlessApiSpec, methods: string[]): Re
  * Gateway responses: validation failures name the fields (like our handlers' 400s),
  * and with CORS, API Gateway's own 4xx/5xx carry the CORS header so browsers can read them.
  */
-function createGatewayResponses(name: string, spec: ServerlessApiSpec, api: aws.apigateway.RestApi, parent: pulumi.Resource): pulumi.Resource[] {
+function createGatewayResponses(name: string, spec: ServerlessApiSpec, snapshot: ApiSnapshot): void {
   const corsParameters = spec.cors ? { "gatewayresponse.header.Access-Control-Allow-Origin": `'${spec.cors.allowOrigins[0]}'` } : undefined;
-  const responses: pulumi.Resource[] = [
-    new aws.apigateway.Response(
-      `${name}-gateway-bad-body`,
-      {
-        restApiId: api.id,
-        responseType: "BAD_REQUEST_BODY",
-        statusCode: "400",
-        responseTemplates: { "application/json": '{"message":"Request body is invalid","errors":{"(body)":["$context.error.validationErrorString"]}}' },
-        responseParameters: corsParameters,
-        region: spec.region,
-      },
-      { parent },
-    ),
-  ];
+  snapshot.gatewayResponse(`${name}-gateway-bad-body`, {
+    responseType: "BAD_REQUEST_BODY",
+    statusCode: "400",
+    responseTemplates: { "application/json": '{"message":"Request body is invalid","errors":{"(body)":["$context.error.validationErrorString"]}}' },
+    responseParameters: corsParameters,
+  });
   if (spec.cors) {
     for (const type of ["DEFAULT_4XX", "DEFAULT_5XX"]) {
-      responses.push(
-        new aws.apigateway.Response(`${name}-gateway-${type.toLowerCase().replace("_", "-")}`, { restApiId: api.id, responseType: type, responseParameters: corsParameters, region: spec.region }, { parent }),
-      );
+      snapshot.gatewayResponse(`${name}-gateway-${type.toLowerCase().replace("_", "-")}`, { responseType: type, responseParameters: corsParameters });
     }
   }
-  return responses;
 }

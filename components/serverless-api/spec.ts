@@ -2,7 +2,6 @@
  * ServerlessApi's normalised spec: plain data the rest of the component — and the local
  * API emulator (local/services/api.ts) — works from. Arguments live in args.ts, checks in validate.ts.
  */
-import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
@@ -67,8 +66,6 @@ export interface ServerlessApiSpec {
   accountCloudWatchRole: boolean;
   domain?: { name: string; certificateArn: pulumi.Input<string>; stage: string; basePath: string };
   region?: string;
-  /** sha256 of everything a deployment snapshots (routes, integrations, auth, models, CORS, policy): the redeploy trigger. */
-  deploymentHash: string;
   /** Specs of the route and authorizer functions by resource name, filled in once they exist (the local runtime runs them). */
   functions: Record<string, LambdaFunctionSpec>;
 }
@@ -135,7 +132,7 @@ export function normalise(name: string, args: ServerlessApiArgs): ServerlessApiS
       stageVariableOverrides: { alias: `${stageName}-canary`, ...(stage.canary.stageVariableOverrides ?? {}) },
     },
   }));
-  const spec: Omit<ServerlessApiSpec, "deploymentHash"> = {
+  return {
     name,
     basePath,
     routes,
@@ -156,12 +153,11 @@ export function normalise(name: string, args: ServerlessApiArgs): ServerlessApiS
     logRetentionDays: args.logRetentionDays ?? 30,
     executionLogLevel: args.executionLogLevel ?? "ERROR",
     tracing: args.tracing ?? true,
-    accountCloudWatchRole: args.accountCloudWatchRole ?? true,
+    accountCloudWatchRole: args.accountCloudWatchRole ?? false,
     domain: args.domain && { name: args.domain.name, certificateArn: args.domain.certificateArn, stage: args.domain.stage ?? stages[0].name, basePath: args.domain.basePath ?? "" },
     region: args.region,
     functions: {},
   };
-  return { ...spec, deploymentHash: deploymentHash(spec) };
 }
 
 function toAuthSpec(auth: ApiRouteAuth): AuthSpec {
@@ -185,8 +181,7 @@ function toIntegrationSpec(apiName: string, key: string, route: ApiRoute, method
 
 /**
  * A mock body as the integration response's JSON: a plain string when the body is plain
- * data (so it stays part of deploymentHash), otherwise an Output that resolves every
- * `pulumi.Input` inside it first.
+ * data, otherwise an Output that resolves every `pulumi.Input` inside it first.
  */
 export function mockBody(body: unknown): pulumi.Input<string> {
   const serialise = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
@@ -199,33 +194,4 @@ function holdsInputs(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(holdsInputs);
   if (value && typeof value === "object") return Object.values(value).some(holdsInputs);
   return false;
-}
-
-/**
- * What a deployment snapshots: routes, integrations (but not function code — versions
- * and aliases carry that), authorisation, models, CORS and the resource policy.
- * Outputs (ARNs known at deploy time) are left out; their resources change instead.
- */
-function deploymentHash(spec: Omit<ServerlessApiSpec, "deploymentHash">): string {
-  const plain = (value: unknown) => (typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : undefined);
-  const snapshot = {
-    basePath: spec.basePath,
-    endpointType: spec.endpointType,
-    routes: spec.routes.map((r) => ({
-      key: r.key,
-      integration:
-        r.integration.type === "aws"
-          ? { ...r.integration, path: plain(r.integration.path), permissions: undefined }
-          : r.integration.type === "mock"
-            ? { ...r.integration, body: plain(r.integration.body) }
-            : r.integration,
-      auth: r.auth,
-      apiKeyRequired: r.apiKeyRequired,
-      requestSchema: r.requestSchema,
-    })),
-    authorizers: spec.authorizers.map((a) => ({ name: a.name, type: a.type, identitySource: a.identitySource })),
-    cors: spec.cors,
-    resourcePolicy: spec.resourcePolicy && { ...spec.resourcePolicy, allowVpcEndpoints: spec.resourcePolicy.allowVpcEndpoints?.map(plain) },
-  };
-  return createHash("sha256").update(JSON.stringify(snapshot)).digest("hex");
 }

@@ -1,6 +1,6 @@
 /**
- * Deployments, stages and function aliases (seed 001): one deployment per change of
- * the route spec, a stage per environment with stage variables, JSON access logs,
+ * Deployments, stages and function aliases (seed 001): a new deployment whenever a part
+ * of the API changes (snapshot.ts), a stage per environment with stage variables, JSON access logs,
  * execution logging, X-Ray and throttling, an alias per function and stage (the stage
  * variable `alias` names it), and canary releases.
  *
@@ -12,11 +12,11 @@
  *    version and the stage to the new deployment, and deletes the canary alias.
  *    Roll back: set percentTraffic to 0 (nobody reaches the canary), then fix forward.
  */
-import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyJson, assumeRolePolicy } from "../iam";
+import { assumeRolePolicy } from "../iam";
 import type { LambdaFunction } from "../lambda/function";
+import type { ApiSnapshot } from "./snapshot";
 import type { RouteSpec, ServerlessApiSpec, StageSpec } from "./spec";
 
 /** Access log fields (JSON, one object per request). */
@@ -55,41 +55,32 @@ export interface StageResources {
   permissions: aws.lambda.Permission[];
 }
 
-/**
- * Mock bodies holding Outputs (resolved only at deploy time) are outside deploymentHash:
- * a digest of their resolved values triggers the new deployment when one changes.
- */
-function outputBodiesTrigger(spec: ServerlessApiSpec): { mockBodies?: pulumi.Output<string> } {
-  const bodies = spec.routes.flatMap((r) => (r.integration.type === "mock" && typeof r.integration.body !== "string" ? [r.integration.body] : []));
-  if (bodies.length === 0) return {};
-  return { mockBodies: pulumi.all(bodies).apply((values) => createHash("sha256").update(values.join("\n")).digest("hex")) };
-}
-
 export function createStages(
   name: string,
   spec: ServerlessApiSpec,
   api: aws.apigateway.RestApi,
   functions: Map<string, LambdaFunction>,
-  deploymentDependencies: pulumi.Resource[],
-  regionName: pulumi.Output<string>,
+  snapshot: ApiSnapshot,
   parent: pulumi.Resource,
 ): StageResources {
   const region = spec.region;
   const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: spec.logRetentionDays, region }, { parent });
-  const account = spec.accountCloudWatchRole ? createAccountLogging(name, spec, accessLogs, regionName, parent) : undefined;
+  const account = spec.accountCloudWatchRole ? createAccountLogging(name, spec, parent) : undefined;
   const canaryRunning = spec.stages.some((s) => s.canary);
 
+  // After every part of the API exists, and anew exactly when one of them changes (snapshot.ts):
+  // function code and stage settings are not in it, they ship through versions, aliases and stages.
+  const snapshotTaken = snapshot.seal();
   const deployment = new aws.apigateway.Deployment(
     `${name}-deployment`,
     {
       restApi: api.id,
-      description: `routes ${spec.deploymentHash.slice(0, 12)}`,
-      // A new deployment exactly when what a deployment snapshots changes (spec.ts deploymentHash).
-      triggers: { routes: spec.deploymentHash, ...outputBodiesTrigger(spec) },
+      description: snapshotTaken.digest.apply((digest) => `snapshot ${digest.slice(0, 12)}`),
+      triggers: { snapshot: snapshotTaken.digest },
       region,
     },
     // While a canary runs its stage still points at the previous deployment, which must outlive replacement.
-    { parent, dependsOn: deploymentDependencies, retainOnDelete: canaryRunning },
+    { parent, dependsOn: [...snapshotTaken.parts], retainOnDelete: canaryRunning },
   );
 
   const stages = new Map<string, aws.apigateway.Stage>();
@@ -103,6 +94,8 @@ export function createStages(
         variables: stageSpec.variables,
         xrayTracingEnabled: spec.tracing,
         accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
+        // The canary runs the newest deployment (required by the provider's type); percentTraffic is
+        // validated to 0–100 (validate.ts). https://docs.aws.amazon.com/apigateway/latest/api/API_CanarySettings.html
         canarySettings: stageSpec.canary && {
           deploymentId: deployment.id,
           percentTraffic: stageSpec.canary.percentTraffic,
@@ -139,28 +132,53 @@ export function createStages(
 }
 
 /**
- * API Gateway writes execution logs (and access logs) with one role per account and
- * region, set on `aws.apigateway.Account`. Its policy names exactly the log groups it writes.
+ * The AWS managed policy API Gateway documents for its CloudWatch Logs role: "The
+ * AmazonAPIGatewayPushToCloudWatchLogs managed policy has all the required permissions."
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html
  */
-function createAccountLogging(name: string, spec: ServerlessApiSpec, accessLogs: aws.cloudwatch.LogGroup, region: pulumi.Output<string>, parent: pulumi.Resource): aws.apigateway.Account {
-  const role = new aws.iam.Role(`${name}-cloudwatch-role`, { assumeRolePolicy: assumeRolePolicy(["apigateway.amazonaws.com"]) }, { parent });
-  const accountId = aws.getCallerIdentityOutput({}, { parent }).accountId;
-  const executionLogs = pulumi.interpolate`arn:aws:logs:${region}:${accountId}:log-group:API-Gateway-Execution-Logs_*`;
-  const policy = new aws.iam.RolePolicy(
-    `${name}-cloudwatch-policy`,
-    {
-      role: role.id,
-      policy: policyJson([
-        {
-          sid: "WriteApiGatewayLogs",
-          actions: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents"],
-          resources: [executionLogs, pulumi.interpolate`${executionLogs}:*`, accessLogs.arn, pulumi.interpolate`${accessLogs.arn}:*`],
-        },
-      ]),
-    },
-    { parent },
+const API_GATEWAY_PUSH_TO_CLOUDWATCH_LOGS = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs";
+
+/**
+ * API Gateway writes every REST API's execution and access logs in this account and region with
+ * the one role set on `aws.apigateway.Account`.
+ *
+ * Least privilege versus "any stage": the role serves APIs this stack does not know about (other
+ * stacks, other tools), whose execution log groups (`API-Gateway-Execution-Logs_<api-id>/<stage>`)
+ * and access log groups (any name) appear after this deploy. A policy naming only this API's log
+ * groups would break every other API's logging the day this stack owns the setting. So the role
+ * gets AWS's managed policy, which is broader than writing (it also reads log events, on `*`) but
+ * is the documented one and follows API Gateway's needs; only apigateway.amazonaws.com can assume
+ * the role, and it has nothing else.
+ *
+ * Retained on delete, with its role and policy: terraform-provider-aws v6 (under @pulumi/aws v7)
+ * resets the setting when the resource is deleted, and `reset_on_delete` is gone
+ * (https://github.com/hashicorp/terraform-provider-aws/pull/42226); a destroy would turn off every
+ * other API's stage logging in the region and fail their next update.
+ */
+function createAccountLogging(name: string, spec: ServerlessApiSpec, parent: pulumi.Resource): aws.apigateway.Account {
+  const retained = { parent, retainOnDelete: true };
+  const role = new aws.iam.Role(`${name}-cloudwatch-role`, { assumeRolePolicy: assumeRolePolicy(["apigateway.amazonaws.com"]) }, retained);
+  const policy = new aws.iam.RolePolicyAttachment(`${name}-cloudwatch-policy`, { role: role.name, policyArn: API_GATEWAY_PUSH_TO_CLOUDWATCH_LOGS }, retained);
+  return new aws.apigateway.Account(`${name}-account`, { cloudwatchRoleArn: role.arn, region: spec.region }, { ...retained, dependsOn: [policy] });
+}
+
+/**
+ * Without the account's CloudWatch role, API Gateway refuses stages with access logging and method
+ * settings with a logging level ("CloudWatch Logs role ARN must be set in account settings to enable
+ * logging"), at deploy time. The program cannot read the account setting (the provider has no data
+ * source for it), so when the user has not said who owns it (`accountCloudWatchRole` unset), the
+ * component says what must be true before `pulumi up`. An explicit `false` means "owned elsewhere".
+ */
+export function warnAccountRoleUndecided(name: string, spec: ServerlessApiSpec, accountCloudWatchRole: boolean | undefined, parent: pulumi.Resource): void {
+  if (accountCloudWatchRole !== undefined) return;
+  void pulumi.log.warn(
+    `ServerlessApi "${name}": accountCloudWatchRole is false (the default), so this stack does not set API Gateway's account-wide CloudWatch Logs ` +
+      `role in ${spec.region ?? "the provider's region"}. Its stages log (access logs and ${spec.executionLogLevel} execution logs), which API Gateway ` +
+      `refuses with "CloudWatch Logs role ARN must be set in account settings to enable logging" until that role is set. Let exactly one stack per ` +
+      `account and region own it (accountCloudWatchRole: true), or set it once by hand, then pass accountCloudWatchRole: false to say it is owned ` +
+      `elsewhere: docs/api-gateway-account.md.`,
+    parent,
   );
-  return new aws.apigateway.Account(`${name}-account`, { cloudwatchRoleArn: role.arn, region: spec.region }, { parent, dependsOn: [policy] });
 }
 
 /** `/api/albums/{albumId}` → `api/albums/*` (execute-api ARNs carry actual path values). */

@@ -2,7 +2,21 @@
 import { checkSourceFile, type ArgFailure } from "../errors";
 import { assertLeastPrivilege } from "../iam";
 import { VALID_RETENTION_DAYS } from "../lambda/function";
-import { HTTP_METHODS, routeFunctionName, type ApiAuthorizer, type ApiFunctionArgs, type ApiRoute, type ApiRouteAuth, type ApiStage, type ApiThrottle, type HttpMethod, type ServerlessApiArgs } from "./args";
+import {
+  declaredMethodParameter,
+  HTTP_METHODS,
+  INTEGRATION_REQUEST_PARAMETER,
+  OTHER_MAPPING_SOURCE,
+  routeFunctionName,
+  type ApiAuthorizer,
+  type ApiFunctionArgs,
+  type ApiRoute,
+  type ApiRouteAuth,
+  type ApiStage,
+  type ApiThrottle,
+  type HttpMethod,
+  type ServerlessApiArgs,
+} from "./args";
 
 const BODY_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "ANY"]);
 /** API Gateway waits at most 29 s for an integration. */
@@ -53,9 +67,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
   if (args.endpointType !== undefined && !["REGIONAL", "EDGE", "PRIVATE"].includes(args.endpointType)) {
     fail("endpointType", args.endpointType, "is not an API Gateway endpoint type", 'Use "REGIONAL" (default), "EDGE" or "PRIVATE".');
   }
-  if (args.endpointType === "PRIVATE" && !(args.vpcEndpointIds?.length || args.resourcePolicy?.allowVpcEndpoints?.length)) {
-    fail("vpcEndpointIds", args.vpcEndpointIds, "is empty for a PRIVATE API, which nothing could then reach", "Pass the execute-api VPC endpoint ids (they are also allowed in the resource policy).");
-  }
+  validateVpcEndpoints(fail, args);
   for (const cidr of [...(args.resourcePolicy?.allowSourceIps ?? []), ...(args.resourcePolicy?.denySourceIps ?? [])]) {
     if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(cidr)) fail("resourcePolicy", cidr, "is not an IP address or CIDR range", 'Use e.g. "203.0.113.0/24".');
   }
@@ -105,6 +117,61 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
   }
 }
 
+/**
+ * A private API answers only through VPC endpoints, and AWS will not deploy it without a resource
+ * policy ("For a private API, you can't deploy your API without a resource policy"); ServerlessApi
+ * writes that policy from `vpcEndpointIds`, so they are required. Endpoint ids on any other endpoint
+ * type do nothing: "It is only supported for PRIVATE endpoint type."
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-create-attach.html
+ * https://docs.aws.amazon.com/apigateway/latest/api/API_EndpointConfiguration.html
+ */
+function validateVpcEndpoints(fail: ArgFailure, args: ServerlessApiArgs): void {
+  const ids = args.vpcEndpointIds ?? [];
+  const endpointType = args.endpointType ?? "REGIONAL";
+  if (endpointType === "PRIVATE" && ids.length === 0) {
+    fail(
+      "vpcEndpointIds",
+      args.vpcEndpointIds,
+      "is empty for a PRIVATE API, which only answers through VPC endpoints",
+      'Pass the ids of the execute-api interface VPC endpoints its callers use, e.g. ["vpce-0123456789abcdef0"] (config apiVpcEndpointIds); the resource policy allows only them.',
+    );
+  }
+  if (endpointType !== "PRIVATE" && ids.length > 0) {
+    fail("vpcEndpointIds", ids, `is set on a ${endpointType} API; only PRIVATE APIs are reached through VPC endpoints`, 'Set endpointType "PRIVATE", or drop vpcEndpointIds.');
+  }
+  ids.forEach((id, index) => {
+    if (typeof id === "string" && !/^vpce-[0-9a-f]{8,17}$/.test(id)) {
+      fail(`vpcEndpointIds[${index}]`, id, "is not a VPC endpoint id", 'Use the interface endpoint\'s id for com.amazonaws.<region>.execute-api, e.g. "vpce-0123456789abcdef0".');
+    }
+  });
+}
+
+/**
+ * An AWS-service integration's request parameters: targets API Gateway knows, and sources that are
+ * method request parameters (a path parameter must be the route's), the body, a stage or context
+ * variable, or a 'static value'. https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-parameter-mapping-sources.html
+ */
+function validateRequestParameters(fail: ArgFailure, where: string, path: string, parameters: Record<string, string>): void {
+  const pathParameters = new Set([...path.matchAll(/\{([A-Za-z0-9_]+)\+?\}/g)].map((m) => m[1]));
+  for (const [target, source] of Object.entries(parameters)) {
+    if (!INTEGRATION_REQUEST_PARAMETER.test(target)) {
+      fail(`${where}.requestParameters`, target, "is not an integration request parameter", "Use integration.request.<path|querystring|header|multivaluequerystring|multivalueheader>.<name>.");
+    }
+    const declared = declaredMethodParameter(source);
+    if (declared?.location === "path" && !pathParameters.has(declared.name)) {
+      fail(`${where}.requestParameters["${target}"]`, source, "names a path parameter the route does not have", `Use one of ${[...pathParameters].map((p) => `method.request.path.${p}`).join(", ") || "(the route has none)"}.`);
+    }
+    if (!declared && !OTHER_MAPPING_SOURCE.test(source)) {
+      fail(
+        `${where}.requestParameters["${target}"]`,
+        source,
+        "is not a method request parameter, a 'static value', context. or stageVariables. variable",
+        "Use e.g. method.request.path.key, method.request.header.Content-Type, 'application/json' or context.requestId.",
+      );
+    }
+  }
+}
+
 function parseRouteKey(fail: ArgFailure, key: string): { method: HttpMethod; path: string } {
   const match = ROUTE_KEY.exec(key);
   if (!match) fail(`routes["${key}"]`, key, 'is not "METHOD /path"', 'Write the key as e.g. "GET /albums/{albumId}".');
@@ -149,6 +216,7 @@ function validateRoute(fail: ArgFailure, apiName: string, key: string, method: H
     if (!/^[a-z0-9-]+$/.test(integration.service ?? "")) fail(`${where}.integration.service`, integration.service, "is not an AWS service subdomain", 'Use e.g. "s3" or "sqs".');
     if (!integration.permissions?.length) fail(`${where}.integration.permissions`, integration.permissions, "is empty; the integration's role could do nothing", 'Grant the exact action, e.g. { actions: ["s3:PutObject"], resources: [`${bucketArn}/uploads/*`] }.');
     assertLeastPrivilege(fail, `${where}.integration.permissions`, integration.permissions ?? []);
+    validateRequestParameters(fail, `${where}.integration`, key.slice(key.indexOf(" ") + 1), integration.requestParameters ?? {});
   }
   if (integration && !["mock", "http", "aws"].includes(integration.type)) {
     fail(`${where}.integration.type`, (integration as { type: string }).type, "is not an integration type", 'Use "mock", "http" or "aws" (or handler for Lambda).');
@@ -188,6 +256,7 @@ function validateStage(fail: ArgFailure, name: string, stage: ApiStage): void {
   }
   if (stage.throttle) validateThrottle(fail, `${where}.throttle`, stage.throttle);
   if (stage.canary) {
+    // "The percent (0-100) of traffic diverted to a canary deployment." https://docs.aws.amazon.com/apigateway/latest/api/API_CanarySettings.html
     const percent = stage.canary.percentTraffic;
     if (typeof percent !== "number" || !Number.isFinite(percent) || percent < 0 || percent > 100) {
       fail(`${where}.canary.percentTraffic`, percent, "is outside 0–100", "Use a percentage such as 10 (seed 000 suggests 5–10 %).");

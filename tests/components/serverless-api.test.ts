@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it, vi } from "vitest";
 import { ACCESS_LOG_FORMAT, API_BUNDLE_EXTERNALS, ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
 import { normalise } from "../../components/serverless-api/spec";
 import { childrenOf, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
@@ -175,14 +176,46 @@ describe("ServerlessApi stages, aliases and deployments", () => {
     expect(resource(graph, "aws:apigateway/methodSettings:MethodSettings", "s1-settings-prod").inputs.settings).toMatchObject({ throttlingRateLimit: 500, throttlingBurstLimit: 1000 });
   });
 
-  it("sets up the account-level CloudWatch role with exactly the log groups it writes", async () => {
-    const graph = await record(() => new ServerlessApi("s2", args()));
-    const role = resource(graph, "aws:iam/role:Role", "s2-cloudwatch-role");
-    expect(resource(graph, "aws:apigateway/account:Account", "s2-account").inputs.cloudwatchRoleArn).toBe(role.state.arn);
-    const policy = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "s2-cloudwatch-policy").inputs.policy);
-    expect(policy.Statement[0].Resource[0]).toBe("arn:aws:logs:us-east-1:123456789012:log-group:API-Gateway-Execution-Logs_*");
-    const none = await record(() => new ServerlessApi("s3", { ...args(), accountCloudWatchRole: false }));
-    expect(ofType(none, "aws:apigateway/account:Account")).toEqual([]);
+  it("leaves API Gateway's account-wide CloudWatch role alone by default, and warns (unless told it is owned elsewhere) that stage logging needs it", async () => {
+    const warn = vi.spyOn(pulumi.log, "warn");
+    try {
+      const graph = await record(() => new ServerlessApi("s2", args()));
+      expect(ofType(graph, "aws:apigateway/account:Account")).toEqual([]);
+      expect(ofType(graph, "aws:iam/role:Role").map((r) => r.name)).not.toContain("s2-cloudwatch-role");
+      const messages = warn.mock.calls.map(([message]) => message);
+      expect(messages).toContainEqual(expect.stringContaining('ServerlessApi "s2": accountCloudWatchRole is false (the default)'));
+      expect(messages).toContainEqual(expect.stringContaining("docs/api-gateway-account.md"));
+      // An explicit false says another stack (or an administrator) owns it: nothing to warn about.
+      warn.mockClear();
+      await record(() => new ServerlessApi("s2b", { ...args(), accountCloudWatchRole: false }));
+      expect(warn.mock.calls.map(([message]) => message)).not.toContainEqual(expect.stringContaining('ServerlessApi "s2b"'));
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("owns the account-wide CloudWatch role when asked: retained on delete, allowed to write any stage's logs", async () => {
+    const warn = vi.spyOn(pulumi.log, "warn");
+    try {
+      const graph = await record(() => new ServerlessApi("s3", { ...args(), accountCloudWatchRole: true }));
+      const [account, ...others] = ofType(graph, "aws:apigateway/account:Account");
+      expect(others).toEqual([]);
+      const role = resource(graph, "aws:iam/role:Role", "s3-cloudwatch-role");
+      expect(account.inputs.cloudwatchRoleArn).toBe(role.state.arn);
+      expect(policyDocument(role.inputs.assumeRolePolicy).Statement[0].Principal).toEqual({ Service: ["apigateway.amazonaws.com"] });
+      // The provider resets the setting when it deletes the resource: never delete it, nor the role it names.
+      expect(account.retainOnDelete).toBe(true);
+      expect(role.retainOnDelete).toBe(true);
+      const attachment = resource(graph, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "s3-cloudwatch-policy");
+      expect(attachment.inputs).toEqual({ role: role.state.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs" });
+      expect(attachment.retainOnDelete).toBe(true);
+      expect(account.dependencies).toContain(attachment.urn);
+      // Stages and their method settings log through it, so they wait for it.
+      for (const stage of ofType(graph, "aws:apigateway/stage:Stage")) expect(stage.dependencies).toContain(account.urn);
+      expect(warn.mock.calls.map(([message]) => message)).not.toContainEqual(expect.stringContaining('ServerlessApi "s3": accountCloudWatchRole'));
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it("gives every function an alias per stage on its published version, invokable by its route only", async () => {
@@ -200,22 +233,10 @@ describe("ServerlessApi stages, aliases and deployments", () => {
     expect(ofType(graph, "aws:lambda/alias:Alias").map((a) => a.name).filter((n) => n.includes("config"))).toEqual([]);
   });
 
-  it("redeploys when routes or integrations change, and not otherwise", async () => {
+  it("keeps no old deployment when no canary runs (redeploys are in serverless-api-deployment.test.ts)", async () => {
     const graph = await record(() => new ServerlessApi("d1", args()));
     const deployment = resource(graph, "aws:apigateway/deployment:Deployment", "d1-deployment");
-    const trigger = (a: ServerlessApiArgs) => normalise("d1", a).deploymentHash;
-    const base = trigger(args());
-    expect(deployment.inputs.triggers).toEqual({ routes: base });
-    expect(trigger(args())).toBe(base);
-    // Function code, function settings and stage settings are not part of a deployment.
-    expect(trigger({ ...args(), stages: { dev: { variables: { logLevel: "info" } }, prod: {} }, logRetentionDays: 7 })).toBe(base);
-    expect(trigger({ ...args(), routes: { ...args().routes, "GET /albums/{albumId}": { handler: echo, function: { memorySize: 1024 } } } })).toBe(base);
-    expect(trigger({ ...args(), routes: { ...args().routes, "GET /albums": { handler: echo } } })).not.toBe(base);
-    expect(trigger({ ...args(), routes: { ...args().routes, "GET /config": { integration: { type: "mock", body: { version: 2 } }, auth: "none" } } })).not.toBe(base);
-    expect(trigger({ ...args(), routes: { ...args().routes, "GET /health": { handler: echo, auth: "iam" } } })).not.toBe(base);
-    expect(trigger({ ...args(), cors: { allowOrigins: ["https://a.example.com"] } })).not.toBe(base);
-    const methodUrns = ofType(graph, "aws:apigateway/method:Method").map((m) => m.urn);
-    expect(deployment.dependencies).toEqual(expect.arrayContaining(methodUrns));
+    expect(Object.keys(deployment.inputs.triggers)).toEqual(["snapshot"]);
     expect(deployment.retainOnDelete).toBe(false);
   });
 
@@ -247,15 +268,35 @@ describe("ServerlessApi endpoint, policy, CORS and domain", () => {
   it("EDGE and PRIVATE endpoints; a resource policy restricting IPs and VPC endpoints", async () => {
     const edge = await record(() => new ServerlessApi("e1", { ...args(), endpointType: "EDGE" }));
     expect(resource(edge, "aws:apigateway/restApi:RestApi", "e1-api").inputs.endpointConfiguration.types).toBe("EDGE");
-    const graph = await record(() => new ServerlessApi("e2", { ...args(), endpointType: "PRIVATE", vpcEndpointIds: ["vpce-123"], resourcePolicy: { allowSourceIps: ["10.0.0.0/8"] } }));
+    const graph = await record(() => new ServerlessApi("e2", { ...args(), endpointType: "PRIVATE", vpcEndpointIds: ["vpce-0123456789abcdef0"], resourcePolicy: { allowSourceIps: ["10.0.0.0/8"] } }));
     const api = resource(graph, "aws:apigateway/restApi:RestApi", "e2-api");
-    expect(api.inputs.endpointConfiguration).toEqual({ types: "PRIVATE", vpcEndpointIds: ["vpce-123"] });
+    expect(api.inputs.endpointConfiguration).toEqual({ types: "PRIVATE", vpcEndpointIds: ["vpce-0123456789abcdef0"] });
     const policy = policyDocument(resource(graph, "aws:apigateway/restApiPolicy:RestApiPolicy", "e2-policy").inputs.policy);
     expect(policy.Statement.map((s) => s.Sid)).toEqual(["AllowInvoke", "DenyOtherSourceIps", "DenyOtherVpcEndpoints"]);
     expect(policy.Statement[1].Condition).toEqual({ NotIpAddress: { "aws:SourceIp": ["10.0.0.0/8"] } });
-    expect(policy.Statement[2].Condition).toEqual({ StringNotEquals: { "aws:SourceVpce": ["vpce-123"] } });
+    expect(policy.Statement[2].Condition).toEqual({ StringNotEquals: { "aws:SourceVpce": ["vpce-0123456789abcdef0"] } });
     expect(policy.Statement[0].Resource).toBe(`${api.state.executionArn}/*`);
     expect(ofType(await record(() => new ServerlessApi("e3", args())), "aws:apigateway/restApiPolicy:RestApiPolicy")).toEqual([]);
+  });
+
+  it("gives a PRIVATE API the resource policy AWS requires: invoke only through its VPC endpoints", async () => {
+    const graph = await record(() => new ServerlessApi("e4", { ...args(), endpointType: "PRIVATE", vpcEndpointIds: ["vpce-0123456789abcdef0", "vpce-0fedcba987654321f"] }));
+    const api = resource(graph, "aws:apigateway/restApi:RestApi", "e4-api");
+    expect(api.inputs.endpointConfiguration).toEqual({ types: "PRIVATE", vpcEndpointIds: ["vpce-0123456789abcdef0", "vpce-0fedcba987654321f"] });
+    const policy = resource(graph, "aws:apigateway/restApiPolicy:RestApiPolicy", "e4-policy");
+    expect(policyDocument(policy.inputs.policy).Statement).toEqual([
+      { Sid: "AllowInvoke", Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: `${api.state.executionArn}/*` },
+      {
+        Sid: "DenyOtherVpcEndpoints",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "execute-api:Invoke",
+        Resource: `${api.state.executionArn}/*`,
+        Condition: { StringNotEquals: { "aws:SourceVpce": ["vpce-0123456789abcdef0", "vpce-0fedcba987654321f"] } },
+      },
+    ]);
+    // AWS refuses to deploy a private API without its resource policy.
+    expect(resource(graph, "aws:apigateway/deployment:Deployment", "e4-deployment").dependencies).toContain(policy.urn);
   });
 
   it("answers CORS preflights with a mock and tells handlers the allowed origin", async () => {
@@ -294,6 +335,14 @@ describe("ServerlessApi endpoint, policy, CORS and domain", () => {
     expect(api.spec.functions["l1-get-health"].publish).toBe(true);
     expect(() => api.siteRoute("qa")).toThrow(/siteRoute\(stage\) "qa" is not a stage of this API\. Use one of dev, prod\./);
   });
+
+  it("refuses a site route to a PRIVATE API, which CloudFront cannot reach", async () => {
+    let api!: ServerlessApi;
+    await record(() => (api = new ServerlessApi("l2", { ...args(), endpointType: "PRIVATE", vpcEndpointIds: ["vpce-0123456789abcdef0"] })));
+    expect(() => api.siteRoute()).toThrow(
+      /ServerlessApi "l2": endpointType "PRIVATE" cannot back a StaticSite route \(siteRoute\(\)\): a private API answers only through its VPC endpoints, and CloudFront reaches origins over the internet\. Use "REGIONAL"/,
+    );
+  });
 });
 
 describe("ServerlessApi rejects bad route specs with clear errors", () => {
@@ -313,7 +362,10 @@ describe("ServerlessApi rejects bad route specs with clear errors", () => {
     ["wildcard permission", { routes: { "GET /x": { handler: echo, function: { permissions: [{ actions: ["dynamodb:*"], resources: [tableArn] }] } } } }, /function\.permissions\[0\]\.actions "dynamodb:\*" is a wildcard/],
     ["API key without plan", { routes: { "GET /x": { handler: echo, apiKeyRequired: true } } }, /apiKeyRequired true needs an API key, but no usage plan has apiKeys/],
     ["usage plan on unknown stage", { usagePlans: { p: { apiKeys: ["k"], stages: ["qa"] } } }, /usagePlans\.p\.stages "qa" is not a stage of this API\. Use one of dev, prod\./],
-    ["private without endpoints", { endpointType: "PRIVATE" }, /vpcEndpointIds \(not set\) is empty for a PRIVATE API/],
+    ["private without endpoints", { endpointType: "PRIVATE" }, /ServerlessApi "bad": vpcEndpointIds \(not set\) is empty for a PRIVATE API, which only answers through VPC endpoints\. Pass the ids of the execute-api interface VPC endpoints/],
+    ["private with an empty endpoint list", { endpointType: "PRIVATE", vpcEndpointIds: [] }, /vpcEndpointIds \[\] is empty for a PRIVATE API/],
+    ["endpoints on a regional API", { vpcEndpointIds: ["vpce-0123456789abcdef0"] }, /vpcEndpointIds \["vpce-0123456789abcdef0"\] is set on a REGIONAL API; only PRIVATE APIs are reached through VPC endpoints\. Set endpointType "PRIVATE", or drop vpcEndpointIds\./],
+    ["a VPC id for an endpoint id", { endpointType: "PRIVATE", vpcEndpointIds: ["vpc-0123456789abcdef0"] }, /vpcEndpointIds\[0\] "vpc-0123456789abcdef0" is not a VPC endpoint id/],
     ["bad stage variable", { stages: { prod: { variables: { "log-level": "x" } } } }, /stages\.prod\.variables "log-level" is not a stage variable name/],
     ["domain stage unknown", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", stage: "qa" } }, /domain\.stage "qa" is not a stage of this API/],
   ])("%s", (_, bad, message) => {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { OfflineRun } from "../../local/offline/program";
 import { ofType, policyDocument, resource } from "../harness/mocks";
+import { expectDeploymentAfterEveryPart } from "./api-checks";
 import { runStack } from "./run-stack";
 
 let dev: OfflineRun;
@@ -31,5 +32,16 @@ describe("the gallery API in the dev stack (index.ts with Pulumi.dev.yaml)", () 
   it("validates bodies with models generated from the handlers' zod schemas", () => {
     const model = resource(dev.resources, "aws:apigateway/model:Model", "api-model-post-api-albums");
     expect(JSON.parse(model.inputs.schema)).toMatchObject({ type: "object", required: ["title"], additionalProperties: false });
+  });
+
+  it("deploys the API only after every method, integration, response, authorizer, model and validator exists", () => {
+    const parts = expectDeploymentAfterEveryPart(dev.resources, resource(dev.resources, "aws:apigateway/restApi:RestApi", "api-api"));
+    // GET /api/config's mock answers through these two: the race of issue 10.
+    expect(parts.map((p) => p.name)).toEqual(expect.arrayContaining(["api-response-get-api-config", "api-integration-response-get-api-config"]));
+  });
+
+  it("leaves API Gateway's account-wide CloudWatch role to prod (apiAccountCloudWatchRole is false by default)", () => {
+    expect(dev.config.values["serverless-fullstack:apiAccountCloudWatchRole"]).toBe("false");
+    expect(ofType(dev.resources, "aws:apigateway/account:Account")).toEqual([]);
   });
 });

@@ -1,0 +1,111 @@
+/**
+ * The parts of one REST API that a deployment snapshots. CreateDeployment copies the API as it
+ * is at that moment, so a method response or integration response created after it is simply not
+ * in the deployment (GET /api/config answered 500 "No match for output mapping" until the next
+ * deploy), and a change to any part reaches callers only through a new deployment: "Every time you
+ * update an API, you must redeploy the API [...] routes, methods, integrations, authorizers, resource
+ * policies, and anything else other than stage settings."
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-deployments.html
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-deploy-api.html
+ *
+ * Every resource, method, integration, method response, integration response, authorizer,
+ * gateway response, model, request validator and the resource policy of a ServerlessApi is
+ * created through one `ApiSnapshot`; the deployment then depends on all of them and its
+ * trigger is a digest of all their inputs. Nothing keeps a list by hand, and a part created after
+ * the deployment was taken is a programming error (`seal`).
+ */
+import { createHash } from "node:crypto";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Options a part may take besides its parent (always the component). */
+export interface PartOptions {
+  dependsOn?: pulumi.Resource[];
+}
+
+/** What the deployment needs: every part, and a digest that changes when any part's inputs change. */
+export interface SealedSnapshot {
+  parts: readonly pulumi.CustomResource[];
+  /** sha256 of every part's name and resolved inputs. */
+  digest: pulumi.Output<string>;
+}
+
+type PartArgs<A> = Omit<A, "restApi" | "restApiId" | "region">;
+
+export class ApiSnapshot {
+  private readonly parts: pulumi.CustomResource[] = [];
+  private readonly inputs: pulumi.Output<unknown>[] = [];
+  private sealed = false;
+
+  constructor(
+    private readonly api: aws.apigateway.RestApi,
+    private readonly region: string | undefined,
+    private readonly parent: pulumi.Resource,
+  ) {}
+
+  resource(name: string, args: PartArgs<aws.apigateway.ResourceArgs>, opts?: PartOptions): aws.apigateway.Resource {
+    return this.add(aws.apigateway.Resource, name, { ...args, restApi: this.api.id, region: this.region }, opts);
+  }
+
+  method(name: string, args: PartArgs<aws.apigateway.MethodArgs>, opts?: PartOptions): aws.apigateway.Method {
+    return this.add(aws.apigateway.Method, name, { ...args, restApi: this.api.id, region: this.region }, opts);
+  }
+
+  integration(name: string, args: PartArgs<aws.apigateway.IntegrationArgs>, opts?: PartOptions): aws.apigateway.Integration {
+    return this.add(aws.apigateway.Integration, name, { ...args, restApi: this.api.id, region: this.region }, opts);
+  }
+
+  methodResponse(name: string, args: PartArgs<aws.apigateway.MethodResponseArgs>, opts?: PartOptions): aws.apigateway.MethodResponse {
+    return this.add(aws.apigateway.MethodResponse, name, { ...args, restApi: this.api.id, region: this.region }, opts);
+  }
+
+  integrationResponse(name: string, args: PartArgs<aws.apigateway.IntegrationResponseArgs>, opts?: PartOptions): aws.apigateway.IntegrationResponse {
+    return this.add(aws.apigateway.IntegrationResponse, name, { ...args, restApi: this.api.id, region: this.region }, opts);
+  }
+
+  authorizer(name: string, args: PartArgs<aws.apigateway.AuthorizerArgs>, opts?: PartOptions): aws.apigateway.Authorizer {
+    return this.add(aws.apigateway.Authorizer, name, { ...args, restApi: this.api.id, region: this.region }, opts);
+  }
+
+  gatewayResponse(name: string, args: PartArgs<aws.apigateway.ResponseArgs>, opts?: PartOptions): aws.apigateway.Response {
+    return this.add(aws.apigateway.Response, name, { ...args, restApiId: this.api.id, region: this.region }, opts);
+  }
+
+  model(name: string, args: PartArgs<aws.apigateway.ModelArgs>, opts?: PartOptions): aws.apigateway.Model {
+    return this.add(aws.apigateway.Model, name, { ...args, restApi: this.api.id, region: this.region }, opts);
+  }
+
+  requestValidator(name: string, args: PartArgs<aws.apigateway.RequestValidatorArgs>, opts?: PartOptions): aws.apigateway.RequestValidator {
+    return this.add(aws.apigateway.RequestValidator, name, { ...args, restApi: this.api.id, region: this.region }, opts);
+  }
+
+  /**
+   * The resource policy is part of what callers get: "If you update the resource policy, you'll need
+   * to deploy the API", and "for a private API, you can't deploy your API without a resource policy".
+   * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-create-attach.html
+   */
+  policy(name: string, args: PartArgs<aws.apigateway.RestApiPolicyArgs>, opts?: PartOptions): aws.apigateway.RestApiPolicy {
+    return this.add(aws.apigateway.RestApiPolicy, name, { ...args, restApiId: this.api.id, region: this.region }, opts);
+  }
+
+  /** Ends the snapshot: what the deployment depends on and redeploys for. No part may be added afterwards. */
+  seal(): SealedSnapshot {
+    this.sealed = true;
+    const digest = pulumi.all(this.inputs).apply((values) => createHash("sha256").update(JSON.stringify(values)).digest("hex"));
+    return { parts: [...this.parts], digest };
+  }
+
+  private add<A extends object, R extends pulumi.CustomResource>(
+    Type: new (name: string, args: A, opts?: pulumi.CustomResourceOptions) => R,
+    name: string,
+    args: A,
+    opts: PartOptions = {},
+  ): R {
+    if (this.sealed) throw new Error(`ApiSnapshot: ${name} was created after the deployment; create every API part before createStages.`);
+    const part = new Type(name, args, { parent: this.parent, dependsOn: opts.dependsOn });
+    this.parts.push(part);
+    // Resolved inputs (ids of other parts included): a replaced or changed part changes the digest.
+    this.inputs.push(pulumi.output({ name, args }));
+    return part;
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * A deployment snapshots the API as it is when CreateDeployment runs: it must come after every
+ * method, integration, method and integration response, authorizer, gateway response, model,
+ * validator and the resource policy of its API, and a change to any of them must redeploy.
+ */
+import { describe, expect, it } from "vitest";
+import { ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
+import { ofType, record, resource, type RecordedResource } from "../harness/mocks";
+import { expectDeploymentAfterEveryPart, SNAPSHOT_TYPES } from "../stacks/api-checks";
+
+const echo = "tests/fixtures/handlers/echo.ts";
+const userPoolArn = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_TEST";
+const bucketArn = "arn:aws:s3:::uploads-bucket";
+
+/** Every route kind, every authorisation kind, a model, CORS and a resource policy. */
+function everyKind(overrides: Partial<ServerlessApiArgs> = {}): ServerlessApiArgs {
+  return {
+    basePath: "api",
+    stages: { dev: {}, prod: {} },
+    authorizers: {
+      cognito: { type: "cognito", userPoolArns: [userPoolArn] },
+      jwt: { type: "token", handler: "handlers/api/authorizer.ts" },
+      req: { type: "request", handler: "handlers/api/authorizer.ts", identitySource: "method.request.header.X-Token" },
+    },
+    defaultAuth: { authorizer: "cognito" },
+    cors: { allowOrigins: ["https://gallery.example.com"] },
+    resourcePolicy: { allowSourceIps: ["203.0.113.0/24"] },
+    routes: {
+      "GET /health": { handler: echo, auth: "none" },
+      "POST /albums": { handler: echo, requestSchema: { type: "object", required: ["title"] }, auth: { authorizer: "jwt" } },
+      "DELETE /albums/{albumId}": { handler: echo, auth: "iam" },
+      "GET /albums/{albumId}": { handler: echo, auth: { authorizer: "req" } },
+      "GET /config": { integration: { type: "mock", body: { version: 1 } }, auth: "none" },
+      "GET /legacy/{id}": { integration: { type: "http", uri: "https://legacy.example.com/items/{id}" } },
+      "PUT /uploads/{key}": {
+        integration: {
+          type: "aws",
+          service: "s3",
+          method: "PUT",
+          path: "uploads-bucket/{key}",
+          permissions: [{ actions: ["s3:PutObject"], resources: [`${bucketArn}/*`] }],
+          requestParameters: { "integration.request.path.key": "method.request.path.key" },
+        },
+        auth: "iam",
+      },
+    },
+    ...overrides,
+  };
+}
+
+const deploymentOf = (graph: RecordedResource[], name: string) => resource(graph, "aws:apigateway/deployment:Deployment", `${name}-deployment`);
+
+describe("ServerlessApi deployment ordering", () => {
+  it("waits for every part of its API, whatever the route, authorisation or option", async () => {
+    const graph = await record(() => new ServerlessApi("o1", everyKind()));
+    const parts = expectDeploymentAfterEveryPart(graph, resource(graph, "aws:apigateway/restApi:RestApi", "o1-api"));
+    // The fixture really has every kind of part, so the check above covers them all.
+    expect([...new Set(parts.map((p) => p.type))].sort()).toEqual([...SNAPSHOT_TYPES].sort());
+    // The mock route answers through its method and integration responses (the race of issue 10).
+    const deployment = deploymentOf(graph, "o1");
+    expect(deployment.dependencies).toContain(resource(graph, "aws:apigateway/methodResponse:MethodResponse", "o1-response-get-api-config").urn);
+    expect(deployment.dependencies).toContain(resource(graph, "aws:apigateway/integrationResponse:IntegrationResponse", "o1-integration-response-get-api-config").urn);
+  });
+
+  it("waits for the parts of the smallest API too (one Lambda route, no options)", async () => {
+    const graph = await record(() => new ServerlessApi("o2", { routes: { "GET /x": { handler: echo } } }));
+    expectDeploymentAfterEveryPart(graph, resource(graph, "aws:apigateway/restApi:RestApi", "o2-api"));
+  });
+});
+
+describe("ServerlessApi redeploys when a part of its API changes", () => {
+  // Same component name each time, so ids (and with them the parts' inputs) are comparable.
+  const triggers = async (args: ServerlessApiArgs) => deploymentOf(await record(() => new ServerlessApi("r1", args)), "r1").inputs.triggers;
+
+  it("keeps the deployment when nothing it snapshots changes (function code and settings, stages)", async () => {
+    const base = await triggers(everyKind());
+    expect(base).toEqual(await triggers(everyKind()));
+    expect(await triggers(everyKind({ stages: { dev: { variables: { logLevel: "debug" } }, prod: {} }, logRetentionDays: 7 }))).toEqual(base);
+    const routes = everyKind().routes;
+    expect(await triggers(everyKind({ routes: { ...routes, "GET /health": { handler: echo, auth: "none", function: { memorySize: 1024 } } } }))).toEqual(base);
+  });
+
+  it("redeploys when a method, integration, authorizer, gateway response or response template changes", async () => {
+    const base = await triggers(everyKind());
+    const routes = everyKind().routes;
+    const changes: Array<[string, Partial<ServerlessApiArgs>]> = [
+      // The Lambda integration's timeout follows the function's.
+      ["integration timeout", { routes: { ...routes, "GET /health": { handler: echo, auth: "none", function: { timeout: 20 } } } }],
+      ["authorizer cache TTL", { authorizers: { ...everyKind().authorizers, jwt: { type: "token", handler: "handlers/api/authorizer.ts", resultTtlSeconds: 60 } } }],
+      ["user pool of the Cognito authorizer", { authorizers: { ...everyKind().authorizers, cognito: { type: "cognito", userPoolArns: [`${userPoolArn}2`] } } }],
+      ["mock body", { routes: { ...routes, "GET /config": { integration: { type: "mock", body: { version: 2 } }, auth: "none" } } }],
+      ["CORS origin (preflights and gateway responses)", { cors: { allowOrigins: ["https://other.example.com"] } }],
+      ["resource policy", { resourcePolicy: { allowSourceIps: ["198.51.100.0/24"] } }],
+    ];
+    for (const [what, change] of changes) {
+      expect(await triggers(everyKind(change)), what).not.toEqual(base);
+    }
+  });
+});
+
+describe("ServerlessApi AWS-service integrations answer like the service", () => {
+  it("maps 2xx through (with its Content-Type), 4xx to 400 and everything else to 500", async () => {
+    const graph = await record(() => new ServerlessApi("w1", everyKind()));
+    const slug = "put-api-uploads-key";
+    const methodResponses = ofType(graph, "aws:apigateway/methodResponse:MethodResponse").filter((r) => r.name.startsWith(`w1-response-${slug}`));
+    expect(methodResponses.map((r) => r.inputs.statusCode).sort()).toEqual(["200", "400", "500"]);
+    const integrationResponses = Object.fromEntries(
+      ofType(graph, "aws:apigateway/integrationResponse:IntegrationResponse")
+        .filter((r) => r.name.startsWith(`w1-integration-response-${slug}`))
+        .map((r): [string, Record<string, any>] => [r.inputs.statusCode, r.inputs]),
+    );
+    expect(Object.keys(integrationResponses).sort()).toEqual(["200", "400", "500"]);
+    // API Gateway matches an AWS integration's selection patterns against the service's HTTP status.
+    expect(integrationResponses["200"]).toMatchObject({ selectionPattern: "2\\d{2}", responseParameters: { "method.response.header.Content-Type": "integration.response.header.Content-Type" } });
+    expect(integrationResponses["200"].responseTemplates).toBeUndefined();
+    expect(integrationResponses["400"]).toMatchObject({ selectionPattern: "4\\d{2}" });
+    // The default response (no pattern) catches 5xx and anything unexpected.
+    expect(integrationResponses["500"].selectionPattern).toBeUndefined();
+    for (const status of ["400", "500"]) expect(JSON.parse(integrationResponses[status].responseTemplates["application/json"])).toHaveProperty("message");
+    const ok = methodResponses.find((r) => r.inputs.statusCode === "200")!;
+    expect(ok.inputs.responseParameters).toEqual({ "method.response.header.Content-Type": true });
+    const integration = resource(graph, "aws:apigateway/integration:Integration", `w1-integration-${slug}`);
+    for (const response of Object.values(integrationResponses)) expect(response.httpMethod).toBe(integration.inputs.httpMethod);
+  });
+
+  it("declares the method request parameters the integration maps from", async () => {
+    const routes = everyKind().routes;
+    const graph = await record(
+      () =>
+        new ServerlessApi("w2", {
+          ...everyKind(),
+          routes: {
+            ...routes,
+            "PUT /uploads/{key}": {
+              integration: {
+                type: "aws",
+                service: "s3",
+                method: "PUT",
+                path: "uploads-bucket/{key}",
+                permissions: [{ actions: ["s3:PutObject"], resources: [`${bucketArn}/*`] }],
+                requestParameters: {
+                  "integration.request.path.key": "method.request.path.key",
+                  "integration.request.header.Content-Type": "method.request.header.Content-Type",
+                  "integration.request.header.x-amz-acl": "'private'",
+                },
+              },
+              auth: "iam",
+            },
+          },
+        }),
+    );
+    expect(resource(graph, "aws:apigateway/method:Method", "w2-method-put-api-uploads-key").inputs.requestParameters).toEqual({
+      "method.request.path.key": true,
+      "method.request.header.Content-Type": false,
+    });
+  });
+
+  it.each<[string, Record<string, string>, RegExp]>([
+    ["an unknown target", { "integration.request.body.key": "method.request.path.key" }, /requestParameters "integration\.request\.body\.key" is not an integration request parameter/],
+    ["a path parameter the route lacks", { "integration.request.path.key": "method.request.path.name" }, /requestParameters\["integration\.request\.path\.key"\] "method\.request\.path\.name" names a path parameter the route does not have/],
+    ["an unknown source", { "integration.request.header.x": "request.header.x" }, /is not a method request parameter, a 'static value', context\. or stageVariables\. variable/],
+  ])("refuses request parameters with %s", (_, requestParameters, message) => {
+    const routes = everyKind().routes;
+    const aws = routes["PUT /uploads/{key}"].integration as Extract<NonNullable<(typeof routes)[string]["integration"]>, { type: "aws" }>;
+    expect(() => new ServerlessApi("bad", { ...everyKind(), routes: { ...routes, "PUT /uploads/{key}": { integration: { ...aws, requestParameters }, auth: "iam" } } })).toThrow(message);
+  });
+});

@@ -1,0 +1,36 @@
+/** Shared checks of ServerlessApi's deployment, for the component's fixtures and every stack's graph. */
+import { expect } from "vitest";
+import { ofType, type RecordedResource } from "../harness/mocks";
+
+/**
+ * What a deployment snapshots (API Gateway CreateDeployment takes the API as it is at that moment):
+ * listed here on their own, not taken from the component, so a kind the component forgets to
+ * register still fails the check.
+ */
+export const SNAPSHOT_TYPES = [
+  "aws:apigateway/resource:Resource",
+  "aws:apigateway/method:Method",
+  "aws:apigateway/integration:Integration",
+  "aws:apigateway/methodResponse:MethodResponse",
+  "aws:apigateway/integrationResponse:IntegrationResponse",
+  "aws:apigateway/authorizer:Authorizer",
+  "aws:apigateway/response:Response",
+  "aws:apigateway/model:Model",
+  "aws:apigateway/requestValidator:RequestValidator",
+  "aws:apigateway/restApiPolicy:RestApiPolicy",
+];
+
+/** Every snapshot part of one REST API in a recorded graph. */
+export function snapshotParts(graph: readonly RecordedResource[], api: RecordedResource): RecordedResource[] {
+  return graph.filter((r) => SNAPSHOT_TYPES.includes(r.type) && (r.inputs.restApi === api.id || r.inputs.restApiId === api.id));
+}
+
+/** The API's deployment waits for every one of its snapshot parts (their URNs are among its recorded dependencies). */
+export function expectDeploymentAfterEveryPart(graph: readonly RecordedResource[], api: RecordedResource): RecordedResource[] {
+  const [deployment, ...others] = ofType(graph, "aws:apigateway/deployment:Deployment").filter((d) => d.inputs.restApi === api.id);
+  expect(others).toEqual([]);
+  const parts = snapshotParts(graph, api);
+  const missing = parts.filter((part) => !deployment.dependencies.includes(part.urn)).map((part) => `${part.type} ${part.name}`);
+  expect(missing).toEqual([]);
+  return parts;
+}

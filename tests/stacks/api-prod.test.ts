@@ -1,0 +1,28 @@
+/** The gallery API in the prod stack: the one owner of API Gateway's account-wide CloudWatch role. */
+import { beforeAll, describe, expect, it } from "vitest";
+import type { OfflineRun } from "../../local/offline/program";
+import { ofType, resource } from "../harness/mocks";
+import { expectDeploymentAfterEveryPart } from "./api-checks";
+import { runStack } from "./run-stack";
+
+let prod: OfflineRun;
+beforeAll(async () => {
+  prod = await runStack("prod");
+});
+
+describe("the gallery API in the prod stack (index.ts with Pulumi.prod.yaml)", () => {
+  it("owns API Gateway's account-wide CloudWatch role: exactly one Account, retained with its role on delete", () => {
+    expect(prod.config.values["serverless-fullstack:apiAccountCloudWatchRole"]).toBe("true");
+    const accounts = ofType(prod.resources, "aws:apigateway/account:Account");
+    expect(accounts).toHaveLength(1);
+    expect(accounts[0].retainOnDelete).toBe(true);
+    const role = resource(prod.resources, "aws:iam/role:Role", "api-cloudwatch-role");
+    expect(accounts[0].inputs.cloudwatchRoleArn).toBe(role.state.arn);
+    expect(role.retainOnDelete).toBe(true);
+    expect(resource(prod.resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "api-cloudwatch-policy").retainOnDelete).toBe(true);
+  });
+
+  it("deploys the API only after every part of it exists", () => {
+    expectDeploymentAfterEveryPart(prod.resources, resource(prod.resources, "aws:apigateway/restApi:RestApi", "api-api"));
+  });
+});
