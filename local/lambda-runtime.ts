@@ -2,7 +2,9 @@
  * Runs a LambdaFunction's real bundle locally, the way Lambda would: one worker
  * thread per function is its sandbox (own `process.env`, module loaded once and
  * kept warm), the configured timeout is enforced by terminating the sandbox, and
- * handler errors come back as Lambda's `{ errorType, errorMessage }`.
+ * handler errors come back as Lambda's `{ errorType, errorMessage }`. What the handler
+ * writes (console, Powertools Logger: Lambda's CloudWatch log stream) goes to a log sink:
+ * the terminal for `npm start`, a per-test buffer in the test suite.
  */
 import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -19,6 +21,32 @@ export class LambdaInvokeError extends Error {
   }
 }
 
+/** One chunk of a handler's output, as its sandbox wrote it (not necessarily whole lines). */
+export interface HandlerLogChunk {
+  functionName: string;
+  stream: "stdout" | "stderr";
+  text: string;
+}
+
+export type HandlerLogSink = (chunk: HandlerLogChunk) => void;
+
+/** Handler output straight to this process's stdout/stderr, as `npm start` shows it. */
+export const terminalLogSink: HandlerLogSink = ({ stream, text }) => void (stream === "stderr" ? process.stderr : process.stdout).write(text);
+
+let defaultLogSink: HandlerLogSink = terminalLogSink;
+
+/**
+ * Sets where handler output goes for every LocalLambda given no `logs` option (the process-wide
+ * default, as the terminal is; looked up per chunk, so it applies to sandboxes already running).
+ * The test suite installs a buffer here (tests/setup/handler-logs.ts); undefined restores the
+ * terminal. Returns the sink it replaced.
+ */
+export function setDefaultHandlerLogSink(sink: HandlerLogSink | undefined): HandlerLogSink {
+  const previous = defaultLogSink;
+  defaultLogSink = sink ?? terminalLogSink;
+  return previous;
+}
+
 export interface LocalLambdaOptions {
   /** Folder to write the bundle into (under the git-ignored .local/). */
   buildDir: string;
@@ -26,6 +54,11 @@ export interface LocalLambdaOptions {
   sharedEnvironment: Record<string, string>;
   /** The deployed function name, as AWS_LAMBDA_FUNCTION_NAME. */
   functionName?: string;
+  /**
+   * Where the handler's stdout and stderr go.
+   * @default the process-wide default (setDefaultHandlerLogSink): the terminal unless a test setup changed it
+   */
+  logs?: HandlerLogSink;
 }
 
 export class LocalLambda {
@@ -103,7 +136,14 @@ export class LocalLambda {
       workerData: { file: this.file, handler: this.spec.handler },
       env,
       resourceLimits: { maxOldGenerationSizeMb: this.spec.memorySize },
+      // Piped to us instead of straight to process.stdout, so the output can go to the log sink.
+      stdout: true,
+      stderr: true,
     });
+    for (const stream of ["stdout", "stderr"] as const) {
+      worker[stream].setEncoding("utf8");
+      worker[stream].on("data", (text: string) => (this.options.logs ?? defaultLogSink)({ functionName: this.functionName, stream, text }));
+    }
     worker.on("message", (message: { id: string; ok: boolean; result?: unknown; error?: { errorType: string; errorMessage: string; stack?: string } }) => {
       const waiter = this.pending.get(message.id);
       if (!waiter) return;

@@ -1,6 +1,7 @@
 /** Debian's Chromium driven by playwright-core (no browser download): the flags keep it off this machine's closed network. */
 import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
+import { expect } from "vitest";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const hasChromium = existsSync(CHROMIUM);
@@ -11,4 +12,22 @@ export function launchBrowser(): Promise<Browser> {
     headless: true,
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
+}
+
+/**
+ * Playwright's default action timeout: every click and fill already waits up to this long for
+ * its element. A ceiling, not a timing assertion.
+ */
+const PAGE_WAIT_MS = 30_000;
+
+/**
+ * Waits for the page to reach a state (a text, a visibility, a count) under the same ceiling as
+ * Playwright's actions, then asserts on it; a failure shows the last value read.
+ *
+ * Not expect.poll's default of 1 s: that asserted the local stack answers within a second, and
+ * the first call of each API function (a fresh worker importing its bundle and the AWS SDK)
+ * takes seconds on a loaded machine, so a different browser test failed from run to run.
+ */
+export function eventually<T>(read: () => T | Promise<T>) {
+  return expect.poll(read, { timeout: PAGE_WAIT_MS });
 }

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalApp, type LocalApp } from "../../local/start";
-import { hasChromium, launchBrowser } from "./browser";
+import { eventually, hasChromium, launchBrowser } from "./browser";
 
 let app: LocalApp;
 let browser: Browser;
@@ -34,7 +34,7 @@ describe.skipIf(!hasChromium)("reference app in Chromium (apt-get install chromi
     await page.goto(app.urls.site);
     expect(await page.title()).toBe("Gallery");
     // The page calls GET /api/health through the local CloudFront front door.
-    await expect.poll(() => page.locator("#status").textContent(), { timeout: 30_000 }).toBe("The gallery API is up.");
+    await eventually(() => page.locator("#status").textContent()).toBe("The gallery API is up.");
     // The function runs in the page, where the DOM exists; typed loosely because this project's lib has no DOM.
     const headingMargin = await page.locator("header h1").evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { marginBottom: string } }).getComputedStyle(el).marginBottom);
     expect(headingMargin).toBe("0px");
@@ -44,7 +44,7 @@ describe.skipIf(!hasChromium)("reference app in Chromium (apt-get install chromi
   it("follows links between pages and shows the error page for unknown paths", async () => {
     await page.goto(app.urls.site);
     await page.click("text=About");
-    await expect.poll(() => page.title()).toBe("About · Gallery");
+    await eventually(() => page.title()).toBe("About · Gallery");
     const response = await page.goto(`${app.urls.site}/albums/does-not-exist`);
     expect(response?.status()).toBe(404);
     expect(await page.locator("h1").textContent()).toBe("Page not found");

@@ -1,9 +1,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
-import { LambdaInvokeError, LocalLambda } from "../../local/lambda-runtime";
+import { LambdaInvokeError, LocalLambda, setDefaultHandlerLogSink, type HandlerLogChunk } from "../../local/lambda-runtime";
 
 const spec: LambdaFunctionSpec = {
   name: "behaviours",
@@ -24,8 +24,22 @@ const spec: LambdaFunctionSpec = {
   retainOnDelete: false,
 };
 
-const lambda = new LocalLambda(spec, { buildDir: mkdtempSync(join(tmpdir(), "sf-lambda-")), sharedEnvironment: { AWS_REGION: "eu-west-1" } });
+const buildDir = mkdtempSync(join(tmpdir(), "sf-lambda-"));
+const lambda = new LocalLambda(spec, { buildDir, sharedEnvironment: { AWS_REGION: "eu-west-1" } });
 afterAll(() => lambda.stop());
+
+/** A log sink that collects chunks and resolves once both of the "log" action's lines have arrived (output travels apart from the result). */
+function collectHandlerLogs() {
+  const chunks: HandlerLogChunk[] = [];
+  let done!: () => void;
+  const arrived = new Promise<void>((resolve) => (done = resolve));
+  const sink = (chunk: HandlerLogChunk) => {
+    chunks.push(chunk);
+    const text = (stream: string) => chunks.filter((c) => c.stream === stream).map((c) => c.text).join("");
+    if (text("stdout").includes("from the handler") && text("stderr").includes("an error line")) done();
+  };
+  return { chunks, sink, arrived };
+}
 
 describe("LocalLambda", () => {
   it("gives the handler its own environment and keeps the sandbox warm", async () => {
@@ -46,5 +60,33 @@ describe("LocalLambda", () => {
     const after = await lambda.invoke<{ slept: number; remaining: number }>({ action: "sleep", ms: 10 });
     expect(after.remaining).toBeGreaterThan(0);
     expect(await lambda.invoke({ action: "count" })).toEqual({ invocations: 2 });
+  });
+
+  it("sends the handler's output (console, Powertools JSON) to the log sink instead of this process's output", async () => {
+    const logs = collectHandlerLogs();
+    const quiet = new LocalLambda(spec, { buildDir, sharedEnvironment: {}, functionName: "quiet-fn", logs: logs.sink });
+    const written = vi.spyOn(process.stdout, "write");
+    try {
+      expect(await quiet.invoke({ action: "log" })).toEqual({ logged: true });
+      await logs.arrived;
+      expect(logs.chunks.every((c) => c.functionName === "quiet-fn")).toBe(true);
+      expect(logs.chunks.find((c) => c.stream === "stdout")?.text).toContain('{"level":"INFO","message":"from the handler"}');
+      expect(written.mock.calls.some(([text]) => String(text).includes("from the handler"))).toBe(false);
+    } finally {
+      written.mockRestore();
+      await quiet.stop();
+    }
+  });
+
+  it("uses the process-wide default sink when given none (the terminal for npm start; the test setup's buffer here)", async () => {
+    const logs = collectHandlerLogs();
+    const previous = setDefaultHandlerLogSink(logs.sink);
+    try {
+      expect(await lambda.invoke({ action: "log" })).toEqual({ logged: true });
+      await logs.arrived;
+      expect(logs.chunks.map((c) => c.functionName)).toContain("behaviours");
+    } finally {
+      setDefaultHandlerLogSink(previous);
+    }
   });
 });

@@ -70,5 +70,5 @@ export function lambdaOriginResponse(uri: string, status: string, headers: Recor
 
 /** The function file with its config baked in, exactly as EdgeLogic deploys it, in the local sandbox. */
 export function sandboxFor(file: string, config: Record<string, unknown>, keyValueStore?: Record<string, string>) {
-  return new CloudFrontFunctionSandbox(cloudFrontFunctionCode(readFileSync(file, "utf8"), config), { name: file, keyValueStore, timeBudgetMs: 1000 });
+  return new CloudFrontFunctionSandbox(cloudFrontFunctionCode(readFileSync(file, "utf8"), config), { name: file, keyValueStore });
 }

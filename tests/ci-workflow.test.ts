@@ -1,0 +1,87 @@
+/**
+ * The GitHub Actions workflow (.github/workflows/ci.yml), read as data: the preview addresses
+ * stacks as `org/stack`, skips pull requests from forks with a notice, never waits on the browser
+ * tests, and is the only job that may request an OIDC token.
+ */
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+
+interface Step {
+  name?: string;
+  if?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, unknown>;
+}
+
+interface Job {
+  if?: string;
+  needs?: string | string[];
+  permissions?: string | Record<string, string>;
+  steps: Step[];
+}
+
+const workflow = parse(readFileSync(".github/workflows/ci.yml", "utf8")) as { permissions?: string | Record<string, string>; jobs: Record<string, Job> };
+const jobs = workflow.jobs;
+
+/** Expressions compared without their `${{ }}` wrapper and with spaces normalised. */
+const expression = (value: unknown) => String(value ?? "").replace(/^\$\{\{\s*|\s*\}\}$/g, "").replace(/\s+/g, " ").trim();
+const FROM_FORK = "github.event.pull_request.head.repo.full_name != github.repository";
+const FROM_THIS_REPOSITORY = "github.event.pull_request.head.repo.full_name == github.repository";
+
+const needs = (job: Job) => (job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs]);
+
+/** The jobs a job waits for, directly or through the jobs it waits for. */
+function upstream(name: string, seen = new Set<string>()): Set<string> {
+  for (const dependency of needs(jobs[name])) {
+    if (!seen.has(dependency)) {
+      seen.add(dependency);
+      upstream(dependency, seen);
+    }
+  }
+  return seen;
+}
+
+/** A step that runs the browser tests: the whole suite (`npm test`, `.ci/run`), or vitest without tests/e2e excluded. */
+function runsBrowserTests(run: string | undefined): boolean {
+  if (!run) return false;
+  if (/npm test|\.ci\/run/.test(run)) return true;
+  return /vitest run/.test(run) && !/--exclude\s+["']?tests\/e2e/.test(run);
+}
+
+const previewStep = () => jobs.preview.steps.find((step) => step.uses?.startsWith("pulumi/actions@"))!;
+
+describe("ci.yml: pulumi preview on pull requests", () => {
+  it("runs on pull requests and previews each stack as <organisation>/<stack>, the organisation from the PULUMI_ORG repository variable", () => {
+    expect(expression(jobs.preview.if)).toBe("github.event_name == 'pull_request'");
+    const step = previewStep();
+    expect(step.with).toMatchObject({ command: "preview" });
+    expect(String(step.with!["stack-name"])).toMatch(/^\$\{\{\s*vars\.PULUMI_ORG\s*\}\}\/\$\{\{\s*matrix\.stack\s*\}\}$/);
+  });
+
+  it("skips pull requests from forks (no OIDC token, no secrets) with a notice, and runs nothing else for them", () => {
+    const [gate, ...rest] = jobs.preview.steps;
+    expect(expression(gate.if)).toBe(FROM_FORK);
+    expect(gate.run).toMatch(/^echo "::notice[ :]/);
+    expect(gate.run).toMatch(/fork/);
+    for (const step of rest) expect(expression(step.if), step.name ?? step.uses ?? step.run).toBe(FROM_THIS_REPOSITORY);
+  });
+
+  it("does not wait on the browser tests: nothing upstream of the preview runs them", () => {
+    const browserJobs = Object.entries(jobs).filter(([, job]) => job.steps.some((step) => runsBrowserTests(step.run))).map(([name]) => name);
+    expect(browserJobs.length).toBeGreaterThan(0);
+    const waitsFor = upstream("preview");
+    expect([...waitsFor].filter((name) => browserJobs.includes(name))).toEqual([]);
+    // It is still gated on the program compiling.
+    expect([...waitsFor].some((name) => jobs[name].steps.some((step) => /npm run typecheck|tsc --noEmit/.test(step.run ?? "")))).toBe(true);
+  });
+
+  it("grants id-token: write to the preview job only; the workflow's default token is read-only", () => {
+    expect(workflow.permissions).toEqual({ contents: "read" });
+    const withOidc = Object.entries(jobs).filter(([, job]) => typeof job.permissions === "object" && job.permissions["id-token"] === "write").map(([name]) => name);
+    expect(withOidc).toEqual(["preview"]);
+    for (const [name, job] of Object.entries(jobs)) expect(job.permissions, name).not.toBe("write-all");
+  });
+});
