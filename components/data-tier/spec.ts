@@ -256,6 +256,12 @@ function validateReplicas(fail: ArgFailure, at: string, table: TableArgs, homeRe
     if (seen.has(region)) fail(`${at}.replicaRegions`, region, "is listed twice", "List each replica region once.");
     seen.add(region);
   }
+  // DynamoDB refuses a provisioned table's replicas until its write capacity is autoscaled
+  // ("Table write capacity should either be Pay-Per-Request or AutoScaled"), and the replicas are
+  // created with the table, before its autoscaling policy can exist (deploy rule DynamoDbProvisionedReplicasAutoscaled).
+  if (regions.length > 0 && (table.billing ?? "on-demand") === "provisioned") {
+    fail(`${at}.billing`, table.billing, "cannot carry replicaRegions: the replicas are created with the table, before its write autoscaling, which DynamoDB requires first", 'Use billing: "on-demand" for a global table.');
+  }
   if (regions.length > 0 && table.stream !== undefined && table.stream !== "NEW_AND_OLD_IMAGES") {
     fail(`${at}.stream`, table.stream, "is not NEW_AND_OLD_IMAGES, which global tables replicate through", 'Use stream: "NEW_AND_OLD_IMAGES" (or leave it unset) on a table with replicaRegions.');
   }

@@ -284,6 +284,7 @@ describe("DataTier rejects bad specs with a clear error", () => {
     [build({ region: "us-east-1", tables: { gallery: { ...gallery, replicaRegions: ["us-east-1"] } } }), /replicaRegions "us-east-1" is the table's home region; a global table's replicas live in other regions\. Remove it/],
     [withTable({ replicaRegions: ["us-west-2", "us-west-2"] }), /replicaRegions "us-west-2" is listed twice/],
     [withTable({ replicaRegions: ["mars-1"] }), /replicaRegions "mars-1" is not an AWS region/],
+    [withTable({ replicaRegions: ["us-west-2"], billing: "provisioned", capacity: { read: { min: 5, max: 10 }, write: { min: 5, max: 10 } } }), /tables\.gallery\.billing "provisioned" cannot carry replicaRegions.*Use billing: "on-demand" for a global table/],
     [withTable({ replicaRegions: ["us-west-2"], stream: "KEYS_ONLY" }), /tables\.gallery\.stream "KEYS_ONLY" is not NEW_AND_OLD_IMAGES, which global tables replicate through/],
     [withTable({ replicaRegions: ["us-west-2"], kmsKeyArn: "arn:aws:kms:us-east-1:1:key/k" }), /replicaKmsKeyArns "us-west-2" has no KMS key; a customer managed key is regional/],
     [withTable({ stream: "ALL" as never }), /stream "ALL" is not a stream view type/],
