@@ -5,8 +5,12 @@ import { finding, referenced, regionOf, type DeployFinding, type DeployRule, typ
 
 const ACCOUNT = "aws:apigateway/account:Account";
 
-/** What a deployment snapshots of its REST API (besides the resources tree, which methods depend on anyway). */
+/**
+ * What a deployment snapshots of its REST API, the resource policy included ("after you update the
+ * resource policy, you must deploy the API": https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-create-attach.html).
+ */
 export const SNAPSHOT_TYPES = [
+  "aws:apigateway/resource:Resource",
   "aws:apigateway/method:Method",
   "aws:apigateway/integration:Integration",
   "aws:apigateway/methodResponse:MethodResponse",
@@ -15,6 +19,7 @@ export const SNAPSHOT_TYPES = [
   "aws:apigateway/response:Response",
   "aws:apigateway/model:Model",
   "aws:apigateway/requestValidator:RequestValidator",
+  "aws:apigateway/restApiPolicy:RestApiPolicy",
 ];
 
 /**

@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
 import { ofType, record, resource, type RecordedResource } from "../harness/mocks";
-import { expectDeploymentAfterEveryPart, SNAPSHOT_TYPES } from "../stacks/api-checks";
+import { SNAPSHOT_TYPES } from "../../testing/deploy-rules/apigateway";
+import { expectDeploymentAfterEveryPart } from "../stacks/api-checks";
 
 const echo = "tests/fixtures/handlers/echo.ts";
 const userPoolArn = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_TEST";

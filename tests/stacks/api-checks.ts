@@ -1,24 +1,7 @@
 /** Shared checks of ServerlessApi's deployment, for the component's fixtures and every stack's graph. */
 import { expect } from "vitest";
+import { SNAPSHOT_TYPES } from "../../testing/deploy-rules/apigateway";
 import { ofType, type RecordedResource } from "../harness/mocks";
-
-/**
- * What a deployment snapshots (API Gateway CreateDeployment takes the API as it is at that moment):
- * listed here on their own, not taken from the component, so a kind the component forgets to
- * register still fails the check.
- */
-export const SNAPSHOT_TYPES = [
-  "aws:apigateway/resource:Resource",
-  "aws:apigateway/method:Method",
-  "aws:apigateway/integration:Integration",
-  "aws:apigateway/methodResponse:MethodResponse",
-  "aws:apigateway/integrationResponse:IntegrationResponse",
-  "aws:apigateway/authorizer:Authorizer",
-  "aws:apigateway/response:Response",
-  "aws:apigateway/model:Model",
-  "aws:apigateway/requestValidator:RequestValidator",
-  "aws:apigateway/restApiPolicy:RestApiPolicy",
-];
 
 /** Every snapshot part of one REST API in a recorded graph. */
 export function snapshotParts(graph: readonly RecordedResource[], api: RecordedResource): RecordedResource[] {
