@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 import { EDGE_LOG_REGIONS } from "../components/edge-logic/spec";
 import { edgeStackTagValue } from "../components/edge-logic/resources";
 import { loadStackConfig } from "../local/offline/config";
+import { exitAfterOutput } from "./exit";
 import { createEdgeCleanupAws } from "./edge-cleanup/aws";
 import { describePlan, executeCleanup, planCleanup, type LiveFunction } from "./edge-cleanup/plan";
 
@@ -73,8 +74,8 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then((code) => process.exit(code), (error) => {
+  main().then(exitAfterOutput, (error) => {
     console.error(error instanceof Error ? error.message : String(error));
-    process.exit(1);
+    exitAfterOutput(1);
   });
 }

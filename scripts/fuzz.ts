@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { runMain } from "./exit";
 import { runFuzz } from "../local/fuzz";
 import { startLocalApp } from "../local/start";
 
@@ -31,4 +32,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code), (error) => { console.error(error); process.exit(1); });
+runMain(main);

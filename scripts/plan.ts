@@ -6,6 +6,7 @@
  * `pulumi up`). Exits 1 when the config or the program is wrong, or a deploy rule fails.
  */
 import { parseArgs } from "node:util";
+import { runMain } from "./exit";
 import { countByType } from "../local/offline/graph";
 import type { RecordedResource } from "../local/offline/mocks";
 import { runProgramOffline } from "../local/offline/program";
@@ -86,12 +87,4 @@ export function isProductionStack(stack: string): boolean {
   return stack === "prod";
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runMain(main);

@@ -12,6 +12,7 @@ describe("offline plan", () => {
   it("prints the prod resource tree nested under the component, a count by type and the outputs", () => {
     const result = node(["-r", "ts-node/register/transpile-only", "scripts/plan.ts", "--stack", "prod"]);
     expect(withoutNodeWarnings(result.stderr)).toBe("");
+    expect({ status: result.status, signal: result.signal, error: result.error?.message }, `the plan's last output:\n${result.stdout.slice(-600)}`).toEqual({ status: 0, signal: null, error: undefined });
     // The deploy rules run last; a finding (printed with its rule, resource and fix) fails the plan.
     expect(result.stdout.slice(result.stdout.indexOf("\nDeploy rules:"))).toBe("\nDeploy rules: no findings.\n");
     expect(result.status).toBe(0);
