@@ -31,11 +31,11 @@ export function formatSummary(summary: Summary, digits = 2): string {
 }
 
 /** Runs each variant `samples` times, interleaved (one of each per round), after one unrecorded warm-up round. */
-export async function interleaved<K extends string, T>(variants: Record<K, () => Promise<T>>, samples = SAMPLES): Promise<Record<K, T[]>> {
-  const keys = Object.keys(variants) as K[];
+export async function interleaved<V extends Record<string, () => Promise<unknown>>>(variants: V, samples = SAMPLES): Promise<{ [K in keyof V]: Array<Awaited<ReturnType<V[K]>>> }> {
+  const keys = Object.keys(variants) as Array<keyof V>;
   for (const key of keys) await variants[key]();
-  const results = Object.fromEntries(keys.map((key) => [key, [] as T[]])) as unknown as Record<K, T[]>;
-  for (let round = 0; round < samples; round++) for (const key of keys) results[key].push(await variants[key]());
+  const results = Object.fromEntries(keys.map((key) => [key, [] as unknown[]])) as { [K in keyof V]: Array<Awaited<ReturnType<V[K]>>> };
+  for (let round = 0; round < samples; round++) for (const key of keys) results[key].push((await variants[key]()) as Awaited<ReturnType<V[keyof V]>>);
   return results;
 }
 
