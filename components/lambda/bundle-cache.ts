@@ -10,8 +10,8 @@
  * of them still hash the same, so an edited import, an upgraded package or a new
  * `package.json` rebuilds.
  *
- * Hashing ~2,000 files each run would cost more than it saves, so each hash is stored with
- * the file's stat fingerprint (size, mtime, ctime, inode — what git's index keeps): an
+ * Hashing the ~2,000 inputs of the reference app on every run would add about 0.1 s, so each
+ * hash is stored with the file's stat fingerprint (size, mtime, ctime, inode — what git's index keeps): an
  * unchanged fingerprint means unchanged content, any change means re-hashing. Like git, a
  * file modified within the timestamp granularity of its hashing is "racy" and always
  * re-hashed. Within one process the project's own files are re-checked on every call and

@@ -111,7 +111,11 @@ export interface LambdaFunctionArgs {
    * @default false
    */
   edge?: boolean;
-  /** esbuild options: external modules and compile-time constants (which may be Outputs: the code is then built at deploy time). */
+  /**
+   * esbuild options: external modules and compile-time constants (which may be Outputs: the code is then built at deploy time).
+   * `LAMBDA_BUNDLE_EXTERNALS` (the SDK's credential providers Lambda never loads) are external in every function.
+   * @default { external: LAMBDA_BUNDLE_EXTERNALS, define: {} }
+   */
   bundle?: DeployBundleOptions;
   /** Keep the function when it is removed from the program (Lambda@Edge replicas take hours to go). @default false */
   retainOnDelete?: boolean;
