@@ -2,7 +2,7 @@
  * One plan-cost measurement in a fresh process (so peak memory is this run's own):
  * the StaticSite program under mocks for a generated site, with the publisher or
  * with one resource per file. Prints one JSON line.
- *   node -r ts-node/register/transpile-only bench/publish-plan-worker.ts <publisher|per-file> <siteDir> <emptyDir>
+ *   node -r ./local/offline/register.cjs bench/publish-plan-worker.ts <publisher|per-file> <siteDir> <emptyDir>
  */
 import { installRecordingMocks } from "../local/offline/mocks";
 import { StaticSite } from "../components/static-site";

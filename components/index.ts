@@ -9,6 +9,7 @@ export type { EdgeAssociation, EdgeEventType, FunctionEventType, EdgeFunctionArg
 export { SitePublisher } from "./static-site/publisher";
 export type { SitePublisherArgs, StaticSiteBuild, StaticSitePublishArgs, Manifest, FileEntry, PublishOptions, LastDeploy } from "./static-site/publisher";
 export { LambdaFunction, LAMBDA_LIMITS, LAMBDA_RUNTIME } from "./lambda/function";
+export { LAMBDA_BUNDLE_EXTERNALS } from "./lambda/bundle";
 export type { LambdaFunctionArgs, LambdaFunctionSpec, FailureDestination } from "./lambda/function";
 export { DataTier, READ_ACTIONS, WRITE_ACTIONS, STREAM_ACTIONS } from "./data-tier";
 export type {

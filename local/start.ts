@@ -1,5 +1,5 @@
 /**
- * `npm start [-- --stack dev|prod] [--port 3000] [--fresh]`: runs the stack's
+ * `npm start [-- --stack dev|prod] [--port 3000] [--fresh] [--state-dir .local/<stack>]`: runs the stack's
  * `index.ts` under Pulumi mocks, then serves what it declares on embedded
  * emulators. Same program, same stack config as `pulumi up`.
  */
@@ -112,9 +112,10 @@ async function main(): Promise<void> {
       stack: { type: "string", default: "dev" },
       port: { type: "string", default: process.env.PORT ?? "3000" },
       fresh: { type: "boolean", default: false },
+      "state-dir": { type: "string" },
     },
   });
-  const app = await startLocalApp({ stack: values.stack, port: Number(values.port), fresh: values.fresh });
+  const app = await startLocalApp({ stack: values.stack, port: Number(values.port), fresh: values.fresh, stateDir: values["state-dir"] });
   console.log(`\nserverless-fullstack is running locally (stack "${values.stack}"):`);
   for (const [name, url] of Object.entries(app.urls)) console.log(`  ${name.padEnd(10)} ${url}`);
   console.log("\nPress Ctrl+C to stop.");

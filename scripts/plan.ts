@@ -62,7 +62,8 @@ async function main(): Promise<number> {
   console.log(`\nResources:\n    + ${resources.length + 1} to create`);
 
   console.log("\nOutputs:");
-  for (const [key, value] of Object.entries(run.outputs)) console.log(`    ${key}: ${JSON.stringify(value)}`);
+  // Sorted by name, as the Pulumi CLI prints a stack's outputs.
+  for (const [key, value] of Object.entries(run.outputs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) console.log(`    ${key}: ${JSON.stringify(value)}`);
   for (const warning of run.config.warnings) console.log(`\nwarning: ${warning}`);
 
   // Deploy rules read resolved values; a dry run leaves outputs unknown, so they only run on the full plan.

@@ -1,6 +1,7 @@
 /**
  * `npm run plan` as a user runs it: a separate Node process that loads index.ts through
- * ts-node — which is how Pulumi's Node host loads a TypeScript program for `pulumi up`.
+ * the offline runs' TypeScript loader (local/offline/register.cjs) — and once through
+ * type-checking ts-node, which is how Pulumi's Node host loads a TypeScript program for `pulumi up`.
  */
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
@@ -10,7 +11,7 @@ const node = (args: string[]) => spawnSync(process.execPath, args, { encoding: "
 
 describe("offline plan", () => {
   it("prints the prod resource tree nested under the component, a count by type and the outputs", () => {
-    const result = node(["-r", "ts-node/register/transpile-only", "scripts/plan.ts", "--stack", "prod"]);
+    const result = node(["-r", "./local/offline/register.cjs", "scripts/plan.ts", "--stack", "prod"]);
     expect(withoutNodeWarnings(result.stderr)).toBe("");
     expect({ status: result.status, signal: result.signal, error: result.error?.message }, `the plan's last output:\n${result.stdout.slice(-600)}`).toEqual({ status: 0, signal: null, error: undefined });
     // The deploy rules run last; a finding (printed with its rule, resource and fix) fails the plan.
@@ -26,7 +27,7 @@ describe("offline plan", () => {
   });
 
   it("fails with the config problem when the stack file is missing", () => {
-    const result = node(["-r", "ts-node/register/transpile-only", "scripts/plan.ts", "--stack", "staging"]);
+    const result = node(["-r", "./local/offline/register.cjs", "scripts/plan.ts", "--stack", "staging"]);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/Config errors:\n  - Pulumi\.staging\.yaml does not exist\. Create it \(pulumi stack init staging\)/);
   });

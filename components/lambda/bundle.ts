@@ -1,15 +1,22 @@
 /**
  * One way to turn a TypeScript entry file into Lambda code: an esbuild bundle
- * (ESM, minified, tree-shaken, external source map) built synchronously at plan
- * time. The same source gives byte-identical output, so the archive hash — and
- * therefore `pulumi preview` — shows no diff when nothing changed. The local
- * runtime runs these very bundles.
+ * (ESM, minified, tree-shaken, external source map). The same source gives
+ * byte-identical output, so the archive hash — and therefore `pulumi preview` —
+ * shows no diff when nothing changed. The local runtime runs these very bundles.
+ *
+ * Each distinct build (entry + options) runs once: the result is kept in memory for the
+ * process and on disk (`bundle-cache.ts`) for later runs, with the hash of every file
+ * esbuild read, so a changed import — or a changed dependency — rebuilds it. Builds a
+ * component needs during construction (to check exports and size before anything deploys)
+ * are synchronous; everything else (`bundleEntryAsync`, deploy-time constants, prewarming
+ * before a run) uses esbuild's async API, so independent builds run in parallel.
  */
-import { createHash } from "node:crypto";
 import { resolve } from "node:path";
-import { deflateRawSync } from "node:zlib";
+import { promisify } from "node:util";
+import { deflateRaw, deflateRawSync } from "node:zlib";
 import * as pulumi from "@pulumi/pulumi";
-import { buildSync } from "esbuild";
+import type { BuildOptions, BuildResult, Metafile } from "esbuild";
+import { BundleCache, type BuildOutput, type BundleRequest } from "./bundle-cache";
 
 export const BUNDLE_FILE = "index.mjs";
 
@@ -17,9 +24,11 @@ export interface Bundle {
   entry: string;
   code: string;
   sourceMap: string;
+  /** Names the bundle exports (esbuild's metafile), e.g. the handler. */
+  exports: string[];
   /** Bytes of the bundle as Lambda unpacks it. */
   unzippedBytes: number;
-  /** Deflated size of bundle + map: what the deployment package costs against Lambda's zipped limits. */
+  /** Deflated size of bundle + map: what the deployment package costs against Lambda's zipped limits. Computed once per distinct bundle. */
   zippedBytes: number;
   /** sha256 of the code, for change detection and cache keys. */
   hash: string;
@@ -41,6 +50,23 @@ export interface DeployBundleOptions extends Omit<BundleOptions, "define"> {
   define?: Record<string, pulumi.Input<string>>;
 }
 
+/**
+ * Left out of every function's bundle: the AWS SDK's credential providers for SSO, shared
+ * config files, processes and web identity. Lambda (and Lambda@Edge) put the role's
+ * credentials in the environment, which the SDK's default chain tries first; it only
+ * `import()`s these (dynamically) when that fails, so they never load — but they cost
+ * ~110 KB of a bundle's cold start (bench/cold-start.bench.ts). One list for every function.
+ */
+export const LAMBDA_BUNDLE_EXTERNALS: readonly string[] = [
+  "@aws-sdk/credential-provider-ini",
+  "@aws-sdk/credential-provider-login",
+  "@aws-sdk/credential-provider-process",
+  "@aws-sdk/credential-provider-sso",
+  "@aws-sdk/credential-provider-web-identity",
+  "@aws-sdk/nested-clients",
+  "@aws-sdk/token-providers",
+];
+
 export function hasDeployTimeValues(options: DeployBundleOptions): boolean {
   return Object.values(options.define ?? {}).some((value) => typeof value !== "string");
 }
@@ -59,20 +85,20 @@ export function resolvedOptions(options: DeployBundleOptions): pulumi.Output<Bun
   return pulumi.output(options.define ?? {}).apply((define) => ({ ...options, define: define as Record<string, string> }));
 }
 
-const cache = new Map<string, Bundle>();
-
 // ESM bundles that contain CommonJS dependencies still call `require` for Node
 // built-ins; give them one.
 const REQUIRE_SHIM = 'import { createRequire as __sfCreateRequire } from "node:module"; const require = __sfCreateRequire(import.meta.url);';
 
-export function bundleEntry(entry: string, options: BundleOptions = {}): Bundle {
-  const absoluteEntry = resolve(entry);
-  const key = JSON.stringify([absoluteEntry, options]);
-  const cached = cache.get(key);
-  if (cached) return cached;
-
-  const result = buildSync({
-    entryPoints: [absoluteEntry],
+/**
+ * The esbuild options for one bundle. Externals always include LAMBDA_BUNDLE_EXTERNALS and
+ * are sorted, and defines sorted by name, so equal builds get equal options (and one cache entry).
+ */
+export function buildOptions(entry: string, options: BundleOptions = {}): BuildOptions & { entryPoints: string[]; write: false; metafile: true } {
+  const external = [...new Set([...LAMBDA_BUNDLE_EXTERNALS, ...(options.external ?? [])])].sort();
+  const define = Object.fromEntries(Object.entries(options.define ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return {
+    entryPoints: [resolve(entry)],
+    absWorkingDir: process.cwd(),
     bundle: true,
     platform: "node",
     format: "esm",
@@ -84,25 +110,82 @@ export function bundleEntry(entry: string, options: BundleOptions = {}): Bundle 
     legalComments: "none",
     outfile: BUNDLE_FILE,
     write: false,
+    metafile: true,
     logLevel: "silent",
     banner: { js: REQUIRE_SHIM },
     mainFields: ["module", "main"],
-    external: options.external ?? [],
-    define: options.define ?? {},
-  });
-  const code = result.outputFiles.find((f) => f.path.endsWith(".mjs"))!.text;
-  const sourceMap = result.outputFiles.find((f) => f.path.endsWith(".map"))!.text;
-  const bundle: Bundle = {
-    entry: absoluteEntry,
-    code,
-    sourceMap,
-    unzippedBytes: Buffer.byteLength(code) + Buffer.byteLength(sourceMap),
-    zippedBytes: deflateRawSync(code).length + deflateRawSync(sourceMap).length,
-    hash: createHash("sha256").update(code).digest("hex"),
+    external,
+    define,
   };
-  cache.set(key, bundle);
-  return bundle;
 }
+
+let cache: BundleCache | undefined;
+
+/** The process's bundle cache (see bundle-cache.ts for where it keeps its files). */
+export function bundleCache(): BundleCache {
+  cache ??= new BundleCache();
+  return cache;
+}
+
+/** Builds (or fetches from the cache) the bundle of `entry`; synchronous, for checks at construction. */
+export function bundleEntry(entry: string, options: BundleOptions = {}, cache: BundleCache = bundleCache()): Bundle {
+  return cache.get(request(entry, options), buildSync);
+}
+
+/**
+ * Any other esbuild build, through the same cache (e.g. the site publisher's provider):
+ * `options` must be complete (absolute entry, `write: false`, `metafile: true`).
+ */
+export function cachedBuild(options: BuildOptions & { entryPoints: string[]; write: false; metafile: true }, cache: BundleCache = bundleCache()): Bundle {
+  return cache.get({ options }, buildSync);
+}
+
+/** As `bundleEntry`, with esbuild's async API: concurrent calls build in parallel, and one build is shared by every caller. */
+export function bundleEntryAsync(entry: string, options: BundleOptions = {}, cache: BundleCache = bundleCache()): Promise<Bundle> {
+  return cache.getAsync(request(entry, options), buildAsync);
+}
+
+function buildSync(options: BuildOptions): BuildOutput {
+  return fromBuild(loadEsbuild().buildSync(options));
+}
+
+/** One build with esbuild's async API (for `BundleCache.getAsync` and `prewarm`). */
+export async function buildAsync(options: BuildOptions): Promise<BuildOutput> {
+  return fromBuildAsync(await loadEsbuild().build(options));
+}
+
+function request(entry: string, options: BundleOptions): BundleRequest {
+  return { options: buildOptions(entry, options) };
+}
+
+// esbuild is loaded on the first miss: a run served from the cache never starts it.
+function loadEsbuild(): typeof import("esbuild") {
+  return require("esbuild") as typeof import("esbuild");
+}
+
+function outputs(result: BuildResult) {
+  const code = result.outputFiles!.find((f) => !f.path.endsWith(".map"))!.text;
+  const sourceMap = result.outputFiles!.find((f) => f.path.endsWith(".map"))?.text ?? "";
+  return { code, sourceMap, exports: exportsOf(result.metafile!), inputs: Object.keys(result.metafile!.inputs) };
+}
+
+function exportsOf(metafile: Metafile): string[] {
+  const output = Object.entries(metafile.outputs).find(([path]) => !path.endsWith(".map"));
+  return output ? [...output[1].exports] : [];
+}
+
+function fromBuild(result: BuildResult): BuildOutput {
+  const out = outputs(result);
+  return { ...out, zippedBytes: deflateRawSync(out.code).length + deflateRawSync(out.sourceMap).length };
+}
+
+async function fromBuildAsync(result: BuildResult): Promise<BuildOutput> {
+  const out = outputs(result);
+  const [code, map] = await Promise.all([deflateRawAsync(out.code), deflateRawAsync(out.sourceMap)]);
+  return { ...out, zippedBytes: code.length + map.length };
+}
+
+const deflateRawAsync = promisify(deflateRaw);
 
 /** The deployment package: the bundle and its source map, as Lambda's `code` archive. */
 export function bundleArchive(bundle: Bundle): pulumi.asset.AssetArchive {

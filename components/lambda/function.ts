@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { argFailer, checkSourceFile, type ArgFailure } from "../errors";
 import { assertLeastPrivilege, assumeRolePolicy, policyJson, type PolicyStatement } from "../iam";
 import { registerSpec } from "../spec-registry";
-import { bundleArchive, bundleEntry, hasDeployTimeValues, planTimeOptions, resolvedOptions, type Bundle, type DeployBundleOptions } from "./bundle";
+import { bundleArchive, bundleEntry, bundleEntryAsync, hasDeployTimeValues, planTimeOptions, resolvedOptions, type Bundle, type DeployBundleOptions } from "./bundle";
 
 /** Lambda's published limits (seed 004, DESIGN.md). */
 export const LAMBDA_LIMITS = {
@@ -111,7 +111,11 @@ export interface LambdaFunctionArgs {
    * @default false
    */
   edge?: boolean;
-  /** esbuild options: external modules and compile-time constants (which may be Outputs: the code is then built at deploy time). */
+  /**
+   * esbuild options: external modules and compile-time constants (which may be Outputs: the code is then built at deploy time).
+   * `LAMBDA_BUNDLE_EXTERNALS` (the SDK's credential providers Lambda never loads) are external in every function.
+   * @default { external: LAMBDA_BUNDLE_EXTERNALS, define: {} }
+   */
   bundle?: DeployBundleOptions;
   /** Keep the function when it is removed from the program (Lambda@Edge replicas take hours to go). @default false */
   retainOnDelete?: boolean;
@@ -285,7 +289,7 @@ function bundleAndCheck(fail: ArgFailure, spec: LambdaFunctionSpec): Bundle {
       .join("; ");
     return fail("entry", spec.entry, `does not bundle: ${detail ?? (error as Error).message}`, "Fix the error in the handler source (npm run typecheck shows it too).");
   }
-  if (!new RegExp(`export\\s*\\{[^}]*\\bas ${spec.handler}\\b|export\\s*\\{[^}]*\\b${spec.handler}\\b[^}]*\\}`).test(bundle.code)) {
+  if (!bundle.exports.includes(spec.handler)) {
     fail("handler", spec.handler, `is not exported by ${spec.entry}`, `Export a function named ${spec.handler}, or set handler to the exported name.`);
   }
   if (bundle.zippedBytes > LAMBDA_LIMITS.zippedBytes) {
@@ -358,8 +362,8 @@ function createFunction(
 
 /** Code whose build-time constants are Outputs: built once they resolve, and checked against the limit again. */
 function deployTimeArchive(name: string, spec: LambdaFunctionSpec): pulumi.Output<pulumi.asset.AssetArchive> {
-  return resolvedOptions(spec.bundle).apply((options) => {
-    const bundle = bundleEntry(spec.entry, options);
+  return resolvedOptions(spec.bundle).apply(async (options) => {
+    const bundle = await bundleEntryAsync(spec.entry, options);
     if (bundle.zippedBytes > LAMBDA_LIMITS.zippedBytes) {
       throw new Error(`LambdaFunction "${name}": the bundle is ${bundle.zippedBytes} zipped bytes once its constants resolved, over Lambda's 50 MB limit.`);
     }

@@ -8,8 +8,12 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { PostConfirmationTriggerEvent } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod/mini";
+import { en } from "zod/locales";
 import { profileItem } from "../shared/gallery-keys";
+
+// zod/mini: the same checks as classic zod in a fraction of the bundle (what a cold start parses), with English messages.
+z.config(en());
 
 const logger = new Logger();
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
@@ -19,7 +23,7 @@ const PostConfirmationEvent = z.object({
   userPoolId: z.string(),
   userName: z.string(),
   request: z.object({
-    userAttributes: z.looseObject({ sub: z.string().min(1), email: z.string().min(3), name: z.string().optional() }),
+    userAttributes: z.looseObject({ sub: z.string().check(z.minLength(1)), email: z.string().check(z.minLength(3)), name: z.optional(z.string()) }),
   }),
 });
 

@@ -7,27 +7,44 @@
 import { createHash } from "node:crypto";
 import { DynamoDBClient, ExportTableToPointInTimeCommand, type ExportFormat } from "@aws-sdk/client-dynamodb";
 import { Logger } from "@aws-lambda-powertools/logger";
-import { z } from "zod";
+import * as z from "zod/mini";
+import { en } from "zod/locales";
+
+// zod/mini: the same checks as classic zod in a fraction of the bundle (what a cold start parses), with English messages.
+z.config(en());
 
 const logger = new Logger();
 const dynamodb = new DynamoDBClient({});
 
+const TableArns = z.array(z.string().check(z.startsWith("arn:"))).check(z.minLength(1));
+
 const Environment = z.object({
-  EXPORT_BUCKET_NAME: z.string().min(3),
-  EXPORT_PREFIX: z.string().default("exports/"),
-  EXPORT_FORMAT: z.enum(["DYNAMODB_JSON", "ION"]).default("DYNAMODB_JSON"),
-  TABLE_ARNS: z.string().transform((text, ctx) => {
-    const parsed = z.array(z.string().startsWith("arn:")).min(1).safeParse(JSON.parse(text));
-    if (!parsed.success) {
-      ctx.addIssue({ code: "custom", message: "TABLE_ARNS must be a JSON list of table ARNs" });
-      return z.NEVER;
-    }
-    return parsed.data;
-  }),
+  EXPORT_BUCKET_NAME: z.string().check(z.minLength(3)),
+  EXPORT_PREFIX: z._default(z.string(), "exports/"),
+  EXPORT_FORMAT: z._default(z.enum(["DYNAMODB_JSON", "ION"]), "DYNAMODB_JSON"),
+  TABLE_ARNS: z.pipe(
+    z.string(),
+    z.transform((text: string, ctx) => {
+      const parsed = TableArns.safeParse(parseJson(text));
+      if (!parsed.success) {
+        ctx.issues.push({ code: "custom", message: "TABLE_ARNS must be a JSON list of table ARNs", input: text });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
+  ),
 });
 
 /** EventBridge's scheduled event; only `time` is used (invoking by hand with `{}` exports "now"). */
-const ScheduledEvent = z.object({ time: z.string().datetime().optional(), id: z.string().optional() }).passthrough();
+const ScheduledEvent = z.looseObject({ time: z.optional(z.iso.datetime()), id: z.optional(z.string()) });
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 export interface ExportStarted {
   tableArn: string;

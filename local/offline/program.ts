@@ -6,6 +6,7 @@
  */
 import { join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { bundleCache, buildAsync } from "../../components/lambda/bundle";
 import { clearRegisteredSpecs, registeredSpecs, type RegisteredSpec } from "../../components/spec-registry";
 import { loadStackConfig, StackConfigError, type StackConfig } from "./config";
 import { installRecordingMocks, type RecordedResource } from "./mocks";
@@ -46,11 +47,18 @@ export async function runProgramOffline(options: OfflineRunOptions): Promise<Off
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   clearRegisteredSpecs();
 
+  // Rebuild, in parallel, the bundles the last run of this stack used that have gone stale
+  // since: the program's constructors then find every bundle they check in the cache.
+  const builds = bundleCache();
+  const label = JSON.stringify([projectDir, options.stack, options.preview ?? false]);
+  await builds.prewarm(label, buildAsync);
+
   const load = options.load ?? (() => require(join(projectDir, "index.ts")));
   const programExports = (await load()) as Record<string, unknown>;
   await mocks.settle();
   const outputs = await resolveOutputs(programExports);
   await mocks.settle();
+  builds.remember(label);
   return { config, resources: mocks.resources, specs: registeredSpecs(), outputs };
 }
 

@@ -1,10 +1,11 @@
 /**
  * A tiny OIDC-like issuer for tests: an RSA key, its JWKS served over HTTP at
- * `<issuer>/.well-known/jwks.json` (as Cognito and cognito-local serve theirs), and
- * Cognito-shaped id/access tokens signed with it.
+ * `<issuer>/.well-known/jwks.json` (as cognito-local serves its), or over HTTPS with a
+ * given certificate (as Cognito serves its), and Cognito-shaped id/access tokens signed with it.
  */
 import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from "node:crypto";
 import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 
 export interface TestIssuer {
@@ -17,11 +18,16 @@ export interface TestIssuer {
 
 const b64url = (value: object | Buffer) => (Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value))).toString("base64url");
 
-export async function startTestIssuer(): Promise<TestIssuer> {
+export interface TestIssuerOptions {
+  /** Serve over HTTPS with this key and certificate (PEM), for 127.0.0.1. @default plain HTTP */
+  tls?: { key: string; cert: string };
+}
+
+export async function startTestIssuer(options: TestIssuerOptions = {}): Promise<TestIssuer> {
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const kid = randomUUID();
   const jwk = { ...(publicKey as KeyObject).export({ format: "jwk" }), kid, alg: "RS256", use: "sig" };
-  const server: Server = createServer((request, response) => {
+  const handle = (request: import("node:http").IncomingMessage, response: import("node:http").ServerResponse) => {
     if (request.url?.endsWith("/.well-known/jwks.json")) {
       response.setHeader("content-type", "application/json");
       response.end(JSON.stringify({ keys: [jwk] }));
@@ -29,9 +35,10 @@ export async function startTestIssuer(): Promise<TestIssuer> {
     }
     response.statusCode = 404;
     response.end();
-  });
+  };
+  const server: Server = options.tls ? createHttpsServer(options.tls, handle) : createServer(handle);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = `${options.tls ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const issuer = (poolId: string) => `${origin}/${poolId}`;
   return {
     origin,

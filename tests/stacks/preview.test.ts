@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { withoutNodeWarnings } from "../harness/process";
 
 function tree(stack: string, preview: boolean): string[] {
-  const args = ["-r", "ts-node/register/transpile-only", "scripts/plan.ts", "--stack", stack, ...(preview ? ["--preview"] : [])];
+  const args = ["-r", "./local/offline/register.cjs", "scripts/plan.ts", "--stack", stack, ...(preview ? ["--preview"] : [])];
   const result = spawnSync(process.execPath, args, { cwd: `${__dirname}/../..`, encoding: "utf8", timeout: 120_000 });
   expect(withoutNodeWarnings(result.stderr)).toBe("");
   expect(result.status).toBe(0);

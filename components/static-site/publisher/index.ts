@@ -5,5 +5,5 @@ export { planPublish, summarise, viewerPaths, type PublishPlan } from "./plan";
 export { collapseInvalidation, type InvalidationLimits } from "./invalidation";
 export { normalisePublish, runBuild, validatePublishArgs, type NormalisedPublish, type StaticSiteBuild, type StaticSitePublishArgs } from "./args";
 export * from "./types";
-export { loadPublisherProvider, bundlePublisherProvider } from "./load-provider";
+export { loadPublisherProvider, bundlePublisherProvider, serialisedPublisherProvider } from "./load-provider";
 export { encodeManifest, decodeManifest, type EncodedManifest } from "./encoding";

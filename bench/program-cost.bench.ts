@@ -1,0 +1,60 @@
+/**
+ * What the program costs to run offline (issue 15): `npm run plan -- --stack prod` against
+ * the floor, a node process that only loads `@pulumi/pulumi` and `@pulumi/aws` — paired,
+ * interleaved fresh processes. Target: the plan ≤ 3× the floor (CPU time, with the build
+ * cache warm, as every run after the first). Also shown, not targets: wall time, the first
+ * run (empty caches), and the same plan loaded through ts-node (how `pulumi up` loads it).
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PROJECT_DIR } from "../local/offline/program";
+import type { BenchTable } from "./run";
+import { formatSummary, interleaved, machineLoad, pairedRatios, runNode, summarise, verdict, type ProcessRun } from "./stats";
+
+const TARGET = 3;
+const PLAN = ["scripts/plan.ts", "--stack", "prod"];
+
+export async function run(): Promise<BenchTable[]> {
+  const load = machineLoad();
+  const node = (args: string[], env: Record<string, string> = {}) => async () => {
+    const result = await runNode(args, { cwd: PROJECT_DIR, env });
+    // The plan exits 1 on deploy-rule findings; it must still have planned the whole program.
+    if (args.includes("scripts/plan.ts") && !result.stdout.includes("Resources by type:")) throw new Error(`the plan did not run: ${result.stdout.slice(-800)}`);
+    return result;
+  };
+  const runs = await interleaved({
+    floor: node(["-e", 'require("@pulumi/pulumi"); require("@pulumi/aws");']),
+    plan: node(["-r", "./local/offline/register.cjs", ...PLAN]),
+    tsNode: node(["-r", "ts-node/register/transpile-only", ...PLAN]),
+    // Empty build and transpile caches: what the very first run (or a run after `npm ci`) pays.
+    firstRun: () => node(["-r", "./local/offline/register.cjs", ...PLAN], { SERVERLESS_FULLSTACK_CACHE_DIR: mkdtempSync(join(tmpdir(), "sf-bench-cache-")) })(),
+  });
+  const cpu = (key: keyof typeof runs) => runs[key].map((r: ProcessRun) => r.cpuMs);
+  const wall = (key: keyof typeof runs) => runs[key].map((r: ProcessRun) => r.wallMs);
+  const row = (label: string, key: keyof typeof runs) => [
+    label,
+    formatSummary(summarise(cpu(key)), 0),
+    formatSummary(summarise(wall(key)), 0),
+    formatSummary(summarise(pairedRatios(cpu(key), cpu("floor")))),
+    formatSummary(summarise(pairedRatios(wall(key), wall("floor")))),
+    Math.round(summarise(runs[key].map((r: ProcessRun) => r.maxRssMb)).median),
+  ];
+  return [
+    {
+      title: `Program cost: the prod plan against loading the Pulumi SDKs (${runs.floor.length} interleaved rounds of fresh processes; ${load})`,
+      columns: ["process", "CPU ms min/med/max", "wall ms min/med/max", "CPU × floor", "wall × floor", "peak RSS MB"],
+      rows: [
+        row("floor: require @pulumi/pulumi + @pulumi/aws", "floor"),
+        row("npm run plan -- --stack prod (warm caches)", "plan"),
+        row("same, first run (empty caches)", "firstRun"),
+        row("same plan through ts-node/register/transpile-only", "tsNode"),
+      ],
+      notes: [
+        verdict("prod plan CPU time vs the floor, paired", summarise(pairedRatios(cpu("plan"), cpu("floor"))), "<=", TARGET, "×"),
+        verdict("prod plan wall time vs the floor, paired", summarise(pairedRatios(wall("plan"), wall("floor"))), "<=", TARGET, "×"),
+        "CPU: user + system time of the node process and its threads (esbuild's own process, which only runs on a cache miss, is not counted); wall: spawn to exit",
+      ],
+    },
+  ];
+}

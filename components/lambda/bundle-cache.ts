@@ -1,0 +1,308 @@
+/**
+ * A content-addressed cache of esbuild bundles, in memory for the process and on disk
+ * across runs (`pulumi up`, `npm run plan`, `npm start` and the tests share it).
+ *
+ * Key: the esbuild version and the complete build options (entry, externals, defines,
+ * working directory). Entry: the outputs and the sha256 of every file the build read —
+ * the metafile's inputs, and the `package.json` / `tsconfig.json` files (present or
+ * absent) in each input's folders, which steer how esbuild resolves and compiles them
+ * (a dependency's new version changes its `package.json`). A hit is served only when all
+ * of them still hash the same, so an edited import, an upgraded package or a new
+ * `package.json` rebuilds.
+ *
+ * Hashing the ~2,000 inputs of the reference app on every run would add about 0.1 s, so each
+ * hash is stored with the file's stat fingerprint (size, mtime, ctime, inode — what git's index keeps): an
+ * unchanged fingerprint means unchanged content, any change means re-hashing. Like git, a
+ * file modified within the timestamp granularity of its hashing is "racy" and always
+ * re-hashed. Within one process the project's own files are re-checked on every call and
+ * `node_modules` once.
+ *
+ * Where: SERVERLESS_FULLSTACK_CACHE_DIR (`off` disables the disk), else
+ * `node_modules/.cache/serverless-fullstack` in the working directory (the Pulumi
+ * project), else the OS temp folder. Writes are atomic and best effort; at most
+ * MAX_ENTRIES bundles are kept, least recently used first out.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, type Stats } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve, sep } from "node:path";
+import type { BuildOptions } from "esbuild";
+import type { Bundle } from "./bundle";
+
+/** Bumped when the entry layout or what a key covers changes. */
+const FORMAT = 1;
+const MAX_ENTRIES = 128;
+/** A file whose timestamps are this close to the moment it was hashed may change again unseen (timestamps are coarse). */
+const RACY_MS = 2_000;
+/** Folder files that change how esbuild resolves or compiles the files below them. */
+const FOLDER_CONFIG_FILES = ["package.json", "tsconfig.json"];
+
+export interface BundleRequest {
+  /** Complete esbuild options, with an absolute entry and working directory. */
+  options: BuildOptions & { entryPoints: string[] };
+}
+
+/** What a build produces. */
+export interface BuildOutput {
+  code: string;
+  sourceMap: string;
+  exports: string[];
+  zippedBytes: number;
+  /** The metafile's inputs, relative to the build's working directory. */
+  inputs: string[];
+}
+
+/** Per file: content hash (null: the file must not exist) and the stat fingerprint it was hashed at (null: racy). */
+type InputRecord = [hash: string | null, fingerprint: string | null];
+
+interface Entry {
+  format: number;
+  key: string;
+  options: BundleRequest["options"];
+  inputs: Record<string, InputRecord>;
+  bundle: Bundle;
+}
+
+export interface BundleCacheStats {
+  builds: number;
+  diskHits: number;
+  memoryHits: number;
+}
+
+export class BundleCache {
+  readonly stats: BundleCacheStats = { builds: 0, diskHits: 0, memoryHits: 0 };
+  private readonly memory = new Map<string, Entry>();
+  private readonly inFlight = new Map<string, Promise<Bundle>>();
+  private readonly requested = new Map<string, BundleRequest>();
+  /** This process's view of each file: the fingerprint last seen and its content hash. */
+  private readonly seen = new Map<string, { fingerprint: string | null; hash: string | null }>();
+  private readonly esbuildVersion: string;
+
+  /** `dir` undefined: memory only. */
+  constructor(readonly dir: string | undefined = defaultCacheDir()) {
+    this.esbuildVersion = (require("esbuild/package.json") as { version: string }).version;
+  }
+
+  /** The bundle for `request`, from memory, disk, or `build` (synchronous). */
+  get(request: BundleRequest, build: (options: BundleRequest["options"]) => BuildOutput): Bundle {
+    const key = this.key(request);
+    this.requested.set(key, request);
+    const hit = this.lookup(key);
+    if (hit) return hit;
+    this.stats.builds++;
+    return this.store(key, request, build(request.options));
+  }
+
+  /** As `get`, building with `build` asynchronously; concurrent requests for one key share a build. */
+  getAsync(request: BundleRequest, build: (options: BundleRequest["options"]) => Promise<BuildOutput>): Promise<Bundle> {
+    const key = this.key(request);
+    this.requested.set(key, request);
+    const pending = this.inFlight.get(key);
+    if (pending) return pending;
+    const hit = this.lookup(key);
+    if (hit) return Promise.resolve(hit);
+    this.stats.builds++;
+    const promise = build(request.options)
+      .then((built) => this.store(key, request, built))
+      .finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, promise);
+    return promise;
+  }
+
+  /** Records the distinct builds this process asked for under `label`, for `prewarm` in a later run. */
+  remember(label: string): void {
+    if (!this.dir) return;
+    writeAtomically(join(this.dir, "runs", `${digest(label)}.json`), JSON.stringify([...this.requested.values()]));
+  }
+
+  /**
+   * Checks every build the last run labelled `label` asked for, and rebuilds the stale ones
+   * in parallel with `build`, so the run that follows finds them all cached. Failures are
+   * left for that run to report (with the component's own error).
+   */
+  async prewarm(label: string, build: (options: BundleRequest["options"]) => Promise<BuildOutput>): Promise<void> {
+    if (!this.dir) return;
+    let requests: BundleRequest[];
+    try {
+      requests = JSON.parse(readFileSync(join(this.dir, "runs", `${digest(label)}.json`), "utf8")) as BundleRequest[];
+    } catch {
+      return; // first run under this label
+    }
+    await Promise.allSettled(requests.map((request) => this.getAsync(request, build)));
+  }
+
+  private key(request: BundleRequest): string {
+    return digest(JSON.stringify([FORMAT, this.esbuildVersion, request.options]));
+  }
+
+  private lookup(key: string): Bundle | undefined {
+    const inMemory = this.memory.get(key);
+    if (inMemory && this.valid(inMemory)) {
+      this.stats.memoryHits++;
+      return inMemory.bundle;
+    }
+    if (!this.dir) return undefined;
+    const file = this.entryFile(key);
+    let entry: Entry;
+    try {
+      entry = JSON.parse(readFileSync(file, "utf8")) as Entry;
+    } catch {
+      return undefined; // absent, or a torn or foreign file: build anew
+    }
+    if (entry.format !== FORMAT || entry.key !== key || !this.valid(entry)) return undefined;
+    this.memory.set(key, entry);
+    this.stats.diskHits++;
+    touch(file);
+    return entry.bundle;
+  }
+
+  private valid(entry: Entry): boolean {
+    for (const [path, record] of Object.entries(entry.inputs)) if (!this.unchanged(path, record)) return false;
+    return true;
+  }
+
+  /** Whether the file still hashes to `hash` (null: still absent), re-hashing only when its fingerprint moved. */
+  private unchanged(path: string, [hash, fingerprint]: InputRecord): boolean {
+    const known = this.seen.get(path);
+    // Dependencies do not change under a running process; the project's own files may.
+    if (known && isDependency(path)) return known.hash === hash;
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat?.isFile()) {
+      this.seen.set(path, { fingerprint: null, hash: null });
+      return hash === null;
+    }
+    const now = fingerprintOf(stat);
+    if (known && known.fingerprint === now) return known.hash === hash;
+    // The entry hashed this very file state.
+    if (!known && fingerprint === now) {
+      this.seen.set(path, { fingerprint: now, hash });
+      return true;
+    }
+    const current = hashFile(path);
+    this.seen.set(path, { fingerprint: isRacy(stat) ? null : now, hash: current });
+    return current === hash;
+  }
+
+  private store(key: string, request: BundleRequest, built: BuildOutput): Bundle {
+    const entry: Entry = {
+      format: FORMAT,
+      key,
+      options: request.options,
+      inputs: this.inputRecords(request, built.inputs),
+      bundle: {
+        entry: request.options.entryPoints[0],
+        code: built.code,
+        sourceMap: built.sourceMap,
+        exports: built.exports,
+        zippedBytes: built.zippedBytes,
+        unzippedBytes: Buffer.byteLength(built.code) + Buffer.byteLength(built.sourceMap),
+        hash: createHash("sha256").update(built.code).digest("hex"),
+      },
+    };
+    this.memory.set(key, entry);
+    if (this.dir) {
+      writeAtomically(this.entryFile(key), JSON.stringify(entry));
+      this.prune();
+    }
+    return entry.bundle;
+  }
+
+  /** Every file the build read, and the folder config files around them, with hashes taken now. */
+  private inputRecords(request: BundleRequest, inputs: string[]): Record<string, InputRecord> {
+    const workingDir = request.options.absWorkingDir ?? process.cwd();
+    const files = new Set<string>();
+    const folders = new Set<string>();
+    for (const input of inputs) {
+      // Virtual inputs (e.g. "(disabled):fs", "<define:...>") are not files.
+      if (/^[(<]/.test(input)) continue;
+      const file = resolve(workingDir, input);
+      files.add(file);
+      for (let folder = dirname(file); !folders.has(folder); folder = dirname(folder)) {
+        folders.add(folder);
+        if (dirname(folder) === folder) break;
+      }
+    }
+    for (const folder of folders) for (const name of FOLDER_CONFIG_FILES) files.add(join(folder, name));
+    const records: Record<string, InputRecord> = {};
+    for (const file of [...files].sort()) {
+      const stat = statSync(file, { throwIfNoEntry: false });
+      if (!stat?.isFile()) {
+        records[file] = [null, null];
+        this.seen.set(file, { fingerprint: null, hash: null });
+        continue;
+      }
+      const fingerprint = isRacy(stat) ? null : fingerprintOf(stat);
+      const known = this.seen.get(file);
+      const hash = fingerprint !== null && known?.fingerprint === fingerprint ? known.hash : hashFile(file);
+      records[file] = [hash, fingerprint];
+      this.seen.set(file, { fingerprint, hash });
+    }
+    return records;
+  }
+
+  private entryFile(key: string): string {
+    return join(this.dir!, "bundles", `${key}.json`);
+  }
+
+  private prune(): void {
+    try {
+      const folder = join(this.dir!, "bundles");
+      const files = readdirSync(folder).filter((f) => f.endsWith(".json"));
+      if (files.length <= MAX_ENTRIES) return;
+      const byAge = files.map((f) => ({ f, at: statSync(join(folder, f), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((a, b) => a.at - b.at);
+      for (const { f } of byAge.slice(0, files.length - MAX_ENTRIES)) unlinkSync(join(folder, f));
+    } catch {
+      /* another process pruned the same files */
+    }
+  }
+}
+
+export function defaultCacheDir(): string | undefined {
+  const configured = process.env.SERVERLESS_FULLSTACK_CACHE_DIR;
+  if (configured === "off") return undefined;
+  if (configured) return resolve(configured);
+  const modules = join(process.cwd(), "node_modules");
+  return existsSync(modules) ? join(modules, ".cache", "serverless-fullstack") : join(tmpdir(), "serverless-fullstack-cache");
+}
+
+function isDependency(path: string): boolean {
+  return path.includes(`${sep}node_modules${sep}`);
+}
+
+/** Modified so recently that another change within the timestamps' granularity would leave them as they are. */
+function isRacy(stat: Stats): boolean {
+  return Date.now() - Math.max(stat.mtimeMs, stat.ctimeMs) < RACY_MS;
+}
+
+function fingerprintOf(stat: Stats): string {
+  return `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}`;
+}
+
+function hashFile(path: string): string {
+  return createHash("sha256").update(readFileSync(path)).digest("hex");
+}
+
+function digest(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+function touch(file: string): void {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    /* the entry was pruned meanwhile */
+  }
+}
+
+/** Writes `content` to `file` whole or not at all (readers never see a torn file); best effort. */
+export function writeAtomically(file: string, content: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    writeFileSync(temporary, content);
+    renameSync(temporary, file);
+  } catch {
+    /* best effort: a read-only or full disk costs the next run a build */
+  }
+}

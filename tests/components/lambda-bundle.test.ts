@@ -1,0 +1,135 @@
+/**
+ * The bundle cache (components/lambda/bundle-cache.ts): each distinct build runs once, in
+ * memory and across processes, and a hit is served only while every file the build read
+ * hashes the same.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildAsync, bundleEntry, bundleEntryAsync } from "../../components/lambda/bundle";
+import { BundleCache } from "../../components/lambda/bundle-cache";
+import { buildOptions } from "../../components/lambda/bundle";
+
+/** A tiny project: entry.ts imports ./message.ts and the package "dep" from its own node_modules. */
+function project(): { dir: string; entry: string; write(file: string, text: string): void } {
+  const dir = mkdtempSync(join(tmpdir(), "sf-bundle-"));
+  const write = (file: string, text: string) => {
+    mkdirSync(join(dir, file, ".."), { recursive: true });
+    writeFileSync(join(dir, file), text);
+  };
+  write("message.ts", 'export const message = "one";\n');
+  write("node_modules/dep/package.json", JSON.stringify({ name: "dep", version: "1.0.0", main: "a.js" }));
+  write("node_modules/dep/a.js", 'exports.dep = "from a";\n');
+  write("node_modules/dep/b.js", 'exports.dep = "from b";\n');
+  write("entry.ts", 'import { message } from "./message";\nimport { dep } from "dep";\nexport const handler = async () => `${message} ${dep}`;\n');
+  return { dir, entry: join(dir, "entry.ts"), write };
+}
+
+const cacheDir = () => mkdtempSync(join(tmpdir(), "sf-bundle-cache-"));
+
+describe("bundle cache", () => {
+  it("rebuilds when a file the entry imports changes, even to the same size", () => {
+    const p = project();
+    expect(bundleEntry(p.entry).code).toContain('"one"');
+    p.write("message.ts", 'export const message = "two";\n');
+    expect(bundleEntry(p.entry).code).toContain('"two"');
+  });
+
+  it("serves a later process from disk, without building", () => {
+    const p = project();
+    const dir = cacheDir();
+    const first = new BundleCache(dir);
+    const built = bundleEntry(p.entry, {}, first);
+    expect(first.stats).toMatchObject({ builds: 1, diskHits: 0 });
+
+    const second = new BundleCache(dir);
+    const cached = bundleEntry(p.entry, {}, second);
+    expect(second.stats).toMatchObject({ builds: 0, diskHits: 1 });
+    expect(cached).toEqual(built);
+    expect(cached.exports).toEqual(["handler"]);
+    expect(cached.zippedBytes).toBeGreaterThan(0);
+  });
+
+  it("rebuilds when a dependency's package.json points somewhere else (a new version)", () => {
+    const p = project();
+    const dir = cacheDir();
+    expect(bundleEntry(p.entry, {}, new BundleCache(dir)).code).toContain("from a");
+    p.write("node_modules/dep/package.json", JSON.stringify({ name: "dep", version: "2.0.0", main: "b.js" }));
+    const later = new BundleCache(dir);
+    expect(bundleEntry(p.entry, {}, later).code).toContain("from b");
+    expect(later.stats.builds).toBe(1);
+  });
+
+  it("rebuilds when a package.json appears where there was none", () => {
+    const p = project();
+    const dir = cacheDir();
+    bundleEntry(p.entry, {}, new BundleCache(dir));
+    // A package.json next to the sources can change module types and side effects.
+    p.write("package.json", JSON.stringify({ name: "app", sideEffects: false }));
+    const later = new BundleCache(dir);
+    bundleEntry(p.entry, {}, later);
+    expect(later.stats.builds).toBe(1);
+  });
+
+  it("rebuilds over a torn or foreign cache entry", () => {
+    const p = project();
+    const dir = cacheDir();
+    bundleEntry(p.entry, {}, new BundleCache(dir));
+    for (const file of readdirSync(join(dir, "bundles"))) writeFileSync(join(dir, "bundles", file), "{not json");
+    const later = new BundleCache(dir);
+    expect(bundleEntry(p.entry, {}, later).code).toContain('"one"');
+    expect(later.stats.builds).toBe(1);
+  });
+
+  it("keys builds by their options, in any order", () => {
+    const p = project();
+    const cache = new BundleCache(undefined);
+    bundleEntry(p.entry, { external: ["a", "b"], define: { X: "1", Y: "2" } }, cache);
+    bundleEntry(p.entry, { external: ["b", "a"], define: { Y: "2", X: "1" } }, cache);
+    expect(cache.stats).toMatchObject({ builds: 1, memoryHits: 1 });
+    bundleEntry(p.entry, { define: { X: "3" } }, cache);
+    expect(cache.stats.builds).toBe(2);
+  });
+
+  it("builds asynchronously once per key for concurrent callers, byte for byte as the synchronous build", async () => {
+    const p = project();
+    const cache = new BundleCache(undefined);
+    const [a, b] = await Promise.all([bundleEntryAsync(p.entry, {}, cache), bundleEntryAsync(p.entry, {}, cache)]);
+    expect(cache.stats.builds).toBe(1);
+    expect(a).toBe(b);
+    expect(bundleEntry(p.entry, {}, new BundleCache(undefined))).toEqual(a);
+  });
+
+  it("prewarms, in a later process, the builds a run used that have gone stale", async () => {
+    const p = project();
+    const dir = cacheDir();
+    const run = new BundleCache(dir);
+    bundleEntry(p.entry, {}, run);
+    run.remember("stack");
+    p.write("message.ts", 'export const message = "three";\n');
+
+    const next = new BundleCache(dir);
+    await next.prewarm("stack", buildAsync);
+    expect(next.stats.builds).toBe(1);
+    expect(bundleEntry(p.entry, {}, next).code).toContain('"three"');
+    expect(next.stats.builds).toBe(1);
+  });
+
+  it("leaves the SDK's unused credential providers out of every bundle", () => {
+    expect(buildOptions("x.ts").external).toEqual(expect.arrayContaining(["@aws-sdk/credential-provider-sso", "@aws-sdk/credential-provider-ini"]));
+    expect(buildOptions("x.ts", { external: ["sharp"] }).external).toContain("sharp");
+  });
+});
+
+describe("function bundles", () => {
+  // API Gateway's handlers albums and photos are over this budget (the Powertools Tracer's X-Ray SDK, and photos' S3 client); see docs/performance.md.
+  it.each(["handlers/auth/post-confirmation.ts", "handlers/data/export.ts", "handlers/data/counters.ts", "handlers/api/health.ts", "handlers/api/authorizer.ts"])(
+    "%s stays under 350 KB minified (zod/mini, the shared externals)",
+    (entry) => {
+      const bundle = bundleEntry(entry);
+      expect(Buffer.byteLength(bundle.code)).toBeLessThan(350 * 1024);
+      expect(bundle.code).not.toMatch(/credential-provider-sso\/dist/);
+    },
+  );
+});
