@@ -116,6 +116,9 @@ function edgeLogic(): EdgeLogic | undefined {
     // distribution-wide custom error response (which would replace the API's JSON 404s too).
     errorDocument: readFileSync(join(siteDir, siteErrorDocument), "utf8"),
   };
+  const experiment = abTestPercent > 0
+    ? { cookie: "gallery-ab-home", paths: ["/index.html"], variants: [{ name: "a", weight: 100 - abTestPercent }, { name: "b", weight: abTestPercent, prefix: "/variants/b" }] }
+    : undefined;
   return new EdgeLogic("edge", {
     // Old links, managed as data: updating a redirect does not republish the function.
     keyValueStore: { data: { "/about-us": "/about", "/index.htm": "/" } },
@@ -129,16 +132,15 @@ function edgeLogic(): EdgeLogic | undefined {
           redirects: true,
           cleanUrls: "html",
           spaFallback: spaFallback ? "index.html" : undefined,
-          experiment: abTestPercent > 0
-            ? { cookie: "gallery-ab-home", paths: ["/index.html"], variants: [{ name: "a", weight: 100 - abTestPercent }, { name: "b", weight: abTestPercent, prefix: "/variants/b" }] }
-            : undefined,
+          experiment,
         },
       },
       // The A/B test's sticky cookie; the default behaviour only, as protected paths run Lambda@Edge on viewer-request.
+      // It sets only this experiment's cookie with one of its variants: never text a client sent.
       "viewer-response": {
         file: "handlers/edge/viewer-response.js",
         eventType: "viewer-response",
-        config: { cookieMaxAgeSeconds: 30 * 24 * 3600 },
+        config: { cookieMaxAgeSeconds: 30 * 24 * 3600, cookie: experiment?.cookie, variants: experiment?.variants.map((v) => v.name) },
       },
     },
     lambdas: {
