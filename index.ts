@@ -89,9 +89,14 @@ const siteErrorDocument = "error.html";
 const [edgeUserPoolIssuer, resolveEdgeUserPoolIssuer] = pulumi.deferredOutput<string>();
 const [edgeUserPoolClientId, resolveEdgeUserPoolClientId] = pulumi.deferredOutput<string>();
 
+const edgeEnabled = config.getBoolean("edgeEnabled") ?? true;
+// The paths the edge auth check guards and the cookie it reads; the browser sets that cookie on exactly
+// these paths after sign-in (GET /api/config's auth.cookie, site/assets/auth.*.js).
+const protectedPaths = (config.get("protectedPaths") ?? "/account/*").split(",").map((p) => p.trim()).filter(Boolean);
+const authCookie = config.get("authCookie") ?? "gallery-id-token";
+
 function edgeLogic(): EdgeLogic | undefined {
-  if (!(config.getBoolean("edgeEnabled") ?? true)) return undefined;
-  const protectedPaths = (config.get("protectedPaths") ?? "/account/*").split(",").map((p) => p.trim()).filter(Boolean);
+  if (!edgeEnabled) return undefined;
   const abTestPercent = config.getNumber("abTestPercent") ?? 50;
   const spaFallback = config.getBoolean("spaFallback") ?? false;
   const auth: { [K in keyof EdgeAuthConfig]: pulumi.Input<EdgeAuthConfig[K]> } = {
@@ -101,7 +106,7 @@ function edgeLogic(): EdgeLogic | undefined {
     // (client ← distribution ← this function's version ← client id), so any client of the pool is
     // accepted — UserAuth makes one — with the issuer, signature, expiry and token_use still checked.
     clientId: config.get("domainName") ? edgeUserPoolClientId : null,
-    cookie: config.get("authCookie") ?? "gallery-id-token",
+    cookie: authCookie,
     signInPath: config.get("signInPath") ?? "/",
   };
   // Variant pages are not noindexed (they carry rel=canonical to the page under test, as search
@@ -116,6 +121,9 @@ function edgeLogic(): EdgeLogic | undefined {
     // distribution-wide custom error response (which would replace the API's JSON 404s too).
     errorDocument: readFileSync(join(siteDir, siteErrorDocument), "utf8"),
   };
+  const experiment = abTestPercent > 0
+    ? { cookie: "gallery-ab-home", paths: ["/index.html"], variants: [{ name: "a", weight: 100 - abTestPercent }, { name: "b", weight: abTestPercent, prefix: "/variants/b" }] }
+    : undefined;
   return new EdgeLogic("edge", {
     // Old links, managed as data: updating a redirect does not republish the function.
     keyValueStore: { data: { "/about-us": "/about", "/index.htm": "/" } },
@@ -129,16 +137,15 @@ function edgeLogic(): EdgeLogic | undefined {
           redirects: true,
           cleanUrls: "html",
           spaFallback: spaFallback ? "index.html" : undefined,
-          experiment: abTestPercent > 0
-            ? { cookie: "gallery-ab-home", paths: ["/index.html"], variants: [{ name: "a", weight: 100 - abTestPercent }, { name: "b", weight: abTestPercent, prefix: "/variants/b" }] }
-            : undefined,
+          experiment,
         },
       },
       // The A/B test's sticky cookie; the default behaviour only, as protected paths run Lambda@Edge on viewer-request.
+      // It sets only this experiment's cookie with one of its variants: never text a client sent.
       "viewer-response": {
         file: "handlers/edge/viewer-response.js",
         eventType: "viewer-response",
-        config: { cookieMaxAgeSeconds: 30 * 24 * 3600 },
+        config: { cookieMaxAgeSeconds: 30 * 24 * 3600, cookie: experiment?.cookie, variants: experiment?.variants.map((v) => v.name) },
       },
     },
     lambdas: {
@@ -182,6 +189,15 @@ interface BrowserAuthConfig {
   hostedUiUrl?: string;
   cognitoEndpoint: string;
   scopes: string[];
+  /** The cookie the edge auth check reads, and the cookie paths that cover the protected path patterns. */
+  cookie?: { name: string; paths: string[] };
+}
+
+/** The cookie Path that covers a CloudFront path pattern: its literal prefix ("/account/*" → "/account/"). */
+function cookiePath(pattern: string): string {
+  const wildcard = pattern.search(/[*?]/);
+  const prefix = wildcard === -1 ? pattern : pattern.slice(0, wildcard);
+  return prefix.startsWith("/") ? prefix : "/";
 }
 /** How the browser signs in (site/assets/auth.*.js), served by GET /api/config; resolved in "API ← auth". */
 const [browserAuthConfig, resolveBrowserAuthConfig] = pulumi.deferredOutput<BrowserAuthConfig>();
@@ -401,6 +417,7 @@ resolveBrowserAuthConfig(
       ...(hostedUiUrl ? { hostedUiUrl } : {}),
       cognitoEndpoint: `https://cognito-idp.${region}.amazonaws.com/`,
       scopes: auth.spec.client.oauthScopes,
+      ...(edgeEnabled ? { cookie: { name: authCookie, paths: [...new Set(protectedPaths.map(cookiePath))] } } : {}),
     };
   }),
 );

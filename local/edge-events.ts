@@ -44,6 +44,28 @@ function fromFunctionValues(values: Record<string, FunctionValue> | undefined): 
   return out;
 }
 
+/**
+ * A query string's parameters as CloudFront Functions get them: split on `&` and the first `=`, names and values
+ * as the viewer sent them, still percent-encoded (decoding here turned `?q=%0d%0a` into a raw CR LF that a
+ * redirect then wrote into Location, and `?next=%2Fa%26b%3D1` into two parameters).
+ */
+export function rawQueryPairs(querystring: string): Array<[string, string]> {
+  return querystring.split("&").filter(Boolean).map((part): [string, string] => {
+    const at = part.indexOf("=");
+    return at === -1 ? [part, ""] : [part.slice(0, at), part.slice(at + 1)];
+  });
+}
+
+/**
+ * The query string a function's request object stands for: a string (cloudfront-js-2.0 allows one) or the object
+ * form, values as they are. Left as it was, the viewer's own spelling goes on (`?flag` stays `?flag`, `?y=` stays `?y=`).
+ */
+function queryFromFunction(querystring: unknown, original: string): string {
+  if (typeof querystring === "string") return querystring.replace(/^\?/, "");
+  if (JSON.stringify(querystring) === JSON.stringify(functionValues(rawQueryPairs(original)))) return original;
+  return fromFunctionValues(querystring as Record<string, FunctionValue> | undefined).map(([name, value]) => (value === "" ? name : `${name}=${value}`)).join("&");
+}
+
 function parseCookies(headers: Record<string, string[]>): Array<[string, string]> {
   return (headers.cookie ?? []).flatMap((line) =>
     line.split(";").map((part) => part.trim()).filter(Boolean).map((part): [string, string] => {
@@ -63,7 +85,7 @@ export function functionEvent(eventType: "viewer-request" | "viewer-response", r
     request: {
       method: request.method,
       uri: request.uri,
-      querystring: functionValues([...new URLSearchParams(request.querystring)]),
+      querystring: functionValues(rawQueryPairs(request.querystring)),
       headers: functionValues(Object.entries(headers).flatMap(([name, values]) => values.map((v): [string, string] => [name, v]))),
       cookies: functionValues(parseCookies(request.headers)),
     },
@@ -89,9 +111,7 @@ export function requestFromFunction(result: any, original: EdgeRequest): EdgeReq
   for (const [name, value] of fromFunctionValues(result.headers)) (headers[name.toLowerCase()] ??= []).push(value);
   const cookies = fromFunctionValues(result.cookies);
   if (cookies.length > 0) headers.cookie = [cookies.map(([name, value]) => `${name}=${value}`).join("; ")];
-  const query = new URLSearchParams();
-  for (const [name, value] of fromFunctionValues(result.querystring)) query.append(name, value);
-  return { ...original, method: result.method ?? original.method, uri: String(result.uri ?? original.uri), querystring: query.toString(), headers };
+  return { ...original, method: result.method ?? original.method, uri: String(result.uri ?? original.uri), querystring: queryFromFunction(result.querystring, original.querystring), headers };
 }
 
 export function responseFromFunction(result: any): EdgeResponse {

@@ -10,8 +10,14 @@
  * the origin's, custom headers do not). As CloudFront, it runs no viewer-response function on
  * responses of 400 or more. The functions (the SPA fallback included) run in the local edge
  * runtime (local/edge-runtime.ts).
+ *
+ * Hostile input gets CloudFront's answers, never a crash: behaviours match the path as the viewer sent
+ * it (CloudFront does not decode or resolve it first), functions get the query string as sent, a URL
+ * over CloudFront's 8,192 bytes is 414, a function that throws is 503 and one that returns what
+ * CloudFront would refuse (a header value with CR/LF, a bad status) is 502. Every request is answered
+ * through one guard; error bodies are generic and the details go to the log (docs/local-vs-aws.md).
  */
-import { createServer, request as httpRequest, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
+import { createServer, request as httpRequest, validateHeaderName, validateHeaderValue, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
 import { DEFAULT_BEHAVIOUR } from "../components/edge-logic/associations";
 import { spaRewriteCode } from "../components/static-site/distribution";
 import { customHeaderValues, securityHeaderValues } from "../components/static-site/headers";
@@ -19,10 +25,36 @@ import { ErrorDocumentServer, edgeSiteBehaviours, type StaticSiteSpec } from "..
 import {
   CloudFrontFunctionSandbox, EdgeFunctionError, cloudFrontFunctionRunner, type BehaviourRunners, type EdgeRequest, type EdgeResponse, type EdgeRuntime,
 } from "./edge-runtime";
-import { createSiteOrigin } from "./s3-site-origin";
+import { createSiteOrigin, type OriginRequestHeaders } from "./s3-site-origin";
 import { readBody } from "./http";
 
 const DEFAULT_BEHAVIOUR_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** "Maximum length of a URL: 8,192 bytes": https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-general */
+export const MAX_URL_BYTES = 8192;
+
+/**
+ * A function result CloudFront would not accept (a header name or value HTTP cannot carry, a status outside
+ * 100–599): CloudFront answers those 502, as it does a Lambda@Edge validation error
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-502-lambda-validation-error.html);
+ * a function that throws is 503 (EdgeFunctionError; http-503-function-execution-error.html on the same guide).
+ */
+export class InvalidEdgeResult extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidEdgeResult";
+  }
+}
+
+/** A request target CloudFront cannot route (not an origin-form path). */
+class BadRequestTarget extends Error {}
+
+/** The path and query string as the viewer sent them: nothing decoded, no dot segment resolved. */
+export function viewerTarget(target: string): { path: string; querystring: string } | undefined {
+  if (!target.startsWith("/")) return undefined;
+  const at = target.indexOf("?");
+  return at === -1 ? { path: target, querystring: "" } : { path: target.slice(0, at), querystring: target.slice(at + 1) };
+}
 
 /** CloudFront path patterns: `*` matches any run of characters (slashes too), `?` one character; case-sensitive. */
 export function pathPatternMatcher(pattern: string): (path: string) => boolean {
@@ -74,39 +106,70 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
   const runnersFor = behaviourRunners(spec, options.edge);
   const hops = new LoopbackHops();
 
+  /** Every request goes through here: whatever goes wrong is logged and answered, and the process carries on. */
   const listener: FrontDoor = (request: IncomingMessage, response: ServerResponse) => {
-    const url = new URL(request.url ?? "/", "http://localhost");
-    const fail = (error: unknown) => {
-      log(`front door: ${error instanceof Error ? error.message : String(error)}`);
-      if (response.headersSent) {
-        response.destroy();
-        return;
-      }
-      const status = error instanceof EdgeFunctionError ? 503 : 502;
-      send(response, request, withPolicy({ status, headers: { "content-type": ["text/plain; charset=utf-8"] }, body: Buffer.from(`${error instanceof Error ? error.message : String(error)}\n`) }, policy));
-    };
+    let answered: Promise<EdgeResponse | undefined>;
+    try {
+      answered = Promise.resolve(respond(request, response));
+    } catch (error) {
+      answered = Promise.reject(error);
+    }
+    answered.then((result) => result && send(response, request, result)).catch((error) => fail(request, response, error));
+  };
 
-    const route = routes.find((r) => r.matches(url.pathname))?.route;
+  function fail(request: IncomingMessage, response: ServerResponse, error: unknown) {
+    const status = error instanceof BadRequestTarget ? 400 : error instanceof EdgeFunctionError ? 503 : 502;
+    if (status !== 400) log(`front door: ${request.method} ${String(request.url).slice(0, 200)} answered ${status}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
+    try {
+      send(response, request, errorResponse(status));
+    } catch (unexpected) {
+      log(`front door: could not answer: ${String(unexpected)}`);
+      response.destroy();
+    }
+  }
+
+  /** CloudFront's generic error, with the response headers policy: no function name, path or stack in the body. */
+  function errorResponse(status: number): EdgeResponse {
+    return withPolicy({ status, headers: { "content-type": ["text/plain; charset=utf-8"], "cache-control": ["no-store"] }, body: Buffer.from(`${status} ERROR\nThe request could not be satisfied.\n`) }, policy);
+  }
+
+  /** The answer to one request; undefined when a local origin answered the viewer directly. */
+  function respond(request: IncomingMessage, response: ServerResponse): Promise<EdgeResponse | undefined> | EdgeResponse | undefined {
+    const rawTarget = request.url ?? "/";
+    if (rawTarget.length > MAX_URL_BYTES) return errorResponse(414);
+    const target = viewerTarget(rawTarget);
+    if (!target) throw new BadRequestTarget(rawTarget);
+
+    // CloudFront matches path patterns on the path as the viewer sent it.
+    const route = routes.find((r) => r.matches(target.path))?.route;
     if (route) {
       const origin = origins.get(route.originId);
-      // Set before the origin writes: its own value of a custom header wins (override: false).
-      for (const [name, value] of Object.entries({ ...policy.defaults, ...policy.overriding })) response.setHeader(name, value);
-      if (!origin) return sendPlain(response, request, 502, `No local origin runs "${route.originId}" (route ${route.pathPattern}).\n`);
+      if (!origin) {
+        log(`front door: no local origin runs "${route.originId}" (route ${route.pathPattern})`);
+        return errorResponse(502);
+      }
       const runners = runnersFor(route.pathPattern);
       // Without edge functions the local origin answers the viewer directly (streaming, as before).
-      if (Object.keys(runners).length === 0) return origin(request, response);
-      return void viewerBody(request)
-        .then((body) => serveRoute(runners, origin, { ...edgeRequest(request, url), body }, hostOf(request)))
-        .then((result) => send(response, request, result), fail);
+      if (Object.keys(runners).length === 0) {
+        // Set before the origin writes: its own value of a custom header wins (override: false).
+        for (const [name, value] of Object.entries({ ...policy.defaults, ...policy.overriding })) response.setHeader(name, value);
+        origin(request, response);
+        return undefined;
+      }
+      return viewerBody(request).then((body) => serveRoute(runners, origin, { ...edgeRequest(request, target), body }, hostOf(request)));
     }
 
     const method = request.method ?? "GET";
     if (!DEFAULT_BEHAVIOUR_METHODS.has(method)) {
-      return send(response, request, withPolicy({ status: 403, headers: { "content-type": ["text/plain; charset=utf-8"] }, body: Buffer.from("This distribution is not configured to allow the HTTP request method that was used for this request.\n") }, policy));
+      return withPolicy({ status: 403, headers: { "content-type": ["text/plain; charset=utf-8"] }, body: Buffer.from("This distribution is not configured to allow the HTTP request method that was used for this request.\n") }, policy);
     }
-    const behaviour = siteBehaviours.find((b) => b.matches(url.pathname))?.pattern ?? DEFAULT_BEHAVIOUR;
-    serveSite(runnersFor(behaviour), edgeRequest(request, url), hostOf(request)).then((result) => send(response, request, result), fail);
-  };
+    const behaviour = siteBehaviours.find((b) => b.matches(target.path))?.pattern ?? DEFAULT_BEHAVIOUR;
+    return serveSite(runnersFor(behaviour), edgeRequest(request, target), hostOf(request));
+  }
   listener.close = () => hops.close();
   return listener;
 
@@ -128,14 +191,14 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
       if (outcome.response) result = outcome.response;
       else current = outcome.request;
     }
-    result ??= await fromOrigin(runners, current, host);
+    result ??= await fromOrigin(runners, current, host, originHeaders(current));
     // The distribution's custom error response, when it has one (no routes). Otherwise the website endpoint or
     // an origin-response function already served the error document, or nothing does (spec.ts ErrorDocumentServer).
     if (result.status === 404 && spec.errorDocumentServer === ErrorDocumentServer.Distribution) {
       const page = await fromOrigin(runners, { ...current, uri: `/${spec.errorDocument}` }, host);
       if (page.status === 200) result = { ...page, status: 404 };
     }
-    return notModified(viewerRequest, await viewerResponse(runners, current, withPolicy(result, policy), host));
+    return viewerResponse(runners, current, withPolicy(result, policy), host);
   }
 
   /** A route's behaviour with edge functions: the same order, with the local origin reached over a loopback hop so its response can be handed to the response-side functions. */
@@ -169,8 +232,8 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
     return runner && response.status < 400 ? runner.onResponse(request, response, host) : response;
   }
 
-  async function fromOrigin(runners: BehaviourRunners, request: EdgeRequest, host: string): Promise<EdgeResponse> {
-    const fetched = fetchFromSite(request.uri);
+  async function fromOrigin(runners: BehaviourRunners, request: EdgeRequest, host: string, headers?: OriginRequestHeaders): Promise<EdgeResponse> {
+    const fetched = fetchFromSite(request.uri, headers);
     let result: EdgeResponse = { status: fetched.status, headers: Object.fromEntries(Object.entries(fetched.headers).map(([k, v]) => [k, [v]])), body: fetched.body };
     if (runners["origin-response"]) result = await runners["origin-response"].onResponse(request, result, host);
     return result;
@@ -193,10 +256,19 @@ function hostOf(request: IncomingMessage): string {
   return request.headers.host ?? "localhost";
 }
 
-function edgeRequest(request: IncomingMessage, url: URL): EdgeRequest {
+function edgeRequest(request: IncomingMessage, target: { path: string; querystring: string }): EdgeRequest {
   const headers: Record<string, string[]> = {};
   for (let i = 0; i < request.rawHeaders.length; i += 2) (headers[request.rawHeaders[i].toLowerCase()] ??= []).push(request.rawHeaders[i + 1]);
-  return { method: request.method ?? "GET", uri: url.pathname, querystring: url.search.replace(/^\?/, ""), headers, clientIp: request.socket.remoteAddress ?? "127.0.0.1" };
+  return { method: request.method ?? "GET", uri: target.path, querystring: target.querystring, headers, clientIp: request.socket.remoteAddress ?? "127.0.0.1" };
+}
+
+/**
+ * The viewer headers S3 acts on: conditional GETs and byte ranges. Locally every request is a cache miss that
+ * reaches the S3 stand-in; on AWS CloudFront answers them from its cache with the same outcome (docs/local-vs-aws.md).
+ */
+function originHeaders(request: EdgeRequest): OriginRequestHeaders {
+  const first = (name: string) => request.headers[name]?.[0];
+  return { range: first("range"), "if-none-match": first("if-none-match"), "if-modified-since": first("if-modified-since") };
 }
 
 /** The viewer's body, or undefined when there is none (as CloudFront's events have it). */
@@ -258,23 +330,35 @@ function withPolicy(result: EdgeResponse, policy: ResponseHeadersPolicy): EdgeRe
   return { ...result, headers: { ...lists(policy.defaults), ...result.headers, ...lists(policy.overriding) } };
 }
 
-function notModified(request: EdgeRequest, result: EdgeResponse): EdgeResponse {
-  const etag = result.headers.etag?.[0];
-  if (result.status !== 200 || !etag || request.headers["if-none-match"]?.[0] !== etag) return result;
-  const headers = Object.fromEntries(Object.entries(result.headers).filter(([name]) => !name.startsWith("content-")));
-  return { status: 304, headers, body: Buffer.alloc(0) };
-}
+/** Headers Node frames the message with itself; a function's or origin's own values would contradict them. */
+const FRAMING_HEADERS = new Set(["content-length", "transfer-encoding", "connection", "keep-alive"]);
 
-function sendPlain(response: ServerResponse, request: IncomingMessage, status: number, text: string) {
-  send(response, request, { status, headers: { "content-type": ["text/plain; charset=utf-8"] }, body: Buffer.from(text) });
-}
-
+/**
+ * Writes a result; throws InvalidEdgeResult (before writing anything) when it holds what HTTP cannot carry, so
+ * the guard answers 502 instead of Node throwing mid-response.
+ */
 function send(response: ServerResponse, request: IncomingMessage, result: EdgeResponse) {
-  response.statusCode = result.status;
-  if (result.statusDescription) response.statusMessage = result.statusDescription;
-  for (const [name, values] of Object.entries(result.headers)) response.setHeader(name, values.length === 1 && name !== "set-cookie" ? values[0] : values);
-  const body = result.body ?? Buffer.alloc(0);
-  response.setHeader("content-length", String(body.length));
+  const status = Number(result.status);
+  if (!Number.isInteger(status) || status < 100 || status > 599) throw new InvalidEdgeResult(`invalid status ${String(result.status).slice(0, 40)}`);
+  const description = result.statusDescription;
+  if (description !== undefined && !/^[\t\x20-\x7e\x80-\xff]*$/.test(description)) throw new InvalidEdgeResult("invalid status description");
+  const headers: Array<[string, string | string[]]> = [];
+  for (const [name, values] of Object.entries(result.headers)) {
+    if (FRAMING_HEADERS.has(name)) continue;
+    try {
+      validateHeaderName(name);
+      for (const value of values) validateHeaderValue(name, value);
+    } catch {
+      throw new InvalidEdgeResult(`invalid header ${JSON.stringify(name.slice(0, 60))}`);
+    }
+    headers.push([name, values.length === 1 && name !== "set-cookie" ? values[0] : values]);
+  }
+  for (const name of response.getHeaderNames()) response.removeHeader(name);
+  response.statusCode = status;
+  if (description) response.statusMessage = description;
+  for (const [name, value] of headers) response.setHeader(name, value);
+  const body = status === 204 || status === 304 ? Buffer.alloc(0) : (result.body ?? Buffer.alloc(0));
+  if (status !== 204 && status !== 304) response.setHeader("content-length", String(body.length));
   response.end(request.method === "HEAD" ? undefined : body);
 }
 

@@ -3,10 +3,13 @@
  * Control (exact keys, 404 for a missing key) or S3's website endpoint (folder
  * index documents, redirect to the slash form, error document with 404) — over the
  * site folder, with each file's Content-Type and Cache-Control from the same rules
- * the publisher writes into object metadata.
+ * the publisher writes into object metadata. As S3 it answers conditional GETs
+ * (304) and single byte ranges (206/416), and its errors are S3's short XML: a key
+ * that is not valid percent-encoded UTF-8 is 400 InvalidURI, anything the folder
+ * cannot hold is simply a missing key. No file-system error reaches the viewer.
  */
 import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import { cacheControlFor, contentTypeFor } from "../components/static-site/content";
 import type { StaticSiteSpec } from "../components/static-site/spec";
@@ -17,18 +20,51 @@ export interface OriginResponse {
   body: Buffer;
 }
 
+/** The viewer's headers S3 acts on (lower-case names). */
+export interface OriginRequestHeaders {
+  range?: string;
+  "if-none-match"?: string;
+  "if-modified-since"?: string;
+}
+
+/** S3's longest key, in UTF-8 bytes: https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html */
+const MAX_KEY_BYTES = 1024;
+
+/** S3's error body, without the key or request ids (nothing the client sent comes back). */
+function s3Error(status: number, code: string, message: string, headers: Record<string, string> = {}): OriginResponse {
+  return { status, headers: { "content-type": "application/xml", ...headers }, body: Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`) };
+}
+
+/**
+ * A key the publisher can have uploaded from the folder. S3 keys are literal, so an empty or dot segment
+ * ("a//b", "a/../b") names an object the folder cannot hold; joining it onto the folder would instead
+ * resolve it to another file. Hidden files are never published; NUL and over-long keys cannot exist.
+ */
+function publishable(key: string): boolean {
+  return key !== "" && Buffer.byteLength(key) <= MAX_KEY_BYTES && !key.includes("\0") && key.split("/").every((part) => part !== "" && !part.startsWith("."));
+}
+
 export function createSiteOrigin(spec: StaticSiteSpec) {
-  /** The file behind a key, or undefined: one stat per lookup, and hidden paths are never served. */
-  const fileOf = (key: string) => {
-    if (key === "" || key.includes("..") || key.split("/").some((part) => part.startsWith("."))) return undefined;
+  /** The file behind a key, or undefined: one stat per lookup; a name the file system refuses (too long, not a folder) is a missing key. */
+  const fileOf = (key: string): { file: string; stats: Stats } | undefined => {
+    if (!publishable(key)) return undefined;
     const file = join(spec.path, key);
-    const stats = statSync(file, { throwIfNoEntry: false });
-    return stats?.isFile() ? { file, stats } : undefined;
+    try {
+      const stats = statSync(file, { throwIfNoEntry: false });
+      return stats?.isFile() ? { file, stats } : undefined;
+    } catch {
+      return undefined;
+    }
   };
   const object = (key: string): OriginResponse | undefined => {
     const found = fileOf(key);
     if (!found) return undefined;
-    const body = readFileSync(found.file);
+    let body: Buffer;
+    try {
+      body = readFileSync(found.file);
+    } catch {
+      return undefined;
+    }
     return {
       status: 200,
       headers: {
@@ -36,22 +72,30 @@ export function createSiteOrigin(spec: StaticSiteSpec) {
         "cache-control": cacheControlFor(key, spec.cacheRules),
         etag: `"${createHash("md5").update(body).digest("hex")}"`,
         "last-modified": found.stats.mtime.toUTCString(),
+        "accept-ranges": "bytes",
       },
       body,
     };
   };
-  const notFound = (): OriginResponse => ({ status: 404, headers: { "content-type": "application/xml" }, body: Buffer.from("<Error><Code>NoSuchKey</Code></Error>") });
+  const notFound = () => s3Error(404, "NoSuchKey", "The specified key does not exist.");
 
-  /** `uri` is CloudFront's request URI (after any viewer-request function), e.g. "/assets/app.js". */
-  return function fetchFromOrigin(uri: string): OriginResponse {
-    const key = decodeURIComponent(uri).replace(/^\//, "");
-    if (spec.hosting === "oac") return object(key) ?? notFound();
+  /** `uri` is CloudFront's request URI (after any viewer-request function), e.g. "/assets/app.js"; S3 decodes it. */
+  return function fetchFromOrigin(uri: string, request: OriginRequestHeaders = {}): OriginResponse {
+    const key = decodedKey(uri);
+    if (key === undefined) return s3Error(400, "InvalidURI", "Couldn't parse the specified URI.");
+    if (spec.hosting === "oac") {
+      const found = object(key);
+      return found ? answer(found, request) : notFound();
+    }
 
     // S3 website endpoint semantics.
     const indexKey = key === "" || key.endsWith("/") ? `${key}${spec.indexDocument}` : undefined;
-    if (indexKey) return object(indexKey) ?? websiteError();
+    if (indexKey) {
+      const found = object(indexKey);
+      return found ? answer(found, request) : websiteError();
+    }
     const found = object(key);
-    if (found) return found;
+    if (found) return answer(found, request);
     if (fileOf(`${key}/${spec.indexDocument}`)) return { status: 302, headers: { location: `/${key}/` }, body: Buffer.alloc(0) };
     return websiteError();
 
@@ -59,5 +103,65 @@ export function createSiteOrigin(spec: StaticSiteSpec) {
       const page = object(spec.errorDocument);
       return page ? { ...page, status: 404 } : notFound();
     }
+  };
+}
+
+/** The key S3 reads from a URI, or undefined when its percent-encoding is not valid UTF-8. */
+function decodedKey(uri: string): string | undefined {
+  try {
+    return decodeURIComponent(uri).replace(/^\//, "");
+  } catch {
+    return undefined;
+  }
+}
+
+/** A found object as S3 answers this request: 304 when the viewer's copy is current, else the object or the asked-for byte range. */
+function answer(found: OriginResponse, request: OriginRequestHeaders): OriginResponse {
+  return notModified(found, request) ?? byteRange(found, request.range) ?? found;
+}
+
+/**
+ * S3's conditional GET: If-None-Match (any listed ETag, or `*`) wins over If-Modified-Since, which counts only as
+ * a valid date (RFC 9110 §13.1.3, §13.2.2). https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
+ * The 304 keeps the validators and Cache-Control and drops the body's own headers.
+ */
+function notModified(found: OriginResponse, request: OriginRequestHeaders): OriginResponse | undefined {
+  const { etag, "last-modified": lastModified, "cache-control": cacheControl } = found.headers;
+  const tags = request["if-none-match"];
+  let current: boolean;
+  if (tags !== undefined) {
+    current = tags.split(",").map((tag) => tag.trim().replace(/^W\//, "")).some((tag) => tag === "*" || tag === etag);
+  } else {
+    const since = request["if-modified-since"] === undefined ? NaN : Date.parse(request["if-modified-since"]);
+    current = !Number.isNaN(since) && Date.parse(lastModified) <= since;
+  }
+  return current ? { status: 304, headers: { etag, "last-modified": lastModified, "cache-control": cacheControl }, body: Buffer.alloc(0) } : undefined;
+}
+
+/**
+ * S3's single byte range (`bytes=a-b`, `bytes=a-`, `bytes=-n`): 206 with Content-Range, 416 when it starts past the
+ * end; a header that is not one valid range is ignored and the whole object served (RFC 9110 §14.2).
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html (Range)
+ */
+function byteRange(found: OriginResponse, range: string | undefined): OriginResponse | undefined {
+  const match = range === undefined ? null : /^bytes=(\d*)-(\d*)$/.exec(range.trim());
+  if (!match || (match[1] === "" && match[2] === "")) return undefined;
+  const size = found.body.length;
+  let start: number;
+  let end: number;
+  if (match[1] === "") {
+    start = Math.max(0, size - Number(match[2]));
+    end = size - 1;
+    if (Number(match[2]) === 0) start = size;
+  } else {
+    start = Number(match[1]);
+    if (match[2] !== "" && Number(match[2]) < start) return undefined;
+    end = match[2] === "" ? size - 1 : Math.min(Number(match[2]), size - 1);
+  }
+  if (start >= size) return s3Error(416, "InvalidRange", "The requested range is not satisfiable", { "content-range": `bytes */${size}` });
+  return {
+    status: 206,
+    headers: { ...found.headers, "content-range": `bytes ${start}-${end}/${size}` },
+    body: found.body.subarray(start, end + 1),
   };
 }

@@ -66,11 +66,18 @@ export function withLocalPool(config: EdgeAuthConfig, env: Record<string, string
   return { ...config, issuer: env.COGNITO_ISSUER, jwksUri: undefined };
 }
 
+/** The cookie's value, percent-decoded; undefined when absent or not decodable (a malformed cookie is no token, not an error). */
 export function cookieValue(headers: CloudFrontHeaders, name: string): string | undefined {
   for (const header of headers.cookie ?? []) {
     for (const part of header.value.split(";")) {
       const at = part.indexOf("=");
-      if (at > 0 && part.slice(0, at).trim() === name) return decodeURIComponent(part.slice(at + 1).trim()) || undefined;
+      if (at > 0 && part.slice(0, at).trim() === name) {
+        try {
+          return decodeURIComponent(part.slice(at + 1).trim()) || undefined;
+        } catch {
+          return undefined;
+        }
+      }
     }
   }
   return undefined;

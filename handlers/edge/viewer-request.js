@@ -1,34 +1,35 @@
 import cf from 'cloudfront';
 
-// Viewer-request CloudFront Function (cloudfront-js-2.0) of the reference app, in order:
-// 1. canonical host: requests for any other host get a 301 to https://<canonicalHost><uri>
-// 2. redirects: an exact path found in the KeyValueStore gets a 301 to the stored value
-// 3. clean URLs: "/docs/" -> "/docs/index.html"; an extension-less "/about" -> "/about.html"
-//    (cleanUrls "html", the site's layout) or "/about/index.html" (cleanUrls "index");
-//    with spaFallback set, extension-less paths serve that document instead (single-page apps)
-// 4. A/B test (seed 003): a sticky cookie holds the visitor's variant; visitors without one
-//    are assigned one by weight, and the request is rewritten under the variant's prefix.
-//    The viewer-response function turns the assignment into a Set-Cookie.
+// Viewer-request CloudFront Function (cloudfront-js-2.0) of the reference app; docs/edge.md explains each step.
 // CONFIG is baked in by EdgeLogic: { canonicalHost, redirects, cleanUrls, spaFallback, experiment }.
 
-var ASSIGNED_HEADER = 'x-experiment-assigned';
+var ASSIGNED = 'x-experiment-assigned';
 
 async function handler(event) {
   var request = event.request;
+  delete request.headers[ASSIGNED];
+  // Path patterns match the raw URI but S3 decodes it (/%61ccount/x, /account%2fx): one spelling per key.
+  var uri = request.uri.replace(/%([0-9a-f]{2})/gi, function (m, h) {
+    var c = String.fromCharCode(parseInt(h, 16));
+    return /[\w.~-]/.test(c) ? c : m;
+  });
+  if (/%(2f|5c)|\\|\/\.\.?(\/|$)/i.test(uri)) return { statusCode: 400, statusDescription: 'Bad Request' };
+  var query = queryString(request.querystring);
+  if (uri !== request.uri) return redirect(uri + query);
   var host = request.headers.host ? request.headers.host.value : '';
   if (CONFIG.canonicalHost && host && host !== CONFIG.canonicalHost && !isLoopback(host)) {
-    return redirect('https://' + CONFIG.canonicalHost + request.uri + queryString(request.querystring));
+    return redirect('https://' + CONFIG.canonicalHost + uri + query);
   }
   if (CONFIG.redirects) {
     var kvs = cf.kvs();
-    if (await kvs.exists(request.uri)) return redirect((await kvs.get(request.uri)) + queryString(request.querystring));
+    if (await kvs.exists(uri)) return redirect((await kvs.get(uri)) + query);
   }
-  request.uri = cleanUri(request.uri);
+  request.uri = cleanUri(uri);
   applyExperiment(request, CONFIG.experiment);
   return request;
 }
 
-// CloudFront never sees a loopback Host; `npm start` does, and must not be sent to the real domain.
+// `npm start`'s loopback Host must not be sent to the real domain.
 function isLoopback(host) {
   var name = host.replace(/:\d+$/, '');
   return name === 'localhost' || name === '127.0.0.1' || name === '[::1]';
@@ -59,7 +60,7 @@ function applyExperiment(request, experiment) {
   if (!variant) {
     variant = pickVariant(experiment.variants);
     request.cookies[experiment.cookie] = { value: variant.name };
-    request.headers[ASSIGNED_HEADER] = { value: experiment.cookie + '=' + variant.name };
+    request.headers[ASSIGNED] = { value: experiment.cookie + '=' + variant.name };
   }
   if (variant.prefix) request.uri = variant.prefix + request.uri;
 }
@@ -80,6 +81,7 @@ function pickVariant(variants) {
   return variants[variants.length - 1];
 }
 
+// As sent: CloudFront Functions get query values still percent-encoded.
 function queryString(querystring) {
   var parts = [];
   for (var name in querystring) {

@@ -10,6 +10,7 @@ import { EdgeFunctionError, type BehaviourRunners, type EdgeRequest, type EdgeRe
 import { createFrontDoor } from "../../local/front-door";
 
 const trace: string[] = [];
+const logged: string[] = [];
 
 function runner(eventType: EdgeEventType, behaviour: { generate?: EdgeResponse; fail?: boolean } = {}): EdgeRunner {
   return {
@@ -45,7 +46,7 @@ beforeAll(async () => {
       response.end(JSON.stringify({ method: request.method, url: request.url, body, tagged: request.headers["x-viewer-request"] ?? null }));
     });
   };
-  door = createFrontDoor(spec, new Map([["api", api]]), { edge: { behaviour: (pattern) => (pattern === "default" ? runners : pattern === "/api/*" ? routeRunners : {}) }, log: () => {} });
+  door = createFrontDoor(spec, new Map([["api", api]]), { edge: { behaviour: (pattern) => (pattern === "default" ? runners : pattern === "/api/*" ? routeRunners : {}) }, log: (line) => void logged.push(line) });
   server = createServer(door);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -131,10 +132,32 @@ describe("front door edge order", () => {
     expect(((await direct.json()) as { tagged: unknown }).tagged).toBeNull();
   });
 
-  it("a failing function answers 503, as CloudFront does", async () => {
+  it("a failing function answers 503, as CloudFront does, with a generic body (the details go to the log)", async () => {
+    logged.length = 0;
     const response = await run("/", { "viewer-request": runner("viewer-request", { fail: true }) });
     expect(response.status).toBe(503);
-    expect(await response.text()).toContain("viewer-request (viewer-request): boom");
+    const body = await response.text();
+    expect(body).toBe("503 ERROR\nThe request could not be satisfied.\n");
+    expect(response.headers.get("x-frame-options")).toBe("DENY");
+    expect(logged.join("\n")).toContain("viewer-request (viewer-request): boom");
+  });
+
+  it("a function result HTTP cannot carry answers 502 (CloudFront's validation error), and the door keeps serving", async () => {
+    // Issue 11: a redirect carrying a decoded CR LF threw "Invalid character in header content" and ended npm start.
+    const invalid: EdgeResponse[] = [
+      { status: 301, headers: { location: ["/about?q=\r\nSet-Cookie: x=1"] } },
+      { status: 301, headers: { "bad name": ["x"] } },
+      { status: 1000, headers: {} },
+      { status: 200, statusDescription: "OK\r\nX: y", headers: {} },
+    ];
+    for (const generate of invalid) {
+      logged.length = 0;
+      const response = await run("/", { "viewer-request": runner("viewer-request", { generate }) });
+      expect(response.status).toBe(502);
+      expect(await response.text()).toBe("502 ERROR\nThe request could not be satisfied.\n");
+      expect(logged.join("\n")).toContain("InvalidEdgeResult");
+    }
+    expect((await run("/about.html", {})).status).toBe(200);
   });
 });
 

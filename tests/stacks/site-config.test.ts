@@ -22,6 +22,8 @@ describe("the site's runtime config in the prod stack", () => {
       hostedUiUrl: prod.outputs.hostedUiUrl,
       cognitoEndpoint: "https://cognito-idp.us-east-1.amazonaws.com/",
       scopes: ["openid", "email", "profile"],
+      // The edge auth check's cookie, which the page sets after sign-in on the paths /account/* covers (issue 11).
+      cookie: { name: "gallery-id-token", paths: ["/account/"] },
     });
     const client = resource(prod.resources, "aws:cognito/userPoolClient:UserPoolClient", "auth-client");
     expect(client.inputs.allowedOauthFlows).toEqual(["code"]);

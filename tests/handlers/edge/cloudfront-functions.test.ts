@@ -62,8 +62,50 @@ describe("viewer-request CloudFront Function", () => {
   });
 });
 
+describe("viewer-request: URIs that S3 would read as another key than the path patterns saw", () => {
+  // Issue 11: CloudFront matches path patterns on the URI as sent, S3 decodes it. /%61ccount/index.html and
+  // /account%2findex.html matched the default behaviour (no auth check) and S3 served account/index.html.
+  const fn = viewerRequestFn({ canonicalHost: undefined });
+  const run = async (uri: string, querystring: Record<string, string> = {}): Promise<any> => fn.invoke(viewerRequest(uri, { querystring }));
+
+  it("301s escaped unreserved characters to their plain spelling, whose next request meets /account/*'s check", async () => {
+    expect(await run("/%61ccount/index.html")).toMatchObject({ statusCode: 301, headers: { location: { value: "/account/index.html" } } });
+    expect(await run("/%41%7e%2D%5f%2e%30/x.html", { next: "%2Fa%26b%3D1" })).toMatchObject({ statusCode: 301, headers: { location: { value: "/A~-_.0/x.html?next=%2Fa%26b%3D1" } } });
+  });
+
+  it.each(["/account%2findex.html", "/account%2Findex.html", "/account%5cindex.html", "/account%5Cindex.html", "/account\\index.html", "/x/../account/index.html", "/x/%2e%2e/account/index.html", "/x/.%2E/account/", "/./account/", "/account/.", "/account/..", "/x/%2E/account/"])(
+    "refuses %s with 400: encoded slashes or backslashes, dot segments",
+    async (uri) => {
+      const result = await run(uri);
+      expect(result.statusCode).toBe(400);
+      expect(result.uri).toBeUndefined();
+    },
+  );
+
+  it("leaves other escapes as sent (S3 decodes them to the same key whichever way they are spelled)", async () => {
+    expect((await run("/photos/caf%C3%A9.html")).uri).toBe("/photos/caf%C3%A9.html");
+    expect((await run("/a..b.html")).uri).toBe("/a..b.html");
+  });
+
+  it("redirects from the KeyValueStore with the query string as the viewer sent it (still percent-encoded)", async () => {
+    for (const value of ["%E2%82%AC", "%0d%0a", "%00", "%7F", "%2Fa%26b%3D1"]) {
+      expect((await run("/about-us", { q: value })).headers.location.value).toBe(`/about?q=${value}`);
+    }
+  });
+
+  it("drops a client-sent x-experiment-assigned: only its own assignment reaches viewer-response", async () => {
+    const forged = { "x-experiment-assigned": "injected=1; Domain=example.com" };
+    const elsewhere: any = await fn.invoke(viewerRequest("/about", { headers: forged }));
+    expect(elsewhere.headers["x-experiment-assigned"]).toBeUndefined();
+    const returning: any = await fn.invoke(viewerRequest("/", { headers: forged, cookies: { "gallery-ab-home": "b" } }));
+    expect(returning.headers["x-experiment-assigned"]).toBeUndefined();
+    const noExperiment = viewerRequestFn({ experiment: undefined, canonicalHost: undefined });
+    expect(((await noExperiment.invoke(viewerRequest("/", { headers: forged }))) as any).headers["x-experiment-assigned"]).toBeUndefined();
+  });
+});
+
 describe("viewer-response CloudFront Function", () => {
-  const fn = sandboxFor("handlers/edge/viewer-response.js", { cookieMaxAgeSeconds: 600 });
+  const fn = sandboxFor("handlers/edge/viewer-response.js", { cookieMaxAgeSeconds: 600, cookie: "gallery-ab-home", variants: ["a", "b"] });
 
   it("leaves headers to the response headers policy: the response goes out as the origin sent it", async () => {
     const request = viewerRequest("/index.html").request;
@@ -76,5 +118,23 @@ describe("viewer-response CloudFront Function", () => {
     const request = viewerRequest("/variants/b/index.html", { headers: { "x-experiment-assigned": "gallery-ab-home=b" } }).request;
     const result: any = await fn.invoke(viewerResponse(request));
     expect(result.cookies["gallery-ab-home"]).toEqual({ value: "b", attributes: "Path=/; Max-Age=600; Secure; SameSite=Lax" });
+  });
+});
+
+describe("viewer-response sets only the experiment's own cookie (issue 11: no client text in Set-Cookie)", () => {
+  const fn = sandboxFor("handlers/edge/viewer-response.js", { cookieMaxAgeSeconds: 600, cookie: "gallery-ab-home", variants: ["a", "b"] });
+
+  it.each(["injected=1; Domain=example.com", "gallery-ab-home=b; Domain=example.com", "gallery-ab-home=z", "other=a", "gallery-ab-home", "gallery-ab-home=a=b"])(
+    "sets no cookie for x-experiment-assigned: %s",
+    async (value) => {
+      const request = viewerRequest("/index.html", { headers: { "x-experiment-assigned": value } }).request;
+      expect(((await fn.invoke(viewerResponse(request))) as any).cookies).toEqual({});
+    },
+  );
+
+  it("sets none when the stack runs no experiment", async () => {
+    const off = sandboxFor("handlers/edge/viewer-response.js", { cookieMaxAgeSeconds: 600 });
+    const request = viewerRequest("/index.html", { headers: { "x-experiment-assigned": "gallery-ab-home=b" } }).request;
+    expect(((await off.invoke(viewerResponse(request))) as any).cookies).toEqual({});
   });
 });

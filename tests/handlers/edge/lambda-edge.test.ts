@@ -70,6 +70,14 @@ describe("Lambda@Edge viewer-request auth (Cognito id token from a cookie, aws-j
     expect(result.headers["cache-control"][0].value).toBe("no-store");
   });
 
+  it.each(["%zz", "%", "%E0%A4%A", "a%00b"])("treats a malformed cookie value (%s) as a bad token: sign-in redirect or 401, never an error (issue 11: was a URIError, 503)", async (value) => {
+    const page: any = await auth(lambdaRequest("/account/", { cookie: `gallery-id-token=${value}` }));
+    expect(page.status).toBe("302");
+    expect(page.headers.location[0].value).toBe("/?next=%2Faccount%2F");
+    const api: any = await auth(lambdaRequest("/account/", { cookie: `gallery-id-token=${value}`, accept: "application/json" }));
+    expect(api.status).toBe("401");
+  });
+
   it("answers API-style clients 401 instead of a redirect", async () => {
     const result: any = await auth(request(token(pool, { aud: "someoneelse" }), "application/json"));
     expect(result.status).toBe("401");

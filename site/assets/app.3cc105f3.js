@@ -1,6 +1,6 @@
 // Gallery front end: plain modules, no framework. Reads GET /api/config (public), signs in
 // (auth module), then lists, creates, opens and deletes albums and uploads photos (api module).
-import { createAuth } from "./auth.056aeb78.js";
+import { createAuth, sameOriginPath } from "./auth.34dea485.js";
 import { createApi } from "./api.6f4fd419.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -74,6 +74,36 @@ function render() {
   show($("#album"), Boolean(user) && Boolean(openAlbumId));
   $("#user").textContent = user ?? "";
   if (!user) openAlbumId = undefined;
+}
+
+// ------------------------------------------------------------------ ?next= (where the edge sent the browser to sign in)
+
+const NEXT_KEY = "gallery.next";
+const FOLLOWED_KEY = "gallery.next-followed";
+
+/** The page to go to after sign-in: this address's ?next=, or the one kept across the hosted UI's round trip. */
+function pendingNext() {
+  return sameOriginPath(new URLSearchParams(location.search).get("next") ?? sessionStorage.getItem(NEXT_KEY) ?? undefined, location.origin);
+}
+
+/**
+ * Goes to `next` once signed in (the edge cookie is set by then). Arriving back here with the same `next` right
+ * after following it means the edge refused this session: sign out instead of bouncing between the two pages.
+ */
+function followNext(justSignedIn) {
+  const next = pendingNext();
+  sessionStorage.removeItem(NEXT_KEY);
+  if (!next) return false;
+  const last = JSON.parse(sessionStorage.getItem(FOLLOWED_KEY) ?? "null");
+  if (!justSignedIn && last?.next === next && Date.now() - last.at < 10_000) {
+    sessionStorage.removeItem(FOLLOWED_KEY);
+    auth.clear();
+    say("Please sign in again to open that page.");
+    return false;
+  }
+  sessionStorage.setItem(FOLLOWED_KEY, JSON.stringify({ next, at: Date.now() }));
+  location.replace(next);
+  return true;
 }
 
 async function signedIn() {
@@ -214,9 +244,16 @@ async function main() {
   onSubmit("#signin-form", async (form) => {
     await auth.signInWithPassword(form.elements.email.value.trim(), form.elements.password.value);
     form.reset();
-    await signedIn();
+    if (!followNext(true)) await signedIn();
   });
-  $("#hosted-signin-button").addEventListener("click", () => attempt(() => auth.beginHostedSignIn()));
+  $("#hosted-signin-button").addEventListener("click", () =>
+    attempt(() => {
+      // The hosted UI returns to this site's root, without ?next=: keep it for the way back.
+      const next = pendingNext();
+      if (next) sessionStorage.setItem(NEXT_KEY, next);
+      return auth.beginHostedSignIn();
+    }),
+  );
   $("#signout").addEventListener("click", () => {
     auth.signOut();
     say("");
@@ -227,7 +264,11 @@ async function main() {
   $("#back").addEventListener("click", () => attempt(closeAlbum));
   $("#delete-album").addEventListener("click", () => attempt(deleteAlbum));
 
-  await attempt(() => auth.handleCallback());
+  let justSignedIn = false;
+  await attempt(async () => {
+    justSignedIn = await auth.handleCallback();
+  });
+  if (auth.user() && followNext(justSignedIn)) return;
   if (auth.user()) await signedIn();
   else render();
 }

@@ -3,6 +3,10 @@
 //  - "password" (npm start): cognito-local has no hosted UI, so the page calls InitiateAuth
 //    (USER_PASSWORD_AUTH) on the endpoint the config names.
 // Tokens live in memory and sessionStorage (gone when the tab closes); the refresh token is not kept.
+// The id token also goes into the cookie the edge auth check reads (config `auth.cookie`: its name and
+// the paths it guards, e.g. /account/), scoped to those paths, Secure, SameSite=Lax, and expiring with
+// the token, so signed-in pages load; signing out clears it. Browsers accept Secure cookies from
+// http://localhost too (a secure context), so `npm start` works the same way.
 
 const TOKENS_KEY = "gallery.tokens";
 const PKCE_KEY = "gallery.pkce";
@@ -39,6 +43,20 @@ export function claimsOf(token) {
   }
 }
 
+/**
+ * `next` (from ?next=, where the edge sent the browser to sign in) when it is a path on `origin`, else
+ * undefined: never another origin, so ?next= is no open redirect.
+ */
+export function sameOriginPath(next, origin) {
+  if (typeof next !== "string" || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return undefined;
+  try {
+    const url = new URL(next, origin);
+    return url.origin === origin ? url.pathname + url.search + url.hash : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function redirectUri() {
   return `${location.origin}/`;
 }
@@ -46,6 +64,7 @@ function redirectUri() {
 export function createAuth(config) {
   const auth = config.auth ?? { mode: "none" };
   let tokens = load();
+  if (tokens) setEdgeCookie(tokens);
 
   function load() {
     try {
@@ -59,6 +78,17 @@ export function createAuth(config) {
   function store(idToken, accessToken, expiresInSeconds) {
     tokens = { idToken, accessToken, expiresAt: Date.now() + expiresInSeconds * 1000 };
     sessionStorage.setItem(TOKENS_KEY, JSON.stringify(tokens));
+    setEdgeCookie(tokens);
+  }
+
+  /** The edge auth cookie on each protected path, for the token's remaining lifetime (0 deletes it). */
+  function setEdgeCookie(current) {
+    if (!auth.cookie) return;
+    const maxAge = current ? Math.max(0, Math.floor((current.expiresAt - Date.now()) / 1000)) : 0;
+    const value = current && maxAge > 0 ? current.idToken : "";
+    for (const path of auth.cookie.paths) {
+      document.cookie = `${auth.cookie.name}=${value}; Path=${path}; Max-Age=${value ? maxAge : 0}; Secure; SameSite=Lax`;
+    }
   }
 
   /** Cognito's JSON 1.1 protocol, as the AWS SDK speaks it. */
@@ -138,10 +168,11 @@ export function createAuth(config) {
       return true;
     },
 
-    /** Forgets the tokens here. */
+    /** Forgets the tokens here, and the edge auth cookie. */
     clear() {
       tokens = undefined;
       sessionStorage.removeItem(TOKENS_KEY);
+      setEdgeCookie(undefined);
     },
 
     /** Signs out; with the hosted UI also ends its session there (and comes back to this page). */
