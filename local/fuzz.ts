@@ -244,7 +244,8 @@ function check(req: RawRequest, res: RawResponse | undefined, secrets: string[])
   if (res.status >= 500) return `answered ${res.status}`;
   if (res.body.includes(PROJECT_DIR)) return "leaked an internal path";
   for (const [pattern, what] of LEAK_PATTERNS) if (pattern.test(res.body)) return `leaked ${what}`;
-  if (req.foreign) for (const secret of secrets) if (res.body.includes(secret)) return `served the owner's ${secret} to someone else`;
+  // An error that echoes the caller's own request (S3's <Key>/<Resource>) tells them nothing new.
+  if (req.foreign) for (const secret of secrets) if (res.body.includes(secret) && !req.url.includes(secret)) return `served the owner's ${secret} to someone else`;
   const cookies = ([] as string[]).concat(res.headers["set-cookie"] ?? []);
   if (cookies.some((c) => /injected|example\.com/i.test(c))) return `reflected client input into Set-Cookie: ${cookies.join(" | ")}`;
   if (req.target === "s3" && req.method === "GET" && res.status === 200 && /originals\//.test(res.body)) return "listed originals without a signature";
