@@ -8,6 +8,7 @@ import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LambdaFunction } from "../lambda/function";
+import { createDeadLetterQueue } from "../queues";
 import { createPrivateBucketWithLogs } from "../s3-hardening";
 import type { DataTierSpec, ExportSpec } from "./spec";
 
@@ -35,11 +36,7 @@ export function createExport(
   const spec = tier.export!;
   const { bucket, logBucket } = createExportBuckets(name, tier, spec, parent);
   const exported = spec.tables.map((key) => tables[key]);
-  const deadLetterQueue = new aws.sqs.Queue(
-    `${name}-export-dlq`,
-    { sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 60 * 60, region: tier.region },
-    { parent },
-  );
+  const deadLetterQueue = createDeadLetterQueue(`${name}-export-dlq`, { retentionDays: 14, region: tier.region }, { parent });
   const fn = new LambdaFunction(
     `${name}-export`,
     {

@@ -291,7 +291,11 @@ describe("DataTier rejects bad specs with a clear error", () => {
     [build({ tables: { plain: { attributes: { id: "S", n: "N" }, partitionKey: "id", localIndexes: { byN: { sortKey: "n" } } } } }), /tables\.plain\.localIndexes \["byN"\] needs a table with a sort key/],
     [withTable({ tableName: "a b" }), /tableName "a b" is not a DynamoDB table name/],
     [build({ tables: {} }), /tables \{\} declares no table/],
-    [build({ export: { schedule: "every day" } }), /export\.schedule "every day" is not an EventBridge schedule expression\. Use e\.g\. "rate\(1 day\)"/],
+    [build({ export: { schedule: "every day" } }), /export\.schedule "every day" is neither rate\(value unit\) nor cron\(.*\)\. Use e\.g\. "rate\(5 minutes\)", "rate\(1 day\)"/],
+    // EventBridge refuses these; the old pattern let them through to the deploy.
+    [build({ export: { schedule: "rate(1 days)" } }), /export\.schedule "rate\(1 days\)" uses the plural "days" with 1; a value of 1 takes the singular unit/],
+    [build({ export: { schedule: "cron(0 3 * * * *)" } }), /export\.schedule "cron\(0 3 \* \* \* \*\)" must have \? in exactly one of day-of-month and day-of-week/],
+    [build({ export: { schedule: "cron(61 3 * * ? *)" } }), /export\.schedule "cron\(61 3 \* \* \? \*\)" has minutes "61", outside 0–59/],
     [build({ export: { schedule: "rate(1 day)", bucketName: "My.Exports" } }), /export\.bucketName "My\.Exports" contains a period/],
     [build({ export: { schedule: "rate(1 day)", tables: ["nope"] } }), /export\.tables "nope" is not a table of this DataTier/],
     [build({ tables: { gallery: { ...gallery, pointInTimeRecovery: false } }, export: { schedule: "rate(1 day)" } }), /tables\.gallery\.pointInTimeRecovery false is off, but the table is exported/],
