@@ -80,9 +80,13 @@ export class UploadBucket extends pulumi.ComponentResource {
     this.registerOutputs({ bucketName: this.bucketName, arn: this.arn });
   }
 
-  /** Exactly `actions` on objects under `prefix` (e.g. `"originals/"`), for a function's `permissions`. */
+  /**
+   * Exactly `actions` on objects under `prefix` (e.g. `"originals/"`), for a function's `permissions`.
+   * The statement id names the prefix, so one role can hold grants on several prefixes (IAM wants Sids unique within a policy).
+   */
   grants(prefix: string, actions: Array<"s3:GetObject" | "s3:PutObject" | "s3:DeleteObject" | "s3:AbortMultipartUpload">): PolicyStatement[] {
-    return [{ sid: "UploadObjects", actions, resources: [pulumi.interpolate`${this.arn}/${prefix}*`] }];
+    const words = prefix.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1));
+    return [{ sid: `UploadObjects${words.join("")}`, actions, resources: [pulumi.interpolate`${this.arn}/${prefix}*`] }];
   }
 
   /**
