@@ -327,7 +327,8 @@ const photoCleanup = cleanupSchedule
     })
   : undefined;
 
-export const thumbnailFailureQueueUrl = thumbnail.failureQueue?.url;
+// Where thumbnail events that still fail after two retries wait (alarm on its depth; read with `aws sqs get-queue-url --queue-name`).
+export const thumbnailFailureQueueName = thumbnail.failureQueue?.name;
 export const photoCleanupScheduleName = photoCleanup?.schedule?.schedule.name;
 // ---------------------------------------------------------------- end events
 
