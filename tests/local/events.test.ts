@@ -7,7 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand, PutObjectCommand, S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { S3Event } from "aws-lambda";
 import sharp from "sharp";
@@ -16,9 +16,9 @@ import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { albumItem, newId, originalKey, photoItem, photoKey, type PhotoItem } from "../../handlers/shared/gallery-keys";
 import { LambdaInvokeError } from "../../local/lambda-runtime";
 import { LocalQueues } from "../../local/queues";
-import { LocalBucketEvents } from "../../local/s3-events";
+import { LocalBucketEvents, type ObjectEvent } from "../../local/s3-events";
 import { LocalScheduler } from "../../local/scheduler";
-import { LOCAL_CREDENTIALS } from "../../local/s3-server";
+import { LOCAL_CREDENTIALS, startLocalS3 } from "../../local/s3-server";
 import type { LocalEvents } from "../../local/services/events";
 import { startLocalApp, type LocalApp } from "../../local/start";
 
@@ -26,6 +26,30 @@ const fn = (name: string, more: Partial<LambdaFunctionSpec> = {}) => ({ name, as
 const created = (key: string) => ({ eventName: "ObjectCreated:Put", bucket: "b", key, size: 3, eTag: "e", sequencer: "01", time: new Date("2026-01-01T00:00:00Z") });
 
 describe("local S3 notifications and asynchronous invocation", () => {
+  it("has the S3 server report writes, multipart completions and deletes that succeeded, and nothing it refused", async () => {
+    const reported: ObjectEvent[] = [];
+    const server = await startLocalS3({ buckets: ["b"], onObjectEvent: (e) => reported.push(e) });
+    const client = new S3Client({ endpoint: server.endpoint, region: "us-east-1", credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
+    try {
+      await client.send(new PutObjectCommand({ Bucket: "b", Key: "originals/a.png", Body: "abc" }));
+      const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: "b", Key: "big.bin" }));
+      const part = await client.send(new UploadPartCommand({ Bucket: "b", Key: "big.bin", UploadId, PartNumber: 1, Body: "xyz" }));
+      await client.send(new CompleteMultipartUploadCommand({ Bucket: "b", Key: "big.bin", UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+      await client.send(new DeleteObjectCommand({ Bucket: "b", Key: "originals/a.png" }));
+      expect((await fetch(`${server.endpoint}/b/unsigned.png`, { method: "PUT", body: "x" })).status).toBe(403);
+    } finally {
+      client.destroy();
+      await server.close();
+    }
+    expect(reported.map((e) => [e.eventName, e.key, e.size])).toEqual([
+      ["ObjectCreated:Put", "originals/a.png", 3],
+      ["ObjectCreated:CompleteMultipartUpload", "big.bin", 3],
+      ["ObjectRemoved:Delete", "originals/a.png", undefined],
+    ]);
+    expect(reported[0].eTag).toBe("900150983cd24fb0d6963f7d28e17f72");
+    expect(new Set(reported.map((e) => e.sequencer)).size).toBe(3);
+  });
+
   it("delivers S3's event shape to matching subscriptions only, one event per object", async () => {
     const received: S3Event[] = [];
     const events = new LocalBucketEvents(
