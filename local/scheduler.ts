@@ -5,6 +5,7 @@
  * failure queue apply (local/async-invoke.ts). `triggerNow(name)` fires one at once, for tests and
  * for trying a job without waiting for it.
  */
+import { randomUUID } from "node:crypto";
 import type { LambdaFunctionSpec } from "../components/lambda/function";
 import { nextFireTime, parseScheduleExpression, type ParsedSchedule } from "../components/schedule-expression";
 import { invokeAsync, type AsyncInvokeOptions, type Invoke } from "./async-invoke";
@@ -82,17 +83,31 @@ export class LocalScheduler {
     armed.timer = setTimeout(() => {
       if (!this.running) return;
       if (this.now() + 5 < armed.next!) return this.arm(armed); // a capped wait: not yet due
-      void this.fire(armed);
+      void this.fire(armed, armed.next);
       this.arm(armed);
     }, Math.min(wait, MAX_TIMER_MS));
     armed.timer.unref();
   }
 
-  private fire(armed: Armed): Promise<"succeeded" | "failed"> {
+  private fire(armed: Armed, scheduledTime = this.now()): Promise<"succeeded" | "failed"> {
     const spec = armed.schedule.function.schedule!;
-    const delivery = invokeAsync(armed.schedule.function, armed.schedule.invoke, spec.input, this.options);
+    const input = withContextAttributes(spec.input, {
+      "<aws.scheduler.schedule-arn>": `arn:aws:scheduler:${this.options.region ?? "us-east-1"}:000000000000:schedule/default/${armed.schedule.name}-schedule`,
+      "<aws.scheduler.scheduled-time>": new Date(Math.floor(scheduledTime / 60_000) * 60_000).toISOString().replace(".000Z", "Z"),
+      "<aws.scheduler.execution-id>": randomUUID(),
+      "<aws.scheduler.attempt-number>": "1",
+    });
+    const delivery = invokeAsync(armed.schedule.function, armed.schedule.invoke, input, this.options);
     const tracked = delivery.catch(() => "failed" as const).finally(() => this.pending.delete(tracked));
     this.pending.add(tracked);
     return delivery;
   }
+}
+
+/** The input with Scheduler's context attributes replaced, as Scheduler does in string values. */
+function withContextAttributes(input: unknown, values: Record<string, string>): unknown {
+  if (typeof input === "string") return Object.entries(values).reduce((text, [name, value]) => text.split(name).join(value), input);
+  if (Array.isArray(input)) return input.map((item) => withContextAttributes(item, values));
+  if (input && typeof input === "object") return Object.fromEntries(Object.entries(input).map(([k, v]) => [k, withContextAttributes(v, values)]));
+  return input;
 }

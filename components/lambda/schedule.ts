@@ -27,8 +27,9 @@ export interface FunctionScheduleArgs {
    */
   flexibleWindowMinutes?: number;
   /**
-   * The event the function receives, as JSON.
-   * @default {"source":"serverless-fullstack.schedule","schedule":"<function name>"}
+   * The event the function receives, as JSON. String values may be Scheduler's context attributes,
+   * e.g. `"<aws.scheduler.scheduled-time>"`, which Scheduler replaces when it invokes.
+   * @default {"source":"serverless-fullstack.schedule","schedule":"<function name>","time":"<aws.scheduler.scheduled-time>"}
    */
   input?: Record<string, unknown>;
   /**
@@ -81,6 +82,13 @@ export const SCHEDULE_LIMITS = {
   flexibleWindowMinutes: { min: 1, max: 1440 },
 } as const;
 
+/**
+ * Scheduler's context attributes, replaced in the target's input at each invocation:
+ * https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-context-attributes.html
+ */
+export const SCHEDULED_TIME = "<aws.scheduler.scheduled-time>";
+export const CONTEXT_ATTRIBUTES = ["<aws.scheduler.schedule-arn>", SCHEDULED_TIME, "<aws.scheduler.execution-id>", "<aws.scheduler.attempt-number>"] as const;
+
 export function validateSchedule(fail: ArgFailure, schedule: FunctionScheduleArgs, edge: boolean): void {
   if (edge) fail("schedule", schedule.expression, "is set on a Lambda@Edge function, which only CloudFront invokes", "Schedule a regional function instead.");
   const parsed = parseExpression(fail, schedule.expression);
@@ -128,7 +136,8 @@ export function normaliseSchedule(functionName: string, schedule: FunctionSchedu
     expression: parseScheduleExpression(schedule.expression).expression,
     timezone: schedule.timezone ?? "UTC",
     flexibleWindowMinutes: schedule.flexibleWindowMinutes,
-    input: schedule.input ?? { source: "serverless-fullstack.schedule", schedule: functionName },
+    // The scheduled time (not the delivery time, which retries delay) lets handlers name their work idempotently.
+    input: schedule.input ?? { source: "serverless-fullstack.schedule", schedule: functionName, time: SCHEDULED_TIME },
     maxRetryAttempts: schedule.maxRetryAttempts ?? 3,
     maxEventAgeSeconds: schedule.maxEventAgeSeconds ?? 3600,
     deadLetterRetentionDays: schedule.deadLetterRetentionDays ?? 14,

@@ -243,10 +243,10 @@ describe("DataTier export to S3", () => {
     const bucket = resource(graph, "aws:s3/bucket:Bucket", "exp2-export");
     const fn = resource(graph, "aws:lambda/function:Function", "exp2-export-function");
     expect(fn.inputs.environment.variables).toMatchObject({ EXPORT_BUCKET_NAME: bucket.state.bucket, EXPORT_PREFIX: "exports/", EXPORT_FORMAT: "DYNAMODB_JSON", TABLE_ARNS: JSON.stringify([t.state.arn]) });
-    const rule = resource(graph, "aws:cloudwatch/eventRule:EventRule", "exp2-export-schedule");
-    expect(rule.inputs.scheduleExpression).toBe("rate(1 day)");
-    expect(resource(graph, "aws:cloudwatch/eventTarget:EventTarget", "exp2-export-target").inputs).toMatchObject({ rule: rule.state.name, arn: fn.state.arn });
-    expect(resource(graph, "aws:lambda/permission:Permission", "exp2-export-invoke").inputs).toMatchObject({ principal: "events.amazonaws.com", sourceArn: rule.state.arn, action: "lambda:InvokeFunction" });
+    // The function's own schedule (EventBridge Scheduler), as any LambdaFunction's.
+    const schedule = resource(graph, "aws:scheduler/schedule:Schedule", "exp2-export-schedule");
+    expect(schedule.inputs).toMatchObject({ scheduleExpression: "rate(1 day)", target: { arn: fn.state.arn } });
+    expect(ofType(graph, "aws:cloudwatch/eventRule:EventRule")).toEqual([]);
     const statements = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "exp2-export-policy").inputs.policy).Statement;
     expect(statements.find((s) => s.Sid === "ExportTables")).toEqual({ Sid: "ExportTables", Effect: "Allow", Action: ["dynamodb:ExportTableToPointInTime"], Resource: [t.state.arn] });
     expect(statements.find((s) => s.Sid === "WriteExports")).toMatchObject({ Action: ["s3:AbortMultipartUpload", "s3:PutObject", "s3:PutObjectAcl"], Resource: [`${bucket.state.arn}/exports/*`] });
@@ -258,7 +258,7 @@ describe("DataTier export to S3", () => {
   it("is off unless configured, and retains its buckets with the tables", async () => {
     const off = await record(() => new DataTier("noexp", { tables: { gallery } }));
     expect(ofType(off, "aws:s3/bucket:Bucket")).toEqual([]);
-    expect(ofType(off, "aws:cloudwatch/eventRule:EventRule")).toEqual([]);
+    expect(ofType(off, "aws:scheduler/schedule:Schedule")).toEqual([]);
     const kept = await record(() => new DataTier("keptexp", { ...args, export: { ...args.export!, format: "ION", bucketName: "gallery-exports" }, retainOnDelete: true }));
     for (const bucket of ofType(kept, "aws:s3/bucket:Bucket")) expect([bucket.retainOnDelete, bucket.inputs.forceDestroy]).toEqual([true, false]);
     expect(resource(kept, "aws:s3/bucket:Bucket", "keptexp-export").inputs.bucket).toBe("gallery-exports");

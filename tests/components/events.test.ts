@@ -35,7 +35,7 @@ describe("LambdaFunction schedule", () => {
       state: "ENABLED",
       target: { arn: fn.state.arn, roleArn: role.state.arn, retryPolicy: { maximumRetryAttempts: 5, maximumEventAgeInSeconds: 3600 }, deadLetterConfig: { arn: dlq.state.arn } },
     });
-    expect(JSON.parse(schedule.inputs.target.input)).toEqual({ source: "serverless-fullstack.schedule", schedule: "nightly" });
+    expect(JSON.parse(schedule.inputs.target.input)).toEqual({ source: "serverless-fullstack.schedule", schedule: "nightly", time: "<aws.scheduler.scheduled-time>" });
     expect(dlq.inputs).toMatchObject({ sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 86400 });
     expect(policyDocument(role.inputs.assumeRolePolicy).Statement).toEqual([
       { Effect: "Allow", Principal: { Service: "scheduler.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID } } },

@@ -121,14 +121,15 @@ describe("local scheduler", () => {
   it("fires a rate schedule at its rate with its input, and fires on demand", async () => {
     vi.useFakeTimers({ now: new Date("2026-01-01T00:00:00Z") });
     const inputs: unknown[] = [];
-    const job = fn("job", { schedule: { expression: "rate(5 minutes)", timezone: "UTC", input: { run: "cleanup" }, maxRetryAttempts: 3, maxEventAgeSeconds: 3600, deadLetterRetentionDays: 14, minimumIntervalMinutes: 1, enabled: true } });
+    const job = fn("job", { schedule: { expression: "rate(5 minutes)", timezone: "UTC", input: { run: "cleanup", at: "<aws.scheduler.scheduled-time>" }, maxRetryAttempts: 3, maxEventAgeSeconds: 3600, deadLetterRetentionDays: 14, minimumIntervalMinutes: 1, enabled: true } });
     const scheduler = new LocalScheduler([{ name: "job", function: job, invoke: async (e) => void inputs.push(e) }], { queues: new LocalQueues(), region: "us-east-1" });
     scheduler.start();
     expect(scheduler.nextFireTimes().job?.toISOString()).toBe("2026-01-01T00:05:00.000Z");
     await vi.advanceTimersByTimeAsync(4 * 60_000);
     expect(inputs).toEqual([]);
     await vi.advanceTimersByTimeAsync(60_000);
-    expect(inputs).toEqual([{ run: "cleanup" }]);
+    // Scheduler's context attributes are replaced, as in AWS: the scheduled time, to the minute.
+    expect(inputs).toEqual([{ run: "cleanup", at: "2026-01-01T00:05:00Z" }]);
     await vi.advanceTimersByTimeAsync(10 * 60_000);
     expect(inputs).toHaveLength(3);
     expect(await scheduler.triggerNow("job")).toBe("succeeded");

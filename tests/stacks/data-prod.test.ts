@@ -19,7 +19,7 @@ describe("prod stack: DataTier", () => {
   });
 
   it("exports daily to a retained bucket", () => {
-    expect(resource(run.resources, "aws:cloudwatch/eventRule:EventRule", "data-export-schedule").inputs.scheduleExpression).toBe("rate(1 day)");
+    expect(resource(run.resources, "aws:scheduler/schedule:Schedule", "data-export-schedule").inputs.scheduleExpression).toBe("rate(1 day)");
     expect(resource(run.resources, "aws:s3/bucket:Bucket", "data-export").retainOnDelete).toBe(true);
     expect(run.outputs.exportBucketName).toBe(resource(run.resources, "aws:s3/bucket:Bucket", "data-export").state.bucket);
   });
