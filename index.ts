@@ -54,18 +54,22 @@ const data = new DataTier("data", {
     },
   },
   export: exportSchedule ? { schedule: exportSchedule, logRetentionDays } : undefined,
+  // Records of events already handled (thumbnails, counters): a redelivered event changes nothing.
+  idempotency: {},
   deletionProtection: retainData,
   retainOnDelete: retainData,
 });
 
-/** album.photoCount and profile.albumCount, kept from the gallery table's stream. */
+const idempotencyTableName = data.tables.idempotency.name;
+
+/** album.photoCount and profile.albumCount, kept from the gallery table's stream; each record counted once. */
 const counters = new LambdaFunction("gallery-counters", {
   entry: "handlers/data/counters.ts",
   description: "Keeps album photo counts and profile album counts from the gallery stream",
   timeout: 30,
   logRetentionDays,
-  environment: { TABLE_NAME: data.tables.gallery.name, POWERTOOLS_SERVICE_NAME: "gallery-counters" },
-  permissions: data.tables.gallery.grants.write(["dynamodb:UpdateItem"]),
+  environment: { TABLE_NAME: data.tables.gallery.name, IDEMPOTENCY_TABLE_NAME: idempotencyTableName, POWERTOOLS_SERVICE_NAME: "gallery-counters" },
+  permissions: [...data.tables.gallery.grants.write(["dynamodb:UpdateItem"]), ...data.idempotencyGrants()],
 });
 data.subscribe("counters", "gallery", counters, { batchSize: 100, maximumRetryAttempts: 5 });
 
@@ -264,7 +268,8 @@ const api = new ServerlessApi("api", {
       function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:UpdateItem"])] },
     },
     "DELETE /albums/{albumId}": { handler: albumsHandler, export: "remove", function: { permissions: [...gallery.read(["dynamodb:Query"]), ...gallery.write(["dynamodb:DeleteItem"])] } },
-    "GET /albums/{albumId}/photos": { handler: photosHandler, export: "list", function: { permissions: gallery.read(["dynamodb:GetItem", "dynamodb:Query"]) } },
+    // Listings carry presigned thumbnail URLs: the role must be allowed the GET it signs.
+    "GET /albums/{albumId}/photos": { handler: photosHandler, export: "list", function: { permissions: [...gallery.read(["dynamodb:GetItem", "dynamodb:Query"]), ...uploads.grants("thumbnails/", ["s3:GetObject"])] } },
     "POST /albums/{albumId}/photos": {
       handler: photosHandler,
       export: "create",
@@ -272,20 +277,76 @@ const api = new ServerlessApi("api", {
       // A presigned PUT carries the function's credentials: its role must be allowed the PUT itself.
       function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:PutItem"]), ...originals("s3:PutObject")] },
     },
-    "GET /albums/{albumId}/photos/{photoId}": { handler: photosHandler, export: "get", function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...originals("s3:GetObject")] } },
+    "GET /albums/{albumId}/photos/{photoId}": {
+      handler: photosHandler,
+      export: "get",
+      function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...originals("s3:GetObject"), ...uploads.grants("thumbnails/", ["s3:GetObject"])] },
+    },
     "PATCH /albums/{albumId}/photos/{photoId}": {
       handler: photosHandler,
       export: "update",
       requestSchema: requestModel(UpdatePhoto),
-      function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:UpdateItem"]), ...originals("s3:GetObject")] },
+      function: { permissions: [...gallery.write(["dynamodb:UpdateItem"]), ...uploads.grants("thumbnails/", ["s3:GetObject"])] },
     },
     "DELETE /albums/{albumId}/photos/{photoId}": {
       handler: photosHandler,
       export: "remove",
-      function: { permissions: [...gallery.write(["dynamodb:DeleteItem"]), ...originals("s3:DeleteObject")] },
+      function: { permissions: [...gallery.write(["dynamodb:DeleteItem"]), ...originals("s3:DeleteObject"), ...uploads.grants("thumbnails/", ["s3:DeleteObject"])] },
     },
   },
 });
+
+// ---------------------------------------------------------------- events (thumbnails, clean-up)
+// An original's ObjectCreated event makes its thumbnails and marks the photo ready (or failed);
+// S3 invokes asynchronously: two retries, then the function's failure queue. sharp ships in the
+// zip as its prebuilt linux-arm64 binaries (nativeModules; `npm run lambda-native` installs them).
+const thumbnail = new LambdaFunction("thumbnail", {
+  entry: "handlers/thumbnail/index.ts",
+  description: "Makes WebP thumbnails of uploaded originals and marks their photos ready",
+  memorySize: 2048,
+  timeout: 60,
+  logRetentionDays,
+  nativeModules: ["sharp"],
+  environment: { TABLE_NAME: data.tables.gallery.name, IDEMPOTENCY_TABLE_NAME: idempotencyTableName, POWERTOOLS_SERVICE_NAME: "thumbnail" },
+  permissions: [
+    ...gallery.read(["dynamodb:GetItem"]),
+    ...gallery.write(["dynamodb:UpdateItem"]),
+    ...originals("s3:GetObject"),
+    ...uploads.grants("thumbnails/", ["s3:PutObject", "s3:DeleteObject"]),
+    ...data.idempotencyGrants(),
+  ],
+  asyncInvoke: { maxRetryAttempts: 2, maxEventAgeSeconds: 3600, failureQueue: { retentionDays: 14 } },
+});
+uploads.notify({ thumbnails: { function: thumbnail, events: ["s3:ObjectCreated:*"], filterPrefix: "originals/" } });
+
+const cleanupSchedule = config.get("photoCleanupSchedule") ?? "rate(1 hour)";
+const photoCleanup = cleanupSchedule
+  ? new LambdaFunction("photo-cleanup", {
+      entry: "handlers/photo-cleanup/index.ts",
+      description: "Removes photos stuck in pending or failed, with their objects",
+      timeout: 300,
+      memorySize: 256,
+      logRetentionDays,
+      environment: {
+        TABLE_NAME: data.tables.gallery.name,
+        UPLOAD_BUCKET_NAME: uploads.bucketName,
+        CLEANUP_AGE_HOURS: String(config.getNumber("photoCleanupAgeHours") ?? 6),
+        POWERTOOLS_SERVICE_NAME: "photo-cleanup",
+      },
+      permissions: [
+        ...gallery.read(["dynamodb:Scan"]),
+        ...gallery.write(["dynamodb:DeleteItem"]),
+        ...originals("s3:DeleteObject"),
+        ...uploads.grants("thumbnails/", ["s3:DeleteObject"]),
+      ],
+      schedule: { expression: cleanupSchedule, timezone: config.get("photoCleanupTimezone") ?? "UTC", maxRetryAttempts: 3 },
+    })
+  : undefined;
+
+// Where thumbnail events that still fail after two retries wait (alarm on its depth; read with `aws sqs get-queue-url --queue-name`).
+export const thumbnailFailureQueueName = thumbnail.failureQueue?.name;
+export const photoCleanupScheduleName = photoCleanup?.schedule?.schedule.name;
+// ---------------------------------------------------------------- end events
 
 export const apiUrls = api.urls;
 export const apiDomainName = api.domainName;

@@ -11,6 +11,10 @@ export type { SitePublisherArgs, StaticSiteBuild, StaticSitePublishArgs, Manifes
 export { LambdaFunction, LAMBDA_LIMITS, LAMBDA_RUNTIME } from "./lambda/function";
 export { LAMBDA_BUNDLE_EXTERNALS } from "./lambda/bundle";
 export type { LambdaFunctionArgs, LambdaFunctionSpec, FailureDestination } from "./lambda/function";
+export type { FunctionScheduleArgs, FunctionScheduleSpec } from "./lambda/schedule";
+export { parseScheduleExpression, nextFireTime, type ParsedSchedule } from "./schedule-expression";
+export { BucketEvents, S3_EVENT_TYPES } from "./bucket-events";
+export type { BucketEventsArgs, BucketEventsSpec, ObjectEventSubscription, ObjectEventSubscriptionSpec } from "./bucket-events";
 export { DataTier, READ_ACTIONS, WRITE_ACTIONS, STREAM_ACTIONS } from "./data-tier";
 export type {
   DataTierArgs, DataTierSpec, DataTable, TableArgs, TableSpec, TableGrants, GlobalIndexArgs, LocalIndexArgs, CapacityArgs, ExportArgs,

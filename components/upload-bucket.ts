@@ -6,6 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { BucketEvents, type ObjectEventSubscription } from "./bucket-events";
 import { argFailer } from "./errors";
 import type { PolicyStatement } from "./iam";
 import { createPrivateBucketWithLogs } from "./s3-hardening";
@@ -44,12 +45,15 @@ export interface UploadBucketSpec {
  *   permissions: uploads.grants("originals/", ["s3:PutObject", "s3:GetObject"]),
  * });
  * uploads.allowBrowserUploads("site", [site.url]);
+ * uploads.notify({ thumbnails: { function: thumbnails, events: ["s3:ObjectCreated:*"], filterPrefix: "originals/" } });
  */
 export class UploadBucket extends pulumi.ComponentResource {
   readonly spec: UploadBucketSpec;
   readonly bucketName: pulumi.Output<string>;
   readonly arn: pulumi.Output<string>;
   readonly nodes: { readonly bucket: aws.s3.Bucket; readonly logBucket: aws.s3.Bucket };
+  /** The bucket's object events, once `notify` has set them. */
+  events?: BucketEvents;
   private readonly name: string;
 
   constructor(name: string, args: UploadBucketArgs = {}, opts?: pulumi.ComponentResourceOptions) {
@@ -76,9 +80,28 @@ export class UploadBucket extends pulumi.ComponentResource {
     this.registerOutputs({ bucketName: this.bucketName, arn: this.arn });
   }
 
-  /** Exactly `actions` on objects under `prefix` (e.g. `"originals/"`), for a function's `permissions`. */
+  /**
+   * Exactly `actions` on objects under `prefix` (e.g. `"originals/"`), for a function's `permissions`.
+   * The statement id names the prefix, so one role can hold grants on several prefixes (IAM wants Sids unique within a policy).
+   */
   grants(prefix: string, actions: Array<"s3:GetObject" | "s3:PutObject" | "s3:DeleteObject" | "s3:AbortMultipartUpload">): PolicyStatement[] {
-    return [{ sid: "UploadObjects", actions, resources: [pulumi.interpolate`${this.arn}/${prefix}*`] }];
+    const words = prefix.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1));
+    return [{ sid: `UploadObjects${words.join("")}`, actions, resources: [pulumi.interpolate`${this.arn}/${prefix}*`] }];
+  }
+
+  /**
+   * Delivers object events to functions: event types and key prefix/suffix filters per subscription
+   * (BucketEvents: the invoke permissions, then the bucket's notification configuration). A method
+   * rather than a constructor argument because the subscribed functions usually need this bucket's
+   * name and grants first. S3 keeps one notification configuration per bucket, so call it once,
+   * with every subscription.
+   */
+  notify(subscriptions: Record<string, ObjectEventSubscription>): BucketEvents {
+    if (this.events) {
+      argFailer("UploadBucket", this.name)("notify", Object.keys(subscriptions), "is called a second time; S3 keeps one notification configuration per bucket, and a second would replace the first", "Pass every subscription to one notify call.");
+    }
+    this.events = new BucketEvents(`${this.name}-events`, { bucket: this.nodes.bucket, subscriptions, region: this.spec.region }, { parent: this });
+    return this.events;
   }
 
   /** Lets browsers on `origins` PUT (presigned) and GET objects; call once the site's URL exists. */

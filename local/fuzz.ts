@@ -14,6 +14,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { join, relative } from "node:path";
+import { crc32 } from "node:zlib";
 import { CognitoIdentityProviderClient, ConfirmSignUpCommand, InitiateAuthCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
 import type { RouteSpec, ServerlessApiSpec } from "../components/serverless-api/spec";
 import type { StaticSiteSpec } from "../components/static-site/spec";
@@ -136,7 +137,35 @@ async function ownerSnapshot(app: LocalApp, apiBase: string, owner: Session): Pr
     const photos = await apiJson(app, "GET", `${apiBase}/albums/${album.albumId}/photos`, owner.idToken);
     rows.push({ album, photos: photos.body.items });
   }
-  return JSON.stringify(rows);
+  // Thumbnail URLs are presigned per request: compare where they point, not their signatures.
+  return JSON.stringify(rows, (key, value) => (key === "url" && typeof value === "string" ? value.split("?")[0] : value));
+}
+
+/**
+ * A real 1×1 PNG with `marker` in a tEXt chunk: the thumbnail function makes the photo ready, and
+ * the marker's bytes are there to find if the original leaks.
+ */
+function markedPng(marker: string): Buffer {
+  const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADUlEQVQImWNgYGBgAAAABQABh6FO1AAAAABJRU5ErkJggg==", "base64");
+  const data = Buffer.concat([Buffer.from("tEXt"), Buffer.from(`Comment\0${marker}`, "latin1")]);
+  const chunk = Buffer.alloc(data.length + 8);
+  chunk.writeUInt32BE(data.length - 4, 0);
+  data.copy(chunk, 4);
+  chunk.writeUInt32BE(crc32(data), data.length + 4);
+  const afterHeader = 8 + 25; // signature, then the IHDR chunk
+  return Buffer.concat([png.subarray(0, afterHeader), chunk, png.subarray(afterHeader)]);
+}
+
+/** Photos become ready when the thumbnail function is done with the upload's S3 event: ask until it is (bounded). */
+async function waitUntilReady(app: LocalApp, path: string, owner: Session): Promise<void> {
+  let status = "";
+  for (let attempt = 0; attempt < 240; attempt++) {
+    status = (await apiJson(app, "GET", path, owner.idToken)).body?.status;
+    if (status === "ready") return;
+    if (status === "failed") break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`fuzz setup: the owner's photo is ${status || "missing"}, not ready, after its upload`);
 }
 
 function siteFiles(spec: StaticSiteSpec): string[] {
@@ -273,17 +302,17 @@ export async function runFuzz(app: LocalApp, options: FuzzOptions): Promise<Fuzz
       if (album.status !== 201) throw new Error(`fuzz setup: creating the owner's album answered ${album.status}`);
       ownerIds.albumId.push(album.body.albumId);
     }
-    const image = Buffer.from(`${marker} original`);
+    const image = markedPng(`${marker} original`);
     const photo = await apiJson(app, "POST", `${apiBase}/albums/${ownerIds.albumId[0]}/photos`, owner.idToken, { contentType: "image/png", size: image.length, title: marker });
     if (photo.status !== 201) throw new Error(`fuzz setup: creating the owner's photo answered ${photo.status}`);
     const photoId: string = photo.body.photo.photoId;
     ownerIds.photoId.push(photoId);
     const uploaded = await fetch(photo.body.upload.url, { method: "PUT", headers: photo.body.upload.headers, body: image });
     if (uploaded.status !== 200) throw new Error(`fuzz setup: uploading the owner's original answered ${uploaded.status}`);
-    await apiJson(app, "PATCH", `${apiBase}/albums/${ownerIds.albumId[0]}/photos/${photoId}`, owner.idToken, { status: "ready" });
+    await waitUntilReady(app, `${apiBase}/albums/${ownerIds.albumId[0]}/photos/${photoId}`, owner);
     const url = new URL(photo.body.upload.url);
     const [bucket, ...key] = url.pathname.slice(1).split("/");
-    ownerObject = { bucketUrl: `${url.origin}/${bucket}`, key: key.join("/"), presigned: photo.body.upload.url, content: image.toString() };
+    ownerObject = { bucketUrl: `${url.origin}/${bucket}`, key: key.join("/"), presigned: photo.body.upload.url, content: image.toString("latin1") };
   }
   const before = apis.length > 0 ? await ownerSnapshot(app, apiBase, owner) : "";
   const secrets = [marker, ...ownerIds.albumId, ...ownerIds.photoId];
@@ -312,7 +341,7 @@ export async function runFuzz(app: LocalApp, options: FuzzOptions): Promise<Fuzz
     if (after !== before) report.failures.push({ request: "owner's albums and photos after the run", status: 200, problem: `changed during the run:\n  before ${before}\n  after  ${after}` });
     if (ownerObject) {
       const photo = await apiJson(app, "GET", `${apiBase}/albums/${ownerIds.albumId[0]}/photos/${ownerIds.photoId[0]}`, owner.idToken);
-      const original = photo.body?.downloadUrl ? await (await fetch(photo.body.downloadUrl)).text() : undefined;
+      const original = photo.body?.downloadUrl ? Buffer.from(await (await fetch(photo.body.downloadUrl)).arrayBuffer()).toString("latin1") : undefined;
       if (original !== ownerObject.content) report.failures.push({ request: "owner's original after the run", status: photo.status, problem: `is ${JSON.stringify(original)}, not what the owner uploaded` });
     }
   }

@@ -7,12 +7,18 @@
  * the terminal for `npm start`, a per-test buffer in the test suite.
  */
 import { randomUUID } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { bundleEntry, BUNDLE_FILE, resolvedOptions } from "../components/lambda/bundle";
 import type { LambdaFunctionSpec } from "../components/lambda/function";
-import { resolveValue } from "./offline/program";
+import { PROJECT_DIR, resolveValue } from "./offline/program";
+
+/** `dir/node_modules` → the project's, so a bundle built outside the project (a test's temporary state) finds its external packages. */
+function linkProjectModules(dir: string): void {
+  const link = join(dir, "node_modules");
+  if (!existsSync(link)) symlinkSync(join(PROJECT_DIR, "node_modules"), link, "dir");
+}
 
 export class LambdaInvokeError extends Error {
   constructor(readonly functionName: string, readonly errorType: string, message: string, readonly errorStack?: string) {
@@ -80,6 +86,8 @@ export class LocalLambda {
     mkdirSync(join(this.options.buildDir, this.spec.name), { recursive: true });
     writeFileSync(this.file, bundle.code);
     writeFileSync(`${this.file}.map`, bundle.sourceMap);
+    // Native packages (nativeModules) are external to the bundle: resolve them from the project, as the zip's node_modules would.
+    if (this.spec.nativeModules?.length) linkProjectModules(join(this.options.buildDir, this.spec.name));
   }
 
   /** Invokes the handler with `event`; resolves with its result or rejects with a LambdaInvokeError. */

@@ -23,6 +23,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { readBody } from "./http";
 import { authenticate, decodeUriPart, parseQuery, S3Error, verifyBody, type ReceivedBody, type S3Credentials } from "./s3-auth";
 import { corsHeaders, preflight, type CorsRulesOf } from "./s3-cors";
+import type { ObjectEvent } from "./s3-events";
 
 export interface StoredObject {
   key: string;
@@ -180,6 +181,13 @@ export interface LocalS3Options {
    * @default no bucket has CORS rules
    */
   cors?: CorsRulesOf;
+  /**
+   * Told of every object written (ObjectCreated:Put, :CompleteMultipartUpload) or deleted
+   * (ObjectRemoved:Delete) once the request succeeded: the program's bucket notifications
+   * (local/s3-events.ts). Called without waiting, as S3 notifies asynchronously.
+   * @default no notifications
+   */
+  onObjectEvent?: (event: ObjectEvent) => void;
 }
 
 export interface LocalS3 {
@@ -215,6 +223,17 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   const requests: S3Request[] = [];
   const uploads = new Map<string, MultipartUpload>();
   let failing: ((request: S3Request) => boolean) | undefined;
+  let sequence = 0;
+  const notify = (eventName: string, bucket: string, key: string, object?: StoredObject) =>
+    options.onObjectEvent?.({
+      eventName,
+      bucket,
+      key,
+      size: object?.body.length,
+      eTag: object?.etag.replace(/"/g, ""),
+      sequencer: (Date.now() * 1000 + (sequence++ % 1000)).toString(16).toUpperCase().padStart(16, "0"),
+      time: new Date(),
+    });
 
   const credentials = options.credentials ?? [LOCAL_CREDENTIALS];
 
@@ -272,7 +291,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       case "PutObject": {
         const object = newObject(key, body, req);
         store.put(request.bucket, object);
-        return send(res, 200, "", { etag: object.etag });
+        send(res, 200, "", { etag: object.etag });
+        return notify("ObjectCreated:Put", request.bucket, key, object);
       }
       case "GetObject":
       case "HeadObject": {
@@ -292,9 +312,13 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       }
       case "DeleteObject":
         store.delete(request.bucket, key);
-        return send(res, 204, "");
+        send(res, 204, "");
+        return notify("ObjectRemoved:Delete", request.bucket, key);
       case "DeleteObjects": {
-        for (const k of request.keys ?? []) store.delete(request.bucket, k);
+        for (const k of request.keys ?? []) {
+          store.delete(request.bucket, k);
+          notify("ObjectRemoved:Delete", request.bucket, k);
+        }
         const quiet = /<Quiet>true<\/Quiet>/.test(body.toString("utf8"));
         const deleted = quiet ? "" : (request.keys ?? []).map((k) => `<Deleted><Key>${escapeXml(k)}</Key></Deleted>`).join("");
         return sendXml(res, `<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${deleted}</DeleteResult>`);
@@ -322,7 +346,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         const parts = numbers.map((n) => upload.parts.get(n));
         if (parts.some((p) => !p)) return sendError(res, 400, "InvalidPart", "One or more of the specified parts could not be found.");
         const etag = `"${md5(Buffer.concat(parts.map((p) => Buffer.from(p!.etag.slice(1, -1), "hex"))))}-${parts.length}"`;
-        store.put(upload.bucket, {
+        const completed: StoredObject = {
           key: upload.key,
           body: Buffer.concat(parts.map((p) => p!.body)),
           etag,
@@ -330,8 +354,10 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
           cacheControl: upload.cacheControl,
           metadata: upload.metadata,
           lastModified: new Date(),
-        });
+        };
+        store.put(upload.bucket, completed);
         uploads.delete(uploadId);
+        notify("ObjectCreated:CompleteMultipartUpload", upload.bucket, upload.key, completed);
         return sendXml(res, `<CompleteMultipartUploadResult><Bucket>${escapeXml(upload.bucket)}</Bucket><Key>${escapeXml(upload.key)}</Key><ETag>${escapeXml(etag)}</ETag></CompleteMultipartUploadResult>`);
       }
       case "AbortMultipartUpload":

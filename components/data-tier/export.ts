@@ -1,13 +1,15 @@
 /**
  * Export to S3 (seed 002): a private, encrypted, TLS-only export bucket with a
- * lifecycle (and its own access-log bucket), and a scheduled function that calls
- * ExportTableToPointInTime for each exported table.
+ * lifecycle (and its own access-log bucket), and a function that calls
+ * ExportTableToPointInTime for each exported table, on its EventBridge Scheduler schedule
+ * (LambdaFunction's `schedule`: the expression checked when the program runs, retries, a DLQ).
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LambdaFunction } from "../lambda/function";
+import { createDeadLetterQueue } from "../queues";
 import { createPrivateBucketWithLogs } from "../s3-hardening";
 import type { DataTierSpec, ExportSpec } from "./spec";
 
@@ -22,7 +24,6 @@ export interface CreatedExport {
   bucket: aws.s3.Bucket;
   logBucket: aws.s3.Bucket;
   function: LambdaFunction;
-  rule: aws.cloudwatch.EventRule;
   deadLetterQueue: aws.sqs.Queue;
 }
 
@@ -35,11 +36,7 @@ export function createExport(
   const spec = tier.export!;
   const { bucket, logBucket } = createExportBuckets(name, tier, spec, parent);
   const exported = spec.tables.map((key) => tables[key]);
-  const deadLetterQueue = new aws.sqs.Queue(
-    `${name}-export-dlq`,
-    { sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 60 * 60, region: tier.region },
-    { parent },
-  );
+  const deadLetterQueue = createDeadLetterQueue(`${name}-export-dlq`, { retentionDays: 14, region: tier.region }, { parent });
   const fn = new LambdaFunction(
     `${name}-export`,
     {
@@ -62,21 +59,11 @@ export function createExport(
         { sid: "WriteExports", actions: ["s3:AbortMultipartUpload", "s3:PutObject", "s3:PutObjectAcl"], resources: [pulumi.interpolate`${bucket.arn}/${EXPORT_PREFIX}*`] },
       ],
       asyncInvoke: { maxRetryAttempts: 2, onFailure: { type: "sqs", arn: deadLetterQueue.arn } },
+      schedule: { expression: spec.schedule },
     },
     { parent },
   );
-  const rule = new aws.cloudwatch.EventRule(
-    `${name}-export-schedule`,
-    { description: `Export ${spec.tables.join(", ")} to S3`, scheduleExpression: spec.schedule, region: tier.region },
-    { parent },
-  );
-  new aws.lambda.Permission(
-    `${name}-export-invoke`,
-    { action: "lambda:InvokeFunction", function: fn.functionName, principal: "events.amazonaws.com", sourceArn: rule.arn, region: tier.region },
-    { parent },
-  );
-  new aws.cloudwatch.EventTarget(`${name}-export-target`, { rule: rule.name, arn: fn.arn, region: tier.region }, { parent });
-  return { bucket, logBucket, function: fn, rule, deadLetterQueue };
+  return { bucket, logBucket, function: fn, deadLetterQueue };
 }
 
 function createExportBuckets(name: string, tier: DataTierSpec, spec: ExportSpec, parent: pulumi.Resource) {

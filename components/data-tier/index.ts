@@ -7,12 +7,15 @@ import { createExport, type CreatedExport } from "./export";
 import { tableGrants, type TableGrants } from "./grants";
 import { normalise, validateArgs, type DataTierArgs, type DataTierSpec } from "./spec";
 import { createSubscription, normaliseSubscription, validateSubscription, type StreamSubscription, type StreamSubscriptionArgs } from "./stream";
+import { IDEMPOTENCY_TABLE } from "./spec";
 import { createTable } from "./table";
+import type { PolicyStatement } from "../iam";
 
 export type {
   AttributeType, CapacityArgs, DataTierArgs, DataTierSpec, ExportArgs, ExportSpec, GlobalIndexArgs, IndexSpec, LocalIndexArgs, Projection,
-  StreamViewType, TableArgs, TableSpec,
+  StreamViewType, TableArgs, TableSpec, IdempotencyArgs,
 } from "./spec";
+export { IDEMPOTENCY_TABLE } from "./spec";
 export type { ReadAction, TableGrants, WriteAction } from "./grants";
 export type { StreamSubscription, StreamSubscriptionArgs, StreamSubscriptionSpec } from "./stream";
 export { READ_ACTIONS, STREAM_ACTIONS, WRITE_ACTIONS } from "./grants";
@@ -77,10 +80,12 @@ export class DataTier extends pulumi.ComponentResource {
     readonly subscriptions: StreamSubscription[];
   };
   private readonly resourceName: string;
+  private readonly idempotencyEnabled: boolean;
 
   constructor(name: string, args: DataTierArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:DataTier", name, {}, opts);
     this.resourceName = name;
+    this.idempotencyEnabled = args.idempotency !== undefined;
     validateArgs(argFailer("DataTier", name), args, homeRegion(args));
     this.spec = normalise(name, args);
 
@@ -103,6 +108,19 @@ export class DataTier extends pulumi.ComponentResource {
       tableArns: Object.fromEntries(Object.entries(tables).map(([k, t]) => [k, t.arn])),
       exportBucketName: this.exportBucketName,
     });
+  }
+
+  /**
+   * What a function needs to keep Powertools idempotency records in `tables.idempotency`: get, put,
+   * update and delete on that table, nothing else (Powertools idempotency docs, "IAM Permissions").
+   * Give the function the table's name as `IDEMPOTENCY_TABLE_NAME`.
+   */
+  idempotencyGrants(): PolicyStatement[] {
+    const table = this.tables[IDEMPOTENCY_TABLE.key];
+    if (!this.idempotencyEnabled) {
+      return argFailer("DataTier", this.resourceName)("idempotency", undefined, "is off, but idempotencyGrants() was called", "Set idempotency: {} on the DataTier.");
+    }
+    return [...table.grants.read(["dynamodb:GetItem"]), ...table.grants.write(["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"])];
   }
 
   /**

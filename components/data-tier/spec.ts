@@ -4,6 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
+import { parseExpression } from "../lambda/schedule";
 import { validateBucketName } from "../static-site/spec";
 
 export type AttributeType = "S" | "N" | "B";
@@ -97,11 +98,34 @@ export interface ExportArgs {
   logRetentionDays?: number;
 }
 
+/**
+ * The persistence table of Powertools for AWS Lambda's idempotency utility (DynamoDBPersistenceLayer
+ * with its default attribute names): partition key `id`, records expired by TTL on `expiration`.
+ */
+export interface IdempotencyArgs {
+  /** Physical table name. @default generated */
+  tableName?: string;
+  /**
+   * Point-in-time recovery. Records live for hours, but a restore should not replay work that was done.
+   * @default true
+   */
+  pointInTimeRecovery?: boolean;
+}
+
+/** Key and TTL attributes of the idempotency table: Powertools' DynamoDBPersistenceLayer defaults (`keyAttr`, `expiryAttr`). */
+export const IDEMPOTENCY_TABLE = { key: "idempotency", partitionKey: "id", ttlAttribute: "expiration" } as const;
+
 export interface DataTierArgs {
   /** Tables by key (e.g. `gallery`); the key names the table's child resources and its entry in `tables`. */
   tables: Record<string, TableArgs>;
   /** Scheduled export of tables to a private, encrypted S3 bucket (seed 002). @default off */
   export?: ExportArgs;
+  /**
+   * A table for idempotent handlers (`tables.idempotency`, on-demand, encrypted, TTL on `expiration`);
+   * `idempotencyGrants()` gives a function exactly the access Powertools needs. Never exported.
+   * @default off
+   */
+  idempotency?: IdempotencyArgs;
   /** Deletion protection on every table (and replica). Prod should. @default false */
   deletionProtection?: boolean;
   /** Keep tables and the export bucket when they leave the program. Prod should. @default false */
@@ -165,7 +189,6 @@ export interface DataTierSpec {
 export const DYNAMODB_LIMITS = { globalIndexes: 20, localIndexes: 5, tableName: { min: 3, max: 255 } } as const;
 const NAME = /^[A-Za-z0-9_.-]+$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-const SCHEDULE = /^(rate\(\s*\d+\s+(minute|minutes|hour|hours|day|days)\s*\)|cron\(\s*\S+(\s+\S+){5}\s*\))$/;
 
 /** `homeRegion` is the region the tables live in when known (args.region, else the stack's aws:region). */
 export function validateArgs(fail: ArgFailure, args: DataTierArgs, homeRegion: string | undefined): void {
@@ -176,6 +199,15 @@ export function validateArgs(fail: ArgFailure, args: DataTierArgs, homeRegion: s
     validateTable(fail, `tables.${key}`, args.tables[key], homeRegion);
   }
   if (args.export) validateExport(fail, args, keys);
+  if (args.idempotency) {
+    if (keys.includes(IDEMPOTENCY_TABLE.key)) {
+      fail("tables", IDEMPOTENCY_TABLE.key, "is a table key, but idempotency creates the table of that key", "Rename your table, or remove it and use idempotency's.");
+    }
+    const name = args.idempotency.tableName;
+    if (name !== undefined && (!NAME.test(name) || name.length < DYNAMODB_LIMITS.tableName.min || name.length > DYNAMODB_LIMITS.tableName.max)) {
+      fail("idempotency.tableName", name, "is not a DynamoDB table name (3–255 of letters, digits, _ . -)", "Fix the name or leave it unset to have one generated.");
+    }
+  }
 }
 
 function validateTable(fail: ArgFailure, at: string, table: TableArgs, homeRegion: string | undefined): void {
@@ -302,9 +334,8 @@ function checkCapacity(fail: ArgFailure, argument: string, capacity: CapacityArg
 
 function validateExport(fail: ArgFailure, args: DataTierArgs, keys: string[]): void {
   const spec = args.export!;
-  if (!SCHEDULE.test(spec.schedule ?? "")) {
-    fail("export.schedule", spec.schedule, "is not an EventBridge schedule expression", 'Use e.g. "rate(1 day)" or "cron(0 3 * * ? *)".');
-  }
+  // EventBridge rules take the same rate()/cron() expressions as Scheduler, checked by the same parser.
+  parseExpression(fail, spec.schedule, "export.schedule");
   for (const table of spec.tables ?? keys) {
     if (!keys.includes(table)) fail("export.tables", table, "is not a table of this DataTier", `Use one of ${keys.join(", ")}.`);
     if (args.tables[table].pointInTimeRecovery === false) {
@@ -321,6 +352,15 @@ function validateExport(fail: ArgFailure, args: DataTierArgs, keys: string[]): v
 export function normalise(name: string, args: DataTierArgs): DataTierSpec {
   const tables: Record<string, TableSpec> = {};
   for (const [key, table] of Object.entries(args.tables)) tables[key] = normaliseTable(key, table);
+  if (args.idempotency) {
+    tables[IDEMPOTENCY_TABLE.key] = normaliseTable(IDEMPOTENCY_TABLE.key, {
+      tableName: args.idempotency.tableName,
+      attributes: { [IDEMPOTENCY_TABLE.partitionKey]: "S" },
+      partitionKey: IDEMPOTENCY_TABLE.partitionKey,
+      ttlAttribute: IDEMPOTENCY_TABLE.ttlAttribute,
+      pointInTimeRecovery: args.idempotency.pointInTimeRecovery ?? true,
+    });
+  }
   return {
     name,
     tables,

@@ -7,6 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
+import { checkRetentionDays, createDeadLetterQueue } from "../queues";
 import { policyJson, type PolicyStatement } from "../iam";
 import type { LambdaFunction, LambdaFunctionSpec } from "../lambda/function";
 import type { TableSpec } from "./spec";
@@ -87,7 +88,7 @@ export function validateSubscription(fail: ArgFailure, name: string, table: stri
   checkRange(fail, `subscribe("${name}").maximumBatchingWindowInSeconds`, args.maximumBatchingWindowInSeconds, 0, 300);
   checkRange(fail, `subscribe("${name}").maximumRetryAttempts`, args.maximumRetryAttempts, 0, 10000);
   checkRange(fail, `subscribe("${name}").maximumRecordAgeInSeconds`, args.maximumRecordAgeInSeconds, 60, 604800, [-1]);
-  checkRange(fail, `subscribe("${name}").deadLetterRetentionDays`, args.deadLetterRetentionDays, 1, 14);
+  checkRetentionDays(fail, `subscribe("${name}").deadLetterRetentionDays`, args.deadLetterRetentionDays);
   if (args.startingPosition !== undefined && !["LATEST", "TRIM_HORIZON"].includes(args.startingPosition)) {
     fail(`subscribe("${name}").startingPosition`, args.startingPosition, "is not a stream starting position", 'Use "LATEST" or "TRIM_HORIZON".');
   }
@@ -120,11 +121,7 @@ export function createSubscription(
   parent: pulumi.Resource,
 ): Omit<StreamSubscription, "spec"> {
   const prefix = `${name}-${spec.name}`;
-  const deadLetterQueue = new aws.sqs.Queue(
-    `${prefix}-dlq`,
-    { sqsManagedSseEnabled: true, messageRetentionSeconds: spec.deadLetterRetentionDays * 24 * 60 * 60, region },
-    { parent },
-  );
+  const deadLetterQueue = createDeadLetterQueue(`${prefix}-dlq`, { retentionDays: spec.deadLetterRetentionDays, region }, { parent });
   // The mapping polls with the function's role: it must read the stream and send failures to the queue before it is created.
   const statements: PolicyStatement[] = [
     ...streamGrants,

@@ -3,7 +3,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { argFailer, checkSourceFile, type ArgFailure } from "../errors";
 import { assertLeastPrivilege, assumeRolePolicy, policyJson, type PolicyStatement } from "../iam";
+import { checkRetentionDays } from "../queues";
 import { registerSpec } from "../spec-registry";
+import { createFailureQueue } from "./async";
+import { resolveNativeModules, withNativeModules, type NativeModules } from "./native-modules";
+import { createSchedule, normaliseSchedule, validateSchedule, type CreatedSchedule, type FunctionScheduleArgs, type FunctionScheduleSpec } from "./schedule";
 import { bundleArchive, bundleEntry, bundleEntryAsync, hasDeployTimeValues, planTimeOptions, resolvedOptions, type Bundle, type DeployBundleOptions } from "./bundle";
 
 /** Lambda's published limits (seed 004, DESIGN.md). */
@@ -102,9 +106,23 @@ export interface LambdaFunctionArgs {
     maxRetryAttempts?: number;
     /** @default 21600 */
     maxEventAgeSeconds?: number;
-    /** Where events that still fail go; the function's role gets exactly the permission to send there. */
+    /** Where events that still fail go; the function's role gets exactly the permission to send there. Not with `failureQueue`. */
     onFailure?: FailureDestination;
+    /**
+     * Create an encrypted SQS queue for events that still fail, kept `retentionDays` (1–14), as the
+     * on-failure destination (exposed as `failureQueue`, for alarms). Not with `onFailure`.
+     * @default no queue
+     */
+    failureQueue?: { retentionDays?: number };
   };
+  /** Invoke the function on a rate or cron schedule (EventBridge Scheduler), with retries and a dead-letter queue. @default not scheduled */
+  schedule?: FunctionScheduleArgs;
+  /**
+   * Packages with native code (e.g. `"sharp"`) shipped in the zip's node_modules, built for the
+   * function's architecture, instead of bundled (components/lambda/native-modules.ts).
+   * @default none
+   */
+  nativeModules?: string[];
   /**
    * Lambda@Edge: trusted by edgelambda.amazonaws.com, published, no environment
    * or layers, placed in us-east-1. EdgeLogic sets this; configure at build time via `define`.
@@ -139,7 +157,10 @@ export interface LambdaFunctionSpec {
   permissions: PolicyStatement[];
   layers: pulumi.Input<string>[];
   reservedConcurrency?: number;
-  asyncInvoke?: { maxRetryAttempts: number; maxEventAgeSeconds: number; onFailure?: FailureDestination };
+  asyncInvoke?: { maxRetryAttempts: number; maxEventAgeSeconds: number; onFailure?: FailureDestination; failureQueueRetentionDays?: number };
+  schedule?: FunctionScheduleSpec;
+  /** Packages shipped as files in the zip (and linked into the local build folder); absent: none. */
+  nativeModules?: string[];
   bundle: DeployBundleOptions;
   retainOnDelete: boolean;
 }
@@ -161,6 +182,10 @@ export class LambdaFunction extends pulumi.ComponentResource {
   readonly function: aws.lambda.Function;
   readonly role: aws.iam.Role;
   readonly logGroup?: aws.cloudwatch.LogGroup;
+  /** The queue failed asynchronous events go to, when `asyncInvoke.failureQueue` asked for one. */
+  readonly failureQueue?: aws.sqs.Queue;
+  /** The schedule, its role and dead-letter queue, when `schedule` is set. */
+  readonly schedule?: CreatedSchedule;
   readonly arn: pulumi.Output<string>;
   /** ARN of the published version (`arn:...:function:name:N`); use for Lambda@Edge and aliases. */
   readonly qualifiedArn: pulumi.Output<string>;
@@ -174,11 +199,16 @@ export class LambdaFunction extends pulumi.ComponentResource {
     validateArgs(fail, name, args);
     this.spec = normalise(name, args);
     this.bundle = bundleAndCheck(fail, this.spec);
+    const native = this.spec.nativeModules?.length ? resolveNativeModules(fail, this.spec.nativeModules, this.spec.architecture) : undefined;
+    checkPackageSize(fail, this.spec, this.bundle, native);
 
     const logGroup = this.spec.edge ? undefined : createLogGroup(name, this.spec, args.logKmsKeyArn, this);
-    const role = createRole(name, this.spec, logGroup, this);
-    const fn = createFunction(name, this.spec, this.bundle, role, logGroup, this);
-    if (this.spec.asyncInvoke) createAsyncInvokeConfig(name, this.spec, fn, this);
+    const failures = this.spec.asyncInvoke?.failureQueueRetentionDays ? createFailureQueue(name, this.spec.asyncInvoke.failureQueueRetentionDays, this.spec.region, this) : undefined;
+    const role = createRole(name, this.spec, logGroup, this, failures ? [failures.grant] : []);
+    const fn = createFunction(name, this.spec, this.bundle, native, role, logGroup, this);
+    if (this.spec.asyncInvoke) createAsyncInvokeConfig(name, this.spec, fn, this, failures?.queue);
+    this.failureQueue = failures?.queue;
+    this.schedule = this.spec.schedule && createSchedule(name, this.spec.schedule, fn.function.arn, this.spec.region, this);
 
     this.function = fn.function;
     this.role = role.role;
@@ -209,6 +239,14 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
   if (args.asyncInvoke) {
     checkRange(fail, "asyncInvoke.maxRetryAttempts", args.asyncInvoke.maxRetryAttempts, LAMBDA_LIMITS.asyncRetries, "retries");
     checkRange(fail, "asyncInvoke.maxEventAgeSeconds", args.asyncInvoke.maxEventAgeSeconds, LAMBDA_LIMITS.asyncEventAgeSeconds, "seconds");
+    if (args.asyncInvoke.failureQueue && args.asyncInvoke.onFailure) {
+      fail("asyncInvoke.failureQueue", args.asyncInvoke.failureQueue, "is set together with onFailure; a function has one on-failure destination", "Keep one of them.");
+    }
+    checkRetentionDays(fail, "asyncInvoke.failureQueue.retentionDays", args.asyncInvoke.failureQueue?.retentionDays);
+  }
+  if (args.schedule) validateSchedule(fail, args.schedule, args.edge ?? false);
+  for (const module of args.nativeModules ?? []) {
+    if (!/^(@[a-z0-9._-]+\/)?[a-z0-9._-]+$/.test(module)) fail("nativeModules", module, "is not an npm package name", 'Name the package, e.g. "sharp".');
   }
   if (args.edge) {
     if (args.environment && Object.keys(args.environment).length > 0) {
@@ -273,8 +311,12 @@ function normalise(name: string, args: LambdaFunctionArgs): LambdaFunctionSpec {
       maxRetryAttempts: args.asyncInvoke.maxRetryAttempts ?? 2,
       maxEventAgeSeconds: args.asyncInvoke.maxEventAgeSeconds ?? 21600,
       onFailure: args.asyncInvoke.onFailure,
+      failureQueueRetentionDays: args.asyncInvoke.failureQueue ? (args.asyncInvoke.failureQueue.retentionDays ?? 14) : undefined,
     },
-    bundle: args.bundle ?? {},
+    schedule: args.schedule && normaliseSchedule(name, args.schedule),
+    nativeModules: args.nativeModules?.length ? [...args.nativeModules] : undefined,
+    // Native packages load from the zip's node_modules at run time, never from the bundle.
+    bundle: args.nativeModules?.length ? { ...args.bundle, external: [...(args.bundle?.external ?? []), ...args.nativeModules] } : (args.bundle ?? {}),
     retainOnDelete: edge || (args.retainOnDelete ?? false),
   };
 }
@@ -292,10 +334,19 @@ function bundleAndCheck(fail: ArgFailure, spec: LambdaFunctionSpec): Bundle {
   if (!bundle.exports.includes(spec.handler)) {
     fail("handler", spec.handler, `is not exported by ${spec.entry}`, `Export a function named ${spec.handler}, or set handler to the exported name.`);
   }
-  if (bundle.zippedBytes > LAMBDA_LIMITS.zippedBytes) {
-    fail("entry", spec.entry, `bundles to ${bundle.zippedBytes} zipped bytes, over Lambda's 50 MB limit`, "Mark large dependencies external and ship them in a layer.");
-  }
   return bundle;
+}
+
+/** The deployment package (bundle plus native packages) within Lambda's zipped and unzipped limits. */
+function checkPackageSize(fail: ArgFailure, spec: LambdaFunctionSpec, bundle: Bundle, native: NativeModules | undefined): void {
+  const zipped = bundle.zippedBytes + (native?.zippedBytes ?? 0);
+  const unzipped = bundle.unzippedBytes + (native?.unzippedBytes ?? 0);
+  if (zipped > LAMBDA_LIMITS.zippedBytes) {
+    fail("entry", spec.entry, `bundles to ${zipped} zipped bytes, over Lambda's 50 MB limit`, "Mark large dependencies external and ship them in a layer.");
+  }
+  if (unzipped > LAMBDA_LIMITS.unzippedBytes) {
+    fail("entry", spec.entry, `unpacks to ${unzipped} bytes, over Lambda's 250 MB limit`, "Ship fewer native packages, or use a container image.");
+  }
 }
 
 function createLogGroup(name: string, spec: LambdaFunctionSpec, kmsKeyArn: pulumi.Input<string> | undefined, parent: pulumi.Resource) {
@@ -306,10 +357,10 @@ function createLogGroup(name: string, spec: LambdaFunctionSpec, kmsKeyArn: pulum
   );
 }
 
-function createRole(name: string, spec: LambdaFunctionSpec, logGroup: aws.cloudwatch.LogGroup | undefined, parent: pulumi.Resource) {
+function createRole(name: string, spec: LambdaFunctionSpec, logGroup: aws.cloudwatch.LogGroup | undefined, parent: pulumi.Resource, extra: PolicyStatement[]) {
   const services = spec.edge ? ["lambda.amazonaws.com", "edgelambda.amazonaws.com"] : ["lambda.amazonaws.com"];
   const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: assumeRolePolicy(services) }, { parent });
-  const statements: PolicyStatement[] = [...spec.permissions];
+  const statements: PolicyStatement[] = [...spec.permissions, ...extra];
   if (logGroup) {
     statements.push({ sid: "WriteOwnLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [pulumi.interpolate`${logGroup.arn}:*`] });
   } else {
@@ -329,6 +380,7 @@ function createFunction(
   name: string,
   spec: LambdaFunctionSpec,
   bundle: Bundle,
+  native: NativeModules | undefined,
   role: { role: aws.iam.Role; policy: aws.iam.RolePolicy },
   logGroup: aws.cloudwatch.LogGroup | undefined,
   parent: pulumi.Resource,
@@ -340,7 +392,7 @@ function createFunction(
       description: spec.edge ? `Lambda@Edge ${name}` : undefined,
       runtime: LAMBDA_RUNTIME,
       handler: `index.${spec.handler}`,
-      code: hasDeployTimeValues(spec.bundle) ? deployTimeArchive(name, spec) : bundleArchive(bundle),
+      code: withNativeModules(hasDeployTimeValues(spec.bundle) ? deployTimeArchive(name, spec) : bundleArchive(bundle), native),
       role: role.role.arn,
       architectures: [spec.architecture],
       memorySize: spec.memorySize,
@@ -384,15 +436,16 @@ function checkedEnvironment(name: string, environment: Record<string, pulumi.Inp
   });
 }
 
-function createAsyncInvokeConfig(name: string, spec: LambdaFunctionSpec, fn: { function: aws.lambda.Function }, parent: pulumi.Resource) {
+function createAsyncInvokeConfig(name: string, spec: LambdaFunctionSpec, fn: { function: aws.lambda.Function }, parent: pulumi.Resource, failureQueue: aws.sqs.Queue | undefined) {
   const asyncInvoke = spec.asyncInvoke!;
+  const destination = failureQueue?.arn ?? asyncInvoke.onFailure?.arn;
   return new aws.lambda.FunctionEventInvokeConfig(
     `${name}-async`,
     {
       functionName: fn.function.name,
       maximumRetryAttempts: asyncInvoke.maxRetryAttempts,
       maximumEventAgeInSeconds: asyncInvoke.maxEventAgeSeconds,
-      destinationConfig: asyncInvoke.onFailure ? { onFailure: { destination: asyncInvoke.onFailure.arn } } : undefined,
+      destinationConfig: destination ? { onFailure: { destination } } : undefined,
       region: spec.region,
     },
     { parent },

@@ -1,11 +1,13 @@
 /**
- * Photos of the signed-in user's albums. Creating a photo records it `pending` and
- * answers with a presigned S3 PUT URL for the original; PATCH `{ "status": "ready" }`
- * confirms the upload once the object is there (TTL removes photos never confirmed).
+ * Photos of the signed-in user's albums. Creating a photo records it `pending` and answers
+ * with a presigned S3 PUT URL for the original; the upload's ObjectCreated event runs the
+ * thumbnail function (handlers/thumbnail), which makes the photo `ready` (or `failed`).
+ * Listings carry short-lived thumbnail URLs; the original's URL only comes with GET of one photo.
  */
+import type { PhotoItem } from "../shared/gallery-keys";
 import { CreatePhoto, UpdatePhoto } from "../shared/gallery-schemas";
-import { createPhoto, deletePhoto, getPhotoItem, listPhotos, toPublicPhoto, updatePhoto } from "../shared/gallery-store";
-import { conflict, json, noContent, ownerOf, parseBody, pathParam, queryParam, route } from "../shared/api-http";
+import { createPhoto, deletePhoto, getPhotoItem, listPhotos, toPublicPhoto, updatePhoto, type PublicPhoto } from "../shared/gallery-store";
+import { json, noContent, ownerOf, parseBody, pathParam, queryParam, route } from "../shared/api-http";
 import { limitParam } from "./albums";
 
 /** Seconds a presigned URL stays valid. */
@@ -20,17 +22,25 @@ function bucket(): string {
   return name;
 }
 
-/** GET /albums/{albumId}/photos */
+/** A photo as clients see it: thumbnails as `{ width, height, url }` (presigned GETs), never object keys. */
+async function withThumbnailUrls(photo: PublicPhoto): Promise<Omit<PublicPhoto, "thumbnails"> & { thumbnails?: Array<{ width: number; height: number; url: string }> }> {
+  const { thumbnails, ...rest } = photo;
+  if (!thumbnails?.length) return rest;
+  const s3 = await objects();
+  return { ...rest, thumbnails: await Promise.all(thumbnails.map(async (t) => ({ width: t.width, height: t.height, url: await s3.downloadUrl(bucket(), t.key, UPLOAD_URL_TTL_SECONDS) }))) };
+}
+
+/** GET /albums/{albumId}/photos: thumbnail URLs for ready photos (S3 is loaded only when a page has one). */
 export const list = route("listPhotos", async (event) => {
   const page = await listPhotos(ownerOf(event), pathParam(event, "albumId"), limitParam(queryParam(event, "limit"), 100), queryParam(event, "cursor"));
-  return json(200, page);
+  return json(200, { ...page, items: await Promise.all(page.items.map(withThumbnailUrls)) });
 });
 
-/** GET /albums/{albumId}/photos/{photoId}: the photo, with a short-lived download URL once it is ready. */
+/** GET /albums/{albumId}/photos/{photoId}: the photo with its thumbnails and, once ready, a short-lived URL of the original. */
 export const get = route("getPhoto", async (event) => {
-  const item = await getPhotoItem(ownerOf(event), pathParam(event, "albumId"), pathParam(event, "photoId"));
+  const item: PhotoItem = await getPhotoItem(ownerOf(event), pathParam(event, "albumId"), pathParam(event, "photoId"));
   const downloadUrl = item.status === "ready" ? await (await objects()).downloadUrl(bucket(), item.objectKey, UPLOAD_URL_TTL_SECONDS) : undefined;
-  return json(200, { ...toPublicPhoto(item), ...(downloadUrl ? { downloadUrl } : {}) });
+  return json(200, { ...(await withThumbnailUrls(toPublicPhoto(item))), ...(downloadUrl ? { downloadUrl } : {}) });
 });
 
 /** POST /albums/{albumId}/photos: a pending photo and the presigned URL to PUT the original to. */
@@ -47,28 +57,17 @@ export const create = route("createPhoto", async (event) => {
   );
 });
 
-/** PATCH /albums/{albumId}/photos/{photoId}: retitle, or confirm the upload with `{ "status": "ready" }`. */
+/** PATCH /albums/{albumId}/photos/{photoId}: retitle. (A photo becomes ready when its thumbnails exist, never by request.) */
 export const update = route("updatePhoto", async (event) => {
-  const owner = ownerOf(event);
-  const albumId = pathParam(event, "albumId");
-  const photoId = pathParam(event, "photoId");
   const input = parseBody(event, UpdatePhoto);
-  if (input.status === "ready") {
-    const item = await getPhotoItem(owner, albumId, photoId);
-    if (item.status === "pending") await checkUploaded(item.objectKey, item.size);
-  }
-  return json(200, toPublicPhoto(await updatePhoto(owner, albumId, photoId, input)));
+  const item = await updatePhoto(ownerOf(event), pathParam(event, "albumId"), pathParam(event, "photoId"), input);
+  return json(200, await withThumbnailUrls(toPublicPhoto(item)));
 });
 
-async function checkUploaded(key: string, size: number): Promise<void> {
-  const actual = await (await objects()).objectSize(bucket(), key);
-  if (actual === undefined) throw conflict("The original has not been uploaded yet");
-  if (actual !== size) throw conflict(`The uploaded object is ${actual} bytes, not the ${size} declared`);
-}
-
-/** DELETE /albums/{albumId}/photos/{photoId}: the item, then the original. */
+/** DELETE /albums/{albumId}/photos/{photoId}: the item, then the original and its thumbnails. */
 export const remove = route("deletePhoto", async (event) => {
   const item = await deletePhoto(ownerOf(event), pathParam(event, "albumId"), pathParam(event, "photoId"));
-  await (await objects()).deleteObject(bucket(), item.objectKey);
+  const s3 = await objects();
+  await Promise.all([item.objectKey, ...(item.thumbnails ?? []).map((t) => t.key)].map((key) => s3.deleteObject(bucket(), key)));
   return noContent();
 });

@@ -3,17 +3,22 @@
  * and streams are seed 002's feature): `album.photoCount` counts the album's *ready*
  * photos, `profile.albumCount` the user's albums.
  *
- * Records are applied in order; on the first failure the handler stops and reports
- * that record (partial batch response), so Lambda retries from there and records
- * after it are not counted twice. Counter updates are conditional on the item
- * existing, so a counter never resurrects a deleted album or profile.
+ * Records go through Powertools' BatchProcessor: a record that fails is reported
+ * (partial batch response) and Lambda retries the stream from the first failed record,
+ * so records after it arrive again — as does a whole batch when the function fails or
+ * times out. Each record is applied once, keyed on its eventID (Powertools idempotency,
+ * DataTier's idempotency table): a redelivered record changes nothing. Counter updates
+ * are conditional on the item existing, so a counter never resurrects a deleted album
+ * or profile.
  */
 import { ConditionalCheckFailedException, DynamoDBClient, type AttributeValue } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { Logger } from "@aws-lambda-powertools/logger";
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { albumKey, itemType, profileKey, subOf } from "../shared/gallery-keys";
+import { idempotent } from "../shared/idempotency";
 
 const logger = new Logger();
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
@@ -50,18 +55,29 @@ export function changesFor(record: Pick<DynamoDBRecord, "eventName" | "dynamodb"
   return [];
 }
 
-export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
-  const tableName = process.env.TABLE_NAME;
-  if (!tableName) throw new Error("TABLE_NAME is not set");
-  for (const record of event.Records) {
-    try {
-      for (const change of changesFor(record)) await apply(tableName, change);
-    } catch (error) {
-      logger.error("counter update failed; reporting the record for retry", { sequenceNumber: record.dynamodb?.SequenceNumber, error: error as Error });
-      return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? "" }] };
-    }
-  }
-  return { batchItemFailures: [] };
+/** Applies one record's changes; the eventID is the record's identity across redeliveries. */
+const applyOnce = idempotent(
+  async (record: DynamoDBRecord): Promise<number> => {
+    const changes = changesFor(record);
+    for (const change of changes) await apply(tableName(), change);
+    return changes.length;
+  },
+  { eventKeyJmesPath: "eventID" },
+);
+
+const processor = new BatchProcessor(EventType.DynamoDBStreams);
+
+export async function handler(event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> {
+  tableName();
+  applyOnce.context(context);
+  // Counter additions commute, so records may be applied in parallel; the stream's order only matters for retries, which Lambda keeps.
+  return processPartialResponse(event, (record: DynamoDBRecord) => applyOnce.run(record), processor, { context });
+}
+
+function tableName(): string {
+  const name = process.env.TABLE_NAME;
+  if (!name) throw new Error("TABLE_NAME is not set");
+  return name;
 }
 
 async function apply(tableName: string, change: CounterChange): Promise<void> {

@@ -29,7 +29,17 @@ export interface Gsi1Key {
   gsi1sk: string;
 }
 
-export type PhotoStatus = "pending" | "ready";
+/** pending: created, upload awaited; ready: thumbnails made (handlers/thumbnail); failed: the upload is not an image the gallery can show. */
+export type PhotoStatus = "pending" | "ready" | "failed";
+
+/** One WebP rendition under `thumbnails/`, made by handlers/thumbnail. */
+export interface Thumbnail {
+  /** Object key in the upload bucket. */
+  key: string;
+  width: number;
+  height: number;
+  bytes: number;
+}
 
 export interface ProfileItem extends TableKey {
   /** Item kind; set by the builders below (the sort key says the same, see itemType). */
@@ -62,8 +72,18 @@ export interface PhotoItem extends TableKey, Gsi1Key {
   size: number;
   status: PhotoStatus;
   createdAt: string;
-  /** Epoch seconds; only pending photos have it, so TTL removes abandoned uploads. */
+  /** Epoch seconds; only pending photos have it, so TTL removes abandoned uploads (the scheduled clean-up removes them, with their objects, sooner). */
   expiresAt?: number;
+  /** Set when the original was read (ready): its pixel size, after EXIF rotation, and its decoded format. */
+  width?: number;
+  height?: number;
+  format?: string;
+  /** The renditions, smallest first (ready). */
+  thumbnails?: Thumbnail[];
+  /** Why the original could not be used (failed). */
+  failureReason?: string;
+  /** When the thumbnail function finished with the photo (ready or failed). */
+  processedAt?: string;
 }
 
 export type GalleryItem = ProfileItem | AlbumItem | PhotoItem;
@@ -75,6 +95,28 @@ export const PROFILE_SK = "PROFILE";
 export const ALBUM_PREFIX = "ALBUM#";
 export const PHOTO_PREFIX = "PHOTO#";
 export const albumSk = (albumId: string): string => `${ALBUM_PREFIX}${albumId}`;
+/** Widths of the thumbnails made for every photo (px); the front end's srcset lists them. */
+export const THUMBNAIL_WIDTHS = [320, 1280] as const;
+export const ORIGINALS_PREFIX = "originals/";
+export const THUMBNAILS_PREFIX = "thumbnails/";
+
+/** Object key of an original: under the owner's prefix, so S3 keys never mix users either. */
+export function originalKey(sub: string, albumId: string, photoId: string, contentType: string): string {
+  const extension = contentType.split("/")[1]?.replace("jpeg", "jpg") ?? "bin";
+  return `${ORIGINALS_PREFIX}${sub}/${albumId}/${photoId}.${extension}`;
+}
+
+/** The photo an original's key belongs to, or undefined for keys the gallery did not make. */
+export function parseOriginalKey(key: string): { sub: string; albumId: string; photoId: string } | undefined {
+  const match = /^originals\/([^/]+)\/([^/]+)\/([0-9A-Z]{26})\.[a-z]+$/.exec(key);
+  return match ? { sub: match[1], albumId: match[2], photoId: match[3] } : undefined;
+}
+
+/** Object key of one thumbnail rendition. */
+export function thumbnailKey(sub: string, albumId: string, photoId: string, width: number): string {
+  return `${THUMBNAILS_PREFIX}${sub}/${albumId}/${photoId}/${width}.webp`;
+}
+
 /** Prefix of every photo sort key of one album (`begins_with` lists the album's photos by id). */
 export const albumPhotosPrefix = (albumId: string): string => `${PHOTO_PREFIX}${albumId}#`;
 export const photoSk = (albumId: string, photoId: string): string => `${albumPhotosPrefix(albumId)}${photoId}`;

@@ -11,7 +11,11 @@ import { en } from "zod/locales";
 
 z.config(en());
 
-export const ALLOWED_IMAGE_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif", "image/heic"] as const;
+/**
+ * What the thumbnail function (sharp's prebuilt libvips) decodes. Not HEIC: the prebuilt libheif
+ * reads AVIF only (HEVC is patent-encumbered), so an iPhone HEIC upload could never become ready.
+ */
+export const ALLOWED_IMAGE_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif"] as const;
 /** Largest original image a presigned URL lets a browser upload. */
 export const MAX_IMAGE_BYTES = 25 * 1024 * 1024;
 
@@ -35,13 +39,8 @@ export const CreatePhoto = z.strictObject({
   size: z.int({ error: "must be a whole number of bytes" }).check(z.minimum(1, "must be at least 1 byte"), z.maximum(MAX_IMAGE_BYTES, `must be at most ${MAX_IMAGE_BYTES} bytes`)),
 });
 
-export const UpdatePhoto = z
-  .strictObject({
-    title: z.optional(title),
-    /** `ready` confirms the upload: the object must exist with the declared size. */
-    status: z.optional(z.literal("ready")),
-  })
-  .check(z.refine((v) => v.title !== undefined || v.status !== undefined, { message: "set title or status" }));
+/** Photos are retitled; their status is the thumbnail function's (a photo becomes ready when its thumbnails exist). */
+export const UpdatePhoto = z.strictObject({ title });
 
 /** The schema as an API Gateway model (JSON Schema draft 4). */
 export function requestModel(schema: z.ZodMiniType): Record<string, unknown> {

@@ -12,6 +12,7 @@ import {
   ALBUM_PREFIX,
   GSI1,
   photoItem,
+  originalKey,
   photoKey,
   userPk,
   type AlbumItem,
@@ -192,53 +193,25 @@ export async function createPhoto(sub: string, albumId: string, input: { title?:
   return item;
 }
 
-/** Object key of an original: under the owner's prefix, so S3 keys never mix users either. */
-export function originalKey(sub: string, albumId: string, photoId: string, contentType: string): string {
-  const extension = contentType.split("/")[1]?.replace("jpeg", "jpg") ?? "bin";
-  return `originals/${sub}/${albumId}/${photoId}.${extension}`;
-}
 
-export async function updatePhoto(
-  sub: string,
-  albumId: string,
-  photoId: string,
-  input: { title?: string; status?: "ready" },
-): Promise<PhotoItem> {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets: string[] = [];
-  const removes: string[] = [];
-  if (input.title !== undefined) {
-    names["#title"] = "title";
-    values[":title"] = input.title;
-    sets.push("#title = :title");
-  }
-  let condition = "attribute_exists(pk)";
-  if (input.status === "ready") {
-    names["#status"] = "status";
-    values[":ready"] = "ready";
-    values[":pending"] = "pending";
-    sets.push("#status = :ready");
-    removes.push("expiresAt");
-    condition += " AND #status = :pending";
-  }
+/** Retitles a photo; its status is the thumbnail function's to set (handlers/thumbnail). */
+export async function updatePhoto(sub: string, albumId: string, photoId: string, input: { title: string }): Promise<PhotoItem> {
   try {
     const result = await db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: photoKey(sub, albumId, photoId),
-        UpdateExpression: `SET ${sets.join(", ")}${removes.length ? ` REMOVE ${removes.join(", ")}` : ""}`,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        UpdateExpression: "SET #title = :title",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: { "#title": "title" },
+        ExpressionAttributeValues: { ":title": input.title },
         ReturnValues: "ALL_NEW",
       }),
     );
     return result.Attributes as PhotoItem;
   } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    await getPhotoItem(sub, albumId, photoId); // 404 when the photo is gone
-    throw conflict("The photo is already confirmed");
+    if (isConditionFailure(error)) throw notFound("photo");
+    throw error;
   }
 }
 

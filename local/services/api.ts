@@ -77,6 +77,8 @@ export const apiService: LocalService = {
         // A bucket is in its own region (per-resource `region`), else the stack's.
         bucketRegion: (bucket) => ofType(context.run.resources, "aws:s3/bucket:Bucket").find((b) => b.state.bucket === bucket)?.state.region ?? context.run.config.region,
         cors: corsRulesFromProgram(context),
+        // The program's bucket notifications (events service), read at each write.
+        onObjectEvent: (event) => context.onObjectEvent?.(event),
       });
       context.environment.AWS_ENDPOINT_URL_S3 = s3.endpoint;
     }

@@ -7,6 +7,7 @@
 import type { RequestListener } from "node:http";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import type { LocalLambda } from "../lambda-runtime";
+import type { ObjectEvent } from "../s3-events";
 import type { OfflineRun } from "../offline/program";
 
 export interface LocalContext {
@@ -32,6 +33,8 @@ export interface LocalContext {
    * before it read it when a request comes (the S3 server's CORS rules name the site's deployed URL).
    */
   siteUrls: Map<string, string>;
+  /** Where the local S3 server reports objects written and deleted (set by the events service: the program's bucket notifications). */
+  onObjectEvent?: (event: ObjectEvent) => void;
   log(message: string): void;
 }
 

@@ -8,13 +8,14 @@ import { APIGATEWAY_PROJECT_RULES, APIGATEWAY_RULES } from "./apigateway";
 import { CLOUDFRONT_RULES } from "./cloudfront";
 import { COGNITO_PROJECT_RULES, COGNITO_RULES } from "./cognito";
 import { DYNAMODB_RULES } from "./dynamodb";
+import { EVENT_RULES } from "./events";
 import { LAMBDA_RULES } from "./lambda";
 import { LAMBDA_EDGE_RULES } from "./lambda-edge";
 import type { DeployFinding, DeployRule, DeployRuleContext, ProjectDeployRule, StackPlan } from "./rule";
 import { S3_RULES } from "./s3";
 
 /** Rules over one stack's recorded plan. */
-export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMBDA_EDGE_RULES, ...APIGATEWAY_RULES, ...COGNITO_RULES, ...DYNAMODB_RULES, ...LAMBDA_RULES, ...S3_RULES];
+export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMBDA_EDGE_RULES, ...APIGATEWAY_RULES, ...COGNITO_RULES, ...DYNAMODB_RULES, ...LAMBDA_RULES, ...S3_RULES, ...EVENT_RULES];
 
 /** Rules over the plans of all the stacks of a project (account-wide and globally unique settings). */
 export const PROJECT_DEPLOY_RULES: readonly ProjectDeployRule[] = [...APIGATEWAY_PROJECT_RULES, ...COGNITO_PROJECT_RULES];
@@ -41,6 +42,7 @@ export * from "./apigateway";
 export * from "./cloudfront";
 export * from "./cognito";
 export * from "./dynamodb";
+export * from "./events";
 export * from "./lambda";
 export * from "./lambda-edge";
 export * from "./rule";

@@ -243,10 +243,10 @@ describe("DataTier export to S3", () => {
     const bucket = resource(graph, "aws:s3/bucket:Bucket", "exp2-export");
     const fn = resource(graph, "aws:lambda/function:Function", "exp2-export-function");
     expect(fn.inputs.environment.variables).toMatchObject({ EXPORT_BUCKET_NAME: bucket.state.bucket, EXPORT_PREFIX: "exports/", EXPORT_FORMAT: "DYNAMODB_JSON", TABLE_ARNS: JSON.stringify([t.state.arn]) });
-    const rule = resource(graph, "aws:cloudwatch/eventRule:EventRule", "exp2-export-schedule");
-    expect(rule.inputs.scheduleExpression).toBe("rate(1 day)");
-    expect(resource(graph, "aws:cloudwatch/eventTarget:EventTarget", "exp2-export-target").inputs).toMatchObject({ rule: rule.state.name, arn: fn.state.arn });
-    expect(resource(graph, "aws:lambda/permission:Permission", "exp2-export-invoke").inputs).toMatchObject({ principal: "events.amazonaws.com", sourceArn: rule.state.arn, action: "lambda:InvokeFunction" });
+    // The function's own schedule (EventBridge Scheduler), as any LambdaFunction's.
+    const schedule = resource(graph, "aws:scheduler/schedule:Schedule", "exp2-export-schedule");
+    expect(schedule.inputs).toMatchObject({ scheduleExpression: "rate(1 day)", target: { arn: fn.state.arn } });
+    expect(ofType(graph, "aws:cloudwatch/eventRule:EventRule")).toEqual([]);
     const statements = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "exp2-export-policy").inputs.policy).Statement;
     expect(statements.find((s) => s.Sid === "ExportTables")).toEqual({ Sid: "ExportTables", Effect: "Allow", Action: ["dynamodb:ExportTableToPointInTime"], Resource: [t.state.arn] });
     expect(statements.find((s) => s.Sid === "WriteExports")).toMatchObject({ Action: ["s3:AbortMultipartUpload", "s3:PutObject", "s3:PutObjectAcl"], Resource: [`${bucket.state.arn}/exports/*`] });
@@ -258,7 +258,7 @@ describe("DataTier export to S3", () => {
   it("is off unless configured, and retains its buckets with the tables", async () => {
     const off = await record(() => new DataTier("noexp", { tables: { gallery } }));
     expect(ofType(off, "aws:s3/bucket:Bucket")).toEqual([]);
-    expect(ofType(off, "aws:cloudwatch/eventRule:EventRule")).toEqual([]);
+    expect(ofType(off, "aws:scheduler/schedule:Schedule")).toEqual([]);
     const kept = await record(() => new DataTier("keptexp", { ...args, export: { ...args.export!, format: "ION", bucketName: "gallery-exports" }, retainOnDelete: true }));
     for (const bucket of ofType(kept, "aws:s3/bucket:Bucket")) expect([bucket.retainOnDelete, bucket.inputs.forceDestroy]).toEqual([true, false]);
     expect(resource(kept, "aws:s3/bucket:Bucket", "keptexp-export").inputs.bucket).toBe("gallery-exports");
@@ -292,7 +292,11 @@ describe("DataTier rejects bad specs with a clear error", () => {
     [build({ tables: { plain: { attributes: { id: "S", n: "N" }, partitionKey: "id", localIndexes: { byN: { sortKey: "n" } } } } }), /tables\.plain\.localIndexes \["byN"\] needs a table with a sort key/],
     [withTable({ tableName: "a b" }), /tableName "a b" is not a DynamoDB table name/],
     [build({ tables: {} }), /tables \{\} declares no table/],
-    [build({ export: { schedule: "every day" } }), /export\.schedule "every day" is not an EventBridge schedule expression\. Use e\.g\. "rate\(1 day\)"/],
+    [build({ export: { schedule: "every day" } }), /export\.schedule "every day" is neither rate\(value unit\) nor cron\(.*\)\. Use e\.g\. "rate\(5 minutes\)", "rate\(1 day\)"/],
+    // EventBridge refuses these; the old pattern let them through to the deploy.
+    [build({ export: { schedule: "rate(1 days)" } }), /export\.schedule "rate\(1 days\)" uses the plural "days" with 1; a value of 1 takes the singular unit/],
+    [build({ export: { schedule: "cron(0 3 * * * *)" } }), /export\.schedule "cron\(0 3 \* \* \* \*\)" must have \? in exactly one of day-of-month and day-of-week/],
+    [build({ export: { schedule: "cron(61 3 * * ? *)" } }), /export\.schedule "cron\(61 3 \* \* \? \*\)" has minutes "61", outside 0–59/],
     [build({ export: { schedule: "rate(1 day)", bucketName: "My.Exports" } }), /export\.bucketName "My\.Exports" contains a period/],
     [build({ export: { schedule: "rate(1 day)", tables: ["nope"] } }), /export\.tables "nope" is not a table of this DataTier/],
     [build({ tables: { gallery: { ...gallery, pointInTimeRecovery: false } }, export: { schedule: "rate(1 day)" } }), /tables\.gallery\.pointInTimeRecovery false is off, but the table is exported/],

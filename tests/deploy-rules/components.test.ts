@@ -13,12 +13,18 @@ import { devContext, handBuilt, of } from "./fixture";
 import { accountLogging, api } from "./fixtures/apigateway";
 import { domainSite, edgeSite } from "./fixtures/cloudfront";
 import { replica, table, writeScaling } from "./fixtures/dynamodb";
+import { bucketEvents, scheduledFunction } from "./fixtures/events";
 import { lambdaFunction } from "./fixtures/lambda-s3";
 
 const prod = { ...devContext, stack: "prod", production: true };
 const clean = (graph: readonly RecordedResource[], context = devContext) => checkDeployRules(graph, context).map(formatFinding);
 
 describe("deploy rules pass on", () => {
+  it("an upload bucket notifying a function with a failure queue, and a function on a cron schedule in a time zone", async () => {
+    expect(clean(await bucketEvents())).toEqual([]);
+    expect(clean(await scheduledFunction())).toEqual([]);
+  });
+
   it("a site with a CloudFront Function on viewer-response and Lambda@Edge on origin-response", async () => {
     expect(clean(await edgeSite())).toEqual([]);
   });

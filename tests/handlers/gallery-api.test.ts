@@ -3,7 +3,10 @@
  * (and a mocked S3 client): each route's success and failure codes, and that one user
  * never sees or changes another user's items.
  */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DeleteObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { photoKey } from "../../handlers/shared/gallery-keys";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -52,6 +55,21 @@ const PHOTO = "/api/albums/{albumId}/photos/{photoId}";
 /** Query parameters of a presigned URL that ask S3 to check (or return) a flexible checksum. */
 function checksumParams(url: URL): string[] {
   return [...url.searchParams.keys()].filter((name) => /^x-amz-(checksum-|sdk-checksum-algorithm)/i.test(name));
+}
+
+/** What the thumbnail function leaves on a photo it finished (handlers/thumbnail). */
+async function readyPhoto(sub: string, albumId: string, photoId: string, thumbnails: Array<{ key: string; width: number; height: number; bytes: number }>) {
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: table.endpoint }));
+  await doc.send(
+    new UpdateCommand({
+      TableName: "gallery",
+      Key: photoKey(sub, albumId, photoId),
+      UpdateExpression: "SET #status = :ready, width = :w, height = :h, #format = :f, thumbnails = :t REMOVE expiresAt",
+      ExpressionAttributeNames: { "#status": "status", "#format": "format" },
+      ExpressionAttributeValues: { ":ready": "ready", ":w": 2560, ":h": 1280, ":f": "png", ":t": thumbnails },
+    }),
+  );
+  doc.destroy();
 }
 
 async function newAlbum(sub: string, title = "Holiday") {
@@ -197,27 +215,38 @@ describe("photos", () => {
     expect((await call(photos.list, { method: "GET", resource: PHOTOS, pathParameters: { albumId: album.albumId }, sub: BOB })).status).toBe(404);
   });
 
-  it("confirms an upload (200, ready) only once the object exists with the declared size; 409 otherwise", async () => {
+  it("refuses a status from the client (400): only the thumbnail function makes a photo ready", async () => {
     const album = await newAlbum(ALICE);
     const { photo } = (await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 100 }, sub: ALICE })).body;
     const params = { albumId: album.albumId, photoId: photo.photoId };
-    s3.on(HeadObjectCommand).rejects(Object.assign(new Error("NotFound"), { name: "NotFound", $metadata: { httpStatusCode: 404 } }));
-    const missing = await call(photos.update, { method: "PATCH", resource: PHOTO, pathParameters: params, body: { status: "ready" }, sub: ALICE });
-    expect(missing).toMatchObject({ status: 409, body: { message: "The original has not been uploaded yet" } });
-    s3.on(HeadObjectCommand).resolves({ ContentLength: 99 });
-    expect((await call(photos.update, { method: "PATCH", resource: PHOTO, pathParameters: params, body: { status: "ready" }, sub: ALICE })).status).toBe(409);
-    s3.on(HeadObjectCommand).resolves({ ContentLength: 100 });
-    const ready = await call(photos.update, { method: "PATCH", resource: PHOTO, pathParameters: params, body: { status: "ready" }, sub: ALICE });
-    expect(ready.status).toBe(200);
-    expect(ready.body.status).toBe("ready");
-    const again = await call(photos.update, { method: "PATCH", resource: PHOTO, pathParameters: params, body: { status: "ready" }, sub: ALICE });
-    expect(again).toMatchObject({ status: 409, body: { message: "The photo is already confirmed" } });
+    const refused = await call(photos.update, { method: "PATCH", resource: PHOTO, pathParameters: params, body: { status: "ready" }, sub: ALICE });
+    expect(refused.status).toBe(400);
+    expect((await call(photos.get, { method: "GET", resource: PHOTO, pathParameters: params, sub: ALICE })).body).toMatchObject({ status: "pending" });
+    expect(s3.commandCalls(HeadObjectCommand)).toEqual([]);
+  });
+
+  it("lists ready photos with presigned thumbnail URLs (never object keys), and gives the original's URL only for one photo", async () => {
+    const album = await newAlbum(ALICE);
+    const { photo } = (await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 100 }, sub: ALICE })).body;
+    const params = { albumId: album.albumId, photoId: photo.photoId };
+    const thumbnails = [320, 1280].map((w) => ({ key: `thumbnails/${ALICE}/${album.albumId}/${photo.photoId}/${w}.webp`, width: w, height: w / 2, bytes: 10 }));
+    await readyPhoto(ALICE, album.albumId, photo.photoId, thumbnails);
+    const list = await call(photos.list, { method: "GET", resource: PHOTOS, pathParameters: { albumId: album.albumId }, sub: ALICE });
+    const [listed] = list.body.items;
+    expect(listed).toMatchObject({ photoId: photo.photoId, status: "ready", width: 2560, height: 1280, format: "png" });
+    expect(listed.downloadUrl).toBeUndefined();
+    expect(listed.thumbnails.map((t: { width: number; height: number }) => [t.width, t.height])).toEqual([[320, 160], [1280, 640]]);
+    for (const [i, t] of listed.thumbnails.entries()) {
+      expect(new URL(t.url).pathname).toContain(thumbnails[i].key);
+      expect(checksumParams(new URL(t.url))).toEqual([]);
+      expect(t.key).toBeUndefined();
+    }
     const got = await call(photos.get, { method: "GET", resource: PHOTO, pathParameters: params, sub: ALICE });
-    expect(got.status).toBe(200);
     expect(got.body.downloadUrl).toContain(photo.objectKey);
     expect(checksumParams(new URL(got.body.downloadUrl))).toEqual([]);
-    const list = await call(photos.list, { method: "GET", resource: PHOTOS, pathParameters: { albumId: album.albumId }, sub: ALICE });
-    expect(list.body.items.map((p: { photoId: string }) => p.photoId)).toEqual([photo.photoId]);
+    s3.on(DeleteObjectCommand).resolves({});
+    expect((await call(photos.remove, { method: "DELETE", resource: PHOTO, pathParameters: params, sub: ALICE })).status).toBe(204);
+    expect(s3.commandCalls(DeleteObjectCommand).map((c) => c.args[0].input.Key).sort()).toEqual([photo.objectKey, ...thumbnails.map((t) => t.key)].sort());
   });
 
   it("retitles (200), deletes the item and the original (204), then 404", async () => {
@@ -237,8 +266,8 @@ describe("photos", () => {
   it("answers 500 without details only for our own failures", async () => {
     const album = await newAlbum(ALICE);
     const { photo } = (await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 1 }, sub: ALICE })).body;
-    s3.on(HeadObjectCommand).rejects(Object.assign(new Error("AccessDenied"), { name: "AccessDenied", $metadata: { httpStatusCode: 403 } }));
-    const failed = await call(photos.update, { method: "PATCH", resource: PHOTO, pathParameters: { albumId: album.albumId, photoId: photo.photoId }, body: { status: "ready" }, sub: ALICE });
+    s3.on(DeleteObjectCommand).rejects(Object.assign(new Error("AccessDenied"), { name: "AccessDenied", $metadata: { httpStatusCode: 403 } }));
+    const failed = await call(photos.remove, { method: "DELETE", resource: PHOTO, pathParameters: { albumId: album.albumId, photoId: photo.photoId }, sub: ALICE });
     expect(failed).toMatchObject({ status: 500, body: { message: "Internal server error" } });
   });
 });

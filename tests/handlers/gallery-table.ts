@@ -39,9 +39,21 @@ export async function startGalleryTable(tableName = "gallery"): Promise<{ endpoi
       ],
     }),
   );
+  // DataTier's idempotency table (IDEMPOTENCY_TABLE): Powertools' default key attribute.
+  await client.send(
+    new CreateTableCommand({
+      TableName: IDEMPOTENCY_TABLE_NAME,
+      BillingMode: "PAY_PER_REQUEST",
+      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+    }),
+  );
   client.destroy();
   return { endpoint, stop: () => new Promise((resolve) => server.close(() => resolve())) };
 }
+
+/** Name of the idempotency table startGalleryTable creates beside the gallery table. */
+export const IDEMPOTENCY_TABLE_NAME = "idempotency";
 
 export interface EventInput {
   method: string;

@@ -8,7 +8,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CognitoIdentityProviderClient, ConfirmSignUpCommand, InitiateAuthCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LocalEvents } from "../../local/services/events";
 import { startLocalApp, type LocalApp } from "../../local/start";
 
 let app: LocalApp;
@@ -65,14 +67,18 @@ describe("the gallery API locally, with cognito-local users", () => {
     expect((await call(`/albums/${albumId}`, tokens.alice)).body.title).toBe("Alice only");
   });
 
-  it("uploads an original through a presigned URL and confirms it", async () => {
+  it("uploads a JPEG through a presigned URL; the thumbnail function makes it ready, and a client cannot mark it so itself", async () => {
     const album = (await call("/albums", tokens.bob, { method: "POST", body: JSON.stringify({ title: "Bob's" }) })).body;
-    const image = Buffer.from("pretend jpeg");
+    const image = await sharp({ create: { width: 400, height: 300, channels: 3, background: "#246" } }).jpeg().toBuffer();
     const { photo, upload } = (await call(`/albums/${album.albumId}/photos`, tokens.bob, { method: "POST", body: JSON.stringify({ contentType: "image/jpeg", size: image.length }) })).body;
+    const refused = await call(`/albums/${album.albumId}/photos/${photo.photoId}`, tokens.bob, { method: "PATCH", body: JSON.stringify({ status: "ready" }) });
+    expect(refused.status).toBe(400);
     expect((await fetch(upload.url, { method: "PUT", headers: upload.headers, body: image })).status).toBe(200);
-    const ready = await call(`/albums/${album.albumId}/photos/${photo.photoId}`, tokens.bob, { method: "PATCH", body: JSON.stringify({ status: "ready" }) });
-    expect(ready).toMatchObject({ status: 200, body: { status: "ready" } });
+    await (app.services.find((s) => s.name === "events") as LocalEvents).bucketEvents.drained();
     const got = await call(`/albums/${album.albumId}/photos/${photo.photoId}`, tokens.bob);
-    expect(Buffer.from(await (await fetch(got.body.downloadUrl)).arrayBuffer()).toString()).toBe("pretend jpeg");
+    expect(got.body).toMatchObject({ status: "ready", width: 400, height: 300, format: "jpeg" });
+    expect(Buffer.from(await (await fetch(got.body.downloadUrl)).arrayBuffer()).equals(image)).toBe(true);
+    const thumb = got.body.thumbnails[0];
+    expect(await sharp(Buffer.from(await (await fetch(thumb.url)).arrayBuffer())).metadata()).toMatchObject({ format: "webp", width: 320, height: 240 });
   });
 });

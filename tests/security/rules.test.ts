@@ -14,6 +14,7 @@ import { ALL_RULES } from "./rules/index";
 import { L1, LAMBDA_LOG_RETENTION } from "./rules/lambda";
 import { DATA_RETAINED_IN_PRODUCTION } from "./rules/retention";
 import { S1, S10, S2, S3_ENCRYPTION } from "./rules/s3";
+import { SQS2 } from "./rules/sqs";
 
 const dev: RuleContext = { stack: "dev", production: false };
 const prod: RuleContext = { stack: "prod", production: true };
@@ -43,6 +44,12 @@ describe("security rules pass on what the components build", () => {
 });
 
 describe("security rules fail on the resource they guard", () => {
+  it("SQS2: a failure queue without encryption at rest", async () => {
+    const queued = await record(() => new LambdaFunction("q", { entry: "tests/fixtures/handlers/echo.ts", asyncInvoke: { failureQueue: {} } }));
+    expect(ids(SQS2, queued)).toEqual([]);
+    expect(ids(SQS2, mutate(queued, byName("q-failures"), (r) => ({ ...r, inputs: { ...r.inputs, sqsManagedSseEnabled: false } })))).toEqual(["SQS2 aws:sqs/queue:Queue q-failures"]);
+  });
+
   it("S1: a bucket without access logging, and a log bucket logging into itself", () => {
     expect(ids(S1, mutate(oac, byName("oac-bucket-logging"), () => undefined))).toEqual(["S1 aws:s3/bucket:Bucket oac-bucket"]);
     const recursive = mutate(oac, byName("oac-bucket-logging"), (r) => ({ ...r, inputs: { ...r.inputs, bucket: r.inputs.targetBucket } }));

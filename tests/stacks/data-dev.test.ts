@@ -17,7 +17,7 @@ describe("dev stack: DataTier", () => {
       expect(table.retainOnDelete).toBe(false);
     }
     expect(resource(run.resources, "aws:dynamodb/table:Table", "data-preferences").inputs.streamEnabled).toBe(false);
-    expect(ofType(run.resources, "aws:cloudwatch/eventRule:EventRule").filter((r) => r.name.startsWith("data-"))).toEqual([]);
+    expect(ofType(run.resources, "aws:scheduler/schedule:Schedule").filter((r) => r.name.startsWith("data-"))).toEqual([]);
     expect(run.outputs.exportBucketName).toBeUndefined();
   });
 });

@@ -19,7 +19,7 @@ describe("prod stack: DataTier", () => {
   });
 
   it("exports daily to a retained bucket", () => {
-    expect(resource(run.resources, "aws:cloudwatch/eventRule:EventRule", "data-export-schedule").inputs.scheduleExpression).toBe("rate(1 day)");
+    expect(resource(run.resources, "aws:scheduler/schedule:Schedule", "data-export-schedule").inputs.scheduleExpression).toBe("rate(1 day)");
     expect(resource(run.resources, "aws:s3/bucket:Bucket", "data-export").retainOnDelete).toBe(true);
     expect(run.outputs.exportBucketName).toBe(resource(run.resources, "aws:s3/bucket:Bucket", "data-export").state.bucket);
   });
@@ -29,8 +29,13 @@ describe("prod stack: DataTier", () => {
     expect(resource(run.resources, "aws:lambda/eventSourceMapping:EventSourceMapping", "data-counters-mapping").inputs.eventSourceArn).toBe(gallery.state.streamArn);
     expect(resource(run.resources, "aws:lambda/function:Function", "gallery-counters-function").inputs.environment.variables.TABLE_NAME).toBe(gallery.state.name);
     expect(run.outputs).toMatchObject({ galleryTableName: gallery.state.name, preferencesTableName: resource(run.resources, "aws:dynamodb/table:Table", "data-preferences").state.name });
-    expect(ofType(run.resources, "aws:dynamodb/table:Table")).toHaveLength(2);
+    // The gallery, the preferences, and the idempotency records of the event handlers (counters, thumbnails).
+    expect(ofType(run.resources, "aws:dynamodb/table:Table").map((t) => t.name).sort()).toEqual(["data-gallery", "data-idempotency", "data-preferences"]);
+    const idempotency = resource(run.resources, "aws:dynamodb/table:Table", "data-idempotency");
+    expect(idempotency.retainOnDelete).toBe(true);
     const own = policyDocument(resource(run.resources, "aws:iam/rolePolicy:RolePolicy", "gallery-counters-policy").inputs.policy).Statement;
     expect(own.find((s) => s.Sid === "GalleryWrite")).toMatchObject({ Action: ["dynamodb:UpdateItem"], Resource: [gallery.state.arn] });
+    expect(own.find((s) => s.Sid === "IdempotencyWrite")).toMatchObject({ Action: ["dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: [idempotency.state.arn] });
+    expect(resource(run.resources, "aws:lambda/function:Function", "gallery-counters-function").inputs.environment.variables.IDEMPOTENCY_TABLE_NAME).toBe(idempotency.state.name);
   });
 });

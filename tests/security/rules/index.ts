@@ -8,6 +8,7 @@ import { DDB3, DYNAMODB_DELETION_PROTECTION, DYNAMODB_ENCRYPTION } from "./dynam
 import { L1, LAMBDA_LOG_RETENTION } from "./lambda";
 import { DATA_RETAINED_IN_PRODUCTION } from "./retention";
 import { S1, S10, S2, S3_ENCRYPTION } from "./s3";
+import { SQS2 } from "./sqs";
 
 /** Every rule; the whole-stack tests run all of them over every stack. Components add their rules here. */
 export const ALL_RULES: SecurityRule[] = [
@@ -19,4 +20,5 @@ export const ALL_RULES: SecurityRule[] = [
   COG1, COG2, COG3, COG7, COGNITO_EMAIL_SENDER, COGNITO_ROW_LEVEL_SECURITY,
   DDB3, DYNAMODB_ENCRYPTION, DYNAMODB_DELETION_PROTECTION,
   EDGE_VERSIONED, EDGE_FUNCTIONS, CLOUDFRONT_FUNCTIONS,
+  SQS2,
 ];

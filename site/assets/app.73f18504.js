@@ -1,7 +1,7 @@
 // Gallery front end: plain modules, no framework. Reads GET /api/config (public), signs in
 // (auth module), then lists, creates, opens and deletes albums and uploads photos (api module).
 import { createAuth, sameOriginPath } from "./auth.34dea485.js";
-import { createApi } from "./api.6f4fd419.js";
+import { createApi } from "./api.404cb7f2.js";
 
 const $ = (selector) => document.querySelector(selector);
 const status = $("#status");
@@ -149,6 +149,7 @@ async function openAlbum(albumId) {
 }
 
 async function closeAlbum() {
+  clearTimeout(processingPoll);
   openAlbumId = undefined;
   render();
   await loadAlbums();
@@ -163,26 +164,62 @@ async function deleteAlbum() {
 
 // ------------------------------------------------------------------ photos
 
-async function loadPhotos() {
+/** How often, and how many times, an open album is re-read while photos are being processed. */
+const PROCESSING_POLL_MS = 1500;
+const PROCESSING_POLL_LIMIT = 80;
+let processingPoll;
+
+/** The thumbnail, sized by the browser from the srcset (320 px and 1280 px WebP); the original only on demand. */
+function photoImage(photo) {
+  const thumbnails = photo.thumbnails ?? [];
+  const smallest = thumbnails[0];
+  return el("img", {
+    alt: photo.title ?? "Photo",
+    loading: "lazy",
+    decoding: "async",
+    src: smallest.url,
+    srcset: thumbnails.map((t) => `${t.url} ${t.width}w`).join(", "),
+    sizes: "(max-width: 40rem) 100vw, 20rem",
+    width: String(smallest.width),
+    height: String(smallest.height),
+  });
+}
+
+function photoBody(photo) {
+  if (photo.status === "ready" && photo.thumbnails?.length) return photoImage(photo);
+  if (photo.status === "failed") return el("span", { className: "meta failed", role: "status" }, `Could not be processed: ${photo.failureReason ?? "unknown reason"}`);
+  return el("span", { className: "meta processing", role: "status" }, "Processing…");
+}
+
+async function openOriginal(photoId) {
+  const photo = await api.getPhoto(openAlbumId, photoId);
+  if (!photo.downloadUrl) throw new Error("The original is not available yet.");
+  window.open(photo.downloadUrl, "_blank", "noopener");
+}
+
+async function loadPhotos(polls = 0) {
+  clearTimeout(processingPoll);
   const albumId = openAlbumId;
   const { items } = await api.listPhotos(albumId);
+  if (albumId !== openAlbumId) return;
   const list = $("#photo-list");
   list.replaceChildren(
-    ...items.map((photo) => {
-      const image = el("img", { alt: photo.title ?? "Photo", loading: "lazy" });
-      if (photo.status === "ready") {
-        api.getPhoto(albumId, photo.photoId).then((full) => full.downloadUrl && (image.src = full.downloadUrl), () => undefined);
-      }
-      return el(
+    ...items.map((photo) =>
+      el(
         "li",
         { "data-photo-id": photo.photoId, "data-status": photo.status },
-        image,
-        el("p", {}, photo.title ?? "Untitled", photo.status === "ready" ? "" : ` (${photo.status})`),
+        photoBody(photo),
+        el("p", {}, photo.title ?? "Untitled"),
+        photo.status === "ready" ? el("button", { type: "button", className: "link", onclick: () => attempt(() => openOriginal(photo.photoId)) }, "Original") : undefined,
         el("button", { type: "button", className: "danger", onclick: () => attempt(() => deletePhoto(photo.photoId)) }, "Delete"),
-      );
-    }),
+      ),
+    ),
   );
   show($("#no-photos"), items.length === 0);
+  // Thumbnails are made after the upload (S3 event → thumbnail function): look again until none is pending.
+  if (items.some((p) => p.status === "pending") && polls < PROCESSING_POLL_LIMIT) {
+    processingPoll = setTimeout(() => void attempt(() => loadPhotos(polls + 1)), PROCESSING_POLL_MS);
+  }
 }
 
 async function uploadPhoto(form) {

@@ -49,12 +49,15 @@ export function createApi(token) {
     getPhoto: (albumId, photoId) => call("GET", photoPath(albumId, photoId)),
     deletePhoto: (albumId, photoId) => call("DELETE", photoPath(albumId, photoId)),
 
-    /** Presigned upload: a pending photo and its URL, the PUT of the file, then the confirmation. */
+    /**
+     * Presigned upload: a pending photo and its URL, then the PUT of the file. The photo becomes
+     * ready (or failed) when the gallery has made its thumbnails; the page polls the album for that.
+     */
     async uploadPhoto(albumId, file, title) {
       const { photo, upload } = await call("POST", `${albumPath(albumId)}/photos`, { contentType: file.type, size: file.size, ...(title ? { title } : {}) });
       const put = await fetch(upload.url, { method: upload.method ?? "PUT", headers: upload.headers ?? {}, body: file });
       if (!put.ok) throw new ApiError(put.status, put.status === 403 ? "The upload link was refused or has expired. Please try again." : `The upload failed (${put.status}).`);
-      return call("PATCH", photoPath(albumId, photo.photoId), { status: "ready" });
+      return photo;
     },
   };
 }

@@ -1,0 +1,189 @@
+/**
+ * S3 object events → LambdaFunctions, on any bucket: the bucket's one notification configuration
+ * (event types and key prefix/suffix filters per function), each function's resource-based
+ * permission for s3.amazonaws.com from exactly this bucket and account, and the order AWS needs:
+ * S3 checks the permission when the configuration is put, so the notification waits for every
+ * permission. S3 invokes asynchronously: retries, event age and the failure queue are the
+ * function's `asyncInvoke`. `npm start` delivers the same events (local/s3-events.ts).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { argFailer, type ArgFailure } from "./errors";
+import type { LambdaFunction, LambdaFunctionSpec } from "./lambda/function";
+import { registerSpec } from "./spec-registry";
+
+/**
+ * The event types S3 publishes to Lambda (a `*` type covers its subtypes).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-event-types-and-destinations.html
+ */
+export const S3_EVENT_TYPES: readonly string[] = [
+  "s3:ObjectCreated:*", "s3:ObjectCreated:Put", "s3:ObjectCreated:Post", "s3:ObjectCreated:Copy", "s3:ObjectCreated:CompleteMultipartUpload",
+  "s3:ObjectRemoved:*", "s3:ObjectRemoved:Delete", "s3:ObjectRemoved:DeleteMarkerCreated",
+  "s3:ObjectRestore:*", "s3:ObjectRestore:Post", "s3:ObjectRestore:Completed", "s3:ObjectRestore:Delete",
+  "s3:ReducedRedundancyLostObject",
+  "s3:Replication:*", "s3:Replication:OperationFailedReplication", "s3:Replication:OperationMissedThreshold", "s3:Replication:OperationReplicatedAfterThreshold", "s3:Replication:OperationNotTracked",
+  "s3:LifecycleExpiration:*", "s3:LifecycleExpiration:Delete", "s3:LifecycleExpiration:DeleteMarkerCreated",
+  "s3:LifecycleTransition", "s3:IntelligentTiering",
+  "s3:ObjectTagging:*", "s3:ObjectTagging:Put", "s3:ObjectTagging:Delete",
+  "s3:ObjectAcl:Put",
+];
+
+/** FilterRule values are at most 1,024 characters (https://docs.aws.amazon.com/AmazonS3/latest/API/API_FilterRule.html). */
+const FILTER_MAX_LENGTH = 1024;
+
+export interface ObjectEventSubscription {
+  /** The function S3 invokes (asynchronously) with each event; give it `asyncInvoke` for retries and a failure queue. */
+  function: LambdaFunction;
+  /** S3 event types, e.g. `["s3:ObjectCreated:*"]`. */
+  events: string[];
+  /** Only keys that start with this, e.g. `"originals/"`. @default every key */
+  filterPrefix?: string;
+  /** Only keys that end with this, e.g. `".jpg"`. @default every key */
+  filterSuffix?: string;
+}
+
+export interface BucketEventsArgs {
+  /** The bucket whose object events are delivered; it gets exactly one notification configuration, this one. */
+  bucket: aws.s3.Bucket;
+  /** Subscriptions by name (the name is the configuration's id and names its permission). */
+  subscriptions: Record<string, ObjectEventSubscription>;
+  /** The bucket's region, when it is not the provider's. @default the provider's region */
+  region?: string;
+}
+
+/** One subscription as the local S3 server delivers it. */
+export interface ObjectEventSubscriptionSpec {
+  id: string;
+  function: LambdaFunctionSpec;
+  events: string[];
+  filterPrefix: string;
+  filterSuffix: string;
+}
+
+export interface BucketEventsSpec {
+  name: string;
+  /** The bucket's physical name, as the program resolves it. */
+  bucketName: pulumi.Output<string>;
+  subscriptions: ObjectEventSubscriptionSpec[];
+}
+
+/**
+ * @example
+ * const thumbnails = new LambdaFunction("thumbnail", { entry: "handlers/thumbnail/index.ts", asyncInvoke: { maxRetryAttempts: 2, failureQueue: {} } });
+ * new BucketEvents("uploads-events", {
+ *   bucket: uploads.nodes.bucket,
+ *   subscriptions: { thumbnails: { function: thumbnails, events: ["s3:ObjectCreated:*"], filterPrefix: "originals/" } },
+ * });
+ */
+export class BucketEvents extends pulumi.ComponentResource {
+  readonly spec: BucketEventsSpec;
+  readonly notification: aws.s3.BucketNotification;
+  readonly permissions: Readonly<Record<string, aws.lambda.Permission>>;
+
+  constructor(name: string, args: BucketEventsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("serverless-fullstack:index:BucketEvents", name, {}, opts);
+    validateSubscriptions(argFailer("BucketEvents", name), args.subscriptions ?? {}, args.region);
+    this.spec = {
+      name,
+      bucketName: args.bucket.bucket,
+      subscriptions: Object.entries(args.subscriptions).map(([id, s]) => ({
+        id,
+        function: s.function.spec,
+        events: [...s.events],
+        filterPrefix: s.filterPrefix ?? "",
+        filterSuffix: s.filterSuffix ?? "",
+      })),
+    };
+    const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    this.permissions = Object.fromEntries(
+      Object.entries(args.subscriptions).map(([id, s]) => [
+        id,
+        // Only this bucket, in this account, may invoke: sourceArn alone would not pin the account
+        // (bucket ARNs carry none). https://docs.aws.amazon.com/lambda/latest/dg/with-s3.html
+        new aws.lambda.Permission(
+          `${name}-${id}-invoke`,
+          { action: "lambda:InvokeFunction", function: s.function.functionName, principal: "s3.amazonaws.com", sourceArn: args.bucket.arn, sourceAccount: account, region: args.region },
+          { parent: this },
+        ),
+      ]),
+    );
+    // PutBucketNotificationConfiguration "verifies that the Lambda function permissions grant Amazon S3
+    // permission to invoke the function from the Amazon S3 bucket", and replaces the bucket's whole
+    // configuration: one resource per bucket, created after every permission.
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html
+    this.notification = new aws.s3.BucketNotification(
+      `${name}-notification`,
+      {
+        bucket: args.bucket.id,
+        lambdaFunctions: Object.entries(args.subscriptions).map(([id, s]) => ({
+          id,
+          lambdaFunctionArn: s.function.arn,
+          events: s.events,
+          filterPrefix: s.filterPrefix,
+          filterSuffix: s.filterSuffix,
+        })),
+        region: args.region,
+      },
+      { parent: this, dependsOn: Object.values(this.permissions) },
+    );
+    registerSpec("BucketEvents", name, this.spec);
+    this.registerOutputs({});
+  }
+}
+
+function validateSubscriptions(fail: ArgFailure, subscriptions: Record<string, ObjectEventSubscription>, bucketRegion: string | undefined): void {
+  const entries = Object.entries(subscriptions);
+  if (entries.length === 0) fail("subscriptions", subscriptions, "is empty", 'Subscribe at least one function, e.g. { thumbnails: { function, events: ["s3:ObjectCreated:*"] } }.');
+  for (const [id, s] of entries) {
+    const at = `subscriptions.${id}`;
+    if (!/^[a-zA-Z][a-zA-Z0-9-]{0,40}$/.test(id)) fail("subscriptions", id, "is not a usable subscription name", 'Use letters, digits and hyphens, e.g. "thumbnails"; it names the configuration and its permission.');
+    if (!s.function?.spec) fail(`${at}.function`, s.function, "is not a LambdaFunction", "Pass the LambdaFunction S3 should invoke.");
+    if (s.function.spec.edge) fail(`${at}.function`, s.function.spec.name, "is a Lambda@Edge function, which only CloudFront invokes", "Subscribe a regional function.");
+    if (!Array.isArray(s.events) || s.events.length === 0) fail(`${at}.events`, s.events, "is empty", 'Name the event types, e.g. ["s3:ObjectCreated:*"].');
+    for (const event of s.events) {
+      if (!S3_EVENT_TYPES.includes(event)) fail(`${at}.events`, event, "is not an S3 event type", `Use one of ${S3_EVENT_TYPES.slice(0, 6).join(", ")}, ... (S3 User Guide, "Event notification types and destinations").`);
+    }
+    for (const [field, value] of [["filterPrefix", s.filterPrefix], ["filterSuffix", s.filterSuffix]] as const) {
+      if (value !== undefined && (value === "" || value.length > FILTER_MAX_LENGTH)) fail(`${at}.${field}`, value, `is not 1–${FILTER_MAX_LENGTH} characters`, `Leave ${field} unset to match every key, or shorten it.`);
+    }
+    const fnRegion = s.function.spec.region;
+    if (fnRegion && bucketRegion && fnRegion !== bucketRegion) {
+      fail(`${at}.function`, s.function.spec.name, `is in ${fnRegion}, but the bucket is in ${bucketRegion}; S3 notifies Lambda functions in the bucket's region`, "Create the function in the bucket's region.");
+    }
+  }
+  for (const [i, [a, first]] of entries.entries()) {
+    for (const [b, second] of entries.slice(i + 1)) {
+      const shared = sharedEventTypes(first.events, second.events);
+      if (shared.length > 0 && keysOverlap(first, second)) {
+        fail(
+          `subscriptions.${b}`,
+          { events: second.events, filterPrefix: second.filterPrefix, filterSuffix: second.filterSuffix },
+          `overlaps subscription "${a}" on ${shared.join(", ")}; S3 refuses configurations whose filters can match the same key for the same event type`,
+          "Give them prefixes (or suffixes) that cannot match the same key, or different event types (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html).",
+        );
+      }
+    }
+  }
+}
+
+/** Event types two configurations share, counting `s3:ObjectCreated:*` as sharing with each `s3:ObjectCreated:...`. */
+export function sharedEventTypes(a: readonly string[], b: readonly string[]): string[] {
+  const covers = (x: string, y: string) => x === y || (x.endsWith(":*") && y.startsWith(x.slice(0, -1)));
+  return [...new Set(a.flatMap((x) => b.filter((y) => covers(x, y) || covers(y, x)).map((y) => (covers(x, y) ? y : x))))];
+}
+
+/** Whether some key can pass both filters: prefixes where one starts the other, and suffixes where one ends the other (unset matches all). */
+export function keysOverlap(a: { filterPrefix?: string; filterSuffix?: string }, b: { filterPrefix?: string; filterSuffix?: string }): boolean {
+  const p1 = a.filterPrefix ?? "";
+  const p2 = b.filterPrefix ?? "";
+  const s1 = a.filterSuffix ?? "";
+  const s2 = b.filterSuffix ?? "";
+  return (p1.startsWith(p2) || p2.startsWith(p1)) && (s1.endsWith(s2) || s2.endsWith(s1));
+}
+
+/** Whether `eventName` (e.g. `ObjectCreated:Put`) and `key` match a subscription, as S3 decides which configurations fire. */
+export function subscriptionMatches(subscription: Pick<ObjectEventSubscriptionSpec, "events" | "filterPrefix" | "filterSuffix">, eventName: string, key: string): boolean {
+  const type = `s3:${eventName}`;
+  const typeMatches = subscription.events.some((e) => e === type || (e.endsWith(":*") && type.startsWith(e.slice(0, -1))));
+  return typeMatches && key.startsWith(subscription.filterPrefix) && key.endsWith(subscription.filterSuffix);
+}

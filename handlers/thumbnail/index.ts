@@ -1,0 +1,133 @@
+/**
+ * Thumbnails for uploaded originals (S3 ObjectCreated under `originals/`, asynchronous): reads the
+ * original, writes 320 px and 1280 px WebP renditions under `thumbnails/`, and marks the photo
+ * `ready` with its size, format and renditions — a conditional write, so only a pending photo for
+ * exactly this object changes. An upload sharp cannot read marks the photo `failed` with the
+ * reason. Each object version is processed once (Powertools idempotency): a redelivered event
+ * changes nothing. Anything else that goes wrong is thrown: Lambda retries (asyncInvoke, at most
+ * twice) and then sends the event to the function's failure queue, never retrying forever.
+ */
+import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { Logger } from "@aws-lambda-powertools/logger";
+import type { Context, S3Event } from "aws-lambda";
+import { parseOriginalKey, photoKey, thumbnailKey, type PhotoItem, type Thumbnail } from "../shared/gallery-keys";
+import { idempotent } from "../shared/idempotency";
+import { makeThumbnails, UnusableImage } from "./images";
+
+const logger = new Logger();
+let clients: { s3: S3Client; db: DynamoDBDocumentClient } | undefined;
+
+function aws() {
+  clients ??= {
+    // Emulators are addressed path-style (http://localhost:port/bucket/key).
+    s3: new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3), requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" }),
+    db: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+  };
+  return clients;
+}
+
+function tableName(): string {
+  const name = process.env.TABLE_NAME;
+  if (!name) throw new Error("TABLE_NAME is not set");
+  return name;
+}
+
+/** What became of one object; also what the idempotency record stores and a redelivery returns. */
+export type Outcome = "ready" | "failed" | "not-a-gallery-object" | "photo-gone" | "already-processed";
+
+export interface ObjectVersion {
+  bucket: string;
+  key: string;
+  /** The version id (versioned bucket), else the ETag: a new upload to the same key is new work. */
+  version: string;
+}
+
+/** S3 event keys are URL-encoded, spaces as `+` (S3 User Guide, "Event message structure"). */
+export function decodeEventKey(key: string): string {
+  return decodeURIComponent(key.replace(/\+/g, " "));
+}
+
+const processOnce = idempotent(processObject);
+
+export async function handler(event: S3Event, context: Context): Promise<Outcome[]> {
+  processOnce.context(context);
+  const outcomes: Outcome[] = [];
+  for (const record of event.Records) {
+    const object = record.s3.object;
+    const version: ObjectVersion = { bucket: record.s3.bucket.name, key: decodeEventKey(object.key), version: object.versionId || object.eTag || object.sequencer };
+    const outcome = await processOnce.run(version);
+    logger.info("processed", { key: version.key, outcome });
+    outcomes.push(outcome);
+  }
+  return outcomes;
+}
+
+export async function processObject({ bucket, key }: ObjectVersion): Promise<Outcome> {
+  const photo = parseOriginalKey(key);
+  if (!photo) return "not-a-gallery-object";
+  const { s3, db } = aws();
+  const item = (await db.send(new GetCommand({ TableName: tableName(), Key: photoKey(photo.sub, photo.albumId, photo.photoId), ConsistentRead: true }))).Item as PhotoItem | undefined;
+  if (!item || item.objectKey !== key) return "photo-gone";
+  if (item.status !== "pending") return "already-processed";
+
+  let original: Buffer;
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    original = Buffer.from(await object.Body!.transformToByteArray());
+  } catch (error) {
+    if (error instanceof NoSuchKey || (error as Error).name === "NoSuchKey") return "photo-gone";
+    throw error;
+  }
+
+  let made: Awaited<ReturnType<typeof makeThumbnails>>;
+  try {
+    made = await makeThumbnails(original);
+  } catch (error) {
+    if (!(error instanceof UnusableImage)) throw error;
+    logger.warn("unusable upload", { key, reason: error.message });
+    return (await finish(item, { status: "failed", failureReason: error.message })) ? "failed" : "photo-gone";
+  }
+  const thumbnails: Thumbnail[] = await Promise.all(
+    made.renditions.map(async (r) => {
+      const thumbKey = thumbnailKey(photo.sub, photo.albumId, photo.photoId, r.target);
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: thumbKey, Body: r.body, ContentType: "image/webp", CacheControl: "private, max-age=31536000, immutable" }));
+      return { key: thumbKey, width: r.width, height: r.height, bytes: r.body.length };
+    }),
+  );
+  const marked = await finish(item, { status: "ready", width: made.width, height: made.height, format: made.format, thumbnails });
+  if (marked) return "ready";
+  // The photo was deleted (or replaced) while we worked: its thumbnails must not outlive it.
+  await Promise.all(thumbnails.map((t) => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: t.key }))));
+  return "photo-gone";
+}
+
+/** Sets the outcome on the photo if it is still the pending photo of this object; false when it is not. */
+async function finish(item: PhotoItem, fields: Partial<PhotoItem> & { status: "ready" | "failed" }): Promise<boolean> {
+  const values: Record<string, unknown> = { ":pending": "pending", ":key": item.objectKey, ":now": new Date().toISOString() };
+  const names: Record<string, string> = { "#status": "status", "#processedAt": "processedAt" };
+  const sets = ["#processedAt = :now"];
+  for (const [field, value] of Object.entries(fields)) {
+    names[`#${field}`] = field;
+    values[`:${field}`] = value;
+    sets.push(`#${field} = :${field}`);
+  }
+  try {
+    await aws().db.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: { pk: item.pk, sk: item.sk },
+        // Ready and failed photos leave TTL's reach: failed ones go with the scheduled clean-up, objects and all.
+        UpdateExpression: `SET ${sets.join(", ")} REMOVE expiresAt`,
+        ConditionExpression: "#status = :pending AND objectKey = :key",
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException || (error as Error).name === "ConditionalCheckFailedException") return false;
+    throw error;
+  }
+}

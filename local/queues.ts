@@ -1,0 +1,38 @@
+/**
+ * A stand-in for the SQS queues events end up in locally (Lambda's on-failure destinations, a
+ * schedule's dead-letter queue): messages kept in memory and appended, one JSON line each, to
+ * `<dir>/<queue>.jsonl`, so `npm start` users can read them and tests can count them.
+ */
+import { appendFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+export interface QueuedMessage {
+  queue: string;
+  sentAt: string;
+  body: unknown;
+}
+
+export class LocalQueues {
+  private readonly messagesByQueue = new Map<string, QueuedMessage[]>();
+
+  /** `dir` undefined: memory only. */
+  constructor(private readonly dir?: string) {
+    if (dir) mkdirSync(dir, { recursive: true });
+  }
+
+  send(queue: string, body: unknown): QueuedMessage {
+    const message = { queue, sentAt: new Date().toISOString(), body };
+    this.messagesByQueue.set(queue, [...(this.messagesByQueue.get(queue) ?? []), message]);
+    if (this.dir) appendFileSync(join(this.dir, `${queue.replace(/[^A-Za-z0-9._-]/g, "_")}.jsonl`), `${JSON.stringify(message)}\n`);
+    return message;
+  }
+
+  /** Messages sent to `queue`, oldest first. */
+  messages(queue: string): QueuedMessage[] {
+    return [...(this.messagesByQueue.get(queue) ?? [])];
+  }
+
+  queues(): string[] {
+    return [...this.messagesByQueue.keys()];
+  }
+}

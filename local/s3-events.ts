@@ -1,0 +1,89 @@
+/**
+ * S3 event notifications for `npm start`: the local S3 server reports each object written or
+ * deleted; this turns it into S3's event message (eventVersion 2.1, the key URL-encoded with
+ * spaces as `+`) and invokes, asynchronously, every function whose subscription (BucketEvents
+ * spec: event types, prefix, suffix) matches — one event per object, as S3 sends them, with the
+ * function's retries and failure queue (local/async-invoke.ts).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html
+ */
+import type { S3Event, S3EventRecord } from "aws-lambda";
+import { subscriptionMatches, type ObjectEventSubscriptionSpec } from "../components/bucket-events";
+import type { LambdaFunctionSpec } from "../components/lambda/function";
+import { invokeAsync, type AsyncInvokeOptions, type Invoke } from "./async-invoke";
+
+/** What the local S3 server reports after a write or delete. */
+export interface ObjectEvent {
+  /** `ObjectCreated:Put`, `ObjectCreated:CompleteMultipartUpload`, `ObjectRemoved:Delete`. */
+  eventName: string;
+  bucket: string;
+  key: string;
+  size?: number;
+  /** Without quotes, as S3 events carry it. */
+  eTag?: string;
+  versionId?: string;
+  /** Orders events of one key (hex, growing). */
+  sequencer: string;
+  time: Date;
+  sourceIp?: string;
+}
+
+/** S3's key encoding in events: URL-encoded, spaces as `+`, slashes kept. */
+export function encodeEventKey(key: string): string {
+  return encodeURIComponent(key).replace(/%20/g, "+").replace(/%2F/g, "/");
+}
+
+export function s3EventRecord(event: ObjectEvent, options: { region: string; configurationId: string }): S3EventRecord {
+  const created = event.eventName.startsWith("ObjectCreated");
+  return {
+    eventVersion: "2.1",
+    eventSource: "aws:s3",
+    awsRegion: options.region,
+    eventTime: event.time.toISOString(),
+    eventName: event.eventName as S3EventRecord["eventName"],
+    userIdentity: { principalId: "AWS:LOCAL" },
+    requestParameters: { sourceIPAddress: event.sourceIp ?? "127.0.0.1" },
+    responseElements: { "x-amz-request-id": event.sequencer, "x-amz-id-2": "local" },
+    s3: {
+      s3SchemaVersion: "1.0",
+      configurationId: options.configurationId,
+      bucket: { name: event.bucket, ownerIdentity: { principalId: "LOCAL" }, arn: `arn:aws:s3:::${event.bucket}` },
+      object: {
+        key: encodeEventKey(event.key),
+        ...(created ? { size: event.size ?? 0, eTag: event.eTag ?? "" } : {}),
+        ...(event.versionId ? { versionId: event.versionId } : {}),
+        sequencer: event.sequencer,
+      } as S3EventRecord["s3"]["object"],
+    },
+  };
+}
+
+export interface BucketSubscription {
+  bucketName: string;
+  subscription: ObjectEventSubscriptionSpec;
+  invoke: Invoke;
+}
+
+/** Delivers object events to the matching subscriptions; `drained()` waits for deliveries under way (retries included). */
+export class LocalBucketEvents {
+  private readonly pending = new Set<Promise<unknown>>();
+
+  constructor(private readonly subscriptions: BucketSubscription[], private readonly options: AsyncInvokeOptions & { region: string }) {}
+
+  /** Called by the S3 server; never waits for the functions, as S3 does not. */
+  deliver(event: ObjectEvent): void {
+    for (const { bucketName, subscription, invoke } of this.subscriptions) {
+      if (bucketName !== event.bucket || !subscriptionMatches(subscription, event.eventName, event.key)) continue;
+      const message: S3Event = { Records: [s3EventRecord(event, { region: this.options.region, configurationId: subscription.id })] };
+      this.track(invokeAsync(subscription.function as LambdaFunctionSpec, invoke, message, this.options));
+    }
+  }
+
+  async drained(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  private track(promise: Promise<unknown>): void {
+    const tracked = promise.catch(() => undefined).finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
+  }
+}

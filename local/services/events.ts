@@ -1,0 +1,65 @@
+/**
+ * The program's asynchronous side under `npm start`: S3 object events (BucketEvents specs) from the
+ * local S3 server to their functions, the schedules of LambdaFunctions (LambdaFunction specs with a
+ * `schedule`), and the local queues failed events land in (`.local/<stack>/queues/*.jsonl`).
+ * Started before the API service, whose S3 server reports object events through
+ * `context.onObjectEvent`.
+ */
+import { join } from "node:path";
+import type { BucketEventsSpec } from "../../components/bucket-events";
+import type { LambdaFunctionSpec } from "../../components/lambda/function";
+import { registeredSpecs } from "../../components/spec-registry";
+import { resolveValue } from "../offline/program";
+import { LocalQueues } from "../queues";
+import { LocalBucketEvents } from "../s3-events";
+import { LocalScheduler } from "../scheduler";
+import type { LocalService, StartedService } from "./types";
+
+export interface LocalEvents extends StartedService {
+  queues: LocalQueues;
+  bucketEvents: LocalBucketEvents;
+  scheduler: LocalScheduler;
+}
+
+export const eventsService: LocalService = {
+  name: "events (S3 notifications, schedules, failure queues)",
+  async start(context) {
+    const bucketSpecs = registeredSpecs<BucketEventsSpec>("BucketEvents");
+    const scheduled = registeredSpecs<LambdaFunctionSpec>("LambdaFunction").filter(({ spec }) => spec.schedule);
+    if (bucketSpecs.length === 0 && scheduled.length === 0) return undefined;
+    const region = context.environment.AWS_REGION ?? "us-east-1";
+    const queues = new LocalQueues(join(context.stateDir, "queues"));
+    const options = { queues, region, log: context.log };
+
+    const subscriptions = [];
+    for (const { spec } of bucketSpecs) {
+      const bucketName = await resolveValue<string>(spec.bucketName);
+      for (const subscription of spec.subscriptions) {
+        subscriptions.push({ bucketName, subscription, invoke: (event: unknown) => context.lambda(subscription.function).invoke(event) });
+        context.log(`  ${bucketName}: ${subscription.events.join(", ")} on ${subscription.filterPrefix || "*"}…${subscription.filterSuffix} → ${subscription.function.name}`);
+      }
+    }
+    const bucketEvents = new LocalBucketEvents(subscriptions, options);
+    context.onObjectEvent = (event) => bucketEvents.deliver(event);
+
+    const scheduler = new LocalScheduler(
+      scheduled.map(({ name, spec }) => ({ name, function: spec, invoke: (event: unknown) => context.lambda(spec).invoke(event) })),
+      options,
+    );
+    scheduler.start();
+    for (const [name, next] of Object.entries(scheduler.nextFireTimes())) context.log(`  schedule ${name}: next at ${next?.toISOString() ?? "never"}`);
+
+    const started: LocalEvents = {
+      name: "events",
+      queues,
+      bucketEvents,
+      scheduler,
+      async stop() {
+        scheduler.stop();
+        context.onObjectEvent = undefined;
+        await Promise.all([bucketEvents.drained(), scheduler.drained()]);
+      },
+    };
+    return started;
+  },
+};

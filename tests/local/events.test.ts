@@ -1,0 +1,202 @@
+/**
+ * `npm start`'s asynchronous side: S3-shaped notifications from the local S3 server to the
+ * program's subscribed functions (the real thumbnail function, with sharp), Lambda's async retries
+ * ending in the failure queue for a poison event, and the local scheduler (rates, triggerNow).
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand, PutObjectCommand, S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import type { S3Event } from "aws-lambda";
+import sharp from "sharp";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import type { LambdaFunctionSpec } from "../../components/lambda/function";
+import { albumItem, newId, originalKey, photoItem, photoKey, type PhotoItem } from "../../handlers/shared/gallery-keys";
+import { LambdaInvokeError } from "../../local/lambda-runtime";
+import { LocalQueues } from "../../local/queues";
+import { LocalBucketEvents, type ObjectEvent } from "../../local/s3-events";
+import { LocalScheduler } from "../../local/scheduler";
+import { LOCAL_CREDENTIALS, startLocalS3 } from "../../local/s3-server";
+import type { LocalEvents } from "../../local/services/events";
+import { startLocalApp, type LocalApp } from "../../local/start";
+
+const fn = (name: string, more: Partial<LambdaFunctionSpec> = {}) => ({ name, asyncInvoke: { maxRetryAttempts: 2, maxEventAgeSeconds: 3600, failureQueueRetentionDays: 14 }, ...more }) as LambdaFunctionSpec;
+const created = (key: string) => ({ eventName: "ObjectCreated:Put", bucket: "b", key, size: 3, eTag: "e", sequencer: "01", time: new Date("2026-01-01T00:00:00Z") });
+
+describe("local S3 notifications and asynchronous invocation", () => {
+  it("has the S3 server report writes, multipart completions and deletes that succeeded, and nothing it refused", async () => {
+    const reported: ObjectEvent[] = [];
+    const server = await startLocalS3({ buckets: ["b"], onObjectEvent: (e) => reported.push(e) });
+    const client = new S3Client({ endpoint: server.endpoint, region: "us-east-1", credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
+    try {
+      await client.send(new PutObjectCommand({ Bucket: "b", Key: "originals/a.png", Body: "abc" }));
+      const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: "b", Key: "big.bin" }));
+      const part = await client.send(new UploadPartCommand({ Bucket: "b", Key: "big.bin", UploadId, PartNumber: 1, Body: "xyz" }));
+      await client.send(new CompleteMultipartUploadCommand({ Bucket: "b", Key: "big.bin", UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+      await client.send(new DeleteObjectCommand({ Bucket: "b", Key: "originals/a.png" }));
+      expect((await fetch(`${server.endpoint}/b/unsigned.png`, { method: "PUT", body: "x" })).status).toBe(403);
+    } finally {
+      client.destroy();
+      await server.close();
+    }
+    expect(reported.map((e) => [e.eventName, e.key, e.size])).toEqual([
+      ["ObjectCreated:Put", "originals/a.png", 3],
+      ["ObjectCreated:CompleteMultipartUpload", "big.bin", 3],
+      ["ObjectRemoved:Delete", "originals/a.png", undefined],
+    ]);
+    expect(reported[0].eTag).toBe("900150983cd24fb0d6963f7d28e17f72");
+    expect(new Set(reported.map((e) => e.sequencer)).size).toBe(3);
+  });
+
+  it("delivers S3's event shape to matching subscriptions only, one event per object", async () => {
+    const received: S3Event[] = [];
+    const events = new LocalBucketEvents(
+      [{ bucketName: "b", subscription: { id: "thumbs", function: fn("t"), events: ["s3:ObjectCreated:*"], filterPrefix: "originals/", filterSuffix: "" }, invoke: async (e) => void received.push(e as S3Event) }],
+      { queues: new LocalQueues(), region: "eu-west-1", retryDelaysMs: [0] },
+    );
+    events.deliver(created("originals/a b/c+d.png"));
+    events.deliver(created("thumbnails/x.webp"));
+    events.deliver({ ...created("originals/x.png"), eventName: "ObjectRemoved:Delete" });
+    events.deliver({ ...created("originals/y.png"), bucket: "other" });
+    await events.drained();
+    expect(received).toHaveLength(1);
+    expect(received[0].Records[0]).toMatchObject({
+      eventVersion: "2.1",
+      eventSource: "aws:s3",
+      awsRegion: "eu-west-1",
+      eventName: "ObjectCreated:Put",
+      s3: { s3SchemaVersion: "1.0", configurationId: "thumbs", bucket: { name: "b", arn: "arn:aws:s3:::b" }, object: { key: "originals/a+b/c%2Bd.png", size: 3, eTag: "e", sequencer: "01" } },
+    });
+  });
+
+  it("retries a poison event twice, then sends Lambda's invocation record to the failure queue", async () => {
+    const queues = new LocalQueues();
+    let attempts = 0;
+    const events = new LocalBucketEvents(
+      [{ bucketName: "b", subscription: { id: "s", function: fn("poisoned"), events: ["s3:ObjectCreated:*"], filterPrefix: "", filterSuffix: "" }, invoke: async () => {
+        attempts += 1;
+        throw new LambdaInvokeError("poisoned", "TypeError", "Cannot read properties of undefined");
+      } }],
+      { queues, region: "us-east-1", retryDelaysMs: [0, 0] },
+    );
+    events.deliver(created("k"));
+    await events.drained();
+    expect(attempts).toBe(3);
+    const [message] = queues.messages("poisoned-failures");
+    expect(message.body).toMatchObject({
+      requestContext: { condition: "RetriesExhausted", approximateInvokeCount: 3 },
+      requestPayload: { Records: [{ s3: { object: { key: "k" } } }] },
+      responseContext: { functionError: "Unhandled" },
+      responsePayload: { errorType: "TypeError", errorMessage: "Cannot read properties of undefined" },
+    });
+  });
+
+  it("stops retrying once an attempt succeeds, and drops what fails without a destination", async () => {
+    const queues = new LocalQueues();
+    let attempts = 0;
+    const flaky = new LocalBucketEvents(
+      [{ bucketName: "b", subscription: { id: "s", function: fn("flaky"), events: ["s3:ObjectCreated:*"], filterPrefix: "", filterSuffix: "" }, invoke: async () => {
+        if (++attempts === 1) throw new Error("throttled");
+      } }],
+      { queues, region: "us-east-1", retryDelaysMs: [0] },
+    );
+    flaky.deliver(created("k"));
+    await flaky.drained();
+    expect(attempts).toBe(2);
+    const dropped = new LocalBucketEvents(
+      [{ bucketName: "b", subscription: { id: "s", function: fn("plain", { asyncInvoke: undefined }), events: ["s3:ObjectCreated:*"], filterPrefix: "", filterSuffix: "" }, invoke: async () => Promise.reject(new Error("no")) }],
+      { queues, region: "us-east-1", retryDelaysMs: [0] },
+    );
+    dropped.deliver(created("k"));
+    await dropped.drained();
+    expect(queues.queues()).toEqual([]);
+  });
+});
+
+describe("local scheduler", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("fires a rate schedule at its rate with its input, and fires on demand", async () => {
+    vi.useFakeTimers({ now: new Date("2026-01-01T00:00:00Z") });
+    const inputs: unknown[] = [];
+    const job = fn("job", { schedule: { expression: "rate(5 minutes)", timezone: "UTC", input: { run: "cleanup", at: "<aws.scheduler.scheduled-time>" }, maxRetryAttempts: 3, maxEventAgeSeconds: 3600, deadLetterRetentionDays: 14, minimumIntervalMinutes: 1, enabled: true } });
+    const scheduler = new LocalScheduler([{ name: "job", function: job, invoke: async (e) => void inputs.push(e) }], { queues: new LocalQueues(), region: "us-east-1" });
+    scheduler.start();
+    expect(scheduler.nextFireTimes().job?.toISOString()).toBe("2026-01-01T00:05:00.000Z");
+    await vi.advanceTimersByTimeAsync(4 * 60_000);
+    expect(inputs).toEqual([]);
+    await vi.advanceTimersByTimeAsync(60_000);
+    // Scheduler's context attributes are replaced, as in AWS: the scheduled time, to the minute.
+    expect(inputs).toEqual([{ run: "cleanup", at: "2026-01-01T00:05:00Z" }]);
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(inputs).toHaveLength(3);
+    expect(await scheduler.triggerNow("job")).toBe("succeeded");
+    expect(inputs).toHaveLength(4);
+    await expect(scheduler.triggerNow("nope")).rejects.toThrow(/no schedule named nope; schedules: job/);
+    scheduler.stop();
+  });
+});
+
+describe.sequential("npm start: uploads become thumbnails, the clean-up runs on its schedule", () => {
+  let app: LocalApp;
+  let doc: DynamoDBDocumentClient;
+  let s3: S3Client;
+  let table: string;
+  let bucket: string;
+  const sub = "5d1c7e2a-0000-4000-8000-00000000e2e5";
+  const album = albumItem({ sub, title: "Local events" });
+
+  beforeAll(async () => {
+    app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: mkdtempSync(join(tmpdir(), "sf-events-")), load: () => import("../../index.js") });
+    Object.assign(app.context.environment, { POWERTOOLS_LOG_LEVEL: "ERROR" });
+    const env = app.context.environment;
+    doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: env.AWS_ENDPOINT_URL_DYNAMODB, region: env.AWS_REGION, credentials: LOCAL_CREDENTIALS }), { marshallOptions: { removeUndefinedValues: true } });
+    s3 = new S3Client({ endpoint: env.AWS_ENDPOINT_URL_S3, region: env.AWS_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
+    table = app.context.run.outputs.galleryTableName as string;
+    bucket = app.context.run.outputs.uploadBucketName as string;
+    await doc.send(new PutCommand({ TableName: table, Item: album }));
+  }, 120_000);
+  afterAll(async () => {
+    doc?.destroy();
+    s3?.destroy();
+    await app?.stop();
+  });
+
+  const events = () => app.services.find((s) => s.name === "events") as LocalEvents;
+
+  async function uploadOriginal(body: Buffer, contentType: string, createdAt?: string): Promise<PhotoItem> {
+    const draft = photoItem({ sub, albumId: album.albumId, objectKey: "", contentType, size: body.length, photoId: newId(), createdAt });
+    const photo = { ...draft, objectKey: originalKey(sub, album.albumId, draft.photoId, contentType) };
+    await doc.send(new PutCommand({ TableName: table, Item: photo }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: photo.objectKey, Body: body, ContentType: contentType }));
+    return photo;
+  }
+  const stored = async (photo: PhotoItem) => (await doc.send(new GetCommand({ TableName: table, Key: photoKey(sub, photo.albumId, photo.photoId), ConsistentRead: true }))).Item as PhotoItem | undefined;
+
+  it("runs the thumbnail function on each upload: a PNG and a JPEG become ready, a corrupt file failed", async () => {
+    const png = await sharp({ create: { width: 1600, height: 900, channels: 3, background: "#3a7" } }).png().toBuffer();
+    const jpeg = await sharp({ create: { width: 640, height: 480, channels: 3, background: "#a37" } }).jpeg().toBuffer();
+    const photos = [await uploadOriginal(png, "image/png"), await uploadOriginal(jpeg, "image/jpeg"), await uploadOriginal(Buffer.from("not an image at all"), "image/png")];
+    await events().bucketEvents.drained();
+    const [readyPng, readyJpeg, broken] = await Promise.all(photos.map(stored));
+    expect(readyPng).toMatchObject({ status: "ready", width: 1600, height: 900, format: "png" });
+    expect(readyPng!.thumbnails!.map((t) => [t.width, t.height])).toEqual([[320, 180], [1280, 720]]);
+    expect(readyJpeg).toMatchObject({ status: "ready", width: 640, height: 480, format: "jpeg" });
+    expect(broken).toMatchObject({ status: "failed" });
+    expect(broken!.failureReason).toMatch(/^The file is not an image the gallery can read/);
+    expect(events().queues.queues()).toEqual([]);
+  }, 120_000);
+
+  it("fires the program's clean-up schedule on demand: only the stale pending photo goes", async () => {
+    expect(events().scheduler.names()).toContain("photo-cleanup");
+    const stale = await uploadOriginal(Buffer.from("x"), "image/gif", new Date(Date.now() - 48 * 3600_000).toISOString());
+    await events().bucketEvents.drained(); // it is processed (and fails: not a GIF) — failed photos go too
+    const fresh = await uploadOriginal(await sharp({ create: { width: 10, height: 10, channels: 3, background: "#000" } }).png().toBuffer(), "image/png");
+    await events().bucketEvents.drained();
+    expect(await events().scheduler.triggerNow("photo-cleanup")).toBe("succeeded");
+    expect(await stored(stale)).toBeUndefined();
+    expect(await stored(fresh)).toMatchObject({ status: "ready" });
+  }, 120_000);
+});
