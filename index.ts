@@ -15,6 +15,8 @@ import {
   StaticSite,
   UploadBucket,
   UserAuth,
+  registerStackTags,
+  tagsFromConfig,
   type ApiStage,
   type MfaMode,
   type StaticSiteDomain,
@@ -26,6 +28,10 @@ import { GSI1, TTL_ATTRIBUTE } from "./handlers/shared/gallery-keys";
 import { ALLOWED_IMAGE_TYPES, CreateAlbum, CreatePhoto, MAX_IMAGE_BYTES, requestModel, UpdateAlbum, UpdatePhoto } from "./handlers/shared/gallery-schemas";
 
 const config = new pulumi.Config();
+
+// ---------------------------------------------------------------- operations: tags (first: they apply to what comes after)
+// app, stack and the `tags` config on every taggable resource, for cost allocation (docs/operations.md).
+registerStackTags({ tags: tagsFromConfig(config.getObject<string[]>("tags") ?? []) });
 const retainData = config.getBoolean("retainData") ?? false;
 const logRetentionDays = config.getNumber("logRetentionDays") ?? 30;
 

@@ -40,3 +40,5 @@ export type {
 } from "./serverless-api";
 export { UploadBucket } from "./upload-bucket";
 export type { UploadBucketArgs, UploadBucketSpec } from "./upload-bucket";
+export { registerStackTags, stackTags, tagsFromConfig, tagTransformation, tagProblem, STACK_TAG_KEYS, TAG_LIMITS, TAGGABLE_TYPES } from "./tags";
+export type { StackTagsArgs } from "./tags";

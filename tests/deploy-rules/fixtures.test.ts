@@ -13,8 +13,9 @@ import { CLOUDFRONT_FIXTURES, LAMBDA_EDGE_FIXTURES } from "./fixtures/cloudfront
 import { COGNITO_FIXTURES, COGNITO_PROJECT_FIXTURES } from "./fixtures/cognito";
 import { DYNAMODB_FIXTURES } from "./fixtures/dynamodb";
 import { LAMBDA_FIXTURES, S3_FIXTURES } from "./fixtures/lambda-s3";
+import { TAG_FIXTURES } from "./fixtures/tags";
 
-const FIXTURES: RuleFixture[] = [...CLOUDFRONT_FIXTURES, ...LAMBDA_EDGE_FIXTURES, ...APIGATEWAY_FIXTURES, ...COGNITO_FIXTURES, ...DYNAMODB_FIXTURES, ...LAMBDA_FIXTURES, ...S3_FIXTURES];
+const FIXTURES: RuleFixture[] = [...CLOUDFRONT_FIXTURES, ...LAMBDA_EDGE_FIXTURES, ...APIGATEWAY_FIXTURES, ...COGNITO_FIXTURES, ...DYNAMODB_FIXTURES, ...LAMBDA_FIXTURES, ...S3_FIXTURES, ...TAG_FIXTURES];
 const PROJECT_FIXTURES: ProjectFixture[] = [...APIGATEWAY_PROJECT_FIXTURES, ...COGNITO_PROJECT_FIXTURES];
 
 async function findingsOf(fixture: RuleFixture) {

@@ -8,6 +8,7 @@ import { DDB3, DYNAMODB_DELETION_PROTECTION, DYNAMODB_ENCRYPTION } from "./dynam
 import { L1, LAMBDA_LOG_RETENTION } from "./lambda";
 import { DATA_RETAINED_IN_PRODUCTION } from "./retention";
 import { S1, S10, S2, S3_ENCRYPTION } from "./s3";
+import { TAGGED } from "./tags";
 
 /** Every rule; the whole-stack tests run all of them over every stack. Components add their rules here. */
 export const ALL_RULES: SecurityRule[] = [
@@ -20,3 +21,6 @@ export const ALL_RULES: SecurityRule[] = [
   DDB3, DYNAMODB_ENCRYPTION, DYNAMODB_DELETION_PROTECTION,
   EDGE_VERSIONED, EDGE_FUNCTIONS, CLOUDFRONT_FUNCTIONS,
 ];
+
+/** Rules about a whole program's graph (run by the whole-stack tests), not about one component recorded on its own. */
+export const STACK_RULES: SecurityRule[] = [TAGGED];
