@@ -18,6 +18,7 @@ import {
   registerStackTags,
   tagsFromConfig,
   type ApiStage,
+  type WebAclArgs,
   type MfaMode,
   type StaticSiteDomain,
   type ThreatProtection,
@@ -316,6 +317,7 @@ const site = new StaticSite("site", {
   // The API under /api/*, on the stack's first API stage (ServerlessApi.siteRoute).
   routes: [api.siteRoute()],
   retainOnDelete: retainData,
+  waf: siteWaf(), // operations section
 });
 
 export const siteUrl = site.url;
@@ -412,3 +414,12 @@ resolveBrowserAuthConfig(
 );
 // Browsers PUT originals straight to presigned S3 URLs from the site's origin.
 uploads.allowBrowserUploads("site", [site.url]);
+
+// ---------------------------------------------------------------- operations
+// Production's day-one operations (docs/operations.md): the site's web ACL (used by the presentation section).
+
+/** The distribution's AWS WAF web ACL: on in prod (wafEnabled), off in dev, where its fixed monthly cost buys nothing. */
+function siteWaf(): WebAclArgs | undefined {
+  if (!(config.getBoolean("wafEnabled") ?? false)) return undefined;
+  return { rateLimit: config.getNumber("wafRateLimit") ?? 2000, maxBodyBytes: config.getNumber("wafMaxBodyBytes") ?? 8192, logRetentionDays };
+}

@@ -21,6 +21,7 @@ import {
 } from "./edge-runtime";
 import { createSiteOrigin } from "./s3-site-origin";
 import { readBody } from "./http";
+import { createLocalWaf } from "./waf";
 
 const DEFAULT_BEHAVIOUR_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -73,8 +74,10 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
   const siteBehaviours = edgeSiteBehaviours(spec).map((pattern) => ({ pattern, matches: pathPatternMatcher(pattern) }));
   const runnersFor = behaviourRunners(spec, options.edge);
   const hops = new LoopbackHops();
+  const waf = createLocalWaf(spec.waf, { log });
 
   const listener: FrontDoor = (request: IncomingMessage, response: ServerResponse) => {
+    if (waf?.(request, response)) return;
     const url = new URL(request.url ?? "/", "http://localhost");
     const fail = (error: unknown) => {
       log(`front door: ${error instanceof Error ? error.message : String(error)}`);

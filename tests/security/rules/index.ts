@@ -1,7 +1,7 @@
 import type { SecurityRule } from "../rule";
 import { APIG1, APIG2, APIG4, APIG6 } from "./apigateway";
 import { IAM5 } from "./iam";
-import { CFR3, CFR4, CFR5, CFR7 } from "./cloudfront";
+import { CFR2, CFR3, CFR4, CFR5, CFR7 } from "./cloudfront";
 import { CLOUDFRONT_FUNCTIONS, EDGE_FUNCTIONS, EDGE_VERSIONED } from "./edge";
 import { COG1, COG2, COG3, COG7, COGNITO_EMAIL_SENDER, COGNITO_ROW_LEVEL_SECURITY } from "./cognito";
 import { DDB3, DYNAMODB_DELETION_PROTECTION, DYNAMODB_ENCRYPTION } from "./dynamodb";
@@ -13,7 +13,7 @@ import { TAGGED } from "./tags";
 /** Every rule; the whole-stack tests run all of them over every stack. Components add their rules here. */
 export const ALL_RULES: SecurityRule[] = [
   S1, S2, S10, S3_ENCRYPTION,
-  CFR3, CFR4, CFR5, CFR7,
+  CFR2, CFR3, CFR4, CFR5, CFR7,
   IAM5, L1, LAMBDA_LOG_RETENTION,
   APIG1, APIG2, APIG4, APIG6,
   DATA_RETAINED_IN_PRODUCTION,
