@@ -11,6 +11,8 @@ import {
   DataTier,
   EdgeLogic,
   LambdaFunction,
+  Monitoring,
+  monitoringTargets,
   ServerlessApi,
   StaticSite,
   UploadBucket,
@@ -416,10 +418,22 @@ resolveBrowserAuthConfig(
 uploads.allowBrowserUploads("site", [site.url]);
 
 // ---------------------------------------------------------------- operations
-// Production's day-one operations (docs/operations.md): the site's web ACL (used by the presentation section).
+// Production's day-one operations (docs/operations.md): the site's web ACL (used by the presentation section),
+// alarms and a dashboard over every component above.
 
 /** The distribution's AWS WAF web ACL: on in prod (wafEnabled), off in dev, where its fixed monthly cost buys nothing. */
 function siteWaf(): WebAclArgs | undefined {
   if (!(config.getBoolean("wafEnabled") ?? false)) return undefined;
   return { rateLimit: config.getNumber("wafRateLimit") ?? 2000, maxBodyBytes: config.getNumber("wafMaxBodyBytes") ?? 8192, logRetentionDays };
 }
+
+/** Alarms (to an SNS topic, mailed to alarmEmails) and a dashboard: on in prod (alarmsEnabled), off in dev. */
+function monitoring(): Monitoring | undefined {
+  if (!(config.getBoolean("alarmsEnabled") ?? false)) return undefined;
+  return new Monitoring("ops", {
+    ...monitoringTargets({ functions: [counters], apis: [api], dataTiers: [data], sites: [site], auth: [auth] }),
+    alarmEmails: config.getObject<string[]>("alarmEmails") ?? [],
+  });
+}
+
+export const alarmTopicArns = monitoring()?.topicArns;

@@ -44,3 +44,8 @@ export { registerStackTags, stackTags, tagsFromConfig, tagTransformation, tagPro
 export type { StackTagsArgs } from "./tags";
 export { WebAcl, WebAclScope, MANAGED_RULE_GROUPS, DEFAULT_MANAGED_RULE_GROUPS, WAF_LIMITS, RATE_LIMIT_RULE, BODY_SIZE_RULE, wafLogGroupName } from "./web-acl";
 export type { WebAclArgs, WebAclSpec } from "./web-acl";
+export { Monitoring, monitoringTargets, AlarmKind, ALARM_DEFAULTS, ALARM_LIMITS, alarmSpecs, alarmTimingProblem } from "./monitoring";
+export type {
+  MonitoringArgs, MonitoringSpec, MonitoringTargets, MonitoredComponents, MonitoredFunction, MonitoredApiStage, MonitoredTable, MonitoredQueue, MonitoredDistribution,
+  AlarmOverride, AlarmOverrides, AlarmSpec,
+} from "./monitoring";
