@@ -8,6 +8,7 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import {
+  BackupPlan,
   DataTier,
   EdgeLogic,
   LambdaFunction,
@@ -419,7 +420,7 @@ uploads.allowBrowserUploads("site", [site.url]);
 
 // ---------------------------------------------------------------- operations
 // Production's day-one operations (docs/operations.md): the site's web ACL (used by the presentation section),
-// alarms and a dashboard over every component above.
+// alarms and a dashboard over every component above, and AWS Backup for the tables.
 
 /** The distribution's AWS WAF web ACL: on in prod (wafEnabled), off in dev, where its fixed monthly cost buys nothing. */
 function siteWaf(): WebAclArgs | undefined {
@@ -437,3 +438,19 @@ function monitoring(): Monitoring | undefined {
 }
 
 export const alarmTopicArns = monitoring()?.topicArns;
+
+/** Daily AWS Backup of the tables beside PITR, optionally copied to another region and vault-locked: on in prod (backupEnabled). */
+function backups(): BackupPlan | undefined {
+  if (!(config.getBoolean("backupEnabled") ?? false)) return undefined;
+  const retentionDays = config.getNumber("backupRetentionDays") ?? 35;
+  return new BackupPlan("backup", {
+    resources: Object.values(data.tables).map((table) => table.arn),
+    retentionDays,
+    copyRegion: config.get("backupCopyRegion") || undefined,
+    // Governance mode: recovery points cannot be deleted before retentionDays, and the lock itself stays changeable.
+    vaultLock: config.getBoolean("backupVaultLock") ? { minRetentionDays: retentionDays, maxRetentionDays: retentionDays } : undefined,
+    retainOnDelete: retainData,
+  });
+}
+
+export const backupVaultName = backups()?.vaultName;

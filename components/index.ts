@@ -49,3 +49,5 @@ export type {
   MonitoringArgs, MonitoringSpec, MonitoringTargets, MonitoredComponents, MonitoredFunction, MonitoredApiStage, MonitoredTable, MonitoredQueue, MonitoredDistribution,
   AlarmOverride, AlarmOverrides, AlarmSpec,
 } from "./monitoring";
+export { BackupPlan, BACKUP_LIMITS, BACKUP_SERVICE_POLICIES, BACKUP_RULE_NAME } from "./backup-plan";
+export type { BackupPlanArgs, BackupPlanSpec, BackupVaultLock } from "./backup-plan";

@@ -79,10 +79,30 @@ describe("prod alarms and dashboard", () => {
   });
 });
 
+describe("prod backups", () => {
+  it("backs up both tables daily for 35 days into a locked vault, copied to the replica region's locked vault, and keeps the vaults", () => {
+    const run = runs.get("prod")!;
+    const table = (name: string) => resource(run.resources, "aws:dynamodb/table:Table", name).state.arn;
+    expect(resource(run.resources, "aws:backup/selection:Selection", "backup-selection").inputs.resources).toEqual([table("data-gallery"), table("data-preferences")]);
+    const copyVault = resource(run.resources, "aws:backup/vault:Vault", "backup-copy-vault");
+    expect(copyVault.inputs.region).toBe("us-west-2");
+    expect(resource(run.resources, "aws:backup/plan:Plan", "backup-plan").inputs.rules).toEqual([
+      { ruleName: "daily", targetVaultName: "serverless-fullstack-prod-backup", schedule: "cron(0 5 ? * * *)", lifecycle: { deleteAfter: 35 }, copyActions: [{ destinationVaultArn: copyVault.state.arn, lifecycle: { deleteAfter: 35 } }] },
+    ]);
+    for (const lock of ofType(run.resources, "aws:backup/vaultLockConfiguration:VaultLockConfiguration")) expect(lock.inputs).toMatchObject({ minRetentionDays: 35, maxRetentionDays: 35 });
+    for (const vault of ofType(run.resources, "aws:backup/vault:Vault")) expect(vault.retainOnDelete, vault.name).toBe(true);
+  });
+});
+
 describe("dev stays cheap", () => {
   it("has no alarms, alarm topic or dashboard", () => {
     const run = runs.get("dev")!;
     for (const type of ["aws:cloudwatch/metricAlarm:MetricAlarm", "aws:sns/topic:Topic", "aws:cloudwatch/dashboard:Dashboard"]) expect(ofType(run.resources, type), type).toEqual([]);
+  });
+
+  it("has no backup plan or vault", () => {
+    const run = runs.get("dev")!;
+    for (const type of ["aws:backup/plan:Plan", "aws:backup/vault:Vault", "aws:kms/key:Key"]) expect(ofType(run.resources, type), type).toEqual([]);
   });
 
   it("has no web ACL", () => {
