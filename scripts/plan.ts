@@ -88,7 +88,8 @@ export function isProductionStack(stack: string): boolean {
 
 if (require.main === module) {
   main().then(
-    (code) => process.exit(code),
+    // Exit once stdout is flushed: piped output (CI, tests) is written asynchronously, and process.exit drops what is still queued.
+    (code) => process.stdout.write("", () => process.exit(code)),
     (error) => {
       console.error(error);
       process.exit(1);
