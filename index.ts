@@ -36,6 +36,8 @@ const config = new pulumi.Config();
 // ---------------------------------------------------------------- operations: tags (first: they apply to what comes after)
 // app, stack and the `tags` config on every taggable resource, for cost allocation (docs/operations.md).
 registerStackTags({ tags: tagsFromConfig(config.getObject<string[]>("tags") ?? []) });
+// ---------------------------------------------------------------- end operations: tags
+
 const retainData = config.getBoolean("retainData") ?? false;
 const logRetentionDays = config.getNumber("logRetentionDays") ?? 30;
 
