@@ -8,14 +8,20 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import {
+  BackupPlan,
   DataTier,
   EdgeLogic,
   LambdaFunction,
+  Monitoring,
+  monitoringTargets,
   ServerlessApi,
   StaticSite,
   UploadBucket,
   UserAuth,
+  registerStackTags,
+  tagsFromConfig,
   type ApiStage,
+  type WebAclArgs,
   type MfaMode,
   type StaticSiteDomain,
   type ThreatProtection,
@@ -26,6 +32,12 @@ import { GSI1, TTL_ATTRIBUTE } from "./handlers/shared/gallery-keys";
 import { ALLOWED_IMAGE_TYPES, CreateAlbum, CreatePhoto, MAX_IMAGE_BYTES, requestModel, UpdateAlbum, UpdatePhoto } from "./handlers/shared/gallery-schemas";
 
 const config = new pulumi.Config();
+
+// ---------------------------------------------------------------- operations: tags (first: they apply to what comes after)
+// app, stack and the `tags` config on every taggable resource, for cost allocation (docs/operations.md).
+registerStackTags({ tags: tagsFromConfig(config.getObject<string[]>("tags") ?? []) });
+// ---------------------------------------------------------------- end operations: tags
+
 const retainData = config.getBoolean("retainData") ?? false;
 const logRetentionDays = config.getNumber("logRetentionDays") ?? 30;
 
@@ -387,6 +399,7 @@ const site = new StaticSite("site", {
   // The API under /api/*, on the stack's first API stage (ServerlessApi.siteRoute).
   routes: [api.siteRoute()],
   retainOnDelete: retainData,
+  waf: siteWaf(), // operations section
 });
 
 export const siteUrl = site.url;
@@ -484,3 +497,40 @@ resolveBrowserAuthConfig(
 );
 // Browsers PUT originals straight to presigned S3 URLs from the site's origin.
 uploads.allowBrowserUploads("site", [site.url]);
+
+// ---------------------------------------------------------------- operations
+// Production's day-one operations (docs/operations.md): the site's web ACL (used by the presentation section),
+// alarms and a dashboard over every component above, and AWS Backup for the tables.
+
+/** The distribution's AWS WAF web ACL: on in prod (wafEnabled), off in dev, where its fixed monthly cost buys nothing. */
+function siteWaf(): WebAclArgs | undefined {
+  if (!(config.getBoolean("wafEnabled") ?? false)) return undefined;
+  return { rateLimit: config.getNumber("wafRateLimit") ?? 2000, maxBodyBytes: config.getNumber("wafMaxBodyBytes") ?? 8192, logRetentionDays };
+}
+
+/** Alarms (to an SNS topic, mailed to alarmEmails) and a dashboard: on in prod (alarmsEnabled), off in dev. */
+function monitoring(): Monitoring | undefined {
+  if (!(config.getBoolean("alarmsEnabled") ?? false)) return undefined;
+  return new Monitoring("ops", {
+    ...monitoringTargets({ functions: [counters], apis: [api], dataTiers: [data], sites: [site], auth: [auth] }),
+    alarmEmails: config.getObject<string[]>("alarmEmails") ?? [],
+  });
+}
+
+export const alarmTopicArns = monitoring()?.topicArns;
+
+/** Daily AWS Backup of the tables beside PITR, optionally copied to another region and vault-locked: on in prod (backupEnabled). */
+function backups(): BackupPlan | undefined {
+  if (!(config.getBoolean("backupEnabled") ?? false)) return undefined;
+  const retentionDays = config.getNumber("backupRetentionDays") ?? 35;
+  return new BackupPlan("backup", {
+    resources: Object.values(data.tables).map((table) => table.arn),
+    retentionDays,
+    copyRegion: config.get("backupCopyRegion") || undefined,
+    // Governance mode: recovery points cannot be deleted before retentionDays, and the lock itself stays changeable.
+    vaultLock: config.getBoolean("backupVaultLock") ? { minRetentionDays: retentionDays, maxRetentionDays: retentionDays } : undefined,
+    retainOnDelete: retainData,
+  });
+}
+
+export const backupVaultName = backups()?.vaultName;

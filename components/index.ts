@@ -45,3 +45,14 @@ export type {
 } from "./serverless-api";
 export { UploadBucket } from "./upload-bucket";
 export type { UploadBucketArgs, UploadBucketSpec } from "./upload-bucket";
+export { registerStackTags, stackTags, tagsFromConfig, tagTransformation, tagProblem, STACK_TAG_KEYS, TAG_LIMITS, TAGGABLE_TYPES } from "./tags";
+export type { StackTagsArgs } from "./tags";
+export { WebAcl, WebAclScope, MANAGED_RULE_GROUPS, DEFAULT_MANAGED_RULE_GROUPS, WAF_LIMITS, RATE_LIMIT_RULE, BODY_SIZE_RULE, wafLogGroupName } from "./web-acl";
+export type { WebAclArgs, WebAclSpec } from "./web-acl";
+export { Monitoring, monitoringTargets, AlarmKind, ALARM_DEFAULTS, ALARM_LIMITS, alarmSpecs, alarmTimingProblem } from "./monitoring";
+export type {
+  MonitoringArgs, MonitoringSpec, MonitoringTargets, MonitoredComponents, MonitoredFunction, MonitoredApiStage, MonitoredTable, MonitoredQueue, MonitoredDistribution,
+  AlarmOverride, AlarmOverrides, AlarmSpec,
+} from "./monitoring";
+export { BackupPlan, BACKUP_LIMITS, BACKUP_SERVICE_POLICIES, BACKUP_RULE_NAME } from "./backup-plan";
+export type { BackupPlanArgs, BackupPlanSpec, BackupVaultLock } from "./backup-plan";

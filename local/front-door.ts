@@ -27,6 +27,7 @@ import {
 } from "./edge-runtime";
 import { createSiteOrigin, type OriginRequestHeaders } from "./s3-site-origin";
 import { readBody } from "./http";
+import { createLocalWaf } from "./waf";
 
 const DEFAULT_BEHAVIOUR_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -105,9 +106,11 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
   const siteBehaviours = edgeSiteBehaviours(spec).map((pattern) => ({ pattern, matches: pathPatternMatcher(pattern) }));
   const runnersFor = behaviourRunners(spec, options.edge);
   const hops = new LoopbackHops();
+  const waf = createLocalWaf(spec.waf, { log });
 
   /** Every request goes through here: whatever goes wrong is logged and answered, and the process carries on. */
   const listener: FrontDoor = (request: IncomingMessage, response: ServerResponse) => {
+    if (waf?.(request, response)) return;
     let answered: Promise<EdgeResponse | undefined>;
     try {
       answered = Promise.resolve(respond(request, response));

@@ -44,6 +44,7 @@ export function createDistribution(
   spec: StaticSiteSpec,
   buckets: SiteBuckets,
   certificateArn: pulumi.Input<string> | undefined,
+  webAclArn: pulumi.Input<string> | undefined,
   parent: pulumi.Resource,
 ): SiteDistribution {
   const website = spec.hosting === "s3-website";
@@ -137,6 +138,9 @@ export function createDistribution(
         : // The *.cloudfront.net certificate only offers CloudFront's TLSv1 policy; set a domain to enforce TLS 1.2.
           { cloudfrontDefaultCertificate: true },
       waitForDeployment: false,
+      // WAFv2 web ACLs are attached by ARN ("To specify a web ACL created using the latest version of AWS WAF, use the ACL ARN"):
+      // https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionConfig.html
+      webAclId: webAclArn,
     },
     { parent, dependsOn: [...buckets.logsReady, ...siteOrigin.dependsOn] },
   );

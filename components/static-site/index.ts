@@ -7,6 +7,7 @@ import { createDistribution } from "./distribution";
 import { siteCertificate, siteRecords } from "./dns";
 import { prepareSite, publishSite } from "./publish";
 import type { SitePublisher } from "./publisher/resource";
+import { WebAcl } from "../web-acl";
 import { ErrorDocumentServer, normalise, validateArgs, type StaticSiteArgs, type StaticSiteSpec } from "./spec";
 
 export type { StaticSiteArgs, StaticSiteDomain, StaticSiteRoute, StaticSiteSpec, PriceClass } from "./spec";
@@ -46,6 +47,8 @@ export class StaticSite extends pulumi.ComponentResource {
     readonly records: readonly aws.route53.Record[];
     /** The one resource that uploads the site's files and invalidates what changed. */
     readonly publisher: SitePublisher;
+    /** The distribution's web ACL, when `waf` is set. */
+    readonly waf?: WebAcl;
   };
 
   constructor(name: string, args: StaticSiteArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -66,11 +69,13 @@ export class StaticSite extends pulumi.ComponentResource {
 
     const buckets = createBuckets(name, this.spec, this);
     const certificateArn = siteCertificate(name, this.spec, this);
-    const cdn = createDistribution(name, this.spec, buckets, certificateArn, this);
+    // The WebAcl's spec is the one normalised here (name `${name}-waf`, scope CLOUDFRONT), so local and deployed limits agree.
+    const waf = this.spec.waf ? new WebAcl(this.spec.waf.name, { ...args.waf, scope: this.spec.waf.scope }, { parent: this }) : undefined;
+    const cdn = createDistribution(name, this.spec, buckets, certificateArn, waf?.arn, this);
     const records = siteRecords(name, this.spec, cdn.distribution, this);
     const publisher = publishSite(name, this.spec, site, buckets, cdn.distribution, this);
 
-    this.nodes = { bucket: buckets.site, logBucket: buckets.logs, distribution: cdn.distribution, records, publisher };
+    this.nodes = { bucket: buckets.site, logBucket: buckets.logs, distribution: cdn.distribution, records, publisher, waf };
     this.bucketName = buckets.site.bucket;
     this.logBucketName = buckets.logs.bucket;
     this.distributionId = cdn.distribution.id;

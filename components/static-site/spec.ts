@@ -14,6 +14,7 @@ import { EDGE_LIMITS } from "../edge-logic/spec";
 import type { CacheRule } from "./content";
 import { normaliseSecurityHeaders, validateSecurityHeaders, type NormalisedSecurityHeaders, type SecurityHeaders } from "./headers";
 import { normalisePublish, validatePublishArgs, type NormalisedPublish, type StaticSiteBuild, type StaticSitePublishArgs } from "./publisher/args";
+import { normaliseWebAcl, validateWebAclArgs, WebAclScope, type WebAclArgs, type WebAclSpec } from "../web-acl/spec";
 
 export type PriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
 const PRICE_CLASSES: readonly PriceClass[] = ["PriceClass_100", "PriceClass_200", "PriceClass_All"];
@@ -136,6 +137,13 @@ export interface StaticSiteArgs {
   build?: StaticSiteBuild;
   /** How files reach the bucket: dotfiles, parallelism, multipart, kept assets, invalidation. See the README. @default see each field */
   publish?: StaticSitePublishArgs;
+  /**
+   * An AWS WAF web ACL on the distribution (a `WebAcl` child in us-east-1, scope CLOUDFRONT): per-IP rate limit,
+   * body size limit, AWS managed rules, request logs. cdk-nag's CFR2; production stacks should set it. The local
+   * front door applies the rate and body limits (docs/operations.md).
+   * @default none
+   */
+  waf?: WebAclArgs;
 }
 
 export interface StaticSiteSpec {
@@ -160,6 +168,8 @@ export interface StaticSiteSpec {
   /** The build to run before publishing, in `cwd` (the `path` argument); `path` above is then its output folder. */
   build?: StaticSiteBuild & { cwd: string };
   publish: NormalisedPublish;
+  /** The distribution's web ACL, when `waf` is set. */
+  waf?: WebAclSpec;
 }
 
 const HOST_NAME = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -213,6 +223,12 @@ export function validateArgs(fail: ArgFailure, args: StaticSiteArgs): void {
   }
   validateEdge(fail, args);
   validateErrorDocumentFunction(fail, args);
+  if (args.waf) {
+    validateWebAclArgs(fail, args.waf, "waf.");
+    if (args.waf.scope !== undefined && args.waf.scope !== WebAclScope.CloudFront) {
+      fail("waf.scope", args.waf.scope, "is not CLOUDFRONT; a distribution takes only a CLOUDFRONT-scope web ACL", "Leave waf.scope unset (or WebAclScope.CloudFront).");
+    }
+  }
 }
 
 /** The SPA fallback is itself a viewer-request function on the default behaviour. */
@@ -370,5 +386,6 @@ export function normalise(name: string, args: StaticSiteArgs): StaticSiteSpec {
     region: args.region,
     build: args.build && { ...args.build, cwd: resolve(args.path) },
     publish: normalisePublish(args.publish),
+    waf: args.waf && normaliseWebAcl(`${name}-waf`, { ...args.waf, scope: WebAclScope.CloudFront }),
   };
 }

@@ -12,6 +12,7 @@ import { loadStackConfig, StackConfigError, type StackConfig } from "./config";
 import { installRecordingMocks, type RecordedResource } from "./mocks";
 
 export const PROJECT_DIR = resolve(__dirname, "..", "..");
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 export interface OfflineRun {
   config: StackConfig;
@@ -54,12 +55,22 @@ export async function runProgramOffline(options: OfflineRunOptions): Promise<Off
   await builds.prewarm(label, buildAsync);
 
   const load = options.load ?? (() => require(join(projectDir, "index.ts")));
-  const programExports = (await load()) as Record<string, unknown>;
+  // Inside a root stack resource, as `pulumi up` runs a program: stack transformations (registerStackTags) hang off it,
+  // and Pulumi's mocks create none (pulumi/pulumi#4669). The stack itself is not part of the recorded plan.
+  // A program error is carried out of the stack's init rather than thrown in it, where the SDK would also report it unhandled.
+  const outcome: Array<{ exports: Record<string, unknown> } | { error: unknown }> = [];
+  await pulumi.runtime.runInPulumiStack(async () => {
+    outcome.push(await Promise.resolve().then(load).then((exports) => ({ exports: exports as Record<string, unknown> }), (error: unknown) => ({ error })));
+    return {};
+  });
+  const loaded = outcome[0];
+  if ("error" in loaded) throw loaded.error;
+  const programExports = loaded.exports;
   await mocks.settle();
   const outputs = await resolveOutputs(programExports);
   await mocks.settle();
   builds.remember(label);
-  return { config, resources: mocks.resources, specs: registeredSpecs(), outputs };
+  return { config, resources: mocks.resources.filter((r) => r.type !== ROOT_STACK_TYPE), specs: registeredSpecs(), outputs };
 }
 
 async function resolveOutputs(exports: Record<string, unknown>): Promise<Record<string, unknown>> {

@@ -5,7 +5,9 @@
 import type { Graph } from "../../local/offline/graph";
 import type { OfflineRun } from "../../local/offline/program";
 import { APIGATEWAY_PROJECT_RULES, APIGATEWAY_RULES } from "./apigateway";
+import { BACKUP_RULES } from "./backup";
 import { CLOUDFRONT_RULES } from "./cloudfront";
+import { CLOUDWATCH_RULES } from "./cloudwatch";
 import { COGNITO_PROJECT_RULES, COGNITO_RULES } from "./cognito";
 import { DYNAMODB_RULES } from "./dynamodb";
 import { EVENT_RULES } from "./events";
@@ -13,9 +15,11 @@ import { LAMBDA_RULES } from "./lambda";
 import { LAMBDA_EDGE_RULES } from "./lambda-edge";
 import type { DeployFinding, DeployRule, DeployRuleContext, ProjectDeployRule, StackPlan } from "./rule";
 import { S3_RULES } from "./s3";
+import { TAG_RULES } from "./tags";
+import { WAF_RULES } from "./waf";
 
 /** Rules over one stack's recorded plan. */
-export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMBDA_EDGE_RULES, ...APIGATEWAY_RULES, ...COGNITO_RULES, ...DYNAMODB_RULES, ...LAMBDA_RULES, ...S3_RULES, ...EVENT_RULES];
+export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMBDA_EDGE_RULES, ...APIGATEWAY_RULES, ...COGNITO_RULES, ...DYNAMODB_RULES, ...LAMBDA_RULES, ...S3_RULES, ...EVENT_RULES, ...TAG_RULES, ...WAF_RULES, ...CLOUDWATCH_RULES, ...BACKUP_RULES];
 
 /** Rules over the plans of all the stacks of a project (account-wide and globally unique settings). */
 export const PROJECT_DEPLOY_RULES: readonly ProjectDeployRule[] = [...APIGATEWAY_PROJECT_RULES, ...COGNITO_PROJECT_RULES];
@@ -39,7 +43,9 @@ export function checkProjectDeployRules(stacks: readonly StackPlan[], rules: rea
 }
 
 export * from "./apigateway";
+export * from "./backup";
 export * from "./cloudfront";
+export * from "./cloudwatch";
 export * from "./cognito";
 export * from "./dynamodb";
 export * from "./events";
@@ -47,3 +53,5 @@ export * from "./lambda";
 export * from "./lambda-edge";
 export * from "./rule";
 export * from "./s3";
+export * from "./tags";
+export * from "./waf";

@@ -14,8 +14,12 @@ import { COGNITO_FIXTURES, COGNITO_PROJECT_FIXTURES } from "./fixtures/cognito";
 import { DYNAMODB_FIXTURES } from "./fixtures/dynamodb";
 import { EVENT_FIXTURES } from "./fixtures/events";
 import { LAMBDA_FIXTURES, S3_FIXTURES } from "./fixtures/lambda-s3";
+import { TAG_FIXTURES } from "./fixtures/tags";
+import { WAF_FIXTURES } from "./fixtures/waf";
+import { CLOUDWATCH_FIXTURES } from "./fixtures/cloudwatch";
+import { BACKUP_FIXTURES } from "./fixtures/backup";
 
-const FIXTURES: RuleFixture[] = [...CLOUDFRONT_FIXTURES, ...LAMBDA_EDGE_FIXTURES, ...APIGATEWAY_FIXTURES, ...COGNITO_FIXTURES, ...DYNAMODB_FIXTURES, ...LAMBDA_FIXTURES, ...S3_FIXTURES, ...EVENT_FIXTURES];
+const FIXTURES: RuleFixture[] = [...CLOUDFRONT_FIXTURES, ...LAMBDA_EDGE_FIXTURES, ...APIGATEWAY_FIXTURES, ...COGNITO_FIXTURES, ...DYNAMODB_FIXTURES, ...LAMBDA_FIXTURES, ...S3_FIXTURES, ...EVENT_FIXTURES, ...TAG_FIXTURES, ...WAF_FIXTURES, ...CLOUDWATCH_FIXTURES, ...BACKUP_FIXTURES];
 const PROJECT_FIXTURES: ProjectFixture[] = [...APIGATEWAY_PROJECT_FIXTURES, ...COGNITO_PROJECT_FIXTURES];
 
 async function findingsOf(fixture: RuleFixture) {

@@ -8,7 +8,7 @@ import { LambdaFunction } from "../../components/lambda/function";
 import { StaticSite } from "../../components/static-site";
 import { byName, mutate, ofType, record, type RecordedResource } from "../harness/mocks";
 import type { RuleContext, SecurityRule } from "./rule";
-import { CFR3, CFR4, CFR5, CFR7 } from "./rules/cloudfront";
+import { CFR2, CFR3, CFR4, CFR5, CFR7 } from "./rules/cloudfront";
 import { IAM5 } from "./rules/iam";
 import { ALL_RULES } from "./rules/index";
 import { L1, LAMBDA_LOG_RETENTION } from "./rules/lambda";
@@ -28,7 +28,7 @@ let fn: RecordedResource[];
 beforeAll(async () => {
   oac = await record(() => new StaticSite("oac", { path: "tests/fixtures/site", routes: [{ pathPattern: "/api/*", originId: "api", domainName: "x.execute-api.us-east-1.amazonaws.com" }] }));
   website = await record(() => new StaticSite("web", { path: "tests/fixtures/site", hosting: "s3-website" }));
-  prodSite = await record(() => new StaticSite("prodsite", { path: "tests/fixtures/site", retainOnDelete: true, domain: { name: "a.example.com", certificateArn } }));
+  prodSite = await record(() => new StaticSite("prodsite", { path: "tests/fixtures/site", retainOnDelete: true, domain: { name: "a.example.com", certificateArn }, waf: {} }));
   fn = await record(() => new LambdaFunction("fn", { entry: "tests/fixtures/handlers/echo.ts" }));
 });
 
@@ -78,6 +78,12 @@ describe("security rules fail on the resource they guard", () => {
 
   it("S3Encryption: a bucket without default encryption", () => {
     expect(ids(S3_ENCRYPTION, mutate(oac, byName("oac-logs-encryption"), () => undefined))).toEqual(["S3Encryption aws:s3/bucket:Bucket oac-logs"]);
+  });
+
+  it("CFR2: a production distribution without a web ACL (dev may go without)", () => {
+    const open = mutate(prodSite, byName("prodsite-cdn"), (r) => ({ ...r, inputs: { ...r.inputs, webAclId: undefined } }));
+    expect(ids(CFR2, open, prod)).toEqual(["CFR2 aws:cloudfront/distribution:Distribution prodsite-cdn"]);
+    expect(ids(CFR2, oac, dev)).toEqual([]);
   });
 
   it("CFR3: a distribution without logging", () => {

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { OfflineRun } from "../../local/offline/program";
-import { ofType, resource } from "../harness/mocks";
+import { TAGGABLE_TYPES } from "../../components/tags";
+import { byName, mutate, ofType, resource } from "../harness/mocks";
+import { TAGGED } from "../security/rules/tags";
 import { expectAllRulesPass, runStack } from "./run-stack";
 
 let run: OfflineRun;
@@ -24,5 +26,18 @@ describe("prod stack (index.ts with Pulumi.prod.yaml)", () => {
     for (const bucket of ofType(run.resources, "aws:s3/bucket:Bucket")) expect(bucket.retainOnDelete).toBe(true);
     const lifecycle = resource(run.resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "site-logs-lifecycle");
     expect(lifecycle.inputs.rules[0].expiration).toEqual({ days: 365 });
+  });
+
+  it("tags every taggable resource with app, stack and the stack's tags config (Pulumi.prod.yaml)", () => {
+    const taggable = run.resources.filter((r) => r.custom && TAGGABLE_TYPES.has(r.type));
+    expect(taggable.length).toBeGreaterThan(50);
+    for (const r of taggable) expect(r.inputs.tags, `${r.type} ${r.name}`).toMatchObject({ app: "serverless-fullstack", stack: "prod", team: "gallery", "cost-center": "gallery-prod" });
+    // A component's own tags stay beside the stack's (EdgeLogic's, which npm run edge-cleanup finds functions by).
+    expect(resource(run.resources, "aws:lambda/function:Function", "edge-auth-function").inputs.tags).toMatchObject({ stack: "prod", "serverless-fullstack:edge-logic": "edge" });
+  });
+
+  it("Tagged fails on a taggable resource without the stack's tags", () => {
+    const untagged = mutate(run.resources, byName("data-gallery"), (r) => ({ ...r, inputs: { ...r.inputs, tags: { team: "gallery" } } }));
+    expect(TAGGED.check(untagged, { stack: "prod", production: true }).map((f) => `${f.resource}: ${f.problem}`)).toEqual(["aws:dynamodb/table:Table data-gallery: has no app or stack tag"]);
   });
 });

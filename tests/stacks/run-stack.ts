@@ -1,9 +1,9 @@
-/** Runs index.ts for one stack under mocks (as `pulumi up` would with that stack's config) and checks every security and deploy rule. */
+/** Runs index.ts for one stack under mocks (as `pulumi up` would with that stack's config) and checks every security (component and stack) and deploy rule. */
 import { expect } from "vitest";
 import { runProgramOffline, type OfflineRun } from "../../local/offline/program";
 import { isProductionStack } from "../../scripts/plan";
 import { checkDeployRules, formatFinding, planOf } from "../../testing/deploy-rules";
-import { ALL_RULES } from "../security/rules/index";
+import { ALL_RULES, STACK_RULES } from "../security/rules/index";
 
 export async function runStack(stack: string): Promise<OfflineRun> {
   return runProgramOffline({ stack, load: () => import("../../index.js") });
@@ -11,7 +11,7 @@ export async function runStack(stack: string): Promise<OfflineRun> {
 
 export function expectAllRulesPass(run: OfflineRun): void {
   const context = { stack: run.config.stack, production: isProductionStack(run.config.stack) };
-  const findings = ALL_RULES.flatMap((rule) => rule.check(run.resources, context));
+  const findings = [...ALL_RULES, ...STACK_RULES].flatMap((rule) => rule.check(run.resources, context));
   expect(findings).toEqual([]);
 }
 

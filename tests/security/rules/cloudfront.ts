@@ -87,3 +87,18 @@ export const CFR7: SecurityRule = {
     return findings;
   },
 };
+
+/**
+ * CFR2: the distribution is protected by an AWS WAF web ACL. An error for production stacks (StaticSite `waf`,
+ * the `wafEnabled` config); dev stacks may go without, as a web ACL's fixed monthly cost buys them nothing.
+ */
+export const CFR2: SecurityRule = {
+  id: "CFR2",
+  title: "CloudFront distributions in production have a WAF web ACL",
+  check(graph, context) {
+    if (!context.production) return [];
+    return distributions(graph)
+      .filter((d) => !d.inputs.webAclId)
+      .map((d) => finding("CFR2", d, "has no AWS WAF web ACL (webAclId); set StaticSite's waf (wafEnabled in the reference app)"));
+  },
+};

@@ -1,7 +1,7 @@
 import type { SecurityRule } from "../rule";
 import { APIG1, APIG2, APIG4, APIG6 } from "./apigateway";
 import { IAM5 } from "./iam";
-import { CFR3, CFR4, CFR5, CFR7 } from "./cloudfront";
+import { CFR2, CFR3, CFR4, CFR5, CFR7 } from "./cloudfront";
 import { CLOUDFRONT_FUNCTIONS, EDGE_FUNCTIONS, EDGE_VERSIONED } from "./edge";
 import { COG1, COG2, COG3, COG7, COGNITO_EMAIL_SENDER, COGNITO_ROW_LEVEL_SECURITY } from "./cognito";
 import { DDB3, DYNAMODB_DELETION_PROTECTION, DYNAMODB_ENCRYPTION } from "./dynamodb";
@@ -9,11 +9,12 @@ import { L1, LAMBDA_LOG_RETENTION } from "./lambda";
 import { DATA_RETAINED_IN_PRODUCTION } from "./retention";
 import { S1, S10, S2, S3_ENCRYPTION } from "./s3";
 import { SQS2 } from "./sqs";
+import { TAGGED } from "./tags";
 
 /** Every rule; the whole-stack tests run all of them over every stack. Components add their rules here. */
 export const ALL_RULES: SecurityRule[] = [
   S1, S2, S10, S3_ENCRYPTION,
-  CFR3, CFR4, CFR5, CFR7,
+  CFR2, CFR3, CFR4, CFR5, CFR7,
   IAM5, L1, LAMBDA_LOG_RETENTION,
   APIG1, APIG2, APIG4, APIG6,
   DATA_RETAINED_IN_PRODUCTION,
@@ -22,3 +23,6 @@ export const ALL_RULES: SecurityRule[] = [
   EDGE_VERSIONED, EDGE_FUNCTIONS, CLOUDFRONT_FUNCTIONS,
   SQS2,
 ];
+
+/** Rules about a whole program's graph (run by the whole-stack tests), not about one component recorded on its own. */
+export const STACK_RULES: SecurityRule[] = [TAGGED];

@@ -1,0 +1,202 @@
+/**
+ * BackupPlan: AWS Backup beside point-in-time recovery — a daily backup of the given resources (DataTier's
+ * tables) into a vault encrypted with its own rotating KMS key, kept for `retentionDays`, optionally copied to a
+ * vault in another region and optionally under a vault lock (WORM). PITR covers the last 35 days of one table in
+ * its region; a plan keeps independent, immutable-if-locked copies for as long as asked, elsewhere if asked.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { argFailer, type ArgFailure } from "./errors";
+import { assumeRolePolicy } from "./iam";
+
+export interface BackupVaultLock {
+  /** Recovery points in the vault are kept at least this long; backups with a shorter lifecycle fail. */
+  minRetentionDays: number;
+  /** …and at most this long; backups with a longer lifecycle fail. @default no maximum */
+  maxRetentionDays?: number;
+  /**
+   * Days until the lock becomes immutable (compliance mode: then nobody, root included, can delete the recovery points,
+   * the lock or the vault before they expire); at least 3. Unset, the lock stays changeable (governance mode).
+   * @default unset (governance mode)
+   */
+  changeableForDays?: number;
+}
+
+export interface BackupPlanArgs {
+  /** ARNs of what to back up, e.g. DataTier's `tables.<name>.arn`. */
+  resources: pulumi.Input<string>[];
+  /**
+   * When backups start: an AWS Backup cron expression, in UTC.
+   * @default "cron(0 5 ? * * *)" (daily at 05:00 UTC)
+   */
+  schedule?: string;
+  /** Days each recovery point (and each copy) is kept. @default 35 */
+  retentionDays?: number;
+  /** A region whose vault gets a copy of every backup, kept as long. @default none */
+  copyRegion?: string;
+  /** A vault lock on the vaults (WORM). @default none */
+  vaultLock?: BackupVaultLock;
+  /** The role AWS Backup assumes. @default a role with the AWS managed policies AWSBackupServiceRolePolicyForBackup and ...ForRestores */
+  roleArn?: pulumi.Input<string>;
+  /** Region of the plan and its vault (where the resources are). @default the provider's region */
+  region?: string;
+  /** Keep the vaults and their keys when the plan leaves the program (recovery points outlive it). Prod should. @default false */
+  retainOnDelete?: boolean;
+}
+
+export interface BackupPlanSpec {
+  name: string;
+  vaultName: string;
+  schedule: string;
+  retentionDays: number;
+  copyRegion?: string;
+  vaultLock?: BackupVaultLock;
+  region?: string;
+  retainOnDelete: boolean;
+}
+
+/**
+ * AWS Backup's rules. Vault names: "^[a-zA-Z0-9\-\_]{2,50}$" and rule names "^[a-zA-Z0-9\-\_\.]{1,50}$"
+ * (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupRuleInput.html). Vault lock: "you must set
+ * ChangeableForDays to 3 or greater", and a backup or copy job whose retention is outside the lock's minimum and maximum
+ * fails (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupvault-lockconfigurationtype.html).
+ */
+export const BACKUP_LIMITS = {
+  vaultName: /^[a-zA-Z0-9_-]{2,50}$/,
+  ruleName: /^[a-zA-Z0-9_.-]{1,50}$/,
+  minChangeableForDays: 3,
+} as const;
+
+/** The AWS managed policies a created role gets (service-role path). */
+export const BACKUP_SERVICE_POLICIES = ["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"];
+export const BACKUP_RULE_NAME = "daily";
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+function validate(fail: ArgFailure, name: string, args: BackupPlanArgs, vaultName: string): void {
+  if (!Array.isArray(args.resources) || args.resources.length === 0) fail("resources", args.resources, "is empty", "List the ARNs to back up, e.g. Object.values(data.tables).map((t) => t.arn).");
+  if (args.schedule !== undefined && !/^cron\(.+\)$/.test(args.schedule)) fail("schedule", args.schedule, "is not an AWS Backup cron expression", 'Use e.g. "cron(0 5 ? * * *)" (daily at 05:00 UTC).');
+  const retention = args.retentionDays ?? 35;
+  if (!Number.isInteger(retention) || retention < 1) fail("retentionDays", args.retentionDays, "is not a whole number of days", "Use 1 or more, e.g. 35.");
+  if (args.copyRegion !== undefined) {
+    if (!REGION.test(args.copyRegion)) fail("copyRegion", args.copyRegion, "is not an AWS region", 'Use e.g. "us-west-2".');
+    if (args.copyRegion === (args.region ?? aws.config.region)) fail("copyRegion", args.copyRegion, "is the plan's own region; a copy there protects against nothing a second region would", "Pick another region, e.g. a DataTier replica region.");
+  }
+  if (!BACKUP_LIMITS.vaultName.test(vaultName)) {
+    fail("name", name, `makes the vault name "${vaultName}", which AWS Backup refuses (2–50 letters, digits, - and _)`, "Use a shorter component name of letters, digits and hyphens.");
+  }
+  const lock = args.vaultLock;
+  if (!lock) return;
+  if (!Number.isInteger(lock.minRetentionDays) || lock.minRetentionDays < 1) fail("vaultLock.minRetentionDays", lock.minRetentionDays, "is not a whole number of days", "Use 1 or more.");
+  if (lock.maxRetentionDays !== undefined && (!Number.isInteger(lock.maxRetentionDays) || lock.maxRetentionDays < lock.minRetentionDays)) {
+    fail("vaultLock.maxRetentionDays", lock.maxRetentionDays, `is below minRetentionDays ${lock.minRetentionDays}`, "Use a maximum at least as long as the minimum.");
+  }
+  if (lock.changeableForDays !== undefined && (!Number.isInteger(lock.changeableForDays) || lock.changeableForDays < BACKUP_LIMITS.minChangeableForDays)) {
+    fail("vaultLock.changeableForDays", lock.changeableForDays, "is under 3; AWS Backup enforces a 72-hour cooling-off period before a lock becomes immutable", "Use 3 or more, or leave it unset for a lock that stays changeable (governance mode).");
+  }
+  if (retention < lock.minRetentionDays || (lock.maxRetentionDays !== undefined && retention > lock.maxRetentionDays)) {
+    fail("retentionDays", retention, `is outside the vault lock's ${lock.minRetentionDays}–${lock.maxRetentionDays ?? "∞"} days, so every backup job would fail`, "Keep retentionDays within vaultLock.minRetentionDays and maxRetentionDays.");
+  }
+  if (lock.changeableForDays !== undefined && !args.retainOnDelete) {
+    fail("retainOnDelete", args.retainOnDelete, "is false with a compliance-mode vault lock (changeableForDays); once locked, the vault cannot be deleted until its recovery points expire, so a destroy would fail", "Set retainOnDelete: true.");
+  }
+}
+
+/**
+ * @example
+ * new BackupPlan("backup", { resources: Object.values(data.tables).map((t) => t.arn), retentionDays: 35, copyRegion: "us-west-2", retainOnDelete: true });
+ */
+export class BackupPlan extends pulumi.ComponentResource {
+  readonly spec: BackupPlanSpec;
+  readonly vaultName: pulumi.Output<string>;
+  readonly nodes: {
+    readonly plan: aws.backup.Plan;
+    readonly vault: aws.backup.Vault;
+    readonly key: aws.kms.Key;
+    readonly copyVault?: aws.backup.Vault;
+    readonly copyKey?: aws.kms.Key;
+    readonly selection: aws.backup.Selection;
+    readonly role?: aws.iam.Role;
+    readonly locks: readonly aws.backup.VaultLockConfiguration[];
+  };
+
+  constructor(name: string, args: BackupPlanArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("serverless-fullstack:index:BackupPlan", name, {}, opts);
+    const vaultName = `${pulumi.getProject()}-${pulumi.getStack()}-${name}`;
+    validate(argFailer("BackupPlan", name), name, args, vaultName);
+    this.spec = {
+      name,
+      vaultName,
+      schedule: args.schedule ?? "cron(0 5 ? * * *)",
+      retentionDays: args.retentionDays ?? 35,
+      copyRegion: args.copyRegion,
+      vaultLock: args.vaultLock,
+      region: args.region,
+      retainOnDelete: args.retainOnDelete ?? false,
+    };
+
+    const home = this.createVault(`${name}`, this.spec.region);
+    const copy = this.spec.copyRegion ? this.createVault(`${name}-copy`, this.spec.copyRegion) : undefined;
+    const lifecycle = { deleteAfter: this.spec.retentionDays };
+    const plan = new aws.backup.Plan(
+      `${name}-plan`,
+      {
+        region: this.spec.region,
+        rules: [
+          {
+            ruleName: BACKUP_RULE_NAME,
+            targetVaultName: home.vault.name,
+            schedule: this.spec.schedule,
+            lifecycle,
+            copyActions: copy ? [{ destinationVaultArn: copy.vault.arn, lifecycle }] : undefined,
+          },
+        ],
+      },
+      // A lock must hold before the first job writes a recovery point the lock is meant to protect.
+      { parent: this, dependsOn: [...home.locks, ...(copy?.locks ?? [])] },
+    );
+    const role = args.roleArn ? undefined : this.createRole(name);
+    const selection = new aws.backup.Selection(
+      `${name}-selection`,
+      { planId: plan.id, iamRoleArn: args.roleArn ?? role!.arn, resources: args.resources, region: this.spec.region },
+      { parent: this },
+    );
+
+    this.nodes = { plan, vault: home.vault, key: home.key, copyVault: copy?.vault, copyKey: copy?.key, selection, role, locks: [...home.locks, ...(copy?.locks ?? [])] };
+    this.vaultName = home.vault.name;
+    this.registerOutputs({ vaultName: this.vaultName });
+  }
+
+  /** A vault encrypted with its own key (keys are regional), and the vault lock when asked; both kept with the recovery points. */
+  private createVault(prefix: string, region: string | undefined) {
+    const keep = { parent: this, retainOnDelete: this.spec.retainOnDelete };
+    const key = new aws.kms.Key(
+      `${prefix}-vault-key`,
+      { description: `${this.spec.name}: encrypts AWS Backup recovery points in ${region ?? "the stack's region"}`, enableKeyRotation: true, deletionWindowInDays: 30, region },
+      keep,
+    );
+    const vaultName = prefix === this.spec.name ? this.spec.vaultName : `${this.spec.vaultName}-copy`.slice(0, 50);
+    const vault = new aws.backup.Vault(`${prefix}-vault`, { name: vaultName, kmsKeyArn: key.arn, region }, keep);
+    const lock = this.spec.vaultLock;
+    const locks = lock
+      ? [
+          new aws.backup.VaultLockConfiguration(
+            `${prefix}-vault-lock`,
+            { backupVaultName: vault.name, minRetentionDays: lock.minRetentionDays, maxRetentionDays: lock.maxRetentionDays, changeableForDays: lock.changeableForDays, region },
+            keep,
+          ),
+        ]
+      : [];
+    return { key, vault, locks };
+  }
+
+  /** Trusted by backup.amazonaws.com, with AWS's managed policies for backing up and restoring (scoped by AWS to supported services). */
+  private createRole(name: string): aws.iam.Role {
+    const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: assumeRolePolicy(["backup.amazonaws.com"]), description: `${name}: AWS Backup jobs` }, { parent: this });
+    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+    for (const policy of BACKUP_SERVICE_POLICIES) {
+      new aws.iam.RolePolicyAttachment(`${name}-role-${policy.replace("AWSBackupServiceRolePolicyFor", "").toLowerCase()}`, { role: role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/${policy}` }, { parent: this });
+    }
+    return role;
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * The alarms Monitoring creates, as plain descriptions: which metric (or Metrics Insights query) of which
+ * resource, with what statistic, threshold and timing. One list feeds the alarms and the dashboard.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+/** Each kind of alarm; the values name the override fields (`alarms: { lambdaErrors: { threshold: 5 } }`). */
+export enum AlarmKind {
+  LambdaErrors = "lambdaErrors",
+  LambdaThrottles = "lambdaThrottles",
+  StreamIteratorAge = "streamIteratorAge",
+  ApiServerErrors = "apiServerErrors",
+  ApiLatencyP99 = "apiLatencyP99",
+  TableThrottles = "tableThrottles",
+  TableSystemErrors = "tableSystemErrors",
+  QueueDepth = "queueDepth",
+  CloudFrontServerErrors = "cloudFrontServerErrors",
+}
+
+/** Changes to one alarm's defaults. */
+export interface AlarmOverride {
+  /** @default per alarm kind (ALARM_DEFAULTS) */
+  threshold?: number;
+  /** Seconds per datapoint: 10, 20, 30 or a multiple of 60. @default per alarm kind */
+  periodSeconds?: number;
+  /** Datapoints the alarm looks at. @default per alarm kind */
+  evaluationPeriods?: number;
+  /** How many of those must breach ("M out of N"). @default evaluationPeriods */
+  datapointsToAlarm?: number;
+  /** `false` drops the alarm. @default true */
+  enabled?: boolean;
+}
+
+/** Overrides by alarm kind; fields are AlarmKind values. */
+export interface AlarmOverrides {
+  lambdaErrors?: AlarmOverride;
+  lambdaThrottles?: AlarmOverride;
+  streamIteratorAge?: AlarmOverride;
+  apiServerErrors?: AlarmOverride;
+  apiLatencyP99?: AlarmOverride;
+  tableThrottles?: AlarmOverride;
+  tableSystemErrors?: AlarmOverride;
+  queueDepth?: AlarmOverride;
+  cloudFrontServerErrors?: AlarmOverride;
+}
+
+interface AlarmDefault {
+  threshold: number;
+  periodSeconds: number;
+  evaluationPeriods: number;
+  datapointsToAlarm: number;
+  comparisonOperator: string;
+  /** What the threshold means, for the alarm's description. */
+  unit: string;
+}
+
+const atLeast = (threshold: number, periodSeconds: number, evaluationPeriods: number, unit: string, datapointsToAlarm = evaluationPeriods): AlarmDefault => ({
+  threshold, periodSeconds, evaluationPeriods, datapointsToAlarm, comparisonOperator: "GreaterThanOrEqualToThreshold", unit,
+});
+
+/**
+ * Defaults: page on any function error, throttle, server-side DynamoDB error or dead-lettered record within five
+ * minutes; on an API whose 5xx rate reaches 5% or whose p99 latency stays at 3 s or more for 15 minutes; on a stream
+ * consumer 5 minutes behind for 10 minutes; on a distribution serving 5% 5xx.
+ */
+export const ALARM_DEFAULTS: Readonly<Record<AlarmKind, AlarmDefault>> = {
+  [AlarmKind.LambdaErrors]: atLeast(1, 300, 1, "errors"),
+  [AlarmKind.LambdaThrottles]: atLeast(1, 300, 1, "throttled invocations"),
+  [AlarmKind.StreamIteratorAge]: atLeast(300_000, 300, 2, "ms behind the stream"),
+  [AlarmKind.ApiServerErrors]: atLeast(0.05, 300, 1, "of requests answered 5xx (0.05 = 5%)"),
+  [AlarmKind.ApiLatencyP99]: atLeast(3000, 300, 3, "ms at p99"),
+  [AlarmKind.TableThrottles]: atLeast(1, 300, 1, "throttled requests"),
+  [AlarmKind.TableSystemErrors]: atLeast(1, 300, 1, "requests failed by DynamoDB"),
+  [AlarmKind.QueueDepth]: atLeast(1, 300, 1, "messages waiting in the dead-letter queue"),
+  [AlarmKind.CloudFrontServerErrors]: atLeast(5, 300, 1, "% of requests answered 5xx"),
+};
+
+/** A metric alarm, or (with `query`) a Metrics Insights alarm, before it is created. */
+export interface AlarmSpec {
+  /** Resource name suffix, unique in the component: `<target kind>-<target key>-<alarm>`. */
+  name: string;
+  kind: AlarmKind;
+  /** The target's kind and key, e.g. `function gallery-counters`. */
+  target: string;
+  /** Region of the metric (and so of the alarm): CloudFront's metrics are in us-east-1. Undefined: the provider's. */
+  region?: string;
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, pulumi.Input<string>>;
+  /** Exactly one of statistic and extendedStatistic ("You must specify either Statistic or ExtendedStatistic, but not both"). */
+  statistic?: string;
+  extendedStatistic?: string;
+  /** A Metrics Insights query returning one series, when the metric has dimensions the alarm sums over (e.g. Operation). */
+  query?: pulumi.Input<string>;
+  threshold: number;
+  comparisonOperator: string;
+  periodSeconds: number;
+  evaluationPeriods: number;
+  datapointsToAlarm: number;
+  treatMissingData: string;
+  description: string;
+}
+
+export interface MonitoredFunction {
+  /** The function's name (FunctionName dimension): `LambdaFunction.functionName`. */
+  functionName: pulumi.Input<string>;
+  /** @default the provider's region */
+  region?: string;
+  /** Reads a DynamoDB or Kinesis stream: also alarm on IteratorAge. @default false */
+  streamConsumer?: boolean;
+  /** @default none */
+  alarms?: AlarmOverrides;
+}
+
+export interface MonitoredApiStage {
+  /** The REST API's name (ApiName dimension): `ServerlessApi.nodes.restApi.name`. */
+  apiName: pulumi.Input<string>;
+  stage: string;
+  /** @default the provider's region */
+  region?: string;
+  /** @default none */
+  alarms?: AlarmOverrides;
+}
+
+export interface MonitoredTable {
+  tableName: pulumi.Input<string>;
+  /** @default the provider's region */
+  region?: string;
+  /** @default none */
+  alarms?: AlarmOverrides;
+}
+
+export interface MonitoredQueue {
+  /** A dead-letter queue's name: anything in it is a failed record or event. */
+  queueName: pulumi.Input<string>;
+  /** @default the provider's region */
+  region?: string;
+  /** @default none */
+  alarms?: AlarmOverrides;
+}
+
+export interface MonitoredDistribution {
+  distributionId: pulumi.Input<string>;
+  /** @default none */
+  alarms?: AlarmOverrides;
+}
+
+/** What Monitoring watches, by key (keys name the alarms); `monitoringTargets()` reads them off the components. */
+export interface MonitoringTargets {
+  functions?: Record<string, MonitoredFunction>;
+  apiStages?: Record<string, MonitoredApiStage>;
+  tables?: Record<string, MonitoredTable>;
+  queues?: Record<string, MonitoredQueue>;
+  distributions?: Record<string, MonitoredDistribution>;
+}
+
+interface Metric {
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, pulumi.Input<string>>;
+  statistic?: string;
+  extendedStatistic?: string;
+  query?: pulumi.Input<string>;
+  treatMissingData: string;
+  what: string;
+}
+
+/** Sums a DynamoDB metric reported per Operation over every operation on one table (Metrics Insights). */
+function tableQuery(metricName: string, tableName: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.interpolate`SELECT SUM(${metricName}) FROM SCHEMA("AWS/DynamoDB", Operation, TableName) WHERE TableName = '${tableName}'`;
+}
+
+/** Every alarm for `targets`: defaults, then `defaults` overrides, then each target's own. */
+export function alarmSpecs(targets: MonitoringTargets, defaults: AlarmOverrides = {}): AlarmSpec[] {
+  const specs: AlarmSpec[] = [];
+  const add = (kind: AlarmKind, target: string, name: string, region: string | undefined, own: AlarmOverrides | undefined, metric: Metric) => {
+    const settings = { ...ALARM_DEFAULTS[kind], ...defaults[kind], ...own?.[kind] };
+    if (settings.enabled === false) return;
+    const datapointsToAlarm = own?.[kind]?.datapointsToAlarm ?? defaults[kind]?.datapointsToAlarm ?? Math.min(ALARM_DEFAULTS[kind].datapointsToAlarm, settings.evaluationPeriods);
+    specs.push({
+      name: `${name}-${kind.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+      kind,
+      target,
+      region,
+      namespace: metric.namespace,
+      metricName: metric.metricName,
+      dimensions: metric.dimensions,
+      statistic: metric.statistic,
+      extendedStatistic: metric.extendedStatistic,
+      query: metric.query,
+      threshold: settings.threshold,
+      comparisonOperator: settings.comparisonOperator,
+      periodSeconds: settings.periodSeconds,
+      evaluationPeriods: settings.evaluationPeriods,
+      datapointsToAlarm,
+      treatMissingData: metric.treatMissingData,
+      description: `${target}: ${metric.what} ≥ ${settings.threshold} ${ALARM_DEFAULTS[kind].unit} in ${datapointsToAlarm} of ${settings.evaluationPeriods} periods of ${settings.periodSeconds} s`,
+    });
+  };
+  // No data means no invocations, requests or messages: not a failure.
+  const quiet = "notBreaching";
+
+  for (const [key, fn] of Object.entries(targets.functions ?? {})) {
+    const dimensions = { FunctionName: fn.functionName };
+    const target = `function ${key}`;
+    add(AlarmKind.LambdaErrors, target, `fn-${key}`, fn.region, fn.alarms, { namespace: "AWS/Lambda", metricName: "Errors", dimensions, statistic: "Sum", treatMissingData: quiet, what: "Errors (Sum)" });
+    add(AlarmKind.LambdaThrottles, target, `fn-${key}`, fn.region, fn.alarms, { namespace: "AWS/Lambda", metricName: "Throttles", dimensions, statistic: "Sum", treatMissingData: quiet, what: "Throttles (Sum)" });
+    if (fn.streamConsumer) {
+      add(AlarmKind.StreamIteratorAge, target, `fn-${key}`, fn.region, fn.alarms, { namespace: "AWS/Lambda", metricName: "IteratorAge", dimensions, statistic: "Maximum", treatMissingData: quiet, what: "IteratorAge (Maximum)" });
+    }
+  }
+  for (const [key, stage] of Object.entries(targets.apiStages ?? {})) {
+    const dimensions = { ApiName: stage.apiName, Stage: stage.stage };
+    const target = `API stage ${key}`;
+    add(AlarmKind.ApiServerErrors, target, `api-${key}`, stage.region, stage.alarms, { namespace: "AWS/ApiGateway", metricName: "5XXError", dimensions, statistic: "Average", treatMissingData: quiet, what: "5XXError (Average: the share of requests)" });
+    add(AlarmKind.ApiLatencyP99, target, `api-${key}`, stage.region, stage.alarms, { namespace: "AWS/ApiGateway", metricName: "Latency", dimensions, extendedStatistic: "p99", treatMissingData: quiet, what: "Latency (p99)" });
+  }
+  for (const [key, table] of Object.entries(targets.tables ?? {})) {
+    const target = `table ${key}`;
+    // ThrottledRequests counts a request once when any of its events (table or index) is throttled; both metrics come per Operation.
+    add(AlarmKind.TableThrottles, target, `table-${key}`, table.region, table.alarms, {
+      namespace: "AWS/DynamoDB", metricName: "ThrottledRequests", dimensions: { TableName: table.tableName }, query: tableQuery("ThrottledRequests", table.tableName), treatMissingData: quiet, what: "ThrottledRequests (Sum over operations)",
+    });
+    add(AlarmKind.TableSystemErrors, target, `table-${key}`, table.region, table.alarms, {
+      namespace: "AWS/DynamoDB", metricName: "SystemErrors", dimensions: { TableName: table.tableName }, query: tableQuery("SystemErrors", table.tableName), treatMissingData: quiet, what: "SystemErrors (Sum over operations)",
+    });
+  }
+  for (const [key, queue] of Object.entries(targets.queues ?? {})) {
+    add(AlarmKind.QueueDepth, `dead-letter queue ${key}`, `queue-${key}`, queue.region, queue.alarms, {
+      namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: queue.queueName }, statistic: "Maximum", treatMissingData: quiet, what: "ApproximateNumberOfMessagesVisible (Maximum)",
+    });
+  }
+  for (const [key, distribution] of Object.entries(targets.distributions ?? {})) {
+    // CloudFront publishes its metrics in us-east-1 with Region=Global, and an alarm must be in its metric's region.
+    add(AlarmKind.CloudFrontServerErrors, `distribution ${key}`, `cdn-${key}`, "us-east-1", distribution.alarms, {
+      namespace: "AWS/CloudFront", metricName: "5xxErrorRate", dimensions: { DistributionId: distribution.distributionId, Region: "Global" }, statistic: "Average", treatMissingData: quiet, what: "5xxErrorRate (Average)",
+    });
+  }
+  return specs;
+}

@@ -1,0 +1,184 @@
+/**
+ * Monitoring: CloudWatch alarms with sensible defaults for the functions, API stages, tables, dead-letter queues
+ * and distributions of a stack (overridable per alarm kind and per target), their actions on an encrypted SNS topic
+ * with optional email subscriptions, and one dashboard drawn from the same list of alarms.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { argFailer } from "../errors";
+import { alarmSpecs, type AlarmOverrides, type AlarmSpec, type MonitoringTargets } from "./alarms";
+import { validateMonitoringArgs } from "./validate";
+
+export { ALARM_DEFAULTS, AlarmKind, alarmSpecs } from "./alarms";
+export type { AlarmOverride, AlarmOverrides, AlarmSpec, MonitoredApiStage, MonitoredDistribution, MonitoredFunction, MonitoredQueue, MonitoredTable, MonitoringTargets } from "./alarms";
+export { monitoringTargets, type MonitoredComponents } from "./targets";
+export { ALARM_LIMITS, alarmTimingProblem } from "./validate";
+
+export interface MonitoringArgs extends MonitoringTargets {
+  /** Addresses subscribed (by email) to the alarm topic; each must confirm the subscription AWS mails it. @default [] */
+  alarmEmails?: string[];
+  /** Overrides of the defaults (ALARM_DEFAULTS) for every target, by alarm kind. @default {} */
+  defaults?: AlarmOverrides;
+  /** One CloudWatch dashboard with a graph per alarm. @default true */
+  dashboard?: boolean;
+  /** The dashboard's name, unique in the account and region. @default `<project>-<stack>` */
+  dashboardName?: string;
+  /** Days a deleted topic key waits before it is gone (7–30). @default 30 */
+  keyDeletionWindowDays?: number;
+}
+
+export interface MonitoringSpec {
+  name: string;
+  alarms: AlarmSpec[];
+  alarmEmails: string[];
+  dashboardName?: string;
+  /** Regions that get a topic (and key): every region with an alarm; "" stands for the provider's. */
+  topicRegions: string[];
+  keyDeletionWindowDays: number;
+}
+
+/** The topic an alarm notifies: its own region's, "" for the provider's (which a region equal to the provider's is too). */
+function topicRegion(alarm: Pick<AlarmSpec, "region">): string {
+  return alarm.region && alarm.region !== aws.config.region ? alarm.region : "";
+}
+
+/** One topic per alarm region: an alarm notifies a topic in its own region. */
+interface AlarmTopic {
+  key: aws.kms.Key;
+  topic: aws.sns.Topic;
+  subscriptions: aws.sns.TopicSubscription[];
+}
+
+/**
+ * @example
+ * const monitoring = new Monitoring("ops", {
+ *   ...monitoringTargets({ apis: [api], dataTiers: [data], sites: [site], auth: [auth], functions: [counters] }),
+ *   alarmEmails: ["ops@example.com"],
+ *   defaults: { apiLatencyP99: { threshold: 1500 } },
+ * });
+ */
+export class Monitoring extends pulumi.ComponentResource {
+  readonly spec: MonitoringSpec;
+  /** Alarm topic ARN by region ("" for the provider's region). */
+  readonly topicArns: pulumi.Output<Record<string, string>>;
+  readonly nodes: {
+    readonly topics: ReadonlyMap<string, AlarmTopic>;
+    readonly alarms: ReadonlyMap<string, aws.cloudwatch.MetricAlarm>;
+    readonly dashboard?: aws.cloudwatch.Dashboard;
+  };
+
+  constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("serverless-fullstack:index:Monitoring", name, {}, opts);
+    const fail = argFailer("Monitoring", name);
+    const targets: MonitoringTargets = { functions: args.functions, apiStages: args.apiStages, tables: args.tables, queues: args.queues, distributions: args.distributions };
+    validateMonitoringArgs(fail, targets, args.defaults, args.alarmEmails);
+    const window = args.keyDeletionWindowDays ?? 30;
+    if (!Number.isInteger(window) || window < 7 || window > 30) fail("keyDeletionWindowDays", window, "is outside 7–30", "Use a whole number of days from 7 to 30.");
+    const alarms = alarmSpecs(targets, args.defaults);
+    this.spec = {
+      name,
+      alarms,
+      alarmEmails: args.alarmEmails ?? [],
+      dashboardName: args.dashboard === false ? undefined : args.dashboardName ?? `${pulumi.getProject()}-${pulumi.getStack()}`,
+      topicRegions: [...new Set(alarms.map(topicRegion))],
+      keyDeletionWindowDays: window,
+    };
+
+    const topics = new Map(this.spec.topicRegions.map((region) => [region, this.createTopic(name, region)]));
+    const created = new Map(alarms.map((alarm) => [alarm.name, this.createAlarm(name, alarm, topics.get(topicRegion(alarm))!.topic)]));
+    const dashboard = this.spec.dashboardName
+      ? new aws.cloudwatch.Dashboard(`${name}-dashboard`, { dashboardName: this.spec.dashboardName, dashboardBody: dashboardBody(alarms, aws.getRegionOutput({}, { parent: this }).region) }, { parent: this })
+      : undefined;
+
+    this.nodes = { topics, alarms: created, dashboard };
+    this.topicArns = pulumi.all(Object.fromEntries([...topics].map(([region, t]) => [region, t.topic.arn])));
+    this.registerOutputs({ topicArns: this.topicArns });
+  }
+
+  /**
+   * The alarm topic of one region, encrypted with a customer managed key that CloudWatch may use: alarms cannot
+   * publish to a topic encrypted with the AWS managed key alias/aws/sns, whose policy does not let CloudWatch call
+   * kms:Decrypt and kms:GenerateDataKey (https://repost.aws/knowledge-center/cloudwatch-configure-alarm-sns).
+   */
+  private createTopic(name: string, region: string): AlarmTopic {
+    const suffix = region ? `-${region}` : "";
+    const at = region || undefined;
+    const identity = aws.getCallerIdentityOutput({}, { parent: this });
+    const partition = aws.getPartitionOutput({}, { parent: this });
+    const key = new aws.kms.Key(
+      `${name}-alarm-key${suffix}`,
+      {
+        description: `${name}: encrypts the alarm topic${suffix}; CloudWatch alarms may use it`,
+        enableKeyRotation: true,
+        deletionWindowInDays: this.spec.keyDeletionWindowDays,
+        region: at,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            // The account administers the key through IAM, as with a key created in the console.
+            { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${partition.partition}:iam::${identity.accountId}:root` }, Action: "kms:*", Resource: "*" },
+            { Sid: "CloudWatchAlarmsPublish", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"], Resource: "*" },
+          ],
+        }),
+      },
+      { parent: this },
+    );
+    const topic = new aws.sns.Topic(`${name}-alarms${suffix}`, { displayName: `${pulumi.getProject()} ${pulumi.getStack()} alarms`, kmsMasterKeyId: key.arn, region: at }, { parent: this });
+    const subscriptions = this.spec.alarmEmails.map(
+      (email, index) => new aws.sns.TopicSubscription(`${name}-alarms${suffix}-email-${index}`, { topic: topic.arn, protocol: "email", endpoint: email, region: at }, { parent: this }),
+    );
+    return { key, topic, subscriptions };
+  }
+
+  /** ALARM and OK both notify, so the team learns when a problem is over as well as when it starts. */
+  private createAlarm(name: string, alarm: AlarmSpec, topic: aws.sns.Topic): aws.cloudwatch.MetricAlarm {
+    const metric = alarm.query
+      ? { metricQueries: [{ id: "q1", expression: alarm.query, period: alarm.periodSeconds, returnData: true, label: alarm.metricName }] }
+      : {
+          namespace: alarm.namespace,
+          metricName: alarm.metricName,
+          dimensions: alarm.dimensions,
+          statistic: alarm.statistic,
+          extendedStatistic: alarm.extendedStatistic,
+          period: alarm.periodSeconds,
+        };
+    return new aws.cloudwatch.MetricAlarm(
+      `${name}-${alarm.name}`,
+      {
+        alarmDescription: alarm.description,
+        ...metric,
+        threshold: alarm.threshold,
+        comparisonOperator: alarm.comparisonOperator,
+        evaluationPeriods: alarm.evaluationPeriods,
+        datapointsToAlarm: alarm.datapointsToAlarm,
+        treatMissingData: alarm.treatMissingData,
+        alarmActions: [topic.arn],
+        okActions: [topic.arn],
+        region: alarm.region,
+      },
+      { parent: this },
+    );
+  }
+}
+
+/** A graph per alarm, two to a row, with the alarm's threshold drawn on it; each in its metric's region. */
+function dashboardBody(alarms: readonly AlarmSpec[], region: pulumi.Input<string>): pulumi.Output<string> {
+  const widgets = alarms.map((alarm, index) => ({
+    type: "metric",
+    x: (index % 2) * 12,
+    y: Math.floor(index / 2) * 6,
+    width: 12,
+    height: 6,
+    properties: {
+      title: alarm.description.split(":")[0] + ` — ${alarm.metricName}`,
+      region: alarm.region ?? region,
+      period: alarm.periodSeconds,
+      stat: alarm.extendedStatistic ?? alarm.statistic ?? "Sum",
+      metrics: alarm.query
+        ? [[{ expression: alarm.query, label: alarm.metricName, id: "q1" }]]
+        : [[alarm.namespace, alarm.metricName, ...Object.entries(alarm.dimensions).flat()]],
+      annotations: { horizontal: [{ value: alarm.threshold, label: "alarm threshold" }] },
+    },
+  }));
+  return pulumi.jsonStringify({ widgets });
+}

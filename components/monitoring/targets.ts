@@ -1,0 +1,66 @@
+/**
+ * What Monitoring should watch, read off the components a program built: every function (API routes and
+ * authorizers, stream consumers, DataTier's export, UserAuth's triggers), API stage, table, dead-letter queue and
+ * distribution. Lambda@Edge functions are left out: their metrics land in the region that ran them, under
+ * `us-east-1.<name>`, so an alarm per edge region would be needed.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { DataTier } from "../data-tier";
+import type { LambdaFunction } from "../lambda/function";
+import type { ServerlessApi } from "../serverless-api";
+import type { StaticSite } from "../static-site";
+import type { UserAuth } from "../user-auth";
+import type { MonitoredFunction, MonitoringTargets } from "./alarms";
+
+export interface MonitoredComponents {
+  functions?: LambdaFunction[];
+  apis?: ServerlessApi[];
+  dataTiers?: DataTier[];
+  sites?: StaticSite[];
+  auth?: UserAuth[];
+}
+
+/** A key from a resource name: lowercase letters, digits and hyphens. */
+const keyOf = (name: string) => name.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63);
+
+/** The function name in a Lambda ARN (`arn:aws:lambda:<region>:<account>:function:<name>[:qualifier]`). */
+function functionNameOf(arn: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.output(arn).apply((value) => value.split(":")[6] ?? value);
+}
+
+export function monitoringTargets(components: MonitoredComponents): MonitoringTargets {
+  const functions: Record<string, MonitoredFunction> = {};
+  const addFunction = (fn: LambdaFunction) => {
+    if (fn.spec.edge) return;
+    functions[keyOf(fn.spec.name)] = { ...functions[keyOf(fn.spec.name)], functionName: fn.functionName, region: fn.spec.region };
+  };
+  const targets: Required<MonitoringTargets> = { functions, apiStages: {}, tables: {}, queues: {}, distributions: {} };
+
+  for (const fn of components.functions ?? []) addFunction(fn);
+  for (const api of components.apis ?? []) {
+    for (const fn of api.nodes.functions.values()) addFunction(fn);
+    for (const stage of api.nodes.stages.keys()) {
+      targets.apiStages[keyOf(`${api.spec.name}-${stage}`)] = { apiName: api.nodes.restApi.name, stage, region: api.spec.region };
+    }
+  }
+  for (const tier of components.dataTiers ?? []) {
+    for (const [table, resource] of Object.entries(tier.nodes.tables)) {
+      targets.tables[keyOf(`${tier.spec.name}-${table}`)] = { tableName: resource.name, region: tier.spec.region };
+    }
+    for (const subscription of tier.nodes.subscriptions) {
+      const key = keyOf(subscription.spec.function.name);
+      const known = functions[key];
+      functions[key] = known
+        ? { ...known, streamConsumer: true }
+        : { functionName: functionNameOf(subscription.mapping.functionName), region: subscription.spec.function.region, streamConsumer: true };
+      targets.queues[keyOf(`${tier.spec.name}-${subscription.spec.name}-dlq`)] = { queueName: subscription.deadLetterQueue.name, region: tier.spec.region };
+    }
+    if (tier.nodes.export) {
+      addFunction(tier.nodes.export.function);
+      targets.queues[keyOf(`${tier.spec.name}-export-dlq`)] = { queueName: tier.nodes.export.deadLetterQueue.name, region: tier.spec.region };
+    }
+  }
+  for (const site of components.sites ?? []) targets.distributions[keyOf(site.spec.name)] = { distributionId: site.nodes.distribution.id };
+  for (const auth of components.auth ?? []) if (auth.nodes.postConfirmation) addFunction(auth.nodes.postConfirmation);
+  return targets;
+}

@@ -1,0 +1,64 @@
+/** Monitoring's argument checks: alarm timing CloudWatch accepts, usable target keys, email addresses. */
+import type { ArgFailure } from "../errors";
+import { AlarmKind, type AlarmOverride, type AlarmOverrides, type MonitoringTargets } from "./alarms";
+
+/**
+ * PutMetricAlarm: "Valid values are 10, 20, 30, and any multiple of 60"; "Period multiplied by EvaluationPeriods can't be
+ * more than 604,800 seconds. For alarms with a period of less than one hour (3,600 seconds), the total evaluation period
+ * can't be longer than one day (86,400 seconds)"; DatapointsToAlarm is the M of an "M out of N" alarm (N = EvaluationPeriods).
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+ */
+export const ALARM_LIMITS = {
+  highResolutionPeriods: [10, 20, 30],
+  maxEvaluationSeconds: 604_800,
+  maxEvaluationSecondsUnderAnHour: 86_400,
+  /** Metrics Insights alarms query the most recent three hours (Create_Metrics_Insights_Alarm.html). */
+  maxInsightsEvaluationSeconds: 10_800,
+} as const;
+
+/** Why CloudWatch would refuse this timing, or undefined. Shared with the deploy rule `AlarmTiming`. */
+export function alarmTimingProblem(periodSeconds: number, evaluationPeriods: number, datapointsToAlarm: number | undefined): string | undefined {
+  if (!Number.isInteger(periodSeconds) || !((ALARM_LIMITS.highResolutionPeriods as readonly number[]).includes(periodSeconds) || (periodSeconds > 0 && periodSeconds % 60 === 0))) {
+    return `period ${periodSeconds} s is not 10, 20, 30 or a multiple of 60`;
+  }
+  if (!Number.isInteger(evaluationPeriods) || evaluationPeriods < 1) return `evaluationPeriods ${evaluationPeriods} is not a whole number of at least 1`;
+  const total = periodSeconds * evaluationPeriods;
+  const limit = periodSeconds < 3600 ? ALARM_LIMITS.maxEvaluationSecondsUnderAnHour : ALARM_LIMITS.maxEvaluationSeconds;
+  if (total > limit) return `evaluates ${total} s (period × evaluationPeriods); CloudWatch allows ${limit} s${periodSeconds < 3600 ? " for periods under an hour" : ""}`;
+  if (datapointsToAlarm !== undefined && (!Number.isInteger(datapointsToAlarm) || datapointsToAlarm < 1 || datapointsToAlarm > evaluationPeriods)) {
+    return `datapointsToAlarm ${datapointsToAlarm} is not 1–${evaluationPeriods} (the evaluation periods)`;
+  }
+  return undefined;
+}
+
+const KEY = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function validateOverrides(fail: ArgFailure, at: string, overrides: AlarmOverrides | undefined): void {
+  for (const [kind, override] of Object.entries(overrides ?? {}) as Array<[string, AlarmOverride | undefined]>) {
+    if (!(Object.values(AlarmKind) as string[]).includes(kind)) fail(`${at}.${kind}`, override, "is not an alarm kind", `Use one of ${Object.values(AlarmKind).join(", ")}.`);
+    if (!override) continue;
+    if (override.threshold !== undefined && !Number.isFinite(override.threshold)) fail(`${at}.${kind}.threshold`, override.threshold, "is not a number", "Use a finite number.");
+    if (override.periodSeconds !== undefined || override.evaluationPeriods !== undefined || override.datapointsToAlarm !== undefined) {
+      const problem = alarmTimingProblem(override.periodSeconds ?? 300, override.evaluationPeriods ?? 1, override.datapointsToAlarm);
+      if (problem) fail(`${at}.${kind}`, override, `would make an alarm CloudWatch refuses: ${problem}`, "Use a period of 10, 20, 30 or a multiple of 60 s, at most a day of periods under an hour, and datapointsToAlarm ≤ evaluationPeriods.");
+    }
+    if (kind === AlarmKind.TableThrottles || kind === AlarmKind.TableSystemErrors) {
+      const seconds = (override.periodSeconds ?? 300) * (override.evaluationPeriods ?? 1);
+      if (seconds > ALARM_LIMITS.maxInsightsEvaluationSeconds) fail(`${at}.${kind}`, override, `evaluates ${seconds} s; the table alarms are Metrics Insights queries, which look back three hours`, "Keep period × evaluationPeriods at 10800 s or less.");
+    }
+  }
+}
+
+export function validateMonitoringArgs(fail: ArgFailure, targets: MonitoringTargets, defaults: AlarmOverrides | undefined, emails: readonly string[] | undefined): void {
+  validateOverrides(fail, "defaults", defaults);
+  for (const [group, entries] of Object.entries(targets) as Array<[string, Record<string, { alarms?: AlarmOverrides }> | undefined]>) {
+    for (const [key, target] of Object.entries(entries ?? {})) {
+      if (!KEY.test(key)) fail(`${group} key`, key, "is not a usable target key (it names the alarms)", 'Use lowercase letters, digits and hyphens, e.g. "gallery-counters".');
+      validateOverrides(fail, `${group}.${key}.alarms`, target?.alarms);
+    }
+  }
+  for (const [index, email] of (emails ?? []).entries()) {
+    if (!EMAIL.test(email)) fail(`alarmEmails[${index}]`, email, "is not an email address", 'Use e.g. "ops@example.com".');
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Cost-allocation tags on every taggable AWS resource of a stack: `app`, `stack` and the user's own,
+ * added by one stack transformation (`registerStackTags`), so no component has to thread tags through.
+ * A transformation rather than the provider's default tags: the components place resources in several
+ * regions through the default provider's per-resource `region`, and a user's explicit providers would
+ * each need the setting; a transformation sees every resource, whatever its provider.
+ *
+ * Which types take tags is read off @pulumi/aws (components/taggable-types.ts, generated): the types
+ * whose `tags` input is a key/value map. Tags a resource sets itself win over the stack's.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ComponentArgError } from "./errors";
+import { TAGGABLE_TYPES } from "./taggable-types";
+
+export { TAGGABLE_TYPES } from "./taggable-types";
+
+/** The tag keys every taggable resource carries; the deploy rule `Tagged` checks them. */
+export const STACK_TAG_KEYS = { app: "app", stack: "stack" } as const;
+
+/**
+ * Tag limits that hold across AWS services: 50 user tags per resource, keys up to 128 and values up to
+ * 256 characters, letters, digits, spaces and `_ . : / = + - @`, and no `aws:` prefix (reserved).
+ * https://docs.aws.amazon.com/personalize/latest/dg/personalize-managing-tags.html ("This is the standard
+ * set of characters available across AWS services that support tags.")
+ */
+export const TAG_LIMITS = { perResource: 50, keyLength: 128, valueLength: 256 } as const;
+const TAG_TEXT = /^[\p{L}\p{N} _.:/=+\-@]*$/u;
+
+export interface StackTagsArgs {
+  /** Value of the `app` tag. @default the Pulumi project name */
+  app?: string;
+  /** Value of the `stack` tag. @default the Pulumi stack name */
+  stack?: string;
+  /** More tags for every taggable resource, e.g. `{ "cost-center": "1234" }`. @default {} */
+  tags?: Record<string, string>;
+}
+
+/** Why `key: value` is not a tag AWS accepts, or undefined when it is. Shared by the validator and the deploy rule. */
+export function tagProblem(key: string, value: unknown): string | undefined {
+  if (typeof value !== "string") return `has a ${typeof value} value; tag values are strings`;
+  if (key.length === 0 || key.length > TAG_LIMITS.keyLength) return `is ${key.length} characters long; tag keys are 1–${TAG_LIMITS.keyLength}`;
+  if (value.length > TAG_LIMITS.valueLength) return `has a ${value.length}-character value; tag values are at most ${TAG_LIMITS.valueLength}`;
+  if (/^aws:/i.test(key) || /^aws:/i.test(value)) return "uses the aws: prefix, which AWS reserves";
+  if (!TAG_TEXT.test(key) || !TAG_TEXT.test(value)) return "has characters outside letters, digits, spaces and _ . : / = + - @ (what every tagging AWS service accepts)";
+  return undefined;
+}
+
+/** The validated tags every taggable resource of the stack gets: `app`, `stack`, then the user's. */
+export function stackTags(args: StackTagsArgs = {}): Record<string, string> {
+  const fail = (argument: string, value: unknown, problem: string, fix: string): never => {
+    throw new ComponentArgError("StackTags", pulumi.getStack(), argument, value, problem, fix);
+  };
+  const tags = args.tags ?? {};
+  if (typeof tags !== "object" || Array.isArray(tags)) fail("tags", tags, "is not a map of tag keys to values", 'Use e.g. { "cost-center": "1234" }.');
+  for (const key of Object.values(STACK_TAG_KEYS)) {
+    if (key in tags) fail(`tags.${key}`, tags[key], `is set by the stack (the ${key} tag every resource gets)`, `Remove it; set ${key === "app" ? "the app name" : "the stack name"} through the ${key} argument instead.`);
+  }
+  const all: Record<string, string> = { [STACK_TAG_KEYS.app]: args.app ?? pulumi.getProject(), [STACK_TAG_KEYS.stack]: args.stack ?? pulumi.getStack(), ...tags };
+  for (const [key, value] of Object.entries(all)) {
+    const problem = tagProblem(key, value);
+    if (problem) fail(`tags.${key}`, value, problem, "Use a key of 1–128 and a value of at most 256 letters, digits, spaces or _ . : / = + - @, without the aws: prefix.");
+  }
+  // Components add a few of their own (EdgeLogic's two on Lambda@Edge); leave them room under AWS's 50.
+  const room = TAG_LIMITS.perResource - 5;
+  if (Object.keys(all).length > room) fail("tags", Object.keys(all), `makes ${Object.keys(all).length} stack tags; AWS allows ${TAG_LIMITS.perResource} per resource and components add up to 5`, `Keep at most ${room} (app and stack included).`);
+  return all;
+}
+
+/**
+ * `["cost-center=1234", "team=gallery"]` → `{ "cost-center": "1234", team: "gallery" }`: tags as a stack's config
+ * holds them (a Pulumi.yaml config key cannot be declared as an object). Split at the first `=`; an entry
+ * without one is refused.
+ */
+export function tagsFromConfig(entries: readonly string[]): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const entry of entries) {
+    const at = typeof entry === "string" ? entry.indexOf("=") : -1;
+    if (at <= 0) throw new ComponentArgError("StackTags", pulumi.getStack(), "tags", entry, "is not a key=value pair", 'Write each tag as key=value, e.g. "cost-center=1234".');
+    tags[entry.slice(0, at)] = entry.slice(at + 1);
+  }
+  return tags;
+}
+
+/** Adds `tags` under the tags a resource sets itself (which win), on every taggable AWS type. */
+export function tagTransformation(tags: Record<string, string>): pulumi.ResourceTransformation {
+  return ({ type, props, opts }) => {
+    if (!TAGGABLE_TYPES.has(type)) return undefined;
+    const own = props.tags as pulumi.Input<Record<string, pulumi.Input<string>>> | undefined;
+    const merged = own === undefined ? { ...tags } : pulumi.output(own).apply((resourceTags) => ({ ...tags, ...resourceTags }));
+    return { props: { ...props, tags: merged }, opts };
+  };
+}
+
+/**
+ * Tags every taggable AWS resource the program registers after this call (call it before creating
+ * anything). The transformation hangs off the root stack resource, which `pulumi up` and `pulumi preview`
+ * always create; Pulumi's mocks create none (https://github.com/pulumi/pulumi/issues/4669), so
+ * `runProgramOffline` runs the program inside one. A unit test that imports the program under bare
+ * mocks gets a warning and untagged resources, rather than a program that cannot load. Returns the tags.
+ */
+export function registerStackTags(args: StackTagsArgs = {}): Record<string, string> {
+  const tags = stackTags(args);
+  if (pulumi.runtime.getStackResource()) pulumi.runtime.registerStackTransformation(tagTransformation(tags));
+  else pulumi.log.warn("registerStackTags: no root stack resource (Pulumi mocks without runInPulumiStack), so resources are not tagged; see pulumi/pulumi#4669.");
+  return tags;
+}

@@ -1,0 +1,102 @@
+/** AWS Backup deploy rules: names, lifecycles and vault locks AWS Backup accepts (or whose jobs would all fail). */
+import { BACKUP_LIMITS } from "../../components/backup-plan";
+import { ofType, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { finding, type DeployFinding, type DeployRule } from "./rule";
+
+const VAULT = "aws:backup/vault:Vault";
+const PLAN = "aws:backup/plan:Plan";
+const LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
+
+type Rule = Record<string, any>;
+const rulesOf = (plan: RecordedResource): Rule[] => plan.inputs.rules ?? [];
+const vaultNamed = (graph: Graph, name: unknown) => ofType(graph, VAULT).find((v) => [v.inputs.name, v.state.name, v.id].includes(name as string));
+const vaultWithArn = (graph: Graph, arn: unknown) => ofType(graph, VAULT).find((v) => v.state.arn === arn);
+
+/** Every (vault, lifecycle, what) a plan writes: its rules' target vaults and their copy actions' destinations. */
+function jobs(graph: Graph, plan: RecordedResource): Array<{ vault?: RecordedResource; lifecycle?: Record<string, any>; what: string }> {
+  return rulesOf(plan).flatMap((rule) => [
+    { vault: vaultNamed(graph, rule.targetVaultName), lifecycle: rule.lifecycle, what: `rule ${rule.ruleName}` },
+    ...((rule.copyActions ?? []) as Rule[]).map((copy) => ({ vault: vaultWithArn(graph, copy.destinationVaultArn), lifecycle: copy.lifecycle, what: `rule ${rule.ruleName}'s copy` })),
+  ]);
+}
+
+/** Vault names "^[a-zA-Z0-9\-\_]{2,50}$", rule names "^[a-zA-Z0-9\-\_\.]{1,50}$". */
+export const BACKUP_NAMES: DeployRule = {
+  id: "BackupNames",
+  title: "Backup vault and rule names fit AWS Backup's patterns",
+  source: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupRuleInput.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const vault of ofType(graph, VAULT)) {
+      if (typeof vault.inputs.name === "string" && !BACKUP_LIMITS.vaultName.test(vault.inputs.name)) {
+        findings.push(finding("BackupNames", vault, `is named "${vault.inputs.name}"; vault names are 2–50 letters, digits, - and _`, "shorten the name and drop other characters (periods included)"));
+      }
+    }
+    for (const plan of ofType(graph, PLAN)) {
+      for (const rule of rulesOf(plan)) {
+        if (!BACKUP_LIMITS.ruleName.test(String(rule.ruleName))) findings.push(finding("BackupNames", plan, `has rule "${rule.ruleName}"; rule names are 1–50 letters, digits, -, _ and .`, "rename the rule"));
+      }
+    }
+    return findings;
+  },
+};
+
+/** "DeleteAfterDays ... must be at least 90 days after the number of days specified in MoveToColdStorageAfterDays." */
+export const BACKUP_LIFECYCLE: DeployRule = {
+  id: "BackupLifecycle",
+  title: "Recovery points moved to cold storage stay there at least 90 days",
+  source: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_Lifecycle.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const plan of ofType(graph, PLAN)) {
+      for (const { lifecycle, what } of jobs(graph, plan)) {
+        const cold = lifecycle?.coldStorageAfter;
+        const deleteAfter = lifecycle?.deleteAfter;
+        if (cold !== undefined && deleteAfter !== undefined && deleteAfter < cold + 90) {
+          findings.push(finding("BackupLifecycle", plan, `${what} deletes after ${deleteAfter} days but moves to cold storage after ${cold}; cold storage keeps a recovery point at least 90 days`, `delete after ${cold + 90} days or more, or move to cold storage later`));
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * Vault lock: "you must set ChangeableForDays to 3 or greater"; a backup or copy job into a locked vault whose
+ * retention is under the minimum or over the maximum fails, and so does one with no lifecycle under a maximum (kept forever).
+ */
+export const BACKUP_VAULT_LOCK: DeployRule = {
+  id: "BackupVaultLock",
+  title: "Vault locks are valid, and every job into a locked vault keeps its recovery points within the lock's range",
+  source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupvault-lockconfigurationtype.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const locks = new Map<RecordedResource, RecordedResource>();
+    for (const lock of ofType(graph, LOCK)) {
+      const { changeableForDays, minRetentionDays, maxRetentionDays } = lock.inputs;
+      if (changeableForDays !== undefined && changeableForDays < BACKUP_LIMITS.minChangeableForDays) {
+        findings.push(finding("BackupVaultLock", lock, `has changeableForDays ${changeableForDays}; AWS Backup enforces a 72-hour cooling-off period`, "set changeableForDays to 3 or more, or leave it unset (governance mode)"));
+      }
+      if (minRetentionDays !== undefined && maxRetentionDays !== undefined && minRetentionDays > maxRetentionDays) {
+        findings.push(finding("BackupVaultLock", lock, `has minRetentionDays ${minRetentionDays} above maxRetentionDays ${maxRetentionDays}`, "make the maximum at least the minimum"));
+      }
+      const vault = vaultNamed(graph, lock.inputs.backupVaultName);
+      if (vault) locks.set(vault, lock);
+    }
+    for (const plan of ofType(graph, PLAN)) {
+      for (const { vault, lifecycle, what } of jobs(graph, plan)) {
+        const lock = vault && locks.get(vault);
+        if (!lock) continue;
+        const days: number | undefined = lifecycle?.deleteAfter;
+        const { minRetentionDays: min, maxRetentionDays: max } = lock.inputs;
+        if ((min !== undefined && (days ?? Infinity) < min) || (max !== undefined && (days === undefined || days > max))) {
+          findings.push(finding("BackupVaultLock", plan, `${what} keeps recovery points ${days ?? "forever"} ${days === undefined ? "" : "days "}in vault ${vault!.name}, whose lock allows ${min ?? 1}–${max ?? "∞"} days: every such job fails`, "set the lifecycle's deleteAfter within the lock's minimum and maximum"));
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+export const BACKUP_RULES: DeployRule[] = [BACKUP_NAMES, BACKUP_LIFECYCLE, BACKUP_VAULT_LOCK];

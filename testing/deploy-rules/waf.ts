@@ -1,0 +1,150 @@
+/** AWS WAF deploy rules: where web ACLs live, how a distribution names one, rate limits, logging destinations, body inspection. */
+import { ofType, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { arnRegion, finding, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
+
+const WEB_ACL = "aws:wafv2/webAcl:WebAcl";
+const LOGGING = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration";
+const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
+const RESOURCES_PAGE = "https://docs.aws.amazon.com/waf/latest/developerguide/how-aws-waf-works-resources.html";
+
+/** The web ACL a logging configuration (or distribution) names by ARN (or, wrongly, by id). */
+function webAclOf(graph: Graph, reference: unknown): RecordedResource | undefined {
+  return ofType(graph, WEB_ACL).find((acl) => reference !== undefined && [acl.state.arn, acl.id].includes(reference as string));
+}
+
+/**
+ * "AWS WAF is available globally for CloudFront distributions, but you must use the Region US East (N. Virginia) to
+ * create your web ACL and any resources used in the web ACL"; a logging configuration is put in the web ACL's Region.
+ */
+export const WAF_CLOUDFRONT_REGION: DeployRule = {
+  id: "WafCloudFrontRegion",
+  title: "CLOUDFRONT-scope web ACLs (and their logging) are created in us-east-1",
+  source: RESOURCES_PAGE,
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    for (const acl of ofType(graph, WEB_ACL)) {
+      const region = regionOf(graph, acl, context);
+      if (acl.inputs.scope === "CLOUDFRONT" && region !== "us-east-1") {
+        findings.push(finding("WafCloudFrontRegion", acl, `is a CLOUDFRONT web ACL in ${region}; WAF refuses the CLOUDFRONT scope outside us-east-1`, 'set region: "us-east-1" on the web ACL (StaticSite\'s waf does)'));
+      }
+    }
+    for (const logging of ofType(graph, LOGGING)) {
+      const acl = webAclOf(graph, logging.inputs.resourceArn);
+      if (acl && regionOf(graph, logging, context) !== regionOf(graph, acl, context)) {
+        findings.push(finding("WafCloudFrontRegion", logging, `is in ${regionOf(graph, logging, context)}, its web ACL ${acl.name} in ${regionOf(graph, acl, context)}`, "give the logging configuration the web ACL's region"));
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * DistributionConfig.WebACLId: "To specify a web ACL created using the latest version of AWS WAF, use the ACL ARN";
+ * and only a CLOUDFRONT-scope web ACL can protect a distribution.
+ */
+export const WAF_DISTRIBUTION_ACL: DeployRule = {
+  id: "WafDistributionWebAcl",
+  title: "A distribution names its WAFv2 web ACL by ARN, and the web ACL has the CLOUDFRONT scope",
+  source: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionConfig.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const d of ofType(graph, DISTRIBUTION)) {
+      const acl = webAclOf(graph, d.inputs.webAclId);
+      if (!acl) continue;
+      if (d.inputs.webAclId !== acl.state.arn) findings.push(finding("WafDistributionWebAcl", d, `names web ACL ${acl.name} by its id; CloudFront takes a WAFv2 web ACL's ARN (ids are for WAF Classic)`, "set webAclId to the web ACL's arn"));
+      if (acl.inputs.scope !== "CLOUDFRONT") findings.push(finding("WafDistributionWebAcl", d, `uses web ACL ${acl.name}, whose scope is ${acl.inputs.scope}; a distribution takes only CLOUDFRONT web ACLs`, 'create the web ACL with scope "CLOUDFRONT" in us-east-1'));
+    }
+    return findings;
+  },
+};
+
+const RATE_WINDOWS = [60, 120, 300, 600];
+
+/** Every rate-based statement, with the rule it is in (top-level rules; nested statements are not used here). */
+function rateStatements(acl: RecordedResource): Array<{ rule: string; statement: Record<string, any> }> {
+  return ((acl.inputs.rules ?? []) as Array<Record<string, any>>)
+    .filter((rule) => rule.statement?.rateBasedStatement)
+    .map((rule) => ({ rule: String(rule.name), statement: rule.statement.rateBasedStatement }));
+}
+
+/** "The lowest limit setting allowed is 10"; evaluation windows "60 (1 minute), 120 (2 minutes), 300 (5 minutes), and 600 (10 minutes)". */
+export const WAF_RATE_LIMIT: DeployRule = {
+  id: "WafRateLimit",
+  title: "Rate-based rules limit at least 10 requests over a window of 60, 120, 300 or 600 seconds",
+  source: "https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const acl of ofType(graph, WEB_ACL)) {
+      for (const { rule, statement } of rateStatements(acl)) {
+        if (!(Number(statement.limit) >= 10)) findings.push(finding("WafRateLimit", acl, `rule ${rule} limits to ${statement.limit} requests; WAF's lowest rate limit is 10`, "set the limit to 10 or more"));
+        const window = statement.evaluationWindowSec ?? 300;
+        if (!RATE_WINDOWS.includes(window)) findings.push(finding("WafRateLimit", acl, `rule ${rule} counts over ${window} s; WAF's evaluation windows are ${RATE_WINDOWS.join(", ")}`, "use one of those windows"));
+      }
+    }
+    return findings;
+  },
+};
+
+/** The name part of a logging destination ARN: a log group, a Firehose delivery stream or an S3 bucket. */
+function destinationName(arn: string): string {
+  return arn.split(":log-group:")[1]?.replace(/:\*$/, "") ?? arn.split(":deliverystream/")[1] ?? arn.split(":::")[1] ?? arn;
+}
+
+/**
+ * "The name that you give the destination must start with aws-waf-logs-", and the destination is in the web ACL's
+ * Region (us-east-1 for CloudFront): everything a web ACL uses lives in its Region (the resources page).
+ */
+export const WAF_LOG_DESTINATION: DeployRule = {
+  id: "WafLogDestination",
+  title: "WAF logs go to a destination named aws-waf-logs-*, in the web ACL's region",
+  source: "https://docs.aws.amazon.com/waf/latest/APIReference/API_LoggingConfiguration.html",
+  check(graph, context: DeployRuleContext) {
+    const findings: DeployFinding[] = [];
+    for (const logging of ofType(graph, LOGGING)) {
+      const acl = webAclOf(graph, logging.inputs.resourceArn);
+      for (const arn of (logging.inputs.logDestinationConfigs ?? []) as string[]) {
+        const name = destinationName(arn);
+        if (!name.startsWith("aws-waf-logs-")) findings.push(finding("WafLogDestination", logging, `sends logs to ${name}, whose name does not start with aws-waf-logs-`, `rename the destination aws-waf-logs-${name}`));
+        const region = arnRegion(arn);
+        if (acl && region && region !== regionOf(graph, acl, context)) {
+          findings.push(finding("WafLogDestination", logging, `sends logs to ${name} in ${region}, away from web ACL ${acl.name} in ${regionOf(graph, acl, context)}`, "create the destination in the web ACL's region"));
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+/** What a web ACL forwards of each body: 16 KB unless its associationConfig raises it (16/32/48/64 KB). */
+function bodyInspectionBytes(acl: RecordedResource): number {
+  const limits = ((acl.inputs.associationConfig?.requestBodies ?? []) as Array<Record<string, any>>).flatMap((body) => Object.values(body ?? {})) as Array<Record<string, any>>;
+  const configured = limits.map((l) => /^KB_(\d+)$/.exec(String(l?.defaultSizeInspectionLimit))?.[1]).filter(Boolean).map(Number);
+  return (configured.length ? Math.max(...configured) : 16) * 1024;
+}
+
+/**
+ * "When a web request body is larger than the limit, the underlying host service only forwards the contents that are
+ * within the limit" (16 KB by default for CloudFront and API Gateway): a size rule on the body above that limit can
+ * never see the size it tests, so it blocks nothing (oversize CONTINUE) or blocks at the limit (MATCH), not at its size.
+ */
+export const WAF_BODY_INSPECTION: DeployRule = {
+  id: "WafBodyInspection",
+  title: "Body size rules test sizes WAF can see (within the body inspection limit)",
+  source: "https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-setting-body-inspection-limit.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const acl of ofType(graph, WEB_ACL)) {
+      const limit = bodyInspectionBytes(acl);
+      for (const rule of (acl.inputs.rules ?? []) as Array<Record<string, any>>) {
+        const size = rule.statement?.sizeConstraintStatement;
+        if (size?.fieldToMatch?.body && Number(size.size) > limit) {
+          findings.push(finding("WafBodyInspection", acl, `rule ${rule.name} tests bodies against ${size.size} bytes, but WAF sees only the first ${limit} bytes of a body`, `lower the size to ${limit} or less, or raise the web ACL's body inspection limit (associationConfig)`));
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+export const WAF_RULES: DeployRule[] = [WAF_CLOUDFRONT_REGION, WAF_DISTRIBUTION_ACL, WAF_RATE_LIMIT, WAF_LOG_DESTINATION, WAF_BODY_INSPECTION];

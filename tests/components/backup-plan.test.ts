@@ -1,0 +1,81 @@
+/** BackupPlan: vaults with their own keys, the daily rule with its copy, the selection's role, vault locks, and validation. */
+import { describe, expect, it } from "vitest";
+import { BackupPlan, type BackupPlanArgs } from "../../components/backup-plan";
+import { ofType, record, resource } from "../harness/mocks";
+
+const tables = ["arn:aws:dynamodb:us-east-1:123456789012:table/gallery", "arn:aws:dynamodb:us-east-1:123456789012:table/preferences"];
+
+describe("BackupPlan", () => {
+  it("backs the resources up daily into a vault encrypted with its own rotating key, kept retentionDays, copied to another region's vault", async () => {
+    const graph = await record(() => new BackupPlan("bk", { resources: tables, retentionDays: 35, copyRegion: "us-west-2", retainOnDelete: true }));
+    const key = resource(graph, "aws:kms/key:Key", "bk-vault-key");
+    expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
+    const vault = resource(graph, "aws:backup/vault:Vault", "bk-vault");
+    expect(vault.inputs).toMatchObject({ name: "serverless-fullstack-test-bk", kmsKeyArn: key.state.arn });
+    const copyKey = resource(graph, "aws:kms/key:Key", "bk-copy-vault-key");
+    const copyVault = resource(graph, "aws:backup/vault:Vault", "bk-copy-vault");
+    expect(copyKey.inputs.region).toBe("us-west-2");
+    expect(copyVault.inputs).toMatchObject({ name: "serverless-fullstack-test-bk-copy", kmsKeyArn: copyKey.state.arn, region: "us-west-2" });
+    expect(resource(graph, "aws:backup/plan:Plan", "bk-plan").inputs.rules).toEqual([
+      {
+        ruleName: "daily",
+        targetVaultName: "serverless-fullstack-test-bk",
+        schedule: "cron(0 5 ? * * *)",
+        lifecycle: { deleteAfter: 35 },
+        copyActions: [{ destinationVaultArn: copyVault.state.arn, lifecycle: { deleteAfter: 35 } }],
+      },
+    ]);
+    // Vaults and keys outlive the program with the recovery points they hold.
+    for (const r of [key, vault, copyKey, copyVault]) expect(r.retainOnDelete, r.name).toBe(true);
+  });
+
+  it("selects the resources by ARN with a role AWS Backup assumes, holding AWS's managed backup and restore policies", async () => {
+    const graph = await record(() => new BackupPlan("sel", { resources: tables }));
+    const role = resource(graph, "aws:iam/role:Role", "sel-role");
+    expect(JSON.parse(role.inputs.assumeRolePolicy).Statement).toEqual([{ Effect: "Allow", Principal: { Service: ["backup.amazonaws.com"] }, Action: "sts:AssumeRole" }]);
+    expect(ofType(graph, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => a.inputs.policyArn).sort()).toEqual([
+      "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+      "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+    ]);
+    expect(resource(graph, "aws:backup/selection:Selection", "sel-selection").inputs).toMatchObject({
+      planId: resource(graph, "aws:backup/plan:Plan", "sel-plan").id, iamRoleArn: role.state.arn, resources: tables,
+    });
+    expect(ofType(graph, "aws:backup/vault:Vault")).toHaveLength(1);
+    expect(resource(graph, "aws:backup/vault:Vault", "sel-vault").retainOnDelete).toBe(false);
+  });
+
+  it("uses a given role instead of creating one", async () => {
+    const graph = await record(() => new BackupPlan("own", { resources: tables, roleArn: "arn:aws:iam::123456789012:role/backup" }));
+    expect(ofType(graph, "aws:iam/role:Role")).toEqual([]);
+    expect(resource(graph, "aws:backup/selection:Selection", "own-selection").inputs.iamRoleArn).toBe("arn:aws:iam::123456789012:role/backup");
+  });
+
+  it("locks every vault, before the plan can write to it", async () => {
+    const graph = await record(() => new BackupPlan("locked", { resources: tables, retentionDays: 30, copyRegion: "eu-west-1", vaultLock: { minRetentionDays: 30, maxRetentionDays: 60, changeableForDays: 3 }, retainOnDelete: true }));
+    const locks = ofType(graph, "aws:backup/vaultLockConfiguration:VaultLockConfiguration");
+    expect(locks.map((l) => [l.name, l.inputs.backupVaultName, l.inputs.minRetentionDays, l.inputs.maxRetentionDays, l.inputs.changeableForDays, l.inputs.region])).toEqual([
+      ["locked-vault-lock", "serverless-fullstack-test-locked", 30, 60, 3, undefined],
+      ["locked-copy-vault-lock", "serverless-fullstack-test-locked-copy", 30, 60, 3, "eu-west-1"],
+    ]);
+    const plan = resource(graph, "aws:backup/plan:Plan", "locked-plan");
+    for (const lock of locks) expect(plan.dependencies).toContain(lock.urn);
+  });
+
+  it.each([
+    [{ resources: [] }, /BackupPlan "bad": resources \[\] is empty/],
+    [{ schedule: "rate(1 day)" }, /schedule "rate\(1 day\)" is not an AWS Backup cron expression/],
+    [{ retentionDays: 0 }, /retentionDays 0 is not a whole number of days/],
+    [{ copyRegion: "mars" }, /copyRegion "mars" is not an AWS region/],
+    [{ copyRegion: "eu-west-1", region: "eu-west-1" }, /copyRegion "eu-west-1" is the plan's own region/],
+    [{ vaultLock: { minRetentionDays: 30, changeableForDays: 2 }, retentionDays: 30, retainOnDelete: true }, /vaultLock\.changeableForDays 2 is under 3; AWS Backup enforces a 72-hour cooling-off period/],
+    [{ vaultLock: { minRetentionDays: 30, maxRetentionDays: 10 } }, /vaultLock\.maxRetentionDays 10 is below minRetentionDays 30/],
+    [{ vaultLock: { minRetentionDays: 60 }, retentionDays: 35 }, /retentionDays 35 is outside the vault lock's 60–∞ days, so every backup job would fail/],
+    [{ vaultLock: { minRetentionDays: 35, changeableForDays: 3 } }, /retainOnDelete \(not set\) is false with a compliance-mode vault lock/],
+  ] as Array<[Partial<BackupPlanArgs>, RegExp]>)("refuses %j at construction", (args, message) => {
+    expect(() => new BackupPlan("bad", { resources: tables, ...args })).toThrow(message);
+  });
+
+  it("refuses a name that makes a vault name AWS Backup refuses", () => {
+    expect(() => new BackupPlan("a".repeat(30), { resources: tables })).toThrow(/BackupPlan "a{30}": name "a{30}" makes the vault name "serverless-fullstack-test-a{30}", which AWS Backup refuses/);
+  });
+});

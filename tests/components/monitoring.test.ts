@@ -1,0 +1,153 @@
+/**
+ * Monitoring: every alarm kind pinned (metric or query, namespace, dimensions, statistic, threshold, timing, actions),
+ * overrides, the encrypted topic per region with its email subscriptions, the dashboard, and the validation.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { Monitoring, type MonitoringArgs } from "../../components/monitoring";
+import { ofType, record, resource, type RecordedResource } from "../harness/mocks";
+
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const targets: MonitoringArgs = {
+  functions: { counters: { functionName: "counters-fn", streamConsumer: true }, health: { functionName: "health-fn" } },
+  apiStages: { "api-prod": { apiName: "gallery-api", stage: "prod" } },
+  tables: { gallery: { tableName: "gallery-table" } },
+  queues: { "counters-dlq": { queueName: "counters-dlq-queue" } },
+  distributions: { site: { distributionId: "E123" } },
+};
+
+let graph: RecordedResource[];
+let topicArn: string;
+let cdnTopicArn: string;
+
+beforeAll(async () => {
+  graph = await record(() => new Monitoring("ops", { ...targets, alarmEmails: ["ops@example.com", "oncall@example.com"] }));
+  topicArn = resource(graph, "aws:sns/topic:Topic", "ops-alarms").state.arn;
+  cdnTopicArn = resource(graph, "aws:sns/topic:Topic", "ops-alarms-us-east-1").state.arn;
+});
+
+const alarm = (name: string) => resource(graph, ALARM, `ops-${name}`).inputs;
+const timing = (threshold: number, period: number, evaluations: number, datapoints = evaluations) => ({
+  threshold, period, evaluationPeriods: evaluations, datapointsToAlarm: datapoints, comparisonOperator: "GreaterThanOrEqualToThreshold", treatMissingData: "notBreaching",
+});
+const actions = () => ({ alarmActions: [topicArn], okActions: [topicArn] });
+
+describe("Monitoring alarms (defaults)", () => {
+  it("creates exactly these alarms", () => {
+    expect(ofType(graph, ALARM).map((a) => a.name).sort()).toEqual([
+      "ops-api-api-prod-api-latency-p99", "ops-api-api-prod-api-server-errors",
+      "ops-cdn-site-cloud-front-server-errors",
+      "ops-fn-counters-lambda-errors", "ops-fn-counters-lambda-throttles", "ops-fn-counters-stream-iterator-age",
+      "ops-fn-health-lambda-errors", "ops-fn-health-lambda-throttles",
+      "ops-queue-counters-dlq-queue-depth",
+      "ops-table-gallery-table-system-errors", "ops-table-gallery-table-throttles",
+    ]);
+  });
+
+  it("Lambda: Errors and Throttles (Sum ≥ 1 in 5 minutes) per function; IteratorAge (Maximum ≥ 5 minutes, twice) for stream consumers", () => {
+    expect(alarm("fn-counters-lambda-errors")).toMatchObject({ namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: "counters-fn" }, statistic: "Sum", ...timing(1, 300, 1), ...actions() });
+    expect(alarm("fn-counters-lambda-throttles")).toMatchObject({ namespace: "AWS/Lambda", metricName: "Throttles", dimensions: { FunctionName: "counters-fn" }, statistic: "Sum", ...timing(1, 300, 1), ...actions() });
+    expect(alarm("fn-counters-stream-iterator-age")).toMatchObject({ namespace: "AWS/Lambda", metricName: "IteratorAge", dimensions: { FunctionName: "counters-fn" }, statistic: "Maximum", ...timing(300_000, 300, 2), ...actions() });
+    expect(graph.some((r) => r.name === "ops-fn-health-stream-iterator-age")).toBe(false);
+  });
+
+  it("API Gateway: 5XXError rate (Average ≥ 0.05) and p99 Latency (≥ 3000 ms for 15 minutes) per stage", () => {
+    const dimensions = { ApiName: "gallery-api", Stage: "prod" };
+    expect(alarm("api-api-prod-api-server-errors")).toMatchObject({ namespace: "AWS/ApiGateway", metricName: "5XXError", dimensions, statistic: "Average", ...timing(0.05, 300, 1), ...actions() });
+    const latency = alarm("api-api-prod-api-latency-p99");
+    expect(latency).toMatchObject({ namespace: "AWS/ApiGateway", metricName: "Latency", dimensions, extendedStatistic: "p99", ...timing(3000, 300, 3), ...actions() });
+    expect(latency.statistic).toBeUndefined();
+  });
+
+  it("DynamoDB: throttled requests and system errors summed over every operation of the table (Metrics Insights)", () => {
+    for (const [name, metric] of [["table-gallery-table-throttles", "ThrottledRequests"], ["table-gallery-table-system-errors", "SystemErrors"]]) {
+      const inputs = alarm(name);
+      // A query alarm's period is its query's.
+      const { period, ...rest } = timing(1, 300, 1);
+      expect(inputs).toMatchObject({ ...rest, ...actions() });
+      expect(inputs.period).toBeUndefined();
+      expect(period).toBe(300);
+      expect(inputs.metricQueries).toEqual([
+        { id: "q1", expression: `SELECT SUM(${metric}) FROM SCHEMA("AWS/DynamoDB", Operation, TableName) WHERE TableName = 'gallery-table'`, period: 300, returnData: true, label: metric },
+      ]);
+      expect(inputs.metricName).toBeUndefined();
+      expect(inputs.namespace).toBeUndefined();
+    }
+  });
+
+  it("SQS: anything visible in a dead-letter queue (Maximum ≥ 1)", () => {
+    expect(alarm("queue-counters-dlq-queue-depth")).toMatchObject({
+      namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: "counters-dlq-queue" }, statistic: "Maximum", ...timing(1, 300, 1), ...actions(),
+    });
+  });
+
+  it("CloudFront: 5xxErrorRate (Average ≥ 5%) with Region=Global, alarmed in us-east-1 on a us-east-1 topic", () => {
+    expect(alarm("cdn-site-cloud-front-server-errors")).toMatchObject({
+      namespace: "AWS/CloudFront", metricName: "5xxErrorRate", dimensions: { DistributionId: "E123", Region: "Global" }, statistic: "Average", ...timing(5, 300, 1),
+      region: "us-east-1", alarmActions: [cdnTopicArn], okActions: [cdnTopicArn],
+    });
+  });
+});
+
+describe("Monitoring topics", () => {
+  it("encrypts each region's topic with its own rotating customer managed key that CloudWatch alarms may use (not alias/aws/sns)", () => {
+    for (const [suffix, region] of [["", undefined], ["-us-east-1", "us-east-1"]] as const) {
+      const key = resource(graph, "aws:kms/key:Key", `ops-alarm-key${suffix}`);
+      expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
+      expect(key.inputs.region).toBe(region);
+      const policy = JSON.parse(key.inputs.policy);
+      expect(policy.Statement).toContainEqual({ Sid: "CloudWatchAlarmsPublish", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"], Resource: "*" });
+      expect(policy.Statement).toContainEqual({ Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" });
+      expect(resource(graph, "aws:sns/topic:Topic", `ops-alarms${suffix}`).inputs.kmsMasterKeyId).toBe(key.state.arn);
+    }
+  });
+
+  it("subscribes every alarm email to every topic", () => {
+    const subscriptions = ofType(graph, "aws:sns/topicSubscription:TopicSubscription").map((s) => [s.name, s.inputs.topic, s.inputs.protocol, s.inputs.endpoint]);
+    expect(subscriptions).toEqual([
+      ["ops-alarms-email-0", topicArn, "email", "ops@example.com"],
+      ["ops-alarms-email-1", topicArn, "email", "oncall@example.com"],
+      ["ops-alarms-us-east-1-email-0", cdnTopicArn, "email", "ops@example.com"],
+      ["ops-alarms-us-east-1-email-1", cdnTopicArn, "email", "oncall@example.com"],
+    ]);
+  });
+});
+
+describe("Monitoring dashboard", () => {
+  it("draws one graph per alarm, in the alarm's region, with its threshold", () => {
+    const dashboard = resource(graph, "aws:cloudwatch/dashboard:Dashboard", "ops-dashboard");
+    expect(dashboard.inputs.dashboardName).toBe("serverless-fullstack-test");
+    const widgets = JSON.parse(dashboard.inputs.dashboardBody).widgets;
+    expect(widgets).toHaveLength(ofType(graph, ALARM).length);
+    const cdn = widgets.find((w: any) => w.properties.metrics[0][1] === "5xxErrorRate");
+    expect(cdn.properties).toMatchObject({ region: "us-east-1", stat: "Average", period: 300, metrics: [["AWS/CloudFront", "5xxErrorRate", "DistributionId", "E123", "Region", "Global"]], annotations: { horizontal: [{ value: 5, label: "alarm threshold" }] } });
+    const latency = widgets.find((w: any) => w.properties.metrics[0][1] === "Latency");
+    expect(latency.properties).toMatchObject({ region: "us-east-1", stat: "p99" });
+  });
+});
+
+describe("Monitoring overrides and validation", () => {
+  it("applies defaults for every target, then a target's own, and drops disabled alarms", async () => {
+    const overridden = await record(() => new Monitoring("tuned", {
+      functions: { a: { functionName: "a-fn", alarms: { lambdaErrors: { threshold: 10, evaluationPeriods: 3, datapointsToAlarm: 2 }, lambdaThrottles: { enabled: false } } }, b: { functionName: "b-fn" } },
+      defaults: { lambdaErrors: { threshold: 5, periodSeconds: 60 } },
+      dashboard: false,
+    }));
+    expect(resource(overridden, ALARM, "tuned-fn-a-lambda-errors").inputs).toMatchObject({ threshold: 10, period: 60, evaluationPeriods: 3, datapointsToAlarm: 2 });
+    expect(resource(overridden, ALARM, "tuned-fn-b-lambda-errors").inputs).toMatchObject({ threshold: 5, period: 60, evaluationPeriods: 1, datapointsToAlarm: 1 });
+    expect(overridden.some((r) => r.name === "tuned-fn-a-lambda-throttles")).toBe(false);
+    expect(ofType(overridden, "aws:cloudwatch/dashboard:Dashboard")).toEqual([]);
+  });
+
+  it.each([
+    [{ defaults: { lambdaErrors: { periodSeconds: 45 } } }, /Monitoring "bad": defaults\.lambdaErrors .* would make an alarm CloudWatch refuses: period 45 s is not 10, 20, 30 or a multiple of 60/],
+    [{ defaults: { apiLatencyP99: { periodSeconds: 3000, evaluationPeriods: 30 } } }, /evaluates 90000 s \(period × evaluationPeriods\); CloudWatch allows 86400 s for periods under an hour/],
+    [{ defaults: { apiLatencyP99: { evaluationPeriods: 2, datapointsToAlarm: 3 } } }, /datapointsToAlarm 3 is not 1–2/],
+    [{ tables: { t: { tableName: "t", alarms: { tableThrottles: { periodSeconds: 3600, evaluationPeriods: 4 } } } } }, /tables\.t\.alarms\.tableThrottles .* the table alarms are Metrics Insights queries, which look back three hours/],
+    [{ defaults: { lambdaErorrs: { threshold: 1 } } as never }, /defaults\.lambdaErorrs .* is not an alarm kind/],
+    [{ functions: { "Bad Key": { functionName: "x" } } }, /functions key "Bad Key" is not a usable target key/],
+    [{ alarmEmails: ["ops"] }, /alarmEmails\[0\] "ops" is not an email address/],
+    [{ keyDeletionWindowDays: 3 }, /keyDeletionWindowDays 3 is outside 7–30/],
+  ] as Array<[MonitoringArgs, RegExp]>)("refuses %j at construction", (args, message) => {
+    expect(() => new Monitoring("bad", args)).toThrow(message);
+  });
+});

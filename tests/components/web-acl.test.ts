@@ -1,0 +1,104 @@
+/** WebAcl on its own and as StaticSite's `waf`: every rule, the logging, the region, and the validation. */
+import { describe, expect, it } from "vitest";
+import { StaticSite } from "../../components/static-site";
+import { WebAcl, WebAclScope, type WebAclArgs } from "../../components/web-acl";
+import { record, resource } from "../harness/mocks";
+
+const ACL = "aws:wafv2/webAcl:WebAcl";
+const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
+
+describe("WebAcl", () => {
+  it("builds a CLOUDFRONT web ACL in us-east-1: rate limit per IP, body size limit, then the managed groups, each with metrics", async () => {
+    const graph = await record(() => new WebAcl("edge-waf", { rateLimit: 500 }));
+    const acl = resource(graph, ACL, "edge-waf-acl");
+    expect(acl.inputs).toMatchObject({ scope: "CLOUDFRONT", region: "us-east-1", defaultAction: { allow: {} }, visibilityConfig: visibility("edge-waf") });
+    expect(acl.inputs.rules).toEqual([
+      {
+        name: "rate-limit-per-ip",
+        priority: 0,
+        action: { block: {} },
+        statement: { rateBasedStatement: { limit: 500, evaluationWindowSec: 300, aggregateKeyType: "IP" } },
+        visibilityConfig: visibility("edge-waf-rate-limit-per-ip"),
+      },
+      {
+        name: "body-size-limit",
+        priority: 1,
+        action: { block: {} },
+        statement: { sizeConstraintStatement: { comparisonOperator: "GT", size: 8192, fieldToMatch: { body: { oversizeHandling: "MATCH" } }, textTransformations: [{ priority: 0, type: "NONE" }] } },
+        visibilityConfig: visibility("edge-waf-body-size-limit"),
+      },
+      ...["AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesCommonRuleSet"].map((name, index) => ({
+        name,
+        priority: 2 + index,
+        overrideAction: { none: {} },
+        statement: { managedRuleGroupStatement: { vendorName: "AWS", name } },
+        visibilityConfig: visibility(`edge-waf-${name}`),
+      })),
+    ]);
+  });
+
+  it("logs to an aws-waf-logs-<project>-<stack>-<name> group beside the web ACL, with retention, without session tokens", async () => {
+    const graph = await record(() => new WebAcl("logged-waf", { logRetentionDays: 365 }));
+    const group = resource(graph, "aws:cloudwatch/logGroup:LogGroup", "logged-waf-logs");
+    expect(group.inputs).toEqual({ name: "aws-waf-logs-serverless-fullstack-test-logged-waf", retentionInDays: 365, region: "us-east-1" });
+    const logging = resource(graph, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "logged-waf-logging");
+    expect(logging.inputs).toEqual({
+      resourceArn: resource(graph, ACL, "logged-waf-acl").state.arn,
+      logDestinationConfigs: [group.state.arn],
+      redactedFields: [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }],
+      region: "us-east-1",
+    });
+  });
+
+  it("switches the common rule set's own 8 KB body rule to count when the size rule allows more", async () => {
+    const graph = await record(() => new WebAcl("big-waf", { maxBodyBytes: 16384 }));
+    const common = resource(graph, ACL, "big-waf-acl").inputs.rules.find((r: any) => r.name === "AWSManagedRulesCommonRuleSet");
+    expect(common.statement.managedRuleGroupStatement.ruleActionOverrides).toEqual([{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }]);
+  });
+
+  it("builds a REGIONAL web ACL (and its logs) in the region asked for, with the rule groups asked for", async () => {
+    const graph = await record(() => new WebAcl("api-waf", { scope: WebAclScope.Regional, region: "eu-west-1", managedRuleGroups: ["AWSManagedRulesSQLiRuleSet"], rateWindowSeconds: 60 }));
+    const acl = resource(graph, ACL, "api-waf-acl");
+    expect(acl.inputs).toMatchObject({ scope: "REGIONAL", region: "eu-west-1" });
+    expect(acl.inputs.rules.map((r: any) => r.name)).toEqual(["rate-limit-per-ip", "body-size-limit", "AWSManagedRulesSQLiRuleSet"]);
+    expect(acl.inputs.rules[0].statement.rateBasedStatement.evaluationWindowSec).toBe(60);
+    expect(resource(graph, "aws:cloudwatch/logGroup:LogGroup", "api-waf-logs").inputs.region).toBe("eu-west-1");
+  });
+
+  it.each([
+    [{ rateLimit: 5 }, /WebAcl "bad": rateLimit 5 is not a whole number of at least 10; AWS WAF's lowest rate limit is 10 requests per window/],
+    [{ rateWindowSeconds: 30 }, /rateWindowSeconds 30 is not a rate-based rule evaluation window\. Use one of 60, 120, 300, 600/],
+    [{ maxBodyBytes: 20000 }, /maxBodyBytes 20000 is outside 1–16384; WAF sees only the first 16 KB of a body/],
+    [{ managedRuleGroups: ["AWSManagedRulesFooRuleSet"] }, /managedRuleGroups\[0\] "AWSManagedRulesFooRuleSet" is not an AWS managed rule group WebAcl knows/],
+    [{ managedRuleGroups: ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesCommonRuleSet"] }, /managedRuleGroups\[1\] "AWSManagedRulesCommonRuleSet" is listed twice/],
+    [{ logRetentionDays: 45 }, /logRetentionDays 45 is not a CloudWatch Logs retention setting/],
+    [{ scope: "GLOBAL" as WebAclScope }, /scope "GLOBAL" is not a web ACL scope/],
+  ] as Array<[WebAclArgs, RegExp]>)("refuses %j at construction", (args, message) => {
+    expect(() => new WebAcl("bad", args)).toThrow(message);
+  });
+});
+
+describe("StaticSite waf", () => {
+  it("attaches a CLOUDFRONT web ACL to the distribution by ARN and puts its limits in the spec", async () => {
+    let site: StaticSite | undefined;
+    const graph = await record(() => (site = new StaticSite("walled", { path: "tests/fixtures/site", waf: { rateLimit: 100, maxBodyBytes: 4096 } })));
+    const acl = resource(graph, ACL, "walled-waf-acl");
+    expect(resource(graph, "aws:cloudfront/distribution:Distribution", "walled-cdn").inputs.webAclId).toBe(acl.state.arn);
+    expect(acl.inputs).toMatchObject({ scope: "CLOUDFRONT", region: "us-east-1" });
+    expect(site!.spec.waf).toMatchObject({ name: "walled-waf", scope: "CLOUDFRONT", rateLimit: 100, rateWindowSeconds: 300, maxBodyBytes: 4096 });
+    expect(site!.nodes.waf).toBeInstanceOf(WebAcl);
+  });
+
+  it("has no web ACL unless asked", async () => {
+    const graph = await record(() => new StaticSite("open", { path: "tests/fixtures/site" }));
+    expect(graph.filter((r) => r.type === ACL)).toEqual([]);
+    expect(resource(graph, "aws:cloudfront/distribution:Distribution", "open-cdn").inputs.webAclId).toBeUndefined();
+  });
+
+  it("refuses a REGIONAL web ACL and bad limits, naming the argument", () => {
+    expect(() => new StaticSite("bad", { path: "tests/fixtures/site", waf: { scope: WebAclScope.Regional } })).toThrow(
+      /StaticSite "bad": waf\.scope "REGIONAL" is not CLOUDFRONT; a distribution takes only a CLOUDFRONT-scope web ACL/,
+    );
+    expect(() => new StaticSite("bad", { path: "tests/fixtures/site", waf: { rateLimit: 1 } })).toThrow(/StaticSite "bad": waf\.rateLimit 1 is not a whole number of at least 10/);
+  });
+});

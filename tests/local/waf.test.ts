@@ -1,0 +1,101 @@
+/**
+ * The local web ACL (local/waf.ts): the front door applies StaticSite `waf`'s rate limit per client IP and body size
+ * limit before any behaviour runs. Time is a fake clock: no test waits for a window to pass.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { normalise } from "../../components/static-site/spec";
+import { normaliseWebAcl } from "../../components/web-acl/spec";
+import { createFrontDoor } from "../../local/front-door";
+import { createLocalWaf } from "../../local/waf";
+
+function fakeRequest(ip: string, contentLength?: number): IncomingMessage {
+  return { socket: { remoteAddress: ip }, headers: contentLength === undefined ? {} : { "content-length": String(contentLength) }, method: "POST", url: "/api/albums" } as unknown as IncomingMessage;
+}
+
+function fakeResponse() {
+  const sent: { status?: number; body?: string } = {};
+  const response = {
+    writeHead(status: number) {
+      sent.status = status;
+      return response;
+    },
+    end(body: string) {
+      sent.body = body;
+    },
+  };
+  return { response: response as unknown as ServerResponse, sent };
+}
+
+describe("createLocalWaf", () => {
+  const spec = normaliseWebAcl("site-waf", { rateLimit: 10, rateWindowSeconds: 60, maxBodyBytes: 100 });
+
+  it("lets a client's first rateLimit requests through in a window, blocks the next with 403, and lets it back once the window has moved on", () => {
+    let clock = 1_000_000;
+    const waf = createLocalWaf(spec, { now: () => clock, log: () => {} })!;
+    for (let i = 0; i < 10; i++) {
+      clock += 1000;
+      expect(waf(fakeRequest("10.0.0.1"), fakeResponse().response), `request ${i + 1}`).toBe(false);
+    }
+    const blocked = fakeResponse();
+    expect(waf(fakeRequest("10.0.0.1"), blocked.response)).toBe(true);
+    expect(blocked.sent).toMatchObject({ status: 403, body: expect.stringContaining("blocked by the web ACL") });
+    // Another client is counted on its own.
+    expect(waf(fakeRequest("10.0.0.2"), fakeResponse().response)).toBe(false);
+    // 61 s after the blocked burst, the client's requests have left the 60-second window.
+    clock += 61_000;
+    expect(waf(fakeRequest("10.0.0.1"), fakeResponse().response)).toBe(false);
+  });
+
+  it("blocks a body larger than maxBodyBytes, and lets one of exactly that size through", () => {
+    const waf = createLocalWaf(spec, { now: () => 0, log: () => {} })!;
+    expect(waf(fakeRequest("10.0.0.3", 100), fakeResponse().response)).toBe(false);
+    const blocked = fakeResponse();
+    expect(waf(fakeRequest("10.0.0.3", 101), blocked.response)).toBe(true);
+    expect(blocked.sent.status).toBe(403);
+  });
+
+  it("is absent when the site has no web ACL", () => {
+    expect(createLocalWaf(undefined)).toBeUndefined();
+  });
+});
+
+describe("the front door with a web ACL", () => {
+  let base: string;
+  let close: () => Promise<void>;
+  const reached: string[] = [];
+
+  beforeAll(async () => {
+    const spec = normalise("site", {
+      path: "tests/fixtures/site",
+      routes: [{ pathPattern: "/api/*", originId: "api", domainName: "api.example.com" }],
+      waf: { rateLimit: 10, maxBodyBytes: 64 },
+    });
+    const api = (request: IncomingMessage, response: ServerResponse) => {
+      reached.push(`${request.method} ${request.url}`);
+      request.resume();
+      request.on("end", () => response.end("{}"));
+    };
+    const door = createFrontDoor(spec, new Map([["api", api]]), { log: () => {} });
+    const server = createServer(door);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    close = async () => {
+      await new Promise((resolve) => server.close(resolve));
+      await door.close?.();
+    };
+  });
+  afterAll(() => close?.());
+
+  it("blocks an oversized body before the API sees it, then the eleventh request from the same client", async () => {
+    const big = await fetch(`${base}/api/albums`, { method: "POST", body: "x".repeat(65) });
+    expect(big.status).toBe(403);
+    expect(reached).toEqual([]);
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await fetch(`${base}/${i % 2 ? "index.html" : "api/albums"}`)).status);
+    // The oversized request counted too (WAF counts every request it sees): the 10th and later are over the limit.
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 403]);
+    expect(reached).toHaveLength(5);
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * The operations pieces in the reference app (docs/operations.md): what prod gets (web ACL on the distribution,
+ * alarms with their SNS action, the dashboard, the backup plan) and what dev goes without, so it stays cheap.
+ */
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import type { OfflineRun } from "../../local/offline/program";
+import { ofType, resource } from "../harness/mocks";
+
+const runs = new Map<string, OfflineRun>();
+
+beforeAll(async () => {
+  for (const stack of ["dev", "prod"]) {
+    // index.ts registers its resources when it is first imported: a fresh module registry runs it again for the next stack.
+    vi.resetModules();
+    const { runStack } = await import("./run-stack.js");
+    runs.set(stack, await runStack(stack));
+  }
+});
+
+describe("prod", () => {
+  it("puts the site's distribution behind a CLOUDFRONT web ACL in us-east-1 with the configured rate limit, logging for logRetentionDays", () => {
+    const run = runs.get("prod")!;
+    const acl = resource(run.resources, "aws:wafv2/webAcl:WebAcl", "site-waf-acl");
+    expect(resource(run.resources, "aws:cloudfront/distribution:Distribution", "site-cdn").inputs.webAclId).toBe(acl.state.arn);
+    expect(acl.inputs).toMatchObject({ scope: "CLOUDFRONT", region: "us-east-1" });
+    expect(acl.inputs.rules[0].statement.rateBasedStatement).toEqual({ limit: 2000, evaluationWindowSec: 300, aggregateKeyType: "IP" });
+    expect(resource(run.resources, "aws:cloudwatch/logGroup:LogGroup", "site-waf-logs").inputs).toEqual({
+      name: "aws-waf-logs-serverless-fullstack-prod-site-waf",
+      retentionInDays: 365,
+      region: "us-east-1",
+      tags: expect.objectContaining({ stack: "prod" }),
+    });
+  });
+});
+
+describe("prod alarms and dashboard", () => {
+  const functions = [
+    "api-auth-jwt", "api-delete-albums-albumid", "api-delete-albums-albumid-photos-photoid", "api-get-albums", "api-get-albums-albumid", "api-get-albums-albumid-photos",
+    "api-get-albums-albumid-photos-photoid", "api-get-health", "api-patch-albums-albumid", "api-patch-albums-albumid-photos-photoid", "api-post-albums",
+    "api-post-albums-albumid-photos", "auth-post-confirmation", "data-export", "gallery-counters",
+  ];
+
+  it("alarms on every function, the API stage, both tables, both dead-letter queues and the distribution", () => {
+    const names = ofType(runs.get("prod")!.resources, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.name).sort();
+    expect(names).toEqual([
+      "ops-api-api-prod-api-latency-p99", "ops-api-api-prod-api-server-errors", "ops-cdn-site-cloud-front-server-errors",
+      ...functions.flatMap((fn) => [`ops-fn-${fn}-lambda-errors`, `ops-fn-${fn}-lambda-throttles`, ...(fn === "gallery-counters" ? [`ops-fn-${fn}-stream-iterator-age`] : [])]),
+      "ops-queue-data-counters-dlq-queue-depth", "ops-queue-data-export-dlq-queue-depth",
+      "ops-table-data-gallery-table-system-errors", "ops-table-data-gallery-table-throttles", "ops-table-data-preferences-table-system-errors", "ops-table-data-preferences-table-throttles",
+    ].sort());
+  });
+
+  it("points every alarm's ALARM and OK actions at the one alarm topic (prod is in us-east-1, CloudFront's metric region), mailed to alarmEmails", () => {
+    const run = runs.get("prod")!;
+    const topic = resource(run.resources, "aws:sns/topic:Topic", "ops-alarms");
+    for (const alarm of ofType(run.resources, "aws:cloudwatch/metricAlarm:MetricAlarm")) {
+      expect(alarm.inputs.alarmActions, alarm.name).toEqual([topic.state.arn]);
+      expect(alarm.inputs.okActions, alarm.name).toEqual([topic.state.arn]);
+    }
+    expect(topic.inputs.kmsMasterKeyId).toBe(resource(run.resources, "aws:kms/key:Key", "ops-alarm-key").state.arn);
+    expect(resource(run.resources, "aws:sns/topicSubscription:TopicSubscription", "ops-alarms-email-0").inputs).toMatchObject({ protocol: "email", endpoint: "ops@gallery.example.com" });
+  });
+
+  it("watches the real resources: function names, the REST API's name and stage, table names, queue names, the distribution id", () => {
+    const run = runs.get("prod")!;
+    const alarm = (name: string) => resource(run.resources, "aws:cloudwatch/metricAlarm:MetricAlarm", `ops-${name}`).inputs;
+    expect(alarm("fn-gallery-counters-stream-iterator-age").dimensions).toEqual({ FunctionName: resource(run.resources, "aws:lambda/function:Function", "gallery-counters-function").state.name });
+    expect(alarm("api-api-prod-api-latency-p99").dimensions).toEqual({ ApiName: resource(run.resources, "aws:apigateway/restApi:RestApi", "api-api").state.name, Stage: "prod" });
+    expect(alarm("table-data-gallery-table-throttles").metricQueries[0].expression).toContain(`WHERE TableName = '${resource(run.resources, "aws:dynamodb/table:Table", "data-gallery").state.name}'`);
+    expect(alarm("queue-data-counters-dlq-queue-depth").dimensions).toEqual({ QueueName: resource(run.resources, "aws:sqs/queue:Queue", "data-counters-dlq").state.name });
+    expect(alarm("cdn-site-cloud-front-server-errors").dimensions).toEqual({ DistributionId: resource(run.resources, "aws:cloudfront/distribution:Distribution", "site-cdn").id, Region: "Global" });
+  });
+
+  it("draws one dashboard for the stack with a graph per alarm", () => {
+    const run = runs.get("prod")!;
+    const dashboard = resource(run.resources, "aws:cloudwatch/dashboard:Dashboard", "ops-dashboard");
+    expect(dashboard.inputs.dashboardName).toBe("serverless-fullstack-prod");
+    expect(JSON.parse(dashboard.inputs.dashboardBody).widgets).toHaveLength(ofType(run.resources, "aws:cloudwatch/metricAlarm:MetricAlarm").length);
+  });
+});
+
+describe("prod backups", () => {
+  it("backs up both tables daily for 35 days into a locked vault, copied to the replica region's locked vault, and keeps the vaults", () => {
+    const run = runs.get("prod")!;
+    const table = (name: string) => resource(run.resources, "aws:dynamodb/table:Table", name).state.arn;
+    expect(resource(run.resources, "aws:backup/selection:Selection", "backup-selection").inputs.resources).toEqual([table("data-gallery"), table("data-preferences")]);
+    const copyVault = resource(run.resources, "aws:backup/vault:Vault", "backup-copy-vault");
+    expect(copyVault.inputs.region).toBe("us-west-2");
+    expect(resource(run.resources, "aws:backup/plan:Plan", "backup-plan").inputs.rules).toEqual([
+      { ruleName: "daily", targetVaultName: "serverless-fullstack-prod-backup", schedule: "cron(0 5 ? * * *)", lifecycle: { deleteAfter: 35 }, copyActions: [{ destinationVaultArn: copyVault.state.arn, lifecycle: { deleteAfter: 35 } }] },
+    ]);
+    for (const lock of ofType(run.resources, "aws:backup/vaultLockConfiguration:VaultLockConfiguration")) expect(lock.inputs).toMatchObject({ minRetentionDays: 35, maxRetentionDays: 35 });
+    for (const vault of ofType(run.resources, "aws:backup/vault:Vault")) expect(vault.retainOnDelete, vault.name).toBe(true);
+  });
+});
+
+describe("dev stays cheap", () => {
+  it("has no alarms, alarm topic or dashboard", () => {
+    const run = runs.get("dev")!;
+    for (const type of ["aws:cloudwatch/metricAlarm:MetricAlarm", "aws:sns/topic:Topic", "aws:cloudwatch/dashboard:Dashboard"]) expect(ofType(run.resources, type), type).toEqual([]);
+  });
+
+  it("has no backup plan or vault", () => {
+    const run = runs.get("dev")!;
+    for (const type of ["aws:backup/plan:Plan", "aws:backup/vault:Vault", "aws:kms/key:Key"]) expect(ofType(run.resources, type), type).toEqual([]);
+  });
+
+  it("has no web ACL", () => {
+    const run = runs.get("dev")!;
+    expect(ofType(run.resources, "aws:wafv2/webAcl:WebAcl")).toEqual([]);
+    expect(resource(run.resources, "aws:cloudfront/distribution:Distribution", "site-cdn").inputs.webAclId).toBeUndefined();
+  });
+});
