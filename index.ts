@@ -512,7 +512,7 @@ function siteWaf(): WebAclArgs | undefined {
 function monitoring(): Monitoring | undefined {
   if (!(config.getBoolean("alarmsEnabled") ?? false)) return undefined;
   return new Monitoring("ops", {
-    ...monitoringTargets({ functions: [counters], apis: [api], dataTiers: [data], sites: [site], auth: [auth] }),
+    ...monitoringTargets({ functions: [counters, thumbnail, ...(photoCleanup ? [photoCleanup] : [])], apis: [api], dataTiers: [data], sites: [site], auth: [auth] }),
     alarmEmails: config.getObject<string[]>("alarmEmails") ?? [],
   });
 }
@@ -524,7 +524,8 @@ function backups(): BackupPlan | undefined {
   if (!(config.getBoolean("backupEnabled") ?? false)) return undefined;
   const retentionDays = config.getNumber("backupRetentionDays") ?? 35;
   return new BackupPlan("backup", {
-    resources: Object.values(data.tables).map((table) => table.arn),
+    // The gallery's data; idempotency records are short-lived (TTL) and rebuilt by redelivery, so they are not backed up.
+    resources: [data.tables.gallery.arn, data.tables.preferences.arn],
     retentionDays,
     copyRegion: config.get("backupCopyRegion") || undefined,
     // Governance mode: recovery points cannot be deleted before retentionDays, and the lock itself stays changeable.

@@ -33,6 +33,8 @@ export function monitoringTargets(components: MonitoredComponents): MonitoringTa
   const addFunction = (fn: LambdaFunction) => {
     if (fn.spec.edge) return;
     functions[keyOf(fn.spec.name)] = { ...functions[keyOf(fn.spec.name)], functionName: fn.functionName, region: fn.spec.region };
+    // Failed asynchronous events (e.g. S3 notifications) wait there: depth > 0 needs someone.
+    if (fn.failureQueue) targets.queues[keyOf(`${fn.spec.name}-failures`)] = { queueName: fn.failureQueue.name, region: fn.spec.region };
   };
   const targets: Required<MonitoringTargets> = { functions, apiStages: {}, tables: {}, queues: {}, distributions: {} };
 

@@ -37,16 +37,17 @@ describe("prod alarms and dashboard", () => {
   const functions = [
     "api-auth-jwt", "api-delete-albums-albumid", "api-delete-albums-albumid-photos-photoid", "api-get-albums", "api-get-albums-albumid", "api-get-albums-albumid-photos",
     "api-get-albums-albumid-photos-photoid", "api-get-health", "api-patch-albums-albumid", "api-patch-albums-albumid-photos-photoid", "api-post-albums",
-    "api-post-albums-albumid-photos", "auth-post-confirmation", "data-export", "gallery-counters",
+    "api-post-albums-albumid-photos", "auth-post-confirmation", "data-export", "gallery-counters", "photo-cleanup", "thumbnail",
   ];
 
-  it("alarms on every function, the API stage, both tables, both dead-letter queues and the distribution", () => {
+  it("alarms on every function, the API stage, every table, every dead-letter and failure queue and the distribution", () => {
     const names = ofType(runs.get("prod")!.resources, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.name).sort();
     expect(names).toEqual([
       "ops-api-api-prod-api-latency-p99", "ops-api-api-prod-api-server-errors", "ops-cdn-site-cloud-front-server-errors",
       ...functions.flatMap((fn) => [`ops-fn-${fn}-lambda-errors`, `ops-fn-${fn}-lambda-throttles`, ...(fn === "gallery-counters" ? [`ops-fn-${fn}-stream-iterator-age`] : [])]),
-      "ops-queue-data-counters-dlq-queue-depth", "ops-queue-data-export-dlq-queue-depth",
-      "ops-table-data-gallery-table-system-errors", "ops-table-data-gallery-table-throttles", "ops-table-data-preferences-table-system-errors", "ops-table-data-preferences-table-throttles",
+      "ops-queue-data-counters-dlq-queue-depth", "ops-queue-data-export-dlq-queue-depth", "ops-queue-thumbnail-failures-queue-depth",
+      "ops-table-data-gallery-table-system-errors", "ops-table-data-gallery-table-throttles",
+      "ops-table-data-idempotency-table-system-errors", "ops-table-data-idempotency-table-throttles", "ops-table-data-preferences-table-system-errors", "ops-table-data-preferences-table-throttles",
     ].sort());
   });
 
