@@ -5,7 +5,7 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiEvent, lambdaContext, startGalleryTable, type EventInput } from "./gallery-table";
+import { apiEvent, lambdaContext, startGalleryTable, useGalleryApiEnvironment, type EventInput } from "./gallery-table";
 
 let table: Awaited<ReturnType<typeof startGalleryTable>>;
 let albums: typeof import("../../handlers/api/albums.js");
@@ -13,18 +13,7 @@ let photos: typeof import("../../handlers/api/photos.js");
 
 beforeAll(async () => {
   table = await startGalleryTable();
-  Object.assign(process.env, {
-    TABLE_NAME: "gallery",
-    UPLOAD_BUCKET_NAME: "uploads",
-    CURSOR_SECRET: "test-cursor-secret",
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "local",
-    AWS_SECRET_ACCESS_KEY: "local",
-    AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
-    POWERTOOLS_DEV: "true",
-    POWERTOOLS_LOG_LEVEL: "CRITICAL",
-    POWERTOOLS_METRICS_DISABLED: "true",
-  });
+  useGalleryApiEnvironment(table.endpoint);
   albums = await import("../../handlers/api/albums.js");
   photos = await import("../../handlers/api/photos.js");
 });

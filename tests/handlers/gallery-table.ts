@@ -104,3 +104,19 @@ export function apiEvent(input: EventInput): APIGatewayProxyEvent {
 }
 
 export const lambdaContext = { functionName: "test", awsRequestId: "test", getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+
+/** What a gallery API handler gets from Lambda and the program, pointed at the test's table (call before importing a handler). */
+export function useGalleryApiEnvironment(endpoint: string): void {
+  Object.assign(process.env, {
+    TABLE_NAME: "gallery",
+    UPLOAD_BUCKET_NAME: "uploads",
+    CURSOR_SECRET: "test-cursor-secret",
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    POWERTOOLS_DEV: "true",
+    POWERTOOLS_LOG_LEVEL: "ERROR",
+    POWERTOOLS_METRICS_DISABLED: "true",
+  });
+}

@@ -3,21 +3,16 @@
  * as `pulumi up` would run it) have no deploy-rule findings, alone or together (the project rules
  * look at both stacks: account-wide settings, globally unique names).
  */
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { OfflineRun } from "../../local/offline/program";
 import { isProductionStack } from "../../scripts/plan";
 import { checkProjectDeployRules, formatFinding, planOf } from "../../testing/deploy-rules";
-import { expectNoDeployFindings } from "./run-stack";
+import { expectNoDeployFindings, runStacks } from "./run-stack";
 
-const runs = new Map<string, OfflineRun>();
+let runs: Map<string, OfflineRun>;
 
 beforeAll(async () => {
-  for (const stack of ["dev", "prod"]) {
-    // index.ts registers its resources when it is first imported: a fresh module registry runs it again for the next stack.
-    vi.resetModules();
-    const { runStack } = await import("./run-stack.js");
-    runs.set(stack, await runStack(stack));
-  }
+  runs = await runStacks(["dev", "prod"]);
 });
 
 describe("deploy rules on the project's stacks", () => {

@@ -2,19 +2,15 @@
  * The operations pieces in the reference app (docs/operations.md): what prod gets (web ACL on the distribution,
  * alarms with their SNS action, the dashboard, the backup plan) and what dev goes without, so it stays cheap.
  */
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { OfflineRun } from "../../local/offline/program";
 import { ofType, resource } from "../harness/mocks";
+import { runStacks } from "./run-stack";
 
-const runs = new Map<string, OfflineRun>();
+let runs: Map<string, OfflineRun>;
 
 beforeAll(async () => {
-  for (const stack of ["dev", "prod"]) {
-    // index.ts registers its resources when it is first imported: a fresh module registry runs it again for the next stack.
-    vi.resetModules();
-    const { runStack } = await import("./run-stack.js");
-    runs.set(stack, await runStack(stack));
-  }
+  runs = await runStacks(["dev", "prod"]);
 });
 
 describe("prod", () => {
