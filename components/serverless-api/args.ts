@@ -4,7 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
-import type { BundleOptions } from "../lambda/bundle";
+import { LAMBDA_BUNDLE_EXTERNALS, type BundleOptions } from "../lambda/bundle";
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -24,22 +24,8 @@ export interface ApiFunctionArgs {
   bundle?: BundleOptions;
 }
 
-/**
- * Left out of every API function's bundle: the AWS SDK's credential providers for SSO, shared
- * config files, processes and web identity. Lambda puts the role's credentials in the
- * environment, which the SDK's default chain tries first; it only `import()`s these
- * (dynamically) when that fails, so they would never load — but they cost ~110 KB of every
- * bundle's cold start (bench/cold-start.bench.ts).
- */
-export const API_BUNDLE_EXTERNALS: readonly string[] = [
-  "@aws-sdk/credential-provider-ini",
-  "@aws-sdk/credential-provider-login",
-  "@aws-sdk/credential-provider-process",
-  "@aws-sdk/credential-provider-sso",
-  "@aws-sdk/credential-provider-web-identity",
-  "@aws-sdk/nested-clients",
-  "@aws-sdk/token-providers",
-];
+/** The externals every LambdaFunction gets (LAMBDA_BUNDLE_EXTERNALS), under the name API users already import. */
+export const API_BUNDLE_EXTERNALS: readonly string[] = LAMBDA_BUNDLE_EXTERNALS;
 
 /** The bundle options an API function is built with. */
 export function apiBundleOptions(own: BundleOptions | undefined): BundleOptions {
