@@ -135,7 +135,8 @@ function edgeLogic(): EdgeLogic | undefined {
     errorCacheControl: "max-age=10",
     // The API shares the distribution, so the site's 404 page comes from this function, not a
     // distribution-wide custom error response (which would replace the API's JSON 404s too).
-    errorDocument: readFileSync(join(siteDir, siteErrorDocument), "utf8"),
+    // The page is in Vite's public/ folder, which the build copies as is: this is the published page's text.
+    errorDocument: readFileSync(join(siteDir, "public", siteErrorDocument), "utf8"),
   };
   const experiment = abTestPercent > 0
     ? { cookie: "gallery-ab-home", paths: ["/index.html"], variants: [{ name: "a", weight: 100 - abTestPercent }, { name: "b", weight: abTestPercent, prefix: "/variants/b" }] }
@@ -379,7 +380,10 @@ function siteDomain(): StaticSiteDomain | undefined {
 }
 
 const site = new StaticSite("site", {
+  // site/ is the source (TypeScript, HTML pages); Vite writes site/dist with content-hashed asset names (docs/front-end.md).
+  // The page reads its settings (API, sign-in) from GET /api/config at run time, so the build needs no stack outputs.
   path: siteDir,
+  build: { command: "npx --no vite build", outputDir: "dist" },
   errorDocument: siteErrorDocument,
   hosting: (config.get("siteHosting") as "oac" | "s3-website" | undefined) ?? "oac",
   // With edge logic the viewer-request function serves the SPA fallback (one function per event type).
