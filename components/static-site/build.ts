@@ -121,14 +121,7 @@ export function runBuild(fail: ArgFailure, site: string, build: NormalisedBuild,
   const outputDirArg = relative(build.cwd, build.outputDir) || ".";
   let output = "";
   if (process.env[SKIP_BUILD_VARIABLE] !== "1") {
-    const result = spawnSync(build.command, {
-      cwd: build.cwd,
-      shell: true,
-      encoding: "utf8",
-      env: { ...process.env, ...environment },
-      timeout: build.timeoutSeconds * 1000,
-      maxBuffer: 64 * MIB,
-    });
+    const result = spawnSync(build.command, { ...buildProcessOptions(build, environment), encoding: "utf8", maxBuffer: 64 * MIB });
     output = lastLines(`${result.stdout ?? ""}${result.stderr ?? ""}`);
     if (result.error || result.status !== 0) {
       const why = result.error ? result.error.message : result.signal ? `was stopped by ${result.signal}` : `exited with code ${result.status}`;
@@ -143,7 +136,13 @@ export function runBuild(fail: ArgFailure, site: string, build: NormalisedBuild,
   registerSpec<BuiltSite>("StaticSiteBuild", site, { ...build, site, environment });
 }
 
-function lastLines(text: string): string {
+/** How the build's command runs, for StaticSite and for the local runtime's rebuilds alike. */
+export function buildProcessOptions(build: Pick<NormalisedBuild, "cwd" | "timeoutSeconds">, environment: Record<string, string>) {
+  return { cwd: build.cwd, shell: true, env: { ...process.env, ...environment }, timeout: build.timeoutSeconds * 1000 };
+}
+
+/** The end of a build's output: what a failure shows. */
+export function lastLines(text: string): string {
   return text.trim().split("\n").slice(-OUTPUT_LINES).join("\n");
 }
 
