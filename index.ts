@@ -107,7 +107,7 @@ const [edgeUserPoolClientId, resolveEdgeUserPoolClientId] = pulumi.deferredOutpu
 
 const edgeEnabled = config.getBoolean("edgeEnabled") ?? true;
 // The paths the edge auth check guards and the cookie it reads; the browser sets that cookie on exactly
-// these paths after sign-in (GET /api/config's auth.cookie, site/assets/auth.*.js).
+// these paths after sign-in (GET /api/config's auth.cookie, site/src/auth.ts).
 const protectedPaths = (config.get("protectedPaths") ?? "/account/*").split(",").map((p) => p.trim()).filter(Boolean);
 const authCookie = config.get("authCookie") ?? "gallery-id-token";
 
@@ -216,7 +216,7 @@ function cookiePath(pattern: string): string {
   const prefix = wildcard === -1 ? pattern : pattern.slice(0, wildcard);
   return prefix.startsWith("/") ? prefix : "/";
 }
-/** How the browser signs in (site/assets/auth.*.js), served by GET /api/config; resolved in "API ← auth". */
+/** How the browser signs in (site/src/auth.ts), served by GET /api/config; resolved in "API ← auth". */
 const [browserAuthConfig, resolveBrowserAuthConfig] = pulumi.deferredOutput<BrowserAuthConfig>();
 
 // Signs the API's page cursors (handlers/shared/cursor.ts): one per stack, a secret in state.
