@@ -107,7 +107,7 @@ const [edgeUserPoolClientId, resolveEdgeUserPoolClientId] = pulumi.deferredOutpu
 
 const edgeEnabled = config.getBoolean("edgeEnabled") ?? true;
 // The paths the edge auth check guards and the cookie it reads; the browser sets that cookie on exactly
-// these paths after sign-in (GET /api/config's auth.cookie, site/assets/auth.*.js).
+// these paths after sign-in (GET /api/config's auth.cookie, site/src/auth.ts).
 const protectedPaths = (config.get("protectedPaths") ?? "/account/*").split(",").map((p) => p.trim()).filter(Boolean);
 const authCookie = config.get("authCookie") ?? "gallery-id-token";
 
@@ -135,7 +135,8 @@ function edgeLogic(): EdgeLogic | undefined {
     errorCacheControl: "max-age=10",
     // The API shares the distribution, so the site's 404 page comes from this function, not a
     // distribution-wide custom error response (which would replace the API's JSON 404s too).
-    errorDocument: readFileSync(join(siteDir, siteErrorDocument), "utf8"),
+    // The page is in Vite's public/ folder, which the build copies as is: this is the published page's text.
+    errorDocument: readFileSync(join(siteDir, "public", siteErrorDocument), "utf8"),
   };
   const experiment = abTestPercent > 0
     ? { cookie: "gallery-ab-home", paths: ["/index.html"], variants: [{ name: "a", weight: 100 - abTestPercent }, { name: "b", weight: abTestPercent, prefix: "/variants/b" }] }
@@ -215,7 +216,7 @@ function cookiePath(pattern: string): string {
   const prefix = wildcard === -1 ? pattern : pattern.slice(0, wildcard);
   return prefix.startsWith("/") ? prefix : "/";
 }
-/** How the browser signs in (site/assets/auth.*.js), served by GET /api/config; resolved in "API ← auth". */
+/** How the browser signs in (site/src/auth.ts), served by GET /api/config; resolved in "API ← auth". */
 const [browserAuthConfig, resolveBrowserAuthConfig] = pulumi.deferredOutput<BrowserAuthConfig>();
 
 // Signs the API's page cursors (handlers/shared/cursor.ts): one per stack, a secret in state.
@@ -379,7 +380,10 @@ function siteDomain(): StaticSiteDomain | undefined {
 }
 
 const site = new StaticSite("site", {
+  // site/ is the source (TypeScript, HTML pages); Vite writes site/dist with content-hashed asset names (docs/front-end.md).
+  // The page reads its settings (API, sign-in) from GET /api/config at run time, so the build needs no stack outputs.
   path: siteDir,
+  build: { command: "npx --no vite build", outputDir: "dist" },
   errorDocument: siteErrorDocument,
   hosting: (config.get("siteHosting") as "oac" | "s3-website" | undefined) ?? "oac",
   // With edge logic the viewer-request function serves the SPA fallback (one function per event type).

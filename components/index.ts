@@ -3,11 +3,11 @@
  * `import { StaticSite, LambdaFunction } from "serverless-fullstack";`
  */
 export { StaticSite, ErrorDocumentServer } from "./static-site";
-export type { StaticSiteArgs, StaticSiteDomain, StaticSiteRoute, StaticSiteSpec, CacheRule, SecurityHeaders, PriceClass } from "./static-site";
+export type { StaticSiteArgs, StaticSiteBuild, StaticSiteDomain, StaticSiteRoute, StaticSiteSpec, CacheRule, SecurityHeaders, PriceClass } from "./static-site";
 export { EdgeLogic, EDGE_LIMITS, EDGE_LOG_REGIONS, EDGE_TAGS, CLOUDFRONT_FUNCTION_RUNTIME, DEFAULT_BEHAVIOUR } from "./edge-logic";
 export type { EdgeAssociation, EdgeEventType, FunctionEventType, EdgeFunctionArgs, EdgeLambdaArgs, EdgeLogicArgs } from "./edge-logic";
 export { SitePublisher } from "./static-site/publisher";
-export type { SitePublisherArgs, StaticSiteBuild, StaticSitePublishArgs, Manifest, FileEntry, PublishOptions, LastDeploy } from "./static-site/publisher";
+export type { SitePublisherArgs, StaticSitePublishArgs, Manifest, FileEntry, PublishOptions, LastDeploy } from "./static-site/publisher";
 export { LambdaFunction, LAMBDA_LIMITS, LAMBDA_RUNTIME } from "./lambda/function";
 export { LAMBDA_BUNDLE_EXTERNALS } from "./lambda/bundle";
 export type { LambdaFunctionArgs, LambdaFunctionSpec, FailureDestination } from "./lambda/function";

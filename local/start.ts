@@ -29,6 +29,8 @@ export interface StartOptions {
   stateDir?: string;
   /** Loads index.ts; see runProgramOffline. */
   load?: () => unknown;
+  /** Rebuild sites when their sources change (the CLI does). @default false */
+  watch?: boolean;
 }
 
 export async function startLocalApp(options: StartOptions = {}): Promise<LocalApp> {
@@ -69,6 +71,7 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
     stateDir,
     buildDir,
     port: options.port ?? 3000,
+    watch: options.watch ?? false,
     environment,
     origins: new Map(),
     siteUrls: new Map(),
@@ -115,7 +118,7 @@ async function main(): Promise<void> {
       "state-dir": { type: "string" },
     },
   });
-  const app = await startLocalApp({ stack: values.stack, port: Number(values.port), fresh: values.fresh, stateDir: values["state-dir"] });
+  const app = await startLocalApp({ stack: values.stack, port: Number(values.port), fresh: values.fresh, stateDir: values["state-dir"], watch: true });
   console.log(`\nserverless-fullstack is running locally (stack "${values.stack}"):`);
   for (const [name, url] of Object.entries(app.urls)) console.log(`  ${name.padEnd(10)} ${url}`);
   console.log("\nPress Ctrl+C to stop.");

@@ -14,7 +14,8 @@ export type { StaticSiteArgs, StaticSiteDomain, StaticSiteRoute, StaticSiteSpec,
 export { ErrorDocumentServer } from "./spec";
 export type { CacheRule } from "./content";
 export type { SecurityHeaders } from "./headers";
-export type { StaticSiteBuild, StaticSitePublishArgs } from "./publisher/args";
+export type { StaticSiteBuild } from "./build";
+export type { StaticSitePublishArgs } from "./publisher/args";
 
 /**
  * A static website on S3 behind CloudFront (seed 000): a private, versioned,
@@ -65,7 +66,7 @@ export class StaticSite extends pulumi.ComponentResource {
         this,
       );
     }
-    const site = prepareSite(this.spec, fail);
+    const site = prepareSite(name, this.spec, args.build?.environment, fail);
 
     const buckets = createBuckets(name, this.spec, this);
     const certificateArn = siteCertificate(name, this.spec, this);

@@ -4,28 +4,42 @@
  * content type and Cache-Control rules of content.ts, and hands it to the publisher.
  */
 import type * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
+import { environmentKnown, runBuild, type StaticSiteBuild } from "./build";
 import type { SiteBuckets } from "./buckets";
 import { SiteFolderError } from "./content";
-import { runBuild } from "./publisher/args";
-import { buildManifest, type SiteManifest } from "./publisher/manifest";
+import { buildManifest } from "./publisher/manifest";
 import { SitePublisher } from "./publisher/resource";
-import type { StaticSiteSpec } from "./spec";
+import type { Manifest } from "./publisher/types";
+import { checkErrorDocumentSize, type StaticSiteSpec } from "./spec";
+
+/** The folder to publish and its manifest, once the build (if any) has run and every file is hashed. */
+export interface PreparedSite {
+  root: string;
+  manifest: pulumi.Input<Manifest>;
+}
 
 /**
- * Runs the build (if any) and lists the folder, before any resource is created, so a
- * failed build or a bad folder fails the component cleanly; hashing continues in the background.
+ * Runs the build (if any), checks and lists the folder, and hashes it in the background. With a plain
+ * environment this all happens now, so a failed build or a bad folder fails the component before any
+ * resource is declared; with Outputs in it, once they resolve (build.ts says what preview does then).
  */
-export function prepareSite(spec: StaticSiteSpec, fail: ArgFailure): SiteManifest {
-  if (spec.build) runBuild(fail, spec.build.cwd, spec.build);
-  return siteManifest(spec, fail);
+export function prepareSite(name: string, spec: StaticSiteSpec, environment: StaticSiteBuild["environment"], fail: ArgFailure): PreparedSite {
+  const build = spec.build;
+  const prepare = (env: Record<string, string>): Promise<Manifest> => {
+    if (build) runBuild(fail, name, build, env);
+    checkErrorDocumentSize(fail, spec);
+    return siteManifest(spec, fail);
+  };
+  if (environmentKnown(environment)) return { root: spec.path, manifest: prepare(environment ?? {}) };
+  return { root: spec.path, manifest: pulumi.output(environment ?? {}).apply(prepare) };
 }
 
 export function publishSite(
   name: string,
   spec: StaticSiteSpec,
-  site: SiteManifest,
+  site: PreparedSite,
   buckets: SiteBuckets,
   distribution: aws.cloudfront.Distribution,
   parent: pulumi.Resource,
@@ -46,11 +60,12 @@ export function publishSite(
   );
 }
 
-function siteManifest(spec: StaticSiteSpec, fail: ArgFailure): SiteManifest {
+/** Lists the folder now (folder problems name the argument) and resolves once every file is hashed. */
+function siteManifest(spec: StaticSiteSpec, fail: ArgFailure): Promise<Manifest> {
   try {
-    return buildManifest(spec.path, { cacheRules: spec.cacheRules, includeDotfiles: spec.publish.includeDotfiles });
+    return buildManifest(spec.path, { cacheRules: spec.cacheRules, includeDotfiles: spec.publish.includeDotfiles }).manifest;
   } catch (error) {
-    if (error instanceof SiteFolderError) fail(spec.build ? "build.output" : "path", spec.build?.output ?? spec.path, `has a problem: ${error.problem}`, `${error.fix}.`);
+    if (error instanceof SiteFolderError) fail(spec.build ? "build.outputDir" : "path", spec.build?.outputDir ?? spec.path, `has a problem: ${error.problem}`, `${error.fix}.`);
     throw error;
   }
 }

@@ -13,7 +13,8 @@ import {
 import { EDGE_LIMITS } from "../edge-logic/spec";
 import type { CacheRule } from "./content";
 import { normaliseSecurityHeaders, validateSecurityHeaders, type NormalisedSecurityHeaders, type SecurityHeaders } from "./headers";
-import { normalisePublish, validatePublishArgs, type NormalisedPublish, type StaticSiteBuild, type StaticSitePublishArgs } from "./publisher/args";
+import { normaliseBuild, validateBuildArgs, type NormalisedBuild, type StaticSiteBuild } from "./build";
+import { normalisePublish, validatePublishArgs, type NormalisedPublish, type StaticSitePublishArgs } from "./publisher/args";
 import { normaliseWebAcl, validateWebAclArgs, WebAclScope, type WebAclArgs, type WebAclSpec } from "../web-acl/spec";
 
 export type PriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
@@ -133,7 +134,11 @@ export interface StaticSiteArgs {
   retainOnDelete?: boolean;
   /** Region of the buckets. @default the provider's region */
   region?: string;
-  /** A build run in `path` before publishing; `build.output` (inside `path`) is what gets published. @default none */
+  /**
+   * A build run in `path` before the manifest is made (e.g. `vite build`); `build.outputDir` is what gets
+   * published, and `path` is then the site's source folder. See StaticSiteBuild and docs/front-end.md.
+   * @default none: `path` is published as it is
+   */
   build?: StaticSiteBuild;
   /** How files reach the bucket: dotfiles, parallelism, multipart, kept assets, invalidation. See the README. @default see each field */
   publish?: StaticSitePublishArgs;
@@ -165,8 +170,8 @@ export interface StaticSiteSpec {
   errorDocumentServer: ErrorDocumentServer;
   retainOnDelete: boolean;
   region?: string;
-  /** The build to run before publishing, in `cwd` (the `path` argument); `path` above is then its output folder. */
-  build?: StaticSiteBuild & { cwd: string };
+  /** The build to run before publishing, in `cwd` (the `path` argument); `path` above is then its `outputDir`. */
+  build?: NormalisedBuild;
   publish: NormalisedPublish;
   /** The distribution's web ACL, when `waf` is set. */
   waf?: WebAclSpec;
@@ -180,6 +185,7 @@ export function validateArgs(fail: ArgFailure, args: StaticSiteArgs): void {
   if (!args.path || !existsSync(path) || !statSync(path).isDirectory()) {
     fail("path", args.path, "is not a folder", `Point path at the site's files, relative to ${process.cwd()}.`);
   }
+  validateBuildArgs(fail, args.path, args.build);
   for (const [argument, document] of [["indexDocument", args.indexDocument], ["errorDocument", args.errorDocument]] as const) {
     if (document !== undefined && (document === "" || document.startsWith("/") || document.includes(".."))) {
       fail(argument, document, "is not a file name inside the site folder", `Use a key relative to the folder, e.g. "${argument === "indexDocument" ? "index.html" : "error.html"}".`);
@@ -283,10 +289,8 @@ function validateEdge(fail: ArgFailure, args: StaticSiteArgs): void {
 
 /**
  * An origin-response Lambda@Edge that serves the error document must run on every site behaviour and on no
- * route's (it would replace that origin's 404 bodies, the defect a distribution-wide custom error response has),
- * and the page must fit the body a function may generate: at most 1 MB with headers on origin events
- * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-lambda-at-edge),
- * headers being at most 20,480 bytes (same page, "General quotas").
+ * route's (it would replace that origin's 404 bodies, the defect a distribution-wide custom error response has).
+ * The page's size is checked once the folder is final, after any build (checkErrorDocumentSize).
  */
 function validateErrorDocumentFunction(fail: ArgFailure, args: StaticSiteArgs): void {
   const edge = args.edge ?? [];
@@ -312,11 +316,20 @@ function validateErrorDocumentFunction(fail: ArgFailure, args: StaticSiteArgs): 
         `Add "${pattern}" to that function's pathPatterns.`);
     }
   }
-  const page = resolve(args.path ?? "", args.build?.output ?? "", args.errorDocument ?? "error.html");
+}
+
+/**
+ * The error document an origin-response Lambda@Edge serves must fit the body a function may generate: at most
+ * 1 MB with headers on origin events (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-lambda-at-edge),
+ * headers being at most 20,480 bytes (same page, "General quotas"). Checked on the published folder, so after the build.
+ */
+export function checkErrorDocumentSize(fail: ArgFailure, spec: Pick<StaticSiteSpec, "path" | "errorDocument" | "errorDocumentServer">): void {
+  if (spec.errorDocumentServer !== ErrorDocumentServer.EdgeFunction) return;
+  const page = resolve(spec.path, spec.errorDocument);
   const limit = EDGE_LIMITS.generatedResponseBytes.origin - EDGE_LIMITS.originResponseHeaderBytes;
   const bytes = existsSync(page) && statSync(page).isFile() ? statSync(page).size : 0;
   if (bytes > limit) {
-    fail("errorDocument", args.errorDocument ?? "error.html", `is ${bytes} bytes; an origin-response function may generate at most ${limit} bytes of body (1 MB with headers)`,
+    fail("errorDocument", spec.errorDocument, `is ${bytes} bytes; an origin-response function may generate at most ${limit} bytes of body (1 MB with headers)`,
       "Shrink the error document (link its styles and images instead of inlining them).");
   }
 }
@@ -360,7 +373,7 @@ export function normalise(name: string, args: StaticSiteArgs): StaticSiteSpec {
   const indexDocument = args.indexDocument ?? "index.html";
   return {
     name,
-    path: resolve(args.path, args.build?.output ?? ""),
+    path: resolve(args.path, args.build?.outputDir ?? ""),
     indexDocument,
     errorDocument: args.errorDocument ?? "error.html",
     spa: args.spa ?? false,
@@ -384,7 +397,7 @@ export function normalise(name: string, args: StaticSiteArgs): StaticSiteSpec {
     errorDocumentServer: errorDocumentServer(args),
     retainOnDelete: args.retainOnDelete ?? false,
     region: args.region,
-    build: args.build && { ...args.build, cwd: resolve(args.path) },
+    build: args.build && normaliseBuild(args.path, args.build),
     publish: normalisePublish(args.publish),
     waf: args.waf && normaliseWebAcl(`${name}-waf`, { ...args.waf, scope: WebAclScope.CloudFront }),
   };

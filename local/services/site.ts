@@ -1,10 +1,11 @@
 import { registeredSpecs } from "../../components/spec-registry";
+import type { BuiltSite } from "../../components/static-site/build";
 import type { StaticSiteSpec } from "../../components/static-site/spec";
 import { createEdgeRuntime } from "../edge-runtime";
 import { createFrontDoor, listen } from "../front-door";
+import { watchSiteBuild, type SiteWatcher } from "../site-watch";
 import type { LocalService } from "./types";
 
-/**
 /**
  * Emulators the page talks to directly, as AWS's https endpoints in the cloud: cognito-local
  * (password sign-in) and the S3 stand-in (presigned uploads and downloads). The front door
@@ -18,7 +19,8 @@ export function browserOrigins(environment: Record<string, string>): string[] {
 /**
  * Serves each StaticSite as its CloudFront distribution would, edge functions included
  * (from the EdgeLogic specs its `edge` associations name); the first site on the chosen
- * port, others on the ports after it.
+ * port, others on the ports after it. With `context.watch`, a site with a `build` is rebuilt
+ * when its sources change (site-watch.ts).
  */
 export const siteService: LocalService = {
   name: "static site (local CloudFront + edge + S3)",
@@ -26,6 +28,7 @@ export const siteService: LocalService = {
     const sites = registeredSpecs<StaticSiteSpec>("StaticSite");
     if (sites.length === 0) return undefined;
     const running: Array<{ name: string; server: import("node:http").Server; url: string; close?: () => Promise<void> }> = [];
+    const watchers: SiteWatcher[] = [];
     for (const [index, { name, spec }] of sites.entries()) {
       const port = context.port === 0 ? 0 : context.port + index;
       const edge = spec.edge.length > 0 ? createEdgeRuntime(spec.edge, (lambda) => context.lambda(lambda)) : undefined;
@@ -33,11 +36,15 @@ export const siteService: LocalService = {
       const { server, url } = await listen(door, port);
       context.siteUrls.set(name, url);
       running.push({ name, server, url, close: door.close });
+      const build = context.watch ? registeredSpecs<BuiltSite>("StaticSiteBuild").find((b) => b.name === name) : undefined;
+      if (build) watchers.push(watchSiteBuild(build.spec, context.log));
     }
     return {
       name: "site",
       urls: Object.fromEntries(running.map((r) => [r.name, r.url])),
+      watchers,
       async stop() {
+        await Promise.all(watchers.map((w) => w.close()));
         for (const { name } of running) context.siteUrls.delete(name);
         await Promise.all(running.map((r) => new Promise((resolve) => r.server.close(resolve))));
         await Promise.all(running.map((r) => r.close?.()));

@@ -33,6 +33,8 @@ export interface LocalContext {
    * before it read it when a request comes (the S3 server's CORS rules name the site's deployed URL).
    */
   siteUrls: Map<string, string>;
+  /** Rebuild each StaticSite that has a `build` when its sources change (`npm start`). @default false */
+  watch?: boolean;
   /** Where the local S3 server reports objects written and deleted (set by the events service: the program's bucket notifications). */
   onObjectEvent?: (event: ObjectEvent) => void;
   log(message: string): void;

@@ -37,7 +37,7 @@ let routeRunners: BehaviourRunners = {};
 let door: ReturnType<typeof createFrontDoor>;
 
 beforeAll(async () => {
-  const spec = { ...normalise("order", { path: "site", routes: [{ pathPattern: "/api/*", originId: "api", domainName: "api.example.com" }] }), edge: [] };
+  const spec = { ...normalise("order", { path: "site/dist", routes: [{ pathPattern: "/api/*", originId: "api", domainName: "api.example.com" }] }), edge: [] };
   const api = (request: import("node:http").IncomingMessage, response: import("node:http").ServerResponse) => {
     let body = "";
     request.on("data", (chunk) => (body += chunk));
@@ -199,7 +199,7 @@ const notFoundJson = (_request: import("node:http").IncomingMessage, response: i
 
 describe("front door error documents, as CloudFront serves them", () => {
   it("without routes: the distribution's custom error response serves the error document (origin-response runs on both fetches)", async () => {
-    const plain = normalise("plain", { path: "site" });
+    const plain = normalise("plain", { path: "site/dist" });
     const door = await openDoor(createFrontDoor(plain, new Map(), { edge: { behaviour: () => ({ "origin-response": runner("origin-response") }) }, log: () => {} }));
     try {
       trace.length = 0;
@@ -215,7 +215,7 @@ describe("front door error documents, as CloudFront serves them", () => {
   it("with routes: the API's 404 JSON passes through; the site's 404 gets the error document from origin-response", async () => {
     const routes = [{ pathPattern: "/api/*", originId: "api", domainName: "api.example.com" }];
     const errorPages = { pathPattern: "default", eventType: "origin-response" as const, kind: "lambda" as const, edgeLogic: "edge", key: "origin-response", arn: "x", servesErrorDocument: true };
-    const spec = normalise("errors", { path: "site", routes, edge: [errorPages] });
+    const spec = normalise("errors", { path: "site/dist", routes, edge: [errorPages] });
     const errorDocument = "<!doctype html><h1>Page not found</h1>";
     const door = await openDoor(createFrontDoor(spec, new Map([["api", notFoundJson]]), {
       edge: { behaviour: (pattern) => (pattern === "default" ? { "origin-response": realOriginResponse(errorDocument) } : {}) },

@@ -151,7 +151,7 @@ describe("the S3 site origin answers as S3 does, without internal paths", () => 
   });
 
   it("serves byte ranges: 206 with Content-Range, 416 past the end, the whole object for a header that is not a range", async () => {
-    const robots = readFileSync("site/robots.txt");
+    const robots = readFileSync("site/dist/robots.txt");
     const first = await raw("/robots.txt", { range: "bytes=0-9" });
     expect(first.status).toBe(206);
     expect(first.headers["content-range"]).toBe(`bytes 0-9/${robots.length}`);
@@ -172,7 +172,7 @@ describe("the S3 site origin answers as S3 does, without internal paths", () => 
   });
 
   it("answers If-Modified-Since with 304 when the object has not changed since, 200 when it has", async () => {
-    const modified = statSync("site/robots.txt").mtime;
+    const modified = statSync("site/dist/robots.txt").mtime;
     const since = new Date(Math.floor(modified.getTime() / 1000) * 1000);
     expect((await raw("/robots.txt", { "if-modified-since": since.toUTCString() })).status).toBe(304);
     expect((await raw("/robots.txt", { "if-modified-since": new Date(since.getTime() - 1000).toUTCString() })).status).toBe(200);

@@ -60,7 +60,8 @@ describe("npm start serves the stack's site as CloudFront would", () => {
   });
 
   it("serves fingerprinted assets immutable for a year, and 304 on a matching ETag", async () => {
-    const script = readdirSync("site/assets").find((f) => /^app\.\w+\.js$/.test(f))!;
+    // The script Vite built (site/dist), with its content hash in the name.
+    const script = readdirSync("site/dist/assets").find((f) => /^main\.[0-9a-f]{8}\.js$/.test(f))!;
     const response = await fetch(`${base}/assets/${script}`);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/javascript; charset=utf-8");

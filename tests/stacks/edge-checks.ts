@@ -48,8 +48,13 @@ export async function expectSiteErrorsFromTheEdge(run: OfflineRun): Promise<void
   expect(cdn.customErrorResponses ?? []).toEqual([]);
   // The site's error.html is baked into the function (esbuild re-quotes it, so compare a line of it).
   const code = await lambdaCode(run, "edge-origin-response-function");
-  const heading = readFileSync("site/error.html", "utf8").split("\n").find((line) => line.includes("<h1>"))!.trim();
+  const heading = readFileSync("site/public/error.html", "utf8").split("\n").find((line) => line.includes("<h1>"))!.trim();
   expect(code).toContain(heading);
+  // index.ts embeds the source page; Vite copies public/ as is, so it is the page the site publishes.
+  expect(readFileSync("site/dist/error.html", "utf8")).toBe(readFileSync("site/public/error.html", "utf8"));
+  // The site publishes Vite's output (StaticSite build), with its error page and content-hashed assets.
+  const publisher = resource(run.resources, "pulumi-nodejs:dynamic/serverless-fullstack:SitePublisher", "site-publish");
+  expect(Object.keys(publisher.inputs.files)).toEqual(expect.arrayContaining(["error.html", "index.html", expect.stringMatching(/^assets\/main\.[0-9a-f]{8}\.js$/)]));
 }
 
 /** Lambda@Edge's log groups, named as Lambda@Edge writes them, with the stack's retention in every edge region. */

@@ -92,6 +92,18 @@ describe("the site folder and its manifest", () => {
     removeSite(root);
   });
 
+  it("a file a cache rule serves immutable counts as fingerprinted (kept for open pages once removed)", async () => {
+    // Vite's default names put a base64url hash after "-": this one has a "-" in it and no digit, so the name heuristic misses it.
+    const root = makeSite({ "assets/index-Bx-kQaZe.js": "x", "index.html": "y" });
+    const plain = await buildManifest(root).manifest;
+    expect(plain["assets/index-Bx-kQaZe.js"]).toMatchObject({ cacheControl: "no-cache" });
+    expect(plain["assets/index-Bx-kQaZe.js"].fingerprinted).toBeUndefined();
+    const ruled = await buildManifest(root, { cacheRules: [{ pattern: "assets/**", cacheControl: "public, max-age=31536000, immutable" }] }).manifest;
+    expect(ruled["assets/index-Bx-kQaZe.js"]).toMatchObject({ cacheControl: "public, max-age=31536000, immutable", fingerprinted: true });
+    expect(ruled["index.html"].fingerprinted).toBeUndefined();
+    removeSite(root);
+  });
+
   it("user cache rules come first; the defaults follow fingerprints", () => {
     expect(cacheControlFor("index.html", [])).toBe("no-cache");
     expect(cacheControlFor("assets/app.3f9a12bc.js", [])).toBe("public, max-age=31536000, immutable");

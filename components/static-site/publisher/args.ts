@@ -1,24 +1,9 @@
 /**
- * StaticSite's publishing arguments (`build`, `publish`): their TSDoc, validation,
- * defaults, and the build step itself.
+ * StaticSite's publishing arguments (`publish`): their TSDoc, validation and defaults.
+ * The build step is ../build.ts.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
 import type { ArgFailure } from "../../errors";
 import { DEFAULT_PUBLISH_OPTIONS, type PublisherEndpoints, type PublishOptions } from "./types";
-
-/** A build that writes the site's files, run before the manifest is made (at preview and at `npm start` too). */
-export interface StaticSiteBuild {
-  /** Shell command, run in the site's `path`, e.g. `"npm run build"`. Its output is shown if it fails. */
-  command: string;
-  /** Folder the build writes, relative to `path`, e.g. `"dist"`; this is what gets published. */
-  output: string;
-  /** Extra environment variables for the command. @default none */
-  environment?: Record<string, string>;
-  /** Seconds before the build is stopped. @default 600 */
-  timeoutSeconds?: number;
-}
 
 export interface StaticSitePublishArgs {
   /** Publish dotfiles and dot-folders too (e.g. `.well-known/`). @default false */
@@ -52,15 +37,7 @@ export interface NormalisedPublish {
 
 const MIB = 1024 * 1024;
 
-export function validatePublishArgs(fail: ArgFailure, args: { build?: StaticSiteBuild; publish?: StaticSitePublishArgs }): void {
-  const build = args.build;
-  if (build !== undefined) {
-    if (typeof build.command !== "string" || build.command.trim() === "") fail("build.command", build.command, "is empty", 'Give the shell command that builds the site, e.g. "npm run build".');
-    if (typeof build.output !== "string" || build.output === "" || build.output.startsWith("/") || build.output.split(/[\\/]/).includes("..")) {
-      fail("build.output", build.output, "is not a folder inside path", 'Give the folder the build writes, relative to path, e.g. "dist".');
-    }
-    if (build.timeoutSeconds !== undefined && !(build.timeoutSeconds > 0)) fail("build.timeoutSeconds", build.timeoutSeconds, "is not a positive number of seconds", "Use e.g. 600.");
-  }
+export function validatePublishArgs(fail: ArgFailure, args: { publish?: StaticSitePublishArgs }): void {
   const p = args.publish ?? {};
   const whole = (argument: string, value: number | undefined, min: number, max: number, fix: string) => {
     if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) fail(`publish.${argument}`, value, `is outside ${min}–${max}`, fix);
@@ -90,25 +67,4 @@ export function normalisePublish(publish: StaticSitePublishArgs = {}): Normalise
     },
     ...(publish.endpoints ? { endpoints: { ...publish.endpoints } } : {}),
   };
-}
-
-/** Runs the build in `cwd`; a failure throws with the command's output, a missing output folder says so. */
-export function runBuild(fail: ArgFailure, cwd: string, build: StaticSiteBuild): void {
-  const result = spawnSync(build.command, {
-    cwd,
-    shell: true,
-    encoding: "utf8",
-    env: { ...process.env, ...build.environment },
-    timeout: (build.timeoutSeconds ?? 600) * 1000,
-    maxBuffer: 64 * MIB,
-  });
-  const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim().split("\n").slice(-40).join("\n");
-  if (result.error || result.status !== 0) {
-    const why = result.error ? result.error.message : result.signal ? `was stopped by ${result.signal}` : `exited with code ${result.status}`;
-    fail("build.command", build.command, `failed in ${cwd}: ${why}`, `Fix the build and run again. Its output (last 40 lines):\n${output || "(none)"}`);
-  }
-  const out = resolve(cwd, build.output);
-  if (!existsSync(out) || !statSync(out).isDirectory()) {
-    fail("build.output", build.output, `does not exist after the build (${out})`, `Make the build write the site into ${build.output}, or set build.output to where it writes. Build output:\n${output || "(none)"}`);
-  }
 }

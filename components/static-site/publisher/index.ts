@@ -3,7 +3,7 @@ export { publisherProvider, publisherLog } from "./provider";
 export { buildManifest, hashFiles, hashFileSync, type ManifestOptions, type SiteManifest } from "./manifest";
 export { planPublish, summarise, viewerPaths, type PublishPlan } from "./plan";
 export { collapseInvalidation, type InvalidationLimits } from "./invalidation";
-export { normalisePublish, runBuild, validatePublishArgs, type NormalisedPublish, type StaticSiteBuild, type StaticSitePublishArgs } from "./args";
+export { normalisePublish, validatePublishArgs, type NormalisedPublish, type StaticSitePublishArgs } from "./args";
 export * from "./types";
 export { loadPublisherProvider, bundlePublisherProvider, serialisedPublisherProvider } from "./load-provider";
 export { encodeManifest, decodeManifest, type EncodedManifest } from "./encoding";

@@ -39,12 +39,13 @@ export async function hashFiles(files: readonly SiteFile[], options: ManifestOpt
   let sliceStarted = performance.now();
   for (const file of files) {
     const { sha256, size } = hashFileSync(file, buffer);
+    const cacheControl = cacheControlFor(file.key, options.cacheRules ?? []);
     manifest[file.key] = {
       sha256,
       size,
       contentType: contentTypeFor(file.key),
-      cacheControl: cacheControlFor(file.key, options.cacheRules ?? []),
-      ...(isFingerprinted(file.key) ? { fingerprinted: true } : {}),
+      cacheControl,
+      ...(isFingerprinted(file.key) || declaredImmutable(cacheControl) ? { fingerprinted: true } : {}),
     };
     if (performance.now() - sliceStarted > YIELD_EVERY_MS) {
       await new Promise((resolve) => setImmediate(resolve));
@@ -52,6 +53,15 @@ export async function hashFiles(files: readonly SiteFile[], options: ManifestOpt
     }
   }
   return manifest;
+}
+
+/**
+ * A cache rule that serves a file `immutable` says its name never gets other content: the name is a fingerprint
+ * whatever it looks like (e.g. Vite's default `index-B-x_3kZa.js`, which isFingerprinted's name heuristic can miss),
+ * so the file is kept for open pages once removed, as a recognised fingerprint is.
+ */
+function declaredImmutable(cacheControl: string): boolean {
+  return /(^|[\s,])immutable($|[\s,])/i.test(cacheControl);
 }
 
 const CHUNK_BYTES = 1024 * 1024;

@@ -37,10 +37,22 @@ function deployedOf(state: Partial<PublisherState>): Deployed {
 /** Where progress goes: the dynamic-provider host's stdout, which `pulumi up` prints as info lines. */
 export const publisherLog = { write: (line: string) => console.log(line) };
 
+/**
+ * How Pulumi's dynamic-provider host passes a value unknown at preview (`rpc.unknownValue` in @pulumi/pulumi's
+ * runtime/rpc): the site's files are unknown when StaticSite's build waits for stack outputs a first preview lacks.
+ */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** The manifest is not known yet (preview of a build that waits for unknown outputs): it will be at `pulumi up`. */
+function manifestUnknown(news: Pick<PublisherInputs, "files" | "contentTypes" | "cacheControls">): boolean {
+  return [news.files, news.contentTypes, news.cacheControls].some((value) => (value as unknown) === UNKNOWN);
+}
+
 export const publisherProvider: pulumi.dynamic.ResourceProvider = {
   async check(olds: Partial<PublisherInputs>, news: PublisherInputs) {
     const failures = checkInputs(news);
     if (failures.length > 0) return { inputs: news, failures };
+    if (manifestUnknown(news)) return { inputs: news };
     const manifest = decodeManifest(news);
     const plan = planPublish({ ...emptyDeployed(), files: decodeManifest(olds) }, manifest, news.options, news.indexDocument);
     return { inputs: { ...news, summary: summarise(plan, manifest) } };
@@ -50,6 +62,7 @@ export const publisherProvider: pulumi.dynamic.ResourceProvider = {
   // for the same account must not republish the site. `root` too: it is only where the files are.
   async diff(_id: string, olds: PublisherState, news: PublisherInputs) {
     const replaces = (["bucket", "region"] as const).filter((key) => olds[key] !== news[key]);
+    if (manifestUnknown(news)) return { changes: true, replaces, deleteBeforeReplace: false };
     const plan = planPublish(deployedOf(olds), decodeManifest(news), news.options, news.indexDocument);
     const changes =
       replaces.length > 0 ||
@@ -115,7 +128,7 @@ export const publisherProvider: pulumi.dynamic.ResourceProvider = {
 function checkInputs(news: PublisherInputs): Array<{ property: string; reason: string }> {
   const failures: Array<{ property: string; reason: string }> = [];
   if (typeof news.bucket !== "string" || news.bucket === "") failures.push({ property: "bucket", reason: "needs the name of the site bucket" });
-  if (!news.files || typeof news.files !== "object") failures.push({ property: "files", reason: "needs the site manifest" });
+  if (!news.files || (typeof news.files !== "object" && !manifestUnknown(news))) failures.push({ property: "files", reason: "needs the site manifest" });
   const o = news.options;
   if (!o || !(o.concurrency >= 1)) failures.push({ property: "options.concurrency", reason: "must be 1 or more" });
   if (o && o.partSizeBytes < 5 * 1024 * 1024) failures.push({ property: "options.partSizeBytes", reason: "must be at least 5 MiB, S3's minimum part size" });

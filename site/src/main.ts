@@ -1,32 +1,47 @@
-// Gallery front end: plain modules, no framework. Reads GET /api/config (public), signs in
-// (auth module), then lists, creates, opens and deletes albums and uploads photos (api module).
-import { createAuth, sameOriginPath } from "./auth.34dea485.js";
-import { createApi } from "./api.404cb7f2.js";
+// Gallery front end: TypeScript modules bundled by Vite, no framework. Reads GET /api/config (public),
+// signs in (auth module), then lists, creates, opens and deletes albums and uploads photos (api module).
+import { createApi, type Api } from "./api";
+import { createAuth, sameOriginPath, type Auth } from "./auth";
+import type { FieldErrors, GalleryConfig, Photo } from "./types";
 
-const $ = (selector) => document.querySelector(selector);
+/** The page's element for `selector`; the pages are static, so a missing one is a bug in the HTML. */
+function $<T extends Element = HTMLElement>(selector: string): T {
+  const element = document.querySelector<T>(selector);
+  if (!element) throw new Error(`The page has no ${selector}`);
+  return element;
+}
 const status = $("#status");
 const message = $("#message");
 
-let config;
-let auth;
-let api;
-let openAlbumId;
+let config: GalleryConfig;
+let auth: Auth;
+let api: Api;
+let openAlbumId: string | undefined;
 
-function show(element, visible) {
+/** What UI actions throw: ApiError, AuthError, or a check of the page's own with the fields to mark. */
+interface ActionError {
+  message?: string;
+  status?: number;
+  fieldErrors?: FieldErrors;
+}
+
+function show(element: HTMLElement, visible: boolean): void {
   element.hidden = !visible;
 }
 
-function say(text, kind = "error") {
+function say(text: string | undefined, kind = "error"): void {
   message.textContent = text ?? "";
   message.dataset.kind = kind;
   show(message, Boolean(text));
 }
 
-function el(tag, attributes = {}, ...children) {
+type Attributes = Record<string, string | ((event: Event) => void)>;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: Array<Node | string | undefined>): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
-    if (name === "className") node.className = value;
-    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    if (typeof value === "function") node.addEventListener(name.slice(2), value);
+    else if (name === "className") node.className = value;
     else node.setAttribute(name, value);
   }
   node.append(...children.filter((c) => c !== undefined && c !== null));
@@ -34,12 +49,13 @@ function el(tag, attributes = {}, ...children) {
 }
 
 /** Runs a UI action: its errors become the message (a 401 also signs the page out). */
-async function attempt(action, form) {
+async function attempt(action: () => unknown, form?: HTMLFormElement): Promise<void> {
   say("");
   if (form) clearFieldErrors(form);
   try {
     await action();
-  } catch (error) {
+  } catch (caught) {
+    const error = caught as ActionError;
     if (form && error.fieldErrors) showFieldErrors(form, error.fieldErrors);
     say(error.message);
     if (error.status === 401) {
@@ -49,22 +65,22 @@ async function attempt(action, form) {
   }
 }
 
-function clearFieldErrors(form) {
+function clearFieldErrors(form: HTMLFormElement): void {
   for (const node of form.querySelectorAll("[data-error-for]")) node.textContent = "";
   for (const input of form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
 }
 
-function showFieldErrors(form, errors) {
+function showFieldErrors(form: HTMLFormElement, errors: FieldErrors): void {
   for (const [field, problems] of Object.entries(errors)) {
     const slot = form.querySelector(`[data-error-for="${field}"]`) ?? form.querySelector('[data-error-for="(body)"]');
     if (slot) slot.textContent = `${field === "(body)" ? "" : `${field} `}${problems.join("; ")}`.trim();
-    form.elements[field]?.setAttribute("aria-invalid", "true");
+    (form.elements.namedItem(field) as Element | null)?.setAttribute("aria-invalid", "true");
   }
 }
 
 // ------------------------------------------------------------------ signed in or not
 
-function render() {
+function render(): void {
   const user = auth.user();
   show($("#signed-in"), Boolean(user));
   show($("#signin"), !user && auth.mode === "password");
@@ -82,7 +98,7 @@ const NEXT_KEY = "gallery.next";
 const FOLLOWED_KEY = "gallery.next-followed";
 
 /** The page to go to after sign-in: this address's ?next=, or the one kept across the hosted UI's round trip. */
-function pendingNext() {
+function pendingNext(): string | undefined {
   return sameOriginPath(new URLSearchParams(location.search).get("next") ?? sessionStorage.getItem(NEXT_KEY) ?? undefined, location.origin);
 }
 
@@ -90,11 +106,11 @@ function pendingNext() {
  * Goes to `next` once signed in (the edge cookie is set by then). Arriving back here with the same `next` right
  * after following it means the edge refused this session: sign out instead of bouncing between the two pages.
  */
-function followNext(justSignedIn) {
+function followNext(justSignedIn: boolean): boolean {
   const next = pendingNext();
   sessionStorage.removeItem(NEXT_KEY);
   if (!next) return false;
-  const last = JSON.parse(sessionStorage.getItem(FOLLOWED_KEY) ?? "null");
+  const last = JSON.parse(sessionStorage.getItem(FOLLOWED_KEY) ?? "null") as { next: string; at: number } | null;
   if (!justSignedIn && last?.next === next && Date.now() - last.at < 10_000) {
     sessionStorage.removeItem(FOLLOWED_KEY);
     auth.clear();
@@ -106,14 +122,14 @@ function followNext(justSignedIn) {
   return true;
 }
 
-async function signedIn() {
+async function signedIn(): Promise<void> {
   render();
   await attempt(loadAlbums);
 }
 
 // ------------------------------------------------------------------ albums
 
-async function loadAlbums() {
+async function loadAlbums(): Promise<void> {
   const { items } = await api.listAlbums();
   const list = $("#album-list");
   list.replaceChildren(
@@ -130,16 +146,21 @@ async function loadAlbums() {
   show($("#no-albums"), items.length === 0);
 }
 
-async function createAlbum(form) {
-  const title = form.elements.title.value;
-  const description = form.elements.description.value;
+/** A form's text field by name. */
+function field(form: HTMLFormElement, name: string): HTMLInputElement {
+  return form.elements.namedItem(name) as HTMLInputElement;
+}
+
+async function createAlbum(form: HTMLFormElement): Promise<void> {
+  const title = field(form, "title").value;
+  const description = field(form, "description").value;
   await api.createAlbum({ title, ...(description ? { description } : {}) });
   form.reset();
   say("Album created.", "info");
   await loadAlbums();
 }
 
-async function openAlbum(albumId) {
+async function openAlbum(albumId: string): Promise<void> {
   const album = await api.getAlbum(albumId);
   openAlbumId = album.albumId;
   $("#album-title").textContent = album.title;
@@ -148,15 +169,15 @@ async function openAlbum(albumId) {
   await loadPhotos();
 }
 
-async function closeAlbum() {
+async function closeAlbum(): Promise<void> {
   clearTimeout(processingPoll);
   openAlbumId = undefined;
   render();
   await loadAlbums();
 }
 
-async function deleteAlbum() {
-  if (!confirm("Delete this album and its photos?")) return;
+async function deleteAlbum(): Promise<void> {
+  if (!openAlbumId || !confirm("Delete this album and its photos?")) return;
   await api.deleteAlbum(openAlbumId);
   say("Album deleted.", "info");
   await closeAlbum();
@@ -167,11 +188,11 @@ async function deleteAlbum() {
 /** How often, and how many times, an open album is re-read while photos are being processed. */
 const PROCESSING_POLL_MS = 1500;
 const PROCESSING_POLL_LIMIT = 80;
-let processingPoll;
+let processingPoll: ReturnType<typeof setTimeout> | undefined;
 
 /** The thumbnail, sized by the browser from the srcset (320 px and 1280 px WebP); the original only on demand. */
-function photoImage(photo) {
-  const thumbnails = photo.thumbnails ?? [];
+function photoImage(photo: Photo & { thumbnails: NonNullable<Photo["thumbnails"]> }): HTMLImageElement {
+  const thumbnails = photo.thumbnails;
   const smallest = thumbnails[0];
   return el("img", {
     alt: photo.title ?? "Photo",
@@ -185,21 +206,23 @@ function photoImage(photo) {
   });
 }
 
-function photoBody(photo) {
-  if (photo.status === "ready" && photo.thumbnails?.length) return photoImage(photo);
+function photoBody(photo: Photo): HTMLElement {
+  if (photo.status === "ready" && photo.thumbnails?.length) return photoImage({ ...photo, thumbnails: photo.thumbnails });
   if (photo.status === "failed") return el("span", { className: "meta failed", role: "status" }, `Could not be processed: ${photo.failureReason ?? "unknown reason"}`);
   return el("span", { className: "meta processing", role: "status" }, "Processing…");
 }
 
-async function openOriginal(photoId) {
+async function openOriginal(photoId: string): Promise<void> {
+  if (!openAlbumId) return;
   const photo = await api.getPhoto(openAlbumId, photoId);
   if (!photo.downloadUrl) throw new Error("The original is not available yet.");
   window.open(photo.downloadUrl, "_blank", "noopener");
 }
 
-async function loadPhotos(polls = 0) {
+async function loadPhotos(polls = 0): Promise<void> {
   clearTimeout(processingPoll);
   const albumId = openAlbumId;
+  if (!albumId) return;
   const { items } = await api.listPhotos(albumId);
   if (albumId !== openAlbumId) return;
   const list = $("#photo-list");
@@ -222,8 +245,8 @@ async function loadPhotos(polls = 0) {
   }
 }
 
-async function uploadPhoto(form) {
-  const file = form.elements.file.files[0];
+async function uploadPhoto(form: HTMLFormElement): Promise<void> {
+  const file = field(form, "file").files?.[0];
   if (!file) throw Object.assign(new Error("Choose an image to upload."), { fieldErrors: { file: ["is required"] } });
   if (!config.imageTypes.includes(file.type)) {
     throw Object.assign(new Error(`The gallery accepts ${config.imageTypes.join(", ")}; this file is ${file.type || "of an unknown type"}.`), { fieldErrors: { file: ["is not a supported image type"] } });
@@ -231,11 +254,13 @@ async function uploadPhoto(form) {
   if (file.size > config.maxImageBytes) {
     throw Object.assign(new Error(`That image is too large: at most ${Math.floor(config.maxImageBytes / 1024 / 1024)} MB.`), { status: 413, fieldErrors: { file: ["is too large"] } });
   }
-  const title = form.elements.title.value.trim();
-  const button = form.querySelector("button[type=submit]");
+  const albumId = openAlbumId;
+  if (!albumId) return;
+  const title = field(form, "title").value.trim();
+  const button = $<HTMLButtonElement>("#upload-form button[type=submit]");
   button.disabled = true;
   try {
-    await api.uploadPhoto(openAlbumId, file, title || undefined);
+    await api.uploadPhoto(albumId, file, title || undefined);
   } finally {
     button.disabled = false;
   }
@@ -244,7 +269,8 @@ async function uploadPhoto(form) {
   await loadPhotos();
 }
 
-async function deletePhoto(photoId) {
+async function deletePhoto(photoId: string): Promise<void> {
+  if (!openAlbumId) return;
   await api.deletePhoto(openAlbumId, photoId);
   say("Photo deleted.", "info");
   await loadPhotos();
@@ -252,34 +278,34 @@ async function deletePhoto(photoId) {
 
 // ------------------------------------------------------------------ start
 
-function onSubmit(selector, action) {
-  const form = $(selector);
+function onSubmit(selector: string, action: (form: HTMLFormElement) => Promise<void>): void {
+  const form = $<HTMLFormElement>(selector);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     void attempt(() => action(form), form);
   });
 }
 
-async function checkHealth() {
+async function checkHealth(): Promise<void> {
   try {
     const response = await fetch("/api/health", { headers: { accept: "application/json" } });
     status.textContent = response.ok ? "The gallery API is up." : `The gallery API answered ${response.status}.`;
   } catch (error) {
-    status.textContent = `The gallery API is not reachable: ${error.message}`;
+    status.textContent = `The gallery API is not reachable: ${(error as Error).message}`;
   }
 }
 
-async function main() {
+async function main(): Promise<void> {
   await checkHealth();
   const response = await fetch("/api/config", { headers: { accept: "application/json" } });
   if (!response.ok) return say(`The gallery's settings could not be loaded (${response.status}).`);
-  config = await response.json();
+  config = (await response.json()) as GalleryConfig;
   auth = createAuth(config);
   api = createApi(() => auth.idToken());
-  $("#upload-form").elements.file.accept = config.imageTypes.join(",");
+  field($<HTMLFormElement>("#upload-form"), "file").accept = config.imageTypes.join(",");
 
   onSubmit("#signin-form", async (form) => {
-    await auth.signInWithPassword(form.elements.email.value.trim(), form.elements.password.value);
+    await auth.signInWithPassword(field(form, "email").value.trim(), field(form, "password").value);
     form.reset();
     if (!followNext(true)) await signedIn();
   });
@@ -310,4 +336,4 @@ async function main() {
   else render();
 }
 
-main();
+void main();

@@ -8,33 +8,51 @@
 // the token, so signed-in pages load; signing out clears it. Browsers accept Secure cookies from
 // http://localhost too (a secure context), so `npm start` works the same way.
 
+import type { AuthConfig, GalleryConfig } from "./types";
+
 const TOKENS_KEY = "gallery.tokens";
 const PKCE_KEY = "gallery.pkce";
 
 export class AuthError extends Error {
-  constructor(message, code) {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
     super(message);
     this.name = "AuthError";
-    this.code = code;
   }
 }
 
-function base64url(bytes) {
+interface Tokens {
+  idToken: string;
+  accessToken: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+}
+
+/** The claims the page shows; others are ignored. */
+interface Claims {
+  email?: string;
+  "cognito:username"?: string;
+  sub?: string;
+}
+
+function base64url(bytes: ArrayBuffer | Uint8Array): string {
   let binary = "";
   for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-function randomString(size = 32) {
+function randomString(size = 32): string {
   return base64url(crypto.getRandomValues(new Uint8Array(size)));
 }
 
-async function pkceChallenge(verifier) {
+async function pkceChallenge(verifier: string): Promise<string> {
   return base64url(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)));
 }
 
 /** The claims of a JWT (not verified: the API verifies; the page only shows who is signed in). */
-export function claimsOf(token) {
+export function claimsOf(token: string): Claims {
   try {
     const payload = atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/"));
     return JSON.parse(new TextDecoder().decode(Uint8Array.from(payload, (c) => c.charCodeAt(0))));
@@ -47,7 +65,7 @@ export function claimsOf(token) {
  * `next` (from ?next=, where the edge sent the browser to sign in) when it is a path on `origin`, else
  * undefined: never another origin, so ?next= is no open redirect.
  */
-export function sameOriginPath(next, origin) {
+export function sameOriginPath(next: string | null | undefined, origin: string): string | undefined {
   if (typeof next !== "string" || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return undefined;
   try {
     const url = new URL(next, origin);
@@ -57,32 +75,49 @@ export function sameOriginPath(next, origin) {
   }
 }
 
-function redirectUri() {
+/** Cognito's InitiateAuth answer (JSON 1.1), as far as the page reads it. */
+interface InitiateAuthResult {
+  AuthenticationResult?: { IdToken: string; AccessToken: string; ExpiresIn?: number };
+  ChallengeName?: string;
+}
+
+/** The hosted UI's /oauth2/token answer. */
+interface TokenResult {
+  id_token?: string;
+  access_token?: string;
+  expires_in?: number;
+  error?: string;
+  error_description?: string;
+}
+
+function redirectUri(): string {
   return `${location.origin}/`;
 }
 
-export function createAuth(config) {
-  const auth = config.auth ?? { mode: "none" };
+export type Auth = ReturnType<typeof createAuth>;
+
+export function createAuth(config: GalleryConfig) {
+  const auth: AuthConfig = config.auth ?? { mode: "none" };
   let tokens = load();
   if (tokens) setEdgeCookie(tokens);
 
-  function load() {
+  function load(): Tokens | undefined {
     try {
-      const stored = JSON.parse(sessionStorage.getItem(TOKENS_KEY) ?? "null");
+      const stored = JSON.parse(sessionStorage.getItem(TOKENS_KEY) ?? "null") as Tokens | null;
       return stored && stored.expiresAt > Date.now() ? stored : undefined;
     } catch {
       return undefined;
     }
   }
 
-  function store(idToken, accessToken, expiresInSeconds) {
+  function store(idToken: string, accessToken: string, expiresInSeconds: number): void {
     tokens = { idToken, accessToken, expiresAt: Date.now() + expiresInSeconds * 1000 };
     sessionStorage.setItem(TOKENS_KEY, JSON.stringify(tokens));
     setEdgeCookie(tokens);
   }
 
   /** The edge auth cookie on each protected path, for the token's remaining lifetime (0 deletes it). */
-  function setEdgeCookie(current) {
+  function setEdgeCookie(current: Tokens | undefined): void {
     if (!auth.cookie) return;
     const maxAge = current ? Math.max(0, Math.floor((current.expiresAt - Date.now()) / 1000)) : 0;
     const value = current && maxAge > 0 ? current.idToken : "";
@@ -92,13 +127,14 @@ export function createAuth(config) {
   }
 
   /** Cognito's JSON 1.1 protocol, as the AWS SDK speaks it. */
-  async function cognito(operation, body) {
+  async function cognito(operation: string, body: unknown): Promise<InitiateAuthResult> {
+    if (!auth.cognitoEndpoint) throw new AuthError("Password sign-in has no Cognito endpoint in the gallery's settings", "NotAvailable");
     const response = await fetch(auth.cognitoEndpoint, {
       method: "POST",
       headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `AWSCognitoIdentityProviderService.${operation}` },
       body: JSON.stringify(body),
     });
-    const result = await response.json().catch(() => ({}));
+    const result = (await response.json().catch(() => ({}))) as InitiateAuthResult & { __type?: string; message?: string };
     if (!response.ok) {
       const code = String(result.__type ?? "Error").split("#").pop();
       throw new AuthError(result.message ?? `${operation} failed (${response.status})`, code);
@@ -110,7 +146,7 @@ export function createAuth(config) {
     mode: auth.mode,
 
     /** The signed-in user's email (or username), or undefined. */
-    user() {
+    user(): string | undefined {
       if (tokens && tokens.expiresAt <= Date.now()) this.clear();
       if (!tokens) return undefined;
       const claims = claimsOf(tokens.idToken);
@@ -118,11 +154,11 @@ export function createAuth(config) {
     },
 
     /** The id token the API's Cognito authorizer expects in `Authorization`. */
-    idToken() {
-      return this.user() ? tokens.idToken : undefined;
+    idToken(): string | undefined {
+      return this.user() ? tokens?.idToken : undefined;
     },
 
-    async signInWithPassword(username, password) {
+    async signInWithPassword(username: string, password: string): Promise<void> {
       if (auth.mode !== "password") throw new AuthError("Password sign-in is not available here", "NotAvailable");
       const result = await cognito("InitiateAuth", { AuthFlow: "USER_PASSWORD_AUTH", ClientId: auth.clientId, AuthParameters: { USERNAME: username, PASSWORD: password } });
       if (!result.AuthenticationResult) throw new AuthError(`Sign-in needs a further step (${result.ChallengeName}) this page does not support`, result.ChallengeName);
@@ -131,14 +167,14 @@ export function createAuth(config) {
     },
 
     /** Sends the browser to the hosted UI (authorization code + PKCE). */
-    async beginHostedSignIn() {
+    async beginHostedSignIn(): Promise<void> {
       if (auth.mode !== "hosted-ui") throw new AuthError("The hosted UI is not available here", "NotAvailable");
       const verifier = randomString(48);
       const state = randomString(16);
       sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state }));
       const query = new URLSearchParams({
         response_type: "code",
-        client_id: auth.clientId,
+        client_id: auth.clientId ?? "",
         redirect_uri: redirectUri(),
         scope: (auth.scopes ?? ["openid", "email"]).join(" "),
         state,
@@ -149,37 +185,38 @@ export function createAuth(config) {
     },
 
     /** On return from the hosted UI: trades `?code=` for tokens, then cleans the address bar. True when it handled a callback. */
-    async handleCallback() {
+    async handleCallback(): Promise<boolean> {
       const params = new URLSearchParams(location.search);
       if (auth.mode !== "hosted-ui" || (!params.has("code") && !params.has("error"))) return false;
       history.replaceState(null, "", location.pathname);
-      const pending = JSON.parse(sessionStorage.getItem(PKCE_KEY) ?? "null");
+      const pending = JSON.parse(sessionStorage.getItem(PKCE_KEY) ?? "null") as { verifier: string; state: string } | null;
       sessionStorage.removeItem(PKCE_KEY);
-      if (params.has("error")) throw new AuthError(params.get("error_description") ?? params.get("error"), params.get("error"));
+      const error = params.get("error");
+      if (error !== null) throw new AuthError(params.get("error_description") ?? error, error);
       if (!pending || pending.state !== params.get("state")) throw new AuthError("The sign-in response does not match this tab's request; please sign in again", "StateMismatch");
       const response = await fetch(`${auth.hostedUiUrl}/oauth2/token`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ grant_type: "authorization_code", client_id: auth.clientId, code: params.get("code"), redirect_uri: redirectUri(), code_verifier: pending.verifier }),
+        body: new URLSearchParams({ grant_type: "authorization_code", client_id: auth.clientId ?? "", code: params.get("code") ?? "", redirect_uri: redirectUri(), code_verifier: pending.verifier }),
       });
-      const result = await response.json().catch(() => ({}));
-      if (!response.ok) throw new AuthError(result.error_description ?? result.error ?? `Token exchange failed (${response.status})`, result.error);
+      const result = (await response.json().catch(() => ({}))) as TokenResult;
+      if (!response.ok || !result.id_token || !result.access_token) throw new AuthError(result.error_description ?? result.error ?? `Token exchange failed (${response.status})`, result.error);
       store(result.id_token, result.access_token, result.expires_in ?? 3600);
       return true;
     },
 
     /** Forgets the tokens here, and the edge auth cookie. */
-    clear() {
+    clear(): void {
       tokens = undefined;
       sessionStorage.removeItem(TOKENS_KEY);
       setEdgeCookie(undefined);
     },
 
     /** Signs out; with the hosted UI also ends its session there (and comes back to this page). */
-    signOut() {
+    signOut(): void {
       this.clear();
       if (auth.mode === "hosted-ui") {
-        location.assign(`${auth.hostedUiUrl}/logout?${new URLSearchParams({ client_id: auth.clientId, logout_uri: redirectUri() })}`);
+        location.assign(`${auth.hostedUiUrl}/logout?${new URLSearchParams({ client_id: auth.clientId ?? "", logout_uri: redirectUri() })}`);
       }
     },
   };

@@ -1,0 +1,152 @@
+/**
+ * StaticSite's `build`: a command (e.g. `vite build`) that writes the site into `outputDir` before the
+ * manifest is made, with an environment that may hold stack outputs (the API's URL, pool ids).
+ *
+ * When it runs:
+ * - every environment value is a plain string: at construction, so a failed build fails the component
+ *   like any bad argument, before a resource is declared;
+ * - some are Outputs: once they resolve. At `pulumi up` (and `npm start`, under mocks) they always do.
+ *   At `pulumi preview` a value of a resource not created yet is unknown: the build does not run, the
+ *   publisher's files show as unknown, and the build runs at `pulumi up`. Later previews know the values
+ *   from the state and build and diff the files exactly.
+ * Either way the manifest (content hashes, content types, Cache-Control) is made from what the build wrote.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import type { ArgFailure } from "../errors";
+import { registerSpec } from "../spec-registry";
+
+/** A build that writes the site's files, run before the manifest is made (at preview, `pulumi up` and `npm start`). */
+export interface StaticSiteBuild {
+  /** Shell command, run in the site's `path`, e.g. `"npx vite build"`. Its last lines of output are shown if it fails. */
+  command: string;
+  /**
+   * Folder the build writes, relative to `path`, e.g. `"dist"`: this is what gets published (and served by
+   * `npm start`). It must be inside `path` or the project, and must not be `path` itself or a folder above it.
+   */
+  outputDir: string;
+  /**
+   * Environment variables for the command, on top of this process's: plain strings or stack outputs,
+   * e.g. `{ VITE_API_URL: api.url }` (Vite exposes `VITE_*` to the page as `import.meta.env`). A value
+   * that is unknown at `pulumi preview` (its resource is not created yet) postpones the build to `pulumi up`.
+   * @default none
+   */
+  environment?: Record<string, pulumi.Input<string>>;
+  /** Seconds before the build is stopped. @default 600 */
+  timeoutSeconds?: number;
+}
+
+/** The build as the spec holds it: absolute folders, plain data. */
+export interface NormalisedBuild {
+  command: string;
+  /** Where the command runs: the `path` argument. */
+  cwd: string;
+  /** Absolute path of `outputDir`. */
+  outputDir: string;
+  /** Names of the environment variables the build gets (the values may be Outputs; see BuiltSite). */
+  environmentNames: string[];
+  timeoutSeconds: number;
+}
+
+/**
+ * A build that ran, with its resolved environment: registered (kind "StaticSiteBuild") once it has run, so the local
+ * runtime can run the same command again when a source file changes.
+ */
+export interface BuiltSite extends NormalisedBuild {
+  site: string;
+  environment: Record<string, string>;
+}
+
+/**
+ * Set to `1` to publish `outputDir` as it is, without running the command: for a CI job that built (and tested)
+ * the site in an earlier step, and for the test suite, which builds the reference site once (tests/setup/site-build.ts).
+ */
+export const SKIP_BUILD_VARIABLE = "STATIC_SITE_SKIP_BUILD";
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const MIB = 1024 * 1024;
+const OUTPUT_LINES = 40;
+
+export function validateBuildArgs(fail: ArgFailure, path: string | undefined, build: StaticSiteBuild | undefined): void {
+  if (build === undefined) return;
+  if ("output" in build) fail("build.output", (build as { output?: unknown }).output, "is not an argument of StaticSite's build", "Rename it to build.outputDir.");
+  if (typeof build.command !== "string" || build.command.trim() === "") fail("build.command", build.command, "is empty", 'Give the shell command that builds the site, e.g. "npx vite build".');
+  const out = build.outputDir;
+  if (typeof out !== "string" || out.trim() === "" || isAbsolute(out)) {
+    fail("build.outputDir", out, "is not a folder relative to path", 'Give the folder the build writes, relative to path, e.g. "dist".');
+  }
+  const project = process.cwd();
+  const source = resolve(path ?? "");
+  const target = resolve(source, out);
+  if (target === source || isInside(target, source)) {
+    fail("build.outputDir", out, `is ${target === source ? "path itself" : "a folder above path"}, so the site's sources would be published (and a build that empties its output would delete them)`,
+      'Use a folder of its own, e.g. "dist".');
+  }
+  // Inside path, or elsewhere in the project: never somewhere a relative path happens to reach on this machine.
+  if (!isInside(source, target) && !isInside(project, target)) {
+    fail("build.outputDir", out, `resolves to ${target}, outside path and the project (${project})`, 'Write the build inside the project, e.g. "dist" (path/dist).');
+  }
+  for (const [key, value] of Object.entries(build.environment ?? {})) {
+    if (!ENV_NAME.test(key)) fail(`build.environment.${key}`, key, "is not an environment variable name", "Use letters, digits and _, not starting with a digit, e.g. VITE_API_URL.");
+    if (typeof value !== "string" && !pulumi.Output.isInstance(value) && !(value instanceof Promise)) {
+      fail(`build.environment.${key}`, value, "is not a string or an Output of one", "Pass a string, e.g. String(port), or a stack output such as api.url.");
+    }
+  }
+  if (build.timeoutSeconds !== undefined && !(build.timeoutSeconds > 0)) fail("build.timeoutSeconds", build.timeoutSeconds, "is not a positive number of seconds", "Use e.g. 600.");
+}
+
+export function normaliseBuild(path: string, build: StaticSiteBuild): NormalisedBuild {
+  const cwd = resolve(path);
+  return {
+    command: build.command,
+    cwd,
+    outputDir: resolve(cwd, build.outputDir),
+    environmentNames: Object.keys(build.environment ?? {}).sort(),
+    timeoutSeconds: build.timeoutSeconds ?? 600,
+  };
+}
+
+/** True when every environment value is a plain string, so the build can run now. */
+export function environmentKnown(environment: Record<string, pulumi.Input<string>> | undefined): environment is Record<string, string> | undefined {
+  return Object.values(environment ?? {}).every((value) => typeof value === "string");
+}
+
+/**
+ * Runs the build in its `cwd` (unless STATIC_SITE_SKIP_BUILD=1) and registers it for the local runtime. A failure
+ * throws with the command, its exit code or signal and its last lines of output; a missing output folder says so.
+ */
+export function runBuild(fail: ArgFailure, site: string, build: NormalisedBuild, environment: Record<string, string>): void {
+  const outputDirArg = relative(build.cwd, build.outputDir) || ".";
+  let output = "";
+  if (process.env[SKIP_BUILD_VARIABLE] !== "1") {
+    const result = spawnSync(build.command, { ...buildProcessOptions(build, environment), encoding: "utf8", maxBuffer: 64 * MIB });
+    output = lastLines(`${result.stdout ?? ""}${result.stderr ?? ""}`);
+    if (result.error || result.status !== 0) {
+      const why = result.error ? result.error.message : result.signal ? `was stopped by ${result.signal}` : `exited with code ${result.status}`;
+      fail("build.command", build.command, `failed in ${build.cwd}: ${why}`, `Fix the build and run again. Its output (last ${OUTPUT_LINES} lines):\n${output || "(none)"}`);
+    }
+  }
+  if (!existsSync(build.outputDir) || !statSync(build.outputDir).isDirectory()) {
+    const skipped = process.env[SKIP_BUILD_VARIABLE] === "1" ? ` (the build was skipped: ${SKIP_BUILD_VARIABLE}=1)` : "";
+    fail("build.outputDir", outputDirArg, `does not exist after the build${skipped} (${build.outputDir})`,
+      `Make the build write the site into ${outputDirArg}, or set build.outputDir to where it writes. Build output:\n${output || "(none)"}`);
+  }
+  registerSpec<BuiltSite>("StaticSiteBuild", site, { ...build, site, environment });
+}
+
+/** How the build's command runs, for StaticSite and for the local runtime's rebuilds alike. */
+export function buildProcessOptions(build: Pick<NormalisedBuild, "cwd" | "timeoutSeconds">, environment: Record<string, string>) {
+  return { cwd: build.cwd, shell: true, env: { ...process.env, ...environment }, timeout: build.timeoutSeconds * 1000 };
+}
+
+/** The end of a build's output: what a failure shows. */
+export function lastLines(text: string): string {
+  return text.trim().split("\n").slice(-OUTPUT_LINES).join("\n");
+}
+
+function isInside(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return rel !== "" && !rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel);
+}

@@ -1,0 +1,77 @@
+// The gallery API (same origin, /api/*) with the signed-in user's id token, and its errors
+// turned into messages a person can act on.
+import type { Album, AlbumInput, FieldErrors, Page, Photo, PhotoUpload } from "./types";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly fieldErrors: FieldErrors = {},
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** The JSON error bodies the API answers with (handlers/shared): a message, and per-field problems for a 400. */
+interface ErrorBody {
+  message?: string;
+  errors?: FieldErrors;
+}
+
+const MESSAGES: Record<number, string> = {
+  401: "You are not signed in, or your session has expired. Please sign in again.",
+  403: "You are not allowed to do that.",
+  404: "That album or photo does not exist (it may have been deleted).",
+  413: "That is too large for the gallery.",
+};
+
+/** The message to show for a failed response: ours for the common statuses, the API's otherwise. */
+export function messageFor(status: number, body: ErrorBody | undefined): string {
+  if (status === 400) return body?.errors ? "Please correct the highlighted fields." : (body?.message ?? "The request was not valid.");
+  if (status === 409) return `That conflicts with the gallery's current state: ${body?.message ?? "please reload and try again"}.`;
+  if (status === 413) return body?.message ? `${MESSAGES[413]} (${body.message})` : MESSAGES[413];
+  return MESSAGES[status] ?? (status >= 500 ? "The gallery had a problem. Please try again in a moment." : (body?.message ?? `The request failed (${status}).`));
+}
+
+export type Api = ReturnType<typeof createApi>;
+
+export function createApi(token: () => string | undefined) {
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: "application/json" };
+    const idToken = token();
+    if (idToken) headers.authorization = idToken;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const response = await fetch(`/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const result: unknown = response.status === 204 ? undefined : await response.json().catch(() => undefined);
+    if (!response.ok) {
+      const error = result as ErrorBody | undefined;
+      throw new ApiError(response.status, messageFor(response.status, error), error?.errors ?? {});
+    }
+    return result as T;
+  }
+
+  const albumPath = (albumId: string) => `/albums/${encodeURIComponent(albumId)}`;
+  const photoPath = (albumId: string, photoId: string) => `${albumPath(albumId)}/photos/${encodeURIComponent(photoId)}`;
+
+  return {
+    listAlbums: () => call<Page<Album>>("GET", "/albums"),
+    createAlbum: (album: AlbumInput) => call<Album>("POST", "/albums", album),
+    getAlbum: (albumId: string) => call<Album>("GET", albumPath(albumId)),
+    deleteAlbum: (albumId: string) => call<void>("DELETE", albumPath(albumId)),
+    listPhotos: (albumId: string) => call<Page<Photo>>("GET", `${albumPath(albumId)}/photos`),
+    getPhoto: (albumId: string, photoId: string) => call<Photo>("GET", photoPath(albumId, photoId)),
+    deletePhoto: (albumId: string, photoId: string) => call<void>("DELETE", photoPath(albumId, photoId)),
+
+    /**
+     * Presigned upload: a pending photo and its URL, then the PUT of the file. The photo becomes
+     * ready (or failed) when the gallery has made its thumbnails; the page polls the album for that.
+     */
+    async uploadPhoto(albumId: string, file: File, title: string | undefined): Promise<Photo> {
+      const { photo, upload } = await call<PhotoUpload>("POST", `${albumPath(albumId)}/photos`, { contentType: file.type, size: file.size, ...(title ? { title } : {}) });
+      const put = await fetch(upload.url, { method: upload.method ?? "PUT", headers: upload.headers ?? {}, body: file });
+      if (!put.ok) throw new ApiError(put.status, put.status === 403 ? "The upload link was refused or has expired. Please try again." : `The upload failed (${put.status}).`);
+      return photo;
+    },
+  };
+}

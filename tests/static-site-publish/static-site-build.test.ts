@@ -1,0 +1,100 @@
+/**
+ * StaticSite's `build` at `pulumi up` (update-mode mocks): the command runs before the manifest is made, with an
+ * environment that may hold stack outputs; its output folder is what gets hashed and published; failures name
+ * the command, its exit code and its last output lines. (Preview: static-site-build-preview.test.ts.)
+ */
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { StaticSite } from "../../components/static-site";
+import type { BuiltSite } from "../../components/static-site/build";
+import { registeredSpecs } from "../../components/spec-registry";
+import { record, resource } from "../harness/mocks";
+import { filesOf, makeSite, removeSite } from "./helpers";
+
+const PUBLISHER = "pulumi-nodejs:dynamic/serverless-fullstack:SitePublisher";
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+const sites: string[] = [];
+const site = (files: Record<string, string>) => {
+  const root = makeSite(files);
+  sites.push(root);
+  return root;
+};
+
+// The suite sets STATIC_SITE_SKIP_BUILD=1 (tests/setup/site-build.ts); these tests run their builds.
+const skip = process.env.STATIC_SITE_SKIP_BUILD;
+beforeAll(() => {
+  delete process.env.STATIC_SITE_SKIP_BUILD;
+});
+afterEach(() => {
+  delete process.env.STATIC_SITE_SKIP_BUILD;
+});
+afterAll(() => {
+  process.env.STATIC_SITE_SKIP_BUILD = skip;
+  for (const root of sites) removeSite(root);
+});
+
+describe("StaticSite build", () => {
+  it("runs the build first and publishes its output", async () => {
+    const source = site({ "src/page.html": "<p>built</p>" });
+    const graph = await record(() => new StaticSite("built", { path: source, build: { command: "mkdir -p dist && cp src/page.html dist/index.html && echo built", outputDir: "dist" } }));
+    const files = filesOf(resource(graph, PUBLISHER, "built-publish").inputs as never);
+    expect(Object.keys(files)).toEqual(["index.html"]);
+    expect(files["index.html"].sha256).toBe(sha256("<p>built</p>"));
+  });
+
+  it("waits for environment values that are stack outputs, and hashes what the build wrote with them", async () => {
+    const source = site({ "package.json": "{}" });
+    const graph = await record(() => {
+      const api = new aws.s3.Bucket("api-bucket", { bucket: "gallery-api-bucket" });
+      return new StaticSite("env", {
+        path: source,
+        build: {
+          command: 'mkdir -p out/assets && printf "%s|%s" "$API_BUCKET" "$MODE" > out/index.html && printf x > out/assets/app.1a2b3c4d.js',
+          outputDir: "out",
+          environment: { API_BUCKET: api.bucket, MODE: pulumi.output("production") },
+        },
+      });
+    });
+    const files = filesOf(resource(graph, PUBLISHER, "env-publish").inputs as never);
+    expect(files["index.html"].sha256).toBe(sha256("gallery-api-bucket|production"));
+    expect(files["assets/app.1a2b3c4d.js"]).toMatchObject({ cacheControl: "public, max-age=31536000, immutable", fingerprinted: true });
+    // Registered for the local runtime's rebuilds, with the values the build ran with.
+    const built = registeredSpecs<BuiltSite>("StaticSiteBuild").find((s) => s.name === "env")!.spec;
+    expect(built).toMatchObject({ command: expect.stringContaining("printf"), cwd: source, outputDir: join(source, "out"), environment: { API_BUCKET: "gallery-api-bucket", MODE: "production" } });
+    expect(built.environmentNames).toEqual(["API_BUCKET", "MODE"]);
+  });
+
+  it("shows the build's output when it fails, and says when the output folder is missing", () => {
+    const source = site({ "package.json": "{}" });
+    expect(() => new StaticSite("broken", { path: source, build: { command: "echo compiling; echo 'error TS2304: Cannot find name x' >&2; exit 2", outputDir: "dist" } })).toThrow(
+      /StaticSite "broken": build.command ".*" failed in .*: exited with code 2\. Fix the build and run again\. Its output \(last 40 lines\):\ncompiling\nerror TS2304: Cannot find name x/,
+    );
+    expect(() => new StaticSite("nodist", { path: source, build: { command: "true", outputDir: "dist" } })).toThrow(/StaticSite "nodist": build.outputDir "dist" does not exist after the build/);
+  });
+
+  it("publishes outputDir as it is with STATIC_SITE_SKIP_BUILD=1, and says so when it is missing", async () => {
+    const source = site({ "dist/index.html": "prebuilt" });
+    process.env.STATIC_SITE_SKIP_BUILD = "1";
+    const graph = await record(() => new StaticSite("prebuilt", { path: source, build: { command: "exit 1", outputDir: "dist" } }));
+    expect(filesOf(resource(graph, PUBLISHER, "prebuilt-publish").inputs as never)["index.html"].sha256).toBe(sha256("prebuilt"));
+    expect(() => new StaticSite("unbuilt", { path: source, build: { command: "exit 1", outputDir: "out" } })).toThrow(
+      /build.outputDir "out" does not exist after the build \(the build was skipped: STATIC_SITE_SKIP_BUILD=1\)/,
+    );
+  });
+
+  it("checks the size of the error document the edge serves in what the build wrote, not in what was there before", () => {
+    // No dist/ before the build: the page only exists once the build has run.
+    const source = site({ "package.json": "{}" });
+    const errorPages = {
+      pathPattern: "default", eventType: "origin-response" as const, kind: "lambda" as const, edgeLogic: "edge", key: "origin-response",
+      arn: "arn:aws:lambda:us-east-1:123456789012:function:errors:1", servesErrorDocument: true,
+    };
+    const command = "mkdir -p dist && echo ok > dist/index.html && head -c 1100000 /dev/zero | tr '\\0' x > dist/error.html";
+    expect(() => new StaticSite("bigerror", { path: source, edge: [errorPages], build: { command, outputDir: "dist" } })).toThrow(
+      /StaticSite "bigerror": errorDocument "error.html" is 1100000 bytes; an origin-response function may generate at most \d+ bytes of body/,
+    );
+  });
+});
