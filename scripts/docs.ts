@@ -2,6 +2,8 @@
  * `npm run docs`: regenerates the generated parts of docs/ (tests/docs.test.ts checks they are current):
  * - the config table of docs/configuration.md, from Pulumi.yaml and the stack files;
  * - docs/reference/, the argument reference, by TypeDoc from the TSDoc of the package's exports;
+ * - the argument and output tables of each docs/components/ page (a page for each new component), and the
+ *   component list of docs/README.md, from that reference;
  * - the diagrams of docs/architecture.md, from the recorded graph of each stack.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -9,7 +11,8 @@ import { join, resolve, sep } from "node:path";
 import { runMain } from "./exit";
 import { architectureBlock, withArchitecture } from "./docs/architecture";
 import { configTable, stackNames, withConfigTable } from "./docs/config-table";
-import { generateReference, REFERENCE_DIR } from "./docs/reference";
+import { componentIndex, componentPages, withComponentIndex } from "./docs/component-pages";
+import { generateReference, readTree, REFERENCE_DIR } from "./docs/reference";
 import { runProgramOffline } from "../local/offline/program";
 import type { Graph } from "../local/offline/graph";
 
@@ -35,6 +38,11 @@ async function main(): Promise<number> {
 
   await generateReference(projectDir, join(projectDir, REFERENCE_DIR));
   console.log(`${REFERENCE_DIR}/: argument reference regenerated`);
+  const pages = componentPages(projectDir, readTree(join(projectDir, REFERENCE_DIR)));
+  for (const page of pages) writeFileSync(join(projectDir, page.path), page.text);
+  const index = join(projectDir, "docs", "README.md");
+  writeFileSync(index, withComponentIndex(readFileSync(index, "utf8"), componentIndex(pages)));
+  console.log(`docs/components/: argument tables of ${pages.map((p) => p.component).join(", ")} regenerated; docs/README.md lists them`);
 
   const stacks = stackNames(projectDir);
   const architectureDoc = join(projectDir, "docs", "architecture.md");
