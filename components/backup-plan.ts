@@ -103,6 +103,9 @@ function validate(fail: ArgFailure, name: string, args: BackupPlanArgs, vaultNam
 }
 
 /**
+ * AWS Backup beside point-in-time recovery: a daily backup of the given resources (DataTier's tables) into a
+ * vault with its own rotating KMS key, kept `retentionDays`, optionally copied to another region and locked (WORM).
+ *
  * @example
  * new BackupPlan("backup", { resources: Object.values(data.tables).map((t) => t.arn), retentionDays: 35, copyRegion: "us-west-2", retainOnDelete: true });
  */

@@ -68,6 +68,9 @@ export interface BucketEventsSpec {
 }
 
 /**
+ * S3 object events to LambdaFunctions on any bucket: the bucket's one notification configuration, each
+ * function's invoke permission from exactly this bucket and account, created in the order S3 needs.
+ *
  * @example
  * const thumbnails = new LambdaFunction("thumbnail", { entry: "handlers/thumbnail/index.ts", asyncInvoke: { maxRetryAttempts: 2, failureQueue: {} } });
  * new BucketEvents("uploads-events", {

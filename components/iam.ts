@@ -14,6 +14,7 @@ export interface PolicyStatement {
   resources: pulumi.Input<string>[];
   /** IAM condition block: `{ "StringEquals": { "aws:SourceAccount": "123456789012" } }`. */
   conditions?: Record<string, Record<string, pulumi.Input<string | string[]>>>;
+  /** Statement id, unique within the policy. @default none */
   sid?: string;
 }
 

@@ -22,7 +22,7 @@ export interface UploadBucketArgs {
   logRetentionDays?: number;
   /** Keep the bucket (and users' uploads) when it leaves the program. Prod should. @default false */
   retainOnDelete?: boolean;
-  /** @default the provider's region */
+  /** Region of the bucket and its log bucket. @default the provider's region */
   region?: string;
 }
 
@@ -37,6 +37,9 @@ export interface UploadBucketSpec {
 
 
 /**
+ * A private bucket for user uploads: encrypted, versioned, TLS-only, access-logged into its own log bucket, with
+ * CORS for browsers PUTting to presigned URLs and exact grants on key prefixes for functions.
+ *
  * @example
  * const uploads = new UploadBucket("uploads", { retainOnDelete: true });
  * const fn = new LambdaFunction("photos", {

@@ -15,16 +15,18 @@ const STREAM_VIEW_TYPES: readonly StreamViewType[] = ["NEW_IMAGE", "OLD_IMAGE", 
 export type Projection = "ALL" | "KEYS_ONLY" | string[];
 
 export interface GlobalIndexArgs {
+  /** Attribute the index is partitioned by (declared in the table's `attributes`). */
   partitionKey: string;
+  /** Attribute the index sorts by within a partition. @default none (a partition-key-only index) */
   sortKey?: string;
-  /** @default "ALL" */
+  /** Attributes copied into the index besides the keys: `"ALL"`, `"KEYS_ONLY"` or a list of names. @default "ALL" */
   projection?: Projection;
 }
 
 export interface LocalIndexArgs {
   /** The alternative sort key (the partition key is the table's). */
   sortKey: string;
-  /** @default "ALL" */
+  /** Attributes copied into the index besides the keys: `"ALL"`, `"KEYS_ONLY"` or a list of names. @default "ALL" */
   projection?: Projection;
 }
 
@@ -57,7 +59,7 @@ export interface TableArgs {
    * @default "on-demand"
    */
   billing?: "on-demand" | "provisioned";
-  /** Read and write capacity with autoscaling; required with, and only with, `billing: "provisioned"`. Indexes get the same. */
+  /** Read and write capacity (`read`, `write`: each a CapacityArgs) with autoscaling; required with, and only with, `billing: "provisioned"`. Indexes get the same. */
   capacity?: { read: CapacityArgs; write: CapacityArgs };
   /** Turns the stream on with this view type. @default off; NEW_AND_OLD_IMAGES when there are replicas */
   stream?: StreamViewType;
@@ -79,7 +81,7 @@ export interface TableArgs {
   replicaKmsKeyArns?: Record<string, pulumi.Input<string>>;
   /** Physical table name, 3–255 of `[A-Za-z0-9_.-]`. @default generated from the component and table key */
   tableName?: string;
-  /** @default "STANDARD" */
+  /** Storage class: `STANDARD_INFREQUENT_ACCESS` costs less to store and more to read and write. @default "STANDARD" */
   tableClass?: "STANDARD" | "STANDARD_INFREQUENT_ACCESS";
 }
 
@@ -90,7 +92,7 @@ export interface ExportArgs {
   tables?: string[];
   /** Days before exported objects expire. @default 30 */
   retentionDays?: number;
-  /** @default "DYNAMODB_JSON" */
+  /** Format of the exported items: `DYNAMODB_JSON` or `ION`. @default "DYNAMODB_JSON" */
   format?: "DYNAMODB_JSON" | "ION";
   /** Physical name of the export bucket. @default generated */
   bucketName?: string;

@@ -73,14 +73,14 @@ export interface EdgeFunctionArgs {
    * @default false
    */
   keyValueStore?: boolean;
-  /** @default "<component> <key>" */
+  /** The function's comment in the CloudFront console. @default "<component> <key>" */
   comment?: string;
 }
 
 export interface EdgeLambdaArgs {
   /** TypeScript entry file of the Lambda@Edge handler, relative to the working directory. */
   entry: string;
-  /** @default "handler" */
+  /** Name of the exported handler function in `entry`. @default "handler" */
   handler?: string;
   /** One of CloudFront's four trigger points. */
   eventType: EdgeEventType;
@@ -137,7 +137,7 @@ export interface EdgeLogicArgs {
   keyValueStore?: {
     /** Key → value (string; JSON-encode structured values). @default {} */
     data?: Record<string, string>;
-    /** @default "<component> key value store" */
+    /** The store's comment in the CloudFront console. @default "<component> key value store" */
     comment?: string;
   };
   /**

@@ -12,7 +12,7 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /** Settings of a route's (or an authorizer's) Lambda function; see LambdaFunctionArgs. */
 export interface ApiFunctionArgs {
-  /** @default 512 */
+  /** Memory in MB, 128–10240. @default 512 */
   memorySize?: number;
   /** Seconds, 1–29 (API Gateway's integration timeout). @default 10 */
   timeout?: number;
@@ -43,8 +43,9 @@ export type ApiRouteAuth =
 
 /** A static response from API Gateway itself (no backend), e.g. a config or maintenance route. */
 export interface MockIntegration {
+  /** Selects this integration. */
   type: "mock";
-  /** @default 200 */
+  /** HTTP status of the response. @default 200 */
   statusCode?: number;
   /**
    * JSON body: a string as is, anything else serialised. Values may be `pulumi.Input`s at any
@@ -56,12 +57,13 @@ export interface MockIntegration {
 
 /** Proxy to an HTTP backend (EC2, Beanstalk, another API). */
 export interface HttpIntegration {
+  /** Selects this integration. */
   type: "http";
   /** Backend URL; path parameters as `{name}`, e.g. `https://legacy.example.com/items/{id}`. */
   uri: string;
-  /** @default the route's method */
+  /** HTTP method of the backend call. @default the route's method */
   method?: string;
-  /** @default 29000 */
+  /** Milliseconds API Gateway waits for the backend: at least 50; above 29000 only where the account's quota was raised. @default 29000 */
   timeoutMs?: number;
 }
 
@@ -72,6 +74,7 @@ export interface HttpIntegration {
  * ARNs and accounts; they stay in the execution logs). Not emulated by `npm start` (answers 501).
  */
 export interface AwsServiceIntegration {
+  /** Selects this integration. */
   type: "aws";
   /** Service subdomain, e.g. `"s3"`, `"sqs"`, `"dynamodb"`. */
   service: string;
@@ -99,7 +102,7 @@ export interface ApiRoute {
   function?: ApiFunctionArgs;
   /** A non-Lambda integration instead of `handler`. */
   integration?: MockIntegration | HttpIntegration | AwsServiceIntegration;
-  /** @default the API's `defaultAuth` */
+  /** Who may call the route: `"none"`, `"iam"` or `{ authorizer, scopes? }`. @default the API's `defaultAuth` */
   auth?: ApiRouteAuth;
   /** Callers must send an API key of a usage plan (for quotas, not authentication). @default false */
   apiKeyRequired?: boolean;
@@ -113,6 +116,7 @@ export type ApiAuthorizer =
   | {
       /** Cognito user pool authorizer: API Gateway verifies the pool's id (or access) token itself. */
       type: "cognito";
+      /** ARNs of the user pools whose tokens the authorizer accepts (UserAuth's `userPoolArn`). */
       userPoolArns: pulumi.Input<string>[];
       /** @default "method.request.header.Authorization" */
       identitySource?: string;
@@ -122,6 +126,7 @@ export type ApiAuthorizer =
       type: "token" | "request";
       /** Entry file, e.g. `"handlers/api/authorizer.ts"`. */
       handler: string;
+      /** The authorizer function's settings, merged over `functionDefaults`. @default the API's `functionDefaults` */
       function?: ApiFunctionArgs;
       /** @default "method.request.header.Authorization" */
       identitySource?: string;
@@ -156,12 +161,13 @@ export interface ApiThrottle {
 }
 
 export interface ApiUsagePlan {
-  /** Requests per period. */
+  /** Requests each API key may make per period: `{ limit, period: "DAY" | "WEEK" | "MONTH" }`. @default no quota */
   quota?: { limit: number; period: "DAY" | "WEEK" | "MONTH" };
+  /** Requests per second each API key may make. @default the stage's throttling */
   throttle?: ApiThrottle;
   /** Names of API keys to create and attach to this plan. */
   apiKeys?: string[];
-  /** @default every stage */
+  /** Stages the plan (and its keys) apply to. @default every stage */
   stages?: string[];
 }
 
@@ -177,9 +183,9 @@ export interface ApiResourcePolicy {
 export interface ApiCors {
   /** Origins allowed to call the API from a browser, e.g. `["https://gallery.example.com"]`. */
   allowOrigins: string[];
-  /** @default ["Authorization", "Content-Type", "X-Api-Key"] */
+  /** Request headers browsers may send (`Access-Control-Allow-Headers`). @default ["Authorization", "Content-Type", "X-Api-Key"] */
   allowHeaders?: string[];
-  /** @default 600 */
+  /** Seconds browsers may cache a preflight answer (`Access-Control-Max-Age`). @default 600 */
   maxAgeSeconds?: number;
 }
 
@@ -243,7 +249,12 @@ export interface ServerlessApiArgs {
    * @default false
    */
   accountCloudWatchRole?: boolean;
-  /** Custom domain with a regional ACM certificate; DNS records come from elsewhere. */
+  /**
+   * Custom domain with a regional ACM certificate; DNS records come from elsewhere. `name` is the host name,
+   * `certificateArn` a certificate for it in the API's region, `stage` the stage it maps to and `basePath`
+   * the path it is mapped under.
+   * @default none
+   */
   domain?: { name: string; certificateArn: pulumi.Input<string>; /** @default the first stage */ stage?: string; /** @default "" */ basePath?: string };
   /** Region of the API and its functions. @default the provider's region */
   region?: string;
