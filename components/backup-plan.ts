@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { argFailer, type ArgFailure } from "./errors";
 import { assumeRolePolicy } from "./iam";
 
+/** An AWS Backup vault lock: recovery points kept at least (and at most) so long, in governance or compliance mode. */
 export interface BackupVaultLock {
   /** Recovery points in the vault are kept at least this long; backups with a shorter lifecycle fail. */
   minRetentionDays: number;
@@ -22,6 +23,7 @@ export interface BackupVaultLock {
   changeableForDays?: number;
 }
 
+/** Arguments of BackupPlan. */
 export interface BackupPlanArgs {
   /** ARNs of what to back up, e.g. DataTier's `tables.<name>.arn`. */
   resources: pulumi.Input<string>[];

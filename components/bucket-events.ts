@@ -31,6 +31,7 @@ export const S3_EVENT_TYPES: readonly string[] = [
 /** FilterRule values are at most 1,024 characters (https://docs.aws.amazon.com/AmazonS3/latest/API/API_FilterRule.html). */
 const FILTER_MAX_LENGTH = 1024;
 
+/** One function subscribed to a bucket's object events, with key filters. */
 export interface ObjectEventSubscription {
   /** The function S3 invokes (asynchronously) with each event; give it `asyncInvoke` for retries and a failure queue. */
   function: LambdaFunction;
@@ -42,6 +43,7 @@ export interface ObjectEventSubscription {
   filterSuffix?: string;
 }
 
+/** Arguments of BucketEvents. */
 export interface BucketEventsArgs {
   /** The bucket whose object events are delivered; it gets exactly one notification configuration, this one. */
   bucket: aws.s3.Bucket;

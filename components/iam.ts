@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "./errors";
 
+/** A least-privilege IAM statement: exact actions on exact resources (wildcard actions are rejected). */
 export interface PolicyStatement {
   /** Exact IAM actions, e.g. `["dynamodb:GetItem", "dynamodb:Query"]`. */
   actions: string[];

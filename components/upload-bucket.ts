@@ -13,6 +13,7 @@ import { createPrivateBucketWithLogs } from "./s3-hardening";
 import { registerSpec } from "./spec-registry";
 import { validateBucketName } from "./static-site/spec";
 
+/** Arguments of UploadBucket. */
 export interface UploadBucketArgs {
   /** Physical bucket name: 3–63 characters, lowercase, no periods. @default generated */
   bucketName?: string;

@@ -14,6 +14,7 @@ const STREAM_VIEW_TYPES: readonly StreamViewType[] = ["NEW_IMAGE", "OLD_IMAGE", 
 /** `"ALL"`, `"KEYS_ONLY"`, or the non-key attributes to project (INCLUDE). */
 export type Projection = "ALL" | "KEYS_ONLY" | string[];
 
+/** A global secondary index: its own partition (and sort) key, over the whole table. */
 export interface GlobalIndexArgs {
   /** Attribute the index is partitioned by (declared in the table's `attributes`). */
   partitionKey: string;
@@ -23,6 +24,7 @@ export interface GlobalIndexArgs {
   projection?: Projection;
 }
 
+/** A local secondary index: the table's partition key with another sort key. */
 export interface LocalIndexArgs {
   /** The alternative sort key (the partition key is the table's). */
   sortKey: string;
@@ -43,6 +45,7 @@ export interface CapacityArgs {
   targetUtilization?: number;
 }
 
+/** One DynamoDB table: keys, indexes, capacity, stream, TTL, recovery and encryption. */
 export interface TableArgs {
   /** Every key attribute (table and index keys) and its type; DynamoDB rejects definitions no key uses. */
   attributes: Record<string, AttributeType>;
@@ -85,6 +88,7 @@ export interface TableArgs {
   tableClass?: "STANDARD" | "STANDARD_INFREQUENT_ACCESS";
 }
 
+/** A scheduled export of tables to S3 (DynamoDB export to S3, which needs point-in-time recovery). */
 export interface ExportArgs {
   /** EventBridge schedule expression, e.g. `"rate(1 day)"` or `"cron(0 3 * * ? *)"`. */
   schedule: string;
@@ -117,6 +121,7 @@ export interface IdempotencyArgs {
 /** Key and TTL attributes of the idempotency table: Powertools' DynamoDBPersistenceLayer defaults (`keyAttr`, `expiryAttr`). */
 export const IDEMPOTENCY_TABLE = { key: "idempotency", partitionKey: "id", ttlAttribute: "expiration" } as const;
 
+/** Arguments of DataTier. */
 export interface DataTierArgs {
   /** Tables by key (e.g. `gallery`); the key names the table's child resources and its entry in `tables`. */
   tables: Record<string, TableArgs>;

@@ -53,6 +53,7 @@ export const EDGE_LOG_REGIONS: readonly string[] = [
 /** The region code format CloudFront's API documents (e.g. OriginShieldRegion: `[a-z]{2}-[a-z]+-\d`). */
 const REGION_CODE = /^[a-z]{2}-[a-z]+-\d$/;
 
+/** A CloudFront Function (cloudfront-js-2.0) on a viewer event. */
 export interface EdgeFunctionArgs {
   /** Plain JavaScript (cloudfront-js-2.0) defining a top-level `function handler(event)`, relative to the working directory. */
   file: string;
@@ -77,6 +78,7 @@ export interface EdgeFunctionArgs {
   comment?: string;
 }
 
+/** A Lambda@Edge function on one of CloudFront's four trigger points. */
 export interface EdgeLambdaArgs {
   /** TypeScript entry file of the Lambda@Edge handler, relative to the working directory. */
   entry: string;
@@ -124,6 +126,7 @@ export interface EdgeLambdaArgs {
   servesErrorDocument?: boolean;
 }
 
+/** Arguments of EdgeLogic. */
 export interface EdgeLogicArgs {
   /** CloudFront Functions by key (the key names the resources: `${name}-${key}`). */
   functions?: Record<string, EdgeFunctionArgs>;

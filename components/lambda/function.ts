@@ -32,6 +32,7 @@ const RESERVED_ENVIRONMENT_KEYS = new Set([
   "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
 ]);
 
+/** Where a function's failed asynchronous events go. */
 export interface FailureDestination {
   /** The kind of destination, which decides the send permission the function's role gets. */
   type: "sqs" | "sns" | "lambda" | "eventbridge";
@@ -46,6 +47,7 @@ const SEND_ACTION: Record<FailureDestination["type"], string> = {
   eventbridge: "events:PutEvents",
 };
 
+/** Arguments of LambdaFunction. */
 export interface LambdaFunctionArgs {
   /** TypeScript (or JavaScript) entry file, relative to the working directory (the Pulumi project). */
   entry: string;

@@ -93,6 +93,7 @@ export interface AwsServiceIntegration {
   requestParameters?: Record<string, string>;
 }
 
+/** One route (`"METHOD /path"`): a Lambda handler or another integration, its authorisation and request checks. */
 export interface ApiRoute {
   /** Lambda entry file for a proxy integration, e.g. `"handlers/api/albums.ts"`. Exactly one of handler and integration. */
   handler?: string;
@@ -112,6 +113,7 @@ export interface ApiRoute {
   name?: string;
 }
 
+/** An authorizer routes refer to by name: a Cognito user pool, or a Lambda function (TOKEN or REQUEST). */
 export type ApiAuthorizer =
   | {
       /** Cognito user pool authorizer: API Gateway verifies the pool's id (or access) token itself. */
@@ -134,6 +136,7 @@ export type ApiAuthorizer =
       resultTtlSeconds?: number;
     };
 
+/** A canary release on a stage: a share of its traffic goes to the newest function versions. */
 export interface ApiCanary {
   /** Percent of the stage's traffic sent to the canary, 0–100 (seed 000: 5–10). */
   percentTraffic: number;
@@ -144,6 +147,7 @@ export interface ApiCanary {
   stageVariableOverrides?: Record<string, string>;
 }
 
+/** A deployment stage of the API (e.g. dev, test, prod): its variables, throttling and canary. */
 export interface ApiStage {
   /** Stage variables (seed 001). `alias` is set for you: the function alias the stage calls. */
   variables?: Record<string, string>;
@@ -153,6 +157,7 @@ export interface ApiStage {
   canary?: ApiCanary;
 }
 
+/** Request rate limits, as API Gateway applies them (token bucket). */
 export interface ApiThrottle {
   /** Steady-state requests per second. */
   rateLimit: number;
@@ -160,6 +165,7 @@ export interface ApiThrottle {
   burstLimit: number;
 }
 
+/** A usage plan: API keys with a quota and throttling per key, for metering clients (not authentication). */
 export interface ApiUsagePlan {
   /** Requests each API key may make per period: `{ limit, period: "DAY" | "WEEK" | "MONTH" }`. @default no quota */
   quota?: { limit: number; period: "DAY" | "WEEK" | "MONTH" };
@@ -171,6 +177,7 @@ export interface ApiUsagePlan {
   stages?: string[];
 }
 
+/** Who may call the API at all, by source IP range or AWS account (the API's resource policy). */
 export interface ApiResourcePolicy {
   /** Only these CIDR ranges may call the API. */
   allowSourceIps?: string[];
@@ -180,6 +187,7 @@ export interface ApiResourcePolicy {
   allowAccounts?: string[];
 }
 
+/** CORS for browsers calling the API from another origin: preflight (OPTIONS) routes and response headers. */
 export interface ApiCors {
   /** Origins allowed to call the API from a browser, e.g. `["https://gallery.example.com"]`. */
   allowOrigins: string[];
@@ -189,6 +197,7 @@ export interface ApiCors {
   maxAgeSeconds?: number;
 }
 
+/** Arguments of ServerlessApi. */
 export interface ServerlessApiArgs {
   /** Routes as data: `"GET /albums/{albumId}": { handler: "handlers/api/albums.ts", export: "get" }`. */
   routes: Record<string, ApiRoute>;

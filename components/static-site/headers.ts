@@ -5,6 +5,7 @@
 import type * as aws from "@pulumi/aws";
 import type { ArgFailure } from "../errors";
 
+/** Security headers the site sends on every response. */
 export interface SecurityHeaders {
   /**
    * Strict-Transport-Security max-age in seconds.

@@ -43,6 +43,7 @@ export function errorDocumentServer(args: Pick<StaticSiteArgs, "hosting" | "rout
   return (args.routes ?? []).length === 0 ? ErrorDocumentServer.Distribution : ErrorDocumentServer.None;
 }
 
+/** A custom domain for the site: certificate, aliases, Route 53 records and optional failover. */
 export interface StaticSiteDomain {
   /** The site's host name, e.g. `"gallery.example.com"`. */
   name: string;
@@ -84,6 +85,7 @@ export interface StaticSiteRoute {
   cached?: boolean;
 }
 
+/** Arguments of StaticSite. */
 export interface StaticSiteArgs {
   /** Folder with the site's files, relative to the working directory. */
   path: string;

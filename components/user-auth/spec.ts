@@ -20,6 +20,7 @@ export type MfaFactor = "TOTP";
 export type ThreatProtection = "OFF" | "AUDIT" | "ENFORCED";
 export type UsernameAttribute = "email" | "phone_number";
 
+/** The user pool's password policy (cdk-nag COG1 sets the floor). */
 export interface UserAuthPasswordPolicy {
   /**
    * Minimum length, 8–99. cdk-nag COG1 sets the floor at 8.
@@ -67,6 +68,7 @@ export interface RowLevelSecurityGrant {
   actions?: string[];
 }
 
+/** Arguments of UserAuth. */
 export interface UserAuthArgs {
   /**
    * What users sign in with. `["email"]` makes the email address the user name;

@@ -20,6 +20,7 @@ export interface StaticSiteBuild {
   timeoutSeconds?: number;
 }
 
+/** How the site's files reach the bucket: dotfiles, parallelism, multipart, kept assets, invalidation. */
 export interface StaticSitePublishArgs {
   /** Publish dotfiles and dot-folders too (e.g. `.well-known/`). @default false */
   includeDotfiles?: boolean;
