@@ -48,10 +48,10 @@ export async function generateReference(projectDir: string, outDir: string): Pro
     for (const reflection of Object.values(context.project.reflections)) {
       // The project writes `@default` (as SST does); the markdown theme fills its "Default value" column from `@defaultValue`.
       for (const tag of reflection.comment?.blockTags ?? []) if (tag.tag === "@default") tag.tag = "@defaultValue";
-      // What every component inherits from pulumi.ComponentResource (getProvider, isInstance, urn…) is Pulumi's
-      // API, documented by Pulumi; listing it on every page would bury the component's own outputs.
+      // What every component inherits from pulumi.ComponentResource (a dynamic resource from CustomResource): getProvider,
+      // isInstance, urn… is Pulumi's API, documented by Pulumi; listing it on every page would bury the component's own outputs.
       const inherited = (reflection as { inheritedFrom?: { name: string } }).inheritedFrom;
-      if (inherited && /(^|\.)(ComponentResource|Resource)\.[^.]+$/.test(inherited.name)) context.project.removeReflection(reflection);
+      if (inherited && /(^|\.)(ComponentResource|CustomResource|Resource)\.[^.]+$/.test(inherited.name)) context.project.removeReflection(reflection);
       // A blank "Default value" cell would read as "no default" where the property is required; say which it is.
       const declaration = reflection as { defaultValue?: string; flags: { isOptional: boolean } };
       if (reflection.kindOf(ReflectionKind.Property) && reflection.parent?.kindOf(ReflectionKind.Interface | ReflectionKind.TypeLiteral) && declaration.defaultValue === undefined && !reflection.comment?.getTag("@defaultValue")) {
