@@ -2,7 +2,7 @@
  * The generated parts of docs/ are current: run `npm run docs` after changing Pulumi.yaml, a stack file,
  * the TSDoc or exports of the package, or what index.ts builds.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, posix } from "node:path";
 import { describe, expect, it } from "vitest";
 import { architectureBlock, withArchitecture } from "../scripts/docs/architecture";
@@ -58,6 +58,21 @@ describe("generated docs", () => {
     const doc = readFileSync(join(root, "docs", "architecture.md"), "utf8");
     const block = architectureBlock(stacks.map((stack) => ({ stack, graph: runs.get(stack)!.resources })));
     expect(doc, `docs/architecture.md ${STALE}`).toBe(withArchitecture(doc, block));
+  });
+
+  it("every relative link of a hand-written or component page of docs/ leads to a file", () => {
+    const pages = [
+      ...readdirSync(join(root, "docs")).filter((file) => file.endsWith(".md")),
+      ...readdirSync(join(root, "docs", "components")).map((file) => posix.join("components", file)),
+    ];
+    for (const page of pages) {
+      const text = read(posix.join("docs", page)).replace(/```[\s\S]*?```/g, "");
+      for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+        if (/^[a-z]+:/.test(target)) continue;
+        const file = posix.join("docs", posix.dirname(page), target);
+        expect(existsSync(join(root, file)), `docs/${page} links ${target}, which does not exist`).toBe(true);
+      }
+    }
   });
 
   it("every doc the README links to exists", () => {

@@ -29,15 +29,19 @@ export const pageName = (component: string): string => component.replace(/([a-z0
  * freshReference give them) and the pages on disk under `projectDir`.
  */
 export function componentPages(projectDir: string, reference: ReadonlyMap<string, string>): ComponentPage[] {
-  const pages: ComponentPage[] = [];
+  const components: Array<{ component: string; file: string; classPage: string; args?: string }> = [];
   for (const [file, classPage] of [...reference].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const match = /^components\/classes\/([A-Za-z0-9]+)\.md$/.exec(file);
     // Components are the classes extending pulumi.ComponentResource (not SitePublisher, a dynamic resource).
     if (!match || !/## Extends\s+- `ComponentResource`/.test(classPage)) continue;
-    const component = match[1];
     const args = /\| `args\??` \| \[`([A-Za-z0-9]+)`\]\(\.\.\/interfaces\/\1\.md\) \|/.exec(classPage)?.[1];
-    const argsPage = args ? reference.get(`components/interfaces/${args}.md`) : undefined;
-    const block = generatedBlock(component, file, classPage, args, argsPage);
+    components.push({ component: match[1], file, classPage, args });
+  }
+  // Another component's Args (UserAuth's trigger is a LambdaFunctionArgs) stay a link to that component's page.
+  const ownPages = new Set(components.flatMap(({ args }) => (args ? [args] : [])));
+  const pages: ComponentPage[] = [];
+  for (const { component, file, classPage, args } of components) {
+    const block = generatedBlock(component, file, classPage, args, reference, ownPages);
     const path = join(COMPONENTS_DIR, `${pageName(component)}.md`);
     const onDisk = join(projectDir, path);
     const text = existsSync(onDisk) ? withBlock(readFileSync(onDisk, "utf8"), block, path) : newPage(component, classPage, block);
@@ -46,13 +50,31 @@ export function componentPages(projectDir: string, reference: ReadonlyMap<string
   return pages;
 }
 
-function generatedBlock(component: string, classFile: string, classPage: string, args: string | undefined, argsPage: string | undefined): string {
+function generatedBlock(
+  component: string,
+  classFile: string,
+  classPage: string,
+  args: string | undefined,
+  reference: ReadonlyMap<string, string>,
+  ownPages: ReadonlySet<string>,
+): string {
   const classLink = `${REFERENCE_FROM_PAGE}/${classFile}`;
   const lines = [BEGIN, `## Arguments and outputs`, ""];
   lines.push(`Generated from the TSDoc; the full reference is [${component}](${classLink}).`);
-  if (args && argsPage) {
-    lines.push("", `### Arguments: [\`${args}\`](${REFERENCE_FROM_PAGE}/components/interfaces/${args}.md)`, "");
-    lines.push(relink(section(argsPage, "Properties"), `components/interfaces/${args}.md`));
+  // The Args table, then the table of every interface it leads to (routes, stages, domains…), each once, in the order met.
+  const queue = args ? [args] : [];
+  for (const seen = new Set(queue); queue.length > 0; ) {
+    const name = queue.shift()!;
+    const file = `components/interfaces/${name}.md`;
+    const table = section(reference.get(file) ?? "", "Properties");
+    if (!table) continue;
+    const heading = name === args ? "### Arguments: " : "#### ";
+    lines.push("", `${heading}[\`${name}\`](${REFERENCE_FROM_PAGE}/${file})`, "", relink(table, file));
+    for (const [, linked] of table.matchAll(/\]\((?:\.\.\/interfaces\/)?([A-Za-z0-9]+)\.md\)/g)) {
+      if (seen.has(linked) || ownPages.has(linked) || !reference.has(`components/interfaces/${linked}.md`)) continue;
+      seen.add(linked);
+      queue.push(linked);
+    }
   }
   const outputs = section(classPage, "Properties");
   if (outputs) lines.push("", "### Outputs", "", relink(outputs, classFile));
