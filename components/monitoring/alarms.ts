@@ -108,25 +108,27 @@ export interface MonitoredFunction {
   region?: string;
   /** Reads a DynamoDB or Kinesis stream: also alarm on IteratorAge. @default false */
   streamConsumer?: boolean;
-  /** @default none */
+  /** Changes to this target's alarms, by alarm kind (over `defaults`). @default none */
   alarms?: AlarmOverrides;
 }
 
 export interface MonitoredApiStage {
   /** The REST API's name (ApiName dimension): `ServerlessApi.nodes.restApi.name`. */
   apiName: pulumi.Input<string>;
+  /** The stage's name (Stage dimension). */
   stage: string;
   /** @default the provider's region */
   region?: string;
-  /** @default none */
+  /** Changes to this target's alarms, by alarm kind (over `defaults`). @default none */
   alarms?: AlarmOverrides;
 }
 
 export interface MonitoredTable {
+  /** The table's name (TableName dimension): `DataTier.tables[key].name`. */
   tableName: pulumi.Input<string>;
   /** @default the provider's region */
   region?: string;
-  /** @default none */
+  /** Changes to this target's alarms, by alarm kind (over `defaults`). @default none */
   alarms?: AlarmOverrides;
 }
 
@@ -135,22 +137,28 @@ export interface MonitoredQueue {
   queueName: pulumi.Input<string>;
   /** @default the provider's region */
   region?: string;
-  /** @default none */
+  /** Changes to this target's alarms, by alarm kind (over `defaults`). @default none */
   alarms?: AlarmOverrides;
 }
 
 export interface MonitoredDistribution {
+  /** The distribution's id (DistributionId dimension): `StaticSite.distributionId`. */
   distributionId: pulumi.Input<string>;
-  /** @default none */
+  /** Changes to this target's alarms, by alarm kind (over `defaults`). @default none */
   alarms?: AlarmOverrides;
 }
 
 /** What Monitoring watches, by key (keys name the alarms); `monitoringTargets()` reads them off the components. */
 export interface MonitoringTargets {
+  /** Lambda functions: errors, throttles (and iterator age for stream consumers). @default none */
   functions?: Record<string, MonitoredFunction>;
+  /** API Gateway stages: 5XX errors and p99 latency. @default none */
   apiStages?: Record<string, MonitoredApiStage>;
+  /** DynamoDB tables: throttled requests and system errors. @default none */
   tables?: Record<string, MonitoredTable>;
+  /** Dead-letter queues: anything waiting in them. @default none */
   queues?: Record<string, MonitoredQueue>;
+  /** CloudFront distributions: 5XX error rate. @default none */
   distributions?: Record<string, MonitoredDistribution>;
 }
 
