@@ -120,7 +120,7 @@ export type ApiAuthorizer =
       type: "cognito";
       /** ARNs of the user pools whose tokens the authorizer accepts (UserAuth's `userPoolArn`). */
       userPoolArns: pulumi.Input<string>[];
-      /** @default "method.request.header.Authorization" */
+      /** Where the token is read from. @default "method.request.header.Authorization" */
       identitySource?: string;
     }
   | {
@@ -130,7 +130,7 @@ export type ApiAuthorizer =
       handler: string;
       /** The authorizer function's settings, merged over `functionDefaults`. @default the API's `functionDefaults` */
       function?: ApiFunctionArgs;
-      /** @default "method.request.header.Authorization" */
+      /** Where the token is read from. @default "method.request.header.Authorization" */
       identitySource?: string;
       /** Seconds API Gateway caches a decision (0–3600). @default 300 */
       resultTtlSeconds?: number;
@@ -219,7 +219,7 @@ export interface ServerlessApiArgs {
   defaultAuth?: ApiRouteAuth;
   /** Settings every route function gets (a route's own `function` wins). */
   functionDefaults?: ApiFunctionArgs & {
-    /** @default 30 */
+    /** Days to keep each route function's logs. @default 30 */
     logRetentionDays?: number;
   };
   /**
