@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { argFailer, type ArgFailure } from "./errors";
 import { assumeRolePolicy } from "./iam";
 
+/** An AWS Backup vault lock: recovery points kept at least (and at most) so long, in governance or compliance mode. */
 export interface BackupVaultLock {
   /** Recovery points in the vault are kept at least this long; backups with a shorter lifecycle fail. */
   minRetentionDays: number;
@@ -22,6 +23,7 @@ export interface BackupVaultLock {
   changeableForDays?: number;
 }
 
+/** Arguments of BackupPlan. */
 export interface BackupPlanArgs {
   /** ARNs of what to back up, e.g. DataTier's `tables.<name>.arn`. */
   resources: pulumi.Input<string>[];
@@ -103,6 +105,9 @@ function validate(fail: ArgFailure, name: string, args: BackupPlanArgs, vaultNam
 }
 
 /**
+ * AWS Backup beside point-in-time recovery: a daily backup of the given resources (DataTier's tables) into a
+ * vault with its own rotating KMS key, kept `retentionDays`, optionally copied to another region and locked (WORM).
+ *
  * @example
  * new BackupPlan("backup", { resources: Object.values(data.tables).map((t) => t.arn), retentionDays: 35, copyRegion: "us-west-2", retainOnDelete: true });
  */

@@ -31,6 +31,7 @@ export const S3_EVENT_TYPES: readonly string[] = [
 /** FilterRule values are at most 1,024 characters (https://docs.aws.amazon.com/AmazonS3/latest/API/API_FilterRule.html). */
 const FILTER_MAX_LENGTH = 1024;
 
+/** One function subscribed to a bucket's object events, with key filters. */
 export interface ObjectEventSubscription {
   /** The function S3 invokes (asynchronously) with each event; give it `asyncInvoke` for retries and a failure queue. */
   function: LambdaFunction;
@@ -42,6 +43,7 @@ export interface ObjectEventSubscription {
   filterSuffix?: string;
 }
 
+/** Arguments of BucketEvents. */
 export interface BucketEventsArgs {
   /** The bucket whose object events are delivered; it gets exactly one notification configuration, this one. */
   bucket: aws.s3.Bucket;
@@ -68,6 +70,9 @@ export interface BucketEventsSpec {
 }
 
 /**
+ * S3 object events to LambdaFunctions on any bucket: the bucket's one notification configuration, each
+ * function's invoke permission from exactly this bucket and account, created in the order S3 needs.
+ *
  * @example
  * const thumbnails = new LambdaFunction("thumbnail", { entry: "handlers/thumbnail/index.ts", asyncInvoke: { maxRetryAttempts: 2, failureQueue: {} } });
  * new BucketEvents("uploads-events", {

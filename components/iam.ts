@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "./errors";
 
+/** A least-privilege IAM statement: exact actions on exact resources (wildcard actions are rejected). */
 export interface PolicyStatement {
   /** Exact IAM actions, e.g. `["dynamodb:GetItem", "dynamodb:Query"]`. */
   actions: string[];
@@ -14,6 +15,7 @@ export interface PolicyStatement {
   resources: pulumi.Input<string>[];
   /** IAM condition block: `{ "StringEquals": { "aws:SourceAccount": "123456789012" } }`. */
   conditions?: Record<string, Record<string, pulumi.Input<string | string[]>>>;
+  /** Statement id, unique within the policy. @default none */
   sid?: string;
 }
 

@@ -1,6 +1,8 @@
 /**
  * serverless-fullstack: Pulumi components for full-stack serverless apps on AWS.
  * `import { StaticSite, LambdaFunction } from "serverless-fullstack";`
+ *
+ * @packageDocumentation
  */
 export { StaticSite, ErrorDocumentServer } from "./static-site";
 export type { StaticSiteArgs, StaticSiteBuild, StaticSiteDomain, StaticSiteRoute, StaticSiteSpec, CacheRule, SecurityHeaders, PriceClass } from "./static-site";

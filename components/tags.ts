@@ -26,6 +26,7 @@ export const STACK_TAG_KEYS = { app: "app", stack: "stack" } as const;
 export const TAG_LIMITS = { perResource: 50, keyLength: 128, valueLength: 256 } as const;
 const TAG_TEXT = /^[\p{L}\p{N} _.:/=+\-@]*$/u;
 
+/** Tags every taggable resource of the stack gets (registerStackTags). */
 export interface StackTagsArgs {
   /** Value of the `app` tag. @default the Pulumi project name */
   app?: string;

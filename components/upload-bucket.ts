@@ -13,6 +13,7 @@ import { createPrivateBucketWithLogs } from "./s3-hardening";
 import { registerSpec } from "./spec-registry";
 import { validateBucketName } from "./static-site/spec";
 
+/** Arguments of UploadBucket. */
 export interface UploadBucketArgs {
   /** Physical bucket name: 3–63 characters, lowercase, no periods. @default generated */
   bucketName?: string;
@@ -22,7 +23,7 @@ export interface UploadBucketArgs {
   logRetentionDays?: number;
   /** Keep the bucket (and users' uploads) when it leaves the program. Prod should. @default false */
   retainOnDelete?: boolean;
-  /** @default the provider's region */
+  /** Region of the bucket and its log bucket. @default the provider's region */
   region?: string;
 }
 
@@ -37,6 +38,9 @@ export interface UploadBucketSpec {
 
 
 /**
+ * A private bucket for user uploads: encrypted, versioned, TLS-only, access-logged into its own log bucket, with
+ * CORS for browsers PUTting to presigned URLs and exact grants on key prefixes for functions.
+ *
  * @example
  * const uploads = new UploadBucket("uploads", { retainOnDelete: true });
  * const fn = new LambdaFunction("photos", {

@@ -2,6 +2,8 @@
  * `serverless-fullstack/testing`: what this repository's own tests use, for tests of your programs —
  * the recording mocks and harness, graph queries over a recorded plan, and the deploy-rule pack
  * (what AWS rejects at apply time). See docs/deploy-rules.md.
+ *
+ * @packageDocumentation
  */
 export * from "./deploy-rules";
 export { byName, mutate, record, useMocks } from "./harness";

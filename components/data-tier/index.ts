@@ -24,11 +24,13 @@ export { READ_ACTIONS, STREAM_ACTIONS, WRITE_ACTIONS } from "./grants";
 export interface DataTable {
   /** Physical table name (give it to handlers as TABLE_NAME). */
   readonly name: pulumi.Output<string>;
+  /** Table ARN, for IAM statements the grants do not cover. */
   readonly arn: pulumi.Output<string>;
   /** Stream ARN; undefined when the table has no stream. */
   readonly streamArn: pulumi.Output<string | undefined>;
   /** Least-privilege statements for a function's `permissions`: read, write, readWrite, stream. */
   readonly grants: TableGrants;
+  /** The underlying `aws.dynamodb.Table`. */
   readonly table: aws.dynamodb.Table;
 }
 

@@ -14,17 +14,21 @@ const STREAM_VIEW_TYPES: readonly StreamViewType[] = ["NEW_IMAGE", "OLD_IMAGE", 
 /** `"ALL"`, `"KEYS_ONLY"`, or the non-key attributes to project (INCLUDE). */
 export type Projection = "ALL" | "KEYS_ONLY" | string[];
 
+/** A global secondary index: its own partition (and sort) key, over the whole table. */
 export interface GlobalIndexArgs {
+  /** Attribute the index is partitioned by (declared in the table's `attributes`). */
   partitionKey: string;
+  /** Attribute the index sorts by within a partition. @default none (a partition-key-only index) */
   sortKey?: string;
-  /** @default "ALL" */
+  /** Attributes copied into the index besides the keys: `"ALL"`, `"KEYS_ONLY"` or a list of names. @default "ALL" */
   projection?: Projection;
 }
 
+/** A local secondary index: the table's partition key with another sort key. */
 export interface LocalIndexArgs {
   /** The alternative sort key (the partition key is the table's). */
   sortKey: string;
-  /** @default "ALL" */
+  /** Attributes copied into the index besides the keys: `"ALL"`, `"KEYS_ONLY"` or a list of names. @default "ALL" */
   projection?: Projection;
 }
 
@@ -41,6 +45,7 @@ export interface CapacityArgs {
   targetUtilization?: number;
 }
 
+/** One DynamoDB table: keys, indexes, capacity, stream, TTL, recovery and encryption. */
 export interface TableArgs {
   /** Every key attribute (table and index keys) and its type; DynamoDB rejects definitions no key uses. */
   attributes: Record<string, AttributeType>;
@@ -57,7 +62,7 @@ export interface TableArgs {
    * @default "on-demand"
    */
   billing?: "on-demand" | "provisioned";
-  /** Read and write capacity with autoscaling; required with, and only with, `billing: "provisioned"`. Indexes get the same. */
+  /** Read and write capacity (`read`, `write`: each a CapacityArgs) with autoscaling; required with, and only with, `billing: "provisioned"`. Indexes get the same. */
   capacity?: { read: CapacityArgs; write: CapacityArgs };
   /** Turns the stream on with this view type. @default off; NEW_AND_OLD_IMAGES when there are replicas */
   stream?: StreamViewType;
@@ -79,10 +84,11 @@ export interface TableArgs {
   replicaKmsKeyArns?: Record<string, pulumi.Input<string>>;
   /** Physical table name, 3–255 of `[A-Za-z0-9_.-]`. @default generated from the component and table key */
   tableName?: string;
-  /** @default "STANDARD" */
+  /** Storage class: `STANDARD_INFREQUENT_ACCESS` costs less to store and more to read and write. @default "STANDARD" */
   tableClass?: "STANDARD" | "STANDARD_INFREQUENT_ACCESS";
 }
 
+/** A scheduled export of tables to S3 (DynamoDB export to S3, which needs point-in-time recovery). */
 export interface ExportArgs {
   /** EventBridge schedule expression, e.g. `"rate(1 day)"` or `"cron(0 3 * * ? *)"`. */
   schedule: string;
@@ -90,7 +96,7 @@ export interface ExportArgs {
   tables?: string[];
   /** Days before exported objects expire. @default 30 */
   retentionDays?: number;
-  /** @default "DYNAMODB_JSON" */
+  /** Format of the exported items: `DYNAMODB_JSON` or `ION`. @default "DYNAMODB_JSON" */
   format?: "DYNAMODB_JSON" | "ION";
   /** Physical name of the export bucket. @default generated */
   bucketName?: string;
@@ -115,6 +121,7 @@ export interface IdempotencyArgs {
 /** Key and TTL attributes of the idempotency table: Powertools' DynamoDBPersistenceLayer defaults (`keyAttr`, `expiryAttr`). */
 export const IDEMPOTENCY_TABLE = { key: "idempotency", partitionKey: "id", ttlAttribute: "expiration" } as const;
 
+/** Arguments of DataTier. */
 export interface DataTierArgs {
   /** Tables by key (e.g. `gallery`); the key names the table's child resources and its entry in `tables`. */
   tables: Record<string, TableArgs>;

@@ -12,6 +12,7 @@ import { policyJson, type PolicyStatement } from "../iam";
 import type { LambdaFunction, LambdaFunctionSpec } from "../lambda/function";
 import type { TableSpec } from "./spec";
 
+/** A function that consumes a table's stream. */
 export interface StreamSubscriptionArgs {
   /**
    * Records per invocation, 1–10000.

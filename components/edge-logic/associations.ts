@@ -20,6 +20,7 @@ export const DEFAULT_BEHAVIOUR = "default";
 export interface EdgeAssociation {
   /** `"default"` for the default behaviour, otherwise a CloudFront path pattern such as `"/account/*"`. */
   pathPattern: string;
+  /** The CloudFront event the function runs on (viewer-request, viewer-response, origin-request, origin-response). */
   eventType: EdgeEventType;
   /** `function`: a CloudFront Function (viewer events only); `lambda`: a Lambda@Edge function. */
   kind: "function" | "lambda";

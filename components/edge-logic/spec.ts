@@ -53,6 +53,7 @@ export const EDGE_LOG_REGIONS: readonly string[] = [
 /** The region code format CloudFront's API documents (e.g. OriginShieldRegion: `[a-z]{2}-[a-z]+-\d`). */
 const REGION_CODE = /^[a-z]{2}-[a-z]+-\d$/;
 
+/** A CloudFront Function (cloudfront-js-2.0) on a viewer event. */
 export interface EdgeFunctionArgs {
   /** Plain JavaScript (cloudfront-js-2.0) defining a top-level `function handler(event)`, relative to the working directory. */
   file: string;
@@ -73,14 +74,15 @@ export interface EdgeFunctionArgs {
    * @default false
    */
   keyValueStore?: boolean;
-  /** @default "<component> <key>" */
+  /** The function's comment in the CloudFront console. @default "<component> <key>" */
   comment?: string;
 }
 
+/** A Lambda@Edge function on one of CloudFront's four trigger points. */
 export interface EdgeLambdaArgs {
   /** TypeScript entry file of the Lambda@Edge handler, relative to the working directory. */
   entry: string;
-  /** @default "handler" */
+  /** Name of the exported handler function in `entry`. @default "handler" */
   handler?: string;
   /** One of CloudFront's four trigger points. */
   eventType: EdgeEventType;
@@ -124,6 +126,7 @@ export interface EdgeLambdaArgs {
   servesErrorDocument?: boolean;
 }
 
+/** Arguments of EdgeLogic. */
 export interface EdgeLogicArgs {
   /** CloudFront Functions by key (the key names the resources: `${name}-${key}`). */
   functions?: Record<string, EdgeFunctionArgs>;
@@ -137,7 +140,7 @@ export interface EdgeLogicArgs {
   keyValueStore?: {
     /** Key → value (string; JSON-encode structured values). @default {} */
     data?: Record<string, string>;
-    /** @default "<component> key value store" */
+    /** The store's comment in the CloudFront console. @default "<component> key value store" */
     comment?: string;
   };
   /**

@@ -32,8 +32,11 @@ const RESERVED_ENVIRONMENT_KEYS = new Set([
   "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
 ]);
 
+/** Where a function's failed asynchronous events go. */
 export interface FailureDestination {
+  /** The kind of destination, which decides the send permission the function's role gets. */
   type: "sqs" | "sns" | "lambda" | "eventbridge";
+  /** ARN of the queue, topic, function or event bus. */
   arn: pulumi.Input<string>;
 }
 
@@ -44,6 +47,7 @@ const SEND_ACTION: Record<FailureDestination["type"], string> = {
   eventbridge: "events:PutEvents",
 };
 
+/** Arguments of LambdaFunction. */
 export interface LambdaFunctionArgs {
   /** TypeScript (or JavaScript) entry file, relative to the working directory (the Pulumi project). */
   entry: string;
@@ -52,6 +56,7 @@ export interface LambdaFunctionArgs {
    * @default "handler"
    */
   handler?: string;
+  /** The function's description in the Lambda console. @default none ("Lambda@Edge <name>" for edge functions) */
   description?: string;
   /**
    * Memory in MB, 128–10240.
@@ -102,9 +107,9 @@ export interface LambdaFunctionArgs {
   tracing?: boolean;
   /** Asynchronous invocation: retries (0–2), event age, and where failed events go. */
   asyncInvoke?: {
-    /** @default 2 */
+    /** Retries after a failed asynchronous invocation, 0–2. @default 2 */
     maxRetryAttempts?: number;
-    /** @default 21600 */
+    /** Seconds an event may wait to be processed before it is discarded (or sent on failure), 60–21600. @default 21600 */
     maxEventAgeSeconds?: number;
     /** Where events that still fail go; the function's role gets exactly the permission to send there. Not with `failureQueue`. */
     onFailure?: FailureDestination;

@@ -13,6 +13,7 @@ import { policyJson, type PolicyStatement } from "../iam";
 import { checkRetentionDays, createDeadLetterQueue } from "../queues";
 import { isTimeZone, parseScheduleExpression, ScheduleExpressionError, type ParsedSchedule } from "../schedule-expression";
 
+/** An EventBridge Scheduler schedule that invokes the function. */
 export interface FunctionScheduleArgs {
   /** `rate(value unit)` (e.g. `"rate(1 hour)"`) or `cron(minutes hours day-of-month month day-of-week year)` (e.g. `"cron(0 3 * * ? *)"`). */
   expression: string;

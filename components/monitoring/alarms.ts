@@ -19,7 +19,7 @@ export enum AlarmKind {
 
 /** Changes to one alarm's defaults. */
 export interface AlarmOverride {
-  /** @default per alarm kind (ALARM_DEFAULTS) */
+  /** The value the alarm compares the metric with, in the alarm kind's unit (ALARM_DEFAULTS says which). @default per alarm kind (ALARM_DEFAULTS) */
   threshold?: number;
   /** Seconds per datapoint: 10, 20, 30 or a multiple of 60. @default per alarm kind */
   periodSeconds?: number;
@@ -33,14 +33,23 @@ export interface AlarmOverride {
 
 /** Overrides by alarm kind; fields are AlarmKind values. */
 export interface AlarmOverrides {
+  /** A function's Errors (Sum). */
   lambdaErrors?: AlarmOverride;
+  /** A function's Throttles (Sum). */
   lambdaThrottles?: AlarmOverride;
+  /** A stream consumer's IteratorAge (Maximum, ms). */
   streamIteratorAge?: AlarmOverride;
+  /** An API stage's 5XXError (Average: the share of requests). */
   apiServerErrors?: AlarmOverride;
+  /** An API stage's Latency at p99 (ms). */
   apiLatencyP99?: AlarmOverride;
+  /** A table's throttled requests. */
   tableThrottles?: AlarmOverride;
+  /** A table's system errors. */
   tableSystemErrors?: AlarmOverride;
+  /** Messages waiting in a dead-letter queue. */
   queueDepth?: AlarmOverride;
+  /** A distribution's 5xx error rate (%). */
   cloudFrontServerErrors?: AlarmOverride;
 }
 
@@ -104,53 +113,61 @@ export interface AlarmSpec {
 export interface MonitoredFunction {
   /** The function's name (FunctionName dimension): `LambdaFunction.functionName`. */
   functionName: pulumi.Input<string>;
-  /** @default the provider's region */
+  /** Region of the target (the alarm goes there too). @default the provider's region */
   region?: string;
   /** Reads a DynamoDB or Kinesis stream: also alarm on IteratorAge. @default false */
   streamConsumer?: boolean;
-  /** @default none */
+  /** Changes to this target's alarms, by alarm kind (over `defaults`). @default none */
   alarms?: AlarmOverrides;
 }
 
 export interface MonitoredApiStage {
   /** The REST API's name (ApiName dimension): `ServerlessApi.nodes.restApi.name`. */
   apiName: pulumi.Input<string>;
+  /** The stage's name (Stage dimension). */
   stage: string;
-  /** @default the provider's region */
+  /** Region of the target (the alarm goes there too). @default the provider's region */
   region?: string;
-  /** @default none */
+  /** Changes to this target's alarms, by alarm kind (over `defaults`). @default none */
   alarms?: AlarmOverrides;
 }
 
 export interface MonitoredTable {
+  /** The table's name (TableName dimension): `DataTier.tables[key].name`. */
   tableName: pulumi.Input<string>;
-  /** @default the provider's region */
+  /** Region of the target (the alarm goes there too). @default the provider's region */
   region?: string;
-  /** @default none */
+  /** Changes to this target's alarms, by alarm kind (over `defaults`). @default none */
   alarms?: AlarmOverrides;
 }
 
 export interface MonitoredQueue {
   /** A dead-letter queue's name: anything in it is a failed record or event. */
   queueName: pulumi.Input<string>;
-  /** @default the provider's region */
+  /** Region of the target (the alarm goes there too). @default the provider's region */
   region?: string;
-  /** @default none */
+  /** Changes to this target's alarms, by alarm kind (over `defaults`). @default none */
   alarms?: AlarmOverrides;
 }
 
 export interface MonitoredDistribution {
+  /** The distribution's id (DistributionId dimension): `StaticSite.distributionId`. */
   distributionId: pulumi.Input<string>;
-  /** @default none */
+  /** Changes to this target's alarms, by alarm kind (over `defaults`). @default none */
   alarms?: AlarmOverrides;
 }
 
 /** What Monitoring watches, by key (keys name the alarms); `monitoringTargets()` reads them off the components. */
 export interface MonitoringTargets {
+  /** Lambda functions: errors, throttles (and iterator age for stream consumers). @default none */
   functions?: Record<string, MonitoredFunction>;
+  /** API Gateway stages: 5XX errors and p99 latency. @default none */
   apiStages?: Record<string, MonitoredApiStage>;
+  /** DynamoDB tables: throttled requests and system errors. @default none */
   tables?: Record<string, MonitoredTable>;
+  /** Dead-letter queues: anything waiting in them. @default none */
   queues?: Record<string, MonitoredQueue>;
+  /** CloudFront distributions: 5XX error rate. @default none */
   distributions?: Record<string, MonitoredDistribution>;
 }
 

@@ -50,6 +50,9 @@ interface AlarmTopic {
 }
 
 /**
+ * CloudWatch alarms with defaults for a stack's functions, API stages, tables, dead-letter queues and
+ * distributions (overridable per alarm kind and target), an encrypted SNS topic for their actions, and a dashboard.
+ *
  * @example
  * const monitoring = new Monitoring("ops", {
  *   ...monitoringTargets({ apis: [api], dataTiers: [data], sites: [site], auth: [auth], functions: [counters] }),

@@ -12,7 +12,7 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /** Settings of a route's (or an authorizer's) Lambda function; see LambdaFunctionArgs. */
 export interface ApiFunctionArgs {
-  /** @default 512 */
+  /** Memory in MB, 128–10240. @default 512 */
   memorySize?: number;
   /** Seconds, 1–29 (API Gateway's integration timeout). @default 10 */
   timeout?: number;
@@ -43,8 +43,9 @@ export type ApiRouteAuth =
 
 /** A static response from API Gateway itself (no backend), e.g. a config or maintenance route. */
 export interface MockIntegration {
+  /** Selects this integration. */
   type: "mock";
-  /** @default 200 */
+  /** HTTP status of the response. @default 200 */
   statusCode?: number;
   /**
    * JSON body: a string as is, anything else serialised. Values may be `pulumi.Input`s at any
@@ -56,12 +57,13 @@ export interface MockIntegration {
 
 /** Proxy to an HTTP backend (EC2, Beanstalk, another API). */
 export interface HttpIntegration {
+  /** Selects this integration. */
   type: "http";
   /** Backend URL; path parameters as `{name}`, e.g. `https://legacy.example.com/items/{id}`. */
   uri: string;
-  /** @default the route's method */
+  /** HTTP method of the backend call. @default the route's method */
   method?: string;
-  /** @default 29000 */
+  /** Milliseconds API Gateway waits for the backend: at least 50; above 29000 only where the account's quota was raised. @default 29000 */
   timeoutMs?: number;
 }
 
@@ -72,6 +74,7 @@ export interface HttpIntegration {
  * ARNs and accounts; they stay in the execution logs). Not emulated by `npm start` (answers 501).
  */
 export interface AwsServiceIntegration {
+  /** Selects this integration. */
   type: "aws";
   /** Service subdomain, e.g. `"s3"`, `"sqs"`, `"dynamodb"`. */
   service: string;
@@ -90,6 +93,7 @@ export interface AwsServiceIntegration {
   requestParameters?: Record<string, string>;
 }
 
+/** One route (`"METHOD /path"`): a Lambda handler or another integration, its authorisation and request checks. */
 export interface ApiRoute {
   /** Lambda entry file for a proxy integration, e.g. `"handlers/api/albums.ts"`. Exactly one of handler and integration. */
   handler?: string;
@@ -99,7 +103,7 @@ export interface ApiRoute {
   function?: ApiFunctionArgs;
   /** A non-Lambda integration instead of `handler`. */
   integration?: MockIntegration | HttpIntegration | AwsServiceIntegration;
-  /** @default the API's `defaultAuth` */
+  /** Who may call the route: `"none"`, `"iam"` or `{ authorizer, scopes? }`. @default the API's `defaultAuth` */
   auth?: ApiRouteAuth;
   /** Callers must send an API key of a usage plan (for quotas, not authentication). @default false */
   apiKeyRequired?: boolean;
@@ -109,12 +113,14 @@ export interface ApiRoute {
   name?: string;
 }
 
+/** An authorizer routes refer to by name: a Cognito user pool, or a Lambda function (TOKEN or REQUEST). */
 export type ApiAuthorizer =
   | {
       /** Cognito user pool authorizer: API Gateway verifies the pool's id (or access) token itself. */
       type: "cognito";
+      /** ARNs of the user pools whose tokens the authorizer accepts (UserAuth's `userPoolArn`). */
       userPoolArns: pulumi.Input<string>[];
-      /** @default "method.request.header.Authorization" */
+      /** Where the token is read from. @default "method.request.header.Authorization" */
       identitySource?: string;
     }
   | {
@@ -122,13 +128,15 @@ export type ApiAuthorizer =
       type: "token" | "request";
       /** Entry file, e.g. `"handlers/api/authorizer.ts"`. */
       handler: string;
+      /** The authorizer function's settings, merged over `functionDefaults`. @default the API's `functionDefaults` */
       function?: ApiFunctionArgs;
-      /** @default "method.request.header.Authorization" */
+      /** Where the token is read from. @default "method.request.header.Authorization" */
       identitySource?: string;
       /** Seconds API Gateway caches a decision (0–3600). @default 300 */
       resultTtlSeconds?: number;
     };
 
+/** A canary release on a stage: a share of its traffic goes to the newest function versions. */
 export interface ApiCanary {
   /** Percent of the stage's traffic sent to the canary, 0–100 (seed 000: 5–10). */
   percentTraffic: number;
@@ -139,6 +147,7 @@ export interface ApiCanary {
   stageVariableOverrides?: Record<string, string>;
 }
 
+/** A deployment stage of the API (e.g. dev, test, prod): its variables, throttling and canary. */
 export interface ApiStage {
   /** Stage variables (seed 001). `alias` is set for you: the function alias the stage calls. */
   variables?: Record<string, string>;
@@ -148,6 +157,7 @@ export interface ApiStage {
   canary?: ApiCanary;
 }
 
+/** Request rate limits, as API Gateway applies them (token bucket). */
 export interface ApiThrottle {
   /** Steady-state requests per second. */
   rateLimit: number;
@@ -155,16 +165,19 @@ export interface ApiThrottle {
   burstLimit: number;
 }
 
+/** A usage plan: API keys with a quota and throttling per key, for metering clients (not authentication). */
 export interface ApiUsagePlan {
-  /** Requests per period. */
+  /** Requests each API key may make per period: `{ limit, period: "DAY" | "WEEK" | "MONTH" }`. @default no quota */
   quota?: { limit: number; period: "DAY" | "WEEK" | "MONTH" };
+  /** Requests per second each API key may make. @default the stage's throttling */
   throttle?: ApiThrottle;
   /** Names of API keys to create and attach to this plan. */
   apiKeys?: string[];
-  /** @default every stage */
+  /** Stages the plan (and its keys) apply to. @default every stage */
   stages?: string[];
 }
 
+/** Who may call the API at all, by source IP range or AWS account (the API's resource policy). */
 export interface ApiResourcePolicy {
   /** Only these CIDR ranges may call the API. */
   allowSourceIps?: string[];
@@ -174,15 +187,17 @@ export interface ApiResourcePolicy {
   allowAccounts?: string[];
 }
 
+/** CORS for browsers calling the API from another origin: preflight (OPTIONS) routes and response headers. */
 export interface ApiCors {
   /** Origins allowed to call the API from a browser, e.g. `["https://gallery.example.com"]`. */
   allowOrigins: string[];
-  /** @default ["Authorization", "Content-Type", "X-Api-Key"] */
+  /** Request headers browsers may send (`Access-Control-Allow-Headers`). @default ["Authorization", "Content-Type", "X-Api-Key"] */
   allowHeaders?: string[];
-  /** @default 600 */
+  /** Seconds browsers may cache a preflight answer (`Access-Control-Max-Age`). @default 600 */
   maxAgeSeconds?: number;
 }
 
+/** Arguments of ServerlessApi. */
 export interface ServerlessApiArgs {
   /** Routes as data: `"GET /albums/{albumId}": { handler: "handlers/api/albums.ts", export: "get" }`. */
   routes: Record<string, ApiRoute>;
@@ -204,7 +219,7 @@ export interface ServerlessApiArgs {
   defaultAuth?: ApiRouteAuth;
   /** Settings every route function gets (a route's own `function` wins). */
   functionDefaults?: ApiFunctionArgs & {
-    /** @default 30 */
+    /** Days to keep each route function's logs. @default 30 */
     logRetentionDays?: number;
   };
   /**
@@ -243,7 +258,12 @@ export interface ServerlessApiArgs {
    * @default false
    */
   accountCloudWatchRole?: boolean;
-  /** Custom domain with a regional ACM certificate; DNS records come from elsewhere. */
+  /**
+   * Custom domain with a regional ACM certificate; DNS records come from elsewhere. `name` is the host name,
+   * `certificateArn` a certificate for it in the API's region, `stage` the stage it maps to and `basePath`
+   * the path it is mapped under.
+   * @default none
+   */
   domain?: { name: string; certificateArn: pulumi.Input<string>; /** @default the first stage */ stage?: string; /** @default "" */ basePath?: string };
   /** Region of the API and its functions. @default the provider's region */
   region?: string;

@@ -8,6 +8,7 @@ import { sep } from "node:path";
 import mime from "mime";
 import picomatch from "picomatch";
 
+/** Cache-Control for the site's files whose keys match a glob. */
 export interface CacheRule {
   /** Glob over the S3 key (path relative to the site folder), e.g. `"assets/**"` or `"**\/*.html"`. */
   pattern: string;

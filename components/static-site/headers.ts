@@ -5,15 +5,16 @@
 import type * as aws from "@pulumi/aws";
 import type { ArgFailure } from "../errors";
 
+/** Security headers the site sends on every response. */
 export interface SecurityHeaders {
   /**
    * Strict-Transport-Security max-age in seconds.
    * @default 63072000 (two years, the preload list's minimum is one)
    */
   hstsMaxAgeSeconds?: number;
-  /** @default "DENY" */
+  /** X-Frame-Options: who may frame the site. @default "DENY" */
   frameOptions?: "DENY" | "SAMEORIGIN";
-  /** @default "strict-origin-when-cross-origin" */
+  /** Referrer-Policy: how much of the URL other sites see as the referrer. @default "strict-origin-when-cross-origin" */
   referrerPolicy?: "no-referrer" | "same-origin" | "strict-origin" | "strict-origin-when-cross-origin";
   /** Content-Security-Policy. @default "default-src 'self'; img-src 'self' data: blob: https:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'" */
   contentSecurityPolicy?: string;

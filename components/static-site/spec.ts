@@ -44,6 +44,7 @@ export function errorDocumentServer(args: Pick<StaticSiteArgs, "hosting" | "rout
   return (args.routes ?? []).length === 0 ? ErrorDocumentServer.Distribution : ErrorDocumentServer.None;
 }
 
+/** A custom domain for the site: certificate, aliases, Route 53 records and optional failover. */
 export interface StaticSiteDomain {
   /** The site's host name, e.g. `"gallery.example.com"`. */
   name: string;
@@ -62,7 +63,7 @@ export interface StaticSiteDomain {
     domainName: pulumi.Input<string>;
     /** Alias hosted zone id of the standby (Z2FDTNDATAQYW2 for CloudFront). */
     hostedZoneId: pulumi.Input<string>;
-    /** @default "/" + indexDocument */
+    /** Path the Route 53 health check requests over HTTPS on the primary. @default "/" + indexDocument */
     healthCheckPath?: string;
   };
 }
@@ -85,10 +86,11 @@ export interface StaticSiteRoute {
   cached?: boolean;
 }
 
+/** Arguments of StaticSite. */
 export interface StaticSiteArgs {
   /** Folder with the site's files, relative to the working directory. */
   path: string;
-  /** @default "index.html" */
+  /** The file served for `/` (and, with `spa`, for paths without a file extension). @default "index.html" */
   indexDocument?: string;
   /** Served with status 404 for paths that have no file. @default "error.html" */
   errorDocument?: string;
@@ -104,6 +106,7 @@ export interface StaticSiteArgs {
   hosting?: "oac" | "s3-website";
   /** Physical name of the site bucket: 3–63 characters, lowercase, no periods. @default generated */
   bucketName?: string;
+  /** The separate log bucket for S3 access logs and CloudFront logs (never the site bucket). @default a generated bucket, logs kept 90 days */
   logs?: {
     /** Physical name of the separate log bucket. @default generated */
     bucketName?: string;
@@ -114,9 +117,11 @@ export interface StaticSiteArgs {
   };
   /** Cache-Control by glob over object keys; first match wins, before the defaults (fingerprinted: immutable, else no-cache). */
   cacheRules?: CacheRule[];
-  /** @default "PriceClass_100" */
+  /** CloudFront price class: which edge locations serve the site (`PriceClass_100`: North America and Europe). @default "PriceClass_100" */
   priceClass?: PriceClass;
+  /** Custom domain: certificate, aliases, Route 53 records and optional failover. @default none (the CloudFront domain) */
   domain?: StaticSiteDomain;
+  /** Security headers on every response (HSTS, frame options, referrer policy, CSP). @default each field's default */
   securityHeaders?: SecurityHeaders;
   /** Extra behaviours for other origins, e.g. the API under `/api/*`. */
   routes?: StaticSiteRoute[];

@@ -20,13 +20,14 @@ export type MfaFactor = "TOTP";
 export type ThreatProtection = "OFF" | "AUDIT" | "ENFORCED";
 export type UsernameAttribute = "email" | "phone_number";
 
+/** The user pool's password policy (cdk-nag COG1 sets the floor). */
 export interface UserAuthPasswordPolicy {
   /**
    * Minimum length, 8–99. cdk-nag COG1 sets the floor at 8.
    * @default 12
    */
   minimumLength?: number;
-  /** @default true */
+  /** Require a lowercase letter. @default true */
   requireLowercase?: boolean;
   /** Required by COG1; `false` is rejected. @default true */
   requireUppercase?: boolean;
@@ -45,6 +46,7 @@ export interface UserAuthPasswordPolicy {
 export interface UserAuthGroup {
   /** Letters, digits and `_+=,.@-`, up to 128 characters. */
   name: string;
+  /** The group's description in the Cognito console. @default none */
   description?: string;
   /** Lower wins when a user is in several groups. @default unset */
   precedence?: number;
@@ -66,6 +68,7 @@ export interface RowLevelSecurityGrant {
   actions?: string[];
 }
 
+/** Arguments of UserAuth. */
 export interface UserAuthArgs {
   /**
    * What users sign in with. `["email"]` makes the email address the user name;
@@ -133,7 +136,7 @@ export interface UserAuthArgs {
   domain?: UserAuthDomain;
   /** Federated identities (seed 002): AWS credentials for signed-in users, scoped per user. @default { enabled: true, allowUnauthenticated: false, rowLevelSecurity: [] } */
   identityPool?: {
-    /** @default true */
+    /** Create the identity pool; `false` for user-pool sign-in only. @default true */
     enabled?: boolean;
     /** Give guests credentials too (an unauthenticated role with no permissions). COG7 forbids it. @default false */
     allowUnauthenticated?: boolean;
@@ -152,8 +155,8 @@ export interface UserAuthArgs {
   /** Region of the pools and their functions. @default the provider's region */
   region?: string;
   /**
-   * A user `npm start` creates and confirms in cognito-local so you can sign in at once.
-   * Local only: never deployed. The password must satisfy `passwordPolicy`.
+   * A user `npm start` creates and confirms in cognito-local so you can sign in at once (`email`, `password`,
+   * and the `groups` it joins). Local only: never deployed. The password must satisfy `passwordPolicy`.
    * @default none
    */
   localDemoUser?: { email: string; password: string; groups?: string[] };

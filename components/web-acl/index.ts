@@ -17,6 +17,9 @@ export const RATE_LIMIT_RULE = "rate-limit-per-ip";
 export const BODY_SIZE_RULE = "body-size-limit";
 
 /**
+ * An AWS WAF web ACL with a per-IP rate limit, a request-body size limit and AWS managed rule groups, metrics
+ * on every rule, and request logs in a CloudWatch log group with retention.
+ *
  * @example
  * const waf = new WebAcl("site-waf", { rateLimit: 2000, logRetentionDays: 365 });
  * new aws.cloudfront.Distribution("cdn", { ..., webAclId: waf.arn }); // StaticSite does this with its `waf` arg

@@ -41,6 +41,7 @@ export const WAF_LIMITS = {
   commonRuleSetBodyBytes: 8_192,
 } as const;
 
+/** Arguments of WebAcl. */
 export interface WebAclArgs {
   /**
    * What the web ACL protects. `CLOUDFRONT` web ACLs live in us-east-1 whatever `region` says.

@@ -19,12 +19,17 @@ interface Declaration {
 const cell = (value: unknown): string => (value === undefined ? "" : `\`${typeof value === "string" ? (value === "" ? '""' : value) : JSON.stringify(value)}\``);
 const text = (value: string): string => value.replace(/\|/g, "\\|").replace(/\s+/g, " ").trim();
 
-export function configTable(projectDir: string): string {
-  const project = parse(readFileSync(join(projectDir, "Pulumi.yaml"), "utf8")) as { name: string; config?: Record<string, Declaration> };
-  const stacks = readdirSync(projectDir)
+/** The project's stacks, from its `Pulumi.<stack>.yaml` files, sorted. */
+export function stackNames(projectDir: string): string[] {
+  return readdirSync(projectDir)
     .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
     .filter((stack): stack is string => Boolean(stack))
     .sort();
+}
+
+export function configTable(projectDir: string): string {
+  const project = parse(readFileSync(join(projectDir, "Pulumi.yaml"), "utf8")) as { name: string; config?: Record<string, Declaration> };
+  const stacks = stackNames(projectDir);
   const values = Object.fromEntries(
     stacks.map((stack) => [stack, (parse(readFileSync(join(projectDir, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> }).config ?? {}]),
   );

@@ -5,6 +5,7 @@
 import type { ArgFailure } from "../../errors";
 import { DEFAULT_PUBLISH_OPTIONS, type PublisherEndpoints, type PublishOptions } from "./types";
 
+/** How the site's files reach the bucket: dotfiles, parallelism, multipart, kept assets, invalidation. */
 export interface StaticSitePublishArgs {
   /** Publish dotfiles and dot-folders too (e.g. `.well-known/`). @default false */
   includeDotfiles?: boolean;

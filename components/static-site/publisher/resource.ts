@@ -21,11 +21,11 @@ export interface SitePublisherArgs {
   root: string;
   /** The folder's manifest (see buildManifest). */
   manifest: pulumi.Input<Manifest>;
-  /** @default "index.html" */
+  /** The file served for `/` (StaticSite's `indexDocument`). @default "index.html" */
   indexDocument?: string;
-  /** @default DEFAULT_PUBLISH_OPTIONS */
+  /** How files are uploaded and the CDN refreshed (StaticSite's `publish`). @default DEFAULT_PUBLISH_OPTIONS */
   options?: Partial<PublishOptions>;
-  /** @default AWS */
+  /** S3 and CloudFront endpoint URLs, e.g. the local S3 server in tests. @default AWS */
   endpoints?: PublisherEndpoints;
   /**
    * Who to act as. Sent as a secret, and never a reason to republish.
