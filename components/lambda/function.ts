@@ -7,6 +7,7 @@ import { checkRetentionDays } from "../queues";
 import { registerSpec } from "../spec-registry";
 import { createFailureQueue } from "./async";
 import { resolveNativeModules, withNativeModules, type NativeModules } from "./native-modules";
+import { normaliseSecrets, secretStatements, validateSecrets, type FunctionSecret, type FunctionSecretSpec } from "./secrets";
 import { createSchedule, normaliseSchedule, validateSchedule, type CreatedSchedule, type FunctionScheduleArgs, type FunctionScheduleSpec } from "./schedule";
 import { bundleArchive, bundleEntry, bundleEntryAsync, hasDeployTimeValues, planTimeOptions, resolvedOptions, type Bundle, type DeployBundleOptions } from "./bundle";
 
@@ -72,6 +73,14 @@ export interface LambdaFunctionArgs {
   environment?: Record<string, pulumi.Input<string>>;
   /** Least-privilege statements for the function's own role; no wildcard actions. */
   permissions?: PolicyStatement[];
+  /**
+   * Secrets the function reads at run time, by environment variable: the variable holds the secret's name or ARN
+   * (never its value), and the role may read exactly that secret (and decrypt it with `kmsKeyArn`). Read the value with
+   * `getSecret(process.env.X)` from `@aws-lambda-powertools/parameters/secrets` (or `getParameter(…, { decrypt: true })`
+   * from `/ssm`), which caches it. Locally `npm start` serves them (docs/secrets.md). Not allowed with `edge`.
+   * @default {}
+   */
+  secrets?: Record<string, FunctionSecret>;
   /**
    * Days to keep the function's logs.
    * @default 30
@@ -155,6 +164,8 @@ export interface LambdaFunctionSpec {
   logRetentionDays: number;
   environment: Record<string, pulumi.Input<string>>;
   permissions: PolicyStatement[];
+  /** Secrets by environment variable (whose value is the secret's name or ARN); absent: none. */
+  secrets?: Record<string, FunctionSecretSpec>;
   layers: pulumi.Input<string>[];
   reservedConcurrency?: number;
   asyncInvoke?: { maxRetryAttempts: number; maxEventAgeSeconds: number; onFailure?: FailureDestination; failureQueueRetentionDays?: number };
@@ -204,7 +215,7 @@ export class LambdaFunction extends pulumi.ComponentResource {
 
     const logGroup = this.spec.edge ? undefined : createLogGroup(name, this.spec, args.logKmsKeyArn, this);
     const failures = this.spec.asyncInvoke?.failureQueueRetentionDays ? createFailureQueue(name, this.spec.asyncInvoke.failureQueueRetentionDays, this.spec.region, this) : undefined;
-    const role = createRole(name, this.spec, logGroup, this, failures ? [failures.grant] : []);
+    const role = createRole(name, this.spec, logGroup, this, [...(failures ? [failures.grant] : []), ...secretStatements(this.spec.secrets, this.spec.region, this)]);
     const fn = createFunction(name, this.spec, this.bundle, native, role, logGroup, this);
     if (this.spec.asyncInvoke) createAsyncInvokeConfig(name, this.spec, fn, this, failures?.queue);
     this.failureQueue = failures?.queue;
@@ -253,9 +264,13 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
       fail("environment", Object.keys(args.environment), "is set on a Lambda@Edge function, which cannot have environment variables", "Bake configuration in at build time with bundle.define.");
     }
     if (args.layers?.length) fail("layers", args.layers, "is set on a Lambda@Edge function, which cannot use layers", "Bundle the code into the function.");
+    if (args.secrets && Object.keys(args.secrets).length > 0) {
+      fail("secrets", Object.keys(args.secrets), "is set on a Lambda@Edge function, which cannot have environment variables to name them", "Read the secret in an origin function, or bake non-secret configuration in with bundle.define.");
+    }
     if (args.region && args.region !== "us-east-1") fail("region", args.region, "is not us-east-1; Lambda@Edge functions must be created there", "Remove region or set it to \"us-east-1\".");
   }
-  checkEnvironment(fail, args.environment ?? {});
+  validateSecrets(fail, args.secrets ?? {}, args.environment ?? {});
+  checkEnvironment(fail, { ...(args.environment ?? {}), ...secretVariables(normaliseSecrets(args.secrets)) });
   assertLeastPrivilege(fail, "permissions", args.permissions ?? []);
 }
 
@@ -283,8 +298,14 @@ function checkEnvironment(fail: ArgFailure, environment: Record<string, pulumi.I
   }
 }
 
+/** The environment variables naming the secrets. */
+function secretVariables(secrets: Record<string, FunctionSecretSpec>): Record<string, pulumi.Input<string>> {
+  return Object.fromEntries(Object.entries(secrets).map(([variable, secret]) => [variable, secret.id]));
+}
+
 function normalise(name: string, args: LambdaFunctionArgs): LambdaFunctionSpec {
   const edge = args.edge ?? false;
+  const secrets = edge ? {} : normaliseSecrets(args.secrets);
   return {
     name,
     entry: resolve(args.entry),
@@ -298,7 +319,9 @@ function normalise(name: string, args: LambdaFunctionArgs): LambdaFunctionSpec {
     tracing: !edge && (args.tracing ?? true),
     edge,
     logRetentionDays: args.logRetentionDays ?? 30,
-    environment: edge ? {} : { NODE_OPTIONS: "--enable-source-maps", ...(args.environment ?? {}) },
+    // Secrets travel as names (or ARNs); the handler fetches the value.
+    environment: edge ? {} : { NODE_OPTIONS: "--enable-source-maps", ...(args.environment ?? {}), ...secretVariables(secrets) },
+    secrets,
     permissions: [
       ...(args.permissions ?? []),
       ...(args.asyncInvoke?.onFailure

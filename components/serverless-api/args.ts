@@ -5,6 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
 import { LAMBDA_BUNDLE_EXTERNALS, type BundleOptions } from "../lambda/bundle";
+import type { FunctionSecret } from "../lambda/secrets";
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -20,6 +21,8 @@ export interface ApiFunctionArgs {
   environment?: Record<string, pulumi.Input<string>>;
   /** The function's own least-privilege statements (e.g. a DataTier grant), on top of `functionDefaults.permissions`. */
   permissions?: PolicyStatement[];
+  /** Secrets by environment variable (LambdaFunctionArgs.secrets), on top of `functionDefaults.secrets`. @default {} */
+  secrets?: Record<string, FunctionSecret>;
   /** esbuild options (external modules, defines); `API_BUNDLE_EXTERNALS` are always external. */
   bundle?: BundleOptions;
 }

@@ -221,6 +221,13 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
           resourceRecordValue: `_x2.acm-validations.aws.`,
         })),
       };
+    case "aws:secretsmanager/secret:Secret": {
+      // Secrets Manager appends "-" and six random characters to the name; the provider's id is the ARN.
+      const arn = `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:${physicalName}-${base62(name, 6)}`;
+      return { id: arn, arn, name: physicalName };
+    }
+    case "aws:ssm/parameter:Parameter":
+      return { id: physicalName, name: physicalName, arn: `arn:aws:ssm:${region}:${MOCK_ACCOUNT_ID}:parameter/${String(physicalName).replace(/^\//, "")}` };
     case "random:index/randomPassword:RandomPassword":
     case "random:index/randomString:RandomString":
       return { result: createHash("sha256").update(`secret:${name}`).digest("base64url").slice(0, inputs.length ?? 16) };
