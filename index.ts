@@ -15,6 +15,7 @@ import {
   Monitoring,
   monitoringTargets,
   ServerlessApi,
+  StackSecret,
   StaticSite,
   UploadBucket,
   UserAuth,
@@ -218,8 +219,17 @@ function cookiePath(pattern: string): string {
 /** How the browser signs in (site/assets/auth.*.js), served by GET /api/config; resolved in "API ← auth". */
 const [browserAuthConfig, resolveBrowserAuthConfig] = pulumi.deferredOutput<BrowserAuthConfig>();
 
-// Signs the API's page cursors (handlers/shared/cursor.ts): one per stack, a secret in state.
-const cursorSecret = new random.RandomPassword("api-cursor-secret", { length: 48, special: false });
+// Signs the API's page cursors (handlers/shared/cursor.ts): one key per stack, generated into state and kept in
+// Secrets Manager; the list routes read it at run time (Powertools, cached), never from their environment
+// (docs/secrets.md). Prod encrypts it with its own KMS key and keeps a deleted secret restorable for 30 days.
+const cursorKey = new random.RandomPassword("api-cursor-secret", { length: 48, special: false });
+const cursorSecret = new StackSecret("api-cursor", {
+  value: cursorKey.result,
+  description: "Signs the gallery API's page cursors",
+  customerKey: config.getBoolean("secretsCustomerKey") ?? false,
+  recoveryWindowDays: retainData ? 30 : 0,
+});
+const cursorSecrets = { CURSOR_SECRET_ID: cursorSecret.functionSecret };
 
 const uploads = new UploadBucket("uploads", { logRetentionDays: Math.max(logRetentionDays, 90), retainOnDelete: retainData });
 
@@ -259,7 +269,7 @@ const api = new ServerlessApi("api", {
   defaultAuth: { authorizer: config.get("apiAuthorizer") === "lambda" ? "jwt" : "cognito" },
   functionDefaults: {
     logRetentionDays,
-    environment: { TABLE_NAME: data.tables.gallery.name, UPLOAD_BUCKET_NAME: uploads.bucketName, CURSOR_SECRET: cursorSecret.result, POWERTOOLS_SERVICE_NAME: "gallery-api", POWERTOOLS_METRICS_NAMESPACE: "Gallery" },
+    environment: { TABLE_NAME: data.tables.gallery.name, UPLOAD_BUCKET_NAME: uploads.bucketName, POWERTOOLS_SERVICE_NAME: "gallery-api", POWERTOOLS_METRICS_NAMESPACE: "Gallery" },
   },
   logRetentionDays,
   domain: apiDomain(),
@@ -270,7 +280,7 @@ const api = new ServerlessApi("api", {
     // Facts the front end needs to sign in and upload: answered by API Gateway itself (a mock integration).
     // Locally the API points `auth` at cognito-local instead (local/services/api.ts localiseMockBody).
     "GET /config": { integration: { type: "mock", body: { apiVersion: 1, imageTypes: ALLOWED_IMAGE_TYPES, maxImageBytes: MAX_IMAGE_BYTES, auth: browserAuthConfig } }, auth: "none" },
-    "GET /albums": { handler: albumsHandler, export: "list", function: { permissions: gallery.read(["dynamodb:Query"]) } },
+    "GET /albums": { handler: albumsHandler, export: "list", function: { permissions: gallery.read(["dynamodb:Query"]), secrets: cursorSecrets } },
     "POST /albums": { handler: albumsHandler, export: "create", requestSchema: requestModel(CreateAlbum), function: { permissions: gallery.write(["dynamodb:PutItem"]) } },
     "GET /albums/{albumId}": { handler: albumsHandler, export: "get", function: { permissions: gallery.read(["dynamodb:GetItem"]) } },
     "PATCH /albums/{albumId}": {
@@ -281,7 +291,11 @@ const api = new ServerlessApi("api", {
     },
     "DELETE /albums/{albumId}": { handler: albumsHandler, export: "remove", function: { permissions: [...gallery.read(["dynamodb:Query"]), ...gallery.write(["dynamodb:DeleteItem"])] } },
     // Listings carry presigned thumbnail URLs: the role must be allowed the GET it signs.
-    "GET /albums/{albumId}/photos": { handler: photosHandler, export: "list", function: { permissions: [...gallery.read(["dynamodb:GetItem", "dynamodb:Query"]), ...uploads.grants("thumbnails/", ["s3:GetObject"])] } },
+    "GET /albums/{albumId}/photos": {
+      handler: photosHandler,
+      export: "list",
+      function: { permissions: [...gallery.read(["dynamodb:GetItem", "dynamodb:Query"]), ...uploads.grants("thumbnails/", ["s3:GetObject"])], secrets: cursorSecrets },
+    },
     "POST /albums/{albumId}/photos": {
       handler: photosHandler,
       export: "create",

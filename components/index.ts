@@ -12,6 +12,10 @@ export { LambdaFunction, LAMBDA_LIMITS, LAMBDA_RUNTIME } from "./lambda/function
 export { LAMBDA_BUNDLE_EXTERNALS } from "./lambda/bundle";
 export type { LambdaFunctionArgs, LambdaFunctionSpec, FailureDestination } from "./lambda/function";
 export type { FunctionScheduleArgs, FunctionScheduleSpec } from "./lambda/schedule";
+export { SecretStore, secretResourceArn } from "./lambda/secrets";
+export type { FunctionSecret, FunctionSecretSpec } from "./lambda/secrets";
+export { StackSecret } from "./stack-secret";
+export type { StackSecretArgs, StackSecretSpec } from "./stack-secret";
 export { parseScheduleExpression, nextFireTime, type ParsedSchedule } from "./schedule-expression";
 export { BucketEvents, S3_EVENT_TYPES } from "./bucket-events";
 export type { BucketEventsArgs, BucketEventsSpec, ObjectEventSubscription, ObjectEventSubscriptionSpec } from "./bucket-events";

@@ -84,7 +84,8 @@ export function normaliseSecrets(secrets: Record<string, FunctionSecret> | undef
 export function secretResourceArn(store: SecretStore, id: string, where: { partition: string; region: string; accountId: string }): string {
   if (id.startsWith("arn:")) return id;
   const base = `arn:${where.partition}:${store}:${where.region}:${where.accountId}`;
-  // Secrets Manager appends "-" and six random characters to the ARN; `??????` matches exactly those six.
+  // Secrets Manager appends "-" and six random characters to the ARN; `??????` matches exactly those six
+  // (https://docs.aws.amazon.com/secretsmanager/latest/userguide/permissions_grant-limited-resources.html).
   if (store === SecretStore.SecretsManager) return `${base}:secret:${id}-??????`;
   // A parameter ARN has no leading slash of its own: /a/b → parameter/a/b (https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-access.html).
   return `${base}:parameter/${id.replace(/^\//, "")}`;

@@ -80,3 +80,24 @@ describe("LambdaFunction secrets", () => {
     expect(() => new LambdaFunction("bad-edge", { entry, edge: true, secrets: { X: { ssmParameter: "/p" } } })).toThrow(/secrets \["X"\] is set on a Lambda@Edge function/);
   });
 });
+
+describe("StackSecret", () => {
+  it("keeps its value in a SecretVersion, under its own rotated KMS key when asked, and hands LambdaFunction the ARN and key", async () => {
+    const { StackSecret } = await import("../../components/stack-secret");
+    let made: InstanceType<typeof StackSecret> | undefined;
+    const graph = await record(() => (made = new StackSecret("signing", { value: "v", customerKey: true, recoveryWindowDays: 7 })));
+    const secret = resource(graph, "aws:secretsmanager/secret:Secret", "signing-secret");
+    const key = resource(graph, "aws:kms/key:Key", "signing-key");
+    expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 7 });
+    expect(secret.inputs).toMatchObject({ kmsKeyId: key.state.arn, recoveryWindowInDays: 7 });
+    expect(resource(graph, "aws:secretsmanager/secretVersion:SecretVersion", "signing-value").inputs.secretId).toBe(secret.id);
+    const component = resource(graph, "serverless-fullstack:index:StackSecret", "signing");
+    for (const child of [secret, key]) expect(child.parent).toBe(component.urn);
+    expect(made!.functionSecret.secretsManager).toBeDefined();
+  });
+
+  it.each([1, 6, 31, 2.5])("refuses recoveryWindowDays %s, which Secrets Manager rejects", async (days) => {
+    const { StackSecret } = await import("../../components/stack-secret");
+    expect(() => new StackSecret("bad-window", { value: "v", recoveryWindowDays: days })).toThrow(/StackSecret "bad-window": recoveryWindowDays .* is not 0 or 7–30/);
+  });
+});
