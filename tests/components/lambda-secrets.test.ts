@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { describe, expect, it } from "vitest";
 import { LambdaFunction } from "../../components/lambda/function";
+import { StackSecret } from "../../components/stack-secret";
 import { policyDocument, record, resource } from "../harness/mocks";
 
 const entry = "tests/fixtures/handlers/echo.ts";
@@ -83,7 +84,6 @@ describe("LambdaFunction secrets", () => {
 
 describe("StackSecret", () => {
   it("keeps its value in a SecretVersion, under its own rotated KMS key when asked, and hands LambdaFunction the ARN and key", async () => {
-    const { StackSecret } = await import("../../components/stack-secret");
     let made: InstanceType<typeof StackSecret> | undefined;
     const graph = await record(() => (made = new StackSecret("signing", { value: "v", customerKey: true, recoveryWindowDays: 7 })));
     const secret = resource(graph, "aws:secretsmanager/secret:Secret", "signing-secret");
@@ -97,7 +97,6 @@ describe("StackSecret", () => {
   });
 
   it.each([1, 6, 31, 2.5])("refuses recoveryWindowDays %s, which Secrets Manager rejects", async (days) => {
-    const { StackSecret } = await import("../../components/stack-secret");
     expect(() => new StackSecret("bad-window", { value: "v", recoveryWindowDays: days })).toThrow(/StackSecret "bad-window": recoveryWindowDays .* is not 0 or 7–30/);
   });
 });
