@@ -234,6 +234,7 @@ function createIntegration(
           environment: route.function!.environment,
           permissions: route.function!.permissions,
           secrets: route.function!.secrets,
+          vpc: route.function!.vpc,
           logRetentionDays: route.function!.logRetentionDays,
           bundle: route.function!.bundle,
           // Aliases need numbered versions: each stage's alias points at one.

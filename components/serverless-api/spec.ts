@@ -87,6 +87,7 @@ export function normalise(name: string, args: ServerlessApiArgs): ServerlessApiS
     environment: { ...(cors ? { CORS_ALLOW_ORIGIN: cors.allowOrigins[0] } : {}), ...(defaults.environment ?? {}), ...(own?.environment ?? {}) },
     permissions: [...(defaults.permissions ?? []), ...(own?.permissions ?? [])],
     secrets: { ...(defaults.secrets ?? {}), ...(own?.secrets ?? {}) },
+    vpc: own?.vpc ?? defaults.vpc,
     logRetentionDays: defaults.logRetentionDays ?? 30,
     bundle: apiBundleOptions({ ...defaults.bundle, ...own?.bundle, external: [...(defaults.bundle?.external ?? []), ...(own?.bundle?.external ?? [])] }),
   });
