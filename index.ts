@@ -13,6 +13,7 @@ import {
   EdgeLogic,
   LambdaFunction,
   Monitoring,
+  PrivateNetwork,
   monitoringTargets,
   ServerlessApi,
   StackSecret,
@@ -256,12 +257,31 @@ const originals = (action: "s3:GetObject" | "s3:PutObject" | "s3:DeleteObject") 
 const albumsHandler = "handlers/api/albums.ts";
 const photosHandler = "handlers/api/photos.ts";
 
+// ---------------------------------------------------------------- network (PrivateNetwork, docs/private-network.md)
+// apiEndpointType PRIVATE without apiVpcEndpointIds: the API answers through an execute-api endpoint in a VPC
+// (new, or vpcId's), and apiFunctionsInVpc runs its route functions there, reaching DynamoDB and S3 through gateway
+// endpoints and Secrets Manager and X-Ray through interface endpoints (no NAT gateway). Off in dev and prod.
+const apiEndpointType = (config.get("apiEndpointType") as "REGIONAL" | "EDGE" | "PRIVATE" | undefined) ?? "REGIONAL";
+const apiFunctionsInVpc = config.getBoolean("apiFunctionsInVpc") ?? false;
+function privateNetwork(): PrivateNetwork | undefined {
+  if (apiEndpointType !== "PRIVATE" && !apiFunctionsInVpc) return undefined;
+  const vpcId = config.get("vpcId");
+  return new PrivateNetwork("network", {
+    existingVpc: vpcId ? { vpcId, subnetIds: config.requireObject<string[]>("vpcSubnetIds") } : undefined,
+    executeApiEndpoint: apiEndpointType === "PRIVATE" && (config.getObject<string[]>("apiVpcEndpointIds") ?? []).length === 0,
+    interfaceEndpoints: apiFunctionsInVpc ? ["secretsmanager", "xray"] : [],
+  });
+}
+const network = privateNetwork();
+const apiVpcEndpointIds = network?.executeApiEndpointId ? [network.executeApiEndpointId] : (config.getObject<string[]>("apiVpcEndpointIds") ?? []);
+// ---------------------------------------------------------------- end network
+
 const api = new ServerlessApi("api", {
   basePath: "api",
   stages: apiStages(),
   canary: apiCanary(),
-  endpointType: (config.get("apiEndpointType") as "REGIONAL" | "EDGE" | "PRIVATE" | undefined) ?? "REGIONAL",
-  vpcEndpointIds: config.getObject<string[]>("apiVpcEndpointIds") ?? [],
+  endpointType: apiEndpointType,
+  vpcEndpointIds: apiVpcEndpointIds,
   authorizers: {
     cognito: { type: "cognito", userPoolArns: [apiUserPoolArn] },
     jwt: { type: "token", handler: "handlers/api/authorizer.ts", function: { environment: { USER_POOL_ID: apiUserPoolId, USER_POOL_CLIENT_ID: apiUserPoolClientId } } },
@@ -270,6 +290,7 @@ const api = new ServerlessApi("api", {
   functionDefaults: {
     logRetentionDays,
     environment: { TABLE_NAME: data.tables.gallery.name, UPLOAD_BUCKET_NAME: uploads.bucketName, POWERTOOLS_SERVICE_NAME: "gallery-api", POWERTOOLS_METRICS_NAMESPACE: "Gallery" },
+    vpc: apiFunctionsInVpc ? network?.functionVpc : undefined,
   },
   logRetentionDays,
   domain: apiDomain(),
@@ -411,7 +432,8 @@ const site = new StaticSite("site", {
   },
   logs: { retentionDays: logRetentionDays },
   // The API under /api/*, on the stack's first API stage (ServerlessApi.siteRoute).
-  routes: [api.siteRoute()],
+  // A PRIVATE API answers only inside its VPC, out of CloudFront's reach: the site then serves its pages alone.
+  routes: apiEndpointType === "PRIVATE" ? [] : [api.siteRoute()],
   retainOnDelete: retainData,
   waf: siteWaf(), // operations section
 });

@@ -51,7 +51,7 @@ export type {
 } from "./serverless-api";
 export { UploadBucket } from "./upload-bucket";
 export type { UploadBucketArgs, UploadBucketSpec } from "./upload-bucket";
-export { registerStackTags, stackTags, tagsFromConfig, tagTransformation, tagProblem, STACK_TAG_KEYS, TAG_LIMITS, TAGGABLE_TYPES } from "./tags";
+export { registerStackTags, stackTags, tagsFromConfig, tagTransformation, tagProblem, STACK_TAG_KEYS, TAG_LIMITS, TAGGABLE_TYPES, REMOTE_TAGGED_COMPONENTS } from "./tags";
 export type { StackTagsArgs } from "./tags";
 export { WebAcl, WebAclScope, MANAGED_RULE_GROUPS, DEFAULT_MANAGED_RULE_GROUPS, WAF_LIMITS, RATE_LIMIT_RULE, BODY_SIZE_RULE, wafLogGroupName } from "./web-acl";
 export type { WebAclArgs, WebAclSpec } from "./web-acl";

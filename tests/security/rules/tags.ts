@@ -1,4 +1,4 @@
-import { STACK_TAG_KEYS, TAGGABLE_TYPES } from "../../../components/tags";
+import { REMOTE_TAGGED_COMPONENTS, STACK_TAG_KEYS, TAGGABLE_TYPES } from "../../../components/tags";
 import { finding, type SecurityRule } from "../rule";
 
 /**
@@ -10,7 +10,7 @@ export const TAGGED: SecurityRule = {
   title: "Every taggable resource carries the app and stack tags",
   check(graph, context) {
     return graph
-      .filter((r) => r.custom && TAGGABLE_TYPES.has(r.type))
+      .filter((r) => (r.custom && TAGGABLE_TYPES.has(r.type)) || REMOTE_TAGGED_COMPONENTS.has(r.type))
       .flatMap((r) => {
         const tags = (r.inputs.tags ?? {}) as Record<string, string>;
         const missing = Object.values(STACK_TAG_KEYS).filter((key) => !tags[key]);
