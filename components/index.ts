@@ -55,9 +55,9 @@ export { registerStackTags, stackTags, tagsFromConfig, tagTransformation, tagPro
 export type { StackTagsArgs } from "./tags";
 export { WebAcl, WebAclScope, MANAGED_RULE_GROUPS, DEFAULT_MANAGED_RULE_GROUPS, WAF_LIMITS, RATE_LIMIT_RULE, BODY_SIZE_RULE, wafLogGroupName } from "./web-acl";
 export type { WebAclArgs, WebAclSpec } from "./web-acl";
-export { Monitoring, monitoringTargets, AlarmKind, ALARM_DEFAULTS, ALARM_LIMITS, alarmSpecs, alarmTimingProblem } from "./monitoring";
+export { Monitoring, monitoringTargets, AlarmKind, ALARM_DEFAULTS, ALARM_LIMITS, QUERY_ALARM_KINDS, alarmSpecs, alarmTimingProblem } from "./monitoring";
 export type {
-  MonitoringArgs, MonitoringSpec, MonitoringTargets, MonitoredComponents, MonitoredFunction, MonitoredApiStage, MonitoredTable, MonitoredQueue, MonitoredDistribution,
+  MonitoringArgs, MonitoringSpec, MonitoringTargets, MonitoredComponents, MonitoredFunction, MonitoredApiStage, MonitoredTable, MonitoredQueue, MonitoredDistribution, MonitoredUserPool,
   AlarmOverride, AlarmOverrides, AlarmSpec,
 } from "./monitoring";
 export { BackupPlan, BACKUP_LIMITS, BACKUP_SERVICE_POLICIES, BACKUP_RULE_NAME } from "./backup-plan";
