@@ -16,7 +16,9 @@ export const TAGGED: SecurityRule = {
         const missing = Object.values(STACK_TAG_KEYS).filter((key) => !tags[key]);
         if (missing.length > 0) return [finding("Tagged", r, `has no ${missing.join(" or ")} tag`)];
         if (tags[STACK_TAG_KEYS.stack] !== context.stack) return [finding("Tagged", r, `is tagged stack=${tags[STACK_TAG_KEYS.stack]}, not ${context.stack}`)];
-        return [];
+        // A global table's replicas are tables of their own, tagged only when the table propagates its tags to them.
+        const replicas = r.type === "aws:dynamodb/table:Table" ? ((r.inputs.replicas ?? []) as Array<{ regionName: string; propagateTags?: boolean }>) : [];
+        return replicas.filter((replica) => replica.propagateTags !== true).map((replica) => finding("Tagged", r, `has a replica in ${replica.regionName} that does not get its tags (propagateTags)`));
       });
   },
 };
