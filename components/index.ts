@@ -15,7 +15,7 @@ export type { FunctionScheduleArgs, FunctionScheduleSpec } from "./lambda/schedu
 export { SecretStore, secretResourceArn } from "./lambda/secrets";
 export type { FunctionSecret, FunctionSecretSpec } from "./lambda/secrets";
 export { StackSecret } from "./stack-secret";
-export { PrivateNetwork } from "./private-network";
+export { PrivateNetwork, vpcDnsProblem } from "./private-network";
 export type { PrivateNetworkArgs, PrivateNetworkSpec, ExistingVpc } from "./private-network";
 export type { StackSecretArgs, StackSecretSpec } from "./stack-secret";
 export { parseScheduleExpression, nextFireTime, type ParsedSchedule } from "./schedule-expression";

@@ -51,6 +51,18 @@ export interface PrivateNetworkSpec {
 const SERVICE = /^[a-z0-9][a-z0-9.-]*$/;
 
 /**
+ * Why an existing VPC (as `aws.ec2.getVpc` reports it) cannot take interface endpoints with private DNS, or undefined:
+ * both DNS attributes must be on (https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns).
+ */
+export function vpcDnsProblem(name: string, vpc: { id: string; enableDnsSupport?: boolean; enableDnsHostnames?: boolean }): string | undefined {
+  if (vpc.enableDnsSupport !== false && vpc.enableDnsHostnames !== false) return undefined;
+  return (
+    `PrivateNetwork "${name}": existingVpc ${vpc.id} has enableDnsSupport=${vpc.enableDnsSupport} and enableDnsHostnames=${vpc.enableDnsHostnames}; ` +
+    "private DNS on its interface endpoints needs both. Turn both on for the VPC (aws ec2 modify-vpc-attribute)."
+  );
+}
+
+/**
  * @example
  * const network = new PrivateNetwork("network", { interfaceEndpoints: ["secretsmanager"] });
  * new ServerlessApi("internal", { endpointType: "PRIVATE", vpcEndpointIds: [network.executeApiEndpointId!],
@@ -189,14 +201,10 @@ export class PrivateNetwork extends pulumi.ComponentResource {
   /** An existing VPC: its CIDR for the security groups, and its DNS attributes checked before any endpoint is created. */
   private existing(existing: ExistingVpc) {
     const found = aws.ec2.getVpcOutput({ id: existing.vpcId }, { parent: this });
+    // getVpc reports the attributes once the VPC is known: a VPC with either off stops the deploy before any endpoint.
     const vpcId = found.apply((vpc) => {
-      // getVpc reports the attributes; false (not unknown) means the endpoints' private DNS would be refused.
-      if (vpc.enableDnsSupport === false || vpc.enableDnsHostnames === false) {
-        throw new Error(
-          `PrivateNetwork "${this.spec.name}": existingVpc ${vpc.id} has enableDnsSupport=${vpc.enableDnsSupport} and enableDnsHostnames=${vpc.enableDnsHostnames}; ` +
-            "private DNS on its interface endpoints needs both. Turn both on for the VPC (aws ec2 modify-vpc-attribute).",
-        );
-      }
+      const problem = vpcDnsProblem(this.spec.name, vpc);
+      if (problem) throw new Error(problem);
       return vpc.id;
     });
     return {

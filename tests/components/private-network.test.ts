@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { LambdaFunction } from "../../components/lambda/function";
-import { PrivateNetwork } from "../../components/private-network";
+import { PrivateNetwork, vpcDnsProblem } from "../../components/private-network";
 import { ServerlessApi } from "../../components/serverless-api";
 import { ofType, policyDocument, record, resource } from "../harness/mocks";
 
@@ -59,6 +59,14 @@ describe("PrivateNetwork", () => {
     expect(ofType(graph, "awsx:ec2:Vpc")).toEqual([]);
     expect(resource(graph, "aws:ec2/vpcEndpoint:VpcEndpoint", "net3-execute-api").inputs).toMatchObject({ vpcId: "vpc-0abc", subnetIds: ["subnet-a", "subnet-b"] });
     expect(resource(graph, "aws:ec2/vpcEndpoint:VpcEndpoint", "net3-dynamodb").inputs.routeTableIds).toEqual(["rtb-1"]);
+  });
+
+  it("stops the deploy of endpoints in an existing VPC with DNS support or DNS hostnames off (as getVpc reports it)", () => {
+    expect(vpcDnsProblem("net", { id: "vpc-1", enableDnsSupport: true, enableDnsHostnames: true })).toBeUndefined();
+    expect(vpcDnsProblem("net", { id: "vpc-1", enableDnsSupport: true, enableDnsHostnames: false })).toBe(
+      'PrivateNetwork "net": existingVpc vpc-1 has enableDnsSupport=true and enableDnsHostnames=false; private DNS on its interface endpoints needs both. Turn both on for the VPC (aws ec2 modify-vpc-attribute).',
+    );
+    expect(vpcDnsProblem("net", { id: "vpc-1", enableDnsSupport: false, enableDnsHostnames: true })).toMatch(/enableDnsSupport=false/);
   });
 
   it.each([
