@@ -13,8 +13,10 @@ import {
   EdgeLogic,
   LambdaFunction,
   Monitoring,
+  PrivateNetwork,
   monitoringTargets,
   ServerlessApi,
+  StackSecret,
   StaticSite,
   UploadBucket,
   UserAuth,
@@ -219,8 +221,17 @@ function cookiePath(pattern: string): string {
 /** How the browser signs in (site/src/auth.ts), served by GET /api/config; resolved in "API ← auth". */
 const [browserAuthConfig, resolveBrowserAuthConfig] = pulumi.deferredOutput<BrowserAuthConfig>();
 
-// Signs the API's page cursors (handlers/shared/cursor.ts): one per stack, a secret in state.
-const cursorSecret = new random.RandomPassword("api-cursor-secret", { length: 48, special: false });
+// Signs the API's page cursors (handlers/shared/cursor.ts): one key per stack, generated into state and kept in
+// Secrets Manager; the list routes read it at run time (Powertools, cached), never from their environment
+// (docs/secrets.md). Prod encrypts it with its own KMS key and keeps a deleted secret restorable for 30 days.
+const cursorKey = new random.RandomPassword("api-cursor-secret", { length: 48, special: false });
+const cursorSecret = new StackSecret("api-cursor", {
+  value: cursorKey.result,
+  description: "Signs the gallery API's page cursors",
+  customerKey: config.getBoolean("secretsCustomerKey") ?? false,
+  recoveryWindowDays: retainData ? 30 : 0,
+});
+const cursorSecrets = { CURSOR_SECRET_ID: cursorSecret.functionSecret };
 
 const uploads = new UploadBucket("uploads", { logRetentionDays: Math.max(logRetentionDays, 90), retainOnDelete: retainData });
 
@@ -247,12 +258,31 @@ const originals = (action: "s3:GetObject" | "s3:PutObject" | "s3:DeleteObject") 
 const albumsHandler = "handlers/api/albums.ts";
 const photosHandler = "handlers/api/photos.ts";
 
+// ---------------------------------------------------------------- network (PrivateNetwork, docs/private-network.md)
+// apiEndpointType PRIVATE without apiVpcEndpointIds: the API answers through an execute-api endpoint in a VPC
+// (new, or vpcId's), and apiFunctionsInVpc runs its route functions there, reaching DynamoDB and S3 through gateway
+// endpoints and Secrets Manager and X-Ray through interface endpoints (no NAT gateway). Off in dev and prod.
+const apiEndpointType = (config.get("apiEndpointType") as "REGIONAL" | "EDGE" | "PRIVATE" | undefined) ?? "REGIONAL";
+const apiFunctionsInVpc = config.getBoolean("apiFunctionsInVpc") ?? false;
+function privateNetwork(): PrivateNetwork | undefined {
+  if (apiEndpointType !== "PRIVATE" && !apiFunctionsInVpc) return undefined;
+  const vpcId = config.get("vpcId");
+  return new PrivateNetwork("network", {
+    existingVpc: vpcId ? { vpcId, subnetIds: config.requireObject<string[]>("vpcSubnetIds") } : undefined,
+    executeApiEndpoint: apiEndpointType === "PRIVATE" && (config.getObject<string[]>("apiVpcEndpointIds") ?? []).length === 0,
+    interfaceEndpoints: apiFunctionsInVpc ? ["secretsmanager", "xray"] : [],
+  });
+}
+const network = privateNetwork();
+const apiVpcEndpointIds = network?.executeApiEndpointId ? [network.executeApiEndpointId] : (config.getObject<string[]>("apiVpcEndpointIds") ?? []);
+// ---------------------------------------------------------------- end network
+
 const api = new ServerlessApi("api", {
   basePath: "api",
   stages: apiStages(),
   canary: apiCanary(),
-  endpointType: (config.get("apiEndpointType") as "REGIONAL" | "EDGE" | "PRIVATE" | undefined) ?? "REGIONAL",
-  vpcEndpointIds: config.getObject<string[]>("apiVpcEndpointIds") ?? [],
+  endpointType: apiEndpointType,
+  vpcEndpointIds: apiVpcEndpointIds,
   authorizers: {
     cognito: { type: "cognito", userPoolArns: [apiUserPoolArn] },
     jwt: { type: "token", handler: "handlers/api/authorizer.ts", function: { environment: { USER_POOL_ID: apiUserPoolId, USER_POOL_CLIENT_ID: apiUserPoolClientId } } },
@@ -260,7 +290,8 @@ const api = new ServerlessApi("api", {
   defaultAuth: { authorizer: config.get("apiAuthorizer") === "lambda" ? "jwt" : "cognito" },
   functionDefaults: {
     logRetentionDays,
-    environment: { TABLE_NAME: data.tables.gallery.name, UPLOAD_BUCKET_NAME: uploads.bucketName, CURSOR_SECRET: cursorSecret.result, POWERTOOLS_SERVICE_NAME: "gallery-api", POWERTOOLS_METRICS_NAMESPACE: "Gallery" },
+    environment: { TABLE_NAME: data.tables.gallery.name, UPLOAD_BUCKET_NAME: uploads.bucketName, POWERTOOLS_SERVICE_NAME: "gallery-api", POWERTOOLS_METRICS_NAMESPACE: "Gallery" },
+    vpc: apiFunctionsInVpc ? network?.functionVpc : undefined,
   },
   logRetentionDays,
   domain: apiDomain(),
@@ -271,7 +302,7 @@ const api = new ServerlessApi("api", {
     // Facts the front end needs to sign in and upload: answered by API Gateway itself (a mock integration).
     // Locally the API points `auth` at cognito-local instead (local/services/api.ts localiseMockBody).
     "GET /config": { integration: { type: "mock", body: { apiVersion: 1, imageTypes: ALLOWED_IMAGE_TYPES, maxImageBytes: MAX_IMAGE_BYTES, auth: browserAuthConfig } }, auth: "none" },
-    "GET /albums": { handler: albumsHandler, export: "list", function: { permissions: gallery.read(["dynamodb:Query"]) } },
+    "GET /albums": { handler: albumsHandler, export: "list", function: { permissions: gallery.read(["dynamodb:Query"]), secrets: cursorSecrets } },
     "POST /albums": { handler: albumsHandler, export: "create", requestSchema: requestModel(CreateAlbum), function: { permissions: gallery.write(["dynamodb:PutItem"]) } },
     "GET /albums/{albumId}": { handler: albumsHandler, export: "get", function: { permissions: gallery.read(["dynamodb:GetItem"]) } },
     "PATCH /albums/{albumId}": {
@@ -282,7 +313,11 @@ const api = new ServerlessApi("api", {
     },
     "DELETE /albums/{albumId}": { handler: albumsHandler, export: "remove", function: { permissions: [...gallery.read(["dynamodb:Query"]), ...gallery.write(["dynamodb:DeleteItem"])] } },
     // Listings carry presigned thumbnail URLs: the role must be allowed the GET it signs.
-    "GET /albums/{albumId}/photos": { handler: photosHandler, export: "list", function: { permissions: [...gallery.read(["dynamodb:GetItem", "dynamodb:Query"]), ...uploads.grants("thumbnails/", ["s3:GetObject"])] } },
+    "GET /albums/{albumId}/photos": {
+      handler: photosHandler,
+      export: "list",
+      function: { permissions: [...gallery.read(["dynamodb:GetItem", "dynamodb:Query"]), ...uploads.grants("thumbnails/", ["s3:GetObject"])], secrets: cursorSecrets },
+    },
     "POST /albums/{albumId}/photos": {
       handler: photosHandler,
       export: "create",
@@ -401,7 +436,8 @@ const site = new StaticSite("site", {
   },
   logs: { retentionDays: logRetentionDays },
   // The API under /api/*, on the stack's first API stage (ServerlessApi.siteRoute).
-  routes: [api.siteRoute()],
+  // A PRIVATE API answers only inside its VPC, out of CloudFront's reach: the site then serves its pages alone.
+  routes: apiEndpointType === "PRIVATE" ? [] : [api.siteRoute()],
   retainOnDelete: retainData,
   waf: siteWaf(), // operations section
 });

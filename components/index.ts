@@ -12,8 +12,14 @@ export { SitePublisher } from "./static-site/publisher";
 export type { SitePublisherArgs, StaticSitePublishArgs, Manifest, FileEntry, PublishOptions, LastDeploy } from "./static-site/publisher";
 export { LambdaFunction, LAMBDA_LIMITS, LAMBDA_RUNTIME } from "./lambda/function";
 export { LAMBDA_BUNDLE_EXTERNALS } from "./lambda/bundle";
-export type { LambdaFunctionArgs, LambdaFunctionSpec, FailureDestination } from "./lambda/function";
+export type { LambdaFunctionArgs, LambdaFunctionSpec, FailureDestination, FunctionVpc } from "./lambda/function";
 export type { FunctionScheduleArgs, FunctionScheduleSpec } from "./lambda/schedule";
+export { SecretStore, secretResourceArn } from "./lambda/secrets";
+export type { FunctionSecret, FunctionSecretSpec } from "./lambda/secrets";
+export { StackSecret } from "./stack-secret";
+export { PrivateNetwork, vpcDnsProblem } from "./private-network";
+export type { PrivateNetworkArgs, PrivateNetworkSpec, ExistingVpc } from "./private-network";
+export type { StackSecretArgs, StackSecretSpec } from "./stack-secret";
 export { parseScheduleExpression, nextFireTime, type ParsedSchedule } from "./schedule-expression";
 export { BucketEvents, S3_EVENT_TYPES } from "./bucket-events";
 export type { BucketEventsArgs, BucketEventsSpec, ObjectEventSubscription, ObjectEventSubscriptionSpec } from "./bucket-events";
@@ -47,13 +53,13 @@ export type {
 } from "./serverless-api";
 export { UploadBucket } from "./upload-bucket";
 export type { UploadBucketArgs, UploadBucketSpec } from "./upload-bucket";
-export { registerStackTags, stackTags, tagsFromConfig, tagTransformation, tagProblem, STACK_TAG_KEYS, TAG_LIMITS, TAGGABLE_TYPES } from "./tags";
+export { registerStackTags, stackTags, tagsFromConfig, tagTransformation, tagProblem, STACK_TAG_KEYS, TAG_LIMITS, TAGGABLE_TYPES, REMOTE_TAGGED_COMPONENTS } from "./tags";
 export type { StackTagsArgs } from "./tags";
 export { WebAcl, WebAclScope, MANAGED_RULE_GROUPS, DEFAULT_MANAGED_RULE_GROUPS, WAF_LIMITS, RATE_LIMIT_RULE, BODY_SIZE_RULE, wafLogGroupName } from "./web-acl";
 export type { WebAclArgs, WebAclSpec } from "./web-acl";
-export { Monitoring, monitoringTargets, AlarmKind, ALARM_DEFAULTS, ALARM_LIMITS, alarmSpecs, alarmTimingProblem } from "./monitoring";
+export { Monitoring, monitoringTargets, AlarmKind, ALARM_DEFAULTS, ALARM_LIMITS, QUERY_ALARM_KINDS, alarmSpecs, alarmTimingProblem } from "./monitoring";
 export type {
-  MonitoringArgs, MonitoringSpec, MonitoringTargets, MonitoredComponents, MonitoredFunction, MonitoredApiStage, MonitoredTable, MonitoredQueue, MonitoredDistribution,
+  MonitoringArgs, MonitoringSpec, MonitoringTargets, MonitoredComponents, MonitoredFunction, MonitoredApiStage, MonitoredTable, MonitoredQueue, MonitoredDistribution, MonitoredUserPool,
   AlarmOverride, AlarmOverrides, AlarmSpec,
 } from "./monitoring";
 export { BackupPlan, BACKUP_LIMITS, BACKUP_SERVICE_POLICIES, BACKUP_RULE_NAME } from "./backup-plan";

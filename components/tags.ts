@@ -82,10 +82,16 @@ export function tagsFromConfig(entries: readonly string[]): Record<string, strin
   return tags;
 }
 
-/** Adds `tags` under the tags a resource sets itself (which win), on every taggable AWS type. */
+/**
+ * Remote (multi-language) components whose children their provider creates, out of this program's stack
+ * transformation: they take `tags` and hand them to what they create (awsx.ec2.Vpc: the VPC, subnets, route tables).
+ */
+export const REMOTE_TAGGED_COMPONENTS: ReadonlySet<string> = new Set(["awsx:ec2:Vpc"]);
+
+/** Adds `tags` under the tags a resource sets itself (which win), on every taggable AWS type and remote component that takes tags. */
 export function tagTransformation(tags: Record<string, string>): pulumi.ResourceTransformation {
   return ({ type, props, opts }) => {
-    if (!TAGGABLE_TYPES.has(type)) return undefined;
+    if (!TAGGABLE_TYPES.has(type) && !REMOTE_TAGGED_COMPONENTS.has(type)) return undefined;
     const own = props.tags as pulumi.Input<Record<string, pulumi.Input<string>>> | undefined;
     const merged = own === undefined ? { ...tags } : pulumi.output(own).apply((resourceTags) => ({ ...tags, ...resourceTags }));
     return { props: { ...props, tags: merged }, opts };

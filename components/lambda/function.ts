@@ -7,6 +7,7 @@ import { checkRetentionDays } from "../queues";
 import { registerSpec } from "../spec-registry";
 import { createFailureQueue } from "./async";
 import { resolveNativeModules, withNativeModules, type NativeModules } from "./native-modules";
+import { normaliseSecrets, secretStatements, validateSecrets, type FunctionSecret, type FunctionSecretSpec } from "./secrets";
 import { createSchedule, normaliseSchedule, validateSchedule, type CreatedSchedule, type FunctionScheduleArgs, type FunctionScheduleSpec } from "./schedule";
 import { bundleArchive, bundleEntry, bundleEntryAsync, hasDeployTimeValues, planTimeOptions, resolvedOptions, type Bundle, type DeployBundleOptions } from "./bundle";
 
@@ -78,6 +79,14 @@ export interface LambdaFunctionArgs {
   /** Least-privilege statements for the function's own role; no wildcard actions. */
   permissions?: PolicyStatement[];
   /**
+   * Secrets the function reads at run time, by environment variable: the variable holds the secret's name or ARN
+   * (never its value), and the role may read exactly that secret (and decrypt it with `kmsKeyArn`). Read the value with
+   * `getSecret(process.env.X)` from `@aws-lambda-powertools/parameters/secrets` (or `getParameter(…, { decrypt: true })`
+   * from `/ssm`), which caches it. Locally `npm start` serves them (docs/secrets.md). Not allowed with `edge`.
+   * @default {}
+   */
+  secrets?: Record<string, FunctionSecret>;
+  /**
    * Days to keep the function's logs.
    * @default 30
    */
@@ -96,6 +105,13 @@ export interface LambdaFunctionArgs {
    * @default false (true when `edge`)
    */
   publish?: boolean;
+  /**
+   * Run the function in a VPC: its subnets (at least one; two or more AZs for availability) and security groups (at
+   * least one). The role gets the ENI permissions (AWSLambdaVPCAccessExecutionRole) before the function is created.
+   * The subnets need a route (NAT or VPC endpoints) to every AWS service the handler calls. Not allowed with `edge`.
+   * @default not in a VPC
+   */
+  vpc?: FunctionVpc;
   /** Layer ARNs, at most 5. */
   layers?: pulumi.Input<string>[];
   /** Reserved concurrent executions. @default unreserved */
@@ -144,6 +160,14 @@ export interface LambdaFunctionArgs {
   retainOnDelete?: boolean;
 }
 
+/** Where a function in a VPC runs. */
+export interface FunctionVpc {
+  /** Subnet ids (`subnet-…`), at least one. */
+  subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Security group ids (`sg-…`), at least one. */
+  securityGroupIds: pulumi.Input<pulumi.Input<string>[]>;
+}
+
 /** Normalised, plain description of the function: what the local runtime runs. */
 export interface LambdaFunctionSpec {
   name: string;
@@ -160,6 +184,10 @@ export interface LambdaFunctionSpec {
   logRetentionDays: number;
   environment: Record<string, pulumi.Input<string>>;
   permissions: PolicyStatement[];
+  /** The VPC the function runs in; absent: none (locally it changes nothing). */
+  vpc?: FunctionVpc;
+  /** Secrets by environment variable (whose value is the secret's name or ARN); absent: none. */
+  secrets?: Record<string, FunctionSecretSpec>;
   layers: pulumi.Input<string>[];
   reservedConcurrency?: number;
   asyncInvoke?: { maxRetryAttempts: number; maxEventAgeSeconds: number; onFailure?: FailureDestination; failureQueueRetentionDays?: number };
@@ -209,7 +237,7 @@ export class LambdaFunction extends pulumi.ComponentResource {
 
     const logGroup = this.spec.edge ? undefined : createLogGroup(name, this.spec, args.logKmsKeyArn, this);
     const failures = this.spec.asyncInvoke?.failureQueueRetentionDays ? createFailureQueue(name, this.spec.asyncInvoke.failureQueueRetentionDays, this.spec.region, this) : undefined;
-    const role = createRole(name, this.spec, logGroup, this, failures ? [failures.grant] : []);
+    const role = createRole(name, this.spec, logGroup, this, [...(failures ? [failures.grant] : []), ...secretStatements(this.spec.secrets, this.spec.region, this)]);
     const fn = createFunction(name, this.spec, this.bundle, native, role, logGroup, this);
     if (this.spec.asyncInvoke) createAsyncInvokeConfig(name, this.spec, fn, this, failures?.queue);
     this.failureQueue = failures?.queue;
@@ -258,10 +286,30 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
       fail("environment", Object.keys(args.environment), "is set on a Lambda@Edge function, which cannot have environment variables", "Bake configuration in at build time with bundle.define.");
     }
     if (args.layers?.length) fail("layers", args.layers, "is set on a Lambda@Edge function, which cannot use layers", "Bundle the code into the function.");
+    if (args.vpc) fail("vpc", args.vpc, "is set on a Lambda@Edge function, which cannot run in a VPC", "Remove vpc; reach private resources from an origin function instead.");
+    if (args.secrets && Object.keys(args.secrets).length > 0) {
+      fail("secrets", Object.keys(args.secrets), "is set on a Lambda@Edge function, which cannot have environment variables to name them", "Read the secret in an origin function, or bake non-secret configuration in with bundle.define.");
+    }
     if (args.region && args.region !== "us-east-1") fail("region", args.region, "is not us-east-1; Lambda@Edge functions must be created there", "Remove region or set it to \"us-east-1\".");
   }
-  checkEnvironment(fail, args.environment ?? {});
+  if (args.vpc) validateVpc(fail, args.vpc);
+  validateSecrets(fail, args.secrets ?? {}, args.environment ?? {});
+  checkEnvironment(fail, { ...(args.environment ?? {}), ...secretVariables(normaliseSecrets(args.secrets)) });
   assertLeastPrivilege(fail, "permissions", args.permissions ?? []);
+}
+
+/**
+ * CreateFunction's VpcConfig: subnets and security groups, both needed for a VPC function (an empty list of either
+ * detaches the function from the VPC). https://docs.aws.amazon.com/lambda/latest/api/API_VpcConfig.html
+ * Lists that are Outputs are checked on the recorded plan (deploy rule LambdaVpcConfig).
+ */
+function validateVpc(fail: ArgFailure, vpc: FunctionVpc): void {
+  for (const [argument, ids, prefix] of [["vpc.subnetIds", vpc.subnetIds, "subnet-"], ["vpc.securityGroupIds", vpc.securityGroupIds, "sg-"]] as const) {
+    if (!Array.isArray(ids)) continue;
+    if (ids.length === 0) fail(argument, ids, "is empty; a function in a VPC needs at least one", `Name the ${prefix}… ids, or drop vpc.`);
+    if (ids.length > 16) fail(argument, `${ids.length} ids`, "is more than the 16 Lambda accepts", "Use at most 16.");
+    for (const id of ids) if (typeof id === "string" && !id.startsWith(prefix)) fail(argument, id, `is not a ${prefix}… id`, `Use the ${prefix}… id.`);
+  }
 }
 
 /** CloudWatch Logs accepts only these retention periods (days). */
@@ -288,8 +336,14 @@ function checkEnvironment(fail: ArgFailure, environment: Record<string, pulumi.I
   }
 }
 
+/** The environment variables naming the secrets. */
+function secretVariables(secrets: Record<string, FunctionSecretSpec>): Record<string, pulumi.Input<string>> {
+  return Object.fromEntries(Object.entries(secrets).map(([variable, secret]) => [variable, secret.id]));
+}
+
 function normalise(name: string, args: LambdaFunctionArgs): LambdaFunctionSpec {
   const edge = args.edge ?? false;
+  const secrets = edge ? {} : normaliseSecrets(args.secrets);
   return {
     name,
     entry: resolve(args.entry),
@@ -303,7 +357,9 @@ function normalise(name: string, args: LambdaFunctionArgs): LambdaFunctionSpec {
     tracing: !edge && (args.tracing ?? true),
     edge,
     logRetentionDays: args.logRetentionDays ?? 30,
-    environment: edge ? {} : { NODE_OPTIONS: "--enable-source-maps", ...(args.environment ?? {}) },
+    // Secrets travel as names (or ARNs); the handler fetches the value.
+    environment: edge ? {} : { NODE_OPTIONS: "--enable-source-maps", ...(args.environment ?? {}), ...secretVariables(secrets) },
+    secrets,
     permissions: [
       ...(args.permissions ?? []),
       ...(args.asyncInvoke?.onFailure
@@ -323,6 +379,7 @@ function normalise(name: string, args: LambdaFunctionArgs): LambdaFunctionSpec {
     // Native packages load from the zip's node_modules at run time, never from the bundle.
     bundle: args.nativeModules?.length ? { ...args.bundle, external: [...(args.bundle?.external ?? []), ...args.nativeModules] } : (args.bundle ?? {}),
     retainOnDelete: edge || (args.retainOnDelete ?? false),
+    vpc: edge ? undefined : args.vpc,
   };
 }
 
@@ -378,7 +435,16 @@ function createRole(name: string, spec: LambdaFunctionSpec, logGroup: aws.cloudw
   }
   if (spec.tracing) statements.push({ sid: "WriteTraces", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] });
   const policy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policyJson(statements) }, { parent });
-  return { role, policy };
+  // Lambda checks at CreateFunction that the role may create and delete the function's network interfaces
+  // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions).
+  const vpcAccess = spec.vpc
+    ? new aws.iam.RolePolicyAttachment(
+        `${name}-vpc-access`,
+        { role: role.name, policyArn: pulumi.interpolate`arn:${aws.getPartitionOutput({}, { parent }).partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole` },
+        { parent },
+      )
+    : undefined;
+  return { role, policy, vpcAccess };
 }
 
 function createFunction(
@@ -386,7 +452,7 @@ function createFunction(
   spec: LambdaFunctionSpec,
   bundle: Bundle,
   native: NativeModules | undefined,
-  role: { role: aws.iam.Role; policy: aws.iam.RolePolicy },
+  role: { role: aws.iam.Role; policy: aws.iam.RolePolicy; vpcAccess?: aws.iam.RolePolicyAttachment },
   logGroup: aws.cloudwatch.LogGroup | undefined,
   parent: pulumi.Resource,
 ) {
@@ -409,10 +475,11 @@ function createFunction(
       reservedConcurrentExecutions: spec.reservedConcurrency,
       tracingConfig: spec.tracing ? { mode: "Active" } : undefined,
       loggingConfig: logGroup ? { logGroup: logGroup.name, logFormat: "JSON" } : undefined,
+      vpcConfig: spec.vpc ? { subnetIds: spec.vpc.subnetIds, securityGroupIds: spec.vpc.securityGroupIds } : undefined,
       region: spec.region,
     },
-    // The policy must exist before the first invocation tries to log.
-    { parent, dependsOn: [role.policy], retainOnDelete: spec.retainOnDelete },
+    // The policy must exist before the first invocation tries to log, and the ENI permissions before a VPC function is created.
+    { parent, dependsOn: [role.policy, ...(role.vpcAccess ? [role.vpcAccess] : [])], retainOnDelete: spec.retainOnDelete },
   );
   return { function: fn };
 }

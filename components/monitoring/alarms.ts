@@ -15,7 +15,14 @@ export enum AlarmKind {
   TableSystemErrors = "tableSystemErrors",
   QueueDepth = "queueDepth",
   CloudFrontServerErrors = "cloudFrontServerErrors",
+  CognitoAccountTakeoverRisk = "cognitoAccountTakeoverRisk",
+  CognitoCompromisedCredentialRisk = "cognitoCompromisedCredentialRisk",
 }
+
+/** Alarm kinds that are Metrics Insights queries (which look back at most three hours). */
+export const QUERY_ALARM_KINDS: ReadonlySet<AlarmKind> = new Set([
+  AlarmKind.TableThrottles, AlarmKind.TableSystemErrors, AlarmKind.CognitoAccountTakeoverRisk, AlarmKind.CognitoCompromisedCredentialRisk,
+]);
 
 /** Changes to one alarm's defaults. */
 export interface AlarmOverride {
@@ -51,6 +58,8 @@ export interface AlarmOverrides {
   queueDepth?: AlarmOverride;
   /** A distribution's 5xx error rate (%). */
   cloudFrontServerErrors?: AlarmOverride;
+  cognitoAccountTakeoverRisk?: AlarmOverride;
+  cognitoCompromisedCredentialRisk?: AlarmOverride;
 }
 
 interface AlarmDefault {
@@ -70,7 +79,8 @@ const atLeast = (threshold: number, periodSeconds: number, evaluationPeriods: nu
 /**
  * Defaults: page on any function error, throttle, server-side DynamoDB error or dead-lettered record within five
  * minutes; on an API whose 5xx rate reaches 5% or whose p99 latency stays at 3 s or more for 15 minutes; on a stream
- * consumer 5 minutes behind for 10 minutes; on a distribution serving 5% 5xx.
+ * consumer 5 minutes behind for 10 minutes; on a distribution serving 5% 5xx; on any sign-in, sign-up or password
+ * change Cognito's threat protection rates as an account take-over or compromised-credentials risk.
  */
 export const ALARM_DEFAULTS: Readonly<Record<AlarmKind, AlarmDefault>> = {
   [AlarmKind.LambdaErrors]: atLeast(1, 300, 1, "errors"),
@@ -82,6 +92,8 @@ export const ALARM_DEFAULTS: Readonly<Record<AlarmKind, AlarmDefault>> = {
   [AlarmKind.TableSystemErrors]: atLeast(1, 300, 1, "requests failed by DynamoDB"),
   [AlarmKind.QueueDepth]: atLeast(1, 300, 1, "messages waiting in the dead-letter queue"),
   [AlarmKind.CloudFrontServerErrors]: atLeast(5, 300, 1, "% of requests answered 5xx"),
+  [AlarmKind.CognitoAccountTakeoverRisk]: atLeast(1, 300, 1, "requests with account take-over risk"),
+  [AlarmKind.CognitoCompromisedCredentialRisk]: atLeast(1, 300, 1, "requests with compromised credentials"),
 };
 
 /** A metric alarm, or (with `query`) a Metrics Insights alarm, before it is created. */
@@ -157,6 +169,15 @@ export interface MonitoredDistribution {
   alarms?: AlarmOverrides;
 }
 
+/** A user pool with threat protection (AUDIT or ENFORCED), which publishes its risk metrics only then. */
+export interface MonitoredUserPool {
+  userPoolId: pulumi.Input<string>;
+  /** @default the provider's region */
+  region?: string;
+  /** @default none */
+  alarms?: AlarmOverrides;
+}
+
 /** What Monitoring watches, by key (keys name the alarms); `monitoringTargets()` reads them off the components. */
 export interface MonitoringTargets {
   /** Lambda functions: errors, throttles (and iterator age for stream consumers). @default none */
@@ -169,6 +190,7 @@ export interface MonitoringTargets {
   queues?: Record<string, MonitoredQueue>;
   /** CloudFront distributions: 5XX error rate. @default none */
   distributions?: Record<string, MonitoredDistribution>;
+  userPools?: Record<string, MonitoredUserPool>;
 }
 
 interface Metric {
@@ -253,5 +275,19 @@ export function alarmSpecs(targets: MonitoringTargets, defaults: AlarmOverrides 
       namespace: "AWS/CloudFront", metricName: "5xxErrorRate", dimensions: { DistributionId: distribution.distributionId, Region: "Global" }, statistic: "Average", treatMissingData: quiet, what: "5xxErrorRate (Average)",
     });
   }
+  for (const [key, pool] of Object.entries(targets.userPools ?? {})) {
+    // Threat protection's metrics come per Operation (SignIn, SignUp, PasswordChange), UserPoolId and RiskLevel
+    // (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-viewing-threat-protection-metrics.html): summed over operations and levels.
+    for (const [kind, metricName] of [[AlarmKind.CognitoAccountTakeoverRisk, "AccountTakeoverRisk"], [AlarmKind.CognitoCompromisedCredentialRisk, "CompromisedCredentialRisk"]] as const) {
+      add(kind, `user pool ${key}`, `pool-${key}`, pool.region, pool.alarms, {
+        namespace: "AWS/Cognito", metricName, dimensions: { UserPoolId: pool.userPoolId }, query: cognitoRiskQuery(metricName, pool.userPoolId), treatMissingData: quiet, what: `${metricName} (Sum over operations and risk levels)`,
+      });
+    }
+  }
   return specs;
+}
+
+/** Sums a threat-protection metric over every operation and risk level of one user pool (Metrics Insights). */
+function cognitoRiskQuery(metricName: string, userPoolId: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.interpolate`SELECT SUM(${metricName}) FROM SCHEMA("AWS/Cognito", Operation, RiskLevel, UserPoolId) WHERE UserPoolId = '${userPoolId}'`;
 }

@@ -1,6 +1,6 @@
 /**
- * Monitoring: CloudWatch alarms with sensible defaults for the functions, API stages, tables, dead-letter queues
- * and distributions of a stack (overridable per alarm kind and per target), their actions on an encrypted SNS topic
+ * Monitoring: CloudWatch alarms with sensible defaults for the functions, API stages, tables, dead-letter queues,
+ * distributions and user pools (threat protection's risk metrics) of a stack (overridable per alarm kind and per target), their actions on an encrypted SNS topic
  * with optional email subscriptions, and one dashboard drawn from the same list of alarms.
  */
 import * as aws from "@pulumi/aws";
@@ -9,8 +9,8 @@ import { argFailer } from "../errors";
 import { alarmSpecs, type AlarmOverrides, type AlarmSpec, type MonitoringTargets } from "./alarms";
 import { validateMonitoringArgs } from "./validate";
 
-export { ALARM_DEFAULTS, AlarmKind, alarmSpecs } from "./alarms";
-export type { AlarmOverride, AlarmOverrides, AlarmSpec, MonitoredApiStage, MonitoredDistribution, MonitoredFunction, MonitoredQueue, MonitoredTable, MonitoringTargets } from "./alarms";
+export { ALARM_DEFAULTS, AlarmKind, alarmSpecs, QUERY_ALARM_KINDS } from "./alarms";
+export type { AlarmOverride, AlarmOverrides, AlarmSpec, MonitoredApiStage, MonitoredDistribution, MonitoredFunction, MonitoredQueue, MonitoredTable, MonitoredUserPool, MonitoringTargets } from "./alarms";
 export { monitoringTargets, type MonitoredComponents } from "./targets";
 export { ALARM_LIMITS, alarmTimingProblem } from "./validate";
 
@@ -73,7 +73,7 @@ export class Monitoring extends pulumi.ComponentResource {
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:Monitoring", name, {}, opts);
     const fail = argFailer("Monitoring", name);
-    const targets: MonitoringTargets = { functions: args.functions, apiStages: args.apiStages, tables: args.tables, queues: args.queues, distributions: args.distributions };
+    const targets: MonitoringTargets = { functions: args.functions, apiStages: args.apiStages, tables: args.tables, queues: args.queues, distributions: args.distributions, userPools: args.userPools };
     validateMonitoringArgs(fail, targets, args.defaults, args.alarmEmails);
     const window = args.keyDeletionWindowDays ?? 30;
     if (!Number.isInteger(window) || window < 7 || window > 30) fail("keyDeletionWindowDays", window, "is outside 7–30", "Use a whole number of days from 7 to 30.");

@@ -1,7 +1,7 @@
 /**
  * What Monitoring should watch, read off the components a program built: every function (API routes and
  * authorizers, stream consumers, DataTier's export, UserAuth's triggers), API stage, table, dead-letter queue and
- * distribution. Lambda@Edge functions are left out: their metrics land in the region that ran them, under
+ * distribution, and user pools with threat protection. Lambda@Edge functions are left out: their metrics land in the region that ran them, under
  * `us-east-1.<name>`, so an alarm per edge region would be needed.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -36,7 +36,7 @@ export function monitoringTargets(components: MonitoredComponents): MonitoringTa
     // Failed asynchronous events (e.g. S3 notifications) wait there: depth > 0 needs someone.
     if (fn.failureQueue) targets.queues[keyOf(`${fn.spec.name}-failures`)] = { queueName: fn.failureQueue.name, region: fn.spec.region };
   };
-  const targets: Required<MonitoringTargets> = { functions, apiStages: {}, tables: {}, queues: {}, distributions: {} };
+  const targets: Required<MonitoringTargets> = { functions, apiStages: {}, tables: {}, queues: {}, distributions: {}, userPools: {} };
 
   for (const fn of components.functions ?? []) addFunction(fn);
   for (const api of components.apis ?? []) {
@@ -63,6 +63,10 @@ export function monitoringTargets(components: MonitoredComponents): MonitoringTa
     }
   }
   for (const site of components.sites ?? []) targets.distributions[keyOf(site.spec.name)] = { distributionId: site.nodes.distribution.id };
-  for (const auth of components.auth ?? []) if (auth.nodes.postConfirmation) addFunction(auth.nodes.postConfirmation);
+  for (const auth of components.auth ?? []) {
+    if (auth.nodes.postConfirmation) addFunction(auth.nodes.postConfirmation);
+    // Risk metrics exist only with threat protection on (AUDIT or ENFORCED).
+    if (auth.spec.threatProtection !== "OFF") targets.userPools[keyOf(auth.spec.name)] = { userPoolId: auth.userPoolId, region: auth.spec.region };
+  }
   return targets;
 }

@@ -1,6 +1,6 @@
 /** Monitoring's argument checks: alarm timing CloudWatch accepts, usable target keys, email addresses. */
 import type { ArgFailure } from "../errors";
-import { AlarmKind, type AlarmOverride, type AlarmOverrides, type MonitoringTargets } from "./alarms";
+import { AlarmKind, QUERY_ALARM_KINDS, type AlarmOverride, type AlarmOverrides, type MonitoringTargets } from "./alarms";
 
 /**
  * PutMetricAlarm: "Valid values are 10, 20, 30, and any multiple of 60"; "Period multiplied by EvaluationPeriods can't be
@@ -43,9 +43,9 @@ function validateOverrides(fail: ArgFailure, at: string, overrides: AlarmOverrid
       const problem = alarmTimingProblem(override.periodSeconds ?? 300, override.evaluationPeriods ?? 1, override.datapointsToAlarm);
       if (problem) fail(`${at}.${kind}`, override, `would make an alarm CloudWatch refuses: ${problem}`, "Use a period of 10, 20, 30 or a multiple of 60 s, at most a day of periods under an hour, and datapointsToAlarm ≤ evaluationPeriods.");
     }
-    if (kind === AlarmKind.TableThrottles || kind === AlarmKind.TableSystemErrors) {
+    if (QUERY_ALARM_KINDS.has(kind as AlarmKind)) {
       const seconds = (override.periodSeconds ?? 300) * (override.evaluationPeriods ?? 1);
-      if (seconds > ALARM_LIMITS.maxInsightsEvaluationSeconds) fail(`${at}.${kind}`, override, `evaluates ${seconds} s; the table alarms are Metrics Insights queries, which look back three hours`, "Keep period × evaluationPeriods at 10800 s or less.");
+      if (seconds > ALARM_LIMITS.maxInsightsEvaluationSeconds) fail(`${at}.${kind}`, override, `evaluates ${seconds} s; the table and user pool alarms are Metrics Insights queries, which look back three hours`, "Keep period × evaluationPeriods at 10800 s or less.");
     }
   }
 }

@@ -5,6 +5,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
 import { LAMBDA_BUNDLE_EXTERNALS, type BundleOptions } from "../lambda/bundle";
+import type { FunctionVpc } from "../lambda/function";
+import type { FunctionSecret } from "../lambda/secrets";
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -20,6 +22,14 @@ export interface ApiFunctionArgs {
   environment?: Record<string, pulumi.Input<string>>;
   /** The function's own least-privilege statements (e.g. a DataTier grant), on top of `functionDefaults.permissions`. */
   permissions?: PolicyStatement[];
+  /** Secrets by environment variable (LambdaFunctionArgs.secrets), on top of `functionDefaults.secrets`. @default {} */
+  secrets?: Record<string, FunctionSecret>;
+  /**
+   * Run the route's function in a VPC (LambdaFunctionArgs.vpc); a route's own `vpc` replaces `functionDefaults.vpc`.
+   * Lambda authorizers stay outside: they fetch the issuer's JWKS from the internet.
+   * @default not in a VPC
+   */
+  vpc?: FunctionVpc;
   /** esbuild options (external modules, defines); `API_BUNDLE_EXTERNALS` are always external. */
   bundle?: BundleOptions;
 }

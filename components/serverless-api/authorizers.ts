@@ -34,6 +34,7 @@ export function createAuthorizers(name: string, spec: ServerlessApiSpec, api: aw
         timeout: a.function.timeout,
         environment: a.function.environment,
         permissions: a.function.permissions,
+        secrets: a.function.secrets,
         logRetentionDays: a.function.logRetentionDays,
         bundle: a.function.bundle,
         region: spec.region,

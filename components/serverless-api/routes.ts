@@ -233,6 +233,8 @@ function createIntegration(
           timeout: route.function!.timeout,
           environment: route.function!.environment,
           permissions: route.function!.permissions,
+          secrets: route.function!.secrets,
+          vpc: route.function!.vpc,
           logRetentionDays: route.function!.logRetentionDays,
           bundle: route.function!.bundle,
           // Aliases need numbered versions: each stage's alias points at one.

@@ -86,6 +86,8 @@ export function normalise(name: string, args: ServerlessApiArgs): ServerlessApiS
     // Lambda proxy responses carry their own headers: handlers add CORS_ALLOW_ORIGIN to theirs.
     environment: { ...(cors ? { CORS_ALLOW_ORIGIN: cors.allowOrigins[0] } : {}), ...(defaults.environment ?? {}), ...(own?.environment ?? {}) },
     permissions: [...(defaults.permissions ?? []), ...(own?.permissions ?? [])],
+    secrets: { ...(defaults.secrets ?? {}), ...(own?.secrets ?? {}) },
+    vpc: own?.vpc ?? defaults.vpc,
     logRetentionDays: defaults.logRetentionDays ?? 30,
     bundle: apiBundleOptions({ ...defaults.bundle, ...own?.bundle, external: [...(defaults.bundle?.external ?? []), ...(own?.bundle?.external ?? [])] }),
   });

@@ -70,10 +70,10 @@ export async function listAlbums(sub: string, limit = 50, cursor?: string): Prom
       ExpressionAttributeValues: { ":pk": userPk(sub), ":album": ALBUM_PREFIX },
       ScanIndexForward: false,
       Limit: limit,
-      ExclusiveStartKey: openCursor(cursor, shape),
+      ExclusiveStartKey: await openCursor(cursor, shape),
     }),
   );
-  return { items: (result.Items as AlbumItem[]).map(publicAlbum), next: sealCursor(result.LastEvaluatedKey, shape) };
+  return { items: (result.Items as AlbumItem[]).map(publicAlbum), next: await sealCursor(result.LastEvaluatedKey, shape) };
 }
 
 export async function getAlbum(sub: string, albumId: string): Promise<PublicAlbum> {
@@ -157,7 +157,7 @@ export async function deleteAlbum(sub: string, albumId: string): Promise<void> {
 /** The album's photos, by id (time-sortable), from the owner's partition. */
 export async function listPhotos(sub: string, albumId: string, limit = 100, cursor?: string): Promise<Page<PublicPhoto>> {
   const shape: CursorShape = { list: `photos#${albumId}`, owner: sub, attributes: { pk: userPk(sub), sk: albumPhotosPrefix(albumId) } };
-  const exclusiveStartKey = openCursor(cursor, shape);
+  const exclusiveStartKey = await openCursor(cursor, shape);
   await getAlbum(sub, albumId);
   const result = await db().send(
     new QueryCommand({
@@ -168,7 +168,7 @@ export async function listPhotos(sub: string, albumId: string, limit = 100, curs
       ExclusiveStartKey: exclusiveStartKey,
     }),
   );
-  return { items: (result.Items as PhotoItem[]).map(publicPhoto), next: sealCursor(result.LastEvaluatedKey, shape) };
+  return { items: (result.Items as PhotoItem[]).map(publicPhoto), next: await sealCursor(result.LastEvaluatedKey, shape) };
 }
 
 export async function getPhotoItem(sub: string, albumId: string, photoId: string): Promise<PhotoItem> {

@@ -71,7 +71,7 @@ export async function installRecordingMocks(options: MockOptions = {}): Promise<
       const key = `${args.type}::${args.name}`;
       const meta = pendingMeta.get(key)?.shift() ?? { protect: false, retainOnDelete: false, dependencies: [] };
       const resourceRegion = typeof args.inputs.region === "string" ? args.inputs.region : region;
-      const synthesised = args.custom ? synthesiseState(args.type, args.name, args.inputs, resourceRegion) : {};
+      const synthesised = args.custom ? synthesiseState(args.type, args.name, args.inputs, resourceRegion) : remoteComponentOutputs(args.type, args.name, args.inputs);
       const id = args.custom ? String(synthesised.id ?? fakeId(args.name)) : undefined;
       const state = { ...args.inputs, ...synthesised };
       delete state.id;
@@ -221,6 +221,21 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
           resourceRecordValue: `_x2.acm-validations.aws.`,
         })),
       };
+    case "aws:secretsmanager/secret:Secret": {
+      // Secrets Manager appends "-" and six random characters to the name; the provider's id is the ARN.
+      const arn = `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:${physicalName}-${base62(name, 6)}`;
+      return { id: arn, arn, name: physicalName };
+    }
+    case "aws:ssm/parameter:Parameter":
+      return { id: physicalName, name: physicalName, arn: `arn:aws:ssm:${region}:${MOCK_ACCOUNT_ID}:parameter/${String(physicalName).replace(/^\//, "")}` };
+    case "aws:ec2/vpcEndpoint:VpcEndpoint": {
+      const id = `vpce-${createHash("sha256").update(name).digest("hex").slice(0, 17)}`;
+      return { id, arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT_ID}:vpc-endpoint/${id}`, ...(inputs.vpcEndpointType === "Gateway" ? { prefixListId: `pl-${createHash("sha256").update(`pl:${inputs.serviceName}`).digest("hex").slice(0, 8)}` } : {}) };
+    }
+    case "aws:ec2/securityGroup:SecurityGroup": {
+      const id = `sg-${createHash("sha256").update(name).digest("hex").slice(0, 17)}`;
+      return { id, arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT_ID}:security-group/${id}`, name: physicalName };
+    }
     case "random:index/randomPassword:RandomPassword":
     case "random:index/randomString:RandomString":
       return { result: createHash("sha256").update(`secret:${name}`).digest("base64url").slice(0, inputs.length ?? 16) };
@@ -268,6 +283,21 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
   }
 }
 
+/**
+ * Outputs of remote (multi-language) components, which the mocks construct without their children: what a real
+ * deploy would report, so the program's own resources around them get realistic ids.
+ */
+function remoteComponentOutputs(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+  if (type !== "awsx:ec2:Vpc") return {};
+  const zones = inputs.numberOfAvailabilityZones ?? inputs.availabilityZoneNames?.length ?? 3;
+  const hex = (label: string) => createHash("sha256").update(`${name}:${label}`).digest("hex").slice(0, 17);
+  const subnets = (kind: string) =>
+    (inputs.subnetSpecs ?? [{ type: "Private" }, { type: "Public" }]).some((s: { type: string }) => s.type === kind)
+      ? Array.from({ length: zones }, (_, i) => `subnet-${hex(`${kind}${i}`)}`)
+      : [];
+  return { vpcId: `vpc-${hex("vpc")}`, privateSubnetIds: subnets("Private"), publicSubnetIds: subnets("Public"), isolatedSubnetIds: subnets("Isolated") };
+}
+
 function answerInvoke(token: string, inputs: Record<string, any>, region: string): Record<string, any> {
   switch (token) {
     case "aws:index/getCallerIdentity:getCallerIdentity":
@@ -276,6 +306,11 @@ function answerInvoke(token: string, inputs: Record<string, any>, region: string
       return { name: region, region, id: region, description: region, endpoint: `ec2.${region}.amazonaws.com` };
     case "aws:index/getPartition:getPartition":
       return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+    case "aws:ec2/getVpc:getVpc":
+      // An existing VPC as a default one is: 10.0.0.0/16 here, DNS support and hostnames on.
+      return { id: inputs.id, arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT_ID}:vpc/${inputs.id}`, cidrBlock: "10.0.0.0/16", enableDnsSupport: true, enableDnsHostnames: true };
+    case "aws:ec2/getRouteTables:getRouteTables":
+      return { ids: [`rtb-${createHash("sha256").update(JSON.stringify(inputs)).digest("hex").slice(0, 17)}`] };
     case "aws:iam/getPolicyDocument:getPolicyDocument":
       return { json: JSON.stringify(renderPolicyDocument(inputs)) };
     default:

@@ -16,10 +16,11 @@ import { LAMBDA_EDGE_RULES } from "./lambda-edge";
 import type { DeployFinding, DeployRule, DeployRuleContext, ProjectDeployRule, StackPlan } from "./rule";
 import { S3_RULES } from "./s3";
 import { TAG_RULES } from "./tags";
+import { VPC_RULES } from "./vpc";
 import { WAF_RULES } from "./waf";
 
 /** Rules over one stack's recorded plan. */
-export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMBDA_EDGE_RULES, ...APIGATEWAY_RULES, ...COGNITO_RULES, ...DYNAMODB_RULES, ...LAMBDA_RULES, ...S3_RULES, ...EVENT_RULES, ...TAG_RULES, ...WAF_RULES, ...CLOUDWATCH_RULES, ...BACKUP_RULES];
+export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMBDA_EDGE_RULES, ...APIGATEWAY_RULES, ...COGNITO_RULES, ...DYNAMODB_RULES, ...LAMBDA_RULES, ...S3_RULES, ...EVENT_RULES, ...TAG_RULES, ...WAF_RULES, ...CLOUDWATCH_RULES, ...BACKUP_RULES, ...VPC_RULES];
 
 /** Rules over the plans of all the stacks of a project (account-wide and globally unique settings). */
 export const PROJECT_DEPLOY_RULES: readonly ProjectDeployRule[] = [...APIGATEWAY_PROJECT_RULES, ...COGNITO_PROJECT_RULES];
@@ -54,4 +55,5 @@ export * from "./lambda-edge";
 export * from "./rule";
 export * from "./s3";
 export * from "./tags";
+export * from "./vpc";
 export * from "./waf";

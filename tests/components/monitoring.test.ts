@@ -13,6 +13,7 @@ const targets: MonitoringArgs = {
   tables: { gallery: { tableName: "gallery-table" } },
   queues: { "counters-dlq": { queueName: "counters-dlq-queue" } },
   distributions: { site: { distributionId: "E123" } },
+  userPools: { auth: { userPoolId: "us-east-1_Pool1" } },
 };
 
 let graph: RecordedResource[];
@@ -38,6 +39,7 @@ describe("Monitoring alarms (defaults)", () => {
       "ops-cdn-site-cloud-front-server-errors",
       "ops-fn-counters-lambda-errors", "ops-fn-counters-lambda-throttles", "ops-fn-counters-stream-iterator-age",
       "ops-fn-health-lambda-errors", "ops-fn-health-lambda-throttles",
+      "ops-pool-auth-cognito-account-takeover-risk", "ops-pool-auth-cognito-compromised-credential-risk",
       "ops-queue-counters-dlq-queue-depth",
       "ops-table-gallery-table-system-errors", "ops-table-gallery-table-throttles",
     ]);
@@ -70,6 +72,18 @@ describe("Monitoring alarms (defaults)", () => {
         { id: "q1", expression: `SELECT SUM(${metric}) FROM SCHEMA("AWS/DynamoDB", Operation, TableName) WHERE TableName = 'gallery-table'`, period: 300, returnData: true, label: metric },
       ]);
       expect(inputs.metricName).toBeUndefined();
+      expect(inputs.namespace).toBeUndefined();
+    }
+  });
+
+  it("Cognito: any request threat protection rates an account take-over or compromised-credentials risk, summed over operations and risk levels (Metrics Insights)", () => {
+    for (const [name, metric] of [["pool-auth-cognito-account-takeover-risk", "AccountTakeoverRisk"], ["pool-auth-cognito-compromised-credential-risk", "CompromisedCredentialRisk"]]) {
+      const inputs = alarm(name);
+      const { period, ...rest } = timing(1, 300, 1);
+      expect(inputs).toMatchObject({ ...rest, ...actions() });
+      expect(inputs.metricQueries).toEqual([
+        { id: "q1", expression: `SELECT SUM(${metric}) FROM SCHEMA("AWS/Cognito", Operation, RiskLevel, UserPoolId) WHERE UserPoolId = 'us-east-1_Pool1'`, period, returnData: true, label: metric },
+      ]);
       expect(inputs.namespace).toBeUndefined();
     }
   });
@@ -142,7 +156,8 @@ describe("Monitoring overrides and validation", () => {
     [{ defaults: { lambdaErrors: { periodSeconds: 45 } } }, /Monitoring "bad": defaults\.lambdaErrors .* would make an alarm CloudWatch refuses: period 45 s is not 10, 20, 30 or a multiple of 60/],
     [{ defaults: { apiLatencyP99: { periodSeconds: 3000, evaluationPeriods: 30 } } }, /evaluates 90000 s \(period × evaluationPeriods\); CloudWatch allows 86400 s for periods under an hour/],
     [{ defaults: { apiLatencyP99: { evaluationPeriods: 2, datapointsToAlarm: 3 } } }, /datapointsToAlarm 3 is not 1–2/],
-    [{ tables: { t: { tableName: "t", alarms: { tableThrottles: { periodSeconds: 3600, evaluationPeriods: 4 } } } } }, /tables\.t\.alarms\.tableThrottles .* the table alarms are Metrics Insights queries, which look back three hours/],
+    [{ tables: { t: { tableName: "t", alarms: { tableThrottles: { periodSeconds: 3600, evaluationPeriods: 4 } } } } }, /tables\.t\.alarms\.tableThrottles .* the table and user pool alarms are Metrics Insights queries, which look back three hours/],
+    [{ userPools: { p: { userPoolId: "us-east-1_x", alarms: { cognitoAccountTakeoverRisk: { periodSeconds: 3600, evaluationPeriods: 4 } } } } }, /userPools\.p\.alarms\.cognitoAccountTakeoverRisk .* Metrics Insights queries, which look back three hours/],
     [{ defaults: { lambdaErorrs: { threshold: 1 } } as never }, /defaults\.lambdaErorrs .* is not an alarm kind/],
     [{ functions: { "Bad Key": { functionName: "x" } } }, /functions key "Bad Key" is not a usable target key/],
     [{ alarmEmails: ["ops"] }, /alarmEmails\[0\] "ops" is not an email address/],

@@ -20,7 +20,7 @@ const s3 = mockClient(S3Client);
 
 beforeAll(async () => {
   table = await startGalleryTable();
-  useGalleryApiEnvironment(table.endpoint);
+  useGalleryApiEnvironment(table);
   albums = await import("../../handlers/api/albums.js");
   photos = await import("../../handlers/api/photos.js");
   health = await import("../../handlers/api/health.js");

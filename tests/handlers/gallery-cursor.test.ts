@@ -13,7 +13,7 @@ let photos: typeof import("../../handlers/api/photos.js");
 
 beforeAll(async () => {
   table = await startGalleryTable();
-  useGalleryApiEnvironment(table.endpoint);
+  useGalleryApiEnvironment(table);
   albums = await import("../../handlers/api/albums.js");
   photos = await import("../../handlers/api/photos.js");
 });

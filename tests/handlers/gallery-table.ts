@@ -5,8 +5,19 @@
 import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
+import { startLocalSecrets } from "../../local/secrets-server";
 
-export async function startGalleryTable(tableName = "gallery"): Promise<{ endpoint: string; stop(): Promise<void> }> {
+/** The cursor key's secret id and value the gallery API handlers read (CURSOR_SECRET_ID, through Powertools). */
+export const CURSOR_SECRET = { id: "arn:aws:secretsmanager:us-east-1:123456789012:secret:api-cursor-secret-AbCdEf", value: "test-cursor-secret" };
+
+export interface GalleryTable {
+  endpoint: string;
+  /** A local GetSecretValue holding CURSOR_SECRET. */
+  secretsEndpoint: string;
+  stop(): Promise<void>;
+}
+
+export async function startGalleryTable(tableName = "gallery"): Promise<GalleryTable> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const dynalite = require("dynalite") as (options: Record<string, unknown>) => import("node:http").Server;
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -49,7 +60,15 @@ export async function startGalleryTable(tableName = "gallery"): Promise<{ endpoi
     }),
   );
   client.destroy();
-  return { endpoint, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+  const secrets = await startLocalSecrets({ secretsManager: new Map([[CURSOR_SECRET.id, CURSOR_SECRET.value]]), ssm: new Map() });
+  return {
+    endpoint,
+    secretsEndpoint: secrets.endpoint,
+    stop: async () => {
+      await secrets.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 /** Name of the idempotency table startGalleryTable creates beside the gallery table. */
@@ -106,15 +125,16 @@ export function apiEvent(input: EventInput): APIGatewayProxyEvent {
 export const lambdaContext = { functionName: "test", awsRequestId: "test", getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
 
 /** What a gallery API handler gets from Lambda and the program, pointed at the test's table (call before importing a handler). */
-export function useGalleryApiEnvironment(endpoint: string): void {
+export function useGalleryApiEnvironment(table: Pick<GalleryTable, "endpoint" | "secretsEndpoint">): void {
   Object.assign(process.env, {
     TABLE_NAME: "gallery",
     UPLOAD_BUCKET_NAME: "uploads",
-    CURSOR_SECRET: "test-cursor-secret",
+    CURSOR_SECRET_ID: CURSOR_SECRET.id,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: table.secretsEndpoint,
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "local",
     AWS_SECRET_ACCESS_KEY: "local",
-    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
     POWERTOOLS_DEV: "true",
     POWERTOOLS_LOG_LEVEL: "ERROR",
     POWERTOOLS_METRICS_DISABLED: "true",

@@ -4,7 +4,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { LambdaFunction } from "../../components/lambda/function";
 import { stackTags, tagsFromConfig, tagTransformation, TAGGABLE_TYPES } from "../../components/tags";
 import { currentTaggableTypesModule, TAGGABLE_TYPES_FILE } from "../../scripts/taggable-types";
-import { record, useMocks } from "../harness/mocks";
+import { mutate, record, useMocks } from "../harness/mocks";
+import { TAGGED } from "../security/rules/tags";
+import { DataTier } from "../../components/data-tier";
 
 beforeAll(async () => {
   await useMocks({ stack: "test" });
@@ -77,5 +79,21 @@ describe("tagTransformation", () => {
     const result = transform({ type: "aws:sqs/queue:Queue", name: "q", props: { tags: { team: "queues", purpose: "dlq" } }, opts: {}, resource: undefined as never });
     const tags = await new Promise((done) => (result!.props.tags as any).apply(done));
     expect(tags).toEqual({ app: "gallery", stack: "test", team: "queues", purpose: "dlq" });
+  });
+});
+
+describe("the Tagged rule on global tables", () => {
+  it("passes a DataTier table whose replicas get its tags, and flags a replica that does not", async () => {
+    const graph = await record(
+      () =>
+        new DataTier("tagdata", { tables: { items: { attributes: { pk: "S" }, partitionKey: "pk", stream: "NEW_AND_OLD_IMAGES", replicaRegions: ["us-west-2"] } } }, {
+          transformations: [tagTransformation({ app: "gallery", stack: "test" })],
+        }),
+    );
+    const context = { stack: "test", production: false };
+    const table = (r: { type: string }) => r.type === "aws:dynamodb/table:Table";
+    expect(TAGGED.check(graph, context).filter((f) => f.resource.includes("dynamodb/table"))).toEqual([]);
+    const broken = mutate(graph, table, (r) => ({ ...r, inputs: { ...r.inputs, replicas: r.inputs.replicas.map((x: object) => ({ ...x, propagateTags: false })) } }));
+    expect(TAGGED.check(broken, context).map((f) => f.problem)).toContain("has a replica in us-west-2 that does not get its tags (propagateTags)");
   });
 });

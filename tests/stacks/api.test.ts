@@ -21,9 +21,10 @@ describe("the gallery API in the dev stack (index.ts with Pulumi.dev.yaml)", () 
     expect(cdn.inputs.origins.find((o: { originId: string }) => o.originId === "api")).toMatchObject({ originPath: "/dev", domainName: dev.outputs.apiDomainName });
   });
 
-  it("gives each route exactly the table and bucket actions it uses", () => {
+  it("gives each route exactly the table, bucket and secret actions it uses", () => {
     const actions = (fn: string) => policyDocument(resource(dev.resources, "aws:iam/rolePolicy:RolePolicy", `${fn}-policy`).inputs.policy).Statement.flatMap((s) => s.Action);
-    expect(actions("api-get-albums")).toEqual(["dynamodb:Query", "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"]);
+    // The list routes read the cursor key from Secrets Manager (tests/stacks/secrets.test.ts pins the resource).
+    expect(actions("api-get-albums")).toEqual(["dynamodb:Query", "secretsmanager:GetSecretValue", "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"]);
     expect(actions("api-post-albums-albumid-photos")).toEqual(expect.arrayContaining(["dynamodb:GetItem", "dynamodb:PutItem", "s3:PutObject"]));
     expect(actions("api-post-albums-albumid-photos")).not.toContain("s3:DeleteObject");
     expect(actions("api-get-health")).not.toContain("dynamodb:Query");

@@ -1,0 +1,218 @@
+/**
+ * PrivateNetwork: where a PRIVATE ServerlessApi answers and where functions run off the internet. A VPC
+ * (`awsx.ec2.Vpc`, isolated subnets and no NAT gateway, or an existing VPC by id), an `execute-api` interface
+ * endpoint with private DNS for the API, interface endpoints for the other AWS services the functions call, and
+ * DynamoDB and S3 gateway endpoints (free) so data traffic stays on AWS's network.
+ */
+import * as aws from "@pulumi/aws";
+import * as awsx from "@pulumi/awsx";
+import * as pulumi from "@pulumi/pulumi";
+import { argFailer } from "./errors";
+import type { FunctionVpc } from "./lambda/function";
+
+export interface ExistingVpc {
+  /** `vpc-…`; it must have DNS support and DNS hostnames on (private DNS for the endpoints needs both). */
+  vpcId: pulumi.Input<string>;
+  /** Subnets (`subnet-…`) for the interface endpoints and the functions, one per AZ, at least one. */
+  subnetIds: pulumi.Input<string>[];
+  /** Route tables the gateway endpoints are added to. @default every route table of the VPC */
+  routeTableIds?: pulumi.Input<string>[];
+}
+
+export interface PrivateNetworkArgs {
+  /** Use this VPC instead of creating one. @default a new VPC (awsx.ec2.Vpc) */
+  existingVpc?: ExistingVpc;
+  /** The new VPC's CIDR block. @default "10.0.0.0/16" */
+  cidrBlock?: string;
+  /** Availability zones of the new VPC's subnets (each interface endpoint is billed per AZ). @default 2 */
+  availabilityZones?: number;
+  /** Create the `execute-api` interface endpoint (private DNS on) that PRIVATE APIs answer through. @default true */
+  executeApiEndpoint?: boolean;
+  /**
+   * Further interface endpoints by service (`secretsmanager`, `ssm`, `xray`, `sqs`, …): every AWS service functions
+   * in the VPC call besides DynamoDB and S3 (which get gateway endpoints). Without NAT, nothing else is reachable.
+   * @default []
+   */
+  interfaceEndpoints?: string[];
+  /** @default the provider's region */
+  region?: string;
+}
+
+export interface PrivateNetworkSpec {
+  name: string;
+  existing: boolean;
+  cidrBlock: string;
+  availabilityZones: number;
+  executeApiEndpoint: boolean;
+  interfaceEndpoints: string[];
+  region?: string;
+}
+
+const SERVICE = /^[a-z0-9][a-z0-9.-]*$/;
+
+/**
+ * Why an existing VPC (as `aws.ec2.getVpc` reports it) cannot take interface endpoints with private DNS, or undefined:
+ * both DNS attributes must be on (https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns).
+ */
+export function vpcDnsProblem(name: string, vpc: { id: string; enableDnsSupport?: boolean; enableDnsHostnames?: boolean }): string | undefined {
+  if (vpc.enableDnsSupport !== false && vpc.enableDnsHostnames !== false) return undefined;
+  return (
+    `PrivateNetwork "${name}": existingVpc ${vpc.id} has enableDnsSupport=${vpc.enableDnsSupport} and enableDnsHostnames=${vpc.enableDnsHostnames}; ` +
+    "private DNS on its interface endpoints needs both. Turn both on for the VPC (aws ec2 modify-vpc-attribute)."
+  );
+}
+
+/**
+ * @example
+ * const network = new PrivateNetwork("network", { interfaceEndpoints: ["secretsmanager"] });
+ * new ServerlessApi("internal", { endpointType: "PRIVATE", vpcEndpointIds: [network.executeApiEndpointId!],
+ *   functionDefaults: { vpc: network.functionVpc }, routes: { ... } });
+ */
+export class PrivateNetwork extends pulumi.ComponentResource {
+  readonly spec: PrivateNetworkSpec;
+  readonly vpcId: pulumi.Output<string>;
+  readonly subnetIds: pulumi.Output<string[]>;
+  /** The execute-api interface endpoint's id (`vpce-…`), for ServerlessApi `vpcEndpointIds`. */
+  readonly executeApiEndpointId?: pulumi.Output<string>;
+  /** Subnets and the functions' security group, for LambdaFunction (or ServerlessApi `functionDefaults`) `vpc`. */
+  readonly functionVpc: FunctionVpc;
+  readonly nodes: {
+    readonly vpc?: awsx.ec2.Vpc;
+    readonly endpointSecurityGroup: aws.ec2.SecurityGroup;
+    readonly functionSecurityGroup: aws.ec2.SecurityGroup;
+    readonly interfaceEndpoints: ReadonlyMap<string, aws.ec2.VpcEndpoint>;
+    readonly gatewayEndpoints: ReadonlyMap<string, aws.ec2.VpcEndpoint>;
+  };
+
+  constructor(name: string, args: PrivateNetworkArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    super("serverless-fullstack:index:PrivateNetwork", name, {}, opts);
+    const fail = argFailer("PrivateNetwork", name);
+    const zones = args.availabilityZones ?? 2;
+    if (!Number.isInteger(zones) || zones < 1 || zones > 6) fail("availabilityZones", zones, "is not 1–6", "Use 2 (or 3) availability zones.");
+    if (args.existingVpc) {
+      if (args.existingVpc.subnetIds.length === 0) fail("existingVpc.subnetIds", [], "is empty; endpoints and functions need at least one subnet", "Name a subnet per AZ.");
+      if (args.cidrBlock || args.availabilityZones) fail("existingVpc", args.existingVpc.vpcId, "is set with cidrBlock or availabilityZones, which only shape a new VPC", "Drop cidrBlock and availabilityZones.");
+    }
+    for (const service of args.interfaceEndpoints ?? []) {
+      if (!SERVICE.test(service) || service.startsWith("com.")) fail("interfaceEndpoints", service, "is not a service name", 'Use the short name, e.g. "secretsmanager" (com.amazonaws.<region>. is added).');
+      if (service === "dynamodb" || service === "s3" || service === "execute-api") fail("interfaceEndpoints", service, "has its own endpoint here", "Drop it: DynamoDB and S3 get gateway endpoints, execute-api comes with executeApiEndpoint.");
+    }
+    this.spec = {
+      name,
+      existing: args.existingVpc !== undefined,
+      cidrBlock: args.cidrBlock ?? "10.0.0.0/16",
+      availabilityZones: zones,
+      executeApiEndpoint: args.executeApiEndpoint ?? true,
+      interfaceEndpoints: [...new Set(args.interfaceEndpoints ?? [])],
+      region: args.region,
+    };
+    const region = pulumi.output(args.region ?? aws.getRegionOutput({}, { parent: this }).region);
+
+    const network = args.existingVpc ? this.existing(args.existingVpc) : this.created(name);
+    const endpointSecurityGroup = new aws.ec2.SecurityGroup(
+      `${name}-endpoints`,
+      {
+        vpcId: network.vpcId,
+        description: `${name}: HTTPS from the VPC to its interface endpoints`,
+        ingress: [{ description: "HTTPS from the VPC", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [network.cidrBlock] }],
+        region: args.region,
+      },
+      { parent: this },
+    );
+    const interfaceEndpoints = new Map<string, aws.ec2.VpcEndpoint>();
+    for (const service of [...(this.spec.executeApiEndpoint ? ["execute-api"] : []), ...this.spec.interfaceEndpoints]) {
+      interfaceEndpoints.set(
+        service,
+        new aws.ec2.VpcEndpoint(
+          `${name}-${service.replace(/\./g, "-")}`,
+          {
+            vpcId: network.vpcId,
+            serviceName: pulumi.interpolate`com.amazonaws.${region}.${service}`,
+            vpcEndpointType: "Interface",
+            // Private DNS answers the service's public name inside the VPC; it needs enableDnsSupport and
+            // enableDnsHostnames on the VPC (https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns).
+            privateDnsEnabled: true,
+            subnetIds: network.subnetIds,
+            securityGroupIds: [endpointSecurityGroup.id],
+            region: args.region,
+          },
+          { parent: this },
+        ),
+      );
+    }
+    const gatewayEndpoints = new Map<string, aws.ec2.VpcEndpoint>();
+    for (const service of ["dynamodb", "s3"]) {
+      gatewayEndpoints.set(
+        service,
+        new aws.ec2.VpcEndpoint(
+          `${name}-${service}`,
+          { vpcId: network.vpcId, serviceName: pulumi.interpolate`com.amazonaws.${region}.${service}`, vpcEndpointType: "Gateway", routeTableIds: network.routeTableIds, region: args.region },
+          { parent: this },
+        ),
+      );
+    }
+    // Functions only reach AWS services, over HTTPS: the interface endpoints in the VPC and the gateway endpoints' prefix lists.
+    const functionSecurityGroup = new aws.ec2.SecurityGroup(
+      `${name}-functions`,
+      {
+        vpcId: network.vpcId,
+        description: `${name}: functions in the VPC, HTTPS to the VPC endpoints only`,
+        egress: [
+          { description: "HTTPS to the interface endpoints", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [network.cidrBlock] },
+          { description: "HTTPS to DynamoDB and S3 (gateway endpoints)", protocol: "tcp", fromPort: 443, toPort: 443, prefixListIds: [...gatewayEndpoints.values()].map((e) => e.prefixListId) },
+        ],
+        region: args.region,
+      },
+      { parent: this },
+    );
+
+    this.nodes = { vpc: network.vpc, endpointSecurityGroup, functionSecurityGroup, interfaceEndpoints, gatewayEndpoints };
+    this.vpcId = network.vpcId;
+    this.subnetIds = network.subnetIds;
+    this.executeApiEndpointId = interfaceEndpoints.get("execute-api")?.id;
+    this.functionVpc = { subnetIds: network.subnetIds, securityGroupIds: [functionSecurityGroup.id] };
+    this.registerOutputs({ vpcId: this.vpcId, subnetIds: this.subnetIds, executeApiEndpointId: this.executeApiEndpointId });
+  }
+
+  /** A new VPC: isolated subnets only (no internet gateway, no NAT gateway and its hourly charge), DNS on for private DNS. */
+  private created(name: string) {
+    const vpc = new awsx.ec2.Vpc(
+      `${name}-vpc`,
+      {
+        cidrBlock: this.spec.cidrBlock,
+        numberOfAvailabilityZones: this.spec.availabilityZones,
+        // awsx leaves DNS hostnames off by default; private DNS on the interface endpoints needs both.
+        enableDnsSupport: true,
+        enableDnsHostnames: true,
+        natGateways: { strategy: "None" },
+        subnetSpecs: [{ type: "Isolated", name: "private" }],
+      },
+      { parent: this },
+    );
+    return {
+      vpc,
+      vpcId: vpc.vpcId,
+      subnetIds: vpc.isolatedSubnetIds,
+      cidrBlock: pulumi.output(this.spec.cidrBlock),
+      routeTableIds: aws.ec2.getRouteTablesOutput({ vpcId: vpc.vpcId }, { parent: this }).ids,
+    };
+  }
+
+  /** An existing VPC: its CIDR for the security groups, and its DNS attributes checked before any endpoint is created. */
+  private existing(existing: ExistingVpc) {
+    const found = aws.ec2.getVpcOutput({ id: existing.vpcId }, { parent: this });
+    // getVpc reports the attributes once the VPC is known: a VPC with either off stops the deploy before any endpoint.
+    const vpcId = found.apply((vpc) => {
+      const problem = vpcDnsProblem(this.spec.name, vpc);
+      if (problem) throw new Error(problem);
+      return vpc.id;
+    });
+    return {
+      vpc: undefined,
+      vpcId,
+      subnetIds: pulumi.output(existing.subnetIds),
+      cidrBlock: found.cidrBlock,
+      routeTableIds: existing.routeTableIds ? pulumi.output(existing.routeTableIds) : aws.ec2.getRouteTablesOutput({ vpcId: existing.vpcId }, { parent: this }).ids,
+    };
+  }
+}

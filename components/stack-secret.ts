@@ -1,0 +1,85 @@
+/**
+ * StackSecret: a value the program generates or receives (e.g. a `random.RandomPassword`), kept in Secrets Manager
+ * instead of any function's environment, optionally encrypted with its own customer managed KMS key. `functionSecret`
+ * hands it to LambdaFunction `secrets`, which grants exactly this secret (and its key) and names it in the environment.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { argFailer } from "./errors";
+import type { FunctionSecret } from "./lambda/secrets";
+
+export interface StackSecretArgs {
+  /** The secret's value (a string; store JSON as its text). Kept secret in Pulumi state. */
+  value: pulumi.Input<string>;
+  description?: string;
+  /**
+   * Encrypt with a customer managed KMS key of its own (rotated yearly; about $1 a month) instead of Secrets Manager's
+   * AWS managed key `aws/secretsmanager` (free). The function reading it is granted kms:Decrypt through Secrets Manager.
+   * @default false
+   */
+  customerKey?: boolean;
+  /**
+   * Days a deleted secret can still be restored: 0 deletes it at once (dev), 7–30 keep it (prod).
+   * Secrets Manager refuses other values (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html).
+   * @default 30
+   */
+  recoveryWindowDays?: number;
+  /** @default the provider's region */
+  region?: string;
+}
+
+export interface StackSecretSpec {
+  name: string;
+  description?: string;
+  customerKey: boolean;
+  recoveryWindowDays: number;
+  region?: string;
+}
+
+/**
+ * @example
+ * const key = new random.RandomPassword("signing-key", { length: 48, special: false });
+ * const secret = new StackSecret("signing-key", { value: key.result, customerKey: true });
+ * new LambdaFunction("api", { entry: "handlers/api.ts", secrets: { SIGNING_KEY_ID: secret.functionSecret } });
+ */
+export class StackSecret extends pulumi.ComponentResource {
+  readonly spec: StackSecretSpec;
+  readonly arn: pulumi.Output<string>;
+  /** The customer managed key's ARN, when `customerKey`. */
+  readonly kmsKeyArn?: pulumi.Output<string>;
+  /** What LambdaFunction `secrets` takes to read this secret. */
+  readonly functionSecret: FunctionSecret;
+  readonly nodes: { readonly secret: aws.secretsmanager.Secret; readonly version: aws.secretsmanager.SecretVersion; readonly key?: aws.kms.Key };
+
+  constructor(name: string, args: StackSecretArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("serverless-fullstack:index:StackSecret", name, {}, opts);
+    const fail = argFailer("StackSecret", name);
+    const window = args.recoveryWindowDays ?? 30;
+    if (!Number.isInteger(window) || !(window === 0 || (window >= 7 && window <= 30))) {
+      fail("recoveryWindowDays", window, "is not 0 or 7–30, the recovery windows Secrets Manager accepts", "Use 0 to delete at once, or 7 to 30 days.");
+    }
+    this.spec = { name, description: args.description, customerKey: args.customerKey ?? false, recoveryWindowDays: window, region: args.region };
+
+    const key = this.spec.customerKey
+      ? new aws.kms.Key(
+          `${name}-key`,
+          // The default key policy (the account administers it through IAM) is enough: readers get kms:Decrypt through Secrets Manager in IAM.
+          { description: `${name}: encrypts the Secrets Manager secret ${name}`, enableKeyRotation: true, deletionWindowInDays: Math.max(window, 7), region: args.region },
+          { parent: this },
+        )
+      : undefined;
+    // Auto-named: a deleted secret's name stays taken for its recovery window, so a replacement needs a new one.
+    const secret = new aws.secretsmanager.Secret(
+      `${name}-secret`,
+      { description: args.description, kmsKeyId: key?.arn, recoveryWindowInDays: window, region: args.region },
+      { parent: this },
+    );
+    const version = new aws.secretsmanager.SecretVersion(`${name}-value`, { secretId: secret.id, secretString: pulumi.secret(args.value), region: args.region }, { parent: this });
+
+    this.nodes = { secret, version, key };
+    this.arn = secret.arn;
+    this.kmsKeyArn = key?.arn;
+    this.functionSecret = { secretsManager: secret.arn, kmsKeyArn: key?.arn };
+    this.registerOutputs({ arn: this.arn });
+  }
+}

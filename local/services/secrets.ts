@@ -1,0 +1,95 @@
+/**
+ * The secrets the program's functions read (LambdaFunction `secrets`), served locally by a stand-in for
+ * GetSecretValue and GetParameter (local/secrets-server.ts). Each value comes from the git-ignored file
+ * `.local/secrets.<stack>.json` or, for a secret the program creates itself (a SecretVersion or a Parameter in the
+ * recorded graph), from the program; a secret found in neither stops `npm start` with its name and the file
+ * (docs/secrets.md).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import type { LambdaFunctionSpec } from "../../components/lambda/function";
+import { SecretStore } from "../../components/lambda/secrets";
+import { registeredSpecs } from "../../components/spec-registry";
+import type { Graph } from "../offline/graph";
+import { PROJECT_DIR, resolveValue } from "../offline/program";
+import { startLocalSecrets } from "../secrets-server";
+import type { LocalService } from "./types";
+
+/** The file `npm start` reads secrets from: `{ "secretsManager": { "<name or ARN>": "<value>" }, "ssm": { ... } }`. */
+export function localSecretsFile(stack: string, projectDir = PROJECT_DIR): string {
+  return join(projectDir, ".local", `secrets.${stack}.json`);
+}
+
+/** The file's entries by store; an absent file is empty. */
+function readSecretsFile(file: string): Record<SecretStore, Map<string, string>> {
+  const empty = { [SecretStore.SecretsManager]: new Map<string, string>(), [SecretStore.Ssm]: new Map<string, string>() };
+  if (!existsSync(file)) return empty;
+  let parsed: { secretsManager?: Record<string, unknown>; ssm?: Record<string, unknown> };
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new Error(`${file} is not JSON (${(error as Error).message}); it holds { "secretsManager": { "<name or ARN>": "<value>" }, "ssm": { "<name>": "<value>" } }.`);
+  }
+  for (const [section, store] of [["secretsManager", SecretStore.SecretsManager], ["ssm", SecretStore.Ssm]] as const) {
+    for (const [id, value] of Object.entries(parsed[section] ?? {})) {
+      if (typeof value !== "string") throw new Error(`${file}: ${section}["${id}"] is not a string; secret values are strings (JSON secrets as their JSON text).`);
+      empty[store].set(id, value);
+    }
+  }
+  return empty;
+}
+
+/** Pulumi's wire form of a secret value (`{ <sig key>: <secret sig>, value }`), as the mocks record secret inputs. */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+function plainString(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  const wrapped = value as Record<string, unknown> | undefined;
+  return wrapped?.[SECRET_SIG_KEY] === SECRET_SIG && typeof wrapped.value === "string" ? wrapped.value : undefined;
+}
+
+/** The value the program itself gives a secret it creates: its SecretVersion's secretString, or its Parameter's value. */
+export function programSecretValue(graph: Graph, store: SecretStore, id: string): string | undefined {
+  if (store === SecretStore.SecretsManager) {
+    const secret = graph.find((r) => r.type === "aws:secretsmanager/secret:Secret" && [r.id, r.state.arn, r.state.name].includes(id));
+    if (!secret) return undefined;
+    const version = graph.find((r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion" && [secret.id, secret.state.arn].includes(r.inputs.secretId));
+    return plainString(version?.inputs.secretString);
+  }
+  const parameter = graph.find((r) => r.type === "aws:ssm/parameter:Parameter" && [r.id, r.state.name, r.state.arn].includes(id));
+  return plainString(parameter?.inputs.value ?? parameter?.inputs.insecureValue);
+}
+
+/** Every secret the program's functions read, with its value; throws naming the first one found nowhere. */
+export async function localSecretValues(stack: string, graph: Graph, file = localSecretsFile(stack)) {
+  const fromFile = readSecretsFile(file);
+  const values = { [SecretStore.SecretsManager]: new Map<string, string>(), [SecretStore.Ssm]: new Map<string, string>() };
+  for (const { name, spec } of registeredSpecs<LambdaFunctionSpec>("LambdaFunction")) {
+    for (const [variable, secret] of Object.entries(spec.secrets ?? {})) {
+      const id = await resolveValue<string>(secret.id);
+      const value = fromFile[secret.store].get(id) ?? programSecretValue(graph, secret.store, id);
+      if (value === undefined) {
+        const section = secret.store === SecretStore.SecretsManager ? "secretsManager" : "ssm";
+        throw new Error(
+          `function "${name}" reads the ${secret.store === SecretStore.SecretsManager ? "Secrets Manager secret" : "SSM parameter"} "${id}" (secrets.${variable}), ` +
+            `which is not in ${file.startsWith(process.cwd() + sep) ? relative(process.cwd(), file) : file} and not created by the program. Add it there: { "${section}": { "${id}": "<value>" } } (docs/secrets.md).`,
+        );
+      }
+      values[secret.store].set(id, value);
+    }
+  }
+  return { secretsManager: values[SecretStore.SecretsManager], ssm: values[SecretStore.Ssm] };
+}
+
+export const secretsService: LocalService = {
+  name: "secrets (GetSecretValue and GetParameter)",
+  async start(context) {
+    const values = await localSecretValues(context.stack, context.run.resources);
+    if (values.secretsManager.size === 0 && values.ssm.size === 0) return undefined;
+    const server = await startLocalSecrets(values);
+    context.environment.AWS_ENDPOINT_URL_SECRETS_MANAGER = server.endpoint;
+    context.environment.AWS_ENDPOINT_URL_SSM = server.endpoint;
+    return { name: "secrets", stop: () => server.stop() };
+  },
+};

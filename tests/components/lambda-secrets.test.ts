@@ -1,0 +1,102 @@
+import * as aws from "@pulumi/aws";
+import { describe, expect, it } from "vitest";
+import { LambdaFunction } from "../../components/lambda/function";
+import { StackSecret } from "../../components/stack-secret";
+import { policyDocument, record, resource } from "../harness/mocks";
+
+const entry = "tests/fixtures/handlers/echo.ts";
+const keyArn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const fullSecretArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shared/stripe-AbC123";
+
+async function policyOf(name: string, secrets: ConstructorParameters<typeof LambdaFunction>[1]["secrets"]) {
+  const graph = await record(() => new LambdaFunction(name, { entry, environment: { PLAIN: "x" }, secrets }));
+  const fn = resource(graph, "aws:lambda/function:Function", `${name}-function`);
+  const statements = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", `${name}-policy`).inputs.policy).Statement;
+  return { graph, variables: fn.inputs.environment.variables as Record<string, string>, statements };
+}
+
+describe("LambdaFunction secrets", () => {
+  it("grants GetSecretValue on exactly the named secret (the 6-character suffix as ??????) and puts only its name in the environment", async () => {
+    const { variables, statements } = await policyOf("by-name", { API_TOKEN_SECRET: { secretsManager: "gallery/api-token" } });
+    expect(variables).toEqual({ NODE_OPTIONS: "--enable-source-maps", PLAIN: "x", API_TOKEN_SECRET: "gallery/api-token" });
+    const read = statements.filter((s) => s.Action.some((a: string) => a.startsWith("secretsmanager:")));
+    expect(read).toEqual([{ Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: ["arn:aws:secretsmanager:us-east-1:123456789012:secret:gallery/api-token-??????"] }]);
+    expect(statements.some((s) => s.Action.includes("kms:Decrypt"))).toBe(false);
+  });
+
+  it("grants a full secret ARN as is, and kms:Decrypt on its customer key only through Secrets Manager", async () => {
+    const { variables, statements } = await policyOf("by-arn", { STRIPE: { secretsManager: fullSecretArn, kmsKeyArn: keyArn } });
+    expect(variables.STRIPE).toBe(fullSecretArn);
+    expect(statements.find((s) => s.Sid === "ReadSecrets")?.Resource).toEqual([fullSecretArn]);
+    expect(statements.find((s) => s.Sid === "DecryptSecrets")).toEqual({
+      Sid: "DecryptSecrets",
+      Effect: "Allow",
+      Action: ["kms:Decrypt"],
+      Resource: [keyArn],
+      Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } },
+    });
+  });
+
+  it("grants ssm:GetParameter on the parameter's ARN (no double slash) and kms:Decrypt through SSM, in the function's region", async () => {
+    const graph = await record(
+      () => new LambdaFunction("param", { entry, region: "eu-west-1", secrets: { TOKEN: { ssmParameter: "/gallery/token", kmsKeyArn: keyArn }, PLAIN_NAME: { ssmParameter: "flat" } } }),
+    );
+    const statements = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "param-policy").inputs.policy).Statement;
+    expect(statements.find((s) => s.Sid === "ReadParameters")).toMatchObject({
+      Action: ["ssm:GetParameter"],
+      Resource: ["arn:aws:ssm:eu-west-1:123456789012:parameter/gallery/token", "arn:aws:ssm:eu-west-1:123456789012:parameter/flat"],
+    });
+    expect(statements.find((s) => s.Sid === "DecryptParameters")).toMatchObject({ Resource: [keyArn], Condition: { StringEquals: { "kms:ViaService": "ssm.eu-west-1.amazonaws.com" } } });
+    const variables = resource(graph, "aws:lambda/function:Function", "param-function").inputs.environment.variables;
+    expect(variables).toMatchObject({ TOKEN: "/gallery/token", PLAIN_NAME: "flat" });
+  });
+
+  it("takes a secret the program creates (its ARN is an Output) and never its value", async () => {
+    const graph = await record(() => {
+      const secret = new aws.secretsmanager.Secret("made-secret", {});
+      new aws.secretsmanager.SecretVersion("made-secret-value", { secretId: secret.id, secretString: "s3cr3t-value" });
+      return new LambdaFunction("made", { entry, secrets: { MADE_SECRET: { secretsManager: secret.arn } } });
+    });
+    const secret = resource(graph, "aws:secretsmanager/secret:Secret", "made-secret");
+    const fn = resource(graph, "aws:lambda/function:Function", "made-function");
+    expect(fn.inputs.environment.variables.MADE_SECRET).toBe(secret.state.arn);
+    expect(JSON.stringify(fn.inputs)).not.toContain("s3cr3t-value");
+    const statements = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "made-policy").inputs.policy).Statement;
+    expect(statements.find((s) => s.Sid === "ReadSecrets")?.Resource).toEqual([secret.state.arn]);
+  });
+
+  it.each([
+    [{ X: {} }, /secrets\.X .* does not name exactly one secret\. Set either secretsManager/],
+    [{ X: { secretsManager: "a", ssmParameter: "/b" } }, /does not name exactly one secret/],
+    [{ X: { secretsManager: "arn:aws:secretsmanager:us-east-1:123456789012:secret:stripe" } }, /is not a full secret ARN .* Pass the full ARN/],
+    [{ X: { secretsManager: "bad name!" } }, /is not a Secrets Manager secret name/],
+    [{ X: { ssmParameter: "bad name" } }, /is not an SSM parameter name/],
+    [{ PLAIN: { ssmParameter: "/p" } }, /secrets\.PLAIN "PLAIN" is also set in environment/],
+    [{ AWS_REGION: { ssmParameter: "/p" } }, /environment "AWS_REGION" is reserved/],
+  ])("rejects bad secrets: %#", (secrets, message) => {
+    expect(() => new LambdaFunction("bad", { entry, environment: { PLAIN: "x" }, secrets: secrets as never })).toThrow(message);
+  });
+
+  it("refuses secrets on Lambda@Edge", () => {
+    expect(() => new LambdaFunction("bad-edge", { entry, edge: true, secrets: { X: { ssmParameter: "/p" } } })).toThrow(/secrets \["X"\] is set on a Lambda@Edge function/);
+  });
+});
+
+describe("StackSecret", () => {
+  it("keeps its value in a SecretVersion, under its own rotated KMS key when asked, and hands LambdaFunction the ARN and key", async () => {
+    let made: InstanceType<typeof StackSecret> | undefined;
+    const graph = await record(() => (made = new StackSecret("signing", { value: "v", customerKey: true, recoveryWindowDays: 7 })));
+    const secret = resource(graph, "aws:secretsmanager/secret:Secret", "signing-secret");
+    const key = resource(graph, "aws:kms/key:Key", "signing-key");
+    expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 7 });
+    expect(secret.inputs).toMatchObject({ kmsKeyId: key.state.arn, recoveryWindowInDays: 7 });
+    expect(resource(graph, "aws:secretsmanager/secretVersion:SecretVersion", "signing-value").inputs.secretId).toBe(secret.id);
+    const component = resource(graph, "serverless-fullstack:index:StackSecret", "signing");
+    for (const child of [secret, key]) expect(child.parent).toBe(component.urn);
+    expect(made!.functionSecret.secretsManager).toBeDefined();
+  });
+
+  it.each([1, 6, 31, 2.5])("refuses recoveryWindowDays %s, which Secrets Manager rejects", async (days) => {
+    expect(() => new StackSecret("bad-window", { value: "v", recoveryWindowDays: days })).toThrow(/StackSecret "bad-window": recoveryWindowDays .* is not 0 or 7–30/);
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * `npm start`'s secrets: values from `.local/secrets.<stack>.json` or, for secrets the program creates, from the
+ * recorded graph; a secret found in neither stops the start naming it and the file; handlers read them through the
+ * SDK's own GetSecretValue and GetParameter, pointed at the local server.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import * as aws from "@pulumi/aws";
+import { beforeEach, describe, expect, it } from "vitest";
+import { StackSecret } from "../../components";
+import { LambdaFunction } from "../../components/lambda/function";
+import { clearRegisteredSpecs } from "../../components/spec-registry";
+import { localSecretsFile, localSecretValues } from "../../local/services/secrets";
+import { startLocalSecrets } from "../../local/secrets-server";
+import { record } from "../harness/mocks";
+
+const entry = "tests/fixtures/handlers/echo.ts";
+const dir = mkdtempSync(join(tmpdir(), "sf-secrets-"));
+beforeEach(() => clearRegisteredSpecs());
+
+describe("local secret values", () => {
+  it("stops with the missing secret's name, the function, and the file to add it to", async () => {
+    const graph = await record(() => new LambdaFunction("reader", { entry, secrets: { STRIPE_KEY: { secretsManager: "shop/stripe" } } }));
+    const file = join(dir, "absent.json");
+    await expect(localSecretValues("dev", graph, file)).rejects.toThrow(
+      `function "reader" reads the Secrets Manager secret "shop/stripe" (secrets.STRIPE_KEY), which is not in ${file} and not created by the program. Add it there: { "secretsManager": { "shop/stripe": "<value>" } } (docs/secrets.md).`,
+    );
+  });
+
+  it("reads Secrets Manager and SSM values from the stack's file", async () => {
+    const graph = await record(() => new LambdaFunction("file-reader", { entry, secrets: { STRIPE_KEY: { secretsManager: "shop/stripe" }, TOKEN: { ssmParameter: "/shop/token" } } }));
+    const file = join(dir, "secrets.dev.json");
+    writeFileSync(file, JSON.stringify({ secretsManager: { "shop/stripe": "sk_test_1" }, ssm: { "/shop/token": "t0ken" } }));
+    const values = await localSecretValues("dev", graph, file);
+    expect([...values.secretsManager]).toEqual([["shop/stripe", "sk_test_1"]]);
+    expect([...values.ssm]).toEqual([["/shop/token", "t0ken"]]);
+  });
+
+  it("takes the value of a secret or parameter the program creates from the recorded graph, with no file", async () => {
+    const graph = await record(() => {
+      const secret = new StackSecret("made", { value: "from-the-program", recoveryWindowDays: 0 });
+      const parameter = new aws.ssm.Parameter("made-param", { type: "SecureString", value: "param-value" });
+      return new LambdaFunction("graph-reader", { entry, secrets: { MADE: secret.functionSecret, PARAM: { ssmParameter: parameter.name } } });
+    });
+    const values = await localSecretValues("dev", graph, join(dir, "none.json"));
+    expect([...values.secretsManager.values()]).toEqual(["from-the-program"]);
+    expect([...values.ssm.values()]).toEqual(["param-value"]);
+  });
+
+  it("refuses a file that is not JSON, naming it", async () => {
+    const graph = await record(() => new LambdaFunction("bad-file", { entry, secrets: { X: { ssmParameter: "/x" } } }));
+    const file = join(dir, "broken.json");
+    writeFileSync(file, "{ not json");
+    await expect(localSecretValues("dev", graph, file)).rejects.toThrow(`${file} is not JSON`);
+  });
+
+  it("keeps the file under the git-ignored .local/ folder, one per stack", () => {
+    expect(localSecretsFile("prod", "/project")).toBe("/project/.local/secrets.prod.json");
+  });
+});
+
+describe("the local secrets server", () => {
+  it("answers the SDK's GetSecretValue and GetParameter, and ResourceNotFound / ParameterNotFound otherwise", async () => {
+    const server = await startLocalSecrets({ secretsManager: new Map([["shop/stripe", "sk_test_1"]]), ssm: new Map([["/shop/token", "t0ken"]]) });
+    const client = { endpoint: server.endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } };
+    try {
+      const sm = new SecretsManagerClient(client);
+      expect((await sm.send(new GetSecretValueCommand({ SecretId: "shop/stripe" }))).SecretString).toBe("sk_test_1");
+      await expect(sm.send(new GetSecretValueCommand({ SecretId: "other" }))).rejects.toMatchObject({ name: "ResourceNotFoundException" });
+      const ssm = new SSMClient(client);
+      expect((await ssm.send(new GetParameterCommand({ Name: "/shop/token", WithDecryption: true }))).Parameter?.Value).toBe("t0ken");
+      await expect(ssm.send(new GetParameterCommand({ Name: "/other" }))).rejects.toMatchObject({ name: "ParameterNotFound" });
+    } finally {
+      await server.stop();
+    }
+  });
+});

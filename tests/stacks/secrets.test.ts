@@ -1,0 +1,55 @@
+/**
+ * The reference app's secrets (docs/secrets.md): the API's cursor key lives in Secrets Manager, only the list routes
+ * may read it (exactly that secret, and in prod its own KMS key through Secrets Manager), and no function's
+ * environment carries its value — only its ARN.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import type { OfflineRun } from "../../local/offline/program";
+import { ofType, policyDocument, resource } from "../harness/mocks";
+import { runStacks } from "./run-stack";
+
+let runs: Map<string, OfflineRun>;
+beforeAll(async () => {
+  runs = await runStacks(["dev", "prod"]);
+});
+
+const readers = ["api-get-albums", "api-get-albums-albumid-photos"];
+
+describe.each(["dev", "prod"])("%s", (stack) => {
+  it("keeps the cursor key in a Secrets Manager secret holding the generated password", () => {
+    const graph = runs.get(stack)!.resources;
+    const secret = resource(graph, "aws:secretsmanager/secret:Secret", "api-cursor-secret");
+    const version = resource(graph, "aws:secretsmanager/secretVersion:SecretVersion", "api-cursor-value");
+    expect(version.inputs.secretId).toBe(secret.id);
+    expect(version.inputs.secretString.value).toBe(resource(graph, "random:index/randomPassword:RandomPassword", "api-cursor-secret").state.result);
+    expect(secret.inputs.recoveryWindowInDays).toBe(stack === "prod" ? 30 : 0);
+  });
+
+  it("grants GetSecretValue on exactly that secret to the list routes only, and names it (never its value) in their environment", () => {
+    const graph = runs.get(stack)!.resources;
+    const secret = resource(graph, "aws:secretsmanager/secret:Secret", "api-cursor-secret");
+    const value = resource(graph, "random:index/randomPassword:RandomPassword", "api-cursor-secret").state.result as string;
+    for (const fn of ofType(graph, "aws:lambda/function:Function")) {
+      const name = fn.name.replace(/-function$/, "");
+      const variables = fn.inputs.environment?.variables ?? {};
+      expect(JSON.stringify(variables)).not.toContain(value);
+      const statements = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", `${name}-policy`).inputs.policy).Statement;
+      const read = statements.filter((s) => s.Action.some((a: string) => a.startsWith("secretsmanager:") || a.startsWith("kms:")));
+      if (!readers.includes(name)) {
+        expect(variables.CURSOR_SECRET_ID).toBeUndefined();
+        expect(read).toEqual([]);
+        continue;
+      }
+      expect(variables.CURSOR_SECRET_ID).toBe(secret.state.arn);
+      const expected: unknown[] = [{ Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secret.state.arn] }];
+      if (stack === "prod") {
+        const key = resource(graph, "aws:kms/key:Key", "api-cursor-key");
+        expect(secret.inputs.kmsKeyId).toBe(key.state.arn);
+        expected.push({ Sid: "DecryptSecrets", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [key.state.arn], Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } } });
+      } else {
+        expect(secret.inputs.kmsKeyId).toBeUndefined();
+      }
+      expect(read).toEqual(expected);
+    }
+  });
+});
