@@ -6,6 +6,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
+import { closeDynaliteIterators } from "./dynalite-iterators";
 import { StreamProxy, type StreamSubscriber } from "./streams";
 import { ensureTables, type LocalTable } from "./tables";
 import { startTtlSweeper, type TtlSweeper } from "./ttl";
@@ -39,6 +40,7 @@ export interface LocalDynamo {
 
 export async function startLocalDynamo(options: LocalDynamoOptions): Promise<LocalDynamo> {
   const log = options.log ?? (() => {});
+  closeDynaliteIterators();
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const dynaliteEndpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
