@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DeleteTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTableCommand } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { AbstractLevel } from "abstract-level";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -237,6 +237,19 @@ describe("local DynamoDB memory", () => {
       attach.mockRestore();
       detach.mockRestore();
     }
+  });
+});
+
+describe("local DynamoDB table descriptions", () => {
+  it("reads them from memory yet never serves a stale one: updates, status changes and deletes show at once", async () => {
+    const { doc } = await start({ tables: [table({ stream: undefined })], region: "us-east-1" });
+    const describe = async () => (await doc.send(new DescribeTableCommand({ TableName: "items-local" }))).Table!;
+    expect((await describe()).BillingModeSummary?.BillingMode).toBe("PAY_PER_REQUEST");
+    await doc.send(new UpdateTableCommand({ TableName: "items-local", BillingMode: "PROVISIONED", ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } }));
+    await vi.waitFor(async () => expect((await describe()).TableStatus).toBe("ACTIVE"));
+    expect((await describe()).ProvisionedThroughput).toMatchObject({ ReadCapacityUnits: 5, WriteCapacityUnits: 5 });
+    await doc.send(new DeleteTableCommand({ TableName: "items-local" }));
+    await vi.waitFor(() => expect(doc.send(new QueryCommand({ TableName: "items-local", KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": "p" } }))).rejects.toMatchObject({ name: "ResourceNotFoundException" }));
   });
 });
 
