@@ -123,14 +123,14 @@ describe("LambdaFunction native modules", () => {
     process.env.SERVERLESS_FULLSTACK_CACHE_DIR = cache;
     try {
       vi.resetModules();
-      const first = (await import("../../components/lambda/native-modules")).resolveNativeModules(argFailer("LambdaFunction", "t"), ["sharp"], "x86_64");
+      const first = (await import("../../components/lambda/native-modules.js")).resolveNativeModules(argFailer("LambdaFunction", "t"), ["sharp"], "x86_64");
       const saved = JSON.parse(readFileSync(join(cache, "native-sizes.json"), "utf8")) as Record<string, { fingerprint: string; size: number }>;
       expect(Object.keys(saved)).toEqual(expect.arrayContaining(first.files.map((f) => f.source)));
       // A later process (fresh module state) reads the sizes instead of deflating: prove it by planting one.
       const planted = Object.fromEntries(Object.entries(saved).map(([path, entry]) => [path, { ...entry, size: 1 }]));
       writeFileSync(join(cache, "native-sizes.json"), JSON.stringify(planted));
       vi.resetModules();
-      const fresh = await import("../../components/lambda/native-modules");
+      const fresh = await import("../../components/lambda/native-modules.js");
       expect(fresh.resolveNativeModules(argFailer("LambdaFunction", "t"), ["sharp"], "x86_64").zippedBytes).toBe(first.files.length);
     } finally {
       if (previous === undefined) delete process.env.SERVERLESS_FULLSTACK_CACHE_DIR;
