@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
     // Handler logs are buffered and printed only with a failing test's report.
-    setupFiles: ["tests/setup/handler-logs.ts"],
+    // lazy-modules first: it must run before anything loads the Pulumi SDK.
+    setupFiles: ["tests/setup/lazy-modules.ts", "tests/setup/handler-logs.ts"],
     // Whole-program runs bundle every handler with esbuild, and some tests spawn ts-node processes: give them room on a loaded 2-core machine (a ceiling, not a timing assertion).
     testTimeout: 180_000,
     hookTimeout: 120_000,

@@ -6,7 +6,8 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { createRequire } from "node:module";
+import { join, sep } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const ROOT = join(__dirname, "..");
@@ -65,5 +66,12 @@ describe("offline TypeScript loader", () => {
       ),
     );
     expect(printed).toEqual({ before: 0, after: true, text: true });
+  });
+
+  it("is in force in test files too (tests/setup/lazy-modules.ts): the SDK is loaded, arborist and TypeScript are not", async () => {
+    await import("@pulumi/pulumi");
+    const cache = createRequire(__filename).cache;
+    expect(Object.keys(cache).some((f) => f.includes(`${sep}@pulumi${sep}pulumi${sep}`))).toBe(true);
+    expect(Object.keys(cache).filter((f) => /[\\/](@npmcli[\\/]arborist|typescript[\\/]lib)[\\/]/.test(f))).toEqual([]);
   });
 });

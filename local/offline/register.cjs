@@ -18,16 +18,11 @@
  * construction site (`Resource.callsites`, for the engine's source positions, which the
  * mocks ignore) keep V8's positions.
  *
- * Two of `@pulumi/pulumi`'s imports load only when first used: `@npmcli/arborist` and
- * TypeScript (through its typescript-shim), which it requires at import for closure
- * serialisation (`runtime.serializeFunction`) — ≈1.4 s of CPU on a loaded machine, in every
- * offline run — while an offline run serialises nothing once the site publisher's provider
- * is cached (components/static-site/publisher/load-provider.ts).
+ * Two of `@pulumi/pulumi`'s imports load only when first used (lazy-modules.cjs).
  */
 const { createHash } = require("node:crypto");
 const fs = require("node:fs");
-const Module = require("node:module");
-const { SourceMap } = Module;
+const { SourceMap } = require("node:module");
 const path = require("node:path");
 
 const CACHE_FORMAT = 1;
@@ -101,37 +96,7 @@ function writeCached(key, code) {
   }
 }
 
-const PULUMI_SDK_DIR = `${path.sep}@pulumi${path.sep}pulumi${path.sep}`;
-const originalLoad = Module._load;
-Module._load = function load(request, parent, isMain) {
-  const fromPulumi = parent && typeof parent.filename === "string" && parent.filename.includes(PULUMI_SDK_DIR);
-  if (fromPulumi && (request === "@npmcli/arborist" || request.endsWith("/typescript-shim"))) {
-    return lazyModule(() => originalLoad.call(this, request, parent, isMain));
-  }
-  return originalLoad.call(this, request, parent, isMain);
-};
-
-/**
- * A module object that loads the module on first use. It says it is an ES module until then,
- * so TypeScript's `__importStar`/`__importDefault` helpers keep it as it is instead of copying
- * (and so loading) its properties at import.
- */
-function lazyModule(load) {
-  let real;
-  const target = () => (real ??= load());
-  return new Proxy(
-    {},
-    {
-      get: (_, key) => (key === "__esModule" && real === undefined ? true : Reflect.get(target(), key)),
-      has: (_, key) => key in target(),
-      ownKeys: () => Reflect.ownKeys(target()),
-      getOwnPropertyDescriptor: (_, key) => {
-        const descriptor = Reflect.getOwnPropertyDescriptor(target(), key);
-        return descriptor && { ...descriptor, configurable: true };
-      },
-    },
-  );
-}
+require("./lazy-modules.cjs").deferPulumiSerialisationModules();
 
 require.extensions[".ts"] = function loadTypeScript(module, filename) {
   const code = transpile(fs.readFileSync(filename, "utf8"), filename);
