@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
     // Handler logs are buffered and printed only with a failing test's report.
-    setupFiles: ["tests/setup/handler-logs.ts"],
+    // lazy-modules first: it must run before anything loads the Pulumi SDK.
+    setupFiles: ["tests/setup/lazy-modules.ts", "tests/setup/handler-logs.ts"],
     // The reference site is built once for all files (tests/setup/site-build.ts says why); StaticSite then publishes site/dist as it is.
     globalSetup: ["tests/setup/site-build.ts"],
     env: { STATIC_SITE_SKIP_BUILD: "1" },

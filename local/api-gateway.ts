@@ -96,11 +96,18 @@ function decodePathParameter(raw: string): string | undefined {
   }
 }
 
+/** API Gateway's default authorizer result TTL (authorizerResultTtlInSeconds), which Cognito authorizers here keep. */
+const COGNITO_RESULT_TTL_SECONDS = 300;
+/** Verified tokens kept at most (oldest out first): memory stays bounded however many users sign in. */
+const VERIFIED_TOKENS_MAX = 10_000;
+
 export function createLocalGateway(options: LocalGatewayOptions): RequestListener {
   const { spec, stage, context } = options;
   const compiled = compileRoutes(spec.routes);
   const verifiers = new Map<string, ReturnType<typeof createTokenVerifier>>();
   const authorizerCache = new Map<string, { expires: number; context: AuthorizerContext; allowed: boolean }>();
+  // Tokens a Cognito authorizer verified: signature checks were most of an authenticated request's cost.
+  const verifiedTokens = new Map<string, { expires: number; claims: CognitoClaims }>();
   // A Cognito authorizer's pools are fixed for the life of the stack: resolve their ids once.
   const poolIdsOf = new Map<string, Promise<string[]>>();
   const poolIds = (authorizer: Extract<AuthorizerSpec, { type: "cognito" }>) => {
@@ -131,11 +138,25 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
       verifier = createTokenVerifier({ issuer: String(payload.iss), clientId, tokenUse });
       verifiers.set(key, verifier);
     }
+    const cacheKey = `${authorizer.name}|${tokenUse}|${token}`;
+    const cached = verifiedTokens.get(cacheKey);
+    if (cached && cached.expires > Date.now()) return cached.claims;
+    let claims: CognitoClaims;
     try {
-      return await verifier.verify(token);
+      claims = await verifier.verify(token);
     } catch {
       return undefined;
     }
+    // API Gateway caches a Cognito authorizer's result for the authorizer's TTL (300 s unless
+    // set: the authorizer's authorizerResultTtlInSeconds, which ServerlessApi leaves at its
+    // default), keyed by the token. A cached token is never used past its own `exp`.
+    // https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html
+    const expires = Math.min(Date.now() + COGNITO_RESULT_TTL_SECONDS * 1000, typeof claims.exp === "number" ? claims.exp * 1000 : 0);
+    if (expires > Date.now()) {
+      if (verifiedTokens.size >= VERIFIED_TOKENS_MAX) verifiedTokens.delete(verifiedTokens.keys().next().value!);
+      verifiedTokens.set(cacheKey, { expires, claims });
+    }
+    return claims;
   }
 
   async function lambdaAuthorizer(authorizer: Extract<AuthorizerSpec, { type: "token" | "request" }>, request: IncomingMessage, event: APIGatewayProxyEvent, methodArn: string): Promise<HttpResult | AuthorizerContext> {

@@ -21,7 +21,7 @@ import { Router } from "cognito-local/lib/server/Router";
 import { createServer } from "cognito-local/lib/server/server";
 import { DateClock, LambdaService, MessagesService, TriggersService, type CognitoService } from "cognito-local/lib/services";
 import { CognitoServiceFactoryImpl } from "cognito-local/lib/services/cognitoService";
-import { CryptoService } from "cognito-local/lib/services/crypto";
+import type { CryptoService } from "cognito-local/lib/services/crypto";
 import { StormDBDataStoreFactory } from "cognito-local/lib/services/dataStore/stormDb";
 import { MessageDeliveryService } from "cognito-local/lib/services/messageDelivery/messageDelivery";
 import { otp } from "cognito-local/lib/services/otp";
@@ -31,6 +31,22 @@ import { passwordProblems } from "../components/user-auth/spec";
 
 // pino is cognito-local's logger (its HTTP layer needs a real one); resolve it from there.
 const pino = createRequire(require.resolve("cognito-local"))("pino") as (options: { level: string }) => any;
+
+/**
+ * cognito-local's CryptoService loads `@aws-crypto/client-node` and, through its KMS keyring,
+ * the whole v2 `aws-sdk` at import — ≈0.8 s of `npm start` (issue 15) — for one job: encrypting
+ * codes for a CustomEmailSender trigger. It is loaded on that first use instead.
+ */
+function lazyCryptoService(config: ConstructorParameters<typeof CryptoService>[0]): CryptoService {
+  let real: CryptoService | undefined;
+  return {
+    encrypt(...args: Parameters<CryptoService["encrypt"]>) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      real ??= new (require("cognito-local/lib/services/crypto") as typeof import("cognito-local/lib/services/crypto")).CryptoService(config);
+      return real.encrypt(...args);
+    },
+  } as CryptoService;
+}
 
 /** Runs a trigger: `(userPoolId, trigger, event) => the handler's result`. */
 export type TriggerInvoker = (userPoolId: string, trigger: string, event: unknown) => Promise<unknown>;
@@ -74,7 +90,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
 
   const dataStores = new StormDBDataStoreFactory(options.dataDir);
   const cognito = await new CognitoServiceFactoryImpl(options.dataDir, dataStores, new UserPoolServiceFactoryImpl(clock, dataStores)).create(ctx, config.UserPoolDefaults);
-  const triggers = new TriggersService(clock, cognito, new LambdaService(config.TriggerFunctions, lambdaShim(options.invokeTrigger, options.log) as any), new CryptoService(config.KMSConfig!));
+  const triggers = new TriggersService(clock, cognito, new LambdaService(config.TriggerFunctions, lambdaShim(options.invokeTrigger, options.log) as any), lazyCryptoService(config.KMSConfig));
   const sender = {
     async sendEmail(_ctx: unknown, _user: unknown, destination: string, message: { __code?: string }) {
       if (message.__code) codes.set(destination, message.__code);

@@ -67,6 +67,9 @@ export interface LocalLambdaOptions {
   logs?: HandlerLogSink;
 }
 
+/** The young generation of each function's worker (see sandbox()). */
+const WORKER_YOUNG_GENERATION_MB = 8;
+
 export class LocalLambda {
   private worker?: Worker;
   private readonly pending = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -143,7 +146,10 @@ export class LocalLambda {
     const worker = new Worker(new URL("./lambda-worker.mjs", `file://${__dirname}/`), {
       workerData: { file: this.file, handler: this.spec.handler },
       env,
-      resourceLimits: { maxOldGenerationSizeMb: this.spec.memorySize },
+      // The young generation capped at 8 MB (V8 defaults to up to 48 MB, three 16 MB semi-spaces): every warm
+      // function is a worker in this one process, and their young generations grown under load were the rest of
+      // npm start's RSS growth after local/heap.ts (issue 15). Short-lived garbage still dies there.
+      resourceLimits: { maxOldGenerationSizeMb: this.spec.memorySize, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
       // Piped to us instead of straight to process.stdout, so the output can go to the log sink.
       stdout: true,
       stderr: true,

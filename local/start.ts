@@ -7,6 +7,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { LambdaFunctionSpec } from "../components/lambda/function";
+import { boundHeapGrowth } from "./heap";
 import { LocalLambda } from "./lambda-runtime";
 import { PROJECT_DIR, runProgramOffline, type OfflineRun } from "./offline/program";
 import { lockStateDir } from "./state-lock";
@@ -34,6 +35,7 @@ export interface StartOptions {
 }
 
 export async function startLocalApp(options: StartOptions = {}): Promise<LocalApp> {
+  boundHeapGrowth();
   const stack = options.stack ?? "dev";
   const log = options.quiet ? () => {} : (message: string) => console.log(message);
   // Lambda runs Node 22; only this local process (Node 20+) triggers the SDK's Node-version notice, on every client.

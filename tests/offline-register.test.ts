@@ -6,14 +6,15 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { createRequire } from "node:module";
+import { join, sep } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const ROOT = join(__dirname, "..");
 const FIXTURE = join(__dirname, "fixtures", "register", "thrower.ts");
 
-function run(script: string, cacheDir: string) {
-  const result = spawnSync(process.execPath, ["-r", "./local/offline/register.cjs", "-e", script], {
+function run(script: string, cacheDir: string, nodeFlags: string[] = []) {
+  const result = spawnSync(process.execPath, [...nodeFlags, "-r", "./local/offline/register.cjs", "-e", script], {
     cwd: ROOT,
     encoding: "utf8",
     env: { ...process.env, SERVERLESS_FULLSTACK_CACHE_DIR: cacheDir },
@@ -46,5 +47,31 @@ describe("offline TypeScript loader", () => {
     const cached = readdirSync(join(cacheDir, "ts"), { recursive: true }).filter((f) => String(f).endsWith(".js"));
     expect(cached).toHaveLength(1);
     expect(run(SCRIPT, cacheDir)).toBe(first);
+  });
+
+  it("loads @pulumi/pulumi without @npmcli/arborist and TypeScript, which load on first use: closures still serialise (issue 15)", () => {
+    const loaded = `Object.keys(require.cache).filter((f) => /[\\/](@npmcli[\\/]arborist|typescript[\\/]lib)[\\/]/.test(f)).length`;
+    const printed = JSON.parse(
+      run(
+        `
+        const pulumi = require("@pulumi/pulumi");
+        const before = ${loaded};
+        pulumi.runtime.serializeFunction(() => 42).then((s) => {
+          console.log(JSON.stringify({ before, after: ${loaded} > 0, text: s.text.includes("42") }));
+        });
+      `,
+        mkdtempSync(join(tmpdir(), "sf-register-")),
+        // Pulumi's closure serialiser reads every Node global, deprecated (`sys`) and experimental (`wasi`) ones included.
+        ["--no-warnings"],
+      ),
+    );
+    expect(printed).toEqual({ before: 0, after: true, text: true });
+  });
+
+  it("is in force in test files too (tests/setup/lazy-modules.ts): the SDK is loaded, arborist and TypeScript are not", async () => {
+    await import("@pulumi/pulumi");
+    const cache = createRequire(__filename).cache;
+    expect(Object.keys(cache).some((f) => f.includes(`${sep}@pulumi${sep}pulumi${sep}`))).toBe(true);
+    expect(Object.keys(cache).filter((f) => /[\\/](@npmcli[\\/]arborist|typescript[\\/]lib)[\\/]/.test(f))).toEqual([]);
   });
 });

@@ -16,6 +16,7 @@ import { deflateRawSync } from "node:zlib";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
+import { defaultCacheDir, writeAtomically } from "./bundle-cache";
 
 export interface NativeModuleFile {
   /** Path inside the zip, e.g. `node_modules/sharp/dist/index.cjs`. */
@@ -107,12 +108,14 @@ export function resolveNativeModules(fail: ArgFailure, packages: string[], archi
       fail("nativeModules", addon.path, `is not a linux ${architecture} binary (ELF machine ${machine === undefined ? "none" : `0x${machine.toString(16)}`})`, `Install the package for Lambda: ${install}.`);
     }
   }
+  const zippedBytes = files.reduce((sum, f) => sum + deflatedSize(f.source), 0);
+  saveSizes();
   return {
     platform,
     packages,
     files,
     unzippedBytes: files.reduce((sum, f) => sum + f.bytes, 0),
-    zippedBytes: files.reduce((sum, f) => sum + deflatedSize(f.source), 0),
+    zippedBytes,
   };
 }
 
@@ -146,18 +149,55 @@ function elfMachine(file: string): number | undefined {
   return header[5] === 2 ? header.readUInt16BE(18) : header.readUInt16LE(18);
 }
 
-const deflated = new Map<string, number>();
+/** Deflated sizes by file, kept on disk across runs (native-sizes.json in the bundle cache folder). */
+interface SizeEntry {
+  fingerprint: string;
+  size: number;
+  /** Measured within 2 s of a change: kept for this process only. */
+  racy?: boolean;
+}
+let deflated: Map<string, SizeEntry> | undefined;
+const SIZES_FILE = "native-sizes.json";
 
-/** Deflated size of a file (what it costs against Lambda's zipped limit), cached by path, size and mtime. */
+function sizes(): Map<string, SizeEntry> {
+  if (deflated) return deflated;
+  deflated = new Map();
+  const dir = defaultCacheDir();
+  if (dir) {
+    try {
+      deflated = new Map(Object.entries(JSON.parse(readFileSync(join(dir, SIZES_FILE), "utf8")) as Record<string, SizeEntry>));
+    } catch {
+      /* no cache yet, or unreadable: sizes are recomputed */
+    }
+  }
+  return deflated;
+}
+
+/**
+ * Deflated size of a file (what it costs against Lambda's zipped limit), cached by path and
+ * stat fingerprint, in memory and on disk: sharp's libvips alone is ≈1.4 s of deflate at every
+ * run otherwise (issue 15, `npm start`). A file changed within 2 s of being measured is not
+ * remembered on disk (as the bundle cache's racy rule).
+ */
 function deflatedSize(file: string): number {
   const stat = statSync(file);
-  const key = `${resolve(file)}:${stat.size}:${stat.mtimeMs}`;
-  let size = deflated.get(key);
-  if (size === undefined) {
-    size = deflateRawSync(readFileSync(file)).length;
-    deflated.set(key, size);
-  }
+  const path = resolve(file);
+  const fingerprint = `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}`;
+  const known = sizes().get(path);
+  if (known?.fingerprint === fingerprint) return known.size;
+  const size = deflateRawSync(readFileSync(file)).length;
+  const racy = Date.now() - Math.max(stat.mtimeMs, stat.ctimeMs) < 2000;
+  sizes().set(path, { fingerprint, size, ...(racy ? { racy } : {}) });
+  if (!racy) sizesChanged = true;
   return size;
+}
+let sizesChanged = false;
+
+function saveSizes(): void {
+  const dir = defaultCacheDir();
+  if (!sizesChanged || !dir) return;
+  sizesChanged = false;
+  writeAtomically(join(dir, SIZES_FILE), JSON.stringify(Object.fromEntries([...sizes()].filter(([, entry]) => !entry.racy))));
 }
 
 /** The function's code archive with the native packages added under `node_modules/`. */

@@ -17,6 +17,26 @@ const logger = new Logger();
 type Verifier = ReturnType<typeof createTokenVerifier>;
 let verifier: Verifier | undefined;
 
+/**
+ * The issuer's JWKS, baked into the bundle when it is built (`bundle.define`:
+ * `{ __AUTHORIZER_JWKS__: JSON.stringify(JSON.stringify(jwks)) }`): a cold start then verifies
+ * without fetching it over HTTPS — most of this function's cold start (issue 15). A token whose
+ * `kid` the baked JWKS lacks (a rotated key) still makes aws-jwt-verify fetch the issuer's
+ * current JWKS. Left undefined (or `null`, as plan-time builds make deploy-time values), the
+ * JWKS is fetched on first use.
+ */
+declare const __AUTHORIZER_JWKS__: string | null | undefined;
+
+function bakedJwks(): Parameters<Verifier["cacheJwks"]>[0] | undefined {
+  if (typeof __AUTHORIZER_JWKS__ !== "string") return undefined;
+  try {
+    return JSON.parse(__AUTHORIZER_JWKS__) as Parameters<Verifier["cacheJwks"]>[0];
+  } catch {
+    logger.warn("the baked JWKS is not JSON: fetching it instead");
+    return undefined;
+  }
+}
+
 /** Created once per sandbox: the JWKS is fetched on first use and cached for later invocations. */
 function tokenVerifier(): Verifier {
   if (!verifier) {
@@ -28,6 +48,8 @@ function tokenVerifier(): Verifier {
       clientId: required("USER_POOL_CLIENT_ID").split(","),
       tokenUse: process.env.JWT_TOKEN_USE === "access" ? "access" : "id",
     });
+    const jwks = bakedJwks();
+    if (jwks) verifier.cacheJwks(jwks);
   }
   return verifier;
 }

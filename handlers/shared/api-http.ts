@@ -1,18 +1,16 @@
 /**
- * What every gallery API handler shares: Powertools (logger, metrics, tracer), the
+ * What every gallery API handler shares: Powertools (logger, metrics), the
  * API Gateway proxy response shapes, the signed-in owner taken from the verified
  * claims, body parsing with zod, and one wrapper that turns errors into proper
  * status codes — 400/401/403/404/409/413 for the caller's mistakes, 500 only for ours.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import { Tracer } from "@aws-lambda-powertools/tracer";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import * as z from "zod/mini";
 
 export const logger = new Logger();
 export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "Gallery" });
-export const tracer = new Tracer();
 
 /** Bodies larger than this are refused with 413 before parsing. */
 export const MAX_BODY_BYTES = 16 * 1024;

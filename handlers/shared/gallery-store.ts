@@ -18,13 +18,14 @@ import {
   type AlbumItem,
   type PhotoItem,
 } from "./gallery-keys";
-import { conflict, isConditionFailure, notFound, tracer } from "./api-http";
+import { conflict, isConditionFailure, notFound } from "./api-http";
 import { openCursor, sealCursor, type CursorShape } from "./cursor";
+import { traceClient } from "./xray";
 
 let documentClient: DynamoDBDocumentClient | undefined;
 
 export function db(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
+  documentClient ??= DynamoDBDocumentClient.from(traceClient(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return documentClient;

@@ -1,54 +1,160 @@
 /**
- * The gallery's S3 calls on original images. photos.ts imports this module on first use,
- * so routes that never touch S3 (listing) never evaluate the S3 SDK, and the named imports
- * keep only the commands used in the bundle.
+ * The gallery's S3 calls on original images: presigned PUT/GET URLs, HEAD and DELETE.
+ *
+ * Signed with SigV4 (`@smithy/signature-v4`, which the DynamoDB client already brings) and
+ * sent with `fetch`, instead of `@aws-sdk/client-s3` + `@aws-sdk/s3-request-presigner`: those
+ * are ≈125 KB of the photos bundle for four requests (docs/performance.md). What they did
+ * that matters here is kept: virtual-hosted addressing (path-style for the emulator's
+ * endpoint and for bucket names with dots, as the SDK does), `UNSIGNED-PAYLOAD` presigned
+ * URLs with the upload's content type and length signed, no flexible checksums (a presigned
+ * PUT must not carry the CRC32 of the empty body it was signed with), the function's
+ * credentials from the SDK's default chain, and an X-Ray subsegment per call.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html
  */
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { tracer } from "./api-http";
+import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
+import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
+import { SignatureV4 } from "@smithy/signature-v4";
+import type { HttpRequest as SignableRequest, SourceData } from "@smithy/types";
+import { traceCall } from "./xray";
 
-let client: S3Client | undefined;
-function s3(): S3Client {
-  client ??= tracer.captureAWSv3Client(
-    new S3Client({
-      // Emulators are addressed path-style (http://localhost:port/bucket/key).
-      forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),
-      // Since 3.729 the SDK adds flexible checksums to every operation that supports them. A presigned
-      // PutObject would then carry the CRC32 of the empty body it was signed with
-      // (x-amz-checksum-crc32=AAAAAA==) and S3 refuses the user's real file with 400 BadDigest; presigned
-      // GETs would carry x-amz-checksum-mode. Checksums only where an operation requires them.
-      // https://docs.aws.amazon.com/sdkref/latest/guide/feature-dataintegrity.html
-      requestChecksumCalculation: "WHEN_REQUIRED",
-      responseChecksumValidation: "WHEN_REQUIRED",
-    }),
-  );
-  return client;
+/** The SHA-256 (and HMAC) the signer asks for, over node:crypto. */
+class Sha256 {
+  private readonly hash: Hash | Hmac;
+  constructor(secret?: SourceData) {
+    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", toBytes(secret));
+  }
+  update(data: SourceData): void {
+    this.hash.update(toBytes(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.hash.digest());
+  }
+}
+
+function toBytes(data: SourceData): Uint8Array | string {
+  if (typeof data === "string") return data;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return new Uint8Array(data);
+}
+
+const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
+
+function region(): string {
+  const value = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (!value) throw new Error("AWS_REGION is not set");
+  return value;
+}
+
+let signer: SignatureV4 | undefined;
+function s3Signer(): SignatureV4 {
+  // S3 signs the path as sent (no second URI encoding) and takes the payload hash from x-amz-content-sha256.
+  signer ??= new SignatureV4({ service: "s3", region: region(), credentials: fromNodeProviderChain(), sha256: Sha256, uriEscapePath: false, applyChecksum: false });
+  return signer;
+}
+
+/** RFC 3986 encoding, as SigV4 wants it (encodeURIComponent leaves !'()* alone). */
+function encode(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** The request for `key` in `bucket`: the emulator's endpoint path-style, AWS virtual-hosted. */
+function objectRequest(method: string, bucket: string, key: string, headers: Record<string, string> = {}): SignableRequest {
+  const endpoint = process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
+  const encodedKey = key.split("/").map(encode).join("/");
+  let base: URL;
+  let path: string;
+  if (endpoint) {
+    base = new URL(endpoint);
+    path = `${base.pathname.replace(/\/$/, "")}/${encode(bucket)}/${encodedKey}`;
+  } else if (bucket.includes(".")) {
+    // A dotted name breaks the *.s3 wildcard certificate: the SDK addresses those path-style too.
+    base = new URL(`https://s3.${region()}.amazonaws.com`);
+    path = `/${bucket}/${encodedKey}`;
+  } else {
+    base = new URL(`https://${bucket}.s3.${region()}.amazonaws.com`);
+    path = `/${encodedKey}`;
+  }
+  return {
+    method,
+    protocol: base.protocol,
+    hostname: base.hostname,
+    ...(base.port ? { port: Number(base.port) } : {}),
+    path,
+    query: {},
+    headers: { host: base.host, "x-amz-content-sha256": UNSIGNED_PAYLOAD, ...headers },
+  };
+}
+
+function urlOf(request: SignableRequest): string {
+  const query = Object.entries(request.query ?? {})
+    .map(([name, value]) => `${encode(name)}=${encode(String(value))}`)
+    .join("&");
+  return `${request.protocol}//${request.hostname}${request.port ? `:${request.port}` : ""}${request.path}${query ? `?${query}` : ""}`;
+}
+
+/** A presigned URL; `signed` are the headers the browser must send exactly (the rest of the request is in the query). */
+async function presign(request: SignableRequest, expiresIn: number, signed: string[] = []): Promise<string> {
+  const presigned = await s3Signer().presign(request, { expiresIn, signableHeaders: new Set(signed) });
+  return urlOf(presigned);
 }
 
 /** A URL the browser PUTs the original to: the content type and length are signed, so it must send exactly those. */
 export function uploadUrl(bucket: string, key: string, contentType: string, size: number, expiresIn: number): Promise<string> {
-  return getSignedUrl(s3(), new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType, ContentLength: size }), {
-    expiresIn,
-    signableHeaders: new Set(["content-type", "content-length"]),
-  });
+  return presign(objectRequest("PUT", bucket, key, { "content-type": contentType, "content-length": String(size) }), expiresIn, ["content-type", "content-length"]);
 }
 
 export function downloadUrl(bucket: string, key: string, expiresIn: number): Promise<string> {
-  return getSignedUrl(s3(), new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
+  return presign(objectRequest("GET", bucket, key), expiresIn);
+}
+
+/** An S3 error as the SDK would throw it: name (the S3 error code where there is one) and `$metadata`. */
+class S3Error extends Error {
+  constructor(
+    readonly name: string,
+    message: string,
+    readonly $metadata: { httpStatusCode: number; requestId?: string },
+  ) {
+    super(message);
+  }
+}
+
+interface Sent {
+  status: number;
+  headers: Headers;
+  $metadata: { httpStatusCode: number; requestId?: string; extendedRequestId?: string };
+}
+
+/** Signs and sends a request without a body, with an X-Ray subsegment as the SDK's instrumented client had. */
+function send(operation: string, method: string, bucket: string, key: string): Promise<Sent> {
+  return traceCall(
+    { service: "S3", operation, input: { Bucket: bucket, Key: key }, region: async () => region() },
+    async (traceHeader) => {
+      const request = objectRequest(method, bucket, key, traceHeader ? { "x-amzn-trace-id": traceHeader } : {});
+      const signed = await s3Signer().sign(request);
+      const response = await fetch(urlOf(signed), { method, headers: signed.headers });
+      const $metadata = { httpStatusCode: response.status, requestId: response.headers.get("x-amz-request-id") ?? undefined, extendedRequestId: response.headers.get("x-amz-id-2") ?? undefined };
+      const body = await response.text();
+      if (response.status >= 300 && !(method === "HEAD" && response.status === 404)) {
+        const code = /<Code>([^<]+)<\/Code>/.exec(body)?.[1] ?? `S3 ${response.status}`;
+        const message = /<Message>([^<]*)<\/Message>/.exec(body)?.[1] ?? `${operation} ${bucket}/${key} failed`;
+        throw new S3Error(code, message, $metadata);
+      }
+      return { status: response.status, headers: response.headers, $metadata };
+    },
+    (sent) => sent.$metadata,
+  );
 }
 
 /** The object's size, or undefined when there is no such object. */
 export async function objectSize(bucket: string, key: string): Promise<number | undefined> {
-  try {
-    const head = await s3().send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return head.ContentLength ?? 0;
-  } catch (error) {
-    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if ((error as Error).name === "NotFound" || status === 404) return undefined;
-    throw error;
-  }
+  const head = await send("HeadObject", "HEAD", bucket, key);
+  if (head.status === 404) return undefined;
+  return Number(head.headers.get("content-length") ?? 0);
 }
 
+/** Deletes the object (S3 answers 204 whether or not it existed). */
 export async function deleteObject(bucket: string, key: string): Promise<void> {
-  await s3().send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+  await send("DeleteObject", "DELETE", bucket, key);
 }

@@ -5,7 +5,8 @@
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { patchDynaliteStore } from "./dynalite-store";
 import { StreamProxy, type StreamSubscriber } from "./streams";
 import { ensureTables, type LocalTable } from "./tables";
 import { startTtlSweeper, type TtlSweeper } from "./ttl";
@@ -39,6 +40,7 @@ export interface LocalDynamo {
 
 export async function startLocalDynamo(options: LocalDynamoOptions): Promise<LocalDynamo> {
   const log = options.log ?? (() => {});
+  patchDynaliteStore();
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const dynaliteEndpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -49,7 +51,8 @@ export async function startLocalDynamo(options: LocalDynamoOptions): Promise<Loc
     const { created } = await ensureTables(admin, options.tables).finally(() => admin.destroy());
 
     const subscribers = options.subscribers ?? [];
-    const proxy = subscribers.length > 0 ? new StreamProxy({ target: dynaliteEndpoint, region: options.region, tables: options.tables, subscribers, log }) : undefined;
+    const direct = (req: IncomingMessage, res: ServerResponse) => void server.emit("request", req, res);
+    const proxy = subscribers.length > 0 ? new StreamProxy({ target: dynaliteEndpoint, region: options.region, tables: options.tables, subscribers, log, direct }) : undefined;
     const endpoint = proxy ? await proxy.listen() : dynaliteEndpoint;
     const ttl = startTtlSweeper({ endpoint, region: options.region, tables: options.tables, intervalMs: options.ttlIntervalMs ?? 5000, log });
 

@@ -17,6 +17,8 @@
  * maps of every JavaScript module loaded. The traces Pulumi takes of each resource's
  * construction site (`Resource.callsites`, for the engine's source positions, which the
  * mocks ignore) keep V8's positions.
+ *
+ * Two of `@pulumi/pulumi`'s imports load only when first used (lazy-modules.cjs).
  */
 const { createHash } = require("node:crypto");
 const fs = require("node:fs");
@@ -93,6 +95,8 @@ function writeCached(key, code) {
     /* cache write failed: nothing else depends on it */
   }
 }
+
+require("./lazy-modules.cjs").deferPulumiSerialisationModules();
 
 require.extensions[".ts"] = function loadTypeScript(module, filename) {
   const code = transpile(fs.readFileSync(filename, "utf8"), filename);

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { EDGE_LOG_REGIONS, EdgeLogic, type EdgeLogicArgs } from "../../components/edge-logic";
+import { cloudFrontFunctionCode } from "../../components/edge-logic/function-code";
 import { StaticSite } from "../../components/static-site";
 import { ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
 
@@ -56,6 +58,21 @@ describe("EdgeLogic", () => {
     });
     expect(fn.dependencies).toContain(get("aws:cloudfront/keyvaluestoreKeysExclusive:KeyvaluestoreKeysExclusive", "-kvs-keys").urn);
     expect(get("aws:cloudfront/function:Function", "-viewer-response").inputs.keyValueStoreAssociations).toBeUndefined();
+  });
+
+  it("ships functions minified, as scripts: the app's viewer-request with its largest config is at most 3 KB (issue 15), handler and config kept", () => {
+    const config = {
+      canonicalHost: "photos.example.com",
+      redirects: true,
+      cleanUrls: "html",
+      spaFallback: "index.html",
+      experiment: { cookie: "gallery-ab-home", paths: ["/index.html"], variants: [{ name: "a", weight: 90 }, { name: "b", weight: 10, prefix: "/variants/b" }] },
+    };
+    const code = cloudFrontFunctionCode(readFileSync("handlers/edge/viewer-request.js", "utf8"), config);
+    expect(Buffer.byteLength(code)).toBeLessThanOrEqual(3 * 1024);
+    expect(code).toMatch(/^import cf from 'cloudfront';\nvar CONFIG = \{"canonicalHost"/);
+    expect(code).toMatch(/async function handler\(/);
+    expect(code).not.toContain("// ");
   });
 
   it("builds Lambda@Edge in us-east-1 as published versions, trusted by edgelambda, without env, retained on delete", async () => {

@@ -4,10 +4,10 @@
  * notification); DataTier's idempotency table and grants. Each construction-time check fails with
  * the component, argument, value and fix.
  */
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { BucketEvents } from "../../components/bucket-events";
 import { DataTier } from "../../components/data-tier";
 import { LambdaFunction } from "../../components/lambda/function";
@@ -115,6 +115,27 @@ describe("LambdaFunction native modules", () => {
     expect(native.files.some((f) => f.path.startsWith("node_modules/@img/sharp-linux-x64/"))).toBe(true);
     expect(native.files.some((f) => f.path.includes("arm64"))).toBe(false);
     expect(native.zippedBytes).toBeGreaterThan(1_000_000);
+  });
+
+  it("deflates each native file once across runs: the zipped size comes from the cache folder while the file is unchanged (issue 15)", async () => {
+    const cache = mkdtempSync(join(tmpdir(), "sf-native-cache-"));
+    const previous = process.env.SERVERLESS_FULLSTACK_CACHE_DIR;
+    process.env.SERVERLESS_FULLSTACK_CACHE_DIR = cache;
+    try {
+      vi.resetModules();
+      const first = (await import("../../components/lambda/native-modules.js")).resolveNativeModules(argFailer("LambdaFunction", "t"), ["sharp"], "x86_64");
+      const saved = JSON.parse(readFileSync(join(cache, "native-sizes.json"), "utf8")) as Record<string, { fingerprint: string; size: number }>;
+      expect(Object.keys(saved)).toEqual(expect.arrayContaining(first.files.map((f) => f.source)));
+      // A later process (fresh module state) reads the sizes instead of deflating: prove it by planting one.
+      const planted = Object.fromEntries(Object.entries(saved).map(([path, entry]) => [path, { ...entry, size: 1 }]));
+      writeFileSync(join(cache, "native-sizes.json"), JSON.stringify(planted));
+      vi.resetModules();
+      const fresh = await import("../../components/lambda/native-modules.js");
+      expect(fresh.resolveNativeModules(argFailer("LambdaFunction", "t"), ["sharp"], "x86_64").zippedBytes).toBe(first.files.length);
+    } finally {
+      if (previous === undefined) delete process.env.SERVERLESS_FULLSTACK_CACHE_DIR;
+      else process.env.SERVERLESS_FULLSTACK_CACHE_DIR = previous;
+    }
   });
 
   it("fails at construction, with the install command, when the platform's binary is not installed or is another architecture's", () => {

@@ -57,3 +57,34 @@ describe("Lambda authorizer", () => {
     }
   });
 });
+
+describe("Lambda authorizer with the JWKS baked into its bundle (issue 15)", () => {
+  /** Builds the bundle as LambdaFunction does, with `define`, and runs one cold invocation in a fresh node process. */
+  async function coldInvoke(define: Record<string, string>, token: string): Promise<string> {
+    const { execFile } = await import("node:child_process");
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { bundleEntry } = await import("../../components/lambda/bundle.js");
+    const dir = mkdtempSync(join(tmpdir(), "sf-authorizer-"));
+    writeFileSync(join(dir, "index.mjs"), bundleEntry("handlers/api/authorizer.ts", { define }).code);
+    const runner = `const { handler } = await import(${JSON.stringify(join(dir, "index.mjs"))}); const r = await handler(JSON.parse(process.env.EVENT)); console.log(r.policyDocument.Statement[0].Effect);`;
+    const env = { PATH: process.env.PATH, JWT_ISSUER: issuer.issuer("pool1"), USER_POOL_CLIENT_ID: "client1", POWERTOOLS_LOG_LEVEL: "ERROR", EVENT: JSON.stringify(tokenEvent(`Bearer ${token}`)) };
+    return new Promise((resolve, reject) =>
+      execFile(process.execPath, ["--input-type=module", "-e", runner], { env, timeout: 60_000 }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout.trim()))),
+    );
+  }
+
+  it("verifies a cold start's token without fetching the JWKS, and fetches it for a kid the baked one lacks (a rotated key)", async () => {
+    const token = issuer.token({ sub: "u6", poolId: "pool1", clientId: "client1" });
+    const before = issuer.jwksRequests();
+    expect(await coldInvoke({ __AUTHORIZER_JWKS__: JSON.stringify(JSON.stringify(issuer.jwks)) }, token)).toBe("Allow");
+    expect(issuer.jwksRequests()).toBe(before);
+    const rotated = { keys: issuer.jwks.keys.map((key) => ({ ...key, kid: "retired-key" })) };
+    expect(await coldInvoke({ __AUTHORIZER_JWKS__: JSON.stringify(JSON.stringify(rotated)) }, token)).toBe("Allow");
+    expect(issuer.jwksRequests()).toBe(before + 1);
+    // Without a baked JWKS (or with the plan-time null) it is fetched, as before.
+    expect(await coldInvoke({ __AUTHORIZER_JWKS__: "null" }, token)).toBe("Allow");
+    expect(issuer.jwksRequests()).toBe(before + 2);
+  });
+});

@@ -4,6 +4,7 @@
  */
 import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { patchDynaliteStore } from "../../local/dynamodb/dynalite-store";
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import { startLocalSecrets } from "../../local/secrets-server";
 
@@ -20,6 +21,8 @@ export interface GalleryTable {
 export async function startGalleryTable(tableName = "gallery"): Promise<GalleryTable> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const dynalite = require("dynalite") as (options: Record<string, unknown>) => import("node:http").Server;
+  // As the local runtime does: dynalite leaves every Query's iterator open otherwise.
+  patchDynaliteStore();
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -12,6 +12,10 @@ export interface TestIssuer {
   /** Base URL of the server; issuers live under it as `${origin}/${poolId}`. */
   origin: string;
   issuer(poolId: string): string;
+  /** The JWKS it serves (one RS256 key). */
+  jwks: { keys: Array<Record<string, unknown>> };
+  /** How many times its JWKS was fetched. */
+  jwksRequests(): number;
   token(claims: { sub: string; poolId: string; clientId: string; tokenUse?: "id" | "access"; email?: string; groups?: string[]; expiresIn?: number }): string;
   stop(): Promise<void>;
 }
@@ -27,8 +31,10 @@ export async function startTestIssuer(options: TestIssuerOptions = {}): Promise<
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const kid = randomUUID();
   const jwk = { ...(publicKey as KeyObject).export({ format: "jwk" }), kid, alg: "RS256", use: "sig" };
+  let jwksRequests = 0;
   const handle = (request: import("node:http").IncomingMessage, response: import("node:http").ServerResponse) => {
     if (request.url?.endsWith("/.well-known/jwks.json")) {
+      jwksRequests++;
       response.setHeader("content-type", "application/json");
       response.end(JSON.stringify({ keys: [jwk] }));
       return;
@@ -43,6 +49,8 @@ export async function startTestIssuer(options: TestIssuerOptions = {}): Promise<
   return {
     origin,
     issuer,
+    jwks: { keys: [jwk as Record<string, unknown>] },
+    jwksRequests: () => jwksRequests,
     token({ sub, poolId, clientId, tokenUse = "id", email, groups, expiresIn = 3600 }) {
       const now = Math.floor(Date.now() / 1000);
       const payload = {

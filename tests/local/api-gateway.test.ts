@@ -1,7 +1,23 @@
 /** The local gateway's routing and authorizer-policy rules, as API Gateway applies them. */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { normalise } from "../../components/serverless-api/spec";
-import { compileRoutes, matchRoute, policyAllows } from "../../local/api-gateway";
+import { compileRoutes, createLocalGateway, matchRoute, policyAllows } from "../../local/api-gateway";
+import { listen } from "../../local/front-door";
+import type { LocalContext } from "../../local/services/types";
+import { startTestIssuer } from "../harness/test-issuer";
+
+// Counts signature verifications of the gateway's Cognito authorizer (the real verifier underneath).
+const verifications = vi.hoisted(() => ({ count: 0 }));
+vi.mock("../../handlers/shared/jwt", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../../handlers/shared/jwt")>();
+  return {
+    ...actual,
+    createTokenVerifier: (config: Parameters<typeof actual.createTokenVerifier>[0]) => {
+      const verifier = actual.createTokenVerifier(config);
+      return { ...verifier, verify: (token: string) => (verifications.count++, verifier.verify(token)) };
+    },
+  };
+});
 
 const echo = "tests/fixtures/handlers/echo.ts";
 const spec = normalise("api", {
@@ -39,5 +55,34 @@ describe("local API Gateway routing", () => {
     expect(policyAllows([{ Effect: "Allow", Resource: "arn:aws:execute-api:us-east-1:000000000000:local/prod/*/*" }], arn)).toBe(false);
     expect(policyAllows([{ Effect: "Allow", Resource: "*" }, { Effect: "Deny", Resource: [arn] }], arn)).toBe(false);
     expect(policyAllows([], arn)).toBe(false);
+  });
+});
+
+describe("local API Gateway Cognito authorizer", () => {
+  it("caches a verified token like API Gateway's authorizer cache (issue 15): one signature check per token, never past its exp, forged tokens still refused", async () => {
+    const issuer = await startTestIssuer();
+    const api = normalise("api", {
+      basePath: "api",
+      authorizers: { users: { type: "cognito", userPoolArns: ["arn:aws:cognito-idp:us-east-1:000000000000:userpool/pool"] } },
+      routes: { "GET /me": { integration: { type: "mock", body: { ok: true } }, auth: { authorizer: "users" } } },
+    });
+    const context = { log: () => undefined, run: { config: { region: "us-east-1" } } } as unknown as LocalContext;
+    const gateway = createLocalGateway({ spec: api, stage: api.stages[0], context, issuerFor: (id) => (id === "pool" ? issuer.issuer("pool") : undefined) });
+    const { server, url } = await listen(gateway, 0);
+    const get = (token: string) => fetch(`${url}/api/me`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+    try {
+      const token = issuer.token({ sub: "alice", poolId: "pool", clientId: "client" });
+      expect([await get(token), await get(token), await get(token)]).toEqual([200, 200, 200]);
+      expect(verifications.count).toBe(1);
+      const [header, payload] = token.split(".");
+      expect(await get(`${header}.${payload}.${Buffer.from("forged").toString("base64url")}`)).toBe(401);
+      // Expires in seconds: cached until then at most, then refused as expired.
+      const shortLived = issuer.token({ sub: "bob", poolId: "pool", clientId: "client", expiresIn: 4 });
+      expect(await get(shortLived)).toBe(200);
+      await vi.waitFor(async () => expect(await get(shortLived)).toBe(401), { timeout: 15_000, interval: 250 });
+    } finally {
+      server.close();
+      await issuer.stop();
+    }
   });
 });

@@ -138,3 +138,12 @@ describe("npm start's auth with the data tier (the dev stack's wiring)", () => {
     browser.destroy();
   });
 });
+
+describe("local Cognito emulator loading", () => {
+  it("loads without cognito-local's KMS encryption (the v2 aws-sdk), which only a CustomEmailSender trigger needs (issue 15)", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const script = `require("./local/cognito-emulator.ts"); console.log(Object.keys(require.cache).filter((f) => /[\\\\/](aws-sdk|@aws-crypto)[\\\\/].*\\.js$/.test(f)).length);`;
+    const result = spawnSync(process.execPath, ["-r", "./local/offline/register.cjs", "-e", script], { cwd: join(__dirname, "..", ".."), encoding: "utf8", timeout: 60_000 });
+    expect(result.stdout.trim()).toBe("0");
+  });
+});

@@ -5,9 +5,10 @@
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { afterEach, describe, expect, it } from "vitest";
+import { DeleteTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTableCommand } from "@aws-sdk/client-dynamodb";
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { AbstractLevel } from "abstract-level";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { DataTier } from "../../components/data-tier";
 import type { TableSpec } from "../../components/data-tier/spec";
 import type { StreamSubscriptionSpec } from "../../components/data-tier/stream";
@@ -212,6 +213,43 @@ describe("local DynamoDB persistence", () => {
     await expect(startLocalDynamo({ tables: [table({ attributes: { id: "S" }, partitionKey: "id", sortKey: undefined })], region: "us-east-1", path })).rejects.toThrow(
       /table t\.items \(items-local\) in the persisted data has key schema .* unlike index\.ts\. Run `npm start -- --fresh`/,
     );
+  });
+});
+
+describe("local DynamoDB memory", () => {
+  it("closes the LevelDB iterator of every Query and Scan, whether a Limit stopped it or it ran to the end (issue 15: one leaked per request)", async () => {
+    const attach = vi.spyOn(AbstractLevel.prototype, "attachResource");
+    const detach = vi.spyOn(AbstractLevel.prototype, "detachResource");
+    try {
+      const { doc } = await start({ tables: [table({ stream: undefined })], region: "us-east-1" });
+      for (let i = 0; i < 5; i++) await doc.send(new PutCommand({ TableName: "items-local", Item: { pk: "p", sk: String(i) } }));
+      attach.mockClear();
+      detach.mockClear();
+      for (let i = 0; i < 20; i++) {
+        expect((await doc.send(new QueryCommand({ TableName: "items-local", KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": "p" }, Limit: 2 }))).Items).toHaveLength(2);
+        expect((await doc.send(new QueryCommand({ TableName: "items-local", KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": "p" } }))).Items).toHaveLength(5);
+        expect((await doc.send(new ScanCommand({ TableName: "items-local", Limit: 1 }))).Items).toHaveLength(1);
+      }
+      // Iterators close asynchronously once their stream is destroyed; a request's response comes first.
+      await vi.waitFor(() => expect(detach.mock.calls.length).toBe(attach.mock.calls.length));
+      expect(attach.mock.calls.length).toBeGreaterThanOrEqual(60);
+    } finally {
+      attach.mockRestore();
+      detach.mockRestore();
+    }
+  });
+});
+
+describe("local DynamoDB table descriptions", () => {
+  it("reads them from memory yet never serves a stale one: updates, status changes and deletes show at once", async () => {
+    const { doc } = await start({ tables: [table({ stream: undefined })], region: "us-east-1" });
+    const describe = async () => (await doc.send(new DescribeTableCommand({ TableName: "items-local" }))).Table!;
+    expect((await describe()).BillingModeSummary?.BillingMode).toBe("PAY_PER_REQUEST");
+    await doc.send(new UpdateTableCommand({ TableName: "items-local", BillingMode: "PROVISIONED", ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } }));
+    await vi.waitFor(async () => expect((await describe()).TableStatus).toBe("ACTIVE"));
+    expect((await describe()).ProvisionedThroughput).toMatchObject({ ReadCapacityUnits: 5, WriteCapacityUnits: 5 });
+    await doc.send(new DeleteTableCommand({ TableName: "items-local" }));
+    await vi.waitFor(() => expect(doc.send(new QueryCommand({ TableName: "items-local", KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": "p" } }))).rejects.toMatchObject({ name: "ResourceNotFoundException" }));
   });
 });
 

@@ -1,0 +1,114 @@
+/**
+ * Two changes to the store each dynalite server creates, made from our side (node_modules is
+ * not ours to edit): iterators are closed, and table descriptions are read from memory.
+ *
+ * Closing the LevelDB iterators dynalite opens for every Query and Scan:
+ * dynalite 4 turns `db.values()`/`db.keys()` iterators into Readable streams whose destroy
+ * calls `iterator.return()` (node_modules/dynalite/db/index.js, createValueStream); the
+ * abstract-level 3 iterators it gets have `close()` and no `return()`, so no stream ever
+ * closes its iterator — neither one read to its end nor one a `Limit` stopped early — and
+ * abstract-level keeps each open iterator (with its key buffers and callbacks) in the
+ * database's resources until the database closes. That was the `npm start` process growing
+ * ≈1.2 KB per listed page (issue 15, docs/performance.md).
+ *
+ * dynalite reads `db.create` from its `dynalite/db` module object at each server's creation,
+ * so wrapping that export gives every store's iterators a `return()` that closes them. Once
+ * per process; a dynalite that ships `return()` itself is left alone.
+ *
+ * Table descriptions: every request reads its table's description from LevelDB (`getTable`,
+ * a native round trip and a JSON decode) — ≈20 % of the main thread's time per local API
+ * request (issue 15). They change only through the table store's `put`/`del` (create, update,
+ * delete, status changes), so the store keeps the last one read as JSON text, forgets it on
+ * any write to it, and hands each reader its own parsed copy (dynalite mutates and re-puts
+ * descriptions).
+ */
+// dynalite ships no typings.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dynaliteDb = require("dynalite/db") as { create: (options: Record<string, unknown>) => DynaliteStore; __patchedStore?: true };
+
+interface LevelIterator {
+  close(): Promise<void>;
+  return?: () => Promise<unknown>;
+}
+
+type Callback = (error: Error | null, value?: unknown) => void;
+
+interface TableStore {
+  get(key: string, callback: Callback): void;
+  put(key: string, value: unknown, callback?: Callback): void;
+  del(key: string, callback?: Callback): void;
+  batch?(operations: unknown[], callback?: Callback): void;
+}
+
+interface DynaliteStore {
+  db: { values(options?: unknown): LevelIterator; keys(options?: unknown): LevelIterator };
+  tableDb: TableStore;
+}
+
+function closable(iterator: LevelIterator): LevelIterator {
+  if (typeof iterator.return !== "function") iterator.return = () => iterator.close();
+  return iterator;
+}
+
+/** Table descriptions served from memory; any put or del of a table forgets it (and any read in flight then). */
+function cacheTableDescriptions(tableDb: TableStore): void {
+  const get = tableDb.get.bind(tableDb);
+  const put = tableDb.put.bind(tableDb);
+  const del = tableDb.del.bind(tableDb);
+  const known = new Map<string, string>();
+  let version = 0;
+  tableDb.get = (key, callback) => {
+    const text = known.get(key);
+    if (text !== undefined) {
+      queueMicrotask(() => callback(null, JSON.parse(text)));
+      return;
+    }
+    const readAt = version;
+    get(key, (error, value) => {
+      if (!error && value && typeof value === "object" && readAt === version) known.set(key, JSON.stringify(value));
+      callback(error, value);
+    });
+  };
+  // A write forgets the key when it starts and again when it completes: a read that ran
+  // while the write was in flight may have seen either value, so it is not remembered.
+  const forget = (key?: string) => {
+    version++;
+    if (key === undefined) known.clear();
+    else known.delete(key);
+  };
+  const settled = (key: string | undefined, callback?: Callback): Callback => (error, value) => {
+    forget(key);
+    callback?.(error, value);
+  };
+  tableDb.put = (key, value, callback) => {
+    forget(key);
+    put(key, value, settled(key, callback));
+  };
+  tableDb.del = (key, callback) => {
+    forget(key);
+    del(key, settled(key, callback));
+  };
+  const batch = tableDb.batch?.bind(tableDb);
+  if (batch) {
+    tableDb.batch = (operations, callback) => {
+      forget();
+      batch(operations, settled(undefined, callback));
+    };
+  }
+}
+
+export function patchDynaliteStore(): void {
+  if (dynaliteDb.__patchedStore) return;
+  const create = dynaliteDb.create;
+  dynaliteDb.create = (options) => {
+    const store = create(options);
+    const { db } = store;
+    const values = db.values.bind(db);
+    const keys = db.keys.bind(db);
+    db.values = (iteratorOptions) => closable(values(iteratorOptions));
+    db.keys = (iteratorOptions) => closable(keys(iteratorOptions));
+    cacheTableDescriptions(store.tableDb);
+    return store;
+  };
+  dynaliteDb.__patchedStore = true;
+}

@@ -1,0 +1,54 @@
+"use strict";
+/**
+ * `@pulumi/pulumi` requires `@npmcli/arborist` and TypeScript (through its typescript-shim) at
+ * import, for closure serialisation (`runtime.serializeFunction`): ≈1.4 s of CPU on a loaded
+ * machine in every process that loads the SDK (issue 15). Offline runs serialise nothing once
+ * the site publisher's provider is cached (components/static-site/publisher/load-provider.ts),
+ * and most test files never do. Here those two requires, when made from inside the Pulumi
+ * SDK, return a module object that loads the real module on first use.
+ *
+ * Used by the offline TypeScript loader (register.cjs: `npm start`, `npm run plan`, benches)
+ * and by the test setup (tests/setup/lazy-modules.ts). `pulumi up` is unchanged.
+ */
+const Module = require("node:module");
+const path = require("node:path");
+
+const PULUMI_SDK_DIR = `${path.sep}@pulumi${path.sep}pulumi${path.sep}`;
+let installed = false;
+
+function deferPulumiSerialisationModules() {
+  if (installed) return;
+  installed = true;
+  const originalLoad = Module._load;
+  Module._load = function load(request, parent, isMain) {
+    const fromPulumi = parent && typeof parent.filename === "string" && parent.filename.includes(PULUMI_SDK_DIR);
+    if (fromPulumi && (request === "@npmcli/arborist" || request.endsWith("/typescript-shim"))) {
+      return lazyModule(() => originalLoad.call(this, request, parent, isMain));
+    }
+    return originalLoad.call(this, request, parent, isMain);
+  };
+}
+
+/**
+ * A module object that loads the module on first use. It says it is an ES module until then,
+ * so TypeScript's `__importStar`/`__importDefault` helpers keep it as it is instead of copying
+ * (and so loading) its properties at import.
+ */
+function lazyModule(load) {
+  let real;
+  const target = () => (real ??= load());
+  return new Proxy(
+    {},
+    {
+      get: (_, key) => (key === "__esModule" && real === undefined ? true : Reflect.get(target(), key)),
+      has: (_, key) => key in target(),
+      ownKeys: () => Reflect.ownKeys(target()),
+      getOwnPropertyDescriptor: (_, key) => {
+        const descriptor = Reflect.getOwnPropertyDescriptor(target(), key);
+        return descriptor && { ...descriptor, configurable: true };
+      },
+    },
+  );
+}
+
+module.exports = { deferPulumiSerialisationModules };
