@@ -294,7 +294,8 @@ const apis = new RegionalApis("api", {
       // Locally the API points `auth` at cognito-local instead (local/services/api.ts localiseMockBody).
       "GET /config": { integration: { type: "mock", body: { apiVersion: 1, imageTypes: ALLOWED_IMAGE_TYPES, maxImageBytes: MAX_IMAGE_BYTES, auth: browserAuthConfig } }, auth: "none" },
       "GET /albums": { handler: albumsHandler, export: "list", function: { permissions: gallery.read(["dynamodb:Query"]) } },
-      "POST /albums": { handler: albumsHandler, export: "create", requestSchema: requestModel(CreateAlbum), function: { permissions: gallery.write(["dynamodb:PutItem"]) } },
+      // GetItem: a retried create (Idempotency-Key) answers with the album its first attempt made.
+      "POST /albums": { handler: albumsHandler, export: "create", requestSchema: requestModel(CreateAlbum), function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:PutItem"])] } },
       "GET /albums/{albumId}": { handler: albumsHandler, export: "get", function: { permissions: gallery.read(["dynamodb:GetItem"]) } },
       "PATCH /albums/{albumId}": {
         handler: albumsHandler,
