@@ -231,6 +231,8 @@ const [browserAuthConfig, resolveBrowserAuthConfig] = pulumi.deferredOutput<Brow
 const cursorSecret = new random.RandomPassword("api-cursor-secret", { length: 48, special: false });
 
 const uploads = new UploadBucket("uploads", { logRetentionDays: Math.max(logRetentionDays, 90), retainOnDelete: retainData });
+// Multi-region: originals replicate to the second region (KMS-encrypted there), so they survive the home region (docs/multi-region.md).
+if (regions[1]) uploads.replicate(regions[1], "originals/");
 
 function apiStages(): Record<string, ApiStage> {
   const throttle = { rateLimit: config.getNumber("apiThrottleRateLimit") ?? 100, burstLimit: config.getNumber("apiThrottleBurstLimit") ?? 200 };
@@ -426,6 +428,8 @@ const site = new StaticSite("site", {
   // The API under /api/*, on the stack's first API stage (ServerlessApi.siteRoute).
   routes: [apis.siteRoute()],
   retainOnDelete: retainData,
+  // Multi-region: the site bucket replicates to the second region, and CloudFront fails over to it (docs/multi-region.md).
+  replicaRegion: regions[1],
   waf: siteWaf(), // operations section
 });
 
