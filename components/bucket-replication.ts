@@ -11,7 +11,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumeRolePolicy, policyJson, type PolicyStatement } from "./iam";
-import { ABORT_INCOMPLETE_UPLOADS, blockPublicAccess, encryptByDefault, tlsOnlyStatement } from "./s3-hardening";
+import { ABORT_INCOMPLETE_UPLOADS, accessLogDeliveryStatement, blockPublicAccess, encryptByDefault, tlsOnlyStatement } from "./s3-hardening";
 
 export interface BucketReplicationArgs {
   source: aws.s3.Bucket;
@@ -28,6 +28,8 @@ export interface BucketReplicationArgs {
   retainOnDelete: boolean;
   /** Days a replica's old versions are kept. @default 30 */
   noncurrentVersionDays?: number;
+  /** Days the replica's server access logs are kept (in a log bucket beside it: logging stays within a region). @default 90 */
+  logRetentionDays?: number;
 }
 
 export interface BucketReplica {
@@ -68,6 +70,8 @@ export function replicateBucket(name: string, args: BucketReplicationArgs, paren
     { bucket: bucket.id, rules: [{ id: "expire-old-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionDays ?? 30 } }, ABORT_INCOMPLETE_UPLOADS], region },
     { parent },
   );
+  createAccessLogs(name, bucket, region, args, parent);
+
   const writePolicy = (statements: pulumi.Input<Record<string, unknown>>[]) =>
     new aws.s3.BucketPolicy(
       `${name}-replica-policy`,
@@ -104,4 +108,24 @@ export function replicateBucket(name: string, args: BucketReplicationArgs, paren
     { parent, dependsOn: [args.sourceVersioning, versioning, rolePolicy] },
   );
   return { bucket, versioning, key, role, configuration, writePolicy };
+}
+
+/** The replica's server access logs (cdk-nag S1), in a log bucket of its own region: S3 logs only within a region. */
+function createAccessLogs(name: string, replica: aws.s3.Bucket, region: string, args: BucketReplicationArgs, parent: pulumi.Resource): void {
+  const logs = new aws.s3.Bucket(`${name}-replica-logs`, { forceDestroy: !args.retainOnDelete, region }, { parent, retainOnDelete: args.retainOnDelete });
+  const access = blockPublicAccess(`${name}-replica-logs-access`, logs, { region }, parent);
+  new aws.s3.BucketOwnershipControls(`${name}-replica-logs-ownership`, { bucket: logs.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, { parent });
+  encryptByDefault(`${name}-replica-logs-encryption`, logs, { region }, parent);
+  new aws.s3.BucketLifecycleConfiguration(
+    `${name}-replica-logs-lifecycle`,
+    { bucket: logs.id, rules: [{ id: "expire-logs", status: "Enabled", filter: {}, expiration: { days: args.logRetentionDays ?? 90 } }, ABORT_INCOMPLETE_UPLOADS], region },
+    { parent },
+  );
+  const accountId = aws.getCallerIdentityOutput({}, { parent }).accountId;
+  const policy = new aws.s3.BucketPolicy(
+    `${name}-replica-logs-policy`,
+    { bucket: logs.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [accessLogDeliveryStatement(logs.arn, "s3/", replica.arn, accountId), tlsOnlyStatement(logs.arn)] }), region },
+    { parent, dependsOn: [access] },
+  );
+  new aws.s3.BucketLogging(`${name}-replica-logging`, { bucket: replica.id, targetBucket: logs.id, targetPrefix: "s3/", region }, { parent, dependsOn: [policy] });
 }

@@ -120,7 +120,7 @@ export class UploadBucket extends pulumi.ComponentResource {
     if (this.replicas.size > 0) fail("replicate(region)", region, "would be a second replication configuration, which replaces the first", `Keep one replica (${[...this.replicas.keys()].join(", ")}).`);
     const replica = replicateBucket(
       `${this.name}-${region}`,
-      { source: this.nodes.bucket, sourceVersioning: this.nodes.versioning, sourceRegion: this.spec.region, region, prefix, kms: true, retainOnDelete: this.spec.retainOnDelete, noncurrentVersionDays: this.spec.noncurrentVersionDays },
+      { source: this.nodes.bucket, sourceVersioning: this.nodes.versioning, sourceRegion: this.spec.region, region, prefix, kms: true, retainOnDelete: this.spec.retainOnDelete, noncurrentVersionDays: this.spec.noncurrentVersionDays, logRetentionDays: this.spec.logRetentionDays },
       this,
     );
     replica.writePolicy([]);

@@ -86,7 +86,7 @@ export function createBuckets(name: string, spec: StaticSiteSpec, parent: pulumi
 
   // SSE-S3 like the site bucket: CloudFront's OAC reads the replica without a key grant.
   const replica = spec.replicaRegion
-    ? replicateBucket(`${name}-bucket`, { source: site, sourceVersioning: versioning, sourceRegion: region, region: spec.replicaRegion, kms: false, retainOnDelete: spec.retainOnDelete }, parent)
+    ? replicateBucket(`${name}-bucket`, { source: site, sourceVersioning: versioning, sourceRegion: region, region: spec.replicaRegion, kms: false, retainOnDelete: spec.retainOnDelete, logRetentionDays: spec.logs.retentionDays }, parent)
     : undefined;
 
   return { site, logs, logsReady: [logsOwnership, logsPolicy], siteReady: [siteAccess, siteLogging], replica };
