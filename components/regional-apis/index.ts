@@ -40,7 +40,7 @@ export class RegionalApis extends pulumi.ComponentResource {
   readonly routing?: DnsRouting;
   /** Invoke URLs of every region's stages, by region. */
   readonly urls: pulumi.Output<Record<string, Record<string, string>>>;
-  /** The underlying resources, for users who need to extend them. */
+  /** The underlying resources: a certificate per region, and the one validation record they share. */
   readonly nodes: { readonly certificates: readonly aws.acm.Certificate[]; readonly validationRecords: readonly aws.route53.Record[] };
 
   constructor(name: string, args: RegionalApisArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -81,23 +81,21 @@ export class RegionalApis extends pulumi.ComponentResource {
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html
     // A regional custom domain's certificate must be in the API's region.
     const certificate = new aws.acm.Certificate(`${name}-cert-${suffix}`, { domainName: domain.name, validationMethod: "DNS", region }, { parent: this });
-    const option = certificate.domainValidationOptions[0];
-    const record = new aws.route53.Record(
-      `${name}-cert-validation-${suffix}`,
-      {
-        zoneId: domain.hostedZoneId!,
-        name: option.resourceRecordName,
-        type: option.resourceRecordType,
-        records: [option.resourceRecordValue],
-        ttl: 300,
-        // Certificates for one name may share their validation CNAME across regions: each region upserts the same record.
-        allowOverwrite: true,
-      },
-      { parent: this },
-    );
+    // ACM gives every certificate for one name in one account the same validation CNAME, whatever the region
+    // (hashicorp/terraform-provider-aws#13653): one record, written from the first certificate, validates them all.
+    // A record per region would be one Route 53 record owned twice, deleted with whichever region leaves first.
+    let record = records[0];
+    if (!record) {
+      const option = certificate.domainValidationOptions[0];
+      record = new aws.route53.Record(
+        `${name}-cert-validation`,
+        { zoneId: domain.hostedZoneId!, name: option.resourceRecordName, type: option.resourceRecordType, records: [option.resourceRecordValue], ttl: 300, allowOverwrite: true },
+        { parent: this },
+      );
+      records.push(record);
+    }
     const validation = new aws.acm.CertificateValidation(`${name}-cert-validation-${suffix}`, { certificateArn: certificate.arn, validationRecordFqdns: [record.fqdn], region }, { parent: this });
     certificates.push(certificate);
-    records.push(record);
     return validation.certificateArn;
   }
 

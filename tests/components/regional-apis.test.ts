@@ -93,3 +93,16 @@ describe("RegionalApis", () => {
     expect(() => new RegionalApis("bad", { ...multi, ...args })).toThrow(message);
   });
 });
+
+describe("RegionalApis certificates", () => {
+  it("validates every region's certificate through one shared DNS record (ACM's CNAME is the same in every region)", async () => {
+    const graph = await record(() => new RegionalApis("cv", multi));
+    const records = ofType(graph, "aws:route53/record:Record").filter((r) => r.name.startsWith("cv-cert-validation"));
+    expect(records.map((r) => r.name)).toEqual(["cv-cert-validation"]);
+    for (const suffix of ["use1", "usw2"]) {
+      const validation = resource(graph, "aws:acm/certificateValidation:CertificateValidation", `cv-cert-validation-${suffix}`);
+      expect(validation.inputs.validationRecordFqdns).toHaveLength(1);
+      expect(validation.dependencies).toContain(records[0].urn);
+    }
+  });
+});
