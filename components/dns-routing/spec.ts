@@ -41,11 +41,11 @@ export interface DnsHealthCheck {
 
 /** Where a geolocation record answers: a continent, a country (with a US state), or everyone else (`default: true`). */
 export interface GeoLocation {
-  /** Two-letter continent code (AF, AN, AS, EU, OC, NA, SA). */
+  /** Two-letter continent code (AF, AN, AS, EU, OC, NA, SA). @default none */
   continent?: string;
-  /** ISO 3166 alpha-2 country code, e.g. "DE". */
+  /** ISO 3166 alpha-2 country code, e.g. "DE". @default none */
   country?: string;
-  /** US state code, with `country: "US"`. */
+  /** US state code, with `country: "US"`. @default none */
   subdivision?: string;
   /** The record for locations no other record covers. @default false */
   default?: boolean;
@@ -56,13 +56,13 @@ export interface DnsRoutingRecord {
   id: string;
   /** Alias target: a regional API custom domain's `regionalDomainName` and `regionalZoneId`, a distribution, a load balancer. */
   target: { name: pulumi.Input<string>; zoneId: pulumi.Input<string> };
-  /** AWS region of the target; required for latency records. */
+  /** AWS region of the target; required for latency records. @default none */
   region?: string;
-  /** PRIMARY or SECONDARY; required for failover records. */
+  /** PRIMARY or SECONDARY; required for failover records. @default none */
   failover?: FailoverRole;
-  /** Required for geolocation records. */
+  /** Required for geolocation records. @default none */
   location?: GeoLocation;
-  /** The target's health check; without one Route 53 treats the record as always healthy. */
+  /** The target's health check; without one Route 53 treats the record as always healthy. @default none */
   healthCheck?: DnsHealthCheck;
   /**
    * The local runtime's origin this record stands for (a ServerlessApi's name) and the path prefix

@@ -13,7 +13,7 @@ export interface RegionalApisDomain {
   name: string;
   /**
    * Route 53 hosted zone of `name`: each region's ACM certificate is validated through it (DNS), and the
-   * routing records go in it. Required with more than one region.
+   * routing records go in it. Required with more than one region. @default none
    */
   hostedZoneId?: pulumi.Input<string>;
   /**
@@ -52,9 +52,9 @@ export interface RegionalApisArgs {
   regions?: string[];
   /** The API, deployed unchanged in every region. */
   api: Omit<ServerlessApiArgs, "region" | "domain">;
-  /** Custom domain served by every region (regional endpoints, a certificate per region, base path mapping ""). */
+  /** Custom domain served by every region (regional endpoints, a certificate per region, base path mapping ""). @default none (execute-api URLs only; required with more than one region) */
   domain?: RegionalApisDomain;
-  /** Route 53 records for `domain.name` across the regions. Required with more than one region. */
+  /** Route 53 records for `domain.name` across the regions. @default none (required with more than one region) */
   routing?: RegionalApisRouting;
   /**
    * Environment variables per region on top of the API's (e.g. a replicated bucket's name in that region).
