@@ -12,10 +12,12 @@ import {
   DataTier,
   EdgeLogic,
   LambdaFunction,
+  RegionalApis,
+  RoutingPolicy,
+  replicaArn,
   Monitoring,
   PrivateNetwork,
   monitoringTargets,
-  ServerlessApi,
   StackSecret,
   StaticSite,
   UploadBucket,
@@ -46,7 +48,14 @@ const logRetentionDays = config.getNumber("logRetentionDays") ?? 30;
 // ---------------------------------------------------------------- data (DataTier)
 // The gallery's single-table design (README "DataTier"; keys in handlers/shared/gallery-keys.ts)
 // and the per-user preferences the browser reads and writes directly with identity-pool credentials.
+// Multi-region (docs/multi-region.md): `regions` lists where the API runs, the home region first; the tables
+// replicate to every other one (replicaRegions must list them), so each region's functions read and write locally.
+const regions = config.getObject<string[]>("regions") ?? [];
 const replicaRegions = config.getObject<string[]>("replicaRegions") ?? [];
+const unreplicated = regions.slice(1).filter((region) => !replicaRegions.includes(region));
+if (unreplicated.length > 0) {
+  throw new Error(`config regions lists ${unreplicated.join(", ")}, which replicaRegions lacks: the API there would find no table replica. Add ${unreplicated.join(", ")} to replicaRegions.`);
+}
 const exportSchedule = config.get("exportSchedule") ?? "";
 
 const data = new DataTier("data", {
@@ -230,10 +239,14 @@ const cursorSecret = new StackSecret("api-cursor", {
   description: "Signs the gallery API's page cursors",
   customerKey: config.getBoolean("secretsCustomerKey") ?? false,
   recoveryWindowDays: retainData ? 30 : 0,
+  // Multi-region: each region's list functions read their own region's replica (RegionalApis rewrites the ARNs).
+  replicaRegions: regions.slice(1),
 });
 const cursorSecrets = { CURSOR_SECRET_ID: cursorSecret.functionSecret };
 
 const uploads = new UploadBucket("uploads", { logRetentionDays: Math.max(logRetentionDays, 90), retainOnDelete: retainData });
+// Multi-region: originals replicate to the second region (KMS-encrypted there), so they survive the home region (docs/multi-region.md).
+if (regions[1]) uploads.replicate(regions[1], "originals/");
 
 function apiStages(): Record<string, ApiStage> {
   const throttle = { rateLimit: config.getNumber("apiThrottleRateLimit") ?? 100, burstLimit: config.getNumber("apiThrottleBurstLimit") ?? 200 };
@@ -247,9 +260,20 @@ function apiCanary() {
   return stage ? { stage, percentTraffic: config.getNumber("apiCanaryPercent") ?? 0 } : undefined;
 }
 
+/**
+ * The API's custom domain: in several regions, a certificate per region validated in hostedZoneId and routed by
+ * Route 53 (apiRouting: latency, or failover for active-passive); in one region, the certificate from config.
+ */
 function apiDomain() {
   const name = config.get("apiDomainName");
-  return name ? { name, certificateArn: config.require("apiCertificateArn") } : undefined;
+  if (!name) return undefined;
+  return regions.length > 1 ? { name, hostedZoneId: config.require("hostedZoneId") } : { name, certificateArn: config.require("apiCertificateArn") };
+}
+
+function apiRouting() {
+  if (regions.length < 2) return undefined;
+  const policy = (config.get("apiRouting") ?? RoutingPolicy.Latency) as RoutingPolicy;
+  return { policy, healthRoute: "GET /health", requestInterval: config.getNumber("apiHealthCheckInterval") ?? 30, failureThreshold: config.getNumber("apiHealthCheckFailures") ?? 3 };
 }
 
 // Each route's function gets exactly the table actions (and upload-bucket actions) it uses.
@@ -277,72 +301,78 @@ const network = privateNetwork();
 const apiVpcEndpointIds = network?.executeApiEndpointId ? [network.executeApiEndpointId] : (config.getObject<string[]>("apiVpcEndpointIds") ?? []);
 // ---------------------------------------------------------------- end network
 
-const api = new ServerlessApi("api", {
-  basePath: "api",
-  stages: apiStages(),
-  canary: apiCanary(),
-  endpointType: apiEndpointType,
-  vpcEndpointIds: apiVpcEndpointIds,
-  authorizers: {
-    cognito: { type: "cognito", userPoolArns: [apiUserPoolArn] },
-    jwt: { type: "token", handler: "handlers/api/authorizer.ts", function: { environment: { USER_POOL_ID: apiUserPoolId, USER_POOL_CLIENT_ID: apiUserPoolClientId } } },
-  },
-  defaultAuth: { authorizer: config.get("apiAuthorizer") === "lambda" ? "jwt" : "cognito" },
-  functionDefaults: {
-    logRetentionDays,
-    environment: { TABLE_NAME: data.tables.gallery.name, UPLOAD_BUCKET_NAME: uploads.bucketName, POWERTOOLS_SERVICE_NAME: "gallery-api", POWERTOOLS_METRICS_NAMESPACE: "Gallery" },
-    vpc: apiFunctionsInVpc ? network?.functionVpc : undefined,
-  },
-  logRetentionDays,
+const apis = new RegionalApis("api", {
+  regions,
   domain: apiDomain(),
-  // One owner per account and region (prod; docs/api-gateway-account.md): dev's stages log through prod's role.
-  accountCloudWatchRole: config.getBoolean("apiAccountCloudWatchRole") ?? false,
-  routes: {
-    "GET /health": { handler: "handlers/api/health.ts", auth: "none" },
-    // Facts the front end needs to sign in and upload: answered by API Gateway itself (a mock integration).
-    // Locally the API points `auth` at cognito-local instead (local/services/api.ts localiseMockBody).
-    "GET /config": { integration: { type: "mock", body: { apiVersion: 1, imageTypes: ALLOWED_IMAGE_TYPES, maxImageBytes: MAX_IMAGE_BYTES, auth: browserAuthConfig } }, auth: "none" },
-    "GET /albums": { handler: albumsHandler, export: "list", function: { permissions: gallery.read(["dynamodb:Query"]), secrets: cursorSecrets } },
-    "POST /albums": { handler: albumsHandler, export: "create", requestSchema: requestModel(CreateAlbum), function: { permissions: gallery.write(["dynamodb:PutItem"]) } },
-    "GET /albums/{albumId}": { handler: albumsHandler, export: "get", function: { permissions: gallery.read(["dynamodb:GetItem"]) } },
-    "PATCH /albums/{albumId}": {
-      handler: albumsHandler,
-      export: "update",
-      requestSchema: requestModel(UpdateAlbum),
-      function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:UpdateItem"])] },
+  routing: apiRouting(),
+  api: {
+    basePath: "api",
+    stages: apiStages(),
+    canary: apiCanary(),
+    endpointType: apiEndpointType,
+    vpcEndpointIds: apiVpcEndpointIds,
+    authorizers: {
+      cognito: { type: "cognito", userPoolArns: [apiUserPoolArn] },
+      jwt: { type: "token", handler: "handlers/api/authorizer.ts", function: { environment: { USER_POOL_ID: apiUserPoolId, USER_POOL_CLIENT_ID: apiUserPoolClientId } } },
     },
-    "DELETE /albums/{albumId}": { handler: albumsHandler, export: "remove", function: { permissions: [...gallery.read(["dynamodb:Query"]), ...gallery.write(["dynamodb:DeleteItem"])] } },
-    // Listings carry presigned thumbnail URLs: the role must be allowed the GET it signs.
-    "GET /albums/{albumId}/photos": {
-      handler: photosHandler,
-      export: "list",
-      function: { permissions: [...gallery.read(["dynamodb:GetItem", "dynamodb:Query"]), ...uploads.grants("thumbnails/", ["s3:GetObject"])], secrets: cursorSecrets },
+    defaultAuth: { authorizer: config.get("apiAuthorizer") === "lambda" ? "jwt" : "cognito" },
+    functionDefaults: {
+      logRetentionDays,
+      environment: { TABLE_NAME: data.tables.gallery.name, UPLOAD_BUCKET_NAME: uploads.bucketName, POWERTOOLS_SERVICE_NAME: "gallery-api", POWERTOOLS_METRICS_NAMESPACE: "Gallery" },
+      vpc: apiFunctionsInVpc ? network?.functionVpc : undefined,
     },
-    "POST /albums/{albumId}/photos": {
-      handler: photosHandler,
-      export: "create",
-      requestSchema: requestModel(CreatePhoto),
-      // A presigned PUT carries the function's credentials: its role must be allowed the PUT itself.
-      function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:PutItem"]), ...originals("s3:PutObject")] },
-    },
-    "GET /albums/{albumId}/photos/{photoId}": {
-      handler: photosHandler,
-      export: "get",
-      function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...originals("s3:GetObject"), ...uploads.grants("thumbnails/", ["s3:GetObject"])] },
-    },
-    "PATCH /albums/{albumId}/photos/{photoId}": {
-      handler: photosHandler,
-      export: "update",
-      requestSchema: requestModel(UpdatePhoto),
-      function: { permissions: [...gallery.write(["dynamodb:UpdateItem"]), ...uploads.grants("thumbnails/", ["s3:GetObject"])] },
-    },
-    "DELETE /albums/{albumId}/photos/{photoId}": {
-      handler: photosHandler,
-      export: "remove",
-      function: { permissions: [...gallery.write(["dynamodb:DeleteItem"]), ...originals("s3:DeleteObject"), ...uploads.grants("thumbnails/", ["s3:DeleteObject"])] },
+    logRetentionDays,
+    // One owner per account and region (prod; docs/api-gateway-account.md): dev's stages log through prod's role.
+    accountCloudWatchRole: config.getBoolean("apiAccountCloudWatchRole") ?? false,
+    routes: {
+      "GET /health": { handler: "handlers/api/health.ts", auth: "none" },
+      // Facts the front end needs to sign in and upload: answered by API Gateway itself (a mock integration).
+      // Locally the API points `auth` at cognito-local instead (local/services/api.ts localiseMockBody).
+      "GET /config": { integration: { type: "mock", body: { apiVersion: 1, imageTypes: ALLOWED_IMAGE_TYPES, maxImageBytes: MAX_IMAGE_BYTES, auth: browserAuthConfig } }, auth: "none" },
+      "GET /albums": { handler: albumsHandler, export: "list", function: { permissions: gallery.read(["dynamodb:Query"]), secrets: cursorSecrets } },
+      // GetItem: a retried create (Idempotency-Key) answers with the album its first attempt made.
+      "POST /albums": { handler: albumsHandler, export: "create", requestSchema: requestModel(CreateAlbum), function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:PutItem"])] } },
+      "GET /albums/{albumId}": { handler: albumsHandler, export: "get", function: { permissions: gallery.read(["dynamodb:GetItem"]) } },
+      "PATCH /albums/{albumId}": {
+        handler: albumsHandler,
+        export: "update",
+        requestSchema: requestModel(UpdateAlbum),
+        function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:UpdateItem"])] },
+      },
+      "DELETE /albums/{albumId}": { handler: albumsHandler, export: "remove", function: { permissions: [...gallery.read(["dynamodb:Query"]), ...gallery.write(["dynamodb:DeleteItem"])] } },
+      // Listings carry presigned thumbnail URLs: the role must be allowed the GET it signs.
+      "GET /albums/{albumId}/photos": {
+        handler: photosHandler,
+        export: "list",
+        function: { permissions: [...gallery.read(["dynamodb:GetItem", "dynamodb:Query"]), ...uploads.grants("thumbnails/", ["s3:GetObject"])], secrets: cursorSecrets },
+      },
+      "POST /albums/{albumId}/photos": {
+        handler: photosHandler,
+        export: "create",
+        requestSchema: requestModel(CreatePhoto),
+        // A presigned PUT carries the function's credentials: its role must be allowed the PUT itself.
+        function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:PutItem"]), ...originals("s3:PutObject")] },
+      },
+      "GET /albums/{albumId}/photos/{photoId}": {
+        handler: photosHandler,
+        export: "get",
+        function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...originals("s3:GetObject"), ...uploads.grants("thumbnails/", ["s3:GetObject"])] },
+      },
+      "PATCH /albums/{albumId}/photos/{photoId}": {
+        handler: photosHandler,
+        export: "update",
+        requestSchema: requestModel(UpdatePhoto),
+        function: { permissions: [...gallery.write(["dynamodb:UpdateItem"]), ...uploads.grants("thumbnails/", ["s3:GetObject"])] },
+      },
+      "DELETE /albums/{albumId}/photos/{photoId}": {
+        handler: photosHandler,
+        export: "remove",
+        function: { permissions: [...gallery.write(["dynamodb:DeleteItem"]), ...originals("s3:DeleteObject"), ...uploads.grants("thumbnails/", ["s3:DeleteObject"])] },
+      },
     },
   },
 });
+const api = apis.home;
 
 // ---------------------------------------------------------------- events (thumbnails, clean-up)
 // An original's ObjectCreated event makes its thumbnails and marks the photo ready (or failed);
@@ -397,6 +427,7 @@ export const photoCleanupScheduleName = photoCleanup?.schedule?.schedule.name;
 // ---------------------------------------------------------------- end events
 
 export const apiUrls = api.urls;
+export const apiRegionalUrls = apis.urls;
 export const apiDomainName = api.domainName;
 export const uploadBucketName = uploads.bucketName;
 // ---------------------------------------------------------------- end application / API
@@ -437,8 +468,10 @@ const site = new StaticSite("site", {
   logs: { retentionDays: logRetentionDays },
   // The API under /api/*, on the stack's first API stage (ServerlessApi.siteRoute).
   // A PRIVATE API answers only inside its VPC, out of CloudFront's reach: the site then serves its pages alone.
-  routes: apiEndpointType === "PRIVATE" ? [] : [api.siteRoute()],
+  routes: apiEndpointType === "PRIVATE" ? [] : [apis.siteRoute()],
   retainOnDelete: retainData,
+  // Multi-region: the site bucket replicates to the second region, and CloudFront fails over to it (docs/multi-region.md).
+  replicaRegion: regions[1],
   waf: siteWaf(), // operations section
 });
 
@@ -485,7 +518,11 @@ const auth = new UserAuth("auth", {
   // Seed 002's row-level security: the browser reaches only its own preferences (partition key = identity id).
   identityPool: {
     rowLevelSecurity: [
-      { tableArn: data.tables.preferences.arn, actions: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"] },
+      // Every replica too: a browser signed in through either region's API may write its preferences in either (docs/multi-region.md).
+      ...[undefined, ...replicaRegions].map((region) => ({
+        tableArn: region ? data.tables.preferences.arn.apply((arn) => replicaArn(arn, region)) : data.tables.preferences.arn,
+        actions: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+      })),
     ],
   },
   // Seed 003: a confirmed sign-up gets its profile item (USER#<sub> / PROFILE) in the gallery table.
@@ -552,7 +589,7 @@ function siteWaf(): WebAclArgs | undefined {
 function monitoring(): Monitoring | undefined {
   if (!(config.getBoolean("alarmsEnabled") ?? false)) return undefined;
   return new Monitoring("ops", {
-    ...monitoringTargets({ functions: [counters, thumbnail, ...(photoCleanup ? [photoCleanup] : [])], apis: [api], dataTiers: [data], sites: [site], auth: [auth] }),
+    ...monitoringTargets({ functions: [counters, thumbnail, ...(photoCleanup ? [photoCleanup] : [])], apis: [...apis.apis], dataTiers: [data], sites: [site], auth: [auth] }),
     alarmEmails: config.getObject<string[]>("alarmEmails") ?? [],
   });
 }

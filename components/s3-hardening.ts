@@ -95,7 +95,7 @@ const ACCESS_LOG_PREFIX = "s3/";
  * bucket keys, TLS-only) that writes access logs to its own log bucket (hardened the same
  * way, logs expiring). Used by the upload bucket and DataTier's export bucket.
  */
-export function createPrivateBucketWithLogs(args: PrivateBucketArgs, parent: pulumi.Resource): { bucket: aws.s3.Bucket; logBucket: aws.s3.Bucket } {
+export function createPrivateBucketWithLogs(args: PrivateBucketArgs, parent: pulumi.Resource): { bucket: aws.s3.Bucket; logBucket: aws.s3.Bucket; versioning?: aws.s3.BucketVersioning } {
   const { region, bucketResource: main, logBucketResource: logs } = args;
   const opts = { parent, retainOnDelete: args.retainOnDelete };
 
@@ -112,7 +112,7 @@ export function createPrivateBucketWithLogs(args: PrivateBucketArgs, parent: pul
   const bucket = new aws.s3.Bucket(main, { bucket: args.bucketName, forceDestroy: !args.retainOnDelete, region }, opts);
   const access = blockPublicAccess(`${main}-access`, bucket, { region }, parent);
   new aws.s3.BucketOwnershipControls(`${main}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, { parent });
-  if (args.versioned) new aws.s3.BucketVersioning(`${main}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" }, region }, { parent });
+  const versioning = args.versioned ? new aws.s3.BucketVersioning(`${main}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" }, region }, { parent }) : undefined;
   encryptByDefault(`${main}-encryption`, bucket, { region, bucketKey: true }, parent);
   new aws.s3.BucketLifecycleConfiguration(`${main}-lifecycle`, { bucket: bucket.id, rules: [...args.lifecycleRules, ABORT_INCOMPLETE_UPLOADS], region }, { parent });
   new aws.s3.BucketLogging(`${main}-logging`, { bucket: bucket.id, targetBucket: logBucket.id, targetPrefix: ACCESS_LOG_PREFIX, region }, { parent });
@@ -135,5 +135,5 @@ export function createPrivateBucketWithLogs(args: PrivateBucketArgs, parent: pul
     { bucket: bucket.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [tlsOnlyStatement(bucket.arn)] }), region },
     { parent, dependsOn: [access] },
   );
-  return { bucket, logBucket };
+  return { bucket, logBucket, versioning };
 }

@@ -26,6 +26,16 @@ export interface StackSecretArgs {
   recoveryWindowDays?: number;
   /** @default the provider's region */
   region?: string;
+  /**
+   * Other regions the secret is replicated to (Secrets Manager replica secrets: same name and ARN suffix, only the
+   * region differs), for functions deployed there, e.g. by RegionalApis, which points each region's functions at its
+   * own replica. With `customerKey`, the key is a multi-Region key replicated to the same regions (same key id), so
+   * each replica is encrypted with the key's replica in its region.
+   * https://docs.aws.amazon.com/secretsmanager/latest/userguide/create-manage-multi-region-secrets.html
+   * https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html
+   * @default none
+   */
+  replicaRegions?: string[];
 }
 
 export interface StackSecretSpec {
@@ -34,6 +44,7 @@ export interface StackSecretSpec {
   customerKey: boolean;
   recoveryWindowDays: number;
   region?: string;
+  replicaRegions: string[];
 }
 
 /**
@@ -49,7 +60,7 @@ export class StackSecret extends pulumi.ComponentResource {
   readonly kmsKeyArn?: pulumi.Output<string>;
   /** What LambdaFunction `secrets` takes to read this secret. */
   readonly functionSecret: FunctionSecret;
-  readonly nodes: { readonly secret: aws.secretsmanager.Secret; readonly version: aws.secretsmanager.SecretVersion; readonly key?: aws.kms.Key };
+  readonly nodes: { readonly secret: aws.secretsmanager.Secret; readonly version: aws.secretsmanager.SecretVersion; readonly key?: aws.kms.Key; readonly replicaKeys: aws.kms.ReplicaKey[] };
 
   constructor(name: string, args: StackSecretArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:StackSecret", name, {}, opts);
@@ -58,25 +69,55 @@ export class StackSecret extends pulumi.ComponentResource {
     if (!Number.isInteger(window) || !(window === 0 || (window >= 7 && window <= 30))) {
       fail("recoveryWindowDays", window, "is not 0 or 7–30, the recovery windows Secrets Manager accepts", "Use 0 to delete at once, or 7 to 30 days.");
     }
-    this.spec = { name, description: args.description, customerKey: args.customerKey ?? false, recoveryWindowDays: window, region: args.region };
+    const replicaRegions = args.replicaRegions ?? [];
+    for (const region of replicaRegions) {
+      if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) fail("replicaRegions", region, "is not an AWS region name", "Use region names such as us-west-2.");
+      if (region === args.region) fail("replicaRegions", region, "is the secret's own region", "List only the other regions.");
+    }
+    if (new Set(replicaRegions).size !== replicaRegions.length) fail("replicaRegions", replicaRegions, "lists a region twice", "List each region once.");
+    this.spec = { name, description: args.description, customerKey: args.customerKey ?? false, recoveryWindowDays: window, region: args.region, replicaRegions };
 
     const key = this.spec.customerKey
       ? new aws.kms.Key(
           `${name}-key`,
           // The default key policy (the account administers it through IAM) is enough: readers get kms:Decrypt through Secrets Manager in IAM.
-          { description: `${name}: encrypts the Secrets Manager secret ${name}`, enableKeyRotation: true, deletionWindowInDays: Math.max(window, 7), region: args.region },
+          {
+            description: `${name}: encrypts the Secrets Manager secret ${name}`,
+            enableKeyRotation: true,
+            deletionWindowInDays: Math.max(window, 7),
+            // A replica secret needs a key in its own region; a multi-Region key's replicas share its key id, so the
+            // ARN a function is granted differs only by region. (multiRegion cannot change after creation.)
+            multiRegion: replicaRegions.length > 0 || undefined,
+            region: args.region,
+          },
           { parent: this },
         )
       : undefined;
+    const replicaKeys = key
+      ? replicaRegions.map(
+          (region) =>
+            new aws.kms.ReplicaKey(
+              `${name}-key-${region}`,
+              { primaryKeyArn: key.arn, description: `${name}: encrypts the ${region} replica of the Secrets Manager secret ${name}`, deletionWindowInDays: Math.max(window, 7), region },
+              { parent: this },
+            ),
+        )
+      : [];
     // Auto-named: a deleted secret's name stays taken for its recovery window, so a replacement needs a new one.
     const secret = new aws.secretsmanager.Secret(
       `${name}-secret`,
-      { description: args.description, kmsKeyId: key?.arn, recoveryWindowInDays: window, region: args.region },
+      {
+        description: args.description,
+        kmsKeyId: key?.arn,
+        recoveryWindowInDays: window,
+        region: args.region,
+        replicas: replicaRegions.length ? replicaRegions.map((region, index) => ({ region, kmsKeyId: replicaKeys[index]?.arn })) : undefined,
+      },
       { parent: this },
     );
     const version = new aws.secretsmanager.SecretVersion(`${name}-value`, { secretId: secret.id, secretString: pulumi.secret(args.value), region: args.region }, { parent: this });
 
-    this.nodes = { secret, version, key };
+    this.nodes = { secret, version, key, replicaKeys };
     this.arn = secret.arn;
     this.kmsKeyArn = key?.arn;
     this.functionSecret = { secretsManager: secret.arn, kmsKeyArn: key?.arn };

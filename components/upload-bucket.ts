@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { BucketEvents, type ObjectEventSubscription } from "./bucket-events";
 import { argFailer } from "./errors";
 import type { PolicyStatement } from "./iam";
+import { replicateBucket, type BucketReplica } from "./bucket-replication";
 import { createPrivateBucketWithLogs } from "./s3-hardening";
 import { registerSpec } from "./spec-registry";
 import { validateBucketName } from "./static-site/spec";
@@ -55,7 +56,9 @@ export class UploadBucket extends pulumi.ComponentResource {
   readonly spec: UploadBucketSpec;
   readonly bucketName: pulumi.Output<string>;
   readonly arn: pulumi.Output<string>;
-  readonly nodes: { readonly bucket: aws.s3.Bucket; readonly logBucket: aws.s3.Bucket };
+  readonly nodes: { readonly bucket: aws.s3.Bucket; readonly logBucket: aws.s3.Bucket; readonly versioning: aws.s3.BucketVersioning };
+  /** Replicas made by `replicate`, by region. */
+  readonly replicas = new Map<string, BucketReplica>();
   /** The bucket's object events, once `notify` has set them. */
   events?: BucketEvents;
   private readonly name: string;
@@ -76,8 +79,8 @@ export class UploadBucket extends pulumi.ComponentResource {
       retainOnDelete: args.retainOnDelete ?? false,
       region: args.region,
     };
-    const { bucket, logBucket } = createBuckets(name, this.spec, this);
-    this.nodes = { bucket, logBucket };
+    const { bucket, logBucket, versioning } = createBuckets(name, this.spec, this);
+    this.nodes = { bucket, logBucket, versioning: versioning! };
     this.bucketName = bucket.bucket;
     this.arn = bucket.arn;
     registerSpec("UploadBucket", name, this.spec);
@@ -106,6 +109,27 @@ export class UploadBucket extends pulumi.ComponentResource {
     }
     this.events = new BucketEvents(`${this.name}-events`, { bucket: this.nodes.bucket, subscriptions, region: this.spec.region }, { parent: this });
     return this.events;
+  }
+
+  /**
+   * Replicates the objects under `prefix` (e.g. `"originals/"`) to a versioned, KMS-encrypted replica bucket in
+   * `region` (S3 replication with its own role), so an API failed over to that region can serve them. Returns the
+   * replica; its bucket name goes to that region's functions (RegionalApis' regionalEnvironment).
+   */
+  replicate(region: string, prefix = ""): BucketReplica {
+    const fail = argFailer("UploadBucket", this.name);
+    if (region === this.spec.region) fail("replicate(region)", region, "is the bucket's own region", "Replicate to another region.");
+    if (this.replicas.has(region)) fail("replicate(region)", region, "already has a replica", "Replicate to each region once.");
+    // S3 keeps one replication configuration per bucket: a second call would replace the first.
+    if (this.replicas.size > 0) fail("replicate(region)", region, "would be a second replication configuration, which replaces the first", `Keep one replica (${[...this.replicas.keys()].join(", ")}).`);
+    const replica = replicateBucket(
+      `${this.name}-${region}`,
+      { source: this.nodes.bucket, sourceVersioning: this.nodes.versioning, sourceRegion: this.spec.region, region, prefix, kms: true, retainOnDelete: this.spec.retainOnDelete, noncurrentVersionDays: this.spec.noncurrentVersionDays, logRetentionDays: this.spec.logRetentionDays },
+      this,
+    );
+    replica.writePolicy([]);
+    this.replicas.set(region, replica);
+    return replica;
   }
 
   /** Lets browsers on `origins` PUT (presigned) and GET objects; call once the site's URL exists. */

@@ -21,8 +21,9 @@ describe("offline plan", () => {
     expect(lines).toContain(" +   pulumi:pulumi:Stack                                   serverless-fullstack-prod");
     expect(result.stdout).toMatch(/ \+   [└├]─ serverless-fullstack:index:StaticSite\s+site\n/);
     expect(result.stdout).toMatch(/ \+   [│ ]  [├└]─ aws:cloudfront:Distribution\s+site-cdn\n/);
-    // site + site logs, DataTier export + export logs, API uploads + upload logs
-    expect(result.stdout).toMatch(/\n\s+6  aws:s3:Bucket\n/);
+    // site + site logs, DataTier export + export logs, API uploads + upload logs, and in us-west-2 the site's and the
+    // originals' replicas with their log buckets (docs/multi-region.md)
+    expect(result.stdout).toMatch(/\n\s+10  aws:s3:Bucket\n/);
     expect(result.stdout).toContain('siteUrl: "https://gallery.example.com"');
   });
 

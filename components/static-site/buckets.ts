@@ -1,6 +1,7 @@
 /** The site bucket and its separate log bucket (seed 000), both private, encrypted and TLS-only. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { replicateBucket, type BucketReplica } from "../bucket-replication";
 import { ABORT_INCOMPLETE_UPLOADS, accessLogDeliveryStatement, blockPublicAccess, encryptByDefault, tlsOnlyStatement } from "../s3-hardening";
 import type { StaticSiteSpec } from "./spec";
 
@@ -10,6 +11,8 @@ export interface SiteBuckets {
   /** Resources that must exist before CloudFront writes logs or the bucket policy applies. */
   logsReady: pulumi.Resource[];
   siteReady: pulumi.Resource[];
+  /** The site's copy in `replicaRegion`, the origin group's secondary. */
+  replica?: BucketReplica;
 }
 
 export function createBuckets(name: string, spec: StaticSiteSpec, parent: pulumi.Resource): SiteBuckets {
@@ -42,7 +45,7 @@ export function createBuckets(name: string, spec: StaticSiteSpec, parent: pulumi
   // Website endpoints are anonymous HTTP: the policy must be allowed to grant reads (only with CloudFront's secret Referer).
   const siteAccess = blockPublicAccess(`${name}-bucket-access`, site, { region, allowPublicPolicy: website }, parent);
   new aws.s3.BucketOwnershipControls(`${name}-bucket-ownership`, { bucket: site.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, { parent });
-  new aws.s3.BucketVersioning(`${name}-bucket-versioning`, { bucket: site.id, versioningConfiguration: { status: "Enabled" }, region }, { parent });
+  const versioning = new aws.s3.BucketVersioning(`${name}-bucket-versioning`, { bucket: site.id, versioningConfiguration: { status: "Enabled" }, region }, { parent });
   encryptByDefault(`${name}-bucket-encryption`, site, { region, bucketKey: true }, parent);
   new aws.s3.BucketLifecycleConfiguration(
     `${name}-bucket-lifecycle`,
@@ -81,5 +84,10 @@ export function createBuckets(name: string, spec: StaticSiteSpec, parent: pulumi
     { parent, dependsOn: [logsAccess] },
   );
 
-  return { site, logs, logsReady: [logsOwnership, logsPolicy], siteReady: [siteAccess, siteLogging] };
+  // SSE-S3 like the site bucket: CloudFront's OAC reads the replica without a key grant.
+  const replica = spec.replicaRegion
+    ? replicateBucket(`${name}-bucket`, { source: site, sourceVersioning: versioning, sourceRegion: region, region: spec.replicaRegion, kms: false, retainOnDelete: spec.retainOnDelete, logRetentionDays: spec.logs.retentionDays }, parent)
+    : undefined;
+
+  return { site, logs, logsReady: [logsOwnership, logsPolicy], siteReady: [siteAccess, siteLogging], replica };
 }

@@ -9,6 +9,15 @@ import { customHeadersConfig, securityHeadersConfig } from "./headers";
 import { ErrorDocumentServer, edgeSiteBehaviours, type StaticSiteSpec } from "./spec";
 
 export const SITE_ORIGIN_ID = "site";
+/** The replica bucket's origin and the group that fails the site behaviours over to it (StaticSite `replicaRegion`). */
+export const SITE_REPLICA_ORIGIN_ID = "site-replica";
+export const SITE_ORIGIN_GROUP_ID = "site-failover";
+/**
+ * Statuses from the primary that send a GET/HEAD/OPTIONS to the secondary (connection failures and timeouts always do).
+ * 5xx only: a 403/404 is the answer for a missing object, and asking the replica would only double its latency.
+ * Allowed values: https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_StatusCodes.html
+ */
+export const SITE_FAILOVER_STATUS_CODES = [500, 502, 503, 504];
 /** AWS-managed policies (same ids in every account). */
 export const MANAGED_CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
 export const MANAGED_ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
@@ -88,7 +97,7 @@ export function createDistribution(
 
   // The site origin's behaviour: the default one, and any path that only exists to run edge code.
   const siteBehaviour = {
-    targetOriginId: SITE_ORIGIN_ID,
+    targetOriginId: siteOrigin.group ? SITE_ORIGIN_GROUP_ID : SITE_ORIGIN_ID,
     viewerProtocolPolicy: "redirect-to-https",
     allowedMethods: READ_METHODS,
     cachedMethods: CACHED_METHODS,
@@ -106,7 +115,8 @@ export function createDistribution(
       priceClass: spec.priceClass,
       defaultRootObject: spec.indexDocument,
       aliases: spec.domain?.names,
-      origins: [siteOrigin.origin, ...spec.routes.map(routeOrigin)],
+      origins: [siteOrigin.origin, ...(siteOrigin.secondary ? [siteOrigin.secondary] : []), ...spec.routes.map(routeOrigin)],
+      originGroups: siteOrigin.group ? [siteOrigin.group] : undefined,
       defaultCacheBehavior: { ...siteBehaviour, ...edgeAssociations(spec, DEFAULT_BEHAVIOUR, spaFunction) },
       orderedCacheBehaviors: [
         ...spec.routes.map((route) => ({
@@ -167,6 +177,9 @@ function edgeAssociations(spec: StaticSiteSpec, pathPattern: string, spaFunction
 
 interface SiteOrigin {
   origin: aws.types.input.cloudfront.DistributionOrigin;
+  /** The replica bucket, and the origin group (primary, then replica) the site behaviours target. */
+  secondary?: aws.types.input.cloudfront.DistributionOrigin;
+  group?: aws.types.input.cloudfront.DistributionOriginGroup;
   dependsOn: pulumi.Resource[];
   /** Writes the site bucket policy once the distribution (and its ARN) exists. */
   grantRead(distribution: aws.cloudfront.Distribution): void;
@@ -178,11 +191,25 @@ function oacOrigin(name: string, buckets: SiteBuckets, parent: pulumi.Resource):
     { description: `${name}: CloudFront reads the site bucket`, originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4" },
     { parent },
   );
+  const replica = buckets.replica;
   return {
     origin: { originId: SITE_ORIGIN_ID, domainName: buckets.site.bucketRegionalDomainName, originAccessControlId: oac.id },
+    secondary: replica && { originId: SITE_REPLICA_ORIGIN_ID, domainName: replica.bucket.bucketRegionalDomainName, originAccessControlId: oac.id },
+    // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/high_availability_origin_failover.html — a group
+    // is exactly two origins, the primary first; CloudFront retries GET, HEAD and OPTIONS on the secondary.
+    group: replica && {
+      originId: SITE_ORIGIN_GROUP_ID,
+      failoverCriteria: { statusCodes: SITE_FAILOVER_STATUS_CODES },
+      members: [{ originId: SITE_ORIGIN_ID }, { originId: SITE_REPLICA_ORIGIN_ID }],
+    },
     dependsOn: buckets.siteReady,
     grantRead(distribution) {
       const fromThisDistribution = { StringEquals: { "AWS:SourceArn": distribution.arn } };
+      // The replica answers the same reads, from the same distribution.
+      replica?.writePolicy([
+        { Sid: "AllowCloudFrontRead", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: pulumi.interpolate`${replica.bucket.arn}/*`, Condition: fromThisDistribution },
+        { Sid: "AllowCloudFrontList", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:ListBucket", Resource: replica.bucket.arn, Condition: fromThisDistribution },
+      ]);
       siteBucketPolicy(name, buckets, [
         {
           Sid: "AllowCloudFrontRead",

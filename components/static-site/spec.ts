@@ -140,6 +140,12 @@ export interface StaticSiteArgs {
   /** Region of the buckets. @default the provider's region */
   region?: string;
   /**
+   * A second region the site bucket replicates to (S3 replication with its own role, versioning on both sides); the
+   * distribution's site behaviours then use an origin group that fails over to the replica when the bucket answers
+   * 5xx or not at all (docs/multi-region.md). OAC hosting only. @default none
+   */
+  replicaRegion?: string;
+  /**
    * A build run in `path` before the manifest is made (e.g. `vite build`); `build.outputDir` is what gets
    * published, and `path` is then the site's source folder. See StaticSiteBuild and docs/front-end.md.
    * @default none: `path` is published as it is
@@ -175,6 +181,7 @@ export interface StaticSiteSpec {
   errorDocumentServer: ErrorDocumentServer;
   retainOnDelete: boolean;
   region?: string;
+  replicaRegion?: string;
   /** The build to run before publishing, in `cwd` (the `path` argument); `path` above is then its `outputDir`. */
   build?: NormalisedBuild;
   publish: NormalisedPublish;
@@ -185,6 +192,7 @@ export interface StaticSiteSpec {
 const HOST_NAME = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 export function validateArgs(fail: ArgFailure, args: StaticSiteArgs): void {
+  validateReplicaRegion(fail, args);
   validatePublishArgs(fail, args);
   const path = resolve(args.path ?? "");
   if (!args.path || !existsSync(path) || !statSync(path).isDirectory()) {
@@ -402,8 +410,18 @@ export function normalise(name: string, args: StaticSiteArgs): StaticSiteSpec {
     errorDocumentServer: errorDocumentServer(args),
     retainOnDelete: args.retainOnDelete ?? false,
     region: args.region,
+    replicaRegion: args.replicaRegion,
     build: args.build && normaliseBuild(args.path, args.build),
     publish: normalisePublish(args.publish),
     waf: args.waf && normaliseWebAcl(`${name}-waf`, { ...args.waf, scope: WebAclScope.CloudFront }),
   };
+}
+
+/** The replica for origin failover: another region, behind the same OAC (a website endpoint is HTTP-only and anonymous). */
+function validateReplicaRegion(fail: ArgFailure, args: StaticSiteArgs): void {
+  const replica = args.replicaRegion;
+  if (replica === undefined) return;
+  if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(replica)) fail("replicaRegion", replica, "is not an AWS region", 'Use e.g. "us-west-2".');
+  if (replica === args.region) fail("replicaRegion", replica, "is the site bucket's own region", "Replicate to another region.");
+  if ((args.hosting ?? "oac") !== "oac") fail("replicaRegion", replica, `needs hosting "oac"; a website endpoint cannot sit in an origin group behind OAC`, 'Use hosting "oac" or drop replicaRegion.');
 }

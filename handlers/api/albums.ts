@@ -4,8 +4,8 @@
  * with its own least-privilege role.
  */
 import { CreateAlbum, UpdateAlbum } from "../shared/gallery-schemas";
-import { createAlbum, deleteAlbum, getAlbum, listAlbums, updateAlbum } from "../shared/gallery-store";
-import { badRequest, json, noContent, ownerOf, parseBody, pathParam, queryParam, route } from "../shared/api-http";
+import { createAlbum, createAlbumOnce, deleteAlbum, getAlbum, listAlbums, updateAlbum } from "../shared/gallery-store";
+import { badRequest, headerParam, json, noContent, ownerOf, parseBody, pathParam, queryParam, route } from "../shared/api-http";
 
 function limitParam(value: string | undefined, max: number): number {
   if (value === undefined) return max;
@@ -23,11 +23,23 @@ export const list = route("listAlbums", async (event) => {
 /** GET /albums/{albumId} */
 export const get = route("getAlbum", async (event) => json(200, await getAlbum(ownerOf(event), pathParam(event, "albumId"))));
 
-/** POST /albums */
+/** Idempotency-Key: 1–255 visible ASCII characters (a UUID, say), chosen by the client per album it means to create. */
+function idempotencyKey(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,255}$/.test(value)) throw badRequest("Invalid header", { "Idempotency-Key": ["must be 1–255 visible ASCII characters"] });
+  return value;
+}
+
+/**
+ * POST /albums. With an `Idempotency-Key` header the create happens once per key: a retry answers the same 201 with
+ * the same album (and `idempotent-replayed: true`), in either region (docs/multi-region.md).
+ */
 export const create = route("createAlbum", async (event) => {
   const owner = ownerOf(event);
-  const album = await createAlbum(owner, parseBody(event, CreateAlbum));
-  return json(201, album, { location: `${event.path.replace(/\/$/, "")}/${album.albumId}` });
+  const input = parseBody(event, CreateAlbum);
+  const key = idempotencyKey(headerParam(event, "idempotency-key"));
+  const { album, replayed } = key ? await createAlbumOnce(owner, input, key) : { album: await createAlbum(owner, input), replayed: false };
+  return json(201, album, { location: `${event.path.replace(/\/$/, "")}/${album.albumId}`, ...(replayed ? { "idempotent-replayed": "true" } : {}) });
 });
 
 /** PATCH /albums/{albumId} */

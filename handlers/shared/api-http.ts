@@ -105,6 +105,11 @@ export function fieldErrors(error: z.core.$ZodError): Record<string, string[]> {
   return errors;
 }
 
+/** A request header, by case-insensitive name. */
+export function headerParam(event: APIGatewayProxyEvent, name: string): string | undefined {
+  return headerValue(event.headers, name.toLowerCase());
+}
+
 function headerValue(headers: Record<string, string | undefined> | null | undefined, name: string): string | undefined {
   if (!headers) return undefined;
   const key = Object.keys(headers).find((k) => k.toLowerCase() === name);

@@ -9,7 +9,7 @@
  * | album   | `USER#<sub>`  | `ALBUM#<albumId>`            | `USER#<sub>`    | `ALBUM#<createdAt>`             |
  * | photo   | `USER#<sub>`  | `PHOTO#<albumId>#<photoId>`  | `ALBUM#<albumId>` | `PHOTO#<createdAt>#<photoId>` |
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 
 /** Name of the gallery table's only global secondary index. */
 export const GSI1 = "gsi1";
@@ -209,6 +209,18 @@ export function photoItem(input: {
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /** A ULID: 10 characters of millisecond time then 16 random, so ids sort by creation time. */
+/**
+ * The id a client's idempotency key names (26 Crockford characters of sha256(seed), the shape of `newId`): a retried
+ * create computes the same item key in whichever region it lands, so under global tables' last-writer-wins the
+ * retry and the original are one item, never two (docs/multi-region.md).
+ */
+export function idFromKey(seed: string): string {
+  const digest = createHash("sha256").update(seed).digest();
+  let id = "";
+  for (let i = 0; i < 26; i++) id += CROCKFORD[digest[i] % 32];
+  return id;
+}
+
 export function newId(now: number = Date.now()): string {
   let time = "";
   for (let t = now, i = 0; i < 10; i++, t = Math.floor(t / 32)) time = CROCKFORD[t % 32] + time;

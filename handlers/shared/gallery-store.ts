@@ -11,6 +11,7 @@ import {
   albumPhotosPrefix,
   ALBUM_PREFIX,
   GSI1,
+  idFromKey,
   photoItem,
   originalKey,
   photoKey,
@@ -92,6 +93,29 @@ export async function createAlbum(sub: string, input: { title: string; descripti
     throw error;
   }
   return publicAlbum(item);
+}
+
+/**
+ * Creates the album a client's `Idempotency-Key` names, once: the album id derives from the owner and the key, so a
+ * retry (after a timeout, or through another region after a failover) finds the album its first attempt made and
+ * answers with it (`replayed`). The same key with a different title or description is the client's mistake (409).
+ * Safe under global tables' last-writer-wins: two regions racing on one key write the same item key, so at worst the
+ * later copy (same title and description) replaces the earlier; a random id would have left two albums.
+ */
+export async function createAlbumOnce(sub: string, input: { title: string; description?: string }, idempotencyKey: string): Promise<{ album: PublicAlbum; replayed: boolean }> {
+  const albumId = idFromKey(`${sub}\n${idempotencyKey}`);
+  const item = albumItem({ sub, ...input, albumId });
+  try {
+    await db().send(new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: "attribute_not_exists(pk)" }));
+    return { album: publicAlbum(item), replayed: false };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  const existing = await getAlbum(sub, albumId);
+  if (existing.title !== input.title || existing.description !== input.description) {
+    throw conflict("This Idempotency-Key was used for a different album; use a new key for a new album");
+  }
+  return { album: existing, replayed: true };
 }
 
 export async function updateAlbum(

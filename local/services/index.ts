@@ -3,8 +3,9 @@ import { apiService } from "./api";
 import { cognitoService } from "./cognito";
 import { dynamodbService } from "./dynamodb";
 import { eventsService } from "./events";
+import { routingService } from "./routing";
 import { secretsService } from "./secrets";
 import { siteService } from "./site";
 
-/** Start order matters: secrets (a missing one stops the start before anything listens), data, then auth, then events (the S3 server reports to them), then the API, then the front door that routes to them. */
-export const LOCAL_SERVICES: LocalService[] = [secretsService, dynamodbService, cognitoService, eventsService, apiService, siteService];
+/** Start order matters: secrets (a missing one stops the start before anything listens), data, then auth, then events (the S3 server reports to them), then the API, its regions' router, then the front door that routes to them. */
+export const LOCAL_SERVICES: LocalService[] = [secretsService, dynamodbService, cognitoService, eventsService, apiService, routingService, siteService];

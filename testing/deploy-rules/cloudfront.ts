@@ -209,10 +209,40 @@ export const CLOUDFRONT_LOG_BUCKET_ACLS: DeployRule = {
   },
 };
 
+
+/** Status codes an origin group may fail over on (API_StatusCodes / FailoverCriteria). */
+export const ORIGIN_GROUP_STATUS_CODES = [400, 403, 404, 416, 500, 502, 503, 504];
+
+/**
+ * An origin group has exactly two members (primary, then secondary), both origins of the distribution, and fails over
+ * on a non-empty set of status codes from 400, 403, 404, 416, 500, 502, 503 and 504.
+ */
+export const CLOUDFRONT_ORIGIN_GROUP: DeployRule = {
+  id: "CloudFrontOriginGroup",
+  title: "Origin groups have two member origins and failover status codes from the allowed set",
+  source: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_OriginGroup.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const d of ofType(graph, DISTRIBUTION)) {
+      const origins = new Set((d.inputs.origins ?? []).map((o: any) => o.originId));
+      for (const group of d.inputs.originGroups ?? []) {
+        const members: string[] = (group.members ?? []).map((m: any) => m.originId);
+        if (members.length !== 2) findings.push(finding("CloudFrontOriginGroup", d, `origin group ${group.originId} has ${members.length} members`, "give the group exactly two origins: the primary, then the secondary"));
+        for (const member of members.filter((m) => !origins.has(m))) findings.push(finding("CloudFrontOriginGroup", d, `origin group ${group.originId} names ${member}, which is not an origin of the distribution`, "add the origin, or name one of the distribution's origins"));
+        const codes: unknown[] = group.failoverCriteria?.statusCodes ?? [];
+        const bad = codes.filter((c) => !ORIGIN_GROUP_STATUS_CODES.includes(c as number));
+        if (codes.length === 0 || bad.length > 0) findings.push(finding("CloudFrontOriginGroup", d, `origin group ${group.originId} fails over on ${JSON.stringify(codes)}`, `use status codes from ${ORIGIN_GROUP_STATUS_CODES.join(", ")}`));
+      }
+    }
+    return findings;
+  },
+};
+
 export const CLOUDFRONT_RULES: DeployRule[] = [
   CLOUDFRONT_EDGE_FUNCTION_MIX,
   CLOUDFRONT_ONE_FUNCTION_PER_EVENT,
   CLOUDFRONT_FUNCTION_EVENT_TYPES,
   CLOUDFRONT_ALIAS_CERTIFICATE,
   CLOUDFRONT_LOG_BUCKET_ACLS,
+  CLOUDFRONT_ORIGIN_GROUP,
 ];

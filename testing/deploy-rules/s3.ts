@@ -1,5 +1,6 @@
 /** S3 deploy rules: bucket names, and bucket names behind HTTPS origins. */
 import { ofType } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
 
 const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
@@ -72,4 +73,31 @@ export const S3_ORIGIN_BUCKET_NO_PERIODS: DeployRule = {
   },
 };
 
-export const S3_RULES: DeployRule[] = [S3_BUCKET_NAME, S3_ORIGIN_BUCKET_NO_PERIODS];
+
+/**
+ * "Both source and destination buckets must have versioning enabled" before S3 accepts a replication configuration,
+ * and the role must be one S3 can assume. Checked on the recorded plan: each BucketReplicationConfig's source and
+ * every destination bucket have a BucketVersioning with status Enabled.
+ */
+export const S3_REPLICATION_VERSIONING: DeployRule = {
+  id: "S3ReplicationVersioning",
+  title: "Replicated buckets (source and destination) have versioning enabled",
+  source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-requirements.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const buckets = BUCKET_TYPES.flatMap((t) => ofType(graph, t));
+    const versioned = (bucket: RecordedResource) =>
+      ofType(graph, "aws:s3/bucketVersioning:BucketVersioning").some((v) => [bucket.id, bucket.state.bucket].includes(v.inputs.bucket) && v.inputs.versioningConfiguration?.status === "Enabled");
+    for (const config of ofType(graph, "aws:s3/bucketReplicationConfig:BucketReplicationConfig")) {
+      const source = buckets.find((b) => [b.id, b.state.bucket].includes(config.inputs.bucket));
+      if (source && !versioned(source)) findings.push(finding("S3ReplicationVersioning", config, `replicates bucket ${source.name}, which has no versioning enabled`, "enable versioning (aws.s3.BucketVersioning status Enabled) on the source, and make the replication depend on it"));
+      for (const rule of config.inputs.rules ?? []) {
+        const destination = buckets.find((b) => b.state.arn === rule?.destination?.bucket);
+        if (destination && !versioned(destination)) findings.push(finding("S3ReplicationVersioning", config, `replicates into bucket ${destination.name}, which has no versioning enabled`, "enable versioning on the destination bucket too"));
+      }
+    }
+    return findings;
+  },
+};
+
+export const S3_RULES: DeployRule[] = [S3_BUCKET_NAME, S3_ORIGIN_BUCKET_NO_PERIODS, S3_REPLICATION_VERSIONING];

@@ -11,13 +11,14 @@ beforeAll(async () => {
 });
 
 describe("the gallery API in the prod stack (index.ts with Pulumi.prod.yaml)", () => {
-  it("owns API Gateway's account-wide CloudWatch role: exactly one Account, retained with its role on delete", () => {
+  it("owns API Gateway's account-wide CloudWatch role: one Account per region the API runs in, retained with its role on delete", () => {
     expect(prod.config.values["serverless-fullstack:apiAccountCloudWatchRole"]).toBe("true");
     const accounts = ofType(prod.resources, "aws:apigateway/account:Account");
-    expect(accounts).toHaveLength(1);
-    expect(accounts[0].retainOnDelete).toBe(true);
+    // The setting is per account and region: prod's API runs in us-east-1 and us-west-2 (docs/multi-region.md).
+    expect(accounts.map((a) => [a.name, a.inputs.region]).sort()).toEqual([["api-account", undefined], ["api-usw2-account", "us-west-2"]]);
+    expect(accounts.every((a) => a.retainOnDelete)).toBe(true);
     const role = resource(prod.resources, "aws:iam/role:Role", "api-cloudwatch-role");
-    expect(accounts[0].inputs.cloudwatchRoleArn).toBe(role.state.arn);
+    expect(resource(prod.resources, "aws:apigateway/account:Account", "api-account").inputs.cloudwatchRoleArn).toBe(role.state.arn);
     expect(role.retainOnDelete).toBe(true);
     expect(resource(prod.resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "api-cloudwatch-policy").retainOnDelete).toBe(true);
   });

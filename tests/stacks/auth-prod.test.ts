@@ -55,18 +55,20 @@ describe("prod stack auth (UserAuth with Pulumi.prod.yaml)", () => {
     expect(run.outputs.identityPoolId).toBe(ofType(run.resources, "aws:cognito/identityPool:IdentityPool")[0].id);
   });
 
-  it("grants the authenticated role the preferences table only, on the caller's own items", () => {
+  it("grants the authenticated role the preferences table only, in every replica region, on the caller's own items", () => {
     const preferences = resource(run.resources, "aws:dynamodb/table:Table", "data-preferences");
+    expect(preferences.inputs.replicas.map((r: { regionName: string }) => r.regionName)).toEqual(["us-west-2"]);
     const policy = policyDocument(resource(run.resources, "aws:iam/rolePolicy:RolePolicy", "auth-authenticated-policy").inputs.policy);
-    expect(policy.Statement).toEqual([
-      {
-        Sid: "RowLevelSecurity0",
+    const replicaArn = String(preferences.state.arn).replace(":us-east-1:", ":us-west-2:");
+    expect(policy.Statement).toEqual(
+      [preferences.state.arn, replicaArn].map((arn, index) => ({
+        Sid: `RowLevelSecurity${index}`,
         Effect: "Allow",
         Action: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
-        Resource: [preferences.state.arn],
+        Resource: [arn],
         Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": ["${cognito-identity.amazonaws.com:sub}"] } },
-      },
-    ]);
+      })),
+    );
   });
 
   it("wires the post-confirmation trigger to the gallery table with PutItem only", () => {

@@ -30,16 +30,21 @@ describe("prod", () => {
 });
 
 describe("prod alarms and dashboard", () => {
+  // The API's functions in each of prod's regions (docs/multi-region.md): api-* in us-east-1, api-usw2-* in us-west-2.
+  const apiFunctions = [
+    "auth-jwt", "delete-albums-albumid", "delete-albums-albumid-photos-photoid", "get-albums", "get-albums-albumid", "get-albums-albumid-photos",
+    "get-albums-albumid-photos-photoid", "get-health", "patch-albums-albumid", "patch-albums-albumid-photos-photoid", "post-albums", "post-albums-albumid-photos",
+  ];
   const functions = [
-    "api-auth-jwt", "api-delete-albums-albumid", "api-delete-albums-albumid-photos-photoid", "api-get-albums", "api-get-albums-albumid", "api-get-albums-albumid-photos",
-    "api-get-albums-albumid-photos-photoid", "api-get-health", "api-patch-albums-albumid", "api-patch-albums-albumid-photos-photoid", "api-post-albums",
-    "api-post-albums-albumid-photos", "auth-post-confirmation", "data-export", "gallery-counters", "photo-cleanup", "thumbnail",
+    ...["api", "api-usw2"].flatMap((api) => apiFunctions.map((fn) => `${api}-${fn}`)),
+    "auth-post-confirmation", "data-export", "gallery-counters", "photo-cleanup", "thumbnail",
   ];
 
   it("alarms on every function, the API stage, every table, every dead-letter and failure queue and the distribution", () => {
     const names = ofType(runs.get("prod")!.resources, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.name).sort();
     expect(names).toEqual([
-      "ops-api-api-prod-api-latency-p99", "ops-api-api-prod-api-server-errors", "ops-cdn-site-cloud-front-server-errors",
+      "ops-api-api-prod-api-latency-p99", "ops-api-api-prod-api-server-errors", "ops-api-api-usw2-prod-api-latency-p99", "ops-api-api-usw2-prod-api-server-errors",
+      "ops-cdn-site-cloud-front-server-errors",
       ...functions.flatMap((fn) => [`ops-fn-${fn}-lambda-errors`, `ops-fn-${fn}-lambda-throttles`, ...(fn === "gallery-counters" ? [`ops-fn-${fn}-stream-iterator-age`] : [])]),
       "ops-pool-auth-cognito-account-takeover-risk", "ops-pool-auth-cognito-compromised-credential-risk",
       "ops-queue-data-counters-dlq-queue-depth", "ops-queue-data-export-dlq-queue-depth", "ops-queue-thumbnail-failures-queue-depth",
@@ -48,12 +53,15 @@ describe("prod alarms and dashboard", () => {
     ].sort());
   });
 
-  it("points every alarm's ALARM and OK actions at the one alarm topic (prod is in us-east-1, CloudFront's metric region), mailed to alarmEmails", () => {
+  it("points every alarm's ALARM and OK actions at its region's alarm topic (the home one in us-east-1, CloudFront's metric region), mailed to alarmEmails", () => {
     const run = runs.get("prod")!;
     const topic = resource(run.resources, "aws:sns/topic:Topic", "ops-alarms");
+    // An alarm notifies a topic in its own region: the us-west-2 API's alarms have a topic there.
+    const westTopic = resource(run.resources, "aws:sns/topic:Topic", "ops-alarms-us-west-2");
     for (const alarm of ofType(run.resources, "aws:cloudwatch/metricAlarm:MetricAlarm")) {
-      expect(alarm.inputs.alarmActions, alarm.name).toEqual([topic.state.arn]);
-      expect(alarm.inputs.okActions, alarm.name).toEqual([topic.state.arn]);
+      const expected = alarm.inputs.region === "us-west-2" ? westTopic : topic;
+      expect(alarm.inputs.alarmActions, alarm.name).toEqual([expected.state.arn]);
+      expect(alarm.inputs.okActions, alarm.name).toEqual([expected.state.arn]);
     }
     expect(topic.inputs.kmsMasterKeyId).toBe(resource(run.resources, "aws:kms/key:Key", "ops-alarm-key").state.arn);
     expect(resource(run.resources, "aws:sns/topicSubscription:TopicSubscription", "ops-alarms-email-0").inputs).toMatchObject({ protocol: "email", endpoint: "ops@gallery.example.com" });

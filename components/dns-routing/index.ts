@@ -1,0 +1,110 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { argFailer } from "../errors";
+import { registerSpec } from "../spec-registry";
+import { normalise, RoutingPolicy, validateArgs, type DnsRoutingArgs, type DnsRoutingRecordSpec, type DnsRoutingSpec } from "./spec";
+
+export { FailoverRole, HEALTH_CHECK_DEFAULTS, HEALTH_CHECK_LIMITS, RoutingPolicy, SET_IDENTIFIER_MAX, healthCheckProblem } from "./spec";
+export type { DnsHealthCheck, DnsHealthCheckSpec, DnsRoutingArgs, DnsRoutingRecord, DnsRoutingRecordSpec, DnsRoutingSpec, GeoLocation } from "./spec";
+
+/**
+ * Route 53 routing as data (seed 000): latency, failover (PRIMARY/SECONDARY) or geolocation
+ * records of one name, A and AAAA aliases to each target, and an HTTPS health check with
+ * string matching per target, which the record carries so Route 53 stops answering with a
+ * failed target. Route 53 is global: no region.
+ *
+ * @example
+ * new DnsRouting("api-routing", {
+ *   zoneId: "Z0123456789EXAMPLE0000",
+ *   name: "api.gallery.example.com",
+ *   policy: RoutingPolicy.Latency,
+ *   records: [
+ *     { id: "us-east-1", region: "us-east-1", target: east.customDomain!, healthCheck: { fqdn: east.domainName, path: "/prod/api/health" } },
+ *     { id: "us-west-2", region: "us-west-2", target: west.customDomain!, healthCheck: { fqdn: west.domainName, path: "/prod/api/health" } },
+ *   ],
+ * });
+ */
+export class DnsRouting extends pulumi.ComponentResource {
+  readonly spec: DnsRoutingSpec;
+  /** Health check ids by record id. */
+  readonly healthCheckIds: pulumi.Output<Record<string, string>>;
+  /** The underlying resources, for users who need to extend them. */
+  readonly nodes: { readonly records: readonly aws.route53.Record[]; readonly healthChecks: ReadonlyMap<string, aws.route53.HealthCheck> };
+
+  constructor(name: string, args: DnsRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("serverless-fullstack:index:DnsRouting", name, {}, opts);
+    validateArgs(argFailer("DnsRouting", name), args);
+    this.spec = normalise(args);
+
+    const healthChecks = new Map(
+      this.spec.records.filter((r) => r.healthCheck).map((record) => [record.id, createHealthCheck(name, this.spec, record, this)] as const),
+    );
+    const records = this.spec.records.flatMap((record) => this.spec.recordTypes.map((type) => createRecord(name, args.zoneId, this.spec, record, type, healthChecks.get(record.id), this)));
+
+    this.nodes = { records, healthChecks };
+    this.healthCheckIds = pulumi.all(Object.fromEntries([...healthChecks].map(([id, check]) => [id, check.id])));
+    registerSpec("DnsRouting", name, this.spec);
+    this.registerOutputs({ healthCheckIds: this.healthCheckIds });
+  }
+}
+
+/** Resource names take the record id's letters and digits (`us-east-1` → `useast1`), so ids stay free text. */
+function slug(id: string): string {
+  return id.toLowerCase().replace(/[^a-z0-9]+/g, "");
+}
+
+function createHealthCheck(name: string, spec: DnsRoutingSpec, record: DnsRoutingRecordSpec, parent: pulumi.Resource): aws.route53.HealthCheck {
+  const check = record.healthCheck!;
+  return new aws.route53.HealthCheck(
+    `${name}-health-${slug(record.id)}`,
+    {
+      // HTTPS with string matching: a 2xx/3xx whose first 5,120 bytes hold searchString.
+      // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-types.html
+      type: "HTTPS_STR_MATCH",
+      fqdn: check.fqdn,
+      port: 443,
+      resourcePath: check.path,
+      searchString: check.searchString,
+      // The target is a shared endpoint (API Gateway, CloudFront) that picks its certificate by SNI.
+      enableSni: true,
+      failureThreshold: check.failureThreshold,
+      requestInterval: check.requestInterval,
+      // Latency to the target in CloudWatch, per checker region: the evidence behind a latency routing decision.
+      measureLatency: spec.policy === RoutingPolicy.Latency,
+      referenceName: `${name}-${slug(record.id)}`.slice(0, 64),
+      tags: { Name: `${spec.name} ${record.id}` },
+    },
+    { parent },
+  );
+}
+
+function createRecord(
+  name: string,
+  zoneId: pulumi.Input<string>,
+  spec: DnsRoutingSpec,
+  record: DnsRoutingRecordSpec,
+  type: string,
+  healthCheck: aws.route53.HealthCheck | undefined,
+  parent: pulumi.Resource,
+): aws.route53.Record {
+  const location = record.location;
+  return new aws.route53.Record(
+    `${name}-${type.toLowerCase()}-${slug(record.id)}`,
+    {
+      zoneId,
+      name: spec.name,
+      type,
+      setIdentifier: record.id,
+      aliases: [{ name: record.target.name, zoneId: record.target.zoneId, evaluateTargetHealth: spec.evaluateTargetHealth }],
+      healthCheckId: healthCheck?.id,
+      latencyRoutingPolicies: spec.policy === RoutingPolicy.Latency ? [{ region: record.region! }] : undefined,
+      failoverRoutingPolicies: spec.policy === RoutingPolicy.Failover ? [{ type: record.failover! }] : undefined,
+      // Route 53's default location is country "*".
+      geolocationRoutingPolicies:
+        spec.policy === RoutingPolicy.Geolocation
+          ? [location!.default ? { country: "*" } : { continent: location!.continent, country: location!.country, subdivision: location!.subdivision }]
+          : undefined,
+    },
+    { parent },
+  );
+}

@@ -1,0 +1,242 @@
+/**
+ * DnsRouting's arguments, validation and normalised spec: Route 53 routing records as data
+ * (latency, failover, geolocation), each target with its own health check.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { ArgFailure } from "../errors";
+
+/** How Route 53 picks among the records of one name (seed 000). */
+export enum RoutingPolicy {
+  /** The record of the AWS region with the lowest latency to the resolver, among the healthy ones. */
+  Latency = "latency",
+  /** PRIMARY while its health check passes, else SECONDARY (active-passive). */
+  Failover = "failover",
+  /** By the resolver's location; the default record (no location) answers everyone else. */
+  Geolocation = "geolocation",
+}
+
+/** The role of a record in a failover pair. */
+export enum FailoverRole {
+  Primary = "PRIMARY",
+  Secondary = "SECONDARY",
+}
+
+/** An HTTPS health check with string matching on one target (Route 53 `HTTPS_STR_MATCH`). */
+export interface DnsHealthCheck {
+  /** Host the checkers call, e.g. a regional API's `<id>.execute-api.<region>.amazonaws.com`. */
+  fqdn: pulumi.Input<string>;
+  /** Path the checkers request, e.g. `/prod/api/health`. Must start with `/`. */
+  path: string;
+  /**
+   * Text the first 5,120 bytes of the response body must contain (≤ 255 characters). With `HTTPS_STR_MATCH`
+   * a 2xx/3xx alone is not healthy: an error page served with 200 fails the check.
+   * @default '"status":"ok"'
+   */
+  searchString?: string;
+  /** Consecutive checks that change the status, 1–10. @default 3 */
+  failureThreshold?: number;
+  /** Seconds between checks of each checker: 10 (fast, billed extra) or 30. @default 30 */
+  requestInterval?: number;
+}
+
+/** Where a geolocation record answers: a continent, a country (with a US state), or everyone else (`default: true`). */
+export interface GeoLocation {
+  /** Two-letter continent code (AF, AN, AS, EU, OC, NA, SA). @default none */
+  continent?: string;
+  /** ISO 3166 alpha-2 country code, e.g. "DE". @default none */
+  country?: string;
+  /** US state code, with `country: "US"`. @default none */
+  subdivision?: string;
+  /** The record for locations no other record covers. @default false */
+  default?: boolean;
+}
+
+export interface DnsRoutingRecord {
+  /** The record's set identifier (1–128 characters, unique within the name), e.g. the region. */
+  id: string;
+  /** Alias target: a regional API custom domain's `regionalDomainName` and `regionalZoneId`, a distribution, a load balancer. */
+  target: { name: pulumi.Input<string>; zoneId: pulumi.Input<string> };
+  /** AWS region of the target; required for latency records. @default none */
+  region?: string;
+  /** PRIMARY or SECONDARY; required for failover records. @default none */
+  failover?: FailoverRole;
+  /** Required for geolocation records. @default none */
+  location?: GeoLocation;
+  /** The target's health check; without one Route 53 treats the record as always healthy. @default none */
+  healthCheck?: DnsHealthCheck;
+  /**
+   * The local runtime's origin this record stands for (a ServerlessApi's name) and the path prefix
+   * the health check's path carries there (the stage, e.g. `/prod`), so `npm start` routes and
+   * health-checks the same records. RegionalApis sets both. @default none (not routed locally)
+   */
+  local?: { originId: string; pathPrefix?: string };
+}
+
+export interface DnsRoutingArgs {
+  /** The hosted zone the records go in. */
+  zoneId: pulumi.Input<string>;
+  /** The name every record answers, e.g. `api.gallery.example.com`. */
+  name: string;
+  /** How Route 53 chooses among `records`. */
+  policy: RoutingPolicy;
+  /** The routing records, one per target. */
+  records: DnsRoutingRecord[];
+  /** AAAA alias records beside the A records (the targets answer IPv6). @default true */
+  ipv6?: boolean;
+  /** Whether an alias also follows its target's own health (e.g. a nested routing record). @default true */
+  evaluateTargetHealth?: boolean;
+}
+
+export interface DnsHealthCheckSpec {
+  fqdn: pulumi.Input<string>;
+  path: string;
+  searchString: string;
+  failureThreshold: number;
+  requestInterval: number;
+}
+
+export interface DnsRoutingRecordSpec {
+  id: string;
+  target: { name: pulumi.Input<string>; zoneId: pulumi.Input<string> };
+  region?: string;
+  failover?: FailoverRole;
+  location?: GeoLocation;
+  healthCheck?: DnsHealthCheckSpec;
+  local?: { originId: string; pathPrefix: string };
+}
+
+export interface DnsRoutingSpec {
+  name: string;
+  policy: RoutingPolicy;
+  recordTypes: string[];
+  evaluateTargetHealth: boolean;
+  records: DnsRoutingRecordSpec[];
+}
+
+export const HEALTH_CHECK_DEFAULTS = { searchString: '"status":"ok"', failureThreshold: 3, requestInterval: 30 } as const;
+
+// https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html
+// FailureThreshold 1–10; RequestInterval 10 or 30 (fixed after creation); SearchString ≤ 255 characters,
+// looked for in the first 5,120 bytes of the body; ResourcePath ≤ 255 characters.
+export const HEALTH_CHECK_LIMITS = { failureThreshold: { min: 1, max: 10 }, requestIntervals: [10, 30], searchStringMax: 255, pathMax: 255 } as const;
+// https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html — SetIdentifier 1–128 characters.
+export const SET_IDENTIFIER_MAX = 128;
+
+/** Why a health check's settings are refused, or undefined. Shared with the deploy rule over the recorded plan. */
+export function healthCheckProblem(check: { failureThreshold?: unknown; requestInterval?: unknown; searchString?: unknown; resourcePath?: unknown }): string | undefined {
+  const { failureThreshold, requestInterval, searchString, resourcePath } = check;
+  if (failureThreshold !== undefined && !(Number.isInteger(failureThreshold) && (failureThreshold as number) >= 1 && (failureThreshold as number) <= 10)) {
+    return `failureThreshold ${JSON.stringify(failureThreshold)} is not a whole number from 1 to 10`;
+  }
+  if (requestInterval !== undefined && !(HEALTH_CHECK_LIMITS.requestIntervals as readonly unknown[]).includes(requestInterval)) {
+    return `requestInterval ${JSON.stringify(requestInterval)} is neither 10 nor 30`;
+  }
+  if (searchString !== undefined && (typeof searchString !== "string" || searchString.length === 0 || searchString.length > HEALTH_CHECK_LIMITS.searchStringMax)) {
+    return `searchString ${JSON.stringify(searchString)} is not 1–255 characters`;
+  }
+  if (resourcePath !== undefined && (typeof resourcePath !== "string" || !resourcePath.startsWith("/") || resourcePath.length > HEALTH_CHECK_LIMITS.pathMax)) {
+    return `resourcePath ${JSON.stringify(resourcePath)} does not start with "/" or is over 255 characters`;
+  }
+  return undefined;
+}
+
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+
+export function validateArgs(fail: ArgFailure, args: DnsRoutingArgs): void {
+  if (!/^(?=.{1,253}$)([a-z0-9*]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$/.test(args.name ?? "")) {
+    fail("name", args.name, "is not a lowercase DNS name", 'Use e.g. "api.gallery.example.com".');
+  }
+  if (!Object.values(RoutingPolicy).includes(args.policy)) {
+    fail("policy", args.policy, "is not a routing policy", `Use one of ${Object.values(RoutingPolicy).join(", ")}.`);
+  }
+  const records = args.records ?? [];
+  if (records.length === 0) fail("records", records, "is empty", "Give at least one record (two for failover).");
+  const ids = new Set<string>();
+  records.forEach((record, index) => {
+    const where = `records[${index}]`;
+    if (!record.id || record.id.length > SET_IDENTIFIER_MAX) fail(`${where}.id`, record.id, "is not 1–128 characters (Route 53's SetIdentifier)", "Name the record, e.g. by its region.");
+    if (ids.has(record.id)) fail(`${where}.id`, record.id, "is used by another record", "Give each record its own id: Route 53 tells records of one name apart by it.");
+    ids.add(record.id);
+    if (record.healthCheck) {
+      const check = record.healthCheck;
+      const problem = healthCheckProblem({ failureThreshold: check.failureThreshold, requestInterval: check.requestInterval, searchString: check.searchString, resourcePath: check.path });
+      if (problem) fail(`${where}.healthCheck`, check.path, `has ${problem}`, "Use failureThreshold 1–10, requestInterval 10 or 30, a searchString of 1–255 characters and a path starting with /.");
+    }
+    if (args.policy === RoutingPolicy.Latency) {
+      // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy-latency.html — each latency record names the AWS region of its resource.
+      if (!REGION.test(record.region ?? "")) fail(`${where}.region`, record.region, "is not an AWS region; latency records route by the region of their target", 'Set the target\'s region, e.g. "us-west-2".');
+    }
+    if (args.policy !== RoutingPolicy.Failover && record.failover) fail(`${where}.failover`, record.failover, `is set on a ${args.policy} record`, "Drop it, or use policy failover.");
+    if (args.policy !== RoutingPolicy.Geolocation && record.location) fail(`${where}.location`, record.location, `is set on a ${args.policy} record`, "Drop it, or use policy geolocation.");
+  });
+  if (args.policy === RoutingPolicy.Latency) {
+    const regions = records.map((r) => r.region);
+    const twice = regions.find((region, index) => regions.indexOf(region) !== index);
+    // Route 53 answers one record per region for latency: two records of one region never both serve.
+    if (twice) fail("records", twice, "is the region of two latency records", "Give each region one record.");
+  }
+  if (args.policy === RoutingPolicy.Failover) validateFailover(fail, records);
+  if (args.policy === RoutingPolicy.Geolocation) validateGeolocation(fail, records);
+}
+
+/**
+ * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-types.html — active-passive failover is one
+ * PRIMARY and one SECONDARY record of the same name and type; the primary needs a health check, or Route 53 never
+ * considers it unhealthy and the secondary never answers.
+ */
+function validateFailover(fail: ArgFailure, records: DnsRoutingRecord[]): void {
+  const roles = records.map((r) => r.failover);
+  const primaries = roles.filter((r) => r === FailoverRole.Primary).length;
+  const secondaries = roles.filter((r) => r === FailoverRole.Secondary).length;
+  if (records.length !== 2 || primaries !== 1 || secondaries !== 1) {
+    fail("records", roles, "is not exactly one PRIMARY and one SECONDARY record", "Give a failover name two records: failover PRIMARY (health-checked) and SECONDARY.");
+  }
+  const primary = records.find((r) => r.failover === FailoverRole.Primary)!;
+  if (!primary.healthCheck) fail(`records[${records.indexOf(primary)}].healthCheck`, undefined, "is missing on the PRIMARY record; without it the primary never fails over", "Give the primary a health check on a real route of its target.");
+}
+
+/**
+ * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy-geo.html — without a default record, resolvers
+ * in locations no record covers (and addresses Route 53 cannot place) get no answer.
+ */
+function validateGeolocation(fail: ArgFailure, records: DnsRoutingRecord[]): void {
+  const keys = new Set<string>();
+  records.forEach((record, index) => {
+    const where = `records[${index}].location`;
+    const location = record.location;
+    if (!location) return fail(where, undefined, "is missing on a geolocation record", 'Set a continent, a country, or default: true.');
+    const given = [location.default ? "default" : undefined, location.continent ? "continent" : undefined, location.country ? "country" : undefined].filter(Boolean);
+    if (given.length !== 1) fail(where, location, "must name exactly one of default, continent and country", "Give one location per record.");
+    if (location.subdivision && location.country !== "US") fail(where, location, "has a subdivision outside the US", 'Subdivisions are US states: set country "US".');
+    if (location.continent && !["AF", "AN", "AS", "EU", "OC", "NA", "SA"].includes(location.continent)) fail(where, location.continent, "is not a continent code", "Use AF, AN, AS, EU, OC, NA or SA.");
+    if (location.country && !/^[A-Z]{2}$/.test(location.country)) fail(where, location.country, "is not an ISO 3166 alpha-2 country code", 'Use e.g. "DE".');
+    const key = JSON.stringify([location.default ?? false, location.continent, location.country, location.subdivision]);
+    if (keys.has(key)) fail(where, location, "is the location of another record", "Give each location one record.");
+    keys.add(key);
+  });
+  if (!records.some((r) => r.location?.default)) fail("records", records.map((r) => r.id), "have no default location", "Add a record with location { default: true } for everyone no other record covers.");
+}
+
+export function normalise(args: DnsRoutingArgs): DnsRoutingSpec {
+  return {
+    name: args.name.replace(/\.$/, ""),
+    policy: args.policy,
+    recordTypes: args.ipv6 === false ? ["A"] : ["A", "AAAA"],
+    evaluateTargetHealth: args.evaluateTargetHealth ?? true,
+    records: args.records.map((record) => ({
+      id: record.id,
+      target: record.target,
+      region: record.region,
+      failover: record.failover,
+      location: record.location,
+      healthCheck: record.healthCheck && {
+        fqdn: record.healthCheck.fqdn,
+        path: record.healthCheck.path,
+        searchString: record.healthCheck.searchString ?? HEALTH_CHECK_DEFAULTS.searchString,
+        failureThreshold: record.healthCheck.failureThreshold ?? HEALTH_CHECK_DEFAULTS.failureThreshold,
+        requestInterval: record.healthCheck.requestInterval ?? HEALTH_CHECK_DEFAULTS.requestInterval,
+      },
+      local: record.local && { originId: record.local.originId, pathPrefix: record.local.pathPrefix ?? "" },
+    })),
+  };
+}

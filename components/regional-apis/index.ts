@@ -1,0 +1,138 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { DnsRouting, RoutingPolicy, type DnsRoutingRecord } from "../dns-routing";
+import { argFailer } from "../errors";
+import { ServerlessApi } from "../serverless-api";
+import { joinPath } from "../serverless-api/args";
+import { registerSpec } from "../spec-registry";
+import { apiArgsIn, failoverRole, normalise, regionCode, validateArgs, type RegionalApisArgs, type RegionalApisSpec } from "./spec";
+
+export { regionCode, replicaArn } from "./spec";
+export type { RegionalApisArgs, RegionalApisDomain, RegionalApisRouting, RegionalApisSpec } from "./spec";
+
+/**
+ * One ServerlessApi deployed unchanged into several regions (v7's per-resource `region`), each
+ * with the regional custom domain, its own DNS-validated ACM certificate in that region and a base
+ * path mapping, and Route 53 latency or failover records with a health check per region
+ * (DnsRouting) in front. Functions in each region use their own region's replica of the global
+ * tables. Lambda bundles are built once: the bundle cache serves the other regions' identical builds.
+ *
+ * A wrapper rather than a `regions` arg on ServerlessApi: a ServerlessApi stays one API in one region
+ * (its outputs — rest API id, stage URLs, nodes — keep one meaning), and everything that only exists
+ * because there are several (certificates per region, routing records, health checks) lives here.
+ *
+ * @example
+ * const apis = new RegionalApis("api", {
+ *   regions: ["us-east-1", "us-west-2"],
+ *   api: { basePath: "api", stages: { prod: {} }, routes: { "GET /health": { handler: "handlers/api/health.ts", auth: "none" } } },
+ *   domain: { name: "api.gallery.example.com", hostedZoneId: zone.id },
+ *   routing: { policy: RoutingPolicy.Latency },
+ * });
+ * new StaticSite("site", { path: "site", routes: [apis.siteRoute()] });
+ */
+export class RegionalApis extends pulumi.ComponentResource {
+  readonly spec: RegionalApisSpec;
+  /** The API in the home region (the first). */
+  readonly home: ServerlessApi;
+  /** Every regional API, in the order of `regions`. */
+  readonly apis: readonly ServerlessApi[];
+  /** The Route 53 records across the regions; undefined with one region and no routing. */
+  readonly routing?: DnsRouting;
+  /** Invoke URLs of every region's stages, by region. */
+  readonly urls: pulumi.Output<Record<string, Record<string, string>>>;
+  /** The underlying resources: a certificate per region, and the one validation record they share. */
+  readonly nodes: { readonly certificates: readonly aws.acm.Certificate[]; readonly validationRecords: readonly aws.route53.Record[] };
+
+  constructor(name: string, args: RegionalApisArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("serverless-fullstack:index:RegionalApis", name, {}, opts);
+    validateArgs(argFailer("RegionalApis", name), args);
+    this.spec = normalise(name, args);
+
+    const certificates: aws.acm.Certificate[] = [];
+    const validationRecords: aws.route53.Record[] = [];
+    const stackRegion = new pulumi.Config("aws").get("region");
+    this.apis = this.spec.regions.map(({ region, apiName }, index) => {
+      const certificateArn = this.spec.domain && (this.spec.domain.certificateArn ?? this.createCertificate(name, region, certificates, validationRecords));
+      const api = region ? apiArgsIn(args.api, region, args.regionalEnvironment?.[region]) : args.api;
+      return new ServerlessApi(
+        apiName,
+        {
+          ...api,
+          // The home region as the provider's stays implicit, so a single-region stack's API is unchanged.
+          region: region === stackRegion && index === 0 ? undefined : region,
+          domain: this.spec.domain && { name: this.spec.domain.name, certificateArn: certificateArn!, stage: this.spec.domain.stage },
+        },
+        // The home API was a top-level ServerlessApi before it moved under RegionalApis: same URNs for its resources.
+        { parent: this, aliases: index === 0 ? [{ parent: pulumi.rootStackResource }] : undefined },
+      );
+    });
+    this.home = this.apis[0];
+    this.routing = this.spec.routing && this.createRouting(name, this.spec.domain!.hostedZoneId!);
+    this.nodes = { certificates, validationRecords };
+    this.urls = pulumi.all(Object.fromEntries(this.apis.map((api, index) => [this.spec.regions[index].region ?? "home", api.urls])));
+    registerSpec("RegionalApis", name, this.spec);
+    this.registerOutputs({ urls: this.urls });
+  }
+
+  /** A regional certificate for the domain in `region`, validated through a DNS record in the hosted zone. */
+  private createCertificate(name: string, region: string | undefined, certificates: aws.acm.Certificate[], records: aws.route53.Record[]): pulumi.Output<string> {
+    const domain = this.spec.domain!;
+    const suffix = region ? regionCode(region) : "home";
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html
+    // A regional custom domain's certificate must be in the API's region.
+    const certificate = new aws.acm.Certificate(`${name}-cert-${suffix}`, { domainName: domain.name, validationMethod: "DNS", region }, { parent: this });
+    // ACM gives every certificate for one name in one account the same validation CNAME, whatever the region
+    // (hashicorp/terraform-provider-aws#13653): one record, written from the first certificate, validates them all.
+    // A record per region would be one Route 53 record owned twice, deleted with whichever region leaves first.
+    let record = records[0];
+    if (!record) {
+      const option = certificate.domainValidationOptions[0];
+      record = new aws.route53.Record(
+        `${name}-cert-validation`,
+        { zoneId: domain.hostedZoneId!, name: option.resourceRecordName, type: option.resourceRecordType, records: [option.resourceRecordValue], ttl: 300, allowOverwrite: true },
+        { parent: this },
+      );
+      records.push(record);
+    }
+    const validation = new aws.acm.CertificateValidation(`${name}-cert-validation-${suffix}`, { certificateArn: certificate.arn, validationRecordFqdns: [record.fqdn], region }, { parent: this });
+    certificates.push(certificate);
+    return validation.certificateArn;
+  }
+
+  /** One record per region: alias to the region's custom domain, health-checked on the API's health route through its stage. */
+  private createRouting(name: string, zoneId: pulumi.Input<string>): DnsRouting {
+    const routing = this.spec.routing!;
+    const healthPath = routing.healthRoute.slice("GET ".length);
+    const records: DnsRoutingRecord[] = this.apis.map((api, index) => {
+      const region = this.spec.regions[index].region!;
+      const stage = this.spec.domain!.stage ?? api.spec.stages[0].name;
+      return {
+        id: region,
+        region: routing.policy === RoutingPolicy.Latency ? region : undefined,
+        failover: routing.policy === RoutingPolicy.Failover ? failoverRole(index) : undefined,
+        target: { name: api.customDomain!.regionalDomainName, zoneId: api.customDomain!.regionalZoneId },
+        // The execute-api host with the stage in the path: it presents Amazon's certificate for the host checked.
+        healthCheck: {
+          fqdn: api.domainName,
+          path: `/${stage}${joinPath(api.spec.basePath, healthPath)}`,
+          searchString: routing.searchString,
+          failureThreshold: routing.failureThreshold,
+          requestInterval: routing.requestInterval,
+        },
+        local: { originId: this.spec.regions[index].apiName, pathPrefix: `/${stage}` },
+      };
+    });
+    return new DnsRouting(`${name}-routing`, { zoneId, name: this.spec.domain!.name, policy: routing.policy, records }, { parent: this });
+  }
+
+  /**
+   * A StaticSite route sending `/<basePath>/*` to the API: with routing, to the routed name (Route 53 picks the
+   * region; the custom domain maps its root to the stage, so no origin path); with one region, as
+   * `ServerlessApi.siteRoute()`. The origin id is the DnsRouting's name, where `npm start` runs its local router.
+   */
+  siteRoute(): { pathPattern: string; originId: string; domainName: pulumi.Output<string>; originPath: string } {
+    if (!this.routing) return this.home.siteRoute(this.spec.domain?.stage);
+    const route = this.home.siteRoute(this.spec.domain!.stage);
+    return { pathPattern: route.pathPattern, originId: `${this.spec.name}-routing`, domainName: pulumi.output(this.spec.domain!.name), originPath: "" };
+  }
+}

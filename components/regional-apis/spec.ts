@@ -1,0 +1,217 @@
+/**
+ * RegionalApis' arguments, validation and spec: which regions, which custom domain, how Route 53
+ * routes between the regional copies of one API.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { ArgFailure } from "../errors";
+import type { PolicyStatement } from "../iam";
+import type { ApiAuthorizer, ApiFunctionArgs, ApiRoute, ServerlessApiArgs } from "../serverless-api";
+import { FailoverRole, healthCheckProblem, RoutingPolicy } from "../dns-routing/spec";
+
+export interface RegionalApisDomain {
+  /** The API's host name in every region, e.g. `api.gallery.example.com`. */
+  name: string;
+  /**
+   * Route 53 hosted zone of `name`: each region's ACM certificate is validated through it (DNS), and the
+   * routing records go in it. Required with more than one region. @default none
+   */
+  hostedZoneId?: pulumi.Input<string>;
+  /**
+   * An existing ACM certificate for `name`, single region only (a certificate lives in one region; with
+   * several regions each gets its own, created and DNS-validated for you).
+   * @default a certificate per region, DNS-validated in hostedZoneId
+   */
+  certificateArn?: pulumi.Input<string>;
+  /** @default the API's first stage */
+  stage?: string;
+}
+
+export interface RegionalApisRouting {
+  /** Latency (active-active) or failover (active-passive: the first region PRIMARY, the second SECONDARY). */
+  policy: RoutingPolicy;
+  /**
+   * The route every region's health check requests, a public GET route of the API (`"GET /health"`),
+   * through the stage's execute-api host. @default "GET /health"
+   */
+  healthRoute?: string;
+  /** Text the health route's body must contain. @default '"status":"ok"' */
+  searchString?: string;
+  /** Consecutive checks that change a region's status, 1–10. @default 3 */
+  failureThreshold?: number;
+  /** Seconds between checks, 10 or 30. @default 30 */
+  requestInterval?: number;
+}
+
+export interface RegionalApisArgs {
+  /**
+   * Regions the API is deployed to, the home region first (its API keeps the component's name, the others
+   * get `<name>-<region code>`, e.g. `api-usw2`). Tables the functions use must be replicated to every one:
+   * each function's DynamoDB permissions are rewritten to its own region's replica, where its SDK calls go.
+   * @default [the provider's region] (one API, no routing)
+   */
+  regions?: string[];
+  /** The API, deployed unchanged in every region. */
+  api: Omit<ServerlessApiArgs, "region" | "domain">;
+  /** Custom domain served by every region (regional endpoints, a certificate per region, base path mapping ""). @default none (execute-api URLs only; required with more than one region) */
+  domain?: RegionalApisDomain;
+  /** Route 53 records for `domain.name` across the regions. @default none (required with more than one region) */
+  routing?: RegionalApisRouting;
+  /**
+   * Environment variables per region on top of the API's (e.g. a replicated bucket's name in that region).
+   * @default {}
+   */
+  regionalEnvironment?: Record<string, Record<string, pulumi.Input<string>>>;
+}
+
+export interface RegionalApisSpec {
+  name: string;
+  regions: Array<{ region?: string; apiName: string }>;
+  domain?: { name: string; hostedZoneId?: pulumi.Input<string>; certificateArn?: pulumi.Input<string>; stage?: string };
+  routing?: { policy: RoutingPolicy; healthRoute: string; searchString: string; failureThreshold: number; requestInterval: number };
+}
+
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+
+/** `us-west-2` → `usw2`, `ap-southeast-1` → `apse1`, `eu-central-1` → `euc1`: short enough for route function names (≤ 47). */
+export function regionCode(region: string): string {
+  const [area, ...rest] = region.split("-");
+  const number = rest.pop() ?? "";
+  const middle = rest.map((part) => part.replace(/north/g, "n").replace(/south/g, "s").replace(/east/g, "e").replace(/west/g, "w").replace(/central/g, "c")).join("");
+  return `${area}${middle}${number}`;
+}
+
+export function validateArgs(fail: ArgFailure, args: RegionalApisArgs): void {
+  const regions = args.regions ?? [];
+  regions.forEach((region, index) => {
+    if (!REGION.test(region)) fail(`regions[${index}]`, region, "is not an AWS region", 'Use e.g. "us-west-2".');
+    if (regions.indexOf(region) !== index) fail(`regions[${index}]`, region, "is listed twice", "List each region once.");
+  });
+  const multi = regions.length > 1;
+  if (args.api?.endpointType && args.api.endpointType !== "REGIONAL" && multi) {
+    fail("api.endpointType", args.api.endpointType, "is not REGIONAL; Route 53 routes between regional endpoints", 'Use "REGIONAL" for an API in several regions.');
+  }
+  if (multi && !args.domain) fail("domain", undefined, "is missing; clients reach several regions only through one custom domain", "Set domain { name, hostedZoneId }.");
+  if (multi && !args.routing) fail("routing", undefined, "is missing; with several regions Route 53 must choose one", "Set routing { policy: RoutingPolicy.Latency } (or Failover).");
+  if (args.domain) {
+    if (args.domain.certificateArn !== undefined && multi) {
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html
+      // "The certificate must be in the same Region as your API": one certificate cannot serve two regions.
+      fail("domain.certificateArn", args.domain.certificateArn, "is one certificate for several regions; a regional custom domain needs a certificate in its own region", "Drop certificateArn and set hostedZoneId: a DNS-validated certificate is created in each region.");
+    }
+    if (args.domain.certificateArn === undefined && args.domain.hostedZoneId === undefined) {
+      fail("domain.hostedZoneId", undefined, "is missing; the certificates are validated through DNS in it", "Set the hosted zone of domain.name, or (one region) certificateArn.");
+    }
+  }
+  if (args.routing) validateRouting(fail, args, regions);
+  for (const region of Object.keys(args.regionalEnvironment ?? {})) {
+    if (!regions.includes(region)) fail("regionalEnvironment", region, "is not one of regions", `Use one of ${regions.join(", ") || "the listed regions"}.`);
+  }
+}
+
+function validateRouting(fail: ArgFailure, args: RegionalApisArgs, regions: string[]): void {
+  const routing = args.routing!;
+  if (!Object.values(RoutingPolicy).includes(routing.policy) || routing.policy === RoutingPolicy.Geolocation) {
+    fail("routing.policy", routing.policy, "is not latency or failover", "Use RoutingPolicy.Latency or RoutingPolicy.Failover (geolocation: build the records with DnsRouting).");
+  }
+  if (routing.policy === RoutingPolicy.Failover && regions.length !== 2) {
+    fail("regions", regions, "are not exactly two; failover routes to one PRIMARY and one SECONDARY", "List the primary region, then the secondary.");
+  }
+  if (!args.domain?.hostedZoneId) fail("domain.hostedZoneId", undefined, "is missing; routing records go in it", "Set the hosted zone of domain.name.");
+  const problem = healthCheckProblem({ failureThreshold: routing.failureThreshold, requestInterval: routing.requestInterval, searchString: routing.searchString });
+  if (problem) fail("routing", routing, `has ${problem}`, "Use failureThreshold 1–10, requestInterval 10 or 30 and a searchString of 1–255 characters.");
+  // The health check must call a real, public GET route: a missing route answers 403/404 and a protected one 401,
+  // so every region would look down at once and Route 53 would answer as if all were healthy.
+  const healthRoute = routing.healthRoute ?? "GET /health";
+  const route = args.api.routes?.[healthRoute];
+  if (!healthRoute.startsWith("GET /") || !route) {
+    fail("routing.healthRoute", healthRoute, "is not a GET route of the API", `Use one of ${Object.keys(args.api.routes ?? {}).filter((k) => k.startsWith("GET ")).join(", ") || "the API's GET routes"}.`);
+  }
+  if (/[{}]/.test(healthRoute)) fail("routing.healthRoute", healthRoute, "has path parameters; Route 53 requests one fixed path", "Use a route without {parameters}, e.g. GET /health.");
+  if ((route.auth ?? args.api.defaultAuth ?? "iam") !== "none") {
+    fail("routing.healthRoute", healthRoute, "needs authorisation; Route 53's checkers send no credentials and would see 401/403", 'Make the health route public (auth: "none").');
+  }
+}
+
+export function normalise(name: string, args: RegionalApisArgs): RegionalApisSpec {
+  const regions = args.regions?.length ? args.regions : [undefined];
+  return {
+    name,
+    regions: regions.map((region, index) => ({ region, apiName: index === 0 ? name : `${name}-${regionCode(region!)}` })),
+    domain: args.domain && { name: args.domain.name, hostedZoneId: args.domain.hostedZoneId, certificateArn: args.domain.certificateArn, stage: args.domain.stage },
+    routing: args.routing && {
+      policy: args.routing.policy,
+      healthRoute: args.routing.healthRoute ?? "GET /health",
+      searchString: args.routing.searchString ?? '"status":"ok"',
+      failureThreshold: args.routing.failureThreshold ?? 3,
+      requestInterval: args.routing.requestInterval ?? 30,
+    },
+  };
+}
+
+/** The failover role of the i-th region: the first is PRIMARY. */
+export function failoverRole(index: number): FailoverRole {
+  return index === 0 ? FailoverRole.Primary : FailoverRole.Secondary;
+}
+
+/** A DynamoDB ARN (table, index, stream) moved to `region`: a global table has the same name in every replica region. */
+export function replicaArn(arn: string, region: string): string {
+  return arn.replace(/^(arn:[^:]+:dynamodb:)[^:]*:/, `$1${region}:`);
+}
+
+function inRegion(statements: PolicyStatement[] | undefined, region: string): PolicyStatement[] | undefined {
+  return statements?.map((s) => ({ ...s, resources: s.resources.map((r) => pulumi.output(r).apply((arn) => replicaArn(arn, region))) }));
+}
+
+/**
+ * A Secrets Manager secret's or a multi-Region KMS key's ARN in another region: replica secrets keep the name and
+ * suffix and multi-Region keys their key id, so only the region changes (StackSecret `replicaRegions`). A function
+ * reads the secret in its own region: Secrets Manager answers for the secrets of the region it is called in.
+ */
+export function secretReplicaArn(arn: string, region: string): string {
+  return arn.replace(/^(arn:[^:]+:(?:secretsmanager|kms):)[^:]*:/, `$1${region}:`);
+}
+
+function secretsIn(secrets: ApiFunctionArgs["secrets"], region: string): ApiFunctionArgs["secrets"] {
+  if (!secrets) return secrets;
+  const inRegionArn = (arn: pulumi.Input<string> | undefined) => arn && pulumi.output(arn).apply((value) => secretReplicaArn(value, region));
+  return Object.fromEntries(
+    Object.entries(secrets).map(([variable, secret]) => [variable, { ...secret, secretsManager: inRegionArn(secret.secretsManager), kmsKeyArn: inRegionArn(secret.kmsKeyArn) }]),
+  );
+}
+
+function functionIn(fn: ApiFunctionArgs | undefined, region: string, environment: Record<string, pulumi.Input<string>> | undefined): ApiFunctionArgs | undefined {
+  if (!fn && !environment) return fn;
+  return {
+    ...fn,
+    permissions: inRegion(fn?.permissions, region),
+    secrets: secretsIn(fn?.secrets, region),
+    ...(environment ? { environment: { ...fn?.environment, ...environment } } : {}),
+  };
+}
+
+/**
+ * The API's args for one region: every function's DynamoDB permissions point at that region's replica (its SDK
+ * calls the region it runs in), and the region's extra environment goes on every function.
+ */
+export function apiArgsIn(api: RegionalApisArgs["api"], region: string, environment: Record<string, pulumi.Input<string>> | undefined): RegionalApisArgs["api"] {
+  const routes: Record<string, ApiRoute> = Object.fromEntries(
+    Object.entries(api.routes).map(([key, route]) => [
+      key,
+      {
+        ...route,
+        function: route.function && functionIn(route.function, region, undefined),
+        integration: route.integration?.type === "aws" ? { ...route.integration, permissions: inRegion(route.integration.permissions, region)! } : route.integration,
+      },
+    ]),
+  );
+  const authorizers: Record<string, ApiAuthorizer> | undefined =
+    api.authorizers &&
+    Object.fromEntries(Object.entries(api.authorizers).map(([key, a]) => [key, a.type === "cognito" ? a : { ...a, function: a.function && functionIn(a.function, region, undefined) }]));
+  const defaults = api.functionDefaults;
+  return {
+    ...api,
+    routes,
+    authorizers,
+    functionDefaults: { ...defaults, ...functionIn(defaults, region, environment) },
+  };
+}

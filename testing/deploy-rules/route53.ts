@@ -1,0 +1,146 @@
+/** Route 53 and regional API custom domain deploy rules: routing records, health checks, certificates per region. */
+import { ofType, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { healthCheckProblem } from "../../components/dns-routing/spec";
+import { arnRegion, finding, regionOf, type DeployFinding, type DeployRule } from "./rule";
+
+const RECORD = "aws:route53/record:Record";
+const RECORD_SET = "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html";
+
+/** The routing policy a record uses, or undefined for a simple record. */
+function policyOf(r: RecordedResource): string | undefined {
+  const i = r.inputs;
+  if (i.latencyRoutingPolicies?.length) return "latency";
+  if (i.failoverRoutingPolicies?.length) return "failover";
+  if (i.geolocationRoutingPolicies?.length) return "geolocation";
+  if (i.weightedRoutingPolicies?.length) return "weighted";
+  if (i.geoproximityRoutingPolicy) return "geoproximity";
+  if (i.cidrRoutingPolicy) return "cidr";
+  if (i.multivalueAnswerRoutingPolicy) return "multivalue";
+  return undefined;
+}
+
+/** Records by zone, name and type: the record set Route 53 routes among. */
+function recordSets(graph: Graph): RecordedResource[][] {
+  const sets = new Map<string, RecordedResource[]>();
+  for (const r of ofType(graph, RECORD)) {
+    const key = JSON.stringify([r.inputs.zoneId, String(r.inputs.name ?? "").replace(/\.$/, "").toLowerCase(), r.inputs.type]);
+    sets.set(key, [...(sets.get(key) ?? []), r]);
+  }
+  return [...sets.values()];
+}
+
+/**
+ * ResourceRecordSet: a record with a routing policy needs a SetIdentifier (1–128 characters, unique among the
+ * records of its name and type), all records of one name and type use the same policy, and a latency record
+ * names an AWS region ("Region ... Latency-based resource record sets only").
+ */
+export const ROUTE53_ROUTING_RECORDS: DeployRule = {
+  id: "Route53RoutingRecords",
+  title: "Routing records have a unique setIdentifier, one policy per name and type, and latency records a region",
+  source: RECORD_SET,
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const set of recordSets(graph)) {
+      const routed = set.filter((r) => policyOf(r));
+      if (routed.length === 0) continue;
+      const policies = [...new Set(set.map((r) => policyOf(r) ?? "simple"))];
+      if (policies.length > 1) {
+        findings.push(finding("Route53RoutingRecords", routed[0], `records of ${routed[0].inputs.name} ${routed[0].inputs.type} mix routing policies (${policies.join(", ")})`, "give every record of one name and type the same routing policy"));
+      }
+      const ids = new Set<string>();
+      for (const r of routed) {
+        const id = r.inputs.setIdentifier;
+        if (typeof id !== "string" || id.length < 1 || id.length > 128) {
+          findings.push(finding("Route53RoutingRecords", r, `has a ${policyOf(r)} routing policy but setIdentifier ${JSON.stringify(id)}`, "set setIdentifier (1–128 characters) on every routing record"));
+        } else if (ids.has(id)) {
+          findings.push(finding("Route53RoutingRecords", r, `reuses setIdentifier "${id}" of another ${r.inputs.name} ${r.inputs.type} record`, "give each record of a name and type its own setIdentifier"));
+        }
+        if (typeof id === "string") ids.add(id);
+        for (const policy of r.inputs.latencyRoutingPolicies ?? []) {
+          if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(String(policy?.region ?? ""))) {
+            findings.push(finding("Route53RoutingRecords", r, `is a latency record with region ${JSON.stringify(policy?.region)}`, "set latencyRoutingPolicies[0].region to the AWS region of the record's target"));
+          }
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * Active-passive failover: "create two records ... one with a Failover value of Primary and one of Secondary"; a
+ * second primary is refused and a lone primary has nowhere to fail over to. The primary needs a health check
+ * (its own, or an alias evaluating its target's health), or Route 53 always considers it healthy.
+ */
+export const ROUTE53_FAILOVER_PAIR: DeployRule = {
+  id: "Route53FailoverPair",
+  title: "Failover records come as one health-checked PRIMARY and one SECONDARY per name and type",
+  source: "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-configuring.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const set of recordSets(graph)) {
+      const failover = set.filter((r) => r.inputs.failoverRoutingPolicies?.length);
+      if (failover.length === 0) continue;
+      const role = (r: RecordedResource) => String(r.inputs.failoverRoutingPolicies[0]?.type);
+      const primaries = failover.filter((r) => role(r) === "PRIMARY");
+      const secondaries = failover.filter((r) => role(r) === "SECONDARY");
+      if (primaries.length !== 1 || secondaries.length !== 1 || failover.length !== 2) {
+        findings.push(finding("Route53FailoverPair", failover[0], `${failover[0].inputs.name} ${failover[0].inputs.type} has ${primaries.length} PRIMARY and ${secondaries.length} SECONDARY failover records`, "give the name and type exactly one PRIMARY and one SECONDARY record"));
+      }
+      for (const primary of primaries) {
+        const evaluatesTarget = (primary.inputs.aliases ?? []).some((a: any) => a?.evaluateTargetHealth === true);
+        if (!primary.inputs.healthCheckId && !evaluatesTarget) {
+          findings.push(finding("Route53FailoverPair", primary, "is a PRIMARY failover record without a health check (and its alias does not evaluate target health), so it never fails over", "set healthCheckId to a health check of the primary's endpoint"));
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * HealthCheckConfig: FailureThreshold 1–10, RequestInterval 10 or 30, SearchString ≤ 255 characters and required by the
+ * *_STR_MATCH types, ResourcePath starting with "/". The same limits DnsRouting validates (healthCheckProblem).
+ */
+export const ROUTE53_HEALTH_CHECK: DeployRule = {
+  id: "Route53HealthCheck",
+  title: "Health checks use thresholds, intervals, paths and search strings Route 53 accepts",
+  source: "https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const check of ofType(graph, "aws:route53/healthCheck:HealthCheck")) {
+      const i = check.inputs;
+      const problem = healthCheckProblem({ failureThreshold: i.failureThreshold, requestInterval: i.requestInterval, searchString: i.searchString, resourcePath: i.resourcePath });
+      if (problem) findings.push(finding("Route53HealthCheck", check, `has ${problem}`, "use failureThreshold 1–10, requestInterval 10 or 30, a searchString of 1–255 characters and a resourcePath starting with /"));
+      if (/_STR_MATCH$/.test(String(i.type)) && !i.searchString) {
+        findings.push(finding("Route53HealthCheck", check, `is ${i.type} without a searchString`, "set searchString to text the healthy response body contains, or use type HTTPS"));
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * "The certificate must be in the same Region as your API" for a regional custom domain name: an API in us-west-2
+ * cannot present a us-east-1 certificate (only edge-optimized names use us-east-1's).
+ */
+export const APIGATEWAY_DOMAIN_CERTIFICATE_REGION: DeployRule = {
+  id: "ApiGatewayDomainCertificateRegion",
+  title: "A regional API custom domain uses an ACM certificate from its own region",
+  source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html",
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    for (const domain of ofType(graph, "aws:apigateway/domainName:DomainName")) {
+      const arn = domain.inputs.regionalCertificateArn;
+      if (typeof arn !== "string" || !arn.startsWith("arn:")) continue;
+      const region = regionOf(graph, domain, context);
+      if (arnRegion(arn) !== region) {
+        findings.push(finding("ApiGatewayDomainCertificateRegion", domain, `is a regional domain in ${region} with certificate ${arn} from ${arnRegion(arn)}`, `request (or import) a certificate for ${domain.inputs.domainName} in ${region} (region: "${region}" on the aws.acm.Certificate)`));
+      }
+    }
+    return findings;
+  },
+};
+
+export const ROUTE53_RULES: DeployRule[] = [ROUTE53_ROUTING_RECORDS, ROUTE53_FAILOVER_PAIR, ROUTE53_HEALTH_CHECK, APIGATEWAY_DOMAIN_CERTIFICATE_REGION];

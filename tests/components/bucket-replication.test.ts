@@ -1,0 +1,76 @@
+/** Site and originals replicated to a second region: replication with its own role, versioning on both sides, replica encryption, and the site's origin failover. */
+import { describe, expect, it } from "vitest";
+import { StaticSite } from "../../components/static-site";
+import { UploadBucket } from "../../components/upload-bucket";
+import { ofType, policyDocument, record, resource } from "../harness/mocks";
+
+const CONFIG = "aws:s3/bucketReplicationConfig:BucketReplicationConfig";
+
+describe("StaticSite replicaRegion", () => {
+  it("replicates the site bucket to a versioned replica in the other region and fails the site behaviours over to it", async () => {
+    const graph = await record(() => new StaticSite("rep", { path: "tests/fixtures/site", replicaRegion: "us-west-2" }));
+    const source = resource(graph, "aws:s3/bucket:Bucket", "rep-bucket");
+    const replica = resource(graph, "aws:s3/bucket:Bucket", "rep-bucket-replica");
+    expect(replica.inputs.region).toBe("us-west-2");
+    expect(resource(graph, "aws:s3/bucketVersioning:BucketVersioning", "rep-bucket-replica-versioning").inputs).toMatchObject({ bucket: replica.id, versioningConfiguration: { status: "Enabled" }, region: "us-west-2" });
+
+    const config = resource(graph, CONFIG, "rep-bucket-replication");
+    expect(config.inputs).toMatchObject({ bucket: source.id, rules: [{ status: "Enabled", filter: { prefix: "" }, deleteMarkerReplication: { status: "Enabled" }, destination: { bucket: replica.state.arn } }] });
+    // Versioning must be on, on both sides, before S3 accepts the configuration.
+    const versioning = ofType(graph, "aws:s3/bucketVersioning:BucketVersioning").filter((v) => ["rep-bucket-versioning", "rep-bucket-replica-versioning"].includes(v.name));
+    expect(versioning.every((v) => config.dependencies.includes(v.urn))).toBe(true);
+    const role = resource(graph, "aws:iam/role:Role", "rep-bucket-replication-role");
+    expect(config.inputs.role).toBe(role.state.arn);
+    expect(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal).toEqual({ Service: ["s3.amazonaws.com"] });
+    expect(policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "rep-bucket-replication-policy").inputs.policy).Statement.map((s) => [s.Action, s.Resource])).toEqual([
+      [["s3:GetReplicationConfiguration", "s3:ListBucket"], [source.state.arn]],
+      [["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"], [`${source.state.arn}/*`]],
+      [["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], [`${replica.state.arn}/*`]],
+    ]);
+
+    const cdn = resource(graph, "aws:cloudfront/distribution:Distribution", "rep-cdn");
+    expect(cdn.inputs.originGroups).toEqual([{ originId: "site-failover", failoverCriteria: { statusCodes: [500, 502, 503, 504] }, members: [{ originId: "site" }, { originId: "site-replica" }] }]);
+    expect(cdn.inputs.origins.find((o: { originId: string }) => o.originId === "site-replica")).toMatchObject({ domainName: replica.state.bucketRegionalDomainName });
+    expect(cdn.inputs.defaultCacheBehavior.targetOriginId).toBe("site-failover");
+    // The replica answers CloudFront's reads from this distribution only, over TLS.
+    const policy = policyDocument(resource(graph, "aws:s3/bucketPolicy:BucketPolicy", "rep-bucket-replica-policy").inputs.policy);
+    expect(policy.Statement.map((s) => s.Sid)).toEqual(["AllowCloudFrontRead", "AllowCloudFrontList", "DenyInsecureTransport"]);
+    expect(policy.Statement[0].Condition).toEqual({ StringEquals: { "AWS:SourceArn": cdn.state.arn } });
+  });
+
+  it("refuses a replica with website hosting, or in the bucket's own region", () => {
+    expect(() => new StaticSite("bad", { path: "tests/fixtures/site", hosting: "s3-website", replicaRegion: "us-west-2" })).toThrow(/StaticSite "bad": replicaRegion "us-west-2" needs hosting "oac"/);
+    expect(() => new StaticSite("bad", { path: "tests/fixtures/site", region: "us-west-2", replicaRegion: "us-west-2" })).toThrow(/replicaRegion "us-west-2" is the site bucket's own region/);
+  });
+});
+
+describe("UploadBucket.replicate", () => {
+  it("replicates a prefix into a bucket encrypted with its own KMS key in the replica's region", async () => {
+    const graph = await record(() => new UploadBucket("up").replicate("us-west-2", "originals/"));
+    const key = resource(graph, "aws:kms/key:Key", "up-us-west-2-replica-key");
+    expect(key.inputs).toMatchObject({ region: "us-west-2", enableKeyRotation: true });
+    const config = resource(graph, CONFIG, "up-us-west-2-replication");
+    expect(config.inputs.rules[0]).toMatchObject({ filter: { prefix: "originals/" }, destination: { encryptionConfiguration: { replicaKmsKeyId: key.state.arn } } });
+    expect(config.dependencies).toContain(resource(graph, "aws:s3/bucketVersioning:BucketVersioning", "up-bucket-versioning").urn);
+    expect(resource(graph, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "up-us-west-2-replica-encryption").inputs.rules[0].applyServerSideEncryptionByDefault).toEqual({
+      sseAlgorithm: "aws:kms",
+      kmsMasterKeyId: key.state.arn,
+    });
+    const statements = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "up-us-west-2-replication-policy").inputs.policy).Statement;
+    expect(statements.at(-1)).toMatchObject({ Sid: "EncryptReplicas", Action: ["kms:Encrypt", "kms:GenerateDataKey"], Resource: [key.state.arn] });
+  });
+
+  it("keeps to one replication configuration per bucket", async () => {
+    let error: unknown;
+    await record(() => {
+      const bucket = new UploadBucket("twice");
+      bucket.replicate("us-west-2");
+      try {
+        bucket.replicate("eu-west-1");
+      } catch (e) {
+        error = e;
+      }
+    });
+    expect(String(error)).toMatch(/UploadBucket "twice": replicate\(region\) "eu-west-1" would be a second replication configuration/);
+  });
+});

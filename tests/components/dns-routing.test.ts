@@ -1,0 +1,98 @@
+/** DnsRouting: latency, failover and geolocation records as data, a health check per target, and the validation of each policy. */
+import { describe, expect, it } from "vitest";
+import { DnsRouting, FailoverRole, RoutingPolicy, type DnsRoutingArgs, type DnsRoutingRecord } from "../../components/dns-routing";
+import { ofType, record, resource } from "../harness/mocks";
+
+const RECORD = "aws:route53/record:Record";
+const CHECK = "aws:route53/healthCheck:HealthCheck";
+const target = (host: string) => ({ name: `d-${host}.execute-api.amazonaws.com`, zoneId: "Z1UJRXOUMOOFQ8" });
+const health = (host: string) => ({ fqdn: `${host}.execute-api.amazonaws.com`, path: "/prod/api/health" });
+const east: DnsRoutingRecord = { id: "us-east-1", region: "us-east-1", target: target("east"), healthCheck: health("east") };
+const west: DnsRoutingRecord = { id: "us-west-2", region: "us-west-2", target: target("west"), healthCheck: health("west") };
+const base = { zoneId: "Z0123456789EXAMPLE0000", name: "api.gallery.example.com" };
+
+describe("DnsRouting", () => {
+  it("makes latency A and AAAA aliases per region, each carrying an HTTPS string-match health check on the target's health route", async () => {
+    const graph = await record(() => new DnsRouting("lat", { ...base, policy: RoutingPolicy.Latency, records: [east, west] }));
+    expect(ofType(graph, RECORD).map((r) => r.name).sort()).toEqual(["lat-a-useast1", "lat-a-uswest2", "lat-aaaa-useast1", "lat-aaaa-uswest2"]);
+    const check = resource(graph, CHECK, "lat-health-uswest2");
+    expect(check.inputs).toMatchObject({
+      type: "HTTPS_STR_MATCH",
+      fqdn: "west.execute-api.amazonaws.com",
+      port: 443,
+      resourcePath: "/prod/api/health",
+      searchString: '"status":"ok"',
+      enableSni: true,
+      failureThreshold: 3,
+      requestInterval: 30,
+    });
+    expect(resource(graph, RECORD, "lat-aaaa-uswest2").inputs).toMatchObject({
+      name: "api.gallery.example.com",
+      type: "AAAA",
+      setIdentifier: "us-west-2",
+      latencyRoutingPolicies: [{ region: "us-west-2" }],
+      healthCheckId: check.id,
+      aliases: [{ name: "d-west.execute-api.amazonaws.com", zoneId: "Z1UJRXOUMOOFQ8", evaluateTargetHealth: true }],
+    });
+  });
+
+  it("makes a failover pair: PRIMARY with its health check, SECONDARY", async () => {
+    const graph = await record(
+      () =>
+        new DnsRouting("fo", {
+          ...base,
+          policy: RoutingPolicy.Failover,
+          ipv6: false,
+          records: [
+            { ...east, region: undefined, failover: FailoverRole.Primary },
+            { ...west, region: undefined, failover: FailoverRole.Secondary, healthCheck: undefined },
+          ],
+        }),
+    );
+    expect(resource(graph, RECORD, "fo-a-useast1").inputs).toMatchObject({ failoverRoutingPolicies: [{ type: "PRIMARY" }], healthCheckId: resource(graph, CHECK, "fo-health-useast1").id });
+    expect(resource(graph, RECORD, "fo-a-uswest2").inputs).toMatchObject({ failoverRoutingPolicies: [{ type: "SECONDARY" }] });
+    expect(ofType(graph, CHECK)).toHaveLength(1);
+  });
+
+  it("makes geolocation records with Route 53's default location (country *)", async () => {
+    const graph = await record(
+      () =>
+        new DnsRouting("geo", {
+          ...base,
+          policy: RoutingPolicy.Geolocation,
+          ipv6: false,
+          records: [
+            { ...west, region: undefined, id: "europe", location: { continent: "EU" } },
+            { ...east, region: undefined, id: "default", location: { default: true } },
+          ],
+        }),
+    );
+    expect(resource(graph, RECORD, "geo-a-europe").inputs.geolocationRoutingPolicies).toEqual([{ continent: "EU" }]);
+    expect(resource(graph, RECORD, "geo-a-default").inputs.geolocationRoutingPolicies).toEqual([{ country: "*" }]);
+  });
+
+  const cases: Array<[string, Partial<DnsRoutingArgs>, RegExp]> = [
+    ["a latency record without a region", { policy: RoutingPolicy.Latency, records: [east, { ...west, region: undefined }] }, /records\[1\]\.region \(not set\) is not an AWS region/],
+    ["two latency records of one region", { policy: RoutingPolicy.Latency, records: [east, { ...west, region: "us-east-1" }] }, /records "us-east-1" is the region of two latency records/],
+    ["two records with one id", { policy: RoutingPolicy.Latency, records: [east, { ...west, id: "us-east-1" }] }, /records\[1\]\.id "us-east-1" is used by another record/],
+    [
+      "two primaries",
+      { policy: RoutingPolicy.Failover, records: [{ ...east, region: undefined, failover: FailoverRole.Primary }, { ...west, region: undefined, failover: FailoverRole.Primary }] },
+      /records \["PRIMARY","PRIMARY"\] is not exactly one PRIMARY and one SECONDARY record/,
+    ],
+    ["a lone primary", { policy: RoutingPolicy.Failover, records: [{ ...east, region: undefined, failover: FailoverRole.Primary }] }, /is not exactly one PRIMARY and one SECONDARY/],
+    [
+      "a primary without a health check",
+      { policy: RoutingPolicy.Failover, records: [{ ...east, failover: FailoverRole.Primary, healthCheck: undefined }, { ...west, failover: FailoverRole.Secondary }] },
+      /records\[0\]\.healthCheck \(not set\) is missing on the PRIMARY record/,
+    ],
+    ["geolocation without a default", { policy: RoutingPolicy.Geolocation, records: [{ ...east, location: { continent: "NA" } }, { ...west, location: { continent: "EU" } }] }, /have no default location/],
+    ["two defaults", { policy: RoutingPolicy.Geolocation, records: [{ ...east, location: { default: true } }, { ...west, location: { default: true } }] }, /is the location of another record/],
+    ["a health check every 20 s", { policy: RoutingPolicy.Latency, records: [{ ...east, healthCheck: { ...health("east"), requestInterval: 20 } }] }, /requestInterval 20 is neither 10 nor 30/],
+    ["a failure threshold of 11", { policy: RoutingPolicy.Latency, records: [{ ...east, healthCheck: { ...health("east"), failureThreshold: 11 } }] }, /failureThreshold 11 is not a whole number from 1 to 10/],
+    ["a relative health path", { policy: RoutingPolicy.Latency, records: [{ ...east, healthCheck: { fqdn: "x", path: "health" } }] }, /resourcePath "health" does not start with "\/"/],
+  ];
+  it.each(cases)("refuses %s, naming the argument and the fix", (_, args, message) => {
+    expect(() => new DnsRouting("bad", { ...base, ...args } as DnsRoutingArgs)).toThrow(message);
+  });
+});

@@ -1,0 +1,108 @@
+/** RegionalApis: one API in several regions, a certificate per region, replica-local grants, and routing whose health checks call a real public route. */
+import { describe, expect, it } from "vitest";
+import { RoutingPolicy } from "../../components/dns-routing";
+import { RegionalApis, regionCode, type RegionalApisArgs } from "../../components/regional-apis";
+import { ofType, record, resource } from "../harness/mocks";
+
+const TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/gallery";
+const api: RegionalApisArgs["api"] = {
+  basePath: "api",
+  stages: { prod: {} },
+  routes: {
+    "GET /health": { handler: "handlers/api/health.ts", auth: "none" },
+    "GET /albums": { handler: "handlers/api/albums.ts", export: "list", auth: "iam", function: { permissions: [{ actions: ["dynamodb:Query"], resources: [TABLE_ARN, `${TABLE_ARN}/index/*`] }] } },
+  },
+  functionDefaults: { environment: { TABLE_NAME: "gallery" } },
+};
+const multi: RegionalApisArgs = {
+  regions: ["us-east-1", "us-west-2"],
+  api,
+  domain: { name: "api.gallery.example.com", hostedZoneId: "Z0123456789EXAMPLE0000" },
+  routing: { policy: RoutingPolicy.Latency },
+  regionalEnvironment: { "us-west-2": { UPLOAD_BUCKET_NAME: "uploads-replica" } },
+};
+
+describe("RegionalApis", () => {
+  it("deploys the API in each region with a DNS-validated certificate in that region and a base path mapping to its domain", async () => {
+    const graph = await record(() => new RegionalApis("api", multi));
+    const apis = ofType(graph, "aws:apigateway/restApi:RestApi");
+    expect(apis.map((a) => a.name).sort()).toEqual(["api-api", "api-usw2-api"]);
+    expect(apis.find((a) => a.name === "api-usw2-api")!.inputs.region).toBe("us-west-2");
+    // The home region is the first listed (set explicitly here, where the harness has no aws:region; implicit when it is the stack's).
+    expect([undefined, "us-east-1"]).toContain(apis.find((a) => a.name === "api-api")!.inputs.region);
+    expect(resource(graph, "aws:acm/certificate:Certificate", "api-cert-usw2").inputs).toMatchObject({ domainName: "api.gallery.example.com", validationMethod: "DNS", region: "us-west-2" });
+    expect(resource(graph, "aws:acm/certificateValidation:CertificateValidation", "api-cert-validation-usw2").inputs.region).toBe("us-west-2");
+    const domain = resource(graph, "aws:apigateway/domainName:DomainName", "api-usw2-domain");
+    expect(domain.inputs).toMatchObject({ domainName: "api.gallery.example.com", region: "us-west-2", endpointConfiguration: { types: "REGIONAL" } });
+    expect(domain.inputs.regionalCertificateArn).toBe(resource(graph, "aws:acm/certificateValidation:CertificateValidation", "api-cert-validation-usw2").state.certificateArn);
+    expect(resource(graph, "aws:apigateway/basePathMapping:BasePathMapping", "api-usw2-domain-mapping").inputs).toMatchObject({ region: "us-west-2", stageName: "prod" });
+  });
+
+  it("gives each region's functions their own region's table replica and the region's extra environment", async () => {
+    const graph = await record(() => new RegionalApis("api", multi));
+    const policy = (fn: string) => JSON.parse(resource(graph, "aws:iam/rolePolicy:RolePolicy", `${fn}-policy`).inputs.policy);
+    const resources = (fn: string) => policy(fn).Statement.flatMap((s: { Resource: string | string[] }) => s.Resource).filter((r: string) => r.includes("dynamodb"));
+    expect(resources("api-get-albums")).toEqual([TABLE_ARN, `${TABLE_ARN}/index/*`]);
+    expect(resources("api-usw2-get-albums")).toEqual(["arn:aws:dynamodb:us-west-2:123456789012:table/gallery", "arn:aws:dynamodb:us-west-2:123456789012:table/gallery/index/*"]);
+    const env = (fn: string) => resource(graph, "aws:lambda/function:Function", `${fn}-function`).inputs.environment.variables;
+    expect(env("api-usw2-get-albums")).toMatchObject({ TABLE_NAME: "gallery", UPLOAD_BUCKET_NAME: "uploads-replica" });
+    expect(env("api-get-albums").UPLOAD_BUCKET_NAME).toBeUndefined();
+  });
+
+  it("health-checks each region on its public health route through the stage, and aliases the name to each regional domain", async () => {
+    const graph = await record(() => new RegionalApis("api", multi));
+    const west = ofType(graph, "aws:apigateway/restApi:RestApi").find((a) => a.name === "api-usw2-api")!;
+    expect(resource(graph, "aws:route53/healthCheck:HealthCheck", "api-routing-health-uswest2").inputs).toMatchObject({
+      type: "HTTPS_STR_MATCH",
+      fqdn: `${west.id}.execute-api.us-west-2.amazonaws.com`,
+      resourcePath: "/prod/api/health",
+    });
+    const domain = resource(graph, "aws:apigateway/domainName:DomainName", "api-usw2-domain");
+    expect(resource(graph, "aws:route53/record:Record", "api-routing-a-uswest2").inputs).toMatchObject({
+      latencyRoutingPolicies: [{ region: "us-west-2" }],
+      aliases: [{ name: domain.state.regionalDomainName, zoneId: domain.state.regionalZoneId, evaluateTargetHealth: true }],
+    });
+  });
+
+  it("sends the site's /api/* to the routed name without an origin path, where a single region keeps the API's own route", async () => {
+    let apis!: RegionalApis;
+    await record(() => (apis = new RegionalApis("routed", multi)));
+    const route = apis.siteRoute();
+    expect({ pathPattern: route.pathPattern, originId: route.originId, originPath: route.originPath }).toEqual({ pathPattern: "/api/*", originId: "routed-routing", originPath: "" });
+    let single!: RegionalApis;
+    await record(() => (single = new RegionalApis("one", { api })));
+    expect(single.siteRoute().originId).toBe("one");
+    expect(single.siteRoute().originPath).toBe("/prod");
+  });
+
+  it("abbreviates regions so route function names stay within 47 characters", () => {
+    expect(["us-west-2", "ap-southeast-1", "eu-central-1", "us-gov-west-1"].map(regionCode)).toEqual(["usw2", "apse1", "euc1", "usgovw1"]);
+  });
+
+  const cases: Array<[string, Partial<RegionalApisArgs>, RegExp]> = [
+    ["several regions without a domain", { domain: undefined }, /domain \(not set\) is missing; clients reach several regions only through one custom domain/],
+    ["several regions without routing", { routing: undefined }, /routing \(not set\) is missing/],
+    ["one certificate for two regions", { domain: { name: "api.gallery.example.com", hostedZoneId: "Z1", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x" } }, /a regional custom domain needs a certificate in its own region/],
+    ["a health route the API does not have", { routing: { policy: RoutingPolicy.Latency, healthRoute: "GET /status" } }, /routing\.healthRoute "GET \/status" is not a GET route of the API\. Use one of GET \/health, GET \/albums/],
+    ["a protected health route", { routing: { policy: RoutingPolicy.Latency, healthRoute: "GET /albums" } }, /needs authorisation; Route 53's checkers send no credentials/],
+    ["failover over three regions", { regions: ["us-east-1", "us-west-2", "eu-west-1"], routing: { policy: RoutingPolicy.Failover } }, /are not exactly two; failover routes to one PRIMARY and one SECONDARY/],
+    ["a region twice", { regions: ["us-east-1", "us-east-1"] }, /regions\[1\] "us-east-1" is listed twice/],
+    ["environment for a region not listed", { regionalEnvironment: { "eu-west-1": {} } }, /regionalEnvironment "eu-west-1" is not one of regions/],
+  ];
+  it.each(cases)("refuses %s, naming the argument and the fix", (_, args, message) => {
+    expect(() => new RegionalApis("bad", { ...multi, ...args })).toThrow(message);
+  });
+});
+
+describe("RegionalApis certificates", () => {
+  it("validates every region's certificate through one shared DNS record (ACM's CNAME is the same in every region)", async () => {
+    const graph = await record(() => new RegionalApis("cv", multi));
+    const records = ofType(graph, "aws:route53/record:Record").filter((r) => r.name.startsWith("cv-cert-validation"));
+    expect(records.map((r) => r.name)).toEqual(["cv-cert-validation"]);
+    for (const suffix of ["use1", "usw2"]) {
+      const validation = resource(graph, "aws:acm/certificateValidation:CertificateValidation", `cv-cert-validation-${suffix}`);
+      expect(validation.inputs.validationRecordFqdns).toHaveLength(1);
+      expect(validation.dependencies).toContain(records[0].urn);
+    }
+  });
+});
