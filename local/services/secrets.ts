@@ -10,6 +10,7 @@ import { join, relative, sep } from "node:path";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { SecretStore } from "../../components/lambda/secrets";
 import { registeredSpecs } from "../../components/spec-registry";
+import { secretReplicaArn } from "../../components/regional-apis/spec";
 import type { Graph } from "../offline/graph";
 import { PROJECT_DIR, resolveValue } from "../offline/program";
 import { startLocalSecrets } from "../secrets-server";
@@ -52,7 +53,10 @@ function plainString(value: unknown): string | undefined {
 /** The value the program itself gives a secret it creates: its SecretVersion's secretString, or its Parameter's value. */
 export function programSecretValue(graph: Graph, store: SecretStore, id: string): string | undefined {
   if (store === SecretStore.SecretsManager) {
-    const secret = graph.find((r) => r.type === "aws:secretsmanager/secret:Secret" && [r.id, r.state.arn, r.state.name].includes(id));
+    // A replica's ARN differs from its secret's only by region (StackSecret replicaRegions, RegionalApis).
+    const replicaOf = (r: (typeof graph)[number]) =>
+      ((r.inputs.replicas ?? []) as { region?: string }[]).some(({ region }) => region && typeof r.state.arn === "string" && secretReplicaArn(r.state.arn, region) === id);
+    const secret = graph.find((r) => r.type === "aws:secretsmanager/secret:Secret" && ([r.id, r.state.arn, r.state.name].includes(id) || replicaOf(r)));
     if (!secret) return undefined;
     const version = graph.find((r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion" && [secret.id, secret.state.arn].includes(r.inputs.secretId));
     return plainString(version?.inputs.secretString);

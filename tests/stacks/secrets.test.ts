@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { OfflineRun } from "../../local/offline/program";
 import { ofType, policyDocument, resource } from "../harness/mocks";
+import { secretReplicaArn } from "../../components/regional-apis/spec";
 import { runStacks } from "./run-stack";
 
 let runs: Map<string, OfflineRun>;
@@ -13,7 +14,8 @@ beforeAll(async () => {
   runs = await runStacks(["dev", "prod"]);
 });
 
-const readers = ["api-get-albums", "api-get-albums-albumid-photos"];
+/** The list routes, in the home region (api-…) and in prod's second region (api-usw2-…). */
+const isReader = (name: string) => /^api(-[a-z0-9]+)?-get-albums(-albumid-photos)?$/.test(name);
 
 describe.each(["dev", "prod"])("%s", (stack) => {
   it("keeps the cursor key in a Secrets Manager secret holding the generated password", () => {
@@ -23,6 +25,20 @@ describe.each(["dev", "prod"])("%s", (stack) => {
     expect(version.inputs.secretId).toBe(secret.id);
     expect(version.inputs.secretString.value).toBe(resource(graph, "random:index/randomPassword:RandomPassword", "api-cursor-secret").state.result);
     expect(secret.inputs.recoveryWindowInDays).toBe(stack === "prod" ? 30 : 0);
+  });
+
+  it("replicates the secret, and in prod its multi-Region key, to every other region the API runs in", () => {
+    const graph = runs.get(stack)!.resources;
+    const secret = resource(graph, "aws:secretsmanager/secret:Secret", "api-cursor-secret");
+    if (stack === "dev") {
+      expect(secret.inputs.replicas).toBeUndefined();
+      return;
+    }
+    const key = resource(graph, "aws:kms/key:Key", "api-cursor-key");
+    const replicaKey = resource(graph, "aws:kms/replicaKey:ReplicaKey", "api-cursor-key-us-west-2");
+    expect(key.inputs.multiRegion).toBe(true);
+    expect(replicaKey.inputs).toMatchObject({ primaryKeyArn: key.state.arn, region: "us-west-2" });
+    expect(secret.inputs.replicas).toEqual([{ region: "us-west-2", kmsKeyId: replicaKey.state.arn }]);
   });
 
   it("grants GetSecretValue on exactly that secret to the list routes only, and names it (never its value) in their environment", () => {
@@ -35,17 +51,21 @@ describe.each(["dev", "prod"])("%s", (stack) => {
       expect(JSON.stringify(variables)).not.toContain(value);
       const statements = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", `${name}-policy`).inputs.policy).Statement;
       const read = statements.filter((s) => s.Action.some((a: string) => a.startsWith("secretsmanager:") || a.startsWith("kms:")));
-      if (!readers.includes(name)) {
+      if (!isReader(name)) {
         expect(variables.CURSOR_SECRET_ID).toBeUndefined();
         expect(read).toEqual([]);
         continue;
       }
-      expect(variables.CURSOR_SECRET_ID).toBe(secret.state.arn);
-      const expected: unknown[] = [{ Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secret.state.arn] }];
+      // A function outside the home region reads the secret's replica in its own region, decrypted by the key's replica there.
+      const region = fn.inputs.region ?? "us-east-1";
+      const secretArn = secretReplicaArn(secret.state.arn, region);
+      expect(variables.CURSOR_SECRET_ID).toBe(secretArn);
+      const expected: unknown[] = [{ Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secretArn] }];
       if (stack === "prod") {
         const key = resource(graph, "aws:kms/key:Key", "api-cursor-key");
         expect(secret.inputs.kmsKeyId).toBe(key.state.arn);
-        expected.push({ Sid: "DecryptSecrets", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [key.state.arn], Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } } });
+        const keyArn = secretReplicaArn(key.state.arn, region);
+        expected.push({ Sid: "DecryptSecrets", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [keyArn], Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } } });
       } else {
         expect(secret.inputs.kmsKeyId).toBeUndefined();
       }
