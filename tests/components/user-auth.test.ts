@@ -138,6 +138,35 @@ describe("UserAuth app client and hosted UI", () => {
   });
 });
 
+describe("UserAuth callback URLs set after construction (site ↔ auth without deferredOutput)", () => {
+  it("creates the app client with the URLs setCallbackUrls gives once the site exists", async () => {
+    const g = await record(() => {
+      const auth = new UserAuth("lazy", { domain: { prefix: "gallery-lazy" } });
+      // Stands in for a site built after the pool (its edge check and API need auth.userPoolArn first).
+      const siteUrl = auth.userPoolArn.apply(() => "https://d111111abcdef8.cloudfront.net");
+      auth.setCallbackUrls([siteUrl, "http://localhost:3000/"], [siteUrl]);
+    });
+    const client = resource(g, "aws:cognito/userPoolClient:UserPoolClient", "lazy-client");
+    expect(client.inputs.callbackUrls).toEqual(["https://d111111abcdef8.cloudfront.net", "http://localhost:3000/"]);
+    expect(client.inputs.logoutUrls).toEqual(["https://d111111abcdef8.cloudfront.net"]);
+  });
+
+  it("logout URLs default to the callback URLs", async () => {
+    const g = await record(() => new UserAuth("lazy2", {}).setCallbackUrls(["https://gallery.example.com/"]));
+    expect(resource(g, "aws:cognito/userPoolClient:UserPoolClient", "lazy2-client").inputs.logoutUrls).toEqual(["https://gallery.example.com/"]);
+  });
+
+  it("validates late URLs as it validates the args, and takes them once, only when the args had none", () => {
+    const auth = new UserAuth("late-bad", {});
+    expect(() => auth.setCallbackUrls(["http://gallery.example.com/"])).toThrow(/UserAuth "late-bad": callbackUrls "http:\/\/gallery.example.com\/" is not https/);
+    expect(() => auth.setCallbackUrls([])).toThrow(/UserAuth "late-bad": callbackUrls \[\] is empty/);
+    auth.setCallbackUrls(["https://gallery.example.com/"]);
+    expect(() => auth.setCallbackUrls(["https://other.example.com/"])).toThrow(/UserAuth "late-bad": callbackUrls \["https:\/\/other.example.com\/"\] were already set\. Call setCallbackUrls once/);
+    expect(() => new UserAuth("eager", base).setCallbackUrls(["https://gallery.example.com/"])).toThrow(/UserAuth "eager": callbackUrls .* were already given to the constructor/);
+    expect(() => new UserAuth("half", { logoutUrls: ["https://gallery.example.com/"] })).toThrow(/UserAuth "half": logoutUrls .* is set without callbackUrls/);
+  });
+});
+
 describe("UserAuth hosted UI prefix (globally unique per region)", () => {
   it("derives a stable prefix from project, stack, component name and account when none is given, and the hosted UI URL follows", async () => {
     let auth!: UserAuth;
