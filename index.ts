@@ -19,6 +19,7 @@ import {
   UploadBucket,
   UserAuth,
   registerStackTags,
+  requestModel,
   tagsFromConfig,
   type ApiStage,
   type WebAclArgs,
@@ -29,7 +30,7 @@ import {
 import type { EdgeAuthConfig } from "./handlers/edge/auth";
 import type { OriginResponseConfig } from "./handlers/edge/origin-response";
 import { GSI1, TTL_ATTRIBUTE } from "./handlers/shared/gallery-keys";
-import { ALLOWED_IMAGE_TYPES, CreateAlbum, CreatePhoto, MAX_IMAGE_BYTES, requestModel, UpdateAlbum, UpdatePhoto } from "./handlers/shared/gallery-schemas";
+import { ALLOWED_IMAGE_TYPES, CreateAlbum, CreatePhoto, MAX_IMAGE_BYTES, UpdateAlbum, UpdatePhoto } from "./handlers/shared/gallery-schemas";
 
 const config = new pulumi.Config();
 
