@@ -1,5 +1,6 @@
-import { DataTier, EdgeLogic, ServerlessApi, StaticSite, UserAuth } from "serverless-fullstack";
+import { DataTier, EdgeLogic, registerStackTags, ServerlessApi, StaticSite, UserAuth } from "serverless-fullstack";
 
+registerStackTags(); // app and stack tags on every taggable resource (first: it applies to what comes after)
 const data = new DataTier("data", {
   tables: { notes: { attributes: { pk: "S", sk: "S" }, partitionKey: "pk", sortKey: "sk" } },
 });
