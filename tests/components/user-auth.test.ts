@@ -1,4 +1,6 @@
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { defaultDomainPrefix, UserAuth, type UserAuthArgs } from "../../components/user-auth";
 import { assertRedirectUrls } from "../../components/user-auth/client";
@@ -154,6 +156,18 @@ describe("UserAuth callback URLs set after construction (site ↔ auth without d
   it("logout URLs default to the callback URLs", async () => {
     const g = await record(() => new UserAuth("lazy2", {}).setCallbackUrls(["https://gallery.example.com/"]));
     expect(resource(g, "aws:cognito/userPoolClient:UserPoolClient", "lazy2-client").inputs.logoutUrls).toEqual(["https://gallery.example.com/"]);
+  });
+
+  it("fails a program that never gives them with the fix, instead of leaving the app client waiting forever", () => {
+    // Its own process: the guard runs when nothing else is left to run (beforeExit), which a vitest worker never reaches.
+    const script = `
+      const { record } = require("./testing/harness.ts");
+      const { UserAuth } = require("./components/user-auth/index.ts");
+      record(() => new UserAuth("forgotten", {})).then(() => console.log("settled"));`;
+    const result = spawnSync(process.execPath, ["-r", "./local/offline/register.cjs", "-e", script], { cwd: join(__dirname, "../.."), encoding: "utf8", timeout: 120_000 });
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).not.toContain("settled");
+    expect(result.stderr).toContain('UserAuth "forgotten": callbackUrls (not set) was never given. Pass callbackUrls, or call auth.setCallbackUrls([site.url]) once the site exists.');
   });
 
   it("validates late URLs as it validates the args, and takes them once, only when the args had none", () => {
