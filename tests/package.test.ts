@@ -7,10 +7,10 @@
  * One install serves every assertion; the tarball then replaces only the package in it.
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const repo = resolve(__dirname, "..");
 const work = mkdtempSync(join(tmpdir(), "sf-consumer-"));
@@ -53,6 +53,9 @@ beforeAll(() => {
   const install = npm(["install"], consumer);
   expect(install.status, output(install)).toBe(0);
 }, INSTALL_CEILING_MS);
+
+// The install is some hundreds of megabytes (@pulumi/aws alone is most of it).
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("installed from a git URL (no build step: the package runs its TypeScript sources)", () => {
   it("shares the consumer's @pulumi/pulumi, another version than ours: one copy in the tree", () => {
