@@ -6,7 +6,7 @@ import { toJSONSchema, type $ZodType } from "zod/v4/core";
 
 /**
  * The schema as an API Gateway model: JSON Schema draft 4, the only draft API Gateway models accept
- * (https://docs.aws.amazon.com/apigateway/latest/developerguide/models-mappings-models.html), describing
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-create-model.html), describing
  * the request as sent (`io: "input"`: defaults and transforms do not make a field required); checks JSON
  * Schema cannot express (refinements) are left to the handler (`unrepresentable: "any"`).
  *
