@@ -23,6 +23,7 @@ import {
   UploadBucket,
   UserAuth,
   registerStackTags,
+  requestModel,
   tagsFromConfig,
   type ApiStage,
   type WebAclArgs,
@@ -33,7 +34,7 @@ import {
 import type { EdgeAuthConfig } from "./handlers/edge/auth";
 import type { OriginResponseConfig } from "./handlers/edge/origin-response";
 import { GSI1, TTL_ATTRIBUTE } from "./handlers/shared/gallery-keys";
-import { ALLOWED_IMAGE_TYPES, CreateAlbum, CreatePhoto, MAX_IMAGE_BYTES, requestModel, UpdateAlbum, UpdatePhoto } from "./handlers/shared/gallery-schemas";
+import { ALLOWED_IMAGE_TYPES, CreateAlbum, CreatePhoto, MAX_IMAGE_BYTES, UpdateAlbum, UpdatePhoto } from "./handlers/shared/gallery-schemas";
 
 const config = new pulumi.Config();
 
@@ -101,6 +102,74 @@ export const preferencesTableName = data.tables.preferences.name;
 export const exportBucketName = data.exportBucketName;
 // ---------------------------------------------------------------- end data
 
+// ---------------------------------------------------------------- auth (UserAuth)
+/** The site's own URL, plus any extra ones from config (e.g. http://localhost:3000/ for `npm start` in dev). */
+function authCallbackUrls(): pulumi.Input<string>[] {
+  const extra = (config.get("authCallbackUrls") ?? "").split(",").map((url) => url.trim()).filter(Boolean);
+  return [pulumi.interpolate`${site.url}/`, ...extra];
+}
+
+function localDemoUser() {
+  const email = config.get("localDemoUser");
+  return email ? { email, password: config.require("localDemoPassword"), groups: ["admin"] } : undefined;
+}
+
+/** Cognito sends sign-up codes and password resets through this SES identity; unset, its default sender (50 a day per account). */
+function authEmail() {
+  const sesIdentityArn = config.get("authEmailSesIdentityArn");
+  if (!sesIdentityArn) return undefined;
+  return {
+    sesIdentityArn,
+    from: config.require("authEmailFrom"),
+    replyTo: config.get("authEmailReplyTo") || undefined,
+    configurationSet: config.get("authEmailConfigurationSet") || undefined,
+  };
+}
+
+// Constructed before the edge, the API and the site, which all need the pool; the app client gets the site's URL
+// once the site exists (auth.setCallbackUrls in the presentation section).
+const auth = new UserAuth("auth", {
+  passwordPolicy: { minimumLength: config.getNumber("passwordMinLength") ?? 12 },
+  mfa: (config.get("mfa") as MfaMode | undefined) ?? "ON",
+  threatProtection: (config.get("threatProtection") as ThreatProtection | undefined) ?? "ENFORCED",
+  email: authEmail(),
+  // The site signs in through the hosted UI. Its prefix is unique across all accounts in the region, so
+  // UserAuth derives one from project, stack and account unless authDomainPrefix overrides it.
+  domain: { prefix: config.get("authDomainPrefix") || undefined },
+  groups: [{ name: "admin", description: "Gallery administrators", precedence: 0 }],
+  // Seed 002's row-level security: the browser reaches only its own preferences (partition key = identity id).
+  identityPool: {
+    rowLevelSecurity: [
+      // Every replica too: a browser signed in through either region's API may write its preferences in either (docs/multi-region.md).
+      ...[undefined, ...replicaRegions].map((region) => ({
+        tableArn: region ? data.tables.preferences.arn.apply((arn) => replicaArn(arn, region)) : data.tables.preferences.arn,
+        actions: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+      })),
+    ],
+  },
+  // Seed 003: a confirmed sign-up gets its profile item (USER#<sub> / PROFILE) in the gallery table.
+  triggers: {
+    postConfirmation: {
+      entry: "handlers/auth/post-confirmation.ts",
+      description: "Creates the user's gallery profile when they confirm their sign-up",
+      timeout: 5, // Cognito waits at most 5 seconds for a trigger
+      logRetentionDays,
+      environment: { TABLE_NAME: data.tables.gallery.name, POWERTOOLS_SERVICE_NAME: "auth-post-confirmation" },
+      permissions: data.tables.gallery.grants.write(["dynamodb:PutItem"]),
+    },
+  },
+  retainOnDelete: retainData,
+  localDemoUser: localDemoUser(),
+});
+
+export const userPoolId = auth.userPoolId;
+export const userPoolArn = auth.userPoolArn;
+export const userPoolClientId = auth.clientId;
+export const authIssuerUrl = auth.issuerUrl;
+export const authJwksUrl = auth.jwksUrl;
+export const identityPoolId = auth.identityPoolId;
+export const hostedUiUrl = auth.hostedUiUrl;
+
 // ---------------------------------------------------------------- edge (EdgeLogic)
 // CloudFront Functions on the default behaviour's viewer events (clean URLs, canonical host,
 // KeyValueStore redirects, the home-page A/B test) and Lambda@Edge for the Cognito check on
@@ -108,13 +177,10 @@ export const exportBucketName = data.exportBucketName;
 // refuses CloudFront Functions next to Lambda@Edge on one behaviour's viewer events, so protected
 // paths run Lambda@Edge only, and the extra security headers come from the site's response headers
 // policy. Constructed before the site, which attaches `edge.associations`. The auth check verifies
-// the user pool's id tokens; the pool is declared in the auth section below (it needs the site's
-// URL), so its issuer and app client reach the edge as deferred Outputs, baked into the Lambda@Edge
-// bundle at deploy time.
+// the user pool's id tokens (auth section above): its issuer and app client are baked into the
+// Lambda@Edge bundle at deploy time.
 const siteDir = config.get("siteDir") ?? "site";
 const siteErrorDocument = "error.html";
-const [edgeUserPoolIssuer, resolveEdgeUserPoolIssuer] = pulumi.deferredOutput<string>();
-const [edgeUserPoolClientId, resolveEdgeUserPoolClientId] = pulumi.deferredOutput<string>();
 
 const edgeEnabled = config.getBoolean("edgeEnabled") ?? true;
 // The paths the edge auth check guards and the cookie it reads; the browser sets that cookie on exactly
@@ -126,13 +192,13 @@ function edgeLogic(): EdgeLogic | undefined {
   if (!edgeEnabled) return undefined;
   const abTestPercent = config.getNumber("abTestPercent") ?? 50;
   const spaFallback = config.getBoolean("spaFallback") ?? false;
-  const auth: { [K in keyof EdgeAuthConfig]: pulumi.Input<EdgeAuthConfig[K]> } = {
-    issuer: edgeUserPoolIssuer,
+  const edgeAuth: { [K in keyof EdgeAuthConfig]: pulumi.Input<EdgeAuthConfig[K]> } = {
+    issuer: auth.issuerUrl,
     // The app client's callback URL is the site's: with a custom domain that is plain config and the
     // client id can be baked in (audience pinned). On the CloudFront domain it would be a cycle
     // (client ← distribution ← this function's version ← client id), so any client of the pool is
     // accepted — UserAuth makes one — with the issuer, signature, expiry and token_use still checked.
-    clientId: config.get("domainName") ? edgeUserPoolClientId : null,
+    clientId: config.get("domainName") ? auth.clientId : null,
     cookie: authCookie,
     signInPath: config.get("signInPath") ?? "/",
   };
@@ -181,7 +247,7 @@ function edgeLogic(): EdgeLogic | undefined {
         entry: "handlers/edge/auth.ts",
         eventType: "viewer-request",
         pathPatterns: protectedPaths,
-        define: { __EDGE_AUTH_CONFIG__: pulumi.jsonStringify(auth) },
+        define: { __EDGE_AUTH_CONFIG__: pulumi.jsonStringify(edgeAuth) },
       },
       "origin-response": {
         entry: "handlers/edge/origin-response.ts",
@@ -204,11 +270,7 @@ export const edgeLambdaVersionArns = edge?.lambdaQualifiedArns;
 
 // ---------------------------------------------------------------- application / API (ServerlessApi)
 // The gallery's REST API (handlers/api/), which the browser reaches through the site's CloudFront
-// at /api/*. UserAuth comes after the site (its callback URLs are the site's URL) and the site needs
-// the API's route, so the API takes the user pool as deferred outputs the auth section resolves.
-const [apiUserPoolArn, resolveApiUserPoolArn] = pulumi.deferredOutput<string>();
-const [apiUserPoolId, resolveApiUserPoolId] = pulumi.deferredOutput<string>();
-const [apiUserPoolClientId, resolveApiUserPoolClientId] = pulumi.deferredOutput<string>();
+// at /api/*. Its authorizers trust UserAuth's pool (auth section above).
 interface BrowserAuthConfig {
   mode: "hosted-ui" | "none";
   region: string;
@@ -227,8 +289,20 @@ function cookiePath(pattern: string): string {
   const prefix = wildcard === -1 ? pattern : pattern.slice(0, wildcard);
   return prefix.startsWith("/") ? prefix : "/";
 }
-/** How the browser signs in (site/src/auth.ts), served by GET /api/config; resolved in "API ← auth". */
-const [browserAuthConfig, resolveBrowserAuthConfig] = pulumi.deferredOutput<BrowserAuthConfig>();
+/** How the browser signs in (site/src/auth.ts), served by GET /api/config: through the hosted UI (authorization code + PKCE) when the pool has one. */
+const browserAuthConfig = pulumi.all([auth.userPoolId, auth.clientId, auth.hostedUiUrl]).apply(([userPoolId, clientId, hostedUiUrl]): BrowserAuthConfig => {
+  const region = userPoolId.split("_")[0];
+  return {
+    mode: hostedUiUrl ? "hosted-ui" : "none",
+    region,
+    userPoolId,
+    clientId,
+    ...(hostedUiUrl ? { hostedUiUrl } : {}),
+    cognitoEndpoint: `https://cognito-idp.${region}.amazonaws.com/`,
+    scopes: auth.spec.client.oauthScopes,
+    ...(edgeEnabled ? { cookie: { name: authCookie, paths: [...new Set(protectedPaths.map(cookiePath))] } } : {}),
+  };
+});
 
 // Signs the API's page cursors (handlers/shared/cursor.ts): one key per stack, generated into state and kept in
 // Secrets Manager; the list routes read it at run time (Powertools, cached), never from their environment
@@ -312,8 +386,8 @@ const apis = new RegionalApis("api", {
     endpointType: apiEndpointType,
     vpcEndpointIds: apiVpcEndpointIds,
     authorizers: {
-      cognito: { type: "cognito", userPoolArns: [apiUserPoolArn] },
-      jwt: { type: "token", handler: "handlers/api/authorizer.ts", function: { environment: { USER_POOL_ID: apiUserPoolId, USER_POOL_CLIENT_ID: apiUserPoolClientId } } },
+      cognito: { type: "cognito", userPoolArns: [auth.userPoolArn] },
+      jwt: { type: "token", handler: "handlers/api/authorizer.ts", function: { environment: { USER_POOL_ID: auth.userPoolId, USER_POOL_CLIENT_ID: auth.clientId } } },
     },
     defaultAuth: { authorizer: config.get("apiAuthorizer") === "lambda" ? "jwt" : "cognito" },
     functionDefaults: {
@@ -480,98 +554,9 @@ export const siteBucketName = site.bucketName;
 export const logBucketName = site.logBucketName;
 export const distributionId = site.distributionId;
 export const distributionDomainName = site.domainName;
+// The app client's redirect URLs are the site's (UserAuth was constructed before the site: see the auth section).
+auth.setCallbackUrls(authCallbackUrls());
 
-// ---------------------------------------------------------------- auth (UserAuth)
-/** The site's own URL, plus any extra ones from config (e.g. http://localhost:3000/ for `npm start` in dev). */
-function authCallbackUrls(): pulumi.Input<string>[] {
-  const extra = (config.get("authCallbackUrls") ?? "").split(",").map((url) => url.trim()).filter(Boolean);
-  return [pulumi.interpolate`${site.url}/`, ...extra];
-}
-
-function localDemoUser() {
-  const email = config.get("localDemoUser");
-  return email ? { email, password: config.require("localDemoPassword"), groups: ["admin"] } : undefined;
-}
-
-/** Cognito sends sign-up codes and password resets through this SES identity; unset, its default sender (50 a day per account). */
-function authEmail() {
-  const sesIdentityArn = config.get("authEmailSesIdentityArn");
-  if (!sesIdentityArn) return undefined;
-  return {
-    sesIdentityArn,
-    from: config.require("authEmailFrom"),
-    replyTo: config.get("authEmailReplyTo") || undefined,
-    configurationSet: config.get("authEmailConfigurationSet") || undefined,
-  };
-}
-
-const auth = new UserAuth("auth", {
-  callbackUrls: authCallbackUrls(),
-  passwordPolicy: { minimumLength: config.getNumber("passwordMinLength") ?? 12 },
-  mfa: (config.get("mfa") as MfaMode | undefined) ?? "ON",
-  threatProtection: (config.get("threatProtection") as ThreatProtection | undefined) ?? "ENFORCED",
-  email: authEmail(),
-  // The site signs in through the hosted UI. Its prefix is unique across all accounts in the region, so
-  // UserAuth derives one from project, stack and account unless authDomainPrefix overrides it.
-  domain: { prefix: config.get("authDomainPrefix") || undefined },
-  groups: [{ name: "admin", description: "Gallery administrators", precedence: 0 }],
-  // Seed 002's row-level security: the browser reaches only its own preferences (partition key = identity id).
-  identityPool: {
-    rowLevelSecurity: [
-      // Every replica too: a browser signed in through either region's API may write its preferences in either (docs/multi-region.md).
-      ...[undefined, ...replicaRegions].map((region) => ({
-        tableArn: region ? data.tables.preferences.arn.apply((arn) => replicaArn(arn, region)) : data.tables.preferences.arn,
-        actions: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
-      })),
-    ],
-  },
-  // Seed 003: a confirmed sign-up gets its profile item (USER#<sub> / PROFILE) in the gallery table.
-  triggers: {
-    postConfirmation: {
-      entry: "handlers/auth/post-confirmation.ts",
-      description: "Creates the user's gallery profile when they confirm their sign-up",
-      timeout: 5, // Cognito waits at most 5 seconds for a trigger
-      logRetentionDays,
-      environment: { TABLE_NAME: data.tables.gallery.name, POWERTOOLS_SERVICE_NAME: "auth-post-confirmation" },
-      permissions: data.tables.gallery.grants.write(["dynamodb:PutItem"]),
-    },
-  },
-  retainOnDelete: retainData,
-  localDemoUser: localDemoUser(),
-});
-// The edge auth check (edge section) trusts this pool's id tokens.
-resolveEdgeUserPoolIssuer(auth.issuerUrl);
-resolveEdgeUserPoolClientId(auth.clientId);
-
-export const userPoolId = auth.userPoolId;
-export const userPoolArn = auth.userPoolArn;
-export const userPoolClientId = auth.clientId;
-export const authIssuerUrl = auth.issuerUrl;
-export const authJwksUrl = auth.jwksUrl;
-export const identityPoolId = auth.identityPoolId;
-export const hostedUiUrl = auth.hostedUiUrl;
-
-// ---------------------------------------------------------------- API ← auth
-// The API's authorizers use UserAuth's pool, which is created after the site (see the API section).
-resolveApiUserPoolArn(auth.userPoolArn);
-resolveApiUserPoolId(auth.userPoolId);
-resolveApiUserPoolClientId(auth.clientId);
-// The site signs in through the hosted UI (authorization code + PKCE) when the pool has one.
-resolveBrowserAuthConfig(
-  pulumi.all([auth.userPoolId, auth.clientId, auth.hostedUiUrl]).apply(([userPoolId, clientId, hostedUiUrl]): BrowserAuthConfig => {
-    const region = userPoolId.split("_")[0];
-    return {
-      mode: hostedUiUrl ? "hosted-ui" : "none",
-      region,
-      userPoolId,
-      clientId,
-      ...(hostedUiUrl ? { hostedUiUrl } : {}),
-      cognitoEndpoint: `https://cognito-idp.${region}.amazonaws.com/`,
-      scopes: auth.spec.client.oauthScopes,
-      ...(edgeEnabled ? { cookie: { name: authCookie, paths: [...new Set(protectedPaths.map(cookiePath))] } } : {}),
-    };
-  }),
-);
 // Browsers PUT originals straight to presigned S3 URLs from the site's origin.
 uploads.allowBrowserUploads("site", [site.url]);
 

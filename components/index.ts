@@ -34,6 +34,7 @@ export type { PolicyStatement } from "./iam";
 export { ComponentArgError } from "./errors";
 export { registeredSpecs, type RegisteredSpec } from "./spec-registry";
 export { ServerlessApi, ACCESS_LOG_FORMAT } from "./serverless-api";
+export { requestModel } from "./serverless-api/request-model";
 export type {
   ServerlessApiArgs,
   ServerlessApiSpec,

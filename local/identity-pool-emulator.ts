@@ -251,7 +251,8 @@ async function forward(req: IncomingMessage, res: ServerResponse, body: Buffer, 
     if (value === undefined || ["host", "connection", "content-length"].includes(name)) continue;
     headers.set(name, Array.isArray(value) ? value.join(", ") : value);
   }
-  const response = await fetch(`${target}${req.url ?? "/"}`, { method: req.method, headers, body: req.method === "GET" || req.method === "HEAD" ? undefined : body });
+  // A Uint8Array, not the Buffer: a BodyInit under both Node's and the DOM's fetch typings (a consumer's tsc may load the DOM lib).
+  const response = await fetch(`${target}${req.url ?? "/"}`, { method: req.method, headers, body: req.method === "GET" || req.method === "HEAD" ? undefined : new Uint8Array(body) });
   const payload = Buffer.from(await response.arrayBuffer());
   res.writeHead(response.status, { "content-type": response.headers.get("content-type") ?? "application/x-amz-json-1.0", "access-control-allow-origin": "*" });
   res.end(payload);

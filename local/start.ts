@@ -32,6 +32,12 @@ export interface StartOptions {
   load?: () => unknown;
   /** Rebuild sites when their sources change (the CLI does). @default false */
   watch?: boolean;
+  /**
+   * The program's folder (Pulumi.yaml, Pulumi.<stack>.yaml, index.ts). Relative paths inside the program
+   * (handler entries, the site folder) resolve against the working directory, as under `pulumi up`.
+   * @default the working directory
+   */
+  projectDir?: string;
 }
 
 export async function startLocalApp(options: StartOptions = {}): Promise<LocalApp> {
@@ -40,7 +46,8 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
   const log = options.quiet ? () => {} : (message: string) => console.log(message);
   // Lambda runs Node 22; only this local process (Node 20+) triggers the SDK's Node-version notice, on every client.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  const stateDir = options.stateDir ?? join(PROJECT_DIR, ".local", stack);
+  const projectDir = options.projectDir ?? PROJECT_DIR;
+  const stateDir = options.stateDir ?? join(projectDir, ".local", stack);
   if (options.fresh) rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(stateDir, { recursive: true });
   const releaseState = lockStateDir(stateDir);
@@ -48,7 +55,7 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
   log(`Running index.ts for stack "${stack}" under mocks...`);
   let run: OfflineRun;
   try {
-    run = await runProgramOffline({ stack, load: options.load });
+    run = await runProgramOffline({ stack, load: options.load, projectDir });
   } catch (error) {
     releaseState();
     throw error;
@@ -111,8 +118,10 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
   return { context, services, urls, stop };
 }
 
-async function main(): Promise<void> {
+/** `npm start` here, `serverless-fullstack start` in a consumer's project (the package's bin). */
+export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
   const { values } = parseArgs({
+    args: argv,
     options: {
       stack: { type: "string", default: "dev" },
       port: { type: "string", default: process.env.PORT ?? "3000" },

@@ -1,11 +1,19 @@
 /**
  * `serverless-fullstack/testing`: what this repository's own tests use, for tests of your programs —
- * the recording mocks and harness, graph queries over a recorded plan, and the deploy-rule pack
- * (what AWS rejects at apply time). See docs/deploy-rules.md.
+ * the recording mocks and harness, graph queries over a recorded plan, the deploy-rule pack
+ * (what AWS rejects at apply time; docs/deploy-rules.md) and the security rule pack (docs/testing.md).
  *
  * @packageDocumentation
  */
 export * from "./deploy-rules";
+export {
+  ALL_RULES as SECURITY_RULES,
+  STACK_RULES as STACK_SECURITY_RULES,
+  checkSecurityRules,
+  type Finding as SecurityFinding,
+  type RuleContext as SecurityRuleContext,
+  type SecurityRule,
+} from "./security-rules";
 export { byName, mutate, record, useMocks } from "./harness";
 export * from "../local/offline/graph";
 export { installRecordingMocks, MOCK_ACCOUNT_ID, type MockOptions, type RecordedResource, type RecordingMocks } from "../local/offline/mocks";

@@ -1,82 +1,125 @@
 /**
- * A user's own Pulumi program imports the components by package name:
- * build the package as `npm pack` would (prepack runs `npm run build`), install it
- * into a separate project by link, type-check that project against the published
- * typings, and run it under mocks.
+ * The package as a user gets it, without the public registry for the package itself: a separate Pulumi program
+ * (examples/consumer) installs it from a git URL (`git+file://` of this repository at HEAD: the committed tree)
+ * and then from the packed tarball (`npm pack`: the working tree, with its declarations), each time beside another
+ * version of @pulumi/pulumi than this repository pins (from the npm registry). It gets one SDK copy, type-checks,
+ * its own vitest suite passes with serverless-fullstack/testing, and `serverless-fullstack start` serves it.
+ * One install serves every assertion; the tarball then replaces only the package in it.
  */
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
-import { withoutNodeWarnings } from "./harness/process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const repo = resolve(__dirname, "..");
-const consumer = mkdtempSync(join(tmpdir(), "sf-consumer-"));
-const run = (command: string, args: string[], cwd: string) => spawnSync(command, args, { cwd, encoding: "utf8", timeout: 120_000 });
+const work = mkdtempSync(join(tmpdir(), "sf-consumer-"));
+const consumer = join(work, "notes-app");
+const consumerPulumi = JSON.parse(readFileSync(join(repo, "examples/consumer/package.json"), "utf8")).dependencies["@pulumi/pulumi"] as string;
+const ourPulumi = JSON.parse(readFileSync(join(repo, "package.json"), "utf8")).devDependencies["@pulumi/pulumi"] as string;
+const INSTALL_CEILING_MS = 900_000;
+
+function run(command: string, args: string[], cwd: string): SpawnSyncReturns<string> {
+  return spawnSync(command, args, { cwd, encoding: "utf8", timeout: INSTALL_CEILING_MS });
+}
+const output = (result: SpawnSyncReturns<string>) => `${result.stdout}${result.stderr}${result.error ?? ""}`;
+function npm(args: string[], cwd: string): SpawnSyncReturns<string> {
+  // --omit=dev: the program's runtime dependencies only (the checks below bring their own vitest and tsc).
+  return run("npm", [...args, "--omit=dev", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], cwd);
+}
+
+/** Every installed copy of @pulumi/pulumi in the consumer's tree, by version. */
+function pulumiCopies(): string[] {
+  const listed = run("npm", ["ls", "@pulumi/pulumi", "--all", "--parseable", "--long"], consumer);
+  expect(listed.status, output(listed)).toBe(0);
+  const copies = new Set(listed.stdout.trim().split("\n").map((line) => line.split(":")[1]));
+  return [...copies];
+}
+
+function typeCheck(): string {
+  return output(run(process.execPath, [join(repo, "node_modules/typescript/bin/tsc"), "-p", "."], consumer));
+}
+
+function consumerSuite(): SpawnSyncReturns<string> {
+  return run(process.execPath, [join(repo, "node_modules/vitest/vitest.mjs"), "run", "--root", consumer], consumer);
+}
 
 beforeAll(() => {
-  const build = run(process.execPath, [join(repo, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], repo);
-  expect(build.stdout + build.stderr).toBe("");
-  mkdirSync(join(consumer, "node_modules"));
-  symlinkSync(repo, join(consumer, "node_modules/serverless-fullstack"));
-  symlinkSync(join(repo, "node_modules/@pulumi"), join(consumer, "node_modules/@pulumi"));
-  symlinkSync(join(repo, "node_modules/@types"), join(consumer, "node_modules/@types"));
-  writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true }));
-  writeFileSync(
-    join(consumer, "tsconfig.json"),
-    JSON.stringify({ compilerOptions: { strict: true, module: "node20", moduleResolution: "node16", target: "ES2022", skipLibCheck: true, noEmit: true, types: ["node"] }, files: ["index.ts"] }),
-  );
-  writeFileSync(
-    join(consumer, "index.ts"),
-    `import { StaticSite, type StaticSiteArgs } from "serverless-fullstack";
-import type { DeployFinding, DeployRuleContext } from "serverless-fullstack/testing";
-export const noFindings: DeployFinding[] = [];
-export const context: DeployRuleContext = { stack: "dev", production: false, region: "us-east-1" };
-const args: StaticSiteArgs = { path: ${JSON.stringify(join(repo, "site"))}, priceClass: "PriceClass_100" };
-const site = new StaticSite("marketing", args);
-export const url = site.url;
-`,
-  );
+  cpSync(join(repo, "examples/consumer"), consumer, { recursive: true });
+  const head = run("git", ["rev-parse", "HEAD"], repo).stdout.trim();
+  const manifest = JSON.parse(readFileSync(join(consumer, "package.json"), "utf8"));
+  manifest.dependencies["serverless-fullstack"] = `git+file://${repo}#${head}`;
+  writeFileSync(join(consumer, "package.json"), JSON.stringify(manifest, null, 2));
+  const install = npm(["install"], consumer);
+  expect(install.status, output(install)).toBe(0);
+}, INSTALL_CEILING_MS);
+
+// The install is some hundreds of megabytes (@pulumi/aws alone is most of it).
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("installed from a git URL (no build step: the package runs its TypeScript sources)", () => {
+  it("shares the consumer's @pulumi/pulumi, another version than ours: one copy in the tree", () => {
+    expect(consumerPulumi).not.toBe(ourPulumi);
+    expect(pulumiCopies()).toEqual([`@pulumi/pulumi@${consumerPulumi}`]);
+  });
+
+  it("type-checks the consumer's program (against the package's sources: a git install has no dist/)", () => {
+    expect(typeCheck()).toBe("");
+  });
+
+  it("passes the consumer's own vitest suite on serverless-fullstack/testing (security and deploy rules)", () => {
+    const suite = consumerSuite();
+    expect(suite.status, output(suite)).toBe(0);
+    expect(suite.stdout.replace(/\x1b\[[0-9;]*m/g, "")).toMatch(/Tests\s+3 passed \(3\)/);
+  });
+
+  it("serves the consumer's program locally: npx serverless-fullstack start", async () => {
+    const app = spawn(join(consumer, "node_modules/.bin/serverless-fullstack"), ["start", "--port", "0", "--state-dir", join(work, "state")], { cwd: consumer });
+    let printed = "";
+    app.stderr.on("data", (chunk) => (printed += chunk));
+    const exited = new Promise<number | null>((done) => app.once("exit", (code) => done(code)));
+    try {
+      const siteUrl = await new Promise<string>((found, failed) => {
+        app.stdout.on("data", (chunk) => {
+          printed += chunk;
+          const match = /^\s+site\s+(http:\/\/\S+)/m.exec(printed);
+          if (match) found(match[1]);
+        });
+        exited.then(() => failed(new Error(`serverless-fullstack start exited:\n${printed}`)));
+      });
+      const health = await fetch(`${siteUrl}/api/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ ok: true });
+      // Behind the Cognito authorizer the routes trust the pool UserAuth made.
+      expect((await fetch(`${siteUrl}/api/notes`)).status).toBe(401);
+      expect(await (await fetch(`${siteUrl}/`)).text()).toContain("<h1>Notes</h1>");
+    } finally {
+      app.kill("SIGTERM");
+      await exited;
+    }
+  });
 });
 
-describe("the published package", () => {
-  it("type-checks a consumer program against its typings", () => {
-    const check = run(process.execPath, [join(repo, "node_modules/typescript/bin/tsc"), "-p", "."], consumer);
-    expect(check.stdout + check.stderr).toBe("");
+describe("installed from the packed tarball", () => {
+  beforeAll(() => {
+    const pack = run("npm", ["pack", "--pack-destination", work, "--json", "--loglevel=error"], repo);
+    expect(pack.status, output(pack)).toBe(0);
+    const [{ filename }] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf("["))) as Array<{ filename: string }>;
+    const install = npm(["install", join(work, filename)], consumer);
+    expect(install.status, output(install)).toBe(0);
+  }, INSTALL_CEILING_MS);
+
+  it("still one @pulumi/pulumi, the consumer's", () => {
+    expect(pulumiCopies()).toEqual([`@pulumi/pulumi@${consumerPulumi}`]);
   });
 
-  it("runs in a consumer program: import { StaticSite } from \"serverless-fullstack\"", () => {
-    const script = `
-      const pulumi = require("@pulumi/pulumi");
-      const created = [];
-      pulumi.runtime.setMocks({
-        newResource: (a) => { created.push(a.type + " " + a.name); return { id: a.name + "-id", state: { ...a.inputs, arn: "arn:aws:x:::" + a.name, bucket: a.name, domainName: "d.cloudfront.net" } }; },
-        call: (a) => (a.token.endsWith("getPolicyDocument") ? { json: "{}" } : { accountId: "123456789012" }),
-      }).then(() => {
-        require("./index.ts");
-        return require("@pulumi/pulumi/runtime/settings").waitForRPCs();
-      }).then(() => console.log(JSON.stringify(created)));`;
-    const result = run(process.execPath, ["-r", join(repo, "node_modules/ts-node/register/transpile-only"), "-e", script], consumer);
-    expect(withoutNodeWarnings(result.stderr)).toBe("");
-    const created: string[] = JSON.parse(result.stdout);
-    expect(created).toContain("serverless-fullstack:index:StaticSite marketing");
-    expect(created).toContain("aws:cloudfront/distribution:Distribution marketing-cdn");
+  it("type-checks the consumer's program against the published declarations (dist/)", () => {
+    expect(readFileSync(join(consumer, "node_modules/serverless-fullstack/dist/components/index.d.ts"), "utf8")).toContain("StaticSite");
+    expect(typeCheck()).toBe("");
   });
 
-  it("exports serverless-fullstack/testing: a consumer records a component and runs the deploy rules on it", () => {
-    const script = `
-      const { StaticSite } = require("serverless-fullstack");
-      const { record, checkDeployRules, DEPLOY_RULES } = require("serverless-fullstack/testing");
-      record(() => new StaticSite("marketing", { path: ${JSON.stringify(join(repo, "site"))} })).then((graph) => {
-        const findings = checkDeployRules(graph, { stack: "dev", production: false, region: "us-east-1" });
-        console.log(JSON.stringify({ rules: DEPLOY_RULES.length, resources: graph.length, findings }));
-      });`;
-    const result = run(process.execPath, ["-e", script], consumer);
-    expect(withoutNodeWarnings(result.stderr)).toBe("");
-    const printed = JSON.parse(result.stdout);
-    expect(printed.rules).toBeGreaterThan(20);
-    expect(printed.resources).toBeGreaterThan(10);
-    expect(printed.findings).toEqual([]);
+  it("passes the consumer's vitest suite", () => {
+    const suite = consumerSuite();
+    expect(suite.status, output(suite)).toBe(0);
   });
 });

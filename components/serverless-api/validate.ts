@@ -204,7 +204,7 @@ function validateRoute(fail: ArgFailure, apiName: string, key: string, method: H
   if (route.auth !== undefined) validateAuth(fail, `${where}.auth`, route.auth, authorizers);
   if (route.requestSchema !== undefined) {
     if (typeof route.requestSchema !== "object" || route.requestSchema === null || Array.isArray(route.requestSchema)) {
-      fail(`${where}.requestSchema`, route.requestSchema, "is not a JSON Schema object", "Pass a JSON Schema (draft 4), e.g. requestModel(zodSchema) from handlers/shared/gallery-schemas.ts.");
+      fail(`${where}.requestSchema`, route.requestSchema, "is not a JSON Schema object", "Pass a JSON Schema (draft 4), e.g. requestModel(zodSchema) (exported by this package).");
     }
     if (!BODY_METHODS.has(method)) fail(`${where}.requestSchema`, method, "is set on a method without a body", "Only POST, PUT, PATCH (and ANY) routes take a request schema.");
   }

@@ -38,7 +38,7 @@ export function createClient(name: string, spec: UserAuthSpec, pool: aws.cognito
 }
 
 /** Plain strings were checked at construction; Outputs (e.g. `site.url`) are checked here once known, with the same message. */
-function checkedUrls(name: string, argument: string, urls: pulumi.Input<string>[]): pulumi.Output<string[]> {
+function checkedUrls(name: string, argument: string, urls: pulumi.Input<pulumi.Input<string>[]>): pulumi.Output<string[]> {
   return pulumi.output(urls).apply((resolved) => assertRedirectUrls(name, argument, resolved));
 }
 

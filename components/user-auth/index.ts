@@ -1,12 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { regionOf } from "../region";
-import { argFailer } from "../errors";
+import { argFailer, type ArgFailure } from "../errors";
 import type { LambdaFunction } from "../lambda/function";
 import { registerSpec } from "../spec-registry";
 import { createClient } from "./client";
 import { createIdentityPool } from "./identity-pool";
 import { createDomain } from "./domain";
+import { LateRedirects } from "./redirects";
 import { normalise, validateArgs, type UserAuthArgs, type UserAuthSpec } from "./spec";
 import { createUserPool } from "./user-pool";
 
@@ -25,7 +26,7 @@ export { defaultDomainPrefix } from "./domain";
  *
  * @example
  * const auth = new UserAuth("auth", {
- *   callbackUrls: [site.url],
+ *   callbackUrls: ["https://gallery.example.com/"], // or omit, and call auth.setCallbackUrls([site.url]) once the site exists
  *   domain: {}, // <project>-<stack>-auth-<hash>.auth.<region>.amazoncognito.com
  *   email: { sesIdentityArn: "arn:aws:ses:us-east-1:123456789012:identity/gallery.example.com", from: "Gallery <no-reply@gallery.example.com>" },
  *   groups: [{ name: "admin" }],
@@ -66,10 +67,15 @@ export class UserAuth extends pulumi.ComponentResource {
     readonly postConfirmation?: LambdaFunction;
   };
 
+  /** Set when `callbackUrls` was omitted: `setCallbackUrls` gives them. */
+  private readonly lateRedirects?: LateRedirects;
+
   constructor(name: string, args: UserAuthArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:UserAuth", name, {}, opts);
     validateArgs(argFailer("UserAuth", name), args);
-    this.spec = normalise(name, args);
+    this.lateRedirects = args.callbackUrls === undefined ? new LateRedirects(name) : undefined;
+    const callbackUrls = args.callbackUrls ?? [];
+    this.spec = normalise(name, args, this.lateRedirects?.urls ?? { callbackUrls, logoutUrls: args.logoutUrls ?? callbackUrls });
 
     const region = regionOf(this.spec.region, this);
     const pool = createUserPool(name, this.spec, args.triggers?.postConfirmation, region, this);
@@ -104,5 +110,22 @@ export class UserAuth extends pulumi.ComponentResource {
       identityPoolId: this.identityPoolId,
       hostedUiUrl: this.hostedUiUrl,
     });
+  }
+
+  /**
+   * Gives the app client its callback (and logout) URLs after construction, when `callbackUrls` was omitted: for a
+   * site constructed after this pool because its edge auth check or its API needs the pool. Same rules as
+   * `callbackUrls`; call it once.
+   *
+   * @example
+   * const auth = new UserAuth("auth", { domain: {} });
+   * const api = new ServerlessApi("api", { authorizers: { users: { type: "cognito", userPoolArns: [auth.userPoolArn] } }, ... });
+   * const site = new StaticSite("site", { path: "public", routes: [api.siteRoute()] });
+   * auth.setCallbackUrls([site.url]);
+   */
+  setCallbackUrls(callbackUrls: pulumi.Input<string>[], logoutUrls?: pulumi.Input<string>[]): void {
+    const fail: ArgFailure = argFailer("UserAuth", this.spec.name);
+    if (!this.lateRedirects) fail("callbackUrls", callbackUrls, "were already given to the constructor", "Omit callbackUrls from the args to set them later, or pass every URL there.");
+    this.lateRedirects.give(fail, callbackUrls, logoutUrls);
   }
 }

@@ -104,10 +104,13 @@ export interface UserAuthArgs {
   /** Groups to create, e.g. `[{ name: "admin" }]`. @default [] */
   groups?: UserAuthGroup[];
   /**
-   * Required (no default). Where the hosted UI may send users back after sign-in: the site's URL(s). `https://` only,
+   * Where the hosted UI may send users back after sign-in: the site's URL(s). `https://` only,
    * except `http://localhost` for development. Outputs are checked once known.
+   * Omit it when the site is constructed after this pool (its edge auth check or its API needs the pool):
+   * then call {@link UserAuth.setCallbackUrls} once the site exists — no `deferredOutput` in your program.
+   * @default none: set later with `auth.setCallbackUrls([site.url])`
    */
-  callbackUrls: pulumi.Input<string>[];
+  callbackUrls?: pulumi.Input<string>[];
   /** Where users may land after signing out; same rules as `callbackUrls`. @default callbackUrls */
   logoutUrls?: pulumi.Input<string>[];
   /** OAuth scopes the browser client may request. @default ["openid", "email", "profile"] */
@@ -179,8 +182,9 @@ export interface UserAuthSpec {
   autoVerifiedAttributes: UsernameAttribute[];
   groups: UserAuthGroup[];
   client: {
-    callbackUrls: pulumi.Input<string>[];
-    logoutUrls: pulumi.Input<string>[];
+    /** The URLs given as `callbackUrls`, or the ones `setCallbackUrls` gives later (one Output). */
+    callbackUrls: pulumi.Input<pulumi.Input<string>[]>;
+    logoutUrls: pulumi.Input<pulumi.Input<string>[]>;
     oauthScopes: string[];
     oauthFlows: ["code"];
     /** Browser sign-in without a hosted UI: SRP only (passwords never leave the browser). */
@@ -303,21 +307,30 @@ export function callbackUrlProblem(url: string): string | undefined {
 }
 
 function validateClient(fail: ArgFailure, args: UserAuthArgs): void {
-  if (!Array.isArray(args.callbackUrls) || args.callbackUrls.length === 0) {
-    fail("callbackUrls", args.callbackUrls, "is empty", 'Pass the site\'s URL, e.g. [site.url] or ["https://gallery.example.com/"].');
-  }
-  for (const [argument, urls] of [["callbackUrls", args.callbackUrls], ["logoutUrls", args.logoutUrls ?? []]] as const) {
-    for (const url of urls) {
-      if (typeof url !== "string") continue; // Outputs are checked once known (client.ts).
-      const problem = callbackUrlProblem(url);
-      if (problem) fail(argument, url, problem, `Use the site's https URL, e.g. "${httpsVersion(url)}".`);
-    }
+  // Omitted: setCallbackUrls gives them later (validated there with validateRedirectUrls).
+  if (args.callbackUrls !== undefined) validateRedirectUrls(fail, args.callbackUrls, args.logoutUrls);
+  else if (args.logoutUrls !== undefined) {
+    fail("logoutUrls", args.logoutUrls, "is set without callbackUrls", "Pass both to setCallbackUrls(callbackUrls, logoutUrls) once the site exists, or both here.");
   }
   const validity = args.tokenValidity ?? {};
   checkRange(fail, "tokenValidity.accessTokenMinutes", validity.accessTokenMinutes, 5, 1440, "minutes");
   checkRange(fail, "tokenValidity.idTokenMinutes", validity.idTokenMinutes, 5, 1440, "minutes");
   checkRange(fail, "tokenValidity.refreshTokenDays", validity.refreshTokenDays, 1, 3650, "days");
   checkRange(fail, "refreshTokenRotation.retryGracePeriodSeconds", args.refreshTokenRotation?.retryGracePeriodSeconds, 0, 60, "seconds");
+}
+
+/** Callback and logout URLs, from the args or from `setCallbackUrls`: non-empty, and every literal one https (or localhost). */
+export function validateRedirectUrls(fail: ArgFailure, callbackUrls: pulumi.Input<string>[] | undefined, logoutUrls: pulumi.Input<string>[] | undefined): void {
+  if (!Array.isArray(callbackUrls) || callbackUrls.length === 0) {
+    fail("callbackUrls", callbackUrls, "is empty", 'Pass the site\'s URL, e.g. [site.url] or ["https://gallery.example.com/"].');
+  }
+  for (const [argument, urls] of [["callbackUrls", callbackUrls], ["logoutUrls", logoutUrls ?? []]] as const) {
+    for (const url of urls) {
+      if (typeof url !== "string") continue; // Outputs are checked once known (client.ts).
+      const problem = callbackUrlProblem(url);
+      if (problem) fail(argument, url, problem, `Use the site's https URL, e.g. "${httpsVersion(url)}".`);
+    }
+  }
 }
 
 export function httpsVersion(url: string): string {
@@ -359,7 +372,10 @@ function validateDemoUser(fail: ArgFailure, args: UserAuthArgs): void {
   for (const group of user.groups ?? []) if (!groups.has(group)) fail("localDemoUser.groups", group, "is not one of the pool's groups", `Use one of ${[...groups].join(", ") || "(none: add groups first)"}.`);
 }
 
-export function normalise(name: string, args: UserAuthArgs): UserAuthSpec {
+/** Where the app client may redirect: the args' URLs, or one Output that `setCallbackUrls` resolves. */
+export type RedirectUrls = Pick<UserAuthSpec["client"], "callbackUrls" | "logoutUrls">;
+
+export function normalise(name: string, args: UserAuthArgs, redirects: RedirectUrls): UserAuthSpec {
   const usernameAttributes = args.usernameAttributes ?? ["email"];
   const mfa = args.mfa ?? "ON";
   const threatProtection = args.threatProtection ?? "ENFORCED";
@@ -379,8 +395,8 @@ export function normalise(name: string, args: UserAuthArgs): UserAuthSpec {
     autoVerifiedAttributes: ["email"],
     groups: args.groups ?? [],
     client: {
-      callbackUrls: args.callbackUrls,
-      logoutUrls: args.logoutUrls ?? args.callbackUrls,
+      callbackUrls: redirects.callbackUrls,
+      logoutUrls: redirects.logoutUrls,
       oauthScopes: args.oauthScopes ?? ["openid", "email", "profile"],
       oauthFlows: ["code"],
       explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", ...((rotation.enabled ?? true) ? [] : ["ALLOW_REFRESH_TOKEN_AUTH"])],

@@ -1,6 +1,6 @@
 /**
  * Request bodies of the gallery API, as zod schemas. Handlers parse with them, and
- * index.ts turns them into API Gateway request models (JSON Schema draft 4) with
+ * index.ts turns them into API Gateway request models (JSON Schema draft 4) with the package's
  * `requestModel()`, so the gateway and the handler validate the same contract.
  *
  * zod/mini (with the English messages) rather than classic zod: the same validation in
@@ -41,8 +41,3 @@ export const CreatePhoto = z.strictObject({
 
 /** Photos are retitled; their status is the thumbnail function's (a photo becomes ready when its thumbnails exist). */
 export const UpdatePhoto = z.strictObject({ title });
-
-/** The schema as an API Gateway model (JSON Schema draft 4). */
-export function requestModel(schema: z.ZodMiniType): Record<string, unknown> {
-  return z.toJSONSchema(schema, { target: "draft-4", io: "input", unrepresentable: "any" }) as Record<string, unknown>;
-}

@@ -4,14 +4,19 @@
  * by mocks, and the specs the components registered collected for the local runtime.
  * `npm run plan`, `npm start` and the whole-program tests all go through here.
  */
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleCache, buildAsync } from "../../components/lambda/bundle";
 import { clearRegisteredSpecs, registeredSpecs, type RegisteredSpec } from "../../components/spec-registry";
 import { loadStackConfig, StackConfigError, type StackConfig } from "./config";
 import { installRecordingMocks, type RecordedResource } from "./mocks";
 
-export const PROJECT_DIR = resolve(__dirname, "..", "..");
+/**
+ * The program's directory: the working directory, as `pulumi up` runs a program from its project folder (its
+ * Pulumi.yaml, stack files and the relative paths in index.ts — handler entries, site folders). This repository
+ * for `npm start` and the tests; a consumer's project for `serverless-fullstack start`.
+ */
+export const PROJECT_DIR = process.cwd();
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 export interface OfflineRun {
@@ -24,6 +29,7 @@ export interface OfflineRun {
 
 export interface OfflineRunOptions {
   stack: string;
+  /** Where Pulumi.yaml, Pulumi.<stack>.yaml and index.ts are. @default the working directory */
   projectDir?: string;
   /** Run as `pulumi preview` would: unknown outputs stay unknown. */
   preview?: boolean;

@@ -203,7 +203,8 @@ async function identityPoolConfig(context: LocalContext, name: string, spec: Use
 }
 
 async function urls(inputs: UserAuthSpec["client"]["callbackUrls"]): Promise<string[]> {
-  return Promise.all(inputs.map((input) => resolveValue<string>(input)));
+  // A list of Inputs, or one Output of the list (UserAuth.setCallbackUrls): resolveValue unwraps both.
+  return resolveValue<string[]>(inputs);
 }
 
 /**

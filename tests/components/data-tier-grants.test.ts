@@ -4,7 +4,7 @@ import { argFailer } from "../../components/errors";
 import { assertLeastPrivilege, policyJson, type PolicyStatement } from "../../components/iam";
 import { LambdaFunction } from "../../components/lambda/function";
 import { resolveValue } from "../../local/offline/program";
-import { IAM5 } from "../security/rules/iam";
+import { IAM5 } from "../../testing/security-rules/iam";
 import { policyDocument, record, resource } from "../harness/mocks";
 
 const arn = "arn:aws:dynamodb:us-east-1:123456789012:table/gallery";

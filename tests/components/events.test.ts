@@ -15,7 +15,7 @@ import { resolveNativeModules } from "../../components/lambda/native-modules";
 import { argFailer } from "../../components/errors";
 import { UploadBucket } from "../../components/upload-bucket";
 import { dependencyClosure, ofType, policyDocument, record, resource } from "../harness/mocks";
-import { ALL_RULES } from "../security/rules/index";
+import { ALL_RULES } from "../../testing/security-rules";
 import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
 
 const entry = "tests/fixtures/handlers/echo.ts";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { UploadBucket } from "../../components/upload-bucket";
 import { resolveValue } from "../../local/offline/program";
 import { ofType, policyDocument, record, resource } from "../harness/mocks";
-import { ALL_RULES } from "../security/rules/index";
+import { ALL_RULES } from "../../testing/security-rules";
 
 describe("UploadBucket", () => {
   it("is private, encrypted, versioned, TLS-only and access-logged into its own log bucket", async () => {

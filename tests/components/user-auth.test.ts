@@ -1,4 +1,6 @@
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { defaultDomainPrefix, UserAuth, type UserAuthArgs } from "../../components/user-auth";
 import { assertRedirectUrls } from "../../components/user-auth/client";
@@ -135,6 +137,47 @@ describe("UserAuth app client and hosted UI", () => {
     const alias = resource(g, "aws:route53/record:Record", "custom-domain-record");
     expect(alias.inputs).toMatchObject({ zoneId: "Z0123", name: "auth.gallery.example.com", type: "A" });
     expect(alias.inputs.aliases[0]).toMatchObject({ name: domain.state.cloudfrontDistribution, zoneId: "Z2FDTNDATAQYW2" });
+  });
+});
+
+describe("UserAuth callback URLs set after construction (site ↔ auth without deferredOutput)", () => {
+  it("creates the app client with the URLs setCallbackUrls gives once the site exists", async () => {
+    const g = await record(() => {
+      const auth = new UserAuth("lazy", { domain: { prefix: "gallery-lazy" } });
+      // Stands in for a site built after the pool (its edge check and API need auth.userPoolArn first).
+      const siteUrl = auth.userPoolArn.apply(() => "https://d111111abcdef8.cloudfront.net");
+      auth.setCallbackUrls([siteUrl, "http://localhost:3000/"], [siteUrl]);
+    });
+    const client = resource(g, "aws:cognito/userPoolClient:UserPoolClient", "lazy-client");
+    expect(client.inputs.callbackUrls).toEqual(["https://d111111abcdef8.cloudfront.net", "http://localhost:3000/"]);
+    expect(client.inputs.logoutUrls).toEqual(["https://d111111abcdef8.cloudfront.net"]);
+  });
+
+  it("logout URLs default to the callback URLs", async () => {
+    const g = await record(() => new UserAuth("lazy2", {}).setCallbackUrls(["https://gallery.example.com/"]));
+    expect(resource(g, "aws:cognito/userPoolClient:UserPoolClient", "lazy2-client").inputs.logoutUrls).toEqual(["https://gallery.example.com/"]);
+  });
+
+  it("fails a program that never gives them with the fix, instead of leaving the app client waiting forever", () => {
+    // Its own process: the guard runs when nothing else is left to run (beforeExit), which a vitest worker never reaches.
+    const script = `
+      const { record } = require("./testing/harness.ts");
+      const { UserAuth } = require("./components/user-auth/index.ts");
+      record(() => new UserAuth("forgotten", {})).then(() => console.log("settled"));`;
+    const result = spawnSync(process.execPath, ["-r", "./local/offline/register.cjs", "-e", script], { cwd: join(__dirname, "../.."), encoding: "utf8", timeout: 120_000 });
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).not.toContain("settled");
+    expect(result.stderr).toContain('UserAuth "forgotten": callbackUrls (not set) was never given. Pass callbackUrls, or call auth.setCallbackUrls([site.url]) once the site exists.');
+  });
+
+  it("validates late URLs as it validates the args, and takes them once, only when the args had none", () => {
+    const auth = new UserAuth("late-bad", {});
+    expect(() => auth.setCallbackUrls(["http://gallery.example.com/"])).toThrow(/UserAuth "late-bad": callbackUrls "http:\/\/gallery.example.com\/" is not https/);
+    expect(() => auth.setCallbackUrls([])).toThrow(/UserAuth "late-bad": callbackUrls \[\] is empty/);
+    auth.setCallbackUrls(["https://gallery.example.com/"]);
+    expect(() => auth.setCallbackUrls(["https://other.example.com/"])).toThrow(/UserAuth "late-bad": callbackUrls \["https:\/\/other.example.com\/"\] were already set\. Call setCallbackUrls once/);
+    expect(() => new UserAuth("eager", base).setCallbackUrls(["https://gallery.example.com/"])).toThrow(/UserAuth "eager": callbackUrls .* were already given to the constructor/);
+    expect(() => new UserAuth("half", { logoutUrls: ["https://gallery.example.com/"] })).toThrow(/UserAuth "half": logoutUrls .* is set without callbackUrls/);
   });
 });
 

@@ -5,7 +5,7 @@ import { LambdaFunction } from "../../components/lambda/function";
 import { stackTags, tagsFromConfig, tagTransformation, TAGGABLE_TYPES } from "../../components/tags";
 import { currentTaggableTypesModule, TAGGABLE_TYPES_FILE } from "../../scripts/taggable-types";
 import { mutate, record, useMocks } from "../harness/mocks";
-import { TAGGED } from "../security/rules/tags";
+import { TAGGED } from "../../testing/security-rules/tags";
 import { DataTier } from "../../components/data-tier";
 
 beforeAll(async () => {

@@ -2,9 +2,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ServerlessApi } from "../../components/serverless-api";
 import { byName, mutate as mutateGraph, record, type RecordedResource } from "../harness/mocks";
-import type { RuleContext } from "./rule";
-import { APIG1, APIG2, APIG4, APIG6, methodPath } from "./rules/apigateway";
-import { ALL_RULES } from "./rules/index";
+import type { RuleContext } from "../../testing/security-rules/rule";
+import { APIG1, APIG2, APIG4, APIG6, methodPath } from "../../testing/security-rules/apigateway";
+import { ALL_RULES } from "../../testing/security-rules";
 
 const dev: RuleContext = { stack: "dev", production: false };
 const echo = "tests/fixtures/handlers/echo.ts";

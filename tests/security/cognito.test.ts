@@ -5,10 +5,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { UserAuth } from "../../components/user-auth";
 import { byName, mutate as mutateGraph, record, type RecordedResource } from "../harness/mocks";
-import type { RuleContext, SecurityRule } from "./rule";
-import { COG1, COG2, COG3, COG7, COGNITO_EMAIL_SENDER, COGNITO_ROW_LEVEL_SECURITY } from "./rules/cognito";
-import { IAM5 } from "./rules/iam";
-import { ALL_RULES } from "./rules/index";
+import type { RuleContext, SecurityRule } from "../../testing/security-rules/rule";
+import { COG1, COG2, COG3, COG7, COGNITO_EMAIL_SENDER, COGNITO_ROW_LEVEL_SECURITY } from "../../testing/security-rules/cognito";
+import { IAM5 } from "../../testing/security-rules/iam";
+import { ALL_RULES } from "../../testing/security-rules";
 
 const dev: RuleContext = { stack: "dev", production: false };
 const prod: RuleContext = { stack: "prod", production: true };

@@ -2,9 +2,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { DataTier } from "../../components/data-tier";
 import { record, type RecordedResource } from "../harness/mocks";
-import type { RuleContext } from "./rule";
-import { DDB3, DYNAMODB_DELETION_PROTECTION, DYNAMODB_ENCRYPTION } from "./rules/dynamodb";
-import { ALL_RULES } from "./rules/index";
+import type { RuleContext } from "../../testing/security-rules/rule";
+import { DDB3, DYNAMODB_DELETION_PROTECTION, DYNAMODB_ENCRYPTION } from "../../testing/security-rules/dynamodb";
+import { ALL_RULES } from "../../testing/security-rules";
 
 const dev: RuleContext = { stack: "dev", production: false };
 const prod: RuleContext = { stack: "prod", production: true };

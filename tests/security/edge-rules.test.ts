@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { EdgeLogic } from "../../components/edge-logic";
 import { StaticSite } from "../../components/static-site";
 import { record, type RecordedResource } from "../harness/mocks";
-import type { RuleContext } from "./rule";
-import { CLOUDFRONT_FUNCTIONS, EDGE_FUNCTIONS, EDGE_VERSIONED } from "./rules/edge";
+import type { RuleContext } from "../../testing/security-rules/rule";
+import { CLOUDFRONT_FUNCTIONS, EDGE_FUNCTIONS, EDGE_VERSIONED } from "../../testing/security-rules/edge";
 
 const prod: RuleContext = { stack: "prod", production: true };
 let graph: RecordedResource[];

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { OfflineRun } from "../../local/offline/program";
 import { TAGGABLE_TYPES } from "../../components/tags";
 import { byName, mutate, ofType, resource } from "../harness/mocks";
-import { TAGGED } from "../security/rules/tags";
+import { TAGGED } from "../../testing/security-rules/tags";
 import { expectAllRulesPass, runStack } from "./run-stack";
 
 let run: OfflineRun;

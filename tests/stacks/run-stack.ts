@@ -3,7 +3,7 @@ import { expect, vi } from "vitest";
 import { runProgramOffline, type OfflineRun } from "../../local/offline/program";
 import { isProductionStack } from "../../scripts/plan";
 import { checkDeployRules, formatFinding, planOf } from "../../testing/deploy-rules";
-import { ALL_RULES, STACK_RULES } from "../security/rules/index";
+import { ALL_RULES, STACK_RULES } from "../../testing/security-rules";
 
 export async function runStack(stack: string): Promise<OfflineRun> {
   return runProgramOffline({ stack, load: () => import("../../index.js") });

@@ -1,6 +1,6 @@
-import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from "../../../components/iam";
-import { asArray, ofType, policyDocument } from "../../../local/offline/graph";
-import { finding, type Finding, type SecurityRule } from "../rule";
+import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from "../../components/iam";
+import { asArray, ofType, policyDocument } from "../../local/offline/graph";
+import { finding, type Finding, type SecurityRule } from "./rule";
 
 const POLICY_CARRIERS: Array<[type: string, field: string]> = [
   ["aws:iam/rolePolicy:RolePolicy", "policy"],

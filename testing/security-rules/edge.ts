@@ -1,7 +1,7 @@
-import { EDGE_LIMITS } from "../../../components/edge-logic/spec";
-import { CLOUDFRONT_FUNCTION_RUNTIME } from "../../../components/edge-logic/resources";
-import { cacheBehaviours, ofType, type Graph } from "../../../local/offline/graph";
-import { finding, type Finding, type SecurityRule } from "../rule";
+import { EDGE_LIMITS } from "../../components/edge-logic/spec";
+import { CLOUDFRONT_FUNCTION_RUNTIME } from "../../components/edge-logic/resources";
+import { cacheBehaviours, ofType, type Graph } from "../../local/offline/graph";
+import { finding, type Finding, type SecurityRule } from "./rule";
 import { isEdgeFunction } from "./lambda";
 
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";

@@ -1,7 +1,7 @@
 /** API Gateway rules after cdk-nag's AwsSolutions APIG1, APIG2, APIG4 and APIG6, over the recorded graph. */
-import { ofType, type Graph } from "../../../local/offline/graph";
-import type { RecordedResource } from "../../../local/offline/mocks";
-import { finding, type Finding, type SecurityRule } from "../rule";
+import { ofType, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { finding, type Finding, type SecurityRule } from "./rule";
 
 const STAGE = "aws:apigateway/stage:Stage";
 const METHOD = "aws:apigateway/method:Method";

@@ -1,4 +1,9 @@
-import type { SecurityRule } from "../rule";
+/**
+ * The security rule pack (after cdk-nag's AwsSolutions rules): each rule a function from a recorded graph to
+ * findings, with a failing case in tests/security/. `checkSecurityRules(graph, context)` runs them.
+ */
+import type { Graph } from "../../local/offline/graph";
+import type { Finding, RuleContext, SecurityRule } from "./rule";
 import { APIG1, APIG2, APIG4, APIG6 } from "./apigateway";
 import { IAM5 } from "./iam";
 import { CFR2, CFR3, CFR4, CFR5, CFR7 } from "./cloudfront";
@@ -26,3 +31,13 @@ export const ALL_RULES: SecurityRule[] = [
 
 /** Rules about a whole program's graph (run by the whole-stack tests), not about one component recorded on its own. */
 export const STACK_RULES: SecurityRule[] = [TAGGED];
+
+/**
+ * Runs security rules over a recorded graph (a program's `runProgramOffline(...).resources`, or what `record` returns
+ * for one component); an empty list passes. Pass `[...ALL_RULES, ...STACK_RULES]` for a whole program.
+ */
+export function checkSecurityRules(graph: Graph, context: RuleContext, rules: readonly SecurityRule[] = ALL_RULES): Finding[] {
+  return rules.flatMap((rule) => rule.check(graph, context));
+}
+
+export * from "./rule";

@@ -1,6 +1,6 @@
-import { asArray, attachedTo, ofType, policyDocument, type Graph } from "../../../local/offline/graph";
-import type { RecordedResource } from "../../../local/offline/mocks";
-import { finding, type Finding, type SecurityRule } from "../rule";
+import { asArray, attachedTo, ofType, policyDocument, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { finding, type Finding, type SecurityRule } from "./rule";
 
 const BUCKET = "aws:s3/bucket:Bucket";
 

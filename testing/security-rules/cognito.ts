@@ -1,7 +1,7 @@
-import { IDENTITY_ID_VARIABLE, ROW_LEVEL_ACTIONS } from "../../../components/user-auth/spec";
-import { asArray, ofType, policyDocument } from "../../../local/offline/graph";
-import type { RecordedResource } from "../../../local/offline/mocks";
-import { finding, type Finding, type SecurityRule } from "../rule";
+import { IDENTITY_ID_VARIABLE, ROW_LEVEL_ACTIONS } from "../../components/user-auth/spec";
+import { asArray, ofType, policyDocument } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { finding, type Finding, type SecurityRule } from "./rule";
 
 const USER_POOL = "aws:cognito/userPool:UserPool";
 

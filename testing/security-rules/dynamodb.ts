@@ -1,6 +1,6 @@
-import { ofType, type Graph } from "../../../local/offline/graph";
-import type { RecordedResource } from "../../../local/offline/mocks";
-import { finding, type Finding, type SecurityRule } from "../rule";
+import { ofType, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { finding, type Finding, type SecurityRule } from "./rule";
 
 const TABLE = "aws:dynamodb/table:Table";
 

@@ -1,5 +1,5 @@
-import { REMOTE_TAGGED_COMPONENTS, STACK_TAG_KEYS, TAGGABLE_TYPES } from "../../../components/tags";
-import { finding, type SecurityRule } from "../rule";
+import { REMOTE_TAGGED_COMPONENTS, STACK_TAG_KEYS, TAGGABLE_TYPES } from "../../components/tags";
+import { finding, type SecurityRule } from "./rule";
 
 /**
  * Cost allocation: every taggable resource of a stack carries `app` and `stack` (registerStackTags). A stack

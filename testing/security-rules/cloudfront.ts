@@ -1,6 +1,6 @@
-import { cacheBehaviours, ofType } from "../../../local/offline/graph";
-import type { RecordedResource } from "../../../local/offline/mocks";
-import { finding, type Finding, type SecurityRule } from "../rule";
+import { cacheBehaviours, ofType } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { finding, type Finding, type SecurityRule } from "./rule";
 
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
 const MODERN_VIEWER_POLICIES = new Set(["TLSv1.2_2018", "TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"]);

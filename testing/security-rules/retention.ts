@@ -1,5 +1,5 @@
-import type { RecordedResource } from "../../../local/offline/mocks";
-import { finding, type SecurityRule } from "../rule";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { finding, type SecurityRule } from "./rule";
 
 /** Resource types that hold users' data; production must keep them when they leave the program. */
 export const DATA_BEARING_TYPES = new Set(["aws:s3/bucket:Bucket", "aws:dynamodb/table:Table", "aws:cognito/userPool:UserPool"]);

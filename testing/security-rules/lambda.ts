@@ -1,7 +1,7 @@
-import { LAMBDA_RUNTIME } from "../../../components/lambda/function";
-import { ofType, policyDocument, type Graph } from "../../../local/offline/graph";
-import type { RecordedResource } from "../../../local/offline/mocks";
-import { finding, type Finding, type SecurityRule } from "../rule";
+import { LAMBDA_RUNTIME } from "../../components/lambda/function";
+import { ofType, policyDocument, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { finding, type Finding, type SecurityRule } from "./rule";
 
 /** L1: every function runs the current Node.js runtime. */
 export const L1: SecurityRule = {

@@ -1,5 +1,5 @@
-import { ofType } from "../../../local/offline/graph";
-import { finding, type SecurityRule } from "../rule";
+import { ofType } from "../../local/offline/graph";
+import { finding, type SecurityRule } from "./rule";
 
 /** SQS2: queues (dead-letter queues hold failed events: user data) are encrypted at rest, with SQS-managed keys or KMS. */
 export const SQS2: SecurityRule = {

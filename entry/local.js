@@ -1,0 +1,3 @@
+"use strict";
+// `serverless-fullstack/local`: run a Pulumi program on the embedded emulators (local/index.ts).
+module.exports = require("./load").load("local/index");
