@@ -56,3 +56,5 @@ export type {
 } from "./monitoring";
 export { BackupPlan, BACKUP_LIMITS, BACKUP_SERVICE_POLICIES, BACKUP_RULE_NAME } from "./backup-plan";
 export type { BackupPlanArgs, BackupPlanSpec, BackupVaultLock } from "./backup-plan";
+export { RealtimeApi, REALTIME_ACCESS_LOG_FORMAT, PREDEFINED_ROUTE_KEYS, CONNECTIONS_TABLE, MAX_CONNECTION_SECONDS, REALTIME_ENVIRONMENT, connectionsTableArgs } from "./realtime-api";
+export type { RealtimeApiArgs, RealtimeApiSpec, RealtimeAuthorizer, RealtimeRoute, RealtimeRouteSpec } from "./realtime-api";
