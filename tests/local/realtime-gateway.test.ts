@@ -12,6 +12,8 @@ import { connectionsFromEnvironment, connectionsTableArgs, type Connections } fr
 import { normalise } from "../../components/realtime-api/spec";
 import { startLocalDynamo, type LocalDynamo } from "../../local/dynamodb";
 import { localiseRealtimeUrls, selectRouteKey, startRealtimeGateway, type RealtimeGateway } from "../../local/realtime-gateway";
+import { handler as authorize } from "../../handlers/realtime/authorizer";
+import * as handlers from "../../handlers/realtime/connections";
 import { eventually } from "../e2e/browser";
 import { startTestIssuer, type TestIssuer } from "../harness/test-issuer";
 
@@ -41,15 +43,13 @@ beforeAll(async () => {
   const table = normaliseDataTier("data", { tables: { connections: connectionsTableArgs() } }).tables.connections;
   dynamo = await startLocalDynamo({ tables: [{ id: "data.connections", tableName: "connections", spec: table }], region: "us-east-1" });
   issuer = await startTestIssuer();
-  const handlers = await import("../../handlers/realtime/connections");
-  const authorizer = await import("../../handlers/realtime/authorizer");
   const exports: Record<string, (event: any) => Promise<unknown>> = { ...handlers };
   gateway = await startRealtimeGateway({
     apis: [{ spec, apiId }],
     region: "us-east-1",
     async invoke(_, functionName, event) {
       events.push(event as Record<string, any>);
-      if (functionName === spec.authorizer!.functionName) return authorizer.handler(event as never);
+      if (functionName === spec.authorizer!.functionName) return authorize(event as never);
       const route = spec.routes.find((r) => r.functionName === functionName)!;
       return exports[route.export](event);
     },

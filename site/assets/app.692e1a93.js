@@ -2,6 +2,7 @@
 // (auth module), then lists, creates, opens and deletes albums and uploads photos (api module).
 import { createAuth, sameOriginPath } from "./auth.34dea485.js";
 import { createApi } from "./api.404cb7f2.js";
+import { connectLive } from "./live.080f976f.js";
 
 const $ = (selector) => document.querySelector(selector);
 const status = $("#status");
@@ -11,6 +12,8 @@ let config;
 let auth;
 let api;
 let openAlbumId;
+/** The live connection (live.*.js): photo ready/failed pushed by the thumbnail function; off without WebSocket. */
+let live;
 
 function show(element, visible) {
   element.hidden = !visible;
@@ -108,7 +111,23 @@ function followNext(justSignedIn) {
 
 async function signedIn() {
   render();
+  startLive();
   await attempt(loadAlbums);
+}
+
+function startLive() {
+  if (live || !config.realtime?.url) return;
+  live = connectLive({
+    url: config.realtime.url,
+    token: () => (auth.user() ? auth.idToken() : undefined),
+    onMessage: (event) => {
+      if (event.type === "photo" && event.albumId === openAlbumId) void attempt(() => loadPhotos());
+    },
+    // Pushes sent while disconnected are lost: catch up once connected again.
+    onState: (state) => {
+      if (state === "connected" && openAlbumId) void attempt(() => loadPhotos());
+    },
+  });
 }
 
 // ------------------------------------------------------------------ albums
@@ -216,8 +235,9 @@ async function loadPhotos(polls = 0) {
     ),
   );
   show($("#no-photos"), items.length === 0);
-  // Thumbnails are made after the upload (S3 event → thumbnail function): look again until none is pending.
-  if (items.some((p) => p.status === "pending") && polls < PROCESSING_POLL_LIMIT) {
+  // Thumbnails are made after the upload (S3 event → thumbnail function): the live connection says when;
+  // without one, look again until none is pending.
+  if (items.some((p) => p.status === "pending") && !live?.connected() && polls < PROCESSING_POLL_LIMIT) {
     processingPoll = setTimeout(() => void attempt(() => loadPhotos(polls + 1)), PROCESSING_POLL_MS);
   }
 }
@@ -293,6 +313,8 @@ async function main() {
   );
   $("#signout").addEventListener("click", () => {
     auth.signOut();
+    live?.close();
+    live = undefined;
     say("");
     render();
   });
