@@ -25,7 +25,7 @@ export type { UserAuthArgs, UserAuthSpec, UserAuthDomain, UserAuthEmail, UserAut
 export type { PolicyStatement } from "./iam";
 export { ComponentArgError } from "./errors";
 export { registeredSpecs, type RegisteredSpec } from "./spec-registry";
-export { ServerlessApi, ACCESS_LOG_FORMAT } from "./serverless-api";
+export { ServerlessApi, ACCESS_LOG_FORMAT, ApiKind, HTTP_ACCESS_LOG_FORMAT } from "./serverless-api";
 export type {
   ServerlessApiArgs,
   ServerlessApiSpec,
