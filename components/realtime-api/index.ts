@@ -142,7 +142,7 @@ export class RealtimeApi extends pulumi.ComponentResource {
     ];
   }
 
-  private routeFunction(name: string, route: Pick<RealtimeRouteSpec, "functionName" | "entry" | "export" | "function">, extra: PolicyStatement[]): LambdaFunction {
+  private routeFunction(route: Pick<RealtimeRouteSpec, "functionName" | "entry" | "export" | "function">, extra: PolicyStatement[]): LambdaFunction {
     return new LambdaFunction(
       route.functionName,
       {
@@ -162,7 +162,7 @@ export class RealtimeApi extends pulumi.ComponentResource {
 
   private createAuthorizer(name: string, api: aws.apigatewayv2.Api) {
     const spec = this.spec.authorizer!;
-    const fn = this.routeFunction(name, spec, []);
+    const fn = this.routeFunction(spec, []);
     // WebSocket authorizers are REQUEST only; payload format, caching and simple responses are HTTP-API-only settings.
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-lambda-auth.html
     const authorizer = new aws.apigatewayv2.Authorizer(
@@ -180,7 +180,7 @@ export class RealtimeApi extends pulumi.ComponentResource {
 
   private createRoute(name: string, api: aws.apigatewayv2.Api, route: RealtimeRouteSpec, authorizer: aws.apigatewayv2.Authorizer | undefined) {
     const slug = routeSlug(route.key);
-    const fn = this.routeFunction(name, route, route.postsToConnections ? this.manageConnectionsGrant() : []);
+    const fn = this.routeFunction(route, route.postsToConnections ? this.manageConnectionsGrant() : []);
     const integration = new aws.apigatewayv2.Integration(
       `${name}-integration-${slug}`,
       // Lambda proxy; WebSocket APIs take payload format 1.0 only (2.0 is HTTP APIs'). https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
