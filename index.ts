@@ -250,31 +250,9 @@ const originals = (action: "s3:GetObject" | "s3:PutObject" | "s3:DeleteObject") 
 const albumsHandler = "handlers/api/albums.ts";
 const photosHandler = "handlers/api/photos.ts";
 
-// ---------------------------------------------------------------- realtime (RealtimeApi)
-// Live updates over a WebSocket (docs/realtime.md): the page connects with its id token in the query
-// string, checked by the $connect authorizer; the thumbnail function (events section) pushes "photo
-// ready/failed" to the owner's connections only. Served on the API's first stage name, with its throttle.
-const connectionsTable = data.tables.connections;
-const [liveStage, liveStageArgs] = Object.entries(apiStages())[0];
-const live = new RealtimeApi("live", {
-  connectionsTable,
-  stage: liveStage,
-  throttle: liveStageArgs.throttle,
-  logRetentionDays,
-  functionDefaults: { environment: { POWERTOOLS_SERVICE_NAME: "gallery-live" } },
-  authorizer: {
-    handler: "handlers/realtime/authorizer.ts",
-    function: { environment: { USER_POOL_ID: apiUserPoolId, USER_POOL_CLIENT_ID: apiUserPoolClientId } },
-  },
-  routes: {
-    $connect: { handler: "handlers/realtime/connections.ts", export: "connect", function: { permissions: connectionsTable.grants.write(["dynamodb:PutItem"]) } },
-    $disconnect: { handler: "handlers/realtime/connections.ts", export: "disconnect", function: { permissions: connectionsTable.grants.write(["dynamodb:DeleteItem"]) } },
-    ping: { handler: "handlers/realtime/connections.ts", export: "ping", postsToConnections: true, function: { permissions: connectionsTable.grants.write(["dynamodb:DeleteItem"]) } },
-    $default: { handler: "handlers/realtime/connections.ts", export: "message", postsToConnections: true, function: { permissions: connectionsTable.grants.write(["dynamodb:DeleteItem"]) } },
-  },
-});
-export const realtimeUrl = live.url;
-// ---------------------------------------------------------------- end realtime
+// The live updates' WebSocket URL for GET /config; the RealtimeApi comes after the API (realtime section).
+const [liveUrl, resolveLiveUrl] = pulumi.deferredOutput<string>();
+
 
 const api = new ServerlessApi("api", {
   basePath: "api",
@@ -299,7 +277,7 @@ const api = new ServerlessApi("api", {
     "GET /health": { handler: "handlers/api/health.ts", auth: "none" },
     // Facts the front end needs to sign in and upload: answered by API Gateway itself (a mock integration).
     // Locally the API points `auth` at cognito-local instead (local/services/api.ts localiseMockBody).
-    "GET /config": { integration: { type: "mock", body: { apiVersion: 1, imageTypes: ALLOWED_IMAGE_TYPES, maxImageBytes: MAX_IMAGE_BYTES, auth: browserAuthConfig, realtime: { url: live.url } } }, auth: "none" },
+    "GET /config": { integration: { type: "mock", body: { apiVersion: 1, imageTypes: ALLOWED_IMAGE_TYPES, maxImageBytes: MAX_IMAGE_BYTES, auth: browserAuthConfig, realtime: { url: liveUrl } } }, auth: "none" },
     "GET /albums": { handler: albumsHandler, export: "list", function: { permissions: gallery.read(["dynamodb:Query"]) } },
     "POST /albums": { handler: albumsHandler, export: "create", requestSchema: requestModel(CreateAlbum), function: { permissions: gallery.write(["dynamodb:PutItem"]) } },
     "GET /albums/{albumId}": { handler: albumsHandler, export: "get", function: { permissions: gallery.read(["dynamodb:GetItem"]) } },
@@ -337,6 +315,34 @@ const api = new ServerlessApi("api", {
     },
   },
 });
+
+// ---------------------------------------------------------------- realtime (RealtimeApi)
+// Live updates over a WebSocket (docs/realtime.md): the page connects with its id token in the query
+// string, checked by the $connect authorizer; the thumbnail function (events section) pushes "photo
+// ready/failed" to the owner's connections only. Served on the API's first stage name, with its throttle,
+// after the account's CloudWatch role setting when this stack owns it (its stage logs).
+const connectionsTable = data.tables.connections;
+const [liveStage, liveStageArgs] = Object.entries(apiStages())[0];
+const live = new RealtimeApi("live", {
+  connectionsTable,
+  stage: liveStage,
+  throttle: liveStageArgs.throttle,
+  logRetentionDays,
+  functionDefaults: { environment: { POWERTOOLS_SERVICE_NAME: "gallery-live" } },
+  authorizer: {
+    handler: "handlers/realtime/authorizer.ts",
+    function: { environment: { USER_POOL_ID: apiUserPoolId, USER_POOL_CLIENT_ID: apiUserPoolClientId } },
+  },
+  routes: {
+    $connect: { handler: "handlers/realtime/connections.ts", export: "connect", function: { permissions: connectionsTable.grants.write(["dynamodb:PutItem"]) } },
+    $disconnect: { handler: "handlers/realtime/connections.ts", export: "disconnect", function: { permissions: connectionsTable.grants.write(["dynamodb:DeleteItem"]) } },
+    ping: { handler: "handlers/realtime/connections.ts", export: "ping", postsToConnections: true, function: { permissions: connectionsTable.grants.write(["dynamodb:DeleteItem"]) } },
+    $default: { handler: "handlers/realtime/connections.ts", export: "message", postsToConnections: true, function: { permissions: connectionsTable.grants.write(["dynamodb:DeleteItem"]) } },
+  },
+}, { dependsOn: api.nodes.account ? [api.nodes.account] : [] });
+resolveLiveUrl(live.url);
+export const realtimeUrl = live.url;
+// ---------------------------------------------------------------- end realtime
 
 // ---------------------------------------------------------------- events (thumbnails, clean-up)
 // An original's ObjectCreated event makes its thumbnails and marks the photo ready (or failed);

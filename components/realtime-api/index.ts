@@ -105,7 +105,10 @@ export class RealtimeApi extends pulumi.ComponentResource {
       integrations.set(route.key, created.integration);
     }
 
-    const { deployment, stage, accessLogs } = this.createStage(name, api, [...routes.values(), ...integrations.values(), ...(authorizer ? [authorizer.authorizer] : [])]);
+    // The component's own dependsOn (e.g. the account's CloudWatch role setting: a stage that logs is refused
+    // before it exists) also orders the stage: Pulumi does not pass a component's dependsOn to its children.
+    const after = opts?.dependsOn === undefined ? [] : Array.isArray(opts.dependsOn) ? opts.dependsOn : [opts.dependsOn];
+    const { deployment, stage, accessLogs } = this.createStage(name, api, [...routes.values(), ...integrations.values(), ...(authorizer ? [authorizer.authorizer] : [])], after as pulumi.Input<pulumi.Resource>[]);
     const domain = spec.domain && this.createDomain(name, api, stage);
     this.url = domain ? pulumi.output(`wss://${spec.domain!.name}`) : pulumi.interpolate`${api.apiEndpoint}/${spec.stage}`;
     this.customDomain = domain && {
@@ -213,7 +216,7 @@ export class RealtimeApi extends pulumi.ComponentResource {
    * and refuses an API with no routes), anew when the route table changes; the stage serves it with
    * JSON access logs and default route throttling.
    */
-  private createStage(name: string, api: aws.apigatewayv2.Api, parts: pulumi.Resource[]) {
+  private createStage(name: string, api: aws.apigatewayv2.Api, parts: pulumi.Resource[], after: pulumi.Input<pulumi.Resource>[]) {
     const spec = this.spec;
     const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: spec.logRetentionDays, region: spec.region }, { parent: this });
     const shape = JSON.stringify({
@@ -243,7 +246,7 @@ export class RealtimeApi extends pulumi.ComponentResource {
         },
         region: spec.region,
       },
-      { parent: this },
+      { parent: this, dependsOn: after },
     );
     return { deployment, stage, accessLogs };
   }

@@ -84,6 +84,11 @@ export class ServerlessApi extends pulumi.ComponentResource {
     readonly accessLogs: aws.cloudwatch.LogGroup;
     readonly usagePlans: readonly aws.apigateway.UsagePlan[];
     readonly domainName?: aws.apigateway.DomainName;
+    /**
+     * The account-wide CloudWatch Logs role setting, when this API owns it (`accountCloudWatchRole: true`):
+     * other APIs of the stack whose stages log (e.g. a RealtimeApi) must be created after it (`dependsOn`).
+     */
+    readonly account?: aws.apigateway.Account;
     /** The HTTP kind's API, routes, integrations, JWT authorizers and auto-deploying stages. */
     readonly http?: HttpApiResources;
   };
@@ -136,6 +141,7 @@ export class ServerlessApi extends pulumi.ComponentResource {
       accessLogs: stages.accessLogs,
       usagePlans: plans.plans,
       domainName: domain?.domainName,
+      account: stages.account,
     };
     this.restApiId = api.id;
     this.executionArn = api.executionArn;

@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import { describe, expect, it } from "vitest";
 import { ComponentArgError } from "../../components/errors";
 import { RealtimeApi, type RealtimeApiArgs } from "../../components/realtime-api";
@@ -91,6 +92,15 @@ describe("RealtimeApi plan", () => {
     expect(JSON.parse(stage.inputs.accessLogSettings.format)).toMatchObject({ connectionId: "$context.connectionId", routeKey: "$context.routeKey", eventType: "$context.eventType" });
     expect(stage.inputs.defaultRouteSettings).toMatchObject({ throttlingRateLimit: 10, throttlingBurstLimit: 20, loggingLevel: "ERROR", dataTraceEnabled: false });
     expect(stage.inputs.autoDeploy).toBeUndefined();
+  });
+
+  it("orders the stage after the component's dependsOn (e.g. the account's CloudWatch role setting), which Pulumi does not pass to children", async () => {
+    const graph = await record(() => {
+      const setting = new aws.cloudwatch.LogGroup("ws7-before", {});
+      return new RealtimeApi("ws7", args(), { dependsOn: [setting] });
+    });
+    const setting = resource(graph, "aws:cloudwatch/logGroup:LogGroup", "ws7-before");
+    expect(resource(graph, `${V2}/stage:Stage`, "ws7-stage").dependencies).toContain(setting.urn);
   });
 
   it("maps a custom domain to the stage", async () => {
