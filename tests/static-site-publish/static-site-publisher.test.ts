@@ -25,7 +25,7 @@ describe("StaticSite publishing", () => {
     expect(publisher.inputs.bucket).toBe(bucket.state.bucket);
     expect(publisher.inputs.distributionId).toBe(cdn.id);
     expect(Object.keys(publisher.inputs.files)).toEqual([
-      "about.html", "account/index.html", "assets/api.404cb7f2.js", "assets/app.692e1a93.js", "assets/auth.34dea485.js", "assets/live.080f976f.js",
+      "about.html", "account/index.html", "assets/api.404cb7f2.js", "assets/app.492670ec.js", "assets/auth.34dea485.js", "assets/live.de391803.js",
       "assets/style.5f5b7512.css", "error.html", "index.html", "robots.txt", "variants/b/index.html",
     ]);
     expect(filesOf(publisher.inputs as never)["index.html"]).toMatchObject({ contentType: "text/html; charset=utf-8", cacheControl: "no-cache" });

@@ -2,7 +2,7 @@
 // (auth module), then lists, creates, opens and deletes albums and uploads photos (api module).
 import { createAuth, sameOriginPath } from "./auth.34dea485.js";
 import { createApi } from "./api.404cb7f2.js";
-import { connectLive } from "./live.080f976f.js";
+import { connectLive } from "./live.de391803.js";
 
 const $ = (selector) => document.querySelector(selector);
 const status = $("#status");

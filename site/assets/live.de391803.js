@@ -7,6 +7,8 @@
 const PING_MS = 5 * 60 * 1000;
 const BACKOFF_BASE_MS = 1000;
 const BACKOFF_MAX_MS = 60 * 1000;
+/** WebSocket.OPEN */
+const OPEN = 1;
 
 /** Delay before reconnect attempt `attempt` (0-based): base × 2^attempt, capped, with full jitter. */
 export function backoffMs(attempt, random = Math.random) {
@@ -37,7 +39,7 @@ export function connectLive({ url, token, onMessage, onState = () => {} }) {
     socket.addEventListener("open", () => {
       attempt = 0;
       state("connected");
-      ping = setInterval(() => socket.readyState === WebSocket.OPEN && socket.send(JSON.stringify({ action: "ping" })), PING_MS);
+      ping = setInterval(() => socket.readyState === OPEN && socket.send(JSON.stringify({ action: "ping" })), PING_MS);
     });
     socket.addEventListener("message", (event) => {
       let message;
@@ -59,7 +61,8 @@ export function connectLive({ url, token, onMessage, onState = () => {} }) {
 
   open();
   return {
-    connected: () => socket?.readyState === WebSocket.OPEN,
+    // Not `WebSocket.OPEN`: without WebSocket support that global is missing, and reading it would throw.
+    connected: () => socket?.readyState === OPEN,
     close() {
       closed = true;
       clearTimeout(retry);
