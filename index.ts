@@ -18,6 +18,7 @@ import {
   Monitoring,
   PrivateNetwork,
   monitoringTargets,
+  RealtimeApi,
   StackSecret,
   StaticSite,
   UploadBucket,
@@ -25,6 +26,7 @@ import {
   registerStackTags,
   requestModel,
   tagsFromConfig,
+  connectionsTableArgs,
   type ApiStage,
   type WebAclArgs,
   type MfaMode,
@@ -76,6 +78,8 @@ const data = new DataTier("data", {
       sortKey: "key",
       replicaRegions,
     },
+    // Open WebSocket connections of the gallery's live updates (RealtimeApi, below): connection id, user, TTL.
+    connections: connectionsTableArgs(),
   },
   export: exportSchedule ? { schedule: exportSchedule, logRetentionDays } : undefined,
   // Records of events already handled (thumbnails, counters): a redelivered event changes nothing.
@@ -356,6 +360,10 @@ const originals = (action: "s3:GetObject" | "s3:PutObject" | "s3:DeleteObject") 
 const albumsHandler = "handlers/api/albums.ts";
 const photosHandler = "handlers/api/photos.ts";
 
+// The live updates' WebSocket URL for GET /config; the RealtimeApi comes after the API (realtime section), because its
+// stage logs through the API Gateway account setting the API owns in prod.
+const [liveUrl, resolveLiveUrl] = pulumi.deferredOutput<string>();
+
 // ---------------------------------------------------------------- network (PrivateNetwork, docs/private-network.md)
 // apiEndpointType PRIVATE without apiVpcEndpointIds: the API answers through an execute-api endpoint in a VPC
 // (new, or vpcId's), and apiFunctionsInVpc runs its route functions there, reaching DynamoDB and S3 through gateway
@@ -402,7 +410,7 @@ const apis = new RegionalApis("api", {
       "GET /health": { handler: "handlers/api/health.ts", auth: "none" },
       // Facts the front end needs to sign in and upload: answered by API Gateway itself (a mock integration).
       // Locally the API points `auth` at cognito-local instead (local/services/api.ts localiseMockBody).
-      "GET /config": { integration: { type: "mock", body: { apiVersion: 1, imageTypes: ALLOWED_IMAGE_TYPES, maxImageBytes: MAX_IMAGE_BYTES, auth: browserAuthConfig } }, auth: "none" },
+      "GET /config": { integration: { type: "mock", body: { apiVersion: 1, imageTypes: ALLOWED_IMAGE_TYPES, maxImageBytes: MAX_IMAGE_BYTES, auth: browserAuthConfig, realtime: { url: liveUrl } } }, auth: "none" },
       "GET /albums": { handler: albumsHandler, export: "list", function: { permissions: gallery.read(["dynamodb:Query"]), secrets: cursorSecrets } },
       // GetItem: a retried create (Idempotency-Key) answers with the album its first attempt made.
       "POST /albums": { handler: albumsHandler, export: "create", requestSchema: requestModel(CreateAlbum), function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:PutItem"])] } },
@@ -448,6 +456,34 @@ const apis = new RegionalApis("api", {
 });
 const api = apis.home;
 
+// ---------------------------------------------------------------- realtime (RealtimeApi)
+// Live updates over a WebSocket (docs/realtime.md): the page connects with its id token in the query
+// string, checked by the $connect authorizer; the thumbnail function (events section) pushes "photo
+// ready/failed" to the owner's connections only. Served on the API's first stage name, with its throttle,
+// after the account's CloudWatch role setting when this stack owns it (its stage logs).
+const connectionsTable = data.tables.connections;
+const [liveStage, liveStageArgs] = Object.entries(apiStages())[0];
+const live = new RealtimeApi("live", {
+  connectionsTable,
+  stage: liveStage,
+  throttle: liveStageArgs.throttle,
+  logRetentionDays,
+  functionDefaults: { environment: { POWERTOOLS_SERVICE_NAME: "gallery-live" } },
+  authorizer: {
+    handler: "handlers/realtime/authorizer.ts",
+    function: { environment: { USER_POOL_ID: auth.userPoolId, USER_POOL_CLIENT_ID: auth.clientId } },
+  },
+  routes: {
+    $connect: { handler: "handlers/realtime/connections.ts", export: "connect", function: { permissions: connectionsTable.grants.write(["dynamodb:PutItem"]) } },
+    $disconnect: { handler: "handlers/realtime/connections.ts", export: "disconnect", function: { permissions: connectionsTable.grants.write(["dynamodb:DeleteItem"]) } },
+    ping: { handler: "handlers/realtime/connections.ts", export: "ping", postsToConnections: true, function: { permissions: connectionsTable.grants.write(["dynamodb:DeleteItem"]) } },
+    $default: { handler: "handlers/realtime/connections.ts", export: "message", postsToConnections: true, function: { permissions: connectionsTable.grants.write(["dynamodb:DeleteItem"]) } },
+  },
+}, { dependsOn: api.nodes.account ? [api.nodes.account] : [] });
+resolveLiveUrl(live.url);
+export const realtimeUrl = live.url;
+// ---------------------------------------------------------------- end realtime
+
 // ---------------------------------------------------------------- events (thumbnails, clean-up)
 // An original's ObjectCreated event makes its thumbnails and marks the photo ready (or failed);
 // S3 invokes asynchronously: two retries, then the function's failure queue. sharp ships in the
@@ -459,8 +495,10 @@ const thumbnail = new LambdaFunction("thumbnail", {
   timeout: 60,
   logRetentionDays,
   nativeModules: ["sharp"],
-  environment: { TABLE_NAME: data.tables.gallery.name, IDEMPOTENCY_TABLE_NAME: idempotencyTableName, POWERTOOLS_SERVICE_NAME: "thumbnail" },
+  // live.publisher*: "photo ready/failed" to the owner's open tabs (handlers/shared/photo-events.ts).
+  environment: { TABLE_NAME: data.tables.gallery.name, IDEMPOTENCY_TABLE_NAME: idempotencyTableName, POWERTOOLS_SERVICE_NAME: "thumbnail", ...live.publisherEnvironment() },
   permissions: [
+    ...live.publisherPermissions(),
     ...gallery.read(["dynamodb:GetItem"]),
     ...gallery.write(["dynamodb:UpdateItem"]),
     ...originals("s3:GetObject"),
@@ -574,7 +612,7 @@ function siteWaf(): WebAclArgs | undefined {
 function monitoring(): Monitoring | undefined {
   if (!(config.getBoolean("alarmsEnabled") ?? false)) return undefined;
   return new Monitoring("ops", {
-    ...monitoringTargets({ functions: [counters, thumbnail, ...(photoCleanup ? [photoCleanup] : [])], apis: [...apis.apis], dataTiers: [data], sites: [site], auth: [auth] }),
+    ...monitoringTargets({ functions: [counters, thumbnail, ...(photoCleanup ? [photoCleanup] : []), ...live.nodes.functions.values()], apis: [...apis.apis], dataTiers: [data], sites: [site], auth: [auth] }),
     alarmEmails: config.getObject<string[]>("alarmEmails") ?? [],
   });
 }

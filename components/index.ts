@@ -33,7 +33,7 @@ export type { UserAuthArgs, UserAuthSpec, UserAuthDomain, UserAuthEmail, UserAut
 export type { PolicyStatement } from "./iam";
 export { ComponentArgError } from "./errors";
 export { registeredSpecs, type RegisteredSpec } from "./spec-registry";
-export { ServerlessApi, ACCESS_LOG_FORMAT } from "./serverless-api";
+export { ServerlessApi, ACCESS_LOG_FORMAT, ApiKind, HTTP_ACCESS_LOG_FORMAT } from "./serverless-api";
 export { requestModel } from "./serverless-api/request-model";
 export type {
   ServerlessApiArgs,
@@ -69,3 +69,5 @@ export { DnsRouting, RoutingPolicy, FailoverRole, HEALTH_CHECK_DEFAULTS, HEALTH_
 export type { DnsRoutingArgs, DnsRoutingSpec, DnsRoutingRecord, DnsRoutingRecordSpec, DnsHealthCheck, DnsHealthCheckSpec, GeoLocation } from "./dns-routing";
 export { RegionalApis, regionCode, replicaArn } from "./regional-apis";
 export type { RegionalApisArgs, RegionalApisDomain, RegionalApisRouting, RegionalApisSpec } from "./regional-apis";
+export { RealtimeApi, REALTIME_ACCESS_LOG_FORMAT, PREDEFINED_ROUTE_KEYS, CONNECTIONS_TABLE, MAX_CONNECTION_SECONDS, REALTIME_ENVIRONMENT, connectionsTableArgs } from "./realtime-api";
+export type { RealtimeApiArgs, RealtimeApiSpec, RealtimeAuthorizer, RealtimeRoute, RealtimeRouteSpec } from "./realtime-api";

@@ -13,6 +13,8 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import type { AuthorizerSpec, RouteSpec, ServerlessApiSpec, StageSpec } from "../components/serverless-api/spec";
 import { corsHeaderValues } from "../components/serverless-api/routes";
+import { ApiKind } from "../components/serverless-api/args";
+import { fromHttpApiResult, toHttpApiEvent } from "./http-api-event";
 import { bearerToken, createTokenVerifier, type CognitoClaims } from "../handlers/shared/jwt";
 import { LambdaInvokeError } from "./lambda-runtime";
 import { resolveValue } from "./offline/program";
@@ -206,7 +208,8 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     return { claims: Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : String(v)])) };
   }
 
-  async function integrate(route: RouteSpec, event: APIGatewayProxyEvent): Promise<HttpResult> {
+  /** `lambdaEvent`: what a Lambda proxy gets (the HTTP kind's payload 2.0), `event` otherwise. */
+  async function integrate(route: RouteSpec, event: APIGatewayProxyEvent, lambdaEvent: unknown = event): Promise<HttpResult> {
     const integration = route.integration;
     switch (integration.type) {
       case "mock": {
@@ -223,8 +226,8 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
       case "lambda": {
         const fn = spec.functions[integration.functionName];
         try {
-          const result = await context.lambda(fn).invoke<APIGatewayProxyResult>(event);
-          return proxyResult(result);
+          const result = await context.lambda(fn).invoke<APIGatewayProxyResult>(lambdaEvent);
+          return spec.kind === ApiKind.Http ? fromHttpApiResult(result) : proxyResult(result);
         } catch (error) {
           const timedOut = error instanceof LambdaInvokeError && error.errorType === "Sandbox.Timedout";
           context.log(`  ${route.key}: ${(error as Error).message}`);
@@ -253,7 +256,11 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     }
     const matched = matchRoute(compiled, method, url.pathname);
     if ("malformed" in matched) return json(400, { message: "Bad Request: the path has an invalid percent-encoding" });
-    if (!("route" in matched)) return json(403, { message: "Missing Authentication Token" }, { "x-amzn-errortype": "MissingAuthenticationTokenException" });
+    if (!("route" in matched)) {
+      // HTTP APIs answer an unknown route 404; REST APIs 403 "Missing Authentication Token".
+      if (spec.kind === ApiKind.Http) return json(404, { message: "Not Found" });
+      return json(403, { message: "Missing Authentication Token" }, { "x-amzn-errortype": "MissingAuthenticationTokenException" });
+    }
     const { route, pathParameters } = matched;
 
     const body = await readBody(request, MAX_PAYLOAD_BYTES);
@@ -265,7 +272,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     const authorised = await authorise(route, request, event);
     if (authorised && "status" in authorised && "body" in authorised) return authorised as HttpResult;
     event.requestContext.authorizer = authorised as APIGatewayProxyEvent["requestContext"]["authorizer"];
-    const result = await integrate(route, event);
+    const result = await integrate(route, event, spec.kind === ApiKind.Http ? toHttpApiEvent(event, route, url.search.slice(1)) : event);
     return { ...result, headers: { ...result.headers, "x-amzn-requestid": event.requestContext.requestId, ...(canary ? { "x-local-canary": "true" } : {}) } };
   }
 

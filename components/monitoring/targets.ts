@@ -41,8 +41,9 @@ export function monitoringTargets(components: MonitoredComponents): MonitoringTa
   for (const fn of components.functions ?? []) addFunction(fn);
   for (const api of components.apis ?? []) {
     for (const fn of api.nodes.functions.values()) addFunction(fn);
+    // REST stages only (ApiName dimension); the HTTP kind has no REST stages in nodes.stages.
     for (const stage of api.nodes.stages.keys()) {
-      targets.apiStages[keyOf(`${api.spec.name}-${stage}`)] = { apiName: api.nodes.restApi.name, stage, region: api.spec.region };
+      targets.apiStages[keyOf(`${api.spec.name}-${stage}`)] = { apiName: api.nodes.restApi!.name, stage, region: api.spec.region };
     }
   }
   for (const tier of components.dataTiers ?? []) {

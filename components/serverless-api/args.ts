@@ -12,6 +12,17 @@ export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "O
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 
+/**
+ * Which API Gateway API the route table becomes: a REST API (v1, every feature), or an HTTP API
+ * (v2: cheaper and lower latency, payload format 2.0 events, the native JWT authorizer; no usage
+ * plans, canaries, request validation, mock or AWS-service integrations, resource policies,
+ * execution logs or X-Ray — docs/http-api.md). The HTTP kind refuses those arguments.
+ */
+export enum ApiKind {
+  Rest = "rest",
+  Http = "http",
+}
+
 /** Settings of a route's (or an authorizer's) Lambda function; see LambdaFunctionArgs. */
 export interface ApiFunctionArgs {
   /** Memory in MB, 128–10240. @default 512 */
@@ -130,6 +141,11 @@ export type ApiAuthorizer =
       type: "cognito";
       /** ARNs of the user pools whose tokens the authorizer accepts (UserAuth's `userPoolArn`). */
       userPoolArns: pulumi.Input<string>[];
+      /**
+       * App client ids whose tokens are accepted: the HTTP kind's JWT authorizer checks the token's
+       * `aud` (id tokens) or `client_id` (access tokens) against them. Required with, and only with, `kind: ApiKind.Http`.
+       */
+      audience?: pulumi.Input<string>[];
       /** Where the token is read from. @default "method.request.header.Authorization" */
       identitySource?: string;
     }
@@ -209,6 +225,8 @@ export interface ApiCors {
 
 /** Arguments of ServerlessApi. */
 export interface ServerlessApiArgs {
+  /** REST API (v1) or HTTP API (v2) for the same route table. @default ApiKind.Rest */
+  kind?: ApiKind;
   /** Routes as data: `"GET /albums/{albumId}": { handler: "handlers/api/albums.ts", export: "get" }`. */
   routes: Record<string, ApiRoute>;
   /**

@@ -6,10 +6,11 @@ import type { LambdaFunction } from "../lambda/function";
 import { registerSpec } from "../spec-registry";
 import { createAuthorizers } from "./authorizers";
 import { createDomain } from "./domain";
+import { createHttpApi, type HttpApiResources } from "./http-api";
 import { createResourcePolicy } from "./policy";
 import { createRestApi, createRoutes } from "./routes";
 import { ApiSnapshot } from "./snapshot";
-import { normalise, validateArgs, type ServerlessApiArgs, type ServerlessApiSpec } from "./spec";
+import { ApiKind, normalise, validateArgs, type ServerlessApiArgs, type ServerlessApiSpec } from "./spec";
 import { createStages, warnAccountRoleUndecided } from "./stages";
 import { createUsagePlans } from "./usage-plans";
 
@@ -31,7 +32,9 @@ export type {
   ServerlessApiSpec,
 } from "./spec";
 export { ACCESS_LOG_FORMAT } from "./stages";
-export { API_BUNDLE_EXTERNALS } from "./args";
+export { API_BUNDLE_EXTERNALS, ApiKind } from "./args";
+export { HTTP_ACCESS_LOG_FORMAT } from "./http-api";
+export type { HttpApiResources } from "./http-api";
 
 /**
  * A REST API on API Gateway (v1) whose routes are data (seed 000/001): each Lambda
@@ -57,6 +60,7 @@ export { API_BUNDLE_EXTERNALS } from "./args";
  */
 export class ServerlessApi extends pulumi.ComponentResource {
   readonly spec: ServerlessApiSpec;
+  /** The API's id: the REST API's, or with `kind: ApiKind.Http` the HTTP API's. */
   readonly restApiId: pulumi.Output<string>;
   readonly executionArn: pulumi.Output<string>;
   /** Host name of the execute-api endpoint, e.g. `abc123.execute-api.us-east-1.amazonaws.com` (a CloudFront origin). */
@@ -69,10 +73,10 @@ export class ServerlessApi extends pulumi.ComponentResource {
   readonly apiKeys: pulumi.Output<Record<string, string>>;
   /** The custom domain's regional target, for a Route 53 alias record. */
   readonly customDomain?: { regionalDomainName: pulumi.Output<string>; regionalZoneId: pulumi.Output<string> };
-  /** The underlying resources, for users who need to extend them. */
+  /** The underlying resources, for users who need to extend them (REST ones are absent on the HTTP kind, which has `http`). */
   readonly nodes: {
-    readonly restApi: aws.apigateway.RestApi;
-    readonly deployment: aws.apigateway.Deployment;
+    readonly restApi?: aws.apigateway.RestApi;
+    readonly deployment?: aws.apigateway.Deployment;
     readonly stages: ReadonlyMap<string, aws.apigateway.Stage>;
     readonly functions: ReadonlyMap<string, LambdaFunction>;
     readonly authorizers: readonly aws.apigateway.Authorizer[];
@@ -80,12 +84,38 @@ export class ServerlessApi extends pulumi.ComponentResource {
     readonly accessLogs: aws.cloudwatch.LogGroup;
     readonly usagePlans: readonly aws.apigateway.UsagePlan[];
     readonly domainName?: aws.apigateway.DomainName;
+    /**
+     * The account-wide CloudWatch Logs role setting, when this API owns it (`accountCloudWatchRole: true`):
+     * other APIs of the stack whose stages log (e.g. a RealtimeApi) must be created after it (`dependsOn`).
+     */
+    readonly account?: aws.apigateway.Account;
+    /** The HTTP kind's API, routes, integrations, JWT authorizers and auto-deploying stages. */
+    readonly http?: HttpApiResources;
   };
 
   constructor(name: string, args: ServerlessApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:ServerlessApi", name, {}, opts);
     validateArgs(argFailer("ServerlessApi", name), name, args);
     this.spec = normalise(name, args);
+    if (this.spec.kind === ApiKind.Http) {
+      const http = createHttpApi(name, this.spec, this);
+      const region = regionOf(this.spec.region, this);
+      for (const [fnName, fn] of http.functions) this.spec.functions[fnName] = fn.spec;
+      this.nodes = { stages: new Map(), functions: http.functions, authorizers: [], aliases: [], accessLogs: http.accessLogs, usagePlans: [], http };
+      this.restApiId = http.api.id;
+      this.executionArn = http.api.executionArn;
+      this.domainName = pulumi.interpolate`${http.api.id}.execute-api.${region}.amazonaws.com`;
+      this.urls = pulumi.all(Object.fromEntries(this.spec.stages.map((s) => [s.name, pulumi.interpolate`${http.api.apiEndpoint}/${s.name}`])));
+      this.url = pulumi.interpolate`${http.api.apiEndpoint}/${this.spec.stages[0].name}`;
+      this.apiKeys = pulumi.secret(pulumi.output<Record<string, string>>({}));
+      this.customDomain = http.domainName && {
+        regionalDomainName: http.domainName.domainNameConfiguration.apply((c) => c.targetDomainName!),
+        regionalZoneId: http.domainName.domainNameConfiguration.apply((c) => c.hostedZoneId!),
+      };
+      registerSpec("ServerlessApi", name, this.spec);
+      this.registerOutputs({ restApiId: this.restApiId, domainName: this.domainName, urls: this.urls });
+      return;
+    }
 
     const api = createRestApi(name, this.spec, this);
     // Every part of the API a deployment snapshots is created through this, before the deployment.
@@ -111,6 +141,7 @@ export class ServerlessApi extends pulumi.ComponentResource {
       accessLogs: stages.accessLogs,
       usagePlans: plans.plans,
       domainName: domain?.domainName,
+      account: stages.account,
     };
     this.restApiId = api.id;
     this.executionArn = api.executionArn;

@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
 import type { LambdaFunctionSpec } from "../lambda/function";
-import { apiBundleOptions, joinPath, routeFunctionName, type ApiCors, type ApiFunctionArgs, type ApiResourcePolicy, type ApiRoute, type ApiRouteAuth, type ApiStage, type ApiThrottle, type ApiUsagePlan, type HttpMethod, type ServerlessApiArgs } from "./args";
+import { ApiKind, apiBundleOptions, joinPath, routeFunctionName, type ApiCors, type ApiFunctionArgs, type ApiResourcePolicy, type ApiRoute, type ApiRouteAuth, type ApiStage, type ApiThrottle, type ApiUsagePlan, type HttpMethod, type ServerlessApiArgs } from "./args";
 
 export * from "./args";
 export { validateArgs, API_INTEGRATION_TIMEOUT_SECONDS } from "./validate";
@@ -37,7 +37,7 @@ export interface RouteSpec {
 }
 
 export type AuthorizerSpec =
-  | { name: string; type: "cognito"; userPoolArns: pulumi.Input<string>[]; identitySource: string }
+  | { name: string; type: "cognito"; userPoolArns: pulumi.Input<string>[]; identitySource: string; /** App client ids (the HTTP kind's JWT audience); empty on REST. */ audience: pulumi.Input<string>[] }
   | { name: string; type: "token" | "request"; functionName: string; entry: string; function: ApiFunctionArgs & { logRetentionDays: number }; identitySource: string; resultTtlSeconds: number };
 
 export interface StageSpec {
@@ -50,6 +50,7 @@ export interface StageSpec {
 
 export interface ServerlessApiSpec {
   name: string;
+  kind: ApiKind;
   basePath: string;
   routes: RouteSpec[];
   authorizers: AuthorizerSpec[];
@@ -108,7 +109,7 @@ export function normalise(name: string, args: ServerlessApiArgs): ServerlessApiS
   });
   const authorizers: AuthorizerSpec[] = Object.entries(args.authorizers ?? {}).map(([authorizerName, a]) =>
     a.type === "cognito"
-      ? { name: authorizerName, type: "cognito", userPoolArns: a.userPoolArns, identitySource: a.identitySource ?? "method.request.header.Authorization" }
+      ? { name: authorizerName, type: "cognito", userPoolArns: a.userPoolArns, identitySource: a.identitySource ?? "method.request.header.Authorization", audience: a.audience ?? [] }
       : {
           name: authorizerName,
           type: a.type,
@@ -136,6 +137,7 @@ export function normalise(name: string, args: ServerlessApiArgs): ServerlessApiS
   }));
   return {
     name,
+    kind: args.kind ?? ApiKind.Rest,
     basePath,
     routes,
     authorizers,

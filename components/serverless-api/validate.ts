@@ -3,6 +3,7 @@ import { checkSourceFile, type ArgFailure } from "../errors";
 import { assertLeastPrivilege } from "../iam";
 import { VALID_RETENTION_DAYS } from "../lambda/function";
 import {
+  ApiKind,
   declaredMethodParameter,
   HTTP_METHODS,
   INTEGRATION_REQUEST_PARAMETER,
@@ -28,6 +29,10 @@ const STAGE_NAME = /^[A-Za-z0-9_]{1,128}$/;
 const STAGE_VARIABLE_VALUE = /^[A-Za-z0-9\-._~:/?#&=,]{1,512}$/;
 
 export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApiArgs): void {
+  if (args.kind !== undefined && !Object.values(ApiKind).includes(args.kind)) {
+    fail("kind", args.kind, "is not an API kind", 'Use ApiKind.Rest ("rest", default) or ApiKind.Http ("http").');
+  }
+  validateHttpKind(fail, args);
   if (!args.routes || Object.keys(args.routes).length === 0) fail("routes", args.routes, "is empty", 'Declare at least one route, e.g. { "GET /health": { handler: "handlers/api/health.ts", auth: "none" } }.');
   if (args.basePath !== undefined && !/^([A-Za-z0-9._~-]+)(\/[A-Za-z0-9._~-]+)*$|^$/.test(args.basePath)) {
     fail("basePath", args.basePath, "is not a path prefix", 'Use segments without leading or trailing slashes, e.g. "api".');
@@ -114,6 +119,64 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
   }
   for (const [argument, statements] of [["functionDefaults.permissions", args.functionDefaults?.permissions ?? []]] as const) {
     assertLeastPrivilege(fail, argument, statements);
+  }
+}
+
+const HTTP_API_DOCS = "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vs-rest.html";
+
+/**
+ * What REST APIs have and HTTP APIs lack, refused on the HTTP kind with the reason (docs/http-api.md
+ * has the table). Everything here is from AWS's comparison, "Choose between REST APIs and HTTP APIs":
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vs-rest.html
+ */
+function validateHttpKind(fail: ArgFailure, args: ServerlessApiArgs): void {
+  const cognito = Object.entries(args.authorizers ?? {}).filter(([, a]) => a.type === "cognito");
+  if (args.kind !== ApiKind.Http) {
+    for (const [authorizerName, authorizer] of cognito) {
+      if ((authorizer as { audience?: unknown[] }).audience !== undefined) {
+        fail(`authorizers.${authorizerName}.audience`, "(set)", "is for the HTTP kind's JWT authorizer; a REST Cognito authorizer accepts any app client of the pool", "Drop audience, or set kind: ApiKind.Http.");
+      }
+    }
+    return;
+  }
+  const refuse = (argument: string, value: unknown, lacks: string, fix: string) =>
+    fail(argument, value, `is set on an HTTP API, which has no ${lacks} (${HTTP_API_DOCS})`, fix);
+  if (Object.keys(args.usagePlans ?? {}).length > 0) refuse("usagePlans", Object.keys(args.usagePlans!), "usage plans or API keys", "Drop usagePlans, or use kind: ApiKind.Rest for per-client quotas.");
+  if (args.canary) refuse("canary", args.canary, "canary deployments", "Drop the canary, or use kind: ApiKind.Rest.");
+  for (const [stage, settings] of Object.entries(args.stages ?? {})) {
+    if (settings?.canary) refuse(`stages.${stage}.canary`, settings.canary, "canary deployments", "Drop the canary, or use kind: ApiKind.Rest.");
+  }
+  if (args.resourcePolicy) refuse("resourcePolicy", args.resourcePolicy, "resource policies", "Restrict callers with an authorizer, or use kind: ApiKind.Rest.");
+  if (args.endpointType !== undefined && args.endpointType !== "REGIONAL") refuse("endpointType", args.endpointType, "edge-optimized or private endpoints (regional only)", 'Use "REGIONAL" (put CloudFront in front, as siteRoute() does), or kind: ApiKind.Rest.');
+  if (args.vpcEndpointIds?.length) refuse("vpcEndpointIds", args.vpcEndpointIds, "private endpoints", "Drop vpcEndpointIds, or use kind: ApiKind.Rest with endpointType PRIVATE.");
+  if (args.executionLogLevel !== undefined) refuse("executionLogLevel", args.executionLogLevel, "execution logging (access logs only)", "Drop executionLogLevel; the stage keeps JSON access logs.");
+  if (args.tracing === true) refuse("tracing", true, "X-Ray tracing", "Drop tracing (trace in the functions), or use kind: ApiKind.Rest.");
+  for (const [key, route] of Object.entries(args.routes ?? {})) {
+    const where = `routes["${key}"]`;
+    if (route?.requestSchema) refuse(`${where}.requestSchema`, "(schema)", "request validation", "Validate the body in the handler (e.g. with zod), or use kind: ApiKind.Rest.");
+    if (route?.apiKeyRequired) refuse(`${where}.apiKeyRequired`, true, "usage plans or API keys", "Drop apiKeyRequired, or use kind: ApiKind.Rest.");
+    if (route?.integration?.type === "mock") refuse(`${where}.integration`, "mock", "mock integrations", "Answer from a small Lambda handler, or use kind: ApiKind.Rest.");
+    if (route?.integration?.type === "aws") {
+      refuse(`${where}.integration`, "aws", "path-style AWS service integrations (only first-class subtypes such as SQS-SendMessage)", "Call the service from a Lambda handler, or use kind: ApiKind.Rest.");
+    }
+  }
+  for (const [authorizerName, authorizer] of Object.entries(args.authorizers ?? {})) {
+    if (authorizer.type !== "cognito") {
+      fail(
+        `authorizers.${authorizerName}.type`,
+        authorizer.type,
+        "is a Lambda authorizer; the HTTP kind verifies Cognito tokens with API Gateway's native JWT authorizer (issuer + audience) instead",
+        'Use { type: "cognito", userPoolArns, audience: [clientId] }, or kind: ApiKind.Rest for Lambda authorizers.',
+      );
+    }
+  }
+  for (const [authorizerName, authorizer] of cognito) {
+    const { userPoolArns, audience } = authorizer as { userPoolArns: unknown[]; audience?: unknown[] };
+    // A JWT authorizer has one issuer: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
+    if (userPoolArns?.length !== 1) fail(`authorizers.${authorizerName}.userPoolArns`, userPoolArns, "must name exactly one user pool on an HTTP API (a JWT authorizer has one issuer)", "Declare one authorizer per pool.");
+    if (!audience?.length) {
+      fail(`authorizers.${authorizerName}.audience`, audience, "is empty; a JWT authorizer accepts only tokens for its audience", "Pass the app client ids, e.g. [auth.clientId].");
+    }
   }
 }
 

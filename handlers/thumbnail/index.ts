@@ -6,6 +6,9 @@
  * reason. Each object version is processed once (Powertools idempotency): a redelivered event
  * changes nothing. Anything else that goes wrong is thrown: Lambda retries (asyncInvoke, at most
  * twice) and then sends the event to the function's failure queue, never retrying forever.
+ * Once a photo is ready or failed, its owner's open browser tabs hear of it over the gallery's
+ * WebSocket API (RealtimeApi; only when the function has its environment): a message to the owner's
+ * connections only, found by the connections table's user index.
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -14,6 +17,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context, S3Event } from "aws-lambda";
 import { parseOriginalKey, photoKey, thumbnailKey, type PhotoItem, type Thumbnail } from "../shared/gallery-keys";
 import { idempotent } from "../shared/idempotency";
+import { notifyOwner } from "../shared/photo-events";
 import { makeThumbnails, UnusableImage } from "./images";
 
 const logger = new Logger();
@@ -87,7 +91,9 @@ export async function processObject({ bucket, key }: ObjectVersion): Promise<Out
   } catch (error) {
     if (!(error instanceof UnusableImage)) throw error;
     logger.warn("unusable upload", { key, reason: error.message });
-    return (await finish(item, { status: "failed", failureReason: error.message })) ? "failed" : "photo-gone";
+    if (!(await finish(item, { status: "failed", failureReason: error.message }))) return "photo-gone";
+    await notifyOwner(photo.sub, { type: "photo", albumId: photo.albumId, photoId: photo.photoId, status: "failed" });
+    return "failed";
   }
   const thumbnails: Thumbnail[] = await Promise.all(
     made.renditions.map(async (r) => {
@@ -97,7 +103,10 @@ export async function processObject({ bucket, key }: ObjectVersion): Promise<Out
     }),
   );
   const marked = await finish(item, { status: "ready", width: made.width, height: made.height, format: made.format, thumbnails });
-  if (marked) return "ready";
+  if (marked) {
+    await notifyOwner(photo.sub, { type: "photo", albumId: photo.albumId, photoId: photo.photoId, status: "ready" });
+    return "ready";
+  }
   // The photo was deleted (or replaced) while we worked: its thumbnails must not outlive it.
   await Promise.all(thumbnails.map((t) => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: t.key }))));
   return "photo-gone";

@@ -258,6 +258,19 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
         arn: `arn:aws:apigateway:${region}::/restapis/${apiId}/stages/${inputs.stageName}`,
       };
     }
+    // --- API Gateway v2 (RealtimeApi, ServerlessApi's HTTP kind)
+    case "aws:apigatewayv2/api:Api": {
+      const id = fakeId(name).slice(-10);
+      const scheme = inputs.protocolType === "WEBSOCKET" ? "wss" : "https";
+      return { id, name: physicalName, apiEndpoint: `${scheme}://${id}.execute-api.${region}.amazonaws.com`, arn: `arn:aws:apigateway:${region}::/apis/${id}`, executionArn: `arn:aws:execute-api:${region}:${MOCK_ACCOUNT_ID}:${id}` };
+    }
+    case "aws:apigatewayv2/stage:Stage":
+      return { id: inputs.name, executionArn: `arn:aws:execute-api:${region}:${MOCK_ACCOUNT_ID}:${inputs.apiId}/${inputs.name}`, arn: `arn:aws:apigateway:${region}::/apis/${inputs.apiId}/stages/${inputs.name}` };
+    case "aws:apigatewayv2/domainName:DomainName":
+      return {
+        id: inputs.domainName,
+        domainNameConfiguration: { ...inputs.domainNameConfiguration, targetDomainName: `d-${fakeId(name).slice(-10)}.execute-api.${region}.amazonaws.com`, hostedZoneId: "Z1UJRXOUMOOFQ8" },
+      };
     case "aws:apigateway/apiKey:ApiKey":
       return { name: physicalName, value: `mock-api-key-${fakeId(name)}` };
     case "aws:apigateway/domainName:DomainName":

@@ -14,6 +14,7 @@ import { registeredSpecs } from "../../components/spec-registry";
 import type { StaticSiteSpec } from "../../components/static-site/spec";
 import { createLocalGateway } from "../api-gateway";
 import { listen } from "../front-door";
+import { localiseRealtimeUrls } from "../realtime-gateway";
 import { ofType } from "../offline/graph";
 import { corsRulesFromProgram } from "../s3-cors";
 import { FileObjectStore, startLocalS3, type LocalS3 } from "../s3-server";
@@ -87,7 +88,7 @@ export const apiService: LocalService = {
     const urls: Record<string, string> = {};
     for (const { name, spec } of apis) {
       const stage = servedStage(spec);
-      const gateway = createLocalGateway({ spec, stage, context, issuerFor: (poolId) => issuerFor(context, poolId), localiseMockBody: (body) => localiseMockBody(body, context.environment) });
+      const gateway = createLocalGateway({ spec, stage, context, issuerFor: (poolId) => issuerFor(context, poolId), localiseMockBody: (body) => localiseMockBody(localiseRealtimeUrls(body, context.environment.AWS_ENDPOINT_URL_EXECUTE_API), context.environment) });
       context.origins.set(name, gateway);
       // Also on its own port, as the execute-api URL of the stage (without the stage prefix).
       const { server, url } = await listen(gateway, 0);

@@ -8,11 +8,13 @@ import type { LocalService } from "./types";
 
 /**
  * Emulators the page talks to directly, as AWS's https endpoints in the cloud: cognito-local
- * (password sign-in) and the S3 stand-in (presigned uploads and downloads). The front door
+ * (password sign-in), the S3 stand-in (presigned uploads and downloads) and the WebSocket APIs. The front door
  * allows exactly these origins in its CSP (front-door.ts withLocalOrigins).
  */
 export function browserOrigins(environment: Record<string, string>): string[] {
-  const endpoints = [environment.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, environment.AWS_ENDPOINT_URL_S3];
+  // The local WebSocket APIs (services/realtime.ts), as ws: (CSP matches schemes exactly before CSP3's upgrades).
+  const executeApi = environment.AWS_ENDPOINT_URL_EXECUTE_API;
+  const endpoints = [environment.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, environment.AWS_ENDPOINT_URL_S3, executeApi?.replace(/^http/, "ws")];
   return [...new Set(endpoints.filter((e): e is string => Boolean(e)).map((e) => new URL(e).origin))];
 }
 

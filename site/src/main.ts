@@ -2,6 +2,7 @@
 // signs in (auth module), then lists, creates, opens and deletes albums and uploads photos (api module).
 import { createApi, type Api } from "./api";
 import { createAuth, sameOriginPath, type Auth } from "./auth";
+import { connectLive, type Live } from "./live";
 import type { FieldErrors, GalleryConfig, Photo } from "./types";
 
 /** The page's element for `selector`; the pages are static, so a missing one is a bug in the HTML. */
@@ -17,6 +18,8 @@ let config: GalleryConfig;
 let auth: Auth;
 let api: Api;
 let openAlbumId: string | undefined;
+/** The live connection (live.ts): photo ready/failed pushed by the thumbnail function; off without WebSocket. */
+let live: Live | undefined;
 
 /** What UI actions throw: ApiError, AuthError, or a check of the page's own with the fields to mark. */
 interface ActionError {
@@ -124,7 +127,23 @@ function followNext(justSignedIn: boolean): boolean {
 
 async function signedIn(): Promise<void> {
   render();
+  startLive();
   await attempt(loadAlbums);
+}
+
+function startLive(): void {
+  if (live || !config.realtime?.url) return;
+  live = connectLive({
+    url: config.realtime.url,
+    token: () => auth.idToken(),
+    onMessage: (message) => {
+      if (message.type === "photo" && message.albumId === openAlbumId) void attempt(() => loadPhotos());
+    },
+    // Pushes sent while disconnected are lost: catch up once connected again.
+    onState: (state) => {
+      if (state === "connected" && openAlbumId) void attempt(() => loadPhotos());
+    },
+  });
 }
 
 // ------------------------------------------------------------------ albums
@@ -239,8 +258,9 @@ async function loadPhotos(polls = 0): Promise<void> {
     ),
   );
   show($("#no-photos"), items.length === 0);
-  // Thumbnails are made after the upload (S3 event → thumbnail function): look again until none is pending.
-  if (items.some((p) => p.status === "pending") && polls < PROCESSING_POLL_LIMIT) {
+  // Thumbnails are made after the upload (S3 event → thumbnail function): the live connection says when;
+  // without one, look again until none is pending.
+  if (items.some((p) => p.status === "pending") && !live?.connected() && polls < PROCESSING_POLL_LIMIT) {
     processingPoll = setTimeout(() => void attempt(() => loadPhotos(polls + 1)), PROCESSING_POLL_MS);
   }
 }
@@ -319,6 +339,8 @@ async function main(): Promise<void> {
   );
   $("#signout").addEventListener("click", () => {
     auth.signOut();
+    live?.close();
+    live = undefined;
     say("");
     render();
   });

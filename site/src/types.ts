@@ -61,4 +61,6 @@ export interface GalleryConfig {
   imageTypes: string[];
   maxImageBytes: number;
   auth?: AuthConfig;
+  /** The WebSocket API's URL for live updates (docs/realtime.md); absent when the stack has none. */
+  realtime?: { url: string };
 }

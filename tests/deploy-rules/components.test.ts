@@ -11,6 +11,7 @@ import { checkDeployRules, checkProjectDeployRules, formatFinding, SNAPSHOT_TYPE
 import type { RecordedResource } from "../../local/offline/mocks";
 import { devContext, handBuilt, of } from "./fixture";
 import { accountLogging, api } from "./fixtures/apigateway";
+import { realtime } from "./fixtures/apigatewayv2";
 import { domainSite, edgeSite } from "./fixtures/cloudfront";
 import { replica, table, writeScaling } from "./fixtures/dynamodb";
 import { bucketEvents, scheduledFunction } from "./fixtures/events";
@@ -40,6 +41,10 @@ describe("deploy rules pass on", () => {
     expect(parts.length).toBeGreaterThan(5);
     const ordered = mutate(graph, of("aws:apigateway/deployment:Deployment"), (d) => ({ ...d, dependencies: [restApi.urn, ...parts.map((p) => p.urn)] }));
     expect(clean(ordered)).toEqual([]);
+  });
+
+  it("a WebSocket API (RealtimeApi) with its authorizer on $connect and its deployment after every route", async () => {
+    expect(clean(await realtime())).toEqual([]);
   });
 
   it("one retained account setting whose role may write every log group, inline or through the managed policy", () => {

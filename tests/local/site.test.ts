@@ -38,9 +38,9 @@ describe("npm start serves the stack's site as CloudFront would", () => {
     expect(await response.text()).toContain("<title>Gallery</title>");
     const { "content-security-policy": deployedCsp, ...others } = deployedSecurityHeaders();
     for (const [name, value] of Object.entries(others)) expect(response.headers.get(name), name).toBe(value);
-    // The deployed CSP, plus exactly the loopback origins of cognito-local and the S3 stand-in the page calls.
+    // The deployed CSP, plus exactly the loopback origins of cognito-local, the S3 stand-in and the WebSocket API (ws:) the page calls.
     const env = app.context.environment;
-    const emulators = [env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, env.AWS_ENDPOINT_URL_S3];
+    const emulators = [env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, env.AWS_ENDPOINT_URL_S3, env.AWS_ENDPOINT_URL_EXECUTE_API.replace(/^http/, "ws")];
     expect(deployedCsp).toBe("default-src 'self'; img-src 'self' data: blob: https:; connect-src 'self' https:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'");
     expect(response.headers.get("content-security-policy")).toBe(withLocalOrigins(deployedCsp, emulators));
     expect(response.headers.get("content-security-policy")).toContain(`connect-src 'self' https: ${emulators.join(" ")};`);

@@ -29,8 +29,8 @@ describe("prod stack: DataTier", () => {
     expect(resource(run.resources, "aws:lambda/eventSourceMapping:EventSourceMapping", "data-counters-mapping").inputs.eventSourceArn).toBe(gallery.state.streamArn);
     expect(resource(run.resources, "aws:lambda/function:Function", "gallery-counters-function").inputs.environment.variables.TABLE_NAME).toBe(gallery.state.name);
     expect(run.outputs).toMatchObject({ galleryTableName: gallery.state.name, preferencesTableName: resource(run.resources, "aws:dynamodb/table:Table", "data-preferences").state.name });
-    // The gallery, the preferences, and the idempotency records of the event handlers (counters, thumbnails).
-    expect(ofType(run.resources, "aws:dynamodb/table:Table").map((t) => t.name).sort()).toEqual(["data-gallery", "data-idempotency", "data-preferences"]);
+    // The gallery, the preferences, the idempotency records of the event handlers (counters, thumbnails), and the live updates' open connections.
+    expect(ofType(run.resources, "aws:dynamodb/table:Table").map((t) => t.name).sort()).toEqual(["data-connections", "data-gallery", "data-idempotency", "data-preferences"]);
     const idempotency = resource(run.resources, "aws:dynamodb/table:Table", "data-idempotency");
     expect(idempotency.retainOnDelete).toBe(true);
     const own = policyDocument(resource(run.resources, "aws:iam/rolePolicy:RolePolicy", "gallery-counters-policy").inputs.policy).Statement;

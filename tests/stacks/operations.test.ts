@@ -48,6 +48,7 @@ describe("prod alarms and dashboard", () => {
       ...functions.flatMap((fn) => [`ops-fn-${fn}-lambda-errors`, `ops-fn-${fn}-lambda-throttles`, ...(fn === "gallery-counters" ? [`ops-fn-${fn}-stream-iterator-age`] : [])]),
       "ops-pool-auth-cognito-account-takeover-risk", "ops-pool-auth-cognito-compromised-credential-risk",
       "ops-queue-data-counters-dlq-queue-depth", "ops-queue-data-export-dlq-queue-depth", "ops-queue-thumbnail-failures-queue-depth",
+      "ops-table-data-connections-table-system-errors", "ops-table-data-connections-table-throttles",
       "ops-table-data-gallery-table-system-errors", "ops-table-data-gallery-table-throttles",
       "ops-table-data-idempotency-table-system-errors", "ops-table-data-idempotency-table-throttles", "ops-table-data-preferences-table-system-errors", "ops-table-data-preferences-table-throttles",
     ].sort());

@@ -1,0 +1,263 @@
+import { createHash } from "node:crypto";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { argFailer } from "../errors";
+import type { PolicyStatement } from "../iam";
+import { LambdaFunction } from "../lambda/function";
+import { regionOf } from "../region";
+import { registerSpec } from "../spec-registry";
+import { CONNECTIONS_TABLE, REALTIME_ENVIRONMENT } from "./connections";
+import { normalise, routeSlug, validateArgs, type RealtimeApiArgs, type RealtimeApiSpec, type RealtimeRouteSpec } from "./spec";
+
+export type { RealtimeApiArgs, RealtimeApiSpec, RealtimeAuthorizer, RealtimeRoute, RealtimeRouteSpec } from "./spec";
+export { PREDEFINED_ROUTE_KEYS } from "./spec";
+export { CONNECTIONS_TABLE, MAX_CONNECTION_SECONDS, REALTIME_ENVIRONMENT, connectionsTableArgs } from "./connections";
+
+/** Access log fields of a WebSocket stage (JSON, one object per connect, message and disconnect). https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-logging.html */
+export const REALTIME_ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: "$context.requestId",
+  extendedRequestId: "$context.extendedRequestId",
+  ip: "$context.identity.sourceIp",
+  userAgent: "$context.identity.userAgent",
+  user: "$context.authorizer.principalId",
+  connectionId: "$context.connectionId",
+  eventType: "$context.eventType",
+  routeKey: "$context.routeKey",
+  requestTime: "$context.requestTime",
+  status: "$context.status",
+  integrationStatus: "$context.integration.status",
+  integrationLatencyMs: "$context.integration.latency",
+  error: "$context.error.message",
+  authorizeError: "$context.authorizer.error",
+  stage: "$context.stage",
+});
+
+/**
+ * A WebSocket API on API Gateway (v2): API Gateway keeps the connections (seed 001: Lambda is
+ * ephemeral), each route key runs a LambdaFunction, a Lambda REQUEST authorizer guards `$connect`
+ * (the browser sends the UserAuth id token in the query string, since it cannot set headers on
+ * the upgrade), and handlers post to connections with `Connections` (./connections.ts), which
+ * forgets connections API Gateway reports gone. Its own component rather than a `kind` of
+ * ServerlessApi: it shares no route table, methods, stages-with-aliases, usage plans or canaries
+ * with REST, and carries a connections table and a posting grant REST has no use for.
+ *
+ * @example
+ * const data = new DataTier("data", { tables: { connections: connectionsTableArgs() } });
+ * const live = new RealtimeApi("live", {
+ *   connectionsTable: data.tables.connections,
+ *   authorizer: { handler: "handlers/realtime/authorizer.ts", function: { environment: { USER_POOL_ID: auth.userPoolId, USER_POOL_CLIENT_ID: auth.clientId } } },
+ *   routes: {
+ *     $connect: { handler: "handlers/realtime/connections.ts", export: "connect", function: { permissions: data.tables.connections.grants.write(["dynamodb:PutItem"]) } },
+ *     $disconnect: { handler: "handlers/realtime/connections.ts", export: "disconnect", function: { permissions: data.tables.connections.grants.write(["dynamodb:DeleteItem"]) } },
+ *     $default: { handler: "handlers/realtime/connections.ts", export: "message", postsToConnections: true },
+ *   },
+ * });
+ * new LambdaFunction("notifier", { entry: "…", environment: live.publisherEnvironment(), permissions: live.publisherPermissions() });
+ */
+export class RealtimeApi extends pulumi.ComponentResource {
+  readonly spec: RealtimeApiSpec;
+  readonly apiId: pulumi.Output<string>;
+  /** `arn:aws:execute-api:<region>:<account>:<api-id>` */
+  readonly executionArn: pulumi.Output<string>;
+  /** What browsers connect to: `wss://<api-id>.execute-api.<region>.amazonaws.com/<stage>`, or `wss://<domain>` with a custom domain. */
+  readonly url: pulumi.Output<string>;
+  /** The stage's @connections endpoint for the management API: `https://<api-id>.execute-api.<region>.amazonaws.com/<stage>`. */
+  readonly connectionsEndpoint: pulumi.Output<string>;
+  /** The custom domain's regional target, for a Route 53 alias record. */
+  readonly customDomain?: { targetDomainName: pulumi.Output<string>; hostedZoneId: pulumi.Output<string> };
+  readonly nodes: {
+    readonly api: aws.apigatewayv2.Api;
+    readonly routes: ReadonlyMap<string, aws.apigatewayv2.Route>;
+    readonly integrations: ReadonlyMap<string, aws.apigatewayv2.Integration>;
+    readonly authorizer?: aws.apigatewayv2.Authorizer;
+    readonly deployment: aws.apigatewayv2.Deployment;
+    readonly stage: aws.apigatewayv2.Stage;
+    readonly accessLogs: aws.cloudwatch.LogGroup;
+    readonly functions: ReadonlyMap<string, LambdaFunction>;
+    readonly domainName?: aws.apigatewayv2.DomainName;
+  };
+
+  constructor(name: string, args: RealtimeApiArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("serverless-fullstack:index:RealtimeApi", name, {}, opts);
+    validateArgs(argFailer("RealtimeApi", name), name, args);
+    this.spec = normalise(name, args);
+    const spec = this.spec;
+    const region = regionOf(spec.region, this);
+
+    const api = new aws.apigatewayv2.Api(
+      `${name}-api`,
+      { protocolType: "WEBSOCKET", routeSelectionExpression: spec.routeSelectionExpression, description: `${name} (serverless-fullstack RealtimeApi)`, region: spec.region },
+      { parent: this },
+    );
+    this.apiId = api.id;
+    this.executionArn = api.executionArn;
+    this.connectionsEndpoint = pulumi.interpolate`https://${api.id}.execute-api.${region}.amazonaws.com/${spec.stage}`;
+    spec.apiId = api.id;
+
+    const authorizer = spec.authorizer && this.createAuthorizer(name, api);
+    const functions = new Map<string, LambdaFunction>(authorizer ? [[spec.authorizer!.functionName, authorizer.fn]] : []);
+    const routes = new Map<string, aws.apigatewayv2.Route>();
+    const integrations = new Map<string, aws.apigatewayv2.Integration>();
+    for (const route of spec.routes) {
+      const created = this.createRoute(name, api, route, route.key === "$connect" ? authorizer?.authorizer : undefined);
+      functions.set(route.functionName, created.fn);
+      routes.set(route.key, created.route);
+      integrations.set(route.key, created.integration);
+    }
+
+    // The component's own dependsOn (e.g. the account's CloudWatch role setting: a stage that logs is refused
+    // before it exists) also orders the stage: Pulumi does not pass a component's dependsOn to its children.
+    const after = opts?.dependsOn === undefined ? [] : Array.isArray(opts.dependsOn) ? opts.dependsOn : [opts.dependsOn];
+    const { deployment, stage, accessLogs } = this.createStage(name, api, [...routes.values(), ...integrations.values(), ...(authorizer ? [authorizer.authorizer] : [])], after as pulumi.Input<pulumi.Resource>[]);
+    const domain = spec.domain && this.createDomain(name, api, stage);
+    this.url = domain ? pulumi.output(`wss://${spec.domain!.name}`) : pulumi.interpolate`${api.apiEndpoint}/${spec.stage}`;
+    this.customDomain = domain && {
+      targetDomainName: domain.domainNameConfiguration.apply((c) => c.targetDomainName!),
+      hostedZoneId: domain.domainNameConfiguration.apply((c) => c.hostedZoneId!),
+    };
+
+    for (const [fnName, fn] of functions) spec.functions[fnName] = fn.spec;
+    this.nodes = { api, routes, integrations, authorizer: authorizer?.authorizer, deployment, stage, accessLogs, functions, domainName: domain };
+    registerSpec("RealtimeApi", name, spec);
+    this.registerOutputs({ apiId: this.apiId, url: this.url, connectionsEndpoint: this.connectionsEndpoint });
+  }
+
+  /**
+   * Exactly what posting to this API's connections needs: `execute-api:ManageConnections` on the stage's
+   * `POST/@connections/*` (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-control-access-iam.html).
+   */
+  manageConnectionsGrant(): PolicyStatement[] {
+    return [{ sid: "RealtimePostToConnections", actions: ["execute-api:ManageConnections"], resources: [pulumi.interpolate`${this.executionArn}/${this.spec.stage}/POST/@connections/*`] }];
+  }
+
+  /** For a function outside the API that pushes to users (`Connections.postToUser`): the table and endpoint variables. */
+  publisherEnvironment(): Record<string, pulumi.Input<string>> {
+    return { [REALTIME_ENVIRONMENT.tableName]: this.spec.connectionsTable.name, [REALTIME_ENVIRONMENT.endpoint]: this.connectionsEndpoint };
+  }
+
+  /** What `Connections.postToUser` needs: Query on the `byUser` index, DeleteItem of gone connections, and posting. */
+  publisherPermissions(): PolicyStatement[] {
+    const table = this.spec.connectionsTable.arn;
+    return [
+      { sid: "RealtimeConnectionsByUser", actions: ["dynamodb:Query"], resources: [pulumi.interpolate`${table}/index/${CONNECTIONS_TABLE.userIndex}`] },
+      { sid: "RealtimeForgetGone", actions: ["dynamodb:DeleteItem"], resources: [table] },
+      ...this.manageConnectionsGrant(),
+    ];
+  }
+
+  private routeFunction(route: Pick<RealtimeRouteSpec, "functionName" | "entry" | "export" | "function">, extra: PolicyStatement[]): LambdaFunction {
+    return new LambdaFunction(
+      route.functionName,
+      {
+        entry: route.entry,
+        handler: route.export,
+        memorySize: route.function.memorySize,
+        timeout: route.function.timeout,
+        environment: { ...this.publisherEnvironment(), ...route.function.environment },
+        permissions: [...route.function.permissions, ...extra],
+        logRetentionDays: this.spec.logRetentionDays,
+        bundle: route.function.bundle,
+        region: this.spec.region,
+      },
+      { parent: this },
+    );
+  }
+
+  private createAuthorizer(name: string, api: aws.apigatewayv2.Api) {
+    const spec = this.spec.authorizer!;
+    const fn = this.routeFunction(spec, []);
+    // WebSocket authorizers are REQUEST only; payload format, caching and simple responses are HTTP-API-only settings.
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-lambda-auth.html
+    const authorizer = new aws.apigatewayv2.Authorizer(
+      `${name}-authorizer`,
+      { apiId: api.id, name: `${name}-connect`, authorizerType: "REQUEST", authorizerUri: fn.invokeArn, identitySources: spec.identitySources, region: this.spec.region },
+      { parent: this },
+    );
+    new aws.lambda.Permission(
+      `${name}-authorizer-invoke`,
+      { action: "lambda:InvokeFunction", function: fn.functionName, principal: "apigateway.amazonaws.com", sourceArn: pulumi.interpolate`${api.executionArn}/authorizers/${authorizer.id}`, region: this.spec.region },
+      { parent: this },
+    );
+    return { fn, authorizer };
+  }
+
+  private createRoute(name: string, api: aws.apigatewayv2.Api, route: RealtimeRouteSpec, authorizer: aws.apigatewayv2.Authorizer | undefined) {
+    const slug = routeSlug(route.key);
+    const fn = this.routeFunction(route, route.postsToConnections ? this.manageConnectionsGrant() : []);
+    const integration = new aws.apigatewayv2.Integration(
+      `${name}-integration-${slug}`,
+      // Lambda proxy; WebSocket APIs take payload format 1.0 only (2.0 is HTTP APIs'). https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
+      { apiId: api.id, integrationType: "AWS_PROXY", integrationMethod: "POST", integrationUri: fn.invokeArn, region: this.spec.region },
+      { parent: this },
+    );
+    const created = new aws.apigatewayv2.Route(
+      `${name}-route-${slug}`,
+      {
+        apiId: api.id,
+        routeKey: route.key,
+        target: pulumi.interpolate`integrations/${integration.id}`,
+        authorizationType: authorizer ? "CUSTOM" : "NONE",
+        authorizerId: authorizer?.id,
+        region: this.spec.region,
+      },
+      { parent: this },
+    );
+    new aws.lambda.Permission(
+      `${name}-${slug}-invoke`,
+      // Only this API's stage, on this route key: arn:aws:execute-api:<region>:<account>:<api-id>/<stage>/<route-key>.
+      { action: "lambda:InvokeFunction", function: fn.functionName, principal: "apigateway.amazonaws.com", sourceArn: pulumi.interpolate`${api.executionArn}/${this.spec.stage}/${route.key}`, region: this.spec.region },
+      { parent: this },
+    );
+    return { fn, integration, route: created };
+  }
+
+  /**
+   * A deployment after every route, integration and authorizer (CreateDeployment snapshots what exists,
+   * and refuses an API with no routes), anew when the route table changes; the stage serves it with
+   * JSON access logs and default route throttling.
+   */
+  private createStage(name: string, api: aws.apigatewayv2.Api, parts: pulumi.Resource[], after: pulumi.Input<pulumi.Resource>[]) {
+    const spec = this.spec;
+    const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: spec.logRetentionDays, region: spec.region }, { parent: this });
+    const shape = JSON.stringify({
+      selection: spec.routeSelectionExpression,
+      routes: spec.routes.map((r) => [r.key, r.functionName]),
+      authorizer: spec.authorizer && [spec.authorizer.functionName, spec.authorizer.identitySources],
+    });
+    const deployment = new aws.apigatewayv2.Deployment(
+      `${name}-deployment`,
+      { apiId: api.id, description: `${name} routes`, triggers: { routes: createHash("sha256").update(shape).digest("hex") }, region: spec.region },
+      { parent: this, dependsOn: parts },
+    );
+    const stage = new aws.apigatewayv2.Stage(
+      `${name}-stage`,
+      {
+        apiId: api.id,
+        name: spec.stage,
+        deploymentId: deployment.id,
+        accessLogSettings: { destinationArn: accessLogs.arn, format: REALTIME_ACCESS_LOG_FORMAT },
+        defaultRouteSettings: {
+          throttlingRateLimit: spec.throttle.rateLimit,
+          throttlingBurstLimit: spec.throttle.burstLimit,
+          loggingLevel: spec.executionLogLevel,
+          // Message bodies in logs would leak users' data.
+          dataTraceEnabled: false,
+          detailedMetricsEnabled: true,
+        },
+        region: spec.region,
+      },
+      { parent: this, dependsOn: after },
+    );
+    return { deployment, stage, accessLogs };
+  }
+
+  private createDomain(name: string, api: aws.apigatewayv2.Api, stage: aws.apigatewayv2.Stage): aws.apigatewayv2.DomainName {
+    const domain = new aws.apigatewayv2.DomainName(
+      `${name}-domain`,
+      { domainName: this.spec.domain!.name, domainNameConfiguration: { certificateArn: this.spec.domain!.certificateArn, endpointType: "REGIONAL", securityPolicy: "TLS_1_2" }, region: this.spec.region },
+      { parent: this },
+    );
+    new aws.apigatewayv2.ApiMapping(`${name}-mapping`, { apiId: api.id, domainName: domain.id, stage: stage.id, region: this.spec.region }, { parent: this });
+    return domain;
+  }
+}

@@ -1,0 +1,234 @@
+/**
+ * RealtimeApi's arguments, their validation, and the normalised spec the component — and the
+ * local WebSocket gateway (local/realtime-gateway.ts) — work from.
+ */
+import { resolve } from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
+import { checkSourceFile, type ArgFailure } from "../errors";
+import { assertLeastPrivilege, type PolicyStatement } from "../iam";
+import { VALID_RETENTION_DAYS, type LambdaFunctionSpec } from "../lambda/function";
+import { apiBundleOptions, type ApiFunctionArgs, type ApiThrottle } from "../serverless-api/args";
+import { API_INTEGRATION_TIMEOUT_SECONDS } from "../serverless-api/validate";
+
+/** A route's Lambda function. */
+export interface RealtimeRoute {
+  /** Entry file, e.g. `"handlers/realtime/connect.ts"`. */
+  handler: string;
+  /** Exported function name. @default "handler" */
+  export?: string;
+  /** The route's function; merged over `functionDefaults`. */
+  function?: ApiFunctionArgs;
+  /**
+   * The function may post to this API's connections: it gets exactly `execute-api:ManageConnections`
+   * on the stage's `POST/@connections/*`. @default false
+   */
+  postsToConnections?: boolean;
+}
+
+/** The Lambda REQUEST authorizer API Gateway runs on `$connect` (the only route a WebSocket authorizer can guard). */
+export interface RealtimeAuthorizer {
+  /** Entry file, e.g. `"handlers/realtime/authorizer.ts"`. */
+  handler: string;
+  /** @default "handler" */
+  export?: string;
+  function?: ApiFunctionArgs;
+  /**
+   * Where the token is. Browsers cannot set headers on a WebSocket upgrade, so the default is the
+   * query string (`wss://…/prod?token=<id token>`); `route.request.header.Sec-WebSocket-Protocol`
+   * reads a subprotocol instead. API Gateway refuses (401) a $connect missing any of them without
+   * calling the function. @default ["route.request.querystring.token"]
+   */
+  identitySources?: string[];
+}
+
+export interface RealtimeApiArgs {
+  /**
+   * Route keys → handlers: `$connect`, `$disconnect`, `$default`, and custom keys that the route
+   * selection expression picks from each message (e.g. `"ping"` for `{"action":"ping"}`).
+   */
+  routes: Record<string, RealtimeRoute>;
+  /** Where a message names its route. @default "$request.body.action" */
+  routeSelectionExpression?: string;
+  /** Lambda REQUEST authorizer on `$connect`. Required unless `anonymous` is true. */
+  authorizer?: RealtimeAuthorizer;
+  /** Accept connections without an authorizer (a public feed). Secure by default. @default false */
+  anonymous?: boolean;
+  /**
+   * The connections table: a DataTier table declared with `connectionsTableArgs()` (connection id,
+   * user, TTL, the `byUser` index). Route functions get its name as `CONNECTIONS_TABLE_NAME`.
+   */
+  connectionsTable: { name: pulumi.Input<string>; arn: pulumi.Input<string> };
+  /** Stage name (part of the URL, `wss://<id>.execute-api.<region>.amazonaws.com/<stage>`). @default "prod" */
+  stage?: string;
+  /** Default route throttling of the stage. @default { rateLimit: 100, burstLimit: 200 } */
+  throttle?: ApiThrottle;
+  /** Settings every route function gets (a route's own `function` wins). */
+  functionDefaults?: ApiFunctionArgs;
+  /** Days to keep access logs and the functions' logs. @default 30 */
+  logRetentionDays?: number;
+  /** Execution logging level of the stage's routes. @default "ERROR" */
+  executionLogLevel?: string;
+  /** Custom domain (`wss://<name>`) with a regional ACM certificate in the API's region; DNS records come from elsewhere. */
+  domain?: { name: string; certificateArn: pulumi.Input<string> };
+  /** Region of the API and its functions. @default the provider's region */
+  region?: string;
+}
+
+export interface RealtimeRouteSpec {
+  key: string;
+  functionName: string;
+  entry: string;
+  export: string;
+  function: Required<Pick<ApiFunctionArgs, "environment" | "permissions" | "bundle">> & ApiFunctionArgs;
+  postsToConnections: boolean;
+}
+
+export interface RealtimeApiSpec {
+  name: string;
+  routes: RealtimeRouteSpec[];
+  routeSelectionExpression: string;
+  authorizer?: { functionName: string; entry: string; export: string; function: RealtimeRouteSpec["function"]; identitySources: string[] };
+  connectionsTable: { name: pulumi.Input<string>; arn: pulumi.Input<string> };
+  stage: string;
+  throttle: ApiThrottle;
+  logRetentionDays: number;
+  executionLogLevel: string;
+  domain?: { name: string; certificateArn: pulumi.Input<string> };
+  region?: string;
+  /** The API's id, set once it exists (the local gateway serves it under this id). */
+  apiId?: pulumi.Input<string>;
+  /** Specs of the route and authorizer functions by resource name, filled in once they exist. */
+  functions: Record<string, LambdaFunctionSpec>;
+}
+
+/** The route keys API Gateway gives meaning to; any other key starting with `$` is refused. https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-develop-routes.html */
+export const PREDEFINED_ROUTE_KEYS: readonly string[] = ["$connect", "$disconnect", "$default"];
+/** WebSocket route selection: `$request.body.<JSON path>`. https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-develop-routes.html */
+const ROUTE_SELECTION = /^\$request\.body\.[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+/** WebSocket REQUEST authorizer identity sources: headers and query strings (also stage and context variables, not offered here). https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html */
+const IDENTITY_SOURCE = /^route\.request\.(header|querystring)\.[A-Za-z0-9_.-]+$/;
+const CUSTOM_ROUTE_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
+const STAGE_NAME = /^[A-Za-z0-9_]{1,128}$/;
+/** Levels a WebSocket stage's execution logging takes. https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-stages-stagename.html */
+const LOG_LEVELS = ["ERROR", "INFO", "OFF"];
+
+/** `$connect` → `connect`, `chat.send` → `chat-send`: a resource-name slug of a route key. */
+export function routeSlug(key: string): string {
+  return key.replace(/^\$/, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+}
+
+export function validateArgs(fail: ArgFailure, name: string, args: RealtimeApiArgs): void {
+  const keys = Object.keys(args.routes ?? {});
+  if (keys.length === 0) fail("routes", args.routes, "is empty", 'Declare at least $connect, e.g. { $connect: { handler: "handlers/realtime/connect.ts" } }.');
+  const slugs = new Map<string, string>();
+  for (const key of keys) {
+    const where = `routes["${key}"]`;
+    if (key.startsWith("$") && !PREDEFINED_ROUTE_KEYS.includes(key)) {
+      fail(where, key, "is not a route key API Gateway knows ($-keys are reserved)", `Use one of ${PREDEFINED_ROUTE_KEYS.join(", ")}, or a custom key without "$" such as "ping".`);
+    }
+    if (!key.startsWith("$") && !CUSTOM_ROUTE_KEY.test(key)) fail(where, key, "is not a usable custom route key", "Use 1–128 letters, digits and _ . : -, the value messages carry in their action field.");
+    const slug = routeSlug(key);
+    if (slugs.has(slug)) fail(where, key, `names the same function as route "${slugs.get(slug)}"`, "Use route keys that differ in more than case and punctuation.");
+    slugs.set(slug, key);
+    if (`${name}-${slug}`.length > 47) fail(where, key, `makes a function resource name over 47 characters (${name}-${slug})`, "Use a shorter component name or route key.");
+    const route = args.routes[key];
+    checkSourceFile(fail, `${where}.handler`, route?.handler, "Point it at the route's handler source file");
+    if (route.export !== undefined && !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(route.export)) fail(`${where}.export`, route.export, "is not an identifier", "Name the exported function.");
+    if (route.function) validateFunction(fail, `${where}.function`, route.function);
+  }
+  if (args.routeSelectionExpression !== undefined && !ROUTE_SELECTION.test(args.routeSelectionExpression)) {
+    fail("routeSelectionExpression", args.routeSelectionExpression, "is not a WebSocket route selection expression", 'Use "$request.body.<field>", e.g. "$request.body.action".');
+  }
+  const custom = keys.filter((k) => !k.startsWith("$"));
+  if (custom.length === 0 && args.routeSelectionExpression !== undefined && !keys.includes("$default")) {
+    fail("routeSelectionExpression", args.routeSelectionExpression, "selects among custom routes, but there are none", "Add custom routes, or drop routeSelectionExpression.");
+  }
+  if (args.authorizer) {
+    // "You can only use a Lambda authorizer function for the $connect route."
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-lambda-auth.html
+    if (!keys.includes("$connect")) {
+      fail("authorizer", args.authorizer.handler, "guards $connect, the only route a WebSocket authorizer runs on, but there is no $connect route", 'Add routes["$connect"] (it records the connection and its user).');
+    }
+    checkSourceFile(fail, "authorizer.handler", args.authorizer.handler, "Point it at the authorizer's source file");
+    if (args.authorizer.function) validateFunction(fail, "authorizer.function", args.authorizer.function);
+    const sources = args.authorizer.identitySources;
+    if (sources !== undefined && sources.length === 0) fail("authorizer.identitySources", sources, "is empty", 'Name where the token is, e.g. ["route.request.querystring.token"].');
+    for (const source of sources ?? []) {
+      if (!IDENTITY_SOURCE.test(source)) fail("authorizer.identitySources", source, "is not a WebSocket identity source", 'Use "route.request.querystring.<name>" or "route.request.header.<name>".');
+    }
+    if (args.anonymous) fail("anonymous", true, "is set with an authorizer", "Drop one: anonymous means no authorizer on $connect.");
+  } else if (!args.anonymous) {
+    fail(
+      "authorizer",
+      undefined,
+      "is not set, so anyone could connect",
+      'Set a Lambda REQUEST authorizer on $connect (e.g. { handler: "handlers/realtime/authorizer.ts" }, which verifies the UserAuth id token), or anonymous: true for a public API.',
+    );
+  }
+  if (!args.connectionsTable?.name || !args.connectionsTable?.arn) {
+    fail("connectionsTable", args.connectionsTable, "is not a table", "Pass a DataTier table declared with connectionsTableArgs(), e.g. data.tables.connections.");
+  }
+  if (args.stage !== undefined && !STAGE_NAME.test(args.stage)) fail("stage", args.stage, "is not a stage name", "Use letters, digits and underscores, e.g. prod.");
+  if (args.throttle && (!(args.throttle.rateLimit > 0) || !Number.isInteger(args.throttle.burstLimit) || args.throttle.burstLimit < 1)) {
+    fail("throttle", args.throttle, "is not a throttle", "Use { rateLimit: <requests/second > 0>, burstLimit: <whole number ≥ 1> }.");
+  }
+  if (args.logRetentionDays !== undefined && !VALID_RETENTION_DAYS.has(args.logRetentionDays)) {
+    fail("logRetentionDays", args.logRetentionDays, "is not a retention CloudWatch Logs offers", `Use one of ${[...VALID_RETENTION_DAYS].join(", ")}.`);
+  }
+  if (args.executionLogLevel !== undefined && !LOG_LEVELS.includes(args.executionLogLevel)) {
+    fail("executionLogLevel", args.executionLogLevel, "is not a WebSocket stage logging level", 'Use "ERROR" (default), "INFO" or "OFF".');
+  }
+  if (args.domain) {
+    if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(args.domain.name ?? "")) fail("domain.name", args.domain.name, "is not a lowercase DNS host name", 'Use e.g. "live.gallery.example.com".');
+    if (typeof args.domain.certificateArn === "string" && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+/.test(args.domain.certificateArn)) {
+      fail("domain.certificateArn", args.domain.certificateArn, "is not an ACM certificate ARN", "Request or import a certificate in the API's region.");
+    }
+  }
+  assertLeastPrivilege(fail, "functionDefaults.permissions", args.functionDefaults?.permissions ?? []);
+}
+
+function validateFunction(fail: ArgFailure, argument: string, fn: ApiFunctionArgs): void {
+  // API Gateway waits at most 29 s for any integration, WebSocket ones included. https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
+  if (fn.timeout !== undefined && (!Number.isInteger(fn.timeout) || fn.timeout < 1 || fn.timeout > API_INTEGRATION_TIMEOUT_SECONDS)) {
+    fail(`${argument}.timeout`, fn.timeout, `is more than API Gateway waits (${API_INTEGRATION_TIMEOUT_SECONDS} s)`, `Use 1–${API_INTEGRATION_TIMEOUT_SECONDS} seconds, or hand long work to a queue.`);
+  }
+  assertLeastPrivilege(fail, `${argument}.permissions`, fn.permissions ?? []);
+}
+
+export function normalise(name: string, args: RealtimeApiArgs): RealtimeApiSpec {
+  const defaults = args.functionDefaults ?? {};
+  const merge = (own: ApiFunctionArgs | undefined): RealtimeRouteSpec["function"] => ({
+    memorySize: own?.memorySize ?? defaults.memorySize,
+    timeout: own?.timeout ?? defaults.timeout,
+    environment: { ...(defaults.environment ?? {}), ...(own?.environment ?? {}) },
+    permissions: [...(defaults.permissions ?? []), ...(own?.permissions ?? [])] as PolicyStatement[],
+    bundle: apiBundleOptions({ ...defaults.bundle, ...own?.bundle, external: [...(defaults.bundle?.external ?? []), ...(own?.bundle?.external ?? [])] }),
+  });
+  return {
+    name,
+    routes: Object.entries(args.routes).map(([key, route]) => ({
+      key,
+      functionName: `${name}-${routeSlug(key)}`,
+      entry: resolve(route.handler),
+      export: route.export ?? "handler",
+      function: merge(route.function),
+      postsToConnections: route.postsToConnections ?? false,
+    })),
+    routeSelectionExpression: args.routeSelectionExpression ?? "$request.body.action",
+    authorizer: args.authorizer && {
+      functionName: `${name}-authorizer`,
+      entry: resolve(args.authorizer.handler),
+      export: args.authorizer.export ?? "handler",
+      function: merge(args.authorizer.function),
+      identitySources: args.authorizer.identitySources ?? ["route.request.querystring.token"],
+    },
+    connectionsTable: args.connectionsTable,
+    stage: args.stage ?? "prod",
+    throttle: args.throttle ?? { rateLimit: 100, burstLimit: 200 },
+    logRetentionDays: args.logRetentionDays ?? 30,
+    executionLogLevel: args.executionLogLevel ?? "ERROR",
+    domain: args.domain,
+    region: args.region,
+    functions: {},
+  };
+}

@@ -1,0 +1,213 @@
+/**
+ * ServerlessApi's HTTP kind (`kind: ApiKind.Http`): the same route table as an API Gateway v2 HTTP
+ * API — Lambda proxy integrations with payload format 2.0, HTTP proxies, the native JWT authorizer
+ * on the Cognito pool (issuer + audience), IAM routes, CORS answered by API Gateway, and one stage
+ * per environment that auto-deploys, with JSON access logs and default route throttling. What REST
+ * has and HTTP lacks is refused in validate.ts (docs/http-api.md).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { LambdaFunction } from "../lambda/function";
+import type { RouteSpec, ServerlessApiSpec } from "./spec";
+
+/** Access log fields of an HTTP API stage. https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html */
+export const HTTP_ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: "$context.requestId",
+  extendedRequestId: "$context.extendedRequestId",
+  ip: "$context.identity.sourceIp",
+  userAgent: "$context.identity.userAgent",
+  sub: "$context.authorizer.claims.sub",
+  requestTime: "$context.requestTime",
+  httpMethod: "$context.httpMethod",
+  routeKey: "$context.routeKey",
+  path: "$context.path",
+  status: "$context.status",
+  protocol: "$context.protocol",
+  responseLength: "$context.responseLength",
+  latencyMs: "$context.responseLatency",
+  integrationLatencyMs: "$context.integration.latency",
+  integrationStatus: "$context.integration.status",
+  integrationError: "$context.integrationErrorMessage",
+  stage: "$context.stage",
+  error: "$context.error.message",
+  authorizeError: "$context.authorizer.error",
+});
+
+export interface HttpApiResources {
+  api: aws.apigatewayv2.Api;
+  routes: Map<string, aws.apigatewayv2.Route>;
+  integrations: Map<string, aws.apigatewayv2.Integration>;
+  authorizers: aws.apigatewayv2.Authorizer[];
+  stages: Map<string, aws.apigatewayv2.Stage>;
+  functions: Map<string, LambdaFunction>;
+  accessLogs: aws.cloudwatch.LogGroup;
+  domainName?: aws.apigatewayv2.DomainName;
+}
+
+/** `arn:aws:cognito-idp:<region>:<account>:userpool/<id>` → the pool's issuer, `https://cognito-idp.<region>.amazonaws.com/<id>`. */
+export function cognitoIssuerOf(userPoolArn: string): string {
+  const [, , , region, , resource] = userPoolArn.split(":");
+  return `https://cognito-idp.${region}.amazonaws.com/${resource.replace(/^userpool\//, "")}`;
+}
+
+/** REST's `method.request.header.Authorization` → HTTP's `$request.header.Authorization`. */
+function httpIdentitySource(source: string): string {
+  return source.replace(/^method\.request\./, "$request.");
+}
+
+/** `GET /api/albums/{albumId}` → `GET/api/albums/*` (the tail of the execute-api ARN API Gateway invokes with, any stage). */
+function sourceArnTail(route: RouteSpec): string {
+  return `${route.method === "ANY" ? "*" : route.method}${route.fullPath.replace(/\{[^}]+\}/g, "*")}`;
+}
+
+const slugOf = (route: RouteSpec) => `${route.method.toLowerCase()}${route.fullPath === "/" ? "-root" : route.fullPath.replace(/[{}+]/g, "").replace(/\//g, "-")}`;
+
+export function createHttpApi(name: string, spec: ServerlessApiSpec, parent: pulumi.Resource): HttpApiResources {
+  const region = spec.region;
+  const api = new aws.apigatewayv2.Api(
+    `${name}-http-api`,
+    {
+      protocolType: "HTTP",
+      description: `${name} (serverless-fullstack ServerlessApi, HTTP kind)`,
+      // API Gateway answers preflights itself and adds the headers to every response, errors included.
+      corsConfiguration: spec.cors && {
+        allowOrigins: spec.cors.allowOrigins,
+        allowHeaders: spec.cors.allowHeaders,
+        allowMethods: [...new Set(spec.routes.flatMap((r) => (r.method === "ANY" ? ["*"] : [r.method])))],
+        maxAge: spec.cors.maxAgeSeconds,
+      },
+      region,
+    },
+    { parent },
+  );
+  const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: spec.logRetentionDays, region }, { parent });
+
+  const authorizerIds = new Map<string, pulumi.Output<string>>();
+  const authorizers: aws.apigatewayv2.Authorizer[] = [];
+  for (const a of spec.authorizers) {
+    if (a.type !== "cognito") continue; // validate.ts refuses Lambda authorizers on the HTTP kind
+    const authorizer = new aws.apigatewayv2.Authorizer(
+      `${name}-authorizer-${a.name}`,
+      {
+        apiId: api.id,
+        name: a.name,
+        authorizerType: "JWT",
+        identitySources: [httpIdentitySource(a.identitySource)],
+        // The pool's issuer and its app clients: API Gateway checks signature, expiry, iss and aud/client_id.
+        // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
+        jwtConfiguration: { issuer: pulumi.output(a.userPoolArns[0]).apply(cognitoIssuerOf), audiences: a.audience },
+        region,
+      },
+      { parent },
+    );
+    authorizerIds.set(a.name, authorizer.id);
+    authorizers.push(authorizer);
+  }
+
+  const functions = new Map<string, LambdaFunction>();
+  const routes = new Map<string, aws.apigatewayv2.Route>();
+  const integrations = new Map<string, aws.apigatewayv2.Integration>();
+  for (const route of spec.routes) {
+    const slug = slugOf(route);
+    let integration: aws.apigatewayv2.Integration;
+    if (route.integration.type === "lambda") {
+      const fn = new LambdaFunction(
+        route.integration.functionName,
+        {
+          entry: route.integration.entry,
+          handler: route.integration.export,
+          memorySize: route.function!.memorySize,
+          timeout: route.function!.timeout,
+          environment: route.function!.environment,
+          permissions: route.function!.permissions,
+          logRetentionDays: route.function!.logRetentionDays,
+          bundle: route.function!.bundle,
+          region,
+        },
+        { parent },
+      );
+      functions.set(route.integration.functionName, fn);
+      integration = new aws.apigatewayv2.Integration(
+        `${name}-integration-${slug}`,
+        {
+          apiId: api.id,
+          integrationType: "AWS_PROXY",
+          integrationMethod: "POST",
+          integrationUri: fn.invokeArn,
+          payloadFormatVersion: "2.0",
+          timeoutMilliseconds: Math.min(29000, (route.function!.timeout ?? 10) * 1000 + 1000),
+          region,
+        },
+        { parent },
+      );
+      new aws.lambda.Permission(
+        `${route.integration.functionName}-invoke`,
+        // This API, any of its stages, this method and path only.
+        { action: "lambda:InvokeFunction", function: fn.functionName, principal: "apigateway.amazonaws.com", sourceArn: pulumi.interpolate`${api.executionArn}/*/${sourceArnTail(route)}`, region },
+        { parent },
+      );
+    } else if (route.integration.type === "http") {
+      integration = new aws.apigatewayv2.Integration(
+        `${name}-integration-${slug}`,
+        { apiId: api.id, integrationType: "HTTP_PROXY", integrationMethod: route.integration.method, integrationUri: route.integration.uri, timeoutMilliseconds: Math.min(29000, route.integration.timeoutMs), region },
+        { parent },
+      );
+    } else {
+      throw new Error(`unreachable: validate.ts refuses ${route.integration.type} integrations on the HTTP kind`);
+    }
+    integrations.set(route.key, integration);
+    const auth = route.auth;
+    routes.set(
+      route.key,
+      new aws.apigatewayv2.Route(
+        `${name}-route-${slug}`,
+        {
+          apiId: api.id,
+          routeKey: `${route.method} ${route.fullPath}`,
+          target: pulumi.interpolate`integrations/${integration.id}`,
+          authorizationType: auth.type === "none" ? "NONE" : auth.type === "iam" ? "AWS_IAM" : "JWT",
+          authorizerId: auth.type === "authorizer" ? authorizerIds.get(auth.authorizer) : undefined,
+          authorizationScopes: auth.type === "authorizer" && auth.scopes.length > 0 ? auth.scopes : undefined,
+          region,
+        },
+        { parent },
+      ),
+    );
+  }
+
+  const stages = new Map<string, aws.apigatewayv2.Stage>();
+  for (const stageSpec of spec.stages) {
+    stages.set(
+      stageSpec.name,
+      new aws.apigatewayv2.Stage(
+        `${name}-stage-${stageSpec.name}`,
+        {
+          apiId: api.id,
+          name: stageSpec.name,
+          // Every route change deploys itself: no deployment resource to order.
+          autoDeploy: true,
+          stageVariables: stageSpec.variables,
+          accessLogSettings: { destinationArn: accessLogs.arn, format: HTTP_ACCESS_LOG_FORMAT },
+          defaultRouteSettings: { throttlingRateLimit: stageSpec.throttle.rateLimit, throttlingBurstLimit: stageSpec.throttle.burstLimit, detailedMetricsEnabled: true },
+          region,
+        },
+        { parent, dependsOn: [...routes.values()] },
+      ),
+    );
+  }
+
+  let domainName: aws.apigatewayv2.DomainName | undefined;
+  if (spec.domain) {
+    domainName = new aws.apigatewayv2.DomainName(
+      `${name}-domain`,
+      { domainName: spec.domain.name, domainNameConfiguration: { certificateArn: spec.domain.certificateArn, endpointType: "REGIONAL", securityPolicy: "TLS_1_2" }, region },
+      { parent },
+    );
+    new aws.apigatewayv2.ApiMapping(
+      `${name}-mapping`,
+      { apiId: api.id, domainName: domainName.id, stage: stages.get(spec.domain.stage)!.id, apiMappingKey: spec.domain.basePath || undefined, region },
+      { parent },
+    );
+  }
+  return { api, routes, integrations, authorizers, stages, functions, accessLogs, domainName };
+}

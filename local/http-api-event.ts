@@ -1,0 +1,74 @@
+/**
+ * The local gateway's HTTP API kind (ServerlessApi `kind: ApiKind.Http`): Lambda proxy payload format
+ * 2.0, converted from the REST (1.0) event the gateway builds for the same request, and 2.0 results
+ * read back as API Gateway reads them.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import type { RouteSpec } from "../components/serverless-api/spec";
+
+/** The v2 event for the request `v1` describes; `rawQueryString` as the client sent it (without `?`). */
+export function toHttpApiEvent(v1: APIGatewayProxyEvent, route: RouteSpec, rawQueryString: string): APIGatewayProxyEventV2 {
+  const routeKey = `${route.method} ${route.fullPath}`;
+  // 2.0 lower-cases header names and joins repeated headers (and query parameters) with commas; cookies get their own field.
+  const headers: Record<string, string> = {};
+  for (const [name, values] of Object.entries(v1.multiValueHeaders ?? {})) headers[name.toLowerCase()] = (values ?? []).join(",");
+  const cookies = headers.cookie ? headers.cookie.split(/;\s*/).filter(Boolean) : undefined;
+  delete headers.cookie;
+  const query = v1.multiValueQueryStringParameters ? Object.fromEntries(Object.entries(v1.multiValueQueryStringParameters).map(([k, v]) => [k, (v ?? []).join(",")])) : undefined;
+  const context = v1.requestContext;
+  const authorizer = context.authorizer as { claims?: Record<string, string>; principalId?: string } | null;
+  const now = context.requestTimeEpoch;
+  return {
+    version: "2.0",
+    routeKey,
+    rawPath: v1.path,
+    rawQueryString,
+    ...(cookies ? { cookies } : {}),
+    headers,
+    ...(query ? { queryStringParameters: query } : {}),
+    ...(v1.pathParameters ? { pathParameters: v1.pathParameters as Record<string, string> } : {}),
+    ...(v1.stageVariables ? { stageVariables: v1.stageVariables as Record<string, string> } : {}),
+    ...(v1.body !== null ? { body: v1.body } : {}),
+    isBase64Encoded: v1.isBase64Encoded,
+    requestContext: {
+      accountId: context.accountId,
+      apiId: context.apiId,
+      // JWT authorizer: `jwt.claims` and `jwt.scopes`; IAM: `iam`.
+      ...(authorizer?.claims ? { authorizer: { jwt: { claims: authorizer.claims, scopes: authorizer.claims.scope ? authorizer.claims.scope.split(" ") : null } } } : {}),
+      ...(authorizer && !authorizer.claims && authorizer.principalId ? { authorizer: { iam: { userId: authorizer.principalId } } } : {}),
+      domainName: context.domainName ?? "localhost",
+      domainPrefix: context.domainPrefix ?? "localhost",
+      http: { method: v1.httpMethod, path: v1.path, protocol: context.protocol, sourceIp: context.identity.sourceIp, userAgent: context.identity.userAgent ?? "" },
+      requestId: context.requestId,
+      routeKey,
+      stage: context.stage,
+      time: new Date(now).toUTCString(),
+      timeEpoch: now,
+    } as APIGatewayProxyEventV2["requestContext"],
+  };
+}
+
+export interface GatewayResult {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer | string;
+}
+
+/**
+ * A 2.0 result as API Gateway reads it: an object with `statusCode` is a structured response
+ * (`cookies` become Set-Cookie headers); anything else that is JSON — a string, an object without
+ * `statusCode` — is the body of a 200 with Content-Type application/json.
+ */
+export function fromHttpApiResult(result: unknown): GatewayResult {
+  if (result && typeof result === "object" && typeof (result as APIGatewayProxyStructuredResultV2).statusCode === "number") {
+    const structured = result as APIGatewayProxyStructuredResultV2;
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(structured.headers ?? {})) headers[name.toLowerCase()] = String(value);
+    if (structured.cookies?.length) headers["set-cookie"] = structured.cookies;
+    const body = structured.isBase64Encoded ? Buffer.from(structured.body ?? "", "base64") : (structured.body ?? "");
+    return { status: structured.statusCode!, headers, body };
+  }
+  if (result === undefined) return { status: 500, headers: { "content-type": "application/json" }, body: JSON.stringify({ message: "Internal Server Error" }) };
+  return { status: 200, headers: { "content-type": "application/json" }, body: typeof result === "string" ? result : JSON.stringify(result) };
+}

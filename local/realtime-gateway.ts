@@ -1,0 +1,304 @@
+/**
+ * A local stand-in for API Gateway's WebSocket APIs (RealtimeApi), built from their registered
+ * specs, on one loopback server that plays `execute-api` for every such API, path-style:
+ *
+ * - `ws://<host>/<api-id>/<stage>` is the API's `wss://<api-id>.execute-api.<region>.amazonaws.com/<stage>`:
+ *   the upgrade runs the $connect authorizer (REQUEST event; a missing identity source is 401 without
+ *   calling it, as AWS does) and the $connect route (a non-2xx answer refuses the upgrade); each
+ *   message picks its route with the route selection expression (else `$default`, else AWS's
+ *   "Forbidden" message); closing runs `$disconnect`. Events carry the shapes Lambda gets from
+ *   API Gateway: `requestContext.connectionId`, `routeKey`, `eventType`, `domainName`, `stage`, …
+ * - `<host>/<api-id>/<stage>/@connections/<id>` is the management API (POST a message, GET its
+ *   info, DELETE to close it), which `@aws-sdk/client-apigatewaymanagementapi` reaches with
+ *   `endpoint` set (components/realtime-api/connections.ts managementEndpoint). An id that is not
+ *   connected answers 410 GoneException. Signatures are not checked locally.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { RealtimeApiSpec } from "../components/realtime-api/spec";
+import { policyAllows } from "./api-gateway";
+import { readBody } from "./http";
+import { LambdaInvokeError } from "./lambda-runtime";
+
+const LOCAL_ACCOUNT = "000000000000";
+/** API Gateway's WebSocket frame limit is 32 KB and message limit 128 KB: https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html */
+const MAX_MESSAGE_BYTES = 128 * 1024;
+
+export interface LocalRealtimeApi {
+  spec: RealtimeApiSpec;
+  /** The API id the program resolved (the deployed URL's host label). */
+  apiId: string;
+}
+
+export interface RealtimeGatewayOptions {
+  apis: LocalRealtimeApi[];
+  region: string;
+  /** Runs one of the API's functions (by resource name) with an event; resolves with its result. */
+  invoke(api: LocalRealtimeApi, functionName: string, event: unknown): Promise<unknown>;
+  log?(message: string): void;
+}
+
+export interface RealtimeGateway {
+  /** `http://127.0.0.1:<port>`: the management origin (AWS_ENDPOINT_URL_EXECUTE_API); WebSockets on its `ws:` form. */
+  origin: string;
+  /** Open connection ids of an API. */
+  connections(apiId: string): string[];
+  close(): Promise<void>;
+}
+
+interface Connection {
+  id: string;
+  api: LocalRealtimeApi;
+  socket: WebSocket;
+  connectedAt: number;
+  lastActiveAt: number;
+  identity: { sourceIp: string; userAgent: string | null };
+  authorizer?: Record<string, unknown>;
+}
+
+/** A connection id shaped like API Gateway's (base64 of random bytes: may hold `+`, `/` and `=`). */
+function connectionId(): string {
+  return randomBytes(11).toString("base64");
+}
+
+/** The value `$request.body.a.b` names in a message, or undefined (not JSON, or not there). */
+export function selectRouteKey(expression: string, body: string): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  for (const step of expression.replace(/^\$request\.body\./, "").split(".")) {
+    if (!value || typeof value !== "object") return undefined;
+    value = (value as Record<string, unknown>)[step];
+  }
+  return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
+}
+
+/** `wss://<id>.execute-api.<region>.amazonaws.com/` in `text` → the local server's `ws://<host>/<id>/`. */
+export function localiseRealtimeUrls(text: string, localOrigin: string | undefined): string {
+  if (!localOrigin) return text;
+  const ws = localOrigin.replace(/^http/, "ws").replace(/\/$/, "");
+  return text.replace(/wss:\/\/([A-Za-z0-9-]+)\.execute-api\.[a-z0-9-]+\.amazonaws\.com\//g, (_, id: string) => `${ws}/${id}/`);
+}
+
+export async function startRealtimeGateway(options: RealtimeGatewayOptions): Promise<RealtimeGateway> {
+  const log = options.log ?? (() => {});
+  const open = new Map<string, Connection>();
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const server: Server = createServer((request, response) => void manage(request, response));
+  server.on("upgrade", (request, socket, head) => void upgrade(request, socket, head));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  /** `/<api-id>/<stage>[/rest]` → the API and stage it names, if served. */
+  function locate(url: string): { api: LocalRealtimeApi; rest: string } | undefined {
+    const [, apiId, stage, ...rest] = new URL(url, origin).pathname.split("/");
+    const api = options.apis.find((a) => a.apiId === apiId && a.spec.stage === stage);
+    return api && { api, rest: rest.join("/") };
+  }
+
+  function domainName(api: LocalRealtimeApi): string {
+    // The deployed host, so a handler that builds the @connections endpoint from the event gets the one AWS has.
+    return `${api.apiId}.execute-api.${options.region}.amazonaws.com`;
+  }
+
+  function requestContext(api: LocalRealtimeApi, connection: Pick<Connection, "id" | "connectedAt" | "identity" | "authorizer">, routeKey: string, eventType: string, extra: Record<string, unknown> = {}) {
+    const now = Date.now();
+    return {
+      routeKey,
+      eventType,
+      extendedRequestId: randomUUID(),
+      requestTime: new Date(now).toUTCString(),
+      messageDirection: "IN",
+      stage: api.spec.stage,
+      connectedAt: connection.connectedAt,
+      requestTimeEpoch: now,
+      identity: connection.identity,
+      requestId: randomUUID(),
+      domainName: domainName(api),
+      connectionId: connection.id,
+      apiId: api.apiId,
+      ...(connection.authorizer ? { authorizer: connection.authorizer } : {}),
+      ...extra,
+    };
+  }
+
+  function route(api: LocalRealtimeApi, key: string) {
+    return api.spec.routes.find((r) => r.key === key);
+  }
+
+  function headersOf(request: IncomingMessage) {
+    const headers: Record<string, string> = {};
+    const multiValueHeaders: Record<string, string[]> = {};
+    for (let i = 0; i < request.rawHeaders.length; i += 2) {
+      headers[request.rawHeaders[i]] = request.rawHeaders[i + 1];
+      (multiValueHeaders[request.rawHeaders[i]] ??= []).push(request.rawHeaders[i + 1]);
+    }
+    const url = new URL(request.url ?? "/", origin);
+    const query: Record<string, string> = {};
+    const multiQuery: Record<string, string[]> = {};
+    for (const [name, value] of url.searchParams) {
+      query[name] = value;
+      (multiQuery[name] ??= []).push(value);
+    }
+    const hasQuery = Object.keys(query).length > 0;
+    return { headers, multiValueHeaders, queryStringParameters: hasQuery ? query : undefined, multiValueQueryStringParameters: hasQuery ? multiQuery : undefined };
+  }
+
+  function refuse(socket: Duplex, status: number, message: string): void {
+    socket.end(`HTTP/1.1 ${status} ${message}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${JSON.stringify({ message })}`);
+  }
+
+  /** The authorizer's decision: its context (with principalId) or the status to refuse with. */
+  async function authorise(api: LocalRealtimeApi, request: IncomingMessage, connection: Pick<Connection, "id" | "connectedAt" | "identity">): Promise<Record<string, unknown> | number> {
+    const authorizer = api.spec.authorizer!;
+    const parts = headersOf(request);
+    const lowerHeaders = Object.fromEntries(Object.entries(parts.headers).map(([k, v]) => [k.toLowerCase(), v]));
+    // "If a specified identity source is missing, null, or empty, API Gateway returns a 401 Unauthorized response without calling the authorizer Lambda function."
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-lambda-auth.html
+    for (const source of authorizer.identitySources) {
+      const [, where, name] = /^route\.request\.(header|querystring)\.(.+)$/.exec(source)!;
+      const value = where === "header" ? lowerHeaders[name.toLowerCase()] : parts.queryStringParameters?.[name];
+      if (!value) return 401;
+    }
+    const methodArn = `arn:aws:execute-api:${options.region}:${LOCAL_ACCOUNT}:${api.apiId}/${api.spec.stage}/$connect`;
+    const event = { type: "REQUEST", methodArn, ...parts, stageVariables: {}, requestContext: requestContext(api, connection, "$connect", "CONNECT") };
+    let result: { principalId?: string; policyDocument?: { Statement?: Array<{ Effect: string; Resource: string | string[] }> }; context?: Record<string, unknown> };
+    try {
+      result = (await options.invoke(api, authorizer.functionName, event)) as typeof result;
+    } catch (error) {
+      if (error instanceof LambdaInvokeError && /Unauthorized$/.test(error.message)) return 401;
+      if ((error as Error).message === "Unauthorized") return 401;
+      log(`  ${api.spec.name} authorizer failed: ${(error as Error).message}`);
+      return 500;
+    }
+    if (!policyAllows(result?.policyDocument?.Statement ?? [], methodArn)) return 403;
+    return { ...(result.context ?? {}), principalId: result.principalId };
+  }
+
+  async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    try {
+      const located = locate(request.url ?? "/");
+      if (!located || located.rest) return refuse(socket, 404, "Not Found");
+      const { api } = located;
+      const connection = {
+        id: connectionId(),
+        connectedAt: Date.now(),
+        identity: { sourceIp: request.socket.remoteAddress ?? "127.0.0.1", userAgent: request.headers["user-agent"] ?? null },
+        authorizer: undefined as Record<string, unknown> | undefined,
+      };
+      if (api.spec.authorizer) {
+        const decision = await authorise(api, request, connection);
+        if (typeof decision === "number") return refuse(socket, decision, decision === 401 ? "Unauthorized" : decision === 403 ? "Forbidden" : "Internal Server Error");
+        connection.authorizer = decision;
+      }
+      const connect = route(api, "$connect");
+      if (connect) {
+        const event = { ...headersOf(request), requestContext: requestContext(api, connection, "$connect", "CONNECT"), isBase64Encoded: false };
+        let status = 200;
+        try {
+          const result = (await options.invoke(api, connect.functionName, event)) as { statusCode?: number } | undefined;
+          status = result?.statusCode ?? 200;
+        } catch (error) {
+          log(`  ${api.spec.name} $connect failed: ${(error as Error).message}`);
+          status = 500;
+        }
+        if (status < 200 || status > 299) return refuse(socket, status, "Connection refused");
+      }
+      sockets.handleUpgrade(request, socket, head, (ws) => accept(api, ws, connection));
+    } catch (error) {
+      log(`  realtime upgrade error: ${(error as Error).stack ?? error}`);
+      refuse(socket, 500, "Internal Server Error");
+    }
+  }
+
+  function accept(api: LocalRealtimeApi, socket: WebSocket, base: Omit<Connection, "api" | "socket" | "lastActiveAt">): void {
+    const connection: Connection = { ...base, api, socket, lastActiveAt: Date.now() };
+    open.set(connection.id, connection);
+    // Messages of one connection run in order, as the page sent them.
+    let queue = Promise.resolve();
+    socket.on("message", (data, isBinary) => {
+      connection.lastActiveAt = Date.now();
+      queue = queue.then(() => message(connection, Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer), isBinary));
+    });
+    socket.on("close", (code, reason) => {
+      open.delete(connection.id);
+      queue = queue.then(() => disconnect(connection, code, reason.toString()));
+    });
+  }
+
+  async function message(connection: Connection, data: Buffer, isBinary: boolean): Promise<void> {
+    const { api } = connection;
+    const body = isBinary ? data.toString("base64") : data.toString("utf8");
+    const selected = isBinary ? undefined : selectRouteKey(api.spec.routeSelectionExpression, body);
+    const target = (selected !== undefined && !selected.startsWith("$") ? route(api, selected) : undefined) ?? route(api, "$default");
+    const context = requestContext(api, connection, target?.key ?? "$default", "MESSAGE", { messageId: randomBytes(11).toString("base64") });
+    if (!target) {
+      // What API Gateway sends when no route matches and there is no $default route.
+      connection.socket.send(JSON.stringify({ message: "Forbidden", connectionId: connection.id, requestId: context.requestId }));
+      return;
+    }
+    try {
+      await options.invoke(api, target.functionName, { requestContext: context, body, isBase64Encoded: isBinary });
+    } catch (error) {
+      log(`  ${api.spec.name} ${target.key} failed: ${(error as Error).message}`);
+      connection.socket.send(JSON.stringify({ message: "Internal server error", connectionId: connection.id, requestId: context.requestId }));
+    }
+  }
+
+  async function disconnect(connection: Connection, code: number, reason: string): Promise<void> {
+    const target = route(connection.api, "$disconnect");
+    if (!target) return;
+    const event = { headers: {}, multiValueHeaders: {}, requestContext: requestContext(connection.api, connection, "$disconnect", "DISCONNECT", { disconnectStatusCode: code, disconnectReason: reason }), isBase64Encoded: false };
+    try {
+      await options.invoke(connection.api, target.functionName, event);
+    } catch (error) {
+      log(`  ${connection.api.spec.name} $disconnect failed: ${(error as Error).message}`);
+    }
+  }
+
+  async function manage(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const send = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
+      response.writeHead(status, { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers });
+      response.end(body === undefined ? undefined : JSON.stringify(body));
+    };
+    const located = locate(request.url ?? "/");
+    const match = located && /^@connections\/(.+)$/.exec(located.rest);
+    if (!located || !match) return send(404, { message: "Not Found" });
+    const connection = open.get(decodeURIComponent(match[1]));
+    if (!connection || connection.api !== located.api || connection.socket.readyState !== connection.socket.OPEN) {
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-how-to-call-websocket-api-connections.html
+      return send(410, { message: null }, { "x-amzn-errortype": "GoneException" });
+    }
+    switch (request.method) {
+      case "POST": {
+        const body = await readBody(request, MAX_MESSAGE_BYTES + 1);
+        if (body.length > MAX_MESSAGE_BYTES) return send(413, { message: "Request Too Long" }, { "x-amzn-errortype": "PayloadTooLargeException" });
+        connection.socket.send(body.toString("utf8"));
+        return send(200);
+      }
+      case "GET":
+        return send(200, { connectedAt: new Date(connection.connectedAt).toISOString(), identity: connection.identity, lastActiveAt: new Date(connection.lastActiveAt).toISOString() });
+      case "DELETE":
+        connection.socket.close(1000, "Going away");
+        return send(204);
+      default:
+        return send(405, { message: "Method Not Allowed" });
+    }
+  }
+
+  return {
+    origin,
+    connections: (apiId) => [...open.values()].filter((c) => c.api.apiId === apiId).map((c) => c.id),
+    async close() {
+      for (const connection of open.values()) connection.socket.terminate();
+      sockets.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import * as aws from "@pulumi/aws";
+import { describe, expect, it } from "vitest";
+import { ComponentArgError } from "../../components/errors";
+import { RealtimeApi, type RealtimeApiArgs } from "../../components/realtime-api";
+import { connectionsTableArgs } from "../../components/realtime-api/connections";
+import { DataTier } from "../../components/data-tier";
+import { childrenOf, dependencyClosure, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
+
+const echo = "tests/fixtures/handlers/echo.ts";
+const table = { name: "connections", arn: "arn:aws:dynamodb:us-east-1:123456789012:table/connections" };
+
+function args(overrides: Partial<RealtimeApiArgs> = {}): RealtimeApiArgs {
+  return {
+    connectionsTable: table,
+    authorizer: { handler: echo },
+    routes: {
+      $connect: { handler: echo },
+      $disconnect: { handler: echo },
+      $default: { handler: echo },
+      ping: { handler: echo, postsToConnections: true },
+    },
+    ...overrides,
+  };
+}
+
+const V2 = "aws:apigatewayv2";
+const policiesOf = (graph: RecordedResource[], fnName: string) =>
+  ofType(graph, "aws:iam/rolePolicy:RolePolicy")
+    .filter((p) => p.name.startsWith(fnName))
+    .flatMap((p) => policyDocument(p.inputs.policy).Statement);
+
+describe("RealtimeApi plan", () => {
+  it("creates a WebSocket API whose route keys each run their own function through a Lambda proxy integration", async () => {
+    const graph = await record(() => new RealtimeApi("ws1", args()));
+    const api = resource(graph, `${V2}/api:Api`, "ws1-api");
+    expect(api.inputs).toMatchObject({ protocolType: "WEBSOCKET", routeSelectionExpression: "$request.body.action" });
+    const routes = ofType(graph, `${V2}/route:Route`);
+    expect(routes.map((r) => r.inputs.routeKey).sort()).toEqual(["$connect", "$default", "$disconnect", "ping"]);
+    for (const route of routes) {
+      const integration = ofType(graph, `${V2}/integration:Integration`).find((i) => route.inputs.target === `integrations/${i.id}`)!;
+      expect(integration.inputs).toMatchObject({ integrationType: "AWS_PROXY", integrationMethod: "POST" });
+      expect(integration.inputs.payloadFormatVersion).toBeUndefined();
+    }
+    const component = resource(graph, "serverless-fullstack:index:RealtimeApi", "ws1");
+    expect(childrenOf(graph, component).map((r) => r.name)).toContain("ws1-api");
+  });
+
+  it("puts the REQUEST authorizer on $connect only, reading the token from the query string", async () => {
+    const graph = await record(() => new RealtimeApi("ws2", args()));
+    const authorizer = resource(graph, `${V2}/authorizer:Authorizer`, "ws2-authorizer");
+    expect(authorizer.inputs).toMatchObject({ authorizerType: "REQUEST", identitySources: ["route.request.querystring.token"] });
+    expect(authorizer.inputs.authorizerPayloadFormatVersion).toBeUndefined();
+    expect(authorizer.inputs.enableSimpleResponses).toBeUndefined();
+    for (const route of ofType(graph, `${V2}/route:Route`)) {
+      if (route.inputs.routeKey === "$connect") expect(route.inputs).toMatchObject({ authorizationType: "CUSTOM", authorizerId: authorizer.id });
+      else expect(route.inputs).toMatchObject({ authorizationType: "NONE" });
+    }
+    const invoke = resource(graph, "aws:lambda/permission:Permission", "ws2-authorizer-invoke");
+    expect(invoke.inputs.sourceArn).toMatch(/^arn:aws:execute-api:us-east-1:123456789012:[a-z0-9-]+\/authorizers\//);
+  });
+
+  it("lets each function be invoked only by its own route key on the stage", async () => {
+    const graph = await record(() => new RealtimeApi("ws3", args({ stage: "live" })));
+    const api = resource(graph, `${V2}/api:Api`, "ws3-api");
+    expect(resource(graph, "aws:lambda/permission:Permission", "ws3-connect-invoke").inputs.sourceArn).toBe(`${api.state.executionArn}/live/$connect`);
+    expect(resource(graph, "aws:lambda/permission:Permission", "ws3-ping-invoke").inputs.sourceArn).toBe(`${api.state.executionArn}/live/ping`);
+  });
+
+  it("grants exactly execute-api:ManageConnections on this stage's POST/@connections/* to routes that post, and nothing to the others", async () => {
+    const graph = await record(() => new RealtimeApi("ws4", args({ stage: "live" })));
+    const api = resource(graph, `${V2}/api:Api`, "ws4-api");
+    const manage = (statements: Array<Record<string, any>>) => statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith("execute-api:")));
+    expect(manage(policiesOf(graph, "ws4-ping"))).toEqual([
+      { Sid: "RealtimePostToConnections", Effect: "Allow", Action: ["execute-api:ManageConnections"], Resource: [`${api.state.executionArn}/live/POST/@connections/*`] },
+    ]);
+    expect(manage(policiesOf(graph, "ws4-connect"))).toEqual([]);
+    const fn = resource(graph, "aws:lambda/function:Function", "ws4-ping-function");
+    expect(fn.inputs.environment.variables).toMatchObject({ CONNECTIONS_TABLE_NAME: "connections", REALTIME_ENDPOINT: `https://${api.id}.execute-api.us-east-1.amazonaws.com/live` });
+  });
+
+  it("deploys after every route, integration and authorizer, and serves the deployment on a stage with access logs and throttling", async () => {
+    const graph = await record(() => new RealtimeApi("ws5", args({ throttle: { rateLimit: 10, burstLimit: 20 }, logRetentionDays: 14 })));
+    const deployment = resource(graph, `${V2}/deployment:Deployment`, "ws5-deployment");
+    const before = dependencyClosure(graph, deployment);
+    for (const part of [...ofType(graph, `${V2}/route:Route`), ...ofType(graph, `${V2}/integration:Integration`), ...ofType(graph, `${V2}/authorizer:Authorizer`)]) {
+      expect(before.has(part.urn), part.name).toBe(true);
+    }
+    const stage = resource(graph, `${V2}/stage:Stage`, "ws5-stage");
+    const logs = resource(graph, "aws:cloudwatch/logGroup:LogGroup", "ws5-access-logs");
+    expect(logs.inputs.retentionInDays).toBe(14);
+    expect(stage.inputs).toMatchObject({ name: "prod", deploymentId: deployment.id, accessLogSettings: { destinationArn: logs.state.arn } });
+    expect(JSON.parse(stage.inputs.accessLogSettings.format)).toMatchObject({ connectionId: "$context.connectionId", routeKey: "$context.routeKey", eventType: "$context.eventType" });
+    expect(stage.inputs.defaultRouteSettings).toMatchObject({ throttlingRateLimit: 10, throttlingBurstLimit: 20, loggingLevel: "ERROR", dataTraceEnabled: false });
+    expect(stage.inputs.autoDeploy).toBeUndefined();
+  });
+
+  it("orders the stage after the component's dependsOn (e.g. the account's CloudWatch role setting), which Pulumi does not pass to children", async () => {
+    const graph = await record(() => {
+      const setting = new aws.cloudwatch.LogGroup("ws7-before", {});
+      return new RealtimeApi("ws7", args(), { dependsOn: [setting] });
+    });
+    const setting = resource(graph, "aws:cloudwatch/logGroup:LogGroup", "ws7-before");
+    expect(resource(graph, `${V2}/stage:Stage`, "ws7-stage").dependencies).toContain(setting.urn);
+  });
+
+  it("maps a custom domain to the stage", async () => {
+    const certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
+    const graph = await record(() => new RealtimeApi("ws6", args({ domain: { name: "live.example.com", certificateArn } })));
+    const domain = resource(graph, `${V2}/domainName:DomainName`, "ws6-domain");
+    expect(domain.inputs.domainNameConfiguration).toMatchObject({ certificateArn, endpointType: "REGIONAL", securityPolicy: "TLS_1_2" });
+    const stage = resource(graph, `${V2}/stage:Stage`, "ws6-stage");
+    expect(resource(graph, `${V2}/apiMapping:ApiMapping`, "ws6-mapping").inputs).toMatchObject({ domainName: domain.id, stage: stage.id });
+  });
+
+  it("declares the connections table in DataTier: connection id key, the byUser index and TTL", async () => {
+    const graph = await record(() => new DataTier("rt", { tables: { connections: connectionsTableArgs() } }));
+    const created = ofType(graph, "aws:dynamodb/table:Table")[0];
+    expect(created.inputs).toMatchObject({ hashKey: "connectionId", ttl: { attributeName: "expiresAt", enabled: true } });
+    expect(created.inputs.globalSecondaryIndexes).toEqual([expect.objectContaining({ name: "byUser", projectionType: "KEYS_ONLY" })]);
+  });
+});
+
+describe("RealtimeApi validation", () => {
+  const construct = (overrides: Partial<RealtimeApiArgs>) => () => new RealtimeApi("bad", args(overrides));
+  it.each<[string, Partial<RealtimeApiArgs>, RegExp]>([
+    ["an unknown $-key", { routes: { $connect: { handler: echo }, $ping: { handler: echo } } }, /routes\["\$ping"\] "\$ping" is not a route key API Gateway knows/],
+    ["an authorizer without $connect", { routes: { $default: { handler: echo } } }, /authorizer .* guards \$connect, the only route a WebSocket authorizer runs on/],
+    ["no authorizer and not anonymous", { authorizer: undefined }, /authorizer \(not set\) is not set, so anyone could connect/],
+    ["a route selection expression outside the body", { routeSelectionExpression: "$request.header.x" }, /routeSelectionExpression "\$request.header.x" is not a WebSocket route selection expression/],
+    ["an identity source WebSocket APIs do not read", { authorizer: { handler: echo, identitySources: ["method.request.header.Authorization"] } }, /is not a WebSocket identity source/],
+    ["a timeout past API Gateway's 29 s", { routes: { $connect: { handler: echo, function: { timeout: 60 } } } }, /routes\["\$connect"\].function.timeout 60 is more than API Gateway waits/],
+  ])("refuses %s", (_, overrides, message) => {
+    expect(construct(overrides)).toThrow(ComponentArgError);
+    expect(construct(overrides)).toThrow(message);
+  });
+});

@@ -1,0 +1,89 @@
+/** ServerlessApi's HTTP kind: the same route table as an API Gateway v2 HTTP API, and what it refuses. */
+import { describe, expect, it } from "vitest";
+import { ComponentArgError } from "../../components/errors";
+import { ApiKind, ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
+import { checkDeployRules, formatFinding } from "../../testing/deploy-rules";
+import { ofType, record, resource } from "../harness/mocks";
+
+const echo = "tests/fixtures/handlers/echo.ts";
+const userPoolArn = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_TEST";
+const V2 = "aws:apigatewayv2";
+
+function args(overrides: Partial<ServerlessApiArgs> = {}): ServerlessApiArgs {
+  return {
+    kind: ApiKind.Http,
+    basePath: "api",
+    stages: { dev: { throttle: { rateLimit: 20, burstLimit: 40 } }, prod: {} },
+    authorizers: { cognito: { type: "cognito", userPoolArns: [userPoolArn], audience: ["client1"] } },
+    defaultAuth: { authorizer: "cognito" },
+    cors: { allowOrigins: ["https://gallery.example.com"] },
+    routes: {
+      "GET /health": { handler: echo, auth: "none" },
+      "GET /albums/{albumId}": { handler: echo },
+      "DELETE /albums/{albumId}": { handler: echo, auth: "iam" },
+      "GET /legacy/{id}": { integration: { type: "http", uri: "https://legacy.example.com/items/{id}" } },
+    },
+    ...overrides,
+  };
+}
+
+describe("ServerlessApi kind: ApiKind.Http", () => {
+  it("deploys the route table as an HTTP API: routes under the base path, Lambda proxies with payload format 2.0, an HTTP proxy", async () => {
+    const graph = await record(() => new ServerlessApi("h1", args()));
+    expect(ofType(graph, "aws:apigateway/restApi:RestApi")).toEqual([]);
+    const api = resource(graph, `${V2}/api:Api`, "h1-http-api");
+    expect(api.inputs).toMatchObject({ protocolType: "HTTP", corsConfiguration: { allowOrigins: ["https://gallery.example.com"], allowHeaders: ["Authorization", "Content-Type", "X-Api-Key"], maxAge: 600 } });
+    expect(ofType(graph, `${V2}/route:Route`).map((r) => r.inputs.routeKey).sort()).toEqual(["DELETE /api/albums/{albumId}", "GET /api/albums/{albumId}", "GET /api/health", "GET /api/legacy/{id}"]);
+    const lambda = resource(graph, `${V2}/integration:Integration`, "h1-integration-get-api-albums-albumId");
+    expect(lambda.inputs).toMatchObject({ integrationType: "AWS_PROXY", payloadFormatVersion: "2.0", integrationMethod: "POST" });
+    expect(resource(graph, `${V2}/integration:Integration`, "h1-integration-get-api-legacy-id").inputs).toMatchObject({ integrationType: "HTTP_PROXY", integrationMethod: "GET", integrationUri: "https://legacy.example.com/items/{id}" });
+    const invoke = resource(graph, "aws:lambda/permission:Permission", "h1-get-albums-albumid-invoke");
+    expect(invoke.inputs.sourceArn).toBe(`${api.state.executionArn}/*/GET/api/albums/*`);
+  });
+
+  it("verifies Cognito tokens with the native JWT authorizer (the pool's issuer, the app clients as audience)", async () => {
+    const graph = await record(() => new ServerlessApi("h2", args()));
+    const authorizer = resource(graph, `${V2}/authorizer:Authorizer`, "h2-authorizer-cognito");
+    expect(authorizer.inputs).toMatchObject({
+      authorizerType: "JWT",
+      identitySources: ["$request.header.Authorization"],
+      jwtConfiguration: { issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TEST", audiences: ["client1"] },
+    });
+    const routes = Object.fromEntries(ofType(graph, `${V2}/route:Route`).map((r) => [r.inputs.routeKey, r.inputs]));
+    expect(routes["GET /api/albums/{albumId}"]).toMatchObject({ authorizationType: "JWT", authorizerId: authorizer.id });
+    expect(routes["DELETE /api/albums/{albumId}"]).toMatchObject({ authorizationType: "AWS_IAM" });
+    expect(routes["GET /api/health"]).toMatchObject({ authorizationType: "NONE" });
+  });
+
+  it("gives every stage auto-deploy, JSON access logs and its throttle; and passes the deploy rules", async () => {
+    const graph = await record(() => new ServerlessApi("h3", args()));
+    const logs = resource(graph, "aws:cloudwatch/logGroup:LogGroup", "h3-access-logs");
+    const dev = resource(graph, `${V2}/stage:Stage`, "h3-stage-dev");
+    expect(dev.inputs).toMatchObject({ name: "dev", autoDeploy: true, accessLogSettings: { destinationArn: logs.state.arn }, defaultRouteSettings: { throttlingRateLimit: 20, throttlingBurstLimit: 40 } });
+    expect(JSON.parse(dev.inputs.accessLogSettings.format)).toMatchObject({ routeKey: "$context.routeKey", status: "$context.status" });
+    expect(resource(graph, `${V2}/stage:Stage`, "h3-stage-prod").inputs.defaultRouteSettings).toMatchObject({ throttlingRateLimit: 100, throttlingBurstLimit: 200 });
+    expect(ofType(graph, `${V2}/deployment:Deployment`)).toEqual([]);
+    expect(checkDeployRules(graph, { stack: "dev", production: false, region: "us-east-1" }).map(formatFinding)).toEqual([]);
+  });
+
+  const refusals: Array<[string, Partial<ServerlessApiArgs>, RegExp]> = [
+    ["usage plans", { usagePlans: { basic: { apiKeys: ["k"] } } }, /usagePlans \["basic"\] is set on an HTTP API, which has no usage plans or API keys/],
+    ["a canary", { canary: { stage: "prod", percentTraffic: 10 } }, /canary .* is set on an HTTP API, which has no canary deployments/],
+    ["request validation", { routes: { "POST /albums": { handler: echo, requestSchema: { type: "object" } } } }, /routes\["POST \/albums"\].requestSchema .* which has no request validation/],
+    ["a mock integration", { routes: { "GET /config": { integration: { type: "mock", body: {} }, auth: "none" } } }, /routes\["GET \/config"\].integration "mock" is set on an HTTP API, which has no mock integrations/],
+    ["a resource policy", { resourcePolicy: { allowSourceIps: ["203.0.113.0/24"] } }, /resourcePolicy .* which has no resource policies/],
+    ["a private endpoint", { endpointType: "PRIVATE", vpcEndpointIds: ["vpce-0123456789abcdef0"] }, /endpointType "PRIVATE" is set on an HTTP API, which has no edge-optimized or private endpoints/],
+    ["a TOKEN authorizer", { authorizers: { jwt: { type: "token", handler: echo } }, defaultAuth: { authorizer: "jwt" } }, /authorizers.jwt.type "token" is a Lambda authorizer; the HTTP kind verifies Cognito tokens with API Gateway's native JWT authorizer/],
+    ["a Cognito authorizer without audience", { authorizers: { cognito: { type: "cognito", userPoolArns: [userPoolArn] } } }, /authorizers.cognito.audience \(not set\) is empty; a JWT authorizer accepts only tokens for its audience/],
+    ["X-Ray tracing", { tracing: true }, /tracing true is set on an HTTP API, which has no X-Ray tracing/],
+  ];
+  it.each(refusals)("refuses %s, saying HTTP APIs lack it", (_, overrides, message) => {
+    const construct = () => new ServerlessApi("bad", args(overrides));
+    expect(construct).toThrow(ComponentArgError);
+    expect(construct).toThrow(message);
+  });
+
+  it("refuses audience on a REST API, whose Cognito authorizer takes any client of the pool", () => {
+    expect(() => new ServerlessApi("bad", args({ kind: undefined }))).toThrow(/authorizers.cognito.audience "\(set\)" is for the HTTP kind's JWT authorizer/);
+  });
+});

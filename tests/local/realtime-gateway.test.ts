@@ -1,0 +1,164 @@
+/**
+ * The local WebSocket gateway with the gallery's real realtime handlers (run in-process), the
+ * real $connect authorizer (tokens from a test issuer), the connections table on dynalite and
+ * the management endpoint reached through @aws-sdk/client-apigatewaymanagementapi.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { normalise as normaliseDataTier } from "../../components/data-tier/spec";
+import { connectionsFromEnvironment, connectionsTableArgs, type Connections } from "../../components/realtime-api/connections";
+import { normalise } from "../../components/realtime-api/spec";
+import { startLocalDynamo, type LocalDynamo } from "../../local/dynamodb";
+import { localiseRealtimeUrls, selectRouteKey, startRealtimeGateway, type RealtimeGateway } from "../../local/realtime-gateway";
+import { handler as authorize } from "../../handlers/realtime/authorizer";
+import * as handlers from "../../handlers/realtime/connections";
+import { eventually } from "../e2e/browser";
+import { startTestIssuer, type TestIssuer } from "../harness/test-issuer";
+
+const handlerFile = "handlers/realtime/connections.ts";
+const spec = normalise("live", {
+  connectionsTable: { name: "connections", arn: "arn:aws:dynamodb:us-east-1:000000000000:table/connections" },
+  stage: "dev",
+  authorizer: { handler: "handlers/realtime/authorizer.ts" },
+  routes: {
+    $connect: { handler: handlerFile, export: "connect" },
+    $disconnect: { handler: handlerFile, export: "disconnect" },
+    ping: { handler: handlerFile, export: "ping", postsToConnections: true },
+    $default: { handler: handlerFile, export: "message", postsToConnections: true },
+  },
+});
+const apiId = "abc123def4";
+const poolId = "us-east-1_TESTPOOL";
+const clientId = "galleryclient";
+
+let dynamo: LocalDynamo;
+let issuer: TestIssuer;
+let gateway: RealtimeGateway;
+let connections: Connections;
+const events: Array<Record<string, any>> = [];
+
+beforeAll(async () => {
+  const table = normaliseDataTier("data", { tables: { connections: connectionsTableArgs() } }).tables.connections;
+  dynamo = await startLocalDynamo({ tables: [{ id: "data.connections", tableName: "connections", spec: table }], region: "us-east-1" });
+  issuer = await startTestIssuer();
+  const exports: Record<string, (event: any) => Promise<unknown>> = { ...handlers };
+  gateway = await startRealtimeGateway({
+    apis: [{ spec, apiId }],
+    region: "us-east-1",
+    async invoke(_, functionName, event) {
+      events.push(event as Record<string, any>);
+      if (functionName === spec.authorizer!.functionName) return authorize(event as never);
+      const route = spec.routes.find((r) => r.functionName === functionName)!;
+      return exports[route.export](event);
+    },
+  });
+  // What RealtimeApi and `npm start` give the functions.
+  Object.assign(process.env, {
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    CONNECTIONS_TABLE_NAME: "connections",
+    REALTIME_ENDPOINT: `https://${apiId}.execute-api.us-east-1.amazonaws.com/dev`,
+    AWS_ENDPOINT_URL_EXECUTE_API: gateway.origin,
+    COGNITO_ISSUER: issuer.issuer(poolId),
+    USER_POOL_CLIENT_ID: clientId,
+  });
+  connections = connectionsFromEnvironment();
+});
+
+afterAll(async () => {
+  await gateway?.close();
+  await issuer?.stop();
+  await dynamo?.stop();
+});
+
+const url = (token?: string) => `${gateway.origin.replace(/^http/, "ws")}/${apiId}/dev${token === undefined ? "" : `?token=${encodeURIComponent(token)}`}`;
+const tokenOf = (sub: string) => issuer.token({ sub, poolId, clientId });
+
+/** Opens a connection; resolves once the upgrade is accepted, with every message it receives collected. */
+function open(token?: string): Promise<{ socket: WebSocket; received: unknown[] }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url(token));
+    const received: unknown[] = [];
+    socket.on("message", (data) => received.push(JSON.parse(String(data))));
+    socket.once("open", () => resolve({ socket, received }));
+    socket.once("unexpected-response", (_, response) => reject(new Error(`HTTP ${response.statusCode}`)));
+    socket.once("error", reject);
+  });
+}
+
+const lastEvent = (routeKey: string) => [...events].reverse().find((e) => e.requestContext?.routeKey === routeKey && !e.type);
+
+describe("local WebSocket API", () => {
+  it("refuses a connection without a token (401, authorizer not called) or with a bad one (401)", async () => {
+    const before = events.length;
+    await expect(open()).rejects.toThrow("HTTP 401");
+    expect(events.length).toBe(before);
+    await expect(open("not.a.token")).rejects.toThrow("HTTP 401");
+  });
+
+  it("gives $connect, messages and $disconnect API Gateway's WebSocket event shapes", async () => {
+    const { socket, received } = await open(tokenOf("alice"));
+    const authorizerEvent = [...events].reverse().find((e) => e.type === "REQUEST")!;
+    expect(authorizerEvent).toMatchObject({ methodArn: `arn:aws:execute-api:us-east-1:000000000000:${apiId}/dev/$connect`, queryStringParameters: { token: expect.any(String) } });
+    const connect = lastEvent("$connect")!;
+    expect(connect).toMatchObject({
+      isBase64Encoded: false,
+      requestContext: { routeKey: "$connect", eventType: "CONNECT", stage: "dev", apiId, domainName: `${apiId}.execute-api.us-east-1.amazonaws.com`, authorizer: { principalId: "alice", sub: "alice" } },
+    });
+    const connectionId = connect.requestContext.connectionId as string;
+    expect(gateway.connections(apiId)).toContain(connectionId);
+
+    socket.send(JSON.stringify({ action: "ping" }));
+    await eventually(() => received).toContainEqual({ type: "pong" });
+    expect(lastEvent("ping")).toMatchObject({ body: '{"action":"ping"}', requestContext: { routeKey: "ping", eventType: "MESSAGE", connectionId, messageId: expect.any(String) } });
+
+    socket.send("not json");
+    await eventually(() => received).toContainEqual(expect.objectContaining({ type: "error" }));
+    expect(lastEvent("$default")).toMatchObject({ body: "not json", requestContext: { routeKey: "$default", eventType: "MESSAGE", connectionId } });
+
+    socket.close(1000, "bye");
+    await eventually(() => lastEvent("$disconnect")).toMatchObject({ requestContext: { routeKey: "$disconnect", eventType: "DISCONNECT", connectionId, disconnectStatusCode: 1000, disconnectReason: "bye" } });
+    // $disconnect forgot it.
+    const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    await eventually(async () => (await db.send(new GetCommand({ TableName: "connections", Key: { connectionId } }))).Item).toBeUndefined();
+  });
+
+  it("pushes to every open connection of one user and to nobody else's", async () => {
+    const aliceTab1 = await open(tokenOf("alice"));
+    const aliceTab2 = await open(tokenOf("alice"));
+    const bob = await open(tokenOf("bob"));
+    const result = await connections.postToUser("alice", { type: "photo", photoId: "p1", status: "ready" });
+    expect(result.sent).toHaveLength(2);
+    await eventually(() => aliceTab1.received).toContainEqual({ type: "photo", photoId: "p1", status: "ready" });
+    await eventually(() => aliceTab2.received).toContainEqual({ type: "photo", photoId: "p1", status: "ready" });
+    // A round trip on bob's connection after the push: had anything been sent to him, it would have arrived first.
+    bob.socket.send(JSON.stringify({ action: "ping" }));
+    await eventually(() => bob.received).toContainEqual({ type: "pong" });
+    expect(bob.received).toEqual([{ type: "pong" }]);
+    for (const { socket } of [aliceTab1, aliceTab2, bob]) socket.close();
+  });
+
+  it("forgets a connection API Gateway says is gone (410) when posting to it", async () => {
+    // A record whose $disconnect never came (API Gateway delivers it best-effort).
+    const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    await db.send(new PutCommand({ TableName: "connections", Item: { connectionId: "gone+/id=", userId: "carol", expiresAt: Math.floor(Date.now() / 1000) + 600 } }));
+    const carol = await open(tokenOf("carol"));
+    const result = await connections.postToUser("carol", { type: "photo", photoId: "p2", status: "failed" });
+    expect(result.gone).toEqual(["gone+/id="]);
+    expect(result.sent).toHaveLength(1);
+    expect((await db.send(new GetCommand({ TableName: "connections", Key: { connectionId: "gone+/id=" } }))).Item).toBeUndefined();
+    await eventually(() => carol.received).toContainEqual({ type: "photo", photoId: "p2", status: "failed" });
+    carol.socket.close();
+  });
+
+  it("selects routes by the expression and rewrites deployed URLs to the local server", () => {
+    expect(selectRouteKey("$request.body.action", '{"action":"ping"}')).toBe("ping");
+    expect(selectRouteKey("$request.body.meta.kind", '{"meta":{"kind":"x"}}')).toBe("x");
+    expect(selectRouteKey("$request.body.action", "[1]")).toBeUndefined();
+    expect(localiseRealtimeUrls('{"url":"wss://abc123def4.execute-api.us-east-1.amazonaws.com/dev"}', "http://127.0.0.1:4000")).toBe('{"url":"ws://127.0.0.1:4000/abc123def4/dev"}');
+  });
+});
