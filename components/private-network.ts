@@ -5,7 +5,6 @@
  * DynamoDB and S3 gateway endpoints (free) so data traffic stays on AWS's network.
  */
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { argFailer } from "./errors";
 import type { FunctionVpc } from "./lambda/function";
@@ -62,6 +61,25 @@ export function vpcDnsProblem(name: string, vpc: { id: string; enableDnsSupport?
   );
 }
 
+/** What PrivateNetwork uses of `@pulumi/awsx`'s `ec2.Vpc`. */
+export interface AwsxVpc extends pulumi.ComponentResource {
+  readonly vpcId: pulumi.Output<string>;
+  readonly isolatedSubnetIds: pulumi.Output<string[]>;
+}
+
+/**
+ * `@pulumi/awsx` is an optional peer dependency (it brings the Docker providers along): loaded only when a new VPC
+ * is made, so programs that never create one, or pass `existingVpc`, don't install it.
+ */
+function loadAwsx(name: string): { ec2: { Vpc: new (name: string, args: Record<string, unknown>, opts?: pulumi.ComponentResourceOptions) => AwsxVpc } } {
+  try {
+    return require("@pulumi/awsx");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw error;
+    throw new Error(`PrivateNetwork "${name}": creating a VPC needs @pulumi/awsx, which is not installed. Run \`npm install @pulumi/awsx\`, or pass existingVpc.`);
+  }
+}
+
 /**
  * @example
  * const network = new PrivateNetwork("network", { interfaceEndpoints: ["secretsmanager"] });
@@ -77,7 +95,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
   /** Subnets and the functions' security group, for LambdaFunction (or ServerlessApi `functionDefaults`) `vpc`. */
   readonly functionVpc: FunctionVpc;
   readonly nodes: {
-    readonly vpc?: awsx.ec2.Vpc;
+    readonly vpc?: AwsxVpc;
     readonly endpointSecurityGroup: aws.ec2.SecurityGroup;
     readonly functionSecurityGroup: aws.ec2.SecurityGroup;
     readonly interfaceEndpoints: ReadonlyMap<string, aws.ec2.VpcEndpoint>;
@@ -176,7 +194,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
 
   /** A new VPC: isolated subnets only (no internet gateway, no NAT gateway and its hourly charge), DNS on for private DNS. */
   private created(name: string) {
-    const vpc = new awsx.ec2.Vpc(
+    const vpc: AwsxVpc = new (loadAwsx(this.spec.name).ec2.Vpc)(
       `${name}-vpc`,
       {
         cidrBlock: this.spec.cidrBlock,

@@ -38,6 +38,8 @@ describe("prod alarms and dashboard", () => {
   const functions = [
     ...["api", "api-usw2"].flatMap((api) => apiFunctions.map((fn) => `${api}-${fn}`)),
     "auth-post-confirmation", "data-export", "gallery-counters", "photo-cleanup", "thumbnail",
+    // The WebSocket API's functions (RealtimeApi "live").
+    "live-authorizer", "live-connect", "live-default", "live-disconnect", "live-ping",
   ];
 
   it("alarms on every function, the API stage, every table, every dead-letter and failure queue and the distribution", () => {
