@@ -54,6 +54,8 @@ const logRetentionDays = config.getNumber("logRetentionDays") ?? 30;
 // Multi-region (docs/multi-region.md): `regions` lists where the API runs, the home region first; the tables
 // replicate to every other one (replicaRegions must list them), so each region's functions read and write locally.
 const regions = config.getObject<string[]>("regions") ?? [];
+/** The stack's own region (aws:region): the buckets, the user pool and the home API live here. */
+const homeRegion = new pulumi.Config("aws").require("region");
 const replicaRegions = config.getObject<string[]>("replicaRegions") ?? [];
 const unreplicated = regions.slice(1).filter((region) => !replicaRegions.includes(region));
 if (unreplicated.length > 0) {
@@ -400,7 +402,14 @@ const apis = new RegionalApis("api", {
     defaultAuth: { authorizer: config.get("apiAuthorizer") === "lambda" ? "jwt" : "cognito" },
     functionDefaults: {
       logRetentionDays,
-      environment: { TABLE_NAME: data.tables.gallery.name, UPLOAD_BUCKET_NAME: uploads.bucketName, POWERTOOLS_SERVICE_NAME: "gallery-api", POWERTOOLS_METRICS_NAMESPACE: "Gallery" },
+      environment: {
+        TABLE_NAME: data.tables.gallery.name,
+        UPLOAD_BUCKET_NAME: uploads.bucketName,
+        // The bucket stays in the home region: functions in other regions sign its requests for that region.
+        UPLOAD_BUCKET_REGION: homeRegion,
+        POWERTOOLS_SERVICE_NAME: "gallery-api",
+        POWERTOOLS_METRICS_NAMESPACE: "Gallery",
+      },
       vpc: apiFunctionsInVpc ? network?.functionVpc : undefined,
     },
     logRetentionDays,

@@ -41,8 +41,14 @@ function toBytes(data: SourceData): Uint8Array | string {
 
 const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
 
+/**
+ * The upload bucket's region, which every request and presigned URL is signed for and addressed to. It is not always
+ * the function's: RegionalApis runs the API in other regions too, whose functions still use the home region's bucket
+ * (`UPLOAD_BUCKET_REGION`), and S3 refuses a signature scoped to another region (AuthorizationHeaderMalformed).
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-authenticating-requests.html
+ */
 function region(): string {
-  const value = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const value = process.env.UPLOAD_BUCKET_REGION || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
   if (!value) throw new Error("AWS_REGION is not set");
   return value;
 }

@@ -29,6 +29,13 @@ describe("prod in us-east-1 and us-west-2", () => {
     expect(ofType(resources, "aws:apigateway/basePathMapping:BasePathMapping").map((m) => m.inputs.stageName)).toEqual(["prod", "prod"]);
   });
 
+  it("tells the us-west-2 API's functions that the upload bucket is in us-east-1 (presigned URLs are signed for the bucket's region)", () => {
+    const { resources } = runs.get("prod")!;
+    const west = ofType(resources, "aws:lambda/function:Function").filter((fn) => fn.name.startsWith("api-usw2-") && fn.inputs.environment?.variables?.UPLOAD_BUCKET_NAME);
+    expect(west.length).toBeGreaterThan(5);
+    for (const fn of west) expect(fn.inputs.environment.variables.UPLOAD_BUCKET_REGION, fn.name).toBe("us-east-1");
+  });
+
   it("routes api.<domain> by latency, each region's record carrying a string-matching health check on GET /api/health", () => {
     const { resources } = runs.get("prod")!;
     const records = ofType(resources, "aws:route53/record:Record").filter((r) => r.inputs.name === "api.gallery.example.com");
