@@ -326,7 +326,16 @@ const cursorSecrets = { CURSOR_SECRET_ID: cursorSecret.functionSecret };
 
 const uploads = new UploadBucket("uploads", { logRetentionDays: Math.max(logRetentionDays, 90), retainOnDelete: retainData });
 // Multi-region: originals replicate to the second region (KMS-encrypted there), so they survive the home region (docs/multi-region.md).
-if (regions[1]) uploads.replicate(regions[1], "originals/");
+const originalsReplica = regions[1] ? uploads.replicate(regions[1], "originals/") : undefined;
+/** Reading the replica of the originals in its region (GET of one photo prefers it there; handlers/api/photos.ts). */
+const originalsReplicaRead = originalsReplica
+  ? [
+      { sid: "ReadOriginalsReplica", actions: ["s3:GetObject"], resources: [pulumi.interpolate`${originalsReplica.bucket.arn}/originals/*`] },
+      ...(originalsReplica.key
+        ? [{ sid: "DecryptOriginalsReplica", actions: ["kms:Decrypt"], resources: [originalsReplica.key.arn], conditions: { StringEquals: { "kms:ViaService": `s3.${regions[1]}.amazonaws.com` } } }]
+        : []),
+    ]
+  : [];
 
 function apiStages(): Record<string, ApiStage> {
   const throttle = { rateLimit: config.getNumber("apiThrottleRateLimit") ?? 100, burstLimit: config.getNumber("apiThrottleBurstLimit") ?? 200 };
@@ -389,6 +398,8 @@ const apis = new RegionalApis("api", {
   regions,
   domain: apiDomain(),
   routing: apiRouting(),
+  // The second region's functions serve originals from the replica there once it has them (a failed-over API too).
+  regionalEnvironment: originalsReplica ? { [regions[1]]: { ORIGINALS_REPLICA_BUCKET: originalsReplica.bucket.bucket, ORIGINALS_REPLICA_REGION: regions[1] } } : undefined,
   api: {
     basePath: "api",
     stages: apiStages(),
@@ -447,7 +458,7 @@ const apis = new RegionalApis("api", {
       "GET /albums/{albumId}/photos/{photoId}": {
         handler: photosHandler,
         export: "get",
-        function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...originals("s3:GetObject"), ...uploads.grants("thumbnails/", ["s3:GetObject"])] },
+        function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...originals("s3:GetObject"), ...uploads.grants("thumbnails/", ["s3:GetObject"]), ...originalsReplicaRead] },
       },
       "PATCH /albums/{albumId}/photos/{photoId}": {
         handler: photosHandler,

@@ -36,10 +36,24 @@ export const list = route("listPhotos", async (event) => {
   return json(200, { ...page, items: await Promise.all(page.items.map(withThumbnailUrls)) });
 });
 
+/**
+ * A presigned GET of the original. Where the API runs in a second region (RegionalApis) with the originals replicated
+ * there (`ORIGINALS_REPLICA_BUCKET` in `ORIGINALS_REPLICA_REGION`), the copy in this region is served when it has
+ * arrived, so a failed-over API still serves originals while the home region is down; a copy not replicated yet
+ * comes from the home bucket.
+ */
+async function originalUrl(key: string): Promise<string> {
+  const s3 = await objects();
+  const replica = process.env.ORIGINALS_REPLICA_BUCKET;
+  const replicaRegion = process.env.ORIGINALS_REPLICA_REGION;
+  if (replica && replicaRegion && (await s3.objectSize(replica, key, replicaRegion)) !== undefined) return s3.downloadUrl(replica, key, UPLOAD_URL_TTL_SECONDS, replicaRegion);
+  return s3.downloadUrl(bucket(), key, UPLOAD_URL_TTL_SECONDS);
+}
+
 /** GET /albums/{albumId}/photos/{photoId}: the photo with its thumbnails and, once ready, a short-lived URL of the original. */
 export const get = route("getPhoto", async (event) => {
   const item: PhotoItem = await getPhotoItem(ownerOf(event), pathParam(event, "albumId"), pathParam(event, "photoId"));
-  const downloadUrl = item.status === "ready" ? await (await objects()).downloadUrl(bucket(), item.objectKey, UPLOAD_URL_TTL_SECONDS) : undefined;
+  const downloadUrl = item.status === "ready" ? await originalUrl(item.objectKey) : undefined;
   return json(200, { ...(await withThumbnailUrls(toPublicPhoto(item))), ...(downloadUrl ? { downloadUrl } : {}) });
 });
 

@@ -47,16 +47,20 @@ const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
  * (`UPLOAD_BUCKET_REGION`), and S3 refuses a signature scoped to another region (AuthorizationHeaderMalformed).
  * https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-authenticating-requests.html
  */
-function region(): string {
+export function bucketRegion(): string {
   const value = process.env.UPLOAD_BUCKET_REGION || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
   if (!value) throw new Error("AWS_REGION is not set");
   return value;
 }
 
-let signer: SignatureV4 | undefined;
-function s3Signer(): SignatureV4 {
-  // S3 signs the path as sent (no second URI encoding) and takes the payload hash from x-amz-content-sha256.
-  signer ??= new SignatureV4({ service: "s3", region: region(), credentials: fromNodeProviderChain(), sha256: Sha256, uriEscapePath: false, applyChecksum: false });
+const signers = new Map<string, SignatureV4>();
+function s3Signer(region: string): SignatureV4 {
+  let signer = signers.get(region);
+  if (!signer) {
+    // S3 signs the path as sent (no second URI encoding) and takes the payload hash from x-amz-content-sha256.
+    signer = new SignatureV4({ service: "s3", region, credentials: fromNodeProviderChain(), sha256: Sha256, uriEscapePath: false, applyChecksum: false });
+    signers.set(region, signer);
+  }
   return signer;
 }
 
@@ -66,7 +70,7 @@ function encode(value: string): string {
 }
 
 /** The request for `key` in `bucket`: the emulator's endpoint path-style, AWS virtual-hosted. */
-function objectRequest(method: string, bucket: string, key: string, headers: Record<string, string> = {}): SignableRequest {
+function objectRequest(method: string, bucket: string, key: string, region: string, headers: Record<string, string> = {}): SignableRequest {
   const endpoint = process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
   const encodedKey = key.split("/").map(encode).join("/");
   let base: URL;
@@ -76,10 +80,10 @@ function objectRequest(method: string, bucket: string, key: string, headers: Rec
     path = `${base.pathname.replace(/\/$/, "")}/${encode(bucket)}/${encodedKey}`;
   } else if (bucket.includes(".")) {
     // A dotted name breaks the *.s3 wildcard certificate: the SDK addresses those path-style too.
-    base = new URL(`https://s3.${region()}.amazonaws.com`);
+    base = new URL(`https://s3.${region}.amazonaws.com`);
     path = `/${bucket}/${encodedKey}`;
   } else {
-    base = new URL(`https://${bucket}.s3.${region()}.amazonaws.com`);
+    base = new URL(`https://${bucket}.s3.${region}.amazonaws.com`);
     path = `/${encodedKey}`;
   }
   return {
@@ -101,18 +105,20 @@ function urlOf(request: SignableRequest): string {
 }
 
 /** A presigned URL; `signed` are the headers the browser must send exactly (the rest of the request is in the query). */
-async function presign(request: SignableRequest, expiresIn: number, signed: string[] = []): Promise<string> {
-  const presigned = await s3Signer().presign(request, { expiresIn, signableHeaders: new Set(signed) });
+async function presign(request: SignableRequest, region: string, expiresIn: number, signed: string[] = []): Promise<string> {
+  const presigned = await s3Signer(region).presign(request, { expiresIn, signableHeaders: new Set(signed) });
   return urlOf(presigned);
 }
 
 /** A URL the browser PUTs the original to: the content type and length are signed, so it must send exactly those. */
 export function uploadUrl(bucket: string, key: string, contentType: string, size: number, expiresIn: number): Promise<string> {
-  return presign(objectRequest("PUT", bucket, key, { "content-type": contentType, "content-length": String(size) }), expiresIn, ["content-type", "content-length"]);
+  const region = bucketRegion();
+  return presign(objectRequest("PUT", bucket, key, region, { "content-type": contentType, "content-length": String(size) }), region, expiresIn, ["content-type", "content-length"]);
 }
 
-export function downloadUrl(bucket: string, key: string, expiresIn: number): Promise<string> {
-  return presign(objectRequest("GET", bucket, key), expiresIn);
+/** A presigned GET of `key` in `bucket`, which is in `region` (a replica's is not the upload bucket's). */
+export function downloadUrl(bucket: string, key: string, expiresIn: number, region = bucketRegion()): Promise<string> {
+  return presign(objectRequest("GET", bucket, key, region), region, expiresIn);
 }
 
 /** An S3 error as the SDK would throw it: name (the S3 error code where there is one) and `$metadata`. */
@@ -133,12 +139,12 @@ interface Sent {
 }
 
 /** Signs and sends a request without a body, with an X-Ray subsegment as the SDK's instrumented client had. */
-function send(operation: string, method: string, bucket: string, key: string): Promise<Sent> {
+function send(operation: string, method: string, bucket: string, key: string, region = bucketRegion()): Promise<Sent> {
   return traceCall(
-    { service: "S3", operation, input: { Bucket: bucket, Key: key }, region: async () => region() },
+    { service: "S3", operation, input: { Bucket: bucket, Key: key }, region: async () => region },
     async (traceHeader) => {
-      const request = objectRequest(method, bucket, key, traceHeader ? { "x-amzn-trace-id": traceHeader } : {});
-      const signed = await s3Signer().sign(request);
+      const request = objectRequest(method, bucket, key, region, traceHeader ? { "x-amzn-trace-id": traceHeader } : {});
+      const signed = await s3Signer(region).sign(request);
       const response = await fetch(urlOf(signed), { method, headers: signed.headers });
       const $metadata = { httpStatusCode: response.status, requestId: response.headers.get("x-amz-request-id") ?? undefined, extendedRequestId: response.headers.get("x-amz-id-2") ?? undefined };
       const body = await response.text();
@@ -154,8 +160,8 @@ function send(operation: string, method: string, bucket: string, key: string): P
 }
 
 /** The object's size, or undefined when there is no such object. */
-export async function objectSize(bucket: string, key: string): Promise<number | undefined> {
-  const head = await send("HeadObject", "HEAD", bucket, key);
+export async function objectSize(bucket: string, key: string, region = bucketRegion()): Promise<number | undefined> {
+  const head = await send("HeadObject", "HEAD", bucket, key, region);
   if (head.status === 404) return undefined;
   return Number(head.headers.get("content-length") ?? 0);
 }

@@ -1,6 +1,6 @@
 /** Debian's Chromium driven by playwright-core (no browser download): the flags keep it off this machine's closed network. */
 import { existsSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { expect } from "vitest";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -30,4 +30,12 @@ const PAGE_WAIT_MS = 30_000;
  */
 export function eventually<T>(read: () => T | Promise<T>) {
   return expect.poll(read, { timeout: PAGE_WAIT_MS });
+}
+
+/** Uploads a file through the open album's upload form and waits for the page to confirm it. */
+export async function uploadPhoto(page: Page, file: { name: string; mimeType: string; buffer: Buffer }, title: string): Promise<void> {
+  await page.locator("#upload-file").setInputFiles(file);
+  await page.locator("#upload-title").fill(title);
+  await page.locator("#upload-form button[type=submit]").click();
+  await eventually(() => page.locator("#message").textContent()).toBe("Photo uploaded.");
 }

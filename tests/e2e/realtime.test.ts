@@ -12,7 +12,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { startLocalApp, type LocalApp } from "../../local/start";
-import { eventually, hasChromium, launchBrowser } from "./browser";
+import { eventually, hasChromium, launchBrowser, uploadPhoto } from "./browser";
 
 const devConfig = parse(readFileSync("Pulumi.dev.yaml", "utf8")).config as Record<string, string>;
 const demo = { email: devConfig["serverless-fullstack:localDemoUser"], password: devConfig["serverless-fullstack:localDemoPassword"] };
@@ -36,10 +36,7 @@ async function signInAndOpenAlbum(context: BrowserContext, album: string): Promi
 
 async function uploadPng(page: Page, title: string): Promise<void> {
   const png = await sharp({ create: { width: 800, height: 600, channels: 3, background: "#457b9d" } }).png().toBuffer();
-  await page.locator("#upload-file").setInputFiles({ name: `${title}.png`, mimeType: "image/png", buffer: png });
-  await page.locator("#upload-title").fill(title);
-  await page.locator("#upload-form button[type=submit]").click();
-  await eventually(() => page.locator("#message").textContent()).toBe("Photo uploaded.");
+  await uploadPhoto(page, { name: `${title}.png`, mimeType: "image/png", buffer: png }, title);
 }
 
 describe.skipIf(!hasChromium)("live updates in Chromium against npm start", () => {

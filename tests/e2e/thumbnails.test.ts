@@ -7,25 +7,18 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { startLocalApp, type LocalApp } from "../../local/start";
-import { eventually, hasChromium, launchBrowser } from "./browser";
+import { eventually, hasChromium, launchBrowser, uploadPhoto } from "./browser";
 
 const devConfig = parse(readFileSync("Pulumi.dev.yaml", "utf8")).config as Record<string, string>;
 const demo = { email: devConfig["serverless-fullstack:localDemoUser"], password: devConfig["serverless-fullstack:localDemoPassword"] };
 
 let app: LocalApp;
 let browser: Browser;
-
-async function upload(page: Page, file: { name: string; mimeType: string; buffer: Buffer }, title: string) {
-  await page.locator("#upload-file").setInputFiles(file);
-  await page.locator("#upload-title").fill(title);
-  await page.locator("#upload-form button[type=submit]").click();
-  await eventually(() => page.locator("#message").textContent()).toBe("Photo uploaded.");
-}
 
 describe.skipIf(!hasChromium)("thumbnails in Chromium against npm start", () => {
   beforeAll(async () => {
@@ -52,13 +45,13 @@ describe.skipIf(!hasChromium)("thumbnails in Chromium against npm start", () => 
 
     const png = await sharp({ create: { width: 2400, height: 1600, channels: 3, background: "#2a6f97" } }).png().toBuffer();
     const jpeg = await sharp({ create: { width: 1000, height: 1500, channels: 3, background: "#e76f51" } }).jpeg().toBuffer();
-    await upload(page, { name: "wide.png", mimeType: "image/png", buffer: png }, "Wide");
+    await uploadPhoto(page, { name: "wide.png", mimeType: "image/png", buffer: png }, "Wide");
     const first = page.locator("#photo-list li").first();
     // Right after the upload the photo is pending, unless its thumbnails were made before the list came back.
     const status = await first.getAttribute("data-status");
     if (status === "pending") expect(await first.locator(".processing").textContent()).toBe("Processing…");
-    await upload(page, { name: "tall.jpg", mimeType: "image/jpeg", buffer: jpeg }, "Tall");
-    await upload(page, { name: "fake.png", mimeType: "image/png", buffer: Buffer.from("this is not a PNG") }, "Fake");
+    await uploadPhoto(page, { name: "tall.jpg", mimeType: "image/jpeg", buffer: jpeg }, "Tall");
+    await uploadPhoto(page, { name: "fake.png", mimeType: "image/png", buffer: Buffer.from("this is not a PNG") }, "Fake");
 
     const items = page.locator("#photo-list li");
     await expect.poll(() => items.evaluateAll((lis) => lis.map((li) => li.getAttribute("data-status"))), { timeout: 60_000 }).toEqual(["ready", "ready", "failed"]);

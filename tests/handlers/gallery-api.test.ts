@@ -21,7 +21,7 @@ beforeAll(async () => {
   table = await startGalleryTable();
   useGalleryApiEnvironment(table);
   // The photo routes sign their S3 requests themselves (handlers/shared/photo-objects.ts): a local S3 checks the signatures.
-  s3 = await startLocalS3({ buckets: ["uploads"] });
+  s3 = await startLocalS3({ buckets: ["uploads", "uploads-replica"] });
   process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
   albums = await import("../../handlers/api/albums.js");
   photos = await import("../../handlers/api/photos.js");
@@ -243,6 +243,28 @@ describe("photos", () => {
     expect(checksumParams(new URL(got.body.downloadUrl))).toEqual([]);
     expect((await call(photos.remove, { method: "DELETE", resource: PHOTO, pathParameters: params, sub: ALICE })).status).toBe(204);
     expect(s3.deletedKeys().sort()).toEqual([photo.objectKey, ...thumbnails.map((t) => t.key)].sort());
+  });
+
+  it("in a second region with the originals replicated there, serves the original from the replica once it has arrived, else from the home bucket", async () => {
+    const album = await newAlbum(ALICE);
+    const { photo } = (await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 100 }, sub: ALICE })).body;
+    const params = { albumId: album.albumId, photoId: photo.photoId };
+    await readyPhoto(ALICE, album.albumId, photo.photoId, []);
+    Object.assign(process.env, { ORIGINALS_REPLICA_BUCKET: "uploads-replica", ORIGINALS_REPLICA_REGION: "us-west-2" });
+    try {
+      const bucketOf = async () => new URL((await call(photos.get, { method: "GET", resource: PHOTO, pathParameters: params, sub: ALICE })).body.downloadUrl).pathname.split("/")[1];
+      // Not replicated yet: the home bucket's copy.
+      expect(await bucketOf()).toBe("uploads");
+      s3.store.put("uploads-replica", { key: photo.objectKey, body: Buffer.from("png"), etag: '"1"', contentType: "image/png", metadata: {}, lastModified: new Date() });
+      const url = new URL((await call(photos.get, { method: "GET", resource: PHOTO, pathParameters: params, sub: ALICE })).body.downloadUrl);
+      expect(url.pathname).toBe(`/uploads-replica/${photo.objectKey}`);
+      // Signed for the replica's region, and S3 (the local server checks the signature) serves it.
+      expect(url.searchParams.get("X-Amz-Credential")).toMatch(/\/us-west-2\/s3\/aws4_request$/);
+      expect((await fetch(url)).status).toBe(200);
+    } finally {
+      delete process.env.ORIGINALS_REPLICA_BUCKET;
+      delete process.env.ORIGINALS_REPLICA_REGION;
+    }
   });
 
   it("retitles (200), deletes the item and the original (204), then 404", async () => {
