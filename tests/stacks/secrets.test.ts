@@ -50,7 +50,9 @@ describe.each(["dev", "prod"])("%s", (stack) => {
       const variables = fn.inputs.environment?.variables ?? {};
       expect(JSON.stringify(variables)).not.toContain(value);
       const statements = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", `${name}-policy`).inputs.policy).Statement;
-      const read = statements.filter((s) => s.Action.some((a: string) => a.startsWith("secretsmanager:") || a.startsWith("kms:")));
+      // Secret reads, and decrypts through Secrets Manager (not the originals replica's key, which S3 uses).
+      const throughSecretsManager = (s: { Condition?: { StringEquals?: Record<string, string> } }) => s.Condition?.StringEquals?.["kms:ViaService"]?.startsWith("secretsmanager.");
+      const read = statements.filter((s) => s.Action.some((a: string) => a.startsWith("secretsmanager:") || (a.startsWith("kms:") && throughSecretsManager(s))));
       if (!isReader(name)) {
         expect(variables.CURSOR_SECRET_ID).toBeUndefined();
         expect(read).toEqual([]);
