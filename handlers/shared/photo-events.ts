@@ -11,7 +11,7 @@ import { connectionsFromEnvironment, REALTIME_ENVIRONMENT, type Connections } fr
 const logger = new Logger({ serviceName: "photo-events" });
 let connections: Connections | undefined;
 
-/** What the browser receives (site/assets/live.*.js). */
+/** What the browser receives (site/src/live.ts). */
 export interface PhotoEvent {
   type: "photo";
   albumId: string;
