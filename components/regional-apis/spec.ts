@@ -166,6 +166,8 @@ function inRegion(statements: PolicyStatement[] | undefined, region: string): Po
  * A Secrets Manager secret's or a multi-Region KMS key's ARN in another region: replica secrets keep the name and
  * suffix and multi-Region keys their key id, so only the region changes (StackSecret `replicaRegions`). A function
  * reads the secret in its own region: Secrets Manager answers for the secrets of the region it is called in.
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/add-regions.html ("the same as the primary secret except
+ * for the Region"); https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html (MultiRegion: "the same key ID").
  */
 export function secretReplicaArn(arn: string, region: string): string {
   return arn.replace(/^(arn:[^:]+:(?:secretsmanager|kms):)[^:]*:/, `$1${region}:`);
