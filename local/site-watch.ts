@@ -5,7 +5,7 @@
  * with its new content-hashed asset names. One build at a time; changes during a build trigger one more.
  */
 import { spawn } from "node:child_process";
-import { watch } from "node:fs";
+import { readdirSync, statSync, watch, type Dirent, type FSWatcher } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { buildProcessOptions, lastLines, type BuiltSite } from "../components/static-site/build";
 
@@ -31,8 +31,8 @@ export function watchSiteBuild(build: BuiltSite, log: (message: string) => void)
     return path === build.outputDir || path.startsWith(build.outputDir + sep) || file.split(sep).some((part) => part === "node_modules" || part.startsWith("."));
   };
   log(`site "${build.site}": rebuilding ${outputDir} with "${build.command}" when ${build.cwd} changes`);
-  const watcher = watch(build.cwd, { recursive: true }, (_event, file) => {
-    if (closed || !file || ignored(file.toString())) return;
+  const watcher = watchSources(build.cwd, ignored, () => {
+    if (closed) return;
     clearTimeout(timer);
     timer = setTimeout(start, SETTLE_MS);
   });
@@ -79,4 +79,60 @@ export function watchSiteBuild(build: BuiltSite, log: (message: string) => void)
       await running;
     },
   };
+}
+
+/**
+ * Watches `root` and its folders except the ignored ones, each folder with a watcher of its own. Not `fs.watch`'s
+ * `recursive`: on Linux, Node 20 implements it by walking every subfolder (the output folder too) and throws an
+ * uncaught ENOENT when a folder disappears during the walk, which a build emptying its output folder makes happen.
+ * A folder created later is watched from its first event; one removed closes its watcher.
+ */
+export function watchSources(root: string, ignored: (file: string) => boolean, changed: () => void): { watched(): string[]; close(): void } {
+  const watchers = new Map<string, FSWatcher>();
+  function add(dir: string): void {
+    if (watchers.has(dir)) return;
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(dir, (_event, name) => {
+        if (!name) return;
+        const path = join(dir, name.toString());
+        if (ignored(relative(root, path))) return;
+        if (isDirectory(path)) add(path);
+        changed();
+      });
+    } catch {
+      return; // gone before it could be watched
+    }
+    watcher.on("error", () => forget(dir));
+    watchers.set(dir, watcher);
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return forget(dir);
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory() && !ignored(relative(root, path))) add(path);
+    }
+  }
+  function forget(dir: string): void {
+    watchers.get(dir)?.close();
+    watchers.delete(dir);
+  }
+  add(root);
+  return {
+    watched: () => [...watchers.keys()],
+    close() {
+      for (const dir of [...watchers.keys()]) forget(dir);
+    },
+  };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
