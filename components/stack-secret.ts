@@ -111,6 +111,8 @@ export class StackSecret extends pulumi.ComponentResource {
         kmsKeyId: key?.arn,
         recoveryWindowInDays: window,
         region: args.region,
+        // On delete, the provider removes the replicas before DeleteSecret, which AWS refuses for a primary that has any
+        // (terraform-provider-aws resourceSecretDelete); the replica keys outlive the secret, which depends on them.
         replicas: replicaRegions.length ? replicaRegions.map((region, index) => ({ region, kmsKeyId: replicaKeys[index]?.arn })) : undefined,
       },
       { parent: this },

@@ -14,6 +14,7 @@
  */
 const fs = require("node:fs");
 const path = require("node:path");
+const { transpileTypeScript } = require("../local/offline/transpile-ts.cjs");
 
 const ROOT = path.resolve(__dirname, "..");
 const NESTED_MODULES = path.join(ROOT, "node_modules") + path.sep;
@@ -29,24 +30,12 @@ function installTypeScriptLoader() {
   globalThis[INSTALLED] = true;
   const tsconfigRaw = fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8");
   const previous = require.extensions[".ts"];
-  let esbuild;
   require.extensions[".ts"] = function loadTypeScript(module, filename) {
     if (!isOwnSource(filename)) {
       if (previous) return previous(module, filename);
       throw new Error(`${filename}: no TypeScript loader is registered for it. Run the program as Pulumi does (ts-node), or with \`npx serverless-fullstack start\`.`);
     }
-    esbuild ??= require("esbuild");
-    const { code } = esbuild.transformSync(fs.readFileSync(filename, "utf8"), {
-      loader: "ts",
-      format: "cjs",
-      target: "node20",
-      platform: "node",
-      sourcemap: "inline",
-      sourcesContent: false,
-      sourcefile: filename,
-      tsconfigRaw,
-      logLevel: "silent",
-    });
+    const code = transpileTypeScript(fs.readFileSync(filename, "utf8"), filename, tsconfigRaw);
     module._compile(code, filename);
   };
 }

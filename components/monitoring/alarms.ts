@@ -193,16 +193,8 @@ export interface MonitoringTargets {
   userPools?: Record<string, MonitoredUserPool>;
 }
 
-interface Metric {
-  namespace: string;
-  metricName: string;
-  dimensions: Record<string, pulumi.Input<string>>;
-  statistic?: string;
-  extendedStatistic?: string;
-  query?: pulumi.Input<string>;
-  treatMissingData: string;
-  what: string;
-}
+/** What a target's alarm measures, before its threshold and action: the metric part of an AlarmSpec. */
+type Metric = Pick<AlarmSpec, "namespace" | "metricName" | "dimensions" | "statistic" | "extendedStatistic" | "query" | "treatMissingData"> & { what: string };
 
 /** Sums a DynamoDB metric reported per Operation over every operation on one table (Metrics Insights). */
 function tableQuery(metricName: string, tableName: pulumi.Input<string>): pulumi.Output<string> {

@@ -24,6 +24,7 @@ const { createHash } = require("node:crypto");
 const fs = require("node:fs");
 const { SourceMap } = require("node:module");
 const path = require("node:path");
+const { transpileTypeScript } = require("./transpile-ts.cjs");
 
 const CACHE_FORMAT = 1;
 const SOURCE_MAP_COMMENT = "\n//# sourceMappingURL=data:application/json;base64,";
@@ -36,7 +37,6 @@ const optionsKey = JSON.stringify([CACHE_FORMAT, require("esbuild/package.json")
 /** Transpiled code by file, for its source map; parsed maps once a trace needs them. */
 const compiled = new Map();
 const sourceMaps = new Map();
-let esbuild;
 
 function resolveCacheDir() {
   const configured = process.env.SERVERLESS_FULLSTACK_CACHE_DIR;
@@ -58,19 +58,8 @@ function transpile(source, filename) {
   const key = createHash("sha256").update(optionsKey).update("\0").update(filename).update("\0").update(source).digest("hex");
   const cached = cacheDir && readCached(key);
   if (cached !== undefined) return cached;
-  // Loaded on the first miss only.
-  esbuild ??= require("esbuild");
-  const { code } = esbuild.transformSync(source, {
-    loader: "ts",
-    format: "cjs",
-    target: "node20",
-    platform: "node",
-    sourcemap: "inline",
-    sourcesContent: false,
-    sourcefile: filename,
-    tsconfigRaw: tsconfig,
-    logLevel: "silent",
-  });
+  // esbuild loads on the first miss only.
+  const code = transpileTypeScript(source, filename, tsconfig);
   if (cacheDir) writeCached(key, code);
   return code;
 }
