@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { bundleEntry, BUNDLE_FILE, resolvedOptions } from "../components/lambda/bundle";
 import type { LambdaFunctionSpec } from "../components/lambda/function";
+import { defaultHandlerLogSink, type HandlerLogSink } from "./handler-log-sink";
 import { PROJECT_DIR, resolveValue } from "./offline/program";
 
 /** `dir/node_modules` → the project's, so a bundle built outside the project (a test's temporary state) finds its external packages. */
@@ -27,31 +28,7 @@ export class LambdaInvokeError extends Error {
   }
 }
 
-/** One chunk of a handler's output, as its sandbox wrote it (not necessarily whole lines). */
-export interface HandlerLogChunk {
-  functionName: string;
-  stream: "stdout" | "stderr";
-  text: string;
-}
-
-export type HandlerLogSink = (chunk: HandlerLogChunk) => void;
-
-/** Handler output straight to this process's stdout/stderr, as `npm start` shows it. */
-export const terminalLogSink: HandlerLogSink = ({ stream, text }) => void (stream === "stderr" ? process.stderr : process.stdout).write(text);
-
-let defaultLogSink: HandlerLogSink = terminalLogSink;
-
-/**
- * Sets where handler output goes for every LocalLambda given no `logs` option (the process-wide
- * default, as the terminal is; looked up per chunk, so it applies to sandboxes already running).
- * The test suite installs a buffer here (tests/setup/handler-logs.ts); undefined restores the
- * terminal. Returns the sink it replaced.
- */
-export function setDefaultHandlerLogSink(sink: HandlerLogSink | undefined): HandlerLogSink {
-  const previous = defaultLogSink;
-  defaultLogSink = sink ?? terminalLogSink;
-  return previous;
-}
+export { setDefaultHandlerLogSink, terminalLogSink, type HandlerLogChunk, type HandlerLogSink } from "./handler-log-sink";
 
 export interface LocalLambdaOptions {
   /** Folder to write the bundle into (under the git-ignored .local/). */
@@ -156,7 +133,7 @@ export class LocalLambda {
     });
     for (const stream of ["stdout", "stderr"] as const) {
       worker[stream].setEncoding("utf8");
-      worker[stream].on("data", (text: string) => (this.options.logs ?? defaultLogSink)({ functionName: this.functionName, stream, text }));
+      worker[stream].on("data", (text: string) => (this.options.logs ?? defaultHandlerLogSink())({ functionName: this.functionName, stream, text }));
     }
     worker.on("message", (message: { id: string; ok: boolean; result?: unknown; error?: { errorType: string; errorMessage: string; stack?: string } }) => {
       const waiter = this.pending.get(message.id);

@@ -5,7 +5,7 @@
  * test's report; a passing test drops it. `npm start` is unaffected: it prints to the terminal.
  */
 import { beforeEach } from "vitest";
-import { setDefaultHandlerLogSink, type HandlerLogChunk } from "../../local/lambda-runtime";
+import { setDefaultHandlerLogSink, type HandlerLogChunk } from "../../local/handler-log-sink";
 
 let buffered: HandlerLogChunk[] = [];
 setDefaultHandlerLogSink((chunk) => void buffered.push(chunk));

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-const repo = resolve(__dirname, "..");
+const repo = resolve(__dirname, "../..");
 const work = mkdtempSync(join(tmpdir(), "sf-consumer-"));
 const consumer = join(work, "notes-app");
 const consumerPulumi = JSON.parse(readFileSync(join(repo, "examples/consumer/package.json"), "utf8")).dependencies["@pulumi/pulumi"] as string;
@@ -22,11 +22,25 @@ const INSTALL_CEILING_MS = 900_000;
 function run(command: string, args: string[], cwd: string): SpawnSyncReturns<string> {
   return spawnSync(command, args, { cwd, encoding: "utf8", timeout: INSTALL_CEILING_MS });
 }
-const output = (result: SpawnSyncReturns<string>) => `${result.stdout}${result.stderr}${result.error ?? ""}`;
-function npm(args: string[], cwd: string): SpawnSyncReturns<string> {
-  // --omit=dev: the program's runtime dependencies only (the checks below bring their own vitest and tsc).
-  return run("npm", [...args, "--omit=dev", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], cwd);
+
+/** `run`, without blocking: the pack (which builds the declarations) runs while the git install does. */
+function runAsync(command: string, args: string[], cwd: string): Promise<SpawnSyncReturns<string>> {
+  return new Promise((done) => {
+    const child = spawn(command, args, { cwd, timeout: INSTALL_CEILING_MS });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", (error) => done({ pid: child.pid ?? 0, output: [], stdout, stderr, status: null, signal: null, error }));
+    child.on("close", (status, signal) => done({ pid: child.pid ?? 0, output: [], stdout, stderr, status, signal }));
+  });
 }
+const output = (result: SpawnSyncReturns<string>) => `${result.stdout}${result.stderr}${result.error ?? ""}`;
+// --omit=dev: the program's runtime dependencies only (the checks below bring their own vitest and tsc).
+const NPM_INSTALL_FLAGS = ["--omit=dev", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"];
+
+/** The tarball `npm pack` makes of the working tree (its prepack builds dist/), started with the git install. */
+let packed: Promise<string>;
 
 /** Every installed copy of @pulumi/pulumi in the consumer's tree, by version. */
 function pulumiCopies(): string[] {
@@ -44,13 +58,20 @@ function consumerSuite(): SpawnSyncReturns<string> {
   return run(process.execPath, [join(repo, "node_modules/vitest/vitest.mjs"), "run", "--root", consumer], consumer);
 }
 
-beforeAll(() => {
+beforeAll(async () => {
+  packed = runAsync("npm", ["pack", "--pack-destination", work, "--json", "--loglevel=error"], repo).then((pack) => {
+    expect(pack.status, output(pack)).toBe(0);
+    const [{ filename }] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf("["))) as Array<{ filename: string }>;
+    return join(work, filename);
+  });
+  // A failing pack is reported by the tarball's tests, not as an unhandled rejection here.
+  packed.catch(() => {});
   cpSync(join(repo, "examples/consumer"), consumer, { recursive: true });
   const head = run("git", ["rev-parse", "HEAD"], repo).stdout.trim();
   const manifest = JSON.parse(readFileSync(join(consumer, "package.json"), "utf8"));
   manifest.dependencies["serverless-fullstack"] = `git+file://${repo}#${head}`;
   writeFileSync(join(consumer, "package.json"), JSON.stringify(manifest, null, 2));
-  const install = npm(["install"], consumer);
+  const install = await runAsync("npm", ["install", ...NPM_INSTALL_FLAGS], consumer);
   expect(install.status, output(install)).toBe(0);
 }, INSTALL_CEILING_MS);
 
@@ -101,11 +122,8 @@ describe("installed from a git URL (no build step: the package runs its TypeScri
 });
 
 describe("installed from the packed tarball", () => {
-  beforeAll(() => {
-    const pack = run("npm", ["pack", "--pack-destination", work, "--json", "--loglevel=error"], repo);
-    expect(pack.status, output(pack)).toBe(0);
-    const [{ filename }] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf("["))) as Array<{ filename: string }>;
-    const install = npm(["install", join(work, filename)], consumer);
+  beforeAll(async () => {
+    const install = run("npm", ["install", await packed, ...NPM_INSTALL_FLAGS], consumer);
     expect(install.status, output(install)).toBe(0);
   }, INSTALL_CEILING_MS);
 
