@@ -408,7 +408,8 @@ const apis = new RegionalApis("api", {
     vpcEndpointIds: apiVpcEndpointIds,
     authorizers: {
       cognito: { type: "cognito", userPoolArns: [auth.userPoolArn] },
-      jwt: { type: "token", handler: "handlers/api/authorizer.ts", function: { environment: { USER_POOL_ID: auth.userPoolId, USER_POOL_CLIENT_ID: auth.clientId } } },
+      // The pool's ids, and its JWKS baked into the bundle at deploy time: no HTTPS fetch on a cold start (issue 15).
+      jwt: { type: "token", handler: "handlers/api/authorizer.ts", function: auth.authorizerFunction() },
     },
     defaultAuth: { authorizer: config.get("apiAuthorizer") === "lambda" ? "jwt" : "cognito" },
     functionDefaults: {
@@ -491,7 +492,8 @@ const live = new RealtimeApi("live", {
   functionDefaults: { environment: { POWERTOOLS_SERVICE_NAME: "gallery-live" } },
   authorizer: {
     handler: "handlers/realtime/authorizer.ts",
-    function: { environment: { USER_POOL_ID: auth.userPoolId, USER_POOL_CLIENT_ID: auth.clientId } },
+    // As the API's authorizer: the pool's ids, and its JWKS baked in at deploy time.
+    function: auth.authorizerFunction(),
   },
   routes: {
     $connect: { handler: "handlers/realtime/connections.ts", export: "connect", function: { permissions: connectionsTable.grants.write(["dynamodb:PutItem"]) } },

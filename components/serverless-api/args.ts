@@ -4,7 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
-import { LAMBDA_BUNDLE_EXTERNALS, type BundleOptions } from "../lambda/bundle";
+import { LAMBDA_BUNDLE_EXTERNALS, type DeployBundleOptions } from "../lambda/bundle";
 import type { FunctionVpc } from "../lambda/function";
 import type { FunctionSecret } from "../lambda/secrets";
 
@@ -41,16 +41,20 @@ export interface ApiFunctionArgs {
    * @default not in a VPC
    */
   vpc?: FunctionVpc;
-  /** esbuild options (external modules, defines); `API_BUNDLE_EXTERNALS` are always external. */
-  bundle?: BundleOptions;
+  /**
+   * esbuild options (external modules, defines); `API_BUNDLE_EXTERNALS` are always external. A define
+   * may be an Output (e.g. UserAuth's `authorizerFunction()` bakes the pool's JWKS): the code is then
+   * built when it resolves, at deploy time. @default { external: API_BUNDLE_EXTERNALS }
+   */
+  bundle?: DeployBundleOptions;
 }
 
 /** The externals every LambdaFunction gets (LAMBDA_BUNDLE_EXTERNALS), under the name API users already import. */
 export const API_BUNDLE_EXTERNALS: readonly string[] = LAMBDA_BUNDLE_EXTERNALS;
 
 /** The bundle options an API function is built with. */
-export function apiBundleOptions(own: BundleOptions | undefined): BundleOptions {
-  return { ...own, external: [...API_BUNDLE_EXTERNALS, ...(own?.external ?? [])] };
+export function apiBundleOptions<O extends DeployBundleOptions>(own: O | undefined): O & { external: string[] } {
+  return { ...(own as O), external: [...API_BUNDLE_EXTERNALS, ...(own?.external ?? [])] };
 }
 
 /** How a route is authorised. */

@@ -3,9 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { regionOf } from "../region";
 import { argFailer, type ArgFailure } from "../errors";
 import type { LambdaFunction } from "../lambda/function";
+import type { ApiFunctionArgs } from "../serverless-api/args";
 import { registerSpec } from "../spec-registry";
 import { createClient } from "./client";
 import { createIdentityPool } from "./identity-pool";
+import { JWKS_DEFINE, jwksDefine, UserPoolJwks } from "./jwks";
 import { createDomain } from "./domain";
 import { LateRedirects } from "./redirects";
 import { normalise, validateArgs, type UserAuthArgs, type UserAuthSpec } from "./spec";
@@ -14,6 +16,7 @@ import { createUserPool } from "./user-pool";
 export type { UserAuthArgs, UserAuthSpec, UserAuthDomain, UserAuthEmail, UserAuthGroup, UserAuthPasswordPolicy, RowLevelSecurityGrant, MfaMode, MfaFactor, ThreatProtection } from "./spec";
 export { ROW_LEVEL_ACTIONS, IDENTITY_ID_VARIABLE, passwordProblems } from "./spec";
 export { defaultDomainPrefix } from "./domain";
+export { JWKS_DEFINE, jwksDefine } from "./jwks";
 
 /**
  * Sign-in for a web app (seed 002's auth layer): a Cognito user pool (email sign-in,
@@ -50,6 +53,13 @@ export class UserAuth extends pulumi.ComponentResource {
   /** `https://cognito-idp.<region>.amazonaws.com/<userPoolId>`: the `iss` of the pool's tokens. */
   readonly issuerUrl: pulumi.Output<string>;
   readonly jwksUrl: pulumi.Output<string>;
+  /**
+   * The pool's public signing keys (JWKS JSON), read from `jwksUrl` once the pool exists during
+   * `pulumi up` and kept in the state (`pulumi refresh` reads them again). Unknown in a preview
+   * that creates the pool; undefined under Pulumi mocks (tests, `npm start`), which never fetch.
+   * `authorizerFunction()` bakes them into a Lambda authorizer's bundle.
+   */
+  readonly jwks: pulumi.Output<string | undefined>;
   /** Undefined when `identityPool.enabled` is false. */
   readonly identityPoolId: pulumi.Output<string | undefined>;
   /** Base URL of the hosted UI (`/oauth2/authorize`, `/login`, `/logout` live under it); undefined without `domain`. */
@@ -65,6 +75,7 @@ export class UserAuth extends pulumi.ComponentResource {
     readonly identityPool?: aws.cognito.IdentityPool;
     readonly authenticatedRole?: aws.iam.Role;
     readonly postConfirmation?: LambdaFunction;
+    readonly jwks: UserPoolJwks;
   };
 
   /** Set when `callbackUrls` was omitted: `setCallbackUrls` gives them. */
@@ -82,6 +93,9 @@ export class UserAuth extends pulumi.ComponentResource {
     const client = createClient(name, this.spec, pool.pool, this);
     const domain = createDomain(name, this.spec, pool.pool, region, this);
     const identities = createIdentityPool(name, this.spec, pool.pool, client, this);
+    this.issuerUrl = pulumi.interpolate`https://${pool.pool.endpoint}`;
+    this.jwksUrl = pulumi.interpolate`${this.issuerUrl}/.well-known/jwks.json`;
+    const jwks = new UserPoolJwks(`${name}-jwks`, { jwksUrl: this.jwksUrl }, { parent: this });
 
     this.nodes = {
       userPool: pool.pool,
@@ -91,12 +105,12 @@ export class UserAuth extends pulumi.ComponentResource {
       identityPool: identities?.identityPool,
       authenticatedRole: identities?.authenticatedRole,
       postConfirmation: pool.postConfirmation?.fn,
+      jwks,
     };
     this.userPoolId = pool.pool.id;
     this.userPoolArn = pool.pool.arn;
     this.clientId = client.id;
-    this.issuerUrl = pulumi.interpolate`https://${pool.pool.endpoint}`;
-    this.jwksUrl = pulumi.interpolate`${this.issuerUrl}/.well-known/jwks.json`;
+    this.jwks = jwks.jwks;
     this.identityPoolId = identities ? identities.identityPool.id : pulumi.output(undefined);
     this.hostedUiUrl = domain ? domain.url : pulumi.output(undefined);
     this.authenticatedRoleArn = identities ? identities.authenticatedRole.arn : pulumi.output(undefined);
@@ -110,6 +124,27 @@ export class UserAuth extends pulumi.ComponentResource {
       identityPoolId: this.identityPoolId,
       hostedUiUrl: this.hostedUiUrl,
     });
+  }
+
+  /**
+   * The function settings of a Lambda authorizer that verifies this pool's id tokens with
+   * handlers/shared/jwt.ts (`createTokenVerifier` with `bakedJwks()`): the pool and client ids as
+   * `USER_POOL_ID` and `USER_POOL_CLIENT_ID`, and the pool's keys (`jwks`) baked into its bundle
+   * as `__AUTHORIZER_JWKS__`, so a cold start verifies without fetching them over HTTPS. Locally
+   * (`npm start`) and in a plan the value is `null` and the function fetches the keys as before;
+   * a token signed with a key the baked set lacks (Cognito rotated it) is still verified, after one fetch.
+   *
+   * @example
+   * const api = new ServerlessApi("api", {
+   *   authorizers: { jwt: { type: "token", handler: "handlers/api/authorizer.ts", function: auth.authorizerFunction() } },
+   *   ...
+   * });
+   */
+  authorizerFunction(): ApiFunctionArgs {
+    return {
+      environment: { USER_POOL_ID: this.userPoolId, USER_POOL_CLIENT_ID: this.clientId },
+      bundle: { define: { [JWKS_DEFINE]: jwksDefine(this.jwks) } },
+    };
   }
 
   /**

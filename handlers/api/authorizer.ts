@@ -10,7 +10,7 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, APIGatewayTokenAuthorizerEvent } from "aws-lambda";
-import { bearerToken, cognitoIssuer, createTokenVerifier } from "../shared/jwt";
+import { bakedJwks, bearerToken, cognitoIssuer, createTokenVerifier } from "../shared/jwt";
 
 const logger = new Logger();
 
@@ -18,26 +18,11 @@ type Verifier = ReturnType<typeof createTokenVerifier>;
 let verifier: Verifier | undefined;
 
 /**
- * The issuer's JWKS, baked into the bundle when it is built (`bundle.define`:
- * `{ __AUTHORIZER_JWKS__: JSON.stringify(JSON.stringify(jwks)) }`): a cold start then verifies
- * without fetching it over HTTPS — most of this function's cold start (issue 15). A token whose
- * `kid` the baked JWKS lacks (a rotated key) still makes aws-jwt-verify fetch the issuer's
- * current JWKS. Left undefined (or `null`, as plan-time builds make deploy-time values), the
- * JWKS is fetched on first use.
+ * Created once per sandbox. The JWKS is the one baked into the bundle at deploy time (`bakedJwks`,
+ * UserAuth's `authorizerFunction()`), so a cold start does not fetch it; without one (a plan,
+ * `npm start`) it is fetched on first use. Either way it is cached for later invocations, and a
+ * token signed with a key it lacks (a rotated key) fetches the issuer's current set.
  */
-declare const __AUTHORIZER_JWKS__: string | null | undefined;
-
-function bakedJwks(): Parameters<Verifier["cacheJwks"]>[0] | undefined {
-  if (typeof __AUTHORIZER_JWKS__ !== "string") return undefined;
-  try {
-    return JSON.parse(__AUTHORIZER_JWKS__) as Parameters<Verifier["cacheJwks"]>[0];
-  } catch {
-    logger.warn("the baked JWKS is not JSON: fetching it instead");
-    return undefined;
-  }
-}
-
-/** Created once per sandbox: the JWKS is fetched on first use and cached for later invocations. */
 function tokenVerifier(): Verifier {
   if (!verifier) {
     // JWT_ISSUER: any OIDC provider; COGNITO_ISSUER: set by `npm start` for cognito-local; else the pool's AWS issuer.
@@ -47,9 +32,8 @@ function tokenVerifier(): Verifier {
       jwksUri: process.env.JWKS_URI || undefined,
       clientId: required("USER_POOL_CLIENT_ID").split(","),
       tokenUse: process.env.JWT_TOKEN_USE === "access" ? "access" : "id",
+      jwks: bakedJwks(),
     });
-    const jwks = bakedJwks();
-    if (jwks) verifier.cacheJwks(jwks);
   }
   return verifier;
 }

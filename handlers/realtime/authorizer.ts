@@ -10,7 +10,7 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
-import { cognitoIssuer, createTokenVerifier } from "../shared/jwt";
+import { bakedJwks, cognitoIssuer, createTokenVerifier } from "../shared/jwt";
 
 const logger = new Logger();
 let verifier: ReturnType<typeof createTokenVerifier> | undefined;
@@ -21,12 +21,14 @@ function required(name: string): string {
   return value;
 }
 
+/** Once per sandbox, with the pool's keys baked into the bundle when deployed (UserAuth's `authorizerFunction()`; see the API authorizer). */
 function tokenVerifier() {
   // COGNITO_ISSUER: set by `npm start` for cognito-local; else the pool's AWS issuer.
   verifier ??= createTokenVerifier({
     issuer: process.env.COGNITO_ISSUER || cognitoIssuer(process.env.AWS_REGION ?? "us-east-1", required("USER_POOL_ID")),
     clientId: required("USER_POOL_CLIENT_ID").split(","),
     tokenUse: "id",
+    jwks: bakedJwks(),
   });
   return verifier;
 }

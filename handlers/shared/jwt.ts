@@ -25,6 +25,36 @@ export interface TokenVerifierConfig {
   clientId: string | string[] | null;
   /** Which token the caller presents. */
   tokenUse: "id" | "access";
+  /**
+   * The issuer's key set, known ahead (e.g. `bakedJwks()`): cached so the first token verifies
+   * without fetching it. A token whose `kid` it lacks (a rotated key) still fetches the current set.
+   * @default none: fetched on first use
+   */
+  jwks?: Jwks;
+}
+
+export type Jwks = Parameters<ReturnType<typeof JwtVerifier.create>["cacheJwks"]>[0];
+
+/**
+ * The issuer's JWKS baked into the bundle at deploy time (esbuild `define`; UserAuth's
+ * `authorizerFunction()` sets it from the pool's `jwks`, components/user-auth/jwks.ts): a JS string
+ * of the JWKS JSON. Most of a Lambda authorizer's cold start is fetching the keys over HTTPS
+ * (bench/cold-start.bench.ts, issue 15). `null` where the value is not known when bundling (a
+ * plan, `npm start`), and undeclared wherever nothing defines it (tests, other bundles).
+ */
+declare const __AUTHORIZER_JWKS__: string | null | undefined;
+
+/** The baked key set, or undefined (fetch on first use) when there is none or it is not a key set. */
+export function bakedJwks(): Jwks | undefined {
+  if (typeof __AUTHORIZER_JWKS__ !== "string") return undefined;
+  try {
+    const jwks = JSON.parse(__AUTHORIZER_JWKS__) as Jwks;
+    if (Array.isArray(jwks?.keys)) return jwks;
+  } catch {
+    /* reported below */
+  }
+  console.warn("the baked JWKS (__AUTHORIZER_JWKS__) is not a key set: fetching it instead");
+  return undefined;
 }
 
 export type CognitoClaims = JwtPayload & { sub: string; token_use: "id" | "access"; "cognito:groups"?: string[]; email?: string };
@@ -72,13 +102,14 @@ export function createTokenVerifier(config: TokenVerifierConfig) {
       }
     },
   }, loopbackJwksCache(jwksUri));
+  if (config.jwks) verifier.cacheJwks(config.jwks);
   return {
     /** Resolves with the token's claims, or rejects with aws-jwt-verify's error saying why the token is refused. */
     verify: (token: string) => verifier.verify(token) as Promise<CognitoClaims>,
     /** Loads the JWKS ahead of the first request (saves a round trip on a cold start). */
     hydrate: () => verifier.hydrate(),
     /** Caches a JWKS fetched elsewhere (e.g. baked into a Lambda@Edge bundle). */
-    cacheJwks: (jwks: Parameters<typeof verifier.cacheJwks>[0]) => verifier.cacheJwks(jwks),
+    cacheJwks: (jwks: Jwks) => verifier.cacheJwks(jwks),
   };
 }
 

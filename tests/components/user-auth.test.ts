@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { defaultDomainPrefix, UserAuth, type UserAuthArgs } from "../../components/user-auth";
+import { defaultDomainPrefix, JWKS_DEFINE, UserAuth, type UserAuthArgs } from "../../components/user-auth";
+import { canonicalJwks, createJwksProvider, type FetchText } from "../../components/user-auth/jwks-provider";
 import { assertRedirectUrls } from "../../components/user-auth/client";
 import { assertSesSender } from "../../components/user-auth/email";
 import { passwordProblems } from "../../components/user-auth/password";
@@ -78,7 +79,7 @@ describe("UserAuth user pool", () => {
     const component = resource(graph, "serverless-fullstack:index:UserAuth", "auth");
     const children = childrenOf(graph, component).map((r) => r.name).sort();
     expect(children).toEqual(
-      ["auth-authenticated", "auth-authenticated-policy", "auth-client", "auth-domain", "auth-group-admin", "auth-identities", "auth-pool", "auth-post-confirmation", "auth-post-confirmation-invoke", "auth-roles"].sort(),
+      ["auth-authenticated", "auth-authenticated-policy", "auth-client", "auth-domain", "auth-group-admin", "auth-identities", "auth-jwks", "auth-pool", "auth-post-confirmation", "auth-post-confirmation-invoke", "auth-roles"].sort(),
     );
   });
 });
@@ -386,5 +387,85 @@ describe("password policy check (shared with the local emulator)", () => {
     ["Correct-horse-x", ["Password must have numeric characters"]],
   ])("%j -> %j", (password, problems) => {
     expect(passwordProblems(policy, password)).toEqual(problems);
+  });
+});
+
+describe("UserAuth JWKS (the pool's keys, baked into Lambda authorizers; issue 15)", () => {
+  const JWKS_TYPE = "pulumi-nodejs:dynamic/serverless-fullstack:UserPoolJwks";
+  const key = (kid: string) => ({ kty: "RSA", kid, alg: "RS256", use: "sig", e: "AQAB", n: `n-${kid}` });
+  const url = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI/.well-known/jwks.json";
+
+  /** A stand-in for the network: answers in turn, counting requests. */
+  function answers(...replies: Array<{ status: number; text: string } | Error>): FetchText & { calls: string[] } {
+    const calls: string[] = [];
+    return Object.assign(async (u: string) => {
+      calls.push(u);
+      const reply = replies[Math.min(calls.length, replies.length) - 1];
+      if (reply instanceof Error) throw reply;
+      return reply;
+    }, { calls });
+  }
+  const ok = (keys: unknown[]) => ({ status: 200, text: JSON.stringify({ keys }) });
+  const noWait = async () => undefined;
+
+  it("reads the keys from the pool's own JWKS URL, as a child of the component, and never under the mocks", async () => {
+    const pool = resource(graph, "aws:cognito/userPool:UserPool", "auth-pool");
+    const jwks = resource(graph, JWKS_TYPE, "auth-jwks");
+    expect(jwks.inputs.jwksUrl).toBe(`https://cognito-idp.us-east-1.amazonaws.com/${pool.id}/.well-known/jwks.json`);
+    expect(jwks.dependencies).toContain(pool.urn);
+    // The provider's module, as Pulumi's dynamic-provider host loads it (require-from-string, then handler()).
+    const requireFromString = require("require-from-string") as (code: string) => { handler(): Record<string, unknown> };
+    const provider = requireFromString(jwks.inputs.__provider).handler();
+    expect(Object.keys(provider).sort()).toEqual(["check", "create", "delete", "diff", "read", "update"]);
+    // The mocks run no provider: the keys stay undefined, so a function bakes null and fetches them itself (cognito-local under npm start).
+    let auth!: UserAuth;
+    await record(() => (auth = new UserAuth("mocked", base)));
+    expect(await value(auth.jwks)).toBeUndefined();
+    const fn = auth.authorizerFunction();
+    expect(await value(fn.bundle!.define![JWKS_DEFINE] as any)).toBe("null");
+    expect(fn.environment).toEqual({ USER_POOL_ID: auth.userPoolId, USER_POOL_CLIENT_ID: auth.clientId });
+  });
+
+  it("fetches only to create, update (another pool) or refresh; check and diff (all a preview calls) never fetch", async () => {
+    const fetchText = answers(ok([key("b"), key("a")]));
+    const provider = createJwksProvider({ fetchText, sleep: noWait });
+    expect(await provider.check!({} as any, { jwksUrl: url })).toEqual({ inputs: { jwksUrl: url } });
+    // A pool still to be created (preview): its URL is unknown, and is not refused.
+    expect((await provider.check!({} as any, { jwksUrl: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" })).failures).toBeUndefined();
+    const created = await provider.create({ jwksUrl: url });
+    expect(fetchText.calls).toEqual([url]);
+    // Canonical: keys by kid, properties by name; the same keys always give the same text (so the same code).
+    expect(created.outs.jwks).toBe(canonicalJwks(JSON.stringify({ keys: [key("a"), key("b")] })));
+    expect(JSON.parse(created.outs.jwks).keys.map((k: { kid: string }) => k.kid)).toEqual(["a", "b"]);
+    // A second `pulumi up` (or preview) of the same pool: no changes, no request.
+    expect(await provider.diff!(created.id, created.outs, { jwksUrl: url })).toEqual({ changes: false });
+    // Another pool: updated in place (not replaced), which fetches its keys.
+    const other = url.replace("AbCdEfGhI", "ZyXwVuTsR");
+    expect(await provider.diff!(created.id, created.outs, { jwksUrl: other })).toEqual({ changes: true });
+    expect(fetchText.calls).toEqual([url]);
+    expect((await provider.update!(created.id, created.outs, { jwksUrl: other })).outs).toMatchObject({ jwksUrl: other });
+    // `pulumi refresh` reads the current keys (a rotation reaches the next deploy); destroy has nothing to delete.
+    expect((await provider.read!(created.id, created.outs))!.props).toMatchObject({ jwksUrl: url });
+    expect(fetchText.calls).toEqual([url, other, url]);
+    await provider.delete!(created.id, created.outs);
+    expect(fetchText.calls).toHaveLength(3);
+  });
+
+  it("refuses a non-https URL, retries a pool that is not serving its keys yet, and fails clearly otherwise", async () => {
+    const provider = createJwksProvider({ fetchText: answers(ok([key("a")])), sleep: noWait });
+    expect((await provider.check!({} as any, { jwksUrl: "http://cognito-idp.us-east-1.amazonaws.com/x/.well-known/jwks.json" })).failures).toEqual([
+      { property: "jwksUrl", reason: expect.stringContaining("is not an https URL") },
+    ]);
+    const late = answers({ status: 404, text: "" }, new Error("ECONNRESET"), ok([key("a")]));
+    expect(JSON.parse((await createJwksProvider({ fetchText: late, sleep: noWait }).create({ jwksUrl: url })).outs.jwks).keys[0].kid).toBe("a");
+    expect(late.calls).toHaveLength(3);
+    const forbidden = answers({ status: 403, text: "" });
+    await expect(createJwksProvider({ fetchText: forbidden, sleep: noWait }).create({ jwksUrl: url })).rejects.toThrow(`the user pool's JWKS at ${url} answered HTTP 403`);
+    expect(forbidden.calls).toHaveLength(1);
+    const down = answers(new Error("getaddrinfo ENOTFOUND"));
+    await expect(createJwksProvider({ fetchText: down, sleep: noWait }).create({ jwksUrl: url })).rejects.toThrow("could not be fetched: getaddrinfo ENOTFOUND");
+    expect(down.calls).toHaveLength(4);
+    await expect(createJwksProvider({ fetchText: answers({ status: 200, text: "<html>" }), sleep: noWait }).create({ jwksUrl: url })).rejects.toThrow("is not JSON");
+    await expect(createJwksProvider({ fetchText: answers(ok([])), sleep: noWait }).create({ jwksUrl: url })).rejects.toThrow('has no "keys"');
   });
 });

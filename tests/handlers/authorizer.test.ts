@@ -60,16 +60,16 @@ describe("Lambda authorizer", () => {
 
 describe("Lambda authorizer with the JWKS baked into its bundle (issue 15)", () => {
   /** Builds the bundle as LambdaFunction does, with `define`, and runs one cold invocation in a fresh node process. */
-  async function coldInvoke(define: Record<string, string>, token: string): Promise<string> {
+  async function coldInvoke(define: Record<string, string>, token: string, entry = "handlers/api/authorizer.ts", event: unknown = tokenEvent(`Bearer ${token}`)): Promise<string> {
     const { execFile } = await import("node:child_process");
     const { mkdtempSync, writeFileSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
     const { bundleEntry } = await import("../../components/lambda/bundle.js");
     const dir = mkdtempSync(join(tmpdir(), "sf-authorizer-"));
-    writeFileSync(join(dir, "index.mjs"), bundleEntry("handlers/api/authorizer.ts", { define }).code);
+    writeFileSync(join(dir, "index.mjs"), bundleEntry(entry, { define }).code);
     const runner = `const { handler } = await import(${JSON.stringify(join(dir, "index.mjs"))}); const r = await handler(JSON.parse(process.env.EVENT)); console.log(r.policyDocument.Statement[0].Effect);`;
-    const env = { PATH: process.env.PATH, JWT_ISSUER: issuer.issuer("pool1"), USER_POOL_CLIENT_ID: "client1", POWERTOOLS_LOG_LEVEL: "ERROR", EVENT: JSON.stringify(tokenEvent(`Bearer ${token}`)) };
+    const env = { PATH: process.env.PATH, JWT_ISSUER: issuer.issuer("pool1"), COGNITO_ISSUER: issuer.issuer("pool1"), USER_POOL_CLIENT_ID: "client1", POWERTOOLS_LOG_LEVEL: "ERROR", EVENT: JSON.stringify(event) };
     return new Promise((resolve, reject) =>
       execFile(process.execPath, ["--input-type=module", "-e", runner], { env, timeout: 60_000 }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout.trim()))),
     );
@@ -86,5 +86,16 @@ describe("Lambda authorizer with the JWKS baked into its bundle (issue 15)", () 
     // Without a baked JWKS (or with the plan-time null) it is fetched, as before.
     expect(await coldInvoke({ __AUTHORIZER_JWKS__: "null" }, token)).toBe("Allow");
     expect(issuer.jwksRequests()).toBe(before + 2);
+  });
+
+  it("does the same for the realtime $connect authorizer (the same baked define, handlers/shared/jwt.ts)", async () => {
+    const token = issuer.token({ sub: "u7", poolId: "pool1", clientId: "client1" });
+    const connect = { type: "REQUEST", methodArn: "arn:aws:execute-api:us-east-1:123456789012:ws1/prod/$connect", queryStringParameters: { token } };
+    const before = issuer.jwksRequests();
+    // (The realtime authorizer reads the issuer from COGNITO_ISSUER, npm start's variable, as coldInvoke sets it.)
+    expect(await coldInvoke({ __AUTHORIZER_JWKS__: JSON.stringify(JSON.stringify(issuer.jwks)) }, token, "handlers/realtime/authorizer.ts", connect)).toBe("Allow");
+    expect(issuer.jwksRequests()).toBe(before);
+    expect(await coldInvoke({ __AUTHORIZER_JWKS__: "null" }, token, "handlers/realtime/authorizer.ts", connect)).toBe("Allow");
+    expect(issuer.jwksRequests()).toBe(before + 1);
   });
 });

@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { OfflineRun } from "../../local/offline/program";
-import { resource } from "../harness/mocks";
+import { ofType, resource } from "../harness/mocks";
 import { runStack } from "./run-stack";
 
 let run: OfflineRun;
@@ -24,5 +24,16 @@ describe("dev stack auth (UserAuth with Pulumi.dev.yaml)", () => {
 
   it("keeps Cognito's default email sender (no SES identity needed for a development stack)", () => {
     expect(resource(run.resources, "aws:cognito/userPool:UserPool", "auth-pool").inputs.emailConfiguration).toBeUndefined();
+  });
+
+  it("bakes the pool's JWKS into both Lambda authorizers (API and realtime) and nothing else; under the mocks nothing is fetched (npm start: cognito-local's keys)", async () => {
+    const pool = resource(run.resources, "aws:cognito/userPool:UserPool", "auth-pool");
+    const jwks = resource(run.resources, "pulumi-nodejs:dynamic/serverless-fullstack:UserPoolJwks", "auth-jwks");
+    expect(jwks.inputs.jwksUrl).toBe(`https://cognito-idp.us-east-1.amazonaws.com/${pool.id}/.well-known/jwks.json`);
+    // The code waits for the keys (a deploy-time define), so the engine reads them before it builds these functions.
+    const baking = ofType(run.resources, "aws:lambda/function:Function").filter((fn) => fn.dependencies.includes(jwks.urn));
+    expect(baking.map((fn) => fn.name).sort()).toEqual(["api-auth-jwt-function", "live-authorizer-function"]);
+    expect(jwks.state.jwks).toBeUndefined();
+    for (const fn of baking) expect((await (await fn.inputs.code.assets)["index.mjs"].text).includes("JSON.parse('{\"keys\""), `${fn.name} bakes no keys under the mocks`).toBe(false);
   });
 });

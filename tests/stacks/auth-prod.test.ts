@@ -79,4 +79,12 @@ describe("prod stack auth (UserAuth with Pulumi.prod.yaml)", () => {
     const policy = policyDocument(resource(run.resources, "aws:iam/rolePolicy:RolePolicy", "auth-post-confirmation-policy").inputs.policy);
     expect(policy.Statement.filter((s) => String(s.Action).startsWith("dynamodb:"))).toEqual([expect.objectContaining({ Action: ["dynamodb:PutItem"], Resource: [gallery.state.arn] })]);
   });
+
+  it("bakes the pool's JWKS into every region's API authorizer and the realtime authorizer", () => {
+    const jwks = resource(run.resources, "pulumi-nodejs:dynamic/serverless-fullstack:UserPoolJwks", "auth-jwks");
+    const baking = ofType(run.resources, "aws:lambda/function:Function").filter((fn) => fn.dependencies.includes(jwks.urn));
+    const authorizers = ofType(run.resources, "aws:lambda/function:Function").filter((fn) => /-auth-jwt-function$|^live-authorizer-function$/.test(fn.name));
+    expect(authorizers.length).toBeGreaterThanOrEqual(3);
+    expect(baking.map((fn) => fn.name).sort()).toEqual(authorizers.map((fn) => fn.name).sort());
+  });
 });

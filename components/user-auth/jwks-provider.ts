@@ -1,0 +1,147 @@
+/**
+ * The dynamic provider behind UserAuth's `jwks` (jwks.ts): reads the user pool's public
+ * signing keys from `https://cognito-idp.<region>.amazonaws.com/<poolId>/.well-known/jwks.json`
+ * once the pool exists, and keeps them in the stack's state, so Lambda authorizers get them
+ * baked into their bundle instead of fetching them on every cold start (issue 15).
+ *
+ * When the engine calls what, and why that is the behaviour we want:
+ * - `pulumi preview`: `check` and `diff` only — no request. A new pool's keys are unknown (so
+ *   is the authorizer's code); an existing pool's come from the state, so a second preview
+ *   builds the same code as deployed and shows no diff.
+ * - `pulumi up`: `create` (a new pool) or `update` (the pool, hence its URL, changed) fetch
+ *   the keys; an unchanged pool is left alone, so repeated deploys neither fetch nor differ.
+ * - `pulumi refresh`: `read` fetches again, so a rotated key reaches the next `pulumi up`. Until
+ *   then a token signed with a key the baked set lacks makes aws-jwt-verify fetch the pool's
+ *   current keys (handlers/shared/jwt.ts), as AWS recommends: cache keys by `kid`, refetch on an
+ *   unknown one. https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html
+ * - `pulumi destroy`: `delete` has nothing to remove (the keys are the pool's, read-only).
+ * - Pulumi mocks (tests, `npm run plan`, `npm start`): never called — no network, no DNS wait.
+ *
+ * Pulumi runs this file's bundle in its dynamic-provider host (jwks.ts), so it imports nothing
+ * at run time: the platform's `fetch` (Node ≥ 18) is all it uses.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+
+export interface JwksInputs {
+  /** `https://cognito-idp.<region>.amazonaws.com/<poolId>/.well-known/jwks.json`. */
+  jwksUrl: string;
+}
+
+export interface JwksOutputs extends JwksInputs {
+  /** The key set as canonical JSON (`{"keys":[…]}`, keys ordered by `kid`): the same keys always give the same text. */
+  jwks: string;
+}
+
+/** How the provider reads a URL; the platform's fetch, or a stand-in in tests. */
+export type FetchText = (url: string) => Promise<{ status: number; text: string }>;
+
+export interface JwksProviderOptions {
+  fetchText?: FetchText;
+  /** Waits between attempts. @default setTimeout */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Attempts at reading the key set. A pool's JWKS may answer 404 for a moment after CreateUserPool
+ * (eventual consistency), and a network hiccup should not fail a deploy: retry a few times, ~7 s in all.
+ */
+const RETRY_DELAYS_MS = [500, 1500, 5000];
+
+/**
+ * How Pulumi's dynamic-provider host passes a value unknown at preview (`rpc.unknownValue` in
+ * @pulumi/pulumi's runtime/rpc): the pool's URL before the pool exists.
+ */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+const platformFetch: FetchText = async (url) => {
+  const response = await fetch(url, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(10_000) });
+  return { status: response.status, text: await response.text() };
+};
+
+/** The JWKS in canonical form, or an error saying what is wrong with it. */
+export function canonicalJwks(text: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error("is not JSON");
+  }
+  const keys = (parsed as { keys?: unknown }).keys;
+  if (!Array.isArray(keys) || keys.length === 0) throw new Error('has no "keys"');
+  for (const key of keys as Array<Record<string, unknown>>) {
+    if (typeof key !== "object" || key === null || typeof key.kid !== "string" || typeof key.kty !== "string") throw new Error("has a key without kid or kty");
+  }
+  const sorted = [...(keys as Array<Record<string, unknown>>)]
+    .map((key) => Object.fromEntries(Object.entries(key).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))))
+    .sort((a, b) => (String(a.kid) < String(b.kid) ? -1 : String(a.kid) > String(b.kid) ? 1 : 0));
+  return JSON.stringify({ keys: sorted });
+}
+
+/** A Cognito (or any issuer's) JWKS URL must be https: the keys decide who signs in. */
+function urlProblem(url: unknown): string | undefined {
+  if (typeof url !== "string" || !/^https:\/\/[^/]+\/.+/.test(url)) return `jwksUrl ${JSON.stringify(url)} is not an https URL`;
+  return undefined;
+}
+
+export function createJwksProvider(options: JwksProviderOptions = {}): pulumi.dynamic.ResourceProvider {
+  const fetchText = options.fetchText ?? platformFetch;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
+
+  async function readJwks(url: string): Promise<string> {
+    let last = "";
+    for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
+      if (attempt > 0) await sleep(RETRY_DELAYS_MS[attempt - 1]);
+      let answer: { status: number; text: string };
+      try {
+        answer = await fetchText(url);
+      } catch (error) {
+        last = `could not be fetched: ${(error as Error).message}`;
+        continue;
+      }
+      if (answer.status !== 200) {
+        last = `answered HTTP ${answer.status}`;
+        // 404: a pool created a moment ago; 429/5xx: try again. Any other answer will not change.
+        if (answer.status === 404 || answer.status === 429 || answer.status >= 500) continue;
+        break;
+      }
+      try {
+        return canonicalJwks(answer.text);
+      } catch (error) {
+        last = `${(error as Error).message}`;
+        break;
+      }
+    }
+    throw new Error(`UserAuth: the user pool's JWKS at ${url} ${last}. The pool's keys are baked into Lambda authorizers; check that this machine reaches ${new URL(url).host} (the Cognito API the AWS provider uses).`);
+  }
+
+  return {
+    async check(_olds: JwksInputs, news: JwksInputs) {
+      // An unknown URL (a pool still to be created, in preview) is not a URL yet: nothing to check.
+      const problem = news.jwksUrl === UNKNOWN ? undefined : urlProblem(news.jwksUrl);
+      return problem ? { inputs: news, failures: [{ property: "jwksUrl", reason: problem }] } : { inputs: news };
+    },
+    async diff(_id: string, olds: JwksOutputs, news: JwksInputs) {
+      // Only another pool (another URL) means other keys; the provider's own code changing does not.
+      return { changes: olds.jwksUrl !== news.jwksUrl };
+    },
+    async create(inputs: JwksInputs) {
+      const outs: JwksOutputs = { jwksUrl: inputs.jwksUrl, jwks: await readJwks(inputs.jwksUrl) };
+      return { id: inputs.jwksUrl, outs };
+    },
+    async update(_id: string, _olds: JwksOutputs, news: JwksInputs) {
+      const outs: JwksOutputs = { jwksUrl: news.jwksUrl, jwks: await readJwks(news.jwksUrl) };
+      return { outs };
+    },
+    async read(id: string, props?: JwksOutputs) {
+      const jwksUrl = props?.jwksUrl ?? id;
+      const outs: JwksOutputs = { jwksUrl, jwks: await readJwks(jwksUrl) };
+      return { id, props: outs };
+    },
+    async delete() {
+      // The keys belong to the pool: there is nothing of ours in AWS to remove.
+    },
+  };
+}
+
+/** What Pulumi's dynamic-provider host runs (jwks.ts serialises this module). */
+export const jwksProvider = createJwksProvider();
