@@ -45,7 +45,7 @@ export const REALTIME_ACCESS_LOG_FORMAT = JSON.stringify({
  * const data = new DataTier("data", { tables: { connections: connectionsTableArgs() } });
  * const live = new RealtimeApi("live", {
  *   connectionsTable: data.tables.connections,
- *   authorizer: { handler: "handlers/realtime/authorizer.ts", function: { environment: { USER_POOL_ID: auth.userPoolId, USER_POOL_CLIENT_ID: auth.clientId } } },
+ *   authorizer: { handler: "handlers/realtime/authorizer.ts", function: auth.authorizerFunction() },
  *   routes: {
  *     $connect: { handler: "handlers/realtime/connections.ts", export: "connect", function: { permissions: data.tables.connections.grants.write(["dynamodb:PutItem"]) } },
  *     $disconnect: { handler: "handlers/realtime/connections.ts", export: "disconnect", function: { permissions: data.tables.connections.grants.write(["dynamodb:DeleteItem"]) } },
