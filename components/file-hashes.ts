@@ -1,0 +1,178 @@
+/**
+ * SHA-256 of files, each kept with the stat fingerprint it was taken at (size, mtime, ctime,
+ * inode — what git's index keeps), so an unchanged file is never read twice: the Lambda
+ * bundle cache checks the ~2,000 inputs of its bundles with it (components/lambda/bundle-cache.ts),
+ * and StaticSite the files of its site folder (components/static-site/publisher/manifest.ts).
+ *
+ * An unchanged fingerprint means unchanged content, any change means re-hashing. As in git,
+ * a file whose timestamps are within RACY_MS of the moment it was hashed is "racy": another
+ * write in the same timestamp tick (1 s on HFS+ and ext3, 2 s on FAT, a jiffy on Linux
+ * before multigrain timestamps) would leave its fingerprint as it was, so its record keeps
+ * no fingerprint and the next look re-hashes it.
+ *
+ * Records live in memory for the process; `load`/`save` keep them on disk across runs
+ * (best effort: a missing, torn or foreign file is an empty store, a failed write costs the
+ * next run its hashing, never a wrong hash).
+ */
+import { createHash } from "node:crypto";
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync, type Stats } from "node:fs";
+import { dirname, sep } from "node:path";
+
+/** A file whose timestamps are this close to the moment it was hashed may change again unseen (timestamps are coarse). */
+export const RACY_MS = 2_000;
+/** Bumped when the saved layout changes. */
+const FORMAT = 1;
+const CHUNK_BYTES = 1024 * 1024;
+
+/** A file's content hash (null: the file is absent or not a regular file) and the fingerprint it was taken at (null: racy, or absent). */
+export interface HashRecord {
+  hash: string | null;
+  fingerprint: string | null;
+}
+
+/** A file as it is now: its record, and its size (0 when absent). */
+export interface FileState extends HashRecord {
+  size: number;
+}
+
+export function fingerprintOf(stat: Stats): string {
+  return `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}`;
+}
+
+/** Modified so recently that another change within the timestamps' granularity would leave them as they are. */
+export function isRacy(stat: Stats, now = Date.now()): boolean {
+  return now - Math.max(stat.mtimeMs, stat.ctimeMs) < RACY_MS;
+}
+
+export class FileHashes {
+  /** Files hashed, and files whose stored hash was reused, by this store. */
+  readonly stats = { hashed: 0, reused: 0 };
+  private readonly records = new Map<string, HashRecord>();
+  /** Whether a record changed since the last `load` or `save` (so `save` has something to write). */
+  private changed = false;
+  /** Records each store file held when loaded or saved. */
+  private readonly savedCount = new Map<string, number>();
+
+  /** What the store holds for `path`, without looking at the file. */
+  peek(path: string): HashRecord | undefined {
+    return this.records.get(path);
+  }
+
+  /**
+   * The file as it is now. Its stored hash is reused when its fingerprint is the one the store
+   * saw, or, when the store knows nothing of it, the one `claimed` (a record from elsewhere, e.g.
+   * a bundle cache entry) was taken at; otherwise the file is read and hashed.
+   * `stat`: the file's stat, when the caller has it.
+   */
+  current(path: string, claimed?: HashRecord, stat: Stats | undefined = statSync(path, { throwIfNoEntry: false })): FileState {
+    if (!stat?.isFile()) {
+      this.set(path, { hash: null, fingerprint: null });
+      return { hash: null, fingerprint: null, size: 0 };
+    }
+    const now = fingerprintOf(stat);
+    const known = this.records.get(path);
+    const trusted = known ? (known.fingerprint === now ? known : undefined) : claimed?.fingerprint === now ? claimed : undefined;
+    if (trusted) {
+      this.stats.reused++;
+      if (!known) this.set(path, trusted);
+      return { hash: trusted.hash, fingerprint: now, size: stat.size };
+    }
+    const { hash, stat: hashed } = sha256OfFile(path);
+    this.stats.hashed++;
+    // The fingerprint of the file as it was opened: a write after the stat above moved it.
+    const record = { hash, fingerprint: isRacy(hashed) ? null : fingerprintOf(hashed) };
+    this.set(path, record);
+    return { ...record, size: hashed.size };
+  }
+
+  /**
+   * Adds the records saved in `file` for files under `base` (absolute); keys on disk are
+   * relative to `base`, and the file names its `base`, so another folder's records never apply.
+   */
+  load(file: string, base: string): this {
+    let saved: { format?: number; base?: string; records?: Record<string, string> };
+    try {
+      saved = JSON.parse(readFileSync(file, "utf8"));
+    } catch {
+      return this; // first run, or a torn or foreign file
+    }
+    if (saved.format !== FORMAT || saved.base !== base || typeof saved.records !== "object" || saved.records === null) return this;
+    const prefix = base + sep;
+    let count = 0;
+    for (const [relative, line] of Object.entries(saved.records)) {
+      const space = typeof line === "string" ? line.indexOf(" ") : -1;
+      if (space <= 0) continue;
+      count++;
+      if (!this.records.has(prefix + relative)) this.records.set(prefix + relative, { hash: line.slice(0, space), fingerprint: line.slice(space + 1) });
+    }
+    this.savedCount.set(file, count);
+    return this;
+  }
+
+  /**
+   * Writes the records of `paths` (absolute, under `base`) to `file`, when one changed since `load`
+   * or the file holds records of files gone since; racy and absent files are left out.
+   */
+  save(file: string, base: string, paths: readonly string[]): void {
+    const prefix = base + sep;
+    const records: Record<string, string> = {};
+    let count = 0;
+    for (const path of paths) {
+      const record = this.records.get(path);
+      if (!record?.hash || !record.fingerprint || !path.startsWith(prefix)) continue;
+      records[path.slice(prefix.length)] = `${record.hash} ${record.fingerprint}`;
+      count++;
+    }
+    if (!this.changed && count === this.savedCount.get(file)) return;
+    writeAtomically(file, JSON.stringify({ format: FORMAT, base, records }));
+    this.savedCount.set(file, count);
+    this.changed = false;
+  }
+
+  private set(path: string, record: HashRecord): void {
+    const known = this.records.get(path);
+    if (known?.hash === record.hash && known?.fingerprint === record.fingerprint) return;
+    this.records.set(path, record);
+    this.changed = true;
+  }
+}
+
+/**
+ * SHA-256 (hex) of a file, read in 1 MiB chunks into one reused buffer (memory stays flat
+ * whatever the file's size), and the file's stat as opened. Reads exactly the size fstat
+ * reports; a file that shrinks meanwhile is an error.
+ */
+export function sha256OfFile(path: string, buffer: Buffer = sharedBuffer()): { hash: string; stat: Stats } {
+  const fd = openSync(path, "r");
+  try {
+    const stat = fstatSync(fd);
+    const hash = createHash("sha256");
+    for (let left = stat.size; left > 0; ) {
+      const read = readSync(fd, buffer, 0, Math.min(buffer.length, left), null);
+      if (read === 0) throw new Error(`it shrank while being read (${stat.size - left} of ${stat.size} bytes)`);
+      hash.update(buffer.subarray(0, read));
+      left -= read;
+    }
+    return { hash: hash.digest("hex"), stat };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+let chunkBuffer: Buffer | undefined;
+/** One read buffer for the process: hashing is synchronous, so no two reads share it at once. */
+function sharedBuffer(): Buffer {
+  return (chunkBuffer ??= Buffer.allocUnsafe(CHUNK_BYTES));
+}
+
+/** Writes `content` to `file` whole or not at all (readers never see a torn file); best effort. */
+export function writeAtomically(file: string, content: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    writeFileSync(temporary, content);
+    renameSync(temporary, file);
+  } catch {
+    /* best effort: a read-only or full disk costs the next run its work */
+  }
+}
