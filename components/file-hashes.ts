@@ -52,10 +52,23 @@ export class FileHashes {
   private changed = false;
   /** Records each store file held when loaded or saved. */
   private readonly savedCount = new Map<string, number>();
+  /** Loaded files' records, by path relative to their base; parsed into `records` when first looked up. */
+  private readonly saved: Array<{ prefix: string; records: Record<string, unknown> }> = [];
 
   /** What the store holds for `path`, without looking at the file. */
   peek(path: string): HashRecord | undefined {
-    return this.records.get(path);
+    const known = this.records.get(path);
+    if (known || this.saved.length === 0) return known;
+    for (const { prefix, records } of this.saved) {
+      if (!path.startsWith(prefix)) continue;
+      const line = records[path.slice(prefix.length)];
+      const space = typeof line === "string" ? line.indexOf(" ") : -1;
+      if (space <= 0) continue;
+      const record = { hash: (line as string).slice(0, space), fingerprint: (line as string).slice(space + 1) };
+      this.records.set(path, record);
+      return record;
+    }
+    return undefined;
   }
 
   /**
@@ -70,7 +83,7 @@ export class FileHashes {
       return { hash: null, fingerprint: null, size: 0 };
     }
     const now = fingerprintOf(stat);
-    const known = this.records.get(path);
+    const known = this.peek(path);
     const trusted = known ? (known.fingerprint === now ? known : undefined) : claimed?.fingerprint === now ? claimed : undefined;
     if (trusted) {
       this.stats.reused++;
@@ -97,15 +110,9 @@ export class FileHashes {
       return this; // first run, or a torn or foreign file
     }
     if (saved.format !== FORMAT || saved.base !== base || typeof saved.records !== "object" || saved.records === null) return this;
-    const prefix = base + sep;
-    let count = 0;
-    for (const [relative, line] of Object.entries(saved.records)) {
-      const space = typeof line === "string" ? line.indexOf(" ") : -1;
-      if (space <= 0) continue;
-      count++;
-      if (!this.records.has(prefix + relative)) this.records.set(prefix + relative, { hash: line.slice(0, space), fingerprint: line.slice(space + 1) });
-    }
-    this.savedCount.set(file, count);
+    // Parsed record by record as files are looked up: most runs look at every file once.
+    this.saved.push({ prefix: base + sep, records: saved.records });
+    this.savedCount.set(file, Object.keys(saved.records).length);
     return this;
   }
 
@@ -130,7 +137,7 @@ export class FileHashes {
   }
 
   private set(path: string, record: HashRecord): void {
-    const known = this.records.get(path);
+    const known = this.peek(path);
     if (known?.hash === record.hash && known?.fingerprint === record.fingerprint) return;
     this.records.set(path, record);
     this.changed = true;
