@@ -23,6 +23,8 @@ export const RACY_MS = 2_000;
 /** Bumped when the saved layout changes. */
 const FORMAT = 1;
 const CHUNK_BYTES = 1024 * 1024;
+/** A SHA-256 in hex. */
+const HASH_CHARS = 64;
 
 /** A file's content hash (null: the file is absent or not a regular file) and the fingerprint it was taken at (null: racy, or absent). */
 export interface HashRecord {
@@ -58,17 +60,9 @@ export class FileHashes {
   /** What the store holds for `path`, without looking at the file. */
   peek(path: string): HashRecord | undefined {
     const known = this.records.get(path);
-    if (known || this.saved.length === 0) return known;
-    for (const { prefix, records } of this.saved) {
-      if (!path.startsWith(prefix)) continue;
-      const line = records[path.slice(prefix.length)];
-      const space = typeof line === "string" ? line.indexOf(" ") : -1;
-      if (space <= 0) continue;
-      const record = { hash: (line as string).slice(0, space), fingerprint: (line as string).slice(space + 1) };
-      this.records.set(path, record);
-      return record;
-    }
-    return undefined;
+    if (known) return known;
+    const line = this.savedLine(path);
+    return line === undefined ? undefined : { hash: line.slice(0, HASH_CHARS), fingerprint: line.slice(HASH_CHARS + 1) };
   }
 
   /**
@@ -83,12 +77,18 @@ export class FileHashes {
       return { hash: null, fingerprint: null, size: 0 };
     }
     const now = fingerprintOf(stat);
-    const known = this.peek(path);
-    const trusted = known ? (known.fingerprint === now ? known : undefined) : claimed?.fingerprint === now ? claimed : undefined;
-    if (trusted) {
-      this.stats.reused++;
-      if (!known) this.set(path, trusted);
-      return { hash: trusted.hash, fingerprint: now, size: stat.size };
+    const known = this.records.get(path);
+    if (known) {
+      if (known.fingerprint === now) return this.reuse(known.hash, now, stat.size);
+    } else {
+      // A saved record is "<hash> <fingerprint>": compared as it is, since most runs find every file unchanged.
+      const line = this.savedLine(path);
+      if (line !== undefined) {
+        if (line.length === HASH_CHARS + 1 + now.length && line.endsWith(now)) return this.reuse(line.slice(0, HASH_CHARS), now, stat.size);
+      } else if (claimed?.fingerprint === now) {
+        this.set(path, claimed);
+        return this.reuse(claimed.hash, now, stat.size);
+      }
     }
     const { hash, stat: hashed } = sha256OfFile(path);
     this.stats.hashed++;
@@ -121,19 +121,35 @@ export class FileHashes {
    * or the file holds records of files gone since; racy and absent files are left out.
    */
   save(file: string, base: string, paths: readonly string[]): void {
+    // Unchanged, and no file gone since: nothing to write (every path was looked up, so each has a record or a saved line).
+    if (!this.changed && paths.length === this.savedCount.get(file)) return;
     const prefix = base + sep;
     const records: Record<string, string> = {};
     let count = 0;
     for (const path of paths) {
-      const record = this.records.get(path);
+      const record = this.peek(path);
       if (!record?.hash || !record.fingerprint || !path.startsWith(prefix)) continue;
       records[path.slice(prefix.length)] = `${record.hash} ${record.fingerprint}`;
       count++;
     }
-    if (!this.changed && count === this.savedCount.get(file)) return;
     writeAtomically(file, JSON.stringify({ format: FORMAT, base, records }));
     this.savedCount.set(file, count);
     this.changed = false;
+  }
+
+  private reuse(hash: string | null, fingerprint: string, size: number): FileState {
+    this.stats.reused++;
+    return { hash, fingerprint, size };
+  }
+
+  /** The saved "<hash> <fingerprint>" of `path`, from the files `load` read. */
+  private savedLine(path: string): string | undefined {
+    for (const { prefix, records } of this.saved) {
+      if (!path.startsWith(prefix)) continue;
+      const line = records[path.slice(prefix.length)];
+      if (typeof line === "string" && line.charCodeAt(HASH_CHARS) === 32) return line;
+    }
+    return undefined;
   }
 
   private set(path: string, record: HashRecord): void {
