@@ -30,8 +30,8 @@ vi.mock("node:fs", async (importOriginal) => {
     ...fs,
     statSync: ((path: string, options?: object) => coarse(String(path), fs.statSync(path, options as never))) as typeof fs.statSync,
     fstatSync: ((fd: number, options?: object) => coarse(pathOfFd.get(fd), fs.fstatSync(fd, options as never))) as typeof fs.fstatSync,
-    openSync: ((path: string, ...rest: never[]) => {
-      const fd = fs.openSync(path, ...rest);
+    openSync: ((path: string, flags: import("node:fs").OpenMode = "r", mode?: number) => {
+      const fd = fs.openSync(path, flags, mode);
       pathOfFd.set(fd, String(path));
       return fd;
     }) as typeof fs.openSync,
@@ -43,19 +43,24 @@ vi.mock("node:fs", async (importOriginal) => {
   return { ...patched, default: patched };
 });
 
-// The setup files load the bundle cache, and with it file-hashes.ts, before this file's mock of node:fs:
-// load the code under test afresh, so it reads the (simulated) filesystem.
-vi.resetModules();
-const { FileHashes, RACY_MS } = await import("../../components/file-hashes");
-const { siteHashStoreFile } = await import("../../components/static-site/publisher/manifest");
-const { publisherLog, publisherProvider: provider } = await import("../../components/static-site/publisher/provider");
-const { inputsFor } = await import("./helpers");
-
 let cloud: Cloud;
 const roots: string[] = [];
+let FileHashes: typeof import("../../components/file-hashes").FileHashes;
+let RACY_MS: number;
+let siteHashStoreFile: typeof import("../../components/static-site/publisher/manifest").siteHashStoreFile;
+let provider: typeof import("../../components/static-site/publisher/provider").publisherProvider;
+let inputsFor: typeof import("./helpers").inputsFor;
 beforeAll(async () => {
+  // The setup files load the bundle cache, and with it file-hashes.ts, before this file's mock of node:fs:
+  // load the code under test afresh, so it reads the (simulated) filesystem.
+  vi.resetModules();
+  ({ FileHashes, RACY_MS } = await import("../../components/file-hashes.js"));
+  ({ siteHashStoreFile } = await import("../../components/static-site/publisher/manifest.js"));
+  const providerModule = await import("../../components/static-site/publisher/provider.js");
+  provider = providerModule.publisherProvider;
+  providerModule.publisherLog.write = () => {};
+  ({ inputsFor } = await import("./helpers.js"));
   cloud = await startCloud();
-  publisherLog.write = () => {};
 });
 afterAll(() => cloud.close());
 beforeEach(() => {
