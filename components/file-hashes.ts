@@ -56,6 +56,8 @@ export class FileHashes {
   private readonly savedCount = new Map<string, number>();
   /** Loaded files' records, by path relative to their base; parsed into `records` when first looked up. */
   private readonly saved: Array<{ prefix: string; records: Record<string, unknown> }> = [];
+  /** What the caller saved with each file's records (see `save`). */
+  private readonly attachments = new Map<string, unknown>();
 
   /** What the store holds for `path`, without looking at the file. */
   peek(path: string): HashRecord | undefined {
@@ -103,7 +105,7 @@ export class FileHashes {
    * relative to `base`, and the file names its `base`, so another folder's records never apply.
    */
   load(file: string, base: string): this {
-    let saved: { format?: number; base?: string; records?: Record<string, string> };
+    let saved: { format?: number; base?: string; records?: Record<string, string>; attachment?: unknown };
     try {
       saved = JSON.parse(readFileSync(file, "utf8"));
     } catch {
@@ -113,16 +115,32 @@ export class FileHashes {
     // Parsed record by record as files are looked up: most runs look at every file once.
     this.saved.push({ prefix: base + sep, records: saved.records });
     this.savedCount.set(file, Object.keys(saved.records).length);
+    if (saved.attachment !== undefined) this.attachments.set(file, saved.attachment);
     return this;
+  }
+
+  /**
+   * Whether `paths` are exactly the files whose records `file` holds, each still as recorded: no
+   * record changed since `load` (every path was looked up with `current`) and none is missing.
+   */
+  unchangedSince(file: string, paths: readonly string[]): boolean {
+    return !this.changed && paths.length === this.savedCount.get(file);
+  }
+
+  /** What `save` attached to `file`'s records, as loaded or last saved. */
+  attachment(file: string): unknown {
+    return this.attachments.get(file);
   }
 
   /**
    * Writes the records of `paths` (absolute, under `base`) to `file`, when one changed since `load`
    * or the file holds records of files gone since; racy and absent files are left out.
+   * `attachment`: data derived from exactly these records, written with them in one file (so the two
+   * never disagree), and always written; without it, a save drops the file's attachment.
    */
-  save(file: string, base: string, paths: readonly string[]): void {
+  save(file: string, base: string, paths: readonly string[], attachment?: unknown): void {
     // Unchanged, and no file gone since: nothing to write (every path was looked up, so each has a record or a saved line).
-    if (!this.changed && paths.length === this.savedCount.get(file)) return;
+    if (attachment === undefined && this.unchangedSince(file, paths)) return;
     const prefix = base + sep;
     const records: Record<string, string> = {};
     let count = 0;
@@ -132,8 +150,10 @@ export class FileHashes {
       records[path.slice(prefix.length)] = `${record.hash} ${record.fingerprint}`;
       count++;
     }
-    writeAtomically(file, JSON.stringify({ format: FORMAT, base, records }));
+    writeAtomically(file, JSON.stringify({ format: FORMAT, base, records, attachment }));
     this.savedCount.set(file, count);
+    if (attachment === undefined) this.attachments.delete(file);
+    else this.attachments.set(file, attachment);
     this.changed = false;
   }
 

@@ -63,6 +63,16 @@ export function cacheRuleMatcher(rules: readonly CacheRule[]): (key: string) => 
   };
 }
 
+/**
+ * What decides a file's headers here: the code of the rules above and the `mime` release (its type
+ * table). Derived data kept across runs (the site manifest) is valid only under the same signature,
+ * so changing a rule or upgrading `mime` invalidates it without anyone remembering to.
+ */
+export function headerRulesSignature(): string {
+  const mimeVersion = (require("mime/package.json") as { version: string }).version;
+  return [mimeVersion, TEXT_TYPES.source, contentTypeFor, typeOf, isFingerprinted, cacheRuleMatcher].map(String).join("\n");
+}
+
 const globs = new Map<string, (key: string) => boolean>();
 
 function globMatcher(pattern: string): (key: string) => boolean {

@@ -16,7 +16,8 @@ import { existsSync, readdirSync, statSync, unlinkSync, utimesSync } from "node:
 import { dirname, join, resolve } from "node:path";
 import { FileHashes } from "../../file-hashes";
 import { defaultCacheDir } from "../../lambda/bundle-cache";
-import { cacheRuleMatcher, contentTypeFor, isFingerprinted, walkSiteFolder, type CacheRule, type SiteFile } from "../content";
+import { cacheRuleMatcher, contentTypeFor, headerRulesSignature, isFingerprinted, walkSiteFolder, type CacheRule, type SiteFile } from "../content";
+import { encodeManifest, type EncodedManifest } from "./encoding";
 import type { FileEntry, Manifest } from "./types";
 
 export interface ManifestOptions {
@@ -43,42 +44,109 @@ export function buildManifest(root: string, options: ManifestOptions = {}): Site
 }
 
 /**
+ * As buildManifest, encoded as SitePublisher carries it (encodeManifest). When every file is as the
+ * site's store last recorded it (same files, same fingerprints) and the header rules and options are
+ * the same, the encoding saved with those records is reused whole: an unchanged site costs its listing
+ * and a stat per file. Anything else builds and encodes the manifest anew, and saves it.
+ */
+export function buildEncodedManifest(root: string, options: Omit<ManifestOptions, "hashes"> = {}): { root: string; files: SiteFile[]; encoded: Promise<EncodedManifest> } {
+  const files = walkSiteFolder(root, { includeDotfiles: options.includeDotfiles });
+  return { root, files, encoded: encodeSite(root, files, options) };
+}
+
+async function encodeSite(root: string, files: readonly SiteFile[], options: Omit<ManifestOptions, "hashes">): Promise<EncodedManifest> {
+  const hashes = siteHashes(root);
+  const file = siteHashStoreFile(root);
+  const paths = files.map((f) => f.path);
+  const contents = await hashAll(files, hashes);
+  const signature = createHash("sha256")
+    .update(JSON.stringify([ENCODING_FORMAT, options.cacheRules ?? [], options.includeDotfiles ?? false, headerRulesSignature(), String(declaredImmutable)]))
+    .digest("hex");
+  if (file && hashes.unchangedSince(file, paths)) {
+    const saved = hashes.attachment(file) as Partial<SavedEncoding> | undefined;
+    if (saved?.signature === signature && typeof saved.files === "string" && Array.isArray(saved.contentTypes) && Array.isArray(saved.cacheControls)) {
+      return { files: saved.files, contentTypes: saved.contentTypes, cacheControls: saved.cacheControls };
+    }
+  }
+  const encoded = encodeManifest(manifestOf(files, contents, options));
+  if (file) saveStore(hashes, file, root, paths, { signature, ...encoded } satisfies SavedEncoding);
+  return encoded;
+}
+
+/** Bumped when what the saved encoding holds changes. */
+const ENCODING_FORMAT = 1;
+
+/** The encoded manifest saved with the records it was made from, and what else it depends on. */
+interface SavedEncoding extends EncodedManifest {
+  /** The cache rules, options and header rules (code and `mime` release) it was made under. */
+  signature: string;
+}
+
+/**
  * Hashes each file that changed since the store last saw it (all of them with a fresh store),
  * reading it in 1 MiB chunks into one reused buffer. Reads are synchronous — a thread-pool
  * round trip per small file costs 3-4x more, and a worker thread measured slower on 2 cores —
- * but the loop yields to the event loop every few milliseconds, so registrations keep flowing.
+ * but the work yields to the event loop every few milliseconds, so registrations keep flowing.
  * `root`: the folder the files were listed from, whose store on disk is used and updated.
  */
 export async function hashFiles(files: readonly SiteFile[], options: ManifestOptions = {}, root?: string): Promise<Manifest> {
   const hashes = options.hashes ?? (root === undefined ? new FileHashes() : siteHashes(root));
+  const manifest = manifestOf(files, await hashAll(files, hashes), options);
+  if (root !== undefined && options.hashes === undefined) {
+    const file = siteHashStoreFile(root);
+    if (file) saveStore(hashes, file, root, files.map((f) => f.path));
+  }
+  return manifest;
+}
+
+type Content = { sha256: string; size: number };
+
+/** Each file's hash and size, a slice of the files at a time, yielding between slices. */
+async function hashAll(files: readonly SiteFile[], hashes: FileHashes): Promise<Content[]> {
+  const contents: Content[] = new Array(files.length);
+  for (let next = 0; next < files.length; ) {
+    next = hashSlice(files, hashes, contents, next);
+    if (next < files.length) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return contents;
+}
+
+/**
+ * Hashes files from `start` for about YIELD_EVERY_MS, and returns where it stopped. A plain function,
+ * not the async loop itself: V8 optimises a hot loop in a function it can replace on the stack, which
+ * an async function's resumable loop is not.
+ */
+function hashSlice(files: readonly SiteFile[], hashes: FileHashes, contents: Content[], start: number): number {
+  const started = performance.now();
+  for (let i = start; i < files.length; i++) {
+    contents[i] = hashFileSync(files[i], hashes);
+    // Checked every few files: an unchanged file costs a stat, about as much as reading the clock.
+    if (i % 16 === 15 && performance.now() - started > YIELD_EVERY_MS) return i + 1;
+  }
+  return files.length;
+}
+
+/** The manifest of `files` with their contents' hashes and sizes: Content-Type and Cache-Control by the rules of content.ts. */
+function manifestOf(files: readonly SiteFile[], contents: readonly Content[], options: Pick<ManifestOptions, "cacheRules">): Manifest {
   const cacheControlFor = cacheRuleMatcher(options.cacheRules ?? []);
   const immutable = new Map<string, boolean>();
   const manifest: Manifest = {};
-  let sliceStarted = performance.now();
   for (let i = 0; i < files.length; i++) {
-    const file = files[i];
-    const { sha256, size } = hashFileSync(file, hashes);
-    const cacheControl = cacheControlFor(file.key);
+    const key = files[i].key;
+    const cacheControl = cacheControlFor(key);
     let declared = immutable.get(cacheControl);
     if (declared === undefined) immutable.set(cacheControl, (declared = declaredImmutable(cacheControl)));
-    const entry: FileEntry = { sha256, size, contentType: contentTypeFor(file.key), cacheControl };
-    if (declared || isFingerprinted(file.key)) entry.fingerprinted = true;
-    manifest[file.key] = entry;
-    // Checked every few files: an unchanged file costs a stat, about as much as reading the clock.
-    if (i % 16 === 15 && performance.now() - sliceStarted > YIELD_EVERY_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceStarted = performance.now();
-    }
-  }
-  if (root !== undefined && options.hashes === undefined) {
-    const file = siteHashStoreFile(root);
-    if (file) {
-      const fresh = !existsSync(file);
-      hashes.save(file, root, files.map((f) => f.path));
-      if (fresh) pruneSiteStores(dirname(file));
-    }
+    const entry: FileEntry = { sha256: contents[i].sha256, size: contents[i].size, contentType: contentTypeFor(key), cacheControl };
+    if (declared || isFingerprinted(key)) entry.fingerprinted = true;
+    manifest[key] = entry;
   }
   return manifest;
+}
+
+function saveStore(hashes: FileHashes, file: string, root: string, paths: readonly string[], attachment?: SavedEncoding): void {
+  const fresh = !existsSync(file);
+  hashes.save(file, root, paths, attachment);
+  if (fresh) pruneSiteStores(dirname(file));
 }
 
 /**
