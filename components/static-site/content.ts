@@ -98,7 +98,8 @@ export interface SiteFile {
 
 /** S3 keys are at most 1,024 bytes of UTF-8; control characters and undecodable names cannot be listed back through S3's XML API. */
 export function keyProblem(key: string): string | undefined {
-  const bytes = Buffer.byteLength(key, "utf8");
+  // A UTF-16 unit is at most 3 bytes of UTF-8: a key of 341 units or fewer fits, uncounted (every file of a big site is checked).
+  const bytes = key.length > 341 ? Buffer.byteLength(key, "utf8") : 0;
   if (bytes > 1024) return `is ${bytes} bytes long; S3 keys are at most 1024 bytes`;
   if (/[\u0000-\u001f\u007f]/.test(key)) return "contains a control character, which S3 cannot return in XML listings";
   if (key.includes("\ufffd")) return "is not valid UTF-8, so S3 cannot store the name as written";
