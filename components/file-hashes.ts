@@ -68,6 +68,18 @@ export class FileHashes {
   }
 
   /**
+   * Whether `stat` (of the regular file at `path`) has the fingerprint the store's record was taken at:
+   * the record's hash is the file's. Looks only, records nothing, allocates no record.
+   */
+  matches(path: string, stat: Stats): boolean {
+    const now = fingerprintOf(stat);
+    const known = this.records.get(path);
+    if (known) return known.fingerprint === now;
+    const line = this.savedLine(path);
+    return line !== undefined && line.length === HASH_CHARS + 1 + now.length && line.endsWith(now);
+  }
+
+  /**
    * The file as it is now. Its stored hash is reused when its fingerprint is the one the store
    * saw, or, when the store knows nothing of it, the one `claimed` (a record from elsewhere, e.g.
    * a bundle cache entry) was taken at; otherwise the file is read and hashed.

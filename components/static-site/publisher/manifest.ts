@@ -58,16 +58,23 @@ async function encodeSite(root: string, files: readonly SiteFile[], options: Omi
   const hashes = siteHashes(root);
   const file = siteHashStoreFile(root);
   const paths = files.map((f) => f.path);
-  const contents = await hashAll(files, hashes);
   const signature = createHash("sha256")
     .update(JSON.stringify([ENCODING_FORMAT, options.cacheRules ?? [], options.includeDotfiles ?? false, headerRulesSignature(), String(declaredImmutable)]))
     .digest("hex");
-  if (file && hashes.unchangedSince(file, paths)) {
-    const saved = hashes.attachment(file) as Partial<SavedEncoding> | undefined;
-    if (saved?.signature === signature && typeof saved.files === "string" && Array.isArray(saved.contentTypes) && Array.isArray(saved.cacheControls)) {
-      return { files: saved.files, contentTypes: saved.contentTypes, cacheControls: saved.cacheControls };
-    }
+  const saved = file ? (hashes.attachment(file) as Partial<SavedEncoding> | undefined) : undefined;
+  // The saved encoding holds when it was made under the same rules, from exactly these files, each as recorded.
+  if (
+    file &&
+    saved?.signature === signature &&
+    typeof saved.files === "string" &&
+    Array.isArray(saved.contentTypes) &&
+    Array.isArray(saved.cacheControls) &&
+    hashes.unchangedSince(file, paths) &&
+    (await allAsRecorded(files, hashes))
+  ) {
+    return { files: saved.files, contentTypes: saved.contentTypes, cacheControls: saved.cacheControls };
   }
+  const contents = await hashAll(files, hashes);
   const encoded = encodeManifest(manifestOf(files, contents, options));
   if (file) saveStore(hashes, file, root, paths, { signature, ...encoded } satisfies SavedEncoding);
   return encoded;
@@ -100,6 +107,27 @@ export async function hashFiles(files: readonly SiteFile[], options: ManifestOpt
 }
 
 type Content = { sha256: string; size: number };
+
+/** Whether every file is a regular file whose stat fingerprint is the store's record's, a slice at a time. */
+async function allAsRecorded(files: readonly SiteFile[], hashes: FileHashes): Promise<boolean> {
+  for (let next = 0; next < files.length; ) {
+    next = checkSlice(files, hashes, next);
+    if (next < 0) return false;
+    if (next < files.length) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return true;
+}
+
+/** As hashSlice, only looking: returns -1 at the first file not as recorded. */
+function checkSlice(files: readonly SiteFile[], hashes: FileHashes, start: number): number {
+  const started = performance.now();
+  for (let i = start; i < files.length; i++) {
+    const stat = statSync(files[i].path, { throwIfNoEntry: false });
+    if (!stat?.isFile() || !hashes.matches(files[i].path, stat)) return -1;
+    if (i % 16 === 15 && performance.now() - started > YIELD_EVERY_MS) return i + 1;
+  }
+  return files.length;
+}
 
 /** Each file's hash and size, a slice of the files at a time, yielding between slices. */
 async function hashAll(files: readonly SiteFile[], hashes: FileHashes): Promise<Content[]> {
