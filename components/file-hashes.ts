@@ -176,7 +176,9 @@ export class FileHashes {
 
   /** The saved "<hash> <fingerprint>" of `path`, from the files `load` read. */
   private savedLine(path: string): string | undefined {
-    for (const { prefix, records } of this.saved) {
+    // Indexed, not for-of: this runs once per file of a site on every run.
+    for (let i = 0; i < this.saved.length; i++) {
+      const { prefix, records } = this.saved[i];
       if (!path.startsWith(prefix)) continue;
       const line = records[path.slice(prefix.length)];
       if (typeof line === "string" && line.charCodeAt(HASH_CHARS) === 32) return line;
