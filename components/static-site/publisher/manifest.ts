@@ -224,8 +224,8 @@ export function siteHashStoreFile(root: string): string | undefined {
   return dir && join(dir, "site-hashes", `${createHash("sha256").update(resolve(root)).digest("hex")}.json`);
 }
 
-/** Site stores kept (one per site folder; tests make many), least recently used first out. */
-const MAX_SITE_STORES = 32;
+/** Site stores kept (one per site folder; test suites make one per temporary site), least recently used first out. */
+const MAX_SITE_STORES = 128;
 
 function pruneSiteStores(folder: string): void {
   try {
