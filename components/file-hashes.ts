@@ -54,7 +54,7 @@ export class FileHashes {
   private changed = false;
   /** Records each store file held when loaded or saved. */
   private readonly savedCount = new Map<string, number>();
-  /** Loaded files' records, by path relative to their base; parsed into `records` when first looked up. */
+  /** Loaded files' records ("<hash> <fingerprint>"), by path relative to their base: read in place, one line per lookup. */
   private readonly saved: Array<{ prefix: string; records: Record<string, unknown> }> = [];
   /** What the caller saved with each file's records (see `save`). */
   private readonly attachments = new Map<string, unknown>();
@@ -124,7 +124,7 @@ export class FileHashes {
       return this; // first run, or a torn or foreign file
     }
     if (saved.format !== FORMAT || saved.base !== base || typeof saved.records !== "object" || saved.records === null) return this;
-    // Parsed record by record as files are looked up: most runs look at every file once.
+    // Kept as parsed and read in place: most runs look at every file once, and most find it unchanged.
     this.saved.push({ prefix: base + sep, records: saved.records });
     this.savedCount.set(file, Object.keys(saved.records).length);
     if (saved.attachment !== undefined) this.attachments.set(file, saved.attachment);
