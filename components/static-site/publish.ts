@@ -9,15 +9,15 @@ import type { ArgFailure } from "../errors";
 import { environmentKnown, runBuild, type StaticSiteBuild } from "./build";
 import type { SiteBuckets } from "./buckets";
 import { SiteFolderError } from "./content";
-import { buildManifest } from "./publisher/manifest";
+import type { EncodedManifest } from "./publisher/encoding";
+import { buildEncodedManifest } from "./publisher/manifest";
 import { SitePublisher } from "./publisher/resource";
-import type { Manifest } from "./publisher/types";
 import { checkErrorDocumentSize, type StaticSiteSpec } from "./spec";
 
-/** The folder to publish and its manifest, once the build (if any) has run and every file is hashed. */
+/** The folder to publish and its manifest (encoded as the publisher carries it), once the build (if any) has run and every file is hashed. */
 export interface PreparedSite {
   root: string;
-  manifest: pulumi.Input<Manifest>;
+  manifest: pulumi.Input<EncodedManifest>;
 }
 
 /**
@@ -27,7 +27,7 @@ export interface PreparedSite {
  */
 export function prepareSite(name: string, spec: StaticSiteSpec, environment: StaticSiteBuild["environment"], fail: ArgFailure): PreparedSite {
   const build = spec.build;
-  const prepare = (env: Record<string, string>): Promise<Manifest> => {
+  const prepare = (env: Record<string, string>): Promise<EncodedManifest> => {
     if (build) runBuild(fail, name, build, env);
     checkErrorDocumentSize(fail, spec);
     return siteManifest(spec, fail);
@@ -61,9 +61,9 @@ export function publishSite(
 }
 
 /** Lists the folder now (folder problems name the argument) and resolves once every file is hashed. */
-function siteManifest(spec: StaticSiteSpec, fail: ArgFailure): Promise<Manifest> {
+function siteManifest(spec: StaticSiteSpec, fail: ArgFailure): Promise<EncodedManifest> {
   try {
-    return buildManifest(spec.path, { cacheRules: spec.cacheRules, includeDotfiles: spec.publish.includeDotfiles }).manifest;
+    return buildEncodedManifest(spec.path, { cacheRules: spec.cacheRules, includeDotfiles: spec.publish.includeDotfiles }).encoded;
   } catch (error) {
     if (error instanceof SiteFolderError) fail(spec.build ? "build.outputDir" : "path", spec.build?.outputDir ?? spec.path, `has a problem: ${error.problem}`, `${error.fix}.`);
     throw error;

@@ -1,6 +1,7 @@
 /** Shared checks of the reference app's edge logic, run once per stack file (index.ts loads once per test file). */
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
+import { manifestKeys } from "../../components/static-site/publisher/encoding";
 import type { OfflineRun } from "../../local/offline/program";
 import { ofType, resource } from "../harness/mocks";
 
@@ -54,7 +55,7 @@ export async function expectSiteErrorsFromTheEdge(run: OfflineRun): Promise<void
   expect(readFileSync("site/dist/error.html", "utf8")).toBe(readFileSync("site/public/error.html", "utf8"));
   // The site publishes Vite's output (StaticSite build), with its error page and content-hashed assets.
   const publisher = resource(run.resources, "pulumi-nodejs:dynamic/serverless-fullstack:SitePublisher", "site-publish");
-  expect(Object.keys(publisher.inputs.files)).toEqual(expect.arrayContaining(["error.html", "index.html", expect.stringMatching(/^assets\/main\.[0-9a-f]{8}\.js$/)]));
+  expect(manifestKeys(publisher.inputs)).toEqual(expect.arrayContaining(["error.html", "index.html", expect.stringMatching(/^assets\/main\.[0-9a-f]{8}\.js$/)]));
 }
 
 /** Lambda@Edge's log groups, named as Lambda@Edge writes them, with the stack's retention in every edge region. */

@@ -7,7 +7,7 @@ import { createServer, request, type IncomingHttpHeaders, type Server } from "no
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { decodeManifest, encodeManifest } from "../../components/static-site/publisher/encoding";
+import { decodeManifest, encodeManifest, manifestKeys } from "../../components/static-site/publisher/encoding";
 import { buildManifest } from "../../components/static-site/publisher/manifest";
 import { DEFAULT_PUBLISH_OPTIONS, type PublisherInputs, type PublishOptions } from "../../components/static-site/publisher/types";
 import { startCloudFrontStub, type CloudFrontStub } from "../../local/cloudfront-stub";
@@ -102,7 +102,14 @@ export const SITE: Record<string, string> = {
 };
 
 /** The files of inputs or a state, decoded (encodings may number their header tables differently). */
-export const filesOf = (encoded: { files: Record<string, string>; contentTypes: string[]; cacheControls: string[] }) => decodeManifest(encoded);
+export const filesOf = (encoded: { files: string | Record<string, string>; contentTypes: string[]; cacheControls: string[] }) => decodeManifest(encoded);
+
+/** The keys of inputs or a state, in the manifest's order. */
+export const keysOf = (encoded: { files: string | Record<string, string> }) => manifestKeys(encoded);
+
+/** The encoded line of one file of inputs or a state ("<sha256> <size> <content type #> <cache-control #>[ f]"). */
+export const lineOf = (encoded: { files: string | Record<string, string> }, key: string): string | undefined =>
+  (typeof encoded.files === "string" ? (JSON.parse(encoded.files) as Record<string, string>) : encoded.files)[key];
 
 /** Who signed a request: the access key, region and service of its SigV4 credential scope. */
 export interface Signer {

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { publisherLog, publisherProvider as provider } from "../../components/static-site/publisher/provider";
 import type { PublisherInputs, PublisherState } from "../../components/static-site/publisher/types";
-import { BUCKET, DISTRIBUTION, filesOf, inputsFor, makeSite, removeSite, SITE, startCloud, writeFiles, type Cloud } from "./helpers";
+import { BUCKET, DISTRIBUTION, filesOf, inputsFor, keysOf, makeSite, removeSite, SITE, startCloud, writeFiles, type Cloud } from "./helpers";
 
 let cloud: Cloud;
 const logs: string[] = [];
@@ -108,7 +108,7 @@ describe("SitePublisher provider", () => {
     expect(cloud.s3.deletedKeys()).toEqual(["robots.txt"]);
     expect(cloud.cloudfront.paths().sort()).toEqual(["/docs/", "/docs/index.html", "/robots.txt"]);
     expect(state.lastDeploy).toMatchObject({ uploaded: 2, deleted: 1 });
-    expect(Object.keys(state.files)).not.toContain("robots.txt");
+    expect(keysOf(state)).not.toContain("robots.txt");
     removeSite(root);
   });
 
@@ -207,7 +207,7 @@ describe("SitePublisher provider", () => {
     cloud.reset();
     cloud.s3.fail((r) => r.operation === "DeleteObjects");
     const { state: partial } = await failedUpdate(first, news);
-    expect(partial.files["robots.txt"]).toBeDefined();
+    expect(keysOf(partial)).toContain("robots.txt");
     cloud.reset();
     await update(partial, news);
     expect(cloud.s3.deletedKeys()).toEqual(["robots.txt"]);

@@ -12,7 +12,7 @@ import { StaticSite } from "../../components/static-site";
 import { publisherProvider } from "../../components/static-site/publisher/provider";
 import type { PublisherInputs, PublisherState } from "../../components/static-site/publisher/types";
 import { record, resource, useMocks } from "../harness/mocks";
-import { inputsFor, makeSite, removeSite, startCloud, type Cloud } from "./helpers";
+import { inputsFor, keysOf, makeSite, removeSite, startCloud, type Cloud } from "./helpers";
 
 const PUBLISHER = "pulumi-nodejs:dynamic/serverless-fullstack:SitePublisher";
 /** How the dynamic-provider host passes an unknown value (`rpc.unknownValue`). */
@@ -50,7 +50,7 @@ describe("StaticSite build at preview", () => {
     const source = makeSite({ "package.json": "{}" });
     sites.push(source);
     const graph = await record(() => new StaticSite("now", { path: source, build: { command: "mkdir -p dist && echo \"$MODE\" > dist/index.html", outputDir: "dist", environment: { MODE: "preview" } } }));
-    expect(Object.keys(resource(graph, PUBLISHER, "now-publish").inputs.files)).toEqual(["index.html"]);
+    expect(keysOf(resource(graph, PUBLISHER, "now-publish").inputs as never)).toEqual(["index.html"]);
   });
 
   it("the publisher's provider accepts unknown files at check and diff, and plans an update", async () => {

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StaticSite } from "../../components/static-site";
 import { record, resource } from "../harness/mocks";
-import { BUCKET, DISTRIBUTION, filesOf, makeSite, removeSite, SITE, startCloud, startStsStub, type Cloud, type StsStub } from "./helpers";
+import { BUCKET, DISTRIBUTION, filesOf, keysOf, lineOf, makeSite, removeSite, SITE, startCloud, startStsStub, type Cloud, type StsStub } from "./helpers";
 
 const PUBLISHER = "pulumi-nodejs:dynamic/serverless-fullstack:SitePublisher";
 /** index.ts's build of the reference site. */
@@ -28,7 +28,7 @@ describe("StaticSite publishing", () => {
     expect(publisher.inputs.bucket).toBe(bucket.state.bucket);
     expect(publisher.inputs.distributionId).toBe(cdn.id);
     // Vite's output: the pages, one script and one stylesheet with content hashes in their names, public/ as is.
-    expect(Object.keys(publisher.inputs.files)).toEqual([
+    expect(keysOf(publisher.inputs as never)).toEqual([
       "about.html", "account/index.html", expect.stringMatching(/^assets\/main\.[0-9a-f]{8}\.js$/), expect.stringMatching(/^assets\/style\.[0-9a-f]{8}\.css$/),
       "error.css", "error.html", "index.html", "robots.txt", "variants/b/index.html",
     ]);
@@ -37,7 +37,7 @@ describe("StaticSite publishing", () => {
     for (const [key, entry] of Object.entries(files).filter(([key]) => key.startsWith("assets/"))) {
       expect(entry, key).toMatchObject({ cacheControl: "public, max-age=31536000, immutable", fingerprinted: true });
     }
-    expect(publisher.inputs.files["index.html"]).toMatch(/^[0-9a-f]{64} \d+ \d+ \d+$/);
+    expect(lineOf(publisher.inputs as never, "index.html")).toMatch(/^[0-9a-f]{64} \d+ \d+ \d+$/);
     expect(publisher.inputs.options).toEqual({
       concurrency: 8,
       multipartThresholdBytes: 16 * 1024 * 1024,

@@ -1,6 +1,6 @@
 export { SitePublisher, type SitePublisherArgs } from "./resource";
 export { publisherProvider, publisherLog } from "./provider";
-export { buildManifest, hashFiles, hashFileSync, type ManifestOptions, type SiteManifest } from "./manifest";
+export { buildEncodedManifest, buildManifest, hashFiles, hashFileSync, siteHashStoreFile, type ManifestOptions, type SiteManifest } from "./manifest";
 export { planPublish, summarise, viewerPaths, type PublishPlan } from "./plan";
 export { collapseInvalidation, type InvalidationLimits } from "./invalidation";
 export { normalisePublish, validatePublishArgs, type NormalisedPublish, type StaticSitePublishArgs } from "./args";

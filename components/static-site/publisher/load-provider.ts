@@ -17,7 +17,8 @@ import { existsSync, readFileSync } from "node:fs";
 import Module from "node:module";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { defaultCacheDir, writeAtomically } from "../../lambda/bundle-cache";
+import { writeAtomically } from "../../file-hashes";
+import { defaultCacheDir } from "../../lambda/bundle-cache";
 import { cachedBuild } from "../../lambda/bundle";
 
 /** Bumped when what the serialised text is keyed by changes. */

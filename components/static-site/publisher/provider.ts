@@ -26,7 +26,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { publisherClients } from "./clients";
 import { collapseInvalidation } from "./invalidation";
 import { emptyDeployed, formatBytes, planPublish, summarise, viewerPaths } from "./plan";
-import { decodeManifest, encodeManifest } from "./encoding";
+import { decodeManifest, encodeManifest, manifestKeys } from "./encoding";
 import type { Deployed, FileEntry, LastDeploy, Manifest, PublisherAws, PublisherInputs, PublisherState, RetainedEntry } from "./types";
 
 /** The state as plain entries. */
@@ -114,7 +114,7 @@ export const publisherProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async delete(_id: string, props: PublisherState) {
-    const keys = [...Object.keys(props.files ?? {}), ...Object.keys(props.retained ?? {})];
+    const keys = [...manifestKeys(props), ...Object.keys(props.retained ?? {})];
     const { s3 } = publisherClients(props);
     try {
       const { failed } = await deleteKeys(s3, props.bucket, keys);
@@ -128,7 +128,7 @@ export const publisherProvider: pulumi.dynamic.ResourceProvider = {
 function checkInputs(news: PublisherInputs): Array<{ property: string; reason: string }> {
   const failures: Array<{ property: string; reason: string }> = [];
   if (typeof news.bucket !== "string" || news.bucket === "") failures.push({ property: "bucket", reason: "needs the name of the site bucket" });
-  if (!news.files || (typeof news.files !== "object" && !manifestUnknown(news))) failures.push({ property: "files", reason: "needs the site manifest" });
+  if (!news.files || (typeof news.files !== "object" && typeof news.files !== "string")) failures.push({ property: "files", reason: "needs the site manifest" });
   const o = news.options;
   if (!o || !(o.concurrency >= 1)) failures.push({ property: "options.concurrency", reason: "must be 1 or more" });
   if (o && o.partSizeBytes < 5 * 1024 * 1024) failures.push({ property: "options.partSizeBytes", reason: "must be at least 5 MiB, S3's minimum part size" });

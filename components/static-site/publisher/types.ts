@@ -72,8 +72,11 @@ export interface PublisherInputs {
   distributionId: string;
   /** Absolute path of the site folder on the machine running the deploy (never compared in diffs). */
   root: string;
-  /** The manifest, encoded (see encoding.ts): key → "<sha256> <size> <content type index> <cache-control index>[ f]". */
-  files: Record<string, string>;
+  /**
+   * The manifest, encoded (see encoding.ts): the JSON of key → "<sha256> <size> <content type index> <cache-control index>[ f]"
+   * (states written before it was a string hold the object itself).
+   */
+  files: string | Record<string, string>;
   contentTypes: string[];
   cacheControls: string[];
   /** The index document: a change to `docs/index.html` also invalidates `/docs/`. */
