@@ -13,6 +13,7 @@ import { Worker } from "node:worker_threads";
 import { bundleEntry, BUNDLE_FILE, resolvedOptions } from "../components/lambda/bundle";
 import type { LambdaFunctionSpec } from "../components/lambda/function";
 import { PROJECT_DIR, resolveValue } from "./offline/program";
+import { createTerminalLogSink } from "./terminal-logs";
 
 /** `dir/node_modules` → the project's, so a bundle built outside the project (a test's temporary state) finds its external packages. */
 function linkProjectModules(dir: string): void {
@@ -36,8 +37,8 @@ export interface HandlerLogChunk {
 
 export type HandlerLogSink = (chunk: HandlerLogChunk) => void;
 
-/** Handler output straight to this process's stdout/stderr, as `npm start` shows it. */
-export const terminalLogSink: HandlerLogSink = ({ stream, text }) => void (stream === "stderr" ? process.stderr : process.stdout).write(text);
+/** Handler output to this process's stdout/stderr, as `npm start` shows it: one line per Powertools record, errors whole (local/terminal-logs.ts). */
+export const terminalLogSink: HandlerLogSink = createTerminalLogSink();
 
 let defaultLogSink: HandlerLogSink = terminalLogSink;
 
