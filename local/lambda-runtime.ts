@@ -1,7 +1,9 @@
 /**
- * Runs a LambdaFunction's real bundle locally, the way Lambda would: one worker
- * thread per function is its sandbox (own `process.env`, module loaded once and
- * kept warm), the configured timeout is enforced by terminating the sandbox, and
+ * Runs a LambdaFunction's real bundle locally, the way Lambda would: a worker thread
+ * is a sandbox (own `process.env`, module loaded once and kept warm) that runs one
+ * invocation at a time, concurrent invocations get more sandboxes of the same function
+ * (up to MAX_LOCAL_SANDBOXES, then they wait for one), functions never share one, the
+ * configured timeout is enforced by terminating the sandbox, and
  * handler errors come back as Lambda's `{ errorType, errorMessage }`. What the handler
  * writes (console, Powertools Logger: Lambda's CloudWatch log stream) goes to a log sink:
  * the terminal for `npm start`, a per-test buffer in the test suite.
@@ -68,20 +70,48 @@ export interface LocalLambdaOptions {
   logs?: HandlerLogSink;
 }
 
-/** The young generation of each function's worker (see sandbox()). */
+/** The young generation of each function's worker (see createSandbox()). */
 const WORKER_YOUNG_GENERATION_MB = 8;
 
+/**
+ * Sandboxes one function runs at most at once locally. Lambda runs each invocation in a sandbox of its
+ * own and starts more for concurrent ones (up to the account's or function's concurrency); this machine
+ * has few cores and every sandbox is a worker in this process (≈10–20 MiB each), so concurrent
+ * invocations beyond this many wait for a sandbox to be free instead of failing as throttled.
+ */
+export const MAX_LOCAL_SANDBOXES = 4;
+
+/** One warm sandbox: a worker that runs one invocation at a time, as a Lambda execution environment does. */
+interface Sandbox {
+  worker: Worker;
+  current?: { id: string; resolve: (v: unknown) => void; reject: (e: Error) => void };
+}
+
 export class LocalLambda {
-  private worker?: Worker;
-  private readonly pending = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  /** Every live sandbox; `idle` holds those without an invocation, the most recently used last. */
+  private readonly sandboxes = new Set<Sandbox>();
+  private readonly idle: Sandbox[] = [];
+  private readonly waiting: Array<{ resolve: (sandbox: Sandbox) => void; reject: (error: Error) => void }> = [];
+  private starting = 0;
   private readonly file: string;
   private environment?: Promise<Record<string, string>>;
   private built?: Promise<void>;
+  /** What a sandbox gets as its Lambda context, apart from the request id. */
+  private readonly contextBase: Record<string, unknown>;
   readonly functionName: string;
 
   constructor(readonly spec: LambdaFunctionSpec, private readonly options: LocalLambdaOptions) {
     this.functionName = options.functionName ?? spec.name;
     this.file = join(options.buildDir, spec.name, BUNDLE_FILE);
+    this.contextBase = {
+      functionName: this.functionName,
+      functionVersion: "$LATEST",
+      invokedFunctionArn: `arn:aws:lambda:${options.sharedEnvironment.AWS_REGION ?? "us-east-1"}:000000000000:function:${this.functionName}`,
+      memoryLimitInMB: String(spec.memorySize),
+      logGroupName: `/aws/lambda/${this.functionName}`,
+      logStreamName: "local",
+      timeoutMs: spec.timeout * 1000,
+    };
   }
 
   /** Writes the bundle, with build-time constants that are Outputs resolved (as the deploy builds it). */
@@ -94,54 +124,85 @@ export class LocalLambda {
     if (this.spec.nativeModules?.length) linkProjectModules(join(this.options.buildDir, this.spec.name));
   }
 
-  /** Invokes the handler with `event`; resolves with its result or rejects with a LambdaInvokeError. */
+  /**
+   * Invokes the handler with `event` in a free warm sandbox (a new one while fewer than MAX_LOCAL_SANDBOXES
+   * run, else the next to finish); resolves with its result or rejects with a LambdaInvokeError.
+   */
   async invoke<T = unknown>(event: unknown): Promise<T> {
-    const worker = await this.sandbox();
+    const sandbox = await this.acquire();
     const id = randomUUID();
     const timeoutMs = this.spec.timeout * 1000;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.pending.delete(id);
-        // Lambda discards a sandbox whose invocation timed out; so do we.
-        void this.reset();
+        sandbox.current = undefined;
+        // Lambda discards a sandbox whose invocation timed out; so do we (only that one).
+        this.discard(sandbox);
         reject(new LambdaInvokeError(this.functionName, "Sandbox.Timedout", `Task timed out after ${this.spec.timeout}.00 seconds`));
       }, timeoutMs);
-      this.pending.set(id, {
-        resolve: (v) => (clearTimeout(timer), resolve(v as T)),
-        reject: (e) => (clearTimeout(timer), reject(e)),
-      });
-      worker.postMessage({
+      sandbox.current = {
         id,
-        event,
-        context: {
-          awsRequestId: id,
-          functionName: this.functionName,
-          functionVersion: "$LATEST",
-          invokedFunctionArn: `arn:aws:lambda:${this.options.sharedEnvironment.AWS_REGION ?? "us-east-1"}:000000000000:function:${this.functionName}`,
-          memoryLimitInMB: String(this.spec.memorySize),
-          logGroupName: `/aws/lambda/${this.functionName}`,
-          logStreamName: "local",
-          timeoutMs,
-        },
-      });
+        resolve: (v) => (clearTimeout(timer), this.release(sandbox), resolve(v as T)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      };
+      sandbox.worker.postMessage({ id, event, context: { ...this.contextBase, awsRequestId: id } });
     });
   }
 
   async stop(): Promise<void> {
-    await this.reset();
+    const sandboxes = [...this.sandboxes];
+    this.sandboxes.clear();
+    this.idle.length = 0;
+    await Promise.all(sandboxes.map((sandbox) => sandbox.worker.terminate()));
   }
 
-  private async reset(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    if (worker) await worker.terminate();
+  /** A free sandbox: the most recently used idle one, a new one while there is room, or the next one freed. */
+  private acquire(): Promise<Sandbox> {
+    const ready = this.idle.pop();
+    if (ready) return Promise.resolve(ready);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.grow();
+    });
   }
 
-  private async sandbox(): Promise<Worker> {
-    if (this.worker) return this.worker;
+  /** Starts sandboxes for waiting invocations while there is room. */
+  private grow(): void {
+    while (this.waiting.length > this.starting && this.sandboxes.size + this.starting < MAX_LOCAL_SANDBOXES) {
+      this.starting++;
+      this.createSandbox().then(
+        (sandbox) => {
+          this.starting--;
+          this.sandboxes.add(sandbox);
+          this.release(sandbox);
+        },
+        (error: Error) => {
+          this.starting--;
+          this.waiting.shift()?.reject(error);
+        },
+      );
+    }
+  }
+
+  /** The sandbox is free: to the longest-waiting invocation, or idle. */
+  private release(sandbox: Sandbox): void {
+    if (!this.sandboxes.has(sandbox)) return;
+    const next = this.waiting.shift();
+    if (next) next.resolve(sandbox);
+    else this.idle.push(sandbox);
+  }
+
+  /** Ends a sandbox (timed out or crashed); waiting invocations get a new one. */
+  private discard(sandbox: Sandbox): void {
+    if (!this.sandboxes.delete(sandbox)) return;
+    const at = this.idle.indexOf(sandbox);
+    if (at >= 0) this.idle.splice(at, 1);
+    void sandbox.worker.terminate();
+    this.grow();
+  }
+
+  private async createSandbox(): Promise<Sandbox> {
     this.built ??= this.build();
     await this.built;
-    if (this.worker) return this.worker;
     this.environment ??= this.resolveEnvironment();
     const env = await this.environment;
     const worker = new Worker(new URL("./lambda-worker.mjs", `file://${__dirname}/`), {
@@ -155,27 +216,32 @@ export class LocalLambda {
       stdout: true,
       stderr: true,
     });
+    const sandbox: Sandbox = { worker };
     for (const stream of ["stdout", "stderr"] as const) {
       worker[stream].setEncoding("utf8");
       worker[stream].on("data", (text: string) => (this.options.logs ?? defaultLogSink)({ functionName: this.functionName, stream, text }));
     }
     worker.on("message", (message: { id: string; ok: boolean; result?: unknown; error?: { errorType: string; errorMessage: string; stack?: string } }) => {
-      const waiter = this.pending.get(message.id);
-      if (!waiter) return;
-      this.pending.delete(message.id);
-      if (message.ok) waiter.resolve(message.result);
-      else waiter.reject(new LambdaInvokeError(this.functionName, message.error!.errorType, message.error!.errorMessage, message.error!.stack));
-    });
-    worker.on("error", (error) => {
-      for (const [id, waiter] of this.pending) {
-        this.pending.delete(id);
-        waiter.reject(new LambdaInvokeError(this.functionName, "Runtime.ExitError", error.message));
+      const current = sandbox.current;
+      if (!current || current.id !== message.id) return;
+      sandbox.current = undefined;
+      if (message.ok) current.resolve(message.result);
+      else {
+        // A handler error leaves the sandbox warm (Lambda reuses it): free for the next invocation.
+        current.reject(new LambdaInvokeError(this.functionName, message.error!.errorType, message.error!.errorMessage, message.error!.stack));
+        this.release(sandbox);
       }
-      this.worker = undefined;
     });
+    const crashed = (message: string) => {
+      const current = sandbox.current;
+      sandbox.current = undefined;
+      current?.reject(new LambdaInvokeError(this.functionName, "Runtime.ExitError", message));
+      this.discard(sandbox);
+    };
+    worker.on("error", (error) => crashed(error.message));
+    worker.on("exit", (code) => crashed(`the sandbox exited with code ${code}`));
     worker.unref();
-    this.worker = worker;
-    return worker;
+    return sandbox;
   }
 
   private async resolveEnvironment(): Promise<Record<string, string>> {
