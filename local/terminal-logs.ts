@@ -36,6 +36,29 @@ const MAX_RECORD_CHARS = 256 * 1024;
 
 type Write = (stream: HandlerLogChunk["stream"], text: string) => void;
 
+/**
+ * Writes to this process's stdout what arrives in one turn of the event loop in one write: under load many
+ * sandboxes log in the same turn, and each write to a pipe is a system call that wakes its reader. stderr
+ * (where Powertools and console.error write errors) is written at once, so an error is never held back
+ * from a process about to exit.
+ */
+export function batchedWrites(streams: Record<HandlerLogChunk["stream"], { write(text: string): unknown }> = process): Write {
+  let pending = "";
+  const flush = () => {
+    const text = pending;
+    pending = "";
+    streams.stdout.write(text);
+  };
+  return (stream, text) => {
+    if (stream === "stderr") {
+      streams.stderr.write(text);
+      return;
+    }
+    if (pending === "") setImmediate(flush);
+    pending += text;
+  };
+}
+
 /** The record's one-line form, or its whole text at ERROR and above; undefined when `text` is not a Powertools record. */
 export function formatRecord(functionName: string, text: string): string | undefined {
   let record: unknown;
@@ -63,7 +86,7 @@ export function formatRecord(functionName: string, text: string): string | undef
  * came. A record split over several chunks (a pretty-printed one is `{` … `}` on lines of their own)
  * is held, per function and stream, until its closing line arrives.
  */
-export function createTerminalLogSink(write: Write = (stream, text) => void (stream === "stderr" ? process.stderr : process.stdout).write(text)): HandlerLogSink {
+export function createTerminalLogSink(write: Write = batchedWrites()): HandlerLogSink {
   const held = new Map<string, string>();
   return ({ functionName, stream, text }) => {
     const key = `${stream}\u0000${functionName}`;

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { terminalLogSink } from "../../local/lambda-runtime";
-import { createTerminalLogSink, formatRecord } from "../../local/terminal-logs";
+import { batchedWrites, createTerminalLogSink, formatRecord } from "../../local/terminal-logs";
 
 /** What Powertools Logger writes for `logger.info("request", {...})` under POWERTOOLS_DEV: ≈17 lines. */
 const PRETTY_INFO = `${JSON.stringify(
@@ -40,10 +40,11 @@ describe("the terminal's handler log sink (npm start)", () => {
     expect(text()).toBe('api-get-albums INFO request {"route":"listAlbums","statusCode":200,"method":"GET","path":"/api/albums"}\n');
   });
 
-  it("is what npm start's terminal gets: one line for a request's record, not ≈17 (issue 15)", () => {
+  it("is what npm start's terminal gets: one line for a request's record, not ≈17 (issue 15)", async () => {
     const written = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
     try {
       terminalLogSink({ functionName: "api-get-albums", stream: "stdout", text: PRETTY_INFO });
+      await new Promise((resolve) => setImmediate(resolve));
       const lines = written.mock.calls.map(([text]) => String(text)).join("").split("\n").filter(Boolean);
       expect(lines).toEqual(['api-get-albums INFO request {"route":"listAlbums","statusCode":200,"method":"GET","path":"/api/albums"}']);
     } finally {
@@ -75,6 +76,17 @@ describe("the terminal's handler log sink (npm start)", () => {
     expect(written.map((w) => w.text)).toEqual(["interleaved\n"]);
     sink({ functionName: "api-get-albums", stream: "stdout", text: PRETTY_INFO.slice(half) + PRETTY_INFO });
     expect(written.slice(1).map((w) => w.text).join("").split("\n").filter(Boolean)).toHaveLength(2);
+  });
+
+  it("writes stdout once per turn of the event loop, stderr at once", async () => {
+    const written: string[] = [];
+    const write = batchedWrites({ stdout: { write: (text: string) => written.push(`out:${text}`) }, stderr: { write: (text: string) => written.push(`err:${text}`) } });
+    write("stdout", "a\n");
+    write("stdout", "b\n");
+    write("stderr", "boom\n");
+    expect(written).toEqual(["err:boom\n"]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(written).toEqual(["err:boom\n", "out:a\nb\n"]);
   });
 
   it("formatRecord leaves non-records alone", () => {
