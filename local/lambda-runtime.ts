@@ -97,6 +97,8 @@ export class LocalLambda {
   private readonly idle: Sandbox[] = [];
   private readonly waiting: Array<{ resolve: (sandbox: Sandbox) => void; reject: (error: Error) => void }> = [];
   private starting = 0;
+  /** Bumped by stop(): a sandbox that finishes starting after it is ended at once. */
+  private generation = 0;
   private readonly file: string;
   private environment?: Promise<Record<string, string>>;
   private built?: Promise<void>;
@@ -153,6 +155,8 @@ export class LocalLambda {
   }
 
   async stop(): Promise<void> {
+    this.generation++;
+    for (const waiter of this.waiting.splice(0)) waiter.reject(new LambdaInvokeError(this.functionName, "Runtime.ExitError", "the function was stopped"));
     const sandboxes = [...this.sandboxes];
     this.sandboxes.clear();
     this.idle.length = 0;
@@ -173,9 +177,14 @@ export class LocalLambda {
   private grow(): void {
     while (this.waiting.length > this.starting && this.sandboxes.size + this.starting < MAX_LOCAL_SANDBOXES) {
       this.starting++;
+      const generation = this.generation;
       this.createSandbox().then(
         (sandbox) => {
           this.starting--;
+          if (generation !== this.generation) {
+            void sandbox.worker.terminate();
+            return;
+          }
           this.sandboxes.add(sandbox);
           this.release(sandbox);
         },
