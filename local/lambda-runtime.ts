@@ -77,13 +77,13 @@ const WORKER_YOUNG_GENERATION_MB = 8;
 /**
  * Sandboxes one function runs at most at once locally. Lambda runs each invocation in a sandbox of its
  * own and starts more for concurrent ones (up to the account's or function's concurrency); here every
- * sandbox is a worker in this process (≈10–20 MiB, its own JIT and GC), so concurrent invocations beyond
- * this many wait for a sandbox to be free instead of failing as throttled. One per core, between 2 and 4:
- * under the memory bench's 16 concurrent requests on a 2-core machine, 2 sandboxes answered more than
- * 1 (which waits on every DynamoDB round trip) and than 4 (more isolates warming up and collecting for
- * the same cores).
+ * sandbox is a worker in this process (its own heap, JIT and GC), so concurrent invocations beyond this
+ * many wait for a sandbox to be free instead of failing as throttled. One per core left after the main
+ * thread (which runs the front door, the gateway and the emulators), at most 4: on the 2-core machine of
+ * the memory bench that is one sandbox per function — a second one answered ≈15% more list requests
+ * but grew the process by 36 MiB over the ten load runs (10% against the bench's ≤10%).
  */
-export const MAX_LOCAL_SANDBOXES = Math.max(2, Math.min(4, availableParallelism()));
+export const MAX_LOCAL_SANDBOXES = Math.max(1, Math.min(4, availableParallelism() - 1));
 
 /** One warm sandbox: a worker that runs one invocation at a time, as a Lambda execution environment does. */
 interface Sandbox {
