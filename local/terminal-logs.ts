@@ -28,8 +28,8 @@ const CONTEXT_KEYS = new Set([
   "xray_trace_id",
 ]);
 
-/** Levels printed whole. Powertools' own level names: https://docs.powertools.aws.dev/lambda/typescript/latest/core/logger/#log-levels */
-const FULL_LEVELS = new Set(["ERROR", "CRITICAL", "FATAL"]);
+/** Levels printed whole: Powertools Logger's ERROR and CRITICAL (its LogLevel constants: TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT). */
+const FULL_LEVELS = new Set(["ERROR", "CRITICAL"]);
 
 /** A pretty-printed record longer than this without its closing brace is not one: it is printed as it came. */
 const MAX_RECORD_CHARS = 256 * 1024;
