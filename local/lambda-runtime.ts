@@ -1,16 +1,13 @@
 /**
- * Runs a LambdaFunction's real bundle locally, the way Lambda would: a worker thread
- * is a sandbox (own `process.env`, module loaded once and kept warm) that runs one
- * invocation at a time, concurrent invocations get more sandboxes of the same function
- * (up to MAX_LOCAL_SANDBOXES, then they wait for one), functions never share one, the
- * configured timeout is enforced by terminating the sandbox, and
+ * Runs a LambdaFunction's real bundle locally, the way Lambda would: one worker
+ * thread per function is its sandbox (own `process.env`, module loaded once and
+ * kept warm), the configured timeout is enforced by terminating the sandbox, and
  * handler errors come back as Lambda's `{ errorType, errorMessage }`. What the handler
  * writes (console, Powertools Logger: Lambda's CloudWatch log stream) goes to a log sink:
  * the terminal for `npm start`, a per-test buffer in the test suite.
  */
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { bundleEntry, BUNDLE_FILE, resolvedOptions } from "../components/lambda/bundle";
@@ -71,53 +68,20 @@ export interface LocalLambdaOptions {
   logs?: HandlerLogSink;
 }
 
-/** The young generation of each function's worker (see createSandbox()). */
+/** The young generation of each function's worker (see sandbox()). */
 const WORKER_YOUNG_GENERATION_MB = 8;
 
-/**
- * Sandboxes one function runs at most at once locally. Lambda runs each invocation in a sandbox of its
- * own and starts more for concurrent ones (up to the account's or function's concurrency); here every
- * sandbox is a worker in this process (its own heap, JIT and GC), so concurrent invocations beyond this
- * many wait for a sandbox to be free instead of failing as throttled. One per core left after the main
- * thread (which runs the front door, the gateway and the emulators), at most 4: on the 2-core machine of
- * the memory bench that is one sandbox per function — a second one answered ≈15% more list requests
- * but grew the process by 36 MiB over the ten load runs (10% against the bench's ≤10%).
- */
-export const MAX_LOCAL_SANDBOXES = Math.max(1, Math.min(4, availableParallelism() - 1));
-
-/** One warm sandbox: a worker that runs one invocation at a time, as a Lambda execution environment does. */
-interface Sandbox {
-  worker: Worker;
-  current?: { id: string; resolve: (v: unknown) => void; reject: (e: Error) => void };
-}
-
 export class LocalLambda {
-  /** Every live sandbox; `idle` holds those without an invocation, the most recently used last. */
-  private readonly sandboxes = new Set<Sandbox>();
-  private readonly idle: Sandbox[] = [];
-  private readonly waiting: Array<{ resolve: (sandbox: Sandbox) => void; reject: (error: Error) => void }> = [];
-  private starting = 0;
-  /** Bumped by stop(): a sandbox that finishes starting after it is ended at once. */
-  private generation = 0;
+  private worker?: Worker;
+  private readonly pending = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly file: string;
   private environment?: Promise<Record<string, string>>;
   private built?: Promise<void>;
-  /** What a sandbox gets as its Lambda context, apart from the request id. */
-  private readonly contextBase: Record<string, unknown>;
   readonly functionName: string;
 
   constructor(readonly spec: LambdaFunctionSpec, private readonly options: LocalLambdaOptions) {
     this.functionName = options.functionName ?? spec.name;
     this.file = join(options.buildDir, spec.name, BUNDLE_FILE);
-    this.contextBase = {
-      functionName: this.functionName,
-      functionVersion: "$LATEST",
-      invokedFunctionArn: `arn:aws:lambda:${options.sharedEnvironment.AWS_REGION ?? "us-east-1"}:000000000000:function:${this.functionName}`,
-      memoryLimitInMB: String(spec.memorySize),
-      logGroupName: `/aws/lambda/${this.functionName}`,
-      logStreamName: "local",
-      timeoutMs: spec.timeout * 1000,
-    };
   }
 
   /** Writes the bundle, with build-time constants that are Outputs resolved (as the deploy builds it). */
@@ -130,94 +94,59 @@ export class LocalLambda {
     if (this.spec.nativeModules?.length) linkProjectModules(join(this.options.buildDir, this.spec.name));
   }
 
-  /**
-   * Invokes the handler with `event` in a free warm sandbox (a new one while fewer than MAX_LOCAL_SANDBOXES
-   * run, else the next to finish); resolves with its result or rejects with a LambdaInvokeError.
-   */
+  /** Invokes the handler with `event`; resolves with its result or rejects with a LambdaInvokeError. */
   async invoke<T = unknown>(event: unknown): Promise<T> {
-    const sandbox = await this.acquire();
+    const worker = await this.sandbox();
     const id = randomUUID();
     const timeoutMs = this.spec.timeout * 1000;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
-        sandbox.current = undefined;
-        // Lambda discards a sandbox whose invocation timed out; so do we (only that one).
-        this.discard(sandbox);
+        this.pending.delete(id);
+        // Lambda discards a sandbox whose invocation timed out; so do we.
+        void this.reset();
         reject(new LambdaInvokeError(this.functionName, "Sandbox.Timedout", `Task timed out after ${this.spec.timeout}.00 seconds`));
       }, timeoutMs);
-      sandbox.current = {
-        id,
-        resolve: (v) => (clearTimeout(timer), this.release(sandbox), resolve(v as T)),
+      this.pending.set(id, {
+        resolve: (v) => (clearTimeout(timer), resolve(v as T)),
         reject: (e) => (clearTimeout(timer), reject(e)),
-      };
-      sandbox.worker.postMessage({ id, event, context: { ...this.contextBase, awsRequestId: id } });
+      });
+      worker.postMessage({
+        id,
+        event,
+        context: {
+          awsRequestId: id,
+          functionName: this.functionName,
+          functionVersion: "$LATEST",
+          invokedFunctionArn: `arn:aws:lambda:${this.options.sharedEnvironment.AWS_REGION ?? "us-east-1"}:000000000000:function:${this.functionName}`,
+          memoryLimitInMB: String(this.spec.memorySize),
+          logGroupName: `/aws/lambda/${this.functionName}`,
+          logStreamName: "local",
+          timeoutMs,
+        },
+      });
     });
   }
 
   async stop(): Promise<void> {
-    this.generation++;
-    for (const waiter of this.waiting.splice(0)) waiter.reject(new LambdaInvokeError(this.functionName, "Runtime.ExitError", "the function was stopped"));
-    const sandboxes = [...this.sandboxes];
-    this.sandboxes.clear();
-    this.idle.length = 0;
-    await Promise.all(sandboxes.map((sandbox) => sandbox.worker.terminate()));
+    await this.reset();
   }
 
-  /** A free sandbox: the most recently used idle one, a new one while there is room, or the next one freed. */
-  private acquire(): Promise<Sandbox> {
-    const ready = this.idle.pop();
-    if (ready) return Promise.resolve(ready);
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
-      this.grow();
-    });
+  private async reset(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) await worker.terminate();
   }
 
-  /** Starts sandboxes for waiting invocations while there is room. */
-  private grow(): void {
-    while (this.waiting.length > this.starting && this.sandboxes.size + this.starting < MAX_LOCAL_SANDBOXES) {
-      this.starting++;
-      const generation = this.generation;
-      this.createSandbox().then(
-        (sandbox) => {
-          this.starting--;
-          if (generation !== this.generation) {
-            void sandbox.worker.terminate();
-            return;
-          }
-          this.sandboxes.add(sandbox);
-          this.release(sandbox);
-        },
-        (error: Error) => {
-          this.starting--;
-          this.waiting.shift()?.reject(error);
-        },
-      );
-    }
-  }
-
-  /** The sandbox is free: to the longest-waiting invocation, or idle. */
-  private release(sandbox: Sandbox): void {
-    if (!this.sandboxes.has(sandbox)) return;
-    const next = this.waiting.shift();
-    if (next) next.resolve(sandbox);
-    else this.idle.push(sandbox);
-  }
-
-  /** Ends a sandbox (timed out or crashed); waiting invocations get a new one. */
-  private discard(sandbox: Sandbox): void {
-    if (!this.sandboxes.delete(sandbox)) return;
-    const at = this.idle.indexOf(sandbox);
-    if (at >= 0) this.idle.splice(at, 1);
-    void sandbox.worker.terminate();
-    this.grow();
-  }
-
-  private async createSandbox(): Promise<Sandbox> {
+  private async sandbox(): Promise<Worker> {
+    if (this.worker) return this.worker;
     this.built ??= this.build();
     await this.built;
+    if (this.worker) return this.worker;
     this.environment ??= this.resolveEnvironment();
     const env = await this.environment;
+    // Concurrent first invocations all waited above: only the first to get here starts the worker (each used
+    // to start its own, and all but the last were never used nor ended).
+    if (this.worker) return this.worker;
     const worker = new Worker(new URL("./lambda-worker.mjs", `file://${__dirname}/`), {
       workerData: { file: this.file, handler: this.spec.handler },
       env,
@@ -229,32 +158,27 @@ export class LocalLambda {
       stdout: true,
       stderr: true,
     });
-    const sandbox: Sandbox = { worker };
     for (const stream of ["stdout", "stderr"] as const) {
       worker[stream].setEncoding("utf8");
       worker[stream].on("data", (text: string) => (this.options.logs ?? defaultLogSink)({ functionName: this.functionName, stream, text }));
     }
     worker.on("message", (message: { id: string; ok: boolean; result?: unknown; error?: { errorType: string; errorMessage: string; stack?: string } }) => {
-      const current = sandbox.current;
-      if (!current || current.id !== message.id) return;
-      sandbox.current = undefined;
-      if (message.ok) current.resolve(message.result);
-      else {
-        // A handler error leaves the sandbox warm (Lambda reuses it): free for the next invocation.
-        current.reject(new LambdaInvokeError(this.functionName, message.error!.errorType, message.error!.errorMessage, message.error!.stack));
-        this.release(sandbox);
-      }
+      const waiter = this.pending.get(message.id);
+      if (!waiter) return;
+      this.pending.delete(message.id);
+      if (message.ok) waiter.resolve(message.result);
+      else waiter.reject(new LambdaInvokeError(this.functionName, message.error!.errorType, message.error!.errorMessage, message.error!.stack));
     });
-    const crashed = (message: string) => {
-      const current = sandbox.current;
-      sandbox.current = undefined;
-      current?.reject(new LambdaInvokeError(this.functionName, "Runtime.ExitError", message));
-      this.discard(sandbox);
-    };
-    worker.on("error", (error) => crashed(error.message));
-    worker.on("exit", (code) => crashed(`the sandbox exited with code ${code}`));
+    worker.on("error", (error) => {
+      for (const [id, waiter] of this.pending) {
+        this.pending.delete(id);
+        waiter.reject(new LambdaInvokeError(this.functionName, "Runtime.ExitError", error.message));
+      }
+      this.worker = undefined;
+    });
     worker.unref();
-    return sandbox;
+    this.worker = worker;
+    return worker;
   }
 
   private async resolveEnvironment(): Promise<Record<string, string>> {
