@@ -1,11 +1,13 @@
 /**
  * The local app as `npm start` runs it (local/start.ts's startLocalApp, the same
  * printout), for the memory bench: it also signs up a user on the local Cognito and
- * creates an album when asked on stdin ("user"), then prints `BENCH {"token": ...}`; asked
+ * creates an album when asked on stdin ("user"), then prints `BENCH {"token": ..., "dynamodb": ...}` (the
+ * local DynamoDB endpoint and the gallery table, for the bench's direct-query baseline); asked
  * "memory", it prints its main thread's memory usage after a full GC (with --expose-gc).
  *   node -r ./local/offline/register.cjs bench/app-worker.ts <stateDir>
  */
 import { CognitoIdentityProviderClient, ConfirmSignUpCommand, InitiateAuthCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { localTables } from "../local/services/dynamodb";
 import { startLocalApp, type LocalApp } from "../local/start";
 
 async function signUpAndIn(app: LocalApp, email: string): Promise<string> {
@@ -41,10 +43,13 @@ async function main(): Promise<void> {
     }
     if (!text.includes("user")) return;
     (async () => {
+      const env = app.context.environment;
       const token = await signUpAndIn(app, "bench@example.com");
       const created = await fetch(`${app.urls.site}/api/albums`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ title: "Bench album" }) });
       if (created.status !== 201) throw new Error(`creating an album answered ${created.status}`);
-      console.log(`BENCH ${JSON.stringify({ token })}`);
+      // What the bench needs to run the albums route's own DynamoDB query without the API around it.
+      const gallery = (await localTables()).find((t) => t.id.endsWith(".gallery"));
+      console.log(`BENCH ${JSON.stringify({ token, dynamodb: { endpoint: env.AWS_ENDPOINT_URL_DYNAMODB, region: app.context.run.config.region, table: gallery?.tableName } })}`);
     })().catch((error) => {
       console.error(error);
       process.exit(1);

@@ -144,6 +144,30 @@ export interface LoadResult {
  */
 export async function loadRun(url: string, options: { headers?: Record<string, string>; connections: number; durationMs: number; maxRequests: number; expectStatus: number }): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
+  try {
+    return await loadLoop(
+      () =>
+        new Promise<boolean>((resolve, reject) => {
+          const req = request(url, { agent, headers: options.headers }, (response) => {
+            response.resume();
+            response.on("end", () => resolve(response.statusCode === options.expectStatus));
+          });
+          req.on("error", reject);
+          req.end();
+        }),
+      options,
+    );
+  } finally {
+    agent.destroy();
+  }
+}
+
+/**
+ * `call` from `connections` concurrent loops, until `durationMs` passed or `maxRequests` calls were
+ * made, whichever comes first. `call` resolves true for an expected answer, false for another one,
+ * and rejects for an error.
+ */
+export async function loadLoop(call: () => Promise<boolean>, options: { connections: number; durationMs: number; maxRequests: number }): Promise<LoadResult> {
   const latencies: number[] = [];
   let sent = 0;
   let errors = 0;
@@ -154,15 +178,7 @@ export async function loadRun(url: string, options: { headers?: Record<string, s
       sent++;
       const at = performance.now();
       try {
-        const status = await new Promise<number>((resolve, reject) => {
-          const req = request(url, { agent, headers: options.headers }, (response) => {
-            response.resume();
-            response.on("end", () => resolve(response.statusCode ?? 0));
-          });
-          req.on("error", reject);
-          req.end();
-        });
-        if (status !== options.expectStatus) unexpected++;
+        if (!(await call())) unexpected++;
         latencies.push(performance.now() - at);
       } catch {
         errors++;
@@ -171,7 +187,6 @@ export async function loadRun(url: string, options: { headers?: Record<string, s
   };
   await Promise.all(Array.from({ length: options.connections }, client));
   const elapsed = performance.now() - started;
-  agent.destroy();
   const sorted = [...latencies].sort((a, b) => a - b);
   return {
     requests: latencies.length,

@@ -3,15 +3,21 @@
  * process (bench/app-worker.ts: what `npm start` runs, plus one signed-up user with an
  * album), its resident memory after start and after each of ten load runs of an
  * authenticated list route (GET /api/albums through the site's front door), interleaved
- * with load runs of /api/health through the same front door and of a bare node server
- * (the ceiling of this machine). Loopback only; every run bounded in time and requests.
+ * with load runs of /api/health through the same front door, of a bare node server (the
+ * ceiling of this machine), and of the list route's own DynamoDB Query sent straight to the
+ * local DynamoDB endpoint by an SDK client in this process (the floor under the route: what
+ * the SDK and dynalite cost per request, with no front door, gateway or Lambda worker around
+ * it). Loopback only; every run bounded in time and requests.
  * Targets: RSS after start ≤ 400 MiB; RSS growth over the ten runs ≤ 10%; the list route
  * ≥ 5,000 requests/s.
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { ALBUM_PREFIX, GSI1, userPk } from "../handlers/shared/gallery-keys";
 import { PROJECT_DIR } from "../local/offline/program";
-import { loadRun, rssMib, startApp, type LoadResult } from "./local-app";
+import { loadLoop, loadRun, rssMib, startApp, type LoadResult } from "./local-app";
 import type { BenchTable } from "./run";
 import { check, formatSummary, machineLoad, pairedRatios, summarise, verdict } from "./stats";
 
@@ -26,6 +32,37 @@ async function startBareServer(): Promise<{ url: string; stop(): void }> {
   return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill() };
 }
 
+interface LocalDynamo {
+  endpoint: string;
+  region: string;
+  table: string;
+}
+
+/**
+ * GET /api/albums's DynamoDB call (handlers/shared/gallery-store.ts listAlbums: the same client setup,
+ * index, key condition, order and limit), sent straight to the local DynamoDB endpoint.
+ */
+function directAlbumsQuery(dynamo: LocalDynamo, sub: string): { query(): Promise<number>; destroy(): void } {
+  const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: dynamo.region, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return {
+    async query() {
+      const result = await documents.send(
+        new QueryCommand({
+          TableName: dynamo.table,
+          IndexName: GSI1,
+          KeyConditionExpression: "gsi1pk = :pk AND begins_with(gsi1sk, :album)",
+          ExpressionAttributeValues: { ":pk": userPk(sub), ":album": ALBUM_PREFIX },
+          ScanIndexForward: false,
+          Limit: 50,
+        }),
+      );
+      return result.Items?.length ?? 0;
+    },
+    destroy: () => client.destroy(),
+  };
+}
+
 export async function run(): Promise<BenchTable[]> {
   const load = machineLoad();
   const stateDir = join(PROJECT_DIR, ".local", "bench", "memory-state");
@@ -35,16 +72,24 @@ export async function run(): Promise<BenchTable[]> {
   try {
     const afterStart = rssMib(pid);
     app.child.stdin!.write("user\n");
-    const { token } = JSON.parse(await app.nextLine("BENCH ")) as { token: string };
+    const { token, dynamodb } = JSON.parse(await app.nextLine("BENCH ")) as { token: string; dynamodb: LocalDynamo };
     const site = app.urls.site;
-    const runs = { bare: [] as LoadResult[], health: [] as LoadResult[], albums: [] as LoadResult[] };
+    const sub = String(JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8")).sub);
+    // The route and the direct query must see the same items, or the floor is not the route's.
+    const listed = ((await (await fetch(`${site}/api/albums`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: unknown[] }).items.length;
+    const direct = directAlbumsQuery(dynamodb, sub);
+    const queried = await direct.query();
+    if (queried !== listed || listed === 0) throw new Error(`the direct query found ${queried} albums, the route ${listed}`);
+    const runs = { bare: [] as LoadResult[], health: [] as LoadResult[], albums: [] as LoadResult[], query: [] as LoadResult[] };
     const rss: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       runs.bare.push(await loadRun(bare.url, { ...LOAD, expectStatus: 200 }));
       runs.health.push(await loadRun(`${site}/api/health`, { ...LOAD, expectStatus: 200 }));
       runs.albums.push(await loadRun(`${site}/api/albums`, { ...LOAD, headers: { authorization: `Bearer ${token}` }, expectStatus: 200 }));
       rss.push(rssMib(pid));
+      runs.query.push(await loadLoop(async () => (await direct.query()) === listed, LOAD));
     }
+    direct.destroy();
     // Idle for a while: does the memory come back?
     await new Promise((resolve) => setTimeout(resolve, 5000));
     const idle = rssMib(pid);
@@ -68,10 +113,12 @@ export async function run(): Promise<BenchTable[]> {
           row("bare node server (ceiling)", runs.bare),
           row("GET /api/health via the front door", runs.health),
           row("GET /api/albums (authenticated) via the front door", runs.albums),
+          row("floor: its DynamoDB Query straight to the local endpoint (SDK here)", runs.query),
         ],
         notes: [
           verdict("authenticated list route throughput", albumsPerSecond, ">=", TARGETS.perSecond, " req/s", 0),
           `  … as a share of /api/health: median ${summarise(pairedRatios(runs.albums.map((r) => r.perSecond), runs.health.map((r) => r.perSecond))).median.toFixed(2)}; of the bare server: median ${summarise(pairedRatios(runs.albums.map((r) => r.perSecond), runs.bare.map((r) => r.perSecond))).median.toFixed(3)}`,
+          `  … of its own DynamoDB Query sent straight to the local endpoint (the floor: no front door, gateway or worker): median ${summarise(pairedRatios(runs.albums.map((r) => r.perSecond), runs.query.map((r) => r.perSecond))).median.toFixed(2)}; that query alone answers ${formatSummary(summarise(runs.query.map((r) => r.perSecond)), 0)} req/s (min/med/max), ${summarise(runs.query.map((r) => r.perSecond)).median >= TARGETS.perSecond ? "above" : "below"} the target`,
           check("every authenticated list request answered 200", failures === 0, `${failures} errors or other statuses`),
         ],
       },

@@ -19,11 +19,12 @@ import { bearerToken, createTokenVerifier, type CognitoClaims } from "../handler
 import { LambdaInvokeError } from "./lambda-runtime";
 import { resolveValue } from "./offline/program";
 import type { LocalContext } from "./services/types";
-import { readBody } from "./http";
+import { hasBody, readBody } from "./http";
 
 /** API Gateway's payload limit. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 const LOCAL_API_ID = "local";
+const NO_BODY = Buffer.alloc(0);
 
 interface CompiledRoute {
   route: RouteSpec;
@@ -109,7 +110,8 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
   const verifiers = new Map<string, ReturnType<typeof createTokenVerifier>>();
   const authorizerCache = new Map<string, { expires: number; context: AuthorizerContext; allowed: boolean }>();
   // Tokens a Cognito authorizer verified: signature checks were most of an authenticated request's cost.
-  const verifiedTokens = new Map<string, { expires: number; claims: CognitoClaims }>();
+  // With the claims as the authorizer hands them on (strings), built once per token.
+  const verifiedTokens = new Map<string, { expires: number; claims: CognitoClaims; context: { claims: Record<string, string> } }>();
   // A Cognito authorizer's pools are fixed for the life of the stack: resolve their ids once.
   const poolIdsOf = new Map<string, Promise<string[]>>();
   const poolIds = (authorizer: Extract<AuthorizerSpec, { type: "cognito" }>) => {
@@ -121,7 +123,12 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     return ids;
   };
 
-  async function cognitoClaims(authorizer: Extract<AuthorizerSpec, { type: "cognito" }>, token: string, scoped: boolean): Promise<CognitoClaims | undefined> {
+  async function cognitoClaims(authorizer: Extract<AuthorizerSpec, { type: "cognito" }>, token: string, scoped: boolean): Promise<{ claims: CognitoClaims; context: { claims: Record<string, string> } } | undefined> {
+    // A token verified for this authorizer and use within its TTL: none of the checks below can answer
+    // otherwise (the issuers and the verifier are fixed for the life of the stack), so look it up first.
+    const cacheKey = `${authorizer.name}|${scoped ? "access" : "id"}|${token}`;
+    const cached = verifiedTokens.get(cacheKey);
+    if (cached && cached.expires > Date.now()) return cached;
     const payload = decodePayload(token);
     if (!payload) return undefined;
     const issuers = (await poolIds(authorizer)).map((id) => options.issuerFor(id)).filter((i): i is string => Boolean(i));
@@ -140,9 +147,6 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
       verifier = createTokenVerifier({ issuer: String(payload.iss), clientId, tokenUse });
       verifiers.set(key, verifier);
     }
-    const cacheKey = `${authorizer.name}|${tokenUse}|${token}`;
-    const cached = verifiedTokens.get(cacheKey);
-    if (cached && cached.expires > Date.now()) return cached.claims;
     let claims: CognitoClaims;
     try {
       claims = await verifier.verify(token);
@@ -154,11 +158,13 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     // default), keyed by the token. A cached token is never used past its own `exp`.
     // https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html
     const expires = Math.min(Date.now() + COGNITO_RESULT_TTL_SECONDS * 1000, typeof claims.exp === "number" ? claims.exp * 1000 : 0);
+    // API Gateway hands Lambda proxies the claims as strings.
+    const verified = { expires, claims, context: { claims: Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : String(v)])) } };
     if (expires > Date.now()) {
       if (verifiedTokens.size >= VERIFIED_TOKENS_MAX) verifiedTokens.delete(verifiedTokens.keys().next().value!);
-      verifiedTokens.set(cacheKey, { expires, claims });
+      verifiedTokens.set(cacheKey, verified);
     }
-    return claims;
+    return verified;
   }
 
   async function lambdaAuthorizer(authorizer: Extract<AuthorizerSpec, { type: "token" | "request" }>, request: IncomingMessage, event: APIGatewayProxyEvent, methodArn: string): Promise<HttpResult | AuthorizerContext> {
@@ -201,11 +207,10 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     if (authorizer.type !== "cognito") return lambdaAuthorizer(authorizer, request, event, methodArn);
     const token = bearerToken(headerOf(request, identityHeader(authorizer.identitySource)));
     if (!token) return unauthorized();
-    const claims = await cognitoClaims(authorizer, token, auth.scopes.length > 0);
-    if (!claims) return unauthorized();
-    if (auth.scopes.length > 0 && !auth.scopes.some((s) => String(claims.scope ?? "").split(" ").includes(s))) return unauthorized();
-    // API Gateway hands Lambda proxies the claims as strings.
-    return { claims: Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : String(v)])) };
+    const verified = await cognitoClaims(authorizer, token, auth.scopes.length > 0);
+    if (!verified) return unauthorized();
+    if (auth.scopes.length > 0 && !auth.scopes.some((s) => String(verified.claims.scope ?? "").split(" ").includes(s))) return unauthorized();
+    return verified.context;
   }
 
   /** `lambdaEvent`: what a Lambda proxy gets (the HTTP kind's payload 2.0), `event` otherwise. */
@@ -263,7 +268,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     }
     const { route, pathParameters } = matched;
 
-    const body = await readBody(request, MAX_PAYLOAD_BYTES);
+    const body = hasBody(request) ? await readBody(request, MAX_PAYLOAD_BYTES) : NO_BODY;
     if (body.length > MAX_PAYLOAD_BYTES) return json(413, { message: "Request Too Long" });
     if (route.apiKeyRequired && !headerOf(request, "x-api-key")) return json(403, { message: "Forbidden" });
 

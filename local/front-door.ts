@@ -105,19 +105,26 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
   const log = options.log ?? ((message: string) => console.error(message));
   const siteBehaviours = edgeSiteBehaviours(spec).map((pattern) => ({ pattern, matches: pathPatternMatcher(pattern) }));
   const runnersFor = behaviourRunners(spec, options.edge);
+  // The policy's headers in the order a direct origin gets them, built once.
+  const directPolicyHeaders = Object.entries({ ...policy.defaults, ...policy.overriding });
   const hops = new LoopbackHops();
   const waf = createLocalWaf(spec.waf, { log });
 
   /** Every request goes through here: whatever goes wrong is logged and answered, and the process carries on. */
   const listener: FrontDoor = (request: IncomingMessage, response: ServerResponse) => {
     if (waf?.(request, response)) return;
-    let answered: Promise<EdgeResponse | undefined>;
+    let answered: ReturnType<typeof respond>;
     try {
-      answered = Promise.resolve(respond(request, response));
+      answered = respond(request, response);
     } catch (error) {
-      answered = Promise.reject(error);
+      fail(request, response, error);
+      return;
     }
-    answered.then((result) => result && send(response, request, result)).catch((error) => fail(request, response, error));
+    // A local origin that answered the viewer itself (no edge functions): nothing left to do here.
+    if (answered === undefined) return;
+    Promise.resolve(answered)
+      .then((result) => result && send(response, request, result))
+      .catch((error) => fail(request, response, error));
   };
 
   function fail(request: IncomingMessage, response: ServerResponse, error: unknown) {
@@ -159,7 +166,7 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
       // Without edge functions the local origin answers the viewer directly (streaming, as before).
       if (Object.keys(runners).length === 0) {
         // Set before the origin writes: its own value of a custom header wins (override: false).
-        for (const [name, value] of Object.entries({ ...policy.defaults, ...policy.overriding })) response.setHeader(name, value);
+        for (const [name, value] of directPolicyHeaders) response.setHeader(name, value);
         origin(request, response);
         return undefined;
       }

@@ -1,7 +1,9 @@
+import { createTerminalLogSink } from "./terminal-logs";
+
 /**
  * Where local Lambda sandboxes send their output (console, Powertools Logger JSON). A module of
- * its own, importing nothing, so the test setup (tests/setup/handler-logs.ts) can install its
- * buffer in every test file without loading the Lambda runtime and, through it, the Pulumi SDK.
+ * its own, loading neither the Lambda runtime nor, through it, the Pulumi SDK, so the test setup
+ * (tests/setup/handler-logs.ts) can install its buffer in every test file cheaply.
  */
 
 /** One chunk of a handler's output, as its sandbox wrote it (not necessarily whole lines). */
@@ -13,8 +15,8 @@ export interface HandlerLogChunk {
 
 export type HandlerLogSink = (chunk: HandlerLogChunk) => void;
 
-/** Handler output straight to this process's stdout/stderr, as `npm start` shows it. */
-export const terminalLogSink: HandlerLogSink = ({ stream, text }) => void (stream === "stderr" ? process.stderr : process.stdout).write(text);
+/** Handler output to this process's stdout/stderr, as `npm start` shows it: one line per Powertools record, errors whole (local/terminal-logs.ts). */
+export const terminalLogSink: HandlerLogSink = createTerminalLogSink();
 
 let defaultLogSink: HandlerLogSink = terminalLogSink;
 

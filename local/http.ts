@@ -18,3 +18,13 @@ export async function readBody(request: IncomingMessage, maxBytes = Infinity): P
   }
   return Buffer.concat(chunks);
 }
+
+/**
+ * Whether a request carries a body at all: only a Content-Length or a Transfer-Encoding announces one
+ * ("The presence of a message body in a request is signaled by a Content-Length or Transfer-Encoding
+ * header field", https://www.rfc-editor.org/rfc/rfc9112#section-6). A GET without either can skip reading.
+ */
+export function hasBody(request: IncomingMessage): boolean {
+  const length = request.headers["content-length"];
+  return request.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
+}

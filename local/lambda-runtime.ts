@@ -120,6 +120,9 @@ export class LocalLambda {
     if (this.worker) return this.worker;
     this.environment ??= this.resolveEnvironment();
     const env = await this.environment;
+    // Concurrent first invocations all waited above: only the first to get here starts the worker (each used
+    // to start its own, and all but the last were never used nor ended).
+    if (this.worker) return this.worker;
     const worker = new Worker(new URL("./lambda-worker.mjs", `file://${__dirname}/`), {
       workerData: { file: this.file, handler: this.spec.handler },
       env,

@@ -1,6 +1,7 @@
 /**
- * Two changes to the store each dynalite server creates, made from our side (node_modules is
- * not ours to edit): iterators are closed, and table descriptions are read from memory.
+ * Three changes to the store each dynalite server creates, made from our side (node_modules is
+ * not ours to edit): iterators are closed and read in batches, and table descriptions are read
+ * from memory.
  *
  * Closing the LevelDB iterators dynalite opens for every Query and Scan:
  * dynalite 4 turns `db.values()`/`db.keys()` iterators into Readable streams whose destroy
@@ -27,6 +28,8 @@
 const dynaliteDb = require("dynalite/db") as { create: (options: Record<string, unknown>) => DynaliteStore; __patchedStore?: true };
 
 interface LevelIterator {
+  next(): Promise<unknown>;
+  nextv(size: number): Promise<unknown[]>;
   close(): Promise<void>;
   return?: () => Promise<unknown>;
 }
@@ -47,6 +50,32 @@ interface DynaliteStore {
 
 function closable(iterator: LevelIterator): LevelIterator {
   if (typeof iterator.return !== "function") iterator.return = () => iterator.close();
+  return batched(iterator);
+}
+
+/** Entries the first read of an iterator asks LevelDB for; later reads ask for LATER_BATCH. */
+const FIRST_BATCH = 64;
+const LATER_BATCH = 1000;
+
+/**
+ * dynalite reads its iterators one `next()` at a time. classic-level answers the first `next()` with one
+ * entry and the second with up to 1,000, each a round trip through libuv's thread pool, so a Query that
+ * finds one item (a user's album list, say) made two, and one that finds none still made one plus the
+ * end. Here `next()` is served from `nextv()` batches: the first asks for FIRST_BATCH entries, so a small
+ * result is one round trip (classic-level then knows it reached the end and answers the next read without
+ * one). Reading a few entries more than a `Limit` stops at costs LevelDB work on the pool, not the main thread.
+ */
+function batched(iterator: LevelIterator): LevelIterator {
+  let buffer: unknown[] = [];
+  let position = 0;
+  let size = FIRST_BATCH;
+  iterator.next = async () => {
+    if (position < buffer.length) return buffer[position++];
+    buffer = await iterator.nextv(size);
+    size = LATER_BATCH;
+    position = 0;
+    return position < buffer.length ? buffer[position++] : undefined;
+  };
   return iterator;
 }
 

@@ -6,6 +6,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { AddressInfo } from "node:net";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { cacheDynaliteExpressions } from "./dynalite-expressions";
 import { patchDynaliteStore } from "./dynalite-store";
 import { StreamProxy, type StreamSubscriber } from "./streams";
 import { ensureTables, type LocalTable } from "./tables";
@@ -41,6 +42,7 @@ export interface LocalDynamo {
 export async function startLocalDynamo(options: LocalDynamoOptions): Promise<LocalDynamo> {
   const log = options.log ?? (() => {});
   patchDynaliteStore();
+  cacheDynaliteExpressions();
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const dynaliteEndpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -14,6 +14,7 @@ import type { TableSpec } from "../../components/data-tier/spec";
 import type { StreamSubscriptionSpec } from "../../components/data-tier/stream";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { startLocalDynamo, type LocalDynamo, type LocalTable, type StreamRecord } from "../../local/dynamodb";
+import { rememberedParses } from "../../local/dynamodb/dynalite-expressions";
 import { dynamodbService } from "../../local/services/dynamodb";
 import type { LocalContext } from "../../local/services/types";
 import { record } from "../harness/mocks";
@@ -250,6 +251,37 @@ describe("local DynamoDB table descriptions", () => {
     expect((await describe()).ProvisionedThroughput).toMatchObject({ ReadCapacityUnits: 5, WriteCapacityUnits: 5 });
     await doc.send(new DeleteTableCommand({ TableName: "items-local" }));
     await vi.waitFor(() => expect(doc.send(new QueryCommand({ TableName: "items-local", KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": "p" } }))).rejects.toMatchObject({ name: "ResourceNotFoundException" }));
+  });
+});
+
+describe("local DynamoDB expressions", () => {
+  it("parses each distinct expression once, and a remembered parse answers exactly as a fresh one (values, errors, unused values)", async () => {
+    const { doc } = await start({ tables: [table({ stream: undefined })], region: "us-east-1" });
+    const TableName = "items-local";
+    await doc.send(new BatchWriteCommand({ RequestItems: { [TableName]: ["a", "b"].flatMap((pk) => ["1", "2", "x3"].map((sk) => ({ PutRequest: { Item: { pk, sk, n: Number(sk.slice(-1)) } } }))) } }));
+    const query = (pk: string, prefix: string, extra: Record<string, unknown> = {}) =>
+      doc.send(new QueryCommand({ TableName, KeyConditionExpression: "pk = :pk AND begins_with(sk, :p)", ExpressionAttributeValues: { ":pk": pk, ":p": prefix, ...extra } }));
+    {
+      const before = rememberedParses();
+      for (let i = 0; i < 5; i++) expect((await query("a", "x")).Items).toEqual([{ pk: "a", sk: "x3", n: 3 }]);
+      // Five identical queries, one parse remembered.
+      expect(rememberedParses()).toBe(before + 1);
+      // Other values: another parse, and their own result.
+      expect((await query("b", "")).Items?.map((item) => item.sk)).toEqual(["1", "2", "x3"]);
+      expect((await query("a", "x")).Items).toHaveLength(1);
+      // An unused value is still reported, the second time as the first.
+      for (let i = 0; i < 2; i++) await expect(query("a", "x", { ":unused": 1 })).rejects.toThrow(/unused in expressions: keys: \{:unused\}/);
+      // A syntax error is the same error again; a mistyped operand too.
+      for (let i = 0; i < 2; i++) {
+        await expect(doc.send(new QueryCommand({ TableName, KeyConditionExpression: "pk = = :pk", ExpressionAttributeValues: { ":pk": "a" } }))).rejects.toThrow(/Invalid KeyConditionExpression: Syntax error/);
+        await expect(query("a", 5 as unknown as string)).rejects.toThrow(/Incorrect operand type for operator or function; operator or function: begins_with, operand type: N/);
+      }
+      // Key conditions written the other way round (dynalite rewrites those ASTs in place): still right when remembered.
+      for (let i = 0; i < 2; i++) {
+        const flipped = await doc.send(new QueryCommand({ TableName, KeyConditionExpression: ":pk = pk AND :s < sk", ExpressionAttributeValues: { ":pk": "b", ":s": "1" } }));
+        expect(flipped.Items?.map((item) => item.sk)).toEqual(["2", "x3"]);
+      }
+    }
   });
 });
 

@@ -62,6 +62,16 @@ describe("LocalLambda", () => {
     expect(await lambda.invoke({ action: "count" })).toEqual({ invocations: 2 });
   });
 
+  it("starts one warm sandbox for concurrent first invocations, not one each (the others were leaked)", async () => {
+    const fresh = new LocalLambda(spec, { buildDir, sharedEnvironment: {}, functionName: "fresh-fn" });
+    try {
+      const counts = await Promise.all(Array.from({ length: 3 }, () => fresh.invoke<{ invocations: number }>({ action: "count" })));
+      expect(counts.map((c) => c.invocations).sort()).toEqual([1, 2, 3]);
+    } finally {
+      await fresh.stop();
+    }
+  });
+
   it("sends the handler's output (console, Powertools JSON) to the log sink instead of this process's output", async () => {
     const logs = collectHandlerLogs();
     const quiet = new LocalLambda(spec, { buildDir, sharedEnvironment: {}, functionName: "quiet-fn", logs: logs.sink });

@@ -1,0 +1,115 @@
+/**
+ * dynalite parses every expression of every request (KeyConditionExpression, FilterExpression,
+ * ConditionExpression, UpdateExpression, ProjectionExpression) with its PEG parsers, from scratch:
+ * for the gallery's list query that was the largest single cost of dynalite's request handling on
+ * `npm start`'s main thread, ≈10% of it under load (issue 15, bench/memory.bench.ts). A handler
+ * sends the same few expressions over and over, so the parse results are remembered here.
+ *
+ * A parse is a pure function of what it is given: the expression, the parser, whether it is a key
+ * condition, and the request's ExpressionAttributeNames and ExpressionAttributeValues (the parser
+ * resolves `#name` and `:value` into its result and reports undefined or mistyped ones); the other
+ * inputs (`isReserved`, `compare`) are dynalite's fixed functions. Its one side effect is to delete
+ * the names and values it used from the request's "unused" sets (dynalite then reports any left
+ * over). So the key holds all of those inputs, an entry keeps the result (an AST or an error) and the
+ * names and values it used, and a hit replays the deletions and hands out its own copy of the AST
+ * (dynalite rewrites key-condition ASTs in place). Syntax errors are thrown again as the parser
+ * threw them. At most MAX_ENTRIES entries, oldest out first: memory stays bounded however many
+ * different values requests carry.
+ *
+ * dynalite's validations call `parser.parse` on the parser module objects at each request, so
+ * wrapping that export is enough; once per process.
+ */
+// dynalite ships no typings.
+/* eslint-disable @typescript-eslint/no-require-imports */
+type Parser = { parse(input: string, options: { context: ParseContext }): unknown; __cached?: true };
+const PARSERS: Array<[string, Parser]> = [
+  ["condition", require("dynalite/db/conditionParser") as Parser],
+  ["update", require("dynalite/db/updateParser") as Parser],
+  ["projection", require("dynalite/db/projectionParser") as Parser],
+];
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+interface ParseContext {
+  attrNames?: Record<string, unknown>;
+  attrVals?: Record<string, unknown>;
+  unusedAttrNames?: Record<string, boolean>;
+  unusedAttrVals?: Record<string, boolean>;
+  isKeyCondition?: boolean;
+}
+
+interface Entry {
+  outcome: { result: unknown } | { error: Error };
+  usedNames: string[];
+  usedVals: string[];
+}
+
+/** Parses remembered at most (each a small AST and its key). */
+export const MAX_ENTRIES = 2000;
+
+const cache = new Map<string, Entry>();
+
+function keyOf(parser: string, input: string, context: ParseContext): string {
+  return JSON.stringify([parser, input, context.isKeyCondition === true, context.attrNames ?? null, context.attrVals ?? null]);
+}
+
+function deleted(before: string[], after: Record<string, boolean> | undefined): string[] {
+  return before.filter((key) => !after || !(key in after));
+}
+
+function remember(key: string, entry: Entry): void {
+  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+  cache.set(key, entry);
+}
+
+/** The entry's result as the parser would have returned it (its own copy), or its error thrown. */
+function replay(entry: Entry, context: ParseContext): unknown {
+  for (const name of entry.usedNames) delete context.unusedAttrNames?.[name];
+  for (const value of entry.usedVals) delete context.unusedAttrVals?.[value];
+  if ("error" in entry.outcome) throw entry.outcome.error;
+  const { result } = entry.outcome;
+  return typeof result === "object" && result !== null ? structuredClone(result) : result;
+}
+
+function cached(name: string, parse: Parser["parse"]): Parser["parse"] {
+  return (input, options) => {
+    const context = options.context;
+    let key: string;
+    try {
+      key = keyOf(name, input, context);
+    } catch {
+      return parse(input, options);
+    }
+    const hit = cache.get(key);
+    if (hit) return replay(hit, context);
+    const names = Object.keys(context.unusedAttrNames ?? {});
+    const vals = Object.keys(context.unusedAttrVals ?? {});
+    const used = () => ({ usedNames: deleted(names, context.unusedAttrNames), usedVals: deleted(vals, context.unusedAttrVals) });
+    let result: unknown;
+    try {
+      result = parse(input, options);
+    } catch (error) {
+      if (error instanceof Error) remember(key, { outcome: { error }, ...used() });
+      throw error;
+    }
+    try {
+      // Kept as a copy: the caller may change the one it gets.
+      remember(key, { outcome: { result: typeof result === "object" && result !== null ? structuredClone(result) : result }, ...used() });
+    } catch {
+      // Not cloneable: not remembered.
+    }
+    return result;
+  };
+}
+
+/** How many parses are remembered now. */
+export function rememberedParses(): number {
+  return cache.size;
+}
+
+export function cacheDynaliteExpressions(): void {
+  for (const [name, parser] of PARSERS) {
+    if (parser.__cached) continue;
+    parser.parse = cached(name, parser.parse.bind(parser));
+    parser.__cached = true;
+  }
+}
