@@ -270,19 +270,20 @@ function isDependency(path: string): boolean {
 }
 
 /** Modified so recently that another change within the timestamps' granularity would leave them as they are. */
-function isRacy(stat: Stats): boolean {
+export function isRacy(stat: Stats): boolean {
   return Date.now() - Math.max(stat.mtimeMs, stat.ctimeMs) < RACY_MS;
 }
 
-function fingerprintOf(stat: Stats): string {
+/** What git's index keeps of a file: equal fingerprints mean equal content (unless racy). */
+export function fingerprintOf(stat: Stats): string {
   return `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}`;
 }
 
-function hashFile(path: string): string {
+export function hashFile(path: string): string {
   return createHash("sha256").update(readFileSync(path)).digest("hex");
 }
 
-function digest(text: string): string {
+export function digest(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
