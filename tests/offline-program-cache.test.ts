@@ -86,6 +86,13 @@ beforeAll(() => {
   writeFileSync(join(project, "www", "error.html"), "<h1>oops</h1>\n");
 });
 
+/** Starts until the run is recorded: the next start is served from the cache. */
+function recorded(env: Record<string, string> = {}): Printed {
+  const printed = start(env);
+  if (!printed.cached) expect(start(env).cached).toBe(true);
+  return printed;
+}
+
 describe("npm start's program cache", () => {
   it("runs the program once, then serves its result as plain data while nothing changed", () => {
     const first = start();
@@ -99,32 +106,34 @@ describe("npm start's program cache", () => {
   });
 
   it("reruns the program when a config value changes", () => {
-    edit("Pulumi.dev.yaml", (text) => text.replace("greeting: hello", "greeting: howdy"));
-    const changed = start();
-    expect(changed).toMatchObject({ cached: false, outputs: { shout: "HOWDY!" } });
+    recorded();
+    edit("Pulumi.dev.yaml", (text) => text.replace(/greeting: \w+/, "greeting: howdy"));
+    expect(start()).toMatchObject({ cached: false, outputs: { shout: "HOWDY!" } });
     expect(start()).toMatchObject({ cached: true, outputs: { shout: "HOWDY!" } });
   });
 
   it("reruns the program when a component's source changes", () => {
-    edit("greeter.ts", (text) => text.replace("`${g.toUpperCase()}!`", "`${g.toUpperCase()}!!`"));
-    expect(start()).toMatchObject({ cached: false, outputs: { shout: "HOWDY!!" } });
+    const before = recorded();
+    edit("greeter.ts", (text) => text.replace("}!`", "}?`"));
+    expect(start()).toMatchObject({ cached: false, outputs: { shout: String(before.outputs.shout).replace(/!$/, "?") } });
   });
 
   it("reruns the program when a file appears in the site folder StaticSite publishes", () => {
-    expect(start().cached).toBe(true);
+    recorded();
     writeFileSync(join(project, "www", "new-page.html"), "<p>new</p>\n");
     expect(start().cached).toBe(false);
   });
 
   it("reruns the program when an environment variable it read changes, not when another one does", () => {
+    recorded();
     expect(start({ UNRELATED_VARIABLE: "1" }).cached).toBe(true);
     expect(start({ FIXTURE_MOOD: "sunny" })).toMatchObject({ cached: false, outputs: { mood: "sunny" } });
   });
 
   it("serves the recorded run again when a file is rewritten with the same content (hashed on a new fingerprint)", () => {
-    expect(start({ FIXTURE_MOOD: "sunny" }).cached).toBe(true);
+    recorded();
     edit("greeter.ts", (text) => text);
-    expect(start({ FIXTURE_MOOD: "sunny" }).cached).toBe(true);
+    expect(start().cached).toBe(true);
   });
 });
 
