@@ -10,7 +10,7 @@
  * is used only for the exact source it was made from (sha1 of the text: V8 itself checks only its length), and V8
  * rejects data made by another version or with other flags. Modules are compiled as Node compiles them, wrapped
  * in the CommonJS function, with the same `require`; stack positions are unchanged. Not used under the inspector
- * (`--inspect-brk` stops on a module's first line through Node's own compile).
+ * (`--inspect-brk` stops on a module's first line through Node's own compile), nor in worker threads.
  */
 const crypto = require("node:crypto");
 const fs = require("node:fs");
@@ -23,7 +23,8 @@ const WRAPPER_PREFIX = Module.wrapper[0];
 
 /** Installs the cache under `root` (the offline caches' folder; undefined: none). */
 function installCodeCache(root) {
-  if (!root || process.execArgv.some((flag) => flag.startsWith("--inspect")) || typeof vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER !== "symbol") return;
+  // Worker threads (npm start's functions) inherit the preload but not the main thread's modules: one writer per file.
+  if (!root || !require("node:worker_threads").isMainThread || process.execArgv.some((flag) => flag.startsWith("--inspect")) || typeof vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER !== "symbol") return;
   const label = JSON.stringify([FORMAT, process.version, process.arch, process.execArgv, process.argv[1], process.cwd()]);
   const file = path.join(root, "v8", `${crypto.createHash("sha256").update(label).digest("hex")}.bin`);
   const known = readEntries(file);
