@@ -4,7 +4,8 @@
  * depends on and shows the next start runs the program afresh (and the one after that is served again).
  *
  * The program is a small fixture project in a temporary folder (its own Pulumi.yaml, stack file, index.ts, a
- * component module and a StaticSite folder), run in a child process through the offline loader as `npm start` is.
+ * component module, a StaticSite folder and a function's handler), run in a child process through the offline
+ * loader as `npm start` is.
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
@@ -71,16 +72,19 @@ beforeAll(() => {
     join(project, "index.ts"),
     [
       'import * as pulumi from "@pulumi/pulumi";',
-      `import { StaticSite } from ${JSON.stringify(join(ROOT, "components"))};`,
+      `import { LambdaFunction, StaticSite } from ${JSON.stringify(join(ROOT, "components"))};`,
       'import { Greeter } from "./greeter";',
       "const config = new pulumi.Config();",
       'const greeter = new Greeter("greeter", config.require("greeting"));',
       'new StaticSite("site", { path: "www" });',
+      // Bundled by esbuild in its own process: the program never loads handler.ts, the bundle cache checks it.
+      'new LambdaFunction("fn", { entry: "handler.ts" });',
       "export const shout = greeter.shout;",
       'export const mood = process.env.FIXTURE_MOOD ?? "calm";',
       "",
     ].join("\n"),
   );
+  writeFileSync(join(project, "handler.ts"), 'export const handler = async () => ({ statusCode: 200, body: "v1" });\n');
   mkdirSync(join(project, "www"));
   writeFileSync(join(project, "www", "index.html"), "<h1>hello</h1>\n");
   writeFileSync(join(project, "www", "error.html"), "<h1>oops</h1>\n");
@@ -121,6 +125,12 @@ describe("npm start's program cache", () => {
   it("reruns the program when a file appears in the site folder StaticSite publishes", () => {
     recorded();
     writeFileSync(join(project, "www", "new-page.html"), "<p>new</p>\n");
+    expect(start().cached).toBe(false);
+  });
+
+  it("reruns the program when a function's handler (a bundle's input) changes", () => {
+    recorded();
+    edit("handler.ts", (text) => text.replace(/"v\d+"/, '"v2"'));
     expect(start().cached).toBe(false);
   });
 
