@@ -111,8 +111,16 @@ export async function installRecordingMocks(options: MockOptions = {}): Promise<
     pendingMeta.set(key, list);
     return registerResource(req, (err: any, res: any) => {
       if (!err && res) {
-        const record = [...resources].reverse().find((r) => r.type === req.getType() && r.name === req.getName() && !r.urn);
-        if (record) record.urn = res.getUrn();
+        // The latest matching record without a URN, found from the end without copying the list (a copy per response is quadratic).
+        const type = req.getType();
+        const name = req.getName();
+        for (let i = resources.length - 1; i >= 0; i--) {
+          const r = resources[i];
+          if (r.type === type && r.name === name && !r.urn) {
+            r.urn = res.getUrn();
+            break;
+          }
+        }
         // Pulumi interpolates the whole response into a debug message (`resp: ${innerResponse}`)
         // even when debug logging is off: with a Lambda's code in the state, megabytes per resource.
         res.toString = () => `RegisterResourceResponse(${res.getUrn()})`;
