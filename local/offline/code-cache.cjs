@@ -19,6 +19,8 @@ const path = require("node:path");
 const vm = require("node:vm");
 
 const FORMAT = 1;
+/** Files kept (one per entry script, folder and node flags), the least recently written out first: each is ≈8 MB. */
+const MAX_FILES = 16;
 const WRAPPER_PREFIX = Module.wrapper[0];
 
 /** Installs the cache under `root` (the offline caches' folder; undefined: none). */
@@ -108,9 +110,17 @@ function writeEntries(file, used) {
     const temporary = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(temporary, Buffer.concat([head, indexBuffer, ...data]));
     fs.renameSync(temporary, file);
+    prune(path.dirname(file));
   } catch {
     /* the next run compiles anew */
   }
+}
+
+function prune(folder) {
+  const files = fs.readdirSync(folder).filter((name) => name.endsWith(".bin"));
+  if (files.length <= MAX_FILES) return;
+  const byAge = files.map((name) => ({ name, at: fs.statSync(path.join(folder, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((a, b) => a.at - b.at);
+  for (const { name } of byAge.slice(0, files.length - MAX_FILES)) fs.rmSync(path.join(folder, name), { force: true });
 }
 
 function digest(text) {
