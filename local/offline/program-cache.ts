@@ -65,6 +65,9 @@ interface Entry {
   run: OfflineRun;
 }
 
+/** The inputs of the entry a lookup found stale, by entry file, for the run that replaces it. */
+const previousInputs = new Map<string, Record<string, InputRecord>>();
+
 /** Why a run's result could not be kept: it holds something that is not data. */
 export class NotCacheableError extends Error {}
 
@@ -82,6 +85,8 @@ export function lookupProgramRun(key: ProgramCacheKey): OfflineRun | undefined {
     return undefined; // absent, or a torn or foreign file
   }
   if (entry.format !== FORMAT || entry.label !== label(key)) return undefined;
+  // A miss records the run anew: the files whose fingerprints did not move keep their hashes.
+  previousInputs.set(file, entry.inputs);
   for (const [name, value] of Object.entries(entry.environment)) if ((process.env[name] ?? null) !== value) return undefined;
   for (const [path, record] of Object.entries(entry.inputs)) if (!unchanged(path, record)) return undefined;
   clearRegisteredSpecs();
@@ -120,6 +125,7 @@ export async function recordProgramRun(key: ProgramCacheKey, program: () => Prom
   const file = entryFile(key);
   if (!file) return { run: await program() };
   const recorder = startRecording(excludedRoots(key));
+  const startedAt = Date.now();
   let run: OfflineRun;
   try {
     run = await program();
@@ -142,7 +148,9 @@ export async function recordProgramRun(key: ProgramCacheKey, program: () => Prom
   for (const name of PACKAGE_FILES) recorder.touched.add(join(key.projectDir, name));
   recorder.touched.add(join(key.projectDir, "Pulumi.yaml"));
   recorder.touched.add(join(key.projectDir, `Pulumi.${key.stack}.yaml`));
-  const entry: Entry = { format: FORMAT, label: label(key), inputs: inputRecords(recorder), environment: environmentRecord(recorder.variables), run: plainRun };
+  const inputs = inputRecords(recorder, previousInputs.get(file) ?? {}, { startedAt, outputs: buildOutputs(run.specs) });
+  previousInputs.delete(file);
+  const entry: Entry = { format: FORMAT, label: label(key), inputs, environment: environmentRecord(recorder.variables), run: plainRun };
   writeAtomically(file, JSON.stringify(entry));
   return { run };
 }
@@ -270,15 +278,39 @@ function walkFolder(folder: string, recorder: Recorder): void {
   }
 }
 
-function inputRecords(recorder: Recorder): Record<string, InputRecord> {
+/**
+ * The record of every path the run read. A file modified after the run started may have been read before the change:
+ * its record matches nothing, so the next start runs the program again — except in a site build's output folder,
+ * which the build wrote during the run and the manifest read after.
+ */
+function inputRecords(recorder: Recorder, previous: Record<string, InputRecord>, run: { startedAt: number; outputs: string[] }): Record<string, InputRecord> {
   const records: Record<string, InputRecord> = {};
   for (const path of [...new Set([...recorder.touched, ...recorder.listed])].sort()) {
     const stat = statSync(path, { throwIfNoEntry: false });
     if (!stat) records[path] = { absent: true };
     else if (stat.isDirectory()) records[path] = { folder: recorder.listed.has(path) ? listingHash(path) : null };
-    else records[path] = { file: hashFile(path), at: trustedFingerprint(stat) };
+    else if (Math.max(stat.mtimeMs, stat.ctimeMs) >= run.startedAt && !run.outputs.some((folder) => path.startsWith(folder + sep))) records[path] = { file: CHANGED_DURING_RUN, at: null };
+    else records[path] = fileRecord(path, stat, previous[path]);
   }
   return records;
+}
+
+/** Hashes to nothing: the file changed while the program ran. */
+const CHANGED_DURING_RUN = "changed during the run";
+
+/** The output folders of the site builds the run made. */
+function buildOutputs(specs: readonly RegisteredSpec[]): string[] {
+  return specs.flatMap(({ kind, spec }) => {
+    const outputDir = (spec as { outputDir?: unknown }).outputDir;
+    return kind === "StaticSiteBuild" && typeof outputDir === "string" ? [resolve(outputDir)] : [];
+  });
+}
+
+/** A file's hash and fingerprint: the last record's hash while its (trusted) fingerprint is the same, else hashed now. */
+function fileRecord(path: string, stat: Stats, previous: InputRecord | undefined): InputRecord {
+  const at = trustedFingerprint(stat);
+  if (at !== null && previous && "file" in previous && previous.at === at) return { file: previous.file, at };
+  return { file: hashFile(path), at };
 }
 
 function environmentRecord(read: Set<string>): Record<string, string | null> {
