@@ -83,6 +83,22 @@ describe("offline TypeScript loader", () => {
     expect(run(script, cacheDir)).toBe("[2,2]");
   });
 
+  it("loads @pulumi/pulumi without its Automation API, which loads on first use (issue 15)", () => {
+    const loaded = `Object.keys(require.cache).filter((f) => /[\\/]@pulumi[\\/]pulumi[\\/]automation[\\/]/.test(f)).length`;
+    const printed = JSON.parse(
+      run(
+        `
+        const pulumi = require("@pulumi/pulumi");
+        const before = ${loaded};
+        const workspace = typeof pulumi.automation.LocalWorkspace.create;
+        console.log(JSON.stringify({ before, after: ${loaded} > 0, workspace }));
+      `,
+        mkdtempSync(join(tmpdir(), "sf-register-")),
+      ),
+    );
+    expect(printed).toEqual({ before: 0, after: true, workspace: "function" });
+  });
+
   it("is in force in test files too (tests/setup/lazy-modules.ts): the SDK is loaded, arborist and TypeScript are not", async () => {
     await import("@pulumi/pulumi");
     const cache = createRequire(__filename).cache;
