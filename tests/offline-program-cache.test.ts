@@ -81,9 +81,12 @@ beforeAll(() => {
       'new LambdaFunction("fn", { entry: "handler.ts" });',
       "export const shout = greeter.shout;",
       'export const mood = process.env.FIXTURE_MOOD ?? "calm";',
+      // An editor saving a file the program already read, while it runs.
+      'if (process.env.FIXTURE_SAVE_DURING_RUN) { const fs = require("node:fs"); fs.writeFileSync("note.txt", fs.readFileSync("note.txt")); }',
       "",
     ].join("\n"),
   );
+  writeFileSync(join(project, "note.txt"), "a note\n");
   writeFileSync(join(project, "handler.ts"), 'export const handler = async () => ({ statusCode: 200, body: "v1" });\n');
   mkdirSync(join(project, "www"));
   writeFileSync(join(project, "www", "index.html"), "<h1>hello</h1>\n");
@@ -138,6 +141,13 @@ describe("npm start's program cache", () => {
     recorded();
     expect(start({ UNRELATED_VARIABLE: "1" }).cached).toBe(true);
     expect(start({ FIXTURE_MOOD: "sunny" })).toMatchObject({ cached: false, outputs: { mood: "sunny" } });
+  });
+
+  it("does not serve a run during which a file it read was modified (it may have read the old text)", () => {
+    recorded();
+    const env = { FIXTURE_SAVE_DURING_RUN: "1" };
+    expect(start(env).cached).toBe(false);
+    expect(start(env).cached).toBe(false);
   });
 
   it("serves the recorded run again when a file is rewritten with the same content (hashed on a new fingerprint)", () => {
