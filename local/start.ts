@@ -10,6 +10,7 @@ import type { LambdaFunctionSpec } from "../components/lambda/function";
 import { boundHeapGrowth } from "./heap";
 import { LocalLambda } from "./lambda-runtime";
 import { PROJECT_DIR, runProgramOffline, type OfflineRun } from "./offline/program";
+import { cachedProgramRun } from "./offline/program-cache";
 import { lockStateDir } from "./state-lock";
 import { LOCAL_SERVICES } from "./services";
 import type { LocalContext, StartedService } from "./services/types";
@@ -38,6 +39,13 @@ export interface StartOptions {
    * @default the working directory
    */
   projectDir?: string;
+  /**
+   * Serve the program's recorded result when index.ts, its config and everything it read are unchanged since
+   * the last start (local/offline/program-cache.ts); else run it and record it. Needs the program loaded
+   * through `require` (the CLI), whose modules the record covers: not with `load`.
+   * @default false (the CLI turns it on)
+   */
+  programCache?: boolean;
 }
 
 export async function startLocalApp(options: StartOptions = {}): Promise<LocalApp> {
@@ -52,10 +60,9 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
   mkdirSync(stateDir, { recursive: true });
   const releaseState = lockStateDir(stateDir);
 
-  log(`Running index.ts for stack "${stack}" under mocks...`);
   let run: OfflineRun;
   try {
-    run = await runProgramOffline({ stack, load: options.load, projectDir });
+    run = await runProgram(stack, projectDir, options, log);
   } catch (error) {
     releaseState();
     throw error;
@@ -118,6 +125,13 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
   return { context, services, urls, stop };
 }
 
+async function runProgram(stack: string, projectDir: string, options: StartOptions, log: (message: string) => void): Promise<OfflineRun> {
+  const program = () => runProgramOffline({ stack, load: options.load, projectDir });
+  if (options.programCache && options.load === undefined) return (await cachedProgramRun({ stack, projectDir }, program, log)).run;
+  log(`Running index.ts for stack "${stack}" under mocks...`);
+  return program();
+}
+
 /** `npm start` here, `serverless-fullstack start` in a consumer's project (the package's bin). */
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
   const { values } = parseArgs({
@@ -129,7 +143,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
       "state-dir": { type: "string" },
     },
   });
-  const app = await startLocalApp({ stack: values.stack, port: Number(values.port), fresh: values.fresh, stateDir: values["state-dir"], watch: true });
+  const app = await startLocalApp({ stack: values.stack, port: Number(values.port), fresh: values.fresh, stateDir: values["state-dir"], watch: true, programCache: true });
   console.log(`\nserverless-fullstack is running locally (stack "${values.stack}"):`);
   for (const [name, url] of Object.entries(app.urls)) console.log(`  ${name.padEnd(10)} ${url}`);
   console.log("\nPress Ctrl+C to stop.");

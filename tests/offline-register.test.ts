@@ -4,7 +4,7 @@
  * to the TypeScript lines.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { join, sep } from "node:path";
@@ -66,6 +66,37 @@ describe("offline TypeScript loader", () => {
       ),
     );
     expect(printed).toEqual({ before: 0, after: true, text: true });
+  });
+
+  it("compiles modules with V8's code cache of the last run, and never serves the cache of a changed source (local/offline/code-cache.cjs)", () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), "sf-register-"));
+    const module = join(mkdtempSync(join(tmpdir(), "sf-code-cache-")), "answer.js");
+    const script = `const m = require(${JSON.stringify(module)}); console.log(JSON.stringify([m.answer(), m.line()]));`;
+    // The line of a frame inside the module: positions survive the cache.
+    const source = (value: number) => `exports.answer = () => ${value};\nexports.line = () => Number(new Error().stack.split("\\n")[1].split(":").at(-2));\n`;
+    writeFileSync(module, source(1));
+    expect(run(script, cacheDir)).toBe("[1,2]");
+    expect(readdirSync(join(cacheDir, "v8")).filter((f) => f.endsWith(".bin"))).toHaveLength(1);
+    expect(run(script, cacheDir)).toBe("[1,2]");
+    // Same length, other text: V8 only checks a cached script's length, the cache checks its content.
+    writeFileSync(module, source(2));
+    expect(run(script, cacheDir)).toBe("[2,2]");
+  });
+
+  it("loads @pulumi/pulumi without its Automation API, which loads on first use (issue 15)", () => {
+    const loaded = `Object.keys(require.cache).filter((f) => /[\\/]@pulumi[\\/]pulumi[\\/]automation[\\/]/.test(f)).length`;
+    const printed = JSON.parse(
+      run(
+        `
+        const pulumi = require("@pulumi/pulumi");
+        const before = ${loaded};
+        const workspace = typeof pulumi.automation.LocalWorkspace.create;
+        console.log(JSON.stringify({ before, after: ${loaded} > 0, workspace }));
+      `,
+        mkdtempSync(join(tmpdir(), "sf-register-")),
+      ),
+    );
+    expect(printed).toEqual({ before: 0, after: true, workspace: "function" });
   });
 
   it("is in force in test files too (tests/setup/lazy-modules.ts): the SDK is loaded, arborist and TypeScript are not", async () => {

@@ -246,7 +246,7 @@ function isDependency(path: string): boolean {
   return path.includes(`${sep}node_modules${sep}`);
 }
 
-function digest(text: string): string {
+export function digest(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 

@@ -222,7 +222,8 @@ export function normalise(name: string, args: RealtimeApiArgs): RealtimeApiSpec 
       function: merge(args.authorizer.function),
       identitySources: args.authorizer.identitySources ?? ["route.request.querystring.token"],
     },
-    connectionsTable: args.connectionsTable,
+    // The spec is plain data: the table's name and ARN, not the DataTier handle (its Table resource and grant functions).
+    connectionsTable: { name: args.connectionsTable.name, arn: args.connectionsTable.arn },
     stage: args.stage ?? "prod",
     throttle: args.throttle ?? { rateLimit: 100, burstLimit: 200 },
     logRetentionDays: args.logRetentionDays ?? 30,

@@ -5,7 +5,8 @@
  * machine in every process that loads the SDK (issue 15). Offline runs serialise nothing once
  * the site publisher's provider is cached (components/static-site/publisher/load-provider.ts),
  * and most test files never do. Here those two requires, when made from inside the Pulumi
- * SDK, return a module object that loads the real module on first use.
+ * SDK, return a module object that loads the real module on first use. So does the SDK's
+ * Automation API (`pulumi.automation`: execa, cross-spawn, ≈80 modules), which programs do not use.
  *
  * Used by the offline TypeScript loader (register.cjs: `npm start`, `npm run plan`, benches)
  * and by the test setup (tests/setup/lazy-modules.ts). `pulumi up` is unchanged.
@@ -22,11 +23,16 @@ function deferPulumiSerialisationModules() {
   const originalLoad = Module._load;
   Module._load = function load(request, parent, isMain) {
     const fromPulumi = parent && typeof parent.filename === "string" && parent.filename.includes(PULUMI_SDK_DIR);
-    if (fromPulumi && (request === "@npmcli/arborist" || request.endsWith("/typescript-shim"))) {
+    if (fromPulumi && (request === "@npmcli/arborist" || request.endsWith("/typescript-shim") || isAutomationApi(request, parent))) {
       return lazyModule(() => originalLoad.call(this, request, parent, isMain));
     }
     return originalLoad.call(this, request, parent, isMain);
   };
+}
+
+/** `@pulumi/pulumi`'s index requires its Automation API for `pulumi.automation`. */
+function isAutomationApi(request, parent) {
+  return request === "./automation" && parent.filename.endsWith(`${PULUMI_SDK_DIR}index.js`);
 }
 
 /**

@@ -18,12 +18,14 @@
  * construction site (`Resource.callsites`, for the engine's source positions, which the
  * mocks ignore) keep V8's positions.
  *
- * Two of `@pulumi/pulumi`'s imports load only when first used (lazy-modules.cjs).
+ * Two of `@pulumi/pulumi`'s imports load only when first used (lazy-modules.cjs), and every CommonJS module is
+ * compiled with V8's code cache of the last run of the same script (code-cache.cjs).
  */
 const { createHash } = require("node:crypto");
 const fs = require("node:fs");
 const { SourceMap } = require("node:module");
 const path = require("node:path");
+const { installCodeCache } = require("./code-cache.cjs");
 const { transpileTypeScript } = require("./transpile-ts.cjs");
 
 const CACHE_FORMAT = 1;
@@ -31,18 +33,18 @@ const SOURCE_MAP_COMMENT = "\n//# sourceMappingURL=data:application/json;base64,
 /** Pulumi's construction-site traces (see above). */
 const PULUMI_BOOKKEEPING = new Set(["callsites"]);
 
-const cacheDir = resolveCacheDir();
+const cacheRoot = resolveCacheRoot();
+const cacheDir = cacheRoot && path.join(cacheRoot, "ts");
 const tsconfig = readTsconfig();
 const optionsKey = JSON.stringify([CACHE_FORMAT, require("esbuild/package.json").version, tsconfig]);
 /** Transpiled code by file, for its source map; parsed maps once a trace needs them. */
 const compiled = new Map();
 const sourceMaps = new Map();
 
-function resolveCacheDir() {
+function resolveCacheRoot() {
   const configured = process.env.SERVERLESS_FULLSTACK_CACHE_DIR;
   if (configured === "off") return undefined;
-  const root = configured ? path.resolve(configured) : path.join(process.cwd(), "node_modules", ".cache", "serverless-fullstack");
-  return path.join(root, "ts");
+  return configured ? path.resolve(configured) : path.join(process.cwd(), "node_modules", ".cache", "serverless-fullstack");
 }
 
 /** The project's tsconfig.json as text: esbuild reads what matters to a lone file (target, class fields, decorators). */
@@ -86,6 +88,7 @@ function writeCached(key, code) {
 }
 
 require("./lazy-modules.cjs").deferPulumiSerialisationModules();
+installCodeCache(cacheRoot);
 
 require.extensions[".ts"] = function loadTypeScript(module, filename) {
   const code = transpile(fs.readFileSync(filename, "utf8"), filename);

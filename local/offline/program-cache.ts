@@ -1,0 +1,397 @@
+/**
+ * `npm start`'s cache of the program's run (issue 15): running index.ts under the mocks is most of the start
+ * (≈2.5–4 s of the prod-sized app, with the site's build), and between two starts the program, its config and
+ * everything it read are usually unchanged. The run's result — config, recorded resources, registered specs,
+ * outputs — is kept on disk as plain data with a record of what it depended on, and served again only while
+ * every one of those is unchanged:
+ *
+ * - every file the run read, listed or checked through `node:fs` (Pulumi.yaml, Pulumi.<stack>.yaml, the bundle
+ *   cache's check of each bundle's inputs, the site folder's listing, ...), and every module loaded in the
+ *   process (index.ts, the components, the SDKs), with the listing of each project module's folder (a new file
+ *   there may change what an import resolves to);
+ * - every file under each StaticSite's published folder and each site build's source folder (the build runs in
+ *   another process, so its reads are not seen);
+ * - the installed packages (package.json, package-lock.json, node_modules/.package-lock.json) and Node's version;
+ * - the environment variables the run read, and every variable named like one that steers the program or its
+ *   tools (PULUMI_*, AWS_*, VITE_*, NODE_*, ...), present or absent.
+ *
+ * Files are compared as the bundle cache compares them (components/lambda/bundle-cache.ts): by stat fingerprint,
+ * and by content hash when the fingerprint moved or was too recent to trust.
+ *
+ * The specs hold Pulumi Outputs; they are resolved to plain values first (the local services read them through
+ * `resolveValue`, which takes plain values as they are). Asset and archive values in recorded resources (a
+ * function's code) are kept as a marker naming their kind: no local service reads them. A run whose result holds
+ * anything else that is not data (a resource object, a function) is not cached, and says why.
+ *
+ * Where: the bundle cache's folder (SERVERLESS_FULLSTACK_CACHE_DIR; `off` disables this cache too).
+ */
+import { readdirSync, readFileSync, statSync, type Stats } from "node:fs";
+import { isAbsolute, join, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { fingerprintOf, isRacy, sha256OfFile, writeAtomically } from "../../components/file-hashes";
+import { defaultCacheDir, digest } from "../../components/lambda/bundle-cache";
+import { clearRegisteredSpecs, registerSpec, type RegisteredSpec } from "../../components/spec-registry";
+import type { OfflineRun } from "./program";
+
+/** The module object itself (not an ES-module copy), so that the recording hooks are seen by every caller. */
+const fs = require("node:fs") as typeof import("node:fs");
+
+/** Bumped when the entry layout or what the record covers changes. */
+const FORMAT = 1;
+/** Variables that steer the program, the Pulumi SDK, the AWS SDKs or the site's build, whether read by name or not. */
+const STEERING_VARIABLES = /^(PULUMI_|AWS_|VITE_|NODE_|STATIC_SITE_|SERVERLESS_FULLSTACK_|ESBUILD_|TZ$|LANG$|LC_)/;
+/** Files that say which package versions are installed. */
+const PACKAGE_FILES = ["package.json", "package-lock.json", join("node_modules", ".package-lock.json")];
+/** Folders never walked for site files. */
+const SKIPPED_FOLDERS = new Set(["node_modules", ".git"]);
+/** Stands in for an asset or archive value in a cached run's resources. */
+export const ASSET_MARKER = "__serverlessFullstackAsset";
+
+export interface ProgramCacheKey {
+  stack: string;
+  /** Where Pulumi.yaml, Pulumi.<stack>.yaml and index.ts are. */
+  projectDir: string;
+  /** The cache's root folder. @default the bundle cache's (SERVERLESS_FULLSTACK_CACHE_DIR) */
+  cacheDir?: string;
+}
+
+/** What a run depended on: per path, the content hash and fingerprint of a file, the listing hash of a folder, or absence. */
+type InputRecord = { file: string; at: string | null } | { folder: string | null } | { absent: true };
+
+interface Entry {
+  format: number;
+  label: string;
+  inputs: Record<string, InputRecord>;
+  environment: Record<string, string | null>;
+  run: OfflineRun;
+}
+
+/** The inputs of the entry a lookup found stale, by entry file, for the run that replaces it. */
+const previousInputs = new Map<string, Record<string, InputRecord>>();
+
+/** Why a run's result could not be kept: it holds something that is not data. */
+export class NotCacheableError extends Error {}
+
+/**
+ * The recorded result of the last run for `key`, when nothing it depended on changed since; else undefined.
+ * On a hit the spec registry holds the run's specs, as the run itself leaves it (the local services read it).
+ */
+export function lookupProgramRun(key: ProgramCacheKey): OfflineRun | undefined {
+  const file = entryFile(key);
+  if (!file) return undefined;
+  let entry: Entry;
+  try {
+    entry = JSON.parse(readFileSync(file, "utf8")) as Entry;
+  } catch {
+    return undefined; // absent, or a torn or foreign file
+  }
+  if (entry.format !== FORMAT || entry.label !== label(key)) return undefined;
+  // A miss records the run anew: the files whose fingerprints did not move keep their hashes.
+  previousInputs.set(file, entry.inputs);
+  for (const [name, value] of Object.entries(entry.environment)) if ((process.env[name] ?? null) !== value) return undefined;
+  for (const [path, record] of Object.entries(entry.inputs)) if (!unchanged(path, record)) return undefined;
+  clearRegisteredSpecs();
+  for (const { kind, name, spec } of entry.run.specs) registerSpec(kind, name, spec);
+  return entry.run;
+}
+
+/**
+ * The program's run for `key`: the recorded one while nothing it depended on changed, else `program()` run and
+ * recorded. `log` says which, and why a run could not be kept.
+ */
+export async function cachedProgramRun(key: ProgramCacheKey, program: () => Promise<OfflineRun>, log: (message: string) => void): Promise<{ run: OfflineRun; cached: boolean }> {
+  const cached = lookupProgramRun(key);
+  if (cached) {
+    log(`index.ts for stack "${key.stack}": unchanged since its last run, with its config and every file it read; using that run's result.`);
+    return { run: cached, cached: true };
+  }
+  log(`Running index.ts for stack "${key.stack}" under mocks...`);
+  const recorded = await recordProgramRun(key, program);
+  if (recorded.notCached) log(`  (its result is not kept for the next start: ${recorded.notCached})`);
+  return { run: recorded.run, cached: false };
+}
+
+export interface RecordedRun {
+  run: OfflineRun;
+  /** Why the result was not kept, when it was not. */
+  notCached?: string;
+}
+
+/**
+ * Runs `program` (a runProgramOffline call) while recording what it reads, and keeps its result for
+ * `lookupProgramRun`. Returns the run as the program produced it (Outputs and all): only later starts see the
+ * plain copy. A program that fails is not recorded.
+ */
+export async function recordProgramRun(key: ProgramCacheKey, program: () => Promise<OfflineRun>): Promise<RecordedRun> {
+  const file = entryFile(key);
+  if (!file) return { run: await program() };
+  const recorder = startRecording(excludedRoots(key));
+  const startedAt = Date.now();
+  let run: OfflineRun;
+  try {
+    run = await program();
+  } finally {
+    recorder.stop();
+  }
+  let plainRun: OfflineRun;
+  try {
+    plainRun = (await toPlain(run, "run", new Set())) as OfflineRun;
+  } catch (error) {
+    if (error instanceof NotCacheableError) return { run, notCached: error.message };
+    throw error;
+  }
+  for (const folder of siteFolders(run.specs)) walkFolder(folder, recorder);
+  for (const module of Object.keys(require.cache)) {
+    if (!isAbsolute(module)) continue;
+    recorder.touched.add(module);
+    if (!module.includes(`${sep}node_modules${sep}`)) recorder.listed.add(resolve(module, ".."));
+  }
+  for (const name of PACKAGE_FILES) recorder.touched.add(join(key.projectDir, name));
+  recorder.touched.add(join(key.projectDir, "Pulumi.yaml"));
+  recorder.touched.add(join(key.projectDir, `Pulumi.${key.stack}.yaml`));
+  const inputs = inputRecords(recorder, previousInputs.get(file) ?? {}, { startedAt, outputs: buildOutputs(run.specs) });
+  previousInputs.delete(file);
+  const entry: Entry = { format: FORMAT, label: label(key), inputs, environment: environmentRecord(recorder.variables), run: plainRun };
+  writeAtomically(file, JSON.stringify(entry));
+  return { run };
+}
+
+function label(key: ProgramCacheKey): string {
+  return JSON.stringify([resolve(key.projectDir), key.stack, process.version, process.platform, process.arch]);
+}
+
+function cacheRoot(key: ProgramCacheKey): string | undefined {
+  return key.cacheDir ?? defaultCacheDir();
+}
+
+function entryFile(key: ProgramCacheKey): string | undefined {
+  const root = cacheRoot(key);
+  return root && join(root, "program", `${digest(label(key))}.json`);
+}
+
+/** Paths whose reads are not inputs: the caches themselves (derived data, checked by their own records) and the kernel's. */
+function excludedRoots(key: ProgramCacheKey): string[] {
+  const root = cacheRoot(key);
+  return [...(root ? [resolve(root)] : []), "/proc", "/sys", "/dev"];
+}
+
+interface Recorder {
+  /** Files and folders read or checked. */
+  touched: Set<string>;
+  /** Folders listed. */
+  listed: Set<string>;
+  /** Environment variables read by name. */
+  variables: Set<string>;
+  stop(): void;
+}
+
+const READS = ["readFileSync", "statSync", "lstatSync", "existsSync", "accessSync", "openSync", "realpathSync", "readlinkSync", "readFile", "stat", "lstat", "access", "open", "createReadStream", "realpath", "readlink"] as const;
+const LISTS = ["readdirSync", "opendirSync", "readdir", "opendir"] as const;
+const PROMISE_READS = ["readFile", "stat", "lstat", "access", "open", "realpath", "readlink"] as const;
+const PROMISE_LISTS = ["readdir", "opendir"] as const;
+
+/** Hooks `node:fs` and `process.env` until `stop`: every path the run reads or lists, every variable it reads. */
+function startRecording(excluded: string[]): Recorder {
+  const recorder: Recorder = { touched: new Set(), listed: new Set(), variables: new Set(), stop: () => {} };
+  const restore: Array<() => void> = [];
+  const hook = (target: Record<string, unknown>, name: string, into: Set<string>) => {
+    const original = target[name] as ((...args: unknown[]) => unknown) | undefined;
+    if (typeof original !== "function") return;
+    const wrapped = Object.assign(function (this: unknown, ...args: unknown[]) {
+      const path = pathOf(args[0]);
+      if (path && !excluded.some((root) => path === root || path.startsWith(root + sep))) into.add(path);
+      return original.apply(this, args);
+    }, original);
+    target[name] = wrapped;
+    restore.push(() => {
+      if (target[name] === wrapped) target[name] = original;
+    });
+  };
+  const fsModule = fs as unknown as Record<string, unknown>;
+  const promises = fs.promises as unknown as Record<string, unknown>;
+  for (const name of READS) hook(fsModule, name, recorder.touched);
+  for (const name of LISTS) hook(fsModule, name, recorder.listed);
+  for (const name of PROMISE_READS) hook(promises, name, recorder.touched);
+  for (const name of PROMISE_LISTS) hook(promises, name, recorder.listed);
+
+  // A copy of the whole environment (`{ ...process.env }` for the site's build) reads every variable: that is
+  // what STEERING_VARIABLES stands for, so the reads of one copy (the same tick as its key listing) are not noted.
+  const environment = process.env;
+  let copying = false;
+  const noteName = (name: string | symbol) => {
+    if (typeof name === "string" && !copying) recorder.variables.add(name);
+  };
+  process.env = new Proxy(environment, {
+    get: (target, name) => (noteName(name), Reflect.get(target, name)),
+    has: (target, name) => (noteName(name), Reflect.has(target, name)),
+    getOwnPropertyDescriptor: (target, name) => (noteName(name), Reflect.getOwnPropertyDescriptor(target, name)),
+    ownKeys: (target) => {
+      if (!copying) {
+        copying = true;
+        queueMicrotask(() => (copying = false));
+      }
+      return Reflect.ownKeys(target);
+    },
+  });
+  restore.push(() => {
+    process.env = environment;
+  });
+  recorder.stop = () => {
+    for (const undo of restore.splice(0).reverse()) undo();
+  };
+  return recorder;
+}
+
+function pathOf(argument: unknown): string | undefined {
+  if (typeof argument === "string") return resolve(argument);
+  if (argument instanceof URL) return argument.protocol === "file:" ? fileURLToPath(argument) : undefined;
+  if (Buffer.isBuffer(argument)) return resolve(argument.toString());
+  return undefined;
+}
+
+/** The folders StaticSite publishes and its builds read (the build's own reads happen in another process). */
+function siteFolders(specs: readonly RegisteredSpec[]): string[] {
+  const folders: string[] = [];
+  for (const { kind, spec } of specs) {
+    const fields = spec as { path?: unknown; cwd?: unknown };
+    if (kind === "StaticSite" && typeof fields.path === "string") folders.push(resolve(fields.path));
+    if (kind === "StaticSiteBuild" && typeof fields.cwd === "string") folders.push(resolve(fields.cwd));
+  }
+  return folders;
+}
+
+function walkFolder(folder: string, recorder: Recorder): void {
+  recorder.listed.add(folder);
+  let entries;
+  try {
+    entries = readdirSync(folder, { withFileTypes: true });
+  } catch {
+    recorder.touched.add(folder); // gone: recorded as absent
+    return;
+  }
+  for (const entry of entries) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIPPED_FOLDERS.has(entry.name)) walkFolder(path, recorder);
+    } else {
+      recorder.touched.add(path);
+    }
+  }
+}
+
+/**
+ * The record of every path the run read. A file modified after the run started may have been read before the change:
+ * its record matches nothing, so the next start runs the program again — except in a site build's output folder,
+ * which the build wrote during the run and the manifest read after.
+ */
+function inputRecords(recorder: Recorder, previous: Record<string, InputRecord>, run: { startedAt: number; outputs: string[] }): Record<string, InputRecord> {
+  const records: Record<string, InputRecord> = {};
+  for (const path of [...new Set([...recorder.touched, ...recorder.listed])].sort()) {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat) records[path] = { absent: true };
+    else if (stat.isDirectory()) records[path] = { folder: recorder.listed.has(path) ? listingHash(path) : null };
+    else if (Math.max(stat.mtimeMs, stat.ctimeMs) >= run.startedAt && !run.outputs.some((folder) => path.startsWith(folder + sep))) records[path] = { file: CHANGED_DURING_RUN, at: null };
+    else records[path] = fileRecord(path, stat, previous[path]);
+  }
+  return records;
+}
+
+/** Hashes to nothing: the file changed while the program ran. */
+const CHANGED_DURING_RUN = "changed during the run";
+
+/** The output folders of the site builds the run made. */
+function buildOutputs(specs: readonly RegisteredSpec[]): string[] {
+  return specs.flatMap(({ kind, spec }) => {
+    const outputDir = (spec as { outputDir?: unknown }).outputDir;
+    return kind === "StaticSiteBuild" && typeof outputDir === "string" ? [resolve(outputDir)] : [];
+  });
+}
+
+/** A file's hash and fingerprint: the last record's hash while its (trusted) fingerprint is the same, else hashed now. */
+function fileRecord(path: string, stat: Stats, previous: InputRecord | undefined): InputRecord {
+  const at = trustedFingerprint(stat);
+  if (at !== null && previous && "file" in previous && previous.at === at) return { file: previous.file, at };
+  return { file: sha256OfFile(path).hash, at };
+}
+
+function environmentRecord(read: Set<string>): Record<string, string | null> {
+  const names = new Set([...read, ...Object.keys(process.env).filter((name) => STEERING_VARIABLES.test(name))]);
+  return Object.fromEntries([...names].sort().map((name) => [name, process.env[name] ?? null]));
+}
+
+function unchanged(path: string, record: InputRecord): boolean {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if ("absent" in record) return stat === undefined;
+  if (!stat) return false;
+  if ("folder" in record) return stat.isDirectory() && (record.folder === null || listingHash(path) === record.folder);
+  if (!stat.isFile()) return false;
+  if (record.at !== null && record.at === fingerprintOf(stat)) return true;
+  return sha256OfFile(path).hash === record.file;
+}
+
+function trustedFingerprint(stat: Stats): string | null {
+  return isRacy(stat) ? null : fingerprintOf(stat);
+}
+
+/** A folder's entries (names and whether each is a folder), which is what a listing or an import resolution sees. */
+function listingHash(folder: string): string | null {
+  try {
+    const entries = readdirSync(folder, { withFileTypes: true }).map((entry) => `${entry.isDirectory() ? "d" : "f"}:${entry.name}`);
+    return digest(entries.sort().join("\n"));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `value` as plain JSON data: Outputs and promises resolved, assets and archives as markers. Throws
+ * NotCacheableError, naming the path, for anything else that is not data.
+ */
+export async function toPlain(value: unknown, path: string, ancestors: Set<object>): Promise<unknown> {
+  if (value === null || typeof value === "string" || typeof value === "boolean" || value === undefined) return value;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new NotCacheableError(`${path} is ${value}`);
+    return value;
+  }
+  if (typeof value !== "object") throw new NotCacheableError(`${path} is a ${typeof value}`);
+  const object = value as Record<string, unknown>;
+  if (object.__pulumiOutput === true) return toPlain(await outputValue(object), path, ancestors);
+  if (typeof object.then === "function") return toPlain(await (value as PromiseLike<unknown>), path, ancestors);
+  if (object.__pulumiAsset === true || object.__pulumiArchive === true) return { [ASSET_MARKER]: value.constructor?.name ?? "asset" };
+  if (ancestors.has(object)) throw new NotCacheableError(`${path} refers to itself`);
+  const prototype = Object.getPrototypeOf(object);
+  const isArray = Array.isArray(object);
+  if (!isArray && prototype !== Object.prototype && prototype !== null) {
+    throw new NotCacheableError(`${path} is a ${object.__pulumiResource === true ? "resource object" : `${value.constructor?.name ?? "class"} instance`}, not data`);
+  }
+  ancestors.add(object);
+  try {
+    if (isArray) {
+      const items: unknown[] = [];
+      for (let i = 0; i < object.length; i++) {
+        const item = await toPlain(object[i], `${path}[${i}]`, ancestors);
+        if (item === undefined) throw new NotCacheableError(`${path}[${i}] is undefined`);
+        items.push(item);
+      }
+      return items;
+    }
+    const plain: Record<string, unknown> = {};
+    for (const key of Object.keys(object)) {
+      const item = await toPlain(object[key], `${path}.${key}`, ancestors);
+      if (item !== undefined) plain[key] = item;
+    }
+    return plain;
+  } finally {
+    ancestors.delete(object);
+  }
+}
+
+/** An Output's value, as the engine would resolve it (the mocks know every value outside a preview). */
+function outputValue(output: Record<string, unknown>): Promise<unknown> {
+  return new Promise((done) => {
+    (output as unknown as { apply(f: (v: unknown) => unknown): unknown }).apply((v) => {
+      done(v);
+      return v;
+    });
+  });
+}

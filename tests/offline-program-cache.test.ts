@@ -1,0 +1,172 @@
+/**
+ * npm start's cache of the program's run (local/offline/program-cache.ts, issue 15): a start serves the recorded
+ * run only while everything the program depended on is unchanged. Each test changes one thing a real program
+ * depends on and shows the next start runs the program afresh (and the one after that is served again).
+ *
+ * The program is a small fixture project in a temporary folder (its own Pulumi.yaml, stack file, index.ts, a
+ * component module, a StaticSite folder and a function's handler), run in a child process through the offline
+ * loader as `npm start` is.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = join(__dirname, "..");
+const RUNNER = join(__dirname, "fixtures", "program-cache", "run.ts");
+
+interface Printed {
+  cached: boolean;
+  outputs: Record<string, unknown>;
+  specs: string[];
+  greeter?: { greeting: unknown; shout: unknown };
+  resources: number;
+  digest?: string;
+}
+
+let project: string;
+let cacheDir: string;
+
+function start(env: Record<string, string> = {}, args: string[] = [], cwd = project): Printed {
+  const result = spawnSync(process.execPath, ["-r", join(ROOT, "local", "offline", "register.cjs"), RUNNER, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, SERVERLESS_FULLSTACK_CACHE_DIR: cacheDir, ...env },
+    timeout: 120_000,
+  });
+  if (result.status !== 0) throw new Error(`the fixture program failed (${result.status}): ${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split("\n").pop()!) as Printed;
+}
+
+function edit(file: string, change: (text: string) => string): void {
+  const path = join(project, file);
+  writeFileSync(path, change(readFileSync(path, "utf8")));
+}
+
+beforeAll(() => {
+  project = mkdtempSync(join(tmpdir(), "sf-program-cache-"));
+  cacheDir = mkdtempSync(join(tmpdir(), "sf-program-cache-dir-"));
+  symlinkSync(join(ROOT, "node_modules"), join(project, "node_modules"));
+  cpSync(join(ROOT, "tsconfig.json"), join(project, "tsconfig.json"));
+  writeFileSync(join(project, "Pulumi.yaml"), "name: cache-fixture\nruntime: nodejs\nconfig:\n  greeting:\n    type: string\n    description: What the fixture says.\n");
+  writeFileSync(join(project, "Pulumi.dev.yaml"), "config:\n  aws:region: us-east-1\n  cache-fixture:greeting: hello\n");
+  writeFileSync(
+    join(project, "greeter.ts"),
+    [
+      'import * as pulumi from "@pulumi/pulumi";',
+      `import { registerSpec } from ${JSON.stringify(join(ROOT, "components", "spec-registry"))};`,
+      "export class Greeter extends pulumi.ComponentResource {",
+      "  readonly shout: pulumi.Output<string>;",
+      "  constructor(name: string, greeting: pulumi.Input<string>) {",
+      '    super("fixture:index:Greeter", name);',
+      '    this.shout = pulumi.output(greeting).apply((g) => `${g.toUpperCase()}!`);',
+      '    registerSpec("Greeter", name, { greeting: pulumi.output(greeting), shout: this.shout });',
+      "    this.registerOutputs({ shout: this.shout });",
+      "  }",
+      "}",
+      "",
+    ].join("\n"),
+  );
+  writeFileSync(
+    join(project, "index.ts"),
+    [
+      'import * as pulumi from "@pulumi/pulumi";',
+      `import { LambdaFunction, StaticSite } from ${JSON.stringify(join(ROOT, "components"))};`,
+      'import { Greeter } from "./greeter";',
+      "const config = new pulumi.Config();",
+      'const greeter = new Greeter("greeter", config.require("greeting"));',
+      'new StaticSite("site", { path: "www" });',
+      // Bundled by esbuild in its own process: the program never loads handler.ts, the bundle cache checks it.
+      'new LambdaFunction("fn", { entry: "handler.ts" });',
+      "export const shout = greeter.shout;",
+      'export const mood = process.env.FIXTURE_MOOD ?? "calm";',
+      // An editor saving a file the program already read, while it runs.
+      'if (process.env.FIXTURE_SAVE_DURING_RUN) { const fs = require("node:fs"); fs.writeFileSync("note.txt", fs.readFileSync("note.txt")); }',
+      "",
+    ].join("\n"),
+  );
+  writeFileSync(join(project, "note.txt"), "a note\n");
+  writeFileSync(join(project, "handler.ts"), 'export const handler = async () => ({ statusCode: 200, body: "v1" });\n');
+  mkdirSync(join(project, "www"));
+  writeFileSync(join(project, "www", "index.html"), "<h1>hello</h1>\n");
+  writeFileSync(join(project, "www", "error.html"), "<h1>oops</h1>\n");
+});
+
+/** Starts until the run is recorded: the next start is served from the cache. */
+function recorded(env: Record<string, string> = {}): Printed {
+  const printed = start(env);
+  if (!printed.cached) expect(start(env).cached).toBe(true);
+  return printed;
+}
+
+describe("npm start's program cache", () => {
+  it("runs the program once, then serves its result as plain data while nothing changed", () => {
+    const first = start();
+    expect(first.cached).toBe(false);
+    expect(first.outputs).toEqual({ shout: "HELLO!", mood: "calm" });
+    const second = start();
+    expect({ ...second, greeter: undefined }).toEqual({ ...first, greeter: undefined, cached: true });
+    // The spec's Outputs were resolved to their values.
+    expect(second.greeter).toEqual({ greeting: "hello", shout: "HELLO!" });
+    expect(second.specs).toContain("StaticSite:site");
+  });
+
+  it("reruns the program when a config value changes", () => {
+    recorded();
+    edit("Pulumi.dev.yaml", (text) => text.replace(/greeting: \w+/, "greeting: howdy"));
+    expect(start()).toMatchObject({ cached: false, outputs: { shout: "HOWDY!" } });
+    expect(start()).toMatchObject({ cached: true, outputs: { shout: "HOWDY!" } });
+  });
+
+  it("reruns the program when a component's source changes", () => {
+    const before = recorded();
+    edit("greeter.ts", (text) => text.replace("}!`", "}?`"));
+    expect(start()).toMatchObject({ cached: false, outputs: { shout: String(before.outputs.shout).replace(/!$/, "?") } });
+  });
+
+  it("reruns the program when a file appears in the site folder StaticSite publishes", () => {
+    recorded();
+    writeFileSync(join(project, "www", "new-page.html"), "<p>new</p>\n");
+    expect(start().cached).toBe(false);
+  });
+
+  it("reruns the program when a function's handler (a bundle's input) changes", () => {
+    recorded();
+    edit("handler.ts", (text) => text.replace(/"v\d+"/, '"v2"'));
+    expect(start().cached).toBe(false);
+  });
+
+  it("reruns the program when an environment variable it read changes, not when another one does", () => {
+    recorded();
+    expect(start({ UNRELATED_VARIABLE: "1" }).cached).toBe(true);
+    expect(start({ FIXTURE_MOOD: "sunny" })).toMatchObject({ cached: false, outputs: { mood: "sunny" } });
+  });
+
+  it("does not serve a run during which a file it read was modified (it may have read the old text)", () => {
+    recorded();
+    const env = { FIXTURE_SAVE_DURING_RUN: "1" };
+    expect(start(env).cached).toBe(false);
+    expect(start(env).cached).toBe(false);
+  });
+
+  it("serves the recorded run again when a file is rewritten with the same content (hashed on a new fingerprint)", () => {
+    recorded();
+    edit("greeter.ts", (text) => text);
+    expect(start().cached).toBe(true);
+  });
+});
+
+describe("npm start's program cache on the reference app", () => {
+  it("serves a run of the dev stack equal, as plain data, to running index.ts afresh", () => {
+    // Its own cache folder, so the first start records; the site is built once for the suite (STATIC_SITE_SKIP_BUILD).
+    const env = { SERVERLESS_FULLSTACK_CACHE_DIR: mkdtempSync(join(tmpdir(), "sf-program-cache-app-")) };
+    const first = start(env, ["dev", "--digest"], ROOT);
+    const served = start(env, ["dev", "--digest"], ROOT);
+    const uncached = start({ SERVERLESS_FULLSTACK_CACHE_DIR: "off" }, ["dev", "--digest"], ROOT);
+    expect([first.cached, served.cached, uncached.cached]).toEqual([false, true, false]);
+    expect(served.digest).toBe(first.digest);
+    expect(uncached.digest).toBe(first.digest);
+    expect(served.resources).toBeGreaterThan(100);
+  });
+});
