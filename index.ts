@@ -583,7 +583,7 @@ const site = new StaticSite("site", {
   // site/ is the source (TypeScript, HTML pages); Vite writes site/dist with content-hashed asset names (docs/front-end.md).
   // The page reads its settings (API, sign-in) from GET /api/config at run time, so the build needs no stack outputs.
   path: siteDir,
-  build: { command: "npx --no vite build", outputDir: "dist" },
+  build: { command: "vite build", outputDir: "dist" },
   errorDocument: siteErrorDocument,
   hosting: (config.get("siteHosting") as "oac" | "s3-website" | undefined) ?? "oac",
   // With edge logic the viewer-request function serves the SPA fallback (one function per event type).

@@ -4,6 +4,7 @@
  * the command, its exit code and its last output lines. (Preview: static-site-build-preview.test.ts.)
  */
 import { createHash } from "node:crypto";
+import { chmodSync } from "node:fs";
 import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -43,6 +44,14 @@ describe("StaticSite build", () => {
     const files = filesOf(resource(graph, PUBLISHER, "built-publish").inputs as never);
     expect(Object.keys(files)).toEqual(["index.html"]);
     expect(files["index.html"].sha256).toBe(sha256("<p>built</p>"));
+  });
+
+  it("finds the binaries of node_modules/.bin in the site's folder and the folders above it, as npm run does", async () => {
+    // A project's own tool (vite, say) named without npx: here a script in the site's parent folder's node_modules/.bin.
+    const project = site({ "node_modules/.bin/make-page": '#!/bin/sh\nmkdir -p dist && printf "%s" "$1" > dist/index.html\n', "web/src.txt": "x" });
+    chmodSync(join(project, "node_modules/.bin/make-page"), 0o755);
+    const graph = await record(() => new StaticSite("bin", { path: join(project, "web"), build: { command: "make-page from-bin", outputDir: "dist" } }));
+    expect(filesOf(resource(graph, PUBLISHER, "bin-publish").inputs as never)["index.html"].sha256).toBe(sha256("from-bin"));
   });
 
   it("waits for environment values that are stack outputs, and hashes what the build wrote with them", async () => {

@@ -15,7 +15,7 @@ import { BUCKET, DISTRIBUTION, filesOf, keysOf, lineOf, makeSite, removeSite, SI
 
 const PUBLISHER = "pulumi-nodejs:dynamic/serverless-fullstack:SitePublisher";
 /** index.ts's build of the reference site. */
-const REFERENCE_BUILD = { command: "npx --no vite build", outputDir: "dist" };
+const REFERENCE_BUILD = { command: "vite build", outputDir: "dist" };
 
 describe("StaticSite publishing", () => {
   it("publishes the folder through one SitePublisher resource, not one resource per file", async () => {
