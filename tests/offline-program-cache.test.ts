@@ -12,6 +12,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { defaultCacheDir } from "../components/lambda/bundle-cache";
 
 const ROOT = join(__dirname, "..");
 const RUNNER = join(__dirname, "fixtures", "program-cache", "run.ts");
@@ -159,11 +160,13 @@ describe("npm start's program cache", () => {
 
 describe("npm start's program cache on the reference app", () => {
   it("serves a run of the dev stack equal, as plain data, to running index.ts afresh", () => {
-    // Its own cache folder, so the first start records; the site is built once for the suite (STATIC_SITE_SKIP_BUILD).
-    const env = { SERVERLESS_FULLSTACK_CACHE_DIR: mkdtempSync(join(tmpdir(), "sf-program-cache-app-")) };
-    const first = start(env, ["dev", "--digest"], ROOT);
-    const served = start(env, ["dev", "--digest"], ROOT);
-    const uncached = start({ SERVERLESS_FULLSTACK_CACHE_DIR: "off" }, ["dev", "--digest"], ROOT);
+    // A program cache of its own, so the first start records; bundles come from the suite's usual cache, and the
+    // site is built once for the suite (STATIC_SITE_SKIP_BUILD).
+    const own = ["dev", "--digest", "--program-cache", mkdtempSync(join(tmpdir(), "sf-program-cache-app-"))];
+    const usualCache = { SERVERLESS_FULLSTACK_CACHE_DIR: process.env.SERVERLESS_FULLSTACK_CACHE_DIR ?? defaultCacheDir() ?? "off" };
+    const first = start(usualCache, own, ROOT);
+    const served = start(usualCache, own, ROOT);
+    const uncached = start(usualCache, ["dev", "--digest", "--no-program-cache"], ROOT);
     expect([first.cached, served.cached, uncached.cached]).toEqual([false, true, false]);
     expect(served.digest).toBe(first.digest);
     expect(uncached.digest).toBe(first.digest);

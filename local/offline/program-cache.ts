@@ -171,8 +171,10 @@ function entryFile(key: ProgramCacheKey): string | undefined {
 
 /** Paths whose reads are not inputs: the caches themselves (derived data, checked by their own records) and the kernel's. */
 function excludedRoots(key: ProgramCacheKey): string[] {
-  const root = cacheRoot(key);
-  return [...(root ? [resolve(root)] : []), "/proc", "/sys", "/dev"];
+  // This cache's folder and the bundle cache's (the same one unless `cacheDir` says otherwise): the bundle cache
+  // touches its entries on every hit (least recently used), which must not read as a changed input.
+  const roots = [cacheRoot(key), defaultCacheDir()].filter((root): root is string => root !== undefined).map((root) => resolve(root));
+  return [...new Set(roots), "/proc", "/sys", "/dev"];
 }
 
 interface Recorder {
