@@ -60,7 +60,7 @@ export async function run(): Promise<BenchTable[]> {
       notes: [
         verdict("prod plan CPU time vs the floor, paired", summarise(pairedRatios(cpu("plan"), cpu("floor"))), "<=", TARGET, "×"),
         verdict("prod plan wall time vs the floor, paired", summarise(pairedRatios(wall("plan"), wall("floor"))), "<=", TARGET, "×"),
-        "CPU: user + system time of the node process and its threads (child processes not counted: esbuild's, which only runs on a cache miss, and the site's build, `npx --no vite build`); wall: spawn to exit",
+        "CPU: user + system time of the node process and its threads (child processes not counted: esbuild's, which only runs on a cache miss, and the site's build, `vite build`); wall: spawn to exit",
       ],
     },
   ];
