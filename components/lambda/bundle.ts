@@ -11,7 +11,8 @@
  * are synchronous; everything else (`bundleEntryAsync`, deploy-time constants, prewarming
  * before a run) uses esbuild's async API, so independent builds run in parallel.
  */
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { deflateRaw, deflateRawSync } from "node:zlib";
 import * as pulumi from "@pulumi/pulumi";
@@ -138,6 +139,28 @@ export function bundleEntry(entry: string, options: BundleOptions = {}, cache: B
  */
 export function cachedBuild(options: BuildOptions & { entryPoints: string[]; write: false; metafile: true }, cache: BundleCache = bundleCache()): Bundle {
   return cache.get({ options }, buildSync);
+}
+
+/**
+ * A dynamic resource provider's module of this package (`<name>.ts` beside `folder` in the sources, `<name>.js` once
+ * compiled), bundled to CommonJS for Node through the build cache: the text Pulumi's provider host loads.
+ * `owner` names who needs it in the error for a broken install.
+ */
+export function bundleProviderModule(folder: string, name: string, owner: string, options: Pick<BuildOptions, "external" | "minify" | "legalComments"> = {}): string {
+  const entry = [`${name}.ts`, `${name}.js`].map((file) => join(folder, file)).find((file) => existsSync(file));
+  if (!entry) throw new Error(`${owner} is missing from ${folder}; reinstall serverless-fullstack.`);
+  return cachedBuild({
+    entryPoints: [entry],
+    absWorkingDir: process.cwd(),
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+    ...options,
+  }).code;
 }
 
 /** As `bundleEntry`, with esbuild's async API: concurrent calls build in parallel, and one build is shared by every caller. */

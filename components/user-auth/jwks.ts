@@ -3,10 +3,8 @@
  * exists (jwks-provider.ts says when the engine fetches them, and why never in preview or under
  * the mocks), and how a Lambda authorizer gets them baked into its bundle (`jwksDefine`).
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { cachedBuild } from "../lambda/bundle";
+import { bundleProviderModule } from "../lambda/bundle";
 
 /**
  * The esbuild `define` handlers/shared/jwt.ts reads the baked key set from (`bakedJwks()`):
@@ -48,22 +46,8 @@ let text: string | undefined;
  */
 function providerText(): string {
   if (text !== undefined) return text;
-  const entry = ["jwks-provider.ts", "jwks-provider.js"].map((file) => join(__dirname, file)).find((file) => existsSync(file));
-  if (!entry) throw new Error(`UserAuth's JWKS provider is missing from ${__dirname}; reinstall serverless-fullstack.`);
-  const bundle = cachedBuild({
-    entryPoints: [entry],
-    absWorkingDir: process.cwd(),
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    write: false,
-    metafile: true,
-    // No comments or paths in the state; a change of the text alone never updates the resource (the provider's diff).
-    minify: true,
-    legalComments: "none",
-    logLevel: "silent",
-  });
-  text = `${bundle.code}\nmodule.exports.handler = () => module.exports.jwksProvider;\n`;
+  // No comments or paths in the state; a change of the text alone never updates the resource (the provider's diff).
+  const code = bundleProviderModule(__dirname, "jwks-provider", "UserAuth's JWKS provider", { minify: true, legalComments: "none" });
+  text = `${code}\nmodule.exports.handler = () => module.exports.jwksProvider;\n`;
   return text;
 }

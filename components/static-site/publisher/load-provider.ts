@@ -13,13 +13,13 @@
  * provider's AWS SDK clients.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import Module from "node:module";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { writeAtomically } from "../../file-hashes";
 import { defaultCacheDir } from "../../lambda/bundle-cache";
-import { cachedBuild } from "../../lambda/bundle";
+import { bundleProviderModule } from "../../lambda/bundle";
 
 /** Bumped when what the serialised text is keyed by changes. */
 const SERIALISED_FORMAT = 1;
@@ -34,20 +34,7 @@ interface SerialisedProvider {
 
 /** The bundled provider's source, e.g. to inspect what gets serialised. */
 export function bundlePublisherProvider(): string {
-  const entry = ["provider.ts", "provider.js"].map((file) => join(__dirname, file)).find((file) => existsSync(file));
-  if (!entry) throw new Error(`The site publisher's provider is missing from ${__dirname}; reinstall serverless-fullstack.`);
-  return cachedBuild({
-    entryPoints: [entry],
-    absWorkingDir: process.cwd(),
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    write: false,
-    metafile: true,
-    external: ["@aws-sdk/*", "@smithy/*", "@pulumi/*"],
-    logLevel: "silent",
-  }).code;
+  return bundleProviderModule(__dirname, "provider", "The site publisher's provider", { external: ["@aws-sdk/*", "@smithy/*", "@pulumi/*"] });
 }
 
 export function loadPublisherProvider(): pulumi.dynamic.ResourceProvider {
