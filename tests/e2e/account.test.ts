@@ -5,20 +5,19 @@
  * on the protected page, the cookie is Secure, SameSite=Lax, scoped to /account/ and expires with the token
  * (on http://localhost, a secure context), signing out clears it, and ?next= never leaves the site.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalApp, type LocalApp } from "../../local/start";
-import { hasChromium, launchBrowser } from "./browser";
+import type { LocalApp } from "../../local/start";
+import { hasChromium, startAppInBrowser } from "./browser";
 
 const devConfig = parse(readFileSync("Pulumi.dev.yaml", "utf8")).config as Record<string, string>;
 const demo = { email: devConfig["serverless-fullstack:localDemoUser"], password: devConfig["serverless-fullstack:localDemoPassword"] };
 
 let app: LocalApp;
 let browser: Browser;
+let stop: (() => Promise<void>) | undefined;
 
 async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext();
@@ -37,13 +36,9 @@ async function edgeCookie(context: BrowserContext) {
 
 describe.skipIf(!hasChromium)("the signed-in area (/account/) in Chromium against npm start", () => {
   beforeAll(async () => {
-    app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: mkdtempSync(join(tmpdir(), "sf-account-")), load: () => import("../../index.js") });
-    browser = await launchBrowser();
+    ({ app, browser, stop } = await startAppInBrowser());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  afterAll(() => stop?.());
 
   it("sends an anonymous visitor to sign in, then to /account/ with the edge cookie set; sign-out clears it", async () => {
     const { context, page } = await newPage();

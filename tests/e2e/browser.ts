@@ -1,7 +1,10 @@
 /** Debian's Chromium driven by playwright-core (no browser download): the flags keep it off this machine's closed network. */
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { expect } from "vitest";
+import { startLocalApp, type LocalApp } from "../../local/start";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const hasChromium = existsSync(CHROMIUM);
@@ -12,6 +15,30 @@ export function launchBrowser(): Promise<Browser> {
     headless: true,
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
+}
+
+/** The reference app as `npm start` runs the dev stack, in a state folder of its own, and Chromium. */
+export interface AppInBrowser {
+  app: LocalApp;
+  browser: Browser;
+  /** Closes the browser, stops the app and removes its state folder. */
+  stop(): Promise<void>;
+}
+
+/** For a browser test file's beforeAll; its afterAll calls `stop`. */
+export async function startAppInBrowser(): Promise<AppInBrowser> {
+  const stateDir = mkdtempSync(join(tmpdir(), "sf-e2e-"));
+  const app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir, load: () => import("../../index.js") });
+  const browser = await launchBrowser();
+  return {
+    app,
+    browser,
+    stop: async () => {
+      await browser.close();
+      await app.stop();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**

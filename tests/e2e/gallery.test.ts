@@ -4,9 +4,6 @@
  * a presigned URL and sees it listed; a second user (signed up and confirmed through
  * cognito-local) does not see the first user's album. All under the site's CSP.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { CognitoIdentityProviderClient, ConfirmSignUpCommand, InitiateAuthCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -14,8 +11,8 @@ import { parse } from "yaml";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalCognito } from "../../local/services/cognito";
-import { startLocalApp, type LocalApp } from "../../local/start";
-import { eventually, hasChromium, launchBrowser } from "./browser";
+import type { LocalApp } from "../../local/start";
+import { eventually, hasChromium, startAppInBrowser } from "./browser";
 
 /** A 1×1 transparent PNG (a valid one: the thumbnail function decodes it strictly). */
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADUlEQVQImWNgYGBgAAAABQABh6FO1AAAAABJRU5ErkJggg==", "base64");
@@ -26,6 +23,7 @@ const second = { email: "second@example.com", password: "Second-user-pass-2" };
 
 let app: LocalApp;
 let browser: Browser;
+let stop: (() => Promise<void>) | undefined;
 const consoleErrors: string[] = [];
 
 async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
@@ -51,13 +49,9 @@ async function albumTitles(page: Page): Promise<string[]> {
 
 describe.skipIf(!hasChromium)("the gallery in Chromium against npm start", () => {
   beforeAll(async () => {
-    app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: mkdtempSync(join(tmpdir(), "sf-gallery-")), load: () => import("../../index.js") });
-    browser = await launchBrowser();
+    ({ app, browser, stop } = await startAppInBrowser());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  afterAll(() => stop?.());
 
   it("tells the page how to sign in locally: the deployed pool ids, password mode, cognito-local's endpoint", async () => {
     const config = (await (await fetch(`${app.urls.site}/api/config`)).json()) as { auth: Record<string, unknown>; maxImageBytes: number };

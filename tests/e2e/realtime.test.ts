@@ -4,21 +4,20 @@
  * a photo that turns ready got there by the thumbnail function's push. A page without WebSocket
  * still sees its photo become ready, by polling.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { startLocalApp, type LocalApp } from "../../local/start";
-import { eventually, hasChromium, launchBrowser, uploadPhoto } from "./browser";
+import type { LocalApp } from "../../local/start";
+import { eventually, hasChromium, startAppInBrowser, uploadPhoto } from "./browser";
 
 const devConfig = parse(readFileSync("Pulumi.dev.yaml", "utf8")).config as Record<string, string>;
 const demo = { email: devConfig["serverless-fullstack:localDemoUser"], password: devConfig["serverless-fullstack:localDemoPassword"] };
 
 let app: LocalApp;
 let browser: Browser;
+let stop: (() => Promise<void>) | undefined;
 
 async function signInAndOpenAlbum(context: BrowserContext, album: string): Promise<Page> {
   const page = await context.newPage();
@@ -41,13 +40,9 @@ async function uploadPng(page: Page, title: string): Promise<void> {
 
 describe.skipIf(!hasChromium)("live updates in Chromium against npm start", () => {
   beforeAll(async () => {
-    app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: mkdtempSync(join(tmpdir(), "sf-live-")), load: () => import("../../index.js") });
-    browser = await launchBrowser();
+    ({ app, browser, stop } = await startAppInBrowser());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  afterAll(() => stop?.());
 
   it("connects with the id token and updates the grid from the pushed 'photo ready' message, without polling", async () => {
     const context = await browser.newContext();

@@ -3,32 +3,26 @@
  * under the deployed Content-Security-Policy (a violation would show up as a console
  * error), links work, and unknown paths show the error page.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalApp, type LocalApp } from "../../local/start";
-import { eventually, hasChromium, launchBrowser } from "./browser";
+import type { LocalApp } from "../../local/start";
+import { eventually, hasChromium, startAppInBrowser } from "./browser";
 
 let app: LocalApp;
 let browser: Browser;
+let stop: (() => Promise<void>) | undefined;
 let page: Page;
 const consoleErrors: string[] = [];
 
 describe.skipIf(!hasChromium)("reference app in Chromium (apt-get install chromium; .ci/run installs it)", () => {
   beforeAll(async () => {
-    app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: mkdtempSync(join(tmpdir(), "sf-e2e-")), load: () => import("../../index.js") });
-    browser = await launchBrowser();
+    ({ app, browser, stop } = await startAppInBrowser());
     page = await browser.newPage();
     page.on("console", (message) => {
       if (message.type() === "error") consoleErrors.push(message.text());
     });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  afterAll(() => stop?.());
 
   it("renders the gallery home page with its stylesheet and script under the site's CSP", async () => {
     await page.goto(app.urls.site);

@@ -4,31 +4,26 @@
  * thumbnail with a 320w/1280w srcset; a file that is not an image shows why it failed; the
  * original opens only on demand.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { startLocalApp, type LocalApp } from "../../local/start";
-import { eventually, hasChromium, launchBrowser, uploadPhoto } from "./browser";
+import type { LocalApp } from "../../local/start";
+import { eventually, hasChromium, startAppInBrowser, uploadPhoto } from "./browser";
 
 const devConfig = parse(readFileSync("Pulumi.dev.yaml", "utf8")).config as Record<string, string>;
 const demo = { email: devConfig["serverless-fullstack:localDemoUser"], password: devConfig["serverless-fullstack:localDemoPassword"] };
 
 let app: LocalApp;
 let browser: Browser;
+let stop: (() => Promise<void>) | undefined;
 
 describe.skipIf(!hasChromium)("thumbnails in Chromium against npm start", () => {
   beforeAll(async () => {
-    app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: mkdtempSync(join(tmpdir(), "sf-thumbs-")), load: () => import("../../index.js") });
-    browser = await launchBrowser();
+    ({ app, browser, stop } = await startAppInBrowser());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  afterAll(() => stop?.());
 
   it("shows processing, then the thumbnail with its srcset, for a PNG and a JPEG; and the reason for a file that is not an image", async () => {
     const context = await browser.newContext();
