@@ -83,6 +83,14 @@ describe("offline TypeScript loader", () => {
     expect(run(script, cacheDir)).toBe("[2,2]");
   });
 
+  it("runs a module's dynamic import() on every run, the cached ones included (`npm run docs` imports TypeDoc so)", () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), "sf-register-"));
+    const module = join(mkdtempSync(join(tmpdir(), "sf-code-cache-")), "importer.js");
+    writeFileSync(module, 'exports.separator = async () => (await import("node:path")).sep;\n');
+    const script = `require(${JSON.stringify(module)}).separator().then((s) => console.log(s), (e) => console.log(e.code));`;
+    expect([run(script, cacheDir), run(script, cacheDir)]).toEqual([sep, sep]);
+  });
+
   it("loads @pulumi/pulumi without its Automation API, which loads on first use (issue 15)", () => {
     const loaded = `Object.keys(require.cache).filter((f) => /[\\/]@pulumi[\\/]pulumi[\\/]automation[\\/]/.test(f)).length`;
     const printed = JSON.parse(

@@ -36,6 +36,10 @@ function installCodeCache(root) {
   const compile = Module.prototype._compile;
   Module.prototype._compile = function compileWithCache(content, filename, format) {
     if (format !== undefined && format !== "commonjs") return compile.apply(this, arguments);
+    // Node 20 loses a script's dynamic-import callback when V8 accepts its cached data: `import()` in such a module
+    // then throws ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING (e.g. `await import("typedoc")` on `npm run docs`'s second
+    // run). Node compiles those modules itself; a mention in a comment or string only costs that module its cache.
+    if (content.includes("import(")) return compile.apply(this, arguments);
     const hash = digest(content);
     const entry = known.get(filename);
     const cachedData = entry && entry.hash === hash ? entry.data : undefined;
