@@ -15,8 +15,8 @@
  * - the environment variables the run read, and every variable named like one that steers the program or its
  *   tools (PULUMI_*, AWS_*, VITE_*, NODE_*, ...), present or absent.
  *
- * Files are compared as the bundle cache compares them (components/lambda/bundle-cache.ts): by stat fingerprint,
- * and by content hash when the fingerprint moved or was too recent to trust.
+ * Files are compared as the bundle cache compares them, through the same store (components/file-hashes.ts): by
+ * stat fingerprint, and by content hash when the fingerprint moved or was too recent to trust.
  *
  * The specs hold Pulumi Outputs; they are resolved to plain values first (the local services read them through
  * `resolveValue`, which takes plain values as they are). Asset and archive values in recorded resources (a
@@ -28,7 +28,7 @@
 import { readdirSync, readFileSync, statSync, type Stats } from "node:fs";
 import { isAbsolute, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { fingerprintOf, isRacy, sha256OfFile, writeAtomically } from "../../components/file-hashes";
+import { FileHashes, writeAtomically, type HashRecord } from "../../components/file-hashes";
 import { defaultCacheDir, digest } from "../../components/lambda/bundle-cache";
 import { clearRegisteredSpecs, registerSpec, type RegisteredSpec } from "../../components/spec-registry";
 import type { OfflineRun } from "./program";
@@ -66,6 +66,8 @@ interface Entry {
   run: OfflineRun;
 }
 
+/** Input files' hashes for this process: a lookup's hashes serve the record of the run that follows a miss. */
+const inputHashes = new FileHashes();
 /** The inputs of the entry a lookup found stale, by entry file, for the run that replaces it. */
 const previousInputs = new Map<string, Record<string, InputRecord>>();
 
@@ -309,11 +311,15 @@ function buildOutputs(specs: readonly RegisteredSpec[]): string[] {
   });
 }
 
-/** A file's hash and fingerprint: the last record's hash while its (trusted) fingerprint is the same, else hashed now. */
+/** A file's hash and fingerprint: the last record's hash while the file's (trusted) fingerprint is the same, else hashed now. */
 function fileRecord(path: string, stat: Stats, previous: InputRecord | undefined): InputRecord {
-  const at = trustedFingerprint(stat);
-  if (at !== null && previous && "file" in previous && previous.at === at) return { file: previous.file, at };
-  return { file: sha256OfFile(path).hash, at };
+  const { hash, fingerprint } = inputHashes.current(path, previous && claimOf(previous), stat);
+  return { file: hash ?? CHANGED_DURING_RUN, at: fingerprint };
+}
+
+/** A file record as the hash store's claim: its hash, good while the file keeps the fingerprint it was taken at. */
+function claimOf(record: InputRecord): HashRecord | undefined {
+  return "file" in record ? { hash: record.file, fingerprint: record.at } : undefined;
 }
 
 function environmentRecord(read: Set<string>): Record<string, string | null> {
@@ -327,12 +333,7 @@ function unchanged(path: string, record: InputRecord): boolean {
   if (!stat) return false;
   if ("folder" in record) return stat.isDirectory() && (record.folder === null || listingHash(path) === record.folder);
   if (!stat.isFile()) return false;
-  if (record.at !== null && record.at === fingerprintOf(stat)) return true;
-  return sha256OfFile(path).hash === record.file;
-}
-
-function trustedFingerprint(stat: Stats): string | null {
-  return isRacy(stat) ? null : fingerprintOf(stat);
+  return inputHashes.current(path, claimOf(record), stat).hash === record.file;
 }
 
 /** A folder's entries (names and whether each is a folder), which is what a listing or an import resolution sees. */
