@@ -1,34 +1,61 @@
 /**
- * The type check of `npm test`: `tsc --noEmit` over the project (index.ts, components, handlers, local runtime,
- * scripts, benches, tests) and over the front end (site/, DOM lib). A test file of its own rather than a step
- * before vitest, so that tsc (≈18 s on one core) runs beside the other test files instead of ahead of them all.
- * `npm run typecheck` runs the same two commands on their own.
+ * The project's TypeScript program, built once (scripts/docs/program.ts): it type-checks as `tsc --noEmit -p .`
+ * would, and the API reference TypeDoc makes of it is the committed one (`npm run docs` regenerates it). One
+ * program serves both because most of either's cost is parsing @pulumi/aws's declarations. The front end
+ * (site/, DOM lib) is a program of its own. `npm run typecheck` runs tsc itself on both.
  */
-import { spawn } from "node:child_process";
-import { join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, posix } from "node:path";
+import type ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { componentIndex, componentPages, withComponentIndex } from "../scripts/docs/component-pages";
+import { projectProgram, typeErrors } from "../scripts/docs/program";
+import { freshReference, readTree, REFERENCE_DIR } from "../scripts/docs/reference";
 
-const ROOT = join(__dirname, "..");
-const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+const root = join(__dirname, "..");
+const STALE = "is stale: run `npm run docs` and commit the result";
+const read = (path: string) => readFileSync(join(root, path), "utf8");
 
-function tsc(project: string): Promise<{ status: number | null; diagnostics: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSC, "--noEmit", "--pretty", "false", "-p", project], { cwd: ROOT });
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", (chunk) => (output += chunk));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, diagnostics: output.trim() }));
-  });
-}
+let program: ts.Program | undefined;
+const projectWide = () => (program ??= projectProgram(root));
+let reference: Promise<Map<string, string>> | undefined;
+const fresh = () => (reference ??= freshReference(root, projectWide()));
 
 describe("type check", () => {
-  it.each([
-    [".", "the project"],
-    ["site", "the front end"],
-  ])("tsc --noEmit -p %s (%s) reports no errors", async (project) => {
-    const result = await tsc(project);
-    expect(result.diagnostics, `tsc --noEmit -p ${project}`).toBe("");
-    expect(result.status).toBe(0);
+  it("tsc --noEmit -p . (the project) reports no errors", () => {
+    expect(typeErrors(projectWide()), "tsc --noEmit -p .").toBe("");
+  });
+
+  it("tsc --noEmit -p site (the front end) reports no errors", () => {
+    expect(typeErrors(projectProgram(join(root, "site"))), "tsc --noEmit -p site").toBe("");
+  });
+});
+
+describe("API reference", () => {
+  it("docs/reference/ is what TypeDoc makes of the current exports and their TSDoc", async () => {
+    const generated = await fresh();
+    const committed = readTree(join(root, REFERENCE_DIR));
+    expect([...committed.keys()].sort(), `the pages of ${REFERENCE_DIR}/ ${STALE}`).toEqual([...generated.keys()].sort());
+    for (const [page, text] of generated) expect(committed.get(page), `${REFERENCE_DIR}/${page} ${STALE}`).toBe(text);
+    expect(generated.get("components/classes/StaticSite.md")).toContain("StaticSiteArgs.md");
+  });
+
+  it("every exported component has a page under docs/components with every argument, default and output", async () => {
+    const pages = componentPages(root, await fresh());
+    expect(pages.map((p) => p.component)).toEqual(expect.arrayContaining(["StaticSite", "EdgeLogic", "ServerlessApi", "DataTier", "UserAuth", "LambdaFunction"]));
+    for (const page of pages) {
+      expect(() => read(page.path), `${page.path} is missing ${STALE}`).not.toThrow();
+      expect(read(page.path), `${page.path} ${STALE}`).toBe(page.text);
+    }
+    expect(read("docs/components/lambda-function.md")).toMatch(/\| `memorySize\?` \| `number` \| `512` \| Memory in MB/);
+  });
+
+  it("docs/README.md lists every component and links every other page of docs/", async () => {
+    const index = read("docs/README.md");
+    expect(index, `docs/README.md ${STALE}`).toBe(withComponentIndex(index, componentIndex(componentPages(root, await fresh()))));
+    const links = new Set([...index.matchAll(/\]\(([^)#]+\.md)/g)].map((m) => posix.normalize(m[1])));
+    const topics = readdirSync(join(root, "docs")).filter((file) => file.endsWith(".md") && file !== "README.md");
+    for (const topic of topics) expect(links.has(topic), `docs/README.md does not link docs/${topic}: add it to a section`).toBe(true);
+    for (const link of links) expect(() => read(posix.join("docs", link)), `docs/README.md links ${link}`).not.toThrow();
   });
 });

@@ -6,24 +6,28 @@
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
+import type ts from "typescript";
+import { projectProgram, withOwnChecker } from "./program";
 
 export const REFERENCE_DIR = join("docs", "reference");
 export const ENTRY_POINTS = ["components/index.ts", "testing/index.ts"];
 
-/** Writes the reference for the project at `projectDir` into `outDir` (emptied first). */
-export async function generateReference(projectDir: string, outDir: string): Promise<void> {
+/**
+ * Writes the reference for the project at `projectDir` into `outDir` (emptied first). `program`: the project's whole
+ * program (scripts/docs/program.ts) when the caller has it already, as the type check does; TypeDoc gets a checker
+ * of its own over its files.
+ */
+export async function generateReference(projectDir: string, outDir: string, projectWide: ts.Program = projectProgram(projectDir)): Promise<void> {
+  const program = withOwnChecker(projectWide);
   // TypeDoc and its markdown plugin are ES modules; this file runs as CommonJS (ts-node, the offline register, vitest).
   const { Application, Converter, LogLevel, ReflectionKind } = await import("typedoc");
   const app = await Application.bootstrapWithPlugins({
     entryPoints: ENTRY_POINTS.map((entry) => join(projectDir, entry)),
-    tsconfig: join(projectDir, "tsconfig.build.json"),
     plugin: ["typedoc-plugin-markdown"],
     out: outDir,
     name: "serverless-fullstack",
     readme: "none",
-    // Type errors are `npm test`'s job (tsc --noEmit); skipping the check halves the run.
-    skipErrorChecking: true,
     // Nothing machine- or commit-specific in the pages: no source links (they carry the git revision), so the
     // output is the same on every checkout and tests/docs.test.ts can compare it byte for byte.
     disableSources: true,
@@ -60,8 +64,14 @@ export async function generateReference(projectDir: string, outDir: string): Pro
     }
   });
 
-  const project = await app.convert();
-  if (!project) throw new Error("TypeDoc could not convert the entry points: run `npx tsc --noEmit -p .` for the type errors");
+  // The converter over entry points of the given program (TypeDoc's own `convert` would build a program of its own).
+  // Each is named as TypeDoc names an `index.ts` entry: its folder, relative to the project.
+  const entryPoints = ENTRY_POINTS.map((entry) => {
+    const sourceFile = program.getSourceFile(join(projectDir, entry));
+    if (!sourceFile) throw new Error(`${entry} is not in the project's program (tsconfig.json's include)`);
+    return { displayName: dirname(entry), sourceFile, program };
+  });
+  const project = app.converter.convert(entryPoints);
   rmSync(outDir, { recursive: true, force: true });
   await app.generateOutputs(project);
   if (app.logger.hasErrors()) throw new Error("TypeDoc reported errors generating docs/reference (see above)");
@@ -82,10 +92,10 @@ export function readTree(dir: string): Map<string, string> {
 }
 
 /** Generates the reference into a temporary directory and returns its files; the directory is removed. */
-export async function freshReference(projectDir: string): Promise<Map<string, string>> {
+export async function freshReference(projectDir: string, program?: ts.Program): Promise<Map<string, string>> {
   const dir = mkdtempSync(join(tmpdir(), "reference-"));
   try {
-    await generateReference(projectDir, join(dir, "reference"));
+    await generateReference(projectDir, join(dir, "reference"), program);
     return readTree(join(dir, "reference"));
   } finally {
     rmSync(dir, { recursive: true, force: true });
