@@ -177,10 +177,33 @@ export async function signInAndOpenNewAlbum(page: Page, user: User, album: strin
   await eventually(() => page.locator("#no-photos").isVisible()).toBe(true);
 }
 
+/**
+ * Records every text that the page's message line (#message) shows from now on, in `window.__messages`.
+ * The page clears that line whenever it runs an action, and a live push or the processing poll reloads
+ * the photo list as an action (`attempt` in site/src/main.ts): the push for a photo uploaded a moment
+ * earlier can clear "Photo uploaded." within milliseconds, before a poll of the line reads it. Watching
+ * the line's changes sees each text it showed, however briefly.
+ */
+const RECORD_MESSAGES = `
+  window.__messageObserver?.disconnect();
+  window.__messages = [];
+  window.__messageObserver = new MutationObserver((records) => {
+    for (const record of records) for (const node of record.addedNodes) window.__messages.push(node.textContent);
+  });
+  window.__messageObserver.observe(document.querySelector("#message"), { childList: true });
+`;
+
+/** Runs `act` on a signed-in page and waits until the page's message line has shown `expected` (the whole text, or a match). */
+export async function expectMessage(page: Page, act: () => Promise<unknown>, expected: string | RegExp): Promise<void> {
+  await page.evaluate(RECORD_MESSAGES);
+  await act();
+  const shown = eventually(() => page.evaluate("window.__messages") as Promise<string[]>);
+  await (typeof expected === "string" ? shown.toContain(expected) : shown.toContainEqual(expect.stringMatching(expected)));
+}
+
 /** Uploads a file through the open album's upload form and waits for the page to confirm it. */
 export async function uploadPhoto(page: Page, file: { name: string; mimeType: string; buffer: Buffer }, title: string): Promise<void> {
   await page.locator("#upload-file").setInputFiles(file);
   await page.locator("#upload-title").fill(title);
-  await page.locator("#upload-form button[type=submit]").click();
-  await eventually(() => page.locator("#message").textContent()).toBe("Photo uploaded.");
+  await expectMessage(page, () => page.locator("#upload-form button[type=submit]").click(), "Photo uploaded.");
 }
