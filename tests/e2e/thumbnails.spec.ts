@@ -20,10 +20,13 @@ export function thumbnailsSuite(): void {
       const png = await sharp({ create: { width: 2400, height: 1600, channels: 3, background: "#2a6f97" } }).png().toBuffer();
       const jpeg = await sharp({ create: { width: 1000, height: 1500, channels: 3, background: "#e76f51" } }).jpeg().toBuffer();
       await uploadPhoto(page, { name: "wide.png", mimeType: "image/png", buffer: png }, "Wide");
-      const first = page.locator("#photo-list li").first();
       // Right after the upload the photo is pending, unless its thumbnails were made before the list came back.
-      const status = await first.getAttribute("data-status");
-      if (status === "pending") expect(await first.locator(".processing").textContent()).toBe("Processing…");
+      // Status and text are read together: the push that the photo is ready can re-render the list between two reads.
+      const first = await page.locator("#photo-list li").first().evaluate((li) => {
+        const item = li as unknown as { getAttribute(name: string): string | null; querySelector(selector: string): { textContent: string | null } | null };
+        return { status: item.getAttribute("data-status"), processing: item.querySelector(".processing")?.textContent };
+      });
+      if (first.status === "pending") expect(first.processing).toBe("Processing…");
       await uploadPhoto(page, { name: "tall.jpg", mimeType: "image/jpeg", buffer: jpeg }, "Tall");
       await uploadPhoto(page, { name: "fake.png", mimeType: "image/png", buffer: Buffer.from("this is not a PNG") }, "Fake");
 
