@@ -1,9 +1,17 @@
-/** Debian's Chromium driven by playwright-core (no browser download): the flags keep it off this machine's closed network. */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+/**
+ * What the browser suites share: Debian's Chromium driven by playwright-core (no browser download; the flags
+ * keep it off this machine's closed network), the one local app they all run against, the users they sign in
+ * as, and the waits they use.
+ */
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { CognitoIdentityProviderClient, ConfirmSignUpCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { expect, onTestFinished } from "vitest";
+import { parse } from "yaml";
+import type { LocalCognito } from "../../local/services/cognito";
 import { startLocalApp, type LocalApp } from "../../local/start";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -25,20 +33,107 @@ export interface AppInBrowser {
   stop(): Promise<void>;
 }
 
-/** For a browser test file's beforeAll; its afterAll calls `stop`. */
+/**
+ * Starts the app, then Chromium. A start that fails half-way undoes what it started (the app, the state
+ * folder) before it throws: a running app would keep the test worker alive after the failure is reported.
+ */
 export async function startAppInBrowser(): Promise<AppInBrowser> {
   const stateDir = mkdtempSync(join(tmpdir(), "sf-e2e-"));
-  const app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir, load: () => import("../../index.js") });
-  const browser = await launchBrowser();
+  const removeState = () => rmSync(stateDir, { recursive: true, force: true });
+  let app: LocalApp;
+  try {
+    app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir, load: () => import("../../index.js") });
+  } catch (error) {
+    removeState();
+    throw error;
+  }
+  let browser: Browser;
+  try {
+    browser = await launchBrowser();
+  } catch (error) {
+    await app.stop();
+    removeState();
+    throw error;
+  }
   return {
     app,
     browser,
     stop: async () => {
-      await browser.close();
-      await app.stop();
-      rmSync(stateDir, { recursive: true, force: true });
+      try {
+        await browser.close();
+      } finally {
+        try {
+          await app.stop();
+        } finally {
+          removeState();
+        }
+      }
     },
   };
+}
+
+let shared: AppInBrowser | undefined;
+
+/**
+ * browser.test.ts's beforeAll: the one app and Chromium that every browser suite runs against (starting them
+ * is most of a suite's cost). Returns what its afterAll calls.
+ */
+export async function startSharedApp(): Promise<() => Promise<void>> {
+  const started = await startAppInBrowser();
+  shared = started;
+  return async () => {
+    shared = undefined;
+    await started.stop();
+  };
+}
+
+/** The app and browser that browser.test.ts started, for a suite's tests (not at import: it starts in beforeAll). */
+export function sharedApp(): AppInBrowser {
+  if (!shared) throw new Error("The browser suites' app is not running: browser.test.ts's beforeAll failed (its error is reported with the first test) or this suite was run outside browser.test.ts.");
+  return shared;
+}
+
+/**
+ * A browser context of the current test's own (no cookies or storage from another test), closed when the
+ * test ends, passed or failed, so no page of it keeps polling or holds a live connection into the next test.
+ */
+export async function newContext(): Promise<BrowserContext> {
+  const context = await sharedApp().browser.newContext();
+  onTestFinished(() => context.close());
+  return context;
+}
+
+export interface User {
+  email: string;
+  password: string;
+}
+
+const devConfig = parse(readFileSync("Pulumi.dev.yaml", "utf8")).config as Record<string, string>;
+
+/**
+ * The dev stack's seeded demo user. The suites share one app, so they share its data: only the gallery suite
+ * writes as the demo user (it checks that their album list starts empty); the others sign in as them without
+ * writing, or write as a user of their own (`signUpUser`).
+ */
+export const demoUser: User = { email: devConfig["serverless-fullstack:localDemoUser"], password: devConfig["serverless-fullstack:localDemoPassword"] };
+
+/**
+ * A new user of the app's pool, signed up and confirmed through the app client as a visitor does (which runs
+ * the post-confirmation trigger that creates their profile): albums, photos and live pushes of their own.
+ * `label` names the suite in the address, for the handler logs.
+ */
+export async function signUpUser(app: LocalApp, label: string): Promise<User> {
+  const user = { email: `${label}-${randomUUID().slice(0, 8)}@example.com`, password: "Browser-suite-pass-1" };
+  const env = app.context.environment;
+  const cognito = app.services.find((s) => s.name === "cognito") as LocalCognito;
+  const sdk = new CognitoIdentityProviderClient({ endpoint: env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  try {
+    await sdk.send(new SignUpCommand({ ClientId: env.USER_POOL_CLIENT_ID, Username: user.email, Password: user.password, UserAttributes: [{ Name: "email", Value: user.email }] }));
+    await sdk.send(new ConfirmSignUpCommand({ ClientId: env.USER_POOL_CLIENT_ID, Username: user.email, ConfirmationCode: cognito.emulator.lastCode(user.email)! }));
+  } finally {
+    sdk.destroy();
+  }
+  return user;
 }
 
 /**
@@ -59,10 +154,56 @@ export function eventually<T>(read: () => T | Promise<T>) {
   return expect.poll(read, { timeout: PAGE_WAIT_MS });
 }
 
+/** Signs in with the home page's password form (the page must show it). */
+export async function fillSignIn(page: Page, user: User): Promise<void> {
+  await page.locator("#signin-email").fill(user.email);
+  await page.locator("#signin-password").fill(user.password);
+  await page.locator("#signin-form button[type=submit]").click();
+}
+
+/**
+ * Signs in on the home page, creates an album and opens it. Each step waits for the page's own request
+ * to finish before the next acts: the album list loads on sign-in and the photo list on opening, and a
+ * late response to either would render a stale list over the one the next step asked for.
+ */
+export async function signInAndOpenNewAlbum(page: Page, user: User, album: string): Promise<void> {
+  await page.goto(sharedApp().app.urls.site);
+  await fillSignIn(page, user);
+  await eventually(() => page.locator("#no-albums").isVisible()).toBe(true);
+  await page.locator("#album-title-input").fill(album);
+  await page.locator("#album-form button[type=submit]").click();
+  await page.locator("#album-list button", { hasText: album }).click();
+  await eventually(() => page.locator("#album-title").textContent()).toBe(album);
+  await eventually(() => page.locator("#no-photos").isVisible()).toBe(true);
+}
+
+/**
+ * Records every text that the page's message line (#message) shows from now on, in `window.__messages`.
+ * The page clears that line whenever it runs an action, and a live push or the processing poll reloads
+ * the photo list as an action (`attempt` in site/src/main.ts): the push for a photo uploaded a moment
+ * earlier can clear "Photo uploaded." within milliseconds, before a poll of the line reads it. Watching
+ * the line's changes sees each text it showed, however briefly.
+ */
+const RECORD_MESSAGES = `
+  window.__messageObserver?.disconnect();
+  window.__messages = [];
+  window.__messageObserver = new MutationObserver((records) => {
+    for (const record of records) for (const node of record.addedNodes) window.__messages.push(node.textContent);
+  });
+  window.__messageObserver.observe(document.querySelector("#message"), { childList: true });
+`;
+
+/** Runs `act` on a signed-in page and waits until the page's message line has shown `expected` (the whole text, or a match). */
+export async function expectMessage(page: Page, act: () => Promise<unknown>, expected: string | RegExp): Promise<void> {
+  await page.evaluate(RECORD_MESSAGES);
+  await act();
+  const shown = eventually(() => page.evaluate("window.__messages") as Promise<string[]>);
+  await (typeof expected === "string" ? shown.toContain(expected) : shown.toContainEqual(expect.stringMatching(expected)));
+}
+
 /** Uploads a file through the open album's upload form and waits for the page to confirm it. */
 export async function uploadPhoto(page: Page, file: { name: string; mimeType: string; buffer: Buffer }, title: string): Promise<void> {
   await page.locator("#upload-file").setInputFiles(file);
   await page.locator("#upload-title").fill(title);
-  await page.locator("#upload-form button[type=submit]").click();
-  await eventually(() => page.locator("#message").textContent()).toBe("Photo uploaded.");
+  await expectMessage(page, () => page.locator("#upload-form button[type=submit]").click(), "Photo uploaded.");
 }

@@ -1,0 +1,34 @@
+/**
+ * The browser tests: Chromium against the reference app as `npm start` runs it (dev stack, a fresh state
+ * folder). One app and one Chromium for every suite, started here once: starting them is most of a suite's
+ * cost. The suites share the app's data, so none depends on what another writes (browser.ts: demoUser,
+ * signUpUser), and each test opens a browser context of its own (newContext).
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect } from "vitest";
+import { accountSuite } from "./account.spec";
+import { hasChromium, sharedApp, startSharedApp } from "./browser";
+import { gallerySuite } from "./gallery.spec";
+import { realtimeSuite } from "./realtime.spec";
+import { siteSuite } from "./site.spec";
+import { thumbnailsSuite } from "./thumbnails.spec";
+
+describe.skipIf(!hasChromium)("the reference app in Chromium against npm start (apt-get install chromium; .ci/run installs it)", () => {
+  let stop: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    stop = await startSharedApp();
+  });
+  afterAll(() => stop?.());
+  // Every test starts from a browser without contexts: no earlier test's page (a poll, a live connection, cookies)
+  // is still there. A context left open fails the next test once and is closed, so the tests after it run clean.
+  beforeEach(async () => {
+    const leftOpen = sharedApp().browser.contexts();
+    await Promise.all(leftOpen.map((context) => context.close()));
+    expect(leftOpen.length, "browser contexts an earlier test left open (now closed): open them with newContext() (browser.ts)").toBe(0);
+  });
+
+  siteSuite();
+  accountSuite();
+  gallerySuite();
+  realtimeSuite();
+  thumbnailsSuite();
+});

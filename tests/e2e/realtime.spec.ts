@@ -1,0 +1,50 @@
+/**
+ * Live updates in a real browser against `npm start`: the signed-in page connects to the local
+ * WebSocket API (id token checked by the $connect authorizer); while connected it does not poll, so
+ * a photo that turns ready got there by the thumbnail function's push. A page without WebSocket
+ * still sees its photo become ready, by polling.
+ */
+import type { Page } from "playwright-core";
+import sharp from "sharp";
+import { describe, expect, it } from "vitest";
+import { eventually, newContext, sharedApp, signInAndOpenNewAlbum, signUpUser, uploadPhoto } from "./browser";
+
+async function uploadPng(page: Page, title: string): Promise<void> {
+  const png = await sharp({ create: { width: 800, height: 600, channels: 3, background: "#457b9d" } }).png().toBuffer();
+  await uploadPhoto(page, { name: `${title}.png`, mimeType: "image/png", buffer: png }, title);
+}
+
+export function realtimeSuite(): void {
+  // Each test signs up a user of its own: pushes go to a user's connections, so no other test's uploads reach this page.
+  describe("live updates", () => {
+    it("connects with the id token and updates the grid from the pushed 'photo ready' message, without polling", async () => {
+      const user = await signUpUser(sharedApp().app, "realtime-live");
+      const page = await (await newContext()).newPage();
+      await signInAndOpenNewAlbum(page, user, "Live");
+      await eventually(() => page.locator("html").getAttribute("data-live")).toBe("connected");
+      // Count the album reads from here on: with the live connection there is no poll, only the reads the page makes itself.
+      const reads: string[] = [];
+      page.on("request", (request) => {
+        if (/\/api\/albums\/[^/]+\/photos$/.test(new URL(request.url()).pathname) && request.method() === "GET") reads.push(request.url());
+      });
+      await uploadPng(page, "pushed");
+      await eventually(() => page.locator("#photo-list li").first().getAttribute("data-status")).toBe("ready");
+      await eventually(() => page.locator("#photo-list li img").count()).toBe(1);
+      // The list after the upload, and the one the push caused: the 1.5 s poll (80 times) would have made many more.
+      expect(reads.length).toBeLessThanOrEqual(3);
+      expect(await page.locator("html").getAttribute("data-live")).toBe("connected");
+    });
+
+    it("still shows the photo ready without WebSocket (the page falls back to polling)", async () => {
+      const user = await signUpUser(sharedApp().app, "realtime-polled");
+      const context = await newContext();
+      // A browser (or a network) without WebSocket.
+      await context.addInitScript("delete window.WebSocket;");
+      const page = await context.newPage();
+      await signInAndOpenNewAlbum(page, user, "No live");
+      expect(await page.locator("html").getAttribute("data-live")).toBe("off");
+      await uploadPng(page, "polled");
+      await eventually(() => page.locator("#photo-list li").first().getAttribute("data-status")).toBe("ready");
+    });
+  });
+}
