@@ -51,10 +51,22 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attribute
   return node;
 }
 
-/** Runs a UI action: its errors become the message (a 401 also signs the page out). */
+/** Runs a UI action the user took: the last message goes, and its errors become the message (a 401 also signs the page out). */
 async function attempt(action: () => unknown, form?: HTMLFormElement): Promise<void> {
   say("");
   if (form) clearFieldErrors(form);
+  await reportingErrors(action, form);
+}
+
+/**
+ * Runs a refresh nobody clicked for (a live push, the processing poll): the user's last message ("Photo uploaded.")
+ * stays unless the refresh fails.
+ */
+function inBackground(action: () => unknown): Promise<void> {
+  return reportingErrors(action);
+}
+
+async function reportingErrors(action: () => unknown, form?: HTMLFormElement): Promise<void> {
   try {
     await action();
   } catch (caught) {
@@ -137,11 +149,11 @@ function startLive(): void {
     url: config.realtime.url,
     token: () => auth.idToken(),
     onMessage: (message) => {
-      if (message.type === "photo" && message.albumId === openAlbumId) void attempt(() => loadPhotos());
+      if (message.type === "photo" && message.albumId === openAlbumId) void inBackground(() => loadPhotos());
     },
     // Pushes sent while disconnected are lost: catch up once connected again.
     onState: (state) => {
-      if (state === "connected" && openAlbumId) void attempt(() => loadPhotos());
+      if (state === "connected" && openAlbumId) void inBackground(() => loadPhotos());
     },
   });
 }
@@ -261,7 +273,7 @@ async function loadPhotos(polls = 0): Promise<void> {
   // Thumbnails are made after the upload (S3 event → thumbnail function): the live connection says when;
   // without one, look again until none is pending.
   if (items.some((p) => p.status === "pending") && !live?.connected() && polls < PROCESSING_POLL_LIMIT) {
-    processingPoll = setTimeout(() => void attempt(() => loadPhotos(polls + 1)), PROCESSING_POLL_MS);
+    processingPoll = setTimeout(() => void inBackground(() => loadPhotos(polls + 1)), PROCESSING_POLL_MS);
   }
 }
 

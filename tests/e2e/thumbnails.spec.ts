@@ -39,6 +39,8 @@ export function thumbnailsSuite(): void {
         await eventually(() => img.evaluate((el) => (el as unknown as { complete: boolean; naturalWidth: number }).complete && (el as unknown as { naturalWidth: number }).naturalWidth > 0)).toBe(true);
       }
       expect(await items.nth(2).locator(".failed").textContent()).toMatch(/^Could not be processed: The file is not an image the gallery can read/);
+      // The pushes and polls that brought those statuses reloaded the list without taking the upload's message away.
+      expect(await page.locator("#message").textContent()).toBe("Photo uploaded.");
 
       // The original only on demand: a new tab on its presigned URL.
       const [original] = await Promise.all([context.waitForEvent("page"), items.nth(0).locator("button", { hasText: "Original" }).click()]);
