@@ -51,10 +51,11 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
  * Folders and files whose test files run one after another in a reused worker process
  * (isolate: false), so the packages they load (the Pulumi SDK, the AWS SDK clients, vitest's
  * runtime) load once per worker instead of once per file. tests/setup/shared-process.ts gives each
- * file fresh modules of this repository, the worker's initial process.env, no registered specs and
- * no Pulumi config. A file belongs here only if it leaves nothing else behind that a later file
- * could see (restore what you stub on a package: aws-sdk-client-mock's stubs sit on the SDK's
- * client classes), and needs nothing else fresh.
+ * file fresh modules of this repository, the worker's initial process.env, no registered specs, new
+ * Pulumi mocks and no Pulumi config, and settles its Pulumi registrations after it. A file belongs
+ * here only if it leaves nothing else behind that a later file could see (restore what you stub on
+ * a package: aws-sdk-client-mock's stubs sit on the SDK's client classes), and needs nothing else
+ * fresh. Check with `--sequence.shuffle --sequence.seed <n>` (docs/testing.md).
  */
 const SHARED = [
   "tests/handlers",
