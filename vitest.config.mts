@@ -1,10 +1,15 @@
+import { readdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { join, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
-import { defineConfig } from "vitest/config";
+import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 
 /**
  * Files that take longest (installs, TypeDoc, whole-program plans, browsers) start first, so the
- * other worker packs the short ones around them; the rest keep vitest's own order.
+ * other worker packs the short ones around them; then the isolated files, then the shared ones
+ * (a reused worker takes the next file only while the queue's next file is shared too), each in
+ * vitest's own order, or shuffled with `--sequence.shuffle` (and `--sequence.seed`).
  */
 const LONGEST_FIRST = ["tests/docs.test.ts", "tests/plan.test.ts", "tests/e2e/", "tests/stacks/preview.test.ts", "tests/fuzz/"];
 
@@ -14,27 +19,116 @@ class LongestFirst extends BaseSequencer {
       const at = LONGEST_FIRST.findIndex((prefix) => file.moduleId.includes(`/${prefix}`));
       return at < 0 ? LONGEST_FIRST.length : at;
     };
-    const sorted = await super.sort(files);
-    return sorted.map((file, index) => ({ file, index })).sort((a, b) => rank(a.file) - rank(b.file) || a.index - b.index).map(({ file }) => file);
+    const { shuffle, seed } = this.ctx.config.sequence;
+    const ordered = shuffle ? shuffled(files, seed) : await super.sort(files);
+    const shared = (file: TestSpecification) => (file.project.config.isolate ? 0 : 1);
+    return ordered
+      .map((file, index) => ({ file, index }))
+      .sort((a, b) => rank(a.file) - rank(b.file) || shared(a.file) - shared(b.file) || a.index - b.index)
+      .map(({ file }) => file);
   }
 }
 
+/** A seeded Fisher–Yates shuffle (mulberry32): the same seed gives the same order. */
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  let state = seed >>> 0;
+  const random = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
+}
+
+/**
+ * Folders and files whose test files run one after another in a reused worker process
+ * (isolate: false), so the packages they load (the Pulumi SDK, the AWS SDK clients, vitest's
+ * runtime) load once per worker instead of once per file. tests/setup/shared-process.ts gives each
+ * file fresh modules of this repository, the worker's initial process.env, no registered specs, new
+ * Pulumi mocks and no Pulumi config, and settles its Pulumi registrations after it. A file belongs
+ * here only if it leaves nothing else behind that a later file could see (restore what you stub on
+ * a package: aws-sdk-client-mock's stubs sit on the SDK's client classes), and needs nothing else
+ * fresh. Check with `--sequence.shuffle --sequence.seed <n>` (docs/testing.md).
+ */
+const SHARED = [
+  "tests/handlers",
+  "tests/static-site-publish",
+  "tests/security",
+  "tests/deploy-rules",
+  "tests/scripts",
+  "tests/site",
+  "tests/operations",
+  "tests/data",
+  "tests/local",
+  "tests/components",
+  "tests/offline-config.test.ts",
+  "tests/offline-register.test.ts",
+  "tests/ci-workflow.test.ts",
+  "tests/docs-exports.test.ts",
+];
+
+/**
+ * Files in SHARED's folders that run in a process of their own, and why.
+ * - tests/local/dynamodb.test.ts counts the parses local/dynamodb/dynalite-expressions.ts remembers: the count is
+ *   that module's state, while the patch of dynalite that fills it is made once per process (by the first evaluation).
+ */
+const ISOLATED = ["tests/local/dynamodb.test.ts"];
+
+/** SHARED's test files, listed (a project's exclude cannot take a file back out of a folder it excludes). */
+const ROOT = fileURLToPath(new URL(".", import.meta.url));
+const SHARED_FILES = SHARED.flatMap((path) =>
+  path.endsWith(".test.ts")
+    ? [path]
+    : readdirSync(join(ROOT, path), { recursive: true, encoding: "utf8" })
+        .filter((file) => file.endsWith(".test.ts"))
+        .map((file) => `${path}/${file.split(sep).join("/")}`),
+).filter((file) => !ISOLATED.includes(file));
+
+// The package check installs examples/consumer from the npm registry (hundreds of megabytes): `npm run test:package`, which CI runs after this suite.
+const EXCLUDE = ["tests/package/**", "**/node_modules/**"];
+
+/** What every file gets, shared or not. */
+const perFile = {
+  pool: "forks",
+  // Handler logs are buffered and printed only with a failing test's report.
+  // lazy-modules first: it must run before anything loads the Pulumi SDK.
+  setupFiles: ["tests/setup/lazy-modules.ts", "tests/setup/handler-logs.ts"],
+  env: { STATIC_SITE_SKIP_BUILD: "1" },
+  // Whole-program runs bundle every handler with esbuild, and some tests spawn ts-node processes: give them room on a loaded 2-core machine (a ceiling, not a timing assertion).
+  testTimeout: 180_000,
+  hookTimeout: 120_000,
+} satisfies TestProjectInlineConfiguration["test"];
+
 export default defineConfig({
   test: {
-    include: ["tests/**/*.test.ts"],
-    // The package check installs examples/consumer from the npm registry (hundreds of megabytes): `npm run test:package`, which CI runs after this suite.
-    exclude: ["tests/package/**", "**/node_modules/**"],
-    // Handler logs are buffered and printed only with a failing test's report.
-    // lazy-modules first: it must run before anything loads the Pulumi SDK.
-    setupFiles: ["tests/setup/lazy-modules.ts", "tests/setup/handler-logs.ts"],
+    projects: [
+      { test: { ...perFile, name: "isolated", include: ["tests/**/*.test.ts"], exclude: [...EXCLUDE, ...SHARED_FILES] } },
+      {
+        test: {
+          ...perFile,
+          name: "shared",
+          include: SHARED_FILES,
+          exclude: EXCLUDE,
+          isolate: false,
+          // Powertools parameters keeps its providers (each with an SDK client built from the environment of the
+          // first call, and a cache of values) in module state: evaluated per file like this repository's modules.
+          server: { deps: { inline: [/@aws-lambda-powertools\/parameters/] } },
+          // shared-process before handler-logs: it re-evaluates the modules handler-logs installs its sink in.
+          setupFiles: ["tests/setup/lazy-modules.ts", "tests/setup/shared-process.ts", "tests/setup/handler-logs.ts"],
+        },
+      },
+    ],
     // The reference site is built once for all files (tests/setup/site-build.ts says why); StaticSite then publishes site/dist as it is.
     // Each stack's committed config runs once per test run; the stack tests share the result (tests/setup/shared-stack-runs.ts).
+    // Run once for the whole run (the root's globalSetup), whichever projects' files run; the projects see what it provides.
     globalSetup: ["tests/setup/site-build.ts", "tests/setup/shared-stack-runs.ts"],
-    env: { STATIC_SITE_SKIP_BUILD: "1" },
-    // Whole-program runs bundle every handler with esbuild, and some tests spawn ts-node processes: give them room on a loaded 2-core machine (a ceiling, not a timing assertion).
-    testTimeout: 180_000,
-    hookTimeout: 120_000,
-    pool: "forks",
     // One worker per core (vitest's default leaves one core idle: half of this 2-core machine).
     maxWorkers: availableParallelism(),
     sequence: { sequencer: LongestFirst },

@@ -7,18 +7,20 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { BucketEvents } from "../../components/bucket-events";
 import { DataTier } from "../../components/data-tier";
 import { LambdaFunction } from "../../components/lambda/function";
 import { resolveNativeModules } from "../../components/lambda/native-modules";
 import { argFailer } from "../../components/errors";
 import { UploadBucket } from "../../components/upload-bucket";
-import { dependencyClosure, ofType, policyDocument, record, resource } from "../harness/mocks";
+import { dependencyClosure, ofType, policyDocument, record, resource, useMocks } from "../harness/mocks";
 import { ALL_RULES } from "../../testing/security-rules";
 import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
 
 const entry = "tests/fixtures/handlers/echo.ts";
+// Some tests construct outside `record` (checks that throw): the mocks are there whichever test runs first (--sequence.shuffle).
+beforeAll(() => useMocks());
 const securityClean = (graph: Awaited<ReturnType<typeof record>>) => ALL_RULES.flatMap((rule) => rule.check(graph, { stack: "prod", production: true }).filter((f) => f.rule !== "DataRetention"));
 
 describe("LambdaFunction schedule", () => {

@@ -76,7 +76,8 @@ describe("local tables match index.ts", () => {
   });
 });
 
-describe("gallery access patterns (README: DataTier)", () => {
+// Numbered steps on one user's data, each building on the ones before: in this order, also with --sequence.shuffle.
+describe("gallery access patterns (README: DataTier)", { shuffle: false }, () => {
   let album: AlbumItem;
   let older: AlbumItem;
   let photo: PhotoItem;

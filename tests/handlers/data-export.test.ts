@@ -7,6 +7,7 @@ const dynamodb = mockClient(DynamoDBClient);
 const gallery = "arn:aws:dynamodb:us-east-1:123456789012:table/data-gallery-e24d1702";
 const prefs = "arn:aws:dynamodb:us-east-1:123456789012:table/data-preferences-6c30fc7a";
 const saved = { ...process.env };
+const EXPORT_KEYS = ["EXPORT_BUCKET_NAME", "EXPORT_PREFIX", "EXPORT_FORMAT", "TABLE_ARNS"] as const;
 
 beforeEach(() => {
   dynamodb.reset();
@@ -14,7 +15,11 @@ beforeEach(() => {
   Object.assign(process.env, { EXPORT_BUCKET_NAME: "data-export-c36b2431", EXPORT_PREFIX: "exports/", EXPORT_FORMAT: "DYNAMODB_JSON", TABLE_ARNS: JSON.stringify([gallery, prefs]) });
 });
 afterAll(() => {
-  process.env = saved;
+  // In place: replacing process.env with a plain object would cut it off from the process's real environment.
+  for (const key of EXPORT_KEYS) {
+    if (saved[key] === undefined) delete process.env[key];
+    else process.env[key] = saved[key];
+  }
   dynamodb.restore();
 });
 

@@ -12,7 +12,9 @@ beforeEach(() => {
   Object.assign(process.env, { AWS_REGION: "us-west-2", AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "secret", AWS_SESSION_TOKEN: "" });
 });
 afterEach(() => {
-  process.env = { ...saved };
+  // In place: replacing process.env with a plain object would cut it off from the process's real environment.
+  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+  Object.assign(process.env, saved);
 });
 
 describe("presigned URLs of the upload bucket", () => {

@@ -6,7 +6,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 const dynamo = mockClient(DynamoDBDocumentClient);
-mockClient(DynamoDBClient);
+const dynamoClient = mockClient(DynamoDBClient);
 let handler: (event: PostConfirmationTriggerEvent) => Promise<PostConfirmationTriggerEvent>;
 
 beforeAll(async () => {
@@ -17,6 +17,9 @@ beforeAll(async () => {
 });
 afterAll(() => {
   delete process.env.TABLE_NAME;
+  // The stubs sit on the SDK's shared client prototypes, which later files in a shared worker use too.
+  dynamo.restore();
+  dynamoClient.restore();
 });
 beforeEach(() => dynamo.reset());
 

@@ -3,7 +3,7 @@ import { ApiGatewayManagementApiClient, ForbiddenException, GoneException, PostT
 import { DeleteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { Connections, connectionsFromEnvironment, managementEndpoint } from "../../components/realtime-api/connections";
 
 const management = mockClient(ApiGatewayManagementApiClient);
@@ -19,6 +19,11 @@ const connections = () =>
 beforeEach(() => {
   management.reset();
   dynamo.reset();
+});
+// The stubs sit on the SDK's shared client prototypes, which later files in a shared worker use too.
+afterAll(() => {
+  management.restore();
+  dynamo.restore();
 });
 
 describe("Connections", () => {

@@ -43,7 +43,8 @@ async function signIn(username: string, secret: string) {
   return result.AuthenticationResult!;
 }
 
-describe("npm start provisions the stack's user pool in cognito-local", () => {
+// In this order, also with --sequence.shuffle: the token checks use the user the sign-up test signs up.
+describe("npm start provisions the stack's user pool in cognito-local", { shuffle: false }, () => {
   it("uses the ids the deployed program reports, and tells handlers where Cognito and its issuer are", () => {
     expect(env.USER_POOL_ID).toBe(app.context.run.outputs.userPoolId);
     expect(env.USER_POOL_CLIENT_ID).toBe(app.context.run.outputs.userPoolClientId);

@@ -2,7 +2,7 @@
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { LambdaClient, ListFunctionsCommand, ListVersionsByFunctionCommand } from "@aws-sdk/client-lambda";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createEdgeCleanupAws } from "../../scripts/edge-cleanup/aws";
 
 const lambda = mockClient(LambdaClient);
@@ -10,6 +10,11 @@ const logs = mockClient(CloudWatchLogsClient);
 afterEach(() => {
   lambda.reset();
   logs.reset();
+});
+// The stubs sit on the SDK's shared client prototypes, which later files in a shared worker use too.
+afterAll(() => {
+  lambda.restore();
+  logs.restore();
 });
 
 describe("edge clean-up AWS adapter", () => {
