@@ -6,12 +6,12 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 
 /**
- * Files that take longest (installs, TypeDoc, whole-program plans, browsers) start first, so the
+ * Files that take longest (the type check, browsers, whole-program runs) start first, so the
  * other worker packs the short ones around them; then the isolated files, then the shared ones
  * (a reused worker takes the next file only while the queue's next file is shared too), each in
  * vitest's own order, or shuffled with `--sequence.shuffle` (and `--sequence.seed`).
  */
-const LONGEST_FIRST = ["tests/docs.test.ts", "tests/plan.test.ts", "tests/e2e/", "tests/stacks/preview.test.ts", "tests/fuzz/"];
+const LONGEST_FIRST = ["tests/typecheck.test.ts", "tests/e2e/", "tests/offline-program-cache.test.ts", "tests/fuzz/", "tests/plan.test.ts", "tests/stacks/preview.test.ts"];
 
 class LongestFirst extends BaseSequencer {
   async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
@@ -125,10 +125,11 @@ export default defineConfig({
         },
       },
     ],
+    // One temporary folder for the run, removed at its end: every test's mkdtemp lands in it (tests/setup/temporary-folder.ts).
     // The reference site is built once for all files (tests/setup/site-build.ts says why); StaticSite then publishes site/dist as it is.
     // Each stack's committed config runs once per test run; the stack tests share the result (tests/setup/shared-stack-runs.ts).
     // Run once for the whole run (the root's globalSetup), whichever projects' files run; the projects see what it provides.
-    globalSetup: ["tests/setup/site-build.ts", "tests/setup/shared-stack-runs.ts"],
+    globalSetup: ["tests/setup/temporary-folder.ts", "tests/setup/site-build.ts", "tests/setup/shared-stack-runs.ts"],
     // One worker per core (vitest's default leaves one core idle: half of this 2-core machine).
     maxWorkers: availableParallelism(),
     sequence: { sequencer: LongestFirst },
