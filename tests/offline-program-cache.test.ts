@@ -101,7 +101,10 @@ function recorded(env: Record<string, string> = {}): Printed {
   return printed;
 }
 
-describe("npm start's program cache", () => {
+// One fixture project that each test edits in turn (a project per test would cost a run of the program each): the
+// first test expects nothing recorded yet, and the expected outputs follow the earlier edits. In this order, also
+// with --sequence.shuffle.
+describe("npm start's program cache", { shuffle: false }, () => {
   it("runs the program once, then serves its result as plain data while nothing changed", () => {
     const first = start();
     expect(first.cached).toBe(false);

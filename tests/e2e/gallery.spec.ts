@@ -35,8 +35,9 @@ async function albumTitles(page: Page): Promise<string[]> {
 }
 
 export function gallerySuite(): void {
-  // The one suite that writes as the demo user (browser.ts, demoUser): its album list starts empty.
-  describe("the gallery", () => {
+  // The one suite that writes as the demo user (browser.ts, demoUser): its album list starts empty. Steps of one
+  // story (sign in and upload, then delete what was uploaded): in this order, also with --sequence.shuffle.
+  describe("the gallery", { shuffle: false }, () => {
     it("tells the page how to sign in locally: the deployed pool ids, password mode, cognito-local's endpoint", async () => {
       const { app } = sharedApp();
       const config = (await (await fetch(`${app.urls.site}/api/config`)).json()) as { auth: Record<string, unknown>; maxImageBytes: number };
