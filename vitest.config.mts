@@ -4,6 +4,7 @@ import { join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
+import { mulberry32 } from "./local/seeded-random.js";
 
 /**
  * Files that take longest (the type check, browsers, whole-program runs) start first, so the
@@ -29,16 +30,9 @@ class LongestFirst extends BaseSequencer {
   }
 }
 
-/** A seeded Fisher–Yates shuffle (mulberry32): the same seed gives the same order. */
+/** A seeded Fisher–Yates shuffle: the same seed gives the same order. */
 function shuffled<T>(items: readonly T[], seed: number): T[] {
-  let state = seed >>> 0;
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = mulberry32(seed);
   const copy = [...items];
   for (let i = copy.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

@@ -19,6 +19,7 @@ import { CognitoIdentityProviderClient, ConfirmSignUpCommand, InitiateAuthComman
 import type { RouteSpec, ServerlessApiSpec } from "../components/serverless-api/spec";
 import type { StaticSiteSpec } from "../components/static-site/spec";
 import { PROJECT_DIR } from "./offline/program";
+import { mulberry32 } from "./seeded-random";
 import type { LocalApp } from "./start";
 
 export interface FuzzOptions {
@@ -66,16 +67,9 @@ interface RawResponse {
   body: string;
 }
 
-/** mulberry32: small, fast and seeded, so a failing run can be replayed exactly. */
+/** Seeded, so a failing run can be replayed exactly. */
 function prng(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(items: readonly T[]): T => items[int(items.length)];
   return { next, int, pick, chance: (p: number) => next() < p };
