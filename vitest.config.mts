@@ -1,4 +1,4 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -75,8 +75,15 @@ const SHARED = [
  *   that module's state, while the patch of dynalite that fills it is made once per process (by the first evaluation).
  * - tests/stacks/api-canary-unknown-stage.test.ts stops index.ts half-way on purpose: what it registered before the
  *   error never settles (UserAuth waits for callback URLs the program never sets), so the end-of-file settle would wait.
+ * - tests/static-site-publish/hash-store.test.ts and tests/local/api-gateway.test.ts mock modules (`vi.mock`): vitest
+ *   resets its module mocks between files only in isolated processes, so a later file would get the mock.
  */
-const ISOLATED = ["tests/local/dynamodb.test.ts", "tests/stacks/api-canary-unknown-stage.test.ts"];
+const ISOLATED = [
+  "tests/local/dynamodb.test.ts",
+  "tests/stacks/api-canary-unknown-stage.test.ts",
+  "tests/static-site-publish/hash-store.test.ts",
+  "tests/local/api-gateway.test.ts",
+];
 
 /** SHARED's test files, listed (a project's exclude cannot take a file back out of a folder it excludes). */
 const ROOT = fileURLToPath(new URL(".", import.meta.url));
@@ -87,6 +94,13 @@ const SHARED_FILES = SHARED.flatMap((path) =>
         .filter((file) => file.endsWith(".test.ts"))
         .map((file) => `${path}/${file.split(sep).join("/")}`),
 ).filter((file) => !ISOLATED.includes(file));
+
+// A module mock would outlive its file in a shared worker (see ISOLATED): such a file must be listed there.
+for (const file of SHARED_FILES) {
+  if (/\bvi\.(do)?[mM]ock\(/.test(readFileSync(join(ROOT, file), "utf8"))) {
+    throw new Error(`${file} mocks a module (vi.mock), which would stay mocked for the next files of a shared worker: add it to ISOLATED in vitest.config.mts`);
+  }
+}
 
 // The package check installs examples/consumer from the npm registry (hundreds of megabytes): `npm run test:package`, which CI runs after this suite.
 const EXCLUDE = ["tests/package/**", "**/node_modules/**"];

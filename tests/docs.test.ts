@@ -6,13 +6,13 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, posix } from "node:path";
 import { describe, expect, it } from "vitest";
+import { PROJECT_ROOT, readProjectFile, STALE } from "./harness/docs";
 import { architectureBlock, withArchitecture } from "../scripts/docs/architecture";
 import { configTable, stackNames, withConfigTable } from "../scripts/docs/config-table";
 import { runStacks } from "./stacks/run-stack";
 
-const root = join(__dirname, "..");
-const STALE = "is stale: run `npm run docs` and commit the result";
-const read = (path: string) => readFileSync(join(root, path), "utf8");
+const root = PROJECT_ROOT;
+const read = readProjectFile;
 
 describe("generated docs", () => {
   it("docs/configuration.md lists every config key with its current type, default and per-stack value", () => {

@@ -4,17 +4,17 @@
  * program serves both because most of either's cost is parsing @pulumi/aws's declarations. The front end
  * (site/, DOM lib) is a program of its own. `npm run typecheck` runs tsc itself on both.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join, posix } from "node:path";
 import type ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { componentIndex, componentPages, withComponentIndex } from "../scripts/docs/component-pages";
 import { projectProgram, typeErrors } from "../scripts/docs/program";
 import { freshReference, readTree, REFERENCE_DIR } from "../scripts/docs/reference";
+import { PROJECT_ROOT, readProjectFile, STALE } from "./harness/docs";
 
-const root = join(__dirname, "..");
-const STALE = "is stale: run `npm run docs` and commit the result";
-const read = (path: string) => readFileSync(join(root, path), "utf8");
+const root = PROJECT_ROOT;
+const read = readProjectFile;
 
 let program: ts.Program | undefined;
 const projectWide = () => (program ??= projectProgram(root));

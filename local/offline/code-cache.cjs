@@ -22,6 +22,7 @@ const FORMAT = 1;
 /** Files kept (one per entry script, folder and node flags), the least recently written out first: each is ≈8 MB. */
 const MAX_FILES = 16;
 const WRAPPER_PREFIX = Module.wrapper[0];
+const DYNAMIC_IMPORT = /\bimport\s*\(/;
 
 /** Installs the cache under `root` (the offline caches' folder; undefined: none). */
 function installCodeCache(root) {
@@ -36,10 +37,10 @@ function installCodeCache(root) {
   const compile = Module.prototype._compile;
   Module.prototype._compile = function compileWithCache(content, filename, format) {
     if (format !== undefined && format !== "commonjs") return compile.apply(this, arguments);
-    // Node 20 loses a script's dynamic-import callback when V8 accepts its cached data: `import()` in such a module
-    // then throws ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING (e.g. `await import("typedoc")` on `npm run docs`'s second
-    // run). Node compiles those modules itself; a mention in a comment or string only costs that module its cache.
-    if (content.includes("import(")) return compile.apply(this, arguments);
+    // Node (seen on 20.20) loses a script's dynamic-import callback when V8 accepts its cached data: `import()` in such
+    // a module then throws ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING (e.g. `await import("typedoc")` on `npm run docs`'s
+    // second run). Node compiles those modules itself; a mention in a comment or string only costs that module its cache.
+    if (DYNAMIC_IMPORT.test(content)) return compile.apply(this, arguments);
     const hash = digest(content);
     const entry = known.get(filename);
     const cachedData = entry && entry.hash === hash ? entry.data : undefined;

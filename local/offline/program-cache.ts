@@ -292,16 +292,23 @@ function inputRecords(recorder: Recorder, previous: Record<string, InputRecord>,
   const records: Record<string, InputRecord> = {};
   for (const path of [...new Set([...recorder.touched, ...recorder.listed])].sort()) {
     const stat = statSync(path, { throwIfNoEntry: false });
+    const modifiedSinceStart = (at: Stats | undefined) => !at || (Math.max(at.mtimeMs, at.ctimeMs) >= run.startedAt && !run.outputs.some((folder) => path.startsWith(folder + sep)));
     if (!stat) records[path] = { absent: true };
     else if (stat.isDirectory()) records[path] = { folder: recorder.listed.has(path) ? listingHash(path) : null };
-    else if (Math.max(stat.mtimeMs, stat.ctimeMs) >= run.startedAt && !run.outputs.some((folder) => path.startsWith(folder + sep))) records[path] = { file: CHANGED_DURING_RUN, at: null };
-    else records[path] = fileRecord(path, stat, previous[path]);
+    else if (modifiedSinceStart(stat)) records[path] = { file: CHANGED_DURING_RUN, at: null };
+    else {
+      const record = fileRecord(path, stat, previous[path]);
+      // Written between the stat above and the hashing: the hash may be of content the run never read.
+      records[path] = modifiedSinceStart(statSync(path, { throwIfNoEntry: false })) ? { file: CHANGED_DURING_RUN, at: null } : record;
+    }
   }
   return records;
 }
 
 /** Hashes to nothing: the file changed while the program ran. */
 const CHANGED_DURING_RUN = "changed during the run";
+/** Hashes to nothing: a FIFO, socket or device, which a later start cannot compare. */
+const NOT_A_FILE = "not a regular file";
 
 /** The output folders of the site builds the run made. */
 function buildOutputs(specs: readonly RegisteredSpec[]): string[] {
@@ -314,7 +321,7 @@ function buildOutputs(specs: readonly RegisteredSpec[]): string[] {
 /** A file's hash and fingerprint: the last record's hash while the file's (trusted) fingerprint is the same, else hashed now. */
 function fileRecord(path: string, stat: Stats, previous: InputRecord | undefined): InputRecord {
   const { hash, fingerprint } = inputHashes.current(path, previous && claimOf(previous), stat);
-  return { file: hash ?? CHANGED_DURING_RUN, at: fingerprint };
+  return { file: hash ?? NOT_A_FILE, at: fingerprint };
 }
 
 /** A file record as the hash store's claim: its hash, good while the file keeps the fingerprint it was taken at. */

@@ -24,6 +24,8 @@ export async function generateReference(projectDir: string, outDir: string, proj
   const { Application, Converter, LogLevel, ReflectionKind } = await import("typedoc");
   const app = await Application.bootstrapWithPlugins({
     entryPoints: ENTRY_POINTS.map((entry) => join(projectDir, entry)),
+    // The project's options (TypeDoc otherwise reads the working directory's tsconfig); the program is the caller's.
+    tsconfig: join(projectDir, "tsconfig.json"),
     plugin: ["typedoc-plugin-markdown"],
     out: outDir,
     name: "serverless-fullstack",

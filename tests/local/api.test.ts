@@ -118,6 +118,8 @@ describe("the local API behind the local CloudFront at /api/*", () => {
 
   it("runs a Lambda REQUEST authorizer (aws-jwt-verify) and hands its context to the handler", async () => {
     expect((await api("/me/albums")).status).toBe(401);
+    // An album of alice's own, whichever tests ran before.
+    expect((await api("/albums", { method: "POST", token: alice, body: JSON.stringify({ title: "Mine" }) })).status).toBe(201);
     const mine = await api("/me/albums", { token: alice });
     expect(mine.status).toBe(200);
     expect(mine.body.items.length).toBeGreaterThan(0);

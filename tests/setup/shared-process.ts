@@ -3,7 +3,8 @@
  * a reused worker process (isolate: false) instead of a fresh process each, so the packages they
  * load (the Pulumi SDK ≈0.6 s, the AWS SDK clients, vitest's runtime) load once per worker (issue 15).
  * Before each file this puts back what a fresh process would give it:
- * - this repository's modules are evaluated again on import (`vi.resetModules`; packages under
+ * - this repository's modules are evaluated again on import (`vi.resetModules`, which keeps module mocks: a file
+ *   with `vi.mock` runs isolated, and vitest.config.mts refuses a shared one; packages under
  *   node_modules stay loaded): module-level state (handler clients built from the environment at
  *   import, in-memory caches) starts fresh;
  * - process.env as the worker started (files that set variables need not restore them);
