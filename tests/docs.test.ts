@@ -11,42 +11,40 @@ import { architectureBlock, withArchitecture } from "../scripts/docs/architectur
 import { configTable, stackNames, withConfigTable } from "../scripts/docs/config-table";
 import { runStacks } from "./stacks/run-stack";
 
-const root = PROJECT_ROOT;
-const read = readProjectFile;
 
 describe("generated docs", () => {
   it("docs/configuration.md lists every config key with its current type, default and per-stack value", () => {
-    const doc = readFileSync(join(root, "docs", "configuration.md"), "utf8");
-    expect(doc, `docs/configuration.md ${STALE}`).toBe(withConfigTable(doc, configTable(root)));
+    const doc = readFileSync(join(PROJECT_ROOT, "docs", "configuration.md"), "utf8");
+    expect(doc, `docs/configuration.md ${STALE}`).toBe(withConfigTable(doc, configTable(PROJECT_ROOT)));
   });
 
   it("docs/architecture.md has the diagram of each stack's current graph", async () => {
-    const stacks = stackNames(root);
+    const stacks = stackNames(PROJECT_ROOT);
     const runs = await runStacks(stacks);
-    const doc = readFileSync(join(root, "docs", "architecture.md"), "utf8");
+    const doc = readFileSync(join(PROJECT_ROOT, "docs", "architecture.md"), "utf8");
     const block = architectureBlock(stacks.map((stack) => ({ stack, graph: runs.get(stack)!.resources })));
     expect(doc, `docs/architecture.md ${STALE}`).toBe(withArchitecture(doc, block));
   });
 
   it("every relative link of a hand-written or component page of docs/ leads to a file", () => {
     const pages = [
-      ...readdirSync(join(root, "docs")).filter((file) => file.endsWith(".md")),
-      ...readdirSync(join(root, "docs", "components")).map((file) => posix.join("components", file)),
+      ...readdirSync(join(PROJECT_ROOT, "docs")).filter((file) => file.endsWith(".md")),
+      ...readdirSync(join(PROJECT_ROOT, "docs", "components")).map((file) => posix.join("components", file)),
     ];
     for (const page of pages) {
-      const text = read(posix.join("docs", page)).replace(/```[\s\S]*?```/g, "");
+      const text = readProjectFile(posix.join("docs", page)).replace(/```[\s\S]*?```/g, "");
       for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
         if (/^[a-z]+:/.test(target)) continue;
         const file = posix.join("docs", posix.dirname(page), target);
-        expect(existsSync(join(root, file)), `docs/${page} links ${target}, which does not exist`).toBe(true);
+        expect(existsSync(join(PROJECT_ROOT, file)), `docs/${page} links ${target}, which does not exist`).toBe(true);
       }
     }
   });
 
   it("every doc the README links to exists", () => {
-    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const readme = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8");
     const links = [...readme.matchAll(/\]\((docs\/[^)#]+)/g)].map((m) => m[1]);
     expect(links.length).toBeGreaterThan(0);
-    for (const link of links) expect(() => readFileSync(join(root, link)), link).not.toThrow();
+    for (const link of links) expect(() => readFileSync(join(PROJECT_ROOT, link)), link).not.toThrow();
   });
 });

@@ -18,8 +18,9 @@ export const ENTRY_POINTS = ["components/index.ts", "testing/index.ts"];
  * program (scripts/docs/program.ts) when the caller has it already, as the type check does; TypeDoc gets a checker
  * of its own over its files.
  */
-export async function generateReference(projectDir: string, outDir: string, projectWide: ts.Program = projectProgram(projectDir)): Promise<void> {
-  const program = withOwnChecker(projectWide);
+export async function generateReference(projectDir: string, outDir: string, projectWide?: ts.Program): Promise<void> {
+  // A program of its own when the caller has none: its checker is TypeDoc's already.
+  const program = projectWide ? withOwnChecker(projectWide) : projectProgram(projectDir);
   // TypeDoc and its markdown plugin are ES modules; this file runs as CommonJS (ts-node, the offline register, vitest).
   const { Application, Converter, LogLevel, ReflectionKind } = await import("typedoc");
   const app = await Application.bootstrapWithPlugins({
