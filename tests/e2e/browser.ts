@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CognitoIdentityProviderClient, ConfirmSignUpCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from "playwright-core";
 import { expect, onTestFinished } from "vitest";
 import { parse } from "yaml";
 import type { LocalCognito } from "../../local/services/cognito";
@@ -99,8 +99,51 @@ export function sharedApp(): AppInBrowser {
  */
 export async function newContext(): Promise<BrowserContext> {
   const context = await sharedApp().browser.newContext();
-  onTestFinished(() => context.close());
+  const traffic = recordTraffic(context);
+  onTestFinished(async ({ task }) => {
+    if (task.result?.state === "fail") console.error(`Browser context up to this failure:\n${[...(await pageStates(context)), ...traffic()].join("\n")}`);
+    await context.close();
+  });
   return context;
+}
+
+/**
+ * Every request a context's pages made, with its status, its failure or how long it has been pending: for a
+ * failing test's report, where a wait that ran out is most often a request that failed or never came back.
+ */
+function recordTraffic(context: BrowserContext): () => string[] {
+  const started = Date.now();
+  const requests: Array<{ request: Request; at: number; status?: number; outcome?: string }> = [];
+  const entry = (request: Request) => requests.find((r) => r.request === request);
+  const settle = (request: Request, outcome: string) => {
+    const found = entry(request);
+    if (found) found.outcome = `${outcome} after ${Date.now() - found.at} ms`;
+  };
+  context.on("request", (request) => requests.push({ request, at: Date.now() }));
+  context.on("response", (response) => {
+    const found = entry(response.request());
+    if (found) found.status = response.status();
+  });
+  context.on("requestfinished", (request) => settle(request, String(entry(request)?.status ?? "finished")));
+  context.on("requestfailed", (request) => settle(request, `failed (${request.failure()?.errorText ?? "unknown"})`));
+  const siteOrigin = new URL(sharedApp().app.urls.site).origin;
+  return () =>
+    requests.map(({ request, at, status, outcome }) => {
+      const url = new URL(request.url());
+      const waiting = Date.now() - at;
+      const state = outcome ?? (status === undefined ? `no answer for ${waiting} ms` : `${status}, its body unread for ${waiting} ms`);
+      return `  at ${at - started} ms: ${request.method()} ${url.origin === siteOrigin ? url.pathname + url.search : url.href} → ${state}`;
+    });
+}
+
+/** Each open page's address and what its status and message lines say. */
+async function pageStates(context: BrowserContext): Promise<string[]> {
+  return Promise.all(
+    context.pages().map(async (page) => {
+      const text = (selector: string) => page.locator(selector).textContent({ timeout: 1000 }).catch(() => "(unreadable)");
+      return `  page ${page.url()}: status "${await text("#status")}", message "${await text("#message")}"`;
+    }),
+  );
 }
 
 export interface User {
