@@ -32,10 +32,14 @@ function show(element: HTMLElement, visible: boolean): void {
   element.hidden = !visible;
 }
 
+/** The message line shows why a refresh nobody clicked for failed: the next one that works takes it away. */
+let backgroundFailureShown = false;
+
 function say(text: string | undefined, kind = "error"): void {
   message.textContent = text ?? "";
   message.dataset.kind = kind;
   show(message, Boolean(text));
+  backgroundFailureShown = false;
 }
 
 type Attributes = Record<string, string | ((event: Event) => void)>;
@@ -60,15 +64,19 @@ async function attempt(action: () => unknown, form?: HTMLFormElement): Promise<v
 
 /**
  * Runs a refresh nobody clicked for (a live push, the processing poll): the user's last message ("Photo uploaded.")
- * stays unless the refresh fails.
+ * stays unless the refresh fails, and a failure's message goes once a later refresh works. Resolves with the error.
  */
-function inBackground(action: () => unknown): Promise<void> {
-  return reportingErrors(action);
+async function inBackground(action: () => unknown): Promise<ActionError | undefined> {
+  const error = await reportingErrors(action);
+  if (error) backgroundFailureShown = true;
+  else if (backgroundFailureShown) say("");
+  return error;
 }
 
-async function reportingErrors(action: () => unknown, form?: HTMLFormElement): Promise<void> {
+async function reportingErrors(action: () => unknown, form?: HTMLFormElement): Promise<ActionError | undefined> {
   try {
     await action();
+    return undefined;
   } catch (caught) {
     const error = caught as ActionError;
     if (form && error.fieldErrors) showFieldErrors(form, error.fieldErrors);
@@ -77,6 +85,7 @@ async function reportingErrors(action: () => unknown, form?: HTMLFormElement): P
       auth.clear();
       render();
     }
+    return error;
   }
 }
 
@@ -272,9 +281,16 @@ async function loadPhotos(polls = 0): Promise<void> {
   show($("#no-photos"), items.length === 0);
   // Thumbnails are made after the upload (S3 event → thumbnail function): the live connection says when;
   // without one, look again until none is pending.
-  if (items.some((p) => p.status === "pending") && !live?.connected() && polls < PROCESSING_POLL_LIMIT) {
-    processingPoll = setTimeout(() => void inBackground(() => loadPhotos(polls + 1)), PROCESSING_POLL_MS);
-  }
+  if (items.some((p) => p.status === "pending") && !live?.connected()) pollProcessing(polls);
+}
+
+/** Looks at the open album's photos again soon; a look that fails (the network, a 5xx) is tried again, a 401 ends it. */
+function pollProcessing(polls: number): void {
+  if (polls >= PROCESSING_POLL_LIMIT) return;
+  processingPoll = setTimeout(async () => {
+    const failure = await inBackground(() => loadPhotos(polls + 1));
+    if (failure && failure.status !== 401 && openAlbumId) pollProcessing(polls + 1);
+  }, PROCESSING_POLL_MS);
 }
 
 async function uploadPhoto(form: HTMLFormElement): Promise<void> {

@@ -222,10 +222,10 @@ export async function signInAndOpenNewAlbum(page: Page, user: User, album: strin
 
 /**
  * Records every text that the page's message line (#message) shows from now on, in `window.__messages`.
- * The page clears that line whenever it runs an action, and a live push or the processing poll reloads
- * the photo list as an action (`attempt` in site/src/main.ts): the push for a photo uploaded a moment
- * earlier can clear "Photo uploaded." within milliseconds, before a poll of the line reads it. Watching
- * the line's changes sees each text it showed, however briefly.
+ * The page clears that line whenever the user acts, and a background reload that works clears a failed
+ * background reload's message (site/src/main.ts, `attempt` and `inBackground`): a test's next step can take a
+ * message away before a poll of the line reads it. Watching the line's changes sees each text it showed,
+ * however briefly.
  */
 const RECORD_MESSAGES = `
   window.__messageObserver?.disconnect();

@@ -78,7 +78,7 @@ export function gallerySuite(): void {
 
       // Files the API would refuse are stopped with a clear message before any request.
       await page.locator("#upload-file").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello") });
-      // Checked through the message line's history: the live push for the dot, if it arrives late, clears the line (browser.ts, expectMessage).
+      // Checked through the message line's history (browser.ts, expectMessage), as every message in these suites is.
       await expectMessage(page, () => page.locator("#upload-form button[type=submit]").click(), /^The gallery accepts image\/jpeg, image\/png/);
     });
 

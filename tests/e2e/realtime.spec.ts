@@ -2,7 +2,7 @@
  * Live updates in a real browser against `npm start`: the signed-in page connects to the local
  * WebSocket API (id token checked by the $connect authorizer); while connected it does not poll, so
  * a photo that turns ready got there by the thumbnail function's push. A page without WebSocket
- * still sees its photo become ready, by polling.
+ * still sees its photo become ready, by polling, also after a poll that failed.
  */
 import type { Page } from "playwright-core";
 import sharp from "sharp";
@@ -45,6 +45,37 @@ export function realtimeSuite(): void {
       expect(await page.locator("html").getAttribute("data-live")).toBe("off");
       await uploadPng(page, "polled");
       await eventually(() => page.locator("#photo-list li").first().getAttribute("data-status")).toBe("ready");
+    });
+
+    it("keeps polling after a look that fails, shows why, and takes that message away once a look works", async () => {
+      const user = await signUpUser(sharedApp().app, "realtime-poll-failure");
+      const context = await newContext();
+      await context.addInitScript("delete window.WebSocket;");
+      const page = await context.newPage();
+      await signInAndOpenNewAlbum(page, user, "Flaky network");
+      // From the upload on, the album's photo list: the page's own read after the upload still shows the photo
+      // processing (as when the thumbnail is not made yet), the first poll gets a 503, and the next one is held
+      // until the test has seen the 503's message, then reaches the API.
+      let reads = 0;
+      let release!: () => void;
+      const messageSeen = new Promise<void>((resolve) => (release = resolve));
+      await page.route(/\/api\/albums\/[^/]+\/photos$/, async (route) => {
+        if (route.request().method() !== "GET") return route.continue();
+        reads += 1;
+        if (reads === 1) {
+          const response = await route.fetch();
+          const body = (await response.json()) as { items: Array<{ status: string; thumbnails?: unknown }> };
+          return route.fulfill({ response, json: { ...body, items: body.items.map(({ thumbnails: _, ...photo }) => ({ ...photo, status: "pending" })) } });
+        }
+        if (reads === 2) return route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ message: "Service Unavailable" }) });
+        if (reads === 3) await messageSeen;
+        return route.continue();
+      });
+      await uploadPng(page, "after-a-failure");
+      await eventually(() => page.locator("#message").textContent()).toBe("The gallery had a problem. Please try again in a moment.");
+      release();
+      await eventually(() => page.locator("#photo-list li").first().getAttribute("data-status")).toBe("ready");
+      expect(await page.locator("#message").isVisible()).toBe(false);
     });
   });
 }
