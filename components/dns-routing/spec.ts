@@ -119,7 +119,7 @@ export interface DnsRoutingSpec {
   name: string;
   policy: RoutingPolicy;
   recordTypes: string[];
-  /** For targets Route 53 can evaluate: a CloudFront distribution target's alias does not, unless asked explicitly (then refused). */
+  /** For targets Route 53 can evaluate: a CloudFront distribution target's alias does not, unless asked explicitly (refused, or warned about when its zone id is an Output). */
   evaluateTargetHealth: boolean;
   records: DnsRoutingRecordSpec[];
 }
