@@ -1,10 +1,31 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { argFailer } from "../errors";
+import { argFailer, ComponentArgError } from "../errors";
 import { registerSpec } from "../spec-registry";
-import { normalise, RoutingPolicy, validateArgs, type DnsRoutingArgs, type DnsRoutingRecordSpec, type DnsRoutingSpec } from "./spec";
+import {
+  CLOUDFRONT_ALIAS_ZONE_ID,
+  cloudFrontEvaluation,
+  healthCheckReferenceName,
+  normalise,
+  RoutingPolicy,
+  slug,
+  validateArgs,
+  type DnsRoutingArgs,
+  type DnsRoutingRecordSpec,
+  type DnsRoutingSpec,
+} from "./spec";
 
-export { FailoverRole, HEALTH_CHECK_DEFAULTS, HEALTH_CHECK_LIMITS, RoutingPolicy, SET_IDENTIFIER_MAX, healthCheckProblem } from "./spec";
+export {
+  CLOUDFRONT_ALIAS_ZONE_ID,
+  FailoverRole,
+  HEALTH_CHECK_DEFAULTS,
+  HEALTH_CHECK_LIMITS,
+  REFERENCE_NAME_MAX,
+  RoutingPolicy,
+  SET_IDENTIFIER_MAX,
+  healthCheckProblem,
+  healthCheckReferenceName,
+} from "./spec";
 export type { DnsHealthCheck, DnsHealthCheckSpec, DnsRoutingArgs, DnsRoutingRecord, DnsRoutingRecordSpec, DnsRoutingSpec, GeoLocation } from "./spec";
 
 /**
@@ -39,7 +60,10 @@ export class DnsRouting extends pulumi.ComponentResource {
     const healthChecks = new Map(
       this.spec.records.filter((r) => r.healthCheck).map((record) => [record.id, createHealthCheck(name, this.spec, record, this)] as const),
     );
-    const records = this.spec.records.flatMap((record) => this.spec.recordTypes.map((type) => createRecord(name, args.zoneId, this.spec, record, type, healthChecks.get(record.id), this)));
+    const records = this.spec.records.flatMap((record, index) => {
+      const evaluate = aliasEvaluatesTarget(name, record.target.zoneId, this.spec.evaluateTargetHealth, args.evaluateTargetHealth === true, index, this);
+      return this.spec.recordTypes.map((type) => createRecord(name, args.zoneId, this.spec, record, type, evaluate, healthChecks.get(record.id), this));
+    });
 
     this.nodes = { records, healthChecks };
     this.healthCheckIds = pulumi.all(Object.fromEntries([...healthChecks].map(([id, check]) => [id, check.id])));
@@ -48,9 +72,23 @@ export class DnsRouting extends pulumi.ComponentResource {
   }
 }
 
-/** Resource names take the record id's letters and digits (`us-east-1` → `useast1`), so ids stay free text. */
-function slug(id: string): string {
-  return id.toLowerCase().replace(/[^a-z0-9]+/g, "");
+/**
+ * Route 53 refuses EvaluateTargetHealth for a CloudFront distribution target, so its alias does not evaluate. A zone id
+ * given as a string was checked by the validator. One given as an Output (a distribution's `hostedZoneId`) is only
+ * known once it resolves, after construction: then the default becomes false for CloudFront, and an explicit `true`
+ * is kept as asked, with a warning; the deploy rule Route53AliasTargetHealth fails it in the recorded plan, before
+ * AWS would. (Throwing there would fail only as an unhandled rejection inside the resource's serialisation.) Other
+ * string zone ids keep the setting as a plain value, so the plan shows it at preview.
+ */
+function aliasEvaluatesTarget(name: string, zoneId: pulumi.Input<string>, evaluate: boolean, explicit: boolean, index: number, parent: pulumi.Resource): pulumi.Input<boolean> {
+  if (typeof zoneId === "string") return zoneId === CLOUDFRONT_ALIAS_ZONE_ID ? false : evaluate;
+  if (!evaluate) return false;
+  return pulumi.output(zoneId).apply((zone) => {
+    if (zone !== CLOUDFRONT_ALIAS_ZONE_ID) return true;
+    if (!explicit) return false;
+    pulumi.log.warn(new ComponentArgError("DnsRouting", name, ...cloudFrontEvaluation(index)).message, parent);
+    return true;
+  });
 }
 
 function createHealthCheck(name: string, spec: DnsRoutingSpec, record: DnsRoutingRecordSpec, parent: pulumi.Resource): aws.route53.HealthCheck {
@@ -71,7 +109,7 @@ function createHealthCheck(name: string, spec: DnsRoutingSpec, record: DnsRoutin
       requestInterval: check.requestInterval,
       // Latency to the target in CloudWatch, per checker region: the evidence behind a latency routing decision.
       measureLatency: spec.policy === RoutingPolicy.Latency,
-      referenceName: `${name}-${slug(record.id)}`.slice(0, 64),
+      referenceName: healthCheckReferenceName(name, record.id),
       tags: { Name: `${spec.name} ${record.id}` },
     },
     { parent },
@@ -84,6 +122,7 @@ function createRecord(
   spec: DnsRoutingSpec,
   record: DnsRoutingRecordSpec,
   type: string,
+  evaluateTargetHealth: pulumi.Input<boolean>,
   healthCheck: aws.route53.HealthCheck | undefined,
   parent: pulumi.Resource,
 ): aws.route53.Record {
@@ -95,7 +134,7 @@ function createRecord(
       name: spec.name,
       type,
       setIdentifier: record.id,
-      aliases: [{ name: record.target.name, zoneId: record.target.zoneId, evaluateTargetHealth: spec.evaluateTargetHealth }],
+      aliases: [{ name: record.target.name, zoneId: record.target.zoneId, evaluateTargetHealth }],
       healthCheckId: healthCheck?.id,
       latencyRoutingPolicies: spec.policy === RoutingPolicy.Latency ? [{ region: record.region! }] : undefined,
       failoverRoutingPolicies: spec.policy === RoutingPolicy.Failover ? [{ type: record.failover! }] : undefined,

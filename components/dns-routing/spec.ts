@@ -2,6 +2,7 @@
  * DnsRouting's arguments, validation and normalised spec: Route 53 routing records as data
  * (latency, failover, geolocation), each target with its own health check.
  */
+import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
 
@@ -54,7 +55,10 @@ export interface GeoLocation {
 export interface DnsRoutingRecord {
   /** The record's set identifier (1–128 characters, unique within the name), e.g. the region. */
   id: string;
-  /** Alias target: a regional API custom domain's `regionalDomainName` and `regionalZoneId`, a distribution, a load balancer. */
+  /**
+   * Alias target: a regional API custom domain's `regionalDomainName` and `regionalZoneId`, a distribution
+   * (`domainName` and `hostedZoneId`, zone Z2FDTNDATAQYW2), a load balancer.
+   */
   target: { name: pulumi.Input<string>; zoneId: pulumi.Input<string> };
   /** AWS region of the target; required for latency records. @default none */
   region?: string;
@@ -83,7 +87,13 @@ export interface DnsRoutingArgs {
   records: DnsRoutingRecord[];
   /** AAAA alias records beside the A records (the targets answer IPv6). @default true */
   ipv6?: boolean;
-  /** Whether an alias also follows its target's own health (e.g. a nested routing record). @default true */
+  /**
+   * Whether an alias also follows its target's own health (e.g. a nested routing record). Route 53 refuses it
+   * for a CloudFront distribution target (alias zone Z2FDTNDATAQYW2): those aliases do not evaluate, and
+   * `true` with such a target is an error (a warning and a `Route53AliasTargetHealth` deploy-rule finding when
+   * the zone id is an Output); give the record a `healthCheck` instead.
+   * @default true (false for a CloudFront distribution target)
+   */
   evaluateTargetHealth?: boolean;
 }
 
@@ -109,6 +119,7 @@ export interface DnsRoutingSpec {
   name: string;
   policy: RoutingPolicy;
   recordTypes: string[];
+  /** For targets Route 53 can evaluate: a CloudFront distribution target's alias does not, unless asked explicitly (refused, or warned about when its zone id is an Output). */
   evaluateTargetHealth: boolean;
   records: DnsRoutingRecordSpec[];
 }
@@ -121,10 +132,17 @@ export const HEALTH_CHECK_DEFAULTS = { searchString: '"status":"ok"', failureThr
 export const HEALTH_CHECK_LIMITS = { failureThreshold: { min: 1, max: 10 }, requestIntervals: [10, 30], searchStringMax: 255, pathMax: 255 } as const;
 // https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html — SetIdentifier 1–128 characters.
 export const SET_IDENTIFIER_MAX = 128;
+// Route 53's CallerReference is at most 64 characters (API_HealthCheck.html); terraform-provider-aws (which pulumi-aws
+// wraps) sends `<referenceName>-<26-character unique id>` and so refuses a reference_name over 64 - 37 = 27 characters
+// (internal/service/route53/health_check.go, `validation.StringLenBetween(0, 64 - id.UniqueIDSuffixLength - 11)`).
+export const REFERENCE_NAME_MAX = 27;
+// The hosted zone id of every CloudFront distribution's alias target.
+// https://docs.aws.amazon.com/Route53/latest/APIReference/API_AliasTarget.html
+export const CLOUDFRONT_ALIAS_ZONE_ID = "Z2FDTNDATAQYW2";
 
 /** Why a health check's settings are refused, or undefined. Shared with the deploy rule over the recorded plan. */
-export function healthCheckProblem(check: { failureThreshold?: unknown; requestInterval?: unknown; searchString?: unknown; resourcePath?: unknown }): string | undefined {
-  const { failureThreshold, requestInterval, searchString, resourcePath } = check;
+export function healthCheckProblem(check: { failureThreshold?: unknown; requestInterval?: unknown; searchString?: unknown; resourcePath?: unknown; referenceName?: unknown }): string | undefined {
+  const { failureThreshold, requestInterval, searchString, resourcePath, referenceName } = check;
   if (failureThreshold !== undefined && !(Number.isInteger(failureThreshold) && (failureThreshold as number) >= 1 && (failureThreshold as number) <= 10)) {
     return `failureThreshold ${JSON.stringify(failureThreshold)} is not a whole number from 1 to 10`;
   }
@@ -137,7 +155,42 @@ export function healthCheckProblem(check: { failureThreshold?: unknown; requestI
   if (resourcePath !== undefined && (typeof resourcePath !== "string" || !resourcePath.startsWith("/") || resourcePath.length > HEALTH_CHECK_LIMITS.pathMax)) {
     return `resourcePath ${JSON.stringify(resourcePath)} does not start with "/" or is over 255 characters`;
   }
+  if (referenceName !== undefined && (typeof referenceName !== "string" || referenceName.length > REFERENCE_NAME_MAX)) {
+    return `referenceName ${JSON.stringify(referenceName)} is over 27 characters (the provider appends 37 to make Route 53's 64-character CallerReference)`;
+  }
   return undefined;
+}
+
+/**
+ * The health check's referenceName: `<component name>-<record id's letters and digits>` while that fits the
+ * provider's 27 characters (as before, so existing health checks, whose referenceName forces replacement, keep
+ * theirs); longer ones keep a readable prefix and end in a hash of the whole, so two long names that share the
+ * prefix still differ.
+ */
+export function healthCheckReferenceName(name: string, recordId: string): string {
+  const full = `${name}-${slug(recordId)}`;
+  if (full.length <= REFERENCE_NAME_MAX) return full;
+  const hash = createHash("sha256").update(full).digest("hex").slice(0, 8);
+  return `${full.slice(0, REFERENCE_NAME_MAX - hash.length - 1)}-${hash}`;
+}
+
+/** Resource names take the record id's letters and digits (`us-east-1` → `useast1`), so ids stay free text. */
+export function slug(id: string): string {
+  return id.toLowerCase().replace(/[^a-z0-9]+/g, "");
+}
+
+/**
+ * The argument failure of an alias that would evaluate a CloudFront distribution's health: "You can't set
+ * EvaluateTargetHealth to true when the alias target is a CloudFront distribution" (API_AliasTarget). The validator
+ * fails with it for a zone id known at construction; DnsRouting warns with it once a zone id Output resolves.
+ */
+export function cloudFrontEvaluation(index: number): Parameters<ArgFailure> {
+  return [
+    "evaluateTargetHealth",
+    true,
+    `is refused by Route 53 for records[${index}], whose target is a CloudFront distribution (alias zone ${CLOUDFRONT_ALIAS_ZONE_ID})`,
+    "Drop evaluateTargetHealth (it is false for CloudFront targets), and give that record a healthCheck on the distribution if it needs one.",
+  ];
 }
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
@@ -162,6 +215,8 @@ export function validateArgs(fail: ArgFailure, args: DnsRoutingArgs): void {
       const problem = healthCheckProblem({ failureThreshold: check.failureThreshold, requestInterval: check.requestInterval, searchString: check.searchString, resourcePath: check.path });
       if (problem) fail(`${where}.healthCheck`, check.path, `has ${problem}`, "Use failureThreshold 1–10, requestInterval 10 or 30, a searchString of 1–255 characters and a path starting with /.");
     }
+    // A zone id that is an Output is checked when it resolves (DnsRouting's aliasEvaluatesTarget).
+    if (args.evaluateTargetHealth === true && record.target?.zoneId === CLOUDFRONT_ALIAS_ZONE_ID) fail(...cloudFrontEvaluation(index));
     if (args.policy === RoutingPolicy.Latency) {
       // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy-latency.html — each latency record names the AWS region of its resource.
       if (!REGION.test(record.region ?? "")) fail(`${where}.region`, record.region, "is not an AWS region; latency records route by the region of their target", 'Set the target\'s region, e.g. "us-west-2".');

@@ -1,7 +1,7 @@
 /** Route 53 and regional API custom domain deploy rules: routing records, health checks, certificates per region. */
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { healthCheckProblem } from "../../components/dns-routing/spec";
+import { CLOUDFRONT_ALIAS_ZONE_ID, healthCheckProblem } from "../../components/dns-routing/spec";
 import { arnRegion, finding, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 const RECORD = "aws:route53/record:Record";
@@ -68,10 +68,35 @@ export const ROUTE53_ROUTING_RECORDS: DeployRule = {
   },
 };
 
+/** An alias to a CloudFront distribution (Route 53 refuses to evaluate its health). */
+const aliasesCloudFront = (alias: any) => alias?.zoneId === CLOUDFRONT_ALIAS_ZONE_ID;
+
+/**
+ * AliasTarget.EvaluateTargetHealth: "You can't set EvaluateTargetHealth to true when the alias target is a CloudFront
+ * distribution" (hosted zone Z2FDTNDATAQYW2, the same for every distribution).
+ */
+export const ROUTE53_ALIAS_TARGET_HEALTH: DeployRule = {
+  id: "Route53AliasTargetHealth",
+  title: "Aliases to a CloudFront distribution do not evaluate target health",
+  source: "https://docs.aws.amazon.com/Route53/latest/APIReference/API_AliasTarget.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const r of ofType(graph, RECORD)) {
+      for (const alias of r.inputs.aliases ?? []) {
+        if (aliasesCloudFront(alias) && alias.evaluateTargetHealth === true) {
+          findings.push(finding("Route53AliasTargetHealth", r, `aliases CloudFront distribution ${alias.name} (zone ${CLOUDFRONT_ALIAS_ZONE_ID}) with evaluateTargetHealth true, which Route 53 refuses`, "set evaluateTargetHealth to false, and give the record a healthCheckId on the distribution if it needs a health signal"));
+        }
+      }
+    }
+    return findings;
+  },
+};
+
 /**
  * Active-passive failover: "create two records ... one with a Failover value of Primary and one of Secondary"; a
  * second primary is refused and a lone primary has nowhere to fail over to. The primary needs a health check
- * (its own, or an alias evaluating its target's health), or Route 53 always considers it healthy.
+ * (its own, or an alias evaluating its target's health), or Route 53 always considers it healthy. An alias to a
+ * CloudFront distribution cannot evaluate its target (Route53AliasTargetHealth), so it is no health signal.
  */
 export const ROUTE53_FAILOVER_PAIR: DeployRule = {
   id: "Route53FailoverPair",
@@ -89,9 +114,11 @@ export const ROUTE53_FAILOVER_PAIR: DeployRule = {
         findings.push(finding("Route53FailoverPair", failover[0], `${failover[0].inputs.name} ${failover[0].inputs.type} has ${primaries.length} PRIMARY and ${secondaries.length} SECONDARY failover records`, "give the name and type exactly one PRIMARY and one SECONDARY record"));
       }
       for (const primary of primaries) {
-        const evaluatesTarget = (primary.inputs.aliases ?? []).some((a: any) => a?.evaluateTargetHealth === true);
+        const aliases = primary.inputs.aliases ?? [];
+        const evaluatesTarget = aliases.some((a: any) => a?.evaluateTargetHealth === true && !aliasesCloudFront(a));
         if (!primary.inputs.healthCheckId && !evaluatesTarget) {
-          findings.push(finding("Route53FailoverPair", primary, "is a PRIMARY failover record without a health check (and its alias does not evaluate target health), so it never fails over", "set healthCheckId to a health check of the primary's endpoint"));
+          const why = aliases.some(aliasesCloudFront) ? "its alias targets a CloudFront distribution, whose health Route 53 does not evaluate" : "its alias does not evaluate target health";
+          findings.push(finding("Route53FailoverPair", primary, `is a PRIMARY failover record without a health check (and ${why}), so it never fails over`, "set healthCheckId to a health check of the primary's endpoint"));
         }
       }
     }
@@ -101,7 +128,9 @@ export const ROUTE53_FAILOVER_PAIR: DeployRule = {
 
 /**
  * HealthCheckConfig: FailureThreshold 1–10, RequestInterval 10 or 30, SearchString ≤ 255 characters and required by the
- * *_STR_MATCH types, ResourcePath starting with "/". The same limits DnsRouting validates (healthCheckProblem).
+ * *_STR_MATCH types, ResourcePath starting with "/"; and referenceName ≤ 27 characters, which terraform-provider-aws
+ * (internal/service/route53/health_check.go) enforces because it makes the ≤ 64-character CallerReference from it
+ * plus a 37-character suffix. The same limits DnsRouting validates (healthCheckProblem).
  */
 export const ROUTE53_HEALTH_CHECK: DeployRule = {
   id: "Route53HealthCheck",
@@ -111,8 +140,8 @@ export const ROUTE53_HEALTH_CHECK: DeployRule = {
     const findings: DeployFinding[] = [];
     for (const check of ofType(graph, "aws:route53/healthCheck:HealthCheck")) {
       const i = check.inputs;
-      const problem = healthCheckProblem({ failureThreshold: i.failureThreshold, requestInterval: i.requestInterval, searchString: i.searchString, resourcePath: i.resourcePath });
-      if (problem) findings.push(finding("Route53HealthCheck", check, `has ${problem}`, "use failureThreshold 1–10, requestInterval 10 or 30, a searchString of 1–255 characters and a resourcePath starting with /"));
+      const problem = healthCheckProblem({ failureThreshold: i.failureThreshold, requestInterval: i.requestInterval, searchString: i.searchString, resourcePath: i.resourcePath, referenceName: i.referenceName });
+      if (problem) findings.push(finding("Route53HealthCheck", check, `has ${problem}`, "use failureThreshold 1–10, requestInterval 10 or 30, a searchString of 1–255 characters, a resourcePath starting with / and a referenceName of at most 27 characters"));
       if (/_STR_MATCH$/.test(String(i.type)) && !i.searchString) {
         findings.push(finding("Route53HealthCheck", check, `is ${i.type} without a searchString`, "set searchString to text the healthy response body contains, or use type HTTPS"));
       }
@@ -143,4 +172,4 @@ export const APIGATEWAY_DOMAIN_CERTIFICATE_REGION: DeployRule = {
   },
 };
 
-export const ROUTE53_RULES: DeployRule[] = [ROUTE53_ROUTING_RECORDS, ROUTE53_FAILOVER_PAIR, ROUTE53_HEALTH_CHECK, APIGATEWAY_DOMAIN_CERTIFICATE_REGION];
+export const ROUTE53_RULES: DeployRule[] = [ROUTE53_ROUTING_RECORDS, ROUTE53_ALIAS_TARGET_HEALTH, ROUTE53_FAILOVER_PAIR, ROUTE53_HEALTH_CHECK, APIGATEWAY_DOMAIN_CERTIFICATE_REGION];

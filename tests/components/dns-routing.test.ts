@@ -1,6 +1,8 @@
 /** DnsRouting: latency, failover and geolocation records as data, a health check per target, and the validation of each policy. */
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { DnsRouting, FailoverRole, RoutingPolicy, type DnsRoutingArgs, type DnsRoutingRecord } from "../../components/dns-routing";
+import { DnsRouting, FailoverRole, healthCheckProblem, RoutingPolicy, type DnsRoutingArgs, type DnsRoutingRecord } from "../../components/dns-routing";
+import { checkDeployRules } from "../../testing/deploy-rules";
 import { ofType, record, resource } from "../harness/mocks";
 
 const RECORD = "aws:route53/record:Record";
@@ -10,6 +12,18 @@ const health = (host: string) => ({ fqdn: `${host}.execute-api.amazonaws.com`, p
 const east: DnsRoutingRecord = { id: "us-east-1", region: "us-east-1", target: target("east"), healthCheck: health("east") };
 const west: DnsRoutingRecord = { id: "us-west-2", region: "us-west-2", target: target("west"), healthCheck: health("west") };
 const base = { zoneId: "Z0123456789EXAMPLE0000", name: "api.gallery.example.com" };
+// A distribution's alias target: its domain name and the hosted zone id every distribution has.
+const distribution = { name: "d111111abcdef8.cloudfront.net", zoneId: "Z2FDTNDATAQYW2" };
+const failoverToSite = (target: DnsRoutingRecord["target"], more: Partial<DnsRoutingArgs> = {}): DnsRoutingArgs => ({
+  ...base,
+  policy: RoutingPolicy.Failover,
+  ipv6: false,
+  records: [
+    { ...east, region: undefined, failover: FailoverRole.Primary },
+    { id: "site", failover: FailoverRole.Secondary, target },
+  ],
+  ...more,
+});
 
 describe("DnsRouting", () => {
   it("makes latency A and AAAA aliases per region, each carrying an HTTPS string-match health check on the target's health route", async () => {
@@ -71,6 +85,46 @@ describe("DnsRouting", () => {
     expect(resource(graph, RECORD, "geo-a-default").inputs.geolocationRoutingPolicies).toEqual([{ country: "*" }]);
   });
 
+  it("keeps each health check's referenceName as before while it fits the provider's 27 characters", async () => {
+    const graph = await record(() => new DnsRouting("api-routing", { ...base, policy: RoutingPolicy.Latency, records: [east, west] }));
+    expect(ofType(graph, CHECK).map((c) => c.inputs.referenceName).sort()).toEqual(["api-routing-useast1", "api-routing-uswest2"]);
+  });
+
+  it("shortens a longer referenceName to a readable prefix and a hash, distinct per record and within the provider's 27 characters", async () => {
+    const graph = await record(() => new DnsRouting("regional-api-routing", { ...base, policy: RoutingPolicy.Latency, records: [east, west] }));
+    const names = ofType(graph, CHECK).map((c) => c.inputs.referenceName as string);
+    expect(names).toHaveLength(2);
+    expect(new Set(names).size).toBe(2);
+    for (const referenceName of names) {
+      expect(referenceName).toMatch(/^regional-api-routi-[0-9a-f]{8}$/);
+      expect(healthCheckProblem({ referenceName })).toBeUndefined();
+    }
+  });
+
+  it("refuses a referenceName over 27 characters in the check it shares with the deploy rule", () => {
+    expect(healthCheckProblem({ referenceName: "a".repeat(27) })).toBeUndefined();
+    expect(healthCheckProblem({ referenceName: "regional-api-routing-useast1" })).toMatch(/^referenceName "regional-api-routing-useast1" is over 27 characters/);
+  });
+
+  it("does not evaluate a CloudFront distribution target's health by default, and still evaluates the other targets", async () => {
+    const graph = await record(() => new DnsRouting("tosite", failoverToSite(distribution)));
+    expect(resource(graph, RECORD, "tosite-a-site").inputs.aliases).toEqual([{ ...distribution, evaluateTargetHealth: false }]);
+    expect(resource(graph, RECORD, "tosite-a-useast1").inputs.aliases[0].evaluateTargetHealth).toBe(true);
+  });
+
+  it("decides from a distribution's zone id given as an Output once it resolves", async () => {
+    const graph = await record(() => new DnsRouting("tosite", failoverToSite({ name: pulumi.output(distribution.name), zoneId: pulumi.output(distribution.zoneId) })));
+    expect(resource(graph, RECORD, "tosite-a-site").inputs.aliases).toEqual([{ ...distribution, evaluateTargetHealth: false }]);
+    expect(resource(graph, RECORD, "tosite-a-useast1").inputs.aliases[0].evaluateTargetHealth).toBe(true);
+  });
+
+  it("keeps an explicit evaluateTargetHealth: true with a distribution's zone id given as an Output, which the deploy rule then fails", async () => {
+    const graph = await record(() => new DnsRouting("tosite", failoverToSite({ name: distribution.name, zoneId: pulumi.output(distribution.zoneId) }, { evaluateTargetHealth: true })));
+    expect(resource(graph, RECORD, "tosite-a-site").inputs.aliases).toEqual([{ ...distribution, evaluateTargetHealth: true }]);
+    const findings = checkDeployRules(graph, { stack: "dev", production: false, region: "us-east-1" }).map((f) => `${f.rule}: ${f.resource}`);
+    expect(findings).toEqual(["Route53AliasTargetHealth: aws:route53/record:Record tosite-a-site"]);
+  });
+
   const cases: Array<[string, Partial<DnsRoutingArgs>, RegExp]> = [
     ["a latency record without a region", { policy: RoutingPolicy.Latency, records: [east, { ...west, region: undefined }] }, /records\[1\]\.region \(not set\) is not an AWS region/],
     ["two latency records of one region", { policy: RoutingPolicy.Latency, records: [east, { ...west, region: "us-east-1" }] }, /records "us-east-1" is the region of two latency records/],
@@ -91,6 +145,11 @@ describe("DnsRouting", () => {
     ["a health check every 20 s", { policy: RoutingPolicy.Latency, records: [{ ...east, healthCheck: { ...health("east"), requestInterval: 20 } }] }, /requestInterval 20 is neither 10 nor 30/],
     ["a failure threshold of 11", { policy: RoutingPolicy.Latency, records: [{ ...east, healthCheck: { ...health("east"), failureThreshold: 11 } }] }, /failureThreshold 11 is not a whole number from 1 to 10/],
     ["a relative health path", { policy: RoutingPolicy.Latency, records: [{ ...east, healthCheck: { fqdn: "x", path: "health" } }] }, /resourcePath "health" does not start with "\/"/],
+    [
+      "evaluateTargetHealth: true with a CloudFront distribution target",
+      failoverToSite(distribution, { evaluateTargetHealth: true }),
+      /DnsRouting "bad": evaluateTargetHealth true is refused by Route 53 for records\[1\], whose target is a CloudFront distribution \(alias zone Z2FDTNDATAQYW2\)\. Drop evaluateTargetHealth/,
+    ],
   ];
   it.each(cases)("refuses %s, naming the argument and the fix", (_, args, message) => {
     expect(() => new DnsRouting("bad", { ...base, ...args } as DnsRoutingArgs)).toThrow(message);
