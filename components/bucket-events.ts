@@ -10,6 +10,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { argFailer, type ArgFailure } from "./errors";
 import type { LambdaFunction, LambdaFunctionSpec } from "./lambda/function";
+import { bucketSettingOptions } from "./s3-hardening";
 import { registerSpec } from "./spec-registry";
 
 /**
@@ -129,7 +130,8 @@ export class BucketEvents extends pulumi.ComponentResource {
         })),
         region: args.region,
       },
-      { parent: this, dependsOn: Object.values(this.permissions) },
+      // Retained with a retained bucket, like every other setting of it (s3-hardening bucketSettingOptions).
+      bucketSettingOptions(args.bucket, this, Object.values(this.permissions)),
     );
     registerSpec("BucketEvents", name, this.spec);
     this.registerOutputs({});

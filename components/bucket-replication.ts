@@ -1,17 +1,20 @@
 /**
  * S3 cross-region replication of a bucket (or a prefix of it) into a replica bucket in another region: the replica
- * versioned, private, TLS-only and encrypted (a customer managed KMS key in that region, or SSE-S3 where a reader
- * such as CloudFront's OAC cannot be granted the key), and a replication role of its own holding exactly the
- * actions replication needs. Used by StaticSite (the site for its origin failover) and UploadBucket (originals).
+ * versioned, private, TLS-only and SSE-S3 encrypted, and a replication role of its own holding exactly the actions
+ * replication needs. Used by StaticSite (the site for its origin failover) and UploadBucket (originals).
  *
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-requirements.html — versioning must be enabled
  * on both buckets before the replication configuration is put; the role must be assumable by s3.amazonaws.com.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html — the role's actions.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html — replicas of SSE-S3
+ * objects are SSE-S3 whatever the destination's default encryption, and a replica KMS key applies only to SSE-KMS
+ * objects selected with SourceSelectionCriteria. The sources here are SSE-S3 (s3-hardening), so replicas are too:
+ * a replica key would encrypt nothing.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumeRolePolicy, policyJson, type PolicyStatement } from "./iam";
-import { ABORT_INCOMPLETE_UPLOADS, accessLogDeliveryStatement, blockPublicAccess, encryptByDefault, tlsOnlyStatement } from "./s3-hardening";
+import { ABORT_INCOMPLETE_UPLOADS, blockPublicAccess, bucketSettingOptions, createBucket, encryptByDefault, logAccess, tlsOnlyStatement } from "./s3-hardening";
 
 export interface BucketReplicationArgs {
   source: aws.s3.Bucket;
@@ -23,8 +26,6 @@ export interface BucketReplicationArgs {
   region: string;
   /** Only keys under this prefix replicate. @default "" (everything) */
   prefix?: string;
-  /** Encrypt replicas with a customer managed KMS key in the replica's region; false: SSE-S3. */
-  kms: boolean;
   retainOnDelete: boolean;
   /** Days a replica's old versions are kept. @default 30 */
   noncurrentVersionDays?: number;
@@ -35,6 +36,10 @@ export interface BucketReplicationArgs {
 export interface BucketReplica {
   bucket: aws.s3.Bucket;
   versioning: aws.s3.BucketVersioning;
+  /**
+   * @deprecated Always undefined: replicas are SSE-S3 like their source, so there is no replica key to grant.
+   * Kept so that callers which still read it compile; it will be removed.
+   */
   key?: aws.kms.Key;
   role: aws.iam.Role;
   configuration: aws.s3.BucketReplicationConfig;
@@ -49,26 +54,16 @@ export interface BucketReplica {
 export function replicateBucket(name: string, args: BucketReplicationArgs, parent: pulumi.Resource): BucketReplica {
   const region = args.region;
   const opts = { parent, retainOnDelete: args.retainOnDelete };
-  const bucket = new aws.s3.Bucket(`${name}-replica`, { forceDestroy: !args.retainOnDelete, region }, opts);
+  const bucket = createBucket(`${name}-replica`, { forceDestroy: !args.retainOnDelete, region }, opts);
   const access = blockPublicAccess(`${name}-replica-access`, bucket, { region }, parent);
-  new aws.s3.BucketOwnershipControls(`${name}-replica-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, { parent });
-  const versioning = new aws.s3.BucketVersioning(`${name}-replica-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" }, region }, { parent });
-  const key = args.kms
-    ? new aws.kms.Key(`${name}-replica-key`, { description: `${name}: replicas in ${region}`, enableKeyRotation: true, deletionWindowInDays: 30, region }, opts)
-    : undefined;
-  if (key) {
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-replica-encryption`,
-      { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }], region },
-      { parent },
-    );
-  } else {
-    encryptByDefault(`${name}-replica-encryption`, bucket, { region, bucketKey: true }, parent);
-  }
+  new aws.s3.BucketOwnershipControls(`${name}-replica-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, bucketSettingOptions(bucket, parent));
+  const versioning = new aws.s3.BucketVersioning(`${name}-replica-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" }, region }, bucketSettingOptions(bucket, parent));
+  // SSE-S3 like the source: CloudFront's OAC reads the site's replica without a key grant, and replicas of SSE-S3 objects keep SSE-S3 anyway.
+  encryptByDefault(`${name}-replica-encryption`, bucket, { region, bucketKey: true }, parent);
   new aws.s3.BucketLifecycleConfiguration(
     `${name}-replica-lifecycle`,
     { bucket: bucket.id, rules: [{ id: "expire-old-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionDays ?? 30 } }, ABORT_INCOMPLETE_UPLOADS], region },
-    { parent },
+    bucketSettingOptions(bucket, parent),
   );
   createAccessLogs(name, bucket, region, args, parent);
 
@@ -76,7 +71,7 @@ export function replicateBucket(name: string, args: BucketReplicationArgs, paren
     new aws.s3.BucketPolicy(
       `${name}-replica-policy`,
       { bucket: bucket.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [...statements, tlsOnlyStatement(bucket.arn)] }), region },
-      { parent, dependsOn: [access] },
+      bucketSettingOptions(bucket, parent, [access]),
     );
 
   const prefix = args.prefix ?? "";
@@ -84,10 +79,10 @@ export function replicateBucket(name: string, args: BucketReplicationArgs, paren
     { sid: "ReadReplicationConfiguration", actions: ["s3:GetReplicationConfiguration", "s3:ListBucket"], resources: [args.source.arn] },
     { sid: "ReadSourceVersions", actions: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"], resources: [pulumi.interpolate`${args.source.arn}/${prefix}*`] },
     { sid: "WriteReplicas", actions: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], resources: [pulumi.interpolate`${bucket.arn}/${prefix}*`] },
-    ...(key ? [{ sid: "EncryptReplicas", actions: ["kms:Encrypt", "kms:GenerateDataKey"], resources: [key.arn] }] : []),
   ];
   const role = new aws.iam.Role(`${name}-replication-role`, { assumeRolePolicy: assumeRolePolicy(["s3.amazonaws.com"]), description: `${name}: S3 replication to ${region}` }, opts);
-  const rolePolicy = new aws.iam.RolePolicy(`${name}-replication-policy`, { role: role.id, policy: policyJson(statements) }, { parent });
+  // Retained with the role: a retained configuration keeps replicating into the retained replica after a destroy.
+  const rolePolicy = new aws.iam.RolePolicy(`${name}-replication-policy`, { role: role.id, policy: policyJson(statements) }, opts);
   const configuration = new aws.s3.BucketReplicationConfig(
     `${name}-replication`,
     {
@@ -100,32 +95,26 @@ export function replicateBucket(name: string, args: BucketReplicationArgs, paren
           // A filter (even empty) selects the V2 schema, which needs deleteMarkerReplication stated.
           filter: { prefix },
           deleteMarkerReplication: { status: "Enabled" },
-          destination: { bucket: bucket.arn, ...(key ? { encryptionConfiguration: { replicaKmsKeyId: key.arn } } : {}) },
+          destination: { bucket: bucket.arn },
         },
       ],
       region: args.sourceRegion,
     },
-    { parent, dependsOn: [args.sourceVersioning, versioning, rolePolicy] },
+    bucketSettingOptions(args.source, parent, [args.sourceVersioning, versioning, rolePolicy]),
   );
-  return { bucket, versioning, key, role, configuration, writePolicy };
+  return { bucket, versioning, role, configuration, writePolicy };
 }
 
 /** The replica's server access logs (cdk-nag S1), in a log bucket of its own region: S3 logs only within a region. */
 function createAccessLogs(name: string, replica: aws.s3.Bucket, region: string, args: BucketReplicationArgs, parent: pulumi.Resource): void {
-  const logs = new aws.s3.Bucket(`${name}-replica-logs`, { forceDestroy: !args.retainOnDelete, region }, { parent, retainOnDelete: args.retainOnDelete });
+  const logs = createBucket(`${name}-replica-logs`, { forceDestroy: !args.retainOnDelete, region }, { parent, retainOnDelete: args.retainOnDelete });
   const access = blockPublicAccess(`${name}-replica-logs-access`, logs, { region }, parent);
-  new aws.s3.BucketOwnershipControls(`${name}-replica-logs-ownership`, { bucket: logs.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, { parent });
+  const ownership = new aws.s3.BucketOwnershipControls(`${name}-replica-logs-ownership`, { bucket: logs.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, bucketSettingOptions(logs, parent));
   encryptByDefault(`${name}-replica-logs-encryption`, logs, { region }, parent);
   new aws.s3.BucketLifecycleConfiguration(
     `${name}-replica-logs-lifecycle`,
     { bucket: logs.id, rules: [{ id: "expire-logs", status: "Enabled", filter: {}, expiration: { days: args.logRetentionDays ?? 90 } }, ABORT_INCOMPLETE_UPLOADS], region },
-    { parent },
+    bucketSettingOptions(logs, parent),
   );
-  const accountId = aws.getCallerIdentityOutput({}, { parent }).accountId;
-  const policy = new aws.s3.BucketPolicy(
-    `${name}-replica-logs-policy`,
-    { bucket: logs.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [accessLogDeliveryStatement(logs.arn, "s3/", replica.arn, accountId), tlsOnlyStatement(logs.arn)] }), region },
-    { parent, dependsOn: [access] },
-  );
-  new aws.s3.BucketLogging(`${name}-replica-logging`, { bucket: replica.id, targetBucket: logs.id, targetPrefix: "s3/", region }, { parent, dependsOn: [policy] });
+  logAccess({ policyResource: `${name}-replica-logs-policy`, loggingResource: `${name}-replica-logging`, bucket: replica, logBucket: logs, logBucketAccess: access, logBucketOwnership: ownership, prefix: "s3/", region }, parent);
 }

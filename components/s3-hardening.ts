@@ -1,10 +1,32 @@
 /**
  * Bucket hardening every component shares (StaticSite, the upload bucket, DataTier's export bucket):
- * public access blocked, default encryption, the TLS-only deny (cdk-nag S10), and
- * the statement letting S3 deliver server access logs into a log bucket.
+ * public access blocked, default encryption, the TLS-only deny (cdk-nag S10), server access
+ * logging once the log bucket accepts it, and every setting retained with a retained bucket.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+
+/** Buckets made by `createBucket` with retainOnDelete: their settings are retained with them. */
+const retainedBuckets = new WeakSet<aws.s3.Bucket>();
+
+/** A bucket whose settings, given `bucketSettingOptions`, are retained when it is. */
+export function createBucket(name: string, args: aws.s3.BucketArgs, opts: { parent: pulumi.Resource; retainOnDelete: boolean }): aws.s3.Bucket {
+  const bucket = new aws.s3.Bucket(name, args, opts);
+  if (opts.retainOnDelete) retainedBuckets.add(bucket);
+  return bucket;
+}
+
+/**
+ * Options of a setting of `bucket` (public access block, policy, ownership, encryption, versioning, lifecycle, logging,
+ * replication, CORS, notifications): retainOnDelete when the bucket has it. Deleting a setting is an S3 call on the
+ * bucket (DeletePublicAccessBlock, DeleteBucketPolicy, DeleteBucketOwnershipControls, DeleteBucketEncryption, ...:
+ * terraform-provider-aws internal/service/s3/bucket_public_access_block.go and its siblings), and Pulumi calls it for
+ * every resource that is not retained itself (https://www.pulumi.com/docs/iac/concepts/resources/options/retainondelete/).
+ * A destroy would otherwise keep the bucket, users' uploads and all, without its public access block or TLS-only policy.
+ */
+export function bucketSettingOptions(bucket: aws.s3.Bucket, parent: pulumi.Resource, dependsOn?: pulumi.Resource[]): pulumi.CustomResourceOptions {
+  return { parent, ...(retainedBuckets.has(bucket) ? { retainOnDelete: true } : {}), ...(dependsOn ? { dependsOn } : {}) };
+}
 
 /** Denies every request that does not use TLS (cdk-nag S10). `except` keeps one action open over HTTP (website hosting). */
 export function tlsOnlyStatement(bucketArn: pulumi.Input<string>, except?: string): Record<string, unknown> {
@@ -53,7 +75,7 @@ export function blockPublicAccess(resourceName: string, bucket: aws.s3.Bucket, o
   return new aws.s3.BucketPublicAccessBlock(
     resourceName,
     { bucket: bucket.id, blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: !open, restrictPublicBuckets: !open, region: options.region },
-    { parent },
+    bucketSettingOptions(bucket, parent),
   );
 }
 
@@ -66,7 +88,7 @@ export function encryptByDefault(resourceName: string, bucket: aws.s3.Bucket, op
       rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, ...(options.bucketKey ? { bucketKeyEnabled: true } : {}) }],
       region: options.region,
     },
-    { parent },
+    bucketSettingOptions(bucket, parent),
   );
 }
 
@@ -90,6 +112,54 @@ export interface PrivateBucketArgs {
 
 const ACCESS_LOG_PREFIX = "s3/";
 
+export interface AccessLoggingArgs {
+  /** Pulumi name of the log bucket's policy. */
+  policyResource: string;
+  /** Pulumi name of the source bucket's logging configuration. */
+  loggingResource: string;
+  bucket: aws.s3.Bucket;
+  logBucket: aws.s3.Bucket;
+  /** The log bucket's public access block (its policy waits for it) and ownership setting (logging waits for it). */
+  logBucketAccess: pulumi.Resource;
+  logBucketOwnership: pulumi.Resource;
+  /** Key prefix of the access logs in the log bucket. */
+  prefix: string;
+  region?: string;
+  /** Statement id of the delivery grant. */
+  sid?: string;
+  /** More statements for the log bucket's policy (S3 keeps one policy per bucket). */
+  statements?: pulumi.Input<Record<string, unknown>>[];
+}
+
+/**
+ * Server access logging of `bucket` into `logBucket`: the log bucket's policy (S3's delivery grant for exactly this
+ * bucket and account, and the TLS-only deny), then the logging configuration. Logging waits for that policy and for
+ * the log bucket's ownership setting, so S3 never starts delivering into a bucket that does not accept it yet.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+ */
+export function logAccess(args: AccessLoggingArgs, parent: pulumi.Resource): { policy: aws.s3.BucketPolicy; logging: aws.s3.BucketLogging } {
+  const { bucket, logBucket, region } = args;
+  const accountId = aws.getCallerIdentityOutput({}, { parent }).accountId;
+  const policy = new aws.s3.BucketPolicy(
+    args.policyResource,
+    {
+      bucket: logBucket.id,
+      policy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [accessLogDeliveryStatement(logBucket.arn, args.prefix, bucket.arn, accountId, args.sid), ...(args.statements ?? []), tlsOnlyStatement(logBucket.arn)],
+      }),
+      region,
+    },
+    bucketSettingOptions(logBucket, parent, [args.logBucketAccess]),
+  );
+  const logging = new aws.s3.BucketLogging(
+    args.loggingResource,
+    { bucket: bucket.id, targetBucket: logBucket.id, targetPrefix: args.prefix, region },
+    bucketSettingOptions(bucket, parent, [policy, args.logBucketOwnership]),
+  );
+  return { policy, logging };
+}
+
 /**
  * A private bucket for data (public access blocked, bucket-owner-enforced, SSE-S3 with
  * bucket keys, TLS-only) that writes access logs to its own log bucket (hardened the same
@@ -99,41 +169,32 @@ export function createPrivateBucketWithLogs(args: PrivateBucketArgs, parent: pul
   const { region, bucketResource: main, logBucketResource: logs } = args;
   const opts = { parent, retainOnDelete: args.retainOnDelete };
 
-  const logBucket = new aws.s3.Bucket(logs, { forceDestroy: !args.retainOnDelete, region }, opts);
+  const logBucket = createBucket(logs, { forceDestroy: !args.retainOnDelete, region }, opts);
   const logsAccess = blockPublicAccess(`${logs}-access`, logBucket, { region }, parent);
-  new aws.s3.BucketOwnershipControls(`${logs}-ownership`, { bucket: logBucket.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, { parent });
+  const logsOwnership = new aws.s3.BucketOwnershipControls(`${logs}-ownership`, { bucket: logBucket.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, bucketSettingOptions(logBucket, parent));
   encryptByDefault(`${logs}-encryption`, logBucket, { region }, parent);
   new aws.s3.BucketLifecycleConfiguration(
     `${logs}-lifecycle`,
     { bucket: logBucket.id, rules: [{ id: "expire-logs", status: "Enabled", filter: {}, expiration: { days: args.logRetentionDays } }, ABORT_INCOMPLETE_UPLOADS], region },
-    { parent },
+    bucketSettingOptions(logBucket, parent),
   );
 
-  const bucket = new aws.s3.Bucket(main, { bucket: args.bucketName, forceDestroy: !args.retainOnDelete, region }, opts);
+  const bucket = createBucket(main, { bucket: args.bucketName, forceDestroy: !args.retainOnDelete, region }, opts);
   const access = blockPublicAccess(`${main}-access`, bucket, { region }, parent);
-  new aws.s3.BucketOwnershipControls(`${main}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, { parent });
-  const versioning = args.versioned ? new aws.s3.BucketVersioning(`${main}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" }, region }, { parent }) : undefined;
+  new aws.s3.BucketOwnershipControls(`${main}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, bucketSettingOptions(bucket, parent));
+  const versioning = args.versioned
+    ? new aws.s3.BucketVersioning(`${main}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" }, region }, bucketSettingOptions(bucket, parent))
+    : undefined;
   encryptByDefault(`${main}-encryption`, bucket, { region, bucketKey: true }, parent);
-  new aws.s3.BucketLifecycleConfiguration(`${main}-lifecycle`, { bucket: bucket.id, rules: [...args.lifecycleRules, ABORT_INCOMPLETE_UPLOADS], region }, { parent });
-  new aws.s3.BucketLogging(`${main}-logging`, { bucket: bucket.id, targetBucket: logBucket.id, targetPrefix: ACCESS_LOG_PREFIX, region }, { parent });
-
-  const accountId = aws.getCallerIdentityOutput({}, { parent }).accountId;
-  new aws.s3.BucketPolicy(
-    `${logs}-policy`,
-    {
-      bucket: logBucket.id,
-      policy: pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [accessLogDeliveryStatement(logBucket.arn, ACCESS_LOG_PREFIX, bucket.arn, accountId, args.logDeliverySid), tlsOnlyStatement(logBucket.arn)],
-      }),
-      region,
-    },
-    { parent, dependsOn: [logsAccess] },
+  new aws.s3.BucketLifecycleConfiguration(`${main}-lifecycle`, { bucket: bucket.id, rules: [...args.lifecycleRules, ABORT_INCOMPLETE_UPLOADS], region }, bucketSettingOptions(bucket, parent));
+  logAccess(
+    { policyResource: `${logs}-policy`, loggingResource: `${main}-logging`, bucket, logBucket, logBucketAccess: logsAccess, logBucketOwnership: logsOwnership, prefix: ACCESS_LOG_PREFIX, region, sid: args.logDeliverySid },
+    parent,
   );
   new aws.s3.BucketPolicy(
     `${main}-policy`,
     { bucket: bucket.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [tlsOnlyStatement(bucket.arn)] }), region },
-    { parent, dependsOn: [access] },
+    bucketSettingOptions(bucket, parent, [access]),
   );
   return { bucket, logBucket, versioning };
 }

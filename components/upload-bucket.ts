@@ -10,7 +10,7 @@ import { BucketEvents, type ObjectEventSubscription } from "./bucket-events";
 import { argFailer } from "./errors";
 import type { PolicyStatement } from "./iam";
 import { replicateBucket, type BucketReplica } from "./bucket-replication";
-import { createPrivateBucketWithLogs } from "./s3-hardening";
+import { bucketSettingOptions, createPrivateBucketWithLogs } from "./s3-hardening";
 import { registerSpec } from "./spec-registry";
 import { validateBucketName } from "./static-site/spec";
 
@@ -112,8 +112,9 @@ export class UploadBucket extends pulumi.ComponentResource {
   }
 
   /**
-   * Replicates the objects under `prefix` (e.g. `"originals/"`) to a versioned, KMS-encrypted replica bucket in
-   * `region` (S3 replication with its own role), so an API failed over to that region can serve them. Returns the
+   * Replicates the objects under `prefix` (e.g. `"originals/"`) to a versioned replica bucket in `region` (S3
+   * replication with its own role), so an API failed over to that region can serve them. Replicas are SSE-S3 like the
+   * originals (S3 keeps an SSE-S3 object's encryption on its replica), so readers need no KMS grant. Returns the
    * replica; its bucket name goes to that region's functions (RegionalApis' regionalEnvironment).
    */
   replicate(region: string, prefix = ""): BucketReplica {
@@ -124,7 +125,7 @@ export class UploadBucket extends pulumi.ComponentResource {
     if (this.replicas.size > 0) fail("replicate(region)", region, "would be a second replication configuration, which replaces the first", `Keep one replica (${[...this.replicas.keys()].join(", ")}).`);
     const replica = replicateBucket(
       `${this.name}-${region}`,
-      { source: this.nodes.bucket, sourceVersioning: this.nodes.versioning, sourceRegion: this.spec.region, region, prefix, kms: true, retainOnDelete: this.spec.retainOnDelete, noncurrentVersionDays: this.spec.noncurrentVersionDays, logRetentionDays: this.spec.logRetentionDays },
+      { source: this.nodes.bucket, sourceVersioning: this.nodes.versioning, sourceRegion: this.spec.region, region, prefix, retainOnDelete: this.spec.retainOnDelete, noncurrentVersionDays: this.spec.noncurrentVersionDays, logRetentionDays: this.spec.logRetentionDays },
       this,
     );
     replica.writePolicy([]);
@@ -141,7 +142,7 @@ export class UploadBucket extends pulumi.ComponentResource {
         corsRules: [{ allowedMethods: ["PUT", "GET", "HEAD"], allowedOrigins: origins, allowedHeaders: ["content-type", "content-length"], exposeHeaders: ["etag"], maxAgeSeconds: 3000 }],
         region: this.spec.region,
       },
-      { parent: this },
+      bucketSettingOptions(this.nodes.bucket, this),
     );
   }
 }

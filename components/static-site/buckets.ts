@@ -2,7 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { replicateBucket, type BucketReplica } from "../bucket-replication";
-import { ABORT_INCOMPLETE_UPLOADS, accessLogDeliveryStatement, blockPublicAccess, encryptByDefault, tlsOnlyStatement } from "../s3-hardening";
+import { ABORT_INCOMPLETE_UPLOADS, blockPublicAccess, bucketSettingOptions, createBucket, encryptByDefault, logAccess } from "../s3-hardening";
 import type { StaticSiteSpec } from "./spec";
 
 export interface SiteBuckets {
@@ -20,10 +20,10 @@ export function createBuckets(name: string, spec: StaticSiteSpec, parent: pulumi
   const region = spec.region;
 
   // --- log bucket: receives S3 access logs and CloudFront logs, and never logs into itself.
-  const logs = new aws.s3.Bucket(`${name}-logs`, { bucket: spec.logs.bucketName, forceDestroy: !spec.retainOnDelete, region }, opts);
+  const logs = createBucket(`${name}-logs`, { bucket: spec.logs.bucketName, forceDestroy: !spec.retainOnDelete, region }, opts);
   const logsAccess = blockPublicAccess(`${name}-logs-access`, logs, { region }, parent);
   // CloudFront's standard logs are delivered through an ACL grant, which needs ACLs enabled.
-  const logsOwnership = new aws.s3.BucketOwnershipControls(`${name}-logs-ownership`, { bucket: logs.id, rule: { objectOwnership: "BucketOwnerPreferred" }, region }, { parent });
+  const logsOwnership = new aws.s3.BucketOwnershipControls(`${name}-logs-ownership`, { bucket: logs.id, rule: { objectOwnership: "BucketOwnerPreferred" }, region }, bucketSettingOptions(logs, parent));
   // SSE-S3: CloudFront standard logging cannot write to SSE-KMS buckets.
   encryptByDefault(`${name}-logs-encryption`, logs, { region }, parent);
   new aws.s3.BucketLifecycleConfiguration(
@@ -36,16 +36,16 @@ export function createBuckets(name: string, spec: StaticSiteSpec, parent: pulumi
       ],
       region,
     },
-    { parent },
+    bucketSettingOptions(logs, parent),
   );
 
   // --- site bucket
-  const site = new aws.s3.Bucket(`${name}-bucket`, { bucket: spec.bucketName, forceDestroy: !spec.retainOnDelete, region }, opts);
+  const site = createBucket(`${name}-bucket`, { bucket: spec.bucketName, forceDestroy: !spec.retainOnDelete, region }, opts);
   const website = spec.hosting === "s3-website";
   // Website endpoints are anonymous HTTP: the policy must be allowed to grant reads (only with CloudFront's secret Referer).
   const siteAccess = blockPublicAccess(`${name}-bucket-access`, site, { region, allowPublicPolicy: website }, parent);
-  new aws.s3.BucketOwnershipControls(`${name}-bucket-ownership`, { bucket: site.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, { parent });
-  const versioning = new aws.s3.BucketVersioning(`${name}-bucket-versioning`, { bucket: site.id, versioningConfiguration: { status: "Enabled" }, region }, { parent });
+  new aws.s3.BucketOwnershipControls(`${name}-bucket-ownership`, { bucket: site.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, bucketSettingOptions(site, parent));
+  const versioning = new aws.s3.BucketVersioning(`${name}-bucket-versioning`, { bucket: site.id, versioningConfiguration: { status: "Enabled" }, region }, bucketSettingOptions(site, parent));
   encryptByDefault(`${name}-bucket-encryption`, site, { region, bucketKey: true }, parent);
   new aws.s3.BucketLifecycleConfiguration(
     `${name}-bucket-lifecycle`,
@@ -58,35 +58,28 @@ export function createBuckets(name: string, spec: StaticSiteSpec, parent: pulumi
       ],
       region,
     },
-    { parent },
-  );
-  const siteLogging = new aws.s3.BucketLogging(
-    `${name}-bucket-logging`,
-    { bucket: site.id, targetBucket: logs.id, targetPrefix: `${spec.logs.prefix}s3/`, region },
-    { parent, dependsOn: [logsOwnership] },
+    bucketSettingOptions(site, parent),
   );
 
   // The log bucket accepts S3 server access logs from this site bucket only, and nothing over plain HTTP.
-  const accountId = aws.getCallerIdentityOutput({}, { parent }).accountId;
-  const logsPolicy = new aws.s3.BucketPolicy(
-    `${name}-logs-policy`,
+  const { policy: logsPolicy, logging: siteLogging } = logAccess(
     {
-      bucket: logs.id,
-      policy: pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [
-          accessLogDeliveryStatement(logs.arn, `${spec.logs.prefix}s3/`, site.arn, accountId, "AllowSiteAccessLogs"),
-          tlsOnlyStatement(logs.arn),
-        ],
-      }),
+      policyResource: `${name}-logs-policy`,
+      loggingResource: `${name}-bucket-logging`,
+      bucket: site,
+      logBucket: logs,
+      logBucketAccess: logsAccess,
+      logBucketOwnership: logsOwnership,
+      prefix: `${spec.logs.prefix}s3/`,
       region,
+      sid: "AllowSiteAccessLogs",
     },
-    { parent, dependsOn: [logsAccess] },
+    parent,
   );
 
-  // SSE-S3 like the site bucket: CloudFront's OAC reads the replica without a key grant.
+  // SSE-S3 like the site bucket (bucket-replication): CloudFront's OAC reads the replica without a key grant.
   const replica = spec.replicaRegion
-    ? replicateBucket(`${name}-bucket`, { source: site, sourceVersioning: versioning, sourceRegion: region, region: spec.replicaRegion, kms: false, retainOnDelete: spec.retainOnDelete, logRetentionDays: spec.logs.retentionDays }, parent)
+    ? replicateBucket(`${name}-bucket`, { source: site, sourceVersioning: versioning, sourceRegion: region, region: spec.replicaRegion, retainOnDelete: spec.retainOnDelete, logRetentionDays: spec.logs.retentionDays }, parent)
     : undefined;
 
   return { site, logs, logsReady: [logsOwnership, logsPolicy], siteReady: [siteAccess, siteLogging], replica };

@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { DEFAULT_BEHAVIOUR } from "../edge-logic/associations";
-import { tlsOnlyStatement } from "../s3-hardening";
+import { bucketSettingOptions, tlsOnlyStatement } from "../s3-hardening";
 import type { SiteBuckets } from "./buckets";
 import { customHeadersConfig, securityHeadersConfig } from "./headers";
 import { ErrorDocumentServer, edgeSiteBehaviours, type StaticSiteSpec } from "./spec";
@@ -248,7 +248,7 @@ function websiteOrigin(name: string, spec: StaticSiteSpec, buckets: SiteBuckets,
       errorDocument: { key: spec.errorDocument },
       region: buckets.site.region,
     },
-    { parent },
+    bucketSettingOptions(buckets.site, parent),
   );
   const referer = new random.RandomPassword(`${name}-referer`, { length: 48, special: false }, { parent });
   const policy = siteBucketPolicy(name, buckets, [
@@ -279,7 +279,7 @@ function siteBucketPolicy(name: string, buckets: SiteBuckets, statements: Array<
   return new aws.s3.BucketPolicy(
     `${name}-bucket-policy`,
     { bucket: buckets.site.id, region: buckets.site.region, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) },
-    { parent, dependsOn: buckets.siteReady },
+    bucketSettingOptions(buckets.site, parent, buckets.siteReady),
   );
 }
 

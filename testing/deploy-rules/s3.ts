@@ -1,4 +1,4 @@
-/** S3 deploy rules: bucket names, and bucket names behind HTTPS origins. */
+/** S3 deploy rules: bucket names, bucket names behind HTTPS origins, replication, and the settings of retained buckets. */
 import { ofType } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
@@ -100,4 +100,72 @@ export const S3_REPLICATION_VERSIONING: DeployRule = {
   },
 };
 
-export const S3_RULES: DeployRule[] = [S3_BUCKET_NAME, S3_ORIGIN_BUCKET_NO_PERIODS, S3_REPLICATION_VERSIONING];
+/**
+ * "If objects in the source bucket are encrypted by using ... (SSE-S3) ... the replica objects in the destination
+ * bucket use the same type of encryption as the source objects", and a replica KMS key (`ReplicaKmsKeyID`) is for the
+ * SSE-KMS objects a rule opts into with `SourceSelectionCriteria/SseKmsEncryptedObjects` Enabled. An
+ * `encryptionConfiguration` without that opt-in encrypts nothing, and the put has been reported to fail
+ * (hashicorp/terraform-provider-aws#26241).
+ */
+export const S3_REPLICATION_ENCRYPTION: DeployRule = {
+  id: "S3ReplicationEncryption",
+  title: "Replication rules with a replica KMS key replicate SSE-KMS objects",
+  source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const config of ofType(graph, "aws:s3/bucketReplicationConfig:BucketReplicationConfig")) {
+      for (const [i, rule] of (config.inputs.rules ?? []).entries()) {
+        if (!rule?.destination?.encryptionConfiguration) continue;
+        if (rule.sourceSelectionCriteria?.sseKmsEncryptedObjects?.status === "Enabled") continue;
+        findings.push(
+          finding(
+            "S3ReplicationEncryption",
+            config,
+            `rule ${rule.id ?? i} sets destination.encryptionConfiguration without sourceSelectionCriteria.sseKmsEncryptedObjects Enabled; the replica key applies only to SSE-KMS objects, so it encrypts nothing (S3 keeps an SSE-S3 object's encryption on its replica)`,
+            "drop encryptionConfiguration (replicas of SSE-S3 objects stay SSE-S3), or encrypt the source with SSE-KMS and add sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: \"Enabled\" } }",
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+/** The public access block's own way to stay behind on delete (`skipDestroy`: the provider then skips DeletePublicAccessBlock). */
+const PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
+
+/**
+ * A retained bucket's settings are retained too. Each S3 setting resource (public access block, policy, ownership
+ * controls, encryption, versioning, lifecycle, logging, replication, CORS, notifications, ...) deletes its setting from
+ * the bucket when it is deleted — DeletePublicAccessBlock, DeleteBucketPolicy, DeleteBucketOwnershipControls,
+ * DeleteBucketEncryption (terraform-provider-aws internal/service/s3/bucket_public_access_block.go, bucket_policy.go,
+ * bucket_ownership_controls.go, bucket_server_side_encryption_configuration.go) — and Pulumi calls that delete for every
+ * resource not itself retainOnDelete (https://www.pulumi.com/docs/iac/concepts/resources/options/retainondelete/). A
+ * destroy then keeps the bucket and its objects but strips its public access block and TLS-only policy.
+ */
+export const S3_RETAINED_BUCKET_SETTINGS: DeployRule = {
+  id: "S3RetainedBucketSettings",
+  title: "The settings of a retained bucket are retained with it",
+  source: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeletePublicAccessBlock.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const settings = graph.filter((r) => r.custom && r.type.startsWith("aws:s3/") && !BUCKET_TYPES.includes(r.type) && typeof r.inputs.bucket === "string");
+    for (const bucket of BUCKET_TYPES.flatMap((t) => ofType(graph, t)).filter((b) => b.retainOnDelete)) {
+      const identities = [bucket.id, bucket.state.bucket].filter(Boolean);
+      for (const setting of settings.filter((s) => identities.includes(s.inputs.bucket))) {
+        if (setting.retainOnDelete || (setting.type === PUBLIC_ACCESS_BLOCK && setting.inputs.skipDestroy === true)) continue;
+        findings.push(
+          finding(
+            "S3RetainedBucketSettings",
+            setting,
+            `belongs to bucket ${bucket.name}, which is retained on delete, but is not; a destroy deletes this setting from the kept bucket`,
+            `create it with retainOnDelete: true like the bucket${setting.type === PUBLIC_ACCESS_BLOCK ? " (or skipDestroy: true)" : ""}`,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+export const S3_RULES: DeployRule[] = [S3_BUCKET_NAME, S3_ORIGIN_BUCKET_NO_PERIODS, S3_REPLICATION_VERSIONING, S3_REPLICATION_ENCRYPTION, S3_RETAINED_BUCKET_SETTINGS];

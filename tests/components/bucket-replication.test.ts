@@ -45,19 +45,26 @@ describe("StaticSite replicaRegion", () => {
 });
 
 describe("UploadBucket.replicate", () => {
-  it("replicates a prefix into a bucket encrypted with its own KMS key in the replica's region", async () => {
+  it("replicates a prefix into an SSE-S3 replica, as the SSE-S3 originals are: no replica KMS key, which would encrypt nothing", async () => {
     const graph = await record(() => new UploadBucket("up").replicate("us-west-2", "originals/"));
-    const key = resource(graph, "aws:kms/key:Key", "up-us-west-2-replica-key");
-    expect(key.inputs).toMatchObject({ region: "us-west-2", enableKeyRotation: true });
+    expect(ofType(graph, "aws:kms/key:Key")).toEqual([]);
     const config = resource(graph, CONFIG, "up-us-west-2-replication");
-    expect(config.inputs.rules[0]).toMatchObject({ filter: { prefix: "originals/" }, destination: { encryptionConfiguration: { replicaKmsKeyId: key.state.arn } } });
+    expect(config.inputs.rules[0]).toMatchObject({ filter: { prefix: "originals/" }, destination: { bucket: resource(graph, "aws:s3/bucket:Bucket", "up-us-west-2-replica").state.arn } });
+    expect(config.inputs.rules[0].destination.encryptionConfiguration).toBeUndefined();
     expect(config.dependencies).toContain(resource(graph, "aws:s3/bucketVersioning:BucketVersioning", "up-bucket-versioning").urn);
-    expect(resource(graph, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "up-us-west-2-replica-encryption").inputs.rules[0].applyServerSideEncryptionByDefault).toEqual({
-      sseAlgorithm: "aws:kms",
-      kmsMasterKeyId: key.state.arn,
-    });
+    const encryption = (name: string) => resource(graph, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", name).inputs.rules[0].applyServerSideEncryptionByDefault;
+    expect(encryption("up-bucket-encryption")).toEqual({ sseAlgorithm: "AES256" });
+    expect(encryption("up-us-west-2-replica-encryption")).toEqual({ sseAlgorithm: "AES256" });
     const statements = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "up-us-west-2-replication-policy").inputs.policy).Statement;
-    expect(statements.at(-1)).toMatchObject({ Sid: "EncryptReplicas", Action: ["kms:Encrypt", "kms:GenerateDataKey"], Resource: [key.state.arn] });
+    expect(statements.map((s) => s.Sid)).toEqual(["ReadReplicationConfiguration", "ReadSourceVersions", "WriteReplicas"]);
+  });
+
+  it("logs the replica's access once its log bucket's policy and ownership exist", async () => {
+    const graph = await record(() => new UploadBucket("lg").replicate("us-west-2"));
+    expect(resource(graph, "aws:s3/bucketLogging:BucketLogging", "lg-us-west-2-replica-logging").dependencies).toEqual(expect.arrayContaining([
+      resource(graph, "aws:s3/bucketPolicy:BucketPolicy", "lg-us-west-2-replica-logs-policy").urn,
+      resource(graph, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "lg-us-west-2-replica-logs-ownership").urn,
+    ]));
   });
 
   it("keeps to one replication configuration per bucket", async () => {

@@ -64,6 +64,25 @@ describe("StaticSite buckets", () => {
     const dev = await build("throwaway");
     expect([dev.site.retainOnDelete, dev.site.inputs.forceDestroy]).toEqual([false, true]);
   });
+
+  it("retains every setting of the retained buckets (website hosting's too), so a destroy leaves them hardened", async () => {
+    for (const hosting of ["oac", "s3-website"] as const) {
+      const { graph } = await build(`kept-${hosting}`, { retainOnDelete: true, hosting });
+      const settings = graph.filter((r) => r.type.startsWith("aws:s3/") && r.type !== "aws:s3/bucket:Bucket");
+      expect(settings.map((r) => r.type.split(":")[1])).toEqual(expect.arrayContaining(["s3/bucketPublicAccessBlock", "s3/bucketPolicy", "s3/bucketOwnershipControls", "s3/bucketLogging"]));
+      expect(settings.filter((r) => !r.retainOnDelete).map((r) => r.name), hosting).toEqual([]);
+    }
+    const { graph } = await build("website-kept", { retainOnDelete: true, hosting: "s3-website" });
+    expect(resource(graph, "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration", "website-kept-website").retainOnDelete).toBe(true);
+  });
+
+  it("switches the site bucket's access logging on once the log bucket's policy and ownership exist", async () => {
+    const { get } = await build("ordered");
+    expect(get("aws:s3/bucketLogging:BucketLogging", "-bucket-logging").dependencies).toEqual(expect.arrayContaining([
+      get("aws:s3/bucketPolicy:BucketPolicy", "-logs-policy").urn,
+      get("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "-logs-ownership").urn,
+    ]));
+  });
 });
 
 describe("StaticSite distribution", () => {

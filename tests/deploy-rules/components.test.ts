@@ -5,6 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { DataTier } from "../../components/data-tier";
+import { LambdaFunction } from "../../components/lambda/function";
+import { StaticSite } from "../../components/static-site";
+import { UploadBucket } from "../../components/upload-bucket";
 import { UserAuth } from "../../components/user-auth";
 import { mutate, record } from "../../testing/harness";
 import { checkDeployRules, checkProjectDeployRules, formatFinding, SNAPSHOT_TYPES } from "../../testing/deploy-rules";
@@ -94,6 +97,24 @@ describe("deploy rules pass on", () => {
 
   it("a LambdaFunction with the component's defaults", async () => {
     expect(clean(await lambdaFunction())).toEqual([]);
+  });
+
+  it("retained buckets (prod) with every setting retained: a site with its replica, and uploads with a replica, browser CORS and notifications", async () => {
+    const graph = await record(() => {
+      new StaticSite("kept-site", { path: "tests/fixtures/site", replicaRegion: "us-west-2", retainOnDelete: true });
+      const uploads = new UploadBucket("kept-up", { retainOnDelete: true });
+      uploads.replicate("us-west-2", "originals/");
+      uploads.allowBrowserUploads("site", ["https://gallery.example.com"]);
+      const fn = new LambdaFunction("kept-thumb", { entry: "tests/fixtures/handlers/echo.ts", asyncInvoke: { maxRetryAttempts: 2, failureQueue: {} } });
+      uploads.notify({ thumbs: { function: fn, events: ["s3:ObjectCreated:*"], filterPrefix: "originals/" } });
+    });
+    expect(graph.filter((r) => r.type === "aws:s3/bucket:Bucket" && r.retainOnDelete)).toHaveLength(8);
+    expect(clean(graph, prod)).toEqual([]);
+  });
+
+  it("a retained bucket whose public access block stays behind through skipDestroy", () => {
+    const kept = handBuilt("aws:s3/bucket:Bucket", "kept", { bucket: "gallery-kept" }, { state: { bucket: "gallery-kept" }, retainOnDelete: true });
+    expect(clean([kept, handBuilt("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "kept-access", { bucket: kept.id, blockPublicAcls: true, skipDestroy: true })])).toEqual([]);
   });
 
   it("dotted bucket names that are not CloudFront HTTPS origins, and generated names", () => {
