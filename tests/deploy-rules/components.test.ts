@@ -66,6 +66,20 @@ describe("deploy rules pass on", () => {
     expect(clean(withSes, prod)).toEqual([]);
   });
 
+  it("a retained user pool with its groups, identity pool and post-confirmation trigger retained by UserAuth", async () => {
+    const graph = await record(
+      () =>
+        new UserAuth("kept", {
+          callbackUrls: ["https://gallery.example.com/"],
+          groups: [{ name: "admin" }],
+          triggers: { postConfirmation: { entry: "handlers/auth/post-confirmation.ts" } },
+          retainOnDelete: true,
+        }),
+    );
+    expect(graph.filter((r) => r.type === "aws:cognito/userPool:UserPool" && r.retainOnDelete)).toHaveLength(1);
+    expect(clean(graph)).toEqual([]);
+  });
+
   it("app callback URLs with a custom scheme", () => {
     const client = handBuilt("aws:cognito/userPoolClient:UserPoolClient", "client", { callbackUrls: ["myapp://signed-in", "https://a.example.com/cb"], defaultRedirectUri: "myapp://signed-in" });
     expect(clean([client])).toEqual([]);
