@@ -4,6 +4,7 @@
  * rule fails, the whole-stack test tests/stacks/deploy-rules.test.ts names it.)
  */
 import { describe, expect, it } from "vitest";
+import { BackupPlan } from "../../components/backup-plan";
 import { DataTier } from "../../components/data-tier";
 import { UserAuth } from "../../components/user-auth";
 import { mutate, record } from "../../testing/harness";
@@ -104,6 +105,13 @@ describe("deploy rules pass on", () => {
     const [target, policy] = writeScaling();
     const provisioned = table({ billingMode: "PROVISIONED", streamEnabled: true, streamViewType: "NEW_AND_OLD_IMAGES" });
     expect(clean([provisioned, target, policy, replica("us-west-2", [policy.urn])])).toEqual([]);
+  });
+
+  it("a retained, locked and copied BackupPlan, whose vault names end in a suffix kept in state", async () => {
+    const tableArn = "arn:aws:dynamodb:us-east-1:123456789012:table/gallery";
+    const graph = await record(() => new BackupPlan("kept", { resources: [tableArn], retentionDays: 35, copyRegion: "us-west-2", vaultLock: { minRetentionDays: 35, maxRetentionDays: 35 }, retainOnDelete: true }));
+    expect(graph.filter((r) => r.type === "aws:backup/vault:Vault" && r.retainOnDelete)).toHaveLength(2);
+    expect(clean(graph, prod)).toEqual([]);
   });
 
   it("a LambdaFunction with the component's defaults", async () => {
