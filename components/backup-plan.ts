@@ -6,6 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { argFailer, type ArgFailure } from "./errors";
 import { assumeRolePolicy } from "./iam";
 
@@ -42,12 +43,17 @@ export interface BackupPlanArgs {
   roleArn?: pulumi.Input<string>;
   /** Region of the plan and its vault (where the resources are). @default the provider's region */
   region?: string;
-  /** Keep the vaults and their keys when the plan leaves the program (recovery points outlive it). Prod should. @default false */
+  /**
+   * Keep the vaults and their keys when the plan leaves the program (recovery points outlive it). Prod should.
+   * Kept vault names then end in a random suffix, so the next deployment after a destroy does not collide with them.
+   * @default false
+   */
   retainOnDelete?: boolean;
 }
 
 export interface BackupPlanSpec {
   name: string;
+  /** The home vault's name, `<project>-<stack>-<name>`; with retainOnDelete, the readable start of it (the `vaultName` output is the full name). */
   vaultName: string;
   schedule: string;
   retentionDays: number;
@@ -65,9 +71,13 @@ export interface BackupPlanSpec {
  */
 export const BACKUP_LIMITS = {
   vaultName: /^[a-zA-Z0-9_-]{2,50}$/,
+  vaultNameLength: 50,
   ruleName: /^[a-zA-Z0-9_.-]{1,50}$/,
   minChangeableForDays: 3,
 } as const;
+
+/** Lowercase letters and digits (a random.RandomString kept in state) ending a retained vault's name. */
+export const VAULT_SUFFIX_LENGTH = 6;
 
 /** The AWS managed policies a created role gets (service-role path). */
 export const BACKUP_SERVICE_POLICIES = ["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"];
@@ -140,8 +150,13 @@ export class BackupPlan extends pulumi.ComponentResource {
       retainOnDelete: args.retainOnDelete ?? false,
     };
 
-    const home = this.createVault(`${name}`, this.spec.region);
-    const copy = this.spec.copyRegion ? this.createVault(`${name}-copy`, this.spec.copyRegion) : undefined;
+    // Vault names are unique per account and region (CreateBackupVault). A kept vault keeps its name after a destroy,
+    // so the next deployment of the stack needs another one; the suffix lives in the state, so an update keeps it.
+    const suffix = this.spec.retainOnDelete
+      ? new random.RandomString(`${name}-vault-suffix`, { length: VAULT_SUFFIX_LENGTH, special: false, upper: false }, { parent: this }).result
+      : undefined;
+    const home = this.createVault(`${name}`, this.spec.vaultName, suffix, this.spec.region);
+    const copy = this.spec.copyRegion ? this.createVault(`${name}-copy`, `${this.spec.vaultName}-copy`, suffix, this.spec.copyRegion) : undefined;
     const lifecycle = { deleteAfter: this.spec.retentionDays };
     const plan = new aws.backup.Plan(
       `${name}-plan`,
@@ -173,14 +188,16 @@ export class BackupPlan extends pulumi.ComponentResource {
   }
 
   /** A vault encrypted with its own key (keys are regional), and the vault lock when asked; both kept with the recovery points. */
-  private createVault(prefix: string, region: string | undefined) {
+  private createVault(prefix: string, readableName: string, suffix: pulumi.Output<string> | undefined, region: string | undefined) {
     const keep = { parent: this, retainOnDelete: this.spec.retainOnDelete };
     const key = new aws.kms.Key(
       `${prefix}-vault-key`,
       { description: `${this.spec.name}: encrypts AWS Backup recovery points in ${region ?? "the stack's region"}`, enableKeyRotation: true, deletionWindowInDays: 30, region },
       keep,
     );
-    const vaultName = prefix === this.spec.name ? this.spec.vaultName : `${this.spec.vaultName}-copy`.slice(0, 50);
+    const limit = BACKUP_LIMITS.vaultNameLength;
+    // The readable part gives way to the suffix, which is what keeps a kept vault's name from being taken again.
+    const vaultName = suffix ? pulumi.interpolate`${readableName.slice(0, limit - 1 - VAULT_SUFFIX_LENGTH)}-${suffix}` : readableName.slice(0, limit);
     const vault = new aws.backup.Vault(`${prefix}-vault`, { name: vaultName, kmsKeyArn: key.arn, region }, keep);
     const lock = this.spec.vaultLock;
     const locks = lock

@@ -15,6 +15,8 @@ export interface StackSecretArgs {
   /**
    * Encrypt with a customer managed KMS key of its own (rotated yearly; about $1 a month) instead of Secrets Manager's
    * AWS managed key `aws/secretsmanager` (free). The function reading it is granted kms:Decrypt through Secrets Manager.
+   * Changing it on an existing secret replaces the secret (new ARN, same value; readers follow), then deletes the old
+   * secret and, when turning it off, schedules the old key's deletion.
    * @default false
    */
   customerKey?: boolean;
@@ -115,7 +117,12 @@ export class StackSecret extends pulumi.ComponentResource {
         // (terraform-provider-aws resourceSecretDelete); the replica keys outlive the secret, which depends on them.
         replicas: replicaRegions.length ? replicaRegions.map((region, index) => ({ region, kmsKeyId: replicaKeys[index]?.arn })) : undefined,
       },
-      { parent: this },
+      // The provider's update leaves KmsKeyId out of UpdateSecret when it is unset (terraform-provider-aws
+      // resourceSecretUpdate), so turning customerKey off would keep the secret on the old key while Pulumi schedules
+      // that key's deletion, and nobody could read it. A new secret (auto-named, so created before the old one goes)
+      // is encrypted under the new key from its first version; the SecretVersion (secret_id is ForceNew) and every
+      // reader of `arn` follow it.
+      { parent: this, replaceOnChanges: ["kmsKeyId"] },
     );
     const version = new aws.secretsmanager.SecretVersion(`${name}-value`, { secretId: secret.id, secretString: pulumi.secret(args.value), region: args.region }, { parent: this });
 

@@ -35,7 +35,9 @@ export function createIdentityPool(
       cognitoIdentityProviders: [{ providerName: pool.endpoint, clientId: client.id, serverSideTokenCheck: true }],
       region: spec.region,
     },
-    { parent },
+    // The identity ids it mints key every row-level-security item, so it is kept with the pool and the tables;
+    // a new pool would mint new ids and orphan those items. The roles and their attachment are rebuilt instead.
+    { parent, retainOnDelete: spec.retainOnDelete },
   );
 
   const authenticatedRole = new aws.iam.Role(`${name}-authenticated`, { assumeRolePolicy: federatedTrust(identityPool.id, "authenticated") }, { parent });

@@ -25,8 +25,14 @@ export function createUserPool(
   region: pulumi.Output<string>,
   parent: pulumi.Resource,
 ): PoolResources {
+  // A kept pool still names its trigger (lambdaConfig), so the function outlives a destroy with the pool: all of
+  // it, since a function whose role was deleted cannot run. Every part is auto-named, so nothing kept collides later.
   const trigger = postConfirmationArgs && spec.triggers.postConfirmation
-    ? new LambdaFunction(spec.triggers.postConfirmation, { region: spec.region, ...postConfirmationArgs }, { parent })
+    ? new LambdaFunction(
+        spec.triggers.postConfirmation,
+        { region: spec.region, ...postConfirmationArgs },
+        { parent, transformations: spec.retainOnDelete ? [retainEveryChild] : undefined },
+      )
     : undefined;
 
   const pool = new aws.cognito.UserPool(
@@ -58,19 +64,23 @@ export function createUserPool(
       new aws.cognito.UserGroup(
         `${name}-group-${group.name}`,
         { userPoolId: pool.id, name: group.name, description: group.description, precedence: group.precedence, region: spec.region },
-        { parent },
+        // DeleteGroup takes every membership with it, so a kept pool keeps its groups.
+        { parent, retainOnDelete: spec.retainOnDelete },
       ),
   );
 
-  const permission = trigger && allowCognitoToInvoke(`${name}-post-confirmation-invoke`, trigger, pool, spec.region, parent);
+  const permission = trigger && allowCognitoToInvoke(`${name}-post-confirmation-invoke`, trigger, pool, spec.region, parent, spec.retainOnDelete);
   return { pool, groups, postConfirmation: trigger && permission && { fn: trigger, permission } };
 }
 
 /** Cognito invokes triggers as cognito-idp.amazonaws.com; scope the grant to this pool. */
-function allowCognitoToInvoke(resourceName: string, fn: LambdaFunction, pool: aws.cognito.UserPool, region: string | undefined, parent: pulumi.Resource) {
+function allowCognitoToInvoke(resourceName: string, fn: LambdaFunction, pool: aws.cognito.UserPool, region: string | undefined, parent: pulumi.Resource, retainOnDelete: boolean) {
   return new aws.lambda.Permission(
     resourceName,
     { action: "lambda:InvokeFunction", function: fn.functionName, principal: "cognito-idp.amazonaws.com", sourceArn: pool.arn, region },
-    { parent },
+    { parent, retainOnDelete },
   );
 }
+
+/** LambdaFunction's own `retainOnDelete` keeps only the function; a kept trigger needs its role, policy and log group too. */
+const retainEveryChild: pulumi.ResourceTransformation = ({ props, opts }) => ({ props, opts: { ...opts, retainOnDelete: true } });

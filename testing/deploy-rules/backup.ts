@@ -1,4 +1,4 @@
-/** AWS Backup deploy rules: names, lifecycles and vault locks AWS Backup accepts (or whose jobs would all fail). */
+/** AWS Backup deploy rules: names, lifecycles and vault locks AWS Backup accepts (or whose jobs would all fail), and kept vaults' names. */
 import { BACKUP_LIMITS } from "../../components/backup-plan";
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -99,4 +99,33 @@ export const BACKUP_VAULT_LOCK: DeployRule = {
   },
 };
 
-export const BACKUP_RULES: DeployRule[] = [BACKUP_NAMES, BACKUP_LIFECYCLE, BACKUP_VAULT_LOCK];
+/** The values a `random` provider resource hands the program (RandomString/Password/Uuid `result`, RandomId `hex`/`b64Url`/`dec`, RandomPet's id). */
+function randomValues(r: RecordedResource): string[] {
+  const values = [r.state.result, r.state.hex, r.state.b64Url, r.state.dec, r.type === "random:index/randomPet:RandomPet" ? r.id : undefined];
+  return values.filter((v): v is string => typeof v === "string" && v.length > 0);
+}
+
+/**
+ * "Backup vaults are identified by names that are unique to the account used to create them and the AWS Region where
+ * they are created" (CreateBackupVault). A `retainOnDelete` vault stays, name and all, after `pulumi destroy`; if the
+ * program derives the same name on the next deployment, CreateBackupVault refuses it (AlreadyExistsException). A
+ * retained vault's name must be autonamed (unset) or carry a random value the vault depends on: one the state keeps
+ * across updates but a new deployment draws again.
+ */
+export const BACKUP_RETAINED_VAULT_NAME: DeployRule = {
+  id: "BackupRetainedVaultName",
+  title: "A vault kept on delete has a name the next deployment will not derive again",
+  source: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateBackupVault.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const vault of ofType(graph, VAULT).filter((v) => v.retainOnDelete && typeof v.inputs.name === "string")) {
+      const name: string = vault.inputs.name;
+      const randomParts = graph.filter((r) => r.type.startsWith("random:") && vault.dependencies.includes(r.urn)).flatMap(randomValues);
+      if (randomParts.some((part) => name.includes(part))) continue;
+      findings.push(finding("BackupRetainedVaultName", vault, `is kept on delete with the name "${name}", which has no random part: after a destroy the kept vault still holds it, and the next deployment's CreateBackupVault fails with AlreadyExistsException (names are unique per account and region)`, "end the name with a random suffix kept in state (a random.RandomString, as BackupPlan does with retainOnDelete), or leave name unset for Pulumi's autonaming"));
+    }
+    return findings;
+  },
+};
+
+export const BACKUP_RULES: DeployRule[] = [BACKUP_NAMES, BACKUP_LIFECYCLE, BACKUP_VAULT_LOCK, BACKUP_RETAINED_VAULT_NAME];

@@ -1,4 +1,4 @@
-/** Cognito user pool deploy rules: MFA, threat protection tier, redirect URLs, domain prefixes, email sender. */
+/** Cognito user pool deploy rules: MFA, threat protection tier, redirect URLs, domain prefixes, email sender, what a retained pool keeps. */
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, regionOf, type DeployFinding, type DeployRule, type ProjectDeployRule } from "./rule";
@@ -205,5 +205,55 @@ export const COGNITO_EMAIL_SENDER: DeployRule = {
   },
 };
 
-export const COGNITO_RULES: DeployRule[] = [COGNITO_MFA_METHOD, COGNITO_THREAT_PROTECTION_TIER, COGNITO_REDIRECT_URLS, COGNITO_DOMAIN_PREFIX, COGNITO_EMAIL_SENDER];
+/** The Lambda ARNs a pool's lambdaConfig names: each trigger's ARN, and `lambdaArn` of the sender and token-generation blocks. */
+function triggerArns(pool: RecordedResource): Array<{ trigger: string; arn: string }> {
+  return Object.entries(pool.inputs.lambdaConfig ?? {}).flatMap(([trigger, value]: [string, any]) =>
+    typeof value === "string" ? [{ trigger, arn: value }] : typeof value?.lambdaArn === "string" ? [{ trigger, arn: value.lambdaArn }] : [],
+  );
+}
+
+const kept = (r: RecordedResource) => r.retainOnDelete;
+
+/**
+ * What a retained (`retainOnDelete`) user pool still needs after `pulumi destroy`. DeleteIdentityPool: "Once a pool
+ * is deleted, users will not be able to authenticate with the pool"; the identity ids it minted (which key every item
+ * under a `${cognito-identity.amazonaws.com:sub}` grant) are gone, and a rebuilt identity pool mints new ones.
+ * DeleteGroup removes the group and so every membership in it
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteGroup.html). A trigger the
+ * kept pool names (lambdaConfig) must keep its function, the role it runs as and the permission Cognito invokes it by.
+ */
+export const COGNITO_RETAINED_POOL_PARTS: DeployRule = {
+  id: "CognitoRetainedPoolParts",
+  title: "A retained user pool keeps its groups, the identity pool federating it, and its triggers with their roles and invoke permissions",
+  source: "https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_DeleteIdentityPool.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const fix = "give it retainOnDelete: true, as the pool has";
+    for (const pool of ofType(graph, USER_POOL).filter(kept)) {
+      const why = `user pool ${pool.name} is kept on delete but`;
+      for (const group of ofType(graph, "aws:cognito/userGroup:UserGroup").filter((g) => g.inputs.userPoolId === pool.id && !kept(g))) {
+        findings.push(finding("CognitoRetainedPoolParts", group, `is a group of ${pool.name}; ${why} the group is not, so a destroy deletes it and every membership in it`, fix));
+      }
+      const federates = (identities: RecordedResource) =>
+        ((identities.inputs.cognitoIdentityProviders ?? []) as Array<Record<string, any>>).some((p) => p.providerName === pool.state.endpoint || String(p.providerName ?? "").endsWith(`/${pool.id}`));
+      for (const identities of ofType(graph, "aws:cognito/identityPool:IdentityPool").filter((i) => federates(i) && !kept(i))) {
+        findings.push(finding("CognitoRetainedPoolParts", identities, `federates ${pool.name}; ${why} the identity pool is not, so a destroy deletes the identity ids keying its users' items, and a rebuilt identity pool mints new ones`, fix));
+      }
+      for (const { trigger, arn } of triggerArns(pool)) {
+        const fn = ofType(graph, "aws:lambda/function:Function").find((f) => f.state.arn === arn);
+        if (!fn) continue;
+        const role = ofType(graph, "aws:iam/role:Role").find((r) => r.state.arn === fn.inputs.role);
+        const permissions = ofType(graph, "aws:lambda/permission:Permission").filter((p) => p.inputs.principal === "cognito-idp.amazonaws.com" && [fn.state.name, fn.state.arn].includes(p.inputs.function));
+        if (!kept(fn)) findings.push(finding("CognitoRetainedPoolParts", fn, `is the ${trigger} trigger of ${pool.name}; ${why} the function is not, so the kept pool names a deleted function and every ${trigger} event fails`, fix));
+        if (role && !kept(role)) findings.push(finding("CognitoRetainedPoolParts", role, `is the role of ${pool.name}'s ${trigger} trigger; ${why} the role is not, and a function without its role cannot run`, fix));
+        for (const permission of permissions.filter((p) => !kept(p))) {
+          findings.push(finding("CognitoRetainedPoolParts", permission, `lets Cognito invoke ${pool.name}'s ${trigger} trigger; ${why} the permission is not, so Cognito can no longer invoke the kept function`, fix));
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+export const COGNITO_RULES: DeployRule[] = [COGNITO_MFA_METHOD, COGNITO_THREAT_PROTECTION_TIER, COGNITO_REDIRECT_URLS, COGNITO_DOMAIN_PREFIX, COGNITO_EMAIL_SENDER, COGNITO_RETAINED_POOL_PARTS];
 export const COGNITO_PROJECT_RULES: ProjectDeployRule[] = [COGNITO_DOMAIN_PREFIX_UNIQUE];

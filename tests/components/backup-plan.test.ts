@@ -10,16 +10,17 @@ describe("BackupPlan", () => {
     const graph = await record(() => new BackupPlan("bk", { resources: tables, retentionDays: 35, copyRegion: "us-west-2", retainOnDelete: true }));
     const key = resource(graph, "aws:kms/key:Key", "bk-vault-key");
     expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
+    const suffix = resource(graph, "random:index/randomString:RandomString", "bk-vault-suffix").state.result;
     const vault = resource(graph, "aws:backup/vault:Vault", "bk-vault");
-    expect(vault.inputs).toMatchObject({ name: "serverless-fullstack-test-bk", kmsKeyArn: key.state.arn });
+    expect(vault.inputs).toMatchObject({ name: `serverless-fullstack-test-bk-${suffix}`, kmsKeyArn: key.state.arn });
     const copyKey = resource(graph, "aws:kms/key:Key", "bk-copy-vault-key");
     const copyVault = resource(graph, "aws:backup/vault:Vault", "bk-copy-vault");
     expect(copyKey.inputs.region).toBe("us-west-2");
-    expect(copyVault.inputs).toMatchObject({ name: "serverless-fullstack-test-bk-copy", kmsKeyArn: copyKey.state.arn, region: "us-west-2" });
+    expect(copyVault.inputs).toMatchObject({ name: `serverless-fullstack-test-bk-copy-${suffix}`, kmsKeyArn: copyKey.state.arn, region: "us-west-2" });
     expect(resource(graph, "aws:backup/plan:Plan", "bk-plan").inputs.rules).toEqual([
       {
         ruleName: "daily",
-        targetVaultName: "serverless-fullstack-test-bk",
+        targetVaultName: vault.inputs.name,
         schedule: "cron(0 5 ? * * *)",
         lifecycle: { deleteAfter: 35 },
         copyActions: [{ destinationVaultArn: copyVault.state.arn, lifecycle: { deleteAfter: 35 } }],
@@ -27,6 +28,33 @@ describe("BackupPlan", () => {
     ]);
     // Vaults and keys outlive the program with the recovery points they hold.
     for (const r of [key, vault, copyKey, copyVault]) expect(r.retainOnDelete, r.name).toBe(true);
+  });
+
+  it("names a retained vault with a random suffix kept in state, so the next deployment after a destroy does not collide with the kept vault", async () => {
+    const graph = await record(() => new BackupPlan("kept", { resources: tables, copyRegion: "us-west-2", retainOnDelete: true }));
+    const suffix = resource(graph, "random:index/randomString:RandomString", "kept-vault-suffix");
+    expect(suffix.inputs).toMatchObject({ length: 6, special: false, upper: false });
+    // Destroyed with the stack (not retained), so a new deployment draws a new one; an update keeps it.
+    expect(suffix.retainOnDelete).toBe(false);
+    for (const vault of ofType(graph, "aws:backup/vault:Vault")) {
+      expect(vault.inputs.name.endsWith(`-${suffix.state.result}`), vault.inputs.name).toBe(true);
+      expect(vault.dependencies).toContain(suffix.urn);
+      expect(vault.inputs.name).toMatch(/^[a-zA-Z0-9_-]{2,50}$/);
+    }
+    // Unretained vaults are deleted with the stack, so their names are free again: they keep the readable name.
+    const unretained = await record(() => new BackupPlan("gone", { resources: tables, copyRegion: "us-west-2" }));
+    expect(ofType(unretained, "aws:backup/vault:Vault").map((v) => v.inputs.name)).toEqual(["serverless-fullstack-test-gone", "serverless-fullstack-test-gone-copy"]);
+    expect(ofType(unretained, "random:index/randomString:RandomString")).toEqual([]);
+  });
+
+  it("shortens the readable part of a long retained vault name, never the suffix", async () => {
+    const name = "b".repeat(24); // serverless-fullstack-test-<24> is 50 characters, the most AWS Backup takes
+    const graph = await record(() => new BackupPlan(name, { resources: tables, copyRegion: "us-west-2", retainOnDelete: true }));
+    const suffix = resource(graph, "random:index/randomString:RandomString", `${name}-vault-suffix`).state.result;
+    for (const vault of ofType(graph, "aws:backup/vault:Vault")) {
+      expect(vault.inputs.name).toHaveLength(50);
+      expect(vault.inputs.name).toBe(`${`serverless-fullstack-test-${name}`.slice(0, 43)}-${suffix}`);
+    }
   });
 
   it("selects the resources by ARN with a role AWS Backup assumes, holding AWS's managed backup and restore policies", async () => {
@@ -53,9 +81,12 @@ describe("BackupPlan", () => {
   it("locks every vault, before the plan can write to it", async () => {
     const graph = await record(() => new BackupPlan("locked", { resources: tables, retentionDays: 30, copyRegion: "eu-west-1", vaultLock: { minRetentionDays: 30, maxRetentionDays: 60, changeableForDays: 3 }, retainOnDelete: true }));
     const locks = ofType(graph, "aws:backup/vaultLockConfiguration:VaultLockConfiguration");
+    // The locks name their vaults by the vaults' (suffixed) names.
+    const vaults = ofType(graph, "aws:backup/vault:Vault").map((v) => v.inputs.name);
+    expect(vaults[0]).toMatch(/^serverless-fullstack-test-locked-[a-zA-Z0-9_-]{6}$/);
     expect(locks.map((l) => [l.name, l.inputs.backupVaultName, l.inputs.minRetentionDays, l.inputs.maxRetentionDays, l.inputs.changeableForDays, l.inputs.region])).toEqual([
-      ["locked-vault-lock", "serverless-fullstack-test-locked", 30, 60, 3, undefined],
-      ["locked-copy-vault-lock", "serverless-fullstack-test-locked-copy", 30, 60, 3, "eu-west-1"],
+      ["locked-vault-lock", vaults[0], 30, 60, 3, undefined],
+      ["locked-copy-vault-lock", vaults[1], 30, 60, 3, "eu-west-1"],
     ]);
     const plan = resource(graph, "aws:backup/plan:Plan", "locked-plan");
     for (const lock of locks) expect(plan.dependencies).toContain(lock.urn);

@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { LambdaFunction } from "../../components/lambda/function";
 import { StackSecret } from "../../components/stack-secret";
@@ -94,6 +95,22 @@ describe("StackSecret", () => {
     const component = resource(graph, "serverless-fullstack:index:StackSecret", "signing");
     for (const child of [secret, key]) expect(child.parent).toBe(component.urn);
     expect(made!.functionSecret.secretsManager).toBeDefined();
+  });
+
+  it("replaces the secret when its key changes, so turning customerKey off cannot leave it on a key scheduled for deletion", async () => {
+    // The recording mocks do not keep replaceOnChanges; a transformation sees every child's options as registered.
+    const options = new Map<string, pulumi.CustomResourceOptions>();
+    const seen: pulumi.ResourceTransformation = ({ name, props, opts }) => {
+      options.set(name, opts);
+      return { props, opts };
+    };
+    const graph = await record(() => new StackSecret("rotated", { value: "v", customerKey: true }, { transformations: [seen] }));
+    expect(options.get("rotated-secret")?.replaceOnChanges).toEqual(["kmsKeyId"]);
+    // Auto-named, so the replacement is created before the old secret is deleted; the value and the readers follow its id and ARN.
+    const secret = resource(graph, "aws:secretsmanager/secret:Secret", "rotated-secret");
+    expect(secret.inputs.name).toBeUndefined();
+    expect(options.get("rotated-secret")?.deleteBeforeReplace).toBeUndefined();
+    expect(resource(graph, "aws:secretsmanager/secretVersion:SecretVersion", "rotated-value").inputs.secretId).toBe(secret.id);
   });
 
   it.each([1, 6, 31, 2.5])("refuses recoveryWindowDays %s, which Secrets Manager rejects", async (days) => {

@@ -75,6 +75,25 @@ describe("UserAuth user pool", () => {
     expect(policy.Statement[0]).toMatchObject({ Action: ["dynamodb:PutItem"], Resource: [galleryArn] });
   });
 
+  it("with retainOnDelete, keeps what the kept pool and tables depend on after a destroy, and rebuilds the rest", () => {
+    const retained = (type: string, name: string) => resource(graph, type, name).retainOnDelete;
+    // The identity ids key every row-level-security item; groups hold the memberships; the pool's lambdaConfig names the trigger.
+    expect(retained("aws:cognito/identityPool:IdentityPool", "auth-identities")).toBe(true);
+    expect(retained("aws:cognito/userGroup:UserGroup", "auth-group-admin")).toBe(true);
+    expect(retained("aws:lambda/permission:Permission", "auth-post-confirmation-invoke")).toBe(true);
+    const trigger = resource(graph, "serverless-fullstack:index:LambdaFunction", "auth-post-confirmation");
+    const triggerParts = childrenOf(graph, trigger);
+    expect(triggerParts.map((r) => r.type)).toEqual(expect.arrayContaining(["aws:lambda/function:Function", "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:cloudwatch/logGroup:LogGroup"]));
+    for (const part of triggerParts) expect(part.retainOnDelete, part.name).toBe(true);
+    // No data in these, and a kept prefix domain would block the same derived prefix on the next deploy.
+    for (const [type, name] of [
+      ["aws:cognito/userPoolClient:UserPoolClient", "auth-client"],
+      ["aws:cognito/userPoolDomain:UserPoolDomain", "auth-domain"],
+      ["aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment", "auth-roles"],
+      ["aws:iam/role:Role", "auth-authenticated"],
+    ]) expect(retained(type, name), name).toBe(false);
+  });
+
   it("parents every child to the component", () => {
     const component = resource(graph, "serverless-fullstack:index:UserAuth", "auth");
     const children = childrenOf(graph, component).map((r) => r.name).sort();
@@ -335,6 +354,13 @@ describe("UserAuth defaults for development", () => {
     expect(pool.inputs.userPoolAddOns).toBeUndefined();
     expect(pool.retainOnDelete).toBe(false);
     expect(ofType(g, "aws:cognito/identityPool:IdentityPool")).toEqual([]);
+  });
+
+  it("keeps nothing on delete without retainOnDelete", async () => {
+    const g = await record(
+      () => new UserAuth("gone", { ...base, groups: [{ name: "admin" }], triggers: { postConfirmation: { entry: "handlers/auth/post-confirmation.ts" } } }),
+    );
+    expect(g.filter((r) => r.custom && r.retainOnDelete).map((r) => r.name)).toEqual([]);
   });
 
   it("picks the cheapest feature plan the pool's features need: PLUS for threat protection, ESSENTIALS for refresh token rotation, else LITE", async () => {

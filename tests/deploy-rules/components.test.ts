@@ -4,6 +4,7 @@
  * rule fails, the whole-stack test tests/stacks/deploy-rules.test.ts names it.)
  */
 import { describe, expect, it } from "vitest";
+import { BackupPlan } from "../../components/backup-plan";
 import { DataTier } from "../../components/data-tier";
 import { LambdaFunction } from "../../components/lambda/function";
 import { StaticSite } from "../../components/static-site";
@@ -69,6 +70,20 @@ describe("deploy rules pass on", () => {
     expect(clean(withSes, prod)).toEqual([]);
   });
 
+  it("a retained user pool with its groups, identity pool and post-confirmation trigger retained by UserAuth", async () => {
+    const graph = await record(
+      () =>
+        new UserAuth("kept", {
+          callbackUrls: ["https://gallery.example.com/"],
+          groups: [{ name: "admin" }],
+          triggers: { postConfirmation: { entry: "handlers/auth/post-confirmation.ts" } },
+          retainOnDelete: true,
+        }),
+    );
+    expect(graph.filter((r) => r.type === "aws:cognito/userPool:UserPool" && r.retainOnDelete)).toHaveLength(1);
+    expect(clean(graph)).toEqual([]);
+  });
+
   it("app callback URLs with a custom scheme", () => {
     const client = handBuilt("aws:cognito/userPoolClient:UserPoolClient", "client", { callbackUrls: ["myapp://signed-in", "https://a.example.com/cb"], defaultRedirectUri: "myapp://signed-in" });
     expect(clean([client])).toEqual([]);
@@ -93,6 +108,13 @@ describe("deploy rules pass on", () => {
     const [target, policy] = writeScaling();
     const provisioned = table({ billingMode: "PROVISIONED", streamEnabled: true, streamViewType: "NEW_AND_OLD_IMAGES" });
     expect(clean([provisioned, target, policy, replica("us-west-2", [policy.urn])])).toEqual([]);
+  });
+
+  it("a retained, locked and copied BackupPlan, whose vault names end in a suffix kept in state", async () => {
+    const tableArn = "arn:aws:dynamodb:us-east-1:123456789012:table/gallery";
+    const graph = await record(() => new BackupPlan("kept", { resources: [tableArn], retentionDays: 35, copyRegion: "us-west-2", vaultLock: { minRetentionDays: 35, maxRetentionDays: 35 }, retainOnDelete: true }));
+    expect(graph.filter((r) => r.type === "aws:backup/vault:Vault" && r.retainOnDelete)).toHaveLength(2);
+    expect(clean(graph, prod)).toEqual([]);
   });
 
   it("a LambdaFunction with the component's defaults", async () => {

@@ -96,7 +96,7 @@ describe("prod backups", () => {
     const copyVault = resource(run.resources, "aws:backup/vault:Vault", "backup-copy-vault");
     expect(copyVault.inputs.region).toBe("us-west-2");
     expect(resource(run.resources, "aws:backup/plan:Plan", "backup-plan").inputs.rules).toEqual([
-      { ruleName: "daily", targetVaultName: "serverless-fullstack-prod-backup", schedule: "cron(0 5 ? * * *)", lifecycle: { deleteAfter: 35 }, copyActions: [{ destinationVaultArn: copyVault.state.arn, lifecycle: { deleteAfter: 35 } }] },
+      { ruleName: "daily", targetVaultName: expect.stringMatching(/^serverless-fullstack-prod-backup-[a-zA-Z0-9_-]{6}$/), schedule: "cron(0 5 ? * * *)", lifecycle: { deleteAfter: 35 }, copyActions: [{ destinationVaultArn: copyVault.state.arn, lifecycle: { deleteAfter: 35 } }] },
     ]);
     for (const lock of ofType(run.resources, "aws:backup/vaultLockConfiguration:VaultLockConfiguration")) expect(lock.inputs).toMatchObject({ minRetentionDays: 35, maxRetentionDays: 35 });
     for (const vault of ofType(run.resources, "aws:backup/vault:Vault")) expect(vault.retainOnDelete, vault.name).toBe(true);
