@@ -176,6 +176,18 @@ describe("ServerlessApi stages, aliases and deployments", () => {
     expect(resource(graph, "aws:apigateway/methodSettings:MethodSettings", "s1-settings-prod").inputs.settings).toMatchObject({ throttlingRateLimit: 500, throttlingBurstLimit: 1000 });
   });
 
+  it("creates each stage's execution log group itself, with the API's retention, before the stage and its method settings", async () => {
+    const graph = await record(() => new ServerlessApi("s1x", { ...args(), logRetentionDays: 90 }));
+    const restApi = resource(graph, "aws:apigateway/restApi:RestApi", "s1x-api");
+    for (const stage of ["dev", "prod"]) {
+      const group = resource(graph, "aws:cloudwatch/logGroup:LogGroup", `s1x-execution-logs-${stage}`);
+      // The name API Gateway writes to; any other name and it creates its own group, kept forever.
+      expect(group.inputs).toMatchObject({ name: `API-Gateway-Execution-Logs_${restApi.id}/${stage}`, retentionInDays: 90 });
+      expect(resource(graph, "aws:apigateway/stage:Stage", `s1x-stage-${stage}`).dependencies).toContain(group.urn);
+      expect(resource(graph, "aws:apigateway/methodSettings:MethodSettings", `s1x-settings-${stage}`).dependencies).toContain(group.urn);
+    }
+  });
+
   it("leaves API Gateway's account-wide CloudWatch role alone by default, and warns (unless told it is owned elsewhere) that stage logging needs it", async () => {
     const warn = vi.spyOn(pulumi.log, "warn");
     try {
