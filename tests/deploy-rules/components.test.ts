@@ -5,10 +5,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { DataTier } from "../../components/data-tier";
+import { ServerlessApi } from "../../components/serverless-api";
 import { UserAuth } from "../../components/user-auth";
 import { mutate, record } from "../../testing/harness";
 import { checkDeployRules, checkProjectDeployRules, formatFinding, SNAPSHOT_TYPES } from "../../testing/deploy-rules";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { ofType } from "../../local/offline/graph";
 import { devContext, handBuilt, of } from "./fixture";
 import { accountLogging, api } from "./fixtures/apigateway";
 import { realtime } from "./fixtures/apigatewayv2";
@@ -90,6 +92,14 @@ describe("deploy rules pass on", () => {
     const [target, policy] = writeScaling();
     const provisioned = table({ billingMode: "PROVISIONED", streamEnabled: true, streamViewType: "NEW_AND_OLD_IMAGES" });
     expect(clean([provisioned, target, policy, replica("us-west-2", [policy.urn])])).toEqual([]);
+  });
+
+  it("a REST API with a canary: its stage and canary aliases, and each stage's execution log group", async () => {
+    const graph = await record(
+      () => new ServerlessApi("ca", { accountCloudWatchRole: false, stages: { dev: {}, prod: { canary: { percentTraffic: 10 } } }, routes: { "GET /items": { handler: "tests/fixtures/handlers/echo.ts", auth: "none" } } }),
+    );
+    expect(ofType(graph, "aws:lambda/alias:Alias").map((a) => a.inputs.name).sort()).toEqual(["dev", "prod", "prod-canary"]);
+    expect(clean(graph)).toEqual([]);
   });
 
   it("a LambdaFunction with the component's defaults", async () => {
