@@ -325,17 +325,10 @@ const cursorSecret = new StackSecret("api-cursor", {
 const cursorSecrets = { CURSOR_SECRET_ID: cursorSecret.functionSecret };
 
 const uploads = new UploadBucket("uploads", { logRetentionDays: Math.max(logRetentionDays, 90), retainOnDelete: retainData });
-// Multi-region: originals replicate to the second region (KMS-encrypted there), so they survive the home region (docs/multi-region.md).
+// Multi-region: originals replicate to the second region (SSE-S3 there, like the source), so they survive the home region (docs/multi-region.md).
 const originalsReplica = regions[1] ? uploads.replicate(regions[1], "originals/") : undefined;
 /** Reading the replica of the originals in its region (GET of one photo prefers it there; handlers/api/photos.ts). */
-const originalsReplicaRead = originalsReplica
-  ? [
-      { sid: "ReadOriginalsReplica", actions: ["s3:GetObject"], resources: [pulumi.interpolate`${originalsReplica.bucket.arn}/originals/*`] },
-      ...(originalsReplica.key
-        ? [{ sid: "DecryptOriginalsReplica", actions: ["kms:Decrypt"], resources: [originalsReplica.key.arn], conditions: { StringEquals: { "kms:ViaService": `s3.${regions[1]}.amazonaws.com` } } }]
-        : []),
-    ]
-  : [];
+const originalsReplicaRead = originalsReplica ? [{ sid: "ReadOriginalsReplica", actions: ["s3:GetObject"], resources: [pulumi.interpolate`${originalsReplica.bucket.arn}/originals/*`] }] : [];
 
 function apiStages(): Record<string, ApiStage> {
   const throttle = { rateLimit: config.getNumber("apiThrottleRateLimit") ?? 100, burstLimit: config.getNumber("apiThrottleBurstLimit") ?? 200 };

@@ -35,6 +35,8 @@ export function monitoringTargets(components: MonitoredComponents): MonitoringTa
     functions[keyOf(fn.spec.name)] = { ...functions[keyOf(fn.spec.name)], functionName: fn.functionName, region: fn.spec.region };
     // Failed asynchronous events (e.g. S3 notifications) wait there: depth > 0 needs someone.
     if (fn.failureQueue) targets.queues[keyOf(`${fn.spec.name}-failures`)] = { queueName: fn.failureQueue.name, region: fn.spec.region };
+    // Scheduled invocations Scheduler could not deliver (role, throttling, target gone): the function never ran, so its Errors alarm stays quiet.
+    if (fn.schedule) targets.queues[keyOf(`${fn.spec.name}-schedule-dlq`)] = { queueName: fn.schedule.deadLetterQueue.name, region: fn.spec.region };
   };
   const targets: Required<MonitoringTargets> = { functions, apiStages: {}, tables: {}, queues: {}, distributions: {}, userPools: {} };
 

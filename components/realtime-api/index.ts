@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { argFailer } from "../errors";
 import type { PolicyStatement } from "../iam";
 import { LambdaFunction } from "../lambda/function";
 import { regionOf } from "../region";
+import { inputsDigest } from "../serverless-api/snapshot";
 import { registerSpec } from "../spec-registry";
 import { CONNECTIONS_TABLE, REALTIME_ENVIRONMENT } from "./connections";
 import { normalise, routeSlug, validateArgs, type RealtimeApiArgs, type RealtimeApiSpec, type RealtimeRouteSpec } from "./spec";
@@ -76,6 +76,8 @@ export class RealtimeApi extends pulumi.ComponentResource {
     readonly functions: ReadonlyMap<string, LambdaFunction>;
     readonly domainName?: aws.apigatewayv2.DomainName;
   };
+  /** The name and inputs of every route, integration and authorizer: what the deployment snapshots, and redeploys for. */
+  private readonly deployedInputs: pulumi.Output<unknown>[] = [];
 
   constructor(name: string, args: RealtimeApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:RealtimeApi", name, {}, opts);
@@ -168,11 +170,14 @@ export class RealtimeApi extends pulumi.ComponentResource {
     const fn = this.routeFunction(spec, []);
     // WebSocket authorizers are REQUEST only; payload format, caching and simple responses are HTTP-API-only settings.
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-lambda-auth.html
-    const authorizer = new aws.apigatewayv2.Authorizer(
-      `${name}-authorizer`,
-      { apiId: api.id, name: `${name}-connect`, authorizerType: "REQUEST", authorizerUri: fn.invokeArn, identitySources: spec.identitySources, region: this.spec.region },
-      { parent: this },
-    );
+    const authorizer = this.deployedPart(aws.apigatewayv2.Authorizer, `${name}-authorizer`, {
+      apiId: api.id,
+      name: `${name}-connect`,
+      authorizerType: "REQUEST",
+      authorizerUri: fn.invokeArn,
+      identitySources: spec.identitySources,
+      region: this.spec.region,
+    });
     new aws.lambda.Permission(
       `${name}-authorizer-invoke`,
       { action: "lambda:InvokeFunction", function: fn.functionName, principal: "apigateway.amazonaws.com", sourceArn: pulumi.interpolate`${api.executionArn}/authorizers/${authorizer.id}`, region: this.spec.region },
@@ -184,24 +189,22 @@ export class RealtimeApi extends pulumi.ComponentResource {
   private createRoute(name: string, api: aws.apigatewayv2.Api, route: RealtimeRouteSpec, authorizer: aws.apigatewayv2.Authorizer | undefined) {
     const slug = routeSlug(route.key);
     const fn = this.routeFunction(route, route.postsToConnections ? this.manageConnectionsGrant() : []);
-    const integration = new aws.apigatewayv2.Integration(
-      `${name}-integration-${slug}`,
-      // Lambda proxy; WebSocket APIs take payload format 1.0 only (2.0 is HTTP APIs'). https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
-      { apiId: api.id, integrationType: "AWS_PROXY", integrationMethod: "POST", integrationUri: fn.invokeArn, region: this.spec.region },
-      { parent: this },
-    );
-    const created = new aws.apigatewayv2.Route(
-      `${name}-route-${slug}`,
-      {
-        apiId: api.id,
-        routeKey: route.key,
-        target: pulumi.interpolate`integrations/${integration.id}`,
-        authorizationType: authorizer ? "CUSTOM" : "NONE",
-        authorizerId: authorizer?.id,
-        region: this.spec.region,
-      },
-      { parent: this },
-    );
+    // Lambda proxy; WebSocket APIs take payload format 1.0 only (2.0 is HTTP APIs'). https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
+    const integration = this.deployedPart(aws.apigatewayv2.Integration, `${name}-integration-${slug}`, {
+      apiId: api.id,
+      integrationType: "AWS_PROXY",
+      integrationMethod: "POST",
+      integrationUri: fn.invokeArn,
+      region: this.spec.region,
+    });
+    const created = this.deployedPart(aws.apigatewayv2.Route, `${name}-route-${slug}`, {
+      apiId: api.id,
+      routeKey: route.key,
+      target: pulumi.interpolate`integrations/${integration.id}`,
+      authorizationType: authorizer ? "CUSTOM" : "NONE",
+      authorizerId: authorizer?.id,
+      region: this.spec.region,
+    });
     new aws.lambda.Permission(
       `${name}-${slug}-invoke`,
       // Only this API's stage, on this route key: arn:aws:execute-api:<region>:<account>:<api-id>/<stage>/<route-key>.
@@ -212,21 +215,29 @@ export class RealtimeApi extends pulumi.ComponentResource {
   }
 
   /**
+   * A route, integration or authorizer: a part of what a deployment snapshots. Its resolved inputs go into the
+   * deployment's trigger, so replacing or changing it (a new integration id in a route's target, a new invoke ARN)
+   * redeploys: "every time you update an API, you must redeploy it".
+   * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-set-up-websocket-deployment.html
+   */
+  private deployedPart<A extends object, R extends pulumi.CustomResource>(Type: new (name: string, args: A, opts?: pulumi.CustomResourceOptions) => R, name: string, args: A): R {
+    const part = new Type(name, args, { parent: this });
+    this.deployedInputs.push(pulumi.output({ name, args }));
+    return part;
+  }
+
+  /**
    * A deployment after every route, integration and authorizer (CreateDeployment snapshots what exists,
-   * and refuses an API with no routes), anew when the route table changes; the stage serves it with
+   * and refuses an API with no routes), anew when any of them changes (`deployedPart`); the stage serves it with
    * JSON access logs and default route throttling.
    */
   private createStage(name: string, api: aws.apigatewayv2.Api, parts: pulumi.Resource[], after: pulumi.Input<pulumi.Resource>[]) {
     const spec = this.spec;
     const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: spec.logRetentionDays, region: spec.region }, { parent: this });
-    const shape = JSON.stringify({
-      selection: spec.routeSelectionExpression,
-      routes: spec.routes.map((r) => [r.key, r.functionName]),
-      authorizer: spec.authorizer && [spec.authorizer.functionName, spec.authorizer.identitySources],
-    });
+    const snapshot = inputsDigest([pulumi.output({ selection: spec.routeSelectionExpression }), ...this.deployedInputs]);
     const deployment = new aws.apigatewayv2.Deployment(
       `${name}-deployment`,
-      { apiId: api.id, description: `${name} routes`, triggers: { routes: createHash("sha256").update(shape).digest("hex") }, region: spec.region },
+      { apiId: api.id, description: `${name} routes`, triggers: { snapshot }, region: spec.region },
       { parent: this, dependsOn: parts },
     );
     const stage = new aws.apigatewayv2.Stage(

@@ -30,6 +30,14 @@ export interface SealedSnapshot {
   digest: pulumi.Output<string>;
 }
 
+/**
+ * sha256 of the resolved `inputs` (ids and ARNs of other resources included), for a deployment's trigger: it changes
+ * exactly when one of the snapshotted parts is added, removed, replaced or changed. RealtimeApi's deployment uses it too.
+ */
+export function inputsDigest(inputs: pulumi.Input<unknown>[]): pulumi.Output<string> {
+  return pulumi.all(inputs).apply((values) => createHash("sha256").update(JSON.stringify(values)).digest("hex"));
+}
+
 type PartArgs<A> = Omit<A, "restApi" | "restApiId" | "region">;
 
 export class ApiSnapshot {
@@ -91,8 +99,7 @@ export class ApiSnapshot {
   /** Ends the snapshot: what the deployment depends on and redeploys for. No part may be added afterwards. */
   seal(): SealedSnapshot {
     this.sealed = true;
-    const digest = pulumi.all(this.inputs).apply((values) => createHash("sha256").update(JSON.stringify(values)).digest("hex"));
-    return { parts: [...this.parts], digest };
+    return { parts: [...this.parts], digest: inputsDigest(this.inputs) };
   }
 
   private add<A extends object, R extends pulumi.CustomResource>(

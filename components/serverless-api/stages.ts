@@ -50,6 +50,8 @@ export interface StageResources {
   deployment: aws.apigateway.Deployment;
   stages: Map<string, aws.apigateway.Stage>;
   accessLogs: aws.cloudwatch.LogGroup;
+  /** Each stage's execution log group, by stage name (see `executionLogGroupName`). */
+  executionLogs: Map<string, aws.cloudwatch.LogGroup>;
   account?: aws.apigateway.Account;
   aliases: aws.lambda.Alias[];
   permissions: aws.lambda.Permission[];
@@ -84,7 +86,17 @@ export function createStages(
   );
 
   const stages = new Map<string, aws.apigateway.Stage>();
+  const executionLogs = new Map<string, aws.cloudwatch.LogGroup>();
   for (const stageSpec of spec.stages) {
+    // API Gateway would create this group itself on the first logged request, with no retention and outside
+    // the stack (kept forever, left behind by destroy); created here first, it is ours and API Gateway writes to it.
+    const executionLog = new aws.cloudwatch.LogGroup(
+      `${name}-execution-logs-${stageSpec.name}`,
+      { name: executionLogGroupName(api.id, stageSpec.name), retentionInDays: spec.logRetentionDays, region },
+      { parent },
+    );
+    executionLogs.set(stageSpec.name, executionLog);
+    const logging = [...(account ? [account] : []), executionLog];
     const stage = new aws.apigateway.Stage(
       `${name}-stage-${stageSpec.name}`,
       {
@@ -104,7 +116,7 @@ export function createStages(
         },
         region,
       },
-      { parent, dependsOn: account ? [account] : [], ignoreChanges: stageSpec.canary ? ["deployment"] : [] },
+      { parent, dependsOn: logging, ignoreChanges: stageSpec.canary ? ["deployment"] : [] },
     );
     new aws.apigateway.MethodSettings(
       `${name}-settings-${stageSpec.name}`,
@@ -122,13 +134,22 @@ export function createStages(
         },
         region,
       },
-      { parent, dependsOn: account ? [account] : [] },
+      { parent, dependsOn: logging },
     );
     stages.set(stageSpec.name, stage);
   }
 
   const { aliases, permissions } = createAliases(name, spec, api, functions, parent);
-  return { deployment, stages, accessLogs, account, aliases, permissions };
+  return { deployment, stages, accessLogs, executionLogs, account, aliases, permissions };
+}
+
+/**
+ * The log group API Gateway writes a REST stage's execution logs to: "The log group is named
+ * API-Gateway-Execution-Logs_{rest-api-id}/{stage_name}", and API Gateway manages the name (it cannot be chosen).
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-execution-logging.html
+ */
+export function executionLogGroupName(restApiId: pulumi.Input<string>, stageName: string): pulumi.Output<string> {
+  return pulumi.interpolate`API-Gateway-Execution-Logs_${restApiId}/${stageName}`;
 }
 
 /**

@@ -26,6 +26,11 @@ const ROUTE_KEY = /^([A-Z]+) (\/.*)$/;
 const PATH_SEGMENT = /^(\{[A-Za-z_][A-Za-z0-9_]*\+?\}|[A-Za-z0-9._~-]+)$/;
 const NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
 const STAGE_NAME = /^[A-Za-z0-9_]{1,128}$/;
+/**
+ * A REST stage's name (and its canary's alias) becomes a Lambda alias name: "Length Constraints: Minimum length of 1.
+ * Maximum length of 128. Pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)". https://docs.aws.amazon.com/lambda/latest/api/API_CreateAlias.html
+ */
+export const LAMBDA_ALIAS_NAME = /^(?![0-9]+$)[A-Za-z0-9_-]{1,128}$/;
 const STAGE_VARIABLE_VALUE = /^[A-Za-z0-9\-._~:/?#&=,]{1,512}$/;
 
 export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApiArgs): void {
@@ -39,7 +44,9 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
   }
   const stageNames = Object.keys(args.stages ?? { prod: {} });
   if (stageNames.length === 0) fail("stages", args.stages, "is empty", "Declare at least one stage, e.g. { prod: {} }.");
-  for (const stage of stageNames) validateStage(fail, stage, args.stages?.[stage] ?? {});
+  // Only the REST kind gives every function an alias per stage (and per canary).
+  const aliased = args.kind !== ApiKind.Http;
+  for (const stage of stageNames) validateStage(fail, stage, args.stages?.[stage] ?? {}, aliased);
   if (args.canary) {
     if (!stageNames.includes(args.canary.stage)) {
       fail("canary.stage", args.canary.stage, "is not a stage of this API, so there is nothing to run a canary on", `Use one of ${stageNames.join(", ")}, or add the stage.`);
@@ -47,7 +54,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     if (args.stages?.[args.canary.stage]?.canary) {
       fail("canary.stage", args.canary.stage, "already has stages." + args.canary.stage + ".canary", "Set the canary in one place.");
     }
-    validateStage(fail, args.canary.stage, { canary: args.canary });
+    validateStage(fail, args.canary.stage, { canary: args.canary }, aliased);
   }
   const authorizers = args.authorizers ?? {};
   for (const [authorizerName, authorizer] of Object.entries(authorizers)) validateAuthorizer(fail, authorizerName, authorizer);
@@ -310,9 +317,22 @@ function validateAuthorizer(fail: ArgFailure, name: string, authorizer: ApiAutho
   }
 }
 
-function validateStage(fail: ArgFailure, name: string, stage: ApiStage): void {
+function validateStage(fail: ArgFailure, name: string, stage: ApiStage, aliased: boolean): void {
   const where = `stages.${name}`;
   if (!STAGE_NAME.test(name)) fail("stages", name, "is not a stage name", "Use letters, digits and underscores, e.g. dev, test, prod.");
+  if (aliased && !LAMBDA_ALIAS_NAME.test(name)) {
+    fail("stages", name, "is all digits, and each stage names a Lambda alias of every route function, which Lambda refuses for all-digit names", "Start the stage name with a letter, e.g. v2024.");
+  }
+  if (aliased && stage.canary) {
+    const override = stage.canary.stageVariableOverrides?.alias;
+    const alias = override ?? `${name}-canary`;
+    if (!LAMBDA_ALIAS_NAME.test(alias)) {
+      if (override !== undefined) {
+        fail(`${where}.canary.stageVariableOverrides.alias`, override, "names the canary's Lambda alias, and Lambda alias names are 1–128 letters, digits, hyphens and underscores, not all digits", 'Use e.g. "prod-canary" (or drop it: the default is "<stage>-canary").');
+      }
+      fail("stages", name, `gives the canary alias "${alias}" (${alias.length} characters), longer than Lambda's 128 for an alias name`, "Shorten the stage name to at most 121 characters, or set canary.stageVariableOverrides.alias to a shorter name.");
+    }
+  }
   for (const [key, value] of Object.entries({ ...(stage.variables ?? {}), ...(stage.canary?.stageVariableOverrides ?? {}) })) {
     if (!/^[A-Za-z0-9_]+$/.test(key)) fail(`${where}.variables`, key, "is not a stage variable name", "Use letters, digits and underscores.");
     if (!STAGE_VARIABLE_VALUE.test(value)) fail(`${where}.variables.${key}`, value, "has characters stage variables do not allow, or is empty/too long", "Use 1–512 of A-Z a-z 0-9 - . _ ~ : / ? # & = ,");

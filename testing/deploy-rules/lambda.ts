@@ -1,4 +1,4 @@
-/** Lambda deploy rules: the function configuration quotas CreateFunction and UpdateFunctionConfiguration enforce. */
+/** Lambda deploy rules: the function configuration quotas CreateFunction and UpdateFunctionConfiguration enforce, and alias names CreateAlias accepts. */
 import { ofType } from "../../local/offline/graph";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
 
@@ -39,4 +39,26 @@ export const LAMBDA_LIMITS: DeployRule = {
   },
 };
 
-export const LAMBDA_RULES: DeployRule[] = [LAMBDA_LIMITS];
+/**
+ * CreateAlias, Name: "Length Constraints: Minimum length of 1. Maximum length of 128. Pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)"
+ * — letters, digits, hyphens and underscores, not all digits (an all-digit name would read as a version number).
+ */
+export const LAMBDA_ALIAS_NAME: DeployRule = {
+  id: "LambdaAliasName",
+  title: "Lambda alias names are 1–128 letters, digits, hyphens and underscores, not all digits",
+  source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateAlias.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const alias of ofType(graph, "aws:lambda/alias:Alias")) {
+      const name = String(alias.inputs.name ?? "");
+      let problem: string | undefined;
+      if (name.length < 1 || name.length > 128) problem = `has alias name "${name}" of ${name.length} characters; Lambda takes 1 to 128`;
+      else if (/^[0-9]+$/.test(name)) problem = `has alias name "${name}", all digits, which Lambda refuses (it would read as a version)`;
+      else if (!/^[A-Za-z0-9_-]+$/.test(name)) problem = `has alias name "${name}"; Lambda alias names take only letters, digits, hyphens and underscores`;
+      if (problem) findings.push(finding("LambdaAliasName", alias, problem, "rename the alias (for ServerlessApi: the stage, or the canary's stageVariableOverrides.alias) to e.g. prod or prod-canary"));
+    }
+    return findings;
+  },
+};
+
+export const LAMBDA_RULES: DeployRule[] = [LAMBDA_LIMITS, LAMBDA_ALIAS_NAME];

@@ -3,7 +3,8 @@
  * overrides, the encrypted topic per region with its email subscriptions, the dashboard, and the validation.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { Monitoring, type MonitoringArgs } from "../../components/monitoring";
+import { LambdaFunction } from "../../components/lambda/function";
+import { Monitoring, monitoringTargets, type MonitoringArgs } from "../../components/monitoring";
 import { ofType, record, resource, type RecordedResource } from "../harness/mocks";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -164,5 +165,19 @@ describe("Monitoring overrides and validation", () => {
     [{ keyDeletionWindowDays: 3 }, /keyDeletionWindowDays 3 is outside 7–30/],
   ] as Array<[MonitoringArgs, RegExp]>)("refuses %j at construction", (args, message) => {
     expect(() => new Monitoring("bad", args)).toThrow(message);
+  });
+});
+
+describe("monitoringTargets", () => {
+  it("alarms on a scheduled function's Scheduler dead-letter queue (undelivered invocations never reach the function's Errors alarm)", async () => {
+    let found: MonitoringArgs = {};
+    const graph = await record(() => {
+      const fn = new LambdaFunction("cleanup", { entry: "tests/fixtures/handlers/echo.ts", schedule: { expression: "rate(1 hour)" } });
+      found = monitoringTargets({ functions: [fn] });
+      return new Monitoring("sched", { ...found, dashboard: false });
+    });
+    const dlq = resource(graph, "aws:sqs/queue:Queue", "cleanup-schedule-dlq");
+    expect(Object.keys(found.queues ?? {})).toEqual(["cleanup-schedule-dlq"]);
+    expect(resource(graph, ALARM, "sched-queue-cleanup-schedule-dlq-queue-depth").inputs).toMatchObject({ metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: dlq.state.name } });
   });
 });

@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { ComponentArgError } from "../../components/errors";
 import { RealtimeApi, type RealtimeApiArgs } from "../../components/realtime-api";
@@ -117,6 +118,33 @@ describe("RealtimeApi plan", () => {
     const created = ofType(graph, "aws:dynamodb/table:Table")[0];
     expect(created.inputs).toMatchObject({ hashKey: "connectionId", ttl: { attributeName: "expiresAt", enabled: true } });
     expect(created.inputs.globalSecondaryIndexes).toEqual([expect.objectContaining({ name: "byUser", projectionType: "KEYS_ONLY" })]);
+  });
+});
+
+describe("RealtimeApi redeploys when a route, integration or authorizer changes", () => {
+  // Same component name each time, so ids (and with them the parts' inputs) are comparable.
+  const triggers = async (overrides: Partial<RealtimeApiArgs> = {}, opts?: pulumi.ComponentResourceOptions) =>
+    resource(await record(() => new RealtimeApi("rd", args(overrides), opts)), `${V2}/deployment:Deployment`, "rd-deployment").inputs.triggers;
+  /** The ping route's function replaced by one with another name (a new ARN), as a replacement does: its integration's URI changes. */
+  const pingFunctionReplaced: pulumi.ResourceTransformation = (r) =>
+    r.type === "aws:lambda/function:Function" && r.name === "rd-ping-function" ? { props: { ...r.props, name: "rd-ping-replaced" }, opts: r.opts } : undefined;
+
+  it("keeps the deployment when nothing it snapshots changes (the same program, or only a function's settings)", async () => {
+    const base = await triggers();
+    expect(base.snapshot).toMatch(/^[0-9a-f]{64}$/);
+    expect(await triggers()).toEqual(base);
+    expect(await triggers({ routes: { ...args().routes, ping: { handler: echo, postsToConnections: true, function: { memorySize: 512 } } } })).toEqual(base);
+  });
+
+  it("redeploys when an integration changes (its function replaced: a new invoke ARN), though route keys and function names stay", async () => {
+    const base = await triggers();
+    const graph = await record(() => new RealtimeApi("rd", args(), { transformations: [pingFunctionReplaced] }));
+    expect(resource(graph, `${V2}/integration:Integration`, "rd-integration-ping").inputs.integrationUri).toContain(":function:rd-ping-replaced/");
+    expect(resource(graph, `${V2}/deployment:Deployment`, "rd-deployment").inputs.triggers).not.toEqual(base);
+  });
+
+  it("redeploys when the authorizer's identity sources change", async () => {
+    expect(await triggers({ authorizer: { handler: echo, identitySources: ["route.request.header.Sec-WebSocket-Protocol"] } })).not.toEqual(await triggers());
   });
 });
 

@@ -176,6 +176,18 @@ describe("ServerlessApi stages, aliases and deployments", () => {
     expect(resource(graph, "aws:apigateway/methodSettings:MethodSettings", "s1-settings-prod").inputs.settings).toMatchObject({ throttlingRateLimit: 500, throttlingBurstLimit: 1000 });
   });
 
+  it("creates each stage's execution log group itself, with the API's retention, before the stage and its method settings", async () => {
+    const graph = await record(() => new ServerlessApi("s1x", { ...args(), logRetentionDays: 90 }));
+    const restApi = resource(graph, "aws:apigateway/restApi:RestApi", "s1x-api");
+    for (const stage of ["dev", "prod"]) {
+      const group = resource(graph, "aws:cloudwatch/logGroup:LogGroup", `s1x-execution-logs-${stage}`);
+      // The name API Gateway writes to; any other name and it creates its own group, kept forever.
+      expect(group.inputs).toMatchObject({ name: `API-Gateway-Execution-Logs_${restApi.id}/${stage}`, retentionInDays: 90 });
+      expect(resource(graph, "aws:apigateway/stage:Stage", `s1x-stage-${stage}`).dependencies).toContain(group.urn);
+      expect(resource(graph, "aws:apigateway/methodSettings:MethodSettings", `s1x-settings-${stage}`).dependencies).toContain(group.urn);
+    }
+  });
+
   it("leaves API Gateway's account-wide CloudWatch role alone by default, and warns (unless told it is owned elsewhere) that stage logging needs it", async () => {
     const warn = vi.spyOn(pulumi.log, "warn");
     try {
@@ -366,6 +378,11 @@ describe("ServerlessApi rejects bad route specs with clear errors", () => {
     ["private with an empty endpoint list", { endpointType: "PRIVATE", vpcEndpointIds: [] }, /vpcEndpointIds \[\] is empty for a PRIVATE API/],
     ["endpoints on a regional API", { vpcEndpointIds: ["vpce-0123456789abcdef0"] }, /vpcEndpointIds \["vpce-0123456789abcdef0"\] is set on a REGIONAL API; only PRIVATE APIs are reached through VPC endpoints\. Set endpointType "PRIVATE", or drop vpcEndpointIds\./],
     ["a VPC id for an endpoint id", { endpointType: "PRIVATE", vpcEndpointIds: ["vpc-0123456789abcdef0"] }, /vpcEndpointIds\[0\] "vpc-0123456789abcdef0" is not a VPC endpoint id/],
+    // Stage names (and canary aliases) become Lambda alias names: https://docs.aws.amazon.com/lambda/latest/api/API_CreateAlias.html
+    ["all-digit stage, an alias Lambda refuses", { stages: { "2024": {} } }, /ServerlessApi "bad": stages "2024" is all digits, and each stage names a Lambda alias of every route function, which Lambda refuses for all-digit names\. Start the stage name with a letter/],
+    ["stage too long for its canary alias", { stages: { ["s".repeat(122)]: { canary: { percentTraffic: 10 } } } }, /stages "s{122}" gives the canary alias "s{122}-canary" \(129 characters\), longer than Lambda's 128 for an alias name\. Shorten the stage name/],
+    ["canary alias with a dot", { stages: { prod: { canary: { percentTraffic: 10, stageVariableOverrides: { alias: "prod.v2" } } } } }, /stages\.prod\.canary\.stageVariableOverrides\.alias "prod\.v2" names the canary's Lambda alias, and Lambda alias names are 1–128 letters, digits, hyphens and underscores/],
+    ["all-digit canary alias from config", { canary: { stage: "prod", percentTraffic: 5, stageVariableOverrides: { alias: "2" } } }, /stages\.prod\.canary\.stageVariableOverrides\.alias "2" names the canary's Lambda alias/],
     ["bad stage variable", { stages: { prod: { variables: { "log-level": "x" } } } }, /stages\.prod\.variables "log-level" is not a stage variable name/],
     ["domain stage unknown", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", stage: "qa" } }, /domain\.stage "qa" is not a stage of this API/],
   ])("%s", (_, bad, message) => {

@@ -9,10 +9,12 @@ import { DataTier } from "../../components/data-tier";
 import { LambdaFunction } from "../../components/lambda/function";
 import { StaticSite } from "../../components/static-site";
 import { UploadBucket } from "../../components/upload-bucket";
+import { ServerlessApi } from "../../components/serverless-api";
 import { UserAuth } from "../../components/user-auth";
 import { mutate, record } from "../../testing/harness";
 import { checkDeployRules, checkProjectDeployRules, formatFinding, SNAPSHOT_TYPES } from "../../testing/deploy-rules";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { ofType } from "../../local/offline/graph";
 import { devContext, handBuilt, of } from "./fixture";
 import { accountLogging, api } from "./fixtures/apigateway";
 import { realtime } from "./fixtures/apigatewayv2";
@@ -115,6 +117,14 @@ describe("deploy rules pass on", () => {
     const graph = await record(() => new BackupPlan("kept", { resources: [tableArn], retentionDays: 35, copyRegion: "us-west-2", vaultLock: { minRetentionDays: 35, maxRetentionDays: 35 }, retainOnDelete: true }));
     expect(graph.filter((r) => r.type === "aws:backup/vault:Vault" && r.retainOnDelete)).toHaveLength(2);
     expect(clean(graph, prod)).toEqual([]);
+  });
+
+  it("a REST API with a canary: its stage and canary aliases, and each stage's execution log group", async () => {
+    const graph = await record(
+      () => new ServerlessApi("ca", { accountCloudWatchRole: false, stages: { dev: {}, prod: { canary: { percentTraffic: 10 } } }, routes: { "GET /items": { handler: "tests/fixtures/handlers/echo.ts", auth: "none" } } }),
+    );
+    expect(ofType(graph, "aws:lambda/alias:Alias").map((a) => a.inputs.name).sort()).toEqual(["dev", "prod", "prod-canary"]);
+    expect(clean(graph)).toEqual([]);
   });
 
   it("a LambdaFunction with the component's defaults", async () => {

@@ -50,6 +50,8 @@ describe("prod alarms and dashboard", () => {
       ...functions.flatMap((fn) => [`ops-fn-${fn}-lambda-errors`, `ops-fn-${fn}-lambda-throttles`, ...(fn === "gallery-counters" ? [`ops-fn-${fn}-stream-iterator-age`] : [])]),
       "ops-pool-auth-cognito-account-takeover-risk", "ops-pool-auth-cognito-compromised-credential-risk",
       "ops-queue-data-counters-dlq-queue-depth", "ops-queue-data-export-dlq-queue-depth", "ops-queue-thumbnail-failures-queue-depth",
+      // The Scheduler dead-letter queues of the scheduled functions.
+      "ops-queue-data-export-schedule-dlq-queue-depth", "ops-queue-photo-cleanup-schedule-dlq-queue-depth",
       "ops-table-data-connections-table-system-errors", "ops-table-data-connections-table-throttles",
       "ops-table-data-gallery-table-system-errors", "ops-table-data-gallery-table-throttles",
       "ops-table-data-idempotency-table-system-errors", "ops-table-data-idempotency-table-throttles", "ops-table-data-preferences-table-system-errors", "ops-table-data-preferences-table-throttles",
@@ -77,6 +79,7 @@ describe("prod alarms and dashboard", () => {
     expect(alarm("api-api-prod-api-latency-p99").dimensions).toEqual({ ApiName: resource(run.resources, "aws:apigateway/restApi:RestApi", "api-api").state.name, Stage: "prod" });
     expect(alarm("table-data-gallery-table-throttles").metricQueries[0].expression).toContain(`WHERE TableName = '${resource(run.resources, "aws:dynamodb/table:Table", "data-gallery").state.name}'`);
     expect(alarm("queue-data-counters-dlq-queue-depth").dimensions).toEqual({ QueueName: resource(run.resources, "aws:sqs/queue:Queue", "data-counters-dlq").state.name });
+    expect(alarm("queue-photo-cleanup-schedule-dlq-queue-depth").dimensions).toEqual({ QueueName: resource(run.resources, "aws:sqs/queue:Queue", "photo-cleanup-schedule-dlq").state.name });
     expect(alarm("cdn-site-cloud-front-server-errors").dimensions).toEqual({ DistributionId: resource(run.resources, "aws:cloudfront/distribution:Distribution", "site-cdn").id, Region: "Global" });
   });
 
