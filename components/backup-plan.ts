@@ -150,13 +150,8 @@ export class BackupPlan extends pulumi.ComponentResource {
       retainOnDelete: args.retainOnDelete ?? false,
     };
 
-    // Vault names are unique per account and region (CreateBackupVault). A kept vault keeps its name after a destroy,
-    // so the next deployment of the stack needs another one; the suffix lives in the state, so an update keeps it.
-    const suffix = this.spec.retainOnDelete
-      ? new random.RandomString(`${name}-vault-suffix`, { length: VAULT_SUFFIX_LENGTH, special: false, upper: false }, { parent: this }).result
-      : undefined;
-    const home = this.createVault(`${name}`, this.spec.vaultName, suffix, this.spec.region);
-    const copy = this.spec.copyRegion ? this.createVault(`${name}-copy`, `${this.spec.vaultName}-copy`, suffix, this.spec.copyRegion) : undefined;
+    const home = this.createVault(`${name}`, this.spec.vaultName, this.spec.region);
+    const copy = this.spec.copyRegion ? this.createVault(`${name}-copy`, `${this.spec.vaultName}-copy`, this.spec.copyRegion) : undefined;
     const lifecycle = { deleteAfter: this.spec.retentionDays };
     const plan = new aws.backup.Plan(
       `${name}-plan`,
@@ -188,7 +183,7 @@ export class BackupPlan extends pulumi.ComponentResource {
   }
 
   /** A vault encrypted with its own key (keys are regional), and the vault lock when asked; both kept with the recovery points. */
-  private createVault(prefix: string, readableName: string, suffix: pulumi.Output<string> | undefined, region: string | undefined) {
+  private createVault(prefix: string, readableName: string, region: string | undefined) {
     const keep = { parent: this, retainOnDelete: this.spec.retainOnDelete };
     const key = new aws.kms.Key(
       `${prefix}-vault-key`,
@@ -196,9 +191,17 @@ export class BackupPlan extends pulumi.ComponentResource {
       keep,
     );
     const limit = BACKUP_LIMITS.vaultNameLength;
-    // The readable part gives way to the suffix, which is what keeps a kept vault's name from being taken again.
+    // Vault names are unique per account and region (CreateBackupVault). A kept vault keeps its name after a destroy,
+    // and after a replacement (its key is ForceNew), so the vault that follows needs another one: the suffix lives in
+    // the state (an update keeps it) and changes with the key. The readable part gives way to the suffix.
+    const suffix = this.spec.retainOnDelete
+      ? new random.RandomString(`${prefix}-vault-suffix`, { length: VAULT_SUFFIX_LENGTH, special: false, upper: false, keepers: { kmsKeyArn: key.arn } }, { parent: this }).result
+      : undefined;
     const vaultName = suffix ? pulumi.interpolate`${readableName.slice(0, limit - 1 - VAULT_SUFFIX_LENGTH)}-${suffix}` : readableName.slice(0, limit);
-    const vault = new aws.backup.Vault(`${prefix}-vault`, { name: vaultName, kmsKeyArn: key.arn, region }, keep);
+    // A vault that is not kept goes with the stack, recovery points and all: DeleteBackupVault refuses a vault that
+    // holds any (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DeleteBackupVault.html), and the provider
+    // deletes them first only with forceDestroy.
+    const vault = new aws.backup.Vault(`${prefix}-vault`, { name: vaultName, kmsKeyArn: key.arn, region, forceDestroy: !this.spec.retainOnDelete }, keep);
     const lock = this.spec.vaultLock;
     const locks = lock
       ? [

@@ -128,4 +128,27 @@ export const BACKUP_RETAINED_VAULT_NAME: DeployRule = {
   },
 };
 
-export const BACKUP_RULES: DeployRule[] = [BACKUP_NAMES, BACKUP_LIFECYCLE, BACKUP_VAULT_LOCK, BACKUP_RETAINED_VAULT_NAME];
+/**
+ * A vault that is not kept goes with the stack, and "you can delete a backup vault only if it is empty"
+ * (DeleteBackupVault): the provider deletes its recovery points first only with `force_destroy`
+ * (terraform-provider-aws internal/service/backup/vault.go). Without it, `pulumi destroy` fails once the first job ran.
+ */
+export const BACKUP_VAULT_DESTROYABLE: DeployRule = {
+  id: "BackupVaultDestroyable",
+  title: "A backup vault that is not kept on delete can be deleted with its recovery points",
+  source: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DeleteBackupVault.html",
+  check(graph) {
+    return ofType(graph, VAULT)
+      .filter((vault) => !vault.retainOnDelete && vault.inputs.forceDestroy !== true)
+      .map((vault) =>
+        finding(
+          "BackupVaultDestroyable",
+          vault,
+          "is deleted with the stack but not forceDestroy: AWS Backup deletes only an empty vault, so `pulumi destroy` fails once a job has written a recovery point",
+          "set forceDestroy: true on a vault the stack may delete (BackupPlan does when retainOnDelete is off), or retainOnDelete to keep it and its recovery points",
+        ),
+      );
+  },
+};
+
+export const BACKUP_RULES: DeployRule[] = [BACKUP_NAMES, BACKUP_LIFECYCLE, BACKUP_VAULT_LOCK, BACKUP_RETAINED_VAULT_NAME, BACKUP_VAULT_DESTROYABLE];

@@ -11,12 +11,13 @@ describe("BackupPlan", () => {
     const key = resource(graph, "aws:kms/key:Key", "bk-vault-key");
     expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
     const suffix = resource(graph, "random:index/randomString:RandomString", "bk-vault-suffix").state.result;
+    const copySuffix = resource(graph, "random:index/randomString:RandomString", "bk-copy-vault-suffix").state.result;
     const vault = resource(graph, "aws:backup/vault:Vault", "bk-vault");
     expect(vault.inputs).toMatchObject({ name: `serverless-fullstack-test-bk-${suffix}`, kmsKeyArn: key.state.arn });
     const copyKey = resource(graph, "aws:kms/key:Key", "bk-copy-vault-key");
     const copyVault = resource(graph, "aws:backup/vault:Vault", "bk-copy-vault");
     expect(copyKey.inputs.region).toBe("us-west-2");
-    expect(copyVault.inputs).toMatchObject({ name: `serverless-fullstack-test-bk-copy-${suffix}`, kmsKeyArn: copyKey.state.arn, region: "us-west-2" });
+    expect(copyVault.inputs).toMatchObject({ name: `serverless-fullstack-test-bk-copy-${copySuffix}`, kmsKeyArn: copyKey.state.arn, region: "us-west-2" });
     expect(resource(graph, "aws:backup/plan:Plan", "bk-plan").inputs.rules).toEqual([
       {
         ruleName: "daily",
@@ -28,32 +29,42 @@ describe("BackupPlan", () => {
     ]);
     // Vaults and keys outlive the program with the recovery points they hold.
     for (const r of [key, vault, copyKey, copyVault]) expect(r.retainOnDelete, r.name).toBe(true);
+    for (const r of [vault, copyVault]) expect(r.inputs.forceDestroy, r.name).toBe(false);
   });
 
-  it("names a retained vault with a random suffix kept in state, so the next deployment after a destroy does not collide with the kept vault", async () => {
+  it("names a retained vault with a random suffix kept in state and drawn again with its key, so neither a deployment after a destroy nor a replacement collides with a kept vault", async () => {
     const graph = await record(() => new BackupPlan("kept", { resources: tables, copyRegion: "us-west-2", retainOnDelete: true }));
-    const suffix = resource(graph, "random:index/randomString:RandomString", "kept-vault-suffix");
-    expect(suffix.inputs).toMatchObject({ length: 6, special: false, upper: false });
-    // Destroyed with the stack (not retained), so a new deployment draws a new one; an update keeps it.
-    expect(suffix.retainOnDelete).toBe(false);
-    for (const vault of ofType(graph, "aws:backup/vault:Vault")) {
+    for (const [vaultName, keyName, suffixName] of [
+      ["kept-vault", "kept-vault-key", "kept-vault-suffix"],
+      ["kept-copy-vault", "kept-copy-vault-key", "kept-copy-vault-suffix"],
+    ]) {
+      const suffix = resource(graph, "random:index/randomString:RandomString", suffixName);
+      // A new key (the vault's kmsKeyArn is ForceNew) draws a new suffix, so the replacing vault gets a free name.
+      expect(suffix.inputs).toMatchObject({ length: 6, special: false, upper: false, keepers: { kmsKeyArn: resource(graph, "aws:kms/key:Key", keyName).state.arn } });
+      // Destroyed with the stack (not retained), so a new deployment draws a new one; an update keeps it.
+      expect(suffix.retainOnDelete).toBe(false);
+      const vault = resource(graph, "aws:backup/vault:Vault", vaultName);
       expect(vault.inputs.name.endsWith(`-${suffix.state.result}`), vault.inputs.name).toBe(true);
       expect(vault.dependencies).toContain(suffix.urn);
       expect(vault.inputs.name).toMatch(/^[a-zA-Z0-9_-]{2,50}$/);
     }
-    // Unretained vaults are deleted with the stack, so their names are free again: they keep the readable name.
+    // Unretained vaults are deleted with the stack, recovery points and all (DeleteBackupVault refuses a vault that holds
+    // any), so their names are free again: they keep the readable name.
     const unretained = await record(() => new BackupPlan("gone", { resources: tables, copyRegion: "us-west-2" }));
-    expect(ofType(unretained, "aws:backup/vault:Vault").map((v) => v.inputs.name)).toEqual(["serverless-fullstack-test-gone", "serverless-fullstack-test-gone-copy"]);
+    const vaults = ofType(unretained, "aws:backup/vault:Vault");
+    expect(vaults.map((v) => v.inputs.name)).toEqual(["serverless-fullstack-test-gone", "serverless-fullstack-test-gone-copy"]);
+    expect(vaults.map((v) => v.inputs.forceDestroy)).toEqual([true, true]);
     expect(ofType(unretained, "random:index/randomString:RandomString")).toEqual([]);
   });
 
   it("shortens the readable part of a long retained vault name, never the suffix", async () => {
     const name = "b".repeat(24); // serverless-fullstack-test-<24> is 50 characters, the most AWS Backup takes
     const graph = await record(() => new BackupPlan(name, { resources: tables, copyRegion: "us-west-2", retainOnDelete: true }));
-    const suffix = resource(graph, "random:index/randomString:RandomString", `${name}-vault-suffix`).state.result;
-    for (const vault of ofType(graph, "aws:backup/vault:Vault")) {
+    for (const [vaultName, readable] of [[`${name}-vault`, `serverless-fullstack-test-${name}`], [`${name}-copy-vault`, `serverless-fullstack-test-${name}-copy`]]) {
+      const vault = resource(graph, "aws:backup/vault:Vault", vaultName);
+      const suffix = resource(graph, "random:index/randomString:RandomString", `${vaultName}-suffix`).state.result;
       expect(vault.inputs.name).toHaveLength(50);
-      expect(vault.inputs.name).toBe(`${`serverless-fullstack-test-${name}`.slice(0, 43)}-${suffix}`);
+      expect(vault.inputs.name).toBe(`${readable.slice(0, 43)}-${suffix}`);
     }
   });
 
