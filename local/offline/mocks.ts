@@ -1,6 +1,6 @@
 /**
  * Pulumi mocks that record every registration the way the engine would see it:
- * type, name, inputs, parent, provider, protect, retainOnDelete and dependencies.
+ * type, name, inputs, parent, provider, protect, retainOnDelete, deletedWith and dependencies.
  *
  * `pulumi.runtime.setMocks` only hands `newResource` the type, name and inputs, so
  * we also wrap the mock monitor's `registerResource` to read the rest off the
@@ -32,6 +32,8 @@ export interface RecordedResource {
   provider?: string;
   protect: boolean;
   retainOnDelete: boolean;
+  /** URN of the resource whose deletion takes this one with it (`deletedWith`): Pulumi then skips this one's delete. */
+  deletedWith?: string;
   dependencies: string[];
   /** Properties the engine leaves alone on update (`ignoreChanges`). */
   ignoreChanges?: string[];
@@ -48,6 +50,7 @@ interface RegistrationMeta {
   provider?: string;
   protect: boolean;
   retainOnDelete: boolean;
+  deletedWith?: string;
   dependencies: string[];
   ignoreChanges?: string[];
 }
@@ -105,6 +108,7 @@ export async function installRecordingMocks(options: MockOptions = {}): Promise<
       provider: req.getProvider() || undefined,
       protect: req.getProtect() ?? false,
       retainOnDelete: req.getRetainondelete() ?? false,
+      deletedWith: req.getDeletedwith?.() || undefined,
       dependencies: req.getDependenciesList(),
       ignoreChanges: req.getIgnorechangesList?.() ?? [],
     });
