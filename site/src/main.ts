@@ -284,12 +284,15 @@ async function loadPhotos(polls = 0): Promise<void> {
   if (items.some((p) => p.status === "pending") && !live?.connected()) pollProcessing(polls);
 }
 
-/** Looks at the open album's photos again soon; a look that fails (the network, a 5xx) is tried again, a 401 ends it. */
+/**
+ * Looks at the open album's photos again soon. A look that failed on the way (the network, a 429 or 5xx) is tried again;
+ * an answer about the request itself (401, 403, 404: signed out, not allowed, the album is gone) ends the polling.
+ */
 function pollProcessing(polls: number): void {
   if (polls >= PROCESSING_POLL_LIMIT) return;
   processingPoll = setTimeout(async () => {
     const failure = await inBackground(() => loadPhotos(polls + 1));
-    if (failure && failure.status !== 401 && openAlbumId) pollProcessing(polls + 1);
+    if (failure && (failure.status === undefined || failure.status === 429 || failure.status >= 500) && openAlbumId) pollProcessing(polls + 1);
   }, PROCESSING_POLL_MS);
 }
 
