@@ -46,7 +46,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
   if (stageNames.length === 0) fail("stages", args.stages, "is empty", "Declare at least one stage, e.g. { prod: {} }.");
   // Only the REST kind gives every function an alias per stage (and per canary).
   const aliased = args.kind !== ApiKind.Http;
-  for (const stage of stageNames) validateStage(fail, stage, args.stages?.[stage] ?? {}, aliased);
+  for (const stage of stageNames) validateStage(fail, stage, args.stages?.[stage] ?? {}, aliased, stageNames);
   if (args.canary) {
     if (!stageNames.includes(args.canary.stage)) {
       fail("canary.stage", args.canary.stage, "is not a stage of this API, so there is nothing to run a canary on", `Use one of ${stageNames.join(", ")}, or add the stage.`);
@@ -54,7 +54,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     if (args.stages?.[args.canary.stage]?.canary) {
       fail("canary.stage", args.canary.stage, "already has stages." + args.canary.stage + ".canary", "Set the canary in one place.");
     }
-    validateStage(fail, args.canary.stage, { canary: args.canary }, aliased);
+    validateStage(fail, args.canary.stage, { canary: args.canary }, aliased, stageNames);
   }
   const authorizers = args.authorizers ?? {};
   for (const [authorizerName, authorizer] of Object.entries(authorizers)) validateAuthorizer(fail, authorizerName, authorizer);
@@ -317,7 +317,7 @@ function validateAuthorizer(fail: ArgFailure, name: string, authorizer: ApiAutho
   }
 }
 
-function validateStage(fail: ArgFailure, name: string, stage: ApiStage, aliased: boolean): void {
+function validateStage(fail: ArgFailure, name: string, stage: ApiStage, aliased: boolean, stageNames: readonly string[]): void {
   const where = `stages.${name}`;
   if (!STAGE_NAME.test(name)) fail("stages", name, "is not a stage name", "Use letters, digits and underscores, e.g. dev, test, prod.");
   if (aliased && !LAMBDA_ALIAS_NAME.test(name)) {
@@ -326,10 +326,12 @@ function validateStage(fail: ArgFailure, name: string, stage: ApiStage, aliased:
   if (aliased && stage.canary) {
     const override = stage.canary.stageVariableOverrides?.alias;
     const alias = override ?? `${name}-canary`;
-    if (!LAMBDA_ALIAS_NAME.test(alias)) {
-      if (override !== undefined) {
-        fail(`${where}.canary.stageVariableOverrides.alias`, override, "names the canary's Lambda alias, and Lambda alias names are 1–128 letters, digits, hyphens and underscores, not all digits", 'Use e.g. "prod-canary" (or drop it: the default is "<stage>-canary").');
-      }
+    if (override !== undefined && !LAMBDA_ALIAS_NAME.test(override)) {
+      fail(`${where}.canary.stageVariableOverrides.alias`, override, "names the canary's Lambda alias, and Lambda alias names are 1–128 letters, digits, hyphens and underscores, not all digits", 'Use e.g. "prod-canary" (or drop it: the default is "<stage>-canary").');
+    } else if (override !== undefined && stageNames.includes(override)) {
+      // Every stage is an alias of every route function: a second alias of the same name fails CreateAlias (ResourceConflictException).
+      fail(`${where}.canary.stageVariableOverrides.alias`, override, "is also a stage's name, and each stage already names a Lambda alias of every route function", 'Use a name no stage has, e.g. "prod-canary" (or drop it: the default is "<stage>-canary").');
+    } else if (!LAMBDA_ALIAS_NAME.test(alias)) {
       fail("stages", name, `gives the canary alias "${alias}" (${alias.length} characters), longer than Lambda's 128 for an alias name`, "Shorten the stage name to at most 121 characters, or set canary.stageVariableOverrides.alias to a shorter name.");
     }
   }
