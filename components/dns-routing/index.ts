@@ -75,19 +75,18 @@ export class DnsRouting extends pulumi.ComponentResource {
 /**
  * Route 53 refuses EvaluateTargetHealth for a CloudFront distribution target, so its alias does not evaluate. A zone id
  * given as a string was checked by the validator. One given as an Output (a distribution's `hostedZoneId`) is only
- * known once it resolves, after construction: then the default becomes false for CloudFront, and an explicit `true`
- * is kept as asked, with a warning; the deploy rule Route53AliasTargetHealth fails it in the recorded plan, before
- * AWS would. (Throwing there would fail only as an unhandled rejection inside the resource's serialisation.) Other
- * string zone ids keep the setting as a plain value, so the plan shows it at preview.
+ * known once it resolves, after construction: then a CloudFront alias does not evaluate either, and an explicit
+ * `true` is dropped with a warning rather than sent to Route 53, which would refuse it part-way through the update.
+ * (Throwing there would fail only as an unhandled rejection inside the resource's serialisation, and only at `up`:
+ * the zone id is unknown at preview.) Other string zone ids keep the setting as a plain value, so the plan shows it.
  */
 function aliasEvaluatesTarget(name: string, zoneId: pulumi.Input<string>, evaluate: boolean, explicit: boolean, index: number, parent: pulumi.Resource): pulumi.Input<boolean> {
   if (typeof zoneId === "string") return zoneId === CLOUDFRONT_ALIAS_ZONE_ID ? false : evaluate;
   if (!evaluate) return false;
   return pulumi.output(zoneId).apply((zone) => {
     if (zone !== CLOUDFRONT_ALIAS_ZONE_ID) return true;
-    if (!explicit) return false;
-    pulumi.log.warn(new ComponentArgError("DnsRouting", name, ...cloudFrontEvaluation(index)).message, parent);
-    return true;
+    if (explicit) pulumi.log.warn(`${new ComponentArgError("DnsRouting", name, ...cloudFrontEvaluation(index)).message} The record is created without it.`, parent);
+    return false;
   });
 }
 

@@ -90,8 +90,8 @@ export interface DnsRoutingArgs {
   /**
    * Whether an alias also follows its target's own health (e.g. a nested routing record). Route 53 refuses it
    * for a CloudFront distribution target (alias zone Z2FDTNDATAQYW2): those aliases do not evaluate, and
-   * `true` with such a target is an error (a warning and a `Route53AliasTargetHealth` deploy-rule finding when
-   * the zone id is an Output); give the record a `healthCheck` instead.
+   * `true` with such a target is an error (when the zone id is an Output, known only once it resolves, a warning,
+   * and the alias is created without it); give the record a `healthCheck` instead.
    * @default true (false for a CloudFront distribution target)
    */
   evaluateTargetHealth?: boolean;
@@ -119,7 +119,7 @@ export interface DnsRoutingSpec {
   name: string;
   policy: RoutingPolicy;
   recordTypes: string[];
-  /** For targets Route 53 can evaluate: a CloudFront distribution target's alias does not, unless asked explicitly (refused, or warned about when its zone id is an Output). */
+  /** For targets Route 53 can evaluate: a CloudFront distribution target's alias does not, even when asked explicitly (refused, or dropped with a warning when its zone id is an Output). */
   evaluateTargetHealth: boolean;
   records: DnsRoutingRecordSpec[];
 }
@@ -182,7 +182,7 @@ export function slug(id: string): string {
 /**
  * The argument failure of an alias that would evaluate a CloudFront distribution's health: "You can't set
  * EvaluateTargetHealth to true when the alias target is a CloudFront distribution" (API_AliasTarget). The validator
- * fails with it for a zone id known at construction; DnsRouting warns with it once a zone id Output resolves.
+ * fails with it for a zone id known at construction; DnsRouting warns with it, and drops the setting, once a zone id Output resolves.
  */
 export function cloudFrontEvaluation(index: number): Parameters<ArgFailure> {
   return [

@@ -289,6 +289,8 @@ async function loadPhotos(polls = 0): Promise<void> {
  * an answer about the request itself (401, 403, 404: signed out, not allowed, the album is gone) ends the polling.
  */
 function pollProcessing(polls: number): void {
+  // One chain of polls: a reload the user started meanwhile may have scheduled the next look already.
+  clearTimeout(processingPoll);
   if (polls >= PROCESSING_POLL_LIMIT) return;
   processingPoll = setTimeout(async () => {
     const failure = await inBackground(() => loadPhotos(polls + 1));

@@ -100,9 +100,12 @@ export const BACKUP_VAULT_LOCK: DeployRule = {
 };
 
 /** The values a `random` provider resource hands the program (RandomString/Password/Uuid `result`, RandomId `hex`/`b64Url`/`dec`, RandomPet's id). */
+/** Fewer random characters than this leave too few names to draw from (a 1-character suffix repeats within a few deployments). */
+const MIN_RANDOM_CHARACTERS = 4;
+
 function randomValues(r: RecordedResource): string[] {
   const values = [r.state.result, r.state.hex, r.state.b64Url, r.state.dec, r.type === "random:index/randomPet:RandomPet" ? r.id : undefined];
-  return values.filter((v): v is string => typeof v === "string" && v.length > 0);
+  return values.filter((v): v is string => typeof v === "string" && v.length >= MIN_RANDOM_CHARACTERS);
 }
 
 /**
@@ -122,7 +125,7 @@ export const BACKUP_RETAINED_VAULT_NAME: DeployRule = {
       const name: string = vault.inputs.name;
       const randomParts = graph.filter((r) => r.type.startsWith("random:") && vault.dependencies.includes(r.urn)).flatMap(randomValues);
       if (randomParts.some((part) => name.includes(part))) continue;
-      findings.push(finding("BackupRetainedVaultName", vault, `is kept on delete with the name "${name}", which has no random part: after a destroy the kept vault still holds it, and the next deployment's CreateBackupVault fails with AlreadyExistsException (names are unique per account and region)`, "end the name with a random suffix kept in state (a random.RandomString, as BackupPlan does with retainOnDelete), or leave name unset for Pulumi's autonaming"));
+      findings.push(finding("BackupRetainedVaultName", vault, `is kept on delete with the name "${name}", which has no random part (of at least ${MIN_RANDOM_CHARACTERS} characters): after a destroy the kept vault still holds it, and the next deployment's CreateBackupVault fails with AlreadyExistsException (names are unique per account and region)`, "end the name with a random suffix kept in state (a random.RandomString, as BackupPlan does with retainOnDelete), or leave name unset for Pulumi's autonaming"));
     }
     return findings;
   },

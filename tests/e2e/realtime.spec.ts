@@ -59,7 +59,7 @@ export function realtimeSuite(): void {
       let reads = 0;
       let release!: () => void;
       const messageSeen = new Promise<void>((resolve) => (release = resolve));
-      await page.route(/\/api\/albums\/[^/]+\/photos$/, async (route) => {
+      await page.route(/\/api\/albums\/[^/]+\/photos(\?|$)/, async (route) => {
         if (route.request().method() !== "GET") return route.continue();
         reads += 1;
         if (reads === 1) {
