@@ -10,7 +10,6 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { argFailer, type ArgFailure } from "./errors";
 import type { LambdaFunction, LambdaFunctionSpec } from "./lambda/function";
-import { bucketSettingOptions } from "./s3-hardening";
 import { registerSpec } from "./spec-registry";
 
 /**
@@ -130,8 +129,10 @@ export class BucketEvents extends pulumi.ComponentResource {
         })),
         region: args.region,
       },
-      // Retained with a retained bucket, like every other setting of it (s3-hardening bucketSettingOptions).
-      bucketSettingOptions(args.bucket, this, Object.values(this.permissions)),
+      // Neither retained nor deletedWith the bucket, unlike its other settings (s3-hardening bucketSettingOptions): a
+      // destroy deletes the invoke permissions above (and the functions, unless retained), so it deletes this too, and
+      // a kept bucket is left with no notification naming functions that are gone.
+      { parent: this, dependsOn: Object.values(this.permissions) },
     );
     registerSpec("BucketEvents", name, this.spec);
     this.registerOutputs({});

@@ -14,7 +14,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumeRolePolicy, policyJson, type PolicyStatement } from "./iam";
-import { ABORT_INCOMPLETE_UPLOADS, blockPublicAccess, bucketSettingOptions, createBucket, encryptByDefault, logAccess, tlsOnlyStatement } from "./s3-hardening";
+import { ABORT_INCOMPLETE_UPLOADS, blockPublicAccess, bucketSettingOptions, encryptByDefault, logAccess, tlsOnlyStatement } from "./s3-hardening";
 
 export interface BucketReplicationArgs {
   source: aws.s3.Bucket;
@@ -54,7 +54,7 @@ export interface BucketReplica {
 export function replicateBucket(name: string, args: BucketReplicationArgs, parent: pulumi.Resource): BucketReplica {
   const region = args.region;
   const opts = { parent, retainOnDelete: args.retainOnDelete };
-  const bucket = createBucket(`${name}-replica`, { forceDestroy: !args.retainOnDelete, region }, opts);
+  const bucket = new aws.s3.Bucket(`${name}-replica`, { forceDestroy: !args.retainOnDelete, region }, opts);
   const access = blockPublicAccess(`${name}-replica-access`, bucket, { region }, parent);
   new aws.s3.BucketOwnershipControls(`${name}-replica-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, bucketSettingOptions(bucket, parent));
   const versioning = new aws.s3.BucketVersioning(`${name}-replica-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" }, region }, bucketSettingOptions(bucket, parent));
@@ -81,7 +81,8 @@ export function replicateBucket(name: string, args: BucketReplicationArgs, paren
     { sid: "WriteReplicas", actions: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], resources: [pulumi.interpolate`${bucket.arn}/${prefix}*`] },
   ];
   const role = new aws.iam.Role(`${name}-replication-role`, { assumeRolePolicy: assumeRolePolicy(["s3.amazonaws.com"]), description: `${name}: S3 replication to ${region}` }, opts);
-  // Retained with the role: a retained configuration keeps replicating into the retained replica after a destroy.
+  // IAM, not an S3 setting: retained with the role, so after a destroy the configuration kept on a kept source still
+  // replicates into the kept replica.
   const rolePolicy = new aws.iam.RolePolicy(`${name}-replication-policy`, { role: role.id, policy: policyJson(statements) }, opts);
   const configuration = new aws.s3.BucketReplicationConfig(
     `${name}-replication`,
@@ -107,7 +108,7 @@ export function replicateBucket(name: string, args: BucketReplicationArgs, paren
 
 /** The replica's server access logs (cdk-nag S1), in a log bucket of its own region: S3 logs only within a region. */
 function createAccessLogs(name: string, replica: aws.s3.Bucket, region: string, args: BucketReplicationArgs, parent: pulumi.Resource): void {
-  const logs = createBucket(`${name}-replica-logs`, { forceDestroy: !args.retainOnDelete, region }, { parent, retainOnDelete: args.retainOnDelete });
+  const logs = new aws.s3.Bucket(`${name}-replica-logs`, { forceDestroy: !args.retainOnDelete, region }, { parent, retainOnDelete: args.retainOnDelete });
   const access = blockPublicAccess(`${name}-replica-logs-access`, logs, { region }, parent);
   const ownership = new aws.s3.BucketOwnershipControls(`${name}-replica-logs-ownership`, { bucket: logs.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, bucketSettingOptions(logs, parent));
   encryptByDefault(`${name}-replica-logs-encryption`, logs, { region }, parent);

@@ -1,31 +1,33 @@
 /**
  * Bucket hardening every component shares (StaticSite, the upload bucket, DataTier's export bucket):
  * public access blocked, default encryption, the TLS-only deny (cdk-nag S10), server access
- * logging once the log bucket accepts it, and every setting retained with a retained bucket.
+ * logging once the log bucket accepts it, and every setting deleted with its bucket.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-/** Buckets made by `createBucket` with retainOnDelete: their settings are retained with them. */
-const retainedBuckets = new WeakSet<aws.s3.Bucket>();
-
-/** A bucket whose settings, given `bucketSettingOptions`, are retained when it is. */
-export function createBucket(name: string, args: aws.s3.BucketArgs, opts: { parent: pulumi.Resource; retainOnDelete: boolean }): aws.s3.Bucket {
-  const bucket = new aws.s3.Bucket(name, args, opts);
-  if (opts.retainOnDelete) retainedBuckets.add(bucket);
-  return bucket;
-}
-
 /**
  * Options of a setting of `bucket` (public access block, policy, ownership, encryption, versioning, lifecycle, logging,
- * replication, CORS, notifications): retainOnDelete when the bucket has it. Deleting a setting is an S3 call on the
- * bucket (DeletePublicAccessBlock, DeleteBucketPolicy, DeleteBucketOwnershipControls, DeleteBucketEncryption, ...:
- * terraform-provider-aws internal/service/s3/bucket_public_access_block.go and its siblings), and Pulumi calls it for
- * every resource that is not retained itself (https://www.pulumi.com/docs/iac/concepts/resources/options/retainondelete/).
- * A destroy would otherwise keep the bucket, users' uploads and all, without its public access block or TLS-only policy.
+ * replication, CORS, website): `deletedWith: bucket`. Deleting a setting is an S3 call on the bucket
+ * (DeletePublicAccessBlock, DeleteBucketPolicy, DeleteBucketOwnershipControls, DeleteBucketEncryption, ...:
+ * terraform-provider-aws internal/service/s3/bucket_public_access_block.go and its siblings). With deletedWith the
+ * engine skips that call exactly when the bucket is deleted in the same operation, and a retained bucket's delete
+ * step counts (pulumi/pulumi pkg/resource/deploy/step.go, DeleteStep.Apply;
+ * https://www.pulumi.com/docs/iac/concepts/resources/options/deletedwith/). So a destroy keeps a retained bucket
+ * with its public access block and TLS-only policy, while a setting removed from the program on its own (the
+ * replication of a dropped region, the website configuration of a site moved to OAC) is still deleted, which
+ * retainOnDelete on the setting would not do.
+ *
+ * Right for a bucket the stack deletes too: its settings go with it, and the buckets it deletes are forceDestroy,
+ * whose delete empties the bucket and retries until S3 accepts (terraform-provider-aws resourceBucketDelete),
+ * whatever settings it still has. The separate deletes are redundant, and skipping them keeps the bucket private
+ * and TLS-only while it is emptied. Should the bucket's delete fail, the bucket keeps its settings, and the next
+ * `up` creates them again with a Put of the whole setting (PutBucketPolicy, ...).
+ *
+ * Not for the bucket's notification configuration (BucketEvents): it names functions a destroy deletes.
  */
 export function bucketSettingOptions(bucket: aws.s3.Bucket, parent: pulumi.Resource, dependsOn?: pulumi.Resource[]): pulumi.CustomResourceOptions {
-  return { parent, ...(retainedBuckets.has(bucket) ? { retainOnDelete: true } : {}), ...(dependsOn ? { dependsOn } : {}) };
+  return { parent, deletedWith: bucket, ...(dependsOn ? { dependsOn } : {}) };
 }
 
 /** Denies every request that does not use TLS (cdk-nag S10). `except` keeps one action open over HTTP (website hosting). */
@@ -169,7 +171,7 @@ export function createPrivateBucketWithLogs(args: PrivateBucketArgs, parent: pul
   const { region, bucketResource: main, logBucketResource: logs } = args;
   const opts = { parent, retainOnDelete: args.retainOnDelete };
 
-  const logBucket = createBucket(logs, { forceDestroy: !args.retainOnDelete, region }, opts);
+  const logBucket = new aws.s3.Bucket(logs, { forceDestroy: !args.retainOnDelete, region }, opts);
   const logsAccess = blockPublicAccess(`${logs}-access`, logBucket, { region }, parent);
   const logsOwnership = new aws.s3.BucketOwnershipControls(`${logs}-ownership`, { bucket: logBucket.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, bucketSettingOptions(logBucket, parent));
   encryptByDefault(`${logs}-encryption`, logBucket, { region }, parent);
@@ -179,7 +181,7 @@ export function createPrivateBucketWithLogs(args: PrivateBucketArgs, parent: pul
     bucketSettingOptions(logBucket, parent),
   );
 
-  const bucket = createBucket(main, { bucket: args.bucketName, forceDestroy: !args.retainOnDelete, region }, opts);
+  const bucket = new aws.s3.Bucket(main, { bucket: args.bucketName, forceDestroy: !args.retainOnDelete, region }, opts);
   const access = blockPublicAccess(`${main}-access`, bucket, { region }, parent);
   new aws.s3.BucketOwnershipControls(`${main}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, bucketSettingOptions(bucket, parent));
   const versioning = args.versioned

@@ -2,7 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { replicateBucket, type BucketReplica } from "../bucket-replication";
-import { ABORT_INCOMPLETE_UPLOADS, blockPublicAccess, bucketSettingOptions, createBucket, encryptByDefault, logAccess } from "../s3-hardening";
+import { ABORT_INCOMPLETE_UPLOADS, blockPublicAccess, bucketSettingOptions, encryptByDefault, logAccess } from "../s3-hardening";
 import type { StaticSiteSpec } from "./spec";
 
 export interface SiteBuckets {
@@ -20,7 +20,7 @@ export function createBuckets(name: string, spec: StaticSiteSpec, parent: pulumi
   const region = spec.region;
 
   // --- log bucket: receives S3 access logs and CloudFront logs, and never logs into itself.
-  const logs = createBucket(`${name}-logs`, { bucket: spec.logs.bucketName, forceDestroy: !spec.retainOnDelete, region }, opts);
+  const logs = new aws.s3.Bucket(`${name}-logs`, { bucket: spec.logs.bucketName, forceDestroy: !spec.retainOnDelete, region }, opts);
   const logsAccess = blockPublicAccess(`${name}-logs-access`, logs, { region }, parent);
   // CloudFront's standard logs are delivered through an ACL grant, which needs ACLs enabled.
   const logsOwnership = new aws.s3.BucketOwnershipControls(`${name}-logs-ownership`, { bucket: logs.id, rule: { objectOwnership: "BucketOwnerPreferred" }, region }, bucketSettingOptions(logs, parent));
@@ -40,7 +40,7 @@ export function createBuckets(name: string, spec: StaticSiteSpec, parent: pulumi
   );
 
   // --- site bucket
-  const site = createBucket(`${name}-bucket`, { bucket: spec.bucketName, forceDestroy: !spec.retainOnDelete, region }, opts);
+  const site = new aws.s3.Bucket(`${name}-bucket`, { bucket: spec.bucketName, forceDestroy: !spec.retainOnDelete, region }, opts);
   const website = spec.hosting === "s3-website";
   // Website endpoints are anonymous HTTP: the policy must be allowed to grant reads (only with CloudFront's secret Referer).
   const siteAccess = blockPublicAccess(`${name}-bucket-access`, site, { region, allowPublicPolicy: website }, parent);

@@ -133,33 +133,38 @@ export const S3_REPLICATION_ENCRYPTION: DeployRule = {
 
 /** The public access block's own way to stay behind on delete (`skipDestroy`: the provider then skips DeletePublicAccessBlock). */
 const PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
+/** Names the functions it invokes, which a destroy deletes: it is deleted with them, kept bucket or not. */
+const NOTIFICATION = "aws:s3/bucketNotification:BucketNotification";
 
 /**
- * A retained bucket's settings are retained too. Each S3 setting resource (public access block, policy, ownership
- * controls, encryption, versioning, lifecycle, logging, replication, CORS, notifications, ...) deletes its setting from
- * the bucket when it is deleted — DeletePublicAccessBlock, DeleteBucketPolicy, DeleteBucketOwnershipControls,
+ * A retained bucket's settings stay with it. Each S3 setting resource (public access block, policy, ownership
+ * controls, encryption, versioning, lifecycle, logging, replication, CORS, website, ...) deletes its setting from the
+ * bucket when it is deleted — DeletePublicAccessBlock, DeleteBucketPolicy, DeleteBucketOwnershipControls,
  * DeleteBucketEncryption (terraform-provider-aws internal/service/s3/bucket_public_access_block.go, bucket_policy.go,
- * bucket_ownership_controls.go, bucket_server_side_encryption_configuration.go) — and Pulumi calls that delete for every
- * resource not itself retainOnDelete (https://www.pulumi.com/docs/iac/concepts/resources/options/retainondelete/). A
- * destroy then keeps the bucket and its objects but strips its public access block and TLS-only policy.
+ * bucket_ownership_controls.go, bucket_server_side_encryption_configuration.go) — and Pulumi calls that delete unless
+ * the setting is retainOnDelete or deletedWith a resource deleted in the same operation, which a retained bucket's
+ * delete step is (pulumi/pulumi pkg/resource/deploy/step.go DeleteStep.Apply). A destroy would otherwise keep the
+ * bucket and its objects but strip its public access block and TLS-only policy. deletedWith is the better of the two:
+ * a retained setting also stays when it alone is removed from the program. The notification configuration is
+ * exempt: the functions it names are not kept.
  */
 export const S3_RETAINED_BUCKET_SETTINGS: DeployRule = {
   id: "S3RetainedBucketSettings",
-  title: "The settings of a retained bucket are retained with it",
+  title: "The settings of a retained bucket stay with it on delete",
   source: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeletePublicAccessBlock.html",
   check(graph) {
     const findings: DeployFinding[] = [];
-    const settings = graph.filter((r) => r.custom && r.type.startsWith("aws:s3/") && !BUCKET_TYPES.includes(r.type) && typeof r.inputs.bucket === "string");
+    const settings = graph.filter((r) => r.custom && r.type.startsWith("aws:s3/") && !BUCKET_TYPES.includes(r.type) && r.type !== NOTIFICATION && typeof r.inputs.bucket === "string");
     for (const bucket of BUCKET_TYPES.flatMap((t) => ofType(graph, t)).filter((b) => b.retainOnDelete)) {
       const identities = [bucket.id, bucket.state.bucket].filter(Boolean);
       for (const setting of settings.filter((s) => identities.includes(s.inputs.bucket))) {
-        if (setting.retainOnDelete || (setting.type === PUBLIC_ACCESS_BLOCK && setting.inputs.skipDestroy === true)) continue;
+        if (setting.retainOnDelete || setting.deletedWith === bucket.urn || (setting.type === PUBLIC_ACCESS_BLOCK && setting.inputs.skipDestroy === true)) continue;
         findings.push(
           finding(
             "S3RetainedBucketSettings",
             setting,
-            `belongs to bucket ${bucket.name}, which is retained on delete, but is not; a destroy deletes this setting from the kept bucket`,
-            `create it with retainOnDelete: true like the bucket${setting.type === PUBLIC_ACCESS_BLOCK ? " (or skipDestroy: true)" : ""}`,
+            `belongs to bucket ${bucket.name}, which is retained on delete, but is neither retained nor deletedWith it; a destroy deletes this setting from the kept bucket`,
+            `create it with deletedWith: the bucket (kept when the bucket goes, deleted when it alone is removed)${setting.type === PUBLIC_ACCESS_BLOCK ? ", or skipDestroy: true" : ""}`,
           ),
         );
       }

@@ -67,6 +67,20 @@ describe("UploadBucket.replicate", () => {
     ]));
   });
 
+  it("deletes the configuration with the source bucket only: dropping the replica region deletes it, while a destroy keeps it on a kept source", async () => {
+    const graph = await record(() => new UploadBucket("kept", { retainOnDelete: true }).replicate("us-west-2", "originals/"));
+    const source = resource(graph, "aws:s3/bucket:Bucket", "kept-bucket");
+    const replica = resource(graph, "aws:s3/bucket:Bucket", "kept-us-west-2-replica");
+    const config = resource(graph, CONFIG, "kept-us-west-2-replication");
+    expect([config.deletedWith, config.retainOnDelete]).toEqual([source.urn, false]);
+    for (const name of ["access", "ownership", "versioning", "encryption", "lifecycle", "policy", "logging"]) {
+      const setting = graph.find((r) => r.name === `kept-us-west-2-replica-${name}`)!;
+      expect([name, setting.deletedWith, setting.retainOnDelete]).toEqual([name, replica.urn, false]);
+    }
+    // The role keeps its inline policy: IAM refuses to delete a role that still has one.
+    expect([resource(graph, "aws:iam/role:Role", "kept-us-west-2-replication-role").retainOnDelete, resource(graph, "aws:iam/rolePolicy:RolePolicy", "kept-us-west-2-replication-policy").retainOnDelete]).toEqual([true, true]);
+  });
+
   it("keeps to one replication configuration per bucket", async () => {
     let error: unknown;
     await record(() => {

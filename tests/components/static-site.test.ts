@@ -65,15 +65,19 @@ describe("StaticSite buckets", () => {
     expect([dev.site.retainOnDelete, dev.site.inputs.forceDestroy]).toEqual([false, true]);
   });
 
-  it("retains every setting of the retained buckets (website hosting's too), so a destroy leaves them hardened", async () => {
-    for (const hosting of ["oac", "s3-website"] as const) {
-      const { graph } = await build(`kept-${hosting}`, { retainOnDelete: true, hosting });
+  it("deletes each setting with the bucket it configures (website hosting's too): kept with a kept bucket, deleted when removed alone", async () => {
+    for (const [hosting, retainOnDelete] of [["oac", true], ["s3-website", true], ["oac", false]] as const) {
+      const { graph } = await build(`with-${hosting}-${retainOnDelete}`, { retainOnDelete, hosting });
+      const buckets = graph.filter((r) => r.type === "aws:s3/bucket:Bucket");
       const settings = graph.filter((r) => r.type.startsWith("aws:s3/") && r.type !== "aws:s3/bucket:Bucket");
       expect(settings.map((r) => r.type.split(":")[1])).toEqual(expect.arrayContaining(["s3/bucketPublicAccessBlock", "s3/bucketPolicy", "s3/bucketOwnershipControls", "s3/bucketLogging"]));
-      expect(settings.filter((r) => !r.retainOnDelete).map((r) => r.name), hosting).toEqual([]);
+      const deletedWithItsBucket = (s: RecordedResource) => !s.retainOnDelete && s.deletedWith !== undefined && s.deletedWith === buckets.find((b) => b.id === s.inputs.bucket)?.urn;
+      expect(settings.filter((s) => !deletedWithItsBucket(s)).map((r) => r.name), `${hosting} ${retainOnDelete}`).toEqual([]);
     }
-    const { graph } = await build("website-kept", { retainOnDelete: true, hosting: "s3-website" });
-    expect(resource(graph, "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration", "website-kept-website").retainOnDelete).toBe(true);
+    // Moving to OAC removes the website configuration alone: with deletedWith (not retainOnDelete) that deletes it.
+    const { graph, site } = await build("website-kept", { retainOnDelete: true, hosting: "s3-website" });
+    const website = resource(graph, "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration", "website-kept-website");
+    expect([website.deletedWith, website.retainOnDelete]).toEqual([site.urn, false]);
   });
 
   it("switches the site bucket's access logging on once the log bucket's policy and ownership exist", async () => {

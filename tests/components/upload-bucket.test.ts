@@ -5,6 +5,8 @@ import { resolveValue } from "../../local/offline/program";
 import { ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
 import { ALL_RULES } from "../../testing/security-rules";
 
+const NOTIFICATION = "aws:s3/bucketNotification:BucketNotification";
+
 describe("UploadBucket", () => {
   it("is private, encrypted, versioned, TLS-only and access-logged into its own log bucket", async () => {
     let uploads!: UploadBucket;
@@ -25,7 +27,7 @@ describe("UploadBucket", () => {
     expect(await resolveValue(grant.resources[0])).toBe(`${bucket.state.arn}/originals/*`);
   });
 
-  it("retains every setting of a retained bucket (a destroy would strip them from the kept bucket), and none in dev", async () => {
+  it("deletes each setting with the bucket it configures (kept with a kept bucket, deleted when removed alone), and the notification with its functions", async () => {
     const build = (name: string, retainOnDelete: boolean) =>
       record(() => {
         const uploads = new UploadBucket(name, { retainOnDelete });
@@ -34,12 +36,21 @@ describe("UploadBucket", () => {
         const fn = new LambdaFunction(`${name}-thumb`, { entry: "tests/fixtures/handlers/echo.ts" });
         uploads.notify({ thumbs: { function: fn, events: ["s3:ObjectCreated:*"] } });
       });
-    const settings = (graph: RecordedResource[]) => graph.filter((r) => r.type.startsWith("aws:s3/") && r.type !== "aws:s3/bucket:Bucket");
-    const kept = settings(await build("keep", true));
-    // Per bucket (upload, its logs, replica, replica logs): access, ownership, encryption, lifecycle, policy; plus versioning x2, logging x2, replication, CORS, notification.
-    expect(kept).toHaveLength(27);
-    expect(kept.filter((r) => !r.retainOnDelete).map((r) => r.name)).toEqual([]);
-    expect(settings(await build("dev", false)).filter((r) => r.retainOnDelete).map((r) => r.name)).toEqual([]);
+    for (const [name, retained] of [["keep", true], ["dev", false]] as const) {
+      const graph = await build(name, retained);
+      const buckets = ofType(graph, "aws:s3/bucket:Bucket");
+      expect(buckets.map((b) => b.retainOnDelete), name).toEqual(buckets.map(() => retained));
+      const settings = graph.filter((r) => r.type.startsWith("aws:s3/") && r.type !== "aws:s3/bucket:Bucket");
+      // Per bucket (upload, its logs, replica, replica logs): access, ownership, encryption, lifecycle, policy; plus versioning x2, logging x2, replication, CORS, notification.
+      expect(settings, name).toHaveLength(27);
+      const [notification, ...rest] = [...ofType(graph, NOTIFICATION), ...settings.filter((s) => s.type !== NOTIFICATION)];
+      const deletedWithItsBucket = (s: RecordedResource) => !s.retainOnDelete && s.deletedWith !== undefined && s.deletedWith === buckets.find((b) => b.id === s.inputs.bucket)?.urn;
+      expect(rest.filter((s) => !deletedWithItsBucket(s)).map((s) => s.name), name).toEqual([]);
+      // The thumbnail function it invokes is deleted by a destroy: a kept bucket keeps no notification naming it.
+      expect([notification.deletedWith, notification.retainOnDelete], name).toEqual([undefined, false]);
+      // IAM is no S3 setting: the replication role's inline policy stays with the role (a role with inline policies cannot be deleted).
+      expect(resource(graph, "aws:iam/rolePolicy:RolePolicy", `${name}-us-west-2-replication-policy`).retainOnDelete, name).toBe(retained);
+    }
   });
 
   it("switches access logging on once the log bucket's policy lets S3 deliver and its ownership is set", async () => {

@@ -131,7 +131,7 @@ describe("deploy rules pass on", () => {
     expect(clean(await lambdaFunction())).toEqual([]);
   });
 
-  it("retained buckets (prod) with every setting retained: a site with its replica, and uploads with a replica, browser CORS and notifications", async () => {
+  it("retained buckets (prod) with every setting deletedWith its bucket: a site with its replica, and uploads with a replica, browser CORS and a notification (deleted with its function)", async () => {
     const graph = await record(() => {
       new StaticSite("kept-site", { path: "tests/fixtures/site", replicaRegion: "us-west-2", retainOnDelete: true });
       const uploads = new UploadBucket("kept-up", { retainOnDelete: true });
@@ -141,12 +141,20 @@ describe("deploy rules pass on", () => {
       uploads.notify({ thumbs: { function: fn, events: ["s3:ObjectCreated:*"], filterPrefix: "originals/" } });
     });
     expect(graph.filter((r) => r.type === "aws:s3/bucket:Bucket" && r.retainOnDelete)).toHaveLength(8);
+    expect(graph.filter((r) => r.type.startsWith("aws:s3/") && r.retainOnDelete && r.type !== "aws:s3/bucket:Bucket").map((r) => r.name)).toEqual([]);
+    const [notification] = ofType(graph, "aws:s3/bucketNotification:BucketNotification");
+    expect([notification.retainOnDelete, notification.deletedWith]).toEqual([false, undefined]);
     expect(clean(graph, prod)).toEqual([]);
   });
 
-  it("a retained bucket whose public access block stays behind through skipDestroy", () => {
+  it("a retained bucket whose public access block stays behind through skipDestroy, with a policy deletedWith it and a notification that is neither", () => {
     const kept = handBuilt("aws:s3/bucket:Bucket", "kept", { bucket: "gallery-kept" }, { state: { bucket: "gallery-kept" }, retainOnDelete: true });
-    expect(clean([kept, handBuilt("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "kept-access", { bucket: kept.id, blockPublicAcls: true, skipDestroy: true })])).toEqual([]);
+    expect(clean([
+      kept,
+      handBuilt("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "kept-access", { bucket: kept.id, blockPublicAcls: true, skipDestroy: true }),
+      handBuilt("aws:s3/bucketPolicy:BucketPolicy", "kept-policy", { bucket: kept.id, policy: "{}" }, { deletedWith: kept.urn }),
+      handBuilt("aws:s3/bucketNotification:BucketNotification", "kept-notification", { bucket: kept.id, lambdaFunctions: [] }),
+    ])).toEqual([]);
   });
 
   it("dotted bucket names that are not CloudFront HTTPS origins, and generated names", () => {
