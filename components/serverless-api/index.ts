@@ -84,6 +84,8 @@ export class ServerlessApi extends pulumi.ComponentResource {
     readonly accessLogs: aws.cloudwatch.LogGroup;
     /** Each REST stage's execution log group (`API-Gateway-Execution-Logs_<api-id>/<stage>`), by stage name; empty on the HTTP kind. */
     readonly executionLogs: ReadonlyMap<string, aws.cloudwatch.LogGroup>;
+    /** The canary's execution log group (`API-Gateway-Execution-Logs_<api-id>/<stage>/Canary`) of each REST stage with a canary, by stage name. */
+    readonly canaryExecutionLogs: ReadonlyMap<string, aws.cloudwatch.LogGroup>;
     readonly usagePlans: readonly aws.apigateway.UsagePlan[];
     readonly domainName?: aws.apigateway.DomainName;
     /**
@@ -103,7 +105,7 @@ export class ServerlessApi extends pulumi.ComponentResource {
       const http = createHttpApi(name, this.spec, this);
       const region = regionOf(this.spec.region, this);
       for (const [fnName, fn] of http.functions) this.spec.functions[fnName] = fn.spec;
-      this.nodes = { stages: new Map(), functions: http.functions, authorizers: [], aliases: [], accessLogs: http.accessLogs, executionLogs: new Map(), usagePlans: [], http };
+      this.nodes = { stages: new Map(), functions: http.functions, authorizers: [], aliases: [], accessLogs: http.accessLogs, executionLogs: new Map(), canaryExecutionLogs: new Map(), usagePlans: [], http };
       this.restApiId = http.api.id;
       this.executionArn = http.api.executionArn;
       this.domainName = pulumi.interpolate`${http.api.id}.execute-api.${region}.amazonaws.com`;
@@ -142,6 +144,7 @@ export class ServerlessApi extends pulumi.ComponentResource {
       aliases: stages.aliases,
       accessLogs: stages.accessLogs,
       executionLogs: stages.executionLogs,
+      canaryExecutionLogs: stages.canaryExecutionLogs,
       usagePlans: plans.plans,
       domainName: domain?.domainName,
       account: stages.account,

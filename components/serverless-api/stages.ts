@@ -52,6 +52,8 @@ export interface StageResources {
   accessLogs: aws.cloudwatch.LogGroup;
   /** Each stage's execution log group, by stage name (see `executionLogGroupName`). */
   executionLogs: Map<string, aws.cloudwatch.LogGroup>;
+  /** The canary's execution log group of each stage with a canary, by stage name (see `canaryExecutionLogGroupName`). */
+  canaryExecutionLogs: Map<string, aws.cloudwatch.LogGroup>;
   account?: aws.apigateway.Account;
   aliases: aws.lambda.Alias[];
   permissions: aws.lambda.Permission[];
@@ -87,6 +89,7 @@ export function createStages(
 
   const stages = new Map<string, aws.apigateway.Stage>();
   const executionLogs = new Map<string, aws.cloudwatch.LogGroup>();
+  const canaryExecutionLogs = new Map<string, aws.cloudwatch.LogGroup>();
   for (const stageSpec of spec.stages) {
     // API Gateway would create this group itself on the first logged request, with no retention and outside
     // the stack (kept forever, left behind by destroy); created here first, it is ours and API Gateway writes to it.
@@ -96,7 +99,17 @@ export function createStages(
       { parent },
     );
     executionLogs.set(stageSpec.name, executionLog);
-    const logging = [...(account ? [account] : []), executionLog];
+    // A canary's requests are logged to a second group as well, which API Gateway would likewise create itself and
+    // keep forever. It goes when the canary does (promotion or removal): its requests are in the stage's group too.
+    const canaryLog = stageSpec.canary
+      ? new aws.cloudwatch.LogGroup(
+          `${name}-execution-logs-${stageSpec.name}-canary`,
+          { name: canaryExecutionLogGroupName(api.id, stageSpec.name), retentionInDays: spec.logRetentionDays, region },
+          { parent },
+        )
+      : undefined;
+    if (canaryLog) canaryExecutionLogs.set(stageSpec.name, canaryLog);
+    const logging = [...(account ? [account] : []), executionLog, ...(canaryLog ? [canaryLog] : [])];
     const stage = new aws.apigateway.Stage(
       `${name}-stage-${stageSpec.name}`,
       {
@@ -140,7 +153,7 @@ export function createStages(
   }
 
   const { aliases, permissions } = createAliases(name, spec, api, functions, parent);
-  return { deployment, stages, accessLogs, executionLogs, account, aliases, permissions };
+  return { deployment, stages, accessLogs, executionLogs, canaryExecutionLogs, account, aliases, permissions };
 }
 
 /**
@@ -150,6 +163,17 @@ export function createStages(
  */
 export function executionLogGroupName(restApiId: pulumi.Input<string>, stageName: string): pulumi.Output<string> {
   return pulumi.interpolate`API-Gateway-Execution-Logs_${restApiId}/${stageName}`;
+}
+
+/**
+ * The group API Gateway writes a stage's canary requests to: "the canary release execution log group is named
+ * API-Gateway-Execution-Logs/{rest-api-id}/{stage-name}/Canary", i.e. the stage's group with `/Canary` appended.
+ * That page writes the stage's own group with a "/" after "Execution-Logs" where the execution-logging page (and
+ * `executionLogGroupName`) has "_"; the stage group's documented name is used as the base here.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/canary-release.html
+ */
+export function canaryExecutionLogGroupName(restApiId: pulumi.Input<string>, stageName: string): pulumi.Output<string> {
+  return pulumi.interpolate`${executionLogGroupName(restApiId, stageName)}/Canary`;
 }
 
 /**

@@ -212,43 +212,51 @@ const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
  * "When you enable execution logging on a stage, API Gateway automatically creates and manages a CloudWatch Logs
  * log group. The log group is named API-Gateway-Execution-Logs_{rest-api-id}/{stage_name}." A group API Gateway
  * creates has CloudWatch Logs' default retention (never expire) and belongs to no stack, so it outlives `destroy`.
- * The stack must create that exact group, with a retention, before the method settings turn logging on.
+ * The stack must create that exact group, with a retention, before the method settings turn logging on. A stage
+ * with a canary also logs the canary's requests to "a canary-specific CloudWatch Logs log group", the stage's group
+ * with `/Canary` appended (https://docs.aws.amazon.com/apigateway/latest/developerguide/canary-release.html), which
+ * needs the same.
  */
 export const API_EXECUTION_LOG_GROUP_MANAGED: DeployRule = {
   id: "ApiExecutionLogGroupManaged",
-  title: "A REST stage with execution logging on has its execution log group in the stack, with a retention, created first",
+  title: "A REST stage with execution logging on has its execution log group (and its canary's) in the stack, with a retention, created first",
   source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-execution-logging.html",
   check(graph, context) {
     const findings: DeployFinding[] = [];
     for (const settings of ofType(graph, "aws:apigateway/methodSettings:MethodSettings")) {
       const level = String(settings.inputs.settings?.loggingLevel ?? "OFF");
       if (!["ERROR", "INFO"].includes(level)) continue;
-      const name = `API-Gateway-Execution-Logs_${settings.inputs.restApi}/${settings.inputs.stageName}`;
+      const { restApi, stageName } = settings.inputs;
       const region = regionOf(graph, settings, context);
-      const group = ofType(graph, LOG_GROUP).find((g) => g.inputs.name === name && regionOf(graph, g, context) === region);
-      if (!group) {
-        findings.push(
-          finding(
-            "ApiExecutionLogGroupManaged",
-            settings,
-            `turns on ${level} execution logging, but the stack has no log group ${name} in ${region}; API Gateway creates it itself, with no retention (kept forever) and outside the stack (left behind by destroy)`,
-            `create an aws.cloudwatch.LogGroup named exactly ${name} with retentionInDays, and make the stage and its method settings depend on it`,
-          ),
-        );
-        continue;
-      }
-      if (!(Number(group.inputs.retentionInDays) > 0)) {
-        findings.push(finding("ApiExecutionLogGroupManaged", group, `is the execution log group of stage ${settings.inputs.stageName} but sets no retentionInDays, so its logs are kept forever`, "set retentionInDays (the stack's log retention)"));
-      }
-      if (!dependencyClosure(graph, settings).has(group.urn)) {
-        findings.push(
-          finding(
-            "ApiExecutionLogGroupManaged",
-            settings,
-            `does not depend on its execution log group ${group.name}, so API Gateway can write first and create ${name} itself, and creating the group then fails (ResourceAlreadyExistsException)`,
-            `add ${group.name} to the method settings' (and the stage's) dependsOn`,
-          ),
-        );
+      const stage = ofType(graph, "aws:apigateway/stage:Stage").find((s) => s.inputs.restApi === restApi && s.inputs.stageName === stageName && regionOf(graph, s, context) === region);
+      const stageGroup = `API-Gateway-Execution-Logs_${restApi}/${stageName}`;
+      const expected = [{ name: stageGroup, of: `stage ${stageName}` }, ...(stage?.inputs.canarySettings ? [{ name: `${stageGroup}/Canary`, of: `the canary of stage ${stageName}` }] : [])];
+      for (const { name, of } of expected) {
+        const group = ofType(graph, LOG_GROUP).find((g) => g.inputs.name === name && regionOf(graph, g, context) === region);
+        if (!group) {
+          findings.push(
+            finding(
+              "ApiExecutionLogGroupManaged",
+              settings,
+              `turns on ${level} execution logging, but the stack has no log group ${name} (${of}) in ${region}; API Gateway creates it itself, with no retention (kept forever) and outside the stack (left behind by destroy)`,
+              `create an aws.cloudwatch.LogGroup named exactly ${name} with retentionInDays, and make the stage and its method settings depend on it`,
+            ),
+          );
+          continue;
+        }
+        if (!(Number(group.inputs.retentionInDays) > 0)) {
+          findings.push(finding("ApiExecutionLogGroupManaged", group, `is the execution log group of ${of} but sets no retentionInDays, so its logs are kept forever`, "set retentionInDays (the stack's log retention)"));
+        }
+        if (!dependencyClosure(graph, settings).has(group.urn)) {
+          findings.push(
+            finding(
+              "ApiExecutionLogGroupManaged",
+              settings,
+              `does not depend on its execution log group ${group.name}, so API Gateway can write first and create ${name} itself, and creating the group then fails (ResourceAlreadyExistsException)`,
+              `add ${group.name} to the method settings' (and the stage's) dependsOn`,
+            ),
+          );
+        }
       }
     }
     return findings;
