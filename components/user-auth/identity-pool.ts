@@ -36,8 +36,10 @@ export function createIdentityPool(
       region: spec.region,
     },
     // The identity ids it mints key every row-level-security item, so it is kept with the pool and the tables;
-    // a new pool would mint new ids and orphan those items. The roles and their attachment are rebuilt instead.
-    { parent, retainOnDelete: spec.retainOnDelete },
+    // a new pool would mint new ids and orphan those items. deletedWith, not retainOnDelete: an identity pool removed
+    // or replaced on its own is deleted. DeleteUserPool leaves it, so it is deletedWith the pool only when the pool is
+    // kept. The roles and their attachment are rebuilt instead: kept, they would be IAM grants on the tables outside any stack.
+    { parent, deletedWith: spec.retainOnDelete ? pool : undefined },
   );
 
   const authenticatedRole = new aws.iam.Role(`${name}-authenticated`, { assumeRolePolicy: federatedTrust(identityPool.id, "authenticated") }, { parent });

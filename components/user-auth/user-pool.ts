@@ -27,11 +27,12 @@ export function createUserPool(
 ): PoolResources {
   // A kept pool still names its trigger (lambdaConfig), so the function outlives a destroy with the pool: all of
   // it, since a function whose role was deleted cannot run. Every part is auto-named, so nothing kept collides later.
+  // deletedWith, not retainOnDelete: a trigger removed or replaced on its own is still deleted.
   const trigger = postConfirmationArgs && spec.triggers.postConfirmation
     ? new LambdaFunction(
         spec.triggers.postConfirmation,
         { region: spec.region, ...postConfirmationArgs },
-        { parent, transformations: spec.retainOnDelete ? [retainEveryChild] : undefined },
+        { parent, transformations: spec.retainOnDelete ? [deletedWithEveryChild(parent)] : undefined },
       )
     : undefined;
 
@@ -64,8 +65,10 @@ export function createUserPool(
       new aws.cognito.UserGroup(
         `${name}-group-${group.name}`,
         { userPoolId: pool.id, name: group.name, description: group.description, precedence: group.precedence, region: spec.region },
-        // DeleteGroup takes every membership with it, so a kept pool keeps its groups.
-        { parent, retainOnDelete: spec.retainOnDelete },
+        // DeleteGroup takes every membership with it, so a kept pool keeps its groups; and DeleteUserPool takes the
+        // groups, so a deleted one needs no call either. deletedWith, not retainOnDelete: a group removed or renamed
+        // on its own must go, or its members keep the `cognito:groups` claim the API authorizer grants by.
+        { parent, deletedWith: pool },
       ),
   );
 
@@ -74,13 +77,20 @@ export function createUserPool(
 }
 
 /** Cognito invokes triggers as cognito-idp.amazonaws.com; scope the grant to this pool. */
-function allowCognitoToInvoke(resourceName: string, fn: LambdaFunction, pool: aws.cognito.UserPool, region: string | undefined, parent: pulumi.Resource, retainOnDelete: boolean) {
+function allowCognitoToInvoke(resourceName: string, fn: LambdaFunction, pool: aws.cognito.UserPool, region: string | undefined, parent: pulumi.Resource, poolKept: boolean) {
   return new aws.lambda.Permission(
     resourceName,
     { action: "lambda:InvokeFunction", function: fn.functionName, principal: "cognito-idp.amazonaws.com", sourceArn: pool.arn, region },
-    { parent, retainOnDelete },
+    // Deleting the pool leaves the grant on the function; only a kept pool needs it kept.
+    { parent, deletedWith: poolKept ? pool : undefined },
   );
 }
 
-/** LambdaFunction's own `retainOnDelete` keeps only the function; a kept trigger needs its role, policy and log group too. */
-const retainEveryChild: pulumi.ResourceTransformation = ({ props, opts }) => ({ props, opts: { ...opts, retainOnDelete: true } });
+/**
+ * Every part of a kept trigger (function, role and its policies, log group) is skipped on delete with the component
+ * that owns the pool, not with the pool: the pool's lambdaConfig needs the function's ARN, and the SDK sends a
+ * registration only once its deletedWith target's URN is known, so pointing at the pool would deadlock. The component
+ * goes only with the pool (a destroy, or UserAuth removed), and role and policies are skipped together (DeleteRole
+ * refuses a role that still has inline policies).
+ */
+const deletedWithEveryChild = (owner: pulumi.Resource): pulumi.ResourceTransformation => ({ props, opts }) => ({ props, opts: { ...opts, deletedWith: owner } });

@@ -215,39 +215,62 @@ function triggerArns(pool: RecordedResource): Array<{ trigger: string; arn: stri
 const kept = (r: RecordedResource) => r.retainOnDelete;
 
 /**
+ * Whether Pulumi skips `r`'s delete when it deletes `pool`: `deletedWith` the pool, or the component that owns it
+ * (a trigger's parts cannot name the pool, whose lambdaConfig needs the function's ARN first); the engine skips a
+ * delete whose deletedWith target is deleted in the same operation, and a retained pool's delete step counts. Or
+ * `retainOnDelete`, which also keeps `r` when it alone is removed or replaced.
+ */
+function goesWith(graph: Graph, pool: RecordedResource): { skipped: (r: RecordedResource) => boolean; owner?: RecordedResource } {
+  const owner = graph.find((c) => c.urn === pool.parent && !c.custom && c.type !== "pulumi:pulumi:Stack");
+  const targets = [pool.urn, owner?.urn].filter((urn): urn is string => Boolean(urn));
+  return { skipped: (r) => r.retainOnDelete || (r.deletedWith !== undefined && targets.includes(r.deletedWith)), owner };
+}
+
+/**
  * What a retained (`retainOnDelete`) user pool still needs after `pulumi destroy`. DeleteIdentityPool: "Once a pool
  * is deleted, users will not be able to authenticate with the pool"; the identity ids it minted (which key every item
  * under a `${cognito-identity.amazonaws.com:sub}` grant) are gone, and a rebuilt identity pool mints new ones.
  * DeleteGroup removes the group and so every membership in it
  * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteGroup.html). A trigger the
- * kept pool names (lambdaConfig) must keep its function, the role it runs as and the permission Cognito invokes it by.
+ * kept pool names (lambdaConfig) must keep its function, the role it runs as with that role's inline policies (DeleteRole
+ * refuses a role that still has them: https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRole.html), the log
+ * group it writes to, and the permission Cognito invokes it by. `deletedWith` (see goesWith) is the way to keep them:
+ * it keeps them only while the pool goes too.
  */
 export const COGNITO_RETAINED_POOL_PARTS: DeployRule = {
   id: "CognitoRetainedPoolParts",
-  title: "A retained user pool keeps its groups, the identity pool federating it, and its triggers with their roles and invoke permissions",
+  title: "A retained user pool keeps its groups, the identity pool federating it, and its triggers with their roles, policies, log groups and invoke permissions",
   source: "https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_DeleteIdentityPool.html",
   check(graph) {
     const findings: DeployFinding[] = [];
-    const fix = "give it retainOnDelete: true, as the pool has";
     for (const pool of ofType(graph, USER_POOL).filter(kept)) {
+      const { skipped, owner } = goesWith(graph, pool);
+      const fix = `give it deletedWith: the pool${owner ? ` (or ${owner.name}, the component that owns it)` : ""}, so Pulumi skips its delete only when the pool is deleted too`;
       const why = `user pool ${pool.name} is kept on delete but`;
-      for (const group of ofType(graph, "aws:cognito/userGroup:UserGroup").filter((g) => g.inputs.userPoolId === pool.id && !kept(g))) {
-        findings.push(finding("CognitoRetainedPoolParts", group, `is a group of ${pool.name}; ${why} the group is not, so a destroy deletes it and every membership in it`, fix));
+      const report = (r: RecordedResource, problem: string) => findings.push(finding("CognitoRetainedPoolParts", r, problem, fix));
+      for (const group of ofType(graph, "aws:cognito/userGroup:UserGroup").filter((g) => g.inputs.userPoolId === pool.id && !skipped(g))) {
+        report(group, `is a group of ${pool.name}; ${why} the group is not, so a destroy deletes it and every membership in it`);
       }
       const federates = (identities: RecordedResource) =>
         ((identities.inputs.cognitoIdentityProviders ?? []) as Array<Record<string, any>>).some((p) => p.providerName === pool.state.endpoint || String(p.providerName ?? "").endsWith(`/${pool.id}`));
-      for (const identities of ofType(graph, "aws:cognito/identityPool:IdentityPool").filter((i) => federates(i) && !kept(i))) {
-        findings.push(finding("CognitoRetainedPoolParts", identities, `federates ${pool.name}; ${why} the identity pool is not, so a destroy deletes the identity ids keying its users' items, and a rebuilt identity pool mints new ones`, fix));
+      for (const identities of ofType(graph, "aws:cognito/identityPool:IdentityPool").filter((i) => federates(i) && !skipped(i))) {
+        report(identities, `federates ${pool.name}; ${why} the identity pool is not, so a destroy deletes the identity ids keying its users' items, and a rebuilt identity pool mints new ones`);
       }
       for (const { trigger, arn } of triggerArns(pool)) {
         const fn = ofType(graph, "aws:lambda/function:Function").find((f) => f.state.arn === arn);
         if (!fn) continue;
         const role = ofType(graph, "aws:iam/role:Role").find((r) => r.state.arn === fn.inputs.role);
+        const policies = role ? ofType(graph, "aws:iam/rolePolicy:RolePolicy").filter((p) => [role.id, role.state.name].includes(p.inputs.role)) : [];
+        const logGroup = ofType(graph, "aws:cloudwatch/logGroup:LogGroup").find((l) => fn.inputs.loggingConfig?.logGroup !== undefined && l.state.name === fn.inputs.loggingConfig.logGroup);
         const permissions = ofType(graph, "aws:lambda/permission:Permission").filter((p) => p.inputs.principal === "cognito-idp.amazonaws.com" && [fn.state.name, fn.state.arn].includes(p.inputs.function));
-        if (!kept(fn)) findings.push(finding("CognitoRetainedPoolParts", fn, `is the ${trigger} trigger of ${pool.name}; ${why} the function is not, so the kept pool names a deleted function and every ${trigger} event fails`, fix));
-        if (role && !kept(role)) findings.push(finding("CognitoRetainedPoolParts", role, `is the role of ${pool.name}'s ${trigger} trigger; ${why} the role is not, and a function without its role cannot run`, fix));
-        for (const permission of permissions.filter((p) => !kept(p))) {
-          findings.push(finding("CognitoRetainedPoolParts", permission, `lets Cognito invoke ${pool.name}'s ${trigger} trigger; ${why} the permission is not, so Cognito can no longer invoke the kept function`, fix));
+        if (!skipped(fn)) report(fn, `is the ${trigger} trigger of ${pool.name}; ${why} the function is not, so the kept pool names a deleted function and every ${trigger} event fails`);
+        if (role && !skipped(role)) report(role, `is the role of ${pool.name}'s ${trigger} trigger; ${why} the role is not, and a function without its role cannot run`);
+        for (const policy of policies.filter((p) => !skipped(p))) {
+          report(policy, `is an inline policy of ${pool.name}'s ${trigger} trigger's role; ${why} the policy is not, so the kept function loses the permissions it grants`);
+        }
+        if (logGroup && !skipped(logGroup)) report(logGroup, `is the log group of ${pool.name}'s ${trigger} trigger; ${why} the log group is not, so the kept function's logs have nowhere to go`);
+        for (const permission of permissions.filter((p) => !skipped(p))) {
+          report(permission, `lets Cognito invoke ${pool.name}'s ${trigger} trigger; ${why} the permission is not, so Cognito can no longer invoke the kept function`);
         }
       }
     }

@@ -75,23 +75,31 @@ describe("UserAuth user pool", () => {
     expect(policy.Statement[0]).toMatchObject({ Action: ["dynamodb:PutItem"], Resource: [galleryArn] });
   });
 
-  it("with retainOnDelete, keeps what the kept pool and tables depend on after a destroy, and rebuilds the rest", () => {
-    const retained = (type: string, name: string) => resource(graph, type, name).retainOnDelete;
+  it("with retainOnDelete, keeps what the kept pool and tables depend on when the pool goes, and rebuilds the rest", () => {
+    const pool = resource(graph, "aws:cognito/userPool:UserPool", "auth-pool");
+    const component = resource(graph, "serverless-fullstack:index:UserAuth", "auth");
+    // deletedWith, never retainOnDelete: Pulumi skips the delete only when the pool (or the component owning it) goes in
+    // the same operation, so a group, identity pool or trigger removed or replaced on its own is still deleted.
+    const skippedWith = (r: RecordedResource, target: RecordedResource) => ({ retainOnDelete: r.retainOnDelete, deletedWith: r.deletedWith === target.urn });
     // The identity ids key every row-level-security item; groups hold the memberships; the pool's lambdaConfig names the trigger.
-    expect(retained("aws:cognito/identityPool:IdentityPool", "auth-identities")).toBe(true);
-    expect(retained("aws:cognito/userGroup:UserGroup", "auth-group-admin")).toBe(true);
-    expect(retained("aws:lambda/permission:Permission", "auth-post-confirmation-invoke")).toBe(true);
+    for (const [type, name] of [
+      ["aws:cognito/identityPool:IdentityPool", "auth-identities"],
+      ["aws:cognito/userGroup:UserGroup", "auth-group-admin"],
+      ["aws:lambda/permission:Permission", "auth-post-confirmation-invoke"],
+    ]) expect(skippedWith(resource(graph, type, name), pool), name).toEqual({ retainOnDelete: false, deletedWith: true });
+    // The pool needs the function's ARN, so its parts go with the component that owns the pool.
     const trigger = resource(graph, "serverless-fullstack:index:LambdaFunction", "auth-post-confirmation");
     const triggerParts = childrenOf(graph, trigger);
     expect(triggerParts.map((r) => r.type)).toEqual(expect.arrayContaining(["aws:lambda/function:Function", "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:cloudwatch/logGroup:LogGroup"]));
-    for (const part of triggerParts) expect(part.retainOnDelete, part.name).toBe(true);
+    for (const part of triggerParts) expect(skippedWith(part, component), part.name).toEqual({ retainOnDelete: false, deletedWith: true });
     // No data in these, and a kept prefix domain would block the same derived prefix on the next deploy.
     for (const [type, name] of [
       ["aws:cognito/userPoolClient:UserPoolClient", "auth-client"],
       ["aws:cognito/userPoolDomain:UserPoolDomain", "auth-domain"],
       ["aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment", "auth-roles"],
       ["aws:iam/role:Role", "auth-authenticated"],
-    ]) expect(retained(type, name), name).toBe(false);
+      ["aws:iam/rolePolicy:RolePolicy", "auth-authenticated-policy"],
+    ]) expect({ retainOnDelete: resource(graph, type, name).retainOnDelete, deletedWith: resource(graph, type, name).deletedWith }, name).toEqual({ retainOnDelete: false, deletedWith: undefined });
   });
 
   it("parents every child to the component", () => {
@@ -356,11 +364,14 @@ describe("UserAuth defaults for development", () => {
     expect(ofType(g, "aws:cognito/identityPool:IdentityPool")).toEqual([]);
   });
 
-  it("keeps nothing on delete without retainOnDelete", async () => {
+  it("keeps nothing on delete without retainOnDelete, and skips only the deletes the pool's takes with it (its groups)", async () => {
     const g = await record(
       () => new UserAuth("gone", { ...base, groups: [{ name: "admin" }], triggers: { postConfirmation: { entry: "handlers/auth/post-confirmation.ts" } } }),
     );
     expect(g.filter((r) => r.custom && r.retainOnDelete).map((r) => r.name)).toEqual([]);
+    // DeleteUserPool leaves the identity pool, the trigger and its grant behind, so only the group may skip its delete.
+    const pool = resource(g, "aws:cognito/userPool:UserPool", "gone-pool");
+    expect(g.filter((r) => r.deletedWith).map((r) => [r.name, r.deletedWith === pool.urn])).toEqual([["gone-group-admin", true]]);
   });
 
   it("picks the cheapest feature plan the pool's features need: PLUS for threat protection, ESSENTIALS for refresh token rotation, else LITE", async () => {

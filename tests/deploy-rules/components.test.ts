@@ -72,7 +72,7 @@ describe("deploy rules pass on", () => {
     expect(clean(withSes, prod)).toEqual([]);
   });
 
-  it("a retained user pool with its groups, identity pool and post-confirmation trigger retained by UserAuth", async () => {
+  it("a retained user pool whose groups, identity pool and post-confirmation trigger UserAuth deletes only with it", async () => {
     const graph = await record(
       () =>
         new UserAuth("kept", {
@@ -82,8 +82,13 @@ describe("deploy rules pass on", () => {
           retainOnDelete: true,
         }),
     );
-    expect(graph.filter((r) => r.type === "aws:cognito/userPool:UserPool" && r.retainOnDelete)).toHaveLength(1);
+    // Only the pool itself is retainOnDelete; its parts are deletedWith it (or with UserAuth, for the trigger).
+    expect(graph.filter((r) => r.custom && r.retainOnDelete).map((r) => r.type)).toEqual(["aws:cognito/userPool:UserPool"]);
     expect(clean(graph)).toEqual([]);
+    // Hand-built parts deletedWith the pool itself pass too.
+    const pool = graph.find(of("aws:cognito/userPool:UserPool"))!;
+    const withPool = graph.map((r) => (r.deletedWith ? { ...r, deletedWith: pool.urn } : r));
+    expect(clean(withPool)).toEqual([]);
   });
 
   it("app callback URLs with a custom scheme", () => {
