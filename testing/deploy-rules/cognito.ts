@@ -278,5 +278,29 @@ export const COGNITO_RETAINED_POOL_PARTS: DeployRule = {
   },
 };
 
-export const COGNITO_RULES: DeployRule[] = [COGNITO_MFA_METHOD, COGNITO_THREAT_PROTECTION_TIER, COGNITO_REDIRECT_URLS, COGNITO_DOMAIN_PREFIX, COGNITO_EMAIL_SENDER, COGNITO_RETAINED_POOL_PARTS];
+/**
+ * A group is an authorization: tokens carry their user's groups in `cognito:groups`, and APIs grant by them. A
+ * `retainOnDelete` group stays in the pool, members and all, when the program removes or renames it (a rename replaces
+ * it), so the people it named keep that claim in every token. `deletedWith: pool` keeps a group through a destroy
+ * that keeps the pool, without that. https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-user-groups.html
+ */
+export const COGNITO_GROUP_NOT_RETAINED: DeployRule = {
+  id: "CognitoGroupNotRetained",
+  title: "A user pool group is not kept on delete (removing it from the program must remove it from the pool)",
+  source: "https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-user-groups.html",
+  check(graph) {
+    return ofType(graph, "aws:cognito/userGroup:UserGroup")
+      .filter((group) => group.retainOnDelete)
+      .map((group) =>
+        finding(
+          "CognitoGroupNotRetained",
+          group,
+          `is kept on delete: removing or renaming group "${group.inputs.name}" in the program would leave it in the pool with its members, whose tokens keep it in cognito:groups`,
+          "drop retainOnDelete and give the group deletedWith: the pool, which keeps it only while the pool goes too",
+        ),
+      );
+  },
+};
+
+export const COGNITO_RULES: DeployRule[] = [COGNITO_MFA_METHOD, COGNITO_THREAT_PROTECTION_TIER, COGNITO_REDIRECT_URLS, COGNITO_DOMAIN_PREFIX, COGNITO_EMAIL_SENDER, COGNITO_RETAINED_POOL_PARTS, COGNITO_GROUP_NOT_RETAINED];
 export const COGNITO_PROJECT_RULES: ProjectDeployRule[] = [COGNITO_DOMAIN_PREFIX_UNIQUE];
