@@ -86,6 +86,8 @@ export class ServerlessApi extends pulumi.ComponentResource {
     readonly executionLogs: ReadonlyMap<string, aws.cloudwatch.LogGroup>;
     /** The canary's execution log group (`API-Gateway-Execution-Logs_<api-id>/<stage>/Canary`) of each REST stage with a canary, by stage name. */
     readonly canaryExecutionLogs: ReadonlyMap<string, aws.cloudwatch.LogGroup>;
+    /** The canary's access log group (`<access log group>/Canary`) while a stage has a canary (REST kind). */
+    readonly canaryAccessLogs?: aws.cloudwatch.LogGroup;
     readonly usagePlans: readonly aws.apigateway.UsagePlan[];
     readonly domainName?: aws.apigateway.DomainName;
     /**
@@ -145,6 +147,7 @@ export class ServerlessApi extends pulumi.ComponentResource {
       accessLogs: stages.accessLogs,
       executionLogs: stages.executionLogs,
       canaryExecutionLogs: stages.canaryExecutionLogs,
+      canaryAccessLogs: stages.canaryAccessLogs,
       usagePlans: plans.plans,
       domainName: domain?.domainName,
       account: stages.account,

@@ -54,6 +54,8 @@ export interface StageResources {
   executionLogs: Map<string, aws.cloudwatch.LogGroup>;
   /** The canary's execution log group of each stage with a canary, by stage name (see `canaryExecutionLogGroupName`). */
   canaryExecutionLogs: Map<string, aws.cloudwatch.LogGroup>;
+  /** The canary's access log group while any stage has a canary (see `canaryAccessLogGroupName`). */
+  canaryAccessLogs?: aws.cloudwatch.LogGroup;
   account?: aws.apigateway.Account;
   aliases: aws.lambda.Alias[];
   permissions: aws.lambda.Permission[];
@@ -71,6 +73,11 @@ export function createStages(
   const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: spec.logRetentionDays, region }, { parent });
   const account = spec.accountCloudWatchRole ? createAccountLogging(name, spec, parent) : undefined;
   const canaryRunning = spec.stages.some((s) => s.canary);
+  // While a canary runs, API Gateway writes its access logs to the access log group's name with "/Canary" appended,
+  // and would create that group itself, with no retention, outside the stack (canary-release.html).
+  const canaryAccessLogs = canaryRunning
+    ? new aws.cloudwatch.LogGroup(`${name}-access-logs-canary`, { name: canaryAccessLogGroupName(accessLogs.name), retentionInDays: spec.logRetentionDays, region }, { parent })
+    : undefined;
 
   // After every part of the API exists, and anew exactly when one of them changes (snapshot.ts):
   // function code and stage settings are not in it, they ship through versions, aliases and stages.
@@ -109,7 +116,7 @@ export function createStages(
         )
       : undefined;
     if (canaryLog) canaryExecutionLogs.set(stageSpec.name, canaryLog);
-    const logging = [...(account ? [account] : []), executionLog, ...(canaryLog ? [canaryLog] : [])];
+    const logging = [...(account ? [account] : []), executionLog, ...(canaryLog ? [canaryLog, canaryAccessLogs!] : [])];
     const stage = new aws.apigateway.Stage(
       `${name}-stage-${stageSpec.name}`,
       {
@@ -153,7 +160,7 @@ export function createStages(
   }
 
   const { aliases, permissions } = createAliases(name, spec, api, functions, parent);
-  return { deployment, stages, accessLogs, executionLogs, canaryExecutionLogs, account, aliases, permissions };
+  return { deployment, stages, accessLogs, canaryAccessLogs, executionLogs, canaryExecutionLogs, account, aliases, permissions };
 }
 
 /**
@@ -172,6 +179,15 @@ export function executionLogGroupName(restApiId: pulumi.Input<string>, stageName
  * `executionLogGroupName`) has "_"; the stage group's documented name is used as the base here.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/canary-release.html
  */
+/**
+ * The group API Gateway writes a canary's access logs to: the stage's access log group's name with "/Canary"
+ * appended, as the canary-release page describes it (not checked against an account).
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/canary-release.html
+ */
+export function canaryAccessLogGroupName(accessLogGroupName: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.interpolate`${accessLogGroupName}/Canary`;
+}
+
 export function canaryExecutionLogGroupName(restApiId: pulumi.Input<string>, stageName: string): pulumi.Output<string> {
   return pulumi.interpolate`${executionLogGroupName(restApiId, stageName)}/Canary`;
 }

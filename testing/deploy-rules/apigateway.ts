@@ -263,5 +263,44 @@ export const API_EXECUTION_LOG_GROUP_MANAGED: DeployRule = {
   },
 };
 
-export const APIGATEWAY_RULES: DeployRule[] = [API_DEPLOYMENT_DEPENDS_ON_API, API_STAGE_CANARY, API_GATEWAY_ACCOUNT_RETAINED, API_GATEWAY_ACCOUNT_ROLE, API_EXECUTION_LOG_GROUP_MANAGED];
+/**
+ * While a stage runs a canary, API Gateway writes the canary's access logs to the stage's access log group's name with
+ * "/Canary" appended (canary-release.html), and creates that group itself when it is missing: no retention (kept
+ * forever), outside the stack (left behind by destroy). The stack creates it, with a retention, before the stage.
+ */
+export const API_CANARY_ACCESS_LOG_GROUP_MANAGED: DeployRule = {
+  id: "ApiCanaryAccessLogGroupManaged",
+  title: "A REST stage with a canary and access logging has the canary's access log group in the stack, with a retention, created first",
+  source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/canary-release.html",
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    for (const stage of ofType(graph, "aws:apigateway/stage:Stage").filter((s) => s.inputs.canarySettings && s.inputs.accessLogSettings?.destinationArn)) {
+      const region = regionOf(graph, stage, context);
+      const accessGroup = ofType(graph, LOG_GROUP).find((g) => g.state.arn === stage.inputs.accessLogSettings.destinationArn);
+      if (!accessGroup) continue;
+      const name = `${accessGroup.state.name}/Canary`;
+      const group = ofType(graph, LOG_GROUP).find((g) => g.inputs.name === name && regionOf(graph, g, context) === region);
+      if (!group) {
+        findings.push(
+          finding(
+            "ApiCanaryAccessLogGroupManaged",
+            stage,
+            `runs a canary with access logs in ${accessGroup.name}, but the stack has no log group ${name}; API Gateway creates it itself for the canary's access logs, with no retention (kept forever) and outside the stack (left behind by destroy)`,
+            `create an aws.cloudwatch.LogGroup named exactly ${name} with retentionInDays, and make the stage depend on it`,
+          ),
+        );
+        continue;
+      }
+      if (!(Number(group.inputs.retentionInDays) > 0)) {
+        findings.push(finding("ApiCanaryAccessLogGroupManaged", group, `is the canary access log group of stage ${stage.inputs.stageName} but sets no retentionInDays, so its logs are kept forever`, "set retentionInDays (the stack's log retention)"));
+      }
+      if (!dependencyClosure(graph, stage).has(group.urn)) {
+        findings.push(finding("ApiCanaryAccessLogGroupManaged", stage, `does not depend on its canary access log group ${group.name}, so API Gateway can write first and create ${name} itself, and creating the group then fails (ResourceAlreadyExistsException)`, `add ${group.name} to the stage's dependsOn`));
+      }
+    }
+    return findings;
+  },
+};
+
+export const APIGATEWAY_RULES: DeployRule[] = [API_DEPLOYMENT_DEPENDS_ON_API, API_STAGE_CANARY, API_GATEWAY_ACCOUNT_RETAINED, API_GATEWAY_ACCOUNT_ROLE, API_EXECUTION_LOG_GROUP_MANAGED, API_CANARY_ACCESS_LOG_GROUP_MANAGED];
 export const APIGATEWAY_PROJECT_RULES: ProjectDeployRule[] = [API_GATEWAY_ACCOUNT_SINGLE_OWNER];

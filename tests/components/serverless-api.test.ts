@@ -188,7 +188,7 @@ describe("ServerlessApi stages, aliases and deployments", () => {
     }
   });
 
-  it("creates a canary's execution log group too (the stage's group with /Canary), with the retention, before the stage, only while the canary runs", async () => {
+  it("creates a canary's execution and access log groups too (each the stage's group with /Canary), with the retention, before the stage, only while the canary runs", async () => {
     const graph = await record(() => new ServerlessApi("s1c", { ...args(), logRetentionDays: 90, stages: { dev: {}, prod: { canary: { percentTraffic: 10 } } } }));
     const restApi = resource(graph, "aws:apigateway/restApi:RestApi", "s1c-api");
     const group = resource(graph, "aws:cloudwatch/logGroup:LogGroup", "s1c-execution-logs-prod-canary");
@@ -196,8 +196,11 @@ describe("ServerlessApi stages, aliases and deployments", () => {
     expect(group.inputs).toMatchObject({ name: `API-Gateway-Execution-Logs_${restApi.id}/prod/Canary`, retentionInDays: 90 });
     expect(resource(graph, "aws:apigateway/stage:Stage", "s1c-stage-prod").dependencies).toContain(group.urn);
     expect(resource(graph, "aws:apigateway/methodSettings:MethodSettings", "s1c-settings-prod").dependencies).toContain(group.urn);
+    const accessGroup = resource(graph, "aws:cloudwatch/logGroup:LogGroup", "s1c-access-logs-canary");
+    expect(accessGroup.inputs).toMatchObject({ name: `${resource(graph, "aws:cloudwatch/logGroup:LogGroup", "s1c-access-logs").state.name}/Canary`, retentionInDays: 90 });
+    expect(resource(graph, "aws:apigateway/stage:Stage", "s1c-stage-prod").dependencies).toContain(accessGroup.urn);
     const names = ofType(graph, "aws:cloudwatch/logGroup:LogGroup").map((g) => g.name);
-    expect(names.filter((n) => n.endsWith("-canary"))).toEqual(["s1c-execution-logs-prod-canary"]);
+    expect(names.filter((n) => n.endsWith("-canary")).sort()).toEqual(["s1c-access-logs-canary", "s1c-execution-logs-prod-canary"]);
     const plain = await record(() => new ServerlessApi("s1d", args()));
     expect(ofType(plain, "aws:cloudwatch/logGroup:LogGroup").map((g) => g.name).filter((n) => n.endsWith("-canary"))).toEqual([]);
   });
