@@ -80,10 +80,13 @@ export function replicateBucket(name: string, args: BucketReplicationArgs, paren
     { sid: "ReadSourceVersions", actions: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"], resources: [pulumi.interpolate`${args.source.arn}/${prefix}*`] },
     { sid: "WriteReplicas", actions: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], resources: [pulumi.interpolate`${bucket.arn}/${prefix}*`] },
   ];
-  const role = new aws.iam.Role(`${name}-replication-role`, { assumeRolePolicy: assumeRolePolicy(["s3.amazonaws.com"]), description: `${name}: S3 replication to ${region}` }, opts);
-  // IAM, not an S3 setting: retained with the role, so after a destroy the configuration kept on a kept source still
-  // replicates into the kept replica.
-  const rolePolicy = new aws.iam.RolePolicy(`${name}-replication-policy`, { role: role.id, policy: policyJson(statements) }, opts);
+  // With a kept source, the role and its inline policy (together: IAM refuses to delete a role that still has one) go
+  // unless the source goes too: a destroy keeps them, so the configuration kept on the kept source still replicates
+  // into the kept replica, and dropping only the replication (its region) deletes them. A source the stack deletes
+  // takes nothing IAM with it, so then they are deleted as usual.
+  const roleOpts = { parent, ...(args.retainOnDelete ? { deletedWith: args.source } : {}) };
+  const role = new aws.iam.Role(`${name}-replication-role`, { assumeRolePolicy: assumeRolePolicy(["s3.amazonaws.com"]), description: `${name}: S3 replication to ${region}` }, roleOpts);
+  const rolePolicy = new aws.iam.RolePolicy(`${name}-replication-policy`, { role: role.id, policy: policyJson(statements) }, roleOpts);
   const configuration = new aws.s3.BucketReplicationConfig(
     `${name}-replication`,
     {

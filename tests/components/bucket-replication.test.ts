@@ -77,8 +77,11 @@ describe("UploadBucket.replicate", () => {
       const setting = graph.find((r) => r.name === `kept-us-west-2-replica-${name}`)!;
       expect([name, setting.deletedWith, setting.retainOnDelete]).toEqual([name, replica.urn, false]);
     }
-    // The role keeps its inline policy: IAM refuses to delete a role that still has one.
-    expect([resource(graph, "aws:iam/role:Role", "kept-us-west-2-replication-role").retainOnDelete, resource(graph, "aws:iam/rolePolicy:RolePolicy", "kept-us-west-2-replication-policy").retainOnDelete]).toEqual([true, true]);
+    // The role and its inline policy go only with the source, together (IAM refuses to delete a role that still has one):
+    // kept through a destroy, deleted when the replication alone is dropped.
+    for (const iam of [resource(graph, "aws:iam/role:Role", "kept-us-west-2-replication-role"), resource(graph, "aws:iam/rolePolicy:RolePolicy", "kept-us-west-2-replication-policy")]) {
+      expect([iam.name, iam.deletedWith, iam.retainOnDelete]).toEqual([iam.name, source.urn, false]);
+    }
   });
 
   it("keeps to one replication configuration per bucket", async () => {
