@@ -173,13 +173,6 @@ export function executionLogGroupName(restApiId: pulumi.Input<string>, stageName
 }
 
 /**
- * The group API Gateway writes a stage's canary requests to: "the canary release execution log group is named
- * API-Gateway-Execution-Logs/{rest-api-id}/{stage-name}/Canary", i.e. the stage's group with `/Canary` appended.
- * That page writes the stage's own group with a "/" after "Execution-Logs" where the execution-logging page (and
- * `executionLogGroupName`) has "_"; the stage group's documented name is used as the base here.
- * https://docs.aws.amazon.com/apigateway/latest/developerguide/canary-release.html
- */
-/**
  * The group API Gateway writes a canary's access logs to: the stage's access log group's name with "/Canary"
  * appended, as the canary-release page describes it (not checked against an account).
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/canary-release.html
@@ -188,6 +181,13 @@ export function canaryAccessLogGroupName(accessLogGroupName: pulumi.Input<string
   return pulumi.interpolate`${accessLogGroupName}/Canary`;
 }
 
+/**
+ * The group API Gateway writes a stage's canary requests to: "the canary release execution log group is named
+ * API-Gateway-Execution-Logs/{rest-api-id}/{stage-name}/Canary", i.e. the stage's group with `/Canary` appended.
+ * That page writes the stage's own group with a "/" after "Execution-Logs" where the execution-logging page (and
+ * `executionLogGroupName`) has "_"; the stage group's documented name is used as the base here.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/canary-release.html
+ */
 export function canaryExecutionLogGroupName(restApiId: pulumi.Input<string>, stageName: string): pulumi.Output<string> {
   return pulumi.interpolate`${executionLogGroupName(restApiId, stageName)}/Canary`;
 }
