@@ -1,6 +1,7 @@
 /**
  * Pulumi mocks that record every registration the way the engine would see it:
- * type, name, inputs, parent, provider, protect, retainOnDelete, deletedWith and dependencies.
+ * type, name, inputs, parent, provider, protect, retainOnDelete, deletedWith, dependencies, ignoreChanges,
+ * replaceOnChanges and deleteBeforeReplace.
  *
  * `pulumi.runtime.setMocks` only hands `newResource` the type, name and inputs, so
  * we also wrap the mock monitor's `registerResource` to read the rest off the
@@ -37,6 +38,10 @@ export interface RecordedResource {
   dependencies: string[];
   /** Properties the engine leaves alone on update (`ignoreChanges`). */
   ignoreChanges?: string[];
+  /** Properties whose change replaces the resource, beyond the provider's own (`replaceOnChanges`). */
+  replaceOnChanges?: string[];
+  /** A replacement deletes the old resource before it creates the new one (`deleteBeforeReplace`). */
+  deleteBeforeReplace?: boolean;
 }
 
 export interface RecordingMocks {
@@ -53,6 +58,8 @@ interface RegistrationMeta {
   deletedWith?: string;
   dependencies: string[];
   ignoreChanges?: string[];
+  replaceOnChanges?: string[];
+  deleteBeforeReplace?: boolean;
 }
 
 export interface MockOptions {
@@ -111,6 +118,8 @@ export async function installRecordingMocks(options: MockOptions = {}): Promise<
       deletedWith: req.getDeletedwith?.() || undefined,
       dependencies: req.getDependenciesList(),
       ignoreChanges: req.getIgnorechangesList?.() ?? [],
+      replaceOnChanges: req.getReplaceonchangesList?.() ?? [],
+      deleteBeforeReplace: req.getDeletebeforereplace?.() ?? false,
     });
     pendingMeta.set(key, list);
     return registerResource(req, (err: any, res: any) => {

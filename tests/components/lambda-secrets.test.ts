@@ -98,18 +98,12 @@ describe("StackSecret", () => {
   });
 
   it("replaces the secret when its key changes, so turning customerKey off cannot leave it on a key scheduled for deletion", async () => {
-    // The recording mocks do not keep replaceOnChanges; a transformation sees every child's options as registered.
-    const options = new Map<string, pulumi.CustomResourceOptions>();
-    const seen: pulumi.ResourceTransformation = ({ name, props, opts }) => {
-      options.set(name, opts);
-      return { props, opts };
-    };
-    const graph = await record(() => new StackSecret("rotated", { value: "v", customerKey: true }, { transformations: [seen] }));
-    expect(options.get("rotated-secret")?.replaceOnChanges).toEqual(["kmsKeyId"]);
-    // Auto-named, so the replacement is created before the old secret is deleted; the value and the readers follow its id and ARN.
+    const graph = await record(() => new StackSecret("rotated", { value: "v", customerKey: true }));
     const secret = resource(graph, "aws:secretsmanager/secret:Secret", "rotated-secret");
+    expect(secret.replaceOnChanges).toEqual(["kmsKeyId"]);
+    // Auto-named, so the replacement is created before the old secret is deleted; the value and the readers follow its id and ARN.
     expect(secret.inputs.name).toBeUndefined();
-    expect(options.get("rotated-secret")?.deleteBeforeReplace).toBeUndefined();
+    expect(secret.deleteBeforeReplace).toBe(false);
     expect(resource(graph, "aws:secretsmanager/secretVersion:SecretVersion", "rotated-value").inputs.secretId).toBe(secret.id);
   });
 

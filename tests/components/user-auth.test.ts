@@ -134,7 +134,10 @@ describe("UserAuth app client and hosted UI", () => {
     });
     // Rotation and REFRESH_TOKEN_AUTH cannot be combined; passwords stay in the browser (SRP).
     expect(client.inputs.explicitAuthFlows).toEqual(["ALLOW_USER_SRP_AUTH"]);
-    expect(resource(graph, "aws:cognito/userPoolDomain:UserPoolDomain", "auth-domain").inputs).toMatchObject({ domain: "gallery-test-auth", userPoolId: pool.id });
+    const domain = resource(graph, "aws:cognito/userPoolDomain:UserPoolDomain", "auth-domain");
+    expect(domain.inputs).toMatchObject({ domain: "gallery-test-auth", userPoolId: pool.id });
+    // A pool has one domain, and a prefix is claimed once: a changed prefix deletes the old domain before it creates the new one.
+    expect(domain.deleteBeforeReplace).toBe(true);
   });
 
   it("offers REFRESH_TOKEN_AUTH only when rotation is off", async () => {
