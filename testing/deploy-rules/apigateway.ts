@@ -1,7 +1,7 @@
 /** API Gateway (REST) deploy rules: deployment ordering, canaries, the account-wide logging setting and execution log groups. */
 import { asArray, dependencyClosure, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { finding, referenced, regionOf, type DeployFinding, type DeployRule, type ProjectDeployRule } from "./rule";
+import { finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule } from "./rule";
 
 const ACCOUNT = "aws:apigateway/account:Account";
 
@@ -209,6 +209,29 @@ export const API_GATEWAY_ACCOUNT_SINGLE_OWNER: ProjectDeployRule = {
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 
 /**
+ * A log group API Gateway would create itself, unmanaged, when `writer` (a stage or its method settings) first writes:
+ * the stack's group of exactly `name` in `region`, with a retention, created before `writer`. One finding per problem.
+ */
+function managedLogGroupFindings(
+  graph: Graph,
+  context: DeployRuleContext,
+  rule: string,
+  writer: RecordedResource,
+  name: string,
+  region: string,
+  says: { missing: string; missingFix: string; retention: string; order: string; orderFix: (group: string) => string },
+): DeployFinding[] {
+  const group = ofType(graph, LOG_GROUP).find((g) => g.inputs.name === name && regionOf(graph, g, context) === region);
+  if (!group) return [finding(rule, writer, says.missing, says.missingFix)];
+  const findings: DeployFinding[] = [];
+  if (!(Number(group.inputs.retentionInDays) > 0)) findings.push(finding(rule, group, `${says.retention} but sets no retentionInDays, so its logs are kept forever`, "set retentionInDays (the stack's log retention)"));
+  if (!dependencyClosure(graph, writer).has(group.urn)) {
+    findings.push(finding(rule, writer, `${says.order} ${group.name}, so API Gateway can write first and create ${name} itself, and creating the group then fails (ResourceAlreadyExistsException)`, says.orderFix(group.name)));
+  }
+  return findings;
+}
+
+/**
  * "When you enable execution logging on a stage, API Gateway automatically creates and manages a CloudWatch Logs
  * log group. The log group is named API-Gateway-Execution-Logs_{rest-api-id}/{stage_name}." A group API Gateway
  * creates has CloudWatch Logs' default retention (never expire) and belongs to no stack, so it outlives `destroy`.
@@ -232,31 +255,15 @@ export const API_EXECUTION_LOG_GROUP_MANAGED: DeployRule = {
       const stageGroup = `API-Gateway-Execution-Logs_${restApi}/${stageName}`;
       const expected = [{ name: stageGroup, of: `stage ${stageName}` }, ...(stage?.inputs.canarySettings ? [{ name: `${stageGroup}/Canary`, of: `the canary of stage ${stageName}` }] : [])];
       for (const { name, of } of expected) {
-        const group = ofType(graph, LOG_GROUP).find((g) => g.inputs.name === name && regionOf(graph, g, context) === region);
-        if (!group) {
-          findings.push(
-            finding(
-              "ApiExecutionLogGroupManaged",
-              settings,
-              `turns on ${level} execution logging, but the stack has no log group ${name} (${of}) in ${region}; API Gateway creates it itself, with no retention (kept forever) and outside the stack (left behind by destroy)`,
-              `create an aws.cloudwatch.LogGroup named exactly ${name} with retentionInDays, and make the stage and its method settings depend on it`,
-            ),
-          );
-          continue;
-        }
-        if (!(Number(group.inputs.retentionInDays) > 0)) {
-          findings.push(finding("ApiExecutionLogGroupManaged", group, `is the execution log group of ${of} but sets no retentionInDays, so its logs are kept forever`, "set retentionInDays (the stack's log retention)"));
-        }
-        if (!dependencyClosure(graph, settings).has(group.urn)) {
-          findings.push(
-            finding(
-              "ApiExecutionLogGroupManaged",
-              settings,
-              `does not depend on its execution log group ${group.name}, so API Gateway can write first and create ${name} itself, and creating the group then fails (ResourceAlreadyExistsException)`,
-              `add ${group.name} to the method settings' (and the stage's) dependsOn`,
-            ),
-          );
-        }
+        findings.push(
+          ...managedLogGroupFindings(graph, context, "ApiExecutionLogGroupManaged", settings, name, region, {
+            missing: `turns on ${level} execution logging, but the stack has no log group ${name} (${of}) in ${region}; API Gateway creates it itself, with no retention (kept forever) and outside the stack (left behind by destroy)`,
+            missingFix: `create an aws.cloudwatch.LogGroup named exactly ${name} with retentionInDays, and make the stage and its method settings depend on it`,
+            retention: `is the execution log group of ${of}`,
+            order: "does not depend on its execution log group",
+            orderFix: (group) => `add ${group} to the method settings' (and the stage's) dependsOn`,
+          }),
+        );
       }
     }
     return findings;
@@ -279,24 +286,15 @@ export const API_CANARY_ACCESS_LOG_GROUP_MANAGED: DeployRule = {
       const accessGroup = ofType(graph, LOG_GROUP).find((g) => g.state.arn === stage.inputs.accessLogSettings.destinationArn);
       if (!accessGroup) continue;
       const name = `${accessGroup.state.name}/Canary`;
-      const group = ofType(graph, LOG_GROUP).find((g) => g.inputs.name === name && regionOf(graph, g, context) === region);
-      if (!group) {
-        findings.push(
-          finding(
-            "ApiCanaryAccessLogGroupManaged",
-            stage,
-            `runs a canary with access logs in ${accessGroup.name}, but the stack has no log group ${name}; API Gateway creates it itself for the canary's access logs, with no retention (kept forever) and outside the stack (left behind by destroy)`,
-            `create an aws.cloudwatch.LogGroup named exactly ${name} with retentionInDays, and make the stage depend on it`,
-          ),
-        );
-        continue;
-      }
-      if (!(Number(group.inputs.retentionInDays) > 0)) {
-        findings.push(finding("ApiCanaryAccessLogGroupManaged", group, `is the canary access log group of stage ${stage.inputs.stageName} but sets no retentionInDays, so its logs are kept forever`, "set retentionInDays (the stack's log retention)"));
-      }
-      if (!dependencyClosure(graph, stage).has(group.urn)) {
-        findings.push(finding("ApiCanaryAccessLogGroupManaged", stage, `does not depend on its canary access log group ${group.name}, so API Gateway can write first and create ${name} itself, and creating the group then fails (ResourceAlreadyExistsException)`, `add ${group.name} to the stage's dependsOn`));
-      }
+      findings.push(
+        ...managedLogGroupFindings(graph, context, "ApiCanaryAccessLogGroupManaged", stage, name, region, {
+          missing: `runs a canary with access logs in ${accessGroup.name}, but the stack has no log group ${name}; API Gateway creates it itself for the canary's access logs, with no retention (kept forever) and outside the stack (left behind by destroy)`,
+          missingFix: `create an aws.cloudwatch.LogGroup named exactly ${name} with retentionInDays, and make the stage depend on it`,
+          retention: `is the canary access log group of stage ${stage.inputs.stageName}`,
+          order: "does not depend on its canary access log group",
+          orderFix: (group) => `add ${group} to the stage's dependsOn`,
+        }),
+      );
     }
     return findings;
   },

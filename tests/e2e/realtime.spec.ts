@@ -14,6 +14,16 @@ async function uploadPng(page: Page, title: string): Promise<void> {
   await uploadPhoto(page, { name: `${title}.png`, mimeType: "image/png", buffer: png }, title);
 }
 
+/** A user of its own, signed in with a new album open, in a browser (or a network) without WebSocket. */
+async function pageWithoutWebSocket(label: string, album: string): Promise<Page> {
+  const user = await signUpUser(sharedApp().app, label);
+  const context = await newContext();
+  await context.addInitScript("delete window.WebSocket;");
+  const page = await context.newPage();
+  await signInAndOpenNewAlbum(page, user, album);
+  return page;
+}
+
 export function realtimeSuite(): void {
   // Each test signs up a user of its own: pushes go to a user's connections, so no other test's uploads reach this page.
   describe("live updates", () => {
@@ -36,23 +46,14 @@ export function realtimeSuite(): void {
     });
 
     it("still shows the photo ready without WebSocket (the page falls back to polling)", async () => {
-      const user = await signUpUser(sharedApp().app, "realtime-polled");
-      const context = await newContext();
-      // A browser (or a network) without WebSocket.
-      await context.addInitScript("delete window.WebSocket;");
-      const page = await context.newPage();
-      await signInAndOpenNewAlbum(page, user, "No live");
+      const page = await pageWithoutWebSocket("realtime-polled", "No live");
       expect(await page.locator("html").getAttribute("data-live")).toBe("off");
       await uploadPng(page, "polled");
       await eventually(() => page.locator("#photo-list li").first().getAttribute("data-status")).toBe("ready");
     });
 
     it("keeps polling after a look that fails, shows why, and takes that message away once a look works", async () => {
-      const user = await signUpUser(sharedApp().app, "realtime-poll-failure");
-      const context = await newContext();
-      await context.addInitScript("delete window.WebSocket;");
-      const page = await context.newPage();
-      await signInAndOpenNewAlbum(page, user, "Flaky network");
+      const page = await pageWithoutWebSocket("realtime-poll-failure", "Flaky network");
       // From the upload on, the album's photo list: the page's own read after the upload still shows the photo
       // processing (as when the thumbnail is not made yet), the first poll gets a 503, and the next one is held
       // until the test has seen the 503's message, then reaches the API.
