@@ -2,7 +2,8 @@
  * Live updates in a real browser against `npm start`: the signed-in page connects to the local
  * WebSocket API (id token checked by the $connect authorizer); while connected it does not poll, so
  * a photo that turns ready got there by the thumbnail function's push. A page without WebSocket
- * still sees its photo become ready, by polling, also after a poll that failed.
+ * still sees its photo become ready, by polling, also after a poll that failed on the way; a poll the
+ * API refuses (403, 404) ends the polling.
  */
 import type { Page } from "playwright-core";
 import sharp from "sharp";
@@ -14,14 +15,96 @@ async function uploadPng(page: Page, title: string): Promise<void> {
   await uploadPhoto(page, { name: `${title}.png`, mimeType: "image/png", buffer: png }, title);
 }
 
-/** A user of its own, signed in with a new album open, in a browser (or a network) without WebSocket. */
-async function pageWithoutWebSocket(label: string, album: string): Promise<Page> {
+/** The page's read of an album's photo list (GET; the page adds no query, a test's route accepts one). */
+const PHOTO_LIST = /\/api\/albums\/[^/]+\/photos(\?|$)/;
+
+/**
+ * Counts, in the page, the photo-list reads it starts (its fetch calls): the processing poll's timer calls fetch
+ * in the same task, so right after the test has run the page's clock this count is complete, where a count of
+ * request events would still have to wait for events that may never come.
+ */
+const COUNT_PHOTO_LIST_READS = `
+  window.__photoListReads = 0;
+  const pageFetch = window.fetch;
+  window.fetch = function (input, init) {
+    const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+    const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
+    if (method === "GET" && ${PHOTO_LIST}.test(url.pathname + url.search)) window.__photoListReads += 1;
+    return pageFetch.apply(this, arguments);
+  };
+`;
+
+/**
+ * A user of its own, signed in with a new album open, in a browser (or a network) without WebSocket.
+ * With `pausedClock`, the page's clock stands still from its first script on: its one timer then, the processing
+ * poll's, fires only when the test runs the clock (page.clock.runFor), so a test steps through polls without
+ * waiting their interval, and a poll that should not come has every chance to. The page also counts its
+ * photo-list reads (photoListReadsStarted).
+ */
+async function pageWithoutWebSocket(label: string, album: string, { pausedClock = false } = {}): Promise<Page> {
   const user = await signUpUser(sharedApp().app, label);
   const context = await newContext();
   await context.addInitScript("delete window.WebSocket;");
+  if (pausedClock) {
+    await context.addInitScript(COUNT_PHOTO_LIST_READS);
+    // Before any page: installed and paused as each page's first script runs.
+    const now = Date.now();
+    await context.clock.install({ time: now });
+    await context.clock.pauseAt(now);
+  }
   const page = await context.newPage();
   await signInAndOpenNewAlbum(page, user, album);
   return page;
+}
+
+/** How many photo-list reads a page of pageWithoutWebSocket({ pausedClock }) has started. */
+function photoListReadsStarted(page: Page): Promise<number> {
+  return page.evaluate("window.__photoListReads") as Promise<number>;
+}
+
+/** The processing poll's interval (site/src/main.ts, PROCESSING_POLL_MS). */
+const PROCESSING_POLL_MS = 1500;
+
+/** Runs a paused page clock one poll interval on: the poll that is due, if any, looks at the album. */
+function runPollInterval(page: Page): Promise<void> {
+  return page.clock.runFor(PROCESSING_POLL_MS);
+}
+
+function firstPhotoStatus(page: Page): Promise<string | null> {
+  return page.locator("#photo-list li").first().getAttribute("data-status");
+}
+
+/** A poll's answer that is not the photo list. */
+interface PollFailure {
+  status: number;
+  body: { message: string };
+  /** What the page's message line says for it (site/src/api.ts, messageFor). */
+  shows: string;
+}
+
+/**
+ * A page without WebSocket, its clock paused, with a photo just uploaded: the page's own read after the upload
+ * shows the photo processing (as when the thumbnail is not made yet), so a poll is due; that first poll is
+ * answered `failure`, and later reads reach the API. Returns the page and how many reads reached the route.
+ */
+async function pageWhosePollFails(label: string, failure: PollFailure): Promise<{ page: Page; routedReads: () => number }> {
+  const page = await pageWithoutWebSocket(label, "Processing", { pausedClock: true });
+  let reads = 0;
+  await page.route(PHOTO_LIST, async (route) => {
+    if (route.request().method() !== "GET") return route.continue();
+    reads += 1;
+    if (reads === 1) {
+      const response = await route.fetch();
+      const body = (await response.json()) as { items: Array<{ status: string; thumbnails?: unknown }> };
+      return route.fulfill({ response, json: { ...body, items: body.items.map(({ thumbnails: _, ...photo }) => ({ ...photo, status: "pending" })) } });
+    }
+    if (reads === 2) return route.fulfill({ status: failure.status, contentType: "application/json", body: JSON.stringify(failure.body) });
+    return route.continue();
+  });
+  await uploadPng(page, label);
+  // Rendered processing: the page has set the poll's timer in the same task.
+  await eventually(() => firstPhotoStatus(page)).toBe("pending");
+  return { page, routedReads: () => reads };
 }
 
 export function realtimeSuite(): void {
@@ -51,32 +134,39 @@ export function realtimeSuite(): void {
       await uploadPng(page, "polled");
       await eventually(() => page.locator("#photo-list li").first().getAttribute("data-status")).toBe("ready");
     });
+  });
 
-    it("keeps polling after a look that fails, shows why, and takes that message away once a look works", async () => {
-      const page = await pageWithoutWebSocket("realtime-poll-failure", "Flaky network");
-      // From the upload on, the album's photo list: the page's own read after the upload still shows the photo
-      // processing (as when the thumbnail is not made yet), the first poll gets a 503, and the next one is held
-      // until the test has seen the 503's message, then reaches the API.
-      let reads = 0;
-      let release!: () => void;
-      const messageSeen = new Promise<void>((resolve) => (release = resolve));
-      await page.route(/\/api\/albums\/[^/]+\/photos(\?|$)/, async (route) => {
-        if (route.request().method() !== "GET") return route.continue();
-        reads += 1;
-        if (reads === 1) {
-          const response = await route.fetch();
-          const body = (await response.json()) as { items: Array<{ status: string; thumbnails?: unknown }> };
-          return route.fulfill({ response, json: { ...body, items: body.items.map(({ thumbnails: _, ...photo }) => ({ ...photo, status: "pending" })) } });
-        }
-        if (reads === 2) return route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ message: "Service Unavailable" }) });
-        if (reads === 3) await messageSeen;
-        return route.continue();
-      });
-      await uploadPng(page, "after-a-failure");
-      await eventually(() => page.locator("#message").textContent()).toBe("The gallery had a problem. Please try again in a moment.");
-      release();
-      await eventually(() => page.locator("#photo-list li").first().getAttribute("data-status")).toBe("ready");
+  // Failed on the way (a 5xx, API Gateway's throttling 429): the next look may work, so the page keeps looking.
+  // About the request itself (403 not allowed, 404 the album is gone): the next look gets the same, so the page stops.
+  describe("a processing poll that fails (without WebSocket)", () => {
+    it.each<PollFailure>([
+      { status: 503, body: { message: "Service Unavailable" }, shows: "The gallery had a problem. Please try again in a moment." },
+      { status: 429, body: { message: "Too Many Requests" }, shows: "Too Many Requests" },
+    ])("answered $status: keeps polling, shows why, and takes that message away once a look works", async (failure) => {
+      const { page } = await pageWhosePollFails(`realtime-poll-${failure.status}`, failure);
+      await runPollInterval(page);
+      await eventually(() => page.locator("#message").textContent()).toBe(failure.shows);
+      // One interval per step: a step while a look is on its way fires nothing; the thumbnail may take a few looks.
+      await eventually(async () => {
+        await runPollInterval(page);
+        return firstPhotoStatus(page);
+      }).toBe("ready");
       expect(await page.locator("#message").isVisible()).toBe(false);
+    });
+
+    it.each<PollFailure>([
+      { status: 403, body: { message: "Forbidden" }, shows: "You are not allowed to do that." },
+      { status: 404, body: { message: "Album not found" }, shows: "That album or photo does not exist (it may have been deleted)." },
+    ])("answered $status: stops polling and says why", async (failure) => {
+      const { page, routedReads } = await pageWhosePollFails(`realtime-poll-${failure.status}`, failure);
+      await runPollInterval(page);
+      await eventually(() => page.locator("#message").textContent()).toBe(failure.shows);
+      const readsAtStop = await photoListReadsStarted(page);
+      await page.clock.runFor(10 * PROCESSING_POLL_MS);
+      expect(await photoListReadsStarted(page), `photo-list reads the page started in the 10 poll intervals after the ${failure.status}`).toBe(readsAtStop);
+      expect(routedReads(), "photo-list reads that reached the network: the upload's and the refused poll").toBe(2);
+      expect(await page.locator("#message").textContent()).toBe(failure.shows);
+      expect(await firstPhotoStatus(page)).toBe("pending");
     });
   });
 }
