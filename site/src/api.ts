@@ -24,6 +24,8 @@ const MESSAGES: Record<number, string> = {
   403: "You are not allowed to do that.",
   404: "That album or photo does not exist (it may have been deleted).",
   413: "That is too large for the gallery.",
+  // API Gateway's throttle (stage or usage-plan limits) answers 429 with its own terse "Too Many Requests".
+  429: "The gallery is busy right now. Please try again in a moment.",
 };
 
 /** The message to show for a failed response: ours for the common statuses, the API's otherwise. */

@@ -141,7 +141,7 @@ export function realtimeSuite(): void {
   describe("a processing poll that fails (without WebSocket)", () => {
     it.each<PollFailure>([
       { status: 503, body: { message: "Service Unavailable" }, shows: "The gallery had a problem. Please try again in a moment." },
-      { status: 429, body: { message: "Too Many Requests" }, shows: "Too Many Requests" },
+      { status: 429, body: { message: "Too Many Requests" }, shows: "The gallery is busy right now. Please try again in a moment." },
     ])("answered $status: keeps polling, shows why, and takes that message away once a look works", async (failure) => {
       const { page } = await pageWhosePollFails(`realtime-poll-${failure.status}`, failure);
       await runPollInterval(page);
