@@ -155,6 +155,7 @@ export function realtimeSuite(): void {
     });
 
     it.each<PollFailure>([
+      { status: 401, body: { message: "Unauthorized" }, shows: "You are not signed in, or your session has expired. Please sign in again." },
       { status: 403, body: { message: "Forbidden" }, shows: "You are not allowed to do that." },
       { status: 404, body: { message: "Album not found" }, shows: "That album or photo does not exist (it may have been deleted)." },
     ])("answered $status: stops polling and says why", async (failure) => {
@@ -167,6 +168,8 @@ export function realtimeSuite(): void {
       expect(routedReads(), "photo-list reads that reached the network: the upload's and the refused poll").toBe(2);
       expect(await page.locator("#message").textContent()).toBe(failure.shows);
       expect(await firstPhotoStatus(page)).toBe("pending");
+      // An expired session (401) also signs the page out, so the user can sign in again; the others keep them in.
+      expect(await page.locator("#signin").isVisible(), "the sign-in form shows").toBe(failure.status === 401);
     });
   });
 }
