@@ -7,12 +7,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { argFailer } from "../errors";
 import { alarmSpecs, type AlarmOverrides, type AlarmSpec, type MonitoringTargets } from "./alarms";
-import { validateMonitoringArgs } from "./validate";
+import { dashboardNameOf, validateMonitoringArgs } from "./validate";
 
 export { ALARM_DEFAULTS, AlarmKind, alarmSpecs, QUERY_ALARM_KINDS } from "./alarms";
 export type { AlarmOverride, AlarmOverrides, AlarmSpec, MonitoredApiStage, MonitoredDistribution, MonitoredFunction, MonitoredQueue, MonitoredTable, MonitoredUserPool, MonitoringTargets } from "./alarms";
 export { monitoringTargets, type MonitoredComponents } from "./targets";
-export { ALARM_LIMITS, alarmTimingProblem } from "./validate";
+export { ALARM_LIMITS, alarmTimingProblem, DASHBOARD_NAME, dashboardNameOf } from "./validate";
 
 export interface MonitoringArgs extends MonitoringTargets {
   /** Addresses subscribed (by email) to the alarm topic; each must confirm the subscription AWS mails it. @default [] */
@@ -21,7 +21,10 @@ export interface MonitoringArgs extends MonitoringTargets {
   defaults?: AlarmOverrides;
   /** One CloudWatch dashboard with a graph per alarm. @default true */
   dashboard?: boolean;
-  /** The dashboard's name, unique in the account and region. @default `<project>-<stack>` */
+  /**
+   * The dashboard's name: letters, digits, - and _, at most 255. Dashboards are global to the account, and one put
+   * under a name another stack uses replaces that one's. @default `<project>-<stack>`, other characters made hyphens
+   */
   dashboardName?: string;
   /** Days a deleted topic key waits before it is gone (7–30). @default 30 */
   keyDeletionWindowDays?: number;
@@ -74,7 +77,7 @@ export class Monitoring extends pulumi.ComponentResource {
     super("serverless-fullstack:index:Monitoring", name, {}, opts);
     const fail = argFailer("Monitoring", name);
     const targets: MonitoringTargets = { functions: args.functions, apiStages: args.apiStages, tables: args.tables, queues: args.queues, distributions: args.distributions, userPools: args.userPools };
-    validateMonitoringArgs(fail, targets, args.defaults, args.alarmEmails);
+    validateMonitoringArgs(fail, targets, args.defaults, args.alarmEmails, args.dashboardName);
     const window = args.keyDeletionWindowDays ?? 30;
     if (!Number.isInteger(window) || window < 7 || window > 30) fail("keyDeletionWindowDays", window, "is outside 7–30", "Use a whole number of days from 7 to 30.");
     const alarms = alarmSpecs(targets, args.defaults);
@@ -82,7 +85,7 @@ export class Monitoring extends pulumi.ComponentResource {
       name,
       alarms,
       alarmEmails: args.alarmEmails ?? [],
-      dashboardName: args.dashboard === false ? undefined : args.dashboardName ?? `${pulumi.getProject()}-${pulumi.getStack()}`,
+      dashboardName: args.dashboard === false ? undefined : args.dashboardName ?? dashboardNameOf(`${pulumi.getProject()}-${pulumi.getStack()}`),
       topicRegions: [...new Set(alarms.map(topicRegion))],
       keyDeletionWindowDays: window,
     };
