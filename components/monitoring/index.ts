@@ -7,12 +7,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { argFailer } from "../errors";
 import { alarmSpecs, type AlarmOverrides, type AlarmSpec, type MonitoringTargets } from "./alarms";
-import { validateMonitoringArgs } from "./validate";
+import { dashboardNameOf, validateMonitoringArgs } from "./validate";
 
 export { ALARM_DEFAULTS, AlarmKind, alarmSpecs, QUERY_ALARM_KINDS } from "./alarms";
 export type { AlarmOverride, AlarmOverrides, AlarmSpec, MonitoredApiStage, MonitoredDistribution, MonitoredFunction, MonitoredQueue, MonitoredTable, MonitoredUserPool, MonitoringTargets } from "./alarms";
 export { monitoringTargets, type MonitoredComponents } from "./targets";
-export { ALARM_LIMITS, alarmTimingProblem } from "./validate";
+export { ALARM_LIMITS, alarmTimingProblem, DASHBOARD_NAME, dashboardNameOf } from "./validate";
 
 export interface MonitoringArgs extends MonitoringTargets {
   /** Addresses subscribed (by email) to the alarm topic; each must confirm the subscription AWS mails it. @default [] */
@@ -21,7 +21,10 @@ export interface MonitoringArgs extends MonitoringTargets {
   defaults?: AlarmOverrides;
   /** One CloudWatch dashboard with a graph per alarm. @default true */
   dashboard?: boolean;
-  /** The dashboard's name, unique in the account and region. @default `<project>-<stack>` */
+  /**
+   * The dashboard's name: letters, digits, - and _, at most 255. Dashboards are global to the account, and one put
+   * under a name another stack uses replaces that one's. @default `<project>-<stack>`, other characters made hyphens
+   */
   dashboardName?: string;
   /** Days a deleted topic key waits before it is gone (7–30). @default 30 */
   keyDeletionWindowDays?: number;
@@ -32,14 +35,19 @@ export interface MonitoringSpec {
   alarms: AlarmSpec[];
   alarmEmails: string[];
   dashboardName?: string;
-  /** Regions that get a topic (and key): every region with an alarm; "" stands for the provider's. */
+  /** Regions that get a topic (and key): every region with an alarm; "" stands for the provider's (see `topicRegion`). */
   topicRegions: string[];
   keyDeletionWindowDays: number;
 }
 
-/** The topic an alarm notifies: its own region's, "" for the provider's (which a region equal to the provider's is too). */
-function topicRegion(alarm: Pick<AlarmSpec, "region">): string {
-  return alarm.region && alarm.region !== aws.config.region ? alarm.region : "";
+/**
+ * The topic an alarm notifies, by region: CloudWatch refuses an action on a topic in another region than the alarm's
+ * ("Invalid region X specified. Only Y is supported."). "" is the topic created without a `region`, in the provider's
+ * region, where the alarms without a region of their own go too. An alarm with a region shares it only when that is
+ * `providerRegion`, the provider's region as far as it is known when the program runs (undefined when not known).
+ */
+function topicRegion(alarm: Pick<AlarmSpec, "region">, providerRegion: string | undefined): string {
+  return alarm.region && alarm.region !== providerRegion ? alarm.region : "";
 }
 
 /** One topic per alarm region: an alarm notifies a topic in its own region. */
@@ -74,21 +82,26 @@ export class Monitoring extends pulumi.ComponentResource {
     super("serverless-fullstack:index:Monitoring", name, {}, opts);
     const fail = argFailer("Monitoring", name);
     const targets: MonitoringTargets = { functions: args.functions, apiStages: args.apiStages, tables: args.tables, queues: args.queues, distributions: args.distributions, userPools: args.userPools };
-    validateMonitoringArgs(fail, targets, args.defaults, args.alarmEmails);
+    validateMonitoringArgs(fail, targets, args.defaults, args.alarmEmails, args.dashboardName);
     const window = args.keyDeletionWindowDays ?? 30;
     if (!Number.isInteger(window) || window < 7 || window > 30) fail("keyDeletionWindowDays", window, "is outside 7–30", "Use a whole number of days from 7 to 30.");
     const alarms = alarmSpecs(targets, args.defaults);
+    // The default provider creates in the stack's aws:region. An explicit one (given to this component or a parent)
+    // has its region as an Output, unknown here: then every alarm with a region gets a topic with that region, at
+    // worst a second topic in the provider's region, never an alarm in one region told to notify a topic in another.
+    const providerRegion = this.getProvider("aws:sns/topic:Topic") ? undefined : aws.config.region;
+    const topicOf = (alarm: AlarmSpec) => topicRegion(alarm, providerRegion);
     this.spec = {
       name,
       alarms,
       alarmEmails: args.alarmEmails ?? [],
-      dashboardName: args.dashboard === false ? undefined : args.dashboardName ?? `${pulumi.getProject()}-${pulumi.getStack()}`,
-      topicRegions: [...new Set(alarms.map(topicRegion))],
+      dashboardName: args.dashboard === false ? undefined : args.dashboardName ?? dashboardNameOf(`${pulumi.getProject()}-${pulumi.getStack()}`),
+      topicRegions: [...new Set(alarms.map(topicOf))],
       keyDeletionWindowDays: window,
     };
 
     const topics = new Map(this.spec.topicRegions.map((region) => [region, this.createTopic(name, region)]));
-    const created = new Map(alarms.map((alarm) => [alarm.name, this.createAlarm(name, alarm, topics.get(topicRegion(alarm))!.topic)]));
+    const created = new Map(alarms.map((alarm) => [alarm.name, this.createAlarm(name, alarm, topics.get(topicOf(alarm))!.topic)]));
     const dashboard = this.spec.dashboardName
       ? new aws.cloudwatch.Dashboard(`${name}-dashboard`, { dashboardName: this.spec.dashboardName, dashboardBody: dashboardBody(alarms, aws.getRegionOutput({}, { parent: this }).region) }, { parent: this })
       : undefined;

@@ -31,6 +31,18 @@ export function alarmTimingProblem(periodSeconds: number, evaluationPeriods: num
   return undefined;
 }
 
+/**
+ * PutDashboard: "The maximum length is 255, and valid characters are A-Z, a-z, 0-9, "-", and "_""
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html); the provider checks
+ * `^[0-9A-Za-z_-]+$` and ≤ 255 before it calls AWS (terraform-provider-aws, internal/service/cloudwatch/validate.go `validDashboardName`).
+ */
+export const DASHBOARD_NAME = /^[0-9A-Za-z_-]{1,255}$/;
+
+/** `name` with every character a dashboard name may not have made a hyphen, cut to 255: Pulumi project and stack names may contain periods. */
+export function dashboardNameOf(name: string): string {
+  return name.replace(/[^0-9A-Za-z_-]/g, "-").slice(0, 255);
+}
+
 const KEY = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -50,7 +62,7 @@ function validateOverrides(fail: ArgFailure, at: string, overrides: AlarmOverrid
   }
 }
 
-export function validateMonitoringArgs(fail: ArgFailure, targets: MonitoringTargets, defaults: AlarmOverrides | undefined, emails: readonly string[] | undefined): void {
+export function validateMonitoringArgs(fail: ArgFailure, targets: MonitoringTargets, defaults: AlarmOverrides | undefined, emails: readonly string[] | undefined, dashboardName: string | undefined): void {
   validateOverrides(fail, "defaults", defaults);
   for (const [group, entries] of Object.entries(targets) as Array<[string, Record<string, { alarms?: AlarmOverrides }> | undefined]>) {
     for (const [key, target] of Object.entries(entries ?? {})) {
@@ -60,5 +72,8 @@ export function validateMonitoringArgs(fail: ArgFailure, targets: MonitoringTarg
   }
   for (const [index, email] of (emails ?? []).entries()) {
     if (!EMAIL.test(email)) fail(`alarmEmails[${index}]`, email, "is not an email address", 'Use e.g. "ops@example.com".');
+  }
+  if (dashboardName !== undefined && !DASHBOARD_NAME.test(dashboardName)) {
+    fail("dashboardName", dashboardName, "is not a CloudWatch dashboard name (letters, digits, - and _, at most 255)", `Use e.g. "${dashboardNameOf(dashboardName) || "ops-dashboard"}", or leave it unset for <project>-<stack>.`);
   }
 }

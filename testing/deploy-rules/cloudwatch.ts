@@ -1,8 +1,11 @@
-/** CloudWatch alarm deploy rules: timing and statistics PutMetricAlarm accepts, CloudFront's metric region, topics alarms can publish to. */
-import { alarmTimingProblem, ALARM_LIMITS } from "../../components/monitoring/validate";
+/**
+ * CloudWatch deploy rules: timing and statistics PutMetricAlarm accepts, CloudFront's metric region, topics alarms can
+ * publish to (their key, their region), and dashboards PutDashboard takes without overwriting one another.
+ */
+import { alarmTimingProblem, ALARM_LIMITS, DASHBOARD_NAME } from "../../components/monitoring/validate";
 import { asArray, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
+import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const PUT_METRIC_ALARM = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html";
@@ -91,6 +94,14 @@ export const ALARM_CLOUDFRONT_REGION: DeployRule = {
 };
 
 const AWS_MANAGED_SNS_KEY = /(^|:)alias\/aws\/sns$/;
+const TOPIC = "aws:sns/topic:Topic";
+const KEY_TYPES = ["aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey"];
+const ACTION_FIELDS = ["alarmActions", "okActions", "insufficientDataActions"] as const;
+
+/** Every action ARN of an alarm, with the field it is in. */
+function alarmActions(alarm: RecordedResource): Array<{ field: (typeof ACTION_FIELDS)[number]; arn: string }> {
+  return ACTION_FIELDS.flatMap((field) => asArray<unknown>(alarm.inputs[field]).filter((arn): arn is string => typeof arn === "string").map((arn) => ({ field, arn })));
+}
 
 /**
  * Alarms publish to an encrypted topic only with a customer managed key whose policy lets cloudwatch.amazonaws.com
@@ -105,8 +116,8 @@ export const ALARM_TOPIC_KEY: DeployRule = {
     const findings: DeployFinding[] = [];
     const topics = new Set<RecordedResource>();
     for (const alarm of ofType(graph, ALARM)) {
-      for (const arn of [...asArray(alarm.inputs.alarmActions), ...asArray(alarm.inputs.okActions), ...asArray(alarm.inputs.insufficientDataActions)]) {
-        const topic = referenced(graph, "aws:sns/topic:Topic", arn);
+      for (const { arn } of alarmActions(alarm)) {
+        const topic = referenced(graph, TOPIC, arn);
         if (topic) topics.add(topic);
       }
     }
@@ -117,7 +128,8 @@ export const ALARM_TOPIC_KEY: DeployRule = {
         findings.push(finding("AlarmTopicKey", topic, "is an alarm action encrypted with the AWS managed key alias/aws/sns, which CloudWatch may not use: the alarms' notifications fail", "encrypt the topic with a customer managed key whose policy allows cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*"));
         continue;
       }
-      const key = referenced(graph, "aws:kms/key:Key", keyId) ?? ofType(graph, "aws:kms/key:Key").find((k) => [k.state.keyId, k.state.arn, k.id].includes(keyId));
+      // A multi-Region replica key has a key policy of its own, not its primary's.
+      const key = KEY_TYPES.map((type) => referenced(graph, type, keyId) ?? ofType(graph, type).find((k) => [k.state.keyId, k.state.arn, k.id].includes(keyId))).find(Boolean);
       if (!key) continue;
       const granted = policyDocument(key.inputs.policy).Statement.some((s) => (s.Effect ?? "Allow") === "Allow"
         && asArray<string>(s.Principal?.Service).includes("cloudwatch.amazonaws.com")
@@ -128,4 +140,77 @@ export const ALARM_TOPIC_KEY: DeployRule = {
   },
 };
 
-export const CLOUDWATCH_RULES: DeployRule[] = [ALARM_TIMING, ALARM_STATISTIC, ALARM_CLOUDFRONT_REGION, ALARM_TOPIC_KEY];
+const SNS_ARN = /^arn:[^:]+:sns:/;
+
+/**
+ * An alarm's SNS actions are topics in its own region: CloudWatch refuses the alarm otherwise, e.g. "ValidationError:
+ * Invalid region ca-central-1 specified. Only us-west-2 is supported." (observed: cds-snc/notification-terraform#128,
+ * "alarms require SNS topics to be in the same region"). PutMetricAlarm lists the action as
+ * `arn:aws:sns:region:account-id:sns-topic-name`. A topic of the plan is placed where it is created (its region input or
+ * provider, which its ARN in a recording need not show); a topic outside the plan, by its ARN.
+ */
+export const ALARM_ACTION_REGION: DeployRule = {
+  id: "AlarmActionRegion",
+  title: "Alarms notify SNS topics in their own region",
+  source: PUT_METRIC_ALARM,
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    for (const alarm of ofType(graph, ALARM)) {
+      const region = regionOf(graph, alarm, context);
+      for (const { field, arn } of alarmActions(alarm).filter((a) => SNS_ARN.test(a.arn))) {
+        const topic = referenced(graph, TOPIC, arn);
+        const topicRegion = topic ? regionOf(graph, topic, context) : arnRegion(arn);
+        if (!topicRegion || topicRegion === region) continue;
+        findings.push(finding("AlarmActionRegion", alarm, `notifies topic ${topic?.name ?? arn} in ${topicRegion} (${field}) from an alarm in ${region}; CloudWatch refuses actions outside the alarm's region (ValidationError: Invalid region ${topicRegion} specified. Only ${region} is supported.)`, "give the alarm a topic in its own region (Monitoring makes one per alarm region)"));
+      }
+    }
+    return findings;
+  },
+};
+
+const DASHBOARD = "aws:cloudwatch/dashboard:Dashboard";
+const PUT_DASHBOARD = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html";
+const MAX_WIDGETS = 500;
+
+/** The widgets of a dashboard body, or undefined when the body is not JSON with a `widgets` array. */
+function widgetsOf(body: unknown): unknown[] | undefined {
+  try {
+    const parsed = typeof body === "string" ? JSON.parse(body) : body;
+    return Array.isArray(parsed?.widgets) ? parsed.widgets : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * PutDashboard: the name's "maximum length is 255, and valid characters are A-Z, a-z, 0-9, "-", and "_""; "If a
+ * dashboard with this name already exists, this call modifies that dashboard, replacing its current contents", and
+ * "All dashboards in your account are global, not region-specific", so two dashboards of one name in a stack, in any
+ * regions, overwrite each other on every deploy and the first destroyed takes the other's away. The body "can include
+ * an array of between 0 and 500 widget objects … The dashboard must include a widgets array"
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html).
+ */
+export const CLOUDWATCH_DASHBOARD: DeployRule = {
+  id: "CloudWatchDashboard",
+  title: "Dashboards have names PutDashboard takes, unique in the stack, and JSON bodies of at most 500 widgets",
+  source: PUT_DASHBOARD,
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const byName = new Map<string, RecordedResource>();
+    for (const dashboard of ofType(graph, DASHBOARD)) {
+      const name = dashboard.inputs.dashboardName;
+      if (typeof name === "string") {
+        if (!DASHBOARD_NAME.test(name)) findings.push(finding("CloudWatchDashboard", dashboard, `is named ${JSON.stringify(name)}; PutDashboard takes 1–255 letters, digits, - and _`, "replace every other character with - or _ (Monitoring does for its default <project>-<stack>)"));
+        const first = byName.get(name);
+        if (first) findings.push(finding("CloudWatchDashboard", dashboard, `is named ${JSON.stringify(name)}, like ${first.name}: PutDashboard replaces a dashboard of the same name, and dashboards are global to the account, so each deploy overwrites the other and deleting one deletes both`, "give each dashboard its own name (Monitoring's dashboardName)"));
+        else byName.set(name, dashboard);
+      }
+      const widgets = widgetsOf(dashboard.inputs.dashboardBody);
+      if (!widgets) findings.push(finding("CloudWatchDashboard", dashboard, "has a body that is not JSON with a widgets array; PutDashboard refuses it", 'build the body with JSON.stringify / pulumi.jsonStringify, as { "widgets": [...] }'));
+      else if (widgets.length > MAX_WIDGETS) findings.push(finding("CloudWatchDashboard", dashboard, `has ${widgets.length} widgets; a dashboard body holds 0–${MAX_WIDGETS}`, `split it into dashboards of at most ${MAX_WIDGETS} widgets`));
+    }
+    return findings;
+  },
+};
+
+export const CLOUDWATCH_RULES: DeployRule[] = [ALARM_TIMING, ALARM_STATISTIC, ALARM_CLOUDFRONT_REGION, ALARM_TOPIC_KEY, ALARM_ACTION_REGION, CLOUDWATCH_DASHBOARD];

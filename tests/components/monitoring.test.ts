@@ -163,6 +163,9 @@ describe("Monitoring overrides and validation", () => {
     [{ functions: { "Bad Key": { functionName: "x" } } }, /functions key "Bad Key" is not a usable target key/],
     [{ alarmEmails: ["ops"] }, /alarmEmails\[0\] "ops" is not an email address/],
     [{ keyDeletionWindowDays: 3 }, /keyDeletionWindowDays 3 is outside 7–30/],
+    [{ dashboardName: "ops.prod" }, /Monitoring "bad": dashboardName "ops\.prod" is not a CloudWatch dashboard name \(letters, digits, - and _, at most 255\)\. Use e\.g\. "ops-prod"/],
+    [{ dashboardName: "x".repeat(256) }, /dashboardName "x{256}" is not a CloudWatch dashboard name .*Use e\.g\. "x{255}"/],
+    [{ dashboardName: "" }, /dashboardName "" is not a CloudWatch dashboard name/],
   ] as Array<[MonitoringArgs, RegExp]>)("refuses %j at construction", (args, message) => {
     expect(() => new Monitoring("bad", args)).toThrow(message);
   });
