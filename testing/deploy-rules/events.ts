@@ -1,6 +1,7 @@
 /**
  * Deploy rules for the event-driven resources: S3 event notifications to Lambda, EventBridge
- * Scheduler schedules, Lambda's asynchronous invocation settings, and IAM statement ids.
+ * Scheduler schedules, Lambda's asynchronous invocation settings and destinations, event source
+ * mappings' access to their stream, and IAM statement ids.
  */
 import { S3_EVENT_TYPES, keysOverlap, sharedEventTypes } from "../../components/bucket-events";
 import { isTimeZone, parseScheduleExpression, ScheduleExpressionError } from "../../components/schedule-expression";
@@ -12,6 +13,9 @@ const NOTIFICATION = "aws:s3/bucketNotification:BucketNotification";
 const PERMISSION = "aws:lambda/permission:Permission";
 const FUNCTION = "aws:lambda/function:Function";
 const SCHEDULE = "aws:scheduler/schedule:Schedule";
+const ROLE = "aws:iam/role:Role";
+const INVOKE_CONFIG = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig";
+const EVENT_SOURCE_MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
 const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
 
 const bucketOf = (graph: Graph, notification: RecordedResource) => BUCKET_TYPES.map((t) => referenced(graph, t, notification.inputs.bucket)).find(Boolean);
@@ -155,14 +159,14 @@ export const SCHEDULER_TARGET: DeployRule = {
       if (window.mode === "OFF" && window.maximumWindowInMinutes !== undefined) report("sets maximumWindowInMinutes with the window OFF", "remove maximumWindowInMinutes, or use mode FLEXIBLE");
       const dlq = target.deadLetterConfig?.arn;
       if (typeof dlq === "string" && dlq.endsWith(".fifo")) report(`sends dead letters to the FIFO queue ${dlq}; Scheduler takes standard queues only`, "use a standard SQS queue");
-      const role = ofType(graph, "aws:iam/role:Role").find((r) => r.state.arn === target.roleArn);
+      const role = ofType(graph, ROLE).find((r) => r.state.arn === target.roleArn);
       if (!role) continue; // a role from outside the program: nothing to check against
       const trust = policyDocument(role.inputs.assumeRolePolicy).Statement;
       if (!trust.some((s) => asArray<string>(s.Principal?.Service).includes("scheduler.amazonaws.com"))) {
         report(`runs as ${role.name}, which scheduler.amazonaws.com cannot assume`, "trust scheduler.amazonaws.com in the role's assume-role policy");
       }
-      const allowed = rolePolicies(graph, role).flatMap((s) => asArray<string>(s.Action).flatMap((a) => asArray<string>(s.Resource).map((r) => [a, r] as const)));
-      const allows = (action: string, resource: string) => allowed.some(([a, r]) => a === action && (r === resource || r === "*"));
+      const { grants } = roleGrants(graph, role);
+      const allows = (action: string, resource: string) => granting(grants, action, resource).length > 0;
       if (functionOf(graph, target.arn) && !allows("lambda:InvokeFunction", target.arn)) {
         report(`runs as ${role.name}, which may not lambda:InvokeFunction ${target.arn}; every invocation fails`, "allow lambda:InvokeFunction on the target function's ARN in the execution role");
       }
@@ -174,12 +178,73 @@ export const SCHEDULER_TARGET: DeployRule = {
   },
 };
 
-function rolePolicies(graph: Graph, role: RecordedResource): Array<Record<string, any>> {
+/** IAM's wildcard match of `value` against `pattern`: `*` is any run of characters, `?` any one (actions match case-insensitively). */
+function iamMatches(pattern: string, value: string, ignoreCase = false): boolean {
+  const body = [...pattern].map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("");
+  return new RegExp(`^${body}$`, ignoreCase ? "i" : "").test(value);
+}
+
+/** An Allow statement a role holds, with the resource that gives it: a RolePolicy, the Role (its inline policies) or a RolePolicyAttachment. */
+interface RoleGrant {
+  statement: Record<string, any>;
+  carrier: RecordedResource;
+}
+
+/**
+ * The AWS managed policies a function role is given here (LambdaFunction attaches the VPC one) or by the Lambda docs
+ * (the DynamoDB one), as AWS publishes them:
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html,
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaDynamoDBExecutionRole.html.
+ */
+const AWS_MANAGED_POLICIES: Record<string, Record<string, any>> = {
+  "service-role/AWSLambdaVPCAccessExecutionRole": {
+    Statement: [{ Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"], Resource: "*" }],
+  },
+  "service-role/AWSLambdaDynamoDBExecutionRole": {
+    Statement: [{ Effect: "Allow", Action: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: "*" }],
+  },
+};
+
+/** A managed policy's document: a Policy of the program, or an AWS managed policy above; undefined when this pack cannot know it. */
+function managedPolicyDocument(graph: Graph, arn: unknown): unknown {
+  const own = referenced(graph, "aws:iam/policy:Policy", arn);
+  if (own) return own.inputs.policy;
+  const awsManaged = typeof arn === "string" ? /^arn:[^:]+:iam::aws:policy\/(.+)$/.exec(arn)?.[1] : undefined;
+  return awsManaged ? AWS_MANAGED_POLICIES[awsManaged] : undefined;
+}
+
+/**
+ * Everything a role's policies allow — inline (on the role, or as RolePolicy resources) and managed (attached by the
+ * role's managedPolicyArns or a RolePolicyAttachment) — and whether every policy could be read: a managed policy from
+ * outside the program may allow anything.
+ */
+function roleGrants(graph: Graph, role: RecordedResource): { grants: RoleGrant[]; complete: boolean } {
   const ids = [role.id, role.state.name, role.state.arn].filter(Boolean);
-  return ofType(graph, "aws:iam/rolePolicy:RolePolicy")
-    .filter((p) => ids.includes(p.inputs.role))
-    .flatMap((p) => policyDocument(p.inputs.policy).Statement)
-    .filter((s) => (s.Effect ?? "Allow") === "Allow");
+  const allowsOf = (policy: unknown, carrier: RecordedResource): RoleGrant[] =>
+    policyDocument(policy)
+      .Statement.filter((statement) => (statement.Effect ?? "Allow") === "Allow")
+      .map((statement) => ({ statement, carrier }));
+  const inline = [
+    ...asArray<Record<string, any>>(role.inputs.inlinePolicies).flatMap((p) => allowsOf(p.policy, role)),
+    ...ofType(graph, "aws:iam/rolePolicy:RolePolicy").filter((p) => ids.includes(p.inputs.role)).flatMap((p) => allowsOf(p.inputs.policy, p)),
+  ];
+  const managed = [
+    ...asArray<string>(role.inputs.managedPolicyArns).map((arn) => ({ document: managedPolicyDocument(graph, arn), carrier: role })),
+    ...ofType(graph, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+      .filter((a) => ids.includes(a.inputs.role))
+      .map((a) => ({ document: managedPolicyDocument(graph, a.inputs.policyArn), carrier: a })),
+  ];
+  return {
+    grants: [...inline, ...managed.flatMap(({ document, carrier }) => (document === undefined ? [] : allowsOf(document, carrier)))],
+    complete: managed.every(({ document }) => document !== undefined),
+  };
+}
+
+/** The grants that allow `action` on `resource`. */
+function granting(grants: readonly RoleGrant[], action: string, resource: string): RoleGrant[] {
+  return grants.filter(
+    ({ statement }) => asArray<string>(statement.Action).some((a) => iamMatches(a, action, true)) && asArray<string>(statement.Resource).some((r) => iamMatches(r, resource)),
+  );
 }
 
 /** "Maximum retry attempts: 0 to 2"; "Maximum age of event: 60 seconds to 6 hours". */
@@ -193,6 +258,115 @@ export const LAMBDA_ASYNC_INVOKE_LIMITS: DeployRule = {
       const { maximumRetryAttempts: retries, maximumEventAgeInSeconds: age } = config.inputs;
       if (retries !== undefined && !(Number.isInteger(retries) && retries >= 0 && retries <= 2)) findings.push(finding(this.id, config, `retries ${retries} times; Lambda retries asynchronous events 0–2 times`, "set maximumRetryAttempts to 0, 1 or 2"));
       if (age !== undefined && !(Number.isInteger(age) && age >= 60 && age <= 21600)) findings.push(finding(this.id, config, `keeps events ${age} s; Lambda keeps them 60–21600 s`, "set maximumEventAgeInSeconds between 60 and 21600"));
+    }
+    return findings;
+  },
+};
+
+/**
+ * What Lambda does with a destination, by the destination ARN's service: the execution-role action it delivers with
+ * ("Amazon SQS – sqs:SendMessage, Amazon SNS – sns:Publish, Lambda – InvokeFunction, EventBridge – events:PutEvents";
+ * an S3 bucket takes the record as an object, s3:PutObject), and what findings call the destination.
+ */
+const DESTINATIONS: Record<string, { kind: string; action: string; resource?: (arn: string) => string }> = {
+  sqs: { kind: "queue", action: "sqs:SendMessage" },
+  sns: { kind: "topic", action: "sns:Publish" },
+  lambda: { kind: "function", action: "lambda:InvokeFunction" },
+  events: { kind: "event bus", action: "events:PutEvents" },
+  s3: { kind: "bucket", action: "s3:PutObject", resource: (arn) => `${arn}/*` },
+};
+
+/**
+ * What an event source mapping's role must allow on a stream before CreateEventSourceMapping, which fails with "Cannot
+ * access stream … Please ensure the role can perform the GetRecords, GetShardIterator, DescribeStream, and ListStreams
+ * Actions on your stream in IAM". DynamoDB: the four the Lambda docs list. Kinesis: the three that both that error and
+ * the Lambda docs name (the docs' other actions are used later, while polling). Kinesis consumers are not checked.
+ */
+const STREAM_SOURCES: Array<{ arn: RegExp; actions: string[] }> = [
+  { arn: /^arn:[^:]+:dynamodb:[^:]*:\d*:table\/[^/]+\/stream\/.+$/, actions: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"] },
+  { arn: /^arn:[^:]+:kinesis:[^:]*:\d*:stream\/[^/]+$/, actions: ["kinesis:DescribeStream", "kinesis:GetRecords", "kinesis:GetShardIterator"] },
+];
+
+/** The on-failure and on-success destination ARNs of an invoke config (`destination`) or event source mapping (`destinationArn`). */
+function destinationsOf(config: RecordedResource): Array<{ condition: string; arn: string }> {
+  const { onFailure, onSuccess } = config.inputs.destinationConfig ?? {};
+  return [["on-failure", onFailure], ["on-success", onSuccess]].flatMap(([condition, target]) => {
+    const arn = target?.destination ?? target?.destinationArn;
+    return typeof arn === "string" && arn ? [{ condition, arn }] : [];
+  });
+}
+
+/** Something Lambda does as the function's role, and checks it may, when the configuration is put: `actions` on `resource`. */
+interface RoleNeed {
+  /** `sends on-failure records to`, `reads`. */
+  verb: string;
+  /** What the ARN names in findings: `queue`, `stream`. */
+  kind: string;
+  arn: string;
+  actions: string[];
+  /** What the actions act on: the ARN itself, or (an S3 bucket) its objects. */
+  resource: string;
+}
+
+function roleNeeds(config: RecordedResource): RoleNeed[] {
+  const needs: RoleNeed[] = [];
+  for (const { condition, arn } of destinationsOf(config)) {
+    const destination = DESTINATIONS[arn.split(":")[2]];
+    if (!destination || arn.endsWith(".fifo")) continue; // FIFO: refused on its own
+    needs.push({ verb: `sends ${condition} records to`, kind: destination.kind, arn, actions: [destination.action], resource: destination.resource?.(arn) ?? arn });
+  }
+  const source = config.inputs.eventSourceArn;
+  const stream = typeof source === "string" ? STREAM_SOURCES.find((s) => s.arn.test(source)) : undefined;
+  if (stream) needs.push({ verb: "reads", kind: "stream", arn: source, actions: stream.actions, resource: source });
+  return needs;
+}
+
+/**
+ * Lambda acts as the function's execution role for destinations and stream sources, and checks the role when the
+ * configuration is put: PutFunctionEventInvokeConfig / CreateEventSourceMapping fail with InvalidParameterValueException
+ * ("The provided execution role does not have permissions to call SendMessage on SQS"; for a stream, "Cannot access
+ * stream …"). So the role must allow the delivery action on the destination (and, for a stream mapping, the stream
+ * reads), and the policy that allows it must exist first: be in the configuration's dependency closure. Asynchronous
+ * records go to standard queues and topics only: "an unsupported destination type, such as an Amazon SQS FIFO queue or
+ * an Amazon SNS FIFO topic". A role with a managed policy this pack cannot read is not checked for permissions.
+ */
+export const LAMBDA_FAILURE_DESTINATION: DeployRule = {
+  id: "LambdaFailureDestination",
+  title: "Lambda destinations and stream sources are allowed to the function's role, by a policy created first; async destinations are not FIFO",
+  source: "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const config of [...ofType(graph, INVOKE_CONFIG), ...ofType(graph, EVENT_SOURCE_MAPPING)]) {
+      const report = (problem: string, fix: string) => findings.push(finding(this.id, config, problem, fix));
+      const noun = config.type === INVOKE_CONFIG ? "configuration" : "mapping";
+      if (config.type === INVOKE_CONFIG) {
+        for (const { condition, arn } of destinationsOf(config).filter((d) => d.arn.endsWith(".fifo"))) {
+          report(`sends ${condition} records to the FIFO ${DESTINATIONS[arn.split(":")[2]]?.kind ?? "destination"} ${arn}; Lambda sends them to standard queues and topics only`, "use a standard SQS queue or SNS topic");
+        }
+      }
+      const fn = functionOf(graph, config.inputs.functionName);
+      const role = fn && referenced(graph, ROLE, fn.inputs.role);
+      if (!role) continue; // a function or role from outside the program: nothing to check against
+      const { grants, complete } = roleGrants(graph, role);
+      if (!complete) continue; // a managed policy this pack cannot read may allow what is needed
+      const before = dependencyClosure(graph, config);
+      for (const need of roleNeeds(config)) {
+        const missing = need.actions.filter((action) => granting(grants, action, need.resource).length === 0);
+        if (missing.length > 0) {
+          const on = need.resource === need.arn ? "it" : need.resource;
+          report(`${need.verb} the ${need.kind} ${need.arn}, but its function's role ${role.name} may not ${missing.join(", ")} on ${on}; Lambda refuses the ${noun} (InvalidParameterValueException)`, `allow ${missing.join(", ")} on ${need.resource} in a policy of ${role.name}, and make the ${noun} depend on that policy`);
+          continue;
+        }
+        // Each action needs one grant created before the configuration; name the policy that gives it, per policy.
+        const late = new Map<RecordedResource, string[]>();
+        for (const action of need.actions) {
+          const grantsOfAction = granting(grants, action, need.resource);
+          if (!grantsOfAction.some((g) => before.has(g.carrier.urn))) late.set(grantsOfAction[0].carrier, [...(late.get(grantsOfAction[0].carrier) ?? []), action]);
+        }
+        for (const [carrier, actions] of late) {
+          report(`does not depend on ${carrier.name}, which grants ${role.name} ${actions.join(", ")} on the ${need.kind} ${need.arn}; the engine may create the ${noun} first, and Lambda refuses it`, `add dependsOn: [${carrier.name}] to the ${noun}`);
+        }
+      }
     }
     return findings;
   },
@@ -216,5 +390,5 @@ export const IAM_UNIQUE_SID: DeployRule = {
 
 export const EVENT_RULES: DeployRule[] = [
   S3_NOTIFICATION_LAMBDA_PERMISSION, S3_NOTIFICATION_OVERLAP, S3_NOTIFICATION_ONE_PER_BUCKET,
-  SCHEDULER_EXPRESSION, SCHEDULER_TARGET, LAMBDA_ASYNC_INVOKE_LIMITS, IAM_UNIQUE_SID,
+  SCHEDULER_EXPRESSION, SCHEDULER_TARGET, LAMBDA_ASYNC_INVOKE_LIMITS, LAMBDA_FAILURE_DESTINATION, IAM_UNIQUE_SID,
 ];

@@ -150,9 +150,17 @@ export const ROUTE53_HEALTH_CHECK: DeployRule = {
   },
 };
 
+/** A regional custom domain's certificate ARN: REST (v1) domains name it at the top, HTTP and WebSocket (v2) domains in their configuration. */
+function regionalCertificateArn(domain: RecordedResource): unknown {
+  if (domain.type === "aws:apigateway/domainName:DomainName") return domain.inputs.regionalCertificateArn;
+  const configuration = domain.inputs.domainNameConfiguration ?? {};
+  return (configuration.endpointType ?? "REGIONAL") === "REGIONAL" ? configuration.certificateArn : undefined;
+}
+
 /**
  * "The certificate must be in the same Region as your API" for a regional custom domain name: an API in us-west-2
- * cannot present a us-east-1 certificate (only edge-optimized names use us-east-1's).
+ * cannot present a us-east-1 certificate (only edge-optimized names use us-east-1's). The same holds for the v2 domains
+ * of HTTP and WebSocket APIs, which are regional only.
  */
 export const APIGATEWAY_DOMAIN_CERTIFICATE_REGION: DeployRule = {
   id: "ApiGatewayDomainCertificateRegion",
@@ -160,8 +168,8 @@ export const APIGATEWAY_DOMAIN_CERTIFICATE_REGION: DeployRule = {
   source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html",
   check(graph, context) {
     const findings: DeployFinding[] = [];
-    for (const domain of ofType(graph, "aws:apigateway/domainName:DomainName")) {
-      const arn = domain.inputs.regionalCertificateArn;
+    for (const domain of [...ofType(graph, "aws:apigateway/domainName:DomainName"), ...ofType(graph, "aws:apigatewayv2/domainName:DomainName")]) {
+      const arn = regionalCertificateArn(domain);
       if (typeof arn !== "string" || !arn.startsWith("arn:")) continue;
       const region = regionOf(graph, domain, context);
       if (arnRegion(arn) !== region) {
