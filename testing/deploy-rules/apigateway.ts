@@ -1,6 +1,7 @@
 /** API Gateway (REST) deploy rules: deployment ordering, canaries, the account-wide logging setting and execution log groups. */
 import { asArray, dependencyClosure, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { granting, roleGrants } from "./iam";
 import { finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule } from "./rule";
 
 const ACCOUNT = "aws:apigateway/account:Account";
@@ -106,24 +107,6 @@ export const API_GATEWAY_ACCOUNT_RETAINED: DeployRule = {
 const PUSH_TO_CLOUDWATCH_ACTIONS = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents"];
 const PUSH_TO_CLOUDWATCH_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs";
 
-function globMatches(pattern: string, value: string, caseInsensitive = false): boolean {
-  const regex = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, caseInsensitive ? "i" : "");
-  return regex.test(value);
-}
-
-/** Every Allow statement of a role's inline, customer managed and AWS managed policies. */
-function roleStatements(graph: Graph, role: RecordedResource): { statements: Array<Record<string, any>>; managedArns: string[] } {
-  const identities = [role.id, role.state.name, role.state.arn].filter(Boolean);
-  const attachments = ofType(graph, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => identities.includes(a.inputs.role));
-  const managedArns: string[] = [...(role.inputs.managedPolicyArns ?? []), ...attachments.map((a) => a.inputs.policyArn)];
-  const documents = [
-    ...(role.inputs.inlinePolicies ?? []).map((p: any) => p.policy),
-    ...ofType(graph, "aws:iam/rolePolicy:RolePolicy").filter((p) => identities.includes(p.inputs.role)).map((p) => p.inputs.policy),
-    ...managedArns.map((arn) => referenced(graph, "aws:iam/policy:Policy", arn)?.inputs.policy).filter(Boolean),
-  ];
-  const statements = documents.flatMap((d) => policyDocument(d).Statement).filter((s) => (s.Effect ?? "Allow") === "Allow");
-  return { statements, managedArns };
-}
 
 /**
  * Logging needs "an IAM role with apigateway.amazonaws.com as its trusted entity" holding the
@@ -146,17 +129,13 @@ export const API_GATEWAY_ACCOUNT_ROLE: DeployRule = {
       if (!trusted.includes("apigateway.amazonaws.com")) {
         findings.push(finding("ApiGatewayAccountRole", role, "is the API Gateway account's CloudWatch role but does not trust apigateway.amazonaws.com, so setting it fails", "allow apigateway.amazonaws.com to sts:AssumeRole in the role's trust policy"));
       }
-      const { statements, managedArns } = roleStatements(graph, role);
-      if (managedArns.includes(PUSH_TO_CLOUDWATCH_POLICY)) continue;
+      const { grants, complete } = roleGrants(graph, role);
+      // A managed policy this pack cannot read may allow the actions.
+      if (!complete) continue;
       const accountId = String(role.state.arn ?? "").split(":")[4] || "*";
       const region = regionOf(graph, account, context);
       const anyGroup = `arn:aws:logs:${region}:${accountId}:log-group:another-stacks-access-logs`;
-      const covers = (action: string) =>
-        statements.some(
-          (s) =>
-            asArray<string>(s.Action).some((a) => globMatches(a, action, true)) &&
-            asArray<string>(s.Resource).some((r) => globMatches(r, anyGroup) || globMatches(r, `${anyGroup}:*`) || globMatches(r, `${anyGroup}:log-stream:stream`)),
-        );
+      const covers = (action: string) => [anyGroup, `${anyGroup}:*`, `${anyGroup}:log-stream:stream`].some((resource) => granting(grants, action, resource).length > 0);
       const missing = PUSH_TO_CLOUDWATCH_ACTIONS.filter((a) => !covers(a));
       if (missing.length > 0) {
         findings.push(

@@ -7,6 +7,7 @@ import { S3_EVENT_TYPES, keysOverlap, sharedEventTypes } from "../../components/
 import { isTimeZone, parseScheduleExpression, ScheduleExpressionError } from "../../components/schedule-expression";
 import { asArray, dependencyClosure, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { granting, roleGrants } from "./iam";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
 
 const NOTIFICATION = "aws:s3/bucketNotification:BucketNotification";
@@ -177,75 +178,6 @@ export const SCHEDULER_TARGET: DeployRule = {
     return findings;
   },
 };
-
-/** IAM's wildcard match of `value` against `pattern`: `*` is any run of characters, `?` any one (actions match case-insensitively). */
-function iamMatches(pattern: string, value: string, ignoreCase = false): boolean {
-  const body = [...pattern].map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("");
-  return new RegExp(`^${body}$`, ignoreCase ? "i" : "").test(value);
-}
-
-/** An Allow statement a role holds, with the resource that gives it: a RolePolicy, the Role (its inline policies) or a RolePolicyAttachment. */
-interface RoleGrant {
-  statement: Record<string, any>;
-  carrier: RecordedResource;
-}
-
-/**
- * The AWS managed policies a function role is given here (LambdaFunction attaches the VPC one) or by the Lambda docs
- * (the DynamoDB one), as AWS publishes them:
- * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html,
- * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaDynamoDBExecutionRole.html.
- */
-const AWS_MANAGED_POLICIES: Record<string, Record<string, any>> = {
-  "service-role/AWSLambdaVPCAccessExecutionRole": {
-    Statement: [{ Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"], Resource: "*" }],
-  },
-  "service-role/AWSLambdaDynamoDBExecutionRole": {
-    Statement: [{ Effect: "Allow", Action: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: "*" }],
-  },
-};
-
-/** A managed policy's document: a Policy of the program, or an AWS managed policy above; undefined when this pack cannot know it. */
-function managedPolicyDocument(graph: Graph, arn: unknown): unknown {
-  const own = referenced(graph, "aws:iam/policy:Policy", arn);
-  if (own) return own.inputs.policy;
-  const awsManaged = typeof arn === "string" ? /^arn:[^:]+:iam::aws:policy\/(.+)$/.exec(arn)?.[1] : undefined;
-  return awsManaged ? AWS_MANAGED_POLICIES[awsManaged] : undefined;
-}
-
-/**
- * Everything a role's policies allow — inline (on the role, or as RolePolicy resources) and managed (attached by the
- * role's managedPolicyArns or a RolePolicyAttachment) — and whether every policy could be read: a managed policy from
- * outside the program may allow anything.
- */
-function roleGrants(graph: Graph, role: RecordedResource): { grants: RoleGrant[]; complete: boolean } {
-  const ids = [role.id, role.state.name, role.state.arn].filter(Boolean);
-  const allowsOf = (policy: unknown, carrier: RecordedResource): RoleGrant[] =>
-    policyDocument(policy)
-      .Statement.filter((statement) => (statement.Effect ?? "Allow") === "Allow")
-      .map((statement) => ({ statement, carrier }));
-  const inline = [
-    ...asArray<Record<string, any>>(role.inputs.inlinePolicies).flatMap((p) => allowsOf(p.policy, role)),
-    ...ofType(graph, "aws:iam/rolePolicy:RolePolicy").filter((p) => ids.includes(p.inputs.role)).flatMap((p) => allowsOf(p.inputs.policy, p)),
-  ];
-  const managed = [
-    ...asArray<string>(role.inputs.managedPolicyArns).map((arn) => ({ document: managedPolicyDocument(graph, arn), carrier: role })),
-    ...ofType(graph, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-      .filter((a) => ids.includes(a.inputs.role))
-      .map((a) => ({ document: managedPolicyDocument(graph, a.inputs.policyArn), carrier: a })),
-  ];
-  return {
-    grants: [...inline, ...managed.flatMap(({ document, carrier }) => (document === undefined ? [] : allowsOf(document, carrier)))],
-    complete: managed.every(({ document }) => document !== undefined),
-  };
-}
-
-/** The grants that allow `action` on `resource`. */
-function granting(grants: readonly RoleGrant[], action: string, resource: string): RoleGrant[] {
-  return grants.filter(
-    ({ statement }) => asArray<string>(statement.Action).some((a) => iamMatches(a, action, true)) && asArray<string>(statement.Resource).some((r) => iamMatches(r, resource)),
-  );
-}
 
 /** "Maximum retry attempts: 0 to 2"; "Maximum age of event: 60 seconds to 6 hours". */
 export const LAMBDA_ASYNC_INVOKE_LIMITS: DeployRule = {
