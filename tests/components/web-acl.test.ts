@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { StaticSite } from "../../components/static-site";
 import { WebAcl, WebAclScope, type WebAclArgs } from "../../components/web-acl";
+import { checkDeployRules, WAF_RULES } from "../../testing/deploy-rules";
 import { ofType, record, resource, type RecordedResource } from "../harness/mocks";
 
 const ACL = "aws:wafv2/webAcl:WebAcl";
@@ -88,6 +89,7 @@ describe("WebAcl", () => {
     }
     expect(new Set([...metricNames(acls[0]), ...metricNames(acls[1])]).size).toBe(2 * metricNames(acls[0]).length);
     expect(acls[0].name).not.toBe(acls[1].name);
+    expect(checkDeployRules(graph, { stack: "test", production: false, region: "us-east-1" }, WAF_RULES)).toEqual([]);
     // The same name gives the same names on every run (no replacement, no metric history lost).
     const again = await record(() => new WebAcl(one));
     expect(metricNames(ofType(again, ACL)[0])).toEqual(metricNames(acls[0]));
