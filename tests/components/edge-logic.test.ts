@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { EDGE_LOG_REGIONS, EdgeLogic, type EdgeLogicArgs } from "../../components/edge-logic";
 import { cloudFrontFunctionCode } from "../../components/edge-logic/function-code";
 import { StaticSite } from "../../components/static-site";
+import { checkDeployRules, CLOUDFRONT_KEY_VALUE_STORE } from "../../testing/deploy-rules";
 import { ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
 
 const functions: EdgeLogicArgs["functions"] = {
@@ -223,6 +224,7 @@ describe("EdgeLogic rejects bad arguments", () => {
     const comment = resource(fine, "aws:cloudfront/keyValueStore:KeyValueStore", `${longest}-kvs`).inputs.comment;
     expect(comment).toBe(`${longest} key value store`);
     expect(comment.length).toBeLessThanOrEqual(128);
+    expect(checkDeployRules(fine, { stack: "test", production: false, region: "us-east-1" }, [CLOUDFRONT_KEY_VALUE_STORE])).toEqual([]);
     expect(() => new EdgeLogic("e".repeat(52), { keyValueStore: {}, functions: { f: fn } })).toThrow(
       /^EdgeLogic "e{52}": keyValueStore "e{52}" makes the store's name "e{52}-kvs-<random suffix>" longer than CloudFront's 64 characters\. Use a component name of at most 51 letters, digits, - and _\.$/,
     );
