@@ -17,8 +17,16 @@ import { cloudFrontFunctionCode, codeBytes, codeProblem, readFunctionSource } fr
 export const EDGE_LIMITS = {
   /** CloudFront Functions: maximum function size. */
   functionCodeBytes: 10 * 1024,
-  /** CloudFront Functions: one KeyValueStore per function; values up to 1 KB, keys up to 512 bytes. */
-  keyValueStore: { keyBytes: 512, valueBytes: 1024 },
+  /**
+   * CloudFront KeyValueStore. "Maximum size of a key in a key-value pair: 512 Bytes", "of the value: 1 KB", "Maximum size
+   * of an individual key value store: 5 MB" (Quotas on key value stores,
+   * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-keyvaluestores; the
+   * import-file page, https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/kvs-with-functions-create-s3-kvp.html,
+   * gives the same 5 MB, 512 and 1024). AWS does not say how the 5 MB is counted; here it is the UTF-8 bytes of every key
+   * and value. CreateKeyValueStore: a comment of at most 128 characters, a name of 1–64 of `[a-zA-Z0-9-_]`
+   * (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateKeyValueStore.html).
+   */
+  keyValueStore: { keyBytes: 512, valueBytes: 1024, storeBytes: 5 * 1024 * 1024, commentLength: 128, nameLength: 64 },
   /** Lambda@Edge on viewer-request / viewer-response. */
   viewer: { memoryMb: 128, timeoutSeconds: 5, zippedBytes: 1024 * 1024 },
   /** Lambda@Edge on origin-request / origin-response. */
@@ -138,9 +146,9 @@ export interface EdgeLogicArgs {
    * @default none
    */
   keyValueStore?: {
-    /** Key → value (string; JSON-encode structured values). @default {} */
+    /** Key → value (string; JSON-encode structured values): keys up to 512 bytes, values up to 1 KB, 5 MB in all. @default {} */
     data?: Record<string, string>;
-    /** The store's comment in the CloudFront console. @default "<component> key value store" */
+    /** The store's comment in the CloudFront console, at most 128 characters. @default "<component> key value store" */
     comment?: string;
   };
   /**
@@ -208,7 +216,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: EdgeLogicArgs
     ...functions.map(([key, fn]) => ({ where: `functions.${key}`, kind: "function" as const, eventType: fn.eventType, pathPatterns: fn.pathPatterns })),
     ...lambdas.map(([key, lambda]) => ({ where: `lambdas.${key}`, kind: "lambda" as const, eventType: lambda.eventType, pathPatterns: lambda.pathPatterns })),
   ]);
-  if (args.keyValueStore) validateKeyValueStore(fail, args.keyValueStore.data ?? {});
+  if (args.keyValueStore) validateKeyValueStore(fail, name, args.keyValueStore);
   if (args.logs) validateLogs(fail, args.logs);
 }
 
@@ -330,14 +338,36 @@ function validateLogs(fail: ArgFailure, logs: NonNullable<EdgeLogicArgs["logs"]>
   }
 }
 
-function validateKeyValueStore(fail: ArgFailure, data: Record<string, string>): void {
+/** Pulumi autonames the store `<name>-kvs-<random hex>`: room for the dash and up to 8 hex digits. */
+const AUTONAME_SUFFIX_LENGTH = 9;
+
+function validateKeyValueStore(fail: ArgFailure, name: string, store: NonNullable<EdgeLogicArgs["keyValueStore"]>): void {
+  const limits = EDGE_LIMITS.keyValueStore;
+  const autoname = `${name}-kvs-<random suffix>`;
+  const longestName = limits.nameLength - AUTONAME_SUFFIX_LENGTH - "-kvs".length;
+  if (!/^[A-Za-z0-9_-]+$/.test(name)) {
+    fail("keyValueStore", name, `makes the store's name "${autoname}" hold characters CloudFront refuses (letters, digits, - and _ only)`, "Use a component name of letters, digits, - and _.");
+  }
+  if (name.length > longestName) {
+    fail("keyValueStore", name, `makes the store's name "${autoname}" longer than CloudFront's ${limits.nameLength} characters`, `Use a component name of at most ${longestName} letters, digits, - and _.`);
+  }
+  if (store.comment !== undefined && (typeof store.comment !== "string" || store.comment.length > limits.commentLength)) {
+    fail("keyValueStore.comment", store.comment, `is ${String(store.comment).length} characters; CloudFront takes a key value store comment of at most ${limits.commentLength}`, "Shorten the comment.");
+  }
+  const data = store.data ?? {};
+  let totalBytes = 0;
   for (const [key, value] of Object.entries(data)) {
+    totalBytes += Buffer.byteLength(key) + (typeof value === "string" ? Buffer.byteLength(value) : 0);
     if (Buffer.byteLength(key) > EDGE_LIMITS.keyValueStore.keyBytes || key === "") {
       fail("keyValueStore.data", key, `is not a key CloudFront KeyValueStore accepts (1–${EDGE_LIMITS.keyValueStore.keyBytes} bytes)`, "Shorten the key.");
     }
     if (typeof value !== "string" || Buffer.byteLength(value) > EDGE_LIMITS.keyValueStore.valueBytes) {
       fail(`keyValueStore.data["${key}"]`, value, `is not a string of at most ${EDGE_LIMITS.keyValueStore.valueBytes} bytes`, "Store a short string (JSON-encode structured values).");
     }
+  }
+  if (totalBytes > limits.storeBytes) {
+    fail("keyValueStore.data", `${Object.keys(data).length} keys`, `hold ${totalBytes} bytes of keys and values, over a key value store's 5 MB (${limits.storeBytes} bytes)`,
+      "Keep the data within 5 MB: shorten keys and values, or move rarely read data to the origin.");
   }
 }
 

@@ -7,14 +7,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { argFailer } from "../errors";
 import { registerSpec } from "../spec-registry";
-import { normaliseWebAcl, validateWebAclArgs, WAF_LIMITS, type WebAclArgs, type WebAclSpec } from "./spec";
+import { BODY_SIZE_RULE, normaliseWebAcl, RATE_LIMIT_RULE, validateWebAclArgs, WAF_LIMITS, wafName, webAclResourceName, type WebAclArgs, type WebAclSpec } from "./spec";
 
-export { DEFAULT_MANAGED_RULE_GROUPS, MANAGED_RULE_GROUPS, WAF_LIMITS, WebAclScope, normaliseWebAcl, validateWebAclArgs } from "./spec";
+export { BODY_SIZE_RULE, DEFAULT_MANAGED_RULE_GROUPS, MANAGED_RULE_GROUPS, RATE_LIMIT_RULE, WAF_LIMITS, WebAclScope, normaliseWebAcl, validateWebAclArgs } from "./spec";
 export type { WebAclArgs, WebAclSpec } from "./spec";
-
-/** Rule names, in evaluation order before the managed groups; the local front door (local/waf.ts) applies the same two. */
-export const RATE_LIMIT_RULE = "rate-limit-per-ip";
-export const BODY_SIZE_RULE = "body-size-limit";
 
 /**
  * An AWS WAF web ACL with a per-IP rate limit, a request-body size limit and AWS managed rule groups, metrics
@@ -40,9 +36,11 @@ export class WebAcl extends pulumi.ComponentResource {
     this.spec = normaliseWebAcl(name, args);
 
     const webAcl = new aws.wafv2.WebAcl(
-      `${name}-acl`,
+      // Autonamed from this: `<name>-acl` unless the name is too long or has characters WAF refuses.
+      webAclResourceName(name),
       {
-        description: `${name}: rate limit per IP, body size limit, AWS managed rules`,
+        // At most 256 characters (the provider's check); a name WAF would not take as a name is fitted here too.
+        description: `${wafName(name, WAF_LIMITS.nameLength)}: rate limit per IP, body size limit, AWS managed rules`,
         scope: this.spec.scope,
         region: this.spec.region,
         defaultAction: { allow: {} },

@@ -2,6 +2,7 @@
  * WebAcl's arguments, their validation, and the normalised spec the component (and the local
  * front door's rate and body-size limits, local/waf.ts) works from.
  */
+import { createHash } from "node:crypto";
 import type { ArgFailure } from "../errors";
 
 /** Where the web ACL can be attached: a CloudFront distribution, or regional resources (API Gateway stages). */
@@ -11,6 +12,10 @@ export enum WebAclScope {
   /** For regional resources (API Gateway REST stages, ...), in the component's region. */
   Regional = "REGIONAL",
 }
+
+/** Rule names, in evaluation order before the managed groups; the local front door (local/waf.ts) applies the same two. */
+export const RATE_LIMIT_RULE = "rate-limit-per-ip";
+export const BODY_SIZE_RULE = "body-size-limit";
 
 /**
  * AWS managed rule groups (vendor AWS) this component offers.
@@ -39,7 +44,23 @@ export const WAF_LIMITS = {
   rateWindowsSeconds: [60, 120, 300, 600],
   defaultBodyInspectionBytes: 16_384,
   commonRuleSetBodyBytes: 8_192,
+  /**
+   * VisibilityConfig.MetricName: "only the characters: A-Z, a-z, 0-9, - (hyphen), and _ (underscore) ... from one to
+   * 128 characters long. It can't contain ... metric names that are reserved for AWS WAF, for example All and
+   * Default_Action" (https://docs.aws.amazon.com/waf/latest/APIReference/API_VisibilityConfig.html); the provider
+   * checks 1–128 of `^[0-9A-Za-z_-]+$` at preview. The web ACL's own name: the same, 1–128 of `^[0-9A-Za-z_-]+$`
+   * (terraform-provider-aws internal/service/wafv2/web_acl.go).
+   */
+  nameLength: 128,
+  reservedMetricNames: ["All", "Default_Action"],
 } as const;
+
+/** What WAF takes in a metric name or a web ACL name. */
+const WAF_NAME = /^[A-Za-z0-9_-]+$/;
+/** Pulumi autonames the web ACL `<logical name>-<random hex>`: room for the dash and up to 8 hex digits. */
+const AUTONAME_SUFFIX_LENGTH = 9;
+/** The rules' metric names are `<prefix>-<rule name>`; the longest rule name sets how long the prefix may be. */
+const LONGEST_RULE_NAME = Math.max(...[RATE_LIMIT_RULE, BODY_SIZE_RULE, ...MANAGED_RULE_GROUPS].map((rule) => rule.length));
 
 /** Arguments of WebAcl. */
 export interface WebAclArgs {
@@ -88,7 +109,10 @@ export interface WebAclSpec {
   maxBodyBytes: number;
   managedRuleGroups: string[];
   logRetentionDays: number;
-  /** Prefix of the CloudWatch metric names of the ACL and its rules (letters, digits, - and _). */
+  /**
+   * The web ACL's metric name, and the prefix of its rules' (`<prefix>-<rule>`): the component name when WAF takes it
+   * that way, else a fitted form of it (see `wafName`).
+   */
   metricPrefix: string;
 }
 
@@ -131,6 +155,28 @@ export function normaliseWebAcl(name: string, args: WebAclArgs): WebAclSpec {
     maxBodyBytes: args.maxBodyBytes ?? WAF_LIMITS.commonRuleSetBodyBytes,
     managedRuleGroups: args.managedRuleGroups ?? [...DEFAULT_MANAGED_RULE_GROUPS],
     logRetentionDays: args.logRetentionDays ?? 30,
-    metricPrefix: name.replace(/[^A-Za-z0-9_-]/g, "-"),
+    metricPrefix: wafMetricPrefix(name),
   };
+}
+
+/**
+ * `name` where WAF takes a name: unchanged when it is letters, digits, - and _ and at most `maxLength` long (so
+ * names that deploy today keep their metrics and their web ACL); otherwise the other characters become "-" and the
+ * text is cut to end in "-" and 8 hex digits of a hash of the whole name, so it fits, comes out the same on every
+ * run, and two names that sanitise or cut to the same text still differ.
+ */
+export function wafName(name: string, maxLength: number, reserved: readonly string[] = []): string {
+  if (WAF_NAME.test(name) && name.length <= maxLength && !reserved.includes(name)) return name;
+  const hash = createHash("sha256").update(name).digest("hex").slice(0, 8);
+  return `${name.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, maxLength - hash.length - 1)}-${hash}`;
+}
+
+/** The web ACL's metric name: room left for the longest `-<rule name>` within 128 characters, never a name WAF reserves. */
+export function wafMetricPrefix(name: string): string {
+  return wafName(name, WAF_LIMITS.nameLength - LONGEST_RULE_NAME - 1, WAF_LIMITS.reservedMetricNames);
+}
+
+/** The web ACL's Pulumi name, `<name>-acl`, short enough that Pulumi's autoname of it stays within WAF's 128 characters. */
+export function webAclResourceName(name: string): string {
+  return `${wafName(name, WAF_LIMITS.nameLength - AUTONAME_SUFFIX_LENGTH - "-acl".length)}-acl`;
 }

@@ -246,3 +246,62 @@ export const CLOUDFRONT_RULES: DeployRule[] = [
   CLOUDFRONT_LOG_BUCKET_ACLS,
   CLOUDFRONT_ORIGIN_GROUP,
 ];
+
+const KEY_VALUE_STORE = "aws:cloudfront/keyValueStore:KeyValueStore";
+const KEY_VALUE_STORE_KEYS = ["aws:cloudfront/keyvaluestoreKeysExclusive:KeyvaluestoreKeysExclusive", "aws:cloudfront/keyvaluestoreKey:KeyvaluestoreKey"];
+/** "Maximum size of a key in a key-value pair: 512 Bytes", "of the value: 1 KB", "of an individual key value store: 5 MB". */
+const KVS_LIMITS = { keyBytes: 512, valueBytes: 1024, storeBytes: 5 * 1024 * 1024 };
+
+/** The key-value pairs a keys resource puts: every pair of a KeyvaluestoreKeysExclusive, or a KeyvaluestoreKey's one. */
+function keyValuePairs(keys: RecordedResource): Array<{ key: string; value: string }> {
+  const pairs = keys.inputs.resourceKeyValuePairs ?? (keys.inputs.key === undefined ? [] : [{ key: keys.inputs.key, value: keys.inputs.value }]);
+  return (pairs as Array<Record<string, unknown>>).map((pair) => ({ key: String(pair.key ?? ""), value: String(pair.value ?? "") }));
+}
+
+/**
+ * CloudFront KeyValueStore: CreateKeyValueStore takes a Comment of "Maximum length of 128" and a Name of 1–64 of
+ * `[a-zA-Z0-9-_]` (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateKeyValueStore.html); keys are
+ * at most 512 bytes, values 1 KB, a store 5 MB (Quotas on key value stores; the same numbers, for an import file, on
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/kvs-with-functions-create-s3-kvp.html). AWS does
+ * not say how the 5 MB is counted: this counts the UTF-8 bytes of every key and value the program puts in the store.
+ */
+export const CLOUDFRONT_KEY_VALUE_STORE: DeployRule = {
+  id: "CloudFrontKeyValueStore",
+  title: "Key value stores have a name of 1–64 letters, digits, - and _, a comment of at most 128 characters, keys of 1–512 bytes, values of at most 1 KB, and at most 5 MB of keys and values",
+  source: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-keyvaluestores",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const store of ofType(graph, KEY_VALUE_STORE)) {
+      const { name, comment } = store.inputs;
+      if (name !== undefined && !(typeof name === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(name))) {
+        findings.push(finding("CloudFrontKeyValueStore", store, `is named "${name}"; CloudFront takes 1–64 letters, digits, - and _`, "use such a name, or leave name unset for Pulumi's autonaming"));
+      }
+      if (typeof comment === "string" && comment.length > 128) {
+        findings.push(finding("CloudFrontKeyValueStore", store, `has a comment of ${comment.length} characters; CreateKeyValueStore takes at most 128`, "shorten the comment"));
+      }
+    }
+    const bytesByStore = new Map<string, { bytes: number; first: RecordedResource }>();
+    for (const keys of graph.filter((r) => KEY_VALUE_STORE_KEYS.includes(r.type))) {
+      for (const { key, value } of keyValuePairs(keys)) {
+        const keyBytes = Buffer.byteLength(key);
+        const valueBytes = Buffer.byteLength(value);
+        if (keyBytes < 1 || keyBytes > KVS_LIMITS.keyBytes) {
+          findings.push(finding("CloudFrontKeyValueStore", keys, `has a key of ${keyBytes} bytes (${key.length > 40 ? `${key.slice(0, 40)}…` : key}); CloudFront takes keys of 1–${KVS_LIMITS.keyBytes} bytes`, "shorten the key"));
+        }
+        if (valueBytes > KVS_LIMITS.valueBytes) {
+          findings.push(finding("CloudFrontKeyValueStore", keys, `key ${key.length > 40 ? `${key.slice(0, 40)}…` : key} has a value of ${valueBytes} bytes; CloudFront takes at most ${KVS_LIMITS.valueBytes} (1 KB)`, "shorten the value, or split it over several keys"));
+        }
+        const arn = String(keys.inputs.keyValueStoreArn ?? keys.urn);
+        const total = bytesByStore.get(arn) ?? { bytes: 0, first: keys };
+        total.bytes += keyBytes + valueBytes;
+        bytesByStore.set(arn, total);
+      }
+    }
+    for (const [arn, { bytes, first }] of bytesByStore) {
+      if (bytes <= KVS_LIMITS.storeBytes) continue;
+      const store = ofType(graph, KEY_VALUE_STORE).find((s) => s.state.arn === arn) ?? first;
+      findings.push(finding("CloudFrontKeyValueStore", store, `holds ${bytes} bytes of keys and values; a key value store holds at most 5 MB (${KVS_LIMITS.storeBytes} bytes)`, "keep the data within 5 MB: shorter keys and values, or rarely read data at the origin"));
+    }
+    return findings;
+  },
+};

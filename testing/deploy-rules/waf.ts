@@ -1,4 +1,4 @@
-/** AWS WAF deploy rules: where web ACLs live, how a distribution names one, rate limits, logging destinations, body inspection. */
+/** AWS WAF deploy rules: where web ACLs live, how a distribution names one, rate limits, logging destinations, body inspection, rule names, priorities and metric names. */
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { arnRegion, finding, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
@@ -147,4 +147,64 @@ export const WAF_BODY_INSPECTION: DeployRule = {
   },
 };
 
-export const WAF_RULES: DeployRule[] = [WAF_CLOUDFRONT_REGION, WAF_DISTRIBUTION_ACL, WAF_RATE_LIMIT, WAF_LOG_DESTINATION, WAF_BODY_INSPECTION];
+/** Metric names WAF keeps for itself (API_VisibilityConfig). */
+const RESERVED_METRIC_NAMES = ["All", "Default_Action"];
+
+/**
+ * What is wrong with a metric name, if anything. VisibilityConfig.MetricName: "only the characters: A-Z, a-z, 0-9, -
+ * (hyphen), and _ (underscore) ... from one to 128 characters long ... can't contain whitespace or metric names that
+ * are reserved for AWS WAF, for example All and Default_Action"; the provider checks 1–128 of `^[0-9A-Za-z_-]+$` at
+ * preview (terraform-provider-aws internal/service/wafv2/schemas.go, visibilityConfigSchema).
+ */
+function metricNameProblem(metricName: unknown): string | undefined {
+  const name = typeof metricName === "string" ? metricName : "";
+  if (name.length < 1 || name.length > 128) return `is ${name.length} characters; WAF takes 1–128`;
+  if (!/^[A-Za-z0-9_-]+$/.test(name)) return "has characters other than letters, digits, - and _";
+  if (RESERVED_METRIC_NAMES.includes(name)) return `is reserved by WAF (${RESERVED_METRIC_NAMES.join(", ")})`;
+  return undefined;
+}
+
+/**
+ * Rule: Name, 1–128 characters of `^[\w\-]+$`; Priority, "Valid Range: Minimum value of 0" — "The priorities don't need
+ * to be consecutive, but they must all be different"; each rule's VisibilityConfig as above. Rule names are unique
+ * within a web ACL (the provider's documentation of `rule.name`: "Must be unique within the Web ACL"). A name set on the
+ * web ACL itself is 1–128 of `^[0-9A-Za-z_-]+$` (terraform-provider-aws internal/service/wafv2/web_acl.go).
+ */
+export const WAF_RULE_NAMES: DeployRule = {
+  id: "WafRuleNames",
+  title: "A web ACL's rules have unique names and unique priorities of 0 or more, and every metric name is 1–128 letters, digits, - and _",
+  source: "https://docs.aws.amazon.com/waf/latest/APIReference/API_Rule.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const fix = "use 1–128 letters, digits, - and _ (WebAcl fits the names it makes itself)";
+    for (const acl of ofType(graph, WEB_ACL)) {
+      const name = acl.inputs.name;
+      if (name !== undefined && !(typeof name === "string" && /^[A-Za-z0-9_-]{1,128}$/.test(name))) {
+        findings.push(finding("WafRuleNames", acl, `is named "${name}"; WAF takes 1–128 letters, digits, - and _`, fix));
+      }
+      const aclMetric = metricNameProblem(acl.inputs.visibilityConfig?.metricName);
+      if (aclMetric) findings.push(finding("WafRuleNames", acl, `the web ACL's metric name "${acl.inputs.visibilityConfig?.metricName ?? ""}" ${aclMetric}`, fix));
+      const byName = new Set<string>();
+      const byPriority = new Map<number, string>();
+      for (const rule of (acl.inputs.rules ?? []) as Array<Record<string, any>>) {
+        const ruleName = String(rule.name ?? "");
+        if (!/^[\w-]{1,128}$/.test(ruleName)) findings.push(finding("WafRuleNames", acl, `has a rule named "${ruleName}"; WAF takes 1–128 letters, digits, - and _`, fix));
+        if (byName.has(ruleName)) findings.push(finding("WafRuleNames", acl, `has two rules named ${ruleName}; rule names are unique within a web ACL`, "rename one of them"));
+        byName.add(ruleName);
+        const priority = rule.priority;
+        if (!Number.isInteger(priority) || priority < 0) {
+          findings.push(finding("WafRuleNames", acl, `rule ${ruleName} has priority ${priority}; WAF takes whole numbers from 0`, "give each rule a different whole number from 0"));
+        } else if (byPriority.has(priority)) {
+          findings.push(finding("WafRuleNames", acl, `rules ${byPriority.get(priority)} and ${ruleName} both have priority ${priority}; WAF requires the priorities of a web ACL's rules to be all different`, "give each rule a different priority"));
+        } else {
+          byPriority.set(priority, ruleName);
+        }
+        const ruleMetric = metricNameProblem(rule.visibilityConfig?.metricName);
+        if (ruleMetric) findings.push(finding("WafRuleNames", acl, `rule ${ruleName}'s metric name "${rule.visibilityConfig?.metricName ?? ""}" ${ruleMetric}`, fix));
+      }
+    }
+    return findings;
+  },
+};
+
+export const WAF_RULES: DeployRule[] = [WAF_CLOUDFRONT_REGION, WAF_DISTRIBUTION_ACL, WAF_RATE_LIMIT, WAF_LOG_DESTINATION, WAF_BODY_INSPECTION, WAF_RULE_NAMES];

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { EDGE_LOG_REGIONS, EdgeLogic, type EdgeLogicArgs } from "../../components/edge-logic";
 import { cloudFrontFunctionCode } from "../../components/edge-logic/function-code";
 import { StaticSite } from "../../components/static-site";
+import { checkDeployRules, CLOUDFRONT_KEY_VALUE_STORE } from "../../testing/deploy-rules";
 import { ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
 
 const functions: EdgeLogicArgs["functions"] = {
@@ -209,8 +210,25 @@ describe("EdgeLogic rejects bad arguments", () => {
     ["an unknown trigger point", { lambdas: { a: { ...lambdas.auth, eventType: "origin-error" as never } } }, /lambdas\.a\.eventType "origin-error" is not a CloudFront trigger point/],
     ["a bad key", { lambdas: { "Auth Check": lambdas.auth } }, /lambdas "Auth Check" is not a usable key/],
     ["an oversized KeyValueStore value", { keyValueStore: { data: { k: "v".repeat(1025) } }, functions: { f: fn } }, /keyValueStore\.data\["k"\] .* is not a string of at most 1024 bytes/],
+    ["a KeyValueStore comment over 128 characters", { keyValueStore: { comment: "c".repeat(129) }, functions: { f: fn } },
+      /^EdgeLogic "bad": keyValueStore\.comment "c{129}" is 129 characters; CloudFront takes a key value store comment of at most 128\. Shorten the comment\.$/],
+    ["KeyValueStore data over 5 MB in all", { keyValueStore: { data: Object.fromEntries(Array.from({ length: 5200 }, (_, i) => [`/old/${i}`, "v".repeat(1000)])) }, functions: { f: fn } },
+      /^EdgeLogic "bad": keyValueStore\.data "5200 keys" hold 5\d{6} bytes of keys and values, over a key value store's 5 MB \(5242880 bytes\)\. Keep the data within 5 MB/],
   ])("%s", (_, bad, message) => {
     expect(() => new EdgeLogic("bad", bad)).toThrow(message);
+  });
+
+  it("refuses a component name that makes the store's autoname too long or unusable for CloudFront, and fits the default comment", async () => {
+    const longest = "e".repeat(51);
+    const fine = await record(() => new EdgeLogic(longest, { keyValueStore: {}, functions: { f: fn } }));
+    const comment = resource(fine, "aws:cloudfront/keyValueStore:KeyValueStore", `${longest}-kvs`).inputs.comment;
+    expect(comment).toBe(`${longest} key value store`);
+    expect(comment.length).toBeLessThanOrEqual(128);
+    expect(checkDeployRules(fine, { stack: "test", production: false, region: "us-east-1" }, [CLOUDFRONT_KEY_VALUE_STORE])).toEqual([]);
+    expect(() => new EdgeLogic("e".repeat(52), { keyValueStore: {}, functions: { f: fn } })).toThrow(
+      /^EdgeLogic "e{52}": keyValueStore "e{52}" makes the store's name "e{52}-kvs-<random suffix>" longer than CloudFront's 64 characters\. Use a component name of at most 51 letters, digits, - and _\.$/,
+    );
+    expect(() => new EdgeLogic("edge.v2", { keyValueStore: {}, functions: { f: fn } })).toThrow(/keyValueStore "edge\.v2" makes the store's name "edge\.v2-kvs-<random suffix>" hold characters CloudFront refuses \(letters, digits, - and _ only\)/);
   });
 
   it("rejects a viewer Lambda@Edge whose bundle is over 1 MB zipped", () => {

@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { StaticSite } from "../../components/static-site";
 import { WebAcl, WebAclScope, type WebAclArgs } from "../../components/web-acl";
-import { record, resource } from "../harness/mocks";
+import { checkDeployRules, WAF_RULES } from "../../testing/deploy-rules";
+import { ofType, record, resource, type RecordedResource } from "../harness/mocks";
 
 const ACL = "aws:wafv2/webAcl:WebAcl";
 const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
@@ -63,6 +64,53 @@ describe("WebAcl", () => {
     expect(acl.inputs.rules.map((r: any) => r.name)).toEqual(["rate-limit-per-ip", "body-size-limit", "AWSManagedRulesSQLiRuleSet"]);
     expect(acl.inputs.rules[0].statement.rateBasedStatement.evaluationWindowSec).toBe(60);
     expect(resource(graph, "aws:cloudwatch/logGroup:LogGroup", "api-waf-logs").inputs.region).toBe("eu-west-1");
+  });
+
+  /** Every CloudWatch metric name the web ACL and its rules publish under. */
+  const metricNames = (acl: RecordedResource) => [acl.inputs.visibilityConfig.metricName, ...acl.inputs.rules.map((r: any) => r.visibilityConfig.metricName)];
+  /** VisibilityConfig.MetricName: letters, digits, - and _, 1–128 characters (https://docs.aws.amazon.com/waf/latest/APIReference/API_VisibilityConfig.html). */
+  const METRIC_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+  /** Pulumi autonames the web ACL `<logical name>-<random hex>`; WAF takes 1–128 letters, digits, - and _ (the same as Rule.Name, API_Rule.html). */
+  const AUTONAME_ROOM = 9;
+
+  it("gives a long component name metric names and a web ACL name WAF accepts, distinct from another long name's", async () => {
+    const base = "storefront-".repeat(10);
+    const [one, two] = [`${base}a`.padEnd(120, "x"), `${base}b`.padEnd(120, "x")];
+    const graph = await record(() => {
+      new WebAcl(one);
+      new WebAcl(two);
+    });
+    const acls = ofType(graph, ACL);
+    expect(acls).toHaveLength(2);
+    for (const acl of acls) {
+      for (const name of metricNames(acl)) expect(name).toMatch(METRIC_NAME);
+      expect(acl.name).toMatch(/^[A-Za-z0-9_-]+$/);
+      expect(acl.name.length + AUTONAME_ROOM).toBeLessThanOrEqual(128);
+    }
+    expect(new Set([...metricNames(acls[0]), ...metricNames(acls[1])]).size).toBe(2 * metricNames(acls[0]).length);
+    expect(acls[0].name).not.toBe(acls[1].name);
+    expect(checkDeployRules(graph, { stack: "test", production: false, region: "us-east-1" }, WAF_RULES)).toEqual([]);
+    // The same name gives the same names on every run (no replacement, no metric history lost).
+    const again = await record(() => new WebAcl(one));
+    expect(metricNames(ofType(again, ACL)[0])).toEqual(metricNames(acls[0]));
+  });
+
+  it("replaces characters WAF refuses in metric names and the web ACL's name, and keeps names apart that differ only there", async () => {
+    const graph = await record(() => {
+      new WebAcl("shop.example.com waf");
+      new WebAcl("shop-example-com-waf");
+    });
+    const [odd, plain] = ofType(graph, ACL);
+    for (const name of metricNames(odd)) expect(name).toMatch(METRIC_NAME);
+    expect(odd.name).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(odd.inputs.visibilityConfig.metricName).not.toBe(plain.inputs.visibilityConfig.metricName);
+    expect(plain.name).toBe("shop-example-com-waf-acl");
+    expect(plain.inputs.visibilityConfig.metricName).toBe("shop-example-com-waf");
+  });
+
+  it("does not name the web ACL's metric All or Default_Action, which WAF reserves", async () => {
+    const graph = await record(() => new WebAcl("All"));
+    expect(ofType(graph, ACL)[0].inputs.visibilityConfig.metricName).toMatch(/^All-[0-9a-f]{8}$/);
   });
 
   it.each([
