@@ -26,7 +26,9 @@ export const EDGE_LIMITS = {
    * and value. CreateKeyValueStore: a comment of at most 128 characters, a name of 1–64 of `[a-zA-Z0-9-_]`
    * (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateKeyValueStore.html).
    */
-  keyValueStore: { keyBytes: 512, valueBytes: 1024, storeBytes: 5 * 1024 * 1024, commentLength: 128, nameLength: 64 },
+  keyValueStore: { keyBytes: 512, valueBytes: 1024, storeBytes: 5 * 1024 * 1024, commentLength: 128 },
+  /** A CloudFront Function's or key value store's name: "Pattern: [a-zA-Z0-9-_]{1,64}" (API_FunctionSummary, API_CreateKeyValueStore). */
+  cloudFrontNameLength: 64,
   /** Lambda@Edge on viewer-request / viewer-response. */
   viewer: { memoryMb: 128, timeoutSeconds: 5, zippedBytes: 1024 * 1024 },
   /** Lambda@Edge on origin-request / origin-response. */
@@ -210,13 +212,13 @@ export function validateArgs(fail: ArgFailure, name: string, args: EdgeLogicArgs
   if (functions.length === 0 && lambdas.length === 0) {
     fail("functions", "(none)", "and lambdas are both empty, so there is nothing to run at the edge", "Add a CloudFront Function under functions or a Lambda@Edge function under lambdas.");
   }
-  for (const [key, fn] of functions) validateFunction(fail, key, fn, args);
+  if (args.keyValueStore) validateKeyValueStore(fail, name, args.keyValueStore);
+  for (const [key, fn] of functions) validateFunction(fail, name, key, fn, args);
   for (const [key, lambda] of lambdas) validateLambda(fail, name, key, lambda);
   validateSlots(fail, [
     ...functions.map(([key, fn]) => ({ where: `functions.${key}`, kind: "function" as const, eventType: fn.eventType, pathPatterns: fn.pathPatterns })),
     ...lambdas.map(([key, lambda]) => ({ where: `lambdas.${key}`, kind: "lambda" as const, eventType: lambda.eventType, pathPatterns: lambda.pathPatterns })),
   ]);
-  if (args.keyValueStore) validateKeyValueStore(fail, name, args.keyValueStore);
   if (args.logs) validateLogs(fail, args.logs);
 }
 
@@ -224,9 +226,13 @@ function validateKey(fail: ArgFailure, argument: string, key: string): void {
   if (!KEY.test(key)) fail(argument, key, "is not a usable key (it names the function's resources)", 'Use 1–30 lowercase letters, digits and hyphens, e.g. "viewer-request".');
 }
 
-function validateFunction(fail: ArgFailure, key: string, fn: EdgeFunctionArgs, args: EdgeLogicArgs): void {
+function validateFunction(fail: ArgFailure, name: string, key: string, fn: EdgeFunctionArgs, args: EdgeLogicArgs): void {
   const at = `functions.${key}`;
   validateKey(fail, "functions", key);
+  validateCloudFrontAutoname(fail, "functions", key, `${name}-${key}`, "the function's", {
+    characters: "Use a component name of letters, digits, - and _.",
+    length: (longest) => `Use a shorter component name or key: "<name>-<key>" may be at most ${longest} characters.`,
+  });
   if (!FUNCTION_EVENT_TYPES.includes(fn.eventType)) {
     fail(`${at}.eventType`, fn.eventType, "is not an event type CloudFront Functions support (viewer-request and viewer-response only)",
       EDGE_EVENT_TYPES.includes(fn.eventType) ? "Move the function to lambdas (Lambda@Edge runs on origin-request and origin-response)." : 'Use "viewer-request" or "viewer-response".');
@@ -338,19 +344,28 @@ function validateLogs(fail: ArgFailure, logs: NonNullable<EdgeLogicArgs["logs"]>
   }
 }
 
-/** Pulumi autonames the store `<name>-kvs-<random hex>`: room for the dash and up to 8 hex digits. */
+/** Pulumi autonames a resource `<resource name>-<random hex>`: room for the dash and up to 8 hex digits. */
 const AUTONAME_SUFFIX_LENGTH = 9;
+
+/**
+ * CloudFront names its functions and key value stores with 1–64 letters, digits, - and _ (API_FunctionSummary,
+ * API_CreateKeyValueStore); Pulumi makes the name from the resource's name and a random suffix, so the resource's
+ * name must leave room for the suffix.
+ */
+function validateCloudFrontAutoname(fail: ArgFailure, argument: string, value: string, resourceName: string, what: string, fix: { characters: string; length: (longest: number) => string }): void {
+  const maxLength = EDGE_LIMITS.cloudFrontNameLength;
+  const autoname = `${resourceName}-<random suffix>`;
+  const longest = maxLength - AUTONAME_SUFFIX_LENGTH;
+  if (!/^[A-Za-z0-9_-]+$/.test(resourceName)) fail(argument, value, `makes ${what} name "${autoname}" hold characters CloudFront refuses (letters, digits, - and _ only)`, fix.characters);
+  if (resourceName.length > longest) fail(argument, value, `makes ${what} name "${autoname}" longer than CloudFront's ${maxLength} characters`, fix.length(longest));
+}
 
 function validateKeyValueStore(fail: ArgFailure, name: string, store: NonNullable<EdgeLogicArgs["keyValueStore"]>): void {
   const limits = EDGE_LIMITS.keyValueStore;
-  const autoname = `${name}-kvs-<random suffix>`;
-  const longestName = limits.nameLength - AUTONAME_SUFFIX_LENGTH - "-kvs".length;
-  if (!/^[A-Za-z0-9_-]+$/.test(name)) {
-    fail("keyValueStore", name, `makes the store's name "${autoname}" hold characters CloudFront refuses (letters, digits, - and _ only)`, "Use a component name of letters, digits, - and _.");
-  }
-  if (name.length > longestName) {
-    fail("keyValueStore", name, `makes the store's name "${autoname}" longer than CloudFront's ${limits.nameLength} characters`, `Use a component name of at most ${longestName} letters, digits, - and _.`);
-  }
+  validateCloudFrontAutoname(fail, "keyValueStore", name, `${name}-kvs`, "the store's", {
+    characters: "Use a component name of letters, digits, - and _.",
+    length: (longest) => `Use a component name of at most ${longest - "-kvs".length} letters, digits, - and _.`,
+  });
   if (store.comment !== undefined && (typeof store.comment !== "string" || store.comment.length > limits.commentLength)) {
     fail("keyValueStore.comment", store.comment, `is ${String(store.comment).length} characters; CloudFront takes a key value store comment of at most ${limits.commentLength}`, "Shorten the comment.");
   }

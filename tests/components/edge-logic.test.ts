@@ -231,6 +231,20 @@ describe("EdgeLogic rejects bad arguments", () => {
     expect(() => new EdgeLogic("edge.v2", { keyValueStore: {}, functions: { f: fn } })).toThrow(/keyValueStore "edge\.v2" makes the store's name "edge\.v2-kvs-<random suffix>" hold characters CloudFront refuses \(letters, digits, - and _ only\)/);
   });
 
+  it("refuses a component name or function key that makes a CloudFront Function's autoname too long or unusable", () => {
+    // Pulumi names the function `<name>-<key>-<random suffix>`; CloudFront takes 1–64 of letters, digits, - and _.
+    const key = "viewer-request";
+    const plain = { ...fn, keyValueStore: false };
+    const longest = "e".repeat(64 - 9 - key.length - 1);
+    expect(() => new EdgeLogic(longest, { functions: { [key]: plain } })).not.toThrow();
+    expect(() => new EdgeLogic(`${longest}e`, { functions: { [key]: plain } })).toThrow(
+      /^EdgeLogic "e{41}": functions "viewer-request" makes the function's name "e{41}-viewer-request-<random suffix>" longer than CloudFront's 64 characters\. Use a shorter component name or key: "<name>-<key>" may be at most 55 characters\.$/,
+    );
+    expect(() => new EdgeLogic("edge.v2", { functions: { [key]: plain } })).toThrow(
+      /functions "viewer-request" makes the function's name "edge\.v2-viewer-request-<random suffix>" hold characters CloudFront refuses \(letters, digits, - and _ only\)/,
+    );
+  });
+
   it("rejects a viewer Lambda@Edge whose bundle is over 1 MB zipped", () => {
     // A build-time constant of incompressible data inflates the bundle past the viewer limit (but not the origin one).
     const noise = randomBytes(1_500_000).toString("base64");
