@@ -4,6 +4,7 @@ import { argFailer } from "../errors";
 import type { PolicyStatement } from "../iam";
 import { LambdaFunction } from "../lambda/function";
 import { regionOf } from "../region";
+import { regionalCertificate } from "../regional-domain";
 import { inputsDigest } from "../serverless-api/snapshot";
 import { registerSpec } from "../spec-registry";
 import { CONNECTIONS_TABLE, REALTIME_ENVIRONMENT } from "./connections";
@@ -111,7 +112,7 @@ export class RealtimeApi extends pulumi.ComponentResource {
     // before it exists) also orders the stage: Pulumi does not pass a component's dependsOn to its children.
     const after = opts?.dependsOn === undefined ? [] : Array.isArray(opts.dependsOn) ? opts.dependsOn : [opts.dependsOn];
     const { deployment, stage, accessLogs } = this.createStage(name, api, [...routes.values(), ...integrations.values(), ...(authorizer ? [authorizer.authorizer] : [])], after as pulumi.Input<pulumi.Resource>[]);
-    const domain = spec.domain && this.createDomain(name, api, stage);
+    const domain = spec.domain && this.createDomain(name, api, stage, region);
     this.url = domain ? pulumi.output(`wss://${spec.domain!.name}`) : pulumi.interpolate`${api.apiEndpoint}/${spec.stage}`;
     this.customDomain = domain && {
       targetDomainName: domain.domainNameConfiguration.apply((c) => c.targetDomainName!),
@@ -262,10 +263,14 @@ export class RealtimeApi extends pulumi.ComponentResource {
     return { deployment, stage, accessLogs };
   }
 
-  private createDomain(name: string, api: aws.apigatewayv2.Api, stage: aws.apigatewayv2.Stage): aws.apigatewayv2.DomainName {
+  private createDomain(name: string, api: aws.apigatewayv2.Api, stage: aws.apigatewayv2.Stage, region: pulumi.Output<string>): aws.apigatewayv2.DomainName {
     const domain = new aws.apigatewayv2.DomainName(
       `${name}-domain`,
-      { domainName: this.spec.domain!.name, domainNameConfiguration: { certificateArn: this.spec.domain!.certificateArn, endpointType: "REGIONAL", securityPolicy: "TLS_1_2" }, region: this.spec.region },
+      {
+        domainName: this.spec.domain!.name,
+        domainNameConfiguration: { certificateArn: regionalCertificate("RealtimeApi", name, this.spec.domain!, region), endpointType: "REGIONAL", securityPolicy: "TLS_1_2" },
+        region: this.spec.region,
+      },
       { parent: this },
     );
     new aws.apigatewayv2.ApiMapping(`${name}-mapping`, { apiId: api.id, domainName: domain.id, stage: stage.id, region: this.spec.region }, { parent: this });

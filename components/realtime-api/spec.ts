@@ -7,6 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { checkSourceFile, type ArgFailure } from "../errors";
 import { assertLeastPrivilege, type PolicyStatement } from "../iam";
 import { VALID_RETENTION_DAYS, type LambdaFunctionSpec } from "../lambda/function";
+import { validateRegionalDomain } from "../regional-domain";
 import { apiBundleOptions, type ApiFunctionArgs, type ApiThrottle } from "../serverless-api/args";
 import { API_INTEGRATION_TIMEOUT_SECONDS } from "../serverless-api/validate";
 
@@ -179,10 +180,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: RealtimeApiAr
     fail("executionLogLevel", args.executionLogLevel, "is not a WebSocket stage logging level", 'Use "ERROR" (default), "INFO" or "OFF".');
   }
   if (args.domain) {
-    if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(args.domain.name ?? "")) fail("domain.name", args.domain.name, "is not a lowercase DNS host name", 'Use e.g. "live.gallery.example.com".');
-    if (typeof args.domain.certificateArn === "string" && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+/.test(args.domain.certificateArn)) {
-      fail("domain.certificateArn", args.domain.certificateArn, "is not an ACM certificate ARN", "Request or import a certificate in the API's region.");
-    }
+    validateRegionalDomain(fail, args.domain, args.region, "live.gallery.example.com");
   }
   assertLeastPrivilege(fail, "functionDefaults.permissions", args.functionDefaults?.permissions ?? []);
 }

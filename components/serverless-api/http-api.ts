@@ -8,6 +8,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LambdaFunction } from "../lambda/function";
+import { regionOf } from "../region";
+import { regionalCertificate } from "../regional-domain";
 import type { RouteSpec, ServerlessApiSpec } from "./spec";
 
 /** Access log fields of an HTTP API stage. https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html */
@@ -200,7 +202,11 @@ export function createHttpApi(name: string, spec: ServerlessApiSpec, parent: pul
   if (spec.domain) {
     domainName = new aws.apigatewayv2.DomainName(
       `${name}-domain`,
-      { domainName: spec.domain.name, domainNameConfiguration: { certificateArn: spec.domain.certificateArn, endpointType: "REGIONAL", securityPolicy: "TLS_1_2" }, region },
+      {
+        domainName: spec.domain.name,
+        domainNameConfiguration: { certificateArn: regionalCertificate("ServerlessApi", name, spec.domain, regionOf(region, parent)), endpointType: "REGIONAL", securityPolicy: "TLS_1_2" },
+        region,
+      },
       { parent },
     );
     new aws.apigatewayv2.ApiMapping(

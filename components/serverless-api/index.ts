@@ -133,7 +133,7 @@ export class ServerlessApi extends pulumi.ComponentResource {
     const stages = createStages(name, this.spec, api, routes.functions, snapshot, this);
     warnAccountRoleUndecided(name, this.spec, args.accountCloudWatchRole, this);
     const plans = createUsagePlans(name, this.spec, api, stages.stages, this);
-    const domain = createDomain(name, this.spec, api, stages.stages, this);
+    const domain = createDomain(name, this.spec, api, stages.stages, region, this);
 
     const functions = new Map([...routes.functions, ...authorizers.functions]);
     for (const [fnName, fn] of functions) this.spec.functions[fnName] = fn.spec;

@@ -2,6 +2,7 @@
 import { checkSourceFile, type ArgFailure } from "../errors";
 import { assertLeastPrivilege } from "../iam";
 import { VALID_RETENTION_DAYS } from "../lambda/function";
+import { validateRegionalDomain } from "../regional-domain";
 import {
   ApiKind,
   declaredMethodParameter,
@@ -113,13 +114,8 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     fail("executionLogLevel", args.executionLogLevel, "is not an execution logging level that logs", 'Use "ERROR" (default) or "INFO".');
   }
   if (args.domain) {
-    if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(args.domain.name ?? "")) {
-      fail("domain.name", args.domain.name, "is not a lowercase DNS host name", 'Use e.g. "api.gallery.example.com".');
-    }
+    validateRegionalDomain(fail, args.domain, args.region, "api.gallery.example.com");
     if (args.endpointType === "PRIVATE") fail("domain", args.domain.name, "is set on a PRIVATE API", "Drop the domain or use a REGIONAL endpoint.");
-    if (typeof args.domain.certificateArn === "string" && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+/.test(args.domain.certificateArn)) {
-      fail("domain.certificateArn", args.domain.certificateArn, "is not an ACM certificate ARN", "Request or import a certificate in the API's region.");
-    }
     if (args.domain.stage !== undefined && !stageNames.includes(args.domain.stage)) {
       fail("domain.stage", args.domain.stage, "is not a stage of this API", `Use one of ${stageNames.join(", ")}.`);
     }

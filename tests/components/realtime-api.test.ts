@@ -3,6 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { ComponentArgError } from "../../components/errors";
 import { RealtimeApi, type RealtimeApiArgs } from "../../components/realtime-api";
+import { assertRegionalCertificate } from "../../components/regional-domain";
 import { connectionsTableArgs } from "../../components/realtime-api/connections";
 import { DataTier } from "../../components/data-tier";
 import { childrenOf, dependencyClosure, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
@@ -111,6 +112,14 @@ describe("RealtimeApi plan", () => {
     expect(domain.inputs.domainNameConfiguration).toMatchObject({ certificateArn, endpointType: "REGIONAL", securityPolicy: "TLS_1_2" });
     const stage = resource(graph, `${V2}/stage:Stage`, "ws6-stage");
     expect(resource(graph, `${V2}/apiMapping:ApiMapping`, "ws6-mapping").inputs).toMatchObject({ domainName: domain.id, stage: stage.id });
+  });
+
+  it("refuses a custom domain certificate from another region than the API's: at construction, or once the region is known", () => {
+    const certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
+    const message = /^RealtimeApi "ws8": domain\.certificateArn "arn:aws:acm:us-east-1:123456789012:certificate\/abc" is in us-east-1, but a regional custom domain takes a certificate from its API's region, eu-west-1\. Request or import a certificate for live\.example\.com in eu-west-1\.$/;
+    expect(() => new RealtimeApi("ws8", args({ region: "eu-west-1", domain: { name: "live.example.com", certificateArn } }))).toThrow(message);
+    expect(() => assertRegionalCertificate("RealtimeApi", "ws8", "live.example.com", certificateArn, "eu-west-1")).toThrow(message);
+    expect(assertRegionalCertificate("RealtimeApi", "ws8", "live.example.com", certificateArn, "us-east-1")).toBe(certificateArn);
   });
 
   it("declares the connections table in DataTier: connection id key, the byUser index and TTL", async () => {

@@ -403,6 +403,9 @@ describe("ServerlessApi rejects bad route specs with clear errors", () => {
     ["all-digit canary alias from config", { canary: { stage: "prod", percentTraffic: 5, stageVariableOverrides: { alias: "2" } } }, /stages\.prod\.canary\.stageVariableOverrides\.alias "2" names the canary's Lambda alias/],
     ["bad stage variable", { stages: { prod: { variables: { "log-level": "x" } } } }, /stages\.prod\.variables "log-level" is not a stage variable name/],
     ["domain stage unknown", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", stage: "qa" } }, /domain\.stage "qa" is not a stage of this API/],
+    // "The certificate must be in the same Region as your API": https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html
+    ["domain certificate from another region", { region: "eu-west-1", domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", stage: "prod" } },
+      /^ServerlessApi "bad": domain\.certificateArn "arn:aws:acm:us-east-1:123456789012:certificate\/x" is in us-east-1, but a regional custom domain takes a certificate from its API's region, eu-west-1\. Request or import a certificate for api\.example\.com in eu-west-1\.$/],
   ])("%s", (_, bad, message) => {
     expect(() => new ServerlessApi("bad", { ...args(), ...bad })).toThrow(message);
   });
