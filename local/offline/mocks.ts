@@ -76,14 +76,21 @@ export async function installRecordingMocks(options: MockOptions = {}): Promise<
   const region = options.region ?? "us-east-1";
   const resources: RecordedResource[] = [];
   const pendingMeta = new Map<string, RegistrationMeta[]>();
+  // Explicit providers' regions by provider id: a resource or invoke under one is in that region, as on AWS.
+  const providerRegions = new Map<string, string>();
+  const regionFor = (inputs: Record<string, any>, providerReference: string | undefined): string => {
+    if (typeof inputs.region === "string" && inputs.region) return inputs.region;
+    const providerId = providerReference?.slice(providerReference.lastIndexOf("::") + 2);
+    return (providerId && providerRegions.get(providerId)) || region;
+  };
 
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
       const key = `${args.type}::${args.name}`;
       const meta = pendingMeta.get(key)?.shift() ?? { protect: false, retainOnDelete: false, dependencies: [] };
-      const resourceRegion = typeof args.inputs.region === "string" ? args.inputs.region : region;
-      const synthesised = args.custom ? synthesiseState(args.type, args.name, args.inputs, resourceRegion) : remoteComponentOutputs(args.type, args.name, args.inputs);
+      const synthesised = args.custom ? synthesiseState(args.type, args.name, args.inputs, regionFor(args.inputs, args.provider)) : remoteComponentOutputs(args.type, args.name, args.inputs);
       const id = args.custom ? String(synthesised.id ?? fakeId(args.name)) : undefined;
+      if (id !== undefined && args.type.startsWith("pulumi:providers:") && typeof args.inputs.region === "string" && args.inputs.region) providerRegions.set(id, args.inputs.region);
       const state = { ...args.inputs, ...synthesised };
       delete state.id;
       resources.push({
@@ -99,7 +106,7 @@ export async function installRecordingMocks(options: MockOptions = {}): Promise<
       return { id, state };
     },
     call(args) {
-      return answerInvoke(args.token, args.inputs, region);
+      return answerInvoke(args.token, args.inputs, regionFor(args.inputs, args.provider));
     },
   };
 
