@@ -1,6 +1,6 @@
 /**
  * PhysicalNameLimits on what components build: a component name that makes a physical name Pulumi cannot
- * autonames (or AWS refuses) is reported on the resource, with the component it came from — including where the
+ * autoname (or AWS refuses) is reported on the resource, with the component it came from — including where the
  * component itself lets the name through.
  */
 import { describe, expect, it } from "vitest";
