@@ -14,6 +14,7 @@ import { DYNAMODB_RULES } from "./dynamodb";
 import { EVENT_RULES } from "./events";
 import { LAMBDA_RULES } from "./lambda";
 import { LAMBDA_EDGE_RULES } from "./lambda-edge";
+import { NAME_RULES } from "./names";
 import type { DeployFinding, DeployRule, DeployRuleContext, ProjectDeployRule, StackPlan } from "./rule";
 import { ROUTE53_RULES } from "./route53";
 import { S3_RULES } from "./s3";
@@ -22,7 +23,7 @@ import { VPC_RULES } from "./vpc";
 import { WAF_RULES } from "./waf";
 
 /** Rules over one stack's recorded plan. */
-export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, CLOUDFRONT_KEY_VALUE_STORE, ...LAMBDA_EDGE_RULES, ...APIGATEWAY_RULES, ...APIGATEWAYV2_RULES, ...COGNITO_RULES, ...DYNAMODB_RULES, ...LAMBDA_RULES, ...S3_RULES, ...EVENT_RULES, ...TAG_RULES, ...WAF_RULES, ...CLOUDWATCH_RULES, ...BACKUP_RULES, ...VPC_RULES, ...ROUTE53_RULES];
+export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, CLOUDFRONT_KEY_VALUE_STORE, ...LAMBDA_EDGE_RULES, ...APIGATEWAY_RULES, ...APIGATEWAYV2_RULES, ...COGNITO_RULES, ...DYNAMODB_RULES, ...LAMBDA_RULES, ...S3_RULES, ...EVENT_RULES, ...TAG_RULES, ...WAF_RULES, ...CLOUDWATCH_RULES, ...BACKUP_RULES, ...VPC_RULES, ...ROUTE53_RULES, ...NAME_RULES];
 
 /** Rules over the plans of all the stacks of a project (account-wide and globally unique settings). */
 export const PROJECT_DEPLOY_RULES: readonly ProjectDeployRule[] = [...APIGATEWAY_PROJECT_RULES, ...COGNITO_PROJECT_RULES];
@@ -55,6 +56,7 @@ export * from "./dynamodb";
 export * from "./events";
 export * from "./lambda";
 export * from "./lambda-edge";
+export * from "./names";
 export * from "./route53";
 export * from "./rule";
 export * from "./s3";

@@ -1,0 +1,389 @@
+/**
+ * Physical names: the name AWS sees for each resource, checked against the length and characters the service
+ * takes. One table for every named resource type the components create, so a component name that is too long,
+ * or holds a character a service refuses, is caught for every resource it names — in the components and in
+ * user programs alike.
+ *
+ * A resource's physical name is its explicit name input when the program sets one, otherwise Pulumi's autoname.
+ * How Pulumi autonames (pulumi-terraform-bridge pkg/tfbridge/info/autonaming.go, ComputeAutoNameDefault, and
+ * pulumi/pulumi sdk/go/common/resource/resource_id.go, NewUniqueName):
+ *
+ * - the URN's name (the logical name the program gave the resource), through the resource's Transform if any
+ *   (S3 buckets: lower case), then the separator `-`, then `Randlen` random characters: 7 lowercase hex digits
+ *   for every resource here (`AutoName(name, maxlen, "-")` sets Randlen 7). So `<name>-<7 hex>`: 8 characters
+ *   more than the logical name.
+ * - if `len(prefix) + Randlen > Maxlen`, NewUniqueName fails ("name '<name>-' plus 7 random chars is longer than
+ *   maximum length <Maxlen>"), and the bridge wraps it ("could not make instance of '<type>'"). Defaults are
+ *   computed in the provider's Check, so `pulumi preview` already fails.
+ * - a PostTransform runs last: SQS queues and SNS topics append `.fifo` when FIFO, KMS aliases prepend `alias/`.
+ * - Maxlen is per resource (pulumi/pulumi-aws provider/resource_overrides.go): Lambda functions and IAM roles 64,
+ *   S3 buckets 63 (lower-cased), SQS queues and SNS topics 80; every other resource with a `name` input gets
+ *   `AutoName("name", 255, "-")` (provider/autonaming.go, setAutonaming). Where 255 is more than the service takes,
+ *   Pulumi's autoname passes preview and the create call fails at `pulumi up`.
+ * - a stack may replace all this with the `pulumi:autonaming` config (an engine feature); this rule assumes the
+ *   default, which this project uses.
+ *
+ * The offline mocks record `<logical>-<8 hex>` as a resource's name (local/offline/mocks.ts, fakeId), not what
+ * Pulumi would make, so the autoname is rebuilt here from the logical name and never read from the recording.
+ *
+ * Types left out because this rule's author could not confirm their limits in AWS's documentation: Cognito user
+ * pools (PoolName) and identity pools (IdentityPoolName), CloudFront cache and response headers policies (the API
+ * reference documents no limit), API Gateway REST APIs and apigatewayv2 APIs (no documented limit), CloudWatch
+ * metric alarms, and KMS aliases (no component creates one). Explicit names of S3 buckets, backup vaults, web
+ * ACLs and key value stores are already checked by S3BucketName, BackupNames, WafRuleNames and
+ * CloudFrontKeyValueStore; for those types this rule checks only the autoname, so a finding is reported once.
+ */
+import type { Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { finding, type DeployFinding, type DeployRule } from "./rule";
+import { bucketNameProblem } from "./s3";
+
+/** Pulumi's random suffix: 7 hex characters (pulumi-terraform-bridge AutoName: Randlen 7), after a `-`. */
+export const AUTONAME_RANDOM_LENGTH = 7;
+const SEPARATOR = "-";
+/** A stand-in for the random part when checking an autoname's characters: lowercase hex digits, like the real one. */
+const RANDOM_STAND_IN = "0".repeat(AUTONAME_RANDOM_LENGTH);
+
+/** How pulumi-aws autonames a type's name property (provider/resource_overrides.go, provider/autonaming.go). */
+interface Autoname {
+  /** Pulumi's Maxlen: over it, `pulumi preview` fails. */
+  maxLength: number;
+  /** Applied to the logical name before the suffix (S3 lower-cases bucket names). */
+  transform?: (name: string) => string;
+  /** Appended after the random part (SQS and SNS add `.fifo` to a FIFO queue or topic). */
+  postfix?: (r: RecordedResource) => string;
+}
+
+export interface PhysicalNameSpec {
+  type: string;
+  /** The input that names the resource in AWS. */
+  property: string;
+  /** What AWS calls the name, with its article, for messages ("a Lambda function name"). */
+  what: string;
+  /** The most characters AWS takes. */
+  maxLength: number;
+  /** Why AWS refuses `name`, or undefined when it takes it. */
+  problem(name: string, r: RecordedResource): string | undefined;
+  /** How Pulumi names the resource when `property` is unset; absent when the property is required. */
+  autoname?: Autoname;
+  /** The rule that already checks explicit names of this type; this rule then checks only autonames. */
+  explicitCheckedBy?: string;
+  /** The AWS documentation of the limits. */
+  source: string;
+}
+
+/** A length-and-characters check: `min`–`max` characters, each matching `chars` (a one-character class). */
+function limits(min: number, max: number, chars: RegExp, allowed: string): (name: string) => string | undefined {
+  return (name) => {
+    if (name.length < min || name.length > max) return `is ${name.length} characters; ${min === max ? max : `${min}–${max}`} allowed`;
+    const bad = [...new Set([...name].filter((c) => !chars.test(c)))];
+    if (bad.length > 0) return `has ${bad.map((c) => JSON.stringify(c)).join(", ")}; only ${allowed} allowed`;
+    return undefined;
+  };
+}
+
+const fifo = (flag: string) => (r: RecordedResource) => (r.inputs[flag] === true ? ".fifo" : "");
+
+/** SQS and SNS: 1–`max` letters, digits, - and _, with `.fifo` ending a FIFO queue's or topic's name and no other's. */
+function withFifo(flag: string, max: number): PhysicalNameSpec["problem"] {
+  const check = limits(1, max, /[A-Za-z0-9_-]/, "letters, digits, - and _ (and the .fifo suffix)");
+  return (name, r) => {
+    const isFifo = r.inputs[flag] === true;
+    if (isFifo !== name.endsWith(".fifo")) return isFifo ? "does not end in .fifo, which a FIFO name must" : "ends in .fifo, which only a FIFO name may";
+    return name.length > max ? check(name) : check(name.replace(/\.fifo$/, ""));
+  };
+}
+
+const LETTERS_DIGITS_DASH_UNDERSCORE = /[A-Za-z0-9_-]/;
+const IAM_NAME = /[\w+=,.@-]/;
+
+/**
+ * The table. Sources, per type:
+ * - Lambda CreateFunction: "If you specify only the function name, it is limited to 64 characters in length",
+ *   pattern `[a-zA-Z0-9-_]+`.
+ * - IAM CreateRole RoleName 1–64 `[\w+=,.@-]+`; PutRolePolicy / CreatePolicy PolicyName `[\w+=,.@-]+` of 1–128 (the
+ *   128 from the API reference's Length Constraints; the pages this was checked against showed the pattern).
+ * - S3 general purpose bucket naming rules (bucketNameProblem, shared with S3BucketName).
+ * - SQS CreateQueue: "up to 80 characters", "alphanumeric characters, hyphens (-), and underscores (_)", FIFO ends in .fifo.
+ * - SNS CreateTopic: "only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be
+ *   between 1 and 256 characters long"; FIFO ends in .fifo.
+ * - CloudWatch Logs CreateLogGroup: 1–512 of `[\.\-_/#A-Za-z0-9]`.
+ * - DynamoDB naming rules: table names 3–255 of a-z, A-Z, 0-9, _, -, .
+ * - Cognito UserPoolClient ClientName: 1–128 of `[\w\s+=,.@-]`.
+ * - EventBridge Scheduler CreateSchedule Name: 1–64 of `[0-9a-zA-Z-_.]`.
+ * - CloudFront CreateFunction / CreateKeyValueStore Name: `[a-zA-Z0-9-_]{1,64}`; OriginAccessControlConfig Name:
+ *   "You can specify up to 64 characters" (no character set documented: only the length is checked).
+ * - WAFv2 CreateWebACL Name: 1–128 of `[\w-]`.
+ * - Secrets Manager CreateSecret Name: "ASCII letters, numbers, and the following characters: /_+=.@-", at most 512.
+ * - API Gateway CreateStage stageName and apigatewayv2 stages: "Stage names can only contain alphanumeric characters,
+ *   hyphens, and underscores. Maximum length is 128 characters" (HTTP APIs also take `$default`).
+ * - AWS Backup: vault names `^[a-zA-Z0-9\-\_]{2,50}$` (CreateBackupVault); BackupPlanName "alphanumeric or '-_.'",
+ *   "through CLI or API, it can contain 1 to 200 characters"; SelectionName "1 to 50 alphanumeric or '-_.'".
+ */
+export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
+  {
+    type: "aws:lambda/function:Function",
+    property: "name",
+    what: "a Lambda function name",
+    problem: limits(1, 64, LETTERS_DIGITS_DASH_UNDERSCORE, "letters, digits, - and _"),
+    maxLength: 64,
+    autoname: { maxLength: 64 },
+    source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html",
+  },
+  {
+    type: "aws:iam/role:Role",
+    property: "name",
+    what: "an IAM role name",
+    problem: limits(1, 64, IAM_NAME, "letters, digits and _+=,.@-"),
+    maxLength: 64,
+    autoname: { maxLength: 64 },
+    source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
+  },
+  {
+    type: "aws:iam/rolePolicy:RolePolicy",
+    property: "name",
+    what: "an IAM inline policy name",
+    problem: limits(1, 128, IAM_NAME, "letters, digits and _+=,.@-"),
+    maxLength: 128,
+    autoname: { maxLength: 255 },
+    source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html",
+  },
+  {
+    type: "aws:iam/policy:Policy",
+    property: "name",
+    what: "an IAM policy name",
+    problem: limits(1, 128, IAM_NAME, "letters, digits and _+=,.@-"),
+    maxLength: 128,
+    autoname: { maxLength: 255 },
+    source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html",
+  },
+  ...["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"].map(
+    (type): PhysicalNameSpec => ({
+      type,
+      property: "bucket",
+      what: "an S3 bucket name",
+      problem: (name) => bucketNameProblem(name),
+      maxLength: 63,
+      autoname: { maxLength: 63, transform: (name) => name.toLowerCase() },
+      explicitCheckedBy: "S3BucketName",
+      source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",
+    }),
+  ),
+  {
+    type: "aws:sqs/queue:Queue",
+    property: "name",
+    what: "an SQS queue name",
+    problem: withFifo("fifoQueue", 80),
+    maxLength: 80,
+    autoname: { maxLength: 80, postfix: fifo("fifoQueue") },
+    source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html",
+  },
+  {
+    type: "aws:sns/topic:Topic",
+    property: "name",
+    what: "an SNS topic name",
+    problem: withFifo("fifoTopic", 256),
+    maxLength: 256,
+    autoname: { maxLength: 80, postfix: fifo("fifoTopic") },
+    source: "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html",
+  },
+  {
+    type: "aws:cloudwatch/logGroup:LogGroup",
+    property: "name",
+    what: "a log group name",
+    problem: limits(1, 512, /[.\-_/#A-Za-z0-9]/, "letters, digits and . - _ / #"),
+    maxLength: 512,
+    autoname: { maxLength: 255 },
+    source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html",
+  },
+  {
+    type: "aws:dynamodb/table:Table",
+    property: "name",
+    what: "a DynamoDB table name",
+    problem: limits(3, 255, /[A-Za-z0-9_.-]/, "letters, digits, _, - and ."),
+    maxLength: 255,
+    autoname: { maxLength: 255 },
+    source: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html",
+  },
+  {
+    type: "aws:cognito/userPoolClient:UserPoolClient",
+    property: "name",
+    what: "a Cognito app client name",
+    problem: limits(1, 128, /[\w\s+=,.@-]/, "letters, digits, spaces and _+=,.@-"),
+    maxLength: 128,
+    autoname: { maxLength: 255 },
+    source: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientDescription.html",
+  },
+  {
+    type: "aws:scheduler/schedule:Schedule",
+    property: "name",
+    what: "a schedule name",
+    problem: limits(1, 64, /[0-9a-zA-Z_.-]/, "letters, digits, -, _ and ."),
+    maxLength: 64,
+    autoname: { maxLength: 255 },
+    source: "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html",
+  },
+  {
+    type: "aws:cloudfront/function:Function",
+    property: "name",
+    what: "a CloudFront Function name",
+    problem: limits(1, 64, LETTERS_DIGITS_DASH_UNDERSCORE, "letters, digits, - and _"),
+    maxLength: 64,
+    autoname: { maxLength: 255 },
+    source: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateFunction.html",
+  },
+  {
+    type: "aws:cloudfront/keyValueStore:KeyValueStore",
+    property: "name",
+    what: "a key value store name",
+    problem: limits(1, 64, LETTERS_DIGITS_DASH_UNDERSCORE, "letters, digits, - and _"),
+    maxLength: 64,
+    autoname: { maxLength: 255 },
+    explicitCheckedBy: "CloudFrontKeyValueStore",
+    source: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateKeyValueStore.html",
+  },
+  {
+    type: "aws:cloudfront/originAccessControl:OriginAccessControl",
+    property: "name",
+    what: "an origin access control name",
+    problem: (name) => (name.length < 1 || name.length > 64 ? `is ${name.length} characters; 1–64 allowed` : undefined),
+    maxLength: 64,
+    autoname: { maxLength: 255 },
+    source: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_OriginAccessControlConfig.html",
+  },
+  {
+    type: "aws:wafv2/webAcl:WebAcl",
+    property: "name",
+    what: "a web ACL name",
+    problem: limits(1, 128, LETTERS_DIGITS_DASH_UNDERSCORE, "letters, digits, - and _"),
+    maxLength: 128,
+    autoname: { maxLength: 255 },
+    explicitCheckedBy: "WafRuleNames",
+    source: "https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html",
+  },
+  {
+    type: "aws:secretsmanager/secret:Secret",
+    property: "name",
+    what: "a secret name",
+    problem: limits(1, 512, /[A-Za-z0-9/_+=.@-]/, "letters, digits and /_+=.@-"),
+    maxLength: 512,
+    autoname: { maxLength: 255 },
+    source: "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html",
+  },
+  {
+    type: "aws:apigateway/stage:Stage",
+    property: "stageName",
+    what: "a stage name",
+    problem: limits(1, 128, LETTERS_DIGITS_DASH_UNDERSCORE, "letters, digits, - and _"),
+    maxLength: 128,
+    source: "https://docs.aws.amazon.com/apigateway/latest/api/API_CreateStage.html",
+  },
+  {
+    type: "aws:apigatewayv2/stage:Stage",
+    property: "name",
+    what: "a stage name",
+    problem: (name) => (name === "$default" ? undefined : limits(1, 128, LETTERS_DIGITS_DASH_UNDERSCORE, "letters, digits, - and _ (or the name $default)")(name)),
+    maxLength: 128,
+    autoname: { maxLength: 255 },
+    source: "https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-stages.html",
+  },
+  {
+    type: "aws:backup/vault:Vault",
+    property: "name",
+    what: "a backup vault name",
+    problem: limits(2, 50, LETTERS_DIGITS_DASH_UNDERSCORE, "letters, digits, - and _"),
+    maxLength: 50,
+    autoname: { maxLength: 255 },
+    explicitCheckedBy: "BackupNames",
+    source: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateBackupVault.html",
+  },
+  {
+    type: "aws:backup/plan:Plan",
+    property: "name",
+    what: "a backup plan name",
+    problem: limits(1, 200, /[A-Za-z0-9_.-]/, "letters, digits, -, _ and ."),
+    maxLength: 200,
+    autoname: { maxLength: 255 },
+    source: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupPlan.html",
+  },
+  {
+    type: "aws:backup/selection:Selection",
+    property: "name",
+    what: "a backup selection name",
+    problem: limits(1, 50, /[A-Za-z0-9_.-]/, "letters, digits, -, _ and ."),
+    maxLength: 50,
+    autoname: { maxLength: 255 },
+    source: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupSelection.html",
+  },
+];
+
+/** The name AWS will see: the explicit input, or Pulumi's autoname with `<random suffix>` for its random part. */
+export function physicalName(spec: PhysicalNameSpec, r: RecordedResource): { name: string; shown: string; autonamed: boolean } | undefined {
+  const explicit = r.inputs[spec.property];
+  if (typeof explicit === "string") return { name: explicit, shown: explicit, autonamed: false };
+  if (!spec.autoname || explicit !== undefined) return undefined;
+  const prefix = `${(spec.autoname.transform ?? ((n: string) => n))(r.name)}${SEPARATOR}`;
+  const postfix = spec.autoname.postfix?.(r) ?? "";
+  return { name: `${prefix}${RANDOM_STAND_IN}${postfix}`, shown: `${prefix}<random suffix>${postfix}`, autonamed: true };
+}
+
+/** The component (type and name) that created `r`, for the fix: the resource's parent, when it is a component. */
+function owner(graph: Graph, r: RecordedResource): RecordedResource | undefined {
+  const parent = r.parent ? graph.find((p) => p.urn === r.parent) : undefined;
+  return parent && !parent.custom && parent.type !== "pulumi:pulumi:Stack" ? parent : undefined;
+}
+
+/**
+ * How long the logical name may be: the autoname adds `-`, 7 random characters and any postfix, and must fit both
+ * Pulumi's Maxlen (else preview fails) and the service's maximum (else the create call fails).
+ */
+function logicalNameRoom(spec: PhysicalNameSpec, r: RecordedResource): number {
+  const autoname = spec.autoname!;
+  const suffix = SEPARATOR.length + AUTONAME_RANDOM_LENGTH;
+  return Math.min(autoname.maxLength - suffix, spec.maxLength - suffix - (autoname.postfix?.(r).length ?? 0));
+}
+
+function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource): DeployFinding | undefined {
+  const physical = physicalName(spec, r);
+  if (!physical || (!physical.autonamed && spec.explicitCheckedBy)) return undefined;
+  const component = owner(graph, r);
+  const from = component ? ` (it comes from the ${component.type.split(":").pop()} named "${component.name}")` : "";
+  const report = (problem: string, fix: string) => finding("PhysicalNameLimits", r, problem, fix);
+
+  if (!physical.autonamed) {
+    const problem = spec.problem(physical.name, r);
+    if (!problem) return undefined;
+    return report(
+      `has ${spec.property} ${JSON.stringify(physical.name)}, ${spec.what} that ${problem}: AWS refuses it at \`pulumi up\``,
+      `set ${spec.what} of at most ${spec.maxLength} characters AWS takes${from}, or leave ${spec.property} unset for Pulumi's autonaming`,
+    );
+  }
+
+  const room = logicalNameRoom(spec, r);
+  const shorten = `shorten the resource name "${r.name}" (${r.name.length} characters) to at most ${room}${from}: a shorter component name or key, or set ${spec.property} explicitly`;
+  const prefix = physical.shown.slice(0, physical.shown.indexOf("<random suffix>"));
+  if (prefix.length + AUTONAME_RANDOM_LENGTH > spec.autoname!.maxLength) {
+    return report(
+      `is autonamed ${physical.shown}, ${physical.name.length} characters: over the ${spec.autoname!.maxLength} pulumi-aws allows for ${spec.what}, so \`pulumi preview\` fails ("name '${prefix}' plus ${AUTONAME_RANDOM_LENGTH} random chars is longer than maximum length ${spec.autoname!.maxLength}")`,
+      shorten,
+    );
+  }
+  const problem = spec.problem(physical.name, r);
+  if (!problem) return undefined;
+  const tooLong = physical.name.length > spec.maxLength;
+  return report(
+    `is autonamed ${physical.shown} (${physical.name.length} characters), ${spec.what} that ${problem}: AWS refuses it at \`pulumi up\``,
+    tooLong ? shorten : `use only characters ${spec.what} takes in the resource name "${r.name}"${from}, or set ${spec.property} explicitly`,
+  );
+}
+
+export const PHYSICAL_NAME_LIMITS: DeployRule = {
+  id: "PhysicalNameLimits",
+  title: "Every named resource's physical name (its explicit name, or Pulumi's `<name>-<7 hex>` autoname) fits the length and characters its service takes",
+  source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html",
+  check(graph) {
+    return PHYSICAL_NAMES.flatMap((spec) => graph.filter((r) => r.type === spec.type).flatMap((r) => checkResource(graph, spec, r) ?? []));
+  },
+};
+
+export const NAME_RULES: DeployRule[] = [PHYSICAL_NAME_LIMITS];

@@ -1,0 +1,51 @@
+/**
+ * PhysicalNameLimits on what components build: a component name that makes a physical name Pulumi cannot
+ * autoname (or AWS refuses) is reported on the resource, with the component it came from — including where the
+ * component itself lets the name through.
+ */
+import { describe, expect, it } from "vitest";
+import { LambdaFunction } from "../../components/lambda/function";
+import { UploadBucket } from "../../components/upload-bucket";
+import { record } from "../../testing/harness";
+import { checkDeployRules, formatFinding, physicalName, PHYSICAL_NAMES } from "../../testing/deploy-rules";
+import { devContext, handBuilt } from "./fixture";
+
+const entry = "tests/fixtures/handlers/echo.ts";
+const nameFindings = async (build: () => unknown) => checkDeployRules(await record(build), devContext).filter((f) => f.rule === "PhysicalNameLimits").map(formatFinding);
+
+describe("PhysicalNameLimits on components", () => {
+  it("reports both buckets of an UploadBucket named with 70 characters: their autonames are over Pulumi's 63, so preview fails", async () => {
+    const name = "gallery-uploads-".repeat(5).slice(0, 70);
+    const findings = await nameFindings(() => new UploadBucket(name, {}));
+    expect(findings).toEqual([
+      expect.stringMatching(new RegExp(`^dev: \\[PhysicalNameLimits\\] aws:s3/bucket:Bucket ${name}-logs: is autonamed ${name}-logs-<random suffix>, 83 characters: over the 63 pulumi-aws allows for an S3 bucket name, so \`pulumi preview\` fails .* Fix: shorten the resource name "${name}-logs" \\(75 characters\\) to at most 55 \\(it comes from the UploadBucket named "${name}"\\)`)),
+      expect.stringMatching(new RegExp(`aws:s3/bucket:Bucket ${name}-bucket: is autonamed ${name}-bucket-<random suffix>, 85 characters`)),
+    ]);
+  });
+
+  it("reports the schedule role of a scheduled LambdaFunction whose 45-character name the component accepts (it checks only the function's 64)", async () => {
+    const name = "n".repeat(45);
+    const findings = await nameFindings(() => new LambdaFunction(name, { entry, schedule: { expression: "rate(1 day)" } }));
+    expect(findings).toEqual([expect.stringMatching(new RegExp(`aws:iam/role:Role ${name}-schedule-role: is autonamed ${name}-schedule-role-<random suffix>, 67 characters: over the 64 pulumi-aws allows for an IAM role name`))]);
+  });
+
+  it("has no findings on components with ordinary names", async () => {
+    expect(await nameFindings(() => new UploadBucket("uploads", {}))).toEqual([]);
+    expect(await nameFindings(() => new LambdaFunction("nightly", { entry, schedule: { expression: "rate(1 day)" } }))).toEqual([]);
+  });
+});
+
+describe("physicalName", () => {
+  const spec = (type: string) => PHYSICAL_NAMES.find((s) => s.type === type)!;
+
+  it("is the explicit name when set, else <logical>-<random suffix>, lower-cased for buckets and with .fifo for FIFO queues", () => {
+    expect(physicalName(spec("aws:lambda/function:Function"), handBuilt("aws:lambda/function:Function", "fn", { name: "given" }))?.shown).toBe("given");
+    expect(physicalName(spec("aws:lambda/function:Function"), handBuilt("aws:lambda/function:Function", "fn", {}))?.shown).toBe("fn-<random suffix>");
+    expect(physicalName(spec("aws:s3/bucket:Bucket"), handBuilt("aws:s3/bucket:Bucket", "Site", {}))?.shown).toBe("site-<random suffix>");
+    expect(physicalName(spec("aws:sqs/queue:Queue"), handBuilt("aws:sqs/queue:Queue", "jobs", { fifoQueue: true }))?.name).toBe("jobs-0000000.fifo");
+  });
+
+  it("is unknown for a required name the program did not set (nothing to check)", () => {
+    expect(physicalName(spec("aws:apigateway/stage:Stage"), handBuilt("aws:apigateway/stage:Stage", "s", {}))).toBeUndefined();
+  });
+});
