@@ -33,13 +33,12 @@
  * ACLs and key value stores are already checked by S3BucketName, BackupNames, WafRuleNames and
  * CloudFrontKeyValueStore; for those types this rule checks only the autoname, so a finding is reported once.
  */
+import { AUTONAME_RANDOM_LENGTH } from "../../components/autoname";
 import type { Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
 import { bucketNameProblem } from "./s3";
 
-/** Pulumi's random suffix: 7 hex characters (pulumi-terraform-bridge AutoName: Randlen 7), after a `-`. */
-export const AUTONAME_RANDOM_LENGTH = 7;
 const SEPARATOR = "-";
 /** A stand-in for the random part when checking an autoname's characters: lowercase hex digits, like the real one. */
 const RANDOM_STAND_IN = "0".repeat(AUTONAME_RANDOM_LENGTH);
