@@ -12,7 +12,7 @@ import type { PolicyStatement } from "./iam";
 import { replicateBucket, type BucketReplica } from "./bucket-replication";
 import { bucketSettingOptions, createPrivateBucketWithLogs } from "./s3-hardening";
 import { registerSpec } from "./spec-registry";
-import { validateBucketName } from "./static-site/spec";
+import { validateBucketAutonames, validateBucketName } from "./static-site/spec";
 
 /** Arguments of UploadBucket. */
 export interface UploadBucketArgs {
@@ -67,6 +67,7 @@ export class UploadBucket extends pulumi.ComponentResource {
     super("serverless-fullstack:index:UploadBucket", name, {}, opts);
     const fail = argFailer("UploadBucket", name);
     if (args.bucketName !== undefined) validateBucketName(fail, "bucketName", args.bucketName);
+    validateBucketAutonames(fail, name, [...(args.bucketName === undefined ? [`${name}-bucket`] : []), `${name}-logs`]);
     for (const [argument, days] of [["noncurrentVersionDays", args.noncurrentVersionDays], ["logRetentionDays", args.logRetentionDays]] as const) {
       if (days !== undefined && (!Number.isInteger(days) || days < 1)) fail(argument, days, "is not a whole number of days", "Use 1 or more.");
     }
@@ -123,6 +124,8 @@ export class UploadBucket extends pulumi.ComponentResource {
     if (this.replicas.has(region)) fail("replicate(region)", region, "already has a replica", "Replicate to each region once.");
     // S3 keeps one replication configuration per bucket: a second call would replace the first.
     if (this.replicas.size > 0) fail("replicate(region)", region, "would be a second replication configuration, which replaces the first", `Keep one replica (${[...this.replicas.keys()].join(", ")}).`);
+    // components/bucket-replication.ts names the replica's buckets `<name>-replica` and `<name>-replica-logs`.
+    validateBucketAutonames(fail, this.name, [`${this.name}-${region}-replica`, `${this.name}-${region}-replica-logs`]);
     const replica = replicateBucket(
       `${this.name}-${region}`,
       { source: this.nodes.bucket, sourceVersioning: this.nodes.versioning, sourceRegion: this.spec.region, region, prefix, retainOnDelete: this.spec.retainOnDelete, noncurrentVersionDays: this.spec.noncurrentVersionDays, logRetentionDays: this.spec.logRetentionDays },

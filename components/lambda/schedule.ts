@@ -75,6 +75,9 @@ export interface FunctionScheduleSpec {
 }
 
 /** EventBridge Scheduler's limits (RetryPolicy and FlexibleTimeWindow in the Scheduler API reference). */
+/** The schedule role's resource name is the function's plus this (LambdaFunction checks the name fits IAM's 64). */
+export const SCHEDULE_ROLE_SUFFIX = "-schedule-role";
+
 export const SCHEDULE_LIMITS = {
   // https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html
   retries: { min: 0, max: 185 },
@@ -161,7 +164,7 @@ export function createSchedule(name: string, spec: FunctionScheduleSpec, functio
   // account (aws:SourceAccount) against the confused-deputy problem.
   // https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role
   const role = new aws.iam.Role(
-    `${name}-schedule-role`,
+    `${name}${SCHEDULE_ROLE_SUFFIX}`,
     {
       assumeRolePolicy: pulumi.jsonStringify({
         Version: "2012-10-17",

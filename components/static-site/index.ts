@@ -55,7 +55,7 @@ export class StaticSite extends pulumi.ComponentResource {
   constructor(name: string, args: StaticSiteArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:StaticSite", name, {}, opts);
     const fail = argFailer("StaticSite", name);
-    validateArgs(fail, args);
+    validateArgs(fail, name, args);
     this.spec = normalise(name, args);
     if (this.spec.errorDocumentServer === ErrorDocumentServer.None) {
       // Legitimate (an API behind the same distribution, no edge code), but the site's 404 page is lost: say so.

@@ -81,4 +81,13 @@ describe("LambdaFunction", () => {
   ])("rejects bad args with a clear error: %#", (bad, message) => {
     expect(() => new LambdaFunction("bad", { entry, ...bad })).toThrow(message);
   });
+
+  it("refuses a scheduled function's name that makes its schedule role's autoname over IAM's 64 characters (42 fits)", () => {
+    // `<name>-schedule-role` plus Pulumi's 8-character suffix: https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
+    const schedule = { expression: "rate(1 hour)" };
+    expect(() => new LambdaFunction("s".repeat(42), { entry, schedule })).not.toThrow();
+    expect(() => new LambdaFunction("s".repeat(43), { entry, schedule })).toThrow(
+      /^LambdaFunction "s{43}": name "s{43}" makes the schedule role's name "s{43}-schedule-role-<random suffix>" 65 characters, over IAM's 64\. Use a name of at most 42 characters for a scheduled function\.$/,
+    );
+  });
 });
