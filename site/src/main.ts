@@ -4,6 +4,7 @@ import { createApi, type Api } from "./api";
 import { createAuth, sameOriginPath, type Auth } from "./auth";
 import { connectLive, type Live } from "./live";
 import type { FieldErrors, GalleryConfig, Photo } from "./types";
+import { PROCESSING_POLL_LIMIT, PROCESSING_POLL_MS } from "./polling";
 
 /** The page's element for `selector`; the pages are static, so a missing one is a bug in the HTML. */
 function $<T extends Element = HTMLElement>(selector: string): T {
@@ -225,9 +226,6 @@ async function deleteAlbum(): Promise<void> {
 
 // ------------------------------------------------------------------ photos
 
-/** How often, and how many times, an open album is re-read while photos are being processed. */
-const PROCESSING_POLL_MS = 1500;
-const PROCESSING_POLL_LIMIT = 80;
 let processingPoll: ReturnType<typeof setTimeout> | undefined;
 
 /** The thumbnail, sized by the browser from the srcset (320 px and 1280 px WebP); the original only on demand. */

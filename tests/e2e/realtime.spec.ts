@@ -9,6 +9,7 @@ import type { Page } from "playwright-core";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { eventually, newContext, sharedApp, signInAndOpenNewAlbum, signUpUser, uploadPhoto } from "./browser";
+import { PROCESSING_POLL_MS } from "../../site/src/polling";
 
 async function uploadPng(page: Page, title: string): Promise<void> {
   const png = await sharp({ create: { width: 800, height: 600, channels: 3, background: "#457b9d" } }).png().toBuffer();
@@ -62,8 +63,6 @@ function photoListReadsStarted(page: Page): Promise<number> {
   return page.evaluate("window.__photoListReads") as Promise<number>;
 }
 
-/** The processing poll's interval (site/src/main.ts, PROCESSING_POLL_MS). */
-const PROCESSING_POLL_MS = 1500;
 
 /** Runs a paused page clock one poll interval on: the poll that is due, if any, looks at the album. */
 function runPollInterval(page: Page): Promise<void> {
