@@ -149,7 +149,25 @@ export async function installRecordingMocks(options: MockOptions = {}): Promise<
     });
   };
 
-  return { resources, settle: () => waitForRPCs() };
+  return { resources, settle };
+}
+
+/**
+ * Waits for the program's registrations. One whose inputs failed (a component's check of a value known only at deploy
+ * time throws in an `apply`, which `pulumi up` reports as the error) never finishes its RPC, so waiting for RPCs alone
+ * would never end where unhandled rejections do not end the process (a test runner keeps it alive to report them):
+ * settling stops at the first such rejection and rejects with it. The listener is there only while settling.
+ */
+function settle(): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const stop = () => process.off("unhandledRejection", onRejection);
+    const onRejection = (reason: unknown) => (stop(), reject(reason));
+    process.on("unhandledRejection", onRejection);
+    waitForRPCs().then(
+      () => (stop(), resolve()),
+      (error: unknown) => (stop(), reject(error)),
+    );
+  });
 }
 
 /**

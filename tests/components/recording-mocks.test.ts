@@ -1,8 +1,11 @@
 /**
  * The recording mocks (local/offline/mocks.ts) behind `serverless-fullstack/testing`, `npm run plan` and the deploy
  * rules: a resource or invoke under an explicit provider for another region gets that region, as on AWS, so ARNs and
- * `getRegion` in a recorded multi-region program name the region the resource is really in.
+ * `getRegion` in a recorded multi-region program name the region the resource is really in; and a component whose
+ * deploy-time check fails ends the recording with that error, as it ends `pulumi up`.
  */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import { describe, expect, it } from "vitest";
 import { record, resource } from "../harness/mocks";
@@ -22,5 +25,18 @@ describe("recording mocks under an explicit provider", () => {
     expect(inStackRegion.state.arn).toMatch(/^arn:aws:sqs:us-east-1:/);
     expect(inStackRegion.inputs.tags.reportedRegion).toBe("us-east-1");
     expect(resource(graph, "aws:sqs/queue:Queue", "own-region").state.arn).toMatch(/^arn:aws:sqs:eu-west-1:/);
+  });
+});
+
+describe("recording a component whose check of a deploy-time value fails", () => {
+  it("rejects with the component's message instead of waiting for registrations that never finish", () => {
+    // Its own process: Node reports the failure as an unhandled rejection, which vitest would count against the run.
+    const root = join(__dirname, "..", "..");
+    const result = spawnSync(process.execPath, ["-r", "./local/offline/register.cjs", "tests/fixtures/record-failing-component.ts"], { cwd: root, encoding: "utf8", timeout: 60_000 });
+    const line = result.stdout.split("\n").find((printedLine) => printedLine.startsWith("{"));
+    expect(line, `record neither resolved nor rejected (the process ended with registrations pending, or was killed):\n${result.stderr.slice(0, 600)}`).toBeDefined();
+    const printed = JSON.parse(line!);
+    expect(printed.outcome).toBe("rejected");
+    expect(printed.message).toMatch(/RealtimeApi "failing": domain\.certificateArn "arn:aws:acm:us-west-2:123456789012:certificate\/live" is in us-west-2, but a regional custom domain takes a certificate from its API's region, us-east-1/);
   });
 });
