@@ -2,9 +2,9 @@
  * DnsRouting's arguments, validation and normalised spec: Route 53 routing records as data
  * (latency, failover, geolocation), each target with its own health check.
  */
-import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
+import { fitName } from "../names";
 
 /** How Route 53 picks among the records of one name (seed 000). */
 export enum RoutingPolicy {
@@ -168,10 +168,7 @@ export function healthCheckProblem(check: { failureThreshold?: unknown; requestI
  * prefix still differ.
  */
 export function healthCheckReferenceName(name: string, recordId: string): string {
-  const full = `${name}-${slug(recordId)}`;
-  if (full.length <= REFERENCE_NAME_MAX) return full;
-  const hash = createHash("sha256").update(full).digest("hex").slice(0, 8);
-  return `${full.slice(0, REFERENCE_NAME_MAX - hash.length - 1)}-${hash}`;
+  return fitName(`${name}-${slug(recordId)}`, REFERENCE_NAME_MAX);
 }
 
 /** Resource names take the record id's letters and digits (`us-east-1` → `useast1`), so ids stay free text. */

@@ -4,6 +4,7 @@
  */
 import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
+import { AUTONAME_SUFFIX_LENGTH } from "../autoname";
 import { checkSourceFile, type ArgFailure } from "../errors";
 import { bundleEntry, planTimeOptions } from "../lambda/bundle";
 import { LAMBDA_LIMITS, VALID_RETENTION_DAYS } from "../lambda/function";
@@ -29,6 +30,8 @@ export const EDGE_LIMITS = {
   keyValueStore: { keyBytes: 512, valueBytes: 1024, storeBytes: 5 * 1024 * 1024, commentLength: 128 },
   /** A CloudFront Function's or key value store's name: "Pattern: [a-zA-Z0-9-_]{1,64}" (API_FunctionSummary, API_CreateKeyValueStore). */
   cloudFrontNameLength: 64,
+  /** The characters of such a name (the pattern above), as the inside of a character class. */
+  cloudFrontNameCharacters: "A-Za-z0-9_-",
   /** Lambda@Edge on viewer-request / viewer-response. */
   viewer: { memoryMb: 128, timeoutSeconds: 5, zippedBytes: 1024 * 1024 },
   /** Lambda@Edge on origin-request / origin-response. */
@@ -344,25 +347,31 @@ function validateLogs(fail: ArgFailure, logs: NonNullable<EdgeLogicArgs["logs"]>
   }
 }
 
-/** Pulumi autonames a resource `<resource name>-<random hex>`: room for the dash and up to 8 hex digits. */
-const AUTONAME_SUFFIX_LENGTH = 9;
+/** Only characters CloudFront takes in a function's or key value store's name. */
+const CLOUDFRONT_NAME_CHARACTERS = new RegExp(`^[${EDGE_LIMITS.cloudFrontNameCharacters}]+$`);
+
+/** Whether CloudFront takes `name` as a function's or key value store's name: 1–64 letters, digits, - and _. */
+export function isCloudFrontName(name: unknown): name is string {
+  return typeof name === "string" && name.length <= EDGE_LIMITS.cloudFrontNameLength && CLOUDFRONT_NAME_CHARACTERS.test(name);
+}
 
 /**
  * CloudFront names its functions and key value stores with 1–64 letters, digits, - and _ (API_FunctionSummary,
- * API_CreateKeyValueStore); Pulumi makes the name from the resource's name and a random suffix, so the resource's
- * name must leave room for the suffix.
+ * API_CreateKeyValueStore); Pulumi makes the name from the resource's name, "-" and 7 random characters
+ * (`AUTONAME_SUFFIX_LENGTH`), so the resource's name may be at most 56 characters.
  */
 function validateCloudFrontAutoname(fail: ArgFailure, argument: string, value: string, resourceName: string, what: string, fix: { characters: string; length: (longest: number) => string }): void {
   const maxLength = EDGE_LIMITS.cloudFrontNameLength;
   const autoname = `${resourceName}-<random suffix>`;
   const longest = maxLength - AUTONAME_SUFFIX_LENGTH;
-  if (!/^[A-Za-z0-9_-]+$/.test(resourceName)) fail(argument, value, `makes ${what} name "${autoname}" hold characters CloudFront refuses (letters, digits, - and _ only)`, fix.characters);
+  if (!CLOUDFRONT_NAME_CHARACTERS.test(resourceName)) fail(argument, value, `makes ${what} name "${autoname}" hold characters CloudFront refuses (letters, digits, - and _ only)`, fix.characters);
   if (resourceName.length > longest) fail(argument, value, `makes ${what} name "${autoname}" longer than CloudFront's ${maxLength} characters`, fix.length(longest));
 }
 
 function validateKeyValueStore(fail: ArgFailure, name: string, store: NonNullable<EdgeLogicArgs["keyValueStore"]>): void {
   const limits = EDGE_LIMITS.keyValueStore;
-  validateCloudFrontAutoname(fail, "keyValueStore", name, `${name}-kvs`, "the store's", {
+  // The store's name comes from the component name, so the error names that (not keyValueStore) as the value to change.
+  validateCloudFrontAutoname(fail, "name", name, `${name}-kvs`, "the key value store's", {
     characters: "Use a component name of letters, digits, - and _.",
     length: (longest) => `Use a component name of at most ${longest - "-kvs".length} letters, digits, - and _.`,
   });

@@ -2,8 +2,9 @@
  * WebAcl's arguments, their validation, and the normalised spec the component (and the local
  * front door's rate and body-size limits, local/waf.ts) works from.
  */
-import { createHash } from "node:crypto";
+import { AUTONAME_SUFFIX_LENGTH } from "../autoname";
 import type { ArgFailure } from "../errors";
+import { fitName } from "../names";
 
 /** Where the web ACL can be attached: a CloudFront distribution, or regional resources (API Gateway stages). */
 export enum WebAclScope {
@@ -55,12 +56,26 @@ export const WAF_LIMITS = {
   reservedMetricNames: ["All", "Default_Action"],
 } as const;
 
-/** What WAF takes in a metric name or a web ACL name. */
-const WAF_NAME = /^[A-Za-z0-9_-]+$/;
-/** Pulumi autonames the web ACL `<logical name>-<random hex>`: room for the dash and up to 8 hex digits. */
-const AUTONAME_SUFFIX_LENGTH = 9;
-/** The rules' metric names are `<prefix>-<rule name>`; the longest rule name sets how long the prefix may be. */
-const LONGEST_RULE_NAME = Math.max(...[RATE_LIMIT_RULE, BODY_SIZE_RULE, ...MANAGED_RULE_GROUPS].map((rule) => rule.length));
+/**
+ * The characters WAF takes in a metric name, a rule's name (API_Rule: `^[\w\-]+$`) and a web ACL's name (the
+ * provider's `^[0-9A-Za-z_-]+$`), as the inside of a character class.
+ */
+export const WAF_NAME_CHARACTERS = "A-Za-z0-9_-";
+const WAF_NAME = new RegExp(`^[${WAF_NAME_CHARACTERS}]+$`);
+
+/** Whether WAF takes `name` as a metric, rule or web ACL name, reserved metric names aside: 1–128 of `WAF_NAME_CHARACTERS`. */
+export function isWafName(name: unknown): name is string {
+  return typeof name === "string" && WAF_NAME.test(name) && name.length <= WAF_LIMITS.nameLength;
+}
+
+/** What WAF would refuse in a VisibilityConfig metric name, or undefined when it takes it (see `WAF_LIMITS.nameLength`). */
+export function wafMetricNameProblem(metricName: unknown): string | undefined {
+  const name = typeof metricName === "string" ? metricName : "";
+  if (name.length < 1 || name.length > WAF_LIMITS.nameLength) return `is ${name.length} characters; WAF takes 1–${WAF_LIMITS.nameLength}`;
+  if (!WAF_NAME.test(name)) return "has characters other than letters, digits, - and _";
+  if ((WAF_LIMITS.reservedMetricNames as readonly string[]).includes(name)) return `is reserved by WAF (${WAF_LIMITS.reservedMetricNames.join(", ")})`;
+  return undefined;
+}
 
 /** Arguments of WebAcl. */
 export interface WebAclArgs {
@@ -111,7 +126,7 @@ export interface WebAclSpec {
   logRetentionDays: number;
   /**
    * The web ACL's metric name, and the prefix of its rules' (`<prefix>-<rule>`): the component name when WAF takes it
-   * that way, else a fitted form of it (see `wafName`).
+   * that way with this ACL's rules, else a fitted form of it (see `wafMetricPrefix`).
    */
   metricPrefix: string;
 }
@@ -146,6 +161,7 @@ export function validateWebAclArgs(fail: ArgFailure, args: WebAclArgs, at = ""):
 
 export function normaliseWebAcl(name: string, args: WebAclArgs): WebAclSpec {
   const scope = args.scope ?? WebAclScope.CloudFront;
+  const managedRuleGroups = args.managedRuleGroups ?? [...DEFAULT_MANAGED_RULE_GROUPS];
   return {
     name,
     scope,
@@ -153,27 +169,37 @@ export function normaliseWebAcl(name: string, args: WebAclArgs): WebAclSpec {
     rateLimit: args.rateLimit ?? 2000,
     rateWindowSeconds: args.rateWindowSeconds ?? 300,
     maxBodyBytes: args.maxBodyBytes ?? WAF_LIMITS.commonRuleSetBodyBytes,
-    managedRuleGroups: args.managedRuleGroups ?? [...DEFAULT_MANAGED_RULE_GROUPS],
+    managedRuleGroups,
     logRetentionDays: args.logRetentionDays ?? 30,
-    metricPrefix: wafMetricPrefix(name),
+    metricPrefix: wafMetricPrefix(name, managedRuleGroups),
   };
 }
 
 /**
- * `name` where WAF takes a name: unchanged when it is letters, digits, - and _ and at most `maxLength` long (so
- * names that deploy today keep their metrics and their web ACL); otherwise the other characters become "-" and the
- * text is cut to end in "-" and 8 hex digits of a hash of the whole name, so it fits, comes out the same on every
- * run, and two names that sanitise or cut to the same text still differ.
+ * `name` where WAF takes a name: unchanged when it is letters, digits, - and _, at most `maxLength` long and not
+ * `reserved` (so names that deploy today keep their metrics and their web ACL); otherwise fitted by `fitName`: the
+ * other characters become "-" and it ends in "-" and 8 hex digits of a hash of the whole name.
  */
 export function wafName(name: string, maxLength: number, reserved: readonly string[] = []): string {
-  if (WAF_NAME.test(name) && name.length <= maxLength && !reserved.includes(name)) return name;
-  const hash = createHash("sha256").update(name).digest("hex").slice(0, 8);
-  return `${name.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, maxLength - hash.length - 1)}-${hash}`;
+  return fitName(name, maxLength, { characters: WAF_NAME_CHARACTERS, reserved });
 }
 
-/** The web ACL's metric name: room left for the longest `-<rule name>` within 128 characters, never a name WAF reserves. */
-export function wafMetricPrefix(name: string): string {
-  return wafName(name, WAF_LIMITS.nameLength - LONGEST_RULE_NAME - 1, WAF_LIMITS.reservedMetricNames);
+/** How long a metric prefix may be for `<prefix>-<rule>` to stay within WAF's 128 characters for each of `ruleNames`. */
+function metricPrefixRoom(ruleNames: readonly string[]): number {
+  return WAF_LIMITS.nameLength - 1 - Math.max(...ruleNames.map((rule) => rule.length));
+}
+
+/**
+ * The web ACL's metric name and its rules' prefix, never a name WAF reserves. The component name when every metric
+ * name of this ACL's own rules (the rate and size rules and `managedRuleGroups`) fits in 128 characters, so an ACL
+ * keeps the metric names (and their history and alarms) it deploys with today. A name that does not fit is cut to
+ * leave room for the longest rule WebAcl offers, so adding a rule group later does not rename its metrics again.
+ */
+export function wafMetricPrefix(name: string, managedRuleGroups: readonly string[]): string {
+  const reserved = WAF_LIMITS.reservedMetricNames;
+  const ownRules = [RATE_LIMIT_RULE, BODY_SIZE_RULE, ...managedRuleGroups];
+  if (wafName(name, metricPrefixRoom(ownRules), reserved) === name) return name;
+  return wafName(name, metricPrefixRoom([RATE_LIMIT_RULE, BODY_SIZE_RULE, ...MANAGED_RULE_GROUPS]), reserved);
 }
 
 /** The web ACL's Pulumi name, `<name>-acl`, short enough that Pulumi's autoname of it stays within WAF's 128 characters. */

@@ -1,4 +1,5 @@
 /** CloudFront deploy rules: edge function associations, alternate domain names, standard logging. */
+import { EDGE_LIMITS, isCloudFrontName } from "../../components/edge-logic/spec";
 import { cacheBehaviours, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { arnRegion, finding, referenced, type DeployFinding, type DeployRule } from "./rule";
@@ -238,19 +239,10 @@ export const CLOUDFRONT_ORIGIN_GROUP: DeployRule = {
   },
 };
 
-export const CLOUDFRONT_RULES: DeployRule[] = [
-  CLOUDFRONT_EDGE_FUNCTION_MIX,
-  CLOUDFRONT_ONE_FUNCTION_PER_EVENT,
-  CLOUDFRONT_FUNCTION_EVENT_TYPES,
-  CLOUDFRONT_ALIAS_CERTIFICATE,
-  CLOUDFRONT_LOG_BUCKET_ACLS,
-  CLOUDFRONT_ORIGIN_GROUP,
-];
-
 const KEY_VALUE_STORE = "aws:cloudfront/keyValueStore:KeyValueStore";
 const KEY_VALUE_STORE_KEYS = ["aws:cloudfront/keyvaluestoreKeysExclusive:KeyvaluestoreKeysExclusive", "aws:cloudfront/keyvaluestoreKey:KeyvaluestoreKey"];
-/** "Maximum size of a key in a key-value pair: 512 Bytes", "of the value: 1 KB", "of an individual key value store: 5 MB". */
-const KVS_LIMITS = { keyBytes: 512, valueBytes: 1024, storeBytes: 5 * 1024 * 1024 };
+/** Key, value and store sizes and the comment length, as EdgeLogic checks them (its TSDoc quotes the quotas page). */
+const KVS_LIMITS = EDGE_LIMITS.keyValueStore;
 
 /** The key-value pairs a keys resource puts: every pair of a KeyvaluestoreKeysExclusive, or a KeyvaluestoreKey's one. */
 function keyValuePairs(keys: RecordedResource): Array<{ key: string; value: string }> {
@@ -273,11 +265,11 @@ export const CLOUDFRONT_KEY_VALUE_STORE: DeployRule = {
     const findings: DeployFinding[] = [];
     for (const store of ofType(graph, KEY_VALUE_STORE)) {
       const { name, comment } = store.inputs;
-      if (name !== undefined && !(typeof name === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(name))) {
+      if (name !== undefined && !isCloudFrontName(name)) {
         findings.push(finding("CloudFrontKeyValueStore", store, `is named "${name}"; CloudFront takes 1–64 letters, digits, - and _`, "use such a name, or leave name unset for Pulumi's autonaming"));
       }
-      if (typeof comment === "string" && comment.length > 128) {
-        findings.push(finding("CloudFrontKeyValueStore", store, `has a comment of ${comment.length} characters; CreateKeyValueStore takes at most 128`, "shorten the comment"));
+      if (typeof comment === "string" && comment.length > KVS_LIMITS.commentLength) {
+        findings.push(finding("CloudFrontKeyValueStore", store, `has a comment of ${comment.length} characters; CreateKeyValueStore takes at most ${KVS_LIMITS.commentLength}`, "shorten the comment"));
       }
     }
     const bytesByStore = new Map<string, { bytes: number; first: RecordedResource }>();
@@ -305,3 +297,13 @@ export const CLOUDFRONT_KEY_VALUE_STORE: DeployRule = {
     return findings;
   },
 };
+
+export const CLOUDFRONT_RULES: DeployRule[] = [
+  CLOUDFRONT_EDGE_FUNCTION_MIX,
+  CLOUDFRONT_ONE_FUNCTION_PER_EVENT,
+  CLOUDFRONT_FUNCTION_EVENT_TYPES,
+  CLOUDFRONT_ALIAS_CERTIFICATE,
+  CLOUDFRONT_LOG_BUCKET_ACLS,
+  CLOUDFRONT_ORIGIN_GROUP,
+  CLOUDFRONT_KEY_VALUE_STORE,
+];

@@ -1,4 +1,5 @@
 /** AWS WAF deploy rules: where web ACLs live, how a distribution names one, rate limits, logging destinations, body inspection, rule names, priorities and metric names. */
+import { isWafName, wafMetricNameProblem } from "../../components/web-acl/spec";
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { arnRegion, finding, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
@@ -147,28 +148,14 @@ export const WAF_BODY_INSPECTION: DeployRule = {
   },
 };
 
-/** Metric names WAF keeps for itself (API_VisibilityConfig). */
-const RESERVED_METRIC_NAMES = ["All", "Default_Action"];
-
-/**
- * What is wrong with a metric name, if anything. VisibilityConfig.MetricName: "only the characters: A-Z, a-z, 0-9, -
- * (hyphen), and _ (underscore) ... from one to 128 characters long ... can't contain whitespace or metric names that
- * are reserved for AWS WAF, for example All and Default_Action"; the provider checks 1–128 of `^[0-9A-Za-z_-]+$` at
- * preview (terraform-provider-aws internal/service/wafv2/schemas.go, visibilityConfigSchema).
- */
-function metricNameProblem(metricName: unknown): string | undefined {
-  const name = typeof metricName === "string" ? metricName : "";
-  if (name.length < 1 || name.length > 128) return `is ${name.length} characters; WAF takes 1–128`;
-  if (!/^[A-Za-z0-9_-]+$/.test(name)) return "has characters other than letters, digits, - and _";
-  if (RESERVED_METRIC_NAMES.includes(name)) return `is reserved by WAF (${RESERVED_METRIC_NAMES.join(", ")})`;
-  return undefined;
-}
-
 /**
  * Rule: Name, 1–128 characters of `^[\w\-]+$`; Priority, "Valid Range: Minimum value of 0" — "The priorities don't need
- * to be consecutive, but they must all be different"; each rule's VisibilityConfig as above. Rule names are unique
+ * to be consecutive, but they must all be different"; each rule's VisibilityConfig as below. Rule names are unique
  * within a web ACL (the provider's documentation of `rule.name`: "Must be unique within the Web ACL"). A name set on the
- * web ACL itself is 1–128 of `^[0-9A-Za-z_-]+$` (terraform-provider-aws internal/service/wafv2/web_acl.go).
+ * web ACL itself is 1–128 of `^[0-9A-Za-z_-]+$` (terraform-provider-aws internal/service/wafv2/web_acl.go). Metric
+ * names (VisibilityConfig.MetricName, API_VisibilityConfig): the same, and not a name WAF reserves (All,
+ * Default_Action); the provider checks 1–128 of `^[0-9A-Za-z_-]+$` at preview (internal/service/wafv2/schemas.go).
+ * The checks are WebAcl's own (`isWafName`, `wafMetricNameProblem`), so the rule and the component agree.
  */
 export const WAF_RULE_NAMES: DeployRule = {
   id: "WafRuleNames",
@@ -179,16 +166,16 @@ export const WAF_RULE_NAMES: DeployRule = {
     const fix = "use 1–128 letters, digits, - and _ (WebAcl fits the names it makes itself)";
     for (const acl of ofType(graph, WEB_ACL)) {
       const name = acl.inputs.name;
-      if (name !== undefined && !(typeof name === "string" && /^[A-Za-z0-9_-]{1,128}$/.test(name))) {
+      if (name !== undefined && !isWafName(name)) {
         findings.push(finding("WafRuleNames", acl, `is named "${name}"; WAF takes 1–128 letters, digits, - and _`, fix));
       }
-      const aclMetric = metricNameProblem(acl.inputs.visibilityConfig?.metricName);
+      const aclMetric = wafMetricNameProblem(acl.inputs.visibilityConfig?.metricName);
       if (aclMetric) findings.push(finding("WafRuleNames", acl, `the web ACL's metric name "${acl.inputs.visibilityConfig?.metricName ?? ""}" ${aclMetric}`, fix));
       const byName = new Set<string>();
       const byPriority = new Map<number, string>();
       for (const rule of (acl.inputs.rules ?? []) as Array<Record<string, any>>) {
         const ruleName = String(rule.name ?? "");
-        if (!/^[\w-]{1,128}$/.test(ruleName)) findings.push(finding("WafRuleNames", acl, `has a rule named "${ruleName}"; WAF takes 1–128 letters, digits, - and _`, fix));
+        if (!isWafName(ruleName)) findings.push(finding("WafRuleNames", acl, `has a rule named "${ruleName}"; WAF takes 1–128 letters, digits, - and _`, fix));
         if (byName.has(ruleName)) findings.push(finding("WafRuleNames", acl, `has two rules named ${ruleName}; rule names are unique within a web ACL`, "rename one of them"));
         byName.add(ruleName);
         const priority = rule.priority;
@@ -199,7 +186,7 @@ export const WAF_RULE_NAMES: DeployRule = {
         } else {
           byPriority.set(priority, ruleName);
         }
-        const ruleMetric = metricNameProblem(rule.visibilityConfig?.metricName);
+        const ruleMetric = wafMetricNameProblem(rule.visibilityConfig?.metricName);
         if (ruleMetric) findings.push(finding("WafRuleNames", acl, `rule ${ruleName}'s metric name "${rule.visibilityConfig?.metricName ?? ""}" ${ruleMetric}`, fix));
       }
     }

@@ -99,6 +99,8 @@ describe("DnsRouting", () => {
       expect(referenceName).toMatch(/^regional-api-routi-[0-9a-f]{8}$/);
       expect(healthCheckProblem({ referenceName })).toBeUndefined();
     }
+    // The same on every run: referenceName forces replacement, so these are pinned.
+    expect(names.sort()).toEqual(["regional-api-routi-8cddf17c", "regional-api-routi-ede909ff"]);
   });
 
   it("refuses a referenceName over 27 characters in the check it shares with the deploy rule", () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { EDGE_LOG_REGIONS, EdgeLogic, type EdgeLogicArgs } from "../../components/edge-logic";
 import { cloudFrontFunctionCode } from "../../components/edge-logic/function-code";
 import { StaticSite } from "../../components/static-site";
-import { checkDeployRules, CLOUDFRONT_KEY_VALUE_STORE } from "../../testing/deploy-rules";
+import { checkDeployRules, CLOUDFRONT_KEY_VALUE_STORE, PHYSICAL_NAME_LIMITS } from "../../testing/deploy-rules";
 import { ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
 
 const functions: EdgeLogicArgs["functions"] = {
@@ -218,27 +218,35 @@ describe("EdgeLogic rejects bad arguments", () => {
     expect(() => new EdgeLogic("bad", bad)).toThrow(message);
   });
 
-  it("refuses a component name that makes the store's autoname too long or unusable for CloudFront, and fits the default comment", async () => {
-    const longest = "e".repeat(51);
+  // Pulumi autonames a resource `<resource name>-<7 random hex>` (pulumi-terraform-bridge AutoName: "-" and Randlen 7),
+  // and CloudFront takes names of 1–64 letters, digits, - and _: so `<name>-kvs` and `<name>-<key>` may be 56 characters.
+  const deploysCleanly = (graph: RecordedResource[]) =>
+    expect(checkDeployRules(graph, { stack: "test", production: false, region: "us-east-1" }, [CLOUDFRONT_KEY_VALUE_STORE, PHYSICAL_NAME_LIMITS])).toEqual([]);
+
+  it("takes a 52-character component name with a key value store, refuses 53 or characters CloudFront refuses (naming the component name), and fits the default comment", async () => {
+    const longest = "e".repeat(52);
     const fine = await record(() => new EdgeLogic(longest, { keyValueStore: {}, functions: { f: fn } }));
     const comment = resource(fine, "aws:cloudfront/keyValueStore:KeyValueStore", `${longest}-kvs`).inputs.comment;
     expect(comment).toBe(`${longest} key value store`);
     expect(comment.length).toBeLessThanOrEqual(128);
-    expect(checkDeployRules(fine, { stack: "test", production: false, region: "us-east-1" }, [CLOUDFRONT_KEY_VALUE_STORE])).toEqual([]);
-    expect(() => new EdgeLogic("e".repeat(52), { keyValueStore: {}, functions: { f: fn } })).toThrow(
-      /^EdgeLogic "e{52}": keyValueStore "e{52}" makes the store's name "e{52}-kvs-<random suffix>" longer than CloudFront's 64 characters\. Use a component name of at most 51 letters, digits, - and _\.$/,
+    deploysCleanly(fine);
+    expect(() => new EdgeLogic("e".repeat(53), { keyValueStore: {}, functions: { f: fn } })).toThrow(
+      /^EdgeLogic "e{53}": name "e{53}" makes the key value store's name "e{53}-kvs-<random suffix>" longer than CloudFront's 64 characters\. Use a component name of at most 52 letters, digits, - and _\.$/,
     );
-    expect(() => new EdgeLogic("edge.v2", { keyValueStore: {}, functions: { f: fn } })).toThrow(/keyValueStore "edge\.v2" makes the store's name "edge\.v2-kvs-<random suffix>" hold characters CloudFront refuses \(letters, digits, - and _ only\)/);
+    expect(() => new EdgeLogic("edge.v2", { keyValueStore: {}, functions: { f: fn } })).toThrow(
+      /^EdgeLogic "edge\.v2": name "edge\.v2" makes the key value store's name "edge\.v2-kvs-<random suffix>" hold characters CloudFront refuses \(letters, digits, - and _ only\)\. Use a component name of letters, digits, - and _\.$/,
+    );
   });
 
-  it("refuses a component name or function key that makes a CloudFront Function's autoname too long or unusable", () => {
-    // Pulumi names the function `<name>-<key>-<random suffix>`; CloudFront takes 1–64 of letters, digits, - and _.
+  it("takes a CloudFront Function whose \"<name>-<key>\" is 56 characters, and refuses 57 or characters CloudFront refuses", async () => {
     const key = "viewer-request";
     const plain = { ...fn, keyValueStore: false };
-    const longest = "e".repeat(64 - 9 - key.length - 1);
-    expect(() => new EdgeLogic(longest, { functions: { [key]: plain } })).not.toThrow();
+    const longest = "e".repeat(56 - "-viewer-request".length);
+    const fine = await record(() => new EdgeLogic(longest, { functions: { [key]: plain } }));
+    expect(resource(fine, "aws:cloudfront/function:Function", `${longest}-${key}`).name).toHaveLength(56);
+    deploysCleanly(fine);
     expect(() => new EdgeLogic(`${longest}e`, { functions: { [key]: plain } })).toThrow(
-      /^EdgeLogic "e{41}": functions "viewer-request" makes the function's name "e{41}-viewer-request-<random suffix>" longer than CloudFront's 64 characters\. Use a shorter component name or key: "<name>-<key>" may be at most 55 characters\.$/,
+      /^EdgeLogic "e{42}": functions "viewer-request" makes the function's name "e{42}-viewer-request-<random suffix>" longer than CloudFront's 64 characters\. Use a shorter component name or key: "<name>-<key>" may be at most 56 characters\.$/,
     );
     expect(() => new EdgeLogic("edge.v2", { functions: { [key]: plain } })).toThrow(
       /functions "viewer-request" makes the function's name "edge\.v2-viewer-request-<random suffix>" hold characters CloudFront refuses \(letters, digits, - and _ only\)/,

@@ -1,8 +1,9 @@
 /** WebAcl on its own and as StaticSite's `waf`: every rule, the logging, the region, and the validation. */
 import { describe, expect, it } from "vitest";
+import { AUTONAME_SUFFIX_LENGTH } from "../../components/autoname";
 import { StaticSite } from "../../components/static-site";
 import { WebAcl, WebAclScope, type WebAclArgs } from "../../components/web-acl";
-import { checkDeployRules, WAF_RULES } from "../../testing/deploy-rules";
+import { checkDeployRules, PHYSICAL_NAME_LIMITS, WAF_RULES } from "../../testing/deploy-rules";
 import { ofType, record, resource, type RecordedResource } from "../harness/mocks";
 
 const ACL = "aws:wafv2/webAcl:WebAcl";
@@ -70,8 +71,45 @@ describe("WebAcl", () => {
   const metricNames = (acl: RecordedResource) => [acl.inputs.visibilityConfig.metricName, ...acl.inputs.rules.map((r: any) => r.visibilityConfig.metricName)];
   /** VisibilityConfig.MetricName: letters, digits, - and _, 1–128 characters (https://docs.aws.amazon.com/waf/latest/APIReference/API_VisibilityConfig.html). */
   const METRIC_NAME = /^[A-Za-z0-9_-]{1,128}$/;
-  /** Pulumi autonames the web ACL `<logical name>-<random hex>`; WAF takes 1–128 letters, digits, - and _ (the same as Rule.Name, API_Rule.html). */
-  const AUTONAME_ROOM = 9;
+  /** Every finding of the WAF rules and the physical-name limits on a plan: none means AWS takes its names. */
+  const findings = (graph: RecordedResource[]) => checkDeployRules(graph, { stack: "test", production: false, region: "us-east-1" }, [...WAF_RULES, PHYSICAL_NAME_LIMITS]);
+
+  it("keeps a long name as its metric prefix when the ACL's own rules fit within 128 characters (metric history and alarms stay)", async () => {
+    // 100 characters with the SQLi group (26): the longest metric name is 100 + 1 + "rate-limit-per-ip" or the group, 127.
+    const name = "orders-api-".repeat(9) + "w";
+    const graph = await record(() => new WebAcl(name, { managedRuleGroups: ["AWSManagedRulesSQLiRuleSet"] }));
+    const acl = resource(graph, ACL, `${name}-acl`);
+    expect(metricNames(acl)).toEqual([name, `${name}-rate-limit-per-ip`, `${name}-body-size-limit`, `${name}-AWSManagedRulesSQLiRuleSet`]);
+    expect(findings(graph)).toEqual([]);
+  });
+
+  it("keeps a 110-character name with no managed groups (rate-limit-per-ip makes 128), and fits one of 111 the same way on every run", async () => {
+    const fits = "a".repeat(110);
+    const tooLong = "a".repeat(111);
+    const graph = await record(() => {
+      new WebAcl(fits, { managedRuleGroups: [] });
+      new WebAcl(tooLong, { managedRuleGroups: [] });
+    });
+    const [kept, fitted] = ofType(graph, ACL);
+    expect(metricNames(kept)).toEqual([fits, `${fits}-rate-limit-per-ip`, `${fits}-body-size-limit`]);
+    // Cut to leave room for the longest rule WebAcl offers, so changing the groups later does not rename its metrics again.
+    expect(fitted.inputs.visibilityConfig.metricName).toMatch(/^a{81}-[0-9a-f]{8}$/);
+    expect(findings(graph)).toEqual([]);
+    const again = await record(() => new WebAcl(tooLong, { managedRuleGroups: [] }));
+    expect(metricNames(ofType(again, ACL)[0])).toEqual(metricNames(fitted));
+  });
+
+  it("names the web ACL <name>-acl while Pulumi's autoname of it (8 more characters) fits WAF's 128", async () => {
+    const fits = "b".repeat(128 - AUTONAME_SUFFIX_LENGTH - "-acl".length);
+    const graph = await record(() => {
+      new WebAcl(fits, { managedRuleGroups: [] });
+      new WebAcl(`${fits}b`, { managedRuleGroups: [] });
+    });
+    const [kept, fitted] = ofType(graph, ACL);
+    expect(kept.name).toBe(`${"b".repeat(116)}-acl`);
+    expect(fitted.name).toMatch(/^b{107}-[0-9a-f]{8}-acl$/);
+    expect(checkDeployRules(graph, { stack: "test", production: false, region: "us-east-1" }, [PHYSICAL_NAME_LIMITS])).toEqual([]);
+  });
 
   it("gives a long component name metric names and a web ACL name WAF accepts, distinct from another long name's", async () => {
     const base = "storefront-".repeat(10);
@@ -85,7 +123,7 @@ describe("WebAcl", () => {
     for (const acl of acls) {
       for (const name of metricNames(acl)) expect(name).toMatch(METRIC_NAME);
       expect(acl.name).toMatch(/^[A-Za-z0-9_-]+$/);
-      expect(acl.name.length + AUTONAME_ROOM).toBeLessThanOrEqual(128);
+      expect(acl.name.length + AUTONAME_SUFFIX_LENGTH).toBeLessThanOrEqual(128);
     }
     expect(new Set([...metricNames(acls[0]), ...metricNames(acls[1])]).size).toBe(2 * metricNames(acls[0]).length);
     expect(acls[0].name).not.toBe(acls[1].name);

@@ -6,7 +6,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkDeployRules, checkProjectDeployRules, DEPLOY_RULES, PROJECT_DEPLOY_RULES } from "../../testing/deploy-rules";
+import * as pack from "../../testing/deploy-rules";
+import { checkDeployRules, checkProjectDeployRules, DEPLOY_RULES, PROJECT_DEPLOY_RULES, type DeployRule } from "../../testing/deploy-rules";
 import { devContext, matches, type ProjectFixture, type RuleFixture } from "./fixture";
 import { APIGATEWAY_FIXTURES, APIGATEWAY_PROJECT_FIXTURES } from "./fixtures/apigateway";
 import { APIGATEWAYV2_FIXTURES } from "./fixtures/apigatewayv2";
@@ -60,6 +61,14 @@ describe("the pack", () => {
       expect(rule.title, rule.id).not.toBe("");
       expect(rule.source, rule.id).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
     }
+  });
+
+  it("puts every rule of DEPLOY_RULES in exactly one exported per-service list (CLOUDFRONT_RULES, WAF_RULES, ...), which compose DEPLOY_RULES", () => {
+    // Users compose their own sets from the per-service lists, so a rule outside them would be silently missed.
+    const lists = Object.entries(pack).filter(([name, value]) => /_RULES$/.test(name) && !["DEPLOY_RULES", "PROJECT_DEPLOY_RULES"].includes(name) && Array.isArray(value)) as Array<[string, DeployRule[]]>;
+    const homes = (rule: DeployRule) => lists.filter(([, list]) => list.includes(rule)).map(([name]) => name);
+    expect(DEPLOY_RULES.map((rule) => [rule.id, homes(rule)]).filter(([, names]) => names.length !== 1)).toEqual([]);
+    expect(homes(pack.CLOUDFRONT_KEY_VALUE_STORE)).toEqual(["CLOUDFRONT_RULES"]);
   });
 
   it("documents every rule with its source in docs/deploy-rules.md", () => {
