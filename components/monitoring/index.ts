@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { argFailer } from "../errors";
+import { argFailer, ComponentArgError } from "../errors";
 import { alarmSpecs, type AlarmOverrides, type AlarmSpec, type MonitoringTargets } from "./alarms";
 import { dashboardNameOf, validateMonitoringArgs } from "./validate";
 
@@ -28,6 +28,14 @@ export interface MonitoringArgs extends MonitoringTargets {
   dashboardName?: string;
   /** Days a deleted topic key waits before it is gone (7–30). @default 30 */
   keyDeletionWindowDays?: number;
+  /**
+   * The region of the explicit provider Monitoring runs under (given to it or to a parent), which the program cannot
+   * read when it runs. Alarms in this region (CloudFront's are in us-east-1, or a target's `region`) share the topic
+   * created in the provider's region; an alarm in another region gets a topic there. Checked against the provider once
+   * its region is known, before any alarm is pointed at a topic. On the default provider it can only be `aws:region`.
+   * @default the stack's `aws:region`
+   */
+  providerRegion?: string;
 }
 
 export interface MonitoringSpec {
@@ -44,7 +52,7 @@ export interface MonitoringSpec {
  * The topic an alarm notifies, by region: CloudWatch refuses an action on a topic in another region than the alarm's
  * ("Invalid region X specified. Only Y is supported."). "" is the topic created without a `region`, in the provider's
  * region, where the alarms without a region of their own go too. An alarm with a region shares it only when that is
- * `providerRegion`, the provider's region as far as it is known when the program runs (undefined when not known).
+ * `providerRegion`, the provider's region as the program is told it (undefined when not known).
  */
 function topicRegion(alarm: Pick<AlarmSpec, "region">, providerRegion: string | undefined): string {
   return alarm.region && alarm.region !== providerRegion ? alarm.region : "";
@@ -82,15 +90,29 @@ export class Monitoring extends pulumi.ComponentResource {
     super("serverless-fullstack:index:Monitoring", name, {}, opts);
     const fail = argFailer("Monitoring", name);
     const targets: MonitoringTargets = { functions: args.functions, apiStages: args.apiStages, tables: args.tables, queues: args.queues, distributions: args.distributions, userPools: args.userPools };
-    validateMonitoringArgs(fail, targets, args.defaults, args.alarmEmails, args.dashboardName);
+    // Only the name of a dashboard that is created is checked: with `dashboard: false` the name is unused.
+    validateMonitoringArgs(fail, targets, args.defaults, args.alarmEmails, args.dashboard === false ? undefined : args.dashboardName);
     const window = args.keyDeletionWindowDays ?? 30;
     if (!Number.isInteger(window) || window < 7 || window > 30) fail("keyDeletionWindowDays", window, "is outside 7–30", "Use a whole number of days from 7 to 30.");
-    const alarms = alarmSpecs(targets, args.defaults);
     // The default provider creates in the stack's aws:region. An explicit one (given to this component or a parent)
-    // has its region as an Output, unknown here: then every alarm with a region gets a topic with that region, at
-    // worst a second topic in the provider's region, never an alarm in one region told to notify a topic in another.
-    const providerRegion = this.getProvider("aws:sns/topic:Topic") ? undefined : aws.config.region;
+    // has its region as an Output, unknown here: `providerRegion` says it, and by default it is taken to be aws:region,
+    // as in 0.2.0, so a stack whose provider is for its own region keeps its one topic and confirmed subscriptions.
+    const explicitProvider = this.getProvider("aws:sns/topic:Topic") !== undefined;
+    if (!explicitProvider && args.providerRegion !== undefined && aws.config.region !== undefined && args.providerRegion !== aws.config.region) {
+      fail("providerRegion", args.providerRegion, `is not the default provider's region, aws:region "${aws.config.region}"`, `Remove it, or give Monitoring (or its parent) the provider for ${args.providerRegion}.`);
+    }
+    const providerRegion = args.providerRegion ?? aws.config.region;
+    const alarms = alarmSpecs(targets, args.defaults);
     const topicOf = (alarm: AlarmSpec) => topicRegion(alarm, providerRegion);
+    // An alarm with a region of its own on the provider's topic relies on providerRegion being right: under an explicit
+    // provider it notifies only once the provider's region is known to be providerRegion (at preview when the
+    // provider's region is plain), so a wrong one stops the deployment instead of creating alarms CloudWatch refuses.
+    const reliesOnProviderRegion = (alarm: AlarmSpec) => alarm.region !== undefined && topicOf(alarm) === "";
+    const checkedRegion =
+      (explicitProvider || args.providerRegion !== undefined) && alarms.some(reliesOnProviderRegion)
+        ? aws.getRegionOutput({}, { parent: this }).region.apply((actual) => assertProviderRegion(name, providerRegion, actual, args.providerRegion === undefined))
+        : undefined;
+    const topicArnFor = (alarm: AlarmSpec, topic: aws.sns.Topic): pulumi.Input<string> => (checkedRegion && reliesOnProviderRegion(alarm) ? checkedRegion.apply(() => topic.arn) : topic.arn);
     this.spec = {
       name,
       alarms,
@@ -101,7 +123,7 @@ export class Monitoring extends pulumi.ComponentResource {
     };
 
     const topics = new Map(this.spec.topicRegions.map((region) => [region, this.createTopic(name, region)]));
-    const created = new Map(alarms.map((alarm) => [alarm.name, this.createAlarm(name, alarm, topics.get(topicOf(alarm))!.topic)]));
+    const created = new Map(alarms.map((alarm) => [alarm.name, this.createAlarm(name, alarm, topicArnFor(alarm, topics.get(topicOf(alarm))!.topic))]));
     const dashboard = this.spec.dashboardName
       ? new aws.cloudwatch.Dashboard(`${name}-dashboard`, { dashboardName: this.spec.dashboardName, dashboardBody: dashboardBody(alarms, aws.getRegionOutput({}, { parent: this }).region) }, { parent: this })
       : undefined;
@@ -147,7 +169,7 @@ export class Monitoring extends pulumi.ComponentResource {
   }
 
   /** ALARM and OK both notify, so the team learns when a problem is over as well as when it starts. */
-  private createAlarm(name: string, alarm: AlarmSpec, topic: aws.sns.Topic): aws.cloudwatch.MetricAlarm {
+  private createAlarm(name: string, alarm: AlarmSpec, topicArn: pulumi.Input<string>): aws.cloudwatch.MetricAlarm {
     const metric = alarm.query
       ? { metricQueries: [{ id: "q1", expression: alarm.query, period: alarm.periodSeconds, returnData: true, label: alarm.metricName }] }
       : {
@@ -168,13 +190,30 @@ export class Monitoring extends pulumi.ComponentResource {
         evaluationPeriods: alarm.evaluationPeriods,
         datapointsToAlarm: alarm.datapointsToAlarm,
         treatMissingData: alarm.treatMissingData,
-        alarmActions: [topic.arn],
-        okActions: [topic.arn],
+        alarmActions: [topicArn],
+        okActions: [topicArn],
         region: alarm.region,
       },
       { parent: this },
     );
   }
+}
+
+/**
+ * Throws unless the provider Monitoring runs under is in `providerRegion`, the region its topic was assumed to be in;
+ * returns the provider's region. `defaulted`: providerRegion was not set, but taken from aws:region.
+ */
+export function assertProviderRegion(name: string, providerRegion: string | undefined, actual: string, defaulted = false): string {
+  if (providerRegion === undefined || providerRegion === actual) return actual;
+  const assumed = defaulted ? `is taken to be aws:region, ${providerRegion}, which ` : "";
+  throw new ComponentArgError(
+    "Monitoring",
+    name,
+    "providerRegion",
+    defaulted ? undefined : providerRegion,
+    `${assumed}is not the region of the provider it runs under, ${actual}, so alarms in ${providerRegion} would notify a topic in ${actual}, which CloudWatch refuses`,
+    `Set providerRegion: "${actual}"; alarms in ${providerRegion} then get a topic there.`,
+  );
 }
 
 /** A graph per alarm, two to a row, with the alarm's threshold drawn on it; each in its metric's region. */

@@ -1,4 +1,5 @@
 /** Monitoring's argument checks: alarm timing CloudWatch accepts, usable target keys, email addresses. */
+import { createHash } from "node:crypto";
 import type { ArgFailure } from "../errors";
 import { AlarmKind, QUERY_ALARM_KINDS, type AlarmOverride, type AlarmOverrides, type MonitoringTargets } from "./alarms";
 
@@ -38,9 +39,27 @@ export function alarmTimingProblem(periodSeconds: number, evaluationPeriods: num
  */
 export const DASHBOARD_NAME = /^[0-9A-Za-z_-]{1,255}$/;
 
-/** `name` with every character a dashboard name may not have made a hyphen, cut to 255: Pulumi project and stack names may contain periods. */
+const DASHBOARD_NAME_MAX = 255;
+/** Hex digits of the name's sha256 that keep two changed names apart (as WebAcl's and DnsRouting's cut names). */
+const NAME_HASH_LENGTH = 8;
+
+/** `name` with every character a dashboard name may not have made a hyphen, cut to 255: a suggestion for a name to type. */
+function sanitisedDashboardName(name: string): string {
+  return name.replace(/[^0-9A-Za-z_-]/g, "-").slice(0, DASHBOARD_NAME_MAX);
+}
+
+/**
+ * The default dashboard name for `name` (`<project>-<stack>`): `name` itself when PutDashboard takes it, so the
+ * dashboards of existing stacks keep their names. Otherwise (Pulumi project and stack names may contain periods) every
+ * other character made a hyphen, cut to fit, and `-` and 8 hex of the original's sha256 at the end: dashboards are
+ * global to the account and a put replaces a dashboard of the same name, so the stacks `prod.eu` and `prod-eu` must
+ * not both get `<project>-prod-eu`.
+ */
 export function dashboardNameOf(name: string): string {
-  return name.replace(/[^0-9A-Za-z_-]/g, "-").slice(0, 255);
+  if (DASHBOARD_NAME.test(name)) return name;
+  // A local cut-and-hash, like wafName (web-acl) and healthCheckReferenceName (dns-routing): one shared helper can replace them.
+  const hash = createHash("sha256").update(name).digest("hex").slice(0, NAME_HASH_LENGTH);
+  return `${sanitisedDashboardName(name).slice(0, DASHBOARD_NAME_MAX - NAME_HASH_LENGTH - 1)}-${hash}`;
 }
 
 const KEY = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -62,6 +81,7 @@ function validateOverrides(fail: ArgFailure, at: string, overrides: AlarmOverrid
   }
 }
 
+/** `dashboardName` is the name of the dashboard that will be created: undefined when none is (`dashboard: false`), so an unused name is not refused. */
 export function validateMonitoringArgs(fail: ArgFailure, targets: MonitoringTargets, defaults: AlarmOverrides | undefined, emails: readonly string[] | undefined, dashboardName: string | undefined): void {
   validateOverrides(fail, "defaults", defaults);
   for (const [group, entries] of Object.entries(targets) as Array<[string, Record<string, { alarms?: AlarmOverrides }> | undefined]>) {
@@ -74,6 +94,6 @@ export function validateMonitoringArgs(fail: ArgFailure, targets: MonitoringTarg
     if (!EMAIL.test(email)) fail(`alarmEmails[${index}]`, email, "is not an email address", 'Use e.g. "ops@example.com".');
   }
   if (dashboardName !== undefined && !DASHBOARD_NAME.test(dashboardName)) {
-    fail("dashboardName", dashboardName, "is not a CloudWatch dashboard name (letters, digits, - and _, at most 255)", `Use e.g. "${dashboardNameOf(dashboardName) || "ops-dashboard"}", or leave it unset for <project>-<stack>.`);
+    fail("dashboardName", dashboardName, "is not a CloudWatch dashboard name (letters, digits, - and _, at most 255)", `Use e.g. "${sanitisedDashboardName(dashboardName) || "ops-dashboard"}", or leave it unset for <project>-<stack>.`);
   }
 }

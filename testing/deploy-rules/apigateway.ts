@@ -1,7 +1,7 @@
 /** API Gateway (REST) deploy rules: deployment ordering, canaries, the account-wide logging setting and execution log groups. */
-import { asArray, dependencyClosure, ofType, policyDocument, type Graph } from "../../local/offline/graph";
+import { dependencyClosure, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { granting, roleGrants } from "./iam";
+import { granting, PUSH_TO_CLOUDWATCH_ACTIONS, roleGrants } from "./iam";
 import { finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule } from "./rule";
 
 const ACCOUNT = "aws:apigateway/account:Account";
@@ -103,10 +103,7 @@ export const API_GATEWAY_ACCOUNT_RETAINED: DeployRule = {
   },
 };
 
-/** Actions of the AmazonAPIGatewayPushToCloudWatchLogs managed policy, which "has all the required permissions". */
-const PUSH_TO_CLOUDWATCH_ACTIONS = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents"];
 const PUSH_TO_CLOUDWATCH_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs";
-
 
 /**
  * Logging needs "an IAM role with apigateway.amazonaws.com as its trusted entity" holding the

@@ -166,7 +166,8 @@ export const SCHEDULER_TARGET: DeployRule = {
       if (!trust.some((s) => asArray<string>(s.Principal?.Service).includes("scheduler.amazonaws.com"))) {
         report(`runs as ${role.name}, which scheduler.amazonaws.com cannot assume`, "trust scheduler.amazonaws.com in the role's assume-role policy");
       }
-      const { grants } = roleGrants(graph, role);
+      const { grants, complete } = roleGrants(graph, role);
+      if (!complete) continue; // a managed policy this pack cannot read (AWSLambdaRole, another stack's) may allow what is needed
       const allows = (action: string, resource: string) => granting(grants, action, resource).length > 0;
       if (functionOf(graph, target.arn) && !allows("lambda:InvokeFunction", target.arn)) {
         report(`runs as ${role.name}, which may not lambda:InvokeFunction ${target.arn}; every invocation fails`, "allow lambda:InvokeFunction on the target function's ARN in the execution role");
@@ -196,17 +197,34 @@ export const LAMBDA_ASYNC_INVOKE_LIMITS: DeployRule = {
 };
 
 /**
- * What Lambda does with a destination, by the destination ARN's service: the execution-role action it delivers with
- * ("Amazon SQS – sqs:SendMessage, Amazon SNS – sns:Publish, Lambda – InvokeFunction, EventBridge – events:PutEvents";
- * an S3 bucket takes the record as an object, s3:PutObject), and what findings call the destination.
+ * What Lambda does with a destination, by the destination ARN's service: the execution-role actions it delivers with,
+ * on what, from the table of destination permissions ("Amazon SQS queue – sqs:SendMessage", "Amazon SNS topic –
+ * sns:Publish", "Amazon S3 bucket (on failure only) – s3:PutObject, s3:ListBucket", "Lambda function –
+ * lambda:InvokeFunction", "EventBridge – events:PutEvents"; the event source mapping pages list the same for SQS, SNS
+ * and S3: https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html), and what findings call the destination.
+ * A bucket takes each record as an object (PutObject on its objects) and is listed (ListBucket on the bucket itself).
  */
-const DESTINATIONS: Record<string, { kind: string; action: string; resource?: (arn: string) => string }> = {
-  sqs: { kind: "queue", action: "sqs:SendMessage" },
-  sns: { kind: "topic", action: "sns:Publish" },
-  lambda: { kind: "function", action: "lambda:InvokeFunction" },
-  events: { kind: "event bus", action: "events:PutEvents" },
-  s3: { kind: "bucket", action: "s3:PutObject", resource: (arn) => `${arn}/*` },
+const DESTINATIONS: Record<string, { kind: string; grants: (arn: string) => Array<{ action: string; resource: string }> }> = {
+  sqs: { kind: "queue", grants: (arn) => [{ action: "sqs:SendMessage", resource: arn }] },
+  sns: { kind: "topic", grants: (arn) => [{ action: "sns:Publish", resource: arn }] },
+  lambda: { kind: "function", grants: (arn) => [{ action: "lambda:InvokeFunction", resource: arn }] },
+  events: { kind: "event bus", grants: (arn) => [{ action: "events:PutEvents", resource: arn }] },
+  s3: { kind: "bucket", grants: (arn) => [{ action: "s3:PutObject", resource: `${arn}/*` }, { action: "s3:ListBucket", resource: arn }] },
 };
+
+/**
+ * Destinations Lambda does not deliver asynchronous invocation records to, reported on their own (their permissions
+ * are not checked): FIFO queues and topics ("an unsupported destination type, such as an Amazon SQS FIFO queue or an
+ * Amazon SNS FIFO topic", seen as DestinationDeliveryFailures), and a bucket as an on-success destination ("Amazon S3
+ * bucket (on failure only)"). Event source mappings are not held to these: Lambda's pages on their destinations name no
+ * FIFO restriction, so their FIFO destinations are checked for permissions like any other.
+ */
+function unsupportedAsyncDestination(condition: string, arn: string): string | undefined {
+  const kind = DESTINATIONS[arn.split(":")[2]]?.kind ?? "destination";
+  if (arn.endsWith(".fifo")) return `sends ${condition} records to the FIFO ${kind} ${arn}; Lambda sends them to standard queues and topics only`;
+  if (condition === "on-success" && arn.split(":")[2] === "s3") return `sends ${condition} records to the ${kind} ${arn}; Lambda sends asynchronous records to a bucket on failure only`;
+  return undefined;
+}
 
 /**
  * What an event source mapping's role must allow on a stream before CreateEventSourceMapping, which fails with "Cannot
@@ -244,8 +262,9 @@ function roleNeeds(config: RecordedResource): RoleNeed[] {
   const needs: RoleNeed[] = [];
   for (const { condition, arn } of destinationsOf(config)) {
     const destination = DESTINATIONS[arn.split(":")[2]];
-    if (!destination || arn.endsWith(".fifo")) continue; // FIFO: refused on its own
-    needs.push({ verb: `sends ${condition} records to`, kind: destination.kind, arn, actions: [destination.action], resource: destination.resource?.(arn) ?? arn });
+    if (!destination) continue;
+    if (config.type === INVOKE_CONFIG && unsupportedAsyncDestination(condition, arn)) continue; // reported on its own
+    for (const { action, resource } of destination.grants(arn)) needs.push({ verb: `sends ${condition} records to`, kind: destination.kind, arn, actions: [action], resource });
   }
   const source = config.inputs.eventSourceArn;
   const stream = typeof source === "string" ? STREAM_SOURCES.find((s) => s.arn.test(source)) : undefined;
@@ -259,12 +278,13 @@ function roleNeeds(config: RecordedResource): RoleNeed[] {
  * ("The provided execution role does not have permissions to call SendMessage on SQS"; for a stream, "Cannot access
  * stream …"). So the role must allow the delivery action on the destination (and, for a stream mapping, the stream
  * reads), and the policy that allows it must exist first: be in the configuration's dependency closure. Asynchronous
- * records go to standard queues and topics only: "an unsupported destination type, such as an Amazon SQS FIFO queue or
- * an Amazon SNS FIFO topic". A role with a managed policy this pack cannot read is not checked for permissions.
+ * records go to standard queues and topics, and to a bucket on failure only (`unsupportedAsyncDestination`); a FIFO
+ * destination is not refused when put, its records fail at delivery. A role with a managed policy this pack cannot
+ * read is not checked for permissions.
  */
 export const LAMBDA_FAILURE_DESTINATION: DeployRule = {
   id: "LambdaFailureDestination",
-  title: "Lambda destinations and stream sources are allowed to the function's role, by a policy created first; async destinations are not FIFO",
+  title: "Lambda destinations and stream sources are allowed to the function's role, by a policy created first; async destinations are ones Lambda delivers to",
   source: "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html",
   check(graph) {
     const findings: DeployFinding[] = [];
@@ -272,8 +292,9 @@ export const LAMBDA_FAILURE_DESTINATION: DeployRule = {
       const report = (problem: string, fix: string) => findings.push(finding(this.id, config, problem, fix));
       const noun = config.type === INVOKE_CONFIG ? "configuration" : "mapping";
       if (config.type === INVOKE_CONFIG) {
-        for (const { condition, arn } of destinationsOf(config).filter((d) => d.arn.endsWith(".fifo"))) {
-          report(`sends ${condition} records to the FIFO ${DESTINATIONS[arn.split(":")[2]]?.kind ?? "destination"} ${arn}; Lambda sends them to standard queues and topics only`, "use a standard SQS queue or SNS topic");
+        for (const { condition, arn } of destinationsOf(config)) {
+          const unsupported = unsupportedAsyncDestination(condition, arn);
+          if (unsupported) report(unsupported, arn.endsWith(".fifo") ? "use a standard SQS queue or SNS topic" : "send on-success records to a queue, topic, function or event bus, or make the bucket the on-failure destination");
         }
       }
       const fn = functionOf(graph, config.inputs.functionName);

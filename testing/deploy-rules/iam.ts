@@ -26,12 +26,18 @@ export interface RoleGrant {
  * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaDynamoDBExecutionRole.html,
  * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonAPIGatewayPushToCloudWatchLogs.html.
  */
+/**
+ * The actions of AmazonAPIGatewayPushToCloudWatchLogs, which "has all the required permissions" for API Gateway's
+ * CloudWatch role: the one list ApiGatewayAccountRole asks of a role without the policy, and the policy's document below.
+ */
+export const PUSH_TO_CLOUDWATCH_ACTIONS: readonly string[] = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents"];
+
 const AWS_MANAGED_POLICIES: Record<string, Record<string, any>> = {
   "service-role/AWSLambdaVPCAccessExecutionRole": {
     Statement: [{ Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"], Resource: "*" }],
   },
   "service-role/AmazonAPIGatewayPushToCloudWatchLogs": {
-    Statement: [{ Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents"], Resource: "*" }],
+    Statement: [{ Effect: "Allow", Action: [...PUSH_TO_CLOUDWATCH_ACTIONS], Resource: "*" }],
   },
   "service-role/AWSLambdaDynamoDBExecutionRole": {
     Statement: [{ Effect: "Allow", Action: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: "*" }],

@@ -169,6 +169,11 @@ describe("Monitoring overrides and validation", () => {
   ] as Array<[MonitoringArgs, RegExp]>)("refuses %j at construction", (args, message) => {
     expect(() => new Monitoring("bad", args)).toThrow(message);
   });
+
+  it("does not check a dashboardName it does not use: with dashboard: false there is no dashboard to name", async () => {
+    const off = await record(() => new Monitoring("off", { functions: { fn: { functionName: "fn" } }, dashboard: false, dashboardName: "ops.prod" }));
+    expect(ofType(off, "aws:cloudwatch/dashboard:Dashboard")).toEqual([]);
+  });
 });
 
 describe("monitoringTargets", () => {

@@ -9,7 +9,7 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { mutate } from "../../testing/harness";
 import { checkDeployRules, formatFinding, LAMBDA_FAILURE_DESTINATION } from "../../testing/deploy-rules";
 import { devContext, handBuilt, of, withInputs } from "./fixture";
-import { bucketEvents, streamSubscription } from "./fixtures/events";
+import { bucketEvents, scheduledFunction, streamSubscription } from "./fixtures/events";
 import { realtimeOnDomain } from "./fixtures/route53";
 
 const INVOKE_CONFIG = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig";
@@ -67,9 +67,45 @@ describe("LambdaFailureDestination", () => {
     expect(problems(graph)).toEqual([expect.stringMatching(new RegExp(`^sends on-success records to the \\S+( bus)? ${destination}, but its function's role ev-thumb-role may not ${missing};`))]);
   });
 
-  it("wants s3:PutObject on the objects of an S3 bucket destination", async () => {
+  it("wants s3:PutObject on the objects and s3:ListBucket on an S3 bucket destination (Lambda's table of destination permissions)", async () => {
     const graph = mutate(await bucketEvents(), of(INVOKE_CONFIG), (c) => withInputs(c, { destinationConfig: { onFailure: { destination: "arn:aws:s3:::failed-events" } } }));
-    expect(problems(graph)).toEqual([expect.stringMatching(/^sends on-failure records to the bucket arn:aws:s3:::failed-events, but its function's role ev-thumb-role may not s3:PutObject on arn:aws:s3:::failed-events\/\*;/)]);
+    expect(problems(graph)).toEqual([
+      expect.stringMatching(/^sends on-failure records to the bucket arn:aws:s3:::failed-events, but its function's role ev-thumb-role may not s3:PutObject on arn:aws:s3:::failed-events\/\*;/),
+      expect.stringMatching(/^sends on-failure records to the bucket arn:aws:s3:::failed-events, but its function's role ev-thumb-role may not s3:ListBucket on it;/),
+    ]);
+    const allowed = withStatements(graph, "ev-thumb-policy", (s) => [...s, { Effect: "Allow", Action: ["s3:PutObject", "s3:ListBucket"], Resource: ["arn:aws:s3:::failed-events", "arn:aws:s3:::failed-events/*"] }]);
+    expect(problems(allowed)).toEqual([]);
+  });
+
+  it("passes a stream mapping whose FIFO queue destination its role may send to (no FIFO rule for event source mappings in Lambda's docs)", async () => {
+    const fifo = "arn:aws:sqs:us-east-1:123456789012:ds-counters-failures.fifo";
+    const graph = withStatements(
+      mutate(await streamSubscription(), of(MAPPING), (m) => withInputs(m, { destinationConfig: { onFailure: { destinationArn: fifo } } })),
+      "ds-counters-stream-policy",
+      (s) => [...s, { Effect: "Allow", Action: "sqs:SendMessage", Resource: fifo }],
+    );
+    expect(problems(graph)).toEqual([]);
+  });
+});
+
+describe("SchedulerTarget", () => {
+  const SCHEDULER_TARGET = "SchedulerTarget";
+  const schedulerProblems = (graph: readonly RecordedResource[]) => checkDeployRules(graph, devContext).filter((f) => f.rule === SCHEDULER_TARGET).map((f) => f.problem);
+
+  it("does not say a role may not invoke the target when one of its managed policies cannot be read (AWSLambdaRole, or another stack's)", async () => {
+    const graph = withStatements(await scheduledFunction(), "ev-cron-schedule-policy", (s) => s.filter((x) => x.Sid !== "InvokeScheduledFunction"));
+    expect(schedulerProblems(graph)).toEqual([expect.stringMatching(/may not lambda:InvokeFunction/)]);
+    const role = graph.find((r) => r.type === "aws:iam/role:Role" && r.name === "ev-cron-schedule-role")!;
+    const unknown = handBuilt("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "ev-cron-invoke", { role: role.id, policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaRole" });
+    expect(schedulerProblems([...graph, unknown])).toEqual([]);
+  });
+
+  it("still checks that scheduler.amazonaws.com may assume such a role", async () => {
+    const graph = await scheduledFunction();
+    const role = graph.find((r) => r.type === "aws:iam/role:Role" && r.name === "ev-cron-schedule-role")!;
+    const unknown = handBuilt("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "ev-cron-invoke", { role: role.id, policyArn: "arn:aws:iam::123456789012:policy/shared-by-another-stack" });
+    const untrusted = mutate([...graph, unknown], (r) => r === role, (r) => withInputs(r, { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }) }));
+    expect(schedulerProblems(untrusted)).toEqual([expect.stringMatching(/^runs as ev-cron-schedule-role, which scheduler\.amazonaws\.com cannot assume/)]);
   });
 });
 
