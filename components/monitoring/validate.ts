@@ -1,6 +1,6 @@
 /** Monitoring's argument checks: alarm timing CloudWatch accepts, usable target keys, email addresses. */
-import { createHash } from "node:crypto";
 import type { ArgFailure } from "../errors";
+import { fitName } from "../names";
 import { AlarmKind, QUERY_ALARM_KINDS, type AlarmOverride, type AlarmOverrides, type MonitoringTargets } from "./alarms";
 
 /**
@@ -40,26 +40,22 @@ export function alarmTimingProblem(periodSeconds: number, evaluationPeriods: num
 export const DASHBOARD_NAME = /^[0-9A-Za-z_-]{1,255}$/;
 
 const DASHBOARD_NAME_MAX = 255;
-/** Hex digits of the name's sha256 that keep two changed names apart (as WebAcl's and DnsRouting's cut names). */
-const NAME_HASH_LENGTH = 8;
+const DASHBOARD_NAME_CHARACTERS = "0-9A-Za-z_-";
 
 /** `name` with every character a dashboard name may not have made a hyphen, cut to 255: a suggestion for a name to type. */
 function sanitisedDashboardName(name: string): string {
-  return name.replace(/[^0-9A-Za-z_-]/g, "-").slice(0, DASHBOARD_NAME_MAX);
+  return name.replace(new RegExp(`[^${DASHBOARD_NAME_CHARACTERS}]`, "g"), "-").slice(0, DASHBOARD_NAME_MAX);
 }
 
 /**
  * The default dashboard name for `name` (`<project>-<stack>`): `name` itself when PutDashboard takes it, so the
  * dashboards of existing stacks keep their names. Otherwise (Pulumi project and stack names may contain periods) every
- * other character made a hyphen, cut to fit, and `-` and 8 hex of the original's sha256 at the end: dashboards are
- * global to the account and a put replaces a dashboard of the same name, so the stacks `prod.eu` and `prod-eu` must
- * not both get `<project>-prod-eu`.
+ * other character made a hyphen, cut to fit, and a hash of the original at the end (components/names.ts): dashboards
+ * are global to the account and a put replaces a dashboard of the same name, so the stacks `prod.eu` and `prod-eu`
+ * must not both get `<project>-prod-eu`.
  */
 export function dashboardNameOf(name: string): string {
-  if (DASHBOARD_NAME.test(name)) return name;
-  // A local cut-and-hash, like wafName (web-acl) and healthCheckReferenceName (dns-routing): one shared helper can replace them.
-  const hash = createHash("sha256").update(name).digest("hex").slice(0, NAME_HASH_LENGTH);
-  return `${sanitisedDashboardName(name).slice(0, DASHBOARD_NAME_MAX - NAME_HASH_LENGTH - 1)}-${hash}`;
+  return fitName(name, DASHBOARD_NAME_MAX, { characters: DASHBOARD_NAME_CHARACTERS });
 }
 
 const KEY = /^[a-z0-9][a-z0-9-]{0,62}$/;
