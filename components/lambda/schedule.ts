@@ -74,10 +74,10 @@ export interface FunctionScheduleSpec {
   enabled: boolean;
 }
 
-/** EventBridge Scheduler's limits (RetryPolicy and FlexibleTimeWindow in the Scheduler API reference). */
 /** The schedule role's resource name is the function's plus this (LambdaFunction checks the name fits IAM's 64). */
 export const SCHEDULE_ROLE_SUFFIX = "-schedule-role";
 
+/** EventBridge Scheduler's limits (RetryPolicy and FlexibleTimeWindow in the Scheduler API reference). */
 export const SCHEDULE_LIMITS = {
   // https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html
   retries: { min: 0, max: 185 },

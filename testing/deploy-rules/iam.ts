@@ -20,18 +20,18 @@ export interface RoleGrant {
 }
 
 /**
+ * The actions of AmazonAPIGatewayPushToCloudWatchLogs, which "has all the required permissions" for API Gateway's
+ * CloudWatch role: the one list ApiGatewayAccountRole asks of a role without the policy, and the policy's document below.
+ */
+export const PUSH_TO_CLOUDWATCH_ACTIONS: readonly string[] = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents"];
+
+/**
  * The AWS managed policies roles are given here (LambdaFunction attaches the VPC one, ServerlessApi the API Gateway
  * account's CloudWatch one) or by the Lambda docs (the DynamoDB one), as AWS publishes them:
  * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html,
  * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaDynamoDBExecutionRole.html,
  * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonAPIGatewayPushToCloudWatchLogs.html.
  */
-/**
- * The actions of AmazonAPIGatewayPushToCloudWatchLogs, which "has all the required permissions" for API Gateway's
- * CloudWatch role: the one list ApiGatewayAccountRole asks of a role without the policy, and the policy's document below.
- */
-export const PUSH_TO_CLOUDWATCH_ACTIONS: readonly string[] = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents"];
-
 const AWS_MANAGED_POLICIES: Record<string, Record<string, any>> = {
   "service-role/AWSLambdaVPCAccessExecutionRole": {
     Statement: [{ Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"], Resource: "*" }],

@@ -63,7 +63,6 @@ function photoListReadsStarted(page: Page): Promise<number> {
   return page.evaluate("window.__photoListReads") as Promise<number>;
 }
 
-
 /** Runs a paused page clock one poll interval on: the poll that is due, if any, looks at the album. */
 function runPollInterval(page: Page): Promise<void> {
   return page.clock.runFor(PROCESSING_POLL_MS);
