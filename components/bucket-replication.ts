@@ -13,8 +13,18 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { AutonamedResource } from "./autoname";
 import { assumeRolePolicy, policyJson, type PolicyStatement } from "./iam";
 import { ABORT_INCOMPLETE_UPLOADS, blockPublicAccess, bucketSettingOptions, encryptByDefault, logAccess, tlsOnlyStatement } from "./s3-hardening";
+
+/** The resources replicateBucket(`name`, …) lets Pulumi name, for the components to check their names fit. */
+export function replicationAutonames(name: string): AutonamedResource[] {
+  return [
+    { resource: `${name}-replica`, kind: "bucket" },
+    { resource: `${name}-replica-logs`, kind: "bucket" },
+    { resource: `${name}-replication-role`, kind: "role" },
+  ];
+}
 
 export interface BucketReplicationArgs {
   source: aws.s3.Bucket;

@@ -6,13 +6,14 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { validateAutonames } from "./autoname";
 import { BucketEvents, type ObjectEventSubscription } from "./bucket-events";
 import { argFailer } from "./errors";
 import type { PolicyStatement } from "./iam";
-import { replicateBucket, type BucketReplica } from "./bucket-replication";
+import { replicateBucket, replicationAutonames, type BucketReplica } from "./bucket-replication";
 import { bucketSettingOptions, createPrivateBucketWithLogs } from "./s3-hardening";
 import { registerSpec } from "./spec-registry";
-import { validateBucketAutonames, validateBucketName } from "./static-site/spec";
+import { validateBucketName } from "./static-site/spec";
 
 /** Arguments of UploadBucket. */
 export interface UploadBucketArgs {
@@ -67,7 +68,7 @@ export class UploadBucket extends pulumi.ComponentResource {
     super("serverless-fullstack:index:UploadBucket", name, {}, opts);
     const fail = argFailer("UploadBucket", name);
     if (args.bucketName !== undefined) validateBucketName(fail, "bucketName", args.bucketName);
-    validateBucketAutonames(fail, name, [...(args.bucketName === undefined ? [`${name}-bucket`] : []), `${name}-logs`]);
+    validateAutonames(fail, name, [...(args.bucketName === undefined ? [{ resource: `${name}-bucket`, kind: "bucket" as const }] : []), { resource: `${name}-logs`, kind: "bucket" }]);
     for (const [argument, days] of [["noncurrentVersionDays", args.noncurrentVersionDays], ["logRetentionDays", args.logRetentionDays]] as const) {
       if (days !== undefined && (!Number.isInteger(days) || days < 1)) fail(argument, days, "is not a whole number of days", "Use 1 or more.");
     }
@@ -124,8 +125,7 @@ export class UploadBucket extends pulumi.ComponentResource {
     if (this.replicas.has(region)) fail("replicate(region)", region, "already has a replica", "Replicate to each region once.");
     // S3 keeps one replication configuration per bucket: a second call would replace the first.
     if (this.replicas.size > 0) fail("replicate(region)", region, "would be a second replication configuration, which replaces the first", `Keep one replica (${[...this.replicas.keys()].join(", ")}).`);
-    // components/bucket-replication.ts names the replica's buckets `<name>-replica` and `<name>-replica-logs`.
-    validateBucketAutonames(fail, this.name, [`${this.name}-${region}-replica`, `${this.name}-${region}-replica-logs`]);
+    validateAutonames(fail, this.name, replicationAutonames(`${this.name}-${region}`));
     const replica = replicateBucket(
       `${this.name}-${region}`,
       { source: this.nodes.bucket, sourceVersioning: this.nodes.versioning, sourceRegion: this.spec.region, region, prefix, retainOnDelete: this.spec.retainOnDelete, noncurrentVersionDays: this.spec.noncurrentVersionDays, logRetentionDays: this.spec.logRetentionDays },

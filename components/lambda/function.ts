@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AUTONAME_SUFFIX_LENGTH } from "../autoname";
+import { validateAutonames } from "../autoname";
 import { argFailer, checkSourceFile, type ArgFailure } from "../errors";
 import { assertLeastPrivilege, assumeRolePolicy, policyJson, type PolicyStatement } from "../iam";
 import { checkRetentionDays } from "../queues";
@@ -257,9 +257,6 @@ export class LambdaFunction extends pulumi.ComponentResource {
   }
 }
 
-/** IAM role names: 1–64 characters (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html). */
-const IAM_ROLE_NAME_LENGTH = 64;
-
 function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs): void {
   // Pulumi appends an 8-character suffix to `${name}-function`; Lambda names stop at 64.
   if (name.length > 47) fail("name", name, "is longer than 47 characters, so the function name would exceed Lambda's 64", "Use a shorter resource name.");
@@ -283,12 +280,7 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
   }
   if (args.schedule) {
     validateSchedule(fail, args.schedule, args.edge ?? false);
-    // components/lambda/schedule.ts's role, autonamed; IAM role names stop at 64 (API_CreateRole), and pulumi-aws refuses longer at preview.
-    const role = `${name}${SCHEDULE_ROLE_SUFFIX}`;
-    const length = role.length + AUTONAME_SUFFIX_LENGTH;
-    if (length > IAM_ROLE_NAME_LENGTH) {
-      fail("name", name, `makes the schedule role's name "${role}-<random suffix>" ${length} characters, over IAM's ${IAM_ROLE_NAME_LENGTH}`, `Use a name of at most ${IAM_ROLE_NAME_LENGTH - AUTONAME_SUFFIX_LENGTH - SCHEDULE_ROLE_SUFFIX.length} characters for a scheduled function.`);
-    }
+    validateAutonames(fail, name, [{ resource: `${name}${SCHEDULE_ROLE_SUFFIX}`, kind: "role" }]);
   }
   for (const module of args.nativeModules ?? []) {
     if (!/^(@[a-z0-9._-]+\/)?[a-z0-9._-]+$/.test(module)) fail("nativeModules", module, "is not an npm package name", 'Name the package, e.g. "sharp".');

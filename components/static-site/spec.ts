@@ -5,7 +5,8 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
-import { AUTONAME_SUFFIX_LENGTH } from "../autoname";
+import { validateAutonames } from "../autoname";
+import { replicationAutonames } from "../bucket-replication";
 import type { ArgFailure } from "../errors";
 import {
   DEFAULT_BEHAVIOUR, EDGE_EVENT_TYPES, FUNCTION_EVENT_TYPES, MIXED_VIEWER_EVENTS, MIXED_VIEWER_EVENTS_FIX, associationSlot, kindName, mixesViewerKinds,
@@ -213,11 +214,11 @@ export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArg
   }
   if (args.bucketName !== undefined) validateBucketName(fail, "bucketName", args.bucketName);
   if (args.logs?.bucketName !== undefined) validateBucketName(fail, "logs.bucketName", args.logs.bucketName);
-  validateBucketAutonames(fail, name, [
-    ...(args.bucketName === undefined ? [`${name}-bucket`] : []),
-    ...(args.logs?.bucketName === undefined ? [`${name}-logs`] : []),
-    // components/bucket-replication.ts names the replica's buckets after the site bucket's resource.
-    ...(args.replicaRegion ? [`${name}-bucket-replica`, `${name}-bucket-replica-logs`] : []),
+  validateAutonames(fail, name, [
+    ...(args.bucketName === undefined ? [{ resource: `${name}-bucket`, kind: "bucket" as const }] : []),
+    ...(args.logs?.bucketName === undefined ? [{ resource: `${name}-logs`, kind: "bucket" as const }] : []),
+    // components/bucket-replication.ts names the replica's buckets and role after the site bucket's resource.
+    ...(args.replicaRegion ? replicationAutonames(`${name}-bucket`) : []),
   ]);
   if (args.logs?.bucketName !== undefined && args.logs.bucketName === args.bucketName) {
     fail("logs.bucketName", args.logs.bucketName, "is the site bucket; a bucket that logs into itself logs its own log writes forever (seed 000)", "Use a separate log bucket, e.g. \"logs-" + args.bucketName + "\", or leave logs.bucketName unset.");
@@ -373,28 +374,6 @@ export function validateBucketName(fail: ArgFailure, argument: string, name: str
   }
   if (/^xn--|^sthree-|-s3alias$|--ol-s3$/.test(name)) fail(argument, name, "uses a prefix or suffix S3 reserves", "Pick another name.");
 }
-
-/**
- * Buckets a component lets Pulumi name: `<resource name>-<random suffix>`, lower-cased by pulumi-aws, which refuses one
- * over S3's 63 characters at `pulumi preview`; S3 refuses characters other than lowercase letters, digits, `.` and `-`
- * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html; dots break HTTPS, see validateBucketName).
- * Each resource name starts with the component's name, which is what the user can change.
- */
-export function validateBucketAutonames(fail: ArgFailure, componentName: string, bucketResources: string[]): void {
-  for (const resource of bucketResources) {
-    const autoname = `${resource.toLowerCase()}-<random suffix>`;
-    if (!/^[a-z0-9][a-z0-9-]*$/.test(resource.toLowerCase())) {
-      fail("name", componentName, `makes the bucket name "${autoname}" hold characters S3 refuses (lowercase letters, digits and hyphens)`, "Use a component name of letters, digits and hyphens.");
-    }
-    const length = resource.length + AUTONAME_SUFFIX_LENGTH;
-    if (length > S3_BUCKET_NAME_LENGTH) {
-      const longest = componentName.length - (length - S3_BUCKET_NAME_LENGTH);
-      fail("name", componentName, `makes the bucket name "${autoname}" ${length} characters, over S3's ${S3_BUCKET_NAME_LENGTH}`, `Use a component name of at most ${longest} characters.`);
-    }
-  }
-}
-
-const S3_BUCKET_NAME_LENGTH = 63;
 
 function validateDomain(fail: ArgFailure, domain: StaticSiteDomain): void {
   for (const host of [domain.name, ...(domain.aliases ?? [])]) {

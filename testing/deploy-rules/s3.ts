@@ -1,22 +1,13 @@
 /** S3 deploy rules: bucket names, bucket names behind HTTPS origins, replication, and the settings of retained buckets. */
 import { ofType } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { bucketNameProblem } from "../../components/autoname";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
 
 const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
 const NAMING_RULES = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html";
 
-/** Why S3 refuses `name` for a general purpose bucket, or undefined when it accepts it. */
-export function bucketNameProblem(name: string): string | undefined {
-  if (name.length < 3 || name.length > 63) return `is ${name.length} characters long; bucket names are 3–63`;
-  if (!/^[a-z0-9.-]+$/.test(name)) return "has characters other than lowercase letters, digits, periods and hyphens";
-  if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) return "does not begin and end with a letter or digit";
-  if (name.includes("..")) return "has two adjacent periods";
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return "is formatted as an IP address";
-  for (const prefix of ["xn--", "sthree-", "amzn-s3-demo-"]) if (name.startsWith(prefix)) return `starts with the reserved prefix ${prefix}`;
-  for (const suffix of ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"]) if (name.endsWith(suffix)) return `ends with the reserved suffix ${suffix}`;
-  return undefined;
-}
+export { bucketNameProblem };
 
 /**
  * General purpose bucket naming rules (S3 User Guide). Names the provider generates are valid;

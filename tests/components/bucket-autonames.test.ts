@@ -1,11 +1,14 @@
 /**
- * Buckets the components let Pulumi name are `<component name>-<part>-<7 random hex>`, which pulumi-aws lower-cases
- * and refuses over S3's 63 characters at `pulumi preview` (S3 itself takes lowercase letters, digits, `.` and `-`:
- * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html). Each component refuses a name that
- * makes one of its buckets' names impossible, at construction, naming the bucket and the longest name that fits.
+ * Buckets and roles the components let Pulumi name are `<component name>-<part>-<7 random hex>`; pulumi-aws
+ * lower-cases a bucket's and refuses one over S3's 63 characters or a role over IAM's 64 at `pulumi preview`, and S3
+ * refuses characters other than lowercase letters, digits, `.` and `-` and its reserved prefixes at `pulumi up`
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html). Each component refuses a name that
+ * makes one of those names impossible, at construction, naming it and the longest component name that fits.
  * (DataTier's export bucket `<name>-export-logs` fits whenever its export function `<name>-export` does.)
  */
 import { describe, expect, it } from "vitest";
+import { checkDeployRules, PHYSICAL_NAME_LIMITS } from "../../testing/deploy-rules";
+import { record } from "../harness/mocks";
 import { StaticSite } from "../../components/static-site";
 import { UploadBucket } from "../../components/upload-bucket";
 
@@ -19,19 +22,37 @@ describe("component names that make a bucket's autoname impossible", () => {
     );
     expect(() => new UploadBucket(name(50), { bucketName: "gallery-uploads" })).not.toThrow();
     expect(() => new UploadBucket(name(51), { bucketName: "gallery-uploads" })).toThrow(/makes the bucket name "n{51}-logs-<random suffix>" 64 characters, over S3's 63\. Use a component name of at most 50 characters\./);
-    expect(() => new UploadBucket("uploads_v2")).toThrow(/name "uploads_v2" makes the bucket name "uploads_v2-bucket-<random suffix>" hold characters S3 refuses \(lowercase letters, digits and hyphens\)/);
+    expect(() => new UploadBucket("uploads_v2")).toThrow(/name "uploads_v2" makes the bucket name "uploads_v2-bucket-<random suffix>", which S3 refuses: it has characters other than lowercase letters, digits, periods and hyphens\. Use a component name of letters, digits, periods and hyphens\./);
   });
 
-  it("UploadBucket.replicate: the replica's log bucket `<name>-<region>-replica-logs` must fit too", () => {
-    expect(() => new UploadBucket(name(27)).replicate("ap-southeast-2")).not.toThrow();
-    expect(() => new UploadBucket(name(28)).replicate("ap-southeast-2")).toThrow(/makes the bucket name "n{28}-ap-southeast-2-replica-logs-<random suffix>" 64 characters, over S3's 63\. Use a component name of at most 27 characters\./);
+  it("UploadBucket.replicate: the replication role `<name>-<region>-replication-role` must fit IAM's 64 (and the replica's buckets S3's 63)", () => {
+    expect(() => new UploadBucket(name(24)).replicate("ap-southeast-2")).not.toThrow();
+    expect(() => new UploadBucket(name(25)).replicate("ap-southeast-2")).toThrow(
+      /makes the IAM role name "n{25}-ap-southeast-2-replication-role-<random suffix>" 65 characters, over IAM's 64\. Use a component name of at most 24 characters\./,
+    );
   });
 
-  it("StaticSite: its bucket, its log bucket, and with replicaRegion the replica's `<name>-bucket-replica-logs`", () => {
+  it("accepts what S3 accepts in an autonamed bucket (periods, upper case it lower-cases) and refuses what it does not", () => {
+    expect(() => new UploadBucket("uploads.v2")).not.toThrow();
+    expect(() => new UploadBucket("Uploads")).not.toThrow();
+    expect(() => new UploadBucket("xn--uploads")).toThrow(/makes the bucket name "xn--uploads-bucket-<random suffix>", which S3 refuses: it starts with the reserved prefix xn--/);
+  });
+
+  it("StaticSite: its bucket, its log bucket, and with replicaRegion the replication role", () => {
     const path = "tests/fixtures/site";
     expect(() => new StaticSite(name(48), { path })).not.toThrow();
     expect(() => new StaticSite(name(49), { path })).toThrow(/^StaticSite "n{49}": name "n{49}" makes the bucket name "n{49}-bucket-<random suffix>" 64 characters, over S3's 63/);
-    expect(() => new StaticSite(name(35), { path, replicaRegion: "us-west-2" })).not.toThrow();
-    expect(() => new StaticSite(name(36), { path, replicaRegion: "us-west-2" })).toThrow(/makes the bucket name "n{36}-bucket-replica-logs-<random suffix>" 64 characters, over S3's 63\. Use a component name of at most 35 characters\./);
+    // The replication role `<name>-bucket-replication-role` is the tightest with a replica.
+    expect(() => new StaticSite(name(32), { path, replicaRegion: "us-west-2" })).not.toThrow();
+    expect(() => new StaticSite(name(33), { path, replicaRegion: "us-west-2" })).toThrow(/makes the IAM role name "n{33}-bucket-replication-role-<random suffix>" 65 characters, over IAM's 64\. Use a component name of at most 32 characters\./);
+  });
+
+  it("agrees with the PhysicalNameLimits deploy rule at the longest names it accepts", async () => {
+    const graph = await record(() => {
+      new StaticSite(name(32), { path: "tests/fixtures/site", replicaRegion: "us-west-2" });
+      new UploadBucket("u".repeat(24)).replicate("ap-southeast-2");
+      new UploadBucket("b".repeat(48));
+    });
+    expect(checkDeployRules(graph, { stack: "test", production: false, region: "us-east-1" }, [PHYSICAL_NAME_LIMITS])).toEqual([]);
   });
 });

@@ -87,7 +87,7 @@ describe("LambdaFunction", () => {
     const schedule = { expression: "rate(1 hour)" };
     expect(() => new LambdaFunction("s".repeat(42), { entry, schedule })).not.toThrow();
     expect(() => new LambdaFunction("s".repeat(43), { entry, schedule })).toThrow(
-      /^LambdaFunction "s{43}": name "s{43}" makes the schedule role's name "s{43}-schedule-role-<random suffix>" 65 characters, over IAM's 64\. Use a name of at most 42 characters for a scheduled function\.$/,
+      /^LambdaFunction "s{43}": name "s{43}" makes the IAM role name "s{43}-schedule-role-<random suffix>" 65 characters, over IAM's 64\. Use a component name of at most 42 characters\.$/,
     );
   });
 });
