@@ -1,10 +1,13 @@
 /**
- * How Pulumi names a resource that is not given a name: its logical (Pulumi) name, a `-`, and 7 random lowercase hex
- * characters (pulumi-terraform-bridge `AutoName`: Separator "-", Randlen 7; pulumi/pulumi `resource.NewUniqueName`).
- * Components that derive resource names from their own name check them against the service's limit with this.
+ * The names Pulumi makes for resources the components do not name, and the services' rules they must meet: the
+ * components check a component name against them at construction, and the PhysicalNameLimits deploy rule checks plans.
  */
 import type { ArgFailure } from "./errors";
 
+/**
+ * How Pulumi names a resource that is not given a name: its logical (Pulumi) name, a `-`, and 7 random lowercase hex
+ * characters (pulumi-terraform-bridge `AutoName`: Separator "-", Randlen 7; pulumi/pulumi `resource.NewUniqueName`).
+ */
 export const AUTONAME_RANDOM_LENGTH = 7;
 /** What an autoname adds to the logical name: `-` and the random characters. */
 export const AUTONAME_SUFFIX_LENGTH = 1 + AUTONAME_RANDOM_LENGTH;
@@ -13,7 +16,9 @@ export const AUTONAME_SUFFIX_LENGTH = 1 + AUTONAME_RANDOM_LENGTH;
 export const S3_BUCKET_NAME_LENGTH = 63;
 /** IAM role names: 1–64 of letters, digits and `_+=,.@-` (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html). */
 export const IAM_ROLE_NAME_LENGTH = 64;
-const IAM_ROLE_NAME = /^[\w+=,.@-]+$/;
+export const IAM_ROLE_NAME = /^[\w+=,.@-]+$/;
+/** CloudFront Function and origin access control names: 1–64 characters. */
+export const CLOUDFRONT_NAME_LENGTH = 64;
 
 /** Why S3 refuses `name` for a general purpose bucket, or undefined when it accepts it. */
 export function bucketNameProblem(name: string): string | undefined {
@@ -30,27 +35,63 @@ export function bucketNameProblem(name: string): string | undefined {
 /** A resource a component lets Pulumi name: its logical name, which starts with the component's name. */
 export interface AutonamedResource {
   resource: string;
-  kind: "bucket" | "role";
+  kind: AutonamedKind;
 }
 
+type AutonamedKind = "bucket" | "role" | "cloudfront-function" | "origin-access-control";
+
+/** What each kind of name is called, the service that refuses it, its longest, and why it refuses its characters. */
+const KINDS: Record<AutonamedKind, { what: string; service: string; maxLength: number; problem: (whole: string) => string | undefined; characters: string }> = {
+  // pulumi-aws lower-cases a bucket's autoname and refuses one over 63 at preview.
+  bucket: { what: "bucket", service: "S3", maxLength: S3_BUCKET_NAME_LENGTH, problem: bucketNameProblem, characters: "letters, digits, periods and hyphens" },
+  role: {
+    what: "IAM role",
+    service: "IAM",
+    maxLength: IAM_ROLE_NAME_LENGTH,
+    problem: (whole) => (IAM_ROLE_NAME.test(whole) ? undefined : "has characters other than letters, digits and _+=,.@-"),
+    characters: "letters, digits and _+=,.@-",
+  },
+  // CloudFront Functions: 1–64 of letters, digits, - and _ (API_FunctionSummary); origin access controls: up to 64
+  // characters, no pattern documented (API_OriginAccessControlConfig). pulumi-aws allows 255: these fail at `pulumi up`.
+  "cloudfront-function": {
+    what: "CloudFront Function",
+    service: "CloudFront",
+    maxLength: CLOUDFRONT_NAME_LENGTH,
+    problem: (whole) => (/^[A-Za-z0-9_-]+$/.test(whole) ? undefined : "has characters other than letters, digits, - and _"),
+    characters: "letters, digits, - and _",
+  },
+  "origin-access-control": { what: "origin access control", service: "CloudFront", maxLength: CLOUDFRONT_NAME_LENGTH, problem: () => undefined, characters: "any characters" },
+};
+
 /**
- * Refuses a component name that makes a resource's autoname impossible: over pulumi-aws's maximum (S3's 63, IAM's 64;
- * `pulumi preview` fails) or refused by the service (`pulumi up` fails). pulumi-aws lower-cases a bucket's autoname.
+ * Refuses a component name that makes a resource's autoname impossible: over the longest the service (or pulumi-aws)
+ * takes, or with characters or a form the service refuses. For length it names the resource with the tightest limit
+ * and the longest component name that fits them all.
  */
 export function validateAutonames(fail: ArgFailure, componentName: string, resources: readonly AutonamedResource[]): void {
-  for (const { resource, kind } of resources) {
+  const named = resources.map(({ resource, kind }) => {
+    const rules = KINDS[kind];
     const base = kind === "bucket" ? resource.toLowerCase() : resource;
-    const [what, service, maxLength] = kind === "bucket" ? ["bucket", "S3", S3_BUCKET_NAME_LENGTH] : ["IAM role", "IAM", IAM_ROLE_NAME_LENGTH];
-    const autoname = `${base}-<random suffix>`;
+    return { rules, base, longestComponentName: rules.maxLength - AUTONAME_SUFFIX_LENGTH - (base.length - componentName.length) };
+  });
+  const tightest = named.reduce<(typeof named)[number] | undefined>((least, next) => (!least || next.longestComponentName < least.longestComponentName ? next : least), undefined);
+  if (tightest && componentName.length > tightest.longestComponentName) {
+    const { rules, base, longestComponentName } = tightest;
     const length = base.length + AUTONAME_SUFFIX_LENGTH;
-    if (length > maxLength) {
-      fail("name", componentName, `makes the ${what} name "${autoname}" ${length} characters, over ${service}'s ${maxLength}`, `Use a component name of at most ${componentName.length - (length - maxLength)} characters.`);
-    }
+    fail("name", componentName, `makes the ${rules.what} name "${base}-<random suffix>" ${length} characters, over ${rules.service}'s ${rules.maxLength}`, `Use a component name of at most ${longestComponentName} characters.`);
+  }
+  for (const { rules, base } of named) {
     // The random part is lowercase hex: a stand-in of the same kind shows what the service makes of the whole name.
-    const whole = `${base}-${"0".repeat(AUTONAME_RANDOM_LENGTH)}`;
-    const problem = kind === "bucket" ? bucketNameProblem(whole) : IAM_ROLE_NAME.test(whole) ? undefined : "it has characters other than letters, digits and _+=,.@-";
-    if (problem) {
-      fail("name", componentName, `makes the ${what} name "${autoname}", which ${service} refuses: ${problem.replace(/^(is|has|starts|ends|does)\b/, "it $1")}`, kind === "bucket" ? "Use a component name of letters, digits, periods and hyphens." : "Use a component name of letters, digits and _+=,.@-.");
-    }
+    const problem = rules.problem(`${base}-${"0".repeat(AUTONAME_RANDOM_LENGTH)}`);
+    if (!problem) continue;
+    const reservedPrefix = /reserved prefix (\S+)/.exec(problem)?.[1];
+    const fix = problem.startsWith("has characters")
+      ? `Use a component name of ${rules.characters}.`
+      : reservedPrefix
+        ? `Use a component name that does not start with ${reservedPrefix}.`
+        : problem.includes("adjacent periods")
+          ? "Use a component name without two periods in a row."
+          : "Start the component name with a letter or digit.";
+    fail("name", componentName, `makes the ${rules.what} name "${base}-<random suffix>", which ${rules.service} refuses: ${problem.replace(/^(is|has|starts|ends|does)\b/, "it $1")}`, fix);
   }
 }

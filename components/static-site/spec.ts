@@ -219,6 +219,9 @@ export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArg
     ...(args.logs?.bucketName === undefined ? [{ resource: `${name}-logs`, kind: "bucket" as const }] : []),
     // components/bucket-replication.ts names the replica's buckets and role after the site bucket's resource.
     ...(args.replicaRegion ? replicationAutonames(`${name}-bucket`) : []),
+    // components/static-site/distribution.ts: the origin access control (private bucket) and the SPA fallback function.
+    ...(args.hosting === "s3-website" ? [] : [{ resource: `${name}-oac`, kind: "origin-access-control" as const }]),
+    ...(args.spa ? [{ resource: `${name}-spa`, kind: "cloudfront-function" as const }] : []),
   ]);
   if (args.logs?.bucketName !== undefined && args.logs.bucketName === args.bucketName) {
     fail("logs.bucketName", args.logs.bucketName, "is the site bucket; a bucket that logs into itself logs its own log writes forever (seed 000)", "Use a separate log bucket, e.g. \"logs-" + args.bucketName + "\", or leave logs.bucketName unset.");

@@ -33,7 +33,7 @@
  * ACLs and key value stores are already checked by S3BucketName, BackupNames, WafRuleNames and
  * CloudFrontKeyValueStore; for those types this rule checks only the autoname, so a finding is reported once.
  */
-import { AUTONAME_RANDOM_LENGTH } from "../../components/autoname";
+import { AUTONAME_RANDOM_LENGTH, IAM_ROLE_NAME_LENGTH, S3_BUCKET_NAME_LENGTH } from "../../components/autoname";
 import type { Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
@@ -133,9 +133,9 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
     type: "aws:iam/role:Role",
     property: "name",
     what: "an IAM role name",
-    problem: limits(1, 64, IAM_NAME, "letters, digits and _+=,.@-"),
-    maxLength: 64,
-    autoname: { maxLength: 64 },
+    problem: limits(1, IAM_ROLE_NAME_LENGTH, IAM_NAME, "letters, digits and _+=,.@-"),
+    maxLength: IAM_ROLE_NAME_LENGTH,
+    autoname: { maxLength: IAM_ROLE_NAME_LENGTH },
     source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
   },
   {
@@ -162,8 +162,8 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
       property: "bucket",
       what: "an S3 bucket name",
       problem: (name) => bucketNameProblem(name),
-      maxLength: 63,
-      autoname: { maxLength: 63, transform: (name) => name.toLowerCase() },
+      maxLength: S3_BUCKET_NAME_LENGTH,
+      autoname: { maxLength: S3_BUCKET_NAME_LENGTH, transform: (name) => name.toLowerCase() },
       explicitCheckedBy: "S3BucketName",
       source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",
     }),

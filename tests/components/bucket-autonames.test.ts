@@ -9,6 +9,7 @@
 import { describe, expect, it } from "vitest";
 import { checkDeployRules, PHYSICAL_NAME_LIMITS } from "../../testing/deploy-rules";
 import { record } from "../harness/mocks";
+import { LambdaFunction } from "../../components/lambda/function";
 import { StaticSite } from "../../components/static-site";
 import { UploadBucket } from "../../components/upload-bucket";
 
@@ -25,17 +26,19 @@ describe("component names that make a bucket's autoname impossible", () => {
     expect(() => new UploadBucket("uploads_v2")).toThrow(/name "uploads_v2" makes the bucket name "uploads_v2-bucket-<random suffix>", which S3 refuses: it has characters other than lowercase letters, digits, periods and hyphens\. Use a component name of letters, digits, periods and hyphens\./);
   });
 
-  it("UploadBucket.replicate: the replication role `<name>-<region>-replication-role` must fit IAM's 64 (and the replica's buckets S3's 63)", () => {
+  it("UploadBucket.replicate: the replication role `<name>-<region>-replication-role`, the tightest of the replica's names, must fit IAM's 64", () => {
     expect(() => new UploadBucket(name(24)).replicate("ap-southeast-2")).not.toThrow();
     expect(() => new UploadBucket(name(25)).replicate("ap-southeast-2")).toThrow(
       /makes the IAM role name "n{25}-ap-southeast-2-replication-role-<random suffix>" 65 characters, over IAM's 64\. Use a component name of at most 24 characters\./,
     );
+    // Also where a replica bucket is over too: the advice is the limit that fits every name.
+    expect(() => new UploadBucket(name(30)).replicate("ap-southeast-2")).toThrow(/makes the IAM role name .* Use a component name of at most 24 characters\./);
   });
 
   it("accepts what S3 accepts in an autonamed bucket (periods, upper case it lower-cases) and refuses what it does not", () => {
     expect(() => new UploadBucket("uploads.v2")).not.toThrow();
     expect(() => new UploadBucket("Uploads")).not.toThrow();
-    expect(() => new UploadBucket("xn--uploads")).toThrow(/makes the bucket name "xn--uploads-bucket-<random suffix>", which S3 refuses: it starts with the reserved prefix xn--/);
+    expect(() => new UploadBucket("xn--uploads")).toThrow(/makes the bucket name "xn--uploads-bucket-<random suffix>", which S3 refuses: it starts with the reserved prefix xn--\. Use a component name that does not start with xn--\./);
   });
 
   it("StaticSite: its bucket, its log bucket, and with replicaRegion the replication role", () => {
@@ -45,13 +48,20 @@ describe("component names that make a bucket's autoname impossible", () => {
     // The replication role `<name>-bucket-replication-role` is the tightest with a replica.
     expect(() => new StaticSite(name(32), { path, replicaRegion: "us-west-2" })).not.toThrow();
     expect(() => new StaticSite(name(33), { path, replicaRegion: "us-west-2" })).toThrow(/makes the IAM role name "n{33}-bucket-replication-role-<random suffix>" 65 characters, over IAM's 64\. Use a component name of at most 32 characters\./);
+    expect(() => new StaticSite(name(40), { path, replicaRegion: "us-west-2" })).toThrow(/makes the IAM role name .* Use a component name of at most 32 characters\./);
+    // CloudFront: the SPA fallback function's name takes no period (its origin access control's does).
+    expect(() => new StaticSite("my.site", { path })).not.toThrow();
+    expect(() => new StaticSite("my.site", { path, spa: true })).toThrow(/makes the CloudFront Function name "my\.site-spa-<random suffix>", which CloudFront refuses: it has characters other than letters, digits, - and _/);
   });
 
   it("agrees with the PhysicalNameLimits deploy rule at the longest names it accepts", async () => {
     const graph = await record(() => {
-      new StaticSite(name(32), { path: "tests/fixtures/site", replicaRegion: "us-west-2" });
+      new StaticSite(name(32), { path: "tests/fixtures/site", replicaRegion: "us-west-2", spa: true });
+      new StaticSite("my.site", { path: "tests/fixtures/site" });
       new UploadBucket("u".repeat(24)).replicate("ap-southeast-2");
       new UploadBucket("b".repeat(48));
+      new UploadBucket("uploads.v2");
+      new LambdaFunction("s".repeat(42), { entry: "tests/fixtures/handlers/echo.ts", schedule: { expression: "rate(1 hour)" } });
     });
     expect(checkDeployRules(graph, { stack: "test", production: false, region: "us-east-1" }, [PHYSICAL_NAME_LIMITS])).toEqual([]);
   });

@@ -8,8 +8,8 @@
 import type { Page } from "playwright-core";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { eventually, newContext, sharedApp, signInAndOpenNewAlbum, signUpUser, uploadPhoto } from "./browser";
 import { PROCESSING_POLL_MS } from "../../site/src/polling";
+import { eventually, newContext, sharedApp, signInAndOpenNewAlbum, signUpUser, uploadPhoto } from "./browser";
 
 async function uploadPng(page: Page, title: string): Promise<void> {
   const png = await sharp({ create: { width: 800, height: 600, channels: 3, background: "#457b9d" } }).png().toBuffer();
