@@ -16,7 +16,6 @@ export const AUTONAME_SUFFIX_LENGTH = 1 + AUTONAME_RANDOM_LENGTH;
 export const S3_BUCKET_NAME_LENGTH = 63;
 /** IAM role names: 1–64 of letters, digits and `_+=,.@-` (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html). */
 export const IAM_ROLE_NAME_LENGTH = 64;
-export const IAM_ROLE_NAME = /^[\w+=,.@-]+$/;
 /** CloudFront Function and origin access control names: 1–64 characters. */
 export const CLOUDFRONT_NAME_LENGTH = 64;
 
@@ -38,60 +37,64 @@ export interface AutonamedResource {
   kind: AutonamedKind;
 }
 
-type AutonamedKind = "bucket" | "role" | "cloudfront-function" | "origin-access-control";
+export type AutonamedKind = "bucket" | "role" | "cloudfront-function" | "origin-access-control";
 
-/** What each kind of name is called, the service that refuses it, its longest, and why it refuses its characters. */
-const KINDS: Record<AutonamedKind, { what: string; service: string; maxLength: number; problem: (whole: string) => string | undefined; characters: string }> = {
+interface KindRules {
+  what: string;
+  service: string;
+  maxLength: number;
+  /** The characters besides letters and digits the service takes in the name; undefined when it documents no limit. */
+  symbols?: string;
+  /** What pulumi-aws does to the logical name before it adds the suffix. */
+  transform?: (name: string) => string;
+  /** The service's other rules on the whole name (S3's reserved prefixes and the like). */
+  problem?: (whole: string) => string | undefined;
+}
+
+const KINDS: Record<AutonamedKind, KindRules> = {
   // pulumi-aws lower-cases a bucket's autoname and refuses one over 63 at preview.
-  bucket: { what: "bucket", service: "S3", maxLength: S3_BUCKET_NAME_LENGTH, problem: bucketNameProblem, characters: "letters, digits, periods and hyphens" },
-  role: {
-    what: "IAM role",
-    service: "IAM",
-    maxLength: IAM_ROLE_NAME_LENGTH,
-    problem: (whole) => (IAM_ROLE_NAME.test(whole) ? undefined : "has characters other than letters, digits and _+=,.@-"),
-    characters: "letters, digits and _+=,.@-",
-  },
+  bucket: { what: "bucket", service: "S3", maxLength: S3_BUCKET_NAME_LENGTH, symbols: "-.", transform: (name) => name.toLowerCase(), problem: bucketNameProblem },
+  role: { what: "IAM role", service: "IAM", maxLength: IAM_ROLE_NAME_LENGTH, symbols: "-_.+=,@" },
   // CloudFront Functions: 1–64 of letters, digits, - and _ (API_FunctionSummary); origin access controls: up to 64
   // characters, no pattern documented (API_OriginAccessControlConfig). pulumi-aws allows 255: these fail at `pulumi up`.
-  "cloudfront-function": {
-    what: "CloudFront Function",
-    service: "CloudFront",
-    maxLength: CLOUDFRONT_NAME_LENGTH,
-    problem: (whole) => (/^[A-Za-z0-9_-]+$/.test(whole) ? undefined : "has characters other than letters, digits, - and _"),
-    characters: "letters, digits, - and _",
-  },
-  "origin-access-control": { what: "origin access control", service: "CloudFront", maxLength: CLOUDFRONT_NAME_LENGTH, problem: () => undefined, characters: "any characters" },
+  "cloudfront-function": { what: "CloudFront Function", service: "CloudFront", maxLength: CLOUDFRONT_NAME_LENGTH, symbols: "-_" },
+  "origin-access-control": { what: "origin access control", service: "CloudFront", maxLength: CLOUDFRONT_NAME_LENGTH },
 };
 
 /**
- * Refuses a component name that makes a resource's autoname impossible: over the longest the service (or pulumi-aws)
- * takes, or with characters or a form the service refuses. For length it names the resource with the tightest limit
- * and the longest component name that fits them all.
+ * Refuses a component name that makes a resource's autoname impossible. Characters come first, with the characters
+ * every one of the component's generated names takes; then length, with the longest component name that fits them
+ * all (over pulumi-aws's maximum `pulumi preview` fails, over the service's `pulumi up`); then the service's other
+ * rules on the whole name.
  */
 export function validateAutonames(fail: ArgFailure, componentName: string, resources: readonly AutonamedResource[]): void {
   const named = resources.map(({ resource, kind }) => {
     const rules = KINDS[kind];
-    const base = kind === "bucket" ? resource.toLowerCase() : resource;
+    const base = rules.transform ? rules.transform(resource) : resource;
     return { rules, base, longestComponentName: rules.maxLength - AUTONAME_SUFFIX_LENGTH - (base.length - componentName.length) };
   });
+  const symbolsEveryoneTakes = [..."-_.+=,@"].filter((symbol) => named.every(({ rules }) => rules.symbols === undefined || rules.symbols.includes(symbol)));
+  const refusing = named.find(({ rules }) => rules.symbols !== undefined && !new RegExp(`^[A-Za-z0-9${escapeForClass(rules.symbols)}]+$`).test(componentName));
+  if (refusing) {
+    const { rules, base } = refusing;
+    const symbols = [...rules.symbols!].join(" ");
+    fail("name", componentName, `makes the ${rules.what} name "${base}-<random suffix>" hold characters ${rules.service} refuses (letters, digits and ${symbols} only)`,
+      `Use a component name of letters, digits${symbolsEveryoneTakes.length > 0 ? ` and ${symbolsEveryoneTakes.join(" ")}` : ""}.`);
+  }
   const tightest = named.reduce<(typeof named)[number] | undefined>((least, next) => (!least || next.longestComponentName < least.longestComponentName ? next : least), undefined);
   if (tightest && componentName.length > tightest.longestComponentName) {
     const { rules, base, longestComponentName } = tightest;
-    const length = base.length + AUTONAME_SUFFIX_LENGTH;
-    fail("name", componentName, `makes the ${rules.what} name "${base}-<random suffix>" ${length} characters, over ${rules.service}'s ${rules.maxLength}`, `Use a component name of at most ${longestComponentName} characters.`);
+    fail("name", componentName, `makes the ${rules.what} name "${base}-<random suffix>" ${base.length + AUTONAME_SUFFIX_LENGTH} characters, over ${rules.service}'s ${rules.maxLength}`, `Use a component name of at most ${longestComponentName} characters.`);
   }
   for (const { rules, base } of named) {
     // The random part is lowercase hex: a stand-in of the same kind shows what the service makes of the whole name.
-    const problem = rules.problem(`${base}-${"0".repeat(AUTONAME_RANDOM_LENGTH)}`);
-    if (!problem) continue;
-    const reservedPrefix = /reserved prefix (\S+)/.exec(problem)?.[1];
-    const fix = problem.startsWith("has characters")
-      ? `Use a component name of ${rules.characters}.`
-      : reservedPrefix
-        ? `Use a component name that does not start with ${reservedPrefix}.`
-        : problem.includes("adjacent periods")
-          ? "Use a component name without two periods in a row."
-          : "Start the component name with a letter or digit.";
-    fail("name", componentName, `makes the ${rules.what} name "${base}-<random suffix>", which ${rules.service} refuses: ${problem.replace(/^(is|has|starts|ends|does)\b/, "it $1")}`, fix);
+    const problem = rules.problem?.(`${base}-${"0".repeat(AUTONAME_RANDOM_LENGTH)}`);
+    if (problem) {
+      fail("name", componentName, `makes the ${rules.what} name "${base}-<random suffix>", which ${rules.service} refuses: it ${problem}`, `Use a component name that gives a ${rules.what} name ${rules.service} takes.`);
+    }
   }
+}
+
+function escapeForClass(symbols: string): string {
+  return symbols.replace(/[-\\\]^]/g, "\\$&");
 }

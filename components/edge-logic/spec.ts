@@ -4,7 +4,7 @@
  */
 import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
-import { AUTONAME_SUFFIX_LENGTH } from "../autoname";
+import { AUTONAME_SUFFIX_LENGTH, CLOUDFRONT_NAME_LENGTH } from "../autoname";
 import { checkSourceFile, type ArgFailure } from "../errors";
 import { bundleEntry, planTimeOptions } from "../lambda/bundle";
 import { LAMBDA_LIMITS, VALID_RETENTION_DAYS } from "../lambda/function";
@@ -29,7 +29,7 @@ export const EDGE_LIMITS = {
    */
   keyValueStore: { keyBytes: 512, valueBytes: 1024, storeBytes: 5 * 1024 * 1024, commentLength: 128 },
   /** A CloudFront Function's or key value store's name: "Pattern: [a-zA-Z0-9-_]{1,64}" (API_FunctionSummary, API_CreateKeyValueStore). */
-  cloudFrontNameLength: 64,
+  cloudFrontNameLength: CLOUDFRONT_NAME_LENGTH,
   /** The characters of such a name (the pattern above), as the inside of a character class. */
   cloudFrontNameCharacters: "A-Za-z0-9_-",
   /** Lambda@Edge on viewer-request / viewer-response. */

@@ -33,7 +33,7 @@
  * ACLs and key value stores are already checked by S3BucketName, BackupNames, WafRuleNames and
  * CloudFrontKeyValueStore; for those types this rule checks only the autoname, so a finding is reported once.
  */
-import { AUTONAME_RANDOM_LENGTH, IAM_ROLE_NAME_LENGTH, S3_BUCKET_NAME_LENGTH } from "../../components/autoname";
+import { AUTONAME_RANDOM_LENGTH, CLOUDFRONT_NAME_LENGTH, IAM_ROLE_NAME_LENGTH, S3_BUCKET_NAME_LENGTH } from "../../components/autoname";
 import type { Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
@@ -226,8 +226,8 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
     type: "aws:cloudfront/function:Function",
     property: "name",
     what: "a CloudFront Function name",
-    problem: limits(1, 64, LETTERS_DIGITS_DASH_UNDERSCORE, "letters, digits, - and _"),
-    maxLength: 64,
+    problem: limits(1, CLOUDFRONT_NAME_LENGTH, LETTERS_DIGITS_DASH_UNDERSCORE, "letters, digits, - and _"),
+    maxLength: CLOUDFRONT_NAME_LENGTH,
     autoname: { maxLength: 255 },
     source: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateFunction.html",
   },
@@ -235,8 +235,8 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
     type: "aws:cloudfront/keyValueStore:KeyValueStore",
     property: "name",
     what: "a key value store name",
-    problem: limits(1, 64, LETTERS_DIGITS_DASH_UNDERSCORE, "letters, digits, - and _"),
-    maxLength: 64,
+    problem: limits(1, CLOUDFRONT_NAME_LENGTH, LETTERS_DIGITS_DASH_UNDERSCORE, "letters, digits, - and _"),
+    maxLength: CLOUDFRONT_NAME_LENGTH,
     autoname: { maxLength: 255 },
     explicitCheckedBy: "CloudFrontKeyValueStore",
     source: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateKeyValueStore.html",
@@ -245,8 +245,8 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
     type: "aws:cloudfront/originAccessControl:OriginAccessControl",
     property: "name",
     what: "an origin access control name",
-    problem: (name) => (name.length < 1 || name.length > 64 ? `is ${name.length} characters; 1–64 allowed` : undefined),
-    maxLength: 64,
+    problem: (name) => (name.length < 1 || name.length > CLOUDFRONT_NAME_LENGTH ? `is ${name.length} characters; 1–${CLOUDFRONT_NAME_LENGTH} allowed` : undefined),
+    maxLength: CLOUDFRONT_NAME_LENGTH,
     autoname: { maxLength: 255 },
     source: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_OriginAccessControlConfig.html",
   },

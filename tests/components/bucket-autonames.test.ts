@@ -23,7 +23,7 @@ describe("component names that make a bucket's autoname impossible", () => {
     );
     expect(() => new UploadBucket(name(50), { bucketName: "gallery-uploads" })).not.toThrow();
     expect(() => new UploadBucket(name(51), { bucketName: "gallery-uploads" })).toThrow(/makes the bucket name "n{51}-logs-<random suffix>" 64 characters, over S3's 63\. Use a component name of at most 50 characters\./);
-    expect(() => new UploadBucket("uploads_v2")).toThrow(/name "uploads_v2" makes the bucket name "uploads_v2-bucket-<random suffix>", which S3 refuses: it has characters other than lowercase letters, digits, periods and hyphens\. Use a component name of letters, digits, periods and hyphens\./);
+    expect(() => new UploadBucket("uploads_v2")).toThrow(/name "uploads_v2" makes the bucket name "uploads_v2-bucket-<random suffix>" hold characters S3 refuses \(letters, digits and - \. only\)\. Use a component name of letters, digits and - \.\./);
   });
 
   it("UploadBucket.replicate: the replication role `<name>-<region>-replication-role`, the tightest of the replica's names, must fit IAM's 64", () => {
@@ -38,10 +38,11 @@ describe("component names that make a bucket's autoname impossible", () => {
   it("accepts what S3 accepts in an autonamed bucket (periods, upper case it lower-cases) and refuses what it does not", () => {
     expect(() => new UploadBucket("uploads.v2")).not.toThrow();
     expect(() => new UploadBucket("Uploads")).not.toThrow();
-    expect(() => new UploadBucket("xn--uploads")).toThrow(/makes the bucket name "xn--uploads-bucket-<random suffix>", which S3 refuses: it starts with the reserved prefix xn--\. Use a component name that does not start with xn--\./);
+    expect(() => new UploadBucket("xn--uploads")).toThrow(/makes the bucket name "xn--uploads-bucket-<random suffix>", which S3 refuses: it starts with the reserved prefix xn--\. Use a component name that gives a bucket name S3 takes\./);
+    expect(() => new UploadBucket("sthree")).toThrow(/makes the bucket name "sthree-bucket-<random suffix>", which S3 refuses: it starts with the reserved prefix sthree-/);
   });
 
-  it("StaticSite: its bucket, its log bucket, and with replicaRegion the replication role", () => {
+  it("StaticSite: its buckets, with replicaRegion its replication role, and its CloudFront origin access control and SPA function", () => {
     const path = "tests/fixtures/site";
     expect(() => new StaticSite(name(48), { path })).not.toThrow();
     expect(() => new StaticSite(name(49), { path })).toThrow(/^StaticSite "n{49}": name "n{49}" makes the bucket name "n{49}-bucket-<random suffix>" 64 characters, over S3's 63/);
@@ -51,7 +52,14 @@ describe("component names that make a bucket's autoname impossible", () => {
     expect(() => new StaticSite(name(40), { path, replicaRegion: "us-west-2" })).toThrow(/makes the IAM role name .* Use a component name of at most 32 characters\./);
     // CloudFront: the SPA fallback function's name takes no period (its origin access control's does).
     expect(() => new StaticSite("my.site", { path })).not.toThrow();
-    expect(() => new StaticSite("my.site", { path, spa: true })).toThrow(/makes the CloudFront Function name "my\.site-spa-<random suffix>", which CloudFront refuses: it has characters other than letters, digits, - and _/);
+    expect(() => new StaticSite("my.site", { path, spa: true })).toThrow(/makes the CloudFront Function name "my\.site-spa-<random suffix>" hold characters CloudFront refuses \(letters, digits and - _ only\)\. Use a component name of letters, digits and -\./);
+    // The advice is what every generated name takes: `_` suits the function, not the buckets; `.` the buckets, not the function.
+    expect(() => new StaticSite("my_site", { path, spa: true })).toThrow(/makes the bucket name "my_site-bucket-<random suffix>" hold characters S3 refuses \(letters, digits and - \. only\)\. Use a component name of letters, digits and -\./);
+    // With both buckets named, the origin access control `<name>-oac` is the limit (CloudFront's 64); s3-website hosting has none.
+    const named = { path, bucketName: "gallery-site", logs: { bucketName: "gallery-site-logs" } };
+    expect(() => new StaticSite(name(52), named)).not.toThrow();
+    expect(() => new StaticSite(name(53), named)).toThrow(/makes the origin access control name "n{53}-oac-<random suffix>" 65 characters, over CloudFront's 64\. Use a component name of at most 52 characters\./);
+    expect(() => new StaticSite(name(53), { ...named, hosting: "s3-website" })).not.toThrow();
   });
 
   it("agrees with the PhysicalNameLimits deploy rule at the longest names it accepts", async () => {
