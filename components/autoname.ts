@@ -47,13 +47,13 @@ interface KindRules {
   symbols?: string;
   /** What pulumi-aws does to the logical name before it adds the suffix. */
   transform?: (name: string) => string;
-  /** The service's other rules on the whole name (S3's reserved prefixes and the like). */
-  problem?: (whole: string) => string | undefined;
+  /** The service's other rules on the whole name (S3's reserved prefixes and the like), with their fixes. */
+  problem?: (whole: string) => { text: string; fix: string } | undefined;
 }
 
 const KINDS: Record<AutonamedKind, KindRules> = {
   // pulumi-aws lower-cases a bucket's autoname and refuses one over 63 at preview.
-  bucket: { what: "bucket", service: "S3", maxLength: S3_BUCKET_NAME_LENGTH, symbols: "-.", transform: (name) => name.toLowerCase(), problem: bucketNameProblem },
+  bucket: { what: "bucket", service: "S3", maxLength: S3_BUCKET_NAME_LENGTH, symbols: "-.", transform: (name) => name.toLowerCase(), problem: bucketRuleProblem },
   role: { what: "IAM role", service: "IAM", maxLength: IAM_ROLE_NAME_LENGTH, symbols: "-_.+=,@" },
   // CloudFront Functions: 1–64 of letters, digits, - and _ (API_FunctionSummary); origin access controls: up to 64
   // characters, no pattern documented (API_OriginAccessControlConfig). pulumi-aws allows 255: these fail at `pulumi up`.
@@ -62,10 +62,10 @@ const KINDS: Record<AutonamedKind, KindRules> = {
 };
 
 /**
- * Refuses a component name that makes a resource's autoname impossible. Characters come first, with the characters
- * every one of the component's generated names takes; then length, with the longest component name that fits them
- * all (over pulumi-aws's maximum `pulumi preview` fails, over the service's `pulumi up`); then the service's other
- * rules on the whole name.
+ * Refuses a component name that makes a resource's autoname impossible. Characters come first (as the service sees
+ * them), naming those refused and the characters every one of the component's generated names takes; then length,
+ * with the longest component name that fits them all (over pulumi-aws's maximum `pulumi preview` fails, over the
+ * service's `pulumi up`); then the service's other rules on the whole name, each with its own fix.
  */
 export function validateAutonames(fail: ArgFailure, componentName: string, resources: readonly AutonamedResource[]): void {
   const named = resources.map(({ resource, kind }) => {
@@ -73,13 +73,16 @@ export function validateAutonames(fail: ArgFailure, componentName: string, resou
     const base = rules.transform ? rules.transform(resource) : resource;
     return { rules, base, longestComponentName: rules.maxLength - AUTONAME_SUFFIX_LENGTH - (base.length - componentName.length) };
   });
-  const symbolsEveryoneTakes = [..."-_.+=,@"].filter((symbol) => named.every(({ rules }) => rules.symbols === undefined || rules.symbols.includes(symbol)));
-  const refusing = named.find(({ rules }) => rules.symbols !== undefined && !new RegExp(`^[A-Za-z0-9${escapeForClass(rules.symbols)}]+$`).test(componentName));
-  if (refusing) {
-    const { rules, base } = refusing;
-    const symbols = [...rules.symbols!].join(" ");
-    fail("name", componentName, `makes the ${rules.what} name "${base}-<random suffix>" hold characters ${rules.service} refuses (letters, digits and ${symbols} only)`,
-      `Use a component name of letters, digits${symbolsEveryoneTakes.length > 0 ? ` and ${symbolsEveryoneTakes.join(" ")}` : ""}.`);
+  const allSymbols = [...new Set(Object.values(KINDS).flatMap(({ symbols }) => [...(symbols ?? "")]))];
+  const symbolsEveryoneTakes = allSymbols.filter((symbol) => named.every(({ rules }) => rules.symbols === undefined || rules.symbols.includes(symbol)));
+  for (const { rules, base } of named) {
+    if (rules.symbols === undefined) continue;
+    // What the service sees: the component name as the kind's transform leaves it (a bucket's is lower-cased).
+    const seen = rules.transform ? rules.transform(componentName) : componentName;
+    const refused = [...new Set([...seen].filter((character) => !/[A-Za-z0-9]/.test(character) && !rules.symbols!.includes(character)))];
+    if (refused.length === 0) continue;
+    fail("name", componentName, `makes the ${rules.what} name "${base}-<random suffix>" hold ${listOf(refused)}, which ${rules.service} refuses (it takes letters, digits and ${listOf([...rules.symbols])})`,
+      `Use a component name of letters, digits${symbolsEveryoneTakes.length > 0 ? ` and ${listOf(symbolsEveryoneTakes)}` : ""}.`);
   }
   const tightest = named.reduce<(typeof named)[number] | undefined>((least, next) => (!least || next.longestComponentName < least.longestComponentName ? next : least), undefined);
   if (tightest && componentName.length > tightest.longestComponentName) {
@@ -89,12 +92,27 @@ export function validateAutonames(fail: ArgFailure, componentName: string, resou
   for (const { rules, base } of named) {
     // The random part is lowercase hex: a stand-in of the same kind shows what the service makes of the whole name.
     const problem = rules.problem?.(`${base}-${"0".repeat(AUTONAME_RANDOM_LENGTH)}`);
-    if (problem) {
-      fail("name", componentName, `makes the ${rules.what} name "${base}-<random suffix>", which ${rules.service} refuses: it ${problem}`, `Use a component name that gives a ${rules.what} name ${rules.service} takes.`);
-    }
+    if (problem) fail("name", componentName, `makes the ${rules.what} name "${base}-<random suffix>", which ${rules.service} refuses: it ${problem.text}`, problem.fix);
   }
 }
 
-function escapeForClass(symbols: string): string {
-  return symbols.replace(/[-\\\]^]/g, "\\$&");
+/** `"-"`, `"-" and "."`, `"-", "_" and "."`: symbols quoted, so a comma among them reads as one. */
+function listOf(symbols: readonly string[]): string {
+  const quoted = symbols.map((symbol) => JSON.stringify(symbol));
+  return quoted.length <= 1 ? quoted.join("") : `${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}`;
+}
+
+/** The fix for each of S3's rules beyond characters and length, for a name that starts with the component's name. */
+function bucketRuleProblem(whole: string): { text: string; fix: string } | undefined {
+  const text = bucketNameProblem(whole);
+  if (!text) return undefined;
+  const prefix = /reserved prefix (\S+)/.exec(text)?.[1];
+  const fix = prefix
+    ? `Use a component name that does not begin with "${prefix.replace(/-$/, "")}" (the bucket name would start with ${prefix}).`
+    : text.includes("adjacent periods")
+      ? "Use a component name without two periods in a row."
+      : text.includes("begin and end")
+        ? "Start the component name with a letter or digit."
+        : "Use another component name.";
+  return { text, fix };
 }

@@ -1,5 +1,5 @@
 /**
- * Buckets and roles the components let Pulumi name are `<component name>-<part>-<7 random hex>`; pulumi-aws
+ * Buckets, roles and CloudFront resources the components let Pulumi name are `<component name>-<part>-<7 random hex>`; pulumi-aws
  * lower-cases a bucket's and refuses one over S3's 63 characters or a role over IAM's 64 at `pulumi preview`, and S3
  * refuses characters other than lowercase letters, digits, `.` and `-` and its reserved prefixes at `pulumi up`
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html). Each component refuses a name that
@@ -15,7 +15,7 @@ import { UploadBucket } from "../../components/upload-bucket";
 
 const name = (length: number) => "n".repeat(length);
 
-describe("component names that make a bucket's autoname impossible", () => {
+describe("component names that make a name Pulumi generates for the component impossible", () => {
   it("UploadBucket: `<name>-bucket` must fit in 63 with the suffix (48), and `<name>-logs` too when bucketName is set (50)", () => {
     expect(() => new UploadBucket(name(48))).not.toThrow();
     expect(() => new UploadBucket(name(49))).toThrow(
@@ -23,7 +23,7 @@ describe("component names that make a bucket's autoname impossible", () => {
     );
     expect(() => new UploadBucket(name(50), { bucketName: "gallery-uploads" })).not.toThrow();
     expect(() => new UploadBucket(name(51), { bucketName: "gallery-uploads" })).toThrow(/makes the bucket name "n{51}-logs-<random suffix>" 64 characters, over S3's 63\. Use a component name of at most 50 characters\./);
-    expect(() => new UploadBucket("uploads_v2")).toThrow(/name "uploads_v2" makes the bucket name "uploads_v2-bucket-<random suffix>" hold characters S3 refuses \(letters, digits and - \. only\)\. Use a component name of letters, digits and - \.\./);
+    expect(() => new UploadBucket("uploads_v2")).toThrow(/name "uploads_v2" makes the bucket name "uploads_v2-bucket-<random suffix>" hold "_", which S3 refuses \(it takes letters, digits and "-" and "\."\)\. Use a component name of letters, digits and "-" and "\."\./);
   });
 
   it("UploadBucket.replicate: the replication role `<name>-<region>-replication-role`, the tightest of the replica's names, must fit IAM's 64", () => {
@@ -38,8 +38,10 @@ describe("component names that make a bucket's autoname impossible", () => {
   it("accepts what S3 accepts in an autonamed bucket (periods, upper case it lower-cases) and refuses what it does not", () => {
     expect(() => new UploadBucket("uploads.v2")).not.toThrow();
     expect(() => new UploadBucket("Uploads")).not.toThrow();
-    expect(() => new UploadBucket("xn--uploads")).toThrow(/makes the bucket name "xn--uploads-bucket-<random suffix>", which S3 refuses: it starts with the reserved prefix xn--\. Use a component name that gives a bucket name S3 takes\./);
-    expect(() => new UploadBucket("sthree")).toThrow(/makes the bucket name "sthree-bucket-<random suffix>", which S3 refuses: it starts with the reserved prefix sthree-/);
+    expect(() => new UploadBucket("xn--uploads")).toThrow(/makes the bucket name "xn--uploads-bucket-<random suffix>", which S3 refuses: it starts with the reserved prefix xn--\. Use a component name that does not begin with "xn-" \(the bucket name would start with xn--\)\./);
+    expect(() => new UploadBucket("sthree")).toThrow(/makes the bucket name "sthree-bucket-<random suffix>", which S3 refuses: it starts with the reserved prefix sthree-\. Use a component name that does not begin with "sthree"/);
+    expect(() => new UploadBucket("-uploads")).toThrow(/it does not begin and end with a letter or digit\. Start the component name with a letter or digit\./);
+    expect(() => new UploadBucket("up..loads")).toThrow(/it has two adjacent periods\. Use a component name without two periods in a row\./);
   });
 
   it("StaticSite: its buckets, with replicaRegion its replication role, and its CloudFront origin access control and SPA function", () => {
@@ -52,9 +54,9 @@ describe("component names that make a bucket's autoname impossible", () => {
     expect(() => new StaticSite(name(40), { path, replicaRegion: "us-west-2" })).toThrow(/makes the IAM role name .* Use a component name of at most 32 characters\./);
     // CloudFront: the SPA fallback function's name takes no period (its origin access control's does).
     expect(() => new StaticSite("my.site", { path })).not.toThrow();
-    expect(() => new StaticSite("my.site", { path, spa: true })).toThrow(/makes the CloudFront Function name "my\.site-spa-<random suffix>" hold characters CloudFront refuses \(letters, digits and - _ only\)\. Use a component name of letters, digits and -\./);
+    expect(() => new StaticSite("my.site", { path, spa: true })).toThrow(/makes the CloudFront Function name "my\.site-spa-<random suffix>" hold "\.", which CloudFront refuses \(it takes letters, digits and "-" and "_"\)\. Use a component name of letters, digits and "-"\./);
     // The advice is what every generated name takes: `_` suits the function, not the buckets; `.` the buckets, not the function.
-    expect(() => new StaticSite("my_site", { path, spa: true })).toThrow(/makes the bucket name "my_site-bucket-<random suffix>" hold characters S3 refuses \(letters, digits and - \. only\)\. Use a component name of letters, digits and -\./);
+    expect(() => new StaticSite("my_site", { path, spa: true })).toThrow(/makes the bucket name "my_site-bucket-<random suffix>" hold "_", which S3 refuses \(it takes letters, digits and "-" and "\."\)\. Use a component name of letters, digits and "-"\./);
     // With both buckets named, the origin access control `<name>-oac` is the limit (CloudFront's 64); s3-website hosting has none.
     const named = { path, bucketName: "gallery-site", logs: { bucketName: "gallery-site-logs" } };
     expect(() => new StaticSite(name(52), named)).not.toThrow();

@@ -89,5 +89,6 @@ describe("LambdaFunction", () => {
     expect(() => new LambdaFunction("s".repeat(43), { entry, schedule })).toThrow(
       /^LambdaFunction "s{43}": name "s{43}" makes the IAM role name "s{43}-schedule-role-<random suffix>" 65 characters, over IAM's 64\. Use a component name of at most 42 characters\.$/,
     );
+    expect(() => new LambdaFunction("nightly#1", { entry, schedule })).toThrow(/makes the IAM role name "nightly#1-schedule-role-<random suffix>" hold "#", which IAM refuses \(it takes letters, digits and "-", "_", "\.", "\+", "=", "," and "@"\)/);
   });
 });
