@@ -18,6 +18,16 @@ export const S3_BUCKET_NAME_LENGTH = 63;
 export const IAM_ROLE_NAME_LENGTH = 64;
 /** CloudFront Function and origin access control names: 1–64 characters. */
 export const CLOUDFRONT_NAME_LENGTH = 64;
+/** The characters besides letters and digits in an IAM role name (API_CreateRole: `[\w+=,.@-]+`). */
+export const IAM_NAME_SYMBOLS = "-_.+=,@";
+/** The characters besides letters and digits in a CloudFront Function's or key value store's name (`[a-zA-Z0-9-_]`). */
+export const CLOUDFRONT_NAME_SYMBOLS = "-_";
+
+/** The inside of a regex character class of letters, digits and `symbols` (the hyphen last, so it stands for itself). */
+export function nameCharacters(symbols: string): string {
+  const others = [...symbols].filter((symbol) => symbol !== "-").map((symbol) => (/[\\\]^]/.test(symbol) ? `\\${symbol}` : symbol));
+  return `A-Za-z0-9${others.join("")}${symbols.includes("-") ? "-" : ""}`;
+}
 
 /** Why S3 refuses `name` for a general purpose bucket, or undefined when it accepts it. */
 export function bucketNameProblem(name: string): string | undefined {
@@ -54,10 +64,10 @@ interface KindRules {
 const KINDS: Record<AutonamedKind, KindRules> = {
   // pulumi-aws lower-cases a bucket's autoname and refuses one over 63 at preview.
   bucket: { what: "bucket", service: "S3", maxLength: S3_BUCKET_NAME_LENGTH, symbols: "-.", transform: (name) => name.toLowerCase(), problem: bucketRuleProblem },
-  role: { what: "IAM role", service: "IAM", maxLength: IAM_ROLE_NAME_LENGTH, symbols: "-_.+=,@" },
+  role: { what: "IAM role", service: "IAM", maxLength: IAM_ROLE_NAME_LENGTH, symbols: IAM_NAME_SYMBOLS },
   // CloudFront Functions: 1–64 of letters, digits, - and _ (API_FunctionSummary); origin access controls: up to 64
   // characters, no pattern documented (API_OriginAccessControlConfig). pulumi-aws allows 255: these fail at `pulumi up`.
-  "cloudfront-function": { what: "CloudFront Function", service: "CloudFront", maxLength: CLOUDFRONT_NAME_LENGTH, symbols: "-_" },
+  "cloudfront-function": { what: "CloudFront Function", service: "CloudFront", maxLength: CLOUDFRONT_NAME_LENGTH, symbols: CLOUDFRONT_NAME_SYMBOLS },
   "origin-access-control": { what: "origin access control", service: "CloudFront", maxLength: CLOUDFRONT_NAME_LENGTH },
 };
 
@@ -79,7 +89,8 @@ export function validateAutonames(fail: ArgFailure, componentName: string, resou
     if (rules.symbols === undefined) continue;
     // What the service sees: the component name as the kind's transform leaves it (a bucket's is lower-cased).
     const seen = rules.transform ? rules.transform(componentName) : componentName;
-    const refused = [...new Set([...seen].filter((character) => !/[A-Za-z0-9]/.test(character) && !rules.symbols!.includes(character)))];
+    const allowed = new RegExp(`[${nameCharacters(rules.symbols)}]`);
+    const refused = [...new Set([...seen].filter((character) => !allowed.test(character)))];
     if (refused.length === 0) continue;
     fail("name", componentName, `makes the ${rules.what} name "${base}-<random suffix>" hold ${listOf(refused)}, which ${rules.service} refuses (it takes letters, digits and ${listOf([...rules.symbols])})`,
       `Use a component name of letters, digits${symbolsEveryoneTakes.length > 0 ? ` and ${listOf(symbolsEveryoneTakes)}` : ""}.`);

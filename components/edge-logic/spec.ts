@@ -4,7 +4,7 @@
  */
 import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
-import { AUTONAME_SUFFIX_LENGTH, CLOUDFRONT_NAME_LENGTH } from "../autoname";
+import { AUTONAME_SUFFIX_LENGTH, CLOUDFRONT_NAME_LENGTH, CLOUDFRONT_NAME_SYMBOLS, nameCharacters } from "../autoname";
 import { checkSourceFile, type ArgFailure } from "../errors";
 import { bundleEntry, planTimeOptions } from "../lambda/bundle";
 import { LAMBDA_LIMITS, VALID_RETENTION_DAYS } from "../lambda/function";
@@ -31,7 +31,7 @@ export const EDGE_LIMITS = {
   /** A CloudFront Function's or key value store's name: "Pattern: [a-zA-Z0-9-_]{1,64}" (API_FunctionSummary, API_CreateKeyValueStore). */
   cloudFrontNameLength: CLOUDFRONT_NAME_LENGTH,
   /** The characters of such a name (the pattern above), as the inside of a character class. */
-  cloudFrontNameCharacters: "A-Za-z0-9_-",
+  cloudFrontNameCharacters: nameCharacters(CLOUDFRONT_NAME_SYMBOLS),
   /** Lambda@Edge on viewer-request / viewer-response. */
   viewer: { memoryMb: 128, timeoutSeconds: 5, zippedBytes: 1024 * 1024 },
   /** Lambda@Edge on origin-request / origin-response. */

@@ -33,7 +33,7 @@
  * ACLs and key value stores are already checked by S3BucketName, BackupNames, WafRuleNames and
  * CloudFrontKeyValueStore; for those types this rule checks only the autoname, so a finding is reported once.
  */
-import { AUTONAME_RANDOM_LENGTH, CLOUDFRONT_NAME_LENGTH, IAM_ROLE_NAME_LENGTH, S3_BUCKET_NAME_LENGTH } from "../../components/autoname";
+import { AUTONAME_RANDOM_LENGTH, CLOUDFRONT_NAME_LENGTH, CLOUDFRONT_NAME_SYMBOLS, IAM_NAME_SYMBOLS, IAM_ROLE_NAME_LENGTH, nameCharacters, S3_BUCKET_NAME_LENGTH } from "../../components/autoname";
 import type { Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
@@ -93,8 +93,8 @@ function withFifo(flag: string, max: number): PhysicalNameSpec["problem"] {
   };
 }
 
-const LETTERS_DIGITS_DASH_UNDERSCORE = /[A-Za-z0-9_-]/;
-const IAM_NAME = /[\w+=,.@-]/;
+const LETTERS_DIGITS_DASH_UNDERSCORE = new RegExp(`[${nameCharacters(CLOUDFRONT_NAME_SYMBOLS)}]`);
+const IAM_NAME = new RegExp(`[${nameCharacters(IAM_NAME_SYMBOLS)}]`);
 
 /**
  * The table. Sources, per type:
