@@ -1,7 +1,8 @@
 /**
  * `npm run docs`: regenerates the generated parts of docs/ (tests/docs.test.ts checks they are current):
  * - the config table of docs/configuration.md, from Pulumi.yaml and the stack files;
- * - docs/reference/, the argument reference, by TypeDoc from the TSDoc of the package's exports;
+ * - docs/reference/, the argument reference, by TypeDoc from the TSDoc of the package's exports, and
+ *   docs/reference-stamp.json, what it was made from (scripts/docs/reference-stamp.ts);
  * - the argument and output tables of each docs/components/ page (a page for each new component), and the
  *   component list of docs/README.md, from that reference;
  * - the diagrams of docs/architecture.md, from the recorded graph of each stack.
@@ -13,6 +14,7 @@ import { architectureBlock, withArchitecture } from "./docs/architecture";
 import { configTable, stackNames, withConfigTable } from "./docs/config-table";
 import { componentIndex, componentPages, withComponentIndex } from "./docs/component-pages";
 import { generateReference, readTree, REFERENCE_DIR } from "./docs/reference";
+import { referenceStamp, STAMP_FILE, stampText } from "./docs/reference-stamp";
 import { runProgramOffline } from "../local/offline/program";
 import type { Graph } from "../local/offline/graph";
 
@@ -37,7 +39,8 @@ async function main(): Promise<number> {
   console.log("docs/configuration.md: config table regenerated");
 
   await generateReference(projectDir, join(projectDir, REFERENCE_DIR));
-  console.log(`${REFERENCE_DIR}/: argument reference regenerated`);
+  writeFileSync(join(projectDir, STAMP_FILE), stampText(referenceStamp(projectDir)));
+  console.log(`${REFERENCE_DIR}/: argument reference regenerated (${STAMP_FILE}: its sources)`);
   const pages = componentPages(projectDir, readTree(join(projectDir, REFERENCE_DIR)));
   for (const page of pages) writeFileSync(join(projectDir, page.path), page.text);
   const index = join(projectDir, "docs", "README.md");

@@ -7,25 +7,19 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
-import type ts from "typescript";
-import { projectProgram, withOwnChecker } from "./program";
+import { projectProgram } from "./program";
 
 export const REFERENCE_DIR = join("docs", "reference");
 export const ENTRY_POINTS = ["components/index.ts", "testing/index.ts"];
 
-/**
- * Writes the reference for the project at `projectDir` into `outDir` (emptied first). `program`: the project's whole
- * program (scripts/docs/program.ts) when the caller has it already, as the type check does; TypeDoc gets a checker
- * of its own over its files.
- */
-export async function generateReference(projectDir: string, outDir: string, projectWide?: ts.Program): Promise<void> {
-  // A program of its own when the caller has none: its checker is TypeDoc's already.
-  const program = projectWide ? withOwnChecker(projectWide) : projectProgram(projectDir);
+/** Writes the reference for the project at `projectDir` into `outDir` (emptied first). */
+export async function generateReference(projectDir: string, outDir: string): Promise<void> {
+  const program = projectProgram(projectDir);
   // TypeDoc and its markdown plugin are ES modules; this file runs as CommonJS (ts-node, the offline register, vitest).
   const { Application, Converter, LogLevel, ReflectionKind } = await import("typedoc");
   const app = await Application.bootstrapWithPlugins({
     entryPoints: ENTRY_POINTS.map((entry) => join(projectDir, entry)),
-    // The project's options (TypeDoc otherwise reads the working directory's tsconfig); the program is the caller's.
+    // The project's options (TypeDoc otherwise reads the working directory's tsconfig); the program is the one built above.
     tsconfig: join(projectDir, "tsconfig.json"),
     plugin: ["typedoc-plugin-markdown"],
     out: outDir,
@@ -95,10 +89,10 @@ export function readTree(dir: string): Map<string, string> {
 }
 
 /** Generates the reference into a temporary directory and returns its files; the directory is removed. */
-export async function freshReference(projectDir: string, program?: ts.Program): Promise<Map<string, string>> {
+export async function freshReference(projectDir: string): Promise<Map<string, string>> {
   const dir = mkdtempSync(join(tmpdir(), "reference-"));
   try {
-    await generateReference(projectDir, join(dir, "reference"), program);
+    await generateReference(projectDir, join(dir, "reference"));
     return readTree(join(dir, "reference"));
   } finally {
     rmSync(dir, { recursive: true, force: true });
