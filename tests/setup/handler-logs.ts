@@ -3,12 +3,33 @@
  * write (console, Powertools Logger JSON) is buffered from the end of one test to the end of
  * the next (so a first test also gets its beforeAll's output) and printed with a failing
  * test's report; a passing test drops it. `npm start` is unaffected: it prints to the terminal.
+ *
+ * Handlers a test calls in-process (not in a sandbox) log through Powertools Logger, which writes
+ * to the process's stdout through a Console of its own, past vitest's capture of `console`: what
+ * reaches the worker's stdout and stderr joins the same buffer. vitest's own output comes from its
+ * main process, and `console` in tests goes through vitest, so neither is held back.
  */
 import { beforeEach } from "vitest";
-import { setDefaultHandlerLogSink, type HandlerLogChunk } from "../../local/handler-log-sink";
+import { setDefaultHandlerLogSink, type HandlerLogChunk, type HandlerLogSink } from "../../local/handler-log-sink";
 
 let buffered: HandlerLogChunk[] = [];
-setDefaultHandlerLogSink((chunk) => void buffered.push(chunk));
+const bufferChunk: HandlerLogSink = (chunk) => void buffered.push(chunk);
+setDefaultHandlerLogSink(bufferChunk);
+
+// A shared worker evaluates this file once per test file: the streams are wrapped once, and write to the newest buffer.
+const CURRENT_SINK = Symbol.for("serverless-fullstack.tests.process-output-sink");
+const holder = globalThis as { [CURRENT_SINK]?: HandlerLogSink };
+if (!holder[CURRENT_SINK]) {
+  for (const stream of ["stdout", "stderr"] as const) {
+    process[stream].write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      holder[CURRENT_SINK]!({ functionName: "in-process", stream, text: typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8") });
+      const callback = rest.find((arg): arg is (error?: Error | null) => void => typeof arg === "function");
+      if (callback) queueMicrotask(() => callback());
+      return true;
+    }) as typeof process.stdout.write;
+  }
+}
+holder[CURRENT_SINK] = bufferChunk;
 
 beforeEach(({ onTestFinished }) => {
   onTestFinished(({ task }) => {
