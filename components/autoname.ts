@@ -85,26 +85,42 @@ export function validateAutonames(fail: ArgFailure, componentName: string, resou
   });
   const allSymbols = [...new Set(Object.values(KINDS).flatMap(({ symbols }) => [...(symbols ?? "")]))];
   const symbolsEveryoneTakes = allSymbols.filter((symbol) => named.every(({ rules }) => rules.symbols === undefined || rules.symbols.includes(symbol)));
-  for (const { rules, base } of named) {
-    if (rules.symbols === undefined) continue;
-    // What the service sees: the component name as the kind's transform leaves it (a bucket's is lower-cased).
-    const seen = rules.transform ? rules.transform(componentName) : componentName;
-    const allowed = new RegExp(`[${nameCharacters(rules.symbols)}]`);
-    const refused = [...new Set([...seen].filter((character) => !allowed.test(character)))];
-    if (refused.length === 0) continue;
-    fail("name", componentName, `makes the ${rules.what} name "${base}-<random suffix>" hold ${listOf(refused)}, which ${rules.service} refuses (it takes letters, digits and ${listOf([...rules.symbols])})`,
-      `Use a component name of letters, digits${symbolsEveryoneTakes.length > 0 ? ` and ${listOf(symbolsEveryoneTakes)}` : ""}.`);
+  // Every problem in one error: a name both too long and with a refused character is fixed in one try.
+  const problems: Array<{ text: string; fix: string }> = [];
+  const refusingKind = named.find(({ rules }) => rules.symbols !== undefined && refusedCharacters(componentName, rules).length > 0);
+  if (refusingKind) {
+    const { rules, base } = refusingKind;
+    problems.push({
+      text: `makes the ${rules.what} name "${base}-<random suffix>" hold ${listOf(refusedCharacters(componentName, rules))}, which ${rules.service} refuses (it takes letters, digits and ${listOf([...rules.symbols!])})`,
+      fix: `Use a component name of letters, digits${symbolsEveryoneTakes.length > 0 ? ` and ${listOf(symbolsEveryoneTakes)}` : ""}.`,
+    });
   }
   const tightest = named.reduce<(typeof named)[number] | undefined>((least, next) => (!least || next.longestComponentName < least.longestComponentName ? next : least), undefined);
   if (tightest && componentName.length > tightest.longestComponentName) {
     const { rules, base, longestComponentName } = tightest;
-    fail("name", componentName, `makes the ${rules.what} name "${base}-<random suffix>" ${base.length + AUTONAME_SUFFIX_LENGTH} characters, over ${rules.service}'s ${rules.maxLength}`, `Use a component name of at most ${longestComponentName} characters.`);
+    problems.push({
+      text: `makes the ${rules.what} name "${base}-<random suffix>" ${base.length + AUTONAME_SUFFIX_LENGTH} characters, over ${rules.service}'s ${rules.maxLength}`,
+      fix: `Use a component name of at most ${longestComponentName} characters.`,
+    });
   }
-  for (const { rules, base } of named) {
+  // S3's other rules on the whole name, once its characters and length are right (its rules re-check both).
+  if (problems.length === 0) for (const { rules, base } of named) {
     // The random part is lowercase hex: a stand-in of the same kind shows what the service makes of the whole name.
     const problem = rules.problem?.(`${base}-${"0".repeat(AUTONAME_RANDOM_LENGTH)}`);
-    if (problem) fail("name", componentName, `makes the ${rules.what} name "${base}-<random suffix>", which ${rules.service} refuses: it ${problem.text}`, problem.fix);
+    if (problem) {
+      // Every bucket of the component starts with its name: the first says what the others would.
+      problems.push({ text: `makes the ${rules.what} name "${base}-<random suffix>", which ${rules.service} refuses: it ${problem.text}`, fix: problem.fix });
+      break;
+    }
   }
+  if (problems.length > 0) fail("name", componentName, problems.map(({ text }) => text).join("; it also "), problems.map(({ fix }) => fix).join(" "));
+}
+
+/** The characters of `componentName`, as the service sees it (a bucket's lower-cased), that the kind's names may not hold. */
+function refusedCharacters(componentName: string, rules: KindRules): string[] {
+  const seen = rules.transform ? rules.transform(componentName) : componentName;
+  const allowed = new RegExp(`[${nameCharacters(rules.symbols!)}]`);
+  return [...new Set([...seen].filter((character) => !allowed.test(character)))];
 }
 
 /** `"-"`, `"-" and "."`, `"-", "_" and "."`: symbols quoted, so a comma among them reads as one. */

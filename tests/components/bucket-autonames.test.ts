@@ -35,6 +35,12 @@ describe("component names that make a name Pulumi generates for the component im
     expect(() => new UploadBucket(name(30)).replicate("ap-southeast-2")).toThrow(/makes the IAM role name .* Use a component name of at most 24 characters\./);
   });
 
+  it("names every problem of a name at once: a refused character and the length, with one fix for both", () => {
+    expect(() => new UploadBucket(`${name(48)}_v2`)).toThrow(
+      /makes the bucket name "n{48}_v2-bucket-<random suffix>" hold "_", which S3 refuses \(it takes letters, digits and "-" and "\."\); it also makes the bucket name "n{48}_v2-bucket-<random suffix>" 66 characters, over S3's 63\. Use a component name of letters, digits and "-" and "\."\. Use a component name of at most 48 characters\./,
+    );
+  });
+
   it("accepts what S3 accepts in an autonamed bucket (periods, upper case it lower-cases) and refuses what it does not", () => {
     expect(() => new UploadBucket("uploads.v2")).not.toThrow();
     expect(() => new UploadBucket("Uploads")).not.toThrow();
