@@ -28,6 +28,19 @@ const MESSAGES: Record<number, string> = {
   429: "The gallery is busy right now. Please try again in a moment.",
 };
 
+/** What a request that got no answer says (the browser's own "Failed to fetch" tells a person nothing). */
+export const UNREACHABLE_MESSAGE = "The gallery could not be reached. Please check your connection and try again.";
+
+/** fetch, with a network failure (no answer at all: offline, DNS, a dropped connection) told as UNREACHABLE_MESSAGE. */
+async function fetchOrExplain(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch {
+    // No status: the processing poll tries such a look again (main.ts, pollProcessing).
+    throw new Error(UNREACHABLE_MESSAGE);
+  }
+}
+
 /** The message to show for a failed response: ours for the common statuses, the API's otherwise. */
 export function messageFor(status: number, body: ErrorBody | undefined): string {
   if (status === 400) return body?.errors ? "Please correct the highlighted fields." : (body?.message ?? "The request was not valid.");
@@ -44,7 +57,7 @@ export function createApi(token: () => string | undefined) {
     const idToken = token();
     if (idToken) headers.authorization = idToken;
     if (body !== undefined) headers["content-type"] = "application/json";
-    const response = await fetch(`/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetchOrExplain(`/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const result: unknown = response.status === 204 ? undefined : await response.json().catch(() => undefined);
     if (!response.ok) {
       const error = result as ErrorBody | undefined;
@@ -71,7 +84,7 @@ export function createApi(token: () => string | undefined) {
      */
     async uploadPhoto(albumId: string, file: File, title: string | undefined): Promise<Photo> {
       const { photo, upload } = await call<PhotoUpload>("POST", `${albumPath(albumId)}/photos`, { contentType: file.type, size: file.size, ...(title ? { title } : {}) });
-      const put = await fetch(upload.url, { method: upload.method ?? "PUT", headers: upload.headers ?? {}, body: file });
+      const put = await fetchOrExplain(upload.url, { method: upload.method ?? "PUT", headers: upload.headers ?? {}, body: file });
       if (!put.ok) throw new ApiError(put.status, put.status === 403 ? "The upload link was refused or has expired. Please try again." : `The upload failed (${put.status}).`);
       return photo;
     },

@@ -2,12 +2,14 @@
  * Live updates in a real browser against `npm start`: the signed-in page connects to the local
  * WebSocket API (id token checked by the $connect authorizer); while connected it does not poll, so
  * a photo that turns ready got there by the thumbnail function's push. A page without WebSocket
- * still sees its photo become ready, by polling, also after a poll that failed on the way; a poll the
+ * still sees its photo become ready, by polling, also after a poll that failed on the way (a 5xx, a 429, or no
+ * answer at all); a poll the
  * API refuses (403, 404) ends the polling.
  */
 import type { Page } from "playwright-core";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+import { UNREACHABLE_MESSAGE } from "../../site/src/api";
 import { PROCESSING_POLL_MS } from "../../site/src/polling";
 import { eventually, newContext, sharedApp, signInAndOpenNewAlbum, signUpUser, uploadPhoto } from "./browser";
 
@@ -72,10 +74,10 @@ function firstPhotoStatus(page: Page): Promise<string | null> {
   return page.locator("#photo-list li").first().getAttribute("data-status");
 }
 
-/** A poll's answer that is not the photo list. */
+/** A poll's answer that is not the photo list: a status with its body, or none at all (the request lost on the network). */
 interface PollFailure {
-  status: number;
-  body: { message: string };
+  status: number | "network";
+  body?: { message: string };
   /** What the page's message line says for it (site/src/api.ts, messageFor). */
   shows: string;
 }
@@ -96,7 +98,10 @@ async function pageWhosePollFails(label: string, failure: PollFailure): Promise<
       const body = (await response.json()) as { items: Array<{ status: string; thumbnails?: unknown }> };
       return route.fulfill({ response, json: { ...body, items: body.items.map(({ thumbnails: _, ...photo }) => ({ ...photo, status: "pending" })) } });
     }
-    if (reads === 2) return route.fulfill({ status: failure.status, contentType: "application/json", body: JSON.stringify(failure.body) });
+    if (reads === 2) {
+      if (failure.status === "network") return route.abort("internetdisconnected");
+      return route.fulfill({ status: failure.status, contentType: "application/json", body: JSON.stringify(failure.body) });
+    }
     return route.continue();
   });
   await uploadPng(page, label);
@@ -140,7 +145,8 @@ export function realtimeSuite(): void {
     it.each<PollFailure>([
       { status: 503, body: { message: "Service Unavailable" }, shows: "The gallery had a problem. Please try again in a moment." },
       { status: 429, body: { message: "Too Many Requests" }, shows: "The gallery is busy right now. Please try again in a moment." },
-    ])("answered $status: keeps polling, shows why, and takes that message away once a look works", async (failure) => {
+      { status: "network", shows: UNREACHABLE_MESSAGE },
+    ])("$status: keeps polling, shows why, and takes that message away once a look works", async (failure) => {
       const { page } = await pageWhosePollFails(`realtime-poll-${failure.status}`, failure);
       await runPollInterval(page);
       await eventually(() => page.locator("#message").textContent()).toBe(failure.shows);
@@ -156,7 +162,7 @@ export function realtimeSuite(): void {
       { status: 401, body: { message: "Unauthorized" }, shows: "You are not signed in, or your session has expired. Please sign in again." },
       { status: 403, body: { message: "Forbidden" }, shows: "You are not allowed to do that." },
       { status: 404, body: { message: "Album not found" }, shows: "That album or photo does not exist (it may have been deleted)." },
-    ])("answered $status: stops polling and says why", async (failure) => {
+    ])("$status: stops polling and says why", async (failure) => {
       const { page, routedReads } = await pageWhosePollFails(`realtime-poll-${failure.status}`, failure);
       await runPollInterval(page);
       await eventually(() => page.locator("#message").textContent()).toBe(failure.shows);
