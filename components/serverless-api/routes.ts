@@ -75,7 +75,15 @@ export function createRoutes(
     const slug = `${route.method.toLowerCase()}${resourceSlug(route.fullPath)}`;
     let modelName: pulumi.Output<string> | undefined;
     if (route.requestSchema) {
-      const model = snapshot.model(`${name}-model-${slug}`, { name: modelIdentifier(route), contentType: "application/json", schema: JSON.stringify(route.requestSchema) });
+      // Keyed by the model's own name, which is unique per REST API and has no base path in it: with a key that
+      // changed with the base path, Pulumi would create the "new" model before deleting the old one, and API
+      // Gateway refuses a second model of one name. Stacks deployed before keep theirs under the old key (alias).
+      const identifier = modelIdentifier(route);
+      const model = snapshot.model(
+        `${name}-model-${identifier}`,
+        { name: identifier, contentType: "application/json", schema: JSON.stringify(route.requestSchema) },
+        { aliases: [{ name: `${name}-model-${slug}` }] },
+      );
       modelName = model.name;
     }
     const authorizer = route.auth.type === "authorizer" ? spec.authorizers.find((a) => a.name === (route.auth as { authorizer: string }).authorizer)! : undefined;

@@ -21,6 +21,8 @@ import * as pulumi from "@pulumi/pulumi";
 /** Options a part may take besides its parent (always the component). */
 export interface PartOptions {
   dependsOn?: pulumi.Resource[];
+  /** Earlier logical names of a part that was renamed: existing stacks keep it instead of replacing it. */
+  aliases?: pulumi.Alias[];
 }
 
 /** What the deployment needs: every part, and a digest that changes when any part's inputs change. */
@@ -109,7 +111,7 @@ export class ApiSnapshot {
     opts: PartOptions = {},
   ): R {
     if (this.sealed) throw new Error(`ApiSnapshot: ${name} was created after the deployment; create every API part before createStages.`);
-    const part = new Type(name, args, { parent: this.parent, dependsOn: opts.dependsOn });
+    const part = new Type(name, args, { parent: this.parent, dependsOn: opts.dependsOn, aliases: opts.aliases });
     this.parts.push(part);
     // Resolved inputs (ids of other parts included): a replaced or changed part changes the digest.
     this.inputs.push(pulumi.output({ name, args }));

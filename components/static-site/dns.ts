@@ -21,11 +21,16 @@ export function siteCertificate(name: string, spec: StaticSiteSpec, parent: pulu
     },
     { parent },
   );
-  // One validation record per name; names are known at plan time, so `pulumi preview` lists them.
-  const validationRecords = domain.names.map((_, index) => {
-    const option = certificate.domainValidationOptions[index];
+  // One validation record per name, keyed by the name it validates: names are known at plan time, so
+  // `pulumi preview` lists them, and adding, removing or reordering aliases leaves the other names' records be.
+  const validationRecords = domain.names.map((host, index) => {
+    const option = certificate.domainValidationOptions.apply((options) => {
+      const found = options.find((o) => o.domainName === host);
+      if (!found) throw new Error(`StaticSite "${name}": the certificate has no DNS validation option for ${host} (it has ${options.map((o) => o.domainName).join(", ")}).`);
+      return found;
+    });
     return new aws.route53.Record(
-      `${name}-cert-validation-${index}`,
+      `${name}-cert-validation-${hostKey(host)}`,
       {
         zoneId: domain.hostedZoneId!,
         name: option.resourceRecordName,
@@ -35,7 +40,7 @@ export function siteCertificate(name: string, spec: StaticSiteSpec, parent: pulu
         // A wildcard and its apex share one validation record.
         allowOverwrite: true,
       },
-      { parent },
+      { parent, aliases: [{ name: `${name}-cert-validation-${index}` }] },
     );
   });
   const validation = new aws.acm.CertificateValidation(
@@ -73,33 +78,25 @@ export function siteRecords(name: string, spec: StaticSiteSpec, distribution: aw
   const records: aws.route53.Record[] = [];
   domain.names.forEach((host, index) => {
     for (const type of ["A", "AAAA"] as const) {
-      const base = `${name}-${type.toLowerCase()}-${index}`;
-      if (!failover) {
-        records.push(
-          new aws.route53.Record(
-            base,
-            { zoneId, name: host, type, aliases: [{ name: distribution.domainName, zoneId: distribution.hostedZoneId, evaluateTargetHealth: false }] },
-            { parent },
-          ),
-        );
-        continue;
-      }
+      const key = `${name}-${type.toLowerCase()}-${hostKey(host)}`;
+      const earlier = `${name}-${type.toLowerCase()}-${index}`;
+      const site = { name: distribution.domainName, zoneId: distribution.hostedZoneId, evaluateTargetHealth: false };
+      // The simple record and the PRIMARY share one logical name: turning failover on is then an update of one record
+      // set (the provider deletes the old set and creates the new in one change batch) rather than a create beside a
+      // set of the same name and type, which Route 53 refuses (one routing policy per name and type). Turning it off
+      // still needs the SECONDARY records deleted first (docs/multi-region.md): Pulumi deletes removed ones last.
+      const primary = new aws.route53.Record(
+        key,
+        failover
+          ? { zoneId, name: host, type, setIdentifier: `${name}-primary`, failoverRoutingPolicies: [{ type: "PRIMARY" }], healthCheckId: healthCheck!.id, aliases: [site] }
+          : { zoneId, name: host, type, aliases: [site] },
+        { parent, aliases: [{ name: earlier }, { name: `${earlier}-primary` }] },
+      );
+      records.push(primary);
+      if (!failover) continue;
       records.push(
         new aws.route53.Record(
-          `${base}-primary`,
-          {
-            zoneId,
-            name: host,
-            type,
-            setIdentifier: `${name}-primary`,
-            failoverRoutingPolicies: [{ type: "PRIMARY" }],
-            healthCheckId: healthCheck!.id,
-            aliases: [{ name: distribution.domainName, zoneId: distribution.hostedZoneId, evaluateTargetHealth: false }],
-          },
-          { parent },
-        ),
-        new aws.route53.Record(
-          `${base}-secondary`,
+          `${key}-secondary`,
           {
             zoneId,
             name: host,
@@ -108,10 +105,21 @@ export function siteRecords(name: string, spec: StaticSiteSpec, distribution: aw
             failoverRoutingPolicies: [{ type: "SECONDARY" }],
             aliases: [{ name: failover.domainName, zoneId: failover.hostedZoneId, evaluateTargetHealth: false }],
           },
-          { parent },
+          // Created only once the PRIMARY has replaced the simple record, which would otherwise hold the name and type.
+          { parent, dependsOn: [primary], aliases: [{ name: `${earlier}-secondary` }] },
         ),
       );
     }
   });
   return records;
+}
+
+/**
+ * A host name's part in logical names: the host itself, with a wildcard's `*` spelled `_wildcard` (`_` is not a
+ * host-name character, spec.ts HOST_NAME), so two hosts never share a key and the URN has no glob character.
+ * Earlier versions keyed records by their index in `domain.names`; the records carry those names as aliases,
+ * for the hosts at those indexes today, so upgrading without changing the domain changes nothing.
+ */
+export function hostKey(host: string): string {
+  return host.replace(/^\*\./, "_wildcard.");
 }

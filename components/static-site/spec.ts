@@ -382,6 +382,13 @@ function validateDomain(fail: ArgFailure, domain: StaticSiteDomain): void {
   for (const host of [domain.name, ...(domain.aliases ?? [])]) {
     if (!HOST_NAME.test(host ?? "")) fail("domain.name", host, "is not a lowercase DNS host name", 'Use e.g. "gallery.example.com".');
   }
+  // Records are keyed by host name (dns.ts), and Route 53 holds one record set per name and type.
+  const hosts = [domain.name, ...(domain.aliases ?? [])];
+  (domain.aliases ?? []).forEach((host, index) => {
+    if (hosts.indexOf(host) <= index) {
+      fail(`domain.aliases[${index}]`, host, "is already one of the site's host names, so its certificate name and Route 53 records would be made twice", "List each host name once.");
+    }
+  });
   if (!domain.certificateArn && !domain.hostedZoneId) {
     fail("domain", domain.name, "has neither certificateArn nor hostedZoneId, so HTTPS cannot be set up", "Set hostedZoneId (a certificate is created and validated there) or pass an ACM certificateArn from us-east-1.");
   }

@@ -33,6 +33,16 @@ function args(overrides: Partial<ServerlessApiArgs> = {}): ServerlessApiArgs {
   };
 }
 
+/** The alias names every resource under a component was registered with (the engine, not the mock monitor, resolves them). */
+function capturingAliases() {
+  const aliases = new Map<string, string[]>();
+  const capture: pulumi.ResourceTransformation = ({ type, name, opts }) => {
+    aliases.set(`${type}::${name}`, (opts.aliases ?? []).map((alias) => String(typeof alias === "string" ? alias : (alias as pulumi.Alias).name)));
+    return undefined;
+  };
+  return { aliases, opts: { transformations: [capture] } };
+}
+
 const method = (graph: RecordedResource[], name: string) => resource(graph, "aws:apigateway/method:Method", name);
 const integration = (graph: RecordedResource[], name: string) => resource(graph, "aws:apigateway/integration:Integration", name);
 
@@ -106,7 +116,7 @@ describe("ServerlessApi routes and integrations", () => {
     const bodyValidator = resource(graph, "aws:apigateway/requestValidator:RequestValidator", "t5-validate-body");
     const paramValidator = resource(graph, "aws:apigateway/requestValidator:RequestValidator", "t5-validate-parameters");
     expect(bodyValidator.inputs).toMatchObject({ validateRequestBody: true, validateRequestParameters: true });
-    const model = resource(graph, "aws:apigateway/model:Model", "t5-model-post-api-albums");
+    const model = resource(graph, "aws:apigateway/model:Model", "t5-model-PostAlbumsBody");
     expect(model.inputs).toMatchObject({ contentType: "application/json", name: "PostAlbumsBody" });
     expect(JSON.parse(model.inputs.schema)).toEqual({ type: "object", required: ["title"] });
     const post = method(graph, "t5-method-post-api-albums");
@@ -115,6 +125,25 @@ describe("ServerlessApi routes and integrations", () => {
     expect(method(graph, "t5-method-get-api-health").inputs.requestValidatorId).toBe(paramValidator.id);
     const badBody = resource(graph, "aws:apigateway/response:Response", "t5-gateway-bad-body");
     expect(badBody.inputs.responseTemplates["application/json"]).toContain("$context.error.validationErrorString");
+  });
+
+  it("keeps each model's URN when basePath changes: the model is updated, not created a second time under its name", async () => {
+    // A model's name (PostAlbumsBody) has no base path in it and is unique per REST API. Were the URN to change
+    // with the base path, Pulumi would create the new model before deleting the old one, and CreateModel would
+    // be refused; the same URN makes it an update of the one model.
+    const modelUrns = async (basePath: string) => {
+      const graph = await record(() => new ServerlessApi("bp", args({ basePath })));
+      return Object.fromEntries(ofType(graph, "aws:apigateway/model:Model").map((m) => [m.inputs.name, m.urn]));
+    };
+    const underApi = await modelUrns("api");
+    expect(Object.keys(underApi)).toEqual(["PostAlbumsBody"]);
+    expect(await modelUrns("v1")).toEqual(underApi);
+  });
+
+  it("aliases each model to its earlier name (with the base path), so stacks deployed before keep their models", async () => {
+    const { aliases, opts } = capturingAliases();
+    await record(() => new ServerlessApi("old", args(), opts));
+    expect(aliases.get("aws:apigateway/model:Model::old-model-PostAlbumsBody")).toEqual(["old-model-post-api-albums"]);
   });
 });
 

@@ -1,11 +1,23 @@
 import { runInNewContext } from "node:vm";
+import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { StaticSite, type StaticSiteArgs } from "../../components/static-site";
 import { MANAGED_CACHING_DISABLED, spaRewriteCode } from "../../components/static-site/distribution";
 import { normaliseSecurityHeaders, securityHeadersConfig } from "../../components/static-site/headers";
-import { attachedTo, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
+import { attachedTo, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
 
 const path = "tests/fixtures/site";
+const RECORD = "aws:route53/record:Record";
+
+/** The alias names every resource under a component was registered with (the engine, not the mock monitor, resolves them). */
+function capturingAliases() {
+  const aliases = new Map<string, string[]>();
+  const capture: pulumi.ResourceTransformation = ({ type, name, opts }) => {
+    aliases.set(`${type}::${name}`, (opts.aliases ?? []).map((alias) => String(typeof alias === "string" ? alias : (alias as pulumi.Alias).name)));
+    return undefined;
+  };
+  return { aliases, opts: { transformations: [capture] } };
+}
 const certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
 
 async function build(name: string, args: Partial<StaticSiteArgs> = {}) {
@@ -191,10 +203,10 @@ describe("StaticSite domains", () => {
     const { graph, distribution, get } = await build("dom", { domain: { name: "gallery.example.com", aliases: ["www.gallery.example.com"], hostedZoneId: "Z1" } });
     const cert = get("aws:acm/certificate:Certificate", "-cert");
     expect(cert.inputs).toMatchObject({ domainName: "gallery.example.com", subjectAlternativeNames: ["www.gallery.example.com"], validationMethod: "DNS", region: "us-east-1" });
-    expect(get("aws:route53/record:Record", "-cert-validation-0").inputs).toMatchObject({ zoneId: "Z1", type: "CNAME", name: "_x1.gallery.example.com." });
+    expect(get("aws:route53/record:Record", "-cert-validation-gallery.example.com").inputs).toMatchObject({ zoneId: "Z1", type: "CNAME", name: "_x1.gallery.example.com." });
     expect(distribution.inputs.aliases).toEqual(["gallery.example.com", "www.gallery.example.com"]);
     expect(distribution.inputs.viewerCertificate).toMatchObject({ sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" });
-    const records = graph.filter((r) => r.type === "aws:route53/record:Record" && /-(a|aaaa)-\d$/.test(r.name));
+    const records = graph.filter((r) => r.type === "aws:route53/record:Record" && /-(a|aaaa)-/.test(r.name));
     expect(records.map((r) => `${r.inputs.type} ${r.inputs.name}`).sort()).toEqual([
       "A gallery.example.com", "A www.gallery.example.com", "AAAA gallery.example.com", "AAAA www.gallery.example.com",
     ]);
@@ -213,13 +225,54 @@ describe("StaticSite domains", () => {
     });
     const health = get("aws:route53/healthCheck:HealthCheck", "-health");
     expect(health.inputs).toMatchObject({ fqdn: distribution.state.domainName, type: "HTTPS", resourcePath: "/index.html", port: 443 });
-    const primary = get("aws:route53/record:Record", "-a-0-primary").inputs;
-    const secondary = get("aws:route53/record:Record", "-a-0-secondary").inputs;
+    const primary = get("aws:route53/record:Record", "-a-app.example.com").inputs;
+    const secondary = get("aws:route53/record:Record", "-a-app.example.com-secondary").inputs;
     expect(primary).toMatchObject({ name: "app.example.com", type: "A", failoverRoutingPolicies: [{ type: "PRIMARY" }], healthCheckId: health.id });
     expect(secondary).toMatchObject({ name: "app.example.com", type: "A", failoverRoutingPolicies: [{ type: "SECONDARY" }] });
     expect(secondary.aliases[0].name).toBe("standby.cloudfront.net");
     expect(primary.setIdentifier).not.toBe(secondary.setIdentifier);
     expect(graph.filter((r) => r.type === "aws:route53/record:Record")).toHaveLength(4);
+  });
+
+  it("keeps every alias and validation record's URN when domain.aliases is reordered, so no record is created on a name another holds", async () => {
+    // Route 53 record names are ForceNew and not autonamed: a record whose URN moved to another host would be
+    // replaced create-first, onto a name the record of that host still holds ("already exists").
+    const recordUrns = async (aliases: string[]) => {
+      const { graph } = await build("order", { domain: { name: "gallery.example.com", aliases, hostedZoneId: "Z1" } });
+      return Object.fromEntries(ofType(graph, RECORD).map((r) => [`${r.inputs.type} ${r.inputs.name}`, r.urn]));
+    };
+    const before = await recordUrns(["www.gallery.example.com", "shop.gallery.example.com"]);
+    expect(Object.keys(before)).toHaveLength(9);
+    expect(await recordUrns(["shop.gallery.example.com", "www.gallery.example.com"])).toEqual(before);
+  });
+
+  it("aliases the records of stacks deployed before to their index names, so upgrading with the same config changes nothing", async () => {
+    const { aliases, opts } = capturingAliases();
+    await record(() => new StaticSite("old", { path, domain: { name: "gallery.example.com", aliases: ["www.gallery.example.com"], hostedZoneId: "Z1" } }, opts));
+    expect(aliases.get(`${RECORD}::old-a-www.gallery.example.com`)).toEqual(["old-a-1", "old-a-1-primary"]);
+    expect(aliases.get(`${RECORD}::old-aaaa-gallery.example.com`)).toEqual(["old-aaaa-0", "old-aaaa-0-primary"]);
+    expect(aliases.get(`${RECORD}::old-cert-validation-www.gallery.example.com`)).toEqual(["old-cert-validation-1"]);
+  });
+
+  it("turns failover on and off without moving the plain record: the PRIMARY takes its URN, the SECONDARY waits for it", async () => {
+    // Route 53 keeps one routing policy per name and type. Kept on one URN, the simple record becomes the PRIMARY
+    // in one update (the provider deletes the old set and creates the new one in a single change batch), and the
+    // SECONDARY is created only after it.
+    const failover = { domainName: "standby.cloudfront.net", hostedZoneId: "Z2FDTNDATAQYW2" };
+    const build2 = async (withFailover: boolean) => {
+      const { aliases, opts } = capturingAliases();
+      const graph = await record(() => new StaticSite("flip", { path, domain: { name: "app.example.com", hostedZoneId: "Z1", certificateArn, failover: withFailover ? failover : undefined } }, opts));
+      const records = ofType(graph, RECORD);
+      return { aliases, byPolicy: (policy: string) => records.find((r) => r.inputs.type === "A" && (r.inputs.failoverRoutingPolicies?.[0]?.type ?? "simple") === policy)! };
+    };
+    const plain = (await build2(false)).byPolicy("simple");
+    const withFailover = await build2(true);
+    const primary = withFailover.byPolicy("PRIMARY");
+    const secondary = withFailover.byPolicy("SECONDARY");
+    expect(primary.urn).toBe(plain.urn);
+    expect(secondary.dependencies).toContain(primary.urn);
+    expect(withFailover.aliases.get(`${RECORD}::flip-a-app.example.com`)).toEqual(["flip-a-0", "flip-a-0-primary"]);
+    expect(withFailover.aliases.get(`${RECORD}::flip-a-app.example.com-secondary`)).toEqual(["flip-a-0-secondary"]);
   });
 });
 
@@ -252,6 +305,7 @@ describe("StaticSite rejects bad arguments", () => {
     ["a domain with no way to get a certificate", { domain: { name: "a.example.com" } }, /domain "a\.example\.com" has neither certificateArn nor hostedZoneId/],
     ["a certificate outside us-east-1", { domain: { name: "a.example.com", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/x" } }, /is not an ACM certificate ARN in us-east-1/],
     ["an invalid host name", { domain: { name: "Not A Host", hostedZoneId: "Z1" } }, /domain\.name "Not A Host" is not a lowercase DNS host name/],
+    ["a host name given twice", { domain: { name: "a.example.com", aliases: ["a.example.com"], hostedZoneId: "Z1" } }, /domain\.aliases\[0\] "a\.example\.com" is already one of the site's host names.*List each host name once/],
     ["failover without a zone", { domain: { name: "a.example.com", certificateArn, failover: { domainName: "b.cloudfront.net", hostedZoneId: "Z2FDTNDATAQYW2" } } }, /domain\.failover "set" needs Route 53 records/],
     ["a catch-all route", { routes: [{ pathPattern: "/*", originId: "api", domainName: "x.example.com" }] }, /routes\[0\]\.pathPattern "\/\*" is not a path pattern for an extra behaviour/],
     ["a duplicate route", { routes: [{ pathPattern: "/api/*", originId: "a", domainName: "x" }, { pathPattern: "/api/*", originId: "b", domainName: "y" }] }, /routes\[1\]\.pathPattern "\/api\/\*" is used by another route/],

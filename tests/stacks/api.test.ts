@@ -31,7 +31,7 @@ describe("the gallery API in the dev stack (index.ts with Pulumi.dev.yaml)", () 
   });
 
   it("validates bodies with models generated from the handlers' zod schemas", () => {
-    const model = resource(dev.resources, "aws:apigateway/model:Model", "api-model-post-api-albums");
+    const model = resource(dev.resources, "aws:apigateway/model:Model", "api-model-PostAlbumsBody");
     expect(JSON.parse(model.inputs.schema)).toMatchObject({ type: "object", required: ["title"], additionalProperties: false });
   });
 

@@ -19,7 +19,7 @@ describe("prod stack (index.ts with Pulumi.prod.yaml)", () => {
     expect(cdn.inputs).toMatchObject({ aliases: ["gallery.example.com"], priceClass: "PriceClass_All" });
     expect(cdn.inputs.viewerCertificate.minimumProtocolVersion).toBe("TLSv1.2_2021");
     expect(resource(run.resources, "aws:acm/certificate:Certificate", "site-cert").inputs.region).toBe("us-east-1");
-    expect(resource(run.resources, "aws:route53/record:Record", "site-a-0").inputs).toMatchObject({ zoneId: "Z0123456789EXAMPLE0000", name: "gallery.example.com" });
+    expect(resource(run.resources, "aws:route53/record:Record", "site-a-gallery.example.com").inputs).toMatchObject({ zoneId: "Z0123456789EXAMPLE0000", name: "gallery.example.com" });
   });
 
   it("retains every bucket and keeps logs for a year", () => {
