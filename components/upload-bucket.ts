@@ -13,7 +13,7 @@ import type { PolicyStatement } from "./iam";
 import { replicateBucket, replicationAutonames, type BucketReplica } from "./bucket-replication";
 import { bucketSettingOptions, createPrivateBucketWithLogs } from "./s3-hardening";
 import { registerSpec } from "./spec-registry";
-import { validateBucketName } from "./static-site/spec";
+import { validateBucketName, validateKeptBucketName } from "./static-site/spec";
 
 /** Arguments of UploadBucket. */
 export interface UploadBucketArgs {
@@ -68,6 +68,7 @@ export class UploadBucket extends pulumi.ComponentResource {
     super("serverless-fullstack:index:UploadBucket", name, {}, opts);
     const fail = argFailer("UploadBucket", name);
     if (args.bucketName !== undefined) validateBucketName(fail, "bucketName", args.bucketName);
+    validateKeptBucketName(fail, "UploadBucket", "bucketName", args.bucketName, args.retainOnDelete, `${name}-bucket`);
     validateAutonames(fail, name, [...(args.bucketName === undefined ? [{ resource: `${name}-bucket`, kind: "bucket" as const }] : []), { resource: `${name}-logs`, kind: "bucket" }]);
     for (const [argument, days] of [["noncurrentVersionDays", args.noncurrentVersionDays], ["logRetentionDays", args.logRetentionDays]] as const) {
       if (days !== undefined && (!Number.isInteger(days) || days < 1)) fail(argument, days, "is not a whole number of days", "Use 1 or more.");

@@ -5,7 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
 import { parseExpression } from "../lambda/schedule";
-import { validateBucketName } from "../static-site/spec";
+import { validateBucketName, validateKeptBucketName } from "../static-site/spec";
 
 export type AttributeType = "S" | "N" | "B";
 export type StreamViewType = "NEW_IMAGE" | "OLD_IMAGE" | "NEW_AND_OLD_IMAGES" | "KEYS_ONLY";
@@ -353,6 +353,15 @@ function validateExport(fail: ArgFailure, args: DataTierArgs, keys: string[]): v
     fail("export.retentionDays", spec.retentionDays, "is not a whole number of days", "Use 1 or more, e.g. 30.");
   }
   if (spec.bucketName !== undefined) validateBucketName(fail, "export.bucketName", spec.bucketName);
+  validateKeptBucketName(
+    fail,
+    "DataTier",
+    "export.bucketName",
+    spec.bucketName,
+    args.retainOnDelete,
+    "<DataTier name>-export",
+    "retainOnDelete: false also stops keeping the tables: protect guards them while it is set, and deletionProtection: true makes DynamoDB refuse their deletion after.",
+  );
   if (spec.format !== undefined && spec.format !== "DYNAMODB_JSON" && spec.format !== "ION") fail("export.format", spec.format, "is not an export format", 'Use "DYNAMODB_JSON" or "ION".');
 }
 

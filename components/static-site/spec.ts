@@ -214,6 +214,8 @@ export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArg
   }
   if (args.bucketName !== undefined) validateBucketName(fail, "bucketName", args.bucketName);
   if (args.logs?.bucketName !== undefined) validateBucketName(fail, "logs.bucketName", args.logs.bucketName);
+  validateKeptBucketName(fail, "StaticSite", "bucketName", args.bucketName, args.retainOnDelete, `${name}-bucket`);
+  validateKeptBucketName(fail, "StaticSite", "logs.bucketName", args.logs?.bucketName, args.retainOnDelete, `${name}-logs`);
   validateAutonames(fail, name, [
     ...(args.bucketName === undefined ? [{ resource: `${name}-bucket`, kind: "bucket" as const }] : []),
     ...(args.logs?.bucketName === undefined ? [{ resource: `${name}-logs`, kind: "bucket" as const }] : []),
@@ -376,6 +378,36 @@ export function validateBucketName(fail: ArgFailure, argument: string, name: str
     fail(argument, name, "has characters S3 does not allow, or does not start and end with a letter or digit", "Use lowercase letters, digits and hyphens.");
   }
   if (/^xn--|^sthree-|-s3alias$|--ol-s3$/.test(name)) fail(argument, name, "uses a prefix or suffix S3 reserves", "Pick another name.");
+}
+
+/**
+ * A fixed bucket name on a bucket kept on delete (`retainOnDelete: true`). `pulumi destroy` skips the kept bucket's
+ * delete, so it keeps the name, and the next `pulumi up` of the stack asks CreateBucket for it again: S3 answers
+ * BucketAlreadyOwnedByYou, and in us-east-1, where S3 answers 200 OK for legacy compatibility, terraform-provider-aws
+ * looks the bucket up first and reports BucketAlreadyExists (internal/service/s3/bucket.go, resourceBucketCreate;
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html). A replacement (a region change) fails the
+ * same way: the delete it waits for is skipped. Protect instead of retain: `protect` on the component is inherited by
+ * every child that does not set its own (@pulumi/pulumi resource.js, `opts.protect = parent.__protect`), and the
+ * engine refuses a destroy or replacement of a protected resource
+ * (https://www.pulumi.com/docs/iac/concepts/options/protect/), so the name is never asked for twice.
+ * `bucketResource` is the bucket's Pulumi name, which autonaming extends with a random suffix.
+ */
+export function validateKeptBucketName(
+  fail: ArgFailure,
+  component: string,
+  argument: string,
+  bucketName: string | undefined,
+  retainOnDelete: boolean | undefined,
+  bucketResource: string,
+  note = "",
+): void {
+  if (bucketName === undefined || retainOnDelete !== true) return;
+  fail(
+    argument,
+    bucketName,
+    "is a fixed name on a bucket kept on delete (retainOnDelete: true): after `pulumi destroy` the kept bucket still holds the name, so the next `pulumi up` cannot create it (S3 answers BucketAlreadyOwnedByYou; in us-east-1 the provider reports BucketAlreadyExists), and neither can a replacement",
+    `Leave ${argument} unset (Pulumi names the bucket "${bucketResource}-<random suffix>", and a kept bucket never blocks the next deployment), or keep the name with retainOnDelete: false and the resource option { protect: true } on the ${component}, which its resources inherit: \`pulumi destroy\` then refuses until you unprotect them (after that it deletes the bucket with its objects), so the name is never created twice; until then protect also refuses an update that would replace or remove one of them.${note ? ` ${note}` : ""}`,
+  );
 }
 
 function validateDomain(fail: ArgFailure, domain: StaticSiteDomain): void {

@@ -1,4 +1,4 @@
-/** S3 deploy rules: bucket names, bucket names behind HTTPS origins, replication, and the settings of retained buckets. */
+/** S3 deploy rules: bucket names, bucket names behind HTTPS origins, replication, and the settings and names of retained buckets. */
 import { ofType } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { bucketNameProblem } from "../../components/autoname";
@@ -164,4 +164,46 @@ export const S3_RETAINED_BUCKET_SETTINGS: DeployRule = {
   },
 };
 
-export const S3_RULES: DeployRule[] = [S3_BUCKET_NAME, S3_ORIGIN_BUCKET_NO_PERIODS, S3_REPLICATION_VERSIONING, S3_REPLICATION_ENCRYPTION, S3_RETAINED_BUCKET_SETTINGS];
+/** Fewer random characters than this leave too few names to draw from; BackupRetainedVaultName's threshold. */
+const MIN_RANDOM_CHARACTERS = 4;
+
+/** The values a `random` provider resource hands the program (RandomString/Password/Uuid `result`, RandomId `hex`/`b64Url`/`dec`, RandomPet's id), as BackupRetainedVaultName reads them. */
+function randomValues(r: RecordedResource): string[] {
+  const values = [r.state.result, r.state.hex, r.state.b64Url, r.state.dec, r.type === "random:index/randomPet:RandomPet" ? r.id : undefined];
+  return values.filter((v): v is string => typeof v === "string" && v.length >= MIN_RANDOM_CHARACTERS);
+}
+
+/**
+ * A `retainOnDelete` bucket stays, name and all, after `pulumi destroy`. If the program sets the same `bucket` name on
+ * the next deployment, CreateBucket refuses it: "BucketAlreadyOwnedByYou ... in all Amazon Web Services Regions except
+ * in the North Virginia Region", where S3 answers 200 OK and terraform-provider-aws turns that into BucketAlreadyExists
+ * ("Special case: us-east-1 does not return error if the bucket already exists and is owned by current account",
+ * internal/service/s3/bucket.go resourceBucketCreate). A replacement (a region change) fails the same way: the
+ * delete-before-replace the bridge sets for a named resource is skipped for a retained one. So a kept bucket's name is
+ * autonamed (`bucket` unset), a `bucketPrefix` (the provider appends a unique, time-based suffix: internal/create
+ * Name), or carries a random value the bucket depends on, judged as BackupRetainedVaultName judges vault names.
+ */
+export const S3_RETAINED_BUCKET_NAME: DeployRule = {
+  id: "S3RetainedBucketName",
+  title: "A bucket kept on delete has a name the next deployment will not create again",
+  source: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const bucket of BUCKET_TYPES.flatMap((t) => ofType(graph, t)).filter((b) => b.retainOnDelete && typeof b.inputs.bucket === "string")) {
+      const name: string = bucket.inputs.bucket;
+      const randomParts = graph.filter((r) => r.type.startsWith("random:") && bucket.dependencies.includes(r.urn)).flatMap(randomValues);
+      if (randomParts.some((part) => name.includes(part))) continue;
+      findings.push(
+        finding(
+          "S3RetainedBucketName",
+          bucket,
+          `is kept on delete with the fixed name "${name}", which has no random part (of at least ${MIN_RANDOM_CHARACTERS} characters): after a destroy the kept bucket still holds the name, and the next deployment's CreateBucket fails (BucketAlreadyOwnedByYou; in us-east-1 the provider reports BucketAlreadyExists), as does a replacement`,
+          "leave bucket unset for Pulumi's autonaming (<name>-<random suffix>) or use bucketPrefix; or, to keep the fixed name, drop retainOnDelete and set protect: true (on the component, whose children inherit it), so pulumi destroy refuses instead of leaving the name taken",
+        ),
+      );
+    }
+    return findings;
+  },
+};
+
+export const S3_RULES: DeployRule[] = [S3_BUCKET_NAME, S3_ORIGIN_BUCKET_NO_PERIODS, S3_REPLICATION_VERSIONING, S3_REPLICATION_ENCRYPTION, S3_RETAINED_BUCKET_SETTINGS, S3_RETAINED_BUCKET_NAME];

@@ -259,10 +259,16 @@ describe("DataTier export to S3", () => {
     const off = await record(() => new DataTier("noexp", { tables: { gallery } }));
     expect(ofType(off, "aws:s3/bucket:Bucket")).toEqual([]);
     expect(ofType(off, "aws:scheduler/schedule:Schedule")).toEqual([]);
-    const kept = await record(() => new DataTier("keptexp", { ...args, export: { ...args.export!, format: "ION", bucketName: "gallery-exports" }, retainOnDelete: true }));
+    const kept = await record(() => new DataTier("keptexp", { ...args, export: { ...args.export!, format: "ION" }, retainOnDelete: true }));
     for (const bucket of ofType(kept, "aws:s3/bucket:Bucket")) expect([bucket.retainOnDelete, bucket.inputs.forceDestroy]).toEqual([true, false]);
-    expect(resource(kept, "aws:s3/bucket:Bucket", "keptexp-export").inputs.bucket).toBe("gallery-exports");
     expect(resource(kept, "aws:lambda/function:Function", "keptexp-export-function").inputs.environment.variables.EXPORT_FORMAT).toBe("ION");
+  });
+
+  it("names the export bucket when asked, protected (not kept) so a destroy cannot leave the name taken", async () => {
+    const named = await record(() => new DataTier("namedexp", { ...args, export: { ...args.export!, bucketName: "gallery-exports" } }, { protect: true }));
+    const bucket = resource(named, "aws:s3/bucket:Bucket", "namedexp-export");
+    expect([bucket.inputs.bucket, bucket.retainOnDelete, bucket.protect]).toEqual(["gallery-exports", false, true]);
+    expect(named.filter((r) => r.custom && !r.protect).map((r) => r.name)).toEqual([]);
   });
 });
 
@@ -298,6 +304,10 @@ describe("DataTier rejects bad specs with a clear error", () => {
     [build({ export: { schedule: "cron(0 3 * * * *)" } }), /export\.schedule "cron\(0 3 \* \* \* \*\)" must have \? in exactly one of day-of-month and day-of-week/],
     [build({ export: { schedule: "cron(61 3 * * ? *)" } }), /export\.schedule "cron\(61 3 \* \* \? \*\)" has minutes "61", outside 0–59/],
     [build({ export: { schedule: "rate(1 day)", bucketName: "My.Exports" } }), /export\.bucketName "My\.Exports" contains a period/],
+    [
+      build({ export: { schedule: "rate(1 day)", bucketName: "gallery-exports" }, retainOnDelete: true }),
+      /^DataTier "bad": export\.bucketName "gallery-exports" is a fixed name on a bucket kept on delete \(retainOnDelete: true\).*Leave export\.bucketName unset \(Pulumi names the bucket "<DataTier name>-export-<random suffix>".*\{ protect: true \} on the DataTier, which its resources inherit.*retainOnDelete: false also stops keeping the tables: protect guards them/,
+    ],
     [build({ export: { schedule: "rate(1 day)", tables: ["nope"] } }), /export\.tables "nope" is not a table of this DataTier/],
     [build({ tables: { gallery: { ...gallery, pointInTimeRecovery: false } }, export: { schedule: "rate(1 day)" } }), /tables\.gallery\.pointInTimeRecovery false is off, but the table is exported/],
   ])("%#", (construct, message) => {

@@ -66,4 +66,19 @@ describe("UploadBucket", () => {
   it("rejects dotted bucket names", () => {
     expect(() => new UploadBucket("bad", { bucketName: "my.uploads" })).toThrow(/UploadBucket "bad": bucketName "my.uploads" contains a period/);
   });
+
+  it("refuses a fixed bucketName on a bucket kept on delete, which the next deployment after a destroy could not create again", () => {
+    expect(() => new UploadBucket("kept", { bucketName: "gallery-uploads", retainOnDelete: true })).toThrow(
+      /^UploadBucket "kept": bucketName "gallery-uploads" is a fixed name on a bucket kept on delete \(retainOnDelete: true\): after `pulumi destroy` the kept bucket still holds the name, so the next `pulumi up` cannot create it \(S3 answers BucketAlreadyOwnedByYou; in us-east-1 the provider reports BucketAlreadyExists\), and neither can a replacement\. Leave bucketName unset \(Pulumi names the bucket "kept-bucket-<random suffix>", and a kept bucket never blocks the next deployment\), or keep the name with retainOnDelete: false and the resource option \{ protect: true \} on the UploadBucket, which its resources inherit: `pulumi destroy` then refuses until you unprotect them \(after that it deletes the bucket with its objects\), so the name is never created twice; until then protect also refuses an update that would replace or remove one of them\.$/,
+    );
+    expect(() => new UploadBucket("kept", { retainOnDelete: true })).not.toThrow();
+  });
+
+  it("keeps a fixed name with retainOnDelete false and protect on the component: the bucket, its log bucket and every setting are protected", async () => {
+    const graph = await record(() => new UploadBucket("named", { bucketName: "gallery-uploads" }, { protect: true }));
+    const bucket = resource(graph, "aws:s3/bucket:Bucket", "named-bucket");
+    expect([bucket.inputs.bucket, bucket.retainOnDelete, bucket.protect]).toEqual(["gallery-uploads", false, true]);
+    expect(graph.filter((r) => r.custom).length).toBeGreaterThan(10);
+    expect(graph.filter((r) => r.custom && !r.protect).map((r) => r.name)).toEqual([]);
+  });
 });

@@ -153,13 +153,36 @@ describe("deploy rules pass on", () => {
   });
 
   it("a retained bucket whose public access block stays behind through skipDestroy, with a policy deletedWith it and a notification that is neither", () => {
-    const kept = handBuilt("aws:s3/bucket:Bucket", "kept", { bucket: "gallery-kept" }, { state: { bucket: "gallery-kept" }, retainOnDelete: true });
+    const kept = handBuilt("aws:s3/bucket:Bucket", "kept", {}, { state: { bucket: "gallery-kept" }, retainOnDelete: true });
     expect(clean([
       kept,
       handBuilt("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "kept-access", { bucket: kept.id, blockPublicAcls: true, skipDestroy: true }),
       handBuilt("aws:s3/bucketPolicy:BucketPolicy", "kept-policy", { bucket: kept.id, policy: "{}" }, { deletedWith: kept.urn }),
       handBuilt("aws:s3/bucketNotification:BucketNotification", "kept-notification", { bucket: kept.id, lambdaFunctions: [] }),
     ])).toEqual([]);
+  });
+
+  it("retained buckets the next deployment names anew: autonamed, a bucketPrefix (the provider appends a unique suffix), a name ending in a random value kept in state; and fixed names on buckets not kept (protected)", async () => {
+    const suffix = handBuilt("random:index/randomString:RandomString", "kept-suffix", { length: 6 }, { state: { result: "q7x2ka" } });
+    expect(clean([
+      handBuilt("aws:s3/bucket:Bucket", "autonamed", {}, { retainOnDelete: true }),
+      handBuilt("aws:s3/bucket:Bucket", "prefixed", { bucketPrefix: "gallery-archive-" }, { retainOnDelete: true }),
+      suffix,
+      handBuilt("aws:s3/bucket:Bucket", "suffixed", { bucket: "gallery-archive-q7x2ka" }, { retainOnDelete: true, dependencies: [suffix.urn] }),
+      handBuilt("aws:s3/bucketV2:BucketV2", "named-protected", { bucket: "gallery-legacy" }, { protect: true }),
+    ])).toEqual([]);
+    const graph = await record(() => {
+      new StaticSite("named-site", { path: "tests/fixtures/site", bucketName: "gallery-named-site", logs: { bucketName: "gallery-named-site-logs" } }, { protect: true });
+      new UploadBucket("named-up", { bucketName: "gallery-named-uploads" }, { protect: true });
+      new DataTier("named-data", { tables: { t: { attributes: { id: "S" }, partitionKey: "id" } }, export: { schedule: "rate(1 day)", bucketName: "gallery-named-exports" } }, { protect: true });
+    });
+    expect(ofType(graph, "aws:s3/bucket:Bucket").filter((b) => typeof b.inputs.bucket === "string").map((b) => [b.inputs.bucket, b.retainOnDelete, b.protect])).toEqual([
+      ["gallery-named-site-logs", false, true],
+      ["gallery-named-site", false, true],
+      ["gallery-named-uploads", false, true],
+      ["gallery-named-exports", false, true],
+    ]);
+    expect(clean(graph, prod)).toEqual([]);
   });
 
   it("dotted bucket names that are not CloudFront HTTPS origins, and generated names", () => {
