@@ -2,7 +2,7 @@
 import { BACKUP_LIMITS } from "../../components/backup-plan";
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { finding, type DeployFinding, type DeployRule } from "./rule";
+import { finding, MIN_RANDOM_CHARACTERS, nameHasRandomPart, type DeployFinding, type DeployRule } from "./rule";
 
 const VAULT = "aws:backup/vault:Vault";
 const PLAN = "aws:backup/plan:Plan";
@@ -99,15 +99,6 @@ export const BACKUP_VAULT_LOCK: DeployRule = {
   },
 };
 
-/** The values a `random` provider resource hands the program (RandomString/Password/Uuid `result`, RandomId `hex`/`b64Url`/`dec`, RandomPet's id). */
-/** Fewer random characters than this leave too few names to draw from (a 1-character suffix repeats within a few deployments). */
-const MIN_RANDOM_CHARACTERS = 4;
-
-function randomValues(r: RecordedResource): string[] {
-  const values = [r.state.result, r.state.hex, r.state.b64Url, r.state.dec, r.type === "random:index/randomPet:RandomPet" ? r.id : undefined];
-  return values.filter((v): v is string => typeof v === "string" && v.length >= MIN_RANDOM_CHARACTERS);
-}
-
 /**
  * "Backup vaults are identified by names that are unique to the account used to create them and the AWS Region where
  * they are created" (CreateBackupVault). A `retainOnDelete` vault stays, name and all, after `pulumi destroy`; if the
@@ -123,8 +114,7 @@ export const BACKUP_RETAINED_VAULT_NAME: DeployRule = {
     const findings: DeployFinding[] = [];
     for (const vault of ofType(graph, VAULT).filter((v) => v.retainOnDelete && typeof v.inputs.name === "string")) {
       const name: string = vault.inputs.name;
-      const randomParts = graph.filter((r) => r.type.startsWith("random:") && vault.dependencies.includes(r.urn)).flatMap(randomValues);
-      if (randomParts.some((part) => name.includes(part))) continue;
+      if (nameHasRandomPart(graph, vault, name)) continue;
       findings.push(finding("BackupRetainedVaultName", vault, `is kept on delete with the name "${name}", which has no random part (of at least ${MIN_RANDOM_CHARACTERS} characters): after a destroy the kept vault still holds it, and the next deployment's CreateBackupVault fails with AlreadyExistsException (names are unique per account and region)`, "end the name with a random suffix kept in state (a random.RandomString, as BackupPlan does with retainOnDelete), or leave name unset for Pulumi's autonaming"));
     }
     return findings;

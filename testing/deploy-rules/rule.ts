@@ -86,3 +86,19 @@ export function referenced(graph: Graph, type: string, reference: unknown): Reco
 export function arnRegion(arn: string): string | undefined {
   return arn.split(":")[3] || undefined;
 }
+
+/** Fewer random characters than this leave too few names to draw from (a 1-character suffix repeats within a few deployments). */
+export const MIN_RANDOM_CHARACTERS = 4;
+
+/**
+ * Whether `name` holds a value of at least MIN_RANDOM_CHARACTERS that a `random` provider resource `resource` depends on
+ * hands the program (RandomString/Password/Uuid `result`, RandomId `hex`/`b64Url`/`dec`, RandomPet's id): one the state
+ * keeps across updates but a new deployment draws again. For names a kept resource holds after `pulumi destroy`.
+ */
+export function nameHasRandomPart(graph: Graph, resource: RecordedResource, name: string): boolean {
+  const randomValues = (r: RecordedResource) =>
+    [r.state.result, r.state.hex, r.state.b64Url, r.state.dec, r.type === "random:index/randomPet:RandomPet" ? r.id : undefined].filter(
+      (v): v is string => typeof v === "string" && v.length >= MIN_RANDOM_CHARACTERS,
+    );
+  return graph.filter((r) => r.type.startsWith("random:") && resource.dependencies.includes(r.urn)).flatMap(randomValues).some((part) => name.includes(part));
+}

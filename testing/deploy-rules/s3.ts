@@ -2,7 +2,7 @@
 import { ofType } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { bucketNameProblem } from "../../components/autoname";
-import { finding, type DeployFinding, type DeployRule } from "./rule";
+import { finding, MIN_RANDOM_CHARACTERS, nameHasRandomPart, type DeployFinding, type DeployRule } from "./rule";
 
 const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
 const NAMING_RULES = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html";
@@ -164,15 +164,6 @@ export const S3_RETAINED_BUCKET_SETTINGS: DeployRule = {
   },
 };
 
-/** Fewer random characters than this leave too few names to draw from; BackupRetainedVaultName's threshold. */
-const MIN_RANDOM_CHARACTERS = 4;
-
-/** The values a `random` provider resource hands the program (RandomString/Password/Uuid `result`, RandomId `hex`/`b64Url`/`dec`, RandomPet's id), as BackupRetainedVaultName reads them. */
-function randomValues(r: RecordedResource): string[] {
-  const values = [r.state.result, r.state.hex, r.state.b64Url, r.state.dec, r.type === "random:index/randomPet:RandomPet" ? r.id : undefined];
-  return values.filter((v): v is string => typeof v === "string" && v.length >= MIN_RANDOM_CHARACTERS);
-}
-
 /**
  * A `retainOnDelete` bucket stays, name and all, after `pulumi destroy`. If the program sets the same `bucket` name on
  * the next deployment, CreateBucket refuses it: "BucketAlreadyOwnedByYou ... in all Amazon Web Services Regions except
@@ -191,8 +182,7 @@ export const S3_RETAINED_BUCKET_NAME: DeployRule = {
     const findings: DeployFinding[] = [];
     for (const bucket of BUCKET_TYPES.flatMap((t) => ofType(graph, t)).filter((b) => b.retainOnDelete && typeof b.inputs.bucket === "string")) {
       const name: string = bucket.inputs.bucket;
-      const randomParts = graph.filter((r) => r.type.startsWith("random:") && bucket.dependencies.includes(r.urn)).flatMap(randomValues);
-      if (randomParts.some((part) => name.includes(part))) continue;
+      if (nameHasRandomPart(graph, bucket, name)) continue;
       findings.push(
         finding(
           "S3RetainedBucketName",
