@@ -204,6 +204,7 @@ export function validateArgs(fail: ArgFailure, args: DataTierArgs, homeRegion: s
   for (const key of keys) {
     if (!/^[a-z][a-zA-Z0-9]*$/.test(key)) fail("tables", key, "is not a usable table key", 'Use a camelCase identifier such as "gallery"; it names child resources.');
     validateTable(fail, `tables.${key}`, args.tables[key], homeRegion);
+    validateKeptTableName(fail, `tables.${key}.tableName`, args.tables[key].tableName, args.retainOnDelete);
   }
   if (args.export) validateExport(fail, args, keys);
   if (args.idempotency) {
@@ -214,7 +215,24 @@ export function validateArgs(fail: ArgFailure, args: DataTierArgs, homeRegion: s
     if (name !== undefined && (!NAME.test(name) || name.length < DYNAMODB_LIMITS.tableName.min || name.length > DYNAMODB_LIMITS.tableName.max)) {
       fail("idempotency.tableName", name, "is not a DynamoDB table name (3–255 of letters, digits, _ . -)", "Fix the name or leave it unset to have one generated.");
     }
+    validateKeptTableName(fail, "idempotency.tableName", name, args.retainOnDelete);
   }
+}
+
+/**
+ * A fixed table name on a table kept on delete: `pulumi destroy` leaves the table, and the next `pulumi up` of the stack
+ * asks CreateTable for the same name, which DynamoDB refuses ("ResourceInUseException ... You attempted to recreate an
+ * existing table", https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html); so does a
+ * replacement. As for buckets (static-site/spec.ts, validateKeptBucketName): Pulumi's name, or `protect` instead.
+ */
+function validateKeptTableName(fail: ArgFailure, argument: string, tableName: string | undefined, retainOnDelete: boolean | undefined): void {
+  if (tableName === undefined || retainOnDelete !== true) return;
+  fail(
+    argument,
+    tableName,
+    "is a fixed name on a table kept on delete (retainOnDelete: true): after `pulumi destroy` the kept table still holds the name, so the next `pulumi up` cannot create it (DynamoDB answers ResourceInUseException), and neither can a replacement",
+    `Leave ${argument} unset (Pulumi names the table "<DataTier name>-<table key>-<random suffix>", and a kept table never blocks the next deployment), or keep the name with retainOnDelete: false, deletionProtection: true (DynamoDB then refuses to delete the table) and the resource option { protect: true } on the DataTier, which its resources inherit: \`pulumi destroy\` then refuses until you unprotect them, so the name is never created twice.`,
+  );
 }
 
 function validateTable(fail: ArgFailure, at: string, table: TableArgs, homeRegion: string | undefined): void {

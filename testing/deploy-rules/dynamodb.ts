@@ -1,7 +1,7 @@
 /** DynamoDB global table (version 2019.11.21) deploy rules: streams, replica regions, provisioned capacity. */
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
+import { finding, MIN_RANDOM_CHARACTERS, nameHasRandomPart, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 const TABLE = "aws:dynamodb/table:Table";
 const TABLE_REPLICA = "aws:dynamodb/tableReplica:TableReplica";
@@ -122,4 +122,32 @@ export const DYNAMODB_PROVISIONED_REPLICAS: DeployRule = {
   },
 };
 
-export const DYNAMODB_RULES: DeployRule[] = [DYNAMODB_REPLICA_STREAMS, DYNAMODB_REPLICA_REGIONS, DYNAMODB_PROVISIONED_REPLICAS];
+/**
+ * A `retainOnDelete` table stays, name and all, after `pulumi destroy`; if the program sets the same `name` on the next
+ * deployment, CreateTable refuses it: "ResourceInUseException ... You attempted to recreate an existing table". A
+ * replacement fails the same way (the delete it waits for is skipped). So a kept table is autonamed (`name` unset) or its
+ * name carries a random value the table depends on, judged as BackupRetainedVaultName judges vault names.
+ */
+export const DYNAMODB_RETAINED_TABLE_NAME: DeployRule = {
+  id: "DynamoDbRetainedTableName",
+  title: "A table kept on delete has a name the next deployment will not create again",
+  source: "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const table of ofType(graph, TABLE).filter((t) => t.retainOnDelete && typeof t.inputs.name === "string")) {
+      const name: string = table.inputs.name;
+      if (nameHasRandomPart(graph, table, name)) continue;
+      findings.push(
+        finding(
+          "DynamoDbRetainedTableName",
+          table,
+          `is kept on delete with the fixed name "${name}", which has no random part (of at least ${MIN_RANDOM_CHARACTERS} characters): after a destroy the kept table still holds the name, and the next deployment's CreateTable fails with ResourceInUseException, as does a replacement`,
+          "leave name unset for Pulumi's autonaming (<name>-<random suffix>); or, to keep the fixed name, drop retainOnDelete, set deletionProtectionEnabled and protect: true, so pulumi destroy refuses instead of leaving the name taken",
+        ),
+      );
+    }
+    return findings;
+  },
+};
+
+export const DYNAMODB_RULES: DeployRule[] = [DYNAMODB_REPLICA_STREAMS, DYNAMODB_REPLICA_REGIONS, DYNAMODB_PROVISIONED_REPLICAS, DYNAMODB_RETAINED_TABLE_NAME];

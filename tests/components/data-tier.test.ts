@@ -308,6 +308,11 @@ describe("DataTier rejects bad specs with a clear error", () => {
       build({ export: { schedule: "rate(1 day)", bucketName: "gallery-exports" }, retainOnDelete: true }),
       /^DataTier "bad": export\.bucketName "gallery-exports" is a fixed name on a bucket kept on delete \(retainOnDelete: true\).*Leave export\.bucketName unset \(Pulumi names the bucket "<DataTier name>-export-<random suffix>".*\{ protect: true \} on the DataTier, which its resources inherit.*retainOnDelete: false also stops keeping the tables: protect guards them/,
     ],
+    [
+      build({ tables: { gallery: { ...gallery, tableName: "gallery" } }, retainOnDelete: true }),
+      /^DataTier "bad": tables\.gallery\.tableName "gallery" is a fixed name on a table kept on delete \(retainOnDelete: true\).*ResourceInUseException.*Leave tables\.gallery\.tableName unset.*deletionProtection: true.*\{ protect: true \} on the DataTier/,
+    ],
+    [build({ idempotency: { tableName: "gallery-idempotency" }, retainOnDelete: true }), /^DataTier "bad": idempotency\.tableName "gallery-idempotency" is a fixed name on a table kept on delete/],
     [build({ export: { schedule: "rate(1 day)", tables: ["nope"] } }), /export\.tables "nope" is not a table of this DataTier/],
     [build({ tables: { gallery: { ...gallery, pointInTimeRecovery: false } }, export: { schedule: "rate(1 day)" } }), /tables\.gallery\.pointInTimeRecovery false is off, but the table is exported/],
   ])("%#", (construct, message) => {
