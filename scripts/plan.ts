@@ -4,14 +4,19 @@
  * tree as `pulumi preview` would, a count by type, the outputs, and any config errors,
  * then the findings of the deploy rules (testing/deploy-rules: what AWS would reject at
  * `pulumi up`). Exits 1 when the config or the program is wrong, or a deploy rule fails.
+ *
+ * `--save <file>` also writes the recorded plan (JSON) to a file; `--since <file>` compares a plan saved that way
+ * (main's, say) with this one as a second `pulumi up` would apply the difference (checkPlanTransition) and exits 1 on
+ * any finding.
  */
+import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { runMain } from "./exit";
 import { countByType } from "../local/offline/graph";
 import type { RecordedResource } from "../local/offline/mocks";
 import { runProgramOffline } from "../local/offline/program";
 import { StackConfigError } from "../local/offline/config";
-import { checkDeployRules, formatFinding, planOf, type DeployFinding } from "../testing/deploy-rules";
+import { checkDeployRules, checkPlanTransition, formatFinding, planOf, readSavedPlan, toSavedPlan, type DeployFinding, type SavedPlan } from "../testing/deploy-rules";
 
 /** `aws:s3/bucket:Bucket` → `aws:s3:Bucket`, as the Pulumi CLI prints types. */
 export function displayType(type: string): string {
@@ -39,13 +44,45 @@ export function renderTree(stackName: string, resources: readonly RecordedResour
   return [`     ${"Type".padEnd(width)}Name`, ...rows.map(([t, n]) => ` +   ${t.padEnd(width)}${n}`)];
 }
 
+export interface PlanOptions {
+  stack: string;
+  preview: boolean;
+  /** Write the recorded plan here (JSON). */
+  save?: string;
+  /** Compare the plan saved in this file (the deployed one) with this plan. */
+  since?: string;
+}
+
+/** The command line of `npm run plan`; throws with what to change when it cannot be run as given. */
+export function planOptions(args: string[]): PlanOptions {
+  const { values } = parseArgs({
+    args,
+    options: { stack: { type: "string", default: "dev" }, preview: { type: "boolean", default: false }, save: { type: "string" }, since: { type: "string" } },
+  });
+  for (const option of ["save", "since"] as const) {
+    if (values[option] === "") throw new Error(`--${option} needs a file name: npm run plan -- --stack ${values.stack} --${option} plan-${values.stack}.json`);
+    // A dry run leaves outputs (ids, names) unknown, and the comparison reads them.
+    if (values[option] !== undefined && values.preview) throw new Error(`--${option} reads resolved values, which --preview leaves unknown: drop --preview`);
+  }
+  return { stack: values.stack!, preview: values.preview!, ...(values.save ? { save: values.save } : {}), ...(values.since ? { since: values.since } : {}) };
+}
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { stack: { type: "string", default: "dev" }, preview: { type: "boolean", default: false } } });
-  const stack = values.stack!;
-  console.log(`Previewing update (${stack}) offline, with Pulumi mocks${values.preview ? " in dry-run mode" : ""} and Pulumi.${stack}.yaml:\n`);
+  let options: PlanOptions;
+  let saved: SavedPlan | undefined;
+  try {
+    options = planOptions(process.argv.slice(2));
+    // Read the saved plan first: a wrong file fails in a second, not after the program has run.
+    if (options.since) saved = savedPlanFor(readFileSync(options.since, "utf8"), options.since, options.stack);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 1;
+  }
+  const stack = options.stack;
+  console.log(`Previewing update (${stack}) offline, with Pulumi mocks${options.preview ? " in dry-run mode" : ""} and Pulumi.${stack}.yaml:\n`);
   let run;
   try {
-    run = await runProgramOffline({ stack, preview: values.preview });
+    run = await runProgramOffline({ stack, preview: options.preview });
   } catch (error) {
     if (error instanceof StackConfigError) {
       console.error(`Config errors:\n${error.errors.map((e) => `  - ${e}`).join("\n")}`);
@@ -67,9 +104,34 @@ async function main(): Promise<number> {
   for (const warning of run.config.warnings) console.log(`\nwarning: ${warning}`);
 
   // Deploy rules read resolved values; a dry run leaves outputs unknown, so they only run on the full plan.
-  if (values.preview) return 0;
+  if (options.preview) return 0;
   const plan = planOf(run, isProductionStack(stack));
-  return reportDeployFindings(checkDeployRules(plan.graph, plan.context), console.log);
+  if (options.save) {
+    writeFileSync(options.save, `${JSON.stringify(toSavedPlan(plan.graph, plan.context))}\n`);
+    console.log(`\nSaved the plan to ${options.save} (compare a later plan with it: --since ${options.save}).`);
+  }
+  const status = reportDeployFindings(checkDeployRules(plan.graph, plan.context), console.log);
+  if (!saved) return status;
+  const transition = reportTransitionFindings(checkPlanTransition(saved.resources, plan.graph, plan.context), options.since!, console.log);
+  return Math.max(status, transition);
+}
+
+/** The saved plan in `json` (read from `file`), refused when it is another stack's. */
+export function savedPlanFor(json: string, file: string, stack: string): SavedPlan {
+  const saved = readSavedPlan(json, file);
+  if (saved.stack !== stack) throw new Error(`${file} is the plan of stack ${saved.stack}, not ${stack}: compare plans of one stack (--stack ${saved.stack}, or save ${stack}'s plan with --save)`);
+  return saved;
+}
+
+/** Prints each finding of the comparison with the saved plan; 1 when there is any, else 0. */
+export function reportTransitionFindings(findings: readonly DeployFinding[], file: string, print: (line: string) => void): number {
+  if (findings.length === 0) {
+    print(`\nSince ${file}: no findings.`);
+    return 0;
+  }
+  print(`\nSince ${file}: ${findings.length} finding(s) a \`pulumi up\` from that plan to this one would fail on or break:`);
+  for (const f of findings) print(`  - ${formatFinding(f)}`);
+  return 1;
 }
 
 /** Prints each deploy-rule finding (rule, resource, problem, fix); 1 when there is any, else 0. */

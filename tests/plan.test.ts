@@ -4,6 +4,9 @@
  * as Pulumi's Node host registers it for `pulumi up` (tests/fixtures/pulumi-ts-node.cjs).
  */
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { withoutNodeWarnings } from "./harness/process";
 
@@ -31,6 +34,15 @@ describe("offline plan", () => {
     const result = node(["-r", "./local/offline/register.cjs", "scripts/plan.ts", "--stack", "staging"]);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/Config errors:\n  - Pulumi\.staging\.yaml does not exist\. Create it \(pulumi stack init staging\)/);
+  });
+
+  it("refuses --since with another stack's saved plan before it runs the program", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "plan-since-")), "dev.json");
+    writeFileSync(file, JSON.stringify({ format: "serverless-fullstack/plan@1", stack: "dev", region: "us-east-1", resources: [] }));
+    const result = node(["-r", "./local/offline/register.cjs", "scripts/plan.ts", "--stack", "prod", "--since", file]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(withoutNodeWarnings(result.stderr)).toBe(`${file} is the plan of stack dev, not prod: compare plans of one stack (--stack dev, or save prod's plan with --save)`);
   });
 
   it("loads index.ts through ts-node registered as Pulumi's Node host registers it for `pulumi up`", () => {

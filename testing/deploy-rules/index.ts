@@ -61,5 +61,6 @@ export * from "./route53";
 export * from "./rule";
 export * from "./s3";
 export * from "./tags";
+export * from "./transition";
 export * from "./vpc";
 export * from "./waf";

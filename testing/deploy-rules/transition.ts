@@ -1,0 +1,340 @@
+/**
+ * Second deploys: what AWS refuses (or silently undoes) when a stack already deployed with plan `before` is updated to
+ * plan `after`. A single plan cannot show these; they come from the order in which Pulumi applies the difference:
+ *
+ * - Pulumi "creates new instances of resources before deleting old ones" unless the resource asks for
+ *   `deleteBeforeReplace` (https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/), and resources
+ *   removed from the program (a logical name that changed) are deleted at the end of the update, after every create
+ *   ("pulumi first creates all new resources and schedules the deletion of resources at the very end",
+ *   pulumi/pulumi#9979). Renaming without a replacement takes `aliases`
+ *   (https://www.pulumi.com/docs/iac/concepts/resources/names/).
+ * - pulumi-terraform-bridge asks for delete-before-replace by itself only when the resource's optional autoname field
+ *   (`name` of a Model) holds a value the program set (pkg/tfbridge/schema.go `nameRequiresDeleteBeforeReplace`,
+ *   pulumi/pulumi-terraform#465). Required name fields (`Record.name`, `Dashboard.dashboardName`, `stageName`, …) get
+ *   none.
+ *
+ * So `checkPlanTransition` finds: a resource created (new, replaced, or moved by an in-place update) under a physical
+ * name that a resource of `before` still holds at that moment (TransitionNameTaken: "already exists"; for an upsert API
+ * the create succeeds and the later delete of the old holder removes it: TransitionNameOverwritten), and Route 53
+ * records of one name and type switching routing policy record by record (TransitionRoutingPolicy).
+ *
+ * Both plans are recordings in update mode (`runProgramOffline`, `record`), compared by URN. Only the types in
+ * `TRANSITION_NAMED_TYPES` are checked; a resource whose name field is absent is autonamed (the mocks do not run the
+ * provider's autonaming), so it cannot collide.
+ */
+import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
+
+/** What the transition checks need to know about one resource type that has a physical name. */
+export interface TransitionNamedType {
+  type: string;
+  /** How findings call it ("API Gateway model"). */
+  label: string;
+  /**
+   * The physical name together with the scope it is unique in (per REST API, per hosted zone, per account), or
+   * undefined when the program leaves the name to the autonamer.
+   */
+  key(resource: RecordedResource, graph: Graph, context: TransitionContext): string | undefined;
+  /** The name as findings print it after the label: `"PostAlbumsBody" of REST API abc123`. */
+  describe(resource: RecordedResource): string;
+  /** Inputs whose change replaces the resource (the provider's ForceNew), with the source that says so. */
+  replaceOn: readonly string[];
+  /** The optional autoname field: an explicit value there makes the bridge replace delete-first. */
+  autonameField?: string;
+  /** The create overwrites an existing resource of that name instead of failing (an upsert API). */
+  upserts?(resource: RecordedResource): boolean;
+  /** What AWS answers a create under a taken name. */
+  refusal: string;
+  /** Where the replace-forcing inputs and the create call are read from. */
+  source: string;
+}
+
+type TransitionContext = Pick<DeployRuleContext, "region">;
+
+const PROVIDER = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service";
+const RECORD = "aws:route53/record:Record";
+const text = (value: unknown) => (typeof value === "string" && value ? value : undefined);
+/** Route 53 names as the provider stores them (record.go's StateFunc): lower case, no trailing dot. */
+const recordName = (value: unknown) => String(value ?? "").replace(/\.$/, "").toLowerCase();
+
+/**
+ * The types checked, with their replace-forcing inputs as terraform-provider-aws declares them (`ForceNew: true`),
+ * which pulumi-aws 7 wraps. `region` (the v7 per-resource region) is part of every regional key rather than listed:
+ * a move to another region is a different scope, so it cannot collide.
+ */
+export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
+  {
+    type: "aws:apigateway/model:Model",
+    label: "API Gateway model",
+    key: (r) => (text(r.inputs.name) ? JSON.stringify([r.inputs.restApi, r.inputs.name]) : undefined),
+    describe: (r) => `"${r.inputs.name}" of REST API ${r.inputs.restApi}`,
+    replaceOn: ["name", "restApi", "contentType"],
+    autonameField: "name",
+    refusal: "CreateModel is refused (ConflictException): model names are unique within a REST API",
+    source: `${PROVIDER}/apigateway/model.go`,
+  },
+  {
+    type: "aws:apigateway/stage:Stage",
+    label: "API Gateway stage",
+    key: (r) => (text(r.inputs.stageName) ? JSON.stringify([r.inputs.restApi, r.inputs.stageName]) : undefined),
+    describe: (r) => `"${r.inputs.stageName}" of REST API ${r.inputs.restApi}`,
+    replaceOn: ["stageName", "restApi"],
+    refusal: "CreateStage is refused (ConflictException): stage names are unique within a REST API",
+    source: `${PROVIDER}/apigateway/stage.go`,
+  },
+  {
+    type: "aws:apigateway/domainName:DomainName",
+    label: "API Gateway custom domain",
+    key: (r, graph, context) => (text(r.inputs.domainName) ? JSON.stringify([regionOf(graph, r, { stack: "", production: false, ...context }), String(r.inputs.domainName).toLowerCase()]) : undefined),
+    describe: (r) => `${r.inputs.domainName}`,
+    replaceOn: ["domainName", "certificateBody", "certificateChain", "certificatePrivateKey"],
+    refusal: "CreateDomainName is refused: the domain name already exists",
+    source: `${PROVIDER}/apigateway/domain_name.go`,
+  },
+  {
+    type: "aws:cognito/userPoolDomain:UserPoolDomain",
+    label: "Cognito user pool domain",
+    // A prefix domain is <prefix>.auth.<region>.amazoncognito.com; a custom domain (with dots) is one name everywhere.
+    key: (r, graph, context) => {
+      const domain = text(r.inputs.domain);
+      if (!domain) return undefined;
+      return JSON.stringify(domain.includes(".") ? [domain.toLowerCase()] : [regionOf(graph, r, { stack: "", production: false, ...context }), domain]);
+    },
+    describe: (r) => `"${r.inputs.domain}"`,
+    replaceOn: ["domain", "userPoolId"],
+    refusal: "CreateUserPoolDomain is refused: the domain is taken",
+    source: `${PROVIDER}/cognitoidp/user_pool_domain.go`,
+  },
+  {
+    type: "aws:cloudwatch/dashboard:Dashboard",
+    label: "CloudWatch dashboard",
+    // PutDashboard: "All dashboards in your account are global, not region-specific" (API_PutDashboard.html).
+    key: (r) => (text(r.inputs.dashboardName) ? JSON.stringify([r.inputs.dashboardName]) : undefined),
+    describe: (r) => `"${r.inputs.dashboardName}"`,
+    replaceOn: ["dashboardName"],
+    // The provider creates and updates with PutDashboard: "If a dashboard with this name already exists, this call modifies that dashboard".
+    upserts: () => true,
+    refusal: "PutDashboard overwrites the existing dashboard",
+    source: `${PROVIDER}/cloudwatch/dashboard.go`,
+  },
+  {
+    type: RECORD,
+    label: "Route 53 record",
+    // Route 53 tells records apart by zone, name, type and set identifier (record.go findResourceRecordSetByFourPartKey).
+    key: (r) => (text(r.inputs.name) ? JSON.stringify([r.inputs.zoneId, recordName(r.inputs.name), r.inputs.type, r.inputs.setIdentifier ?? ""]) : undefined),
+    describe: (r) => `${recordName(r.inputs.name)} ${r.inputs.type}${r.inputs.setIdentifier ? ` (set ${r.inputs.setIdentifier})` : ""} in zone ${r.inputs.zoneId}`,
+    // A change of type or setIdentifier is an in-place update (one DELETE + CREATE batch), so only these replace.
+    replaceOn: ["name", "zoneId"],
+    // With allowOverwrite the provider sends UPSERT instead of CREATE.
+    upserts: (r) => r.inputs.allowOverwrite === true,
+    refusal: 'ChangeResourceRecordSets is refused (InvalidChangeBatch: "Tried to create resource record set ... but it already exists")',
+    source: `${PROVIDER}/route53/record.go`,
+  },
+];
+
+/** The transition findings' rule ids, with the page each rests on (docs/deploy-rules.md, "Second deploys"). */
+export const PLAN_TRANSITION_RULES = [
+  { id: "TransitionNameTaken", title: "A resource created or replaced by the update does not take a name a resource of the deployed plan still holds", source: "https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/" },
+  { id: "TransitionNameOverwritten", title: "An upsert-created resource is not deleted afterwards with the old resource of the same name", source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html" },
+  { id: "TransitionRoutingPolicy", title: "Records of one name and type do not switch routing policy one record at a time", source: "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html" },
+] as const;
+
+type Action = "create" | "replace" | "replace-delete-first" | "move";
+
+/** What the update does to `after` (a resource of `after`), given its deployed self `old` (same URN) if any. */
+function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldKey: string | undefined, newKey: string): Action | undefined {
+  if (!old) return "create";
+  if (replaced(kind, old, after)) {
+    const namedByHand = kind.autonameField !== undefined && text(after.inputs[kind.autonameField]) !== undefined;
+    return after.deleteBeforeReplace || namedByHand ? "replace-delete-first" : "replace";
+  }
+  return oldKey === newKey ? undefined : "move";
+}
+
+function replaced(kind: TransitionNamedType, old: RecordedResource, after: RecordedResource): boolean {
+  const requested = after.replaceOnChanges ?? [];
+  if (requested.includes("*")) return JSON.stringify(old.inputs) !== JSON.stringify(after.inputs);
+  const normalise = (field: string, value: unknown) => (kind.type === RECORD && field === "name" ? recordName(value) : JSON.stringify(value ?? null));
+  return [...kind.replaceOn, ...requested].some((field) => normalise(field, old.inputs[field]) !== normalise(field, after.inputs[field]));
+}
+
+/** Pulumi skips the delete of a retained resource, and of one `deletedWith` a resource the update also deletes. */
+function deleteSkipped(old: RecordedResource, afterUrns: ReadonlySet<string>): boolean {
+  return old.retainOnDelete || (old.deletedWith !== undefined && !afterUrns.has(old.deletedWith));
+}
+
+function nameFindings(before: Graph, after: Graph, context: TransitionContext, stack: string | undefined): DeployFinding[] {
+  const findings: DeployFinding[] = [];
+  const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
+  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
+  const afterUrns = new Set(afterByUrn.keys());
+  const at = (r: RecordedResource) => `${r.type} ${r.name}`;
+
+  for (const kind of TRANSITION_NAMED_TYPES) {
+    // Who holds each name in the deployed plan.
+    const holders = new Map<string, RecordedResource[]>();
+    for (const r of ofType(before, kind.type)) {
+      const key = kind.key(r, before, context);
+      if (key !== undefined) holders.set(key, [...(holders.get(key) ?? []), r]);
+    }
+    for (const resource of ofType(after, kind.type)) {
+      const key = kind.key(resource, after, context);
+      if (key === undefined) continue;
+      const old = beforeByUrn.get(resource.urn);
+      const action = actionOf(kind, old, resource, old && kind.key(old, before, context), key);
+      if (!action) continue;
+
+      for (const holder of holders.get(key) ?? []) {
+        const self = holder.urn === resource.urn;
+        const holderAfter = self ? undefined : afterByUrn.get(holder.urn);
+        let holds: string;
+        if (self) {
+          // Its own deployed copy: only a create-first replacement under the same name (or a retained one) collides.
+          if (action === "replace-delete-first" && !holder.retainOnDelete) continue;
+          holds = holder.retainOnDelete
+            ? "its deployed copy keeps the name: it is retained (retainOnDelete), so the replacement never deletes it"
+            : `its deployed copy keeps the name until the new one exists (${kind.autonameField ? `${kind.autonameField} is not set by hand, so the bridge does not replace delete-first` : "the name is a required input, not an autoname field, so the bridge does not replace delete-first"}, and deleteBeforeReplace is not set)`;
+        } else if (!holderAfter) {
+          holds = deleteSkipped(holder, afterUrns)
+            ? `${at(holder)} of the deployed plan holds the name and is removed without being deleted (retainOnDelete or deletedWith), so the name stays taken`
+            : `${at(holder)} of the deployed plan holds the name and is removed from the program, which Pulumi deletes only at the end of the update, after every create`;
+        } else {
+          // Both hold the name in the new plan: a duplicate within one plan, not a transition.
+          const holderKey = kind.key(holderAfter, after, context);
+          if (holderKey === key) continue;
+          const holderAction = actionOf(kind, holder, holderAfter, key, holderKey ?? "");
+          const releasedFirst = (holderAction === "move" || holderAction === "replace-delete-first") && !holder.retainOnDelete && dependencyClosure(after, resource).has(holder.urn);
+          if (releasedFirst) continue;
+          holds =
+            holderAction === "replace" || holder.retainOnDelete
+              ? `${at(holder)} holds the name in the deployed plan and is replaced under another name, but its old copy, which keeps this name, is deleted only at the end of the update${holder.retainOnDelete ? " (or never: retainOnDelete)" : ""}`
+              : `${at(holder)} holds the name in the deployed plan and gives it up in its own update, which ${resource.name} does not wait for (no dependency), so the engine may run it later`;
+        }
+        const how = { create: "is created by the update", move: "is updated in place onto this name", replace: "is replaced create-before-delete (a replace-forcing input changed)", "replace-delete-first": "is replaced" }[action];
+        const reason = `${how} as ${kind.label} ${kind.describe(resource)}; ${holds}`;
+        const fix = self
+          ? `set deleteBeforeReplace: true on ${resource.name} (the name is briefly absent while it is re-created), or give the replacement another name`
+          : !holderAfter
+            ? `keep the resource on its deployed logical name ${JSON.stringify(holder.name)}, or add aliases: [{ name: ${JSON.stringify(holder.name)} }] to ${resource.name}, so the update changes the deployed one in place instead of creating a second one`
+            : `key these resources by their physical name rather than by position, so that one never takes the other's deployed name`;
+        const deletedLater = self ? !holder.retainOnDelete : !deleteSkipped(holder, afterUrns);
+        if (kind.upserts?.(resource)) {
+          // The create overwrites; the harm is the old copy's delete afterwards, which removes the one resource of that name.
+          if (!deletedLater) continue;
+          findings.push({ rule: "TransitionNameOverwritten", ...(stack === undefined ? {} : { stack }), resource: at(resource), problem: `${reason}. ${kind.refusal}, so the create succeeds; then the delete of the old copy removes the only ${kind.label} of that name: the update succeeds, the ${kind.label} is gone, and the state says it exists until pulumi refresh`, fix });
+        } else {
+          findings.push({ rule: "TransitionNameTaken", ...(stack === undefined ? {} : { stack }), resource: at(resource), problem: `${reason}. ${kind.refusal}, and the update stops part-way`, fix });
+        }
+      }
+    }
+  }
+  return findings;
+}
+
+/** The routing policy of a record, "simple" without one (route53.ts Route53RoutingRecords reads the same fields). */
+function policyOf(r: RecordedResource): string {
+  const i = r.inputs;
+  if (i.latencyRoutingPolicies?.length) return "latency";
+  if (i.failoverRoutingPolicies?.length) return "failover";
+  if (i.geolocationRoutingPolicies?.length) return "geolocation";
+  if (i.weightedRoutingPolicies?.length) return "weighted";
+  if (i.geoproximityRoutingPolicy) return "geoproximity";
+  if (i.cidrRoutingPolicy) return "cidr";
+  if (i.multivalueAnswerRoutingPolicy) return "multivalue";
+  return "simple";
+}
+
+const recordSetKey = (r: RecordedResource) => JSON.stringify([r.inputs.zoneId, recordName(r.inputs.name), r.inputs.type]);
+
+/**
+ * ResourceRecordSet: all records of one name and type use one routing policy. The provider changes one record per
+ * ChangeResourceRecordSets call (record.go), so switching a name's records from one policy to another passes through a
+ * state that mixes both, which Route 53 refuses, unless a single record makes the switch in one call: an in-place
+ * update that changes its setIdentifier (record.go resourceRecordUpdate: "Delete the old and create the new records in
+ * a single batch"), with no other record of the old policy left and every other new record waiting for it.
+ */
+function routingFindings(before: Graph, after: Graph, stack: string | undefined): DeployFinding[] {
+  const findings: DeployFinding[] = [];
+  const group = (graph: Graph) => {
+    const sets = new Map<string, RecordedResource[]>();
+    for (const r of ofType(graph, RECORD)) sets.set(recordSetKey(r), [...(sets.get(recordSetKey(r)) ?? []), r]);
+    return sets;
+  };
+  const beforeSets = group(before);
+  const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
+  for (const [key, records] of group(after)) {
+    const deployed = beforeSets.get(key) ?? [];
+    const oldPolicies = [...new Set(deployed.map(policyOf))];
+    const newPolicies = [...new Set(records.map(policyOf))];
+    // Nothing deployed, or a set that already mixes policies (Route53RoutingRecords reports that plan on its own).
+    if (oldPolicies.length !== 1 || newPolicies.length !== 1 || oldPolicies[0] === newPolicies[0]) continue;
+    const [from, to] = [oldPolicies[0], newPolicies[0]];
+    const switcher = records.find((r) => {
+      const old = beforeByUrn.get(r.urn);
+      return old !== undefined && deployed.length === 1 && deployed[0].urn === r.urn && recordName(old.inputs.name) === recordName(r.inputs.name) && old.inputs.zoneId === r.inputs.zoneId && (old.inputs.setIdentifier ?? "") !== (r.inputs.setIdentifier ?? "");
+    });
+    const stragglers = switcher ? records.filter((r) => r !== switcher && !dependencyClosure(after, r).has(switcher.urn)) : records;
+    if (switcher && stragglers.length === 0) continue;
+    const first = records[0];
+    const name = `${recordName(first.inputs.name)} ${first.inputs.type}`;
+    const inPlaceSwitch = deployed.every((old) => records.some((r) => r.urn === old.urn));
+    const problem = switcher
+      ? `switches ${name} from ${from} to ${to} routing through ${switcher.name}, but ${stragglers.map((r) => r.name).join(", ")} ${stragglers.length === 1 ? "does" : "do"} not wait for it (dependsOn), so Pulumi may create ${stragglers.length === 1 ? "it" : "them"} while ${name} is still ${from}`
+      : `switches ${name} from ${from} routing (${deployed.map((r) => r.name).join(", ")}) to ${to} routing (${records.map((r) => r.name).join(", ")}) one record per Route 53 call; the first call leaves records of both policies under one name and type, which Route 53 refuses (one routing policy per name and type), and the update stops part-way`;
+    const fix = switcher
+      ? `make ${stragglers.map((r) => r.name).join(", ")} dependOn ${switcher.name}`
+      : inPlaceSwitch
+        ? `switch in two steps: delete the deployed records of ${name} first (for RegionalApis apiRouting, the procedure in docs/multi-region.md: both DELETEs in one change batch, pulumi refresh, then pulumi up), or keep ${from} routing`
+        : `keep one record on the deployed record's logical name (aliases) so its update switches the name in one call (its setIdentifier changes) and make the other records dependOn it; where more than one deployed record has the old policy, delete them first (pulumi up --target of their removal, or the procedure in docs/multi-region.md)`;
+    findings.push({ rule: "TransitionRoutingPolicy", ...(stack === undefined ? {} : { stack }), resource: `${first.type} ${(switcher ? stragglers[0] : first).name}`, problem, fix });
+  }
+  return findings;
+}
+
+/**
+ * What goes wrong when a stack deployed with plan `before` is updated to plan `after` (both recorded in update mode,
+ * e.g. main's plan and a branch's). An empty list means none of the known second-deploy failures; the single-plan
+ * rules (`checkDeployRules`) still apply to `after` on its own. `context.stack` is copied onto the findings;
+ * `context.region` is the stack's `aws:region` (scopes regional names).
+ */
+export function checkPlanTransition(before: Graph, after: Graph, context: Partial<Pick<DeployRuleContext, "stack" | "region">> = {}): DeployFinding[] {
+  const scope: TransitionContext = { region: context.region ?? "" };
+  return [...nameFindings(before, after, scope, context.stack), ...routingFindings(before, after, context.stack)];
+}
+
+/** A recorded plan written to a file (`npm run plan -- --save`), with what `checkPlanTransition` reads. */
+export interface SavedPlan {
+  format: "serverless-fullstack/plan@1";
+  stack: string;
+  region: string;
+  resources: RecordedResource[];
+}
+
+/**
+ * A plan for a file: every resource's identity, options and dependencies, and the inputs only of the types the
+ * transition checks read (and of providers, for their region). Other inputs are left out: they can hold secrets
+ * (resolved config secrets, environment variables) and Lambda code, and no transition check reads them.
+ */
+export function toSavedPlan(graph: Graph, context: Pick<DeployRuleContext, "stack" | "region">): SavedPlan {
+  const kept = new Set([...TRANSITION_NAMED_TYPES.map((k) => k.type)]);
+  const resources = graph.map((r): RecordedResource => {
+    const inputs = kept.has(r.type) ? r.inputs : r.type.startsWith("pulumi:providers:") && typeof r.inputs.region === "string" ? { region: r.inputs.region } : {};
+    return { ...r, inputs: JSON.parse(JSON.stringify(inputs)), state: {} };
+  });
+  return { format: "serverless-fullstack/plan@1", stack: context.stack, region: context.region, resources };
+}
+
+/** Reads a saved plan (JSON text), or throws saying what is wrong with it. */
+export function readSavedPlan(json: string, origin = "the saved plan"): SavedPlan {
+  let parsed: any;
+  try {
+    parsed = JSON.parse(json);
+  } catch (error) {
+    throw new Error(`${origin} is not JSON (${error instanceof Error ? error.message : String(error)}): write it with npm run plan -- --stack <stack> --save <file>`);
+  }
+  if (parsed?.format !== "serverless-fullstack/plan@1" || !Array.isArray(parsed.resources) || typeof parsed.stack !== "string") {
+    throw new Error(`${origin} is not a saved plan (format "serverless-fullstack/plan@1" with stack and resources): write it with npm run plan -- --stack <stack> --save <file>`);
+  }
+  return parsed as SavedPlan;
+}

@@ -1,0 +1,143 @@
+/**
+ * checkPlanTransition on hand-made pairs of plans: each pair is a deployed plan and the next one, differing the way a
+ * component change or a config change makes them differ, and the findings a second `pulumi up` between them must give.
+ */
+import { describe, expect, it } from "vitest";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { checkPlanTransition, formatFinding } from "../../testing/deploy-rules";
+import { handBuilt } from "./fixture";
+
+const MODEL = "aws:apigateway/model:Model";
+const RECORD = "aws:route53/record:Record";
+const DASHBOARD = "aws:cloudwatch/dashboard:Dashboard";
+const POOL_DOMAIN = "aws:cognito/userPoolDomain:UserPoolDomain";
+const ZONE = "Z0123456789EXAMPLE0000";
+const cdn = { name: "d111111abcdef8.cloudfront.net", zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false };
+const standby = { name: "d222222abcdef8.cloudfront.net", zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false };
+
+const model = (logical: string) => handBuilt(MODEL, logical, { restApi: "rest-1", name: "PostAlbumsBody", contentType: "application/json", schema: "{}" });
+const record = (logical: string, inputs: Record<string, any>, more: Partial<RecordedResource> = {}) => handBuilt(RECORD, logical, { zoneId: ZONE, type: "A", aliases: [cdn], ...inputs }, more);
+const urnOf = (logical: string) => handBuilt(RECORD, logical, {}).urn;
+const rules = (before: RecordedResource[], after: RecordedResource[]) => checkPlanTransition(before, after, { stack: "prod", region: "us-east-1" }).map((f) => [f.rule, f.resource]);
+
+describe("checkPlanTransition: a name taken by a new resource while the removed one still holds it", () => {
+  it("finds the ServerlessApi model whose logical name follows basePath (api → v1) but whose model name does not", () => {
+    const findings = checkPlanTransition([model("api-model-post-api-albums")], [model("api-model-post-v1-albums")], { stack: "prod" });
+    expect(findings).toEqual([
+      {
+        rule: "TransitionNameTaken",
+        stack: "prod",
+        resource: `${MODEL} api-model-post-v1-albums`,
+        problem: expect.stringMatching(/^is created by the update as API Gateway model "PostAlbumsBody" of REST API rest-1; aws:apigateway\/model:Model api-model-post-api-albums of the deployed plan holds the name and is removed from the program, which Pulumi deletes only at the end of the update, after every create\. CreateModel is refused \(ConflictException\)/),
+        fix: expect.stringContaining('aliases: [{ name: "api-model-post-api-albums" }]'),
+      },
+    ]);
+    expect(formatFinding(findings[0])).toMatch(/^prod: \[TransitionNameTaken\] aws:apigateway\/model:Model api-model-post-v1-albums: is created/);
+  });
+
+  it("finds both StaticSite records when domain aliases [a, b] are reordered to [b, a] (records keyed by index)", () => {
+    const before = [record("site-a-0", { name: "a.example.com" }), record("site-a-1", { name: "b.example.com" })];
+    const after = [record("site-a-0", { name: "b.example.com" }), record("site-a-1", { name: "a.example.com" })];
+    const findings = checkPlanTransition(before, after);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([
+      ["TransitionNameTaken", `${RECORD} site-a-0`],
+      ["TransitionNameTaken", `${RECORD} site-a-1`],
+    ]);
+    expect(findings[0].problem).toMatch(/^is replaced create-before-delete \(a replace-forcing input changed\) as Route 53 record b\.example\.com A in zone Z0123456789EXAMPLE0000; aws:route53\/record:Record site-a-1 holds the name in the deployed plan and is replaced under another name, but its old copy, which keeps this name, is deleted only at the end of the update\. ChangeResourceRecordSets is refused/);
+    expect(findings[0].fix).toMatch(/key these resources by their physical name/);
+  });
+
+  it("finds a Monitoring dashboard renamed (ops → monitoring) with the same dashboardName: PutDashboard succeeds, the old delete removes it", () => {
+    const dashboard = (logical: string) => handBuilt(DASHBOARD, logical, { dashboardName: "serverless-fullstack-prod", dashboardBody: "{}" });
+    const findings = checkPlanTransition([dashboard("ops-dashboard")], [dashboard("monitoring-dashboard")]);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameOverwritten", `${DASHBOARD} monitoring-dashboard`]]);
+    expect(findings[0].problem).toMatch(/PutDashboard overwrites the existing dashboard, so the create succeeds; then the delete of the old copy removes the only CloudWatch dashboard of that name/);
+  });
+
+  it("lets a removed retained dashboard be taken over (its delete is skipped, nothing is lost), but not a removed retained record", () => {
+    const dashboard = (logical: string, more: Partial<RecordedResource> = {}) => handBuilt(DASHBOARD, logical, { dashboardName: "ops", dashboardBody: "{}" }, more);
+    expect(rules([dashboard("ops-dashboard", { retainOnDelete: true })], [dashboard("monitoring-dashboard")])).toEqual([]);
+    expect(rules([record("site-a-0", { name: "a.example.com" }, { retainOnDelete: true })], [record("site-a", { name: "a.example.com" })])).toEqual([["TransitionNameTaken", `${RECORD} site-a`]]);
+  });
+});
+
+describe("checkPlanTransition: a replacement that keeps its required name", () => {
+  it("finds a record replaced in place (replaceOnChanges) under the same name without deleteBeforeReplace", () => {
+    const before = [record("site-a-0", { name: "gallery.example.com" }, { replaceOnChanges: ["aliases"] })];
+    const after = [record("site-a-0", { name: "gallery.example.com", aliases: [standby] }, { replaceOnChanges: ["aliases"] })];
+    const findings = checkPlanTransition(before, after);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${RECORD} site-a-0`]]);
+    expect(findings[0].problem).toMatch(/its deployed copy keeps the name until the new one exists \(the name is a required input, not an autoname field/);
+    expect(findings[0].fix).toMatch(/^set deleteBeforeReplace: true on site-a-0/);
+    // deleteBeforeReplace on the new registration fixes it.
+    expect(rules(before, [{ ...after[0], deleteBeforeReplace: true }])).toEqual([]);
+  });
+
+  it("finds a user pool domain whose pool is replaced while the domain prefix stays", () => {
+    const domain = (pool: string) => handBuilt(POOL_DOMAIN, "auth-domain", { domain: "gallery-prod-auth", userPoolId: pool });
+    expect(rules([domain("us-east-1_AAAA")], [domain("us-east-1_BBBB")])).toEqual([["TransitionNameTaken", `${POOL_DOMAIN} auth-domain`]]);
+  });
+
+  it("passes a model replaced under its hand-set name (the bridge replaces it delete-first), unless it is retained", () => {
+    const before = model("api-model-post-albums");
+    const after = handBuilt(MODEL, "api-model-post-albums", { ...before.inputs, contentType: "application/vnd.api+json" });
+    expect(rules([before], [after])).toEqual([]);
+    expect(rules([{ ...before, retainOnDelete: true }], [after])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
+  });
+});
+
+describe("checkPlanTransition: Route 53 routing policy switches", () => {
+  it("finds StaticSite failover turned on (simple site-a-0 → failover site-a-0-primary/-secondary)", () => {
+    const before = [record("site-a-0", { name: "gallery.example.com" })];
+    const after = [
+      record("site-a-0-primary", { name: "gallery.example.com", setIdentifier: "site-primary", failoverRoutingPolicies: [{ type: "PRIMARY" }], healthCheckId: "hc-1" }),
+      record("site-a-0-secondary", { name: "gallery.example.com", setIdentifier: "site-secondary", failoverRoutingPolicies: [{ type: "SECONDARY" }], aliases: [standby] }),
+    ];
+    const findings = checkPlanTransition(before, after);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionRoutingPolicy", `${RECORD} site-a-0-primary`]]);
+    expect(findings[0].problem).toMatch(/^switches gallery\.example\.com A from simple routing \(site-a-0\) to failover routing \(site-a-0-primary, site-a-0-secondary\) one record per Route 53 call; the first call leaves records of both policies under one name and type, which Route 53 refuses/);
+    // Turning failover off is the mirror case.
+    expect(rules(after, before)).toEqual([["TransitionRoutingPolicy", `${RECORD} site-a-0`]]);
+  });
+
+  it("finds RegionalApis apiRouting latency → failover (both records updated in place, one call each) and points at the documented procedure", () => {
+    const regional = (region: string, policy: Record<string, any>) => record(`api-routing-a-${region.replace(/-/g, "")}`, { name: "api.gallery.example.com", setIdentifier: region, ...policy });
+    const before = [regional("us-east-1", { latencyRoutingPolicies: [{ region: "us-east-1" }] }), regional("us-west-2", { latencyRoutingPolicies: [{ region: "us-west-2" }] })];
+    const after = [regional("us-east-1", { failoverRoutingPolicies: [{ type: "PRIMARY" }] }), regional("us-west-2", { failoverRoutingPolicies: [{ type: "SECONDARY" }] })];
+    const findings = checkPlanTransition(before, after);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionRoutingPolicy", `${RECORD} api-routing-a-useast1`]]);
+    expect(findings[0].problem).toMatch(/from latency routing \(api-routing-a-useast1, api-routing-a-uswest2\) to failover routing/);
+    expect(findings[0].fix).toMatch(/docs\/multi-region\.md/);
+  });
+
+  it("passes the switch made by one record in one call (its setIdentifier changes) when the new records wait for it", () => {
+    const before = [record("site-a-0", { name: "gallery.example.com" })];
+    const primary = record("site-a-0", { name: "gallery.example.com", setIdentifier: "site-primary", failoverRoutingPolicies: [{ type: "PRIMARY" }], healthCheckId: "hc-1" });
+    const secondary = (dependencies: string[]) => record("site-a-0-secondary", { name: "gallery.example.com", setIdentifier: "site-secondary", failoverRoutingPolicies: [{ type: "SECONDARY" }], aliases: [standby] }, { dependencies });
+    expect(rules(before, [primary, secondary([urnOf("site-a-0")])])).toEqual([]);
+    const findings = checkPlanTransition(before, [primary, secondary([])]);
+    expect(findings.map((f) => [f.rule, f.resource, f.fix])).toEqual([["TransitionRoutingPolicy", `${RECORD} site-a-0-secondary`, "make site-a-0-secondary dependOn site-a-0"]]);
+  });
+});
+
+describe("checkPlanTransition: transitions that deploy", () => {
+  it("passes a no-op transition and a first deploy", () => {
+    const plan = [model("api-model-post-albums"), record("site-a-0", { name: "a.example.com" }), record("site-a-1", { name: "b.example.com" })];
+    expect(checkPlanTransition(plan, plan)).toEqual([]);
+    expect(checkPlanTransition([], plan)).toEqual([]);
+    expect(checkPlanTransition(plan, [])).toEqual([]);
+  });
+
+  it("passes a removed resource whose name nobody takes, a new name, and autonamed resources", () => {
+    const before = [model("api-model-post-api-albums"), record("site-a-1", { name: "b.example.com" })];
+    const after = [handBuilt(MODEL, "api-model-post-v1-albums", { restApi: "rest-1", name: "PostV1AlbumsBody", contentType: "application/json" }), handBuilt(MODEL, "autonamed", { restApi: "rest-1", contentType: "application/json" })];
+    expect(checkPlanTransition(before, after)).toEqual([]);
+  });
+
+  it("passes a name given up by an in-place update the new resource waits for (a record's type moves, then another takes it)", () => {
+    const before = [record("old", { name: "a.example.com", type: "A" })];
+    const after = [record("old", { name: "a.example.com", type: "AAAA" }), record("new", { name: "a.example.com", type: "A" }, { dependencies: [urnOf("old")] })];
+    expect(rules(before, after)).toEqual([]);
+    expect(rules(before, [after[0], { ...after[1], dependencies: [] }])).toEqual([["TransitionNameTaken", `${RECORD} new`]]);
+  });
+});
