@@ -42,6 +42,8 @@ export interface RecordedResource {
   replaceOnChanges?: string[];
   /** A replacement deletes the old resource before it creates the new one (`deleteBeforeReplace`). */
   deleteBeforeReplace?: boolean;
+  /** URNs the resource had before (`aliases`): a deployed resource of one of these URNs is this one, renamed, not replaced. */
+  aliases?: string[];
 }
 
 export interface RecordingMocks {
@@ -138,6 +140,8 @@ export async function installRecordingMocks(options: MockOptions = {}): Promise<
           const r = resources[i];
           if (r.type === type && r.name === name && !r.urn) {
             r.urn = res.getUrn();
+            const aliases = (req.getAliasesList?.() ?? []).map((alias: any) => aliasUrn(r.urn, alias)).filter((urn: string) => urn !== r.urn);
+            if (aliases.length > 0) r.aliases = aliases;
             break;
           }
         }
@@ -150,6 +154,23 @@ export async function installRecordingMocks(options: MockOptions = {}): Promise<
   };
 
   return { resources, settle };
+}
+
+/**
+ * The URN an alias of the resource at `urn` names: a whole URN as given; a spec's name, type, stack, project and parent
+ * (noParent, or the parent's URN) in place of the resource's own, the rest kept. Made as the mock monitor makes URNs,
+ * so it matches a recorded resource's: `urn:pulumi:<stack>::<project>::<parent's type>$<type>::<name>`, the parent's own
+ * type only (the engine writes the whole chain of parent types; recordings compare with recordings).
+ */
+export function aliasUrn(urn: string, alias: { getUrn(): string; getSpec(): any }): string {
+  if (alias.getUrn()) return alias.getUrn();
+  const spec = alias.getSpec();
+  const [stackPart, project, qualifiedType, ...nameParts] = urn.split("::");
+  const stack = stackPart.slice("urn:pulumi:".length);
+  const types = qualifiedType.split("$");
+  const type = spec?.getType() || types[types.length - 1];
+  const parentTypes = spec?.getNoparent() ? [] : spec?.getParenturn() ? [spec.getParenturn().split("::")[2].split("$").pop()] : types.slice(0, -1);
+  return `urn:pulumi:${spec?.getStack() || stack}::${spec?.getProject() || project}::${[...parentTypes, type].join("$")}::${spec?.getName() || nameParts.join("::")}`;
 }
 
 /**

@@ -300,7 +300,25 @@ function routingFindings(before: Graph, after: Graph, stack: string | undefined)
  */
 export function checkPlanTransition(before: Graph, after: Graph, context: Partial<Pick<DeployRuleContext, "stack" | "region">> = {}): DeployFinding[] {
   const scope: TransitionContext = { region: context.region ?? "" };
-  return [...nameFindings(before, after, scope, context.stack), ...routingFindings(before, after, context.stack)];
+  const deployed = renamedByAliases(before, after);
+  return [...nameFindings(deployed, after, scope, context.stack), ...routingFindings(deployed, after, context.stack)];
+}
+
+/**
+ * The deployed plan as the engine matches it to the next: a deployed resource whose URN a new one lists in `aliases`
+ * is that resource, renamed (updated in place, not created beside a removed one), so it takes the new URN, and so do
+ * the references to it.
+ */
+function renamedByAliases(before: Graph, after: Graph): Graph {
+  const renamed = new Map<string, string>();
+  for (const r of after) for (const alias of r.aliases ?? []) renamed.set(alias, r.urn);
+  if (renamed.size === 0) return before;
+  const urn = (value: string) => renamed.get(value) ?? value;
+  return before.map((r) =>
+    renamed.has(r.urn) || r.dependencies.some((d) => renamed.has(d)) || (r.parent && renamed.has(r.parent)) || (r.deletedWith && renamed.has(r.deletedWith))
+      ? { ...r, urn: urn(r.urn), dependencies: r.dependencies.map(urn), parent: r.parent && urn(r.parent), deletedWith: r.deletedWith && urn(r.deletedWith) }
+      : r,
+  );
 }
 
 /** A recorded plan written to a file (`npm run plan -- --save`), with what `checkPlanTransition` reads. */

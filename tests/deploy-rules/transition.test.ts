@@ -2,8 +2,11 @@
  * checkPlanTransition on hand-made pairs of plans: each pair is a deployed plan and the next one, differing the way a
  * component change or a config change makes them differ, and the findings a second `pulumi up` between them must give.
  */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { record as recordProgram } from "../../testing/harness";
 import { checkPlanTransition, formatFinding } from "../../testing/deploy-rules";
 import { handBuilt } from "./fixture";
 
@@ -139,5 +142,32 @@ describe("checkPlanTransition: transitions that deploy", () => {
     const after = [record("old", { name: "a.example.com", type: "AAAA" }), record("new", { name: "a.example.com", type: "A" }, { dependencies: [urnOf("old")] })];
     expect(rules(before, after)).toEqual([]);
     expect(rules(before, [after[0], { ...after[1], dependencies: [] }])).toEqual([["TransitionNameTaken", `${RECORD} new`]]);
+  });
+});
+
+describe("checkPlanTransition: renames the program declares with aliases", () => {
+  it("takes a deployed resource a new one lists in aliases as that resource renamed, not a second one of its name", () => {
+    const deployed = model("api-model-post-api-albums");
+    const renamed = { ...model("api-model-PostAlbumsBody"), aliases: [deployed.urn] };
+    expect(rules([deployed], [renamed])).toEqual([]);
+    expect(rules([deployed], [{ ...renamed, aliases: undefined }])).toEqual([["TransitionNameTaken", `${MODEL} api-model-PostAlbumsBody`]]);
+  });
+
+  it("records an alias's URN as the engine resolves it: the old name, under the same parent, or another type", async () => {
+    const graph = await recordProgram(() => {
+      class Parent extends pulumi.ComponentResource {
+        constructor(name: string) {
+          super("test:index:Parent", name);
+          new aws.cloudwatch.Dashboard("renamed", { dashboardName: "d", dashboardBody: "{}" }, { parent: this, aliases: [{ name: "first" }, { name: "older", type: "test:index:OldDashboard" }] });
+        }
+      }
+      new Parent("ops");
+    });
+    const dashboard = graph.find((r) => r.name === "renamed")!;
+    expect(dashboard.urn).toBe("urn:pulumi:test::serverless-fullstack::test:index:Parent$aws:cloudwatch/dashboard:Dashboard::renamed");
+    expect(dashboard.aliases).toEqual([
+      "urn:pulumi:test::serverless-fullstack::test:index:Parent$aws:cloudwatch/dashboard:Dashboard::first",
+      "urn:pulumi:test::serverless-fullstack::test:index:Parent$test:index:OldDashboard::older",
+    ]);
   });
 });
