@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { argFailer, type ArgFailure } from "./errors";
 import { assumeRolePolicy } from "./iam";
+import { AWS_REGION_NAME } from "./names";
 
 /** An AWS Backup vault lock: recovery points kept at least (and at most) so long, in governance or compliance mode. */
 export interface BackupVaultLock {
@@ -83,7 +84,6 @@ export const VAULT_SUFFIX_LENGTH = 6;
 export const BACKUP_SERVICE_POLICIES = ["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"];
 export const BACKUP_RULE_NAME = "daily";
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 function validate(fail: ArgFailure, name: string, args: BackupPlanArgs, vaultName: string): void {
   if (!Array.isArray(args.resources) || args.resources.length === 0) fail("resources", args.resources, "is empty", "List the ARNs to back up, e.g. Object.values(data.tables).map((t) => t.arn).");
@@ -91,7 +91,7 @@ function validate(fail: ArgFailure, name: string, args: BackupPlanArgs, vaultNam
   const retention = args.retentionDays ?? 35;
   if (!Number.isInteger(retention) || retention < 1) fail("retentionDays", args.retentionDays, "is not a whole number of days", "Use 1 or more, e.g. 35.");
   if (args.copyRegion !== undefined) {
-    if (!REGION.test(args.copyRegion)) fail("copyRegion", args.copyRegion, "is not an AWS region", 'Use e.g. "us-west-2".');
+    if (!AWS_REGION_NAME.test(args.copyRegion)) fail("copyRegion", args.copyRegion, "is not an AWS region", 'Use e.g. "us-west-2".');
     if (args.copyRegion === (args.region ?? aws.config.region)) fail("copyRegion", args.copyRegion, "is the plan's own region; a copy there protects against nothing a second region would", "Pick another region, e.g. a DataTier replica region.");
   }
   if (!BACKUP_LIMITS.vaultName.test(vaultName)) {

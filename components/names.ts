@@ -1,4 +1,6 @@
 /**
+ * Names of AWS things: fitting a name into a service's limits, and the form of a region name.
+ *
  * Fitting a name into a service's limits without renaming what already fits. A name that changes replaces the
  * resource (or restarts its metrics), so a name the service takes as it is stays as it is; only one it would refuse
  * is rewritten, the same way on every run.
@@ -32,3 +34,9 @@ export function fitName(text: string, maxLength: number, options: FitNameOptions
   const sanitised = characters === undefined ? text : text.replace(new RegExp(`[^${characters}]`, "g"), "-");
   return `${sanitised.slice(0, maxLength - hash.length - 1)}-${hash}`;
 }
+
+/**
+ * An AWS region name: two letters, one or more words, a number (us-west-2, ap-southeast-2, us-gov-west-1,
+ * us-isob-east-1). The check is on the form: AWS adds regions, and a list would refuse the next one.
+ */
+export const AWS_REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d$/;

@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { argFailer } from "./errors";
 import type { FunctionSecret } from "./lambda/secrets";
+import { AWS_REGION_NAME } from "./names";
 
 export interface StackSecretArgs {
   /** The secret's value (a string; store JSON as its text). Kept secret in Pulumi state. */
@@ -73,7 +74,7 @@ export class StackSecret extends pulumi.ComponentResource {
     }
     const replicaRegions = args.replicaRegions ?? [];
     for (const region of replicaRegions) {
-      if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) fail("replicaRegions", region, "is not an AWS region name", "Use region names such as us-west-2.");
+      if (!AWS_REGION_NAME.test(region)) fail("replicaRegions", region, "is not an AWS region name", "Use region names such as us-west-2.");
       if (region === args.region) fail("replicaRegions", region, "is the secret's own region", "List only the other regions.");
     }
     if (new Set(replicaRegions).size !== replicaRegions.length) fail("replicaRegions", replicaRegions, "lists a region twice", "List each region once.");

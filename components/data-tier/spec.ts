@@ -6,6 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
 import { parseExpression } from "../lambda/schedule";
 import { validateBucketName, validateKeptBucketName } from "../static-site/spec";
+import { AWS_REGION_NAME } from "../names";
 
 export type AttributeType = "S" | "N" | "B";
 export type StreamViewType = "NEW_IMAGE" | "OLD_IMAGE" | "NEW_AND_OLD_IMAGES" | "KEYS_ONLY";
@@ -195,7 +196,6 @@ export interface DataTierSpec {
 
 export const DYNAMODB_LIMITS = { globalIndexes: 20, localIndexes: 5, tableName: { min: 3, max: 255 } } as const;
 const NAME = /^[A-Za-z0-9_.-]+$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 
 /** `homeRegion` is the region the tables live in when known (args.region, else the stack's aws:region). */
 export function validateArgs(fail: ArgFailure, args: DataTierArgs, homeRegion: string | undefined): void {
@@ -308,7 +308,7 @@ function validateReplicas(fail: ArgFailure, at: string, table: TableArgs, homeRe
   const regions = table.replicaRegions ?? [];
   const seen = new Set<string>();
   for (const region of regions) {
-    if (!REGION.test(region ?? "")) fail(`${at}.replicaRegions`, region, "is not an AWS region", 'Use a region code such as "us-west-2".');
+    if (!AWS_REGION_NAME.test(region ?? "")) fail(`${at}.replicaRegions`, region, "is not an AWS region", 'Use a region code such as "us-west-2".');
     if (region === homeRegion) fail(`${at}.replicaRegions`, region, "is the table's home region; a global table's replicas live in other regions", "Remove it; the table itself is the home-region replica.");
     if (seen.has(region)) fail(`${at}.replicaRegions`, region, "is listed twice", "List each replica region once.");
     seen.add(region);

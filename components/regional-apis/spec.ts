@@ -7,6 +7,7 @@ import type { ArgFailure } from "../errors";
 import type { PolicyStatement } from "../iam";
 import type { ApiAuthorizer, ApiFunctionArgs, ApiRoute, ServerlessApiArgs } from "../serverless-api";
 import { FailoverRole, healthCheckProblem, RoutingPolicy } from "../dns-routing/spec";
+import { AWS_REGION_NAME } from "../names";
 
 export interface RegionalApisDomain {
   /** The API's host name in every region, e.g. `api.gallery.example.com`. */
@@ -70,7 +71,6 @@ export interface RegionalApisSpec {
   routing?: { policy: RoutingPolicy; healthRoute: string; searchString: string; failureThreshold: number; requestInterval: number };
 }
 
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
 /** `us-west-2` → `usw2`, `ap-southeast-1` → `apse1`, `eu-central-1` → `euc1`: short enough for route function names (≤ 47). */
 export function regionCode(region: string): string {
@@ -83,7 +83,7 @@ export function regionCode(region: string): string {
 export function validateArgs(fail: ArgFailure, args: RegionalApisArgs): void {
   const regions = args.regions ?? [];
   regions.forEach((region, index) => {
-    if (!REGION.test(region)) fail(`regions[${index}]`, region, "is not an AWS region", 'Use e.g. "us-west-2".');
+    if (!AWS_REGION_NAME.test(region)) fail(`regions[${index}]`, region, "is not an AWS region", 'Use e.g. "us-west-2".');
     if (regions.indexOf(region) !== index) fail(`regions[${index}]`, region, "is listed twice", "List each region once.");
   });
   const multi = regions.length > 1;

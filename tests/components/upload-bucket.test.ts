@@ -63,6 +63,12 @@ describe("UploadBucket", () => {
     ]));
   });
 
+  it("replicate(region) refuses what is not a region name before it builds a name or a resource from it", () => {
+    expect(() => new UploadBucket("bad-region").replicate("us_west_2")).toThrow(/^UploadBucket "bad-region": replicate\(region\) "us_west_2" is not an AWS region name\. Use e\.g\. "us-west-2"\./);
+    expect(() => new UploadBucket("no-region").replicate("")).toThrow(/replicate\(region\) "" is not an AWS region name/);
+    expect(() => new UploadBucket("gov-region").replicate("us-gov-west-1")).not.toThrow();
+  });
+
   it("rejects dotted bucket names", () => {
     expect(() => new UploadBucket("bad", { bucketName: "my.uploads" })).toThrow(/UploadBucket "bad": bucketName "my.uploads" contains a period/);
   });
