@@ -17,6 +17,11 @@ export function resource(graph: Graph, type: string, name: string): RecordedReso
   return found[0];
 }
 
+/** The earlier logical names a resource carries as `aliases` (each alias URN's name). */
+export function aliasNames(resource: RecordedResource): string[] {
+  return (resource.aliases ?? []).map((urn) => urn.slice(urn.lastIndexOf("::") + 2));
+}
+
 export function childrenOf(graph: Graph, parent: RecordedResource): RecordedResource[] {
   return graph.filter((r) => r.parent === parent.urn);
 }

@@ -8,7 +8,7 @@ const RECORD = "aws:route53/record:Record";
 const RECORD_SET = "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html";
 
 /** The routing policy a record uses, or undefined for a simple record. */
-function policyOf(r: RecordedResource): string | undefined {
+export function policyOf(r: RecordedResource): string | undefined {
   const i = r.inputs;
   if (i.latencyRoutingPolicies?.length) return "latency";
   if (i.failoverRoutingPolicies?.length) return "failover";

@@ -25,6 +25,7 @@
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
+import { policyOf } from "./route53";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
 export interface TransitionNamedType {
@@ -232,18 +233,8 @@ function nameFindings(before: Graph, after: Graph, context: TransitionContext, s
   return findings;
 }
 
-/** The routing policy of a record, "simple" without one (route53.ts Route53RoutingRecords reads the same fields). */
-function policyOf(r: RecordedResource): string {
-  const i = r.inputs;
-  if (i.latencyRoutingPolicies?.length) return "latency";
-  if (i.failoverRoutingPolicies?.length) return "failover";
-  if (i.geolocationRoutingPolicies?.length) return "geolocation";
-  if (i.weightedRoutingPolicies?.length) return "weighted";
-  if (i.geoproximityRoutingPolicy) return "geoproximity";
-  if (i.cidrRoutingPolicy) return "cidr";
-  if (i.multivalueAnswerRoutingPolicy) return "multivalue";
-  return "simple";
-}
+/** The routing policy of a record, "simple" without one. */
+const policyName = (r: RecordedResource): string => policyOf(r) ?? "simple";
 
 const recordSetKey = (r: RecordedResource) => JSON.stringify([r.inputs.zoneId, recordName(r.inputs.name), r.inputs.type]);
 
@@ -265,8 +256,8 @@ function routingFindings(before: Graph, after: Graph, stack: string | undefined)
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
   for (const [key, records] of group(after)) {
     const deployed = beforeSets.get(key) ?? [];
-    const oldPolicies = [...new Set(deployed.map(policyOf))];
-    const newPolicies = [...new Set(records.map(policyOf))];
+    const oldPolicies = [...new Set(deployed.map(policyName))];
+    const newPolicies = [...new Set(records.map(policyName))];
     // Nothing deployed, or a set that already mixes policies (Route53RoutingRecords reports that plan on its own).
     if (oldPolicies.length !== 1 || newPolicies.length !== 1 || oldPolicies[0] === newPolicies[0]) continue;
     const [from, to] = [oldPolicies[0], newPolicies[0]];

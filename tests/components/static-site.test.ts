@@ -1,23 +1,13 @@
 import { runInNewContext } from "node:vm";
-import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { StaticSite, type StaticSiteArgs } from "../../components/static-site";
 import { MANAGED_CACHING_DISABLED, spaRewriteCode } from "../../components/static-site/distribution";
 import { normaliseSecurityHeaders, securityHeadersConfig } from "../../components/static-site/headers";
-import { attachedTo, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
+import { aliasNames, attachedTo, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
 
 const path = "tests/fixtures/site";
 const RECORD = "aws:route53/record:Record";
 
-/** The alias names every resource under a component was registered with (the engine, not the mock monitor, resolves them). */
-function capturingAliases() {
-  const aliases = new Map<string, string[]>();
-  const capture: pulumi.ResourceTransformation = ({ type, name, opts }) => {
-    aliases.set(`${type}::${name}`, (opts.aliases ?? []).map((alias) => String(typeof alias === "string" ? alias : (alias as pulumi.Alias).name)));
-    return undefined;
-  };
-  return { aliases, opts: { transformations: [capture] } };
-}
 const certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
 
 async function build(name: string, args: Partial<StaticSiteArgs> = {}) {
@@ -247,11 +237,10 @@ describe("StaticSite domains", () => {
   });
 
   it("aliases the records of stacks deployed before to their index names, so upgrading with the same config changes nothing", async () => {
-    const { aliases, opts } = capturingAliases();
-    await record(() => new StaticSite("old", { path, domain: { name: "gallery.example.com", aliases: ["www.gallery.example.com"], hostedZoneId: "Z1" } }, opts));
-    expect(aliases.get(`${RECORD}::old-a-www.gallery.example.com`)).toEqual(["old-a-1", "old-a-1-primary"]);
-    expect(aliases.get(`${RECORD}::old-aaaa-gallery.example.com`)).toEqual(["old-aaaa-0", "old-aaaa-0-primary"]);
-    expect(aliases.get(`${RECORD}::old-cert-validation-www.gallery.example.com`)).toEqual(["old-cert-validation-1"]);
+    const graph = await record(() => new StaticSite("old", { path, domain: { name: "gallery.example.com", aliases: ["www.gallery.example.com"], hostedZoneId: "Z1" } }));
+    expect(aliasNames(resource(graph, RECORD, "old-a-www.gallery.example.com"))).toEqual(["old-a-1", "old-a-1-primary"]);
+    expect(aliasNames(resource(graph, RECORD, "old-aaaa-gallery.example.com"))).toEqual(["old-aaaa-0", "old-aaaa-0-primary"]);
+    expect(aliasNames(resource(graph, RECORD, "old-cert-validation-www.gallery.example.com"))).toEqual(["old-cert-validation-1"]);
   });
 
   it("turns failover on and off without moving the plain record: the PRIMARY takes its URN, the SECONDARY waits for it", async () => {
@@ -260,10 +249,9 @@ describe("StaticSite domains", () => {
     // SECONDARY is created only after it.
     const failover = { domainName: "standby.cloudfront.net", hostedZoneId: "Z2FDTNDATAQYW2" };
     const build2 = async (withFailover: boolean) => {
-      const { aliases, opts } = capturingAliases();
-      const graph = await record(() => new StaticSite("flip", { path, domain: { name: "app.example.com", hostedZoneId: "Z1", certificateArn, failover: withFailover ? failover : undefined } }, opts));
+      const graph = await record(() => new StaticSite("flip", { path, domain: { name: "app.example.com", hostedZoneId: "Z1", certificateArn, failover: withFailover ? failover : undefined } }));
       const records = ofType(graph, RECORD);
-      return { aliases, byPolicy: (policy: string) => records.find((r) => r.inputs.type === "A" && (r.inputs.failoverRoutingPolicies?.[0]?.type ?? "simple") === policy)! };
+      return { aliases: (name: string) => aliasNames(resource(graph, RECORD, name)), byPolicy: (policy: string) => records.find((r) => r.inputs.type === "A" && (r.inputs.failoverRoutingPolicies?.[0]?.type ?? "simple") === policy)! };
     };
     const plain = (await build2(false)).byPolicy("simple");
     const withFailover = await build2(true);
@@ -271,8 +259,8 @@ describe("StaticSite domains", () => {
     const secondary = withFailover.byPolicy("SECONDARY");
     expect(primary.urn).toBe(plain.urn);
     expect(secondary.dependencies).toContain(primary.urn);
-    expect(withFailover.aliases.get(`${RECORD}::flip-a-app.example.com`)).toEqual(["flip-a-0", "flip-a-0-primary"]);
-    expect(withFailover.aliases.get(`${RECORD}::flip-a-app.example.com-secondary`)).toEqual(["flip-a-0-secondary"]);
+    expect(withFailover.aliases("flip-a-app.example.com")).toEqual(["flip-a-0", "flip-a-0-primary"]);
+    expect(withFailover.aliases("flip-a-app.example.com-secondary")).toEqual(["flip-a-0-secondary"]);
   });
 });
 
