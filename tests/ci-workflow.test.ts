@@ -85,3 +85,39 @@ describe("ci.yml: pulumi preview on pull requests", () => {
     for (const [name, job] of Object.entries(jobs)) expect(job.permissions, name).not.toBe("write-all");
   });
 });
+
+describe("ci.yml: a pull request's second deploy", () => {
+  it("compares each stack's plan with the base branch's (--save there, --since here), offline and with a read-only token", () => {
+    const job = jobs["second-deploy"];
+    expect(expression(job.if)).toBe("github.event_name == 'pull_request'");
+    expect((job as Job & { strategy: { matrix: { stack: string[] } } }).strategy.matrix.stack).toEqual(["dev", "prod"]);
+    const base = job.steps.find((step) => /--save/.test(step.run ?? ""))!;
+    const head = job.steps.find((step) => /--since/.test(step.run ?? ""))!;
+    expect(expression(base.env?.BASE_SHA)).toBe("github.event.pull_request.base.sha");
+    expect(base.run).toMatch(/git worktree add "\$RUNNER_TEMP\/base" "\$BASE_SHA"[\s\S]*npm run --silent plan -- --stack "\$STACK" --save "\$RUNNER_TEMP\/base-plan\.json"/);
+    expect(head.run).toMatch(/npm run --silent plan -- --stack "\$STACK" --since "\$RUNNER_TEMP\/base-plan\.json"/);
+    expect(job.steps.indexOf(base)).toBeLessThan(job.steps.indexOf(head));
+    // Values from the event reach the scripts through env, never pasted into them (script injection).
+    for (const step of job.steps) expect(step.run ?? "").not.toMatch(/\$\{\{/);
+    expect(job.permissions).toBeUndefined();
+  });
+});
+
+describe("ci.yml: jobs that run the program", () => {
+  it("install sharp's linux-arm64 build (npm run lambda-native) after npm ci: without it the thumbnail function refuses to bundle", () => {
+    const runsProgram = (step: Step) => /npm run --silent plan|vitest run|pulumi\/actions/.test(`${step.run ?? ""} ${step.uses ?? ""}`) && !/--config vitest\.package/.test(step.run ?? "");
+    const jobsRunningIt = Object.entries(jobs).filter(([, job]) => job.steps.some(runsProgram));
+    expect(jobsRunningIt.map(([name]) => name).sort()).toEqual(["browser", "preview", "second-deploy", "test"]);
+    // Each step that runs it, read with the steps before it as one script: the last `npm ci` before it, then `lambda-native`.
+    for (const [name, job] of jobsRunningIt) {
+      job.steps.forEach((step, index) => {
+        if (!runsProgram(step)) return;
+        const script = job.steps.slice(0, index + 1).map((s) => `${s.run ?? ""}\n${s.uses ?? ""}`).join("\n");
+        const program = Math.max(...[/npm run --silent plan/g, /vitest run/g, /pulumi\/actions/g].flatMap((pattern) => [...script.matchAll(pattern)].map((m) => m.index!)));
+        const install = script.lastIndexOf("npm ci", program);
+        const native = script.lastIndexOf("npm run --silent lambda-native", program);
+        expect([install >= 0, install < native], `${name}, step ${index}`).toEqual([true, true]);
+      });
+    }
+  });
+});
