@@ -169,7 +169,10 @@ export function aliasUrn(urn: string, alias: { getUrn(): string; getSpec(): any 
   const stack = stackPart.slice("urn:pulumi:".length);
   const types = qualifiedType.split("$");
   const type = spec?.getType() || types[types.length - 1];
-  const parentTypes = spec?.getNoparent() ? [] : spec?.getParenturn() ? [spec.getParenturn().split("::")[2].split("$").pop()] : types.slice(0, -1);
+  // "Had no parent" (`parent: pulumi.rootStackResource`, which is undefined: noParent) is, to the engine, a URN without
+  // parent types; the mock monitor writes the stack resource's type into top-level URNs when the program runs in one.
+  const topLevel = pulumi.runtime.getStackResource() ? ["pulumi:pulumi:Stack"] : [];
+  const parentTypes = spec?.getNoparent() ? topLevel : spec?.getParenturn() ? [spec.getParenturn().split("::")[2].split("$").pop()] : types.slice(0, -1);
   return `urn:pulumi:${spec?.getStack() || stack}::${spec?.getProject() || project}::${[...parentTypes, type].join("$")}::${spec?.getName() || nameParts.join("::")}`;
 }
 

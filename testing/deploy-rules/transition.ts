@@ -302,7 +302,8 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
  */
 function renamedByAliases(before: Graph, after: Graph): Graph {
   const renamed = new Map<string, string>();
-  for (const r of after) for (const alias of r.aliases ?? []) renamed.set(alias, r.urn);
+  const aliasesOf = everyAlias(after);
+  for (const r of after) for (const alias of aliasesOf(r)) renamed.set(alias, r.urn);
   if (renamed.size === 0) return before;
   const urn = (value: string) => renamed.get(value) ?? value;
   return before.map((r) =>
@@ -310,6 +311,35 @@ function renamedByAliases(before: Graph, after: Graph): Graph {
       ? { ...r, urn: urn(r.urn), dependencies: r.dependencies.map(urn), parent: r.parent && urn(r.parent), deletedWith: r.deletedWith && urn(r.deletedWith) }
       : r,
   );
+}
+
+/**
+ * A resource's aliases with the ones it inherits: a child of a renamed (aliased) parent is also known by its URN under
+ * each of the parent's earlier URNs, and a child named after its parent (`<parent>-bucket`) by that name with the
+ * parent's earlier name in front, as the engine derives them (@pulumi/pulumi resource.js, inheritedChildAlias). URNs as
+ * the mock monitor makes them: the parent's own type before the child's.
+ */
+function everyAlias(graph: Graph): (resource: RecordedResource) => string[] {
+  const byUrn = new Map(graph.map((r) => [r.urn, r]));
+  const known = new Map<string, string[]>();
+  const aliasesOf = (r: RecordedResource): string[] => {
+    const cached = known.get(r.urn);
+    if (cached) return cached;
+    known.set(r.urn, r.aliases ?? []);
+    const parent = r.parent ? byUrn.get(r.parent) : undefined;
+    const inherited = parent
+      ? aliasesOf(parent).map((parentAlias) => {
+          const [stackPart, project, qualifiedType] = parentAlias.split("::");
+          const parentAliasName = parentAlias.slice(parentAlias.lastIndexOf("::") + 2);
+          const name = r.name.startsWith(parent.name) ? parentAliasName + r.name.slice(parent.name.length) : r.name;
+          return `${stackPart}::${project}::${qualifiedType.split("$").pop()}$${r.type}::${name}`;
+        })
+      : [];
+    const all = [...(r.aliases ?? []), ...inherited];
+    known.set(r.urn, all);
+    return all;
+  };
+  return aliasesOf;
 }
 
 /** A recorded plan written to a file (`npm run plan -- --save`), with what `checkPlanTransition` reads. */

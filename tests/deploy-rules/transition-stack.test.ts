@@ -26,7 +26,7 @@ describe("checkPlanTransition on the prod stack", () => {
 
 /**
  * The plans of dev and prod before request models and the site's DNS records were renamed (commit 9ca036a, saved as
- * `npm run plan -- --save` saves them, kept to the resources of the types checkPlanTransition reads and the providers):
+ * `npm run plan -- --save` saves them, kept to the resources of the types checkPlanTransition reads):
  * a stack deployed then upgrades to today's program with nothing created on a name a deployed resource holds, since
  * the renamed resources carry their old names as aliases.
  */

@@ -170,4 +170,24 @@ describe("checkPlanTransition: renames the program declares with aliases", () =>
       "urn:pulumi:test::serverless-fullstack::test:index:Parent$test:index:OldDashboard::older",
     ]);
   });
+
+  it("follows a resource moved into a component (alias: had no parent) and the children of a renamed component (inherited aliases)", async () => {
+    class Site extends pulumi.ComponentResource {
+      constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+        super("test:index:Site", name, {}, opts);
+      }
+    }
+    const www = (name: string, opts: pulumi.CustomResourceOptions = {}) => new aws.route53.Record(name, { zoneId: ZONE, name: "www.example.com", type: "A", ttl: 60, records: ["192.0.2.1"] }, opts);
+    const topLevel = await recordProgram(() => www("www"));
+    const moved = await recordProgram(() => www("www", { parent: new Site("site"), aliases: [{ parent: pulumi.rootStackResource }] }));
+    expect(checkPlanTransition(topLevel, moved).map(formatFinding)).toEqual([]);
+
+    const underSite = await recordProgram(() => www("site-www", { parent: new Site("site") }));
+    const underRenamedSite = await recordProgram(() => www("web-www", { parent: new Site("web", { aliases: [{ name: "site" }] }) }));
+    expect(checkPlanTransition(underSite, underRenamedSite).map(formatFinding)).toEqual([]);
+    // Without the component's alias its child is a second record of the name.
+    const underNewSite = await recordProgram(() => www("web-www", { parent: new Site("web") }));
+    expect(checkPlanTransition(underSite, underNewSite).map((f) => f.rule)).toEqual(["TransitionNameTaken"]);
+  });
 });
+
