@@ -6,10 +6,12 @@
  * Its sources are every project file TypeDoc's output can depend on, by content hash:
  * - the files the entry points import, transitively (imports, `import()` types, triple-slash references), resolved as
  *   the compiler resolves them with the project's tsconfig (its `paths` included), stopping at node_modules;
- * - every project file that can change types from outside that closure: declaration files and files with
- *   `declare global`, `declare module` or `declare namespace`;
- * - tsconfig.json, package-lock.json (TypeDoc's, the markdown plugin's, TypeScript's and every typed package's
- *   version) and the generator itself (this folder).
+ * - every project file that can change types from outside that closure: declaration files, files with
+ *   `declare global`, `declare module` or `declare namespace`, and scripts (files without an import or export,
+ *   whose declarations are global);
+ * - tsconfig.json, package.json (TypeDoc reads `typedocOptions` there), typedoc.json and tsdoc.json when present,
+ *   package-lock.json, the installed version of every package package.json names (node_modules can differ from the
+ *   lockfile), and the generator itself (this folder).
  * The pages are stamped by one hash of their paths and contents. A stamp that matches in every source and in the pages
  * says the committed pages are what `npm run docs` made of these very sources; anything else means generate again.
  */
@@ -29,8 +31,10 @@ export interface ReferenceStamp {
 }
 
 const GENERATOR_DIR = __dirname;
-const ALWAYS = ["tsconfig.json", "package-lock.json"];
+const ALWAYS = ["tsconfig.json", "package.json", "package-lock.json", "typedoc.json", "tsdoc.json"];
 const AMBIENT = /\bdeclare\s+(global|module|namespace)\b/;
+/** A module has a top-level import or export; a file without one is a script, whose declarations are global. */
+const MODULE_SYNTAX = /^\s*(import|export)\b/m;
 
 /** The stamp of the project's current sources and of the pages in `pagesDir` (docs/reference/ unless given). */
 export function referenceStamp(projectDir: string, pagesDir = join(projectDir, REFERENCE_DIR)): ReferenceStamp {
@@ -60,13 +64,29 @@ function sourceHashes(projectDir: string): Record<string, string> {
   if (!parsed) throw new Error(`${join(projectDir, "tsconfig.json")} could not be read`);
   const files = new Set<string>();
   for (const file of importClosure(ENTRY_POINTS.map((entry) => join(projectDir, entry)), parsed.options)) files.add(file);
-  for (const file of parsed.fileNames) if (file.endsWith(".d.ts") || AMBIENT.test(readFileSync(file, "utf8"))) files.add(file);
+  for (const file of parsed.fileNames) {
+    const text = readFileSync(file, "utf8");
+    if (file.endsWith(".d.ts") || AMBIENT.test(text) || !MODULE_SYNTAX.test(text)) files.add(file);
+  }
   for (const file of ALWAYS) files.add(join(projectDir, file));
   const hashes: Record<string, string> = {};
   for (const file of files) hashes[relative(projectDir, file).split(sep).join("/")] = existsSync(file) ? sha256(readFileSync(file)) : "absent";
+  for (const [name, version] of Object.entries(installedVersions(projectDir))) hashes[`installed:${name}`] = version;
   // The generator, named by its place in this repository (a fixture project's stamp reads the same files).
   for (const file of readdirSync(GENERATOR_DIR)) if (file.endsWith(".ts")) hashes[`scripts/docs/${file}`] = sha256(readFileSync(join(GENERATOR_DIR, file)));
   return hashes;
+}
+
+/** The version node_modules holds of each package package.json names ("absent" when not installed). */
+function installedVersions(projectDir: string): Record<string, string> {
+  const manifest = JSON.parse(readFileSync(join(projectDir, "package.json"), "utf8")) as Record<string, Record<string, string> | undefined>;
+  const names = new Set(["dependencies", "devDependencies", "peerDependencies", "optionalDependencies"].flatMap((field) => Object.keys(manifest[field] ?? {})));
+  const versions: Record<string, string> = {};
+  for (const name of [...names].sort()) {
+    const installed = join(projectDir, "node_modules", name, "package.json");
+    versions[name] = existsSync(installed) ? String((JSON.parse(readFileSync(installed, "utf8")) as { version?: string }).version) : "absent";
+  }
+  return versions;
 }
 
 /** The project files `roots` import, transitively, as the compiler resolves them; packages (node_modules) end the walk. */

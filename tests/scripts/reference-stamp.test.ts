@@ -20,6 +20,8 @@ beforeEach(() => {
   project = mkdtempSync(join(tmpdir(), "sf-reference-stamp-"));
   write("tsconfig.json", JSON.stringify({ compilerOptions: { module: "node20", moduleResolution: "node16", strict: true, paths: { "aws-sdk": ["./local/types/aws-sdk.d.ts"] } }, include: ["components/**/*.ts", "testing/**/*.ts", "tests/**/*.ts", "local/**/*.ts"] }));
   write("package-lock.json", '{ "lockfileVersion": 3 }\n');
+  write("package.json", '{ "devDependencies": { "typedoc": "0.28.20" } }\n');
+  write("node_modules/typedoc/package.json", '{ "name": "typedoc", "version": "0.28.20" }\n');
   write("components/index.ts", 'export { Site } from "./site";\nexport type Shape = import("./shape").Shape;\n');
   write("components/site.ts", "/** A site. */\nexport class Site {}\n");
   write("components/shape.ts", "export interface Shape { width: number }\n");
@@ -48,6 +50,10 @@ describe("the reference stamp", () => {
     ["the lockfile (TypeDoc's and every typed package's version)", "package-lock.json", '{ "lockfileVersion": 3, "packages": {} }\n'],
     ["the tsconfig", "tsconfig.json", JSON.stringify({ compilerOptions: { strict: false }, include: ["components/**/*.ts"] })],
     ["a committed page", "docs/reference/README.md", "# Reference, edited by hand\n"],
+    ["a script elsewhere (no import or export: its declarations are global)", "tests/window.ts", "interface Window { site: string }\n"],
+    ["package.json (TypeDoc's typedocOptions)", "package.json", '{ "devDependencies": { "typedoc": "0.28.20" }, "typedocOptions": { "excludePrivate": false } }\n'],
+    ["a typedoc.json", "typedoc.json", '{ "excludePrivate": false }\n'],
+    ["the installed version of a package (node_modules apart from the lockfile)", "node_modules/typedoc/package.json", '{ "name": "typedoc", "version": "0.28.21" }\n'],
   ])("is stale after a change to %s", (_what, path, text) => {
     write(path, text);
     expect(committedReferenceIsCurrent(project)).toBe(false);
