@@ -31,13 +31,19 @@ const MESSAGES: Record<number, string> = {
 /** What a request that got no answer says (the browser's own "Failed to fetch" tells a person nothing). */
 export const UNREACHABLE_MESSAGE = "The gallery could not be reached. Please check your connection and try again.";
 
-/** fetch, with a network failure (no answer at all: offline, DNS, a dropped connection) told as UNREACHABLE_MESSAGE. */
-async function fetchOrExplain(url: string, init: RequestInit): Promise<Response> {
+/**
+ * What an upload to storage that got no answer says: besides the network, the browser gives no answer when the
+ * bucket's CORS rules refuse the page's origin, so it does not blame the connection alone.
+ */
+export const UPLOAD_UNSENT_MESSAGE = "The photo could not be sent to the gallery's storage (the connection failed, or the storage refused this page). Please try again.";
+
+/** fetch, with a network failure (no answer at all: offline, DNS, a dropped connection, CORS) told as `unanswered`. */
+async function fetchOrExplain(url: string, init: RequestInit, unanswered = UNREACHABLE_MESSAGE): Promise<Response> {
   try {
     return await fetch(url, init);
   } catch {
     // No status: the processing poll tries such a look again (main.ts, pollProcessing).
-    throw new Error(UNREACHABLE_MESSAGE);
+    throw new Error(unanswered);
   }
 }
 
@@ -84,7 +90,7 @@ export function createApi(token: () => string | undefined) {
      */
     async uploadPhoto(albumId: string, file: File, title: string | undefined): Promise<Photo> {
       const { photo, upload } = await call<PhotoUpload>("POST", `${albumPath(albumId)}/photos`, { contentType: file.type, size: file.size, ...(title ? { title } : {}) });
-      const put = await fetchOrExplain(upload.url, { method: upload.method ?? "PUT", headers: upload.headers ?? {}, body: file });
+      const put = await fetchOrExplain(upload.url, { method: upload.method ?? "PUT", headers: upload.headers ?? {}, body: file }, UPLOAD_UNSENT_MESSAGE);
       if (!put.ok) throw new ApiError(put.status, put.status === 403 ? "The upload link was refused or has expired. Please try again." : `The upload failed (${put.status}).`);
       return photo;
     },

@@ -8,7 +8,8 @@ import { createHash } from "node:crypto";
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { demoUser as demo, eventually, expectMessage, fillSignIn, newContext, sharedApp, signUpUser, uploadPhoto, type User } from "./browser";
+import { UPLOAD_UNSENT_MESSAGE } from "../../site/src/api";
+import { demoUser as demo, eventually, expectMessage, fillSignIn, newContext, sharedApp, signInAndOpenNewAlbum, signUpUser, uploadPhoto, type User } from "./browser";
 
 /** A 1×1 transparent PNG (a valid one: the thumbnail function decodes it strictly). */
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADUlEQVQImWNgYGBgAAAABQABh6FO1AAAAABJRU5ErkJggg==", "base64");
@@ -80,6 +81,16 @@ export function gallerySuite(): void {
       await page.locator("#upload-file").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello") });
       // Checked through the message line's history (browser.ts, expectMessage), as every message in these suites is.
       await expectMessage(page, () => page.locator("#upload-form button[type=submit]").click(), /^The gallery accepts image\/jpeg, image\/png/);
+    });
+
+    it("says an upload could not be sent when storage gives the browser no answer (the network, or CORS)", async () => {
+      const user = await signUpUser(sharedApp().app, "gallery-unsent");
+      const page = await newPage();
+      await signInAndOpenNewAlbum(page, user, "Unsent");
+      // The presigned PUT to storage is the page's only PUT: cut it off as a dropped connection or a CORS refusal would.
+      await page.route(() => true, (route) => (route.request().method() === "PUT" ? route.abort("failed") : route.continue()));
+      await page.locator("#upload-file").setInputFiles({ name: "dot.png", mimeType: "image/png", buffer: PNG });
+      await expectMessage(page, () => page.locator("#upload-form button[type=submit]").click(), UPLOAD_UNSENT_MESSAGE);
     });
 
     it("does not show the first user's album to a second user", async () => {
