@@ -24,7 +24,7 @@
  */
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
+import { finding, regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
 import { policyOf } from "./route53";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
@@ -138,6 +138,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
 export const PLAN_TRANSITION_RULES = [
   { id: "TransitionNameTaken", title: "A resource created or replaced by the update does not take a name a resource of the deployed plan still holds", source: "https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/" },
   { id: "TransitionNameOverwritten", title: "An upsert-created resource is not deleted afterwards with the old resource of the same name", source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html" },
+  { id: "TransitionDuplicateAlias", title: "No two resources of the plan claim one deployed resource through their aliases", source: "https://www.pulumi.com/docs/iac/concepts/options/aliases/" },
   { id: "TransitionRoutingPolicy", title: "Records of one name and type do not switch routing policy one record at a time", source: "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html" },
 ] as const;
 
@@ -292,7 +293,34 @@ function routingFindings(before: Graph, after: Graph, stack: string | undefined)
 export function checkPlanTransition(before: Graph, after: Graph, context: Partial<Pick<DeployRuleContext, "stack" | "region">> = {}): DeployFinding[] {
   const scope: TransitionContext = { region: context.region ?? "" };
   const deployed = renamedByAliases(before, after);
-  return [...nameFindings(deployed, after, scope, context.stack), ...routingFindings(deployed, after, context.stack)];
+  return [...aliasFindings(before, after, context.stack), ...nameFindings(deployed, after, scope, context.stack), ...routingFindings(deployed, after, context.stack)];
+}
+
+/**
+ * Two resources whose aliases (their own or inherited) name one deployed resource: the engine stops the update with
+ * "Duplicate resource alias '…' applied to resource with URN '…' conflicting with resource with URN '…'" (pulumi/pulumi
+ * pkg/resource/deploy diag 2008), since the deployed resource can become only one of them.
+ */
+function aliasFindings(before: Graph, after: Graph, stack: string | undefined): DeployFinding[] {
+  const deployedUrns = new Set(before.map((r) => r.urn));
+  const aliasesOf = everyAlias(after);
+  const claimants = new Map<string, RecordedResource[]>();
+  for (const r of after) for (const alias of new Set(aliasesOf(r))) if (deployedUrns.has(alias)) claimants.set(alias, [...(claimants.get(alias) ?? []), r]);
+  const findings: DeployFinding[] = [];
+  for (const [alias, [first, ...others]] of claimants) {
+    for (const other of others) {
+      findings.push(
+        finding(
+          "TransitionDuplicateAlias",
+          other,
+          `lists the deployed resource ${alias} among its aliases, as ${first.type} ${first.name} does; Pulumi refuses the update ("Duplicate resource alias"), since the deployed resource can become only one of them`,
+          `keep the alias on the one resource that is the deployed one renamed, and drop it from ${other.name}`,
+          stack,
+        ),
+      );
+    }
+  }
+  return findings;
 }
 
 /**
@@ -303,7 +331,8 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
 function renamedByAliases(before: Graph, after: Graph): Graph {
   const renamed = new Map<string, string>();
   const aliasesOf = everyAlias(after);
-  for (const r of after) for (const alias of aliasesOf(r)) renamed.set(alias, r.urn);
+  // The first resource that claims a deployed one is it (a second claim is TransitionDuplicateAlias's finding).
+  for (const r of after) for (const alias of aliasesOf(r)) if (!renamed.has(alias)) renamed.set(alias, r.urn);
   if (renamed.size === 0) return before;
   const urn = (value: string) => renamed.get(value) ?? value;
   return before.map((r) =>

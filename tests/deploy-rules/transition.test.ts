@@ -189,5 +189,16 @@ describe("checkPlanTransition: renames the program declares with aliases", () =>
     const underNewSite = await recordProgram(() => www("web-www", { parent: new Site("web") }));
     expect(checkPlanTransition(underSite, underNewSite).map((f) => f.rule)).toEqual(["TransitionNameTaken"]);
   });
+
+  it("finds two resources that alias one deployed resource, which Pulumi refuses (Duplicate resource alias)", () => {
+    const deployed = model("api-model-post-api-albums");
+    const first = { ...model("api-model-PostAlbumsBody"), aliases: [deployed.urn] };
+    const second = { ...handBuilt(MODEL, "api-model-Other", { restApi: "rest-1", name: "Other", contentType: "application/json", schema: "{}" }), aliases: [deployed.urn] };
+    const findings = checkPlanTransition([deployed], [first, second], { stack: "prod" });
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionDuplicateAlias", `${MODEL} api-model-Other`]]);
+    expect(findings[0].problem).toMatch(/^lists the deployed resource .*api-model-post-api-albums among its aliases, as aws:apigateway\/model:Model api-model-PostAlbumsBody does; Pulumi refuses the update \("Duplicate resource alias"\)/);
+    // An alias naming nothing deployed is the engine's no-op.
+    expect(checkPlanTransition([], [first, second], { stack: "prod" })).toEqual([]);
+  });
 });
 
