@@ -59,8 +59,8 @@ export function batchedWrites(streams: Record<HandlerLogChunk["stream"], { write
   };
 }
 
-/** The record's one-line form, or its whole text at ERROR and above; undefined when `text` is not a Powertools record. */
-export function formatRecord(functionName: string, text: string): string | undefined {
+/** The Powertools Logger record `text` holds (a JSON object with a string `level` and a `message`), or undefined. */
+export function powertoolsRecord(text: string): Record<string, unknown> | undefined {
   let record: unknown;
   try {
     record = JSON.parse(text);
@@ -68,8 +68,15 @@ export function formatRecord(functionName: string, text: string): string | undef
     return undefined;
   }
   if (!record || typeof record !== "object" || Array.isArray(record)) return undefined;
-  const { level, message } = record as { level?: unknown; message?: unknown };
-  if (typeof level !== "string" || !("message" in record)) return undefined;
+  const { level } = record as { level?: unknown };
+  return typeof level === "string" && "message" in record ? (record as Record<string, unknown>) : undefined;
+}
+
+/** The record's one-line form, or its whole text at ERROR and above; undefined when `text` is not a Powertools record. */
+export function formatRecord(functionName: string, text: string): string | undefined {
+  const record = powertoolsRecord(text);
+  if (!record) return undefined;
+  const { level, message } = record as { level: string; message: unknown };
   if (FULL_LEVELS.has(level)) return `${functionName} ${level}\n${text.trimEnd()}\n`;
   const rest: Record<string, unknown> = {};
   let extra = false;

@@ -1,6 +1,7 @@
+import { Logger } from "@aws-lambda-powertools/logger";
 import { describe, expect, it, vi } from "vitest";
 import { terminalLogSink } from "../../local/lambda-runtime";
-import { batchedWrites, createTerminalLogSink, formatRecord } from "../../local/terminal-logs";
+import { batchedWrites, createTerminalLogSink, formatRecord, powertoolsRecord } from "../../local/terminal-logs";
 
 /** What Powertools Logger writes for `logger.info("request", {...})` under POWERTOOLS_DEV: ≈17 lines. */
 const PRETTY_INFO = `${JSON.stringify(
@@ -50,6 +51,23 @@ describe("the terminal's handler log sink (npm start)", () => {
     } finally {
       written.mockRestore();
     }
+  });
+
+  it("recognises each write of Powertools Logger as a record, and Node's own warnings as none (tests/setup/handler-logs.ts holds back only records)", () => {
+    // Powertools writes INFO to stdout and WARN to stderr, through a Console of its own.
+    const streams = [vi.spyOn(process.stdout, "write").mockImplementation(() => true), vi.spyOn(process.stderr, "write").mockImplementation(() => true)];
+    try {
+      const logger = new Logger({ serviceName: "gallery" });
+      logger.info("export started", { table: "gallery" });
+      logger.warn("slow", { ms: 1200 });
+      const writes = streams.flatMap((stream) => stream.mock.calls.map(([text]) => String(text)));
+      expect(writes).toHaveLength(2);
+      for (const text of writes) expect(powertoolsRecord(text), text).toMatchObject({ level: expect.any(String), message: expect.any(String) });
+    } finally {
+      for (const stream of streams) stream.mockRestore();
+    }
+    expect(powertoolsRecord("(node:1) MaxListenersExceededWarning: Possible EventEmitter memory leak detected.\n")).toBeUndefined();
+    expect(powertoolsRecord('{"message":"no level"}\n')).toBeUndefined();
   });
 
   it("prints errors whole, stack included", () => {

@@ -6,26 +6,16 @@
  *
  * Handlers a test calls in-process (not in a sandbox) log through Powertools Logger, which writes
  * to the process's stdout through a Console of its own, past vitest's capture of `console`: such
- * records (a JSON object per line with level, message and timestamp) join the same buffer. Every
+ * records (what local/terminal-logs.ts powertoolsRecord recognises, as `npm start`'s terminal does) join the same buffer. Every
  * other write goes through as before: Node's warnings, and `console` when vitest does not capture it.
  */
 import { beforeEach } from "vitest";
 import { setDefaultHandlerLogSink, type HandlerLogChunk, type HandlerLogSink } from "../../local/handler-log-sink";
+import { powertoolsRecord } from "../../local/terminal-logs";
 
 let buffered: HandlerLogChunk[] = [];
 const bufferChunk: HandlerLogSink = (chunk) => void buffered.push(chunk);
 setDefaultHandlerLogSink(bufferChunk);
-
-/** A Powertools Logger record as it writes one: `{"level":"INFO","message":…,"timestamp":…}` and a newline. */
-function isLogRecord(text: string): boolean {
-  if (!text.startsWith('{"level":')) return false;
-  try {
-    const record = JSON.parse(text) as Record<string, unknown>;
-    return typeof record.level === "string" && "message" in record && typeof record.timestamp === "string";
-  } catch {
-    return false;
-  }
-}
 
 // A shared worker evaluates this file once per test file: the streams are wrapped once, and write to the newest buffer.
 const CURRENT_SINK = Symbol.for("serverless-fullstack.tests.process-output-sink");
@@ -35,7 +25,7 @@ if (!holder[CURRENT_SINK]) {
     const write = process[stream].write.bind(process[stream]) as (...args: unknown[]) => boolean;
     process[stream].write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
       const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
-      if (!isLogRecord(text)) return write(chunk, ...rest);
+      if (!powertoolsRecord(text)) return write(chunk, ...rest);
       holder[CURRENT_SINK]!({ functionName: "in-process", stream, text });
       const callback = rest.find((arg): arg is (error?: Error | null) => void => typeof arg === "function");
       if (callback) queueMicrotask(() => callback());
