@@ -36,7 +36,8 @@ export function fitName(text: string, maxLength: number, options: FitNameOptions
 }
 
 /**
- * An AWS region name: two letters, one or more words, a number (us-west-2, ap-southeast-2, us-gov-west-1,
- * us-isob-east-1). The check is on the form: AWS adds regions, and a list would refuse the next one.
+ * An AWS region name: a 2–4 letter prefix, one or more words, a number (us-west-2, ap-southeast-2, us-gov-west-1,
+ * us-isob-east-1, eusc-de-east-1 of the European Sovereign Cloud). The check is on the form: AWS adds regions, and a
+ * list would refuse the next one.
  */
-export const AWS_REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d$/;
+export const AWS_REGION_NAME = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;

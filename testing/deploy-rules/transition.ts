@@ -15,11 +15,13 @@
  *
  * So `checkPlanTransition` finds: a resource created (new, replaced, or moved by an in-place update) under a physical
  * name that a resource of `before` still holds at that moment (TransitionNameTaken: "already exists"; for an upsert API
- * the create succeeds and the later delete of the old holder removes it: TransitionNameOverwritten), and Route 53
- * records of one name and type switching routing policy record by record (TransitionRoutingPolicy).
+ * the create succeeds and the later delete of the old holder removes it: TransitionNameOverwritten), Route 53
+ * records of one name and type switching routing policy record by record (TransitionRoutingPolicy), and, of any type,
+ * two resources claiming one deployed resource through aliases (TransitionDuplicateAlias).
  *
- * Both plans are recordings in update mode (`runProgramOffline`, `record`), compared by URN. Only the types in
- * `TRANSITION_NAMED_TYPES` are checked; a resource whose name field is absent is autonamed (the mocks do not run the
+ * Both plans are recordings in update mode (`runProgramOffline`, `record`), compared by URN, with the renames the new
+ * plan declares in `aliases` followed as the engine matches them. Names are checked for the types in
+ * `TRANSITION_NAMED_TYPES` only; a resource whose name field is absent is autonamed (the mocks do not run the
  * provider's autonaming), so it cannot collide.
  */
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
@@ -297,42 +299,56 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
 }
 
 /**
- * Two resources whose aliases (their own or inherited) name one deployed resource: the engine stops the update with
- * "Duplicate resource alias '…' applied to resource with URN '…' conflicting with resource with URN '…'" (pulumi/pulumi
- * pkg/resource/deploy diag 2008), since the deployed resource can become only one of them.
+ * Two resources claiming one deployed resource: one by its URN or an alias, the other by an alias. The engine stops the
+ * update with "Duplicate resource alias '…' applied to resource with URN '…' conflicting with resource with URN '…'"
+ * (pulumi/pulumi pkg/resource/deploy diag 2008), since the deployed resource can become only one of them.
  */
 function aliasFindings(before: Graph, after: Graph, stack: string | undefined): DeployFinding[] {
-  const deployedUrns = new Set(before.map((r) => r.urn));
-  const aliasesOf = everyAlias(after);
-  const claimants = new Map<string, RecordedResource[]>();
-  for (const r of after) for (const alias of new Set(aliasesOf(r))) if (deployedUrns.has(alias)) claimants.set(alias, [...(claimants.get(alias) ?? []), r]);
-  const findings: DeployFinding[] = [];
-  for (const [alias, [first, ...others]] of claimants) {
-    for (const other of others) {
-      findings.push(
-        finding(
-          "TransitionDuplicateAlias",
-          other,
-          `lists the deployed resource ${alias} among its aliases, as ${first.type} ${first.name} does; Pulumi refuses the update ("Duplicate resource alias"), since the deployed resource can become only one of them`,
-          `keep the alias on the one resource that is the deployed one renamed, and drop it from ${other.name}`,
-          stack,
-        ),
-      );
-    }
-  }
-  return findings;
+  return claims(before, after).duplicates.map(({ resource, alias, holder }) =>
+    finding(
+      "TransitionDuplicateAlias",
+      resource,
+      `lists the deployed resource ${alias} among its aliases, which ${holder.type} ${holder.name} ${holder.urn === alias ? "still is" : "claims first"}; Pulumi refuses the update ("Duplicate resource alias"), since the deployed resource can become only one of them`,
+      `keep the alias on the one resource that is the deployed one renamed, and drop it from ${resource.name}`,
+      stack,
+    ),
+  );
 }
 
 /**
- * The deployed plan as the engine matches it to the next: a deployed resource whose URN a new one lists in `aliases`
- * is that resource, renamed (updated in place, not created beside a removed one), so it takes the new URN, and so do
- * the references to it.
+ * Which resource of `after` each deployed resource becomes, as the engine matches them: a resource whose URN is
+ * deployed is that resource (its aliases are not looked at); another takes the first of its aliases (its own, then those
+ * inherited) that names a deployed resource. A second claim on one deployed resource is a duplicate.
+ */
+function claims(before: Graph, after: Graph): { renamed: Map<string, string>; duplicates: Array<{ resource: RecordedResource; alias: string; holder: RecordedResource }> } {
+  const deployed = new Set(before.map((r) => r.urn));
+  const holders = new Map<string, RecordedResource>();
+  for (const r of after) if (deployed.has(r.urn)) holders.set(r.urn, r);
+  const renamed = new Map<string, string>();
+  const duplicates: Array<{ resource: RecordedResource; alias: string; holder: RecordedResource }> = [];
+  const aliasesOf = everyAlias(after);
+  for (const r of after) {
+    if (deployed.has(r.urn)) continue;
+    const alias = aliasesOf(r).find((urn) => deployed.has(urn));
+    if (!alias) continue;
+    const holder = holders.get(alias);
+    if (holder) {
+      duplicates.push({ resource: r, alias, holder });
+      continue;
+    }
+    holders.set(alias, r);
+    renamed.set(alias, r.urn);
+  }
+  return { renamed, duplicates };
+}
+
+/**
+ * The deployed plan as the engine matches it to the next: a deployed resource that a new one claims through its
+ * aliases (claims) is that resource, renamed (updated in place, not created beside a removed one), so it takes the new
+ * URN, and so do the references to it.
  */
 function renamedByAliases(before: Graph, after: Graph): Graph {
-  const renamed = new Map<string, string>();
-  const aliasesOf = everyAlias(after);
-  // The first resource that claims a deployed one is it (a second claim is TransitionDuplicateAlias's finding).
-  for (const r of after) for (const alias of aliasesOf(r)) if (!renamed.has(alias)) renamed.set(alias, r.urn);
+  const { renamed } = claims(before, after);
   if (renamed.size === 0) return before;
   const urn = (value: string) => renamed.get(value) ?? value;
   return before.map((r) =>
@@ -343,28 +359,33 @@ function renamedByAliases(before: Graph, after: Graph): Graph {
 }
 
 /**
- * A resource's aliases with the ones it inherits: a child of a renamed (aliased) parent is also known by its URN under
- * each of the parent's earlier URNs, and a child named after its parent (`<parent>-bucket`) by that name with the
- * parent's earlier name in front, as the engine derives them (@pulumi/pulumi resource.js, inheritedChildAlias). URNs as
- * the mock monitor makes them: the parent's own type before the child's.
+ * A resource's aliases with the ones it inherits: a child of a renamed (aliased) parent is also known under each of the
+ * parent's earlier URNs, by its name and by each of its own aliases' names, with the parent's earlier name in front of
+ * a name that starts with the parent's (`<parent>-bucket`), as the engine derives them (@pulumi/pulumi resource.js,
+ * inheritedChildAlias). URNs as the mock monitor makes them: the parent's own type before the child's.
  */
 function everyAlias(graph: Graph): (resource: RecordedResource) => string[] {
   const byUrn = new Map(graph.map((r) => [r.urn, r]));
   const known = new Map<string, string[]>();
+  const lastPart = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
+  const ownType = (urn: string) => urn.split("::")[2].split("$").pop()!;
   const aliasesOf = (r: RecordedResource): string[] => {
     const cached = known.get(r.urn);
     if (cached) return cached;
-    known.set(r.urn, r.aliases ?? []);
+    const own = r.aliases ?? [];
+    known.set(r.urn, own);
     const parent = r.parent ? byUrn.get(r.parent) : undefined;
+    const names: Array<{ name: string; type: string }> = [{ name: r.name, type: r.type }, ...own.map((urn) => ({ name: lastPart(urn), type: ownType(urn) }))];
     const inherited = parent
-      ? aliasesOf(parent).map((parentAlias) => {
-          const [stackPart, project, qualifiedType] = parentAlias.split("::");
-          const parentAliasName = parentAlias.slice(parentAlias.lastIndexOf("::") + 2);
-          const name = r.name.startsWith(parent.name) ? parentAliasName + r.name.slice(parent.name.length) : r.name;
-          return `${stackPart}::${project}::${qualifiedType.split("$").pop()}$${r.type}::${name}`;
+      ? aliasesOf(parent).flatMap((parentAlias) => {
+          const [stackPart, project] = parentAlias.split("::");
+          return names.map(({ name, type }) => {
+            const aliasName = name.startsWith(parent.name) ? lastPart(parentAlias) + name.slice(parent.name.length) : name;
+            return `${stackPart}::${project}::${ownType(parentAlias)}$${type}::${aliasName}`;
+          });
         })
       : [];
-    const all = [...(r.aliases ?? []), ...inherited];
+    const all = [...new Set([...own, ...inherited])];
     known.set(r.urn, all);
     return all;
   };

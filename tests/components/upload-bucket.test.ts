@@ -67,6 +67,7 @@ describe("UploadBucket", () => {
     expect(() => new UploadBucket("bad-region").replicate("us_west_2")).toThrow(/^UploadBucket "bad-region": replicate\(region\) "us_west_2" is not an AWS region name\. Use e\.g\. "us-west-2"\./);
     expect(() => new UploadBucket("no-region").replicate("")).toThrow(/replicate\(region\) "" is not an AWS region name/);
     expect(() => new UploadBucket("gov-region").replicate("us-gov-west-1")).not.toThrow();
+    expect(() => new UploadBucket("sovereign-region").replicate("eusc-de-east-1")).not.toThrow();
   });
 
   it("rejects dotted bucket names", () => {

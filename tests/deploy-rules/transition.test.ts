@@ -196,9 +196,33 @@ describe("checkPlanTransition: renames the program declares with aliases", () =>
     const second = { ...handBuilt(MODEL, "api-model-Other", { restApi: "rest-1", name: "Other", contentType: "application/json", schema: "{}" }), aliases: [deployed.urn] };
     const findings = checkPlanTransition([deployed], [first, second], { stack: "prod" });
     expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionDuplicateAlias", `${MODEL} api-model-Other`]]);
-    expect(findings[0].problem).toMatch(/^lists the deployed resource .*api-model-post-api-albums among its aliases, as aws:apigateway\/model:Model api-model-PostAlbumsBody does; Pulumi refuses the update \("Duplicate resource alias"\)/);
+    expect(findings[0].problem).toMatch(/^lists the deployed resource .*api-model-post-api-albums among its aliases, which aws:apigateway\/model:Model api-model-PostAlbumsBody claims first; Pulumi refuses the update \("Duplicate resource alias"\)/);
     // An alias naming nothing deployed is the engine's no-op.
     expect(checkPlanTransition([], [first, second], { stack: "prod" })).toEqual([]);
+  });
+
+  it("matches deployed resources as the engine does: a resource's own URN first, then its first alias that names one", () => {
+    const a = model("a"), y = { ...model("y"), inputs: { ...model("y").inputs, name: "Y" } };
+    const modelNamed = (logical: string, name: string, aliases: string[] = []) => ({ ...handBuilt(MODEL, logical, { restApi: "rest-1", name, contentType: "application/json", schema: "{}" }), aliases });
+    // a keeps its URN (a leftover alias to y is not looked at), so b alone claims y.
+    expect(rules([a, y], [modelNamed("a", "PostAlbumsBody", [y.urn]), modelNamed("b", "Y", [y.urn])])).toEqual([]);
+    // b claims a, which a still is.
+    expect(rules([a], [model("a"), modelNamed("b", "B", [a.urn])])).toEqual([["TransitionDuplicateAlias", `${MODEL} b`]]);
+    // r takes its first deployed alias (p), so s alone claims q.
+    const p = modelNamed("p", "P"), q = modelNamed("q", "Q");
+    expect(rules([p, q], [modelNamed("r", "P", [p.urn, q.urn]), modelNamed("s", "Q", [q.urn])])).toEqual([]);
+  });
+
+  it("follows a child renamed in the same change as its component (the component's earlier name applied to the child's own alias)", async () => {
+    class Site extends pulumi.ComponentResource {
+      constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+        super("test:index:Site", name, {}, opts);
+      }
+    }
+    const www = (name: string, opts: pulumi.CustomResourceOptions = {}) => new aws.route53.Record(name, { zoneId: ZONE, name: "www.example.com", type: "A", ttl: 60, records: ["192.0.2.1"] }, opts);
+    const deployed = await recordProgram(() => www("site-www", { parent: new Site("site") }));
+    const renamedBoth = await recordProgram(() => www("web-host", { parent: new Site("web", { aliases: [{ name: "site" }] }), aliases: [{ name: "web-www" }] }));
+    expect(checkPlanTransition(deployed, renamedBoth).map(formatFinding)).toEqual([]);
   });
 });
 
