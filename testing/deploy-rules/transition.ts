@@ -294,8 +294,9 @@ function routingFindings(before: Graph, after: Graph, stack: string | undefined)
  */
 export function checkPlanTransition(before: Graph, after: Graph, context: Partial<Pick<DeployRuleContext, "stack" | "region">> = {}): DeployFinding[] {
   const scope: TransitionContext = { region: context.region ?? "" };
-  const deployed = renamedByAliases(before, after);
-  return [...aliasFindings(before, after, context.stack), ...nameFindings(deployed, after, scope, context.stack), ...routingFindings(deployed, after, context.stack)];
+  const matched = claims(before, after);
+  const deployed = renamedByAliases(before, matched.renamed);
+  return [...aliasFindings(matched.duplicates, context.stack), ...nameFindings(deployed, after, scope, context.stack), ...routingFindings(deployed, after, context.stack)];
 }
 
 /**
@@ -303,8 +304,8 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
  * update with "Duplicate resource alias '…' applied to resource with URN '…' conflicting with resource with URN '…'"
  * (pulumi/pulumi pkg/resource/deploy diag 2008), since the deployed resource can become only one of them.
  */
-function aliasFindings(before: Graph, after: Graph, stack: string | undefined): DeployFinding[] {
-  return claims(before, after).duplicates.map(({ resource, alias, holder }) =>
+function aliasFindings(duplicates: Claims["duplicates"], stack: string | undefined): DeployFinding[] {
+  return duplicates.map(({ resource, alias, holder }) =>
     finding(
       "TransitionDuplicateAlias",
       resource,
@@ -320,12 +321,18 @@ function aliasFindings(before: Graph, after: Graph, stack: string | undefined): 
  * deployed is that resource (its aliases are not looked at); another takes the first of its aliases (its own, then those
  * inherited) that names a deployed resource. A second claim on one deployed resource is a duplicate.
  */
-function claims(before: Graph, after: Graph): { renamed: Map<string, string>; duplicates: Array<{ resource: RecordedResource; alias: string; holder: RecordedResource }> } {
+interface Claims {
+  /** Deployed URN → the URN of the resource of `after` that it becomes. */
+  renamed: Map<string, string>;
+  duplicates: Array<{ resource: RecordedResource; alias: string; holder: RecordedResource }>;
+}
+
+function claims(before: Graph, after: Graph): Claims {
   const deployed = new Set(before.map((r) => r.urn));
   const holders = new Map<string, RecordedResource>();
   for (const r of after) if (deployed.has(r.urn)) holders.set(r.urn, r);
   const renamed = new Map<string, string>();
-  const duplicates: Array<{ resource: RecordedResource; alias: string; holder: RecordedResource }> = [];
+  const duplicates: Claims["duplicates"] = [];
   const aliasesOf = everyAlias(after);
   for (const r of after) {
     if (deployed.has(r.urn)) continue;
@@ -347,8 +354,7 @@ function claims(before: Graph, after: Graph): { renamed: Map<string, string>; du
  * aliases (claims) is that resource, renamed (updated in place, not created beside a removed one), so it takes the new
  * URN, and so do the references to it.
  */
-function renamedByAliases(before: Graph, after: Graph): Graph {
-  const { renamed } = claims(before, after);
+function renamedByAliases(before: Graph, renamed: Claims["renamed"]): Graph {
   if (renamed.size === 0) return before;
   const urn = (value: string) => renamed.get(value) ?? value;
   return before.map((r) =>

@@ -25,7 +25,8 @@ if (!holder[CURRENT_SINK]) {
     const write = process[stream].write.bind(process[stream]) as (...args: unknown[]) => boolean;
     process[stream].write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
       const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
-      if (!powertoolsRecord(text)) return write(chunk, ...rest);
+      // Only a JSON object can be a record: anything else goes straight through, unparsed.
+      if (!text.startsWith("{") || !powertoolsRecord(text)) return write(chunk, ...rest);
       holder[CURRENT_SINK]!({ functionName: "in-process", stream, text });
       const callback = rest.find((arg): arg is (error?: Error | null) => void => typeof arg === "function");
       if (callback) queueMicrotask(() => callback());
