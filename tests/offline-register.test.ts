@@ -107,6 +107,11 @@ describe("offline TypeScript loader", () => {
     expect(printed).toEqual({ before: 0, after: true, workspace: "function" });
   });
 
+  it("loads the components without the AWS SDK: the SDK clients are for handlers and the site publisher, not for planning (issue 15)", () => {
+    const script = `require("./components/index.ts"); console.log(Object.keys(require.cache).filter((f) => /[\\/]@aws-sdk[\\/]/.test(f)).length);`;
+    expect(run(script, mkdtempSync(join(tmpdir(), "sf-register-")))).toBe("0");
+  });
+
   it("is in force in test files too (tests/setup/lazy-modules.ts): the SDK is loaded, arborist and TypeScript are not", async () => {
     await import("@pulumi/pulumi");
     const cache = createRequire(__filename).cache;

@@ -1,7 +1,6 @@
 /**
- * The runtime half of RealtimeApi, for Lambda handlers: the connections table's schema (one
- * description, used by DataTier through `connectionsTableArgs()` and by the code below) and a
- * helper that records, finds and posts to connections.
+ * The runtime half of RealtimeApi, for Lambda handlers: a helper that records, finds and posts to
+ * connections, on the connections table's schema (./schema.ts, re-exported here).
  *
  * No Pulumi imports here: handlers bundle this file (esbuild keeps only what they use).
  *
@@ -15,46 +14,9 @@
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { TableArgs } from "../data-tier/spec";
+import { CONNECTIONS_TABLE, MAX_CONNECTION_SECONDS, REALTIME_ENVIRONMENT } from "./schema";
 
-/** Attribute and index names of a connections table. */
-export const CONNECTIONS_TABLE = {
-  partitionKey: "connectionId",
-  userAttribute: "userId",
-  /** Global index by user: a user's open connections (every browser tab) in one Query. */
-  userIndex: "byUser",
-  /** Epoch seconds after which DynamoDB deletes the record. */
-  ttlAttribute: "expiresAt",
-} as const;
-
-/** API Gateway closes a WebSocket connection after 2 hours (its "Connection duration for WebSocket API" quota). */
-export const MAX_CONNECTION_SECONDS = 2 * 60 * 60;
-
-/** Environment variables the helper reads; RealtimeApi sets them on its route functions and gives them with `publisherEnvironment()`. */
-export const REALTIME_ENVIRONMENT = {
-  tableName: "CONNECTIONS_TABLE_NAME",
-  /** `https://<api-id>.execute-api.<region>.amazonaws.com/<stage>`: the @connections endpoint of the stage. */
-  endpoint: "REALTIME_ENDPOINT",
-  /**
-   * Set only by `npm start`: the local execute-api server's origin. The helper then posts to
-   * `<origin>/<api-id>/<stage>` (path-style, one local server for every API) instead of AWS.
-   */
-  localOrigin: "AWS_ENDPOINT_URL_EXECUTE_API",
-} as const;
-
-/**
- * The connections table for a DataTier: `tables: { connections: connectionsTableArgs() }`. On-demand,
- * TTL on `expiresAt`, the `byUser` index (KEYS_ONLY: the connection id is the table key). PITR stays on
- * (DataTier's default, security rule DDB3), though a restored connection is only a pointer to a closed socket.
- */
-export function connectionsTableArgs(): TableArgs {
-  return {
-    attributes: { [CONNECTIONS_TABLE.partitionKey]: "S", [CONNECTIONS_TABLE.userAttribute]: "S" },
-    partitionKey: CONNECTIONS_TABLE.partitionKey,
-    globalIndexes: { [CONNECTIONS_TABLE.userIndex]: { partitionKey: CONNECTIONS_TABLE.userAttribute, projection: "KEYS_ONLY" } },
-    ttlAttribute: CONNECTIONS_TABLE.ttlAttribute,
-  };
-}
+export { CONNECTIONS_TABLE, MAX_CONNECTION_SECONDS, REALTIME_ENVIRONMENT, connectionsTableArgs } from "./schema";
 
 /**
  * The @connections endpoint for `deployed` (REALTIME_ENDPOINT): itself in AWS; locally (`localOrigin`

@@ -7,12 +7,12 @@ import { regionOf } from "../region";
 import { regionalCertificate } from "../regional-domain";
 import { inputsDigest } from "../serverless-api/snapshot";
 import { registerSpec } from "../spec-registry";
-import { CONNECTIONS_TABLE, REALTIME_ENVIRONMENT } from "./connections";
+import { CONNECTIONS_TABLE, REALTIME_ENVIRONMENT } from "./schema";
 import { normalise, routeSlug, validateArgs, type RealtimeApiArgs, type RealtimeApiSpec, type RealtimeRouteSpec } from "./spec";
 
 export type { RealtimeApiArgs, RealtimeApiSpec, RealtimeAuthorizer, RealtimeRoute, RealtimeRouteSpec } from "./spec";
 export { PREDEFINED_ROUTE_KEYS } from "./spec";
-export { CONNECTIONS_TABLE, MAX_CONNECTION_SECONDS, REALTIME_ENVIRONMENT, connectionsTableArgs } from "./connections";
+export { CONNECTIONS_TABLE, MAX_CONNECTION_SECONDS, REALTIME_ENVIRONMENT, connectionsTableArgs } from "./schema";
 
 /** Access log fields of a WebSocket stage (JSON, one object per connect, message and disconnect). https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-logging.html */
 export const REALTIME_ACCESS_LOG_FORMAT = JSON.stringify({

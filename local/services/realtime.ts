@@ -6,7 +6,7 @@
  * CSP and GET /config's mock body get the local `ws://` URL in place of `wss://…execute-api…`.
  */
 import type { RealtimeApiSpec } from "../../components/realtime-api/spec";
-import { REALTIME_ENVIRONMENT } from "../../components/realtime-api/connections";
+import { REALTIME_ENVIRONMENT } from "../../components/realtime-api/schema";
 import { registeredSpecs } from "../../components/spec-registry";
 import { resolveValue } from "../offline/program";
 import { startRealtimeGateway } from "../realtime-gateway";

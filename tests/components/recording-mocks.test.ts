@@ -40,3 +40,24 @@ describe("recording a component whose check of a deploy-time value fails", () =>
     expect(printed.message).toMatch(/RealtimeApi "failing": domain\.certificateArn "arn:aws:acm:us-west-2:123456789012:certificate\/live" is in us-west-2, but a regional custom domain takes a certificate from its API's region, us-east-1/);
   });
 });
+
+describe("promises Pulumi makes under the recording mocks", () => {
+  const root = join(__dirname, "..", "..");
+  const run = (leak: boolean) =>
+    spawnSync(process.execPath, ["-r", "./local/offline/register.cjs", "tests/fixtures/record-leaked-promise.ts"], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, LEAK: leak ? "1" : "0", PULUMI_DEBUG_PROMISE_LEAKS: "" },
+      timeout: 60_000,
+    });
+
+  it("are tracked as pulumi up tracks them: one that never settles fails the run at exit with Pulumi's message; none, and the run ends cleanly", () => {
+    const leaked = run(true);
+    expect(leaked.stderr).toMatch(/The Pulumi runtime detected that \d+ promises were still active/);
+    expect(leaked.status).toBe(1);
+    const clean = run(false);
+    expect(clean.stderr).toBe("");
+    expect(clean.status).toBe(0);
+  });
+});
+
