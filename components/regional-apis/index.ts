@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { dnsValidationOption } from "../certificate-validation";
 import { DnsRouting, RoutingPolicy, type DnsRoutingRecord } from "../dns-routing";
 import { argFailer } from "../errors";
 import { ServerlessApi } from "../serverless-api";
@@ -86,7 +87,7 @@ export class RegionalApis extends pulumi.ComponentResource {
     // A record per region would be one Route 53 record owned twice, deleted with whichever region leaves first.
     let record = records[0];
     if (!record) {
-      const option = certificate.domainValidationOptions[0];
+      const option = dnsValidationOption(`RegionalApis "${name}"`, certificate, domain.name);
       record = new aws.route53.Record(
         `${name}-cert-validation`,
         { zoneId: domain.hostedZoneId!, name: option.resourceRecordName, type: option.resourceRecordType, records: [option.resourceRecordValue], ttl: 300, allowOverwrite: true },

@@ -1,6 +1,7 @@
 /** Custom domains: an ACM certificate in us-east-1 (CloudFront's region) and Route 53 alias records, with failover. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { dnsValidationOption } from "../certificate-validation";
 import type { StaticSiteSpec } from "./spec";
 
 export const CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2";
@@ -24,11 +25,7 @@ export function siteCertificate(name: string, spec: StaticSiteSpec, parent: pulu
   // One validation record per name, keyed by the name it validates: names are known at plan time, so
   // `pulumi preview` lists them, and adding, removing or reordering aliases leaves the other names' records be.
   const validationRecords = domain.names.map((host, index) => {
-    const option = certificate.domainValidationOptions.apply((options) => {
-      const found = options.find((o) => o.domainName === host);
-      if (!found) throw new Error(`StaticSite "${name}": the certificate has no DNS validation option for ${host} (it has ${options.map((o) => o.domainName).join(", ")}).`);
-      return found;
-    });
+    const option = dnsValidationOption(`StaticSite "${name}"`, certificate, host);
     return new aws.route53.Record(
       `${name}-cert-validation-${hostKey(host)}`,
       {

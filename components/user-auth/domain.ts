@@ -1,6 +1,6 @@
 /**
  * The hosted UI (managed login) domain: a prefix under amazoncognito.com, which is
- * globally unique per region — so unless one is given, the component derives it from
+ * unique within a region across all AWS accounts — so unless one is given, the component derives it from
  * the project, stack, component name and AWS account — or the owner's own domain.
  */
 import { createHash } from "node:crypto";

@@ -9,6 +9,7 @@
  * package version is pinned exactly in package.json.
  */
 import { createHash } from "node:crypto";
+import { crc32 } from "node:zlib";
 import * as pulumi from "@pulumi/pulumi";
 
 // `waitForRPCs` is marked @internal and stripped from the published typings.
@@ -242,6 +243,16 @@ function skipConstructionSiteStacks(): void {
   (pulumi.Resource as unknown as { stackTrace: (skip: number) => unknown[] }).stackTrace = () => [];
 }
 
+/**
+ * Names in an order of their own, as the provider lists a set keyed by name (ACM's `domainValidationOptions`): here the
+ * terraform-plugin-sdk's, each name's hash code (`create.StringHashcode`, its CRC-32) compared as text (helper/schema/set.go
+ * `listCode`). Pulumi's bridge may order a set otherwise; any order other than the request's catches a program that
+ * takes the options by position instead of by name.
+ */
+export function providerSetOrder(names: string[]): string[] {
+  return names.map((name) => ({ name, code: String(crc32(name)) })).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)).map(({ name }) => name);
+}
+
 const fakeIds = new Map<string, string>();
 
 /** Deterministic fake physical id, so repeated runs print the same plan (memoised: asked for several times per resource). */
@@ -315,7 +326,7 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
     case "aws:acm/certificate:Certificate":
       return {
         arn: `arn:aws:acm:${region}:${MOCK_ACCOUNT_ID}:certificate/${fakeId(name)}`,
-        domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map((domainName: string) => ({
+        domainValidationOptions: providerSetOrder([inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])]).map((domainName: string) => ({
           domainName,
           resourceRecordName: `_x1.${domainName}.`,
           resourceRecordType: "CNAME",

@@ -224,6 +224,16 @@ describe("StaticSite domains", () => {
     expect(graph.filter((r) => r.type === "aws:route53/record:Record")).toHaveLength(4);
   });
 
+  it("writes each name's own validation record, though the provider lists the certificate's validation options in an order of its own (a set)", async () => {
+    // www (CRC-32 4102295155) and api (3855538777): the provider's order is api, www; the request's www, api.
+    const { graph } = await build("vo", { domain: { name: "www.gallery.example.com", aliases: ["api.gallery.example.com"], hostedZoneId: "Z1" } });
+    const validation = ofType(graph, RECORD).filter((r) => r.name.startsWith("vo-cert-validation-"));
+    expect(Object.fromEntries(validation.map((r) => [r.name, r.inputs.name]))).toEqual({
+      "vo-cert-validation-www.gallery.example.com": "_x1.www.gallery.example.com.",
+      "vo-cert-validation-api.gallery.example.com": "_x1.api.gallery.example.com.",
+    });
+  });
+
   it("keeps every alias and validation record's URN when domain.aliases is reordered, so no record is created on a name another holds", async () => {
     // Route 53 record names are ForceNew and not autonamed: a record whose URN moved to another host would be
     // replaced create-first, onto a name the record of that host still holds ("already exists").
