@@ -4,7 +4,7 @@ import { join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
-import { mulberry32 } from "./local/seeded-random.js";
+import { mulberry32 } from "./local/seeded-random.cjs";
 
 /**
  * Files that take longest (the type check, browsers, whole-program runs) start first, so the

@@ -19,7 +19,7 @@ import { CognitoIdentityProviderClient, ConfirmSignUpCommand, InitiateAuthComman
 import type { RouteSpec, ServerlessApiSpec } from "../components/serverless-api/spec";
 import type { StaticSiteSpec } from "../components/static-site/spec";
 import { PROJECT_DIR } from "./offline/program";
-import { mulberry32 } from "./seeded-random";
+import { mulberry32 } from "./seeded-random.cjs";
 import type { LocalApp } from "./start";
 
 export interface FuzzOptions {
