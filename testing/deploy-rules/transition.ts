@@ -14,8 +14,9 @@
  *   none.
  *
  * So `checkPlanTransition` finds: a resource created (new, replaced, or moved by an in-place update) under a physical
- * name that a resource of `before` still holds at that moment (TransitionNameTaken: "already exists"; for an upsert API
- * the create succeeds and the later delete of the old holder removes it: TransitionNameOverwritten), Route 53
+ * name that a resource of `before` still holds at that moment (TransitionNameTaken: "already exists"; for an upsert API,
+ * or SNS Subscribe, which answers with the subscription an endpoint already has, the create succeeds and the later
+ * delete of the old holder removes it: TransitionNameOverwritten), Route 53
  * records of one name and type switching routing policy record by record (TransitionRoutingPolicy), and, of any type,
  * two resources claiming one deployed resource through aliases (TransitionDuplicateAlias).
  *
@@ -57,6 +58,7 @@ type TransitionContext = Pick<DeployRuleContext, "region">;
 
 const PROVIDER = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service";
 const RECORD = "aws:route53/record:Record";
+const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
 const text = (value: unknown) => (typeof value === "string" && value ? value : undefined);
 /** Route 53 names as the provider stores them (record.go's StateFunc): lower case, no trailing dot. */
 const recordName = (value: unknown) => String(value ?? "").replace(/\.$/, "").toLowerCase();
@@ -120,6 +122,23 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     upserts: () => true,
     refusal: "PutDashboard overwrites the existing dashboard",
     source: `${PROVIDER}/cloudwatch/dashboard.go`,
+  },
+  {
+    type: SUBSCRIPTION,
+    label: "SNS topic subscription",
+    // SNS keeps one subscription per topic, protocol and endpoint; the topic's ARN names its region.
+    key: (r) => (text(r.inputs.topic) && text(r.inputs.protocol) && text(r.inputs.endpoint) ? JSON.stringify([r.inputs.topic, r.inputs.protocol, r.inputs.endpoint]) : undefined),
+    describe: (r) => `${r.inputs.protocol} ${r.inputs.endpoint} to topic ${r.inputs.topic}`,
+    // topic_subscription.go: endpoint, protocol and topic_arn are `ForceNew: true`.
+    replaceOn: ["topic", "protocol", "endpoint"],
+    // Create is Subscribe, which for an endpoint already subscribed answers with that subscription instead of a second
+    // one: "If I try to create 2 subscriptions between a topic and an endpoint, Amazon will create only a single one and
+    // on the 2nd call will return the ARN of the 1st one" (https://github.com/getmoto/moto/pull/1418; LocalStack matches
+    // it in a test validated against AWS, https://github.com/localstack/localstack/pull/8976). Delete is
+    // Unsubscribe(d.Id()), so the old copy's delete ends the subscription the new one holds.
+    upserts: () => true,
+    refusal: "Subscribe for an endpoint already subscribed to the topic returns the existing subscription's ARN",
+    source: `${PROVIDER}/sns/topic_subscription.go`,
   },
   {
     type: RECORD,
@@ -219,7 +238,7 @@ function nameFindings(before: Graph, after: Graph, context: TransitionContext, s
         const reason = `${how} as ${kind.label} ${kind.describe(resource)}; ${holds}`;
         const fix = self
           ? `set deleteBeforeReplace: true on ${resource.name} (the name is briefly absent while it is re-created), or give the replacement another name`
-          : !holderAfter
+          : !holderAfter && action === "create"
             ? `keep the resource on its deployed logical name ${JSON.stringify(holder.name)}, or add aliases: [{ name: ${JSON.stringify(holder.name)} }] to ${resource.name}, so the update changes the deployed one in place instead of creating a second one`
             : `key these resources by their physical name rather than by position, so that one never takes the other's deployed name`;
         const deletedLater = self ? !holder.retainOnDelete : !deleteSkipped(holder, afterUrns);

@@ -12,8 +12,8 @@ describe("checkPlanTransition on the prod stack", () => {
   it("finds nothing when prod is deployed again unchanged, directly and through a saved plan", async () => {
     const run = await runStack("prod");
     const context = { stack: "prod", region: run.config.region };
-    // The stack has the types the check covers (the failover site records, the routing records, the dashboard, the models).
-    for (const type of ["aws:route53/record:Record", "aws:apigateway/model:Model", "aws:cloudwatch/dashboard:Dashboard", "aws:cognito/userPoolDomain:UserPoolDomain"]) {
+    // The stack has the types the check covers (the failover site records, the routing records, the dashboard, the models, the alarm subscriptions).
+    for (const type of ["aws:route53/record:Record", "aws:apigateway/model:Model", "aws:cloudwatch/dashboard:Dashboard", "aws:cognito/userPoolDomain:UserPoolDomain", "aws:sns/topicSubscription:TopicSubscription"]) {
       expect(run.resources.some((r) => r.type === type), type).toBe(true);
     }
     expect(checkPlanTransition(run.resources, run.resources, context).map(formatFinding)).toEqual([]);

@@ -14,12 +14,15 @@ const MODEL = "aws:apigateway/model:Model";
 const RECORD = "aws:route53/record:Record";
 const DASHBOARD = "aws:cloudwatch/dashboard:Dashboard";
 const POOL_DOMAIN = "aws:cognito/userPoolDomain:UserPoolDomain";
+const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
+const TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:ops-alarms-1234567";
 const ZONE = "Z0123456789EXAMPLE0000";
 const cdn = { name: "d111111abcdef8.cloudfront.net", zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false };
 const standby = { name: "d222222abcdef8.cloudfront.net", zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false };
 
 const model = (logical: string) => handBuilt(MODEL, logical, { restApi: "rest-1", name: "PostAlbumsBody", contentType: "application/json", schema: "{}" });
 const record = (logical: string, inputs: Record<string, any>, more: Partial<RecordedResource> = {}) => handBuilt(RECORD, logical, { zoneId: ZONE, type: "A", aliases: [cdn], ...inputs }, more);
+const subscription = (logical: string, endpoint: string, more: Partial<RecordedResource> = {}) => handBuilt(SUBSCRIPTION, logical, { topic: TOPIC_ARN, protocol: "email", endpoint }, more);
 const urnOf = (logical: string) => handBuilt(RECORD, logical, {}).urn;
 const rules = (before: RecordedResource[], after: RecordedResource[]) => checkPlanTransition(before, after, { stack: "prod", region: "us-east-1" }).map((f) => [f.rule, f.resource]);
 
@@ -55,6 +58,30 @@ describe("checkPlanTransition: a name taken by a new resource while the removed 
     const findings = checkPlanTransition([dashboard("ops-dashboard")], [dashboard("monitoring-dashboard")]);
     expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameOverwritten", `${DASHBOARD} monitoring-dashboard`]]);
     expect(findings[0].problem).toMatch(/PutDashboard overwrites the existing dashboard, so the create succeeds; then the delete of the old copy removes the only CloudWatch dashboard of that name/);
+  });
+
+  it("finds Monitoring's email subscriptions keyed by position when alarmEmails [a, b] becomes [b]: Subscribe returns b's subscription, which the removed email-1 unsubscribes", () => {
+    const before = [subscription("ops-alarms-email-0", "a@x.io"), subscription("ops-alarms-email-1", "b@x.io")];
+    const after = [subscription("ops-alarms-email-0", "b@x.io")];
+    const findings = checkPlanTransition(before, after, { stack: "prod" });
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameOverwritten", `${SUBSCRIPTION} ops-alarms-email-0`]]);
+    expect(findings[0].problem).toMatch(
+      /^is replaced create-before-delete \(a replace-forcing input changed\) as SNS topic subscription email b@x\.io to topic arn:aws:sns:us-east-1:123456789012:ops-alarms-1234567; aws:sns\/topicSubscription:TopicSubscription ops-alarms-email-1 of the deployed plan holds the name and is removed from the program, .*Subscribe for an endpoint already subscribed to the topic returns the existing subscription's ARN, so the create succeeds; then the delete of the old copy removes the only SNS topic subscription of that name/,
+    );
+    // email-0 is deployed under its own URN, so an alias would not be followed: the fix is to key by address.
+    expect(findings[0].fix).toMatch(/^key these resources by their physical name rather than by position/);
+    // [a] → [c, a]: email-1 subscribes a again and gets a's subscription, which email-0's old copy unsubscribes at the end.
+    expect(rules([subscription("ops-alarms-email-0", "a@x.io")], [subscription("ops-alarms-email-0", "c@x.io"), subscription("ops-alarms-email-1", "a@x.io")])).toEqual([["TransitionNameOverwritten", `${SUBSCRIPTION} ops-alarms-email-1`]]);
+    // Keyed by address, the remaining subscription keeps its URN: nothing is created for b.
+    expect(rules([subscription("ops-alarms-email-aaaa", "a@x.io"), subscription("ops-alarms-email-bbbb", "b@x.io")], [subscription("ops-alarms-email-bbbb", "b@x.io")])).toEqual([]);
+  });
+
+  it("passes a subscription of the same address to another topic or by another protocol, and one whose old copy is retained", () => {
+    const other = (logical: string, inputs: Record<string, any>) => handBuilt(SUBSCRIPTION, logical, { topic: TOPIC_ARN, protocol: "email", endpoint: "a@x.io", ...inputs });
+    const before = [subscription("ops-alarms-email-0", "a@x.io")];
+    expect(rules(before, [other("new", { topic: "arn:aws:sns:us-west-2:123456789012:ops-alarms-7654321" })])).toEqual([]);
+    expect(rules(before, [other("new", { protocol: "email-json" })])).toEqual([]);
+    expect(rules([{ ...before[0], retainOnDelete: true }], [other("new", {})])).toEqual([]);
   });
 
   it("lets a removed retained dashboard be taken over (its delete is skipped, nothing is lost), but not a removed retained record", () => {
