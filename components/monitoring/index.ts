@@ -3,11 +3,12 @@
  * distributions and user pools (threat protection's risk metrics) of a stack (overridable per alarm kind and per target), their actions on an encrypted SNS topic
  * with optional email subscriptions, and one dashboard drawn from the same list of alarms.
  */
+import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { argFailer, ComponentArgError } from "../errors";
 import { alarmSpecs, type AlarmOverrides, type AlarmSpec, type MonitoringTargets } from "./alarms";
-import { dashboardNameOf, validateMonitoringArgs } from "./validate";
+import { alarmEmailKey, dashboardNameOf, validateMonitoringArgs } from "./validate";
 
 export { ALARM_DEFAULTS, AlarmKind, alarmSpecs, QUERY_ALARM_KINDS } from "./alarms";
 export type { AlarmOverride, AlarmOverrides, AlarmSpec, MonitoredApiStage, MonitoredDistribution, MonitoredFunction, MonitoredQueue, MonitoredTable, MonitoredUserPool, MonitoringTargets } from "./alarms";
@@ -15,7 +16,11 @@ export { monitoringTargets, type MonitoredComponents } from "./targets";
 export { ALARM_LIMITS, alarmTimingProblem, DASHBOARD_NAME, dashboardNameOf } from "./validate";
 
 export interface MonitoringArgs extends MonitoringTargets {
-  /** Addresses subscribed (by email) to the alarm topic; each must confirm the subscription AWS mails it. @default [] */
+  /**
+   * Addresses subscribed (by email) to the alarm topic; each must confirm the subscription AWS mails it. Each is named
+   * by its address, so changing the list leaves the remaining addresses subscribed; an address listed twice (ignoring
+   * case) is refused. @default []
+   */
   alarmEmails?: string[];
   /** Overrides of the defaults (ALARM_DEFAULTS) for every target, by alarm kind. @default {} */
   defaults?: AlarmOverrides;
@@ -56,6 +61,17 @@ export interface MonitoringSpec {
  */
 function topicRegion(alarm: Pick<AlarmSpec, "region">, providerRegion: string | undefined): string {
   return alarm.region && alarm.region !== providerRegion ? alarm.region : "";
+}
+
+/**
+ * A subscription's part of its logical name: 8 hex digits of the sha256 of the address's key (trimmed, lower case).
+ * Keyed by the address, adding, removing or reordering addresses leaves the other subscriptions be: keyed by
+ * position, the subscriptions after a change were replaced onto other addresses, and a replacement that subscribed
+ * an address already subscribed got that subscription, which the removed one's delete then ended, so nobody got
+ * alarms. A hash rather than the address keeps addresses out of URNs (and their characters out of names).
+ */
+function emailSubscriptionKey(email: string): string {
+  return createHash("sha256").update(alarmEmailKey(email)).digest("hex").slice(0, 8);
 }
 
 /** One topic per alarm region: an alarm notifies a topic in its own region. */
@@ -163,7 +179,23 @@ export class Monitoring extends pulumi.ComponentResource {
     );
     const topic = new aws.sns.Topic(`${name}-alarms${suffix}`, { displayName: `${pulumi.getProject()} ${pulumi.getStack()} alarms`, kmsMasterKeyId: key.arn, region: at }, { parent: this });
     const subscriptions = this.spec.alarmEmails.map(
-      (email, index) => new aws.sns.TopicSubscription(`${name}-alarms${suffix}-email-${index}`, { topic: topic.arn, protocol: "email", endpoint: email, region: at }, { parent: this }),
+      (email, index) =>
+        new aws.sns.TopicSubscription(
+          `${name}-alarms${suffix}-email-${emailSubscriptionKey(email)}`,
+          { topic: topic.arn, protocol: "email", endpoint: email, region: at },
+          {
+            parent: this,
+            // Earlier versions named subscriptions by position; the name of this address's position keeps a stack
+            // deployed then unchanged when it upgrades with the same list.
+            aliases: [{ name: `${name}-alarms${suffix}-email-${index}` }],
+            // Only a new topic or a change of the address's case replaces it (endpoint, protocol and topic_arn are
+            // ForceNew in terraform-provider-aws internal/service/sns/topic_subscription.go). Subscribe for an
+            // endpoint already subscribed returns that subscription (https://github.com/getmoto/moto/pull/1418), so
+            // were SNS to take both cases for one address, a create-first replacement would hold the subscription its
+            // old copy's delete then ends. Delete-first, the address only confirms again, as it must for any new one.
+            deleteBeforeReplace: true,
+          },
+        ),
     );
     return { key, topic, subscriptions };
   }

@@ -61,6 +61,15 @@ export function dashboardNameOf(name: string): string {
 const KEY = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/**
+ * An alarm address as Monitoring tells addresses apart: trimmed and in lower case. Subscriptions are named by it
+ * (index.ts) and two addresses with one key are refused. Mail domains are case-insensitive, and whether SNS tells
+ * `Ops@example.com` from `ops@example.com` is not documented, so they count as one address.
+ */
+export function alarmEmailKey(email: string): string {
+  return email.trim().toLowerCase();
+}
+
 function validateOverrides(fail: ArgFailure, at: string, overrides: AlarmOverrides | undefined): void {
   for (const [kind, override] of Object.entries(overrides ?? {}) as Array<[string, AlarmOverride | undefined]>) {
     if (!(Object.values(AlarmKind) as string[]).includes(kind)) fail(`${at}.${kind}`, override, "is not an alarm kind", `Use one of ${Object.values(AlarmKind).join(", ")}.`);
@@ -86,8 +95,16 @@ export function validateMonitoringArgs(fail: ArgFailure, targets: MonitoringTarg
       validateOverrides(fail, `${group}.${key}.alarms`, target?.alarms);
     }
   }
+  const firstIndexOf = new Map<string, number>();
   for (const [index, email] of (emails ?? []).entries()) {
     if (!EMAIL.test(email)) fail(`alarmEmails[${index}]`, email, "is not an email address", 'Use e.g. "ops@example.com".');
+    // One subscription per address: SNS answers a second Subscribe of one endpoint to a topic with the first
+    // subscription (https://github.com/getmoto/moto/pull/1418), and the subscription's name is the address's key.
+    const first = firstIndexOf.get(alarmEmailKey(email));
+    if (first !== undefined) {
+      fail(`alarmEmails[${index}]`, email, `repeats alarmEmails[${first}] (${JSON.stringify(emails![first])}), ignoring case: an address gets one subscription, named by the address`, "List each address once.");
+    }
+    firstIndexOf.set(alarmEmailKey(email), index);
   }
   if (dashboardName !== undefined && !DASHBOARD_NAME.test(dashboardName)) {
     fail("dashboardName", dashboardName, "is not a CloudWatch dashboard name (letters, digits, - and _, at most 255)", `Use e.g. "${sanitisedDashboardName(dashboardName) || "ops-dashboard"}", or leave it unset for <project>-<stack>.`);

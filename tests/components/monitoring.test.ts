@@ -119,10 +119,11 @@ describe("Monitoring topics", () => {
   it("subscribes every alarm email to every topic", () => {
     const subscriptions = ofType(graph, "aws:sns/topicSubscription:TopicSubscription").map((s) => [s.name, s.inputs.topic, s.inputs.protocol, s.inputs.endpoint]);
     expect(subscriptions).toEqual([
-      ["ops-alarms-email-0", topicArn, "email", "ops@example.com"],
-      ["ops-alarms-email-1", topicArn, "email", "oncall@example.com"],
-      ["ops-alarms-us-east-1-email-0", cdnTopicArn, "email", "ops@example.com"],
-      ["ops-alarms-us-east-1-email-1", cdnTopicArn, "email", "oncall@example.com"],
+      // Named by 8 hex digits of the sha256 of the address in lower case, so a change of the list leaves the others be.
+      ["ops-alarms-email-af3c8254", topicArn, "email", "ops@example.com"],
+      ["ops-alarms-email-d876c66b", topicArn, "email", "oncall@example.com"],
+      ["ops-alarms-us-east-1-email-af3c8254", cdnTopicArn, "email", "ops@example.com"],
+      ["ops-alarms-us-east-1-email-d876c66b", cdnTopicArn, "email", "oncall@example.com"],
     ]);
   });
 });
@@ -162,6 +163,7 @@ describe("Monitoring overrides and validation", () => {
     [{ defaults: { lambdaErorrs: { threshold: 1 } } as never }, /defaults\.lambdaErorrs .* is not an alarm kind/],
     [{ functions: { "Bad Key": { functionName: "x" } } }, /functions key "Bad Key" is not a usable target key/],
     [{ alarmEmails: ["ops"] }, /alarmEmails\[0\] "ops" is not an email address/],
+    [{ alarmEmails: ["ops@example.com", "oncall@example.com", "Ops@Example.COM"] }, /^Monitoring "bad": alarmEmails\[2\] "Ops@Example\.COM" repeats alarmEmails\[0\] \("ops@example\.com"\), ignoring case: .*List each address once\.$/],
     [{ keyDeletionWindowDays: 3 }, /keyDeletionWindowDays 3 is outside 7–30/],
     [{ dashboardName: "ops.prod" }, /Monitoring "bad": dashboardName "ops\.prod" is not a CloudWatch dashboard name \(letters, digits, - and _, at most 255\)\. Use e\.g\. "ops-prod"/],
     [{ dashboardName: "x".repeat(256) }, /dashboardName "x{256}" is not a CloudWatch dashboard name .*Use e\.g\. "x{255}"/],

@@ -69,7 +69,10 @@ describe("prod alarms and dashboard", () => {
       expect(alarm.inputs.okActions, alarm.name).toEqual([expected.state.arn]);
     }
     expect(topic.inputs.kmsMasterKeyId).toBe(resource(run.resources, "aws:kms/key:Key", "ops-alarm-key").state.arn);
-    expect(resource(run.resources, "aws:sns/topicSubscription:TopicSubscription", "ops-alarms-email-0").inputs).toMatchObject({ protocol: "email", endpoint: "ops@gallery.example.com" });
+    // Named by its address; aliased to its name by position in 0.2.0, so prod upgrades without a change.
+    const subscription = resource(run.resources, "aws:sns/topicSubscription:TopicSubscription", "ops-alarms-email-b8ba1e06");
+    expect(subscription.inputs).toMatchObject({ protocol: "email", endpoint: "ops@gallery.example.com" });
+    expect(subscription.aliases).toEqual([subscription.urn.replace(/-email-b8ba1e06$/, "-email-0")]);
   });
 
   it("watches the real resources: function names, the REST API's name and stage, table names, queue names, the distribution id", () => {
