@@ -61,7 +61,7 @@ export class RegionalApis extends pulumi.ComponentResource {
           ...api,
           // The home region as the provider's stays implicit, so a single-region stack's API is unchanged.
           region: region === stackRegion && index === 0 ? undefined : region,
-          domain: this.spec.domain && { name: this.spec.domain.name, certificateArn: certificateArn!, stage: this.spec.domain.stage },
+          domain: this.spec.domain && { name: this.spec.domain.name, certificateArn: certificateArn!, stage: this.spec.domain.stage, ipAddressType: this.spec.domain.ipAddressType },
         },
         // The home API was a top-level ServerlessApi before it moved under RegionalApis: same URNs for its resources.
         { parent: this, aliases: index === 0 ? [{ parent: pulumi.rootStackResource }] : undefined },
@@ -100,7 +100,10 @@ export class RegionalApis extends pulumi.ComponentResource {
     return validation.certificateArn;
   }
 
-  /** One record per region: alias to the region's custom domain, health-checked on the API's health route through its stage. */
+  /**
+   * One record per region (A, and AAAA for a dualstack domain): alias to the region's custom domain, health-checked on
+   * the API's health route through its stage.
+   */
   private createRouting(name: string, zoneId: pulumi.Input<string>): DnsRouting {
     const routing = this.spec.routing!;
     const healthPath = routing.healthRoute.slice("GET ".length);
@@ -123,7 +126,10 @@ export class RegionalApis extends pulumi.ComponentResource {
         local: { originId: this.spec.regions[index].apiName, pathPrefix: `/${stage}` },
       };
     });
-    return new DnsRouting(`${name}-routing`, { zoneId, name: this.spec.domain!.name, policy: routing.policy, records }, { parent: this });
+    // AAAA aliases only to dualstack domains: an IPv4-only API Gateway domain has no IPv6 address to answer with
+    // (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-custom-domain-ip-address-type.html).
+    const ipv6 = this.spec.domain!.ipAddressType === "dualstack";
+    return new DnsRouting(`${name}-routing`, { zoneId, name: this.spec.domain!.name, policy: routing.policy, records, ipv6 }, { parent: this });
   }
 
   /**
