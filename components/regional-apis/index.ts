@@ -13,9 +13,10 @@ export type { RegionalApisArgs, RegionalApisDomain, RegionalApisRouting, Regiona
 
 /**
  * One ServerlessApi deployed unchanged into several regions (v7's per-resource `region`), each
- * with the regional custom domain, its own DNS-validated ACM certificate in that region and a base
- * path mapping, and Route 53 latency or failover records with a health check per region
- * (DnsRouting) in front. Functions in each region use their own region's replica of the global
+ * with the regional custom domain (dualstack: IPv4 and IPv6 clients, unless `domain.ipAddressType` is
+ * `"ipv4"`), its own DNS-validated ACM certificate in that region and a base path mapping, and Route 53
+ * latency or failover records (A and AAAA aliases; A only for an IPv4-only domain) with a health check per
+ * region (DnsRouting) in front. Functions in each region use their own region's replica of the global
  * tables. Lambda bundles are built once: the bundle cache serves the other regions' identical builds.
  *
  * A wrapper rather than a `regions` arg on ServerlessApi: a ServerlessApi stays one API in one region
