@@ -26,9 +26,10 @@ export function createDomain(
       // may stay IPv4 ("Your custom domain name doesn't need to have the same IP address type for all APIs mapped to
       // it"). pulumi-aws 7.48 takes `ipAddressType` ("Valid values: `ipv4`, `dualstack`"), and a change is an update
       // of the domain in place, not a replacement (which would re-create the same name): terraform-provider-aws
-      // marks only domain_name and the certificate bodies ForceNew in internal/service/apigateway/domain_name.go,
-      // and plans `+ ip_address_type = "dualstack"` as "updated in-place" (hashicorp/terraform-provider-aws#47504);
-      // AWS changes it with UpdateDomainName (`op='replace',path='/endpointConfiguration/ipAddressType'`, same page).
+      // plans `+ ip_address_type = "dualstack"` on an existing domain as "updated in-place"
+      // (hashicorp/terraform-provider-aws#47504), its acceptance test TestAccAPIGatewayDomainName_ipAddressType moves
+      // one domain from ipv4 to dualstack, and AWS changes it with UpdateDomainName
+      // (`op='replace',path='/endpointConfiguration/ipAddressType'`, same page).
       endpointConfiguration: { types: "REGIONAL", ipAddressType: domain.ipAddressType },
       securityPolicy: "TLS_1_2",
       region: spec.region,
