@@ -49,6 +49,8 @@ export type {
   ApiUsagePlan,
   ApiResourcePolicy,
   ApiCors,
+  ApiDomain,
+  ApiDomainIpAddressType,
   ApiFunctionArgs,
   MockIntegration,
   HttpIntegration,

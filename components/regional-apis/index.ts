@@ -13,9 +13,10 @@ export type { RegionalApisArgs, RegionalApisDomain, RegionalApisRouting, Regiona
 
 /**
  * One ServerlessApi deployed unchanged into several regions (v7's per-resource `region`), each
- * with the regional custom domain, its own DNS-validated ACM certificate in that region and a base
- * path mapping, and Route 53 latency or failover records with a health check per region
- * (DnsRouting) in front. Functions in each region use their own region's replica of the global
+ * with the regional custom domain (dualstack: IPv4 and IPv6 clients, unless `domain.ipAddressType` is
+ * `"ipv4"`), its own DNS-validated ACM certificate in that region and a base path mapping, and Route 53
+ * latency or failover records (A and AAAA aliases; A only for an IPv4-only domain) with a health check per
+ * region (DnsRouting) in front. Functions in each region use their own region's replica of the global
  * tables. Lambda bundles are built once: the bundle cache serves the other regions' identical builds.
  *
  * A wrapper rather than a `regions` arg on ServerlessApi: a ServerlessApi stays one API in one region
@@ -61,7 +62,7 @@ export class RegionalApis extends pulumi.ComponentResource {
           ...api,
           // The home region as the provider's stays implicit, so a single-region stack's API is unchanged.
           region: region === stackRegion && index === 0 ? undefined : region,
-          domain: this.spec.domain && { name: this.spec.domain.name, certificateArn: certificateArn!, stage: this.spec.domain.stage },
+          domain: this.spec.domain && { name: this.spec.domain.name, certificateArn: certificateArn!, stage: this.spec.domain.stage, ipAddressType: this.spec.domain.ipAddressType },
         },
         // The home API was a top-level ServerlessApi before it moved under RegionalApis: same URNs for its resources.
         { parent: this, aliases: index === 0 ? [{ parent: pulumi.rootStackResource }] : undefined },
@@ -100,7 +101,10 @@ export class RegionalApis extends pulumi.ComponentResource {
     return validation.certificateArn;
   }
 
-  /** One record per region: alias to the region's custom domain, health-checked on the API's health route through its stage. */
+  /**
+   * One record per region (A, and AAAA for a dualstack domain): alias to the region's custom domain, health-checked on
+   * the API's health route through its stage.
+   */
   private createRouting(name: string, zoneId: pulumi.Input<string>): DnsRouting {
     const routing = this.spec.routing!;
     const healthPath = routing.healthRoute.slice("GET ".length);
@@ -123,7 +127,10 @@ export class RegionalApis extends pulumi.ComponentResource {
         local: { originId: this.spec.regions[index].apiName, pathPrefix: `/${stage}` },
       };
     });
-    return new DnsRouting(`${name}-routing`, { zoneId, name: this.spec.domain!.name, policy: routing.policy, records }, { parent: this });
+    // AAAA aliases only to dualstack domains: an IPv4-only API Gateway domain has no IPv6 address to answer with
+    // (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-custom-domain-ip-address-type.html).
+    const ipv6 = this.spec.domain!.ipAddressType === "dualstack";
+    return new DnsRouting(`${name}-routing`, { zoneId, name: this.spec.domain!.name, policy: routing.policy, records, ipv6 }, { parent: this });
   }
 
   /**

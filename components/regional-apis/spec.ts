@@ -5,7 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
 import type { PolicyStatement } from "../iam";
-import type { ApiAuthorizer, ApiFunctionArgs, ApiRoute, ServerlessApiArgs } from "../serverless-api";
+import type { ApiAuthorizer, ApiDomainIpAddressType, ApiFunctionArgs, ApiRoute, ServerlessApiArgs } from "../serverless-api";
+import { validateDomainIpAddressType } from "../serverless-api/validate";
 import { FailoverRole, healthCheckProblem, RoutingPolicy } from "../dns-routing/spec";
 import { AWS_REGION_NAME } from "../names";
 
@@ -25,6 +26,14 @@ export interface RegionalApisDomain {
   certificateArn?: pulumi.Input<string>;
   /** @default the API's first stage */
   stage?: string;
+  /**
+   * Who may call the domain in every region. `"dualstack"`: IPv4 and IPv6 clients, and the routing has A and
+   * AAAA alias records. `"ipv4"`: IPv4 only (API Gateway's own default), and the routing has A records only,
+   * since an AAAA alias to an IPv4-only domain answers no address. Changing it updates the domains and records
+   * in place of the old ones, under the same name.
+   * @default "dualstack"
+   */
+  ipAddressType?: ApiDomainIpAddressType;
 }
 
 export interface RegionalApisRouting {
@@ -67,7 +76,7 @@ export interface RegionalApisArgs {
 export interface RegionalApisSpec {
   name: string;
   regions: Array<{ region?: string; apiName: string }>;
-  domain?: { name: string; hostedZoneId?: pulumi.Input<string>; certificateArn?: pulumi.Input<string>; stage?: string };
+  domain?: { name: string; hostedZoneId?: pulumi.Input<string>; certificateArn?: pulumi.Input<string>; stage?: string; ipAddressType: ApiDomainIpAddressType };
   routing?: { policy: RoutingPolicy; healthRoute: string; searchString: string; failureThreshold: number; requestInterval: number };
 }
 
@@ -98,6 +107,7 @@ export function validateArgs(fail: ArgFailure, args: RegionalApisArgs): void {
       // "The certificate must be in the same Region as your API": one certificate cannot serve two regions.
       fail("domain.certificateArn", args.domain.certificateArn, "is one certificate for several regions; a regional custom domain needs a certificate in its own region", "Drop certificateArn and set hostedZoneId: a DNS-validated certificate is created in each region.");
     }
+    validateDomainIpAddressType(fail, args.domain.ipAddressType);
     if (args.domain.certificateArn === undefined && args.domain.hostedZoneId === undefined) {
       fail("domain.hostedZoneId", undefined, "is missing; the certificates are validated through DNS in it", "Set the hosted zone of domain.name, or (one region) certificateArn.");
     }
@@ -137,7 +147,13 @@ export function normalise(name: string, args: RegionalApisArgs): RegionalApisSpe
   return {
     name,
     regions: regions.map((region, index) => ({ region, apiName: index === 0 ? name : `${name}-${regionCode(region!)}` })),
-    domain: args.domain && { name: args.domain.name, hostedZoneId: args.domain.hostedZoneId, certificateArn: args.domain.certificateArn, stage: args.domain.stage },
+    domain: args.domain && {
+      name: args.domain.name,
+      hostedZoneId: args.domain.hostedZoneId,
+      certificateArn: args.domain.certificateArn,
+      stage: args.domain.stage,
+      ipAddressType: args.domain.ipAddressType ?? "dualstack",
+    },
     routing: args.routing && {
       policy: args.routing.policy,
       healthRoute: args.routing.healthRoute ?? "GET /health",

@@ -227,6 +227,35 @@ export interface ApiCors {
   maxAgeSeconds?: number;
 }
 
+/**
+ * Who may call an API Gateway custom domain: IPv4 clients only, or IPv4 and IPv6 clients. API Gateway's own default
+ * for a public custom domain is IPv4; a dualstack one also answers IPv6, so AAAA alias records to it work.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-custom-domain-ip-address-type.html
+ */
+export type ApiDomainIpAddressType = "ipv4" | "dualstack";
+
+/** The IP address types an API Gateway custom domain takes ("Valid values: `ipv4`, `dualstack`", pulumi-aws 7.48). */
+export const API_DOMAIN_IP_ADDRESS_TYPES: readonly ApiDomainIpAddressType[] = ["dualstack", "ipv4"];
+
+/** A ServerlessApi's custom domain: a regional domain name mapped to one stage. */
+export interface ApiDomain {
+  /** Host name, e.g. `api.gallery.example.com`. */
+  name: string;
+  /** ACM certificate for `name` in the API's region. */
+  certificateArn: pulumi.Input<string>;
+  /** @default the first stage */
+  stage?: string;
+  /** @default "" */
+  basePath?: string;
+  /**
+   * `"dualstack"`: IPv4 and IPv6 clients may call the domain, so both A and AAAA alias records reach it.
+   * `"ipv4"`: IPv4 only (API Gateway's own default); give the name A records only. Changing it updates the
+   * domain in place (UpdateDomainName), keeping its name and its regional target.
+   * @default "dualstack"
+   */
+  ipAddressType?: ApiDomainIpAddressType;
+}
+
 /** Arguments of ServerlessApi. */
 export interface ServerlessApiArgs {
   /** REST API (v1) or HTTP API (v2) for the same route table. @default ApiKind.Rest */
@@ -292,11 +321,12 @@ export interface ServerlessApiArgs {
   accountCloudWatchRole?: boolean;
   /**
    * Custom domain with a regional ACM certificate; DNS records come from elsewhere. `name` is the host name,
-   * `certificateArn` a certificate for it in the API's region, `stage` the stage it maps to and `basePath`
-   * the path it is mapped under.
+   * `certificateArn` a certificate for it in the API's region, `stage` the stage it maps to, `basePath`
+   * the path it is mapped under and `ipAddressType` who may call it: `"dualstack"` (IPv4 and IPv6 clients; give
+   * the name A and AAAA alias records) or `"ipv4"` (A records only).
    * @default none
    */
-  domain?: { name: string; certificateArn: pulumi.Input<string>; /** @default the first stage */ stage?: string; /** @default "" */ basePath?: string };
+  domain?: ApiDomain;
   /** Region of the API and its functions. @default the provider's region */
   region?: string;
 }

@@ -204,7 +204,17 @@ export function createHttpApi(name: string, spec: ServerlessApiSpec, parent: pul
       `${name}-domain`,
       {
         domainName: spec.domain.name,
-        domainNameConfiguration: { certificateArn: regionalCertificate("ServerlessApi", name, spec.domain, regionOf(region, parent)), endpointType: "REGIONAL", securityPolicy: "TLS_1_2" },
+        // Dualstack as the REST domain (domain.ts): an HTTP API's custom domain is IPv4-only by default too
+        // (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-custom-domain-names-ip-address-type.html,
+        // "The default IP address type for API Gateway custom domain names is IPv4"). terraform-provider-aws's
+        // apigatewayv2/domain_name.go has ip_address_type Optional+Computed without ForceNew and updates it with
+        // UpdateDomainName, so changing it keeps the domain.
+        domainNameConfiguration: {
+          certificateArn: regionalCertificate("ServerlessApi", name, spec.domain, regionOf(region, parent)),
+          endpointType: "REGIONAL",
+          securityPolicy: "TLS_1_2",
+          ipAddressType: spec.domain.ipAddressType,
+        },
         region,
       },
       { parent },

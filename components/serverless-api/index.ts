@@ -18,6 +18,8 @@ export type {
   ApiAuthorizer,
   ApiCanary,
   ApiCors,
+  ApiDomain,
+  ApiDomainIpAddressType,
   ApiFunctionArgs,
   ApiResourcePolicy,
   ApiRoute,

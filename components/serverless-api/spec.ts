@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
 import type { LambdaFunctionSpec } from "../lambda/function";
-import { ApiKind, apiBundleOptions, joinPath, routeFunctionName, type ApiCors, type ApiFunctionArgs, type ApiResourcePolicy, type ApiRoute, type ApiRouteAuth, type ApiStage, type ApiThrottle, type ApiUsagePlan, type HttpMethod, type ServerlessApiArgs } from "./args";
+import { ApiKind, apiBundleOptions, joinPath, routeFunctionName, type ApiCors, type ApiDomainIpAddressType, type ApiFunctionArgs, type ApiResourcePolicy, type ApiRoute, type ApiRouteAuth, type ApiStage, type ApiThrottle, type ApiUsagePlan, type HttpMethod, type ServerlessApiArgs } from "./args";
 
 export * from "./args";
 export { validateArgs, API_INTEGRATION_TIMEOUT_SECONDS } from "./validate";
@@ -65,7 +65,7 @@ export interface ServerlessApiSpec {
   executionLogLevel: "ERROR" | "INFO";
   tracing: boolean;
   accountCloudWatchRole: boolean;
-  domain?: { name: string; certificateArn: pulumi.Input<string>; stage: string; basePath: string };
+  domain?: { name: string; certificateArn: pulumi.Input<string>; stage: string; basePath: string; ipAddressType: ApiDomainIpAddressType };
   region?: string;
   /** Specs of the route and authorizer functions by resource name, filled in once they exist (the local runtime runs them). */
   functions: Record<string, LambdaFunctionSpec>;
@@ -158,7 +158,13 @@ export function normalise(name: string, args: ServerlessApiArgs): ServerlessApiS
     executionLogLevel: args.executionLogLevel ?? "ERROR",
     tracing: args.tracing ?? true,
     accountCloudWatchRole: args.accountCloudWatchRole ?? false,
-    domain: args.domain && { name: args.domain.name, certificateArn: args.domain.certificateArn, stage: args.domain.stage ?? stages[0].name, basePath: args.domain.basePath ?? "" },
+    domain: args.domain && {
+      name: args.domain.name,
+      certificateArn: args.domain.certificateArn,
+      stage: args.domain.stage ?? stages[0].name,
+      basePath: args.domain.basePath ?? "",
+      ipAddressType: args.domain.ipAddressType ?? "dualstack",
+    },
     region: args.region,
     functions: {},
   };

@@ -180,4 +180,59 @@ export const APIGATEWAY_DOMAIN_CERTIFICATE_REGION: DeployRule = {
   },
 };
 
-export const ROUTE53_RULES: DeployRule[] = [ROUTE53_ROUTING_RECORDS, ROUTE53_ALIAS_TARGET_HEALTH, ROUTE53_FAILOVER_PAIR, ROUTE53_HEALTH_CHECK, APIGATEWAY_DOMAIN_CERTIFICATE_REGION];
+/** A DNS name as Route 53 and API Gateway give it, for comparing: lower case, no trailing dot. */
+const dnsName = (value: unknown) => (typeof value === "string" ? value.replace(/\.$/, "").toLowerCase() : undefined);
+
+/**
+ * The API Gateway custom domains of the plan by the name a Route 53 alias targets: a REST (v1) domain's
+ * `regionalDomainName`, an HTTP or WebSocket (v2) domain's `domainNameConfiguration.targetDomainName`, each with its
+ * IP address type (unset is API Gateway's default, IPv4).
+ */
+function apiDomainTargets(graph: Graph): Map<string, { domain: RecordedResource; ipAddressType: string }> {
+  const targets = new Map<string, { domain: RecordedResource; ipAddressType: string }>();
+  for (const domain of ofType(graph, "aws:apigateway/domainName:DomainName")) {
+    const target = dnsName(domain.state.regionalDomainName);
+    if (target) targets.set(target, { domain, ipAddressType: String(domain.inputs.endpointConfiguration?.ipAddressType ?? "ipv4") });
+  }
+  for (const domain of ofType(graph, "aws:apigatewayv2/domainName:DomainName")) {
+    const target = dnsName(domain.state.domainNameConfiguration?.targetDomainName);
+    if (target) targets.set(target, { domain, ipAddressType: String(domain.inputs.domainNameConfiguration?.ipAddressType ?? "ipv4") });
+  }
+  return targets;
+}
+
+/**
+ * "The default IP address type for API Gateway custom domain names for public APIs is IPv4"; only a `dualstack` domain
+ * lets "both IPv4 and IPv6 addresses ... invoke your domain". An AAAA alias to an IPv4-only domain's regional target
+ * has no IPv6 address to answer with: IPv6 clients that pick it reach nothing. (Whether Route 53 refuses such a record
+ * or accepts it and answers without an address is not documented; either way the record serves no one.)
+ */
+export const ROUTE53_ALIAS_IPV6_TARGET: DeployRule = {
+  id: "Route53AliasIpv6Target",
+  title: "AAAA aliases to an API Gateway custom domain point at a dualstack domain",
+  source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-custom-domain-ip-address-type.html",
+  check(graph) {
+    const targets = apiDomainTargets(graph);
+    const findings: DeployFinding[] = [];
+    for (const r of ofType(graph, RECORD)) {
+      if (r.inputs.type !== "AAAA") continue;
+      for (const alias of r.inputs.aliases ?? []) {
+        const target = targets.get(dnsName(alias?.name) ?? "");
+        if (!target || target.ipAddressType === "dualstack") continue;
+        const v1 = target.domain.type === "aws:apigateway/domainName:DomainName";
+        const setting = v1 ? "endpointConfiguration.ipAddressType" : "domainNameConfiguration.ipAddressType";
+        findings.push(
+          finding(
+            "Route53AliasIpv6Target",
+            r,
+            `is an AAAA alias to ${alias.name}, the target of API Gateway domain ${target.domain.inputs.domainName} (${target.domain.name}), whose IP address type is ${target.ipAddressType}: it has no IPv6 address, so IPv6 clients get nothing`,
+            `set ${setting} "dualstack" on ${target.domain.name} (ServerlessApi and RegionalApis: domain.ipAddressType "dualstack", the default), or drop the AAAA record (DnsRouting ipv6: false)`,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+export const ROUTE53_RULES: DeployRule[] = [ROUTE53_ROUTING_RECORDS, ROUTE53_ALIAS_TARGET_HEALTH, ROUTE53_ALIAS_IPV6_TARGET, ROUTE53_FAILOVER_PAIR, ROUTE53_HEALTH_CHECK, APIGATEWAY_DOMAIN_CERTIFICATE_REGION];

@@ -64,6 +64,22 @@ describe("RegionalApis", () => {
     });
   });
 
+  it("serves each regional domain dualstack, so the AAAA aliases beside the A aliases reach it over IPv6", async () => {
+    const graph = await record(() => new RegionalApis("ds", multi));
+    for (const [suffix, code] of [["", "useast1"], ["-usw2", "uswest2"]]) {
+      const domain = resource(graph, "aws:apigateway/domainName:DomainName", `ds${suffix}-domain`);
+      expect(domain.inputs.endpointConfiguration).toEqual({ types: "REGIONAL", ipAddressType: "dualstack" });
+      expect(resource(graph, "aws:route53/record:Record", `ds-routing-aaaa-${code}`).inputs.aliases[0].name).toBe(domain.state.regionalDomainName);
+    }
+  });
+
+  it("routes an IPv4-only domain (domain.ipAddressType ipv4) with A records alone: an AAAA alias to it would answer nothing", async () => {
+    const graph = await record(() => new RegionalApis("v4", { ...multi, domain: { ...multi.domain!, ipAddressType: "ipv4" } }));
+    expect(resource(graph, "aws:apigateway/domainName:DomainName", "v4-usw2-domain").inputs.endpointConfiguration).toEqual({ types: "REGIONAL", ipAddressType: "ipv4" });
+    const records = ofType(graph, "aws:route53/record:Record").filter((r) => r.name.startsWith("v4-routing-"));
+    expect(records.map((r) => r.inputs.type).sort()).toEqual(["A", "A"]);
+  });
+
   it("sends the site's /api/* to the routed name without an origin path, where a single region keeps the API's own route", async () => {
     let apis!: RegionalApis;
     await record(() => (apis = new RegionalApis("routed", multi)));
@@ -87,6 +103,7 @@ describe("RegionalApis", () => {
     ["a protected health route", { routing: { policy: RoutingPolicy.Latency, healthRoute: "GET /albums" } }, /needs authorisation; Route 53's checkers send no credentials/],
     ["failover over three regions", { regions: ["us-east-1", "us-west-2", "eu-west-1"], routing: { policy: RoutingPolicy.Failover } }, /are not exactly two; failover routes to one PRIMARY and one SECONDARY/],
     ["a region twice", { regions: ["us-east-1", "us-east-1"] }, /regions\[1\] "us-east-1" is listed twice/],
+    ["an IP address type API Gateway does not know", { domain: { name: "api.gallery.example.com", hostedZoneId: "Z1", ipAddressType: "IPv6" as "ipv4" } }, /^RegionalApis "bad": domain\.ipAddressType "IPv6" is not an IP address type of an API Gateway custom domain\. Use "dualstack" \(IPv4 and IPv6, the default\) or "ipv4"\.$/],
     ["environment for a region not listed", { regionalEnvironment: { "eu-west-1": {} } }, /regionalEnvironment "eu-west-1" is not one of regions/],
   ];
   it.each(cases)("refuses %s, naming the argument and the fix", (_, args, message) => {

@@ -41,6 +41,14 @@ describe("ServerlessApi kind: ApiKind.Http", () => {
     expect(invoke.inputs.sourceArn).toBe(`${api.state.executionArn}/*/GET/api/albums/*`);
   });
 
+  it("maps a custom domain served to IPv4 and IPv6 clients (dualstack) unless domain.ipAddressType says ipv4", async () => {
+    const certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/api";
+    const dual = await record(() => new ServerlessApi("hd1", args({ domain: { name: "api.gallery.example.com", certificateArn } })));
+    expect(resource(dual, `${V2}/domainName:DomainName`, "hd1-domain").inputs.domainNameConfiguration).toMatchObject({ endpointType: "REGIONAL", securityPolicy: "TLS_1_2", ipAddressType: "dualstack" });
+    const v4 = await record(() => new ServerlessApi("hd2", args({ domain: { name: "api.gallery.example.com", certificateArn, ipAddressType: "ipv4" } })));
+    expect(resource(v4, `${V2}/domainName:DomainName`, "hd2-domain").inputs.domainNameConfiguration.ipAddressType).toBe("ipv4");
+  });
+
   it("verifies Cognito tokens with the native JWT authorizer (the pool's issuer, the app clients as audience)", async () => {
     const graph = await record(() => new ServerlessApi("h2", args()));
     const authorizer = resource(graph, `${V2}/authorizer:Authorizer`, "h2-authorizer-cognito");

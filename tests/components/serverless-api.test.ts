@@ -373,6 +373,15 @@ describe("ServerlessApi endpoint, policy, CORS and domain", () => {
     expect(resource(graph, "aws:apigateway/basePathMapping:BasePathMapping", "m1-domain-mapping").inputs).toMatchObject({ stageName: "prod", domainName: "api.gallery.example.com" });
   });
 
+  it("serves the custom domain to IPv4 and IPv6 clients (dualstack) unless domain.ipAddressType says ipv4", async () => {
+    // API Gateway's own default is IPv4 only, where the AAAA alias records DnsRouting (RegionalApis) makes would lead nowhere.
+    const certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/api";
+    const dual = await record(() => new ServerlessApi("m2", { ...args(), domain: { name: "api.gallery.example.com", certificateArn } }));
+    expect(resource(dual, "aws:apigateway/domainName:DomainName", "m2-domain").inputs.endpointConfiguration).toEqual({ types: "REGIONAL", ipAddressType: "dualstack" });
+    const v4 = await record(() => new ServerlessApi("m3", { ...args(), domain: { name: "api.gallery.example.com", certificateArn, ipAddressType: "ipv4" } }));
+    expect(resource(v4, "aws:apigateway/domainName:DomainName", "m3-domain").inputs.endpointConfiguration).toEqual({ types: "REGIONAL", ipAddressType: "ipv4" });
+  });
+
   it("offers a StaticSite route to a stage and registers a spec the local runtime runs", async () => {
     let api!: ServerlessApi;
     await record(() => (api = new ServerlessApi("l1", args())));
@@ -421,6 +430,8 @@ describe("ServerlessApi rejects bad route specs with clear errors", () => {
     ["canary alias that is a stage's own alias", { stages: { dev: {}, prod: { canary: { percentTraffic: 10, stageVariableOverrides: { alias: "dev" } } } } }, /stages\.prod\.canary\.stageVariableOverrides\.alias "dev" is also a stage's name, and each stage already names a Lambda alias of every route function\. Use a name no stage has/],
     ["all-digit canary alias from config", { canary: { stage: "prod", percentTraffic: 5, stageVariableOverrides: { alias: "2" } } }, /stages\.prod\.canary\.stageVariableOverrides\.alias "2" names the canary's Lambda alias/],
     ["bad stage variable", { stages: { prod: { variables: { "log-level": "x" } } } }, /stages\.prod\.variables "log-level" is not a stage variable name/],
+    ["domain IP address type API Gateway does not know", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", ipAddressType: "ipv6" as "ipv4" } },
+      /^ServerlessApi "bad": domain\.ipAddressType "ipv6" is not an IP address type of an API Gateway custom domain\. Use "dualstack" \(IPv4 and IPv6, the default\) or "ipv4"\.$/],
     ["domain stage unknown", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", stage: "qa" } }, /domain\.stage "qa" is not a stage of this API/],
     // "The certificate must be in the same Region as your API": https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html
     ["domain certificate from another region", { region: "eu-west-1", domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", stage: "prod" } },

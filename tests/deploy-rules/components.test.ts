@@ -10,6 +10,8 @@ import { LambdaFunction } from "../../components/lambda/function";
 import { StaticSite } from "../../components/static-site";
 import { UploadBucket } from "../../components/upload-bucket";
 import { ServerlessApi } from "../../components/serverless-api";
+import { RoutingPolicy } from "../../components/dns-routing";
+import { RegionalApis, type RegionalApisArgs } from "../../components/regional-apis";
 import { UserAuth } from "../../components/user-auth";
 import { mutate, record } from "../../testing/harness";
 import { checkDeployRules, checkProjectDeployRules, formatFinding, SNAPSHOT_TYPES } from "../../testing/deploy-rules";
@@ -130,6 +132,19 @@ describe("deploy rules pass on", () => {
     );
     expect(ofType(graph, "aws:lambda/alias:Alias").map((a) => a.inputs.name).sort()).toEqual(["dev", "prod", "prod-canary"]);
     expect(clean(graph)).toEqual([]);
+  });
+
+  it("RegionalApis in two regions: dualstack domains under A and AAAA latency aliases, IPv4-only ones under A aliases alone", async () => {
+    const args = (ipAddressType?: "ipv4"): RegionalApisArgs => ({
+      regions: ["us-east-1", "us-west-2"],
+      api: { stages: { prod: {} }, routes: { "GET /health": { handler: "tests/fixtures/handlers/echo.ts", auth: "none" } } },
+      domain: { name: "api.example.com", hostedZoneId: "Z0123456789EXAMPLE0000", ipAddressType },
+      routing: { policy: RoutingPolicy.Latency },
+    });
+    const dual = await record(() => new RegionalApis("ds", args()));
+    expect(ofType(dual, "aws:route53/record:Record").filter((r) => r.inputs.type === "AAAA")).toHaveLength(2);
+    expect(clean(dual)).toEqual([]);
+    expect(clean(await record(() => new RegionalApis("v4", args("ipv4"))))).toEqual([]);
   });
 
   it("a LambdaFunction with the component's defaults", async () => {
