@@ -20,7 +20,7 @@ export { SecretStore, secretResourceArn } from "./lambda/secrets";
 export type { FunctionSecret, FunctionSecretSpec } from "./lambda/secrets";
 export { StackSecret } from "./stack-secret";
 export { PrivateNetwork, vpcDnsProblem } from "./private-network";
-export type { PrivateNetworkArgs, PrivateNetworkSpec, ExistingVpc } from "./private-network";
+export type { PrivateNetworkArgs, PrivateNetworkSpec, ExistingVpc, GatewayEndpointService } from "./private-network";
 export type { StackSecretArgs, StackSecretSpec } from "./stack-secret";
 export { parseScheduleExpression, nextFireTime, type ParsedSchedule } from "./schedule-expression";
 export { BucketEvents, S3_EVENT_TYPES } from "./bucket-events";

@@ -9,13 +9,30 @@ import * as pulumi from "@pulumi/pulumi";
 import { argFailer } from "./errors";
 import type { FunctionVpc } from "./lambda/function";
 
+/** The services AWS offers gateway endpoints for (free, on route tables) that PrivateNetwork creates them for. */
+export type GatewayEndpointService = "dynamodb" | "s3";
+const GATEWAY_SERVICES: readonly GatewayEndpointService[] = ["dynamodb", "s3"];
+
 export interface ExistingVpc {
-  /** `vpc-…`; it must have DNS support and DNS hostnames on (private DNS for the endpoints needs both). */
+  /**
+   * `vpc-…`; it must have DNS support and DNS hostnames on (private DNS for the endpoints needs both), and no interface
+   * endpoint with private DNS of its own for the services this network creates one for (docs/private-network.md).
+   */
   vpcId: pulumi.Input<string>;
-  /** Subnets (`subnet-…`) for the interface endpoints and the functions, one per AZ, at least one. */
+  /**
+   * Subnets (`subnet-…`) for the functions, at least one, several per AZ allowed. The interface endpoints take the first
+   * listed subnet of each AZ: an endpoint takes one subnet per AZ.
+   */
   subnetIds: pulumi.Input<string>[];
   /** Route tables the gateway endpoints are added to. @default every route table of the VPC */
   routeTableIds?: pulumi.Input<string>[];
+  /**
+   * The services given a gateway endpoint on `routeTableIds`. Leave out one whose gateway endpoint the VPC already
+   * routes those route tables through (a route table takes one endpoint route per service); the functions may reach
+   * both services' prefix lists either way.
+   * @default ["dynamodb", "s3"]
+   */
+  gatewayEndpoints?: GatewayEndpointService[];
 }
 
 export interface PrivateNetworkArgs {
@@ -44,6 +61,8 @@ export interface PrivateNetworkSpec {
   availabilityZones: number;
   executeApiEndpoint: boolean;
   interfaceEndpoints: string[];
+  /** The services that get a gateway endpoint here (both, unless `existingVpc.gatewayEndpoints` names fewer). */
+  gatewayEndpoints: GatewayEndpointService[];
   region?: string;
 }
 
@@ -59,6 +78,19 @@ export function vpcDnsProblem(name: string, vpc: { id: string; enableDnsSupport?
     `PrivateNetwork "${name}": existingVpc ${vpc.id} has enableDnsSupport=${vpc.enableDnsSupport} and enableDnsHostnames=${vpc.enableDnsHostnames}; ` +
     "private DNS on its interface endpoints needs both. Turn both on for the VPC (aws ec2 modify-vpc-attribute)."
   );
+}
+
+/**
+ * The subnets an interface endpoint takes from a list: the first listed of each Availability Zone, in the list's order.
+ * "You can't select multiple subnets from the same Availability Zone"
+ * (https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html); CreateVpcEndpoint answers
+ * DuplicateSubnetsInSameZone ("VPC endpoint subnets should be in different availability zones supported by the VPC
+ * endpoint service", quoted in terraform-aws-modules/terraform-aws-vpc#583). Lambda takes several subnets per AZ.
+ */
+export function oneSubnetPerZone(subnets: readonly { id: string; availabilityZone: string }[]): string[] {
+  const firstInZone = new Map<string, string>();
+  for (const subnet of subnets) if (!firstInZone.has(subnet.availabilityZone)) firstInZone.set(subnet.availabilityZone, subnet.id);
+  return [...firstInZone.values()];
 }
 
 /** What PrivateNetwork uses of `@pulumi/awsx`'s `ec2.Vpc`. */
@@ -110,6 +142,9 @@ export class PrivateNetwork extends pulumi.ComponentResource {
     if (args.existingVpc) {
       if (args.existingVpc.subnetIds.length === 0) fail("existingVpc.subnetIds", [], "is empty; endpoints and functions need at least one subnet", "Name a subnet per AZ.");
       if (args.cidrBlock || args.availabilityZones) fail("existingVpc", args.existingVpc.vpcId, "is set with cidrBlock or availabilityZones, which only shape a new VPC", "Drop cidrBlock and availabilityZones.");
+      for (const service of args.existingVpc.gatewayEndpoints ?? []) {
+        if (!GATEWAY_SERVICES.includes(service)) fail("existingVpc.gatewayEndpoints", service, "is not a gateway endpoint service", 'Name "dynamodb" and/or "s3"; other services take interfaceEndpoints.');
+      }
     }
     for (const service of args.interfaceEndpoints ?? []) {
       if (!SERVICE.test(service) || service.startsWith("com.")) fail("interfaceEndpoints", service, "is not a service name", 'Use the short name, e.g. "secretsmanager" (com.amazonaws.<region>. is added).');
@@ -122,6 +157,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       availabilityZones: zones,
       executeApiEndpoint: args.executeApiEndpoint ?? true,
       interfaceEndpoints: [...new Set(args.interfaceEndpoints ?? [])],
+      gatewayEndpoints: GATEWAY_SERVICES.filter((service) => (args.existingVpc?.gatewayEndpoints ?? GATEWAY_SERVICES).includes(service)),
       region: args.region,
     };
     const region = pulumi.output(args.region ?? aws.getRegionOutput({}, { parent: this }).region);
@@ -150,7 +186,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
             // Private DNS answers the service's public name inside the VPC; it needs enableDnsSupport and
             // enableDnsHostnames on the VPC (https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns).
             privateDnsEnabled: true,
-            subnetIds: network.subnetIds,
+            subnetIds: network.endpointSubnetIds,
             securityGroupIds: [endpointSecurityGroup.id],
             region: args.region,
           },
@@ -159,7 +195,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       );
     }
     const gatewayEndpoints = new Map<string, aws.ec2.VpcEndpoint>();
-    for (const service of ["dynamodb", "s3"]) {
+    for (const service of this.spec.gatewayEndpoints) {
       gatewayEndpoints.set(
         service,
         new aws.ec2.VpcEndpoint(
@@ -169,7 +205,13 @@ export class PrivateNetwork extends pulumi.ComponentResource {
         ),
       );
     }
-    // Functions only reach AWS services, over HTTPS: the interface endpoints in the VPC and the gateway endpoints' prefix lists.
+    // Functions only reach AWS services, over HTTPS: the interface endpoints in the VPC and the gateway endpoints' prefix
+    // lists; a service whose gateway endpoint the existing VPC has already is reached through its AWS-managed prefix list,
+    // the one every gateway endpoint for the service routes, looked up by the service's name as the provider reads an
+    // endpoint's prefix_list_id (terraform-provider-aws internal/service/ec2/vpc_endpoint.go: findPrefixListByName).
+    const prefixListIds = GATEWAY_SERVICES.map(
+      (service) => gatewayEndpoints.get(service)?.prefixListId ?? aws.ec2.getPrefixListOutput({ name: pulumi.interpolate`com.amazonaws.${region}.${service}`, region: args.region }, { parent: this }).id,
+    );
     const functionSecurityGroup = new aws.ec2.SecurityGroup(
       `${name}-functions`,
       {
@@ -177,7 +219,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
         description: `${name}: functions in the VPC, HTTPS to the VPC endpoints only`,
         egress: [
           { description: "HTTPS to the interface endpoints", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [network.cidrBlock] },
-          { description: "HTTPS to DynamoDB and S3 (gateway endpoints)", protocol: "tcp", fromPort: 443, toPort: 443, prefixListIds: [...gatewayEndpoints.values()].map((e) => e.prefixListId) },
+          { description: "HTTPS to DynamoDB and S3 (gateway endpoints)", protocol: "tcp", fromPort: 443, toPort: 443, prefixListIds },
         ],
         region: args.region,
       },
@@ -211,12 +253,17 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       vpc,
       vpcId: vpc.vpcId,
       subnetIds: vpc.isolatedSubnetIds,
+      // One isolated subnet per AZ already.
+      endpointSubnetIds: vpc.isolatedSubnetIds,
       cidrBlock: pulumi.output(this.spec.cidrBlock),
       routeTableIds: aws.ec2.getRouteTablesOutput({ vpcId: vpc.vpcId }, { parent: this }).ids,
     };
   }
 
-  /** An existing VPC: its CIDR for the security groups, and its DNS attributes checked before any endpoint is created. */
+  /**
+   * An existing VPC: its CIDR for the security groups, its DNS attributes checked before any endpoint is created, and
+   * its subnets' AZs (getSubnet), so the interface endpoints get one subnet per AZ while the functions get them all.
+   */
   private existing(existing: ExistingVpc) {
     const found = aws.ec2.getVpcOutput({ id: existing.vpcId }, { parent: this });
     // getVpc reports the attributes once the VPC is known: a VPC with either off stops the deploy before any endpoint.
@@ -225,10 +272,12 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       if (problem) throw new Error(problem);
       return vpc.id;
     });
+    const subnets = pulumi.all(existing.subnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this })));
     return {
       vpc: undefined,
       vpcId,
       subnetIds: pulumi.output(existing.subnetIds),
+      endpointSubnetIds: subnets.apply((found) => oneSubnetPerZone(found.map((subnet) => ({ id: subnet.id, availabilityZone: subnet.availabilityZone })))),
       cidrBlock: found.cidrBlock,
       routeTableIds: existing.routeTableIds ? pulumi.output(existing.routeTableIds) : aws.ec2.getRouteTablesOutput({ vpcId: existing.vpcId }, { parent: this }).ids,
     };

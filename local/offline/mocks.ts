@@ -71,6 +71,12 @@ export interface MockOptions {
   preview?: boolean;
   /** Region the mocked provider reports (`aws:region` config in a stack file). */
   region?: string;
+  /**
+   * Answers to invokes (data sources) by token, asked before the built-in ones: what the account holds that a
+   * recording cannot know, e.g. `{ "aws:ec2/getSubnet:getSubnet": ({ id }) => ({ id, availabilityZone: "us-east-1a" }) }`
+   * for subnets that share a zone. An answer of undefined falls back to the built-in one.
+   */
+  invokes?: Record<string, (inputs: Record<string, any>, region: string) => Record<string, any> | undefined>;
 }
 
 export async function installRecordingMocks(options: MockOptions = {}): Promise<RecordingMocks> {
@@ -109,7 +115,8 @@ export async function installRecordingMocks(options: MockOptions = {}): Promise<
       return { id, state };
     },
     call(args) {
-      return answerInvoke(args.token, args.inputs, regionFor(args.inputs, args.provider));
+      const invokeRegion = regionFor(args.inputs, args.provider);
+      return options.invokes?.[args.token]?.(args.inputs, invokeRegion) ?? answerInvoke(args.token, args.inputs, invokeRegion);
     },
   };
 
@@ -342,7 +349,7 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
       return { id: physicalName, name: physicalName, arn: `arn:aws:ssm:${region}:${MOCK_ACCOUNT_ID}:parameter/${String(physicalName).replace(/^\//, "")}` };
     case "aws:ec2/vpcEndpoint:VpcEndpoint": {
       const id = `vpce-${createHash("sha256").update(name).digest("hex").slice(0, 17)}`;
-      return { id, arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT_ID}:vpc-endpoint/${id}`, ...(inputs.vpcEndpointType === "Gateway" ? { prefixListId: `pl-${createHash("sha256").update(`pl:${inputs.serviceName}`).digest("hex").slice(0, 8)}` } : {}) };
+      return { id, arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT_ID}:vpc-endpoint/${id}`, ...(inputs.vpcEndpointType === "Gateway" ? { prefixListId: mockPrefixListId(inputs.serviceName) } : {}) };
     }
     case "aws:ec2/securityGroup:SecurityGroup": {
       const id = `sg-${createHash("sha256").update(name).digest("hex").slice(0, 17)}`;
@@ -434,6 +441,13 @@ function answerInvoke(token: string, inputs: Record<string, any>, region: string
     case "aws:ec2/getVpc:getVpc":
       // An existing VPC as a default one is: 10.0.0.0/16 here, DNS support and hostnames on.
       return { id: inputs.id, arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT_ID}:vpc/${inputs.id}`, cidrBlock: "10.0.0.0/16", enableDnsSupport: true, enableDnsHostnames: true };
+    case "aws:ec2/getSubnet:getSubnet":
+      // A subnet's zone is the account's to know: each subnet answers a zone of its own, so a recording never finds two
+      // subnets sharing one unless a test says so (MockOptions.invokes).
+      return { id: inputs.id, arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT_ID}:subnet/${inputs.id}`, availabilityZone: `${region}-zone-of-${inputs.id}` };
+    case "aws:ec2/getPrefixList:getPrefixList":
+      // The AWS-managed prefix list of a gateway endpoint service, by its name: the id a gateway endpoint for it reports.
+      return { id: mockPrefixListId(inputs.name), name: inputs.name, cidrBlocks: [] };
     case "aws:ec2/getRouteTables:getRouteTables":
       return { ids: [`rtb-${createHash("sha256").update(JSON.stringify(inputs)).digest("hex").slice(0, 17)}`] };
     case "aws:iam/getPolicyDocument:getPolicyDocument":
@@ -462,6 +476,11 @@ function renderPolicyDocument(inputs: Record<string, any>): Record<string, unkno
     return out;
   });
   return { Version: "2012-10-17", Statement: statements };
+}
+
+/** The prefix list of a gateway endpoint service (`com.amazonaws.<region>.s3`), as endpoints and getPrefixList report it. */
+function mockPrefixListId(serviceName: string): string {
+  return `pl-${createHash("sha256").update(`pl:${serviceName}`).digest("hex").slice(0, 8)}`;
 }
 
 /** Deterministic mixed-case alphanumeric string, for ids whose real shape is base62 (e.g. user pool ids). */

@@ -25,7 +25,7 @@
  * `TRANSITION_NAMED_TYPES` only; a resource whose name field is absent is autonamed (the mocks do not run the
  * provider's autonaming), so it cannot collide.
  */
-import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
+import { asArray, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
 import { policyOf } from "./route53";
@@ -59,6 +59,7 @@ type TransitionContext = Pick<DeployRuleContext, "region">;
 const PROVIDER = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service";
 const RECORD = "aws:route53/record:Record";
 const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
+const VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
 const text = (value: unknown) => (typeof value === "string" && value ? value : undefined);
 /** Route 53 names as the provider stores them (record.go's StateFunc): lower case, no trailing dot. */
 const recordName = (value: unknown) => String(value ?? "").replace(/\.$/, "").toLowerCase();
@@ -153,7 +154,36 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     refusal: 'ChangeResourceRecordSets is refused (InvalidChangeBatch: "Tried to create resource record set ... but it already exists")',
     source: `${PROVIDER}/route53/record.go`,
   },
+  {
+    type: VPC_ENDPOINT,
+    label: "VPC endpoint",
+    // Not a name but what a VPC holds once per service: the private DNS of an interface endpoint, and a gateway
+    // endpoint's routes. Those are per route table; keyed by the VPC, a new gateway endpoint on other route tables of
+    // the VPC than the removed one's is reported too (a rename takes aliases either way).
+    key: (r) => {
+      const kind = vpcEndpointKind(r);
+      return kind && text(r.inputs.vpcId) && text(r.inputs.serviceName) ? JSON.stringify([r.inputs.vpcId, r.inputs.serviceName, kind]) : undefined;
+    },
+    describe: (r) => `${r.inputs.serviceName} (${vpcEndpointKind(r)}) in ${r.inputs.vpcId}`,
+    // vpc_endpoint.go: vpc_id, service_name, vpc_endpoint_type, service_region, service_network_arn and
+    // resource_configuration_arn are `ForceNew: true`; private_dns_enabled changes in place on an Interface endpoint.
+    replaceOn: ["vpcId", "serviceName", "vpcEndpointType", "serviceRegion", "serviceNetworkArn", "resourceConfigurationArn"],
+    refusal:
+      'CreateVpcEndpoint is refused: an interface endpoint with private DNS while the VPC has one for the service ("private-dns-enabled cannot be set because there is already a conflicting DNS domain", hashicorp/terraform-provider-aws#17535), a gateway endpoint on a route table that already routes the service (RouteAlreadyExists: "you cannot have multiple endpoint routes to the same service in a single route table")',
+    source: `${PROVIDER}/ec2/vpc_endpoint.go`,
+  },
 ];
+
+/**
+ * Which of a VPC's once-per-service slots an endpoint takes: "interface, private DNS", "gateway" (the provider's default
+ * type, vpc_endpoint.go `Default: awstypes.VpcEndpointTypeGateway`, with route tables), or none.
+ */
+function vpcEndpointKind(r: RecordedResource): "interface, private DNS" | "gateway" | undefined {
+  const type = r.inputs.vpcEndpointType ?? "Gateway";
+  if (type === "Interface" && r.inputs.privateDnsEnabled === true) return "interface, private DNS";
+  if (type === "Gateway" && asArray(r.inputs.routeTableIds).length > 0) return "gateway";
+  return undefined;
+}
 
 /** The transition findings' rule ids, with the page each rests on (docs/deploy-rules.md, "Second deploys"). */
 export const PLAN_TRANSITION_RULES = [

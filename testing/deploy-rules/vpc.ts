@@ -1,4 +1,4 @@
-/** VPC deploy rules: private DNS on interface endpoints, private REST APIs' resource policy, Lambda functions in a VPC. */
+/** VPC deploy rules: private DNS on interface endpoints, one endpoint per service in a VPC, private REST APIs' resource policy, Lambda functions in a VPC. */
 import { ofType, policyDocument, asArray } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
@@ -23,6 +23,64 @@ export const VPC_ENDPOINT_PRIVATE_DNS: DeployRule = {
       if (!vpc || (vpc.support && vpc.hostnames)) continue;
       const off = [...(vpc.support ? [] : ["DNS support"]), ...(vpc.hostnames ? [] : ["DNS hostnames"])].join(" and ");
       findings.push(finding("VpcEndpointPrivateDns", endpoint, `has private DNS in ${vpc.resource.type} ${vpc.resource.name}, which has ${off} off; AWS refuses the endpoint`, "set enableDnsSupport and enableDnsHostnames to true on the VPC"));
+    }
+    return findings;
+  },
+};
+
+/**
+ * A VPC holds one of each per service: "you cannot have multiple endpoint routes to the same service in a single route
+ * table" (gateway endpoints: awsdocs/amazon-vpc-user-guide doc_source/vpce-gateway.md, "Routing for gateway endpoints";
+ * CreateVpcEndpoint answers RouteAlreadyExists), and private DNS for an interface endpoint "associate[s] a private hosted
+ * zone with the specified VPC" holding the service's Regional name (API_CreateVpcEndpoint.html, PrivateDnsEnabled), which
+ * a second endpoint of the service cannot also associate: CreateVpcEndpoint answers "private-dns-enabled cannot be set
+ * because there is already a conflicting DNS domain for <service name> in the VPC" (hashicorp/terraform-provider-aws#17535;
+ * no AWS page states the one-per-VPC rule outright). Endpoints the VPC already has outside the plan are not seen here.
+ */
+export const VPC_ENDPOINT_UNIQUE: DeployRule = {
+  id: "VpcEndpointUnique",
+  title: "At most one interface endpoint with private DNS per VPC and service, and one gateway endpoint route per route table and service",
+  source: "https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const privateDns = new Map<string, RecordedResource>();
+    const routes = new Map<string, RecordedResource>();
+    for (const endpoint of ofType(graph, "aws:ec2/vpcEndpoint:VpcEndpoint")) {
+      const { vpcId, serviceName } = endpoint.inputs;
+      if (typeof vpcId !== "string" || typeof serviceName !== "string") continue;
+      // The provider's default type is Gateway (vpc_endpoint.go `Default: awstypes.VpcEndpointTypeGateway`).
+      const type = endpoint.inputs.vpcEndpointType ?? "Gateway";
+      if (type === "Interface" && endpoint.inputs.privateDnsEnabled === true) {
+        const key = JSON.stringify([vpcId, serviceName]);
+        const first = privateDns.get(key);
+        if (!first) privateDns.set(key, endpoint);
+        else
+          findings.push(
+            finding(
+              "VpcEndpointUnique",
+              endpoint,
+              `is a second interface endpoint with private DNS for ${serviceName} in VPC ${vpcId} (${first.name} is the first); the service's name in the VPC answers from one endpoint, and AWS refuses the second ("private-dns-enabled cannot be set because there is already a conflicting DNS domain")`,
+              `keep one endpoint per service and VPC and share it (PrivateNetwork: executeApiEndpoint: false and the other's endpoint id, or leave the service out of interfaceEndpoints), or set privateDnsEnabled: false on this one`,
+            ),
+          );
+      } else if (type === "Gateway") {
+        for (const routeTable of asArray<string>(endpoint.inputs.routeTableIds)) {
+          const key = JSON.stringify([vpcId, serviceName, routeTable]);
+          const first = routes.get(key);
+          if (!first) {
+            routes.set(key, endpoint);
+            continue;
+          }
+          findings.push(
+            finding(
+              "VpcEndpointUnique",
+              endpoint,
+              `is a second gateway endpoint for ${serviceName} on route table ${routeTable} (${first.name} has it); AWS keeps one endpoint route per service in a route table and refuses the second (RouteAlreadyExists)`,
+              `give the route table to one of them only (routeTableIds), or keep one gateway endpoint (PrivateNetwork: existingVpc.gatewayEndpoints without this service)`,
+            ),
+          );
+        }
+      }
     }
     return findings;
   },
@@ -87,4 +145,4 @@ export const LAMBDA_VPC_CONFIG: DeployRule = {
   },
 };
 
-export const VPC_RULES: DeployRule[] = [VPC_ENDPOINT_PRIVATE_DNS, PRIVATE_API_RESOURCE_POLICY, LAMBDA_VPC_CONFIG];
+export const VPC_RULES: DeployRule[] = [VPC_ENDPOINT_PRIVATE_DNS, VPC_ENDPOINT_UNIQUE, PRIVATE_API_RESOURCE_POLICY, LAMBDA_VPC_CONFIG];

@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { PrivateNetwork } from "../../components/private-network";
 import { record as recordProgram } from "../../testing/harness";
 import { checkPlanTransition, formatFinding } from "../../testing/deploy-rules";
 import { handBuilt } from "./fixture";
@@ -169,6 +170,41 @@ describe("checkPlanTransition: transitions that deploy", () => {
     const after = [record("old", { name: "a.example.com", type: "AAAA" }), record("new", { name: "a.example.com", type: "A" }, { dependencies: [urnOf("old")] })];
     expect(rules(before, after)).toEqual([]);
     expect(rules(before, [after[0], { ...after[1], dependencies: [] }])).toEqual([["TransitionNameTaken", `${RECORD} new`]]);
+  });
+});
+
+describe("checkPlanTransition: VPC endpoints one per service in a VPC", () => {
+  const onSharedVpc = (name: string, opts?: pulumi.ComponentResourceOptions) => recordProgram(() => new PrivateNetwork(name, { existingVpc: { vpcId: "vpc-0abc", subnetIds: ["subnet-1"] } }, opts));
+
+  it("finds a PrivateNetwork on an existing VPC renamed (network → net): its endpoints are created beside the deployed ones", async () => {
+    const findings = checkPlanTransition(await onSharedVpc("network"), await onSharedVpc("net"), { stack: "prod", region: "us-east-1" });
+    // In registration order, which the endpoints' lookups (getSubnet, getRouteTables) decide.
+    expect(findings.map((f) => `${f.rule} ${f.resource}`).sort()).toEqual([
+      "TransitionNameTaken aws:ec2/vpcEndpoint:VpcEndpoint net-dynamodb",
+      "TransitionNameTaken aws:ec2/vpcEndpoint:VpcEndpoint net-execute-api",
+      "TransitionNameTaken aws:ec2/vpcEndpoint:VpcEndpoint net-s3",
+    ]);
+    const executeApi = findings.find((f) => f.resource.endsWith(" net-execute-api"))!;
+    expect(executeApi.problem).toMatch(
+      /^is created by the update as VPC endpoint com\.amazonaws\.us-east-1\.execute-api \(interface, private DNS\) in vpc-0abc; aws:ec2\/vpcEndpoint:VpcEndpoint network-execute-api of the deployed plan holds the name and is removed from the program, which Pulumi deletes only at the end of the update, after every create\. CreateVpcEndpoint is refused/,
+    );
+    expect(executeApi.fix).toContain('aliases: [{ name: "network-execute-api" }]');
+  });
+
+  it("passes the rename with the component's alias, and a PrivateNetwork that makes its own VPC", async () => {
+    expect(checkPlanTransition(await onSharedVpc("network"), await onSharedVpc("net", { aliases: [{ name: "network" }] })).map(formatFinding)).toEqual([]);
+    const ownVpc = (name: string) => recordProgram(() => new PrivateNetwork(name));
+    expect(checkPlanTransition(await ownVpc("network"), await ownVpc("net")).map(formatFinding)).toEqual([]);
+  });
+
+  it("keys interface endpoints only with private DNS, and a gateway endpoint apart from an interface one for the same service", () => {
+    const VPCE = "aws:ec2/vpcEndpoint:VpcEndpoint";
+    const endpoint = (logical: string, inputs: Record<string, any>) => handBuilt(VPCE, logical, { vpcId: "vpc-1", serviceName: "com.amazonaws.us-east-1.s3", ...inputs });
+    const noDns = (logical: string) => endpoint(logical, { vpcEndpointType: "Interface", privateDnsEnabled: false, subnetIds: ["subnet-1"] });
+    expect(rules([noDns("old")], [noDns("new")])).toEqual([]);
+    expect(rules([endpoint("gateway", { vpcEndpointType: "Gateway", routeTableIds: ["rtb-1"] })], [endpoint("interface", { vpcEndpointType: "Interface", privateDnsEnabled: true })])).toEqual([]);
+    // The provider's default type is Gateway.
+    expect(rules([endpoint("old", { routeTableIds: ["rtb-1"] })], [endpoint("new", { routeTableIds: ["rtb-1"] })])).toEqual([["TransitionNameTaken", `${VPCE} new`]]);
   });
 });
 
