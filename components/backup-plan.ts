@@ -19,7 +19,8 @@ export interface BackupVaultLock {
   maxRetentionDays?: number;
   /**
    * Days until the lock becomes immutable (compliance mode: then nobody, root included, can delete the recovery points,
-   * the lock or the vault before they expire); at least 3. Unset, the lock stays changeable (governance mode).
+   * the lock or the vault before they expire, and nobody can change the lock's numbers); at least 3. Unset, the lock
+   * stays changeable (governance mode).
    * @default unset (governance mode)
    */
   changeableForDays?: number;
@@ -38,7 +39,18 @@ export interface BackupPlanArgs {
   retentionDays?: number;
   /** A region whose vault gets a copy of every backup, kept as long. @default none */
   copyRegion?: string;
-  /** A vault lock on the vaults (WORM). @default none */
+  /**
+   * A vault lock on the vaults (WORM). A governance lock (no `changeableForDays`) follows the program: changing it
+   * replaces it (delete first), removing it deletes it, and a destroy that keeps the vaults keeps it. A compliance lock
+   * (`changeableForDays`) is frozen from its lock date: AWS then refuses PutBackupVaultLockConfiguration and
+   * DeleteBackupVaultLockConfiguration ("On and after the lock date, the Vault Lock becomes immutable and cannot be
+   * changed or deleted",
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupvault-lockconfigurationtype.html),
+   * so its minimum, maximum and `changeableForDays`, and with them `retentionDays` within that range, can no longer
+   * change: every lock field replaces the lock, and the replacement's Put is refused. Change them before the lock date,
+   * or move to new vaults (a new BackupPlan name).
+   * @default none
+   */
   vaultLock?: BackupVaultLock;
   /** The role AWS Backup assumes. @default a role with the AWS managed policies AWSBackupServiceRolePolicyForBackup and ...ForRestores */
   roleArn?: pulumi.Input<string>;
@@ -208,11 +220,31 @@ export class BackupPlan extends pulumi.ComponentResource {
           new aws.backup.VaultLockConfiguration(
             `${prefix}-vault-lock`,
             { backupVaultName: vault.name, minRetentionDays: lock.minRetentionDays, maxRetentionDays: lock.maxRetentionDays, changeableForDays: lock.changeableForDays, region },
-            keep,
+            this.lockOptions(lock, vault),
           ),
         ]
       : [];
     return { key, vault, locks };
+  }
+
+  /**
+   * How a vault's lock is replaced and deleted. Every lock field is ForceNew and the lock's id is the vault's name
+   * (terraform-provider-aws internal/service/backup/vault_lock_configuration.go: create is PutBackupVaultLockConfiguration,
+   * delete DeleteBackupVaultLockConfiguration on d.Id()), so a create-first replacement would put the new lock and then
+   * let the old one's delete remove it from the same vault.
+   */
+  private lockOptions(lock: BackupVaultLock, vault: aws.backup.Vault): pulumi.CustomResourceOptions {
+    // Compliance mode: "On and after the lock date, the Vault Lock becomes immutable and cannot be changed or deleted"
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupvault-lockconfigurationtype.html),
+    // so it stays with its kept vault (validate requires retainOnDelete) and Pulumi never calls its delete, on a
+    // replacement either. Not delete-first: a Put refused after the lock date then leaves the deployed lock in the state.
+    if (lock.changeableForDays !== undefined) return { parent: this, retainOnDelete: this.spec.retainOnDelete };
+    // Governance mode, kept vault: deletedWith keeps the lock through a destroy that keeps the vault (the engine skips
+    // the delete of a resource whose deletedWith target the same operation deletes, retained or not: pulumi/pulumi
+    // pkg/resource/deploy/step.go isDeletedWith), while removing only the lock deletes it instead of leaving the vault
+    // locked. Governance mode, vault deleted with the stack: the lock goes first (the vault is its dependency), so
+    // forceDestroy can empty the vault. Either way a replacement deletes the old lock before it puts the new one.
+    return { parent: this, retainOnDelete: false, deleteBeforeReplace: true, deletedWith: this.spec.retainOnDelete ? vault : undefined };
   }
 
   /** Trusted by backup.amazonaws.com, with AWS's managed policies for backing up and restoring (scoped by AWS to supported services). */

@@ -65,6 +65,17 @@ export const BACKUP_LIFECYCLE: DeployRule = {
 /**
  * Vault lock: "you must set ChangeableForDays to 3 or greater"; a backup or copy job into a locked vault whose
  * retention is under the minimum or over the maximum fails, and so does one with no lifecycle under a maximum (kept forever).
+ *
+ * And how the lock is replaced and deleted. Every field of aws_backup_vault_lock_configuration is ForceNew and its id
+ * is the vault's name (terraform-provider-aws internal/service/backup/vault_lock_configuration.go: create is
+ * PutBackupVaultLockConfiguration, delete DeleteBackupVaultLockConfiguration{BackupVaultName: d.Id()}); Pulumi replaces
+ * create-first unless deleteBeforeReplace (https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/), so the
+ * old lock's delete removes the lock the new one just put, unless the lock is retainOnDelete, whose delete Pulumi skips
+ * "when deleting or replacing the resource" (https://www.pulumi.com/docs/iac/concepts/options/retainondelete/). A
+ * governance lock (no ChangeableForDays) that is retained stays on the vault when the program drops it, and every later
+ * job outside its range fails; deletedWith the vault keeps it only through a destroy that keeps the vault too (pulumi
+ * pkg/resource/deploy/step.go isDeletedWith). A kept vault's lock that is neither is deleted by that destroy.
+ * (A compliance lock may stay retained: on and after the lock date AWS refuses its delete anyway.)
  */
 export const BACKUP_VAULT_LOCK: DeployRule = {
   id: "BackupVaultLock",
@@ -83,6 +94,37 @@ export const BACKUP_VAULT_LOCK: DeployRule = {
       }
       const vault = vaultNamed(graph, lock.inputs.backupVaultName);
       if (vault) locks.set(vault, lock);
+      const range = `${minRetentionDays ?? 1}–${maxRetentionDays ?? "∞"} days`;
+      if (!lock.retainOnDelete && !lock.deleteBeforeReplace) {
+        findings.push(
+          finding(
+            "BackupVaultLock",
+            lock,
+            "is replaced create-before-delete: every lock field is ForceNew and the lock's id is its vault's name, so the new lock's PutBackupVaultLockConfiguration is followed by the old one's DeleteBackupVaultLockConfiguration on the same vault, which removes it; the vault is left unlocked while the state shows a lock",
+            "set deleteBeforeReplace: true on the lock (the vault is briefly unlocked while it is put again)",
+          ),
+        );
+      }
+      if (lock.retainOnDelete && changeableForDays === undefined) {
+        findings.push(
+          finding(
+            "BackupVaultLock",
+            lock,
+            `is a governance-mode lock (no changeableForDays) retained on delete: removing it from the program never calls DeleteBackupVaultLockConfiguration, so vault ${vault?.name ?? lock.inputs.backupVaultName} stays locked to ${range}, and every later job outside that range fails`,
+            `drop retainOnDelete${vault?.retainOnDelete ? ` and give it deletedWith: ${vault.name} (kept through a destroy that keeps the vault, deleted when the lock alone is removed)` : ""}, with deleteBeforeReplace: true`,
+          ),
+        );
+      }
+      if (vault?.retainOnDelete && !lock.retainOnDelete && lock.deletedWith !== vault.urn) {
+        findings.push(
+          finding(
+            "BackupVaultLock",
+            lock,
+            `locks vault ${vault.name}, which is retained on delete, but is neither retained nor deletedWith it: a destroy keeps the vault and its recovery points but deletes their lock`,
+            `give the lock deletedWith: ${vault.name}`,
+          ),
+        );
+      }
     }
     for (const plan of ofType(graph, PLAN)) {
       for (const { vault, lifecycle, what } of jobs(graph, plan)) {
@@ -125,22 +167,43 @@ export const BACKUP_RETAINED_VAULT_NAME: DeployRule = {
  * A vault that is not kept goes with the stack, and "you can delete a backup vault only if it is empty"
  * (DeleteBackupVault): the provider deletes its recovery points first only with `force_destroy`
  * (terraform-provider-aws internal/service/backup/vault.go). Without it, `pulumi destroy` fails once the first job ran.
+ * With a compliance-mode lock (ChangeableForDays), forceDestroy does not help: "On and after the lock date, the Vault
+ * Lock becomes immutable and cannot be changed or deleted"
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupvault-lockconfigurationtype.html),
+ * and while it holds it prevents "attempts to delete any recovery point stored in or created in a backup vault"
+ * (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_PutBackupVaultLockConfiguration.html), so the provider's
+ * DeleteRecoveryPoint calls fail and the vault stays.
  */
 export const BACKUP_VAULT_DESTROYABLE: DeployRule = {
   id: "BackupVaultDestroyable",
   title: "A backup vault that is not kept on delete can be deleted with its recovery points",
   source: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DeleteBackupVault.html",
   check(graph) {
-    return ofType(graph, VAULT)
-      .filter((vault) => !vault.retainOnDelete && vault.inputs.forceDestroy !== true)
-      .map((vault) =>
-        finding(
-          "BackupVaultDestroyable",
-          vault,
-          "is deleted with the stack but not forceDestroy: AWS Backup deletes only an empty vault, so `pulumi destroy` fails once a job has written a recovery point",
-          "set forceDestroy: true on a vault the stack may delete (BackupPlan does when retainOnDelete is off), or retainOnDelete to keep it and its recovery points",
-        ),
-      );
+    const findings: DeployFinding[] = [];
+    const complianceLocks = ofType(graph, LOCK).filter((lock) => lock.inputs.changeableForDays !== undefined);
+    for (const vault of ofType(graph, VAULT).filter((v) => !v.retainOnDelete)) {
+      const lock = complianceLocks.find((l) => vaultNamed(graph, l.inputs.backupVaultName) === vault);
+      if (lock) {
+        findings.push(
+          finding(
+            "BackupVaultDestroyable",
+            vault,
+            `is deleted with the stack but locked in compliance mode by ${lock.name} (changeableForDays ${lock.inputs.changeableForDays}): on and after the lock date AWS refuses to delete the lock, and the recovery points until they expire, so \`pulumi destroy\` fails even with forceDestroy`,
+            "set retainOnDelete: true on the vault and its lock (BackupPlan requires it with changeableForDays), or use a governance-mode lock (no changeableForDays) on a vault the stack may delete",
+          ),
+        );
+      } else if (vault.inputs.forceDestroy !== true) {
+        findings.push(
+          finding(
+            "BackupVaultDestroyable",
+            vault,
+            "is deleted with the stack but not forceDestroy: AWS Backup deletes only an empty vault, so `pulumi destroy` fails once a job has written a recovery point",
+            "set forceDestroy: true on a vault the stack may delete (BackupPlan does when retainOnDelete is off), or retainOnDelete to keep it and its recovery points",
+          ),
+        );
+      }
+    }
+    return findings;
   },
 };
 

@@ -17,8 +17,9 @@
  * name that a resource of `before` still holds at that moment (TransitionNameTaken: "already exists"; for an upsert API,
  * or SNS Subscribe, which answers with the subscription an endpoint already has, the create succeeds and the later
  * delete of the old holder removes it: TransitionNameOverwritten), Route 53
- * records of one name and type switching routing policy record by record (TransitionRoutingPolicy), and, of any type,
- * two resources claiming one deployed resource through aliases (TransitionDuplicateAlias).
+ * records of one name and type switching routing policy record by record (TransitionRoutingPolicy), a compliance-mode
+ * backup vault lock whose numbers change, which AWS refuses from its lock date (TransitionVaultLockImmutable), and, of
+ * any type, two resources claiming one deployed resource through aliases (TransitionDuplicateAlias).
  *
  * Both plans are recordings in update mode (`runProgramOffline`, `record`), compared by URN, with the renames the new
  * plan declares in `aliases` followed as the engine matches them. Names are checked for the types in
@@ -191,7 +192,15 @@ export const PLAN_TRANSITION_RULES = [
   { id: "TransitionNameOverwritten", title: "An upsert-created resource is not deleted afterwards with the old resource of the same name", source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html" },
   { id: "TransitionDuplicateAlias", title: "No two resources of the plan claim one deployed resource through their aliases", source: "https://www.pulumi.com/docs/iac/concepts/options/aliases/" },
   { id: "TransitionRoutingPolicy", title: "Records of one name and type do not switch routing policy one record at a time", source: "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html" },
+  { id: "TransitionVaultLockImmutable", title: "A compliance-mode backup vault lock keeps its numbers", source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupvault-lockconfigurationtype.html" },
 ] as const;
+
+const VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
+/** Every field of aws_backup_vault_lock_configuration is ForceNew (internal/service/backup/vault_lock_configuration.go). */
+const VAULT_LOCK_NUMBERS = ["minRetentionDays", "maxRetentionDays", "changeableForDays"] as const;
+
+/** Types whose inputs a saved plan keeps besides the named ones: the transition checks read them, and they hold no secret. */
+const TRANSITION_INPUT_TYPES: readonly string[] = [VAULT_LOCK];
 
 type Action = "create" | "replace" | "replace-delete-first" | "move";
 
@@ -336,6 +345,41 @@ function routingFindings(before: Graph, after: Graph, stack: string | undefined)
 }
 
 /**
+ * A compliance-mode lock (deployed with ChangeableForDays) whose minimum, maximum or ChangeableForDays changes on the
+ * same vault. Every lock field is ForceNew, so the update replaces the lock, and the replacement's create is
+ * PutBackupVaultLockConfiguration on that vault: "Before the lock date, you can ... change the Vault Lock configuration
+ * using PutBackupVaultLockConfiguration. On and after the lock date, the Vault Lock becomes immutable and cannot be
+ * changed or deleted" (AWS::Backup::BackupVault LockConfigurationType). A plan does not know the lock date, so the
+ * change is reported whenever the deployed lock is a compliance one. A lock whose inputs the deployed plan does not
+ * hold (saved before they were kept) is not judged.
+ */
+function vaultLockFindings(before: Graph, after: Graph, stack: string | undefined): DeployFinding[] {
+  const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
+  const findings: DeployFinding[] = [];
+  for (const lock of ofType(after, VAULT_LOCK)) {
+    const old = beforeByUrn.get(lock.urn);
+    const deployedDays = old?.inputs.changeableForDays;
+    if (!old || typeof deployedDays !== "number") continue;
+    // A lock put on another vault (or in another region) is that vault's first lock, not a change of this one.
+    if (old.inputs.backupVaultName !== lock.inputs.backupVaultName || (old.inputs.region ?? "") !== (lock.inputs.region ?? "")) continue;
+    const changes = VAULT_LOCK_NUMBERS.filter((field) => (old.inputs[field] ?? null) !== (lock.inputs[field] ?? null)).map(
+      (field) => `${field} ${old.inputs[field] ?? "unset"} → ${lock.inputs[field] ?? "unset"}`,
+    );
+    if (changes.length === 0) continue;
+    findings.push(
+      finding(
+        "TransitionVaultLockImmutable",
+        lock,
+        `changes the compliance-mode lock of vault ${lock.inputs.backupVaultName} (deployed with changeableForDays ${deployedDays}): ${changes.join(", ")}. Every lock field replaces the lock, and its PutBackupVaultLockConfiguration is refused on and after the lock date (${deployedDays} days after the deployed lock was put): "the Vault Lock becomes immutable and cannot be changed or deleted", so the update stops at the lock${!lock.retainOnDelete && lock.deleteBeforeReplace ? " (replaced delete-first, its DeleteBackupVaultLockConfiguration is refused first)" : ""}`,
+        "keep the deployed lock's numbers (and retentionDays within them) once its lock date has passed; before it, the change is allowed and sets a new lock date. To keep recovery points under other numbers, back up into new vaults (a new BackupPlan name) and let the old ones expire",
+        stack,
+      ),
+    );
+  }
+  return findings;
+}
+
+/**
  * What goes wrong when a stack deployed with plan `before` is updated to plan `after` (both recorded in update mode,
  * e.g. main's plan and a branch's). An empty list means none of the known second-deploy failures; the single-plan
  * rules (`checkDeployRules`) still apply to `after` on its own. `context.stack` is copied onto the findings;
@@ -345,7 +389,12 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
   const scope: TransitionContext = { region: context.region ?? "" };
   const matched = claims(before, after);
   const deployed = renamedByAliases(before, matched.renamed);
-  return [...aliasFindings(matched.duplicates, context.stack), ...nameFindings(deployed, after, scope, context.stack), ...routingFindings(deployed, after, context.stack)];
+  return [
+    ...aliasFindings(matched.duplicates, context.stack),
+    ...nameFindings(deployed, after, scope, context.stack),
+    ...routingFindings(deployed, after, context.stack),
+    ...vaultLockFindings(deployed, after, context.stack),
+  ];
 }
 
 /**
@@ -461,7 +510,7 @@ export interface SavedPlan {
  * (resolved config secrets, environment variables) and Lambda code, and no transition check reads them.
  */
 export function toSavedPlan(graph: Graph, context: Pick<DeployRuleContext, "stack" | "region">): SavedPlan {
-  const kept = new Set([...TRANSITION_NAMED_TYPES.map((k) => k.type)]);
+  const kept = new Set([...TRANSITION_NAMED_TYPES.map((k) => k.type), ...TRANSITION_INPUT_TYPES]);
   const resources = graph.map((r): RecordedResource => {
     const inputs = kept.has(r.type) ? r.inputs : r.type.startsWith("pulumi:providers:") && typeof r.inputs.region === "string" ? { region: r.inputs.region } : {};
     return { ...r, inputs: JSON.parse(JSON.stringify(inputs)), state: {} };

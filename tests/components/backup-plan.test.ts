@@ -103,6 +103,34 @@ describe("BackupPlan", () => {
     for (const lock of locks) expect(plan.dependencies).toContain(lock.urn);
   });
 
+  it("replaces a lock delete-first, and keeps a governance lock on a kept vault only while the vault goes too (deletedWith)", async () => {
+    const lockOf = (graph: Awaited<ReturnType<typeof record>>, name: string) => resource(graph, "aws:backup/vaultLockConfiguration:VaultLockConfiguration", name);
+    const options = (lock: ReturnType<typeof lockOf>) => ({ retainOnDelete: lock.retainOnDelete, deletedWith: lock.deletedWith, deleteBeforeReplace: lock.deleteBeforeReplace });
+
+    // Governance lock on kept vaults (prod): a replacement's create-first Put would be undone by the old lock's delete
+    // (same vault), so it is replaced delete-first; a destroy that keeps the vault skips the lock's delete (deletedWith),
+    // while removing only the lock deletes it, so the vault is not left locked.
+    const kept = await record(() => new BackupPlan("gov", { resources: tables, retentionDays: 35, copyRegion: "us-west-2", vaultLock: { minRetentionDays: 35, maxRetentionDays: 35 }, retainOnDelete: true }));
+    for (const [lockName, vaultName] of [["gov-vault-lock", "gov-vault"], ["gov-copy-vault-lock", "gov-copy-vault"]]) {
+      const lock = lockOf(kept, lockName);
+      expect(options(lock), lockName).toEqual({ retainOnDelete: false, deletedWith: resource(kept, "aws:backup/vault:Vault", vaultName).urn, deleteBeforeReplace: true });
+      // Same logical name and parent as before the change: an options change, not a new URN (no replacement, no alias).
+      expect(lock.parent).toBe(resource(kept, "serverless-fullstack:index:BackupPlan", "gov").urn);
+      expect(lock.urn.endsWith(`::${lockName}`)).toBe(true);
+      expect(lock.aliases ?? []).toEqual([]);
+    }
+
+    // Governance lock on vaults deleted with the stack: deleted before the vault (its dependency), so forceDestroy can
+    // empty the vault; replaced delete-first.
+    const gone = await record(() => new BackupPlan("dev", { resources: tables, vaultLock: { minRetentionDays: 35 } }));
+    expect(options(lockOf(gone, "dev-vault-lock"))).toEqual({ retainOnDelete: false, deletedWith: undefined, deleteBeforeReplace: true });
+
+    // Compliance lock: AWS refuses its delete after the lock date, so it is retained (and a replacement's Put is the
+    // only call it makes); not delete-first, so a refused Put leaves the deployed lock in the state.
+    const compliance = await record(() => new BackupPlan("wor", { resources: tables, vaultLock: { minRetentionDays: 35, changeableForDays: 3 }, retainOnDelete: true }));
+    expect(options(lockOf(compliance, "wor-vault-lock"))).toEqual({ retainOnDelete: true, deletedWith: undefined, deleteBeforeReplace: false });
+  });
+
   it.each([
     [{ resources: [] }, /BackupPlan "bad": resources \[\] is empty/],
     [{ schedule: "rate(1 day)" }, /schedule "rate\(1 day\)" is not an AWS Backup cron expression/],

@@ -107,6 +107,22 @@ describe("StackSecret", () => {
     expect(resource(graph, "aws:secretsmanager/secretVersion:SecretVersion", "rotated-value").inputs.secretId).toBe(secret.id);
   });
 
+  it("refuses a replica in the secret's own region, also when that region is the stack's aws:region (no region arg)", () => {
+    expect(() => new StackSecret("own-region", { value: "v", region: "eu-west-1", replicaRegions: ["eu-west-1"] })).toThrow(
+      /^StackSecret "own-region": replicaRegions "eu-west-1" is the secret's own region/,
+    );
+    const previous = process.env.AWS_REGION;
+    process.env.AWS_REGION = "eu-central-1";
+    try {
+      expect(() => new StackSecret("stack-region", { value: "v", customerKey: true, replicaRegions: ["eu-central-1"] })).toThrow(
+        /^StackSecret "stack-region": replicaRegions "eu-central-1" is the secret's own region.*List only the other regions/,
+      );
+    } finally {
+      if (previous === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = previous;
+    }
+  });
+
   it.each([1, 6, 31, 2.5])("refuses recoveryWindowDays %s, which Secrets Manager rejects", async (days) => {
     expect(() => new StackSecret("bad-window", { value: "v", recoveryWindowDays: days })).toThrow(/StackSecret "bad-window": recoveryWindowDays .* is not 0 or 7–30/);
   });

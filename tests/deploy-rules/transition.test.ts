@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { PrivateNetwork } from "../../components/private-network";
 import { record as recordProgram } from "../../testing/harness";
-import { checkPlanTransition, formatFinding } from "../../testing/deploy-rules";
+import { BackupPlan, type BackupVaultLock } from "../../components/backup-plan";
+import { checkPlanTransition, formatFinding, readSavedPlan, toSavedPlan } from "../../testing/deploy-rules";
 import { handBuilt } from "./fixture";
 
 const MODEL = "aws:apigateway/model:Model";
@@ -289,3 +290,35 @@ describe("checkPlanTransition: renames the program declares with aliases", () =>
   });
 });
 
+
+describe("checkPlanTransition: a compliance-mode vault lock, frozen from its lock date", () => {
+  const table = "arn:aws:dynamodb:us-east-1:123456789012:table/t";
+  const LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
+  const backup = (retentionDays: number, vaultLock: BackupVaultLock) => recordProgram(() => new BackupPlan("bk", { resources: [table], retentionDays, vaultLock, retainOnDelete: true }));
+
+  it("finds a compliance lock whose numbers change (retentionDays 35 → 60): the replacement's Put is refused on and after the lock date", async () => {
+    const before = await backup(35, { minRetentionDays: 35, maxRetentionDays: 35, changeableForDays: 3 });
+    const after = await backup(60, { minRetentionDays: 60, maxRetentionDays: 60, changeableForDays: 60 });
+    const findings = checkPlanTransition(before, after, { stack: "prod", region: "us-east-1" });
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionVaultLockImmutable", `${LOCK} bk-vault-lock`]]);
+    expect(findings[0].problem).toMatch(
+      /^changes the compliance-mode lock of vault serverless-fullstack-test-bk-\w{6} \(deployed with changeableForDays 3\): minRetentionDays 35 → 60, maxRetentionDays 35 → 60, changeableForDays 3 → 60\. Every lock field replaces the lock, and its PutBackupVaultLockConfiguration is refused on and after the lock date \(3 days after the deployed lock was put\): "the Vault Lock becomes immutable and cannot be changed or deleted"/,
+    );
+    expect(findings[0].fix).toMatch(/^keep the deployed lock's numbers \(and retentionDays within them\)/);
+    // Through the file npm run plan -- --save writes, which keeps the locks' inputs.
+    const saved = readSavedPlan(JSON.stringify(toSavedPlan(before, { stack: "prod", region: "us-east-1" })));
+    expect(checkPlanTransition(saved.resources, after, { stack: "prod", region: "us-east-1" }).map((f) => f.rule)).toEqual(["TransitionVaultLockImmutable"]);
+  });
+
+  it("passes the same compliance lock, a governance lock that changes, and a plan saved without the locks' inputs", async () => {
+    const compliance = await backup(35, { minRetentionDays: 35, maxRetentionDays: 35, changeableForDays: 3 });
+    expect(checkPlanTransition(compliance, compliance)).toEqual([]);
+    const governance = await backup(35, { minRetentionDays: 35, maxRetentionDays: 35 });
+    expect(checkPlanTransition(governance, await backup(60, { minRetentionDays: 60, maxRetentionDays: 60 }))).toEqual([]);
+    // Governance → compliance: the deployed lock can still be changed.
+    expect(checkPlanTransition(governance, compliance)).toEqual([]);
+    // Plans saved before the locks' inputs were kept (tests/fixtures/plans) tell nothing about the deployed lock.
+    const withoutInputs = compliance.map((r) => (r.type === LOCK ? { ...r, inputs: {} } : r));
+    expect(checkPlanTransition(withoutInputs, await backup(60, { minRetentionDays: 60, maxRetentionDays: 60, changeableForDays: 3 }))).toEqual([]);
+  });
+});
