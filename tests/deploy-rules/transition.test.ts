@@ -98,6 +98,15 @@ describe("checkPlanTransition: an S3 bucket's one configuration moved to a new l
     expect(findings[0].problem).toMatch(/PutBucketNotificationConfiguration replaces the bucket's whole notification configuration, so the create succeeds/);
   });
 
+  it("passes UploadBucket's CORS configuration from a stack deployed as u-cors-site (alias) and across suffix changes; finds the suffix changed in the same update", async () => {
+    const uploads = (suffix: string) => recordProgram(() => new UploadBucket("u").allowBrowserUploads(suffix, [corsRule.allowedOrigins[0]]));
+    const deployedAsSite = await uploadsWithCors("u-cors-site");
+    expect(checkPlanTransition(deployedAsSite, await uploads("site")).map(formatFinding)).toEqual([]);
+    expect(checkPlanTransition(await uploads("site"), await uploads("web")).map(formatFinding)).toEqual([]);
+    // The alias names the suffix of the call: a deployed u-cors-site and a call with "web" are two configurations.
+    expect(rules(deployedAsSite, await uploads("web"))).toEqual([["TransitionNameOverwritten", `${CORS} u-cors`]]);
+  });
+
   it("passes the configuration kept on its logical name, moved to another bucket, or replaced with the bucket it configures", async () => {
     expect(rules(await uploadsWithCors("u-cors-site"), await uploadsWithCors("u-cors-site"))).toEqual([]);
     const cors = (logical: string, bucket: string, more: Partial<RecordedResource> = {}) => handBuilt(CORS, logical, { bucket, corsRules: [corsRule] }, more);
