@@ -96,6 +96,12 @@ describe("checkPlanTransition: an S3 bucket's one configuration moved to a new l
     const findings = checkPlanTransition(before, after, { stack: "prod", region: "us-east-1" });
     expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameOverwritten", `${NOTIFICATION} thumbs-notification`]]);
     expect(findings[0].problem).toMatch(/PutBucketNotificationConfiguration replaces the bucket's whole notification configuration, so the create succeeds/);
+    // docs/events.md: the standalone BucketEvents with notify's name as alias is the deployed one renamed.
+    const renamed = await recordProgram(() => {
+      const uploads = new UploadBucket("u");
+      new BucketEvents("thumbs", { bucket: uploads.nodes.bucket, subscriptions: subscriptions(thumbnails()) }, { aliases: [{ name: "u-events", parent: uploads }] });
+    });
+    expect(checkPlanTransition(before, renamed).map(formatFinding)).toEqual([]);
   });
 
   it("passes UploadBucket's CORS configuration from a stack deployed as u-cors-site (alias) and across suffix changes; finds the suffix changed in the same update", async () => {
