@@ -87,7 +87,8 @@ export class BucketEvents extends pulumi.ComponentResource {
 
   constructor(name: string, args: BucketEventsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:BucketEvents", name, {}, opts);
-    validateSubscriptions(argFailer("BucketEvents", name), args.subscriptions ?? {}, args.region);
+    const bucketRegion = regionWhereCreated(args.region, args.bucket, "aws:s3/bucket:Bucket");
+    validateSubscriptions(argFailer("BucketEvents", name), args.subscriptions ?? {}, bucketRegion);
     this.spec = {
       name,
       bucketName: args.bucket.bucket,
@@ -139,7 +140,25 @@ export class BucketEvents extends pulumi.ComponentResource {
   }
 }
 
-function validateSubscriptions(fail: ArgFailure, subscriptions: Record<string, ObjectEventSubscription>, bucketRegion: string | undefined): void {
+/** A region as construction knows it: undefined when it is an explicit provider's (an Output, unknown here). */
+interface KnownRegion {
+  region: string | undefined;
+  /** Taken from the stack's aws:region, the resource having no region of its own. */
+  implicit: boolean;
+}
+
+/**
+ * Where a resource is created: its own `region`, else, under the default provider, the stack's `aws:region`
+ * (`aws.config.region`, which falls back to AWS_REGION / AWS_DEFAULT_REGION as the provider does). Under an explicit
+ * provider (given to it or a parent) the region is the provider's, an Output not known at construction.
+ */
+function regionWhereCreated(own: string | undefined, resource: pulumi.Resource, type: string): KnownRegion {
+  if (own) return { region: own, implicit: false };
+  if (resource.getProvider?.(type) !== undefined) return { region: undefined, implicit: false };
+  return { region: aws.config.region, implicit: true };
+}
+
+function validateSubscriptions(fail: ArgFailure, subscriptions: Record<string, ObjectEventSubscription>, bucketRegion: KnownRegion): void {
   const entries = Object.entries(subscriptions);
   if (entries.length === 0) fail("subscriptions", subscriptions, "is empty", 'Subscribe at least one function, e.g. { thumbnails: { function, events: ["s3:ObjectCreated:*"] } }.');
   for (const [id, s] of entries) {
@@ -154,9 +173,20 @@ function validateSubscriptions(fail: ArgFailure, subscriptions: Record<string, O
     for (const [field, value] of [["filterPrefix", s.filterPrefix], ["filterSuffix", s.filterSuffix]] as const) {
       if (value !== undefined && (value === "" || value.length > FILTER_MAX_LENGTH)) fail(`${at}.${field}`, value, `is not 1–${FILTER_MAX_LENGTH} characters`, `Leave ${field} unset to match every key, or shorten it.`);
     }
-    const fnRegion = s.function.spec.region;
-    if (fnRegion && bucketRegion && fnRegion !== bucketRegion) {
-      fail(`${at}.function`, s.function.spec.name, `is in ${fnRegion}, but the bucket is in ${bucketRegion}; S3 notifies Lambda functions in the bucket's region`, "Create the function in the bucket's region.");
+    // "The Lambda function must be in the same region as your S3 bucket" (Amazon S3 User Guide, "How Do I Set Up a
+    // Destination to Receive Event Notifications?", awsdocs/amazon-s3-user-guide setup-event-notification-destination.md;
+    // AWS Prescriptive Guidance: "the Lambda function can't directly subscribe to notifications from S3 buckets that are
+    // hosted in different AWS Regions"). A region left unset is the stack's, so compare where each is created; an
+    // explicit provider's region is unknown here and left to the deploy rule S3NotificationFunctionRegion.
+    const fnRegion = regionWhereCreated(s.function.spec.region, s.function, "aws:lambda/function:Function");
+    if (fnRegion.region && bucketRegion.region && fnRegion.region !== bucketRegion.region) {
+      const where = (known: KnownRegion) => `${known.region}${known.implicit ? " (the stack's aws:region)" : ""}`;
+      fail(
+        `${at}.function`,
+        s.function.spec.name,
+        `is in ${where(fnRegion)}, but the bucket is in ${where(bucketRegion)}; S3 invokes only Lambda functions in the bucket's region`,
+        `Create the function in ${bucketRegion.region} (region: "${bucketRegion.region}"), or the bucket in ${fnRegion.region}.`,
+      );
     }
   }
   for (const [i, [a, first]] of entries.entries()) {

@@ -63,6 +63,8 @@ export class UploadBucket extends pulumi.ComponentResource {
   readonly replicas = new Map<string, BucketReplica>();
   /** The bucket's object events, once `notify` has set them. */
   events?: BucketEvents;
+  /** The bucket's CORS configuration, once `allowBrowserUploads` has set it. */
+  private cors?: aws.s3.BucketCorsConfiguration;
   private readonly name: string;
 
   constructor(name: string, args: UploadBucketArgs = {}, opts?: pulumi.ComponentResourceOptions) {
@@ -139,17 +141,32 @@ export class UploadBucket extends pulumi.ComponentResource {
     return replica;
   }
 
-  /** Lets browsers on `origins` PUT (presigned) and GET objects; call once the site's URL exists. */
+  /**
+   * Lets browsers on `origins` PUT (presigned) and GET objects; call once the site's URL exists, with every origin.
+   * S3 keeps one CORS configuration per bucket, so a second call is refused. The configuration is `<name>-cors`, one
+   * per bucket as on S3; `suffix` is kept only as its alias, `<name>-cors-<suffix>`, the name earlier versions gave it,
+   * so a stack deployed with them renames it in place. Keep the deployed suffix in the update that upgrades; after
+   * that, changing it changes nothing.
+   */
   allowBrowserUploads(suffix: string, origins: pulumi.Input<string>[]): aws.s3.BucketCorsConfiguration {
-    return new aws.s3.BucketCorsConfiguration(
-      `${this.name}-cors-${suffix}`,
+    // PutBucketCors replaces the bucket's whole configuration ("If the configuration exists, Amazon S3 replaces it",
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketCors.html): two would overwrite each other on every
+    // deploy, and the delete of either (DeleteBucketCors) would remove the other's rules too.
+    if (this.cors) {
+      argFailer("UploadBucket", this.name)("allowBrowserUploads", suffix, "is called a second time; S3 keeps one CORS configuration per bucket, and each call's PutBucketCors would replace the other's", `Pass every origin to one allowBrowserUploads call, e.g. allowBrowserUploads("site", [site.url, "https://admin.example.com"]).`);
+    }
+    // Named per bucket, not per call: a name that followed the suffix made a changed suffix a new resource, created
+    // beside the deployed one, whose delete at the end of the update then removed the bucket's CORS (DeleteBucketCors).
+    this.cors = new aws.s3.BucketCorsConfiguration(
+      `${this.name}-cors`,
       {
         bucket: this.nodes.bucket.id,
         corsRules: [{ allowedMethods: ["PUT", "GET", "HEAD"], allowedOrigins: origins, allowedHeaders: ["content-type", "content-length"], exposeHeaders: ["etag"], maxAgeSeconds: 3000 }],
         region: this.spec.region,
       },
-      bucketSettingOptions(this.nodes.bucket, this),
+      { ...bucketSettingOptions(this.nodes.bucket, this), aliases: [{ name: `${this.name}-cors-${suffix}` }] },
     );
+    return this.cors;
   }
 }
 

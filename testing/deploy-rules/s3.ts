@@ -1,5 +1,5 @@
-/** S3 deploy rules: bucket names, bucket names behind HTTPS origins, replication, and the settings and names of retained buckets. */
-import { ofType } from "../../local/offline/graph";
+/** S3 deploy rules: bucket names, bucket names behind HTTPS origins, replication, the settings and names of retained buckets, and one CORS configuration per bucket. */
+import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { bucketNameProblem } from "../../components/autoname";
 import { finding, MIN_RANDOM_CHARACTERS, nameHasRandomPart, type DeployFinding, type DeployRule } from "./rule";
@@ -196,4 +196,41 @@ export const S3_RETAINED_BUCKET_NAME: DeployRule = {
   },
 };
 
-export const S3_RULES: DeployRule[] = [S3_BUCKET_NAME, S3_ORIGIN_BUCKET_NO_PERIODS, S3_REPLICATION_VERSIONING, S3_REPLICATION_ENCRYPTION, S3_RETAINED_BUCKET_SETTINGS, S3_RETAINED_BUCKET_NAME];
+/**
+ * The resources of `type` grouped by the bucket they configure (the `bucket` input, the bucket's name), for the groups
+ * of more than one: for a setting S3 keeps one of per bucket, where each put replaces the whole configuration.
+ */
+export function configurationsSharingBucket(graph: Graph, type: string): Map<string, RecordedResource[]> {
+  const byBucket = new Map<string, RecordedResource[]>();
+  for (const r of ofType(graph, type)) {
+    if (typeof r.inputs.bucket === "string") byBucket.set(r.inputs.bucket, [...(byBucket.get(r.inputs.bucket) ?? []), r]);
+  }
+  return new Map([...byBucket].filter(([, configurations]) => configurations.length > 1));
+}
+
+/**
+ * PutBucketCors: "Sets the cors configuration for your bucket. If the configuration exists, Amazon S3 replaces it." A
+ * bucket has one CORS configuration (its rules are a list inside it), so two BucketCorsConfiguration resources on one
+ * bucket replace each other's rules on every deploy (whichever the engine puts last wins), and the delete of either
+ * (DeleteBucketCors, terraform-provider-aws bucket_cors_configuration.go) removes the other's too.
+ */
+export const S3_CORS_ONE_PER_BUCKET: DeployRule = {
+  id: "S3CorsOnePerBucket",
+  title: "Each bucket has at most one CORS configuration resource",
+  source: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketCors.html",
+  check(graph) {
+    // Each is reported: the engine puts them in no fixed order, so none of them is "the" configuration to keep.
+    return [...configurationsSharingBucket(graph, "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration")].flatMap(([bucket, configurations]) =>
+      configurations.map((cors) =>
+        finding(
+          this.id,
+          cors,
+          `is one of ${configurations.length} CORS configurations of bucket ${bucket} (with ${configurations.filter((other) => other !== cors).map((other) => other.name).join(", ")}); PutBucketCors replaces the bucket's whole configuration, so they overwrite each other on every deploy, and deleting one removes the rules of all`,
+          "put every rule in one BucketCorsConfiguration (corsRules is a list; UploadBucket.allowBrowserUploads takes every origin in one call)",
+        ),
+      ),
+    );
+  },
+};
+
+export const S3_RULES: DeployRule[] = [S3_BUCKET_NAME, S3_ORIGIN_BUCKET_NO_PERIODS, S3_REPLICATION_VERSIONING, S3_REPLICATION_ENCRYPTION, S3_RETAINED_BUCKET_SETTINGS, S3_RETAINED_BUCKET_NAME, S3_CORS_ONE_PER_BUCKET];

@@ -143,6 +143,35 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     source: `${PROVIDER}/sns/topic_subscription.go`,
   },
   {
+    type: "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration",
+    label: "S3 CORS configuration",
+    // One CORS configuration per bucket: the bucket is its name, and bucket names are global (the region only scopes it).
+    key: (r, graph, context) => (text(r.inputs.bucket) ? JSON.stringify([regionOf(graph, r, { stack: "", production: false, ...context }), r.inputs.bucket]) : undefined),
+    describe: (r) => `of bucket ${r.inputs.bucket}`,
+    // Both ForceNew in bucket_cors_configuration.go (expected_bucket_owner is deprecated in pulumi-aws 7.48 but still there).
+    replaceOn: ["bucket", "expectedBucketOwner"],
+    // Create and update call PutBucketCors: "Sets the cors configuration for your bucket. If the configuration exists,
+    // Amazon S3 replaces it" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketCors.html). The delete calls
+    // DeleteBucketCors on the bucket, which removes whatever configuration it has, the new resource's included.
+    upserts: () => true,
+    refusal: "PutBucketCors replaces the bucket's whole CORS configuration",
+    source: `${PROVIDER}/s3/bucket_cors_configuration.go`,
+  },
+  {
+    type: "aws:s3/bucketNotification:BucketNotification",
+    label: "S3 notification configuration",
+    key: (r, graph, context) => (text(r.inputs.bucket) ? JSON.stringify([regionOf(graph, r, { stack: "", production: false, ...context }), r.inputs.bucket]) : undefined),
+    describe: (r) => `of bucket ${r.inputs.bucket}`,
+    // The only ForceNew input (bucket_notification.go); the destinations are updated in place with another put.
+    replaceOn: ["bucket"],
+    // Create and update are one PutBucketNotificationConfiguration: "This action replaces the existing notification
+    // configuration" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html).
+    // The delete (resourceBucketNotificationDelete) puts an empty NotificationConfiguration{} on the bucket.
+    upserts: () => true,
+    refusal: "PutBucketNotificationConfiguration replaces the bucket's whole notification configuration",
+    source: `${PROVIDER}/s3/bucket_notification.go`,
+  },
+  {
     type: RECORD,
     label: "Route 53 record",
     // Route 53 tells records apart by zone, name, type and set identifier (record.go findResourceRecordSetByFourPartKey).

@@ -19,7 +19,7 @@ describe("UploadBucket", () => {
     expect(resource(graph, "aws:s3/bucketLogging:BucketLogging", "up-bucket-logging").inputs).toMatchObject({ bucket: bucket.id, targetBucket: logs.id });
     expect(resource(graph, "aws:s3/bucketVersioning:BucketVersioning", "up-bucket-versioning").inputs.versioningConfiguration.status).toBe("Enabled");
     expect(policyDocument(resource(graph, "aws:s3/bucketPolicy:BucketPolicy", "up-bucket-policy").inputs.policy).Statement[0].Sid).toBe("DenyInsecureTransport");
-    expect(resource(graph, "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration", "up-cors-site").inputs.corsRules[0]).toMatchObject({ allowedMethods: ["PUT", "GET", "HEAD"], allowedOrigins: ["https://gallery.example.com"] });
+    expect(resource(graph, "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration", "up-cors").inputs.corsRules[0]).toMatchObject({ allowedMethods: ["PUT", "GET", "HEAD"], allowedOrigins: ["https://gallery.example.com"] });
     for (const b of ofType(graph, "aws:s3/bucket:Bucket")) expect(b.retainOnDelete).toBe(true);
     for (const rule of ALL_RULES) expect(rule.check(graph, { stack: "prod", production: true }), rule.id).toEqual([]);
     const [grant] = uploads.grants("originals/", ["s3:PutObject"]);
@@ -52,6 +52,22 @@ describe("UploadBucket", () => {
       const policy = resource(graph, "aws:iam/rolePolicy:RolePolicy", `${name}-us-west-2-replication-policy`);
       expect([policy.deletedWith, policy.retainOnDelete], name).toEqual([retained ? buckets.find((b) => b.name === `${name}-bucket`)!.urn : undefined, false]);
     }
+  });
+
+  it("keeps one CORS configuration per bucket: allowBrowserUploads names it after the bucket, with its earlier name <name>-cors-<suffix> as alias, and refuses a second call", async () => {
+    let uploads!: UploadBucket;
+    const graph = await record(() => {
+      uploads = new UploadBucket("one");
+      uploads.allowBrowserUploads("site", ["https://gallery.example.com"]);
+    });
+    const cors = ofType(graph, "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration");
+    expect(cors.map((c) => c.name)).toEqual(["one-cors"]);
+    // A stack deployed when the name followed the suffix (one-cors-site) renames it in place instead of creating a second one.
+    expect(cors[0].aliases).toContain(cors[0].urn.replace(/::one-cors$/, "::one-cors-site"));
+    // PutBucketCors replaces the bucket's whole configuration: a second call's would replace the first's on every deploy.
+    expect(() => uploads.allowBrowserUploads("admin", ["https://admin.example.com"])).toThrow(
+      /^UploadBucket "one": allowBrowserUploads "admin" is called a second time; S3 keeps one CORS configuration per bucket, and each call's PutBucketCors would replace the other's\. Pass every origin to one allowBrowserUploads call/,
+    );
   });
 
   it("switches access logging on once the log bucket's policy lets S3 deliver and its ownership is set", async () => {

@@ -7,6 +7,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { PrivateNetwork } from "../../components/private-network";
+import { BucketEvents } from "../../components/bucket-events";
+import { LambdaFunction } from "../../components/lambda/function";
+import { UploadBucket } from "../../components/upload-bucket";
 import { record as recordProgram } from "../../testing/harness";
 import { BackupPlan, type BackupVaultLock } from "../../components/backup-plan";
 import { checkPlanTransition, formatFinding, readSavedPlan, toSavedPlan } from "../../testing/deploy-rules";
@@ -18,6 +21,8 @@ const DASHBOARD = "aws:cloudwatch/dashboard:Dashboard";
 const POOL_DOMAIN = "aws:cognito/userPoolDomain:UserPoolDomain";
 const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
 const TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:ops-alarms-1234567";
+const CORS = "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration";
+const NOTIFICATION = "aws:s3/bucketNotification:BucketNotification";
 const ZONE = "Z0123456789EXAMPLE0000";
 const cdn = { name: "d111111abcdef8.cloudfront.net", zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false };
 const standby = { name: "d222222abcdef8.cloudfront.net", zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false };
@@ -90,6 +95,59 @@ describe("checkPlanTransition: a name taken by a new resource while the removed 
     const dashboard = (logical: string, more: Partial<RecordedResource> = {}) => handBuilt(DASHBOARD, logical, { dashboardName: "ops", dashboardBody: "{}" }, more);
     expect(rules([dashboard("ops-dashboard", { retainOnDelete: true })], [dashboard("monitoring-dashboard")])).toEqual([]);
     expect(rules([record("site-a-0", { name: "a.example.com" }, { retainOnDelete: true })], [record("site-a", { name: "a.example.com" })])).toEqual([["TransitionNameTaken", `${RECORD} site-a`]]);
+  });
+});
+
+describe("checkPlanTransition: an S3 bucket's one configuration moved to a new logical name", () => {
+  // PutBucketCors and PutBucketNotificationConfiguration replace the bucket's whole configuration (an upsert), and the
+  // removed resource's delete at the end of the update takes it off the bucket: DeleteBucketCors, or an empty
+  // notification configuration (terraform-provider-aws bucket_cors_configuration.go, bucket_notification.go).
+  const corsRule = { allowedMethods: ["PUT", "GET", "HEAD"], allowedOrigins: ["https://a.example"] };
+  /** An UploadBucket with one CORS configuration named `logical` beside it, as a program (or UploadBucket before it kept one per bucket) names it. */
+  const uploadsWithCors = (logical: string) =>
+    recordProgram(() => {
+      const uploads = new UploadBucket("u");
+      new aws.s3.BucketCorsConfiguration(logical, { bucket: uploads.nodes.bucket.id, corsRules: [corsRule] }, { parent: uploads, deletedWith: uploads.nodes.bucket });
+    });
+
+  it("finds a CORS configuration moved from u-cors-site to u-cors-web on the same bucket: the old one's DeleteBucketCors removes it", async () => {
+    const findings = checkPlanTransition(await uploadsWithCors("u-cors-site"), await uploadsWithCors("u-cors-web"), { stack: "prod", region: "us-east-1" });
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameOverwritten", `${CORS} u-cors-web`]]);
+    expect(findings[0].problem).toMatch(/^is created by the update as S3 CORS configuration of bucket u-bucket-\w+; \S+ u-cors-site of the deployed plan holds the name and is removed from the program, .*PutBucketCors replaces the bucket's whole CORS configuration, so the create succeeds; then the delete of the old copy removes/);
+    expect(findings[0].fix).toContain('aliases: [{ name: "u-cors-site" }]');
+  });
+
+  it("finds notify's notification replaced by a standalone BucketEvents on the same bucket: the old one's delete puts an empty configuration", async () => {
+    const thumbnails = () => new LambdaFunction("thumb", { entry: "tests/fixtures/handlers/echo.ts" });
+    const subscriptions = (fn: LambdaFunction) => ({ thumbs: { function: fn, events: ["s3:ObjectCreated:*"] } });
+    const before = await recordProgram(() => new UploadBucket("u").notify(subscriptions(thumbnails())));
+    const after = await recordProgram(() => new BucketEvents("thumbs", { bucket: new UploadBucket("u").nodes.bucket, subscriptions: subscriptions(thumbnails()) }));
+    const findings = checkPlanTransition(before, after, { stack: "prod", region: "us-east-1" });
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameOverwritten", `${NOTIFICATION} thumbs-notification`]]);
+    expect(findings[0].problem).toMatch(/PutBucketNotificationConfiguration replaces the bucket's whole notification configuration, so the create succeeds/);
+    // docs/events.md: the standalone BucketEvents with notify's name as alias is the deployed one renamed.
+    const renamed = await recordProgram(() => {
+      const uploads = new UploadBucket("u");
+      new BucketEvents("thumbs", { bucket: uploads.nodes.bucket, subscriptions: subscriptions(thumbnails()) }, { aliases: [{ name: "u-events", parent: uploads }] });
+    });
+    expect(checkPlanTransition(before, renamed).map(formatFinding)).toEqual([]);
+  });
+
+  it("passes UploadBucket's CORS configuration from a stack deployed as u-cors-site (alias) and across suffix changes; finds the suffix changed in the same update", async () => {
+    const uploads = (suffix: string) => recordProgram(() => new UploadBucket("u").allowBrowserUploads(suffix, [corsRule.allowedOrigins[0]]));
+    const deployedAsSite = await uploadsWithCors("u-cors-site");
+    expect(checkPlanTransition(deployedAsSite, await uploads("site")).map(formatFinding)).toEqual([]);
+    expect(checkPlanTransition(await uploads("site"), await uploads("web")).map(formatFinding)).toEqual([]);
+    // The alias names the suffix of the call: a deployed u-cors-site and a call with "web" are two configurations.
+    expect(rules(deployedAsSite, await uploads("web"))).toEqual([["TransitionNameOverwritten", `${CORS} u-cors`]]);
+  });
+
+  it("passes the configuration kept on its logical name, moved to another bucket, or replaced with the bucket it configures", async () => {
+    expect(rules(await uploadsWithCors("u-cors-site"), await uploadsWithCors("u-cors-site"))).toEqual([]);
+    const cors = (logical: string, bucket: string, more: Partial<RecordedResource> = {}) => handBuilt(CORS, logical, { bucket, corsRules: [corsRule] }, more);
+    expect(rules([cors("a", "bucket-1")], [cors("b", "bucket-2")])).toEqual([]);
+    // A change of expectedBucketOwner replaces it create-first under the same bucket: the old copy's delete removes it.
+    expect(rules([cors("a", "bucket-1")], [cors("a", "bucket-1", { inputs: { bucket: "bucket-1", corsRules: [corsRule], expectedBucketOwner: "123456789012" } })])).toEqual([["TransitionNameOverwritten", `${CORS} a`]]);
   });
 });
 
