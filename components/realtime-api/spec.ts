@@ -69,7 +69,17 @@ export interface RealtimeApiArgs {
   logRetentionDays?: number;
   /** Execution logging level of the stage's routes. @default "ERROR" */
   executionLogLevel?: string;
-  /** Custom domain (`wss://<name>`) with a regional ACM certificate in the API's region; DNS records come from elsewhere. */
+  /**
+   * Custom domain (`wss://<name>`) with a regional ACM certificate in the API's region; DNS records come from elsewhere.
+   * For a certificate this program requests, pass its `aws.acm.CertificateValidation`'s `certificateArn`, not the
+   * certificate's `arn`: the validation exists only once ACM has issued the certificate, and API Gateway refuses a domain
+   * on a certificate not yet issued (deploy rule ApiGatewayDomainCertificateIssued). The name must be the WebSocket API's
+   * own, not a REST or HTTP API's custom domain in the same region (ApiGatewayDomainNameUnique).
+   * @example
+   * const cert = new aws.acm.Certificate("live-cert", { domainName: "live.gallery.example.com", validationMethod: "DNS" });
+   * const validation = new aws.acm.CertificateValidation("live-cert-validation", { certificateArn: cert.arn, validationRecordFqdns: [validationRecord.fqdn] });
+   * domain: { name: "live.gallery.example.com", certificateArn: validation.certificateArn }
+   */
   domain?: { name: string; certificateArn: pulumi.Input<string> };
   /** Region of the API and its functions. @default the provider's region */
   region?: string;
