@@ -9,11 +9,14 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { record as recordProgram } from "../../testing/harness";
 import { checkPlanTransition, formatFinding } from "../../testing/deploy-rules";
 import { handBuilt } from "./fixture";
+import { realtimeOn } from "./fixtures/apigatewayv2";
 
 const MODEL = "aws:apigateway/model:Model";
 const RECORD = "aws:route53/record:Record";
 const DASHBOARD = "aws:cloudwatch/dashboard:Dashboard";
 const POOL_DOMAIN = "aws:cognito/userPoolDomain:UserPoolDomain";
+const REST_DOMAIN = "aws:apigateway/domainName:DomainName";
+const V2_DOMAIN = "aws:apigatewayv2/domainName:DomainName";
 const ZONE = "Z0123456789EXAMPLE0000";
 const cdn = { name: "d111111abcdef8.cloudfront.net", zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false };
 const standby = { name: "d222222abcdef8.cloudfront.net", zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false };
@@ -61,6 +64,26 @@ describe("checkPlanTransition: a name taken by a new resource while the removed 
     const dashboard = (logical: string, more: Partial<RecordedResource> = {}) => handBuilt(DASHBOARD, logical, { dashboardName: "ops", dashboardBody: "{}" }, more);
     expect(rules([dashboard("ops-dashboard", { retainOnDelete: true })], [dashboard("monitoring-dashboard")])).toEqual([]);
     expect(rules([record("site-a-0", { name: "a.example.com" }, { retainOnDelete: true })], [record("site-a", { name: "a.example.com" })])).toEqual([["TransitionNameTaken", `${RECORD} site-a`]]);
+  });
+});
+
+describe("checkPlanTransition: API Gateway custom domains (REST and v2 share one set of names per region)", () => {
+  const liveDomain = { name: "live.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/live" };
+
+  it("finds a RealtimeApi with a custom domain renamed (rt → rt2) without aliases: its new v2 domain is created while rt-domain holds the name", async () => {
+    const findings = checkPlanTransition(await recordProgram(() => realtimeOn("rt", liveDomain)), await recordProgram(() => realtimeOn("rt2", liveDomain)), { stack: "prod", region: "us-east-1" });
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${V2_DOMAIN} rt2-domain`]]);
+    expect(findings[0].problem).toMatch(/^is created by the update as API Gateway custom domain live\.example\.com; aws:apigatewayv2\/domainName:DomainName rt-domain of the deployed plan holds the name and is removed from the program/);
+    expect(findings[0].fix).toMatch(/aliases: \[\{ name: "rt-domain" \}\]/);
+  });
+
+  it("finds a REST API's domain given up for a WebSocket API's domain of the same name (in any case) in one update, but not in another region", () => {
+    const rest = handBuilt(REST_DOMAIN, "api-domain", { domainName: "live.example.com", regionalCertificateArn: liveDomain.certificateArn });
+    const v2 = (inputs: Record<string, any> = {}) => handBuilt(V2_DOMAIN, "live-domain", { domainName: "Live.Example.com", domainNameConfiguration: { certificateArn: liveDomain.certificateArn, endpointType: "REGIONAL", securityPolicy: "TLS_1_2" }, ...inputs });
+    expect(rules([rest], [v2()])).toEqual([["TransitionNameTaken", `${V2_DOMAIN} live-domain`]]);
+    expect(rules([rest], [v2({ region: "us-west-2" })])).toEqual([]);
+    // A private REST API's domain name need not be unique: giving it up frees nothing the v2 domain needs.
+    expect(rules([{ ...rest, inputs: { ...rest.inputs, endpointConfiguration: { types: "PRIVATE" } } }], [v2()])).toEqual([]);
   });
 });
 
