@@ -69,7 +69,17 @@ export interface RealtimeApiArgs {
   logRetentionDays?: number;
   /** Execution logging level of the stage's routes. @default "ERROR" */
   executionLogLevel?: string;
-  /** Custom domain (`wss://<name>`) with a regional ACM certificate in the API's region; DNS records come from elsewhere. */
+  /**
+   * Custom domain (`wss://<name>`) with a regional ACM certificate in the API's region; DNS records come from elsewhere.
+   * For a certificate this program requests, pass its `aws.acm.CertificateValidation`'s `certificateArn`, not the
+   * certificate's `arn`: the validation exists only once ACM has issued the certificate, and API Gateway refuses a domain
+   * on a certificate not yet issued (deploy rule ApiGatewayDomainCertificateIssued). The name must be the WebSocket API's
+   * own, not a REST or HTTP API's custom domain in the same region (ApiGatewayDomainNameUnique).
+   * @example
+   * const cert = new aws.acm.Certificate("live-cert", { domainName: "live.gallery.example.com", validationMethod: "DNS" });
+   * const validation = new aws.acm.CertificateValidation("live-cert-validation", { certificateArn: cert.arn, validationRecordFqdns: [validationRecord.fqdn] });
+   * domain: { name: "live.gallery.example.com", certificateArn: validation.certificateArn }
+   */
   domain?: { name: string; certificateArn: pulumi.Input<string> };
   /** Region of the API and its functions. @default the provider's region */
   region?: string;
@@ -113,6 +123,9 @@ const STAGE_NAME = /^[A-Za-z0-9_]{1,128}$/;
 /** Levels a WebSocket stage's execution logging takes. https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-stages-stagename.html */
 const LOG_LEVELS = ["ERROR", "INFO", "OFF"];
 
+/** The authorizer's function is named as a route of this slug would be (`<name>-authorizer`). */
+const AUTHORIZER_SLUG = "authorizer";
+
 /** `$connect` → `connect`, `chat.send` → `chat-send`: a resource-name slug of a route key. */
 export function routeSlug(key: string): string {
   return key.replace(/^\$/, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
@@ -131,6 +144,11 @@ export function validateArgs(fail: ArgFailure, name: string, args: RealtimeApiAr
     const slug = routeSlug(key);
     if (slugs.has(slug)) fail(where, key, `names the same function as route "${slugs.get(slug)}"`, "Use route keys that differ in more than case and punctuation.");
     slugs.set(slug, key);
+    // A route's function is `<name>-<slug>` and its permission `<name>-<slug>-invoke` (index.ts), the authorizer's
+    // `<name>-authorizer` and `<name>-authorizer-invoke`: one slug "authorizer" would register both twice under one parent.
+    if (args.authorizer && slug === AUTHORIZER_SLUG) {
+      fail(where, key, `names its function and invoke permission ${name}-${slug} and ${name}-${slug}-invoke, the authorizer's, so Pulumi would refuse two resources of one name`, 'Use another route key, e.g. "authorize".');
+    }
     if (`${name}-${slug}`.length > 47) fail(where, key, `makes a function resource name over 47 characters (${name}-${slug})`, "Use a shorter component name or route key.");
     const route = args.routes[key];
     checkSourceFile(fail, `${where}.handler`, route?.handler, "Point it at the route's handler source file");
@@ -214,7 +232,7 @@ export function normalise(name: string, args: RealtimeApiArgs): RealtimeApiSpec 
     })),
     routeSelectionExpression: args.routeSelectionExpression ?? "$request.body.action",
     authorizer: args.authorizer && {
-      functionName: `${name}-authorizer`,
+      functionName: `${name}-${AUTHORIZER_SLUG}`,
       entry: resolve(args.authorizer.handler),
       export: args.authorizer.export ?? "handler",
       function: merge(args.authorizer.function),

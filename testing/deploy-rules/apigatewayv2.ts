@@ -1,11 +1,12 @@
 /**
  * API Gateway v2 deploy rules (WebSocket APIs: RealtimeApi; HTTP APIs: ServerlessApi's HTTP kind):
  * route keys each protocol accepts, the integrations and authorizers each protocol has, and the
- * deployment/stage order a WebSocket API needs.
+ * deployment/stage order a WebSocket API needs. Also the custom domains of every API kind, whose names the v2 API
+ * manages for REST APIs too: one domain per name and region, and a certificate ACM has issued.
  */
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
+import { finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 const API = "aws:apigatewayv2/api:Api";
 const ROUTE = "aws:apigatewayv2/route:Route";
@@ -13,6 +14,11 @@ const INTEGRATION = "aws:apigatewayv2/integration:Integration";
 const AUTHORIZER = "aws:apigatewayv2/authorizer:Authorizer";
 const DEPLOYMENT = "aws:apigatewayv2/deployment:Deployment";
 const STAGE = "aws:apigatewayv2/stage:Stage";
+const REST_DOMAIN = "aws:apigateway/domainName:DomainName";
+const DOMAIN = "aws:apigatewayv2/domainName:DomainName";
+const API_MAPPING = "aws:apigatewayv2/apiMapping:ApiMapping";
+const CERTIFICATE = "aws:acm/certificate:Certificate";
+const CERTIFICATE_VALIDATION = "aws:acm/certificateValidation:CertificateValidation";
 
 /** The API a route, integration, authorizer, deployment or stage belongs to (by its `apiId`). */
 function apiOf(graph: Graph, part: RecordedResource): RecordedResource | undefined {
@@ -132,4 +138,112 @@ export const APIGWV2_WEBSOCKET_DEPLOYMENT: DeployRule = {
   },
 };
 
-export const APIGATEWAYV2_RULES: DeployRule[] = [APIGWV2_ROUTE_KEY, APIGWV2_INTEGRATION_TYPE, APIGWV2_WEBSOCKET_AUTHORIZER, APIGWV2_WEBSOCKET_DEPLOYMENT];
+/**
+ * A REST (v1) domain of a private API: "Custom domain names for private APIs don't need to be unique"
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-custom-domains.html).
+ */
+function isPrivateDomain(domain: RecordedResource): boolean {
+  return domain.type === REST_DOMAIN && [domain.inputs.endpointConfiguration?.types ?? []].flat().includes("PRIVATE");
+}
+
+/** Whether a v2 ApiMapping maps a WebSocket API to `domain` (the mapping names the domain by its name, which is its id). */
+function servesWebSocket(graph: Graph, domain: RecordedResource): boolean {
+  return ofType(graph, API_MAPPING).some((m) => [domain.id, domain.inputs.domainName].includes(m.inputs.domainName) && protocolOf(graph, m) === "WEBSOCKET");
+}
+
+/**
+ * "A custom domain name must be unique within a Region across all AWS accounts", and REST and HTTP APIs share the
+ * regional ones ("You can use the API Gateway Version 2 APIs to create and manage Regional custom domain names for
+ * REST APIs"): a v1 and a v2 DomainName of one name in one region are one name created twice, and the second
+ * CreateDomainName is refused (hashicorp/terraform-provider-aws#27358). Two APIs share a domain by mapping both to one
+ * DomainName, except a WebSocket API: "You can't map WebSocket APIs to the same custom domain name as an HTTP API or
+ * REST API" (https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-mappings.html). DNS names are
+ * case-insensitive, so the names are compared in lower case.
+ */
+export const APIGATEWAY_DOMAIN_NAME_UNIQUE: DeployRule = {
+  id: "ApiGatewayDomainNameUnique",
+  title: "No two API Gateway custom domains (REST, HTTP or WebSocket) of a plan have one name in one region",
+  source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains.html",
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    const first = new Map<string, RecordedResource>();
+    for (const domain of [...ofType(graph, REST_DOMAIN), ...ofType(graph, DOMAIN)]) {
+      const name = domain.inputs.domainName;
+      if (typeof name !== "string" || !name || isPrivateDomain(domain)) continue;
+      const region = regionOf(graph, domain, context);
+      const key = JSON.stringify([region, name.toLowerCase()]);
+      const holder = first.get(key);
+      if (!holder) {
+        first.set(key, domain);
+        continue;
+      }
+      const webSocket = servesWebSocket(graph, domain) || servesWebSocket(graph, holder);
+      findings.push(
+        finding(
+          "ApiGatewayDomainNameUnique",
+          domain,
+          `is custom domain ${name} in ${region}, which ${holder.type} ${holder.name} of this plan also creates: a custom domain name is unique within a region (REST, HTTP and WebSocket APIs share one set of names), so CreateDomainName is refused for the second${webSocket ? "; and a WebSocket API cannot share a custom domain with a REST or HTTP API" : ""}`,
+          webSocket
+            ? `give the WebSocket API a host name of its own (e.g. live.${name.split(".").slice(1).join(".")}), with a certificate that covers it`
+            : `create the domain once and map both APIs to it under different base paths (aws.apigateway.BasePathMapping, aws.apigatewayv2.ApiMapping), or give one of them another host name`,
+        ),
+      );
+    }
+    return findings;
+  },
+};
+
+/** The certificate ARNs a domain names: a REST domain's regional (or edge) certificate, a v2 domain's configuration's. */
+function domainCertificateArns(domain: RecordedResource): string[] {
+  const arns = domain.type === REST_DOMAIN ? [domain.inputs.regionalCertificateArn, domain.inputs.certificateArn] : [domain.inputs.domainNameConfiguration?.certificateArn];
+  return arns.filter((arn): arn is string => typeof arn === "string" && arn !== "");
+}
+
+/**
+ * "Before setting up a custom domain name for an API, you must have an SSL/TLS certificate ready in AWS Certificate
+ * Manager", and ACM issues a requested public certificate only once the domain's owner has validated the request.
+ * CreateDomainName on a certificate still pending validation is refused: "BadRequestException: Certificate arn:aws:acm:…
+ * not yet issued (… Error Code: RequestInProgressException …)" (hashicorp/terraform-provider-aws#32025), and the
+ * provider does not retry it (internal/service/apigatewayv2/domain_name.go `resourceDomainNameCreate` calls
+ * CreateDomainName once). An aws.acm.Certificate is created as soon as it is requested; an
+ * aws.acm.CertificateValidation is created only once the certificate is ISSUED (internal/service/acm/certificate_validation.go
+ * `waitCertificateIssued`), so a domain must depend on one. Imported certificates are issued on import and private
+ * ones are not validated (certificate_validation.go refuses any type but AMAZON_ISSUED), so only certificates the plan
+ * requests from ACM are checked.
+ */
+export const APIGATEWAY_DOMAIN_CERTIFICATE_ISSUED: DeployRule = {
+  id: "ApiGatewayDomainCertificateIssued",
+  title: "An API Gateway custom domain on a certificate the plan requests waits for that certificate's CertificateValidation",
+  source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-specify-certificate-for-custom-domain-name.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const domain of [...ofType(graph, REST_DOMAIN), ...ofType(graph, DOMAIN)]) {
+      const before = dependencyClosure(graph, domain);
+      for (const arn of domainCertificateArns(domain)) {
+        const certificate = ofType(graph, CERTIFICATE).find((c) => c.state.arn === arn);
+        if (!certificate || certificate.inputs.privateKey || certificate.inputs.certificateBody || certificate.inputs.certificateAuthorityArn) continue;
+        const validations = ofType(graph, CERTIFICATE_VALIDATION).filter((v) => v.inputs.certificateArn === arn);
+        if (validations.some((v) => before.has(v.urn))) continue;
+        const why = "so CreateDomainName can run before ACM has issued the certificate and is refused";
+        findings.push(
+          validations.length === 0
+            ? finding(
+                "ApiGatewayDomainCertificateIssued",
+                domain,
+                `uses ${certificate.type} ${certificate.name}, requested by this plan, but no aws.acm.CertificateValidation of it is among its dependencies, ${why} ("Certificate ${arn} not yet issued")`,
+                `create an aws.acm.CertificateValidation of ${certificate.name} (with its DNS validation record) and give the domain its certificateArn output instead of the certificate's arn`,
+              )
+            : finding(
+                "ApiGatewayDomainCertificateIssued",
+                domain,
+                `uses ${certificate.type} ${certificate.name}, requested by this plan, but does not depend on its validation ${validations.map((v) => v.name).join(", ")}, ${why} ("Certificate ${arn} not yet issued")`,
+                `give the domain ${validations[0].name}'s certificateArn output instead of ${certificate.name}'s arn`,
+              ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+export const APIGATEWAYV2_RULES: DeployRule[] = [APIGWV2_ROUTE_KEY, APIGWV2_INTEGRATION_TYPE, APIGWV2_WEBSOCKET_AUTHORIZER, APIGWV2_WEBSOCKET_DEPLOYMENT, APIGATEWAY_DOMAIN_NAME_UNIQUE, APIGATEWAY_DOMAIN_CERTIFICATE_ISSUED];

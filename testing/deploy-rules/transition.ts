@@ -49,6 +49,11 @@ export interface TransitionNamedType {
   autonameField?: string;
   /** The create overwrites an existing resource of that name instead of failing (an upsert API). */
   upserts?(resource: RecordedResource): boolean;
+  /**
+   * Types whose names AWS keeps in one set share a namespace: a name held by a resource of any of them is taken for
+   * all (REST and v2 custom domains). Unset: the type's own.
+   */
+  namespace?: string;
   /** What AWS answers a create under a taken name. */
   refusal: string;
   /** Where the replace-forcing inputs and the create call are read from. */
@@ -64,6 +69,21 @@ const VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
 const text = (value: unknown) => (typeof value === "string" && value ? value : undefined);
 /** Route 53 names as the provider stores them (record.go's StateFunc): lower case, no trailing dot. */
 const recordName = (value: unknown) => String(value ?? "").replace(/\.$/, "").toLowerCase();
+
+/**
+ * API Gateway custom domain names: "A custom domain name must be unique within a Region across all AWS accounts", and
+ * the v2 API manages the REST APIs' regional ones too ("You can use the API Gateway Version 2 APIs to create and manage
+ * Regional custom domain names for REST APIs", https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains.html),
+ * so REST and v2 domains share one namespace per region, case-insensitive as DNS names are. A private REST API's domain
+ * is in none: "Custom domain names for private APIs don't need to be unique"
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-custom-domains.html).
+ */
+const CUSTOM_DOMAINS = "API Gateway custom domain names";
+const customDomainKey = (r: RecordedResource, graph: Graph, context: TransitionContext) => {
+  const isPrivate = [r.inputs.endpointConfiguration?.types ?? []].flat().includes("PRIVATE");
+  if (!text(r.inputs.domainName) || isPrivate) return undefined;
+  return JSON.stringify([regionOf(graph, r, { stack: "", production: false, ...context }), String(r.inputs.domainName).toLowerCase()]);
+};
 
 /**
  * The types checked, with their replace-forcing inputs as terraform-provider-aws declares them (`ForceNew: true`),
@@ -93,11 +113,23 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
   {
     type: "aws:apigateway/domainName:DomainName",
     label: "API Gateway custom domain",
-    key: (r, graph, context) => (text(r.inputs.domainName) ? JSON.stringify([regionOf(graph, r, { stack: "", production: false, ...context }), String(r.inputs.domainName).toLowerCase()]) : undefined),
+    key: customDomainKey,
     describe: (r) => `${r.inputs.domainName}`,
     replaceOn: ["domainName", "certificateBody", "certificateChain", "certificatePrivateKey"],
+    namespace: CUSTOM_DOMAINS,
     refusal: "CreateDomainName is refused: the domain name already exists",
     source: `${PROVIDER}/apigateway/domain_name.go`,
+  },
+  {
+    type: "aws:apigatewayv2/domainName:DomainName",
+    label: "API Gateway custom domain",
+    key: customDomainKey,
+    describe: (r) => `${r.inputs.domainName}`,
+    // `domain_name` is the only ForceNew input; a new certificate or TLS setting is an UpdateDomainName.
+    replaceOn: ["domainName"],
+    namespace: CUSTOM_DOMAINS,
+    refusal: "CreateDomainName is refused: the domain name already exists",
+    source: `${PROVIDER}/apigatewayv2/domain_name.go`,
   },
   {
     type: "aws:cognito/userPoolDomain:UserPoolDomain",
@@ -262,12 +294,16 @@ function nameFindings(before: Graph, after: Graph, context: TransitionContext, s
   const afterUrns = new Set(afterByUrn.keys());
   const at = (r: RecordedResource) => `${r.type} ${r.name}`;
 
+  const namespaceOf = (kind: TransitionNamedType) => kind.namespace ?? kind.type;
+
   for (const kind of TRANSITION_NAMED_TYPES) {
-    // Who holds each name in the deployed plan.
-    const holders = new Map<string, RecordedResource[]>();
-    for (const r of ofType(before, kind.type)) {
-      const key = kind.key(r, before, context);
-      if (key !== undefined) holders.set(key, [...(holders.get(key) ?? []), r]);
+    // Who holds each name in the deployed plan: resources of this type, and of the types that share its names.
+    const holders = new Map<string, Array<{ holder: RecordedResource; holderKind: TransitionNamedType }>>();
+    for (const holderKind of TRANSITION_NAMED_TYPES.filter((k) => namespaceOf(k) === namespaceOf(kind))) {
+      for (const r of ofType(before, holderKind.type)) {
+        const key = holderKind.key(r, before, context);
+        if (key !== undefined) holders.set(key, [...(holders.get(key) ?? []), { holder: r, holderKind }]);
+      }
     }
     for (const resource of ofType(after, kind.type)) {
       const key = kind.key(resource, after, context);
@@ -276,7 +312,8 @@ function nameFindings(before: Graph, after: Graph, context: TransitionContext, s
       const action = actionOf(kind, old, resource, old && kind.key(old, before, context), key);
       if (!action) continue;
 
-      for (const holder of holders.get(key) ?? []) {
+      for (const { holder, holderKind } of holders.get(key) ?? []) {
+        // One URN is one type, so a resource's own deployed copy is always of its own kind.
         const self = holder.urn === resource.urn;
         const holderAfter = self ? undefined : afterByUrn.get(holder.urn);
         let holds: string;
@@ -292,9 +329,9 @@ function nameFindings(before: Graph, after: Graph, context: TransitionContext, s
             : `${at(holder)} of the deployed plan holds the name and is removed from the program, which Pulumi deletes only at the end of the update, after every create`;
         } else {
           // Both hold the name in the new plan: a duplicate within one plan, not a transition.
-          const holderKey = kind.key(holderAfter, after, context);
+          const holderKey = holderKind.key(holderAfter, after, context);
           if (holderKey === key) continue;
-          const holderAction = actionOf(kind, holder, holderAfter, key, holderKey ?? "");
+          const holderAction = actionOf(holderKind, holder, holderAfter, key, holderKey ?? "");
           const releasedFirst = (holderAction === "move" || holderAction === "replace-delete-first") && !holder.retainOnDelete && dependencyClosure(after, resource).has(holder.urn);
           if (releasedFirst) continue;
           holds =

@@ -165,9 +165,19 @@ describe("RealtimeApi validation", () => {
     ["no authorizer and not anonymous", { authorizer: undefined }, /authorizer \(not set\) is not set, so anyone could connect/],
     ["a route selection expression outside the body", { routeSelectionExpression: "$request.header.x" }, /routeSelectionExpression "\$request.header.x" is not a WebSocket route selection expression/],
     ["an identity source WebSocket APIs do not read", { authorizer: { handler: echo, identitySources: ["method.request.header.Authorization"] } }, /is not a WebSocket identity source/],
+    [
+      "a custom route whose function would take the authorizer's resource names",
+      { routes: { $connect: { handler: echo }, Authorizer: { handler: echo } } },
+      /^RealtimeApi "bad": routes\["Authorizer"\] "Authorizer" names its function and invoke permission bad-authorizer and bad-authorizer-invoke, the authorizer's, so Pulumi would refuse two resources of one name\. Use another route key, e\.g\. "authorize"\.$/,
+    ],
     ["a timeout past API Gateway's 29 s", { routes: { $connect: { handler: echo, function: { timeout: 60 } } } }, /routes\["\$connect"\].function.timeout 60 is more than API Gateway waits/],
   ])("refuses %s", (_, overrides, message) => {
     expect(construct(overrides)).toThrow(ComponentArgError);
     expect(construct(overrides)).toThrow(message);
+  });
+
+  it("lets an anonymous API (no authorizer) have a route named authorizer", async () => {
+    const graph = await record(() => new RealtimeApi("anon", args({ authorizer: undefined, anonymous: true, routes: { $connect: { handler: echo }, authorizer: { handler: echo } } })));
+    expect(resource(graph, `${V2}/route:Route`, "anon-route-authorizer").inputs.routeKey).toBe("authorizer");
   });
 });

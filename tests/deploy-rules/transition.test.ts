@@ -14,6 +14,7 @@ import { record as recordProgram } from "../../testing/harness";
 import { BackupPlan, type BackupVaultLock } from "../../components/backup-plan";
 import { checkPlanTransition, formatFinding, readSavedPlan, toSavedPlan } from "../../testing/deploy-rules";
 import { handBuilt } from "./fixture";
+import { realtimeOn } from "./fixtures/apigatewayv2";
 
 const MODEL = "aws:apigateway/model:Model";
 const RECORD = "aws:route53/record:Record";
@@ -23,6 +24,8 @@ const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
 const TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:ops-alarms-1234567";
 const CORS = "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration";
 const NOTIFICATION = "aws:s3/bucketNotification:BucketNotification";
+const REST_DOMAIN = "aws:apigateway/domainName:DomainName";
+const V2_DOMAIN = "aws:apigatewayv2/domainName:DomainName";
 const ZONE = "Z0123456789EXAMPLE0000";
 const cdn = { name: "d111111abcdef8.cloudfront.net", zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false };
 const standby = { name: "d222222abcdef8.cloudfront.net", zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false };
@@ -148,6 +151,26 @@ describe("checkPlanTransition: an S3 bucket's one configuration moved to a new l
     expect(rules([cors("a", "bucket-1")], [cors("b", "bucket-2")])).toEqual([]);
     // A change of expectedBucketOwner replaces it create-first under the same bucket: the old copy's delete removes it.
     expect(rules([cors("a", "bucket-1")], [cors("a", "bucket-1", { inputs: { bucket: "bucket-1", corsRules: [corsRule], expectedBucketOwner: "123456789012" } })])).toEqual([["TransitionNameOverwritten", `${CORS} a`]]);
+  });
+});
+
+describe("checkPlanTransition: API Gateway custom domains (REST and v2 share one set of names per region)", () => {
+  const liveDomain = { name: "live.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/live" };
+
+  it("finds a RealtimeApi with a custom domain renamed (rt → rt2) without aliases: its new v2 domain is created while rt-domain holds the name", async () => {
+    const findings = checkPlanTransition(await recordProgram(() => realtimeOn("rt", liveDomain)), await recordProgram(() => realtimeOn("rt2", liveDomain)), { stack: "prod", region: "us-east-1" });
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${V2_DOMAIN} rt2-domain`]]);
+    expect(findings[0].problem).toMatch(/^is created by the update as API Gateway custom domain live\.example\.com; aws:apigatewayv2\/domainName:DomainName rt-domain of the deployed plan holds the name and is removed from the program/);
+    expect(findings[0].fix).toMatch(/aliases: \[\{ name: "rt-domain" \}\]/);
+  });
+
+  it("finds a REST API's domain given up for a WebSocket API's domain of the same name (in any case) in one update, but not in another region", () => {
+    const rest = handBuilt(REST_DOMAIN, "api-domain", { domainName: "live.example.com", regionalCertificateArn: liveDomain.certificateArn });
+    const v2 = (inputs: Record<string, any> = {}) => handBuilt(V2_DOMAIN, "live-domain", { domainName: "Live.Example.com", domainNameConfiguration: { certificateArn: liveDomain.certificateArn, endpointType: "REGIONAL", securityPolicy: "TLS_1_2" }, ...inputs });
+    expect(rules([rest], [v2()])).toEqual([["TransitionNameTaken", `${V2_DOMAIN} live-domain`]]);
+    expect(rules([rest], [v2({ region: "us-west-2" })])).toEqual([]);
+    // A private REST API's domain name need not be unique: giving it up frees nothing the v2 domain needs.
+    expect(rules([{ ...rest, inputs: { ...rest.inputs, endpointConfiguration: { types: "PRIVATE" } } }], [v2()])).toEqual([]);
   });
 });
 
