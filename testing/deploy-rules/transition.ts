@@ -85,6 +85,10 @@ const customDomainKey = (r: RecordedResource, graph: Graph, context: TransitionC
   return JSON.stringify([regionOf(graph, r, { stack: "", production: false, ...context }), String(r.inputs.domainName).toLowerCase()]);
 };
 
+/** A bucket-wide S3 configuration (one per bucket): the bucket is its name, and bucket names are global (the region only scopes it). */
+const bucketConfigurationKey: TransitionNamedType["key"] = (r, graph, context) =>
+  text(r.inputs.bucket) ? JSON.stringify([regionOf(graph, r, { stack: "", production: false, ...context }), r.inputs.bucket]) : undefined;
+
 /**
  * The types checked, with their replace-forcing inputs as terraform-provider-aws declares them (`ForceNew: true`),
  * which pulumi-aws 7 wraps. `region` (the v7 per-resource region) is part of every regional key rather than listed:
@@ -177,8 +181,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
   {
     type: "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration",
     label: "S3 CORS configuration",
-    // One CORS configuration per bucket: the bucket is its name, and bucket names are global (the region only scopes it).
-    key: (r, graph, context) => (text(r.inputs.bucket) ? JSON.stringify([regionOf(graph, r, { stack: "", production: false, ...context }), r.inputs.bucket]) : undefined),
+    key: bucketConfigurationKey,
     describe: (r) => `of bucket ${r.inputs.bucket}`,
     // Both ForceNew in bucket_cors_configuration.go (expected_bucket_owner is deprecated in pulumi-aws 7.48 but still there).
     replaceOn: ["bucket", "expectedBucketOwner"],
@@ -192,7 +195,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
   {
     type: "aws:s3/bucketNotification:BucketNotification",
     label: "S3 notification configuration",
-    key: (r, graph, context) => (text(r.inputs.bucket) ? JSON.stringify([regionOf(graph, r, { stack: "", production: false, ...context }), r.inputs.bucket]) : undefined),
+    key: bucketConfigurationKey,
     describe: (r) => `of bucket ${r.inputs.bucket}`,
     // The only ForceNew input (bucket_notification.go); the destinations are updated in place with another put.
     replaceOn: ["bucket"],
