@@ -1,4 +1,7 @@
-/** Cognito user pool deploy rules: MFA, threat protection tier, redirect URLs, domain prefixes, email sender, what a retained pool keeps. */
+/**
+ * Cognito user pool deploy rules: MFA, threat protection tier, redirect URLs, domain prefixes, the email sender (and
+ * that it is stated), what a retained pool keeps.
+ */
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, regionOf, type DeployFinding, type DeployRule, type ProjectDeployRule } from "./rule";
@@ -205,6 +208,33 @@ export const COGNITO_EMAIL_SENDER: DeployRule = {
   },
 };
 
+/**
+ * The AWS provider ignores a removed `emailConfiguration`: terraform-provider-aws internal/service/cognitoidp/user_pool.go
+ * declares `"email_configuration": {… DiffSuppressFunc: verify.SuppressMissingOptionalConfigurationBlock}`, and that
+ * function is `return old == "1" && new == "0"` (internal/verify). So taking the block out of the program shows no diff,
+ * and every later UpdateUserPool re-sends the block still in the state: a pool that sent through SES (DEVELOPER) keeps
+ * doing so, and sign-up and reset email fails once that identity is deleted. Only a stated block switches it back:
+ * EmailSendingAccount COGNITO_DEFAULT, "When Amazon Cognito emails your users, it uses its built-in email
+ * functionality" (EmailConfigurationType). No field of the block forces a new pool, so the switch is an update.
+ */
+export const COGNITO_EMAIL_CONFIG_EXPLICIT: DeployRule = {
+  id: "CognitoEmailConfigExplicit",
+  title: "A user pool states its emailConfiguration, so removing an SES sender switches it back to Cognito's",
+  source: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html",
+  check(graph) {
+    return ofType(graph, USER_POOL)
+      .filter((pool) => pool.inputs.emailConfiguration === undefined || pool.inputs.emailConfiguration === null)
+      .map((pool) =>
+        finding(
+          "CognitoEmailConfigExplicit",
+          pool,
+          "sets no emailConfiguration, and the AWS provider ignores a removed emailConfiguration block: a pool that sent through SES keeps sending through it after the block is taken out (user_pool.go: DiffSuppressFunc verify.SuppressMissingOptionalConfigurationBlock), and its email fails once the SES identity is gone",
+          'set emailConfiguration { emailSendingAccount: "COGNITO_DEFAULT" } when Cognito sends the email (or the DEVELOPER block with your SES identity), and keep it set',
+        ),
+      );
+  },
+};
+
 /** The Lambda ARNs a pool's lambdaConfig names: each trigger's ARN, and `lambdaArn` of the sender and token-generation blocks. */
 function triggerArns(pool: RecordedResource): Array<{ trigger: string; arn: string }> {
   return Object.entries(pool.inputs.lambdaConfig ?? {}).flatMap(([trigger, value]: [string, any]) =>
@@ -302,5 +332,14 @@ export const COGNITO_GROUP_NOT_RETAINED: DeployRule = {
   },
 };
 
-export const COGNITO_RULES: DeployRule[] = [COGNITO_MFA_METHOD, COGNITO_THREAT_PROTECTION_TIER, COGNITO_REDIRECT_URLS, COGNITO_DOMAIN_PREFIX, COGNITO_EMAIL_SENDER, COGNITO_RETAINED_POOL_PARTS, COGNITO_GROUP_NOT_RETAINED];
+export const COGNITO_RULES: DeployRule[] = [
+  COGNITO_MFA_METHOD,
+  COGNITO_THREAT_PROTECTION_TIER,
+  COGNITO_REDIRECT_URLS,
+  COGNITO_DOMAIN_PREFIX,
+  COGNITO_EMAIL_SENDER,
+  COGNITO_EMAIL_CONFIG_EXPLICIT,
+  COGNITO_RETAINED_POOL_PARTS,
+  COGNITO_GROUP_NOT_RETAINED,
+];
 export const COGNITO_PROJECT_RULES: ProjectDeployRule[] = [COGNITO_DOMAIN_PREFIX_UNIQUE];

@@ -22,8 +22,8 @@ describe("dev stack auth (UserAuth with Pulumi.dev.yaml)", () => {
     expect(run.outputs.hostedUiUrl).toBe(`https://serverless-fullstack-dev-auth-${hash}.auth.us-east-1.amazoncognito.com`);
   });
 
-  it("keeps Cognito's default email sender (no SES identity needed for a development stack)", () => {
-    expect(resource(run.resources, "aws:cognito/userPool:UserPool", "auth-pool").inputs.emailConfiguration).toBeUndefined();
+  it("keeps Cognito's default email sender, stated explicitly (no SES identity needed for a development stack)", () => {
+    expect(resource(run.resources, "aws:cognito/userPool:UserPool", "auth-pool").inputs.emailConfiguration).toEqual({ emailSendingAccount: "COGNITO_DEFAULT" });
   });
 
   it("bakes the pool's JWKS into both Lambda authorizers (API and realtime) and nothing else; under the mocks nothing is fetched (npm start: cognito-local's keys)", async () => {
