@@ -27,6 +27,15 @@ export interface UserAuthDomain {
   certificateArn?: pulumi.Input<string>;
   /** With `name`: the Route 53 zone for an alias record to the domain's CloudFront distribution. @default no record */
   hostedZoneId?: string;
+  /**
+   * With `name`: resources the domain is created after. Cognito creates a custom domain only once the parent domain
+   * (`gallery.example.com` for `auth.gallery.example.com`) resolves to an A record, so when this program creates that
+   * record (e.g. a StaticSite on the apex: `site.nodes.records`), name it here; otherwise the first `pulumi up` can
+   * fail with "Custom domain is not a valid subdomain". For a certificate this program requests, pass its
+   * `aws.acm.CertificateValidation`'s `certificateArn` as `certificateArn` instead, which waits for ACM to issue it.
+   * Deploy rule: CognitoCustomDomainParentRecord. @default none
+   */
+  dependsOn?: readonly pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -46,6 +55,11 @@ export function validateDomain(fail: ArgFailure, domain: UserAuthDomain): void {
   if (domain.name === undefined) {
     if (domain.certificateArn !== undefined) fail("domain.certificateArn", domain.certificateArn, "is only used with domain.name (a prefix domain is served on Cognito's certificate)", "Set domain.name to your host name, or drop certificateArn.");
     if (domain.hostedZoneId !== undefined) fail("domain.hostedZoneId", domain.hostedZoneId, "is only used with domain.name", "Set domain.name to your host name, or drop hostedZoneId.");
+    if (domain.dependsOn !== undefined) {
+      // A prefix domain lives under amazoncognito.com: nothing of the owner's has to exist first.
+      const count = `${domain.dependsOn.length} resource${domain.dependsOn.length === 1 ? "" : "s"}`;
+      fail("domain.dependsOn", count, "is only used with domain.name (a prefix domain needs none of your DNS records)", "Set domain.name to your host name, or drop dependsOn.");
+    }
     if (domain.prefix === undefined) return; // derived at deploy time, valid by construction (defaultDomainPrefix)
     if (!DOMAIN_PREFIX.test(domain.prefix)) {
       fail("domain.prefix", domain.prefix, "is not a valid hosted UI prefix", 'Use 1–63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, e.g. "gallery-dev-auth"; or leave it out for a derived one.');
@@ -89,6 +103,8 @@ export interface DomainResources {
  * A pool holds one prefix domain and one custom domain (UserPoolType's single `Domain` and `CustomDomain`:
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolType.html), so a changed
  * prefix or host name (a replacement) must delete the old domain before creating the new one.
+ * A custom domain waits for `dependsOn`: "Amazon Cognito does not support top-level domains and requires the parent
+ * domain to have a DNS A record for validation" (https://docs.aws.amazon.com/cognito/latest/developerguide/troubleshooting.html).
  */
 export function createDomain(name: string, spec: UserAuthSpec, pool: aws.cognito.UserPool, region: pulumi.Output<string>, parent: pulumi.Resource): DomainResources | undefined {
   const config = spec.domain;
@@ -101,7 +117,7 @@ export function createDomain(name: string, spec: UserAuthSpec, pool: aws.cognito
   const domain = new aws.cognito.UserPoolDomain(
     `${name}-domain`,
     { domain: config.name, certificateArn: config.certificateArn, userPoolId: pool.id, region: spec.region },
-    { parent, deleteBeforeReplace: true },
+    { parent, deleteBeforeReplace: true, dependsOn: config.dependsOn && [...config.dependsOn] },
   );
   const record = config.hostedZoneId
     ? new aws.route53.Record(

@@ -1,13 +1,15 @@
 /**
- * Cognito user pool deploy rules: MFA, threat protection tier, redirect URLs, domain prefixes, the email sender (and
- * that it is stated), what a retained pool keeps.
+ * Cognito user pool deploy rules: MFA, threat protection tier, redirect URLs, domain prefixes, a custom domain's parent
+ * record, the email sender (and that it is stated), what a retained pool keeps.
  */
-import { ofType, type Graph } from "../../local/offline/graph";
+import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, regionOf, type DeployFinding, type DeployRule, type ProjectDeployRule } from "./rule";
 
 const USER_POOL = "aws:cognito/userPool:UserPool";
 const DOMAIN = "aws:cognito/userPoolDomain:UserPoolDomain";
+const RECORD = "aws:route53/record:Record";
+const ZONE = "aws:route53/zone:Zone";
 
 /** Cognito's default tier for pools that do not set one is Essentials. */
 function tierOf(pool: RecordedResource): string {
@@ -235,6 +237,56 @@ export const COGNITO_EMAIL_CONFIG_EXPLICIT: DeployRule = {
   },
 };
 
+/** A DNS name without its trailing dot, in lower case. */
+const dnsName = (name: unknown) => String(name ?? "").replace(/\.$/, "").toLowerCase();
+
+/**
+ * The full name a Route 53 record creates: its `name`, or, when that is relative to its zone (a zone of the plan), the
+ * name with the zone's appended, as the provider does (an empty name is the zone's apex).
+ */
+function recordName(graph: Graph, record: RecordedResource): string {
+  const name = dnsName(record.inputs.name);
+  const zone = ofType(graph, ZONE).find((z) => [z.id, z.state.zoneId].includes(record.inputs.zoneId));
+  const zoneName = zone ? dnsName(zone.state.name ?? zone.inputs.name) : "";
+  if (!zoneName || name === zoneName || name.endsWith(`.${zoneName}`)) return name || zoneName;
+  return name ? `${name}.${zoneName}` : zoneName;
+}
+
+/**
+ * A custom domain (CreateUserPoolDomain with a certificate) is created only when its parent name resolves: "Amazon
+ * Cognito does not support top-level domains and requires the parent domain to have a DNS A record for validation",
+ * or it is refused with "Custom domain is not a valid subdomain". The provider calls CreateUserPoolDomain once
+ * (internal/service/cognitoidp/user_pool_domain.go `resourceUserPoolDomainCreate`), so when the plan itself creates
+ * that A record (e.g. the site's alias on the apex), the domain must be ordered after it. A parent whose record is not
+ * in the plan is assumed to exist.
+ */
+export const COGNITO_CUSTOM_DOMAIN_PARENT_RECORD: DeployRule = {
+  id: "CognitoCustomDomainParentRecord",
+  title: "A custom hosted UI domain waits for the A record of its parent domain when the plan creates that record",
+  source: "https://docs.aws.amazon.com/cognito/latest/developerguide/troubleshooting.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const domain of ofType(graph, DOMAIN).filter((d) => d.inputs.certificateArn && typeof d.inputs.domain === "string")) {
+      const host = dnsName(domain.inputs.domain);
+      const parent = host.slice(host.indexOf(".") + 1);
+      if (!host.includes(".") || !parent.includes(".")) continue; // a top-level parent has no record of the plan's to wait for
+      const records = ofType(graph, RECORD).filter((r) => r.inputs.type === "A" && recordName(graph, r) === parent);
+      if (records.length === 0) continue;
+      const before = dependencyClosure(graph, domain);
+      if (records.some((r) => before.has(r.urn))) continue;
+      findings.push(
+        finding(
+          "CognitoCustomDomainParentRecord",
+          domain,
+          `is custom domain ${host}, whose parent ${parent} gets its A record from ${records.map((r) => `${r.type} ${r.name}`).join(", ")} in this plan, but does not depend on it, so CreateUserPoolDomain can run before the name resolves and is refused ("Custom domain is not a valid subdomain")`,
+          `create the domain after ${records[0].name}: UserAuth's domain.dependsOn: [${records[0].name}], or dependsOn in the UserPoolDomain's resource options`,
+        ),
+      );
+    }
+    return findings;
+  },
+};
+
 /** The Lambda ARNs a pool's lambdaConfig names: each trigger's ARN, and `lambdaArn` of the sender and token-generation blocks. */
 function triggerArns(pool: RecordedResource): Array<{ trigger: string; arn: string }> {
   return Object.entries(pool.inputs.lambdaConfig ?? {}).flatMap(([trigger, value]: [string, any]) =>
@@ -337,6 +389,7 @@ export const COGNITO_RULES: DeployRule[] = [
   COGNITO_THREAT_PROTECTION_TIER,
   COGNITO_REDIRECT_URLS,
   COGNITO_DOMAIN_PREFIX,
+  COGNITO_CUSTOM_DOMAIN_PARENT_RECORD,
   COGNITO_EMAIL_SENDER,
   COGNITO_EMAIL_CONFIG_EXPLICIT,
   COGNITO_RETAINED_POOL_PARTS,

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
+import * as aws from "@pulumi/aws";
 import { beforeAll, describe, expect, it } from "vitest";
 import { defaultDomainPrefix, JWKS_DEFINE, UserAuth, type UserAuthArgs } from "../../components/user-auth";
 import { canonicalJwks, createJwksProvider, type FetchText } from "../../components/user-auth/jwks-provider";
@@ -168,6 +169,21 @@ describe("UserAuth app client and hosted UI", () => {
     const alias = resource(g, "aws:route53/record:Record", "custom-domain-record");
     expect(alias.inputs).toMatchObject({ zoneId: "Z0123", name: "auth.gallery.example.com", type: "A" });
     expect(alias.inputs.aliases[0]).toMatchObject({ name: domain.state.cloudfrontDistribution, zoneId: "Z2FDTNDATAQYW2" });
+  });
+
+  it("creates a custom domain after what domain.dependsOn names (the parent domain's A record, a certificate's validation)", async () => {
+    const certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
+    const g = await record(() => {
+      const apex = new aws.route53.Record("apex", { zoneId: "Z0123", name: "gallery.example.com", type: "A", aliases: [{ name: "d111111abcdef8.cloudfront.net", zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false }] });
+      new UserAuth("after", { ...base, domain: { name: "auth.gallery.example.com", certificateArn, hostedZoneId: "Z0123", dependsOn: [apex] } });
+    });
+    const apex = resource(g, "aws:route53/record:Record", "apex");
+    expect(resource(g, "aws:cognito/userPoolDomain:UserPoolDomain", "after-domain").dependencies).toContain(apex.urn);
+  });
+
+  it("refuses domain.dependsOn on a prefix domain, which Cognito creates under amazoncognito.com without resolving anything of yours", () => {
+    const apex = {} as aws.route53.Record; // never registered: the args are refused first
+    expect(() => new UserAuth("bad", { ...base, domain: { prefix: "gallery-auth", dependsOn: [apex] } })).toThrow(/UserAuth "bad": domain\.dependsOn "1 resource" is only used with domain\.name/);
   });
 });
 
