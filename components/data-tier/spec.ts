@@ -54,12 +54,17 @@ export interface TableArgs {
   partitionKey: string;
   /** Sort (range) key attribute. @default none */
   sortKey?: string;
-  /** Global secondary indexes by name (at most 20). @default none */
+  /**
+   * Global secondary indexes by name (at most 20). Adding or removing one on a provisioned table takes the procedure in
+   * docs/components/data-tier.md ("Capacity of a provisioned table with global indexes").
+   * @default none
+   */
   globalIndexes?: Record<string, GlobalIndexArgs>;
   /** Local secondary indexes by name (at most 5; the table needs a sort key). @default none */
   localIndexes?: Record<string, LocalIndexArgs>;
   /**
-   * `on-demand` (PAY_PER_REQUEST) or `provisioned` with `capacity`.
+   * `on-demand` (PAY_PER_REQUEST) or `provisioned` with `capacity`. Switching a deployed table with global indexes to
+   * `provisioned` takes the procedure in docs/components/data-tier.md.
    * @default "on-demand"
    */
   billing?: "on-demand" | "provisioned";
@@ -84,14 +89,18 @@ export interface TableArgs {
    * @default true
    */
   pointInTimeRecovery?: boolean;
-  /** Customer managed KMS key for encryption at rest. @default the AWS managed key `aws/dynamodb` (KMS) */
+  /**
+   * Customer managed KMS key for encryption at rest, in the table's region (an ARN of another region is refused).
+   * Changing it on a table with replicas re-creates them: docs/components/data-tier.md, "Re-keying a global table".
+   * @default the AWS managed key `aws/dynamodb` (KMS)
+   */
   kmsKeyArn?: pulumi.Input<string>;
   /**
    * Global table (version 2019.11.21) replicas: regions other than the home region, each once.
    * @default none
    */
   replicaRegions?: string[];
-  /** Customer managed KMS key per replica region; required for every replica when `kmsKeyArn` is set. */
+  /** Customer managed KMS key per replica region, each in its region; required for every replica when `kmsKeyArn` is set. */
   replicaKmsKeyArns?: Record<string, pulumi.Input<string>>;
   /** Physical table name, 3–255 of `[A-Za-z0-9_.-]`. @default generated from the component and table key */
   tableName?: string;
