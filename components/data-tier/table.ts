@@ -59,7 +59,8 @@ export function createTable(name: string, tier: DataTierSpec, spec: TableSpec, p
       retainOnDelete: tier.retainOnDelete,
       // Autoscaling owns provisioned capacity once the table exists. ignoreChanges cannot follow an index list that grows
       // or shrinks, nor capacities the deployed (on-demand) table never had: docs/components/data-tier.md gives the
-      // one-update procedure for switching an indexed table to provisioned and for adding or removing an index.
+      // procedure (one update with a transformation) for switching an indexed table to provisioned and for adding or
+      // removing an index.
       ignoreChanges: provisioned ? ["readCapacity", "writeCapacity", "globalSecondaryIndexes[*].readCapacity", "globalSecondaryIndexes[*].writeCapacity"] : undefined,
     },
   );
