@@ -54,12 +54,17 @@ export interface TableArgs {
   partitionKey: string;
   /** Sort (range) key attribute. @default none */
   sortKey?: string;
-  /** Global secondary indexes by name (at most 20). @default none */
+  /**
+   * Global secondary indexes by name (at most 20). Adding or removing one on a provisioned table takes the procedure in
+   * docs/components/data-tier.md ("Capacity of a provisioned table with global indexes").
+   * @default none
+   */
   globalIndexes?: Record<string, GlobalIndexArgs>;
   /** Local secondary indexes by name (at most 5; the table needs a sort key). @default none */
   localIndexes?: Record<string, LocalIndexArgs>;
   /**
-   * `on-demand` (PAY_PER_REQUEST) or `provisioned` with `capacity`.
+   * `on-demand` (PAY_PER_REQUEST) or `provisioned` with `capacity`. Switching a deployed table with global indexes to
+   * `provisioned` takes the procedure in docs/components/data-tier.md.
    * @default "on-demand"
    */
   billing?: "on-demand" | "provisioned";
@@ -67,21 +72,35 @@ export interface TableArgs {
   capacity?: { read: CapacityArgs; write: CapacityArgs };
   /** Turns the stream on with this view type. @default off; NEW_AND_OLD_IMAGES when there are replicas */
   stream?: StreamViewType;
-  /** Number attribute (epoch seconds) after which DynamoDB deletes the item. Not a key attribute. @default none */
+  /**
+   * Number attribute (epoch seconds) after which DynamoDB deletes the item. Not a key attribute. Removing it does not
+   * turn TTL off (the provider takes a missing TTL setting as no change): set `ttlEnabled: false` and keep it.
+   * @default none
+   */
   ttlAttribute?: string;
+  /**
+   * `false` turns TTL off on `ttlAttribute` (DynamoDB names the attribute to turn it off). To move TTL to another
+   * attribute, turn it off, wait an hour, then set the new attribute (docs/components/data-tier.md).
+   * @default true when `ttlAttribute` is set
+   */
+  ttlEnabled?: boolean;
   /**
    * Continuous backups (point-in-time recovery, 35 days; needed for export to S3).
    * @default true
    */
   pointInTimeRecovery?: boolean;
-  /** Customer managed KMS key for encryption at rest. @default the AWS managed key `aws/dynamodb` (KMS) */
+  /**
+   * Customer managed KMS key for encryption at rest, in the table's region (an ARN of another region is refused).
+   * Changing it on a table with replicas re-creates them: docs/components/data-tier.md, "Re-keying a global table".
+   * @default the AWS managed key `aws/dynamodb` (KMS)
+   */
   kmsKeyArn?: pulumi.Input<string>;
   /**
    * Global table (version 2019.11.21) replicas: regions other than the home region, each once.
    * @default none
    */
   replicaRegions?: string[];
-  /** Customer managed KMS key per replica region; required for every replica when `kmsKeyArn` is set. */
+  /** Customer managed KMS key per replica region, each in its region; required for every replica when `kmsKeyArn` is set. */
   replicaKmsKeyArns?: Record<string, pulumi.Input<string>>;
   /** Physical table name, 3–255 of `[A-Za-z0-9_.-]`. @default generated from the component and table key */
   tableName?: string;
@@ -168,7 +187,10 @@ export interface TableSpec {
   billing: "on-demand" | "provisioned";
   capacity?: { read: CapacitySpec; write: CapacitySpec };
   stream?: StreamViewType;
+  /** Attribute DynamoDB expires items by; undefined while TTL is off (what `npm start` sweeps). */
   ttlAttribute?: string;
+  /** With `ttlEnabled: false`: the attribute TTL is turned off on, which UpdateTimeToLive names to turn it off. */
+  ttlDisabledAttribute?: string;
   pointInTimeRecovery: boolean;
   kmsKeyArn?: pulumi.Input<string>;
   replicaRegions: string[];
@@ -295,6 +317,15 @@ function validateTable(fail: ArgFailure, at: string, table: TableArgs, homeRegio
       fail(`${at}.ttlAttribute`, table.ttlAttribute, "is a key attribute; TTL reads a number of epoch seconds that items may lack, which a key cannot", 'Use a separate attribute, e.g. "expiresAt".');
     }
   }
+  if (table.ttlEnabled !== undefined) {
+    if (typeof table.ttlEnabled !== "boolean") fail(`${at}.ttlEnabled`, table.ttlEnabled, "is not true or false", "Use false to turn TTL off, or leave it unset.");
+    // UpdateTimeToLive takes the attribute name to turn TTL off as well as on ("AWS *requires* attribute_name to be set
+    // when disabling TTL", terraform-provider-aws internal/service/dynamodb/table.go validateTTL).
+    if (table.ttlAttribute === undefined && table.ttlEnabled === false) {
+      fail(`${at}.ttlEnabled`, false, "needs ttlAttribute: DynamoDB turns TTL off on the attribute it is on", 'Set ttlAttribute to the attribute TTL is on, e.g. "expiresAt".');
+    }
+    if (table.ttlAttribute === undefined) fail(`${at}.ttlEnabled`, true, "needs ttlAttribute, the attribute TTL expires items by", 'Set ttlAttribute, e.g. "expiresAt", or remove ttlEnabled.');
+  }
   if (table.tableName !== undefined && (!NAME.test(table.tableName) || table.tableName.length < DYNAMODB_LIMITS.tableName.min || table.tableName.length > DYNAMODB_LIMITS.tableName.max)) {
     fail(`${at}.tableName`, table.tableName, "is not a DynamoDB table name (3–255 of letters, digits, _ . -)", "Fix the name or leave it unset to have one generated.");
   }
@@ -302,6 +333,36 @@ function validateTable(fail: ArgFailure, at: string, table: TableArgs, homeRegio
     fail(`${at}.tableClass`, table.tableClass, "is not a table class", 'Use "STANDARD" or "STANDARD_INFREQUENT_ACCESS".');
   }
   validateReplicas(fail, at, table, homeRegion);
+  validateKeyRegions(fail, at, table, homeRegion);
+}
+
+/** `arn:<partition>:kms:<region>:<account>:key/<id>` (or `alias/<name>`): the region is the fourth field. */
+const KMS_ARN = /^arn:[a-z-]+:kms:([a-z0-9-]+):[^:]*:(key|alias)\/.+$/;
+
+/**
+ * A customer managed key given as an ARN is in the region the ARN names, and DynamoDB encrypts a table or replica only
+ * with a key of its own region: "The key must be created in the same region as the replica"
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-replicassespecification.html),
+ * the home table being the global table's home-region replica. Keys given as Outputs are checked at deploy time by AWS.
+ */
+function validateKeyRegions(fail: ArgFailure, at: string, table: TableArgs, homeRegion: string | undefined): void {
+  const check = (argument: string, key: pulumi.Input<string> | undefined, region: string | undefined, where: string) => {
+    if (typeof key !== "string") return;
+    const match = KMS_ARN.exec(key);
+    if (!match) {
+      fail(argument, key, "is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)", `Give the ARN of a customer managed key in ${region ?? "the table's region"}, e.g. the arn output of an aws.kms.Key.`);
+    }
+    if (region !== undefined && match[1] !== region) {
+      fail(
+        argument,
+        key,
+        `is a key in ${match[1]}, but the ${where} is in ${region}; KMS keys are regional, and DynamoDB encrypts a table or replica only with a key of its own region ("The key must be created in the same region as the replica")`,
+        `Use a key of ${region} (for a multi-Region key, the ARN of its replica key in ${region}).`,
+      );
+    }
+  };
+  check(`${at}.kmsKeyArn`, table.kmsKeyArn, homeRegion, "table");
+  for (const [region, key] of Object.entries(table.replicaKmsKeyArns ?? {})) check(`${at}.replicaKmsKeyArns["${region}"]`, key, region, "replica");
 }
 
 function validateReplicas(fail: ArgFailure, at: string, table: TableArgs, homeRegion: string | undefined): void {
@@ -427,7 +488,8 @@ function normaliseTable(key: string, table: TableArgs): TableSpec {
     capacity: table.capacity && { read: capacity(table.capacity.read), write: capacity(table.capacity.write) },
     // Global tables replicate through the stream, with both images.
     stream: replicaRegions.length > 0 ? "NEW_AND_OLD_IMAGES" : table.stream,
-    ttlAttribute: table.ttlAttribute,
+    ttlAttribute: table.ttlEnabled === false ? undefined : table.ttlAttribute,
+    ttlDisabledAttribute: table.ttlEnabled === false ? table.ttlAttribute : undefined,
     pointInTimeRecovery: table.pointInTimeRecovery ?? true,
     kmsKeyArn: table.kmsKeyArn,
     replicaRegions,

@@ -37,7 +37,7 @@ export function createTable(name: string, tier: DataTierSpec, spec: TableSpec, p
         ? spec.localIndexes.map((index) => ({ name: index.name, rangeKey: index.sortKey!, ...projection(index.projection) }))
         : undefined,
       ...(spec.stream ? { streamEnabled: true, streamViewType: spec.stream } : STREAM_OFF),
-      ttl: spec.ttlAttribute ? { enabled: true, attributeName: spec.ttlAttribute } : undefined,
+      ttl: timeToLive(spec),
       pointInTimeRecovery: { enabled: spec.pointInTimeRecovery },
       // KMS encryption at rest: the customer key when given, else the AWS managed key (aws/dynamodb), whose use CloudTrail records.
       serverSideEncryption: { enabled: true, kmsKeyArn: spec.kmsKeyArn },
@@ -57,12 +57,27 @@ export function createTable(name: string, tier: DataTierSpec, spec: TableSpec, p
     {
       parent,
       retainOnDelete: tier.retainOnDelete,
-      // Autoscaling owns provisioned capacity once the table exists.
+      // Autoscaling owns provisioned capacity once the table exists. ignoreChanges cannot follow an index list that grows
+      // or shrinks, nor capacities the deployed (on-demand) table never had: docs/components/data-tier.md gives the
+      // procedure (one update with a transformation) for switching an indexed table to provisioned and for adding or
+      // removing an index.
       ignoreChanges: provisioned ? ["readCapacity", "writeCapacity", "globalSecondaryIndexes[*].readCapacity", "globalSecondaryIndexes[*].writeCapacity"] : undefined,
     },
   );
-  const scaling = provisioned ? createAutoscaling(name, spec, table, region, parent) : [];
+  const scaling = provisioned ? createAutoscaling(name, spec, table, region, parent, tier.retainOnDelete) : [];
   return { table, scaling };
+}
+
+/**
+ * The table's TTL setting. Off is said explicitly, on the attribute TTL was on: the provider takes a missing `ttl` block
+ * as no change (terraform-provider-aws internal/service/dynamodb/table.go, `"ttl"`: `DiffSuppressFunc:
+ * verify.SuppressMissingOptionalConfigurationBlock`), and DynamoDB needs the attribute name to turn TTL off. No block
+ * at all when the table never had TTL, as before `ttlEnabled` existed, so deployed tables see no change.
+ */
+function timeToLive(spec: TableSpec): { enabled: boolean; attributeName: string } | undefined {
+  if (spec.ttlAttribute) return { enabled: true, attributeName: spec.ttlAttribute };
+  if (spec.ttlDisabledAttribute) return { enabled: false, attributeName: spec.ttlDisabledAttribute };
+  return undefined;
 }
 
 function projection(projection: Projection): { projectionType: string; nonKeyAttributes?: string[] } {
@@ -70,7 +85,17 @@ function projection(projection: Projection): { projectionType: string; nonKeyAtt
   return { projectionType: "INCLUDE", nonKeyAttributes: projection };
 }
 
-function createAutoscaling(name: string, spec: TableSpec, table: aws.dynamodb.Table, region: string | undefined, parent: pulumi.Resource) {
+/**
+ * Target-tracking autoscaling of the table and each global index, read and write. On a table kept on delete, each
+ * target and policy is `deletedWith` the table: a destroy that keeps the table would otherwise deregister them
+ * ("Deregistering a scalable target deletes the scaling policies and the scheduled actions that are associated with it",
+ * https://docs.aws.amazon.com/autoscaling/application/APIReference/API_DeregisterScalableTarget.html), freezing the kept
+ * table's capacity. Pulumi skips the delete of a resource whose deletedWith target is deleted in the same operation, a
+ * retained one included (pulumi/pulumi pkg/resource/deploy/step.go, DeleteStep.Apply); removing the scaling alone
+ * (billing back to on-demand) still deregisters it. Deploy rule DynamoDbRetainedTableScaling checks it.
+ */
+function createAutoscaling(name: string, spec: TableSpec, table: aws.dynamodb.Table, region: string | undefined, parent: pulumi.Resource, keptWithTable: boolean) {
+  const deletedWith = keptWithTable ? table : undefined;
   const targets: Array<{ suffix: string; resourceId: pulumi.Input<string>; dimension: "table" | "index" }> = [
     { suffix: "", resourceId: table.name.apply((n) => `table/${n}`), dimension: "table" },
     ...spec.globalIndexes.map((index: IndexSpec) => ({
@@ -87,7 +112,7 @@ function createAutoscaling(name: string, spec: TableSpec, table: aws.dynamodb.Ta
       const target = new aws.appautoscaling.Target(
         `${name}-${spec.key}${suffix}-${side}-target`,
         { serviceNamespace: "dynamodb", resourceId, scalableDimension, minCapacity: capacity.min, maxCapacity: capacity.max, region },
-        { parent },
+        { parent, deletedWith },
       );
       const policy = new aws.appautoscaling.Policy(
         `${name}-${spec.key}${suffix}-${side}-policy`,
@@ -102,7 +127,7 @@ function createAutoscaling(name: string, spec: TableSpec, table: aws.dynamodb.Ta
           },
           region,
         },
-        { parent },
+        { parent, deletedWith },
       );
       return { target, policy };
     }),

@@ -1,4 +1,4 @@
-/** DynamoDB global table (version 2019.11.21) deploy rules: streams, replica regions, provisioned capacity. */
+/** DynamoDB deploy rules: global table (version 2019.11.21) streams and replica regions, provisioned capacity, retained tables. */
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, MIN_RANDOM_CHARACTERS, nameHasRandomPart, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
@@ -150,4 +150,52 @@ export const DYNAMODB_RETAINED_TABLE_NAME: DeployRule = {
   },
 };
 
-export const DYNAMODB_RULES: DeployRule[] = [DYNAMODB_REPLICA_STREAMS, DYNAMODB_REPLICA_REGIONS, DYNAMODB_PROVISIONED_REPLICAS, DYNAMODB_RETAINED_TABLE_NAME];
+const SCALING_TYPES = ["aws:appautoscaling/target:Target", "aws:appautoscaling/policy:Policy"];
+
+/** Whether `resource`'s deletedWith chain reaches `urn` (a policy deletedWith its target, deletedWith the table). */
+function deletedWithReaches(graph: Graph, resource: RecordedResource, urn: string): boolean {
+  const seen = new Set<string>();
+  for (let at: RecordedResource | undefined = resource; at?.deletedWith && !seen.has(at.urn); at = graph.find((r) => r.urn === at!.deletedWith)) {
+    if (at.deletedWith === urn) return true;
+    seen.add(at.urn);
+  }
+  return false;
+}
+
+/**
+ * A retained table keeps its autoscaling. Deleting an aws.appautoscaling.Target deregisters it ("Deregistering a scalable
+ * target deletes the scaling policies and the scheduled actions that are associated with it"), deleting a Policy
+ * deletes the policy, and Pulumi calls those deletes unless the resource is retainOnDelete or deletedWith a resource
+ * deleted in the same operation, which a retained table's delete step is (pulumi/pulumi pkg/resource/deploy/step.go
+ * DeleteStep.Apply). A destroy would otherwise keep the provisioned table and freeze its capacity where it was. As for
+ * S3RetainedBucketSettings, deletedWith is the better of the two: a retained target also stays when it alone is removed
+ * (billing back to on-demand). Scaling is matched to its table by the resource id, `table/<name>` or
+ * `table/<name>/index/<index>`.
+ */
+export const DYNAMODB_RETAINED_TABLE_SCALING: DeployRule = {
+  id: "DynamoDbRetainedTableScaling",
+  title: "The autoscaling of a retained table stays with it on delete",
+  source: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_DeregisterScalableTarget.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const scaling = graph.filter((r) => SCALING_TYPES.includes(r.type) && r.inputs.serviceNamespace === "dynamodb" && typeof r.inputs.resourceId === "string");
+    for (const table of ofType(graph, TABLE).filter((t) => t.retainOnDelete)) {
+      const name = table.state.name ?? table.inputs.name;
+      if (typeof name !== "string") continue;
+      const ofTable = scaling.filter((r) => r.inputs.resourceId === `table/${name}` || r.inputs.resourceId.startsWith(`table/${name}/index/`));
+      for (const r of ofTable.filter((s) => !s.retainOnDelete && !deletedWithReaches(graph, s, table.urn))) {
+        findings.push(
+          finding(
+            "DynamoDbRetainedTableScaling",
+            r,
+            `scales retained table ${table.name} but is neither retained nor deletedWith it: a destroy keeps the table and deletes this (DeregisterScalableTarget, DeleteScalingPolicy), so its capacity stays where it was, with nothing to scale it`,
+            "create it with deletedWith: the table (kept when the table is kept, deleted when the scaling alone is removed)",
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+export const DYNAMODB_RULES: DeployRule[] = [DYNAMODB_REPLICA_STREAMS, DYNAMODB_REPLICA_REGIONS, DYNAMODB_PROVISIONED_REPLICAS, DYNAMODB_RETAINED_TABLE_NAME, DYNAMODB_RETAINED_TABLE_SCALING];

@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { DataTier, type DataTierArgs, type TableArgs } from "../../components/data-tier";
 import { LambdaFunction } from "../../components/lambda/function";
@@ -133,6 +134,51 @@ describe("DataTier tables", () => {
       { regionName: "eu-west-1", pointInTimeRecovery: true, deletionProtectionEnabled: true, kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/eu", propagateTags: true },
     ]);
     expect(t.retainOnDelete).toBe(true);
+  });
+
+  it("turns TTL off with ttlEnabled: false on the attribute it was on, and leaves a table without ttlAttribute with no ttl input", async () => {
+    const graph = await record(
+      () =>
+        new DataTier("ttloff", {
+          tables: {
+            gallery: { ...gallery, ttlEnabled: false },
+            plain: { attributes: { id: "S" }, partitionKey: "id" },
+          },
+        }),
+    );
+    // UpdateTimeToLive names the attribute to turn TTL off; a missing ttl block is no change to the provider.
+    expect(table(graph, "ttloff-gallery").inputs.ttl).toEqual({ enabled: false, attributeName: "expiresAt" });
+    // Stacks deployed without ttlAttribute keep their inputs: no ttl block at all.
+    expect(table(graph, "ttloff-plain").inputs.ttl).toBeUndefined();
+    // npm start's TTL sweep (local/dynamodb/ttl.ts) expires items only where DynamoDB would.
+    const registered = registeredSpecs<{ tables: Record<string, { ttlAttribute?: string }> }>("DataTier").find((s) => s.name === "ttloff")!;
+    expect(registered.spec.tables.gallery.ttlAttribute).toBeUndefined();
+  });
+
+  it("keeps a retained provisioned table's autoscaling with it on delete (deletedWith the table), and not an unretained one's", async () => {
+    const provisioned: TableArgs = { ...gallery, billing: "provisioned", capacity: { read: { min: 5, max: 50 }, write: { min: 5, max: 50 } } };
+    const kept = await record(() => new DataTier("keptscale", { retainOnDelete: true, deletionProtection: true, tables: { gallery: provisioned } }));
+    const keptTable = table(kept, "keptscale-gallery");
+    const scaling = [...ofType(kept, "aws:appautoscaling/target:Target"), ...ofType(kept, "aws:appautoscaling/policy:Policy")];
+    expect(scaling).toHaveLength(8);
+    for (const r of scaling) expect([r.name, r.deletedWith]).toEqual([r.name, keptTable.urn]);
+    const plain = await record(() => new DataTier("plainscale", { tables: { gallery: provisioned } }));
+    for (const r of [...ofType(plain, "aws:appautoscaling/target:Target"), ...ofType(plain, "aws:appautoscaling/policy:Policy")]) expect([r.name, r.deletedWith]).toEqual([r.name, undefined]);
+  });
+
+  it("hands a provisioned table's capacities to the program for one update with the transformation docs/components/data-tier.md gives", async () => {
+    // The documented procedure for switching an indexed table to provisioned, and for adding or removing an index of a
+    // provisioned one: the table's ignoreChanges, and nothing else, are dropped, so every capacity is sent as its min.
+    const sendCapacities = (resource: pulumi.ResourceTransformationArgs) =>
+      resource.type === "aws:dynamodb/table:Table" && resource.name === "handover-gallery" ? { props: resource.props, opts: { ...resource.opts, ignoreChanges: [] } } : undefined;
+    const provisioned: TableArgs = { ...gallery, billing: "provisioned", capacity: { read: { min: 5, max: 50 }, write: { min: 3, max: 50 } } };
+    const graph = await record(() => new DataTier("handover", { tables: { gallery: provisioned, other: provisioned } }, { transformations: [sendCapacities] }));
+    const handed = table(graph, "handover-gallery");
+    expect(handed.ignoreChanges ?? []).toEqual([]);
+    expect(handed.inputs).toMatchObject({ billingMode: "PROVISIONED", readCapacity: 5, writeCapacity: 3 });
+    expect(handed.inputs.globalSecondaryIndexes).toEqual([expect.objectContaining({ name: "gsi1", readCapacity: 5, writeCapacity: 3 })]);
+    expect(table(graph, "handover-other").ignoreChanges).toEqual(["readCapacity", "writeCapacity", "globalSecondaryIndexes[*].readCapacity", "globalSecondaryIndexes[*].writeCapacity"]);
+    expect(ofType(graph, "aws:appautoscaling/target:Target")).toHaveLength(8);
   });
 
   it("places every regional child in the region arg", async () => {
@@ -294,6 +340,22 @@ describe("DataTier rejects bad specs with a clear error", () => {
     [withTable({ replicaRegions: ["us-west-2"], stream: "KEYS_ONLY" }), /tables\.gallery\.stream "KEYS_ONLY" is not NEW_AND_OLD_IMAGES, which global tables replicate through/],
     [withTable({ replicaRegions: ["us-west-2"], kmsKeyArn: "arn:aws:kms:us-east-1:1:key/k" }), /replicaKmsKeyArns "us-west-2" has no KMS key; a customer managed key is regional/],
     [withTable({ stream: "ALL" as never }), /stream "ALL" is not a stream view type/],
+    [withTable({ ttlAttribute: undefined, ttlEnabled: false }), /^DataTier "bad": tables\.gallery\.ttlEnabled false needs ttlAttribute: DynamoDB turns TTL off on the attribute it is on\. Set ttlAttribute to the attribute TTL is on/],
+    [withTable({ ttlEnabled: "no" as never }), /tables\.gallery\.ttlEnabled "no" is not true or false/],
+    [
+      build({ region: "us-east-1", tables: { gallery: { ...gallery, kmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/k" } } }),
+      /^DataTier "bad": tables\.gallery\.kmsKeyArn "arn:aws:kms:us-west-2:123456789012:key\/k" is a key in us-west-2, but the table is in us-east-1; KMS keys are regional.*Use a key of us-east-1/,
+    ],
+    [
+      build({
+        region: "us-east-1",
+        tables: { gallery: { ...gallery, replicaRegions: ["us-west-2"], kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/home", replicaKmsKeyArns: { "us-west-2": "arn:aws:kms:us-east-1:123456789012:key/home" } } },
+      }),
+      /^DataTier "bad": tables\.gallery\.replicaKmsKeyArns\["us-west-2"\] "arn:aws:kms:us-east-1:123456789012:key\/home" is a key in us-east-1, but the replica is in us-west-2.*The key must be created in the same region as the replica.*Use a key of us-west-2/,
+    ],
+    [withTable({ kmsKeyArn: "alias/gallery" }), /tables\.gallery\.kmsKeyArn "alias\/gallery" is not a KMS key ARN \(arn:<partition>:kms:<region>:<account>:key\/<id>\)/],
+    [withTable({ kmsKeyArn: "arn:aws:s3:::gallery-keys" }), /tables\.gallery\.kmsKeyArn "arn:aws:s3:::gallery-keys" is not a KMS key ARN/],
+
     [withTable({ localIndexes: { lsi1: { sortKey: "sk" } } }), /localIndexes\.lsi1\.sortKey "sk" is the table's own sort key/],
     [build({ tables: { plain: { attributes: { id: "S", n: "N" }, partitionKey: "id", localIndexes: { byN: { sortKey: "n" } } } } }), /tables\.plain\.localIndexes \["byN"\] needs a table with a sort key/],
     [withTable({ tableName: "a b" }), /tableName "a b" is not a DynamoDB table name/],
