@@ -12,6 +12,8 @@ import { LambdaFunction } from "../../components/lambda/function";
 import { UploadBucket } from "../../components/upload-bucket";
 import { record as recordProgram } from "../../testing/harness";
 import { BackupPlan, type BackupVaultLock } from "../../components/backup-plan";
+import { DataTier, type TableArgs } from "../../components/data-tier";
+import { UserAuth } from "../../components/user-auth";
 import { checkPlanTransition, formatFinding, readSavedPlan, toSavedPlan } from "../../testing/deploy-rules";
 import { handBuilt } from "./fixture";
 import { realtimeOn } from "./fixtures/apigatewayv2";
@@ -401,5 +403,150 @@ describe("checkPlanTransition: a compliance-mode vault lock, frozen from its loc
     // Plans saved before the locks' inputs were kept (tests/fixtures/plans) tell nothing about the deployed lock.
     const withoutInputs = compliance.map((r) => (r.type === LOCK ? { ...r, inputs: {} } : r));
     expect(checkPlanTransition(withoutInputs, await backup(60, { minRetentionDays: 60, maxRetentionDays: 60, changeableForDays: 3 }))).toEqual([]);
+  });
+});
+
+describe("checkPlanTransition: a table, user pool or bucket that the update replaces or orphans (TransitionStatefulReplaced)", () => {
+  const TABLE = "aws:dynamodb/table:Table";
+  const POOL = "aws:cognito/userPool:UserPool";
+  const BUCKET = "aws:s3/bucket:Bucket";
+  const prod = { deletionProtection: true, retainOnDelete: true };
+  const gallery = { attributes: { pk: "S", sk: "S" }, partitionKey: "pk", sortKey: "sk" };
+  /** The reference app's gallery table in a DataTier named `name`, with `table` merged into its spec and `tier` into the tier's. */
+  const dataTier = (table: Record<string, unknown> = {}, tier: Record<string, unknown> = prod, name = "data", opts?: pulumi.ComponentResourceOptions) =>
+    recordProgram(() => new DataTier(name, { tables: { gallery: { ...gallery, ...table } as TableArgs }, region: "us-east-1", ...tier }, opts));
+  const transition = (before: RecordedResource[], after: RecordedResource[]) => checkPlanTransition(before, after, { stack: "prod", region: "us-east-1" });
+
+  it("finds a local index added to the prod gallery table: a new, empty table takes over and the retained one keeps the items outside the stack", async () => {
+    const findings = transition(await dataTier(), await dataTier({ attributes: { ...gallery.attributes, createdAt: "S" }, localIndexes: { byCreated: { sortKey: "createdAt" } } }));
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${TABLE} data-gallery`]]);
+    expect(findings[0].problem).toMatch(/^replaces DynamoDB table data-gallery: localSecondaryIndexes \(none → byCreated\) forces a new table/);
+    expect(findings[0].problem).toMatch(/retained \(retainOnDelete\): the update succeeds, everything that uses the table moves to the new, empty one, and the deployed one, with its items, stays in the account outside the stack/);
+    expect(findings[0].fix).toMatch(/keep the deployed key schema/);
+    expect(findings[0].fix).toMatch(/export/);
+  });
+
+  it("finds the sort key or the home region changed, and says what happens without retainOnDelete", async () => {
+    expect(transition(await dataTier(), await dataTier({ sortKey: "createdAt", attributes: { pk: "S", createdAt: "S" } })).map((f) => [f.rule, f.problem.match(/^[^:]+: [^(]+/)![0]])).toEqual([
+      ["TransitionStatefulReplaced", "replaces DynamoDB table data-gallery: rangeKey "],
+    ]);
+    const moved = transition(await dataTier(), await dataTier({}, { ...prod, region: "us-west-2" }));
+    expect(moved.map((f) => f.problem.match(/^[^(]+\([^)]+\)/)![0])).toEqual(["replaces DynamoDB table data-gallery: region (us-east-1 → us-west-2)"]);
+    // Deletion protection without retainOnDelete: the old copy's DeleteTable is refused after the new one exists.
+    const protectedOnly = transition(await dataTier({}, { deletionProtection: true }), await dataTier({ sortKey: "createdAt", attributes: { pk: "S", createdAt: "S" } }, { deletionProtection: true }));
+    expect(protectedOnly[0].problem).toMatch(/its delete is refused \(deletion protection[^)]*\): the update stops part-way, with the stack on the new, empty table/);
+    // Neither (dev): the items go.
+    const dev = transition(await dataTier({}, {}), await dataTier({ sortKey: "createdAt", attributes: { pk: "S", createdAt: "S" } }, {}));
+    expect(dev[0].problem).toMatch(/the deployed one is deleted with its items/);
+  });
+
+  it("finds a DataTier renamed (data → db) or a table key renamed (gallery → photos) without aliases, and passes the rename with aliases", async () => {
+    const deployed = await dataTier();
+    const renamed = transition(deployed, await dataTier({}, prod, "db"));
+    expect(renamed.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${TABLE} db-gallery`]]);
+    expect(renamed[0].problem).toMatch(/^is created by the update while DynamoDB table data-gallery of the deployed plan is removed from the program, under db, which replaces data: if it is that table renamed without aliases, /);
+    // The component was renamed: its old name as alias brings every child along.
+    expect(renamed[0].fix).toContain('give db its earlier name: aliases: [{ name: "data" }]');
+    expect(transition(deployed, await dataTier({}, prod, "db", { aliases: [{ name: "data" }] })).map(formatFinding)).toEqual([]);
+
+    // Each table of a renamed DataTier is paired with the new one of the same key.
+    const twoTables = (name: string) => recordProgram(() => new DataTier(name, { tables: { gallery: gallery as TableArgs, counts: { attributes: { id: "S" }, partitionKey: "id" } }, region: "us-east-1", ...prod }));
+    expect(transition(await twoTables("data"), await twoTables("db")).map((f) => [f.resource, f.problem.match(/DynamoDB table (\S+) of the deployed plan/)![1]]).sort()).toEqual([
+      [`${TABLE} db-counts`, "data-counts"],
+      [`${TABLE} db-gallery`, "data-gallery"],
+    ]);
+
+    const photos = await recordProgram(() => new DataTier("data", { tables: { photos: gallery as TableArgs }, region: "us-east-1", ...prod }));
+    const keyRenamed = transition(deployed, photos);
+    expect(keyRenamed.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${TABLE} data-photos`]]);
+    expect(keyRenamed[0].fix).toContain('aliases: [{ name: "data-gallery" }]');
+  });
+
+  it("passes the same tables, a table added beside them, changes that update in place, and a table removed with nothing new", async () => {
+    const deployed = await dataTier();
+    // protect: true makes the engine refuse the replacement itself, before anything is created.
+    expect(transition(deployed.map((r) => ({ ...r, protect: r.type === TABLE })), await dataTier({ sortKey: "createdAt", attributes: { pk: "S", createdAt: "S" } }))).toEqual([]);
+    expect(transition(deployed, deployed)).toEqual([]);
+    expect(transition(deployed, await dataTier({ globalIndexes: { gsi1: { partitionKey: "g", sortKey: "sk" } }, attributes: { ...gallery.attributes, g: "S" }, ttlAttribute: "expiresAt" }))).toEqual([]);
+    const two = await recordProgram(() => new DataTier("data", { tables: { gallery: gallery as TableArgs, counts: { attributes: { id: "S" }, partitionKey: "id" } }, region: "us-east-1", ...prod }));
+    expect(transition(deployed, two)).toEqual([]);
+    expect(transition(two, deployed)).toEqual([]);
+  });
+
+  it("finds the same through a saved plan, which keeps only the inputs the check reads", async () => {
+    const deployed = await dataTier();
+    const saved = readSavedPlan(JSON.stringify(toSavedPlan(deployed, { stack: "prod", region: "us-east-1" })));
+    const table = saved.resources.find((r) => r.type === TABLE)!;
+    // Not attributes, billing, encryption, TTL or tags: no transition check reads them.
+    expect(Object.keys(table.inputs).sort()).toEqual(["deletionProtectionEnabled", "hashKey", "rangeKey", "region", "streamEnabled"]);
+    expect(checkPlanTransition(saved.resources, await dataTier({ sortKey: "createdAt", attributes: { pk: "S", createdAt: "S" } }), { stack: "prod", region: "us-east-1" }).map((f) => f.rule)).toEqual(["TransitionStatefulReplaced"]);
+    expect(checkPlanTransition(saved.resources, deployed, { stack: "prod", region: "us-east-1" })).toEqual([]);
+  });
+
+  const userAuth = (args: Record<string, unknown> = {}, name = "auth") => recordProgram(() => new UserAuth(name, { callbackUrls: ["https://a.example.com/"], usernameAttributes: ["email"], retainOnDelete: true, ...args }));
+
+  it("finds a prod user pool whose sign-in attributes change (email → user names): a new pool, every user left behind in the retained one", async () => {
+    const findings = transition(await userAuth(), await userAuth({ usernameAttributes: [] }));
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${POOL} auth-pool`]]);
+    expect(findings[0].problem).toMatch(/^replaces Cognito user pool auth-pool: usernameAttributes \(email → none\) forces a new user pool/);
+    expect(findings[0].problem).toMatch(/with its users, stays in the account outside the stack; no error says so\. Users who sign up again get a new sub, and through the identity pool a new identity id/);
+    expect(findings[0].fix).toMatch(/usernameAttributes, aliasAttributes, usernameConfiguration/);
+    // Renamed without aliases: the same, through the removed URN.
+    expect(transition(await userAuth(), await userAuth({}, "login")).filter((f) => f.rule === "TransitionStatefulReplaced").map((f) => f.resource)).toEqual([`${POOL} login-pool`]);
+  });
+
+  it("passes a user pool whose other settings change, and saves none of its other inputs (email and SMS configuration)", async () => {
+    const deployed = await userAuth();
+    expect(transition(deployed, await userAuth({ mfa: "OPTIONAL", passwordPolicy: { minimumLength: 14 } }))).toEqual([]);
+    const pool = toSavedPlan(deployed, { stack: "prod", region: "us-east-1" }).resources.find((r) => r.type === POOL)!;
+    expect(Object.keys(pool.inputs).sort()).toEqual(["deletionProtection", "usernameAttributes", "usernameConfiguration"]);
+  });
+
+  it("finds a bucket whose name changes, and reports an unprotected one's objects going with it", () => {
+    const bucket = (name: string, more: Partial<RecordedResource> = {}, inputs: Record<string, unknown> = {}) => handBuilt(BUCKET, "uploads-bucket", { bucket: name, forceDestroy: false, ...inputs }, more);
+    const kept = transition([bucket("gallery-uploads", { retainOnDelete: true })], [bucket("gallery-originals", { retainOnDelete: true })]);
+    expect(kept.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${BUCKET} uploads-bucket`]]);
+    expect(kept[0].problem).toMatch(/^replaces S3 bucket uploads-bucket: bucket \(gallery-uploads → gallery-originals\)/);
+    // Without forceDestroy the old bucket's delete fails while it holds objects.
+    expect(transition([bucket("a")], [bucket("b")])[0].problem).toMatch(/BucketNotEmpty/);
+    expect(transition([bucket("a", {}, { forceDestroy: true })], [bucket("b", {}, { forceDestroy: true })])[0].problem).toMatch(/The deployed one is deleted with its objects first \(bucket set by hand/);
+    expect(transition([bucket("a")], [bucket("a", {}, { forceDestroy: true })])).toEqual([]);
+  });
+});
+
+describe("checkPlanTransition: dropping a global table's replicas", () => {
+  const TABLE = "aws:dynamodb/table:Table";
+  const preferences = { attributes: { identityId: "S", key: "S" }, partitionKey: "identityId", sortKey: "key" };
+  const tier = (table: Record<string, unknown>, deletionProtection = false) =>
+    recordProgram(() => new DataTier("data", { tables: { preferences: { ...preferences, ...table } as TableArgs }, region: "us-east-1", deletionProtection }));
+  const transition = (before: RecordedResource[], after: RecordedResource[]) => checkPlanTransition(before, after, { stack: "prod", region: "us-east-1" });
+
+  it("finds every replica dropped while the stream goes off in the same update (TransitionReplicaStreamOff), and passes it with the stream kept", async () => {
+    const deployed = await tier({ replicaRegions: ["us-west-2"] });
+    const findings = transition(deployed, await tier({ replicaRegions: [] }));
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionReplicaStreamOff", `${TABLE} data-preferences`]]);
+    expect(findings[0].problem).toMatch(/Disabling Stream is not allowed for a Global Table replica/);
+    expect(findings[0].fix).toMatch(/stream: "NEW_AND_OLD_IMAGES"/);
+    expect(findings[0].fix).toMatch(/docs\/multi-region\.md/);
+    expect(transition(deployed, await tier({ replicaRegions: [], stream: "NEW_AND_OLD_IMAGES" }))).toEqual([]);
+    // Step two, once the replicas are gone: the stream goes off on a table that is no global table any more.
+    expect(transition(await tier({ replicaRegions: [], stream: "NEW_AND_OLD_IMAGES" }), await tier({ replicaRegions: [] }))).toEqual([]);
+  });
+
+  it("finds a deletion-protected replica whose region leaves replicas (TransitionProtectedReplicaRemoved), and passes it once protection is off", async () => {
+    const kept = { stream: "NEW_AND_OLD_IMAGES" };
+    const deployed = await tier({ ...kept, replicaRegions: ["us-west-2"] }, true);
+    const findings = transition(deployed, await tier({ ...kept, replicaRegions: [] }, true));
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionProtectedReplicaRemoved", `${TABLE} data-preferences`]]);
+    expect(findings[0].problem).toMatch(/^removes the replica in us-west-2, which has deletion protection/);
+    expect(findings[0].fix).toMatch(/--no-deletion-protection-enabled/);
+    // A region swapped for another deletes the old region's replica too.
+    expect(transition(deployed, await tier({ ...kept, replicaRegions: ["eu-west-1"] }, true)).map((f) => f.rule)).toEqual(["TransitionProtectedReplicaRemoved"]);
+    // Step one turns protection off in place (the replica stays), step two removes it.
+    const unprotected = await tier({ ...kept, replicaRegions: ["us-west-2"] }, false);
+    expect(transition(deployed, unprotected)).toEqual([]);
+    expect(transition(unprotected, await tier({ ...kept, replicaRegions: [] }, false))).toEqual([]);
+    // Both at once in the reference app's prod (preferences has no stream of its own): both findings.
+    expect(transition(await tier({ replicaRegions: ["us-west-2"] }, true), await tier({ replicaRegions: [] }, true)).map((f) => f.rule).sort()).toEqual(["TransitionProtectedReplicaRemoved", "TransitionReplicaStreamOff"]);
   });
 });
