@@ -29,7 +29,7 @@ export interface PublishOptions {
   keepRemovedAssetsFor: number;
   /** Most paths in one invalidation before paths are collapsed into folder wildcards. */
   maxInvalidationPaths: number;
-  /** Most wildcard paths in one invalidation (CloudFront allows 15 in progress per distribution). */
+  /** Most wildcard paths in one invalidation (CloudFront allows 15 in progress per distribution, across batches). */
   maxInvalidationWildcards: number;
 }
 
