@@ -14,7 +14,8 @@
  * The state only advances for responses S3 confirmed: a failed update records what
  * did land (Pulumi keeps the partial state), and the next update finishes the job.
  * `read` (`pulumi refresh`) lists the bucket and forgets what is no longer there, so the
- * next update puts it back. Every request acts as the `aws` input says (clients.ts).
+ * next update puts it back. Every request acts as the `aws` input says (clients.ts); `delete` and `read` act as
+ * the `aws` recorded by the last update, which is why a change of `aws` alone is an update (see diff).
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
@@ -59,14 +60,19 @@ export const publisherProvider: pulumi.dynamic.ResourceProvider = {
     return { inputs: { ...news, summary: summarise(plan, manifest) } };
   },
 
-  // `aws` (who we act as) is left out on purpose: a rotated session token or another profile
-  // for the same account must not republish the site. `root` too: it is only where the files are.
+  // `root` is left out: it is only where the files are. `aws` (who we act as) takes part, but never replaces:
+  // `delete` (pulumi destroy) and `read` (pulumi refresh) are given only the outputs recorded at the last update
+  // (the engine keeps the old outputs for an unchanged resource, pulumi/pulumi pkg/resource/deploy/step.go SameStep,
+  // and sends them to delete, DeleteStep; the dynamic-provider host passes them on as `props`). An identity
+  // change is therefore an update, which records the new settings without a request when the site is unchanged
+  // (update below), so that a destroy after a profile or role change does not act as the old one.
   async diff(_id: string, olds: PublisherState, news: PublisherInputs) {
     const replaces = (["bucket", "region"] as const).filter((key) => olds[key] !== news[key]);
     if (manifestUnknown(news)) return { changes: true, replaces, deleteBeforeReplace: false };
     const plan = planPublish(deployedOf(olds), decodeManifest(news), news.options, news.indexDocument);
     const changes =
       replaces.length > 0 ||
+      awsChanged(olds.aws, news.aws) ||
       plan.uploads.length > 0 ||
       plan.deletes.length > 0 ||
       plan.newlyRetained.length > 0 ||
@@ -84,7 +90,16 @@ export const publisherProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async update(id: string, olds: PublisherState, news: PublisherInputs) {
-    return { outs: await publish(id, news, deployedOf(olds)) };
+    const deployed = deployedOf(olds);
+    const manifest = decodeManifest(news);
+    const plan = planPublish(deployed, manifest, news.options, news.indexDocument);
+    // Nothing for the bucket or the CDN (only who we act as, or a setting, changed): record the new inputs
+    // without a request, and without counting a deploy (retention is measured in deploys that changed the site).
+    if (plan.uploads.length + plan.deletes.length + plan.newlyRetained.length + deployed.pendingInvalidation.length === 0) {
+      const outs: PublisherState = { ...olds, ...news, summary: summarise(plan, manifest), retained: plan.retained, deploy: deployed.deploy, pendingInvalidation: [], lastDeploy: olds.lastDeploy, ...encodeManifest(manifest) };
+      return { outs };
+    }
+    return { outs: await publish(id, news, deployed) };
   },
 
   /**
@@ -125,6 +140,25 @@ export const publisherProvider: pulumi.dynamic.ResourceProvider = {
     }
   },
 };
+
+/**
+ * Whether who we act as changed: any setting, the session token included (a recorded expired token would sign
+ * a later destroy). Unknown settings (a preview whose provider settings come from other resources) may change.
+ */
+function awsChanged(olds: PublisherAws | undefined, news: PublisherAws | undefined): boolean {
+  if ((news as unknown) === UNKNOWN) return true;
+  return canonicalJson(olds ?? {}) !== canonicalJson(news ?? {});
+}
+
+/** JSON with object keys sorted, so settings written in another order compare equal. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
 
 function checkInputs(news: PublisherInputs): Array<{ property: string; reason: string }> {
   const failures: Array<{ property: string; reason: string }> = [];
