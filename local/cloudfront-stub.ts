@@ -1,8 +1,16 @@
 /**
- * A recording stand-in for CloudFront's API on loopback: answers CreateInvalidation
- * (and GetInvalidation) the way CloudFront does and remembers every batch, so
+ * A recording stand-in for CloudFront's invalidation API on loopback: answers CreateInvalidation,
+ * GetInvalidation and ListInvalidations the way CloudFront does and remembers every batch, so
  * tests and benchmarks can assert exactly which paths a publish invalidated.
  * Point `@aws-sdk/client-cloudfront` at `endpoint`.
+ *
+ * Invalidations the publisher creates complete at once. `holdInProgress` adds one that stays
+ * in progress (another deploy's), and CreateInvalidation then enforces CloudFront's quotas on
+ * what is in progress per distribution, "File invalidation: maximum number of files allowed in
+ * active invalidation requests, excluding wildcard invalidations: 3,000" and "maximum number of
+ * active wildcard invalidations allowed: 15"
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-invalidations),
+ * answering TooManyInvalidationsInProgress as CloudFront does.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,25 +23,52 @@ export interface RecordedInvalidation {
   paths: string[];
 }
 
+/** The in-progress quotas per distribution (cloudfront-limits.html#limits-invalidations). */
+export const STUB_INVALIDATION_QUOTAS = { files: 3000, wildcards: 15 };
+
 export interface CloudFrontStub {
   endpoint: string;
+  /** Every batch CloudFront accepted (held ones included), oldest first. */
   invalidations: RecordedInvalidation[];
   /** Every invalidated path across batches. */
   paths(): string[];
   /** Answer CreateInvalidation with 403 AccessDenied (not retried) while true. */
   failing: boolean;
+  /** CreateInvalidation requests refused with TooManyInvalidationsInProgress so far. */
+  refused: number;
+  /**
+   * Puts an invalidation of `paths` in progress on `distributionId`, as another deploy would have: it counts against
+   * the quotas until it completes, after answering `completeAfterPolls` GetInvalidation requests with InProgress
+   * (never, when undefined).
+   */
+  holdInProgress(distributionId: string, paths: string[], options?: { completeAfterPolls?: number }): RecordedInvalidation;
   reset(): void;
   close(): Promise<void>;
 }
 
 export async function startCloudFrontStub(): Promise<CloudFrontStub> {
   const invalidations: RecordedInvalidation[] = [];
+  /** Held invalidations by id: GetInvalidation answers before they complete (Infinity: never). */
+  const pollsLeft = new Map<string, number>();
+  const inProgress = (i: RecordedInvalidation) => (pollsLeft.get(i.id) ?? 0) > 0;
+  const nextId = () => `I${String(invalidations.length + 1).padStart(13, "0")}`;
   const stub: CloudFrontStub = {
     endpoint: "",
     invalidations,
     paths: () => invalidations.flatMap((i) => i.paths),
     failing: false,
-    reset: () => void (invalidations.length = 0),
+    refused: 0,
+    holdInProgress(distributionId, paths, options = {}) {
+      const held = { id: nextId(), distributionId, callerReference: `held-${invalidations.length + 1}`, paths };
+      invalidations.push(held);
+      pollsLeft.set(held.id, options.completeAfterPolls ?? Infinity);
+      return held;
+    },
+    reset: () => {
+      invalidations.length = 0;
+      pollsLeft.clear();
+      stub.refused = 0;
+    },
     close: () => new Promise((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
@@ -42,34 +77,47 @@ export async function startCloudFrontStub(): Promise<CloudFrontStub> {
   const server: Server = createServer(async (req, res): Promise<void> => {
     const body = (await readBody(req)).toString("utf8");
     const match = /^\/[\d-]+\/distribution\/([^/]+)\/invalidation(?:\/([^/?]+))?/.exec(req.url ?? "");
-    if (!match) {
-      res.writeHead(404, { "content-type": "text/xml" });
-      return void res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>NotFound</Code><Message>${req.method} ${req.url} is not supported by the stub</Message></Error></ErrorResponse>`);
-    }
+    if (!match) return error(res, 404, "NotFound", `${req.method} ${req.url} is not supported by the stub`);
     const [, distributionId, invalidationId] = match;
     if (req.method === "POST") {
-      if (stub.failing) {
-        res.writeHead(403, { "content-type": "text/xml" });
-        return void res.end("<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>Injected failure</Message></Error></ErrorResponse>");
-      }
+      if (stub.failing) return error(res, 403, "AccessDenied", "Injected failure");
       const paths = [...body.matchAll(/<Path>([\s\S]*?)<\/Path>/g)].map((m) => m[1].replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">"));
+      const busy = invalidations.filter((i) => i.distributionId === distributionId && inProgress(i)).flatMap((i) => i.paths);
+      const wildcards = (list: string[]) => list.filter((p) => p.endsWith("*")).length;
+      if (busy.length - wildcards(busy) + paths.length - wildcards(paths) > STUB_INVALIDATION_QUOTAS.files || wildcards(busy) + wildcards(paths) > STUB_INVALIDATION_QUOTAS.wildcards) {
+        stub.refused += 1;
+        return error(res, 400, "TooManyInvalidationsInProgress", "Your request contains too many invalidations.");
+      }
       const callerReference = /<CallerReference>([\s\S]*?)<\/CallerReference>/.exec(body)?.[1] ?? "";
-      const recorded = { id: `I${String(invalidations.length + 1).padStart(13, "0")}`, distributionId, callerReference, paths };
+      const recorded = { id: nextId(), distributionId, callerReference, paths };
       invalidations.push(recorded);
       res.writeHead(201, { "content-type": "text/xml", location: `https://cloudfront.amazonaws.com/2020-05-31/distribution/${distributionId}/invalidation/${recorded.id}` });
       return void res.end(invalidationXml(recorded, "InProgress"));
     }
+    if (req.method === "GET" && !invalidationId) {
+      // Most recent first, as CloudFront lists them; one page.
+      const items = invalidations.filter((i) => i.distributionId === distributionId).reverse();
+      const summaries = items.map((i) => `<InvalidationSummary><Id>${i.id}</Id><CreateTime>${new Date().toISOString()}</CreateTime><Status>${inProgress(i) ? "InProgress" : "Completed"}</Status></InvalidationSummary>`).join("");
+      res.writeHead(200, { "content-type": "text/xml" });
+      return void res.end(`<?xml version="1.0"?><InvalidationList xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Marker></Marker><MaxItems>100</MaxItems><IsTruncated>false</IsTruncated><Quantity>${items.length}</Quantity><Items>${summaries}</Items></InvalidationList>`);
+    }
     const found = invalidations.find((i) => i.id === invalidationId && i.distributionId === distributionId);
     if (req.method === "GET" && found) {
+      const status = inProgress(found) ? "InProgress" : "Completed";
+      if (status === "InProgress") pollsLeft.set(found.id, pollsLeft.get(found.id)! - 1);
       res.writeHead(200, { "content-type": "text/xml" });
-      return void res.end(invalidationXml(found, "Completed"));
+      return void res.end(invalidationXml(found, status));
     }
-    res.writeHead(404, { "content-type": "text/xml" });
-    res.end("<ErrorResponse><Error><Type>Sender</Type><Code>NoSuchInvalidation</Code><Message>not found</Message></Error></ErrorResponse>");
+    error(res, 404, "NoSuchInvalidation", "not found");
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   stub.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return stub;
+}
+
+function error(res: import("node:http").ServerResponse, status: number, code: string, message: string): void {
+  res.writeHead(status, { "content-type": "text/xml" });
+  res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error></ErrorResponse>`);
 }
 
 function invalidationXml(invalidation: RecordedInvalidation, status: string): string {

@@ -6,12 +6,10 @@ import { DEFAULT_BEHAVIOUR } from "../edge-logic/associations";
 import { bucketSettingOptions, tlsOnlyStatement } from "../s3-hardening";
 import type { SiteBuckets } from "./buckets";
 import { customHeadersConfig, securityHeadersConfig } from "./headers";
-import { ErrorDocumentServer, edgeSiteBehaviours, type StaticSiteSpec } from "./spec";
+import { ErrorDocumentServer, SITE_ORIGIN_GROUP_ID, SITE_ORIGIN_ID, SITE_REPLICA_ORIGIN_ID, edgeSiteBehaviours, type StaticSiteSpec } from "./spec";
 
-export const SITE_ORIGIN_ID = "site";
-/** The replica bucket's origin and the group that fails the site behaviours over to it (StaticSite `replicaRegion`). */
-export const SITE_REPLICA_ORIGIN_ID = "site-replica";
-export const SITE_ORIGIN_GROUP_ID = "site-failover";
+// The site's own origin ids live with their validation (spec.ts, SITE_OWN_ORIGIN_IDS).
+export { SITE_ORIGIN_GROUP_ID, SITE_ORIGIN_ID, SITE_REPLICA_ORIGIN_ID };
 /**
  * Statuses from the primary that send a GET/HEAD/OPTIONS to the secondary (connection failures and timeouts always do).
  * 5xx only: a 403/404 is the answer for a missing object, and asking the replica would only double its latency.

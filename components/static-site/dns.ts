@@ -16,6 +16,10 @@ export function siteCertificate(name: string, spec: StaticSiteSpec, parent: pulu
     `${name}-cert`,
     {
       domainName: domain.name,
+      // Unset without aliases. `subject_alternative_names` is Optional, Computed and ForceNew in terraform-provider-aws
+      // (internal/service/acm/certificate.go), so unset keeps the names the certificate has: removing the *last*
+      // alias keeps it on the certificate while its validation record goes (docs/components/static-site.md, Domains).
+      // Sending domain.names always would fix that, but could not be confirmed to leave existing certificates alone.
       subjectAlternativeNames: domain.aliases?.length ? domain.aliases : undefined,
       validationMethod: "DNS",
       region: "us-east-1",

@@ -194,6 +194,33 @@ export interface StaticSiteSpec {
 
 const HOST_NAME = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
+export const SITE_ORIGIN_ID = "site";
+/** The replica bucket's origin and the group that fails the site behaviours over to it (StaticSite `replicaRegion`). */
+export const SITE_REPLICA_ORIGIN_ID = "site-replica";
+export const SITE_ORIGIN_GROUP_ID = "site-failover";
+/**
+ * The ids StaticSite's own origins and origin group take, refused as a route's `originId` whether or not
+ * `replicaRegion` is set, so that setting it later cannot collide. An origin's Id: "A unique identifier for the
+ * origin. This value must be unique within the distribution" (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_Origin.html).
+ * No AWS text says an origin id may not equal an origin group's; it is refused anyway, since a behaviour's
+ * TargetOriginId names either by its id.
+ */
+export const SITE_OWN_ORIGIN_IDS: readonly string[] = [SITE_ORIGIN_ID, SITE_REPLICA_ORIGIN_ID, SITE_ORIGIN_GROUP_ID];
+
+/**
+ * A route's OriginPath: "enter the directory path, beginning with a slash (/). ... Do not add a slash (/) at the end
+ * of the path" (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginPath);
+ * "" means none.
+ */
+const ORIGIN_PATH = /^(\/[^/]+)*$/;
+
+/**
+ * ACM's quota on the names of a certificate it issues: "The default quota is 10 domain names for each ACM
+ * certificate" (https://docs.aws.amazon.com/acm/latest/userguide/acm-limits.html). Adjustable, so only the
+ * certificate StaticSite requests is held to it; a given `certificateArn` may carry more.
+ */
+export const ACM_DOMAIN_NAMES_PER_CERTIFICATE = 10;
+
 export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArgs): void {
   validateReplicaRegion(fail, args);
   validatePublishArgs(fail, args);
@@ -244,14 +271,26 @@ export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArg
   if (args.domain) validateDomain(fail, args.domain);
   validateSecurityHeaders(fail, args.securityHeaders);
   const patterns = new Set<string>();
+  const originIds = new Map<string, number>();
   for (const [index, route] of (args.routes ?? []).entries()) {
     if (!route.pathPattern?.startsWith("/") || route.pathPattern === "/*" || route.pathPattern === "*") {
       fail(`routes[${index}].pathPattern`, route.pathPattern, "is not a path pattern for an extra behaviour", 'Use a pattern under the site such as "/api/*"; the default behaviour serves the site.');
     }
     if (patterns.has(route.pathPattern)) fail(`routes[${index}].pathPattern`, route.pathPattern, "is used by another route", "Give each route its own path pattern.");
     patterns.add(route.pathPattern);
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(route.originId ?? "") || route.originId === "site") {
-      fail(`routes[${index}].originId`, route.originId, "is not a usable origin id", 'Use letters, digits, - and _ (not "site"), e.g. "api".');
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(route.originId ?? "") || route.originId === SITE_ORIGIN_ID) {
+      fail(`routes[${index}].originId`, route.originId, "is not a usable origin id", `Use letters, digits, - and _ (not "${SITE_ORIGIN_ID}"), e.g. "api".`);
+    } else if (SITE_OWN_ORIGIN_IDS.includes(route.originId)) {
+      fail(`routes[${index}].originId`, route.originId, `is one of StaticSite's own origin ids (${SITE_OWN_ORIGIN_IDS.join(", ")}); CloudFront origin ids are unique within a distribution`, 'Use another id, e.g. "api".');
+    }
+    const earlier = originIds.get(route.originId);
+    if (earlier !== undefined) {
+      fail(`routes[${index}].originId`, route.originId, `is the origin id of routes[${earlier}] too; CloudFront origin ids are unique within a distribution, and each route gets its own origin`,
+        `Give each route its own originId, e.g. "${route.originId}-${index}".`);
+    } else originIds.set(route.originId, index);
+    // An Output is checked by CloudFront itself; ServerlessApi.siteRoute ("/<stage>") and RegionalApis.siteRoute ("") comply.
+    if (typeof route.originPath === "string" && !ORIGIN_PATH.test(route.originPath)) {
+      fail(`routes[${index}].originPath`, route.originPath, "is not a directory path CloudFront takes: it must begin with / and not end with /", 'Use e.g. "/prod", or "" for none.');
     }
   }
   validateEdge(fail, args);
@@ -422,6 +461,11 @@ function validateDomain(fail: ArgFailure, domain: StaticSiteDomain): void {
       fail(`domain.aliases[${index}]`, host, "is already one of the site's host names, so its certificate name and Route 53 records would be made twice", "List each host name once.");
     }
   });
+  if (!domain.certificateArn && hosts.length > ACM_DOMAIN_NAMES_PER_CERTIFICATE) {
+    fail("domain.aliases", domain.aliases,
+      `gives the certificate StaticSite requests ${hosts.length} host names (domain.name and ${hosts.length - 1} aliases); ACM's default quota is ${ACM_DOMAIN_NAMES_PER_CERTIFICATE} domain names per certificate, so RequestCertificate fails`,
+      `Serve at most ${ACM_DOMAIN_NAMES_PER_CERTIFICATE} names, or request the certificate yourself (if your account's quota was raised) and pass domain.certificateArn.`);
+  }
   if (!domain.certificateArn && !domain.hostedZoneId) {
     fail("domain", domain.name, "has neither certificateArn nor hostedZoneId, so HTTPS cannot be set up", "Set hostedZoneId (a certificate is created and validated there) or pass an ACM certificateArn from us-east-1.");
   }

@@ -1,8 +1,8 @@
-/** CloudFront deploy rules: edge function associations, alternate domain names, standard logging. */
+/** CloudFront deploy rules: edge function associations, alternate domain names (certificate, uniqueness), standard logging. */
 import { EDGE_LIMITS, isCloudFrontName } from "../../components/edge-logic/spec";
 import { cacheBehaviours, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { arnRegion, finding, referenced, type DeployFinding, type DeployRule } from "./rule";
+import { arnRegion, finding, referenced, type DeployFinding, type DeployRule, type ProjectDeployRule } from "./rule";
 
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
 export const VIEWER_EVENTS = ["viewer-request", "viewer-response"];
@@ -173,6 +173,92 @@ export const CLOUDFRONT_ALIAS_CERTIFICATE: DeployRule = {
 };
 
 /**
+ * "You cannot add an alternate domain name to a CloudFront distribution if the same alternate domain name already
+ * exists in another CloudFront distribution, even if your AWS account owns the other distribution"; the refusal is
+ * CNAMEAlreadyExists, "One or more of the CNAMEs you provided are already associated with a different resource"
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/alternate-domain-names-move.html). The same page
+ * allows a wildcard on one distribution to overlap an exact name on another, so only equal names are compared, in
+ * lower case (DNS names are case-insensitive).
+ */
+const ALIAS_UNIQUE_SOURCE = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/CNAMEs.html#alternate-domain-names-restrictions";
+const ALIASES_ARE_GLOBAL = "alternate domain names are unique across every CloudFront distribution of every account";
+
+/** A distribution's alternate domain names, in lower case, each once. */
+function aliasesOf(distribution: RecordedResource): string[] {
+  const aliases: unknown[] = distribution.inputs.aliases ?? [];
+  return [...new Set(aliases.filter((a): a is string => typeof a === "string" && a !== "").map((a) => a.toLowerCase()))];
+}
+
+/**
+ * Two distributions of one plan with one alternate domain name: the second to be created is refused. Typical causes
+ * are a standby StaticSite for `domain.failover` listing the primary's host, or a StaticSite renamed without the
+ * `aliases` resource option, whose new distribution is created while the old one still holds the name.
+ */
+export const CLOUDFRONT_ALIAS_UNIQUE: DeployRule = {
+  id: "CloudFrontAliasUnique",
+  title: "No two distributions of a plan have one alternate domain name",
+  source: ALIAS_UNIQUE_SOURCE,
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const holders = new Map<string, RecordedResource>();
+    for (const d of ofType(graph, DISTRIBUTION)) {
+      for (const alias of aliasesOf(d)) {
+        const holder = holders.get(alias);
+        if (!holder) {
+          holders.set(alias, d);
+          continue;
+        }
+        findings.push(
+          finding(
+            "CloudFrontAliasUnique",
+            d,
+            `has alternate domain name ${alias}, which ${holder.type} ${holder.name} of this plan also has: ${ALIASES_ARE_GLOBAL}, so its CreateDistribution is refused (CNAMEAlreadyExists)`,
+            `serve ${alias} from one distribution: give the other its own host names (a failover standby needs names of its own; only a wildcard such as *.${alias.split(".").slice(1).join(".")} may overlap an exact name), or, to rename a site, keep its distribution with the resource option aliases`,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * The stacks of a project deploy their distributions separately, to any accounts, and the names are global: two
+ * stacks claiming one alternate domain name (a `staging` stack copied from prod's config) cannot both deploy.
+ */
+export const CLOUDFRONT_ALIAS_UNIQUE_ACROSS_STACKS: ProjectDeployRule = {
+  id: "CloudFrontAliasUniqueAcrossStacks",
+  title: "No two stacks of the project claim one CloudFront alternate domain name, whatever their accounts",
+  source: ALIAS_UNIQUE_SOURCE,
+  check(stacks) {
+    const claims = new Map<string, Array<{ stack: string; distribution: RecordedResource }>>();
+    for (const { graph, context } of stacks) {
+      for (const distribution of ofType(graph, DISTRIBUTION)) {
+        for (const alias of aliasesOf(distribution)) claims.set(alias, [...(claims.get(alias) ?? []), { stack: context.stack, distribution }]);
+      }
+    }
+    const findings: DeployFinding[] = [];
+    for (const [alias, list] of claims) {
+      // Two distributions of one stack are CloudFrontAliasUnique's.
+      if (new Set(list.map((c) => c.stack)).size < 2) continue;
+      for (const claim of list) {
+        const others = list.filter((c) => c !== claim && c.stack !== claim.stack).map((c) => `${c.stack}: ${c.distribution.name}`);
+        findings.push(
+          finding(
+            "CloudFrontAliasUniqueAcrossStacks",
+            claim.distribution,
+            `claims alternate domain name ${alias}, as do ${others.join(", ")}; ${ALIASES_ARE_GLOBAL}, whatever the account, so only the first stack to deploy gets it and the others' CreateDistribution is refused (CNAMEAlreadyExists)`,
+            `give each stack its own host names from its config (e.g. staging.${alias.replace(/^\*\./, "")}), or leave the domain unset in all but one`,
+            claim.stack,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+/**
  * Standard logging (legacy) delivers log files with ACLs: "Don't choose an Amazon S3 bucket with
  * S3 Object Ownership set to bucket owner enforced" — that setting (the default for new buckets since
  * April 2023) disables ACLs, and CreateDistribution fails with "The S3 bucket that you specified for
@@ -303,7 +389,11 @@ export const CLOUDFRONT_RULES: DeployRule[] = [
   CLOUDFRONT_ONE_FUNCTION_PER_EVENT,
   CLOUDFRONT_FUNCTION_EVENT_TYPES,
   CLOUDFRONT_ALIAS_CERTIFICATE,
+  CLOUDFRONT_ALIAS_UNIQUE,
   CLOUDFRONT_LOG_BUCKET_ACLS,
   CLOUDFRONT_ORIGIN_GROUP,
   CLOUDFRONT_KEY_VALUE_STORE,
 ];
+
+/** CloudFront rules over the plans of all the stacks of a project. */
+export const CLOUDFRONT_PROJECT_RULES: ProjectDeployRule[] = [CLOUDFRONT_ALIAS_UNIQUE_ACROSS_STACKS];

@@ -7,7 +7,7 @@ import type { OfflineRun } from "../../local/offline/program";
 import { APIGATEWAY_PROJECT_RULES, APIGATEWAY_RULES } from "./apigateway";
 import { APIGATEWAYV2_RULES } from "./apigatewayv2";
 import { BACKUP_RULES } from "./backup";
-import { CLOUDFRONT_RULES } from "./cloudfront";
+import { CLOUDFRONT_PROJECT_RULES, CLOUDFRONT_RULES } from "./cloudfront";
 import { CLOUDWATCH_RULES } from "./cloudwatch";
 import { COGNITO_PROJECT_RULES, COGNITO_RULES } from "./cognito";
 import { DYNAMODB_RULES } from "./dynamodb";
@@ -27,7 +27,7 @@ import { WAF_RULES } from "./waf";
 export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMBDA_EDGE_RULES, ...APIGATEWAY_RULES, ...APIGATEWAYV2_RULES, ...COGNITO_RULES, ...DYNAMODB_RULES, ...LAMBDA_RULES, ...S3_RULES, ...EVENT_RULES, ...TAG_RULES, ...WAF_RULES, ...CLOUDWATCH_RULES, ...BACKUP_RULES, ...VPC_RULES, ...ROUTE53_RULES, ...SECRET_RULES, ...NAME_RULES];
 
 /** Rules over the plans of all the stacks of a project (account-wide and globally unique settings). */
-export const PROJECT_DEPLOY_RULES: readonly ProjectDeployRule[] = [...APIGATEWAY_PROJECT_RULES, ...COGNITO_PROJECT_RULES];
+export const PROJECT_DEPLOY_RULES: readonly ProjectDeployRule[] = [...APIGATEWAY_PROJECT_RULES, ...COGNITO_PROJECT_RULES, ...CLOUDFRONT_PROJECT_RULES];
 
 /**
  * A stack's plan as the rules take it, from an offline run of the program (`runProgramOffline`).

@@ -312,6 +312,18 @@ describe("StaticSite rejects bad arguments", () => {
     ["a catch-all route", { routes: [{ pathPattern: "/*", originId: "api", domainName: "x.example.com" }] }, /routes\[0\]\.pathPattern "\/\*" is not a path pattern for an extra behaviour/],
     ["a duplicate route", { routes: [{ pathPattern: "/api/*", originId: "a", domainName: "x" }, { pathPattern: "/api/*", originId: "b", domainName: "y" }] }, /routes\[1\]\.pathPattern "\/api\/\*" is used by another route/],
     ["the reserved origin id", { routes: [{ pathPattern: "/api/*", originId: "site", domainName: "x" }] }, /routes\[0\]\.originId "site" is not a usable origin id/],
+    // Taken whenever replicaRegion is set, and refused without it too: adding replicaRegion later must not collide.
+    ["the replica's origin id", { routes: [{ pathPattern: "/api/*", originId: "site-replica", domainName: "x" }] },
+      /^StaticSite "bad": routes\[0\]\.originId "site-replica" is one of StaticSite's own origin ids \(site, site-replica, site-failover\); CloudFront origin ids are unique within a distribution\. Use another id, e\.g\. "api"\.$/],
+    ["the failover group's id", { routes: [{ pathPattern: "/api/*", originId: "site-failover", domainName: "x" }] }, /routes\[0\]\.originId "site-failover" is one of StaticSite's own origin ids/],
+    ["one origin id for two routes", { routes: [{ pathPattern: "/api/*", originId: "api", domainName: "x" }, { pathPattern: "/auth/*", originId: "api", domainName: "x" }] },
+      /routes\[1\]\.originId "api" is the origin id of routes\[0\] too; CloudFront origin ids are unique within a distribution/],
+    ["an origin path ending in a slash", { routes: [{ pathPattern: "/api/*", originId: "api", domainName: "x", originPath: "/prod/" }] },
+      /^StaticSite "bad": routes\[0\]\.originPath "\/prod\/" is not a directory path CloudFront takes: it must begin with \/ and not end with \/\. Use e\.g\. "\/prod", or "" for none\.$/],
+    ["an origin path without its leading slash", { routes: [{ pathPattern: "/api/*", originId: "api", domainName: "x", originPath: "prod" }] }, /routes\[0\]\.originPath "prod" is not a directory path CloudFront takes/],
+    ["an origin path of a lone slash", { routes: [{ pathPattern: "/api/*", originId: "api", domainName: "x", originPath: "/" }] }, /routes\[0\]\.originPath "\/" is not a directory path/],
+    ["more host names than ACM puts on one certificate", { domain: { name: "a.example.com", aliases: Array.from({ length: 10 }, (_, i) => `h${i}.example.com`), hostedZoneId: "Z1" } },
+      /^StaticSite "bad": domain\.aliases .* gives the certificate StaticSite requests 11 host names \(domain\.name and 10 aliases\); ACM's default quota is 10 domain names per certificate, so RequestCertificate fails\. Serve at most 10 names, or request the certificate yourself \(if your account's quota was raised\) and pass domain\.certificateArn\.$/],
     ["a cache rule without a value", { cacheRules: [{ pattern: "**", cacheControl: "" }] }, /cacheRules\[0\] .* needs both pattern and cacheControl/],
     ["a custom header name that is not a token", { securityHeaders: { customHeaders: { "Permissions Policy": "camera=()" } } },
       /securityHeaders\.customHeaders "Permissions Policy" is not an HTTP header name/],
@@ -321,5 +333,13 @@ describe("StaticSite rejects bad arguments", () => {
     ["a custom header value with a line break", { securityHeaders: { customHeaders: { "X-A": "a\r\nSet-Cookie: x=1" } } }, /securityHeaders\.customHeaders\["X-A"\] .* is not a single-line header value/],
   ])("%s", (_, bad, message) => {
     expect(() => new StaticSite("bad", { path, ...bad })).toThrow(message);
+  });
+
+  it("accepts what those checks allow: an empty or nested origin path, and 11 names on a certificate it does not request", async () => {
+    const routes = [{ pathPattern: "/api/*", originId: "api", domainName: "x", originPath: "" }, { pathPattern: "/v1/*", originId: "v1", domainName: "y", originPath: "/prod/v1" }];
+    const aliases = Array.from({ length: 10 }, (_, i) => `h${i}.example.com`);
+    const { distribution } = await build("fine", { routes, domain: { name: "a.example.com", aliases, certificateArn } });
+    expect(distribution.inputs.origins.map((o: { originPath?: string }) => o.originPath)).toEqual([undefined, "", "/prod/v1"]);
+    expect(distribution.inputs.aliases).toHaveLength(11);
   });
 });

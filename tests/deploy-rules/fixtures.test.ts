@@ -11,7 +11,7 @@ import { checkDeployRules, checkProjectDeployRules, DEPLOY_RULES, PROJECT_DEPLOY
 import { devContext, matches, type ProjectFixture, type RuleFixture } from "./fixture";
 import { APIGATEWAY_FIXTURES, APIGATEWAY_PROJECT_FIXTURES } from "./fixtures/apigateway";
 import { APIGATEWAYV2_FIXTURES } from "./fixtures/apigatewayv2";
-import { CLOUDFRONT_FIXTURES, KEY_VALUE_STORE_FIXTURES, LAMBDA_EDGE_FIXTURES } from "./fixtures/cloudfront";
+import { CLOUDFRONT_FIXTURES, CLOUDFRONT_PROJECT_FIXTURES, KEY_VALUE_STORE_FIXTURES, LAMBDA_EDGE_FIXTURES } from "./fixtures/cloudfront";
 import { COGNITO_FIXTURES, COGNITO_PROJECT_FIXTURES } from "./fixtures/cognito";
 import { DYNAMODB_FIXTURES } from "./fixtures/dynamodb";
 import { EVENT_FIXTURES } from "./fixtures/events";
@@ -26,7 +26,7 @@ import { NAME_FIXTURES } from "./fixtures/names";
 import { SECRET_FIXTURES } from "./fixtures/secrets";
 
 const FIXTURES: RuleFixture[] = [...CLOUDFRONT_FIXTURES, ...KEY_VALUE_STORE_FIXTURES, ...LAMBDA_EDGE_FIXTURES, ...APIGATEWAY_FIXTURES, ...APIGATEWAYV2_FIXTURES, ...COGNITO_FIXTURES, ...DYNAMODB_FIXTURES, ...LAMBDA_FIXTURES, ...S3_FIXTURES, ...EVENT_FIXTURES, ...TAG_FIXTURES, ...WAF_FIXTURES, ...CLOUDWATCH_FIXTURES, ...BACKUP_FIXTURES, ...VPC_FIXTURES, ...ROUTE53_FIXTURES, ...REPLICATION_FIXTURES, ...NAME_FIXTURES, ...SECRET_FIXTURES];
-const PROJECT_FIXTURES: ProjectFixture[] = [...APIGATEWAY_PROJECT_FIXTURES, ...COGNITO_PROJECT_FIXTURES];
+const PROJECT_FIXTURES: ProjectFixture[] = [...APIGATEWAY_PROJECT_FIXTURES, ...COGNITO_PROJECT_FIXTURES, ...CLOUDFRONT_PROJECT_FIXTURES];
 
 async function findingsOf(fixture: RuleFixture) {
   return checkDeployRules(await fixture.build(), { ...devContext, ...fixture.context });

@@ -3,7 +3,8 @@
  * (profile, assume-role chain, static keys — what StaticSite reads from the AWS provider's
  * settings) decides who signs every S3, CloudFront and STS request, in the bucket's region;
  * the SDK's ambient default chain is used only when the stack sets nothing. Changing who we
- * are (a rotated session token) never republishes.
+ * are (another profile, role or keys) is an update that makes no request and never republishes, so that
+ * `pulumi destroy` and `pulumi refresh`, which get only the recorded outputs, act as the new identity.
  *
  * A shared credentials file with a `deploy` profile stands in for ~/.aws; an STS stub answers
  * AssumeRole; a recorder in front of the local S3 server reads each request's SigV4 scope.
@@ -33,7 +34,10 @@ beforeAll(async () => {
   // Only the files below may supply credentials: nothing ambient from the machine running the tests.
   for (const key of ENV_KEYS) delete process.env[key];
   awsDir = mkdtempSync(join(tmpdir(), "publisher-aws-"));
-  writeFileSync(join(awsDir, "credentials"), "[deploy]\naws_access_key_id = AKIADEPLOY\naws_secret_access_key = deploy-secret\n");
+  writeFileSync(
+    join(awsDir, "credentials"),
+    "[deploy]\naws_access_key_id = AKIADEPLOY\naws_secret_access_key = deploy-secret\n[sandbox]\naws_access_key_id = AKIASANDBOX\naws_secret_access_key = sandbox-secret\n",
+  );
   writeFileSync(join(awsDir, "config"), "[profile deploy]\nregion = us-west-2\n");
   process.env.AWS_SHARED_CREDENTIALS_FILE = join(awsDir, "credentials");
   process.env.AWS_CONFIG_FILE = join(awsDir, "config");
@@ -108,12 +112,41 @@ describe("the publisher acts as the stack's AWS identity", () => {
     expect(recorder.signers.map((s) => s.key)).toEqual(["ASIAPUBLISHER", "ASIAPUBLISHER"]);
   });
 
-  it("a rotated session token, another profile or role is no change: nothing is republished", async () => {
+  it("another profile, role or keys is an update that makes no request and republishes nothing", async () => {
     const first = await inputsAs({ profile: "deploy", accessKey: "AKIASTATIC", secretKey: "static-secret", token: "token-1" });
-    const { outs } = await provider.create(first);
+    const outs = (await provider.create(first)).outs as PublisherState;
     for (const aws of [{ ...first.aws, token: "token-2" }, { profile: "other" }, { assumeRoles: [{ roleArn: HUB }] }, {}]) {
-      expect((await provider.diff!(`${BUCKET}/site`, outs as PublisherState, { ...first, aws })).changes).toBe(false);
+      expect(await provider.diff!(`${BUCKET}/site`, outs, { ...first, aws })).toMatchObject({ changes: true, replaces: [] });
     }
+    // The same settings in another key order are no change.
+    const reordered = { token: "token-1", secretKey: "static-secret", accessKey: "AKIASTATIC", profile: "deploy" };
+    expect((await provider.diff!(`${BUCKET}/site`, outs, { ...first, aws: reordered })).changes).toBe(false);
+
+    cloud.reset();
+    recorder.signers.length = 0;
+    const updated = (await provider.update!(`${BUCKET}/site`, outs, { ...first, aws: { profile: "sandbox" } })).outs as PublisherState;
+    expect(recorder.signers).toEqual([]);
+    expect(cloud.s3.requests).toEqual([]);
+    expect(cloud.cloudfront.invalidations).toEqual([]);
+    expect(sts.calls).toEqual([]);
+    expect(updated.aws).toEqual({ profile: "sandbox" });
+    // Not a deploy of the site: retention counts and the last deploy's record stay.
+    expect(updated.deploy).toBe(outs.deploy);
+    expect(updated.lastDeploy).toEqual(outs.lastDeploy);
+    expect((await provider.diff!(`${BUCKET}/site`, updated, { ...first, aws: { profile: "sandbox" } })).changes).toBe(false);
+  });
+
+  it("after a profile change and an update, refresh and destroy act as the new profile (the old one may be gone)", async () => {
+    const outs = (await provider.create(await inputsAs({ profile: "deploy" }))).outs as PublisherState;
+    const news = await inputsAs({ profile: "sandbox" });
+    // As the engine does it: an update when diff reports changes, else a same step that keeps the old outputs.
+    const { changes } = await provider.diff!(`${BUCKET}/site`, outs, news);
+    const updated = changes ? ((await provider.update!(`${BUCKET}/site`, outs, news)).outs as PublisherState) : outs;
+    recorder.signers.length = 0;
+    await provider.read!(`${BUCKET}/site`, updated);
+    await provider.delete!(`${BUCKET}/site`, updated);
+    expect(cloud.s3.store.list(BUCKET, "")).toEqual([]);
+    expect(recorder.signers.map((s) => s.key)).toEqual(["AKIASANDBOX", "AKIASANDBOX"]);
   });
 
   it("check refuses settings AWS would refuse: a role ARN that is not an IAM role's, a bad session name, half a key pair", async () => {

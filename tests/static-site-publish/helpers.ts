@@ -43,7 +43,7 @@ export interface Cloud {
 }
 
 /**
- * The identities the credentials tests publish as, besides the local one: the `deploy` profile,
+ * The identities the credentials tests publish as, besides the local one: the `deploy` and `sandbox` profiles,
  * static keys, and the roles the STS stub hands out (ASIA<ROLE> / <role>-secret). The local S3
  * server verifies every signature against this list, as S3 verifies against IAM.
  */
@@ -51,6 +51,7 @@ export const TEST_IDENTITIES = [
   LOCAL_CREDENTIALS,
   { accessKeyId: "AKIADEPLOY", secretAccessKey: "deploy-secret" },
   { accessKeyId: "AKIASTATIC", secretAccessKey: "static-secret" },
+  { accessKeyId: "AKIASANDBOX", secretAccessKey: "sandbox-secret" },
   { accessKeyId: "ASIAHUB", secretAccessKey: "hub-secret" },
   { accessKeyId: "ASIAPUBLISHER", secretAccessKey: "publisher-secret" },
 ];

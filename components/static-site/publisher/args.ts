@@ -21,7 +21,11 @@ export interface StaticSitePublishArgs {
    * 0 deletes it with the deploy that removed it. @default 2
    */
   keepRemovedAssetsFor?: number;
-  /** Most paths in one CloudFront invalidation before folders collapse into `folder/*` wildcards (CloudFront: 3,000 in flight). @default 1000 */
+  /**
+   * Most paths in one CloudFront invalidation before folders collapse into `folder/*` wildcards. CloudFront allows
+   * 3,000 paths and 15 wildcard paths in progress per distribution, counted across deploys: when earlier batches
+   * leave less room, the publisher collapses further or waits for them. @default 1000
+   */
   maxInvalidationPaths?: number;
   /** Invalidate CloudFront for changed and deleted files. @default true */
   invalidate?: boolean;
@@ -45,7 +49,7 @@ export function validatePublishArgs(fail: ArgFailure, args: { publish?: StaticSi
   };
   whole("concurrency", p.concurrency, 1, 64, "Use a whole number of parallel uploads, e.g. 8.");
   whole("keepRemovedAssetsFor", p.keepRemovedAssetsFor, 0, 100, "Use a whole number of deploys, e.g. 2 (0 deletes removed assets at once).");
-  whole("maxInvalidationPaths", p.maxInvalidationPaths, 1, 3000, "CloudFront accepts up to 3,000 paths in flight per distribution; use e.g. 1000.");
+  whole("maxInvalidationPaths", p.maxInvalidationPaths, 1, 3000, "CloudFront allows 3,000 paths in progress per distribution, across deploys; use e.g. 1000.");
   whole("partSizeBytes", p.partSizeBytes, 5 * MIB, 5 * 1024 * MIB, "S3 parts are 5 MiB to 5 GiB; use e.g. 8388608 (8 MiB).");
   whole("multipartThresholdBytes", p.multipartThresholdBytes, 5 * MIB, 5 * 1024 * MIB, "Use 5 MiB or more (below that S3 rejects parts), e.g. 16777216.");
   for (const [key, url] of Object.entries(p.endpoints ?? {})) {

@@ -9,22 +9,24 @@
  * Order of work, so a failure part-way never breaks the live site:
  *   1. upload added and changed files (non-HTML first, HTML last), a bounded pool at a time;
  *   2. only when every upload succeeded, delete removed files (fingerprinted ones are kept for a few deploys);
- *   3. one invalidation listing the changed and deleted paths.
+ *   3. one invalidation listing the changed and deleted paths, within what CloudFront has room for
+ *      while earlier invalidations are still in progress (invalidateWithinQuotas).
  * The state only advances for responses S3 confirmed: a failed update records what
  * did land (Pulumi keeps the partial state), and the next update finishes the job.
  * `read` (`pulumi refresh`) lists the bucket and forgets what is no longer there, so the
- * next update puts it back. Every request acts as the `aws` input says (clients.ts).
+ * next update puts it back. Every request acts as the `aws` input says (clients.ts); `delete` and `read` act as
+ * the `aws` recorded by the last update, which is why a change of `aws` alone is an update (see diff).
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type CloudFrontClient, CreateInvalidationCommand } from "@aws-sdk/client-cloudfront";
+import { type CloudFrontClient, CreateInvalidationCommand, GetInvalidationCommand, ListInvalidationsCommand } from "@aws-sdk/client-cloudfront";
 import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import type * as pulumi from "@pulumi/pulumi";
 import { publisherClients } from "./clients";
-import { collapseInvalidation } from "./invalidation";
+import { collapseInvalidation, type InvalidationLimits } from "./invalidation";
 import { emptyDeployed, formatBytes, planPublish, summarise, viewerPaths } from "./plan";
 import { decodeManifest, encodeManifest, manifestKeys } from "./encoding";
 import type { Deployed, FileEntry, LastDeploy, Manifest, PublisherAws, PublisherInputs, PublisherState, RetainedEntry } from "./types";
@@ -58,14 +60,19 @@ export const publisherProvider: pulumi.dynamic.ResourceProvider = {
     return { inputs: { ...news, summary: summarise(plan, manifest) } };
   },
 
-  // `aws` (who we act as) is left out on purpose: a rotated session token or another profile
-  // for the same account must not republish the site. `root` too: it is only where the files are.
+  // `root` is left out: it is only where the files are. `aws` (who we act as) takes part, but never replaces:
+  // `delete` (pulumi destroy) and `read` (pulumi refresh) are given only the outputs recorded at the last update
+  // (the engine keeps the old outputs for an unchanged resource, pulumi/pulumi pkg/resource/deploy/step.go SameStep,
+  // and sends them to delete, DeleteStep; the dynamic-provider host passes them on as `props`). An identity
+  // change is therefore an update, which records the new settings without a request when the site is unchanged
+  // (update below), so that a destroy after a profile or role change does not act as the old one.
   async diff(_id: string, olds: PublisherState, news: PublisherInputs) {
     const replaces = (["bucket", "region"] as const).filter((key) => olds[key] !== news[key]);
     if (manifestUnknown(news)) return { changes: true, replaces, deleteBeforeReplace: false };
     const plan = planPublish(deployedOf(olds), decodeManifest(news), news.options, news.indexDocument);
     const changes =
       replaces.length > 0 ||
+      awsChanged(olds.aws, news.aws) ||
       plan.uploads.length > 0 ||
       plan.deletes.length > 0 ||
       plan.newlyRetained.length > 0 ||
@@ -83,7 +90,16 @@ export const publisherProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async update(id: string, olds: PublisherState, news: PublisherInputs) {
-    return { outs: await publish(id, news, deployedOf(olds)) };
+    const deployed = deployedOf(olds);
+    const manifest = decodeManifest(news);
+    const plan = planPublish(deployed, manifest, news.options, news.indexDocument);
+    // Nothing for the bucket or the CDN (only who we act as, or a setting, changed): record the new inputs
+    // without a request, and without counting a deploy (retention is measured in deploys that changed the site).
+    if (plan.uploads.length + plan.deletes.length + plan.newlyRetained.length + deployed.pendingInvalidation.length === 0) {
+      const outs: PublisherState = { ...olds, ...news, summary: summarise(plan, manifest), retained: plan.retained, deploy: deployed.deploy, pendingInvalidation: [], lastDeploy: olds.lastDeploy, ...encodeManifest(manifest) };
+      return { outs };
+    }
+    return { outs: await publish(id, news, deployed) };
   },
 
   /**
@@ -124,6 +140,25 @@ export const publisherProvider: pulumi.dynamic.ResourceProvider = {
     }
   },
 };
+
+/**
+ * Whether who we act as changed: any setting, the session token included (a recorded expired token would sign
+ * a later destroy). Unknown settings (a preview whose provider settings come from other resources) may change.
+ */
+function awsChanged(olds: PublisherAws | undefined, news: PublisherAws | undefined): boolean {
+  if ((news as unknown) === UNKNOWN) return true;
+  return canonicalJson(olds ?? {}) !== canonicalJson(news ?? {});
+}
+
+/** JSON with object keys sorted, so settings written in another order compare equal. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
 
 function checkInputs(news: PublisherInputs): Array<{ property: string; reason: string }> {
   const failures: Array<{ property: string; reason: string }> = [];
@@ -225,11 +260,13 @@ async function publish(id: string, inputs: PublisherInputs, deployed: Deployed):
   // 3. one invalidation for everything stale.
   if (inputs.distributionId && stale.size > 0) {
     const sitePaths = [...Object.keys(manifest), ...Object.keys(deployed.files), ...Object.keys(retained)].flatMap((k) => viewerPaths(k, inputs.indexDocument));
-    const paths = collapseInvalidation([...stale], sitePaths, { maxPaths: inputs.options.maxInvalidationPaths, maxWildcards: inputs.options.maxInvalidationWildcards });
+    const limits = { maxPaths: inputs.options.maxInvalidationPaths, maxWildcards: inputs.options.maxInvalidationWildcards };
     try {
-      last.invalidationId = await invalidate(cloudfront, inputs, paths);
-      last.invalidationPaths = paths;
+      const sent = await invalidateWithinQuotas(cloudfront, inputs, [...stale], sitePaths, limits, prefix);
+      last.invalidationId = sent.id;
+      last.invalidationPaths = sent.paths;
     } catch (error) {
+      const paths = collapseInvalidation([...stale], sitePaths, limits);
       throw fail("invalidations", [{ key: paths.join(" "), message: (error as Error).message }], stateNow({ retained, deploy: plan.deploy }));
     }
   }
@@ -300,11 +337,148 @@ async function deleteKeys(s3: S3Client, bucket: string, keys: string[]): Promise
 }
 
 async function invalidate(cloudfront: CloudFrontClient, inputs: PublisherInputs, paths: string[]): Promise<string | undefined> {
-  const reference = createHash("sha256").update(`${inputs.bucket}\n${Date.now()}\n${paths.join("\n")}`).digest("hex").slice(0, 32);
+  const reference = createHash("sha256").update(`${inputs.bucket}\n${Date.now()}\n${Math.random()}\n${paths.join("\n")}`).digest("hex").slice(0, 32);
   const result = await cloudfront.send(
     new CreateInvalidationCommand({ DistributionId: inputs.distributionId, InvalidationBatch: { CallerReference: reference, Paths: { Quantity: paths.length, Items: paths } } }),
   );
   return result.Invalidation?.Id;
+}
+
+/**
+ * CloudFront's quotas on what a distribution may have in progress, across every batch still running: "File
+ * invalidation: maximum number of files allowed in active invalidation requests, excluding wildcard invalidations:
+ * 3,000" and "File invalidation: maximum number of active wildcard invalidations allowed: 15"
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-invalidations).
+ * "If you exceed the maximum, CloudFront returns an error message"
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/InvalidationLimits.html):
+ * TooManyInvalidationsInProgress, "You have exceeded the maximum number of allowable InProgress invalidation batch
+ * requests, or invalidation objects".
+ */
+const IN_PROGRESS_QUOTAS = { files: 3000, wildcards: 15 };
+
+/**
+ * How long a deploy waits for earlier invalidations to make room, in total, before it gives up (the paths stay
+ * pending and the next deploy sends them). `sleep` is replaceable so tests need not wait.
+ */
+export const invalidationWaits = {
+  maxWaitMs: 5 * 60_000,
+  firstDelayMs: 5_000,
+  maxDelayMs: 30_000,
+  sleep: (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** More batches in progress than this are not read one by one (GetInvalidation each): their room counts as none. */
+const MAX_BATCHES_READ = 50;
+
+interface InProgress {
+  ids: string[];
+  files: number;
+  wildcards: number;
+}
+
+const isWildcard = (path: string) => path.endsWith("*");
+
+/**
+ * Sends the deploy's invalidation. CloudFront counts its paths with every batch still in progress on the
+ * distribution (an earlier deploy's, minutes ago), so when it refuses with TooManyInvalidationsInProgress this reads
+ * what is in progress (ListInvalidations, then GetInvalidation for their paths) and sends the stale paths collapsed
+ * into the room left (folder wildcards, `/*` at worst: invalidating more is always safe), or, when even `/*` does not
+ * fit, waits for an invalidation in progress to complete, up to `invalidationWaits.maxWaitMs` in all.
+ */
+async function invalidateWithinQuotas(
+  cloudfront: CloudFrontClient,
+  inputs: PublisherInputs,
+  stale: string[],
+  sitePaths: string[],
+  limits: InvalidationLimits,
+  prefix: string,
+): Promise<{ id?: string; paths: string[] }> {
+  const preferred = collapseInvalidation(stale, sitePaths, limits);
+  let batch = preferred;
+  let waitedMs = 0;
+  let delayMs = invalidationWaits.firstDelayMs;
+  for (;;) {
+    try {
+      return { id: await invalidate(cloudfront, inputs, batch), paths: batch };
+    } catch (error) {
+      if ((error as { name?: string }).name !== "TooManyInvalidationsInProgress") throw error;
+    }
+    const busy = await invalidationsInProgress(cloudfront, inputs.distributionId);
+    const room = { files: Math.max(0, IN_PROGRESS_QUOTAS.files - busy.files), wildcards: Math.max(0, IN_PROGRESS_QUOTAS.wildcards - busy.wildcards) };
+    const fitted = collapseInvalidation(stale, sitePaths, { maxPaths: Math.min(limits.maxPaths, room.files), maxWildcards: Math.min(limits.maxWildcards, room.wildcards) });
+    const fits = fitted.filter((p) => !isWildcard(p)).length <= room.files && fitted.filter(isWildcard).length <= room.wildcards;
+    const described = `${busy.ids.length} invalidation${busy.ids.length === 1 ? "" : "s"} (${busy.files} paths, ${busy.wildcards} wildcard paths)`;
+    if (fits && fitted.join("\n") !== batch.join("\n")) {
+      publisherLog.write(`${prefix}: ${described} in progress leave room for ${room.files} paths and ${room.wildcards} wildcard paths; invalidating ${fitted.length > 5 ? `${fitted.slice(0, 5).join(" ")} … (${fitted.length} paths)` : fitted.join(" ")}`);
+      batch = fitted;
+      continue;
+    }
+    if (waitedMs >= invalidationWaits.maxWaitMs) {
+      throw new Error(
+        `TooManyInvalidationsInProgress: ${described} still in progress on ${inputs.distributionId} after waiting ${Math.round(waitedMs / 1000)} s; ` +
+          `CloudFront allows ${IN_PROGRESS_QUOTAS.files.toLocaleString("en-US")} paths and ${IN_PROGRESS_QUOTAS.wildcards} wildcard paths in progress per distribution. ` +
+          "The files are published; the paths stay pending and the next update invalidates them",
+      );
+    }
+    publisherLog.write(`${prefix}: CloudFront refused the invalidation: ${described} in progress; waiting for ${busy.ids.length === 1 ? "it" : "one of them"} to complete`);
+    // Poll the batches in progress until one completes (or the wait runs out), then try the preferred batch again.
+    for (;;) {
+      await invalidationWaits.sleep(delayMs);
+      waitedMs += delayMs;
+      delayMs = Math.min(delayMs * 2, invalidationWaits.maxDelayMs);
+      if (busy.ids.length === 0 || waitedMs >= invalidationWaits.maxWaitMs || (await anyCompleted(cloudfront, inputs.distributionId, busy.ids))) break;
+    }
+    batch = preferred;
+  }
+}
+
+/**
+ * The distribution's invalidations in progress and their paths. ListInvalidations lists the most recent first
+ * ("the results are returned in decreasing order from most recent to oldest",
+ * https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ListInvalidations.html) without paths, so each
+ * batch in progress is read with GetInvalidation; the listing stops at a page with none in progress.
+ */
+async function invalidationsInProgress(cloudfront: CloudFrontClient, distributionId: string): Promise<InProgress> {
+  const ids: string[] = [];
+  try {
+    let marker: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const list = (await cloudfront.send(new ListInvalidationsCommand({ DistributionId: distributionId, MaxItems: 100, Marker: marker }))).InvalidationList;
+      const running = (list?.Items ?? []).filter((item) => item.Status === "InProgress").map((item) => item.Id!);
+      ids.push(...running);
+      if (running.length === 0 || !list?.IsTruncated || !list.NextMarker) break;
+      marker = list.NextMarker;
+    }
+    const busy: InProgress = { ids, files: 0, wildcards: 0 };
+    for (const id of ids.slice(0, MAX_BATCHES_READ)) {
+      const invalidation = (await cloudfront.send(new GetInvalidationCommand({ DistributionId: distributionId, Id: id }))).Invalidation;
+      if (invalidation?.Status !== "InProgress") continue;
+      const paths = invalidation.InvalidationBatch?.Paths?.Items ?? [];
+      busy.wildcards += paths.filter(isWildcard).length;
+      busy.files += paths.filter((p) => !isWildcard(p)).length;
+    }
+    if (ids.length > MAX_BATCHES_READ) Object.assign(busy, IN_PROGRESS_QUOTAS);
+    return busy;
+  } catch (error) {
+    throw new Error(
+      `CloudFront refused the invalidation (TooManyInvalidationsInProgress), and reading the invalidations in progress failed: ${(error as Error).message}. ` +
+        "Grant cloudfront:ListInvalidations and cloudfront:GetInvalidation on the distribution, or run the update again once they complete",
+    );
+  }
+}
+
+/** Whether any of `ids` has completed (or is gone). */
+async function anyCompleted(cloudfront: CloudFrontClient, distributionId: string, ids: string[]): Promise<boolean> {
+  for (const id of ids.slice(0, MAX_BATCHES_READ)) {
+    try {
+      const invalidation = (await cloudfront.send(new GetInvalidationCommand({ DistributionId: distributionId, Id: id }))).Invalidation;
+      if (invalidation?.Status !== "InProgress") return true;
+    } catch (error) {
+      if ((error as { name?: string }).name === "NoSuchInvalidation") return true;
+      throw error;
+    }
+  }
+  return false;
 }
 
 /** Runs `work` over `items`, `limit` at a time; after the first failure starts nothing new, lets running work finish, and returns the failures. */

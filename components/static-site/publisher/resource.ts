@@ -28,7 +28,8 @@ export interface SitePublisherArgs {
   /** S3 and CloudFront endpoint URLs, e.g. the local S3 server in tests. @default AWS */
   endpoints?: PublisherEndpoints;
   /**
-   * Who to act as. Sent as a secret, and never a reason to republish.
+   * Who to act as. Sent as a secret; a change of it alone is an update that makes no request (delete and
+   * refresh act as what the last update recorded), never a republish.
    * @default the settings of the AWS provider `opts.parent` passes its AWS children: an explicit
    * `aws.Provider` (its profile, assumeRoles and keys), else the stack's `aws:*` config
    */

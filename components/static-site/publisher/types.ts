@@ -29,7 +29,7 @@ export interface PublishOptions {
   keepRemovedAssetsFor: number;
   /** Most paths in one invalidation before paths are collapsed into folder wildcards. */
   maxInvalidationPaths: number;
-  /** Most wildcard paths in one invalidation (CloudFront allows 15 in progress per distribution). */
+  /** Most wildcard paths in one invalidation (CloudFront allows 15 in progress per distribution, across batches). */
   maxInvalidationWildcards: number;
 }
 
@@ -54,7 +54,8 @@ export interface PublisherAssumeRole {
  * managed with (the stack's `aws:*` config, or an explicit `aws.Provider`'s arguments), with the
  * provider's precedence: static keys, else the profile, else the SDK's default chain (environment,
  * shared files, container and instance roles); then each role in `assumeRoles`, in order.
- * Travels as one secret input and never takes part in diffs.
+ * Travels as one secret input. A change of it is an update that makes no request when the site is unchanged
+ * (never a replacement or a republish): delete and refresh act as the settings the last update recorded.
  */
 export interface PublisherAws {
   profile?: string;
