@@ -159,6 +159,22 @@ describe("ServerlessApi authorisation", () => {
     expect(method(defaulted, "a2-method-get-x").inputs.authorization).toBe("AWS_IAM");
   });
 
+  it("names each authorizer in API Gateway after its key and kind, so switching Cognito and Lambda under one key creates a differently named one", async () => {
+    // terraform-provider-aws authorizer.go forces a replacement (create-first, same logical name) when `type` crosses
+    // COGNITO_USER_POOLS, and CreateAuthorizer refuses a name the API's old authorizer still holds until the end of the update.
+    const nameOf = async (authorizer: NonNullable<ServerlessApiArgs["authorizers"]>[string]) => {
+      const graph = await record(() => new ServerlessApi("an", { authorizers: { auth: authorizer }, defaultAuth: { authorizer: "auth" }, routes: { "GET /x": { handler: echo } } }));
+      return resource(graph, "aws:apigateway/authorizer:Authorizer", "an-authorizer-auth").inputs.name;
+    };
+    const cognito = await nameOf({ type: "cognito", userPoolArns: [userPoolArn] });
+    const token = await nameOf({ type: "token", handler: "handlers/api/authorizer.ts" });
+    const request = await nameOf({ type: "request", handler: "handlers/api/authorizer.ts" });
+    expect(cognito).toBe("auth-cognito");
+    expect(token).toBe("auth-lambda");
+    // TOKEN and REQUEST switch in place (an UpdateAuthorizer /type patch), so they may keep the name.
+    expect(request).toBe(token);
+  });
+
   it("API keys and usage plans set quotas and throttling per stage", async () => {
     const graph = await record(
       () =>
