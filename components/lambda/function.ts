@@ -115,7 +115,16 @@ export interface LambdaFunctionArgs {
   vpc?: FunctionVpc;
   /** Layer ARNs, at most 5. */
   layers?: pulumi.Input<string>[];
-  /** Reserved concurrent executions. @default unreserved */
+  /**
+   * Reserved concurrent executions: a whole number, 0 or more (0 throttles every invocation). Lambda refuses a
+   * reservation that leaves the account's unreserved concurrency below its minimum ("You can reserve up to the
+   * Unreserved account concurrency value that is shown, minus 100 for functions that don't have reserved
+   * concurrency", https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html), so a new account with a
+   * concurrency quota of 10 or 50 cannot reserve any; `pulumi up` then fails with "Specified ReservedConcurrentExecutions
+   * for function decreases account's UnreservedConcurrentExecution below its minimum value". The program cannot read the
+   * quota: check it (Service Quotas, "Concurrent executions") against the sum of the reservations in the account and region.
+   * @default unreserved
+   */
   reservedConcurrency?: number;
   /**
    * Active X-Ray tracing.
@@ -264,6 +273,15 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
   checkRange(fail, "memorySize", args.memorySize, LAMBDA_LIMITS.memoryMb, "MB");
   checkRange(fail, "timeout", args.timeout, LAMBDA_LIMITS.timeoutSeconds, "seconds");
   checkRange(fail, "ephemeralStorageSize", args.ephemeralStorageSize, LAMBDA_LIMITS.ephemeralStorageMb, "MB");
+  // Concurrency.ReservedConcurrentExecutions: "Minimum value of 0" (https://docs.aws.amazon.com/lambda/latest/api/API_Concurrency.html).
+  if (args.reservedConcurrency !== undefined && (!Number.isInteger(args.reservedConcurrency) || args.reservedConcurrency < 0)) {
+    fail(
+      "reservedConcurrency",
+      args.reservedConcurrency,
+      "is not a whole number of at least 0",
+      "Use e.g. 10 (0 stops the function from running); any reservation needs account concurrency above 100 plus the sum of every function's reservation in the account and region (Service Quotas, Lambda concurrent executions).",
+    );
+  }
   if ((args.layers?.length ?? 0) > LAMBDA_LIMITS.layers) {
     fail("layers", `${args.layers!.length} layers`, `exceeds Lambda's limit of ${LAMBDA_LIMITS.layers}`, "Merge layers or bundle the code into the function.");
   }

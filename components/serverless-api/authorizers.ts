@@ -7,12 +7,25 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LambdaFunction } from "../lambda/function";
 import type { ApiSnapshot } from "./snapshot";
-import type { ServerlessApiSpec } from "./spec";
+import type { AuthorizerSpec, ServerlessApiSpec } from "./spec";
 
 export interface AuthorizerResources {
   ids: Map<string, pulumi.Output<string>>;
   authorizers: aws.apigateway.Authorizer[];
   functions: Map<string, LambdaFunction>;
+}
+
+/**
+ * The authorizer's name in API Gateway: its key and its kind. Switching a key between Cognito and a Lambda authorizer
+ * replaces it (terraform-provider-aws internal/service/apigateway/authorizer.go `resourceAuthorizerCustomizeDiff`:
+ * "switch type between COGNITO_USER_POOLS and TOKEN/REQUEST will create new resource"), create-first under the same
+ * logical name, while the old one still holds its name; authorizer names are unique per API ("Authorizer name must be
+ * unique. Authorizer … already exists in this RestApi", as observed from API Gateway v2). With the kind in the name the
+ * new one gets another name, the methods move to it, and the old one is deleted at the end. The name is patched in
+ * place (`/name`), so deployed authorizers keep their ids. TOKEN and REQUEST share one name: that switch is an update.
+ */
+export function authorizerAwsName(authorizer: Pick<AuthorizerSpec, "name" | "type">): string {
+  return `${authorizer.name}-${authorizer.type === "cognito" ? "cognito" : "lambda"}`;
 }
 
 export function createAuthorizers(name: string, spec: ServerlessApiSpec, api: aws.apigateway.RestApi, snapshot: ApiSnapshot, parent: pulumi.Resource): AuthorizerResources {
@@ -21,7 +34,7 @@ export function createAuthorizers(name: string, spec: ServerlessApiSpec, api: aw
   const functions = new Map<string, LambdaFunction>();
   for (const a of spec.authorizers) {
     if (a.type === "cognito") {
-      const authorizer = snapshot.authorizer(`${name}-authorizer-${a.name}`, { name: a.name, type: "COGNITO_USER_POOLS", providerArns: a.userPoolArns, identitySource: a.identitySource });
+      const authorizer = snapshot.authorizer(`${name}-authorizer-${a.name}`, { name: authorizerAwsName(a), type: "COGNITO_USER_POOLS", providerArns: a.userPoolArns, identitySource: a.identitySource });
       ids.set(a.name, authorizer.id);
       authorizers.push(authorizer);
       continue;
@@ -43,7 +56,7 @@ export function createAuthorizers(name: string, spec: ServerlessApiSpec, api: aw
     );
     functions.set(a.functionName, fn);
     const authorizer = snapshot.authorizer(`${name}-authorizer-${a.name}`, {
-      name: a.name,
+      name: authorizerAwsName(a),
       type: a.type === "token" ? "TOKEN" : "REQUEST",
       authorizerUri: fn.invokeArn,
       identitySource: a.identitySource,

@@ -122,6 +122,9 @@ export function createHttpApi(name: string, spec: ServerlessApiSpec, parent: pul
           timeout: route.function!.timeout,
           environment: route.function!.environment,
           permissions: route.function!.permissions,
+          // As on the REST kind (routes.ts): the secrets' names in the environment with their read grant, and the VPC.
+          secrets: route.function!.secrets,
+          vpc: route.function!.vpc,
           logRetentionDays: route.function!.logRetentionDays,
           bundle: route.function!.bundle,
           region,

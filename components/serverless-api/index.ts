@@ -78,7 +78,10 @@ export class ServerlessApi extends pulumi.ComponentResource {
   /** The underlying resources, for users who need to extend them (REST ones are absent on the HTTP kind, which has `http`). */
   readonly nodes: {
     readonly restApi?: aws.apigateway.RestApi;
+    /** The deployment the stages serve; while a canary runs, frozen on the snapshot they had (REST kind). */
     readonly deployment?: aws.apigateway.Deployment;
+    /** While a stage runs a canary, the deployment of the API as the program has it: the canary's, and every other stage's. */
+    readonly canaryDeployment?: aws.apigateway.Deployment;
     readonly stages: ReadonlyMap<string, aws.apigateway.Stage>;
     readonly functions: ReadonlyMap<string, LambdaFunction>;
     readonly authorizers: readonly aws.apigateway.Authorizer[];
@@ -142,6 +145,7 @@ export class ServerlessApi extends pulumi.ComponentResource {
     this.nodes = {
       restApi: api,
       deployment: stages.deployment,
+      canaryDeployment: stages.canaryDeployment,
       stages: stages.stages,
       functions,
       authorizers: authorizers.authorizers,

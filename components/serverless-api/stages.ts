@@ -4,12 +4,13 @@
  * execution logging, X-Ray and throttling, an alias per function and stage (the stage
  * variable `alias` names it), and canary releases.
  *
- * Canary, and how to promote it (all in stack config):
- * 1. Ship the new code with `canary: { percentTraffic: 10 }` on the stage. The stage's own
- *    alias and deployment stay where they were (ignoreChanges while the canary runs); the
- *    canary gets the new deployment and the `<stage>-canary` alias on the new version.
+ * Canary, and how to promote it (all in stack config; docs/api-gateway-deployments.md walks each `up`):
+ * 1. Ship the new code with `canary: { percentTraffic: 10 }` on the stage, API changes included. The stage's own
+ *    alias and deployment (`<name>-deployment`) stay where they were (ignoreChanges while the canary runs); the
+ *    canary gets `<name>-canary-deployment`, a snapshot of the API as the program now has it, and the
+ *    `<stage>-canary` alias on the new version. Stages without a canary follow the canary's deployment.
  * 2. Promote: remove the canary. The next `pulumi up` moves the stage alias to the new
- *    version and the stage to the new deployment, and deletes the canary alias.
+ *    version and the stage to a new `<name>-deployment`, and deletes the canary alias and deployment.
  *    Roll back: set percentTraffic to 0 (nobody reaches the canary), then fix forward.
  */
 import * as aws from "@pulumi/aws";
@@ -47,7 +48,10 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
 });
 
 export interface StageResources {
+  /** The deployment stages serve: frozen on its snapshot while a canary runs (see `createDeployments`). */
   deployment: aws.apigateway.Deployment;
+  /** While a stage runs a canary, the snapshot of the API as the program has it, which the canary serves. */
+  canaryDeployment?: aws.apigateway.Deployment;
   stages: Map<string, aws.apigateway.Stage>;
   accessLogs: aws.cloudwatch.LogGroup;
   /** Each stage's execution log group, by stage name (see `executionLogGroupName`). */
@@ -79,20 +83,9 @@ export function createStages(
     ? new aws.cloudwatch.LogGroup(`${name}-access-logs-canary`, { name: canaryAccessLogGroupName(accessLogs.name), retentionInDays: spec.logRetentionDays, region }, { parent })
     : undefined;
 
-  // After every part of the API exists, and anew exactly when one of them changes (snapshot.ts):
-  // function code and stage settings are not in it, they ship through versions, aliases and stages.
-  const snapshotTaken = snapshot.seal();
-  const deployment = new aws.apigateway.Deployment(
-    `${name}-deployment`,
-    {
-      restApi: api.id,
-      description: snapshotTaken.digest.apply((digest) => `snapshot ${digest.slice(0, 12)}`),
-      triggers: { snapshot: snapshotTaken.digest },
-      region,
-    },
-    // While a canary runs its stage still points at the previous deployment, which must outlive replacement.
-    { parent, dependsOn: [...snapshotTaken.parts], retainOnDelete: canaryRunning },
-  );
+  const { deployment, canaryDeployment } = createDeployments(name, spec, api, snapshot, canaryRunning, parent);
+  // What the API as the program has it is served by: the canary's deployment while a canary runs, else the one.
+  const newest = canaryDeployment ?? deployment;
 
   const stages = new Map<string, aws.apigateway.Stage>();
   const executionLogs = new Map<string, aws.cloudwatch.LogGroup>();
@@ -122,20 +115,23 @@ export function createStages(
       {
         restApi: api.id,
         stageName: stageSpec.name,
-        deployment: deployment.id,
+        // A stage running a canary keeps serving the frozen snapshot; every other stage serves the newest.
+        deployment: stageSpec.canary ? deployment.id : newest.id,
         variables: stageSpec.variables,
         xrayTracingEnabled: spec.tracing,
         accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
-        // The canary runs the newest deployment (required by the provider's type); percentTraffic is
+        // The canary runs the newest snapshot (required by the provider's type); percentTraffic is
         // validated to 0–100 (validate.ts). https://docs.aws.amazon.com/apigateway/latest/api/API_CanarySettings.html
         canarySettings: stageSpec.canary && {
-          deploymentId: deployment.id,
+          deploymentId: newest.id,
           percentTraffic: stageSpec.canary.percentTraffic,
           stageVariableOverrides: stageSpec.canary.stageVariableOverrides,
           useStageCache: false,
         },
         region,
       },
+      // Its deployment's id does not change while the canary runs (it is frozen); this also keeps a stage that an
+      // earlier version left on an older deployment there until promotion.
       { parent, dependsOn: logging, ignoreChanges: stageSpec.canary ? ["deployment"] : [] },
     );
     new aws.apigateway.MethodSettings(
@@ -160,7 +156,48 @@ export function createStages(
   }
 
   const { aliases, permissions } = createAliases(name, spec, api, functions, parent);
-  return { deployment, stages, accessLogs, canaryAccessLogs, executionLogs, canaryExecutionLogs, account, aliases, permissions };
+  return { deployment, canaryDeployment, stages, accessLogs, canaryAccessLogs, executionLogs, canaryExecutionLogs, account, aliases, permissions };
+}
+
+/**
+ * The deployments: `<name>-deployment`, after every part of the API and anew exactly when one of them changes
+ * (snapshot.ts; function code and stage settings are not in it, they ship through versions, aliases and stages), and
+ * while a canary runs, `<name>-canary-deployment` besides it.
+ *
+ * A stage running a canary must keep serving the snapshot it had, and API Gateway refuses to delete a deployment a
+ * stage serves ("Active stages pointing to this deployment must be moved or deleted", pulumi/pulumi-aws#5711). So
+ * `<name>-deployment` must not be replaced while the canary runs: `triggers` are ForceNew (terraform-provider-aws
+ * internal/service/apigateway/deployment.go), a replacement is create-first, and the engine deletes the old copy at
+ * the end of the update with the DEPLOYED `retainOnDelete` (pulumi pkg/resource/deploy/step.go `DeleteStep.Apply`:
+ * `} else if s.old.RetainOnDelete {`), so neither the stage's `ignoreChanges` nor a `retainOnDelete` set in the same
+ * update saves it. It ignores its triggers (and its description, an in-place patch that would misname the snapshot)
+ * instead, and the API as the program has it goes to a second deployment for the canary, which later changes
+ * replace with nothing serving the old copy (the stage's canary moves first). At promotion the freeze lifts:
+ * `<name>-deployment` is replaced if the API changed, the stage moves to it and drops its canary in one UpdateStage,
+ * and both old deployments, served by nothing, are deleted at the end.
+ */
+function createDeployments(
+  name: string,
+  spec: ServerlessApiSpec,
+  api: aws.apigateway.RestApi,
+  snapshot: ApiSnapshot,
+  canaryRunning: boolean,
+  parent: pulumi.Resource,
+): { deployment: aws.apigateway.Deployment; canaryDeployment?: aws.apigateway.Deployment } {
+  const snapshotTaken = snapshot.seal();
+  const deploymentArgs = (label: string): aws.apigateway.DeploymentArgs => ({
+    restApi: api.id,
+    description: snapshotTaken.digest.apply((digest) => `${label} ${digest.slice(0, 12)}`),
+    triggers: { snapshot: snapshotTaken.digest },
+    region: spec.region,
+  });
+  const afterEveryPart = { parent, dependsOn: [...snapshotTaken.parts] };
+  const deployment = new aws.apigateway.Deployment(`${name}-deployment`, deploymentArgs("snapshot"), {
+    ...afterEveryPart,
+    ignoreChanges: canaryRunning ? ["triggers", "description"] : [],
+  });
+  const canaryDeployment = canaryRunning ? new aws.apigateway.Deployment(`${name}-canary-deployment`, deploymentArgs("canary snapshot"), afterEveryPart) : undefined;
+  return { deployment, canaryDeployment };
 }
 
 /**

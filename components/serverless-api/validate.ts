@@ -72,12 +72,14 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     }
     seen.set(normalisedKey, key);
     validateRoute(fail, name, key, parsed.method, route ?? {}, authorizers);
+    if (args.kind !== ApiKind.Http) validateRestHttpIntegration(fail, key, parsed.path, route ?? {});
     const functionName = route?.handler ? routeFunctionName(name, key, route) : undefined;
     if (functionName) {
       if (names.has(functionName)) fail(`routes["${key}"].name`, functionName, "is the function name of another route", "Give the route a distinct name.");
       names.add(functionName);
     }
   }
+  if (args.kind !== ApiKind.Http) validateVariableSiblings(fail, Object.keys(args.routes ?? {}));
   if (args.endpointType !== undefined && !["REGIONAL", "EDGE", "PRIVATE"].includes(args.endpointType)) {
     fail("endpointType", args.endpointType, "is not an API Gateway endpoint type", 'Use "REGIONAL" (default), "EDGE" or "PRIVATE".');
   }
@@ -246,6 +248,59 @@ function validateRequestParameters(fail: ArgFailure, where: string, path: string
   }
 }
 
+/**
+ * A REST API's resource tree has one resource per path, and under one parent at most one child whose path part is a
+ * variable (`{id}`, `{proxy+}`): CreateResource of a second is refused with "A sibling ({albumId}) of this resource
+ * already has a variable path part -- only one is allowed" (BadRequestException; serverless-nextjs/serverless-next.js#206
+ * and #938, where the second is `{proxy+}`), which AWS calls "by design" (amazon-archives/aws-apigateway-importer#202).
+ * Routes are checked in declaration order, so the error names the later route and the first one it clashes with.
+ * https://docs.aws.amazon.com/apigateway/latest/api/API_CreateResource.html
+ */
+function validateVariableSiblings(fail: ArgFailure, keys: readonly string[]): void {
+  const variableUnder = new Map<string, { part: string; key: string }>();
+  for (const key of keys) {
+    const path = key.slice(key.indexOf(" ") + 1);
+    const segments = path === "/" ? [] : path.slice(1).split("/");
+    for (const [index, part] of segments.entries()) {
+      if (!part.startsWith("{")) continue;
+      const parent = `/${segments.slice(0, index).join("/")}`;
+      const first = variableUnder.get(parent);
+      if (!first) {
+        variableUnder.set(parent, { part, key });
+      } else if (first.part !== part) {
+        const name = first.part.replace(/[{}+]/g, "");
+        fail(
+          `routes["${key}"]`,
+          part,
+          `is a second variable path part under ${parent}, beside ${first.part} of routes["${first.key}"]; a REST API allows one variable path part per level (CreateResource is refused: "A sibling (${first.part}) of this resource already has a variable path part -- only one is allowed")`,
+          `Name the parameter ${first.part} in both routes (the handler reads event.pathParameters.${name}), or put one route under a literal segment, e.g. ${parent === "/" ? "" : parent}/by-id/${part}.`,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * A REST HTTP integration maps each `{x}` of its URI from `method.request.path.x` (routes.ts), and PutIntegration
+ * refuses a mapping from a path parameter the method lacks: "Invalid mapping expression specified: Validation Result:
+ * warnings : [], errors : [Invalid mapping expression parameter specified: method.request.path.page]" (aws/aws-cdk#17318).
+ */
+function validateRestHttpIntegration(fail: ArgFailure, key: string, path: string, route: ApiRoute): void {
+  const integration = route.integration;
+  if (integration?.type !== "http") return;
+  const where = `routes["${key}"].integration`;
+  const pathParameters = [...path.matchAll(/\{([A-Za-z0-9_]+)\+?\}/g)].map((m) => m[1]);
+  for (const [, parameter] of (integration.uri ?? "").matchAll(/\{([A-Za-z0-9_]+)\}/g)) {
+    if (pathParameters.includes(parameter)) continue;
+    fail(
+      `${where}.uri`,
+      integration.uri,
+      `maps {${parameter}} from method.request.path.${parameter}, a path parameter the route does not have, which PutIntegration refuses ("Invalid mapping expression parameter specified: method.request.path.${parameter}")`,
+      `Use one of the route's path parameters: ${pathParameters.map((p) => `{${p}}`).join(", ") || "(the route has none)"}.`,
+    );
+  }
+}
+
 function parseRouteKey(fail: ArgFailure, key: string): { method: HttpMethod; path: string } {
   const match = ROUTE_KEY.exec(key);
   if (!match) fail(`routes["${key}"]`, key, 'is not "METHOD /path"', 'Write the key as e.g. "GET /albums/{albumId}".');
@@ -285,6 +340,12 @@ function validateRoute(fail: ArgFailure, apiName: string, key: string, method: H
   const integration = route.integration;
   if (integration?.type === "http" && !/^https?:\/\//.test(integration.uri ?? "")) {
     fail(`${where}.integration.uri`, integration.uri, "is not an http(s) URL", 'Use e.g. "https://backend.example.com/items/{id}".');
+  }
+  // REST: "Custom timeout between 50 and 29,000 milliseconds. [...] You can increase the default value to longer than
+  // 29 seconds for Regional or private APIs only" (Integration.timeoutInMillis, https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html);
+  // HTTP APIs: "between 50 and 30,000 milliseconds" (pulumi-aws apigatewayv2.Integration timeoutMilliseconds).
+  if (integration?.type === "http" && integration.timeoutMs !== undefined && (!Number.isInteger(integration.timeoutMs) || integration.timeoutMs < 50)) {
+    fail(`${where}.integration.timeoutMs`, integration.timeoutMs, "is not a whole number of milliseconds of at least 50, the shortest API Gateway waits for an integration", "Use e.g. 5000, or drop it for the 29000 default.");
   }
   if (integration?.type === "aws") {
     if (!/^[a-z0-9-]+$/.test(integration.service ?? "")) fail(`${where}.integration.service`, integration.service, "is not an AWS service subdomain", 'Use e.g. "s3" or "sqs".');

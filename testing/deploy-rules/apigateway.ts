@@ -1,4 +1,4 @@
-/** API Gateway (REST) deploy rules: deployment ordering, canaries, the account-wide logging setting and execution log groups. */
+/** API Gateway (REST) deploy rules: deployment ordering, canaries, the resource tree, the account-wide logging setting and execution log groups. */
 import { dependencyClosure, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { granting, PUSH_TO_CLOUDWATCH_ACTIONS, roleGrants } from "./iam";
@@ -75,6 +75,47 @@ export const API_STAGE_CANARY: DeployRule = {
       const percent = canary.percentTraffic;
       if (percent !== undefined && !(Number(percent) >= 0 && Number(percent) <= 100)) {
         findings.push(finding("ApiStageCanary", stage, `sends ${percent} % of traffic to the canary; percentTraffic is 0–100`, "set canarySettings.percentTraffic between 0 and 100"));
+      }
+    }
+    return findings;
+  },
+};
+
+const RESOURCE = "aws:apigateway/resource:Resource";
+
+/**
+ * A REST API allows one variable path part (`{id}`, `{proxy+}`) among the children of one resource: CreateResource
+ * of a second is refused with "A sibling ({albumId}) of this resource already has a variable path part -- only one is
+ * allowed" (BadRequestException; serverless-nextjs/serverless-next.js#206, and #938 where the second is `{proxy+}`),
+ * "by design" in an AWS engineer's words (amazon-archives/aws-apigateway-importer#202). The API reference documents the
+ * call and its BadRequestException, not this text. Resources are compared by REST API and parent id (both resolved in
+ * an update-mode recording).
+ */
+export const API_RESOURCE_VARIABLE_SIBLINGS: DeployRule = {
+  id: "ApiResourceVariableSiblings",
+  title: "No two resources under one parent of a REST API have variable path parts",
+  source: "https://docs.aws.amazon.com/apigateway/latest/api/API_CreateResource.html",
+  check(graph) {
+    const variableChildren = new Map<string, RecordedResource[]>();
+    for (const resource of ofType(graph, RESOURCE)) {
+      const part = resource.inputs.pathPart;
+      if (typeof part !== "string" || !part.startsWith("{") || !resource.inputs.parentId) continue;
+      const parent = JSON.stringify([resource.inputs.restApi, resource.inputs.parentId]);
+      variableChildren.set(parent, [...(variableChildren.get(parent) ?? []), resource]);
+    }
+    const findings: DeployFinding[] = [];
+    for (const siblings of variableChildren.values()) {
+      if (siblings.length < 2) continue;
+      for (const resource of siblings) {
+        const others = siblings.filter((s) => s !== resource);
+        findings.push(
+          finding(
+            "ApiResourceVariableSiblings",
+            resource,
+            `has the variable path part ${resource.inputs.pathPart} beside ${others.map((o) => `${o.inputs.pathPart} (${o.name})`).join(", ")} under the same parent; CreateResource of the later one is refused ("A sibling (${others[0].inputs.pathPart}) of this resource already has a variable path part -- only one is allowed")`,
+            "give every route the same parameter name at this level (ServerlessApi refuses such routes at construction), or move one route under a literal path part",
+          ),
+        );
       }
     }
     return findings;
@@ -276,5 +317,5 @@ export const API_CANARY_ACCESS_LOG_GROUP_MANAGED: DeployRule = {
   },
 };
 
-export const APIGATEWAY_RULES: DeployRule[] = [API_DEPLOYMENT_DEPENDS_ON_API, API_STAGE_CANARY, API_GATEWAY_ACCOUNT_RETAINED, API_GATEWAY_ACCOUNT_ROLE, API_EXECUTION_LOG_GROUP_MANAGED, API_CANARY_ACCESS_LOG_GROUP_MANAGED];
+export const APIGATEWAY_RULES: DeployRule[] = [API_DEPLOYMENT_DEPENDS_ON_API, API_STAGE_CANARY, API_RESOURCE_VARIABLE_SIBLINGS, API_GATEWAY_ACCOUNT_RETAINED, API_GATEWAY_ACCOUNT_ROLE, API_EXECUTION_LOG_GROUP_MANAGED, API_CANARY_ACCESS_LOG_GROUP_MANAGED];
 export const APIGATEWAY_PROJECT_RULES: ProjectDeployRule[] = [API_GATEWAY_ACCOUNT_SINGLE_OWNER];

@@ -73,6 +73,9 @@ describe("LambdaFunction", () => {
     [{ environment: { AWS_REGION: "eu-west-1" } }, /environment "AWS_REGION" is reserved/],
     [{ logRetentionDays: 10 }, /logRetentionDays 10 is not a retention CloudWatch Logs offers/],
     [{ asyncInvoke: { maxRetryAttempts: 3 } }, /asyncInvoke.maxRetryAttempts 3 is outside Lambda's range of 0–2/],
+    // Concurrency.ReservedConcurrentExecutions: "Minimum value of 0" (https://docs.aws.amazon.com/lambda/latest/api/API_Concurrency.html).
+    [{ reservedConcurrency: -1 }, /^LambdaFunction "bad": reservedConcurrency -1 is not a whole number of at least 0\. Use e\.g\. 10 \(0 stops the function from running\); any reservation needs account concurrency above 100 plus the sum of every function's reservation/],
+    [{ reservedConcurrency: 2.5 }, /reservedConcurrency 2\.5 is not a whole number of at least 0/],
     [{ permissions: [{ actions: ["s3:*"], resources: ["arn:aws:s3:::b/*"] }] }, /permissions\[0\]\.actions "s3:\*" is a wildcard/],
     [{ permissions: [{ actions: ["dynamodb:GetItem"], resources: ["*"] }] }, /permissions\[0\]\.resources "\*" grants dynamodb:GetItem on every resource/],
     [{ edge: true, environment: { A: "b" } }, /cannot have environment variables\. Bake configuration in at build time/],

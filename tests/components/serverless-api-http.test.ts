@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ComponentArgError } from "../../components/errors";
 import { ApiKind, ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
 import { checkDeployRules, formatFinding } from "../../testing/deploy-rules";
-import { ofType, record, resource } from "../harness/mocks";
+import { ofType, policyDocument, record, resource } from "../harness/mocks";
 
 const echo = "tests/fixtures/handlers/echo.ts";
 const userPoolArn = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_TEST";
@@ -39,6 +39,25 @@ describe("ServerlessApi kind: ApiKind.Http", () => {
     expect(resource(graph, `${V2}/integration:Integration`, "h1-integration-get-api-legacy-id").inputs).toMatchObject({ integrationType: "HTTP_PROXY", integrationMethod: "GET", integrationUri: "https://legacy.example.com/items/{id}" });
     const invoke = resource(graph, "aws:lambda/permission:Permission", "h1-get-albums-albumid-invoke");
     expect(invoke.inputs.sourceArn).toBe(`${api.state.executionArn}/*/GET/api/albums/*`);
+  });
+
+  it("gives route functions their secrets and VPC, as the REST kind does (functionDefaults and per route)", async () => {
+    const vpc = { subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: ["sg-0123456789abcdef0"] };
+    const graph = await record(
+      () =>
+        new ServerlessApi(
+          "hs",
+          args({
+            functionDefaults: { vpc },
+            routes: { "GET /albums": { handler: echo, function: { secrets: { CURSOR_SECRET_ID: { secretsManager: "gallery/cursor-key" } } } } },
+          }),
+        ),
+    );
+    const fn = resource(graph, "aws:lambda/function:Function", "hs-get-albums-function");
+    expect(fn.inputs.environment.variables.CURSOR_SECRET_ID).toBe("gallery/cursor-key");
+    expect(fn.inputs.vpcConfig).toEqual(vpc);
+    const statements = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "hs-get-albums-policy").inputs.policy).Statement;
+    expect(statements.filter((s) => s.Action.includes("secretsmanager:GetSecretValue")).flatMap((s) => s.Resource)).toEqual(["arn:aws:secretsmanager:us-east-1:123456789012:secret:gallery/cursor-key-??????"]);
   });
 
   it("maps a custom domain served to IPv4 and IPv6 clients (dualstack) unless domain.ipAddressType says ipv4", async () => {

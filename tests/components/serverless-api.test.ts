@@ -159,6 +159,22 @@ describe("ServerlessApi authorisation", () => {
     expect(method(defaulted, "a2-method-get-x").inputs.authorization).toBe("AWS_IAM");
   });
 
+  it("names each authorizer in API Gateway after its key and kind, so switching Cognito and Lambda under one key creates a differently named one", async () => {
+    // terraform-provider-aws authorizer.go forces a replacement (create-first, same logical name) when `type` crosses
+    // COGNITO_USER_POOLS, and CreateAuthorizer refuses a name the API's old authorizer still holds until the end of the update.
+    const nameOf = async (authorizer: NonNullable<ServerlessApiArgs["authorizers"]>[string]) => {
+      const graph = await record(() => new ServerlessApi("an", { authorizers: { auth: authorizer }, defaultAuth: { authorizer: "auth" }, routes: { "GET /x": { handler: echo } } }));
+      return resource(graph, "aws:apigateway/authorizer:Authorizer", "an-authorizer-auth").inputs.name;
+    };
+    const cognito = await nameOf({ type: "cognito", userPoolArns: [userPoolArn] });
+    const token = await nameOf({ type: "token", handler: "handlers/api/authorizer.ts" });
+    const request = await nameOf({ type: "request", handler: "handlers/api/authorizer.ts" });
+    expect(cognito).toBe("auth-cognito");
+    expect(token).toBe("auth-lambda");
+    // TOKEN and REQUEST switch in place (an UpdateAuthorizer /type patch), so they may keep the name.
+    expect(request).toBe(token);
+  });
+
   it("API keys and usage plans set quotas and throttling per stage", async () => {
     const graph = await record(
       () =>
@@ -298,9 +314,13 @@ describe("ServerlessApi stages, aliases and deployments", () => {
     const graph = await record(() => new ServerlessApi("c1", { ...args(), stages: { dev: {}, prod: { canary: { percentTraffic: 10, stageVariableOverrides: { logLevel: "debug" } } } } }));
     const prod = resource(graph, "aws:apigateway/stage:Stage", "c1-stage-prod");
     const deployment = resource(graph, "aws:apigateway/deployment:Deployment", "c1-deployment");
-    expect(prod.inputs.canarySettings).toEqual({ deploymentId: deployment.id, percentTraffic: 10, stageVariableOverrides: { alias: "prod-canary", logLevel: "debug" }, useStageCache: false });
+    const canaryDeployment = resource(graph, "aws:apigateway/deployment:Deployment", "c1-canary-deployment");
+    expect(prod.inputs.canarySettings).toEqual({ deploymentId: canaryDeployment.id, percentTraffic: 10, stageVariableOverrides: { alias: "prod-canary", logLevel: "debug" }, useStageCache: false });
+    expect(prod.inputs.deployment).toBe(deployment.id);
     expect(prod.ignoreChanges).toEqual(["deployment"]);
-    expect(resource(graph, "aws:apigateway/stage:Stage", "c1-stage-dev").inputs.canarySettings).toBeUndefined();
+    const dev = resource(graph, "aws:apigateway/stage:Stage", "c1-stage-dev");
+    expect(dev.inputs.canarySettings).toBeUndefined();
+    expect(dev.inputs.deployment).toBe(canaryDeployment.id);
     const fn = resource(graph, "aws:lambda/function:Function", "c1-get-health-function");
     const canary = resource(graph, "aws:lambda/alias:Alias", "c1-get-health-prod-canary");
     expect(canary.inputs).toMatchObject({ name: "prod-canary", functionVersion: fn.state.version });
@@ -308,7 +328,9 @@ describe("ServerlessApi stages, aliases and deployments", () => {
     expect(resource(graph, "aws:lambda/alias:Alias", "c1-get-health-prod").ignoreChanges).toEqual(["functionVersion"]);
     expect(resource(graph, "aws:lambda/alias:Alias", "c1-get-health-dev").ignoreChanges).toEqual([]);
     expect(resource(graph, "aws:lambda/permission:Permission", "c1-get-health-prod-canary-invoke").inputs.qualifier).toBe("prod-canary");
-    expect(deployment.retainOnDelete).toBe(true);
+    // The stage's deployment is frozen rather than retained: the releases across updates are in serverless-api-canary-release.test.ts.
+    expect(deployment.ignoreChanges).toEqual(["triggers", "description"]);
+    expect(deployment.retainOnDelete).toBe(false);
   });
 });
 
@@ -405,6 +427,20 @@ describe("ServerlessApi endpoint, policy, CORS and domain", () => {
 describe("ServerlessApi rejects bad route specs with clear errors", () => {
   it.each<[string, Partial<ServerlessApiArgs>, RegExp]>([
     ["duplicate route", { routes: { "GET /albums/{albumId}": { handler: echo }, "GET /albums/{id}": { handler: echo } } }, /ServerlessApi "bad": routes\["GET \/albums\/\{id\}"\] "GET \/albums\/\{id\}" duplicates route "GET \/albums\/\{albumId\}" \(same method and path\)\. Declare each method and path once/],
+    // API Gateway: "A sibling ({albumId}) of this resource already has a variable path part -- only one is allowed" (BadRequestException).
+    ["two variable path parts under one parent", { routes: { "GET /albums/{albumId}": { handler: echo }, "DELETE /albums/{id}": { handler: echo } } },
+      /^ServerlessApi "bad": routes\["DELETE \/albums\/\{id\}"\] "\{id\}" is a second variable path part under \/albums, beside \{albumId\} of routes\["GET \/albums\/\{albumId\}"\]; a REST API allows one variable path part per level \(CreateResource is refused: "A sibling \(\{albumId\}\) of this resource already has a variable path part -- only one is allowed"\)\. Name the parameter \{albumId\} in both routes \(the handler reads event\.pathParameters\.albumId\), or put one route under a literal segment, e\.g\. \/albums\/by-id\/\{id\}\.$/],
+    ["a greedy path part beside a variable one", { routes: { "GET /albums/{albumId}": { handler: echo }, "ANY /albums/{proxy+}": { handler: echo } } },
+      /routes\["ANY \/albums\/\{proxy\+\}"\] "\{proxy\+\}" is a second variable path part under \/albums, beside \{albumId\} of routes\["GET \/albums\/\{albumId\}"\]/],
+    ["variable path parts that differ above a deeper route", { routes: { "GET /albums/{albumId}/photos": { handler: echo }, "GET /albums/{id}": { handler: echo } } },
+      /routes\["GET \/albums\/\{id\}"\] "\{id\}" is a second variable path part under \/albums, beside \{albumId\} of routes\["GET \/albums\/\{albumId\}\/photos"\]/],
+    // PutIntegration: "Invalid mapping expression parameter specified: method.request.path.id" (aws/aws-cdk#17318).
+    ["HTTP integration URI with a path parameter the route lacks", { routes: { "GET /legacy/{itemId}": { integration: { type: "http", uri: "https://legacy.example.com/items/{id}" } } } },
+      /^ServerlessApi "bad": routes\["GET \/legacy\/\{itemId\}"\]\.integration\.uri "https:\/\/legacy\.example\.com\/items\/\{id\}" maps \{id\} from method\.request\.path\.id, a path parameter the route does not have, which PutIntegration refuses \("Invalid mapping expression parameter specified: method\.request\.path\.id"\)\. Use one of the route's path parameters: \{itemId\}\.$/],
+    ["HTTP integration URI with a path parameter on a route without any", { routes: { "GET /health": { integration: { type: "http", uri: "https://b.example.com/{tenant}/health" } } } },
+      /integration\.uri "https:\/\/b\.example\.com\/\{tenant\}\/health" maps \{tenant\} from method\.request\.path\.tenant, a path parameter the route does not have.*Use one of the route's path parameters: \(the route has none\)\.$/],
+    ["HTTP integration timeout under 50 ms", { routes: { "GET /legacy": { integration: { type: "http", uri: "https://legacy.example.com/", timeoutMs: 10 } } } },
+      /routes\["GET \/legacy"\]\.integration\.timeoutMs 10 is not a whole number of milliseconds of at least 50/],
     ["missing handler file", { routes: { "GET /x": { handler: "handlers/api/missing.ts" } } }, /routes\["GET \/x"\]\.handler "handlers\/api\/missing\.ts" is not a file\. Point it at the handler's source file/],
     ["canary on an unknown stage", { canary: { stage: "qa", percentTraffic: 10 } }, /ServerlessApi "bad": canary\.stage "qa" is not a stage of this API, so there is nothing to run a canary on\. Use one of dev, prod, or add the stage\./],
     ["canary percent from config outside 0–100", { canary: { stage: "prod", percentTraffic: 101 } }, /stages\.prod\.canary\.percentTraffic 101 is outside 0–100/],
