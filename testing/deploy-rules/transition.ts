@@ -21,13 +21,21 @@
  * backup vault lock whose numbers change, which AWS refuses from its lock date (TransitionVaultLockImmutable), a table,
  * user pool or bucket replaced or renamed without aliases, which moves the app to a new, empty one
  * (TransitionStatefulReplaced), a global table's replicas dropped together with its stream or while deletion-protected
- * (TransitionReplicaStreamOff, TransitionProtectedReplicaRemoved), and, of any type, two resources claiming one
- * deployed resource through aliases (TransitionDuplicateAlias).
+ * (TransitionReplicaStreamOff, TransitionProtectedReplicaRemoved), a REST API deployment deleted while a stage still
+ * serves it (TransitionDeploymentStillServed), and, of any type, two resources claiming one deployed resource through
+ * aliases (TransitionDuplicateAlias).
+ * - The engine deletes an old copy (of a replacement, or of a resource removed from the program) by the options it
+ *   was DEPLOYED with: pulumi pkg/resource/deploy/step.go `DeleteStep.Apply` reads `s.old.RetainOnDelete`, so a
+ *   `retainOnDelete: true` set in the update that replaces the resource applies to the new copy only
+ *   (TransitionRetainedTooLate; pulumi/pulumi#13428). Every check here reads the deployed plan's options.
  *
  * Both plans are recordings in update mode (`runProgramOffline`, `record`), compared by URN, with the renames the new
  * plan declares in `aliases` followed as the engine matches them. Names are checked for the types in
  * `TRANSITION_NAMED_TYPES` only; a resource whose name field is absent is autonamed (the mocks do not run the
- * provider's autonaming), so it cannot collide.
+ * provider's autonaming), so it cannot collide. A name is a key in a scope (per REST API, per region, or global, as
+ * S3 bucket names and CloudFront alternate domain names are); a resource may hold several (a distribution's aliases).
+ * A deployed resource whose inputs the deployed plan does not hold (a plan saved before its type was checked) is judged
+ * only for what needs none (a removal).
  */
 import { asArray, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -41,15 +49,28 @@ export interface TransitionNamedType {
   label: string;
   /**
    * The physical name together with the scope it is unique in (per REST API, per hosted zone, per account), or
-   * undefined when the program leaves the name to the autonamer.
+   * undefined when the program leaves the name to the autonamer. A resource that holds several names at once (a
+   * CloudFront distribution's alternate domain names) gives one key for each.
    */
-  key(resource: RecordedResource, graph: Graph, context: TransitionContext): string | undefined;
-  /** The name as findings print it after the label: `"PostAlbumsBody" of REST API abc123`. */
-  describe(resource: RecordedResource): string;
+  key(resource: RecordedResource, graph: Graph, context: TransitionContext): string | readonly string[] | undefined;
+  /** The name as findings print it after the label: `"PostAlbumsBody" of REST API abc123`; `key` is the one in question. */
+  describe(resource: RecordedResource, key: string): string;
   /** Inputs whose change replaces the resource (the provider's ForceNew), with the source that says so. */
   replaceOn: readonly string[];
+  /**
+   * A replacement `replaceOn` cannot express: the provider forces a new resource for some changes of an input and
+   * updates others in place (an authorizer's `type`). Says why, or undefined when it does not replace.
+   */
+  replaceWhen?(before: RecordedResource, after: RecordedResource): string | undefined;
   /** The optional autoname field: an explicit value there makes the bridge replace delete-first. */
   autonameField?: string;
+  /**
+   * The provider's delete reports success while AWS keeps the resource (it swallows a conflict), so a delete-first
+   * replacement frees nothing: only another name helps.
+   */
+  deleteMayKeepName?: boolean;
+  /** A removed resource that keeps its name although Pulumi deletes it (a distribution's own `retainOnDelete` input only disables it). */
+  keepsNameOnDelete?(resource: RecordedResource): boolean;
   /** The create overwrites an existing resource of that name instead of failing (an upsert API). */
   upserts?(resource: RecordedResource): boolean;
   /**
@@ -59,6 +80,13 @@ export interface TransitionNamedType {
   namespace?: string;
   /** What AWS answers a create under a taken name. */
   refusal: string;
+  /** Said after the fix of a resource created beside a removed holder, where the usual aliases are not the whole answer. */
+  fixNote?: string;
+  /**
+   * The inputs a saved plan keeps (`toSavedPlan`): the ones `key`, `replaceOn` and `replaceWhen` read. Unset: all of
+   * them, for types whose inputs hold no secret and little else.
+   */
+  savedInputs?: readonly string[];
   /** Where the replace-forcing inputs and the create call are read from. */
   source: string;
 }
@@ -69,6 +97,12 @@ const PROVIDER = "https://github.com/hashicorp/terraform-provider-aws/blob/main/
 const RECORD = "aws:route53/record:Record";
 const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
 const VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
+const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
+const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
+const STAGE = "aws:apigateway/stage:Stage";
+const TABLE = "aws:dynamodb/table:Table";
+const USER_POOL = "aws:cognito/userPool:UserPool";
+const BUCKET = "aws:s3/bucket:Bucket";
 const text = (value: unknown) => (typeof value === "string" && value ? value : undefined);
 /** Route 53 names as the provider stores them (record.go's StateFunc): lower case, no trailing dot. */
 const recordName = (value: unknown) => String(value ?? "").replace(/\.$/, "").toLowerCase();
@@ -240,7 +274,101 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
       'CreateVpcEndpoint is refused: an interface endpoint with private DNS while the VPC has one for the service ("private-dns-enabled cannot be set because there is already a conflicting DNS domain", hashicorp/terraform-provider-aws#17535), a gateway endpoint on a route table that already routes the service (RouteAlreadyExists: "you cannot have multiple endpoint routes to the same service in a single route table")',
     source: `${PROVIDER}/ec2/vpc_endpoint.go`,
   },
+  {
+    type: "aws:apigateway/resource:Resource",
+    label: "API Gateway resource",
+    // A parent holds each literal path part once, and one variable path part ({id}, {proxy+}) whatever its name.
+    key: (r) => {
+      const pathPart = text(r.inputs.pathPart);
+      if (!pathPart || !text(r.inputs.parentId)) return undefined;
+      return JSON.stringify([r.inputs.restApi, r.inputs.parentId, isVariablePathPart(pathPart) ? "{}" : pathPart]);
+    },
+    describe: (r) => `${r.inputs.pathPart}${isVariablePathPart(r.inputs.pathPart) ? " (a variable path part)" : ""} under resource ${r.inputs.parentId} of REST API ${r.inputs.restApi}`,
+    // resource.go: rest_api_id is the only ForceNew input; a new parent_id or path_part is an UpdateResource
+    // (`OpReplace` on /parentId and /pathPart), so renaming {albumId} to {id} on one resource is an update.
+    replaceOn: ["restApi"],
+    // Both observed, not documented: "A sibling ({albumId}) of this resource already has a variable path part -- only
+    // one is allowed" (serverless-nextjs/serverless-next.js#206, ApiResourceVariableSiblings), and "Another resource
+    // with the same parent already has this name: merchant (Service: ApiGateway, Status Code: 409" (serverless/serverless#10493).
+    refusal:
+      'CreateResource is refused: for a variable path part, "A sibling ({…}) of this resource already has a variable path part -- only one is allowed" (BadRequestException); for a literal one, "Another resource with the same parent already has this name" (ConflictException)',
+    fixNote:
+      "For ServerlessApi routes, whose resources are named after the path (<name>-res-…-albumId): keep the path parameter's deployed name, or rename it in two updates, the routes under it removed in the first and added with the new name in the second",
+    savedInputs: ["restApi", "parentId", "pathPart", "region"],
+    source: `${PROVIDER}/apigateway/resource.go`,
+  },
+  {
+    type: "aws:apigateway/authorizer:Authorizer",
+    label: "API Gateway authorizer",
+    key: (r) => (text(r.inputs.name) ? JSON.stringify([r.inputs.restApi, r.inputs.name]) : undefined),
+    describe: (r) => `"${r.inputs.name}" (${authorizerType(r)}) of REST API ${r.inputs.restApi}`,
+    replaceOn: ["restApi"],
+    // authorizer.go resourceAuthorizerCustomizeDiff: "switch type between COGNITO_USER_POOLS and TOKEN/REQUEST will
+    // create new resource" (`diff.ForceNew(names.AttrType)`); TOKEN ↔ REQUEST is an UpdateAuthorizer /type patch.
+    // `type` defaults to TOKEN.
+    replaceWhen: (before, after) => {
+      const [from, to] = [authorizerType(before), authorizerType(after)];
+      return from !== to && (from === COGNITO || to === COGNITO) ? `type (${from} → ${to})` : undefined;
+    },
+    // resourceAuthorizerDelete returns success on a ConflictException ("TODO: Figure out a way to delete the method
+    // that depends on the authorizer first"), which API Gateway answers while methods still use the authorizer.
+    deleteMayKeepName: true,
+    // Observed from API Gateway v2 ("Authorizer name must be unique. Authorizer WebSocketAuthorizer already exists in
+    // this RestApi"); that REST CreateAuthorizer refuses a second name alike is inferred (docs/deploy-rules.md).
+    refusal: 'CreateAuthorizer is refused: authorizer names are unique per API ("Authorizer name must be unique. Authorizer … already exists in this RestApi")',
+    savedInputs: ["restApi", "name", "type", "region"],
+    source: `${PROVIDER}/apigateway/authorizer.go`,
+  },
+  {
+    type: DISTRIBUTION,
+    label: "CloudFront distribution",
+    // "You cannot add an alternate domain name to a CloudFront distribution if the same alternate domain name already
+    // exists in another CloudFront distribution, even if your AWS account owns the other distribution"
+    // (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/CNAMEs.html): one key per name, in no region
+    // and no account, compared in lower case as DNS names are. A wildcard may overlap an exact name (same page), so
+    // only equal names collide.
+    key: (r) => distributionAliases(r).map((alias) => JSON.stringify([alias])),
+    describe: (_r, key) => `with alternate domain name ${JSON.parse(key)[0]}`,
+    // distribution.go: `staging` is the only ForceNew input; aliases, origins and behaviours are one UpdateDistribution.
+    replaceOn: ["staging"],
+    // The provider's `retain_on_delete` (distribution.go resourceDistributionDelete) only disables the distribution.
+    keepsNameOnDelete: (r) => r.inputs.retainOnDelete === true,
+    refusal:
+      'CreateDistribution (or the UpdateDistribution that adds the name) is refused with CNAMEAlreadyExists: "You cannot add an alternate domain name to a CloudFront distribution if the same alternate domain name already exists in another CloudFront distribution, even if your AWS account owns the other distribution"',
+    // Not origins: a website origin carries the secret Referer header (StaticSite hosting "s3-website").
+    savedInputs: ["aliases", "staging", "retainOnDelete"],
+    source: `${PROVIDER}/cloudfront/distribution.go`,
+  },
+  {
+    type: BUCKET,
+    label: "S3 bucket",
+    // "each bucket name must be unique across all AWS accounts in all the AWS Regions within a partition"
+    // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/gpbucketnamespaces.html): no region in the key.
+    key: (r) => (text(r.inputs.bucket) ? JSON.stringify([r.inputs.bucket]) : undefined),
+    describe: (r) => `"${r.inputs.bucket}"`,
+    // bucket.go: bucket and bucket_prefix are ForceNew; a new region replaces it too (provider v7's region). An explicit
+    // `bucket` is the autoname field, so a replacement is delete-first unless the deployed bucket is retained.
+    replaceOn: ["bucket", "bucketPrefix", "region"],
+    autonameField: "bucket",
+    // S3 answers a name the account holds with BucketAlreadyOwnedByYou: "Amazon S3 returns this error in all AWS
+    // Regions except in the North Virginia Region. For legacy compatibility, if you re-create an existing bucket that
+    // you already own in the North Virginia Region, Amazon S3 returns 200 OK" (CreateBucket errors); there the provider
+    // looks the bucket up first and fails with BucketAlreadyExists (bucket.go resourceBucketCreate: "Special case:
+    // us-east-1 does not return error if the bucket already exists").
+    refusal: "CreateBucket is refused: S3 answers BucketAlreadyOwnedByYou for a name the account holds (in us-east-1 the provider finds the bucket first and reports BucketAlreadyExists)",
+    savedInputs: ["bucket", "bucketPrefix", "region"],
+    source: `${PROVIDER}/s3/bucket.go`,
+  },
 ];
+
+const COGNITO = "COGNITO_USER_POOLS";
+/** The authorizer's type as the provider defaults it (authorizer.go `Default: types.AuthorizerTypeToken`). */
+const authorizerType = (r: RecordedResource): string => text(r.inputs.type) ?? "TOKEN";
+const isVariablePathPart = (pathPart: unknown) => typeof pathPart === "string" && pathPart.startsWith("{");
+/** A distribution's alternate domain names, lower case (as CloudFrontAliasUnique reads them). */
+function distributionAliases(r: RecordedResource): string[] {
+  return [...new Set(asArray(r.inputs.aliases).filter((a): a is string => typeof a === "string" && a !== "").map((a) => a.toLowerCase()))];
+}
 
 /**
  * Which of a VPC's once-per-service slots an endpoint takes: "interface, private DNS", "gateway" (the provider's default
@@ -263,6 +391,8 @@ export const PLAN_TRANSITION_RULES = [
   { id: "TransitionStatefulReplaced", title: "A table, user pool or bucket is neither replaced nor renamed without aliases", source: "https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-updating.html" },
   { id: "TransitionReplicaStreamOff", title: "A global table's replicas and its stream are not dropped in one update", source: "https://github.com/hashicorp/terraform-provider-aws/issues/34450" },
   { id: "TransitionProtectedReplicaRemoved", title: "A deletion-protected replica is not removed before its protection is off", source: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-bestpractices.html" },
+  { id: "TransitionDeploymentStillServed", title: "A REST API deployment is not deleted while a stage still serves it", source: "https://docs.aws.amazon.com/apigateway/latest/api/API_DeleteDeployment.html" },
+  { id: "TransitionRetainedTooLate", title: "retainOnDelete is not first set in the update that replaces the resource", source: "https://github.com/pulumi/pulumi/issues/13428" },
 ] as const;
 
 const VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
@@ -274,21 +404,46 @@ const TRANSITION_INPUT_TYPES: readonly string[] = [VAULT_LOCK];
 
 type Action = "create" | "replace" | "replace-delete-first" | "move";
 
-/** What the update does to `after` (a resource of `after`), given its deployed self `old` (same URN) if any. */
-function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldKey: string | undefined, newKey: string): Action | undefined {
+/**
+ * What the update does to `after` (a resource of `after`) about one of its names, given its deployed self `old` (same
+ * URN) if any and whether that held the name. A deployed resource whose inputs the deployed plan does not hold (a
+ * plan saved before its type was checked) is not judged.
+ */
+function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean): Action | undefined {
   if (!old) return "create";
-  if (replaced(kind, old, after)) {
+  if (!hasInputs(old)) return undefined;
+  if (replaceReasons(kind, old, after).length > 0) {
     const namedByHand = kind.autonameField !== undefined && text(after.inputs[kind.autonameField]) !== undefined;
     return after.deleteBeforeReplace || namedByHand ? "replace-delete-first" : "replace";
   }
-  return oldKey === newKey ? undefined : "move";
+  return oldHeldName ? undefined : "move";
 }
 
-function replaced(kind: TransitionNamedType, old: RecordedResource, after: RecordedResource): boolean {
-  const requested = after.replaceOnChanges ?? [];
-  if (requested.includes("*")) return JSON.stringify(old.inputs) !== JSON.stringify(after.inputs);
+/**
+ * Why the update replaces `old` with `next` (one URN), as `field (old → new)`: a replace-forcing input that changed and
+ * that `next` does not list in `ignoreChanges` (the engine keeps the deployed value of those, pulumi
+ * pkg/resource/deploy/step_generator.go `processIgnoreChanges`), a `replaceOnChanges` input, or the kind's own rule.
+ */
+function replaceReasons(kind: Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen">, old: RecordedResource, next: RecordedResource): string[] {
+  const ignored = new Set(next.ignoreChanges ?? []);
+  const requested = next.replaceOnChanges ?? [];
+  if (requested.includes("*")) return JSON.stringify(old.inputs) !== JSON.stringify(next.inputs) ? ["replaceOnChanges: *"] : [];
   const normalise = (field: string, value: unknown) => (kind.type === RECORD && field === "name" ? recordName(value) : JSON.stringify(value ?? null));
-  return [...kind.replaceOn, ...requested].some((field) => normalise(field, old.inputs[field]) !== normalise(field, after.inputs[field]));
+  const reasons = [...new Set([...kind.replaceOn, ...requested])]
+    .filter((field) => !ignored.has(field) && normalise(field, old.inputs[field]) !== normalise(field, next.inputs[field]))
+    .map((field) => {
+      const [from, to] = [shown(old.inputs[field]), shown(next.inputs[field])];
+      // A digest map (a deployment's triggers) says nothing more when printed.
+      return from.length + to.length > 80 ? `${field} (changed)` : `${field} (${from} → ${to})`;
+    });
+  const own = kind.replaceWhen?.(old, next);
+  return own ? [...reasons, own] : reasons;
+}
+
+/** The names (keys) a resource holds as `kind`: none, one, or several. */
+function keysOf(kind: TransitionNamedType, r: RecordedResource, graph: Graph, context: TransitionContext): string[] {
+  const key = kind.key(r, graph, context);
+  return key === undefined ? [] : typeof key === "string" ? [key] : [...new Set(key)];
 }
 
 /** Pulumi skips the delete of a retained resource, and of one `deletedWith` a resource the update also deletes. */
@@ -296,77 +451,96 @@ function deleteSkipped(old: RecordedResource, afterUrns: ReadonlySet<string>): b
   return old.retainOnDelete || (old.deletedWith !== undefined && !afterUrns.has(old.deletedWith));
 }
 
-function nameFindings(before: Graph, after: Graph, context: TransitionContext, stack: string | undefined): DeployFinding[] {
-  const findings: DeployFinding[] = [];
+/** A name the update asks for while a deployed resource still holds it: the finding, with both resources. */
+interface NameCollision {
+  finding: DeployFinding;
+  resource: RecordedResource;
+  holder: RecordedResource;
+}
+
+function nameCollisions(before: Graph, after: Graph, context: TransitionContext, stack: string | undefined): NameCollision[] {
+  const collisions: NameCollision[] = [];
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   const afterUrns = new Set(afterByUrn.keys());
   const at = (r: RecordedResource) => `${r.type} ${r.name}`;
 
   const namespaceOf = (kind: TransitionNamedType) => kind.namespace ?? kind.type;
+  /** A component renamed without aliases (the deployed parent gone, a new one of its type in its place): its alias is the fix. */
+  const renamedParentFix = (holder: RecordedResource, resource: RecordedResource) => {
+    const [was, is] = [holder.parent && beforeByUrn.get(holder.parent), resource.parent && afterByUrn.get(resource.parent)];
+    if (!was || !is || was.urn === is.urn || afterUrns.has(was.urn) || beforeByUrn.has(is.urn) || was.type !== is.type) return "";
+    return `if ${is.name} is ${was.name} renamed, give it its earlier name: aliases: [{ name: ${JSON.stringify(was.name)} }] (its children follow it); otherwise `;
+  };
 
   for (const kind of TRANSITION_NAMED_TYPES) {
     // Who holds each name in the deployed plan: resources of this type, and of the types that share its names.
     const holders = new Map<string, Array<{ holder: RecordedResource; holderKind: TransitionNamedType }>>();
     for (const holderKind of TRANSITION_NAMED_TYPES.filter((k) => namespaceOf(k) === namespaceOf(kind))) {
       for (const r of ofType(before, holderKind.type)) {
-        const key = holderKind.key(r, before, context);
-        if (key !== undefined) holders.set(key, [...(holders.get(key) ?? []), { holder: r, holderKind }]);
+        for (const key of keysOf(holderKind, r, before, context)) holders.set(key, [...(holders.get(key) ?? []), { holder: r, holderKind }]);
       }
     }
     for (const resource of ofType(after, kind.type)) {
-      const key = kind.key(resource, after, context);
-      if (key === undefined) continue;
       const old = beforeByUrn.get(resource.urn);
-      const action = actionOf(kind, old, resource, old && kind.key(old, before, context), key);
-      if (!action) continue;
+      const oldKeys = old ? keysOf(kind, old, before, context) : [];
+      for (const key of keysOf(kind, resource, after, context)) {
+        const action = actionOf(kind, old, resource, oldKeys.includes(key));
+        if (!action) continue;
 
-      for (const { holder, holderKind } of holders.get(key) ?? []) {
-        // One URN is one type, so a resource's own deployed copy is always of its own kind.
-        const self = holder.urn === resource.urn;
-        const holderAfter = self ? undefined : afterByUrn.get(holder.urn);
-        let holds: string;
-        if (self) {
-          // Its own deployed copy: only a create-first replacement under the same name (or a retained one) collides.
-          if (action === "replace-delete-first" && !holder.retainOnDelete) continue;
-          holds = holder.retainOnDelete
-            ? "its deployed copy keeps the name: it is retained (retainOnDelete), so the replacement never deletes it"
-            : `its deployed copy keeps the name until the new one exists (${kind.autonameField ? `${kind.autonameField} is not set by hand, so the bridge does not replace delete-first` : "the name is a required input, not an autoname field, so the bridge does not replace delete-first"}, and deleteBeforeReplace is not set)`;
-        } else if (!holderAfter) {
-          holds = deleteSkipped(holder, afterUrns)
-            ? `${at(holder)} of the deployed plan holds the name and is removed without being deleted (retainOnDelete or deletedWith), so the name stays taken`
-            : `${at(holder)} of the deployed plan holds the name and is removed from the program, which Pulumi deletes only at the end of the update, after every create`;
-        } else {
-          // Both hold the name in the new plan: a duplicate within one plan, not a transition.
-          const holderKey = holderKind.key(holderAfter, after, context);
-          if (holderKey === key) continue;
-          const holderAction = actionOf(holderKind, holder, holderAfter, key, holderKey ?? "");
-          const releasedFirst = (holderAction === "move" || holderAction === "replace-delete-first") && !holder.retainOnDelete && dependencyClosure(after, resource).has(holder.urn);
-          if (releasedFirst) continue;
-          holds =
-            holderAction === "replace" || holder.retainOnDelete
-              ? `${at(holder)} holds the name in the deployed plan and is replaced under another name, but its old copy, which keeps this name, is deleted only at the end of the update${holder.retainOnDelete ? " (or never: retainOnDelete)" : ""}`
-              : `${at(holder)} holds the name in the deployed plan and gives it up in its own update, which ${resource.name} does not wait for (no dependency), so the engine may run it later`;
-        }
-        const how = { create: "is created by the update", move: "is updated in place onto this name", replace: "is replaced create-before-delete (a replace-forcing input changed)", "replace-delete-first": "is replaced" }[action];
-        const reason = `${how} as ${kind.label} ${kind.describe(resource)}; ${holds}`;
-        const fix = self
-          ? `set deleteBeforeReplace: true on ${resource.name} (the name is briefly absent while it is re-created), or give the replacement another name`
-          : !holderAfter && action === "create"
-            ? `keep the resource on its deployed logical name ${JSON.stringify(holder.name)}, or add aliases: [{ name: ${JSON.stringify(holder.name)} }] to ${resource.name}, so the update changes the deployed one in place instead of creating a second one`
-            : `key these resources by their physical name rather than by position, so that one never takes the other's deployed name`;
-        const deletedLater = self ? !holder.retainOnDelete : !deleteSkipped(holder, afterUrns);
-        if (kind.upserts?.(resource)) {
-          // The create overwrites; the harm is the old copy's delete afterwards, which removes the one resource of that name.
-          if (!deletedLater) continue;
-          findings.push({ rule: "TransitionNameOverwritten", ...(stack === undefined ? {} : { stack }), resource: at(resource), problem: `${reason}. ${kind.refusal}, so the create succeeds; then the delete of the old copy removes the only ${kind.label} of that name: the update succeeds, the ${kind.label} is gone, and the state says it exists until pulumi refresh`, fix });
-        } else {
-          findings.push({ rule: "TransitionNameTaken", ...(stack === undefined ? {} : { stack }), resource: at(resource), problem: `${reason}. ${kind.refusal}, and the update stops part-way`, fix });
+        for (const { holder, holderKind } of holders.get(key) ?? []) {
+          // One URN is one type, so a resource's own deployed copy is always of its own kind.
+          const self = holder.urn === resource.urn;
+          const holderAfter = self ? undefined : afterByUrn.get(holder.urn);
+          let holds: string;
+          if (self) {
+            // Its own deployed copy: only a create-first replacement under the same name (or a retained one) collides,
+            // or a delete-first one whose delete may leave the resource in place.
+            if (action === "replace-delete-first" && !holder.retainOnDelete && !kind.deleteMayKeepName) continue;
+            holds = holder.retainOnDelete
+              ? "its deployed copy keeps the name: it is retained (retainOnDelete), so the replacement never deletes it"
+              : action === "replace-delete-first"
+                ? "its deployed copy is deleted first, but the provider's delete reports success while AWS refuses it for a resource still in use, so the name can stay taken"
+                : `its deployed copy keeps the name until the new one exists (${kind.autonameField ? `${kind.autonameField} is not set by hand, so the bridge does not replace delete-first` : "the name is a required input, not an autoname field, so the bridge does not replace delete-first"}, and deleteBeforeReplace is not set)`;
+          } else if (!holderAfter) {
+            holds =
+              deleteSkipped(holder, afterUrns) || holderKind.keepsNameOnDelete?.(holder)
+                ? `${at(holder)} of the deployed plan holds the name and is removed without being deleted (retainOnDelete, deletedWith, or a delete that only disables it), so the name stays taken`
+                : `${at(holder)} of the deployed plan holds the name and is removed from the program, which Pulumi deletes only at the end of the update, after every create`;
+          } else {
+            // Both hold the name in the new plan: a duplicate within one plan, not a transition.
+            if (keysOf(holderKind, holderAfter, after, context).includes(key)) continue;
+            const holderAction = actionOf(holderKind, holder, holderAfter, false);
+            if (!holderAction) continue;
+            const releasedFirst = (holderAction === "move" || holderAction === "replace-delete-first") && !holder.retainOnDelete && dependencyClosure(after, resource).has(holder.urn);
+            if (releasedFirst) continue;
+            holds =
+              holderAction === "replace" || holder.retainOnDelete
+                ? `${at(holder)} holds the name in the deployed plan and is replaced under another name, but its old copy, which keeps this name, is deleted only at the end of the update${holder.retainOnDelete ? " (or never: retainOnDelete)" : ""}`
+                : `${at(holder)} holds the name in the deployed plan and gives it up in its own update, which ${resource.name} does not wait for (no dependency), so the engine may run it later`;
+          }
+          const how = { create: "is created by the update", move: "is updated in place onto this name", replace: "is replaced create-before-delete (a replace-forcing input changed)", "replace-delete-first": "is replaced" }[action];
+          const reason = `${how} as ${kind.label} ${kind.describe(resource, key)}; ${holds}`;
+          const fix = self
+            ? kind.deleteMayKeepName
+              ? `give the replacement another name: deleteBeforeReplace does not help, since the provider's delete ignores the conflict API Gateway answers while methods still use the ${kind.label}, which keeps the name (ServerlessApi names its authorizers <key>-cognito and <key>-lambda for this)`
+              : `set deleteBeforeReplace: true on ${resource.name} (the name is briefly absent while it is re-created), or give the replacement another name`
+            : !holderAfter && action === "create"
+              ? `${renamedParentFix(holder, resource)}keep the resource on its deployed logical name ${JSON.stringify(holder.name)}, or add aliases: [{ name: ${JSON.stringify(holder.name)} }] to ${resource.name}, so the update changes the deployed one in place instead of creating a second one${kind.fixNote ? `. ${kind.fixNote}` : ""}`
+              : `key these resources by their physical name rather than by position, so that one never takes the other's deployed name`;
+          const deletedLater = self ? !holder.retainOnDelete : !deleteSkipped(holder, afterUrns);
+          if (kind.upserts?.(resource)) {
+            // The create overwrites; the harm is the old copy's delete afterwards, which removes the one resource of that name.
+            if (!deletedLater) continue;
+            collisions.push({ resource, holder, finding: { rule: "TransitionNameOverwritten", ...(stack === undefined ? {} : { stack }), resource: at(resource), problem: `${reason}. ${kind.refusal}, so the create succeeds; then the delete of the old copy removes the only ${kind.label} of that name: the update succeeds, the ${kind.label} is gone, and the state says it exists until pulumi refresh`, fix } });
+          } else {
+            collisions.push({ resource, holder, finding: { rule: "TransitionNameTaken", ...(stack === undefined ? {} : { stack }), resource: at(resource), problem: `${reason}. ${kind.refusal}, and the update stops part-way`, fix } });
+          }
         }
       }
     }
   }
-  return findings;
+  return collisions;
 }
 
 /** The routing policy of a record, "simple" without one. */
@@ -454,9 +628,6 @@ function vaultLockFindings(before: Graph, after: Graph, stack: string | undefine
   return findings;
 }
 
-const TABLE = "aws:dynamodb/table:Table";
-const USER_POOL = "aws:cognito/userPool:UserPool";
-const BUCKET = "aws:s3/bucket:Bucket";
 
 /**
  * A type whose resource holds data the program cannot make again (items, users, objects): replacing it, or renaming it
@@ -643,7 +814,13 @@ function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, de
  * update starts. A deployed resource whose inputs the deployed plan does not hold (a plan saved before they were kept)
  * is judged for renames only.
  */
-function statefulFindings(deployed: Graph, after: Graph, context: TransitionContext, stack: string | undefined): DeployFinding[] {
+function statefulFindings(
+  deployed: Graph,
+  after: Graph,
+  context: TransitionContext,
+  stack: string | undefined,
+  nameTaken: (next: RecordedResource, old: RecordedResource) => boolean,
+): DeployFinding[] {
   const findings: DeployFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterUrns = new Set(after.map((r) => r.urn));
@@ -655,13 +832,13 @@ function statefulFindings(deployed: Graph, after: Graph, context: TransitionCont
     const old = deployedByUrn.get(next.urn);
     if (!kind || !old || old.protect || !hasInputs(old)) continue;
     const changes = statefulChanges(kind, old, deployed, next, after, context);
-    if (changes.length === 0) continue;
+    if (changes.length === 0 || nameTaken(next, old)) continue;
     const deleteFirst = next.deleteBeforeReplace === true || text(next.inputs[kind.autonameField]) !== undefined;
     findings.push(
       finding(
         "TransitionStatefulReplaced",
         next,
-        `replaces ${kind.label} ${next.name}: ${changes.join(", ")} ${changes.length === 1 ? "forces" : "force"} a new ${kind.noun} (terraform-provider-aws ${kind.source.replace(`${PROVIDER}/`, "")}). ${statefulOutcome(kind, old, old.retainOnDelete, deleteFirst)}${kind.consequence ? `. ${kind.consequence}` : ""}`,
+        `replaces ${kind.label} ${next.name}: ${changes.join(", ")} ${changes.length === 1 ? "forces" : "force"} a new ${kind.noun} (terraform-provider-aws ${kind.source.replace(`${PROVIDER}/`, "")}). ${statefulOutcome(kind, old, old.retainOnDelete, deleteFirst)}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
         `keep ${kind.keep}. To change them, create a second ${kind.noun} beside the deployed one and move ${kind.data} to it (${kind.move}) before the deployed one leaves the program`,
         stack,
       ),
@@ -683,7 +860,8 @@ function statefulFindings(deployed: Graph, after: Graph, context: TransitionCont
     const kind = statefulKind.get(old.type);
     if (!kind || old.protect || afterUrns.has(old.urn)) continue;
     const created = after.filter((next) => next.type === old.type && !deployedByUrn.has(next.urn) && sameParent(old, next));
-    if (created.length === 0) continue;
+    // A new one refused for the name the deployed one holds is TransitionNameTaken's: the update stops there.
+    if (created.length === 0 || created.some((next) => nameTaken(next, old))) continue;
     const sameLocalName = created.filter((next) => localName(after, next) === localName(deployed, old));
     const candidates = sameLocalName.length > 0 ? sameLocalName : created;
     const next = candidates[0];
@@ -770,14 +948,112 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
   const scope: TransitionContext = { region: context.region ?? "" };
   const matched = claims(before, after);
   const deployed = renamedByAliases(before, matched.renamed);
-  return [
+  const collisions = nameCollisions(deployed, after, scope, context.stack);
+  // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
+  // the finding for the pair, not TransitionStatefulReplaced's "a new, empty one takes over".
+  const taken = new Set(collisions.filter((c) => c.finding.rule === "TransitionNameTaken").map((c) => `${c.resource.urn} ${c.holder.urn}`));
+  const found = [
     ...aliasFindings(matched.duplicates, context.stack),
-    ...nameFindings(deployed, after, scope, context.stack),
+    ...collisions.map((c) => c.finding),
     ...routingFindings(deployed, after, context.stack),
     ...vaultLockFindings(deployed, after, context.stack),
-    ...statefulFindings(deployed, after, scope, context.stack),
+    ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`)),
     ...replicaFindings(deployed, after, scope, context.stack),
+    ...deploymentFindings(deployed, after, context.stack),
   ];
+  return [...found, ...retainedTooLateFindings(deployed, after, scope, context.stack, new Set(found.map((f) => f.resource)))];
+}
+
+/** A REST API deployment's replace-forcing inputs (deployment.go: rest_api_id, triggers and variables are ForceNew). */
+const DEPLOYMENT_KIND = { type: DEPLOYMENT, replaceOn: ["restApi", "triggers", "variables", "region"] } as const;
+const STAGE_KIND = TRANSITION_NAMED_TYPES.find((kind) => kind.type === STAGE)!;
+
+/**
+ * A deployment of the deployed plan that the update deletes (removed from the program, or replaced: its old copy is
+ * deleted at the end) while a stage still serves that copy: DeleteDeployment "will only succeed if there are no Stage
+ * resources associated with it" (API_DeleteDeployment), and the delete is not retried with anything moved. A stage
+ * still serves it after the update when the stage's deployed `deployment` (or canary's `deploymentId`) is this
+ * deployment and the stage ignores changes of that input (`ignoreChanges`), or when the program still names the
+ * removed deployment's id. A stage the update removes or replaces is deleted first (it depends on the deployment).
+ */
+function deploymentFindings(deployed: Graph, after: Graph, stack: string | undefined): DeployFinding[] {
+  const findings: DeployFinding[] = [];
+  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
+  const afterUrns = new Set(afterByUrn.keys());
+  for (const old of ofType(deployed, DEPLOYMENT)) {
+    const next = afterByUrn.get(old.urn);
+    // A plan saved before deployments' inputs were kept cannot tell a replacement from an update.
+    if (next && !hasInputs(old)) continue;
+    const reasons = next ? replaceReasons(DEPLOYMENT_KIND, old, next) : [];
+    if ((next && reasons.length === 0) || deleteSkipped(old, afterUrns) || old.id === undefined) continue;
+    const servers: string[] = [];
+    for (const stage of ofType(after, STAGE)) {
+      const was = deployedByUrn.get(stage.urn);
+      if (!was || replaceReasons(STAGE_KIND, was, stage).length > 0) continue;
+      // An ignored input keeps its deployed value: the input itself, or an object input holding it.
+      const ignores = (path: string) => (stage.ignoreChanges ?? []).some((ignored) => ignored === path || path.startsWith(`${ignored}.`));
+      const inputs = [
+        { path: "deployment", deployedId: was.inputs.deployment, id: stage.inputs.deployment, through: "" },
+        { path: "canarySettings.deploymentId", deployedId: was.inputs.canarySettings?.deploymentId, id: stage.inputs.canarySettings?.deploymentId, through: "'s canary" },
+      ];
+      for (const { path, deployedId, id, through } of inputs) {
+        if (ignores(path) && deployedId === old.id) servers.push(`stage ${stage.name}${through} still serves the deployed copy (its ignoreChanges holds "${path}", so the update leaves it there)`);
+        // The program names the removed deployment by its id (a replaced one's references move to the new copy).
+        else if (!next && !ignores(path) && id === old.id) servers.push(`stage ${stage.name}${through} still names it`);
+      }
+    }
+    if (servers.length === 0) continue;
+    const what = next
+      ? `is replaced (${reasons.join(", ")} ${reasons.length === 1 ? "forces" : "force"} a new deployment, terraform-provider-aws apigateway/deployment.go), and its deployed copy is deleted ${next.deleteBeforeReplace ? "first (deleteBeforeReplace)" : "at the end of the update"}`
+      : "is removed from the program, and deleted at the end of the update";
+    const tooLate = next?.retainOnDelete && !old.retainOnDelete ? `. The retainOnDelete: true, which the program now sets, comes too late: the engine deletes the old copy by the options it was deployed with (${RETAIN_SOURCE})` : "";
+    findings.push(
+      finding(
+        "TransitionDeploymentStillServed",
+        next ?? old,
+        `${what}, while ${servers.join(" and ")}. API Gateway refuses that DeleteDeployment ("Active stages pointing to this deployment must be moved or deleted", pulumi/pulumi-aws#5711; "Deleting a deployment will only succeed if there are no Stage resources associated with it", DeleteDeployment), so the update fails, and the delete stays pending: every later pulumi up retries it and fails the same way until no stage serves the deployment${tooLate}`,
+        next
+          ? `keep the deployment a stage serves unchanged while the stage ignores its deployment: give it ignoreChanges on the changed inputs and put the new snapshot on a second deployment for the canary (ServerlessApi does so from this version: <name>-canary-deployment; docs/api-gateway-deployments.md, which also says how a stack already failing this way recovers: promote the canary), or set retainOnDelete: true on the deployment in an update of its own before the one that replaces it, or let the stage move to the new deployment in this update (no ignoreChanges on "deployment")`
+          : `point the stage at the deployment the program keeps (by reference, not by a literal id) in this update, or remove the deployment in a later update, once no stage serves it`,
+        stack,
+      ),
+    );
+  }
+  return findings;
+}
+
+const RETAIN_SOURCE = 'pulumi pkg/resource/deploy/step.go DeleteStep.Apply reads the old state\'s RetainOnDelete; "if your state has retain=false and then you do a replace with retain=true that means just delete the old resource", pulumi/pulumi#13428';
+
+/**
+ * A resource the update replaces that the program sets `retainOnDelete: true` on while its deployed copy has not: the
+ * engine deletes the old copy by the state's options, so the copy the program now means to keep is deleted. Judged for
+ * the types whose replace-forcing inputs the checks know (the named, stateful and deployment types), and left to a
+ * finding of another rule on the same resource, which says it.
+ */
+function retainedTooLateFindings(deployed: Graph, after: Graph, context: TransitionContext, stack: string | undefined, reported: ReadonlySet<string>): DeployFinding[] {
+  const findings: DeployFinding[] = [];
+  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const afterUrns = new Set(after.map((r) => r.urn));
+  const named = new Map(TRANSITION_NAMED_TYPES.map((kind) => [kind.type, kind]));
+  for (const next of after) {
+    const old = deployedByUrn.get(next.urn);
+    if (!old || !next.retainOnDelete || old.retainOnDelete || old.protect || !hasInputs(old) || deleteSkipped(old, afterUrns) || reported.has(`${next.type} ${next.name}`)) continue;
+    const kind = named.get(next.type) ?? (next.type === DEPLOYMENT ? DEPLOYMENT_KIND : undefined);
+    const stateful = statefulKind.get(next.type);
+    const reasons = kind ? replaceReasons(kind, old, next) : stateful ? statefulChanges(stateful, old, deployed, next, after, context) : [];
+    if (reasons.length === 0) continue;
+    findings.push(
+      finding(
+        "TransitionRetainedTooLate",
+        next,
+        `is replaced (${reasons.join(", ")}) in the update that sets retainOnDelete: true on it, but its deployed copy was deployed without it, and the engine deletes the old copy of a replacement by the options it was deployed with (${RETAIN_SOURCE}): the copy the program means to keep is deleted`,
+        `set retainOnDelete: true in an update of its own (with the replace-forcing inputs as deployed), then make the change; or keep retainOnDelete as deployed if the old copy may go`,
+        stack,
+      ),
+    );
+  }
+  return findings;
 }
 
 /**
@@ -888,24 +1164,30 @@ export interface SavedPlan {
 }
 
 /**
- * A plan for a file: every resource's identity, options and dependencies, and the inputs only of the types the
- * transition checks read (and of providers, for their region). Of tables, user pools and buckets
- * (TRANSITION_STATEFUL_TYPES) only the inputs the checks read are kept: not a pool's email or SMS configuration, not a
- * table's attributes. Other inputs are left out: they can hold secrets (resolved config secrets, environment
- * variables) and Lambda code, and no transition check reads them.
+ * A plan for a file: every resource's identity, options and dependencies, and the inputs the transition checks read:
+ * of the named types (TRANSITION_NAMED_TYPES) their `savedInputs`, or all of them where those hold nothing else; of
+ * tables, user pools and buckets (TRANSITION_STATEFUL_TYPES) the replace-forcing and protection inputs (not a pool's
+ * email or SMS configuration, not a table's attributes); of REST API deployments `restApi`, `triggers` (a digest of
+ * the API's parts in ServerlessApi), `variables` and `region`; of backup vault locks all; of providers the region.
+ * Other inputs are left out: they can hold secrets (resolved config secrets, environment variables, a CloudFront
+ * origin's secret header) and Lambda code, and no transition check reads them.
  */
 export function toSavedPlan(graph: Graph, context: Pick<DeployRuleContext, "stack" | "region">): SavedPlan {
-  const kept = new Set([...TRANSITION_NAMED_TYPES.map((k) => k.type), ...TRANSITION_INPUT_TYPES]);
-  const fieldsOf = (kind: TransitionStatefulType) => [...kind.replaceOn, ...kind.replaceWhenSet, ...kind.alsoKept, "region"];
+  const named = new Map(TRANSITION_NAMED_TYPES.map((kind) => [kind.type, kind]));
+  const statefulFields = (kind: TransitionStatefulType) => [...kind.replaceOn, ...kind.replaceWhenSet, ...kind.alsoKept, "region"];
+  const pick = (r: RecordedResource, fields: readonly string[]) => Object.fromEntries(fields.filter((field) => r.inputs[field] !== undefined).map((field) => [field, r.inputs[field]]));
   const resources = graph.map((r): RecordedResource => {
+    const kind = named.get(r.type);
     const stateful = statefulKind.get(r.type);
-    const inputs = kept.has(r.type)
-      ? r.inputs
-      : stateful
-        ? Object.fromEntries(fieldsOf(stateful).filter((field) => r.inputs[field] !== undefined).map((field) => [field, r.inputs[field]]))
-        : r.type.startsWith("pulumi:providers:") && typeof r.inputs.region === "string"
-          ? { region: r.inputs.region }
-          : {};
+    const fields = [...new Set([...(kind?.savedInputs ?? []), ...(stateful ? statefulFields(stateful) : []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.replaceOn : [])])];
+    const inputs =
+      (kind && !kind.savedInputs) || TRANSITION_INPUT_TYPES.includes(r.type)
+        ? r.inputs
+        : fields.length > 0
+          ? pick(r, fields)
+          : r.type.startsWith("pulumi:providers:") && typeof r.inputs.region === "string"
+            ? { region: r.inputs.region }
+            : {};
     return { ...r, inputs: JSON.parse(JSON.stringify(inputs)), state: {} };
   });
   return { format: "serverless-fullstack/plan@1", stack: context.stack, region: context.region, resources };

@@ -14,6 +14,8 @@ import { record as recordProgram } from "../../testing/harness";
 import { BackupPlan, type BackupVaultLock } from "../../components/backup-plan";
 import { DataTier, type TableArgs } from "../../components/data-tier";
 import { UserAuth } from "../../components/user-auth";
+import { ServerlessApi, type ApiAuthorizer, type ServerlessApiArgs } from "../../components/serverless-api";
+import { StaticSite } from "../../components/static-site";
 import { checkPlanTransition, formatFinding, readSavedPlan, toSavedPlan } from "../../testing/deploy-rules";
 import { handBuilt } from "./fixture";
 import { realtimeOn } from "./fixtures/apigatewayv2";
@@ -548,5 +550,235 @@ describe("checkPlanTransition: dropping a global table's replicas", () => {
     expect(transition(unprotected, await tier({ ...kept, replicaRegions: [] }, false))).toEqual([]);
     // Both at once in the reference app's prod (preferences has no stream of its own): both findings.
     expect(transition(await tier({ replicaRegions: ["us-west-2"] }, true), await tier({ replicaRegions: [] }, true)).map((f) => f.rule).sort()).toEqual(["TransitionProtectedReplicaRemoved", "TransitionReplicaStreamOff"]);
+  });
+});
+
+const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
+const STAGE = "aws:apigateway/stage:Stage";
+const API_RESOURCE = "aws:apigateway/resource:Resource";
+const AUTHORIZER = "aws:apigateway/authorizer:Authorizer";
+const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
+const S3_BUCKET = "aws:s3/bucket:Bucket";
+const echo = "tests/fixtures/handlers/echo.ts";
+const transitionOf = (before: RecordedResource[], after: RecordedResource[]) => checkPlanTransition(before, after, { stack: "prod", region: "us-east-1" });
+
+describe("checkPlanTransition: an API Gateway deployment deleted while a stage still serves it (TransitionDeploymentStillServed)", () => {
+  const health = { "GET /health": { handler: echo, auth: "none" as const } };
+  const status = { "GET /status": { integration: { type: "mock" as const, body: { ok: true } }, auth: "none" as const } };
+  const config = { "GET /config": { integration: { type: "mock" as const, body: { version: 2 } }, auth: "none" as const } };
+  const api = (stages: ServerlessApiArgs["stages"], routes: ServerlessApiArgs["routes"]) => recordProgram(() => new ServerlessApi("api", { accountCloudWatchRole: false, stages, routes }));
+  const canary = { prod: { canary: { percentTraffic: 10 } } };
+  /**
+   * The program as ServerlessApi recorded it before `<name>-canary-deployment` (tests/components/serverless-api-canary-release.test.ts):
+   * one deployment for stage and canary, with the newest snapshot, retained (retainOnDelete) while a canary runs.
+   */
+  const asEarlierVersion = (graph: RecordedResource[]): RecordedResource[] => {
+    const stable = graph.find((r) => r.name === "api-deployment")!;
+    const canaryDeployment = graph.find((r) => r.name === "api-canary-deployment");
+    if (!canaryDeployment) return graph;
+    return graph
+      .filter((r) => r !== canaryDeployment)
+      .map((r) => {
+        if (r === stable) return { ...r, inputs: canaryDeployment.inputs, ignoreChanges: [], retainOnDelete: true };
+        if (r.type === STAGE && r.inputs.canarySettings) return { ...r, inputs: { ...r.inputs, canarySettings: { ...r.inputs.canarySettings, deploymentId: stable.id } } };
+        return r;
+      });
+  };
+
+  it("finds the earlier version's canary turned on with a new route: api-deployment is replaced while stage prod stays on the deployed copy", async () => {
+    const deployed = await api({ prod: {} }, health);
+    const findings = transitionOf(deployed, asEarlierVersion(await api(canary, { ...health, ...status })));
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionDeploymentStillServed", `${DEPLOYMENT} api-deployment`]]);
+    expect(findings[0].problem).toMatch(/^is replaced \(triggers \([^)]*\) forces? a new deployment/);
+    expect(findings[0].problem).toMatch(/stage api-stage-prod still serves the deployed copy \(its ignoreChanges holds "deployment", so the update leaves it there\)/);
+    expect(findings[0].problem).toMatch(/"Active stages pointing to this deployment must be moved or deleted"/);
+    expect(findings[0].problem).toMatch(/every later pulumi up/);
+    // The retainOnDelete the earlier version set in the same update applies to the new copy only.
+    expect(findings[0].problem).toMatch(/retainOnDelete: true, which the program now sets, comes too late/);
+    expect(findings[0].fix).toMatch(/docs\/api-gateway-deployments\.md/);
+  });
+
+  it("finds the same through a saved plan, which keeps the deployment's restApi and triggers (a digest), nothing else", async () => {
+    const deployed = await api({ prod: {} }, health);
+    const saved = readSavedPlan(JSON.stringify(toSavedPlan(deployed, { stack: "prod", region: "us-east-1" })));
+    const deployment = saved.resources.find((r) => r.type === DEPLOYMENT)!;
+    expect(Object.keys(deployment.inputs).sort()).toEqual(["restApi", "triggers"]);
+    expect(deployment.inputs.triggers).toEqual({ snapshot: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(transitionOf(saved.resources, asEarlierVersion(await api(canary, { ...health, ...status }))).map((f) => f.rule)).toEqual(["TransitionDeploymentStillServed"]);
+    // A plan saved before deployments' inputs were kept tells nothing about a replacement.
+    const withoutInputs = saved.resources.map((r) => (r.type === DEPLOYMENT ? { ...r, inputs: {} } : r));
+    expect(transitionOf(withoutInputs, asEarlierVersion(await api(canary, { ...health, ...status })))).toEqual([]);
+  });
+
+  it("passes today's canary release: turned on with a new route, more changes while it runs, and the promotion", async () => {
+    const off = await api({ prod: {} }, health);
+    const on = await api(canary, { ...health, ...status });
+    const more = await api(canary, { ...health, ...status, ...config });
+    const promoted = await api({ prod: {} }, { ...health, ...status, ...config });
+    expect(transitionOf(off, on).map(formatFinding)).toEqual([]);
+    expect(transitionOf(on, more).map(formatFinding)).toEqual([]);
+    expect(transitionOf(more, promoted).map(formatFinding)).toEqual([]);
+    // Without a canary the stage moves to the new deployment in the update, before the old one is deleted.
+    expect(transitionOf(off, await api({ prod: {} }, { ...health, ...status })).map(formatFinding)).toEqual([]);
+  });
+
+  it("finds a removed deployment that a stage still names, and passes one the deployed plan retains or whose stage goes with it", () => {
+    const deployment = (logical: string, more: Partial<RecordedResource> = {}) => handBuilt(DEPLOYMENT, logical, { restApi: "rest-1", triggers: { snapshot: "a" } }, more);
+    const stage = (deploymentId: string, more: Partial<RecordedResource> = {}) => handBuilt(STAGE, "api-stage-prod", { restApi: "rest-1", stageName: "prod", deployment: deploymentId }, more);
+    const old = deployment("api-deployment");
+    // The program now points the stage at a deployment by its literal id: the one it removes.
+    expect(rules([old, stage(old.id!)], [stage(old.id!)])).toEqual([["TransitionDeploymentStillServed", `${DEPLOYMENT} api-deployment`]]);
+    expect(rules([{ ...old, retainOnDelete: true }, stage(old.id!)], [stage(old.id!)])).toEqual([]);
+    expect(rules([old, stage(old.id!)], [])).toEqual([]);
+    // Replaced while the stage ignores its deployment, but the stage was deployed on another one.
+    const other = deployment("other-deployment");
+    const ignoring = { ignoreChanges: ["deployment"] };
+    expect(rules([old, other, stage(other.id!)], [deployment("api-deployment", { inputs: { restApi: "rest-1", triggers: { snapshot: "b" } } }), other, stage(other.id!, ignoring)])).toEqual([]);
+    expect(rules([old, stage(old.id!)], [deployment("api-deployment", { inputs: { restApi: "rest-1", triggers: { snapshot: "b" } } }), stage(old.id!, ignoring)])).toEqual([["TransitionDeploymentStillServed", `${DEPLOYMENT} api-deployment`]]);
+    // The deployment's own ignoreChanges keeps the deployed triggers: no replacement.
+    expect(rules([old, stage(old.id!)], [deployment("api-deployment", { inputs: { restApi: "rest-1", triggers: { snapshot: "b" } }, ignoreChanges: ["triggers"] }), stage(old.id!, ignoring)])).toEqual([]);
+  });
+});
+
+describe("checkPlanTransition: retainOnDelete set in the update that replaces the resource (TransitionRetainedTooLate)", () => {
+  const bodyModel = (name: string, more: Partial<RecordedResource> = {}) => handBuilt(MODEL, "api-model", { restApi: "rest-1", name, contentType: "application/json", schema: "{}" }, more);
+
+  it("finds a model renamed (replaced) in the update that first sets retainOnDelete: the engine deletes the deployed copy by its deployed options", () => {
+    const findings = checkPlanTransition([bodyModel("PostAlbumsBody")], [bodyModel("PostAlbumsBodyV2", { retainOnDelete: true })], { stack: "prod" });
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionRetainedTooLate", `${MODEL} api-model`]]);
+    expect(findings[0].problem).toMatch(/^is replaced \(name \(PostAlbumsBody → PostAlbumsBodyV2\)\) in the update that sets retainOnDelete: true on it/);
+    expect(findings[0].problem).toMatch(/pulumi\/pulumi#13428/);
+    expect(findings[0].fix).toMatch(/^set retainOnDelete: true in an update of its own/);
+  });
+
+  it("passes retainOnDelete already deployed, retainOnDelete set without a replacement, and a replacement that keeps the deployed options", () => {
+    expect(rules([bodyModel("PostAlbumsBody", { retainOnDelete: true })], [bodyModel("PostAlbumsBodyV2", { retainOnDelete: true })])).toEqual([]);
+    expect(rules([bodyModel("PostAlbumsBody")], [bodyModel("PostAlbumsBody", { retainOnDelete: true })])).toEqual([]);
+    expect(rules([bodyModel("PostAlbumsBody")], [bodyModel("PostAlbumsBodyV2")])).toEqual([]);
+  });
+});
+
+describe("checkPlanTransition: REST API resources, one variable path part per parent", () => {
+  const albums = (param: string) => ({
+    [`GET /albums/{${param}}`]: { handler: echo, auth: "none" as const },
+    [`DELETE /albums/{${param}}`]: { handler: echo, auth: "none" as const },
+  });
+  const gallery = (routes: ServerlessApiArgs["routes"], basePath = "api") => recordProgram(() => new ServerlessApi("api", { accountCloudWatchRole: false, basePath, stages: { prod: {} }, routes }));
+
+  it("finds the routes' path parameter renamed ({albumId} → {id}): the new resource is created beside the deployed one", async () => {
+    const findings = transitionOf(await gallery(albums("albumId")), await gallery(albums("id")));
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${API_RESOURCE} api-res-api-albums-id`]]);
+    expect(findings[0].problem).toMatch(/^is created by the update as API Gateway resource \{id\} \(a variable path part\) under /);
+    expect(findings[0].problem).toMatch(/aws:apigateway\/resource:Resource api-res-api-albums-albumId of the deployed plan holds the name and is removed from the program/);
+    expect(findings[0].problem).toMatch(/A sibling \(\{…\}\) of this resource already has a variable path part -- only one is allowed/);
+    expect(findings[0].fix).toMatch(/keep the path parameter's deployed name, or rename it in two updates/);
+  });
+
+  it("passes the same routes, a literal sibling added beside the variable one, and a new base path", async () => {
+    const deployed = await gallery(albums("albumId"));
+    expect(transitionOf(deployed, deployed)).toEqual([]);
+    expect(transitionOf(deployed, await gallery({ ...albums("albumId"), "GET /albums/featured": { handler: echo, auth: "none" } })).map(formatFinding)).toEqual([]);
+    expect(transitionOf(deployed, await gallery(albums("albumId"), "v1")).map(formatFinding)).toEqual([]);
+  });
+
+  it("finds a literal path part taken by a resource under another logical name (ConflictException), and keys pathPart updates in place", () => {
+    const resource = (logical: string, pathPart: string) => handBuilt(API_RESOURCE, logical, { restApi: "rest-1", parentId: "root", pathPart });
+    expect(rules([resource("old", "albums")], [resource("new", "albums")])).toEqual([["TransitionNameTaken", `${API_RESOURCE} new`]]);
+    // pathPart and parentId are patched in place (UpdateResource): {albumId} → {id} on one resource is an update.
+    expect(rules([resource("albums-param", "{albumId}")], [resource("albums-param", "{id}")])).toEqual([]);
+  });
+});
+
+describe("checkPlanTransition: REST authorizer names, unique per API", () => {
+  const authorizer = (type: string | undefined, name = "auth", more: Record<string, unknown> = {}) =>
+    handBuilt(AUTHORIZER, "api-authorizer-auth", { restApi: "rest-1", name, ...(type ? { type } : {}), ...more });
+
+  it("finds an authorizer switched from Cognito to a Lambda TOKEN authorizer under the same name: the provider replaces it create-first", () => {
+    const findings = transitionOf([authorizer("COGNITO_USER_POOLS", "auth", { providerArns: ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_A"] })], [authorizer("TOKEN", "auth", { authorizerUri: "arn:aws:apigateway:us-east-1:lambda:path/fn" })]);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${AUTHORIZER} api-authorizer-auth`]]);
+    expect(findings[0].problem).toMatch(/Authorizer name must be unique/);
+    // deleteBeforeReplace frees nothing: the provider's delete ignores the ConflictException of an authorizer methods still use.
+    expect(findings[0].fix).toMatch(/^give the replacement another name/);
+    expect(rules([authorizer("COGNITO_USER_POOLS")], [{ ...authorizer(undefined), deleteBeforeReplace: true }])).toEqual([["TransitionNameTaken", `${AUTHORIZER} api-authorizer-auth`]]);
+  });
+
+  it("passes TOKEN ↔ REQUEST (an in-place update), and ServerlessApi's switch between Cognito and Lambda (the kind is in the name)", async () => {
+    expect(rules([authorizer("TOKEN")], [authorizer("REQUEST")])).toEqual([]);
+    expect(rules([authorizer(undefined)], [authorizer("REQUEST")])).toEqual([]);
+    const userPoolArn = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_EXAMPLE";
+    const withAuthorizer = (auth: ApiAuthorizer) =>
+      recordProgram(() => new ServerlessApi("api", { accountCloudWatchRole: false, stages: { prod: {} }, authorizers: { auth }, routes: { "GET /me": { handler: echo, auth: { authorizer: "auth" } } } }));
+    const cognito = await withAuthorizer({ type: "cognito", userPoolArns: [userPoolArn] });
+    const token = await withAuthorizer({ type: "token", handler: "handlers/api/authorizer.ts" });
+    expect(cognito.find((r) => r.type === AUTHORIZER)!.inputs.name).toBe("auth-cognito");
+    expect(transitionOf(cognito, token).map(formatFinding)).toEqual([]);
+    expect(transitionOf(token, cognito).map(formatFinding)).toEqual([]);
+  });
+});
+
+describe("checkPlanTransition: CloudFront alternate domain names, unique across all accounts", () => {
+  const certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/site";
+  const site = (name: string, opts?: pulumi.ComponentResourceOptions) =>
+    recordProgram(() => new StaticSite(name, { path: "tests/fixtures/site", domain: { name: "gallery.example.com", aliases: ["www.gallery.example.com"], certificateArn } }, opts));
+
+  it("finds a StaticSite with a domain renamed (site → web) without aliases: its new distribution claims names the deployed one still holds", async () => {
+    const findings = transitionOf(await site("site"), await site("web")).filter((f) => f.resource.startsWith(DISTRIBUTION));
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([
+      ["TransitionNameTaken", `${DISTRIBUTION} web-cdn`],
+      ["TransitionNameTaken", `${DISTRIBUTION} web-cdn`],
+    ]);
+    expect(findings.map((f) => f.problem.match(/alternate domain name (\S+);/)![1]).sort()).toEqual(["gallery.example.com", "www.gallery.example.com"]);
+    expect(findings[0].problem).toMatch(/aws:cloudfront\/distribution:Distribution site-cdn of the deployed plan holds the name and is removed from the program/);
+    expect(findings[0].problem).toMatch(/CNAMEAlreadyExists/);
+    expect(findings[0].problem).toMatch(/even if your AWS account owns the other distribution/);
+    // StaticSite's children take no aliases of their own: the component's alias is the fix.
+    expect(findings[0].fix).toMatch(/^if web is site renamed, give it its earlier name: aliases: \[\{ name: "site" \}\] \(its children follow it\); otherwise keep/);
+  });
+
+  it("passes the rename with the component's alias, and keeps only the distribution's aliases in a saved plan", async () => {
+    const deployed = await site("site");
+    expect(transitionOf(deployed, await site("web", { aliases: [{ name: "site" }] })).map(formatFinding)).toEqual([]);
+    const saved = toSavedPlan(deployed, { stack: "prod", region: "us-east-1" }).resources.find((r) => r.type === DISTRIBUTION)!;
+    expect(saved.inputs).toEqual({ aliases: ["gallery.example.com", "www.gallery.example.com"] });
+  });
+
+  it("finds an alias moved between two distributions in one update, in any case, unless the taker waits for the giver; and a removed distribution kept by its own retainOnDelete input", () => {
+    const distribution = (logical: string, aliases: string[], more: Partial<RecordedResource> = {}, inputs: Record<string, unknown> = {}) => handBuilt(DISTRIBUTION, logical, { aliases, enabled: true, ...inputs }, more);
+    const before = [distribution("a", ["Shop.Example.com"]), distribution("b", [])];
+    expect(rules(before, [distribution("a", []), distribution("b", ["shop.example.com"])])).toEqual([["TransitionNameTaken", `${DISTRIBUTION} b`]]);
+    expect(rules(before, [distribution("a", []), distribution("b", ["shop.example.com"], { dependencies: [before[0].urn] })])).toEqual([]);
+    // The provider's retain_on_delete only disables the distribution: it keeps its names.
+    const kept = distribution("old", ["shop.example.com"], {}, { retainOnDelete: true });
+    const findings = transitionOf([kept], [distribution("new", ["shop.example.com"])]);
+    expect(findings.map((f) => f.rule)).toEqual(["TransitionNameTaken"]);
+    expect(findings[0].problem).toMatch(/is removed without being deleted/);
+    // A wildcard may overlap an exact name.
+    expect(rules([distribution("old", ["*.example.com"])], [distribution("new", ["shop.example.com"])])).toEqual([]);
+  });
+});
+
+describe("checkPlanTransition: S3 bucket names, unique across all accounts", () => {
+  const site = (name: string, opts?: pulumi.ComponentResourceOptions) => recordProgram(() => new StaticSite(name, { path: "tests/fixtures/site", bucketName: "gallery-site-assets" }, opts));
+
+  it("finds a StaticSite with a fixed bucketName renamed (site → web): CreateBucket of web-bucket is refused while site-bucket holds the name", async () => {
+    const findings = transitionOf(await site("site"), await site("web"));
+    // The site bucket's name is taken (the update stops there, before any data moves); the log bucket, autonamed, is
+    // TransitionStatefulReplaced's: a new, empty one would take over.
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([
+      ["TransitionNameTaken", `${S3_BUCKET} web-bucket`],
+      ["TransitionStatefulReplaced", `${S3_BUCKET} web-logs`],
+    ]);
+    expect(findings[0].problem).toMatch(/^is created by the update as S3 bucket "gallery-site-assets"; aws:s3\/bucket:Bucket site-bucket of the deployed plan holds the name and is removed from the program/);
+    expect(findings[0].problem).toMatch(/BucketAlreadyOwnedByYou/);
+    expect(findings[0].fix).toContain('aliases: [{ name: "site-bucket" }]');
+  });
+
+  it("passes the rename with the component's alias, and a bucket whose fixed name changes (TransitionStatefulReplaced's alone)", async () => {
+    expect(transitionOf(await site("site"), await site("web", { aliases: [{ name: "site" }] })).map(formatFinding)).toEqual([]);
+    const bucket = (name: string, more: Partial<RecordedResource> = {}, inputs: Record<string, unknown> = {}) => handBuilt(S3_BUCKET, "uploads-bucket", { bucket: name, forceDestroy: false, ...inputs }, more);
+    expect(rules([bucket("gallery-uploads")], [bucket("gallery-originals")])).toEqual([["TransitionStatefulReplaced", `${S3_BUCKET} uploads-bucket`]]);
+    // A fixed name moved to another region: the bridge replaces it delete-first, unless the deployed one is retained,
+    // which keeps the name: then the create is refused, and only that is reported.
+    expect(rules([bucket("gallery-uploads", { retainOnDelete: true })], [bucket("gallery-uploads", { retainOnDelete: true }, { region: "us-west-2" })])).toEqual([["TransitionNameTaken", `${S3_BUCKET} uploads-bucket`]]);
   });
 });
