@@ -236,9 +236,14 @@ export class BackupPlan extends pulumi.ComponentResource {
   private lockOptions(lock: BackupVaultLock, vault: aws.backup.Vault): pulumi.CustomResourceOptions {
     // Compliance mode: "On and after the lock date, the Vault Lock becomes immutable and cannot be changed or deleted"
     // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupvault-lockconfigurationtype.html),
-    // so it stays with its kept vault (validate requires retainOnDelete) and Pulumi never calls its delete, on a
-    // replacement either. Not delete-first: a Put refused after the lock date then leaves the deployed lock in the state.
-    if (lock.changeableForDays !== undefined) return { parent: this, retainOnDelete: this.spec.retainOnDelete };
+    // so it stays with its kept vault (validate requires retainOnDelete). Delete-first all the same: the engine orders a
+    // replacement by the new lock's deleteBeforeReplace but skips the old lock's delete only if the DEPLOYED lock was
+    // retained (pulumi/pulumi pkg/resource/deploy/step.go DeleteStep.Apply: `} else if s.old.RetainOnDelete {`). A
+    // governance lock (not retained) turned into a compliance one is then deleted before the Put instead of after it,
+    // which would remove the compliance lock just put. Compliance to compliance: the old lock's delete is skipped and the
+    // Put overwrites it before the lock date; after it the Put is refused and the deployed lock stays in the state,
+    // pending replacement (TransitionVaultLockImmutable reports that change at plan time).
+    if (lock.changeableForDays !== undefined) return { parent: this, retainOnDelete: true, deleteBeforeReplace: true };
     // Governance mode, kept vault: deletedWith keeps the lock through a destroy that keeps the vault (the engine skips
     // the delete of a resource whose deletedWith target the same operation deletes, retained or not: pulumi/pulumi
     // pkg/resource/deploy/step.go isDeletedWith), while removing only the lock deletes it instead of leaving the vault

@@ -71,7 +71,10 @@ export const BACKUP_LIFECYCLE: DeployRule = {
  * PutBackupVaultLockConfiguration, delete DeleteBackupVaultLockConfiguration{BackupVaultName: d.Id()}); Pulumi replaces
  * create-first unless deleteBeforeReplace (https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/), so the
  * old lock's delete removes the lock the new one just put, unless the lock is retainOnDelete, whose delete Pulumi skips
- * "when deleting or replacing the resource" (https://www.pulumi.com/docs/iac/concepts/options/retainondelete/). A
+ * "when deleting or replacing the resource" (https://www.pulumi.com/docs/iac/concepts/options/retainondelete/). The
+ * engine reads that from the DEPLOYED lock (pulumi pkg/resource/deploy/step.go DeleteStep.Apply:
+ * `} else if s.old.RetainOnDelete {`), which a plan does not see: a governance lock deployed without it and replaced by
+ * a retained compliance lock is still deleted after the Put, so a retained lock needs deleteBeforeReplace too. A
  * governance lock (no ChangeableForDays) that is retained stays on the vault when the program drops it, and every later
  * job outside its range fails; deletedWith the vault keeps it only through a destroy that keeps the vault too (pulumi
  * pkg/resource/deploy/step.go isDeletedWith). A kept vault's lock that is neither is deleted by that destroy.
@@ -95,6 +98,16 @@ export const BACKUP_VAULT_LOCK: DeployRule = {
       const vault = vaultNamed(graph, lock.inputs.backupVaultName);
       if (vault) locks.set(vault, lock);
       const range = `${minRetentionDays ?? 1}–${maxRetentionDays ?? "∞"} days`;
+      if (lock.retainOnDelete && !lock.deleteBeforeReplace) {
+        findings.push(
+          finding(
+            "BackupVaultLock",
+            lock,
+            "is replaced create-before-delete although retained: the engine skips the old lock's delete only if the deployed lock was retainOnDelete, and a governance lock (deployed without it) that this program turns into this one has its DeleteBackupVaultLockConfiguration remove the lock just put, on the same vault",
+            "set deleteBeforeReplace: true on the lock as well",
+          ),
+        );
+      }
       if (!lock.retainOnDelete && !lock.deleteBeforeReplace) {
         findings.push(
           finding(

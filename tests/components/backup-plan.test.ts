@@ -1,7 +1,42 @@
 /** BackupPlan: vaults with their own keys, the daily rule with its copy, the selection's role, vault locks, and validation. */
 import { describe, expect, it } from "vitest";
 import { BackupPlan, type BackupPlanArgs } from "../../components/backup-plan";
-import { ofType, record, resource } from "../harness/mocks";
+import { ofType, record, resource, type RecordedResource } from "../harness/mocks";
+
+/**
+ * What `pulumi up` does to vault locks (a model of the engine and of terraform-provider-aws, as api-update-model.ts is
+ * for REST deployments). Every lock field is ForceNew and the lock's id is its vault's name
+ * (terraform-provider-aws internal/service/backup/vault_lock_configuration.go: create is
+ * PutBackupVaultLockConfiguration, delete DeleteBackupVaultLockConfiguration on d.Id()). The NEW goal's
+ * deleteBeforeReplace picks the order (pulumi pkg/resource/deploy/step_generator.go: `if goal.DeleteBeforeReplace !=
+ * nil { deleteBeforeReplace = *goal.DeleteBeforeReplace }`); otherwise the old copy is deleted after every create and
+ * update. Whether that delete calls AWS follows the DEPLOYED options (pkg/resource/deploy/step.go `DeleteStep.Apply`:
+ * `} else if s.old.RetainOnDelete {`).
+ */
+function applyLockUpdate(deployed: ReadonlyMap<string, RecordedResource>, vaults: ReadonlyMap<string, Record<string, unknown>>, program: readonly RecordedResource[]) {
+  const LOCK_FIELDS = ["backupVaultName", "minRetentionDays", "maxRetentionDays", "changeableForDays", "region"];
+  const calls: string[] = [];
+  const held = new Map(vaults);
+  const remove = (old: RecordedResource) => {
+    if (old.retainOnDelete) return void calls.push(`retain ${old.name}`);
+    calls.push(`DeleteBackupVaultLockConfiguration ${old.name}`);
+    held.delete(old.inputs.backupVaultName);
+  };
+  const deletesAtEnd: RecordedResource[] = [];
+  const locks = program.filter((r) => r.type === "aws:backup/vaultLockConfiguration:VaultLockConfiguration");
+  for (const lock of locks) {
+    const old = deployed.get(lock.urn);
+    if (old && LOCK_FIELDS.every((f) => old.inputs[f] === lock.inputs[f])) continue;
+    if (old && lock.deleteBeforeReplace) remove(old);
+    calls.push(`PutBackupVaultLockConfiguration ${lock.name}`);
+    const { minRetentionDays, maxRetentionDays, changeableForDays } = lock.inputs;
+    held.set(lock.inputs.backupVaultName, { minRetentionDays, maxRetentionDays, changeableForDays });
+    if (old && !lock.deleteBeforeReplace) deletesAtEnd.push(old);
+  }
+  for (const [urn, old] of deployed) if (!locks.some((l) => l.urn === urn)) deletesAtEnd.push(old);
+  deletesAtEnd.forEach(remove);
+  return { calls, vaults: held, deployed: new Map(locks.map((l) => [l.urn, l])) };
+}
 
 const tables = ["arn:aws:dynamodb:us-east-1:123456789012:table/gallery", "arn:aws:dynamodb:us-east-1:123456789012:table/preferences"];
 
@@ -125,10 +160,44 @@ describe("BackupPlan", () => {
     const gone = await record(() => new BackupPlan("dev", { resources: tables, vaultLock: { minRetentionDays: 35 } }));
     expect(options(lockOf(gone, "dev-vault-lock"))).toEqual({ retainOnDelete: false, deletedWith: undefined, deleteBeforeReplace: true });
 
-    // Compliance lock: AWS refuses its delete after the lock date, so it is retained (and a replacement's Put is the
-    // only call it makes); not delete-first, so a refused Put leaves the deployed lock in the state.
+    // Compliance lock: AWS refuses its delete after the lock date, so it is retained; delete-first too, because the
+    // engine skips the old copy's delete only when the DEPLOYED lock was retained, and a governance lock was not.
     const compliance = await record(() => new BackupPlan("wor", { resources: tables, vaultLock: { minRetentionDays: 35, changeableForDays: 3 }, retainOnDelete: true }));
-    expect(options(lockOf(compliance, "wor-vault-lock"))).toEqual({ retainOnDelete: true, deletedWith: undefined, deleteBeforeReplace: false });
+    expect(options(lockOf(compliance, "wor-vault-lock"))).toEqual({ retainOnDelete: true, deletedWith: undefined, deleteBeforeReplace: true });
+  });
+
+  describe("an update that replaces the lock leaves the vault locked as the program says", () => {
+    const program = (vaultLock: BackupPlanArgs["vaultLock"]) => record(() => new BackupPlan("wlk", { resources: tables, retentionDays: 35, copyRegion: "us-west-2", vaultLock, retainOnDelete: true }));
+    const governance = { minRetentionDays: 35, maxRetentionDays: 35 };
+    const compliance = { minRetentionDays: 35, maxRetentionDays: 40, changeableForDays: 3 };
+
+    it("governance → compliance: the governance lock is deleted first, then the compliance lock is put and stays", async () => {
+      const first = applyLockUpdate(new Map(), new Map(), await program(governance));
+      const second = applyLockUpdate(first.deployed, first.vaults, await program(compliance));
+      // Both vaults hold the compliance lock the state records (create-first, the old lock's delete removed it).
+      expect([...second.vaults.values()]).toEqual([
+        { minRetentionDays: 35, maxRetentionDays: 40, changeableForDays: 3 },
+        { minRetentionDays: 35, maxRetentionDays: 40, changeableForDays: 3 },
+      ]);
+      expect(second.calls).toEqual([
+        "DeleteBackupVaultLockConfiguration wlk-vault-lock",
+        "PutBackupVaultLockConfiguration wlk-vault-lock",
+        "DeleteBackupVaultLockConfiguration wlk-copy-vault-lock",
+        "PutBackupVaultLockConfiguration wlk-copy-vault-lock",
+      ]);
+    });
+
+    it("compliance → compliance before the lock date: the retained old lock's delete is skipped and the Put overwrites it", async () => {
+      const first = applyLockUpdate(new Map(), new Map(), await program(compliance));
+      const second = applyLockUpdate(first.deployed, first.vaults, await program({ ...compliance, maxRetentionDays: 50 }));
+      expect(second.calls).toEqual([
+        "retain wlk-vault-lock",
+        "PutBackupVaultLockConfiguration wlk-vault-lock",
+        "retain wlk-copy-vault-lock",
+        "PutBackupVaultLockConfiguration wlk-copy-vault-lock",
+      ]);
+      expect([...second.vaults.values()].map((l) => l.maxRetentionDays)).toEqual([50, 50]);
+    });
   });
 
   it.each([
