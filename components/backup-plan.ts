@@ -10,6 +10,7 @@ import * as random from "@pulumi/random";
 import { argFailer, type ArgFailure } from "./errors";
 import { assumeRolePolicy } from "./iam";
 import { AWS_REGION_NAME } from "./names";
+import { regionWhereCreated, type KnownRegion } from "./region";
 
 /** An AWS Backup vault lock: recovery points kept at least (and at most) so long, in governance or compliance mode. */
 export interface BackupVaultLock {
@@ -97,14 +98,17 @@ export const BACKUP_SERVICE_POLICIES = ["AWSBackupServiceRolePolicyForBackup", "
 export const BACKUP_RULE_NAME = "daily";
 
 
-function validate(fail: ArgFailure, name: string, args: BackupPlanArgs, vaultName: string): void {
+/** `homeRegion`: where the plan and its vault are, when known (see regionWhereCreated). */
+function validate(fail: ArgFailure, name: string, args: BackupPlanArgs, vaultName: string, homeRegion: KnownRegion): void {
   if (!Array.isArray(args.resources) || args.resources.length === 0) fail("resources", args.resources, "is empty", "List the ARNs to back up, e.g. Object.values(data.tables).map((t) => t.arn).");
   if (args.schedule !== undefined && !/^cron\(.+\)$/.test(args.schedule)) fail("schedule", args.schedule, "is not an AWS Backup cron expression", 'Use e.g. "cron(0 5 ? * * *)" (daily at 05:00 UTC).');
   const retention = args.retentionDays ?? 35;
   if (!Number.isInteger(retention) || retention < 1) fail("retentionDays", args.retentionDays, "is not a whole number of days", "Use 1 or more, e.g. 35.");
   if (args.copyRegion !== undefined) {
     if (!AWS_REGION_NAME.test(args.copyRegion)) fail("copyRegion", args.copyRegion, "is not an AWS region", 'Use e.g. "us-west-2".');
-    if (args.copyRegion === (args.region ?? aws.config.region)) fail("copyRegion", args.copyRegion, "is the plan's own region; a copy there protects against nothing a second region would", "Pick another region, e.g. a DataTier replica region.");
+    if (args.copyRegion === homeRegion.region) {
+      fail("copyRegion", args.copyRegion, `is the plan's own region${homeRegion.from === "stack" ? " (the stack's aws:region)" : ""}; a copy there protects against nothing a second region would`, "Pick another region, e.g. a DataTier replica region.");
+    }
   }
   if (!BACKUP_LIMITS.vaultName.test(vaultName)) {
     fail("name", name, `makes the vault name "${vaultName}", which AWS Backup refuses (2–50 letters, digits, - and _)`, "Use a shorter component name of letters, digits and hyphens.");
@@ -150,7 +154,7 @@ export class BackupPlan extends pulumi.ComponentResource {
   constructor(name: string, args: BackupPlanArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:BackupPlan", name, {}, opts);
     const vaultName = `${pulumi.getProject()}-${pulumi.getStack()}-${name}`;
-    validate(argFailer("BackupPlan", name), name, args, vaultName);
+    validate(argFailer("BackupPlan", name), name, args, vaultName, regionWhereCreated(args.region, this, "aws:backup/vault:Vault"));
     this.spec = {
       name,
       vaultName,

@@ -10,6 +10,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { argFailer, type ArgFailure } from "./errors";
 import type { LambdaFunction, LambdaFunctionSpec } from "./lambda/function";
+import { describeRegion, regionWhereCreated, type KnownRegion } from "./region";
 import { registerSpec } from "./spec-registry";
 
 /**
@@ -140,24 +141,6 @@ export class BucketEvents extends pulumi.ComponentResource {
   }
 }
 
-/** A region as construction knows it: undefined when it is an explicit provider's (an Output, unknown here). */
-interface KnownRegion {
-  region: string | undefined;
-  /** Taken from the stack's aws:region, the resource having no region of its own. */
-  implicit: boolean;
-}
-
-/**
- * Where a resource is created: its own `region`, else, under the default provider, the stack's `aws:region`
- * (`aws.config.region`, which falls back to AWS_REGION / AWS_DEFAULT_REGION as the provider does). Under an explicit
- * provider (given to it or a parent) the region is the provider's, an Output not known at construction.
- */
-function regionWhereCreated(own: string | undefined, resource: pulumi.Resource, type: string): KnownRegion {
-  if (own) return { region: own, implicit: false };
-  if (resource.getProvider?.(type) !== undefined) return { region: undefined, implicit: false };
-  return { region: aws.config.region, implicit: true };
-}
-
 function validateSubscriptions(fail: ArgFailure, subscriptions: Record<string, ObjectEventSubscription>, bucketRegion: KnownRegion): void {
   const entries = Object.entries(subscriptions);
   if (entries.length === 0) fail("subscriptions", subscriptions, "is empty", 'Subscribe at least one function, e.g. { thumbnails: { function, events: ["s3:ObjectCreated:*"] } }.');
@@ -180,11 +163,10 @@ function validateSubscriptions(fail: ArgFailure, subscriptions: Record<string, O
     // explicit provider's region is unknown here and left to the deploy rule S3NotificationFunctionRegion.
     const fnRegion = regionWhereCreated(s.function.spec.region, s.function, "aws:lambda/function:Function");
     if (fnRegion.region && bucketRegion.region && fnRegion.region !== bucketRegion.region) {
-      const where = (known: KnownRegion) => `${known.region}${known.implicit ? " (the stack's aws:region)" : ""}`;
       fail(
         `${at}.function`,
         s.function.spec.name,
-        `is in ${where(fnRegion)}, but the bucket is in ${where(bucketRegion)}; S3 invokes only Lambda functions in the bucket's region`,
+        `is in ${describeRegion(fnRegion)}, but the bucket is in ${describeRegion(bucketRegion)}; S3 invokes only Lambda functions in the bucket's region`,
         `Create the function in ${bucketRegion.region} (region: "${bucketRegion.region}"), or the bucket in ${fnRegion.region}.`,
       );
     }

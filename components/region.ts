@@ -5,3 +5,32 @@ import * as pulumi from "@pulumi/pulumi";
 export function regionOf(region: string | undefined, parent: pulumi.Resource): pulumi.Output<string> {
   return region ? pulumi.output(region) : aws.getRegionOutput({}, { parent }).region;
 }
+
+/** A region as construction knows it, for checks that compare regions before anything is deployed. */
+export interface KnownRegion {
+  /** The region's name; undefined under an explicit provider (its region is an Output) or with no region configured. */
+  region: string | undefined;
+  /**
+   * Where it comes from: the resource's own `region`, the stack's `aws:region` (the default provider), or an explicit
+   * provider, whose region is unknown here; a check then leaves it to the deploy rules, which see the plan.
+   */
+  from: "own" | "stack" | "provider";
+}
+
+/**
+ * Where a resource of `type` is created: its own `region`, else, under the default provider, the stack's `aws:region`
+ * (`aws.config.region`, which falls back to AWS_REGION / AWS_DEFAULT_REGION as the provider does). Under an explicit
+ * provider, given to `resource` or inherited from a parent (`getProvider` reads the providers a resource or component
+ * was given, its parent's included: @pulumi/pulumi resource.js), the region is the provider's, unknown at construction.
+ * `resource` is the resource itself or the component about to create it (after its `super` call).
+ */
+export function regionWhereCreated(own: string | undefined, resource: pulumi.Resource, type: string): KnownRegion {
+  if (own) return { region: own, from: "own" };
+  if (resource.getProvider?.(type) !== undefined) return { region: undefined, from: "provider" };
+  return { region: aws.config.region, from: "stack" };
+}
+
+/** "us-east-1 (the stack's aws:region)", or the region alone when it was given. */
+export function describeRegion(known: KnownRegion): string {
+  return `${known.region}${known.from === "stack" ? " (the stack's aws:region)" : ""}`;
+}

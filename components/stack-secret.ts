@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { argFailer } from "./errors";
 import type { FunctionSecret } from "./lambda/secrets";
 import { AWS_REGION_NAME } from "./names";
+import { regionWhereCreated } from "./region";
 
 export interface StackSecretArgs {
   /** The secret's value (a string; store JSON as its text). Kept secret in Pulumi state. */
@@ -73,16 +74,17 @@ export class StackSecret extends pulumi.ComponentResource {
       fail("recoveryWindowDays", window, "is not 0 or 7–30, the recovery windows Secrets Manager accepts", "Use 0 to delete at once, or 7 to 30 days.");
     }
     const replicaRegions = args.replicaRegions ?? [];
-    // The secret lives in args.region, else the provider's (the stack's aws:region). A replica there is refused at
-    // deploy: a replica's ARN "is the same as the primary secret except for the Region"
+    // The secret lives in args.region, else the provider's: the stack's aws:region under the default provider; under an
+    // explicit one its region is unknown here and left to the deploy rule SecretReplicaRegion. A replica there is
+    // refused at deploy: a replica's ARN "is the same as the primary secret except for the Region"
     // (https://docs.aws.amazon.com/secretsmanager/latest/userguide/create-manage-multi-region-secrets.html; CreateSecret
     // is reported to answer "Invalid replica region.", https://github.com/aws-samples/aws-health-aware/pull/32), and a
     // KMS replica key "must be in a different Amazon Web Services Region than its primary key"
     // (https://docs.aws.amazon.com/kms/latest/APIReference/API_ReplicateKey.html).
-    const ownRegion = args.region ?? aws.config.region;
+    const ownRegion = regionWhereCreated(args.region, this, "aws:secretsmanager/secret:Secret");
     for (const region of replicaRegions) {
       if (!AWS_REGION_NAME.test(region)) fail("replicaRegions", region, "is not an AWS region name", "Use region names such as us-west-2.");
-      if (region === ownRegion) fail("replicaRegions", region, "is the secret's own region", "List only the other regions.");
+      if (region === ownRegion.region) fail("replicaRegions", region, `is the secret's own region${ownRegion.from === "stack" ? " (the stack's aws:region)" : ""}`, "List only the other regions.");
     }
     if (new Set(replicaRegions).size !== replicaRegions.length) fail("replicaRegions", replicaRegions, "lists a region twice", "List each region once.");
     this.spec = { name, description: args.description, customerKey: args.customerKey ?? false, recoveryWindowDays: window, region: args.region, replicaRegions };

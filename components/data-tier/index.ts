@@ -2,6 +2,7 @@ import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { argFailer } from "../errors";
 import type { LambdaFunction } from "../lambda/function";
+import { regionWhereCreated } from "../region";
 import { registerSpec } from "../spec-registry";
 import { createExport, type CreatedExport } from "./export";
 import { tableGrants, type TableGrants } from "./grants";
@@ -88,7 +89,9 @@ export class DataTier extends pulumi.ComponentResource {
     super("serverless-fullstack:index:DataTier", name, {}, opts);
     this.resourceName = name;
     this.idempotencyEnabled = args.idempotency !== undefined;
-    validateArgs(argFailer("DataTier", name), args, homeRegion(args));
+    // Where the tables live: the region arg, else the stack's aws:region; under an explicit provider its region is
+    // unknown here, and the checks against it are left to the deploy rules.
+    validateArgs(argFailer("DataTier", name), args, regionWhereCreated(args.region, this, "aws:dynamodb/table:Table").region);
     this.spec = normalise(name, args);
 
     const created = Object.fromEntries(Object.values(this.spec.tables).map((table) => [table.key, createTable(name, this.spec, table, this)]));
@@ -145,11 +148,6 @@ export class DataTier extends pulumi.ComponentResource {
     registerSpec("StreamSubscription", `${this.resourceName}-${subscription}`, spec);
     return result;
   }
-}
-
-/** Where the tables live, as the AWS provider decides it: the region arg, aws:region config, then the environment. */
-function homeRegion(args: DataTierArgs): string | undefined {
-  return args.region ?? new pulumi.Config("aws").get("region") ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
 }
 
 function dataTable(key: string, table: aws.dynamodb.Table): DataTable {

@@ -219,7 +219,7 @@ export interface DataTierSpec {
 export const DYNAMODB_LIMITS = { globalIndexes: 20, localIndexes: 5, tableName: { min: 3, max: 255 } } as const;
 const NAME = /^[A-Za-z0-9_.-]+$/;
 
-/** `homeRegion` is the region the tables live in when known (args.region, else the stack's aws:region). */
+/** `homeRegion` is the region the tables live in when known (args.region, else the stack's aws:region; unknown under an explicit provider). */
 export function validateArgs(fail: ArgFailure, args: DataTierArgs, homeRegion: string | undefined): void {
   const keys = Object.keys(args.tables ?? {});
   if (keys.length === 0) fail("tables", args.tables, "declares no table", 'Declare at least one, e.g. { gallery: { attributes: { pk: "S" }, partitionKey: "pk" } }.');
@@ -343,7 +343,8 @@ const KMS_ARN = /^arn:[a-z-]+:kms:([a-z0-9-]+):[^:]*:(key|alias)\/.+$/;
  * A customer managed key given as an ARN is in the region the ARN names, and DynamoDB encrypts a table or replica only
  * with a key of its own region: "The key must be created in the same region as the replica"
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-replicassespecification.html),
- * the home table being the global table's home-region replica. Keys given as Outputs are checked at deploy time by AWS.
+ * the home table being the global table's home-region replica. Keys given as Outputs, and the home table's key under an
+ * explicit provider (whose region is unknown here), are checked at deploy time by AWS.
  */
 function validateKeyRegions(fail: ArgFailure, at: string, table: TableArgs, homeRegion: string | undefined): void {
   const check = (argument: string, key: pulumi.Input<string> | undefined, region: string | undefined, where: string) => {

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { argFailer, ComponentArgError } from "../errors";
+import { regionWhereCreated } from "../region";
 import { alarmSpecs, type AlarmOverrides, type AlarmSpec, type MonitoringTargets } from "./alarms";
 import { alarmEmailKey, dashboardNameOf, validateMonitoringArgs } from "./validate";
 
@@ -113,9 +114,10 @@ export class Monitoring extends pulumi.ComponentResource {
     // The default provider creates in the stack's aws:region. An explicit one (given to this component or a parent)
     // has its region as an Output, unknown here: `providerRegion` says it, and by default it is taken to be aws:region,
     // as in 0.2.0, so a stack whose provider is for its own region keeps its one topic and confirmed subscriptions.
-    const explicitProvider = this.getProvider("aws:sns/topic:Topic") !== undefined;
-    if (!explicitProvider && args.providerRegion !== undefined && aws.config.region !== undefined && args.providerRegion !== aws.config.region) {
-      fail("providerRegion", args.providerRegion, `is not the default provider's region, aws:region "${aws.config.region}"`, `Remove it, or give Monitoring (or its parent) the provider for ${args.providerRegion}.`);
+    const topicRegionKnown = regionWhereCreated(undefined, this, "aws:sns/topic:Topic");
+    const explicitProvider = topicRegionKnown.from === "provider";
+    if (topicRegionKnown.region !== undefined && args.providerRegion !== undefined && args.providerRegion !== topicRegionKnown.region) {
+      fail("providerRegion", args.providerRegion, `is not the default provider's region, aws:region "${topicRegionKnown.region}"`, `Remove it, or give Monitoring (or its parent) the provider for ${args.providerRegion}.`);
     }
     const providerRegion = args.providerRegion ?? aws.config.region;
     const alarms = alarmSpecs(targets, args.defaults);

@@ -1,4 +1,5 @@
 /** BackupPlan: vaults with their own keys, the daily rule with its copy, the selection's role, vault locks, and validation. */
+import * as aws from "@pulumi/aws";
 import { describe, expect, it } from "vitest";
 import { BackupPlan, type BackupPlanArgs } from "../../components/backup-plan";
 import { ofType, record, resource, type RecordedResource } from "../harness/mocks";
@@ -212,6 +213,19 @@ describe("BackupPlan", () => {
     [{ vaultLock: { minRetentionDays: 35, changeableForDays: 3 } }, /retainOnDelete \(not set\) is false with a compliance-mode vault lock/],
   ] as Array<[Partial<BackupPlanArgs>, RegExp]>)("refuses %j at construction", (args, message) => {
     expect(() => new BackupPlan("bad", { resources: tables, ...args })).toThrow(message);
+  });
+
+  it("takes an unset region to be the stack's aws:region, but leaves a plan under an explicit provider (its region unknown at construction) to the plan", () => {
+    const previous = process.env.AWS_REGION;
+    process.env.AWS_REGION = "us-east-1";
+    try {
+      expect(() => new BackupPlan("stack-region", { resources: tables, copyRegion: "us-east-1" })).toThrow(/copyRegion "us-east-1" is the plan's own region/);
+      const west = new aws.Provider("backup-west", { region: "us-west-2" });
+      expect(() => new BackupPlan("provided", { resources: tables, copyRegion: "us-east-1" }, { provider: west })).not.toThrow();
+    } finally {
+      if (previous === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = previous;
+    }
   });
 
   it("refuses a name that makes a vault name AWS Backup refuses", () => {

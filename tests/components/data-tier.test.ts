@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { DataTier, type DataTierArgs, type TableArgs } from "../../components/data-tier";
@@ -379,6 +380,24 @@ describe("DataTier rejects bad specs with a clear error", () => {
     [build({ tables: { gallery: { ...gallery, pointInTimeRecovery: false } }, export: { schedule: "rate(1 day)" } }), /tables\.gallery\.pointInTimeRecovery false is off, but the table is exported/],
   ])("%#", (construct, message) => {
     expect(construct).toThrow(message);
+  });
+
+  it("leaves the home region of a DataTier under an explicit provider (its region, unknown at construction) to the plan: a key and a replica in the stack's aws:region are not refused", () => {
+    const previous = process.env.AWS_REGION;
+    process.env.AWS_REGION = "us-east-1";
+    try {
+      const eu = new aws.Provider("data-eu", { region: "eu-west-1" });
+      expect(() => new DataTier("provided-key", { tables: { gallery: { ...gallery, kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/eu" } } }, { provider: eu })).not.toThrow();
+      const table = { ...gallery, kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/eu", replicaRegions: ["us-east-1"], replicaKmsKeyArns: { "us-east-1": "arn:aws:kms:us-east-1:123456789012:key/home" } };
+      expect(() => new DataTier("provided", { tables: { gallery: table } }, { provider: eu })).not.toThrow();
+      // A replica key is still checked against its replica's region, which the program states.
+      expect(() => new DataTier("provided-bad", { tables: { gallery: { ...table, replicaKmsKeyArns: { "us-east-1": "arn:aws:kms:eu-west-1:123456789012:key/eu" } } } }, { provider: eu })).toThrow(
+        /replicaKmsKeyArns\["us-east-1"\] "arn:aws:kms:eu-west-1:123456789012:key\/eu" is a key in eu-west-1, but the replica is in us-east-1/,
+      );
+    } finally {
+      if (previous === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = previous;
+    }
   });
 
   it("uses the stack's aws:region as the home region when no region arg is given", () => {

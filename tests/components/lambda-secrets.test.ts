@@ -123,6 +123,22 @@ describe("StackSecret", () => {
     }
   });
 
+  it("accepts a replica in the stack's aws:region for a secret under an explicit provider for another region (the provider's region is the secret's, unknown at construction: the deploy rule SecretReplicaRegion checks the plan)", () => {
+    const previous = process.env.AWS_REGION;
+    process.env.AWS_REGION = "us-east-1";
+    try {
+      const west = new aws.Provider("secret-west", { region: "us-west-2" });
+      expect(() => new StackSecret("provided", { value: "v", customerKey: true, replicaRegions: ["us-east-1"] }, { provider: west })).not.toThrow();
+      // A region arg of its own is known, provider or not.
+      expect(() => new StackSecret("provided-own", { value: "v", region: "us-west-2", replicaRegions: ["us-west-2"] }, { provider: west })).toThrow(
+        /^StackSecret "provided-own": replicaRegions "us-west-2" is the secret's own region/,
+      );
+    } finally {
+      if (previous === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = previous;
+    }
+  });
+
   it.each([1, 6, 31, 2.5])("refuses recoveryWindowDays %s, which Secrets Manager rejects", async (days) => {
     expect(() => new StackSecret("bad-window", { value: "v", recoveryWindowDays: days })).toThrow(/StackSecret "bad-window": recoveryWindowDays .* is not 0 or 7–30/);
   });
