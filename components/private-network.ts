@@ -140,7 +140,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
     const zones = args.availabilityZones ?? 2;
     if (!Number.isInteger(zones) || zones < 1 || zones > 6) fail("availabilityZones", zones, "is not 1–6", "Use 2 (or 3) availability zones.");
     if (args.existingVpc) {
-      if (args.existingVpc.subnetIds.length === 0) fail("existingVpc.subnetIds", [], "is empty; endpoints and functions need at least one subnet", "Name a subnet per AZ.");
+      if (args.existingVpc.subnetIds.length === 0) fail("existingVpc.subnetIds", [], "is empty; endpoints and functions need at least one subnet", "Name at least one private subnet (two or more AZs).");
       if (args.cidrBlock || args.availabilityZones) fail("existingVpc", args.existingVpc.vpcId, "is set with cidrBlock or availabilityZones, which only shape a new VPC", "Drop cidrBlock and availabilityZones.");
       for (const service of args.existingVpc.gatewayEndpoints ?? []) {
         if (!GATEWAY_SERVICES.includes(service)) fail("existingVpc.gatewayEndpoints", service, "is not a gateway endpoint service", 'Name "dynamodb" and/or "s3"; other services take interfaceEndpoints.');
@@ -246,6 +246,8 @@ export class PrivateNetwork extends pulumi.ComponentResource {
         enableDnsHostnames: true,
         natGateways: { strategy: "None" },
         subnetSpecs: [{ type: "Isolated", name: "private" }],
+        // In the region of the endpoints and security groups that name it (unset: the provider's, as theirs).
+        region: this.spec.region,
       },
       { parent: this },
     );
@@ -256,30 +258,33 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       // One isolated subnet per AZ already.
       endpointSubnetIds: vpc.isolatedSubnetIds,
       cidrBlock: pulumi.output(this.spec.cidrBlock),
-      routeTableIds: aws.ec2.getRouteTablesOutput({ vpcId: vpc.vpcId }, { parent: this }).ids,
+      routeTableIds: aws.ec2.getRouteTablesOutput({ vpcId: vpc.vpcId, region: this.spec.region }, { parent: this }).ids,
     };
   }
 
   /**
    * An existing VPC: its CIDR for the security groups, its DNS attributes checked before any endpoint is created, and
    * its subnets' AZs (getSubnet), so the interface endpoints get one subnet per AZ while the functions get them all.
+   * Every lookup is in `region`, where the endpoints are: under the provider's region a VPC of another region is not
+   * found, and getRouteTables, a plural data source, would find no route tables rather than fail.
    */
   private existing(existing: ExistingVpc) {
-    const found = aws.ec2.getVpcOutput({ id: existing.vpcId }, { parent: this });
+    const region = this.spec.region;
+    const found = aws.ec2.getVpcOutput({ id: existing.vpcId, region }, { parent: this });
     // getVpc reports the attributes once the VPC is known: a VPC with either off stops the deploy before any endpoint.
     const vpcId = found.apply((vpc) => {
       const problem = vpcDnsProblem(this.spec.name, vpc);
       if (problem) throw new Error(problem);
       return vpc.id;
     });
-    const subnets = pulumi.all(existing.subnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this })));
+    const subnets = pulumi.all(existing.subnetIds.map((id) => aws.ec2.getSubnetOutput({ id, region }, { parent: this })));
     return {
       vpc: undefined,
       vpcId,
       subnetIds: pulumi.output(existing.subnetIds),
       endpointSubnetIds: subnets.apply((found) => oneSubnetPerZone(found.map((subnet) => ({ id: subnet.id, availabilityZone: subnet.availabilityZone })))),
       cidrBlock: found.cidrBlock,
-      routeTableIds: existing.routeTableIds ? pulumi.output(existing.routeTableIds) : aws.ec2.getRouteTablesOutput({ vpcId: existing.vpcId }, { parent: this }).ids,
+      routeTableIds: existing.routeTableIds ? pulumi.output(existing.routeTableIds) : aws.ec2.getRouteTablesOutput({ vpcId: existing.vpcId, region }, { parent: this }).ids,
     };
   }
 }

@@ -12,7 +12,34 @@ const VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
 /** Two subnets in us-east-1a (an app tier and a data tier), one in us-east-1b. */
 const ZONES: Record<string, string> = { "subnet-app-1a": "us-east-1a", "subnet-data-1a": "us-east-1a", "subnet-app-1b": "us-east-1b" };
 
-beforeAll(() => useMocks({ invokes: { "aws:ec2/getSubnet:getSubnet": ({ id }) => ({ id, availabilityZone: ZONES[id] }) } }));
+/** The region each EC2 lookup was asked for (undefined: the provider's), by data source. */
+const asked: Array<[string, string | undefined]> = [];
+const recordRegion = (token: string) => (inputs: Record<string, any>) => void asked.push([token.split(":")[2], inputs.region]);
+
+beforeAll(() =>
+  useMocks({
+    invokes: {
+      "aws:ec2/getSubnet:getSubnet": ({ id, region }) => (asked.push(["getSubnet", region]), ZONES[id] ? { id, availabilityZone: ZONES[id] } : undefined),
+      "aws:ec2/getVpc:getVpc": recordRegion("aws:ec2/getVpc:getVpc"),
+      "aws:ec2/getRouteTables:getRouteTables": recordRegion("aws:ec2/getRouteTables:getRouteTables"),
+      "aws:ec2/getPrefixList:getPrefixList": recordRegion("aws:ec2/getPrefixList:getPrefixList"),
+    },
+  }),
+);
+
+describe("PrivateNetwork with a region of its own", () => {
+  it("looks the existing VPC, its subnets, its route tables and the prefix lists up in that region, where its endpoints are", async () => {
+    asked.length = 0;
+    await record(() => new PrivateNetwork("elsewhere", { region: "eu-west-1", existingVpc: { vpcId: "vpc-0eu", subnetIds: ["subnet-eu-a", "subnet-eu-b"], gatewayEndpoints: ["dynamodb"] } }));
+    expect(asked.sort()).toEqual([
+      ["getPrefixList", "eu-west-1"],
+      ["getRouteTables", "eu-west-1"],
+      ["getSubnet", "eu-west-1"],
+      ["getSubnet", "eu-west-1"],
+      ["getVpc", "eu-west-1"],
+    ]);
+  });
+});
 
 describe("PrivateNetwork on existingVpc subnets that share an Availability Zone", () => {
   it("puts every interface endpoint in the first listed subnet of each AZ (AWS takes one per AZ) and the functions in all of them", async () => {

@@ -24,6 +24,12 @@ describe("PrivateNetwork", () => {
     });
   });
 
+  it("asks awsx for the VPC in its region, where its endpoints and security groups are", async () => {
+    const graph = await record(() => new PrivateNetwork("net-eu", { region: "eu-west-1" }));
+    expect(resource(graph, "awsx:ec2:Vpc", "net-eu-vpc").inputs.region).toBe("eu-west-1");
+    expect(resource(graph, "aws:ec2/securityGroup:SecurityGroup", "net-eu-endpoints").inputs.region).toBe("eu-west-1");
+  });
+
   it("puts an execute-api interface endpoint with private DNS in the VPC's subnets, and DynamoDB and S3 gateway endpoints on its route tables", async () => {
     const graph = await record(() => new PrivateNetwork("net2", { interfaceEndpoints: ["secretsmanager"] }));
     const vpc = resource(graph, "awsx:ec2:Vpc", "net2-vpc");
