@@ -63,6 +63,18 @@ export function localiseMockBody(body: string, environment: Record<string, strin
   return JSON.stringify({ ...(value as object), auth: { ...auth, mode: "password", cognitoEndpoint: endpoint } });
 }
 
+/**
+ * The line `npm start` prints for an API it serves. Locally a canary only switches stage variables, per request
+ * (local/api-gateway.ts); in AWS the requests outside the canary get the stage's deployment and alias from before the
+ * canary (docs/api-gateway-deployments.md), so a route added or removed since behaves differently there.
+ */
+export function servedStageSummary(name: string, routes: number, stage: StageSpec): string {
+  const canary = stage.canary
+    ? ` (canary ${stage.canary.percentTraffic} % → ${stage.canary.alias}; locally every request sees the current routes and code, while in AWS the other ${Number((100 - stage.canary.percentTraffic).toFixed(4))} % get the stage's deployment and alias from before the canary)`
+    : "";
+  return `  ${name}: ${routes} routes, stage ${stage.name}${canary}`;
+}
+
 export const apiService: LocalService = {
   name: "API (local API Gateway + S3 stand-in)",
   async start(context) {
@@ -94,7 +106,7 @@ export const apiService: LocalService = {
       const { server, url } = await listen(gateway, 0);
       servers.push({ stop: () => new Promise((done) => server.close(() => done())) });
       urls[`${name} (${stage.name})`] = url;
-      context.log(`  ${name}: ${spec.routes.length} routes, stage ${stage.name}${stage.canary ? ` (canary ${stage.canary.percentTraffic} % → ${stage.canary.alias})` : ""}`);
+      context.log(servedStageSummary(name, spec.routes.length, stage));
     }
     if (s3) urls.s3 = s3.endpoint;
     return {
