@@ -8,7 +8,7 @@ import { siteCertificate, siteRecords } from "./dns";
 import { prepareSite, publishSite } from "./publish";
 import type { SitePublisher } from "./publisher/resource";
 import { WebAcl } from "../web-acl";
-import { ErrorDocumentServer, normalise, validateArgs, type StaticSiteArgs, type StaticSiteSpec } from "./spec";
+import { certificateNameQuotaWarning, ErrorDocumentServer, normalise, validateArgs, type StaticSiteArgs, type StaticSiteSpec } from "./spec";
 
 export type { StaticSiteArgs, StaticSiteDomain, StaticSiteRoute, StaticSiteSpec, PriceClass } from "./spec";
 export { ErrorDocumentServer } from "./spec";
@@ -57,6 +57,8 @@ export class StaticSite extends pulumi.ComponentResource {
     const fail = argFailer("StaticSite", name);
     validateArgs(fail, name, args);
     this.spec = normalise(name, args);
+    const quotaWarning = certificateNameQuotaWarning(name, args.domain);
+    if (quotaWarning) pulumi.log.warn(quotaWarning, this);
     if (this.spec.errorDocumentServer === ErrorDocumentServer.None) {
       // Legitimate (an API behind the same distribution, no edge code), but the site's 404 page is lost: say so.
       pulumi.log.warn(

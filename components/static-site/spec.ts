@@ -216,10 +216,28 @@ const ORIGIN_PATH = /^(\/[^/]+)*$/;
 
 /**
  * ACM's quota on the names of a certificate it issues: "The default quota is 10 domain names for each ACM
- * certificate" (https://docs.aws.amazon.com/acm/latest/userguide/acm-limits.html). Adjustable, so only the
- * certificate StaticSite requests is held to it; a given `certificateArn` may carry more.
+ * certificate" (https://docs.aws.amazon.com/acm/latest/userguide/acm-limits.html). Adjustable ("Your quota may be
+ * greater", same page; increases through Service Quotas), so more names on the certificate StaticSite requests are a
+ * warning (certificateNameQuotaWarning), not an error: a site deployed under a raised quota keeps deploying. A given
+ * `certificateArn` is not checked.
  */
 export const ACM_DOMAIN_NAMES_PER_CERTIFICATE = 10;
+
+/**
+ * The warning for a certificate StaticSite requests with more names than ACM's default quota, or undefined. Not an
+ * error: the program cannot read the account's quota, and RequestCertificate fails only if it was not raised.
+ */
+export function certificateNameQuotaWarning(name: string, domain: StaticSiteDomain | undefined): string | undefined {
+  if (!domain || domain.certificateArn) return undefined;
+  const names = 1 + (domain.aliases?.length ?? 0);
+  if (names <= ACM_DOMAIN_NAMES_PER_CERTIFICATE) return undefined;
+  return (
+    `StaticSite "${name}": domain.aliases gives the certificate StaticSite requests ${names} host names (domain.name and ${names - 1} aliases), ` +
+    `more than ACM's default quota: "The default quota is ${ACM_DOMAIN_NAMES_PER_CERTIFICATE} domain names for each ACM certificate" (https://docs.aws.amazon.com/acm/latest/userguide/acm-limits.html). ` +
+    `The quota is adjustable: unless your account's was raised to ${names} or more, RequestCertificate fails. ` +
+    `Raise it in Service Quotas (ACM), serve at most ${ACM_DOMAIN_NAMES_PER_CERTIFICATE} names, or pass domain.certificateArn.`
+  );
+}
 
 export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArgs): void {
   validateReplicaRegion(fail, args);
@@ -461,11 +479,6 @@ function validateDomain(fail: ArgFailure, domain: StaticSiteDomain): void {
       fail(`domain.aliases[${index}]`, host, "is already one of the site's host names, so its certificate name and Route 53 records would be made twice", "List each host name once.");
     }
   });
-  if (!domain.certificateArn && hosts.length > ACM_DOMAIN_NAMES_PER_CERTIFICATE) {
-    fail("domain.aliases", domain.aliases,
-      `gives the certificate StaticSite requests ${hosts.length} host names (domain.name and ${hosts.length - 1} aliases); ACM's default quota is ${ACM_DOMAIN_NAMES_PER_CERTIFICATE} domain names per certificate, so RequestCertificate fails`,
-      `Serve at most ${ACM_DOMAIN_NAMES_PER_CERTIFICATE} names, or request the certificate yourself (if your account's quota was raised) and pass domain.certificateArn.`);
-  }
   if (!domain.certificateArn && !domain.hostedZoneId) {
     fail("domain", domain.name, "has neither certificateArn nor hostedZoneId, so HTTPS cannot be set up", "Set hostedZoneId (a certificate is created and validated there) or pass an ACM certificateArn from us-east-1.");
   }

@@ -1,5 +1,6 @@
 import { runInNewContext } from "node:vm";
-import { describe, expect, it } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it, vi } from "vitest";
 import { StaticSite, type StaticSiteArgs } from "../../components/static-site";
 import { MANAGED_CACHING_DISABLED, spaRewriteCode } from "../../components/static-site/distribution";
 import { normaliseSecurityHeaders, securityHeadersConfig } from "../../components/static-site/headers";
@@ -322,8 +323,6 @@ describe("StaticSite rejects bad arguments", () => {
       /^StaticSite "bad": routes\[0\]\.originPath "\/prod\/" is not a directory path CloudFront takes: it must begin with \/ and not end with \/\. Use e\.g\. "\/prod", or "" for none\.$/],
     ["an origin path without its leading slash", { routes: [{ pathPattern: "/api/*", originId: "api", domainName: "x", originPath: "prod" }] }, /routes\[0\]\.originPath "prod" is not a directory path CloudFront takes/],
     ["an origin path of a lone slash", { routes: [{ pathPattern: "/api/*", originId: "api", domainName: "x", originPath: "/" }] }, /routes\[0\]\.originPath "\/" is not a directory path/],
-    ["more host names than ACM puts on one certificate", { domain: { name: "a.example.com", aliases: Array.from({ length: 10 }, (_, i) => `h${i}.example.com`), hostedZoneId: "Z1" } },
-      /^StaticSite "bad": domain\.aliases .* gives the certificate StaticSite requests 11 host names \(domain\.name and 10 aliases\); ACM's default quota is 10 domain names per certificate, so RequestCertificate fails\. Serve at most 10 names, or request the certificate yourself \(if your account's quota was raised\) and pass domain\.certificateArn\.$/],
     ["a cache rule without a value", { cacheRules: [{ pattern: "**", cacheControl: "" }] }, /cacheRules\[0\] .* needs both pattern and cacheControl/],
     ["a custom header name that is not a token", { securityHeaders: { customHeaders: { "Permissions Policy": "camera=()" } } },
       /securityHeaders\.customHeaders "Permissions Policy" is not an HTTP header name/],
@@ -341,5 +340,28 @@ describe("StaticSite rejects bad arguments", () => {
     const { distribution } = await build("fine", { routes, domain: { name: "a.example.com", aliases, certificateArn } });
     expect(distribution.inputs.origins.map((o: { originPath?: string }) => o.originPath)).toEqual([undefined, "", "/prod/v1"]);
     expect(distribution.inputs.aliases).toHaveLength(11);
+  });
+});
+
+describe("StaticSite: more host names than ACM's default quota on the certificate it requests", () => {
+  it("warns, naming the component, the count and the quota, and still requests the certificate (the quota is adjustable, and a deployed site may rely on a raised one)", async () => {
+    const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+    try {
+      const aliases = Array.from({ length: 10 }, (_, i) => `h${i}.example.com`);
+      const graph = await record(() => new StaticSite("many", { path, domain: { name: "a.example.com", aliases, hostedZoneId: "Z1" } }));
+      expect(resource(graph, "aws:acm/certificate:Certificate", "many-cert").inputs.subjectAlternativeNames).toHaveLength(10);
+      const messages = warn.mock.calls.map(([message]) => String(message)).filter((m) => m.includes("ACM"));
+      expect(messages).toEqual([
+        expect.stringMatching(
+          /^StaticSite "many": domain\.aliases gives the certificate StaticSite requests 11 host names \(domain\.name and 10 aliases\), more than ACM's default quota: "The default quota is 10 domain names for each ACM certificate" \(https:\/\/docs\.aws\.amazon\.com\/acm\/latest\/userguide\/acm-limits\.html\)\. The quota is adjustable: unless your account's was raised to 11 or more, RequestCertificate fails\. Raise it in Service Quotas \(ACM\), serve at most 10 names, or pass domain\.certificateArn\.$/,
+        ),
+      ]);
+      warn.mockClear();
+      await record(() => new StaticSite("ten", { path, domain: { name: "a.example.com", aliases: aliases.slice(1), hostedZoneId: "Z1" } }));
+      await record(() => new StaticSite("given", { path, domain: { name: "a.example.com", aliases, certificateArn } }));
+      expect(warn.mock.calls.map(([message]) => String(message)).filter((m) => m.includes("ACM"))).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
