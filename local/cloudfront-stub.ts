@@ -14,6 +14,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { CLOUDFRONT_IN_PROGRESS_QUOTAS } from "../components/static-site/publisher/invalidation";
 import { readBody } from "./http";
 
 export interface RecordedInvalidation {
@@ -23,8 +24,8 @@ export interface RecordedInvalidation {
   paths: string[];
 }
 
-/** The in-progress quotas per distribution (cloudfront-limits.html#limits-invalidations). */
-export const STUB_INVALIDATION_QUOTAS = { files: 3000, wildcards: 15 };
+/** The in-progress quotas per distribution (cloudfront-limits.html#limits-invalidations): the publisher's own numbers. */
+const STUB_INVALIDATION_QUOTAS = CLOUDFRONT_IN_PROGRESS_QUOTAS;
 
 export interface CloudFrontStub {
   endpoint: string;

@@ -82,6 +82,33 @@ describe("SitePublisher invalidations and CloudFront's in-progress quotas", () =
     removeSite(root);
   });
 
+  it("refits its batch to the room left a bounded number of times, then waits, when other deploys keep changing the room", async () => {
+    const { root, first, news } = await siteAndRelease({ maxInvalidationPaths: 1000 });
+    // Room for 5 exact paths (2,995 in progress), or for no wildcard (15 in progress): each refit is refused as the
+    // other deploys' batches change, and fits the other room.
+    const exactOnly = Array.from({ length: 2995 }, (_, i) => `/old/page-${i}.html`);
+    const held = cloud.cloudfront.holdInProgress(DISTRIBUTION, [...exactOnly]);
+    let refits = 0;
+    publisherLog.write = (line) => {
+      logs.push(line);
+      if (!/leave room for/.test(line)) return;
+      if (++refits > 20) throw new Error("runaway: refitted 20 times without waiting");
+      held.paths.splice(0, held.paths.length, ...(held.paths.length === exactOnly.length ? FIFTEEN_WILDCARDS : exactOnly));
+    };
+    try {
+      const state = (await provider.update!(`${BUCKET}/site`, first, news)).outs as PublisherState;
+      // Three refits, then a wait (the held batch never completes: the whole bounded wait), then the preferred batch,
+      // which the room left at that point takes.
+      expect(refits).toBe(3);
+      expect(waits.length).toBeGreaterThan(0);
+      expect(created().map((i) => i.paths)).toEqual([["/about.html", ...Object.keys(POSTS).map((k) => `/${k}`)]]);
+      expect(state.pendingInvalidation).toEqual([]);
+    } finally {
+      publisherLog.write = (line) => void logs.push(line);
+      removeSite(root);
+    }
+  });
+
   it("gives up after a bounded wait with the uploads kept and the paths pending, and the next deploy sends them", async () => {
     const { root, first, news } = await siteAndRelease();
     cloud.cloudfront.holdInProgress(DISTRIBUTION, FIFTEEN_WILDCARDS);

@@ -5,6 +5,19 @@
  * for the fewest unchanged files swept along — up to `maxWildcards`, and `/*` as
  * the last resort. Pure: serialised with the provider.
  */
+/**
+ * CloudFront's quotas on what a distribution may have in progress, across every batch still running: "File
+ * invalidation: maximum number of files allowed in active invalidation requests, excluding wildcard invalidations:
+ * 3,000" and "File invalidation: maximum number of active wildcard invalidations allowed: 15"
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-invalidations).
+ * "If you exceed the maximum, CloudFront returns an error message"
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/InvalidationLimits.html):
+ * TooManyInvalidationsInProgress, "You have exceeded the maximum number of allowable InProgress invalidation batch
+ * requests, or invalidation objects". The publisher fits its batches to them, and the local CloudFront stub
+ * (local/cloudfront-stub.ts) enforces the same numbers.
+ */
+export const CLOUDFRONT_IN_PROGRESS_QUOTAS = { files: 3000, wildcards: 15 } as const;
+
 export interface InvalidationLimits {
   maxPaths: number;
   maxWildcards: number;

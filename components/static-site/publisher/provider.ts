@@ -26,7 +26,7 @@ import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Cl
 import { Upload } from "@aws-sdk/lib-storage";
 import type * as pulumi from "@pulumi/pulumi";
 import { publisherClients } from "./clients";
-import { collapseInvalidation, type InvalidationLimits } from "./invalidation";
+import { CLOUDFRONT_IN_PROGRESS_QUOTAS, collapseInvalidation, type InvalidationLimits } from "./invalidation";
 import { emptyDeployed, formatBytes, planPublish, summarise, viewerPaths } from "./plan";
 import { decodeManifest, encodeManifest, manifestKeys } from "./encoding";
 import type { Deployed, FileEntry, LastDeploy, Manifest, PublisherAws, PublisherInputs, PublisherState, RetainedEntry } from "./types";
@@ -261,13 +261,14 @@ async function publish(id: string, inputs: PublisherInputs, deployed: Deployed):
   if (inputs.distributionId && stale.size > 0) {
     const sitePaths = [...Object.keys(manifest), ...Object.keys(deployed.files), ...Object.keys(retained)].flatMap((k) => viewerPaths(k, inputs.indexDocument));
     const limits = { maxPaths: inputs.options.maxInvalidationPaths, maxWildcards: inputs.options.maxInvalidationWildcards };
+    // The batch within the configured limits; invalidateWithinQuotas may send a smaller one that fits the room left.
+    const preferred = collapseInvalidation([...stale], sitePaths, limits);
     try {
-      const sent = await invalidateWithinQuotas(cloudfront, inputs, [...stale], sitePaths, limits, prefix);
+      const sent = await invalidateWithinQuotas(cloudfront, inputs, { stale: [...stale], sitePaths, limits, preferred }, prefix);
       last.invalidationId = sent.id;
       last.invalidationPaths = sent.paths;
     } catch (error) {
-      const paths = collapseInvalidation([...stale], sitePaths, limits);
-      throw fail("invalidations", [{ key: paths.join(" "), message: (error as Error).message }], stateNow({ retained, deploy: plan.deploy }));
+      throw fail("invalidations", [{ key: preferred.join(" "), message: (error as Error).message }], stateNow({ retained, deploy: plan.deploy }));
     }
   }
   stale.clear();
@@ -344,17 +345,8 @@ async function invalidate(cloudfront: CloudFrontClient, inputs: PublisherInputs,
   return result.Invalidation?.Id;
 }
 
-/**
- * CloudFront's quotas on what a distribution may have in progress, across every batch still running: "File
- * invalidation: maximum number of files allowed in active invalidation requests, excluding wildcard invalidations:
- * 3,000" and "File invalidation: maximum number of active wildcard invalidations allowed: 15"
- * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-invalidations).
- * "If you exceed the maximum, CloudFront returns an error message"
- * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/InvalidationLimits.html):
- * TooManyInvalidationsInProgress, "You have exceeded the maximum number of allowable InProgress invalidation batch
- * requests, or invalidation objects".
- */
-const IN_PROGRESS_QUOTAS = { files: 3000, wildcards: 15 };
+/** CloudFront's quotas on what a distribution may have in progress (invalidation.ts). */
+const IN_PROGRESS_QUOTAS = CLOUDFRONT_IN_PROGRESS_QUOTAS;
 
 /**
  * How long a deploy waits for earlier invalidations to make room, in total, before it gives up (the paths stay
@@ -366,6 +358,12 @@ export const invalidationWaits = {
   maxDelayMs: 30_000,
   sleep: (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms)),
 };
+
+/**
+ * Batches refitted to the room left before waiting: other deploys may change the room between the read and the
+ * CreateInvalidation, again and again, and every refit is three requests (ListInvalidations, GetInvalidation, Create).
+ */
+const MAX_REFITS_BEFORE_WAITING = 3;
 
 /** More batches in progress than this are not read one by one (GetInvalidation each): their room counts as none. */
 const MAX_BATCHES_READ = 50;
@@ -382,19 +380,18 @@ const isWildcard = (path: string) => path.endsWith("*");
  * Sends the deploy's invalidation. CloudFront counts its paths with every batch still in progress on the
  * distribution (an earlier deploy's, minutes ago), so when it refuses with TooManyInvalidationsInProgress this reads
  * what is in progress (ListInvalidations, then GetInvalidation for their paths) and sends the stale paths collapsed
- * into the room left (folder wildcards, `/*` at worst: invalidating more is always safe), or, when even `/*` does not
- * fit, waits for an invalidation in progress to complete, up to `invalidationWaits.maxWaitMs` in all.
+ * into the room left (folder wildcards, `/*` at worst: invalidating more is always safe), at most
+ * MAX_REFITS_BEFORE_WAITING times in a row, or, when even `/*` does not fit, waits for an invalidation in progress to
+ * complete, up to `invalidationWaits.maxWaitMs` in all. `preferred` is the stale paths collapsed within `limits`.
  */
 async function invalidateWithinQuotas(
   cloudfront: CloudFrontClient,
   inputs: PublisherInputs,
-  stale: string[],
-  sitePaths: string[],
-  limits: InvalidationLimits,
+  { stale, sitePaths, limits, preferred }: { stale: string[]; sitePaths: string[]; limits: InvalidationLimits; preferred: string[] },
   prefix: string,
 ): Promise<{ id?: string; paths: string[] }> {
-  const preferred = collapseInvalidation(stale, sitePaths, limits);
   let batch = preferred;
+  let refits = 0;
   let waitedMs = 0;
   let delayMs = invalidationWaits.firstDelayMs;
   for (;;) {
@@ -408,7 +405,8 @@ async function invalidateWithinQuotas(
     const fitted = collapseInvalidation(stale, sitePaths, { maxPaths: Math.min(limits.maxPaths, room.files), maxWildcards: Math.min(limits.maxWildcards, room.wildcards) });
     const fits = fitted.filter((p) => !isWildcard(p)).length <= room.files && fitted.filter(isWildcard).length <= room.wildcards;
     const described = `${busy.ids.length} invalidation${busy.ids.length === 1 ? "" : "s"} (${busy.files} paths, ${busy.wildcards} wildcard paths)`;
-    if (fits && fitted.join("\n") !== batch.join("\n")) {
+    if (fits && fitted.join("\n") !== batch.join("\n") && refits < MAX_REFITS_BEFORE_WAITING) {
+      refits += 1;
       publisherLog.write(`${prefix}: ${described} in progress leave room for ${room.files} paths and ${room.wildcards} wildcard paths; invalidating ${fitted.length > 5 ? `${fitted.slice(0, 5).join(" ")} … (${fitted.length} paths)` : fitted.join(" ")}`);
       batch = fitted;
       continue;
@@ -429,6 +427,7 @@ async function invalidateWithinQuotas(
       if (busy.ids.length === 0 || waitedMs >= invalidationWaits.maxWaitMs || (await anyCompleted(cloudfront, inputs.distributionId, busy.ids))) break;
     }
     batch = preferred;
+    refits = 0;
   }
 }
 
