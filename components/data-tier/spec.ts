@@ -321,10 +321,10 @@ function validateTable(fail: ArgFailure, at: string, table: TableArgs, homeRegio
     if (typeof table.ttlEnabled !== "boolean") fail(`${at}.ttlEnabled`, table.ttlEnabled, "is not true or false", "Use false to turn TTL off, or leave it unset.");
     // UpdateTimeToLive takes the attribute name to turn TTL off as well as on ("AWS *requires* attribute_name to be set
     // when disabling TTL", terraform-provider-aws internal/service/dynamodb/table.go validateTTL).
-    if (table.ttlAttribute === undefined && table.ttlEnabled === false) {
-      fail(`${at}.ttlEnabled`, false, "needs ttlAttribute: DynamoDB turns TTL off on the attribute it is on", 'Set ttlAttribute to the attribute TTL is on, e.g. "expiresAt".');
+    if (table.ttlAttribute === undefined) {
+      if (table.ttlEnabled === false) fail(`${at}.ttlEnabled`, false, "needs ttlAttribute: DynamoDB turns TTL off on the attribute it is on", 'Set ttlAttribute to the attribute TTL is on, e.g. "expiresAt".');
+      fail(`${at}.ttlEnabled`, table.ttlEnabled, "needs ttlAttribute, the attribute TTL expires items by", 'Set ttlAttribute, e.g. "expiresAt", or remove ttlEnabled.');
     }
-    if (table.ttlAttribute === undefined) fail(`${at}.ttlEnabled`, true, "needs ttlAttribute, the attribute TTL expires items by", 'Set ttlAttribute, e.g. "expiresAt", or remove ttlEnabled.');
   }
   if (table.tableName !== undefined && (!NAME.test(table.tableName) || table.tableName.length < DYNAMODB_LIMITS.tableName.min || table.tableName.length > DYNAMODB_LIMITS.tableName.max)) {
     fail(`${at}.tableName`, table.tableName, "is not a DynamoDB table name (3–255 of letters, digits, _ . -)", "Fix the name or leave it unset to have one generated.");

@@ -62,12 +62,13 @@ const KEY = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
- * An alarm address as Monitoring tells addresses apart: trimmed and in lower case. Subscriptions are named by it
+ * An alarm address as Monitoring tells addresses apart: in lower case (EMAIL already refuses surrounding whitespace, so
+ * nothing needs trimming). Subscriptions are named by it
  * (index.ts) and two addresses with one key are refused. Mail domains are case-insensitive, and whether SNS tells
  * `Ops@example.com` from `ops@example.com` is not documented, so they count as one address.
  */
 export function alarmEmailKey(email: string): string {
-  return email.trim().toLowerCase();
+  return email.toLowerCase();
 }
 
 function validateOverrides(fail: ArgFailure, at: string, overrides: AlarmOverrides | undefined): void {

@@ -30,7 +30,9 @@ export interface RegionalApisDomain {
    * Who may call the domain in every region. `"dualstack"`: IPv4 and IPv6 clients, and the routing has A and
    * AAAA alias records. `"ipv4"`: IPv4 only (API Gateway's own default), and the routing has A records only,
    * since an AAAA alias to an IPv4-only domain answers no address. Changing it updates the domains and records
-   * in place of the old ones, under the same name.
+   * in place of the old ones, under the same name. From "dualstack" to "ipv4", the domains are updated during the
+   * `up` but the AAAA records deleted only at its end (Pulumi deletes last), so in between they answer no address
+   * and clients use the A records.
    * @default "dualstack"
    */
   ipAddressType?: ApiDomainIpAddressType;

@@ -19,8 +19,9 @@ export interface AuthorizerResources {
  * The authorizer's name in API Gateway: its key and its kind. Switching a key between Cognito and a Lambda authorizer
  * replaces it (terraform-provider-aws internal/service/apigateway/authorizer.go `resourceAuthorizerCustomizeDiff`:
  * "switch type between COGNITO_USER_POOLS and TOKEN/REQUEST will create new resource"), create-first under the same
- * logical name, while the old one still holds its name; authorizer names are unique per API ("Authorizer name must be
- * unique. Authorizer … already exists in this RestApi", as observed from API Gateway v2). With the kind in the name the
+ * logical name, while the old one still holds its name. That authorizer names are unique per API is assumed for REST
+ * APIs: the only source found is an HTTP API's (API Gateway v2) error, "Authorizer name must be unique. Authorizer …
+ * already exists in this RestApi" (https://github.com/aws/aws-cdk/issues/20170); the design is safe either way. With the kind in the name the
  * new one gets another name, the methods move to it, and the old one is deleted at the end. The name is patched in
  * place (`/name`), so deployed authorizers keep their ids. TOKEN and REQUEST share one name: that switch is an update.
  */

@@ -78,7 +78,10 @@ export class ServerlessApi extends pulumi.ComponentResource {
   /** The underlying resources, for users who need to extend them (REST ones are absent on the HTTP kind, which has `http`). */
   readonly nodes: {
     readonly restApi?: aws.apigateway.RestApi;
-    /** The deployment the stages serve; while a canary runs, frozen on the snapshot they had (REST kind). */
+    /**
+     * The deployment the stages serve when no canary runs (REST kind). While one runs, only the stage(s) with a canary
+     * serve it, frozen on the snapshot they had; every other stage serves `canaryDeployment`.
+     */
     readonly deployment?: aws.apigateway.Deployment;
     /** While a stage runs a canary, the deployment of the API as the program has it: the canary's, and every other stage's. */
     readonly canaryDeployment?: aws.apigateway.Deployment;

@@ -9,8 +9,10 @@
  *    alias and deployment (`<name>-deployment`) stay where they were (ignoreChanges while the canary runs); the
  *    canary gets `<name>-canary-deployment`, a snapshot of the API as the program now has it, and the
  *    `<stage>-canary` alias on the new version. Stages without a canary follow the canary's deployment.
- * 2. Promote: remove the canary. The next `pulumi up` moves the stage alias to the new
- *    version and the stage to a new `<name>-deployment`, and deletes the canary alias and deployment.
+ * 2. Promote: remove the canary. The next `pulumi up` moves the stage alias to the new version and, when the API
+ *    changed during the canary, the stage to a new `<name>-deployment` (otherwise it stays on the one it serves), and
+ *    deletes the canary alias and deployment. Remove routes only after promotion: until then the frozen
+ *    `<name>-deployment` still sends the base traffic to them.
  *    Roll back: set percentTraffic to 0 (nobody reaches the canary), then fix forward.
  */
 import * as aws from "@pulumi/aws";
@@ -48,9 +50,12 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
 });
 
 export interface StageResources {
-  /** The deployment stages serve: frozen on its snapshot while a canary runs (see `createDeployments`). */
+  /**
+   * The deployment the stages serve when no canary runs. While one runs, only the stage(s) with a canary serve it (the
+   * base traffic), frozen on its snapshot (see `createDeployments`); the other stages serve `canaryDeployment`.
+   */
   deployment: aws.apigateway.Deployment;
-  /** While a stage runs a canary, the snapshot of the API as the program has it, which the canary serves. */
+  /** While a stage runs a canary, the snapshot of the API as the program has it, which the canary serves, and so does every stage without a canary. */
   canaryDeployment?: aws.apigateway.Deployment;
   stages: Map<string, aws.apigateway.Stage>;
   accessLogs: aws.cloudwatch.LogGroup;

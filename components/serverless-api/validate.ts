@@ -129,6 +129,12 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
   }
 }
 
+/** A custom domain's `ipAddressType`, when set, is one API Gateway takes (RegionalApis checks its own with it). */
+export function validateDomainIpAddressType(fail: ArgFailure, ipAddressType: unknown): void {
+  if (ipAddressType === undefined || (API_DOMAIN_IP_ADDRESS_TYPES as readonly unknown[]).includes(ipAddressType)) return;
+  fail("domain.ipAddressType", ipAddressType, "is not an IP address type of an API Gateway custom domain", 'Use "dualstack" (IPv4 and IPv6, the default) or "ipv4".');
+}
+
 const HTTP_API_DOCS = "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vs-rest.html";
 
 /**
@@ -136,12 +142,6 @@ const HTTP_API_DOCS = "https://docs.aws.amazon.com/apigateway/latest/developergu
  * has the table). Everything here is from AWS's comparison, "Choose between REST APIs and HTTP APIs":
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vs-rest.html
  */
-/** A custom domain's `ipAddressType`, when set, is one API Gateway takes (RegionalApis checks its own with it). */
-export function validateDomainIpAddressType(fail: ArgFailure, ipAddressType: unknown): void {
-  if (ipAddressType === undefined || (API_DOMAIN_IP_ADDRESS_TYPES as readonly unknown[]).includes(ipAddressType)) return;
-  fail("domain.ipAddressType", ipAddressType, "is not an IP address type of an API Gateway custom domain", 'Use "dualstack" (IPv4 and IPv6, the default) or "ipv4".');
-}
-
 function validateHttpKind(fail: ArgFailure, args: ServerlessApiArgs): void {
   const cognito = Object.entries(args.authorizers ?? {}).filter(([, a]) => a.type === "cognito");
   if (args.kind !== ApiKind.Http) {

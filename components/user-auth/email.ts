@@ -65,19 +65,18 @@ export function validateEmail(fail: ArgFailure, email: UserAuthEmail, poolRegion
 }
 
 /**
- * Cognito's built-in sender, stated rather than left unset. The AWS provider ignores a removed `emailConfiguration`
+ * Cognito's `emailConfiguration` for the pool: SES (DEVELOPER) when a sender is given, else Cognito's built-in sender,
+ * stated rather than left unset. The AWS provider ignores a removed `emailConfiguration`
  * block (terraform-provider-aws internal/service/cognitoidp/user_pool.go: `"email_configuration": {… DiffSuppressFunc:
  * verify.SuppressMissingOptionalConfigurationBlock}`, which is `return old == "1" && new == "0"`), and every later
  * UpdateUserPool sends the block still in the state. So a pool whose SES sender was removed by leaving the block out
  * would go on sending through SES, and break once that identity is deleted. COGNITO_DEFAULT is EmailConfigurationType's
  * "built-in email functionality" (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html);
- * no field of the block forces a new pool, so switching either way is an UpdateUserPool.
+ * no field of the block forces a new pool, so switching either way is an UpdateUserPool. A new object each call: pools
+ * share no mutable default.
  */
-export const COGNITO_DEFAULT_SENDER: aws.types.input.cognito.UserPoolEmailConfiguration = { emailSendingAccount: "COGNITO_DEFAULT" };
-
-/** Cognito's `emailConfiguration` for the pool: SES (DEVELOPER) when a sender is given, else Cognito's own sender, stated. */
 export function emailConfiguration(name: string, email: UserAuthEmail | undefined, poolRegion: pulumi.Output<string>): aws.types.input.cognito.UserPoolEmailConfiguration {
-  if (!email) return COGNITO_DEFAULT_SENDER;
+  if (!email) return { emailSendingAccount: "COGNITO_DEFAULT" };
   return {
     emailSendingAccount: "DEVELOPER",
     sourceArn: pulumi.all([email.sesIdentityArn, poolRegion]).apply(([arn, region]) => assertSesSender(name, arn, email.from, region)),
