@@ -39,7 +39,7 @@
  */
 import { asArray, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { finding, regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
+import { finding, referenced, regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
 import { policyOf } from "./route53";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
@@ -806,13 +806,42 @@ function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, de
     : `The update creates the new, empty ${noun}, ${moves}, and the deployed one is deleted with ${data}`;
 }
 
+const REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig";
+const BUCKET_LOGGING = "aws:s3/bucketLogging:BucketLogging";
+
+/**
+ * The buckets of `graph` that hold only copies: the destination of a replication rule whose source bucket the plan
+ * keeps, and the access-log bucket of such a replica (the replica's own logs). Replacing or moving one loses nothing
+ * the stack does not keep in the source. A new replica starts empty: "Objects that existed before you set up
+ * replication aren't replicated automatically ... use S3 Batch Replication"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-how-setup.html).
+ */
+function copyBuckets(graph: Graph): Set<string> {
+  const replicas = new Set<string>();
+  for (const config of ofType(graph, REPLICATION)) {
+    if (!referenced(graph, BUCKET, config.inputs.bucket)) continue;
+    for (const rule of asArray(config.inputs.rules)) {
+      const replica = referenced(graph, BUCKET, rule?.destination?.bucket);
+      if (replica) replicas.add(replica.urn);
+    }
+  }
+  const copies = new Set(replicas);
+  for (const logging of ofType(graph, BUCKET_LOGGING)) {
+    const source = referenced(graph, BUCKET, logging.inputs.bucket);
+    const target = referenced(graph, BUCKET, logging.inputs.targetBucket);
+    if (source && target && replicas.has(source.urn)) copies.add(target.urn);
+  }
+  return copies;
+}
+
 /**
  * Tables, user pools and buckets that the update replaces (a replace-forcing input changed) or gives up for a new one
  * of the same type under the same parent (renamed without aliases): the app moves to a new, empty one, and the
  * deployed one is left outside the stack (retainOnDelete), deleted with its data, or refuses its delete half-way
  * (deletion protection). A resource with `protect` is left out: the engine refuses to replace or delete it before the
- * update starts. A deployed resource whose inputs the deployed plan does not hold (a plan saved before they were kept)
- * is judged for renames only.
+ * update starts, and so is a bucket of copies (copyBuckets: a replica and its log bucket, e.g. in another region). A
+ * deployed resource whose inputs the deployed plan does not hold (a plan saved before they were kept) is judged for
+ * renames only.
  */
 function statefulFindings(
   deployed: Graph,
@@ -826,11 +855,12 @@ function statefulFindings(
   const afterUrns = new Set(after.map((r) => r.urn));
   const nameOf = (graph: Graph, urn: string | undefined) => (urn ? graph.find((r) => r.urn === urn)?.name : undefined);
   const at = (r: RecordedResource) => `${r.type} ${r.name}`;
+  const copies = copyBuckets(after);
 
   for (const next of after) {
     const kind = statefulKind.get(next.type);
     const old = deployedByUrn.get(next.urn);
-    if (!kind || !old || old.protect || !hasInputs(old)) continue;
+    if (!kind || !old || old.protect || !hasInputs(old) || copies.has(next.urn)) continue;
     const changes = statefulChanges(kind, old, deployed, next, after, context);
     if (changes.length === 0 || nameTaken(next, old)) continue;
     const deleteFirst = next.deleteBeforeReplace === true || text(next.inputs[kind.autonameField]) !== undefined;
@@ -845,9 +875,14 @@ function statefulFindings(
     );
   }
 
-  // Renamed without aliases: a deployed resource whose URN nothing in the new plan has or claims, and new ones of its
+  // Renamed without aliases: a deployed resource whose URN nothing in the new plan has or claims, and a new one of its
   // type under the same parent (or under a parent that was itself renamed: the same chain of types, the old parent
-  // gone, the new one new).
+  // gone, the new one new). Nothing in a plan says which new resource a removed one became, so a pair is read as a
+  // rename only where little else explains it: the new one has the removed one's local name (the name after its
+  // parent's, `data-gallery` → `db-gallery`), or it is the only one of the type created there while the removed one is
+  // the only one removed, made like it (the same replace-forcing inputs: an unrelated table has its own key schema), and
+  // no copy (a replica's new bucket). Anything else (two tables swapped for two others, a replica moved to another
+  // region) is a change the program means, and is not reported; a reviewed finding is accepted with `accept`.
   const qualifiedType = (urn: string) => urn.split("::")[2];
   const sameParent = (old: RecordedResource, next: RecordedResource) =>
     old.parent === next.parent ||
@@ -856,14 +891,19 @@ function statefulFindings(
     const parentName = nameOf(graph, r.parent);
     return parentName && r.name.startsWith(parentName) ? r.name.slice(parentName.length) : r.name;
   };
-  for (const old of deployed) {
-    const kind = statefulKind.get(old.type);
-    if (!kind || old.protect || afterUrns.has(old.urn)) continue;
+  const removed = deployed.filter((r) => statefulKind.has(r.type) && !afterUrns.has(r.urn));
+  for (const old of removed) {
+    const kind = statefulKind.get(old.type)!;
+    if (old.protect) continue;
     const created = after.filter((next) => next.type === old.type && !deployedByUrn.has(next.urn) && sameParent(old, next));
     // A new one refused for the name the deployed one holds is TransitionNameTaken's: the update stops there.
     if (created.length === 0 || created.some((next) => nameTaken(next, old))) continue;
     const sameLocalName = created.filter((next) => localName(after, next) === localName(deployed, old));
-    const candidates = sameLocalName.length > 0 ? sameLocalName : created;
+    const removedThere = removed.filter((r) => r.type === old.type && r.parent === old.parent);
+    const aloneAndAlike =
+      created.length === 1 && removedThere.length === 1 && hasInputs(old) && !copies.has(created[0].urn) && statefulChanges(kind, old, deployed, created[0], after, context).length === 0;
+    const candidates = sameLocalName.length > 0 ? sameLocalName : aloneAndAlike ? created : [];
+    if (candidates.length === 0) continue;
     const next = candidates[0];
     const outcome = statefulOutcome(kind, old, deleteSkipped(old, afterUrns), false);
     const oldParent = nameOf(deployed, old.parent);

@@ -464,6 +464,44 @@ describe("checkPlanTransition: a table, user pool or bucket that the update repl
     expect(keyRenamed[0].fix).toContain('aliases: [{ name: "data-gallery" }]');
   });
 
+  it("passes a table removed and an unrelated one added in the same update (another key schema), under a DataTier or the stack", async () => {
+    const counts = { attributes: { id: "S" }, partitionKey: "id" };
+    const invoices = { attributes: { invoiceId: "S", issuedAt: "S" }, partitionKey: "invoiceId", sortKey: "issuedAt" };
+    const tier = (tables: Record<string, unknown>) => recordProgram(() => new DataTier("data", { tables: { gallery: gallery as TableArgs, ...tables } as Record<string, TableArgs>, region: "us-east-1", ...prod }));
+    expect(transition(await tier({ counts }), await tier({ invoices })).map(formatFinding)).toEqual([]);
+    // The reviewer's case at the top of the stack (hand-built): counts removed, invoices added, made differently.
+    const stack = "urn:pulumi:prod::p::pulumi:pulumi:Stack::p-prod";
+    const table = (logical: string, inputs: Record<string, unknown>) => handBuilt(TABLE, logical, inputs, { parent: stack });
+    expect(rules([table("counts", { hashKey: "id" }), table("gallery", { hashKey: "pk" })], [table("gallery", { hashKey: "pk" }), table("invoices", { hashKey: "invoiceId", rangeKey: "issuedAt" })])).toEqual([]);
+    // One removed and one created alike under one parent is still read as a rename (nothing tells them apart): accept it if it is not.
+    expect(rules([table("counts", { hashKey: "pk" })], [table("invoices", { hashKey: "pk" })])).toEqual([["TransitionStatefulReplaced", `${TABLE} invoices`]]);
+  });
+
+  it("pairs a removed table only with a new one of its local name when several come and go under one parent", async () => {
+    const spec = { attributes: { pk: "S" }, partitionKey: "pk" };
+    const tier = (name: string, keys: string[]) => recordProgram(() => new DataTier(name, { tables: Object.fromEntries(keys.map((key) => [key, spec])) as Record<string, TableArgs>, region: "us-east-1", ...prod }));
+    // a and b removed, c and d added: no pair has one local name, and neither side is alone.
+    expect(transition(await tier("data", ["a", "b"]), await tier("data", ["c", "d"])).map(formatFinding)).toEqual([]);
+    // The DataTier renamed (data → db) while b gives way to c: db-a is data-a renamed; c and b are two tables.
+    const renamed = transition(await tier("data", ["a", "b"]), await tier("db", ["a", "c"]));
+    expect(renamed.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${TABLE} db-a`]]);
+  });
+
+  it("passes a replica region swapped for another: UploadBucket.replicate and StaticSite replicaRegion us-west-2 → eu-west-1", async () => {
+    const uploads = (region: string, retainOnDelete: boolean) =>
+      recordProgram(() => {
+        new UploadBucket("uploads", { retainOnDelete }).replicate(region, "originals/");
+      });
+    const site = (replicaRegion: string, retainOnDelete: boolean) => recordProgram(() => new StaticSite("site", { path: "tests/fixtures/site", replicaRegion, retainOnDelete }));
+    for (const retainOnDelete of [true, false]) {
+      expect(transition(await uploads("us-west-2", retainOnDelete), await uploads("eu-west-1", retainOnDelete)).map(formatFinding), `UploadBucket, retainOnDelete ${retainOnDelete}`).toEqual([]);
+      expect(transition(await site("us-west-2", retainOnDelete), await site("eu-west-1", retainOnDelete)).map(formatFinding), `StaticSite, retainOnDelete ${retainOnDelete}`).toEqual([]);
+    }
+    // The source bucket is no copy: its region moved is still reported.
+    const moved = transition(await recordProgram(() => new UploadBucket("uploads", { region: "us-east-1" })), await recordProgram(() => new UploadBucket("uploads", { region: "us-east-2" })));
+    expect(moved.map((f) => f.resource)).toContain(`${BUCKET} uploads-bucket`);
+  });
+
   it("passes the same tables, a table added beside them, changes that update in place, and a table removed with nothing new", async () => {
     const deployed = await dataTier();
     // protect: true makes the engine refuse the replacement itself, before anything is created.
