@@ -39,7 +39,7 @@
  */
 import { asArray, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { finding, referenced, regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
+import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
 import { policyOf } from "./route53";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
@@ -92,6 +92,15 @@ export interface TransitionNamedType {
 }
 
 type TransitionContext = Pick<DeployRuleContext, "region">;
+
+/** A finding of `checkPlanTransition`: a deploy finding with the URN of its resource, which an acceptance names. */
+export interface TransitionFinding extends DeployFinding {
+  urn: string;
+}
+
+function finding(rule: string, resource: RecordedResource, problem: string, fix: string, stack?: string): TransitionFinding {
+  return { ...deployFinding(rule, resource, problem, fix, stack), urn: resource.urn };
+}
 
 const PROVIDER = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service";
 const RECORD = "aws:route53/record:Record";
@@ -453,7 +462,7 @@ function deleteSkipped(old: RecordedResource, afterUrns: ReadonlySet<string>): b
 
 /** A name the update asks for while a deployed resource still holds it: the finding, with both resources. */
 interface NameCollision {
-  finding: DeployFinding;
+  finding: TransitionFinding;
   resource: RecordedResource;
   holder: RecordedResource;
 }
@@ -532,9 +541,9 @@ function nameCollisions(before: Graph, after: Graph, context: TransitionContext,
           if (kind.upserts?.(resource)) {
             // The create overwrites; the harm is the old copy's delete afterwards, which removes the one resource of that name.
             if (!deletedLater) continue;
-            collisions.push({ resource, holder, finding: { rule: "TransitionNameOverwritten", ...(stack === undefined ? {} : { stack }), resource: at(resource), problem: `${reason}. ${kind.refusal}, so the create succeeds; then the delete of the old copy removes the only ${kind.label} of that name: the update succeeds, the ${kind.label} is gone, and the state says it exists until pulumi refresh`, fix } });
+            collisions.push({ resource, holder, finding: finding("TransitionNameOverwritten", resource, `${reason}. ${kind.refusal}, so the create succeeds; then the delete of the old copy removes the only ${kind.label} of that name: the update succeeds, the ${kind.label} is gone, and the state says it exists until pulumi refresh`, fix, stack) });
           } else {
-            collisions.push({ resource, holder, finding: { rule: "TransitionNameTaken", ...(stack === undefined ? {} : { stack }), resource: at(resource), problem: `${reason}. ${kind.refusal}, and the update stops part-way`, fix } });
+            collisions.push({ resource, holder, finding: finding("TransitionNameTaken", resource, `${reason}. ${kind.refusal}, and the update stops part-way`, fix, stack) });
           }
         }
       }
@@ -555,8 +564,8 @@ const recordSetKey = (r: RecordedResource) => JSON.stringify([r.inputs.zoneId, r
  * update that changes its setIdentifier (record.go resourceRecordUpdate: "Delete the old and create the new records in
  * a single batch"), with no other record of the old policy left and every other new record waiting for it.
  */
-function routingFindings(before: Graph, after: Graph, stack: string | undefined): DeployFinding[] {
-  const findings: DeployFinding[] = [];
+function routingFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  const findings: TransitionFinding[] = [];
   const group = (graph: Graph) => {
     const sets = new Map<string, RecordedResource[]>();
     for (const r of ofType(graph, RECORD)) sets.set(recordSetKey(r), [...(sets.get(recordSetKey(r)) ?? []), r]);
@@ -588,7 +597,7 @@ function routingFindings(before: Graph, after: Graph, stack: string | undefined)
       : inPlaceSwitch
         ? `switch in two steps: delete the deployed records of ${name} first (for RegionalApis apiRouting, the procedure in docs/multi-region.md: both DELETEs in one change batch, pulumi refresh, then pulumi up), or keep ${from} routing`
         : `keep one record on the deployed record's logical name (aliases) so its update switches the name in one call (its setIdentifier changes) and make the other records dependOn it; where more than one deployed record has the old policy, delete them first (pulumi up --target of their removal, or the procedure in docs/multi-region.md)`;
-    findings.push({ rule: "TransitionRoutingPolicy", ...(stack === undefined ? {} : { stack }), resource: `${first.type} ${(switcher ? stragglers[0] : first).name}`, problem, fix });
+    findings.push(finding("TransitionRoutingPolicy", switcher ? stragglers[0] : first, problem, fix, stack));
   }
   return findings;
 }
@@ -602,9 +611,9 @@ function routingFindings(before: Graph, after: Graph, stack: string | undefined)
  * change is reported whenever the deployed lock is a compliance one. A lock whose inputs the deployed plan does not
  * hold (saved before they were kept) is not judged.
  */
-function vaultLockFindings(before: Graph, after: Graph, stack: string | undefined): DeployFinding[] {
+function vaultLockFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
-  const findings: DeployFinding[] = [];
+  const findings: TransitionFinding[] = [];
   for (const lock of ofType(after, VAULT_LOCK)) {
     const old = beforeByUrn.get(lock.urn);
     const deployedDays = old?.inputs.changeableForDays;
@@ -849,12 +858,11 @@ function statefulFindings(
   context: TransitionContext,
   stack: string | undefined,
   nameTaken: (next: RecordedResource, old: RecordedResource) => boolean,
-): DeployFinding[] {
-  const findings: DeployFinding[] = [];
+): TransitionFinding[] {
+  const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterUrns = new Set(after.map((r) => r.urn));
   const nameOf = (graph: Graph, urn: string | undefined) => (urn ? graph.find((r) => r.urn === urn)?.name : undefined);
-  const at = (r: RecordedResource) => `${r.type} ${r.name}`;
   const copies = copyBuckets(after);
 
   for (const next of after) {
@@ -919,7 +927,7 @@ function statefulFindings(
         ? `is created by the update while ${kind.label} ${old.name} of the deployed plan is removed from the program, ${under}: if it is that ${kind.noun} renamed without aliases, Pulumi creates a second one and removes the deployed one. ${outcome}`
         : `is removed from the program while ${candidates.map((r) => r.name).join(", ")} of the same type are created ${under}: if one of them is this ${kind.noun} renamed without aliases, Pulumi creates a second one and removes the deployed one. ${outcome}`) +
       (kind.consequence ? `. ${kind.consequence}` : "");
-    findings.push({ rule: "TransitionStatefulReplaced", ...(stack === undefined ? {} : { stack }), resource: at(candidates.length === 1 ? next : old), problem, fix });
+    findings.push(finding("TransitionStatefulReplaced", candidates.length === 1 ? next : old, problem, fix, stack));
   }
   return findings;
 }
@@ -930,8 +938,8 @@ function statefulFindings(
  * (TransitionProtectedReplicaRemoved). A replaced table is TransitionStatefulReplaced's; a table whose inputs the
  * deployed plan does not hold is not judged.
  */
-function replicaFindings(deployed: Graph, after: Graph, context: TransitionContext, stack: string | undefined): DeployFinding[] {
-  const findings: DeployFinding[] = [];
+function replicaFindings(deployed: Graph, after: Graph, context: TransitionContext, stack: string | undefined): TransitionFinding[] {
+  const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const kind = statefulKind.get(TABLE)!;
   for (const table of ofType(after, TABLE)) {
@@ -978,13 +986,44 @@ function replicaFindings(deployed: Graph, after: Graph, context: TransitionConte
   return findings;
 }
 
+export interface TransitionOptions {
+  /**
+   * Findings accepted after review, each `<Rule>:<urn>` (`TransitionStatefulReplaced:urn:pulumi:prod::…::invoices`):
+   * the rule's finding on the resource of that URN is left out. For what a check cannot tell from the plans (a new
+   * table that is not the removed one renamed) and the change is meant.
+   */
+  accept?: readonly string[];
+}
+
+/** One acceptance, `<Rule>:<urn>`, or an error that says what is wrong with it. */
+export function parseAcceptance(entry: string): { rule: string; urn: string } {
+  const colon = entry.indexOf(":");
+  const [rule, urn] = colon < 0 ? [entry, ""] : [entry.slice(0, colon), entry.slice(colon + 1)];
+  const ids: readonly string[] = PLAN_TRANSITION_RULES.map((r) => r.id);
+  if (!ids.includes(rule)) throw new Error(`accept "${entry}": ${rule || "(nothing)"} is not a transition rule (${ids.join(", ")}): write <Rule>:<urn>, as npm run plan -- --since prints it under the finding`);
+  if (!urn.startsWith("urn:pulumi:")) throw new Error(`accept "${entry}" names no resource: write <Rule>:<urn>, as npm run plan -- --since prints it under the finding`);
+  return { rule, urn };
+}
+
+/** `findings` without the accepted ones (`accept`: `<Rule>:<urn>` each), the accepted ones, and the acceptances that matched none. */
+export function acceptTransitionFindings(findings: readonly TransitionFinding[], accept: readonly string[]): { findings: TransitionFinding[]; accepted: TransitionFinding[]; unused: string[] } {
+  const wanted = accept.map((entry) => ({ entry, ...parseAcceptance(entry) }));
+  const matches = (f: TransitionFinding, w: (typeof wanted)[number]) => f.rule === w.rule && f.urn === w.urn;
+  return {
+    findings: findings.filter((f) => !wanted.some((w) => matches(f, w))),
+    accepted: findings.filter((f) => wanted.some((w) => matches(f, w))),
+    unused: wanted.filter((w) => !findings.some((f) => matches(f, w))).map((w) => w.entry),
+  };
+}
+
 /**
  * What goes wrong when a stack deployed with plan `before` is updated to plan `after` (both recorded in update mode,
  * e.g. main's plan and a branch's). An empty list means none of the known second-deploy failures; the single-plan
  * rules (`checkDeployRules`) still apply to `after` on its own. `context.stack` is copied onto the findings;
- * `context.region` is the stack's `aws:region` (scopes regional names).
+ * `context.region` is the stack's `aws:region` (scopes regional names). `options.accept` leaves out findings accepted
+ * after review.
  */
-export function checkPlanTransition(before: Graph, after: Graph, context: Partial<Pick<DeployRuleContext, "stack" | "region">> = {}): DeployFinding[] {
+export function checkPlanTransition(before: Graph, after: Graph, context: Partial<Pick<DeployRuleContext, "stack" | "region">> = {}, options: TransitionOptions = {}): TransitionFinding[] {
   const scope: TransitionContext = { region: context.region ?? "" };
   const matched = claims(before, after);
   const deployed = renamedByAliases(before, matched.renamed);
@@ -1001,7 +1040,8 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...replicaFindings(deployed, after, scope, context.stack),
     ...deploymentFindings(deployed, after, context.stack),
   ];
-  return [...found, ...retainedTooLateFindings(deployed, after, scope, context.stack, new Set(found.map((f) => f.resource)))];
+  const all = [...found, ...retainedTooLateFindings(deployed, after, scope, context.stack, new Set(found.map((f) => f.resource)))];
+  return options.accept ? acceptTransitionFindings(all, options.accept).findings : all;
 }
 
 /** A REST API deployment's replace-forcing inputs (deployment.go: rest_api_id, triggers and variables are ForceNew). */
@@ -1016,8 +1056,8 @@ const STAGE_KIND = TRANSITION_NAMED_TYPES.find((kind) => kind.type === STAGE)!;
  * deployment and the stage ignores changes of that input (`ignoreChanges`), or when the program still names the
  * removed deployment's id. A stage the update removes or replaces is deleted first (it depends on the deployment).
  */
-function deploymentFindings(deployed: Graph, after: Graph, stack: string | undefined): DeployFinding[] {
-  const findings: DeployFinding[] = [];
+function deploymentFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   const afterUrns = new Set(afterByUrn.keys());
@@ -1071,8 +1111,8 @@ const RETAIN_SOURCE = 'pulumi pkg/resource/deploy/step.go DeleteStep.Apply reads
  * the types whose replace-forcing inputs the checks know (the named, stateful and deployment types), and left to a
  * finding of another rule on the same resource, which says it.
  */
-function retainedTooLateFindings(deployed: Graph, after: Graph, context: TransitionContext, stack: string | undefined, reported: ReadonlySet<string>): DeployFinding[] {
-  const findings: DeployFinding[] = [];
+function retainedTooLateFindings(deployed: Graph, after: Graph, context: TransitionContext, stack: string | undefined, reported: ReadonlySet<string>): TransitionFinding[] {
+  const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterUrns = new Set(after.map((r) => r.urn));
   const named = new Map(TRANSITION_NAMED_TYPES.map((kind) => [kind.type, kind]));
@@ -1101,7 +1141,7 @@ function retainedTooLateFindings(deployed: Graph, after: Graph, context: Transit
  * update with "Duplicate resource alias '…' applied to resource with URN '…' conflicting with resource with URN '…'"
  * (pulumi/pulumi pkg/resource/deploy diag 2008), since the deployed resource can become only one of them.
  */
-function aliasFindings(duplicates: Claims["duplicates"], stack: string | undefined): DeployFinding[] {
+function aliasFindings(duplicates: Claims["duplicates"], stack: string | undefined): TransitionFinding[] {
   return duplicates.map(({ resource, alias, holder }) =>
     finding(
       "TransitionDuplicateAlias",

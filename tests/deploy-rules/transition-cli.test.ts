@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { planOptions, reportTransitionFindings, savedPlanFor } from "../../scripts/plan";
-import { checkPlanTransition, toSavedPlan } from "../../testing/deploy-rules";
+import { acceptTransitionFindings, checkPlanTransition, formatFinding, toSavedPlan } from "../../testing/deploy-rules";
 import { handBuilt } from "./fixture";
 
 const dashboard = (logical: string) => handBuilt("aws:cloudwatch/dashboard:Dashboard", logical, { dashboardName: "serverless-fullstack-prod", dashboardBody: "{}" });
@@ -14,6 +14,13 @@ describe("npm run plan options", () => {
     expect(planOptions(["--stack", "prod", "--save", "main.json"])).toEqual({ stack: "prod", preview: false, save: "main.json" });
     expect(planOptions(["--stack", "prod", "--since", "main.json"])).toEqual({ stack: "prod", preview: false, since: "main.json" });
     expect(planOptions([])).toEqual({ stack: "dev", preview: false });
+  });
+
+  it("takes --accept <Rule>:<urn> (repeated) with --since, checked before the program runs", () => {
+    const accept = ["TransitionStatefulReplaced:urn:pulumi:prod::serverless-fullstack::aws:dynamodb/table:Table::invoices", "TransitionNameTaken:urn:pulumi:prod::p::aws:s3/bucket:Bucket::b"];
+    expect(planOptions(["--stack", "prod", "--since", "main.json", "--accept", accept[0], "--accept", accept[1]])).toEqual({ stack: "prod", preview: false, since: "main.json", accept });
+    expect(() => planOptions(["--stack", "prod", "--accept", accept[0]])).toThrow("--accept accepts findings of --since: npm run plan -- --stack prod --since <file> --accept <Rule>:<urn>");
+    expect(() => planOptions(["--since", "main.json", "--accept", "TransitionStatefulReplaced"])).toThrow('accept "TransitionStatefulReplaced" names no resource');
   });
 
   it("refuses them with --preview (outputs unknown) and without a file name", () => {
@@ -50,8 +57,23 @@ describe("the --since report", () => {
     expect(reportTransitionFindings(findings, "main.json", (line) => lines.push(line))).toBe(1);
     expect(lines[0]).toBe("\nSince main.json: 1 finding(s) a `pulumi up` from that plan to this one would fail on or break:");
     expect(lines[1]).toMatch(/^ {2}- prod: \[TransitionNameOverwritten\] aws:cloudwatch\/dashboard:Dashboard monitoring-dashboard: .+\. Fix: /);
+    // How to accept it after review, to copy.
+    expect(lines[2]).toBe(`    accept after review: --accept TransitionNameOverwritten:${dashboard("monitoring-dashboard").urn}`);
     const none: string[] = [];
     expect(reportTransitionFindings([], "main.json", (line) => none.push(line))).toBe(0);
     expect(none).toEqual(["\nSince main.json: no findings."]);
+  });
+
+  it("lists the accepted findings and the acceptances that matched none, and exits 0 when every finding is accepted", () => {
+    const findings = checkPlanTransition([dashboard("ops-dashboard")], [dashboard("monitoring-dashboard")], { stack: "prod" });
+    const stale = "TransitionNameTaken:urn:pulumi:prod::p::aws:s3/bucket:Bucket::gone";
+    const lines: string[] = [];
+    expect(reportTransitionFindings(acceptTransitionFindings(findings, [`TransitionNameOverwritten:${findings[0].urn}`, stale]), "main.json", (line) => lines.push(line))).toBe(0);
+    expect(lines).toEqual([
+      "\nSince main.json: no findings.",
+      "Accepted with --accept (1):",
+      `  - ${formatFinding(findings[0])}`,
+      `warning: --accept ${stale} matches no finding of this comparison: drop it`,
+    ]);
   });
 });

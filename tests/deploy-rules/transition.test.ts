@@ -16,7 +16,7 @@ import { DataTier, type TableArgs } from "../../components/data-tier";
 import { UserAuth } from "../../components/user-auth";
 import { ServerlessApi, type ApiAuthorizer, type ServerlessApiArgs } from "../../components/serverless-api";
 import { StaticSite } from "../../components/static-site";
-import { checkPlanTransition, formatFinding, readSavedPlan, toSavedPlan } from "../../testing/deploy-rules";
+import { acceptTransitionFindings, checkPlanTransition, formatFinding, parseAcceptance, readSavedPlan, toSavedPlan } from "../../testing/deploy-rules";
 import { handBuilt } from "./fixture";
 import { realtimeOn } from "./fixtures/apigatewayv2";
 
@@ -50,6 +50,7 @@ describe("checkPlanTransition: a name taken by a new resource while the removed 
         resource: `${MODEL} api-model-post-v1-albums`,
         problem: expect.stringMatching(/^is created by the update as API Gateway model "PostAlbumsBody" of REST API rest-1; aws:apigateway\/model:Model api-model-post-api-albums of the deployed plan holds the name and is removed from the program, which Pulumi deletes only at the end of the update, after every create\. CreateModel is refused \(ConflictException\)/),
         fix: expect.stringContaining('aliases: [{ name: "api-model-post-api-albums" }]'),
+        urn: `urn:pulumi:dev::fixture::${MODEL}::api-model-post-v1-albums`,
       },
     ]);
     expect(formatFinding(findings[0])).toMatch(/^prod: \[TransitionNameTaken\] aws:apigateway\/model:Model api-model-post-v1-albums: is created/);
@@ -102,6 +103,32 @@ describe("checkPlanTransition: a name taken by a new resource while the removed 
     const dashboard = (logical: string, more: Partial<RecordedResource> = {}) => handBuilt(DASHBOARD, logical, { dashboardName: "ops", dashboardBody: "{}" }, more);
     expect(rules([dashboard("ops-dashboard", { retainOnDelete: true })], [dashboard("monitoring-dashboard")])).toEqual([]);
     expect(rules([record("site-a-0", { name: "a.example.com" }, { retainOnDelete: true })], [record("site-a", { name: "a.example.com" })])).toEqual([["TransitionNameTaken", `${RECORD} site-a`]]);
+  });
+});
+
+describe("checkPlanTransition: accepting a finding after review", () => {
+  const before = [model("api-model-post-api-albums")];
+  const after = [model("api-model-post-v1-albums")];
+
+  it("leaves out a finding named in accept by its rule and its resource's URN, which every finding carries", () => {
+    const [found] = checkPlanTransition(before, after, { stack: "prod" });
+    expect([found.rule, found.urn]).toEqual(["TransitionNameTaken", after[0].urn]);
+    expect(checkPlanTransition(before, after, { stack: "prod" }, { accept: [`TransitionNameTaken:${after[0].urn}`] })).toEqual([]);
+    // Another rule on that resource, or the rule on another resource, accepts nothing.
+    expect(checkPlanTransition(before, after, {}, { accept: [`TransitionStatefulReplaced:${after[0].urn}`, `TransitionNameTaken:${before[0].urn}`] }).map((f) => f.rule)).toEqual(["TransitionNameTaken"]);
+  });
+
+  it("says which findings were accepted and which acceptances matched none", () => {
+    const findings = checkPlanTransition(before, after);
+    const stale = `TransitionStatefulReplaced:${after[0].urn}`;
+    expect(acceptTransitionFindings(findings, [`TransitionNameTaken:${after[0].urn}`, stale])).toEqual({ findings: [], accepted: findings, unused: [stale] });
+  });
+
+  it("refuses an acceptance that is not <Rule>:<urn> of a transition rule", () => {
+    expect(() => checkPlanTransition(before, after, {}, { accept: ["TransitionNameTaken"] })).toThrow(
+      'accept "TransitionNameTaken" names no resource: write <Rule>:<urn>, as npm run plan -- --since prints it under the finding',
+    );
+    expect(() => parseAcceptance(`S3BucketName:${after[0].urn}`)).toThrow(/^accept "S3BucketName:urn:pulumi:.*": S3BucketName is not a transition rule \(TransitionNameTaken, TransitionNameOverwritten, /);
   });
 });
 
