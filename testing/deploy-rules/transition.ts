@@ -37,6 +37,7 @@
  * A deployed resource whose inputs the deployed plan does not hold (a plan saved before its type was checked) is judged
  * only for what needs none (a removal).
  */
+import { createHash } from "node:crypto";
 import { asArray, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
@@ -83,10 +84,15 @@ export interface TransitionNamedType {
   /** Said after the fix of a resource created beside a removed holder, where the usual aliases are not the whole answer. */
   fixNote?: string;
   /**
-   * The inputs a saved plan keeps (`toSavedPlan`): the ones `key`, `replaceOn` and `replaceWhen` read. Unset: all of
-   * them, for types whose inputs hold no secret and little else.
+   * The inputs a saved plan keeps (`toSavedPlan`): the ones `key`, `replaceOn` and `replaceWhen` read, `a.b` for one
+   * field of an object input. Unset: all of them, for types whose inputs hold no secret and little else.
    */
   savedInputs?: readonly string[];
+  /**
+   * Inputs read only for equality (a key, a replacement) that are secret or personal (an email address, a private
+   * key): a saved plan keeps them as `sha256:<hex>` (savedDigest), and they are compared as digests on both sides.
+   */
+  hashedInputs?: readonly string[];
   /** Where the replace-forcing inputs and the create call are read from. */
   source: string;
 }
@@ -113,6 +119,44 @@ const TABLE = "aws:dynamodb/table:Table";
 const USER_POOL = "aws:cognito/userPool:UserPool";
 const BUCKET = "aws:s3/bucket:Bucket";
 const text = (value: unknown) => (typeof value === "string" && value ? value : undefined);
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** JSON with object keys in one order, so that equal values give one digest. */
+const canonicalJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, v) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
+/**
+ * How a saved plan keeps a secret or personal input (`hashedInputs`): `sha256:<hex>` of the string (of canonical JSON
+ * for another value); a digest already is one. Undefined for unset.
+ */
+function savedDigest(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "string" && DIGEST.test(value)) return value;
+  return `sha256:${createHash("sha256").update(typeof value === "string" ? value : canonicalJson(value)).digest("hex")}`;
+}
+
+/**
+ * A subscription endpoint as findings print it (they reach CI logs): an address by its first letter and domain, a URL
+ * by its scheme and host (its path can hold a token), a phone number by its last two digits, with the start of its
+ * digest to tell masked ones apart. ARNs (SQS, Lambda, Firehose) are shown as they are.
+ */
+function maskedEndpoint(protocol: unknown, endpoint: unknown): string {
+  const value = String(endpoint ?? "");
+  if (DIGEST.test(value)) return `${value.slice(0, 15)}…`;
+  const digest = `(${savedDigest(value)!.slice(0, 15)})`;
+  if (protocol === "email" || protocol === "email-json") {
+    const at = value.lastIndexOf("@");
+    return `${at > 0 ? `${value[0]}…${value.slice(at)}` : "…"} ${digest}`;
+  }
+  if (protocol === "http" || protocol === "https") {
+    try {
+      const url = new URL(value);
+      return `${url.protocol}//${url.host}/… ${digest}`;
+    } catch {
+      return `… ${digest}`;
+    }
+  }
+  if (protocol === "sms") return `…${value.slice(-2)} ${digest}`;
+  return value;
+}
 /** Route 53 names as the provider stores them (record.go's StateFunc): lower case, no trailing dot. */
 const recordName = (value: unknown) => String(value ?? "").replace(/\.$/, "").toLowerCase();
 
@@ -158,6 +202,8 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     describe: (r) => `"${r.inputs.stageName}" of REST API ${r.inputs.restApi}`,
     replaceOn: ["stageName", "restApi"],
     refusal: "CreateStage is refused (ConflictException): stage names are unique within a REST API",
+    // What deploymentFindings reads too; not `variables` or the canary's `stageVariableOverrides`, which can hold secrets.
+    savedInputs: ["restApi", "stageName", "deployment", "canarySettings.deploymentId", "region"],
     source: `${PROVIDER}/apigateway/stage.go`,
   },
   {
@@ -168,6 +214,9 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     replaceOn: ["domainName", "certificateBody", "certificateChain", "certificatePrivateKey"],
     namespace: CUSTOM_DOMAINS,
     refusal: "CreateDomainName is refused: the domain name already exists",
+    // An imported certificate's private key (and its body and chain) is compared only for equality.
+    savedInputs: ["domainName", "endpointConfiguration", "region", "certificateBody", "certificateChain", "certificatePrivateKey"],
+    hashedInputs: ["certificateBody", "certificateChain", "certificatePrivateKey"],
     source: `${PROVIDER}/apigateway/domain_name.go`,
   },
   {
@@ -211,8 +260,9 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     type: SUBSCRIPTION,
     label: "SNS topic subscription",
     // SNS keeps one subscription per topic, protocol and endpoint; the topic's ARN names its region.
-    key: (r) => (text(r.inputs.topic) && text(r.inputs.protocol) && text(r.inputs.endpoint) ? JSON.stringify([r.inputs.topic, r.inputs.protocol, r.inputs.endpoint]) : undefined),
-    describe: (r) => `${r.inputs.protocol} ${r.inputs.endpoint} to topic ${r.inputs.topic}`,
+    // The endpoint (an email address, a phone number, a webhook URL with its token) is keyed and saved as its digest.
+    key: (r) => (text(r.inputs.topic) && text(r.inputs.protocol) && text(r.inputs.endpoint) ? JSON.stringify([r.inputs.topic, r.inputs.protocol, savedDigest(r.inputs.endpoint)]) : undefined),
+    describe: (r) => `${r.inputs.protocol} ${maskedEndpoint(r.inputs.protocol, r.inputs.endpoint)} to topic ${r.inputs.topic}`,
     // topic_subscription.go: endpoint, protocol and topic_arn are `ForceNew: true`.
     replaceOn: ["topic", "protocol", "endpoint"],
     // Create is Subscribe, which for an endpoint already subscribed answers with that subscription instead of a second
@@ -222,6 +272,8 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     // Unsubscribe(d.Id()), so the old copy's delete ends the subscription the new one holds.
     upserts: () => true,
     refusal: "Subscribe for an endpoint already subscribed to the topic returns the existing subscription's ARN",
+    savedInputs: ["topic", "protocol", "endpoint", "region"],
+    hashedInputs: ["endpoint"],
     source: `${PROVIDER}/sns/topic_subscription.go`,
   },
   {
@@ -433,17 +485,19 @@ function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, 
  * that `next` does not list in `ignoreChanges` (the engine keeps the deployed value of those, pulumi
  * pkg/resource/deploy/step_generator.go `processIgnoreChanges`), a `replaceOnChanges` input, or the kind's own rule.
  */
-function replaceReasons(kind: Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen">, old: RecordedResource, next: RecordedResource): string[] {
+function replaceReasons(kind: Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "hashedInputs">, old: RecordedResource, next: RecordedResource): string[] {
   const ignored = new Set(next.ignoreChanges ?? []);
   const requested = next.replaceOnChanges ?? [];
   if (requested.includes("*")) return JSON.stringify(old.inputs) !== JSON.stringify(next.inputs) ? ["replaceOnChanges: *"] : [];
-  const normalise = (field: string, value: unknown) => (kind.type === RECORD && field === "name" ? recordName(value) : JSON.stringify(value ?? null));
+  const hashed = new Set(kind.hashedInputs ?? []);
+  const normalise = (field: string, value: unknown) =>
+    hashed.has(field) ? (savedDigest(value) ?? "null") : kind.type === RECORD && field === "name" ? recordName(value) : JSON.stringify(value ?? null);
   const reasons = [...new Set([...kind.replaceOn, ...requested])]
     .filter((field) => !ignored.has(field) && normalise(field, old.inputs[field]) !== normalise(field, next.inputs[field]))
     .map((field) => {
       const [from, to] = [shown(old.inputs[field]), shown(next.inputs[field])];
-      // A digest map (a deployment's triggers) says nothing more when printed.
-      return from.length + to.length > 80 ? `${field} (changed)` : `${field} (${from} → ${to})`;
+      // A digest map (a deployment's triggers) says nothing more when printed, and a secret is not printed.
+      return hashed.has(field) || from.length + to.length > 80 ? `${field} (changed)` : `${field} (${from} → ${to})`;
     });
   const own = kind.replaceWhen?.(old, next);
   return own ? [...reasons, own] : reasons;
@@ -1044,8 +1098,11 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
   return options.accept ? acceptTransitionFindings(all, options.accept).findings : all;
 }
 
-/** A REST API deployment's replace-forcing inputs (deployment.go: rest_api_id, triggers and variables are ForceNew). */
-const DEPLOYMENT_KIND = { type: DEPLOYMENT, replaceOn: ["restApi", "triggers", "variables", "region"] } as const;
+/**
+ * A REST API deployment's replace-forcing inputs (deployment.go: rest_api_id, triggers and variables are ForceNew).
+ * Its `variables` become the stage's variables, which can hold secrets: compared (and saved) as a digest.
+ */
+const DEPLOYMENT_KIND = { type: DEPLOYMENT, replaceOn: ["restApi", "triggers", "variables", "region"], hashedInputs: ["variables"] } as const;
 const STAGE_KIND = TRANSITION_NAMED_TYPES.find((kind) => kind.type === STAGE)!;
 
 /**
@@ -1245,26 +1302,40 @@ export interface SavedPlan {
 
 /**
  * A plan for a file: every resource's identity, options and dependencies, and the inputs the transition checks read:
- * of the named types (TRANSITION_NAMED_TYPES) their `savedInputs`, or all of them where those hold nothing else; of
- * tables, user pools and buckets (TRANSITION_STATEFUL_TYPES) the replace-forcing and protection inputs (not a pool's
- * email or SMS configuration, not a table's attributes); of REST API deployments `restApi`, `triggers` (a digest of
- * the API's parts in ServerlessApi), `variables` and `region`; of backup vault locks all; of providers the region.
- * Other inputs are left out: they can hold secrets (resolved config secrets, environment variables, a CloudFront
+ * of the named types (TRANSITION_NAMED_TYPES) their `savedInputs`, or all of them where those hold nothing secret or
+ * personal; of tables, user pools and buckets (TRANSITION_STATEFUL_TYPES) the replace-forcing and protection inputs
+ * (not a pool's email or SMS configuration, not a table's attributes); of REST API deployments `restApi`, `triggers`
+ * (a digest of the API's parts in ServerlessApi), `variables` and `region`; of backup vault locks all; of providers the
+ * region. Inputs read only for equality that are secret or personal (`hashedInputs`: a subscription's endpoint, an
+ * imported certificate and its private key, a deployment's variables) are kept as `sha256:<hex>` digests. Other inputs
+ * are left out: they can hold secrets (resolved config secrets, environment variables, stage variables, a CloudFront
  * origin's secret header) and Lambda code, and no transition check reads them.
  */
 export function toSavedPlan(graph: Graph, context: Pick<DeployRuleContext, "stack" | "region">): SavedPlan {
   const named = new Map(TRANSITION_NAMED_TYPES.map((kind) => [kind.type, kind]));
   const statefulFields = (kind: TransitionStatefulType) => [...kind.replaceOn, ...kind.replaceWhenSet, ...kind.alsoKept, "region"];
-  const pick = (r: RecordedResource, fields: readonly string[]) => Object.fromEntries(fields.filter((field) => r.inputs[field] !== undefined).map((field) => [field, r.inputs[field]]));
+  /** The inputs named by `fields` (`a.b`: field b of object input a), with `hashed` ones as digests. */
+  const pick = (r: RecordedResource, fields: readonly string[], hashed: readonly string[]) => {
+    const picked: Record<string, any> = {};
+    for (const field of fields) {
+      const [head, part] = field.split(".");
+      const value = part === undefined ? r.inputs[head] : r.inputs[head]?.[part];
+      if (value === undefined) continue;
+      if (part === undefined) picked[head] = hashed.includes(head) ? savedDigest(value) : value;
+      else picked[head] = { ...picked[head], [part]: value };
+    }
+    return picked;
+  };
   const resources = graph.map((r): RecordedResource => {
     const kind = named.get(r.type);
     const stateful = statefulKind.get(r.type);
     const fields = [...new Set([...(kind?.savedInputs ?? []), ...(stateful ? statefulFields(stateful) : []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.replaceOn : [])])];
+    const hashed = [...(kind?.hashedInputs ?? []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.hashedInputs : [])];
     const inputs =
       (kind && !kind.savedInputs) || TRANSITION_INPUT_TYPES.includes(r.type)
         ? r.inputs
         : fields.length > 0
-          ? pick(r, fields)
+          ? pick(r, fields, hashed)
           : r.type.startsWith("pulumi:providers:") && typeof r.inputs.region === "string"
             ? { region: r.inputs.region }
             : {};
