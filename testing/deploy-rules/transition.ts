@@ -420,6 +420,26 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     savedInputs: ["bucket", "bucketPrefix", "region"],
     source: `${PROVIDER}/s3/bucket.go`,
   },
+  {
+    type: TABLE,
+    label: "DynamoDB table",
+    // "In an AWS account, table names must be unique within each Region. That is, you can have two tables with same
+    // name if you create the tables in different Regions" (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html).
+    key: (r, graph, context) => (text(r.inputs.name) ? JSON.stringify([regionOf(graph, r, { stack: "", production: false, ...context }), r.inputs.name]) : undefined),
+    describe: (r) => `"${r.inputs.name}"`,
+    // The table's replace-forcing inputs as TransitionStatefulReplaced compares them (local indexes as a set, hashKey
+    // only when set); `region` is in the key, so a move to another region is another scope.
+    replaceOn: [],
+    replaceWhen: (before, after) => {
+      const changes = statefulInputChanges(statefulKind.get(TABLE)!, before, after);
+      return changes.length > 0 ? changes.join(", ") : undefined;
+    },
+    // An explicit `name` is the autoname field: a replacement is delete-first unless the deployed table is retained.
+    autonameField: "name",
+    refusal: 'CreateTable is refused (ResourceInUseException: "You attempted to recreate an existing table", API_CreateTable)',
+    savedInputs: ["name", "region"],
+    source: `${PROVIDER}/dynamodb/table.go`,
+  },
 ];
 
 const COGNITO = "COGNITO_USER_POOLS";
@@ -724,6 +744,11 @@ export interface TransitionStatefulType {
   deleteRefused(resource: RecordedResource): boolean | undefined;
   /** What AWS answers that delete. */
   refusal: string;
+  /**
+   * What AWS answers a create under the name the deployed one keeps when its delete is skipped, for types whose names
+   * are unique (a table per region, a bucket everywhere); unset where a second one of the name is allowed.
+   */
+  nameKeptRefusal?: string;
   /** The inputs to keep as deployed, and how to move the data to a differently made one. */
   keep: string;
   move: string;
@@ -755,6 +780,7 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     deleteRefused: (r) => (hasInputs(r) ? r.inputs.deletionProtectionEnabled === true || replicasOf(r).some((replica) => replica.deletionProtectionEnabled === true) : undefined),
     refusal:
       'deletion protection: "you must give your explicit delete confirmation before the table can be deleted"; the provider deletes a table\'s replicas first, and a protected replica refuses the same way',
+    nameKeptRefusal: 'CreateTable is refused (ResourceInUseException: "You attempted to recreate an existing table", API_CreateTable)',
     keep: "the deployed key schema (partitionKey/hashKey, sortKey/rangeKey), local indexes (localIndexes), tableName and region",
     move: "export it to S3 and import it into the new table, or copy it with a scan-and-write job",
     source: `${PROVIDER}/dynamodb/table.go`,
@@ -801,6 +827,7 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     deleteRefused: (r) => (hasInputs(r) ? r.inputs.forceDestroy !== true : undefined),
     refusal:
       'forceDestroy is off, and DeleteBucket fails while the bucket holds objects with BucketNotEmpty: "All objects … in the bucket must be deleted before the bucket itself can be deleted"',
+    nameKeptRefusal: "CreateBucket is refused (BucketAlreadyOwnedByYou; in us-east-1 the provider finds the bucket first and reports BucketAlreadyExists)",
     keep: "bucket, bucketPrefix, objectLockEnabled and region",
     move: "aws s3 sync, S3 Batch Operations or replication",
     source: `${PROVIDER}/s3/bucket.go`,
@@ -828,6 +855,16 @@ function shown(value: unknown): string {
 
 /** The replace-forcing changes between a deployed resource and its next self, as `field (old → new)`. */
 function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, next: RecordedResource, after: Graph, context: TransitionContext): string[] {
+  const changes = statefulInputChanges(kind, old, next);
+  const [from, to] = [where(deployed, old, context), where(after, next, context)];
+  if (from !== to) changes.push(`region (${from || "the provider's"} → ${to || "the provider's"})`);
+  return changes;
+}
+
+const where = (graph: Graph, r: RecordedResource, context: TransitionContext) => regionOf(graph, r, { stack: "", production: false, ...context });
+
+/** The replace-forcing input changes other than the region (which statefulChanges resolves through the graphs). */
+function statefulInputChanges(kind: TransitionStatefulType, old: RecordedResource, next: RecordedResource): string[] {
   const changes: string[] = [];
   for (const field of kind.replaceOn) {
     if (canonical(kind, field, old.inputs[field]) !== canonical(kind, field, next.inputs[field])) changes.push(`${field} (${shown(old.inputs[field])} → ${shown(next.inputs[field])})`);
@@ -836,20 +873,22 @@ function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, de
     const value = next.inputs[field];
     if (canonical(kind, field, value) !== "null" && canonical(kind, field, old.inputs[field]) !== canonical(kind, field, value)) changes.push(`${field} (${shown(old.inputs[field])} → ${shown(value)})`);
   }
-  const where = (graph: Graph, r: RecordedResource) => regionOf(graph, r, { stack: "", production: false, ...context });
-  const [from, to] = [where(deployed, old), where(after, next)];
-  if (from !== to) changes.push(`region (${from || "the provider's"} → ${to || "the provider's"})`);
   return changes;
 }
 
 /**
  * What becomes of the deployed copy and its data once the update stops using it. `deleteFirst`: the bridge or
  * deleteBeforeReplace deletes it before the new one exists; otherwise Pulumi creates the new one first (a removed
- * resource is deleted at the end of the update).
+ * resource is deleted at the end of the update). `keptName`: the name set by hand that the new one asks for in the
+ * deployed one's region, when that is the deployed one's own.
  */
-function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, deleteSkipped: boolean, deleteFirst: boolean): string {
+function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, deleteSkipped: boolean, deleteFirst: boolean, keptName?: string): string {
   const { noun, data } = kind;
   const moves = `everything that uses the ${noun} moves to the new, empty one`;
+  if (deleteSkipped && keptName !== undefined && kind.nameKeptRefusal) {
+    // The delete-first delete (a name set by hand) does nothing, so the name is still held when the create asks for it.
+    return `The deployed one's delete is skipped (${old.retainOnDelete ? "retainOnDelete" : "deletedWith a resource the update also deletes"}), so it keeps its name ${keptName}, which the new one asks for too: ${kind.nameKeptRefusal}, and the update stops before anything moves to the new ${noun}`;
+  }
   if (deleteSkipped) {
     return old.retainOnDelete
       ? `The deployed one is retained (retainOnDelete): the update succeeds, ${moves}, and the deployed one, with ${data}, stays in the account outside the stack; no error says so`
@@ -867,6 +906,12 @@ function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, de
   return deleteFirst
     ? `The deployed one is deleted with ${data} first (${kind.autonameField} set by hand, or deleteBeforeReplace), then the new, empty ${noun} is created`
     : `The update creates the new, empty ${noun}, ${moves}, and the deployed one is deleted with ${data}`;
+}
+
+/** The name set by hand that `next` asks for while `old` holds it (same autoname value, same region), if any. */
+function keptName(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, next: RecordedResource, after: Graph, context: TransitionContext): string | undefined {
+  const name = text(old.inputs[kind.autonameField]);
+  return name !== undefined && next.inputs[kind.autonameField] === name && where(deployed, old, context) === where(after, next, context) ? name : undefined;
 }
 
 const REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig";
@@ -926,11 +971,12 @@ function statefulFindings(
     const changes = statefulChanges(kind, old, deployed, next, after, context);
     if (changes.length === 0 || nameTaken(next, old)) continue;
     const deleteFirst = next.deleteBeforeReplace === true || text(next.inputs[kind.autonameField]) !== undefined;
+    const skipped = deleteSkipped(old, afterUrns);
     findings.push(
       finding(
         "TransitionStatefulReplaced",
         next,
-        `replaces ${kind.label} ${next.name}: ${changes.join(", ")} ${changes.length === 1 ? "forces" : "force"} a new ${kind.noun} (terraform-provider-aws ${kind.source.replace(`${PROVIDER}/`, "")}). ${statefulOutcome(kind, old, old.retainOnDelete, deleteFirst)}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
+        `replaces ${kind.label} ${next.name}: ${changes.join(", ")} ${changes.length === 1 ? "forces" : "force"} a new ${kind.noun} (terraform-provider-aws ${kind.source.replace(`${PROVIDER}/`, "")}). ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, next, after, context))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
         `keep ${kind.keep}. To change them, create a second ${kind.noun} beside the deployed one and move ${kind.data} to it (${kind.move}) before the deployed one leaves the program`,
         stack,
       ),
@@ -967,7 +1013,7 @@ function statefulFindings(
     const candidates = sameLocalName.length > 0 ? sameLocalName : aloneAndAlike ? created : [];
     if (candidates.length === 0) continue;
     const next = candidates[0];
-    const outcome = statefulOutcome(kind, old, deleteSkipped(old, afterUrns), false);
+    const outcome = statefulOutcome(kind, old, deleteSkipped(old, afterUrns), false, keptName(kind, old, deployed, next, after, context));
     const oldParent = nameOf(deployed, old.parent);
     const newParent = nameOf(after, next.parent);
     const parentRenamed = old.parent !== next.parent && oldParent !== undefined && newParent !== undefined;
@@ -1178,7 +1224,7 @@ function retainedTooLateFindings(deployed: Graph, after: Graph, context: Transit
     if (!old || !next.retainOnDelete || old.retainOnDelete || old.protect || !hasInputs(old) || deleteSkipped(old, afterUrns) || reported.has(`${next.type} ${next.name}`)) continue;
     const kind = named.get(next.type) ?? (next.type === DEPLOYMENT ? DEPLOYMENT_KIND : undefined);
     const stateful = statefulKind.get(next.type);
-    const reasons = kind ? replaceReasons(kind, old, next) : stateful ? statefulChanges(stateful, old, deployed, next, after, context) : [];
+    const reasons = stateful ? statefulChanges(stateful, old, deployed, next, after, context) : kind ? replaceReasons(kind, old, next) : [];
     if (reasons.length === 0) continue;
     findings.push(
       finding(

@@ -535,6 +535,31 @@ describe("checkPlanTransition: a table, user pool or bucket that the update repl
     expect(moved.map((f) => f.resource)).toContain(`${BUCKET} uploads-bucket`);
   });
 
+  it("finds a table with a fixed name renamed without aliases (orders → orders2, name orders-prod): CreateTable is refused while orders holds the name", () => {
+    const table = (logical: string, inputs: Record<string, unknown> = {}, more: Partial<RecordedResource> = {}) => handBuilt(TABLE, logical, { name: "orders-prod", hashKey: "pk", deletionProtectionEnabled: false, ...inputs }, more);
+    const findings = transition([table("orders")], [table("orders2")]);
+    // Not TransitionStatefulReplaced's "a new, empty table takes over": the create is refused, so nothing moves.
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${TABLE} orders2`]]);
+    expect(findings[0].problem).toMatch(/^is created by the update as DynamoDB table "orders-prod"; aws:dynamodb\/table:Table orders of the deployed plan holds the name and is removed from the program/);
+    expect(findings[0].problem).toMatch(/CreateTable is refused \(ResourceInUseException: "You attempted to recreate an existing table"/);
+    expect(findings[0].fix).toContain('aliases: [{ name: "orders" }]');
+    // Table names are per region: a removed table's name is free in another region.
+    expect(rules([table("orders")], [table("orders2", { region: "us-west-2" })])).toEqual([]);
+    // Replaced in place under its name while retained: the deployed copy keeps the name.
+    expect(rules([table("orders", {}, { retainOnDelete: true })], [table("orders", { rangeKey: "sk" }, { retainOnDelete: true })])).toEqual([["TransitionNameTaken", `${TABLE} orders`]]);
+    // Replaced delete-first (the name is set by hand), not retained: the name is free when the new one is created.
+    expect(rules([table("orders")], [table("orders", { rangeKey: "sk" })])).toEqual([["TransitionStatefulReplaced", `${TABLE} orders`]]);
+  });
+
+  it("says the create is refused when a replaced table with a hand-set name is not deleted (deletedWith a resource the update deletes)", () => {
+    const owner = handBuilt("aws:s3/bucket:Bucket", "owner", {});
+    const table = (inputs: Record<string, unknown>) => handBuilt(TABLE, "orders", { name: "orders-prod", hashKey: "pk", ...inputs }, { deletedWith: owner.urn });
+    const findings = transition([owner, table({})], [table({ rangeKey: "sk" })]);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${TABLE} orders`]]);
+    expect(findings[0].problem).toMatch(/The deployed one's delete is skipped \(deletedWith a resource the update also deletes\), so it keeps its name orders-prod, which the new one asks for too: CreateTable is refused \(ResourceInUseException/);
+    expect(findings[0].problem).not.toMatch(/the update succeeds/);
+  });
+
   it("passes the same tables, a table added beside them, changes that update in place, and a table removed with nothing new", async () => {
     const deployed = await dataTier();
     // protect: true makes the engine refuse the replacement itself, before anything is created.
