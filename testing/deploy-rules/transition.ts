@@ -779,7 +779,7 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     // https://repost.aws/knowledge-center/dynamodb-accidental-delete-protection.
     deleteRefused: (r) => (hasInputs(r) ? r.inputs.deletionProtectionEnabled === true || replicasOf(r).some((replica) => replica.deletionProtectionEnabled === true) : undefined),
     refusal:
-      'deletion protection: "you must give your explicit delete confirmation before the table can be deleted"; the provider deletes a table\'s replicas first, and a protected replica refuses the same way',
+      'deletion protection: "you must give your explicit delete confirmation before the table can be deleted"; the provider deletes a table\'s replicas first, and a protected replica is expected to refuse too, which is inferred, not confirmed',
     nameKeptRefusal: 'CreateTable is refused (ResourceInUseException: "You attempted to recreate an existing table", API_CreateTable)',
     keep: "the deployed key schema (partitionKey/hashKey, sortKey/rangeKey), local indexes (localIndexes), tableName and region",
     move: "export it to S3 and import it into the new table, or copy it with a scan-and-write job",
@@ -1068,7 +1068,10 @@ function replicaFindings(deployed: Graph, after: Graph, context: TransitionConte
     }
     // table.go updateReplica → deleteReplicas sends ReplicaUpdates [{ Delete: { RegionName } }] and never turns the
     // replica's deletion protection off first; each replica is protected on its own ("You must enable deletion
-    // protection on each replica", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-bestpractices.html).
+    // protection on each replica", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-bestpractices.html),
+    // and the Delete "invokes the DeleteTableReplica action in the destination Region"
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ReplicationGroupUpdate.html). That the
+    // replica's protection refuses it is inferred from these: no AWS or provider text found states it (review 8 S2).
     const protectedRegions = dropped.filter((replica) => replica.deletionProtectionEnabled === true).map((replica) => replica.regionName as string);
     if (protectedRegions.length > 0) {
       const one = protectedRegions.length === 1;
@@ -1076,7 +1079,7 @@ function replicaFindings(deployed: Graph, after: Graph, context: TransitionConte
         finding(
           "TransitionProtectedReplicaRemoved",
           table,
-          `removes the ${one ? "replica" : "replicas"} in ${protectedRegions.join(", ")}, which ${one ? "has" : "have"} deletion protection (replicas[].deletionProtectionEnabled). The provider deletes a replica with one UpdateTable ReplicaUpdates Delete and never turns its protection off first, and DynamoDB refuses to delete a protected table ("you must give your explicit delete confirmation before the table can be deleted"): the update stops part-way`,
+          `removes the ${one ? "replica" : "replicas"} in ${protectedRegions.join(", ")}, which ${one ? "has" : "have"} deletion protection (replicas[].deletionProtectionEnabled). The provider deletes a replica with one UpdateTable ReplicaUpdates Delete, which "invokes the DeleteTableReplica action in the destination Region" (ReplicationGroupUpdate), and never turns its protection off first. That DynamoDB refuses it is inferred, not confirmed: each replica has its own deletion protection ("You must enable deletion protection on each replica", global tables best practices), but no AWS text found says what a protected replica answers to its removal. If it refuses, the update stops part-way`,
           `turn the ${one ? "replica's" : "replicas'"} deletion protection off first, in an update of its own that keeps the ${one ? "region" : "regions"}: DataTier deletionProtection: false (an aws.dynamodb.Table: replicas[].deletionProtectionEnabled: false), which the provider applies to each kept replica in place, or ${protectedRegions.map((region) => `aws dynamodb update-table --region ${region} --table-name <table name> --no-deletion-protection-enabled`).join("; ")}; then remove the ${one ? "region" : "regions"} in the next update, and turn protection back on (docs/multi-region.md, "Dropping a region")`,
           stack,
         ),

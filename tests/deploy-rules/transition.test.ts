@@ -637,6 +637,9 @@ describe("checkPlanTransition: dropping a global table's replicas", () => {
     const findings = transition(deployed, await tier({ ...kept, replicaRegions: [] }, true));
     expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionProtectedReplicaRemoved", `${TABLE} data-preferences`]]);
     expect(findings[0].problem).toMatch(/^removes the replica in us-west-2, which has deletion protection/);
+    // The refusal is inferred (no AWS text states it for a replica), and said to be; DeleteTable's message is not quoted as DynamoDB's answer.
+    expect(findings[0].problem).toMatch(/That DynamoDB refuses it is inferred, not confirmed/);
+    expect(findings[0].problem).not.toMatch(/explicit delete confirmation/);
     expect(findings[0].fix).toMatch(/--no-deletion-protection-enabled/);
     // A region swapped for another deletes the old region's replica too.
     expect(transition(deployed, await tier({ ...kept, replicaRegions: ["eu-west-1"] }, true)).map((f) => f.rule)).toEqual(["TransitionProtectedReplicaRemoved"]);
