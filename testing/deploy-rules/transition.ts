@@ -166,14 +166,31 @@ const recordName = (value: unknown) => String(value ?? "").replace(/\.$/, "").to
  * Regional custom domain names for REST APIs", https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains.html),
  * so REST and v2 domains share one namespace per region, case-insensitive as DNS names are. A private REST API's domain
  * is in none: "Custom domain names for private APIs don't need to be unique"
- * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-custom-domains.html).
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-custom-domains.html). An
+ * edge-optimized REST domain is one name in every region: "Regional custom domain names can be shared by other
+ * Regional custom domain names that are in different AWS Regions. Edge-optimized custom domain names are unique and
+ * can't be associated with more than one CloudFront distribution"
+ * (https://repost.aws/knowledge-center/custom-domain-name-amazon-api-gateway).
  */
 const CUSTOM_DOMAINS = "API Gateway custom domain names";
+const REST_DOMAIN = "aws:apigateway/domainName:DomainName";
 const customDomainKey = (r: RecordedResource, graph: Graph, context: TransitionContext) => {
-  const isPrivate = [r.inputs.endpointConfiguration?.types ?? []].flat().includes("PRIVATE");
-  if (!text(r.inputs.domainName) || isPrivate) return undefined;
-  return JSON.stringify([regionOf(graph, r, { stack: "", production: false, ...context }), String(r.inputs.domainName).toLowerCase()]);
+  const types: unknown[] = [r.inputs.endpointConfiguration?.types ?? []].flat();
+  if (!text(r.inputs.domainName) || types.includes("PRIVATE")) return undefined;
+  const name = String(r.inputs.domainName).toLowerCase();
+  return isEdgeDomain(r, types) ? JSON.stringify(["edge", name]) : JSON.stringify([regionOf(graph, r, { stack: "", production: false, ...context }), name]);
 };
+
+/**
+ * A REST domain that is edge-optimized: EDGE stated, or no endpoint type and an edge certificate (`certificateArn` is
+ * "Used when an edge-optimized domain name is desired"; `certificateName` and `certificateBody` are "Only valid for
+ * EDGE endpoint configuration type", @pulumi/aws apigateway/domainName.d.ts).
+ */
+function isEdgeDomain(r: RecordedResource, types: unknown[]): boolean {
+  if (r.type !== REST_DOMAIN) return false;
+  if (types.length > 0) return types.includes("EDGE");
+  return [r.inputs.certificateArn, r.inputs.certificateName, r.inputs.certificateBody].some((value) => text(value) !== undefined);
+}
 
 /** A bucket-wide S3 configuration (one per bucket): the bucket is its name, and bucket names are global (the region only scopes it). */
 const bucketConfigurationKey: TransitionNamedType["key"] = (r, graph, context) =>
@@ -207,7 +224,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     source: `${PROVIDER}/apigateway/stage.go`,
   },
   {
-    type: "aws:apigateway/domainName:DomainName",
+    type: REST_DOMAIN,
     label: "API Gateway custom domain",
     key: customDomainKey,
     describe: (r) => `${r.inputs.domainName}`,
@@ -215,7 +232,8 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     namespace: CUSTOM_DOMAINS,
     refusal: "CreateDomainName is refused: the domain name already exists",
     // An imported certificate's private key (and its body and chain) is compared only for equality.
-    savedInputs: ["domainName", "endpointConfiguration", "region", "certificateBody", "certificateChain", "certificatePrivateKey"],
+    // The certificate's ARN or name (not secret) tells an edge domain whose endpoint type is unset.
+    savedInputs: ["domainName", "endpointConfiguration", "region", "certificateArn", "certificateName", "certificateBody", "certificateChain", "certificatePrivateKey"],
     hashedInputs: ["certificateBody", "certificateChain", "certificatePrivateKey"],
     source: `${PROVIDER}/apigateway/domain_name.go`,
   },

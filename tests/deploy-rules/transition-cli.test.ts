@@ -80,6 +80,7 @@ describe("the saved plan", () => {
     expect(Object.keys(inputsOf("api-stage-prod").canarySettings)).toEqual(["deploymentId"]);
     expect(inputsOf("api-domain")).toEqual({
       domainName: "api.gallery.example.com",
+      certificateName: "imported",
       certificateBody: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
       certificateChain: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
       certificatePrivateKey: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),

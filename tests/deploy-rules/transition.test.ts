@@ -211,6 +211,21 @@ describe("checkPlanTransition: API Gateway custom domains (REST and v2 share one
   });
 });
 
+describe("checkPlanTransition: edge-optimized REST custom domains, one name everywhere", () => {
+  const edge = (logical: string, inputs: Record<string, unknown>) => handBuilt(REST_DOMAIN, logical, { domainName: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/edge", ...inputs });
+
+  it("finds an edge domain created in another region while the removed one holds its name, whether EDGE is stated or follows from certificateArn", () => {
+    expect(rules([edge("old", { endpointConfiguration: { types: "EDGE" } })], [edge("new", { endpointConfiguration: { types: "EDGE" }, region: "us-west-2" })])).toEqual([["TransitionNameTaken", `${REST_DOMAIN} new`]]);
+    expect(rules([edge("old", {})], [edge("new", { region: "us-west-2" })])).toEqual([["TransitionNameTaken", `${REST_DOMAIN} new`]]);
+    // Through a saved plan, which keeps the certificate's ARN (not secret) to tell an edge domain.
+    const saved = readSavedPlan(JSON.stringify(toSavedPlan([edge("old", {})], { stack: "prod", region: "us-east-1" }))).resources;
+    expect(rules(saved, [edge("new", { region: "us-west-2" })])).toEqual([["TransitionNameTaken", `${REST_DOMAIN} new`]]);
+    // Regional domains of one name in two regions are two names.
+    const regional = (logical: string, region: string) => handBuilt(REST_DOMAIN, logical, { domainName: "api.example.com", regionalCertificateArn: "arn:aws:acm:x", endpointConfiguration: { types: "REGIONAL" }, region });
+    expect(rules([regional("old", "us-east-1")], [regional("new", "us-west-2")])).toEqual([]);
+  });
+});
+
 describe("checkPlanTransition: a replacement that keeps its required name", () => {
   it("finds a record replaced in place (replaceOnChanges) under the same name without deleteBeforeReplace", () => {
     const before = [record("site-a-0", { name: "gallery.example.com" }, { replaceOnChanges: ["aliases"] })];
