@@ -1089,7 +1089,7 @@ function replicaFindings(deployed: Graph, after: Graph, context: TransitionConte
     // protection on each replica", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-bestpractices.html),
     // and the Delete "invokes the DeleteTableReplica action in the destination Region"
     // (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ReplicationGroupUpdate.html). That the
-    // replica's protection refuses it is inferred from these: no AWS or provider text found states it (review 8 S2).
+    // replica's protection refuses it is inferred from these: no AWS or provider text found states it.
     const protectedRegions = dropped.filter((replica) => replica.deletionProtectionEnabled === true).map((replica) => replica.regionName as string);
     if (protectedRegions.length > 0) {
       const one = protectedRegions.length === 1;
@@ -1107,6 +1107,7 @@ function replicaFindings(deployed: Graph, after: Graph, context: TransitionConte
   return findings;
 }
 
+/** Options of `checkPlanTransition`. */
 export interface TransitionOptions {
   /**
    * Findings accepted after review, each `<Rule>:<urn>` (`TransitionStatefulReplaced:urn:pulumi:prod::…::invoices`):
