@@ -7,7 +7,7 @@
  *
  * `--save <file>` also writes the recorded plan (JSON) to a file; `--since <file>` compares a plan saved that way
  * (main's, say) with this one as a second `pulumi up` would apply the difference (checkPlanTransition) and exits 1 on
- * any finding.
+ * any finding, except those accepted after review with `--accept <Rule>:<urn>` (repeatable; each finding prints its own).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -16,7 +16,7 @@ import { countByType } from "../local/offline/graph";
 import type { RecordedResource } from "../local/offline/mocks";
 import { runProgramOffline } from "../local/offline/program";
 import { StackConfigError } from "../local/offline/config";
-import { checkDeployRules, checkPlanTransition, formatFinding, planOf, readSavedPlan, toSavedPlan, type DeployFinding, type SavedPlan } from "../testing/deploy-rules";
+import { acceptTransitionFindings, checkDeployRules, checkPlanTransition, formatFinding, parseAcceptance, planOf, readSavedPlan, toSavedPlan, type DeployFinding, type SavedPlan, type TransitionFinding } from "../testing/deploy-rules";
 
 /** `aws:s3/bucket:Bucket` → `aws:s3:Bucket`, as the Pulumi CLI prints types. */
 export function displayType(type: string): string {
@@ -51,20 +51,25 @@ export interface PlanOptions {
   save?: string;
   /** Compare the plan saved in this file (the deployed one) with this plan. */
   since?: string;
+  /** Findings of the comparison accepted after review, `<Rule>:<urn>` each. */
+  accept?: string[];
 }
 
 /** The command line of `npm run plan`; throws with what to change when it cannot be run as given. */
 export function planOptions(args: string[]): PlanOptions {
   const { values } = parseArgs({
     args,
-    options: { stack: { type: "string", default: "dev" }, preview: { type: "boolean", default: false }, save: { type: "string" }, since: { type: "string" } },
+    options: { stack: { type: "string", default: "dev" }, preview: { type: "boolean", default: false }, save: { type: "string" }, since: { type: "string" }, accept: { type: "string", multiple: true } },
   });
   for (const option of ["save", "since"] as const) {
     if (values[option] === "") throw new Error(`--${option} needs a file name: npm run plan -- --stack ${values.stack} --${option} plan-${values.stack}.json`);
     // A dry run leaves outputs (ids, names) unknown, and the comparison reads them.
     if (values[option] !== undefined && values.preview) throw new Error(`--${option} reads resolved values, which --preview leaves unknown: drop --preview`);
   }
-  return { stack: values.stack!, preview: values.preview!, ...(values.save ? { save: values.save } : {}), ...(values.since ? { since: values.since } : {}) };
+  const accept = values.accept ?? [];
+  if (accept.length > 0 && !values.since) throw new Error(`--accept accepts findings of --since: npm run plan -- --stack ${values.stack} --since <file> --accept <Rule>:<urn>`);
+  for (const entry of accept) parseAcceptance(entry);
+  return { stack: values.stack!, preview: values.preview!, ...(values.save ? { save: values.save } : {}), ...(values.since ? { since: values.since } : {}), ...(accept.length > 0 ? { accept } : {}) };
 }
 
 async function main(): Promise<number> {
@@ -112,7 +117,7 @@ async function main(): Promise<number> {
   }
   const status = reportDeployFindings(checkDeployRules(plan.graph, plan.context), console.log);
   if (!saved) return status;
-  const transition = reportTransitionFindings(checkPlanTransition(saved.resources, plan.graph, plan.context), options.since!, console.log);
+  const transition = reportTransitionFindings(acceptTransitionFindings(checkPlanTransition(saved.resources, plan.graph, plan.context), options.accept ?? []), options.since!, console.log);
   return Math.max(status, transition);
 }
 
@@ -123,15 +128,30 @@ export function savedPlanFor(json: string, file: string, stack: string): SavedPl
   return saved;
 }
 
-/** Prints each finding of the comparison with the saved plan; 1 when there is any, else 0. */
-export function reportTransitionFindings(findings: readonly DeployFinding[], file: string, print: (line: string) => void): number {
-  if (findings.length === 0) {
-    print(`\nSince ${file}: no findings.`);
-    return 0;
+/**
+ * Prints each finding of the comparison with the saved plan, with the `--accept` that accepts it after review, then the
+ * findings accepted and the acceptances that matched none; 1 when a finding is left, else 0.
+ */
+export function reportTransitionFindings(
+  result: readonly TransitionFinding[] | { findings: readonly TransitionFinding[]; accepted: readonly TransitionFinding[]; unused: readonly string[] },
+  file: string,
+  print: (line: string) => void,
+): number {
+  const { findings, accepted, unused } = "findings" in result ? result : { findings: result, accepted: [], unused: [] };
+  if (findings.length === 0) print(`\nSince ${file}: no findings.`);
+  else {
+    print(`\nSince ${file}: ${findings.length} finding(s) a \`pulumi up\` from that plan to this one would fail on or break:`);
+    for (const f of findings) {
+      print(`  - ${formatFinding(f)}`);
+      print(`    accept after review: --accept ${f.rule}:${f.urn}`);
+    }
   }
-  print(`\nSince ${file}: ${findings.length} finding(s) a \`pulumi up\` from that plan to this one would fail on or break:`);
-  for (const f of findings) print(`  - ${formatFinding(f)}`);
-  return 1;
+  if (accepted.length > 0) {
+    print(`Accepted with --accept (${accepted.length}):`);
+    for (const f of accepted) print(`  - ${formatFinding(f)}`);
+  }
+  for (const entry of unused) print(`warning: --accept ${entry} matches no finding of this comparison: drop it`);
+  return findings.length > 0 ? 1 : 0;
 }
 
 /** Prints each deploy-rule finding (rule, resource, problem, fix); 1 when there is any, else 0. */

@@ -37,9 +37,10 @@
  * A deployed resource whose inputs the deployed plan does not hold (a plan saved before its type was checked) is judged
  * only for what needs none (a removal).
  */
+import { createHash } from "node:crypto";
 import { asArray, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { finding, regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
+import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
 import { policyOf } from "./route53";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
@@ -83,15 +84,29 @@ export interface TransitionNamedType {
   /** Said after the fix of a resource created beside a removed holder, where the usual aliases are not the whole answer. */
   fixNote?: string;
   /**
-   * The inputs a saved plan keeps (`toSavedPlan`): the ones `key`, `replaceOn` and `replaceWhen` read. Unset: all of
-   * them, for types whose inputs hold no secret and little else.
+   * The inputs a saved plan keeps (`toSavedPlan`): the ones `key`, `replaceOn` and `replaceWhen` read, `a.b` for one
+   * field of an object input. Unset: all of them, for types whose inputs hold no secret and little else.
    */
   savedInputs?: readonly string[];
+  /**
+   * Inputs read only for equality (a key, a replacement) that are secret or personal (an email address, a private
+   * key): a saved plan keeps them as `sha256:<hex>` (savedDigest), and they are compared as digests on both sides.
+   */
+  hashedInputs?: readonly string[];
   /** Where the replace-forcing inputs and the create call are read from. */
   source: string;
 }
 
 type TransitionContext = Pick<DeployRuleContext, "region">;
+
+/** A finding of `checkPlanTransition`: a deploy finding with the URN of its resource, which an acceptance names. */
+export interface TransitionFinding extends DeployFinding {
+  urn: string;
+}
+
+function finding(rule: string, resource: RecordedResource, problem: string, fix: string, stack?: string): TransitionFinding {
+  return { ...deployFinding(rule, resource, problem, fix, stack), urn: resource.urn };
+}
 
 const PROVIDER = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service";
 const RECORD = "aws:route53/record:Record";
@@ -104,6 +119,44 @@ const TABLE = "aws:dynamodb/table:Table";
 const USER_POOL = "aws:cognito/userPool:UserPool";
 const BUCKET = "aws:s3/bucket:Bucket";
 const text = (value: unknown) => (typeof value === "string" && value ? value : undefined);
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** JSON with object keys in one order, so that equal values give one digest. */
+const canonicalJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, v) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
+/**
+ * How a saved plan keeps a secret or personal input (`hashedInputs`): `sha256:<hex>` of the string (of canonical JSON
+ * for another value); a digest already is one. Undefined for unset.
+ */
+function savedDigest(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "string" && DIGEST.test(value)) return value;
+  return `sha256:${createHash("sha256").update(typeof value === "string" ? value : canonicalJson(value)).digest("hex")}`;
+}
+
+/**
+ * A subscription endpoint as findings print it (they reach CI logs): an address by its first letter and domain, a URL
+ * by its scheme and host (its path can hold a token), a phone number by its last two digits, with the start of its
+ * digest to tell masked ones apart. ARNs (SQS, Lambda, Firehose) are shown as they are.
+ */
+function maskedEndpoint(protocol: unknown, endpoint: unknown): string {
+  const value = String(endpoint ?? "");
+  if (DIGEST.test(value)) return `${value.slice(0, 15)}…`;
+  const digest = `(${savedDigest(value)!.slice(0, 15)})`;
+  if (protocol === "email" || protocol === "email-json") {
+    const at = value.lastIndexOf("@");
+    return `${at > 0 ? `${value[0]}…${value.slice(at)}` : "…"} ${digest}`;
+  }
+  if (protocol === "http" || protocol === "https") {
+    try {
+      const url = new URL(value);
+      return `${url.protocol}//${url.host}/… ${digest}`;
+    } catch {
+      return `… ${digest}`;
+    }
+  }
+  if (protocol === "sms") return `…${value.slice(-2)} ${digest}`;
+  return value;
+}
 /** Route 53 names as the provider stores them (record.go's StateFunc): lower case, no trailing dot. */
 const recordName = (value: unknown) => String(value ?? "").replace(/\.$/, "").toLowerCase();
 
@@ -113,14 +166,31 @@ const recordName = (value: unknown) => String(value ?? "").replace(/\.$/, "").to
  * Regional custom domain names for REST APIs", https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains.html),
  * so REST and v2 domains share one namespace per region, case-insensitive as DNS names are. A private REST API's domain
  * is in none: "Custom domain names for private APIs don't need to be unique"
- * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-custom-domains.html).
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-custom-domains.html). An
+ * edge-optimized REST domain is one name in every region: "Regional custom domain names can be shared by other
+ * Regional custom domain names that are in different AWS Regions. Edge-optimized custom domain names are unique and
+ * can't be associated with more than one CloudFront distribution"
+ * (https://repost.aws/knowledge-center/custom-domain-name-amazon-api-gateway).
  */
 const CUSTOM_DOMAINS = "API Gateway custom domain names";
+const REST_DOMAIN = "aws:apigateway/domainName:DomainName";
 const customDomainKey = (r: RecordedResource, graph: Graph, context: TransitionContext) => {
-  const isPrivate = [r.inputs.endpointConfiguration?.types ?? []].flat().includes("PRIVATE");
-  if (!text(r.inputs.domainName) || isPrivate) return undefined;
-  return JSON.stringify([regionOf(graph, r, { stack: "", production: false, ...context }), String(r.inputs.domainName).toLowerCase()]);
+  const types: unknown[] = [r.inputs.endpointConfiguration?.types ?? []].flat();
+  if (!text(r.inputs.domainName) || types.includes("PRIVATE")) return undefined;
+  const name = String(r.inputs.domainName).toLowerCase();
+  return isEdgeDomain(r, types) ? JSON.stringify(["edge", name]) : JSON.stringify([regionOf(graph, r, { stack: "", production: false, ...context }), name]);
 };
+
+/**
+ * A REST domain that is edge-optimized: EDGE stated, or no endpoint type and an edge certificate (`certificateArn` is
+ * "Used when an edge-optimized domain name is desired"; `certificateName` and `certificateBody` are "Only valid for
+ * EDGE endpoint configuration type", @pulumi/aws apigateway/domainName.d.ts).
+ */
+function isEdgeDomain(r: RecordedResource, types: unknown[]): boolean {
+  if (r.type !== REST_DOMAIN) return false;
+  if (types.length > 0) return types.includes("EDGE");
+  return [r.inputs.certificateArn, r.inputs.certificateName, r.inputs.certificateBody].some((value) => text(value) !== undefined);
+}
 
 /** A bucket-wide S3 configuration (one per bucket): the bucket is its name, and bucket names are global (the region only scopes it). */
 const bucketConfigurationKey: TransitionNamedType["key"] = (r, graph, context) =>
@@ -149,16 +219,22 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     describe: (r) => `"${r.inputs.stageName}" of REST API ${r.inputs.restApi}`,
     replaceOn: ["stageName", "restApi"],
     refusal: "CreateStage is refused (ConflictException): stage names are unique within a REST API",
+    // What deploymentFindings reads too; not `variables` or the canary's `stageVariableOverrides`, which can hold secrets.
+    savedInputs: ["restApi", "stageName", "deployment", "canarySettings.deploymentId", "region"],
     source: `${PROVIDER}/apigateway/stage.go`,
   },
   {
-    type: "aws:apigateway/domainName:DomainName",
+    type: REST_DOMAIN,
     label: "API Gateway custom domain",
     key: customDomainKey,
     describe: (r) => `${r.inputs.domainName}`,
     replaceOn: ["domainName", "certificateBody", "certificateChain", "certificatePrivateKey"],
     namespace: CUSTOM_DOMAINS,
     refusal: "CreateDomainName is refused: the domain name already exists",
+    // An imported certificate's private key (and its body and chain) is compared only for equality.
+    // The certificate's ARN or name (not secret) tells an edge domain whose endpoint type is unset.
+    savedInputs: ["domainName", "endpointConfiguration", "region", "certificateArn", "certificateName", "certificateBody", "certificateChain", "certificatePrivateKey"],
+    hashedInputs: ["certificateBody", "certificateChain", "certificatePrivateKey"],
     source: `${PROVIDER}/apigateway/domain_name.go`,
   },
   {
@@ -202,8 +278,9 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     type: SUBSCRIPTION,
     label: "SNS topic subscription",
     // SNS keeps one subscription per topic, protocol and endpoint; the topic's ARN names its region.
-    key: (r) => (text(r.inputs.topic) && text(r.inputs.protocol) && text(r.inputs.endpoint) ? JSON.stringify([r.inputs.topic, r.inputs.protocol, r.inputs.endpoint]) : undefined),
-    describe: (r) => `${r.inputs.protocol} ${r.inputs.endpoint} to topic ${r.inputs.topic}`,
+    // The endpoint (an email address, a phone number, a webhook URL with its token) is keyed and saved as its digest.
+    key: (r) => (text(r.inputs.topic) && text(r.inputs.protocol) && text(r.inputs.endpoint) ? JSON.stringify([r.inputs.topic, r.inputs.protocol, savedDigest(r.inputs.endpoint)]) : undefined),
+    describe: (r) => `${r.inputs.protocol} ${maskedEndpoint(r.inputs.protocol, r.inputs.endpoint)} to topic ${r.inputs.topic}`,
     // topic_subscription.go: endpoint, protocol and topic_arn are `ForceNew: true`.
     replaceOn: ["topic", "protocol", "endpoint"],
     // Create is Subscribe, which for an endpoint already subscribed answers with that subscription instead of a second
@@ -213,6 +290,8 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     // Unsubscribe(d.Id()), so the old copy's delete ends the subscription the new one holds.
     upserts: () => true,
     refusal: "Subscribe for an endpoint already subscribed to the topic returns the existing subscription's ARN",
+    savedInputs: ["topic", "protocol", "endpoint", "region"],
+    hashedInputs: ["endpoint"],
     source: `${PROVIDER}/sns/topic_subscription.go`,
   },
   {
@@ -359,6 +438,26 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     savedInputs: ["bucket", "bucketPrefix", "region"],
     source: `${PROVIDER}/s3/bucket.go`,
   },
+  {
+    type: TABLE,
+    label: "DynamoDB table",
+    // "In an AWS account, table names must be unique within each Region. That is, you can have two tables with same
+    // name if you create the tables in different Regions" (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html).
+    key: (r, graph, context) => (text(r.inputs.name) ? JSON.stringify([regionOf(graph, r, { stack: "", production: false, ...context }), r.inputs.name]) : undefined),
+    describe: (r) => `"${r.inputs.name}"`,
+    // The table's replace-forcing inputs as TransitionStatefulReplaced compares them (local indexes as a set, hashKey
+    // only when set); `region` is in the key, so a move to another region is another scope.
+    replaceOn: [],
+    replaceWhen: (before, after) => {
+      const changes = statefulInputChanges(statefulKind.get(TABLE)!, before, after);
+      return changes.length > 0 ? changes.join(", ") : undefined;
+    },
+    // An explicit `name` is the autoname field: a replacement is delete-first unless the deployed table is retained.
+    autonameField: "name",
+    refusal: 'CreateTable is refused (ResourceInUseException: "You attempted to recreate an existing table", API_CreateTable)',
+    savedInputs: ["name", "region"],
+    source: `${PROVIDER}/dynamodb/table.go`,
+  },
 ];
 
 const COGNITO = "COGNITO_USER_POOLS";
@@ -424,17 +523,19 @@ function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, 
  * that `next` does not list in `ignoreChanges` (the engine keeps the deployed value of those, pulumi
  * pkg/resource/deploy/step_generator.go `processIgnoreChanges`), a `replaceOnChanges` input, or the kind's own rule.
  */
-function replaceReasons(kind: Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen">, old: RecordedResource, next: RecordedResource): string[] {
+function replaceReasons(kind: Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "hashedInputs">, old: RecordedResource, next: RecordedResource): string[] {
   const ignored = new Set(next.ignoreChanges ?? []);
   const requested = next.replaceOnChanges ?? [];
   if (requested.includes("*")) return JSON.stringify(old.inputs) !== JSON.stringify(next.inputs) ? ["replaceOnChanges: *"] : [];
-  const normalise = (field: string, value: unknown) => (kind.type === RECORD && field === "name" ? recordName(value) : JSON.stringify(value ?? null));
+  const hashed = new Set(kind.hashedInputs ?? []);
+  const normalise = (field: string, value: unknown) =>
+    hashed.has(field) ? (savedDigest(value) ?? "null") : kind.type === RECORD && field === "name" ? recordName(value) : JSON.stringify(value ?? null);
   const reasons = [...new Set([...kind.replaceOn, ...requested])]
     .filter((field) => !ignored.has(field) && normalise(field, old.inputs[field]) !== normalise(field, next.inputs[field]))
     .map((field) => {
       const [from, to] = [shown(old.inputs[field]), shown(next.inputs[field])];
-      // A digest map (a deployment's triggers) says nothing more when printed.
-      return from.length + to.length > 80 ? `${field} (changed)` : `${field} (${from} → ${to})`;
+      // A digest map (a deployment's triggers) says nothing more when printed, and a secret is not printed.
+      return hashed.has(field) || from.length + to.length > 80 ? `${field} (changed)` : `${field} (${from} → ${to})`;
     });
   const own = kind.replaceWhen?.(old, next);
   return own ? [...reasons, own] : reasons;
@@ -453,7 +554,7 @@ function deleteSkipped(old: RecordedResource, afterUrns: ReadonlySet<string>): b
 
 /** A name the update asks for while a deployed resource still holds it: the finding, with both resources. */
 interface NameCollision {
-  finding: DeployFinding;
+  finding: TransitionFinding;
   resource: RecordedResource;
   holder: RecordedResource;
 }
@@ -532,9 +633,9 @@ function nameCollisions(before: Graph, after: Graph, context: TransitionContext,
           if (kind.upserts?.(resource)) {
             // The create overwrites; the harm is the old copy's delete afterwards, which removes the one resource of that name.
             if (!deletedLater) continue;
-            collisions.push({ resource, holder, finding: { rule: "TransitionNameOverwritten", ...(stack === undefined ? {} : { stack }), resource: at(resource), problem: `${reason}. ${kind.refusal}, so the create succeeds; then the delete of the old copy removes the only ${kind.label} of that name: the update succeeds, the ${kind.label} is gone, and the state says it exists until pulumi refresh`, fix } });
+            collisions.push({ resource, holder, finding: finding("TransitionNameOverwritten", resource, `${reason}. ${kind.refusal}, so the create succeeds; then the delete of the old copy removes the only ${kind.label} of that name: the update succeeds, the ${kind.label} is gone, and the state says it exists until pulumi refresh`, fix, stack) });
           } else {
-            collisions.push({ resource, holder, finding: { rule: "TransitionNameTaken", ...(stack === undefined ? {} : { stack }), resource: at(resource), problem: `${reason}. ${kind.refusal}, and the update stops part-way`, fix } });
+            collisions.push({ resource, holder, finding: finding("TransitionNameTaken", resource, `${reason}. ${kind.refusal}, and the update stops part-way`, fix, stack) });
           }
         }
       }
@@ -555,8 +656,8 @@ const recordSetKey = (r: RecordedResource) => JSON.stringify([r.inputs.zoneId, r
  * update that changes its setIdentifier (record.go resourceRecordUpdate: "Delete the old and create the new records in
  * a single batch"), with no other record of the old policy left and every other new record waiting for it.
  */
-function routingFindings(before: Graph, after: Graph, stack: string | undefined): DeployFinding[] {
-  const findings: DeployFinding[] = [];
+function routingFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  const findings: TransitionFinding[] = [];
   const group = (graph: Graph) => {
     const sets = new Map<string, RecordedResource[]>();
     for (const r of ofType(graph, RECORD)) sets.set(recordSetKey(r), [...(sets.get(recordSetKey(r)) ?? []), r]);
@@ -588,7 +689,7 @@ function routingFindings(before: Graph, after: Graph, stack: string | undefined)
       : inPlaceSwitch
         ? `switch in two steps: delete the deployed records of ${name} first (for RegionalApis apiRouting, the procedure in docs/multi-region.md: both DELETEs in one change batch, pulumi refresh, then pulumi up), or keep ${from} routing`
         : `keep one record on the deployed record's logical name (aliases) so its update switches the name in one call (its setIdentifier changes) and make the other records dependOn it; where more than one deployed record has the old policy, delete them first (pulumi up --target of their removal, or the procedure in docs/multi-region.md)`;
-    findings.push({ rule: "TransitionRoutingPolicy", ...(stack === undefined ? {} : { stack }), resource: `${first.type} ${(switcher ? stragglers[0] : first).name}`, problem, fix });
+    findings.push(finding("TransitionRoutingPolicy", switcher ? stragglers[0] : first, problem, fix, stack));
   }
   return findings;
 }
@@ -602,9 +703,9 @@ function routingFindings(before: Graph, after: Graph, stack: string | undefined)
  * change is reported whenever the deployed lock is a compliance one. A lock whose inputs the deployed plan does not
  * hold (saved before they were kept) is not judged.
  */
-function vaultLockFindings(before: Graph, after: Graph, stack: string | undefined): DeployFinding[] {
+function vaultLockFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
-  const findings: DeployFinding[] = [];
+  const findings: TransitionFinding[] = [];
   for (const lock of ofType(after, VAULT_LOCK)) {
     const old = beforeByUrn.get(lock.urn);
     const deployedDays = old?.inputs.changeableForDays;
@@ -661,6 +762,11 @@ export interface TransitionStatefulType {
   deleteRefused(resource: RecordedResource): boolean | undefined;
   /** What AWS answers that delete. */
   refusal: string;
+  /**
+   * What AWS answers a create under the name the deployed one keeps when its delete is skipped, for types whose names
+   * are unique (a table per region, a bucket everywhere); unset where a second one of the name is allowed.
+   */
+  nameKeptRefusal?: string;
   /** The inputs to keep as deployed, and how to move the data to a differently made one. */
   keep: string;
   move: string;
@@ -691,7 +797,8 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     // https://repost.aws/knowledge-center/dynamodb-accidental-delete-protection.
     deleteRefused: (r) => (hasInputs(r) ? r.inputs.deletionProtectionEnabled === true || replicasOf(r).some((replica) => replica.deletionProtectionEnabled === true) : undefined),
     refusal:
-      'deletion protection: "you must give your explicit delete confirmation before the table can be deleted"; the provider deletes a table\'s replicas first, and a protected replica refuses the same way',
+      'deletion protection: "you must give your explicit delete confirmation before the table can be deleted"; the provider deletes a table\'s replicas first, and a protected replica is expected to refuse too, which is inferred, not confirmed',
+    nameKeptRefusal: 'CreateTable is refused (ResourceInUseException: "You attempted to recreate an existing table", API_CreateTable)',
     keep: "the deployed key schema (partitionKey/hashKey, sortKey/rangeKey), local indexes (localIndexes), tableName and region",
     move: "export it to S3 and import it into the new table, or copy it with a scan-and-write job",
     source: `${PROVIDER}/dynamodb/table.go`,
@@ -738,6 +845,7 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     deleteRefused: (r) => (hasInputs(r) ? r.inputs.forceDestroy !== true : undefined),
     refusal:
       'forceDestroy is off, and DeleteBucket fails while the bucket holds objects with BucketNotEmpty: "All objects … in the bucket must be deleted before the bucket itself can be deleted"',
+    nameKeptRefusal: "CreateBucket is refused (BucketAlreadyOwnedByYou; in us-east-1 the provider finds the bucket first and reports BucketAlreadyExists)",
     keep: "bucket, bucketPrefix, objectLockEnabled and region",
     move: "aws s3 sync, S3 Batch Operations or replication",
     source: `${PROVIDER}/s3/bucket.go`,
@@ -765,6 +873,16 @@ function shown(value: unknown): string {
 
 /** The replace-forcing changes between a deployed resource and its next self, as `field (old → new)`. */
 function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, next: RecordedResource, after: Graph, context: TransitionContext): string[] {
+  const changes = statefulInputChanges(kind, old, next);
+  const [from, to] = [where(deployed, old, context), where(after, next, context)];
+  if (from !== to) changes.push(`region (${from || "the provider's"} → ${to || "the provider's"})`);
+  return changes;
+}
+
+const where = (graph: Graph, r: RecordedResource, context: TransitionContext) => regionOf(graph, r, { stack: "", production: false, ...context });
+
+/** The replace-forcing input changes other than the region (which statefulChanges resolves through the graphs). */
+function statefulInputChanges(kind: TransitionStatefulType, old: RecordedResource, next: RecordedResource): string[] {
   const changes: string[] = [];
   for (const field of kind.replaceOn) {
     if (canonical(kind, field, old.inputs[field]) !== canonical(kind, field, next.inputs[field])) changes.push(`${field} (${shown(old.inputs[field])} → ${shown(next.inputs[field])})`);
@@ -773,20 +891,22 @@ function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, de
     const value = next.inputs[field];
     if (canonical(kind, field, value) !== "null" && canonical(kind, field, old.inputs[field]) !== canonical(kind, field, value)) changes.push(`${field} (${shown(old.inputs[field])} → ${shown(value)})`);
   }
-  const where = (graph: Graph, r: RecordedResource) => regionOf(graph, r, { stack: "", production: false, ...context });
-  const [from, to] = [where(deployed, old), where(after, next)];
-  if (from !== to) changes.push(`region (${from || "the provider's"} → ${to || "the provider's"})`);
   return changes;
 }
 
 /**
  * What becomes of the deployed copy and its data once the update stops using it. `deleteFirst`: the bridge or
  * deleteBeforeReplace deletes it before the new one exists; otherwise Pulumi creates the new one first (a removed
- * resource is deleted at the end of the update).
+ * resource is deleted at the end of the update). `keptName`: the name set by hand that the new one asks for in the
+ * deployed one's region, when that is the deployed one's own.
  */
-function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, deleteSkipped: boolean, deleteFirst: boolean): string {
+function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, deleteSkipped: boolean, deleteFirst: boolean, keptName?: string): string {
   const { noun, data } = kind;
   const moves = `everything that uses the ${noun} moves to the new, empty one`;
+  if (deleteSkipped && keptName !== undefined && kind.nameKeptRefusal) {
+    // The delete-first delete (a name set by hand) does nothing, so the name is still held when the create asks for it.
+    return `The deployed one's delete is skipped (${old.retainOnDelete ? "retainOnDelete" : "deletedWith a resource the update also deletes"}), so it keeps its name ${keptName}, which the new one asks for too: ${kind.nameKeptRefusal}, and the update stops before anything moves to the new ${noun}`;
+  }
   if (deleteSkipped) {
     return old.retainOnDelete
       ? `The deployed one is retained (retainOnDelete): the update succeeds, ${moves}, and the deployed one, with ${data}, stays in the account outside the stack; no error says so`
@@ -806,13 +926,48 @@ function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, de
     : `The update creates the new, empty ${noun}, ${moves}, and the deployed one is deleted with ${data}`;
 }
 
+/** The name set by hand that `next` asks for while `old` holds it (same autoname value, same region), if any. */
+function keptName(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, next: RecordedResource, after: Graph, context: TransitionContext): string | undefined {
+  const name = text(old.inputs[kind.autonameField]);
+  return name !== undefined && next.inputs[kind.autonameField] === name && where(deployed, old, context) === where(after, next, context) ? name : undefined;
+}
+
+const REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig";
+const BUCKET_LOGGING = "aws:s3/bucketLogging:BucketLogging";
+
+/**
+ * The buckets of `graph` that hold only copies: the destination of a replication rule whose source bucket the plan
+ * keeps, and the access-log bucket of such a replica (the replica's own logs). Replacing or moving one loses nothing
+ * the stack does not keep in the source. A new replica starts empty: "Objects that existed before you set up
+ * replication aren't replicated automatically ... use S3 Batch Replication"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-how-setup.html).
+ */
+function copyBuckets(graph: Graph): Set<string> {
+  const replicas = new Set<string>();
+  for (const config of ofType(graph, REPLICATION)) {
+    if (!referenced(graph, BUCKET, config.inputs.bucket)) continue;
+    for (const rule of asArray(config.inputs.rules)) {
+      const replica = referenced(graph, BUCKET, rule?.destination?.bucket);
+      if (replica) replicas.add(replica.urn);
+    }
+  }
+  const copies = new Set(replicas);
+  for (const logging of ofType(graph, BUCKET_LOGGING)) {
+    const source = referenced(graph, BUCKET, logging.inputs.bucket);
+    const target = referenced(graph, BUCKET, logging.inputs.targetBucket);
+    if (source && target && replicas.has(source.urn)) copies.add(target.urn);
+  }
+  return copies;
+}
+
 /**
  * Tables, user pools and buckets that the update replaces (a replace-forcing input changed) or gives up for a new one
  * of the same type under the same parent (renamed without aliases): the app moves to a new, empty one, and the
  * deployed one is left outside the stack (retainOnDelete), deleted with its data, or refuses its delete half-way
  * (deletion protection). A resource with `protect` is left out: the engine refuses to replace or delete it before the
- * update starts. A deployed resource whose inputs the deployed plan does not hold (a plan saved before they were kept)
- * is judged for renames only.
+ * update starts, and so is a bucket of copies (copyBuckets: a replica and its log bucket, e.g. in another region). A
+ * deployed resource whose inputs the deployed plan does not hold (a plan saved before they were kept) is judged for
+ * renames only.
  */
 function statefulFindings(
   deployed: Graph,
@@ -820,34 +975,40 @@ function statefulFindings(
   context: TransitionContext,
   stack: string | undefined,
   nameTaken: (next: RecordedResource, old: RecordedResource) => boolean,
-): DeployFinding[] {
-  const findings: DeployFinding[] = [];
+): TransitionFinding[] {
+  const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterUrns = new Set(after.map((r) => r.urn));
   const nameOf = (graph: Graph, urn: string | undefined) => (urn ? graph.find((r) => r.urn === urn)?.name : undefined);
-  const at = (r: RecordedResource) => `${r.type} ${r.name}`;
+  const copies = copyBuckets(after);
 
   for (const next of after) {
     const kind = statefulKind.get(next.type);
     const old = deployedByUrn.get(next.urn);
-    if (!kind || !old || old.protect || !hasInputs(old)) continue;
+    if (!kind || !old || old.protect || !hasInputs(old) || copies.has(next.urn)) continue;
     const changes = statefulChanges(kind, old, deployed, next, after, context);
     if (changes.length === 0 || nameTaken(next, old)) continue;
     const deleteFirst = next.deleteBeforeReplace === true || text(next.inputs[kind.autonameField]) !== undefined;
+    const skipped = deleteSkipped(old, afterUrns);
     findings.push(
       finding(
         "TransitionStatefulReplaced",
         next,
-        `replaces ${kind.label} ${next.name}: ${changes.join(", ")} ${changes.length === 1 ? "forces" : "force"} a new ${kind.noun} (terraform-provider-aws ${kind.source.replace(`${PROVIDER}/`, "")}). ${statefulOutcome(kind, old, old.retainOnDelete, deleteFirst)}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
+        `replaces ${kind.label} ${next.name}: ${changes.join(", ")} ${changes.length === 1 ? "forces" : "force"} a new ${kind.noun} (terraform-provider-aws ${kind.source.replace(`${PROVIDER}/`, "")}). ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, next, after, context))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
         `keep ${kind.keep}. To change them, create a second ${kind.noun} beside the deployed one and move ${kind.data} to it (${kind.move}) before the deployed one leaves the program`,
         stack,
       ),
     );
   }
 
-  // Renamed without aliases: a deployed resource whose URN nothing in the new plan has or claims, and new ones of its
+  // Renamed without aliases: a deployed resource whose URN nothing in the new plan has or claims, and a new one of its
   // type under the same parent (or under a parent that was itself renamed: the same chain of types, the old parent
-  // gone, the new one new).
+  // gone, the new one new). Nothing in a plan says which new resource a removed one became, so a pair is read as a
+  // rename only where little else explains it: the new one has the removed one's local name (the name after its
+  // parent's, `data-gallery` → `db-gallery`), or it is the only one of the type created there while the removed one is
+  // the only one removed, made like it (the same replace-forcing inputs: an unrelated table has its own key schema), and
+  // no copy (a replica's new bucket). Anything else (two tables swapped for two others, a replica moved to another
+  // region) is a change the program means, and is not reported; a reviewed finding is accepted with `accept`.
   const qualifiedType = (urn: string) => urn.split("::")[2];
   const sameParent = (old: RecordedResource, next: RecordedResource) =>
     old.parent === next.parent ||
@@ -856,16 +1017,21 @@ function statefulFindings(
     const parentName = nameOf(graph, r.parent);
     return parentName && r.name.startsWith(parentName) ? r.name.slice(parentName.length) : r.name;
   };
-  for (const old of deployed) {
-    const kind = statefulKind.get(old.type);
-    if (!kind || old.protect || afterUrns.has(old.urn)) continue;
+  const removed = deployed.filter((r) => statefulKind.has(r.type) && !afterUrns.has(r.urn));
+  for (const old of removed) {
+    const kind = statefulKind.get(old.type)!;
+    if (old.protect) continue;
     const created = after.filter((next) => next.type === old.type && !deployedByUrn.has(next.urn) && sameParent(old, next));
     // A new one refused for the name the deployed one holds is TransitionNameTaken's: the update stops there.
     if (created.length === 0 || created.some((next) => nameTaken(next, old))) continue;
     const sameLocalName = created.filter((next) => localName(after, next) === localName(deployed, old));
-    const candidates = sameLocalName.length > 0 ? sameLocalName : created;
+    const removedThere = removed.filter((r) => r.type === old.type && r.parent === old.parent);
+    const aloneAndAlike =
+      created.length === 1 && removedThere.length === 1 && hasInputs(old) && !copies.has(created[0].urn) && statefulChanges(kind, old, deployed, created[0], after, context).length === 0;
+    const candidates = sameLocalName.length > 0 ? sameLocalName : aloneAndAlike ? created : [];
+    if (candidates.length === 0) continue;
     const next = candidates[0];
-    const outcome = statefulOutcome(kind, old, deleteSkipped(old, afterUrns), false);
+    const outcome = statefulOutcome(kind, old, deleteSkipped(old, afterUrns), false, keptName(kind, old, deployed, next, after, context));
     const oldParent = nameOf(deployed, old.parent);
     const newParent = nameOf(after, next.parent);
     const parentRenamed = old.parent !== next.parent && oldParent !== undefined && newParent !== undefined;
@@ -879,7 +1045,7 @@ function statefulFindings(
         ? `is created by the update while ${kind.label} ${old.name} of the deployed plan is removed from the program, ${under}: if it is that ${kind.noun} renamed without aliases, Pulumi creates a second one and removes the deployed one. ${outcome}`
         : `is removed from the program while ${candidates.map((r) => r.name).join(", ")} of the same type are created ${under}: if one of them is this ${kind.noun} renamed without aliases, Pulumi creates a second one and removes the deployed one. ${outcome}`) +
       (kind.consequence ? `. ${kind.consequence}` : "");
-    findings.push({ rule: "TransitionStatefulReplaced", ...(stack === undefined ? {} : { stack }), resource: at(candidates.length === 1 ? next : old), problem, fix });
+    findings.push(finding("TransitionStatefulReplaced", candidates.length === 1 ? next : old, problem, fix, stack));
   }
   return findings;
 }
@@ -890,8 +1056,8 @@ function statefulFindings(
  * (TransitionProtectedReplicaRemoved). A replaced table is TransitionStatefulReplaced's; a table whose inputs the
  * deployed plan does not hold is not judged.
  */
-function replicaFindings(deployed: Graph, after: Graph, context: TransitionContext, stack: string | undefined): DeployFinding[] {
-  const findings: DeployFinding[] = [];
+function replicaFindings(deployed: Graph, after: Graph, context: TransitionContext, stack: string | undefined): TransitionFinding[] {
+  const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const kind = statefulKind.get(TABLE)!;
   for (const table of ofType(after, TABLE)) {
@@ -920,7 +1086,10 @@ function replicaFindings(deployed: Graph, after: Graph, context: TransitionConte
     }
     // table.go updateReplica → deleteReplicas sends ReplicaUpdates [{ Delete: { RegionName } }] and never turns the
     // replica's deletion protection off first; each replica is protected on its own ("You must enable deletion
-    // protection on each replica", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-bestpractices.html).
+    // protection on each replica", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-bestpractices.html),
+    // and the Delete "invokes the DeleteTableReplica action in the destination Region"
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ReplicationGroupUpdate.html). That the
+    // replica's protection refuses it is inferred from these: no AWS or provider text found states it.
     const protectedRegions = dropped.filter((replica) => replica.deletionProtectionEnabled === true).map((replica) => replica.regionName as string);
     if (protectedRegions.length > 0) {
       const one = protectedRegions.length === 1;
@@ -928,7 +1097,7 @@ function replicaFindings(deployed: Graph, after: Graph, context: TransitionConte
         finding(
           "TransitionProtectedReplicaRemoved",
           table,
-          `removes the ${one ? "replica" : "replicas"} in ${protectedRegions.join(", ")}, which ${one ? "has" : "have"} deletion protection (replicas[].deletionProtectionEnabled). The provider deletes a replica with one UpdateTable ReplicaUpdates Delete and never turns its protection off first, and DynamoDB refuses to delete a protected table ("you must give your explicit delete confirmation before the table can be deleted"): the update stops part-way`,
+          `removes the ${one ? "replica" : "replicas"} in ${protectedRegions.join(", ")}, which ${one ? "has" : "have"} deletion protection (replicas[].deletionProtectionEnabled). The provider deletes a replica with one UpdateTable ReplicaUpdates Delete, which "invokes the DeleteTableReplica action in the destination Region" (ReplicationGroupUpdate), and never turns its protection off first. That DynamoDB refuses it is inferred, not confirmed: each replica has its own deletion protection ("You must enable deletion protection on each replica", global tables best practices), but no AWS text found says what a protected replica answers to its removal. If it refuses, the update stops part-way`,
           `turn the ${one ? "replica's" : "replicas'"} deletion protection off first, in an update of its own that keeps the ${one ? "region" : "regions"}: DataTier deletionProtection: false (an aws.dynamodb.Table: replicas[].deletionProtectionEnabled: false), which the provider applies to each kept replica in place, or ${protectedRegions.map((region) => `aws dynamodb update-table --region ${region} --table-name <table name> --no-deletion-protection-enabled`).join("; ")}; then remove the ${one ? "region" : "regions"} in the next update, and turn protection back on (docs/multi-region.md, "Dropping a region")`,
           stack,
         ),
@@ -938,13 +1107,45 @@ function replicaFindings(deployed: Graph, after: Graph, context: TransitionConte
   return findings;
 }
 
+/** Options of `checkPlanTransition`. */
+export interface TransitionOptions {
+  /**
+   * Findings accepted after review, each `<Rule>:<urn>` (`TransitionStatefulReplaced:urn:pulumi:prod::…::invoices`):
+   * the rule's finding on the resource of that URN is left out. For what a check cannot tell from the plans (a new
+   * table that is not the removed one renamed) and the change is meant.
+   */
+  accept?: readonly string[];
+}
+
+/** One acceptance, `<Rule>:<urn>`, or an error that says what is wrong with it. */
+export function parseAcceptance(entry: string): { rule: string; urn: string } {
+  const colon = entry.indexOf(":");
+  const [rule, urn] = colon < 0 ? [entry, ""] : [entry.slice(0, colon), entry.slice(colon + 1)];
+  const ids: readonly string[] = PLAN_TRANSITION_RULES.map((r) => r.id);
+  if (!ids.includes(rule)) throw new Error(`accept "${entry}": ${rule || "(nothing)"} is not a transition rule (${ids.join(", ")}): write <Rule>:<urn>, as npm run plan -- --since prints it under the finding`);
+  if (!urn.startsWith("urn:pulumi:")) throw new Error(`accept "${entry}" names no resource: write <Rule>:<urn>, as npm run plan -- --since prints it under the finding`);
+  return { rule, urn };
+}
+
+/** `findings` without the accepted ones (`accept`: `<Rule>:<urn>` each), the accepted ones, and the acceptances that matched none. */
+export function acceptTransitionFindings(findings: readonly TransitionFinding[], accept: readonly string[]): { findings: TransitionFinding[]; accepted: TransitionFinding[]; unused: string[] } {
+  const wanted = accept.map((entry) => ({ entry, ...parseAcceptance(entry) }));
+  const matches = (f: TransitionFinding, w: (typeof wanted)[number]) => f.rule === w.rule && f.urn === w.urn;
+  return {
+    findings: findings.filter((f) => !wanted.some((w) => matches(f, w))),
+    accepted: findings.filter((f) => wanted.some((w) => matches(f, w))),
+    unused: wanted.filter((w) => !findings.some((f) => matches(f, w))).map((w) => w.entry),
+  };
+}
+
 /**
  * What goes wrong when a stack deployed with plan `before` is updated to plan `after` (both recorded in update mode,
  * e.g. main's plan and a branch's). An empty list means none of the known second-deploy failures; the single-plan
  * rules (`checkDeployRules`) still apply to `after` on its own. `context.stack` is copied onto the findings;
- * `context.region` is the stack's `aws:region` (scopes regional names).
+ * `context.region` is the stack's `aws:region` (scopes regional names). `options.accept` leaves out findings accepted
+ * after review.
  */
-export function checkPlanTransition(before: Graph, after: Graph, context: Partial<Pick<DeployRuleContext, "stack" | "region">> = {}): DeployFinding[] {
+export function checkPlanTransition(before: Graph, after: Graph, context: Partial<Pick<DeployRuleContext, "stack" | "region">> = {}, options: TransitionOptions = {}): TransitionFinding[] {
   const scope: TransitionContext = { region: context.region ?? "" };
   const matched = claims(before, after);
   const deployed = renamedByAliases(before, matched.renamed);
@@ -961,11 +1162,15 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...replicaFindings(deployed, after, scope, context.stack),
     ...deploymentFindings(deployed, after, context.stack),
   ];
-  return [...found, ...retainedTooLateFindings(deployed, after, scope, context.stack, new Set(found.map((f) => f.resource)))];
+  const all = [...found, ...retainedTooLateFindings(deployed, after, scope, context.stack, new Set(found.map((f) => f.resource)))];
+  return options.accept ? acceptTransitionFindings(all, options.accept).findings : all;
 }
 
-/** A REST API deployment's replace-forcing inputs (deployment.go: rest_api_id, triggers and variables are ForceNew). */
-const DEPLOYMENT_KIND = { type: DEPLOYMENT, replaceOn: ["restApi", "triggers", "variables", "region"] } as const;
+/**
+ * A REST API deployment's replace-forcing inputs (deployment.go: rest_api_id, triggers and variables are ForceNew).
+ * Its `variables` become the stage's variables, which can hold secrets: compared (and saved) as a digest.
+ */
+const DEPLOYMENT_KIND = { type: DEPLOYMENT, replaceOn: ["restApi", "triggers", "variables", "region"], hashedInputs: ["variables"] } as const;
 const STAGE_KIND = TRANSITION_NAMED_TYPES.find((kind) => kind.type === STAGE)!;
 
 /**
@@ -976,8 +1181,8 @@ const STAGE_KIND = TRANSITION_NAMED_TYPES.find((kind) => kind.type === STAGE)!;
  * deployment and the stage ignores changes of that input (`ignoreChanges`), or when the program still names the
  * removed deployment's id. A stage the update removes or replaces is deleted first (it depends on the deployment).
  */
-function deploymentFindings(deployed: Graph, after: Graph, stack: string | undefined): DeployFinding[] {
-  const findings: DeployFinding[] = [];
+function deploymentFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   const afterUrns = new Set(afterByUrn.keys());
@@ -1031,8 +1236,8 @@ const RETAIN_SOURCE = 'pulumi pkg/resource/deploy/step.go DeleteStep.Apply reads
  * the types whose replace-forcing inputs the checks know (the named, stateful and deployment types), and left to a
  * finding of another rule on the same resource, which says it.
  */
-function retainedTooLateFindings(deployed: Graph, after: Graph, context: TransitionContext, stack: string | undefined, reported: ReadonlySet<string>): DeployFinding[] {
-  const findings: DeployFinding[] = [];
+function retainedTooLateFindings(deployed: Graph, after: Graph, context: TransitionContext, stack: string | undefined, reported: ReadonlySet<string>): TransitionFinding[] {
+  const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterUrns = new Set(after.map((r) => r.urn));
   const named = new Map(TRANSITION_NAMED_TYPES.map((kind) => [kind.type, kind]));
@@ -1041,7 +1246,7 @@ function retainedTooLateFindings(deployed: Graph, after: Graph, context: Transit
     if (!old || !next.retainOnDelete || old.retainOnDelete || old.protect || !hasInputs(old) || deleteSkipped(old, afterUrns) || reported.has(`${next.type} ${next.name}`)) continue;
     const kind = named.get(next.type) ?? (next.type === DEPLOYMENT ? DEPLOYMENT_KIND : undefined);
     const stateful = statefulKind.get(next.type);
-    const reasons = kind ? replaceReasons(kind, old, next) : stateful ? statefulChanges(stateful, old, deployed, next, after, context) : [];
+    const reasons = stateful ? statefulChanges(stateful, old, deployed, next, after, context) : kind ? replaceReasons(kind, old, next) : [];
     if (reasons.length === 0) continue;
     findings.push(
       finding(
@@ -1061,7 +1266,7 @@ function retainedTooLateFindings(deployed: Graph, after: Graph, context: Transit
  * update with "Duplicate resource alias '…' applied to resource with URN '…' conflicting with resource with URN '…'"
  * (pulumi/pulumi pkg/resource/deploy diag 2008), since the deployed resource can become only one of them.
  */
-function aliasFindings(duplicates: Claims["duplicates"], stack: string | undefined): DeployFinding[] {
+function aliasFindings(duplicates: Claims["duplicates"], stack: string | undefined): TransitionFinding[] {
   return duplicates.map(({ resource, alias, holder }) =>
     finding(
       "TransitionDuplicateAlias",
@@ -1165,26 +1370,40 @@ export interface SavedPlan {
 
 /**
  * A plan for a file: every resource's identity, options and dependencies, and the inputs the transition checks read:
- * of the named types (TRANSITION_NAMED_TYPES) their `savedInputs`, or all of them where those hold nothing else; of
- * tables, user pools and buckets (TRANSITION_STATEFUL_TYPES) the replace-forcing and protection inputs (not a pool's
- * email or SMS configuration, not a table's attributes); of REST API deployments `restApi`, `triggers` (a digest of
- * the API's parts in ServerlessApi), `variables` and `region`; of backup vault locks all; of providers the region.
- * Other inputs are left out: they can hold secrets (resolved config secrets, environment variables, a CloudFront
+ * of the named types (TRANSITION_NAMED_TYPES) their `savedInputs`, or all of them where those hold nothing secret or
+ * personal; of tables, user pools and buckets (TRANSITION_STATEFUL_TYPES) the replace-forcing and protection inputs
+ * (not a pool's email or SMS configuration, not a table's attributes); of REST API deployments `restApi`, `triggers`
+ * (a digest of the API's parts in ServerlessApi), `variables` and `region`; of backup vault locks all; of providers the
+ * region. Inputs read only for equality that are secret or personal (`hashedInputs`: a subscription's endpoint, an
+ * imported certificate and its private key, a deployment's variables) are kept as `sha256:<hex>` digests. Other inputs
+ * are left out: they can hold secrets (resolved config secrets, environment variables, stage variables, a CloudFront
  * origin's secret header) and Lambda code, and no transition check reads them.
  */
 export function toSavedPlan(graph: Graph, context: Pick<DeployRuleContext, "stack" | "region">): SavedPlan {
   const named = new Map(TRANSITION_NAMED_TYPES.map((kind) => [kind.type, kind]));
   const statefulFields = (kind: TransitionStatefulType) => [...kind.replaceOn, ...kind.replaceWhenSet, ...kind.alsoKept, "region"];
-  const pick = (r: RecordedResource, fields: readonly string[]) => Object.fromEntries(fields.filter((field) => r.inputs[field] !== undefined).map((field) => [field, r.inputs[field]]));
+  /** The inputs named by `fields` (`a.b`: field b of object input a), with `hashed` ones as digests. */
+  const pick = (r: RecordedResource, fields: readonly string[], hashed: readonly string[]) => {
+    const picked: Record<string, any> = {};
+    for (const field of fields) {
+      const [head, part] = field.split(".");
+      const value = part === undefined ? r.inputs[head] : r.inputs[head]?.[part];
+      if (value === undefined) continue;
+      if (part === undefined) picked[head] = hashed.includes(head) ? savedDigest(value) : value;
+      else picked[head] = { ...picked[head], [part]: value };
+    }
+    return picked;
+  };
   const resources = graph.map((r): RecordedResource => {
     const kind = named.get(r.type);
     const stateful = statefulKind.get(r.type);
     const fields = [...new Set([...(kind?.savedInputs ?? []), ...(stateful ? statefulFields(stateful) : []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.replaceOn : [])])];
+    const hashed = [...(kind?.hashedInputs ?? []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.hashedInputs : [])];
     const inputs =
       (kind && !kind.savedInputs) || TRANSITION_INPUT_TYPES.includes(r.type)
         ? r.inputs
         : fields.length > 0
-          ? pick(r, fields)
+          ? pick(r, fields, hashed)
           : r.type.startsWith("pulumi:providers:") && typeof r.inputs.region === "string"
             ? { region: r.inputs.region }
             : {};

@@ -2,9 +2,12 @@
  * `npm run plan -- --save <file>` and `--since <file>`: the command line, the saved file and the report, without
  * running the program (tests/plan.test.ts runs it).
  */
+import { createHash } from "node:crypto";
+import * as aws from "@pulumi/aws";
 import { describe, expect, it } from "vitest";
 import { planOptions, reportTransitionFindings, savedPlanFor } from "../../scripts/plan";
-import { checkPlanTransition, toSavedPlan } from "../../testing/deploy-rules";
+import { acceptTransitionFindings, checkPlanTransition, formatFinding, readSavedPlan, toSavedPlan } from "../../testing/deploy-rules";
+import { record } from "../../testing/harness";
 import { handBuilt } from "./fixture";
 
 const dashboard = (logical: string) => handBuilt("aws:cloudwatch/dashboard:Dashboard", logical, { dashboardName: "serverless-fullstack-prod", dashboardBody: "{}" });
@@ -14,6 +17,13 @@ describe("npm run plan options", () => {
     expect(planOptions(["--stack", "prod", "--save", "main.json"])).toEqual({ stack: "prod", preview: false, save: "main.json" });
     expect(planOptions(["--stack", "prod", "--since", "main.json"])).toEqual({ stack: "prod", preview: false, since: "main.json" });
     expect(planOptions([])).toEqual({ stack: "dev", preview: false });
+  });
+
+  it("takes --accept <Rule>:<urn> (repeated) with --since, checked before the program runs", () => {
+    const accept = ["TransitionStatefulReplaced:urn:pulumi:prod::serverless-fullstack::aws:dynamodb/table:Table::invoices", "TransitionNameTaken:urn:pulumi:prod::p::aws:s3/bucket:Bucket::b"];
+    expect(planOptions(["--stack", "prod", "--since", "main.json", "--accept", accept[0], "--accept", accept[1]])).toEqual({ stack: "prod", preview: false, since: "main.json", accept });
+    expect(() => planOptions(["--stack", "prod", "--accept", accept[0]])).toThrow("--accept accepts findings of --since: npm run plan -- --stack prod --since <file> --accept <Rule>:<urn>");
+    expect(() => planOptions(["--since", "main.json", "--accept", "TransitionStatefulReplaced"])).toThrow('accept "TransitionStatefulReplaced" names no resource');
   });
 
   it("refuses them with --preview (outputs unknown) and without a file name", () => {
@@ -35,6 +45,51 @@ describe("the saved plan", () => {
     expect(checkPlanTransition(saved.resources, [dashboard("monitoring-dashboard")]).map((f) => f.rule)).toEqual(["TransitionNameOverwritten"]);
   });
 
+  it("keeps no subscription endpoint, imported certificate or stage variable in clear, and still compares with a fresh plan", async () => {
+    const context = { stack: "prod", region: "us-east-1" };
+    const address = "ops@gallery.example.com";
+    const program = (privateKey: string) =>
+      record(() => {
+        const topic = new aws.sns.Topic("ops-alarms");
+        new aws.sns.TopicSubscription("ops-alarms-email", { topic: topic.arn, protocol: "email", endpoint: address });
+        new aws.sns.TopicSubscription("ops-alarms-hook", { topic: topic.arn, protocol: "https", endpoint: "https://hooks.example.com/services/T0/B0/SECRETTOKEN" });
+        const api = new aws.apigateway.RestApi("api", {});
+        const deployment = new aws.apigateway.Deployment("api-deployment", { restApi: api.id, triggers: { snapshot: "a" }, variables: { backendKey: "deployment-variable-value" } });
+        new aws.apigateway.Stage("api-stage-prod", {
+          restApi: api.id,
+          stageName: "prod",
+          deployment: deployment.id,
+          variables: { backendToken: "stage-variable-value" },
+          canarySettings: { percentTraffic: 10, deploymentId: deployment.id, stageVariableOverrides: { backendToken: "canary-variable-value" } },
+        });
+        new aws.apigateway.DomainName("api-domain", {
+          domainName: "api.gallery.example.com",
+          certificateName: "imported",
+          certificateBody: "-----BEGIN CERTIFICATE-----body",
+          certificateChain: "-----BEGIN CERTIFICATE-----chain",
+          certificatePrivateKey: privateKey,
+        });
+      });
+    const deployed = await program("-----BEGIN PRIVATE KEY-----secret");
+    const text = JSON.stringify(toSavedPlan(deployed, context));
+    for (const clear of [address, "SECRETTOKEN", "hooks.example.com", "deployment-variable-value", "stage-variable-value", "canary-variable-value", "BEGIN PRIVATE KEY", "BEGIN CERTIFICATE"]) expect(text).not.toContain(clear);
+    const saved = readSavedPlan(text).resources;
+    const inputsOf = (name: string) => saved.find((r) => r.name === name)!.inputs;
+    expect(inputsOf("ops-alarms-email")).toEqual({ topic: expect.stringMatching(/^arn:aws:sns:/), protocol: "email", endpoint: `sha256:${createHash("sha256").update(address).digest("hex")}` });
+    expect(Object.keys(inputsOf("api-stage-prod")).sort()).toEqual(["canarySettings", "deployment", "restApi", "stageName"]);
+    expect(Object.keys(inputsOf("api-stage-prod").canarySettings)).toEqual(["deploymentId"]);
+    expect(inputsOf("api-domain")).toEqual({
+      domainName: "api.gallery.example.com",
+      certificateName: "imported",
+      certificateBody: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      certificateChain: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      certificatePrivateKey: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+    });
+    expect(checkPlanTransition(saved, deployed, context).map(formatFinding)).toEqual([]);
+    // Digests compare as the values do: a new private key replaces the domain create-first under its own name.
+    expect(checkPlanTransition(saved, await program("-----BEGIN PRIVATE KEY-----rotated"), context).map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", "aws:apigateway/domainName:DomainName api-domain"]]);
+  });
+
   it("is refused when it is not a saved plan, or another stack's", () => {
     expect(() => savedPlanFor("{}", "main.json", "prod")).toThrow('main.json is not a saved plan (format "serverless-fullstack/plan@1" with stack and resources): write it with npm run plan -- --stack <stack> --save <file>');
     expect(() => savedPlanFor("not json", "main.json", "prod")).toThrow(/^main\.json is not JSON/);
@@ -50,8 +105,23 @@ describe("the --since report", () => {
     expect(reportTransitionFindings(findings, "main.json", (line) => lines.push(line))).toBe(1);
     expect(lines[0]).toBe("\nSince main.json: 1 finding(s) a `pulumi up` from that plan to this one would fail on or break:");
     expect(lines[1]).toMatch(/^ {2}- prod: \[TransitionNameOverwritten\] aws:cloudwatch\/dashboard:Dashboard monitoring-dashboard: .+\. Fix: /);
+    // How to accept it after review, to copy.
+    expect(lines[2]).toBe(`    accept after review: --accept TransitionNameOverwritten:${dashboard("monitoring-dashboard").urn}`);
     const none: string[] = [];
     expect(reportTransitionFindings([], "main.json", (line) => none.push(line))).toBe(0);
     expect(none).toEqual(["\nSince main.json: no findings."]);
+  });
+
+  it("lists the accepted findings and the acceptances that matched none, and exits 0 when every finding is accepted", () => {
+    const findings = checkPlanTransition([dashboard("ops-dashboard")], [dashboard("monitoring-dashboard")], { stack: "prod" });
+    const stale = "TransitionNameTaken:urn:pulumi:prod::p::aws:s3/bucket:Bucket::gone";
+    const lines: string[] = [];
+    expect(reportTransitionFindings(acceptTransitionFindings(findings, [`TransitionNameOverwritten:${findings[0].urn}`, stale]), "main.json", (line) => lines.push(line))).toBe(0);
+    expect(lines).toEqual([
+      "\nSince main.json: no findings.",
+      "Accepted with --accept (1):",
+      `  - ${formatFinding(findings[0])}`,
+      `warning: --accept ${stale} matches no finding of this comparison: drop it`,
+    ]);
   });
 });

@@ -16,7 +16,7 @@ import { DataTier, type TableArgs } from "../../components/data-tier";
 import { UserAuth } from "../../components/user-auth";
 import { ServerlessApi, type ApiAuthorizer, type ServerlessApiArgs } from "../../components/serverless-api";
 import { StaticSite } from "../../components/static-site";
-import { checkPlanTransition, formatFinding, readSavedPlan, toSavedPlan } from "../../testing/deploy-rules";
+import { acceptTransitionFindings, checkPlanTransition, formatFinding, parseAcceptance, readSavedPlan, toSavedPlan } from "../../testing/deploy-rules";
 import { handBuilt } from "./fixture";
 import { realtimeOn } from "./fixtures/apigatewayv2";
 
@@ -50,6 +50,7 @@ describe("checkPlanTransition: a name taken by a new resource while the removed 
         resource: `${MODEL} api-model-post-v1-albums`,
         problem: expect.stringMatching(/^is created by the update as API Gateway model "PostAlbumsBody" of REST API rest-1; aws:apigateway\/model:Model api-model-post-api-albums of the deployed plan holds the name and is removed from the program, which Pulumi deletes only at the end of the update, after every create\. CreateModel is refused \(ConflictException\)/),
         fix: expect.stringContaining('aliases: [{ name: "api-model-post-api-albums" }]'),
+        urn: `urn:pulumi:dev::fixture::${MODEL}::api-model-post-v1-albums`,
       },
     ]);
     expect(formatFinding(findings[0])).toMatch(/^prod: \[TransitionNameTaken\] aws:apigateway\/model:Model api-model-post-v1-albums: is created/);
@@ -80,8 +81,14 @@ describe("checkPlanTransition: a name taken by a new resource while the removed 
     const findings = checkPlanTransition(before, after, { stack: "prod" });
     expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameOverwritten", `${SUBSCRIPTION} ops-alarms-email-0`]]);
     expect(findings[0].problem).toMatch(
-      /^is replaced create-before-delete \(a replace-forcing input changed\) as SNS topic subscription email b@x\.io to topic arn:aws:sns:us-east-1:123456789012:ops-alarms-1234567; aws:sns\/topicSubscription:TopicSubscription ops-alarms-email-1 of the deployed plan holds the name and is removed from the program, .*Subscribe for an endpoint already subscribed to the topic returns the existing subscription's ARN, so the create succeeds; then the delete of the old copy removes the only SNS topic subscription of that name/,
+      /^is replaced create-before-delete \(a replace-forcing input changed\) as SNS topic subscription email b…@x\.io \(sha256:[0-9a-f]{8}\) to topic arn:aws:sns:us-east-1:123456789012:ops-alarms-1234567; aws:sns\/topicSubscription:TopicSubscription ops-alarms-email-1 of the deployed plan holds the name and is removed from the program, .*Subscribe for an endpoint already subscribed to the topic returns the existing subscription's ARN, so the create succeeds; then the delete of the old copy removes the only SNS topic subscription of that name/,
     );
+    // The address is masked (findings reach CI logs); its digest's start tells masked addresses apart.
+    expect(findings[0].problem).not.toContain("b@x.io");
+    // The same through a saved plan, which keeps the endpoints as digests.
+    const saved = readSavedPlan(JSON.stringify(toSavedPlan(before, { stack: "prod", region: "us-east-1" }))).resources;
+    expect(rules(saved, after)).toEqual([["TransitionNameOverwritten", `${SUBSCRIPTION} ops-alarms-email-0`]]);
+    expect(rules(saved, before)).toEqual([]);
     // email-0 is deployed under its own URN, so an alias would not be followed: the fix is to key by address.
     expect(findings[0].fix).toMatch(/^key these resources by their physical name rather than by position/);
     // [a] → [c, a]: email-1 subscribes a again and gets a's subscription, which email-0's old copy unsubscribes at the end.
@@ -102,6 +109,32 @@ describe("checkPlanTransition: a name taken by a new resource while the removed 
     const dashboard = (logical: string, more: Partial<RecordedResource> = {}) => handBuilt(DASHBOARD, logical, { dashboardName: "ops", dashboardBody: "{}" }, more);
     expect(rules([dashboard("ops-dashboard", { retainOnDelete: true })], [dashboard("monitoring-dashboard")])).toEqual([]);
     expect(rules([record("site-a-0", { name: "a.example.com" }, { retainOnDelete: true })], [record("site-a", { name: "a.example.com" })])).toEqual([["TransitionNameTaken", `${RECORD} site-a`]]);
+  });
+});
+
+describe("checkPlanTransition: accepting a finding after review", () => {
+  const before = [model("api-model-post-api-albums")];
+  const after = [model("api-model-post-v1-albums")];
+
+  it("leaves out a finding named in accept by its rule and its resource's URN, which every finding carries", () => {
+    const [found] = checkPlanTransition(before, after, { stack: "prod" });
+    expect([found.rule, found.urn]).toEqual(["TransitionNameTaken", after[0].urn]);
+    expect(checkPlanTransition(before, after, { stack: "prod" }, { accept: [`TransitionNameTaken:${after[0].urn}`] })).toEqual([]);
+    // Another rule on that resource, or the rule on another resource, accepts nothing.
+    expect(checkPlanTransition(before, after, {}, { accept: [`TransitionStatefulReplaced:${after[0].urn}`, `TransitionNameTaken:${before[0].urn}`] }).map((f) => f.rule)).toEqual(["TransitionNameTaken"]);
+  });
+
+  it("says which findings were accepted and which acceptances matched none", () => {
+    const findings = checkPlanTransition(before, after);
+    const stale = `TransitionStatefulReplaced:${after[0].urn}`;
+    expect(acceptTransitionFindings(findings, [`TransitionNameTaken:${after[0].urn}`, stale])).toEqual({ findings: [], accepted: findings, unused: [stale] });
+  });
+
+  it("refuses an acceptance that is not <Rule>:<urn> of a transition rule", () => {
+    expect(() => checkPlanTransition(before, after, {}, { accept: ["TransitionNameTaken"] })).toThrow(
+      'accept "TransitionNameTaken" names no resource: write <Rule>:<urn>, as npm run plan -- --since prints it under the finding',
+    );
+    expect(() => parseAcceptance(`S3BucketName:${after[0].urn}`)).toThrow(/^accept "S3BucketName:urn:pulumi:.*": S3BucketName is not a transition rule \(TransitionNameTaken, TransitionNameOverwritten, /);
   });
 });
 
@@ -175,6 +208,21 @@ describe("checkPlanTransition: API Gateway custom domains (REST and v2 share one
     expect(rules([rest], [v2({ region: "us-west-2" })])).toEqual([]);
     // A private REST API's domain name need not be unique: giving it up frees nothing the v2 domain needs.
     expect(rules([{ ...rest, inputs: { ...rest.inputs, endpointConfiguration: { types: "PRIVATE" } } }], [v2()])).toEqual([]);
+  });
+});
+
+describe("checkPlanTransition: edge-optimized REST custom domains, one name everywhere", () => {
+  const edge = (logical: string, inputs: Record<string, unknown>) => handBuilt(REST_DOMAIN, logical, { domainName: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/edge", ...inputs });
+
+  it("finds an edge domain created in another region while the removed one holds its name, whether EDGE is stated or follows from certificateArn", () => {
+    expect(rules([edge("old", { endpointConfiguration: { types: "EDGE" } })], [edge("new", { endpointConfiguration: { types: "EDGE" }, region: "us-west-2" })])).toEqual([["TransitionNameTaken", `${REST_DOMAIN} new`]]);
+    expect(rules([edge("old", {})], [edge("new", { region: "us-west-2" })])).toEqual([["TransitionNameTaken", `${REST_DOMAIN} new`]]);
+    // Through a saved plan, which keeps the certificate's ARN (not secret) to tell an edge domain.
+    const saved = readSavedPlan(JSON.stringify(toSavedPlan([edge("old", {})], { stack: "prod", region: "us-east-1" }))).resources;
+    expect(rules(saved, [edge("new", { region: "us-west-2" })])).toEqual([["TransitionNameTaken", `${REST_DOMAIN} new`]]);
+    // Regional domains of one name in two regions are two names.
+    const regional = (logical: string, region: string) => handBuilt(REST_DOMAIN, logical, { domainName: "api.example.com", regionalCertificateArn: "arn:aws:acm:x", endpointConfiguration: { types: "REGIONAL" }, region });
+    expect(rules([regional("old", "us-east-1")], [regional("new", "us-west-2")])).toEqual([]);
   });
 });
 
@@ -464,6 +512,69 @@ describe("checkPlanTransition: a table, user pool or bucket that the update repl
     expect(keyRenamed[0].fix).toContain('aliases: [{ name: "data-gallery" }]');
   });
 
+  it("passes a table removed and an unrelated one added in the same update (another key schema), under a DataTier or the stack", async () => {
+    const counts = { attributes: { id: "S" }, partitionKey: "id" };
+    const invoices = { attributes: { invoiceId: "S", issuedAt: "S" }, partitionKey: "invoiceId", sortKey: "issuedAt" };
+    const tier = (tables: Record<string, unknown>) => recordProgram(() => new DataTier("data", { tables: { gallery: gallery as TableArgs, ...tables } as Record<string, TableArgs>, region: "us-east-1", ...prod }));
+    expect(transition(await tier({ counts }), await tier({ invoices })).map(formatFinding)).toEqual([]);
+    // The reviewer's case at the top of the stack (hand-built): counts removed, invoices added, made differently.
+    const stack = "urn:pulumi:prod::p::pulumi:pulumi:Stack::p-prod";
+    const table = (logical: string, inputs: Record<string, unknown>) => handBuilt(TABLE, logical, inputs, { parent: stack });
+    expect(rules([table("counts", { hashKey: "id" }), table("gallery", { hashKey: "pk" })], [table("gallery", { hashKey: "pk" }), table("invoices", { hashKey: "invoiceId", rangeKey: "issuedAt" })])).toEqual([]);
+    // One removed and one created alike under one parent is still read as a rename (nothing tells them apart): accept it if it is not.
+    expect(rules([table("counts", { hashKey: "pk" })], [table("invoices", { hashKey: "pk" })])).toEqual([["TransitionStatefulReplaced", `${TABLE} invoices`]]);
+  });
+
+  it("pairs a removed table only with a new one of its local name when several come and go under one parent", async () => {
+    const spec = { attributes: { pk: "S" }, partitionKey: "pk" };
+    const tier = (name: string, keys: string[]) => recordProgram(() => new DataTier(name, { tables: Object.fromEntries(keys.map((key) => [key, spec])) as Record<string, TableArgs>, region: "us-east-1", ...prod }));
+    // a and b removed, c and d added: no pair has one local name, and neither side is alone.
+    expect(transition(await tier("data", ["a", "b"]), await tier("data", ["c", "d"])).map(formatFinding)).toEqual([]);
+    // The DataTier renamed (data → db) while b gives way to c: db-a is data-a renamed; c and b are two tables.
+    const renamed = transition(await tier("data", ["a", "b"]), await tier("db", ["a", "c"]));
+    expect(renamed.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${TABLE} db-a`]]);
+  });
+
+  it("passes a replica region swapped for another: UploadBucket.replicate and StaticSite replicaRegion us-west-2 → eu-west-1", async () => {
+    const uploads = (region: string, retainOnDelete: boolean) =>
+      recordProgram(() => {
+        new UploadBucket("uploads", { retainOnDelete }).replicate(region, "originals/");
+      });
+    const site = (replicaRegion: string, retainOnDelete: boolean) => recordProgram(() => new StaticSite("site", { path: "tests/fixtures/site", replicaRegion, retainOnDelete }));
+    for (const retainOnDelete of [true, false]) {
+      expect(transition(await uploads("us-west-2", retainOnDelete), await uploads("eu-west-1", retainOnDelete)).map(formatFinding), `UploadBucket, retainOnDelete ${retainOnDelete}`).toEqual([]);
+      expect(transition(await site("us-west-2", retainOnDelete), await site("eu-west-1", retainOnDelete)).map(formatFinding), `StaticSite, retainOnDelete ${retainOnDelete}`).toEqual([]);
+    }
+    // The source bucket is no copy: its region moved is still reported.
+    const moved = transition(await recordProgram(() => new UploadBucket("uploads", { region: "us-east-1" })), await recordProgram(() => new UploadBucket("uploads", { region: "us-east-2" })));
+    expect(moved.map((f) => f.resource)).toContain(`${BUCKET} uploads-bucket`);
+  });
+
+  it("finds a table with a fixed name renamed without aliases (orders → orders2, name orders-prod): CreateTable is refused while orders holds the name", () => {
+    const table = (logical: string, inputs: Record<string, unknown> = {}, more: Partial<RecordedResource> = {}) => handBuilt(TABLE, logical, { name: "orders-prod", hashKey: "pk", deletionProtectionEnabled: false, ...inputs }, more);
+    const findings = transition([table("orders")], [table("orders2")]);
+    // Not TransitionStatefulReplaced's "a new, empty table takes over": the create is refused, so nothing moves.
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${TABLE} orders2`]]);
+    expect(findings[0].problem).toMatch(/^is created by the update as DynamoDB table "orders-prod"; aws:dynamodb\/table:Table orders of the deployed plan holds the name and is removed from the program/);
+    expect(findings[0].problem).toMatch(/CreateTable is refused \(ResourceInUseException: "You attempted to recreate an existing table"/);
+    expect(findings[0].fix).toContain('aliases: [{ name: "orders" }]');
+    // Table names are per region: a removed table's name is free in another region.
+    expect(rules([table("orders")], [table("orders2", { region: "us-west-2" })])).toEqual([]);
+    // Replaced in place under its name while retained: the deployed copy keeps the name.
+    expect(rules([table("orders", {}, { retainOnDelete: true })], [table("orders", { rangeKey: "sk" }, { retainOnDelete: true })])).toEqual([["TransitionNameTaken", `${TABLE} orders`]]);
+    // Replaced delete-first (the name is set by hand), not retained: the name is free when the new one is created.
+    expect(rules([table("orders")], [table("orders", { rangeKey: "sk" })])).toEqual([["TransitionStatefulReplaced", `${TABLE} orders`]]);
+  });
+
+  it("says the create is refused when a replaced table with a hand-set name is not deleted (deletedWith a resource the update deletes)", () => {
+    const owner = handBuilt("aws:s3/bucket:Bucket", "owner", {});
+    const table = (inputs: Record<string, unknown>) => handBuilt(TABLE, "orders", { name: "orders-prod", hashKey: "pk", ...inputs }, { deletedWith: owner.urn });
+    const findings = transition([owner, table({})], [table({ rangeKey: "sk" })]);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${TABLE} orders`]]);
+    expect(findings[0].problem).toMatch(/The deployed one's delete is skipped \(deletedWith a resource the update also deletes\), so it keeps its name orders-prod, which the new one asks for too: CreateTable is refused \(ResourceInUseException/);
+    expect(findings[0].problem).not.toMatch(/the update succeeds/);
+  });
+
   it("passes the same tables, a table added beside them, changes that update in place, and a table removed with nothing new", async () => {
     const deployed = await dataTier();
     // protect: true makes the engine refuse the replacement itself, before anything is created.
@@ -541,6 +652,9 @@ describe("checkPlanTransition: dropping a global table's replicas", () => {
     const findings = transition(deployed, await tier({ ...kept, replicaRegions: [] }, true));
     expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionProtectedReplicaRemoved", `${TABLE} data-preferences`]]);
     expect(findings[0].problem).toMatch(/^removes the replica in us-west-2, which has deletion protection/);
+    // The refusal is inferred (no AWS text states it for a replica), and said to be; DeleteTable's message is not quoted as DynamoDB's answer.
+    expect(findings[0].problem).toMatch(/That DynamoDB refuses it is inferred, not confirmed/);
+    expect(findings[0].problem).not.toMatch(/explicit delete confirmation/);
     expect(findings[0].fix).toMatch(/--no-deletion-protection-enabled/);
     // A region swapped for another deletes the old region's replica too.
     expect(transition(deployed, await tier({ ...kept, replicaRegions: ["eu-west-1"] }, true)).map((f) => f.rule)).toEqual(["TransitionProtectedReplicaRemoved"]);
