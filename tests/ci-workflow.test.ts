@@ -3,7 +3,10 @@
  * stacks as `org/stack`, skips pull requests from forks with a notice, never waits on the browser
  * tests, and is the only job that may request an OIDC token.
  */
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 
@@ -95,11 +98,27 @@ describe("ci.yml: a pull request's second deploy", () => {
     const head = job.steps.find((step) => /--since/.test(step.run ?? ""))!;
     expect(expression(base.env?.BASE_SHA)).toBe("github.event.pull_request.base.sha");
     expect(base.run).toMatch(/git worktree add "\$RUNNER_TEMP\/base" "\$BASE_SHA"[\s\S]*npm run --silent plan -- --stack "\$STACK" --save "\$RUNNER_TEMP\/base-plan\.json"/);
-    expect(head.run).toMatch(/npm run --silent plan -- --stack "\$STACK" --since "\$RUNNER_TEMP\/base-plan\.json"/);
+    expect(head.run).toMatch(/npm run --silent plan -- --stack "\$STACK" --since "\$RUNNER_TEMP\/base-plan\.json" "\$\{accept\[@\]\}"/);
     expect(job.steps.indexOf(base)).toBeLessThan(job.steps.indexOf(head));
     // Values from the event reach the scripts through env, never pasted into them (script injection).
     for (const step of job.steps) expect(step.run ?? "").not.toMatch(/\$\{\{/);
     expect(job.permissions).toBeUndefined();
+  });
+});
+
+describe("ci.yml: accepted second-deploy findings", () => {
+  it("passes each line of .ci/accepted-transitions to --since as --accept, skipping blanks and # comments", () => {
+    const head = jobs["second-deploy"].steps.find((step) => /--since/.test(step.run ?? ""))!;
+    const folder = mkdtempSync(join(tmpdir(), "sf-accept-"));
+    mkdirSync(join(folder, ".ci"));
+    writeFileSync(join(folder, ".ci", "accepted-transitions"), "# reviewed in #42\n\nTransitionStatefulReplaced:urn:pulumi:prod::p::aws:dynamodb/table:Table::t\nTransitionNameTaken:urn:a b");
+    const base = join(folder, "base-plan.json");
+    writeFileSync(base, "{}");
+    // The step's script with npm replaced by a function that prints the arguments it gets, one a line.
+    const script = `npm() { printf '%s\\n' "$@"; }\n${head.run}`;
+    const result = spawnSync("bash", ["-c", script], { cwd: folder, encoding: "utf8", env: { ...process.env, STACK: "prod", RUNNER_TEMP: folder } });
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim().split("\n").slice(6)).toEqual(["--since", base, "--accept", "TransitionStatefulReplaced:urn:pulumi:prod::p::aws:dynamodb/table:Table::t", "--accept", "TransitionNameTaken:urn:a b"]);
   });
 });
 
