@@ -164,6 +164,16 @@ describe("dropping us-west-2 from prod, step by step (docs/multi-region.md)", ()
   });
 });
 
+describe("swapping us-west-2 for eu-west-1", () => {
+  it("meets only the protected replicas: after step 1, no routing, stream or replica finding (other findings are not this procedure's)", async () => {
+    const swapped = await recordProd({ "serverless-fullstack:regions": '["us-east-1","eu-west-1"]', "serverless-fullstack:replicaRegions": '["eu-west-1"]' });
+    const procedural = (findings: DeployFinding[]) => rules(findings).filter((f) => /^Transition(RoutingPolicy|ReplicaStreamOff|ProtectedReplicaRemoved) /.test(f));
+    expect(procedural(transition(twoRegions, swapped))).toEqual([`TransitionProtectedReplicaRemoved ${TABLE} data-gallery`, `TransitionProtectedReplicaRemoved ${TABLE} data-preferences`]);
+    expect(procedural(transition(unprotected(twoRegions), unprotected(swapped)))).toEqual([]);
+    expect(apiRecords(swapped).map((r) => `${r.inputs.type} ${r.inputs.setIdentifier}`).sort()).toEqual(["A eu-west-1", "A us-east-1", "AAAA eu-west-1", "AAAA us-east-1"]);
+  });
+});
+
 describe("adding us-west-2 back to one-region prod", () => {
   it("in one update mixes the simple records with the new latency ones", () => {
     expect(rules(transition(oneRegion, twoRegions))).toEqual([`TransitionRoutingPolicy ${RECORD} api-routing-a-useast1`, `TransitionRoutingPolicy ${RECORD} api-routing-aaaa-useast1`]);
