@@ -343,13 +343,24 @@ function apiCanary() {
 }
 
 /**
- * The API's custom domain: in several regions, a certificate per region validated in hostedZoneId and routed by
- * Route 53 (apiRouting: latency, or failover for active-passive); in one region, the certificate from config.
+ * The API's custom domain. In several regions, a certificate per region validated in hostedZoneId and routed by
+ * Route 53 (apiRouting: latency, or failover for active-passive). In one region, the same without the routing: a
+ * certificate validated in hostedZoneId and a simple A/AAAA alias of apiDomainName there, so going back from several
+ * regions to one needs no new key (docs/multi-region.md, "Dropping a region"); or, with apiCertificateArn, that
+ * certificate and no record (the name's DNS stays yours, as before).
  */
 function apiDomain() {
   const name = config.get("apiDomainName");
   if (!name) return undefined;
-  return regions.length > 1 ? { name, hostedZoneId: config.require("hostedZoneId") } : { name, certificateArn: config.require("apiCertificateArn") };
+  const certificateArn = config.get("apiCertificateArn") || undefined;
+  if (regions.length <= 1 && certificateArn) return { name, certificateArn };
+  const hostedZoneId = config.get("hostedZoneId") || undefined;
+  if (!hostedZoneId) {
+    throw new Error(
+      `config apiDomainName is ${name}, but hostedZoneId is empty: the API's certificate${regions.length > 1 ? "s are" : " is"} validated and its records written in that Route 53 zone. Set hostedZoneId to the zone of ${name}${regions.length > 1 ? "" : ", or apiCertificateArn to a certificate for it in this region (the name's DNS record is then yours)"}.`,
+    );
+  }
+  return { name, hostedZoneId };
 }
 
 function apiRouting() {

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { dnsValidationOption } from "../certificate-validation";
 import { DnsRouting, RoutingPolicy, type DnsRoutingRecord } from "../dns-routing";
+import { slug } from "../dns-routing/spec";
 import { argFailer } from "../errors";
 import { ServerlessApi } from "../serverless-api";
 import { joinPath } from "../serverless-api/args";
@@ -16,8 +17,10 @@ export type { RegionalApisArgs, RegionalApisDomain, RegionalApisRouting, Regiona
  * with the regional custom domain (dualstack: IPv4 and IPv6 clients, unless `domain.ipAddressType` is
  * `"ipv4"`), its own DNS-validated ACM certificate in that region and a base path mapping, and Route 53
  * latency or failover records (A and AAAA aliases; A only for an IPv4-only domain) with a health check per
- * region (DnsRouting) in front. Functions in each region use their own region's replica of the global
- * tables. Lambda bundles are built once: the bundle cache serves the other regions' identical builds.
+ * region (DnsRouting) in front. With one region and no routing, `domain.hostedZoneId` gets a simple alias
+ * record (A, and AAAA for a dualstack domain) to the custom domain instead. Functions in each region use their
+ * own region's replica of the global tables. Lambda bundles are built once: the bundle cache serves the other
+ * regions' identical builds.
  *
  * A wrapper rather than a `regions` arg on ServerlessApi: a ServerlessApi stays one API in one region
  * (its outputs — rest API id, stage URLs, nodes — keep one meaning), and everything that only exists
@@ -42,8 +45,15 @@ export class RegionalApis extends pulumi.ComponentResource {
   readonly routing?: DnsRouting;
   /** Invoke URLs of every region's stages, by region. */
   readonly urls: pulumi.Output<Record<string, Record<string, string>>>;
-  /** The underlying resources: a certificate per region, and the one validation record they share. */
-  readonly nodes: { readonly certificates: readonly aws.acm.Certificate[]; readonly validationRecords: readonly aws.route53.Record[] };
+  /**
+   * The underlying resources: a certificate per region, the one validation record they share, and with one region
+   * and no routing the simple alias records of `domain.name` (empty otherwise: the routing's records are its own).
+   */
+  readonly nodes: {
+    readonly certificates: readonly aws.acm.Certificate[];
+    readonly validationRecords: readonly aws.route53.Record[];
+    readonly domainRecords: readonly aws.route53.Record[];
+  };
 
   constructor(name: string, args: RegionalApisArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:RegionalApis", name, {}, opts);
@@ -70,7 +80,9 @@ export class RegionalApis extends pulumi.ComponentResource {
     });
     this.home = this.apis[0];
     this.routing = this.spec.routing && this.createRouting(name, this.spec.domain!.hostedZoneId!);
-    this.nodes = { certificates, validationRecords };
+    const zoneId = this.spec.domain?.hostedZoneId;
+    const domainRecords = !this.routing && zoneId !== undefined && this.apis.length === 1 ? this.createDomainRecords(name, zoneId, this.spec.regions[0].region ?? stackRegion) : [];
+    this.nodes = { certificates, validationRecords, domainRecords };
     this.urls = pulumi.all(Object.fromEntries(this.apis.map((api, index) => [this.spec.regions[index].region ?? "home", api.urls])));
     registerSpec("RegionalApis", name, this.spec);
     this.registerOutputs({ urls: this.urls });
@@ -131,6 +143,34 @@ export class RegionalApis extends pulumi.ComponentResource {
     // (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-custom-domain-ip-address-type.html).
     const ipv6 = this.spec.domain!.ipAddressType === "dualstack";
     return new DnsRouting(`${name}-routing`, { zoneId, name: this.spec.domain!.name, policy: routing.policy, records, ipv6 }, { parent: this });
+  }
+
+  /**
+   * One region without routing: the domain's name as a simple alias (A, and AAAA for a dualstack domain) to the
+   * region's custom domain, so the name resolves without a routing policy, e.g. after going back from several regions
+   * to one. Each record carries, as an alias, the home region's routing record of the same type (DnsRouting's name for
+   * it: `<name>-routing-<type>-<region's letters and digits>`): going back to one region then updates that record in
+   * place instead of creating a second record beside it. The provider makes that update one change batch, DELETE of
+   * the latency record and CREATE of the simple one (terraform-provider-aws internal/service/route53/record.go
+   * resourceRecordUpdate, "Delete the old and create the new records in a single batch"; set_identifier is not
+   * ForceNew), which Route 53 applies all or nothing; the other regions' latency records must be gone first, since a
+   * name and type takes one routing policy (docs/multi-region.md, "Dropping a region").
+   */
+  private createDomainRecords(name: string, zoneId: pulumi.Input<string>, homeRegion: string | undefined): aws.route53.Record[] {
+    const domain = this.spec.domain!;
+    const target = this.home.customDomain!;
+    // AAAA aliases only to dualstack domains, as the routing's (an IPv4-only domain has no IPv6 address to answer with).
+    const types = domain.ipAddressType === "dualstack" ? ["A", "AAAA"] : ["A"];
+    const routingParent = pulumi.createUrn(`${name}-routing`, "serverless-fullstack:index:DnsRouting", this);
+    return types.map(
+      (type) =>
+        new aws.route53.Record(
+          `${name}-domain-${type.toLowerCase()}`,
+          // One record per name and type: nothing for Route 53 to fail over to, so no target health to evaluate.
+          { zoneId, name: domain.name, type, aliases: [{ name: target.regionalDomainName, zoneId: target.regionalZoneId, evaluateTargetHealth: false }] },
+          { parent: this, aliases: homeRegion ? [{ name: `${name}-routing-${type.toLowerCase()}-${slug(homeRegion)}`, parent: routingParent }] : undefined },
+        ),
+    );
   }
 
   /**

@@ -15,7 +15,9 @@ export interface RegionalApisDomain {
   name: string;
   /**
    * Route 53 hosted zone of `name`: each region's ACM certificate is validated through it (DNS), and the
-   * routing records go in it. Required with more than one region. @default none
+   * routing records go in it; with one region and no routing, a simple alias record of `name` (A, and AAAA when
+   * dualstack) to the custom domain. Required with more than one region. @default none (one region: no record
+   * of `name`, which is then yours to create)
    */
   hostedZoneId?: pulumi.Input<string>;
   /**

@@ -173,12 +173,17 @@ export const CLOUDFRONT_ALIAS_CERTIFICATE: DeployRule = {
 };
 
 /**
- * "You cannot add an alternate domain name to a CloudFront distribution if the same alternate domain name already
- * exists in another CloudFront distribution, even if your AWS account owns the other distribution"; the refusal is
- * CNAMEAlreadyExists, "One or more of the CNAMEs you provided are already associated with a different resource"
- * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/alternate-domain-names-move.html). The same page
- * allows a wildcard on one distribution to overlap an exact name on another, so only equal names are compared, in
- * lower case (DNS names are case-insensitive).
+ * CloudFront's restrictions on alternate domain names (CNAMEs.html#alternate-domain-names-restrictions, "Duplicate and
+ * overlapping alternate domain names"; its source text is awsdocs/amazon-cloudfront-developer-guide
+ * doc_source/CNAMEs.md): "You cannot add an alternate domain name to a CloudFront distribution if the alternate domain
+ * name already exists in another CloudFront distribution, even if your AWS account owns the other distribution", and
+ * "you can add a wildcard alternate domain name, such as *.example.com, that includes (that overlaps with) a
+ * non-wildcard alternate domain name, such as www.example.com. Overlapping alternate domain names can be in the same
+ * distribution or in separate distributions as long as both distributions were created by using the same AWS account".
+ * So within a plan (one account) only equal names are compared, in lower case (DNS names are case-insensitive); across
+ * stacks, whose accounts may differ, a wildcard over another stack's name too. The refusal is CNAMEAlreadyExists, "One
+ * or more of the CNAMEs you provided are already associated with a different resource"
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/alternate-domain-names-move.html).
  */
 const ALIAS_UNIQUE_SOURCE = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/CNAMEs.html#alternate-domain-names-restrictions";
 const ALIASES_ARE_GLOBAL = "alternate domain names are unique across every CloudFront distribution of every account";
@@ -222,41 +227,81 @@ export const CLOUDFRONT_ALIAS_UNIQUE: DeployRule = {
   },
 };
 
+/** One stack's claim of an alternate domain name. */
+interface AliasClaim {
+  stack: string;
+  account?: string;
+  distribution: RecordedResource;
+  alias: string;
+}
+
 /**
  * The stacks of a project deploy their distributions separately, to any accounts, and the names are global: two
- * stacks claiming one alternate domain name (a `staging` stack copied from prod's config) cannot both deploy.
+ * stacks claiming one alternate domain name (a `staging` stack copied from prod's config) cannot both deploy, whatever
+ * their accounts. A wildcard in one stack over a name of another (`*.example.com` beside `www.example.com`) may
+ * overlap only within one account: it is reported unless both stacks' accounts are known to be the same.
+ *
+ * AWS's July 2021 announcement of ListConflictingAliases says CloudFront "no longer returns the CNAMEAlreadyExists error
+ * code in scenarios involving a cross-account wildcard CNAME"; the guide's restriction above says otherwise, and this
+ * rule follows the guide, so it may report a cross-account overlap that CloudFront accepts today.
  */
 export const CLOUDFRONT_ALIAS_UNIQUE_ACROSS_STACKS: ProjectDeployRule = {
   id: "CloudFrontAliasUniqueAcrossStacks",
-  title: "No two stacks of the project claim one CloudFront alternate domain name, whatever their accounts",
+  title: "No two stacks of the project claim one CloudFront alternate domain name, nor overlap through a wildcard unless they share an account",
   source: ALIAS_UNIQUE_SOURCE,
   check(stacks) {
-    const claims = new Map<string, Array<{ stack: string; distribution: RecordedResource }>>();
-    for (const { graph, context } of stacks) {
-      for (const distribution of ofType(graph, DISTRIBUTION)) {
-        for (const alias of aliasesOf(distribution)) claims.set(alias, [...(claims.get(alias) ?? []), { stack: context.stack, distribution }]);
-      }
-    }
-    const findings: DeployFinding[] = [];
-    for (const [alias, list] of claims) {
-      // Two distributions of one stack are CloudFrontAliasUnique's.
-      if (new Set(list.map((c) => c.stack)).size < 2) continue;
-      for (const claim of list) {
-        const others = list.filter((c) => c !== claim && c.stack !== claim.stack).map((c) => `${c.stack}: ${c.distribution.name}`);
-        findings.push(
-          finding(
-            "CloudFrontAliasUniqueAcrossStacks",
-            claim.distribution,
-            `claims alternate domain name ${alias}, as do ${others.join(", ")}; ${ALIASES_ARE_GLOBAL}, whatever the account, so only the first stack to deploy gets it and the others' CreateDistribution is refused (CNAMEAlreadyExists)`,
-            `give each stack its own host names from its config (e.g. staging.${alias.replace(/^\*\./, "")}), or leave the domain unset in all but one`,
-            claim.stack,
-          ),
-        );
-      }
-    }
-    return findings;
+    const claims: AliasClaim[] = stacks.flatMap(({ graph, context }) =>
+      ofType(graph, DISTRIBUTION).flatMap((distribution) => aliasesOf(distribution).map((alias) => ({ stack: context.stack, account: context.account, distribution, alias }))),
+    );
+    return [...equalNameFindings(claims), ...wildcardOverlapFindings(claims)];
   },
 };
+
+const claimant = (claim: AliasClaim) => `${claim.stack}: ${claim.distribution.name}`;
+
+function equalNameFindings(claims: AliasClaim[]): DeployFinding[] {
+  const byAlias = new Map<string, AliasClaim[]>();
+  for (const claim of claims) byAlias.set(claim.alias, [...(byAlias.get(claim.alias) ?? []), claim]);
+  const findings: DeployFinding[] = [];
+  for (const [alias, list] of byAlias) {
+    // Two distributions of one stack are CloudFrontAliasUnique's.
+    if (new Set(list.map((c) => c.stack)).size < 2) continue;
+    for (const claim of list) {
+      const others = list.filter((c) => c !== claim && c.stack !== claim.stack).map(claimant);
+      findings.push(
+        finding(
+          "CloudFrontAliasUniqueAcrossStacks",
+          claim.distribution,
+          `claims alternate domain name ${alias}, as do ${others.join(", ")}; ${ALIASES_ARE_GLOBAL}, whatever the account, so only the first stack to deploy gets it and the others' CreateDistribution is refused (CNAMEAlreadyExists)`,
+          `give each stack its own host names from its config (e.g. staging.${alias.replace(/^\*\./, "")}), or leave the domain unset in all but one`,
+          claim.stack,
+        ),
+      );
+    }
+  }
+  return findings;
+}
+
+/** A wildcard of one stack over a name of another (one label under it), unless both stacks are known to share an account. */
+function wildcardOverlapFindings(claims: AliasClaim[]): DeployFinding[] {
+  const findings: DeployFinding[] = [];
+  for (const wildcard of claims.filter((c) => c.alias.startsWith("*."))) {
+    for (const covered of claims.filter((c) => c.stack !== wildcard.stack && c.alias !== wildcard.alias && certificateCovers(wildcard.alias, c.alias))) {
+      if (wildcard.account !== undefined && wildcard.account === covered.account) continue;
+      const accounts =
+        wildcard.account !== undefined && covered.account !== undefined
+          ? `the stacks deploy to different accounts (${covered.stack}: ${covered.account}, ${wildcard.stack}: ${wildcard.account}), so the second to deploy is refused`
+          : "if the stacks deploy to different accounts, the second to deploy is refused";
+      const why = `CloudFront lets a wildcard overlap a name of another distribution only "as long as both distributions were created by using the same AWS account": ${accounts} (CNAMEAlreadyExists)`;
+      const fix = `deploy both stacks to one account, or give them names that do not overlap (e.g. *.${wildcard.stack}.${wildcard.alias.slice(2)} for ${wildcard.stack})`;
+      findings.push(
+        finding("CloudFrontAliasUniqueAcrossStacks", covered.distribution, `claims alternate domain name ${covered.alias}, which ${wildcard.alias} of ${claimant(wildcard)} covers; ${why}`, fix, covered.stack),
+        finding("CloudFrontAliasUniqueAcrossStacks", wildcard.distribution, `claims wildcard alternate domain name ${wildcard.alias}, which covers ${covered.alias} of ${claimant(covered)}; ${why}`, fix, wildcard.stack),
+      );
+    }
+  }
+  return findings;
+}
 
 /**
  * Standard logging (legacy) delivers log files with ACLs: "Don't choose an Amazon S3 bucket with

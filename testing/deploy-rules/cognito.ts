@@ -218,12 +218,16 @@ export const COGNITO_EMAIL_SENDER: DeployRule = {
  * doing so, and sign-up and reset email fails once that identity is deleted. Only a stated block switches it back:
  * EmailSendingAccount COGNITO_DEFAULT, "When Amazon Cognito emails your users, it uses its built-in email
  * functionality" (EmailConfigurationType). No field of the block forces a new pool, so the switch is an update.
+ * In a production plan a pool without the block is CognitoEmailSender's (its fix, a stated DEVELOPER block, settles
+ * this one too), so it is reported once, there.
  */
 export const COGNITO_EMAIL_CONFIG_EXPLICIT: DeployRule = {
   id: "CognitoEmailConfigExplicit",
   title: "A user pool states its emailConfiguration, so removing an SES sender switches it back to Cognito's",
   source: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html",
-  check(graph) {
+  check(graph, context) {
+    // A pool without the block sends with Cognito's default sender, which CognitoEmailSender reports in production.
+    if (context.production) return [];
     return ofType(graph, USER_POOL)
       .filter((pool) => pool.inputs.emailConfiguration === undefined || pool.inputs.emailConfiguration === null)
       .map((pool) =>

@@ -111,6 +111,45 @@ describe("RegionalApis", () => {
   });
 });
 
+describe("RegionalApis in one region with a hosted zone and no routing", () => {
+  const one = (domain: Partial<NonNullable<RegionalApisArgs["domain"]>> = {}): RegionalApisArgs => ({
+    regions: ["us-east-1"],
+    api,
+    domain: { name: "api.gallery.example.com", hostedZoneId: "Z0123456789EXAMPLE0000", ...domain },
+  });
+
+  it("aliases the name to the custom domain with a simple A and AAAA record, known also as the home region's routing records", async () => {
+    let apis!: RegionalApis;
+    const graph = await record(() => (apis = new RegionalApis("solo", one())));
+    const domain = resource(graph, "aws:apigateway/domainName:DomainName", "solo-domain");
+    const records = ofType(graph, "aws:route53/record:Record").filter((r) => r.inputs.name === "api.gallery.example.com");
+    expect(records.map((r) => [r.name, r.inputs.type, r.inputs.setIdentifier, r.inputs.zoneId])).toEqual([
+      ["solo-domain-a", "A", undefined, "Z0123456789EXAMPLE0000"],
+      ["solo-domain-aaaa", "AAAA", undefined, "Z0123456789EXAMPLE0000"],
+    ]);
+    for (const r of records) expect(r.inputs.aliases).toEqual([{ name: domain.state.regionalDomainName, zoneId: domain.state.regionalZoneId, evaluateTargetHealth: false }]);
+    // The same component in two regions: its home region's latency records are the ones these take over.
+    const routed = await record(() => new RegionalApis("solo", { ...multi, domain: one().domain }));
+    const home = ["a", "aaaa"].map((type) => resource(routed, "aws:route53/record:Record", `solo-routing-${type}-useast1`));
+    expect(records.map((r) => r.aliases)).toEqual(home.map((r) => [r.urn]));
+    expect(apis.nodes.domainRecords).toHaveLength(2);
+    expect(apis.routing).toBeUndefined();
+    expect(ofType(graph, "aws:route53/healthCheck:HealthCheck")).toEqual([]);
+  });
+
+  it("gives an IPv4-only domain the A record alone", async () => {
+    const graph = await record(() => new RegionalApis("solo4", one({ ipAddressType: "ipv4" })));
+    expect(ofType(graph, "aws:route53/record:Record").filter((r) => r.inputs.name === "api.gallery.example.com").map((r) => r.name)).toEqual(["solo4-domain-a"]);
+  });
+
+  it("writes no record of the name without a hosted zone (certificateArn alone: the name's DNS is the caller's), nor beside routing", async () => {
+    const withCertificate = await record(() => new RegionalApis("own", { api, domain: { name: "api.gallery.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x" } }));
+    expect(ofType(withCertificate, "aws:route53/record:Record")).toEqual([]);
+    const routed = await record(() => new RegionalApis("routed1", { ...one(), routing: { policy: RoutingPolicy.Latency } }));
+    expect(ofType(routed, "aws:route53/record:Record").filter((r) => r.inputs.name === "api.gallery.example.com").map((r) => r.name).sort()).toEqual(["routed1-routing-a-useast1", "routed1-routing-aaaa-useast1"]);
+  });
+});
+
 describe("RegionalApis certificates", () => {
   it("validates every region's certificate through one shared DNS record (ACM's CNAME is the same in every region)", async () => {
     const graph = await record(() => new RegionalApis("cv", multi));

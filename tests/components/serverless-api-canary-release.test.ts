@@ -99,7 +99,7 @@ describe("the resource options that make each step of the release valid", () => 
     expect(stage.inputs.deployment).toBe(stable.id);
     expect(stage.inputs.canarySettings.deploymentId).toBe(canary.id);
     expect(stage.ignoreChanges).toEqual(["deployment"]);
-    expectDeploymentAfterEveryPart(graph, resource(graph, "aws:apigateway/restApi:RestApi", "rel-api"));
+    expectDeploymentAfterEveryPart(graph, resource(graph, "aws:apigateway/restApi:RestApi", "rel-api"), { canary: true });
   });
 
   it("has one deployment, not frozen, when no canary runs", async () => {

@@ -54,7 +54,7 @@ const deploymentOf = (graph: RecordedResource[], name: string) => resource(graph
 describe("ServerlessApi deployment ordering", () => {
   it("waits for every part of its API, whatever the route, authorisation or option", async () => {
     const graph = await record(() => new ServerlessApi("o1", everyKind()));
-    const parts = expectDeploymentAfterEveryPart(graph, resource(graph, "aws:apigateway/restApi:RestApi", "o1-api"));
+    const parts = expectDeploymentAfterEveryPart(graph, resource(graph, "aws:apigateway/restApi:RestApi", "o1-api"), { canary: false });
     // The fixture really has every kind of part, so the check above covers them all.
     expect([...new Set(parts.map((p) => p.type))].sort()).toEqual([...SNAPSHOT_TYPES].sort());
     // The mock route answers through its method and integration responses (the race of issue 10).
@@ -65,7 +65,19 @@ describe("ServerlessApi deployment ordering", () => {
 
   it("waits for the parts of the smallest API too (one Lambda route, no options)", async () => {
     const graph = await record(() => new ServerlessApi("o2", { routes: { "GET /x": { handler: echo } } }));
-    expectDeploymentAfterEveryPart(graph, resource(graph, "aws:apigateway/restApi:RestApi", "o2-api"));
+    expectDeploymentAfterEveryPart(graph, resource(graph, "aws:apigateway/restApi:RestApi", "o2-api"), { canary: false });
+  });
+
+  it("(the shared check) refuses a stray deployment: one without a canary, two with one, no more", async () => {
+    const graph = await record(() => new ServerlessApi("o3", { routes: { "GET /x": { handler: echo } } }));
+    const api = resource(graph, "aws:apigateway/restApi:RestApi", "o3-api");
+    // A second deployment of the same API, as a canary deployment left behind after promotion would be.
+    const stray = { ...deploymentOf(graph, "o3"), name: "o3-canary-deployment", urn: `${deploymentOf(graph, "o3").urn}-stray`, id: "stray-id" };
+    expect(() => expectDeploymentAfterEveryPart([...graph, stray], api, { canary: false })).toThrow();
+    expect(() => expectDeploymentAfterEveryPart(graph, api, { canary: true })).toThrow();
+    expectDeploymentAfterEveryPart([...graph, stray], api, { canary: true });
+    const another = { ...stray, name: "o3-other-deployment", urn: `${stray.urn}-2`, id: "other-id" };
+    expect(() => expectDeploymentAfterEveryPart([...graph, stray, another], api, { canary: true })).toThrow();
   });
 });
 

@@ -27,4 +27,28 @@ describe("CloudFrontAliasUniqueAcrossStacks", () => {
     expect(checkProjectDeployRules([{ graph: [cdn("site", ["dev.example.com"])], context: devContext }, { graph: [cdn("site", ["example.com"])], context: prod }], [CLOUDFRONT_ALIAS_UNIQUE_ACROSS_STACKS])).toEqual([]);
     expect(checkProjectDeployRules([{ graph: [cdn("a", ["example.com"]), cdn("b", ["example.com"])], context: devContext }], [CLOUDFRONT_ALIAS_UNIQUE_ACROSS_STACKS])).toEqual([]);
   });
+
+  const overlap = (accounts: [string | undefined, string | undefined], wildcard = "*.example.com", exact = "www.example.com") =>
+    checkProjectDeployRules(
+      [
+        { graph: [cdn("site", [exact])], context: { ...prod, account: accounts[0] } },
+        { graph: [cdn("site", [wildcard])], context: { ...devContext, stack: "preview", account: accounts[1] } },
+      ],
+      [CLOUDFRONT_ALIAS_UNIQUE_ACROSS_STACKS],
+    );
+
+  it("passes a wildcard in one stack over another stack's name when both deploy to one known account (CloudFront allows that overlap)", () => {
+    expect(overlap(["123456789012", "123456789012"])).toEqual([]);
+  });
+
+  it("reports the overlap for stacks known to deploy to different accounts, naming the accounts, on both distributions", () => {
+    const findings = overlap(["123456789012", "210987654321"]);
+    expect(findings.map((f) => `${f.stack} ${f.resource}`)).toEqual([`prod ${DISTRIBUTION} site`, `preview ${DISTRIBUTION} site`]);
+    for (const f of findings) expect(f.problem).toMatch(/the stacks deploy to different accounts \(prod: 123456789012, preview: 210987654321\)/);
+  });
+
+  it("leaves names a wildcard does not cover: the apex, and a name two labels down", () => {
+    expect(overlap([undefined, undefined], "*.example.com", "example.com")).toEqual([]);
+    expect(overlap([undefined, undefined], "*.example.com", "a.b.example.com")).toEqual([]);
+  });
 });

@@ -38,6 +38,13 @@ describe("CognitoEmailConfigExplicit", () => {
     expect(explicit(graph)).toEqual([]);
   });
 
+  it("leaves a production pool without the block to CognitoEmailSender, which already asks for a stated DEVELOPER block; a dev pool is its own", () => {
+    const bare = handBuilt(POOL, "bare", {});
+    const prod = { ...devContext, stack: "prod", production: true };
+    expect(checkDeployRules([bare], prod, COGNITO_RULES).map((f) => f.rule)).toEqual(["CognitoEmailSender"]);
+    expect(checkDeployRules([bare], devContext, COGNITO_RULES).map((f) => f.rule)).toEqual(["CognitoEmailConfigExplicit"]);
+  });
+
   it("names the pool, why the provider keeps a removed sender, and the block to set", () => {
     const [finding] = checkDeployRules([handBuilt(POOL, "bare", {})], devContext, [COGNITO_EMAIL_CONFIG_EXPLICIT]);
     expect(finding.resource).toBe(`${POOL} bare`);
