@@ -238,22 +238,21 @@ interface AliasClaim {
 /**
  * The stacks of a project deploy their distributions separately, to any accounts, and the names are global: two
  * stacks claiming one alternate domain name (a `staging` stack copied from prod's config) cannot both deploy, whatever
- * their accounts. A wildcard in one stack over a name of another (`*.example.com` beside `www.example.com`) may
- * overlap only within one account: it is reported unless both stacks' accounts are known to be the same.
- *
- * AWS's July 2021 announcement of ListConflictingAliases says CloudFront "no longer returns the CNAMEAlreadyExists error
- * code in scenarios involving a cross-account wildcard CNAME"; the guide's restriction above says otherwise, and this
- * rule follows the guide, so it may report a cross-account overlap that CloudFront accepts today.
+ * their accounts. A wildcard in one stack over a name of another (`*.example.com` beside `www.example.com`) is not
+ * reported: the guide once allowed that overlap only "as long as both distributions were created by using the same
+ * AWS account", but AWS's July 2021 announcement of ListConflictingAliases says CloudFront "no longer returns the
+ * CNAMEAlreadyExists error code in scenarios involving a cross-account wildcard CNAME", the newer word, and a rule that
+ * fails a plan CloudFront accepts costs more than the overlap it would catch.
  */
 export const CLOUDFRONT_ALIAS_UNIQUE_ACROSS_STACKS: ProjectDeployRule = {
   id: "CloudFrontAliasUniqueAcrossStacks",
-  title: "No two stacks of the project claim one CloudFront alternate domain name, nor overlap through a wildcard unless they share an account",
+  title: "No two stacks of the project claim one CloudFront alternate domain name",
   source: ALIAS_UNIQUE_SOURCE,
   check(stacks) {
     const claims: AliasClaim[] = stacks.flatMap(({ graph, context }) =>
       ofType(graph, DISTRIBUTION).flatMap((distribution) => aliasesOf(distribution).map((alias) => ({ stack: context.stack, account: context.account, distribution, alias }))),
     );
-    return [...equalNameFindings(claims), ...wildcardOverlapFindings(claims)];
+    return equalNameFindings(claims);
   },
 };
 
@@ -276,27 +275,6 @@ function equalNameFindings(claims: AliasClaim[]): DeployFinding[] {
           `give each stack its own host names from its config (e.g. staging.${alias.replace(/^\*\./, "")}), or leave the domain unset in all but one`,
           claim.stack,
         ),
-      );
-    }
-  }
-  return findings;
-}
-
-/** A wildcard of one stack over a name of another (one label under it), unless both stacks are known to share an account. */
-function wildcardOverlapFindings(claims: AliasClaim[]): DeployFinding[] {
-  const findings: DeployFinding[] = [];
-  for (const wildcard of claims.filter((c) => c.alias.startsWith("*."))) {
-    for (const covered of claims.filter((c) => c.stack !== wildcard.stack && c.alias !== wildcard.alias && certificateCovers(wildcard.alias, c.alias))) {
-      if (wildcard.account !== undefined && wildcard.account === covered.account) continue;
-      const accounts =
-        wildcard.account !== undefined && covered.account !== undefined
-          ? `the stacks deploy to different accounts (${covered.stack}: ${covered.account}, ${wildcard.stack}: ${wildcard.account}), so the second to deploy is refused`
-          : "if the stacks deploy to different accounts, the second to deploy is refused";
-      const why = `CloudFront lets a wildcard overlap a name of another distribution only "as long as both distributions were created by using the same AWS account": ${accounts} (CNAMEAlreadyExists)`;
-      const fix = `deploy both stacks to one account, or give them names that do not overlap (e.g. *.${wildcard.stack}.${wildcard.alias.slice(2)} for ${wildcard.stack})`;
-      findings.push(
-        finding("CloudFrontAliasUniqueAcrossStacks", covered.distribution, `claims alternate domain name ${covered.alias}, which ${wildcard.alias} of ${claimant(wildcard)} covers; ${why}`, fix, covered.stack),
-        finding("CloudFrontAliasUniqueAcrossStacks", wildcard.distribution, `claims wildcard alternate domain name ${wildcard.alias}, which covers ${covered.alias} of ${claimant(covered)}; ${why}`, fix, wildcard.stack),
       );
     }
   }
