@@ -107,11 +107,11 @@ describe("ci.yml: a pull request's second deploy", () => {
 });
 
 describe("ci.yml: accepted second-deploy findings", () => {
-  it("passes each line of .ci/accepted-transitions to --since as --accept, skipping blanks and # comments", () => {
+  it("passes each line of .ci/accepted-transitions to --since as --accept, trimmed, without carriage returns, blanks and # comments", () => {
     const head = jobs["second-deploy"].steps.find((step) => /--since/.test(step.run ?? ""))!;
     const folder = mkdtempSync(join(tmpdir(), "sf-accept-"));
     mkdirSync(join(folder, ".ci"));
-    writeFileSync(join(folder, ".ci", "accepted-transitions"), "# reviewed in #42\n\nTransitionStatefulReplaced:urn:pulumi:prod::p::aws:dynamodb/table:Table::t\nTransitionNameTaken:urn:a b");
+    writeFileSync(join(folder, ".ci", "accepted-transitions"), "# reviewed in #42\n\n  TransitionStatefulReplaced:urn:pulumi:prod::p::aws:dynamodb/table:Table::t  # reviewed: the table is new\r\n   # an indented comment\nTransitionNameTaken:urn:a b\r\n");
     const base = join(folder, "base-plan.json");
     writeFileSync(base, "{}");
     // The step's script with npm replaced by a function that prints the arguments it gets, one a line.
