@@ -8,6 +8,7 @@ import { ServerlessApi, type ServerlessApiArgs } from "../../components/serverle
 import { ofType, record, resource, type RecordedResource } from "../harness/mocks";
 import { expectDeploymentAfterEveryPart } from "../stacks/api-checks";
 import { applyUpdate, emptyApiState, type ApiState, type UpdateResult } from "./api-update-model";
+import { asEarlierCanaryVersion } from "../harness/earlier-canary";
 
 const echo = "tests/fixtures/handlers/echo.ts";
 const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
@@ -109,19 +110,7 @@ describe("the resource options that make each step of the release valid", () => 
 });
 
 describe("a stack that ran into the earlier version's canary failure", () => {
-  /** The program as the version before this fix recorded it: one deployment, retained while a canary runs, for stage and canary. */
-  const asEarlierVersion = (graph: RecordedResource[]): RecordedResource[] => {
-    const stable = graph.find((r) => r.name === "rel-deployment")!;
-    const canary = graph.find((r) => r.name === "rel-canary-deployment");
-    if (!canary) return graph;
-    return graph
-      .filter((r) => r !== canary)
-      .map((r) => {
-        if (r === stable) return { ...r, inputs: canary.inputs, ignoreChanges: [], retainOnDelete: true };
-        if (r.type === "aws:apigateway/stage:Stage" && r.inputs.canarySettings) return { ...r, inputs: { ...r.inputs, canarySettings: { ...r.inputs.canarySettings, deploymentId: stable.id } } };
-        return r;
-      });
-  };
+  const asEarlierVersion = (graph: RecordedResource[]) => asEarlierCanaryVersion(graph, "rel");
 
   it("failed there, keeps failing on the pending delete while the canary runs, and recovers at promotion", async () => {
     const routes = { ...health, ...status };

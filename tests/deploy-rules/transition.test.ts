@@ -19,6 +19,7 @@ import { StaticSite } from "../../components/static-site";
 import { acceptTransitionFindings, checkPlanTransition, formatFinding, parseAcceptance, readSavedPlan, toSavedPlan } from "../../testing/deploy-rules";
 import { handBuilt } from "./fixture";
 import { realtimeOn } from "./fixtures/apigatewayv2";
+import { asEarlierCanaryVersion } from "../harness/earlier-canary";
 
 const MODEL = "aws:apigateway/model:Model";
 const RECORD = "aws:route53/record:Record";
@@ -682,22 +683,7 @@ describe("checkPlanTransition: an API Gateway deployment deleted while a stage s
   const config = { "GET /config": { integration: { type: "mock" as const, body: { version: 2 } }, auth: "none" as const } };
   const api = (stages: ServerlessApiArgs["stages"], routes: ServerlessApiArgs["routes"]) => recordProgram(() => new ServerlessApi("api", { accountCloudWatchRole: false, stages, routes }));
   const canary = { prod: { canary: { percentTraffic: 10 } } };
-  /**
-   * The program as ServerlessApi recorded it before `<name>-canary-deployment` (tests/components/serverless-api-canary-release.test.ts):
-   * one deployment for stage and canary, with the newest snapshot, retained (retainOnDelete) while a canary runs.
-   */
-  const asEarlierVersion = (graph: RecordedResource[]): RecordedResource[] => {
-    const stable = graph.find((r) => r.name === "api-deployment")!;
-    const canaryDeployment = graph.find((r) => r.name === "api-canary-deployment");
-    if (!canaryDeployment) return graph;
-    return graph
-      .filter((r) => r !== canaryDeployment)
-      .map((r) => {
-        if (r === stable) return { ...r, inputs: canaryDeployment.inputs, ignoreChanges: [], retainOnDelete: true };
-        if (r.type === STAGE && r.inputs.canarySettings) return { ...r, inputs: { ...r.inputs, canarySettings: { ...r.inputs.canarySettings, deploymentId: stable.id } } };
-        return r;
-      });
-  };
+  const asEarlierVersion = (graph: RecordedResource[]) => asEarlierCanaryVersion(graph, "api");
 
   it("finds the earlier version's canary turned on with a new route: api-deployment is replaced while stage prod stays on the deployed copy", async () => {
     const deployed = await api({ prod: {} }, health);
