@@ -10,7 +10,7 @@ import * as random from "@pulumi/random";
 import { argFailer, type ArgFailure } from "./errors";
 import { assumeRolePolicy } from "./iam";
 import { AWS_REGION_NAME } from "./names";
-import { regionWhereCreated, type KnownRegion } from "./region";
+import { regionSource, regionWhereCreated, type KnownRegion } from "./region";
 
 /** An AWS Backup vault lock: recovery points kept at least (and at most) so long, in governance or compliance mode. */
 export interface BackupVaultLock {
@@ -107,7 +107,7 @@ function validate(fail: ArgFailure, name: string, args: BackupPlanArgs, vaultNam
   if (args.copyRegion !== undefined) {
     if (!AWS_REGION_NAME.test(args.copyRegion)) fail("copyRegion", args.copyRegion, "is not an AWS region", 'Use e.g. "us-west-2".');
     if (args.copyRegion === homeRegion.region) {
-      fail("copyRegion", args.copyRegion, `is the plan's own region${homeRegion.from === "stack" ? " (the stack's aws:region)" : ""}; a copy there protects against nothing a second region would`, "Pick another region, e.g. a DataTier replica region.");
+      fail("copyRegion", args.copyRegion, `is the plan's own region${regionSource(homeRegion)}; a copy there protects against nothing a second region would`, "Pick another region, e.g. a DataTier replica region.");
     }
   }
   if (!BACKUP_LIMITS.vaultName.test(vaultName)) {

@@ -30,7 +30,12 @@ export function regionWhereCreated(own: string | undefined, resource: pulumi.Res
   return { region: aws.config.region, from: "stack" };
 }
 
+/** " (the stack's aws:region)" when the region came from the stack's config, else "": where a message's region came from. */
+export function regionSource(known: KnownRegion): string {
+  return known.from === "stack" ? " (the stack's aws:region)" : "";
+}
+
 /** "us-east-1 (the stack's aws:region)", or the region alone when it was given. */
 export function describeRegion(known: KnownRegion): string {
-  return `${known.region}${known.from === "stack" ? " (the stack's aws:region)" : ""}`;
+  return `${known.region}${regionSource(known)}`;
 }

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { argFailer } from "./errors";
 import type { FunctionSecret } from "./lambda/secrets";
 import { AWS_REGION_NAME } from "./names";
-import { regionWhereCreated } from "./region";
+import { regionSource, regionWhereCreated } from "./region";
 
 export interface StackSecretArgs {
   /** The secret's value (a string; store JSON as its text). Kept secret in Pulumi state. */
@@ -84,7 +84,7 @@ export class StackSecret extends pulumi.ComponentResource {
     const ownRegion = regionWhereCreated(args.region, this, "aws:secretsmanager/secret:Secret");
     for (const region of replicaRegions) {
       if (!AWS_REGION_NAME.test(region)) fail("replicaRegions", region, "is not an AWS region name", "Use region names such as us-west-2.");
-      if (region === ownRegion.region) fail("replicaRegions", region, `is the secret's own region${ownRegion.from === "stack" ? " (the stack's aws:region)" : ""}`, "List only the other regions.");
+      if (region === ownRegion.region) fail("replicaRegions", region, `is the secret's own region${regionSource(ownRegion)}`, "List only the other regions.");
     }
     if (new Set(replicaRegions).size !== replicaRegions.length) fail("replicaRegions", replicaRegions, "lists a region twice", "List each region once.");
     this.spec = { name, description: args.description, customerKey: args.customerKey ?? false, recoveryWindowDays: window, region: args.region, replicaRegions };

@@ -8,6 +8,7 @@ import {
   healthCheckReferenceName,
   normalise,
   RoutingPolicy,
+  routingRecordName,
   slug,
   validateArgs,
   type DnsRoutingArgs,
@@ -127,7 +128,7 @@ function createRecord(
 ): aws.route53.Record {
   const location = record.location;
   return new aws.route53.Record(
-    `${name}-${type.toLowerCase()}-${slug(record.id)}`,
+    routingRecordName(name, type, record.id),
     {
       zoneId,
       name: spec.name,

@@ -172,6 +172,11 @@ export function healthCheckReferenceName(name: string, recordId: string): string
 }
 
 /** Resource names take the record id's letters and digits (`us-east-1` → `useast1`), so ids stay free text. */
+/** The resource name of a routing's record of one type for one region or target id: `<routing>-<type>-<slug(id)>`. */
+export function routingRecordName(routing: string, type: string, id: string): string {
+  return `${routing}-${type.toLowerCase()}-${slug(id)}`;
+}
+
 export function slug(id: string): string {
   return id.toLowerCase().replace(/[^a-z0-9]+/g, "");
 }

@@ -7,6 +7,7 @@ import type { ArgFailure } from "../errors";
 import type { PolicyStatement } from "../iam";
 import type { ApiAuthorizer, ApiDomainIpAddressType, ApiFunctionArgs, ApiRoute, ServerlessApiArgs } from "../serverless-api";
 import { validateDomainIpAddressType } from "../serverless-api/validate";
+import { DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE } from "../serverless-api/args";
 import { FailoverRole, healthCheckProblem, RoutingPolicy } from "../dns-routing/spec";
 import { AWS_REGION_NAME } from "../names";
 
@@ -156,7 +157,7 @@ export function normalise(name: string, args: RegionalApisArgs): RegionalApisSpe
       hostedZoneId: args.domain.hostedZoneId,
       certificateArn: args.domain.certificateArn,
       stage: args.domain.stage,
-      ipAddressType: args.domain.ipAddressType ?? "dualstack",
+      ipAddressType: args.domain.ipAddressType ?? DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE,
     },
     routing: args.routing && {
       policy: args.routing.policy,

@@ -236,6 +236,8 @@ export type ApiDomainIpAddressType = "ipv4" | "dualstack";
 
 /** The IP address types an API Gateway custom domain takes ("Valid values: `ipv4`, `dualstack`", pulumi-aws 7.48). */
 export const API_DOMAIN_IP_ADDRESS_TYPES: readonly ApiDomainIpAddressType[] = ["dualstack", "ipv4"];
+/** A custom domain's IP address type when none is given: IPv4 and IPv6 clients (API Gateway's own default is IPv4 only). */
+export const DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE: ApiDomainIpAddressType = "dualstack";
 
 /** A ServerlessApi's custom domain: a regional domain name mapped to one stage. */
 export interface ApiDomain {

@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
 import type { LambdaFunctionSpec } from "../lambda/function";
-import { ApiKind, apiBundleOptions, joinPath, routeFunctionName, type ApiCors, type ApiDomainIpAddressType, type ApiFunctionArgs, type ApiResourcePolicy, type ApiRoute, type ApiRouteAuth, type ApiStage, type ApiThrottle, type ApiUsagePlan, type HttpMethod, type ServerlessApiArgs } from "./args";
+import { ApiKind, apiBundleOptions, DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, joinPath, routeFunctionName, type ApiCors, type ApiDomainIpAddressType, type ApiFunctionArgs, type ApiResourcePolicy, type ApiRoute, type ApiRouteAuth, type ApiStage, type ApiThrottle, type ApiUsagePlan, type HttpMethod, type ServerlessApiArgs } from "./args";
 
 export * from "./args";
 export { validateArgs, API_INTEGRATION_TIMEOUT_SECONDS } from "./validate";
@@ -163,7 +163,7 @@ export function normalise(name: string, args: ServerlessApiArgs): ServerlessApiS
       certificateArn: args.domain.certificateArn,
       stage: args.domain.stage ?? stages[0].name,
       basePath: args.domain.basePath ?? "",
-      ipAddressType: args.domain.ipAddressType ?? "dualstack",
+      ipAddressType: args.domain.ipAddressType ?? DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE,
     },
     region: args.region,
     functions: {},
