@@ -189,7 +189,7 @@ const ALIAS_UNIQUE_SOURCE = "https://docs.aws.amazon.com/AmazonCloudFront/latest
 const ALIASES_ARE_GLOBAL = "alternate domain names are unique across every CloudFront distribution of every account";
 
 /** A distribution's alternate domain names, in lower case, each once. */
-function aliasesOf(distribution: RecordedResource): string[] {
+export function distributionAliases(distribution: RecordedResource): string[] {
   const aliases: unknown[] = distribution.inputs.aliases ?? [];
   return [...new Set(aliases.filter((a): a is string => typeof a === "string" && a !== "").map((a) => a.toLowerCase()))];
 }
@@ -207,7 +207,7 @@ export const CLOUDFRONT_ALIAS_UNIQUE: DeployRule = {
     const findings: DeployFinding[] = [];
     const holders = new Map<string, RecordedResource>();
     for (const d of ofType(graph, DISTRIBUTION)) {
-      for (const alias of aliasesOf(d)) {
+      for (const alias of distributionAliases(d)) {
         const holder = holders.get(alias);
         if (!holder) {
           holders.set(alias, d);
@@ -250,7 +250,7 @@ export const CLOUDFRONT_ALIAS_UNIQUE_ACROSS_STACKS: ProjectDeployRule = {
   source: ALIAS_UNIQUE_SOURCE,
   check(stacks) {
     const claims: AliasClaim[] = stacks.flatMap(({ graph, context }) =>
-      ofType(graph, DISTRIBUTION).flatMap((distribution) => aliasesOf(distribution).map((alias) => ({ stack: context.stack, account: context.account, distribution, alias }))),
+      ofType(graph, DISTRIBUTION).flatMap((distribution) => distributionAliases(distribution).map((alias) => ({ stack: context.stack, account: context.account, distribution, alias }))),
     );
     return equalNameFindings(claims);
   },

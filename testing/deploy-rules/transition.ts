@@ -41,6 +41,7 @@ import { createHash } from "node:crypto";
 import { asArray, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
+import { distributionAliases } from "./cloudfront";
 import { policyOf } from "./route53";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
@@ -159,6 +160,8 @@ function maskedEndpoint(protocol: unknown, endpoint: unknown): string {
 }
 /** Route 53 names as the provider stores them (record.go's StateFunc): lower case, no trailing dot. */
 const recordName = (value: unknown) => String(value ?? "").replace(/\.$/, "").toLowerCase();
+/** The region a resource of the plan is created in (its own, its provider's, or the stack's). */
+const where = (graph: Graph, r: RecordedResource, context: TransitionContext) => regionOf(graph, r, { stack: "", production: false, ...context });
 
 /**
  * API Gateway custom domain names: "A custom domain name must be unique within a Region across all AWS accounts", and
@@ -178,7 +181,7 @@ const customDomainKey = (r: RecordedResource, graph: Graph, context: TransitionC
   const types: unknown[] = [r.inputs.endpointConfiguration?.types ?? []].flat();
   if (!text(r.inputs.domainName) || types.includes("PRIVATE")) return undefined;
   const name = String(r.inputs.domainName).toLowerCase();
-  return isEdgeDomain(r, types) ? JSON.stringify(["edge", name]) : JSON.stringify([regionOf(graph, r, { stack: "", production: false, ...context }), name]);
+  return isEdgeDomain(r, types) ? JSON.stringify(["edge", name]) : JSON.stringify([where(graph, r, context), name]);
 };
 
 /**
@@ -194,7 +197,7 @@ function isEdgeDomain(r: RecordedResource, types: unknown[]): boolean {
 
 /** A bucket-wide S3 configuration (one per bucket): the bucket is its name, and bucket names are global (the region only scopes it). */
 const bucketConfigurationKey: TransitionNamedType["key"] = (r, graph, context) =>
-  text(r.inputs.bucket) ? JSON.stringify([regionOf(graph, r, { stack: "", production: false, ...context }), r.inputs.bucket]) : undefined;
+  text(r.inputs.bucket) ? JSON.stringify([where(graph, r, context), r.inputs.bucket]) : undefined;
 
 /**
  * The types checked, with their replace-forcing inputs as terraform-provider-aws declares them (`ForceNew: true`),
@@ -255,7 +258,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     key: (r, graph, context) => {
       const domain = text(r.inputs.domain);
       if (!domain) return undefined;
-      return JSON.stringify(domain.includes(".") ? [domain.toLowerCase()] : [regionOf(graph, r, { stack: "", production: false, ...context }), domain]);
+      return JSON.stringify(domain.includes(".") ? [domain.toLowerCase()] : [where(graph, r, context), domain]);
     },
     describe: (r) => `"${r.inputs.domain}"`,
     replaceOn: ["domain", "userPoolId"],
@@ -443,7 +446,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     label: "DynamoDB table",
     // "In an AWS account, table names must be unique within each Region. That is, you can have two tables with same
     // name if you create the tables in different Regions" (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html).
-    key: (r, graph, context) => (text(r.inputs.name) ? JSON.stringify([regionOf(graph, r, { stack: "", production: false, ...context }), r.inputs.name]) : undefined),
+    key: (r, graph, context) => (text(r.inputs.name) ? JSON.stringify([where(graph, r, context), r.inputs.name]) : undefined),
     describe: (r) => `"${r.inputs.name}"`,
     // The table's replace-forcing inputs as TransitionStatefulReplaced compares them (local indexes as a set, hashKey
     // only when set); `region` is in the key, so a move to another region is another scope.
@@ -464,11 +467,6 @@ const COGNITO = "COGNITO_USER_POOLS";
 /** The authorizer's type as the provider defaults it (authorizer.go `Default: types.AuthorizerTypeToken`). */
 const authorizerType = (r: RecordedResource): string => text(r.inputs.type) ?? "TOKEN";
 const isVariablePathPart = (pathPart: unknown) => typeof pathPart === "string" && pathPart.startsWith("{");
-/** A distribution's alternate domain names, lower case (as CloudFrontAliasUnique reads them). */
-function distributionAliases(r: RecordedResource): string[] {
-  return [...new Set(asArray(r.inputs.aliases).filter((a): a is string => typeof a === "string" && a !== "").map((a) => a.toLowerCase()))];
-}
-
 /**
  * Which of a VPC's once-per-service slots an endpoint takes: "interface, private DNS", "gateway" (the provider's default
  * type, vpc_endpoint.go `Default: awstypes.VpcEndpointTypeGateway`, with route tables), or none.
@@ -879,7 +877,6 @@ function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, de
   return changes;
 }
 
-const where = (graph: Graph, r: RecordedResource, context: TransitionContext) => regionOf(graph, r, { stack: "", production: false, ...context });
 
 /** The replace-forcing input changes other than the region (which statefulChanges resolves through the graphs). */
 function statefulInputChanges(kind: TransitionStatefulType, old: RecordedResource, next: RecordedResource): string[] {
