@@ -43,8 +43,8 @@ describe("CloudFrontAliasUniqueAcrossStacks", () => {
     expect(overlap([undefined, undefined])).toEqual([]);
   });
 
-  it("leaves names a wildcard does not cover: the apex, and a name two labels down", () => {
-    expect(overlap([undefined, undefined], "*.example.com", "example.com")).toEqual([]);
-    expect(overlap([undefined, undefined], "*.example.com", "a.b.example.com")).toEqual([]);
+  it("reports one name claimed by two stacks, in any case, on each stack's distribution", () => {
+    const findings = checkProjectDeployRules([{ graph: [cdn("site", ["www.example.com"])], context: prod }, { graph: [cdn("site", ["WWW.example.com"])], context: { ...devContext, stack: "staging" } }], [CLOUDFRONT_ALIAS_UNIQUE_ACROSS_STACKS]);
+    expect(findings.map((f) => `${f.rule} ${f.stack} ${f.resource}`)).toEqual([`CloudFrontAliasUniqueAcrossStacks prod ${DISTRIBUTION} site`, `CloudFrontAliasUniqueAcrossStacks staging ${DISTRIBUTION} site`]);
   });
 });
