@@ -91,6 +91,25 @@ describe("offline TypeScript loader", () => {
     expect([run(script, cacheDir), run(script, cacheDir)]).toEqual([sep, sep]);
   });
 
+  it("loads @pulumi/pulumi without its closure serialiser (fdir, normalize-package-data, …), which loads on first use: runtime.serializeFunction and runtime.computeCodePaths still work (issue 15)", () => {
+    const loaded = `Object.keys(require.cache).filter((f) => /[\\/](runtime[\\/]closure|normalize-package-data|fdir)[\\/]/.test(f)).length`;
+    const printed = JSON.parse(
+      run(
+        `
+        const pulumi = require("@pulumi/pulumi");
+        const before = ${loaded};
+        const kinds = [typeof pulumi.runtime.serializeFunction, typeof pulumi.runtime.serializeFunctionAsync, typeof pulumi.runtime.computeCodePaths];
+        pulumi.runtime.serializeFunction(() => 42).then((s) => {
+          console.log(JSON.stringify({ before, kinds, after: ${loaded} > 0, text: s.text.includes("42") }));
+        });
+      `,
+        mkdtempSync(join(tmpdir(), "sf-register-")),
+        ["--no-warnings"],
+      ),
+    );
+    expect(printed).toEqual({ before: 0, kinds: ["function", "function", "function"], after: true, text: true });
+  });
+
   it("loads @pulumi/pulumi without its Automation API, which loads on first use (issue 15)", () => {
     const loaded = `Object.keys(require.cache).filter((f) => /[\\/]@pulumi[\\/]pulumi[\\/]automation[\\/]/.test(f)).length`;
     const printed = JSON.parse(
