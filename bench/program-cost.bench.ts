@@ -8,7 +8,7 @@
  * counts, its CPU not). Also shown, not targets: the same plan without the site's build, the
  * first run (empty caches), and the same plan loaded through ts-node (how `pulumi up` loads it).
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_DIR } from "../local/offline/program";
@@ -17,6 +17,15 @@ import { formatSummary, interleaved, machineLoad, pairedRatios, runNode, summari
 
 const TARGET = 3;
 const PLAN = ["scripts/plan.ts", "--stack", "prod"];
+/** Node's own flags in package.json's `plan` script, so the bench runs what `npm run plan` runs. */
+const PLAN_NODE_FLAGS = planNodeFlags(JSON.parse(readFileSync(join(PROJECT_DIR, "package.json"), "utf8")).scripts.plan);
+
+/** `node <flags> -r ./local/offline/register.cjs scripts/plan.ts` → the flags before `-r`. */
+export function planNodeFlags(script: string): string[] {
+  const match = /^node((?: --[\w-]+(?:=\S+)?)*) -r \.\/local\/offline\/register\.cjs scripts\/plan\.ts$/.exec(script);
+  if (!match) throw new Error(`package.json's plan script is not "node [flags] -r ./local/offline/register.cjs scripts/plan.ts": ${script}`);
+  return match[1].split(" ").filter(Boolean);
+}
 
 export async function run(): Promise<BenchTable[]> {
   const load = machineLoad();
@@ -30,11 +39,12 @@ export async function run(): Promise<BenchTable[]> {
   const warm = { SERVERLESS_FULLSTACK_CACHE_DIR: join(PROJECT_DIR, ".local", "bench", "program-cost-cache") };
   const runs = await interleaved({
     floor: node(["-e", 'require("@pulumi/pulumi"); require("@pulumi/aws");']),
-    plan: node(["-r", "./local/offline/register.cjs", ...PLAN], warm),
-    noSiteBuild: node(["-r", "./local/offline/register.cjs", ...PLAN], { ...warm, STATIC_SITE_SKIP_BUILD: "1" }),
-    tsNode: node(["-r", "ts-node/register/transpile-only", ...PLAN], warm),
+    plan: node([...PLAN_NODE_FLAGS, "-r", "./local/offline/register.cjs", ...PLAN], warm),
+    noSiteBuild: node([...PLAN_NODE_FLAGS, "-r", "./local/offline/register.cjs", ...PLAN], { ...warm, STATIC_SITE_SKIP_BUILD: "1" }),
+    tsNode: node([...PLAN_NODE_FLAGS, "-r", "ts-node/register/transpile-only", ...PLAN], warm),
     // Empty build and transpile caches: what the very first run (or a run after `npm ci`) pays.
-    firstRun: () => node(["-r", "./local/offline/register.cjs", ...PLAN], { SERVERLESS_FULLSTACK_CACHE_DIR: mkdtempSync(join(tmpdir(), "sf-bench-cache-")) })(),
+    firstRun: () =>
+      node([...PLAN_NODE_FLAGS, "-r", "./local/offline/register.cjs", ...PLAN], { SERVERLESS_FULLSTACK_CACHE_DIR: mkdtempSync(join(tmpdir(), "sf-bench-cache-")) })(),
   });
   const cpu = (key: keyof typeof runs) => runs[key].map((r: ProcessRun) => r.cpuMs);
   const wall = (key: keyof typeof runs) => runs[key].map((r: ProcessRun) => r.wallMs);
@@ -52,7 +62,7 @@ export async function run(): Promise<BenchTable[]> {
       columns: ["process", "CPU ms min/med/max", "wall ms min/med/max", "CPU × floor", "wall × floor", "peak RSS MB"],
       rows: [
         row("floor: require @pulumi/pulumi + @pulumi/aws", "floor"),
-        row("npm run plan -- --stack prod (warm caches)", "plan"),
+        row(`npm run plan -- --stack prod (warm caches${PLAN_NODE_FLAGS.length ? `; node ${PLAN_NODE_FLAGS.join(" ")}` : ""})`, "plan"),
         row("same, without the site's build (STATIC_SITE_SKIP_BUILD=1)", "noSiteBuild"),
         row("same, first run (empty caches)", "firstRun"),
         row("same plan through ts-node/register/transpile-only", "tsNode"),
