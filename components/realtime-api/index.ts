@@ -64,7 +64,7 @@ export class RealtimeApi extends pulumi.ComponentResource {
   readonly url: pulumi.Output<string>;
   /** The stage's @connections endpoint for the management API: `https://<api-id>.execute-api.<region>.amazonaws.com/<stage>`. */
   readonly connectionsEndpoint: pulumi.Output<string>;
-  /** The custom domain's regional target, for a Route 53 alias record. */
+  /** The custom domain's regional target, for Route 53 alias records: A, and AAAA when `domain.ipAddressType` is `"dualstack"` (the default). */
   readonly customDomain?: { targetDomainName: pulumi.Output<string>; hostedZoneId: pulumi.Output<string> };
   readonly nodes: {
     readonly api: aws.apigatewayv2.Api;
@@ -268,7 +268,19 @@ export class RealtimeApi extends pulumi.ComponentResource {
       `${name}-domain`,
       {
         domainName: this.spec.domain!.name,
-        domainNameConfiguration: { certificateArn: regionalCertificate("RealtimeApi", name, this.spec.domain!, region), endpointType: "REGIONAL", securityPolicy: "TLS_1_2" },
+        domainNameConfiguration: {
+          certificateArn: regionalCertificate("RealtimeApi", name, this.spec.domain!, region),
+          endpointType: "REGIONAL",
+          securityPolicy: "TLS_1_2",
+          // Dualstack as ServerlessApi's domains: a WebSocket API's custom domain is IPv4-only by default too, and takes
+          // "dualstack to allow both IPv4 and IPv6 addresses to invoke your domain" (https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-custom-domain-names-ip-address-type.html,
+          // "The default IP address type for API Gateway custom domain names is IPv4"). The API itself stays IPv4:
+          // "Your API can be mapped to a custom domain name with a different IP address type than your API"
+          // (https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-ip-address-type.html).
+          // terraform-provider-aws's apigatewayv2/domain_name.go has ip_address_type Optional+Computed without
+          // ForceNew and updates it with UpdateDomainName, so changing it keeps the domain.
+          ipAddressType: this.spec.domain!.ipAddressType,
+        },
         region: this.spec.region,
       },
       { parent: this },

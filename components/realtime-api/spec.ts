@@ -8,8 +8,8 @@ import { checkSourceFile, type ArgFailure } from "../errors";
 import { assertLeastPrivilege, type PolicyStatement } from "../iam";
 import { VALID_RETENTION_DAYS, type LambdaFunctionSpec } from "../lambda/function";
 import { validateRegionalDomain } from "../regional-domain";
-import { apiBundleOptions, type ApiFunctionArgs, type ApiThrottle } from "../serverless-api/args";
-import { API_INTEGRATION_TIMEOUT_SECONDS } from "../serverless-api/validate";
+import { apiBundleOptions, DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, type ApiDomainIpAddressType, type ApiFunctionArgs, type ApiThrottle } from "../serverless-api/args";
+import { API_INTEGRATION_TIMEOUT_SECONDS, validateDomainIpAddressType } from "../serverless-api/validate";
 
 /** A route's Lambda function. */
 export interface RealtimeRoute {
@@ -80,7 +80,18 @@ export interface RealtimeApiArgs {
    * const validation = new aws.acm.CertificateValidation("live-cert-validation", { certificateArn: cert.arn, validationRecordFqdns: [validationRecord.fqdn] });
    * domain: { name: "live.gallery.example.com", certificateArn: validation.certificateArn }
    */
-  domain?: { name: string; certificateArn: pulumi.Input<string> };
+  domain?: {
+    name: string;
+    certificateArn: pulumi.Input<string>;
+    /**
+     * `"dualstack"`: IPv4 and IPv6 clients may connect to the domain, so both A and AAAA alias records (to
+     * `customDomain`) reach it. `"ipv4"`: IPv4 only (API Gateway's own default); give the name A records only. Only the
+     * domain's: the API's own `wss://<api-id>.execute-api…` endpoint stays IPv4. Changing it updates the domain in place
+     * (UpdateDomainName), keeping its name and its regional target.
+     * @default "dualstack"
+     */
+    ipAddressType?: ApiDomainIpAddressType;
+  };
   /** Region of the API and its functions. @default the provider's region */
   region?: string;
 }
@@ -104,7 +115,7 @@ export interface RealtimeApiSpec {
   throttle: ApiThrottle;
   logRetentionDays: number;
   executionLogLevel: string;
-  domain?: { name: string; certificateArn: pulumi.Input<string> };
+  domain?: { name: string; certificateArn: pulumi.Input<string>; ipAddressType: ApiDomainIpAddressType };
   region?: string;
   /** The API's id, set once it exists (the local gateway serves it under this id). */
   apiId?: pulumi.Input<string>;
@@ -199,6 +210,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: RealtimeApiAr
   }
   if (args.domain) {
     validateRegionalDomain(fail, args.domain, args.region, "live.gallery.example.com");
+    validateDomainIpAddressType(fail, args.domain.ipAddressType);
   }
   assertLeastPrivilege(fail, "functionDefaults.permissions", args.functionDefaults?.permissions ?? []);
 }
@@ -244,7 +256,7 @@ export function normalise(name: string, args: RealtimeApiArgs): RealtimeApiSpec 
     throttle: args.throttle ?? { rateLimit: 100, burstLimit: 200 },
     logRetentionDays: args.logRetentionDays ?? 30,
     executionLogLevel: args.executionLogLevel ?? "ERROR",
-    domain: args.domain,
+    domain: args.domain && { name: args.domain.name, certificateArn: args.domain.certificateArn, ipAddressType: args.domain.ipAddressType ?? DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE },
     region: args.region,
     functions: {},
   };

@@ -114,6 +114,15 @@ describe("RealtimeApi plan", () => {
     expect(resource(graph, `${V2}/apiMapping:ApiMapping`, "ws6-mapping").inputs).toMatchObject({ domainName: domain.id, stage: stage.id });
   });
 
+  it("serves the custom domain to IPv4 and IPv6 clients (dualstack) unless domain.ipAddressType says ipv4, leaving the API's own endpoint as it is", async () => {
+    const certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
+    const dual = await record(() => new RealtimeApi("ws9", args({ domain: { name: "live.example.com", certificateArn } })));
+    expect(resource(dual, `${V2}/domainName:DomainName`, "ws9-domain").inputs.domainNameConfiguration).toMatchObject({ endpointType: "REGIONAL", securityPolicy: "TLS_1_2", ipAddressType: "dualstack" });
+    expect(resource(dual, `${V2}/api:Api`, "ws9-api").inputs.ipAddressType).toBeUndefined();
+    const v4 = await record(() => new RealtimeApi("ws10", args({ domain: { name: "live.example.com", certificateArn, ipAddressType: "ipv4" } })));
+    expect(resource(v4, `${V2}/domainName:DomainName`, "ws10-domain").inputs.domainNameConfiguration.ipAddressType).toBe("ipv4");
+  });
+
   it("refuses a custom domain certificate from another region than the API's: at construction, or once the region is known", () => {
     const certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
     const message = /^RealtimeApi "ws8": domain\.certificateArn "arn:aws:acm:us-east-1:123456789012:certificate\/abc" is in us-east-1, but a regional custom domain takes a certificate from its API's region, eu-west-1\. Request or import a certificate for live\.example\.com in eu-west-1\.$/;
@@ -169,6 +178,11 @@ describe("RealtimeApi validation", () => {
       "a custom route whose function would take the authorizer's resource names",
       { routes: { $connect: { handler: echo }, Authorizer: { handler: echo } } },
       /^RealtimeApi "bad": routes\["Authorizer"\] "Authorizer" names its function and invoke permission bad-authorizer and bad-authorizer-invoke, the authorizer's, so Pulumi would refuse two resources of one name\. Use another route key, e\.g\. "authorize"\.$/,
+    ],
+    [
+      "a domain IP address type API Gateway does not know",
+      { domain: { name: "live.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc", ipAddressType: "ipv6" as "ipv4" } },
+      /^RealtimeApi "bad": domain\.ipAddressType "ipv6" is not an IP address type of an API Gateway custom domain\. Use "dualstack" \(IPv4 and IPv6, the default\) or "ipv4"\.$/,
     ],
     ["a timeout past API Gateway's 29 s", { routes: { $connect: { handler: echo, function: { timeout: 60 } } } }, /routes\["\$connect"\].function.timeout 60 is more than API Gateway waits/],
   ])("refuses %s", (_, overrides, message) => {

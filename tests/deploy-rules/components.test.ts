@@ -3,6 +3,7 @@
  * alarms — and on hand-built graphs that do it right. (Where a component still builds something a
  * rule fails, the whole-stack test tests/stacks/deploy-rules.test.ts names it.)
  */
+import * as aws from "@pulumi/aws";
 import { describe, expect, it } from "vitest";
 import { BackupPlan } from "../../components/backup-plan";
 import { DataTier } from "../../components/data-tier";
@@ -11,6 +12,7 @@ import { StaticSite } from "../../components/static-site";
 import { UploadBucket } from "../../components/upload-bucket";
 import { ServerlessApi } from "../../components/serverless-api";
 import { RoutingPolicy } from "../../components/dns-routing";
+import { RealtimeApi } from "../../components/realtime-api";
 import { RegionalApis, type RegionalApisArgs } from "../../components/regional-apis";
 import { UserAuth } from "../../components/user-auth";
 import { mutate, record } from "../../testing/harness";
@@ -145,6 +147,21 @@ describe("deploy rules pass on", () => {
     expect(ofType(dual, "aws:route53/record:Record").filter((r) => r.inputs.type === "AAAA")).toHaveLength(2);
     expect(clean(dual)).toEqual([]);
     expect(clean(await record(() => new RegionalApis("v4", args("ipv4"))))).toEqual([]);
+  });
+
+  it("a WebSocket API (RealtimeApi) on its default (dualstack) custom domain under A and AAAA aliases", async () => {
+    const graph = await record(() => {
+      const live = new RealtimeApi("wsd", {
+        connectionsTable: { name: "connections", arn: "arn:aws:dynamodb:us-east-1:123456789012:table/connections" },
+        anonymous: true,
+        routes: { $connect: { handler: "tests/fixtures/handlers/echo.ts" } },
+        domain: { name: "live.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/live" },
+      });
+      const alias = { name: live.customDomain!.targetDomainName, zoneId: live.customDomain!.hostedZoneId, evaluateTargetHealth: false };
+      for (const type of ["A", "AAAA"]) new aws.route53.Record(`wsd-${type.toLowerCase()}`, { zoneId: "Z0123456789EXAMPLE0000", name: "live.example.com", type, aliases: [alias] });
+    });
+    expect(ofType(graph, "aws:route53/record:Record").map((r) => r.inputs.type)).toEqual(["A", "AAAA"]);
+    expect(clean(graph)).toEqual([]);
   });
 
   it("a LambdaFunction with the component's defaults", async () => {
