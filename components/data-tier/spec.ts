@@ -322,8 +322,10 @@ function validateTable(fail: ArgFailure, at: string, table: TableArgs, homeRegio
     // UpdateTimeToLive takes the attribute name to turn TTL off as well as on ("AWS *requires* attribute_name to be set
     // when disabling TTL", terraform-provider-aws internal/service/dynamodb/table.go validateTTL).
     if (table.ttlAttribute === undefined) {
-      if (table.ttlEnabled === false) fail(`${at}.ttlEnabled`, false, "needs ttlAttribute: DynamoDB turns TTL off on the attribute it is on", 'Set ttlAttribute to the attribute TTL is on, e.g. "expiresAt".');
-      fail(`${at}.ttlEnabled`, table.ttlEnabled, "needs ttlAttribute, the attribute TTL expires items by", 'Set ttlAttribute, e.g. "expiresAt", or remove ttlEnabled.');
+      const [problem, fix] = table.ttlEnabled
+        ? ["needs ttlAttribute, the attribute TTL expires items by", 'Set ttlAttribute, e.g. "expiresAt", or remove ttlEnabled.']
+        : ["needs ttlAttribute: DynamoDB turns TTL off on the attribute it is on", 'Set ttlAttribute to the attribute TTL is on, e.g. "expiresAt".'];
+      fail(`${at}.ttlEnabled`, table.ttlEnabled, problem, fix);
     }
   }
   if (table.tableName !== undefined && (!NAME.test(table.tableName) || table.tableName.length < DYNAMODB_LIMITS.tableName.min || table.tableName.length > DYNAMODB_LIMITS.tableName.max)) {

@@ -341,7 +341,8 @@ describe("DataTier rejects bad specs with a clear error", () => {
     [withTable({ replicaRegions: ["us-west-2"], stream: "KEYS_ONLY" }), /tables\.gallery\.stream "KEYS_ONLY" is not NEW_AND_OLD_IMAGES, which global tables replicate through/],
     [withTable({ replicaRegions: ["us-west-2"], kmsKeyArn: "arn:aws:kms:us-east-1:1:key/k" }), /replicaKmsKeyArns "us-west-2" has no KMS key; a customer managed key is regional/],
     [withTable({ stream: "ALL" as never }), /stream "ALL" is not a stream view type/],
-    [withTable({ ttlAttribute: undefined, ttlEnabled: false }), /^DataTier "bad": tables\.gallery\.ttlEnabled false needs ttlAttribute: DynamoDB turns TTL off on the attribute it is on\. Set ttlAttribute to the attribute TTL is on/],
+    [withTable({ ttlAttribute: undefined, ttlEnabled: false }), /^DataTier "bad": tables\.gallery\.ttlEnabled false needs ttlAttribute: DynamoDB turns TTL off on the attribute it is on\. Set ttlAttribute to the attribute TTL is on, e\.g\. "expiresAt"\.$/],
+    [withTable({ ttlAttribute: undefined, ttlEnabled: true }), /^DataTier "bad": tables\.gallery\.ttlEnabled true needs ttlAttribute, the attribute TTL expires items by\. Set ttlAttribute, e\.g\. "expiresAt", or remove ttlEnabled\.$/],
     [withTable({ ttlEnabled: "no" as never }), /tables\.gallery\.ttlEnabled "no" is not true or false/],
     [
       build({ region: "us-east-1", tables: { gallery: { ...gallery, kmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/k" } } }),
