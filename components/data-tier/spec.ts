@@ -187,10 +187,10 @@ export interface TableSpec {
   billing: "on-demand" | "provisioned";
   capacity?: { read: CapacitySpec; write: CapacitySpec };
   stream?: StreamViewType;
-  /** Attribute DynamoDB expires items by; undefined while TTL is off (what `npm start` sweeps). */
+  /** The attribute TTL is on or was turned off on, as given; undefined when the table has no TTL. */
   ttlAttribute?: string;
-  /** With `ttlEnabled: false`: the attribute TTL is turned off on, which UpdateTimeToLive names to turn it off. */
-  ttlDisabledAttribute?: string;
+  /** Whether DynamoDB expires items by `ttlAttribute` (what `npm start` sweeps); false when there is no `ttlAttribute`. */
+  ttlEnabled: boolean;
   pointInTimeRecovery: boolean;
   kmsKeyArn?: pulumi.Input<string>;
   replicaRegions: string[];
@@ -491,8 +491,8 @@ function normaliseTable(key: string, table: TableArgs): TableSpec {
     capacity: table.capacity && { read: capacity(table.capacity.read), write: capacity(table.capacity.write) },
     // Global tables replicate through the stream, with both images.
     stream: replicaRegions.length > 0 ? "NEW_AND_OLD_IMAGES" : table.stream,
-    ttlAttribute: table.ttlEnabled === false ? undefined : table.ttlAttribute,
-    ttlDisabledAttribute: table.ttlEnabled === false ? table.ttlAttribute : undefined,
+    ttlAttribute: table.ttlAttribute,
+    ttlEnabled: table.ttlAttribute !== undefined && (table.ttlEnabled ?? true),
     pointInTimeRecovery: table.pointInTimeRecovery ?? true,
     kmsKeyArn: table.kmsKeyArn,
     replicaRegions,
