@@ -17,7 +17,7 @@ const TARGET = 4;
 
 const spec: TableSpec = {
   key: "items", attributes: { pk: "S", sk: "S" }, partitionKey: "pk", sortKey: "sk", globalIndexes: [], localIndexes: [],
-  billing: "on-demand", stream: "NEW_AND_OLD_IMAGES", pointInTimeRecovery: true, replicaRegions: [], replicaKmsKeyArns: {}, tableClass: "STANDARD",
+  billing: "on-demand", stream: "NEW_AND_OLD_IMAGES", ttlEnabled: false, pointInTimeRecovery: true, replicaRegions: [], replicaKmsKeyArns: {}, tableClass: "STANDARD",
 };
 
 async function writes(endpoint: string): Promise<number> {

@@ -187,10 +187,10 @@ export interface TableSpec {
   billing: "on-demand" | "provisioned";
   capacity?: { read: CapacitySpec; write: CapacitySpec };
   stream?: StreamViewType;
-  /** Attribute DynamoDB expires items by; undefined while TTL is off (what `npm start` sweeps). */
+  /** The attribute TTL is on or was turned off on, as given; undefined when the table has no TTL. */
   ttlAttribute?: string;
-  /** With `ttlEnabled: false`: the attribute TTL is turned off on, which UpdateTimeToLive names to turn it off. */
-  ttlDisabledAttribute?: string;
+  /** Whether DynamoDB expires items by `ttlAttribute` (what `npm start` sweeps); false when there is no `ttlAttribute`. */
+  ttlEnabled: boolean;
   pointInTimeRecovery: boolean;
   kmsKeyArn?: pulumi.Input<string>;
   replicaRegions: string[];
@@ -322,8 +322,10 @@ function validateTable(fail: ArgFailure, at: string, table: TableArgs, homeRegio
     // UpdateTimeToLive takes the attribute name to turn TTL off as well as on ("AWS *requires* attribute_name to be set
     // when disabling TTL", terraform-provider-aws internal/service/dynamodb/table.go validateTTL).
     if (table.ttlAttribute === undefined) {
-      if (table.ttlEnabled === false) fail(`${at}.ttlEnabled`, false, "needs ttlAttribute: DynamoDB turns TTL off on the attribute it is on", 'Set ttlAttribute to the attribute TTL is on, e.g. "expiresAt".');
-      fail(`${at}.ttlEnabled`, table.ttlEnabled, "needs ttlAttribute, the attribute TTL expires items by", 'Set ttlAttribute, e.g. "expiresAt", or remove ttlEnabled.');
+      const [problem, fix] = table.ttlEnabled
+        ? ["needs ttlAttribute, the attribute TTL expires items by", 'Set ttlAttribute, e.g. "expiresAt", or remove ttlEnabled.']
+        : ["needs ttlAttribute: DynamoDB turns TTL off on the attribute it is on", 'Set ttlAttribute to the attribute TTL is on, e.g. "expiresAt".'];
+      fail(`${at}.ttlEnabled`, table.ttlEnabled, problem, fix);
     }
   }
   if (table.tableName !== undefined && (!NAME.test(table.tableName) || table.tableName.length < DYNAMODB_LIMITS.tableName.min || table.tableName.length > DYNAMODB_LIMITS.tableName.max)) {
@@ -489,8 +491,8 @@ function normaliseTable(key: string, table: TableArgs): TableSpec {
     capacity: table.capacity && { read: capacity(table.capacity.read), write: capacity(table.capacity.write) },
     // Global tables replicate through the stream, with both images.
     stream: replicaRegions.length > 0 ? "NEW_AND_OLD_IMAGES" : table.stream,
-    ttlAttribute: table.ttlEnabled === false ? undefined : table.ttlAttribute,
-    ttlDisabledAttribute: table.ttlEnabled === false ? table.ttlAttribute : undefined,
+    ttlAttribute: table.ttlAttribute,
+    ttlEnabled: table.ttlAttribute !== undefined && (table.ttlEnabled ?? true),
     pointInTimeRecovery: table.pointInTimeRecovery ?? true,
     kmsKeyArn: table.kmsKeyArn,
     replicaRegions,

@@ -75,9 +75,8 @@ export function createTable(name: string, tier: DataTierSpec, spec: TableSpec, p
  * at all when the table never had TTL, as before `ttlEnabled` existed, so deployed tables see no change.
  */
 function timeToLive(spec: TableSpec): { enabled: boolean; attributeName: string } | undefined {
-  if (spec.ttlAttribute) return { enabled: true, attributeName: spec.ttlAttribute };
-  if (spec.ttlDisabledAttribute) return { enabled: false, attributeName: spec.ttlDisabledAttribute };
-  return undefined;
+  if (spec.ttlAttribute === undefined) return undefined;
+  return { enabled: spec.ttlEnabled, attributeName: spec.ttlAttribute };
 }
 
 function projection(projection: Projection): { projectionType: string; nonKeyAttributes?: string[] } {

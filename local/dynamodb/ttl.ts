@@ -1,5 +1,5 @@
 /**
- * TTL for dynalite, which has none: scan each table that has a TTL attribute and
+ * TTL for dynalite, which has none: scan each table whose TTL is on and
  * delete the items whose attribute is a number of epoch seconds in the past — the
  * same rule DynamoDB applies (non-numbers and missing values never expire). The
  * deletes go through the stream proxy marked as TTL's, so subscribers see REMOVE
@@ -22,7 +22,8 @@ export function startTtlSweeper(options: { endpoint: string; region: string; tab
     request.headers[TTL_DELETE_HEADER] = "1";
     return next(args);
   }, { step: "build", name: "markTtlDeletes" });
-  const tables = options.tables.filter((t) => t.spec.ttlAttribute);
+  // A table whose TTL was turned off (ttlEnabled: false) keeps its ttlAttribute; DynamoDB no longer expires its items.
+  const tables = options.tables.filter((t) => t.spec.ttlEnabled);
 
   async function sweepTable(table: LocalTable, now: number): Promise<number> {
     const attribute = table.spec.ttlAttribute!;

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { DataTier, type DataTierArgs, type TableArgs } from "../../components/data-tier";
+import { DataTier, type DataTierArgs, type RegisteredDataTier, type TableArgs } from "../../components/data-tier";
 import { LambdaFunction } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import { childrenOf, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
@@ -137,23 +137,33 @@ describe("DataTier tables", () => {
     expect(t.retainOnDelete).toBe(true);
   });
 
-  it("turns TTL off with ttlEnabled: false on the attribute it was on, and leaves a table without ttlAttribute with no ttl input", async () => {
+  it("deploys TTL on, TTL off on its attribute (ttlEnabled: false), and no ttl block for a table without ttlAttribute", async () => {
     const graph = await record(
       () =>
-        new DataTier("ttloff", {
+        new DataTier("ttl", {
           tables: {
-            gallery: { ...gallery, ttlEnabled: false },
+            on: gallery,
+            explicit: { ...gallery, ttlEnabled: true },
+            off: { ...gallery, ttlEnabled: false },
             plain: { attributes: { id: "S" }, partitionKey: "id" },
           },
         }),
     );
+    expect(table(graph, "ttl-on").inputs.ttl).toEqual({ enabled: true, attributeName: "expiresAt" });
+    expect(table(graph, "ttl-explicit").inputs.ttl).toEqual({ enabled: true, attributeName: "expiresAt" });
     // UpdateTimeToLive names the attribute to turn TTL off; a missing ttl block is no change to the provider.
-    expect(table(graph, "ttloff-gallery").inputs.ttl).toEqual({ enabled: false, attributeName: "expiresAt" });
+    expect(table(graph, "ttl-off").inputs.ttl).toEqual({ enabled: false, attributeName: "expiresAt" });
     // Stacks deployed without ttlAttribute keep their inputs: no ttl block at all.
-    expect(table(graph, "ttloff-plain").inputs.ttl).toBeUndefined();
-    // npm start's TTL sweep (local/dynamodb/ttl.ts) expires items only where DynamoDB would.
-    const registered = registeredSpecs<{ tables: Record<string, { ttlAttribute?: string }> }>("DataTier").find((s) => s.name === "ttloff")!;
-    expect(registered.spec.tables.gallery.ttlAttribute).toBeUndefined();
+    expect(table(graph, "ttl-plain").inputs).not.toHaveProperty("ttl");
+    // npm start's TTL sweep (local/dynamodb/ttl.ts) reads the registered spec: the attribute as given, and whether TTL is on.
+    const registered = registeredSpecs<RegisteredDataTier>("DataTier").find((s) => s.name === "ttl")!;
+    const ttlOf = (key: string) => ({ ttlAttribute: registered.spec.tables[key].ttlAttribute, ttlEnabled: registered.spec.tables[key].ttlEnabled });
+    expect([ttlOf("on"), ttlOf("explicit"), ttlOf("off"), ttlOf("plain")]).toEqual([
+      { ttlAttribute: "expiresAt", ttlEnabled: true },
+      { ttlAttribute: "expiresAt", ttlEnabled: true },
+      { ttlAttribute: "expiresAt", ttlEnabled: false },
+      { ttlAttribute: undefined, ttlEnabled: false },
+    ]);
   });
 
   it("keeps a retained provisioned table's autoscaling with it on delete (deletedWith the table), and not an unretained one's", async () => {
@@ -341,7 +351,8 @@ describe("DataTier rejects bad specs with a clear error", () => {
     [withTable({ replicaRegions: ["us-west-2"], stream: "KEYS_ONLY" }), /tables\.gallery\.stream "KEYS_ONLY" is not NEW_AND_OLD_IMAGES, which global tables replicate through/],
     [withTable({ replicaRegions: ["us-west-2"], kmsKeyArn: "arn:aws:kms:us-east-1:1:key/k" }), /replicaKmsKeyArns "us-west-2" has no KMS key; a customer managed key is regional/],
     [withTable({ stream: "ALL" as never }), /stream "ALL" is not a stream view type/],
-    [withTable({ ttlAttribute: undefined, ttlEnabled: false }), /^DataTier "bad": tables\.gallery\.ttlEnabled false needs ttlAttribute: DynamoDB turns TTL off on the attribute it is on\. Set ttlAttribute to the attribute TTL is on/],
+    [withTable({ ttlAttribute: undefined, ttlEnabled: false }), /^DataTier "bad": tables\.gallery\.ttlEnabled false needs ttlAttribute: DynamoDB turns TTL off on the attribute it is on\. Set ttlAttribute to the attribute TTL is on, e\.g\. "expiresAt"\.$/],
+    [withTable({ ttlAttribute: undefined, ttlEnabled: true }), /^DataTier "bad": tables\.gallery\.ttlEnabled true needs ttlAttribute, the attribute TTL expires items by\. Set ttlAttribute, e\.g\. "expiresAt", or remove ttlEnabled\.$/],
     [withTable({ ttlEnabled: "no" as never }), /tables\.gallery\.ttlEnabled "no" is not true or false/],
     [
       build({ region: "us-east-1", tables: { gallery: { ...gallery, kmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/k" } } }),

@@ -15,7 +15,7 @@ import type { StreamSubscriptionSpec } from "../../components/data-tier/stream";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { startLocalDynamo, type LocalDynamo, type LocalTable, type StreamRecord } from "../../local/dynamodb";
 import { rememberedParses } from "../../local/dynamodb/dynalite-expressions";
-import { dynamodbService } from "../../local/services/dynamodb";
+import { dynamodbService, localTables } from "../../local/services/dynamodb";
 import type { LocalContext } from "../../local/services/types";
 import { record } from "../harness/mocks";
 
@@ -29,6 +29,7 @@ const spec = (overrides: Partial<TableSpec> = {}): TableSpec => ({
   billing: "on-demand",
   stream: "NEW_AND_OLD_IMAGES",
   ttlAttribute: "expiresAt",
+  ttlEnabled: true,
   pointInTimeRecovery: true,
   replicaRegions: [],
   replicaKmsKeyArns: {},
@@ -194,6 +195,39 @@ describe("local DynamoDB streams", () => {
     const removal = records.find((r) => r.eventName === "REMOVE")!;
     expect(removal.dynamodb.Keys.pk.S).toBe("old");
     expect(removal.userIdentity).toEqual({ type: "Service", principalId: "dynamodb.amazonaws.com" });
+  });
+});
+
+describe("local DynamoDB TTL", () => {
+  const now = 2_000_000_000;
+  const expired = (pk: string) => ({ pk, sk: "1", expiresAt: now - 1 });
+
+  it("sweeps only tables whose TTL is on: not one turned off on its attribute (ttlEnabled: false), nor one without TTL", async () => {
+    const { dynamo, doc } = await start({
+      tables: [
+        { id: "t.on", tableName: "on-local", spec: spec({ key: "on" }) },
+        { id: "t.off", tableName: "off-local", spec: spec({ key: "off", ttlEnabled: false }) },
+        { id: "t.plain", tableName: "plain-local", spec: spec({ key: "plain", ttlAttribute: undefined, ttlEnabled: false }) },
+      ],
+      region: "us-east-1",
+      ttlIntervalMs: 3_600_000,
+    });
+    for (const TableName of ["on-local", "off-local", "plain-local"]) await doc.send(new PutCommand({ TableName, Item: expired("old") }));
+    expect(await dynamo.ttl.sweep(now)).toBe(1);
+    const left = async (TableName: string) => (await doc.send(new GetCommand({ TableName, Key: { pk: "old", sk: "1" } }))).Item;
+    expect([await left("on-local"), await left("off-local"), await left("plain-local")]).toEqual([undefined, expired("old"), expired("old")]);
+  });
+
+  it("follows the DataTier's arguments as npm start registers them: expires items where ttlAttribute is on, keeps them where ttlEnabled is false", async () => {
+    const table = { attributes: { pk: "S", sk: "S" }, partitionKey: "pk", sortKey: "sk", ttlAttribute: "expiresAt" } as const;
+    await record(() => new DataTier("swept", { tables: { on: table, off: { ...table, ttlEnabled: false }, plain: { ...table, ttlAttribute: undefined } } }));
+    const tables = await localTables();
+    const nameOf = (key: string) => tables.find((t) => t.id === `swept.${key}`)!.tableName;
+    const { dynamo, doc } = await start({ tables, region: "us-east-1", ttlIntervalMs: 3_600_000 });
+    for (const key of ["on", "off", "plain"]) await doc.send(new PutCommand({ TableName: nameOf(key), Item: expired("old") }));
+    expect(await dynamo.ttl.sweep(now)).toBe(1);
+    const left = async (key: string) => (await doc.send(new GetCommand({ TableName: nameOf(key), Key: { pk: "old", sk: "1" } }))).Item;
+    expect([await left("on"), await left("off"), await left("plain")]).toEqual([undefined, expired("old"), expired("old")]);
   });
 });
 
