@@ -33,6 +33,8 @@ export interface CloudFrontStub {
   invalidations: RecordedInvalidation[];
   /** Every invalidated path across batches. */
   paths(): string[];
+  /** Every request answered, by operation (CreateInvalidation, GetInvalidation, ListInvalidations), oldest first. */
+  requests: string[];
   /** Answer CreateInvalidation with 403 AccessDenied (not retried) while true. */
   failing: boolean;
   /** CreateInvalidation requests refused with TooManyInvalidationsInProgress so far. */
@@ -57,6 +59,7 @@ export async function startCloudFrontStub(): Promise<CloudFrontStub> {
     endpoint: "",
     invalidations,
     paths: () => invalidations.flatMap((i) => i.paths),
+    requests: [],
     failing: false,
     refused: 0,
     holdInProgress(distributionId, paths, options = {}) {
@@ -68,6 +71,7 @@ export async function startCloudFrontStub(): Promise<CloudFrontStub> {
     reset: () => {
       invalidations.length = 0;
       pollsLeft.clear();
+      stub.requests.length = 0;
       stub.refused = 0;
     },
     close: () => new Promise((resolve) => {
@@ -80,6 +84,7 @@ export async function startCloudFrontStub(): Promise<CloudFrontStub> {
     const match = /^\/[\d-]+\/distribution\/([^/]+)\/invalidation(?:\/([^/?]+))?/.exec(req.url ?? "");
     if (!match) return error(res, 404, "NotFound", `${req.method} ${req.url} is not supported by the stub`);
     const [, distributionId, invalidationId] = match;
+    stub.requests.push(req.method === "POST" ? "CreateInvalidation" : invalidationId ? "GetInvalidation" : "ListInvalidations");
     if (req.method === "POST") {
       if (stub.failing) return error(res, 403, "AccessDenied", "Injected failure");
       const paths = [...body.matchAll(/<Path>([\s\S]*?)<\/Path>/g)].map((m) => m[1].replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">"));
