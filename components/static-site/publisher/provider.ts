@@ -27,7 +27,7 @@ import { Upload } from "@aws-sdk/lib-storage";
 import type * as pulumi from "@pulumi/pulumi";
 import { publisherClients } from "./clients";
 import { CLOUDFRONT_IN_PROGRESS_QUOTAS, collapseInvalidation, type InvalidationLimits } from "./invalidation";
-import { emptyDeployed, formatBytes, planPublish, summarise, viewerPaths } from "./plan";
+import { emptyDeployed, formatBytes, planPublish, type PublishPlan, summarise, viewerPaths } from "./plan";
 import { decodeManifest, encodeManifest, manifestKeys } from "./encoding";
 import type { Deployed, FileEntry, LastDeploy, Manifest, PublisherAws, PublisherInputs, PublisherState, RetainedEntry } from "./types";
 
@@ -69,14 +69,12 @@ export const publisherProvider: pulumi.dynamic.ResourceProvider = {
   async diff(_id: string, olds: PublisherState, news: PublisherInputs) {
     const replaces = (["bucket", "region"] as const).filter((key) => olds[key] !== news[key]);
     if (manifestUnknown(news)) return { changes: true, replaces, deleteBeforeReplace: false };
-    const plan = planPublish(deployedOf(olds), decodeManifest(news), news.options, news.indexDocument);
+    const deployed = deployedOf(olds);
+    const plan = planPublish(deployed, decodeManifest(news), news.options, news.indexDocument);
     const changes =
       replaces.length > 0 ||
       awsChanged(olds.aws, news.aws) ||
-      plan.uploads.length > 0 ||
-      plan.deletes.length > 0 ||
-      plan.newlyRetained.length > 0 ||
-      (olds.pendingInvalidation ?? []).length > 0 ||
+      planHasWork(plan, deployed) ||
       olds.distributionId !== news.distributionId ||
       olds.indexDocument !== news.indexDocument ||
       JSON.stringify(olds.options) !== JSON.stringify(news.options) ||
@@ -86,7 +84,10 @@ export const publisherProvider: pulumi.dynamic.ResourceProvider = {
 
   async create(inputs: PublisherInputs) {
     const id = `${inputs.bucket}/site`;
-    return { id, outs: await publish(id, inputs, emptyDeployed()) };
+    const deployed = emptyDeployed();
+    const manifest = decodeManifest(inputs);
+    const plan = planPublish(deployed, manifest, inputs.options, inputs.indexDocument);
+    return { id, outs: await publish(id, inputs, deployed, { manifest, plan }) };
   },
 
   async update(id: string, olds: PublisherState, news: PublisherInputs) {
@@ -95,11 +96,11 @@ export const publisherProvider: pulumi.dynamic.ResourceProvider = {
     const plan = planPublish(deployed, manifest, news.options, news.indexDocument);
     // Nothing for the bucket or the CDN (only who we act as, or a setting, changed): record the new inputs
     // without a request, and without counting a deploy (retention is measured in deploys that changed the site).
-    if (plan.uploads.length + plan.deletes.length + plan.newlyRetained.length + deployed.pendingInvalidation.length === 0) {
+    if (!planHasWork(plan, deployed)) {
       const outs: PublisherState = { ...olds, ...news, summary: summarise(plan, manifest), retained: plan.retained, deploy: deployed.deploy, pendingInvalidation: [], lastDeploy: olds.lastDeploy, ...encodeManifest(manifest) };
       return { outs };
     }
-    return { outs: await publish(id, news, deployed) };
+    return { outs: await publish(id, news, deployed, { manifest, plan }) };
   },
 
   /**
@@ -140,6 +141,15 @@ export const publisherProvider: pulumi.dynamic.ResourceProvider = {
     }
   },
 };
+
+/**
+ * Whether the deploy has anything to do in the bucket or the CDN: files to upload or delete, removed assets to start
+ * keeping (a deploy: retention counts it), or an invalidation an earlier deploy could not send. `diff` reports a
+ * change and `update` publishes exactly when it does.
+ */
+function planHasWork(plan: PublishPlan, deployed: Deployed): boolean {
+  return plan.uploads.length > 0 || plan.deletes.length > 0 || plan.newlyRetained.length > 0 || deployed.pendingInvalidation.length > 0;
+}
 
 /**
  * Whether who we act as changed: any setting, the session token included (a recorded expired token would sign
@@ -195,11 +205,10 @@ function checkAws(aws: PublisherAws): Array<{ property: string; reason: string }
   return failures;
 }
 
-async function publish(id: string, inputs: PublisherInputs, deployed: Deployed): Promise<PublisherState> {
+/** Carries out `plan`, made by the caller from `deployed` and `manifest` (the decoded `inputs`). */
+async function publish(id: string, inputs: PublisherInputs, deployed: Deployed, { manifest, plan }: { manifest: Manifest; plan: PublishPlan }): Promise<PublisherState> {
   const started = Date.now();
   const prefix = `publish s3://${inputs.bucket}`;
-  const manifest = decodeManifest(inputs);
-  const plan = planPublish(deployed, manifest, inputs.options, inputs.indexDocument);
   const summary = summarise(plan, manifest);
   publisherLog.write(`${prefix}: ${summary}`);
   const { s3, cloudfront } = publisherClients(inputs);
