@@ -14,7 +14,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CLOUDFRONT_IN_PROGRESS_QUOTAS } from "../components/static-site/publisher/invalidation";
+import { CLOUDFRONT_IN_PROGRESS_QUOTAS, countInvalidationPaths } from "../components/static-site/publisher/invalidation";
 import { readBody } from "./http";
 
 export interface RecordedInvalidation {
@@ -23,9 +23,6 @@ export interface RecordedInvalidation {
   callerReference: string;
   paths: string[];
 }
-
-/** The in-progress quotas per distribution (cloudfront-limits.html#limits-invalidations): the publisher's own numbers. */
-const STUB_INVALIDATION_QUOTAS = CLOUDFRONT_IN_PROGRESS_QUOTAS;
 
 export interface CloudFrontStub {
   endpoint: string;
@@ -88,9 +85,9 @@ export async function startCloudFrontStub(): Promise<CloudFrontStub> {
     if (req.method === "POST") {
       if (stub.failing) return error(res, 403, "AccessDenied", "Injected failure");
       const paths = [...body.matchAll(/<Path>([\s\S]*?)<\/Path>/g)].map((m) => m[1].replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">"));
-      const busy = invalidations.filter((i) => i.distributionId === distributionId && inProgress(i)).flatMap((i) => i.paths);
-      const wildcards = (list: string[]) => list.filter((p) => p.endsWith("*")).length;
-      if (busy.length - wildcards(busy) + paths.length - wildcards(paths) > STUB_INVALIDATION_QUOTAS.files || wildcards(busy) + wildcards(paths) > STUB_INVALIDATION_QUOTAS.wildcards) {
+      // The quotas count every path in progress on the distribution with the new batch's: the publisher's own numbers.
+      const counted = countInvalidationPaths([...invalidations.filter((i) => i.distributionId === distributionId && inProgress(i)).flatMap((i) => i.paths), ...paths]);
+      if (counted.files > CLOUDFRONT_IN_PROGRESS_QUOTAS.files || counted.wildcards > CLOUDFRONT_IN_PROGRESS_QUOTAS.wildcards) {
         stub.refused += 1;
         return error(res, 400, "TooManyInvalidationsInProgress", "Your request contains too many invalidations.");
       }

@@ -26,7 +26,7 @@ import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Cl
 import { Upload } from "@aws-sdk/lib-storage";
 import type * as pulumi from "@pulumi/pulumi";
 import { publisherClients } from "./clients";
-import { CLOUDFRONT_IN_PROGRESS_QUOTAS, collapseInvalidation, type InvalidationLimits } from "./invalidation";
+import { CLOUDFRONT_IN_PROGRESS_QUOTAS, collapseInvalidation, countInvalidationPaths, type InvalidationLimits } from "./invalidation";
 import { emptyDeployed, formatBytes, planPublish, type PublishPlan, summarise, viewerPaths } from "./plan";
 import { decodeManifest, encodeManifest, manifestKeys } from "./encoding";
 import type { Deployed, FileEntry, LastDeploy, Manifest, PublisherAws, PublisherInputs, PublisherState, RetainedEntry } from "./types";
@@ -354,9 +354,6 @@ async function invalidate(cloudfront: CloudFrontClient, inputs: PublisherInputs,
   return result.Invalidation?.Id;
 }
 
-/** CloudFront's quotas on what a distribution may have in progress (invalidation.ts). */
-const IN_PROGRESS_QUOTAS = CLOUDFRONT_IN_PROGRESS_QUOTAS;
-
 /**
  * How long a deploy waits for earlier invalidations to make room, in total, before it gives up (the paths stay
  * pending and the next deploy sends them). `sleep` is replaceable so tests need not wait.
@@ -383,8 +380,6 @@ interface InProgress {
   wildcards: number;
 }
 
-const isWildcard = (path: string) => path.endsWith("*");
-
 /**
  * Sends the deploy's invalidation. CloudFront counts its paths with every batch still in progress on the
  * distribution (an earlier deploy's, minutes ago), so when it refuses with TooManyInvalidationsInProgress this reads
@@ -410,9 +405,10 @@ async function invalidateWithinQuotas(
       if ((error as { name?: string }).name !== "TooManyInvalidationsInProgress") throw error;
     }
     const busy = await invalidationsInProgress(cloudfront, inputs.distributionId);
-    const room = { files: Math.max(0, IN_PROGRESS_QUOTAS.files - busy.files), wildcards: Math.max(0, IN_PROGRESS_QUOTAS.wildcards - busy.wildcards) };
+    const room = { files: Math.max(0, CLOUDFRONT_IN_PROGRESS_QUOTAS.files - busy.files), wildcards: Math.max(0, CLOUDFRONT_IN_PROGRESS_QUOTAS.wildcards - busy.wildcards) };
     const fitted = collapseInvalidation(stale, sitePaths, { maxPaths: Math.min(limits.maxPaths, room.files), maxWildcards: Math.min(limits.maxWildcards, room.wildcards) });
-    const fits = fitted.filter((p) => !isWildcard(p)).length <= room.files && fitted.filter(isWildcard).length <= room.wildcards;
+    const needed = countInvalidationPaths(fitted);
+    const fits = needed.files <= room.files && needed.wildcards <= room.wildcards;
     const described = `${busy.ids.length} invalidation${busy.ids.length === 1 ? "" : "s"} (${busy.files} paths, ${busy.wildcards} wildcard paths)`;
     if (fits && fitted.join("\n") !== batch.join("\n") && refits < MAX_REFITS_BEFORE_WAITING) {
       refits += 1;
@@ -423,7 +419,7 @@ async function invalidateWithinQuotas(
     if (waitedMs >= invalidationWaits.maxWaitMs) {
       throw new Error(
         `TooManyInvalidationsInProgress: ${described} still in progress on ${inputs.distributionId} after waiting ${Math.round(waitedMs / 1000)} s; ` +
-          `CloudFront allows ${IN_PROGRESS_QUOTAS.files.toLocaleString("en-US")} paths and ${IN_PROGRESS_QUOTAS.wildcards} wildcard paths in progress per distribution. ` +
+          `CloudFront allows ${CLOUDFRONT_IN_PROGRESS_QUOTAS.files.toLocaleString("en-US")} paths and ${CLOUDFRONT_IN_PROGRESS_QUOTAS.wildcards} wildcard paths in progress per distribution. ` +
           "The files are published; the paths stay pending and the next update invalidates them",
       );
     }
@@ -461,11 +457,11 @@ async function invalidationsInProgress(cloudfront: CloudFrontClient, distributio
     for (const id of ids.slice(0, MAX_BATCHES_READ)) {
       const invalidation = (await cloudfront.send(new GetInvalidationCommand({ DistributionId: distributionId, Id: id }))).Invalidation;
       if (invalidation?.Status !== "InProgress") continue;
-      const paths = invalidation.InvalidationBatch?.Paths?.Items ?? [];
-      busy.wildcards += paths.filter(isWildcard).length;
-      busy.files += paths.filter((p) => !isWildcard(p)).length;
+      const counted = countInvalidationPaths(invalidation.InvalidationBatch?.Paths?.Items ?? []);
+      busy.files += counted.files;
+      busy.wildcards += counted.wildcards;
     }
-    if (ids.length > MAX_BATCHES_READ) Object.assign(busy, IN_PROGRESS_QUOTAS);
+    if (ids.length > MAX_BATCHES_READ) Object.assign(busy, CLOUDFRONT_IN_PROGRESS_QUOTAS);
     return busy;
   } catch (error) {
     throw new Error(
