@@ -374,6 +374,16 @@ const MAX_REFITS_BEFORE_WAITING = 3;
 /** More batches in progress than this are not read one by one (GetInvalidation each): their room counts as none. */
 const MAX_BATCHES_READ = 50;
 
+/**
+ * GetInvalidation requests in flight at once, reading the batches in progress or polling them. CloudFront throttles
+ * its API ("Throttling: Rate exceeded"; callers report it after 6-7 invalidation requests in quick succession,
+ * https://github.com/aws/aws-sdk-js/issues/3983) without publishing a request rate for it that we could find. The SDK
+ * retries a throttled request ("Throttling" is in THROTTLING_ERROR_CODES, @smithy/service-error-classification
+ * constants.js) but makes at most 3 attempts (DEFAULT_MAX_ATTEMPTS = 3, @smithy/core retry/util-retry/config.js),
+ * after which the read, and with it the deploy's invalidation, fails. So a few at a time, never all 50 at once.
+ */
+const GET_INVALIDATION_CONCURRENCY = 4;
+
 interface InProgress {
   ids: string[];
   files: number;
@@ -440,9 +450,10 @@ async function invalidateWithinQuotas(
  * The distribution's invalidations in progress and their paths. ListInvalidations lists the most recent first
  * ("the results are returned in decreasing order from most recent to oldest",
  * https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ListInvalidations.html) without paths, so each
- * batch in progress is read with GetInvalidation; the listing stops at a page with none in progress.
+ * batch in progress is read with GetInvalidation (GET_INVALIDATION_CONCURRENCY at a time); the listing stops at a page
+ * with none in progress. Exported for the tests.
  */
-async function invalidationsInProgress(cloudfront: CloudFrontClient, distributionId: string): Promise<InProgress> {
+export async function invalidationsInProgress(cloudfront: CloudFrontClient, distributionId: string): Promise<InProgress> {
   const ids: string[] = [];
   try {
     let marker: string | undefined;
@@ -454,13 +465,17 @@ async function invalidationsInProgress(cloudfront: CloudFrontClient, distributio
       marker = list.NextMarker;
     }
     const busy: InProgress = { ids, files: 0, wildcards: 0 };
-    for (const id of ids.slice(0, MAX_BATCHES_READ)) {
+    const read = ids.slice(0, MAX_BATCHES_READ);
+    const failures = await runPool(read, GET_INVALIDATION_CONCURRENCY, async (id) => {
       const invalidation = (await cloudfront.send(new GetInvalidationCommand({ DistributionId: distributionId, Id: id }))).Invalidation;
-      if (invalidation?.Status !== "InProgress") continue;
+      if (invalidation?.Status !== "InProgress") return;
       const counted = countInvalidationPaths(invalidation.InvalidationBatch?.Paths?.Items ?? []);
       busy.files += counted.files;
       busy.wildcards += counted.wildcards;
-    }
+    });
+    // The pool starts the reads in order, so every batch before a failed one was read as well: the failure earliest in
+    // order is the one reading them one by one would have stopped at.
+    if (failures.length > 0) throw new Error(failures.reduce((first, f) => (read.indexOf(f.key) < read.indexOf(first.key) ? f : first)).message);
     if (ids.length > MAX_BATCHES_READ) Object.assign(busy, CLOUDFRONT_IN_PROGRESS_QUOTAS);
     return busy;
   } catch (error) {
@@ -471,18 +486,32 @@ async function invalidationsInProgress(cloudfront: CloudFrontClient, distributio
   }
 }
 
-/** Whether any of `ids` has completed (or is gone). */
-async function anyCompleted(cloudfront: CloudFrontClient, distributionId: string, ids: string[]): Promise<boolean> {
-  for (const id of ids.slice(0, MAX_BATCHES_READ)) {
-    try {
-      const invalidation = (await cloudfront.send(new GetInvalidationCommand({ DistributionId: distributionId, Id: id }))).Invalidation;
-      if (invalidation?.Status !== "InProgress") return true;
-    } catch (error) {
-      if ((error as { name?: string }).name === "NoSuchInvalidation") return true;
-      throw error;
-    }
-  }
-  return false;
+/**
+ * Whether any of `ids` has completed (or is gone), read GET_INVALIDATION_CONCURRENCY at a time; once a read finds a
+ * batch completed or gone, or fails, no more are sent. The answer is the one reading them in order gives: the pool
+ * starts the reads in order, so every batch before such a read was read as well, and the one earliest in order
+ * decides (a failed read before the first completed batch fails the poll). Exported for the tests.
+ */
+export async function anyCompleted(cloudfront: CloudFrontClient, distributionId: string, ids: string[]): Promise<boolean> {
+  const answers = new Map<number, { completed: true } | { error: unknown }>();
+  const read = ids.slice(0, MAX_BATCHES_READ);
+  await runPool(
+    read.map((_, index) => index),
+    GET_INVALIDATION_CONCURRENCY,
+    async (index) => {
+      if (answers.size > 0) return;
+      try {
+        const invalidation = (await cloudfront.send(new GetInvalidationCommand({ DistributionId: distributionId, Id: read[index] }))).Invalidation;
+        if (invalidation?.Status !== "InProgress") answers.set(index, { completed: true });
+      } catch (error) {
+        answers.set(index, (error as { name?: string }).name === "NoSuchInvalidation" ? { completed: true } : { error });
+      }
+    },
+  );
+  if (answers.size === 0) return false;
+  const first = answers.get(Math.min(...answers.keys()))!;
+  if ("error" in first) throw first.error;
+  return true;
 }
 
 /** Runs `work` over `items`, `limit` at a time; after the first failure starts nothing new, lets running work finish, and returns the failures. */
