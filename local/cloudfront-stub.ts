@@ -14,7 +14,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CLOUDFRONT_IN_PROGRESS_QUOTAS } from "../components/static-site/publisher/invalidation";
+import { CLOUDFRONT_IN_PROGRESS_QUOTAS, countInvalidationPaths } from "../components/static-site/publisher/invalidation";
 import { readBody } from "./http";
 
 export interface RecordedInvalidation {
@@ -24,15 +24,14 @@ export interface RecordedInvalidation {
   paths: string[];
 }
 
-/** The in-progress quotas per distribution (cloudfront-limits.html#limits-invalidations): the publisher's own numbers. */
-const STUB_INVALIDATION_QUOTAS = CLOUDFRONT_IN_PROGRESS_QUOTAS;
-
 export interface CloudFrontStub {
   endpoint: string;
   /** Every batch CloudFront accepted (held ones included), oldest first. */
   invalidations: RecordedInvalidation[];
   /** Every invalidated path across batches. */
   paths(): string[];
+  /** Every request answered, by operation (CreateInvalidation, GetInvalidation, ListInvalidations), oldest first. */
+  requests: string[];
   /** Answer CreateInvalidation with 403 AccessDenied (not retried) while true. */
   failing: boolean;
   /** CreateInvalidation requests refused with TooManyInvalidationsInProgress so far. */
@@ -57,6 +56,7 @@ export async function startCloudFrontStub(): Promise<CloudFrontStub> {
     endpoint: "",
     invalidations,
     paths: () => invalidations.flatMap((i) => i.paths),
+    requests: [],
     failing: false,
     refused: 0,
     holdInProgress(distributionId, paths, options = {}) {
@@ -68,6 +68,7 @@ export async function startCloudFrontStub(): Promise<CloudFrontStub> {
     reset: () => {
       invalidations.length = 0;
       pollsLeft.clear();
+      stub.requests.length = 0;
       stub.refused = 0;
     },
     close: () => new Promise((resolve) => {
@@ -80,12 +81,13 @@ export async function startCloudFrontStub(): Promise<CloudFrontStub> {
     const match = /^\/[\d-]+\/distribution\/([^/]+)\/invalidation(?:\/([^/?]+))?/.exec(req.url ?? "");
     if (!match) return error(res, 404, "NotFound", `${req.method} ${req.url} is not supported by the stub`);
     const [, distributionId, invalidationId] = match;
+    stub.requests.push(req.method === "POST" ? "CreateInvalidation" : invalidationId ? "GetInvalidation" : "ListInvalidations");
     if (req.method === "POST") {
       if (stub.failing) return error(res, 403, "AccessDenied", "Injected failure");
       const paths = [...body.matchAll(/<Path>([\s\S]*?)<\/Path>/g)].map((m) => m[1].replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">"));
-      const busy = invalidations.filter((i) => i.distributionId === distributionId && inProgress(i)).flatMap((i) => i.paths);
-      const wildcards = (list: string[]) => list.filter((p) => p.endsWith("*")).length;
-      if (busy.length - wildcards(busy) + paths.length - wildcards(paths) > STUB_INVALIDATION_QUOTAS.files || wildcards(busy) + wildcards(paths) > STUB_INVALIDATION_QUOTAS.wildcards) {
+      // The quotas count every path in progress on the distribution with the new batch's: the publisher's own numbers.
+      const counted = countInvalidationPaths([...invalidations.filter((i) => i.distributionId === distributionId && inProgress(i)).flatMap((i) => i.paths), ...paths]);
+      if (counted.files > CLOUDFRONT_IN_PROGRESS_QUOTAS.files || counted.wildcards > CLOUDFRONT_IN_PROGRESS_QUOTAS.wildcards) {
         stub.refused += 1;
         return error(res, 400, "TooManyInvalidationsInProgress", "Your request contains too many invalidations.");
       }

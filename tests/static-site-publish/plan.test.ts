@@ -3,7 +3,7 @@ import { mkdirSync, symlinkSync, writeFileSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cacheControlFor, keyProblem, listSiteKeys, walkSiteFolder } from "../../components/static-site/content";
-import { collapseInvalidation } from "../../components/static-site/publisher/invalidation";
+import { collapseInvalidation, countInvalidationPaths } from "../../components/static-site/publisher/invalidation";
 import { buildManifest, hashFiles } from "../../components/static-site/publisher/manifest";
 import { planPublish, summarise, viewerPaths } from "../../components/static-site/publisher/plan";
 import type { FileEntry } from "../../components/static-site/publisher/types";
@@ -70,6 +70,13 @@ describe("collapseInvalidation", () => {
     expect(collapseInvalidation(stale, site, { maxPaths: 3, maxWildcards: 3 })).toEqual(["/a/*", "/b/*", "/c/*"]);
     // When everything under / is stale anyway, /* sweeps nothing fresh.
     expect(collapseInvalidation(stale, stale, { maxPaths: 3, maxWildcards: 3 })).toEqual(["/*"]);
+  });
+});
+
+describe("countInvalidationPaths", () => {
+  it("counts wildcard paths (ending in *) apart from file paths, as CloudFront's in-progress quotas do, duplicates included", () => {
+    expect(countInvalidationPaths(["/a.html", "/docs/", "/blog/*", "/*", "/a.html"])).toEqual({ files: 3, wildcards: 2 });
+    expect(countInvalidationPaths([])).toEqual({ files: 0, wildcards: 0 });
   });
 });
 

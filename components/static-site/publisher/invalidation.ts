@@ -18,6 +18,17 @@
  */
 export const CLOUDFRONT_IN_PROGRESS_QUOTAS = { files: 3000, wildcards: 15 } as const;
 
+/**
+ * How many of `paths` count against each in-progress quota: wildcard paths against the 15, every other path against
+ * the 3,000. A wildcard path is one that ends in `*`: "you can specify either the path for individual files or a path
+ * that ends with the * wildcard" (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Invalidation.html).
+ * Every entry counts, duplicates too.
+ */
+export function countInvalidationPaths(paths: readonly string[]): { files: number; wildcards: number } {
+  const wildcards = paths.filter((path) => path.endsWith("*")).length;
+  return { files: paths.length - wildcards, wildcards };
+}
+
 export interface InvalidationLimits {
   maxPaths: number;
   maxWildcards: number;

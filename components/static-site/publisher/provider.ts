@@ -26,8 +26,8 @@ import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Cl
 import { Upload } from "@aws-sdk/lib-storage";
 import type * as pulumi from "@pulumi/pulumi";
 import { publisherClients } from "./clients";
-import { CLOUDFRONT_IN_PROGRESS_QUOTAS, collapseInvalidation, type InvalidationLimits } from "./invalidation";
-import { emptyDeployed, formatBytes, planPublish, summarise, viewerPaths } from "./plan";
+import { CLOUDFRONT_IN_PROGRESS_QUOTAS, collapseInvalidation, countInvalidationPaths, type InvalidationLimits } from "./invalidation";
+import { emptyDeployed, formatBytes, planPublish, type PublishPlan, summarise, viewerPaths } from "./plan";
 import { decodeManifest, encodeManifest, manifestKeys } from "./encoding";
 import type { Deployed, FileEntry, LastDeploy, Manifest, PublisherAws, PublisherInputs, PublisherState, RetainedEntry } from "./types";
 
@@ -69,14 +69,12 @@ export const publisherProvider: pulumi.dynamic.ResourceProvider = {
   async diff(_id: string, olds: PublisherState, news: PublisherInputs) {
     const replaces = (["bucket", "region"] as const).filter((key) => olds[key] !== news[key]);
     if (manifestUnknown(news)) return { changes: true, replaces, deleteBeforeReplace: false };
-    const plan = planPublish(deployedOf(olds), decodeManifest(news), news.options, news.indexDocument);
+    const deployed = deployedOf(olds);
+    const plan = planPublish(deployed, decodeManifest(news), news.options, news.indexDocument);
     const changes =
       replaces.length > 0 ||
       awsChanged(olds.aws, news.aws) ||
-      plan.uploads.length > 0 ||
-      plan.deletes.length > 0 ||
-      plan.newlyRetained.length > 0 ||
-      (olds.pendingInvalidation ?? []).length > 0 ||
+      planHasWork(plan, deployed) ||
       olds.distributionId !== news.distributionId ||
       olds.indexDocument !== news.indexDocument ||
       JSON.stringify(olds.options) !== JSON.stringify(news.options) ||
@@ -86,7 +84,10 @@ export const publisherProvider: pulumi.dynamic.ResourceProvider = {
 
   async create(inputs: PublisherInputs) {
     const id = `${inputs.bucket}/site`;
-    return { id, outs: await publish(id, inputs, emptyDeployed()) };
+    const deployed = emptyDeployed();
+    const manifest = decodeManifest(inputs);
+    const plan = planPublish(deployed, manifest, inputs.options, inputs.indexDocument);
+    return { id, outs: await publish(id, inputs, deployed, { manifest, plan }) };
   },
 
   async update(id: string, olds: PublisherState, news: PublisherInputs) {
@@ -95,11 +96,11 @@ export const publisherProvider: pulumi.dynamic.ResourceProvider = {
     const plan = planPublish(deployed, manifest, news.options, news.indexDocument);
     // Nothing for the bucket or the CDN (only who we act as, or a setting, changed): record the new inputs
     // without a request, and without counting a deploy (retention is measured in deploys that changed the site).
-    if (plan.uploads.length + plan.deletes.length + plan.newlyRetained.length + deployed.pendingInvalidation.length === 0) {
+    if (!planHasWork(plan, deployed)) {
       const outs: PublisherState = { ...olds, ...news, summary: summarise(plan, manifest), retained: plan.retained, deploy: deployed.deploy, pendingInvalidation: [], lastDeploy: olds.lastDeploy, ...encodeManifest(manifest) };
       return { outs };
     }
-    return { outs: await publish(id, news, deployed) };
+    return { outs: await publish(id, news, deployed, { manifest, plan }) };
   },
 
   /**
@@ -140,6 +141,15 @@ export const publisherProvider: pulumi.dynamic.ResourceProvider = {
     }
   },
 };
+
+/**
+ * Whether the deploy has anything to do in the bucket or the CDN: files to upload or delete, removed assets to start
+ * keeping (a deploy: retention counts it), or an invalidation an earlier deploy could not send. `diff` reports a
+ * change and `update` publishes exactly when it does.
+ */
+function planHasWork(plan: PublishPlan, deployed: Deployed): boolean {
+  return plan.uploads.length > 0 || plan.deletes.length > 0 || plan.newlyRetained.length > 0 || deployed.pendingInvalidation.length > 0;
+}
 
 /**
  * Whether who we act as changed: any setting, the session token included (a recorded expired token would sign
@@ -195,11 +205,10 @@ function checkAws(aws: PublisherAws): Array<{ property: string; reason: string }
   return failures;
 }
 
-async function publish(id: string, inputs: PublisherInputs, deployed: Deployed): Promise<PublisherState> {
+/** Carries out `plan`, made by the caller from `deployed` and `manifest` (the decoded `inputs`). */
+async function publish(id: string, inputs: PublisherInputs, deployed: Deployed, { manifest, plan }: { manifest: Manifest; plan: PublishPlan }): Promise<PublisherState> {
   const started = Date.now();
   const prefix = `publish s3://${inputs.bucket}`;
-  const manifest = decodeManifest(inputs);
-  const plan = planPublish(deployed, manifest, inputs.options, inputs.indexDocument);
   const summary = summarise(plan, manifest);
   publisherLog.write(`${prefix}: ${summary}`);
   const { s3, cloudfront } = publisherClients(inputs);
@@ -345,9 +354,6 @@ async function invalidate(cloudfront: CloudFrontClient, inputs: PublisherInputs,
   return result.Invalidation?.Id;
 }
 
-/** CloudFront's quotas on what a distribution may have in progress (invalidation.ts). */
-const IN_PROGRESS_QUOTAS = CLOUDFRONT_IN_PROGRESS_QUOTAS;
-
 /**
  * How long a deploy waits for earlier invalidations to make room, in total, before it gives up (the paths stay
  * pending and the next deploy sends them). `sleep` is replaceable so tests need not wait.
@@ -368,13 +374,21 @@ const MAX_REFITS_BEFORE_WAITING = 3;
 /** More batches in progress than this are not read one by one (GetInvalidation each): their room counts as none. */
 const MAX_BATCHES_READ = 50;
 
+/**
+ * GetInvalidation requests in flight at once, reading the batches in progress or polling them. CloudFront throttles
+ * its API ("Throttling: Rate exceeded"; callers report it after 6-7 invalidation requests in quick succession,
+ * https://github.com/aws/aws-sdk-js/issues/3983) without publishing a request rate for it that we could find. The SDK
+ * retries a throttled request ("Throttling" is in THROTTLING_ERROR_CODES, @smithy/service-error-classification
+ * constants.js) but makes at most 3 attempts (DEFAULT_MAX_ATTEMPTS = 3, @smithy/core retry/util-retry/config.js),
+ * after which the read, and with it the deploy's invalidation, fails. So a few at a time, never all 50 at once.
+ */
+const GET_INVALIDATION_CONCURRENCY = 4;
+
 interface InProgress {
   ids: string[];
   files: number;
   wildcards: number;
 }
-
-const isWildcard = (path: string) => path.endsWith("*");
 
 /**
  * Sends the deploy's invalidation. CloudFront counts its paths with every batch still in progress on the
@@ -401,9 +415,10 @@ async function invalidateWithinQuotas(
       if ((error as { name?: string }).name !== "TooManyInvalidationsInProgress") throw error;
     }
     const busy = await invalidationsInProgress(cloudfront, inputs.distributionId);
-    const room = { files: Math.max(0, IN_PROGRESS_QUOTAS.files - busy.files), wildcards: Math.max(0, IN_PROGRESS_QUOTAS.wildcards - busy.wildcards) };
+    const room = { files: Math.max(0, CLOUDFRONT_IN_PROGRESS_QUOTAS.files - busy.files), wildcards: Math.max(0, CLOUDFRONT_IN_PROGRESS_QUOTAS.wildcards - busy.wildcards) };
     const fitted = collapseInvalidation(stale, sitePaths, { maxPaths: Math.min(limits.maxPaths, room.files), maxWildcards: Math.min(limits.maxWildcards, room.wildcards) });
-    const fits = fitted.filter((p) => !isWildcard(p)).length <= room.files && fitted.filter(isWildcard).length <= room.wildcards;
+    const needed = countInvalidationPaths(fitted);
+    const fits = needed.files <= room.files && needed.wildcards <= room.wildcards;
     const described = `${busy.ids.length} invalidation${busy.ids.length === 1 ? "" : "s"} (${busy.files} paths, ${busy.wildcards} wildcard paths)`;
     if (fits && fitted.join("\n") !== batch.join("\n") && refits < MAX_REFITS_BEFORE_WAITING) {
       refits += 1;
@@ -414,7 +429,7 @@ async function invalidateWithinQuotas(
     if (waitedMs >= invalidationWaits.maxWaitMs) {
       throw new Error(
         `TooManyInvalidationsInProgress: ${described} still in progress on ${inputs.distributionId} after waiting ${Math.round(waitedMs / 1000)} s; ` +
-          `CloudFront allows ${IN_PROGRESS_QUOTAS.files.toLocaleString("en-US")} paths and ${IN_PROGRESS_QUOTAS.wildcards} wildcard paths in progress per distribution. ` +
+          `CloudFront allows ${CLOUDFRONT_IN_PROGRESS_QUOTAS.files.toLocaleString("en-US")} paths and ${CLOUDFRONT_IN_PROGRESS_QUOTAS.wildcards} wildcard paths in progress per distribution. ` +
           "The files are published; the paths stay pending and the next update invalidates them",
       );
     }
@@ -435,9 +450,10 @@ async function invalidateWithinQuotas(
  * The distribution's invalidations in progress and their paths. ListInvalidations lists the most recent first
  * ("the results are returned in decreasing order from most recent to oldest",
  * https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ListInvalidations.html) without paths, so each
- * batch in progress is read with GetInvalidation; the listing stops at a page with none in progress.
+ * batch in progress is read with GetInvalidation (GET_INVALIDATION_CONCURRENCY at a time); the listing stops at a page
+ * with none in progress. Exported for the tests.
  */
-async function invalidationsInProgress(cloudfront: CloudFrontClient, distributionId: string): Promise<InProgress> {
+export async function invalidationsInProgress(cloudfront: CloudFrontClient, distributionId: string): Promise<InProgress> {
   const ids: string[] = [];
   try {
     let marker: string | undefined;
@@ -449,14 +465,18 @@ async function invalidationsInProgress(cloudfront: CloudFrontClient, distributio
       marker = list.NextMarker;
     }
     const busy: InProgress = { ids, files: 0, wildcards: 0 };
-    for (const id of ids.slice(0, MAX_BATCHES_READ)) {
+    const read = ids.slice(0, MAX_BATCHES_READ);
+    const failures = await runPool(read, GET_INVALIDATION_CONCURRENCY, async (id) => {
       const invalidation = (await cloudfront.send(new GetInvalidationCommand({ DistributionId: distributionId, Id: id }))).Invalidation;
-      if (invalidation?.Status !== "InProgress") continue;
-      const paths = invalidation.InvalidationBatch?.Paths?.Items ?? [];
-      busy.wildcards += paths.filter(isWildcard).length;
-      busy.files += paths.filter((p) => !isWildcard(p)).length;
-    }
-    if (ids.length > MAX_BATCHES_READ) Object.assign(busy, IN_PROGRESS_QUOTAS);
+      if (invalidation?.Status !== "InProgress") return;
+      const counted = countInvalidationPaths(invalidation.InvalidationBatch?.Paths?.Items ?? []);
+      busy.files += counted.files;
+      busy.wildcards += counted.wildcards;
+    });
+    // The pool starts the reads in order, so every batch before a failed one was read as well: the failure earliest in
+    // order is the one reading them one by one would have stopped at.
+    if (failures.length > 0) throw new Error(failures.reduce((first, f) => (read.indexOf(f.key) < read.indexOf(first.key) ? f : first)).message);
+    if (ids.length > MAX_BATCHES_READ) Object.assign(busy, CLOUDFRONT_IN_PROGRESS_QUOTAS);
     return busy;
   } catch (error) {
     throw new Error(
@@ -466,18 +486,32 @@ async function invalidationsInProgress(cloudfront: CloudFrontClient, distributio
   }
 }
 
-/** Whether any of `ids` has completed (or is gone). */
-async function anyCompleted(cloudfront: CloudFrontClient, distributionId: string, ids: string[]): Promise<boolean> {
-  for (const id of ids.slice(0, MAX_BATCHES_READ)) {
-    try {
-      const invalidation = (await cloudfront.send(new GetInvalidationCommand({ DistributionId: distributionId, Id: id }))).Invalidation;
-      if (invalidation?.Status !== "InProgress") return true;
-    } catch (error) {
-      if ((error as { name?: string }).name === "NoSuchInvalidation") return true;
-      throw error;
-    }
-  }
-  return false;
+/**
+ * Whether any of `ids` has completed (or is gone), read GET_INVALIDATION_CONCURRENCY at a time; once a read finds a
+ * batch completed or gone, or fails, no more are sent. The answer is the one reading them in order gives: the pool
+ * starts the reads in order, so every batch before such a read was read as well, and the one earliest in order
+ * decides (a failed read before the first completed batch fails the poll). Exported for the tests.
+ */
+export async function anyCompleted(cloudfront: CloudFrontClient, distributionId: string, ids: string[]): Promise<boolean> {
+  const answers = new Map<number, { completed: true } | { error: unknown }>();
+  const read = ids.slice(0, MAX_BATCHES_READ);
+  await runPool(
+    read.map((_, index) => index),
+    GET_INVALIDATION_CONCURRENCY,
+    async (index) => {
+      if (answers.size > 0) return;
+      try {
+        const invalidation = (await cloudfront.send(new GetInvalidationCommand({ DistributionId: distributionId, Id: read[index] }))).Invalidation;
+        if (invalidation?.Status !== "InProgress") answers.set(index, { completed: true });
+      } catch (error) {
+        answers.set(index, (error as { name?: string }).name === "NoSuchInvalidation" ? { completed: true } : { error });
+      }
+    },
+  );
+  if (answers.size === 0) return false;
+  const first = answers.get(Math.min(...answers.keys()))!;
+  if ("error" in first) throw first.error;
+  return true;
 }
 
 /** Runs `work` over `items`, `limit` at a time; after the first failure starts nothing new, lets running work finish, and returns the failures. */
