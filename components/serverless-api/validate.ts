@@ -74,9 +74,9 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
       fail(`routes["${key}"]`, key, `duplicates route "${twin}" (same method and path)`, "Declare each method and path once; path parameters at the same place are the same route.");
     }
     seen.set(normalisedKey, key);
-    validateRoute(fail, name, key, parsed, route ?? {}, authorizers);
-    if (args.kind !== ApiKind.Http) validateRestHttpIntegration(fail, key, parsed.path, route ?? {});
     const functionName = route?.handler ? routeFunctionName(name, key, route) : undefined;
+    validateRoute(fail, key, parsed, functionName, route ?? {}, authorizers);
+    if (args.kind !== ApiKind.Http) validateRestHttpIntegration(fail, key, parsed.path, route ?? {});
     if (functionName) {
       if (names.has(functionName)) fail(`routes["${key}"].name`, functionName, "is the function name of another route", "Give the route a distinct name.");
       names.add(functionName);
@@ -317,7 +317,15 @@ function parseRouteKey(fail: ArgFailure, key: string): { method: HttpMethod; pat
   return { method, path };
 }
 
-function validateRoute(fail: ArgFailure, apiName: string, key: string, { method, path }: { method: HttpMethod; path: string }, route: ApiRoute, authorizers: Record<string, ApiAuthorizer>): void {
+/** `functionName` is the route's function resource name (routeFunctionName) when it has a handler. */
+function validateRoute(
+  fail: ArgFailure,
+  key: string,
+  { method, path }: { method: HttpMethod; path: string },
+  functionName: string | undefined,
+  route: ApiRoute,
+  authorizers: Record<string, ApiAuthorizer>,
+): void {
   const where = `routes["${key}"]`;
   if (!route.handler === !route.integration) {
     fail(where, Object.keys(route), "needs exactly one of handler and integration", 'Set handler: "handlers/api/<name>.ts" for a Lambda route, or an integration (mock, http, aws).');
@@ -325,11 +333,10 @@ function validateRoute(fail: ArgFailure, apiName: string, key: string, { method,
   if (route.handler !== undefined) checkEntry(fail, `${where}.handler`, route.handler);
   if (route.export !== undefined && !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(route.export)) fail(`${where}.export`, route.export, "is not an identifier", "Name the exported function.");
   if (route.function) validateFunction(fail, `${where}.function`, route.function);
-  if (route.handler) {
-    const fnName = routeFunctionName(apiName, key, route);
-    if (!NAME.test(fnName)) fail(`${where}.name`, route.name, "is not a resource name", "Use letters, digits and hyphens, starting with a letter.");
-    if (fnName.length > 47) {
-      fail(`${where}.name`, fnName, "makes a function resource name over 47 characters (Lambda names stop at 64 with Pulumi's suffix)", "Set a shorter name on the route.");
+  if (functionName !== undefined) {
+    if (!NAME.test(functionName)) fail(`${where}.name`, route.name, "is not a resource name", "Use letters, digits and hyphens, starting with a letter.");
+    if (functionName.length > 47) {
+      fail(`${where}.name`, functionName, "makes a function resource name over 47 characters (Lambda names stop at 64 with Pulumi's suffix)", "Set a shorter name on the route.");
     }
   }
   if (route.auth !== undefined) validateAuth(fail, `${where}.auth`, route.auth, authorizers);
