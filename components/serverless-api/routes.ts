@@ -73,12 +73,14 @@ export function createRoutes(
   for (const route of spec.routes) {
     const resourceId = ids.get(route.fullPath)!;
     const slug = `${route.method.toLowerCase()}${resourceSlug(route.fullPath)}`;
+    // One name per route for the method's operation and its body model (which is named after it).
+    const operation = operationName(route);
     let modelName: pulumi.Output<string> | undefined;
     if (route.requestSchema) {
       // Keyed by the model's own name, which is unique per REST API and has no base path in it: with a key that
       // changed with the base path, Pulumi would create the "new" model before deleting the old one, and API
       // Gateway refuses a second model of one name. Stacks deployed before keep theirs under the old key (alias).
-      const identifier = modelIdentifier(route);
+      const identifier = modelIdentifier(operation);
       const model = snapshot.model(
         `${name}-model-${identifier}`,
         { name: identifier, contentType: "application/json", schema: JSON.stringify(route.requestSchema) },
@@ -97,7 +99,7 @@ export function createRoutes(
       requestValidatorId: modelName ? validators.body.id : validators.parameters.id,
       requestModels: modelName ? { "application/json": modelName } : undefined,
       requestParameters: methodRequestParameters(route),
-      operationName: operationName(route),
+      operationName: operation,
     });
 
     if (route.auth.type === "none" && route.method !== "OPTIONS") {
@@ -145,14 +147,17 @@ function methodRequestParameters(route: RouteSpec): Record<string, boolean> | un
   return Object.keys(declared).length ? declared : undefined;
 }
 
-/** `POST /albums/{albumId}/photos` → `PostAlbumsAlbumIdPhotos` (models need alphanumeric names). */
-function modelIdentifier(route: RouteSpec): string {
-  return `${operationName(route).replace(/^./, (c) => c.toUpperCase())}Body`;
+/** `postAlbumsAlbumIdPhotos` (the operation of `POST /albums/{albumId}/photos`) → `PostAlbumsAlbumIdPhotosBody` (models need alphanumeric names). */
+function modelIdentifier(operation: string): string {
+  return `${operation[0].toUpperCase()}${operation.slice(1)}Body`;
 }
+
+/** What separates the words of a path: everything but letters and digits. */
+const NON_ALPHANUMERIC = /[^A-Za-z0-9]+/;
 
 /** A name SDK generators use, e.g. `getAlbumsAlbumId`. */
 export function operationName(route: RouteSpec): string {
-  const words = [route.method.toLowerCase(), ...route.path.split(/[^A-Za-z0-9]+/).filter(Boolean)];
+  const words = [route.method.toLowerCase(), ...route.path.split(NON_ALPHANUMERIC).filter(Boolean)];
   return words.map((w, i) => (i === 0 ? w : w[0].toUpperCase() + w.slice(1))).join("");
 }
 

@@ -63,23 +63,26 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
   if (args.defaultAuth !== undefined) validateAuth(fail, "defaultAuth", args.defaultAuth, authorizers);
   const seen = new Map<string, string>();
   const names = new Set<string>();
+  /** Each route key with its path, parsed once here for the checks below. */
+  const routePaths: Array<[key: string, path: string]> = [];
   for (const [key, route] of Object.entries(args.routes ?? {})) {
     const parsed = parseRouteKey(fail, key);
+    routePaths.push([key, parsed.path]);
     const normalisedKey = `${parsed.method} ${parsed.path.replace(/\{[^}]+\}/g, "{}")}`;
     const twin = seen.get(normalisedKey);
     if (twin !== undefined) {
       fail(`routes["${key}"]`, key, `duplicates route "${twin}" (same method and path)`, "Declare each method and path once; path parameters at the same place are the same route.");
     }
     seen.set(normalisedKey, key);
-    validateRoute(fail, name, key, parsed.method, route ?? {}, authorizers);
-    if (args.kind !== ApiKind.Http) validateRestHttpIntegration(fail, key, parsed.path, route ?? {});
     const functionName = route?.handler ? routeFunctionName(name, key, route) : undefined;
+    validateRoute(fail, key, parsed, functionName, route ?? {}, authorizers);
+    if (args.kind !== ApiKind.Http) validateRestHttpIntegration(fail, key, parsed.path, route ?? {});
     if (functionName) {
       if (names.has(functionName)) fail(`routes["${key}"].name`, functionName, "is the function name of another route", "Give the route a distinct name.");
       names.add(functionName);
     }
   }
-  if (args.kind !== ApiKind.Http) validateVariableSiblings(fail, Object.keys(args.routes ?? {}));
+  if (args.kind !== ApiKind.Http) validateVariableSiblings(fail, routePaths);
   if (args.endpointType !== undefined && !["REGIONAL", "EDGE", "PRIVATE"].includes(args.endpointType)) {
     fail("endpointType", args.endpointType, "is not an API Gateway endpoint type", 'Use "REGIONAL" (default), "EDGE" or "PRIVATE".');
   }
@@ -256,10 +259,9 @@ function validateRequestParameters(fail: ArgFailure, where: string, path: string
  * Routes are checked in declaration order, so the error names the later route and the first one it clashes with.
  * https://docs.aws.amazon.com/apigateway/latest/api/API_CreateResource.html
  */
-function validateVariableSiblings(fail: ArgFailure, keys: readonly string[]): void {
+function validateVariableSiblings(fail: ArgFailure, routePaths: ReadonlyArray<readonly [key: string, path: string]>): void {
   const variableUnder = new Map<string, { part: string; key: string }>();
-  for (const key of keys) {
-    const path = key.slice(key.indexOf(" ") + 1);
+  for (const [key, path] of routePaths) {
     const segments = path === "/" ? [] : path.slice(1).split("/");
     for (const [index, part] of segments.entries()) {
       if (!part.startsWith("{")) continue;
@@ -315,7 +317,15 @@ function parseRouteKey(fail: ArgFailure, key: string): { method: HttpMethod; pat
   return { method, path };
 }
 
-function validateRoute(fail: ArgFailure, apiName: string, key: string, method: HttpMethod, route: ApiRoute, authorizers: Record<string, ApiAuthorizer>): void {
+/** `functionName` is the route's function resource name (routeFunctionName) when it has a handler. */
+function validateRoute(
+  fail: ArgFailure,
+  key: string,
+  { method, path }: { method: HttpMethod; path: string },
+  functionName: string | undefined,
+  route: ApiRoute,
+  authorizers: Record<string, ApiAuthorizer>,
+): void {
   const where = `routes["${key}"]`;
   if (!route.handler === !route.integration) {
     fail(where, Object.keys(route), "needs exactly one of handler and integration", 'Set handler: "handlers/api/<name>.ts" for a Lambda route, or an integration (mock, http, aws).');
@@ -323,11 +333,10 @@ function validateRoute(fail: ArgFailure, apiName: string, key: string, method: H
   if (route.handler !== undefined) checkEntry(fail, `${where}.handler`, route.handler);
   if (route.export !== undefined && !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(route.export)) fail(`${where}.export`, route.export, "is not an identifier", "Name the exported function.");
   if (route.function) validateFunction(fail, `${where}.function`, route.function);
-  if (route.handler) {
-    const fnName = routeFunctionName(apiName, key, route);
-    if (!NAME.test(fnName)) fail(`${where}.name`, route.name, "is not a resource name", "Use letters, digits and hyphens, starting with a letter.");
-    if (fnName.length > 47) {
-      fail(`${where}.name`, fnName, "makes a function resource name over 47 characters (Lambda names stop at 64 with Pulumi's suffix)", "Set a shorter name on the route.");
+  if (functionName !== undefined) {
+    if (!NAME.test(functionName)) fail(`${where}.name`, route.name, "is not a resource name", "Use letters, digits and hyphens, starting with a letter.");
+    if (functionName.length > 47) {
+      fail(`${where}.name`, functionName, "makes a function resource name over 47 characters (Lambda names stop at 64 with Pulumi's suffix)", "Set a shorter name on the route.");
     }
   }
   if (route.auth !== undefined) validateAuth(fail, `${where}.auth`, route.auth, authorizers);
@@ -351,7 +360,7 @@ function validateRoute(fail: ArgFailure, apiName: string, key: string, method: H
     if (!/^[a-z0-9-]+$/.test(integration.service ?? "")) fail(`${where}.integration.service`, integration.service, "is not an AWS service subdomain", 'Use e.g. "s3" or "sqs".');
     if (!integration.permissions?.length) fail(`${where}.integration.permissions`, integration.permissions, "is empty; the integration's role could do nothing", 'Grant the exact action, e.g. { actions: ["s3:PutObject"], resources: [`${bucketArn}/uploads/*`] }.');
     assertLeastPrivilege(fail, `${where}.integration.permissions`, integration.permissions ?? []);
-    validateRequestParameters(fail, `${where}.integration`, key.slice(key.indexOf(" ") + 1), integration.requestParameters ?? {});
+    validateRequestParameters(fail, `${where}.integration`, path, integration.requestParameters ?? {});
   }
   if (integration && !["mock", "http", "aws"].includes(integration.type)) {
     fail(`${where}.integration.type`, (integration as { type: string }).type, "is not an integration type", 'Use "mock", "http" or "aws" (or handler for Lambda).');

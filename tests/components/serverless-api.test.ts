@@ -118,6 +118,38 @@ describe("ServerlessApi routes and integrations", () => {
     expect(badBody.inputs.responseTemplates["application/json"]).toContain("$context.error.validationErrorString");
   });
 
+  it("names each method's operation and body model after its method and path words, whatever the path's punctuation", async () => {
+    // SDK generators read operationName; a model name must be alphanumeric. Both come from the route key alone.
+    const graph = await record(
+      () =>
+        new ServerlessApi("op", {
+          basePath: "api",
+          stages: { prod: {} },
+          defaultAuth: "iam",
+          routes: {
+            "GET /": { handler: echo },
+            "ANY /x": { handler: echo },
+            "GET /my-albums/{album_id}/cover.jpg": { handler: echo },
+            "PUT /my-albums/{album_id}": { handler: echo, requestSchema: { type: "object" } },
+            "ANY /files/{proxy+}": { handler: echo, requestSchema: { type: "object" } },
+          },
+        }),
+    );
+    const operations = Object.fromEntries(ofType(graph, "aws:apigateway/method:Method").map((m) => [m.name, m.inputs.operationName]));
+    expect(operations).toEqual({
+      "op-method-get-api": "get",
+      "op-method-any-api-x": "anyX",
+      "op-method-get-api-my-albums-album_id-cover.jpg": "getMyAlbumsAlbumIdCoverJpg",
+      "op-method-put-api-my-albums-album_id": "putMyAlbumsAlbumId",
+      "op-method-any-api-files-proxy": "anyFilesProxy",
+    });
+    expect(ofType(graph, "aws:apigateway/model:Model").map((m) => [m.name, m.inputs.name])).toEqual([
+      ["op-model-PutMyAlbumsAlbumIdBody", "PutMyAlbumsAlbumIdBody"],
+      ["op-model-AnyFilesProxyBody", "AnyFilesProxyBody"],
+    ]);
+    expect(method(graph, "op-method-put-api-my-albums-album_id").inputs.requestModels).toEqual({ "application/json": "PutMyAlbumsAlbumIdBody" });
+  });
+
   it("keeps each model's URN when basePath changes: the model is updated, not created a second time under its name", async () => {
     // A model's name (PostAlbumsBody) has no base path in it and is unique per REST API. Were the URN to change
     // with the base path, Pulumi would create the new model before deleting the old one, and CreateModel would
@@ -434,6 +466,26 @@ describe("ServerlessApi rejects bad route specs with clear errors", () => {
       /routes\["ANY \/albums\/\{proxy\+\}"\] "\{proxy\+\}" is a second variable path part under \/albums, beside \{albumId\} of routes\["GET \/albums\/\{albumId\}"\]/],
     ["variable path parts that differ above a deeper route", { routes: { "GET /albums/{albumId}/photos": { handler: echo }, "GET /albums/{id}": { handler: echo } } },
       /routes\["GET \/albums\/\{id\}"\] "\{id\}" is a second variable path part under \/albums, beside \{albumId\} of routes\["GET \/albums\/\{albumId\}\/photos"\]/],
+    ["variable path parts under the root", { routes: { "GET /{tenant}": { handler: echo }, "GET /{id}/albums": { handler: echo } } },
+      /^ServerlessApi "bad": routes\["GET \/\{id\}\/albums"\] "\{id\}" is a second variable path part under \/, beside \{tenant\} of routes\["GET \/\{tenant\}"\];.* Name the parameter \{tenant\} in both routes \(the handler reads event\.pathParameters\.tenant\), or put one route under a literal segment, e\.g\. \/by-id\/\{id\}\.$/],
+    ["a greedy path part beside a variable one, deeper down", { routes: { "ANY /files/{proxy+}": { handler: echo }, "GET /files/{fileId}/meta": { handler: echo } } },
+      /^ServerlessApi "bad": routes\["GET \/files\/\{fileId\}\/meta"\] "\{fileId\}" is a second variable path part under \/files, beside \{proxy\+\} of routes\["ANY \/files\/\{proxy\+\}"\];.* Name the parameter \{proxy\+\} in both routes \(the handler reads event\.pathParameters\.proxy\), or put one route under a literal segment, e\.g\. \/files\/by-id\/\{fileId\}\.$/],
+    // Each route's function is a resource named after the API and the route (or the route's own name).
+    ["route name that is not a resource name", { routes: { "GET /x": { handler: echo, name: "get_x" } } }, /^ServerlessApi "bad": routes\["GET \/x"\]\.name "get_x" is not a resource name\. Use letters, digits and hyphens, starting with a letter\.$/],
+    ["route whose function name is over 47 characters", { routes: { "GET /albums/{albumId}/photos/{photoId}/thumbnails": { handler: echo } } },
+      /^ServerlessApi "bad": routes\["GET \/albums\/\{albumId\}\/photos\/\{photoId\}\/thumbnails"\]\.name "bad-get-albums-albumid-photos-photoid-thumbnails" makes a function resource name over 47 characters \(Lambda names stop at 64 with Pulumi's suffix\)\. Set a shorter name on the route\.$/],
+    ["two routes naming one function", { routes: { "GET /albums": { handler: echo, name: "albums" }, "POST /albums": { handler: echo, name: "albums" } } },
+      /^ServerlessApi "bad": routes\["POST \/albums"\]\.name "bad-albums" is the function name of another route\. Give the route a distinct name\.$/],
+    ["a route name taken by another route's derived name", { routes: { "GET /albums": { handler: echo }, "POST /albums": { handler: echo, name: "get-albums" } } },
+      /^ServerlessApi "bad": routes\["POST \/albums"\]\.name "bad-get-albums" is the function name of another route/],
+    ["a space in a path", { routes: { "GET /my albums": { handler: echo } } }, /^ServerlessApi "bad": routes\["GET \/my albums"\] "my albums" is not a valid path segment\. Use letters, digits/],
+    ["two spaces after the method", { routes: { "GET  /albums": { handler: echo } } }, /^ServerlessApi "bad": routes\["GET  \/albums"\] "GET  \/albums" is not "METHOD \/path"\. Write the key as e\.g\. "GET \/albums\/\{albumId\}"\.$/],
+    ["an HTTP API's $default route key", { routes: { $default: { handler: echo } } }, /^ServerlessApi "bad": routes\["\$default"\] "\$default" is not "METHOD \/path"\./],
+    ["a lower-case method", { routes: { "get /albums": { handler: echo } } }, /^ServerlessApi "bad": routes\["get \/albums"\] "get \/albums" is not "METHOD \/path"\./],
+    // The path an AWS-service integration maps from is the route's own, whatever its method.
+    ["AWS integration mapping a path parameter of another route", { routes: {
+      "ANY /buckets/{bucket}/objects/{key}": { integration: { type: "aws", service: "s3", method: "PUT", path: "{bucket}/{key}", permissions: [{ actions: ["s3:PutObject"], resources: ["arn:aws:s3:::uploads-bucket/*"] }], requestParameters: { "integration.request.path.bucket": "method.request.path.bucket", "integration.request.path.key": "method.request.path.name" } } } } },
+      /^ServerlessApi "bad": routes\["ANY \/buckets\/\{bucket\}\/objects\/\{key\}"\]\.integration\.requestParameters\["integration\.request\.path\.key"\] "method\.request\.path\.name" names a path parameter the route does not have\. Use one of method\.request\.path\.bucket, method\.request\.path\.key\.$/],
     // PutIntegration: "Invalid mapping expression parameter specified: method.request.path.id" (aws/aws-cdk#17318).
     ["HTTP integration URI with a path parameter the route lacks", { routes: { "GET /legacy/{itemId}": { integration: { type: "http", uri: "https://legacy.example.com/items/{id}" } } } },
       /^ServerlessApi "bad": routes\["GET \/legacy\/\{itemId\}"\]\.integration\.uri "https:\/\/legacy\.example\.com\/items\/\{id\}" maps \{id\} from method\.request\.path\.id, a path parameter the route does not have, which PutIntegration refuses \("Invalid mapping expression parameter specified: method\.request\.path\.id"\)\. Use one of the route's path parameters: \{itemId\}\.$/],
