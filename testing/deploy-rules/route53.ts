@@ -2,6 +2,7 @@
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { CLOUDFRONT_ALIAS_ZONE_ID, healthCheckProblem } from "../../components/dns-routing/spec";
+import { dnsName } from "./names";
 import { arnRegion, finding, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 const RECORD = "aws:route53/record:Record";
@@ -24,7 +25,7 @@ export function policyOf(r: RecordedResource): string | undefined {
 function recordSets(graph: Graph): RecordedResource[][] {
   const sets = new Map<string, RecordedResource[]>();
   for (const r of ofType(graph, RECORD)) {
-    const key = JSON.stringify([r.inputs.zoneId, String(r.inputs.name ?? "").replace(/\.$/, "").toLowerCase(), r.inputs.type]);
+    const key = JSON.stringify([r.inputs.zoneId, dnsName(r.inputs.name), r.inputs.type]);
     sets.set(key, [...(sets.get(key) ?? []), r]);
   }
   return [...sets.values()];
@@ -180,9 +181,6 @@ export const APIGATEWAY_DOMAIN_CERTIFICATE_REGION: DeployRule = {
   },
 };
 
-/** A DNS name as Route 53 and API Gateway give it, for comparing: lower case, no trailing dot. */
-const dnsName = (value: unknown) => (typeof value === "string" ? value.replace(/\.$/, "").toLowerCase() : undefined);
-
 /**
  * The API Gateway custom domains of the plan by the name a Route 53 alias targets: a REST (v1) domain's
  * `regionalDomainName`, an HTTP or WebSocket (v2) domain's `domainNameConfiguration.targetDomainName`, each with its
@@ -217,7 +215,7 @@ export const ROUTE53_ALIAS_IPV6_TARGET: DeployRule = {
     for (const r of ofType(graph, RECORD)) {
       if (r.inputs.type !== "AAAA") continue;
       for (const alias of r.inputs.aliases ?? []) {
-        const target = targets.get(dnsName(alias?.name) ?? "");
+        const target = targets.get(dnsName(alias?.name));
         if (!target || target.ipAddressType === "dualstack") continue;
         const v1 = target.domain.type === "aws:apigateway/domainName:DomainName";
         const setting = v1 ? "endpointConfiguration.ipAddressType" : "domainNameConfiguration.ipAddressType";
