@@ -4,6 +4,7 @@
  */
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { dnsName } from "./names";
 import { finding, regionOf, type DeployFinding, type DeployRule, type ProjectDeployRule } from "./rule";
 
 const USER_POOL = "aws:cognito/userPool:UserPool";
@@ -240,9 +241,6 @@ export const COGNITO_EMAIL_CONFIG_EXPLICIT: DeployRule = {
       );
   },
 };
-
-/** A DNS name without its trailing dot, in lower case. */
-const dnsName = (name: unknown) => String(name ?? "").replace(/\.$/, "").toLowerCase();
 
 /**
  * The full name a Route 53 record creates: its `name`, or, when that is relative to its zone (a zone of the plan), the

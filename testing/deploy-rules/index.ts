@@ -1,9 +1,11 @@
 /**
  * The deploy-rule pack: every rule, and the functions that run them over one stack's plan
- * (`checkDeployRules`) or over all the stacks of a project (`checkProjectDeployRules`).
+ * (`checkDeployRules`, and the warnings of `checkDeployWarnings`) or over all the stacks of a project
+ * (`checkProjectDeployRules`).
  */
 import type { Graph } from "../../local/offline/graph";
 import type { OfflineRun } from "../../local/offline/program";
+import { ACM_WARNING_RULES } from "./acm";
 import { APIGATEWAY_PROJECT_RULES, APIGATEWAY_RULES } from "./apigateway";
 import { APIGATEWAYV2_RULES } from "./apigatewayv2";
 import { BACKUP_RULES } from "./backup";
@@ -26,6 +28,13 @@ import { WAF_RULES } from "./waf";
 /** Rules over one stack's recorded plan. */
 export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMBDA_EDGE_RULES, ...APIGATEWAY_RULES, ...APIGATEWAYV2_RULES, ...COGNITO_RULES, ...DYNAMODB_RULES, ...LAMBDA_RULES, ...S3_RULES, ...EVENT_RULES, ...TAG_RULES, ...WAF_RULES, ...CLOUDWATCH_RULES, ...BACKUP_RULES, ...VPC_RULES, ...ROUTE53_RULES, ...SECRET_RULES, ...NAME_RULES];
 
+/**
+ * Rules whose findings are warnings, not failures: what AWS refuses only under a default quota that an account may
+ * have raised (ACM's 10 names per certificate). A plan cannot read the account's quotas, so a stack deployed under a
+ * raised one must not fail on them: print them, and fail on DEPLOY_RULES' findings only.
+ */
+export const DEPLOY_WARNING_RULES: readonly DeployRule[] = [...ACM_WARNING_RULES];
+
 /** Rules over the plans of all the stacks of a project (account-wide and globally unique settings). */
 export const PROJECT_DEPLOY_RULES: readonly ProjectDeployRule[] = [...APIGATEWAY_PROJECT_RULES, ...COGNITO_PROJECT_RULES, ...CLOUDFRONT_PROJECT_RULES];
 
@@ -42,11 +51,17 @@ export function checkDeployRules(graph: Graph, context: DeployRuleContext, rules
   return rules.flatMap((rule) => rule.check(graph, context).map((f) => ({ stack: context.stack, ...f })));
 }
 
+/** Every warning of the warning rules (or of `rules`) on one stack's plan: print them, do not fail on them. */
+export function checkDeployWarnings(graph: Graph, context: DeployRuleContext, rules: readonly DeployRule[] = DEPLOY_WARNING_RULES): DeployFinding[] {
+  return checkDeployRules(graph, context, rules);
+}
+
 /** Every finding of the project rules (or of `rules`) over several stacks' plans. */
 export function checkProjectDeployRules(stacks: readonly StackPlan[], rules: readonly ProjectDeployRule[] = PROJECT_DEPLOY_RULES): DeployFinding[] {
   return rules.flatMap((rule) => rule.check(stacks));
 }
 
+export * from "./acm";
 export * from "./apigateway";
 export * from "./apigatewayv2";
 export * from "./backup";

@@ -39,6 +39,12 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
 import { bucketNameProblem } from "./s3";
 
+/**
+ * A DNS name as the rules compare it: without its trailing dot (Route 53 takes a name with or without it) and in lower
+ * case (DNS names are case-insensitive); an absent name is "". For record, alias-target and domain names alike.
+ */
+export const dnsName = (name: unknown): string => String(name ?? "").replace(/\.$/, "").toLowerCase();
+
 const SEPARATOR = "-";
 /** A stand-in for the random part when checking an autoname's characters: lowercase hex digits, like the real one. */
 const RANDOM_STAND_IN = "0".repeat(AUTONAME_RANDOM_LENGTH);

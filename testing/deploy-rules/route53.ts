@@ -2,6 +2,7 @@
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { CLOUDFRONT_ALIAS_ZONE_ID, healthCheckProblem } from "../../components/dns-routing/spec";
+import { dnsName } from "./names";
 import { arnRegion, finding, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 const RECORD = "aws:route53/record:Record";
@@ -24,7 +25,7 @@ export function policyOf(r: RecordedResource): string | undefined {
 function recordSets(graph: Graph): RecordedResource[][] {
   const sets = new Map<string, RecordedResource[]>();
   for (const r of ofType(graph, RECORD)) {
-    const key = JSON.stringify([r.inputs.zoneId, String(r.inputs.name ?? "").replace(/\.$/, "").toLowerCase(), r.inputs.type]);
+    const key = JSON.stringify([r.inputs.zoneId, dnsName(r.inputs.name), r.inputs.type]);
     sets.set(key, [...(sets.get(key) ?? []), r]);
   }
   return [...sets.values()];
@@ -180,9 +181,6 @@ export const APIGATEWAY_DOMAIN_CERTIFICATE_REGION: DeployRule = {
   },
 };
 
-/** A DNS name as Route 53 and API Gateway give it, for comparing: lower case, no trailing dot. */
-const dnsName = (value: unknown) => (typeof value === "string" ? value.replace(/\.$/, "").toLowerCase() : undefined);
-
 /**
  * The API Gateway custom domains of the plan by the name a Route 53 alias targets: a REST (v1) domain's
  * `regionalDomainName`, an HTTP or WebSocket (v2) domain's `domainNameConfiguration.targetDomainName`, each with its
@@ -201,34 +199,71 @@ function apiDomainTargets(graph: Graph): Map<string, { domain: RecordedResource;
   return targets;
 }
 
+/** The CloudFront distributions of the plan by their domain name (`d111111abcdef8.cloudfront.net`), which an alias targets. */
+function distributionTargets(graph: Graph): Map<string, RecordedResource> {
+  const targets = new Map<string, RecordedResource>();
+  for (const distribution of ofType(graph, "aws:cloudfront/distribution:Distribution")) {
+    const target = dnsName(distribution.state.domainName);
+    if (target) targets.set(target, distribution);
+  }
+  return targets;
+}
+
 /**
- * "The default IP address type for API Gateway custom domain names for public APIs is IPv4"; only a `dualstack` domain
- * lets "both IPv4 and IPv6 addresses ... invoke your domain". An AAAA alias to an IPv4-only domain's regional target
- * has no IPv6 address to answer with: IPv6 clients that pick it reach nothing. (Whether Route 53 refuses such a record
- * or accepts it and answers without an address is not documented; either way the record serves no one.)
+ * An AAAA alias to a target without an IPv6 address gives IPv6 clients nothing. Two such targets:
+ *
+ * - an API Gateway custom domain: "The default IP address type for API Gateway custom domain names for public APIs is
+ *   IPv4"; only a `dualstack` domain lets "both IPv4 and IPv6 addresses ... invoke your domain". Whether Route 53
+ *   refuses an AAAA alias to an IPv4-only domain's target or accepts it and answers without an address is not
+ *   documented; either way the record serves no one.
+ * - a CloudFront distribution (alias zone Z2FDTNDATAQYW2, the distribution's domain name) whose `isIpv6Enabled` is not
+ *   true: the Route 53 guide has the AAAA record only for a distribution with IPv6 on ("If IPv6 is enabled, you'll need
+ *   to create two alias records for the distribution, one to route IPv4 traffic to the distribution, and one to route
+ *   IPv6 traffic", https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-to-cloudfront-distribution.html, as
+ *   awsdocs/amazon-route53-docs doc_source/routing-to-cloudfront-distribution.md has it), and with it off "CloudFront
+ *   responds to IPv6 DNS requests with the DNS response code NOERROR and with no IP addresses" (DistributionConfig
+ *   IsIPV6Enabled, https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionConfig.html, the API
+ *   model's text as the AWS SDKs' references carry it).
+ *   Unset is off: terraform-provider-aws declares `is_ipv6_enabled` Optional with `Default: false`
+ *   (internal/service/cloudfront/distribution.go). No AWS page says Route 53 refuses the record; the API reference's
+ *   NOERROR answer says it is served, empty.
  */
 export const ROUTE53_ALIAS_IPV6_TARGET: DeployRule = {
   id: "Route53AliasIpv6Target",
-  title: "AAAA aliases to an API Gateway custom domain point at a dualstack domain",
+  title: "AAAA aliases point at a target with an IPv6 address: a dualstack API Gateway custom domain, or a CloudFront distribution with isIpv6Enabled true",
   source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-custom-domain-ip-address-type.html",
   check(graph) {
-    const targets = apiDomainTargets(graph);
+    const apiTargets = apiDomainTargets(graph);
+    const distributions = distributionTargets(graph);
     const findings: DeployFinding[] = [];
     for (const r of ofType(graph, RECORD)) {
       if (r.inputs.type !== "AAAA") continue;
       for (const alias of r.inputs.aliases ?? []) {
-        const target = targets.get(dnsName(alias?.name) ?? "");
-        if (!target || target.ipAddressType === "dualstack") continue;
-        const v1 = target.domain.type === "aws:apigateway/domainName:DomainName";
-        const setting = v1 ? "endpointConfiguration.ipAddressType" : "domainNameConfiguration.ipAddressType";
-        findings.push(
-          finding(
-            "Route53AliasIpv6Target",
-            r,
-            `is an AAAA alias to ${alias.name}, the target of API Gateway domain ${target.domain.inputs.domainName} (${target.domain.name}), whose IP address type is ${target.ipAddressType}: it has no IPv6 address, so IPv6 clients get nothing`,
-            `set ${setting} "dualstack" on ${target.domain.name} (ServerlessApi and RegionalApis: domain.ipAddressType "dualstack", the default), or drop the AAAA record (DnsRouting ipv6: false)`,
-          ),
-        );
+        const target = apiTargets.get(dnsName(alias?.name));
+        if (target && target.ipAddressType !== "dualstack") {
+          const v1 = target.domain.type === "aws:apigateway/domainName:DomainName";
+          const setting = v1 ? "endpointConfiguration.ipAddressType" : "domainNameConfiguration.ipAddressType";
+          findings.push(
+            finding(
+              "Route53AliasIpv6Target",
+              r,
+              `is an AAAA alias to ${alias.name}, the target of API Gateway domain ${target.domain.inputs.domainName} (${target.domain.name}), whose IP address type is ${target.ipAddressType}: it has no IPv6 address, so IPv6 clients get nothing`,
+              `set ${setting} "dualstack" on ${target.domain.name} (ServerlessApi and RegionalApis: domain.ipAddressType "dualstack", the default), or drop the AAAA record (DnsRouting ipv6: false)`,
+            ),
+          );
+        }
+        const distribution = aliasesCloudFront(alias) ? distributions.get(dnsName(alias.name)) : undefined;
+        if (distribution && distribution.inputs.isIpv6Enabled !== true) {
+          const setting = distribution.inputs.isIpv6Enabled === undefined ? "unset (false)" : String(distribution.inputs.isIpv6Enabled);
+          findings.push(
+            finding(
+              "Route53AliasIpv6Target",
+              r,
+              `is an AAAA alias to ${alias.name}, the domain name of CloudFront distribution ${distribution.name}, whose isIpv6Enabled is ${setting}: CloudFront answers its IPv6 queries with no address (NOERROR, no records), so the record gives IPv6 clients nothing`,
+              `set isIpv6Enabled: true on ${distribution.name} (StaticSite does), or drop the AAAA record`,
+            ),
+          );
+        }
       }
     }
     return findings;

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as pack from "../../testing/deploy-rules";
-import { checkDeployRules, checkProjectDeployRules, DEPLOY_RULES, PROJECT_DEPLOY_RULES, type DeployRule } from "../../testing/deploy-rules";
+import { checkDeployRules, checkDeployWarnings, checkProjectDeployRules, DEPLOY_RULES, DEPLOY_WARNING_RULES, PROJECT_DEPLOY_RULES, type DeployRule } from "../../testing/deploy-rules";
 import { devContext, matches, type ProjectFixture, type RuleFixture } from "./fixture";
 import { APIGATEWAY_FIXTURES, APIGATEWAY_PROJECT_FIXTURES } from "./fixtures/apigateway";
 import { APIGATEWAYV2_FIXTURES } from "./fixtures/apigatewayv2";
@@ -24,12 +24,21 @@ import { VPC_FIXTURES } from "./fixtures/vpc";
 import { REPLICATION_FIXTURES, ROUTE53_FIXTURES } from "./fixtures/route53";
 import { NAME_FIXTURES } from "./fixtures/names";
 import { SECRET_FIXTURES } from "./fixtures/secrets";
+import { ACM_WARNING_FIXTURES } from "./fixtures/acm";
 
 const FIXTURES: RuleFixture[] = [...CLOUDFRONT_FIXTURES, ...KEY_VALUE_STORE_FIXTURES, ...LAMBDA_EDGE_FIXTURES, ...APIGATEWAY_FIXTURES, ...APIGATEWAYV2_FIXTURES, ...COGNITO_FIXTURES, ...DYNAMODB_FIXTURES, ...LAMBDA_FIXTURES, ...S3_FIXTURES, ...EVENT_FIXTURES, ...TAG_FIXTURES, ...WAF_FIXTURES, ...CLOUDWATCH_FIXTURES, ...BACKUP_FIXTURES, ...VPC_FIXTURES, ...ROUTE53_FIXTURES, ...REPLICATION_FIXTURES, ...NAME_FIXTURES, ...SECRET_FIXTURES];
 const PROJECT_FIXTURES: ProjectFixture[] = [...APIGATEWAY_PROJECT_FIXTURES, ...COGNITO_PROJECT_FIXTURES, ...CLOUDFRONT_PROJECT_FIXTURES];
+/** Fixtures of the warning rules: each warns by its rule only, and fails no rule of DEPLOY_RULES. */
+const WARNING_FIXTURES: RuleFixture[] = [...ACM_WARNING_FIXTURES];
 
 async function findingsOf(fixture: RuleFixture) {
   return checkDeployRules(await fixture.build(), { ...devContext, ...fixture.context });
+}
+
+async function warningsOf(fixture: RuleFixture) {
+  const graph = await fixture.build();
+  const context = { ...devContext, ...fixture.context };
+  return [...checkDeployRules(graph, context), ...checkDeployWarnings(graph, context)];
 }
 
 async function projectFindingsOf(fixture: ProjectFixture) {
@@ -44,6 +53,10 @@ describe("deploy rules fail on their fixtures, and only those rules", () => {
   it.each(PROJECT_FIXTURES.map((f) => [`${f.rule}: ${f.title}`, f] as const))("%s", async (_, fixture) => {
     expect(matches(fixture.rule, await projectFindingsOf(fixture), fixture.expected)).toEqual([]);
   });
+
+  it.each(WARNING_FIXTURES.map((f) => [`${f.rule} (warning): ${f.title}`, f] as const))("%s", async (_, fixture) => {
+    expect(matches(fixture.rule, await warningsOf(fixture), fixture.expected)).toEqual([]);
+  });
 });
 
 describe("the pack", () => {
@@ -51,12 +64,13 @@ describe("the pack", () => {
     const proven = new Set<string>();
     for (const fixture of FIXTURES) for (const f of await findingsOf(fixture)) if (f.rule === fixture.rule) proven.add(f.rule);
     for (const fixture of PROJECT_FIXTURES) for (const f of await projectFindingsOf(fixture)) if (f.rule === fixture.rule) proven.add(f.rule);
-    const ids = [...DEPLOY_RULES, ...PROJECT_DEPLOY_RULES].map((r) => r.id);
+    for (const fixture of WARNING_FIXTURES) for (const f of await warningsOf(fixture)) if (f.rule === fixture.rule) proven.add(f.rule);
+    const ids = [...DEPLOY_RULES, ...PROJECT_DEPLOY_RULES, ...DEPLOY_WARNING_RULES].map((r) => r.id);
     expect(ids.filter((id) => !proven.has(id))).toEqual([]);
   });
 
   it("gives every rule a unique id, a title and an AWS documentation source", () => {
-    const rules = [...DEPLOY_RULES, ...PROJECT_DEPLOY_RULES];
+    const rules = [...DEPLOY_RULES, ...PROJECT_DEPLOY_RULES, ...DEPLOY_WARNING_RULES];
     expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length);
     for (const rule of rules) {
       expect(rule.title, rule.id).not.toBe("");
@@ -64,21 +78,21 @@ describe("the pack", () => {
     }
   });
 
-  it("puts every rule of DEPLOY_RULES in exactly one exported per-service list (CLOUDFRONT_RULES, WAF_RULES, ...), which compose DEPLOY_RULES", () => {
+  it("puts every rule of DEPLOY_RULES and DEPLOY_WARNING_RULES in exactly one exported per-service list (CLOUDFRONT_RULES, WAF_RULES, ACM_WARNING_RULES, ...), which compose them", () => {
     // Users compose their own sets from the per-service lists, so a rule outside them would be silently missed.
-    const lists = Object.entries(pack).filter(([name, value]) => /_RULES$/.test(name) && !["DEPLOY_RULES", "PROJECT_DEPLOY_RULES"].includes(name) && Array.isArray(value)) as Array<[string, DeployRule[]]>;
+    const lists = Object.entries(pack).filter(([name, value]) => /_RULES$/.test(name) && !["DEPLOY_RULES", "PROJECT_DEPLOY_RULES", "DEPLOY_WARNING_RULES"].includes(name) && Array.isArray(value)) as Array<[string, DeployRule[]]>;
     const homes = (rule: DeployRule) => lists.filter(([, list]) => list.includes(rule)).map(([name]) => name);
-    expect(DEPLOY_RULES.map((rule) => [rule.id, homes(rule)]).filter(([, names]) => names.length !== 1)).toEqual([]);
+    expect([...DEPLOY_RULES, ...DEPLOY_WARNING_RULES].map((rule) => [rule.id, homes(rule)]).filter(([, names]) => names.length !== 1)).toEqual([]);
     expect(homes(pack.CLOUDFRONT_KEY_VALUE_STORE)).toEqual(["CLOUDFRONT_RULES"]);
   });
 
   it("documents every rule with its source in docs/deploy-rules.md", () => {
     const rows = readFileSync(join(__dirname, "../../docs/deploy-rules.md"), "utf8").split("\n").filter((line) => line.startsWith("| `"));
-    for (const rule of [...DEPLOY_RULES, ...PROJECT_DEPLOY_RULES]) {
+    for (const rule of [...DEPLOY_RULES, ...PROJECT_DEPLOY_RULES, ...DEPLOY_WARNING_RULES]) {
       const row = rows.find((line) => line.startsWith(`| \`${rule.id}\` |`));
       expect(row, rule.id).toBeDefined();
       expect(row!.endsWith(`| ${rule.source} |`), `${rule.id} cites ${rule.source}`).toBe(true);
     }
-    expect(rows).toHaveLength(DEPLOY_RULES.length + PROJECT_DEPLOY_RULES.length);
+    expect(rows).toHaveLength(DEPLOY_RULES.length + PROJECT_DEPLOY_RULES.length + DEPLOY_WARNING_RULES.length);
   });
 });

@@ -1,7 +1,7 @@
 /** The small predicates the rules share, the regions they attribute resources to, and how `npm run plan` reports findings. */
 import { describe, expect, it } from "vitest";
 import { reportDeployFindings } from "../../scripts/plan";
-import { bucketNameProblem, domainPrefixProblem, formatFinding, redirectUrlProblem, regionOf, type DeployFinding } from "../../testing/deploy-rules";
+import { bucketNameProblem, dnsName, domainPrefixProblem, formatFinding, redirectUrlProblem, regionOf, type DeployFinding } from "../../testing/deploy-rules";
 import { devContext, handBuilt } from "./fixture";
 
 describe("redirect URLs (Cognito)", () => {
@@ -35,6 +35,19 @@ describe("bucket names (S3)", () => {
     ["xn--gallery", /reserved prefix xn--/],
     ["gallery--x-s3", /reserved suffix --x-s3/],
   ])("refuses %s", (name, problem) => expect(bucketNameProblem(name)).toMatch(problem));
+});
+
+describe("DNS names (Route 53, Cognito)", () => {
+  // One normaliser for every rule that compares record, alias and domain names: Route 53 takes names with or without
+  // the trailing dot, and DNS names are case-insensitive.
+  it.each([
+    ["API.Example.com.", "api.example.com"],
+    ["api.example.com", "api.example.com"],
+    ["example.com..", "example.com."],
+    ["", ""],
+    [undefined, ""],
+    [null, ""],
+  ])("reads %j as %j", (name, expected) => expect(dnsName(name)).toBe(expected));
 });
 
 describe("regions", () => {

@@ -4,8 +4,10 @@
  * graph fails two rules, so it is checked here rather than as a one-rule fixture in fixtures.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { checkDeployRules } from "../../testing/deploy-rules";
-import { devContext } from "./fixture";
+import { byName, mutate } from "../../testing/harness";
+import { checkDeployRules, ROUTE53_ALIAS_IPV6_TARGET } from "../../testing/deploy-rules";
+import { devContext, handBuilt, of, withInputs } from "./fixture";
+import { domainSite } from "./fixtures/cloudfront";
 import { cloudFrontPrimary } from "./fixtures/route53";
 
 describe("Route 53 rules on a failover PRIMARY aliasing a CloudFront distribution with evaluateTargetHealth true", () => {
@@ -19,5 +21,27 @@ describe("Route 53 rules on a failover PRIMARY aliasing a CloudFront distributio
         "is a PRIMARY failover record without a health check (and its alias targets a CloudFront distribution, whose health Route 53 does not evaluate), so it never fails over",
       ],
     ]);
+  });
+});
+
+describe("Route53AliasIpv6Target on aliases to CloudFront distributions", () => {
+  const ipv6Findings = async (graph: Parameters<typeof checkDeployRules>[0]) => checkDeployRules(graph, devContext, [ROUTE53_ALIAS_IPV6_TARGET]).map((f) => f.resource);
+  const ipv6Off = async () => mutate(await domainSite(), of("aws:cloudfront/distribution:Distribution"), (d) => withInputs(d, { isIpv6Enabled: false }));
+
+  it("passes StaticSite's AAAA alias to its own distribution, which has IPv6 on", async () => {
+    expect(await ipv6Findings(await domainSite())).toEqual([]);
+  });
+
+  it("leaves A aliases to a distribution with IPv6 off alone: only the AAAA record gives IPv6 clients nothing", async () => {
+    expect(await ipv6Findings(await ipv6Off())).toEqual(["aws:route53/record:Record c-aaaa-a.example.com"]);
+  });
+
+  it("does not judge a distribution outside the plan, nor a distribution's name under another alias zone", async () => {
+    const graph = await ipv6Off();
+    const distributionName = graph.find(of("aws:cloudfront/distribution:Distribution"))!.state.domainName;
+    const elsewhere = mutate(graph, byName("c-aaaa-a.example.com"), (r) => withInputs(r, { aliases: [{ name: "d0000000000000.cloudfront.net", zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false }] }));
+    expect(await ipv6Findings(elsewhere)).toEqual([]);
+    const otherZone = handBuilt("aws:route53/record:Record", "other-zone-aaaa", { zoneId: "Z0123456789EXAMPLE0000", name: "b.example.com", type: "AAAA", aliases: [{ name: distributionName, zoneId: "Z0123456789EXAMPLE0000", evaluateTargetHealth: false }] });
+    expect(await ipv6Findings([...graph.filter((r) => r.name !== "c-aaaa-a.example.com"), otherZone])).toEqual([]);
   });
 });
