@@ -16,7 +16,7 @@ import { countByType } from "../local/offline/graph";
 import type { RecordedResource } from "../local/offline/mocks";
 import { runProgramOffline } from "../local/offline/program";
 import { StackConfigError } from "../local/offline/config";
-import { acceptTransitionFindings, checkDeployRules, checkPlanTransition, formatFinding, parseAcceptance, planOf, readSavedPlan, toSavedPlan, type DeployFinding, type SavedPlan, type TransitionFinding } from "../testing/deploy-rules";
+import { acceptTransitionFindings, checkDeployRules, checkDeployWarnings, checkPlanTransition, formatFinding, parseAcceptance, planOf, readSavedPlan, toSavedPlan, type DeployFinding, type SavedPlan, type TransitionFinding } from "../testing/deploy-rules";
 
 /** `aws:s3/bucket:Bucket` → `aws:s3:Bucket`, as the Pulumi CLI prints types. */
 export function displayType(type: string): string {
@@ -116,6 +116,7 @@ async function main(): Promise<number> {
     console.log(`\nSaved the plan to ${options.save} (compare a later plan with it: --since ${options.save}).`);
   }
   const status = reportDeployFindings(checkDeployRules(plan.graph, plan.context), console.log);
+  reportDeployWarnings(checkDeployWarnings(plan.graph, plan.context), console.log);
   if (!saved) return status;
   const transition = reportTransitionFindings(acceptTransitionFindings(checkPlanTransition(saved.resources, plan.graph, plan.context), options.accept ?? []), options.since!, console.log);
   return Math.max(status, transition);
@@ -163,6 +164,13 @@ export function reportDeployFindings(findings: readonly DeployFinding[], print: 
   print(`\nDeploy rules: ${findings.length} finding(s) AWS would reject or break at \`pulumi up\`:`);
   for (const f of findings) print(`  - ${formatFinding(f)}`);
   return 1;
+}
+
+/** Prints each finding of the warning rules (quotas an account may have raised); never changes the exit status. */
+export function reportDeployWarnings(warnings: readonly DeployFinding[], print: (line: string) => void): void {
+  if (warnings.length === 0) return;
+  print(`\nDeploy rule warnings (${warnings.length}): AWS refuses these unless the account's quota was raised; the plan still passes:`);
+  for (const w of warnings) print(`  - warning: ${formatFinding(w)}`);
 }
 
 /** The stacks this project deploys as production (stricter deploy rules, e.g. the Cognito email sender). */

@@ -1,6 +1,6 @@
 /** The small predicates the rules share, the regions they attribute resources to, and how `npm run plan` reports findings. */
 import { describe, expect, it } from "vitest";
-import { reportDeployFindings } from "../../scripts/plan";
+import { reportDeployFindings, reportDeployWarnings } from "../../scripts/plan";
 import { bucketNameProblem, dnsName, domainPrefixProblem, formatFinding, redirectUrlProblem, regionOf, type DeployFinding } from "../../testing/deploy-rules";
 import { devContext, handBuilt } from "./fixture";
 
@@ -75,5 +75,15 @@ describe("npm run plan's deploy-rule report", () => {
     const lines: string[] = [];
     expect(reportDeployFindings([], (line) => lines.push(line))).toBe(0);
     expect(lines).toEqual(["\nDeploy rules: no findings."]);
+  });
+
+  it("prints the warning rules' findings after them, each named, and prints nothing when there are none (warnings never fail the plan)", () => {
+    const warning: DeployFinding = { rule: "AcmCertificateNameCount", stack: "dev", resource: "aws:acm/certificate:Certificate c", problem: "requests 11 names", fix: "ask for a quota increase" };
+    const lines: string[] = [];
+    reportDeployWarnings([warning], (line) => lines.push(line));
+    expect(lines).toEqual(["\nDeploy rule warnings (1): AWS refuses these unless the account's quota was raised; the plan still passes:", "  - warning: dev: [AcmCertificateNameCount] aws:acm/certificate:Certificate c: requests 11 names. Fix: ask for a quota increase"]);
+    const none: string[] = [];
+    reportDeployWarnings([], (line) => none.push(line));
+    expect(none).toEqual([]);
   });
 });
