@@ -248,7 +248,7 @@ export const ROUTE53_ALIAS_IPV6_TARGET: DeployRule = {
               "Route53AliasIpv6Target",
               r,
               `is an AAAA alias to ${alias.name}, the target of API Gateway domain ${target.domain.inputs.domainName} (${target.domain.name}), whose IP address type is ${target.ipAddressType}: it has no IPv6 address, so IPv6 clients get nothing`,
-              `set ${setting} "dualstack" on ${target.domain.name} (ServerlessApi and RegionalApis: domain.ipAddressType "dualstack", the default), or drop the AAAA record (DnsRouting ipv6: false)`,
+              `set ${setting} "dualstack" on ${target.domain.name} (ServerlessApi, RegionalApis and RealtimeApi: domain.ipAddressType "dualstack", the default), or drop the AAAA record (DnsRouting ipv6: false)`,
             ),
           );
         }
