@@ -80,6 +80,11 @@ export interface TransitionNamedType {
    * all (REST and v2 custom domains). Unset: the type's own.
    */
   namespace?: string;
+  /**
+   * Keys of the namespace other than `key` itself that hold its name too (an edge-optimized domain's name in every
+   * region, a regional domain's name wherever an edge one has it). Unset: only equal keys.
+   */
+  alsoHeldBy?(key: string, holderKey: string): boolean;
   /** What AWS answers a create under a taken name. */
   refusal: string;
   /** Said after the fix of a resource created beside a removed holder, where the usual aliases are not the whole answer. */
@@ -181,7 +186,17 @@ const customDomainKey = (r: RecordedResource, graph: Graph, context: TransitionC
   const types: unknown[] = [r.inputs.endpointConfiguration?.types ?? []].flat();
   if (!text(r.inputs.domainName) || types.includes("PRIVATE")) return undefined;
   const name = String(r.inputs.domainName).toLowerCase();
-  return isEdgeDomain(r, types) ? JSON.stringify(["edge", name]) : JSON.stringify([where(graph, r, context), name]);
+  return isEdgeDomain(r, types) ? JSON.stringify([EDGE_SCOPE, name]) : JSON.stringify([where(graph, r, context), name]);
+};
+const EDGE_SCOPE = "edge";
+
+/**
+ * An edge-optimized name is one name in every region, so a regional domain of that name in any region holds it for an
+ * edge one (CreateDomainName is refused while it exists), and an edge one holds it for a regional one anywhere.
+ */
+const customDomainHeldBy = (key: string, holderKey: string) => {
+  const [[scope, name], [holderScope, holderName]] = [JSON.parse(key), JSON.parse(holderKey)];
+  return name === holderName && (scope === EDGE_SCOPE) !== (holderScope === EDGE_SCOPE);
 };
 
 /**
@@ -233,6 +248,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     describe: (r) => `${r.inputs.domainName}`,
     replaceOn: ["domainName", "certificateBody", "certificateChain", "certificatePrivateKey"],
     namespace: CUSTOM_DOMAINS,
+    alsoHeldBy: customDomainHeldBy,
     refusal: "CreateDomainName is refused: the domain name already exists",
     // An imported certificate's private key (and its body and chain) is compared only for equality.
     // The certificate's ARN or name (not secret) tells an edge domain whose endpoint type is unset.
@@ -248,6 +264,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     // `domain_name` is the only ForceNew input; a new certificate or TLS setting is an UpdateDomainName.
     replaceOn: ["domainName"],
     namespace: CUSTOM_DOMAINS,
+    alsoHeldBy: customDomainHeldBy,
     refusal: "CreateDomainName is refused: the domain name already exists",
     source: `${PROVIDER}/apigatewayv2/domain_name.go`,
   },
@@ -543,6 +560,9 @@ function replaceReasons(kind: Pick<TransitionNamedType, "type" | "replaceOn" | "
   return own ? [...reasons, own] : reasons;
 }
 
+/** Whether a resource holding `holderKey` holds the name `key` of `kind` asks for: the same key, or one `alsoHeldBy` names. */
+const heldBy = (kind: TransitionNamedType, key: string, holderKey: string) => key === holderKey || kind.alsoHeldBy?.(key, holderKey) === true;
+
 /** The names (keys) a resource holds as `kind`: none, one, or several. */
 function keysOf(kind: TransitionNamedType, r: RecordedResource, graph: Graph, context: TransitionContext): string[] {
   const key = kind.key(r, graph, context);
@@ -584,6 +604,8 @@ function nameCollisions(before: Graph, after: Graph, context: TransitionContext,
         for (const key of keysOf(holderKind, r, before, context)) holders.set(key, [...(holders.get(key) ?? []), { holder: r, holderKind }]);
       }
     }
+    /** The holders of `key`: of the key itself, and of the keys that hold its name too (`alsoHeldBy`). */
+    const holdersOf = (key: string) => [...holders].filter(([holderKey]) => heldBy(kind, key, holderKey)).flatMap(([, entries]) => entries);
     for (const resource of ofType(after, kind.type)) {
       const old = beforeByUrn.get(resource.urn);
       const oldKeys = old ? keysOf(kind, old, before, context) : [];
@@ -591,9 +613,11 @@ function nameCollisions(before: Graph, after: Graph, context: TransitionContext,
         const action = actionOf(kind, old, resource, oldKeys.includes(key));
         if (!action) continue;
 
-        for (const { holder, holderKind } of holders.get(key) ?? []) {
+        for (const { holder, holderKind } of holdersOf(key)) {
           // One URN is one type, so a resource's own deployed copy is always of its own kind.
           const self = holder.urn === resource.urn;
+          // Moved in place from one of the name's keys to another (a domain's endpoint type updated): it is still one domain.
+          if (self && action === "move") continue;
           const holderAfter = self ? undefined : afterByUrn.get(holder.urn);
           let holds: string;
           if (self) {
@@ -612,7 +636,7 @@ function nameCollisions(before: Graph, after: Graph, context: TransitionContext,
                 : `${at(holder)} of the deployed plan holds the name and is removed from the program, which Pulumi deletes only at the end of the update, after every create`;
           } else {
             // Both hold the name in the new plan: a duplicate within one plan, not a transition.
-            if (keysOf(holderKind, holderAfter, after, context).includes(key)) continue;
+            if (keysOf(holderKind, holderAfter, after, context).some((holderKey) => heldBy(kind, key, holderKey))) continue;
             const holderAction = actionOf(holderKind, holder, holderAfter, false);
             if (!holderAction) continue;
             const releasedFirst = (holderAction === "move" || holderAction === "replace-delete-first") && !holder.retainOnDelete && dependencyClosure(after, resource).has(holder.urn);

@@ -225,6 +225,20 @@ describe("checkPlanTransition: edge-optimized REST custom domains, one name ever
     const regional = (logical: string, region: string) => handBuilt(REST_DOMAIN, logical, { domainName: "api.example.com", regionalCertificateArn: "arn:aws:acm:x", endpointConfiguration: { types: "REGIONAL" }, region });
     expect(rules([regional("old", "us-east-1")], [regional("new", "us-west-2")])).toEqual([]);
   });
+
+  it("finds an edge domain created while a regional one of its name (in any region) is removed, and the reverse", () => {
+    const regional = (logical: string, region: string, domainName = "api.example.com") =>
+      handBuilt(REST_DOMAIN, logical, { domainName, regionalCertificateArn: `arn:aws:acm:${region}:123456789012:certificate/r`, endpointConfiguration: { types: "REGIONAL" }, region });
+    const v2 = (logical: string, region: string) => handBuilt(V2_DOMAIN, logical, { domainName: "API.example.com", domainNameConfiguration: { certificateArn: "arn:aws:acm:x", endpointType: "REGIONAL", securityPolicy: "TLS_1_2" }, region });
+    expect(rules([regional("old", "us-east-1")], [edge("new", { endpointConfiguration: { types: "EDGE" } })])).toEqual([["TransitionNameTaken", `${REST_DOMAIN} new`]]);
+    expect(rules([regional("old", "us-west-2")], [edge("new", {})])).toEqual([["TransitionNameTaken", `${REST_DOMAIN} new`]]);
+    expect(rules([v2("old", "eu-west-1")], [edge("new", {})])).toEqual([["TransitionNameTaken", `${REST_DOMAIN} new`]]);
+    expect(rules([edge("old", {})], [regional("new", "us-west-2")])).toEqual([["TransitionNameTaken", `${REST_DOMAIN} new`]]);
+    expect(rules([edge("old", {})], [v2("new", "us-west-2")])).toEqual([["TransitionNameTaken", `${V2_DOMAIN} new`]]);
+    // Another name, and one domain moved between the endpoint types in place (UpdateDomainName), take nothing.
+    expect(rules([regional("old", "us-east-1", "other.example.com")], [edge("new", {})])).toEqual([]);
+    expect(rules([regional("api-domain", "us-east-1")], [edge("api-domain", { endpointConfiguration: { types: "EDGE" } })])).toEqual([]);
+  });
 });
 
 describe("checkPlanTransition: a replacement that keeps its required name", () => {
