@@ -545,11 +545,21 @@ function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, 
 function replaceReasons(kind: Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "hashedInputs">, old: RecordedResource, next: RecordedResource): string[] {
   const ignored = new Set(next.ignoreChanges ?? []);
   const requested = next.replaceOnChanges ?? [];
-  if (requested.includes("*")) return JSON.stringify(old.inputs) !== JSON.stringify(next.inputs) ? ["replaceOnChanges: *"] : [];
   const hashed = new Set(kind.hashedInputs ?? []);
   const normalise = (field: string, value: unknown) =>
-    hashed.has(field) ? (savedDigest(value) ?? "null") : kind.type === RECORD && field === "name" ? recordName(value) : JSON.stringify(value ?? null);
-  const reasons = [...new Set([...kind.replaceOn, ...requested])]
+    hashed.has(field) ? (savedDigest(value) ?? "null") : kind.type === RECORD && field === "name" ? recordName(value) : canonicalJson(value ?? null);
+  if (requested.includes("*")) {
+    // Every input, of those the deployed plan holds (a saved plan: its savedInputs, one field of an object input as
+    // that field, secrets as digests on both sides): an input it does not hold is unknown, not changed.
+    const specs = heldInputs(old) ?? [...new Set([...Object.keys(old.inputs), ...Object.keys(next.inputs)])];
+    const changed = specs.some((spec) => {
+      const head = spec.split(".")[0];
+      return !ignored.has(head) && normalise(head, inputAt(old, spec)) !== normalise(head, inputAt(next, spec));
+    });
+    return changed ? ["replaceOnChanges: *"] : [];
+  }
+  // A requested input the deployed plan does not hold (a stage's variables in a saved plan) cannot be compared.
+  const reasons = [...new Set([...kind.replaceOn, ...requested.filter((field) => holds(old, field))])]
     .filter((field) => !ignored.has(field) && normalise(field, old.inputs[field]) !== normalise(field, next.inputs[field]))
     .map((field) => {
       const [from, to] = [shown(old.inputs[field]), shown(next.inputs[field])];
@@ -1253,6 +1263,18 @@ function shapeOf(value: unknown): string {
   if (!present(value)) return "is unset";
   return isObject(value) ? "is an object" : "is a single value";
 }
+
+/**
+ * The inputs a saved plan holds of `r` whole or by one field (`a`, `a.b`), or undefined when it holds all of them (a
+ * recording, or a type saved whole). Not the shapes kept along ignoreChanges paths, which hold no values to compare.
+ */
+function heldInputs(r: RecordedResource): string[] | undefined {
+  const saved = (r as SavedResource).savedInputs;
+  return saved === undefined || saved.includes("*") ? undefined : saved.filter((spec) => !spec.includes("["));
+}
+
+/** Input `spec` of `r`: `a`, or field b of object input a for `a.b`. */
+const inputAt = (r: RecordedResource, spec: string): unknown => spec.split(".").reduce<any>((value, part) => value?.[part], r.inputs);
 
 /** Whether the deployed plan holds input `spec` of `r` (set or unset): a recording holds all; a saved plan those it lists (`SavedResource.savedInputs`). */
 function holds(r: RecordedResource, spec: string): boolean {

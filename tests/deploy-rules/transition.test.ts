@@ -253,6 +253,32 @@ describe("checkPlanTransition: a replacement that keeps its required name", () =
     expect(rules(before, [{ ...after[0], deleteBeforeReplace: true }])).toEqual([]);
   });
 
+  it("compares replaceOnChanges against a saved plan only on the inputs it holds, digests as digests", () => {
+    const STAGE_TYPE = "aws:apigateway/stage:Stage";
+    const context = { stack: "prod", region: "us-east-1" };
+    const saved = (graph: RecordedResource[]) => readSavedPlan(JSON.stringify(toSavedPlan(graph, context))).resources;
+    const stage = (deployment: string, token: string, replaceOnChanges: string[]) =>
+      handBuilt(
+        STAGE_TYPE,
+        "api-stage-prod",
+        { restApi: "rest-1", stageName: "prod", deployment, variables: { token }, canarySettings: { percentTraffic: 10, deploymentId: deployment, stageVariableOverrides: { token } } },
+        { replaceOnChanges },
+      );
+    const replaced = [["TransitionNameTaken", `${STAGE_TYPE} api-stage-prod`]];
+    // "*": a held input that changes replaces the stage create-first under its name; the saved plan holds no variables.
+    expect(rules(saved([stage("dep-1", "a", ["*"])]), [stage("dep-2", "a", ["*"])])).toEqual(replaced);
+    expect(rules(saved([stage("dep-1", "a", ["*"])]), [stage("dep-1", "a", ["*"])])).toEqual([]);
+    expect(rules(saved([stage("dep-1", "a", ["*"])]), [stage("dep-1", "b", ["*"])])).toEqual([]);
+    // A recording holds them all.
+    expect(rules([stage("dep-1", "a", ["*"])], [stage("dep-1", "b", ["*"])])).toEqual(replaced);
+    // A requested input the saved plan does not hold is not compared.
+    expect(rules([stage("dep-1", "a", ["variables"])], [stage("dep-1", "b", ["variables"])])).toEqual(replaced);
+    expect(rules(saved([stage("dep-1", "a", ["variables"])]), [stage("dep-1", "a", ["variables"])])).toEqual([]);
+    // A subscription's endpoint is saved as its digest, and compared so.
+    const sub = subscription("ops-alarms-email-a", "a@x.io", { replaceOnChanges: ["*"] });
+    expect(rules(saved([sub]), [sub])).toEqual([]);
+  });
+
   it("finds a user pool domain whose pool is replaced while the domain prefix stays", () => {
     const domain = (pool: string) => handBuilt(POOL_DOMAIN, "auth-domain", { domain: "gallery-prod-auth", userPoolId: pool });
     expect(rules([domain("us-east-1_AAAA")], [domain("us-east-1_BBBB")])).toEqual([["TransitionNameTaken", `${POOL_DOMAIN} auth-domain`]]);
