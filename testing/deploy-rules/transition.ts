@@ -126,7 +126,7 @@ const USER_POOL = "aws:cognito/userPool:UserPool";
 const BUCKET = "aws:s3/bucket:Bucket";
 const text = (value: unknown) => (typeof value === "string" && value ? value : undefined);
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
-/** JSON with object keys in one order, so that equal values give one digest. */
+/** JSON with object keys in one order, so that equal values give one string and one digest: the file's one key-sorting serialiser. */
 const canonicalJson = (value: unknown): string =>
   JSON.stringify(value, (_key, v) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
 /**
@@ -895,9 +895,7 @@ function canonical(kind: TransitionStatefulType, field: string, value: unknown):
   if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) return "null";
   const key = kind.sets[field];
   const ordered = key && Array.isArray(value) ? [...value].sort((a, b) => key(a).localeCompare(key(b))) : value;
-  const sortKeys = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sortKeys) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sortKeys(x)])) : v;
-  return JSON.stringify(sortKeys(ordered));
+  return canonicalJson(ordered);
 }
 
 /** A value as findings print it: a list by its elements' names, none for unset. */
