@@ -98,9 +98,11 @@ describe("checkPlanTransition: a name taken by a new resource while the removed 
     expect(rules([subscription("ops-alarms-email-aaaa", "a@x.io"), subscription("ops-alarms-email-bbbb", "b@x.io")], [subscription("ops-alarms-email-bbbb", "b@x.io")])).toEqual([]);
   });
 
-  it("passes a subscription of the same address to another topic or by another protocol, and one whose old copy is retained", () => {
+  it("finds a subscription of the same address, topic and protocol under a new name, and passes one to another topic, by another protocol, or whose old copy is retained", () => {
     const other = (logical: string, inputs: Record<string, any>) => handBuilt(SUBSCRIPTION, logical, { topic: TOPIC_ARN, protocol: "email", endpoint: "a@x.io", ...inputs });
     const before = [subscription("ops-alarms-email-0", "a@x.io")];
+    // The baseline each case below changes one input of: Subscribe hands "new" the deployed subscription, which the removed one's delete ends.
+    expect(rules(before, [other("new", {})])).toEqual([["TransitionNameOverwritten", `${SUBSCRIPTION} new`]]);
     expect(rules(before, [other("new", { topic: "arn:aws:sns:us-west-2:123456789012:ops-alarms-7654321" })])).toEqual([]);
     expect(rules(before, [other("new", { protocol: "email-json" })])).toEqual([]);
     expect(rules([{ ...before[0], retainOnDelete: true }], [other("new", {})])).toEqual([]);
@@ -514,7 +516,7 @@ describe("checkPlanTransition: a table, user pool or bucket that the update repl
     expect(findings[0].problem).toMatch(/^replaces DynamoDB table data-gallery: localSecondaryIndexes \(none → byCreated\) forces a new table/);
     expect(findings[0].problem).toMatch(/retained \(retainOnDelete\): the update succeeds, everything that uses the table moves to the new, empty one, and the deployed one, with its items, stays in the account outside the stack/);
     expect(findings[0].fix).toMatch(/keep the deployed key schema/);
-    expect(findings[0].fix).toMatch(/export/);
+    expect(findings[0].fix).toMatch(/move its items to it \(export it to S3 and import it into the new table, or copy it with a scan-and-write job\)/);
   });
 
   it("finds the sort key or the home region changed, and says what happens without retainOnDelete", async () => {
