@@ -80,6 +80,11 @@ export interface TransitionNamedType {
    * all (REST and v2 custom domains). Unset: the type's own.
    */
   namespace?: string;
+  /**
+   * Keys of the namespace other than `key` itself that hold its name too (an edge-optimized domain's name in every
+   * region, a regional domain's name wherever an edge one has it). Unset: only equal keys.
+   */
+  alsoHeldBy?(key: string, holderKey: string): boolean;
   /** What AWS answers a create under a taken name. */
   refusal: string;
   /** Said after the fix of a resource created beside a removed holder, where the usual aliases are not the whole answer. */
@@ -121,7 +126,7 @@ const USER_POOL = "aws:cognito/userPool:UserPool";
 const BUCKET = "aws:s3/bucket:Bucket";
 const text = (value: unknown) => (typeof value === "string" && value ? value : undefined);
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
-/** JSON with object keys in one order, so that equal values give one digest. */
+/** JSON with object keys in one order, so that equal values give one string and one digest: the file's one key-sorting serialiser. */
 const canonicalJson = (value: unknown): string =>
   JSON.stringify(value, (_key, v) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
 /**
@@ -181,7 +186,17 @@ const customDomainKey = (r: RecordedResource, graph: Graph, context: TransitionC
   const types: unknown[] = [r.inputs.endpointConfiguration?.types ?? []].flat();
   if (!text(r.inputs.domainName) || types.includes("PRIVATE")) return undefined;
   const name = String(r.inputs.domainName).toLowerCase();
-  return isEdgeDomain(r, types) ? JSON.stringify(["edge", name]) : JSON.stringify([where(graph, r, context), name]);
+  return isEdgeDomain(r, types) ? JSON.stringify([EDGE_SCOPE, name]) : JSON.stringify([where(graph, r, context), name]);
+};
+const EDGE_SCOPE = "edge";
+
+/**
+ * An edge-optimized name is one name in every region, so a regional domain of that name in any region holds it for an
+ * edge one (CreateDomainName is refused while it exists), and an edge one holds it for a regional one anywhere.
+ */
+const customDomainHeldBy = (key: string, holderKey: string) => {
+  const [[scope, name], [holderScope, holderName]] = [JSON.parse(key), JSON.parse(holderKey)];
+  return name === holderName && (scope === EDGE_SCOPE) !== (holderScope === EDGE_SCOPE);
 };
 
 /**
@@ -233,6 +248,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     describe: (r) => `${r.inputs.domainName}`,
     replaceOn: ["domainName", "certificateBody", "certificateChain", "certificatePrivateKey"],
     namespace: CUSTOM_DOMAINS,
+    alsoHeldBy: customDomainHeldBy,
     refusal: "CreateDomainName is refused: the domain name already exists",
     // An imported certificate's private key (and its body and chain) is compared only for equality.
     // The certificate's ARN or name (not secret) tells an edge domain whose endpoint type is unset.
@@ -248,6 +264,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     // `domain_name` is the only ForceNew input; a new certificate or TLS setting is an UpdateDomainName.
     replaceOn: ["domainName"],
     namespace: CUSTOM_DOMAINS,
+    alsoHeldBy: customDomainHeldBy,
     refusal: "CreateDomainName is refused: the domain name already exists",
     source: `${PROVIDER}/apigatewayv2/domain_name.go`,
   },
@@ -490,6 +507,10 @@ export const PLAN_TRANSITION_RULES = [
   { id: "TransitionProtectedReplicaRemoved", title: "A deletion-protected replica is not removed before its protection is off", source: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-bestpractices.html" },
   { id: "TransitionDeploymentStillServed", title: "A REST API deployment is not deleted while a stage still serves it", source: "https://docs.aws.amazon.com/apigateway/latest/api/API_DeleteDeployment.html" },
   { id: "TransitionRetainedTooLate", title: "retainOnDelete is not first set in the update that replaces the resource", source: "https://github.com/pulumi/pulumi/issues/13428" },
+  { id: "TransitionTtlAttributeMoved", title: "A table's TTL does not move to another attribute while it is on", source: "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTimeToLive.html" },
+  { id: "TransitionBillingToProvisioned", title: "An indexed table does not switch to provisioned billing while its indexes' capacities are ignored", source: "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTable.html" },
+  { id: "TransitionIgnoredArrayResized", title: "An array under an ignoreChanges path keeps its length", source: "https://github.com/pulumi/pulumi/pull/20465" },
+  { id: "TransitionReplicaRekeyed", title: "A global table's replica is not re-keyed in place", source: "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/dynamodb/table.go" },
 ] as const;
 
 const VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
@@ -524,11 +545,21 @@ function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, 
 function replaceReasons(kind: Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "hashedInputs">, old: RecordedResource, next: RecordedResource): string[] {
   const ignored = new Set(next.ignoreChanges ?? []);
   const requested = next.replaceOnChanges ?? [];
-  if (requested.includes("*")) return JSON.stringify(old.inputs) !== JSON.stringify(next.inputs) ? ["replaceOnChanges: *"] : [];
   const hashed = new Set(kind.hashedInputs ?? []);
   const normalise = (field: string, value: unknown) =>
-    hashed.has(field) ? (savedDigest(value) ?? "null") : kind.type === RECORD && field === "name" ? recordName(value) : JSON.stringify(value ?? null);
-  const reasons = [...new Set([...kind.replaceOn, ...requested])]
+    hashed.has(field) ? (savedDigest(value) ?? "null") : kind.type === RECORD && field === "name" ? recordName(value) : canonicalJson(value ?? null);
+  if (requested.includes("*")) {
+    // Every input, of those the deployed plan holds (a saved plan: its savedInputs, one field of an object input as
+    // that field, secrets as digests on both sides): an input it does not hold is unknown, not changed.
+    const specs = heldInputs(old) ?? [...new Set([...Object.keys(old.inputs), ...Object.keys(next.inputs)])];
+    const changed = specs.some((spec) => {
+      const head = spec.split(".")[0];
+      return !ignored.has(head) && normalise(head, inputAt(old, spec)) !== normalise(head, inputAt(next, spec));
+    });
+    return changed ? ["replaceOnChanges: *"] : [];
+  }
+  // A requested input the deployed plan does not hold (a stage's variables in a saved plan) cannot be compared.
+  const reasons = [...new Set([...kind.replaceOn, ...requested.filter((field) => holds(old, field))])]
     .filter((field) => !ignored.has(field) && normalise(field, old.inputs[field]) !== normalise(field, next.inputs[field]))
     .map((field) => {
       const [from, to] = [shown(old.inputs[field]), shown(next.inputs[field])];
@@ -538,6 +569,9 @@ function replaceReasons(kind: Pick<TransitionNamedType, "type" | "replaceOn" | "
   const own = kind.replaceWhen?.(old, next);
   return own ? [...reasons, own] : reasons;
 }
+
+/** Whether a resource holding `holderKey` holds the name `key` of `kind` asks for: the same key, or one `alsoHeldBy` names. */
+const heldBy = (kind: TransitionNamedType, key: string, holderKey: string) => key === holderKey || kind.alsoHeldBy?.(key, holderKey) === true;
 
 /** The names (keys) a resource holds as `kind`: none, one, or several. */
 function keysOf(kind: TransitionNamedType, r: RecordedResource, graph: Graph, context: TransitionContext): string[] {
@@ -580,6 +614,8 @@ function nameCollisions(before: Graph, after: Graph, context: TransitionContext,
         for (const key of keysOf(holderKind, r, before, context)) holders.set(key, [...(holders.get(key) ?? []), { holder: r, holderKind }]);
       }
     }
+    /** The holders of `key`: of the key itself, and of the keys that hold its name too (`alsoHeldBy`). */
+    const holdersOf = (key: string) => [...holders].filter(([holderKey]) => heldBy(kind, key, holderKey)).flatMap(([, entries]) => entries);
     for (const resource of ofType(after, kind.type)) {
       const old = beforeByUrn.get(resource.urn);
       const oldKeys = old ? keysOf(kind, old, before, context) : [];
@@ -587,9 +623,11 @@ function nameCollisions(before: Graph, after: Graph, context: TransitionContext,
         const action = actionOf(kind, old, resource, oldKeys.includes(key));
         if (!action) continue;
 
-        for (const { holder, holderKind } of holders.get(key) ?? []) {
+        for (const { holder, holderKind } of holdersOf(key)) {
           // One URN is one type, so a resource's own deployed copy is always of its own kind.
           const self = holder.urn === resource.urn;
+          // Moved in place from one of the name's keys to another (a domain's endpoint type updated): it is still one domain.
+          if (self && action === "move") continue;
           const holderAfter = self ? undefined : afterByUrn.get(holder.urn);
           let holds: string;
           if (self) {
@@ -608,7 +646,7 @@ function nameCollisions(before: Graph, after: Graph, context: TransitionContext,
                 : `${at(holder)} of the deployed plan holds the name and is removed from the program, which Pulumi deletes only at the end of the update, after every create`;
           } else {
             // Both hold the name in the new plan: a duplicate within one plan, not a transition.
-            if (keysOf(holderKind, holderAfter, after, context).includes(key)) continue;
+            if (keysOf(holderKind, holderAfter, after, context).some((holderKey) => heldBy(kind, key, holderKey))) continue;
             const holderAction = actionOf(holderKind, holder, holderAfter, false);
             if (!holderAction) continue;
             const releasedFirst = (holderAction === "move" || holderAction === "replace-delete-first") && !holder.retainOnDelete && dependencyClosure(after, resource).has(holder.urn);
@@ -790,7 +828,7 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     replaceWhenSet: ["hashKey", "restoreSourceName", "restoreSourceTableArn"],
     sets: { localSecondaryIndexes: (index) => String(index?.name) },
     autonameField: "name",
-    alsoKept: ["deletionProtectionEnabled", "replicas", "streamEnabled"],
+    alsoKept: ["deletionProtectionEnabled", "replicas", "streamEnabled", "billingMode", "ttl", "globalSecondaryIndexes"],
     // resourceTableDelete deletes the replicas first, each as protected as the table may be. The refusal:
     // https://repost.aws/knowledge-center/dynamodb-accidental-delete-protection.
     deleteRefused: (r) => (hasInputs(r) ? r.inputs.deletionProtectionEnabled === true || replicasOf(r).some((replica) => replica.deletionProtectionEnabled === true) : undefined),
@@ -857,9 +895,7 @@ function canonical(kind: TransitionStatefulType, field: string, value: unknown):
   if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) return "null";
   const key = kind.sets[field];
   const ordered = key && Array.isArray(value) ? [...value].sort((a, b) => key(a).localeCompare(key(b))) : value;
-  const sortKeys = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sortKeys) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sortKeys(x)])) : v;
-  return JSON.stringify(sortKeys(ordered));
+  return canonicalJson(ordered);
 }
 
 /** A value as findings print it: a list by its elements' names, none for unset. */
@@ -1104,6 +1140,310 @@ function replicaFindings(deployed: Graph, after: Graph, context: TransitionConte
   return findings;
 }
 
+/**
+ * A property path of `ignoreChanges` (or `replaceOnChanges`) as the engine parses it (pulumi
+ * sdk/go/common/resource/properties_path.go `ParsePropertyPath`): names (`a.b`, `["a.b"]`), array indexes (`[0]`) and
+ * the wildcard `[*]` (or `*`), which matches every element or key at its level. Undefined for a path it refuses.
+ */
+type PropertyPath = Array<string | number>;
+function parsePropertyPath(path: string): PropertyPath | undefined {
+  const elements: PropertyPath = [];
+  let rest = path;
+  while (rest.length > 0) {
+    if (rest[0] === ".") {
+      rest = rest.slice(1);
+    } else if (rest[0] === "[") {
+      const quoted = /^\["((?:\\"|[^"])*)"\]/.exec(rest);
+      if (quoted) {
+        elements.push(quoted[1].replace(/\\"/g, '"'));
+        rest = rest.slice(quoted[0].length);
+        continue;
+      }
+      const close = rest.indexOf("]");
+      if (close < 0) return undefined;
+      const segment = rest.slice(1, close);
+      if (segment === "*") elements.push("*");
+      else if (/^[0-9]+$/.test(segment)) elements.push(Number(segment));
+      else return undefined;
+      rest = rest.slice(close + 1);
+    } else {
+      const end = rest.search(/[.[]/);
+      elements.push(end < 0 ? rest : rest.slice(0, end));
+      rest = end < 0 ? "" : rest.slice(end);
+    }
+  }
+  return elements;
+}
+
+/** Whether `ignored` (an ignoreChanges path) holds `path`, as the engine's `PropertyPath.Contains`: a prefix, `*` matching any element or key. */
+function pathContains(ignored: PropertyPath, path: PropertyPath): boolean {
+  return ignored.length <= path.length && ignored.every((element, i) => element === "*" || element === path[i]);
+}
+
+/** The ignoreChanges entries of `r` that hold `path`. */
+const ignoredBy = (r: RecordedResource, path: PropertyPath): string[] =>
+  (r.ignoreChanges ?? []).filter((entry) => {
+    const parsed = parsePropertyPath(entry);
+    return parsed !== undefined && pathContains(parsed, path);
+  });
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+/** An input the engine holds: an unset one (undefined, or null) is absent. */
+const present = (v: unknown) => v !== undefined && v !== null;
+
+/** Where the engine's reset of one ignoreChanges path fails: the path up to there, and the deployed and new values there. */
+interface ResetFailure {
+  at: string;
+  deployed: unknown;
+  next: unknown;
+}
+
+/**
+ * The engine's reset of one ignoreChanges path (pulumi sdk/go/common/resource/properties_path.go `reset`, which
+ * `processIgnoreChanges` in pkg/resource/deploy/step_generator.go calls for each path): it copies the deployed value
+ * into the new inputs along the path, and fails where the two cannot be walked together, above all at an array that has
+ * another length ("If arrays are of different length then this is a path failure because we can't continue the search
+ * of this path down each PropertyValue"). Undefined when it succeeds.
+ */
+function resetFailure(path: PropertyPath, deployed: unknown, next: unknown, at = ""): ResetFailure | undefined {
+  const fail = (): ResetFailure => ({ at: at || "(the inputs)", deployed, next });
+  const [key, ...rest] = path;
+  const step = (k: string | number) => (typeof k === "number" ? `${at}[${k}]` : at ? `${at}.${k}` : k);
+  if (typeof key === "number") {
+    const [oldArray, newArray] = [Array.isArray(deployed), Array.isArray(next)];
+    if (rest.length === 0) {
+      if (!oldArray && !newArray) return undefined;
+      if (!oldArray || !newArray) return fail();
+      const [a, b] = [deployed as unknown[], next as unknown[]];
+      if (key >= a.length && key >= b.length) return undefined;
+      return key >= a.length || key >= b.length ? fail() : undefined;
+    }
+    if (!oldArray || !newArray) return !oldArray && !newArray ? undefined : fail();
+    const [a, b] = [deployed as unknown[], next as unknown[]];
+    if (key >= a.length || key >= b.length) return fail();
+    return resetFailure(rest, a[key], b[key], step(key));
+  }
+  if (key === "*") {
+    if (rest.length === 0) {
+      if (isObject(next)) return undefined;
+      if (Array.isArray(next)) return Array.isArray(deployed) && deployed.length !== next.length ? fail() : undefined;
+      return fail();
+    }
+    if (isObject(deployed) && isObject(next)) {
+      for (const k of Object.keys(deployed).filter((k) => present(deployed[k]))) {
+        if (!present(next[k])) return fail();
+        const failure = resetFailure(rest, deployed[k], next[k], step(k));
+        if (failure) return failure;
+      }
+      return undefined;
+    }
+    if (Array.isArray(deployed) && Array.isArray(next)) {
+      if (deployed.length !== next.length) return fail();
+      for (let i = 0; i < deployed.length; i++) {
+        const failure = resetFailure(rest, deployed[i], next[i], step(i));
+        if (failure) return failure;
+      }
+      return undefined;
+    }
+    return fail();
+  }
+  if (rest.length === 0) return isObject(deployed) && present(deployed[key]) && !isObject(next) ? fail() : undefined;
+  if (!isObject(deployed) || !isObject(next)) return !isObject(deployed) && !isObject(next) ? undefined : fail();
+  const [hasOld, hasNew] = [present(deployed[key]), present(next[key])];
+  if (hasOld && !hasNew) return { at: step(key), deployed: deployed[key], next: undefined };
+  if (!hasOld && !hasNew) return undefined;
+  return resetFailure(rest, deployed[key], next[key], step(key));
+}
+
+/** A value's shape as TransitionIgnoredArrayResized says it: "has 2 elements", "is unset". */
+function shapeOf(value: unknown): string {
+  if (Array.isArray(value)) return `has ${value.length} ${value.length === 1 ? "element" : "elements"}`;
+  if (!present(value)) return "is unset";
+  return isObject(value) ? "is an object" : "is a single value";
+}
+
+/**
+ * The inputs a saved plan holds of `r` whole or by one field (`a`, `a.b`), or undefined when it holds all of them (a
+ * recording, or a type saved whole). Not the shapes kept along ignoreChanges paths, which hold no values to compare.
+ */
+function heldInputs(r: RecordedResource): string[] | undefined {
+  const saved = (r as SavedResource).savedInputs;
+  return saved === undefined || saved.includes("*") ? undefined : saved.filter((spec) => !spec.includes("["));
+}
+
+/** Input `spec` of `r`: `a`, or field b of object input a for `a.b`. */
+const inputAt = (r: RecordedResource, spec: string): unknown => spec.split(".").reduce<any>((value, part) => value?.[part], r.inputs);
+
+/** Whether the deployed plan holds input `spec` of `r` (set or unset): a recording holds all; a saved plan those it lists (`SavedResource.savedInputs`). */
+function holds(r: RecordedResource, spec: string): boolean {
+  const saved = (r as SavedResource).savedInputs;
+  return saved === undefined || saved.includes("*") || saved.includes(spec);
+}
+
+const IGNORE_RESET_SOURCE = "pulumi sdk/go/common/resource/properties_path.go reset";
+const CAPACITY_DOC = "docs/components/data-tier.md#capacity-of-a-provisioned-table-with-global-indexes";
+
+/**
+ * A resource of both plans whose `ignoreChanges` holds a path through an array (`globalSecondaryIndexes[*].readCapacity`,
+ * `ingress[*].cidrBlocks`, `items[0].x`) that the engine cannot reset, because the array has another length in the
+ * new inputs than in the deployed ones (or is set on one side only). Of any type; a deployed resource whose saved plan
+ * does not hold the path's input is not judged.
+ */
+function ignoredArrayFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  const findings: TransitionFinding[] = [];
+  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  for (const next of after) {
+    const old = deployedByUrn.get(next.urn);
+    if (!old || !hasInputs(old) || !next.ignoreChanges?.length) continue;
+    /** The failing paths by where they fail (one array), in order. */
+    const failures = new Map<string, { paths: string[]; failure: ResetFailure }>();
+    for (const entry of next.ignoreChanges) {
+      const path = parsePropertyPath(entry);
+      if (!path || !path.some((element) => element === "*" || typeof element === "number")) continue;
+      if (!holds(old, String(path[0])) && !holds(old, entry)) continue;
+      const failure = resetFailure(path, old.inputs, next.inputs);
+      if (!failure || !(Array.isArray(failure.deployed) || Array.isArray(failure.next))) continue;
+      const where = `${failure.at} ${JSON.stringify([shapeOf(failure.deployed), shapeOf(failure.next)])}`;
+      failures.set(where, { paths: [...(failures.get(where)?.paths ?? []), entry], failure });
+    }
+    if (failures.size === 0) continue;
+    const what = [...failures.values()]
+      .map(({ failure: { at, deployed: was, next: is } }) =>
+        Array.isArray(was) && Array.isArray(is)
+          ? `${at} has ${was.length} ${was.length === 1 ? "element" : "elements"} in the deployed inputs and ${is.length} in the new ones`
+          : `${at} ${shapeOf(was)} in the deployed inputs and ${shapeOf(is)} in the new ones`,
+      )
+      .join("; ");
+    const paths = [...failures.values()].flatMap((f) => f.paths);
+    const table = next.type === TABLE;
+    // pulumi/pulumi#20278 ("Don't error for missing old paths in ignoreChanges") takes the new inputs where nothing is deployed, as a create does.
+    const nothingDeployed = [...failures.values()].every(({ failure }) => !present(failure.deployed));
+    const versions = nothingDeployed
+      ? `Pulumi CLIs without pulumi/pulumi#20278 stop the update ("cannot ignore changes to the following properties because one or more elements of the path are missing"); with it, the engine prints a diagnostic and takes the new inputs, which is right here, since nothing deployed is kept there`
+      : `Pulumi CLIs without pulumi/pulumi#20278 stop the update ("cannot ignore changes to the following properties because one or more elements of the path are missing"); with it, until pulumi/pulumi#20465 (released in v3.194.0, pulumi/docs#15919), the engine prints a diagnostic and sends the new inputs there, undoing every value the path kept${table ? " (each index's capacity goes back to the program's, capacity.<side>.min for a DataTier table, undoing autoscaling until it scales out again)" : ""}; from then it keeps the deployed values by position, so an element removed before the last hands its deployed values to the one after it`;
+    findings.push(
+      finding(
+        "TransitionIgnoredArrayResized",
+        next,
+        `ignores ${paths.join(", ")} (ignoreChanges), but ${what}. The engine resets each ignored property to its deployed value, element by element, and cannot follow an array that grows or shrinks (${IGNORE_RESET_SOURCE}: "If arrays are of different length then this is a path failure"). ${versions}. This repository pins no Pulumi CLI version`,
+        table
+          ? `1. pulumi refresh. 2. Raise capacity.<side>.min to at least the current capacity of the table and its indexes (aws dynamodb describe-table). 3. Make the index change and add, to the DataTier's options, transformations: [(r) => (r.type === "${TABLE}" && r.name === "${next.name}" ? { props: r.props, opts: { ...r.opts, ignoreChanges: [] } } : undefined)]; pulumi up. 4. Remove the transformation and restore min; pulumi up (${CAPACITY_DOC})`
+          : `change the array in an update of its own that does not ignore it (a transformation that sets ignoreChanges: [] on ${next.name}, removed again in the next update), after pulumi refresh so the program's values are the live ones; or keep its length`,
+        stack,
+      ),
+    );
+  }
+  return findings;
+}
+
+const TTL_DOC = "docs/components/data-tier.md#turning-ttl-off-moving-it";
+const REKEY_DOC = "docs/components/data-tier.md#re-keying-a-global-table";
+const ttlOf = (r: RecordedResource) => (isObject(r.inputs.ttl) ? { enabled: r.inputs.ttl.enabled === true, attribute: text(r.inputs.ttl.attributeName) } : undefined);
+/** A replica's customer managed key; unset is the AWS managed key (the provider's read clears that one: table.go clearReplicaDefaultKeys). */
+const replicaKey = (replica: Record<string, any>) => text(replica.kmsKeyArn);
+
+/**
+ * DynamoDB tables updated in place (a replaced one is TransitionStatefulReplaced's) with a change the provider cannot
+ * make in one update: TTL moved to another attribute while it is on (TransitionTtlAttributeMoved), on-demand switched to
+ * provisioned while the indexes' capacities are ignored (TransitionBillingToProvisioned), a replica's KMS key changed
+ * (TransitionReplicaRekeyed). Each input is judged only when the deployed plan holds it.
+ */
+function tableUpdateFindings(deployed: Graph, after: Graph, context: TransitionContext, stack: string | undefined): TransitionFinding[] {
+  const findings: TransitionFinding[] = [];
+  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const kind = statefulKind.get(TABLE)!;
+  for (const table of ofType(after, TABLE)) {
+    const old = deployedByUrn.get(table.urn);
+    if (!old || !hasInputs(old) || statefulChanges(kind, old, deployed, table, after, context).length > 0) continue;
+    const label = `DynamoDB table ${table.name}`;
+
+    // table.go resourceTableUpdate: `if d.HasChange("ttl")`, updateTimeToLive sends one UpdateTimeToLive with the new
+    // attribute_name and enabled. A missing ttl block is no change (DiffSuppressFunc SuppressMissingOptionalConfigurationBlock).
+    const [was, is] = [ttlOf(old), ttlOf(table)];
+    if (holds(old, "ttl") && was?.enabled && was.attribute && is?.attribute && is.attribute !== was.attribute && ignoredBy(table, ["ttl", "attributeName"]).length === 0) {
+      findings.push(
+        finding(
+          "TransitionTtlAttributeMoved",
+          table,
+          is.enabled
+            ? // "AWS allows TTL on only one attribute and rejects enabling it on a new attribute while TTL is still active on
+              // the old one (`TimeToLive is active on a different AttributeName`)", go-to-k/cdkd#932, which also leaves
+              // enabling after a disable (even on a new attribute) alone; the one-hour rule is API_UpdateTimeToLive's.
+              `moves the TTL of ${label} from attribute ${was.attribute}, on which the deployed plan has it enabled, to ${is.attribute} in one update. The provider sends one UpdateTimeToLive { AttributeName: "${is.attribute}", Enabled: true } (terraform-provider-aws dynamodb/table.go updateTimeToLive), and DynamoDB keeps TTL on one attribute and refuses to enable it on another while it is on ("TimeToLive is active on a different AttributeName", go-to-k/cdkd#932); turning it off first cannot be done in the same update either: "It can take up to one hour for the change to fully process. Any additional UpdateTimeToLive calls for the same table during this one hour duration result in a ValidationException" (UpdateTimeToLive). The update stops at the table`
+            : `turns the TTL of ${label} off naming attribute ${is.attribute}, while the deployed plan has it enabled on ${was.attribute}: the provider sends UpdateTimeToLive { AttributeName: "${is.attribute}", Enabled: false } (terraform-provider-aws dynamodb/table.go updateTimeToLive). DynamoDB turns TTL off by the attribute it is on; that it refuses another attribute, as it refuses enabling one ("TimeToLive is active on a different AttributeName", go-to-k/cdkd#932), is inferred, not confirmed. If it does, the update stops at the table; if not, TTL stays on ${was.attribute}`,
+          `1. ttlEnabled: false with ttlAttribute still "${was.attribute}"; pulumi up. 2. Wait at least one hour (any TTL change to the table meanwhile fails the same way). 3. ttlAttribute: "${is.attribute}" without ttlEnabled: false; pulumi up. For an aws.dynamodb.Table: ttl: { enabled: false, attributeName: "${was.attribute}" }, then ttl: { enabled: true, attributeName: "${is.attribute}" }. Items expire by the new attribute only once they carry it: write both attributes from before step 1 (${TTL_DOC})`,
+          stack,
+        ),
+      );
+    }
+
+    // Pulumi resets each ignored capacity to the deployed value and deletes one the deployed (on-demand) inputs lack
+    // ("If the path doesn't exist in old then we want to delete it from new", properties_path.go reset). The provider
+    // fills the table's own missing capacity on this switch (expandProvisionedThroughputField: "Switching from billing
+    // mode … without value for %[1]s. Assuming changes are being ignored."), not the indexes': resourceTableUpdate
+    // "Must update all indexes when switching BillingMode from PAY_PER_REQUEST to PROVISIONED", and updateDiffGSI
+    // checks each index with validateGSIProvisionedThroughput. UpdateTable, BillingMode: "When switching from
+    // pay-per-request to provisioned capacity, initial provisioned capacity values must be set".
+    const newBilling = text(table.inputs.billingMode) ?? "PROVISIONED";
+    if (holds(old, "billingMode") && holds(old, "globalSecondaryIndexes") && old.inputs.billingMode === "PAY_PER_REQUEST" && newBilling === "PROVISIONED") {
+      const [oldIndexes, newIndexes] = [asArray(old.inputs.globalSecondaryIndexes), asArray(table.inputs.globalSecondaryIndexes)];
+      const ignoring = new Set<string>();
+      const dropped = new Set<string>();
+      for (let i = 0; i < Math.min(oldIndexes.length, newIndexes.length); i++) {
+        for (const side of ["readCapacity", "writeCapacity"]) {
+          const by = ignoredBy(table, ["globalSecondaryIndexes", i, side]);
+          if (by.length === 0 || present(oldIndexes[i]?.[side]) || !present(newIndexes[i]?.[side])) continue;
+          by.forEach((entry) => ignoring.add(entry));
+          dropped.add(String(newIndexes[i]?.name ?? `#${i}`));
+        }
+      }
+      if (dropped.size > 0) {
+        const names = [...dropped];
+        findings.push(
+          finding(
+            "TransitionBillingToProvisioned",
+            table,
+            `switches ${label} from PAY_PER_REQUEST to PROVISIONED billing while its ignoreChanges holds ${[...ignoring].join(", ")}, which the deployed (on-demand) inputs lack for ${names.length === 1 ? "index" : "indexes"} ${names.join(", ")}. The engine resets an ignored property to its deployed value and deletes one the deployed inputs lack ("If the path doesn't exist in old then we want to delete it from new", ${IGNORE_RESET_SOURCE}), so the update carries no capacity for ${names.length === 1 ? "that index" : "those indexes"}; the provider fills only the table's own ("Assuming changes are being ignored", table.go expandProvisionedThroughputField). But the switching call needs them: "When switching from pay-per-request to provisioned capacity, initial provisioned capacity values must be set" (UpdateTable, BillingMode), and the provider sends the indexes' capacities in it ("Must update all indexes when switching BillingMode from PAY_PER_REQUEST to PROVISIONED", table.go resourceTableUpdate), checking each (validateGSIProvisionedThroughput: "read and write capacity should be set when billing mode is PROVISIONED"). Whether the provider's check or DynamoDB answers first is not confirmed; either way the update stops at the table`,
+            `1. pulumi refresh. 2. Make the change (billing: "provisioned" with capacity) and add, to the DataTier's options, transformations: [(r) => (r.type === "${TABLE}" && r.name === "${table.name}" ? { props: r.props, opts: { ...r.opts, ignoreChanges: [] } } : undefined)]; pulumi up: the table and each index are set to capacity.<side>.min. 3. Remove the transformation; pulumi up: autoscaling owns the capacities again (${CAPACITY_DOC})`,
+            stack,
+          ),
+        );
+      }
+    }
+
+    // table.go updateReplica, for a replica of the same region_name in the old and new sets: `// like "ForceNew" for the
+    // replica - KMS change` → toRemove and toAdd, then deleteReplicas (a ReplicaUpdates Delete) and createReplicas.
+    if (holds(old, "replicas")) {
+      const newReplicas = replicasOf(table);
+      const rekeyed = replicasOf(old).flatMap((replica) => {
+        const index = newReplicas.findIndex((r) => r.regionName === replica.regionName);
+        if (index < 0 || replicaKey(replica) === replicaKey(newReplicas[index]) || ignoredBy(table, ["replicas", index, "kmsKeyArn"]).length > 0) return [];
+        return [{ region: String(replica.regionName), from: replicaKey(replica), to: replicaKey(newReplicas[index]), protectedReplica: replica.deletionProtectionEnabled === true }];
+      });
+      if (rekeyed.length > 0) {
+        const regions = rekeyed.map((r) => r.region);
+        const one = rekeyed.length === 1;
+        const keys = rekeyed.map((r) => `${r.region} (${r.from ?? "the AWS managed key"} → ${r.to ?? "the AWS managed key"})`).join(", ");
+        const protectedRegions = rekeyed.filter((r) => r.protectedReplica).map((r) => r.region);
+        const outcome =
+          protectedRegions.length > 0
+            ? `${protectedRegions.join(", ")} ${protectedRegions.length === 1 ? "has" : "have"} deletion protection (replicas[].deletionProtectionEnabled), and the provider never turns it off before that delete; that DynamoDB then refuses it is inferred, not confirmed (as for TransitionProtectedReplicaRemoved). If it refuses, the update stops after the table itself was re-keyed`
+            : `${regions.join(", ")} ${one ? "has" : "have"} no table until the new replica has copied the whole table: requests served there fail meanwhile`;
+        findings.push(
+          finding(
+            "TransitionReplicaRekeyed",
+            table,
+            `changes the KMS key of the ${one ? "replica" : "replicas"} of ${label} in ${keys}. The provider cannot re-key a replica in place: terraform-provider-aws dynamodb/table.go updateReplica treats it, as its comment says, like "ForceNew" for the replica - KMS change: it deletes the replica (ReplicaUpdates Delete), then creates it again with the new key. ${outcome}`,
+            `1. Take ${regions.join(", ")} out of service (in the reference app, out of regions: docs/multi-region.md). 2. With deletionProtection: true, set it to false; pulumi up. 3. Remove the replicas (replicaRegions: [] and replicaKmsKeyArns removed), with the stream kept on (stream: "NEW_AND_OLD_IMAGES"); pulumi up. 4. Set or change kmsKeyArn; pulumi up. 5. Add the replicas back with replicaKmsKeyArns and restore deletionProtection; pulumi up, and put the ${one ? "region" : "regions"} back in service once each replica is ACTIVE (${REKEY_DOC}: re-key with no replicas)`,
+            stack,
+          ),
+        );
+      }
+    }
+  }
+  return findings;
+}
+
 /** Options of `checkPlanTransition`. */
 export interface TransitionOptions {
   /**
@@ -1157,6 +1497,8 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...vaultLockFindings(deployed, after, context.stack),
     ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`)),
     ...replicaFindings(deployed, after, scope, context.stack),
+    ...tableUpdateFindings(deployed, after, scope, context.stack),
+    ...ignoredArrayFindings(deployed, after, context.stack),
     ...deploymentFindings(deployed, after, context.stack),
   ];
   const all = [...found, ...retainedTooLateFindings(deployed, after, scope, context.stack, new Set(found.map((f) => f.resource)))];
@@ -1362,7 +1704,17 @@ export interface SavedPlan {
   format: "serverless-fullstack/plan@1";
   stack: string;
   region: string;
-  resources: RecordedResource[];
+  resources: SavedResource[];
+}
+
+/** A resource of a saved plan: a recorded resource with the inputs the file keeps of it. */
+export interface SavedResource extends RecordedResource {
+  /**
+   * The inputs this plan holds of the resource, set or unset (`TransitionNamedType.savedInputs` notation: `a.b` for one
+   * field of object input a; an ignoreChanges path such as `ingress[*].cidrBlocks` for the shape the engine's reset reads
+   * along it; `*` for all). An input not listed is unknown, not unset: the checks that read it pass the resource over.
+   */
+  savedInputs?: string[];
 }
 
 /**
@@ -1391,22 +1743,57 @@ export function toSavedPlan(graph: Graph, context: Pick<DeployRuleContext, "stac
     }
     return picked;
   };
-  const resources = graph.map((r): RecordedResource => {
+  const resources = graph.map((r): SavedResource => {
     const kind = named.get(r.type);
     const stateful = statefulKind.get(r.type);
     const fields = [...new Set([...(kind?.savedInputs ?? []), ...(stateful ? statefulFields(stateful) : []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.replaceOn : [])])];
     const hashed = [...(kind?.hashedInputs ?? []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.hashedInputs : [])];
-    const inputs =
-      (kind && !kind.savedInputs) || TRANSITION_INPUT_TYPES.includes(r.type)
-        ? r.inputs
-        : fields.length > 0
-          ? pick(r, fields, hashed)
-          : r.type.startsWith("pulumi:providers:") && typeof r.inputs.region === "string"
-            ? { region: r.inputs.region }
-            : {};
-    return { ...r, inputs: JSON.parse(JSON.stringify(inputs)), state: {} };
+    if (savesAllInputs(r.type)) return { ...r, inputs: JSON.parse(JSON.stringify(r.inputs)), state: {}, savedInputs: ["*"] };
+    const provider = r.type.startsWith("pulumi:providers:");
+    const kept = fields.length > 0 ? [...fields] : provider ? ["region"] : [];
+    const inputs: Record<string, unknown> = fields.length > 0 ? pick(r, fields, hashed) : provider && typeof r.inputs.region === "string" ? { region: r.inputs.region } : {};
+    // The shape an ignoreChanges path through an array reads (TransitionIgnoredArrayResized), where the input is not kept whole.
+    for (const entry of r.ignoreChanges ?? []) {
+      const path = parsePropertyPath(entry);
+      if (!path || typeof path[0] !== "string" || kept.includes(path[0]) || !path.some((element) => element === "*" || typeof element === "number")) continue;
+      inputs[path[0]] = mergeShapes(inputs[path[0]], (shapeAlong(r.inputs, path) as Record<string, unknown> | undefined)?.[path[0]]);
+      kept.push(entry);
+    }
+    return { ...r, inputs: JSON.parse(JSON.stringify(inputs)), state: {}, savedInputs: kept };
   });
   return { format: "serverless-fullstack/plan@1", stack: context.stack, region: context.region, resources };
+}
+
+/** Types a saved plan keeps every input of: named types whose inputs hold nothing secret or personal, and TRANSITION_INPUT_TYPES. */
+function savesAllInputs(type: string): boolean {
+  const kind = TRANSITION_NAMED_TYPES.find((k) => k.type === type);
+  return (kind !== undefined && !kind.savedInputs) || TRANSITION_INPUT_TYPES.includes(type);
+}
+
+/**
+ * The shape of `value` along `path` (an ignoreChanges path through arrays): the arrays and objects on the path with the
+ * elements and keys it reaches, and each value it ends at as a digest (savedDigest; a number or boolean as it is): what
+ * the engine's reset reads of the deployed inputs, without values that can be secret.
+ */
+function shapeAlong(value: unknown, path: PropertyPath): unknown {
+  if (!present(value)) return undefined;
+  if (path.length === 0) return typeof value === "number" || typeof value === "boolean" ? value : savedDigest(value);
+  const [key, ...rest] = path;
+  if (Array.isArray(value)) {
+    if (key === "*") return value.map((element) => shapeAlong(element, rest) ?? null);
+    if (typeof key === "number") return value.map((element, i) => (i === key ? (shapeAlong(element, rest) ?? null) : null));
+  } else if (isObject(value)) {
+    if (key === "*") return Object.fromEntries(Object.entries(value).filter(([, v]) => present(v)).map(([k, v]) => [k, shapeAlong(v, rest)]));
+    if (typeof key === "string") return present(value[key]) ? { [key]: shapeAlong(value[key], rest) } : {};
+  }
+  return savedDigest(value);
+}
+
+/** Two shapes of one value (shapeAlong along two paths) as one. */
+function mergeShapes(a: unknown, b: unknown): unknown {
+  if (Array.isArray(a) && Array.isArray(b)) return a.map((element, i) => mergeShapes(element, b[i]));
+  if (isObject(a) && isObject(b)) return Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((k) => [k, mergeShapes(a[k], b[k])]));
+  return present(a) ? a : b;
 }
 
 /** Reads a saved plan (JSON text), or throws saying what is wrong with it. */
@@ -1420,5 +1807,20 @@ export function readSavedPlan(json: string, origin = "the saved plan"): SavedPla
   if (parsed?.format !== "serverless-fullstack/plan@1" || !Array.isArray(parsed.resources) || typeof parsed.stack !== "string") {
     throw new Error(`${origin} is not a saved plan (format "serverless-fullstack/plan@1" with stack and resources): write it with npm run plan -- --stack <stack> --save <file>`);
   }
-  return parsed as SavedPlan;
+  const plan = parsed as SavedPlan;
+  return { ...plan, resources: plan.resources.map((r) => (r.savedInputs ? r : { ...r, savedInputs: savedBefore(r) })) };
+}
+
+/**
+ * What a plan saved before resources listed their saved inputs holds of `r`: all inputs of the types saved whole, else
+ * the inputs it has (one field of an object input for a type that keeps only that, `canarySettings.deploymentId`).
+ * Another input was not kept, so it is unknown.
+ */
+function savedBefore(r: RecordedResource): string[] {
+  if (savesAllInputs(r.type)) return ["*"];
+  const partial = TRANSITION_NAMED_TYPES.find((kind) => kind.type === r.type)?.savedInputs?.filter((spec) => spec.includes(".")) ?? [];
+  return Object.keys(r.inputs).flatMap((field) => {
+    const parts = partial.filter((spec) => spec.startsWith(`${field}.`));
+    return parts.length > 0 ? parts : [field];
+  });
 }

@@ -98,9 +98,11 @@ describe("checkPlanTransition: a name taken by a new resource while the removed 
     expect(rules([subscription("ops-alarms-email-aaaa", "a@x.io"), subscription("ops-alarms-email-bbbb", "b@x.io")], [subscription("ops-alarms-email-bbbb", "b@x.io")])).toEqual([]);
   });
 
-  it("passes a subscription of the same address to another topic or by another protocol, and one whose old copy is retained", () => {
+  it("finds a subscription of the same address, topic and protocol under a new name, and passes one to another topic, by another protocol, or whose old copy is retained", () => {
     const other = (logical: string, inputs: Record<string, any>) => handBuilt(SUBSCRIPTION, logical, { topic: TOPIC_ARN, protocol: "email", endpoint: "a@x.io", ...inputs });
     const before = [subscription("ops-alarms-email-0", "a@x.io")];
+    // The baseline each case below changes one input of: Subscribe hands "new" the deployed subscription, which the removed one's delete ends.
+    expect(rules(before, [other("new", {})])).toEqual([["TransitionNameOverwritten", `${SUBSCRIPTION} new`]]);
     expect(rules(before, [other("new", { topic: "arn:aws:sns:us-west-2:123456789012:ops-alarms-7654321" })])).toEqual([]);
     expect(rules(before, [other("new", { protocol: "email-json" })])).toEqual([]);
     expect(rules([{ ...before[0], retainOnDelete: true }], [other("new", {})])).toEqual([]);
@@ -225,6 +227,20 @@ describe("checkPlanTransition: edge-optimized REST custom domains, one name ever
     const regional = (logical: string, region: string) => handBuilt(REST_DOMAIN, logical, { domainName: "api.example.com", regionalCertificateArn: "arn:aws:acm:x", endpointConfiguration: { types: "REGIONAL" }, region });
     expect(rules([regional("old", "us-east-1")], [regional("new", "us-west-2")])).toEqual([]);
   });
+
+  it("finds an edge domain created while a regional one of its name (in any region) is removed, and the reverse", () => {
+    const regional = (logical: string, region: string, domainName = "api.example.com") =>
+      handBuilt(REST_DOMAIN, logical, { domainName, regionalCertificateArn: `arn:aws:acm:${region}:123456789012:certificate/r`, endpointConfiguration: { types: "REGIONAL" }, region });
+    const v2 = (logical: string, region: string) => handBuilt(V2_DOMAIN, logical, { domainName: "API.example.com", domainNameConfiguration: { certificateArn: "arn:aws:acm:x", endpointType: "REGIONAL", securityPolicy: "TLS_1_2" }, region });
+    expect(rules([regional("old", "us-east-1")], [edge("new", { endpointConfiguration: { types: "EDGE" } })])).toEqual([["TransitionNameTaken", `${REST_DOMAIN} new`]]);
+    expect(rules([regional("old", "us-west-2")], [edge("new", {})])).toEqual([["TransitionNameTaken", `${REST_DOMAIN} new`]]);
+    expect(rules([v2("old", "eu-west-1")], [edge("new", {})])).toEqual([["TransitionNameTaken", `${REST_DOMAIN} new`]]);
+    expect(rules([edge("old", {})], [regional("new", "us-west-2")])).toEqual([["TransitionNameTaken", `${REST_DOMAIN} new`]]);
+    expect(rules([edge("old", {})], [v2("new", "us-west-2")])).toEqual([["TransitionNameTaken", `${V2_DOMAIN} new`]]);
+    // Another name, and one domain moved between the endpoint types in place (UpdateDomainName), take nothing.
+    expect(rules([regional("old", "us-east-1", "other.example.com")], [edge("new", {})])).toEqual([]);
+    expect(rules([regional("api-domain", "us-east-1")], [edge("api-domain", { endpointConfiguration: { types: "EDGE" } })])).toEqual([]);
+  });
 });
 
 describe("checkPlanTransition: a replacement that keeps its required name", () => {
@@ -237,6 +253,32 @@ describe("checkPlanTransition: a replacement that keeps its required name", () =
     expect(findings[0].fix).toMatch(/^set deleteBeforeReplace: true on site-a-0/);
     // deleteBeforeReplace on the new registration fixes it.
     expect(rules(before, [{ ...after[0], deleteBeforeReplace: true }])).toEqual([]);
+  });
+
+  it("compares replaceOnChanges against a saved plan only on the inputs it holds, digests as digests", () => {
+    const STAGE_TYPE = "aws:apigateway/stage:Stage";
+    const context = { stack: "prod", region: "us-east-1" };
+    const saved = (graph: RecordedResource[]) => readSavedPlan(JSON.stringify(toSavedPlan(graph, context))).resources;
+    const stage = (deployment: string, token: string, replaceOnChanges: string[]) =>
+      handBuilt(
+        STAGE_TYPE,
+        "api-stage-prod",
+        { restApi: "rest-1", stageName: "prod", deployment, variables: { token }, canarySettings: { percentTraffic: 10, deploymentId: deployment, stageVariableOverrides: { token } } },
+        { replaceOnChanges },
+      );
+    const replaced = [["TransitionNameTaken", `${STAGE_TYPE} api-stage-prod`]];
+    // "*": a held input that changes replaces the stage create-first under its name; the saved plan holds no variables.
+    expect(rules(saved([stage("dep-1", "a", ["*"])]), [stage("dep-2", "a", ["*"])])).toEqual(replaced);
+    expect(rules(saved([stage("dep-1", "a", ["*"])]), [stage("dep-1", "a", ["*"])])).toEqual([]);
+    expect(rules(saved([stage("dep-1", "a", ["*"])]), [stage("dep-1", "b", ["*"])])).toEqual([]);
+    // A recording holds them all.
+    expect(rules([stage("dep-1", "a", ["*"])], [stage("dep-1", "b", ["*"])])).toEqual(replaced);
+    // A requested input the saved plan does not hold is not compared.
+    expect(rules([stage("dep-1", "a", ["variables"])], [stage("dep-1", "b", ["variables"])])).toEqual(replaced);
+    expect(rules(saved([stage("dep-1", "a", ["variables"])]), [stage("dep-1", "a", ["variables"])])).toEqual([]);
+    // A subscription's endpoint is saved as its digest, and compared so.
+    const sub = subscription("ops-alarms-email-a", "a@x.io", { replaceOnChanges: ["*"] });
+    expect(rules(saved([sub]), [sub])).toEqual([]);
   });
 
   it("finds a user pool domain whose pool is replaced while the domain prefix stays", () => {
@@ -474,7 +516,7 @@ describe("checkPlanTransition: a table, user pool or bucket that the update repl
     expect(findings[0].problem).toMatch(/^replaces DynamoDB table data-gallery: localSecondaryIndexes \(none → byCreated\) forces a new table/);
     expect(findings[0].problem).toMatch(/retained \(retainOnDelete\): the update succeeds, everything that uses the table moves to the new, empty one, and the deployed one, with its items, stays in the account outside the stack/);
     expect(findings[0].fix).toMatch(/keep the deployed key schema/);
-    expect(findings[0].fix).toMatch(/export/);
+    expect(findings[0].fix).toMatch(/move its items to it \(export it to S3 and import it into the new table, or copy it with a scan-and-write job\)/);
   });
 
   it("finds the sort key or the home region changed, and says what happens without retainOnDelete", async () => {
@@ -591,8 +633,9 @@ describe("checkPlanTransition: a table, user pool or bucket that the update repl
     const deployed = await dataTier();
     const saved = readSavedPlan(JSON.stringify(toSavedPlan(deployed, { stack: "prod", region: "us-east-1" })));
     const table = saved.resources.find((r) => r.type === TABLE)!;
-    // Not attributes, billing, encryption, TTL or tags: no transition check reads them.
-    expect(Object.keys(table.inputs).sort()).toEqual(["deletionProtectionEnabled", "hashKey", "rangeKey", "region", "streamEnabled"]);
+    // Billing, TTL, indexes and replicas for the in-place checks (tests/deploy-rules/transition-dynamodb.test.ts); not
+    // attributes, encryption or tags: no transition check reads them.
+    expect(Object.keys(table.inputs).sort()).toEqual(["billingMode", "deletionProtectionEnabled", "hashKey", "rangeKey", "region", "streamEnabled"]);
     expect(checkPlanTransition(saved.resources, await dataTier({ sortKey: "createdAt", attributes: { pk: "S", createdAt: "S" } }), { stack: "prod", region: "us-east-1" }).map((f) => f.rule)).toEqual(["TransitionStatefulReplaced"]);
     expect(checkPlanTransition(saved.resources, deployed, { stack: "prod", region: "us-east-1" })).toEqual([]);
   });
