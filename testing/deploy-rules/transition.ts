@@ -42,6 +42,7 @@ import { asArray, dependencyClosure, ofType, type Graph } from "../../local/offl
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
 import { distributionAliases } from "./cloudfront";
+import { dnsName } from "./names";
 import { policyOf } from "./route53";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
@@ -164,7 +165,6 @@ function maskedEndpoint(protocol: unknown, endpoint: unknown): string {
   return value;
 }
 /** Route 53 names as the provider stores them (record.go's StateFunc): lower case, no trailing dot. */
-const recordName = (value: unknown) => String(value ?? "").replace(/\.$/, "").toLowerCase();
 /** The region a resource of the plan is created in (its own, its provider's, or the stack's). */
 const where = (graph: Graph, r: RecordedResource, context: TransitionContext) => regionOf(graph, r, { stack: "", production: false, ...context });
 
@@ -346,8 +346,8 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     type: RECORD,
     label: "Route 53 record",
     // Route 53 tells records apart by zone, name, type and set identifier (record.go findResourceRecordSetByFourPartKey).
-    key: (r) => (text(r.inputs.name) ? JSON.stringify([r.inputs.zoneId, recordName(r.inputs.name), r.inputs.type, r.inputs.setIdentifier ?? ""]) : undefined),
-    describe: (r) => `${recordName(r.inputs.name)} ${r.inputs.type}${r.inputs.setIdentifier ? ` (set ${r.inputs.setIdentifier})` : ""} in zone ${r.inputs.zoneId}`,
+    key: (r) => (text(r.inputs.name) ? JSON.stringify([r.inputs.zoneId, dnsName(r.inputs.name), r.inputs.type, r.inputs.setIdentifier ?? ""]) : undefined),
+    describe: (r) => `${dnsName(r.inputs.name)} ${r.inputs.type}${r.inputs.setIdentifier ? ` (set ${r.inputs.setIdentifier})` : ""} in zone ${r.inputs.zoneId}`,
     // A change of type or setIdentifier is an in-place update (one DELETE + CREATE batch), so only these replace.
     replaceOn: ["name", "zoneId"],
     // With allowOverwrite the provider sends UPSERT instead of CREATE.
@@ -547,7 +547,7 @@ function replaceReasons(kind: Pick<TransitionNamedType, "type" | "replaceOn" | "
   const requested = next.replaceOnChanges ?? [];
   const hashed = new Set(kind.hashedInputs ?? []);
   const normalise = (field: string, value: unknown) =>
-    hashed.has(field) ? (savedDigest(value) ?? "null") : kind.type === RECORD && field === "name" ? recordName(value) : canonicalJson(value ?? null);
+    hashed.has(field) ? (savedDigest(value) ?? "null") : kind.type === RECORD && field === "name" ? dnsName(value) : canonicalJson(value ?? null);
   if (requested.includes("*")) {
     // Every input, of those the deployed plan holds (a saved plan: its savedInputs, one field of an object input as
     // that field, secrets as digests on both sides): an input it does not hold is unknown, not changed.
@@ -683,7 +683,7 @@ function nameCollisions(before: Graph, after: Graph, context: TransitionContext,
 /** The routing policy of a record, "simple" without one. */
 const policyName = (r: RecordedResource): string => policyOf(r) ?? "simple";
 
-const recordSetKey = (r: RecordedResource) => JSON.stringify([r.inputs.zoneId, recordName(r.inputs.name), r.inputs.type]);
+const recordSetKey = (r: RecordedResource) => JSON.stringify([r.inputs.zoneId, dnsName(r.inputs.name), r.inputs.type]);
 
 /**
  * ResourceRecordSet: all records of one name and type use one routing policy. The provider changes one record per
@@ -710,12 +710,12 @@ function routingFindings(before: Graph, after: Graph, stack: string | undefined)
     const [from, to] = [oldPolicies[0], newPolicies[0]];
     const switcher = records.find((r) => {
       const old = beforeByUrn.get(r.urn);
-      return old !== undefined && deployed.length === 1 && deployed[0].urn === r.urn && recordName(old.inputs.name) === recordName(r.inputs.name) && old.inputs.zoneId === r.inputs.zoneId && (old.inputs.setIdentifier ?? "") !== (r.inputs.setIdentifier ?? "");
+      return old !== undefined && deployed.length === 1 && deployed[0].urn === r.urn && dnsName(old.inputs.name) === dnsName(r.inputs.name) && old.inputs.zoneId === r.inputs.zoneId && (old.inputs.setIdentifier ?? "") !== (r.inputs.setIdentifier ?? "");
     });
     const stragglers = switcher ? records.filter((r) => r !== switcher && !dependencyClosure(after, r).has(switcher.urn)) : records;
     if (switcher && stragglers.length === 0) continue;
     const first = records[0];
-    const name = `${recordName(first.inputs.name)} ${first.inputs.type}`;
+    const name = `${dnsName(first.inputs.name)} ${first.inputs.type}`;
     const inPlaceSwitch = deployed.every((old) => records.some((r) => r.urn === old.urn));
     const problem = switcher
       ? `switches ${name} from ${from} to ${to} routing through ${switcher.name}, but ${stragglers.map((r) => r.name).join(", ")} ${stragglers.length === 1 ? "does" : "do"} not wait for it (dependsOn), so Pulumi may create ${stragglers.length === 1 ? "it" : "them"} while ${name} is still ${from}`
