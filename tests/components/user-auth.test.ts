@@ -206,7 +206,7 @@ describe("UserAuth callback URLs set after construction (site ↔ auth without d
   });
 
   it("fails a program that never gives them with the fix, instead of leaving the app client waiting forever", () => {
-    // Its own process: the guard runs when nothing else is left to run (beforeExit), which a vitest worker never reaches.
+    // Its own process: the guard runs when nothing else is left to run (beforeExit), which a vitest worker reaches only as it ends, if at all.
     const script = `
       const { record } = require("./testing/harness.ts");
       const { UserAuth } = require("./components/user-auth/index.ts");
@@ -215,6 +215,17 @@ describe("UserAuth callback URLs set after construction (site ↔ auth without d
     expect(result.status).not.toBe(0);
     expect(result.stdout).not.toContain("settled");
     expect(result.stderr).toContain('UserAuth "forgotten": callbackUrls (not set) was never given. Pass callbackUrls, or call auth.setCallbackUrls([site.url]) once the site exists.');
+  });
+
+  it("adds no 'never given' error to a program that already failed (pulumi up has logged its error): that program stopped before it could set them", () => {
+    const script = `
+      const pulumi = require("@pulumi/pulumi");
+      const { record } = require("./testing/harness.ts");
+      const { UserAuth } = require("./components/user-auth/index.ts");
+      record(() => { new UserAuth("stopped", {}); pulumi.log.error("ServerlessApi \\"api\\": the program's own error"); }).then(() => console.log("settled"));`;
+    const result = spawnSync(process.execPath, ["-r", "./local/offline/register.cjs", "-e", script], { cwd: join(__dirname, "../.."), encoding: "utf8", timeout: 120_000 });
+    expect(result.stderr).toContain('ServerlessApi "api": the program\'s own error');
+    expect(result.stderr).not.toContain("was never given");
   });
 
   it("validates late URLs as it validates the args, and takes them once, only when the args had none", () => {
