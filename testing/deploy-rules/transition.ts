@@ -1083,6 +1083,16 @@ function statefulFindings(
   return findings;
 }
 
+/** Each DynamoDB table of `after` with its deployed self, when the update keeps it in place and the deployed plan holds its inputs. */
+function tablesUpdatedInPlace(deployed: Graph, after: Graph, context: TransitionContext): Array<[old: RecordedResource, table: RecordedResource]> {
+  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const kind = statefulKind.get(TABLE)!;
+  return ofType(after, TABLE).flatMap((table) => {
+    const old = deployedByUrn.get(table.urn);
+    return old && hasInputs(old) && statefulChanges(kind, old, deployed, table, after, context).length === 0 ? [[old, table] as [RecordedResource, RecordedResource]] : [];
+  });
+}
+
 /**
  * Global tables updated in place that drop replicas in a way the provider cannot apply in one update: every replica
  * dropped while the stream goes off (TransitionReplicaStreamOff), or a deletion-protected replica dropped
@@ -1091,11 +1101,7 @@ function statefulFindings(
  */
 function replicaFindings(deployed: Graph, after: Graph, context: TransitionContext, stack: string | undefined): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
-  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
-  const kind = statefulKind.get(TABLE)!;
-  for (const table of ofType(after, TABLE)) {
-    const old = deployedByUrn.get(table.urn);
-    if (!old || !hasInputs(old) || statefulChanges(kind, old, deployed, table, after, context).length > 0) continue;
+  for (const [old, table] of tablesUpdatedInPlace(deployed, after, context)) {
     const [was, is] = [replicasOf(old), replicasOf(table)];
     const regions = new Set(is.map((replica) => replica.regionName));
     const dropped = was.filter((replica) => !regions.has(replica.regionName));
@@ -1350,11 +1356,7 @@ const replicaKey = (replica: Record<string, any>) => text(replica.kmsKeyArn);
  */
 function tableUpdateFindings(deployed: Graph, after: Graph, context: TransitionContext, stack: string | undefined): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
-  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
-  const kind = statefulKind.get(TABLE)!;
-  for (const table of ofType(after, TABLE)) {
-    const old = deployedByUrn.get(table.urn);
-    if (!old || !hasInputs(old) || statefulChanges(kind, old, deployed, table, after, context).length > 0) continue;
+  for (const [old, table] of tablesUpdatedInPlace(deployed, after, context)) {
     const label = `DynamoDB table ${table.name}`;
 
     // table.go resourceTableUpdate: `if d.HasChange("ttl")`, updateTimeToLive sends one UpdateTimeToLive with the new
