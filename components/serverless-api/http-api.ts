@@ -7,9 +7,10 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { LambdaFunction } from "../lambda/function";
+import type { LambdaFunction } from "../lambda/function";
 import { regionOf } from "../region";
 import { regionalCertificate } from "../regional-domain";
+import { routeFunction } from "./routes";
 import type { RouteSpec, ServerlessApiSpec } from "./spec";
 
 /** Access log fields of an HTTP API stage. https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html */
@@ -113,24 +114,7 @@ export function createHttpApi(name: string, spec: ServerlessApiSpec, parent: pul
     const slug = slugOf(route);
     let integration: aws.apigatewayv2.Integration;
     if (route.integration.type === "lambda") {
-      const fn = new LambdaFunction(
-        route.integration.functionName,
-        {
-          entry: route.integration.entry,
-          handler: route.integration.export,
-          memorySize: route.function!.memorySize,
-          timeout: route.function!.timeout,
-          environment: route.function!.environment,
-          permissions: route.function!.permissions,
-          // As on the REST kind (routes.ts): the secrets' names in the environment with their read grant, and the VPC.
-          secrets: route.function!.secrets,
-          vpc: route.function!.vpc,
-          logRetentionDays: route.function!.logRetentionDays,
-          bundle: route.function!.bundle,
-          region,
-        },
-        { parent },
-      );
+      const fn = routeFunction(route, route.integration, { region }, parent);
       functions.set(route.integration.functionName, fn);
       integration = new aws.apigatewayv2.Integration(
         `${name}-integration-${slug}`,

@@ -8,7 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumeRolePolicy, policyJson } from "../iam";
-import { LambdaFunction } from "../lambda/function";
+import { LambdaFunction, type LambdaFunctionArgs } from "../lambda/function";
 import { declaredMethodParameter } from "./args";
 import type { ApiSnapshot } from "./snapshot";
 import type { RouteSpec, ServerlessApiSpec } from "./spec";
@@ -220,6 +220,33 @@ const AWS_SERVICE_RESPONSES: readonly ResponseSpec[] = [
   { statusCode: "500", templates: { "application/json": '{"message":"Internal server error","requestId":"$context.requestId"}' } },
 ];
 
+/**
+ * A route's function, the same on both kinds: its code, and the settings the route resolved (functionDefaults merged:
+ * memory, timeout, environment, permissions, the secrets' names in the environment with their read grant, the VPC,
+ * log retention, bundling). REST routes publish numbered versions for their stages' aliases; HTTP routes do not.
+ */
+export function routeFunction(route: RouteSpec, integration: Extract<RouteSpec["integration"], { type: "lambda" }>, options: { publish?: boolean; region: LambdaFunctionArgs["region"] }, parent: pulumi.Resource): LambdaFunction {
+  const settings = route.function!;
+  return new LambdaFunction(
+    integration.functionName,
+    {
+      entry: integration.entry,
+      handler: integration.export,
+      memorySize: settings.memorySize,
+      timeout: settings.timeout,
+      environment: settings.environment,
+      permissions: settings.permissions,
+      secrets: settings.secrets,
+      vpc: settings.vpc,
+      logRetentionDays: settings.logRetentionDays,
+      bundle: settings.bundle,
+      ...(options.publish ? { publish: true } : {}),
+      region: options.region,
+    },
+    { parent },
+  );
+}
+
 function createIntegration(
   name: string,
   slug: string,
@@ -237,25 +264,8 @@ function createIntegration(
   const integration = route.integration;
   switch (integration.type) {
     case "lambda": {
-      const fn = new LambdaFunction(
-        integration.functionName,
-        {
-          entry: integration.entry,
-          handler: integration.export,
-          memorySize: route.function!.memorySize,
-          timeout: route.function!.timeout,
-          environment: route.function!.environment,
-          permissions: route.function!.permissions,
-          secrets: route.function!.secrets,
-          vpc: route.function!.vpc,
-          logRetentionDays: route.function!.logRetentionDays,
-          bundle: route.function!.bundle,
-          // Aliases need numbered versions: each stage's alias points at one.
-          publish: true,
-          region: spec.region,
-        },
-        { parent },
-      );
+      // Aliases need numbered versions: each stage's alias points at one.
+      const fn = routeFunction(route, integration, { publish: true, region: spec.region }, parent);
       functions.set(integration.functionName, fn);
       return snapshot.integration(
         `${name}-integration-${slug}`,
