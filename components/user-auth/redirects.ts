@@ -24,10 +24,10 @@ export class LateRedirects {
     this.urls = { callbackUrls: urls.apply((u) => u.callbackUrls), logoutUrls: urls.apply((u) => u.logoutUrls) };
     this.resolve = resolve;
     // A program that never calls setCallbackUrls would leave the client's registration waiting forever; when nothing
-    // else is left to run, fail it with the fix instead of Pulumi's generic "promises were still active". Not when the
-    // program has already failed (`pulumi up` logged its error): it stopped before the call, and one error says why.
+    // else is left to run, fail it with the fix instead of Pulumi's generic "promises were still active". Also after a
+    // logged error: `pulumi.log.error` does not stop a program, and Pulumi then skips its own check of pending work.
     this.neverSet = () => {
-      if (this.set || pulumi.log.hasErrors()) return;
+      if (this.set) return;
       this.set = true;
       const error = new ComponentArgError("UserAuth", name, "callbackUrls", undefined, "was never given", "Pass callbackUrls, or call auth.setCallbackUrls([site.url]) once the site exists.");
       resolve(pulumi.output(Promise.reject<Resolved>(error)));

@@ -217,15 +217,16 @@ describe("UserAuth callback URLs set after construction (site ↔ auth without d
     expect(result.stderr).toContain('UserAuth "forgotten": callbackUrls (not set) was never given. Pass callbackUrls, or call auth.setCallbackUrls([site.url]) once the site exists.');
   });
 
-  it("adds no 'never given' error to a program that already failed (pulumi up has logged its error): that program stopped before it could set them", () => {
+  it("fails a program that logged an error and went on without them, rather than exiting 0 with the app client never created", () => {
+    // pulumi.log.error does not stop a program, and Pulumi skips its check of unsettled promises once an error is logged.
     const script = `
       const pulumi = require("@pulumi/pulumi");
       const { record } = require("./testing/harness.ts");
       const { UserAuth } = require("./components/user-auth/index.ts");
-      record(() => { new UserAuth("stopped", {}); pulumi.log.error("ServerlessApi \\"api\\": the program's own error"); }).then(() => console.log("settled"));`;
+      record(() => { new UserAuth("went-on", {}); pulumi.log.error("an unrelated problem the program logged"); }).then(() => console.log("settled"));`;
     const result = spawnSync(process.execPath, ["-r", "./local/offline/register.cjs", "-e", script], { cwd: join(__dirname, "../.."), encoding: "utf8", timeout: 120_000 });
-    expect(result.stderr).toContain('ServerlessApi "api": the program\'s own error');
-    expect(result.stderr).not.toContain("was never given");
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('UserAuth "went-on": callbackUrls (not set) was never given.');
   });
 
   it("validates late URLs as it validates the args, and takes them once, only when the args had none", () => {
