@@ -6,7 +6,8 @@
  * cache), as every run after the first, in a cache folder of the bench's own (a warm-up round
  * fills it). The plan still runs index.ts and the site's build (a child process whose wall time
  * counts, its CPU not). Also shown, not targets: the same plan without the site's build, the
- * first run (empty caches), and the same plan loaded through ts-node (how `pulumi up` loads it).
+ * first run (empty caches), and the same plan loaded through ts-node (how `pulumi up` loads it), each with the node
+ * flags of package.json's `plan` script.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,8 +18,6 @@ import { formatSummary, interleaved, machineLoad, pairedRatios, runNode, summari
 
 const TARGET = 3;
 const PLAN = ["scripts/plan.ts", "--stack", "prod"];
-/** Node's own flags in package.json's `plan` script, so the bench runs what `npm run plan` runs. */
-const PLAN_NODE_FLAGS = planNodeFlags(JSON.parse(readFileSync(join(PROJECT_DIR, "package.json"), "utf8")).scripts.plan);
 
 /** `node <flags> -r ./local/offline/register.cjs scripts/plan.ts` → the flags before `-r`. */
 export function planNodeFlags(script: string): string[] {
@@ -29,6 +28,8 @@ export function planNodeFlags(script: string): string[] {
 
 export async function run(): Promise<BenchTable[]> {
   const load = machineLoad();
+  // Node's own flags in package.json's `plan` script, so the bench runs what `npm run plan` runs.
+  const PLAN_NODE_FLAGS = planNodeFlags(JSON.parse(readFileSync(join(PROJECT_DIR, "package.json"), "utf8")).scripts.plan);
   const node = (args: string[], env: Record<string, string> = {}) => async () => {
     const result = await runNode(args, { cwd: PROJECT_DIR, env });
     // The plan exits 1 on deploy-rule findings; it must still have planned the whole program.
@@ -65,7 +66,7 @@ export async function run(): Promise<BenchTable[]> {
         row(`npm run plan -- --stack prod (warm caches${PLAN_NODE_FLAGS.length ? `; node ${PLAN_NODE_FLAGS.join(" ")}` : ""})`, "plan"),
         row("same, without the site's build (STATIC_SITE_SKIP_BUILD=1)", "noSiteBuild"),
         row("same, first run (empty caches)", "firstRun"),
-        row("same plan through ts-node/register/transpile-only", "tsNode"),
+        row(`same plan through ts-node/register/transpile-only${PLAN_NODE_FLAGS.length ? ` (and node ${PLAN_NODE_FLAGS.join(" ")})` : ""}`, "tsNode"),
       ],
       notes: [
         verdict("prod plan CPU time vs the floor, paired", summarise(pairedRatios(cpu("plan"), cpu("floor"))), "<=", TARGET, "×"),
