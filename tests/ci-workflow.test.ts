@@ -64,6 +64,10 @@ describe("ci.yml: pulumi preview on pull requests", () => {
     expect(String(step.with!["stack-name"])).toMatch(/^\$\{\{\s*vars\.PULUMI_ORG\s*\}\}\/\$\{\{\s*matrix\.stack\s*\}\}$/);
   });
 
+  it("previews with a Pulumi CLI of 3.194.0 or later, the deploy guide's minimum (deployed values kept by position under ignoreChanges)", () => {
+    expect(String(previewStep().with!["pulumi-version"])).toBe("^3.194.0");
+  });
+
   it("skips pull requests from forks (no OIDC token, no secrets) with a notice, and runs nothing else for them", () => {
     const [gate, ...rest] = jobs.preview.steps;
     expect(expression(gate.if)).toBe(FROM_FORK);

@@ -1295,6 +1295,23 @@ const CAPACITY_DOC = "docs/components/data-tier.md#capacity-of-a-provisioned-tab
  * new inputs than in the deployed ones (or is set on one side only). Of any type; a deployed resource whose saved plan
  * does not hold the path's input is not judged.
  */
+/**
+ * Whether keeping the deployed values by position (pulumi/pulumi#20465, Pulumi CLI 3.194.0) hands an element's ignored
+ * values to another element: a position before the end of the shorter array holds another element in the new inputs
+ * (by `name`, as a table's indexes). Appending, dropping the last elements, and an array set on one side only (the
+ * program's array is taken, pulumi/pulumi#20278) keep every kept value on its own element. Elements without a name on
+ * both sides (a saved plan keeps only the path's values of other types) cannot be matched: judged as shifted.
+ */
+function shiftsDeployedValues({ deployed, next }: ResetFailure): boolean {
+  if (!Array.isArray(deployed) || !Array.isArray(next)) return false;
+  const nameOf = (element: unknown) => (isObject(element) && typeof element.name === "string" ? element.name : undefined);
+  for (let i = 0; i < Math.min(deployed.length, next.length); i++) {
+    const [was, is] = [nameOf(deployed[i]), nameOf(next[i])];
+    if (was === undefined || is === undefined || was !== is) return true;
+  }
+  return false;
+}
+
 function ignoredArrayFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -1312,6 +1329,9 @@ function ignoredArrayFindings(deployed: Graph, after: Graph, stack: string | und
       const where = `${failure.at} ${JSON.stringify([shapeOf(failure.deployed), shapeOf(failure.next)])}`;
       failures.set(where, { paths: [...(failures.get(where)?.paths ?? []), entry], failure });
     }
+    // Pulumi CLI 3.194.0 and later, which docs/deploy-guide.md asks for, keep the deployed values by position: only an
+    // element whose position now holds another element hands its values on.
+    for (const [where, { failure }] of failures) if (!shiftsDeployedValues(failure)) failures.delete(where);
     if (failures.size === 0) continue;
     const what = [...failures.values()]
       .map(({ failure: { at, deployed: was, next: is } }) =>
@@ -1322,16 +1342,12 @@ function ignoredArrayFindings(deployed: Graph, after: Graph, stack: string | und
       .join("; ");
     const paths = [...failures.values()].flatMap((f) => f.paths);
     const table = next.type === TABLE;
-    // pulumi/pulumi#20278 ("Don't error for missing old paths in ignoreChanges") takes the new inputs where nothing is deployed, as a create does.
-    const nothingDeployed = [...failures.values()].every(({ failure }) => !present(failure.deployed));
-    const versions = nothingDeployed
-      ? `Pulumi CLIs without pulumi/pulumi#20278 stop the update ("cannot ignore changes to the following properties because one or more elements of the path are missing"); with it, the engine prints a diagnostic and takes the new inputs, which is right here, since nothing deployed is kept there`
-      : `Pulumi CLIs without pulumi/pulumi#20278 stop the update ("cannot ignore changes to the following properties because one or more elements of the path are missing"); with it, until pulumi/pulumi#20465 (released in v3.194.0, pulumi/docs#15919), the engine prints a diagnostic and sends the new inputs there, undoing every value the path kept${table ? " (each index's capacity goes back to the program's, capacity.<side>.min for a DataTier table, undoing autoscaling until it scales out again)" : ""}; from then it keeps the deployed values by position, so an element removed before the last hands its deployed values to the one after it`;
+    const versions = `from Pulumi CLI 3.194.0 (pulumi/pulumi#20465, released in v3.194.0, pulumi/docs#15919), which docs/deploy-guide.md asks for, the engine keeps the deployed values by position, so an element now at another element's position gets that element's kept values${table ? " (an index takes another index's capacity until autoscaling moves it)" : ""}; older CLIs stop the update ("cannot ignore changes to the following properties because one or more elements of the path are missing") or, with pulumi/pulumi#20278, send the new inputs there, undoing every value the path kept`;
     findings.push(
       finding(
         "TransitionIgnoredArrayResized",
         next,
-        `ignores ${paths.join(", ")} (ignoreChanges), but ${what}. The engine resets each ignored property to its deployed value, element by element, and cannot follow an array that grows or shrinks (${IGNORE_RESET_SOURCE}: "If arrays are of different length then this is a path failure"). ${versions}. This repository pins no Pulumi CLI version`,
+        `ignores ${paths.join(", ")} (ignoreChanges), but ${what}. The engine resets each ignored property to its deployed value, element by element, and cannot follow an array that grows or shrinks (${IGNORE_RESET_SOURCE}: "If arrays are of different length then this is a path failure"): ${versions}`,
         table
           ? `1. pulumi refresh. 2. Raise capacity.<side>.min to at least the current capacity of the table and its indexes (aws dynamodb describe-table). 3. Make the index change and add, to the DataTier's options, transformations: [(r) => (r.type === "${TABLE}" && r.name === "${next.name}" ? { props: r.props, opts: { ...r.opts, ignoreChanges: [] } } : undefined)]; pulumi up. 4. Remove the transformation and restore min; pulumi up (${CAPACITY_DOC})`
           : `change the array in an update of its own that does not ignore it (a transformation that sets ignoreChanges: [] on ${next.name}, removed again in the next update), after pulumi refresh so the program's values are the live ones; or keep its length`,
