@@ -192,7 +192,9 @@ const EDGE_SCOPE = "edge";
 
 /**
  * An edge-optimized name is one name in every region, so a regional domain of that name in any region holds it for an
- * edge one (CreateDomainName is refused while it exists), and an edge one holds it for a regional one anywhere.
+ * edge one (CreateDomainName is refused while it exists), and an edge one holds it for a regional one anywhere. Inferred
+ * from re:Post's wording (docs/deploy-rules.md): AWS states regional uniqueness per region only, and a same-region clash
+ * is what it confirms.
  */
 const customDomainHeldBy = (key: string, holderKey: string) => {
   const [[scope, name], [holderScope, holderName]] = [JSON.parse(key), JSON.parse(holderKey)];
