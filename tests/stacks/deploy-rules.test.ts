@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { OfflineRun } from "../../local/offline/program";
 import { isProductionStack } from "../../scripts/plan";
-import { checkProjectDeployRules, formatFinding, planOf } from "../../testing/deploy-rules";
+import { checkDeployWarnings, checkProjectDeployRules, formatFinding, planOf } from "../../testing/deploy-rules";
 import { expectNoDeployFindings, runStacks } from "./run-stack";
 
 let runs: Map<string, OfflineRun>;
@@ -25,6 +25,13 @@ describe("deploy rules on the project's stacks", () => {
   it("dev has no deploy-rule findings", () => expectNoDeployFindings(runs.get("dev")!));
 
   it("prod has no deploy-rule findings", () => expectNoDeployFindings(runs.get("prod")!));
+
+  it("dev and prod have no warning-rule findings either (quotas an account may have raised: the reference app stays within the defaults)", () => {
+    for (const run of runs.values()) {
+      const plan = planOf(run, isProductionStack(run.config.stack));
+      expect(checkDeployWarnings(plan.graph, plan.context).map(formatFinding), run.config.stack).toEqual([]);
+    }
+  });
 
   it("dev and prod together have no project deploy-rule findings", () => {
     const plans = [...runs.values()].map((run) => planOf(run, isProductionStack(run.config.stack)));
