@@ -119,4 +119,10 @@ describe("counterexamples the fuzz found", () => {
     const outcome = await construct(() => new LambdaFunction("A.", { entry: "tests/fixtures/handlers/echo.ts" }));
     expect("refused" in outcome && outcome.refused.message).toMatch(/^LambdaFunction "A\.": name "A\." has "\."/);
   });
+
+  it('DataTier refuses the name "A_" with export, whose buckets would be autonamed "a_-export-<suffix>" and "a_-export-logs-<suffix>", which S3 refuses (seed 1)', async () => {
+    const args: DataTierArgs = { tables: { gallery: { attributes: { pk: "S" }, partitionKey: "pk" } }, export: { schedule: "rate(1 day)" } };
+    const outcome = await construct(() => new DataTier("A_", args));
+    expect("refused" in outcome && outcome.refused.message).toMatch(/^DataTier "A_": name "A_" makes the bucket name "a_-export-<random suffix>" hold "_", which S3 refuses/);
+  });
 });
