@@ -115,6 +115,19 @@ describe(`component arguments are refused with a fix or deploy cleanly (seed ${S
 
 /** What the fuzz found, each shrunk counterexample pinned as a regular test (and the seed that found it). */
 describe("counterexamples the fuzz found", () => {
+  it('UserAuth refuses the name "Données", whose identity-pool role "Données-authenticated-<suffix>" and app client IAM and Cognito refuse (seed 1)', async () => {
+    const outcome = await construct(() => new UserAuth("Données", { callbackUrls: ["https://GALLERY.example.com/"] }));
+    expect("refused" in outcome && outcome.refused.message).toMatch(/^UserAuth "Données": name "Données" makes the Cognito app client name "Données-client-<random suffix>" hold "é", which Cognito refuses/);
+  });
+
+  it("UserAuth refuses a name too long for its identity-pool role, and takes it with the identity pool off", async () => {
+    const name = "n".repeat(43);
+    const outcome = await construct(() => new UserAuth(name, { callbackUrls: ["https://gallery.example.com/"] }));
+    expect("refused" in outcome && outcome.refused.message).toMatch(/makes the IAM role name "n{43}-authenticated-<random suffix>" 65 characters, over IAM's 64\. Use a component name of at most 42 characters\./);
+    const off = await construct(() => new UserAuth(name, { callbackUrls: ["https://gallery.example.com/"], identityPool: { enabled: false } }));
+    expect("graph" in off && checkDeployRules(off.graph, context).map(formatFinding)).toEqual([]);
+  });
+
   it('LambdaFunction refuses the name "A.", which makes the function name "A.-function-<suffix>" that Lambda refuses (seed 20260611)', async () => {
     const outcome = await construct(() => new LambdaFunction("A.", { entry: "tests/fixtures/handlers/echo.ts" }));
     expect("refused" in outcome && outcome.refused.message).toMatch(/^LambdaFunction "A\.": name "A\." has "\."/);
