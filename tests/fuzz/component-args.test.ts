@@ -25,7 +25,7 @@ import { componentName, dataTierArgs, lambdaFunctionArgs, STACK_REGION, userAuth
 const SEED = Number(process.env.FUZZ_SEED ?? 20260611);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 0);
 /** A ceiling for one construction, so a hang (an Output that never resolves) fails the run instead of the file; not a timing assertion. */
-const RUN_CEILING_MS = 60_000;
+const RUN_CEILING_MS = Number(process.env.FUZZ_RUN_CEILING_MS ?? 60_000);
 const context: DeployRuleContext = { stack: "test", production: false, region: STACK_REGION };
 
 let mocks: RecordingMocks;
@@ -43,12 +43,30 @@ type Outcome = { refused: ComponentArgError } | { graph: RecordedResource[] };
  * Constructs one component and says how it ended. A refusal's leftovers (the component registered before its
  * validation threw) settle here, so the next run records only its own registrations.
  */
-async function construct(build: () => unknown): Promise<Outcome> {
+let hung: string | undefined;
+
+/** `work`, or a rejection once RUN_CEILING_MS have passed (which marks the harness as hung). */
+async function withinCeiling<T>(work: Promise<T>, label: string): Promise<T> {
+  let ceiling: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    ceiling = setTimeout(() => reject(new Error((hung = `${label} did not settle within ${RUN_CEILING_MS / 1000} s`))), RUN_CEILING_MS);
+  });
+  try {
+    return await Promise.race([work, timedOut]);
+  } finally {
+    clearTimeout(ceiling);
+  }
+}
+
+async function construct(build: () => unknown, label = "a counterexample test"): Promise<Outcome> {
+  // A construction that never settles leaves registrations every later `record` would wait for: no later run can be trusted.
+  if (hung) throw new Error(`an earlier run never settled (${hung}); later runs cannot be recorded`);
   clearRegisteredSpecs();
   try {
-    return { graph: await record(build) };
+    return { graph: await withinCeiling(record(build), `the construction of ${label}`) };
   } catch (error) {
-    await mocks.settle();
+    if (hung) throw error;
+    await withinCeiling(mocks.settle(), `what the refused construction of ${label} registered`);
     if (error instanceof ComponentArgError) return { refused: error };
     throw new Error(`the constructor threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}, not a ComponentArgError`, { cause: error });
   }
@@ -66,8 +84,8 @@ const dataTierOptOuts = (name: string, args: DataTierArgs): OptedOut =>
   ]);
 
 /** The property: a refusal that names component, argument and fix, or a plan without deploy-rule or security findings. */
-async function refusedOrDeployable(component: string, build: () => unknown, optedOut: OptedOut = new Set()): Promise<void> {
-  const outcome = await construct(build);
+async function refusedOrDeployable(component: string, build: () => unknown, optedOut: OptedOut = new Set(), label = ""): Promise<void> {
+  const outcome = await construct(build, label);
   const tally = (tallies[component] ??= { accepted: 0, refused: {} });
   if ("refused" in outcome) {
     const error = outcome.refused;
@@ -88,26 +106,26 @@ async function refusedOrDeployable(component: string, build: () => unknown, opte
 }
 
 /** numRuns per component: modest by default (the whole file within ~10 s on two cores), FUZZ_RUNS for more. */
-const parameters = (runs: number): fc.Parameters<any> => ({ seed: SEED, numRuns: RUNS || runs, timeout: RUN_CEILING_MS, endOnFailure: false });
+const parameters = (runs: number): fc.Parameters<any> => ({ seed: SEED, numRuns: RUNS || runs, endOnFailure: false });
 
 describe(`component arguments are refused with a fix or deploy cleanly (seed ${SEED})`, () => {
   it("DataTier", async () => {
     await fc.assert(
-      fc.asyncProperty(componentName, dataTierArgs, (name, args) => refusedOrDeployable("DataTier", () => new DataTier(name, args), dataTierOptOuts(name, args))),
+      fc.asyncProperty(componentName, dataTierArgs, (name, args) => refusedOrDeployable("DataTier", () => new DataTier(name, args), dataTierOptOuts(name, args), JSON.stringify([name, args]))),
       parameters(60),
     );
   });
 
   it("UserAuth", async () => {
     await fc.assert(
-      fc.asyncProperty(componentName, userAuthArgs, (name, args) => refusedOrDeployable("UserAuth", () => new UserAuth(name, args))),
+      fc.asyncProperty(componentName, userAuthArgs, (name, args) => refusedOrDeployable("UserAuth", () => new UserAuth(name, args), undefined, JSON.stringify([name, args]))),
       parameters(40),
     );
   });
 
   it("LambdaFunction", async () => {
     await fc.assert(
-      fc.asyncProperty(componentName, lambdaFunctionArgs, (name, args) => refusedOrDeployable("LambdaFunction", () => new LambdaFunction(name, args))),
+      fc.asyncProperty(componentName, lambdaFunctionArgs, (name, args) => refusedOrDeployable("LambdaFunction", () => new LambdaFunction(name, args), undefined, JSON.stringify([name, args]))),
       parameters(40),
     );
   });
