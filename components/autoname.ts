@@ -47,7 +47,7 @@ export interface AutonamedResource {
   kind: AutonamedKind;
 }
 
-export type AutonamedKind = "bucket" | "role" | "cloudfront-function" | "origin-access-control";
+export type AutonamedKind = "bucket" | "role" | "cloudfront-function" | "origin-access-control" | "cognito-client";
 
 interface KindRules {
   what: string;
@@ -69,6 +69,8 @@ const KINDS: Record<AutonamedKind, KindRules> = {
   // characters, no pattern documented (API_OriginAccessControlConfig). pulumi-aws allows 255: these fail at `pulumi up`.
   "cloudfront-function": { what: "CloudFront Function", service: "CloudFront", maxLength: CLOUDFRONT_NAME_LENGTH, symbols: CLOUDFRONT_NAME_SYMBOLS },
   "origin-access-control": { what: "origin access control", service: "CloudFront", maxLength: CLOUDFRONT_NAME_LENGTH },
+  // Cognito CreateUserPoolClient ClientName: 1–128 of `[\w\s+=,.@-]+` (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html).
+  "cognito-client": { what: "Cognito app client", service: "Cognito", maxLength: 128, symbols: ` ${IAM_NAME_SYMBOLS}` },
 };
 
 /**

@@ -91,7 +91,7 @@ export class DataTier extends pulumi.ComponentResource {
     this.idempotencyEnabled = args.idempotency !== undefined;
     // Where the tables live: the region arg, else the stack's aws:region; under an explicit provider its region is
     // unknown here, and the checks against it are left to the deploy rules.
-    validateArgs(argFailer("DataTier", name), args, regionWhereCreated(args.region, this, "aws:dynamodb/table:Table").region);
+    validateArgs(argFailer("DataTier", name), args, regionWhereCreated(args.region, this, "aws:dynamodb/table:Table").region, name);
     this.spec = normalise(name, args);
 
     const created = Object.fromEntries(Object.values(this.spec.tables).map((table) => [table.key, createTable(name, this.spec, table, this)]));

@@ -7,6 +7,7 @@ import type { ArgFailure } from "../errors";
 import { parseExpression } from "../lambda/schedule";
 import { validateBucketName, validateKeptBucketName } from "../static-site/spec";
 import { AWS_REGION_NAME } from "../names";
+import { validateAutonames } from "../autoname";
 
 export type AttributeType = "S" | "N" | "B";
 export type StreamViewType = "NEW_IMAGE" | "OLD_IMAGE" | "NEW_AND_OLD_IMAGES" | "KEYS_ONLY";
@@ -220,7 +221,7 @@ export const DYNAMODB_LIMITS = { globalIndexes: 20, localIndexes: 5, tableName: 
 const NAME = /^[A-Za-z0-9_.-]+$/;
 
 /** `homeRegion` is the region the tables live in when known (args.region, else the stack's aws:region; unknown under an explicit provider). */
-export function validateArgs(fail: ArgFailure, args: DataTierArgs, homeRegion: string | undefined): void {
+export function validateArgs(fail: ArgFailure, args: DataTierArgs, homeRegion: string | undefined, name: string): void {
   const keys = Object.keys(args.tables ?? {});
   if (keys.length === 0) fail("tables", args.tables, "declares no table", 'Declare at least one, e.g. { gallery: { attributes: { pk: "S" }, partitionKey: "pk" } }.');
   for (const key of keys) {
@@ -228,7 +229,12 @@ export function validateArgs(fail: ArgFailure, args: DataTierArgs, homeRegion: s
     validateTable(fail, `tables.${key}`, args.tables[key], homeRegion);
     validateKeptTableName(fail, `tables.${key}.tableName`, args.tables[key].tableName, args.retainOnDelete);
   }
-  if (args.export) validateExport(fail, args, keys);
+  if (args.export) {
+    validateExport(fail, args, keys);
+    // The export buckets Pulumi names from the component's name (lower-cased, "-" and a suffix): S3 takes only
+    // lowercase letters, digits, "." and "-" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
+    validateAutonames(fail, name, [...(args.export.bucketName === undefined ? [{ resource: `${name}-export`, kind: "bucket" as const }] : []), { resource: `${name}-export-logs`, kind: "bucket" }]);
+  }
   if (args.idempotency) {
     if (keys.includes(IDEMPOTENCY_TABLE.key)) {
       fail("tables", IDEMPOTENCY_TABLE.key, "is a table key, but idempotency creates the table of that key", "Rename your table, or remove it and use idempotency's.");

@@ -318,6 +318,17 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
   validateSecrets(fail, args.secrets ?? {}, args.environment ?? {});
   checkEnvironment(fail, { ...(args.environment ?? {}), ...secretVariables(normaliseSecrets(args.secrets)) });
   assertLeastPrivilege(fail, "permissions", args.permissions ?? []);
+  // The function is autonamed `${name}-function-<suffix>`, and CreateFunction's FunctionName takes only `[a-zA-Z0-9-_]+`
+  // (https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html; deploy rule PhysicalNameLimits).
+  const refused = [...new Set(name.replace(/[A-Za-z0-9_-]/g, ""))];
+  if (refused.length > 0) {
+    fail(
+      "name",
+      name,
+      `has ${refused.map((c) => JSON.stringify(c)).join(", ")}, which Lambda refuses in the function name "${name}-function-<random suffix>" (it takes letters, digits, "-" and "_")`,
+      `Use a resource name of letters, digits, "-" and "_", e.g. "${name.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "") || "handler"}".`,
+    );
+  }
 }
 
 /**

@@ -83,7 +83,7 @@ export class UserAuth extends pulumi.ComponentResource {
 
   constructor(name: string, args: UserAuthArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:UserAuth", name, {}, opts);
-    validateArgs(argFailer("UserAuth", name), args);
+    validateArgs(argFailer("UserAuth", name), args, name);
     this.lateRedirects = args.callbackUrls === undefined ? new LateRedirects(name) : undefined;
     const callbackUrls = args.callbackUrls ?? [];
     this.spec = normalise(name, args, this.lateRedirects?.urls ?? { callbackUrls, logoutUrls: args.logoutUrls ?? callbackUrls });

@@ -3,6 +3,7 @@
  * component (and `npm start`'s cognito-local service) works from.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { validateAutonames } from "../autoname";
 import type { ArgFailure } from "../errors";
 import type { LambdaFunctionArgs } from "../lambda/function";
 import { validateDomain, type UserAuthDomain } from "./domain";
@@ -224,7 +225,15 @@ const MFA_MODES: readonly MfaMode[] = ["OFF", "OPTIONAL", "ON"];
 const THREAT_MODES: readonly ThreatProtection[] = ["OFF", "AUDIT", "ENFORCED"];
 const GROUP_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
 
-export function validateArgs(fail: ArgFailure, args: UserAuthArgs): void {
+export function validateArgs(fail: ArgFailure, args: UserAuthArgs, name: string): void {
+  // Names Pulumi makes from the component's name: the app client's always, the identity pool's roles when it is on.
+  // IAM role names are 1–64 of `[\w+=,.@-]` (API_CreateRole), and what fails them fails `pulumi up` (deploy rule PhysicalNameLimits).
+  const identityPool = args.identityPool?.enabled ?? true;
+  validateAutonames(fail, name, [
+    { resource: `${name}-client`, kind: "cognito-client" },
+    ...(identityPool ? [{ resource: `${name}-authenticated`, kind: "role" as const }] : []),
+    ...(identityPool && args.identityPool?.allowUnauthenticated ? [{ resource: `${name}-unauthenticated`, kind: "role" as const }] : []),
+  ]);
   for (const attribute of args.usernameAttributes ?? []) {
     if (attribute !== "email" && attribute !== "phone_number") {
       fail("usernameAttributes", attribute, "is not a sign-in attribute Cognito offers", 'Use "email", "phone_number", or [] for user names.');
