@@ -1,0 +1,104 @@
+/**
+ * The component-argument fuzz's harness (tests/fuzz/component-args*.test.ts): one set of recording mocks per file,
+ * `construct` (one component, refused or recorded, its leftovers settled, a hang caught), the property
+ * `refusedOrDeployable`, fast-check's parameters from FUZZ_SEED / FUZZ_RUNS, and a tally printed when exploring.
+ * Call `useComponentFuzz()` once at the top of a test file: it registers the file's hooks.
+ */
+import type fc from "fast-check";
+import { afterAll, beforeAll, expect } from "vitest";
+import { ComponentArgError } from "../../components/errors";
+import { clearRegisteredSpecs } from "../../components/spec-registry";
+import type { RecordedResource, RecordingMocks } from "../../local/offline/mocks";
+import { checkDeployRules, formatFinding, type DeployRuleContext } from "../../testing/deploy-rules";
+import { record, useMocks } from "../../testing/harness";
+import { checkSecurityRules } from "../../testing/security-rules";
+import { STACK_REGION } from "./component-args-arbitraries";
+
+export const SEED = Number(process.env.FUZZ_SEED ?? 20260611);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 0);
+/** A ceiling for one construction, so a hang (an Output that never resolves) fails the run instead of the file; not a timing assertion. */
+const RUN_CEILING_MS = Number(process.env.FUZZ_RUN_CEILING_MS ?? 60_000);
+export const context: DeployRuleContext = { stack: "test", production: false, region: STACK_REGION };
+
+export type Outcome = { refused: ComponentArgError } | { graph: RecordedResource[] };
+
+/**
+ * Security findings a documented opt-out asks for (`<rule> <type> <name>` of the resource): the user chose them, and the
+ * security rules rightly report them. Deploy rules have no such list: AWS refuses what they find, whatever was chosen.
+ */
+export type OptedOut = Set<string>;
+
+export interface ComponentFuzz {
+  /** Constructs one component and says how it ended. */
+  construct(build: () => unknown, label?: string): Promise<Outcome>;
+  /** The property: a refusal that names component, argument and fix, or a plan without deploy-rule or security findings. */
+  refusedOrDeployable(component: string, build: () => unknown, optedOut?: OptedOut, label?: string): Promise<void>;
+  /** numRuns per component: modest by default (a file within a few seconds on two cores), FUZZ_RUNS for more. */
+  parameters(runs: number): fc.Parameters<any>;
+}
+
+export function useComponentFuzz(): ComponentFuzz {
+  let mocks: RecordingMocks;
+  beforeAll(async () => {
+    // One set of mocks for every run: installing them per run would cost more than the runs.
+    mocks = await useMocks({ stack: context.stack, region: STACK_REGION });
+  });
+
+  const tallies: Record<string, { accepted: number; refused: Record<string, string[]> }> = {};
+  // Printed when exploring (a seed or run count of your own), so the suite stays quiet: how many runs each component took, and refused by argument.
+  afterAll(() => (process.env.FUZZ_SEED || process.env.FUZZ_RUNS) && console.log(JSON.stringify(Object.fromEntries(Object.entries(tallies).map(([k, t]) => [k, { accepted: t.accepted, refused: Object.fromEntries(Object.entries(t.refused).map(([a, m]) => [a, m.length])) }])), null, 1)));
+
+  /** A construction that never settled: its registrations would hold up every later `record`. */
+  let hung: string | undefined;
+
+  /** `work`, or a rejection once RUN_CEILING_MS have passed (which marks the harness as hung). */
+  async function withinCeiling<T>(work: Promise<T>, label: string): Promise<T> {
+    let ceiling: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      ceiling = setTimeout(() => reject(new Error((hung = `${label} did not settle within ${RUN_CEILING_MS / 1000} s`))), RUN_CEILING_MS);
+    });
+    try {
+      return await Promise.race([work, timedOut]);
+    } finally {
+      clearTimeout(ceiling);
+    }
+  }
+
+  /** A refusal's leftovers (the component registered before its validation threw) settle here, so the next run records only its own. */
+  async function construct(build: () => unknown, label = "a counterexample test"): Promise<Outcome> {
+    if (hung) throw new Error(`an earlier run never settled (${hung}); later runs cannot be recorded`);
+    clearRegisteredSpecs();
+    try {
+      return { graph: await withinCeiling(record(build), `the construction of ${label}`) };
+    } catch (error) {
+      if (hung) throw error;
+      await withinCeiling(mocks.settle(), `what the refused construction of ${label} registered`);
+      if (error instanceof ComponentArgError) return { refused: error };
+      throw new Error(`the constructor threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}, not a ComponentArgError`, { cause: error });
+    }
+  }
+
+  async function refusedOrDeployable(component: string, build: () => unknown, optedOut: OptedOut = new Set(), label = ""): Promise<void> {
+    const outcome = await construct(build, label);
+    const tally = (tallies[component] ??= { accepted: 0, refused: {} });
+    if ("refused" in outcome) {
+      const error = outcome.refused;
+      const at = error.argument.replace(/\[[^\]]*\]/g, "").replace(/^tables\.[^.]+/, "tables.*").replace(/(Indexes)\.[^.]+/, "$1.*");
+      (tally.refused[at] ??= []).push(error.message.slice(0, 160));
+      expect(error.component).toBe(component);
+      expect(error.message).toContain(component);
+      expect(error.message).toContain(error.argument);
+      expect(error.fix.trim()).not.toBe("");
+      return;
+    }
+    tally.accepted++;
+    const deploy = checkDeployRules(outcome.graph, context).map(formatFinding);
+    const security = checkSecurityRules(outcome.graph, context)
+      .filter((f) => !optedOut.has(`${f.rule} ${f.resource}`))
+      .map((f) => `[${f.rule}] ${f.resource}: ${f.problem}`);
+    expect([...deploy, ...security]).toEqual([]);
+  }
+
+  const parameters = (runs: number): fc.Parameters<any> => ({ seed: SEED, numRuns: RUNS || runs, endOnFailure: false });
+  return { construct, refusedOrDeployable, parameters };
+}
