@@ -64,6 +64,15 @@ describe("counterexamples the fuzz found", () => {
     expect("graph" in off && checkDeployRules(off.graph, context).map(formatFinding)).toEqual([]);
   });
 
+  it('UserAuth refuses the callback URL "http://127.0.0.1:5173/", which Cognito takes over http only as http://localhost (seed 2)', async () => {
+    const outcome = await construct(() => new UserAuth("auth", { callbackUrls: ["http://127.0.0.1:5173/"] }));
+    expect("refused" in outcome && outcome.refused.message).toMatch(
+      /^UserAuth "auth": callbackUrls "http:\/\/127\.0\.0\.1:5173\/" is http to a loopback address; Cognito allows plain http only for http:\/\/localhost\. Use "http:\/\/localhost:5173\/" \(http:\/\/localhost:<port>\/\)\./,
+    );
+    const ipv6 = await construct(() => new UserAuth("auth", { callbackUrls: ["https://gallery.example.com/"], logoutUrls: ["http://[::1]:3000/signed-out"] }));
+    expect("refused" in ipv6 && ipv6.refused.message).toMatch(/logoutUrls "http:\/\/\[::1\]:3000\/signed-out" is http to a loopback address.*Use "http:\/\/localhost:3000\/signed-out"/);
+  });
+
   it('LambdaFunction refuses the name "A.", which makes the function name "A.-function-<suffix>" that Lambda refuses (seed 20260611)', async () => {
     const outcome = await construct(() => new LambdaFunction("A.", { entry: "tests/fixtures/handlers/echo.ts" }));
     expect("refused" in outcome && outcome.refused.message).toMatch(/^LambdaFunction "A\.": name "A\." has "\."/);
