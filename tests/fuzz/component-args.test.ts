@@ -78,6 +78,17 @@ describe("counterexamples the fuzz found", () => {
     expect("refused" in outcome && outcome.refused.message).toMatch(/^LambdaFunction "A\.": name "A\." has "\."/);
   });
 
+  it('LambdaFunction "n----g7-" refuses an environment that fits 4 KB only without the NODE_OPTIONS it adds, leaving nothing pending (seed 2)', async () => {
+    // The user's 4,080 bytes passed the check, NODE_OPTIONS=--enable-source-maps made 4,112: the deploy-time check threw in
+    // the function's environment input, so the function never registered and the component's outputs waited on it forever.
+    const args = { entry: "tests/fixtures/handlers/echo.ts", description: "d".repeat(256), environment: { POWERTOOLS_SERVICE_NAME: "v".repeat(4057) } };
+    const outcome = await construct(() => new LambdaFunction("n----g7-", args));
+    expect("refused" in outcome && outcome.refused.message).toMatch(
+      /^LambdaFunction "n----g7-": environment "4112 bytes" exceeds Lambda's 4096-byte limit for all variables together \(with NODE_OPTIONS="--enable-source-maps", which the component adds\)/,
+    );
+    expect("graph" in (await construct(() => new LambdaFunction("after", { entry: "tests/fixtures/handlers/echo.ts" })))).toBe(true);
+  });
+
   it('DataTier refuses the name "A_" with export, whose buckets would be autonamed "a_-export-<suffix>" and "a_-export-logs-<suffix>", which S3 refuses (seed 1)', async () => {
     const args: DataTierArgs = { tables: { gallery: { attributes: { pk: "S" }, partitionKey: "pk" } }, export: { schedule: "rate(1 day)" } };
     const outcome = await construct(() => new DataTier("A_", args));
