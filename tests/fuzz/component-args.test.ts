@@ -84,7 +84,7 @@ describe("counterexamples the fuzz found", () => {
     const args = { entry: "tests/fixtures/handlers/echo.ts", description: "d".repeat(256), environment: { POWERTOOLS_SERVICE_NAME: "v".repeat(4057) } };
     const outcome = await construct(() => new LambdaFunction("n----g7-", args));
     expect("refused" in outcome && outcome.refused.message).toMatch(
-      /^LambdaFunction "n----g7-": environment "4112 bytes" exceeds Lambda's 4096-byte limit for all variables together \(with NODE_OPTIONS="--enable-source-maps", which the component adds\)/,
+      /^LambdaFunction "n----g7-": environment "4125 bytes" exceeds Lambda's 4096-byte limit for all variables together, measured as their JSON \(with NODE_OPTIONS="--enable-source-maps", which the component adds\)/,
     );
     expect("graph" in (await construct(() => new LambdaFunction("after", { entry: "tests/fixtures/handlers/echo.ts" })))).toBe(true);
   });
