@@ -34,6 +34,12 @@ const RESERVED_ENVIRONMENT_KEYS = new Set([
   "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
 ]);
 
+/**
+ * Variables every (non-edge) function gets unless its `environment` sets them: stack traces through the bundle's source
+ * maps. They count towards Lambda's 4 KB like the user's own, so they are checked with them before anything is created.
+ */
+const COMPONENT_ENVIRONMENT: Readonly<Record<string, string>> = { NODE_OPTIONS: "--enable-source-maps" };
+
 /** Where a function's failed asynchronous events go. */
 export interface FailureDestination {
   /** The kind of destination, which decides the send permission the function's role gets. */
@@ -316,7 +322,9 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
   }
   if (args.vpc) validateVpc(fail, args.vpc);
   validateSecrets(fail, args.secrets ?? {}, args.environment ?? {});
-  checkEnvironment(fail, { ...(args.environment ?? {}), ...secretVariables(normaliseSecrets(args.secrets)) });
+  // The environment as the function will get it: a check of the user's variables alone let NODE_OPTIONS tip it over
+  // 4 KB, which only the deploy-time check in the function's inputs caught, after the role and log group were registered.
+  checkEnvironment(fail, args.edge ? {} : { ...COMPONENT_ENVIRONMENT, ...(args.environment ?? {}), ...secretVariables(normaliseSecrets(args.secrets)) }, args.environment ?? {});
   assertLeastPrivilege(fail, "permissions", args.permissions ?? []);
   // The function is autonamed `${name}-function-<suffix>`, and CreateFunction's FunctionName takes only `[a-zA-Z0-9-_]+`
   // (https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html; deploy rule PhysicalNameLimits).
@@ -357,15 +365,33 @@ function checkRange(fail: ArgFailure, argument: string, value: number | undefine
   }
 }
 
-function checkEnvironment(fail: ArgFailure, environment: Record<string, pulumi.Input<string>>): void {
-  let knownBytes = 0;
-  for (const [key, value] of Object.entries(environment)) {
+/**
+ * Lambda's 4 KB "for all environment variables associated with the function, in aggregate"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html) is measured on the variables' JSON: its
+ * refusal quotes the "String measured: {"KEY":"value",…}" (seen in github-aws-runners/terraform-aws-github-runner#3594),
+ * and deploy rule LambdaLimits measures the same. Quotes, colons and commas count, so keys and values alone fall short.
+ */
+function environmentBytes(variables: Record<string, string>): number {
+  return Buffer.byteLength(JSON.stringify(variables));
+}
+
+/** `environment`: every variable the function gets (the component's own and the secrets' included); `given`: the user's. */
+function checkEnvironment(fail: ArgFailure, environment: Record<string, pulumi.Input<string>>, given: Record<string, pulumi.Input<string>>): void {
+  for (const key of Object.keys(environment)) {
     if (!/^[a-zA-Z][a-zA-Z0-9_]*$/.test(key)) fail("environment", key, "is not a valid variable name", "Use letters, digits and underscores, starting with a letter.");
     if (RESERVED_ENVIRONMENT_KEYS.has(key)) fail("environment", key, "is reserved by the Lambda runtime", "Pick another name.");
-    knownBytes += Buffer.byteLength(key) + (typeof value === "string" ? Buffer.byteLength(value) : 0);
   }
+  // Values that are Outputs count as "" here (their keys and quotes still count); the deploy-time check sees them whole.
+  const knownBytes = environmentBytes(Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, typeof value === "string" ? value : ""])));
   if (knownBytes > LAMBDA_LIMITS.environmentBytes) {
-    fail("environment", `${knownBytes} bytes`, `exceeds Lambda's ${LAMBDA_LIMITS.environmentBytes}-byte limit for all variables together`, "Move large values to SSM Parameter Store or a config file in the bundle.");
+    const added = Object.entries(COMPONENT_ENVIRONMENT).filter(([key]) => !(key in given) && key in environment);
+    const addedNote = added.length ? ` (with ${added.map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(", ")}, which the component adds)` : "";
+    fail(
+      "environment",
+      `${knownBytes} bytes`,
+      `exceeds Lambda's ${LAMBDA_LIMITS.environmentBytes}-byte limit for all variables together, measured as their JSON${addedNote}`,
+      "Move large values to SSM Parameter Store or a config file in the bundle.",
+    );
   }
 }
 
@@ -391,7 +417,7 @@ function normalise(name: string, args: LambdaFunctionArgs): LambdaFunctionSpec {
     edge,
     logRetentionDays: args.logRetentionDays ?? 30,
     // Secrets travel as names (or ARNs); the handler fetches the value.
-    environment: edge ? {} : { NODE_OPTIONS: "--enable-source-maps", ...(args.environment ?? {}), ...secretVariables(secrets) },
+    environment: edge ? {} : { ...COMPONENT_ENVIRONMENT, ...(args.environment ?? {}), ...secretVariables(secrets) },
     secrets,
     permissions: [
       ...(args.permissions ?? []),
@@ -531,10 +557,10 @@ function deployTimeArchive(name: string, spec: LambdaFunctionSpec): pulumi.Outpu
 /** Values that are Outputs are only known at deploy time; check the 4 KB limit once they are. */
 function checkedEnvironment(name: string, environment: Record<string, pulumi.Input<string>>): pulumi.Output<Record<string, string>> {
   return pulumi.output(environment).apply((resolved) => {
-    const bytes = Object.entries(resolved).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v ?? ""), 0);
+    const bytes = environmentBytes(resolved);
     if (bytes > LAMBDA_LIMITS.environmentBytes) {
       throw new Error(
-        `LambdaFunction "${name}": environment is ${bytes} bytes once resolved, over Lambda's ${LAMBDA_LIMITS.environmentBytes}-byte limit. Move large values to SSM Parameter Store.`,
+        `LambdaFunction "${name}": environment is ${bytes} bytes once resolved (as JSON), over Lambda's ${LAMBDA_LIMITS.environmentBytes}-byte limit. Move large values to SSM Parameter Store.`,
       );
     }
     return resolved;

@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentArgError } from "../errors";
-import { callbackUrlProblem, httpsVersion, type UserAuthSpec } from "./spec";
+import { callbackUrlProblem, redirectUrlFix, type UserAuthSpec } from "./spec";
 
 export function createClient(name: string, spec: UserAuthSpec, pool: aws.cognito.UserPool, parent: pulumi.Resource): aws.cognito.UserPoolClient {
   const client = spec.client;
@@ -46,7 +46,7 @@ function checkedUrls(name: string, argument: string, urls: pulumi.Input<pulumi.I
 export function assertRedirectUrls(name: string, argument: string, urls: string[]): string[] {
   for (const url of urls) {
     const problem = callbackUrlProblem(url);
-    if (problem) throw new ComponentArgError("UserAuth", name, argument, url, problem, `Use the site's https URL, e.g. "${httpsVersion(url)}".`);
+    if (problem) throw new ComponentArgError("UserAuth", name, argument, url, problem, redirectUrlFix(url));
   }
   return urls;
 }

@@ -311,8 +311,32 @@ export function callbackUrlProblem(url: string): string | undefined {
   }
   if (parsed.hash) return "has a fragment, which OAuth redirect URIs may not have";
   if (parsed.protocol === "https:") return undefined;
-  if (parsed.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(parsed.hostname)) return undefined;
+  // CreateUserPoolClient's CallbackURLs: "Amazon Cognito requires HTTPS over HTTP except for http://localhost for testing
+  // purposes only" (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html;
+  // deploy rule CognitoRedirectUrls): the name localhost, not the loopback addresses 127.0.0.1 or [::1].
+  if (parsed.protocol === "http:" && parsed.hostname === "localhost") return undefined;
+  if (parsed.protocol === "http:" && isLoopbackAddress(parsed.hostname)) return "is http to a loopback address; Cognito allows plain http only for http://localhost";
   return "is not https; Cognito allows plain http only for localhost";
+}
+
+/** 127.0.0.0/8 or [::1], as the URL parser writes them. */
+function isLoopbackAddress(hostname: string): boolean {
+  return /^127\.\d+\.\d+\.\d+$/.test(hostname) || hostname === "[::1]";
+}
+
+/** The fix for a redirect URL `callbackUrlProblem` refused: the same address on http://localhost for a loopback one, else its https version. */
+export function redirectUrlFix(url: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed?.protocol === "http:" && isLoopbackAddress(parsed.hostname)) {
+    parsed.hostname = "localhost";
+    return `Use "${parsed.href}" (http://localhost:<port>/).`;
+  }
+  return `Use the site's https URL, e.g. "${httpsVersion(url)}".`;
 }
 
 function validateClient(fail: ArgFailure, args: UserAuthArgs): void {
@@ -337,7 +361,7 @@ export function validateRedirectUrls(fail: ArgFailure, callbackUrls: pulumi.Inpu
     for (const url of urls) {
       if (typeof url !== "string") continue; // Outputs are checked once known (client.ts).
       const problem = callbackUrlProblem(url);
-      if (problem) fail(argument, url, problem, `Use the site's https URL, e.g. "${httpsVersion(url)}".`);
+      if (problem) fail(argument, url, problem, redirectUrlFix(url));
     }
   }
 }

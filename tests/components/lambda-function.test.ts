@@ -69,7 +69,9 @@ describe("LambdaFunction", () => {
     [{ timeout: 901 }, /timeout 901 is outside Lambda's range of 1–900 seconds/],
     [{ ephemeralStorageSize: 256 }, /ephemeralStorageSize 256 is outside/],
     [{ layers: ["a", "b", "c", "d", "e", "f"] }, /layers "6 layers" exceeds Lambda's limit of 5/],
-    [{ environment: { BIG: "x".repeat(5000) } }, /environment "5003 bytes" exceeds Lambda's 4096-byte limit/],
+    [{ environment: { BIG: "x".repeat(5000) } }, /environment "5048 bytes" exceeds Lambda's 4096-byte limit for all variables together, measured as their JSON \(with NODE_OPTIONS="--enable-source-maps", which the component adds\)/],
+    // 4,095 bytes of keys and values, 4,108 as the JSON Lambda measures (deploy rule LambdaLimits).
+    [{ environment: { POWERTOOLS_SERVICE_NAME: "v".repeat(4040) } }, /environment "4108 bytes" exceeds Lambda's 4096-byte limit for all variables together, measured as their JSON/],
     [{ environment: { AWS_REGION: "eu-west-1" } }, /environment "AWS_REGION" is reserved/],
     [{ logRetentionDays: 10 }, /logRetentionDays 10 is not a retention CloudWatch Logs offers/],
     [{ asyncInvoke: { maxRetryAttempts: 3 } }, /asyncInvoke.maxRetryAttempts 3 is outside Lambda's range of 0–2/],

@@ -441,6 +441,9 @@ describe("UserAuth rejects bad args with a clear error", () => {
       /UserAuth "late": callbackUrls "http:\/\/gallery.example.com\/" is not https; Cognito allows plain http only for localhost/,
     );
     expect(assertRedirectUrls("late", "callbackUrls", ["https://d123.cloudfront.net", "http://localhost:3000/"])).toHaveLength(2);
+    expect(() => assertRedirectUrls("late", "logoutUrls", ["http://127.0.0.1:5173/"])).toThrow(
+      /UserAuth "late": logoutUrls "http:\/\/127\.0\.0\.1:5173\/" is http to a loopback address; Cognito allows plain http only for http:\/\/localhost\. Use "http:\/\/localhost:5173\/"/,
+    );
   });
 });
 

@@ -64,9 +64,29 @@ describe("counterexamples the fuzz found", () => {
     expect("graph" in off && checkDeployRules(off.graph, context).map(formatFinding)).toEqual([]);
   });
 
+  it('UserAuth refuses the callback URL "http://127.0.0.1:5173/", which Cognito takes over http only as http://localhost (seed 2)', async () => {
+    const outcome = await construct(() => new UserAuth("auth", { callbackUrls: ["http://127.0.0.1:5173/"] }));
+    expect("refused" in outcome && outcome.refused.message).toMatch(
+      /^UserAuth "auth": callbackUrls "http:\/\/127\.0\.0\.1:5173\/" is http to a loopback address; Cognito allows plain http only for http:\/\/localhost\. Use "http:\/\/localhost:5173\/" \(http:\/\/localhost:<port>\/\)\./,
+    );
+    const ipv6 = await construct(() => new UserAuth("auth", { callbackUrls: ["https://gallery.example.com/"], logoutUrls: ["http://[::1]:3000/signed-out"] }));
+    expect("refused" in ipv6 && ipv6.refused.message).toMatch(/logoutUrls "http:\/\/\[::1\]:3000\/signed-out" is http to a loopback address.*Use "http:\/\/localhost:3000\/signed-out"/);
+  });
+
   it('LambdaFunction refuses the name "A.", which makes the function name "A.-function-<suffix>" that Lambda refuses (seed 20260611)', async () => {
     const outcome = await construct(() => new LambdaFunction("A.", { entry: "tests/fixtures/handlers/echo.ts" }));
     expect("refused" in outcome && outcome.refused.message).toMatch(/^LambdaFunction "A\.": name "A\." has "\."/);
+  });
+
+  it('LambdaFunction "n----g7-" refuses an environment that fits 4 KB only without the NODE_OPTIONS it adds, leaving nothing pending (seed 2)', async () => {
+    // The user's 4,080 bytes passed the check, NODE_OPTIONS=--enable-source-maps made 4,112: the deploy-time check threw in
+    // the function's environment input, so the function never registered and the component's outputs waited on it forever.
+    const args = { entry: "tests/fixtures/handlers/echo.ts", description: "d".repeat(256), environment: { POWERTOOLS_SERVICE_NAME: "v".repeat(4057) } };
+    const outcome = await construct(() => new LambdaFunction("n----g7-", args));
+    expect("refused" in outcome && outcome.refused.message).toMatch(
+      /^LambdaFunction "n----g7-": environment "4125 bytes" exceeds Lambda's 4096-byte limit for all variables together, measured as their JSON \(with NODE_OPTIONS="--enable-source-maps", which the component adds\)/,
+    );
+    expect("graph" in (await construct(() => new LambdaFunction("after", { entry: "tests/fixtures/handlers/echo.ts" })))).toBe(true);
   });
 
   it('DataTier refuses the name "A_" with export, whose buckets would be autonamed "a_-export-<suffix>" and "a_-export-logs-<suffix>", which S3 refuses (seed 1)', async () => {
