@@ -64,7 +64,7 @@ export interface LambdaFunctionArgs {
    * @default "handler"
    */
   handler?: string;
-  /** The function's description in the Lambda console. @default none ("Lambda@Edge <name>" for edge functions) */
+  /** The function's description in the Lambda console, at most 256 characters. @default none ("Lambda@Edge <name>" for edge functions) */
   description?: string;
   /**
    * Memory in MB, 128–10240.
@@ -187,6 +187,8 @@ export interface FunctionVpc {
 /** Normalised, plain description of the function: what the local runtime runs. */
 export interface LambdaFunctionSpec {
   name: string;
+  /** The description the function is given; absent: none. */
+  description?: string;
   entry: string;
   handler: string;
   memorySize: number;
@@ -276,6 +278,8 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
   // Pulumi appends an 8-character suffix to `${name}-function`; Lambda names stop at 64.
   if (name.length > 47) fail("name", name, "is longer than 47 characters, so the function name would exceed Lambda's 64", "Use a shorter resource name.");
   checkSourceFile(fail, "entry", args.entry, "Point entry at the handler's source file");
+  // CreateFunction Description: "Length Constraints: Minimum length of 0. Maximum length of 256." (https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html)
+  if (args.description !== undefined && args.description.length > 256) fail("description", args.description, `is ${args.description.length} characters, over Lambda's 256`, "Shorten it.");
   checkRange(fail, "memorySize", args.memorySize, LAMBDA_LIMITS.memoryMb, "MB");
   checkRange(fail, "timeout", args.timeout, LAMBDA_LIMITS.timeoutSeconds, "seconds");
   checkRange(fail, "ephemeralStorageSize", args.ephemeralStorageSize, LAMBDA_LIMITS.ephemeralStorageMb, "MB");
@@ -405,6 +409,7 @@ function normalise(name: string, args: LambdaFunctionArgs): LambdaFunctionSpec {
   const secrets = edge ? {} : normaliseSecrets(args.secrets);
   return {
     name,
+    description: args.description ?? (edge ? `Lambda@Edge ${name}` : undefined),
     entry: resolve(args.entry),
     handler: args.handler ?? "handler",
     memorySize: args.memorySize ?? (edge ? 128 : 512),
@@ -519,7 +524,7 @@ function createFunction(
   const fn = new aws.lambda.Function(
     `${name}-function`,
     {
-      description: spec.edge ? `Lambda@Edge ${name}` : undefined,
+      description: spec.description,
       runtime: LAMBDA_RUNTIME,
       handler: `index.${spec.handler}`,
       code: withNativeModules(hasDeployTimeValues(spec.bundle) ? deployTimeArchive(name, spec) : bundleArchive(bundle), native),

@@ -53,6 +53,25 @@ describe("LambdaFunction", () => {
     expect(policy.Statement.find((s) => s.Sid === "SendFailedEvents")).toMatchObject({ Action: ["sqs:SendMessage"], Resource: [queueArn] });
   });
 
+  it("gives the function the description it was given (the Lambda console's), \"Lambda@Edge <name>\" by default for an edge function, none otherwise; over Lambda's 256 characters is refused", async () => {
+    const graph = await record(() => [
+      new LambdaFunction("described", { entry, description: "Makes WebP thumbnails of uploaded originals" }),
+      new LambdaFunction("plain", { entry }),
+      new LambdaFunction("edge-default", { entry, edge: true }),
+      new LambdaFunction("edge-described", { entry, edge: true, description: "Signs viewers in at the edge" }),
+    ]);
+    const description = (name: string) => resource(graph, "aws:lambda/function:Function", `${name}-function`).inputs.description;
+    expect([description("described"), description("plain"), description("edge-default"), description("edge-described")]).toEqual([
+      "Makes WebP thumbnails of uploaded originals",
+      undefined,
+      "Lambda@Edge edge-default",
+      "Signs viewers in at the edge",
+    ]);
+    expect(() => new LambdaFunction("long", { entry, description: "d".repeat(257) })).toThrow(
+      /LambdaFunction "long": description "d{257}" is 257 characters, over Lambda's 256\. Shorten it\./,
+    );
+  });
+
   it("makes Lambda@Edge functions in us-east-1, published, retained, trusted by edgelambda, without env", async () => {
     const graph = await record(() => new LambdaFunction("edge", { entry, edge: true }));
     const fn = resource(graph, "aws:lambda/function:Function", "edge-function");
