@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { argFailer } from "../errors";
 import type { PolicyStatement } from "../iam";
 import { LambdaFunction } from "../lambda/function";
-import { regionOf } from "../region";
+import { regionOf, regionWhereCreated } from "../region";
 import { regionalCertificate } from "../regional-domain";
 import { inputsDigest } from "../serverless-api/snapshot";
 import { registerSpec } from "../spec-registry";
@@ -82,7 +82,10 @@ export class RealtimeApi extends pulumi.ComponentResource {
 
   constructor(name: string, args: RealtimeApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:RealtimeApi", name, {}, opts);
-    validateArgs(argFailer("RealtimeApi", name), name, args);
+    // The stack's region counts too: a certificate from another region fails CreateDomainName ("This certificate must be in the
+    // same Region as your API", https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html),
+    // so refuse it now rather than in regionalCertificate's apply, an error only the deployment would show.
+    validateArgs(argFailer("RealtimeApi", name), name, args, regionWhereCreated(args.region, this, "aws:apigatewayv2/domainName:DomainName").region);
     this.spec = normalise(name, args);
     const spec = this.spec;
     const region = regionOf(spec.region, this);
