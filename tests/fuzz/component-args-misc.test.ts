@@ -78,6 +78,14 @@ describe(`component arguments are refused with a fix or deploy cleanly (seed ${S
 
 /** What the fuzz found, each shrunk counterexample pinned as a regular test (and the seed that found it). */
 describe("counterexamples the fuzz found", () => {
+  it('RealtimeApi names its own argument when a route\'s function is refused: an export the handler lacks is routes["$connect"].export, not LambdaFunction "a-connect"\'s handler (seed 20260611)', async () => {
+    const table = { name: "connections", arn: "arn:aws:dynamodb:us-east-1:123456789012:table/connections" };
+    const outcome = await construct(() => new RealtimeApi("a", { routes: { $connect: { handler: ENTRY, export: "message" } }, anonymous: true, connectionsTable: table }));
+    expect("refused" in outcome && outcome.refused.message).toMatch(/^RealtimeApi "a": routes\["\$connect"\]\.export "message" is not exported by .*echo\.ts\. Export a function named message, or set routes\["\$connect"\]\.export to the exported name\.$/);
+    const memory = await construct(() => new RealtimeApi("a", { routes: { $connect: { handler: ENTRY, function: { memorySize: 10241 } } }, anonymous: true, connectionsTable: table }));
+    expect("refused" in memory && memory.refused.argument).toBe('routes["$connect"].function.memorySize');
+  });
+
   it("RealtimeApi without a region of its own refuses, at construction, a domain certificate from another region than the stack's (seed 20260611)", async () => {
     // Before: the check ran only in the DomainName's certificateArn apply (a deploy-time error that left the plan unsettled).
     const args = { routes: { $connect: { handler: ENTRY } }, anonymous: true, connectionsTable: { name: "connections", arn: "arn:aws:dynamodb:us-east-1:123456789012:table/connections" } };
