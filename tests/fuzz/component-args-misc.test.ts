@@ -64,7 +64,7 @@ describe(`component arguments are refused with a fix or deploy cleanly (seed ${S
           "BucketEvents",
           () => {
             const uploads = new UploadBucket("events-bucket", { region: bucketRegion });
-            const functions = Object.entries(subs).map(([id, s], i) => [id, { ...s, function: new LambdaFunction(`subscriber-${i}`, { entry: ENTRY, region: s.functionRegion }) }] as const);
+            const functions = Object.entries(subs).map(([id, { functionElsewhere, ...s }], i) => [id, { ...s, function: new LambdaFunction(`subscriber-${i}`, { entry: ENTRY, region: functionElsewhere ? "eu-west-1" : bucketRegion }) }] as const);
             new BucketEvents(name, { bucket: uploads.nodes.bucket, region: bucketRegion, subscriptions: Object.fromEntries(functions) });
           },
           undefined,
