@@ -5,6 +5,7 @@
  */
 import fc from "fast-check";
 import type { RealtimeApiArgs, RealtimeRoute } from "../../components/realtime-api";
+import type { StackSecretArgs } from "../../components/stack-secret";
 import type { UploadBucketArgs } from "../../components/upload-bucket";
 import { region, STACK_REGION } from "./component-args-arbitraries";
 
@@ -132,3 +133,17 @@ export const subscriptionId = mostly(fc.constantFrom("thumbnails", "index", "aud
 export const subscriptions = mostly<Record<string, SubscriptionArgs>>(fc.dictionary(subscriptionId, subscription, { minKeys: 1, maxKeys: 3 }), fc.constant({})).map((subs) =>
   Object.fromEntries(Object.entries(subs).map(([id, s], i) => [id, s.filterPrefix === undefined && i > 0 ? { ...s, filterPrefix: `part-${i}/` } : s])),
 );
+
+// -------------------------------------------------------------------------------------------------------------- StackSecret
+
+export const stackSecretArgs: fc.Arbitrary<StackSecretArgs> = fc.record(
+  {
+    value: fc.constantFrom("s3cr3t", "", '{"key":"ünï ✓"}', "v".repeat(4096)),
+    description: mostly(fc.constantFrom("Signing key", "", "ünïcode ✓", "d".repeat(2048)), fc.constant("d".repeat(2049))),
+    customerKey: fc.boolean(),
+    recoveryWindowDays: mostly(fc.constantFrom(0, 7, 14, 30), fc.constantFrom(1, 6, 31, 7.5)),
+    region: fc.option(region, { nil: undefined, freq: 2 }),
+    replicaRegions: mostly<string[]>(fc.uniqueArray(region, { maxLength: 2 }), fc.constantFrom(["us-west-2", "us-west-2"], [STACK_REGION])),
+  },
+  { requiredKeys: ["value"] },
+).map((a) => a as StackSecretArgs);

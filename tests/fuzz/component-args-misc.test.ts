@@ -11,10 +11,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { BucketEvents } from "../../components/bucket-events";
 import { LambdaFunction } from "../../components/lambda/function";
 import { RealtimeApi } from "../../components/realtime-api";
+import { StackSecret } from "../../components/stack-secret";
 import { UploadBucket } from "../../components/upload-bucket";
 import { componentName, region, STACK_REGION } from "./component-args-arbitraries";
 import { SEED, useComponentFuzz } from "./component-args-harness";
-import { ENTRY, mostly, realtimeApiArgs, subscriptions, uploadBucketArgs } from "./component-args-misc-arbitraries";
+import { ENTRY, mostly, realtimeApiArgs, stackSecretArgs, subscriptions, uploadBucketArgs } from "./component-args-misc-arbitraries";
 
 const { construct, refusedOrDeployable, parameters } = useComponentFuzz();
 
@@ -74,10 +75,23 @@ describe(`component arguments are refused with a fix or deploy cleanly (seed ${S
       parameters(30),
     );
   });
+
+  it("StackSecret", async () => {
+    await fc.assert(
+      fc.asyncProperty(componentName, stackSecretArgs, (name, args) => refusedOrDeployable("StackSecret", () => new StackSecret(name, args), undefined, JSON.stringify([name, { ...args, value: "<value>" }]))),
+      parameters(30),
+    );
+  });
 });
 
 /** What the fuzz found, each shrunk counterexample pinned as a regular test (and the seed that found it). */
 describe("counterexamples the fuzz found", () => {
+  it('StackSecret refuses the name "Données", whose secret would be autonamed "Données-secret-<suffix>", which Secrets Manager refuses (seed 1)', async () => {
+    const outcome = await construct(() => new StackSecret("Données", { value: "s3cr3t" }));
+    expect("refused" in outcome && outcome.refused.message).toMatch(/^StackSecret "Données": name "Données" makes the secret name "Données-secret-<random suffix>" hold "é", which Secrets Manager refuses \(it takes ASCII letters, digits and \/_\+=\.@-\)\. Use a component name of ASCII letters, digits and \/_\+=\.@-\.$/);
+    expect("graph" in (await construct(() => new StackSecret("signing.key_2", { value: "s3cr3t" })))).toBe(true);
+  });
+
   it('RealtimeApi names its own argument when a route\'s function is refused: an export the handler lacks is routes["$connect"].export, not LambdaFunction "a-connect"\'s handler (seed 20260611)', async () => {
     const table = { name: "connections", arn: "arn:aws:dynamodb:us-east-1:123456789012:table/connections" };
     const outcome = await construct(() => new RealtimeApi("a", { routes: { $connect: { handler: ENTRY, export: "message" } }, anonymous: true, connectionsTable: table }));
