@@ -10,6 +10,9 @@ import type { FunctionSecret } from "./lambda/secrets";
 import { AWS_REGION_NAME } from "./names";
 import { regionSource, regionWhereCreated } from "./region";
 
+/** A character a Secrets Manager secret name may hold (CreateSecret's Name). */
+const SECRET_NAME_CHARACTER = /^[A-Za-z0-9/_+=.@-]$/;
+
 export interface StackSecretArgs {
   /** The secret's value (a string; store JSON as its text). Kept secret in Pulumi state. */
   value: pulumi.Input<string>;
@@ -72,6 +75,13 @@ export class StackSecret extends pulumi.ComponentResource {
     const window = args.recoveryWindowDays ?? 30;
     if (!Number.isInteger(window) || !(window === 0 || (window >= 7 && window <= 30))) {
       fail("recoveryWindowDays", window, "is not 0 or 7–30, the recovery windows Secrets Manager accepts", "Use 0 to delete at once, or 7 to 30 days.");
+    }
+    // The secret is autonamed "<name>-secret-<random suffix>", and "The secret name can contain ASCII letters, numbers,
+    // and the following characters: /_+=.@-" (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html,
+    // Name): any other character in the component name fails CreateSecret at `pulumi up`.
+    const refused = [...new Set([...name].filter((character) => !SECRET_NAME_CHARACTER.test(character)))];
+    if (refused.length > 0) {
+      fail("name", name, `makes the secret name "${name}-secret-<random suffix>" hold ${refused.map((c) => JSON.stringify(c)).join(", ")}, which Secrets Manager refuses (it takes ASCII letters, digits and /_+=.@-)`, "Use a component name of ASCII letters, digits and /_+=.@-.");
     }
     const replicaRegions = args.replicaRegions ?? [];
     // The secret lives in args.region, else the provider's: the stack's aws:region under the default provider; under an

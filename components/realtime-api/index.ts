@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { argFailer } from "../errors";
+import { argFailer, ComponentArgError } from "../errors";
 import type { PolicyStatement } from "../iam";
 import { LambdaFunction } from "../lambda/function";
-import { regionOf } from "../region";
+import { regionOf, regionWhereCreated } from "../region";
 import { regionalCertificate } from "../regional-domain";
 import { inputsDigest } from "../serverless-api/snapshot";
 import { registerSpec } from "../spec-registry";
@@ -82,7 +82,10 @@ export class RealtimeApi extends pulumi.ComponentResource {
 
   constructor(name: string, args: RealtimeApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:RealtimeApi", name, {}, opts);
-    validateArgs(argFailer("RealtimeApi", name), name, args);
+    // The stack's region counts too: a certificate from another region fails CreateDomainName ("This certificate must be in the
+    // same Region as your API", https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html),
+    // so refuse it now rather than in regionalCertificate's apply, an error only the deployment would show.
+    validateArgs(argFailer("RealtimeApi", name), name, args, regionWhereCreated(args.region, this, "aws:apigatewayv2/domainName:DomainName").region);
     this.spec = normalise(name, args);
     const spec = this.spec;
     const region = regionOf(spec.region, this);
@@ -148,27 +151,40 @@ export class RealtimeApi extends pulumi.ComponentResource {
     ];
   }
 
-  private routeFunction(route: Pick<RealtimeRouteSpec, "functionName" | "entry" | "export" | "function">, extra: PolicyStatement[]): LambdaFunction {
-    return new LambdaFunction(
-      route.functionName,
-      {
-        entry: route.entry,
-        handler: route.export,
-        memorySize: route.function.memorySize,
-        timeout: route.function.timeout,
-        environment: { ...this.publisherEnvironment(), ...route.function.environment },
-        permissions: [...route.function.permissions, ...extra],
-        logRetentionDays: this.spec.logRetentionDays,
-        bundle: route.function.bundle,
-        region: this.spec.region,
-      },
-      { parent: this },
-    );
+  /**
+   * A route's (or the authorizer's) LambdaFunction. Its refusals are rethrown as this component's, under the argument
+   * the user wrote (`routes["ping"].export`, not the LambdaFunction's `handler`), so the fix points at RealtimeApi's
+   * arguments rather than at a function the user never constructed.
+   */
+  private routeFunction(route: Pick<RealtimeRouteSpec, "functionName" | "entry" | "export" | "function">, extra: PolicyStatement[], where: string): LambdaFunction {
+    try {
+      return new LambdaFunction(
+        route.functionName,
+        {
+          entry: route.entry,
+          handler: route.export,
+          memorySize: route.function.memorySize,
+          timeout: route.function.timeout,
+          environment: { ...this.publisherEnvironment(), ...route.function.environment },
+          permissions: [...route.function.permissions, ...extra],
+          logRetentionDays: this.spec.logRetentionDays,
+          bundle: route.function.bundle,
+          region: this.spec.region,
+        },
+        { parent: this },
+      );
+    } catch (error) {
+      if (!(error instanceof ComponentArgError) || error.component !== "LambdaFunction") throw error;
+      const fail = argFailer("RealtimeApi", this.spec.name);
+      if (error.argument === "handler") fail(`${where}.export`, error.value, error.problem, `Export a function named ${String(error.value)}, or set ${where}.export to the exported name.`);
+      const own: Record<string, string> = { entry: `${where}.handler`, logRetentionDays: "logRetentionDays", region: "region" };
+      return fail(own[error.argument] ?? `${where}.function.${error.argument}`, error.value, error.problem, error.fix);
+    }
   }
 
   private createAuthorizer(name: string, api: aws.apigatewayv2.Api) {
     const spec = this.spec.authorizer!;
-    const fn = this.routeFunction(spec, []);
+    const fn = this.routeFunction(spec, [], "authorizer");
     // WebSocket authorizers are REQUEST only; payload format, caching and simple responses are HTTP-API-only settings.
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-lambda-auth.html
     const authorizer = this.deployedPart(aws.apigatewayv2.Authorizer, `${name}-authorizer`, {
@@ -189,7 +205,7 @@ export class RealtimeApi extends pulumi.ComponentResource {
 
   private createRoute(name: string, api: aws.apigatewayv2.Api, route: RealtimeRouteSpec, authorizer: aws.apigatewayv2.Authorizer | undefined) {
     const slug = routeSlug(route.key);
-    const fn = this.routeFunction(route, route.postsToConnections ? this.manageConnectionsGrant() : []);
+    const fn = this.routeFunction(route, route.postsToConnections ? this.manageConnectionsGrant() : [], `routes["${route.key}"]`);
     // Lambda proxy; WebSocket APIs take payload format 1.0 only (2.0 is HTTP APIs'). https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
     const integration = this.deployedPart(aws.apigatewayv2.Integration, `${name}-integration-${slug}`, {
       apiId: api.id,

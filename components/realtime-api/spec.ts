@@ -142,7 +142,12 @@ export function routeSlug(key: string): string {
   return key.replace(/^\$/, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
 }
 
-export function validateArgs(fail: ArgFailure, name: string, args: RealtimeApiArgs): void {
+/**
+ * `apiRegion` is where the API is created as construction knows it (its `region`, else the stack's `aws:region`; unknown
+ * under an explicit provider), so a domain certificate from another region is refused here rather than in the domain's
+ * apply at deploy time.
+ */
+export function validateArgs(fail: ArgFailure, name: string, args: RealtimeApiArgs, apiRegion: string | undefined = args.region): void {
   const keys = Object.keys(args.routes ?? {});
   if (keys.length === 0) fail("routes", args.routes, "is empty", 'Declare at least $connect, e.g. { $connect: { handler: "handlers/realtime/connect.ts" } }.');
   const slugs = new Map<string, string>();
@@ -209,7 +214,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: RealtimeApiAr
     fail("executionLogLevel", args.executionLogLevel, "is not a WebSocket stage logging level", 'Use "ERROR" (default), "INFO" or "OFF".');
   }
   if (args.domain) {
-    validateRegionalDomain(fail, args.domain, args.region, "live.gallery.example.com");
+    validateRegionalDomain(fail, args.domain, apiRegion, "live.gallery.example.com");
     validateDomainIpAddressType(fail, args.domain.ipAddressType);
   }
   assertLeastPrivilege(fail, "functionDefaults.permissions", args.functionDefaults?.permissions ?? []);
