@@ -10,7 +10,7 @@ import * as random from "@pulumi/random";
 import { argFailer, type ArgFailure } from "./errors";
 import { assumeRolePolicy } from "./iam";
 import { AWS_REGION_NAME } from "./names";
-import { regionSource, regionWhereCreated, type KnownRegion } from "./region";
+import { type KnownRegion, regionSource, regionWhereCreated, validateRegionArg } from "./region";
 
 /** An AWS Backup vault lock: recovery points kept at least (and at most) so long, in governance or compliance mode. */
 export interface BackupVaultLock {
@@ -100,6 +100,7 @@ export const BACKUP_RULE_NAME = "daily";
 
 /** `homeRegion`: where the plan and its vault are, when known (see regionWhereCreated). */
 function validate(fail: ArgFailure, name: string, args: BackupPlanArgs, vaultName: string, homeRegion: KnownRegion): void {
+  validateRegionArg(fail, "region", args.region);
   if (!Array.isArray(args.resources) || args.resources.length === 0) fail("resources", args.resources, "is empty", "List the ARNs to back up, e.g. Object.values(data.tables).map((t) => t.arn).");
   if (args.schedule !== undefined && !/^cron\(.+\)$/.test(args.schedule)) fail("schedule", args.schedule, "is not an AWS Backup cron expression", 'Use e.g. "cron(0 5 ? * * *)" (daily at 05:00 UTC).');
   const retention = args.retentionDays ?? 35;

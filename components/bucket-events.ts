@@ -10,7 +10,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { argFailer, type ArgFailure } from "./errors";
 import type { LambdaFunction, LambdaFunctionSpec } from "./lambda/function";
-import { describeRegion, regionWhereCreated, type KnownRegion } from "./region";
+import { describeRegion, type KnownRegion, regionWhereCreated, validateRegionArg } from "./region";
 import { registerSpec } from "./spec-registry";
 
 /**
@@ -88,8 +88,10 @@ export class BucketEvents extends pulumi.ComponentResource {
 
   constructor(name: string, args: BucketEventsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:BucketEvents", name, {}, opts);
+    const fail = argFailer("BucketEvents", name);
+    validateRegionArg(fail, "region", args.region);
     const bucketRegion = regionWhereCreated(args.region, args.bucket, "aws:s3/bucket:Bucket");
-    validateSubscriptions(argFailer("BucketEvents", name), args.subscriptions ?? {}, bucketRegion);
+    validateSubscriptions(fail, args.subscriptions ?? {}, bucketRegion);
     this.spec = {
       name,
       bucketName: args.bucket.bucket,

@@ -8,6 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { argFailer } from "./errors";
 import type { FunctionVpc } from "./lambda/function";
+import { validateRegionArg } from "./region";
 
 /** The services AWS offers gateway endpoints for (free, on route tables) that PrivateNetwork creates them for. */
 export type GatewayEndpointService = "dynamodb" | "s3";
@@ -137,6 +138,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
   constructor(name: string, args: PrivateNetworkArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:PrivateNetwork", name, {}, opts);
     const fail = argFailer("PrivateNetwork", name);
+    validateRegionArg(fail, "region", args.region);
     const zones = args.availabilityZones ?? 2;
     if (!Number.isInteger(zones) || zones < 1 || zones > 6) fail("availabilityZones", zones, "is not 1–6", "Use 2 (or 3) availability zones.");
     if (args.existingVpc) {

@@ -1,5 +1,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { ArgFailure } from "./errors";
+import { AWS_REGION_NAME } from "./names";
+
+/**
+ * Refuses a region argument that is not an AWS region name (`AWS_REGION_NAME`: `us-west-2`, `ap-southeast-2`,
+ * `us-gov-west-1`): pulumi-aws sends a resource's `region` as given, and no endpoint answers for another name (the
+ * RegionName deploy rule checks the plan the same way).
+ */
+export function validateRegionArg(fail: ArgFailure, argument: string, region: unknown): void {
+  if (region === undefined) return;
+  if (typeof region !== "string" || !AWS_REGION_NAME.test(region)) fail(argument, region, "is not an AWS region name", 'Use the region\'s code, in lower case, e.g. "us-west-2".');
+}
 
 /** A component's region: its `region` arg, or the provider's (one `getRegion` invoke; resolve it once per component). */
 export function regionOf(region: string | undefined, parent: pulumi.Resource): pulumi.Output<string> {

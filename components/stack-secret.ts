@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { argFailer } from "./errors";
 import type { FunctionSecret } from "./lambda/secrets";
 import { AWS_REGION_NAME } from "./names";
-import { regionSource, regionWhereCreated } from "./region";
+import { regionSource, regionWhereCreated, validateRegionArg } from "./region";
 
 /** A character a Secrets Manager secret name may hold (CreateSecret's Name). */
 const SECRET_NAME_CHARACTER = /^[A-Za-z0-9/_+=.@-]$/;
@@ -72,6 +72,7 @@ export class StackSecret extends pulumi.ComponentResource {
   constructor(name: string, args: StackSecretArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:StackSecret", name, {}, opts);
     const fail = argFailer("StackSecret", name);
+    validateRegionArg(fail, "region", args.region);
     const window = args.recoveryWindowDays ?? 30;
     if (!Number.isInteger(window) || !(window === 0 || (window >= 7 && window <= 30))) {
       fail("recoveryWindowDays", window, "is not 0 or 7–30, the recovery windows Secrets Manager accepts", "Use 0 to delete at once, or 7 to 30 days.");

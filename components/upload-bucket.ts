@@ -15,6 +15,7 @@ import { bucketSettingOptions, createPrivateBucketWithLogs } from "./s3-hardenin
 import { registerSpec } from "./spec-registry";
 import { validateBucketName, validateKeptBucketName } from "./static-site/spec";
 import { AWS_REGION_NAME } from "./names";
+import { validateRegionArg } from "./region";
 
 /** Arguments of UploadBucket. */
 export interface UploadBucketArgs {
@@ -70,6 +71,7 @@ export class UploadBucket extends pulumi.ComponentResource {
   constructor(name: string, args: UploadBucketArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:UploadBucket", name, {}, opts);
     const fail = argFailer("UploadBucket", name);
+    validateRegionArg(fail, "region", args.region);
     if (args.bucketName !== undefined) validateBucketName(fail, "bucketName", args.bucketName);
     validateKeptBucketName(fail, "UploadBucket", "bucketName", args.bucketName, args.retainOnDelete, `${name}-bucket`);
     validateAutonames(fail, name, [...(args.bucketName === undefined ? [{ resource: `${name}-bucket`, kind: "bucket" as const }] : []), { resource: `${name}-logs`, kind: "bucket" }]);

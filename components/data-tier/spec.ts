@@ -8,6 +8,7 @@ import { parseExpression } from "../lambda/schedule";
 import { validateBucketName, validateKeptBucketName } from "../static-site/spec";
 import { AWS_REGION_NAME } from "../names";
 import { validateAutonames } from "../autoname";
+import { validateRegionArg } from "../region";
 
 export type AttributeType = "S" | "N" | "B";
 export type StreamViewType = "NEW_IMAGE" | "OLD_IMAGE" | "NEW_AND_OLD_IMAGES" | "KEYS_ONLY";
@@ -222,6 +223,7 @@ const NAME = /^[A-Za-z0-9_.-]+$/;
 
 /** `homeRegion` is the region the tables live in when known (args.region, else the stack's aws:region; unknown under an explicit provider). */
 export function validateArgs(fail: ArgFailure, args: DataTierArgs, homeRegion: string | undefined, name: string): void {
+  validateRegionArg(fail, "region", args.region);
   const keys = Object.keys(args.tables ?? {});
   if (keys.length === 0) fail("tables", args.tables, "declares no table", 'Declare at least one, e.g. { gallery: { attributes: { pk: "S" }, partitionKey: "pk" } }.');
   for (const key of keys) {

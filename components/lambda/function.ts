@@ -11,6 +11,7 @@ import { resolveNativeModules, withNativeModules, type NativeModules } from "./n
 import { normaliseSecrets, secretStatements, validateSecrets, type FunctionSecret, type FunctionSecretSpec } from "./secrets";
 import { createSchedule, normaliseSchedule, SCHEDULE_ROLE_SUFFIX, validateSchedule, type CreatedSchedule, type FunctionScheduleArgs, type FunctionScheduleSpec } from "./schedule";
 import { bundleArchive, bundleEntry, bundleEntryAsync, hasDeployTimeValues, planTimeOptions, resolvedOptions, type Bundle, type DeployBundleOptions } from "./bundle";
+import { validateRegionArg } from "../region";
 
 /** Lambda's published limits (seed 004, DESIGN.md). */
 export const LAMBDA_LIMITS = {
@@ -275,6 +276,7 @@ export class LambdaFunction extends pulumi.ComponentResource {
 }
 
 function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs): void {
+  validateRegionArg(fail, "region", args.region);
   // Pulumi appends an 8-character suffix to `${name}-function`; Lambda names stop at 64.
   if (name.length > 47) fail("name", name, "is longer than 47 characters, so the function name would exceed Lambda's 64", "Use a shorter resource name.");
   checkSourceFile(fail, "entry", args.entry, "Point entry at the handler's source file");

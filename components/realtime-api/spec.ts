@@ -10,6 +10,7 @@ import { VALID_RETENTION_DAYS, type LambdaFunctionSpec } from "../lambda/functio
 import { validateRegionalDomain } from "../regional-domain";
 import { apiBundleOptions, DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, type ApiDomainIpAddressType, type ApiFunctionArgs, type ApiThrottle } from "../serverless-api/args";
 import { API_INTEGRATION_TIMEOUT_SECONDS, validateDomainIpAddressType } from "../serverless-api/validate";
+import { validateRegionArg } from "../region";
 
 /** A route's Lambda function. */
 export interface RealtimeRoute {
@@ -148,6 +149,7 @@ export function routeSlug(key: string): string {
  * apply at deploy time.
  */
 export function validateArgs(fail: ArgFailure, name: string, args: RealtimeApiArgs, apiRegion: string | undefined = args.region): void {
+  validateRegionArg(fail, "region", args.region);
   const keys = Object.keys(args.routes ?? {});
   if (keys.length === 0) fail("routes", args.routes, "is empty", 'Declare at least $connect, e.g. { $connect: { handler: "handlers/realtime/connect.ts" } }.');
   const slugs = new Map<string, string>();

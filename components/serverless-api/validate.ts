@@ -20,6 +20,7 @@ import {
   type HttpMethod,
   type ServerlessApiArgs,
 } from "./args";
+import { validateRegionArg } from "../region";
 
 const BODY_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "ANY"]);
 /** API Gateway waits at most 29 s for an integration. */
@@ -36,6 +37,7 @@ export const LAMBDA_ALIAS_NAME = /^(?![0-9]+$)[A-Za-z0-9_-]{1,128}$/;
 const STAGE_VARIABLE_VALUE = /^[A-Za-z0-9\-._~:/?#&=,]{1,512}$/;
 
 export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApiArgs): void {
+  validateRegionArg(fail, "region", args.region);
   if (args.kind !== undefined && !Object.values(ApiKind).includes(args.kind)) {
     fail("kind", args.kind, "is not an API kind", 'Use ApiKind.Rest ("rest", default) or ApiKind.Http ("http").');
   }

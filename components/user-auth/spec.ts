@@ -9,6 +9,7 @@ import type { LambdaFunctionArgs } from "../lambda/function";
 import { validateDomain, type UserAuthDomain } from "./domain";
 import { validateEmail, type UserAuthEmail } from "./email";
 import { MIN_PASSWORD_LENGTH, normalisePasswordPolicy, passwordProblems } from "./password";
+import { validateRegionArg } from "../region";
 
 export { MIN_PASSWORD_LENGTH, passwordProblems } from "./password";
 export type { UserAuthDomain } from "./domain";
@@ -226,6 +227,7 @@ const THREAT_MODES: readonly ThreatProtection[] = ["OFF", "AUDIT", "ENFORCED"];
 const GROUP_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
 
 export function validateArgs(fail: ArgFailure, args: UserAuthArgs, name: string): void {
+  validateRegionArg(fail, "region", args.region);
   // Names Pulumi makes from the component's name: the app client's always, the identity pool's roles when it is on.
   // IAM role names are 1–64 of `[\w+=,.@-]` (API_CreateRole), and what fails them fails `pulumi up` (deploy rule PhysicalNameLimits).
   const identityPool = args.identityPool?.enabled ?? true;

@@ -5,6 +5,7 @@
 import { AUTONAME_SUFFIX_LENGTH } from "../autoname";
 import type { ArgFailure } from "../errors";
 import { fitName } from "../names";
+import { validateRegionArg } from "../region";
 
 /** Where the web ACL can be attached: a CloudFront distribution, or regional resources (API Gateway stages). */
 export enum WebAclScope {
@@ -135,6 +136,7 @@ export interface WebAclSpec {
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 export function validateWebAclArgs(fail: ArgFailure, args: WebAclArgs, at = ""): void {
+  validateRegionArg(fail, `${at}region`, args.region);
   if (args.scope !== undefined && !Object.values(WebAclScope).includes(args.scope)) {
     fail(`${at}scope`, args.scope, "is not a web ACL scope", 'Use WebAclScope.CloudFront ("CLOUDFRONT") for a distribution or WebAclScope.Regional ("REGIONAL").');
   }

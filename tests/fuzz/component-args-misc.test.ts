@@ -8,6 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { AWS_REGION_NAME } from "../../components/names";
 import { BucketEvents } from "../../components/bucket-events";
 import { LambdaFunction } from "../../components/lambda/function";
 import { RealtimeApi } from "../../components/realtime-api";
@@ -64,8 +65,10 @@ describe(`component arguments are refused with a fix or deploy cleanly (seed ${S
         refusedOrDeployable(
           "BucketEvents",
           () => {
-            const uploads = new UploadBucket("events-bucket", { region: bucketRegion });
-            const functions = Object.entries(subs).map(([id, { functionElsewhere, ...s }], i) => [id, { ...s, function: new LambdaFunction(`subscriber-${i}`, { entry: ENTRY, region: functionElsewhere ? "eu-west-1" : bucketRegion }) }] as const);
+            // The bucket and functions take the region only when it is one (they refuse others under their own names); BucketEvents gets it as drawn.
+            const placed = bucketRegion !== undefined && AWS_REGION_NAME.test(bucketRegion) ? bucketRegion : undefined;
+            const uploads = new UploadBucket("events-bucket", { region: placed });
+            const functions = Object.entries(subs).map(([id, { functionElsewhere, ...s }], i) => [id, { ...s, function: new LambdaFunction(`subscriber-${i}`, { entry: ENTRY, region: functionElsewhere ? "eu-west-1" : placed }) }] as const);
             new BucketEvents(name, { bucket: uploads.nodes.bucket, region: bucketRegion, subscriptions: Object.fromEntries(functions) });
           },
           undefined,
