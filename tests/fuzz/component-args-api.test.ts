@@ -1,0 +1,62 @@
+/**
+ * ServerlessApi (REST and HTTP kinds) and RegionalApis arguments against the deploy and security rules,
+ * property-based, with the harness of tests/fuzz/component-args.test.ts (docs/testing.md, "Component-argument fuzz"):
+ * for arguments a user might plausibly write (./component-args-api-arbitraries.ts), construction must EITHER refuse
+ * with a ComponentArgError naming the component, the argument and a fix, OR record a plan every deploy rule and every
+ * security rule passes.
+ *
+ * Explore with another seed and more runs: `FUZZ_SEED=7 FUZZ_RUNS=200 npx vitest run tests/fuzz/component-args-api.test.ts`.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { RegionalApis } from "../../components/regional-apis";
+import { ApiKind, ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
+import { joinPath } from "../../components/serverless-api/args";
+import { resourceSlug } from "../../components/serverless-api/routes";
+import { regionalApisArgs, serverlessApiArgs } from "./component-args-api-arbitraries";
+import { componentName } from "./component-args-arbitraries";
+import { SEED, useComponentFuzz, type OptedOut } from "./component-args-harness";
+
+const { construct, refusedOrDeployable, parameters } = useComponentFuzz();
+
+/**
+ * APIG2 asks every POST, PUT and PATCH method of a REST API to validate its body against a model; ServerlessApi makes
+ * one from a route's `requestSchema`, which is optional (a handler may validate the body itself). A body route without
+ * one is the user's choice, which APIG2 rightly reports, like DDB3 for `pointInTimeRecovery: false`.
+ */
+const serverlessApiOptOuts = (name: string, args: ServerlessApiArgs): OptedOut =>
+  new Set(
+    args.kind === ApiKind.Http
+      ? []
+      : Object.entries(args.routes)
+          .filter(([key, route]) => /^(POST|PUT|PATCH) /.test(key) && route.requestSchema === undefined)
+          .map(([key]) => {
+            const [method, path] = key.split(" ");
+            return `APIG2 aws:apigateway/method:Method ${name}-method-${method.toLowerCase()}${resourceSlug(joinPath(args.basePath ?? "", path))}`;
+          }),
+  );
+
+describe(`API component arguments are refused with a fix or deploy cleanly (seed ${SEED})`, () => {
+  it("ServerlessApi", async () => {
+    await fc.assert(
+      fc.asyncProperty(componentName, serverlessApiArgs, (name, args) => refusedOrDeployable("ServerlessApi", () => new ServerlessApi(name, args), serverlessApiOptOuts(name, args), JSON.stringify([name, args]))),
+      parameters(30),
+    );
+  });
+
+  it("RegionalApis", async () => {
+    await fc.assert(
+      fc.asyncProperty(componentName, regionalApisArgs, (name, args) => refusedOrDeployable("RegionalApis", () => new RegionalApis(name, args), undefined, JSON.stringify([name, args]))),
+      parameters(15),
+    );
+  });
+});
+
+/** What the fuzz found, each shrunk counterexample pinned as a regular test (and the seed that found it). */
+describe("counterexamples the fuzz found", () => {
+  it('ServerlessApi refuses a route whose export the handler file lacks as routes["GET /"].export, not as its LambdaFunction\'s handler (seeds 2, 3)', async () => {
+    const outcome = await construct(() => new ServerlessApi("data", { routes: { "GET /": { handler: "tests/fixtures/handlers/echo.ts", export: "list_all" } } }));
+    expect("refused" in outcome && [outcome.refused.component, outcome.refused.argument]).toEqual(["ServerlessApi", 'routes["GET /"].export']);
+    expect("refused" in outcome && outcome.refused.message).toMatch(/^ServerlessApi "data": routes\["GET \/"\]\.export "list_all" is not exported by .*echo\.ts/);
+  });
+});
