@@ -15,7 +15,8 @@ import { joinPath } from "../../components/serverless-api/args";
 import { resourceSlug } from "../../components/serverless-api/routes";
 import { regionalApisArgs, serverlessApiArgs } from "./component-args-api-arbitraries";
 import { componentName } from "./component-args-arbitraries";
-import { SEED, useComponentFuzz, type OptedOut } from "./component-args-harness";
+import { checkDeployRules, formatFinding } from "../../testing/deploy-rules";
+import { context, SEED, useComponentFuzz, type OptedOut } from "./component-args-harness";
 
 const { construct, refusedOrDeployable, parameters } = useComponentFuzz();
 
@@ -58,5 +59,16 @@ describe("counterexamples the fuzz found", () => {
     const outcome = await construct(() => new ServerlessApi("data", { routes: { "GET /": { handler: "tests/fixtures/handlers/echo.ts", export: "list_all" } } }));
     expect("refused" in outcome && [outcome.refused.component, outcome.refused.argument]).toEqual(["ServerlessApi", 'routes["GET /"].export']);
     expect("refused" in outcome && outcome.refused.message).toMatch(/^ServerlessApi "data": routes\["GET \/"\]\.export "list_all" is not exported by .*echo\.ts/);
+  });
+
+  it("ServerlessApi refuses an AWS-service route whose integration role name would pass IAM's 64 characters (seed 20260611)", async () => {
+    const s3Put = { type: "aws" as const, service: "s3", method: "PUT", path: "gallery-uploads/{key}", permissions: [{ actions: ["s3:PutObject"], resources: ["arn:aws:s3:::gallery-uploads/*"] }] };
+    const name = "n".repeat(40);
+    const outcome = await construct(() => new ServerlessApi(name, { routes: { "GET /": { integration: s3Put } } }));
+    expect("refused" in outcome && outcome.refused.message).toMatch(
+      /^ServerlessApi "n{40}": routes\["GET \/"\]\.integration "aws" makes the IAM role name "n{40}-integration-role-get-root-<random suffix>" 74 characters, over IAM's 64\./,
+    );
+    const shorter = await construct(() => new ServerlessApi("n".repeat(30), { routes: { "GET /": { integration: s3Put } } }));
+    expect("graph" in shorter && checkDeployRules(shorter.graph, context).map(formatFinding)).toEqual([]);
   });
 });
