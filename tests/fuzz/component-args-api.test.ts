@@ -9,6 +9,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { RoutingPolicy } from "../../components/dns-routing";
 import { RegionalApis } from "../../components/regional-apis";
 import { ApiKind, ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
 import { joinPath } from "../../components/serverless-api/args";
@@ -70,5 +71,14 @@ describe("counterexamples the fuzz found", () => {
     );
     const shorter = await construct(() => new ServerlessApi("n".repeat(30), { routes: { "GET /": { integration: s3Put } } }));
     expect("graph" in shorter && checkDeployRules(shorter.graph, context).map(formatFinding)).toEqual([]);
+  });
+
+  const health = { "GET /health": { handler: "tests/fixtures/handlers/echo.ts", auth: "none" as const } };
+
+  it("RegionalApis refuses a one-region domain's certificate from another region as its own domain.certificateArn, not its ServerlessApi's (seed 1)", async () => {
+    const outcome = await construct(
+      () => new RegionalApis("a", { api: { routes: health, accountCloudWatchRole: false }, regions: ["us-west-2"], domain: { name: "api.gallery.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc" } }),
+    );
+    expect("refused" in outcome && outcome.refused.message).toMatch(/^RegionalApis "a": domain\.certificateArn "arn:aws:acm:us-east-1:123456789012:certificate\/abc" is in us-east-1, but a regional custom domain takes a certificate from its API's region, us-west-2/);
   });
 });
