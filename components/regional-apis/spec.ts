@@ -132,6 +132,11 @@ export function validateArgs(fail: ArgFailure, args: RegionalApisArgs): void {
 
 function validateRouting(fail: ArgFailure, args: RegionalApisArgs, regions: string[]): void {
   const routing = args.routing!;
+  // Each region's routing record is identified by its region (SetIdentifier); without a list the one API's region is
+  // the provider's, unknown here, and a routing of one record is what `regions: [<that region>]` says plainly.
+  if (regions.length === 0) {
+    fail("regions", args.regions, "are not listed, but routing is set; routing records are one per listed region", 'List the regions, e.g. regions: ["us-east-1"] (one region needs no routing: drop it for a simple alias record).');
+  }
   if (!Object.values(RoutingPolicy).includes(routing.policy) || routing.policy === RoutingPolicy.Geolocation) {
     fail("routing.policy", routing.policy, "is not latency or failover", "Use RoutingPolicy.Latency or RoutingPolicy.Failover (geolocation: build the records with DnsRouting).");
   }

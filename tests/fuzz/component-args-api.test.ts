@@ -81,4 +81,15 @@ describe("counterexamples the fuzz found", () => {
     );
     expect("refused" in outcome && outcome.refused.message).toMatch(/^RegionalApis "a": domain\.certificateArn "arn:aws:acm:us-east-1:123456789012:certificate\/abc" is in us-east-1, but a regional custom domain takes a certificate from its API's region, us-west-2/);
   });
+
+  it("RegionalApis refuses routing without regions (one API in the provider's region, whose routing record had no set identifier) (seeds 2, 3)", async () => {
+    const outcome = await construct(
+      () => new RegionalApis("a", { api: { routes: health, accountCloudWatchRole: false }, domain: { name: "api.gallery.example.com", hostedZoneId: "Z0123456789EXAMPLE0000" }, routing: { policy: RoutingPolicy.Latency } }),
+    );
+    expect("refused" in outcome && [outcome.refused.component, outcome.refused.argument]).toEqual(["RegionalApis", "regions"]);
+    const listed = await construct(
+      () => new RegionalApis("a", { api: { routes: health, accountCloudWatchRole: false }, regions: ["us-east-1"], domain: { name: "api.gallery.example.com", hostedZoneId: "Z0123456789EXAMPLE0000" }, routing: { policy: RoutingPolicy.Latency } }),
+    );
+    expect("graph" in listed && checkDeployRules(listed.graph, context).map(formatFinding)).toEqual([]);
+  });
 });
