@@ -236,18 +236,27 @@ export function routeFunction(
   try {
     return createRouteFunction(integration, settings, options, parent);
   } catch (error) {
-    throw asRouteError(options.apiName, route.key, error);
+    throw asApiError(options.apiName, `routes["${route.key}"]`, error);
   }
 }
 
 /**
- * A refusal of the route's LambdaFunction (its `handler` is the route's `export`, its `entry` the route's `handler`,
- * the rest the route's `function` settings over `functionDefaults`) as ServerlessApi's, naming what the user wrote.
+ * A refusal of a route's or a Lambda authorizer's LambdaFunction as ServerlessApi's, naming what the user wrote: its
+ * `handler` (the exported name) is a route's `export`, its `entry` the `handler` file, its `name` the route's `name`
+ * (an authorizer's key), the rest the `function` settings over `functionDefaults`. `where` is `routes["GET /"]` or
+ * `authorizers.<name>`.
  */
-function asRouteError(apiName: string, key: string, error: unknown): unknown {
+export function asApiError(apiName: string, where: string, error: unknown): unknown {
   if (!(error instanceof ComponentArgError) || error.component !== "LambdaFunction") return error;
-  const where = `routes["${key}"]`;
-  const argument = error.argument === "handler" ? `${where}.export` : error.argument === "entry" ? `${where}.handler` : `${where}.function.${error.argument}`;
+  const route = where.startsWith("routes[");
+  const argument =
+    error.argument === "handler"
+      ? `${where}.${route ? "export" : "handler"}`
+      : error.argument === "entry"
+        ? `${where}.handler`
+        : error.argument === "name"
+          ? route ? `${where}.name` : where
+          : `${where}.function.${error.argument}`;
   return new ComponentArgError("ServerlessApi", apiName, argument, error.value, error.problem, error.fix);
 }
 

@@ -119,6 +119,10 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
   if (args.logRetentionDays !== undefined && !VALID_RETENTION_DAYS.has(args.logRetentionDays)) {
     fail("logRetentionDays", args.logRetentionDays, "is not a retention CloudWatch Logs offers", `Use one of ${[...VALID_RETENTION_DAYS].join(", ")}.`);
   }
+  const functionLogRetention = args.functionDefaults?.logRetentionDays;
+  if (functionLogRetention !== undefined && !VALID_RETENTION_DAYS.has(functionLogRetention)) {
+    fail("functionDefaults.logRetentionDays", functionLogRetention, "is not a retention CloudWatch Logs offers", `Use one of ${[...VALID_RETENTION_DAYS].join(", ")}.`);
+  }
   if (args.executionLogLevel !== undefined && !["ERROR", "INFO"].includes(args.executionLogLevel)) {
     fail("executionLogLevel", args.executionLogLevel, "is not an execution logging level that logs", 'Use "ERROR" (default) or "INFO".');
   }

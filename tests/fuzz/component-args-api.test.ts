@@ -92,4 +92,17 @@ describe("counterexamples the fuzz found", () => {
     );
     expect("graph" in listed && checkDeployRules(listed.graph, context).map(formatFinding)).toEqual([]);
   });
+
+  const request = { type: "request" as const, handler: "tests/fixtures/handlers/echo.ts" };
+  const mock = { "GET /": { integration: { type: "mock" as const, body: { ok: true } } } };
+
+  it("ServerlessApi refuses functionDefaults.logRetentionDays 2 itself, not as its Lambda authorizer's LambdaFunction (seed 1)", async () => {
+    const outcome = await construct(() => new ServerlessApi("a", { routes: mock, authorizers: { request }, functionDefaults: { logRetentionDays: 2 } }));
+    expect("refused" in outcome && [outcome.refused.component, outcome.refused.argument]).toEqual(["ServerlessApi", "functionDefaults.logRetentionDays"]);
+  });
+
+  it("ServerlessApi refuses a name too long for its Lambda authorizer's function as authorizers.<name>, not as the LambdaFunction's name (seeds 5, 6)", async () => {
+    const outcome = await construct(() => new ServerlessApi("n".repeat(40), { routes: mock, authorizers: { request } }));
+    expect("refused" in outcome && [outcome.refused.component, outcome.refused.argument]).toEqual(["ServerlessApi", "authorizers.request"]);
+  });
 });
