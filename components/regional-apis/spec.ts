@@ -10,6 +10,7 @@ import { validateDomainIpAddressType } from "../serverless-api/validate";
 import { DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE } from "../serverless-api/args";
 import { FailoverRole, healthCheckProblem, RoutingPolicy } from "../dns-routing/spec";
 import { AWS_REGION_NAME } from "../names";
+import { validateRegionalDomain } from "../regional-domain";
 
 export interface RegionalApisDomain {
   /** The API's host name in every region, e.g. `api.gallery.example.com`. */
@@ -113,6 +114,12 @@ export function validateArgs(fail: ArgFailure, args: RegionalApisArgs): void {
       fail("domain.certificateArn", args.domain.certificateArn, "is one certificate for several regions; a regional custom domain needs a certificate in its own region", "Drop certificateArn and set hostedZoneId: a DNS-validated certificate is created in each region.");
     }
     validateDomainIpAddressType(fail, args.domain.ipAddressType);
+    if (args.domain.certificateArn !== undefined && !multi) {
+      // One region's API takes this certificate: checked here, so the refusal names RegionalApis' own argument (the
+      // same rule as ServerlessApi's, "the certificate must be in the same Region as your API"; no region listed: the
+      // provider's, checked once known).
+      validateRegionalDomain(fail, { name: args.domain.name, certificateArn: args.domain.certificateArn }, regions[0], "api.gallery.example.com");
+    }
     if (args.domain.certificateArn === undefined && args.domain.hostedZoneId === undefined) {
       fail("domain.hostedZoneId", undefined, "is missing; the certificates are validated through DNS in it", "Set the hosted zone of domain.name, or (one region) certificateArn.");
     }
@@ -125,6 +132,11 @@ export function validateArgs(fail: ArgFailure, args: RegionalApisArgs): void {
 
 function validateRouting(fail: ArgFailure, args: RegionalApisArgs, regions: string[]): void {
   const routing = args.routing!;
+  // Each region's routing record is identified by its region (SetIdentifier); without a list the one API's region is
+  // the provider's, unknown here, and a routing of one record is what `regions: [<that region>]` says plainly.
+  if (regions.length === 0) {
+    fail("regions", args.regions, "are not listed, but routing is set; routing records are one per listed region", 'List the regions, e.g. regions: ["us-east-1"] (one region needs no routing: drop it for a simple alias record).');
+  }
   if (!Object.values(RoutingPolicy).includes(routing.policy) || routing.policy === RoutingPolicy.Geolocation) {
     fail("routing.policy", routing.policy, "is not latency or failover", "Use RoutingPolicy.Latency or RoutingPolicy.Failover (geolocation: build the records with DnsRouting).");
   }

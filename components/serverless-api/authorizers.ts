@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LambdaFunction } from "../lambda/function";
+import { asApiError } from "./routes";
 import type { ApiSnapshot } from "./snapshot";
 import type { AuthorizerSpec, ServerlessApiSpec } from "./spec";
 
@@ -40,21 +41,7 @@ export function createAuthorizers(name: string, spec: ServerlessApiSpec, api: aw
       authorizers.push(authorizer);
       continue;
     }
-    const fn = new LambdaFunction(
-      a.functionName,
-      {
-        entry: a.entry,
-        memorySize: a.function.memorySize,
-        timeout: a.function.timeout,
-        environment: a.function.environment,
-        permissions: a.function.permissions,
-        secrets: a.function.secrets,
-        logRetentionDays: a.function.logRetentionDays,
-        bundle: a.function.bundle,
-        region: spec.region,
-      },
-      { parent },
-    );
+    const fn = authorizerFunction(name, a, spec.region, parent);
     functions.set(a.functionName, fn);
     const authorizer = snapshot.authorizer(`${name}-authorizer-${a.name}`, {
       name: authorizerAwsName(a),
@@ -78,4 +65,27 @@ export function createAuthorizers(name: string, spec: ServerlessApiSpec, api: aw
     authorizers.push(authorizer);
   }
   return { ids, authorizers, functions };
+}
+
+/** A Lambda authorizer's function; its refusals are named as ServerlessApi's `authorizers.<name>` arguments. */
+function authorizerFunction(apiName: string, a: Extract<ServerlessApiSpec["authorizers"][number], { type: "token" | "request" }>, region: ServerlessApiSpec["region"], parent: pulumi.Resource): LambdaFunction {
+  try {
+    return new LambdaFunction(
+      a.functionName,
+      {
+        entry: a.entry,
+        memorySize: a.function.memorySize,
+        timeout: a.function.timeout,
+        environment: a.function.environment,
+        permissions: a.function.permissions,
+        secrets: a.function.secrets,
+        logRetentionDays: a.function.logRetentionDays,
+        bundle: a.function.bundle,
+        region,
+      },
+      { parent },
+    );
+  } catch (error) {
+    throw asApiError(apiName, `authorizers.${a.name}`, error);
+  }
 }

@@ -114,7 +114,7 @@ export function createHttpApi(name: string, spec: ServerlessApiSpec, parent: pul
     const slug = slugOf(route);
     let integration: aws.apigatewayv2.Integration;
     if (route.integration.type === "lambda") {
-      const fn = routeFunction(route, route.integration, { region }, parent);
+      const fn = routeFunction(route, route.integration, { apiName: name, region }, parent);
       functions.set(route.integration.functionName, fn);
       integration = new aws.apigatewayv2.Integration(
         `${name}-integration-${slug}`,

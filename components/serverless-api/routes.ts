@@ -7,6 +7,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ComponentArgError } from "../errors";
 import { assumeRolePolicy, policyJson } from "../iam";
 import { LambdaFunction, type LambdaFunctionArgs } from "../lambda/function";
 import { declaredMethodParameter } from "./args";
@@ -225,8 +226,46 @@ const AWS_SERVICE_RESPONSES: readonly ResponseSpec[] = [
  * memory, timeout, environment, permissions, the secrets' names in the environment with their read grant, the VPC,
  * log retention, bundling). REST routes publish numbered versions for their stages' aliases; HTTP routes do not.
  */
-export function routeFunction(route: RouteSpec, integration: Extract<RouteSpec["integration"], { type: "lambda" }>, options: { publish?: boolean; region: LambdaFunctionArgs["region"] }, parent: pulumi.Resource): LambdaFunction {
+export function routeFunction(
+  route: RouteSpec,
+  integration: Extract<RouteSpec["integration"], { type: "lambda" }>,
+  options: { apiName: string; publish?: boolean; region: LambdaFunctionArgs["region"] },
+  parent: pulumi.Resource,
+): LambdaFunction {
   const settings = route.function!;
+  try {
+    return createRouteFunction(integration, settings, options, parent);
+  } catch (error) {
+    throw asApiError(options.apiName, `routes["${route.key}"]`, error);
+  }
+}
+
+/**
+ * A refusal of a route's or a Lambda authorizer's LambdaFunction as ServerlessApi's, naming what the user wrote: its
+ * `handler` (the exported name) is a route's `export`, its `entry` the `handler` file, its `name` the route's `name`
+ * (an authorizer's key), the rest the `function` settings over `functionDefaults`. `where` is `routes["GET /"]` or
+ * `authorizers.<name>`.
+ */
+export function asApiError(apiName: string, where: string, error: unknown): unknown {
+  if (!(error instanceof ComponentArgError) || error.component !== "LambdaFunction") return error;
+  const route = where.startsWith("routes[");
+  const argument =
+    error.argument === "handler"
+      ? `${where}.${route ? "export" : "handler"}`
+      : error.argument === "entry"
+        ? `${where}.handler`
+        : error.argument === "name"
+          ? route ? `${where}.name` : where
+          : `${where}.function.${error.argument}`;
+  return new ComponentArgError("ServerlessApi", apiName, argument, error.value, error.problem, error.fix);
+}
+
+function createRouteFunction(
+  integration: Extract<RouteSpec["integration"], { type: "lambda" }>,
+  settings: NonNullable<RouteSpec["function"]>,
+  options: { publish?: boolean; region: LambdaFunctionArgs["region"] },
+  parent: pulumi.Resource,
+): LambdaFunction {
   return new LambdaFunction(
     integration.functionName,
     {
@@ -265,7 +304,7 @@ function createIntegration(
   switch (integration.type) {
     case "lambda": {
       // Aliases need numbered versions: each stage's alias points at one.
-      const fn = routeFunction(route, integration, { publish: true, region: spec.region }, parent);
+      const fn = routeFunction(route, integration, { apiName: name, publish: true, region: spec.region }, parent);
       functions.set(integration.functionName, fn);
       return snapshot.integration(
         `${name}-integration-${slug}`,

@@ -3,8 +3,10 @@ import { checkSourceFile, type ArgFailure } from "../errors";
 import { assertLeastPrivilege } from "../iam";
 import { VALID_RETENTION_DAYS } from "../lambda/function";
 import { validateRegionalDomain } from "../regional-domain";
+import { resourceSlug } from "./routes";
 import {
   API_DOMAIN_IP_ADDRESS_TYPES,
+  joinPath,
   ApiKind,
   declaredMethodParameter,
   HTTP_METHODS,
@@ -78,6 +80,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     seen.set(normalisedKey, key);
     const functionName = route?.handler ? routeFunctionName(name, key, route) : undefined;
     validateRoute(fail, key, parsed, functionName, route ?? {}, authorizers);
+    if (route?.integration?.type === "aws") validateIntegrationRoleName(fail, name, key, parsed, args.basePath ?? "");
     if (args.kind !== ApiKind.Http) validateRestHttpIntegration(fail, key, parsed.path, route ?? {});
     if (functionName) {
       if (names.has(functionName)) fail(`routes["${key}"].name`, functionName, "is the function name of another route", "Give the route a distinct name.");
@@ -117,6 +120,10 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
   if (args.throttle) validateThrottle(fail, "throttle", args.throttle);
   if (args.logRetentionDays !== undefined && !VALID_RETENTION_DAYS.has(args.logRetentionDays)) {
     fail("logRetentionDays", args.logRetentionDays, "is not a retention CloudWatch Logs offers", `Use one of ${[...VALID_RETENTION_DAYS].join(", ")}.`);
+  }
+  const functionLogRetention = args.functionDefaults?.logRetentionDays;
+  if (functionLogRetention !== undefined && !VALID_RETENTION_DAYS.has(functionLogRetention)) {
+    fail("functionDefaults.logRetentionDays", functionLogRetention, "is not a retention CloudWatch Logs offers", `Use one of ${[...VALID_RETENTION_DAYS].join(", ")}.`);
   }
   if (args.executionLogLevel !== undefined && !["ERROR", "INFO"].includes(args.executionLogLevel)) {
     fail("executionLogLevel", args.executionLogLevel, "is not an execution logging level that logs", 'Use "ERROR" (default) or "INFO".');
@@ -283,6 +290,33 @@ function validateVariableSiblings(fail: ArgFailure, routePaths: ReadonlyArray<re
     }
   }
 }
+
+/**
+ * An AWS-service route's role is autonamed `<api>-integration-role-<method><path slug>` plus Pulumi's "-" and 7 random
+ * hex digits (routes.ts), and CreateRole takes "Maximum length of 64. Pattern: [\w+=,.@-]+"
+ * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html): a longer or odder name fails at `pulumi up`.
+ */
+function validateIntegrationRoleName(fail: ArgFailure, apiName: string, key: string, { method, path }: { method: HttpMethod; path: string }, basePath: string): void {
+  const roleName = `${apiName}-integration-role-${method.toLowerCase()}${resourceSlug(joinPath(basePath, path))}`;
+  const where = `routes["${key}"].integration`;
+  const odd = roleName.match(/[^\w+=,.@-]/u)?.[0];
+  if (odd !== undefined) {
+    fail(where, "aws", `makes the IAM role name "${roleName}-<random suffix>" hold "${odd}", which IAM refuses (letters, digits and _+=,.@- only)`, "Use a component name of ASCII letters, digits and hyphens.");
+  }
+  const length = roleName.length + PULUMI_AUTONAME_SUFFIX_LENGTH;
+  if (length > IAM_ROLE_NAME_MAX) {
+    fail(
+      where,
+      "aws",
+      `makes the IAM role name "${roleName}-<random suffix>" ${length} characters, over IAM's ${IAM_ROLE_NAME_MAX}`,
+      `Shorten the component name by ${length - IAM_ROLE_NAME_MAX} characters or the route's path (or call the service from a Lambda handler).`,
+    );
+  }
+}
+
+/** Pulumi's autoname suffix: "-" and 7 random hex digits. */
+const PULUMI_AUTONAME_SUFFIX_LENGTH = 8;
+const IAM_ROLE_NAME_MAX = 64;
 
 /**
  * A REST HTTP integration maps each `{x}` of its URI from `method.request.path.x` (routes.ts), and PutIntegration

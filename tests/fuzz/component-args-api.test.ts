@@ -1,0 +1,108 @@
+/**
+ * ServerlessApi (REST and HTTP kinds) and RegionalApis arguments against the deploy and security rules,
+ * property-based, with the harness of tests/fuzz/component-args.test.ts (docs/testing.md, "Component-argument fuzz"):
+ * for arguments a user might plausibly write (./component-args-api-arbitraries.ts), construction must EITHER refuse
+ * with a ComponentArgError naming the component, the argument and a fix, OR record a plan every deploy rule and every
+ * security rule passes.
+ *
+ * Explore with another seed and more runs: `FUZZ_SEED=7 FUZZ_RUNS=200 npx vitest run tests/fuzz/component-args-api.test.ts`.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { RoutingPolicy } from "../../components/dns-routing";
+import { RegionalApis } from "../../components/regional-apis";
+import { ApiKind, ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
+import { joinPath } from "../../components/serverless-api/args";
+import { resourceSlug } from "../../components/serverless-api/routes";
+import { regionalApisArgs, serverlessApiArgs } from "./component-args-api-arbitraries";
+import { componentName } from "./component-args-arbitraries";
+import { checkDeployRules, formatFinding } from "../../testing/deploy-rules";
+import { context, SEED, useComponentFuzz, type OptedOut } from "./component-args-harness";
+
+const { construct, refusedOrDeployable, parameters } = useComponentFuzz();
+
+/**
+ * APIG2 asks every POST, PUT and PATCH method of a REST API to validate its body against a model; ServerlessApi makes
+ * one from a route's `requestSchema`, which is optional (a handler may validate the body itself). A body route without
+ * one is the user's choice, which APIG2 rightly reports, like DDB3 for `pointInTimeRecovery: false`.
+ */
+const serverlessApiOptOuts = (name: string, args: ServerlessApiArgs): OptedOut =>
+  new Set(
+    args.kind === ApiKind.Http
+      ? []
+      : Object.entries(args.routes)
+          .filter(([key, route]) => /^(POST|PUT|PATCH) /.test(key) && route.requestSchema === undefined)
+          .map(([key]) => {
+            const [method, path] = key.split(" ");
+            return `APIG2 aws:apigateway/method:Method ${name}-method-${method.toLowerCase()}${resourceSlug(joinPath(args.basePath ?? "", path))}`;
+          }),
+  );
+
+describe(`API component arguments are refused with a fix or deploy cleanly (seed ${SEED})`, () => {
+  it("ServerlessApi", async () => {
+    await fc.assert(
+      fc.asyncProperty(componentName, serverlessApiArgs, (name, args) => refusedOrDeployable("ServerlessApi", () => new ServerlessApi(name, args), serverlessApiOptOuts(name, args), JSON.stringify([name, args]))),
+      parameters(30),
+    );
+  });
+
+  it("RegionalApis", async () => {
+    await fc.assert(
+      fc.asyncProperty(componentName, regionalApisArgs, (name, args) => refusedOrDeployable("RegionalApis", () => new RegionalApis(name, args), undefined, JSON.stringify([name, args]))),
+      parameters(15),
+    );
+  });
+});
+
+/** What the fuzz found, each shrunk counterexample pinned as a regular test (and the seed that found it). */
+describe("counterexamples the fuzz found", () => {
+  it('ServerlessApi refuses a route whose export the handler file lacks as routes["GET /"].export, not as its LambdaFunction\'s handler (seeds 2, 3)', async () => {
+    const outcome = await construct(() => new ServerlessApi("data", { routes: { "GET /": { handler: "tests/fixtures/handlers/echo.ts", export: "list_all" } } }));
+    expect("refused" in outcome && [outcome.refused.component, outcome.refused.argument]).toEqual(["ServerlessApi", 'routes["GET /"].export']);
+    expect("refused" in outcome && outcome.refused.message).toMatch(/^ServerlessApi "data": routes\["GET \/"\]\.export "list_all" is not exported by .*echo\.ts/);
+  });
+
+  it("ServerlessApi refuses an AWS-service route whose integration role name would pass IAM's 64 characters (seed 20260611)", async () => {
+    const s3Put = { type: "aws" as const, service: "s3", method: "PUT", path: "gallery-uploads/{key}", permissions: [{ actions: ["s3:PutObject"], resources: ["arn:aws:s3:::gallery-uploads/*"] }] };
+    const name = "n".repeat(40);
+    const outcome = await construct(() => new ServerlessApi(name, { routes: { "GET /": { integration: s3Put } } }));
+    expect("refused" in outcome && outcome.refused.message).toMatch(
+      /^ServerlessApi "n{40}": routes\["GET \/"\]\.integration "aws" makes the IAM role name "n{40}-integration-role-get-root-<random suffix>" 74 characters, over IAM's 64\./,
+    );
+    const shorter = await construct(() => new ServerlessApi("n".repeat(30), { routes: { "GET /": { integration: s3Put } } }));
+    expect("graph" in shorter && checkDeployRules(shorter.graph, context).map(formatFinding)).toEqual([]);
+  });
+
+  const health = { "GET /health": { handler: "tests/fixtures/handlers/echo.ts", auth: "none" as const } };
+
+  it("RegionalApis refuses a one-region domain's certificate from another region as its own domain.certificateArn, not its ServerlessApi's (seed 1)", async () => {
+    const outcome = await construct(
+      () => new RegionalApis("a", { api: { routes: health, accountCloudWatchRole: false }, regions: ["us-west-2"], domain: { name: "api.gallery.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc" } }),
+    );
+    expect("refused" in outcome && outcome.refused.message).toMatch(/^RegionalApis "a": domain\.certificateArn "arn:aws:acm:us-east-1:123456789012:certificate\/abc" is in us-east-1, but a regional custom domain takes a certificate from its API's region, us-west-2/);
+  });
+
+  it("RegionalApis refuses routing without regions (one API in the provider's region, whose routing record had no set identifier) (seeds 2, 3)", async () => {
+    const outcome = await construct(
+      () => new RegionalApis("a", { api: { routes: health, accountCloudWatchRole: false }, domain: { name: "api.gallery.example.com", hostedZoneId: "Z0123456789EXAMPLE0000" }, routing: { policy: RoutingPolicy.Latency } }),
+    );
+    expect("refused" in outcome && [outcome.refused.component, outcome.refused.argument]).toEqual(["RegionalApis", "regions"]);
+    const listed = await construct(
+      () => new RegionalApis("a", { api: { routes: health, accountCloudWatchRole: false }, regions: ["us-east-1"], domain: { name: "api.gallery.example.com", hostedZoneId: "Z0123456789EXAMPLE0000" }, routing: { policy: RoutingPolicy.Latency } }),
+    );
+    expect("graph" in listed && checkDeployRules(listed.graph, context).map(formatFinding)).toEqual([]);
+  });
+
+  const request = { type: "request" as const, handler: "tests/fixtures/handlers/echo.ts" };
+  const mock = { "GET /": { integration: { type: "mock" as const, body: { ok: true } } } };
+
+  it("ServerlessApi refuses functionDefaults.logRetentionDays 2 itself, not as its Lambda authorizer's LambdaFunction (seed 1)", async () => {
+    const outcome = await construct(() => new ServerlessApi("a", { routes: mock, authorizers: { request }, functionDefaults: { logRetentionDays: 2 } }));
+    expect("refused" in outcome && [outcome.refused.component, outcome.refused.argument]).toEqual(["ServerlessApi", "functionDefaults.logRetentionDays"]);
+  });
+
+  it("ServerlessApi refuses a name too long for its Lambda authorizer's function as authorizers.<name>, not as the LambdaFunction's name (seeds 5, 6)", async () => {
+    const outcome = await construct(() => new ServerlessApi("n".repeat(40), { routes: mock, authorizers: { request } }));
+    expect("refused" in outcome && [outcome.refused.component, outcome.refused.argument]).toEqual(["ServerlessApi", "authorizers.request"]);
+  });
+});
