@@ -271,6 +271,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArg
     ...(args.hosting === "s3-website" ? [] : [{ resource: `${name}-oac`, kind: "origin-access-control" as const }]),
     ...(args.spa ? [{ resource: `${name}-spa`, kind: "cloudfront-function" as const }] : []),
   ]);
+  validateOriginBucketAutonames(fail, name, args);
   if (args.logs?.bucketName !== undefined && args.logs.bucketName === args.bucketName) {
     fail("logs.bucketName", args.logs.bucketName, "is the site bucket; a bucket that logs into itself logs its own log writes forever (seed 000)", "Use a separate log bucket, e.g. \"logs-" + args.bucketName + "\", or leave logs.bucketName unset.");
   }
@@ -423,6 +424,27 @@ export function edgeSiteBehaviours(spec: Pick<StaticSiteSpec, "edge" | "routes">
   const routes = new Set(spec.routes.map((route) => route.pathPattern));
   const patterns = spec.edge.map((a) => a.pathPattern).filter((p) => p !== DEFAULT_BEHAVIOUR && !routes.has(p));
   return [...new Set(patterns)];
+}
+
+/**
+ * The buckets CloudFront reads through OAC are reached over HTTPS at `<bucket>.s3.<region>.amazonaws.com`, and "If you
+ * include periods (.) in a bucket's name, you can't use virtual-host-style addressing over HTTPS, unless you perform
+ * your own certificate validation" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
+ * validateBucketName refuses a period in a given `bucketName`; an autonamed bucket (pulumi-aws lower-cases the
+ * resource name and adds a suffix) holds the component name's periods instead. The website endpoint is plain HTTP,
+ * so with hosting "s3-website" only the replica (OAC only) would matter, and replicaRegion refuses that hosting.
+ */
+function validateOriginBucketAutonames(fail: ArgFailure, name: string, args: StaticSiteArgs): void {
+  if (!name.includes(".") || (args.hosting ?? "oac") !== "oac") return;
+  const autonamed = [
+    ...(args.bucketName === undefined ? [{ what: "site bucket", resource: `${name}-bucket` }] : []),
+    ...(args.replicaRegion !== undefined ? [{ what: "replica bucket", resource: `${name}-bucket-replica` }] : []),
+  ];
+  const [first] = autonamed;
+  if (!first) return;
+  fail("name", name,
+    `makes the ${first.what} name "${first.resource.toLowerCase()}-<random suffix>" hold ".", and CloudFront reaches the bucket over HTTPS at <bucket>.s3.<region>.amazonaws.com, where S3's certificate does not cover a dotted bucket name`,
+    `Use a component name without ".", e.g. "${name.replace(/\./g, "-")}"${args.replicaRegion === undefined ? ", or set bucketName (without periods)" : ""}.`);
 }
 
 /** S3 bucket naming rules, plus seed 000's: no periods, since HTTPS to a dotted bucket name fails the wildcard certificate. */

@@ -20,7 +20,9 @@ function defined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-const option = <T>(arbitrary: fc.Arbitrary<T>, freq = 2) => fc.option(arbitrary, { nil: undefined, freq });
+/** Unset mostly: set in one run of `oneIn` (shrinking towards unset). */
+const option = <T>(arbitrary: fc.Arbitrary<T>, oneIn = 2): fc.Arbitrary<T | undefined> =>
+  fc.oneof({ weight: oneIn - 1, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary });
 
 /** The folder tests/components/static-site.test.ts publishes: index.html, error.html, docs/index.html, assets/. */
 export const SITE_FOLDER = "tests/fixtures/site";
@@ -43,13 +45,13 @@ const domain: fc.Arbitrary<StaticSiteDomain> = fc
   .record({
     name: hostName,
     aliases: option(fc.array(hostName, { maxLength: 3 })),
-    hostedZoneId: option(fc.constant("Z0123456789EXAMPLE0000"), 1),
+    hostedZoneId: fc.option(fc.constant("Z0123456789EXAMPLE0000"), { nil: undefined }),
     certificateArn: option(certificateArn),
     failover: option(
       fc.record({
         domainName: fc.constantFrom("d111111abcdef8.cloudfront.net", "standby-bucket.s3-website-us-west-2.amazonaws.com"),
         hostedZoneId: fc.constantFrom("Z2FDTNDATAQYW2", "Z3BJ6K6RIION7M"),
-        healthCheckPath: option(mostly(fc.constantFrom("/", "/index.html", "/health"), fc.constantFrom("health", "/" + "p".repeat(255))), 1),
+        healthCheckPath: option(mostly(fc.constantFrom("/", "/index.html", "/health"), fc.constantFrom("health", "/" + "p".repeat(255)))),
       }).map(defined),
       4,
     ),
@@ -143,7 +145,7 @@ export const staticSiteArgs: fc.Arbitrary<StaticSiteArgs> = fc
 const EVENT_TYPES = ["viewer-request", "viewer-response", "origin-request", "origin-response"] as const;
 const edgeKey = mostly(fc.constantFrom("viewer-request", "viewer-response", "auth", "headers", "k".repeat(30), "r2"), fc.constantFrom("Auth", "my_fn", "k".repeat(31), ""));
 const behaviourPattern = mostly(fc.constantFrom("default", "/account/*", "/api/*", "/docs/*"), fc.constantFrom("*", "/*", ""));
-const pathPatterns = option(mostly(fc.uniqueArray(behaviourPattern, { minLength: 1, maxLength: 2 }), fc.constantFrom([], ["default", "default"])), 2);
+const pathPatterns = option(mostly<string[]>(fc.uniqueArray(behaviourPattern, { minLength: 1, maxLength: 2 }), fc.constantFrom([], ["default", "default"])), 2);
 
 /** The reference app's CloudFront Functions (each reads CONFIG), and now and then one over 10 KB. */
 const edgeFunction: fc.Arbitrary<EdgeFunctionArgs> = fc
@@ -175,12 +177,12 @@ const kvsValue = mostly(fc.constantFrom("/about", "{\"beta\":true}", "", "v".rep
 
 export const edgeLogicArgs: fc.Arbitrary<EdgeLogicArgs> = fc
   .record({
-    functions: option(fc.dictionary(edgeKey, edgeFunction, { maxKeys: 2 }), 4),
-    lambdas: option(fc.dictionary(edgeKey, edgeLambda, { maxKeys: 2 }), 3),
+    functions: fc.option(fc.dictionary(edgeKey, edgeFunction, { minKeys: 1, maxKeys: 2 }), { nil: undefined, freq: 3 }),
+    lambdas: option(fc.dictionary(edgeKey, edgeLambda, { minKeys: 1, maxKeys: 2 })),
     keyValueStore: option(fc.record({ data: option(fc.dictionary(kvsKey, kvsValue, { maxKeys: 3 })), comment: option(mostly(fc.constantFrom("Redirects", "c".repeat(128)), fc.constant("c".repeat(129)))) }).map(defined), 2),
     logs: option(
       fc.record({
-        regions: option(mostly(fc.uniqueArray(fc.constantFrom(...REGIONS, "sa-east-1", "ap-south-1"), { maxLength: 3 }), fc.constantFrom(["us-east-1", "us-east-1"], ["US-EAST-1"], ["eu-west"]))),
+        regions: option(mostly<string[]>(fc.uniqueArray(fc.constantFrom(...REGIONS, "sa-east-1", "ap-south-1"), { maxLength: 3 }), fc.constantFrom(["us-east-1", "us-east-1"], ["US-EAST-1"], ["eu-west"]))),
         retentionDays: option(mostly(fc.constantFrom(1, 7, 30, 365, 3653), fc.constantFrom(2, 0))),
       }).map(defined),
       3,

@@ -74,4 +74,16 @@ describe("counterexamples the fuzz found", () => {
     const outcome = await construct(() => new StaticSite("site", { path: SITE_FOLDER }));
     expect("graph" in outcome && findings(outcome.graph)).toEqual([]);
   });
+
+  it('StaticSite refuses the name "my.data", whose site bucket "my.data-bucket-<suffix>" CloudFront could not reach over HTTPS, and takes it with its own bucketName (seed 1)', async () => {
+    const outcome = await construct(() => new StaticSite("my.data", { path: SITE_FOLDER }));
+    expect("refused" in outcome && outcome.refused.message).toMatch(/^StaticSite "my\.data": name "my\.data" makes the site bucket name "my\.data-bucket-<random suffix>" hold "\."/);
+    const named = await construct(() => new StaticSite("my.data", { path: SITE_FOLDER, bucketName: "my-data-site" }));
+    expect("graph" in named && findings(named.graph)).toEqual([]);
+  });
+
+  it("StaticSite refuses the name \"my.data\" with a replicaRegion even with its own bucketName: the replica bucket is autonamed \"my.data-bucket-replica-<suffix>\" (seed 3)", async () => {
+    const outcome = await construct(() => new StaticSite("my.data", { path: SITE_FOLDER, bucketName: "my-data-site", replicaRegion: "us-west-2" }));
+    expect("refused" in outcome && outcome.refused.message).toMatch(/"my\.data-bucket-replica-<random suffix>" hold "\."/);
+  });
 });
