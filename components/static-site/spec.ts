@@ -19,6 +19,7 @@ import { normaliseBuild, validateBuildArgs, type NormalisedBuild, type StaticSit
 import { normalisePublish, validatePublishArgs, type NormalisedPublish, type StaticSitePublishArgs } from "./publisher/args";
 import { normaliseWebAcl, validateWebAclArgs, WebAclScope, type WebAclArgs, type WebAclSpec } from "../web-acl/spec";
 import { AWS_REGION_NAME } from "../names";
+import { HEALTH_CHECK_LIMITS, healthCheckProblem } from "../dns-routing/spec";
 
 export type PriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
 const PRICE_CLASSES: readonly PriceClass[] = ["PriceClass_100", "PriceClass_200", "PriceClass_All"];
@@ -506,6 +507,14 @@ function validateDomain(fail: ArgFailure, domain: StaticSiteDomain): void {
   }
   if (typeof domain.certificateArn === "string" && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/.+/.test(domain.certificateArn)) {
     fail("domain.certificateArn", domain.certificateArn, "is not an ACM certificate ARN in us-east-1, where CloudFront requires it", "Request or import the certificate in us-east-1.");
+  }
+  const healthCheckPath = domain.failover?.healthCheckPath;
+  // Route 53's ResourcePath: at most 255 characters (https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html),
+  // and Route 53 answers "InvalidInput: Health check resource path must start with /" otherwise
+  // (hashicorp/terraform-provider-aws#2937). The same check as DnsRouting's and the Route53HealthCheck deploy rule.
+  if (healthCheckPath !== undefined && healthCheckProblem({ resourcePath: healthCheckPath })) {
+    fail("domain.failover.healthCheckPath", healthCheckPath, `is not a path Route 53's health check takes: it must start with "/" and be at most ${HEALTH_CHECK_LIMITS.pathMax} characters`,
+      `Use e.g. "/${String(healthCheckPath).replace(/^\/+/, "").slice(0, 64) || "index.html"}".`);
   }
   if (domain.failover && !domain.hostedZoneId) {
     fail("domain.failover", "set", "needs Route 53 records, but domain.hostedZoneId is not set", "Set domain.hostedZoneId to the zone of the site's domain.");

@@ -86,4 +86,10 @@ describe("counterexamples the fuzz found", () => {
     const outcome = await construct(() => new StaticSite("my.data", { path: SITE_FOLDER, bucketName: "my-data-site", replicaRegion: "us-west-2" }));
     expect("refused" in outcome && outcome.refused.message).toMatch(/"my\.data-bucket-replica-<random suffix>" hold "\."/);
   });
+
+  it('StaticSite refuses a failover healthCheckPath "health" without the leading "/" Route 53 requires (seed 2)', async () => {
+    const domain = { name: "gallery.example.com", hostedZoneId: "Z0123456789EXAMPLE0000", failover: { domainName: "d111111abcdef8.cloudfront.net", hostedZoneId: "Z2FDTNDATAQYW2", healthCheckPath: "health" } };
+    const outcome = await construct(() => new StaticSite("a", { path: SITE_FOLDER, domain }));
+    expect("refused" in outcome && outcome.refused.message).toMatch(/^StaticSite "a": domain\.failover\.healthCheckPath "health" .*Use e\.g\. "\/health"/);
+  });
 });
