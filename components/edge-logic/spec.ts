@@ -263,6 +263,14 @@ function validateLambda(fail: ArgFailure, name: string, key: string, lambda: Edg
   const at = `lambdas.${key}`;
   validateKey(fail, "lambdas", key);
   if (`${name}-${key}`.length > 47) fail("lambdas", key, `makes the function name "${name}-${key}" longer than LambdaFunction's 47 characters`, "Use a shorter key or component name.");
+  // The LambdaFunction child is autonamed `<name>-<key>-function-<suffix>`, and CreateFunction's FunctionName takes only
+  // `[a-zA-Z0-9-_]+` (https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html). Refused here, so the error
+  // names this component's argument rather than a LambdaFunction the user never wrote. Keys are already [a-z0-9-].
+  const refused = [...new Set(name.replace(/[A-Za-z0-9_-]/g, ""))];
+  if (refused.length > 0) {
+    fail("name", name, `makes the Lambda@Edge function name "${name}-${key}-function-<random suffix>" hold ${refused.map((c) => JSON.stringify(c)).join(", ")}, which Lambda refuses (it takes letters, digits, "-" and "_")`,
+      `Use a component name of letters, digits, "-" and "_", e.g. "${name.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "") || "edge"}".`);
+  }
   if (!EDGE_EVENT_TYPES.includes(lambda.eventType)) {
     fail(`${at}.eventType`, lambda.eventType, "is not a CloudFront trigger point", `Use one of ${EDGE_EVENT_TYPES.join(", ")}.`);
   }

@@ -92,4 +92,9 @@ describe("counterexamples the fuzz found", () => {
     const outcome = await construct(() => new StaticSite("a", { path: SITE_FOLDER, domain }));
     expect("refused" in outcome && outcome.refused.message).toMatch(/^StaticSite "a": domain\.failover\.healthCheckPath "health" .*Use e\.g\. "\/health"/);
   });
+
+  it('EdgeLogic refuses the name "Données" for a Lambda@Edge function, whose function name "Données-viewer-request-function-<suffix>" Lambda refuses, instead of its LambdaFunction child refusing a name the user never wrote (seed 5)', async () => {
+    const outcome = await construct(() => new EdgeLogic("Données", { lambdas: { "viewer-request": { entry: "tests/fixtures/handlers/echo.ts", eventType: "viewer-request" } } }));
+    expect("refused" in outcome && outcome.refused.message).toMatch(/^EdgeLogic "Données": name "Données" makes the Lambda@Edge function name "Données-viewer-request-function-<random suffix>" hold "é", which Lambda refuses/);
+  });
 });
