@@ -16,7 +16,7 @@ import { checkDeployRules, formatFinding } from "../../testing/deploy-rules";
 import { checkSecurityRules } from "../../testing/security-rules";
 import { componentName } from "./component-args-arbitraries";
 import { context, SEED, useComponentFuzz } from "./component-args-harness";
-import { edgeLogicArgs, SITE_FOLDER, staticSiteArgs } from "./component-args-site-arbitraries";
+import { edgeLogicArgs, SITE_FOLDER, staticSiteArgs, tidy, tidyComponentName } from "./component-args-site-arbitraries";
 
 const { construct, refusedOrDeployable, parameters } = useComponentFuzz();
 
@@ -62,7 +62,7 @@ describe(`StaticSite and EdgeLogic arguments are refused with a fix or deploy cl
 
   it("EdgeLogic's associations on a StaticSite", async () => {
     await fc.assert(
-      fc.asyncProperty(componentName, edgeLogicArgs, staticSiteArgs, (name, edgeArgs, siteArgs) => siteWithEdgeRefusedOrDeployable(name, edgeArgs, siteArgs)),
+      fc.asyncProperty(tidyComponentName, tidy.edgeLogicArgs, tidy.staticSiteArgs, (name, edgeArgs, siteArgs) => siteWithEdgeRefusedOrDeployable(name, edgeArgs, siteArgs)),
       parameters(15),
     );
   });
