@@ -28,6 +28,11 @@ export const EDGE_LIMITS = {
    * (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateKeyValueStore.html).
    */
   keyValueStore: { keyBytes: 512, valueBytes: 1024, storeBytes: 5 * 1024 * 1024, commentLength: 128 },
+  /**
+   * A CloudFront Function's comment: "The comment cannot be longer than 128 characters"
+   * (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_FunctionConfig.html).
+   */
+  functionCommentLength: 128,
   /** A CloudFront Function's or key value store's name: "Pattern: [a-zA-Z0-9-_]{1,64}" (API_FunctionSummary, API_CreateKeyValueStore). */
   cloudFrontNameLength: CLOUDFRONT_NAME_LENGTH,
   /** The characters of such a name (the pattern above), as the inside of a character class. */
@@ -239,6 +244,10 @@ function validateFunction(fail: ArgFailure, name: string, key: string, fn: EdgeF
   if (!FUNCTION_EVENT_TYPES.includes(fn.eventType)) {
     fail(`${at}.eventType`, fn.eventType, "is not an event type CloudFront Functions support (viewer-request and viewer-response only)",
       EDGE_EVENT_TYPES.includes(fn.eventType) ? "Move the function to lambdas (Lambda@Edge runs on origin-request and origin-response)." : 'Use "viewer-request" or "viewer-response".');
+  }
+  const comment = fn.comment ?? `${name} ${key}`;
+  if (typeof comment !== "string" || comment.length > EDGE_LIMITS.functionCommentLength) {
+    fail(`${at}.comment`, comment, `is ${String(comment).length} characters; CloudFront takes a function comment of at most ${EDGE_LIMITS.functionCommentLength}`, "Shorten the comment.");
   }
   checkSourceFile(fail, `${at}.file`, fn.file, 'Point file at the function\'s JavaScript (e.g. "handlers/edge/viewer-request.js")');
   if (fn.keyValueStore && !args.keyValueStore) {
