@@ -28,6 +28,11 @@ export const EDGE_LIMITS = {
    * (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateKeyValueStore.html).
    */
   keyValueStore: { keyBytes: 512, valueBytes: 1024, storeBytes: 5 * 1024 * 1024, commentLength: 128 },
+  /**
+   * A CloudFront Function's comment: "The comment cannot be longer than 128 characters"
+   * (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_FunctionConfig.html).
+   */
+  functionCommentLength: 128,
   /** A CloudFront Function's or key value store's name: "Pattern: [a-zA-Z0-9-_]{1,64}" (API_FunctionSummary, API_CreateKeyValueStore). */
   cloudFrontNameLength: CLOUDFRONT_NAME_LENGTH,
   /** The characters of such a name (the pattern above), as the inside of a character class. */
@@ -240,6 +245,10 @@ function validateFunction(fail: ArgFailure, name: string, key: string, fn: EdgeF
     fail(`${at}.eventType`, fn.eventType, "is not an event type CloudFront Functions support (viewer-request and viewer-response only)",
       EDGE_EVENT_TYPES.includes(fn.eventType) ? "Move the function to lambdas (Lambda@Edge runs on origin-request and origin-response)." : 'Use "viewer-request" or "viewer-response".');
   }
+  const comment = fn.comment ?? `${name} ${key}`;
+  if (typeof comment !== "string" || comment.length > EDGE_LIMITS.functionCommentLength) {
+    fail(`${at}.comment`, comment, `is ${String(comment).length} characters; CloudFront takes a function comment of at most ${EDGE_LIMITS.functionCommentLength}`, "Shorten the comment.");
+  }
   checkSourceFile(fail, `${at}.file`, fn.file, 'Point file at the function\'s JavaScript (e.g. "handlers/edge/viewer-request.js")');
   if (fn.keyValueStore && !args.keyValueStore) {
     fail(`${at}.keyValueStore`, true, "is set but the component has no keyValueStore", "Add keyValueStore: { data: {...} } to the EdgeLogic args, or drop keyValueStore from the function.");
@@ -263,6 +272,14 @@ function validateLambda(fail: ArgFailure, name: string, key: string, lambda: Edg
   const at = `lambdas.${key}`;
   validateKey(fail, "lambdas", key);
   if (`${name}-${key}`.length > 47) fail("lambdas", key, `makes the function name "${name}-${key}" longer than LambdaFunction's 47 characters`, "Use a shorter key or component name.");
+  // The LambdaFunction child is autonamed `<name>-<key>-function-<suffix>`, and CreateFunction's FunctionName takes only
+  // `[a-zA-Z0-9-_]+` (https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html). Refused here, so the error
+  // names this component's argument rather than a LambdaFunction the user never wrote. Keys are already [a-z0-9-].
+  const refused = [...new Set(name.replace(/[A-Za-z0-9_-]/g, ""))];
+  if (refused.length > 0) {
+    fail("name", name, `makes the Lambda@Edge function name "${name}-${key}-function-<random suffix>" hold ${refused.map((c) => JSON.stringify(c)).join(", ")}, which Lambda refuses (it takes letters, digits, "-" and "_")`,
+      `Use a component name of letters, digits, "-" and "_", e.g. "${name.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "") || "edge"}".`);
+  }
   if (!EDGE_EVENT_TYPES.includes(lambda.eventType)) {
     fail(`${at}.eventType`, lambda.eventType, "is not a CloudFront trigger point", `Use one of ${EDGE_EVENT_TYPES.join(", ")}.`);
   }

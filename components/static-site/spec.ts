@@ -19,6 +19,7 @@ import { normaliseBuild, validateBuildArgs, type NormalisedBuild, type StaticSit
 import { normalisePublish, validatePublishArgs, type NormalisedPublish, type StaticSitePublishArgs } from "./publisher/args";
 import { normaliseWebAcl, validateWebAclArgs, WebAclScope, type WebAclArgs, type WebAclSpec } from "../web-acl/spec";
 import { AWS_REGION_NAME } from "../names";
+import { HEALTH_CHECK_LIMITS, healthCheckProblem } from "../dns-routing/spec";
 
 export type PriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
 const PRICE_CLASSES: readonly PriceClass[] = ["PriceClass_100", "PriceClass_200", "PriceClass_All"];
@@ -271,6 +272,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArg
     ...(args.hosting === "s3-website" ? [] : [{ resource: `${name}-oac`, kind: "origin-access-control" as const }]),
     ...(args.spa ? [{ resource: `${name}-spa`, kind: "cloudfront-function" as const }] : []),
   ]);
+  validateOriginBucketAutonames(fail, name, args);
   if (args.logs?.bucketName !== undefined && args.logs.bucketName === args.bucketName) {
     fail("logs.bucketName", args.logs.bucketName, "is the site bucket; a bucket that logs into itself logs its own log writes forever (seed 000)", "Use a separate log bucket, e.g. \"logs-" + args.bucketName + "\", or leave logs.bucketName unset.");
   }
@@ -425,6 +427,27 @@ export function edgeSiteBehaviours(spec: Pick<StaticSiteSpec, "edge" | "routes">
   return [...new Set(patterns)];
 }
 
+/**
+ * The buckets CloudFront reads through OAC are reached over HTTPS at `<bucket>.s3.<region>.amazonaws.com`, and "If you
+ * include periods (.) in a bucket's name, you can't use virtual-host-style addressing over HTTPS, unless you perform
+ * your own certificate validation" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
+ * validateBucketName refuses a period in a given `bucketName`; an autonamed bucket (pulumi-aws lower-cases the
+ * resource name and adds a suffix) holds the component name's periods instead. The website endpoint is plain HTTP,
+ * so with hosting "s3-website" only the replica (OAC only) would matter, and replicaRegion refuses that hosting.
+ */
+function validateOriginBucketAutonames(fail: ArgFailure, name: string, args: StaticSiteArgs): void {
+  if (!name.includes(".") || (args.hosting ?? "oac") !== "oac") return;
+  const autonamed = [
+    ...(args.bucketName === undefined ? [{ what: "site bucket", resource: `${name}-bucket` }] : []),
+    ...(args.replicaRegion !== undefined ? [{ what: "replica bucket", resource: `${name}-bucket-replica` }] : []),
+  ];
+  const [first] = autonamed;
+  if (!first) return;
+  fail("name", name,
+    `makes the ${first.what} name "${first.resource.toLowerCase()}-<random suffix>" hold ".", and CloudFront reaches the bucket over HTTPS at <bucket>.s3.<region>.amazonaws.com, where S3's certificate does not cover a dotted bucket name`,
+    `Use a component name without ".", e.g. "${name.replace(/\./g, "-")}"${args.replicaRegion === undefined ? ", or set bucketName (without periods)" : ""}.`);
+}
+
 /** S3 bucket naming rules, plus seed 000's: no periods, since HTTPS to a dotted bucket name fails the wildcard certificate. */
 export function validateBucketName(fail: ArgFailure, argument: string, name: string): void {
   if (name.length < 3 || name.length > 63) fail(argument, name, `is ${name.length} characters; S3 bucket names are 3–63`, "Shorten or lengthen the name.");
@@ -484,6 +507,14 @@ function validateDomain(fail: ArgFailure, domain: StaticSiteDomain): void {
   }
   if (typeof domain.certificateArn === "string" && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/.+/.test(domain.certificateArn)) {
     fail("domain.certificateArn", domain.certificateArn, "is not an ACM certificate ARN in us-east-1, where CloudFront requires it", "Request or import the certificate in us-east-1.");
+  }
+  const healthCheckPath = domain.failover?.healthCheckPath;
+  // Route 53's ResourcePath: at most 255 characters (https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html),
+  // and Route 53 answers "InvalidInput: Health check resource path must start with /" otherwise
+  // (hashicorp/terraform-provider-aws#2937). The same check as DnsRouting's and the Route53HealthCheck deploy rule.
+  if (healthCheckPath !== undefined && healthCheckProblem({ resourcePath: healthCheckPath })) {
+    fail("domain.failover.healthCheckPath", healthCheckPath, `is not a path Route 53's health check takes: it must start with "/" and be at most ${HEALTH_CHECK_LIMITS.pathMax} characters`,
+      `Use e.g. "/${String(healthCheckPath).replace(/^\/+/, "").slice(0, 64) || "index.html"}".`);
   }
   if (domain.failover && !domain.hostedZoneId) {
     fail("domain.failover", "set", "needs Route 53 records, but domain.hostedZoneId is not set", "Set domain.hostedZoneId to the zone of the site's domain.");

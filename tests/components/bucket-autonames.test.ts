@@ -58,8 +58,12 @@ describe("component names that make a name Pulumi generates for the component im
     expect(() => new StaticSite(name(32), { path, replicaRegion: "us-west-2" })).not.toThrow();
     expect(() => new StaticSite(name(33), { path, replicaRegion: "us-west-2" })).toThrow(/makes the IAM role name "n{33}-bucket-replication-role-<random suffix>" 65 characters, over IAM's 64\. Use a component name of at most 32 characters\./);
     expect(() => new StaticSite(name(40), { path, replicaRegion: "us-west-2" })).toThrow(/makes the IAM role name .* Use a component name of at most 32 characters\./);
-    // CloudFront: the SPA fallback function's name takes no period (its origin access control's does).
-    expect(() => new StaticSite("my.site", { path })).not.toThrow();
+    // CloudFront: the SPA fallback function's name takes no period (its origin access control's does). An autonamed
+    // bucket CloudFront reads through OAC takes none either (HTTPS to a dotted bucket fails S3's certificate): a period
+    // needs bucketName, or the website endpoint (plain HTTP).
+    expect(() => new StaticSite("my.site", { path })).toThrow(/makes the site bucket name "my\.site-bucket-<random suffix>" hold "\."/);
+    expect(() => new StaticSite("my.site", { path, bucketName: "my-site" })).not.toThrow();
+    expect(() => new StaticSite("my.site", { path, hosting: "s3-website" })).not.toThrow();
     expect(() => new StaticSite("my.site", { path, spa: true })).toThrow(/makes the CloudFront Function name "my\.site-spa-<random suffix>" hold "\.", which CloudFront refuses \(it takes letters, digits and "-" and "_"\)\. Use a component name of letters, digits and "-"\./);
     // The advice is what every generated name takes: `_` suits the function, not the buckets; `.` the buckets, not the function.
     expect(() => new StaticSite("my_site", { path, spa: true })).toThrow(/makes the bucket name "my_site-bucket-<random suffix>" hold "_", which S3 refuses \(it takes letters, digits and "-" and "\."\)\. Use a component name of letters, digits and "-"\./);
@@ -73,7 +77,7 @@ describe("component names that make a name Pulumi generates for the component im
   it("agrees with the PhysicalNameLimits deploy rule at the longest names it accepts", async () => {
     const graph = await record(() => {
       new StaticSite(name(32), { path: "tests/fixtures/site", replicaRegion: "us-west-2", spa: true });
-      new StaticSite("my.site", { path: "tests/fixtures/site" });
+      new StaticSite("my.site", { path: "tests/fixtures/site", hosting: "s3-website" });
       new UploadBucket("u".repeat(24)).replicate("ap-southeast-2");
       new UploadBucket("b".repeat(48));
       new UploadBucket("uploads.v2");
