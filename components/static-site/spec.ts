@@ -20,6 +20,7 @@ import { normalisePublish, validatePublishArgs, type NormalisedPublish, type Sta
 import { normaliseWebAcl, validateWebAclArgs, WebAclScope, type WebAclArgs, type WebAclSpec } from "../web-acl/spec";
 import { AWS_REGION_NAME } from "../names";
 import { HEALTH_CHECK_LIMITS, healthCheckProblem } from "../dns-routing/spec";
+import { validateRegionArg } from "../region";
 
 export type PriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
 const PRICE_CLASSES: readonly PriceClass[] = ["PriceClass_100", "PriceClass_200", "PriceClass_All"];
@@ -241,6 +242,7 @@ export function certificateNameQuotaWarning(name: string, domain: StaticSiteDoma
 }
 
 export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArgs): void {
+  validateRegionArg(fail, "region", args.region);
   validateReplicaRegion(fail, args);
   validatePublishArgs(fail, args);
   const path = resolve(args.path ?? "");

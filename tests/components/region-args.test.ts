@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { DataTier } from "../../components/data-tier";
 import { LambdaFunction } from "../../components/lambda/function";
 import { StackSecret } from "../../components/stack-secret";
+import { StaticSite } from "../../components/static-site";
 import { UploadBucket } from "../../components/upload-bucket";
 import { UserAuth } from "../../components/user-auth";
 
@@ -15,6 +16,7 @@ describe("a region argument that is not an AWS region name", () => {
     ["StackSecret", (region: string) => new StackSecret("r", { value: "v", region })],
     ["DataTier", (region: string) => new DataTier("r", { tables: { t: { attributes: { pk: "S" }, partitionKey: "pk" } }, region })],
     ["UserAuth", (region: string) => new UserAuth("r", { callbackUrls: ["https://gallery.example.com/"], region })],
+    ["StaticSite", (region: string) => new StaticSite("r", { path: "tests/fixtures/site", region })],
   ] as const)("is refused by %s with the argument, the value and the fix", (component, build) => {
     for (const region of ["US-WEST-2", "moon-1", "us-west-2 "]) {
       expect(() => build(region)).toThrow(`${component} "r": region ${JSON.stringify(region)} is not an AWS region name. Use the region's code, in lower case, e.g. "us-west-2".`);
