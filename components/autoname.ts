@@ -47,7 +47,7 @@ export interface AutonamedResource {
   kind: AutonamedKind;
 }
 
-export type AutonamedKind = "bucket" | "role" | "cloudfront-function" | "origin-access-control" | "cognito-client";
+export type AutonamedKind = "bucket" | "role" | "cloudfront-function" | "origin-access-control" | "cognito-client" | "log-group";
 
 interface KindRules {
   what: string;
@@ -71,6 +71,8 @@ const KINDS: Record<AutonamedKind, KindRules> = {
   "origin-access-control": { what: "origin access control", service: "CloudFront", maxLength: CLOUDFRONT_NAME_LENGTH },
   // Cognito CreateUserPoolClient ClientName: 1–128 of `[\w\s+=,.@-]+` (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html).
   "cognito-client": { what: "Cognito app client", service: "Cognito", maxLength: 128, symbols: ` ${IAM_NAME_SYMBOLS}` },
+  // CloudWatch Logs CreateLogGroup logGroupName: 1–512 of `[\.\-_/#A-Za-z0-9]+` (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html).
+  "log-group": { what: "CloudWatch log group", service: "CloudWatch Logs", maxLength: 512, symbols: "._/#-" },
 };
 
 /**

@@ -10,6 +10,7 @@ import { VALID_RETENTION_DAYS, type LambdaFunctionSpec } from "../lambda/functio
 import { validateRegionalDomain } from "../regional-domain";
 import { apiBundleOptions, DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, type ApiDomainIpAddressType, type ApiFunctionArgs, type ApiThrottle } from "../serverless-api/args";
 import { API_INTEGRATION_TIMEOUT_SECONDS, validateDomainIpAddressType } from "../serverless-api/validate";
+import { validateAutonames } from "../autoname";
 import { validateRegionArg } from "../region";
 
 /** A route's Lambda function. */
@@ -150,6 +151,7 @@ export function routeSlug(key: string): string {
  */
 export function validateArgs(fail: ArgFailure, name: string, args: RealtimeApiArgs, apiRegion: string | undefined = args.region): void {
   validateRegionArg(fail, "region", args.region);
+  validateAutonames(fail, name, [{ resource: `${name}-access-logs`, kind: "log-group" }]);
   const keys = Object.keys(args.routes ?? {});
   if (keys.length === 0) fail("routes", args.routes, "is empty", 'Declare at least $connect, e.g. { $connect: { handler: "handlers/realtime/connect.ts" } }.');
   const slugs = new Map<string, string>();

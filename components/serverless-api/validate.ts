@@ -22,6 +22,7 @@ import {
   type HttpMethod,
   type ServerlessApiArgs,
 } from "./args";
+import { validateAutonames } from "../autoname";
 import { validateRegionArg } from "../region";
 
 const BODY_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "ANY"]);
@@ -40,6 +41,7 @@ const STAGE_VARIABLE_VALUE = /^[A-Za-z0-9\-._~:/?#&=,]{1,512}$/;
 
 export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApiArgs): void {
   validateRegionArg(fail, "region", args.region);
+  validateAutonames(fail, name, [{ resource: `${name}-access-logs`, kind: "log-group" }]);
   if (args.kind !== undefined && !Object.values(ApiKind).includes(args.kind)) {
     fail("kind", args.kind, "is not an API kind", 'Use ApiKind.Rest ("rest", default) or ApiKind.Http ("http").');
   }

@@ -56,6 +56,14 @@ describe(`API component arguments are refused with a fix or deploy cleanly (seed
 
 /** What the fuzz found, each shrunk counterexample pinned as a regular test (and the seed that found it). */
 describe("counterexamples the fuzz found", () => {
+  it('ServerlessApi refuses the name "Données", whose access log group "Données-access-logs-<suffix>" CloudWatch Logs refuses (seeds 1–6)', async () => {
+    const http = { type: "http" as const, uri: "https://example.com/", method: "GET" };
+    for (const kind of ["rest", "http"] as const) {
+      const outcome = await construct(() => new ServerlessApi("Données", { kind: kind as any, routes: { "GET /": { integration: http } } }));
+      expect("refused" in outcome && outcome.refused.message).toMatch(/^ServerlessApi "Données": name "Données" makes the CloudWatch log group name "Données-access-logs-<random suffix>" hold "é", which CloudWatch Logs refuses/);
+    }
+  });
+
   it('ServerlessApi refuses a route whose export the handler file lacks as routes["GET /"].export, not as its LambdaFunction\'s handler (seeds 2, 3)', async () => {
     const outcome = await construct(() => new ServerlessApi("data", { routes: { "GET /": { handler: "tests/fixtures/handlers/echo.ts", export: "list_all" } } }));
     expect("refused" in outcome && [outcome.refused.component, outcome.refused.argument]).toEqual(["ServerlessApi", 'routes["GET /"].export']);

@@ -95,6 +95,12 @@ describe("counterexamples the fuzz found", () => {
     expect("graph" in (await construct(() => new StackSecret("signing.key_2", { value: "s3cr3t" })))).toBe(true);
   });
 
+  it('RealtimeApi refuses the name "Données", whose access log group "Données-access-logs-<suffix>" CloudWatch Logs refuses', async () => {
+    const table = { name: "connections", arn: "arn:aws:dynamodb:us-east-1:123456789012:table/connections" };
+    const outcome = await construct(() => new RealtimeApi("Données", { routes: { $connect: { handler: ENTRY } }, anonymous: true, connectionsTable: table }));
+    expect("refused" in outcome && outcome.refused.message).toMatch(/^RealtimeApi "Données": name "Données" makes the CloudWatch log group name "Données-access-logs-<random suffix>" hold "é", which CloudWatch Logs refuses/);
+  });
+
   it('RealtimeApi names its own argument when a route\'s function is refused: an export the handler lacks is routes["$connect"].export, not LambdaFunction "a-connect"\'s handler (seed 20260611)', async () => {
     const table = { name: "connections", arn: "arn:aws:dynamodb:us-east-1:123456789012:table/connections" };
     const outcome = await construct(() => new RealtimeApi("a", { routes: { $connect: { handler: ENTRY, export: "message" } }, anonymous: true, connectionsTable: table }));
