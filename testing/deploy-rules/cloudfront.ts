@@ -1,4 +1,4 @@
-/** CloudFront deploy rules: edge function associations, alternate domain names (certificate, uniqueness), standard logging. */
+/** CloudFront deploy rules: edge function associations and comments, alternate domain names (certificate, uniqueness), standard logging, origin groups, key value stores. */
 import { EDGE_LIMITS, isCloudFrontName } from "../../components/edge-logic/spec";
 import { cacheBehaviours, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -112,6 +112,32 @@ export const CLOUDFRONT_FUNCTION_EVENT_TYPES: DeployRule = {
       .filter((a) => a.kind === "CloudFront Function" && !VIEWER_EVENTS.includes(a.eventType))
       .map((a) =>
         finding("CloudFrontFunctionEventTypes", a.distribution, `behaviour ${a.path} associates a CloudFront Function with ${a.eventType}; CloudFront Functions run on viewer-request and viewer-response only`, "associate it with viewer-request or viewer-response, or use Lambda@Edge for origin events"),
+      );
+  },
+};
+
+const CLOUDFRONT_FUNCTION = "aws:cloudfront/function:Function";
+
+/**
+ * A CloudFront Function's comment: FunctionConfig's Comment, "A comment to describe the function. The comment cannot
+ * be longer than 128 characters." (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_FunctionConfig.html).
+ * EdgeLogic refuses a longer one at construction (EDGE_LIMITS.functionCommentLength); this rule covers any program's
+ * aws.cloudfront.Function, whose longer comment passes `pulumi preview` and fails CreateFunction at `pulumi up`.
+ */
+export const CLOUDFRONT_FUNCTION_COMMENT: DeployRule = {
+  id: "CloudFrontFunctionComment",
+  title: "CloudFront Functions have a comment of at most 128 characters",
+  source: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_FunctionConfig.html",
+  check(graph) {
+    return ofType(graph, CLOUDFRONT_FUNCTION)
+      .filter((f) => typeof f.inputs.comment === "string" && f.inputs.comment.length > EDGE_LIMITS.functionCommentLength)
+      .map((f) =>
+        finding(
+          "CloudFrontFunctionComment",
+          f,
+          `has a comment of ${f.inputs.comment.length} characters; CloudFront takes a function comment of at most ${EDGE_LIMITS.functionCommentLength} ("The comment cannot be longer than ${EDGE_LIMITS.functionCommentLength} characters")`,
+          `shorten the comment to ${EDGE_LIMITS.functionCommentLength} characters or fewer`,
+        ),
       );
   },
 };
@@ -411,6 +437,7 @@ export const CLOUDFRONT_RULES: DeployRule[] = [
   CLOUDFRONT_EDGE_FUNCTION_MIX,
   CLOUDFRONT_ONE_FUNCTION_PER_EVENT,
   CLOUDFRONT_FUNCTION_EVENT_TYPES,
+  CLOUDFRONT_FUNCTION_COMMENT,
   CLOUDFRONT_ALIAS_CERTIFICATE,
   CLOUDFRONT_ALIAS_UNIQUE,
   CLOUDFRONT_LOG_BUCKET_ACLS,
