@@ -13,9 +13,18 @@ import { regionSource, regionWhereCreated, validateRegionArg } from "./region";
 /** A character a Secrets Manager secret name may hold (CreateSecret's Name). */
 const SECRET_NAME_CHARACTER = /^[A-Za-z0-9/_+=.@-]$/;
 
+/**
+ * The most characters a secret's description may have: CreateSecret's Description, "Length Constraints: Maximum length
+ * of 2048" (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html), from the service
+ * model's `"DescriptionType":{"type":"string","max":2048}` (boto/botocore
+ * botocore/data/secretsmanager/2017-10-17/service-2.json). A longer one passes `pulumi preview` and fails at `pulumi up`.
+ */
+export const SECRET_DESCRIPTION_LENGTH = 2048;
+
 export interface StackSecretArgs {
   /** The secret's value (a string; store JSON as its text). Kept secret in Pulumi state. */
   value: pulumi.Input<string>;
+  /** The secret's description in the Secrets Manager console, at most 2048 characters (CreateSecret's limit). @default none */
   description?: string;
   /**
    * Encrypt with a customer managed KMS key of its own (rotated yearly; about $1 a month) instead of Secrets Manager's
@@ -73,6 +82,9 @@ export class StackSecret extends pulumi.ComponentResource {
     super("serverless-fullstack:index:StackSecret", name, {}, opts);
     const fail = argFailer("StackSecret", name);
     validateRegionArg(fail, "region", args.region);
+    if (args.description !== undefined && (typeof args.description !== "string" || args.description.length > SECRET_DESCRIPTION_LENGTH)) {
+      fail("description", args.description, `is ${String(args.description).length} characters; Secrets Manager takes a secret description of at most ${SECRET_DESCRIPTION_LENGTH}`, `Shorten the description to ${SECRET_DESCRIPTION_LENGTH} characters or fewer.`);
+    }
     const window = args.recoveryWindowDays ?? 30;
     if (!Number.isInteger(window) || !(window === 0 || (window >= 7 && window <= 30))) {
       fail("recoveryWindowDays", window, "is not 0 or 7–30, the recovery windows Secrets Manager accepts", "Use 0 to delete at once, or 7 to 30 days.");

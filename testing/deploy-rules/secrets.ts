@@ -1,4 +1,5 @@
-/** Secrets Manager deploy rules: replicas (and the KMS replica keys that encrypt them) in other regions than their primary. */
+/** Secrets Manager deploy rules: replicas (and the KMS replica keys that encrypt them) in other regions than their primary; description length. */
+import { SECRET_DESCRIPTION_LENGTH } from "../../components/stack-secret";
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
@@ -54,4 +55,24 @@ export const SECRET_REPLICA_REGION: DeployRule = {
   },
 };
 
-export const SECRET_RULES: DeployRule[] = [SECRET_REPLICA_REGION];
+/**
+ * CreateSecret's Description: "Length Constraints: Maximum length of 2048"
+ * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html; the service model's
+ * `"DescriptionType":{"type":"string","max":2048}`, boto/botocore botocore/data/secretsmanager/2017-10-17/service-2.json).
+ * The provider does not check it, so a longer description passes `pulumi preview` and fails at `pulumi up`.
+ * StackSecret refuses one at construction (SECRET_DESCRIPTION_LENGTH); this rule covers any program's secrets.
+ */
+export const SECRET_DESCRIPTION: DeployRule = {
+  id: "SecretDescription",
+  title: "Secrets Manager secrets have a description of at most 2048 characters",
+  source: "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html",
+  check(graph) {
+    return ofType(graph, SECRET)
+      .filter((secret) => typeof secret.inputs.description === "string" && secret.inputs.description.length > SECRET_DESCRIPTION_LENGTH)
+      .map((secret) =>
+        finding("SecretDescription", secret, `has a description of ${secret.inputs.description.length} characters; CreateSecret takes at most ${SECRET_DESCRIPTION_LENGTH}`, `shorten the description to ${SECRET_DESCRIPTION_LENGTH} characters or fewer`),
+      );
+  },
+};
+
+export const SECRET_RULES: DeployRule[] = [SECRET_REPLICA_REGION, SECRET_DESCRIPTION];

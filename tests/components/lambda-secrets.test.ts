@@ -139,6 +139,14 @@ describe("StackSecret", () => {
     }
   });
 
+  it("refuses a description over 2048 characters, which CreateSecret rejects, and keeps one of 2048 on the secret", async () => {
+    expect(() => new StackSecret("long-description", { value: "v", description: "d".repeat(2049) })).toThrow(
+      /^StackSecret "long-description": description "d{2049}" is 2049 characters; Secrets Manager takes a secret description of at most 2048\. Shorten the description to 2048 characters or fewer\.$/,
+    );
+    const graph = await record(() => new StackSecret("full-description", { value: "v", description: "d".repeat(2048) }));
+    expect(resource(graph, "aws:secretsmanager/secret:Secret", "full-description-secret").inputs.description).toBe("d".repeat(2048));
+  });
+
   it.each([1, 6, 31, 2.5])("refuses recoveryWindowDays %s, which Secrets Manager rejects", async (days) => {
     expect(() => new StackSecret("bad-window", { value: "v", recoveryWindowDays: days })).toThrow(/StackSecret "bad-window": recoveryWindowDays .* is not 0 or 7–30/);
   });
