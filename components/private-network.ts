@@ -286,7 +286,12 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       subnetIds: pulumi.output(existing.subnetIds),
       endpointSubnetIds: subnets.apply((found) => oneSubnetPerZone(found.map((subnet) => ({ id: subnet.id, availabilityZone: subnet.availabilityZone })))),
       cidrBlock: found.cidrBlock,
-      routeTableIds: existing.routeTableIds ? pulumi.output(existing.routeTableIds) : aws.ec2.getRouteTablesOutput({ vpcId: existing.vpcId, region }, { parent: this }).ids,
+      // Each route table once: the provider sends route_table_ids as a set (terraform-provider-aws
+      // internal/service/ec2/vpc_endpoint.go: `"route_table_ids": { Type: schema.TypeSet`, and CreateVpcEndpoint gets
+      // `flex.ExpandStringValueSet(v.(*schema.Set))`), so a table listed twice gets one route; the plan shows the same.
+      routeTableIds: existing.routeTableIds
+        ? pulumi.all(existing.routeTableIds).apply((ids) => [...new Set(ids)])
+        : aws.ec2.getRouteTablesOutput({ vpcId: existing.vpcId, region }, { parent: this }).ids,
     };
   }
 }

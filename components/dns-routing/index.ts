@@ -5,6 +5,7 @@ import { registerSpec } from "../spec-registry";
 import {
   CLOUDFRONT_ALIAS_ZONE_ID,
   cloudFrontEvaluation,
+  healthCheckNameTag,
   healthCheckReferenceName,
   normalise,
   RoutingPolicy,
@@ -110,7 +111,7 @@ function createHealthCheck(name: string, spec: DnsRoutingSpec, record: DnsRoutin
       // Latency to the target in CloudWatch, per checker region: the evidence behind a latency routing decision.
       measureLatency: spec.policy === RoutingPolicy.Latency,
       referenceName: healthCheckReferenceName(name, record.id),
-      tags: { Name: `${spec.name} ${record.id}` },
+      tags: { Name: healthCheckNameTag(spec.name, record.id) },
     },
     { parent },
   );

@@ -171,6 +171,20 @@ export function healthCheckReferenceName(name: string, recordId: string): string
   return fitName(`${name}-${slug(recordId)}`, REFERENCE_NAME_MAX);
 }
 
+/**
+ * The health check's `Name` tag, what the Route 53 console lists it by: `<DNS name> <record id>`, with every character
+ * a tag value may not hold made "-" and cut to 256. Record ids are free text (a SetIdentifier), but Route 53's health
+ * check tags "are the same tags that AWS Billing and Cost Management provides", whose "Allowed characters are Unicode
+ * letters, whitespace, and numbers, plus the following special characters: + - = . _ : /" and values "256 Unicode
+ * characters" at most (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-tagging.html,
+ * https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/allocation-tag-restrictions.html); `@` as the
+ * TagLimits deploy rule (components/tags.ts) allows it. A name of those characters is kept as it is.
+ */
+export function healthCheckNameTag(dnsName: string, recordId: string): string {
+  return `${dnsName} ${recordId}`.replace(/[^\p{L}\p{N} _.:/=+\-@]/gu, "-").slice(0, HEALTH_CHECK_NAME_TAG_MAX);
+}
+const HEALTH_CHECK_NAME_TAG_MAX = 256;
+
 /** Resource names take the record id's letters and digits (`us-east-1` → `useast1`), so ids stay free text. */
 /** The resource name of a routing's record of one type for one region or target id: `<routing>-<type>-<slug(id)>`. */
 export function routingRecordName(routing: string, type: string, id: string): string {

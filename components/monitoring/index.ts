@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { argFailer, ComponentArgError } from "../errors";
 import { regionWhereCreated } from "../region";
 import { alarmSpecs, type AlarmOverrides, type AlarmSpec, type MonitoringTargets } from "./alarms";
-import { alarmEmailKey, dashboardNameOf, validateMonitoringArgs } from "./validate";
+import { alarmEmailKey, dashboardNameOf, validateMonitoringArgs, validateTopicNames } from "./validate";
 
 export { ALARM_DEFAULTS, AlarmKind, alarmSpecs, QUERY_ALARM_KINDS } from "./alarms";
 export type { AlarmOverride, AlarmOverrides, AlarmSpec, MonitoredApiStage, MonitoredDistribution, MonitoredFunction, MonitoredQueue, MonitoredTable, MonitoredUserPool, MonitoringTargets } from "./alarms";
@@ -75,6 +75,11 @@ function emailSubscriptionKey(email: string): string {
   return createHash("sha256").update(alarmEmailKey(email)).digest("hex").slice(0, 8);
 }
 
+/** The logical name of the alarm topic of `region` ("" for the provider's), which Pulumi autonames the topic from. */
+function topicResourceName(name: string, region: string): string {
+  return `${name}-alarms${region ? `-${region}` : ""}`;
+}
+
 /** One topic per alarm region: an alarm notifies a topic in its own region. */
 interface AlarmTopic {
   key: aws.kms.Key;
@@ -131,12 +136,14 @@ export class Monitoring extends pulumi.ComponentResource {
         ? aws.getRegionOutput({}, { parent: this }).region.apply((actual) => assertProviderRegion(name, providerRegion, actual, args.providerRegion === undefined))
         : undefined;
     const topicArnFor = (alarm: AlarmSpec, topic: aws.sns.Topic): pulumi.Input<string> => (checkedRegion && reliesOnProviderRegion(alarm) ? checkedRegion.apply(() => topic.arn) : topic.arn);
+    const topicRegions = [...new Set(alarms.map(topicOf))];
+    validateTopicNames(fail, name, topicRegions.map((region) => topicResourceName(name, region)));
     this.spec = {
       name,
       alarms,
       alarmEmails: args.alarmEmails ?? [],
       dashboardName: args.dashboard === false ? undefined : args.dashboardName ?? dashboardNameOf(`${pulumi.getProject()}-${pulumi.getStack()}`),
-      topicRegions: [...new Set(alarms.map(topicOf))],
+      topicRegions,
       keyDeletionWindowDays: window,
     };
 
@@ -179,7 +186,7 @@ export class Monitoring extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const topic = new aws.sns.Topic(`${name}-alarms${suffix}`, { displayName: `${pulumi.getProject()} ${pulumi.getStack()} alarms`, kmsMasterKeyId: key.arn, region: at }, { parent: this });
+    const topic = new aws.sns.Topic(topicResourceName(name, region), { displayName: `${pulumi.getProject()} ${pulumi.getStack()} alarms`, kmsMasterKeyId: key.arn, region: at }, { parent: this });
     const subscriptions = this.spec.alarmEmails.map(
       (email, index) =>
         new aws.sns.TopicSubscription(
