@@ -64,7 +64,8 @@ export const VPC_ENDPOINT_UNIQUE: DeployRule = {
             ),
           );
       } else if (type === "Gateway") {
-        for (const routeTable of asArray<string>(endpoint.inputs.routeTableIds)) {
+        // routeTableIds is a set in the provider (vpc_endpoint.go `Type: schema.TypeSet`): a table listed twice is sent once.
+        for (const routeTable of new Set(asArray<string>(endpoint.inputs.routeTableIds))) {
           const key = JSON.stringify([vpcId, serviceName, routeTable]);
           const first = routes.get(key);
           if (!first) {
