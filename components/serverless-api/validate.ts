@@ -12,6 +12,7 @@ import {
   HTTP_METHODS,
   INTEGRATION_REQUEST_PARAMETER,
   OTHER_MAPPING_SOURCE,
+  authorizerFunctionName,
   routeFunctionName,
   type ApiAuthorizer,
   type ApiFunctionArgs,
@@ -31,6 +32,8 @@ export const API_INTEGRATION_TIMEOUT_SECONDS = 29;
 const ROUTE_KEY = /^([A-Z]+) (\/.*)$/;
 const PATH_SEGMENT = /^(\{[A-Za-z_][A-Za-z0-9_]*\+?\}|[A-Za-z0-9._~-]+)$/;
 const NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
+/** What a route's `name` may hold: it is part of a Lambda function name (CreateFunction FunctionName `[a-zA-Z0-9-_]+`). */
+const LAMBDA_NAME_PART = /^[A-Za-z0-9_-]+$/;
 const STAGE_NAME = /^[A-Za-z0-9_]{1,128}$/;
 /**
  * A REST stage's name (and its canary's alias) becomes a Lambda alias name: "Length Constraints: Minimum length of 1.
@@ -41,7 +44,7 @@ const STAGE_VARIABLE_VALUE = /^[A-Za-z0-9\-._~:/?#&=,]{1,512}$/;
 
 export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApiArgs): void {
   validateRegionArg(fail, "region", args.region);
-  validateAutonames(fail, name, [{ resource: `${name}-access-logs`, kind: "log-group" }]);
+  validateApiName(fail, name, name, args);
   if (args.kind !== undefined && !Object.values(ApiKind).includes(args.kind)) {
     fail("kind", args.kind, "is not an API kind", 'Use ApiKind.Rest ("rest", default) or ApiKind.Http ("http").');
   }
@@ -141,6 +144,36 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
   for (const [argument, statements] of [["functionDefaults.permissions", args.functionDefaults?.permissions ?? []]] as const) {
     assertLeastPrivilege(fail, argument, statements);
   }
+}
+
+/**
+ * The component's name begins the names of the API's functions and its access log group, so a character one of them
+ * refuses is the name's fault, not a route's. `apiName` is the ServerlessApi's name built from `name` (RegionalApis
+ * adds a region code to every API but the first: it passes the longest). Lambda first, when the API has functions:
+ * CreateFunction's FunctionName takes "Pattern: ...([a-zA-Z0-9-_]+)..." (letters, digits, "-" and "_";
+ * https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html), fewer than the log group's `[.\-_/#A-Za-z0-9]`.
+ * "_" is taken by every name derived from it: the function, its log group (`<function>-logs`), role and inline policy
+ * (IAM's `[\w+=,.@-]+`), the access log group.
+ */
+export function validateApiName(fail: ArgFailure, name: string, apiName: string, args: ServerlessApiArgs): void {
+  const functionName = apiFunctionNames(apiName, args)[0];
+  const refused = [...new Set(name.replace(/[A-Za-z0-9_-]/g, ""))];
+  if (functionName !== undefined && refused.length > 0) {
+    fail(
+      "name",
+      name,
+      `has ${refused.map((c) => JSON.stringify(c)).join(", ")}, which Lambda refuses in the function name "${functionName}-function-<random suffix>" (it takes letters, digits, "-" and "_")`,
+      `Use a name of letters, digits, "-" and "_", e.g. "${name.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "") || "api"}".`,
+    );
+  }
+  validateAutonames(fail, name, [{ resource: `${apiName}-access-logs`, kind: "log-group" }]);
+}
+
+/** The resource names of the API's Lambda functions (LambdaFunction names): its handler routes', then its Lambda authorizers'. */
+export function apiFunctionNames(apiName: string, args: ServerlessApiArgs): string[] {
+  const routes = Object.entries(args.routes ?? {}).flatMap(([key, route]) => (route?.handler ? [routeFunctionName(apiName, key, route)] : []));
+  const authorizers = Object.entries(args.authorizers ?? {}).flatMap(([authorizerName, a]) => (a.type === "cognito" ? [] : [authorizerFunctionName(apiName, authorizerName)]));
+  return [...routes, ...authorizers];
 }
 
 /** A custom domain's `ipAddressType`, when set, is one API Gateway takes (RegionalApis checks its own with it). */
@@ -372,7 +405,8 @@ function validateRoute(
   if (route.export !== undefined && !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(route.export)) fail(`${where}.export`, route.export, "is not an identifier", "Name the exported function.");
   if (route.function) validateFunction(fail, `${where}.function`, route.function);
   if (functionName !== undefined) {
-    if (!NAME.test(functionName)) fail(`${where}.name`, route.name, "is not a resource name", "Use letters, digits and hyphens, starting with a letter.");
+    // The API's name is checked as `name` (validateApiName); the route's own name goes into the function's name too.
+    if (route.name !== undefined && !LAMBDA_NAME_PART.test(route.name)) fail(`${where}.name`, route.name, "is not a resource name", 'Use letters, digits, "-" and "_" (Lambda\'s function name characters).');
     if (functionName.length > 47) {
       fail(`${where}.name`, functionName, "makes a function resource name over 47 characters (Lambda names stop at 64 with Pulumi's suffix)", "Set a shorter name on the route.");
     }

@@ -113,4 +113,16 @@ describe("counterexamples the fuzz found", () => {
     const outcome = await construct(() => new ServerlessApi("n".repeat(40), { routes: mock, authorizers: { request } }));
     expect("refused" in outcome && [outcome.refused.component, outcome.refused.argument]).toEqual(["ServerlessApi", "authorizers.request"]);
   });
+
+  it('ServerlessApi refuses a name with "." as its own name, not as a route\'s: Lambda refuses "." in the route function name; "_" it takes (fuzz review)', async () => {
+    const dotted = await construct(() => new ServerlessApi("my.api", { routes: health }));
+    expect("refused" in dotted && [dotted.refused.component, dotted.refused.argument]).toEqual(["ServerlessApi", "name"]);
+    expect("refused" in dotted && dotted.refused.message).toMatch(
+      /^ServerlessApi "my\.api": name "my\.api" has "\.", which Lambda refuses in the function name "my\.api-get-health-function-<random suffix>" \(it takes letters, digits, "-" and "_"\)\. Use a name of letters, digits, "-" and "_", e\.g\. "my-api"\./,
+    );
+    for (const kind of ["rest", "http"] as const) {
+      const underscored = await construct(() => new ServerlessApi("my_api", { kind: kind as any, routes: health, accountCloudWatchRole: false }));
+      expect("graph" in underscored && checkDeployRules(underscored.graph, context).map(formatFinding)).toEqual([]);
+    }
+  });
 });
