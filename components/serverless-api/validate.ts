@@ -502,8 +502,16 @@ function validateThrottle(fail: ArgFailure, argument: string, throttle: ApiThrot
 }
 
 function validateFunction(fail: ArgFailure, argument: string, fn: ApiFunctionArgs): void {
-  if (fn.timeout !== undefined && (!Number.isInteger(fn.timeout) || fn.timeout < 1 || fn.timeout > API_INTEGRATION_TIMEOUT_SECONDS)) {
-    fail(`${argument}.timeout`, fn.timeout, `is more than API Gateway waits (${API_INTEGRATION_TIMEOUT_SECONDS} s)`, `Use 1–${API_INTEGRATION_TIMEOUT_SECONDS} seconds, or hand long work to a queue.`);
+  // Lambda's timeout is whole seconds from 1 (CreateFunction Timeout: "Type: Integer", "Minimum value of 1";
+  // https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html; pulumi-aws lambda.Function timeout is an int,
+  // "Valid between 1 and 900"), and API Gateway waits 29 s for a route's: each its own message.
+  const timeout = fn.timeout;
+  if (timeout !== undefined && !Number.isInteger(timeout)) {
+    fail(`${argument}.timeout`, timeout, "is not a whole number of seconds; Lambda's timeout is whole seconds", `Use a whole number of seconds from 1 to ${API_INTEGRATION_TIMEOUT_SECONDS}, e.g. ${Number.isFinite(timeout) ? Math.min(API_INTEGRATION_TIMEOUT_SECONDS, Math.max(1, Math.ceil(timeout))) : 3}.`);
+  }
+  if (timeout !== undefined && timeout < 1) fail(`${argument}.timeout`, timeout, "is less than Lambda's 1 second", `Use 1–${API_INTEGRATION_TIMEOUT_SECONDS} seconds.`);
+  if (timeout !== undefined && timeout > API_INTEGRATION_TIMEOUT_SECONDS) {
+    fail(`${argument}.timeout`, timeout, `is more than API Gateway waits (${API_INTEGRATION_TIMEOUT_SECONDS} s)`, `Use 1–${API_INTEGRATION_TIMEOUT_SECONDS} seconds, or hand long work to a queue.`);
   }
   assertLeastPrivilege(fail, `${argument}.permissions`, fn.permissions ?? []);
 }

@@ -125,4 +125,11 @@ describe("counterexamples the fuzz found", () => {
       expect("graph" in underscored && checkDeployRules(underscored.graph, context).map(formatFinding)).toEqual([]);
     }
   });
+
+  it("ServerlessApi refuses a fractional function.timeout as not a whole number of seconds, not as more than API Gateway waits (fuzz review)", async () => {
+    const outcome = await construct(() => new ServerlessApi("a", { routes: { "GET /": { handler: "tests/fixtures/handlers/echo.ts", function: { timeout: 2.5 } } } }));
+    expect("refused" in outcome && outcome.refused.message).toMatch(/^ServerlessApi "a": routes\["GET \/"\]\.function\.timeout 2\.5 is not a whole number of seconds/);
+    const zero = await construct(() => new ServerlessApi("a", { routes: { "GET /": { handler: "tests/fixtures/handlers/echo.ts", function: { timeout: 0 } } } }));
+    expect("refused" in zero && zero.refused.message).toMatch(/^ServerlessApi "a": routes\["GET \/"\]\.function\.timeout 0 is less than Lambda's 1 second/);
+  });
 });
