@@ -32,6 +32,11 @@ export const API_INTEGRATION_TIMEOUT_SECONDS = 29;
 const ROUTE_KEY = /^([A-Z]+) (\/.*)$/;
 const PATH_SEGMENT = /^(\{[A-Za-z_][A-Za-z0-9_]*\+?\}|[A-Za-z0-9._~-]+)$/;
 const NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
+/**
+ * The longest resource name of a LambdaFunction: its function is autonamed `<name>-function-<7 random>` and Lambda's
+ * FunctionName stops at 64 characters (LambdaFunction refuses a longer name).
+ */
+export const FUNCTION_RESOURCE_NAME_LENGTH = 47;
 /** What a route's `name` may hold: it is part of a Lambda function name (CreateFunction FunctionName `[a-zA-Z0-9-_]+`). */
 const LAMBDA_NAME_PART = /^[A-Za-z0-9_-]+$/;
 const STAGE_NAME = /^[A-Za-z0-9_]{1,128}$/;
@@ -407,8 +412,8 @@ function validateRoute(
   if (functionName !== undefined) {
     // The API's name is checked as `name` (validateApiName); the route's own name goes into the function's name too.
     if (route.name !== undefined && !LAMBDA_NAME_PART.test(route.name)) fail(`${where}.name`, route.name, "is not a resource name", 'Use letters, digits, "-" and "_" (Lambda\'s function name characters).');
-    if (functionName.length > 47) {
-      fail(`${where}.name`, functionName, "makes a function resource name over 47 characters (Lambda names stop at 64 with Pulumi's suffix)", "Set a shorter name on the route.");
+    if (functionName.length > FUNCTION_RESOURCE_NAME_LENGTH) {
+      fail(`${where}.name`, functionName, `makes a function resource name over ${FUNCTION_RESOURCE_NAME_LENGTH} characters (Lambda names stop at 64 with Pulumi's suffix)`, "Set a shorter name on the route.");
     }
   }
   if (route.auth !== undefined) validateAuth(fail, `${where}.auth`, route.auth, authorizers);

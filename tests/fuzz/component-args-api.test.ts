@@ -132,4 +132,31 @@ describe("counterexamples the fuzz found", () => {
     const zero = await construct(() => new ServerlessApi("a", { routes: { "GET /": { handler: "tests/fixtures/handlers/echo.ts", function: { timeout: 0 } } } }));
     expect("refused" in zero && zero.refused.message).toMatch(/^ServerlessApi "a": routes\["GET \/"\]\.function\.timeout 0 is less than Lambda's 1 second/);
   });
+
+  const zoneDomain = { name: "api.gallery.example.com", hostedZoneId: "Z0123456789EXAMPLE0000" };
+
+  it("RegionalApis refuses a domain.stage its API lacks as its own domain.stage, not its inner ServerlessApi's (seeds 1, 2, 4)", async () => {
+    const outcome = await construct(
+      () => new RegionalApis("a", { api: { routes: health, accountCloudWatchRole: false }, regions: ["us-east-1"], domain: { ...zoneDomain, stage: "dev" }, routing: { policy: RoutingPolicy.Latency } }),
+    );
+    expect("refused" in outcome && outcome.refused.message).toMatch(/^RegionalApis "a": domain\.stage "dev" is not a stage of this API\. Use one of prod\./);
+  });
+
+  it('RegionalApis refuses the name "Données" as its own name, with the function name Lambda refuses (seed 3)', async () => {
+    const outcome = await construct(() => new RegionalApis("Données", { api: { routes: health, accountCloudWatchRole: false } }));
+    expect("refused" in outcome && outcome.refused.message).toMatch(
+      /^RegionalApis "Données": name "Données" has "é", which Lambda refuses in the function name "Données-get-health-function-<random suffix>" \(it takes letters, digits, "-" and "_"\)\. Use a name of letters, digits, "-" and "_", e\.g\. "Donn-es"\./,
+    );
+  });
+
+  it("RegionalApis refuses a name too long for its route functions as its own name, counting the region code its other APIs add (seeds 5, 6)", async () => {
+    const single = await construct(() => new RegionalApis("n".repeat(40), { api: { routes: health, accountCloudWatchRole: false } }));
+    expect("refused" in single && single.refused.message).toMatch(/^RegionalApis "n{40}": name "n{40}" makes the function name "n{40}-get-health" 51 characters, over 47 .*\. Use a name of at most 36 characters\./);
+    const regions = ["us-east-1", "ap-southeast-2"];
+    const routed = { api: { routes: health, accountCloudWatchRole: false }, regions, domain: zoneDomain, routing: { policy: RoutingPolicy.Latency } };
+    const several = await construct(() => new RegionalApis("n".repeat(33), routed));
+    expect("refused" in several && several.refused.message).toMatch(/^RegionalApis "n{33}": name "n{33}" makes the function name "n{33}-apse2-get-health" 50 characters, over 47 .*\. Use a name of at most 30 characters\./);
+    const fits = await construct(() => new RegionalApis("n".repeat(30), routed));
+    expect("graph" in fits && checkDeployRules(fits.graph, context).map(formatFinding)).toEqual([]);
+  });
 });
