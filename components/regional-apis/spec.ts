@@ -135,15 +135,16 @@ export function validateArgs(fail: ArgFailure, name: string, args: RegionalApisA
 /**
  * The name's limits, checked here so a refusal names RegionalApis' `name` and how long it may be: every regional API is
  * named from it (`<name>`, then `<name>-<region code>`), and every API's function and log group names from that. The
- * longest API name is the one to fit; a function whose name is too long whatever the component's name is left to the
- * route (its key or `name`), which the inner ServerlessApi refuses as `api.routes["…"].name`.
+ * longest API name is the one to fit. A function name too long is the component name's fault when that is the longer
+ * part of it (`<40 characters>-get-health`); otherwise the route's (its key or `name`: `bad-get-albums-albumid-photos-
+ * photoid-thumbnails`), which the inner ServerlessApi refuses as `api.routes["…"].name`.
  */
 function validateName(fail: ArgFailure, name: string, args: RegionalApisArgs): void {
   const longestApiName = apiNames(name, args.regions).reduce((longest, apiName) => (apiName.length > longest.length ? apiName : longest));
   validateApiName(fail, name, longestApiName, args.api ?? { routes: {} });
   const tooLong = apiFunctionNames(longestApiName, args.api ?? { routes: {} })
     .map((functionName) => ({ functionName, longestName: FUNCTION_RESOURCE_NAME_LENGTH - (functionName.length - name.length) }))
-    .filter(({ functionName, longestName }) => functionName.length > FUNCTION_RESOURCE_NAME_LENGTH && longestName >= 1);
+    .filter(({ functionName }) => functionName.length > FUNCTION_RESOURCE_NAME_LENGTH && name.length > functionName.length - name.length);
   if (tooLong.length === 0) return;
   const { functionName } = tooLong[0];
   const longestName = Math.min(...tooLong.map((t) => t.longestName));
@@ -152,7 +153,7 @@ function validateName(fail: ArgFailure, name: string, args: RegionalApisArgs): v
     "name",
     name,
     `makes the function name "${functionName}" ${functionName.length} characters, over ${FUNCTION_RESOURCE_NAME_LENGTH} (Lambda's 64 with "-function" and Pulumi's suffix)${regional}`,
-    `Use a name of at most ${longestName} characters.`,
+    `Use a name of at most ${Math.max(1, longestName)} characters.`,
   );
 }
 

@@ -156,6 +156,9 @@ describe("counterexamples the fuzz found", () => {
     const routed = { api: { routes: health, accountCloudWatchRole: false }, regions, domain: zoneDomain, routing: { policy: RoutingPolicy.Latency } };
     const several = await construct(() => new RegionalApis("n".repeat(33), routed));
     expect("refused" in several && several.refused.message).toMatch(/^RegionalApis "n{33}": name "n{33}" makes the function name "n{33}-apse2-get-health" 50 characters, over 47 .*\. Use a name of at most 30 characters\./);
+    const longRoute = { "GET /albums/{albumId}/photos/{photoId}/thumbnails": { handler: "tests/fixtures/handlers/echo.ts", auth: "none" as const } };
+    const routeAtFault = await construct(() => new RegionalApis("bad", { api: { routes: longRoute, accountCloudWatchRole: false } }));
+    expect("refused" in routeAtFault && routeAtFault.refused.argument).toBe('api.routes["GET /albums/{albumId}/photos/{photoId}/thumbnails"].name');
     const fits = await construct(() => new RegionalApis("n".repeat(30), routed));
     expect("graph" in fits && checkDeployRules(fits.graph, context).map(formatFinding)).toEqual([]);
   });
