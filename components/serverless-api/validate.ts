@@ -341,7 +341,11 @@ function validateIntegrationRoleName(fail: ArgFailure, apiName: string, key: str
   const where = `routes["${key}"].integration`;
   const odd = roleName.match(/[^\w+=,.@-]/u)?.[0];
   if (odd !== undefined) {
-    fail(where, "aws", `makes the IAM role name "${roleName}-<random suffix>" hold "${odd}", which IAM refuses (letters, digits and _+=,.@- only)`, "Use a component name of ASCII letters, digits and hyphens.");
+    // The odd character is the component name's or the path's (API Gateway takes "~" in a path, IAM not in a role name).
+    const fix = /[^\w+=,.@-]/u.test(apiName)
+      ? "Use a component name of ASCII letters, digits and hyphens."
+      : `The route's path names the role: use a path without "${odd}" for an AWS-service route, or call the service from a Lambda handler.`;
+    fail(where, "aws", `makes the IAM role name "${roleName}-<random suffix>" hold "${odd}", which IAM refuses (letters, digits and _+=,.@- only)`, fix);
   }
   const length = roleName.length + PULUMI_AUTONAME_SUFFIX_LENGTH;
   if (length > IAM_ROLE_NAME_MAX) {

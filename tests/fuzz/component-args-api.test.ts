@@ -162,4 +162,14 @@ describe("counterexamples the fuzz found", () => {
     const fits = await construct(() => new RegionalApis("n".repeat(30), routed));
     expect("graph" in fits && checkDeployRules(fits.graph, context).map(formatFinding)).toEqual([]);
   });
+
+  it('ServerlessApi refuses an AWS-service route whose path puts "~" in its IAM role name with a fix to the path, not the component name (fuzz review of seeds 1–6)', async () => {
+    const s3Put = { type: "aws" as const, service: "s3", method: "PUT", path: "gallery-uploads/{key}", permissions: [{ actions: ["s3:PutObject"], resources: ["arn:aws:s3:::gallery-uploads/*"] }] };
+    const outcome = await construct(() => new ServerlessApi("data", { routes: { "PUT /~u": { integration: s3Put } } }));
+    expect("refused" in outcome && outcome.refused.message).toMatch(
+      /^ServerlessApi "data": routes\["PUT \/~u"\]\.integration "aws" makes the IAM role name "data-integration-role-put-~u-<random suffix>" hold "~", which IAM refuses \(letters, digits and _\+=,\.@- only\)\. The route's path names the role: use a path without "~" for an AWS-service route, or call the service from a Lambda handler\./,
+    );
+    const named = await construct(() => new ServerlessApi("Données", { routes: { "PUT /u": { integration: s3Put } } }));
+    expect("refused" in named && named.refused.fix).toMatch(/component name/);
+  });
 });
