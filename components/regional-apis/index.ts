@@ -7,7 +7,7 @@ import { argFailer } from "../errors";
 import { ServerlessApi } from "../serverless-api";
 import { joinPath } from "../serverless-api/args";
 import { registerSpec } from "../spec-registry";
-import { apiArgsIn, failoverRole, normalise, regionCode, validateArgs, type RegionalApisArgs, type RegionalApisSpec } from "./spec";
+import { apiArgsIn, asRegionalApisError, failoverRole, normalise, regionCode, validateArgs, type RegionalApisArgs, type RegionalApisSpec } from "./spec";
 
 export { regionCode, replicaArn } from "./spec";
 export type { RegionalApisArgs, RegionalApisDomain, RegionalApisRouting, RegionalApisSpec } from "./spec";
@@ -57,7 +57,7 @@ export class RegionalApis extends pulumi.ComponentResource {
 
   constructor(name: string, args: RegionalApisArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:RegionalApis", name, {}, opts);
-    validateArgs(argFailer("RegionalApis", name), args);
+    validateArgs(argFailer("RegionalApis", name), name, args);
     this.spec = normalise(name, args);
 
     const certificates: aws.acm.Certificate[] = [];
@@ -66,17 +66,22 @@ export class RegionalApis extends pulumi.ComponentResource {
     this.apis = this.spec.regions.map(({ region, apiName }, index) => {
       const certificateArn = this.spec.domain && (this.spec.domain.certificateArn ?? this.createCertificate(name, region, certificates, validationRecords));
       const api = region ? apiArgsIn(args.api, region, args.regionalEnvironment?.[region]) : args.api;
-      return new ServerlessApi(
-        apiName,
-        {
-          ...api,
-          // The home region as the provider's stays implicit, so a single-region stack's API is unchanged.
-          region: region === stackRegion && index === 0 ? undefined : region,
-          domain: this.spec.domain && { name: this.spec.domain.name, certificateArn: certificateArn!, stage: this.spec.domain.stage, ipAddressType: this.spec.domain.ipAddressType },
-        },
-        // The home API was a top-level ServerlessApi before it moved under RegionalApis: same URNs for its resources.
-        { parent: this, aliases: index === 0 ? [{ parent: pulumi.rootStackResource }] : undefined },
-      );
+      try {
+        return new ServerlessApi(
+          apiName,
+          {
+            ...api,
+            // The home region as the provider's stays implicit, so a single-region stack's API is unchanged.
+            region: region === stackRegion && index === 0 ? undefined : region,
+            domain: this.spec.domain && { name: this.spec.domain.name, certificateArn: certificateArn!, stage: this.spec.domain.stage, ipAddressType: this.spec.domain.ipAddressType },
+          },
+          // The home API was a top-level ServerlessApi before it moved under RegionalApis: same URNs for its resources.
+          { parent: this, aliases: index === 0 ? [{ parent: pulumi.rootStackResource }] : undefined },
+        );
+      } catch (error) {
+        // The user wrote RegionalApis' arguments, not the inner API's: its refusals are named as RegionalApis'.
+        throw asRegionalApisError(name, error);
+      }
     });
     this.home = this.apis[0];
     this.routing = this.spec.routing && this.createRouting(name, this.spec.domain!.hostedZoneId!);

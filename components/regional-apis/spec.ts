@@ -6,7 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
 import type { PolicyStatement } from "../iam";
 import type { ApiAuthorizer, ApiDomainIpAddressType, ApiFunctionArgs, ApiRoute, ServerlessApiArgs } from "../serverless-api";
-import { validateDomainIpAddressType } from "../serverless-api/validate";
+import { apiFunctionNames, FUNCTION_RESOURCE_NAME_LENGTH, validateApiName, validateDomainIpAddressType } from "../serverless-api/validate";
+import { ComponentArgError } from "../errors";
 import { DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE } from "../serverless-api/args";
 import { FailoverRole, healthCheckProblem, RoutingPolicy } from "../dns-routing/spec";
 import { AWS_REGION_NAME } from "../names";
@@ -95,12 +96,13 @@ export function regionCode(region: string): string {
   return `${area}${middle}${number}`;
 }
 
-export function validateArgs(fail: ArgFailure, args: RegionalApisArgs): void {
+export function validateArgs(fail: ArgFailure, name: string, args: RegionalApisArgs): void {
   const regions = args.regions ?? [];
   regions.forEach((region, index) => {
     if (!AWS_REGION_NAME.test(region)) fail(`regions[${index}]`, region, "is not an AWS region", 'Use e.g. "us-west-2".');
     if (regions.indexOf(region) !== index) fail(`regions[${index}]`, region, "is listed twice", "List each region once.");
   });
+  validateName(fail, name, args);
   const multi = regions.length > 1;
   if (args.api?.endpointType && args.api.endpointType !== "REGIONAL" && multi) {
     fail("api.endpointType", args.api.endpointType, "is not REGIONAL; Route 53 routes between regional endpoints", 'Use "REGIONAL" for an API in several regions.');
@@ -128,6 +130,48 @@ export function validateArgs(fail: ArgFailure, args: RegionalApisArgs): void {
   for (const region of Object.keys(args.regionalEnvironment ?? {})) {
     if (!regions.includes(region)) fail("regionalEnvironment", region, "is not one of regions", `Use one of ${regions.join(", ") || "the listed regions"}.`);
   }
+}
+
+/**
+ * The name's limits, checked here so a refusal names RegionalApis' `name` and how long it may be: every regional API is
+ * named from it (`<name>`, then `<name>-<region code>`), and every API's function and log group names from that. The
+ * longest API name is the one to fit. A function name too long is the component name's fault when that is the longer
+ * part of it (`<40 characters>-get-health`); otherwise the route's (its key or `name`: `bad-get-albums-albumid-photos-
+ * photoid-thumbnails`), which the inner ServerlessApi refuses as `api.routes["…"].name`.
+ */
+function validateName(fail: ArgFailure, name: string, args: RegionalApisArgs): void {
+  const longestApiName = apiNames(name, args.regions).reduce((longest, apiName) => (apiName.length > longest.length ? apiName : longest));
+  validateApiName(fail, name, longestApiName, args.api ?? { routes: {} });
+  const tooLong = apiFunctionNames(longestApiName, args.api ?? { routes: {} })
+    .map((functionName) => ({ functionName, longestName: FUNCTION_RESOURCE_NAME_LENGTH - (functionName.length - name.length) }))
+    .filter(({ functionName }) => functionName.length > FUNCTION_RESOURCE_NAME_LENGTH && name.length > functionName.length - name.length);
+  if (tooLong.length === 0) return;
+  const { functionName } = tooLong[0];
+  const longestName = Math.min(...tooLong.map((t) => t.longestName));
+  const regional = longestApiName === name ? "" : ` (the API in a later region is "${longestApiName}")`;
+  fail(
+    "name",
+    name,
+    `makes the function name "${functionName}" ${functionName.length} characters, over ${FUNCTION_RESOURCE_NAME_LENGTH} (Lambda's 64 with "-function" and Pulumi's suffix)${regional}`,
+    `Use a name of at most ${Math.max(1, longestName)} characters.`,
+  );
+}
+
+/** Each region's ServerlessApi name: the home region's is the component's, the others add the region's code. */
+function apiNames(name: string, regions: string[] | undefined): string[] {
+  return (regions?.length ? regions : [undefined]).map((region, index) => (index === 0 ? name : `${name}-${regionCode(region!)}`));
+}
+
+/**
+ * A refusal of a regional ServerlessApi as RegionalApis', naming what the user wrote: its `region` is from `regions`,
+ * its `domain.*` RegionalApis' own, its `name` the component's (checked by validateName first), everything else is
+ * `api.*` (RegionalApis passes `api` through, adding only each region's replica ARNs and `regionalEnvironment`).
+ */
+export function asRegionalApisError(name: string, error: unknown): unknown {
+  if (!(error instanceof ComponentArgError) || error.component !== "ServerlessApi") return error;
+  const inner = error.argument;
+  const argument = inner === "name" ? "name" : inner === "region" ? "regions" : /^domain(\.|$)/.test(inner) ? inner : `api.${inner}`;
+  return new ComponentArgError("RegionalApis", name, argument, error.value, error.problem, error.fix);
 }
 
 function validateRouting(fail: ArgFailure, args: RegionalApisArgs, regions: string[]): void {
@@ -163,7 +207,7 @@ export function normalise(name: string, args: RegionalApisArgs): RegionalApisSpe
   const regions = args.regions?.length ? args.regions : [undefined];
   return {
     name,
-    regions: regions.map((region, index) => ({ region, apiName: index === 0 ? name : `${name}-${regionCode(region!)}` })),
+    regions: regions.map((region, index) => ({ region, apiName: apiNames(name, args.regions)[index] })),
     domain: args.domain && {
       name: args.domain.name,
       hostedZoneId: args.domain.hostedZoneId,

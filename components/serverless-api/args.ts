@@ -362,6 +362,11 @@ export function routeFunctionName(apiName: string, key: string, route: ApiRoute)
   return `${apiName}-${slug}`;
 }
 
+/** A Lambda authorizer's function resource name. */
+export function authorizerFunctionName(apiName: string, authorizerName: string): string {
+  return `${apiName}-auth-${authorizerName}`;
+}
+
 export function joinPath(basePath: string, path: string): string {
   const joined = `/${[basePath, path.replace(/^\//, "")].filter(Boolean).join("/")}`;
   return joined === "/" ? "/" : joined.replace(/\/$/, "");

@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
 import type { LambdaFunctionSpec } from "../lambda/function";
-import { ApiKind, apiBundleOptions, DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, joinPath, routeFunctionName, type ApiCors, type ApiDomainIpAddressType, type ApiFunctionArgs, type ApiResourcePolicy, type ApiRoute, type ApiRouteAuth, type ApiStage, type ApiThrottle, type ApiUsagePlan, type HttpMethod, type ServerlessApiArgs } from "./args";
+import { ApiKind, apiBundleOptions, DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, authorizerFunctionName, joinPath, routeFunctionName, type ApiCors, type ApiDomainIpAddressType, type ApiFunctionArgs, type ApiResourcePolicy, type ApiRoute, type ApiRouteAuth, type ApiStage, type ApiThrottle, type ApiUsagePlan, type HttpMethod, type ServerlessApiArgs } from "./args";
 
 export * from "./args";
 export { validateArgs, API_INTEGRATION_TIMEOUT_SECONDS } from "./validate";
@@ -113,7 +113,7 @@ export function normalise(name: string, args: ServerlessApiArgs): ServerlessApiS
       : {
           name: authorizerName,
           type: a.type,
-          functionName: `${name}-auth-${authorizerName}`,
+          functionName: authorizerFunctionName(name, authorizerName),
           entry: resolve(a.handler),
           function: mergeFunction(a.function),
           identitySource: a.identitySource ?? "method.request.header.Authorization",

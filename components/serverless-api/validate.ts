@@ -12,6 +12,7 @@ import {
   HTTP_METHODS,
   INTEGRATION_REQUEST_PARAMETER,
   OTHER_MAPPING_SOURCE,
+  authorizerFunctionName,
   routeFunctionName,
   type ApiAuthorizer,
   type ApiFunctionArgs,
@@ -31,6 +32,13 @@ export const API_INTEGRATION_TIMEOUT_SECONDS = 29;
 const ROUTE_KEY = /^([A-Z]+) (\/.*)$/;
 const PATH_SEGMENT = /^(\{[A-Za-z_][A-Za-z0-9_]*\+?\}|[A-Za-z0-9._~-]+)$/;
 const NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
+/**
+ * The longest resource name of a LambdaFunction: its function is autonamed `<name>-function-<7 random>` and Lambda's
+ * FunctionName stops at 64 characters (LambdaFunction refuses a longer name).
+ */
+export const FUNCTION_RESOURCE_NAME_LENGTH = 47;
+/** What a route's `name` may hold: it is part of a Lambda function name (CreateFunction FunctionName `[a-zA-Z0-9-_]+`). */
+const LAMBDA_NAME_PART = /^[A-Za-z0-9_-]+$/;
 const STAGE_NAME = /^[A-Za-z0-9_]{1,128}$/;
 /**
  * A REST stage's name (and its canary's alias) becomes a Lambda alias name: "Length Constraints: Minimum length of 1.
@@ -41,7 +49,7 @@ const STAGE_VARIABLE_VALUE = /^[A-Za-z0-9\-._~:/?#&=,]{1,512}$/;
 
 export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApiArgs): void {
   validateRegionArg(fail, "region", args.region);
-  validateAutonames(fail, name, [{ resource: `${name}-access-logs`, kind: "log-group" }]);
+  validateApiName(fail, name, name, args);
   if (args.kind !== undefined && !Object.values(ApiKind).includes(args.kind)) {
     fail("kind", args.kind, "is not an API kind", 'Use ApiKind.Rest ("rest", default) or ApiKind.Http ("http").');
   }
@@ -141,6 +149,36 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
   for (const [argument, statements] of [["functionDefaults.permissions", args.functionDefaults?.permissions ?? []]] as const) {
     assertLeastPrivilege(fail, argument, statements);
   }
+}
+
+/**
+ * The component's name begins the names of the API's functions and its access log group, so a character one of them
+ * refuses is the name's fault, not a route's. `apiName` is the ServerlessApi's name built from `name` (RegionalApis
+ * adds a region code to every API but the first: it passes the longest). Lambda first, when the API has functions:
+ * CreateFunction's FunctionName takes "Pattern: ...([a-zA-Z0-9-_]+)..." (letters, digits, "-" and "_";
+ * https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html), fewer than the log group's `[.\-_/#A-Za-z0-9]`.
+ * "_" is taken by every name derived from it: the function, its log group (`<function>-logs`), role and inline policy
+ * (IAM's `[\w+=,.@-]+`), the access log group.
+ */
+export function validateApiName(fail: ArgFailure, name: string, apiName: string, args: ServerlessApiArgs): void {
+  const functionName = apiFunctionNames(apiName, args)[0];
+  const refused = [...new Set(name.replace(/[A-Za-z0-9_-]/g, ""))];
+  if (functionName !== undefined && refused.length > 0) {
+    fail(
+      "name",
+      name,
+      `has ${refused.map((c) => JSON.stringify(c)).join(", ")}, which Lambda refuses in the function name "${functionName}-function-<random suffix>" (it takes letters, digits, "-" and "_")`,
+      `Use a name of letters, digits, "-" and "_", e.g. "${name.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "") || "api"}".`,
+    );
+  }
+  validateAutonames(fail, name, [{ resource: `${apiName}-access-logs`, kind: "log-group" }]);
+}
+
+/** The resource names of the API's Lambda functions (LambdaFunction names): its handler routes', then its Lambda authorizers'. */
+export function apiFunctionNames(apiName: string, args: ServerlessApiArgs): string[] {
+  const routes = Object.entries(args.routes ?? {}).flatMap(([key, route]) => (route?.handler ? [routeFunctionName(apiName, key, route)] : []));
+  const authorizers = Object.entries(args.authorizers ?? {}).flatMap(([authorizerName, a]) => (a.type === "cognito" ? [] : [authorizerFunctionName(apiName, authorizerName)]));
+  return [...routes, ...authorizers];
 }
 
 /** A custom domain's `ipAddressType`, when set, is one API Gateway takes (RegionalApis checks its own with it). */
@@ -303,7 +341,11 @@ function validateIntegrationRoleName(fail: ArgFailure, apiName: string, key: str
   const where = `routes["${key}"].integration`;
   const odd = roleName.match(/[^\w+=,.@-]/u)?.[0];
   if (odd !== undefined) {
-    fail(where, "aws", `makes the IAM role name "${roleName}-<random suffix>" hold "${odd}", which IAM refuses (letters, digits and _+=,.@- only)`, "Use a component name of ASCII letters, digits and hyphens.");
+    // The odd character is the component name's or the path's (API Gateway takes "~" in a path, IAM not in a role name).
+    const fix = /[^\w+=,.@-]/u.test(apiName)
+      ? "Use a component name of ASCII letters, digits and hyphens."
+      : `The route's path names the role: use a path without "${odd}" for an AWS-service route, or call the service from a Lambda handler.`;
+    fail(where, "aws", `makes the IAM role name "${roleName}-<random suffix>" hold "${odd}", which IAM refuses (letters, digits and _+=,.@- only)`, fix);
   }
   const length = roleName.length + PULUMI_AUTONAME_SUFFIX_LENGTH;
   if (length > IAM_ROLE_NAME_MAX) {
@@ -372,9 +414,10 @@ function validateRoute(
   if (route.export !== undefined && !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(route.export)) fail(`${where}.export`, route.export, "is not an identifier", "Name the exported function.");
   if (route.function) validateFunction(fail, `${where}.function`, route.function);
   if (functionName !== undefined) {
-    if (!NAME.test(functionName)) fail(`${where}.name`, route.name, "is not a resource name", "Use letters, digits and hyphens, starting with a letter.");
-    if (functionName.length > 47) {
-      fail(`${where}.name`, functionName, "makes a function resource name over 47 characters (Lambda names stop at 64 with Pulumi's suffix)", "Set a shorter name on the route.");
+    // The API's name is checked as `name` (validateApiName); the route's own name goes into the function's name too.
+    if (route.name !== undefined && !LAMBDA_NAME_PART.test(route.name)) fail(`${where}.name`, route.name, "is not a resource name", 'Use letters, digits, "-" and "_" (Lambda\'s function name characters).');
+    if (functionName.length > FUNCTION_RESOURCE_NAME_LENGTH) {
+      fail(`${where}.name`, functionName, `makes a function resource name over ${FUNCTION_RESOURCE_NAME_LENGTH} characters (Lambda names stop at 64 with Pulumi's suffix)`, "Set a shorter name on the route.");
     }
   }
   if (route.auth !== undefined) validateAuth(fail, `${where}.auth`, route.auth, authorizers);
@@ -468,8 +511,16 @@ function validateThrottle(fail: ArgFailure, argument: string, throttle: ApiThrot
 }
 
 function validateFunction(fail: ArgFailure, argument: string, fn: ApiFunctionArgs): void {
-  if (fn.timeout !== undefined && (!Number.isInteger(fn.timeout) || fn.timeout < 1 || fn.timeout > API_INTEGRATION_TIMEOUT_SECONDS)) {
-    fail(`${argument}.timeout`, fn.timeout, `is more than API Gateway waits (${API_INTEGRATION_TIMEOUT_SECONDS} s)`, `Use 1–${API_INTEGRATION_TIMEOUT_SECONDS} seconds, or hand long work to a queue.`);
+  // Lambda's timeout is whole seconds from 1 (CreateFunction Timeout: "Type: Integer", "Minimum value of 1";
+  // https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html; pulumi-aws lambda.Function timeout is an int,
+  // "Valid between 1 and 900"), and API Gateway waits 29 s for a route's: each its own message.
+  const timeout = fn.timeout;
+  if (timeout !== undefined && !Number.isInteger(timeout)) {
+    fail(`${argument}.timeout`, timeout, "is not a whole number of seconds; Lambda's timeout is whole seconds", `Use a whole number of seconds from 1 to ${API_INTEGRATION_TIMEOUT_SECONDS}, e.g. ${Number.isFinite(timeout) ? Math.min(API_INTEGRATION_TIMEOUT_SECONDS, Math.max(1, Math.ceil(timeout))) : 3}.`);
+  }
+  if (timeout !== undefined && timeout < 1) fail(`${argument}.timeout`, timeout, "is less than Lambda's 1 second", `Use 1–${API_INTEGRATION_TIMEOUT_SECONDS} seconds.`);
+  if (timeout !== undefined && timeout > API_INTEGRATION_TIMEOUT_SECONDS) {
+    fail(`${argument}.timeout`, timeout, `is more than API Gateway waits (${API_INTEGRATION_TIMEOUT_SECONDS} s)`, `Use 1–${API_INTEGRATION_TIMEOUT_SECONDS} seconds, or hand long work to a queue.`);
   }
   assertLeastPrivilege(fail, `${argument}.permissions`, fn.permissions ?? []);
 }

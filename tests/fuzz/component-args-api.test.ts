@@ -113,4 +113,63 @@ describe("counterexamples the fuzz found", () => {
     const outcome = await construct(() => new ServerlessApi("n".repeat(40), { routes: mock, authorizers: { request } }));
     expect("refused" in outcome && [outcome.refused.component, outcome.refused.argument]).toEqual(["ServerlessApi", "authorizers.request"]);
   });
+
+  it('ServerlessApi refuses a name with "." as its own name, not as a route\'s: Lambda refuses "." in the route function name; "_" it takes (fuzz review)', async () => {
+    const dotted = await construct(() => new ServerlessApi("my.api", { routes: health }));
+    expect("refused" in dotted && [dotted.refused.component, dotted.refused.argument]).toEqual(["ServerlessApi", "name"]);
+    expect("refused" in dotted && dotted.refused.message).toMatch(
+      /^ServerlessApi "my\.api": name "my\.api" has "\.", which Lambda refuses in the function name "my\.api-get-health-function-<random suffix>" \(it takes letters, digits, "-" and "_"\)\. Use a name of letters, digits, "-" and "_", e\.g\. "my-api"\./,
+    );
+    for (const kind of ["rest", "http"] as const) {
+      const underscored = await construct(() => new ServerlessApi("my_api", { kind: kind as any, routes: health, accountCloudWatchRole: false }));
+      expect("graph" in underscored && checkDeployRules(underscored.graph, context).map(formatFinding)).toEqual([]);
+    }
+  });
+
+  it("ServerlessApi refuses a fractional function.timeout as not a whole number of seconds, not as more than API Gateway waits (fuzz review)", async () => {
+    const outcome = await construct(() => new ServerlessApi("a", { routes: { "GET /": { handler: "tests/fixtures/handlers/echo.ts", function: { timeout: 2.5 } } } }));
+    expect("refused" in outcome && outcome.refused.message).toMatch(/^ServerlessApi "a": routes\["GET \/"\]\.function\.timeout 2\.5 is not a whole number of seconds/);
+    const zero = await construct(() => new ServerlessApi("a", { routes: { "GET /": { handler: "tests/fixtures/handlers/echo.ts", function: { timeout: 0 } } } }));
+    expect("refused" in zero && zero.refused.message).toMatch(/^ServerlessApi "a": routes\["GET \/"\]\.function\.timeout 0 is less than Lambda's 1 second/);
+  });
+
+  const zoneDomain = { name: "api.gallery.example.com", hostedZoneId: "Z0123456789EXAMPLE0000" };
+
+  it("RegionalApis refuses a domain.stage its API lacks as its own domain.stage, not its inner ServerlessApi's (seeds 1, 2, 4)", async () => {
+    const outcome = await construct(
+      () => new RegionalApis("a", { api: { routes: health, accountCloudWatchRole: false }, regions: ["us-east-1"], domain: { ...zoneDomain, stage: "dev" }, routing: { policy: RoutingPolicy.Latency } }),
+    );
+    expect("refused" in outcome && outcome.refused.message).toMatch(/^RegionalApis "a": domain\.stage "dev" is not a stage of this API\. Use one of prod\./);
+  });
+
+  it('RegionalApis refuses the name "Données" as its own name, with the function name Lambda refuses (seed 3)', async () => {
+    const outcome = await construct(() => new RegionalApis("Données", { api: { routes: health, accountCloudWatchRole: false } }));
+    expect("refused" in outcome && outcome.refused.message).toMatch(
+      /^RegionalApis "Données": name "Données" has "é", which Lambda refuses in the function name "Données-get-health-function-<random suffix>" \(it takes letters, digits, "-" and "_"\)\. Use a name of letters, digits, "-" and "_", e\.g\. "Donn-es"\./,
+    );
+  });
+
+  it("RegionalApis refuses a name too long for its route functions as its own name, counting the region code its other APIs add (seeds 5, 6)", async () => {
+    const single = await construct(() => new RegionalApis("n".repeat(40), { api: { routes: health, accountCloudWatchRole: false } }));
+    expect("refused" in single && single.refused.message).toMatch(/^RegionalApis "n{40}": name "n{40}" makes the function name "n{40}-get-health" 51 characters, over 47 .*\. Use a name of at most 36 characters\./);
+    const regions = ["us-east-1", "ap-southeast-2"];
+    const routed = { api: { routes: health, accountCloudWatchRole: false }, regions, domain: zoneDomain, routing: { policy: RoutingPolicy.Latency } };
+    const several = await construct(() => new RegionalApis("n".repeat(33), routed));
+    expect("refused" in several && several.refused.message).toMatch(/^RegionalApis "n{33}": name "n{33}" makes the function name "n{33}-apse2-get-health" 50 characters, over 47 .*\. Use a name of at most 30 characters\./);
+    const longRoute = { "GET /albums/{albumId}/photos/{photoId}/thumbnails": { handler: "tests/fixtures/handlers/echo.ts", auth: "none" as const } };
+    const routeAtFault = await construct(() => new RegionalApis("bad", { api: { routes: longRoute, accountCloudWatchRole: false } }));
+    expect("refused" in routeAtFault && routeAtFault.refused.argument).toBe('api.routes["GET /albums/{albumId}/photos/{photoId}/thumbnails"].name');
+    const fits = await construct(() => new RegionalApis("n".repeat(30), routed));
+    expect("graph" in fits && checkDeployRules(fits.graph, context).map(formatFinding)).toEqual([]);
+  });
+
+  it('ServerlessApi refuses an AWS-service route whose path puts "~" in its IAM role name with a fix to the path, not the component name (fuzz review of seeds 1–6)', async () => {
+    const s3Put = { type: "aws" as const, service: "s3", method: "PUT", path: "gallery-uploads/{key}", permissions: [{ actions: ["s3:PutObject"], resources: ["arn:aws:s3:::gallery-uploads/*"] }] };
+    const outcome = await construct(() => new ServerlessApi("data", { routes: { "PUT /~u": { integration: s3Put } } }));
+    expect("refused" in outcome && outcome.refused.message).toMatch(
+      /^ServerlessApi "data": routes\["PUT \/~u"\]\.integration "aws" makes the IAM role name "data-integration-role-put-~u-<random suffix>" hold "~", which IAM refuses \(letters, digits and _\+=,\.@- only\)\. The route's path names the role: use a path without "~" for an AWS-service route, or call the service from a Lambda handler\./,
+    );
+    const named = await construct(() => new ServerlessApi("Données", { routes: { "PUT /u": { integration: s3Put } } }));
+    expect("refused" in named && named.refused.fix).toMatch(/component name/);
+  });
 });

@@ -1,4 +1,7 @@
-/** A canary on a stage the stack does not have fails the program with ServerlessApi's message, not at deploy time. */
+/**
+ * A canary on a stage the stack does not have fails the program with the message of the component the stack builds,
+ * RegionalApis (its API's `api.canary`), not at deploy time.
+ */
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { clearRegisteredSpecs } from "../../components/spec-registry";
@@ -18,7 +21,7 @@ describe("apiCanaryStage naming a stage the stack lacks", () => {
     const exitChecks = new Set(process.listeners("beforeExit"));
     try {
       await expect(import("../../index.js")).rejects.toThrow(
-        'ServerlessApi "api": canary.stage "prod" is not a stage of this API, so there is nothing to run a canary on. Use one of dev, test, or add the stage.',
+        'RegionalApis "api": api.canary.stage "prod" is not a stage of this API, so there is nothing to run a canary on. Use one of dev, test, or add the stage.',
       );
     } finally {
       for (const listener of process.listeners("beforeExit")) if (!exitChecks.has(listener)) process.off("beforeExit", listener);
