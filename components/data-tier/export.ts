@@ -41,7 +41,7 @@ export function createExport(
     `${name}-export`,
     {
       entry: EXPORT_HANDLER_ENTRY,
-      description: `Exports ${spec.tables.join(", ")} to S3`,
+      description: exportDescription(spec.tables),
       timeout: 60,
       memorySize: 256,
       logRetentionDays: spec.logRetentionDays,
@@ -81,4 +81,10 @@ function createExportBuckets(name: string, tier: DataTierSpec, spec: ExportSpec,
     },
     parent,
   );
+}
+
+/** The export function's description: the tables by key while they fit Lambda's 256 characters, else how many. */
+function exportDescription(tables: readonly string[]): string {
+  const listed = `Exports ${tables.join(", ")} to S3`;
+  return listed.length <= 256 ? listed : `Exports ${tables.length} DynamoDB tables to S3`;
 }

@@ -51,6 +51,14 @@ describe(`component arguments are refused with a fix or deploy cleanly (seed ${S
 
 /** What the fuzz found, each shrunk counterexample pinned as a regular test (and the seed that found it). */
 describe("counterexamples the fuzz found", () => {
+  it("DataTier exports 20 tables: the export function's generated description stays within Lambda's 256 characters (review 11: a refusal the user could not act on)", async () => {
+    const table = { attributes: { pk: "S" as const }, partitionKey: "pk" };
+    const tables = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`tableNumber${String(i).padStart(2, "0")}`, table]));
+    const outcome = await construct(() => new DataTier("data", { tables, export: { schedule: "rate(1 day)" } }));
+    expect("refused" in outcome ? outcome.refused.message : "").toBe("");
+    expect("graph" in outcome && outcome.graph.find((r) => r.type === "aws:lambda/function:Function" && r.name === "data-export-function")?.inputs.description).toMatch(/^Exports .{1,240} to S3$/);
+  });
+
   it('UserAuth refuses the name "Données", whose identity-pool role "Données-authenticated-<suffix>" and app client IAM and Cognito refuse (seed 1)', async () => {
     const outcome = await construct(() => new UserAuth("Données", { callbackUrls: ["https://GALLERY.example.com/"] }));
     expect("refused" in outcome && outcome.refused.message).toMatch(/^UserAuth "Données": name "Données" makes the Cognito app client name "Données-client-<random suffix>" hold "é", which Cognito refuses/);
