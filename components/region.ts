@@ -9,7 +9,8 @@ import { AWS_REGION_NAME } from "./names";
  * RegionName deploy rule checks the plan the same way).
  */
 export function validateRegionArg(fail: ArgFailure, argument: string, region: unknown): void {
-  if (region === undefined) return;
+  // Empty is unset, as the components read it (`args.region ? … : the provider's`).
+  if (region === undefined || region === "") return;
   if (typeof region !== "string" || !AWS_REGION_NAME.test(region)) fail(argument, region, "is not an AWS region name", 'Use the region\'s code, in lower case, e.g. "us-west-2".');
 }
 

@@ -17,6 +17,8 @@ export const REGION_NAME: DeployRule = {
   source: "https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html",
   check(graph) {
     return graph.flatMap((r: RecordedResource) => {
+      // AWS resources and AWS providers only: another cloud's regions (us-central1, nyc3) have names of their own.
+      if (!r.type.startsWith("aws:") && r.type !== "pulumi:providers:aws") return [];
       const region = r.inputs.region;
       if (region === undefined || region === null || (typeof region === "string" && AWS_REGION_NAME.test(region))) return [];
       return [

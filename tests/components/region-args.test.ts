@@ -22,5 +22,7 @@ describe("a region argument that is not an AWS region name", () => {
       expect(() => build(region)).toThrow(`${component} "r": region ${JSON.stringify(region)} is not an AWS region name. Use the region's code, in lower case, e.g. "us-west-2".`);
     }
     expect(() => build("us-gov-west-1")).not.toThrow();
+    // Empty is unset (the provider's region), as before.
+    expect(() => build("")).not.toThrow();
   });
 });
