@@ -2,6 +2,7 @@
 import { EDGE_LIMITS, isCloudFrontName } from "../../components/edge-logic/spec";
 import { cacheBehaviours, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { textLengthFindings } from "./names";
 import { arnRegion, finding, referenced, type DeployFinding, type DeployRule, type ProjectDeployRule } from "./rule";
 
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
@@ -129,16 +130,14 @@ export const CLOUDFRONT_FUNCTION_COMMENT: DeployRule = {
   title: "CloudFront Functions have a comment of at most 128 characters",
   source: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_FunctionConfig.html",
   check(graph) {
-    return ofType(graph, CLOUDFRONT_FUNCTION)
-      .filter((f) => typeof f.inputs.comment === "string" && f.inputs.comment.length > EDGE_LIMITS.functionCommentLength)
-      .map((f) =>
-        finding(
-          "CloudFrontFunctionComment",
-          f,
-          `has a comment of ${f.inputs.comment.length} characters; CloudFront takes a function comment of at most ${EDGE_LIMITS.functionCommentLength} ("The comment cannot be longer than ${EDGE_LIMITS.functionCommentLength} characters")`,
-          `shorten the comment to ${EDGE_LIMITS.functionCommentLength} characters or fewer`,
-        ),
-      );
+    return textLengthFindings(graph, "CloudFrontFunctionComment", {
+      type: CLOUDFRONT_FUNCTION,
+      property: "comment",
+      what: "a function comment",
+      call: "CreateFunction",
+      maxLength: EDGE_LIMITS.functionCommentLength,
+      source: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_FunctionConfig.html",
+    });
   },
 };
 

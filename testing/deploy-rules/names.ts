@@ -419,20 +419,19 @@ export const DESCRIPTION_LIMITS_TABLE: readonly DescriptionLimitSpec[] = [
   },
 ];
 
+/** The findings of `rule` for each resource of `spec.type` whose text field is longer than AWS takes: one check for every length-limited text rule. */
+export function textLengthFindings(graph: Graph, rule: string, spec: DescriptionLimitSpec): DeployFinding[] {
+  return graph
+    .filter((r) => r.type === spec.type && typeof r.inputs[spec.property] === "string" && r.inputs[spec.property].length > spec.maxLength)
+    .map((r) => finding(rule, r, `has ${spec.property} of ${r.inputs[spec.property].length} characters; ${spec.call} takes ${spec.what} of at most ${spec.maxLength}`, `shorten ${spec.property} to ${spec.maxLength} characters or fewer`));
+}
+
 export const DESCRIPTION_LIMITS: DeployRule = {
   id: "DescriptionLimits",
   title: "Descriptions and comments fit the length their service takes (CloudWatch alarm descriptions ≤ 1024 characters)",
   source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricAlarm.html",
   check(graph) {
-    const findings: DeployFinding[] = [];
-    for (const spec of DESCRIPTION_LIMITS_TABLE) {
-      for (const r of graph.filter((x) => x.type === spec.type)) {
-        const text = r.inputs[spec.property];
-        if (typeof text !== "string" || text.length <= spec.maxLength) continue;
-        findings.push(finding("DescriptionLimits", r, `has ${spec.property} of ${text.length} characters; ${spec.call} takes ${spec.what} of at most ${spec.maxLength}`, `shorten ${spec.property} to ${spec.maxLength} characters or fewer`));
-      }
-    }
-    return findings;
+    return DESCRIPTION_LIMITS_TABLE.flatMap((spec) => textLengthFindings(graph, "DescriptionLimits", spec));
   },
 };
 

@@ -2,6 +2,7 @@
 import { SECRET_DESCRIPTION_LENGTH } from "../../components/stack-secret";
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { textLengthFindings } from "./names";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 
 const SECRET = "aws:secretsmanager/secret:Secret";
@@ -67,11 +68,14 @@ export const SECRET_DESCRIPTION: DeployRule = {
   title: "Secrets Manager secrets have a description of at most 2048 characters",
   source: "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html",
   check(graph) {
-    return ofType(graph, SECRET)
-      .filter((secret) => typeof secret.inputs.description === "string" && secret.inputs.description.length > SECRET_DESCRIPTION_LENGTH)
-      .map((secret) =>
-        finding("SecretDescription", secret, `has a description of ${secret.inputs.description.length} characters; CreateSecret takes at most ${SECRET_DESCRIPTION_LENGTH}`, `shorten the description to ${SECRET_DESCRIPTION_LENGTH} characters or fewer`),
-      );
+    return textLengthFindings(graph, "SecretDescription", {
+      type: SECRET,
+      property: "description",
+      what: "a secret description",
+      call: "CreateSecret",
+      maxLength: SECRET_DESCRIPTION_LENGTH,
+      source: "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html",
+    });
   },
 };
 
