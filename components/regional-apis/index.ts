@@ -80,7 +80,7 @@ export class RegionalApis extends pulumi.ComponentResource {
         );
       } catch (error) {
         // The user wrote RegionalApis' arguments, not the inner API's: its refusals are named as RegionalApis'.
-        throw asRegionalApisError(name, error);
+        throw asRegionalApisError(name, error, this.spec.regions.length > 1 ? { region, regionalEnvironment: args.regionalEnvironment?.[region!] !== undefined } : undefined);
       }
     });
     this.home = this.apis[0];

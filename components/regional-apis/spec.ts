@@ -167,11 +167,13 @@ function apiNames(name: string, regions: string[] | undefined): string[] {
  * its `domain.*` RegionalApis' own, its `name` the component's (checked by validateName first), everything else is
  * `api.*` (RegionalApis passes `api` through, adding only each region's replica ARNs and `regionalEnvironment`).
  */
-export function asRegionalApisError(name: string, error: unknown): unknown {
+export function asRegionalApisError(name: string, error: unknown, where?: { region: string | undefined; regionalEnvironment: boolean }): unknown {
   if (!(error instanceof ComponentArgError) || error.component !== "ServerlessApi") return error;
   const inner = error.argument;
   const argument = inner === "name" ? "name" : inner === "region" ? "regions" : /^domain(\.|$)/.test(inner) ? inner : `api.${inner}`;
-  return new ComponentArgError("RegionalApis", name, argument, error.value, error.problem, error.fix);
+  // With several regions, say which region's API refused: its arguments are api's plus that region's regionalEnvironment.
+  const context = where?.region ? ` (in the ${where.region} API${where.regionalEnvironment ? `, with regionalEnvironment["${where.region}"]` : ""})` : "";
+  return new ComponentArgError("RegionalApis", name, argument, error.value, `${error.problem}${context}`, error.fix);
 }
 
 function validateRouting(fail: ArgFailure, args: RegionalApisArgs, regions: string[]): void {

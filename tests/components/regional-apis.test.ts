@@ -106,6 +106,11 @@ describe("RegionalApis", () => {
     ["an IP address type API Gateway does not know", { domain: { name: "api.gallery.example.com", hostedZoneId: "Z1", ipAddressType: "IPv6" as "ipv4" } }, /^RegionalApis "bad": domain\.ipAddressType "IPv6" is not an IP address type of an API Gateway custom domain\. Use "dualstack" \(IPv4 and IPv6, the default\) or "ipv4"\.$/],
     ["environment for a region not listed", { regionalEnvironment: { "eu-west-1": {} } }, /regionalEnvironment "eu-west-1" is not one of regions/],
   ];
+  it("names the region whose API a refusal comes from: a regionalEnvironment value too large for us-west-2's functions (review 11)", () => {
+    const big = { "us-west-2": { UPLOAD_BUCKET_NAME: "u".repeat(4_100) } };
+    expect(() => new RegionalApis("bad", { ...multi, regionalEnvironment: big })).toThrow(/^RegionalApis "bad": api\.routes\["GET \/(health|albums)"\]\.function\.environment .* \(in the us-west-2 API, with regionalEnvironment\["us-west-2"\]\)\. Move large values/);
+  });
+
   it.each(cases)("refuses %s, naming the argument and the fix", (_, args, message) => {
     expect(() => new RegionalApis("bad", { ...multi, ...args })).toThrow(message);
   });
