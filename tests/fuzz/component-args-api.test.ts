@@ -7,7 +7,6 @@
  *
  * Explore with another seed and more runs: `FUZZ_SEED=7 FUZZ_RUNS=200 npx vitest run tests/fuzz/component-args-api.test.ts`.
  */
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { RoutingPolicy } from "../../components/dns-routing";
 import { RegionalApis } from "../../components/regional-apis";
@@ -19,7 +18,7 @@ import { componentName } from "./component-args-arbitraries";
 import { checkDeployRules, formatFinding } from "../../testing/deploy-rules";
 import { context, SEED, useComponentFuzz, type OptedOut } from "./component-args-harness";
 
-const { construct, refusedOrDeployable, parameters } = useComponentFuzz();
+const { construct, fuzzComponent } = useComponentFuzz();
 
 /**
  * APIG2 asks every POST, PUT and PATCH method of a REST API to validate its body against a model; ServerlessApi makes
@@ -40,17 +39,11 @@ const serverlessApiOptOuts = (name: string, args: ServerlessApiArgs): OptedOut =
 
 describe(`API component arguments are refused with a fix or deploy cleanly (seed ${SEED})`, () => {
   it("ServerlessApi", async () => {
-    await fc.assert(
-      fc.asyncProperty(componentName, serverlessApiArgs, (name, args) => refusedOrDeployable("ServerlessApi", () => new ServerlessApi(name, args), serverlessApiOptOuts(name, args), JSON.stringify([name, args]))),
-      parameters(30),
-    );
+    await fuzzComponent("ServerlessApi", serverlessApiArgs, (name, args) => new ServerlessApi(name, args), 30, { optedOut: serverlessApiOptOuts });
   });
 
   it("RegionalApis", async () => {
-    await fc.assert(
-      fc.asyncProperty(componentName, regionalApisArgs, (name, args) => refusedOrDeployable("RegionalApis", () => new RegionalApis(name, args), undefined, JSON.stringify([name, args]))),
-      parameters(15),
-    );
+    await fuzzComponent("RegionalApis", regionalApisArgs, (name, args) => new RegionalApis(name, args), 15);
   });
 });
 

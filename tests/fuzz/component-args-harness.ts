@@ -4,7 +4,7 @@
  * `refusedOrDeployable`, fast-check's parameters from FUZZ_SEED / FUZZ_RUNS, and a tally printed when exploring.
  * Call `useComponentFuzz()` once at the top of a test file: it registers the file's hooks.
  */
-import type fc from "fast-check";
+import fc from "fast-check";
 import { afterAll, beforeAll, expect } from "vitest";
 import { ComponentArgError } from "../../components/errors";
 import { clearRegisteredSpecs } from "../../components/spec-registry";
@@ -12,7 +12,7 @@ import type { RecordedResource, RecordingMocks } from "../../local/offline/mocks
 import { checkDeployRules, formatFinding, type DeployRuleContext } from "../../testing/deploy-rules";
 import { record, useMocks } from "../../testing/harness";
 import { checkSecurityRules } from "../../testing/security-rules";
-import { STACK_REGION } from "./component-args-arbitraries";
+import { componentName, STACK_REGION } from "./component-args-arbitraries";
 
 export const SEED = Number(process.env.FUZZ_SEED ?? 20260611);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 0);
@@ -35,6 +35,11 @@ export interface ComponentFuzz {
   refusedOrDeployable(component: string, build: () => unknown, optedOut?: OptedOut, label?: string): Promise<void>;
   /** numRuns per component: modest by default (a file within a few seconds on two cores), FUZZ_RUNS for more. */
   parameters(runs: number): fc.Parameters<any>;
+  /**
+   * The property for one component built from a component name and `args`: `runs` runs of `refusedOrDeployable`.
+   * `optedOut` names the security findings the drawn arguments ask for; `label` prints a run (default: its JSON).
+   */
+  fuzzComponent<A>(component: string, args: fc.Arbitrary<A>, build: (name: string, args: A) => unknown, runs: number, options?: { optedOut?: (name: string, args: A) => OptedOut; label?: (name: string, args: A) => string }): Promise<void>;
 }
 
 export function useComponentFuzz(): ComponentFuzz {
@@ -100,5 +105,12 @@ export function useComponentFuzz(): ComponentFuzz {
   }
 
   const parameters = (runs: number): fc.Parameters<any> => ({ seed: SEED, numRuns: RUNS || runs, endOnFailure: false });
-  return { construct, refusedOrDeployable, parameters };
+  const fuzzComponent: ComponentFuzz["fuzzComponent"] = (component, args, build, runs, options = {}) =>
+    fc.assert(
+      fc.asyncProperty(componentName, args, (name, drawn) =>
+        refusedOrDeployable(component, () => build(name, drawn), options.optedOut?.(name, drawn), options.label?.(name, drawn) ?? JSON.stringify([name, drawn])),
+      ),
+      parameters(runs),
+    );
+  return { construct, refusedOrDeployable, parameters, fuzzComponent };
 }

@@ -18,7 +18,7 @@ import { componentName, region, STACK_REGION } from "./component-args-arbitrarie
 import { SEED, useComponentFuzz } from "./component-args-harness";
 import { ENTRY, mostly, realtimeApiArgs, stackSecretArgs, subscriptions, uploadBucketArgs } from "./component-args-misc-arbitraries";
 
-const { construct, refusedOrDeployable, parameters } = useComponentFuzz();
+const { construct, fuzzComponent, parameters, refusedOrDeployable } = useComponentFuzz();
 
 // A stack names its region (Pulumi.<stack>.yaml's aws:region), the one the mocks report: components compare regions
 // against it at construction (components/region.ts regionWhereCreated).
@@ -35,10 +35,7 @@ const uploadBucketCalls = fc.record(
 
 describe(`component arguments are refused with a fix or deploy cleanly (seed ${SEED}): the smaller components`, () => {
   it("RealtimeApi", async () => {
-    await fc.assert(
-      fc.asyncProperty(componentName, realtimeApiArgs, (name, args) => refusedOrDeployable("RealtimeApi", () => new RealtimeApi(name, args), undefined, JSON.stringify([name, args]))),
-      parameters(25),
-    );
+    await fuzzComponent("RealtimeApi", realtimeApiArgs, (name, args) => new RealtimeApi(name, args), 25);
   });
 
   it("UploadBucket (with replicate and allowBrowserUploads)", async () => {
@@ -80,10 +77,7 @@ describe(`component arguments are refused with a fix or deploy cleanly (seed ${S
   });
 
   it("StackSecret", async () => {
-    await fc.assert(
-      fc.asyncProperty(componentName, stackSecretArgs, (name, args) => refusedOrDeployable("StackSecret", () => new StackSecret(name, args), undefined, JSON.stringify([name, { ...args, value: "<value>" }]))),
-      parameters(30),
-    );
+    await fuzzComponent("StackSecret", stackSecretArgs, (name, args) => new StackSecret(name, args), 30, { label: (name, args) => JSON.stringify([name, { ...args, value: "<value>" }]) });
   });
 });
 

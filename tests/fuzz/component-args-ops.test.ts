@@ -7,7 +7,6 @@
  * `FUZZ_SEED=7 FUZZ_RUNS=500 npx vitest run tests/fuzz/component-args-ops.test.ts`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BackupPlan } from "../../components/backup-plan";
 import { DnsRouting, RoutingPolicy } from "../../components/dns-routing";
@@ -19,7 +18,7 @@ import { componentName, STACK_REGION } from "./component-args-arbitraries";
 import { context, SEED, useComponentFuzz } from "./component-args-harness";
 import { backupPlanArgs, dnsRoutingArgs, monitoringArgs, privateNetworkArgs, webAclArgs } from "./component-args-ops-arbitraries";
 
-const { construct, refusedOrDeployable, parameters } = useComponentFuzz();
+const { construct, fuzzComponent } = useComponentFuzz();
 
 // A stack names its region (Pulumi.<stack>.yaml's aws:region), the one the mocks report: components compare regions
 // against it at construction (components/region.ts regionWhereCreated).
@@ -27,38 +26,23 @@ beforeAll(() => pulumi.runtime.setConfig("aws:region", STACK_REGION));
 
 describe(`component arguments are refused with a fix or deploy cleanly (seed ${SEED}): the operations components`, () => {
   it("Monitoring", async () => {
-    await fc.assert(
-      fc.asyncProperty(componentName, monitoringArgs, (name, args) => refusedOrDeployable("Monitoring", () => new Monitoring(name, args), undefined, JSON.stringify([name, args]))),
-      parameters(30),
-    );
+    await fuzzComponent("Monitoring", monitoringArgs, (name, args) => new Monitoring(name, args), 30);
   });
 
   it("BackupPlan", async () => {
-    await fc.assert(
-      fc.asyncProperty(componentName, backupPlanArgs, (name, args) => refusedOrDeployable("BackupPlan", () => new BackupPlan(name, args), undefined, JSON.stringify([name, args]))),
-      parameters(30),
-    );
+    await fuzzComponent("BackupPlan", backupPlanArgs, (name, args) => new BackupPlan(name, args), 30);
   });
 
   it("DnsRouting", async () => {
-    await fc.assert(
-      fc.asyncProperty(componentName, dnsRoutingArgs, (name, args) => refusedOrDeployable("DnsRouting", () => new DnsRouting(name, args), undefined, JSON.stringify([name, args]))),
-      parameters(30),
-    );
+    await fuzzComponent("DnsRouting", dnsRoutingArgs, (name, args) => new DnsRouting(name, args), 30);
   });
 
   it("WebAcl", async () => {
-    await fc.assert(
-      fc.asyncProperty(componentName, webAclArgs, (name, args) => refusedOrDeployable("WebAcl", () => new WebAcl(name, args), undefined, JSON.stringify([name, args]))),
-      parameters(30),
-    );
+    await fuzzComponent("WebAcl", webAclArgs, (name, args) => new WebAcl(name, args), 30);
   });
 
   it("PrivateNetwork", async () => {
-    await fc.assert(
-      fc.asyncProperty(componentName, privateNetworkArgs, (name, args) => refusedOrDeployable("PrivateNetwork", () => new PrivateNetwork(name, args), undefined, JSON.stringify([name, args]))),
-      parameters(30),
-    );
+    await fuzzComponent("PrivateNetwork", privateNetworkArgs, (name, args) => new PrivateNetwork(name, args), 30);
   });
 });
 

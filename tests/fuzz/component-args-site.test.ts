@@ -18,7 +18,7 @@ import { componentName } from "./component-args-arbitraries";
 import { context, SEED, useComponentFuzz } from "./component-args-harness";
 import { edgeLogicArgs, SITE_FOLDER, staticSiteArgs, tidy, tidyComponentName } from "./component-args-site-arbitraries";
 
-const { construct, refusedOrDeployable, parameters } = useComponentFuzz();
+const { construct, fuzzComponent, parameters } = useComponentFuzz();
 
 /** The plan's deploy-rule and security-rule findings, as the harness's property words them. */
 function findings(graph: Parameters<typeof checkDeployRules>[0]): string[] {
@@ -47,17 +47,11 @@ async function siteWithEdgeRefusedOrDeployable(name: string, edgeArgs: EdgeLogic
 
 describe(`StaticSite and EdgeLogic arguments are refused with a fix or deploy cleanly (seed ${SEED})`, () => {
   it("StaticSite", async () => {
-    await fc.assert(
-      fc.asyncProperty(componentName, staticSiteArgs, (name, args) => refusedOrDeployable("StaticSite", () => new StaticSite(name, args), undefined, JSON.stringify([name, args]))),
-      parameters(25),
-    );
+    await fuzzComponent("StaticSite", staticSiteArgs, (name, args) => new StaticSite(name, args), 25);
   });
 
   it("EdgeLogic", async () => {
-    await fc.assert(
-      fc.asyncProperty(componentName, edgeLogicArgs, (name, args) => refusedOrDeployable("EdgeLogic", () => new EdgeLogic(name, args), undefined, JSON.stringify([name, args]))),
-      parameters(25),
-    );
+    await fuzzComponent("EdgeLogic", edgeLogicArgs, (name, args) => new EdgeLogic(name, args), 25);
   });
 
   it("EdgeLogic's associations on a StaticSite", async () => {

@@ -9,7 +9,6 @@
  * Seeded and short so the suite stays fast and never flaky; explore with another seed and more runs:
  * `FUZZ_SEED=7 FUZZ_RUNS=500 npx vitest run tests/fuzz/component-args.test.ts` (docs/testing.md).
  */
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DataTier, type DataTierArgs } from "../../components/data-tier";
 import { LambdaFunction } from "../../components/lambda/function";
@@ -18,7 +17,7 @@ import { checkDeployRules, formatFinding } from "../../testing/deploy-rules";
 import { componentName, dataTierArgs, lambdaFunctionArgs, userAuthArgs } from "./component-args-arbitraries";
 import { context, SEED, useComponentFuzz, type OptedOut } from "./component-args-harness";
 
-const { construct, refusedOrDeployable, parameters } = useComponentFuzz();
+const { construct, fuzzComponent } = useComponentFuzz();
 
 const dataTierOptOuts = (name: string, args: DataTierArgs): OptedOut =>
   new Set([
@@ -28,24 +27,15 @@ const dataTierOptOuts = (name: string, args: DataTierArgs): OptedOut =>
 
 describe(`component arguments are refused with a fix or deploy cleanly (seed ${SEED})`, () => {
   it("DataTier", async () => {
-    await fc.assert(
-      fc.asyncProperty(componentName, dataTierArgs, (name, args) => refusedOrDeployable("DataTier", () => new DataTier(name, args), dataTierOptOuts(name, args), JSON.stringify([name, args]))),
-      parameters(60),
-    );
+    await fuzzComponent("DataTier", dataTierArgs, (name, args) => new DataTier(name, args), 60, { optedOut: dataTierOptOuts });
   });
 
   it("UserAuth", async () => {
-    await fc.assert(
-      fc.asyncProperty(componentName, userAuthArgs, (name, args) => refusedOrDeployable("UserAuth", () => new UserAuth(name, args), undefined, JSON.stringify([name, args]))),
-      parameters(40),
-    );
+    await fuzzComponent("UserAuth", userAuthArgs, (name, args) => new UserAuth(name, args), 40);
   });
 
   it("LambdaFunction", async () => {
-    await fc.assert(
-      fc.asyncProperty(componentName, lambdaFunctionArgs, (name, args) => refusedOrDeployable("LambdaFunction", () => new LambdaFunction(name, args), undefined, JSON.stringify([name, args]))),
-      parameters(40),
-    );
+    await fuzzComponent("LambdaFunction", lambdaFunctionArgs, (name, args) => new LambdaFunction(name, args), 40);
   });
 });
 
