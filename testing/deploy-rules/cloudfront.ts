@@ -205,8 +205,8 @@ export const CLOUDFRONT_ALIAS_CERTIFICATE: DeployRule = {
  * "you can add a wildcard alternate domain name, such as *.example.com, that includes (that overlaps with) a
  * non-wildcard alternate domain name, such as www.example.com. Overlapping alternate domain names can be in the same
  * distribution or in separate distributions as long as both distributions were created by using the same AWS account".
- * So within a plan (one account) only equal names are compared, in lower case (DNS names are case-insensitive); across
- * stacks, whose accounts may differ, a wildcard over another stack's name too. The refusal is CNAMEAlreadyExists, "One
+ * So only equal names are compared, in lower case (DNS names are case-insensitive), within a plan and across stacks
+ * (CLOUDFRONT_ALIAS_UNIQUE_ACROSS_STACKS says why a cross-account wildcard is not). The refusal is CNAMEAlreadyExists, "One
  * or more of the CNAMEs you provided are already associated with a different resource"
  * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/alternate-domain-names-move.html).
  */
@@ -255,7 +255,6 @@ export const CLOUDFRONT_ALIAS_UNIQUE: DeployRule = {
 /** One stack's claim of an alternate domain name. */
 interface AliasClaim {
   stack: string;
-  account?: string;
   distribution: RecordedResource;
   alias: string;
 }
@@ -275,7 +274,7 @@ export const CLOUDFRONT_ALIAS_UNIQUE_ACROSS_STACKS: ProjectDeployRule = {
   source: ALIAS_UNIQUE_SOURCE,
   check(stacks) {
     const claims: AliasClaim[] = stacks.flatMap(({ graph, context }) =>
-      ofType(graph, DISTRIBUTION).flatMap((distribution) => distributionAliases(distribution).map((alias) => ({ stack: context.stack, account: context.account, distribution, alias }))),
+      ofType(graph, DISTRIBUTION).flatMap((distribution) => distributionAliases(distribution).map((alias) => ({ stack: context.stack, distribution, alias }))),
     );
     return equalNameFindings(claims);
   },

@@ -92,7 +92,7 @@ describe("counterexamples the fuzz found", () => {
     expect("refused" in outcome && outcome.refused.message).toMatch(/^EdgeLogic "Données": name "Données" makes the Lambda@Edge function name "Données-viewer-request-function-<random suffix>" hold "é", which Lambda refuses/);
   });
 
-  it("EdgeLogic refuses a CloudFront Function comment over the 128 characters CloudFront takes (the fuzz draws it, and the plan passed: no deploy rule reads a function's comment)", async () => {
+  it("EdgeLogic refuses a CloudFront Function comment over the 128 characters CloudFront takes (the fuzz draws it; the plan passed then, before the CloudFrontFunctionComment rule)", async () => {
     const outcome = await construct(() => new EdgeLogic("edge", { functions: { headers: { file: "handlers/edge/viewer-response.js", eventType: "viewer-response", comment: "c".repeat(129) } } }));
     expect("refused" in outcome && outcome.refused.message).toMatch(/^EdgeLogic "edge": functions\.headers\.comment "c{129}" is 129 characters; CloudFront takes a function comment of at most 128/);
   });

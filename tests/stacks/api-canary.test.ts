@@ -36,6 +36,7 @@ describe("a canary release from stack config (prod)", () => {
     // The stage's deployment is frozen, not replaced, so the release may change the API in the same up (docs/api-gateway-deployments.md).
     expect(deployment.ignoreChanges).toEqual(["triggers", "description"]);
     expect(deployment.retainOnDelete).toBe(false);
+    expect(deployment.inputs.triggers).toEqual({ snapshot: expect.any(String) });
     expect(canaryDeployment.inputs.triggers).toEqual(deployment.inputs.triggers);
   });
 
