@@ -70,9 +70,9 @@ export const BACKUP_LIFECYCLE: DeployRule = {
  * is the vault's name (terraform-provider-aws internal/service/backup/vault_lock_configuration.go: create is
  * PutBackupVaultLockConfiguration, delete DeleteBackupVaultLockConfiguration{BackupVaultName: d.Id()}); Pulumi replaces
  * create-first unless deleteBeforeReplace (https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/), so the
- * old lock's delete removes the lock the new one just put, unless the lock is retainOnDelete, whose delete Pulumi skips
- * "when deleting or replacing the resource" (https://www.pulumi.com/docs/iac/concepts/options/retainondelete/). The
- * engine reads that from the DEPLOYED lock (pulumi pkg/resource/deploy/step.go DeleteStep.Apply:
+ * old lock's delete removes the lock the new one just put. retainOnDelete (Pulumi skips a retained resource's delete
+ * "when deleting or replacing the resource", https://www.pulumi.com/docs/iac/concepts/options/retainondelete/) does not
+ * save it: the engine reads that from the DEPLOYED lock (pulumi pkg/resource/deploy/step.go DeleteStep.Apply:
  * `} else if s.old.RetainOnDelete {`), which a plan does not see: a governance lock deployed without it and replaced by
  * a retained compliance lock is still deleted after the Put, so a retained lock needs deleteBeforeReplace too. A
  * governance lock (no ChangeableForDays) that is retained stays on the vault when the program drops it, and every later
@@ -98,24 +98,21 @@ export const BACKUP_VAULT_LOCK: DeployRule = {
       const vault = vaultNamed(graph, lock.inputs.backupVaultName);
       if (vault) locks.set(vault, lock);
       const range = `${minRetentionDays ?? 1}–${maxRetentionDays ?? "∞"} days`;
-      if (lock.retainOnDelete && !lock.deleteBeforeReplace) {
+      if (!lock.deleteBeforeReplace) {
         findings.push(
-          finding(
-            "BackupVaultLock",
-            lock,
-            "is replaced create-before-delete although retained: the engine skips the old lock's delete only if the deployed lock was retainOnDelete, and a governance lock (deployed without it) that this program turns into this one has its DeleteBackupVaultLockConfiguration remove the lock just put, on the same vault",
-            "set deleteBeforeReplace: true on the lock as well",
-          ),
-        );
-      }
-      if (!lock.retainOnDelete && !lock.deleteBeforeReplace) {
-        findings.push(
-          finding(
-            "BackupVaultLock",
-            lock,
-            "is replaced create-before-delete: every lock field is ForceNew and the lock's id is its vault's name, so the new lock's PutBackupVaultLockConfiguration is followed by the old one's DeleteBackupVaultLockConfiguration on the same vault, which removes it; the vault is left unlocked while the state shows a lock",
-            "set deleteBeforeReplace: true on the lock (the vault is briefly unlocked while it is put again)",
-          ),
+          lock.retainOnDelete
+            ? finding(
+                "BackupVaultLock",
+                lock,
+                "is replaced create-before-delete although retained: the engine skips the old lock's delete only if the deployed lock was retainOnDelete, and a governance lock (deployed without it) that this program turns into this one has its DeleteBackupVaultLockConfiguration remove the lock just put, on the same vault",
+                "set deleteBeforeReplace: true on the lock as well",
+              )
+            : finding(
+                "BackupVaultLock",
+                lock,
+                "is replaced create-before-delete: every lock field is ForceNew and the lock's id is its vault's name, so the new lock's PutBackupVaultLockConfiguration is followed by the old one's DeleteBackupVaultLockConfiguration on the same vault, which removes it; the vault is left unlocked while the state shows a lock",
+                "set deleteBeforeReplace: true on the lock (the vault is briefly unlocked while it is put again)",
+              ),
         );
       }
       if (lock.retainOnDelete && changeableForDays === undefined) {

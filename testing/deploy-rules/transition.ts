@@ -185,7 +185,7 @@ const REST_DOMAIN = "aws:apigateway/domainName:DomainName";
 const customDomainKey = (r: RecordedResource, graph: Graph, context: TransitionContext) => {
   const types: unknown[] = [r.inputs.endpointConfiguration?.types ?? []].flat();
   if (!text(r.inputs.domainName) || types.includes("PRIVATE")) return undefined;
-  const name = String(r.inputs.domainName).toLowerCase();
+  const name = dnsName(r.inputs.domainName);
   return isEdgeDomain(r, types) ? JSON.stringify([EDGE_SCOPE, name]) : JSON.stringify([where(graph, r, context), name]);
 };
 const EDGE_SCOPE = "edge";
@@ -277,7 +277,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     key: (r, graph, context) => {
       const domain = text(r.inputs.domain);
       if (!domain) return undefined;
-      return JSON.stringify(domain.includes(".") ? [domain.toLowerCase()] : [where(graph, r, context), domain]);
+      return JSON.stringify(domain.includes(".") ? [dnsName(domain)] : [where(graph, r, context), domain]);
     },
     describe: (r) => `"${r.inputs.domain}"`,
     replaceOn: ["domain", "userPoolId"],
