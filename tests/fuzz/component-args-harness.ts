@@ -32,7 +32,7 @@ export interface ComponentFuzz {
   /** Constructs one component and says how it ended. */
   construct(build: () => unknown, label?: string): Promise<Outcome>;
   /** The property: a refusal that names component, argument and fix, or a plan without deploy-rule or security findings. */
-  refusedOrDeployable(component: string, build: () => unknown, optedOut?: OptedOut, label?: string): Promise<void>;
+  refusedOrDeployable(component: string | readonly string[], build: () => unknown, optedOut?: OptedOut, label?: string): Promise<void>;
   /** numRuns per component: modest by default (a file within a few seconds on two cores), FUZZ_RUNS for more. */
   parameters(runs: number): fc.Parameters<any>;
   /**
@@ -40,6 +40,15 @@ export interface ComponentFuzz {
    * `optedOut` names the security findings the drawn arguments ask for; `label` prints a run (default: its JSON).
    */
   fuzzComponent<A>(component: string, args: fc.Arbitrary<A>, build: (name: string, args: A) => unknown, runs: number, options?: { optedOut?: (name: string, args: A) => OptedOut; label?: (name: string, args: A) => string }): Promise<void>;
+}
+
+/** A plan's deploy-rule findings and its security findings but those `optedOut` asks for, worded for a failing test. */
+export function planFindings(graph: RecordedResource[], optedOut: OptedOut = new Set()): string[] {
+  const deploy = checkDeployRules(graph, context).map(formatFinding);
+  const security = checkSecurityRules(graph, context)
+    .filter((f) => !optedOut.has(`${f.rule} ${f.resource}`))
+    .map((f) => `[${f.rule}] ${f.resource}: ${f.problem}`);
+  return [...deploy, ...security];
 }
 
 export function useComponentFuzz(): ComponentFuzz {
@@ -83,25 +92,23 @@ export function useComponentFuzz(): ComponentFuzz {
     }
   }
 
-  async function refusedOrDeployable(component: string, build: () => unknown, optedOut: OptedOut = new Set(), label = ""): Promise<void> {
+  /** `component`: the component built, or the components built together (a refusal names whichever refused). */
+  async function refusedOrDeployable(component: string | readonly string[], build: () => unknown, optedOut: OptedOut = new Set(), label = ""): Promise<void> {
     const outcome = await construct(build, label);
-    const tally = (tallies[component] ??= { accepted: 0, refused: {} });
+    const components = typeof component === "string" ? [component] : component;
+    const tally = (tallies[components.join("+")] ??= { accepted: 0, refused: {} });
     if ("refused" in outcome) {
       const error = outcome.refused;
       const at = error.argument.replace(/\[[^\]]*\]/g, "").replace(/^tables\.[^.]+/, "tables.*").replace(/(Indexes)\.[^.]+/, "$1.*");
       (tally.refused[at] ??= []).push(error.message.slice(0, 160));
-      expect(error.component).toBe(component);
-      expect(error.message).toContain(component);
+      expect(components).toContain(error.component);
+      expect(error.message).toContain(error.component);
       expect(error.message).toContain(error.argument);
       expect(error.fix.trim()).not.toBe("");
       return;
     }
     tally.accepted++;
-    const deploy = checkDeployRules(outcome.graph, context).map(formatFinding);
-    const security = checkSecurityRules(outcome.graph, context)
-      .filter((f) => !optedOut.has(`${f.rule} ${f.resource}`))
-      .map((f) => `[${f.rule}] ${f.resource}: ${f.problem}`);
-    expect([...deploy, ...security]).toEqual([]);
+    expect(planFindings(outcome.graph, optedOut)).toEqual([]);
   }
 
   const parameters = (runs: number): fc.Parameters<any> => ({ seed: SEED, numRuns: RUNS || runs, endOnFailure: false });

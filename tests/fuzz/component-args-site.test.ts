@@ -9,41 +9,13 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { EdgeLogic, type EdgeLogicArgs } from "../../components/edge-logic";
-import { StaticSite, type StaticSiteArgs } from "../../components/static-site";
+import { EdgeLogic } from "../../components/edge-logic";
+import { StaticSite } from "../../components/static-site";
 import { ComponentArgError } from "../../components/errors";
-import { checkDeployRules, formatFinding } from "../../testing/deploy-rules";
-import { checkSecurityRules } from "../../testing/security-rules";
-import { componentName } from "./component-args-arbitraries";
-import { context, SEED, useComponentFuzz } from "./component-args-harness";
+import { planFindings, SEED, useComponentFuzz } from "./component-args-harness";
 import { edgeLogicArgs, SITE_FOLDER, staticSiteArgs, tidy, tidyComponentName } from "./component-args-site-arbitraries";
 
-const { construct, fuzzComponent, parameters } = useComponentFuzz();
-
-/** The plan's deploy-rule and security-rule findings, as the harness's property words them. */
-function findings(graph: Parameters<typeof checkDeployRules>[0]): string[] {
-  return [...checkDeployRules(graph, context).map(formatFinding), ...checkSecurityRules(graph, context).map((f) => `[${f.rule}] ${f.resource}: ${f.problem}`)];
-}
-
-/**
- * An EdgeLogic and a StaticSite running its associations, built together: whichever refuses must name itself, the
- * argument and a fix (the harness's property expects one component, so this one checks the refusal itself).
- */
-async function siteWithEdgeRefusedOrDeployable(name: string, edgeArgs: EdgeLogicArgs, siteArgs: StaticSiteArgs): Promise<void> {
-  const outcome = await construct(() => {
-    const edge = new EdgeLogic(`${name}-edge`, edgeArgs);
-    return new StaticSite(name, { ...siteArgs, edge: edge.associations });
-  }, JSON.stringify([name, edgeArgs, siteArgs]));
-  if ("refused" in outcome) {
-    const error: ComponentArgError = outcome.refused;
-    expect(["EdgeLogic", "StaticSite"]).toContain(error.component);
-    expect(error.message).toContain(error.component);
-    expect(error.message).toContain(error.argument);
-    expect(error.fix.trim()).not.toBe("");
-    return;
-  }
-  expect(findings(outcome.graph)).toEqual([]);
-}
+const { construct, fuzzComponent, parameters, refusedOrDeployable } = useComponentFuzz();
 
 describe(`StaticSite and EdgeLogic arguments are refused with a fix or deploy cleanly (seed ${SEED})`, () => {
   it("StaticSite", async () => {
@@ -56,7 +28,10 @@ describe(`StaticSite and EdgeLogic arguments are refused with a fix or deploy cl
 
   it("EdgeLogic's associations on a StaticSite", async () => {
     await fc.assert(
-      fc.asyncProperty(tidyComponentName, tidy.edgeLogicArgs, tidy.staticSiteArgs, (name, edgeArgs, siteArgs) => siteWithEdgeRefusedOrDeployable(name, edgeArgs, siteArgs)),
+      fc.asyncProperty(tidyComponentName, tidy.edgeLogicArgs, tidy.staticSiteArgs, (name, edgeArgs, siteArgs) =>
+        // Built together: whichever refuses must name itself, the argument and a fix.
+        refusedOrDeployable(["EdgeLogic", "StaticSite"], () => new StaticSite(name, { ...siteArgs, edge: new EdgeLogic(`${name}-edge`, edgeArgs).associations }), undefined, JSON.stringify([name, edgeArgs, siteArgs])),
+      ),
       parameters(15),
     );
   });
@@ -66,14 +41,14 @@ describe(`StaticSite and EdgeLogic arguments are refused with a fix or deploy cl
 describe("counterexamples the fuzz found", () => {
   it("the fixture folder deploys with the defaults", async () => {
     const outcome = await construct(() => new StaticSite("site", { path: SITE_FOLDER }));
-    expect("graph" in outcome && findings(outcome.graph)).toEqual([]);
+    expect("graph" in outcome && planFindings(outcome.graph)).toEqual([]);
   });
 
   it('StaticSite refuses the name "my.data", whose site bucket "my.data-bucket-<suffix>" CloudFront could not reach over HTTPS, and takes it with its own bucketName (seed 1)', async () => {
     const outcome = await construct(() => new StaticSite("my.data", { path: SITE_FOLDER }));
     expect("refused" in outcome && outcome.refused.message).toMatch(/^StaticSite "my\.data": name "my\.data" makes the site bucket name "my\.data-bucket-<random suffix>" hold "\."/);
     const named = await construct(() => new StaticSite("my.data", { path: SITE_FOLDER, bucketName: "my-data-site" }));
-    expect("graph" in named && findings(named.graph)).toEqual([]);
+    expect("graph" in named && planFindings(named.graph)).toEqual([]);
   });
 
   it("StaticSite refuses the name \"my.data\" with a replicaRegion even with its own bucketName: the replica bucket is autonamed \"my.data-bucket-replica-<suffix>\" (seed 3)", async () => {
