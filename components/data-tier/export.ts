@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { LambdaFunction } from "../lambda/function";
+import { LAMBDA_LIMITS, LambdaFunction } from "../lambda/function";
 import { createDeadLetterQueue } from "../queues";
 import { createPrivateBucketWithLogs } from "../s3-hardening";
 import type { DataTierSpec, ExportSpec } from "./spec";
@@ -83,8 +83,8 @@ function createExportBuckets(name: string, tier: DataTierSpec, spec: ExportSpec,
   );
 }
 
-/** The export function's description: the tables by key while they fit Lambda's 256 characters, else how many. */
+/** The export function's description: the tables by key while they fit Lambda's limit, else how many. */
 function exportDescription(tables: readonly string[]): string {
   const listed = `Exports ${tables.join(", ")} to S3`;
-  return listed.length <= 256 ? listed : `Exports ${tables.length} DynamoDB tables to S3`;
+  return listed.length <= LAMBDA_LIMITS.descriptionCharacters ? listed : `Exports ${tables.length} DynamoDB tables to S3`;
 }

@@ -19,6 +19,8 @@ export const LAMBDA_LIMITS = {
   timeoutSeconds: { min: 1, max: 900 },
   ephemeralStorageMb: { min: 512, max: 10240 },
   environmentBytes: 4096,
+  /** CreateFunction Description: "Length Constraints: Minimum length of 0. Maximum length of 256." */
+  descriptionCharacters: 256,
   layers: 5,
   zippedBytes: 50 * 1024 * 1024,
   unzippedBytes: 250 * 1024 * 1024,
@@ -281,7 +283,9 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
   if (name.length > 47) fail("name", name, "is longer than 47 characters, so the function name would exceed Lambda's 64", "Use a shorter resource name.");
   checkSourceFile(fail, "entry", args.entry, "Point entry at the handler's source file");
   // CreateFunction Description: "Length Constraints: Minimum length of 0. Maximum length of 256." (https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html)
-  if (args.description !== undefined && args.description.length > 256) fail("description", args.description, `is ${args.description.length} characters, over Lambda's 256`, "Shorten it.");
+  if (args.description !== undefined && args.description.length > LAMBDA_LIMITS.descriptionCharacters) {
+    fail("description", args.description, `is ${args.description.length} characters, over Lambda's ${LAMBDA_LIMITS.descriptionCharacters}`, "Shorten it.");
+  }
   checkRange(fail, "memorySize", args.memorySize, LAMBDA_LIMITS.memoryMb, "MB");
   checkRange(fail, "timeout", args.timeout, LAMBDA_LIMITS.timeoutSeconds, "seconds");
   checkRange(fail, "ephemeralStorageSize", args.ephemeralStorageSize, LAMBDA_LIMITS.ephemeralStorageMb, "MB");

@@ -23,7 +23,7 @@ import {
   type HttpMethod,
   type ServerlessApiArgs,
 } from "./args";
-import { validateAutonames } from "../autoname";
+import { AUTONAME_SUFFIX_LENGTH, IAM_ROLE_NAME_LENGTH, validateAutonames } from "../autoname";
 import { validateRegionArg } from "../region";
 
 const BODY_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "ANY"]);
@@ -347,20 +347,16 @@ function validateIntegrationRoleName(fail: ArgFailure, apiName: string, key: str
       : `The route's path names the role: use a path without "${odd}" for an AWS-service route, or call the service from a Lambda handler.`;
     fail(where, "aws", `makes the IAM role name "${roleName}-<random suffix>" hold "${odd}", which IAM refuses (letters, digits and _+=,.@- only)`, fix);
   }
-  const length = roleName.length + PULUMI_AUTONAME_SUFFIX_LENGTH;
-  if (length > IAM_ROLE_NAME_MAX) {
+  const length = roleName.length + AUTONAME_SUFFIX_LENGTH;
+  if (length > IAM_ROLE_NAME_LENGTH) {
     fail(
       where,
       "aws",
-      `makes the IAM role name "${roleName}-<random suffix>" ${length} characters, over IAM's ${IAM_ROLE_NAME_MAX}`,
-      `Shorten the component name by ${length - IAM_ROLE_NAME_MAX} characters or the route's path (or call the service from a Lambda handler).`,
+      `makes the IAM role name "${roleName}-<random suffix>" ${length} characters, over IAM's ${IAM_ROLE_NAME_LENGTH}`,
+      `Shorten the component name by ${length - IAM_ROLE_NAME_LENGTH} characters or the route's path (or call the service from a Lambda handler).`,
     );
   }
 }
-
-/** Pulumi's autoname suffix: "-" and 7 random hex digits. */
-const PULUMI_AUTONAME_SUFFIX_LENGTH = 8;
-const IAM_ROLE_NAME_MAX = 64;
 
 /**
  * A REST HTTP integration maps each `{x}` of its URI from `method.request.path.x` (routes.ts), and PutIntegration
