@@ -245,9 +245,9 @@ function validateFunction(fail: ArgFailure, name: string, key: string, fn: EdgeF
     fail(`${at}.eventType`, fn.eventType, "is not an event type CloudFront Functions support (viewer-request and viewer-response only)",
       EDGE_EVENT_TYPES.includes(fn.eventType) ? "Move the function to lambdas (Lambda@Edge runs on origin-request and origin-response)." : 'Use "viewer-request" or "viewer-response".');
   }
-  const comment = fn.comment ?? `${name} ${key}`;
-  if (typeof comment !== "string" || comment.length > EDGE_LIMITS.functionCommentLength) {
-    fail(`${at}.comment`, comment, `is ${String(comment).length} characters; CloudFront takes a function comment of at most ${EDGE_LIMITS.functionCommentLength}`, "Shorten the comment.");
+  // The default comment ("<name> <key>") is as long as the function name "<name>-<key>", which the name check keeps within 64.
+  if (fn.comment !== undefined && (typeof fn.comment !== "string" || fn.comment.length > EDGE_LIMITS.functionCommentLength)) {
+    fail(`${at}.comment`, fn.comment, `is ${String(fn.comment).length} characters; CloudFront takes a function comment of at most ${EDGE_LIMITS.functionCommentLength}`, "Shorten the comment.");
   }
   checkSourceFile(fail, `${at}.file`, fn.file, 'Point file at the function\'s JavaScript (e.g. "handlers/edge/viewer-request.js")');
   if (fn.keyValueStore && !args.keyValueStore) {
