@@ -134,11 +134,10 @@ export function savedPlanFor(json: string, file: string, stack: string): SavedPl
  * findings accepted and the acceptances that matched none; 1 when a finding is left, else 0.
  */
 export function reportTransitionFindings(
-  result: readonly TransitionFinding[] | { findings: readonly TransitionFinding[]; accepted: readonly TransitionFinding[]; unused: readonly string[] },
+  { findings, accepted, unused }: ReturnType<typeof acceptTransitionFindings>,
   file: string,
   print: (line: string) => void,
 ): number {
-  const { findings, accepted, unused } = "findings" in result ? result : { findings: result, accepted: [], unused: [] };
   if (findings.length === 0) print(`\nSince ${file}: no findings.`);
   else {
     print(`\nSince ${file}: ${findings.length} finding(s) a \`pulumi up\` from that plan to this one would fail on or break:`);

@@ -102,13 +102,13 @@ describe("the --since report", () => {
   it("prints each finding with its fix and exits 1, or says there are none", () => {
     const lines: string[] = [];
     const findings = checkPlanTransition([dashboard("ops-dashboard")], [dashboard("monitoring-dashboard")], { stack: "prod" });
-    expect(reportTransitionFindings(findings, "main.json", (line) => lines.push(line))).toBe(1);
+    expect(reportTransitionFindings(acceptTransitionFindings(findings, []), "main.json", (line) => lines.push(line))).toBe(1);
     expect(lines[0]).toBe("\nSince main.json: 1 finding(s) a `pulumi up` from that plan to this one would fail on or break:");
     expect(lines[1]).toMatch(/^ {2}- prod: \[TransitionNameOverwritten\] aws:cloudwatch\/dashboard:Dashboard monitoring-dashboard: .+\. Fix: /);
     // How to accept it after review, to copy.
     expect(lines[2]).toBe(`    accept after review: --accept TransitionNameOverwritten:${dashboard("monitoring-dashboard").urn}`);
     const none: string[] = [];
-    expect(reportTransitionFindings([], "main.json", (line) => none.push(line))).toBe(0);
+    expect(reportTransitionFindings(acceptTransitionFindings([], []), "main.json", (line) => none.push(line))).toBe(0);
     expect(none).toEqual(["\nSince main.json: no findings."]);
   });
 
