@@ -9,8 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { argFailer, type ArgFailure } from "./errors";
 import { assumeRolePolicy } from "./iam";
-import { AWS_REGION_NAME } from "./names";
-import { type KnownRegion, regionSource, regionWhereCreated, validateRegionArg } from "./region";
+import { type KnownRegion, regionSource, regionWhereCreated, validateRegionArg, validateRegionName } from "./region";
 
 /** An AWS Backup vault lock: recovery points kept at least (and at most) so long, in governance or compliance mode. */
 export interface BackupVaultLock {
@@ -106,7 +105,7 @@ function validate(fail: ArgFailure, name: string, args: BackupPlanArgs, vaultNam
   const retention = args.retentionDays ?? 35;
   if (!Number.isInteger(retention) || retention < 1) fail("retentionDays", args.retentionDays, "is not a whole number of days", "Use 1 or more, e.g. 35.");
   if (args.copyRegion !== undefined) {
-    if (!AWS_REGION_NAME.test(args.copyRegion)) fail("copyRegion", args.copyRegion, "is not an AWS region", 'Use e.g. "us-west-2".');
+    validateRegionName(fail, "copyRegion", args.copyRegion);
     if (args.copyRegion === homeRegion.region) {
       fail("copyRegion", args.copyRegion, `is the plan's own region${regionSource(homeRegion)}; a copy there protects against nothing a second region would`, "Pick another region, e.g. a DataTier replica region.");
     }

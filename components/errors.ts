@@ -45,3 +45,41 @@ export function checkSourceFile(fail: ArgFailure, argument: string, path: string
   const file = resolve(path ?? "");
   if (!path || !existsSync(file) || !statSync(file).isFile()) fail(argument, path, "is not a file", `${fix}, relative to ${process.cwd()}.`);
 }
+
+/**
+ * How a component names the arguments it gives a child LambdaFunction (a route's or an authorizer's function), so that
+ * the function's refusal reads as the component's, under the argument the user wrote rather than one of a
+ * LambdaFunction the user never constructed.
+ */
+export interface ChildFunctionArguments {
+  /** The component that made the function, and its resource name: "ServerlessApi", "gallery". */
+  component: string;
+  resourceName: string;
+  /**
+   * Where the function is declared: `routes["GET /"]`, `authorizers.jwt`, `authorizer`. Unless `renames` says
+   * otherwise, the function's `handler` (the exported name) is `<where>.export`, its `entry` `<where>.handler`, its
+   * `name` `<where>` (its name is made from the route key or authorizer key), the rest `<where>.function.<argument>`.
+   */
+  where: string;
+  /** LambdaFunction arguments the component sets from another of its arguments, e.g. `{ region: "region" }`. */
+  renames?: Record<string, string>;
+}
+
+/** A child LambdaFunction's refusal as its component's (see ChildFunctionArguments); any other error unchanged. */
+export function asComponentError(error: unknown, owner: ChildFunctionArguments): unknown {
+  if (!(error instanceof ComponentArgError) || error.component !== "LambdaFunction") return error;
+  const { where } = owner;
+  const argumentOf = (argument: string): string =>
+    owner.renames?.[argument] ??
+    (argument === "handler" ? `${where}.export` : argument === "entry" ? `${where}.handler` : argument === "name" ? where : `${where}.function.${argument}`);
+  const argument = argumentOf(error.argument);
+  // LambdaFunction's fix for a missing export says "set handler", its own argument: name the component's instead, or,
+  // where the component has no export argument (the export comes with the file), only the export the file needs.
+  const fix =
+    error.argument !== "handler"
+      ? error.fix
+      : argument === argumentOf("entry")
+        ? `Export a function named ${String(error.value)} from it.`
+        : `Export a function named ${String(error.value)}, or set ${argument} to the exported name.`;
+  return new ComponentArgError(owner.component, owner.resourceName, argument, error.value, error.problem, fix);
+}

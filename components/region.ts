@@ -6,11 +6,22 @@ import { AWS_REGION_NAME } from "./names";
 /**
  * Refuses a region argument that is not an AWS region name (`AWS_REGION_NAME`: `us-west-2`, `ap-southeast-2`,
  * `us-gov-west-1`): pulumi-aws sends a resource's `region` as given, and no endpoint answers for another name (the
- * RegionName deploy rule checks the plan the same way).
+ * RegionName deploy rule checks the plan the same way). For a component's own `region`, where empty means the
+ * provider's; other region arguments use validateRegionName.
  */
 export function validateRegionArg(fail: ArgFailure, argument: string, region: unknown): void {
   // Empty is unset, as the components read it (`args.region ? … : the provider's`).
   if (region === undefined || region === "") return;
+  validateRegionName(fail, argument, region);
+}
+
+/**
+ * Refuses anything but an AWS region name, unset and empty included, with validateRegionArg's wording and fix: for a
+ * region that must be given (a list's element, `replicate(region)`) or one that has no provider's region to fall back
+ * on when set (`copyRegion`, `replicaRegion`: check them only when not undefined). Not a string is refused too, as a
+ * regular expression would read `["us-west-2"]` as "us-west-2".
+ */
+export function validateRegionName(fail: ArgFailure, argument: string, region: unknown): void {
   if (typeof region !== "string" || !AWS_REGION_NAME.test(region)) fail(argument, region, "is not an AWS region name", 'Use the region\'s code, in lower case, e.g. "us-west-2".');
 }
 

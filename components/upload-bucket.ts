@@ -14,8 +14,7 @@ import { replicateBucket, replicationAutonames, type BucketReplica } from "./buc
 import { bucketSettingOptions, createPrivateBucketWithLogs } from "./s3-hardening";
 import { registerSpec } from "./spec-registry";
 import { validateBucketName, validateKeptBucketName } from "./static-site/spec";
-import { AWS_REGION_NAME } from "./names";
-import { validateRegionArg } from "./region";
+import { validateRegionArg, validateRegionName } from "./region";
 
 /** Arguments of UploadBucket. */
 export interface UploadBucketArgs {
@@ -127,7 +126,7 @@ export class UploadBucket extends pulumi.ComponentResource {
    */
   replicate(region: string, prefix = ""): BucketReplica {
     const fail = argFailer("UploadBucket", this.name);
-    if (typeof region !== "string" || !AWS_REGION_NAME.test(region)) fail("replicate(region)", region, "is not an AWS region name", 'Use e.g. "us-west-2".');
+    validateRegionName(fail, "replicate(region)", region);
     if (region === this.spec.region) fail("replicate(region)", region, "is the bucket's own region", "Replicate to another region.");
     if (this.replicas.has(region)) fail("replicate(region)", region, "already has a replica", "Replicate to each region once.");
     // S3 keeps one replication configuration per bucket: a second call would replace the first.

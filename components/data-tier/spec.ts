@@ -6,9 +6,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
 import { parseExpression } from "../lambda/schedule";
 import { validateBucketName, validateKeptBucketName } from "../static-site/spec";
-import { AWS_REGION_NAME } from "../names";
 import { validateAutonames } from "../autoname";
-import { validateRegionArg } from "../region";
+import { validateRegionArg, validateRegionName } from "../region";
 
 export type AttributeType = "S" | "N" | "B";
 export type StreamViewType = "NEW_IMAGE" | "OLD_IMAGE" | "NEW_AND_OLD_IMAGES" | "KEYS_ONLY";
@@ -380,7 +379,7 @@ function validateReplicas(fail: ArgFailure, at: string, table: TableArgs, homeRe
   const regions = table.replicaRegions ?? [];
   const seen = new Set<string>();
   for (const region of regions) {
-    if (!AWS_REGION_NAME.test(region ?? "")) fail(`${at}.replicaRegions`, region, "is not an AWS region", 'Use a region code such as "us-west-2".');
+    validateRegionName(fail, `${at}.replicaRegions`, region);
     if (region === homeRegion) fail(`${at}.replicaRegions`, region, "is the table's home region; a global table's replicas live in other regions", "Remove it; the table itself is the home-region replica.");
     if (seen.has(region)) fail(`${at}.replicaRegions`, region, "is listed twice", "List each replica region once.");
     seen.add(region);

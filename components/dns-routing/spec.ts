@@ -4,7 +4,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
-import { AWS_REGION_NAME, fitName } from "../names";
+import { fitName } from "../names";
+import { validateRegionName } from "../region";
 
 /** How Route 53 picks among the records of one name (seed 000). */
 export enum RoutingPolicy {
@@ -234,7 +235,8 @@ export function validateArgs(fail: ArgFailure, args: DnsRoutingArgs): void {
     if (args.evaluateTargetHealth === true && record.target?.zoneId === CLOUDFRONT_ALIAS_ZONE_ID) fail(...cloudFrontEvaluation(index));
     if (args.policy === RoutingPolicy.Latency) {
       // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy-latency.html — each latency record names the AWS region of its resource.
-      if (!AWS_REGION_NAME.test(record.region ?? "")) fail(`${where}.region`, record.region, "is not an AWS region; latency records route by the region of their target", 'Set the target\'s region, e.g. "us-west-2".');
+      if (record.region === undefined) fail(`${where}.region`, record.region, "is missing; latency records route by the region of their target", 'Set the target\'s region, e.g. "us-west-2".');
+      validateRegionName(fail, `${where}.region`, record.region);
     }
     if (args.policy !== RoutingPolicy.Failover && record.failover) fail(`${where}.failover`, record.failover, `is set on a ${args.policy} record`, "Drop it, or use policy failover.");
     if (args.policy !== RoutingPolicy.Geolocation && record.location) fail(`${where}.location`, record.location, `is set on a ${args.policy} record`, "Drop it, or use policy geolocation.");

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { argFailer, ComponentArgError } from "../errors";
+import { argFailer, asComponentError } from "../errors";
 import type { PolicyStatement } from "../iam";
 import { LambdaFunction } from "../lambda/function";
 import { regionOf, regionWhereCreated } from "../region";
@@ -174,11 +174,10 @@ export class RealtimeApi extends pulumi.ComponentResource {
         { parent: this },
       );
     } catch (error) {
-      if (!(error instanceof ComponentArgError) || error.component !== "LambdaFunction") throw error;
-      const fail = argFailer("RealtimeApi", this.spec.name);
-      if (error.argument === "handler") fail(`${where}.export`, error.value, error.problem, `Export a function named ${String(error.value)}, or set ${where}.export to the exported name.`);
-      const own: Record<string, string> = { entry: `${where}.handler`, logRetentionDays: "logRetentionDays", region: "region" };
-      return fail(own[error.argument] ?? `${where}.function.${error.argument}`, error.value, error.problem, error.fix);
+      // The functions take the API's logRetentionDays and region; a route's function is named from its key, the
+      // authorizer's from the API's name.
+      const renames = { logRetentionDays: "logRetentionDays", region: "region", ...(where === "authorizer" ? { name: "name" } : {}) };
+      throw asComponentError(error, { component: "RealtimeApi", resourceName: this.spec.name, where, renames });
     }
   }
 

@@ -188,6 +188,9 @@ export function validateArgs(fail: ArgFailure, name: string, args: RealtimeApiAr
     if (!keys.includes("$connect")) {
       fail("authorizer", args.authorizer.handler, "guards $connect, the only route a WebSocket authorizer runs on, but there is no $connect route", 'Add routes["$connect"] (it records the connection and its user).');
     }
+    // Its function is `<name>-authorizer`, held to 47 characters as a route's is (LambdaFunction's limit).
+    const authorizerFunction = `${name}-${AUTHORIZER_SLUG}`;
+    if (authorizerFunction.length > 47) fail("name", name, `makes the authorizer's function resource name over 47 characters (${authorizerFunction})`, "Use a shorter component name.");
     checkSourceFile(fail, "authorizer.handler", args.authorizer.handler, "Point it at the authorizer's source file");
     if (args.authorizer.function) validateFunction(fail, "authorizer.function", args.authorizer.function);
     const sources = args.authorizer.identitySources;

@@ -10,7 +10,7 @@ import { apiFunctionNames, FUNCTION_RESOURCE_NAME_LENGTH, validateApiName, valid
 import { ComponentArgError } from "../errors";
 import { DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE } from "../serverless-api/args";
 import { FailoverRole, healthCheckProblem, RoutingPolicy } from "../dns-routing/spec";
-import { AWS_REGION_NAME } from "../names";
+import { validateRegionName } from "../region";
 import { validateRegionalDomain } from "../regional-domain";
 
 export interface RegionalApisDomain {
@@ -99,7 +99,7 @@ export function regionCode(region: string): string {
 export function validateArgs(fail: ArgFailure, name: string, args: RegionalApisArgs): void {
   const regions = args.regions ?? [];
   regions.forEach((region, index) => {
-    if (!AWS_REGION_NAME.test(region)) fail(`regions[${index}]`, region, "is not an AWS region", 'Use e.g. "us-west-2".');
+    validateRegionName(fail, `regions[${index}]`, region);
     if (regions.indexOf(region) !== index) fail(`regions[${index}]`, region, "is listed twice", "List each region once.");
   });
   validateName(fail, name, args);

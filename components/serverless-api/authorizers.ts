@@ -5,8 +5,9 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { asComponentError } from "../errors";
 import { LambdaFunction } from "../lambda/function";
-import { asApiError } from "./routes";
+import { apiFunctionArguments } from "./routes";
 import type { ApiSnapshot } from "./snapshot";
 import type { AuthorizerSpec, ServerlessApiSpec } from "./spec";
 
@@ -86,6 +87,6 @@ function authorizerFunction(apiName: string, a: Extract<ServerlessApiSpec["autho
       { parent },
     );
   } catch (error) {
-    throw asApiError(apiName, `authorizers.${a.name}`, error);
+    throw asComponentError(error, apiFunctionArguments(apiName, `authorizers.${a.name}`));
   }
 }

@@ -7,7 +7,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ComponentArgError } from "../errors";
+import { asComponentError, type ChildFunctionArguments } from "../errors";
 import { assumeRolePolicy, policyJson } from "../iam";
 import { LambdaFunction, type LambdaFunctionArgs } from "../lambda/function";
 import { declaredMethodParameter } from "./args";
@@ -236,28 +236,21 @@ export function routeFunction(
   try {
     return createRouteFunction(integration, settings, options, parent);
   } catch (error) {
-    throw asApiError(options.apiName, `routes["${route.key}"]`, error);
+    throw asComponentError(error, apiFunctionArguments(options.apiName, `routes["${route.key}"]`));
   }
 }
 
 /**
- * A refusal of a route's or a Lambda authorizer's LambdaFunction as ServerlessApi's, naming what the user wrote: its
- * `handler` (the exported name) is a route's `export`, its `entry` the `handler` file, its `name` the route's `name`
- * (an authorizer's key), the rest the `function` settings over `functionDefaults`. `where` is `routes["GET /"]` or
- * `authorizers.<name>`.
+ * How ServerlessApi names the arguments of a route's or a Lambda authorizer's LambdaFunction (`where` is
+ * `routes["GET /"]` or `authorizers.<name>`): a route names its function with `name`, an authorizer by its key and has
+ * no `export` (its file exports `handler`); both take `logRetentionDays` from `functionDefaults` and the API's `region`.
  */
-export function asApiError(apiName: string, where: string, error: unknown): unknown {
-  if (!(error instanceof ComponentArgError) || error.component !== "LambdaFunction") return error;
+export function apiFunctionArguments(apiName: string, where: string): ChildFunctionArguments {
   const route = where.startsWith("routes[");
-  const argument =
-    error.argument === "handler"
-      ? `${where}.${route ? "export" : "handler"}`
-      : error.argument === "entry"
-        ? `${where}.handler`
-        : error.argument === "name"
-          ? route ? `${where}.name` : where
-          : `${where}.function.${error.argument}`;
-  return new ComponentArgError("ServerlessApi", apiName, argument, error.value, error.problem, error.fix);
+  const renames: Record<string, string> = { logRetentionDays: "functionDefaults.logRetentionDays", region: "region" };
+  if (route) renames.name = `${where}.name`;
+  else renames.handler = `${where}.handler`;
+  return { component: "ServerlessApi", resourceName: apiName, where, renames };
 }
 
 function createRouteFunction(

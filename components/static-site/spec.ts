@@ -18,9 +18,8 @@ import { normaliseSecurityHeaders, validateSecurityHeaders, type NormalisedSecur
 import { normaliseBuild, validateBuildArgs, type NormalisedBuild, type StaticSiteBuild } from "./build";
 import { normalisePublish, validatePublishArgs, type NormalisedPublish, type StaticSitePublishArgs } from "./publisher/args";
 import { normaliseWebAcl, validateWebAclArgs, WebAclScope, type WebAclArgs, type WebAclSpec } from "../web-acl/spec";
-import { AWS_REGION_NAME } from "../names";
 import { HEALTH_CHECK_LIMITS, healthCheckProblem } from "../dns-routing/spec";
-import { validateRegionArg } from "../region";
+import { validateRegionArg, validateRegionName } from "../region";
 
 export type PriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
 const PRICE_CLASSES: readonly PriceClass[] = ["PriceClass_100", "PriceClass_200", "PriceClass_All"];
@@ -562,7 +561,7 @@ export function normalise(name: string, args: StaticSiteArgs): StaticSiteSpec {
 function validateReplicaRegion(fail: ArgFailure, args: StaticSiteArgs): void {
   const replica = args.replicaRegion;
   if (replica === undefined) return;
-  if (!AWS_REGION_NAME.test(replica)) fail("replicaRegion", replica, "is not an AWS region", 'Use e.g. "us-west-2".');
+  validateRegionName(fail, "replicaRegion", replica);
   if (replica === args.region) fail("replicaRegion", replica, "is the site bucket's own region", "Replicate to another region.");
   if ((args.hosting ?? "oac") !== "oac") fail("replicaRegion", replica, `needs hosting "oac"; a website endpoint cannot sit in an origin group behind OAC`, 'Use hosting "oac" or drop replicaRegion.');
 }

@@ -134,7 +134,7 @@ describe("DnsRouting", () => {
   });
 
   const cases: Array<[string, Partial<DnsRoutingArgs>, RegExp]> = [
-    ["a latency record without a region", { policy: RoutingPolicy.Latency, records: [east, { ...west, region: undefined }] }, /records\[1\]\.region \(not set\) is not an AWS region/],
+    ["a latency record without a region", { policy: RoutingPolicy.Latency, records: [east, { ...west, region: undefined }] }, /^DnsRouting "bad": records\[1\]\.region \(not set\) is missing; latency records route by the region of their target\. Set the target's region, e\.g\. "us-west-2"\.$/],
     ["two latency records of one region", { policy: RoutingPolicy.Latency, records: [east, { ...west, region: "us-east-1" }] }, /records "us-east-1" is the region of two latency records/],
     ["two records with one id", { policy: RoutingPolicy.Latency, records: [east, { ...west, id: "us-east-1" }] }, /records\[1\]\.id "us-east-1" is used by another record/],
     [

@@ -190,6 +190,33 @@ describe("RealtimeApi validation", () => {
     expect(construct(overrides)).toThrow(message);
   });
 
+  // A route's function is a LambdaFunction the user never constructed: its refusals name RealtimeApi's own arguments.
+  it.each<[string, Partial<RealtimeApiArgs>, string, RegExp]>([
+    ["a reserved environment variable on a route", { routes: { $connect: { handler: echo }, ping: { handler: echo, function: { environment: { AWS_REGION: "us-west-2" } } } } },
+      'routes["ping"].function.environment', /^RealtimeApi "bad": routes\["ping"\]\.function\.environment "AWS_REGION" is reserved by the Lambda runtime\. Pick another name\.$/],
+    ["a memory size Lambda does not offer on a route", { routes: { $connect: { handler: echo, function: { memorySize: 10241 } } } },
+      'routes["$connect"].function.memorySize', /^RealtimeApi "bad": routes\["\$connect"\]\.function\.memorySize 10241 is outside Lambda's range/],
+    ["an export the authorizer's file lacks", { authorizer: { handler: echo, export: "verify" } },
+      "authorizer.export", /^RealtimeApi "bad": authorizer\.export "verify" is not exported by .*echo\.ts\. Export a function named verify, or set authorizer\.export to the exported name\.$/],
+  ])("reports %s as its own argument", (_, overrides, argument, message) => {
+    let refusal: unknown;
+    try {
+      new RealtimeApi("bad", args(overrides));
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(ComponentArgError);
+    expect(refusal).toMatchObject({ component: "RealtimeApi", resourceName: "bad", argument });
+    expect((refusal as Error).message).toMatch(message);
+  });
+
+  it("refuses a name that makes the authorizer's function name too long as its own name, not the authorizer's", () => {
+    const name = "gallery-live-notifications-eu-west-1"; // 36 characters; with "-authorizer", 47 is passed
+    expect(() => new RealtimeApi(`${name}x`, args({ routes: { $connect: { handler: echo } } }))).toThrow(
+      new RegExp(`^RealtimeApi "${name}x": name "${name}x" makes the authorizer's function resource name over 47 characters \\(${name}x-authorizer\\)\\. Use a shorter component name\\.$`),
+    );
+  });
+
   it("lets an anonymous API (no authorizer) have a route named authorizer", async () => {
     const graph = await record(() => new RealtimeApi("anon", args({ authorizer: undefined, anonymous: true, routes: { $connect: { handler: echo }, authorizer: { handler: echo } } })));
     expect(resource(graph, `${V2}/route:Route`, "anon-route-authorizer").inputs.routeKey).toBe("authorizer");

@@ -528,3 +528,18 @@ describe("ServerlessApi rejects bad route specs with clear errors", () => {
     expect(() => new ServerlessApi("bad", { ...args(), ...bad })).toThrow(message);
   });
 });
+
+describe("ServerlessApi names its own arguments when a route's or authorizer's function is refused", () => {
+  it.each<[string, Partial<ServerlessApiArgs>, RegExp]>([
+    // The fix names the route's `export`, not LambdaFunction's `handler`, which the user never wrote.
+    ["an export the route's handler file lacks", { routes: { "GET /x": { handler: echo, export: "list_all" } } },
+      /^ServerlessApi "bad": routes\["GET \/x"\]\.export "list_all" is not exported by .*echo\.ts\. Export a function named list_all, or set routes\["GET \/x"\]\.export to the exported name\.$/],
+    // A Lambda authorizer has no `export`: its file must export `handler`.
+    ["an authorizer file without a handler export", { authorizers: { jwt: { type: "token", handler: "tests/fixtures/handlers/no-handler.ts" } }, defaultAuth: "iam", routes: { "GET /x": { handler: echo, auth: { authorizer: "jwt" } } } },
+      /^ServerlessApi "bad": authorizers\.jwt\.handler "handler" is not exported by .*no-handler\.ts\. Export a function named handler from it\.$/],
+    ["a reserved environment variable on a route", { routes: { "GET /x": { handler: echo, function: { environment: { AWS_REGION: "us-west-2" } } } } },
+      /^ServerlessApi "bad": routes\["GET \/x"\]\.function\.environment "AWS_REGION" is reserved by the Lambda runtime\. Pick another name\.$/],
+  ])("%s", (_, bad, message) => {
+    expect(() => new ServerlessApi("bad", { ...args(), ...bad })).toThrow(message);
+  });
+});

@@ -80,7 +80,7 @@ describe("UploadBucket", () => {
   });
 
   it("replicate(region) refuses what is not a region name before it builds a name or a resource from it", () => {
-    expect(() => new UploadBucket("bad-region").replicate("us_west_2")).toThrow(/^UploadBucket "bad-region": replicate\(region\) "us_west_2" is not an AWS region name\. Use e\.g\. "us-west-2"\./);
+    expect(() => new UploadBucket("bad-region").replicate("us_west_2")).toThrow(/^UploadBucket "bad-region": replicate\(region\) "us_west_2" is not an AWS region name\. Use the region's code, in lower case, e\.g\. "us-west-2"\.$/);
     expect(() => new UploadBucket("no-region").replicate("")).toThrow(/replicate\(region\) "" is not an AWS region name/);
     expect(() => new UploadBucket("gov-region").replicate("us-gov-west-1")).not.toThrow();
     expect(() => new UploadBucket("sovereign-region").replicate("eusc-de-east-1")).not.toThrow();
