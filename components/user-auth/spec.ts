@@ -107,7 +107,8 @@ export interface UserAuthArgs {
   groups?: UserAuthGroup[];
   /**
    * Where the hosted UI may send users back after sign-in: the site's URL(s). `https://` only,
-   * except `http://localhost` for development. Outputs are checked once known.
+   * except `http://localhost` for development and a native app's own scheme (`myapp://signed-in`, which Cognito
+   * supports). Outputs are checked once known.
    * Omit it when the site is constructed after this pool (its edge auth check or its API needs the pool):
    * then call {@link UserAuth.setCallbackUrls} once the site exists — no `deferredOutput` in your program.
    * @default none: set later with `auth.setCallbackUrls([site.url])`
@@ -303,7 +304,10 @@ function validateGroups(fail: ArgFailure, groups: UserAuthGroup[]): void {
   }
 }
 
-/** `https://` anywhere; `http://` only for localhost (Cognito's own rule). */
+/** The URL Standard's special schemes (https://url.spec.whatwg.org/#special-scheme); any other is an app's own. */
+const SPECIAL_URL_SCHEMES: ReadonlySet<string> = new Set(["http:", "https:", "ws:", "wss:", "ftp:", "file:"]);
+
+/** `https://` anywhere; `http://` only for localhost; an app's own scheme (`myapp://…`) too (Cognito's own rule). */
 export function callbackUrlProblem(url: string): string | undefined {
   let parsed: URL;
   try {
@@ -313,6 +317,10 @@ export function callbackUrlProblem(url: string): string | undefined {
   }
   if (parsed.hash) return "has a fragment, which OAuth redirect URIs may not have";
   if (parsed.protocol === "https:") return undefined;
+  // "App callback URLs such as myapp://example are also supported" (API_CreateUserPoolClient, CallbackURLs): a native
+  // app's own scheme. Such a scheme is one the URL Standard does not call special (http, https, ws, wss, ftp, file are:
+  // https://url.spec.whatwg.org/#special-scheme), so the web and network schemes keep the https rule below.
+  if (!SPECIAL_URL_SCHEMES.has(parsed.protocol)) return undefined;
   // CreateUserPoolClient's CallbackURLs: "Amazon Cognito requires HTTPS over HTTP except for http://localhost for testing
   // purposes only" (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html;
   // deploy rule CognitoRedirectUrls): the name localhost, not the loopback addresses 127.0.0.1 or [::1].

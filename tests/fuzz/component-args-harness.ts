@@ -1,7 +1,8 @@
 /**
  * The component-argument fuzz's harness (tests/fuzz/component-args*.test.ts): one set of recording mocks per file,
  * `construct` (one component, refused or recorded, its leftovers settled, a hang caught), the property
- * `refusedOrDeployable`, fast-check's parameters from FUZZ_SEED / FUZZ_RUNS, and a tally printed when exploring.
+ * `refusedOrDeployable`, the must-accept property `accepted` (tests/fuzz/component-accept*.test.ts: no refusal, a clean
+ * plan), fast-check's parameters from FUZZ_SEED / FUZZ_RUNS, and a tally printed when exploring.
  * Call `useComponentFuzz()` once at the top of a test file: it registers the file's hooks.
  */
 import fc from "fast-check";
@@ -40,6 +41,14 @@ export interface ComponentFuzz {
    * `optedOut` names the security findings the drawn arguments ask for; `label` prints a run (default: its JSON).
    */
   fuzzComponent<A>(component: string, args: fc.Arbitrary<A>, build: (name: string, args: A) => unknown, runs: number, options?: { optedOut?: (name: string, args: A) => OptedOut; label?: (name: string, args: A) => string }): Promise<void>;
+  /**
+   * The must-accept property (tests/fuzz/component-accept*.test.ts): for arguments AWS documents as valid, construction
+   * does NOT refuse (a refusal there is a false refusal: the tool won't let a user do a valid thing) AND the plan passes
+   * every deploy rule and every security rule but those `optedOut` names.
+   */
+  accepted(component: string | readonly string[], build: () => unknown, optedOut?: OptedOut, label?: string): Promise<void>;
+  /** `runs` runs of `accepted` for one component, its names drawn from `names` (valid for it, unlike the harness's `componentName`). */
+  acceptComponent<A>(component: string, names: fc.Arbitrary<string>, args: fc.Arbitrary<A>, build: (name: string, args: A) => unknown, runs: number, options?: { optedOut?: (name: string, args: A) => OptedOut; label?: (name: string, args: A) => string }): Promise<void>;
 }
 
 /** A plan's deploy-rule findings and its security findings but those `optedOut` asks for, worded for a failing test. */
@@ -119,5 +128,23 @@ export function useComponentFuzz(): ComponentFuzz {
       ),
       parameters(runs),
     );
-  return { construct, refusedOrDeployable, parameters, fuzzComponent };
+  async function accepted(component: string | readonly string[], build: () => unknown, optedOut: OptedOut = new Set(), label = ""): Promise<void> {
+    const outcome = await construct(build, label);
+    const components = typeof component === "string" ? [component] : component;
+    const tally = (tallies[`${components.join("+")} (must accept)`] ??= { accepted: 0, refused: {} });
+    if ("refused" in outcome) {
+      const error = outcome.refused;
+      (tally.refused[error.argument] ??= []).push(error.message.slice(0, 160));
+      // The message in full: it names the argument and value AWS would have taken.
+      expect.fail(`a false refusal: ${components.join(" + ")} refused arguments AWS documents as valid: ${error.message}`);
+    }
+    tally.accepted++;
+    expect(planFindings((outcome as { graph: RecordedResource[] }).graph, optedOut)).toEqual([]);
+  }
+  const acceptComponent: ComponentFuzz["acceptComponent"] = (component, names, args, build, runs, options = {}) =>
+    fc.assert(
+      fc.asyncProperty(names, args, (name, drawn) => accepted(component, () => build(name, drawn), options.optedOut?.(name, drawn), options.label?.(name, drawn) ?? JSON.stringify([name, drawn]))),
+      parameters(runs),
+    );
+  return { construct, refusedOrDeployable, parameters, fuzzComponent, accepted, acceptComponent };
 }

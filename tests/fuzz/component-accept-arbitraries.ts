@@ -1,0 +1,544 @@
+/**
+ * fast-check generators of component arguments AWS documents as VALID, for the must-accept properties
+ * (./component-accept.test.ts, ./component-accept-web.test.ts). Unlike ./component-args-arbitraries.ts, no value here
+ * may be refused: each bound is AWS's (a comment cites the page and its words) or the component's documented contract
+ * (its args JSDoc, an error it documents, docs/components/*). Where a component refuses on purpose something AWS would
+ * take (a product decision, e.g. secure by default), the generator leaves it out and says where that is decided.
+ */
+import fc from "fast-check";
+import type { DataTierArgs, TableArgs } from "../../components/data-tier";
+import type { EdgeLogicArgs } from "../../components/edge-logic";
+import type { LambdaFunctionArgs } from "../../components/lambda/function";
+import { ApiKind, type ApiRoute, type ServerlessApiArgs } from "../../components/serverless-api";
+import type { StaticSiteArgs } from "../../components/static-site";
+import type { UserAuthArgs } from "../../components/user-auth";
+
+/** A handler file that exists; bundles of one entry are cached, so runs stay cheap. */
+export const ACCEPT_ENTRY = "tests/fixtures/handlers/echo.ts";
+/** The folder tests/components/static-site.test.ts publishes: index.html, error.html, docs/index.html, assets/. */
+export const ACCEPT_SITE_FOLDER = "tests/fixtures/site";
+
+/** `arbitrary` or, one run in `oneIn`, unset (unset first, so shrinking drops the argument). */
+const optional = <T>(arbitrary: fc.Arbitrary<T>, oneIn = 2): fc.Arbitrary<T | undefined> =>
+  fc.oneof({ weight: oneIn - 1, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary });
+/** An object without its undefined properties (so `"x" in args` means the user set x). */
+const defined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+/** A string of `characters` of length `min`–`max`, its lengths at the bounds now and then (where limits bite). */
+function within(characters: string, min: number, max: number): fc.Arbitrary<string> {
+  const character = fc.constantFrom(...characters);
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.string({ unit: character, minLength: min, maxLength: Math.min(max, min + 12) }) },
+    { weight: 1, arbitrary: fc.string({ unit: character, minLength: max, maxLength: max }) },
+    { weight: 1, arbitrary: fc.string({ unit: character, minLength: min, maxLength: max }) },
+  );
+}
+const LOWER = "abcdefghijklmnopqrstuvwxyz";
+const UPPER = LOWER.toUpperCase();
+const DIGITS = "0123456789";
+
+/** The stack's region in the mocks (local/offline/mocks.ts) and the deploy rules' context. */
+export const STACK_REGION = "us-east-1";
+/** Commercial regions, by their codes (https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html). */
+export const REGIONS = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-central-1", "eu-north-1", "ap-southeast-2", "ap-northeast-1", "ap-south-1", "sa-east-1", "ca-central-1"] as const;
+const region = fc.constantFrom(...REGIONS);
+
+/**
+ * PutRetentionPolicy retentionInDays: "Possible values are: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
+ * 731, 1096, 1827, 2192, 2557, 2922, 3288, and 3653." (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html)
+ */
+const retentionDays = fc.constantFrom(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
+
+// ------------------------------------------------------------------------------------------------------- LambdaFunction
+
+/**
+ * A LambdaFunction name: CreateFunction FunctionName "Pattern: ... ([a-zA-Z0-9-_]+)", at most 64 characters
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html); the function is autonamed
+ * `<name>-function-<7 random>` (components/autoname.ts), so the name takes 64 − 17 = 47 (LambdaFunction's args contract).
+ */
+export const lambdaName = within(LOWER + UPPER + DIGITS + "-_", 1, 47);
+
+/**
+ * Environment variables: Lambda's Environment.Variables keys "Pattern: [a-zA-Z]([a-zA-Z0-9_])+"
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_Environment.html), none of the reserved ones
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime, "Lambda
+ * reserves ..."), and 4 KB in all: short values here.
+ */
+const envKey = fc
+  .tuple(fc.constantFrom(...LOWER + UPPER), fc.string({ unit: fc.constantFrom(...LOWER + UPPER + DIGITS + "_"), minLength: 1, maxLength: 20 }))
+  .map(([first, rest]) => first + rest)
+  .filter((key) => !/^(AWS_|LAMBDA_|_)/.test(key));
+const envValue = fc.oneof(fc.constantFrom("gallery", "", "ünïcode ✓", "a=b;c", "https://example.com/x?y=1"), fc.string({ maxLength: 200 }));
+
+export const lambdaFunctionArgs: fc.Arbitrary<LambdaFunctionArgs> = fc
+  .record({
+    // CreateFunction Description: "Length Constraints: Minimum length of 0. Maximum length of 256." (no pattern)
+    description: optional(fc.oneof(fc.string({ maxLength: 256 }), fc.string({ unit: "grapheme", maxLength: 256 }).filter((d) => d.length <= 256), fc.constant("d".repeat(256)))),
+    // CreateFunction MemorySize: "Valid Range: Minimum value of 128. Maximum value of 10240."
+    memorySize: optional(fc.integer({ min: 128, max: 10240 })),
+    // CreateFunction Timeout: "Valid Range: Minimum value of 1." and 900 seconds (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html, "Function timeout: 900 seconds (15 minutes)").
+    timeout: optional(fc.integer({ min: 1, max: 900 })),
+    // EphemeralStorage Size: "Valid Range: Minimum value of 512. Maximum value of 10240." (API_EphemeralStorage)
+    ephemeralStorageSize: optional(fc.integer({ min: 512, max: 10240 })),
+    environment: optional(fc.dictionary(envKey, envValue, { maxKeys: 5 })),
+    logRetentionDays: optional(retentionDays),
+    // CreateFunction Architectures: "Valid Values: x86_64 | arm64"
+    architecture: optional(fc.constantFrom("arm64" as const, "x86_64" as const)),
+    region: optional(region),
+    publish: optional(fc.boolean()),
+    // Concurrency ReservedConcurrentExecutions: "Valid Range: Minimum value of 0." (API_PutFunctionConcurrency)
+    reservedConcurrency: optional(fc.integer({ min: 0, max: 1000 }), 3),
+    tracing: optional(fc.boolean()),
+    asyncInvoke: optional(
+      fc
+        .record({
+          // PutFunctionEventInvokeConfig MaximumRetryAttempts: "Valid Range: Minimum value of 0. Maximum value of 2."; MaximumEventAgeInSeconds: "Minimum value of 60. Maximum value of 21600."
+          maxRetryAttempts: optional(fc.integer({ min: 0, max: 2 })),
+          maxEventAgeSeconds: optional(fc.integer({ min: 60, max: 21600 })),
+          // SQS MessageRetentionPeriod: "from 60 seconds (1 minute) to 1,209,600 seconds (14 days)" (API_SetQueueAttributes); whole days by the args contract.
+          failureQueue: optional(fc.record({ retentionDays: optional(fc.integer({ min: 1, max: 14 })) }).map(defined)),
+        })
+        .map(defined),
+      3,
+    ),
+    retainOnDelete: optional(fc.boolean()),
+    layerCount: fc.integer({ min: 0, max: 5 }),
+  })
+  .map(({ layerCount, ...args }) => {
+    // Layers: "You can add up to five layers" and a layer is used from the function's own region
+    // (https://docs.aws.amazon.com/lambda/latest/dg/adding-layers.html).
+    const layers = Array.from({ length: layerCount }, (_, i) => `arn:aws:lambda:${args.region ?? STACK_REGION}:123456789012:layer:shared-${i}:${i + 1}`);
+    return defined({ entry: ACCEPT_ENTRY, ...args, layers: layers.length ? layers : undefined }) as LambdaFunctionArgs;
+  });
+
+// ------------------------------------------------------------------------------------------------------------ DataTier
+
+/**
+ * A DataTier name. Without export: its tables are autonamed `<name>-<key>-<7 random>` and CreateTable's TableName is
+ * "3–255 ... Pattern: [a-zA-Z0-9_.-]+" (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html).
+ * With export: its buckets `<name>-export-logs-<7 random>` take S3's lowercase letters, digits, "." and "-", 3–63,
+ * starting with a letter or digit, not "xn--" or "sthree-" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html;
+ * pulumi-aws lower-cases the autoname, components/autoname.ts), and its function `<name>-export` is a LambdaFunction
+ * (letters, digits, "-", "_") whose schedule's role `<name>-export-schedule-role-<7 random>` takes IAM's 64 characters
+ * (API_CreateRole), so: `[a-zA-Z0-9-]`, at most 64 − 29 = 35.
+ */
+export const dataTierName = fc.record({ export: fc.boolean(), plain: within(LOWER + UPPER + DIGITS + "_.-", 1, 40), exported: fc.tuple(fc.constantFrom(...LOWER + UPPER + DIGITS), within(LOWER + UPPER + DIGITS + "-", 0, 34)) });
+
+/** DynamoDB AttributeName: "Length Constraints: Minimum length of 1. Maximum length of 255." (API_AttributeDefinition), any UTF-8. */
+const attributeName = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom("pk", "sk", "id", "owner", "createdAt", "gsi1pk", "gsi1sk", "type", "status") },
+  { weight: 3, arbitrary: within(LOWER + UPPER + DIGITS + "_.-#", 1, 255) },
+  { weight: 1, arbitrary: fc.constantFrom("a b", "é", "日付", "#hash", "x".repeat(255)) },
+);
+/** GlobalSecondaryIndex IndexName: "Minimum length of 3. Maximum length of 255. Pattern: [a-zA-Z0-9_.-]+" (API_GlobalSecondaryIndex). */
+const indexName = within(LOWER + UPPER + DIGITS + "_.-", 3, 255);
+/** ScalingPolicy TargetValue: Application Auto Scaling takes 20–90 for DynamoDB utilization (CapacityArgs JSDoc: "20–90"). */
+const capacity = fc
+  .record({ min: fc.integer({ min: 1, max: 100 }), extra: fc.integer({ min: 0, max: 1000 }), targetUtilization: optional(fc.integer({ min: 20, max: 90 })) })
+  .map(({ min, extra, targetUtilization }) => defined({ min, max: min + extra, targetUtilization }));
+const kmsKey = (keyRegion: string) => `arn:aws:kms:${keyRegion}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
+/** A table: keys from distinct attribute names, every declared attribute a key (DynamoDB refuses unused definitions). */
+const table = (home: string) =>
+  fc
+    .record({
+      names: fc.uniqueArray(attributeName, { minLength: 6, maxLength: 6 }),
+      types: fc.array(fc.constantFrom("S" as const, "N" as const, "B" as const), { minLength: 6, maxLength: 6 }),
+      sorted: fc.boolean(),
+      globals: fc.uniqueArray(fc.record({ name: indexName, sorted: fc.boolean(), projection: fc.constantFrom<"ALL" | "KEYS_ONLY" | "INCLUDE" | undefined>(undefined, "ALL", "KEYS_ONLY", "INCLUDE") }), { maxLength: 2, selector: (g) => g.name }),
+      local: fc.option(fc.record({ name: indexName, projection: fc.constantFrom<"ALL" | "KEYS_ONLY" | undefined>(undefined, "ALL", "KEYS_ONLY") }), { nil: undefined }),
+      provisioned: fc.option(fc.record({ read: capacity, write: capacity }), { nil: undefined, freq: 4 }),
+      stream: optional(fc.constantFrom("NEW_IMAGE" as const, "OLD_IMAGE" as const, "NEW_AND_OLD_IMAGES" as const, "KEYS_ONLY" as const), 3),
+      ttl: optional(fc.record({ attribute: fc.constantFrom("expiresAt", "ttl", "expires_at"), enabled: optional(fc.boolean()) }), 3),
+      pointInTimeRecovery: optional(fc.boolean()),
+      tableName: optional(within(LOWER + UPPER + DIGITS + "_.-", 3, 200), 4),
+      tableClass: optional(fc.constantFrom("STANDARD" as const, "STANDARD_INFREQUENT_ACCESS" as const)),
+      replicas: fc.option(fc.uniqueArray(region, { maxLength: 2 }), { nil: undefined, freq: 4 }),
+      kms: fc.boolean(),
+    })
+    .map((t) => {
+      const [pk, sk, g0pk, g0sk, g1pk, lsk] = t.names;
+      const used = new Map<string, "S" | "N" | "B">();
+      const key = (name: string, index: number) => (used.set(name, t.types[index]), name);
+      const args: TableArgs = { attributes: {}, partitionKey: key(pk, 0) };
+      if (t.sorted || t.local) args.sortKey = key(sk, 1);
+      const projection = (p: string | undefined) => (p === "INCLUDE" ? ["title", "size"] : (p as "ALL" | "KEYS_ONLY" | undefined));
+      if (t.globals.length) {
+        args.globalIndexes = Object.fromEntries(
+          t.globals.map((g, i) => [g.name, defined({ partitionKey: key(i === 0 ? g0pk : g1pk, i === 0 ? 2 : 4), sortKey: g.sorted && i === 0 ? key(g0sk, 3) : undefined, projection: projection(g.projection) })]),
+        );
+      }
+      // A local index: the table's partition key with another sort key; global and local names unique within the table.
+      if (t.local && !t.globals.some((g) => g.name === t.local!.name)) args.localIndexes = { [t.local.name]: defined({ sortKey: key(lsk, 5), projection: projection(t.local.projection) }) };
+      args.attributes = Object.fromEntries(used);
+      // Global tables: replicas in other regions, on-demand (the component's documented refusal of provisioned replicas:
+      // spec.ts validateReplicas, DynamoDB's "Table write capacity should either be Pay-Per-Request or AutoScaled"), streams NEW_AND_OLD_IMAGES
+      // ("the stream must be enabled with NEW_AND_OLD_IMAGES", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_reqs_bestpractices.html).
+      const replicas = (t.replicas ?? []).filter((r) => r !== home);
+      if (replicas.length) args.replicaRegions = replicas;
+      if (t.provisioned && !replicas.length) Object.assign(args, { billing: "provisioned", capacity: t.provisioned });
+      if (t.stream) args.stream = replicas.length ? "NEW_AND_OLD_IMAGES" : t.stream;
+      if (t.ttl && !used.has(t.ttl.attribute)) Object.assign(args, defined({ ttlAttribute: t.ttl.attribute, ttlEnabled: t.ttl.enabled }));
+      if (t.pointInTimeRecovery !== undefined) args.pointInTimeRecovery = t.pointInTimeRecovery;
+      if (t.tableName) args.tableName = t.tableName;
+      if (t.tableClass) args.tableClass = t.tableClass;
+      // A customer managed key is regional: "The key must be created in the same region as the replica" (CloudFormation ReplicaSSESpecification).
+      if (t.kms) Object.assign(args, { kmsKeyArn: kmsKey(home), ...(replicas.length ? { replicaKmsKeyArns: Object.fromEntries(replicas.map((r) => [r, kmsKey(r)])) } : {}) });
+      return args;
+    });
+
+/**
+ * Table keys are camelCase identifiers: DataTier's documented contract ("Use a camelCase identifier such as "gallery";
+ * it names child resources", components/data-tier/spec.ts), not an AWS rule.
+ */
+const tableKey = fc.tuple(fc.constantFrom(...LOWER), fc.string({ unit: fc.constantFrom(...LOWER + UPPER + DIGITS), maxLength: 12 })).map(([a, b]) => a + b);
+
+export const dataTierArgs = (home: string): fc.Arbitrary<{ args: DataTierArgs; export: boolean }> =>
+  fc
+    .record({
+      tables: fc.dictionary(tableKey, table(home), { minKeys: 1, maxKeys: 3 }),
+      export: fc.option(
+        fc.record({
+          // EventBridge schedule expressions: "rate(value unit)" and "cron(fields)" (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html).
+          schedule: fc.constantFrom("rate(1 day)", "rate(12 hours)", "rate(7 days)", "cron(0 3 * * ? *)", "cron(15 2 ? * MON *)"),
+          retentionDays: optional(fc.integer({ min: 1, max: 3650 })),
+          format: optional(fc.constantFrom("DYNAMODB_JSON" as const, "ION" as const)),
+          // S3 bucket names without ".": StaticSite's and DataTier's documented refusal of dotted names ("HTTPS to S3 fails on
+          // dotted bucket names (seed 000)", components/static-site/spec.ts validateBucketName), not S3's rule.
+          bucketName: optional(fc.tuple(fc.constantFrom(...LOWER + DIGITS), within(LOWER + DIGITS + "-", 1, 61), fc.constantFrom(...LOWER + DIGITS)).map((p) => p.join("")).filter((b) => !/^(xn--|sthree-|amzn-s3-demo-)|-s3alias$|--ol-s3$|--x-s3$|--table-s3$/.test(b)), 3),
+          logRetentionDays: optional(retentionDays),
+        }).map(defined),
+        { nil: undefined, freq: 3 },
+      ),
+      idempotency: fc.option(fc.record({ tableName: optional(within(LOWER + UPPER + DIGITS + "_.-", 3, 100), 3), pointInTimeRecovery: optional(fc.boolean()) }).map(defined), { nil: undefined, freq: 3 }),
+      deletionProtection: optional(fc.boolean()),
+      retainOnDelete: optional(fc.boolean()),
+    })
+    .map((a) => {
+      const tables = Object.fromEntries(Object.entries(a.tables).filter(([key]) => !(a.idempotency && key === "idempotency")));
+      // Physical table names are unique in a region (CreateTable: ResourceInUseException); and a fixed name on a kept
+      // table is DataTier's documented refusal (validateKeptTableName: the next `pulumi up` could not create it again),
+      // as is a fixed export bucket name on a kept DataTier (validateKeptBucketName).
+      for (const [key, t] of Object.entries(tables)) {
+        if (a.retainOnDelete) delete t.tableName;
+        else if (t.tableName) t.tableName = `${t.tableName.slice(0, 200)}-${key}`.slice(0, 255);
+        // ExportTableToPointInTime needs point-in-time recovery on (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/S3DataExport.HowItWorks.html).
+        if (a.export) delete t.pointInTimeRecovery;
+      }
+      if (a.idempotency && a.retainOnDelete) delete a.idempotency.tableName;
+      if (a.export && a.retainOnDelete) delete a.export.bucketName;
+      const args = defined({ tables: Object.keys(tables).length ? tables : { gallery: { attributes: { pk: "S" as const }, partitionKey: "pk" } }, export: a.export, idempotency: a.idempotency, deletionProtection: a.deletionProtection, retainOnDelete: a.retainOnDelete, region: home === STACK_REGION ? undefined : home }) as DataTierArgs;
+      return { args, export: a.export !== undefined };
+    });
+
+// ------------------------------------------------------------------------------------------------------------ UserAuth
+
+/**
+ * A UserAuth name: its app client `<name>-client-<7 random>` takes Cognito's ClientName `[\w\s+=,.@-]+` (1–128,
+ * API_CreateUserPoolClient) and its identity pool's role `<name>-authenticated-<7 random>` IAM's `[\w+=,.@-]+`, 1–64
+ * (API_CreateRole): ASCII letters, digits and `_+=,.@-`, at most 64 − 22 = 42.
+ */
+export const userAuthName = within(LOWER + UPPER + DIGITS + "_+=,.@-", 1, 42);
+
+/** CreateGroup GroupName: "Minimum length of 1. Maximum length of 128. Pattern: [\p{L}\p{M}\p{S}\p{N}\p{P}]+" (API_CreateGroup). */
+const groupName = fc.oneof(
+  fc.constantFrom("admin", "editors", "Admins", "read-only", "team@example.com", "ünï", "g".repeat(128), "日本語", "a/b:c"),
+  within(LOWER + UPPER + DIGITS + "_-.@!", 1, 128),
+);
+
+/**
+ * Redirect URLs: CreateUserPoolClient CallbackURLs "A redirect URI must: Be an absolute URI ... Not include a fragment
+ * component ... Amazon Cognito requires HTTPS over HTTP except for http://localhost for testing purposes only. App
+ * callback URLs such as myapp://example are also supported." (API_CreateUserPoolClient)
+ */
+const redirectUrl = fc.constantFrom(
+  "https://gallery.example.com/",
+  "https://gallery.example.com",
+  "https://app.example.com/callback",
+  "https://a.example.com/cb?x=1",
+  "https://GALLERY.example.com/",
+  "http://localhost:3000/",
+  "http://localhost/signed-in",
+  "myapp://signed-in",
+  "com.example.gallery://callback",
+);
+
+/**
+ * A lowercase host name of LDH labels (RFC 1123; the form Route 53, ACM and Cognito take). Upper case is left out:
+ * UserAuth and StaticSite take host names lowercase by contract ("is not a lowercase DNS host name",
+ * components/user-auth/domain.ts, components/static-site/spec.ts), as DNS compares them case-insensitively.
+ */
+export const hostName = fc
+  .tuple(
+    fc.array(fc.tuple(fc.constantFrom(...LOWER + DIGITS), within(LOWER + DIGITS + "-", 0, 20), fc.constantFrom(...LOWER + DIGITS)).map(([a, b, c]) => (b ? a + b + c : a)), { minLength: 1, maxLength: 3 }),
+    fc.constantFrom("example.com", "example.org", "example.co.uk", "gallery.example.net"),
+  )
+  .map(([labels, zone]) => `${labels.join(".")}.${zone}`);
+
+export const userAuthArgs: fc.Arbitrary<UserAuthArgs> = fc
+  .record({
+    // CreateUserPool UsernameAttributes: "Valid Values: phone_number | email"
+    usernameAttributes: optional(fc.subarray(["email", "phone_number"] as ("email" | "phone_number")[])),
+    selfSignUp: optional(fc.boolean()),
+    passwordPolicy: optional(
+      fc
+        .record({
+          // PasswordPolicyType MinimumLength 6–99; UserAuth refuses below 8 and any of requireUppercase/Numbers/Symbols
+          // false on purpose: cdk-nag COG1, secure by default (components/user-auth/spec.ts validatePasswordPolicy,
+          // docs/components/user-auth.md), so they are drawn from 8 and left at true.
+          minimumLength: optional(fc.integer({ min: 8, max: 99 })),
+          requireLowercase: optional(fc.boolean()),
+          requireUppercase: optional(fc.constant(true)),
+          // TemporaryPasswordValidityDays: 1–365 by UserAuth's contract (its JSDoc; Cognito documents 0–365, 0 unconfirmed as usable).
+          temporaryPasswordValidityDays: optional(fc.integer({ min: 1, max: 365 })),
+        })
+        .map(defined),
+    ),
+    mfa: optional(fc.constantFrom("OFF" as const, "OPTIONAL" as const, "ON" as const)),
+    // TOTP only: the component configures no SMS or email factor (UserAuthArgs.mfaFactors JSDoc, spec.ts validateMfa).
+    threatProtection: optional(fc.constantFrom("OFF" as const, "AUDIT" as const, "ENFORCED" as const)),
+    groups: optional(
+      fc.uniqueArray(
+        // CreateGroup Description "Maximum length of 2048"; Precedence "Valid Range: Minimum value of 0" (a 32-bit integer).
+        fc.record({ name: groupName, description: optional(fc.constantFrom("Admins", "Ünïcode ✓", "d".repeat(2048))), precedence: optional(fc.integer({ min: 0, max: 2147483647 })) }).map(defined),
+        { maxLength: 3, selector: (g) => g.name },
+      ),
+    ),
+    callbackUrls: fc.uniqueArray(redirectUrl, { minLength: 1, maxLength: 3 }),
+    logoutUrls: optional(fc.uniqueArray(redirectUrl, { maxLength: 2 })),
+    tokenValidity: optional(
+      fc
+        .record({
+          // CreateUserPoolClient: access and ID tokens "between 5 minutes and 1 day", refresh tokens "between 60 minutes and 10 years"; whole days here by UserAuth's contract.
+          accessTokenMinutes: optional(fc.integer({ min: 5, max: 1440 })),
+          idTokenMinutes: optional(fc.integer({ min: 5, max: 1440 })),
+          refreshTokenDays: optional(fc.integer({ min: 1, max: 3650 })),
+        })
+        .map(defined),
+    ),
+    // RefreshTokenRotation RetryGracePeriodSeconds: "Valid Range: Minimum value of 0. Maximum value of 60." (API_RefreshTokenRotationType)
+    refreshTokenRotation: optional(fc.record({ enabled: optional(fc.boolean()), retryGracePeriodSeconds: optional(fc.integer({ min: 0, max: 60 })) }).map(defined)),
+    domain: optional(
+      fc.oneof(
+        // A prefix domain: "lowercase letters, numbers, and hyphens ... cannot ... begin or end with a hyphen", without
+        // "aws", "amazon" or "cognito" (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-assign-domain-prefix.html).
+        fc.record({ prefix: fc.tuple(fc.constantFrom(...LOWER + DIGITS), within(LOWER + DIGITS + "-", 0, 61), fc.constantFrom(...LOWER + DIGITS)).map(([a, b, c]) => a + b + c).filter((p) => !/aws|amazon|cognito/.test(p)) }),
+        // A custom domain with an ACM certificate in us-east-1: "the ACM certificate must be in US East (N. Virginia)" (cognito-user-pools-add-custom-domain.html).
+        fc.record({ name: hostName, certificateArn: fc.constant("arn:aws:acm:us-east-1:123456789012:certificate/abc"), hostedZoneId: optional(fc.constant("Z0123456789EXAMPLE0000")) }).map(defined),
+      ),
+    ),
+    identityPool: optional(fc.record({ enabled: optional(fc.boolean()) }).map(defined)),
+    deletionProtection: optional(fc.boolean()),
+    retainOnDelete: optional(fc.boolean()),
+    region: optional(region),
+  })
+  .map((args) => defined(args) as UserAuthArgs);
+
+// ----------------------------------------------------------------------------------------------------- ServerlessApi
+
+/**
+ * A ServerlessApi name: its route functions are LambdaFunctions `<name>-<route slug>` (letters, digits, "-", "_", at
+ * most 47 with the slug, validate.ts FUNCTION_RESOURCE_NAME_LENGTH) and its access log group `<name>-access-logs-<7
+ * random>` takes CloudWatch Logs' `[\.\-_/#A-Za-z0-9]+` (API_CreateLogGroup). Short, so a route's slug fits.
+ */
+export const apiName = within(LOWER + UPPER + DIGITS + "-_", 1, 12);
+
+/**
+ * REST and HTTP methods: PutMethod httpMethod "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, or ANY"
+ * (https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethod.html); HTTP API route keys take the same
+ * ("{httpMethod} {path}", https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html).
+ */
+const method = fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY");
+/**
+ * Path parts: literal lowercase words (so that two routes never slug to the same function name, which ServerlessApi
+ * refuses with the fix "Give the route a distinct name"), path variables `{name}` and a greedy `{proxy+}` last
+ * ("a greedy path variable ... {proxy+}", https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-set-up-simple-proxy.html)
+ * under "files/" of its own: a resource has at most one variable child (API Gateway refuses a sibling `{id}` next to
+ * `{proxy+}`: "A sibling ({id}) of this resource already has a variable path part -- only one is allowed"), so every
+ * variable at one place has one name.
+ */
+const literal = fc.constantFrom("albums", "photos", "health", "v1", "items", "me", "search", "users", "tags");
+const path = fc
+  .tuple(fc.uniqueArray(fc.oneof({ weight: 3, arbitrary: literal }, { weight: 1, arbitrary: fc.constant("{id}") }), { maxLength: 2 }), fc.boolean())
+  .map(([parts, greedy]) => `/${[...parts, ...(greedy ? ["files", "{proxy+}"] : [])].join("/")}`);
+
+/**
+ * Stage names: "can only contain alphanumeric characters, hyphens, and underscores. Maximum length is 128 characters."
+ * (API_Stage, API_CreateStage). ServerlessApi refuses "-" in them: a false refusal pinned in
+ * ./component-accept-web.test.ts, so `STAGE_CHARACTERS` leaves "-" out until components/serverless-api/validate.ts takes it.
+ */
+const STAGE_CHARACTERS = LOWER + UPPER + DIGITS + "_";
+export const stageName = within(STAGE_CHARACTERS, 1, 20);
+
+const functionArgs = fc
+  .record({
+    memorySize: optional(fc.integer({ min: 128, max: 10240 })),
+    // "Integration timeout: 50 milliseconds - 29 seconds" for REST and HTTP APIs (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html); whole seconds for Lambda.
+    timeout: optional(fc.integer({ min: 1, max: 29 })),
+  })
+  .map(defined);
+
+export const serverlessApiArgs = (kind: ApiKind): fc.Arbitrary<ServerlessApiArgs> =>
+  fc
+    .record({
+      routes: fc.uniqueArray(fc.record({ method, path, function: optional(functionArgs, 3), auth: optional(fc.constantFrom("none" as const, "iam" as const)) }), {
+        minLength: 1,
+        maxLength: 3,
+        // One route per method and path; API Gateway takes one variable name per place in the path (sibling `{id}` and `{key}` are refused).
+        selector: (r) => `${r.method} ${r.path}`,
+      }),
+      stages: optional(fc.uniqueArray(stageName, { minLength: 1, maxLength: 2 }), 3),
+      // ThrottleSettings: rateLimit a double, burstLimit an integer (API_ThrottleSettings); positive here.
+      throttle: optional(fc.record({ rateLimit: fc.integer({ min: 1, max: 10000 }), burstLimit: fc.integer({ min: 1, max: 5000 }) })),
+      logRetentionDays: optional(retentionDays),
+      functionDefaults: optional(fc.record({ memorySize: optional(fc.integer({ min: 128, max: 10240 })), timeout: optional(fc.integer({ min: 1, max: 29 })), logRetentionDays: optional(retentionDays) }).map(defined), 3),
+      // One origin: ServerlessApi's documented refusal of several ("a response's Access-Control-Allow-Origin names exactly one", validate.ts).
+      cors: optional(fc.record({ allowOrigins: fc.constantFrom<string[]>(["https://gallery.example.com"], ["http://localhost:5173"]), maxAgeSeconds: optional(fc.integer({ min: 0, max: 7200 })) }).map(defined), 3),
+      rest: fc.record({
+        // REST only (the HTTP kind refuses these, docs/http-api.md): endpoint types REGIONAL and EDGE, tracing, execution logging.
+        endpointType: optional(fc.constantFrom("REGIONAL" as const, "EDGE" as const)),
+        tracing: optional(fc.boolean()),
+        executionLogLevel: optional(fc.constantFrom("ERROR" as const, "INFO" as const)),
+      }),
+    })
+    .map(({ routes, stages, rest, ...a }) => {
+      const args: ServerlessApiArgs = {
+        kind,
+        // REST stages are Lambda aliases of every route function: CreateAlias Name "(?!^[0-9]+$)([a-zA-Z0-9-_]+)" (API_CreateAlias), so not all digits.
+        routes: Object.fromEntries(
+          routes.map(({ method: m, path: p, ...r }) => {
+            const route: ApiRoute = defined({ handler: ACCEPT_ENTRY, ...r });
+            // A body method of a REST API validates its body (security rule APIG2), unless the user opts out by leaving the schema off.
+            if (kind === ApiKind.Rest && ["POST", "PUT", "PATCH", "ANY"].includes(m)) route.requestSchema = { type: "object" };
+            return [`${m} ${p}`, route];
+          }),
+        ),
+        ...defined(a),
+        ...(stages ? { stages: Object.fromEntries(stages.filter((s) => !/^[0-9]+$/.test(s)).map((s) => [s, {}])) } : {}),
+        ...(kind === ApiKind.Rest ? defined(rest) : {}),
+      };
+      if (args.stages && Object.keys(args.stages).length === 0) delete args.stages;
+      return args;
+    });
+
+// ---------------------------------------------------------------------------------------------------------- StaticSite
+
+/**
+ * A StaticSite name: its buckets `<name>-bucket-<7 random>` and `<name>-logs-<7 random>` (lower-cased by pulumi-aws)
+ * take S3's names (lowercase letters, digits, "-", starting with a letter or digit, not "xn--" or "sthree-";
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html), its SPA function CloudFront's
+ * `[a-zA-Z0-9-_]{1,64}` (API_FunctionSummary): letters, digits and "-", short.
+ */
+export const staticSiteName = fc
+  .tuple(fc.constantFrom(...LOWER + UPPER + DIGITS), within(LOWER + UPPER + DIGITS + "-", 0, 20))
+  .map(([a, b]) => a + b)
+  .filter((n) => !/^(xn--|sthree-|amzn-s3-demo-)/i.test(n));
+
+/**
+ * CloudFront path patterns of extra behaviours: "/images/*.jpg", "*.gif" and the like
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesCacheBehavior.html#DownloadDistValuesPathPattern).
+ * CloudFront takes them with or without a leading "/" ("CloudFront behavior is the same with or without the leading /",
+ * API_CacheBehavior PathPattern); StaticSite refuses them without one: a false refusal pinned in
+ * ./component-accept-web.test.ts, so the generator writes the "/" until components/static-site/spec.ts takes both.
+ */
+const routePattern = fc.constantFrom("/api/*", "/images/*", "/v1/*", "/api", "/auth/*.json", "/API/*", "/docs/*.pdf");
+
+export const staticSiteArgs: fc.Arbitrary<StaticSiteArgs> = fc
+  .record({
+    spa: optional(fc.boolean()),
+    hosting: optional(fc.constantFrom("oac" as const, "s3-website" as const)),
+    // PriceClass: "Valid Values: PriceClass_100 | PriceClass_200 | PriceClass_All" (API_DistributionConfig)
+    priceClass: optional(fc.constantFrom("PriceClass_100" as const, "PriceClass_200" as const, "PriceClass_All" as const)),
+    logs: optional(
+      fc.record({
+        // S3 server access log TargetPrefix: a key prefix; ending in "/" by StaticSite's contract (logs.prefix JSDoc).
+        prefix: optional(fc.constantFrom("logs/", "site-logs/", "a/b/")),
+        retentionDays: optional(fc.integer({ min: 1, max: 3650 })),
+      }).map(defined),
+    ),
+    domain: optional(
+      fc
+        .record({
+          name: hostName,
+          aliases: optional(fc.uniqueArray(hostName, { maxLength: 2 })),
+          // "the certificate must be in the US East (N. Virginia) Region (us-east-1)" for CloudFront (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html).
+          certificateArn: optional(fc.constant("arn:aws:acm:us-east-1:123456789012:certificate/abc")),
+          hostedZoneId: fc.constant("Z0123456789EXAMPLE0000"),
+        })
+        .map((d) => defined({ ...d, aliases: d.aliases?.filter((alias) => alias !== d.name) })),
+      3,
+    ),
+    securityHeaders: optional(
+      fc.record({
+        // ResponseHeadersPolicy StrictTransportSecurity AccessControlMaxAgeSec: an integer (seconds).
+        hstsMaxAgeSeconds: optional(fc.constantFrom(0, 300, 31536000, 63072000)),
+        frameOptions: optional(fc.constantFrom("DENY" as const, "SAMEORIGIN" as const)),
+        referrerPolicy: optional(fc.constantFrom("no-referrer" as const, "same-origin" as const, "strict-origin" as const, "strict-origin-when-cross-origin" as const)),
+      }).map(defined),
+      3,
+    ),
+    routes: optional(
+      fc.uniqueArray(
+        fc.record({
+          pathPattern: routePattern,
+          // Origin Id: unique within the distribution; StaticSite takes `[A-Za-z0-9_-]{1,64}` other than its own ids (spec.ts).
+          originId: fc.constantFrom("api", "images", "auth_v2", "API-1", "o".repeat(64)),
+          domainName: fc.constantFrom("abc123.execute-api.us-east-1.amazonaws.com", "api.example.com", "images.example.org"),
+          // OriginPath: "beginning with a slash (/) ... Do not add a slash (/) at the end" (DownloadDistValuesOrigin.html#DownloadDistValuesOriginPath).
+          originPath: optional(fc.constantFrom("/prod", "", "/v1/api", "/stage_2")),
+          cached: optional(fc.boolean()),
+        }).map(defined),
+        { maxLength: 2, selector: (r) => r.pathPattern },
+      ).map((routes) => routes.map((r, i) => ({ ...r, originId: `${r.originId.slice(0, 62)}-${i}` }))),
+      3,
+    ),
+    region: optional(region, 3),
+    replicaRegion: optional(region, 3),
+    // WAF RateBasedStatement Limit: "Valid Range: Minimum value of 10. Maximum value of 2000000000." EvaluationWindowSec: "60 | 120 | 300 | 600" (API_RateBasedStatement).
+    waf: optional(fc.record({ rateLimit: optional(fc.integer({ min: 10, max: 2_000_000_000 })), rateWindowSeconds: optional(fc.constantFrom(60, 120, 300, 600)), logRetentionDays: optional(retentionDays) }).map(defined), 3),
+    retainOnDelete: optional(fc.boolean()),
+  })
+  .map((a) => {
+    // A replica sits in another region behind OAC: StaticSite's documented contract (validateReplicaRegion: "a website
+    // endpoint cannot sit in an origin group behind OAC"; S3 replication needs another region's bucket).
+    if (a.replicaRegion !== undefined && (a.hosting === "s3-website" || a.replicaRegion === (a.region ?? STACK_REGION))) delete a.replicaRegion;
+    return defined({ path: ACCEPT_SITE_FOLDER, indexDocument: "index.html", errorDocument: "error.html", ...a }) as StaticSiteArgs;
+  });
+
+// ----------------------------------------------------------------------------------------------------------- EdgeLogic
+
+/** An EdgeLogic name: its Lambda@Edge functions are LambdaFunctions `<name>-<key>` (at most 47) and its CloudFront Functions `[a-zA-Z0-9-_]{1,64}` with the suffix. */
+export const edgeLogicName = within(LOWER + UPPER + DIGITS + "-_", 1, 12);
+
+/** Keys: 1–30 lowercase letters, digits and "-" by EdgeLogic's contract ("it names the function's resources", edge-logic/spec.ts KEY). */
+const edgeKey = fc.tuple(fc.constantFrom(...LOWER + DIGITS), within(LOWER + DIGITS + "-", 0, 16)).map(([a, b]) => a + b);
+
+/**
+ * One function per event type on a behaviour ("you can associate ... one function per event type", CloudFront's
+ * quotas on Lambda@Edge and CloudFront Functions), so each entry draws its own event type. Lambda@Edge: viewer events
+ * 128 MB and 5 s, origin events 128–10,240 MB and 30 s (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-restrictions.html#lambda-at-edge-function-restrictions, "Quotas on Lambda@Edge").
+ */
+export const edgeLogicArgs: fc.Arbitrary<EdgeLogicArgs> = fc
+  .record({
+    slots: fc.shuffledSubarray(["viewer-request", "viewer-response", "origin-request", "origin-response"] as const, { minLength: 1 }),
+    asFunction: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+    keys: fc.uniqueArray(edgeKey, { minLength: 4, maxLength: 4 }),
+    // A CloudFront Function comment: "The comment cannot be longer than 128 characters" (API_FunctionConfig).
+    comments: fc.array(optional(fc.oneof(fc.constantFrom("Redirects and clean URLs", "c".repeat(128)), fc.string({ maxLength: 128 }))), { minLength: 4, maxLength: 4 }),
+    memory: fc.array(optional(fc.integer({ min: 128, max: 10240 })), { minLength: 4, maxLength: 4 }),
+    timeouts: fc.array(optional(fc.integer({ min: 1, max: 30 })), { minLength: 4, maxLength: 4 }),
+    // Lambda@Edge writes logs in the region that served the request; the retention from CloudWatch's list.
+    logs: optional(fc.record({ regions: optional(fc.uniqueArray(fc.constantFrom("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2", "sa-east-1", "ap-south-1"), { maxLength: 3 })), retentionDays: optional(retentionDays) }).map(defined), 3),
+  })
+  .map(({ slots, asFunction, keys, comments, memory, timeouts, logs }) => {
+    const functions: NonNullable<EdgeLogicArgs["functions"]> = {};
+    const lambdas: NonNullable<EdgeLogicArgs["lambdas"]> = {};
+    slots.forEach((eventType, i) => {
+      const viewer = eventType.startsWith("viewer-");
+      // CloudFront Functions run on viewer events only ("viewer request and viewer response", CloudFront Functions' event
+      // types), and one behaviour's viewer events run one kind: CloudFront Functions or Lambda@Edge, not both (EdgeLogic's
+      // documented refusal, edge-logic/spec.ts validateSlots), so the first entry's kind is every viewer entry's.
+      if (viewer && asFunction[0]) functions[keys[i]] = defined({ file: `handlers/edge/${eventType}.js`, eventType, comment: comments[i] }) as (typeof functions)[string];
+      else lambdas[keys[i]] = defined({ entry: ACCEPT_ENTRY, eventType, memorySize: viewer ? (memory[i] === undefined ? undefined : 128) : memory[i], timeout: viewer && timeouts[i] !== undefined ? Math.min(timeouts[i]!, 5) : timeouts[i] }) as (typeof lambdas)[string];
+    });
+    return defined({ functions: Object.keys(functions).length ? functions : undefined, lambdas: Object.keys(lambdas).length ? lambdas : undefined, logs }) as EdgeLogicArgs;
+  });
