@@ -22,6 +22,15 @@ export const CLOUDFRONT_NAME_LENGTH = 64;
 export const IAM_NAME_SYMBOLS = "-_.+=,@";
 /** The characters besides letters and digits in a CloudFront Function's or key value store's name (`[a-zA-Z0-9-_]`). */
 export const CLOUDFRONT_NAME_SYMBOLS = "-_";
+/**
+ * Lambda CreateFunction FunctionName: "The length constraint applies only to the full ARN. If you specify only the
+ * function name, it is limited to 64 characters in length", the name part of its pattern `[a-zA-Z0-9-_]+`
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html). pulumi-aws autonames a function within the
+ * same 64 (testing/deploy-rules/names.ts), so a longer autoname fails `pulumi preview`.
+ */
+export const LAMBDA_FUNCTION_NAME_LENGTH = 64;
+/** The characters besides letters and digits in a Lambda function's name. */
+export const LAMBDA_FUNCTION_NAME_SYMBOLS = "-_";
 
 /** The inside of a regex character class of letters, digits and `symbols` (the hyphen last, so it stands for itself). */
 export function nameCharacters(symbols: string): string {
@@ -45,14 +54,32 @@ export function bucketNameProblem(name: string): string | undefined {
 export interface AutonamedResource {
   resource: string;
   kind: AutonamedKind;
+  /**
+   * The part of the logical name another argument gives (a route's key or `name`, an EdgeLogic lambda's key, an
+   * authorizer's name): a name too long is that argument's to shorten while it alone can make the name fit, and the
+   * refusal names it, with the longest it and the component name may be; else the component name's. Its characters
+   * are that argument's own check.
+   */
+  part?: AutonamedPart;
 }
 
-export type AutonamedKind = "bucket" | "role" | "cloudfront-function" | "origin-access-control" | "cognito-client" | "log-group";
+export interface AutonamedPart {
+  argument: string;
+  value: unknown;
+  /** The characters of the logical name the argument gives. */
+  text: string;
+  /** What the argument names, for the fix "Use <what> of at most 26 characters": "a key", "an authorizer name". */
+  what: string;
+}
+
+export type AutonamedKind = "bucket" | "role" | "cloudfront-function" | "origin-access-control" | "cognito-client" | "log-group" | "lambda-function" | "sns-topic" | "secret";
 
 interface KindRules {
   what: string;
   service: string;
   maxLength: number;
+  /** Whose maximum `maxLength` is, when it is not the service's: "the 80 pulumi-aws autonames an SNS topic within". */
+  limit?: string;
   /** The characters besides letters and digits the service takes in the name; undefined when it documents no limit. */
   symbols?: string;
   /** What pulumi-aws does to the logical name before it adds the suffix. */
@@ -73,40 +100,38 @@ const KINDS: Record<AutonamedKind, KindRules> = {
   "cognito-client": { what: "Cognito app client", service: "Cognito", maxLength: 128, symbols: ` ${IAM_NAME_SYMBOLS}` },
   // CloudWatch Logs CreateLogGroup logGroupName: 1–512 of `[\.\-_/#A-Za-z0-9]+` (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html).
   "log-group": { what: "CloudWatch log group", service: "CloudWatch Logs", maxLength: 512, symbols: "._/#-" },
+  "lambda-function": { what: "Lambda function", service: "Lambda", maxLength: LAMBDA_FUNCTION_NAME_LENGTH, symbols: LAMBDA_FUNCTION_NAME_SYMBOLS },
+  // SNS CreateTopic Name: "Topic names must be made up of only uppercase and lowercase ASCII letters, numbers,
+  // underscores, and hyphens, and must be between 1 and 256 characters long"
+  // (https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html); pulumi-aws autonames a topic within 80
+  // (provider/resource_overrides.go, "aws_sns_topic": AutoNameOptions{Separator: "-", Maxlen: 80, Randlen: 7}) and
+  // fails `pulumi preview` beyond.
+  "sns-topic": { what: "SNS topic", service: "SNS", maxLength: 80, limit: "the 80 pulumi-aws autonames an SNS topic within", symbols: "-_" },
+  // Secrets Manager CreateSecret Name: "The secret name can contain ASCII letters, numbers, and the following
+  // characters: /_+=.@-", "Maximum length of 512" (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html).
+  // pulumi-aws has no override for aws_secretsmanager_secret, so it autonames within its default 255
+  // (provider/autonaming.go, setAutonaming: `maxLength := 255`) and fails `pulumi preview` beyond: 255 is the limit.
+  secret: { what: "secret", service: "Secrets Manager", maxLength: 255, limit: "the 255 pulumi-aws autonames a secret within (Secrets Manager takes 512)", symbols: "/_+=.@-" },
 };
 
 /**
  * Refuses a component name that makes a resource's autoname impossible. Characters come first (as the service sees
  * them), naming those refused and the characters every one of the component's generated names takes; then length,
  * with the longest component name that fits them all (over pulumi-aws's maximum `pulumi preview` fails, over the
- * service's `pulumi up`); then the service's other rules on the whole name, each with its own fix.
+ * service's `pulumi up`); then the service's other rules on the whole name, each with its own fix. A name too long
+ * because of another argument's part (`part`) is refused last, as that argument's.
  */
 export function validateAutonames(fail: ArgFailure, componentName: string, resources: readonly AutonamedResource[]): void {
-  const named = resources.map(({ resource, kind }) => {
-    const rules = KINDS[kind];
-    const base = rules.transform ? rules.transform(resource) : resource;
-    return { rules, base, longestComponentName: rules.maxLength - AUTONAME_SUFFIX_LENGTH - (base.length - componentName.length) };
-  });
-  const allSymbols = [...new Set(Object.values(KINDS).flatMap(({ symbols }) => [...(symbols ?? "")]))];
-  const symbolsEveryoneTakes = allSymbols.filter((symbol) => named.every(({ rules }) => rules.symbols === undefined || rules.symbols.includes(symbol)));
+  const named = nameEach(componentName, resources);
   // Every problem in one error: a name both too long and with a refused character is fixed in one try.
   const problems: Array<{ text: string; fix: string }> = [];
-  const refusingKind = named.find(({ rules }) => rules.symbols !== undefined && refusedCharacters(componentName, rules).length > 0);
-  if (refusingKind) {
-    const { rules, base } = refusingKind;
-    problems.push({
-      text: `makes the ${rules.what} name "${base}-<random suffix>" hold ${listOf(refusedCharacters(componentName, rules))}, which ${rules.service} refuses (it takes letters, digits and ${listOf([...rules.symbols!])})`,
-      fix: `Use a component name of letters, digits${symbolsEveryoneTakes.length > 0 ? ` and ${listOf(symbolsEveryoneTakes)}` : ""}.`,
-    });
-  }
-  const tightest = named.reduce<(typeof named)[number] | undefined>((least, next) => (!least || next.longestComponentName < least.longestComponentName ? next : least), undefined);
-  if (tightest && componentName.length > tightest.longestComponentName) {
-    const { rules, base, longestComponentName } = tightest;
-    problems.push({
-      text: `makes the ${rules.what} name "${base}-<random suffix>" ${base.length + AUTONAME_SUFFIX_LENGTH} characters, over ${rules.service}'s ${rules.maxLength}`,
-      fix: `Use a component name of at most ${longestComponentName} characters.`,
-    });
-  }
+  const characters = characterProblem(componentName, named);
+  if (characters) problems.push(characters);
+  const tooLong = named.filter(({ over }) => over > 0);
+  // Another argument's part is at fault while shortening it (to at least one character) makes the name fit.
+  const partAtFault = ({ part, over }: Named) => part !== undefined && part.text.length - over >= 1;
+  const tightest = tooLong.filter((each) => !partAtFault(each)).reduce<Named | undefined>((least, next) => (!least || next.longestComponentName < least.longestComponentName ? next : least), undefined);
+  if (tightest) problems.push({ text: lengthText(tightest), fix: `Use a component name of at most ${characterCount(tightest.longestComponentName)}.` });
   // S3's other rules on the whole name, once its characters and length are right (its rules re-check both).
   if (problems.length === 0) for (const { rules, base } of named) {
     // The random part is lowercase hex: a stand-in of the same kind shows what the service makes of the whole name.
@@ -118,6 +143,61 @@ export function validateAutonames(fail: ArgFailure, componentName: string, resou
     }
   }
   if (problems.length > 0) fail("name", componentName, problems.map(({ text }) => text).join("; it also "), problems.map(({ fix }) => fix).join(" "));
+  const byPart = tooLong.find(partAtFault);
+  if (byPart) {
+    const { part, over, longestComponentName } = byPart;
+    const orName = longestComponentName >= 1 ? `, or a component name of at most ${characterCount(longestComponentName)}` : "";
+    fail(part!.argument, part!.value, lengthText(byPart), `Use ${part!.what} of at most ${characterCount(part!.text.length - over)}${orName}.`);
+  }
+}
+
+/**
+ * The characters half of `validateAutonames`, for a caller that checks the lengths itself (RegionalApis, whose later
+ * regions' APIs add a region code to every name, and says so).
+ */
+export function validateAutonameCharacters(fail: ArgFailure, componentName: string, resources: readonly AutonamedResource[]): void {
+  const problem = characterProblem(componentName, nameEach(componentName, resources));
+  if (problem) fail("name", componentName, problem.text, problem.fix);
+}
+
+interface Named {
+  rules: KindRules;
+  /** The logical name as the service sees it (a bucket's lower-cased). */
+  base: string;
+  part?: AutonamedPart;
+  /** How many characters the autoname is over the kind's maximum (0 or less when it fits). */
+  over: number;
+  longestComponentName: number;
+}
+
+function nameEach(componentName: string, resources: readonly AutonamedResource[]): Named[] {
+  return resources.map(({ resource, kind, part }) => {
+    const rules = KINDS[kind];
+    const base = rules.transform ? rules.transform(resource) : resource;
+    const over = base.length + AUTONAME_SUFFIX_LENGTH - rules.maxLength;
+    return { rules, base, part, over, longestComponentName: rules.maxLength - AUTONAME_SUFFIX_LENGTH - (base.length - componentName.length) };
+  });
+}
+
+function characterProblem(componentName: string, named: readonly Named[]): { text: string; fix: string } | undefined {
+  const refusing = named.find(({ rules }) => rules.symbols !== undefined && refusedCharacters(componentName, rules).length > 0);
+  if (!refusing) return undefined;
+  const allSymbols = [...new Set(Object.values(KINDS).flatMap(({ symbols }) => [...(symbols ?? "")]))];
+  const symbolsEveryoneTakes = allSymbols.filter((symbol) => named.every(({ rules }) => rules.symbols === undefined || rules.symbols.includes(symbol)));
+  const { rules, base } = refusing;
+  return {
+    text: `makes the ${rules.what} name "${base}-<random suffix>" hold ${listOf(refusedCharacters(componentName, rules))}, which ${rules.service} refuses (it takes letters, digits and ${listOf([...rules.symbols!])})`,
+    fix: `Use a component name of letters, digits${symbolsEveryoneTakes.length > 0 ? ` and ${listOf(symbolsEveryoneTakes)}` : ""}.`,
+  };
+}
+
+function lengthText({ rules, base }: Named): string {
+  return `makes the ${rules.what} name "${base}-<random suffix>" ${base.length + AUTONAME_SUFFIX_LENGTH} characters, over ${rules.limit ?? `${rules.service}'s ${rules.maxLength}`}`;
+}
+
+/** "1 character", "47 characters". */
+function characterCount(count: number): string {
+  return `${count} character${count === 1 ? "" : "s"}`;
 }
 
 /** The characters of `componentName`, as the service sees it (a bucket's lower-cased), that the kind's names may not hold. */

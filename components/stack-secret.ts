@@ -5,13 +5,10 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { validateAutonames } from "./autoname";
 import { argFailer } from "./errors";
 import type { FunctionSecret } from "./lambda/secrets";
-import { AWS_REGION_NAME } from "./names";
 import { regionSource, regionWhereCreated, validateRegionArg } from "./region";
-
-/** A character a Secrets Manager secret name may hold (CreateSecret's Name). */
-const SECRET_NAME_CHARACTER = /^[A-Za-z0-9/_+=.@-]$/;
 
 /**
  * The most characters a secret's description may have: CreateSecret's Description, "Length Constraints: Maximum length
@@ -89,13 +86,8 @@ export class StackSecret extends pulumi.ComponentResource {
     if (!Number.isInteger(window) || !(window === 0 || (window >= 7 && window <= 30))) {
       fail("recoveryWindowDays", window, "is not 0 or 7–30, the recovery windows Secrets Manager accepts", "Use 0 to delete at once, or 7 to 30 days.");
     }
-    // The secret is autonamed "<name>-secret-<random suffix>", and "The secret name can contain ASCII letters, numbers,
-    // and the following characters: /_+=.@-" (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html,
-    // Name): any other character in the component name fails CreateSecret at `pulumi up`.
-    const refused = [...new Set([...name].filter((character) => !SECRET_NAME_CHARACTER.test(character)))];
-    if (refused.length > 0) {
-      fail("name", name, `makes the secret name "${name}-secret-<random suffix>" hold ${refused.map((c) => JSON.stringify(c)).join(", ")}, which Secrets Manager refuses (it takes ASCII letters, digits and /_+=.@-)`, "Use a component name of ASCII letters, digits and /_+=.@-.");
-    }
+    // The secret is autonamed "<name>-secret-<random suffix>": CreateSecret's characters, pulumi-aws's 255 (autoname.ts "secret").
+    validateAutonames(fail, name, [{ resource: `${name}-secret`, kind: "secret" }]);
     const replicaRegions = args.replicaRegions ?? [];
     // The secret lives in args.region, else the provider's: the stack's aws:region under the default provider; under an
     // explicit one its region is unknown here and left to the deploy rule SecretReplicaRegion. A replica there is
@@ -105,8 +97,10 @@ export class StackSecret extends pulumi.ComponentResource {
     // KMS replica key "must be in a different Amazon Web Services Region than its primary key"
     // (https://docs.aws.amazon.com/kms/latest/APIReference/API_ReplicateKey.html).
     const ownRegion = regionWhereCreated(args.region, this, "aws:secretsmanager/secret:Secret");
-    for (const region of replicaRegions) {
-      if (!AWS_REGION_NAME.test(region)) fail("replicaRegions", region, "is not an AWS region name", "Use region names such as us-west-2.");
+    for (const [index, region] of replicaRegions.entries()) {
+      // validateRegionArg takes "" for "unset" (the provider's region), which a replica cannot be.
+      if (region === "") fail(`replicaRegions[${index}]`, region, "is empty", 'Name the region, e.g. "us-west-2", or drop the entry.');
+      validateRegionArg(fail, `replicaRegions[${index}]`, region);
       if (region === ownRegion.region) fail("replicaRegions", region, `is the secret's own region${regionSource(ownRegion)}`, "List only the other regions.");
     }
     if (new Set(replicaRegions).size !== replicaRegions.length) fail("replicaRegions", replicaRegions, "lists a region twice", "List each region once.");

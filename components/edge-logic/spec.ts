@@ -4,10 +4,10 @@
  */
 import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
-import { AUTONAME_SUFFIX_LENGTH, CLOUDFRONT_NAME_LENGTH, CLOUDFRONT_NAME_SYMBOLS, nameCharacters } from "../autoname";
+import { AUTONAME_SUFFIX_LENGTH, CLOUDFRONT_NAME_LENGTH, CLOUDFRONT_NAME_SYMBOLS, nameCharacters, validateAutonames } from "../autoname";
 import { checkSourceFile, type ArgFailure } from "../errors";
 import { bundleEntry, planTimeOptions } from "../lambda/bundle";
-import { LAMBDA_LIMITS, VALID_RETENTION_DAYS } from "../lambda/function";
+import { FUNCTION_NAME_SUFFIX, LAMBDA_LIMITS, VALID_RETENTION_DAYS } from "../lambda/function";
 import {
   DEFAULT_BEHAVIOUR, EDGE_EVENT_TYPES, FUNCTION_EVENT_TYPES, MIXED_VIEWER_EVENTS, MIXED_VIEWER_EVENTS_FIX, associationSlot, kindName, mixesViewerKinds,
   type EdgeAssociation, type EdgeEventType, type FunctionEventType,
@@ -271,15 +271,13 @@ function validateFunction(fail: ArgFailure, name: string, key: string, fn: EdgeF
 function validateLambda(fail: ArgFailure, name: string, key: string, lambda: EdgeLambdaArgs): void {
   const at = `lambdas.${key}`;
   validateKey(fail, "lambdas", key);
-  if (`${name}-${key}`.length > 47) fail("lambdas", key, `makes the function name "${name}-${key}" longer than LambdaFunction's 47 characters`, "Use a shorter key or component name.");
-  // The LambdaFunction child is autonamed `<name>-<key>-function-<suffix>`, and CreateFunction's FunctionName takes only
-  // `[a-zA-Z0-9-_]+` (https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html). Refused here, so the error
-  // names this component's argument rather than a LambdaFunction the user never wrote. Keys are already [a-z0-9-].
-  const refused = [...new Set(name.replace(/[A-Za-z0-9_-]/g, ""))];
-  if (refused.length > 0) {
-    fail("name", name, `makes the Lambda@Edge function name "${name}-${key}-function-<random suffix>" hold ${refused.map((c) => JSON.stringify(c)).join(", ")}, which Lambda refuses (it takes letters, digits, "-" and "_")`,
-      `Use a component name of letters, digits, "-" and "_", e.g. "${name.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "") || "edge"}".`);
-  }
+  // The LambdaFunction child `<name>-<key>` names its function `<name>-<key>-function-<7 hex>`: checked here, so the
+  // error names this component's argument rather than a LambdaFunction the user never wrote. Keys are already [a-z0-9-].
+  validateAutonames(fail, name, [{
+    resource: `${name}-${key}${FUNCTION_NAME_SUFFIX}`,
+    kind: "lambda-function",
+    part: { argument: "lambdas", value: key, text: key, what: "a key" },
+  }]);
   if (!EDGE_EVENT_TYPES.includes(lambda.eventType)) {
     fail(`${at}.eventType`, lambda.eventType, "is not a CloudFront trigger point", `Use one of ${EDGE_EVENT_TYPES.join(", ")}.`);
   }

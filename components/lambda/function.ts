@@ -29,6 +29,8 @@ export const LAMBDA_LIMITS = {
 } as const;
 
 export const LAMBDA_RUNTIME = "nodejs22.x";
+/** A LambdaFunction's function is `<name>-function`, which Pulumi autonames `<name>-function-<7 hex>`. */
+export const FUNCTION_NAME_SUFFIX = "-function";
 
 const RESERVED_ENVIRONMENT_KEYS = new Set([
   "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME",
@@ -279,8 +281,12 @@ export class LambdaFunction extends pulumi.ComponentResource {
 
 function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs): void {
   validateRegionArg(fail, "region", args.region);
-  // Pulumi appends an 8-character suffix to `${name}-function`; Lambda names stop at 64.
-  if (name.length > 47) fail("name", name, "is longer than 47 characters, so the function name would exceed Lambda's 64", "Use a shorter resource name.");
+  // The function is autonamed `<name>-function-<7 hex>` (Lambda: 64 of letters, digits, - and _), a schedule's role
+  // `<name>-schedule-role-<7 hex>` (IAM: 64): one check, so one error gives the characters and length both take.
+  validateAutonames(fail, name, [
+    { resource: `${name}${FUNCTION_NAME_SUFFIX}`, kind: "lambda-function" },
+    ...(args.schedule ? [{ resource: `${name}${SCHEDULE_ROLE_SUFFIX}`, kind: "role" as const }] : []),
+  ]);
   checkSourceFile(fail, "entry", args.entry, "Point entry at the handler's source file");
   // CreateFunction Description: "Length Constraints: Minimum length of 0. Maximum length of 256." (https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html)
   if (args.description !== undefined && args.description.length > LAMBDA_LIMITS.descriptionCharacters) {
@@ -314,7 +320,6 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
   }
   if (args.schedule) {
     validateSchedule(fail, args.schedule, args.edge ?? false);
-    validateAutonames(fail, name, [{ resource: `${name}${SCHEDULE_ROLE_SUFFIX}`, kind: "role" }]);
   }
   for (const module of args.nativeModules ?? []) {
     if (!/^(@[a-z0-9._-]+\/)?[a-z0-9._-]+$/.test(module)) fail("nativeModules", module, "is not an npm package name", 'Name the package, e.g. "sharp".');
@@ -336,17 +341,6 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
   // 4 KB, which only the deploy-time check in the function's inputs caught, after the role and log group were registered.
   checkEnvironment(fail, args.edge ? {} : { ...COMPONENT_ENVIRONMENT, ...(args.environment ?? {}), ...secretVariables(normaliseSecrets(args.secrets)) }, args.environment ?? {});
   assertLeastPrivilege(fail, "permissions", args.permissions ?? []);
-  // The function is autonamed `${name}-function-<suffix>`, and CreateFunction's FunctionName takes only `[a-zA-Z0-9-_]+`
-  // (https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html; deploy rule PhysicalNameLimits).
-  const refused = [...new Set(name.replace(/[A-Za-z0-9_-]/g, ""))];
-  if (refused.length > 0) {
-    fail(
-      "name",
-      name,
-      `has ${refused.map((c) => JSON.stringify(c)).join(", ")}, which Lambda refuses in the function name "${name}-function-<random suffix>" (it takes letters, digits, "-" and "_")`,
-      `Use a resource name of letters, digits, "-" and "_", e.g. "${name.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "") || "handler"}".`,
-    );
-  }
 }
 
 /**
@@ -528,7 +522,7 @@ function createFunction(
 ) {
   const environment = Object.keys(spec.environment).length > 0 ? { variables: checkedEnvironment(name, spec.environment) } : undefined;
   const fn = new aws.lambda.Function(
-    `${name}-function`,
+    `${name}${FUNCTION_NAME_SUFFIX}`,
     {
       description: spec.description,
       runtime: LAMBDA_RUNTIME,

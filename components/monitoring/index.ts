@@ -6,10 +6,11 @@
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { validateAutonames } from "../autoname";
 import { argFailer, ComponentArgError } from "../errors";
 import { regionWhereCreated } from "../region";
 import { alarmSpecs, type AlarmOverrides, type AlarmSpec, type MonitoringTargets } from "./alarms";
-import { alarmEmailKey, dashboardNameOf, validateMonitoringArgs, validateTopicNames } from "./validate";
+import { alarmEmailKey, dashboardNameOf, validateMonitoringArgs } from "./validate";
 
 export { ALARM_DEFAULTS, AlarmKind, alarmSpecs, QUERY_ALARM_KINDS } from "./alarms";
 export type { AlarmOverride, AlarmOverrides, AlarmSpec, MonitoredApiStage, MonitoredDistribution, MonitoredFunction, MonitoredQueue, MonitoredTable, MonitoredUserPool, MonitoringTargets } from "./alarms";
@@ -137,7 +138,8 @@ export class Monitoring extends pulumi.ComponentResource {
         : undefined;
     const topicArnFor = (alarm: AlarmSpec, topic: aws.sns.Topic): pulumi.Input<string> => (checkedRegion && reliesOnProviderRegion(alarm) ? checkedRegion.apply(() => topic.arn) : topic.arn);
     const topicRegions = [...new Set(alarms.map(topicOf))];
-    validateTopicNames(fail, name, topicRegions.map((region) => topicResourceName(name, region)));
+    // Each region's alarm topic is autonamed `<name>-alarms[-<region>]-<7 hex>` (autoname.ts "sns-topic").
+    validateAutonames(fail, name, topicRegions.map((region) => ({ resource: topicResourceName(name, region), kind: "sns-topic" })));
     this.spec = {
       name,
       alarms,

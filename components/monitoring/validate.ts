@@ -1,5 +1,4 @@
 /** Monitoring's argument checks: alarm timing CloudWatch accepts, usable target keys, email addresses. */
-import { AUTONAME_SUFFIX_LENGTH } from "../autoname";
 import type { ArgFailure } from "../errors";
 import { fitName } from "../names";
 import { AlarmKind, QUERY_ALARM_KINDS, type AlarmOverride, type AlarmOverrides, type MonitoringTargets } from "./alarms";
@@ -110,31 +109,5 @@ export function validateMonitoringArgs(fail: ArgFailure, targets: MonitoringTarg
   }
   if (dashboardName !== undefined && !DASHBOARD_NAME.test(dashboardName)) {
     fail("dashboardName", dashboardName, "is not a CloudWatch dashboard name (letters, digits, - and _, at most 255)", `Use e.g. "${sanitisedDashboardName(dashboardName) || "ops-dashboard"}", or leave it unset for <project>-<stack>.`);
-  }
-}
-
-/**
- * SNS CreateTopic Name: "Topic names must be made up of only uppercase and lowercase ASCII letters, numbers,
- * underscores, and hyphens, and must be between 1 and 256 characters long"
- * (https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html); pulumi-aws autonames a topic `<logical name>-<7
- * hex>` within 80 characters and fails `pulumi preview` beyond (pulumi/pulumi-aws provider/resource_overrides.go, as
- * testing/deploy-rules/names.ts describes).
- */
-export const TOPIC_AUTONAME_LENGTH = 80;
-const TOPIC_NAME_CHARACTER = /[A-Za-z0-9_-]/;
-
-/**
- * Refuses a component name the alarm topics cannot be autonamed from: `topicNames` are their logical names
- * (`<name>-alarms`, `<name>-alarms-<region>` for a region of its own), each of which Pulumi suffixes with `-<7 hex>`.
- */
-export function validateTopicNames(fail: ArgFailure, name: string, topicNames: readonly string[]): void {
-  const refused = [...new Set([...name].filter((character) => !TOPIC_NAME_CHARACTER.test(character)))];
-  if (refused.length > 0) {
-    fail("name", name, `makes the SNS topic name "${name}-alarms-<random suffix>" hold ${refused.map((c) => JSON.stringify(c)).join(", ")}, which SNS refuses (it takes ASCII letters, digits, - and _)`, "Use a component name of ASCII letters, digits, - and _.");
-  }
-  const longest = topicNames.reduce((a, b) => (b.length > a.length ? b : a), "");
-  const autonamed = longest.length + AUTONAME_SUFFIX_LENGTH;
-  if (autonamed > TOPIC_AUTONAME_LENGTH) {
-    fail("name", name, `makes the SNS topic name "${longest}-<random suffix>" ${autonamed} characters, over the ${TOPIC_AUTONAME_LENGTH} pulumi-aws autonames an SNS topic within`, `Use a component name of at most ${name.length - (autonamed - TOPIC_AUTONAME_LENGTH)} characters.`);
   }
 }

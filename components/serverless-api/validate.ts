@@ -1,7 +1,7 @@
 /** ServerlessApi's argument checks: bad specs fail at construction, naming the argument, the value and the fix. */
 import { checkSourceFile, type ArgFailure } from "../errors";
 import { assertLeastPrivilege } from "../iam";
-import { VALID_RETENTION_DAYS } from "../lambda/function";
+import { FUNCTION_NAME_SUFFIX, VALID_RETENTION_DAYS } from "../lambda/function";
 import { validateRegionalDomain } from "../regional-domain";
 import { resourceSlug } from "./routes";
 import {
@@ -23,7 +23,16 @@ import {
   type HttpMethod,
   type ServerlessApiArgs,
 } from "./args";
-import { AUTONAME_SUFFIX_LENGTH, IAM_ROLE_NAME_LENGTH, validateAutonames } from "../autoname";
+import {
+  AUTONAME_SUFFIX_LENGTH,
+  IAM_NAME_SYMBOLS,
+  IAM_ROLE_NAME_LENGTH,
+  LAMBDA_FUNCTION_NAME_LENGTH,
+  nameCharacters,
+  validateAutonameCharacters,
+  validateAutonames,
+  type AutonamedResource,
+} from "../autoname";
 import { validateRegionArg } from "../region";
 
 const BODY_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "ANY"]);
@@ -33,10 +42,11 @@ const ROUTE_KEY = /^([A-Z]+) (\/.*)$/;
 const PATH_SEGMENT = /^(\{[A-Za-z_][A-Za-z0-9_]*\+?\}|[A-Za-z0-9._~-]+)$/;
 const NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
 /**
- * The longest resource name of a LambdaFunction: its function is autonamed `<name>-function-<7 random>` and Lambda's
- * FunctionName stops at 64 characters (LambdaFunction refuses a longer name).
+ * The longest resource name of a LambdaFunction (47): its function is autonamed `<name>-function-<7 random>` and
+ * Lambda's FunctionName stops at 64 characters (LambdaFunction refuses a longer name). RegionalApis measures its
+ * regional function names against it.
  */
-export const FUNCTION_RESOURCE_NAME_LENGTH = 47;
+export const FUNCTION_RESOURCE_NAME_LENGTH = LAMBDA_FUNCTION_NAME_LENGTH - AUTONAME_SUFFIX_LENGTH - FUNCTION_NAME_SUFFIX.length;
 /** What a route's `name` may hold: it is part of a Lambda function name (CreateFunction FunctionName `[a-zA-Z0-9-_]+`). */
 const LAMBDA_NAME_PART = /^[A-Za-z0-9_-]+$/;
 const STAGE_NAME = /^[A-Za-z0-9_]{1,128}$/;
@@ -49,7 +59,9 @@ const STAGE_VARIABLE_VALUE = /^[A-Za-z0-9\-._~:/?#&=,]{1,512}$/;
 
 export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApiArgs): void {
   validateRegionArg(fail, "region", args.region);
-  validateApiName(fail, name, name, args);
+  // The name begins its functions' and access log group's names; a function name too long because of a route's key
+  // or name, or an authorizer's name, is refused as that route's or authorizer's (validateAutonames, `part`).
+  validateAutonames(fail, name, [...apiFunctionResources(name, args), accessLogGroup(name)]);
   if (args.kind !== undefined && !Object.values(ApiKind).includes(args.kind)) {
     fail("kind", args.kind, "is not an API kind", 'Use ApiKind.Rest ("rest", default) or ApiKind.Http ("http").');
   }
@@ -152,26 +164,40 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
 }
 
 /**
- * The component's name begins the names of the API's functions and its access log group, so a character one of them
- * refuses is the name's fault, not a route's. `apiName` is the ServerlessApi's name built from `name` (RegionalApis
- * adds a region code to every API but the first: it passes the longest). Lambda first, when the API has functions:
- * CreateFunction's FunctionName takes "Pattern: ...([a-zA-Z0-9-_]+)..." (letters, digits, "-" and "_";
- * https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html), fewer than the log group's `[.\-_/#A-Za-z0-9]`.
- * "_" is taken by every name derived from it: the function, its log group (`<function>-logs`), role and inline policy
- * (IAM's `[\w+=,.@-]+`), the access log group.
+ * RegionalApis' check of its name against its APIs' functions and access log groups: characters here, where
+ * `apiName` is the longest regional API's name (RegionalApis adds a region code to every API but the first); the
+ * functions' lengths RegionalApis checks itself, saying which region's API is the longest. Lambda first, when the API
+ * has functions: its FunctionName takes fewer characters (letters, digits, "-" and "_") than the log group's.
  */
 export function validateApiName(fail: ArgFailure, name: string, apiName: string, args: ServerlessApiArgs): void {
-  const functionName = apiFunctionNames(apiName, args)[0];
-  const refused = [...new Set(name.replace(/[A-Za-z0-9_-]/g, ""))];
-  if (functionName !== undefined && refused.length > 0) {
-    fail(
-      "name",
-      name,
-      `has ${refused.map((c) => JSON.stringify(c)).join(", ")}, which Lambda refuses in the function name "${functionName}-function-<random suffix>" (it takes letters, digits, "-" and "_")`,
-      `Use a name of letters, digits, "-" and "_", e.g. "${name.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "") || "api"}".`,
-    );
-  }
-  validateAutonames(fail, name, [{ resource: `${apiName}-access-logs`, kind: "log-group" }]);
+  validateAutonameCharacters(fail, name, [...apiFunctionResources(apiName, args), accessLogGroup(apiName)]);
+  validateAutonames(fail, name, [accessLogGroup(apiName)]);
+}
+
+/** The API's access log group, autonamed `<api>-access-logs-<7 hex>`. */
+function accessLogGroup(apiName: string): AutonamedResource {
+  return { resource: `${apiName}-access-logs`, kind: "log-group" };
+}
+
+/**
+ * The Lambda functions of the API's handler routes and Lambda authorizers (`<function resource name>-function`),
+ * with the part of each name the route's key or `name`, or the authorizer's name, gives.
+ */
+function apiFunctionResources(apiName: string, args: ServerlessApiArgs): AutonamedResource[] {
+  const lambdaFunction = (functionName: string, part: NonNullable<AutonamedResource["part"]>): AutonamedResource => ({ resource: `${functionName}${FUNCTION_NAME_SUFFIX}`, kind: "lambda-function", part });
+  const routes = Object.entries(args.routes ?? {}).flatMap(([key, route]) => {
+    if (!route?.handler) return [];
+    const functionName = routeFunctionName(apiName, key, route);
+    return [
+      route.name
+        ? lambdaFunction(functionName, { argument: `routes["${key}"].name`, value: route.name, text: route.name, what: "a route name" })
+        : lambdaFunction(functionName, { argument: `routes["${key}"]`, value: key, text: functionName.slice(apiName.length + 1), what: "a route name (its function is named from the method and path without one)" }),
+    ];
+  });
+  const authorizers = Object.entries(args.authorizers ?? {}).flatMap(([authorizerName, authorizer]) =>
+    authorizer.type === "cognito" ? [] : [lambdaFunction(authorizerFunctionName(apiName, authorizerName), { argument: `authorizers.${authorizerName}`, value: authorizerName, text: authorizerName, what: "an authorizer name" })],
+  );
+  return [...routes, ...authorizers];
 }
 
 /** The resource names of the API's Lambda functions (LambdaFunction names): its handler routes', then its Lambda authorizers'. */
@@ -331,6 +357,9 @@ function validateVariableSiblings(fail: ArgFailure, routePaths: ReadonlyArray<re
   }
 }
 
+/** A character IAM refuses in a role name (`nameCharacters(IAM_NAME_SYMBOLS)`: CreateRole's `[\w+=,.@-]+`). */
+const IAM_REFUSED_CHARACTER = new RegExp(`[^${nameCharacters(IAM_NAME_SYMBOLS)}]`, "u");
+
 /**
  * An AWS-service route's role is autonamed `<api>-integration-role-<method><path slug>` plus Pulumi's "-" and 7 random
  * hex digits (routes.ts), and CreateRole takes "Maximum length of 64. Pattern: [\w+=,.@-]+"
@@ -339,10 +368,10 @@ function validateVariableSiblings(fail: ArgFailure, routePaths: ReadonlyArray<re
 function validateIntegrationRoleName(fail: ArgFailure, apiName: string, key: string, { method, path }: { method: HttpMethod; path: string }, basePath: string): void {
   const roleName = `${apiName}-integration-role-${method.toLowerCase()}${resourceSlug(joinPath(basePath, path))}`;
   const where = `routes["${key}"].integration`;
-  const odd = roleName.match(/[^\w+=,.@-]/u)?.[0];
+  const odd = roleName.match(IAM_REFUSED_CHARACTER)?.[0];
   if (odd !== undefined) {
     // The odd character is the component name's or the path's (API Gateway takes "~" in a path, IAM not in a role name).
-    const fix = /[^\w+=,.@-]/u.test(apiName)
+    const fix = IAM_REFUSED_CHARACTER.test(apiName)
       ? "Use a component name of ASCII letters, digits and hyphens."
       : `The route's path names the role: use a path without "${odd}" for an AWS-service route, or call the service from a Lambda handler.`;
     fail(where, "aws", `makes the IAM role name "${roleName}-<random suffix>" hold "${odd}", which IAM refuses (letters, digits and _+=,.@- only)`, fix);
@@ -410,11 +439,9 @@ function validateRoute(
   if (route.export !== undefined && !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(route.export)) fail(`${where}.export`, route.export, "is not an identifier", "Name the exported function.");
   if (route.function) validateFunction(fail, `${where}.function`, route.function);
   if (functionName !== undefined) {
-    // The API's name is checked as `name` (validateApiName); the route's own name goes into the function's name too.
+    // The route's own name goes into the function's name too; the whole name's length is checked with the component
+    // name's characters (validateAutonames in validateArgs).
     if (route.name !== undefined && !LAMBDA_NAME_PART.test(route.name)) fail(`${where}.name`, route.name, "is not a resource name", 'Use letters, digits, "-" and "_" (Lambda\'s function name characters).');
-    if (functionName.length > FUNCTION_RESOURCE_NAME_LENGTH) {
-      fail(`${where}.name`, functionName, `makes a function resource name over ${FUNCTION_RESOURCE_NAME_LENGTH} characters (Lambda names stop at 64 with Pulumi's suffix)`, "Set a shorter name on the route.");
-    }
   }
   if (route.auth !== undefined) validateAuth(fail, `${where}.auth`, route.auth, authorizers);
   if (route.requestSchema !== undefined) {
