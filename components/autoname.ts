@@ -185,9 +185,11 @@ function characterProblem(componentName: string, named: readonly Named[]): { tex
   const allSymbols = [...new Set(Object.values(KINDS).flatMap(({ symbols }) => [...(symbols ?? "")]))];
   const symbolsEveryoneTakes = allSymbols.filter((symbol) => named.every(({ rules }) => rules.symbols === undefined || rules.symbols.includes(symbol)));
   const { rules, base } = refusing;
+  // An example only where the length is right too: the length's own fix follows otherwise.
+  const fitsEveryName = named.every(({ longestComponentName }) => componentName.length <= longestComponentName);
   return {
-    text: `makes the ${rules.what} name "${base}-<random suffix>" hold ${listOf(refusedCharacters(componentName, rules))}, which ${rules.service} refuses (it takes letters, digits and ${listOf([...rules.symbols!])})`,
-    fix: `Use a component name of letters, digits${symbolsEveryoneTakes.length > 0 ? ` and ${listOf(symbolsEveryoneTakes)}` : ""}.`,
+    text: `makes the ${rules.what} name "${base}-<random suffix>" hold ${listOf(refusedCharacters(componentName, rules))}, which ${rules.service} refuses (it takes ${lettersDigitsAnd(rules.symbols!)})`,
+    fix: `Use a component name of ${lettersDigitsAnd(symbolsEveryoneTakes)}${symbolsEveryoneTakes.includes("-") && fitsEveryName ? `, e.g. "${withHyphens(componentName, named)}"` : ""}.`,
   };
 }
 
@@ -207,10 +209,25 @@ function refusedCharacters(componentName: string, rules: KindRules): string[] {
   return [...new Set([...seen].filter((character) => !allowed.test(character)))];
 }
 
+/** `componentName` with each character one of the kinds refuses replaced by `-`, which every kind takes. */
+function withHyphens(componentName: string, named: readonly Named[]): string {
+  const refusedBySome = (character: string) => named.some(({ rules }) => rules.symbols !== undefined && refusedCharacters(character, rules).length > 0);
+  return [...componentName].map((character) => (refusedBySome(character) ? "-" : character)).join("");
+}
+
 /** `"-"`, `"-" and "."`, `"-", "_" and "."`: symbols quoted, so a comma among them reads as one. */
 function listOf(symbols: readonly string[]): string {
-  const quoted = symbols.map((symbol) => JSON.stringify(symbol));
-  return quoted.length <= 1 ? quoted.join("") : `${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}`;
+  return series(symbols.map((symbol) => JSON.stringify(symbol)));
+}
+
+/** `letters, digits, "-" and "_"`: what a name may hold, symbols quoted. */
+function lettersDigitsAnd(symbols: Iterable<string>): string {
+  return series(["letters", "digits", ...[...symbols].map((symbol) => JSON.stringify(symbol))]);
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function series(items: readonly string[]): string {
+  return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
 
 /** The fix for each of S3's rules beyond characters and length, for a name that starts with the component's name. */

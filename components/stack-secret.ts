@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "./autoname";
 import { argFailer } from "./errors";
 import type { FunctionSecret } from "./lambda/secrets";
-import { regionSource, regionWhereCreated, validateRegionArg } from "./region";
+import { regionSource, regionWhereCreated, validateRegionArg, validateRegionName } from "./region";
 
 /**
  * The most characters a secret's description may have: CreateSecret's Description, "Length Constraints: Maximum length
@@ -98,9 +98,7 @@ export class StackSecret extends pulumi.ComponentResource {
     // (https://docs.aws.amazon.com/kms/latest/APIReference/API_ReplicateKey.html).
     const ownRegion = regionWhereCreated(args.region, this, "aws:secretsmanager/secret:Secret");
     for (const [index, region] of replicaRegions.entries()) {
-      // validateRegionArg takes "" for "unset" (the provider's region), which a replica cannot be.
-      if (region === "") fail(`replicaRegions[${index}]`, region, "is empty", 'Name the region, e.g. "us-west-2", or drop the entry.');
-      validateRegionArg(fail, `replicaRegions[${index}]`, region);
+      validateRegionName(fail, `replicaRegions[${index}]`, region);
       if (region === ownRegion.region) fail("replicaRegions", region, `is the secret's own region${regionSource(ownRegion)}`, "List only the other regions.");
     }
     if (new Set(replicaRegions).size !== replicaRegions.length) fail("replicaRegions", replicaRegions, "lists a region twice", "List each region once.");

@@ -23,7 +23,7 @@ describe("component names that make a name Pulumi generates for the component im
     );
     expect(() => new UploadBucket(name(50), { bucketName: "gallery-uploads" })).not.toThrow();
     expect(() => new UploadBucket(name(51), { bucketName: "gallery-uploads" })).toThrow(/makes the bucket name "n{51}-logs-<random suffix>" 64 characters, over S3's 63\. Use a component name of at most 50 characters\./);
-    expect(() => new UploadBucket("uploads_v2")).toThrow(/name "uploads_v2" makes the bucket name "uploads_v2-bucket-<random suffix>" hold "_", which S3 refuses \(it takes letters, digits and "-" and "\."\)\. Use a component name of letters, digits and "-" and "\."\./);
+    expect(() => new UploadBucket("uploads_v2")).toThrow(/name "uploads_v2" makes the bucket name "uploads_v2-bucket-<random suffix>" hold "_", which S3 refuses \(it takes letters, digits, "-" and "\."\)\. Use a component name of letters, digits, "-" and "\.", e\.g\. "uploads-v2"\./);
   });
 
   it("UploadBucket.replicate: the replication role `<name>-<region>-replication-role`, the tightest of the replica's names, must fit IAM's 64", () => {
@@ -37,7 +37,7 @@ describe("component names that make a name Pulumi generates for the component im
 
   it("names every problem of a name at once: a refused character and the length, with one fix for both", () => {
     expect(() => new UploadBucket(`${name(48)}_v2`)).toThrow(
-      /makes the bucket name "n{48}_v2-bucket-<random suffix>" hold "_", which S3 refuses \(it takes letters, digits and "-" and "\."\); it also makes the bucket name "n{48}_v2-bucket-<random suffix>" 66 characters, over S3's 63\. Use a component name of letters, digits and "-" and "\."\. Use a component name of at most 48 characters\./,
+      /makes the bucket name "n{48}_v2-bucket-<random suffix>" hold "_", which S3 refuses \(it takes letters, digits, "-" and "\."\); it also makes the bucket name "n{48}_v2-bucket-<random suffix>" 66 characters, over S3's 63\. Use a component name of letters, digits, "-" and "\."\. Use a component name of at most 48 characters\./,
     );
   });
 
@@ -64,9 +64,9 @@ describe("component names that make a name Pulumi generates for the component im
     expect(() => new StaticSite("my.site", { path })).toThrow(/makes the site bucket name "my\.site-bucket-<random suffix>" hold "\."/);
     expect(() => new StaticSite("my.site", { path, bucketName: "my-site" })).not.toThrow();
     expect(() => new StaticSite("my.site", { path, hosting: "s3-website" })).not.toThrow();
-    expect(() => new StaticSite("my.site", { path, spa: true })).toThrow(/makes the CloudFront Function name "my\.site-spa-<random suffix>" hold "\.", which CloudFront refuses \(it takes letters, digits and "-" and "_"\)\. Use a component name of letters, digits and "-"\./);
+    expect(() => new StaticSite("my.site", { path, spa: true })).toThrow(/makes the CloudFront Function name "my\.site-spa-<random suffix>" hold "\.", which CloudFront refuses \(it takes letters, digits, "-" and "_"\)\. Use a component name of letters, digits and "-", e\.g\. "my-site"\./);
     // The advice is what every generated name takes: `_` suits the function, not the buckets; `.` the buckets, not the function.
-    expect(() => new StaticSite("my_site", { path, spa: true })).toThrow(/makes the bucket name "my_site-bucket-<random suffix>" hold "_", which S3 refuses \(it takes letters, digits and "-" and "\."\)\. Use a component name of letters, digits and "-"\./);
+    expect(() => new StaticSite("my_site", { path, spa: true })).toThrow(/makes the bucket name "my_site-bucket-<random suffix>" hold "_", which S3 refuses \(it takes letters, digits, "-" and "\."\)\. Use a component name of letters, digits and "-", e\.g\. "my-site"\./);
     // With both buckets named, the origin access control `<name>-oac` is the limit (CloudFront's 64); s3-website hosting has none.
     const named = { path, bucketName: "gallery-site", logs: { bucketName: "gallery-site-logs" } };
     expect(() => new StaticSite(name(52), named)).not.toThrow();

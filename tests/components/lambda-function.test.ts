@@ -115,7 +115,7 @@ describe("LambdaFunction", () => {
     );
     // The function's name takes fewer characters than the role's: the refusal names it, and what both take.
     expect(() => new LambdaFunction("nightly#1", { entry, schedule })).toThrow(
-      /^LambdaFunction "nightly#1": name "nightly#1" makes the Lambda function name "nightly#1-function-<random suffix>" hold "#", which Lambda refuses \(it takes letters, digits and "-" and "_"\)\. Use a component name of letters, digits and "-" and "_"\.$/,
+      /^LambdaFunction "nightly#1": name "nightly#1" makes the Lambda function name "nightly#1-function-<random suffix>" hold "#", which Lambda refuses \(it takes letters, digits, "-" and "_"\)\. Use a component name of letters, digits, "-" and "_", e\.g\. "nightly-1"\.$/,
     );
   });
 });

@@ -23,7 +23,7 @@ describe("lambda-function: CreateFunction FunctionName, up to 64 of letters, dig
 
   it("LambdaFunction refuses a long name with a refused character in one error, with both fixes", () => {
     expect(() => new LambdaFunction(`a.${"n".repeat(46)}`, { entry })).toThrow(
-      /^LambdaFunction "a\.n{46}": name "a\.n{46}" makes the Lambda function name "a\.n{46}-function-<random suffix>" hold "\.", which Lambda refuses \(it takes letters, digits and "-" and "_"\); it also makes .* 65 characters, over Lambda's 64\. Use a component name of letters, digits and "-" and "_"\. Use a component name of at most 47 characters\.$/,
+      /^LambdaFunction "a\.n{46}": name "a\.n{46}" makes the Lambda function name "a\.n{46}-function-<random suffix>" hold "\.", which Lambda refuses \(it takes letters, digits, "-" and "_"\); it also makes .* 65 characters, over Lambda's 64\. Use a component name of letters, digits, "-" and "_"\. Use a component name of at most 47 characters\.$/,
     );
   });
 
@@ -68,7 +68,7 @@ describe("sns-topic: pulumi-aws autonames a topic within 80 characters of letter
   it("Monitoring refuses a name both too long and with a refused character in one error", () => {
     const name = `my.${"n".repeat(70)}`;
     expect(() => new Monitoring(name, { queues: { gallery: { queueName: "counters-dlq" } } })).toThrow(
-      /^Monitoring "my\.n{70}": name "my\.n{70}" makes the SNS topic name "my\.n{70}-alarms-<random suffix>" hold "\.", which SNS refuses \(it takes letters, digits and "-" and "_"\); it also makes .* 88 characters, over the 80 pulumi-aws autonames an SNS topic within\. Use a component name of letters, digits and "-" and "_"\. Use a component name of at most 65 characters\.$/,
+      /^Monitoring "my\.n{70}": name "my\.n{70}" makes the SNS topic name "my\.n{70}-alarms-<random suffix>" hold "\.", which SNS refuses \(it takes letters, digits, "-" and "_"\); it also makes .* 88 characters, over the 80 pulumi-aws autonames an SNS topic within\. Use a component name of letters, digits, "-" and "_"\. Use a component name of at most 65 characters\.$/,
     );
   });
 });
@@ -85,6 +85,6 @@ describe("secret: CreateSecret Name, letters, digits and /_+=.@-, autonamed with
     expect(() => new StackSecret("replicated", { value: "v", replicaRegions: ["us-west-2", "US-EAST-2"] })).toThrow(
       /^StackSecret "replicated": replicaRegions\[1\] "US-EAST-2" is not an AWS region name\. Use the region's code, in lower case, e\.g\. "us-west-2"\.$/,
     );
-    expect(() => new StackSecret("replicated", { value: "v", replicaRegions: [""] })).toThrow(/^StackSecret "replicated": replicaRegions\[0\] "" is empty\./);
+    expect(() => new StackSecret("replicated", { value: "v", replicaRegions: [""] })).toThrow(/^StackSecret "replicated": replicaRegions\[0\] "" is not an AWS region name\./);
   });
 });

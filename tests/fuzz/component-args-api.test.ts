@@ -111,7 +111,7 @@ describe("counterexamples the fuzz found", () => {
     const dotted = await construct(() => new ServerlessApi("my.api", { routes: health }));
     expect("refused" in dotted && [dotted.refused.component, dotted.refused.argument]).toEqual(["ServerlessApi", "name"]);
     expect("refused" in dotted && dotted.refused.message).toMatch(
-      /^ServerlessApi "my\.api": name "my\.api" has "\.", which Lambda refuses in the function name "my\.api-get-health-function-<random suffix>" \(it takes letters, digits, "-" and "_"\)\. Use a name of letters, digits, "-" and "_", e\.g\. "my-api"\./,
+      /^ServerlessApi "my\.api": name "my\.api" makes the Lambda function name "my\.api-get-health-function-<random suffix>" hold "\.", which Lambda refuses \(it takes letters, digits, "-" and "_"\)\. Use a component name of letters, digits, "-" and "_", e\.g\. "my-api"\.$/,
     );
     for (const kind of ["rest", "http"] as const) {
       const underscored = await construct(() => new ServerlessApi("my_api", { kind: kind as any, routes: health, accountCloudWatchRole: false }));
@@ -138,7 +138,7 @@ describe("counterexamples the fuzz found", () => {
   it('RegionalApis refuses the name "Données" as its own name, with the function name Lambda refuses (seed 3)', async () => {
     const outcome = await construct(() => new RegionalApis("Données", { api: { routes: health, accountCloudWatchRole: false } }));
     expect("refused" in outcome && outcome.refused.message).toMatch(
-      /^RegionalApis "Données": name "Données" has "é", which Lambda refuses in the function name "Données-get-health-function-<random suffix>" \(it takes letters, digits, "-" and "_"\)\. Use a name of letters, digits, "-" and "_", e\.g\. "Donn-es"\./,
+      /^RegionalApis "Données": name "Données" makes the Lambda function name "Données-get-health-function-<random suffix>" hold "é", which Lambda refuses \(it takes letters, digits, "-" and "_"\)\. Use a component name of letters, digits, "-" and "_", e\.g\. "Donn-es"\.$/,
     );
   });
 
@@ -151,7 +151,7 @@ describe("counterexamples the fuzz found", () => {
     expect("refused" in several && several.refused.message).toMatch(/^RegionalApis "n{33}": name "n{33}" makes the function name "n{33}-apse2-get-health" 50 characters, over 47 .*\. Use a name of at most 30 characters\./);
     const longRoute = { "GET /albums/{albumId}/photos/{photoId}/thumbnails": { handler: "tests/fixtures/handlers/echo.ts", auth: "none" as const } };
     const routeAtFault = await construct(() => new RegionalApis("bad", { api: { routes: longRoute, accountCloudWatchRole: false } }));
-    expect("refused" in routeAtFault && routeAtFault.refused.argument).toBe('api.routes["GET /albums/{albumId}/photos/{photoId}/thumbnails"].name');
+    expect("refused" in routeAtFault && routeAtFault.refused.argument).toBe('api.routes["GET /albums/{albumId}/photos/{photoId}/thumbnails"]');
     const fits = await construct(() => new RegionalApis("n".repeat(30), routed));
     expect("graph" in fits && checkDeployRules(fits.graph, context).map(formatFinding)).toEqual([]);
   });

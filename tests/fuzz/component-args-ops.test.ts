@@ -67,7 +67,7 @@ describe("counterexamples the fuzz found", () => {
   it('Monitoring refuses the name "my.data", whose alarm topic would be autonamed "my.data-alarms-<suffix>", which SNS refuses (seed 5)', async () => {
     const outcome = await construct(() => new Monitoring("my.data", { queues: { gallery: { queueName: "counters-dlq" } } }));
     expect("refused" in outcome && outcome.refused.message).toMatch(
-      /^Monitoring "my\.data": name "my\.data" makes the SNS topic name "my\.data-alarms-<random suffix>" hold "\.", which SNS refuses \(it takes ASCII letters, digits, - and _\)\. Use a component name of ASCII letters, digits, - and _\.$/,
+      /^Monitoring "my\.data": name "my\.data" makes the SNS topic name "my\.data-alarms-<random suffix>" hold "\.", which SNS refuses \(it takes letters, digits, "-" and "_"\)\. Use a component name of letters, digits, "-" and "_", e\.g\. "my-data"\.$/,
     );
     expect("refused" in (await construct(() => new Monitoring("Données", { queues: { gallery: { queueName: "counters-dlq" } } })))).toBe(true);
   });

@@ -64,7 +64,7 @@ describe("counterexamples the fuzz found", () => {
 
   it('EdgeLogic refuses the name "Données" for a Lambda@Edge function, whose function name "Données-viewer-request-function-<suffix>" Lambda refuses, instead of its LambdaFunction child refusing a name the user never wrote (seed 5)', async () => {
     const outcome = await construct(() => new EdgeLogic("Données", { lambdas: { "viewer-request": { entry: "tests/fixtures/handlers/echo.ts", eventType: "viewer-request" } } }));
-    expect("refused" in outcome && outcome.refused.message).toMatch(/^EdgeLogic "Données": name "Données" makes the Lambda@Edge function name "Données-viewer-request-function-<random suffix>" hold "é", which Lambda refuses/);
+    expect("refused" in outcome && outcome.refused.message).toMatch(/^EdgeLogic "Données": name "Données" makes the Lambda function name "Données-viewer-request-function-<random suffix>" hold "é", which Lambda refuses/);
   });
 
   it("EdgeLogic refuses a CloudFront Function comment over the 128 characters CloudFront takes (the fuzz draws it; the plan passed then, before the CloudFrontFunctionComment rule)", async () => {
