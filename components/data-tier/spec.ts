@@ -4,7 +4,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
-import { parseExpression } from "../lambda/schedule";
+import { FUNCTION_NAME_SUFFIX } from "../lambda/function";
+import { parseExpression, SCHEDULE_ROLE_SUFFIX } from "../lambda/schedule";
 import { validateBucketName, validateKeptBucketName } from "../static-site/spec";
 import { validateAutonames } from "../autoname";
 import { validateRegionArg, validateRegionName } from "../region";
@@ -234,7 +235,14 @@ export function validateArgs(fail: ArgFailure, args: DataTierArgs, homeRegion: s
     validateExport(fail, args, keys);
     // The export buckets Pulumi names from the component's name (lower-cased, "-" and a suffix): S3 takes only
     // lowercase letters, digits, "." and "-" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
-    validateAutonames(fail, name, [...(args.export.bucketName === undefined ? [{ resource: `${name}-export`, kind: "bucket" as const }] : []), { resource: `${name}-export-logs`, kind: "bucket" }]);
+    // The export runs as the LambdaFunction "<name>-export", on a schedule: its function and schedule role are named
+    // from the component's name too, so a name too long for them is refused as DataTier's, not as that child's.
+    validateAutonames(fail, name, [
+      ...(args.export.bucketName === undefined ? [{ resource: `${name}-export`, kind: "bucket" as const }] : []),
+      { resource: `${name}-export-logs`, kind: "bucket" },
+      { resource: `${name}-export${FUNCTION_NAME_SUFFIX}`, kind: "lambda-function" },
+      { resource: `${name}-export${SCHEDULE_ROLE_SUFFIX}`, kind: "role" },
+    ]);
   }
   if (args.idempotency) {
     if (keys.includes(IDEMPOTENCY_TABLE.key)) {

@@ -16,6 +16,17 @@ export const FUNCTION_EVENT_TYPES: readonly FunctionEventType[] = ["viewer-reque
 /** Path pattern meaning "the distribution's default behaviour" (CloudFront's `*`). */
 export const DEFAULT_BEHAVIOUR = "default";
 
+/**
+ * One spelling per behaviour: CloudFront takes a path pattern with or without its leading "/" and "behavior is the
+ * same with or without the leading /" (API_CacheBehavior PathPattern,
+ * https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CacheBehavior.html), so "api/*" is "/api/*": every
+ * check and the local front door compare the "/" form. "default", "*", "" and non-strings are left as given for the
+ * checks that refuse or read them.
+ */
+export function behaviourPattern<T>(pattern: T): T | string {
+  return typeof pattern === "string" && pattern !== "" && pattern !== "*" && pattern !== DEFAULT_BEHAVIOUR && !pattern.startsWith("/") ? `/${pattern}` : pattern;
+}
+
 /** One function attached to one behaviour at one event type. */
 export interface EdgeAssociation {
   /** `"default"` for the default behaviour, otherwise a CloudFront path pattern such as `"/account/*"`. */

@@ -9,7 +9,7 @@ import { checkSourceFile, type ArgFailure } from "../errors";
 import { bundleEntry, planTimeOptions } from "../lambda/bundle";
 import { FUNCTION_NAME_SUFFIX, LAMBDA_LIMITS, VALID_RETENTION_DAYS } from "../lambda/function";
 import {
-  DEFAULT_BEHAVIOUR, EDGE_EVENT_TYPES, FUNCTION_EVENT_TYPES, MIXED_VIEWER_EVENTS, MIXED_VIEWER_EVENTS_FIX, associationSlot, kindName, mixesViewerKinds,
+  DEFAULT_BEHAVIOUR, EDGE_EVENT_TYPES, FUNCTION_EVENT_TYPES, MIXED_VIEWER_EVENTS, MIXED_VIEWER_EVENTS_FIX, associationSlot, behaviourPattern, kindName, mixesViewerKinds,
   type EdgeAssociation, type EdgeEventType, type FunctionEventType,
 } from "./associations";
 import { cloudFrontFunctionCode, codeBytes, codeProblem, readFunctionSource } from "./function-code";
@@ -324,7 +324,7 @@ function validateSlots(fail: ArgFailure, entries: Array<{ where: string; kind: E
   const taken = new Map<string, string>();
   const byBehaviour = new Map<string, Array<(typeof entries)[number]>>();
   for (const entry of entries) {
-    const patterns = entry.pathPatterns ?? [DEFAULT_BEHAVIOUR];
+    const patterns = (entry.pathPatterns ?? [DEFAULT_BEHAVIOUR]).map(behaviourPattern);
     if (patterns.length === 0) fail(`${entry.where}.pathPatterns`, patterns, "is empty, so the function would never run", 'Use ["default"] or path patterns such as "/account/*".');
     for (const pattern of patterns) {
       if (typeof pattern !== "string" || pattern === "" || pattern === "*" || pattern === "/*") {
@@ -421,7 +421,7 @@ export function normalise(name: string, args: EdgeLogicArgs): EdgeLogicSpec {
         key,
         file,
         eventType: fn.eventType,
-        pathPatterns: fn.pathPatterns ?? [DEFAULT_BEHAVIOUR],
+        pathPatterns: (fn.pathPatterns ?? [DEFAULT_BEHAVIOUR]).map(behaviourPattern),
         config,
         code,
         codeBytes: codeBytes(code),
@@ -438,7 +438,7 @@ export function normalise(name: string, args: EdgeLogicArgs): EdgeLogicSpec {
         entry,
         handler: lambda.handler ?? "handler",
         eventType: lambda.eventType,
-        pathPatterns: lambda.pathPatterns ?? [DEFAULT_BEHAVIOUR],
+        pathPatterns: (lambda.pathPatterns ?? [DEFAULT_BEHAVIOUR]).map(behaviourPattern),
         memorySize: lambda.memorySize ?? 128,
         timeout: lambda.timeout ?? 5,
         define,

@@ -132,7 +132,8 @@ const ROUTE_SELECTION = /^\$request\.body\.[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-
 /** WebSocket REQUEST authorizer identity sources: headers and query strings (also stage and context variables, not offered here). https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html */
 const IDENTITY_SOURCE = /^route\.request\.(header|querystring)\.[A-Za-z0-9_.-]+$/;
 const CUSTOM_ROUTE_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
-const STAGE_NAME = /^[A-Za-z0-9_]{1,128}$/;
+/** API Gateway v2 stage names: "Stage names can only contain alphanumeric characters, hyphens, and underscores. Maximum length is 128 characters." (https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-stages.html). */
+const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 /** Levels a WebSocket stage's execution logging takes. https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-stages-stagename.html */
 const LOG_LEVELS = ["ERROR", "INFO", "OFF"];
 
@@ -210,7 +211,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: RealtimeApiAr
   if (!args.connectionsTable?.name || !args.connectionsTable?.arn) {
     fail("connectionsTable", args.connectionsTable, "is not a table", "Pass a DataTier table declared with connectionsTableArgs(), e.g. data.tables.connections.");
   }
-  if (args.stage !== undefined && !STAGE_NAME.test(args.stage)) fail("stage", args.stage, "is not a stage name", "Use letters, digits and underscores, e.g. prod.");
+  if (args.stage !== undefined && !STAGE_NAME.test(args.stage)) fail("stage", args.stage, "is not a stage name", "Use 1–128 letters, digits, hyphens and underscores, e.g. prod.");
   if (args.throttle && (!(args.throttle.rateLimit > 0) || !Number.isInteger(args.throttle.burstLimit) || args.throttle.burstLimit < 1)) {
     fail("throttle", args.throttle, "is not a throttle", "Use { rateLimit: <requests/second > 0>, burstLimit: <whole number ≥ 1> }.");
   }

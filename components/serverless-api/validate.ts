@@ -49,7 +49,8 @@ const NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
 export const FUNCTION_RESOURCE_NAME_LENGTH = LAMBDA_FUNCTION_NAME_LENGTH - AUTONAME_SUFFIX_LENGTH - FUNCTION_NAME_SUFFIX.length;
 /** What a route's `name` may hold: it is part of a Lambda function name (CreateFunction FunctionName `[a-zA-Z0-9-_]+`). */
 const LAMBDA_NAME_PART = /^[A-Za-z0-9_-]+$/;
-const STAGE_NAME = /^[A-Za-z0-9_]{1,128}$/;
+/** CreateStage stageName: "Stage names can only contain alphanumeric characters, hyphens, and underscores. Maximum length is 128 characters." (https://docs.aws.amazon.com/apigateway/latest/api/API_Stage.html; API Gateway v2 the same). */
+const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 /**
  * A REST stage's name (and its canary's alias) becomes a Lambda alias name: "Length Constraints: Minimum length of 1.
  * Maximum length of 128. Pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)". https://docs.aws.amazon.com/lambda/latest/api/API_CreateAlias.html
@@ -497,7 +498,7 @@ function validateAuthorizer(fail: ArgFailure, name: string, authorizer: ApiAutho
 
 function validateStage(fail: ArgFailure, name: string, stage: ApiStage, aliased: boolean, stageNames: readonly string[]): void {
   const where = `stages.${name}`;
-  if (!STAGE_NAME.test(name)) fail("stages", name, "is not a stage name", "Use letters, digits and underscores, e.g. dev, test, prod.");
+  if (!STAGE_NAME.test(name)) fail("stages", name, "is not a stage name", "Use 1–128 letters, digits, hyphens and underscores, e.g. dev, test, prod.");
   if (aliased && !LAMBDA_ALIAS_NAME.test(name)) {
     fail("stages", name, "is all digits, and each stage names a Lambda alias of every route function, which Lambda refuses for all-digit names", "Start the stage name with a letter, e.g. v2024.");
   }
@@ -509,6 +510,8 @@ function validateStage(fail: ArgFailure, name: string, stage: ApiStage, aliased:
     } else if (override !== undefined && stageNames.includes(override)) {
       // Every stage is an alias of every route function: a second alias of the same name fails CreateAlias (ResourceConflictException).
       fail(`${where}.canary.stageVariableOverrides.alias`, override, "is also a stage's name, and each stage already names a Lambda alias of every route function", 'Use a name no stage has, e.g. "prod-canary" (or drop it: the default is "<stage>-canary").');
+    } else if (override === undefined && stageNames.includes(alias)) {
+      fail("stages", name, `gives its canary the Lambda alias "${alias}", which stage ${alias} already names (each stage names an alias of every route function)`, `Set canary.stageVariableOverrides.alias to a name no stage has, e.g. "${name}-next", or rename stage ${alias}.`);
     } else if (!LAMBDA_ALIAS_NAME.test(alias)) {
       fail("stages", name, `gives the canary alias "${alias}" (${alias.length} characters), longer than Lambda's 128 for an alias name`, "Shorten the stage name to at most 121 characters, or set canary.stageVariableOverrides.alias to a shorter name.");
     }

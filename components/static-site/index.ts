@@ -8,7 +8,7 @@ import { siteCertificate, siteRecords } from "./dns";
 import { prepareSite, publishSite } from "./publish";
 import type { SitePublisher } from "./publisher/resource";
 import { WebAcl } from "../web-acl";
-import { certificateNameQuotaWarning, ErrorDocumentServer, normalise, validateArgs, type StaticSiteArgs, type StaticSiteSpec } from "./spec";
+import { certificateNameQuotaWarning, ErrorDocumentServer, normalise, validateArgs, withBehaviourPatterns, type StaticSiteArgs, type StaticSiteSpec } from "./spec";
 
 export type { StaticSiteArgs, StaticSiteDomain, StaticSiteRoute, StaticSiteSpec, PriceClass } from "./spec";
 export { ErrorDocumentServer } from "./spec";
@@ -55,8 +55,9 @@ export class StaticSite extends pulumi.ComponentResource {
   constructor(name: string, args: StaticSiteArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:StaticSite", name, {}, opts);
     const fail = argFailer("StaticSite", name);
-    validateArgs(fail, name, args);
-    this.spec = normalise(name, args);
+    const given = withBehaviourPatterns(args);
+    validateArgs(fail, name, given);
+    this.spec = normalise(name, given);
     const quotaWarning = certificateNameQuotaWarning(name, args.domain);
     if (quotaWarning) pulumi.log.warn(quotaWarning, this);
     if (this.spec.errorDocumentServer === ErrorDocumentServer.None) {

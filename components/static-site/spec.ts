@@ -9,7 +9,7 @@ import { validateAutonames } from "../autoname";
 import { replicationAutonames } from "../bucket-replication";
 import type { ArgFailure } from "../errors";
 import {
-  DEFAULT_BEHAVIOUR, EDGE_EVENT_TYPES, FUNCTION_EVENT_TYPES, MIXED_VIEWER_EVENTS, MIXED_VIEWER_EVENTS_FIX, associationSlot, kindName, mixesViewerKinds,
+  DEFAULT_BEHAVIOUR, EDGE_EVENT_TYPES, FUNCTION_EVENT_TYPES, MIXED_VIEWER_EVENTS, MIXED_VIEWER_EVENTS_FIX, associationSlot, behaviourPattern, kindName, mixesViewerKinds,
   type EdgeAssociation,
 } from "../edge-logic/associations";
 import { EDGE_LIMITS } from "../edge-logic/spec";
@@ -294,7 +294,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArg
   const patterns = new Set<string>();
   const originIds = new Map<string, number>();
   for (const [index, route] of (args.routes ?? []).entries()) {
-    if (!route.pathPattern?.startsWith("/") || route.pathPattern === "/*" || route.pathPattern === "*") {
+    if (typeof route.pathPattern !== "string" || route.pathPattern === "" || route.pathPattern === "/*" || route.pathPattern === "*") {
       fail(`routes[${index}].pathPattern`, route.pathPattern, "is not a path pattern for an extra behaviour", 'Use a pattern under the site such as "/api/*"; the default behaviour serves the site.');
     }
     if (patterns.has(route.pathPattern)) fail(`routes[${index}].pathPattern`, route.pathPattern, "is used by another route", "Give each route its own path pattern.");
@@ -520,6 +520,18 @@ function validateDomain(fail: ArgFailure, domain: StaticSiteDomain): void {
   if (domain.failover && !domain.hostedZoneId) {
     fail("domain.failover", "set", "needs Route 53 records, but domain.hostedZoneId is not set", "Set domain.hostedZoneId to the zone of the site's domain.");
   }
+}
+
+/**
+ * The routes' and edge associations' path patterns in their "/" form (behaviourPattern: CloudFront treats "api/*" as
+ * "/api/*"), so the checks that compare behaviours and the distribution see one spelling of each.
+ */
+export function withBehaviourPatterns(args: StaticSiteArgs): StaticSiteArgs {
+  return {
+    ...args,
+    ...(args.routes && { routes: args.routes.map((route) => ({ ...route, pathPattern: behaviourPattern(route.pathPattern) as string })) }),
+    ...(args.edge && { edge: args.edge.map((association) => ({ ...association, pathPattern: behaviourPattern(association.pathPattern) as string })) }),
+  };
 }
 
 export function normalise(name: string, args: StaticSiteArgs): StaticSiteSpec {

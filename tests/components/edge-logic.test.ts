@@ -189,6 +189,9 @@ describe("EdgeLogic rejects bad arguments", () => {
     ["a KeyValueStore the component lacks", { functions: { f: { ...fn, keyValueStore: true } } }, /functions\.f\.keyValueStore true is set but the component has no keyValueStore/],
     ["two functions on one behaviour's event type", { keyValueStore: {}, functions: { f: fn, g: { ...fn, keyValueStore: false } } },
       /functions\.g\.pathPatterns "default" already runs functions\.f on viewer-request; CloudFront allows one function \(CloudFront Function or Lambda@Edge\) per event type per behaviour/],
+    // "account/*" is "/account/*" to CloudFront (API_CacheBehavior PathPattern): one behaviour, one viewer-request function.
+    ["one behaviour spelled with and without its leading slash", { keyValueStore: {}, functions: { f: { ...fn, pathPatterns: ["/account/*"] }, g: { ...fn, keyValueStore: false, pathPatterns: ["account/*"] } } },
+      /functions\.g\.pathPatterns "\/account\/\*" already runs functions\.f on viewer-request/],
     ["a function and a Lambda@Edge on one event type", { keyValueStore: {}, functions: { f: fn }, lambdas: { a: { ...lambdas.auth, pathPatterns: ["default"] } } }, /lambdas\.a\.pathPatterns "default" already runs functions\.f on viewer-request/],
     ["a CloudFront Function and a Lambda@Edge on the viewer events of one behaviour",
       { functions: { vr: { file: "handlers/edge/viewer-response.js", eventType: "viewer-response", pathPatterns: ["default", "/account/*"] } }, lambdas: { auth: lambdas.auth } },

@@ -312,6 +312,9 @@ describe("StaticSite rejects bad arguments", () => {
     ["failover without a zone", { domain: { name: "a.example.com", certificateArn, failover: { domainName: "b.cloudfront.net", hostedZoneId: "Z2FDTNDATAQYW2" } } }, /domain\.failover "set" needs Route 53 records/],
     ["a catch-all route", { routes: [{ pathPattern: "/*", originId: "api", domainName: "x.example.com" }] }, /routes\[0\]\.pathPattern "\/\*" is not a path pattern for an extra behaviour/],
     ["a duplicate route", { routes: [{ pathPattern: "/api/*", originId: "a", domainName: "x" }, { pathPattern: "/api/*", originId: "b", domainName: "y" }] }, /routes\[1\]\.pathPattern "\/api\/\*" is used by another route/],
+    // CloudFront behaves the same with or without the leading "/" (API_CacheBehavior PathPattern): one behaviour.
+    ["a duplicate route spelled without its leading slash", { routes: [{ pathPattern: "/api/*", originId: "a", domainName: "x" }, { pathPattern: "api/*", originId: "b", domainName: "y" }] }, /routes\[1\]\.pathPattern "\/api\/\*" is used by another route/],
+    ["a catch-all route without its slash", { routes: [{ pathPattern: "*", originId: "api", domainName: "x.example.com" }] }, /routes\[0\]\.pathPattern "\*" is not a path pattern for an extra behaviour/],
     ["the reserved origin id", { routes: [{ pathPattern: "/api/*", originId: "site", domainName: "x" }] }, /routes\[0\]\.originId "site" is not a usable origin id/],
     // Taken whenever replicaRegion is set, and refused without it too: adding replicaRegion later must not collide.
     ["the replica's origin id", { routes: [{ pathPattern: "/api/*", originId: "site-replica", domainName: "x" }] },

@@ -35,20 +35,16 @@ describe(`arguments AWS documents as valid are accepted and deploy cleanly (seed
   });
 });
 
-/**
- * False refusals found in files being edited elsewhere: pinned with `it.fails` (each passes once the component takes
- * the value; then `it.fails` fails and it becomes `it`), the generators leaving the value out meanwhile. The report
- * gives each one's proposed fix.
- */
-describe("false refusals the must-accept properties found (fix pending elsewhere)", () => {
+/** False refusals the must-accept properties found, each pinned where the generators now produce the value too. */
+describe("false refusals the must-accept properties found", () => {
   const health = { "GET /health": { handler: ACCEPT_ENTRY, auth: "none" as const } };
 
   // API_Stage stageName: "Stage names can only contain alphanumeric characters, hyphens, and underscores. Maximum length
   // is 128 characters." (https://docs.aws.amazon.com/apigateway/latest/api/API_Stage.html; HTTP APIs the same, or
   // $default). A REST stage also names a Lambda alias, whose CreateAlias Name takes "-" too
-  // ("(?!^[0-9]+$)([a-zA-Z0-9-_]+)"). Proposed fix: components/serverless-api/validate.ts STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/.
+  // ("(?!^[0-9]+$)([a-zA-Z0-9-_]+)").
   for (const kind of [ApiKind.Rest, ApiKind.Http]) {
-    it.fails(`ServerlessApi (${kind}) takes the stage name "my-stage" (found by the ${kind} property, seed ${SEED})`, async () => {
+    it(`ServerlessApi (${kind}) takes the stage name "my-stage" (found by the ${kind} property, seed ${SEED})`, async () => {
       const outcome = await construct(() => new ServerlessApi("api", { kind, routes: health, stages: { "my-stage": {} }, accountCloudWatchRole: false }));
       expect("refused" in outcome ? outcome.refused.message : "").toBe("");
     });
@@ -56,10 +52,8 @@ describe("false refusals the must-accept properties found (fix pending elsewhere
 
   // API_CacheBehavior PathPattern: "You can optionally include a slash (/) at the beginning of the path pattern. For
   // example, /images/*.jpg. CloudFront behavior is the same with or without the leading /."
-  // (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CacheBehavior.html). Proposed fix:
-  // components/static-site/spec.ts validateArgs refuses only "*" and "/*" (and ""), taking "api/*" as "/api/*" — or
-  // normalises it with a leading "/" so EdgeLogic associations and duplicate checks compare one form.
-  it.fails('StaticSite takes the route path pattern "api/*", which CloudFront treats as "/api/*"', async () => {
+  // (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CacheBehavior.html).
+  it('StaticSite takes the route path pattern "api/*", which CloudFront treats as "/api/*"', async () => {
     const outcome = await construct(() => new StaticSite("site", { path: ACCEPT_SITE_FOLDER, routes: [{ pathPattern: "api/*", originId: "api", domainName: "abc123.execute-api.us-east-1.amazonaws.com" }] }));
     expect("refused" in outcome ? outcome.refused.message : "").toBe("");
   });

@@ -64,19 +64,15 @@ describe("false refusals the must-accept properties found", () => {
 });
 
 /**
- * Refusals the must-accept properties met that AWS makes too, but that the component words as another's: pinned with
- * `it.fails` because the fix is in a file being edited elsewhere (the report proposes it). When it is fixed, this
- * test passes, `it.fails` then fails, and it becomes `it`.
+ * Refusals the must-accept properties met that AWS makes too, but that the component worded as another's.
  */
-describe("refusals named for the wrong component (fix pending elsewhere)", () => {
+describe("refusals named for the wrong component", () => {
   // DataTier with export and a name of 36–40 characters: the export function's schedule role
   // "<name>-export-schedule-role-<7 random>" is over IAM's 64 (API_CreateRole), so a refusal is right; but it comes from
   // the inner LambdaFunction "<name>-export", whose fix ("a component name of at most 42 characters") is about a name
-  // the user never chose. Proposed fix (components/data-tier/spec.ts, validateArgs' export branch): add
-  // { resource: `${name}-export${SCHEDULE_ROLE_SUFFIX}`, kind: "role" } to its validateAutonames list, so DataTier
-  // refuses it as its own name with "at most 35 characters". Found by the DataTier property (seed 20260611, the name
+  // the user never chose. DataTier checks that role's and the function's names as its own. Found by the DataTier property (seed 20260611, the name
   // "a" + "a".repeat(39) with export).
-  it.fails("DataTier refuses a 36-character name with export as its own name, with the longest name that fits (35)", async () => {
+  it("DataTier refuses a 36-character name with export as its own name, with the longest name that fits (35)", async () => {
     const outcome = await construct(() => new DataTier("n".repeat(36), { tables: { gallery: { attributes: { pk: "S" }, partitionKey: "pk" } }, export: { schedule: "rate(1 day)" } }));
     expect("refused" in outcome && [outcome.refused.component, outcome.refused.argument]).toEqual(["DataTier", "name"]);
     expect("refused" in outcome && outcome.refused.message).toMatch(/at most 35 characters/);
