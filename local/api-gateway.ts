@@ -37,6 +37,8 @@ interface HttpResult {
   status: number;
   headers: Record<string, string | string[]>;
   body: Buffer | string;
+  /** Answered by API Gateway itself (json()), not by the integration: what CORS treats differently (withCors). */
+  gateway?: boolean;
 }
 
 type AuthorizerContext = Record<string, unknown> | null;
@@ -253,11 +255,56 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
   };
 
   async function handle(request: IncomingMessage): Promise<HttpResult> {
+    return withCors(request, await answer(request));
+  }
+
+  /**
+   * CORS headers as API Gateway adds them with `cors` set.
+   * REST: the component's DEFAULT_4XX and DEFAULT_5XX gateway responses add `Access-Control-Allow-Origin:
+   * allowOrigins[0]` to every 4xx/5xx the gateway answers itself (components/serverless-api/routes.ts,
+   * createGatewayResponses); a function's own answer keeps the headers it set.
+   * HTTP kind: "For a CORS request, API Gateway adds the configured CORS headers to the response from an
+   * integration" and "If you configure CORS for an API, API Gateway ignores CORS headers returned from your backend
+   * integration" (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html); "To return CORS
+   * headers, your request must contain an origin header" (same page). The gateway's own answers are left alone: the
+   * page says nothing of them.
+   */
+  function withCors(request: IncomingMessage, result: HttpResult): HttpResult {
+    if (!spec.cors) return result;
+    if (spec.kind !== ApiKind.Http) {
+      return result.gateway && result.status >= 400 ? { ...result, headers: { ...result.headers, "Access-Control-Allow-Origin": spec.cors.allowOrigins[0] } } : result;
+    }
+    if (result.gateway) return result;
+    const headers = Object.fromEntries(Object.entries(result.headers).filter(([name]) => !name.toLowerCase().startsWith("access-control-")));
+    const origin = allowedOrigin(spec.cors.allowOrigins, headerOf(request, "origin"));
+    return { ...result, headers: origin ? { ...headers, "access-control-allow-origin": origin } : headers };
+  }
+
+  /**
+   * A preflight the gateway answers itself: REST has an OPTIONS mock on every resource without an OPTIONS route
+   * (routes.ts, createCorsPreflights skips only that resource); the HTTP kind "automatically sends a response to
+   * preflight OPTIONS requests, even if there isn't an OPTIONS route configured" (http-api-cors.html), naming the
+   * allowed origin the request came from. An explicit OPTIONS route answers its own path.
+   */
+  function preflight(request: IncomingMessage, path: string): HttpResult | undefined {
+    const resource = compiled.find((c) => c.pattern.test(path))?.route.fullPath;
+    const methods = spec.routes.filter((r) => r.fullPath === resource).map((r) => r.method);
+    if (methods.length === 0 || methods.includes("OPTIONS")) return undefined;
+    const headers: Record<string, string> = corsHeaderValues(spec, methods);
+    if (spec.kind === ApiKind.Http) {
+      const origin = headerOf(request, "access-control-request-method") ? allowedOrigin(spec.cors!.allowOrigins, headerOf(request, "origin")) : undefined;
+      if (!origin) return { status: 204, headers: {}, body: "", gateway: true };
+      headers["Access-Control-Allow-Origin"] = origin;
+    }
+    return { status: 204, headers, body: "", gateway: true };
+  }
+
+  async function answer(request: IncomingMessage): Promise<HttpResult> {
     const url = new URL(request.url ?? "/", "http://localhost");
     const method = request.method ?? "GET";
-    if (method === "OPTIONS" && spec.cors && !spec.routes.some((r) => r.method === "OPTIONS")) {
-      const methods = spec.routes.filter((r) => compileRoutes([r])[0].pattern.test(url.pathname)).map((r) => r.method);
-      if (methods.length > 0) return { status: 204, headers: corsHeaderValues(spec, methods), body: "" };
+    if (method === "OPTIONS" && spec.cors) {
+      const answered = preflight(request, url.pathname);
+      if (answered) return answered;
     }
     const matched = matchRoute(compiled, method, url.pathname);
     if ("malformed" in matched) return json(400, { message: "Bad Request: the path has an invalid percent-encoding" });
@@ -365,7 +412,21 @@ function proxyResult(result: APIGatewayProxyResult | undefined): HttpResult {
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
-  return { status, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) };
+  return { status, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body), gateway: true };
+}
+
+/**
+ * The `allowOrigins` entry that admits `origin`, as the Access-Control-Allow-Origin to send: the origin itself, or
+ * `*`. HTTP APIs take "https://www.example.com", "*" and prefixes such as "https://*"
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html).
+ */
+function allowedOrigin(allowOrigins: readonly string[], origin: string | undefined): string | undefined {
+  if (!origin) return undefined;
+  for (const entry of allowOrigins) {
+    if (entry === "*") return "*";
+    if (new RegExp(`^${entry.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(origin)) return origin;
+  }
+  return undefined;
 }
 
 function unauthorized(): HttpResult {
