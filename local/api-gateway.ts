@@ -14,7 +14,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import type { AuthorizerSpec, RouteSpec, ServerlessApiSpec, StageSpec } from "../components/serverless-api/spec";
 import { corsHeaderValues } from "../components/serverless-api/routes";
 import { ApiKind } from "../components/serverless-api/args";
-import { fromHttpApiResult, toHttpApiEvent } from "./http-api-event";
+import { fromHttpApiResult, httpApiClaims, toHttpApiEvent } from "./http-api-event";
 import { bearerToken, createTokenVerifier, type CognitoClaims } from "../handlers/shared/jwt";
 import { LambdaInvokeError } from "./lambda-runtime";
 import { resolveValue } from "./offline/program";
@@ -37,6 +37,8 @@ interface HttpResult {
   status: number;
   headers: Record<string, string | string[]>;
   body: Buffer | string;
+  /** Answered by API Gateway itself (json()), not by the integration: what CORS treats differently (withCors). */
+  gateway?: boolean;
 }
 
 type AuthorizerContext = Record<string, unknown> | null;
@@ -195,6 +197,46 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     return decision.context;
   }
 
+  // A JWT authorizer's audience (app client ids) is fixed for the life of the stack: resolve it once.
+  const audienceOf = new Map<string, Promise<string[]>>();
+  const audience = (authorizer: Extract<AuthorizerSpec, { type: "cognito" }>) => {
+    let ids = audienceOf.get(authorizer.name);
+    if (!ids) {
+      ids = Promise.all(authorizer.audience.map((id) => resolveValue<string>(id))).then((values) => values.map(String));
+      audienceOf.set(authorizer.name, ids);
+    }
+    return ids;
+  };
+
+  /**
+   * The HTTP kind's native JWT authorizer, in AWS's order (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html):
+   * signature, `iss`, `exp`; then "aud or client_id — Must match one of the audience entries that's configured for
+   * the authorizer"; then "scope or scp — The token must include at least one of the scopes in the route's
+   * authorizationScopes". Nothing ties it to one kind of token: an id token (`aud`) or an access token (`client_id`)
+   * of a client in the audience passes a route without scopes. "API Gateway validates client_id only if aud is not
+   * present" (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-jwt.html).
+   */
+  async function jwtAuthorizer(authorizer: Extract<AuthorizerSpec, { type: "cognito" }>, scopes: string[], request: IncomingMessage, requestId: string): Promise<HttpResult | AuthorizerContext> {
+    const token = bearerToken(headerOf(request, identityHeader(authorizer.identitySource)));
+    if (!token) return jwtRefusal(401, requestId);
+    const payload = decodePayload(token);
+    // cognitoClaims checks the signature, issuer and expiry with the client the token names; the audience is checked next.
+    const verified = payload && (await cognitoClaims(authorizer, token, payload.token_use === "access"));
+    if (!verified) return jwtRefusal(401, requestId, { scopes, error: "invalid_token", description: "the token is not valid" });
+    const presented = verified.claims.aud ?? verified.claims.client_id;
+    const allowed = await audience(authorizer);
+    if (!(Array.isArray(presented) ? presented : [presented]).some((id) => allowed.includes(String(id)))) {
+      // The troubleshooting page's example answer, word for word.
+      return jwtRefusal(401, requestId, { scopes: [], error: "invalid_token", description: "the token does not have a valid audience" });
+    }
+    if (scopes.length > 0) {
+      const granted = verified.claims.scope ?? (verified.claims as Record<string, unknown>).scp;
+      const held = Array.isArray(granted) ? granted.map(String) : String(granted ?? "").split(" ");
+      if (!scopes.some((s) => held.includes(s))) return jwtRefusal(403, requestId, { scopes, error: "insufficient_scope", description: `expected scopes: [${scopes.join(" ")}]` });
+    }
+    return { claims: httpApiClaims(verified.claims) };
+  }
+
   async function authorise(route: RouteSpec, request: IncomingMessage, event: APIGatewayProxyEvent): Promise<HttpResult | AuthorizerContext> {
     const auth = route.auth;
     if (auth.type === "none") return null;
@@ -205,6 +247,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     const authorizer = spec.authorizers.find((a) => a.name === auth.authorizer)!;
     const methodArn = `arn:aws:execute-api:${context.run.config.region}:000000000000:${LOCAL_API_ID}/${stage.name}/${route.method === "ANY" ? event.httpMethod : route.method}${event.path}`;
     if (authorizer.type !== "cognito") return lambdaAuthorizer(authorizer, request, event, methodArn);
+    if (spec.kind === ApiKind.Http) return jwtAuthorizer(authorizer, auth.scopes, request, event.requestContext.requestId);
     const token = bearerToken(headerOf(request, identityHeader(authorizer.identitySource)));
     if (!token) return unauthorized();
     const verified = await cognitoClaims(authorizer, token, auth.scopes.length > 0);
@@ -253,11 +296,56 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
   };
 
   async function handle(request: IncomingMessage): Promise<HttpResult> {
+    return withCors(request, await answer(request));
+  }
+
+  /**
+   * CORS headers as API Gateway adds them with `cors` set.
+   * REST: the component's DEFAULT_4XX and DEFAULT_5XX gateway responses add `Access-Control-Allow-Origin:
+   * allowOrigins[0]` to every 4xx/5xx the gateway answers itself (components/serverless-api/routes.ts,
+   * createGatewayResponses); a function's own answer keeps the headers it set.
+   * HTTP kind: "For a CORS request, API Gateway adds the configured CORS headers to the response from an
+   * integration" and "If you configure CORS for an API, API Gateway ignores CORS headers returned from your backend
+   * integration" (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html); "To return CORS
+   * headers, your request must contain an origin header" (same page). The gateway's own answers are left alone: the
+   * page says nothing of them.
+   */
+  function withCors(request: IncomingMessage, result: HttpResult): HttpResult {
+    if (!spec.cors) return result;
+    if (spec.kind !== ApiKind.Http) {
+      return result.gateway && result.status >= 400 ? { ...result, headers: { ...result.headers, "Access-Control-Allow-Origin": spec.cors.allowOrigins[0] } } : result;
+    }
+    if (result.gateway) return result;
+    const headers = Object.fromEntries(Object.entries(result.headers).filter(([name]) => !name.toLowerCase().startsWith("access-control-")));
+    const origin = allowedOrigin(spec.cors.allowOrigins, headerOf(request, "origin"));
+    return { ...result, headers: origin ? { ...headers, "access-control-allow-origin": origin } : headers };
+  }
+
+  /**
+   * A preflight the gateway answers itself: REST has an OPTIONS mock on every resource without an OPTIONS route
+   * (routes.ts, createCorsPreflights skips only that resource); the HTTP kind "automatically sends a response to
+   * preflight OPTIONS requests, even if there isn't an OPTIONS route configured" (http-api-cors.html), naming the
+   * allowed origin the request came from. An explicit OPTIONS route answers its own path.
+   */
+  function preflight(request: IncomingMessage, path: string): HttpResult | undefined {
+    const resource = compiled.find((c) => c.pattern.test(path))?.route.fullPath;
+    const methods = spec.routes.filter((r) => r.fullPath === resource).map((r) => r.method);
+    if (methods.length === 0 || methods.includes("OPTIONS")) return undefined;
+    const headers: Record<string, string> = corsHeaderValues(spec, methods);
+    if (spec.kind === ApiKind.Http) {
+      const origin = headerOf(request, "access-control-request-method") ? allowedOrigin(spec.cors!.allowOrigins, headerOf(request, "origin")) : undefined;
+      if (!origin) return { status: 204, headers: {}, body: "", gateway: true };
+      headers["Access-Control-Allow-Origin"] = origin;
+    }
+    return { status: 204, headers, body: "", gateway: true };
+  }
+
+  async function answer(request: IncomingMessage): Promise<HttpResult> {
     const url = new URL(request.url ?? "/", "http://localhost");
     const method = request.method ?? "GET";
-    if (method === "OPTIONS" && spec.cors && !spec.routes.some((r) => r.method === "OPTIONS")) {
-      const methods = spec.routes.filter((r) => compileRoutes([r])[0].pattern.test(url.pathname)).map((r) => r.method);
-      if (methods.length > 0) return { status: 204, headers: corsHeaderValues(spec, methods), body: "" };
+    if (method === "OPTIONS" && spec.cors) {
+      const answered = preflight(request, url.pathname);
+      if (answered) return answered;
     }
     const matched = matchRoute(compiled, method, url.pathname);
     if ("malformed" in matched) return json(400, { message: "Bad Request: the path has an invalid percent-encoding" });
@@ -365,7 +453,35 @@ function proxyResult(result: APIGatewayProxyResult | undefined): HttpResult {
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
-  return { status, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) };
+  return { status, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body), gateway: true };
+}
+
+/**
+ * The `allowOrigins` entry that admits `origin`, as the Access-Control-Allow-Origin to send: the origin itself, or
+ * `*`. HTTP APIs take "https://www.example.com", "*" and prefixes such as "https://*"
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html).
+ */
+function allowedOrigin(allowOrigins: readonly string[], origin: string | undefined): string | undefined {
+  if (!origin) return undefined;
+  for (const entry of allowOrigins) {
+    if (entry === "*") return "*";
+    if (new RegExp(`^${entry.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(origin)) return origin;
+  }
+  return undefined;
+}
+
+/**
+ * An HTTP API's JWT authorizer refusal: `{"message":"Unauthorized"}` (401) or `{"message":"Forbidden"}` (403, scopes),
+ * with `www-authenticate` and `apigw-requestid` instead of REST's `x-amzn-errortype`. AWS's example: "www-authenticate:
+ * Bearer scope="" error="invalid_token" error_description="the token does not have a valid audience"" and
+ * "apigw-requestid: Mc7UVioPPHcEKPA=" (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-jwt.html).
+ * The 403 for a missing scope (`error="insufficient_scope" error_description="expected scopes: [a b]"`) is as a
+ * deployed HTTP API was seen to answer; AWS's pages do not show it. Without a token, a bare `Bearer` challenge
+ * (RFC 6750 §3: no error code when the request carries no credentials).
+ */
+function jwtRefusal(status: 401 | 403, requestId: string, reason?: { scopes: string[]; error: string; description: string }): HttpResult {
+  const challenge = reason ? `Bearer scope="${reason.scopes.join(" ")}" error="${reason.error}" error_description="${reason.description}"` : "Bearer";
+  return json(status, { message: status === 401 ? "Unauthorized" : "Forbidden" }, { "www-authenticate": challenge, "apigw-requestid": requestId });
 }
 
 function unauthorized(): HttpResult {

@@ -11,8 +11,9 @@
  * responses of 400 or more. The functions (the SPA fallback included) run in the local edge
  * runtime (local/edge-runtime.ts).
  *
- * Hostile input gets CloudFront's answers, never a crash: behaviours match the path as the viewer sent
- * it (CloudFront does not decode or resolve it first), functions get the query string as sent, a URL
+ * Hostile input gets CloudFront's answers, never a crash: behaviours match the path with dot segments and
+ * repeated slashes resolved (behaviourPath) while functions and origins get the raw path and the query string as
+ * sent, a URL
  * over CloudFront's 8,192 bytes is 414, a function that throws is 503 and one that returns what
  * CloudFront would refuse (a header value with CR/LF, a bad status) is 502. Every request is answered
  * through one guard; error bodies are generic and the details go to the log (docs/local-vs-aws.md).
@@ -50,11 +51,34 @@ export class InvalidEdgeResult extends Error {
 /** A request target CloudFront cannot route (not an origin-form path). */
 class BadRequestTarget extends Error {}
 
-/** The path and query string as the viewer sent them: nothing decoded, no dot segment resolved. */
+/** The path and query string as the viewer sent them (what functions and origins get): nothing decoded, no dot segment resolved. */
 export function viewerTarget(target: string): { path: string; querystring: string } | undefined {
   if (!target.startsWith("/")) return undefined;
   const at = target.indexOf("?");
   return at === -1 ? { path: target, querystring: "" } : { path: target.slice(0, at), querystring: target.slice(at + 1) };
+}
+
+/**
+ * The path CloudFront compares with path patterns: "CloudFront normalizes URI paths consistent with RFC 3986 and then
+ * matches the path with the correct cache behavior. Once the cache behavior is matched, CloudFront sends the raw URI
+ * path to the origin." (Path pattern, https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesCacheBehavior.html#path-normalization).
+ * Here: runs of slashes collapsed and dot segments removed (RFC 3986 §5.2.4), the two cases that sentence is known
+ * to cover. Percent-escapes stay as sent: AWS does not say whether its normalisation decodes escaped unreserved
+ * characters (`%61`), and the default behaviour's function refuses or redirects those spellings anyway (docs/edge.md).
+ */
+export function behaviourPath(path: string): string {
+  const segments = path.replace(/\/{2,}/g, "/").split("/").slice(1);
+  const kept: string[] = [];
+  segments.forEach((segment, index) => {
+    if (segment === "." || segment === "..") {
+      if (segment === "..") kept.pop();
+      // A final dot segment leaves its directory: `/a/b/..` is `/a/`.
+      if (index === segments.length - 1) kept.push("");
+      return;
+    }
+    kept.push(segment);
+  });
+  return `/${kept.join("/")}`;
 }
 
 /** CloudFront path patterns: `*` matches any run of characters (slashes too), `?` one character; case-sensitive. */
@@ -154,8 +178,9 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
     const target = viewerTarget(rawTarget);
     if (!target) throw new BadRequestTarget(rawTarget);
 
-    // CloudFront matches path patterns on the path as the viewer sent it.
-    const route = routes.find((r) => r.matches(target.path))?.route;
+    // The behaviour is picked on the normalised path; functions and origins still get target.path, the raw one.
+    const matchedPath = behaviourPath(target.path);
+    const route = routes.find((r) => r.matches(matchedPath))?.route;
     if (route) {
       const origin = origins.get(route.originId);
       if (!origin) {
@@ -177,7 +202,7 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
     if (!DEFAULT_BEHAVIOUR_METHODS.has(method)) {
       return withPolicy({ status: 403, headers: { "content-type": ["text/plain; charset=utf-8"] }, body: Buffer.from("This distribution is not configured to allow the HTTP request method that was used for this request.\n") }, policy);
     }
-    const behaviour = siteBehaviours.find((b) => b.matches(target.path))?.pattern ?? DEFAULT_BEHAVIOUR;
+    const behaviour = siteBehaviours.find((b) => b.matches(matchedPath))?.pattern ?? DEFAULT_BEHAVIOUR;
     return serveSite(runnersFor(behaviour), edgeRequest(request, target), hostOf(request));
   }
   listener.close = () => hops.close();

@@ -49,6 +49,19 @@ export function toHttpApiEvent(v1: APIGatewayProxyEvent, route: RouteSpec, rawQu
   };
 }
 
+/**
+ * A verified token's claims as the JWT authorizer hands them on in `requestContext.authorizer.jwt.claims`: strings,
+ * an array as `[a b]`. AWS's pages show only string claims; the array form is what functions behind HTTP APIs were
+ * seen to get ("API Gateway HTTP API JWT authorizer serializes array claims as bracketed space-separated strings",
+ * https://github.com/aws-solutions-library-samples/guidance-for-claude-code-with-amazon-bedrock/pull/803), and the
+ * form of the scope list in its 403's `www-authenticate` ("expected scopes: [a b]").
+ */
+export function httpApiClaims(claims: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(claims).map(([name, value]) => [name, Array.isArray(value) ? `[${value.join(" ")}]` : value !== null && typeof value === "object" ? JSON.stringify(value) : String(value)]),
+  );
+}
+
 export interface GatewayResult {
   status: number;
   headers: Record<string, string | string[]>;

@@ -16,7 +16,7 @@ export interface TestIssuer {
   jwks: { keys: Array<Record<string, unknown>> };
   /** How many times its JWKS was fetched. */
   jwksRequests(): number;
-  token(claims: { sub: string; poolId: string; clientId: string; tokenUse?: "id" | "access"; email?: string; groups?: string[]; expiresIn?: number }): string;
+  token(claims: { sub: string; poolId: string; clientId: string; tokenUse?: "id" | "access"; email?: string; groups?: string[]; expiresIn?: number; /** An access token's `scope` claim. @default "aws.cognito.signin.user.admin" */ scope?: string }): string;
   stop(): Promise<void>;
 }
 
@@ -51,13 +51,13 @@ export async function startTestIssuer(options: TestIssuerOptions = {}): Promise<
     issuer,
     jwks: { keys: [jwk as Record<string, unknown>] },
     jwksRequests: () => jwksRequests,
-    token({ sub, poolId, clientId, tokenUse = "id", email, groups, expiresIn = 3600 }) {
+    token({ sub, poolId, clientId, tokenUse = "id", email, groups, expiresIn = 3600, scope = "aws.cognito.signin.user.admin" }) {
       const now = Math.floor(Date.now() / 1000);
       const payload = {
         sub,
         iss: issuer(poolId),
         token_use: tokenUse,
-        ...(tokenUse === "id" ? { aud: clientId, email: email ?? `${sub}@example.com` } : { client_id: clientId, scope: "aws.cognito.signin.user.admin" }),
+        ...(tokenUse === "id" ? { aud: clientId, email: email ?? `${sub}@example.com` } : { client_id: clientId, scope }),
         ...(groups ? { "cognito:groups": groups } : {}),
         auth_time: now,
         iat: now,
