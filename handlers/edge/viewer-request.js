@@ -8,7 +8,7 @@ var ASSIGNED = 'x-experiment-assigned';
 async function handler(event) {
   var request = event.request;
   delete request.headers[ASSIGNED];
-  // Path patterns match the raw URI but S3 decodes it (/%61ccount/x, /account%2fx): one spelling per key.
+  // Behaviours match the path with its escapes left as sent, but S3 decodes them (/%61ccount/x, /account%2fx): one spelling per key.
   var uri = request.uri.replace(/%([0-9a-f]{2})/gi, function (m, h) {
     var c = String.fromCharCode(parseInt(h, 16));
     return /[\w.~-]/.test(c) ? c : m;
