@@ -133,7 +133,7 @@ export class ServerlessApi extends pulumi.ComponentResource {
 
     const api = createRestApi(name, this.spec, this);
     // Every part of the API a deployment snapshots is created through this, before the deployment.
-    const snapshot = new ApiSnapshot(api, this.spec.region, this);
+    const snapshot = new ApiSnapshot(api, this.spec.region, this, this.spec.endpointType);
     createResourcePolicy(name, this.spec, api, snapshot);
     const authorizers = createAuthorizers(name, this.spec, api, snapshot, this);
     const region = regionOf(this.spec.region, this);

@@ -47,10 +47,16 @@ export class ApiSnapshot {
   private readonly inputs: pulumi.Output<unknown>[] = [];
   private sealed = false;
 
+  /**
+   * `endpointType` is snapshotted too: the RestApi itself is no part (it is what the parts belong to), but an endpoint
+   * type change reaches callers only through a new deployment: "Redeploy your API for the changes to take effect"
+   * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-api-migration.html).
+   */
   constructor(
     private readonly api: aws.apigateway.RestApi,
     private readonly region: string | undefined,
     private readonly parent: pulumi.Resource,
+    private readonly endpointType: "REGIONAL" | "EDGE" | "PRIVATE" = "REGIONAL",
   ) {}
 
   resource(name: string, args: PartArgs<aws.apigateway.ResourceArgs>, opts?: PartOptions): aws.apigateway.Resource {
@@ -101,7 +107,11 @@ export class ApiSnapshot {
   /** Ends the snapshot: what the deployment depends on and redeploys for. No part may be added afterwards. */
   seal(): SealedSnapshot {
     this.sealed = true;
-    return { parts: [...this.parts], digest: inputsDigest(this.inputs) };
+    // REGIONAL (the default) adds nothing, so the APIs deployed before the endpoint type was snapshotted keep their
+    // digest and are not redeployed by the upgrade; another type adds an entry no part can be mistaken for (parts are
+    // { name, args }), so every change of type, to or from REGIONAL included, changes the digest.
+    const endpoint = this.endpointType === "REGIONAL" ? [] : [pulumi.output({ endpointType: this.endpointType })];
+    return { parts: [...this.parts], digest: inputsDigest([...this.inputs, ...endpoint]) };
   }
 
   private add<A extends object, R extends pulumi.CustomResource>(

@@ -509,6 +509,9 @@ export const PLAN_TRANSITION_RULES = [
   { id: "TransitionProtectedReplicaRemoved", title: "A deletion-protected replica is not removed before its protection is off", source: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-bestpractices.html" },
   { id: "TransitionDeploymentStillServed", title: "A REST API deployment is not deleted while a stage still serves it", source: "https://docs.aws.amazon.com/apigateway/latest/api/API_DeleteDeployment.html" },
   { id: "TransitionRetainedTooLate", title: "retainOnDelete is not first set in the update that replaces the resource", source: "https://github.com/pulumi/pulumi/issues/13428" },
+  { id: "TransitionRestApiEndpointType", title: "A REST API does not go from PRIVATE to EDGE in one update", source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-api-migration.html" },
+  { id: "TransitionStreamCycled", title: "A table's stream view type does not change under a subscription that starts at LATEST", source: "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/dynamodb/table.go" },
+  { id: "TransitionKeyAttributeRetyped", title: "A key attribute of a table keeps its type", source: "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/dynamodb/table.go" },
   { id: "TransitionTtlAttributeMoved", title: "A table's TTL does not move to another attribute while it is on", source: "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTimeToLive.html" },
   { id: "TransitionBillingToProvisioned", title: "An indexed table does not switch to provisioned billing while its indexes' capacities are ignored", source: "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTable.html" },
   { id: "TransitionIgnoredArrayResized", title: "An array under an ignoreChanges path keeps its length", source: "https://github.com/pulumi/pulumi/pull/20465" },
@@ -521,6 +524,20 @@ const VAULT_LOCK_NUMBERS = ["minRetentionDays", "maxRetentionDays", "changeableF
 
 /** Types whose inputs a saved plan keeps besides the named ones: the transition checks read them, and they hold no secret. */
 const TRANSITION_INPUT_TYPES: readonly string[] = [VAULT_LOCK];
+
+const REST_API = "aws:apigateway/restApi:RestApi";
+const EVENT_SOURCE_MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
+
+/**
+ * More inputs a saved plan keeps of some types, for the checks that read them (`a.b`: field b of object input a): a
+ * REST API's endpoint type (TransitionRestApiEndpointType, not its body or policy), a table's stream view type
+ * (TransitionStreamCycled) and attribute definitions, each a key attribute's name and type
+ * (TransitionKeyAttributeRetyped). None of them secret or personal.
+ */
+const TRANSITION_READ_INPUTS: Readonly<Record<string, readonly string[]>> = {
+  [REST_API]: ["endpointConfiguration.types"],
+  [TABLE]: ["streamViewType", "attributes"],
+};
 
 type Action = "create" | "replace" | "replace-delete-first" | "move";
 
@@ -1464,6 +1481,146 @@ function tableUpdateFindings(deployed: Graph, after: Graph, context: TransitionC
   return findings;
 }
 
+/** A REST API's endpoint types as a list: pulumi-aws 7 takes one string (`types: "REGIONAL"`), older programs a list. */
+const endpointTypes = (r: RecordedResource): unknown[] => [r.inputs.endpointConfiguration?.types ?? []].flat();
+
+/**
+ * A REST API updated in place from PRIVATE to EDGE. The provider patches the endpoint type in place (terraform-provider-aws
+ * apigateway/rest_api.go resourceRestAPIUpdate: `d.HasChange("endpoint_configuration.0.types")` → a replace of
+ * /endpointConfiguration/types/0; not ForceNew), and API Gateway supports "From private to Regional" but "You cannot
+ * change a private API into an edge-optimized API" (apigateway-api-migration.html), so UpdateRestApi is refused. An API
+ * whose deployed plan does not hold its endpoint type (saved before it was kept), or that ignores it, is not judged.
+ */
+function restApiEndpointFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const findings: TransitionFinding[] = [];
+  for (const api of ofType(after, REST_API)) {
+    const old = deployedByUrn.get(api.urn);
+    if (!old || !holds(old, "endpointConfiguration.types") || ignoredBy(api, ["endpointConfiguration", "types"]).length > 0) continue;
+    if (!endpointTypes(old).includes("PRIVATE") || !endpointTypes(api).includes("EDGE")) continue;
+    findings.push(
+      finding(
+        "TransitionRestApiEndpointType",
+        api,
+        `changes the endpoint type of REST API ${api.name} from PRIVATE to EDGE in one update. The provider patches the type in place (terraform-provider-aws apigateway/rest_api.go resourceRestAPIUpdate), and API Gateway supports "From private to Regional" but "You cannot change a private API into an edge-optimized API" (apigateway-api-migration.html): UpdateRestApi is refused, and the update stops at the API`,
+        `two updates: 1. endpointType "REGIONAL" (the reference app: apiEndpointType); pulumi up. 2. Once that change has completed ("The endpoint type cannot be changed again until the current change is completed"), endpointType "EDGE"; pulumi up`,
+        stack,
+      ),
+    );
+  }
+  return findings;
+}
+
+const STREAM_DOC = "docs/components/data-tier.md#changing-a-subscribed-tables-stream-view-type";
+
+/**
+ * A table updated in place whose stream view type changes while its stream is on in both plans, read by a Lambda
+ * event source mapping of both plans that does not start at TRIM_HORIZON. DynamoDB keeps one enabled stream per table,
+ * so the provider turns the stream off and on again with the new type (table.go resourceTableUpdate: "in order to change
+ * stream view type: 1) stream have already been enabled, and 2) it must be disabled and then reenabled (otherwise,
+ * ValidationException: Table already has an enabled stream)" → cycleStreamEnabled), which makes a new stream with a new
+ * ARN. The mapping's `event_source_arn` is ForceNew (lambda/event_source_mapping.go), so Pulumi creates a new mapping on
+ * the new stream, where it starts at its startingPosition, and deletes the old one at the end of the update. A table
+ * whose deployed plan does not hold its stream inputs is not judged.
+ */
+function streamCycledFindings(deployed: Graph, after: Graph, context: TransitionContext, stack: string | undefined): TransitionFinding[] {
+  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const findings: TransitionFinding[] = [];
+  for (const [old, table] of tablesUpdatedInPlace(deployed, after, context)) {
+    if (!holds(old, "streamViewType") || !holds(old, "streamEnabled") || old.inputs.streamEnabled !== true || table.inputs.streamEnabled !== true) continue;
+    const [was, is] = [text(old.inputs.streamViewType), text(table.inputs.streamViewType)];
+    if (!was || !is || was === is || ignoredBy(table, ["streamViewType"]).length > 0) continue;
+    const [streamArn, tableArn] = [text(table.state.streamArn), text(table.state.arn)];
+    const readsStream = (mapping: RecordedResource) => {
+      const arn = text(mapping.inputs.eventSourceArn);
+      return arn !== undefined && (arn === streamArn || (tableArn !== undefined && arn.startsWith(`${tableArn}/stream/`)));
+    };
+    // A mapping new in this update had nothing to deliver before; one at TRIM_HORIZON reads the new stream from its start.
+    const late = ofType(after, EVENT_SOURCE_MAPPING).filter((mapping) => deployedByUrn.has(mapping.urn) && readsStream(mapping) && mapping.inputs.startingPosition !== "TRIM_HORIZON");
+    if (late.length === 0) continue;
+    const one = late.length === 1;
+    const readers = late.map((mapping) => `${mapping.type} ${mapping.name} (startingPosition ${text(mapping.inputs.startingPosition) ?? "unset"})`).join(", ");
+    findings.push(
+      finding(
+        "TransitionStreamCycled",
+        table,
+        `changes the stream view type of DynamoDB table ${table.name} from ${was} to ${is} while its stream stays on. DynamoDB keeps one enabled stream per table, so the provider turns the stream off and on again with the new type (terraform-provider-aws dynamodb/table.go resourceTableUpdate → cycleStreamEnabled: "it must be disabled and then reenabled (otherwise, ValidationException: Table already has an enabled stream)"), and the table gets a new stream with a new ARN. ${readers} ${one ? "reads" : "read"} the old stream: event_source_arn is ForceNew (lambda/event_source_mapping.go), so Pulumi creates ${one ? "a new mapping" : "new mappings"} on the new stream, starting after the records already in it, and deletes the old ${one ? "one" : "ones"} at the end of the update ("During event source mapping creation, it may take several minutes to start polling events from the stream … if you specify LATEST as the starting position for the stream, the event source mapping could miss events during a create", Lambda, polling and stream starting positions). The update succeeds; records written to the new stream before the new mapping reads it are never delivered, and a subscriber that keeps counters or aggregates drifts without an error. Records written while the stream is off reach no stream (inferred, not confirmed)`,
+        `set startingPosition: "TRIM_HORIZON" on the ${one ? "subscription" : "subscriptions"} in the same update (DataTier subscribe(…, { startingPosition: "TRIM_HORIZON" }); it decides only where a new mapping starts, and this one is new), so the new mapping reads the new stream from its first record; for the moment the stream is off, pause the writers or accept that loss (${STREAM_DOC}). A reviewed change can be accepted (TransitionStreamCycled:<urn>)`,
+        stack,
+      ),
+    );
+  }
+  return findings;
+}
+
+/**
+ * The attributes that key a table's inputs, each with what it keys: the table (hashKey, rangeKey), a local index
+ * (rangeKey) or a global index (hashKey, rangeKey, or keySchemas).
+ */
+function keyAttributes(r: RecordedResource): Map<string, string[]> {
+  const keys = new Map<string, string[]>();
+  const add = (name: unknown, role: string) => {
+    if (typeof name === "string" && name) keys.set(name, [...(keys.get(name) ?? []), role]);
+  };
+  add(r.inputs.hashKey, "the partition key");
+  add(r.inputs.rangeKey, "the sort key");
+  for (const index of asArray<any>(r.inputs.localSecondaryIndexes)) add(index?.rangeKey, `the sort key of local index ${index?.name}`);
+  for (const index of asArray<any>(r.inputs.globalSecondaryIndexes)) {
+    add(index?.hashKey, `the partition key of global index ${index?.name}`);
+    add(index?.rangeKey, `the sort key of global index ${index?.name}`);
+    for (const key of asArray<any>(index?.keySchemas)) add(key?.attributeName, `${key?.keyType === "RANGE" ? "a sort key" : "a partition key"} of global index ${index?.name}`);
+  }
+  return keys;
+}
+
+/** A table's attribute definitions, name → type (S, N, B). */
+const attributeTypes = (r: RecordedResource) =>
+  new Map(asArray<any>(r.inputs.attributes).filter((a) => typeof a?.name === "string" && typeof a?.type === "string").map((a) => [a.name as string, a.type as string]));
+
+/** A table's global indexes as the provider compares them (a set: by name), without the capacities the table ignores (the engine keeps the deployed ones). */
+function globalIndexesShape(table: RecordedResource, r: RecordedResource): string {
+  const ignored = (side: string) => ignoredBy(table, ["globalSecondaryIndexes", 0, side]).length > 0;
+  const indexes = asArray<any>(r.inputs.globalSecondaryIndexes).map((index) =>
+    Object.fromEntries(Object.entries(index ?? {}).filter(([field]) => !((field === "readCapacity" || field === "writeCapacity") && ignored(field)))),
+  );
+  return canonicalJson(indexes.sort((a, b) => String(a.name).localeCompare(String(b.name))));
+}
+
+/**
+ * A table updated in place whose key attribute (of the table, a local index or a global index) gets another type. The
+ * provider's CustomizeDiff drops an attribute change unless the global indexes change too (table.go: `if
+ * diff.HasChange("attribute") && !diff.HasChange("global_secondary_index") { return diff.Clear("attribute") }`), so the
+ * preview shows nothing and the table keeps the deployed type; with an index change, the new definitions go out with it
+ * (updateDiffGSI), and what DynamoDB answers is not confirmed. A table whose deployed plan does not hold its
+ * attributes (saved before they were kept), or that ignores them, is not judged.
+ */
+function keyAttributeFindings(deployed: Graph, after: Graph, context: TransitionContext, stack: string | undefined): TransitionFinding[] {
+  const findings: TransitionFinding[] = [];
+  for (const [old, table] of tablesUpdatedInPlace(deployed, after, context)) {
+    if (!holds(old, "attributes") || ignoredBy(table, ["attributes"]).length > 0) continue;
+    const [was, is, keys] = [attributeTypes(old), attributeTypes(table), keyAttributes(table)];
+    const retyped = [...is].filter(([name, type]) => keys.has(name) && was.has(name) && was.get(name) !== type);
+    if (retyped.length === 0) continue;
+    const indexesChange = !holds(old, "globalSecondaryIndexes") || globalIndexesShape(table, old) !== globalIndexesShape(table, table);
+    for (const [name, type] of retyped) {
+      const from = was.get(name)!;
+      const outcome = indexesChange
+        ? `The global indexes change in the same update, so the provider keeps the attribute change and sends the new definitions with the index update (terraform-provider-aws dynamodb/table.go updateDiffGSI); what DynamoDB answers to a key attribute given another type is not confirmed: the update may stop at the table, or the attribute may keep ${from}`
+        : `The provider drops the change: its CustomizeDiff clears an attribute change that comes without a global index change (terraform-provider-aws dynamodb/table.go: if diff.HasChange("attribute") && !diff.HasChange("global_secondary_index") { return diff.Clear("attribute") }), so the preview shows no change, the update succeeds, and the table keeps ${from}: writes that carry ${name} as ${type} are refused (a ValidationException; its exact text not confirmed)`;
+      findings.push(
+        finding(
+          "TransitionKeyAttributeRetyped",
+          table,
+          `gives key attribute ${name} (${keys.get(name)!.join(", ")}) of DynamoDB table ${table.name} type ${type}, deployed as ${from}. ${outcome}`,
+          `keep ${name} as ${from} (DataTier attributes: { ${name}: "${from}" }). To key by a ${type}: a new attribute name (for a global index, a new index on it, with the app writing both attributes until the old index goes), or, for the table's own keys or a local index, a new table (export it to S3 and import it into the new one)`,
+          stack,
+        ),
+      );
+    }
+  }
+  return findings;
+}
+
 /** Options of `checkPlanTransition`. */
 export interface TransitionOptions {
   /**
@@ -1516,6 +1673,9 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...routingFindings(deployed, after, context.stack),
     ...vaultLockFindings(deployed, after, context.stack),
     ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`)),
+    ...restApiEndpointFindings(deployed, after, context.stack),
+    ...streamCycledFindings(deployed, after, scope, context.stack),
+    ...keyAttributeFindings(deployed, after, scope, context.stack),
     ...replicaFindings(deployed, after, scope, context.stack),
     ...tableUpdateFindings(deployed, after, scope, context.stack),
     ...ignoredArrayFindings(deployed, after, context.stack),
@@ -1741,7 +1901,8 @@ export interface SavedResource extends RecordedResource {
  * A plan for a file: every resource's identity, options and dependencies, and the inputs the transition checks read:
  * of the named types (TRANSITION_NAMED_TYPES) their `savedInputs`, or all of them where those hold nothing secret or
  * personal; of tables, user pools and buckets (TRANSITION_STATEFUL_TYPES) the replace-forcing and protection inputs
- * (not a pool's email or SMS configuration, not a table's attributes); of REST API deployments `restApi`, `triggers`
+ * (not a pool's email or SMS configuration); the inputs TRANSITION_READ_INPUTS lists (a table's stream view type and
+ * attribute definitions, a REST API's endpoint type); of REST API deployments `restApi`, `triggers`
  * (a digest of the API's parts in ServerlessApi), `variables` and `region`; of backup vault locks all; of providers the
  * region. Inputs read only for equality that are secret or personal (`hashedInputs`: a subscription's endpoint, an
  * imported certificate and its private key, a deployment's variables) are kept as `sha256:<hex>` digests. Other inputs
@@ -1766,7 +1927,7 @@ export function toSavedPlan(graph: Graph, context: Pick<DeployRuleContext, "stac
   const resources = graph.map((r): SavedResource => {
     const kind = named.get(r.type);
     const stateful = statefulKind.get(r.type);
-    const fields = [...new Set([...(kind?.savedInputs ?? []), ...(stateful ? statefulFields(stateful) : []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.replaceOn : [])])];
+    const fields = [...new Set([...(kind?.savedInputs ?? []), ...(stateful ? statefulFields(stateful) : []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.replaceOn : []), ...(TRANSITION_READ_INPUTS[r.type] ?? [])])];
     const hashed = [...(kind?.hashedInputs ?? []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.hashedInputs : [])];
     if (savesAllInputs(r.type)) return { ...r, inputs: JSON.parse(JSON.stringify(r.inputs)), state: {}, savedInputs: ["*"] };
     const provider = r.type.startsWith("pulumi:providers:");
