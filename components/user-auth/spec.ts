@@ -108,7 +108,7 @@ export interface UserAuthArgs {
   /**
    * Where the hosted UI may send users back after sign-in: the site's URL(s). `https://` only,
    * except `http://localhost` for development and a native app's own scheme (`myapp://signed-in`, which Cognito
-   * supports). Outputs are checked once known.
+   * supports; not `javascript:` or `data:`). Outputs are checked once known.
    * Omit it when the site is constructed after this pool (its edge auth check or its API needs the pool):
    * then call {@link UserAuth.setCallbackUrls} once the site exists — no `deferredOutput` in your program.
    * @default none: set later with `auth.setCallbackUrls([site.url])`
@@ -306,6 +306,8 @@ function validateGroups(fail: ArgFailure, groups: UserAuthGroup[]): void {
 
 /** The URL Standard's special schemes (https://url.spec.whatwg.org/#special-scheme); any other is an app's own. */
 const SPECIAL_URL_SCHEMES: ReadonlySet<string> = new Set(["http:", "https:", "ws:", "wss:", "ftp:", "file:"]);
+/** Schemes that are content or script, not an app to return to. */
+const SCRIPT_URL_SCHEMES: ReadonlySet<string> = new Set(["javascript:", "data:", "vbscript:", "blob:"]);
 
 /** `https://` anywhere; `http://` only for localhost; an app's own scheme (`myapp://…`) too (Cognito's own rule). */
 export function callbackUrlProblem(url: string): string | undefined {
@@ -320,6 +322,9 @@ export function callbackUrlProblem(url: string): string | undefined {
   // "App callback URLs such as myapp://example are also supported" (API_CreateUserPoolClient, CallbackURLs): a native
   // app's own scheme. Such a scheme is one the URL Standard does not call special (http, https, ws, wss, ftp, file are:
   // https://url.spec.whatwg.org/#special-scheme), so the web and network schemes keep the https rule below.
+  // Browsers run or render javascript:, data: and vbscript: URLs instead of handing them to an app: never a sign-in
+  // redirect (a redirect to one carries the code or tokens into script), whatever Cognito takes.
+  if (SCRIPT_URL_SCHEMES.has(parsed.protocol)) return `is a ${parsed.protocol} URL, which a browser runs or renders instead of handing to an app`;
   if (!SPECIAL_URL_SCHEMES.has(parsed.protocol)) return undefined;
   // CreateUserPoolClient's CallbackURLs: "Amazon Cognito requires HTTPS over HTTP except for http://localhost for testing
   // purposes only" (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html;
@@ -342,6 +347,7 @@ export function redirectUrlFix(url: string): string {
   } catch {
     parsed = undefined;
   }
+  if (parsed && SCRIPT_URL_SCHEMES.has(parsed.protocol)) return 'Use the site\'s https URL, or your app\'s own scheme (e.g. "myapp://signed-in").';
   if (parsed?.protocol === "http:" && isLoopbackAddress(parsed.hostname)) {
     parsed.hostname = "localhost";
     return `Use "${parsed.href}" (http://localhost:<port>/).`;

@@ -60,6 +60,11 @@ describe("false refusals the must-accept properties found", () => {
     // http stays https-or-localhost: the same URL on http to a host is still refused.
     const http = await construct(() => new UserAuth("auth", { callbackUrls: ["http://gallery.example.com/"] }));
     expect("refused" in http && http.refused.message).toMatch(/callbackUrls "http:\/\/gallery\.example\.com\/" is not https; Cognito allows plain http only for localhost/);
+    // A URL a browser runs or renders is not an app to return to: the code or tokens would land in script.
+    for (const url of ["javascript:alert(document.location)", "data:text/html,<script>1</script>"]) {
+      const script = await construct(() => new UserAuth("auth", { callbackUrls: [url] }));
+      expect("refused" in script && script.refused.message).toMatch(/is a (javascript|data): URL, which a browser runs or renders instead of handing to an app\. Use the site's https URL, or your app's own scheme/);
+    }
   });
 });
 
