@@ -31,6 +31,13 @@ export const LAMBDA_LIMITS = {
 export const LAMBDA_RUNTIME = "nodejs22.x";
 /** A LambdaFunction's function is `<name>-function`, which Pulumi autonames `<name>-function-<7 hex>`. */
 export const FUNCTION_NAME_SUFFIX = "-function";
+/**
+ * Environment variable names: Environment Variables "Key Pattern: [a-zA-Z]([a-zA-Z0-9_])+"
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_Environment.html): "Keys start with a letter and are at least two
+ * characters" (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html). A one-letter key fails
+ * CreateFunction ("Map keys must satisfy constraint"); deploy rule LambdaLimits.
+ */
+export const LAMBDA_ENVIRONMENT_KEY = /^[a-zA-Z][a-zA-Z0-9_]+$/;
 
 const RESERVED_ENVIRONMENT_KEYS = new Set([
   "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME",
@@ -382,7 +389,7 @@ function environmentBytes(variables: Record<string, string>): number {
 /** `environment`: every variable the function gets (the component's own and the secrets' included); `given`: the user's. */
 function checkEnvironment(fail: ArgFailure, environment: Record<string, pulumi.Input<string>>, given: Record<string, pulumi.Input<string>>): void {
   for (const key of Object.keys(environment)) {
-    if (!/^[a-zA-Z][a-zA-Z0-9_]*$/.test(key)) fail("environment", key, "is not a valid variable name", "Use letters, digits and underscores, starting with a letter.");
+    if (!LAMBDA_ENVIRONMENT_KEY.test(key)) fail("environment", key, "is not a variable name Lambda takes (at least two letters, digits and underscores, starting with a letter)", `Use e.g. "${/^[a-zA-Z]/.test(key) ? key.replace(/[^a-zA-Z0-9_]/g, "_").padEnd(2, "_") : `V_${key.replace(/[^a-zA-Z0-9_]/g, "_")}`}".`);
     if (RESERVED_ENVIRONMENT_KEYS.has(key)) fail("environment", key, "is reserved by the Lambda runtime", "Pick another name.");
   }
   // Values that are Outputs count as "" here (their keys and quotes still count); the deploy-time check sees them whole.

@@ -1,12 +1,14 @@
 /** Lambda deploy rules: the function configuration quotas CreateFunction and UpdateFunctionConfiguration enforce, and alias names CreateAlias accepts. */
 import { ofType } from "../../local/offline/graph";
+import { LAMBDA_ENVIRONMENT_KEY } from "../../components/lambda/function";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
 
 /**
  * Lambda quotas, "Function configuration, deployment, and execution": memory 128 MB–10,240 MB in
  * 1-MB increments, timeout 900 seconds, /tmp storage 512 MB–10,240 MB, environment variables
  * 4 KB "for all environment variables associated with the function, in aggregate", 5 layers.
- * Lambda measures the variables as their JSON serialisation (its error quotes the "String measured").
+ * Lambda measures the variables as their JSON serialisation (its error quotes the "String measured"). Variable names
+ * match `[a-zA-Z]([a-zA-Z0-9_])+` (API_Environment), so at least two characters.
  */
 export const LAMBDA_LIMITS: DeployRule = {
   id: "LambdaLimits",
@@ -31,6 +33,8 @@ export const LAMBDA_LIMITS: DeployRule = {
       if (variables) {
         const bytes = Buffer.byteLength(JSON.stringify(variables));
         if (bytes > 4096) report(`has ${bytes} bytes of environment variables; Lambda allows 4 KB in total`, "move large values to SSM Parameter Store or Secrets Manager, or into the bundle");
+        const badKeys = Object.keys(variables).filter((key) => !LAMBDA_ENVIRONMENT_KEY.test(key));
+        if (badKeys.length > 0) report(`has environment variable names Lambda refuses (${badKeys.join(", ")}): a name is at least two letters, digits and underscores, starting with a letter`, "rename them (e.g. A → A_VALUE)");
       }
       const layers: unknown[] = i.layers ?? [];
       if (layers.length > 5) report(`has ${layers.length} layers; Lambda allows 5`, "merge layers or bundle their code");

@@ -92,6 +92,8 @@ describe("LambdaFunction", () => {
     // 4,095 bytes of keys and values, 4,108 as the JSON Lambda measures (deploy rule LambdaLimits).
     [{ environment: { POWERTOOLS_SERVICE_NAME: "v".repeat(4040) } }, /environment "4108 bytes" exceeds Lambda's 4096-byte limit for all variables together, measured as their JSON/],
     [{ environment: { AWS_REGION: "eu-west-1" } }, /environment "AWS_REGION" is reserved/],
+    // "Keys start with a letter and are at least two characters" (Lambda developer guide, configuration-envvars).
+    [{ environment: { A: "b" } }, /environment "A" is not a variable name Lambda takes \(at least two letters, digits and underscores, starting with a letter\)\. Use e\.g\. "A_"\./],
     [{ logRetentionDays: 10 }, /logRetentionDays 10 is not a retention CloudWatch Logs offers/],
     [{ asyncInvoke: { maxRetryAttempts: 3 } }, /asyncInvoke.maxRetryAttempts 3 is outside Lambda's range of 0–2/],
     // Concurrency.ReservedConcurrentExecutions: "Minimum value of 0" (https://docs.aws.amazon.com/lambda/latest/api/API_Concurrency.html).
