@@ -219,7 +219,7 @@ export interface ApiResourcePolicy {
 
 /** CORS for browsers calling the API from another origin: preflight (OPTIONS) routes and response headers. */
 export interface ApiCors {
-  /** Origins allowed to call the API from a browser, e.g. `["https://gallery.example.com"]`. */
+  /** Origins allowed to call the API from a browser, e.g. `["https://gallery.example.com"]`: one for a REST API (its responses name one), several for an HTTP API. */
   allowOrigins: string[];
   /** Request headers browsers may send (`Access-Control-Allow-Headers`). @default ["Authorization", "Content-Type", "X-Api-Key"] */
   allowHeaders?: string[];

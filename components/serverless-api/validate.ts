@@ -123,8 +123,10 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
   }
   if (args.cors) {
     if (!args.cors.allowOrigins?.length) fail("cors.allowOrigins", args.cors.allowOrigins, "is empty", 'List the browser origins, e.g. ["https://gallery.example.com"].');
-    if (args.cors.allowOrigins.length > 1) {
-      fail("cors.allowOrigins", args.cors.allowOrigins, "has more than one origin; a response's Access-Control-Allow-Origin names exactly one", "Serve the API behind the site's CloudFront (same origin) or pick one origin.");
+    // A REST API's preflight and gateway responses carry one fixed Access-Control-Allow-Origin; an HTTP API's CORS
+    // configuration takes a list and answers with the origin that matched ("AllowOrigins", https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid.html#apis-apiid-model-cors).
+    if (args.cors.allowOrigins.length > 1 && args.kind !== ApiKind.Http) {
+      fail("cors.allowOrigins", args.cors.allowOrigins, "has more than one origin; a REST API's responses name exactly one in Access-Control-Allow-Origin", "Serve the API behind the site's CloudFront (same origin), pick one origin, or use kind: ApiKind.Http, whose CORS configuration takes several.");
     }
   }
   for (const [planName, plan] of Object.entries(args.usagePlans ?? {})) {

@@ -28,6 +28,16 @@ function args(overrides: Partial<ServerlessApiArgs> = {}): ServerlessApiArgs {
 }
 
 describe("ServerlessApi kind: ApiKind.Http", () => {
+  it("takes several CORS origins (the HTTP API answers with the one that matched); a REST API's single Access-Control-Allow-Origin takes one", async () => {
+    const origins = ["https://gallery.example.com", "https://admin.example.com"];
+    const graph = await record(() => new ServerlessApi("h0", args({ cors: { allowOrigins: origins } })));
+    expect(resource(graph, `${V2}/api:Api`, "h0-http-api").inputs.corsConfiguration.allowOrigins).toEqual(origins);
+    expect(checkDeployRules(graph, { stack: "dev", production: false, region: "us-east-1" }).map(formatFinding)).toEqual([]);
+    expect(() => new ServerlessApi("r0", { routes: { "GET /health": { handler: echo, auth: "none" } }, cors: { allowOrigins: origins } })).toThrow(
+      /^ServerlessApi "r0": cors\.allowOrigins .* has more than one origin; a REST API's responses name exactly one in Access-Control-Allow-Origin\. .*or use kind: ApiKind\.Http, whose CORS configuration takes several\.$/,
+    );
+  });
+
   it("deploys the route table as an HTTP API: routes under the base path, Lambda proxies with payload format 2.0, an HTTP proxy", async () => {
     const graph = await record(() => new ServerlessApi("h1", args()));
     expect(ofType(graph, "aws:apigateway/restApi:RestApi")).toEqual([]);
