@@ -11,17 +11,21 @@ import type { UserAuthSpec } from "./spec";
 
 /**
  * The hosted UI (managed login) domain. `{}` gives a prefix domain with a derived prefix;
- * `prefix` picks the prefix; `name` (with `certificateArn`) serves it on your own domain instead.
+ * `prefix` picks the prefix; `name` (with `certificateArn`) serves it on your own domain instead;
+ * `prefix` and `name` together keep both (a pool holds one of each), which is how to move from one to the other
+ * without a sign-in outage: add the new one beside the deployed one, then remove the old one in a second update
+ * (docs/auth.md, "Moving the hosted UI to another domain").
  */
 export interface UserAuthDomain {
   /**
    * `<prefix>.auth.<region>.amazoncognito.com`: 1–63 lowercase letters, digits and hyphens, not starting or ending
    * with a hyphen, without "aws", "amazon" or "cognito". Prefixes are unique across all AWS accounts in a region:
    * a taken one fails the deploy with "Domain already associated with another user pool".
+   * With `name`: a prefix domain beside the custom one (`hostedUiUrl` is the custom one's).
    * @default `<project>-<stack>-<component name>-<8 hex digits of a hash of those and the account id>`, e.g. "serverless-fullstack-prod-auth-1f2e3d4c"
    */
   prefix?: string;
-  /** Your own host name instead of a prefix, e.g. `"auth.gallery.example.com"`. @default none (a prefix domain) */
+  /** Your own host name, e.g. `"auth.gallery.example.com"`: instead of a prefix, or beside `prefix`. @default none (a prefix domain) */
   name?: string;
   /** With `name`: an ACM certificate in us-east-1 covering it (Cognito serves custom domains through CloudFront). @default none */
   certificateArn?: pulumi.Input<string>;
@@ -61,19 +65,24 @@ export function validateDomain(fail: ArgFailure, domain: UserAuthDomain): void {
       fail("domain.dependsOn", count, "is only used with domain.name (a prefix domain needs none of your DNS records)", "Set domain.name to your host name, or drop dependsOn.");
     }
     if (domain.prefix === undefined) return; // derived at deploy time, valid by construction (defaultDomainPrefix)
-    if (!DOMAIN_PREFIX.test(domain.prefix)) {
-      fail("domain.prefix", domain.prefix, "is not a valid hosted UI prefix", 'Use 1–63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, e.g. "gallery-dev-auth"; or leave it out for a derived one.');
-    }
-    if (RESERVED.test(domain.prefix)) {
-      fail("domain.prefix", domain.prefix, 'contains "aws", "amazon" or "cognito", which Cognito reserves', "Pick a prefix without them, or leave it out for a derived one.");
-    }
+    validatePrefix(fail, domain.prefix);
     return;
   }
-  if (domain.prefix !== undefined) fail("domain.name", domain.name, `is set together with domain.prefix "${domain.prefix}"; a pool has one domain`, "Keep name (your own domain) or prefix (under amazoncognito.com), not both.");
+  // With name, a prefix is a second domain beside the custom one: a pool holds one of each (createDomain).
+  if (domain.prefix !== undefined) validatePrefix(fail, domain.prefix);
   if (!HOST_NAME.test(domain.name)) fail("domain.name", domain.name, "is not a lowercase DNS host name", 'Use e.g. "auth.gallery.example.com".');
   if (!domain.certificateArn) fail("domain.certificateArn", domain.certificateArn, "is required for a custom domain", "Pass an ACM certificate in us-east-1 that covers domain.name.");
   if (typeof domain.certificateArn === "string" && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/.+/.test(domain.certificateArn)) {
     fail("domain.certificateArn", domain.certificateArn, "is not an ACM certificate ARN in us-east-1, where Cognito requires it", "Request or import the certificate in us-east-1.");
+  }
+}
+
+function validatePrefix(fail: ArgFailure, prefix: string): void {
+  if (!DOMAIN_PREFIX.test(prefix)) {
+    fail("domain.prefix", prefix, "is not a valid hosted UI prefix", 'Use 1–63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, e.g. "gallery-dev-auth"; or leave it out for a derived one.');
+  }
+  if (RESERVED.test(prefix)) {
+    fail("domain.prefix", prefix, 'contains "aws", "amazon" or "cognito", which Cognito reserves', "Pick a prefix without them, or leave it out for a derived one.");
   }
 }
 
@@ -92,32 +101,57 @@ export function defaultDomainPrefix(project: string, stack: string, name: string
 }
 
 export interface DomainResources {
+  /** The domain `url` serves: the custom one when there is one, else the prefix one. */
   domain: aws.cognito.UserPoolDomain;
+  /** The prefix domain kept beside a custom one (`prefix` and `name` both set). */
+  prefixDomain?: aws.cognito.UserPoolDomain;
   record?: aws.route53.Record;
   /** Base URL of the hosted UI (managed login). */
   url: pulumi.Output<string>;
 }
 
 /**
- * The hosted UI domain: a (given or derived) prefix under amazoncognito.com, or a custom domain with an optional Route 53 alias.
- * A pool holds one prefix domain and one custom domain (UserPoolType's single `Domain` and `CustomDomain`:
- * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolType.html), so a changed
- * prefix or host name (a replacement) must delete the old domain before creating the new one.
+ * The hosted UI domains: a (given or derived) prefix under amazoncognito.com, a custom domain with an optional Route 53
+ * alias, or one of each. A pool holds one prefix domain and one custom domain (UserPoolType's separate `Domain` and
+ * `CustomDomain`: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolType.html;
+ * CloudFormation's UserPoolDomain: "When you create a custom domain ... If you had a prefix domain active, this will
+ * cause passkey integration for your prefix domain to stop working",
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpooldomain.html).
+ * So each kind is its own logical resource, and a changed prefix or host name (`domain` is ForceNew,
+ * terraform-provider-aws cognitoidp/user_pool_domain.go) deletes the old domain of its kind before creating the new one.
+ * Moving between kinds without an outage takes two updates, both domains in between (TransitionHostedUiDomainGap).
  * A custom domain waits for `dependsOn`: "Amazon Cognito does not support top-level domains and requires the parent
  * domain to have a DNS A record for validation" (https://docs.aws.amazon.com/cognito/latest/developerguide/troubleshooting.html).
  */
 export function createDomain(name: string, spec: UserAuthSpec, pool: aws.cognito.UserPool, region: pulumi.Output<string>, parent: pulumi.Resource): DomainResources | undefined {
   const config = spec.domain;
   if (!config) return undefined;
-  if (config.name === undefined) {
-    const prefix = config.prefix ?? aws.getCallerIdentityOutput({}, { parent }).accountId.apply((account) => defaultDomainPrefix(pulumi.getProject(), pulumi.getStack(), name, account));
-    const domain = new aws.cognito.UserPoolDomain(`${name}-domain`, { domain: prefix, userPoolId: pool.id, region: spec.region }, { parent, deleteBeforeReplace: true });
-    return { domain, url: pulumi.interpolate`https://${domain.domain}.auth.${region}.amazoncognito.com` };
-  }
+  // Earlier versions had one domain, `${name}-domain`, of either kind; the prefix keeps that name.
+  const prefixDomain =
+    config.name === undefined || config.prefix !== undefined
+      ? new aws.cognito.UserPoolDomain(
+          `${name}-domain`,
+          {
+            domain: config.prefix ?? aws.getCallerIdentityOutput({}, { parent }).accountId.apply((account) => defaultDomainPrefix(pulumi.getProject(), pulumi.getStack(), name, account)),
+            userPoolId: pool.id,
+            region: spec.region,
+          },
+          { parent, deleteBeforeReplace: true },
+        )
+      : undefined;
+  if (config.name === undefined) return { domain: prefixDomain!, url: pulumi.interpolate`https://${prefixDomain!.domain}.auth.${region}.amazoncognito.com` };
+
   const domain = new aws.cognito.UserPoolDomain(
-    `${name}-domain`,
+    `${name}-custom-domain`,
     { domain: config.name, certificateArn: config.certificateArn, userPoolId: pool.id, region: spec.region },
-    { parent, deleteBeforeReplace: true, dependsOn: config.dependsOn && [...config.dependsOn] },
+    {
+      parent,
+      deleteBeforeReplace: true,
+      dependsOn: config.dependsOn && [...config.dependsOn],
+      // A custom domain an earlier version deployed as `${name}-domain` stays in place. Not while a prefix domain is
+      // `${name}-domain`: two resources cannot claim one deployed one ("Duplicate resource alias").
+      aliases: prefixDomain ? undefined : [{ name: `${name}-domain` }],
+    },
   );
   const record = config.hostedZoneId
     ? new aws.route53.Record(
@@ -131,5 +165,7 @@ export function createDomain(name: string, spec: UserAuthSpec, pool: aws.cognito
         { parent },
       )
     : undefined;
-  return { domain, record, url: pulumi.output(`https://${config.name}`) };
+  // The URL moves to the custom domain once it exists (and its alias record): until then the prefix keeps serving.
+  const url = pulumi.all([domain.domain, record?.name]).apply(([host]) => `https://${host}`);
+  return { domain, prefixDomain, record, url };
 }

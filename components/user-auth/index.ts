@@ -71,7 +71,10 @@ export class UserAuth extends pulumi.ComponentResource {
     readonly userPool: aws.cognito.UserPool;
     readonly client: aws.cognito.UserPoolClient;
     readonly groups: readonly aws.cognito.UserGroup[];
+    /** The domain `hostedUiUrl` serves: the custom one when `domain.name` is set, else the prefix one. */
     readonly domain?: aws.cognito.UserPoolDomain;
+    /** The prefix domain beside a custom one (`domain.prefix` and `domain.name` both set). */
+    readonly prefixDomain?: aws.cognito.UserPoolDomain;
     readonly identityPool?: aws.cognito.IdentityPool;
     readonly authenticatedRole?: aws.iam.Role;
     readonly postConfirmation?: LambdaFunction;
@@ -102,6 +105,7 @@ export class UserAuth extends pulumi.ComponentResource {
       client,
       groups: pool.groups,
       domain: domain?.domain,
+      prefixDomain: domain?.prefixDomain,
       identityPool: identities?.identityPool,
       authenticatedRole: identities?.authenticatedRole,
       postConfirmation: pool.postConfirmation?.fn,

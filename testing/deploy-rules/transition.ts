@@ -502,6 +502,8 @@ export const PLAN_TRANSITION_RULES = [
   { id: "TransitionNameTaken", title: "A resource created or replaced by the update does not take a name a resource of the deployed plan still holds", source: "https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/" },
   { id: "TransitionNameOverwritten", title: "An upsert-created resource is not deleted afterwards with the old resource of the same name", source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html" },
   { id: "TransitionDuplicateAlias", title: "No two resources of the plan claim one deployed resource through their aliases", source: "https://www.pulumi.com/docs/iac/concepts/options/aliases/" },
+  { id: "TransitionHostedUiDomainGap", title: "The hosted UI domain is not replaced delete-first while the pool keeps no other domain", source: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolDomain.html" },
+  { id: "TransitionEdgeLogGroupPreexisting", title: "An edge log group is not created where the Lambda@Edge function already made it", source: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-logs.html" },
   { id: "TransitionRoutingPolicy", title: "Records of one name and type do not switch routing policy one record at a time", source: "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html" },
   { id: "TransitionVaultLockImmutable", title: "A compliance-mode backup vault lock keeps its numbers", source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupvault-lockconfigurationtype.html" },
   { id: "TransitionStatefulReplaced", title: "A table, user pool or bucket is neither replaced nor renamed without aliases", source: "https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-updating.html" },
@@ -777,6 +779,119 @@ function vaultLockFindings(before: Graph, after: Graph, stack: string | undefine
         lock,
         `changes the compliance-mode lock of vault ${lock.inputs.backupVaultName} (deployed with changeableForDays ${deployedDays}): ${changes.join(", ")}. Every lock field replaces the lock, and its PutBackupVaultLockConfiguration is refused on and after the lock date (${deployedDays} days after the deployed lock was put): "the Vault Lock becomes immutable and cannot be changed or deleted", so the update stops at the lock${!lock.retainOnDelete && lock.deleteBeforeReplace ? " (replaced delete-first, its DeleteBackupVaultLockConfiguration is refused first)" : ""}`,
         "keep the deployed lock's numbers (and retentionDays within them) once its lock date has passed; before it, the change is allowed and sets a new lock date. To keep recovery points under other numbers, back up into new vaults (a new BackupPlan name) and let the old ones expire",
+        stack,
+      ),
+    );
+  }
+  return findings;
+}
+
+const POOL_DOMAIN = "aws:cognito/userPoolDomain:UserPoolDomain";
+/** A custom hosted UI domain is a host name (it has dots); a prefix is one label under amazoncognito.com. */
+const isCustomDomain = (r: RecordedResource) => text(r.inputs.domain)?.includes(".") === true;
+/**
+ * CreateUserPoolDomain: "Your prefix domain might take up to one minute to take effect. Your custom domain is online
+ * within five minutes, but it can take up to one hour to distribute your SSL certificate"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolDomain.html).
+ */
+const DOMAIN_ACTIVE = {
+  prefix: 'a prefix domain "might take up to one minute to take effect"',
+  custom: 'a custom domain "is online within five minutes, but it can take up to one hour to distribute your SSL certificate"',
+};
+const HOSTED_UI_DOC = "docs/auth.md#moving-the-hosted-ui-to-another-domain";
+
+/**
+ * A hosted UI (Cognito user pool) domain replaced delete-first, `domain` changed (ForceNew in terraform-provider-aws
+ * cognitoidp/user_pool_domain.go), while the pool keeps no other domain through the update, or a custom domain renamed
+ * while only a prefix stays (UserAuth's hostedUiUrl is the custom one): sign-in is down from DeleteUserPoolDomain until
+ * the new domain is active, and stays down if its create is refused. A pool holds one prefix domain and one custom
+ * domain at once (UserPoolType's `Domain` and `CustomDomain`), so moving between kinds can keep one serving throughout.
+ * A domain whose deployed copy is retained is TransitionNameTaken's (the create is refused).
+ */
+function hostedUiDomainFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  const findings: TransitionFinding[] = [];
+  const kind = TRANSITION_NAMED_TYPES.find((k) => k.type === POOL_DOMAIN)!;
+  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const domains = ofType(after, POOL_DOMAIN);
+  /** A domain of the new plan that the update leaves as deployed: same URN, nothing replace-forcing changed. */
+  const keptInPlace = (r: RecordedResource) => {
+    const old = deployedByUrn.get(r.urn);
+    return old !== undefined && hasInputs(old) && replaceReasons(kind, old, r).length === 0;
+  };
+  for (const next of domains) {
+    const old = deployedByUrn.get(next.urn);
+    if (!old || !hasInputs(old) || !next.deleteBeforeReplace || old.retainOnDelete || ignoredBy(next, ["domain"]).length > 0) continue;
+    const [from, to] = [text(old.inputs.domain), text(next.inputs.domain)];
+    if (!from || !to || from === to) continue;
+    const others = domains.filter((r) => r !== next && r.inputs.userPoolId === next.inputs.userPoolId && keptInPlace(r));
+    const customRenamed = isCustomDomain(old) && isCustomDomain(next);
+    if (others.length > 0 && !customRenamed) continue;
+    const refusal = isCustomDomain(next)
+      ? "a certificate not issued or not in us-east-1, a parent domain without an A record, a host name another pool holds"
+      : "a prefix another AWS account holds: prefixes are unique across all accounts in a region";
+    const why =
+      others.length === 0
+        ? "the pool keeps no other domain through the update"
+        : `the pool's other domain, prefix ${others.map((r) => r.inputs.domain).join(", ")}, stays, but UserAuth's hostedUiUrl (the sign-in URL in the site's config) is the custom domain`;
+    const freeCheck = (prefix: string) => `check first that the prefix is free: aws cognito-idp describe-user-pool-domain --domain ${prefix} names no other pool (no UserPoolId/AWSAccountId in DomainDescription)`;
+    let fix: string;
+    if (isCustomDomain(old) !== isCustomDomain(next)) {
+      const [prefix, host] = isCustomDomain(next) ? [from, to] : [to, from];
+      fix = `add the new domain beside the deployed one first, then remove the old one in a second update: a pool holds one prefix domain and one custom domain at once. With UserAuth: 1. domain: { prefix: "${prefix}", name: "${host}", certificateArn, hostedZoneId }; pulumi up (hostedUiUrl stays on the custom domain, or moves to it once it exists). 2. ${isCustomDomain(next) ? `domain: { name: "${host}", certificateArn, hostedZoneId }` : `domain: { prefix: "${prefix}" }`}; pulumi up${isCustomDomain(next) ? "" : `. ${freeCheck(prefix)}`} (${HOSTED_UI_DOC})`;
+    } else if (customRenamed) {
+      fix = `let a prefix domain serve the hosted UI while the custom domain changes (a pool holds one custom domain): 1. ${others.length === 0 ? `add domain.prefix beside domain.name "${from}"; pulumi up. 2. ` : ""}remove domain.name (hostedUiUrl moves to the prefix); pulumi up. ${others.length === 0 ? "3" : "2"}. domain.name: "${to}"; pulumi up (${HOSTED_UI_DOC})`;
+    } else {
+      fix = `${freeCheck(to)}; the pool holds one prefix domain, so the change takes sign-in down for the replacement. To keep it up, serve the hosted UI from a custom domain meanwhile: add domain.name beside the prefix, change the prefix, then remove domain.name, one update each (${HOSTED_UI_DOC})`;
+    }
+    findings.push(
+      finding(
+        "TransitionHostedUiDomainGap",
+        next,
+        `replaces the hosted UI domain "${from}" with "${to}" delete-first (domain is ForceNew, terraform-provider-aws cognitoidp/user_pool_domain.go; deleteBeforeReplace), and ${why}: sign-in through the hosted UI is down from DeleteUserPoolDomain until the new domain is active (${isCustomDomain(next) ? DOMAIN_ACTIVE.custom : DOMAIN_ACTIVE.prefix}, CreateUserPoolDomain), and if CreateUserPoolDomain is refused (${refusal}) the update stops with no domain to sign in on`,
+        fix,
+        stack,
+      ),
+    );
+  }
+  return findings;
+}
+
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+const LAMBDA_FUNCTION = "aws:lambda/function:Function";
+const EDGE_LOGIC = "serverless-fullstack:index:EdgeLogic";
+/** The type of the resource a URN names (the last of its type chain), and its name. */
+const urnType = (urn: string) => urn.split("::")[2]?.split("$").pop();
+const urnName = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
+
+/**
+ * An EdgeLogic log group (`<edge>-<key>-edge-logs-<region>`, components/edge-logic/resources.ts) created by the update
+ * while the Lambda@Edge function it is named after stays (same URN in both plans): the function has been serving, and
+ * Lambda@Edge makes `/aws/lambda/us-east-1.<function name>` in each region where it runs ("When sending logs to
+ * CloudWatch, Lambda@Edge automatically adds the us-east-1 prefix to the function name",
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-logs.html), so CreateLogGroup meets
+ * that group: ResourceAlreadyExistsException, "Returned if the specified resource already exists" (CreateLogGroup).
+ * A plan cannot tell whether the function ran in that region; a group it never made is created fine.
+ */
+function edgeLogGroupFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  const findings: TransitionFinding[] = [];
+  const deployedUrns = new Set(deployed.map((r) => r.urn));
+  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
+  for (const group of ofType(after, LOG_GROUP)) {
+    if (deployedUrns.has(group.urn) || !group.parent || urnType(group.parent) !== EDGE_LOGIC) continue;
+    const fn = group.dependencies.map((urn) => afterByUrn.get(urn)).find((r) => r?.type === LAMBDA_FUNCTION && deployedUrns.has(r.urn));
+    if (!fn) continue;
+    const region = text(group.inputs.region) ?? "<region>";
+    // The function is autonamed: neither plan holds its AWS name (a saved plan keeps no function inputs, and a
+    // recording's name is the offline recorder's), unless the program sets `name` by hand.
+    const functionName = text(fn.inputs.name) ?? "<function name>";
+    const logGroupName = `/aws/lambda/us-east-1.${functionName}`;
+    const lookUp = text(fn.inputs.name) ? "" : ` <function name> is the function's ID in the stack: pulumi stack --show-ids lists it on the line of ${fn.name}.`;
+    findings.push(
+      finding(
+        "TransitionEdgeLogGroupPreexisting",
+        group,
+        `is created in ${region} for Lambda@Edge function ${fn.name}, which the deployed plan already has: if the function has run there, Lambda@Edge made ${logGroupName} on its first log line ("Lambda@Edge automatically adds the us-east-1 prefix to the function name", CloudFront's edge function logs), and CreateLogGroup is refused with ResourceAlreadyExistsException ("Returned if the specified resource already exists"): the update stops at this group (docs/edge.md, "A group that already exists")`,
+        `import the group before pulumi up: pulumi import --generate-code=false --protect=false --parent '${urnName(group.parent!)}=${group.parent}' ${LOG_GROUP} ${group.name} '${logGroupName}@${region}' (a resource in another region than the provider's takes its region after @: the Pulumi AWS "Enhanced Region Support" guide).${lookUp} Then pulumi up sets its retention. If the function never ran in ${region} (aws logs describe-log-groups --region ${region} --log-group-name-prefix ${logGroupName} lists nothing), the create succeeds: accept this finding`,
         stack,
       ),
     );
@@ -1672,6 +1787,8 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...collisions.map((c) => c.finding),
     ...routingFindings(deployed, after, context.stack),
     ...vaultLockFindings(deployed, after, context.stack),
+    ...hostedUiDomainFindings(deployed, after, context.stack),
+    ...edgeLogGroupFindings(deployed, after, context.stack),
     ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`)),
     ...restApiEndpointFindings(deployed, after, context.stack),
     ...streamCycledFindings(deployed, after, scope, context.stack),

@@ -164,8 +164,10 @@ describe("UserAuth app client and hosted UI", () => {
   it("puts a custom domain behind a Route 53 alias to its CloudFront distribution", async () => {
     const certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
     const g = await record(() => new UserAuth("custom", { ...base, domain: { name: "auth.gallery.example.com", certificateArn, hostedZoneId: "Z0123" } }));
-    const domain = resource(g, "aws:cognito/userPoolDomain:UserPoolDomain", "custom-domain");
+    // Its own logical name (a pool holds one custom and one prefix domain); an earlier version's `custom-domain` is its alias.
+    const domain = resource(g, "aws:cognito/userPoolDomain:UserPoolDomain", "custom-custom-domain");
     expect(domain.inputs).toMatchObject({ domain: "auth.gallery.example.com", certificateArn });
+    expect(domain.aliases).toEqual([domain.urn.replace(/::custom-custom-domain$/, "::custom-domain")]);
     const alias = resource(g, "aws:route53/record:Record", "custom-domain-record");
     expect(alias.inputs).toMatchObject({ zoneId: "Z0123", name: "auth.gallery.example.com", type: "A" });
     expect(alias.inputs.aliases[0]).toMatchObject({ name: domain.state.cloudfrontDistribution, zoneId: "Z2FDTNDATAQYW2" });
@@ -178,7 +180,20 @@ describe("UserAuth app client and hosted UI", () => {
       new UserAuth("after", { ...base, domain: { name: "auth.gallery.example.com", certificateArn, hostedZoneId: "Z0123", dependsOn: [apex] } });
     });
     const apex = resource(g, "aws:route53/record:Record", "apex");
-    expect(resource(g, "aws:cognito/userPoolDomain:UserPoolDomain", "after-domain").dependencies).toContain(apex.urn);
+    expect(resource(g, "aws:cognito/userPoolDomain:UserPoolDomain", "after-custom-domain").dependencies).toContain(apex.urn);
+  });
+
+  it("keeps a prefix domain beside a custom one (prefix and name), with hostedUiUrl on the custom one: how the hosted UI moves between them without an outage", async () => {
+    const certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
+    let auth!: UserAuth;
+    const g = await record(() => (auth = new UserAuth("both", { ...base, domain: { prefix: "gallery-both", name: "auth.gallery.example.com", certificateArn, hostedZoneId: "Z0123" } })));
+    const prefix = resource(g, "aws:cognito/userPoolDomain:UserPoolDomain", "both-domain");
+    const custom = resource(g, "aws:cognito/userPoolDomain:UserPoolDomain", "both-custom-domain");
+    expect([prefix.inputs.domain, custom.inputs.domain]).toEqual(["gallery-both", "auth.gallery.example.com"]);
+    expect([prefix.deleteBeforeReplace, custom.deleteBeforeReplace]).toEqual([true, true]);
+    // Not while the prefix is both-domain: two resources claiming one deployed one stop the update.
+    expect(custom.aliases ?? []).toEqual([]);
+    expect(await value(auth.hostedUiUrl)).toBe("https://auth.gallery.example.com");
   });
 
   it("refuses domain.dependsOn on a prefix domain, which Cognito creates under amazoncognito.com without resolving anything of yours", () => {
@@ -274,7 +289,7 @@ describe("UserAuth hosted UI prefix (globally unique per region)", () => {
     [{ domain: { prefix: "-gallery" } }, /domain\.prefix "-gallery" is not a valid hosted UI prefix/],
     [{ domain: { prefix: "x".repeat(64) } }, /is not a valid hosted UI prefix/],
     [{ domain: { prefix: "my-aws-login" } }, /domain\.prefix "my-aws-login" contains "aws", "amazon" or "cognito", which Cognito reserves/],
-    [{ domain: { prefix: "gallery-auth", name: "auth.gallery.example.com" } }, /domain\.name "auth\.gallery\.example\.com" is set together with domain\.prefix "gallery-auth"/],
+    [{ domain: { prefix: "gallery-Auth", name: "auth.gallery.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc" } }, /domain\.prefix "gallery-Auth" is not a valid hosted UI prefix/],
     [{ domain: { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc" } }, /domain\.certificateArn .* is only used with domain\.name/],
   ] as Array<[Partial<UserAuthArgs>, RegExp]>)("refuses an explicit prefix Cognito would reject, at construction: %#", (bad, message) => {
     expect(() => new UserAuth("bad", { ...base, ...bad })).toThrow(message);

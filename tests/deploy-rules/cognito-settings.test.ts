@@ -68,7 +68,7 @@ describe("CognitoCustomDomainParentRecord", () => {
     // The same program without dependsOn is the rule's fixture; with it removed here, the rule finds the domain.
     const domain = graph.find((r) => r.type === DOMAIN)!;
     const unordered = graph.map((r) => (r === domain ? { ...r, dependencies: [] } : r));
-    expect(parentRecord(unordered)).toEqual([expect.stringMatching(/^dev: \[CognitoCustomDomainParentRecord\] aws:cognito\/userPoolDomain:UserPoolDomain auth-domain: is custom domain auth\.gallery\.example\.com, whose parent gallery\.example\.com/)]);
+    expect(parentRecord(unordered)).toEqual([expect.stringMatching(/^dev: \[CognitoCustomDomainParentRecord\] aws:cognito\/userPoolDomain:UserPoolDomain auth-custom-domain: is custom domain auth\.gallery\.example\.com, whose parent gallery\.example\.com/)]);
   });
 
   it("passes the docs' program: a StaticSite on the apex and a UserAuth on auth.<apex> given site.nodes.records, and finds it without them", async () => {
@@ -77,7 +77,7 @@ describe("CognitoCustomDomainParentRecord", () => {
       new UserAuth("auth", { callbackUrls: [site.url], domain: { name: "auth.gallery.example.com", certificateArn, hostedZoneId: "Z0123", dependsOn: wait ? site.nodes.records : undefined } });
     };
     expect(parentRecord(await record(program(true)))).toEqual([]);
-    expect(parentRecord(await record(program(false)))).toEqual([expect.stringMatching(/auth-domain: is custom domain auth\.gallery\.example\.com, whose parent gallery\.example\.com gets its A record from aws:route53\/record:Record site-a-/)]);
+    expect(parentRecord(await record(program(false)))).toEqual([expect.stringMatching(/auth-custom-domain: is custom domain auth\.gallery\.example\.com, whose parent gallery\.example\.com gets its A record from aws:route53\/record:Record site-a-/)]);
   });
 
   it("passes a domain that waits for the record through something else it depends on", () => {
