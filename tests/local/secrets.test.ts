@@ -51,7 +51,7 @@ describe("local secret values", () => {
   });
 
   it("refuses a file that is not JSON, naming it", async () => {
-    const graph = await record(() => new LambdaFunction("bad-file", { entry, secrets: { X: { ssmParameter: "/x" } } }));
+    const graph = await record(() => new LambdaFunction("bad-file", { entry, secrets: { TOKEN: { ssmParameter: "/x" } } }));
     const file = join(dir, "broken.json");
     writeFileSync(file, "{ not json");
     await expect(localSecretValues("dev", graph, file)).rejects.toThrow(`${file} is not JSON`);
