@@ -5,8 +5,9 @@
  * update) retains them, because CloudFront's replicas block their deletion for hours after the
  * distribution lets go of them. Run it a few hours after `pulumi destroy`; it deletes every Lambda@Edge
  * function tagged for the stack that the stack's state no longer holds, with its log groups
- * (`/aws/lambda/us-east-1.<function>`) in every edge region, and old versions of the functions the
- * stack still runs. What still has replicas is reported as waiting; run again later. See docs/edge.md.
+ * (`/aws/lambda/us-east-1.<function>`) in every edge region and then its execution role (its policies
+ * first), which the stack retains with it, and old versions of the functions the stack still runs.
+ * What still has replicas is reported as waiting, with its role; run again later. See docs/edge.md.
  */
 import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
@@ -22,6 +23,13 @@ export function liveFunctionsFromState(exported: { deployment?: { resources?: Ar
   return (exported.deployment?.resources ?? [])
     .filter((resource) => resource.type === "aws:lambda/function:Function" && typeof resource.outputs?.name === "string")
     .map((resource) => ({ name: String(resource.outputs!.name), version: String(resource.outputs!.version ?? "") }));
+}
+
+/** The IAM roles in a `pulumi stack export`, by name: a retained function's role the stack still holds is not garbage. */
+export function liveRolesFromState(exported: { deployment?: { resources?: Array<{ type: string; outputs?: Record<string, unknown> }> } }): string[] {
+  return (exported.deployment?.resources ?? [])
+    .filter((resource) => resource.type === "aws:iam/role:Role" && typeof resource.outputs?.name === "string")
+    .map((resource) => String(resource.outputs!.name));
 }
 
 /** Every region Lambda@Edge may have logged in: CloudFront's edge regions and any the stack configures. */
@@ -49,9 +57,12 @@ async function main(): Promise<number> {
   const regions = values.regions ? values.regions.split(",").map((r) => r.trim()).filter(Boolean) : cleanupRegions(configured ? (JSON.parse(configured) as string[]) : []);
 
   let live: LiveFunction[] = [];
+  let liveRoles: string[] = [];
   if (!values["stack-removed"]) {
     try {
-      live = liveFunctionsFromState(JSON.parse(execFileSync("pulumi", ["stack", "export", "--stack", values.stack], { encoding: "utf8", maxBuffer: 512 * 1024 * 1024 })));
+      const exported = JSON.parse(execFileSync("pulumi", ["stack", "export", "--stack", values.stack], { encoding: "utf8", maxBuffer: 512 * 1024 * 1024 }));
+      live = liveFunctionsFromState(exported);
+      liveRoles = liveRolesFromState(exported);
     } catch (error) {
       console.error(`Cannot read the state of stack ${values.stack} (pulumi stack export: ${(error as Error).message.split("\n")[0]}).`);
       console.error("If the stack was removed (pulumi stack rm), pass --stack-removed: every function tagged for it is then deleted.");
@@ -61,7 +72,7 @@ async function main(): Promise<number> {
 
   const aws = await createEdgeCleanupAws({ profile: config.values["aws:profile"] });
   try {
-    const plan = await planCleanup(aws, { stack: edgeStackTagValue(config.project, stack), live, regions });
+    const plan = await planCleanup(aws, { stack: edgeStackTagValue(config.project, stack), live, liveRoles, regions });
     console.log(`Lambda@Edge leftovers of ${plan.stack} (log groups searched in ${regions.join(", ")}):`);
     for (const line of describePlan(plan)) console.log(`  ${line}`);
     if (values["dry-run"]) return 0;

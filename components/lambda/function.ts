@@ -174,7 +174,9 @@ export interface LambdaFunctionArgs {
   nativeModules?: string[];
   /**
    * Lambda@Edge: trusted by edgelambda.amazonaws.com, published, no environment
-   * or layers, placed in us-east-1. EdgeLogic sets this; configure at build time via `define`.
+   * or layers, placed in us-east-1, and retained on delete together with its role and policy (CloudFront's replicas
+   * outlive the distribution's hold on them; `npm run edge-cleanup` deletes all three, docs/edge.md).
+   * EdgeLogic sets this; configure at build time via `define`.
    * @default false
    */
   edge?: boolean;
@@ -492,7 +494,18 @@ function createLogGroup(name: string, spec: LambdaFunctionSpec, kmsKeyArn: pulum
 
 function createRole(name: string, spec: LambdaFunctionSpec, logGroup: aws.cloudwatch.LogGroup | undefined, parent: pulumi.Resource, extra: PolicyStatement[]) {
   const services = spec.edge ? ["lambda.amazonaws.com", "edgelambda.amazonaws.com"] : ["lambda.amazonaws.com"];
-  const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: assumeRolePolicy(services) }, { parent });
+  // A Lambda@Edge function is retained (normalise), and so is what its replicas run as. When the distribution lets go of
+  // it (edgeEnabled off, a removed EdgeLogic lambda, a destroy), UpdateDistribution returns before CloudFront has
+  // propagated (waitForDeployment: false), and edge locations keep invoking the old replicas meanwhile: "Lambda
+  // automatically assumes your execution role when you invoke your function"
+  // (https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html), so a role deleted at the end of the
+  // update would fail their cold starts. The role and its policy stay with the function until `npm run edge-cleanup`
+  // deletes all three. Nothing else is needed at run time: edge functions have no LambdaFunction log group, and the
+  // policy lets a replica create its own /aws/lambda/us-east-1.<function> group in any region (WriteEdgeLogs); an
+  // edge function is never in a VPC (normalise), so it has no vpc-access attachment.
+  // A kept role blocks no later deploy: it is autonamed `<name>-role-<7 hex>`, so the next one gets a new name.
+  const keepWithFunction = spec.edge;
+  const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: assumeRolePolicy(services) }, { parent, retainOnDelete: keepWithFunction });
   const statements: PolicyStatement[] = [...spec.permissions, ...extra];
   if (logGroup) {
     statements.push({ sid: "WriteOwnLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [pulumi.interpolate`${logGroup.arn}:*`] });
@@ -505,7 +518,7 @@ function createRole(name: string, spec: LambdaFunctionSpec, logGroup: aws.cloudw
     });
   }
   if (spec.tracing) statements.push({ sid: "WriteTraces", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] });
-  const policy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policyJson(statements) }, { parent });
+  const policy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policyJson(statements) }, { parent, retainOnDelete: keepWithFunction });
   // Lambda checks at CreateFunction that the role may create and delete the function's network interfaces
   // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions).
   const vpcAccess = spec.vpc

@@ -82,6 +82,16 @@ describe("LambdaFunction", () => {
     expect(trust.Statement[0].Principal.Service).toEqual(["lambda.amazonaws.com", "edgelambda.amazonaws.com"]);
   });
 
+  it("keeps a Lambda@Edge function's role and its policy with the function on delete (CloudFront's replicas still run as that role); a regional function's go with the stack", async () => {
+    const graph = await record(() => [new LambdaFunction("edge", { entry, edge: true }), new LambdaFunction("plain", { entry })]);
+    const role = resource(graph, "aws:iam/role:Role", "edge-role");
+    const policy = resource(graph, "aws:iam/rolePolicy:RolePolicy", "edge-policy");
+    expect([role.retainOnDelete, policy.retainOnDelete]).toEqual([true, true]);
+    expect(resource(graph, "aws:lambda/function:Function", "edge-function").inputs.role).toBe(role.state.arn);
+    expect(policy.inputs.role).toBe(role.id);
+    expect([resource(graph, "aws:iam/role:Role", "plain-role").retainOnDelete, resource(graph, "aws:iam/rolePolicy:RolePolicy", "plain-policy").retainOnDelete]).toEqual([false, false]);
+  });
+
   it.each([
     [{ memorySize: 64 }, /LambdaFunction "bad": memorySize 64 is outside Lambda's range of 128–10240 MB\. Use a whole number/],
     [{ memorySize: 20000 }, /memorySize 20000 is outside/],

@@ -1,10 +1,11 @@
 /**
- * `npm run edge-cleanup`'s planning and deleting, against an in-memory Lambda and CloudWatch Logs that
- * answer as AWS does: a replicated version cannot be deleted, deleting what is gone is ResourceNotFound.
+ * `npm run edge-cleanup`'s planning and deleting, against an in-memory Lambda, CloudWatch Logs and IAM that
+ * answer as AWS does: a replicated version cannot be deleted, deleting what is gone is ResourceNotFound
+ * (NoSuchEntity in IAM), and a role with policies cannot be deleted (DeleteConflict).
  */
 import { describe, expect, it } from "vitest";
 import { EDGE_LOG_REGIONS, EDGE_TAGS } from "../../components/edge-logic";
-import { cleanupRegions, liveFunctionsFromState } from "../../scripts/edge-cleanup";
+import { cleanupRegions, liveFunctionsFromState, liveRolesFromState } from "../../scripts/edge-cleanup";
 import { describePlan, edgeLogGroupName, executeCleanup, planCleanup, type EdgeCleanupAws } from "../../scripts/edge-cleanup/plan";
 
 class AwsError extends Error {
@@ -19,14 +20,26 @@ interface FakeFunction {
   versions: string[];
   /** Versions CloudFront still replicates. */
   replicated: Set<string>;
+  /** The execution role's name. */
+  role?: string;
 }
 
-function fakeAws(functions: Record<string, FakeFunction>, logGroups: Record<string, string[]>) {
+interface FakeRole {
+  inline: string[];
+  attached: string[];
+}
+
+function fakeAws(functions: Record<string, FakeFunction>, logGroups: Record<string, string[]>, roles: Record<string, FakeRole> = {}) {
   const groups = new Map(Object.entries(logGroups).map(([region, names]) => [region, new Set(names)]));
   const calls: string[] = [];
   const arn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
+  const role = (name: string) => {
+    if (!roles[name]) throw new AwsError("NoSuchEntityException", `The role with name ${name} cannot be found.`);
+    return roles[name];
+  };
   const aws: EdgeCleanupAws = {
-    listFunctions: async () => Object.keys(functions).map((name) => ({ name, arn: arn(name) })),
+    listFunctions: async () =>
+      Object.entries(functions).map(([name, fn]) => ({ name, arn: arn(name), role: fn.role && `arn:aws:iam::123456789012:role/${fn.role}` })),
     listTags: async (resource) => functions[resource.split(":").pop()!].tags,
     listVersions: async (name) => [...functions[name].versions],
     async deleteFunction(name, version) {
@@ -46,15 +59,37 @@ function fakeAws(functions: Record<string, FakeFunction>, logGroups: Record<stri
       calls.push(`delete ${region} ${name}`);
       if (!groups.get(region)?.delete(name)) throw new AwsError("ResourceNotFoundException", "The specified log group does not exist.");
     },
+    listRolePolicies: async (name) => [...role(name).inline],
+    listAttachedRolePolicies: async (name) => [...role(name).attached],
+    async deleteRolePolicy(name, policy) {
+      calls.push(`delete-role-policy ${name} ${policy}`);
+      const r = role(name);
+      if (!r.inline.includes(policy)) throw new AwsError("NoSuchEntityException", `The role policy with name ${policy} cannot be found.`);
+      r.inline = r.inline.filter((p) => p !== policy);
+    },
+    async detachRolePolicy(name, policyArn) {
+      calls.push(`detach-role-policy ${name} ${policyArn}`);
+      const r = role(name);
+      if (!r.attached.includes(policyArn)) throw new AwsError("NoSuchEntityException", `Policy ${policyArn} was not found.`);
+      r.attached = r.attached.filter((p) => p !== policyArn);
+    },
+    async deleteRole(name) {
+      calls.push(`delete-role ${name}`);
+      const r = role(name);
+      // IAM refuses DeleteRole while policies are attached (https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRole.html).
+      if (r.inline.length + r.attached.length > 0) throw new AwsError("DeleteConflictException", "Cannot delete entity, must delete policies first.");
+      delete roles[name];
+    },
   };
-  return { aws, calls, functions, groups };
+  return { aws, calls, functions, groups, roles };
 }
 
 const STACK = "serverless-fullstack/dev";
-const tagged = (stack: string, versions: string[], replicated: string[] = []): FakeFunction => ({
+const tagged = (stack: string, versions: string[], replicated: string[] = [], role?: string): FakeFunction => ({
   tags: { [EDGE_TAGS.stack]: stack, [EDGE_TAGS.edgeLogic]: "edge" },
   versions,
   replicated: new Set(replicated),
+  role,
 });
 
 describe("edge-cleanup plans from tags and the stack's state", () => {
@@ -107,7 +142,7 @@ describe("edge-cleanup plans from tags and the stack's state", () => {
   it("nothing tagged for the stack: nothing to do", async () => {
     const { aws } = fakeAws({ "other-function": tagged("serverless-fullstack/prod", ["1"]) }, {});
     const plan = await planCleanup(aws, { stack: STACK, live: [], regions: EDGE_LOG_REGIONS });
-    expect(plan).toEqual({ stack: STACK, functions: [], versions: [] });
+    expect(plan).toEqual({ stack: STACK, functions: [], versions: [], roles: [] });
     expect(describePlan(plan)).toEqual([`Nothing to delete for ${STACK}.`]);
   });
 });
@@ -144,7 +179,7 @@ describe("edge-cleanup deletes, and waits for CloudFront's replicas", () => {
   it("is idempotent (what is already gone counts as deleted), and keeps a function whose log group could not be deleted", async () => {
     const name = "edge-auth-function-a1b2c3d";
     const fake = fakeAws({ [name]: tagged(STACK, ["1"]) }, {});
-    const plan = { stack: STACK, versions: [], functions: [{ name, versions: ["1"], logGroups: [{ region: "us-east-1", name: edgeLogGroupName(name) }] }] };
+    const plan = { stack: STACK, versions: [], roles: [], functions: [{ name, versions: ["1"], logGroups: [{ region: "us-east-1", name: edgeLogGroupName(name) }] }] };
     expect((await executeCleanup(fake.aws, plan)).map((o) => [o.result, o.detail])).toEqual([["deleted", "already gone"], ["deleted", undefined]]);
 
     const denied = fakeAws({ [name]: tagged(STACK, ["1"]) }, { "us-east-1": [edgeLogGroupName(name)] });
@@ -155,6 +190,97 @@ describe("edge-cleanup deletes, and waits for CloudFront's replicas", () => {
     expect(outcomes.map((o) => o.result)).toEqual(["failed", "failed"]);
     expect(outcomes[1].detail).toMatch(/kept until its log groups are deleted/);
     expect(denied.functions[name]).toBeDefined();
+  });
+});
+
+describe("edge-cleanup deletes a function's execution role after the function", () => {
+  const fnName = "edge-auth-function-a1b2c3d";
+  const roleName = "edge-auth-role-1f2e3d4";
+  const basic = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
+
+  it("plans the role with its inline and attached policies, and --dry-run lists them", async () => {
+    const { aws } = fakeAws({ [fnName]: tagged(STACK, ["1"], [], roleName) }, {}, { [roleName]: { inline: ["edge-auth-policy-9a8b7c6"], attached: [basic] } });
+    const plan = await planCleanup(aws, { stack: STACK, live: [], liveRoles: [], regions: [] });
+    expect(plan.roles).toEqual([{ name: roleName, functions: [fnName], inlinePolicies: ["edge-auth-policy-9a8b7c6"], attachedPolicies: [basic] }]);
+    expect(describePlan(plan)).toEqual([
+      `function ${fnName} (versions 1) — no longer in the stack`,
+      `role ${roleName} — the execution role of ${fnName}, deleted after it`,
+      `  inline policy edge-auth-policy-9a8b7c6`,
+      `  attached policy ${basic}`,
+    ]);
+  });
+
+  it("deletes the function, then the role's policies (inline, then attached), then the role; AWS refuses the role with policies left", async () => {
+    const fake = fakeAws({ [fnName]: tagged(STACK, ["1"], [], roleName) }, {}, { [roleName]: { inline: ["edge-auth-policy-9a8b7c6"], attached: [basic] } });
+    const outcomes = await executeCleanup(fake.aws, await planCleanup(fake.aws, { stack: STACK, live: [], liveRoles: [], regions: [] }));
+    expect(fake.calls).toEqual([`delete ${fnName}`, `delete-role-policy ${roleName} edge-auth-policy-9a8b7c6`, `detach-role-policy ${roleName} ${basic}`, `delete-role ${roleName}`]);
+    expect(outcomes.every((o) => o.result === "deleted")).toBe(true);
+    expect(fake.roles[roleName]).toBeUndefined();
+  });
+
+  it("leaves the role while the function waits for CloudFront's replicas (they still run as it), and deletes it on the run that deletes the function", async () => {
+    const fake = fakeAws({ [fnName]: tagged(STACK, ["1"], ["1"], roleName) }, {}, { [roleName]: { inline: ["edge-auth-policy-9a8b7c6"], attached: [] } });
+    const first = await executeCleanup(fake.aws, await planCleanup(fake.aws, { stack: STACK, live: [], liveRoles: [], regions: [] }));
+    expect(fake.calls).toEqual([`delete ${fnName}`]);
+    expect(first.map((o) => `${o.result} ${o.target}`)).toEqual([`waiting ${fnName}`, `waiting role ${roleName}`]);
+    expect(fake.roles[roleName].inline).toEqual(["edge-auth-policy-9a8b7c6"]);
+
+    fake.functions[fnName].replicated.clear();
+    const second = await executeCleanup(fake.aws, await planCleanup(fake.aws, { stack: STACK, live: [], liveRoles: [], regions: [] }));
+    expect(second.map((o) => `${o.result} ${o.target}`)).toEqual([`deleted ${fnName}`, `deleted role ${roleName} inline policy edge-auth-policy-9a8b7c6`, `deleted role ${roleName}`]);
+  });
+
+  it("keeps a role the stack still holds, one another function still uses, or one not named like the function's own", async () => {
+    const replaced = "edge-auth-function-0dd0dd0";
+    const fake = fakeAws(
+      {
+        // Replaced on update: the live function runs with the same role, which the state still holds.
+        [replaced]: tagged(STACK, ["1"], [], roleName),
+        [fnName]: tagged(STACK, ["2"], [], roleName),
+        // After `pulumi stack rm` (no state): another function, not the stack's, uses the role.
+        "edge-origin-response-function-9f8e7d6": tagged(STACK, ["1"], [], "edge-origin-response-role-5a5a5a5"),
+        "someone-elses-function": { tags: {}, versions: ["1"], replicated: new Set(), role: "edge-origin-response-role-5a5a5a5" },
+        // A role not named `<name>-role-<suffix>` is not one LambdaFunction made for this function.
+        "edge-extra-function-1234567": tagged(STACK, ["1"], [], "shared-lambda-role"),
+      },
+      {},
+      { [roleName]: { inline: [], attached: [] }, "edge-origin-response-role-5a5a5a5": { inline: [], attached: [] }, "shared-lambda-role": { inline: [], attached: [] } },
+    );
+    const plan = await planCleanup(fake.aws, { stack: STACK, live: [{ name: fnName, version: "2" }], liveRoles: [roleName], regions: [] });
+    expect(plan.roles.map((r) => [r.name, r.kept])).toEqual([
+      [roleName, "the stack still holds it"],
+      ["edge-origin-response-role-5a5a5a5", "someone-elses-function still uses it"],
+      ["shared-lambda-role", "it is not named like the role LambdaFunction makes for edge-extra-function-1234567 (edge-extra-role-<suffix>)"],
+    ]);
+    expect(describePlan(plan)).toContain(`role ${roleName} — kept: the stack still holds it`);
+    await executeCleanup(fake.aws, plan);
+    expect(fake.calls.filter((c) => !c.startsWith("delete edge-") && !c.startsWith("delete someone"))).toEqual([]);
+    expect(Object.keys(fake.roles).sort()).toEqual(["edge-origin-response-role-5a5a5a5", roleName, "shared-lambda-role"].sort());
+  });
+
+  it("deletes a role two retained copies of a function share only once both are deleted; a role already gone counts as deleted; a refused policy keeps the role", async () => {
+    const older = "edge-auth-function-0dd0dd0";
+    const fake = fakeAws({ [older]: tagged(STACK, ["1"], ["1"], roleName), [fnName]: tagged(STACK, ["1"], [], roleName) }, {}, { [roleName]: { inline: [], attached: [] } });
+    const first = await executeCleanup(fake.aws, await planCleanup(fake.aws, { stack: STACK, live: [], liveRoles: [], regions: [] }));
+    expect(first.map((o) => `${o.result} ${o.target}`)).toEqual([`waiting ${older}`, `deleted ${fnName}`, `waiting role ${roleName}`]);
+    expect(first[2].detail).toMatch(new RegExp(`${older}`));
+
+    const gone = fakeAws({ [fnName]: tagged(STACK, ["1"], [], roleName) }, {}, {});
+    const plan = { stack: STACK, versions: [], functions: [{ name: fnName, versions: ["1"], logGroups: [] }], roles: [{ name: roleName, functions: [fnName], inlinePolicies: ["p"], attachedPolicies: [] }] };
+    expect((await executeCleanup(gone.aws, plan)).map((o) => [o.result, o.target, o.detail])).toEqual([
+      ["deleted", fnName, undefined],
+      ["deleted", `role ${roleName} inline policy p`, "already gone"],
+      ["deleted", `role ${roleName}`, "already gone"],
+    ]);
+
+    const denied = fakeAws({ [fnName]: tagged(STACK, ["1"], [], roleName) }, {}, { [roleName]: { inline: ["p"], attached: [] } });
+    denied.aws.deleteRolePolicy = async () => {
+      throw new AwsError("AccessDenied", "not authorized to perform: iam:DeleteRolePolicy");
+    };
+    const outcomes = await executeCleanup(denied.aws, await planCleanup(denied.aws, { stack: STACK, live: [], liveRoles: [], regions: [] }));
+    expect(outcomes.map((o) => `${o.result} ${o.target}`)).toEqual([`deleted ${fnName}`, `failed role ${roleName} inline policy p`, `failed role ${roleName}`]);
+    expect(outcomes[2].detail).toMatch(new RegExp(`aws iam delete-role --role-name ${roleName}`));
+    expect(denied.roles[roleName]).toBeDefined();
   });
 });
 
@@ -172,6 +298,19 @@ describe("edge-cleanup's inputs", () => {
     };
     expect(liveFunctionsFromState(exported)).toEqual([{ name: "edge-auth-function-a1b2c3d", version: "4" }]);
     expect(liveFunctionsFromState({ deployment: {} })).toEqual([]);
+  });
+
+  it("reads the roles a stack holds from `pulumi stack export`", () => {
+    const exported = {
+      deployment: {
+        resources: [
+          { type: "aws:iam/role:Role", outputs: { name: "edge-auth-role-1f2e3d4", arn: "arn:aws:iam::123456789012:role/edge-auth-role-1f2e3d4" } },
+          { type: "aws:iam/rolePolicy:RolePolicy", outputs: { name: "edge-auth-policy-9a8b7c6", role: "edge-auth-role-1f2e3d4" } },
+        ],
+      },
+    };
+    expect(liveRolesFromState(exported)).toEqual(["edge-auth-role-1f2e3d4"]);
+    expect(liveRolesFromState({})).toEqual([]);
   });
 
   it("searches every edge region plus any the stack configures", () => {

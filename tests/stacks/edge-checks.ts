@@ -68,3 +68,17 @@ export function expectEdgeLogRetention(run: OfflineRun, retentionDays: number, r
     for (const group of mine) expect(group.inputs.retentionInDays, `${key} ${group.inputs.region}`).toBe(retentionDays);
   }
 }
+
+/**
+ * Each Lambda@Edge function's role and inline policy are retained with the function: after the distribution lets go
+ * of it (edgeEnabled off, a removed EdgeLogic lambda, a destroy), CloudFront's replicas keep running as that role.
+ */
+export function expectEdgeRolesRetained(run: OfflineRun): void {
+  for (const key of ["auth", "origin-response"]) {
+    const fn = resource(run.resources, "aws:lambda/function:Function", `edge-${key}-function`);
+    const role = ofType(run.resources, "aws:iam/role:Role").find((r) => r.state.arn === fn.inputs.role)!;
+    const policies = ofType(run.resources, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === role.id);
+    expect([fn.retainOnDelete, role.name, role.retainOnDelete], key).toEqual([true, `edge-${key}-role`, true]);
+    expect(policies.map((p) => [p.name, p.retainOnDelete]), key).toEqual([[`edge-${key}-policy`, true]]);
+  }
+}

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { OfflineRun } from "../../local/offline/program";
 import { EDGE_LOG_REGIONS } from "../../components/edge-logic";
-import { expectEdgeAttached, expectEdgeLogRetention, expectNoMixedViewerEvents, expectSiteErrorsFromTheEdge, functionCode, lambdaCode } from "./edge-checks";
+import { expectEdgeAttached, expectEdgeLogRetention, expectEdgeRolesRetained, expectNoMixedViewerEvents, expectSiteErrorsFromTheEdge, functionCode, lambdaCode } from "./edge-checks";
 import { runStack } from "./run-stack";
 
 let run: OfflineRun;
@@ -11,6 +11,8 @@ beforeAll(async () => {
 
 describe("prod stack edge logic", () => {
   it("attaches the edge functions to the site's behaviours", () => expectEdgeAttached(run));
+
+  it("keeps each Lambda@Edge function's role and policy with the function when it leaves the stack", () => expectEdgeRolesRetained(run));
 
   it("never combines CloudFront Functions and Lambda@Edge on one behaviour's viewer events; the extra headers come from the response headers policy", () =>
     expectNoMixedViewerEvents(run));
