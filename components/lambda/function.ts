@@ -186,7 +186,10 @@ export interface LambdaFunctionArgs {
    * @default { external: LAMBDA_BUNDLE_EXTERNALS, define: {} }
    */
   bundle?: DeployBundleOptions;
-  /** Keep the function when it is removed from the program (Lambda@Edge replicas take hours to go). @default false */
+  /**
+   * Keep the function when it is removed from the program (Lambda@Edge replicas take hours to go), with what it runs
+   * with: its role, inline policy, VPC access attachment and log group. @default false
+   */
   retainOnDelete?: boolean;
 }
 
@@ -488,7 +491,8 @@ function createLogGroup(name: string, spec: LambdaFunctionSpec, kmsKeyArn: pulum
   return new aws.cloudwatch.LogGroup(
     `${name}-logs`,
     { retentionInDays: spec.logRetentionDays, kmsKeyId: kmsKeyArn, region: spec.region },
-    { parent },
+    // A kept function keeps writing here; without the group its logs would go nowhere (its role may not create one).
+    { parent, retainOnDelete: spec.retainOnDelete },
   );
 }
 
@@ -504,7 +508,8 @@ function createRole(name: string, spec: LambdaFunctionSpec, logGroup: aws.cloudw
   // policy lets a replica create its own /aws/lambda/us-east-1.<function> group in any region (WriteEdgeLogs); an
   // edge function is never in a VPC (normalise), so it has no vpc-access attachment.
   // A kept role blocks no later deploy: it is autonamed `<name>-role-<7 hex>`, so the next one gets a new name.
-  const keepWithFunction = spec.edge;
+  // Any function kept on delete (retainOnDelete) keeps its role and permissions for the same reason: it cannot run without them.
+  const keepWithFunction = spec.retainOnDelete;
   const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: assumeRolePolicy(services) }, { parent, retainOnDelete: keepWithFunction });
   const statements: PolicyStatement[] = [...spec.permissions, ...extra];
   if (logGroup) {
@@ -525,7 +530,7 @@ function createRole(name: string, spec: LambdaFunctionSpec, logGroup: aws.cloudw
     ? new aws.iam.RolePolicyAttachment(
         `${name}-vpc-access`,
         { role: role.name, policyArn: pulumi.interpolate`arn:${aws.getPartitionOutput({}, { parent }).partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole` },
-        { parent },
+        { parent, retainOnDelete: keepWithFunction },
       )
     : undefined;
   return { role, policy, vpcAccess };

@@ -92,6 +92,15 @@ describe("LambdaFunction", () => {
     expect([resource(graph, "aws:iam/role:Role", "plain-role").retainOnDelete, resource(graph, "aws:iam/rolePolicy:RolePolicy", "plain-policy").retainOnDelete]).toEqual([false, false]);
   });
 
+  it("keeps what a function kept on delete runs with: its role, policy, VPC access and log group (it could not run, or log, without them)", async () => {
+    const vpc = { subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"] };
+    const graph = await record(() => [new LambdaFunction("kept", { entry, retainOnDelete: true, vpc }), new LambdaFunction("gone", { entry, vpc })]);
+    const kept = (name: string) => ["aws:lambda/function:Function", "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:cloudwatch/logGroup:LogGroup"]
+      .map((type, index) => resource(graph, type, `${name}-${["function", "role", "policy", "vpc-access", "logs"][index]}`).retainOnDelete);
+    expect(kept("kept")).toEqual([true, true, true, true, true]);
+    expect(kept("gone")).toEqual([false, false, false, false, false]);
+  });
+
   it.each([
     [{ memorySize: 64 }, /LambdaFunction "bad": memorySize 64 is outside Lambda's range of 128–10240 MB\. Use a whole number/],
     [{ memorySize: 20000 }, /memorySize 20000 is outside/],
