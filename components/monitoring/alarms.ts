@@ -201,13 +201,28 @@ function tableQuery(metricName: string, tableName: pulumi.Input<string>): pulumi
   return pulumi.interpolate`SELECT SUM(${metricName}) FROM SCHEMA("AWS/DynamoDB", Operation, TableName) WHERE TableName = '${tableName}'`;
 }
 
+/**
+ * The timing an alarm of `kind` is created with: the kind's defaults, then `defaults`' override, then the target's
+ * `own`. datapointsToAlarm not set by either is the kind's own M, cut to the evaluation periods. Monitoring's argument
+ * check (validate.ts) judges this, not each override alone: an override's fields meet the other's at the alarm.
+ */
+export function alarmTiming(kind: AlarmKind, defaults?: AlarmOverride, own?: AlarmOverride): { periodSeconds: number; evaluationPeriods: number; datapointsToAlarm: number } {
+  const base = ALARM_DEFAULTS[kind];
+  const evaluationPeriods = own?.evaluationPeriods ?? defaults?.evaluationPeriods ?? base.evaluationPeriods;
+  return {
+    periodSeconds: own?.periodSeconds ?? defaults?.periodSeconds ?? base.periodSeconds,
+    evaluationPeriods,
+    datapointsToAlarm: own?.datapointsToAlarm ?? defaults?.datapointsToAlarm ?? Math.min(base.datapointsToAlarm, evaluationPeriods),
+  };
+}
+
 /** Every alarm for `targets`: defaults, then `defaults` overrides, then each target's own. */
 export function alarmSpecs(targets: MonitoringTargets, defaults: AlarmOverrides = {}): AlarmSpec[] {
   const specs: AlarmSpec[] = [];
   const add = (kind: AlarmKind, target: string, name: string, region: string | undefined, own: AlarmOverrides | undefined, metric: Metric) => {
-    const settings = { ...ALARM_DEFAULTS[kind], ...defaults[kind], ...own?.[kind] };
+    const settings = { ...ALARM_DEFAULTS[kind], ...defaults[kind], ...own?.[kind], ...alarmTiming(kind, defaults[kind], own?.[kind]) };
     if (settings.enabled === false) return;
-    const datapointsToAlarm = own?.[kind]?.datapointsToAlarm ?? defaults[kind]?.datapointsToAlarm ?? Math.min(ALARM_DEFAULTS[kind].datapointsToAlarm, settings.evaluationPeriods);
+    const datapointsToAlarm = settings.datapointsToAlarm;
     specs.push({
       name: `${name}-${kind.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
       kind,

@@ -1,7 +1,7 @@
 /** Monitoring's argument checks: alarm timing CloudWatch accepts, usable target keys, email addresses. */
 import type { ArgFailure } from "../errors";
 import { fitName } from "../names";
-import { AlarmKind, QUERY_ALARM_KINDS, type AlarmOverride, type AlarmOverrides, type MonitoringTargets } from "./alarms";
+import { AlarmKind, alarmTiming, QUERY_ALARM_KINDS, type AlarmOverride, type AlarmOverrides, type MonitoringTargets } from "./alarms";
 
 /**
  * PutMetricAlarm: "Valid values are 10, 20, 30, and any multiple of 60"; "Period multiplied by EvaluationPeriods can't be
@@ -71,18 +71,26 @@ export function alarmEmailKey(email: string): string {
   return email.toLowerCase();
 }
 
-function validateOverrides(fail: ArgFailure, at: string, overrides: AlarmOverrides | undefined): void {
+/**
+ * `inherited`: the `defaults` a target's overrides go over (undefined when checking `defaults` themselves). An
+ * override's timing is judged as the alarm gets it (alarmTiming: the kind's defaults, then `defaults`, then the
+ * target's own), so an M of 2 over a kind's N of 2 is taken, and a target's N of 1 under defaults' M of 3 is refused.
+ */
+function validateOverrides(fail: ArgFailure, at: string, overrides: AlarmOverrides | undefined, inherited?: AlarmOverrides): void {
   for (const [kind, override] of Object.entries(overrides ?? {}) as Array<[string, AlarmOverride | undefined]>) {
     if (!(Object.values(AlarmKind) as string[]).includes(kind)) fail(`${at}.${kind}`, override, "is not an alarm kind", `Use one of ${Object.values(AlarmKind).join(", ")}.`);
     if (!override) continue;
     if (override.threshold !== undefined && !Number.isFinite(override.threshold)) fail(`${at}.${kind}.threshold`, override.threshold, "is not a number", "Use a finite number.");
-    if (override.periodSeconds !== undefined || override.evaluationPeriods !== undefined || override.datapointsToAlarm !== undefined) {
-      const problem = alarmTimingProblem(override.periodSeconds ?? 300, override.evaluationPeriods ?? 1, override.datapointsToAlarm);
-      if (problem) fail(`${at}.${kind}`, override, `would make an alarm CloudWatch refuses: ${problem}`, "Use a period of 10, 20, 30 or a multiple of 60 s, at most a day of periods under an hour, and datapointsToAlarm ≤ evaluationPeriods.");
-    }
+    if (override.periodSeconds === undefined && override.evaluationPeriods === undefined && override.datapointsToAlarm === undefined) continue;
+    const base = inherited?.[kind as AlarmKind];
+    const timing = alarmTiming(kind as AlarmKind, base, override);
+    // Named when the defaults' timing takes part, so the fix can be made in either.
+    const over = base && (base.periodSeconds !== undefined || base.evaluationPeriods !== undefined || base.datapointsToAlarm !== undefined) ? `with defaults.${kind}, ` : "";
+    const problem = alarmTimingProblem(timing.periodSeconds, timing.evaluationPeriods, timing.datapointsToAlarm);
+    if (problem) fail(`${at}.${kind}`, override, `${over}would make an alarm CloudWatch refuses: ${problem}`, "Use a period of 10, 20, 30 or a multiple of 60 s, at most a day of periods under an hour, and datapointsToAlarm ≤ evaluationPeriods.");
     if (QUERY_ALARM_KINDS.has(kind as AlarmKind)) {
-      const seconds = (override.periodSeconds ?? 300) * (override.evaluationPeriods ?? 1);
-      if (seconds > ALARM_LIMITS.maxInsightsEvaluationSeconds) fail(`${at}.${kind}`, override, `evaluates ${seconds} s; the table and user pool alarms are Metrics Insights queries, which look back three hours`, "Keep period × evaluationPeriods at 10800 s or less.");
+      const seconds = timing.periodSeconds * timing.evaluationPeriods;
+      if (seconds > ALARM_LIMITS.maxInsightsEvaluationSeconds) fail(`${at}.${kind}`, override, `${over}evaluates ${seconds} s; the table and user pool alarms are Metrics Insights queries, which look back three hours`, "Keep period × evaluationPeriods at 10800 s or less.");
     }
   }
 }
@@ -93,7 +101,7 @@ export function validateMonitoringArgs(fail: ArgFailure, targets: MonitoringTarg
   for (const [group, entries] of Object.entries(targets) as Array<[string, Record<string, { alarms?: AlarmOverrides }> | undefined]>) {
     for (const [key, target] of Object.entries(entries ?? {})) {
       if (!KEY.test(key)) fail(`${group} key`, key, "is not a usable target key (it names the alarms)", 'Use lowercase letters, digits and hyphens, e.g. "gallery-counters".');
-      validateOverrides(fail, `${group}.${key}.alarms`, target?.alarms);
+      validateOverrides(fail, `${group}.${key}.alarms`, target?.alarms, defaults);
     }
   }
   const firstIndexOf = new Map<string, number>();

@@ -43,6 +43,8 @@ export const DEFAULT_MANAGED_RULE_GROUPS = ["AWSManagedRulesAmazonIpReputationLi
  */
 export const WAF_LIMITS = {
   minRateLimit: 10,
+  /** RateBasedStatement Limit: "Valid Range: Minimum value of 10. Maximum value of 2000000000." (https://docs.aws.amazon.com/waf/latest/APIReference/API_RateBasedStatement.html). */
+  maxRateLimit: 2_000_000_000,
   rateWindowsSeconds: [60, 120, 300, 600],
   defaultBodyInspectionBytes: 16_384,
   commonRuleSetBodyBytes: 8_192,
@@ -88,7 +90,8 @@ export interface WebAclArgs {
   /** Region of a REGIONAL web ACL and its log group. @default the provider's region */
   region?: string;
   /**
-   * Requests one client IP may make per `rateWindowSeconds` before WAF blocks it (until its rate drops); at least 10.
+   * Requests one client IP may make per `rateWindowSeconds` before WAF blocks it (until its rate drops); 10 to
+   * 2,000,000,000 (WAF's range).
    * @default 2000
    */
   rateLimit?: number;
@@ -140,9 +143,12 @@ export function validateWebAclArgs(fail: ArgFailure, args: WebAclArgs, at = ""):
   if (args.scope !== undefined && !Object.values(WebAclScope).includes(args.scope)) {
     fail(`${at}scope`, args.scope, "is not a web ACL scope", 'Use WebAclScope.CloudFront ("CLOUDFRONT") for a distribution or WebAclScope.Regional ("REGIONAL").');
   }
-  const min = WAF_LIMITS.minRateLimit;
+  const [min, max] = [WAF_LIMITS.minRateLimit, WAF_LIMITS.maxRateLimit];
   if (args.rateLimit !== undefined && (!Number.isSafeInteger(args.rateLimit) || args.rateLimit < min)) {
     fail(`${at}rateLimit`, args.rateLimit, `is not a whole number of at least ${min}; AWS WAF's lowest rate limit is ${min} requests per window`, `Use a whole number from ${min}, e.g. 2000.`);
+  }
+  if (args.rateLimit !== undefined && args.rateLimit > max) {
+    fail(`${at}rateLimit`, args.rateLimit, `is over ${max}, AWS WAF's highest rate limit (requests per window)`, `Use a whole number from ${min} to ${max}, e.g. 2000.`);
   }
   if (args.rateWindowSeconds !== undefined && !(WAF_LIMITS.rateWindowsSeconds as readonly number[]).includes(args.rateWindowSeconds)) {
     fail(`${at}rateWindowSeconds`, args.rateWindowSeconds, "is not a rate-based rule evaluation window", `Use one of ${WAF_LIMITS.rateWindowsSeconds.join(", ")}.`);

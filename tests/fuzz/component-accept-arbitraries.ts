@@ -19,12 +19,12 @@ export const ACCEPT_ENTRY = "tests/fixtures/handlers/echo.ts";
 export const ACCEPT_SITE_FOLDER = "tests/fixtures/site";
 
 /** `arbitrary` or, one run in `oneIn`, unset (unset first, so shrinking drops the argument). */
-const optional = <T>(arbitrary: fc.Arbitrary<T>, oneIn = 2): fc.Arbitrary<T | undefined> =>
+export const optional = <T>(arbitrary: fc.Arbitrary<T>, oneIn = 2): fc.Arbitrary<T | undefined> =>
   fc.oneof({ weight: oneIn - 1, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary });
 /** An object without its undefined properties (so `"x" in args` means the user set x). */
-const defined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+export const defined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 /** A string of `characters` of length `min`–`max`, its lengths at the bounds now and then (where limits bite). */
-function within(characters: string, min: number, max: number): fc.Arbitrary<string> {
+export function within(characters: string, min: number, max: number): fc.Arbitrary<string> {
   const character = fc.constantFrom(...characters);
   return fc.oneof(
     { weight: 4, arbitrary: fc.string({ unit: character, minLength: min, maxLength: Math.min(max, min + 12) }) },
@@ -32,21 +32,21 @@ function within(characters: string, min: number, max: number): fc.Arbitrary<stri
     { weight: 1, arbitrary: fc.string({ unit: character, minLength: min, maxLength: max }) },
   );
 }
-const LOWER = "abcdefghijklmnopqrstuvwxyz";
-const UPPER = LOWER.toUpperCase();
-const DIGITS = "0123456789";
+export const LOWER = "abcdefghijklmnopqrstuvwxyz";
+export const UPPER = LOWER.toUpperCase();
+export const DIGITS = "0123456789";
 
 /** The stack's region in the mocks (local/offline/mocks.ts) and the deploy rules' context. */
 export const STACK_REGION = "us-east-1";
 /** Commercial regions, by their codes (https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html). */
 export const REGIONS = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-central-1", "eu-north-1", "ap-southeast-2", "ap-northeast-1", "ap-south-1", "sa-east-1", "ca-central-1"] as const;
-const region = fc.constantFrom(...REGIONS);
+export const region = fc.constantFrom(...REGIONS);
 
 /**
  * PutRetentionPolicy retentionInDays: "Possible values are: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
  * 731, 1096, 1827, 2192, 2557, 2922, 3288, and 3653." (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html)
  */
-const retentionDays = fc.constantFrom(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
+export const retentionDays = fc.constantFrom(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
 
 // ------------------------------------------------------------------------------------------------------- LambdaFunction
 
