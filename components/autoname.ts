@@ -45,8 +45,17 @@ export function bucketNameProblem(name: string): string | undefined {
   if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) return "does not begin and end with a letter or digit";
   if (name.includes("..")) return "has two adjacent periods";
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return "is formatted as an IP address";
-  for (const prefix of ["xn--", "sthree-", "amzn-s3-demo-"]) if (name.startsWith(prefix)) return `starts with the reserved prefix ${prefix}`;
-  for (const suffix of ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"]) if (name.endsWith(suffix)) return `ends with the reserved suffix ${suffix}`;
+  return bucketReservedAffix(name);
+}
+
+/** The prefixes and suffixes S3 reserves (same page, "Naming rules for general purpose buckets"). */
+const S3_RESERVED_PREFIXES = ["xn--", "sthree-", "amzn-s3-demo-"];
+const S3_RESERVED_SUFFIXES = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
+
+/** Which reserved prefix or suffix `name` has, as "starts with the reserved prefix xn--", or undefined. */
+export function bucketReservedAffix(name: string): string | undefined {
+  for (const prefix of S3_RESERVED_PREFIXES) if (name.startsWith(prefix)) return `starts with the reserved prefix ${prefix}`;
+  for (const suffix of S3_RESERVED_SUFFIXES) if (name.endsWith(suffix)) return `ends with the reserved suffix ${suffix}`;
   return undefined;
 }
 

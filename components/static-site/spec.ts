@@ -5,7 +5,7 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
-import { validateAutonames } from "../autoname";
+import { bucketReservedAffix, validateAutonames } from "../autoname";
 import { replicationAutonames } from "../bucket-replication";
 import type { ArgFailure } from "../errors";
 import {
@@ -459,7 +459,8 @@ export function validateBucketName(fail: ArgFailure, argument: string, name: str
   if (!/^[a-z0-9][a-z0-9-]*[a-z0-9]$/.test(name)) {
     fail(argument, name, "has characters S3 does not allow, or does not start and end with a letter or digit", "Use lowercase letters, digits and hyphens.");
   }
-  if (/^xn--|^sthree-|-s3alias$|--ol-s3$/.test(name)) fail(argument, name, "uses a prefix or suffix S3 reserves", "Pick another name.");
+  const reserved = bucketReservedAffix(name);
+  if (reserved) fail(argument, name, `${reserved}, which S3 reserves`, "Pick another name.");
 }
 
 /**

@@ -120,14 +120,12 @@ describe("false accepts the must-accept review found", () => {
 
   // S3 bucket names "must not start with the prefix amzn-s3-demo-" and "must not end with the suffix --x-s3" (or
   // "--table-s3") (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html). UploadBucket takes
-  // them at construction; the deploy rule S3BucketName reports them in the plan. The check is validateBucketName in
-  // components/static-site/spec.ts (edited elsewhere meanwhile), shared with StaticSite and DataTier's export bucket.
-  // Proposed fix: in validateBucketName, refuse what components/autoname.ts bucketNameProblem reports (it lists every
-  // reserved prefix and suffix). Turn this into `it` when that lands.
-  it.fails("UploadBucket refuses the reserved bucket names amzn-s3-demo-… and …--x-s3 at construction (waits on components/static-site/spec.ts)", async () => {
+  // them at construction; the deploy rule S3BucketName reported them only in the plan. validateBucketName (shared with
+  // StaticSite and DataTier's export bucket) now checks every reserved prefix and suffix (bucketReservedAffix).
+  it("UploadBucket refuses the reserved bucket names amzn-s3-demo-… and …--x-s3 at construction", async () => {
     for (const bucketName of ["amzn-s3-demo-uploads", "uploads--x-s3", "uploads--table-s3"]) {
       const outcome = await construct(() => new UploadBucket("uploads", { bucketName }));
-      expect("refused" in outcome && outcome.refused.argument).toBe("bucketName");
+      expect("refused" in outcome && [outcome.refused.argument, outcome.refused.message]).toEqual(["bucketName", expect.stringMatching(/(starts with the reserved prefix amzn-s3-demo-|ends with the reserved suffix --(x|table)-s3), which S3 reserves\. Pick another name\.$/)]);
     }
   });
 });
