@@ -1,5 +1,6 @@
 /** Lambda deploy rules: the function configuration quotas CreateFunction and UpdateFunctionConfiguration enforce, and alias names CreateAlias accepts. */
 import { ofType } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
 import { LAMBDA_ENVIRONMENT_KEY } from "../../components/lambda/function";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
 
@@ -65,4 +66,39 @@ export const LAMBDA_ALIAS_NAME: DeployRule = {
   },
 };
 
-export const LAMBDA_RULES: DeployRule[] = [LAMBDA_LIMITS, LAMBDA_ALIAS_NAME];
+/**
+ * A function kept on delete (`retainOnDelete`) must keep what it runs with: "Lambda automatically assumes your execution
+ * role when you invoke your function" (https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html),
+ * so a kept function whose role a destroy deleted fails every invocation, one whose inline policies or attached
+ * policies were deleted loses their permissions, and one whose log group was deleted logs nowhere (its role may not
+ * create one). Kept means `retainOnDelete`, or `deletedWith` the function (then deleted only when it is). For a
+ * Lambda@Edge function, CloudFront's replicas keep running as the role after the distribution lets go of them.
+ */
+export const LAMBDA_RETAINED_FUNCTION_PARTS: DeployRule = {
+  id: "LambdaRetainedFunctionParts",
+  title: "A function kept on delete keeps its role, the role's policies and its log group",
+  source: "https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const fn of ofType(graph, "aws:lambda/function:Function").filter((f) => f.retainOnDelete)) {
+      const kept = (r: RecordedResource) => r.retainOnDelete || r.deletedWith === fn.urn;
+      const report = (r: RecordedResource, what: string, consequence: string) =>
+        findings.push(finding("LambdaRetainedFunctionParts", r, `is ${what} of ${fn.name}, which is kept on delete, but it is not: a destroy deletes it, and the kept function ${consequence}`, `give it retainOnDelete: true (or deletedWith: ${fn.name})`));
+      const role = ofType(graph, "aws:iam/role:Role").find((r) => r.state.arn !== undefined && r.state.arn === fn.inputs.role);
+      if (role) {
+        if (!kept(role)) report(role, "the execution role", "cannot run");
+        const roleNames = [role.id, role.state.name].filter((n) => n !== undefined);
+        for (const policy of ofType(graph, "aws:iam/rolePolicy:RolePolicy").filter((p) => roleNames.includes(p.inputs.role) && !kept(p))) report(policy, "an inline policy of the role", "loses the permissions it grants");
+        for (const attachment of ofType(graph, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => roleNames.includes(a.inputs.role) && !kept(a))) {
+          report(attachment, "a policy attachment of the role", "loses the permissions it grants");
+        }
+      }
+      const groupName = fn.inputs.loggingConfig?.logGroup;
+      const logGroup = groupName === undefined ? undefined : ofType(graph, "aws:cloudwatch/logGroup:LogGroup").find((l) => l.state.name === groupName);
+      if (logGroup && !kept(logGroup)) report(logGroup, "the log group", "logs nowhere");
+    }
+    return findings;
+  },
+};
+
+export const LAMBDA_RULES: DeployRule[] = [LAMBDA_LIMITS, LAMBDA_ALIAS_NAME, LAMBDA_RETAINED_FUNCTION_PARTS];
