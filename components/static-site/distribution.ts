@@ -145,7 +145,13 @@ export function createDistribution(
         ? { acmCertificateArn: certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: VIEWER_MIN_TLS }
         : // The *.cloudfront.net certificate only offers CloudFront's TLSv1 policy; set a domain to enforce TLS 1.2.
           { cloudfrontDefaultCertificate: true },
-      waitForDeployment: false,
+      // Waiting (the provider's default) is what lets the end of an update delete what the update stopped using: Pulumi
+      // deletes removed resources right after this step, and the provider sends DeleteFunction once, with no retry
+      // (terraform-provider-aws internal/service/cloudfront/function.go resourceFunctionDelete), which CloudFront
+      // refuses while a configuration still deploying runs the function ("FunctionInUse: Cannot delete function …, it
+      // is in use by 1 distributions", hashicorp/terraform-provider-aws#21730, anomalyco/ion#443). Opting out is
+      // reported by TransitionCloudFrontDeletedWhileDeploying on the updates that need it.
+      waitForDeployment: spec.waitForDeployment,
       // WAFv2 web ACLs are attached by ARN ("To specify a web ACL created using the latest version of AWS WAF, use the ACL ARN"):
       // https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionConfig.html
       webAclId: webAclArn,
@@ -208,26 +214,7 @@ function oacOrigin(name: string, buckets: SiteBuckets, parent: pulumi.Resource):
         { Sid: "AllowCloudFrontRead", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: pulumi.interpolate`${replica.bucket.arn}/*`, Condition: fromThisDistribution },
         { Sid: "AllowCloudFrontList", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:ListBucket", Resource: replica.bucket.arn, Condition: fromThisDistribution },
       ]);
-      siteBucketPolicy(name, buckets, [
-        {
-          Sid: "AllowCloudFrontRead",
-          Effect: "Allow",
-          Principal: { Service: "cloudfront.amazonaws.com" },
-          Action: "s3:GetObject",
-          Resource: pulumi.interpolate`${buckets.site.arn}/*`,
-          Condition: fromThisDistribution,
-        },
-        {
-          // Lets S3 answer 404 (not 403) for a missing key, so the error document is served as a 404.
-          Sid: "AllowCloudFrontList",
-          Effect: "Allow",
-          Principal: { Service: "cloudfront.amazonaws.com" },
-          Action: "s3:ListBucket",
-          Resource: buckets.site.arn,
-          Condition: fromThisDistribution,
-        },
-        tlsOnlyStatement(buckets.site.arn),
-      ], parent);
+      siteBucketPolicy(name, buckets, [...cloudFrontReadStatements(buckets.site.arn, fromThisDistribution), tlsOnlyStatement(buckets.site.arn)], parent);
     },
   };
 }
@@ -249,6 +236,13 @@ function websiteOrigin(name: string, spec: StaticSiteSpec, buckets: SiteBuckets,
     bucketSettingOptions(buckets.site, parent),
   );
   const referer = new random.RandomPassword(`${name}-referer`, { length: 48, special: false }, { parent });
+  // Hosting "oac" → "s3-website" rewrites this policy before the distribution moves to the website origin (which needs
+  // the Referer grant first), so edge locations still on the OAC origin keep reading through CloudFront's grant until
+  // CloudFront has deployed the change. It cannot name this distribution's ARN (the distribution waits for this
+  // policy), so it names this account: a fixed aws:SourceAccount keeps the statement non-public ("A fixed
+  // aws:SourceAccount", https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status),
+  // and it admits only distributions this account creates, i.e. principals of the bucket's own account.
+  const fromThisAccount = { StringEquals: { "AWS:SourceAccount": aws.getCallerIdentityOutput({}, { parent }).accountId } };
   const policy = siteBucketPolicy(name, buckets, [
     {
       Sid: "AllowCloudFrontWebsiteRead",
@@ -258,6 +252,7 @@ function websiteOrigin(name: string, spec: StaticSiteSpec, buckets: SiteBuckets,
       Resource: pulumi.interpolate`${buckets.site.arn}/*`,
       Condition: { StringEquals: { "aws:Referer": referer.result } },
     },
+    ...cloudFrontReadStatements(buckets.site.arn, fromThisAccount),
     tlsOnlyStatement(buckets.site.arn, "s3:GetObject"),
   ], parent);
   return {
@@ -270,6 +265,15 @@ function websiteOrigin(name: string, spec: StaticSiteSpec, buckets: SiteBuckets,
     dependsOn: [policy],
     grantRead: () => {},
   };
+}
+
+/** CloudFront's OAC reads of the site bucket, from the distributions `condition` admits. */
+function cloudFrontReadStatements(bucketArn: pulumi.Output<string>, condition: Record<string, unknown>): Array<Record<string, unknown>> {
+  return [
+    { Sid: "AllowCloudFrontRead", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: pulumi.interpolate`${bucketArn}/*`, Condition: condition },
+    // Lets S3 answer 404 (not 403) for a missing key, so the error document is served as a 404.
+    { Sid: "AllowCloudFrontList", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:ListBucket", Resource: bucketArn, Condition: condition },
+  ];
 }
 
 /** The site bucket's one policy, written once its public access block and logging exist. */

@@ -164,6 +164,18 @@ export interface StaticSiteArgs {
    * @default none
    */
   waf?: WebAclArgs;
+  /**
+   * Whether `pulumi up` waits until CloudFront has deployed each change of the distribution to every edge location
+   * (status `Deployed`, typically 5–15 minutes) before it goes on. Waiting is what makes the end of an update safe:
+   * Pulumi deletes what the update stopped using (the SPA function when `spa` turns off, EdgeLogic's CloudFront
+   * Functions and key value store, the origin access control when `hosting` moves to `"s3-website"`) right after
+   * the distribution step, and CloudFront refuses to delete a function a deploying configuration still runs
+   * (`FunctionInUse`), which fails the update. `false` returns as soon as CloudFront accepts the change, for faster
+   * deploys of stacks whose updates never remove such objects; `npm run plan -- --since` then reports an update that
+   * does (TransitionCloudFrontDeletedWhileDeploying). The local runtime ignores it. See docs/deploy-guide.md.
+   * @default true
+   */
+  waitForDeployment?: boolean;
 }
 
 export interface StaticSiteSpec {
@@ -191,6 +203,8 @@ export interface StaticSiteSpec {
   publish: NormalisedPublish;
   /** The distribution's web ACL, when `waf` is set. */
   waf?: WebAclSpec;
+  /** The distribution's `waitForDeployment`. */
+  waitForDeployment: boolean;
 }
 
 const HOST_NAME = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -259,6 +273,9 @@ export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArg
   }
   if (args.hosting !== undefined && args.hosting !== "oac" && args.hosting !== "s3-website") {
     fail("hosting", args.hosting, "is not a hosting mode", 'Use "oac" (private bucket, the default) or "s3-website".');
+  }
+  if (args.waitForDeployment !== undefined && typeof args.waitForDeployment !== "boolean") {
+    fail("waitForDeployment", args.waitForDeployment, "is not true or false", "Leave it unset to wait for CloudFront's deployment (the default), or set false to skip the wait.");
   }
   if (args.bucketName !== undefined) validateBucketName(fail, "bucketName", args.bucketName);
   if (args.logs?.bucketName !== undefined) validateBucketName(fail, "logs.bucketName", args.logs.bucketName);
@@ -567,6 +584,7 @@ export function normalise(name: string, args: StaticSiteArgs): StaticSiteSpec {
     build: args.build && normaliseBuild(args.path, args.build),
     publish: normalisePublish(args.publish),
     waf: args.waf && normaliseWebAcl(`${name}-waf`, { ...args.waf, scope: WebAclScope.CloudFront }),
+    waitForDeployment: args.waitForDeployment ?? true,
   };
 }
 

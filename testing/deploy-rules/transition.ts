@@ -518,6 +518,7 @@ export const PLAN_TRANSITION_RULES = [
   { id: "TransitionBillingToProvisioned", title: "An indexed table does not switch to provisioned billing while its indexes' capacities are ignored", source: "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTable.html" },
   { id: "TransitionIgnoredArrayResized", title: "An array under an ignoreChanges path keeps its length", source: "https://github.com/pulumi/pulumi/pull/20465" },
   { id: "TransitionReplicaRekeyed", title: "A global table's replica is not re-keyed in place", source: "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/dynamodb/table.go" },
+  { id: "TransitionCloudFrontDeletedWhileDeploying", title: "A CloudFront Function, key value store or origin access control is not deleted by the update that stops a non-waiting distribution using it", source: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DeleteFunction.html" },
 ] as const;
 
 const VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
@@ -1626,6 +1627,65 @@ function restApiEndpointFindings(deployed: Graph, after: Graph, stack: string | 
   return findings;
 }
 
+const CLOUDFRONT_FUNCTION = "aws:cloudfront/function:Function";
+const KEY_VALUE_STORE = "aws:cloudfront/keyValueStore:KeyValueStore";
+const ORIGIN_ACCESS_CONTROL = "aws:cloudfront/originAccessControl:OriginAccessControl";
+
+/**
+ * A CloudFront Function or origin access control that a distribution of the deployed plan uses (depends on), which the
+ * update deletes (removed from the program, delete not skipped), while the program's distribution sets
+ * `waitForDeployment: false`; and the key value store such a function reads, deleted after it. Pulumi deletes removed
+ * resources at the end of the update, right after UpdateDistribution returned, while CloudFront still deploys the old
+ * configuration. "You cannot delete a function if it's associated with a cache behavior. First, update your
+ * distributions to remove the function association from all cache behaviors, then delete the function"
+ * (API_DeleteFunction), and the provider sends DeleteFunction once, with no retry (terraform-provider-aws
+ * cloudfront/function.go resourceFunctionDelete). **Inferred, not confirmed:** that the in-use check lasts until the
+ * change is deployed (FunctionInUse seen on such updates: hashicorp/terraform-provider-aws#21730, #25249,
+ * anomalyco/ion#443). A distribution the update removes is deleted first (it depends on them) and is not judged;
+ * `waitForDeployment` unset is the provider's default, true.
+ */
+function cloudFrontDeletedWhileDeployingFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
+  const afterUrns = new Set(afterByUrn.keys());
+  const deletes = (r: RecordedResource | undefined): r is RecordedResource => r !== undefined && !afterUrns.has(r.urn) && !deleteSkipped(r, afterUrns);
+  const reported = new Set<string>();
+  const findings: TransitionFinding[] = [];
+  for (const old of ofType(deployed, DISTRIBUTION)) {
+    const next = afterByUrn.get(old.urn);
+    if (!next || next.inputs.waitForDeployment !== false) continue;
+    const used = old.dependencies.map((urn) => deployedByUrn.get(urn)).filter((r) => r?.type === CLOUDFRONT_FUNCTION || r?.type === ORIGIN_ACCESS_CONTROL).filter(deletes);
+    const stores = used
+      .filter((r) => r.type === CLOUDFRONT_FUNCTION)
+      .flatMap((fn) => fn.dependencies.map((urn) => deployedByUrn.get(urn)).filter((r) => r?.type === KEY_VALUE_STORE).filter(deletes).map((store) => ({ store, fn })));
+    const fix = `set waitForDeployment: true on the distribution (StaticSite: leave waitForDeployment unset) for this update, or make it two updates: first stop using it while keeping the resource, pulumi up and wait for distribution ${next.name} to be Deployed (aws cloudfront wait distribution-deployed --id <id>), then remove it`;
+    for (const r of used) {
+      if (reported.has(r.urn)) continue;
+      reported.add(r.urn);
+      const refusal = r.type === CLOUDFRONT_FUNCTION ? `DeleteFunction is refused with FunctionInUse ("You cannot delete a function if it's associated with a cache behavior", API_DeleteFunction) and sent once, with no retry (terraform-provider-aws cloudfront/function.go resourceFunctionDelete)` : `DeleteOriginAccessControl is expected to be refused with OriginAccessControlInUse (inferred, not confirmed)`;
+      findings.push(finding(
+        "TransitionCloudFrontDeletedWhileDeploying",
+        r,
+        `is deleted at the end of the update, right after distribution ${next.name} stops using it, and that distribution has waitForDeployment: false: UpdateDistribution returns while CloudFront still deploys the configuration that uses it, so ${refusal}. The update fails at the end and the pending delete is retried by the next pulumi up`,
+        fix,
+        stack,
+      ));
+    }
+    for (const { store, fn } of stores) {
+      if (reported.has(store.urn)) continue;
+      reported.add(store.urn);
+      findings.push(finding(
+        "TransitionCloudFrontDeletedWhileDeploying",
+        store,
+        `is deleted after CloudFront Function ${fn.name}, which distribution ${next.name} stops running in the same update with waitForDeployment: false; that function's delete is refused while CloudFront still deploys (FunctionInUse), so this store is not deleted either and the update fails`,
+        fix,
+        stack,
+      ));
+    }
+  }
+  return findings;
+}
+
 const STREAM_DOC = "docs/components/data-tier.md#changing-a-subscribed-tables-stream-view-type";
 
 /**
@@ -1797,6 +1857,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...tableUpdateFindings(deployed, after, scope, context.stack),
     ...ignoredArrayFindings(deployed, after, context.stack),
     ...deploymentFindings(deployed, after, context.stack),
+    ...cloudFrontDeletedWhileDeployingFindings(deployed, after, context.stack),
   ];
   const all = [...found, ...retainedTooLateFindings(deployed, after, scope, context.stack, new Set(found.map((f) => f.resource)))];
   return options.accept ? acceptTransitionFindings(all, options.accept).findings : all;

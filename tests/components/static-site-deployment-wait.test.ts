@@ -1,0 +1,65 @@
+/**
+ * StaticSite's distribution waits for CloudFront to deploy each change (`waitForDeployment`, default true), so the
+ * CloudFront Functions, key value stores and origin access control an update stops using are deleted only once no
+ * edge location runs the old configuration; and the site bucket keeps CloudFront's OAC grant in website hosting too,
+ * so hosting "oac" → "s3-website" has no window in which edges still on OAC are refused.
+ */
+import { describe, expect, it } from "vitest";
+import { StaticSite, type StaticSiteArgs } from "../../components/static-site";
+import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
+import { policyDocument, record, resource } from "../harness/mocks";
+
+const path = "tests/fixtures/site";
+const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
+const POLICY = "aws:s3/bucketPolicy:BucketPolicy";
+
+async function build(name: string, args: Partial<StaticSiteArgs> = {}) {
+  const graph = await record(() => new StaticSite(name, { path, ...args }));
+  return { graph, distribution: resource(graph, DISTRIBUTION, `${name}-cdn`), policy: resource(graph, POLICY, `${name}-bucket-policy`) };
+}
+
+describe("StaticSite waitForDeployment", () => {
+  it("waits for CloudFront to deploy every change by default", async () => {
+    const { distribution } = await build("waits");
+    expect(distribution.inputs.waitForDeployment).toBe(true);
+  });
+
+  it("returns as soon as CloudFront accepts the change when the program opts out", async () => {
+    const { distribution } = await build("nowait", { waitForDeployment: false });
+    expect(distribution.inputs.waitForDeployment).toBe(false);
+  });
+
+  it("refuses a value that is not a boolean, naming the argument", async () => {
+    await expect(build("badwait", { waitForDeployment: "no" as unknown as boolean })).rejects.toThrow(/StaticSite "badwait".*waitForDeployment/s);
+  });
+});
+
+describe("StaticSite website hosting keeps CloudFront's OAC grant", () => {
+  it("grants the account's CloudFront distributions GetObject and ListBucket beside the Referer grant, written before the distribution", async () => {
+    const { graph, distribution, policy } = await build("webgrant", { hosting: "s3-website" });
+    const site = resource(graph, "aws:s3/bucket:Bucket", "webgrant-bucket");
+    const statements = policyDocument(policy.inputs.policy).Statement;
+    const fromThisAccount = { StringEquals: { "AWS:SourceAccount": MOCK_ACCOUNT_ID } };
+    expect(statements.find((s) => s.Sid === "AllowCloudFrontRead")).toMatchObject({
+      Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: `${site.state.arn}/*`, Condition: fromThisAccount,
+    });
+    expect(statements.find((s) => s.Sid === "AllowCloudFrontList")).toMatchObject({
+      Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:ListBucket", Resource: site.state.arn, Condition: fromThisAccount,
+    });
+    expect(statements.find((s) => s.Sid === "AllowCloudFrontWebsiteRead")).toBeDefined();
+    // The Referer grant must be in place before the distribution moves to the website origin.
+    expect(distribution.dependencies).toContain(policy.urn);
+  });
+});
+
+describe("StaticSite hosting s3-website → oac in two updates (docs/deploy-guide.md)", () => {
+  it("leaves the site bucket's public access block open for the first update through the documented transformation", async () => {
+    const graph = await record(() => new StaticSite("site", { path, hosting: "oac" }, {
+      transformations: [({ type, name, props, opts }) =>
+        type === "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock" && name === "site-bucket-access"
+          ? { props: { ...props, blockPublicPolicy: false, restrictPublicBuckets: false }, opts }
+          : undefined],
+    }));
+    expect(resource(graph, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "site-bucket-access").inputs).toMatchObject({ blockPublicPolicy: false, restrictPublicBuckets: false });
+  });
+});
