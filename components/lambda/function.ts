@@ -499,8 +499,8 @@ function createLogGroup(name: string, spec: LambdaFunctionSpec, kmsKeyArn: pulum
 function createRole(name: string, spec: LambdaFunctionSpec, logGroup: aws.cloudwatch.LogGroup | undefined, parent: pulumi.Resource, extra: PolicyStatement[]) {
   const services = spec.edge ? ["lambda.amazonaws.com", "edgelambda.amazonaws.com"] : ["lambda.amazonaws.com"];
   // A Lambda@Edge function is retained (normalise), and so is what its replicas run as. When the distribution lets go of
-  // it (edgeEnabled off, a removed EdgeLogic lambda, a destroy), UpdateDistribution returns before CloudFront has
-  // propagated (waitForDeployment: false), and edge locations keep invoking the old replicas meanwhile: "Lambda
+  // it (edgeEnabled off, a removed EdgeLogic lambda, a destroy), edge locations keep invoking the old replicas until
+  // the change has propagated, which the update does not wait for under StaticSite's waitForDeployment: false: "Lambda
   // automatically assumes your execution role when you invoke your function"
   // (https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html), so a role deleted at the end of the
   // update would fail their cold starts. The role and its policy stay with the function until `npm run edge-cleanup`
