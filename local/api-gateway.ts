@@ -20,6 +20,7 @@ import { LambdaInvokeError } from "./lambda-runtime";
 import { resolveValue } from "./offline/program";
 import type { LocalContext } from "./services/types";
 import { hasBody, readBody } from "./http";
+import { unsendable } from "./front-door";
 
 /** API Gateway's payload limit. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -110,7 +111,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
   const { spec, stage, context } = options;
   const compiled = compileRoutes(spec.routes);
   const verifiers = new Map<string, ReturnType<typeof createTokenVerifier>>();
-  const authorizerCache = new Map<string, { expires: number; context: AuthorizerContext; allowed: boolean }>();
+  const authorizerCache = new Map<string, { expires: number; context: AuthorizerContext; allowed: boolean; denied: boolean }>();
   // Tokens a Cognito authorizer verified: signature checks were most of an authenticated request's cost.
   // With the claims as the authorizer hands them on (strings), built once per token.
   const verifiedTokens = new Map<string, { expires: number; claims: CognitoClaims; context: { claims: Record<string, string> } }>();
@@ -189,11 +190,19 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
         context.log(`  authorizer ${authorizer.name} failed: ${(error as Error).message}`);
         return json(500, { message: null }, { "x-amzn-errortype": "AuthorizerConfigurationException" });
       }
-      const allowed = policyAllows(result.policyDocument?.Statement ?? [], methodArn);
-      decision = { expires: Date.now() + authorizer.resultTtlSeconds * 1000, context: { ...(result.context ?? {}), principalId: result.principalId }, allowed };
+      const statements = result.policyDocument?.Statement ?? [];
+      decision = {
+        expires: Date.now() + authorizer.resultTtlSeconds * 1000,
+        context: { ...(result.context ?? {}), principalId: result.principalId },
+        allowed: policyAllows(statements, methodArn),
+        // Some Deny statement covers the method ARN (its Resource matched as an Allow's would be).
+        denied: policyAllows(statements.filter((s) => s.Effect === "Deny").map((s) => ({ ...s, Effect: "Allow" })), methodArn),
+      };
       if (authorizer.resultTtlSeconds > 0) authorizerCache.set(cacheKey, decision);
     }
-    if (!decision.allowed) return json(403, { Message: "User is not authorized to access this resource with an explicit deny" }, { "x-amzn-errortype": "AccessDeniedException" });
+    // API Gateway's AUTHORIZER_FAILURE message names an explicit Deny only when there is one; an Allow that does not
+    // cover the method ARN (or no statement at all) is plain "not authorized".
+    if (!decision.allowed) return json(403, { Message: `User is not authorized to access this resource${decision.denied ? " with an explicit deny" : ""}` }, { "x-amzn-errortype": "AccessDeniedException" });
     return decision.context;
   }
 
@@ -273,27 +282,69 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
         return json(501, { message: `AWS service integrations (${integration.service}) are not emulated locally` });
       case "lambda": {
         const fn = spec.functions[integration.functionName];
+        // The component sets the integration timeout to the function's timeout plus 1 s, at most 29 s
+        // (timeoutMilliseconds in components/serverless-api/routes.ts and http-api.ts). So the function's own
+        // timeout ends first — a function error, 502 — unless the 29 s cap leaves it no extra second: then API
+        // Gateway gives up first, 504 (INTEGRATION_TIMEOUT,
+        // https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html).
+        const integrationTimeoutMs = Math.min(29000, fn.timeout * 1000 + 1000);
+        const gatewayGivesUpFirst = integrationTimeoutMs <= fn.timeout * 1000;
+        let result: unknown;
         try {
-          const result = await context.lambda(fn).invoke<APIGatewayProxyResult>(lambdaEvent);
-          return spec.kind === ApiKind.Http ? fromHttpApiResult(result) : proxyResult(result);
+          const invocation = context.lambda(fn).invoke(lambdaEvent);
+          result = await (gatewayGivesUpFirst ? withinIntegrationTimeout(invocation, integrationTimeoutMs) : invocation);
         } catch (error) {
-          const timedOut = error instanceof LambdaInvokeError && error.errorType === "Sandbox.Timedout";
           context.log(`  ${route.key}: ${(error as Error).message}`);
-          return timedOut ? json(504, { message: "Endpoint request timed out" }) : json(502, { message: "Internal server error" });
+          const errorType = error instanceof LambdaInvokeError ? error.errorType : undefined;
+          if (error instanceof IntegrationTimeout || (gatewayGivesUpFirst && errorType === "Sandbox.Timedout")) return json(504, { message: "Endpoint request timed out" });
+          // "If the Lambda API rejects the invocation request, API Gateway returns a 500 error code. If the function
+          // runs but returns an error, or returns a response in the wrong format, API Gateway returns a 502."
+          // (https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html)
+          return internalError(errorType === "RequestEntityTooLargeException" ? 500 : 502);
         }
+        const answer = spec.kind === ApiKind.Http ? fromHttpApiResult(result) : proxyResult(result);
+        const problem = "problem" in answer ? answer.problem : unsendable(answer.status, answer.headers);
+        if (!problem) return answer as HttpResult;
+        context.log(`  ${route.key}: malformed Lambda proxy response: ${problem}`);
+        return internalError(502);
       }
     }
   }
 
+  /**
+   * API Gateway's answer when Lambda refuses the invocation (500) or the function fails (502): REST's body, or the
+   * HTTP kind's, which answers every such error 500 `{"message":"Internal Server Error"}`
+   * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-lambda.html).
+   */
+  function internalError(restStatus: 500 | 502): HttpResult {
+    return spec.kind === ApiKind.Http ? json(500, { message: "Internal Server Error" }) : json(restStatus, { message: "Internal server error" });
+  }
+
+  /** Every request is answered through here: whatever goes wrong is logged and answered, and `npm start` carries on. */
   return (request: IncomingMessage, response: ServerResponse) => {
-    void handle(request).then(
-      (result) => send(response, request, result),
-      (error) => {
+    handle(request)
+      .catch((error: unknown) => {
         context.log(`  local API error: ${(error as Error).stack ?? error}`);
-        send(response, request, json(500, { message: "Internal server error" }));
-      },
-    );
+        return internalError(500);
+      })
+      .then((result) => send(response, request, result))
+      .catch((error: unknown) => fail(response, request, error));
   };
+
+  /** Writing the answer threw (results are checked before, so this is a bug): answer 500 if nothing was sent yet. */
+  function fail(response: ServerResponse, request: IncomingMessage, error: unknown): void {
+    context.log(`  local API could not answer ${request.method} ${String(request.url).slice(0, 200)}: ${(error as Error).stack ?? error}`);
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
+    try {
+      for (const name of response.getHeaderNames()) response.removeHeader(name);
+      send(response, request, internalError(500));
+    } catch {
+      response.destroy();
+    }
+  }
 
   async function handle(request: IncomingMessage): Promise<HttpResult> {
     return withCors(request, await answer(request));
@@ -358,7 +409,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
 
     const body = hasBody(request) ? await readBody(request, MAX_PAYLOAD_BYTES) : NO_BODY;
     if (body.length > MAX_PAYLOAD_BYTES) return json(413, { message: "Request Too Long" });
-    if (route.apiKeyRequired && !headerOf(request, "x-api-key")) return json(403, { message: "Forbidden" });
+    if (route.apiKeyRequired && !headerOf(request, "x-api-key")) return json(403, { message: "Forbidden" }, { "x-amzn-errortype": "ForbiddenException" });
 
     const canary = stage.canary && Math.random() * 100 < stage.canary.percentTraffic;
     const event = proxyEvent(request, url, route, pathParameters, body, canary ? { ...stage.variables, ...stage.canary!.stageVariableOverrides } : stage.variables);
@@ -443,13 +494,39 @@ export function policyAllows(statements: Array<{ Effect: string; Resource: strin
   return statements.some((s) => s.Effect === "Allow" && covers(s));
 }
 
-function proxyResult(result: APIGatewayProxyResult | undefined): HttpResult {
-  if (!result || typeof result.statusCode !== "number") return json(502, { message: "Internal server error" });
+/**
+ * A Lambda proxy (1.0) result as API Gateway reads it, or why it is "a response in the wrong format" (502).
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-output-format
+ * `result` is the JSON the function returned, parsed (local/lambda-runtime.ts); its status and headers are checked
+ * by the caller (unsendable), as the front door checks edge results.
+ */
+function proxyResult(result: unknown): HttpResult | { problem: string } {
+  if (!result || typeof result !== "object" || Array.isArray(result)) return { problem: "not an object" };
+  const proxy = result as Partial<Record<keyof APIGatewayProxyResult, unknown>>;
+  if (proxy.body !== undefined && proxy.body !== null && typeof proxy.body !== "string") return { problem: "its body is not a string" };
   const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
-  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name.toLowerCase()] = values.map(String);
-  const body = result.isBase64Encoded ? Buffer.from(result.body ?? "", "base64") : (result.body ?? "");
-  return { status: result.statusCode, headers, body };
+  for (const [name, value] of Object.entries(proxy.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  for (const [name, values] of Object.entries(proxy.multiValueHeaders ?? {})) {
+    if (!Array.isArray(values)) return { problem: `multiValueHeaders ${JSON.stringify(name.slice(0, 60))} is not a list` };
+    headers[name.toLowerCase()] = values.map(String);
+  }
+  const body = proxy.body ?? "";
+  return { status: Number(proxy.statusCode), headers, body: proxy.isBase64Encoded ? Buffer.from(body, "base64") : body };
+}
+
+/** API Gateway stopped waiting for the integration (its timeout, not the function's). */
+class IntegrationTimeout extends Error {
+  constructor(ms: number) {
+    super(`Endpoint request timed out after ${ms} ms (the integration's timeout)`);
+    this.name = "IntegrationTimeout";
+  }
+}
+
+/** `invocation`, or IntegrationTimeout after `ms`; the function carries on, as it does in AWS. */
+function withinIntegrationTimeout<T>(invocation: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new IntegrationTimeout(ms)), ms)));
+  return Promise.race([invocation, timeout]).finally(() => clearTimeout(timer));
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResult {

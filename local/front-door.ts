@@ -369,24 +369,38 @@ function withPolicy(result: EdgeResponse, policy: ResponseHeadersPolicy): EdgeRe
 const FRAMING_HEADERS = new Set(["content-length", "transfer-encoding", "connection", "keep-alive"]);
 
 /**
+ * Why HTTP cannot carry this status, status description or these headers (lower-case names; Node would throw
+ * mid-response), or undefined when it can. The front door's and the local API gateway's one check of a result
+ * before they write it.
+ */
+export function unsendable(status: unknown, headers: Record<string, string | readonly string[]>, description?: string): string | undefined {
+  const code = Number(status);
+  if (!Number.isInteger(code) || code < 100 || code > 599) return `invalid status ${String(status).slice(0, 40)}`;
+  if (description !== undefined && !/^[\t\x20-\x7e\x80-\xff]*$/.test(description)) return "invalid status description";
+  for (const [name, values] of Object.entries(headers)) {
+    if (FRAMING_HEADERS.has(name)) continue;
+    try {
+      validateHeaderName(name);
+      for (const value of typeof values === "string" ? [values] : values) validateHeaderValue(name, value);
+    } catch {
+      return `invalid header ${JSON.stringify(name.slice(0, 60))}`;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Writes a result; throws InvalidEdgeResult (before writing anything) when it holds what HTTP cannot carry, so
  * the guard answers 502 instead of Node throwing mid-response.
  */
 function send(response: ServerResponse, request: IncomingMessage, result: EdgeResponse) {
-  const status = Number(result.status);
-  if (!Number.isInteger(status) || status < 100 || status > 599) throw new InvalidEdgeResult(`invalid status ${String(result.status).slice(0, 40)}`);
   const description = result.statusDescription;
-  if (description !== undefined && !/^[\t\x20-\x7e\x80-\xff]*$/.test(description)) throw new InvalidEdgeResult("invalid status description");
+  const problem = unsendable(result.status, result.headers, description);
+  if (problem) throw new InvalidEdgeResult(problem);
+  const status = Number(result.status);
   const headers: Array<[string, string | string[]]> = [];
   for (const [name, values] of Object.entries(result.headers)) {
-    if (FRAMING_HEADERS.has(name)) continue;
-    try {
-      validateHeaderName(name);
-      for (const value of values) validateHeaderValue(name, value);
-    } catch {
-      throw new InvalidEdgeResult(`invalid header ${JSON.stringify(name.slice(0, 60))}`);
-    }
-    headers.push([name, values.length === 1 && name !== "set-cookie" ? values[0] : values]);
+    if (!FRAMING_HEADERS.has(name)) headers.push([name, values.length === 1 && name !== "set-cookie" ? values[0] : values]);
   }
   for (const name of response.getHeaderNames()) response.removeHeader(name);
   response.statusCode = status;

@@ -69,19 +69,28 @@ export interface GatewayResult {
 }
 
 /**
- * A 2.0 result as API Gateway reads it: an object with `statusCode` is a structured response
- * (`cookies` become Set-Cookie headers); anything else that is JSON — a string, an object without
- * `statusCode` — is the body of a 200 with Content-Type application/json.
+ * A 2.0 result as API Gateway reads it, or why it cannot (the gateway then answers 500 Internal Server Error).
+ * "With the 2.0 format version, API Gateway can infer the response format for you. API Gateway makes the following
+ * assumptions if your Lambda function returns valid JSON and doesn't return a statusCode: isBase64Encoded is false.
+ * statusCode is 200. content-type is application/json. body is the function's response."
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html, "Lambda
+ * function response for format 2.0"). So an object without `statusCode`, a string or a number is a 200; an object
+ * with one is a structured response (`cookies` become Set-Cookie headers), whose body must be a string. `result` is
+ * the JSON the function returned, parsed (local/lambda-runtime.ts); a function that returned nothing gave `null`.
+ * The status and headers are checked by the caller, as for REST results.
  */
-export function fromHttpApiResult(result: unknown): GatewayResult {
-  if (result && typeof result === "object" && typeof (result as APIGatewayProxyStructuredResultV2).statusCode === "number") {
+export function fromHttpApiResult(result: unknown): GatewayResult | { problem: string } {
+  // Unconfirmed against AWS: a 2.0 function that returns nothing (the runtime sends `null`) is taken as a failure.
+  if (result === null) return { problem: "the function returned nothing" };
+  if (typeof result === "object" && "statusCode" in result) {
     const structured = result as APIGatewayProxyStructuredResultV2;
+    if (structured.body !== undefined && structured.body !== null && typeof structured.body !== "string") return { problem: "its body is not a string" };
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(structured.headers ?? {})) headers[name.toLowerCase()] = String(value);
+    if (structured.cookies !== undefined && !(Array.isArray(structured.cookies) && structured.cookies.every((c) => typeof c === "string"))) return { problem: "its cookies are not a list of strings" };
     if (structured.cookies?.length) headers["set-cookie"] = structured.cookies;
     const body = structured.isBase64Encoded ? Buffer.from(structured.body ?? "", "base64") : (structured.body ?? "");
-    return { status: structured.statusCode!, headers, body };
+    return { status: Number(structured.statusCode), headers, body };
   }
-  if (result === undefined) return { status: 500, headers: { "content-type": "application/json" }, body: JSON.stringify({ message: "Internal Server Error" }) };
   return { status: 200, headers: { "content-type": "application/json" }, body: typeof result === "string" ? result : JSON.stringify(result) };
 }

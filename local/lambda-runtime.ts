@@ -44,6 +44,18 @@ export interface LocalLambdaOptions {
   logs?: HandlerLogSink;
 }
 
+/**
+ * Lambda's synchronous payload limits: "6 MB each for request and response (synchronous)"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html; API_Invoke: "For synchronous invocations,
+ * the maximum payload size is 6 MB."). The bytes are Lambda's own refusals, which count MiB: "Request must be
+ * smaller than 6291456 bytes for the InvokeFunction operation" (RequestEntityTooLargeException, e.g.
+ * https://github.com/awslabs/aws-athena-query-federation/issues/793) and "Response payload size exceeded maximum
+ * allowed payload size (6291556 bytes)" (Function.ResponseSizeTooLarge, e.g.
+ * https://github.com/DataBiosphere/azul/issues/7466). The event and the result are measured as the JSON that
+ * crosses to and from the sandbox (lambda-worker.mjs).
+ */
+export const LAMBDA_SYNC_PAYLOAD_LIMITS = { largestRequestBytes: 6_291_456 - 1, largestResponseBytes: 6_291_556 } as const;
+
 /** The young generation of each function's worker (see sandbox()). */
 const WORKER_YOUNG_GENERATION_MB = 8;
 
@@ -70,8 +82,14 @@ export class LocalLambda {
     if (this.spec.nativeModules?.length) linkProjectModules(join(this.options.buildDir, this.spec.name));
   }
 
-  /** Invokes the handler with `event`; resolves with its result or rejects with a LambdaInvokeError. */
+  /**
+   * Invokes the handler with `event`; resolves with its result or rejects with a LambdaInvokeError (errorType
+   * RequestEntityTooLargeException when Lambda would refuse the invocation, Function.ResponseSizeTooLarge for a
+   * result over its limit). Both cross as JSON, as Lambda serialises them: one serialisation each way, in place of
+   * the structured clone postMessage would otherwise make.
+   */
   async invoke<T = unknown>(event: unknown): Promise<T> {
+    const eventJson = JSON.stringify(event) ?? "null";
     const worker = await this.sandbox();
     const id = randomUUID();
     const timeoutMs = this.spec.timeout * 1000;
@@ -88,7 +106,7 @@ export class LocalLambda {
       });
       worker.postMessage({
         id,
-        event,
+        event: eventJson,
         context: {
           awsRequestId: id,
           functionName: this.functionName,
@@ -124,7 +142,7 @@ export class LocalLambda {
     // to start its own, and all but the last were never used nor ended).
     if (this.worker) return this.worker;
     const worker = new Worker(new URL("./lambda-worker.mjs", `file://${__dirname}/`), {
-      workerData: { file: this.file, handler: this.spec.handler },
+      workerData: { file: this.file, handler: this.spec.handler, limits: LAMBDA_SYNC_PAYLOAD_LIMITS },
       env,
       // The young generation capped at 8 MB (V8 defaults to up to 48 MB, three 16 MB semi-spaces): every warm
       // function is a worker in this one process, and their young generations grown under load were the rest of
@@ -138,11 +156,11 @@ export class LocalLambda {
       worker[stream].setEncoding("utf8");
       worker[stream].on("data", (text: string) => (this.options.logs ?? defaultHandlerLogSink())({ functionName: this.functionName, stream, text }));
     }
-    worker.on("message", (message: { id: string; ok: boolean; result?: unknown; error?: { errorType: string; errorMessage: string; stack?: string } }) => {
+    worker.on("message", (message: { id: string; ok: boolean; json?: string; error?: { errorType: string; errorMessage: string; stack?: string } }) => {
       const waiter = this.pending.get(message.id);
       if (!waiter) return;
       this.pending.delete(message.id);
-      if (message.ok) waiter.resolve(message.result);
+      if (message.ok) waiter.resolve(JSON.parse(message.json!));
       else waiter.reject(new LambdaInvokeError(this.functionName, message.error!.errorType, message.error!.errorMessage, message.error!.stack));
     });
     worker.on("error", (error) => {

@@ -15,7 +15,22 @@ function loadHandler() {
   return handlerPromise;
 }
 
+/** Whether `text` is over `limit` bytes in UTF-8; counts the bytes only when its length cannot tell (≤ 3 bytes a UTF-16 unit). */
+function overBytes(text, limit) {
+  if (text.length > limit) return true;
+  return text.length * 3 > limit && Buffer.byteLength(text) > limit;
+}
+
+const failure = (id, errorType, errorMessage, stack) => parentPort.postMessage({ id, ok: false, error: { errorType, errorMessage, stack } });
+
+// Events and results cross as JSON text, as they do between Lambda and its callers: the event is parsed here,
+// and the result is serialised once, as the Node.js runtime serialises it (undefined → null, toJSON, undefined
+// properties dropped), then measured against Lambda's synchronous payload limits (lambda-runtime.ts).
 parentPort.on("message", async ({ id, event, context }) => {
+  if (overBytes(event, workerData.limits.largestRequestBytes)) {
+    failure(id, "RequestEntityTooLargeException", `Request must be smaller than ${workerData.limits.largestRequestBytes + 1} bytes for the InvokeFunction operation`);
+    return;
+  }
   const deadline = Date.now() + context.timeoutMs;
   const lambdaContext = {
     ...context,
@@ -25,13 +40,21 @@ parentPort.on("message", async ({ id, event, context }) => {
   };
   try {
     const handler = await loadHandler();
-    const result = await handler(event, lambdaContext);
-    parentPort.postMessage({ id, ok: true, result });
+    const result = await handler(JSON.parse(event), lambdaContext);
+    let json;
+    try {
+      // A function or symbol serialises to undefined: nothing, like undefined.
+      json = JSON.stringify(result === undefined ? null : result) ?? "null";
+    } catch {
+      failure(id, "Error", "Unable to stringify response body");
+      return;
+    }
+    if (overBytes(json, workerData.limits.largestResponseBytes)) {
+      failure(id, "Function.ResponseSizeTooLarge", `Response payload size exceeded maximum allowed payload size (${workerData.limits.largestResponseBytes} bytes).`);
+      return;
+    }
+    parentPort.postMessage({ id, ok: true, json });
   } catch (error) {
-    parentPort.postMessage({
-      id,
-      ok: false,
-      error: { errorType: error?.name ?? "Error", errorMessage: error?.message ?? String(error), stack: error?.stack },
-    });
+    failure(id, error?.name ?? "Error", error?.message ?? String(error), error?.stack);
   }
 });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
-import { LambdaInvokeError, LocalLambda, setDefaultHandlerLogSink, type HandlerLogChunk } from "../../local/lambda-runtime";
+import { LAMBDA_SYNC_PAYLOAD_LIMITS, LambdaInvokeError, LocalLambda, setDefaultHandlerLogSink, type HandlerLogChunk } from "../../local/lambda-runtime";
 
 const spec: LambdaFunctionSpec = {
   name: "behaviours",
@@ -100,5 +100,40 @@ describe("LocalLambda", () => {
     } finally {
       setDefaultHandlerLogSink(previous);
     }
+  });
+});
+
+describe("LocalLambda: results and events cross as JSON, within Lambda's synchronous payload limits (review 13, finding 3)", () => {
+  const results = new LocalLambda({ ...spec, name: "results", entry: join(__dirname, "../fixtures/handlers/results.ts") }, { buildDir, sharedEnvironment: {} });
+  afterAll(() => results.stop());
+
+  it("serialises a result as Lambda does: an undefined header is dropped, a Date is its ISO string, nothing is null", async () => {
+    const result = await results.invoke<{ headers: Record<string, unknown> }>({ action: "headers" });
+    expect(Object.keys(result.headers)).toEqual(["expires"]);
+    expect(result.headers.expires).toBe("1970-01-01T00:00:00.000Z");
+    expect(await results.invoke({ action: "nothing" })).toBeNull();
+    expect(await results.invoke({ action: "echo", at: new Date(0), gone: undefined })).toStrictEqual({ action: "echo", at: "1970-01-01T00:00:00.000Z" });
+  });
+
+  it("fails a result JSON cannot carry, as the Node.js runtime does", async () => {
+    expect(await results.invoke({ action: "bigint" }).catch((e) => e)).toMatchObject({ errorType: "Error", message: "results: Error: Unable to stringify response body" });
+  });
+
+  it("refuses a result over 6,291,556 bytes (Function.ResponseSizeTooLarge) and returns one of exactly that size", async () => {
+    const { largestResponseBytes } = LAMBDA_SYNC_PAYLOAD_LIMITS;
+    expect(((await results.invoke<string>({ action: "sized", bytes: largestResponseBytes })) as string).length).toBe(largestResponseBytes - 2);
+    const error = await results.invoke({ action: "sized", bytes: largestResponseBytes + 1 }).catch((e) => e);
+    expect(error).toBeInstanceOf(LambdaInvokeError);
+    expect(error).toMatchObject({ errorType: "Function.ResponseSizeTooLarge" });
+  });
+
+  it("refuses an event of 6,291,456 bytes or more, counted in UTF-8, before the handler runs (RequestEntityTooLargeException)", async () => {
+    const { largestRequestBytes } = LAMBDA_SYNC_PAYLOAD_LIMITS;
+    // {"action":"echo","pad":"…"}: 26 bytes around the padding, two bytes each "é".
+    const event = (bytes: number) => ({ action: "echo", pad: "é".repeat(Math.floor((bytes - 26) / 2)) + ((bytes - 26) % 2 ? "x" : "") });
+    expect(Buffer.byteLength(JSON.stringify(event(largestRequestBytes)))).toBe(largestRequestBytes);
+    expect(await results.invoke(event(largestRequestBytes))).toMatchObject({ action: "echo" });
+    const error = await results.invoke(event(largestRequestBytes + 1)).catch((e) => e);
+    expect(error).toMatchObject({ errorType: "RequestEntityTooLargeException" });
   });
 });

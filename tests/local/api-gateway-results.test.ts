@@ -1,0 +1,185 @@
+/**
+ * What the local gateway answers for handler results and invocation failures, as API Gateway answers them
+ * (review 13, findings 1, 2, 3 and 9): a result HTTP cannot carry is the gateway's 502 (REST) or 500 (HTTP kind)
+ * and never ends `npm start`; timeouts and refused invocations get API Gateway's statuses. The functions are stubs
+ * (`context.lambda`), so each case is one request.
+ */
+import type { Server } from "node:http";
+import { afterEach, describe, expect, it } from "vitest";
+import { ApiKind } from "../../components/serverless-api/args";
+import { normalise } from "../../components/serverless-api/spec";
+import { createLocalGateway } from "../../local/api-gateway";
+import { listen } from "../../local/front-door";
+import { LambdaInvokeError } from "../../local/lambda-runtime";
+import type { LocalContext } from "../../local/services/types";
+
+const echo = "tests/fixtures/handlers/echo.ts";
+/** What each stub function answers, by its key in the spec's functions: a result, or an error it rejects with. */
+type Answer = { result: unknown } | { error: Error };
+
+let servers: Server[] = [];
+afterEach(() => {
+  for (const server of servers) server.close();
+  servers = [];
+});
+
+async function gateway(args: Parameters<typeof normalise>[1], answers: Record<string, (event: any) => Answer>) {
+  const spec = normalise("api", { basePath: "api", ...args });
+  // The component fills in its functions' specs once they exist; the gateway reads their timeouts.
+  for (const route of spec.routes) {
+    if (route.integration.type === "lambda") spec.functions[route.integration.functionName] = { name: route.integration.functionName, timeout: route.function?.timeout ?? 10 } as never;
+  }
+  for (const authorizer of spec.authorizers) if ("functionName" in authorizer) spec.functions[authorizer.functionName] = { name: authorizer.functionName, timeout: 10 } as never;
+  const logged: string[] = [];
+  const context = {
+    log: (line: string) => logged.push(line),
+    run: { config: { region: "us-east-1" } },
+    lambda: (fn: unknown) => ({
+      invoke: async (event: unknown) => {
+        const name = Object.keys(spec.functions).find((key) => spec.functions[key] === fn)!;
+        const answer = answers[name]?.(event);
+        if (!answer) throw new Error(`no stub answer for ${name}`);
+        if ("error" in answer) throw answer.error;
+        return answer.result;
+      },
+    }),
+  } as unknown as LocalContext;
+  const { server, url } = await listen(createLocalGateway({ spec, stage: spec.stages[0], context, issuerFor: () => undefined }), 0);
+  servers.push(server);
+  const call = async (path: string, init?: RequestInit) => {
+    const response = await fetch(`${url}/api${path}`, init);
+    return { status: response.status, headers: response.headers, body: await response.text() };
+  };
+  return { call, logged, spec };
+}
+
+/** The key of a route's function in the spec's functions (the stubs answer by it). */
+function functionOf(spec: ReturnType<typeof normalise>, key: string): string {
+  const integration = spec.routes.find((r) => r.key === key)!.integration;
+  return (integration as { functionName: string }).functionName;
+}
+
+const restInternalError = { status: 502, body: JSON.stringify({ message: "Internal server error" }) };
+const httpInternalError = { status: 500, body: JSON.stringify({ message: "Internal Server Error" }) };
+
+describe("a handler result HTTP cannot carry (review 13, finding 1)", () => {
+  const malformed: Record<string, unknown> = {
+    "an object body (JSON.stringify forgotten)": { statusCode: 200, body: { a: 1 } },
+    "a header value with a newline": { statusCode: 302, headers: { Location: "/a\nSet-Cookie: x=1" }, body: "" },
+    "status 99": { statusCode: 99, body: "" },
+    "status 1000": { statusCode: 1000, body: "" },
+    "a status that is not a number": { statusCode: "OK", body: "" },
+    "no status": { body: "hello" },
+    "nothing (null)": null,
+    "multiValueHeaders that are not lists": { statusCode: 200, multiValueHeaders: { "x-a": "b" }, body: "" },
+  };
+
+  it.each(Object.entries(malformed))("REST: %s is API Gateway's 502, and the server answers the next request", async (_, result) => {
+    let current: unknown = result;
+    const probe = normalise("api", { basePath: "api", routes: { "GET /x": { handler: echo, auth: "none" } } });
+    const api = await gateway({ routes: { "GET /x": { handler: echo, auth: "none" } } }, { [functionOf(probe, "GET /x")]: () => ({ result: current }) });
+    const answer = await api.call("/x");
+    expect({ status: answer.status, body: answer.body }).toEqual(restInternalError);
+    expect(answer.headers.get("content-type")).toBe("application/json");
+    expect(api.logged.join("\n")).toMatch(/GET \/x/);
+    current = { statusCode: 200, body: "fine" };
+    expect(await api.call("/x")).toMatchObject({ status: 200, body: "fine" });
+  });
+
+  // Payload 2.0 infers a 200 from a result without statusCode (below), and has no multiValueHeaders.
+  it.each(Object.entries(malformed).filter(([name]) => !["no status", "nothing (null)", "multiValueHeaders that are not lists"].includes(name)))(
+    "HTTP kind: %s is 500 Internal Server Error, and the server answers the next request",
+    async (_, result) => {
+      let current: unknown = result;
+      const probe = normalise("api", { basePath: "api", kind: ApiKind.Http, routes: { "GET /x": { handler: echo, auth: "none" } } });
+      const api = await gateway({ kind: ApiKind.Http, routes: { "GET /x": { handler: echo, auth: "none" } } }, { [functionOf(probe, "GET /x")]: () => ({ result: current }) });
+      const answer = await api.call("/x");
+      expect({ status: answer.status, body: answer.body }).toEqual(httpInternalError);
+      current = { statusCode: 200, body: "fine" };
+      expect(await api.call("/x")).toMatchObject({ status: 200, body: "fine" });
+    },
+  );
+
+  it("HTTP kind: a result without statusCode is inferred as a 200 JSON body, as API Gateway infers it", async () => {
+    const probe = normalise("api", { basePath: "api", kind: ApiKind.Http, routes: { "GET /x": { handler: echo, auth: "none" }, "GET /y": { handler: echo, auth: "none" } } });
+    const api = await gateway(
+      { kind: ApiKind.Http, routes: { "GET /x": { handler: echo, auth: "none" }, "GET /y": { handler: echo, auth: "none" } } },
+      { [functionOf(probe, "GET /x")]: () => ({ result: { message: "hi", body: { nested: true } } }), [functionOf(probe, "GET /y")]: () => ({ result: "Hello from Lambda!" }) },
+    );
+    const object = await api.call("/x");
+    expect(object.status).toBe(200);
+    expect(object.headers.get("content-type")).toBe("application/json");
+    expect(JSON.parse(object.body)).toEqual({ message: "hi", body: { nested: true } });
+    expect(await api.call("/y")).toMatchObject({ status: 200, body: "Hello from Lambda!" });
+  });
+});
+
+describe("function errors, timeouts and refused invocations (review 13, findings 2 and 3)", () => {
+  const timedOut = (seconds: number) => ({ error: new LambdaInvokeError("fn", "Sandbox.Timedout", `Task timed out after ${seconds}.00 seconds`) });
+
+  it("REST: a function whose own timeout ends first (any timeout under 29 s) is a function error, 502; 504 only when the integration's 29 s end first", async () => {
+    const routes = { "GET /short": { handler: echo, auth: "none" as const, function: { timeout: 1 } }, "GET /long": { handler: echo, auth: "none" as const, function: { timeout: 60 } } };
+    const probe = normalise("api", { basePath: "api", routes });
+    const api = await gateway({ routes }, { [functionOf(probe, "GET /short")]: () => timedOut(1), [functionOf(probe, "GET /long")]: () => timedOut(60) });
+    expect(await api.call("/short")).toMatchObject(restInternalError);
+    expect(await api.call("/long")).toMatchObject({ status: 504, body: JSON.stringify({ message: "Endpoint request timed out" }) });
+  });
+
+  it("HTTP kind: a function error or a timed-out function is 500 Internal Server Error", async () => {
+    const routes = { "GET /short": { handler: echo, auth: "none" as const, function: { timeout: 1 } }, "GET /throws": { handler: echo, auth: "none" as const } };
+    const probe = normalise("api", { basePath: "api", kind: ApiKind.Http, routes });
+    const api = await gateway(
+      { kind: ApiKind.Http, routes },
+      { [functionOf(probe, "GET /short")]: () => timedOut(1), [functionOf(probe, "GET /throws")]: () => ({ error: new LambdaInvokeError("fn", "TypeError", "bad thing") }) },
+    );
+    expect(await api.call("/short")).toMatchObject(httpInternalError);
+    expect(await api.call("/throws")).toMatchObject(httpInternalError);
+  });
+
+  it("an invocation Lambda refuses (event over the synchronous payload limit) is 500 from the gateway; a response over it is a function error", async () => {
+    const routes = { "POST /in": { handler: echo, auth: "none" as const }, "GET /out": { handler: echo, auth: "none" as const } };
+    const probe = normalise("api", { basePath: "api", routes });
+    const api = await gateway({ routes }, {
+      [functionOf(probe, "POST /in")]: () => ({ error: new LambdaInvokeError("fn", "RequestEntityTooLargeException", "Request must be smaller than 6291456 bytes for the InvokeFunction operation") }),
+      [functionOf(probe, "GET /out")]: () => ({ error: new LambdaInvokeError("fn", "Function.ResponseSizeTooLarge", "Response payload size exceeded maximum allowed payload size (6291556 bytes).") }),
+    });
+    expect(await api.call("/in", { method: "POST", body: "x" })).toMatchObject({ status: 500, body: JSON.stringify({ message: "Internal server error" }) });
+    expect(await api.call("/out")).toMatchObject(restInternalError);
+
+    const httpProbe = normalise("api", { basePath: "api", kind: ApiKind.Http, routes });
+    const http = await gateway({ kind: ApiKind.Http, routes }, {
+      [functionOf(httpProbe, "POST /in")]: () => ({ error: new LambdaInvokeError("fn", "RequestEntityTooLargeException", "too large") }),
+      [functionOf(httpProbe, "GET /out")]: () => ({ error: new LambdaInvokeError("fn", "Function.ResponseSizeTooLarge", "too large") }),
+    });
+    expect(await http.call("/in", { method: "POST", body: "x" })).toMatchObject(httpInternalError);
+    expect(await http.call("/out")).toMatchObject(httpInternalError);
+  });
+});
+
+describe("gateway error details (review 13, finding 9)", () => {
+  it("a missing API key is 403 Forbidden with x-amzn-ErrorType ForbiddenException, like the gateway's other errors", async () => {
+    const api = await gateway({ routes: { "GET /keyed": { integration: { type: "mock", body: { ok: true } }, auth: "none", apiKeyRequired: true } } }, {});
+    const answer = await api.call("/keyed");
+    expect(answer).toMatchObject({ status: 403, body: JSON.stringify({ message: "Forbidden" }) });
+    expect(answer.headers.get("x-amzn-errortype")).toBe("ForbiddenException");
+  });
+
+  it("a Lambda authorizer's Allow that does not cover the method is 'not authorized'; only an explicit Deny says so", async () => {
+    const args = {
+      authorizers: { custom: { type: "token" as const, handler: echo, resultTtlSeconds: 0 } },
+      routes: { "GET /guarded": { integration: { type: "mock" as const, body: { ok: true } }, auth: { authorizer: "custom" } } },
+    };
+    const probe = normalise("api", { basePath: "api", ...args });
+    const authorizerFunction = probe.authorizers.find((a) => a.name === "custom") as { functionName: string };
+    const policy = (effect: string, resource: string) => ({ result: { principalId: "user", policyDocument: { Version: "2012-10-17", Statement: [{ Effect: effect, Action: "execute-api:Invoke", Resource: resource }] } } });
+    const api = await gateway(args, {
+      [authorizerFunction.functionName]: (event: { authorizationToken: string; methodArn: string }) =>
+        event.authorizationToken === "elsewhere" ? policy("Allow", "arn:aws:execute-api:us-east-1:000000000000:local/dev/GET/api/other") : policy("Deny", event.methodArn),
+    });
+    const notCovered = await api.call("/guarded", { headers: { authorization: "elsewhere" } });
+    expect(notCovered).toMatchObject({ status: 403, body: JSON.stringify({ Message: "User is not authorized to access this resource" }) });
+    expect(notCovered.headers.get("x-amzn-errortype")).toBe("AccessDeniedException");
+    const denied = await api.call("/guarded", { headers: { authorization: "denied" } });
+    expect(denied).toMatchObject({ status: 403, body: JSON.stringify({ Message: "User is not authorized to access this resource with an explicit deny" }) });
+  });
+});
