@@ -13,7 +13,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import type { AuthorizerSpec, RouteSpec, ServerlessApiSpec, StageSpec } from "../components/serverless-api/spec";
 import { corsHeaderValues } from "../components/serverless-api/routes";
-import { ApiKind } from "../components/serverless-api/args";
+import { ApiKind, functionIntegrationTimeoutMs } from "../components/serverless-api/args";
 import { fromHttpApiResult, httpApiClaims, toHttpApiEvent } from "./http-api-event";
 import { bearerToken, createTokenVerifier, type CognitoClaims } from "../handlers/shared/jwt";
 import { LambdaInvokeError } from "./lambda-runtime";
@@ -282,12 +282,10 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
         return json(501, { message: `AWS service integrations (${integration.service}) are not emulated locally` });
       case "lambda": {
         const fn = spec.functions[integration.functionName];
-        // The component sets the integration timeout to the function's timeout plus 1 s, at most 29 s
-        // (timeoutMilliseconds in components/serverless-api/routes.ts and http-api.ts). So the function's own
-        // timeout ends first — a function error, 502 — unless the 29 s cap leaves it no extra second: then API
-        // Gateway gives up first, 504 (INTEGRATION_TIMEOUT,
-        // https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html).
-        const integrationTimeoutMs = Math.min(29000, fn.timeout * 1000 + 1000);
+        // The deployed integration waits functionIntegrationTimeoutMs. So the function's own timeout ends first — a
+        // function error, 502 — unless the 29 s cap leaves it no extra second: then API Gateway gives up first, 504
+        // (INTEGRATION_TIMEOUT, https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html).
+        const integrationTimeoutMs = functionIntegrationTimeoutMs(fn.timeout);
         const gatewayGivesUpFirst = integrationTimeoutMs <= fn.timeout * 1000;
         let result: unknown;
         try {

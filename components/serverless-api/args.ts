@@ -371,3 +371,13 @@ export function joinPath(basePath: string, path: string): string {
   const joined = `/${[basePath, path.replace(/^\//, "")].filter(Boolean).join("/")}`;
   return joined === "/" ? "/" : joined.replace(/\/$/, "");
 }
+
+/**
+ * How long API Gateway waits for a route's function: its timeout plus 1 s, so the function's own timeout ends first
+ * and is answered as a function error, at most the 29,000 ms API Gateway allows by default ("Custom timeout between 50
+ * and 29,000 milliseconds", https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html). One formula for
+ * the deployed integrations and the local gateway, which answers 504 only when this, not the function, ends first.
+ */
+export function functionIntegrationTimeoutMs(functionTimeoutSeconds: number): number {
+  return Math.min(29_000, functionTimeoutSeconds * 1000 + 1000);
+}

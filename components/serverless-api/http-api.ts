@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { LambdaFunction } from "../lambda/function";
 import { regionOf } from "../region";
 import { regionalCertificate } from "../regional-domain";
+import { functionIntegrationTimeoutMs } from "./args";
 import { routeFunction } from "./routes";
 import type { RouteSpec, ServerlessApiSpec } from "./spec";
 
@@ -124,7 +125,7 @@ export function createHttpApi(name: string, spec: ServerlessApiSpec, parent: pul
           integrationMethod: "POST",
           integrationUri: fn.invokeArn,
           payloadFormatVersion: "2.0",
-          timeoutMilliseconds: Math.min(29000, (route.function!.timeout ?? 10) * 1000 + 1000),
+          timeoutMilliseconds: functionIntegrationTimeoutMs(route.function!.timeout ?? 10),
           region,
         },
         { parent },

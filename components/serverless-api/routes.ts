@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { asComponentError, type ChildFunctionArguments } from "../errors";
 import { assumeRolePolicy, policyJson } from "../iam";
 import { LambdaFunction, type LambdaFunctionArgs } from "../lambda/function";
-import { declaredMethodParameter } from "./args";
+import { declaredMethodParameter, functionIntegrationTimeoutMs } from "./args";
 import type { ApiSnapshot } from "./snapshot";
 import type { RouteSpec, ServerlessApiSpec } from "./spec";
 
@@ -307,7 +307,7 @@ function createIntegration(
           integrationHttpMethod: "POST",
           // Seed 000: the stage picks the function version through a stage variable.
           uri: pulumi.interpolate`arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${fn.arn}:\${stageVariables.alias}/invocations`,
-          timeoutMilliseconds: Math.min(29000, (route.function!.timeout ?? 10) * 1000 + 1000),
+          timeoutMilliseconds: functionIntegrationTimeoutMs(route.function!.timeout ?? 10),
         },
         opts,
       );
