@@ -7,7 +7,7 @@
 import type { Server } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { ApiKind, type ServerlessApiArgs } from "../../components/serverless-api/args";
-import { normalise } from "../../components/serverless-api/spec";
+import { gatewaySpec } from "../harness/api-spec";
 import { createLocalGateway } from "../../local/api-gateway";
 import { listen } from "../../local/front-door";
 import type { LocalContext } from "../../local/services/types";
@@ -21,7 +21,7 @@ afterEach(() => {
 
 /** A gateway whose Lambda routes answer with `answer(event)` (a thrown error is a function error). */
 async function gateway(args: ServerlessApiArgs, answer: (event: any) => unknown = () => ({ statusCode: 200, body: "ok" })): Promise<string> {
-  const spec = normalise("api", args);
+  const spec = gatewaySpec("api", args);
   const context = {
     log: () => undefined,
     run: { config: { region: "us-east-1" } },

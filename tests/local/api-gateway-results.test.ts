@@ -8,6 +8,7 @@ import type { Server } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { ApiKind } from "../../components/serverless-api/args";
 import { normalise } from "../../components/serverless-api/spec";
+import { gatewaySpec } from "../harness/api-spec";
 import { createLocalGateway } from "../../local/api-gateway";
 import { listen } from "../../local/front-door";
 import { LambdaInvokeError } from "../../local/lambda-runtime";
@@ -24,12 +25,7 @@ afterEach(() => {
 });
 
 async function gateway(args: Parameters<typeof normalise>[1], answers: Record<string, (event: any) => Answer>) {
-  const spec = normalise("api", { basePath: "api", ...args });
-  // The component fills in its functions' specs once they exist; the gateway reads their timeouts.
-  for (const route of spec.routes) {
-    if (route.integration.type === "lambda") spec.functions[route.integration.functionName] = { name: route.integration.functionName, timeout: route.function?.timeout ?? 10 } as never;
-  }
-  for (const authorizer of spec.authorizers) if ("functionName" in authorizer) spec.functions[authorizer.functionName] = { name: authorizer.functionName, timeout: 10 } as never;
+  const spec = gatewaySpec("api", { basePath: "api", ...args });
   const logged: string[] = [];
   const context = {
     log: (line: string) => logged.push(line),

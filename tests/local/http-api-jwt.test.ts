@@ -6,7 +6,7 @@
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiKind } from "../../components/serverless-api/args";
-import { normalise } from "../../components/serverless-api/spec";
+import { gatewaySpec } from "../harness/api-spec";
 import { createLocalGateway } from "../../local/api-gateway";
 import { listen } from "../../local/front-door";
 import type { LocalContext } from "../../local/services/types";
@@ -19,7 +19,7 @@ const events: any[] = [];
 
 beforeAll(async () => {
   issuer = await startTestIssuer();
-  const spec = normalise("api", {
+  const spec = gatewaySpec("api", {
     kind: ApiKind.Http,
     basePath: "api",
     authorizers: { users: { type: "cognito", userPoolArns: ["arn:aws:cognito-idp:us-east-1:000000000000:userpool/pool"], audience: ["web-client"] } },
