@@ -317,7 +317,8 @@ export function callbackUrlProblem(url: string): string | undefined {
   } catch {
     return "is not an absolute URL";
   }
-  if (parsed.hash) return "has a fragment, which OAuth redirect URIs may not have";
+  // A bare trailing "#" leaves the parsed hash empty, and it is still a fragment component.
+  if (parsed.hash || url.includes("#")) return "has a fragment, which OAuth redirect URIs may not have";
   if (parsed.protocol === "https:") return undefined;
   // "App callback URLs such as myapp://example are also supported" (API_CreateUserPoolClient, CallbackURLs): a native
   // app's own scheme. Such a scheme is one the URL Standard does not call special (http, https, ws, wss, ftp, file are:

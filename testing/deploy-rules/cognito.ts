@@ -4,6 +4,7 @@
  */
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { callbackUrlProblem } from "../../components/user-auth/spec";
 import { dnsName } from "./names";
 import { finding, regionOf, type DeployFinding, type DeployRule, type ProjectDeployRule } from "./rule";
 
@@ -80,18 +81,11 @@ export const COGNITO_THREAT_PROTECTION_TIER: DeployRule = {
   },
 };
 
-/** What Cognito requires of a redirect URL, or undefined when it is acceptable. */
-export function redirectUrlProblem(url: string): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return "is not an absolute URI";
-  }
-  if (parsed.hash || url.includes("#")) return "has a fragment";
-  if (parsed.protocol === "http:" && parsed.hostname !== "localhost") return "uses http; Cognito requires https except for http://localhost";
-  return undefined;
-}
+/**
+ * What Cognito requires of a redirect URL, and what a sign-in redirect must never be (a script or content URL), or
+ * undefined when it is acceptable: UserAuth's own check, so the component and the rule cannot disagree.
+ */
+export const redirectUrlProblem: (url: string) => string | undefined = callbackUrlProblem;
 
 /**
  * CallbackURLs (CreateUserPoolClient): "A redirect URI must: Be an absolute URI ... Not include a
@@ -101,7 +95,7 @@ export function redirectUrlProblem(url: string): string | undefined {
  */
 export const COGNITO_REDIRECT_URLS: DeployRule = {
   id: "CognitoRedirectUrls",
-  title: "App client callback and sign-out URLs are absolute https URLs (http only for localhost), without fragments",
+  title: "App client callback and sign-out URLs are absolute https URLs (http only for localhost) or an app's own scheme, without fragments, never javascript: or data:",
   source: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html",
   check(graph) {
     const findings: DeployFinding[] = [];
@@ -114,7 +108,7 @@ export const COGNITO_REDIRECT_URLS: DeployRule = {
       for (const [field, urls] of lists) {
         for (const url of urls) {
           const problem = redirectUrlProblem(url);
-          if (problem) findings.push(finding("CognitoRedirectUrls", client, `${field} ${url} ${problem}`, "use an absolute https URL without a fragment (http only for http://localhost)"));
+          if (problem) findings.push(finding("CognitoRedirectUrls", client, `${field} ${url} ${problem}`, "use an absolute https URL without a fragment (http only for http://localhost), or a native app's own scheme (myapp://signed-in)"));
         }
       }
       const defaultUri = client.inputs.defaultRedirectUri;

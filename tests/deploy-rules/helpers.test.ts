@@ -7,10 +7,13 @@ import { devContext, handBuilt } from "./fixture";
 describe("redirect URLs (Cognito)", () => {
   it.each(["https://gallery.example.com/", "http://localhost:3000/", "http://localhost/cb", "myapp://signed-in"])("accepts %s", (url) => expect(redirectUrlProblem(url)).toBeUndefined());
   it.each([
-    ["http://127.0.0.1:3000/", /uses http/],
-    ["http://gallery.example.com/", /uses http/],
+    ["http://127.0.0.1:3000/", /is http to a loopback address; Cognito allows plain http only for http:\/\/localhost/],
+    ["http://gallery.example.com/", /is not https; Cognito allows plain http only for localhost/],
     ["https://gallery.example.com/#done", /has a fragment/],
-    ["/callback", /is not an absolute URI/],
+    ["https://gallery.example.com/#", /has a fragment/],
+    ["/callback", /is not an absolute URL/],
+    ["javascript:alert(1)", /is a javascript: URL, which a browser runs or renders instead of handing to an app/],
+    ["data:text/html,x", /is a data: URL/],
   ])("refuses %s", (url, problem) => expect(redirectUrlProblem(url)).toMatch(problem));
 });
 
