@@ -101,7 +101,7 @@ export function defaultDomainPrefix(project: string, stack: string, name: string
 }
 
 export interface DomainResources {
-  /** The domain `url` serves: the custom one when there is one, else the prefix one. */
+  /** The custom domain when there is one, else the prefix one. */
   domain: aws.cognito.UserPoolDomain;
   /** The prefix domain kept beside a custom one (`prefix` and `name` both set). */
   prefixDomain?: aws.cognito.UserPoolDomain;
@@ -139,7 +139,8 @@ export function createDomain(name: string, spec: UserAuthSpec, pool: aws.cognito
           { parent, deleteBeforeReplace: true },
         )
       : undefined;
-  if (config.name === undefined) return { domain: prefixDomain!, url: pulumi.interpolate`https://${prefixDomain!.domain}.auth.${region}.amazoncognito.com` };
+  const prefixUrl = prefixDomain && pulumi.interpolate`https://${prefixDomain.domain}.auth.${region}.amazoncognito.com`;
+  if (config.name === undefined) return { domain: prefixDomain!, url: prefixUrl! };
 
   const domain = new aws.cognito.UserPoolDomain(
     `${name}-custom-domain`,
@@ -165,7 +166,9 @@ export function createDomain(name: string, spec: UserAuthSpec, pool: aws.cognito
         { parent },
       )
     : undefined;
-  // The URL moves to the custom domain once it exists (and its alias record): until then the prefix keeps serving.
-  const url = pulumi.all([domain.domain, record?.name]).apply(([host]) => `https://${host}`);
+  // With both, the URL stays on the prefix: a new custom domain "can take up to one hour" before it serves
+  // (CreateUserPoolDomain, see TransitionHostedUiDomainGap), and the update that removes the prefix moves the URL, by
+  // then to an active domain. Alone, the custom domain serves once it exists and has its alias record.
+  const url = prefixUrl ?? pulumi.all([domain.domain, record?.name]).apply(([host]) => `https://${host}`);
   return { domain, prefixDomain, record, url };
 }

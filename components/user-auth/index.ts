@@ -71,7 +71,7 @@ export class UserAuth extends pulumi.ComponentResource {
     readonly userPool: aws.cognito.UserPool;
     readonly client: aws.cognito.UserPoolClient;
     readonly groups: readonly aws.cognito.UserGroup[];
-    /** The domain `hostedUiUrl` serves: the custom one when `domain.name` is set, else the prefix one. */
+    /** The custom domain when `domain.name` is set, else the prefix one (`hostedUiUrl` stays on a prefix kept beside a custom one). */
     readonly domain?: aws.cognito.UserPoolDomain;
     /** The prefix domain beside a custom one (`domain.prefix` and `domain.name` both set). */
     readonly prefixDomain?: aws.cognito.UserPoolDomain;

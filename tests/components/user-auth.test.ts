@@ -183,7 +183,7 @@ describe("UserAuth app client and hosted UI", () => {
     expect(resource(g, "aws:cognito/userPoolDomain:UserPoolDomain", "after-custom-domain").dependencies).toContain(apex.urn);
   });
 
-  it("keeps a prefix domain beside a custom one (prefix and name), with hostedUiUrl on the custom one: how the hosted UI moves between them without an outage", async () => {
+  it("keeps a prefix domain beside a custom one (prefix and name), with hostedUiUrl on the prefix until it goes (a new custom domain can take an hour to serve): how the hosted UI moves between them without an outage", async () => {
     const certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
     let auth!: UserAuth;
     const g = await record(() => (auth = new UserAuth("both", { ...base, domain: { prefix: "gallery-both", name: "auth.gallery.example.com", certificateArn, hostedZoneId: "Z0123" } })));
@@ -193,7 +193,7 @@ describe("UserAuth app client and hosted UI", () => {
     expect([prefix.deleteBeforeReplace, custom.deleteBeforeReplace]).toEqual([true, true]);
     // Not while the prefix is both-domain: two resources claiming one deployed one stop the update.
     expect(custom.aliases ?? []).toEqual([]);
-    expect(await value(auth.hostedUiUrl)).toBe("https://auth.gallery.example.com");
+    expect(await value(auth.hostedUiUrl)).toMatch(/^https:\/\/gallery-both\.auth\.[a-z0-9-]+\.amazoncognito\.com$/);
   });
 
   it("refuses domain.dependsOn on a prefix domain, which Cognito creates under amazoncognito.com without resolving anything of yours", () => {
