@@ -803,8 +803,8 @@ const HOSTED_UI_DOC = "docs/auth.md#moving-the-hosted-ui-to-another-domain";
 
 /**
  * A hosted UI (Cognito user pool) domain replaced delete-first, `domain` changed (ForceNew in terraform-provider-aws
- * cognitoidp/user_pool_domain.go), while the pool keeps no other domain through the update, or a custom domain renamed
- * while only a prefix stays (UserAuth's hostedUiUrl is the custom one): sign-in is down from DeleteUserPoolDomain until
+ * cognitoidp/user_pool_domain.go), while the pool keeps no other domain through the update (UserAuth keeps hostedUiUrl on
+ * a prefix kept beside a custom domain, so a custom domain renamed beside one is no gap): sign-in is down from DeleteUserPoolDomain until
  * the new domain is active, and stays down if its create is refused. A pool holds one prefix domain and one custom
  * domain at once (UserPoolType's `Domain` and `CustomDomain`), so moving between kinds can keep one serving throughout.
  * A domain whose deployed copy is retained is TransitionNameTaken's (the create is refused).
@@ -825,24 +825,29 @@ function hostedUiDomainFindings(deployed: Graph, after: Graph, stack: string | u
     const [from, to] = [text(old.inputs.domain), text(next.inputs.domain)];
     if (!from || !to || from === to) continue;
     const others = domains.filter((r) => r !== next && r.inputs.userPoolId === next.inputs.userPoolId && keptInPlace(r));
+    // UserAuth's hostedUiUrl is a prefix domain's whenever there is one: only a custom domain replaced beside a prefix
+    // that stays leaves sign-in up.
+    const customDomainWithPrefix = others.find((r) => !isCustomDomain(r));
+    if (isCustomDomain(next) && customDomainWithPrefix) continue;
     const customRenamed = isCustomDomain(old) && isCustomDomain(next);
-    if (others.length > 0 && !customRenamed) continue;
+    const customBeside = others.find(isCustomDomain);
     const refusal = isCustomDomain(next)
       ? "a certificate not issued or not in us-east-1, a parent domain without an A record, a host name another pool holds"
       : "a prefix another AWS account holds: prefixes are unique across all accounts in a region";
-    const why =
-      others.length === 0
-        ? "the pool keeps no other domain through the update"
-        : `the pool's other domain, prefix ${others.map((r) => r.inputs.domain).join(", ")}, stays, but UserAuth's hostedUiUrl (the sign-in URL in the site's config) is the custom domain`;
+    const why = customBeside
+      ? `UserAuth's hostedUiUrl (the sign-in URL in the site's config) is the prefix domain's while the custom domain ${customBeside.inputs.domain} stays beside it`
+      : "the pool keeps no other domain through the update";
     const freeCheck = (prefix: string) => `check first that the prefix is free: aws cognito-idp describe-user-pool-domain --domain ${prefix} names no other pool (no UserPoolId/AWSAccountId in DomainDescription)`;
     let fix: string;
     if (isCustomDomain(old) !== isCustomDomain(next)) {
       const [prefix, host] = isCustomDomain(next) ? [from, to] : [to, from];
-      fix = `add the new domain beside the deployed one first, then remove the old one in a second update: a pool holds one prefix domain and one custom domain at once. With UserAuth: 1. domain: { prefix: "${prefix}", name: "${host}", certificateArn, hostedZoneId }; pulumi up (hostedUiUrl stays on the custom domain, or moves to it once it exists). 2. ${isCustomDomain(next) ? `domain: { name: "${host}", certificateArn, hostedZoneId }` : `domain: { prefix: "${prefix}" }`}; pulumi up${isCustomDomain(next) ? "" : `. ${freeCheck(prefix)}`} (${HOSTED_UI_DOC})`;
+      fix = `add the new domain beside the deployed one first, then remove the old one in a second update: a pool holds one prefix domain and one custom domain at once. With UserAuth: 1. domain: { prefix: "${prefix}", name: "${host}", certificateArn, hostedZoneId }; pulumi up (hostedUiUrl is the prefix's while both are set). 2. ${isCustomDomain(next) ? `once aws cognito-idp describe-user-pool-domain --domain ${host} says ACTIVE, domain: { name: "${host}", certificateArn, hostedZoneId }` : `domain: { prefix: "${prefix}" }`}; pulumi up${isCustomDomain(next) ? "" : `. ${freeCheck(prefix)}`} (${HOSTED_UI_DOC})`;
     } else if (customRenamed) {
-      fix = `let a prefix domain serve the hosted UI while the custom domain changes (a pool holds one custom domain): 1. ${others.length === 0 ? `add domain.prefix beside domain.name "${from}"; pulumi up. 2. ` : ""}remove domain.name (hostedUiUrl moves to the prefix); pulumi up. ${others.length === 0 ? "3" : "2"}. domain.name: "${to}"; pulumi up (${HOSTED_UI_DOC})`;
+      fix = `let a prefix domain serve the hosted UI while the custom domain changes (a pool holds one custom domain; hostedUiUrl is the prefix's while both are set): 1. add domain.prefix beside domain.name "${from}"; pulumi up. 2. domain.name: "${to}"; pulumi up. 3. once it is ACTIVE (aws cognito-idp describe-user-pool-domain --domain ${to}), remove domain.prefix; pulumi up (${HOSTED_UI_DOC})`;
+    } else if (customBeside) {
+      fix = `${freeCheck(to)}; then let the custom domain serve meanwhile: 1. remove domain.prefix (hostedUiUrl moves to ${customBeside.inputs.domain}); pulumi up. 2. domain.prefix: "${to}"; pulumi up (${HOSTED_UI_DOC})`;
     } else {
-      fix = `${freeCheck(to)}; the pool holds one prefix domain, so the change takes sign-in down for the replacement. To keep it up, serve the hosted UI from a custom domain meanwhile: add domain.name beside the prefix, change the prefix, then remove domain.name, one update each (${HOSTED_UI_DOC})`;
+      fix = `${freeCheck(to)}; the pool holds one prefix domain, so the change takes sign-in down for the replacement. To keep it up, serve the hosted UI from a custom domain meanwhile: add domain.name beside the prefix (wait until it is ACTIVE), remove domain.prefix, add the new prefix, then remove domain.name if you do not keep it, one update each (${HOSTED_UI_DOC})`;
     }
     findings.push(
       finding(

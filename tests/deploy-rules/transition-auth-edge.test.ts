@@ -72,11 +72,11 @@ describe("TransitionHostedUiDomainGap: the hosted UI domain replaced delete-firs
     );
   });
 
-  it("finds a custom domain renamed while a prefix stays: UserAuth's hostedUiUrl points at the custom one", async () => {
-    const findings = transition(await userAuth({ prefix: "gallery-prod-auth", ...custom }), await userAuth({ prefix: "gallery-prod-auth", ...custom, name: "login.gallery.example.com" }));
-    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionHostedUiDomainGap", `${POOL_DOMAIN} auth-custom-domain`]]);
-    // Changing the prefix while the custom domain serves the hosted UI leaves sign-in up.
-    expect(transition(await userAuth({ prefix: "gallery-prod-auth", ...custom }), await userAuth({ prefix: "gallery-auth-2", ...custom })).map(formatFinding)).toEqual([]);
+  it("finds a prefix changed while a custom domain stays: UserAuth's hostedUiUrl is the prefix's while both are set; a custom domain renamed beside the prefix leaves sign-in up", async () => {
+    const findings = transition(await userAuth({ prefix: "gallery-prod-auth", ...custom }), await userAuth({ prefix: "gallery-auth-2", ...custom }));
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionHostedUiDomainGap", `${POOL_DOMAIN} auth-domain`]]);
+    expect(findings[0].fix).toMatch(/1\. remove domain\.prefix \(hostedUiUrl moves to auth\.gallery\.example\.com\)/);
+    expect(transition(await userAuth({ prefix: "gallery-prod-auth", ...custom }), await userAuth({ prefix: "gallery-prod-auth", ...custom, name: "login.gallery.example.com" })).map(formatFinding)).toEqual([]);
   });
 });
 
