@@ -214,7 +214,7 @@ function oacOrigin(name: string, buckets: SiteBuckets, parent: pulumi.Resource):
         { Sid: "AllowCloudFrontRead", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: pulumi.interpolate`${replica.bucket.arn}/*`, Condition: fromThisDistribution },
         { Sid: "AllowCloudFrontList", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:ListBucket", Resource: replica.bucket.arn, Condition: fromThisDistribution },
       ]);
-      siteBucketPolicy(name, buckets, [...cloudFrontReadStatements(buckets.site.arn, fromThisDistribution), tlsOnlyStatement(buckets.site.arn)], parent);
+      siteBucketPolicy(name, buckets, [cloudFrontReadStatement(buckets.site.arn, fromThisDistribution), cloudFrontListStatement(buckets.site.arn, fromThisDistribution), tlsOnlyStatement(buckets.site.arn)], parent);
     },
   };
 }
@@ -252,7 +252,9 @@ function websiteOrigin(name: string, spec: StaticSiteSpec, buckets: SiteBuckets,
       Resource: pulumi.interpolate`${buckets.site.arn}/*`,
       Condition: { StringEquals: { "aws:Referer": referer.result } },
     },
-    ...cloudFrontReadStatements(buckets.site.arn, fromThisAccount),
+    // GetObject only: the account's other distributions never list the keys, which the website endpoint does not
+    // show either; a missing key answers 403, not 404, in the minutes of the switch.
+    cloudFrontReadStatement(buckets.site.arn, fromThisAccount),
     tlsOnlyStatement(buckets.site.arn, "s3:GetObject"),
   ], parent);
   return {
@@ -267,13 +269,14 @@ function websiteOrigin(name: string, spec: StaticSiteSpec, buckets: SiteBuckets,
   };
 }
 
-/** CloudFront's OAC reads of the site bucket, from the distributions `condition` admits. */
-function cloudFrontReadStatements(bucketArn: pulumi.Output<string>, condition: Record<string, unknown>): Array<Record<string, unknown>> {
-  return [
-    { Sid: "AllowCloudFrontRead", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: pulumi.interpolate`${bucketArn}/*`, Condition: condition },
-    // Lets S3 answer 404 (not 403) for a missing key, so the error document is served as a 404.
-    { Sid: "AllowCloudFrontList", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:ListBucket", Resource: bucketArn, Condition: condition },
-  ];
+/** CloudFront's OAC reads of the site bucket's objects, from the distributions `condition` admits. */
+function cloudFrontReadStatement(bucketArn: pulumi.Output<string>, condition: Record<string, unknown>): Record<string, unknown> {
+  return { Sid: "AllowCloudFrontRead", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: pulumi.interpolate`${bucketArn}/*`, Condition: condition };
+}
+
+/** Lets S3 answer 404 (not 403) for a missing key through OAC, so the error document is served as a 404. */
+function cloudFrontListStatement(bucketArn: pulumi.Output<string>, condition: Record<string, unknown>): Record<string, unknown> {
+  return { Sid: "AllowCloudFrontList", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:ListBucket", Resource: bucketArn, Condition: condition };
 }
 
 /** The site bucket's one policy, written once its public access block and logging exist. */
