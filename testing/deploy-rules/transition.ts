@@ -1667,7 +1667,7 @@ function cloudFrontDeletedWhileDeployingFindings(deployed: Graph, after: Graph, 
     for (const r of used) {
       if (reported.has(r.urn)) continue;
       reported.add(r.urn);
-      const refusal = r.type === CLOUDFRONT_FUNCTION ? `DeleteFunction is refused with FunctionInUse ("You cannot delete a function if it's associated with a cache behavior", API_DeleteFunction) and sent once, with no retry (terraform-provider-aws cloudfront/function.go resourceFunctionDelete)` : `DeleteOriginAccessControl is expected to be refused with OriginAccessControlInUse (inferred, not confirmed)`;
+      const refusal = r.type === CLOUDFRONT_FUNCTION ? `DeleteFunction is refused with FunctionInUse ("You cannot delete a function if it's associated with a cache behavior", API_DeleteFunction) and sent once, with no retry (terraform-provider-aws cloudfront/function.go resourceFunctionDelete)` : `DeleteOriginAccessControl is refused with OriginAccessControlInUse ("You cannot delete an origin access control if it's in use", API_DeleteOriginAccessControl; that the in-use state lasts while the change deploys is inferred)`;
       findings.push(finding(
         "TransitionCloudFrontDeletedWhileDeploying",
         r,
