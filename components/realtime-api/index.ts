@@ -174,8 +174,9 @@ export class RealtimeApi extends pulumi.ComponentResource {
         { parent: this },
       );
     } catch (error) {
-      // The functions take the API's logRetentionDays and region; a route's function is named from its key, the
-      // authorizer's from the API's name.
+      // The functions take the API's logRetentionDays and region. Their names are checked by validateArgs with
+      // LambdaFunction's own rules (functionResources), so a `name` refusal does not reach here; were one to, a
+      // route's would be its key's, the authorizer's the API's name's.
       const renames = { logRetentionDays: "logRetentionDays", region: "region", ...(where === "authorizer" ? { name: "name" } : {}) };
       throw asComponentError(error, { component: "RealtimeApi", resourceName: this.spec.name, where, renames });
     }

@@ -6,11 +6,11 @@ import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { checkSourceFile, type ArgFailure } from "../errors";
 import { assertLeastPrivilege, type PolicyStatement } from "../iam";
-import { VALID_RETENTION_DAYS, type LambdaFunctionSpec } from "../lambda/function";
+import { FUNCTION_NAME_SUFFIX, VALID_RETENTION_DAYS, type LambdaFunctionSpec } from "../lambda/function";
 import { validateRegionalDomain } from "../regional-domain";
 import { apiBundleOptions, DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, type ApiDomainIpAddressType, type ApiFunctionArgs, type ApiThrottle } from "../serverless-api/args";
 import { API_INTEGRATION_TIMEOUT_SECONDS, validateDomainIpAddressType } from "../serverless-api/validate";
-import { validateAutonames } from "../autoname";
+import { validateAutonames, type AutonamedResource } from "../autoname";
 import { validateRegionArg } from "../region";
 
 /** A route's Lambda function. */
@@ -152,7 +152,6 @@ export function routeSlug(key: string): string {
  */
 export function validateArgs(fail: ArgFailure, name: string, args: RealtimeApiArgs, apiRegion: string | undefined = args.region): void {
   validateRegionArg(fail, "region", args.region);
-  validateAutonames(fail, name, [{ resource: `${name}-access-logs`, kind: "log-group" }]);
   const keys = Object.keys(args.routes ?? {});
   if (keys.length === 0) fail("routes", args.routes, "is empty", 'Declare at least $connect, e.g. { $connect: { handler: "handlers/realtime/connect.ts" } }.');
   const slugs = new Map<string, string>();
@@ -170,7 +169,13 @@ export function validateArgs(fail: ArgFailure, name: string, args: RealtimeApiAr
     if (args.authorizer && slug === AUTHORIZER_SLUG) {
       fail(where, key, `names its function and invoke permission ${name}-${slug} and ${name}-${slug}-invoke, the authorizer's, so Pulumi would refuse two resources of one name`, 'Use another route key, e.g. "authorize".');
     }
-    if (`${name}-${slug}`.length > 47) fail(where, key, `makes a function resource name over 47 characters (${name}-${slug})`, "Use a shorter component name or route key.");
+  }
+  // The name begins the access log group's and every function's name; a function name too long because of a custom
+  // route key is refused as that route's (validateAutonames, `part`). One call, so the name's characters are checked
+  // against every name at once and the example it gives fits them all.
+  validateAutonames(fail, name, [{ resource: `${name}-access-logs`, kind: "log-group" }, ...functionResources(name, keys, args.authorizer !== undefined)]);
+  for (const key of keys) {
+    const where = `routes["${key}"]`;
     const route = args.routes[key];
     checkSourceFile(fail, `${where}.handler`, route?.handler, "Point it at the route's handler source file");
     if (route.export !== undefined && !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(route.export)) fail(`${where}.export`, route.export, "is not an identifier", "Name the exported function.");
@@ -189,9 +194,6 @@ export function validateArgs(fail: ArgFailure, name: string, args: RealtimeApiAr
     if (!keys.includes("$connect")) {
       fail("authorizer", args.authorizer.handler, "guards $connect, the only route a WebSocket authorizer runs on, but there is no $connect route", 'Add routes["$connect"] (it records the connection and its user).');
     }
-    // Its function is `<name>-authorizer`, held to 47 characters as a route's is (LambdaFunction's limit).
-    const authorizerFunction = `${name}-${AUTHORIZER_SLUG}`;
-    if (authorizerFunction.length > 47) fail("name", name, `makes the authorizer's function resource name over 47 characters (${authorizerFunction})`, "Use a shorter component name.");
     checkSourceFile(fail, "authorizer.handler", args.authorizer.handler, "Point it at the authorizer's source file");
     if (args.authorizer.function) validateFunction(fail, "authorizer.function", args.authorizer.function);
     const sources = args.authorizer.identitySources;
@@ -226,6 +228,23 @@ export function validateArgs(fail: ArgFailure, name: string, args: RealtimeApiAr
     validateDomainIpAddressType(fail, args.domain.ipAddressType);
   }
   assertLeastPrivilege(fail, "functionDefaults.permissions", args.functionDefaults?.permissions ?? []);
+}
+
+/**
+ * The Lambda functions of the routes and the authorizer: LambdaFunctions `<name>-<slug>`, whose functions are autonamed
+ * `<name>-<slug>-function-<7 hex>` (components/lambda/function.ts). Checked here with the rules LambdaFunction applies,
+ * so its refusal, which would name an argument and value the user never wrote, never comes. A custom route key's slug
+ * is that route's to shorten (a key of at most n characters has a slug of at most n); a predefined key's ($connect,
+ * …) and the authorizer's are fixed, so their length is the component name's to fix.
+ */
+function functionResources(name: string, keys: readonly string[], withAuthorizer: boolean): AutonamedResource[] {
+  const lambdaFunction = (slug: string): AutonamedResource => ({ resource: `${name}-${slug}${FUNCTION_NAME_SUFFIX}`, kind: "lambda-function" });
+  const routes = keys.map((key): AutonamedResource => {
+    const slug = routeSlug(key);
+    if (PREDEFINED_ROUTE_KEYS.includes(key)) return lambdaFunction(slug);
+    return { ...lambdaFunction(slug), part: { argument: `routes["${key}"]`, value: key, text: slug, what: "a route key" } };
+  });
+  return [...routes, ...(withAuthorizer ? [lambdaFunction(AUTHORIZER_SLUG)] : [])];
 }
 
 function validateFunction(fail: ArgFailure, argument: string, fn: ApiFunctionArgs): void {

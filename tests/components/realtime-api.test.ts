@@ -210,11 +210,55 @@ describe("RealtimeApi validation", () => {
     expect((refusal as Error).message).toMatch(message);
   });
 
-  it("refuses a name that makes the authorizer's function name too long as its own name, not the authorizer's", () => {
-    const name = "gallery-live-notifications-eu-west-1"; // 36 characters; with "-authorizer", 47 is passed
-    expect(() => new RealtimeApi(`${name}x`, args({ routes: { $connect: { handler: echo } } }))).toThrow(
-      new RegExp(`^RealtimeApi "${name}x": name "${name}x" makes the authorizer's function resource name over 47 characters \\(${name}x-authorizer\\)\\. Use a shorter component name\\.$`),
+  // Each route's function is a LambdaFunction `<name>-<route slug>`, autonamed `<name>-<slug>-function-<7 hex>` (Lambda:
+  // 64 of letters, digits, "-" and "_"); RealtimeApi checks those names itself, so the refusal is its own and names
+  // the argument the user wrote: the component name, or a custom route key when shortening it alone fits.
+  const refusalOf = (build: () => unknown): ComponentArgError => {
+    try {
+      build();
+    } catch (error) {
+      if (error instanceof ComponentArgError) return error;
+      throw error;
+    }
+    throw new Error("not refused");
+  };
+  const anonymous = (routes: RealtimeApiArgs["routes"]) => args({ authorizer: undefined, anonymous: true, routes });
+
+  it('refuses a name with a character Lambda refuses ("my.chat") as name, with an example name it takes', async () => {
+    const refusal = refusalOf(() => new RealtimeApi("my.chat", anonymous({ $connect: { handler: echo }, ping: { handler: echo } })));
+    expect(refusal).toMatchObject({ component: "RealtimeApi", resourceName: "my.chat", argument: "name", value: "my.chat" });
+    expect(refusal.message).toBe(
+      'RealtimeApi "my.chat": name "my.chat" makes the Lambda function name "my.chat-connect-function-<random suffix>" hold ".", which Lambda refuses (it takes letters, digits, "-" and "_"). Use a component name of letters, digits, "-" and "_", e.g. "my-chat".',
     );
+    // The example works.
+    const graph = await record(() => new RealtimeApi("my-chat", anonymous({ $connect: { handler: echo }, ping: { handler: echo } })));
+    expect(resource(graph, "aws:lambda/function:Function", "my-chat-connect-function")).toBeDefined();
+  });
+
+  it("refuses a custom route key that makes its function name too long as that route's, with how long the key may be", async () => {
+    const key = `send.${"m".repeat(45)}`; // slug "send-mmm…", 50 characters: "gallery-<slug>-function-<7 hex>" is 75
+    const refusal = refusalOf(() => new RealtimeApi("gallery", anonymous({ $connect: { handler: echo }, [key]: { handler: echo } })));
+    expect(refusal).toMatchObject({ component: "RealtimeApi", resourceName: "gallery", argument: `routes["${key}"]`, value: key });
+    expect(refusal.message).toBe(
+      `RealtimeApi "gallery": routes["${key}"] "${key}" makes the Lambda function name "gallery-send-${"m".repeat(45)}-function-<random suffix>" 75 characters, over Lambda's 64. Use a route key of at most 39 characters.`,
+    );
+    // A key of the longest it may be is taken.
+    const longest = `send.${"m".repeat(34)}`;
+    await record(() => new RealtimeApi("gallery", anonymous({ $connect: { handler: echo }, [longest]: { handler: echo } })));
+  });
+
+  it("refuses a name that makes a predefined route's or the authorizer's function name too long as name, with the longest that fits", async () => {
+    const name = "gallery-live-notifications-eu-west-12"; // 37: "<name>-disconnect-function-<7 hex>" is 65
+    const refusal = refusalOf(() => new RealtimeApi(name, anonymous({ $connect: { handler: echo }, $disconnect: { handler: echo } })));
+    expect(refusal).toMatchObject({ component: "RealtimeApi", argument: "name", value: name });
+    expect(refusal.message).toBe(
+      `RealtimeApi "${name}": name "${name}" makes the Lambda function name "${name}-disconnect-function-<random suffix>" 65 characters, over Lambda's 64. Use a component name of at most 36 characters.`,
+    );
+    // "-authorizer" is as long as "-disconnect": the authorizer's function is refused the same way.
+    expect(refusalOf(() => new RealtimeApi(name, args({ routes: { $connect: { handler: echo } } }))).message).toBe(
+      `RealtimeApi "${name}": name "${name}" makes the Lambda function name "${name}-authorizer-function-<random suffix>" 65 characters, over Lambda's 64. Use a component name of at most 36 characters.`,
+    );
+    await record(() => new RealtimeApi(name.slice(0, 36), args({ routes: { $connect: { handler: echo }, $disconnect: { handler: echo } } })));
   });
 
   it("lets an anonymous API (no authorizer) have a route named authorizer", async () => {

@@ -21,8 +21,9 @@ const otherRegion = (home: string, pick: number) => REGIONS.filter((r) => r !== 
 // ---------------------------------------------------------------------------------------------------------- RealtimeApi
 
 /**
- * A RealtimeApi name: its route functions are LambdaFunctions `<name>-<route slug>` (letters, digits, "-", "_", at
- * most 47 with the slug: RealtimeApi's contract, spec.ts) and its access log group `<name>-access-logs-<7 random>`
+ * A RealtimeApi name: its route functions are LambdaFunctions `<name>-<route slug>`, autonamed
+ * `<name>-<slug>-function-<7 random>` (letters, digits, "-", "_", at most Lambda's 64: spec.ts functionResources,
+ * components/autoname.ts) and its access log group `<name>-access-logs-<7 random>`
  * takes CloudWatch Logs' `[\.\-_/#A-Za-z0-9]+` (API_CreateLogGroup). Short, so "-authorizer" and a route slug fit.
  */
 export const realtimeApiName = within(LOWER + UPPER + DIGITS + "-_", 1, 12);
@@ -33,7 +34,7 @@ export const realtimeApiName = within(LOWER + UPPER + DIGITS + "-_", 1, 12);
  * in more than case and punctuation"), and not "authorizer" beside an authorizer (its function's name). API Gateway
  * selects a custom route by the value messages carry ("the value of the action field",
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-develop-routes.html). Short here, so
- * `<name>-<slug>` stays within 47.
+ * `<name>-<slug>-function-<7 random>` stays within 64.
  */
 const customRouteKey = fc.oneof(
   fc.constantFrom("ping", "chat.send", "send_message", "join:room", "Ping2", "a", "x-1", "sendMessage"),
