@@ -20,7 +20,7 @@ import { LambdaInvokeError } from "./lambda-runtime";
 import { resolveValue } from "./offline/program";
 import type { LocalContext } from "./services/types";
 import { hasBody, readBody } from "./http";
-import { unsendable } from "./front-door";
+import { FRAMING_HEADERS, unsendable } from "./front-door";
 
 /** API Gateway's payload limit. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -567,7 +567,7 @@ function send(response: ServerResponse, request: IncomingMessage, result: HttpRe
   const body = Buffer.isBuffer(result.body) ? result.body : Buffer.from(result.body);
   response.statusCode = result.status;
   for (const [name, value] of Object.entries(result.headers)) {
-    if (["content-length", "transfer-encoding", "connection"].includes(name.toLowerCase())) continue;
+    if (FRAMING_HEADERS.has(name.toLowerCase())) continue;
     response.setHeader(name, value);
   }
   response.setHeader("content-length", String(body.length));

@@ -366,7 +366,7 @@ function withPolicy(result: EdgeResponse, policy: ResponseHeadersPolicy): EdgeRe
 }
 
 /** Headers Node frames the message with itself; a function's or origin's own values would contradict them. */
-const FRAMING_HEADERS = new Set(["content-length", "transfer-encoding", "connection", "keep-alive"]);
+export const FRAMING_HEADERS: ReadonlySet<string> = new Set(["content-length", "transfer-encoding", "connection", "keep-alive"]);
 
 /**
  * Why HTTP cannot carry this status, status description or these headers (lower-case names; Node would throw

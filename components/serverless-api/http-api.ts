@@ -73,7 +73,8 @@ export function createHttpApi(name: string, spec: ServerlessApiSpec, parent: pul
     {
       protocolType: "HTTP",
       description: `${name} (serverless-fullstack ServerlessApi, HTTP kind)`,
-      // API Gateway answers preflights itself and adds the headers to every response, errors included.
+      // API Gateway answers preflights itself and adds the headers to integration responses (http-api-cors.html);
+      // whether its own errors (JWT 401/403, 5xx) carry them is not documented (README "Local vs AWS").
       corsConfiguration: spec.cors && {
         allowOrigins: spec.cors.allowOrigins,
         allowHeaders: spec.cors.allowHeaders,
