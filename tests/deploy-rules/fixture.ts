@@ -4,7 +4,7 @@
  * resource) a hand-built resource list — and the findings it must produce.
  */
 import type { RecordedResource } from "../../local/offline/mocks";
-import type { DeployFinding, DeployRuleContext, StackPlan } from "../../testing/deploy-rules";
+import { checkPlanTransition, readSavedPlan, toSavedPlan, type DeployFinding, type DeployRuleContext, type StackPlan } from "../../testing/deploy-rules";
 
 export interface ExpectedFinding {
   /** `type name`, as findings name resources. */
@@ -72,3 +72,12 @@ export function matches(rule: string, findings: DeployFinding[], expected: Expec
   }
   return problems;
 }
+
+/** The context the transition tests compare prod plans in. */
+export const transitionContext = { stack: "prod", region: "us-east-1" };
+/** The transition findings of an update from the plan `before` to `after`. */
+export const transition = (before: RecordedResource[], after: RecordedResource[]) => checkPlanTransition(before, after, transitionContext);
+/** Each finding of that update as [rule, resource]. */
+export const rules = (before: RecordedResource[], after: RecordedResource[]) => transition(before, after).map((f) => [f.rule, f.resource]);
+/** `graph` as `npm run plan -- --save` writes it and `--since` reads it back. */
+export const saved = (graph: RecordedResource[]) => readSavedPlan(JSON.stringify(toSavedPlan(graph, transitionContext))).resources;

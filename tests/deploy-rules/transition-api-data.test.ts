@@ -10,18 +10,14 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { DataTier, type StreamSubscriptionArgs, type TableArgs } from "../../components/data-tier";
 import { LambdaFunction } from "../../components/lambda/function";
 import { ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
+
 import { record as recordProgram } from "../../testing/harness";
-import { checkPlanTransition, formatFinding, PLAN_TRANSITION_RULES, readSavedPlan, toSavedPlan } from "../../testing/deploy-rules";
-import { handBuilt } from "./fixture";
+import { formatFinding, PLAN_TRANSITION_RULES } from "../../testing/deploy-rules";
+import { handBuilt, rules, saved, transition } from "./fixture";
 
 const REST_API = "aws:apigateway/restApi:RestApi";
 const TABLE = "aws:dynamodb/table:Table";
 const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
-const context = { stack: "prod", region: "us-east-1" };
-const transition = (before: RecordedResource[], after: RecordedResource[]) => checkPlanTransition(before, after, context);
-const rules = (before: RecordedResource[], after: RecordedResource[]) => transition(before, after).map((f) => [f.rule, f.resource]);
-/** `graph` as `npm run plan -- --save` writes it and `--since` reads it back. */
-const saved = (graph: RecordedResource[]) => readSavedPlan(JSON.stringify(toSavedPlan(graph, context))).resources;
 
 describe("TransitionRestApiEndpointType: a REST API moved from PRIVATE to EDGE in one update", () => {
   const api = (endpointType: ServerlessApiArgs["endpointType"]) =>

@@ -9,17 +9,13 @@ import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { EdgeLogic, type EdgeLogicArgs } from "../../components/edge-logic";
 import { UserAuth, type UserAuthDomain } from "../../components/user-auth";
+
 import { record as recordProgram } from "../../testing/harness";
-import { checkPlanTransition, formatFinding, readSavedPlan, toSavedPlan } from "../../testing/deploy-rules";
-import { once } from "./fixture";
+import { formatFinding } from "../../testing/deploy-rules";
+import { once, rules, saved, transition } from "./fixture";
 
 const POOL_DOMAIN = "aws:cognito/userPoolDomain:UserPoolDomain";
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
-const context = { stack: "prod", region: "us-east-1" };
-const transition = (before: RecordedResource[], after: RecordedResource[]) => checkPlanTransition(before, after, context);
-const rules = (before: RecordedResource[], after: RecordedResource[]) => transition(before, after).map((f) => [f.rule, f.resource]);
-/** `graph` as `npm run plan -- --save` writes it and `--since` reads it back. */
-const saved = (graph: RecordedResource[]) => readSavedPlan(JSON.stringify(toSavedPlan(graph, context))).resources;
 
 describe("TransitionHostedUiDomainGap: the hosted UI domain replaced delete-first while the pool keeps no other", () => {
   const certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/abc";

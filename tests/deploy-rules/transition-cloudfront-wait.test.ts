@@ -9,16 +9,14 @@ import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { EdgeLogic, type EdgeLogicArgs } from "../../components/edge-logic";
 import { StaticSite, type StaticSiteArgs } from "../../components/static-site";
+
 import { record as recordProgram } from "../../testing/harness";
-import { checkPlanTransition, formatFinding, readSavedPlan, toSavedPlan } from "../../testing/deploy-rules";
+import { formatFinding } from "../../testing/deploy-rules";
+import { rules, saved, transition } from "./fixture";
 
 const FUNCTION = "aws:cloudfront/function:Function";
 const STORE = "aws:cloudfront/keyValueStore:KeyValueStore";
 const OAC = "aws:cloudfront/originAccessControl:OriginAccessControl";
-const context = { stack: "prod", region: "us-east-1" };
-const transition = (before: RecordedResource[], after: RecordedResource[]) => checkPlanTransition(before, after, context);
-const rules = (before: RecordedResource[], after: RecordedResource[]) => transition(before, after).map((f) => [f.rule, f.resource]);
-const saved = (graph: RecordedResource[]) => readSavedPlan(JSON.stringify(toSavedPlan(graph, context))).resources;
 
 const site = (args: Partial<StaticSiteArgs>) => recordProgram(() => new StaticSite("site", { path: "tests/fixtures/site", ...args }));
 const edgeArgs: EdgeLogicArgs = {

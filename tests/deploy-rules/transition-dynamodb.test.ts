@@ -8,16 +8,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { DataTier, type TableArgs } from "../../components/data-tier";
+
 import { record as recordProgram } from "../../testing/harness";
-import { checkPlanTransition, formatFinding, readSavedPlan, toSavedPlan, type SavedResource } from "../../testing/deploy-rules";
-import { handBuilt } from "./fixture";
+import { formatFinding, type SavedResource } from "../../testing/deploy-rules";
+import { handBuilt, rules, saved, transition } from "./fixture";
 
 const TABLE = "aws:dynamodb/table:Table";
-const context = { stack: "prod", region: "us-east-1" };
-const transition = (before: RecordedResource[], after: RecordedResource[]) => checkPlanTransition(before, after, context);
-const rules = (before: RecordedResource[], after: RecordedResource[]) => transition(before, after).map((f) => [f.rule, f.resource]);
-/** `graph` as `npm run plan -- --save` writes it and `--since` reads it back. */
-const saved = (graph: RecordedResource[]) => readSavedPlan(JSON.stringify(toSavedPlan(graph, context))).resources;
 
 const gallery = { attributes: { pk: "S", sk: "S" }, partitionKey: "pk", sortKey: "sk" };
 /** The reference app's gallery table in DataTier "data", with `table` merged into its spec and `tier` into the tier's. */
