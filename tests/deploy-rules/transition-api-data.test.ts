@@ -10,7 +10,6 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { DataTier, type StreamSubscriptionArgs, type TableArgs } from "../../components/data-tier";
 import { LambdaFunction } from "../../components/lambda/function";
 import { ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
-
 import { record as recordProgram } from "../../testing/harness";
 import { formatFinding, PLAN_TRANSITION_RULES } from "../../testing/deploy-rules";
 import { handBuilt, rules, saved, transition } from "./fixture";

@@ -9,7 +9,6 @@ import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { EdgeLogic, type EdgeLogicArgs } from "../../components/edge-logic";
 import { UserAuth, type UserAuthDomain } from "../../components/user-auth";
-
 import { record as recordProgram } from "../../testing/harness";
 import { formatFinding } from "../../testing/deploy-rules";
 import { once, rules, saved, transition } from "./fixture";

@@ -9,7 +9,6 @@ import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { EdgeLogic, type EdgeLogicArgs } from "../../components/edge-logic";
 import { StaticSite, type StaticSiteArgs } from "../../components/static-site";
-
 import { record as recordProgram } from "../../testing/harness";
 import { formatFinding } from "../../testing/deploy-rules";
 import { rules, saved, transition } from "./fixture";

@@ -8,7 +8,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { DataTier, type TableArgs } from "../../components/data-tier";
-
 import { record as recordProgram } from "../../testing/harness";
 import { formatFinding, type SavedResource } from "../../testing/deploy-rules";
 import { handBuilt, rules, saved, transition } from "./fixture";
