@@ -13,10 +13,13 @@ export async function useMocks(options: MockOptions = {}): Promise<RecordingMock
   return mocks;
 }
 
-/** Runs `build`, waits for every registration it caused, and returns those registrations. */
+/**
+ * Runs `build`, waits for every registration it caused, and returns those registrations. Each call is one program run:
+ * a URN registered twice within it is refused as the engine refuses it, one registered by an earlier call is not.
+ */
 export async function record(build: () => unknown): Promise<RecordedResource[]> {
   const active = mocks ?? (await useMocks());
-  await active.settle();
+  await active.startProgram();
   const start = active.resources.length;
   await build();
   await active.settle();

@@ -49,6 +49,25 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
   xrayTraceId: "$context.xrayTraceId",
 });
 
+/**
+ * The logical names of the resources made for each stage (REST kind). Each joins the API's or a route function's resource
+ * name and the stage's name with "-", which stage and route names may hold too, so two stages can meet in one name;
+ * validate.ts builds the same names to refuse that, as Pulumi refuses a second resource of one type and name under one
+ * parent. A stage's Stage and MethodSettings (`<api>-stage-<stage>`, `<api>-settings-<stage>`) are the only ones of their
+ * type, one per stage, so distinct stages cannot meet there. Never change a name: deployed stacks know their resources
+ * by these (their URNs).
+ */
+export const stageResourceNames = {
+  /** A stage's execution log group. */
+  executionLogs: (apiName: string, stage: string) => `${apiName}-execution-logs-${stage}`,
+  /** The execution log group of a stage's canary. */
+  canaryExecutionLogs: (apiName: string, stage: string) => `${apiName}-execution-logs-${stage}-canary`,
+  /** A route function's alias for a stage, or for the stage's canary. */
+  alias: (functionName: string, stage: string, canary: boolean) => `${functionName}-${stage}${canary ? "-canary" : ""}`,
+  /** The permission to invoke that alias: the alias's name and "-invoke", so it meets another exactly where the alias does. */
+  aliasPermission: (functionName: string, stage: string, canary: boolean) => `${stageResourceNames.alias(functionName, stage, canary)}-invoke`,
+};
+
 export interface StageResources {
   /**
    * The deployment the stages serve when no canary runs. While one runs, only the stage(s) with a canary serve it (the
@@ -99,7 +118,7 @@ export function createStages(
     // API Gateway would create this group itself on the first logged request, with no retention and outside
     // the stack (kept forever, left behind by destroy); created here first, it is ours and API Gateway writes to it.
     const executionLog = new aws.cloudwatch.LogGroup(
-      `${name}-execution-logs-${stageSpec.name}`,
+      stageResourceNames.executionLogs(name, stageSpec.name),
       { name: executionLogGroupName(api.id, stageSpec.name), retentionInDays: spec.logRetentionDays, region },
       { parent },
     );
@@ -108,7 +127,7 @@ export function createStages(
     // keep forever. It goes when the canary does (promotion or removal): its requests are in the stage's group too.
     const canaryLog = stageSpec.canary
       ? new aws.cloudwatch.LogGroup(
-          `${name}-execution-logs-${stageSpec.name}-canary`,
+          stageResourceNames.canaryExecutionLogs(name, stageSpec.name),
           { name: canaryExecutionLogGroupName(api.id, stageSpec.name), retentionInDays: spec.logRetentionDays, region },
           { parent },
         )
@@ -299,23 +318,23 @@ function createAliases(name: string, spec: ServerlessApiSpec, api: aws.apigatewa
     const functionName = route.integration.functionName;
     const fn = functions.get(functionName)!;
     for (const stage of spec.stages) {
-      const targets: Array<{ alias: string; suffix: string; frozen: boolean }> = [{ alias: stage.name, suffix: "", frozen: Boolean(stage.canary) }];
-      if (stage.canary) targets.push({ alias: stage.canary.alias, suffix: "-canary", frozen: false });
+      const targets: Array<{ alias: string; canary: boolean; frozen: boolean }> = [{ alias: stage.name, canary: false, frozen: Boolean(stage.canary) }];
+      if (stage.canary) targets.push({ alias: stage.canary.alias, canary: true, frozen: false });
       for (const target of targets) {
         const alias = new aws.lambda.Alias(
-          `${functionName}-${stage.name}${target.suffix}`,
+          stageResourceNames.alias(functionName, stage.name, target.canary),
           {
             functionName: fn.functionName,
             functionVersion: fn.version,
             name: target.alias,
-            description: target.suffix ? `canary of stage ${stage.name}` : `stage ${stage.name}`,
+            description: target.canary ? `canary of stage ${stage.name}` : `stage ${stage.name}`,
             region: spec.region,
           },
           // A running canary freezes the stage's own alias on the version it had (see the file comment).
           { parent, ignoreChanges: target.frozen ? ["functionVersion"] : [] },
         );
         aliases.push(alias);
-        permissions.push(aliasPermission(`${functionName}-${stage.name}${target.suffix}-invoke`, spec, api, route, stage, fn, alias, parent));
+        permissions.push(aliasPermission(stageResourceNames.aliasPermission(functionName, stage.name, target.canary), spec, api, route, stage, fn, alias, parent));
       }
     }
   }

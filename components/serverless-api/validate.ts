@@ -4,6 +4,7 @@ import { assertLeastPrivilege } from "../iam";
 import { FUNCTION_NAME_SUFFIX, VALID_RETENTION_DAYS } from "../lambda/function";
 import { validateRegionalDomain } from "../regional-domain";
 import { resourceSlug } from "./routes";
+import { stageResourceNames } from "./stages";
 import {
   API_DOMAIN_IP_ADDRESS_TYPES,
   joinPath,
@@ -89,7 +90,12 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
   for (const [authorizerName, authorizer] of Object.entries(authorizers)) validateAuthorizer(fail, authorizerName, authorizer);
   if (args.defaultAuth !== undefined) validateAuth(fail, "defaultAuth", args.defaultAuth, authorizers);
   const seen = new Map<string, string>();
-  const names = new Set<string>();
+  // A Lambda authorizer's function is a LambdaFunction like a route's, under the same parent: one name is one URN.
+  const names = new Map<string, string>(
+    Object.entries(authorizers).flatMap(([authorizerName, a]) => (a.type === "cognito" ? [] : [[authorizerFunctionName(name, authorizerName), `authorizers.${authorizerName}`] as const])),
+  );
+  /** Each handler route's key with its function's resource name. */
+  const routeFunctions: Array<[key: string, functionName: string]> = [];
   /** Each route key with its path, parsed once here for the checks below. */
   const routePaths: Array<[key: string, path: string]> = [];
   for (const [key, route] of Object.entries(args.routes ?? {})) {
@@ -106,9 +112,15 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     if (route?.integration?.type === "aws") validateIntegrationRoleName(fail, name, key, parsed, args.basePath ?? "");
     if (args.kind !== ApiKind.Http) validateRestHttpIntegration(fail, key, parsed.path, route ?? {});
     if (functionName) {
-      if (names.has(functionName)) fail(`routes["${key}"].name`, functionName, "is the function name of another route", "Give the route a distinct name.");
-      names.add(functionName);
+      const owner = names.get(functionName);
+      if (owner !== undefined) fail(`routes["${key}"].name`, functionName, `is the function name of ${owner === "route" ? "another route" : `the Lambda authorizer ${owner}`}`, "Give the route a distinct name.");
+      names.set(functionName, "route");
+      routeFunctions.push([key, functionName]);
     }
+  }
+  if (aliased) {
+    const canaryStages = new Set(stageNames.filter((stage) => args.stages?.[stage]?.canary || args.canary?.stage === stage));
+    validateStageResourceNames(fail, name, stageNames, canaryStages, routeFunctions);
   }
   if (args.kind !== ApiKind.Http) validateVariableSiblings(fail, routePaths);
   if (args.endpointType !== undefined && !["REGIONAL", "EDGE", "PRIVATE"].includes(args.endpointType)) {
@@ -528,6 +540,50 @@ function validateStage(fail: ArgFailure, name: string, stage: ApiStage, aliased:
     const percent = stage.canary.percentTraffic;
     if (typeof percent !== "number" || !Number.isFinite(percent) || percent < 0 || percent > 100) {
       fail(`${where}.canary.percentTraffic`, percent, "is outside 0–100", "Use a percentage such as 10 (seed 000 suggests 5–10 %).");
+    }
+  }
+}
+
+/**
+ * Refuses stages that give two of the REST API's per-stage resources one logical name (stages.ts `stageResourceNames`):
+ * the names join the API's or a route function's name and the stage's with "-", which stage and route names hold too
+ * (`prod` with a canary and `prod-canary` both make `<api>-execution-logs-prod-canary`; routes `GET /health` and
+ * `GET /health/x` with stages `x-prod` and `prod` both make the alias `<api>-get-health-x-prod`). Pulumi refuses a
+ * second resource of one type and name under one parent at preview: "Duplicate resource URN '%v'; try giving it a
+ * unique name" (pulumi/pulumi pkg/diag/errors.go, raised by pkg/resource/deploy/step_generator.go `generateURN`). The
+ * names stay as they are (deployed stacks know their resources by them); a stage is renamed instead. Each alias's
+ * Permission is the alias's name plus "-invoke", so it meets another exactly where its alias does: aliases suffice.
+ */
+function validateStageResourceNames(
+  fail: ArgFailure,
+  apiName: string,
+  stageNames: readonly string[],
+  canaryStages: ReadonlySet<string>,
+  routeFunctions: ReadonlyArray<readonly [key: string, functionName: string]>,
+): void {
+  const made = new Map<string, { stage: string; what: string }>();
+  const claim = (resourceType: string, logicalName: string, stage: string, what: string) => {
+    const key = `${resourceType} ${logicalName}`;
+    const earlier = made.get(key);
+    if (earlier) {
+      const hyphenated = [stage, earlier.stage].find((s) => s.includes("-"));
+      const stages = stage === earlier.stage ? `stage "${stage}"` : `stage "${stage}" or stage "${earlier.stage}"`;
+      fail(
+        "stages",
+        stage,
+        `gives ${what} the resource name "${logicalName}", which ${earlier.what} also gets: these names join the API's or a route function's name and the stage's with "-", and Pulumi refuses two ${resourceType} resources of one name ("Duplicate resource URN")`,
+        `Rename ${stages}${hyphenated ? `, e.g. "${hyphenated}" to "${hyphenated.replaceAll("-", "_")}"` : ""}. The resource names are not changed instead: a deployed stack knows its resources by them.`,
+      );
+    }
+    made.set(key, { stage, what });
+  };
+  for (const stage of stageNames) {
+    const canary = canaryStages.has(stage);
+    claim("LogGroup", stageResourceNames.executionLogs(apiName, stage), stage, `the execution log group of stage "${stage}"`);
+    if (canary) claim("LogGroup", stageResourceNames.canaryExecutionLogs(apiName, stage), stage, `the execution log group of stage "${stage}"'s canary`);
+    for (const [key, functionName] of routeFunctions) {
+      claim("Lambda Alias", stageResourceNames.alias(functionName, stage, false), stage, `the Lambda alias of route "${key}" for stage "${stage}"`);
+      if (canary) claim("Lambda Alias", stageResourceNames.alias(functionName, stage, true), stage, `the Lambda alias of route "${key}" for stage "${stage}"'s canary`);
     }
   }
 }

@@ -10,6 +10,8 @@
  * devDependencies (3.248.0); a package consumer brings any version its peerDependencies
  * range allows (^3.247.0), so the wrapper checks the internals it relies on and otherwise
  * leaves Pulumi's own function in place.
+ *
+ * The mocks also refuse what the engine refuses before any provider is asked: a second resource with one URN.
  */
 import { createHash } from "node:crypto";
 import { crc32 } from "node:zlib";
@@ -52,8 +54,18 @@ export interface RecordedResource {
 
 export interface RecordingMocks {
   resources: RecordedResource[];
-  /** Waits until every registration issued so far (including ones made inside `apply`) is done. */
+  /**
+   * Waits until every registration issued so far (including ones made inside `apply`) is done; fails, naming the URN,
+   * when one had a URN the program had already registered, as `pulumi preview` does (see `engineUrns`).
+   */
   settle(): Promise<void>;
+  /**
+   * Starts a new program run for the duplicate-URN check, for a harness that records several programs with one set of
+   * mocks (`record()`): waits for the registrations issued so far, as `settle` does, then forgets their URNs, duplicates
+   * among them included (constructions outside a recording, such as refused ones in `expect(...).toThrow()`, are each
+   * a program of their own).
+   */
+  startProgram(): Promise<void>;
 }
 
 interface RegistrationMeta {
@@ -125,9 +137,19 @@ export async function installRecordingMocks(options: MockOptions = {}): Promise<
 
   await pulumi.runtime.setMocks(mocks, options.project ?? "serverless-fullstack", options.stack ?? "test", options.preview ?? false);
 
+  const urns = engineUrns(options.project ?? "serverless-fullstack", options.stack ?? "test");
   const monitor = getMonitor() as any;
   const registerResource = monitor.registerResource.bind(monitor);
+  const readResource = monitor.readResource.bind(monitor);
+  monitor.readResource = (req: any, callback: (err: any, res: any) => void) => {
+    urns.claim(req);
+    return readResource(req, (err: any, res: any) => {
+      if (!err && res) urns.answered(req, res.getUrn());
+      callback(err, res);
+    });
+  };
   monitor.registerResource = (req: any, callback: (err: any, res: any) => void) => {
+    urns.claim(req);
     const key = `${req.getType()}::${req.getName()}`;
     const list = pendingMeta.get(key) ?? [];
     list.push({
@@ -144,6 +166,7 @@ export async function installRecordingMocks(options: MockOptions = {}): Promise<
     pendingMeta.set(key, list);
     return registerResource(req, (err: any, res: any) => {
       if (!err && res) {
+        urns.answered(req, res.getUrn());
         // The latest matching record without a URN, found from the end without copying the list (a copy per response is quadratic).
         const type = req.getType();
         const name = req.getName();
@@ -164,7 +187,80 @@ export async function installRecordingMocks(options: MockOptions = {}): Promise<
     });
   };
 
-  return { resources, settle };
+  // A duplicate is reported when the program settles rather than by failing its registration: a failed registration
+  // rejects every Output that depends on it, each an unhandled rejection, and those arrive after the RPCs are done.
+  const settleProgram = async () => {
+    await settle();
+    const duplicates = urns.takeDuplicates();
+    if (duplicates.length > 0) throw new Error(duplicates.map((urn) => `Duplicate resource URN '${urn}'; try giving it a unique name`).join("\n"));
+  };
+  const startProgram = async () => {
+    await settle();
+    urns.reset();
+  };
+  return { resources, settle: settleProgram, startProgram };
+}
+
+/**
+ * The engine's duplicate-URN check, which the mock monitor lacks. The engine gives each registration (and each read) the
+ * URN `urn:pulumi:<stack>::<project>::<parent's qualified type>$<type>::<name>`, the parent's qualified type being the
+ * whole chain of its ancestors' types without the root stack's, and refuses one it has already given in this deployment:
+ * pulumi/pulumi pkg/resource/deploy/step_generator.go `generateURN`: `if sg.urns[urn] { return "", sg.bailDiag(diag.
+ * GetDuplicateResourceURNError(urn), urn) }`, with sdk/go/common/resource/urn.go `NewURN`: `if parentType != "" &&
+ * parentType != RootStackType { typ = string(parentType) + URNTypeDelimiter + typ }`, and pkg/diag/errors.go: "Duplicate
+ * resource URN '%v'; try giving it a unique name". The parent's name is not in the URN, so two children of one type and
+ * name under two parents of one type collide.
+ *
+ * The mock monitor's URNs (`MockMonitor.newUrn`) carry the parent's own type only, and recordings keep them (aliases and
+ * tests compare with them), so the engine's URN is kept here beside each: the mock URN a request names as its parent
+ * leads to the parent's engine URN. Two resources whose mock URNs agree but whose engine URNs differ (one type and name,
+ * parents of one type, grandparents of different types) leave their children's engine URNs unknown; those children are
+ * not checked rather than refused wrongly.
+ */
+function engineUrns(project: string, stack: string) {
+  const rootStackType = "pulumi:pulumi:Stack";
+  /** Qualified type (the whole chain) by mock URN; null where two resources with different chains share the mock URN. */
+  const qualifiedTypes = new Map<string, string | null>();
+  const claimed = new Set<string>();
+  let duplicates: string[] = [];
+  const qualifiedTypeOf = (req: any): string | null => {
+    const type: string = req.getType();
+    const parent: string = req.getParent();
+    if (!parent) return type;
+    const parentType = qualifiedTypes.get(parent);
+    // A parent registered before this program run started (`startProgram`) is taken by its mock URN's type, which is its
+    // whole chain when it is top level or a child of a top-level resource.
+    const parentChain = parentType === undefined ? parent.split("::")[2] : parentType;
+    if (parentChain === null) return null;
+    return parentChain === rootStackType ? type : `${parentChain}$${type}`;
+  };
+  return {
+    /** Notes the engine URN of the registration `req` as taken, or as a duplicate when it already was. */
+    claim(req: any): void {
+      const qualifiedType = qualifiedTypeOf(req);
+      if (qualifiedType === null) return;
+      const urn = `urn:pulumi:${stack}::${project}::${qualifiedType}::${req.getName()}`;
+      if (claimed.has(urn)) duplicates.push(urn);
+      claimed.add(urn);
+    },
+    /** The duplicates noted since the last call. */
+    takeDuplicates(): string[] {
+      const taken = duplicates;
+      duplicates = [];
+      return taken;
+    },
+    /** Notes the mock URN the monitor gave `req`, so its children find its qualified type. */
+    answered(req: any, mockUrn: string): void {
+      const qualifiedType = qualifiedTypeOf(req);
+      const known = qualifiedTypes.get(mockUrn);
+      qualifiedTypes.set(mockUrn, known === undefined || known === qualifiedType ? qualifiedType : null);
+    },
+    reset(): void {
+      qualifiedTypes.clear();
+      claimed.clear();
+      duplicates = [];
+    },
+  };
 }
 
 /**

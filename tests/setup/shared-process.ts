@@ -14,7 +14,7 @@
  *   earlier file (a whole-program run is stack "dev", in a root stack) are left. A file may still
  *   install its own (`useMocks`, a whole-program run);
  * - real timers.
- * After each file, its Pulumi registrations settle (as `record` settles them), so none lands in the
+ * After each file, its Pulumi registrations settle (as `record` settles them before it starts), so none lands in the
  * next file's mocks. Runs before handler-logs.ts, which then installs its sink in the freshly
  * evaluated sink module. Whatever else a file changes in a package, or leaves open, stays: see
  * vitest.config.mts.
@@ -38,9 +38,12 @@ pulumi.runtime.setAllConfig({}, []);
 
 // Before the file's own hooks and tests; imported after the reset, so it is the harness instance the file
 // imports, whose `record` then uses these mocks.
+// `startProgram` settles them without the duplicate-URN check: the file's constructions outside `record` (a refused
+// `new X("bad", ...)` per test) are each a program of their own, and `record` checks its own.
 let settle: (() => Promise<void>) | undefined;
 beforeAll(async () => {
   const { useMocks } = await import("../../testing/harness.js");
-  settle = (await useMocks()).settle;
+  const mocks = await useMocks();
+  settle = () => mocks.startProgram();
 });
 afterAll(() => settle?.());

@@ -1,0 +1,94 @@
+/**
+ * A REST ServerlessApi names its per-stage resources by joining names with "-" (`<api>-execution-logs-<stage>`, its
+ * canary's `…-canary`, each route function's alias `<function>-<stage>` and its canary's `…-canary`, each alias's
+ * `…-invoke` Permission), and a stage name may hold "-" too (API_Stage: "alphanumeric characters, hyphens, and
+ * underscores"). Two different stages can then give two resources one logical name, which Pulumi refuses at preview
+ * ("Duplicate resource URN …; try giving it a unique name"). ServerlessApi refuses those arguments at construction,
+ * naming both stages (and routes) and the fix; the names themselves stay as they are, since deployed stacks know their
+ * resources by them. Review 14, findings 1 and 12. The recording mocks refuse a duplicate URN too, so every accepted
+ * case below is also checked for one.
+ */
+import { describe, expect, it } from "vitest";
+import { ApiKind, ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
+import { ComponentArgError } from "../../components/errors";
+import { record } from "../harness/mocks";
+
+const echo = "tests/fixtures/handlers/echo.ts";
+const health = { "GET /health": { handler: echo, auth: "none" as const } };
+const healthAndX = { ...health, "GET /health/x": { handler: echo, auth: "none" as const } };
+const canaryNext = { canary: { percentTraffic: 10, stageVariableOverrides: { alias: "next" } } };
+
+/** The refusal of constructing `args`, or a failed test when there is none. */
+async function refusal(args: ServerlessApiArgs): Promise<ComponentArgError> {
+  try {
+    await record(() => new ServerlessApi("cm", { accountCloudWatchRole: false, ...args }));
+  } catch (error) {
+    if (error instanceof ComponentArgError) return error;
+    throw error;
+  }
+  return expect.fail("ServerlessApi accepted arguments that give two resources one logical name");
+}
+
+describe("ServerlessApi refuses stage names that give two per-stage resources one logical name", () => {
+  it("refuses a stage <stage>-canary beside a stage <stage> whose canary has an overridden alias (execution log groups and aliases)", async () => {
+    const error = await refusal({ routes: health, stages: { prod: canaryNext, "prod-canary": {} } });
+    expect(error.argument).toBe("stages");
+    expect(error.message).toContain('"cm-execution-logs-prod-canary"');
+    expect(error.message).toContain('stage "prod-canary"');
+    expect(error.message).toContain('stage "prod"\'s canary');
+    expect(error.fix).toMatch(/Rename stage "prod-canary" or stage "prod"/);
+  });
+
+  it("refuses it for the execution log groups alone, on an API without route functions, and with the canary set by the top-level canary argument", async () => {
+    const status = { "GET /status": { integration: { type: "mock" as const, body: { ok: true } }, auth: "none" as const } };
+    expect((await refusal({ routes: status, stages: { prod: {}, "prod-canary": {} }, canary: { stage: "prod", percentTraffic: 10, stageVariableOverrides: { alias: "next" } } })).message).toContain(
+      '"cm-execution-logs-prod-canary"',
+    );
+  });
+
+  it("refuses routes GET /health and GET /health/x with stages prod and x-prod (the route function's alias)", async () => {
+    const error = await refusal({ routes: healthAndX, stages: { prod: {}, "x-prod": {} } });
+    expect(error.argument).toBe("stages");
+    expect(error.message).toContain('"cm-get-health-x-prod"');
+    expect(error.message).toContain('route "GET /health" for stage "x-prod"');
+    expect(error.message).toContain('route "GET /health/x" for stage "prod"');
+    expect(error.fix).toMatch(/Rename stage "x-prod" or stage "prod", e\.g\. "x-prod" to "x_prod"/);
+  });
+
+  it("refuses a route's canary alias meeting another route's stage alias, even without a hyphen in any stage name", async () => {
+    const routes = { ...health, "GET /health/prod": { handler: echo, auth: "none" as const } };
+    const error = await refusal({ routes, stages: { prod: canaryNext, canary: {} } });
+    expect(error.message).toContain('"cm-get-health-prod-canary"');
+    expect(error.message).toContain('route "GET /health" for stage "prod"\'s canary');
+    expect(error.message).toContain('route "GET /health/prod" for stage "canary"');
+  });
+
+  it("refuses a route named auth-<authorizer>, whose function has the Lambda authorizer's function's name", async () => {
+    const error = await refusal({ routes: { "GET /a": { handler: echo, auth: "none", name: "auth-check" } }, authorizers: { check: { type: "token", handler: echo } } });
+    expect(error.argument).toBe('routes["GET /a"].name');
+    expect(error.message).toContain('"cm-auth-check"');
+    expect(error.message).toContain("authorizers.check");
+  });
+});
+
+describe("ServerlessApi accepts stage names whose per-stage resources keep distinct names", () => {
+  const accepted = (args: ServerlessApiArgs) => record(() => new ServerlessApi("cm", { accountCloudWatchRole: false, ...args }));
+
+  for (const kind of [ApiKind.Rest, ApiKind.Http]) {
+    it(`takes the stage name my-stage (${kind})`, async () => {
+      expect((await accepted({ kind, routes: healthAndX, stages: { "my-stage": {}, prod: {} } })).length).toBeGreaterThan(0);
+    });
+  }
+
+  it("takes stages prod and prod-canary when prod runs no canary", async () => {
+    expect((await accepted({ routes: health, stages: { prod: {}, "prod-canary": {} } })).length).toBeGreaterThan(0);
+  });
+
+  it("takes routes GET /health and GET /health/x with stages prod and x-prod on the HTTP kind, which makes no per-stage aliases", async () => {
+    expect((await accepted({ kind: ApiKind.Http, routes: healthAndX, stages: { prod: {}, "x-prod": {} } })).length).toBeGreaterThan(0);
+  });
+
+  it("takes a canary with an overridden alias beside other hyphenated stages", async () => {
+    expect((await accepted({ routes: healthAndX, stages: { prod: canaryNext, "pre-prod": {}, "prod_canary": {} } })).length).toBeGreaterThan(0);
+  });
+});
