@@ -367,6 +367,11 @@ export function authorizerFunctionName(apiName: string, authorizerName: string):
   return `${apiName}-auth-${authorizerName}`;
 }
 
+/** The resource name of the permission API Gateway invokes a Lambda authorizer by (validate.ts refuses a route alias's permission of the same name). */
+export function authorizerPermissionName(apiName: string, authorizerName: string): string {
+  return `${apiName}-authorizer-${authorizerName}-invoke`;
+}
+
 export function joinPath(basePath: string, path: string): string {
   const joined = `/${[basePath, path.replace(/^\//, "")].filter(Boolean).join("/")}`;
   return joined === "/" ? "/" : joined.replace(/\/$/, "");

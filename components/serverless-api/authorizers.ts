@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { asComponentError } from "../errors";
 import { LambdaFunction } from "../lambda/function";
+import { authorizerPermissionName } from "./args";
 import { apiFunctionArguments } from "./routes";
 import type { ApiSnapshot } from "./snapshot";
 import type { AuthorizerSpec, ServerlessApiSpec } from "./spec";
@@ -52,7 +53,7 @@ export function createAuthorizers(name: string, spec: ServerlessApiSpec, api: aw
       authorizerResultTtlInSeconds: a.resultTtlSeconds,
     });
     new aws.lambda.Permission(
-      `${name}-authorizer-${a.name}-invoke`,
+      authorizerPermissionName(name, a.name),
       {
         action: "lambda:InvokeFunction",
         function: fn.functionName,

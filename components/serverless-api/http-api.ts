@@ -11,7 +11,7 @@ import type { LambdaFunction } from "../lambda/function";
 import { regionOf } from "../region";
 import { regionalCertificate } from "../regional-domain";
 import { functionIntegrationTimeoutMs } from "./args";
-import { routeFunction } from "./routes";
+import { resourceSlug, routeFunction } from "./routes";
 import type { RouteSpec, ServerlessApiSpec } from "./spec";
 
 /** Access log fields of an HTTP API stage. https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html */
@@ -64,7 +64,7 @@ function sourceArnTail(route: RouteSpec): string {
   return `${route.method === "ANY" ? "*" : route.method}${route.fullPath.replace(/\{[^}]+\}/g, "*")}`;
 }
 
-const slugOf = (route: RouteSpec) => `${route.method.toLowerCase()}${route.fullPath === "/" ? "-root" : route.fullPath.replace(/[{}+]/g, "").replace(/\//g, "-")}`;
+const slugOf = (route: RouteSpec) => `${route.method.toLowerCase()}${resourceSlug(route.fullPath)}`;
 
 export function createHttpApi(name: string, spec: ServerlessApiSpec, parent: pulumi.Resource): HttpApiResources {
   const region = spec.region;

@@ -14,6 +14,7 @@ import {
   INTEGRATION_REQUEST_PARAMETER,
   OTHER_MAPPING_SOURCE,
   authorizerFunctionName,
+  authorizerPermissionName,
   routeFunctionName,
   type ApiAuthorizer,
   type ApiFunctionArgs,
@@ -120,9 +121,11 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
   }
   if (aliased) {
     const canaryStages = new Set(stageNames.filter((stage) => args.stages?.[stage]?.canary || args.canary?.stage === stage));
-    validateStageResourceNames(fail, name, stageNames, canaryStages, routeFunctions);
+    const lambdaAuthorizers = Object.entries(authorizers).filter(([, a]) => a.type !== "cognito").map(([authorizerName]) => authorizerName);
+    validateStageResourceNames(fail, name, stageNames, canaryStages, routeFunctions, lambdaAuthorizers);
   }
   if (args.kind !== ApiKind.Http) validateVariableSiblings(fail, routePaths);
+  validatePathSlugs(fail, name, routePaths, args.basePath ?? "", args.kind !== ApiKind.Http);
   if (args.endpointType !== undefined && !["REGIONAL", "EDGE", "PRIVATE"].includes(args.endpointType)) {
     fail("endpointType", args.endpointType, "is not an API Gateway endpoint type", 'Use "REGIONAL" (default), "EDGE" or "PRIVATE".');
   }
@@ -349,6 +352,30 @@ function validateRequestParameters(fail: ArgFailure, where: string, path: string
  * Routes are checked in declaration order, so the error names the later route and the first one it clashes with.
  * https://docs.aws.amazon.com/apigateway/latest/api/API_CreateResource.html
  */
+/**
+ * The route resources' logical names come from their paths' slugs (resourceSlug: "/" read as "-", braces dropped), so
+ * two paths of one slug (`/a-b` and `/a/b`, `/items/{item}` and `/items/item`) would make two resources of one name,
+ * which the engine refuses at preview ("Duplicate resource URN"). A REST API makes a resource for every prefix of a
+ * path; an HTTP API names its routes and integrations after the whole path (with the method).
+ */
+function validatePathSlugs(fail: ArgFailure, apiName: string, routePaths: ReadonlyArray<readonly [key: string, path: string]>, basePath: string, rest: boolean): void {
+  const bySlug = new Map<string, { path: string; key: string }>();
+  for (const [key, path] of routePaths) {
+    const full = joinPath(basePath, path);
+    const segments = full === "/" ? [] : full.slice(1).split("/");
+    const named = rest ? segments.map((_, index) => `/${segments.slice(0, index + 1).join("/")}`) : [full];
+    for (const candidate of named) {
+      const slug = resourceSlug(candidate);
+      const first = bySlug.get(slug);
+      if (!first) bySlug.set(slug, { path: candidate, key });
+      else if (first.path !== candidate) {
+        fail(`routes["${key}"]`, key, `makes resources named "${apiName}-…${slug}" for the path ${candidate}, as route "${first.key}" does for ${first.path}: names read "/" as "-" and drop braces, and Pulumi refuses two resources of one name`, "Rename a path segment of one of the routes so the two paths differ in letters or digits.");
+        break;
+      }
+    }
+  }
+}
+
 function validateVariableSiblings(fail: ArgFailure, routePaths: ReadonlyArray<readonly [key: string, path: string]>): void {
   const variableUnder = new Map<string, { part: string; key: string }>();
   for (const [key, path] of routePaths) {
@@ -560,8 +587,12 @@ function validateStageResourceNames(
   stageNames: readonly string[],
   canaryStages: ReadonlySet<string>,
   routeFunctions: ReadonlyArray<readonly [key: string, functionName: string]>,
+  lambdaAuthorizers: readonly string[],
 ): void {
   const made = new Map<string, { stage: string; what: string }>();
+  // A Lambda authorizer's invoke permission is "<api>-authorizer-<authorizer>-invoke", which a route named
+  // "authorizer" meets through its alias's permission for a stage of the authorizer's name.
+  const authorizerPermissions = new Map(lambdaAuthorizers.map((authorizerName) => [authorizerPermissionName(apiName, authorizerName), authorizerName]));
   const claim = (resourceType: string, logicalName: string, stage: string, what: string) => {
     const key = `${resourceType} ${logicalName}`;
     const earlier = made.get(key);
@@ -582,6 +613,13 @@ function validateStageResourceNames(
     claim("LogGroup", stageResourceNames.executionLogs(apiName, stage), stage, `the execution log group of stage "${stage}"`);
     if (canary) claim("LogGroup", stageResourceNames.canaryExecutionLogs(apiName, stage), stage, `the execution log group of stage "${stage}"'s canary`);
     for (const [key, functionName] of routeFunctions) {
+      for (const permission of [false, ...(canary ? [true] : [])].map((c) => stageResourceNames.aliasPermission(functionName, stage, c))) {
+        const authorizerName = authorizerPermissions.get(permission);
+        if (authorizerName !== undefined) {
+          fail(`routes["${key}"]`, key, `gives the permission to invoke its alias for stage "${stage}" the resource name "${permission}", which the invoke permission of the Lambda authorizer ${authorizerName} also gets, and Pulumi refuses two Permission resources of one name ("Duplicate resource URN")`,
+            `Give the route another name, or rename stage "${stage}" or authorizer ${authorizerName}.`);
+        }
+      }
       claim("Lambda Alias", stageResourceNames.alias(functionName, stage, false), stage, `the Lambda alias of route "${key}" for stage "${stage}"`);
       if (canary) claim("Lambda Alias", stageResourceNames.alias(functionName, stage, true), stage, `the Lambda alias of route "${key}" for stage "${stage}"'s canary`);
     }

@@ -92,3 +92,26 @@ describe("ServerlessApi accepts stage names whose per-stage resources keep disti
     expect((await accepted({ routes: healthAndX, stages: { prod: canaryNext, "pre-prod": {}, "prod_canary": {} } })).length).toBeGreaterThan(0);
   });
 });
+
+/**
+ * Collisions the duplicate-URN check of the recording mocks exposed beyond stage names: paths of one slug, whose
+ * resources share logical names, and a route named "authorizer" whose alias permission is a Lambda authorizer's.
+ */
+describe("ServerlessApi refuses other arguments that give two resources one logical name", () => {
+  it("refuses REST routes /a-b and /a/b (their resources are both named -a-b), naming both routes", async () => {
+    const error = await refusal({ routes: { "GET /a-b": { handler: echo, auth: "none", name: "one" }, "GET /a/b": { handler: echo, auth: "none", name: "two" } } });
+    expect([error.argument, error.message]).toEqual(['routes["GET /a/b"]', expect.stringMatching(/makes resources named "cm-…-a-b" for the path \/a\/b, as route "GET \/a-b" does for \/a-b: .*Rename a path segment/)]);
+  });
+
+  it("refuses an HTTP API's /items/{item} beside /items/item, and takes /a-b beside /a (REST prefixes differ)", async () => {
+    const error = await refusal({ kind: ApiKind.Http, routes: { "GET /items/{item}": { handler: echo, auth: "none", name: "one" }, "GET /items/item": { handler: echo, auth: "none", name: "two" } } });
+    expect(error.argument).toBe('routes["GET /items/item"]');
+    const graph = await record(() => new ServerlessApi("ok", { accountCloudWatchRole: false, routes: { "GET /a-b": { handler: echo, auth: "none" }, "GET /a": { handler: echo, auth: "none" } } }));
+    expect(graph.length).toBeGreaterThan(0);
+  });
+
+  it("refuses a route named authorizer whose alias permission for stage x is the Lambda authorizer x's invoke permission", async () => {
+    const error = await refusal({ stages: { x: {} }, authorizers: { x: { type: "token", handler: echo } }, routes: { "GET /p": { handler: echo, name: "authorizer", auth: "none" } } });
+    expect([error.argument, error.message]).toEqual(['routes["GET /p"]', expect.stringMatching(/"cm-authorizer-x-invoke", which the invoke permission of the Lambda authorizer x also gets.*Give the route another name/)]);
+  });
+});
