@@ -1,0 +1,165 @@
+/**
+ * fast-check generators of arguments AWS documents as VALID for the must-accept properties of BucketEvents,
+ * RegionalApis, DnsRouting and PrivateNetwork (./component-accept-rest.test.ts). The rules of
+ * ./component-accept-arbitraries.ts hold: every bound is AWS's (a comment cites the page and its words) or the
+ * component's documented contract, and what a component refuses on purpose is left out with a comment saying where.
+ */
+import fc from "fast-check";
+import { S3_EVENT_TYPES } from "../../components/bucket-events";
+import { FailoverRole, RoutingPolicy, type DnsRoutingArgs, type DnsRoutingRecord } from "../../components/dns-routing";
+import type { RegionalApisArgs } from "../../components/regional-apis";
+import { ApiKind } from "../../components/serverless-api";
+import { defined, DIGITS, hostName, LOWER, optional, region, REGIONS, serverlessApiArgs, STACK_REGION, UPPER, within } from "./component-accept-arbitraries";
+
+// -------------------------------------------------------------------------------------------------------- BucketEvents
+
+/** A BucketEvents name: it names the invoke permissions `<name>-<id>-invoke` and the notification; short. */
+export const bucketEventsName = within(LOWER + UPPER + DIGITS + "-_", 1, 20);
+
+/**
+ * A subscription id: the component's documented contract ("Use letters, digits and hyphens ... it names the
+ * configuration and its permission", validateSubscriptions: `[a-zA-Z][a-zA-Z0-9-]{0,40}`). S3 documents no form for
+ * a configuration's Id ("An optional unique identifier for configurations in a notification configuration",
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_LambdaFunctionConfiguration.html).
+ */
+const subscriptionId = fc.tuple(fc.constantFrom(...LOWER + UPPER), within(LOWER + UPPER + DIGITS + "-", 0, 40)).map(([a, b]) => a + b);
+
+/** Event types by family ("s3:ObjectCreated", ...): S3's list, as the component exports it (its source is cited there). */
+const FAMILIES = [...new Set(S3_EVENT_TYPES.map((e) => e.split(":").slice(0, 2).join(":")))];
+/** Distinct event types, a wildcard's own subtypes dropped beside it (they would repeat what it covers). */
+const eventsOf = (types: readonly string[]) =>
+  fc.uniqueArray(fc.constantFrom(...types), { minLength: 1, maxLength: 3 }).map((events) => events.filter((e) => !events.some((w) => w !== e && w.endsWith(":*") && e.startsWith(w.slice(0, -1)))));
+
+/**
+ * A key filter value: FilterRule Value, "The value that the filter searches for in object key names"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_FilterRule.html); object keys are "a sequence of Unicode
+ * characters whose UTF-8 encoding is at most 1,024 bytes long" and may hold any of them, "/", spaces and "!-_.*'()"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html). The empty string is left out: the
+ * component refuses it with "Leave filterPrefix unset to match every key" (what an empty filter means).
+ */
+const filterValue = fc.oneof(
+  { weight: 3, arbitrary: within(LOWER + UPPER + DIGITS + "/!-_.*'() ", 1, 30) },
+  { weight: 1, arbitrary: fc.constantFrom("originals/", "ünï/", "2026/05/", ".jpg", "a".repeat(1024)) },
+);
+
+interface DrawnSubscription {
+  id: string;
+  events: string[];
+  filterPrefix?: string;
+  filterSuffix?: string;
+}
+
+export interface BucketEventsDraw {
+  /** The bucket's and its functions' region ("The Lambda function must be in the same region as your S3 bucket", Amazon S3 User Guide, setup-event-notification-destination.md); unset: the stack's. */
+  region?: string;
+  /** Whether BucketEvents gets `region` too (with a bucket in the stack's region, setting it or not is the same). */
+  passRegion: boolean;
+  /** One function for every subscription (S3 may invoke one function from several configurations, each with its own permission). */
+  oneFunction: boolean;
+  subscriptions: DrawnSubscription[];
+}
+
+/**
+ * Subscriptions S3 takes together: "Amazon S3 event notification configurations ... cannot define filtering rules with
+ * overlapping prefixes, overlapping suffixes, or prefix and suffix overlapping" for one event type
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html). So each draw keeps them
+ * apart one way: by event family (any filters), by prefixes none of which starts another (`<i>/...`), or by one shared
+ * prefix and suffixes none of which ends another (`.<i>x`, the page's ".jpg" beside ".png" example).
+ */
+export const bucketEventsDraw: fc.Arbitrary<BucketEventsDraw> = fc
+  .record({
+    region: optional(region, 3),
+    passRegion: fc.boolean(),
+    oneFunction: fc.boolean(),
+    apart: fc.constantFrom("families" as const, "prefixes" as const, "suffixes" as const),
+    ids: fc.uniqueArray(subscriptionId, { minLength: 1, maxLength: 3 }),
+    families: fc.shuffledSubarray(FAMILIES, { minLength: 3, maxLength: 3 }),
+    drawn: fc.array(fc.record({ events: eventsOf(S3_EVENT_TYPES), prefix: optional(filterValue), suffix: optional(filterValue) }), { minLength: 3, maxLength: 3 }),
+    sharedPrefix: optional(filterValue),
+  })
+  .chain((d) =>
+    // Events of each subscription's own family (only used when kept apart by family).
+    fc.tuple(...d.families.map((family) => eventsOf(S3_EVENT_TYPES.filter((e) => e.startsWith(`${family}:`) || e === family)))).map((familyEvents) => ({ ...d, familyEvents })),
+  )
+  .map(({ region: r, passRegion, oneFunction, apart, ids, drawn, familyEvents, sharedPrefix }) => ({
+    ...defined({ region: r }),
+    passRegion,
+    oneFunction,
+    subscriptions: ids.map((id, i) => {
+      const own = drawn[i];
+      // The bounds a built filter keeps: 1,024 characters (FilterRule, as above).
+      if (apart === "families") return defined({ id, events: familyEvents[i], filterPrefix: own.prefix, filterSuffix: own.suffix });
+      if (apart === "prefixes") return defined({ id, events: own.events, filterPrefix: `${i}/${own.prefix ?? ""}`.slice(0, 1024), filterSuffix: own.suffix });
+      return defined({ id, events: own.events, filterPrefix: sharedPrefix, filterSuffix: `${own.suffix ?? ""}.${i}x`.slice(-1024) });
+    }),
+  }));
+
+// -------------------------------------------------------------------------------------------------------- RegionalApis
+
+/**
+ * A RegionalApis name: the home API is named by it and every other `<name>-<region code>` (at most 6 more, "-apse2"),
+ * and each API's route functions `<api name>-<route slug>` take at most 47 characters (ServerlessApi's contract, as
+ * ./component-accept-arbitraries.ts apiName, which leaves 12 for the API's name): 6 here.
+ */
+export const regionalApisName = within(LOWER + UPPER + DIGITS + "-_", 1, 6);
+
+/**
+ * Route 53 health checks: "FailureThreshold ... Valid Range: Minimum value of 1. Maximum value of 10.",
+ * "RequestInterval ... 10 or 30" and "SearchString ... Maximum length of 255"
+ * (https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html).
+ */
+export const healthCheckSettings = fc
+  .record({
+    searchString: optional(fc.oneof(within(LOWER + UPPER + DIGITS + ' "{}:,.-_', 1, 255), fc.constant('"status":"ok"'))),
+    failureThreshold: optional(fc.integer({ min: 1, max: 10 })),
+    requestInterval: optional(fc.constantFrom(10, 30)),
+  })
+  .map(defined);
+
+const ZONE_ID = "Z0123456789EXAMPLE0000";
+
+export const regionalApisArgs: fc.Arbitrary<RegionalApisArgs> = fc
+  .record({
+    kind: fc.constantFrom(ApiKind.Rest, ApiKind.Http),
+    shape: fc.constantFrom("one" as const, "one-listed" as const, "latency" as const, "failover" as const),
+    regions: fc.uniqueArray(region, { minLength: 3, maxLength: 3 }),
+    latencyCount: fc.integer({ min: 1, max: 3 }),
+    domain: fc.record({ name: hostName, certificate: fc.boolean(), stagePick: optional(fc.nat()), ipAddressType: optional(fc.constantFrom("ipv4" as const, "dualstack" as const)) }),
+    withDomain: fc.boolean(),
+    routing: healthCheckSettings,
+    environmentPick: optional(fc.nat()),
+    // Whether this stack owns API Gateway's account-wide CloudWatch Logs role in each region (docs/api-gateway-account.md);
+    // false says it is owned elsewhere, and unset warns that it is false, so it is always drawn here.
+    accountCloudWatchRole: fc.boolean(),
+  })
+  .chain((d) => serverlessApiArgs(d.kind).map((api) => ({ ...d, api })))
+  .map(({ shape, regions: drawn, latencyCount, domain, withDomain, routing, environmentPick, accountCloudWatchRole, api }) => {
+    const regions = shape === "one" ? undefined : shape === "one-listed" ? drawn.slice(0, 1) : shape === "failover" ? drawn.slice(0, 2) : drawn.slice(0, latencyCount);
+    const routed = shape === "latency" || shape === "failover";
+    // The health route Route 53 requests: a public GET route (RegionalApisRouting.healthRoute's contract: "a public GET route of the API").
+    const routes = { ...api.routes, "GET /health": { handler: api.routes["GET /health"]?.handler ?? "tests/fixtures/handlers/echo.ts", auth: "none" as const } };
+    const { region: _r, domain: _d, ...rest } = api as typeof api & { region?: string; domain?: unknown };
+    // endpointType: RegionalApis serves regional custom domains, and refuses EDGE with several regions on purpose ("Route 53
+    // routes between regional endpoints", spec.ts validateArgs); a custom domain here is a regional one (RegionalApisDomain).
+    const args: RegionalApisArgs = { api: { ...rest, routes, accountCloudWatchRole, endpointType: undefined } };
+    delete args.api.endpointType;
+    if (regions) args.regions = regions;
+    const stages = Object.keys(api.stages ?? {});
+    if (routed || withDomain) {
+      const home = regions?.[0] ?? STACK_REGION;
+      // One region may bring its certificate (it must be "in the same Region as your API",
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html);
+      // several regions get one each, DNS-validated in the hosted zone (RegionalApisDomain.certificateArn's contract).
+      const certificateArn = !routed && domain.certificate ? `arn:aws:acm:${home}:123456789012:certificate/abc` : undefined;
+      args.domain = defined({
+        name: domain.name,
+        hostedZoneId: certificateArn ? undefined : ZONE_ID,
+        certificateArn,
+        stage: domain.stagePick !== undefined && stages.length ? stages[domain.stagePick % stages.length] : undefined,
+        ipAddressType: domain.ipAddressType,
+      });
+    }
+    if (routed) args.routing = { policy: shape === "latency" ? RoutingPolicy.Latency : RoutingPolicy.Failover, ...routing };
+    if (environmentPick !== undefined && regions) args.regionalEnvironment = { [regions[environmentPick % regions.length]]: { PHOTOS_BUCKET: "gallery-photos-replica" } };
+    return args;
+  });
