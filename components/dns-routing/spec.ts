@@ -4,7 +4,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
-import { fitName } from "../names";
+import { createHash } from "node:crypto";
+import { fitName, FITTED_NAME_HASH_LENGTH } from "../names";
 import { validateRegionName } from "../region";
 
 /** How Route 53 picks among the records of one name (seed 000). */
@@ -186,10 +187,29 @@ export function healthCheckNameTag(dnsName: string, recordId: string): string {
 }
 const HEALTH_CHECK_NAME_TAG_MAX = 256;
 
-/** Resource names take the record id's letters and digits (`us-east-1` → `useast1`), so ids stay free text. */
-/** The resource name of a routing's record of one type for one region or target id: `<routing>-<type>-<slug(id)>`. */
-export function routingRecordName(routing: string, type: string, id: string): string {
-  return `${routing}-${type.toLowerCase()}-${slug(id)}`;
+/**
+ * The resource name of a routing's record of one type for one region or target id: `<routing>-<type>-<key>`, the key
+ * `recordKeys` gives the id (its letters and digits, e.g. `us-east-1` → `useast1`).
+ */
+export function routingRecordName(routing: string, type: string, key: string): string {
+  return `${routing}-${type.toLowerCase()}-${key}`;
+}
+
+/**
+ * Each record's key in its resource names, in the order of `ids`: the id's letters and digits (`slug`), so ids stay
+ * free text (a SetIdentifier has no pattern: API_ResourceRecordSet). Ids that differ only outside letters and digits
+ * ("us-east-1" and "useast1", "blue 1" and "blue-1") would share one, and so one resource name twice, a duplicate URN:
+ * an id whose slug an earlier record already took adds 8 hex digits of a hash of the whole id. The first keeps its
+ * plain slug, so records named before keep their names (and URNs).
+ */
+export function recordKeys(ids: readonly string[]): string[] {
+  const taken = new Set<string>();
+  return ids.map((id) => {
+    const plain = slug(id);
+    const key = taken.has(plain) ? `${plain}-${createHash("sha256").update(id).digest("hex").slice(0, FITTED_NAME_HASH_LENGTH)}` : plain;
+    taken.add(key);
+    return key;
+  });
 }
 
 export function slug(id: string): string {

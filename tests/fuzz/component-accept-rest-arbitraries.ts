@@ -163,3 +163,88 @@ export const regionalApisArgs: fc.Arbitrary<RegionalApisArgs> = fc
     if (environmentPick !== undefined && regions) args.regionalEnvironment = { [regions[environmentPick % regions.length]]: { PHOTOS_BUCKET: "gallery-photos-replica" } };
     return args;
   });
+
+// ---------------------------------------------------------------------------------------------------------- DnsRouting
+
+/** A DnsRouting name: it names the records `<name>-<type>-<id>` and health checks (referenceName fitted to 27, spec.ts). */
+export const dnsRoutingName = within(LOWER + UPPER + DIGITS + "-_", 1, 20);
+
+/**
+ * A record id is Route 53's SetIdentifier: "Length Constraints: Minimum length of 1. Maximum length of 128." and no
+ * pattern (https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html), "An identifier that
+ * differentiates among multiple resource record sets that have the same combination of name and type"; DnsRoutingRecord.id
+ * says the same ("1–128 characters, unique within the name, e.g. the region"). Printable ASCII here, regions too.
+ */
+const recordId = fc.oneof(
+  { weight: 3, arbitrary: within(LOWER + UPPER + DIGITS + " -_.:/", 1, 128) },
+  { weight: 1, arbitrary: region },
+  { weight: 1, arbitrary: fc.constantFrom("primary", "blue 1", "blue-1", "green", "us-east-1", "useast1") },
+);
+
+/**
+ * Alias targets: a regional API custom domain (regional zone ids per region, e.g. us-east-1's Z1UJRXOUMOOFQ8,
+ * https://docs.aws.amazon.com/general/latest/gr/apigateway.html) or a CloudFront distribution (zone Z2FDTNDATAQYW2,
+ * API_AliasTarget: "Specify Z2FDTNDATAQYW2").
+ */
+const target = fc.constantFrom(
+  { name: "d-abc123.execute-api.us-east-1.amazonaws.com", zoneId: "Z1UJRXOUMOOFQ8" },
+  { name: "d-def456.execute-api.us-west-2.amazonaws.com", zoneId: "Z2OJLYMUO9EFXC" },
+  { name: "d111111abcdef8.cloudfront.net", zoneId: "Z2FDTNDATAQYW2" },
+);
+
+/**
+ * A health check: ResourcePath "The path ... that you want Amazon Route 53 to request when performing health checks",
+ * "Maximum length of 255" (API_HealthCheckConfig); DnsHealthCheck.path's contract: it starts with "/".
+ */
+const healthCheck = fc
+  .tuple(within(LOWER + UPPER + DIGITS + "/-_.~?=&", 0, 254), healthCheckSettings)
+  .map(([path, settings]) => ({ fqdn: "abc123.execute-api.us-east-1.amazonaws.com", path: `/${path}`, ...settings }));
+
+/**
+ * Geolocation locations (https://docs.aws.amazon.com/Route53/latest/APIReference/API_GeoLocation.html): a continent
+ * ("AF ... SA"), a country ("ISO standard 3166-1 alpha-2"), a US state ("two-letter code for a state of the United
+ * States. Route 53 doesn't support any other values", "you must also specify US for CountryCode"), or the default.
+ * "Specifying ContinentCode with either CountryCode or SubdivisionCode returns an InvalidInput error".
+ */
+const location = fc.oneof(
+  fc.constantFrom("AF", "AN", "AS", "EU", "OC", "NA", "SA").map((continent) => ({ continent })),
+  fc.constantFrom("DE", "FR", "JP", "BR", "US", "UA", "GB", "IN").map((country) => ({ country })),
+  fc.constantFrom("CA", "NY", "TX", "WA", "AK").map((subdivision) => ({ country: "US", subdivision })),
+);
+
+export const dnsRoutingArgs: fc.Arbitrary<DnsRoutingArgs> = fc
+  .record({
+    policy: fc.constantFrom(RoutingPolicy.Latency, RoutingPolicy.Failover, RoutingPolicy.Geolocation),
+    // A wildcard name: "You can create ... alias records for a wildcard name" (Route 53 Developer Guide, "How DNS
+    // works with wildcards", DomainNameFormat.html); a trailing dot is the fully qualified form of the same name.
+    name: fc.tuple(fc.constantFrom("", "*."), hostName, fc.constantFrom("", ".")).map(([a, b, c]) => a + b + c),
+    ids: fc.uniqueArray(recordId, { minLength: 3, maxLength: 3 }),
+    regions: fc.uniqueArray(region, { minLength: 3, maxLength: 3 }),
+    latencyCount: fc.integer({ min: 1, max: 3 }),
+    geoCount: fc.integer({ min: 0, max: 2 }),
+    locations: fc.uniqueArray(location, { minLength: 2, maxLength: 2, selector: (l) => JSON.stringify(l) }),
+    targets: fc.array(target, { minLength: 3, maxLength: 3 }),
+    checks: fc.array(optional(healthCheck), { minLength: 3, maxLength: 3 }),
+    primaryCheck: healthCheck,
+    ipv6: optional(fc.boolean()),
+    evaluateTargetHealth: optional(fc.boolean()),
+  })
+  .map(({ policy, name, ids, regions, latencyCount, geoCount, locations, targets, checks, primaryCheck, ipv6, evaluateTargetHealth }) => {
+    const record = (i: number): DnsRoutingRecord => defined({ id: ids[i], target: targets[i], healthCheck: checks[i] });
+    let records: DnsRoutingRecord[];
+    if (policy === RoutingPolicy.Latency) {
+      // "you create a latency record for the Amazon EC2 resource in each region" (routing-policy-latency.html): one record per region.
+      records = regions.slice(0, latencyCount).map((r, i) => ({ ...record(i), region: r }));
+    } else if (policy === RoutingPolicy.Failover) {
+      // Exactly one PRIMARY, health-checked, and one SECONDARY: DnsRouting's documented refusal otherwise (validateFailover:
+      // "without it the primary never fails over", dns-failover-types.html), though Route 53 would take a lone record.
+      records = [{ ...record(0), failover: FailoverRole.Primary, healthCheck: primaryCheck }, { ...record(1), failover: FailoverRole.Secondary }];
+    } else {
+      // A default record is DnsRouting's documented requirement (validateGeolocation: "without a default record, resolvers in
+      // locations no record covers ... get no answer", routing-policy-geo.html), though Route 53 would take none.
+      records = [{ ...record(0), location: { default: true } }, ...locations.slice(0, geoCount).map((l, i) => ({ ...record(i + 1), location: l }))];
+    }
+    // "You can't set EvaluateTargetHealth to true when the alias target is a CloudFront distribution" (API_AliasTarget).
+    const toCloudFront = records.some((r) => r.target.zoneId === "Z2FDTNDATAQYW2");
+    return defined({ zoneId: ZONE_ID, name, policy, records, ipv6, evaluateTargetHealth: toCloudFront && evaluateTargetHealth ? undefined : evaluateTargetHealth });
+  });

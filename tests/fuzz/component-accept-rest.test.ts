@@ -9,11 +9,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BucketEvents } from "../../components/bucket-events";
+import { DnsRouting, FailoverRole, RoutingPolicy } from "../../components/dns-routing";
 import { LambdaFunction } from "../../components/lambda/function";
 import { RegionalApis } from "../../components/regional-apis";
 import { UploadBucket } from "../../components/upload-bucket";
 import { ACCEPT_ENTRY, STACK_REGION } from "./component-accept-arbitraries";
-import { bucketEventsDraw, bucketEventsName, regionalApisArgs, regionalApisName } from "./component-accept-rest-arbitraries";
+import { bucketEventsDraw, bucketEventsName, dnsRoutingArgs, dnsRoutingName, regionalApisArgs, regionalApisName } from "./component-accept-rest-arbitraries";
 import { SEED, useComponentFuzz } from "./component-args-harness";
 
 const { acceptComponent, construct } = useComponentFuzz();
@@ -41,5 +42,36 @@ describe(`arguments AWS documents as valid are accepted and deploy cleanly (seed
 
   it("RegionalApis (one region, or latency and failover routing over several)", async () => {
     await acceptComponent("RegionalApis", regionalApisName, regionalApisArgs, (name, args) => new RegionalApis(name, args), 20);
+  });
+
+  it("DnsRouting (latency, failover and geolocation)", async () => {
+    await acceptComponent("DnsRouting", dnsRoutingName, dnsRoutingArgs, (name, args) => new DnsRouting(name, args), 20);
+  });
+});
+
+/** False refusals and duplicate URNs the must-accept properties found, each pinned with the AWS source. */
+describe("duplicate URNs the must-accept properties found", () => {
+  const target = { name: "d-abc123.execute-api.us-east-1.amazonaws.com", zoneId: "Z1UJRXOUMOOFQ8" };
+  const check = { fqdn: "abc123.execute-api.us-east-1.amazonaws.com", path: "/prod/health" };
+
+  // SetIdentifier: "Length Constraints: Minimum length of 1. Maximum length of 128." with no pattern
+  // (https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html), and DnsRoutingRecord.id is
+  // free text. DnsRouting named each record and health check by the id's letters and digits only, so "us-east-1" and
+  // "useast1" (or "blue 1" and "blue-1") made one resource name twice, a duplicate URN Pulumi refuses at `up`. Found by
+  // the DnsRouting property (seeds 20260611 and 1). A record whose id's letters and digits an earlier record already
+  // took now adds a hash of its id; the first keeps its name, so existing stacks are unchanged.
+  it("DnsRouting takes record ids that differ only outside letters and digits, and names each record and health check once", async () => {
+    const latency = await construct(() => new DnsRouting("api-routing", { zoneId: "Z0123456789EXAMPLE0000", name: "api.example.com", policy: RoutingPolicy.Latency, records: [
+      { id: "us-east-1", region: "us-east-1", target, healthCheck: check },
+      { id: "useast1", region: "us-west-2", target, healthCheck: check },
+    ] }));
+    expect("refused" in latency ? latency.refused.message : "").toBe("");
+    const names = "graph" in latency ? latency.graph.filter((r) => r.type.startsWith("aws:route53/")).map((r) => r.name) : [];
+    expect(names).toEqual(["api-routing-health-useast1", expect.stringMatching(/^api-routing-health-useast1-[0-9a-f]{8}$/), "api-routing-a-useast1", "api-routing-aaaa-useast1", expect.stringMatching(/^api-routing-a-useast1-[0-9a-f]{8}$/), expect.stringMatching(/^api-routing-aaaa-useast1-[0-9a-f]{8}$/)]);
+    const failover = await construct(() => new DnsRouting("api-routing", { zoneId: "Z0123456789EXAMPLE0000", name: "api.example.com", policy: RoutingPolicy.Failover, records: [
+      { id: "blue 1", failover: FailoverRole.Primary, target, healthCheck: check },
+      { id: "blue-1", failover: FailoverRole.Secondary, target },
+    ] }));
+    expect("refused" in failover ? failover.refused.message : "").toBe("");
   });
 });
