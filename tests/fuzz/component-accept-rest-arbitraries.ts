@@ -248,3 +248,52 @@ export const dnsRoutingArgs: fc.Arbitrary<DnsRoutingArgs> = fc
     const toCloudFront = records.some((r) => r.target.zoneId === "Z2FDTNDATAQYW2");
     return defined({ zoneId: ZONE_ID, name, policy, records, ipv6, evaluateTargetHealth: toCloudFront && evaluateTargetHealth ? undefined : evaluateTargetHealth });
   });
+
+// ------------------------------------------------------------------------------------------------------ PrivateNetwork
+
+/** A PrivateNetwork name: it names the VPC, security groups `<name>-endpoints`/`-functions` and endpoints `<name>-<service>`. */
+export const privateNetworkName = within(LOWER + UPPER + DIGITS + "-_", 1, 20);
+
+/**
+ * Interface endpoint services by their short name (com.amazonaws.<region>.<service>, as PrivateNetworkArgs.interfaceEndpoints
+ * takes them): "AWS services that integrate with AWS PrivateLink" lists e.g. secretsmanager, ssm, ssmmessages, sqs, sns,
+ * kms, logs, monitoring, xray, sts, lambda, states, events, ecr.api, ecr.dkr, sagemaker.runtime, bedrock-runtime
+ * (https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html). s3 and dynamodb are left
+ * out: PrivateNetwork gives them gateway endpoints and refuses them here on purpose ("has its own endpoint here"), as
+ * execute-api, which comes with executeApiEndpoint.
+ */
+const interfaceService = fc.constantFrom("secretsmanager", "ssm", "ssmmessages", "sqs", "sns", "kms", "logs", "monitoring", "xray", "sts", "lambda", "states", "events", "ecr.api", "ecr.dkr", "sagemaker.runtime", "bedrock-runtime");
+
+/**
+ * A VPC CIDR block: "The allowed block size is between a /16 netmask (65,536 IP addresses) and /28 netmask (16 IP
+ * addresses)", from the private ranges 10.0.0.0/8, 172.16.0.0/12 and 192.168.0.0/16 (RFC 1918)
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html). Up to /24 here: awsx lays out one isolated
+ * subnet per AZ inside it, and a subnet is at least a /28 too (same page).
+ */
+const cidrBlock = fc
+  .tuple(fc.constantFrom("10.0.0.0", "10.42.0.0", "172.16.0.0", "172.31.0.0", "192.168.0.0"), fc.integer({ min: 16, max: 24 }))
+  .map(([base, bits]) => `${base}/${bits}`);
+
+export const privateNetworkArgs = fc
+  .record({
+    existing: fc.boolean(),
+    cidrBlock: optional(cidrBlock),
+    // "Each Region has multiple, isolated locations known as Availability Zones" — at most 6 in any region today
+    // (us-east-1); PrivateNetworkArgs.availabilityZones' contract is 1–6.
+    availabilityZones: optional(fc.integer({ min: 1, max: 6 })),
+    executeApiEndpoint: optional(fc.boolean()),
+    interfaceEndpoints: optional(fc.uniqueArray(interfaceService, { maxLength: 4 })),
+    region: optional(region, 3),
+    subnets: fc.integer({ min: 1, max: 4 }),
+    routeTables: optional(fc.array(fc.constantFrom("rtb-0a1b2c3d", "rtb-0e4f5a6b"), { minLength: 1, maxLength: 3 })),
+    gatewayEndpoints: optional(fc.subarray(["dynamodb", "s3"] as ("dynamodb" | "s3")[])),
+  })
+  .map(({ existing, cidrBlock: cidr, availabilityZones, subnets, routeTables, gatewayEndpoints, ...a }) =>
+    defined({
+      ...a,
+      // An existing VPC is shaped already: cidrBlock and availabilityZones are refused beside it on purpose (they "only shape a new VPC").
+      ...(existing
+        ? { existingVpc: defined({ vpcId: "vpc-0123456789abcdef0", subnetIds: Array.from({ length: subnets }, (_, i) => `subnet-0${i}23456789abcdef0`), routeTableIds: routeTables, gatewayEndpoints }) }
+        : { cidrBlock: cidr, availabilityZones }),
+    }),
+  );

@@ -11,10 +11,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { BucketEvents } from "../../components/bucket-events";
 import { DnsRouting, FailoverRole, RoutingPolicy } from "../../components/dns-routing";
 import { LambdaFunction } from "../../components/lambda/function";
+import { PrivateNetwork } from "../../components/private-network";
 import { RegionalApis } from "../../components/regional-apis";
 import { UploadBucket } from "../../components/upload-bucket";
 import { ACCEPT_ENTRY, STACK_REGION } from "./component-accept-arbitraries";
-import { bucketEventsDraw, bucketEventsName, dnsRoutingArgs, dnsRoutingName, regionalApisArgs, regionalApisName } from "./component-accept-rest-arbitraries";
+import { bucketEventsDraw, bucketEventsName, dnsRoutingArgs, dnsRoutingName, privateNetworkArgs, privateNetworkName, regionalApisArgs, regionalApisName } from "./component-accept-rest-arbitraries";
 import { SEED, useComponentFuzz } from "./component-args-harness";
 
 const { acceptComponent, construct } = useComponentFuzz();
@@ -46,6 +47,10 @@ describe(`arguments AWS documents as valid are accepted and deploy cleanly (seed
 
   it("DnsRouting (latency, failover and geolocation)", async () => {
     await acceptComponent("DnsRouting", dnsRoutingName, dnsRoutingArgs, (name, args) => new DnsRouting(name, args), 20);
+  });
+
+  it("PrivateNetwork (a new VPC, or an existing one)", async () => {
+    await acceptComponent("PrivateNetwork", privateNetworkName, privateNetworkArgs, (name, args) => new PrivateNetwork(name, args), 20);
   });
 });
 
