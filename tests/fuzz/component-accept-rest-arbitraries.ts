@@ -60,9 +60,9 @@ export interface BucketEventsDraw {
 }
 
 /**
- * Subscriptions S3 takes together: "Amazon S3 event notification configurations ... cannot define filtering rules with
- * overlapping prefixes, overlapping suffixes, or prefix and suffix overlapping" for one event type
- * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html). So each draw keeps them
+ * Subscriptions S3 takes together: "Overlapping prefixes and suffixes are not supported" for one event type
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_FilterRule.html; User Guide notification-how-to-filtering.html
+ * explains it with examples). So each draw keeps them
  * apart one way: by event family (any filters), by prefixes none of which starts another (`<i>/...`), or by one shared
  * prefix and suffixes none of which ends another (`.<i>x`, the page's ".jpg" beside ".png" example).
  */
@@ -215,8 +215,9 @@ const location = fc.oneof(
 export const dnsRoutingArgs: fc.Arbitrary<DnsRoutingArgs> = fc
   .record({
     policy: fc.constantFrom(RoutingPolicy.Latency, RoutingPolicy.Failover, RoutingPolicy.Geolocation),
-    // A wildcard name: "You can create ... alias records for a wildcard name" (Route 53 Developer Guide, "How DNS
-    // works with wildcards", DomainNameFormat.html); a trailing dot is the fully qualified form of the same name.
+    // ResourceRecordSet Name: "You can use the asterisk (*) wildcard to replace the leftmost label in a domain name, for
+    // example, *.example.com" and "You can optionally include a trailing dot"
+    // (https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html).
     name: fc.tuple(fc.constantFrom("", "*."), hostName, fc.constantFrom("", ".")).map(([a, b, c]) => a + b + c),
     ids: fc.uniqueArray(recordId, { minLength: 3, maxLength: 3 }),
     regions: fc.uniqueArray(region, { minLength: 3, maxLength: 3 }),
