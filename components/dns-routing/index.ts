@@ -9,8 +9,8 @@ import {
   healthCheckReferenceName,
   normalise,
   RoutingPolicy,
-  recordKeys,
   routingRecordName,
+  slug,
   validateArgs,
   type DnsRoutingArgs,
   type DnsRoutingRecordSpec,
@@ -59,14 +59,12 @@ export class DnsRouting extends pulumi.ComponentResource {
     validateArgs(argFailer("DnsRouting", name), args);
     this.spec = normalise(args);
 
-    // Each record's key in its resources' names: ids that share their letters and digits still name distinct resources.
-    const keys = recordKeys(this.spec.records.map((r) => r.id));
     const healthChecks = new Map(
-      this.spec.records.flatMap((record, index) => (record.healthCheck ? [[record.id, createHealthCheck(name, keys[index], this.spec, record, this)] as const] : [])),
+      this.spec.records.filter((r) => r.healthCheck).map((record) => [record.id, createHealthCheck(name, this.spec, record, this)] as const),
     );
     const records = this.spec.records.flatMap((record, index) => {
       const evaluate = aliasEvaluatesTarget(name, record.target.zoneId, this.spec.evaluateTargetHealth, args.evaluateTargetHealth === true, index, this);
-      return this.spec.recordTypes.map((type) => createRecord(name, keys[index], args.zoneId, this.spec, record, type, evaluate, healthChecks.get(record.id), this));
+      return this.spec.recordTypes.map((type) => createRecord(name, args.zoneId, this.spec, record, type, evaluate, healthChecks.get(record.id), this));
     });
 
     this.nodes = { records, healthChecks };
@@ -94,10 +92,10 @@ function aliasEvaluatesTarget(name: string, zoneId: pulumi.Input<string>, evalua
   });
 }
 
-function createHealthCheck(name: string, key: string, spec: DnsRoutingSpec, record: DnsRoutingRecordSpec, parent: pulumi.Resource): aws.route53.HealthCheck {
+function createHealthCheck(name: string, spec: DnsRoutingSpec, record: DnsRoutingRecordSpec, parent: pulumi.Resource): aws.route53.HealthCheck {
   const check = record.healthCheck!;
   return new aws.route53.HealthCheck(
-    `${name}-health-${key}`,
+    `${name}-health-${slug(record.id)}`,
     {
       // HTTPS with string matching: a 2xx/3xx whose first 5,120 bytes hold searchString.
       // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-types.html
@@ -121,7 +119,6 @@ function createHealthCheck(name: string, key: string, spec: DnsRoutingSpec, reco
 
 function createRecord(
   name: string,
-  key: string,
   zoneId: pulumi.Input<string>,
   spec: DnsRoutingSpec,
   record: DnsRoutingRecordSpec,
@@ -132,7 +129,7 @@ function createRecord(
 ): aws.route53.Record {
   const location = record.location;
   return new aws.route53.Record(
-    routingRecordName(name, type, key),
+    routingRecordName(name, type, record.id),
     {
       zoneId,
       name: spec.name,

@@ -4,8 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
-import { createHash } from "node:crypto";
-import { fitName, FITTED_NAME_HASH_LENGTH } from "../names";
+import { fitName } from "../names";
 import { validateRegionName } from "../region";
 
 /** How Route 53 picks among the records of one name (seed 000). */
@@ -187,29 +186,10 @@ export function healthCheckNameTag(dnsName: string, recordId: string): string {
 }
 const HEALTH_CHECK_NAME_TAG_MAX = 256;
 
-/**
- * The resource name of a routing's record of one type for one region or target id: `<routing>-<type>-<key>`, the key
- * `recordKeys` gives the id (its letters and digits, e.g. `us-east-1` → `useast1`).
- */
-export function routingRecordName(routing: string, type: string, key: string): string {
-  return `${routing}-${type.toLowerCase()}-${key}`;
-}
-
-/**
- * Each record's key in its resource names, in the order of `ids`: the id's letters and digits (`slug`), so ids stay
- * free text (a SetIdentifier has no pattern: API_ResourceRecordSet). Ids that differ only outside letters and digits
- * ("us-east-1" and "useast1", "blue 1" and "blue-1") would share one, and so one resource name twice, a duplicate URN:
- * an id whose slug an earlier record already took adds 8 hex digits of a hash of the whole id. The first keeps its
- * plain slug, so records named before keep their names (and URNs).
- */
-export function recordKeys(ids: readonly string[]): string[] {
-  const taken = new Set<string>();
-  return ids.map((id) => {
-    const plain = slug(id);
-    const key = taken.has(plain) ? `${plain}-${createHash("sha256").update(id).digest("hex").slice(0, FITTED_NAME_HASH_LENGTH)}` : plain;
-    taken.add(key);
-    return key;
-  });
+/** Resource names take the record id's letters and digits (`us-east-1` → `useast1`), so ids stay free text. */
+/** The resource name of a routing's record of one type for one region or target id: `<routing>-<type>-<slug(id)>`. */
+export function routingRecordName(routing: string, type: string, id: string): string {
+  return `${routing}-${type.toLowerCase()}-${slug(id)}`;
 }
 
 export function slug(id: string): string {
@@ -241,11 +221,22 @@ export function validateArgs(fail: ArgFailure, args: DnsRoutingArgs): void {
   const records = args.records ?? [];
   if (records.length === 0) fail("records", records, "is empty", "Give at least one record (two for failover).");
   const ids = new Set<string>();
+  /** Each slug (the letters and digits resource names take) with the first id that made it. */
+  const slugs = new Map<string, string>();
   records.forEach((record, index) => {
     const where = `records[${index}]`;
     if (!record.id || record.id.length > SET_IDENTIFIER_MAX) fail(`${where}.id`, record.id, "is not 1–128 characters (Route 53's SetIdentifier)", "Name the record, e.g. by its region.");
     if (ids.has(record.id)) fail(`${where}.id`, record.id, "is used by another record", "Give each record its own id: Route 53 tells records of one name apart by it.");
     ids.add(record.id);
+    // Route 53 takes both ("us-east-1" and "useast1"), but the records' and health checks' resource names are made of
+    // the id's letters and digits (routingRecordName), and two resources of one name are a duplicate URN at preview.
+    // Names are not made unique instead: a name that depended on the other records would move when they are reordered,
+    // replacing a record create-first, which Route 53 refuses while the old one holds the name and SetIdentifier.
+    const earlier = record.id ? slugs.get(slug(record.id)) : undefined;
+    if (earlier !== undefined && earlier !== record.id) {
+      fail(`${where}.id`, record.id, `reads as "${slug(record.id)}" in resource names, as record id "${earlier}" does (names keep an id's letters and digits)`, "Give the two records ids that differ in letters or digits.");
+    }
+    if (record.id && earlier === undefined) slugs.set(slug(record.id), record.id);
     if (record.healthCheck) {
       const check = record.healthCheck;
       const problem = healthCheckProblem({ failureThreshold: check.failureThreshold, requestInterval: check.requestInterval, searchString: check.searchString, resourcePath: check.path });

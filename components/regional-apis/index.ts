@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { dnsValidationOption } from "../certificate-validation";
 import { DnsRouting, RoutingPolicy, type DnsRoutingRecord } from "../dns-routing";
-import { routingRecordName, slug } from "../dns-routing/spec";
+import { routingRecordName } from "../dns-routing/spec";
 import { argFailer } from "../errors";
 import { ServerlessApi } from "../serverless-api";
 import { joinPath } from "../serverless-api/args";
@@ -173,7 +173,7 @@ export class RegionalApis extends pulumi.ComponentResource {
           `${name}-domain-${type.toLowerCase()}`,
           // One record per name and type: nothing for Route 53 to fail over to, so no target health to evaluate.
           { zoneId, name: domain.name, type, aliases: [{ name: target.regionalDomainName, zoneId: target.regionalZoneId, evaluateTargetHealth: false }] },
-          { parent: this, aliases: homeRegion ? [{ name: routingRecordName(`${name}-routing`, type, slug(homeRegion)), parent: routingParent }] : undefined },
+          { parent: this, aliases: homeRegion ? [{ name: routingRecordName(`${name}-routing`, type, homeRegion), parent: routingParent }] : undefined },
         ),
     );
   }
