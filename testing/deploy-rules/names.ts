@@ -130,6 +130,9 @@ const IAM_NAME = new RegExp(`[${nameCharacters(IAM_NAME_SYMBOLS)}]`);
  * - AWS Backup: vault names `^[a-zA-Z0-9\-\_]{2,50}$` (CreateBackupVault); BackupPlanName "alphanumeric or '-_.'",
  *   "through CLI or API, it can contain 1 to 200 characters"; SelectionName "1 to 50 alphanumeric or '-_.'".
  */
+/** AddPermission StatementId: at most 100 characters. */
+const LAMBDA_STATEMENT_ID_LENGTH = 100;
+
 export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
   {
     type: "aws:lambda/function:Function",
@@ -138,6 +141,18 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
     ...withinLimits(1, 64, LETTERS_DIGITS_DASH_UNDERSCORE, "letters, digits, - and _"),
     autoname: { maxLength: 64 },
     source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html",
+  },
+  {
+    // pulumi-aws autonames a permission's statement id from its logical name within 100 (provider resources.go:
+    // `"statement_id": tfbridge.AutoName("statementId", 100, "-")`), AddPermission's StatementId maximum: a component
+    // whose permission names grow with its arguments (a route function's alias for a long stage name) fails preview.
+    type: "aws:lambda/permission:Permission",
+    property: "statementId",
+    what: "a Lambda permission statement id",
+    problem: (id) => (id.length < 1 || id.length > LAMBDA_STATEMENT_ID_LENGTH ? `is ${id.length} characters; 1–${LAMBDA_STATEMENT_ID_LENGTH} allowed` : undefined),
+    maxLength: LAMBDA_STATEMENT_ID_LENGTH,
+    autoname: { maxLength: LAMBDA_STATEMENT_ID_LENGTH },
+    source: "https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html",
   },
   {
     type: "aws:iam/role:Role",
