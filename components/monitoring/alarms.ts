@@ -222,7 +222,6 @@ export function alarmSpecs(targets: MonitoringTargets, defaults: AlarmOverrides 
   const add = (kind: AlarmKind, target: string, name: string, region: string | undefined, own: AlarmOverrides | undefined, metric: Metric) => {
     const settings = { ...ALARM_DEFAULTS[kind], ...defaults[kind], ...own?.[kind], ...alarmTiming(kind, defaults[kind], own?.[kind]) };
     if (settings.enabled === false) return;
-    const datapointsToAlarm = settings.datapointsToAlarm;
     specs.push({
       name: `${name}-${kind.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
       kind,
@@ -238,9 +237,9 @@ export function alarmSpecs(targets: MonitoringTargets, defaults: AlarmOverrides 
       comparisonOperator: settings.comparisonOperator,
       periodSeconds: settings.periodSeconds,
       evaluationPeriods: settings.evaluationPeriods,
-      datapointsToAlarm,
+      datapointsToAlarm: settings.datapointsToAlarm,
       treatMissingData: metric.treatMissingData,
-      description: `${target}: ${metric.what} ≥ ${settings.threshold} ${ALARM_DEFAULTS[kind].unit} in ${datapointsToAlarm} of ${settings.evaluationPeriods} periods of ${settings.periodSeconds} s`,
+      description: `${target}: ${metric.what} ≥ ${settings.threshold} ${ALARM_DEFAULTS[kind].unit} in ${settings.datapointsToAlarm} of ${settings.evaluationPeriods} periods of ${settings.periodSeconds} s`,
     });
   };
   // No data means no invocations, requests or messages: not a failure.

@@ -192,13 +192,13 @@ export class Monitoring extends pulumi.ComponentResource {
     const subscriptions = this.spec.alarmEmails.map(
       (email, index) =>
         new aws.sns.TopicSubscription(
-          `${name}-alarms${suffix}-email-${emailSubscriptionKey(email)}`,
+          `${topicResourceName(name, region)}-email-${emailSubscriptionKey(email)}`,
           { topic: topic.arn, protocol: "email", endpoint: email, region: at },
           {
             parent: this,
             // Earlier versions named subscriptions by position; the name of this address's position keeps a stack
             // deployed then unchanged when it upgrades with the same list.
-            aliases: [{ name: `${name}-alarms${suffix}-email-${index}` }],
+            aliases: [{ name: `${topicResourceName(name, region)}-email-${index}` }],
             // Only a new topic or a change of the address's case replaces it (endpoint, protocol and topic_arn are
             // ForceNew in terraform-provider-aws internal/service/sns/topic_subscription.go). Subscribe for an
             // endpoint already subscribed returns that subscription (https://github.com/getmoto/moto/pull/1418), so
