@@ -110,6 +110,7 @@ const VERIFIED_TOKENS_MAX = 10_000;
 export function createLocalGateway(options: LocalGatewayOptions): RequestListener {
   const { spec, stage, context } = options;
   const compiled = compileRoutes(spec.routes);
+  const allowedOrigin = originMatcher(spec.cors?.allowOrigins ?? []);
   const verifiers = new Map<string, ReturnType<typeof createTokenVerifier>>();
   const authorizerCache = new Map<string, { expires: number; context: AuthorizerContext; allowed: boolean; denied: boolean }>();
   // Tokens a Cognito authorizer verified: signature checks were most of an authenticated request's cost.
@@ -366,7 +367,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     }
     if (result.gateway) return result;
     const headers = Object.fromEntries(Object.entries(result.headers).filter(([name]) => !name.toLowerCase().startsWith("access-control-")));
-    const origin = allowedOrigin(spec.cors.allowOrigins, headerOf(request, "origin"));
+    const origin = allowedOrigin(headerOf(request, "origin"));
     return { ...result, headers: origin ? { ...headers, "access-control-allow-origin": origin } : headers };
   }
 
@@ -382,7 +383,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     if (methods.length === 0 || methods.includes("OPTIONS")) return undefined;
     const headers: Record<string, string> = corsHeaderValues(spec, methods);
     if (spec.kind === ApiKind.Http) {
-      const origin = headerOf(request, "access-control-request-method") ? allowedOrigin(spec.cors!.allowOrigins, headerOf(request, "origin")) : undefined;
+      const origin = headerOf(request, "access-control-request-method") ? allowedOrigin(headerOf(request, "origin")) : undefined;
       if (!origin) return { status: 204, headers: {}, body: "", gateway: true };
       headers["Access-Control-Allow-Origin"] = origin;
     }
@@ -532,17 +533,20 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 }
 
 /**
- * The `allowOrigins` entry that admits `origin`, as the Access-Control-Allow-Origin to send: the origin itself, or
- * `*`. HTTP APIs take "https://www.example.com", "*" and prefixes such as "https://*"
- * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html).
+ * Which `allowOrigins` entry admits an origin, as the Access-Control-Allow-Origin to send: the origin itself, or `*`.
+ * HTTP APIs take "https://www.example.com", "*" and prefixes such as "https://*"
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html). Compiled once per gateway.
  */
-function allowedOrigin(allowOrigins: readonly string[], origin: string | undefined): string | undefined {
-  if (!origin) return undefined;
-  for (const entry of allowOrigins) {
-    if (entry === "*") return "*";
-    if (new RegExp(`^${entry.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(origin)) return origin;
-  }
-  return undefined;
+function originMatcher(allowOrigins: readonly string[]): (origin: string | undefined) => string | undefined {
+  const entries = allowOrigins.map((entry) => (entry === "*" ? "*" : new RegExp(`^${entry.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`)));
+  return (origin) => {
+    if (!origin) return undefined;
+    for (const entry of entries) {
+      if (entry === "*") return "*";
+      if (entry.test(origin)) return origin;
+    }
+    return undefined;
+  };
 }
 
 /**
