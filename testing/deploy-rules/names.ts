@@ -34,6 +34,7 @@
  * CloudFrontKeyValueStore; for those types this rule checks only the autoname, so a finding is reported once.
  */
 import { AUTONAME_RANDOM_LENGTH, CLOUDFRONT_NAME_LENGTH, CLOUDFRONT_NAME_SYMBOLS, IAM_NAME_SYMBOLS, IAM_ROLE_NAME_LENGTH, nameCharacters, S3_BUCKET_NAME_LENGTH } from "../../components/autoname";
+import { LAMBDA_LIMITS } from "../../components/lambda/function";
 import type { Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
@@ -418,10 +419,11 @@ export interface DescriptionLimitSpec {
  * - CloudWatch PutMetricAlarm AlarmDescription: "The description of the alarm. Type: String. Length Constraints:
  *   Minimum length of 0. Maximum length of 1024." (API_MetricAlarm, the alarm as PutMetricAlarm stores it; an old SDK
  *   for .NET page said 0–255, superseded.)
+ * - Lambda CreateFunction Description: "Length Constraints: Minimum length of 0. Maximum length of 256."
+ *   (API_CreateFunction; LambdaFunction refuses a longer one at construction, LAMBDA_LIMITS.descriptionCharacters.)
  * Left out because this rule's author could not confirm their limits in AWS's documentation in the time given: IAM role
  * and policy descriptions (CreateRole's page was seen only cut off at "Maximum length of 100…"), SNS topic
- * DisplayName, Lambda function descriptions (LambdaFunction refuses over 256 at construction), EventBridge Scheduler
- * and KMS key descriptions, CloudFront distribution comments.
+ * DisplayName, EventBridge Scheduler and KMS key descriptions, CloudFront distribution comments.
  */
 export const DESCRIPTION_LIMITS_TABLE: readonly DescriptionLimitSpec[] = [
   {
@@ -431,6 +433,14 @@ export const DESCRIPTION_LIMITS_TABLE: readonly DescriptionLimitSpec[] = [
     call: "PutMetricAlarm",
     maxLength: 1024,
     source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricAlarm.html",
+  },
+  {
+    type: "aws:lambda/function:Function",
+    property: "description",
+    what: "a function description",
+    call: "CreateFunction",
+    maxLength: LAMBDA_LIMITS.descriptionCharacters,
+    source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html",
   },
 ];
 
