@@ -44,6 +44,13 @@ interface HttpResult {
 
 type AuthorizerContext = Record<string, unknown> | null;
 
+/** A token a Cognito authorizer verified, until when it stays accepted, and the claims it hands the function. */
+interface VerifiedToken {
+  expires: number;
+  claims: CognitoClaims;
+  context: { claims: Record<string, string> };
+}
+
 export interface LocalGatewayOptions {
   spec: ServerlessApiSpec;
   stage: StageSpec;
@@ -115,7 +122,10 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
   const authorizerCache = new Map<string, { expires: number; context: AuthorizerContext; allowed: boolean; denied: boolean }>();
   // Tokens a Cognito authorizer verified: signature checks were most of an authenticated request's cost.
   // With the claims as the authorizer hands them on (strings), built once per token.
-  const verifiedTokens = new Map<string, { expires: number; claims: CognitoClaims; context: { claims: Record<string, string> } }>();
+  const verifiedTokens = new Map<string, VerifiedToken>();
+  // REST's Cognito authorizer hands Lambda proxies the claims as strings, lists comma-joined; the HTTP kind's JWT
+  // authorizer formats them its own way (httpApiClaims). The kind is fixed for the gateway's life.
+  const handedOnClaims = spec.kind === ApiKind.Http ? httpApiClaims : (claims: CognitoClaims) => Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : String(v)]));
   // A Cognito authorizer's pools are fixed for the life of the stack: resolve their ids once.
   const poolIdsOf = new Map<string, Promise<string[]>>();
   const poolIds = (authorizer: Extract<AuthorizerSpec, { type: "cognito" }>) => {
@@ -127,10 +137,14 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     return ids;
   };
 
-  async function cognitoClaims(authorizer: Extract<AuthorizerSpec, { type: "cognito" }>, token: string, scoped: boolean): Promise<{ claims: CognitoClaims; context: { claims: Record<string, string> } } | undefined> {
+  /**
+   * The claims of a token a Cognito authorizer accepts for `use`: REST's, the id token or (a method with scopes) the
+   * access token; the HTTP kind's JWT authorizer, either ("any"). `context` is what the authorizer hands the function.
+   */
+  async function cognitoClaims(authorizer: Extract<AuthorizerSpec, { type: "cognito" }>, token: string, use: "id" | "access" | "any"): Promise<VerifiedToken | undefined> {
     // A token verified for this authorizer and use within its TTL: none of the checks below can answer
     // otherwise (the issuers and the verifier are fixed for the life of the stack), so look it up first.
-    const cacheKey = `${authorizer.name}|${scoped ? "access" : "id"}|${token}`;
+    const cacheKey = `${authorizer.name}|${use}|${token}`;
     const cached = verifiedTokens.get(cacheKey);
     if (cached && cached.expires > Date.now()) return cached;
     const payload = decodePayload(token);
@@ -142,7 +156,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     // API with an Amazon Cognito user pool" — the token is treated as an identity token unless OAuth
     // scopes are set on the method).
     const tokenUse = payload.token_use === "access" ? "access" : "id";
-    if (tokenUse !== (scoped ? "access" : "id")) return undefined;
+    if (use !== "any" && tokenUse !== use) return undefined;
     const clientId = String(tokenUse === "id" ? payload.aud : payload.client_id);
     const key = `${payload.iss}|${clientId}|${tokenUse}`;
     let verifier = verifiers.get(key);
@@ -162,8 +176,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     // default), keyed by the token. A cached token is never used past its own `exp`.
     // https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html
     const expires = Math.min(Date.now() + COGNITO_RESULT_TTL_SECONDS * 1000, typeof claims.exp === "number" ? claims.exp * 1000 : 0);
-    // API Gateway hands Lambda proxies the claims as strings.
-    const verified = { expires, claims, context: { claims: Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : String(v)])) } };
+    const verified = { expires, claims, context: { claims: handedOnClaims(claims) } };
     if (expires > Date.now()) {
       if (verifiedTokens.size >= VERIFIED_TOKENS_MAX) verifiedTokens.delete(verifiedTokens.keys().next().value!);
       verifiedTokens.set(cacheKey, verified);
@@ -229,9 +242,8 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
   async function jwtAuthorizer(authorizer: Extract<AuthorizerSpec, { type: "cognito" }>, scopes: string[], request: IncomingMessage, requestId: string): Promise<HttpResult | AuthorizerContext> {
     const token = bearerToken(headerOf(request, identityHeader(authorizer.identitySource)));
     if (!token) return jwtRefusal(401, requestId);
-    const payload = decodePayload(token);
     // cognitoClaims checks the signature, issuer and expiry with the client the token names; the audience is checked next.
-    const verified = payload && (await cognitoClaims(authorizer, token, payload.token_use === "access"));
+    const verified = await cognitoClaims(authorizer, token, "any");
     if (!verified) return jwtRefusal(401, requestId, { scopes, error: "invalid_token", description: "the token is not valid" });
     const presented = verified.claims.aud ?? verified.claims.client_id;
     const allowed = await audience(authorizer);
@@ -244,7 +256,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
       const held = Array.isArray(granted) ? granted.map(String) : String(granted ?? "").split(" ");
       if (!scopes.some((s) => held.includes(s))) return jwtRefusal(403, requestId, { scopes, error: "insufficient_scope", description: `expected scopes: [${scopes.join(" ")}]` });
     }
-    return { claims: httpApiClaims(verified.claims) };
+    return verified.context;
   }
 
   async function authorise(route: RouteSpec, request: IncomingMessage, event: APIGatewayProxyEvent): Promise<HttpResult | AuthorizerContext> {
@@ -260,7 +272,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     if (spec.kind === ApiKind.Http) return jwtAuthorizer(authorizer, auth.scopes, request, event.requestContext.requestId);
     const token = bearerToken(headerOf(request, identityHeader(authorizer.identitySource)));
     if (!token) return unauthorized();
-    const verified = await cognitoClaims(authorizer, token, auth.scopes.length > 0);
+    const verified = await cognitoClaims(authorizer, token, auth.scopes.length > 0 ? "access" : "id");
     if (!verified) return unauthorized();
     if (auth.scopes.length > 0 && !auth.scopes.some((s) => String(verified.claims.scope ?? "").split(" ").includes(s))) return unauthorized();
     return verified.context;

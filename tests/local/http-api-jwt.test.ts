@@ -4,7 +4,7 @@
  * of them; array claims reach the function as `[a b]`; refusals carry `www-authenticate` and `apigw-requestid`.
  */
 import type { Server } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ApiKind } from "../../components/serverless-api/args";
 import { gatewaySpec } from "../harness/api-spec";
 import { createLocalGateway } from "../../local/api-gateway";
@@ -42,8 +42,8 @@ afterAll(async () => {
 });
 
 const get = (path: string, token?: string) => fetch(`${url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-const token = (options: { clientId?: string; tokenUse?: "id" | "access"; scope?: string; groups?: string[] } = {}) =>
-  issuer.token({ sub: "alice", poolId: "pool", clientId: options.clientId ?? "web-client", tokenUse: options.tokenUse, scope: options.scope, groups: options.groups });
+const token = (options: { clientId?: string; tokenUse?: "id" | "access"; scope?: string; groups?: string[]; expiresIn?: number } = {}) =>
+  issuer.token({ sub: "alice", poolId: "pool", clientId: options.clientId ?? "web-client", tokenUse: options.tokenUse, scope: options.scope, groups: options.groups, expiresIn: options.expiresIn });
 
 describe("local HTTP API JWT authorizer", () => {
   it("accepts an id or an access token of a client in the audience on a route without scopes", async () => {
@@ -81,5 +81,28 @@ describe("local HTTP API JWT authorizer", () => {
     expect((await get("/api/me", token({ groups: ["admins", "editors"] }))).status).toBe(200);
     expect(events[0].requestContext.authorizer.jwt.claims["cognito:groups"]).toBe("[admins editors]");
     expect(events[0].requestContext.authorizer.jwt.claims.sub).toBe("alice");
+  });
+
+  it("hands the function one token's claims, built once, on every request while the token is valid; refuses it once it expired", async () => {
+    // Only Date is faked: the clock the authorizer cache and the signature check read. The sockets and the JWKS fetch run for real.
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-01-01T00:00:00Z") });
+    try {
+      const shortLived = token({ tokenUse: "access", groups: ["admins"], expiresIn: 60 });
+      events.length = 0;
+      for (let i = 0; i < 3; i++) expect((await get("/api/me", shortLived)).status).toBe(200);
+      const claims = events.map((event) => event.requestContext.authorizer.jwt.claims);
+      expect(claims[0]).toMatchObject({ sub: "alice", client_id: "web-client", "cognito:groups": "[admins]", exp: String(Date.parse("2026-01-01T00:01:00Z") / 1000) });
+      // The claims the cache built when it verified the token, not rebuilt per request.
+      expect(claims[1]).toBe(claims[0]);
+      expect(claims[2]).toBe(claims[0]);
+
+      vi.setSystemTime(new Date("2026-01-01T00:01:01Z"));
+      const expired = await get("/api/me", shortLived);
+      expect(expired.status).toBe(401);
+      expect(expired.headers.get("www-authenticate")).toBe('Bearer scope="" error="invalid_token" error_description="the token is not valid"');
+      expect(events).toHaveLength(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
