@@ -52,7 +52,7 @@ export interface LocalLambdaOptions {
  * https://github.com/awslabs/aws-athena-query-federation/issues/793) and "Response payload size exceeded maximum
  * allowed payload size (6291556 bytes)" (Function.ResponseSizeTooLarge, e.g.
  * https://github.com/DataBiosphere/azul/issues/7466). The event and the result are measured as the JSON that
- * crosses to and from the sandbox (lambda-worker.mjs).
+ * crosses to and from the sandbox: the event in invoke(), before a sandbox starts; the result in lambda-worker.mjs.
  */
 export const LAMBDA_SYNC_PAYLOAD_LIMITS = { largestRequestBytes: 6_291_456 - 1, largestResponseBytes: 6_291_556 } as const;
 
@@ -65,6 +65,7 @@ export class LocalLambda {
   private readonly file: string;
   private environment?: Promise<Record<string, string>>;
   private built?: Promise<void>;
+  private sandboxesStarted = 0;
   readonly functionName: string;
 
   constructor(readonly spec: LambdaFunctionSpec, private readonly options: LocalLambdaOptions) {
@@ -90,6 +91,11 @@ export class LocalLambda {
    */
   async invoke<T = unknown>(event: unknown): Promise<T> {
     const eventJson = JSON.stringify(event) ?? "null";
+    // Lambda refuses the invocation itself: no sandbox starts (nor does a cold one for it), no event is copied to one.
+    const { largestRequestBytes } = LAMBDA_SYNC_PAYLOAD_LIMITS;
+    if (Buffer.byteLength(eventJson) > largestRequestBytes) {
+      throw new LambdaInvokeError(this.functionName, "RequestEntityTooLargeException", `Request must be smaller than ${largestRequestBytes + 1} bytes for the InvokeFunction operation`);
+    }
     const worker = await this.sandbox();
     const id = randomUUID();
     const timeoutMs = this.spec.timeout * 1000;
@@ -121,6 +127,11 @@ export class LocalLambda {
     });
   }
 
+  /** Sandboxes (worker threads) started so far: the first invocation's, and one after each timeout. Each is a cold start. */
+  get coldStarts(): number {
+    return this.sandboxesStarted;
+  }
+
   async stop(): Promise<void> {
     await this.reset();
   }
@@ -141,8 +152,9 @@ export class LocalLambda {
     // Concurrent first invocations all waited above: only the first to get here starts the worker (each used
     // to start its own, and all but the last were never used nor ended).
     if (this.worker) return this.worker;
+    this.sandboxesStarted++;
     const worker = new Worker(new URL("./lambda-worker.mjs", `file://${__dirname}/`), {
-      workerData: { file: this.file, handler: this.spec.handler, limits: LAMBDA_SYNC_PAYLOAD_LIMITS },
+      workerData: { file: this.file, handler: this.spec.handler, largestResponseBytes: LAMBDA_SYNC_PAYLOAD_LIMITS.largestResponseBytes },
       env,
       // The young generation capped at 8 MB (V8 defaults to up to 48 MB, three 16 MB semi-spaces): every warm
       // function is a worker in this one process, and their young generations grown under load were the rest of

@@ -23,14 +23,10 @@ function overBytes(text, limit) {
 
 const failure = (id, errorType, errorMessage, stack) => parentPort.postMessage({ id, ok: false, error: { errorType, errorMessage, stack } });
 
-// Events and results cross as JSON text, as they do between Lambda and its callers: the event is parsed here,
-// and the result is serialised once, as the Node.js runtime serialises it (undefined → null, toJSON, undefined
-// properties dropped), then measured against Lambda's synchronous payload limits (lambda-runtime.ts).
+// Events and results cross as JSON text, as they do between Lambda and its callers: the event (measured before it
+// was sent, lambda-runtime.ts) is parsed here, and the result is serialised once, as the Node.js runtime serialises
+// it (undefined → null, toJSON, undefined properties dropped), then measured against Lambda's synchronous response limit.
 parentPort.on("message", async ({ id, event, context }) => {
-  if (overBytes(event, workerData.limits.largestRequestBytes)) {
-    failure(id, "RequestEntityTooLargeException", `Request must be smaller than ${workerData.limits.largestRequestBytes + 1} bytes for the InvokeFunction operation`);
-    return;
-  }
   const deadline = Date.now() + context.timeoutMs;
   const lambdaContext = {
     ...context,
@@ -49,8 +45,8 @@ parentPort.on("message", async ({ id, event, context }) => {
       failure(id, "Error", "Unable to stringify response body");
       return;
     }
-    if (overBytes(json, workerData.limits.largestResponseBytes)) {
-      failure(id, "Function.ResponseSizeTooLarge", `Response payload size exceeded maximum allowed payload size (${workerData.limits.largestResponseBytes} bytes).`);
+    if (overBytes(json, workerData.largestResponseBytes)) {
+      failure(id, "Function.ResponseSizeTooLarge", `Response payload size exceeded maximum allowed payload size (${workerData.largestResponseBytes} bytes).`);
       return;
     }
     parentPort.postMessage({ id, ok: true, json });

@@ -3,7 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
+import { createLocalGateway } from "../../local/api-gateway";
+import { listen } from "../../local/front-door";
 import { LAMBDA_SYNC_PAYLOAD_LIMITS, LambdaInvokeError, LocalLambda, setDefaultHandlerLogSink, type HandlerLogChunk } from "../../local/lambda-runtime";
+import type { LocalContext } from "../../local/services/types";
+import { gatewaySpec } from "../harness/api-spec";
 
 const spec: LambdaFunctionSpec = {
   name: "behaviours",
@@ -104,7 +108,8 @@ describe("LocalLambda", () => {
 });
 
 describe("LocalLambda: results and events cross as JSON, within Lambda's synchronous payload limits (review 13, finding 3)", () => {
-  const results = new LocalLambda({ ...spec, name: "results", entry: join(__dirname, "../fixtures/handlers/results.ts") }, { buildDir, sharedEnvironment: {} });
+  const resultsSpec = { ...spec, name: "results", entry: join(__dirname, "../fixtures/handlers/results.ts") };
+  const results = new LocalLambda(resultsSpec, { buildDir, sharedEnvironment: {} });
   afterAll(() => results.stop());
 
   it("serialises a result as Lambda does: an undefined header is dropped, a Date is its ISO string, nothing is null", async () => {
@@ -135,5 +140,37 @@ describe("LocalLambda: results and events cross as JSON, within Lambda's synchro
     expect(await results.invoke(event(largestRequestBytes))).toMatchObject({ action: "echo" });
     const error = await results.invoke(event(largestRequestBytes + 1)).catch((e) => e);
     expect(error).toMatchObject({ errorType: "RequestEntityTooLargeException" });
+  });
+
+  it("refuses an oversized event before starting a sandbox: the caller gets Lambda's refusal, and no cold start is spent on it", async () => {
+    const { largestRequestBytes } = LAMBDA_SYNC_PAYLOAD_LIMITS;
+    const cold = new LocalLambda(resultsSpec, { buildDir, sharedEnvironment: {}, functionName: "cold-fn" });
+    try {
+      const error: unknown = await cold.invoke({ action: "echo", pad: "x".repeat(largestRequestBytes) }).catch((e) => e);
+      expect(error).toBeInstanceOf(LambdaInvokeError);
+      expect((error as LambdaInvokeError).message).toBe(`cold-fn: RequestEntityTooLargeException: Request must be smaller than ${largestRequestBytes + 1} bytes for the InvokeFunction operation`);
+      expect(cold.coldStarts).toBe(0);
+      expect(await cold.invoke({ action: "echo" })).toEqual({ action: "echo" });
+      expect(cold.coldStarts).toBe(1);
+    } finally {
+      await cold.stop();
+    }
+  });
+
+  it("through the local gateway, a request whose event is over the limit is API Gateway's 500 and starts no sandbox", async () => {
+    const cold = new LocalLambda(resultsSpec, { buildDir, sharedEnvironment: {}, functionName: "cold-api-fn" });
+    const api = gatewaySpec("api", { basePath: "api", routes: { "POST /in": { handler: "tests/fixtures/handlers/results.ts", auth: "none" } } });
+    const context = { log: () => undefined, run: { config: { region: "us-east-1" } }, lambda: () => cold } as unknown as LocalContext;
+    const { server, url } = await listen(createLocalGateway({ spec: api, stage: api.stages[0], context, issuerFor: () => undefined }), 0);
+    try {
+      // Under API Gateway's 10 MB payload limit, over Lambda's 6 MB once it is the proxy event's body.
+      const response = await fetch(`${url}/api/in`, { method: "POST", headers: { "content-type": "text/plain" }, body: "x".repeat(LAMBDA_SYNC_PAYLOAD_LIMITS.largestRequestBytes) });
+      expect(response.status).toBe(500);
+      expect(await response.text()).toBe(JSON.stringify({ message: "Internal server error" }));
+      expect(cold.coldStarts).toBe(0);
+    } finally {
+      server.close();
+      await cold.stop();
+    }
   });
 });
