@@ -5,7 +5,7 @@
  * (`context.lambda`), so each case is one request.
  */
 import type { Server } from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiKind } from "../../components/serverless-api/args";
 import { normalise } from "../../components/serverless-api/spec";
 import { gatewaySpec } from "../harness/api-spec";
@@ -113,12 +113,36 @@ describe("a handler result HTTP cannot carry (review 13, finding 1)", () => {
 describe("function errors, timeouts and refused invocations (review 13, findings 2 and 3)", () => {
   const timedOut = (seconds: number) => ({ error: new LambdaInvokeError("fn", "Sandbox.Timedout", `Task timed out after ${seconds}.00 seconds`) });
 
-  it("REST: a function whose own timeout ends first (any timeout under 29 s) is a function error, 502; 504 only when the integration's 29 s end first", async () => {
-    const routes = { "GET /short": { handler: echo, auth: "none" as const, function: { timeout: 1 } }, "GET /long": { handler: echo, auth: "none" as const, function: { timeout: 60 } } };
+  const endpointTimedOut = { status: 504, body: JSON.stringify({ message: "Endpoint request timed out" }) };
+
+  it("REST: a function whose own timeout ends first (any timeout under 29 s) is a function error, 502; a 29 s function's, ending with the integration's, is 504", async () => {
+    const routes = { "GET /short": { handler: echo, auth: "none" as const, function: { timeout: 1 } }, "GET /at29": { handler: echo, auth: "none" as const, function: { timeout: 29 } } };
     const probe = normalise("api", { basePath: "api", routes });
-    const api = await gateway({ routes }, { [functionOf(probe, "GET /short")]: () => timedOut(1), [functionOf(probe, "GET /long")]: () => timedOut(60) });
+    const api = await gateway({ routes }, { [functionOf(probe, "GET /short")]: () => timedOut(1), [functionOf(probe, "GET /at29")]: () => timedOut(29) });
     expect(await api.call("/short")).toMatchObject(restInternalError);
-    expect(await api.call("/long")).toMatchObject({ status: 504, body: JSON.stringify({ message: "Endpoint request timed out" }) });
+    expect(await api.call("/at29")).toMatchObject(endpointTimedOut);
+  });
+
+  it("REST: a function still running when the integration's 29 s end is 504, answered at 29 s and not before", async () => {
+    const routes = { "GET /long": { handler: echo, auth: "none" as const, function: { timeout: 60 } } };
+    const probe = normalise("api", { basePath: "api", routes });
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    // The function never answers: only the gateway's own timer can end the request.
+    const api = await gateway({ routes }, { [functionOf(probe, "GET /long")]: () => (started(), { result: new Promise(() => undefined) }) });
+    // Only the gateway's timers are faked; the sockets run for real.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const answer = api.call("/long");
+      await running;
+      await vi.advanceTimersByTimeAsync(28_999);
+      expect(api.logged).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(api.logged.join("\n")).toMatch(/GET \/long: Endpoint request timed out after 29000 ms/);
+      expect(await answer).toMatchObject(endpointTimedOut);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("HTTP kind: a function error or a timed-out function is 500 Internal Server Error", async () => {
