@@ -213,15 +213,15 @@ function oacOrigin(name: string, buckets: SiteBuckets, parent: pulumi.Resource):
     /**
      * Hosting "s3-website" → "oac" in one update, with no 403 for the site's objects. The steps run in this order:
      * 1. The distribution moves to this OAC origin while the deployed block is still open and the deployed website
-     *    policy still grants the Referer reads, so edge locations still on the website origin keep being served: "settings
-     *    changes that you make won't take effect until the distribution has propagated to the AWS edge locations"
+     *    policy still grants the Referer reads, so edge locations still on the website origin keep being served:
+     *    "settings changes that you make won't take effect until the distribution has propagated to the AWS edge locations"
      *    (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/HowToUpdateDistribution.html). Edge
      *    locations already on this origin read through that policy's CloudFront grant for this account (websiteOrigin).
      *    The step ends when CloudFront reports Deployed (`waitForDeployment`, the default: terraform-provider-aws
      *    cloudfront/distribution.go resourceDistributionUpdate → waitDistributionDeployed, Target Deployed).
      * 2. This policy, which names the distribution's ARN: no public statement from here on.
-     * 3. The block closes. Earlier, RestrictPublicBuckets would have cut the Referer grant, a public statement (aws:Referer
-     *    is not among the condition keys that make a statement non-public), off at once: it "restricts access to this
+     * 3. The block closes. Earlier, RestrictPublicBuckets would have cut the Referer grant, a public statement
+     *    (aws:Referer is not among the condition keys that make one non-public), off at once: it "restricts access to this
      *    bucket to only AWS service principals and authorized users within this account if the bucket has a public
      *    policy" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PublicAccessBlockConfiguration.html).
      * The website configuration and the Referer secret are deleted at the end of the update, when nothing uses them.
@@ -262,10 +262,10 @@ function websiteOrigin(name: string, spec: StaticSiteSpec, buckets: SiteBuckets,
   const referer = new random.RandomPassword(`${name}-referer`, { length: 48, special: false }, { parent });
   // Hosting "oac" → "s3-website" rewrites this policy before the distribution moves to the website origin (which needs
   // the Referer grant first), so edge locations still on the OAC origin keep reading through CloudFront's grant until
-  // CloudFront has deployed the change. The other way round ("s3-website" → "oac", oacOrigin's finishBucketAccess), this
-  // deployed policy serves the edge locations already on the OAC origin until the OAC policy replaces it. It cannot
-  // name this distribution's ARN (the distribution waits for this policy), so it names this account: a fixed aws:SourceAccount keeps the statement non-public ("A fixed
-  // aws:SourceAccount", https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status),
+  // CloudFront has deployed the change. The other way round ("s3-website" → "oac", oacOrigin's finishBucketAccess),
+  // this deployed policy serves the edge locations already on the OAC origin until the OAC policy replaces it. It
+  // cannot name this distribution's ARN (the distribution waits for this policy), so it names this account: a fixed
+  // aws:SourceAccount keeps the statement non-public ("A fixed aws:SourceAccount", https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status),
   // and it admits only distributions this account creates, i.e. principals of the bucket's own account.
   const fromThisAccount = { StringEquals: { "AWS:SourceAccount": aws.getCallerIdentityOutput({}, { parent }).accountId } };
   // The block opens before the policy grants the Referer reads: with BlockPublicPolicy, S3 rejects "calls to PUT Bucket
