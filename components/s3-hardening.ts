@@ -71,13 +71,16 @@ export interface HardeningOptions {
   bucketKey?: boolean;
 }
 
-/** Blocks public ACLs (always) and public policies (unless `allowPublicPolicy`): `${resourceName}` is the child's name. */
-export function blockPublicAccess(resourceName: string, bucket: aws.s3.Bucket, options: HardeningOptions, parent: pulumi.Resource) {
+/**
+ * Blocks public ACLs (always) and public policies (unless `allowPublicPolicy`): `${resourceName}` is the child's name.
+ * `after`: what the block waits for, when closing it must wait for something (StaticSite's switch to OAC hosting).
+ */
+export function blockPublicAccess(resourceName: string, bucket: aws.s3.Bucket, options: HardeningOptions, parent: pulumi.Resource, after?: pulumi.Resource[]) {
   const open = options.allowPublicPolicy ?? false;
   return new aws.s3.BucketPublicAccessBlock(
     resourceName,
     { bucket: bucket.id, blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: !open, restrictPublicBuckets: !open, region: options.region },
-    bucketSettingOptions(bucket, parent),
+    bucketSettingOptions(bucket, parent, after),
   );
 }
 

@@ -10,7 +10,14 @@ export interface SiteBuckets {
   logs: aws.s3.Bucket;
   /** Resources that must exist before CloudFront writes logs or the bucket policy applies. */
   logsReady: pulumi.Resource[];
+  /** The site bucket's access logging: its policy and its content wait for it. */
   siteReady: pulumi.Resource[];
+  /**
+   * Creates the site bucket's public access block once `after` is done. When is the origin's call (distribution.ts):
+   * website hosting opens the block before its policy grants the Referer reads, OAC closes it only after its policy
+   * has stopped granting them, so a switch between the two takes one update.
+   */
+  blockSitePublicAccess(after: pulumi.Resource[]): aws.s3.BucketPublicAccessBlock;
   /** The site's copy in `replicaRegion`, the origin group's secondary. */
   replica?: BucketReplica;
 }
@@ -43,7 +50,7 @@ export function createBuckets(name: string, spec: StaticSiteSpec, parent: pulumi
   const site = new aws.s3.Bucket(`${name}-bucket`, { bucket: spec.bucketName, forceDestroy: !spec.retainOnDelete, region }, opts);
   const website = spec.hosting === "s3-website";
   // Website endpoints are anonymous HTTP: the policy must be allowed to grant reads (only with CloudFront's secret Referer).
-  const siteAccess = blockPublicAccess(`${name}-bucket-access`, site, { region, allowPublicPolicy: website }, parent);
+  const blockSitePublicAccess = (after: pulumi.Resource[]) => blockPublicAccess(`${name}-bucket-access`, site, { region, allowPublicPolicy: website }, parent, after);
   new aws.s3.BucketOwnershipControls(`${name}-bucket-ownership`, { bucket: site.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }, bucketSettingOptions(site, parent));
   const versioning = new aws.s3.BucketVersioning(`${name}-bucket-versioning`, { bucket: site.id, versioningConfiguration: { status: "Enabled" }, region }, bucketSettingOptions(site, parent));
   encryptByDefault(`${name}-bucket-encryption`, site, { region, bucketKey: true }, parent);
@@ -82,5 +89,5 @@ export function createBuckets(name: string, spec: StaticSiteSpec, parent: pulumi
     ? replicateBucket(`${name}-bucket`, { source: site, sourceVersioning: versioning, sourceRegion: region, region: spec.replicaRegion, retainOnDelete: spec.retainOnDelete, logRetentionDays: spec.logs.retentionDays }, parent)
     : undefined;
 
-  return { site, logs, logsReady: [logsOwnership, logsPolicy], siteReady: [siteAccess, siteLogging], replica };
+  return { site, logs, logsReady: [logsOwnership, logsPolicy], siteReady: [siteLogging], blockSitePublicAccess, replica };
 }

@@ -41,6 +41,8 @@ export function spaRewriteCode(indexDocument: string): string {
 
 export interface SiteDistribution {
   distribution: aws.cloudfront.Distribution;
+  /** The site bucket's public access block, in its place in the order (the site's content waits for it). */
+  siteAccess: aws.s3.BucketPublicAccessBlock;
   cachePolicy: aws.cloudfront.CachePolicy;
   headersPolicy: aws.cloudfront.ResponseHeadersPolicy;
   spaFunction?: aws.cloudfront.Function;
@@ -159,8 +161,8 @@ export function createDistribution(
     { parent, dependsOn: [...buckets.logsReady, ...siteOrigin.dependsOn] },
   );
 
-  siteOrigin.grantRead(distribution);
-  return { distribution, cachePolicy, headersPolicy, spaFunction };
+  const siteAccess = siteOrigin.finishBucketAccess(distribution);
+  return { distribution, siteAccess, cachePolicy, headersPolicy, spaFunction };
 }
 
 /** A behaviour's CloudFront Function and Lambda@Edge associations (spec.ts has checked one per event type). */
@@ -185,8 +187,8 @@ interface SiteOrigin {
   secondary?: aws.types.input.cloudfront.DistributionOrigin;
   group?: aws.types.input.cloudfront.DistributionOriginGroup;
   dependsOn: pulumi.Resource[];
-  /** Writes the site bucket policy once the distribution (and its ARN) exists. */
-  grantRead(distribution: aws.cloudfront.Distribution): void;
+  /** Writes what of the site bucket's access comes after the distribution, and returns the bucket's public access block. */
+  finishBucketAccess(distribution: aws.cloudfront.Distribution): aws.s3.BucketPublicAccessBlock;
 }
 
 function oacOrigin(name: string, buckets: SiteBuckets, parent: pulumi.Resource): SiteOrigin {
@@ -206,15 +208,37 @@ function oacOrigin(name: string, buckets: SiteBuckets, parent: pulumi.Resource):
       failoverCriteria: { statusCodes: SITE_FAILOVER_STATUS_CODES },
       members: [{ originId: SITE_ORIGIN_ID }, { originId: SITE_REPLICA_ORIGIN_ID }],
     },
+    // Not the public access block: see finishBucketAccess.
     dependsOn: buckets.siteReady,
-    grantRead(distribution) {
+    /**
+     * Hosting "s3-website" → "oac" in one update, with no 403 for the site's objects. The steps run in this order:
+     * 1. The distribution moves to this OAC origin while the deployed block is still open and the deployed website
+     *    policy still grants the Referer reads, so edge locations still on the website origin keep being served:
+     *    "settings changes that you make won't take effect until the distribution has propagated to the AWS edge locations"
+     *    (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/HowToUpdateDistribution.html). Edge
+     *    locations already on this origin read through that policy's CloudFront grant for this account (websiteOrigin).
+     *    The step ends when CloudFront reports Deployed (`waitForDeployment`, the default: terraform-provider-aws
+     *    cloudfront/distribution.go resourceDistributionUpdate → waitDistributionDeployed, Target Deployed).
+     * 2. This policy, which names the distribution's ARN: no public statement from here on.
+     * 3. The block closes. Earlier, RestrictPublicBuckets would have cut the Referer grant, a public statement
+     *    (aws:Referer is not among the condition keys that make one non-public), off at once: it "restricts access to this
+     *    bucket to only AWS service principals and authorized users within this account if the bucket has a public
+     *    policy" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PublicAccessBlockConfiguration.html).
+     * The website configuration and the Referer secret are deleted at the end of the update, when nothing uses them.
+     * Without the wait, steps 2 and 3 would run while edges still fetch from the website endpoint: reported by
+     * TransitionWebsiteOriginClosedWhileDeploying. A new bucket is private before its block exists: "By default, new
+     * buckets, access points, and objects don't allow public access"
+     * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/configuring-block-public-access-bucket.html).
+     */
+    finishBucketAccess(distribution) {
       const fromThisDistribution = { StringEquals: { "AWS:SourceArn": distribution.arn } };
       // The replica answers the same reads, from the same distribution.
       replica?.writePolicy([
         { Sid: "AllowCloudFrontRead", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: pulumi.interpolate`${replica.bucket.arn}/*`, Condition: fromThisDistribution },
         { Sid: "AllowCloudFrontList", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:ListBucket", Resource: replica.bucket.arn, Condition: fromThisDistribution },
       ]);
-      siteBucketPolicy(name, buckets, [cloudFrontReadStatement(buckets.site.arn, fromThisDistribution), cloudFrontListStatement(buckets.site.arn, fromThisDistribution), tlsOnlyStatement(buckets.site.arn)], parent);
+      const policy = siteBucketPolicy(name, buckets, [cloudFrontReadStatement(buckets.site.arn, fromThisDistribution), cloudFrontListStatement(buckets.site.arn, fromThisDistribution), tlsOnlyStatement(buckets.site.arn)], [], parent);
+      return buckets.blockSitePublicAccess([policy]);
     },
   };
 }
@@ -238,11 +262,15 @@ function websiteOrigin(name: string, spec: StaticSiteSpec, buckets: SiteBuckets,
   const referer = new random.RandomPassword(`${name}-referer`, { length: 48, special: false }, { parent });
   // Hosting "oac" → "s3-website" rewrites this policy before the distribution moves to the website origin (which needs
   // the Referer grant first), so edge locations still on the OAC origin keep reading through CloudFront's grant until
-  // CloudFront has deployed the change. It cannot name this distribution's ARN (the distribution waits for this
-  // policy), so it names this account: a fixed aws:SourceAccount keeps the statement non-public ("A fixed
-  // aws:SourceAccount", https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status),
+  // CloudFront has deployed the change. The other way round ("s3-website" → "oac", oacOrigin's finishBucketAccess),
+  // this deployed policy serves the edge locations already on the OAC origin until the OAC policy replaces it. It
+  // cannot name this distribution's ARN (the distribution waits for this policy), so it names this account: a fixed
+  // aws:SourceAccount keeps the statement non-public ("A fixed aws:SourceAccount", https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status),
   // and it admits only distributions this account creates, i.e. principals of the bucket's own account.
   const fromThisAccount = { StringEquals: { "AWS:SourceAccount": aws.getCallerIdentityOutput({}, { parent }).accountId } };
+  // The block opens before the policy grants the Referer reads: with BlockPublicPolicy, S3 rejects "calls to PUT Bucket
+  // policy if the specified bucket policy allows public access" (API_PublicAccessBlockConfiguration).
+  const access = buckets.blockSitePublicAccess([]);
   const policy = siteBucketPolicy(name, buckets, [
     {
       Sid: "AllowCloudFrontWebsiteRead",
@@ -256,7 +284,7 @@ function websiteOrigin(name: string, spec: StaticSiteSpec, buckets: SiteBuckets,
     // show either; a missing key answers 403, not 404, in the minutes of the switch.
     cloudFrontReadStatement(buckets.site.arn, fromThisAccount),
     tlsOnlyStatement(buckets.site.arn, "s3:GetObject"),
-  ], parent);
+  ], [access], parent);
   return {
     origin: {
       originId: SITE_ORIGIN_ID,
@@ -265,7 +293,7 @@ function websiteOrigin(name: string, spec: StaticSiteSpec, buckets: SiteBuckets,
       customHeaders: [{ name: "Referer", value: referer.result }],
     },
     dependsOn: [policy],
-    grantRead: () => {},
+    finishBucketAccess: () => access,
   };
 }
 
@@ -279,12 +307,12 @@ function cloudFrontListStatement(bucketArn: pulumi.Output<string>, condition: Re
   return { Sid: "AllowCloudFrontList", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:ListBucket", Resource: bucketArn, Condition: condition };
 }
 
-/** The site bucket's one policy, written once its public access block and logging exist. */
-function siteBucketPolicy(name: string, buckets: SiteBuckets, statements: Array<Record<string, unknown>>, parent: pulumi.Resource): aws.s3.BucketPolicy {
+/** The site bucket's one policy, written once its logging and `after` exist. */
+function siteBucketPolicy(name: string, buckets: SiteBuckets, statements: Array<Record<string, unknown>>, after: pulumi.Resource[], parent: pulumi.Resource): aws.s3.BucketPolicy {
   return new aws.s3.BucketPolicy(
     `${name}-bucket-policy`,
     { bucket: buckets.site.id, region: buckets.site.region, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) },
-    bucketSettingOptions(buckets.site, parent, buckets.siteReady),
+    bucketSettingOptions(buckets.site, parent, [...buckets.siteReady, ...after]),
   );
 }
 

@@ -77,7 +77,7 @@ export class StaticSite extends pulumi.ComponentResource {
     const waf = this.spec.waf ? new WebAcl(this.spec.waf.name, { ...args.waf, scope: this.spec.waf.scope }, { parent: this }) : undefined;
     const cdn = createDistribution(name, this.spec, buckets, certificateArn, waf?.arn, this);
     const records = siteRecords(name, this.spec, cdn.distribution, this);
-    const publisher = publishSite(name, this.spec, site, buckets, cdn.distribution, this);
+    const publisher = publishSite(name, this.spec, site, buckets, cdn, this);
 
     this.nodes = { bucket: buckets.site, logBucket: buckets.logs, distribution: cdn.distribution, records, publisher, waf };
     this.bucketName = buckets.site.bucket;

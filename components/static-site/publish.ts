@@ -3,12 +3,12 @@
  * resource per file): runs the optional build, makes the folder's manifest with the
  * content type and Cache-Control rules of content.ts, and hands it to the publisher.
  */
-import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
 import { environmentKnown, runBuild, type StaticSiteBuild } from "./build";
 import type { SiteBuckets } from "./buckets";
 import { SiteFolderError } from "./content";
+import type { SiteDistribution } from "./distribution";
 import type { EncodedManifest } from "./publisher/encoding";
 import { buildEncodedManifest } from "./publisher/manifest";
 import { SitePublisher } from "./publisher/resource";
@@ -41,7 +41,7 @@ export function publishSite(
   spec: StaticSiteSpec,
   site: PreparedSite,
   buckets: SiteBuckets,
-  distribution: aws.cloudfront.Distribution,
+  cdn: SiteDistribution,
   parent: pulumi.Resource,
 ): SitePublisher {
   return new SitePublisher(
@@ -49,14 +49,15 @@ export function publishSite(
     {
       bucket: buckets.site.bucket,
       region: buckets.site.region,
-      distributionId: spec.publish.invalidate ? distribution.id : "",
+      distributionId: spec.publish.invalidate ? cdn.distribution.id : "",
       root: site.root,
       manifest: site.manifest,
       indexDocument: spec.indexDocument,
       options: spec.publish.options,
       endpoints: spec.publish.endpoints,
     },
-    { parent, dependsOn: buckets.siteReady, retainOnDelete: spec.retainOnDelete },
+    // Uploads wait for the bucket's public access block, wherever the hosting puts it in the order (distribution.ts).
+    { parent, dependsOn: [...buckets.siteReady, cdn.siteAccess], retainOnDelete: spec.retainOnDelete },
   );
 }
 

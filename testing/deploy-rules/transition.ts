@@ -519,6 +519,7 @@ export const PLAN_TRANSITION_RULES = [
   { id: "TransitionIgnoredArrayResized", title: "An array under an ignoreChanges path keeps its length", source: "https://github.com/pulumi/pulumi/pull/20465" },
   { id: "TransitionReplicaRekeyed", title: "A global table's replica is not re-keyed in place", source: "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/dynamodb/table.go" },
   { id: "TransitionCloudFrontDeletedWhileDeploying", title: "A CloudFront Function, key value store or origin access control is not deleted by the update that stops a non-waiting distribution using it", source: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DeleteFunction.html" },
+  { id: "TransitionWebsiteOriginClosedWhileDeploying", title: "A distribution that does not wait for deployment is not moved off an S3 website origin whose website configuration the update removes", source: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/HowToUpdateDistribution.html" },
 ] as const;
 
 const VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
@@ -1691,6 +1692,40 @@ function cloudFrontDeletedWhileDeployingFindings(deployed: Graph, after: Graph, 
   return findings;
 }
 
+const WEBSITE_CONFIGURATION = "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration";
+
+/**
+ * A distribution of both plans that depended on an S3 bucket website configuration (its origin is the website
+ * endpoint) which the update removes from the program, while the program's distribution sets `waitForDeployment:
+ * false`: StaticSite's hosting "s3-website" → "oac". UpdateDistribution returns while CloudFront still deploys, and
+ * "settings changes that you make won't take effect until the distribution has propagated to the AWS edge locations"
+ * (HowToUpdateDistribution), so edge locations keep fetching from the website endpoint while the steps after the
+ * distribution run: StaticSite's bucket policy without the Referer grant, then its public access block with
+ * RestrictPublicBuckets ("restricts access to this bucket to only AWS service principals and authorized users within
+ * this account if the bucket has a public policy", API_PublicAccessBlockConfiguration), then, at the end, the website
+ * configuration's delete. Those edges answer 403 until the change is deployed. With the wait (the default) each of
+ * those steps starts once no edge uses the website origin (tests/components/static-site-hosting-switch.test.ts).
+ */
+function websiteOriginClosedWhileDeployingFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
+  const findings: TransitionFinding[] = [];
+  for (const old of ofType(deployed, DISTRIBUTION)) {
+    const next = afterByUrn.get(old.urn);
+    if (!next || next.inputs.waitForDeployment !== false) continue;
+    const websites = old.dependencies.map((urn) => deployedByUrn.get(urn)).filter((r): r is RecordedResource => r?.type === WEBSITE_CONFIGURATION && !afterByUrn.has(r.urn));
+    if (websites.length === 0) continue;
+    findings.push(finding(
+      "TransitionWebsiteOriginClosedWhileDeploying",
+      next,
+      `moves off the S3 website origin of website configuration ${websites.map((w) => w.name).join(", ")}, which the update removes, with waitForDeployment: false: UpdateDistribution returns while edge locations still fetch from the website endpoint ("settings changes that you make won't take effect until the distribution has propagated to the AWS edge locations", HowToUpdateDistribution), and the update goes on under them: StaticSite's bucket policy loses the Referer grant, its public access block closes (RestrictPublicBuckets), and the website configuration is deleted at the end. Those edge locations answer 403 until CloudFront has deployed the change, typically 5–15 minutes`,
+      `let the distribution wait in this update (StaticSite: leave waitForDeployment unset, or true), so that each of those steps starts once the change is deployed; to skip the wait again, set waitForDeployment: false in a second, later update (docs/deploy-guide.md, "Switching siteHosting")`,
+      stack,
+    ));
+  }
+  return findings;
+}
+
 const STREAM_DOC = "docs/components/data-tier.md#changing-a-subscribed-tables-stream-view-type";
 
 /**
@@ -1863,6 +1898,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...ignoredArrayFindings(deployed, after, context.stack),
     ...deploymentFindings(deployed, after, context.stack),
     ...cloudFrontDeletedWhileDeployingFindings(deployed, after, context.stack),
+    ...websiteOriginClosedWhileDeployingFindings(deployed, after, context.stack),
   ];
   const all = [...found, ...retainedTooLateFindings(deployed, after, scope, context.stack, new Set(found.map((f) => f.resource)))];
   return options.accept ? acceptTransitionFindings(all, options.accept).findings : all;

@@ -49,15 +49,3 @@ describe("StaticSite website hosting keeps CloudFront's OAC grant", () => {
     expect(distribution.dependencies).toContain(policy.urn);
   });
 });
-
-describe("StaticSite hosting s3-website → oac in two updates (docs/deploy-guide.md)", () => {
-  it("leaves the site bucket's public access block open for the first update through the documented transformation", async () => {
-    const graph = await record(() => new StaticSite("site", { path, hosting: "oac" }, {
-      transformations: [({ type, name, props, opts }) =>
-        type === "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock" && name === "site-bucket-access"
-          ? { props: { ...props, blockPublicPolicy: false, restrictPublicBuckets: false }, opts }
-          : undefined],
-    }));
-    expect(resource(graph, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "site-bucket-access").inputs).toMatchObject({ blockPublicPolicy: false, restrictPublicBuckets: false });
-  });
-});
