@@ -1,5 +1,5 @@
 /**
- * Export to S3 (seed 002): a private, encrypted, TLS-only export bucket with a
+ * Export to S3: a private, encrypted, TLS-only export bucket with a
  * lifecycle (and its own access-log bucket), and a function that calls
  * ExportTableToPointInTime for each exported table, on its EventBridge Scheduler schedule
  * (LambdaFunction's `schedule`: the expression checked when the program runs, retries, a DLQ).

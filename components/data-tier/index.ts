@@ -41,7 +41,7 @@ export interface RegisteredDataTier extends DataTierSpec {
 }
 
 /**
- * DynamoDB tables from a typed spec (seed 002): keys and indexes, on-demand or
+ * DynamoDB tables from a typed spec: keys and indexes, on-demand or
  * autoscaled provisioned capacity, global table replicas, streams, TTL,
  * point-in-time recovery, KMS encryption, deletion protection, a scheduled export
  * to S3, least-privilege grants, and stream subscriptions for LambdaFunctions.

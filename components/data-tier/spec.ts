@@ -147,7 +147,7 @@ export const IDEMPOTENCY_TABLE = { key: "idempotency", partitionKey: "id", ttlAt
 export interface DataTierArgs {
   /** Tables by key (e.g. `gallery`); the key names the table's child resources and its entry in `tables`. */
   tables: Record<string, TableArgs>;
-  /** Scheduled export of tables to a private, encrypted S3 bucket (seed 002). @default off */
+  /** Scheduled export of tables to a private, encrypted S3 bucket. @default off */
   export?: ExportArgs;
   /**
    * A table for idempotent handlers (`tables.idempotency`, on-demand, encrypted, TTL on `expiration`);

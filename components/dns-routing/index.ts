@@ -31,7 +31,7 @@ export {
 export type { DnsHealthCheck, DnsHealthCheckSpec, DnsRoutingArgs, DnsRoutingRecord, DnsRoutingRecordSpec, DnsRoutingSpec, GeoLocation } from "./spec";
 
 /**
- * Route 53 routing as data (seed 000): latency, failover (PRIMARY/SECONDARY) or geolocation
+ * Route 53 routing as data: latency, failover (PRIMARY/SECONDARY) or geolocation
  * records of one name, A and AAAA aliases to each target, and an HTTPS health check with
  * string matching per target, which the record carries so Route 53 stops answering with a
  * failed target. Route 53 is global: no region.

@@ -7,7 +7,7 @@ import type { ArgFailure } from "../errors";
 import { fitName } from "../names";
 import { validateRegionName } from "../region";
 
-/** How Route 53 picks among the records of one name (seed 000). */
+/** How Route 53 picks among the records of one name. */
 export enum RoutingPolicy {
   /** The record of the AWS region with the lowest latency to the resolver, among the healthy ones. */
   Latency = "latency",

@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 
-/** The four points where CloudFront runs code (seed 003: Lambda@Edge's trigger points). */
+/** The four points where CloudFront runs code (Lambda@Edge's trigger points). */
 export type EdgeEventType = "viewer-request" | "viewer-response" | "origin-request" | "origin-response";
 export const EDGE_EVENT_TYPES: readonly EdgeEventType[] = ["viewer-request", "origin-request", "origin-response", "viewer-response"];
 

@@ -14,7 +14,7 @@ import {
 } from "./associations";
 import { cloudFrontFunctionCode, codeBytes, codeProblem, readFunctionSource } from "./function-code";
 
-/** CloudFront's published limits for code at the edge (DESIGN.md, seed 003). */
+/** CloudFront's published limits for code at the edge (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html). */
 export const EDGE_LIMITS = {
   /** CloudFront Functions: maximum function size. */
   functionCodeBytes: 10 * 1024,

@@ -13,7 +13,12 @@ import { createSchedule, normaliseSchedule, SCHEDULE_ROLE_SUFFIX, validateSchedu
 import { bundleArchive, bundleEntry, bundleEntryAsync, hasDeployTimeValues, planTimeOptions, resolvedOptions, type Bundle, type DeployBundleOptions } from "./bundle";
 import { validateRegionArg } from "../region";
 
-/** Lambda's published limits (seed 004, DESIGN.md). */
+/**
+ * Lambda's published limits: Lambda quotas (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html);
+ * the async retry and event-age ranges from FunctionEventInvokeConfig ("MaximumRetryAttempts … Minimum value of 0.
+ * Maximum value of 2", "MaximumEventAgeInSeconds … Minimum value of 60. Maximum value of 21600",
+ * https://docs.aws.amazon.com/lambda/latest/api/API_FunctionEventInvokeConfig.html).
+ */
 export const LAMBDA_LIMITS = {
   memoryMb: { min: 128, max: 10240 },
   timeoutSeconds: { min: 1, max: 900 },

@@ -1,5 +1,5 @@
 /**
- * Federated identities (seed 002): signed-in users exchange their user-pool token for
+ * Federated identities: signed-in users exchange their user-pool token for
  * AWS credentials of the authenticated role, whose only permissions are row-level
  * security grants — each user reaches only the items keyed by their own identity id.
  */

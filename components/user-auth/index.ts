@@ -19,7 +19,7 @@ export { defaultDomainPrefix } from "./domain";
 export { JWKS_DEFINE, jwksDefine } from "./jwks";
 
 /**
- * Sign-in for a web app (seed 002's auth layer): a Cognito user pool (email sign-in,
+ * Sign-in for a web app: a Cognito user pool (email sign-in,
  * a COG1-or-stronger password policy, TOTP MFA, email verification and recovery sent
  * through your SES identity, threat protection, groups), a public browser client using
  * the authorization code flow with PKCE and refresh token rotation, an optional hosted

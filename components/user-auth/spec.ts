@@ -55,7 +55,7 @@ export interface UserAuthGroup {
 }
 
 /**
- * A row-level-security grant (seed 002): the identity pool's authenticated role may use
+ * A row-level-security grant: the identity pool's authenticated role may use
  * `actions` on `tableArn` only on items whose partition key is the caller's identity id
  * (`ForAllValues:StringEquals` `dynamodb:LeadingKeys` = `${cognito-identity.amazonaws.com:sub}`).
  */
@@ -140,7 +140,7 @@ export interface UserAuthArgs {
    * @default none (no hosted UI; `hostedUiUrl` is undefined)
    */
   domain?: UserAuthDomain;
-  /** Federated identities (seed 002): AWS credentials for signed-in users, scoped per user. @default { enabled: true, allowUnauthenticated: false, rowLevelSecurity: [] } */
+  /** Federated identities: AWS credentials for signed-in users, scoped per user. @default { enabled: true, allowUnauthenticated: false, rowLevelSecurity: [] } */
   identityPool?: {
     /** Create the identity pool; `false` for user-pool sign-in only. @default true */
     enabled?: boolean;
@@ -149,7 +149,7 @@ export interface UserAuthArgs {
     /** Tables the authenticated role may use, each only on the caller's own items. @default [] (the role can do nothing) */
     rowLevelSecurity?: RowLevelSecurityGrant[];
   };
-  /** Lambda triggers (seed 003: react when a user signs up or signs in). @default none */
+  /** Lambda triggers, to react when a user signs up or signs in. @default none */
   triggers?: {
     /** Runs once a user is confirmed, e.g. to create their profile item. Built with LambdaFunction as `<name>-post-confirmation`. @default none */
     postConfirmation?: LambdaFunctionArgs;
