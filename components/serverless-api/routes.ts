@@ -57,6 +57,19 @@ export function resourceSlug(path: string): string {
   return path === "/" ? "-root" : path.replace(/[{}+]/g, "").replace(/\//g, "-");
 }
 
+/** `GET` and `/api/albums/{albumId}` → `get-api-albums-albumId`: what a route's resources (method, integration, role) are named after. */
+export function routeSlug(method: string, fullPath: string): string {
+  return `${method.toLowerCase()}${resourceSlug(fullPath)}`;
+}
+
+/**
+ * An AWS-service route's integration role: Pulumi autonames it `<this>-<7 hex>`, which IAM must take (validate.ts
+ * checks it with validateAutonames at construction).
+ */
+export function integrationRoleName(apiName: string, slug: string): string {
+  return `${apiName}-integration-role-${slug}`;
+}
+
 export function createRoutes(
   name: string,
   spec: ServerlessApiSpec,
@@ -73,7 +86,7 @@ export function createRoutes(
 
   for (const route of spec.routes) {
     const resourceId = ids.get(route.fullPath)!;
-    const slug = `${route.method.toLowerCase()}${resourceSlug(route.fullPath)}`;
+    const slug = routeSlug(route.method, route.fullPath);
     // One name per route for the method's operation and its body model (which is named after it).
     const operation = operationName(route);
     let modelName: pulumi.Output<string> | undefined;
@@ -341,7 +354,7 @@ function createIntegration(
         opts,
       );
     case "aws": {
-      const role = new aws.iam.Role(`${name}-integration-role-${slug}`, { assumeRolePolicy: assumeRolePolicy(["apigateway.amazonaws.com"]) }, { parent });
+      const role = new aws.iam.Role(integrationRoleName(name, slug), { assumeRolePolicy: assumeRolePolicy(["apigateway.amazonaws.com"]) }, { parent });
       const policy = new aws.iam.RolePolicy(`${name}-integration-policy-${slug}`, { role: role.id, policy: policyJson(integration.permissions) }, { parent });
       const service = snapshot.integration(
         `${name}-integration-${slug}`,
@@ -371,7 +384,7 @@ function createCorsPreflights(name: string, spec: ServerlessApiSpec, snapshot: A
   for (const route of spec.routes) byPath.set(route.fullPath, (byPath.get(route.fullPath) ?? new Set()).add(route.method));
   for (const [path, methodsOnPath] of byPath) {
     if (methodsOnPath.has("OPTIONS")) continue;
-    const slug = `options${resourceSlug(path)}`;
+    const slug = routeSlug("OPTIONS", path);
     const target = { resourceId: ids.get(path)!, httpMethod: "OPTIONS" };
     const method = snapshot.method(`${name}-method-${slug}`, { ...target, authorization: "NONE" });
     const integration = snapshot.integration(`${name}-integration-${slug}`, { ...target, type: "MOCK", requestTemplates: { "application/json": '{"statusCode": 204}' } }, { dependsOn: [method] });

@@ -3,7 +3,7 @@ import { checkSourceFile, type ArgFailure } from "../errors";
 import { assertLeastPrivilege } from "../iam";
 import { FUNCTION_NAME_SUFFIX, VALID_RETENTION_DAYS } from "../lambda/function";
 import { validateRegionalDomain } from "../regional-domain";
-import { resourceSlug } from "./routes";
+import { integrationRoleName, resourceSlug, routeSlug } from "./routes";
 import { stageResourceNames } from "./stages";
 import {
   API_DOMAIN_IP_ADDRESS_TYPES,
@@ -28,7 +28,6 @@ import {
 import {
   AUTONAME_SUFFIX_LENGTH,
   IAM_NAME_SYMBOLS,
-  IAM_ROLE_NAME_LENGTH,
   LAMBDA_FUNCTION_NAME_LENGTH,
   nameCharacters,
   validateAutonameCharacters,
@@ -62,9 +61,9 @@ const STAGE_VARIABLE_VALUE = /^[A-Za-z0-9\-._~:/?#&=,]{1,512}$/;
 
 export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApiArgs): void {
   validateRegionArg(fail, "region", args.region);
-  // The name begins its functions' and access log group's names; a function name too long because of a route's key
-  // or name, or an authorizer's name, is refused as that route's or authorizer's (validateAutonames, `part`).
-  validateAutonames(fail, name, [...apiFunctionResources(name, args), accessLogGroup(name)]);
+  // The name begins its functions', AWS-service routes' roles' and access log group's names; a name too long because
+  // of a route's key or name, or an authorizer's name, is refused as that route's or authorizer's (validateAutonames, `part`).
+  validateAutonames(fail, name, [...apiFunctionResources(name, args), ...integrationRoles(name, args), accessLogGroup(name)]);
   if (args.kind !== undefined && !Object.values(ApiKind).includes(args.kind)) {
     fail("kind", args.kind, "is not an API kind", 'Use ApiKind.Rest ("rest", default) or ApiKind.Http ("http").');
   }
@@ -110,7 +109,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     seen.set(normalisedKey, key);
     const functionName = route?.handler ? routeFunctionName(name, key, route) : undefined;
     validateRoute(fail, key, parsed, functionName, route ?? {}, authorizers);
-    if (route?.integration?.type === "aws") validateIntegrationRoleName(fail, name, key, parsed, args.basePath ?? "");
+    if (route?.integration?.type === "aws") validateIntegrationRolePath(fail, name, key, parsed, args.basePath ?? "");
     if (args.kind !== ApiKind.Http) validateRestHttpIntegration(fail, key, parsed.path, route ?? {});
     if (functionName) {
       const owner = names.get(functionName);
@@ -216,6 +215,22 @@ function apiFunctionResources(apiName: string, args: ServerlessApiArgs): Autonam
     authorizer.type === "cognito" ? [] : [lambdaFunction(authorizerFunctionName(apiName, authorizerName), { argument: `authorizers.${authorizerName}`, value: authorizerName, text: authorizerName, what: "an authorizer name" })],
   );
   return [...routes, ...authorizers];
+}
+
+/**
+ * The IAM roles of a REST API's AWS-service routes (the HTTP kind refuses these routes and creates no role), with the
+ * part of each name the route's method and path, with the base path, give. A key that is not "METHOD /path" makes no
+ * role: it is refused as a key.
+ */
+function integrationRoles(apiName: string, args: ServerlessApiArgs): AutonamedResource[] {
+  if (args.kind === ApiKind.Http) return [];
+  return Object.entries(args.routes ?? {}).flatMap(([key, route]) => {
+    const match = ROUTE_KEY.exec(key);
+    if (route?.integration?.type !== "aws" || !match) return [];
+    const slug = routeSlug(match[1], joinPath(args.basePath ?? "", match[2]));
+    const what = `a role name part (now "${slug}": from the method, base path and path, "/" read as "-")`;
+    return [{ resource: integrationRoleName(apiName, slug), kind: "role", part: { argument: `routes["${key}"]`, value: key, text: slug, what } }];
+  });
 }
 
 /** The resource names of the API's Lambda functions (LambdaFunction names): its handler routes', then its Lambda authorizers'. */
@@ -403,30 +418,20 @@ function validateVariableSiblings(fail: ArgFailure, routePaths: ReadonlyArray<re
 const IAM_REFUSED_CHARACTER = new RegExp(`[^${nameCharacters(IAM_NAME_SYMBOLS)}]`, "u");
 
 /**
- * An AWS-service route's role is autonamed `<api>-integration-role-<method><path slug>` plus Pulumi's "-" and 7 random
- * hex digits (routes.ts), and CreateRole takes "Maximum length of 64. Pattern: [\w+=,.@-]+"
- * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html): a longer or odder name fails at `pulumi up`.
+ * An AWS-service route's method and path, with the base path, name its IAM role (integrationRoleName), which
+ * validateAutonames checks for length and the component name's characters; the path's characters are the route's or
+ * the base path's to fix: API Gateway takes "~" in a path segment, IAM not in a role name (CreateRole: "Pattern:
+ * [\w+=,.@-]+", https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html), so it fails at `pulumi up`.
  */
-function validateIntegrationRoleName(fail: ArgFailure, apiName: string, key: string, { method, path }: { method: HttpMethod; path: string }, basePath: string): void {
-  const roleName = `${apiName}-integration-role-${method.toLowerCase()}${resourceSlug(joinPath(basePath, path))}`;
-  const where = `routes["${key}"].integration`;
-  const odd = roleName.match(IAM_REFUSED_CHARACTER)?.[0];
-  if (odd !== undefined) {
-    // The odd character is the component name's or the path's (API Gateway takes "~" in a path, IAM not in a role name).
-    const fix = IAM_REFUSED_CHARACTER.test(apiName)
-      ? "Use a component name of ASCII letters, digits and hyphens."
-      : `The route's path names the role: use a path without "${odd}" for an AWS-service route, or call the service from a Lambda handler.`;
-    fail(where, "aws", `makes the IAM role name "${roleName}-<random suffix>" hold "${odd}", which IAM refuses (letters, digits and _+=,.@- only)`, fix);
+function validateIntegrationRolePath(fail: ArgFailure, apiName: string, key: string, { method, path }: { method: HttpMethod; path: string }, basePath: string): void {
+  const roleName = integrationRoleName(apiName, routeSlug(method, joinPath(basePath, path)));
+  const odd = resourceSlug(path).match(IAM_REFUSED_CHARACTER)?.[0] ?? basePath.match(IAM_REFUSED_CHARACTER)?.[0];
+  if (odd === undefined) return;
+  const refused = `makes the IAM role name "${roleName}-<random suffix>" hold "${odd}", which IAM refuses (letters, digits and _+=,.@- only)`;
+  if (path.includes(odd)) {
+    fail(`routes["${key}"].integration`, "aws", refused, `The route's path names the role: use a path without "${odd}" for an AWS-service route, or call the service from a Lambda handler.`);
   }
-  const length = roleName.length + AUTONAME_SUFFIX_LENGTH;
-  if (length > IAM_ROLE_NAME_LENGTH) {
-    fail(
-      where,
-      "aws",
-      `makes the IAM role name "${roleName}-<random suffix>" ${length} characters, over IAM's ${IAM_ROLE_NAME_LENGTH}`,
-      `Shorten the component name by ${length - IAM_ROLE_NAME_LENGTH} characters or the route's path (or call the service from a Lambda handler).`,
-    );
-  }
+  fail("basePath", basePath, `${refused} for route "${key}"`, `Use a base path without "${odd}" (it names the role of every AWS-service route), or call the service from a Lambda handler.`);
 }
 
 /**
