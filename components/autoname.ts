@@ -160,15 +160,6 @@ export function validateAutonames(fail: ArgFailure, componentName: string, resou
   }
 }
 
-/**
- * The characters half of `validateAutonames`, for a caller that checks the lengths itself (RegionalApis, whose later
- * regions' APIs add a region code to every name, and says so).
- */
-export function validateAutonameCharacters(fail: ArgFailure, componentName: string, resources: readonly AutonamedResource[]): void {
-  const problem = characterProblem(componentName, nameEach(componentName, resources));
-  if (problem) fail("name", componentName, problem.text, problem.fix);
-}
-
 interface Named {
   rules: KindRules;
   /** The logical name as the service sees it (a bucket's lower-cased). */

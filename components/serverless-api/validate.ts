@@ -25,15 +25,7 @@ import {
   type HttpMethod,
   type ServerlessApiArgs,
 } from "./args";
-import {
-  AUTONAME_SUFFIX_LENGTH,
-  IAM_NAME_SYMBOLS,
-  LAMBDA_FUNCTION_NAME_LENGTH,
-  nameCharacters,
-  validateAutonameCharacters,
-  validateAutonames,
-  type AutonamedResource,
-} from "../autoname";
+import { IAM_NAME_SYMBOLS, nameCharacters, validateAutonames, type AutonamedResource } from "../autoname";
 import { validateRegionArg } from "../region";
 
 const BODY_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "ANY"]);
@@ -42,12 +34,6 @@ export const API_INTEGRATION_TIMEOUT_SECONDS = 29;
 const ROUTE_KEY = /^([A-Z]+) (\/.*)$/;
 const PATH_SEGMENT = /^(\{[A-Za-z_][A-Za-z0-9_]*\+?\}|[A-Za-z0-9._~-]+)$/;
 const NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
-/**
- * The longest resource name of a LambdaFunction (47): its function is autonamed `<name>-function-<7 random>` and
- * Lambda's FunctionName stops at 64 characters (LambdaFunction refuses a longer name). RegionalApis measures its
- * regional function names against it.
- */
-export const FUNCTION_RESOURCE_NAME_LENGTH = LAMBDA_FUNCTION_NAME_LENGTH - AUTONAME_SUFFIX_LENGTH - FUNCTION_NAME_SUFFIX.length;
 /** What a route's `name` may hold: it is part of a Lambda function name (CreateFunction FunctionName `[a-zA-Z0-9-_]+`). */
 const LAMBDA_NAME_PART = /^[A-Za-z0-9_-]+$/;
 /** CreateStage stageName: "Stage names can only contain alphanumeric characters, hyphens, and underscores. Maximum length is 128 characters." (https://docs.aws.amazon.com/apigateway/latest/api/API_Stage.html; API Gateway v2 the same). */
@@ -61,9 +47,7 @@ const STAGE_VARIABLE_VALUE = /^[A-Za-z0-9\-._~:/?#&=,]{1,512}$/;
 
 export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApiArgs): void {
   validateRegionArg(fail, "region", args.region);
-  // The name begins its functions', AWS-service routes' roles' and access log group's names; a name too long because
-  // of a route's key or name, or an authorizer's name, is refused as that route's or authorizer's (validateAutonames, `part`).
-  validateAutonames(fail, name, [...apiFunctionResources(name, args), ...integrationRoles(name, args), accessLogGroup(name)]);
+  validateApiName(fail, name, name, args);
   if (args.kind !== undefined && !Object.values(ApiKind).includes(args.kind)) {
     fail("kind", args.kind, "is not an API kind", 'Use ApiKind.Rest ("rest", default) or ApiKind.Http ("http").');
   }
@@ -181,14 +165,14 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
 }
 
 /**
- * RegionalApis' check of its name against its APIs' functions and access log groups: characters here, where
- * `apiName` is the longest regional API's name (RegionalApis adds a region code to every API but the first); the
- * functions' lengths RegionalApis checks itself, saying which region's API is the longest. Lambda first, when the API
- * has functions: its FunctionName takes fewer characters (letters, digits, "-" and "_") than the log group's.
+ * The component name against every name the API makes from it: its functions', AWS-service routes' roles' and access
+ * log group's, where `apiName` is the API's name (RegionalApis: the longest of its regional APIs', which add a region
+ * code to `name`). A name too long because of a route's key or name, or an authorizer's name, is refused as that
+ * route's or authorizer's (validateAutonames, `part`). Lambda first, when the API has functions: its FunctionName
+ * takes fewer characters (letters, digits, "-" and "_") than the role's or the log group's.
  */
 export function validateApiName(fail: ArgFailure, name: string, apiName: string, args: ServerlessApiArgs): void {
-  validateAutonameCharacters(fail, name, [...apiFunctionResources(apiName, args), accessLogGroup(apiName)]);
-  validateAutonames(fail, name, [accessLogGroup(apiName)]);
+  validateAutonames(fail, name, [...apiFunctionResources(apiName, args), ...integrationRoles(apiName, args), accessLogGroup(apiName)]);
 }
 
 /** The API's access log group, autonamed `<api>-access-logs-<7 hex>`. */
@@ -231,13 +215,6 @@ function integrationRoles(apiName: string, args: ServerlessApiArgs): AutonamedRe
     const what = `a role name part (now "${slug}": from the method, base path and path, "/" read as "-")`;
     return [{ resource: integrationRoleName(apiName, slug), kind: "role", part: { argument: `routes["${key}"]`, value: key, text: slug, what } }];
   });
-}
-
-/** The resource names of the API's Lambda functions (LambdaFunction names): its handler routes', then its Lambda authorizers'. */
-export function apiFunctionNames(apiName: string, args: ServerlessApiArgs): string[] {
-  const routes = Object.entries(args.routes ?? {}).flatMap(([key, route]) => (route?.handler ? [routeFunctionName(apiName, key, route)] : []));
-  const authorizers = Object.entries(args.authorizers ?? {}).flatMap(([authorizerName, a]) => (a.type === "cognito" ? [] : [authorizerFunctionName(apiName, authorizerName)]));
-  return [...routes, ...authorizers];
 }
 
 /** A custom domain's `ipAddressType`, when set, is one API Gateway takes (RegionalApis checks its own with it). */
