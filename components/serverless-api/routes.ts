@@ -7,9 +7,9 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { asComponentError, type ChildFunctionArguments } from "../errors";
 import { assumeRolePolicy, policyJson } from "../iam";
-import { LambdaFunction, type LambdaFunctionArgs } from "../lambda/function";
+import type { LambdaFunction, LambdaFunctionArgs } from "../lambda/function";
+import { apiFunction, apiFunctionArguments, type ApiFunctionOwner } from "./api-function";
 import { declaredMethodParameter, functionIntegrationTimeoutMs } from "./args";
 import type { ApiSnapshot } from "./snapshot";
 import type { RouteSpec, ServerlessApiSpec } from "./spec";
@@ -234,10 +234,16 @@ const AWS_SERVICE_RESPONSES: readonly ResponseSpec[] = [
   { statusCode: "500", templates: { "application/json": '{"message":"Internal server error","requestId":"$context.requestId"}' } },
 ];
 
+/** ServerlessApi as the owner of its route and authorizer functions: they take `functionDefaults.logRetentionDays`. */
+export function serverlessApiFunctions(apiName: string): ApiFunctionOwner {
+  return { component: "ServerlessApi", apiName, logRetentionDays: "functionDefaults.logRetentionDays" };
+}
+
 /**
  * A route's function, the same on both kinds: its code, and the settings the route resolved (functionDefaults merged:
  * memory, timeout, environment, permissions, the secrets' names in the environment with their read grant, the VPC,
- * log retention, bundling). REST routes publish numbered versions for their stages' aliases; HTTP routes do not.
+ * log retention, bundling). A route names its function with `name`. REST routes publish numbered versions for their
+ * stages' aliases; HTTP routes do not.
  */
 export function routeFunction(
   route: RouteSpec,
@@ -245,50 +251,12 @@ export function routeFunction(
   options: { apiName: string; publish?: boolean; region: LambdaFunctionArgs["region"] },
   parent: pulumi.Resource,
 ): LambdaFunction {
-  const settings = route.function!;
-  try {
-    return createRouteFunction(integration, settings, options, parent);
-  } catch (error) {
-    throw asComponentError(error, apiFunctionArguments(options.apiName, `routes["${route.key}"]`));
-  }
-}
-
-/**
- * How ServerlessApi names the arguments of a route's or a Lambda authorizer's LambdaFunction (`where` is
- * `routes["GET /"]` or `authorizers.<name>`): a route names its function with `name`, an authorizer by its key and has
- * no `export` (its file exports `handler`); both take `logRetentionDays` from `functionDefaults` and the API's `region`.
- */
-export function apiFunctionArguments(apiName: string, where: string): ChildFunctionArguments {
-  const route = where.startsWith("routes[");
-  const renames: Record<string, string> = { logRetentionDays: "functionDefaults.logRetentionDays", region: "region" };
-  if (route) renames.name = `${where}.name`;
-  else renames.handler = `${where}.handler`;
-  return { component: "ServerlessApi", resourceName: apiName, where, renames };
-}
-
-function createRouteFunction(
-  integration: Extract<RouteSpec["integration"], { type: "lambda" }>,
-  settings: NonNullable<RouteSpec["function"]>,
-  options: { publish?: boolean; region: LambdaFunctionArgs["region"] },
-  parent: pulumi.Resource,
-): LambdaFunction {
-  return new LambdaFunction(
-    integration.functionName,
-    {
-      entry: integration.entry,
-      handler: integration.export,
-      memorySize: settings.memorySize,
-      timeout: settings.timeout,
-      environment: settings.environment,
-      permissions: settings.permissions,
-      secrets: settings.secrets,
-      vpc: settings.vpc,
-      logRetentionDays: settings.logRetentionDays,
-      bundle: settings.bundle,
-      ...(options.publish ? { publish: true } : {}),
-      region: options.region,
-    },
-    { parent },
+  const where = `routes["${route.key}"]`;
+  return apiFunction(
+    apiFunctionArguments(serverlessApiFunctions(options.apiName), where, { name: `${where}.name` }),
+    { functionName: integration.functionName, entry: integration.entry, export: integration.export, settings: route.function! },
+    options,
+    parent,
   );
 }
 

@@ -196,6 +196,8 @@ describe("RealtimeApi validation", () => {
       'routes["ping"].function.environment', /^RealtimeApi "bad": routes\["ping"\]\.function\.environment "AWS_REGION" is reserved by the Lambda runtime\. Pick another name\.$/],
     ["a memory size Lambda does not offer on a route", { routes: { $connect: { handler: echo, function: { memorySize: 10241 } } } },
       'routes["$connect"].function.memorySize', /^RealtimeApi "bad": routes\["\$connect"\]\.function\.memorySize 10241 is outside Lambda's range/],
+    ["a memory size Lambda does not offer on the authorizer", { authorizer: { handler: echo, function: { memorySize: 10241 } } },
+      "authorizer.function.memorySize", /^RealtimeApi "bad": authorizer\.function\.memorySize 10241 is outside Lambda's range/],
     ["an export the authorizer's file lacks", { authorizer: { handler: echo, export: "verify" } },
       "authorizer.export", /^RealtimeApi "bad": authorizer\.export "verify" is not exported by .*echo\.ts\. Export a function named verify, or set authorizer\.export to the exported name\.$/],
   ])("reports %s as its own argument", (_, overrides, argument, message) => {
