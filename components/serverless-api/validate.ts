@@ -106,6 +106,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     const canaryStages = new Set(stageNames.filter((stage) => args.stages?.[stage]?.canary || args.canary?.stage === stage));
     const lambdaAuthorizers = Object.entries(authorizers).filter(([, a]) => a.type !== "cognito").map(([authorizerName]) => authorizerName);
     validateStageResourceNames(fail, name, stageNames, canaryStages, routeFunctions, lambdaAuthorizers);
+    validateAutonames(fail, name, aliasPermissions(stageNames, canaryStages, routeFunctions));
   }
   if (args.kind !== ApiKind.Http) validateVariableSiblings(fail, routePaths);
   validatePathSlugs(fail, name, routePaths, args.basePath ?? "", args.kind !== ApiKind.Http);
@@ -606,6 +607,26 @@ function validateStageResourceNames(
       if (canary) claim("Lambda Alias", stageResourceNames.alias(functionName, stage, true), stage, `the Lambda alias of route "${key}" for stage "${stage}"'s canary`);
     }
   }
+}
+
+/**
+ * The permissions to invoke each route function's alias for each stage and canary (`<function>-<stage>[-canary]-invoke`,
+ * stages.ts), whose statement ids pulumi-aws autonames from those names within 100 characters (LAMBDA_STATEMENT_ID_LENGTH;
+ * deploy rule PhysicalNameLimits). A stage name may be 128 characters long, so the stage is the part to shorten: with a
+ * route function's name at most 47 (its own check), a stage of one character always fits. The other permissions are
+ * bounded by their functions' names: a Lambda authorizer's `<api>-authorizer-<name>-invoke` is 13 characters longer than
+ * its function's resource name `<api>-auth-<name>` (at most 47), and an HTTP route's `<function>-invoke` 7 longer.
+ */
+function aliasPermissions(stageNames: readonly string[], canaryStages: ReadonlySet<string>, routeFunctions: ReadonlyArray<readonly [key: string, functionName: string]>): AutonamedResource[] {
+  return stageNames.flatMap((stage) =>
+    [false, ...(canaryStages.has(stage) ? [true] : [])].flatMap((canary) =>
+      routeFunctions.map(([, functionName]): AutonamedResource => ({
+        resource: stageResourceNames.aliasPermission(functionName, stage, canary),
+        kind: "lambda-permission",
+        part: { argument: "stages", value: stage, text: stage, what: "a stage name" },
+      })),
+    ),
+  );
 }
 
 function validateThrottle(fail: ArgFailure, argument: string, throttle: ApiThrottle): void {
