@@ -103,11 +103,11 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     }
   }
   if (aliased) {
-    const canaryStages = new Set(stageNames.filter((stage) => args.stages?.[stage]?.canary || args.canary?.stage === stage));
+    const canaryStages = canaryStageNames(args, stageNames);
     const lambdaAuthorizers = Object.entries(authorizers).filter(([, a]) => a.type !== "cognito").map(([authorizerName]) => authorizerName);
     validateStageResourceNames(fail, name, stageNames, canaryStages, routeFunctions, lambdaAuthorizers);
-    validateAutonames(fail, name, aliasPermissions(stageNames, canaryStages, routeFunctions));
   }
+  validateAliasPermissionNames(fail, name, name, args);
   if (args.kind !== ApiKind.Http) validateVariableSiblings(fail, routePaths);
   validatePathSlugs(fail, name, routePaths, args.basePath ?? "", args.kind !== ApiKind.Http);
   if (args.endpointType !== undefined && !["REGIONAL", "EDGE", "PRIVATE"].includes(args.endpointType)) {
@@ -609,24 +609,35 @@ function validateStageResourceNames(
   }
 }
 
+/** The stages that run a canary: `stages.<stage>.canary`, or the flat `canary.stage`. */
+function canaryStageNames(args: ServerlessApiArgs, stageNames: readonly string[]): Set<string> {
+  return new Set(stageNames.filter((stage) => args.stages?.[stage]?.canary || args.canary?.stage === stage));
+}
+
 /**
- * The permissions to invoke each route function's alias for each stage and canary (`<function>-<stage>[-canary]-invoke`,
- * stages.ts), whose statement ids pulumi-aws autonames from those names within 100 characters (LAMBDA_STATEMENT_ID_LENGTH;
- * deploy rule PhysicalNameLimits). A stage name may be 128 characters long, so the stage is the part to shorten: with a
+ * The component name and stages against a REST API's alias permissions (`<function>-<stage>[-canary]-invoke`,
+ * stages.ts), whose statement ids pulumi-aws autonames from those names within 100 characters
+ * (LAMBDA_STATEMENT_ID_LENGTH; deploy rule PhysicalNameLimits), where `apiName` is the API's name (RegionalApis: the
+ * longest of its regional APIs'). A stage name may be 128 characters long, so the stage is the part to shorten: with a
  * route function's name at most 47 (its own check), a stage of one character always fits. The other permissions are
- * bounded by their functions' names: a Lambda authorizer's `<api>-authorizer-<name>-invoke` is 13 characters longer than
- * its function's resource name `<api>-auth-<name>` (at most 47), and an HTTP route's `<function>-invoke` 7 longer.
+ * bounded by their functions' names: a Lambda authorizer's `<api>-authorizer-<name>-invoke` is 13 characters longer
+ * than its function's resource name `<api>-auth-<name>` (at most 47), and an HTTP route's `<function>-invoke` 7 longer.
  */
-function aliasPermissions(stageNames: readonly string[], canaryStages: ReadonlySet<string>, routeFunctions: ReadonlyArray<readonly [key: string, functionName: string]>): AutonamedResource[] {
-  return stageNames.flatMap((stage) =>
+export function validateAliasPermissionNames(fail: ArgFailure, name: string, apiName: string, args: ServerlessApiArgs): void {
+  if (args.kind === ApiKind.Http) return;
+  const stageNames = Object.keys(args.stages ?? { prod: {} });
+  const canaryStages = canaryStageNames(args, stageNames);
+  const functionNames = Object.entries(args.routes ?? {}).flatMap(([key, route]) => (route?.handler ? [routeFunctionName(apiName, key, route)] : []));
+  const permissions = stageNames.flatMap((stage) =>
     [false, ...(canaryStages.has(stage) ? [true] : [])].flatMap((canary) =>
-      routeFunctions.map(([, functionName]): AutonamedResource => ({
+      functionNames.map((functionName): AutonamedResource => ({
         resource: stageResourceNames.aliasPermission(functionName, stage, canary),
         kind: "lambda-permission",
         part: { argument: "stages", value: stage, text: stage, what: "a stage name" },
       })),
     ),
   );
+  validateAutonames(fail, name, permissions);
 }
 
 function validateThrottle(fail: ArgFailure, argument: string, throttle: ApiThrottle): void {

@@ -183,6 +183,13 @@ describe("RegionalApis checks the names of every region's API with the shared au
     );
   });
 
+  it("refuses a stage too long for a later region's alias permissions' statement ids as api.stages, without a component name that cannot fit", () => {
+    const stage = "s".repeat(68);
+    expect(() => new RegionalApis("api", { ...routed({}), api: { ...routed({}).api, stages: { [stage]: {} } } })).toThrow(
+      new RegExp(`^RegionalApis "api": api\\.stages "s{68}" makes the Lambda permission statement id "api-apse2-get-health-s{68}-invoke-<random suffix>" 104 characters, over the 100 pulumi-aws autonames a statement id within \\(Lambda's AddPermission takes 100\\) \\(in the ap-southeast-2 API, named "api-apse2"\\)\\. Use a stage name of at most 64 characters\\.$`),
+    );
+  });
+
   it("refuses an AWS-service route too long for its role only in a later region's API as api.routes, with the longest component name RegionalApis may have", () => {
     const s3Put = { type: "aws" as const, service: "s3", method: "PUT", path: "uploads-bucket/{key}", permissions: [{ actions: ["s3:PutObject"], resources: ["arn:aws:s3:::uploads-bucket/*"] }] };
     expect(() => new RegionalApis("n".repeat(26), routed({ "GET /": { integration: s3Put, auth: "none" } }))).toThrow(
