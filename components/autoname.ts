@@ -31,6 +31,22 @@ export const CLOUDFRONT_NAME_SYMBOLS = "-_";
 export const LAMBDA_FUNCTION_NAME_LENGTH = 64;
 /** The characters besides letters and digits in a Lambda function's name. */
 export const LAMBDA_FUNCTION_NAME_SYMBOLS = "-_";
+/**
+ * A Lambda permission's statement id: pulumi-aws autonames it from the permission's logical name within 100 characters
+ * (pulumi/pulumi-aws provider/resources.go, "aws_lambda_permission": `"statement_id": tfbridge.AutoName("statementId",
+ * 100, "-")`) and fails `pulumi preview` beyond; 100 is also the most AddPermission's StatementId takes
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html).
+ */
+export const LAMBDA_STATEMENT_ID_LENGTH = 100;
+
+/**
+ * How long Pulumi's autoname of a resource is, from its logical name (after the resource's transform: a bucket's is
+ * lower-cased), before any postfix (`.fifo`): the name, "-" and the random characters. The components' checks and the
+ * PhysicalNameLimits deploy rule measure with it.
+ */
+export function autonameLength(logicalName: string): number {
+  return logicalName.length + AUTONAME_SUFFIX_LENGTH;
+}
 
 /** The inside of a regex character class of letters, digits and `symbols` (the hyphen last, so it stands for itself). */
 export function nameCharacters(symbols: string): string {
@@ -81,10 +97,12 @@ export interface AutonamedPart {
   what: string;
 }
 
-export type AutonamedKind = "bucket" | "role" | "cloudfront-function" | "origin-access-control" | "cognito-client" | "log-group" | "lambda-function" | "sns-topic" | "secret";
+export type AutonamedKind = "bucket" | "role" | "cloudfront-function" | "origin-access-control" | "cognito-client" | "log-group" | "lambda-function" | "lambda-permission" | "sns-topic" | "secret";
 
 interface KindRules {
   what: string;
+  /** What the service calls the autonamed property, after `what`: "the IAM role name", "the Lambda permission statement id". @default "name" */
+  called?: string;
   service: string;
   maxLength: number;
   /** Whose maximum `maxLength` is, when it is not the service's: "the 80 pulumi-aws autonames an SNS topic within". */
@@ -110,6 +128,15 @@ const KINDS: Record<AutonamedKind, KindRules> = {
   // CloudWatch Logs CreateLogGroup logGroupName: 1–512 of `[\.\-_/#A-Za-z0-9]+` (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html).
   "log-group": { what: "CloudWatch log group", service: "CloudWatch Logs", maxLength: 512, symbols: "._/#-" },
   "lambda-function": { what: "Lambda function", service: "Lambda", maxLength: LAMBDA_FUNCTION_NAME_LENGTH, symbols: LAMBDA_FUNCTION_NAME_SYMBOLS },
+  // Only the length: a permission's logical name is made of names whose characters their own checks keep to Lambda's
+  // (function names, stage and alias names: letters, digits, "-" and "_").
+  "lambda-permission": {
+    what: "Lambda permission",
+    called: "statement id",
+    service: "Lambda",
+    maxLength: LAMBDA_STATEMENT_ID_LENGTH,
+    limit: `the ${LAMBDA_STATEMENT_ID_LENGTH} pulumi-aws autonames a statement id within (Lambda's AddPermission takes ${LAMBDA_STATEMENT_ID_LENGTH})`,
+  },
   // SNS CreateTopic Name: "Topic names must be made up of only uppercase and lowercase ASCII letters, numbers,
   // underscores, and hyphens, and must be between 1 and 256 characters long"
   // (https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html); pulumi-aws autonames a topic within 80
@@ -147,7 +174,7 @@ export function validateAutonames(fail: ArgFailure, componentName: string, resou
     const problem = rules.problem?.(`${base}-${"0".repeat(AUTONAME_RANDOM_LENGTH)}`);
     if (problem) {
       // Every bucket of the component starts with its name: the first says what the others would.
-      problems.push({ text: `makes the ${rules.what} name "${base}-<random suffix>", which ${rules.service} refuses: it ${problem.text}`, fix: problem.fix });
+      problems.push({ text: `makes the ${nameOf(rules)} "${base}-<random suffix>", which ${rules.service} refuses: it ${problem.text}`, fix: problem.fix });
       break;
     }
   }
@@ -158,15 +185,6 @@ export function validateAutonames(fail: ArgFailure, componentName: string, resou
     const orName = longestComponentName >= 1 ? `, or a component name of at most ${characterCount(longestComponentName)}` : "";
     fail(part!.argument, part!.value, lengthText(byPart), `Use ${part!.what} of at most ${characterCount(part!.text.length - over)}${orName}.`);
   }
-}
-
-/**
- * The characters half of `validateAutonames`, for a caller that checks the lengths itself (RegionalApis, whose later
- * regions' APIs add a region code to every name, and says so).
- */
-export function validateAutonameCharacters(fail: ArgFailure, componentName: string, resources: readonly AutonamedResource[]): void {
-  const problem = characterProblem(componentName, nameEach(componentName, resources));
-  if (problem) fail("name", componentName, problem.text, problem.fix);
 }
 
 interface Named {
@@ -183,8 +201,8 @@ function nameEach(componentName: string, resources: readonly AutonamedResource[]
   return resources.map(({ resource, kind, part }) => {
     const rules = KINDS[kind];
     const base = rules.transform ? rules.transform(resource) : resource;
-    const over = base.length + AUTONAME_SUFFIX_LENGTH - rules.maxLength;
-    return { rules, base, part, over, longestComponentName: rules.maxLength - AUTONAME_SUFFIX_LENGTH - (base.length - componentName.length) };
+    const over = autonameLength(base) - rules.maxLength;
+    return { rules, base, part, over, longestComponentName: componentName.length - over };
   });
 }
 
@@ -197,13 +215,18 @@ function characterProblem(componentName: string, named: readonly Named[]): { tex
   // An example only where the length is right too: the length's own fix follows otherwise.
   const fitsEveryName = named.every(({ longestComponentName }) => componentName.length <= longestComponentName);
   return {
-    text: `makes the ${rules.what} name "${base}-<random suffix>" hold ${listOf(refusedCharacters(componentName, rules))}, which ${rules.service} refuses (it takes ${lettersDigitsAnd(rules.symbols!)})`,
+    text: `makes the ${nameOf(rules)} "${base}-<random suffix>" hold ${listOf(refusedCharacters(componentName, rules))}, which ${rules.service} refuses (it takes ${lettersDigitsAnd(rules.symbols!)})`,
     fix: `Use a component name of ${lettersDigitsAnd(symbolsEveryoneTakes)}${symbolsEveryoneTakes.includes("-") && fitsEveryName ? `, e.g. "${withHyphens(componentName, named)}"` : ""}.`,
   };
 }
 
 function lengthText({ rules, base }: Named): string {
-  return `makes the ${rules.what} name "${base}-<random suffix>" ${base.length + AUTONAME_SUFFIX_LENGTH} characters, over ${rules.limit ?? `${rules.service}'s ${rules.maxLength}`}`;
+  return `makes the ${nameOf(rules)} "${base}-<random suffix>" ${autonameLength(base)} characters, over ${rules.limit ?? `${rules.service}'s ${rules.maxLength}`}`;
+}
+
+/** "IAM role name", "Lambda permission statement id". */
+function nameOf(rules: KindRules): string {
+  return `${rules.what} ${rules.called ?? "name"}`;
 }
 
 /** "1 character", "47 characters". */

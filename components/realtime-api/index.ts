@@ -1,10 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { argFailer, asComponentError } from "../errors";
+import { argFailer } from "../errors";
 import type { PolicyStatement } from "../iam";
-import { LambdaFunction } from "../lambda/function";
+import type { LambdaFunction } from "../lambda/function";
 import { regionOf, regionWhereCreated } from "../region";
 import { regionalCertificate } from "../regional-domain";
+import { apiFunction, apiFunctionArguments } from "../serverless-api/api-function";
 import { inputsDigest } from "../serverless-api/snapshot";
 import { registerSpec } from "../spec-registry";
 import { CONNECTIONS_TABLE, REALTIME_ENVIRONMENT } from "./schema";
@@ -152,34 +153,21 @@ export class RealtimeApi extends pulumi.ComponentResource {
   }
 
   /**
-   * A route's (or the authorizer's) LambdaFunction. Its refusals are rethrown as this component's, under the argument
-   * the user wrote (`routes["ping"].export`, not the LambdaFunction's `handler`), so the fix points at RealtimeApi's
-   * arguments rather than at a function the user never constructed.
+   * A route's (or the authorizer's) LambdaFunction, with the table and endpoint variables (publisherEnvironment) and
+   * `extra` permissions. Its refusals are this component's, under the argument the user wrote (apiFunctionArguments):
+   * the functions take the API's logRetentionDays and region. Their names are checked by validateArgs with
+   * LambdaFunction's own rules (functionResources), so a `name` refusal does not reach here; were one to, a route's
+   * would be its key's, the authorizer's the API's name's.
    */
   private routeFunction(route: Pick<RealtimeRouteSpec, "functionName" | "entry" | "export" | "function">, extra: PolicyStatement[], where: string): LambdaFunction {
-    try {
-      return new LambdaFunction(
-        route.functionName,
-        {
-          entry: route.entry,
-          handler: route.export,
-          memorySize: route.function.memorySize,
-          timeout: route.function.timeout,
-          environment: { ...this.publisherEnvironment(), ...route.function.environment },
-          permissions: [...route.function.permissions, ...extra],
-          logRetentionDays: this.spec.logRetentionDays,
-          bundle: route.function.bundle,
-          region: this.spec.region,
-        },
-        { parent: this },
-      );
-    } catch (error) {
-      // The functions take the API's logRetentionDays and region. Their names are checked by validateArgs with
-      // LambdaFunction's own rules (functionResources), so a `name` refusal does not reach here; were one to, a
-      // route's would be its key's, the authorizer's the API's name's.
-      const renames = { logRetentionDays: "logRetentionDays", region: "region", ...(where === "authorizer" ? { name: "name" } : {}) };
-      throw asComponentError(error, { component: "RealtimeApi", resourceName: this.spec.name, where, renames });
-    }
+    const owner = apiFunctionArguments({ component: "RealtimeApi", apiName: this.spec.name, logRetentionDays: "logRetentionDays" }, where, where === "authorizer" ? { name: "name" } : {});
+    const settings = {
+      ...route.function,
+      environment: { ...this.publisherEnvironment(), ...route.function.environment },
+      permissions: [...route.function.permissions, ...extra],
+      logRetentionDays: this.spec.logRetentionDays,
+    };
+    return apiFunction(owner, { functionName: route.functionName, entry: route.entry, export: route.export, settings }, { region: this.spec.region }, this);
   }
 
   private createAuthorizer(name: string, api: aws.apigatewayv2.Api) {

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
 import type { PolicyStatement } from "../iam";
 import type { ApiAuthorizer, ApiDomainIpAddressType, ApiFunctionArgs, ApiRoute, ServerlessApiArgs } from "../serverless-api";
-import { apiFunctionNames, FUNCTION_RESOURCE_NAME_LENGTH, validateApiName, validateDomainIpAddressType } from "../serverless-api/validate";
+import { validateAliasPermissionNames, validateApiName, validateDomainIpAddressType } from "../serverless-api/validate";
 import { ComponentArgError } from "../errors";
 import { DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE } from "../serverless-api/args";
 import { FailoverRole, healthCheckProblem, RoutingPolicy } from "../dns-routing/spec";
@@ -134,27 +134,19 @@ export function validateArgs(fail: ArgFailure, name: string, args: RegionalApisA
 
 /**
  * The name's limits, checked here so a refusal names RegionalApis' `name` and how long it may be: every regional API is
- * named from it (`<name>`, then `<name>-<region code>`), and every API's function and log group names from that. The
- * longest API name is the one to fit. A function name too long is the component name's fault when that is the longer
- * part of it (`<40 characters>-get-health`); otherwise the route's (its key or `name`: `bad-get-albums-albumid-photos-
- * photoid-thumbnails`), which the inner ServerlessApi refuses as `api.routes["…"].name`.
+ * named from it (`<name>`, then `<name>-<region code>`), and every API's function, role, log group and alias permission
+ * names from that.
+ * The longest API name is the one to fit, with ServerlessApi's own check (validateApiName); its refusals name
+ * RegionalApis' arguments (`api.routes["…"]` for a route too long) and the region whose API it is.
  */
 function validateName(fail: ArgFailure, name: string, args: RegionalApisArgs): void {
-  const longestApiName = apiNames(name, args.regions).reduce((longest, apiName) => (apiName.length > longest.length ? apiName : longest));
-  validateApiName(fail, name, longestApiName, args.api ?? { routes: {} });
-  const tooLong = apiFunctionNames(longestApiName, args.api ?? { routes: {} })
-    .map((functionName) => ({ functionName, longestName: FUNCTION_RESOURCE_NAME_LENGTH - (functionName.length - name.length) }))
-    .filter(({ functionName }) => functionName.length > FUNCTION_RESOURCE_NAME_LENGTH && name.length > functionName.length - name.length);
-  if (tooLong.length === 0) return;
-  const { functionName } = tooLong[0];
-  const longestName = Math.min(...tooLong.map((t) => t.longestName));
-  const regional = longestApiName === name ? "" : ` (the API in a later region is "${longestApiName}")`;
-  fail(
-    "name",
-    name,
-    `makes the function name "${functionName}" ${functionName.length} characters, over ${FUNCTION_RESOURCE_NAME_LENGTH} (Lambda's 64 with "-function" and Pulumi's suffix)${regional}`,
-    `Use a name of at most ${Math.max(1, longestName)} characters.`,
-  );
+  const regionalNames = apiNames(name, args.regions).map((apiName, index) => ({ apiName, region: args.regions?.[index] }));
+  const longest = regionalNames.reduce((longestSoFar, next) => (next.apiName.length > longestSoFar.apiName.length ? next : longestSoFar));
+  const context = longest.apiName === name ? "" : ` (in the ${longest.region} API, named "${longest.apiName}")`;
+  const asRegionalApis: ArgFailure = (argument, value, problem, fix) => fail(regionalApisArgument(argument), value, `${problem}${context}`, fix);
+  const api = args.api ?? { routes: {} };
+  validateApiName(asRegionalApis, name, longest.apiName, api);
+  validateAliasPermissionNames(asRegionalApis, name, longest.apiName, api);
 }
 
 /** Each region's ServerlessApi name: the home region's is the component's, the others add the region's code. */
@@ -163,14 +155,18 @@ function apiNames(name: string, regions: string[] | undefined): string[] {
 }
 
 /**
- * A refusal of a regional ServerlessApi as RegionalApis', naming what the user wrote: its `region` is from `regions`,
- * its `domain.*` RegionalApis' own, its `name` the component's (checked by validateName first), everything else is
- * `api.*` (RegionalApis passes `api` through, adding only each region's replica ARNs and `regionalEnvironment`).
+ * A regional ServerlessApi's argument as what the user wrote to RegionalApis: its `region` is from `regions`, its
+ * `domain.*` RegionalApis' own, its `name` the component's (checked by validateName first), everything else is `api.*`
+ * (RegionalApis passes `api` through, adding only each region's replica ARNs and `regionalEnvironment`).
  */
+function regionalApisArgument(inner: string): string {
+  return inner === "name" ? "name" : inner === "region" ? "regions" : /^domain(\.|$)/.test(inner) ? inner : `api.${inner}`;
+}
+
+/** A refusal of a regional ServerlessApi as RegionalApis', under the argument the user wrote (regionalApisArgument). */
 export function asRegionalApisError(name: string, error: unknown, where?: { region: string | undefined; regionalEnvironment: boolean }): unknown {
   if (!(error instanceof ComponentArgError) || error.component !== "ServerlessApi") return error;
-  const inner = error.argument;
-  const argument = inner === "name" ? "name" : inner === "region" ? "regions" : /^domain(\.|$)/.test(inner) ? inner : `api.${inner}`;
+  const argument = regionalApisArgument(error.argument);
   // With several regions, say which region's API refused: its arguments are api's plus that region's regionalEnvironment.
   const context = where?.region ? ` (in the ${where.region} API${where.regionalEnvironment ? `, with regionalEnvironment["${where.region}"]` : ""})` : "";
   return new ComponentArgError("RegionalApis", name, argument, error.value, `${error.problem}${context}`, error.fix);

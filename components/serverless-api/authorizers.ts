@@ -5,10 +5,10 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { asComponentError } from "../errors";
-import { LambdaFunction } from "../lambda/function";
+import type { LambdaFunction } from "../lambda/function";
+import { apiFunction, apiFunctionArguments } from "./api-function";
 import { authorizerPermissionName } from "./args";
-import { apiFunctionArguments } from "./routes";
+import { serverlessApiFunctions } from "./routes";
 import type { ApiSnapshot } from "./snapshot";
 import type { AuthorizerSpec, ServerlessApiSpec } from "./spec";
 
@@ -69,25 +69,15 @@ export function createAuthorizers(name: string, spec: ServerlessApiSpec, api: aw
   return { ids, authorizers, functions };
 }
 
-/** A Lambda authorizer's function; its refusals are named as ServerlessApi's `authorizers.<name>` arguments. */
+/**
+ * A Lambda authorizer's function; its refusals are named as ServerlessApi's `authorizers.<name>` arguments (it has no
+ * `export`: its file exports `handler`). It stays outside any VPC: it fetches the issuer's JWKS from the internet.
+ */
 function authorizerFunction(apiName: string, a: Extract<ServerlessApiSpec["authorizers"][number], { type: "token" | "request" }>, region: ServerlessApiSpec["region"], parent: pulumi.Resource): LambdaFunction {
-  try {
-    return new LambdaFunction(
-      a.functionName,
-      {
-        entry: a.entry,
-        memorySize: a.function.memorySize,
-        timeout: a.function.timeout,
-        environment: a.function.environment,
-        permissions: a.function.permissions,
-        secrets: a.function.secrets,
-        logRetentionDays: a.function.logRetentionDays,
-        bundle: a.function.bundle,
-        region,
-      },
-      { parent },
-    );
-  } catch (error) {
-    throw asComponentError(error, apiFunctionArguments(apiName, `authorizers.${a.name}`));
-  }
+  return apiFunction(
+    apiFunctionArguments(serverlessApiFunctions(apiName), `authorizers.${a.name}`, { exports: false }),
+    { functionName: a.functionName, entry: a.entry, settings: { ...a.function, vpc: undefined } },
+    { region },
+    parent,
+  );
 }

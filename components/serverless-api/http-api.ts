@@ -11,7 +11,7 @@ import type { LambdaFunction } from "../lambda/function";
 import { regionOf } from "../region";
 import { regionalCertificate } from "../regional-domain";
 import { functionIntegrationTimeoutMs } from "./args";
-import { resourceSlug, routeFunction } from "./routes";
+import { routeFunction, routeSlug } from "./routes";
 import type { RouteSpec, ServerlessApiSpec } from "./spec";
 
 /** Access log fields of an HTTP API stage. https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html */
@@ -64,8 +64,6 @@ function sourceArnTail(route: RouteSpec): string {
   return `${route.method === "ANY" ? "*" : route.method}${route.fullPath.replace(/\{[^}]+\}/g, "*")}`;
 }
 
-const slugOf = (route: RouteSpec) => `${route.method.toLowerCase()}${resourceSlug(route.fullPath)}`;
-
 export function createHttpApi(name: string, spec: ServerlessApiSpec, parent: pulumi.Resource): HttpApiResources {
   const region = spec.region;
   const api = new aws.apigatewayv2.Api(
@@ -113,7 +111,7 @@ export function createHttpApi(name: string, spec: ServerlessApiSpec, parent: pul
   const routes = new Map<string, aws.apigatewayv2.Route>();
   const integrations = new Map<string, aws.apigatewayv2.Integration>();
   for (const route of spec.routes) {
-    const slug = slugOf(route);
+    const slug = routeSlug(route.method, route.fullPath);
     let integration: aws.apigatewayv2.Integration;
     if (route.integration.type === "lambda") {
       const fn = routeFunction(route, route.integration, { apiName: name, region }, parent);

@@ -7,9 +7,9 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { asComponentError, type ChildFunctionArguments } from "../errors";
 import { assumeRolePolicy, policyJson } from "../iam";
-import { LambdaFunction, type LambdaFunctionArgs } from "../lambda/function";
+import type { LambdaFunction, LambdaFunctionArgs } from "../lambda/function";
+import { apiFunction, apiFunctionArguments, type ApiFunctionOwner } from "./api-function";
 import { declaredMethodParameter, functionIntegrationTimeoutMs } from "./args";
 import type { ApiSnapshot } from "./snapshot";
 import type { RouteSpec, ServerlessApiSpec } from "./spec";
@@ -57,6 +57,19 @@ export function resourceSlug(path: string): string {
   return path === "/" ? "-root" : path.replace(/[{}+]/g, "").replace(/\//g, "-");
 }
 
+/** `GET` and `/api/albums/{albumId}` → `get-api-albums-albumId`: what a route's resources (method, integration, role) are named after. */
+export function routeSlug(method: string, fullPath: string): string {
+  return `${method.toLowerCase()}${resourceSlug(fullPath)}`;
+}
+
+/**
+ * An AWS-service route's integration role: Pulumi autonames it `<this>-<7 hex>`, which IAM must take (validate.ts
+ * checks it with validateAutonames at construction).
+ */
+export function integrationRoleName(apiName: string, slug: string): string {
+  return `${apiName}-integration-role-${slug}`;
+}
+
 export function createRoutes(
   name: string,
   spec: ServerlessApiSpec,
@@ -73,7 +86,7 @@ export function createRoutes(
 
   for (const route of spec.routes) {
     const resourceId = ids.get(route.fullPath)!;
-    const slug = `${route.method.toLowerCase()}${resourceSlug(route.fullPath)}`;
+    const slug = routeSlug(route.method, route.fullPath);
     // One name per route for the method's operation and its body model (which is named after it).
     const operation = operationName(route);
     let modelName: pulumi.Output<string> | undefined;
@@ -221,10 +234,16 @@ const AWS_SERVICE_RESPONSES: readonly ResponseSpec[] = [
   { statusCode: "500", templates: { "application/json": '{"message":"Internal server error","requestId":"$context.requestId"}' } },
 ];
 
+/** ServerlessApi as the owner of its route and authorizer functions: they take `functionDefaults.logRetentionDays`. */
+export function serverlessApiFunctions(apiName: string): ApiFunctionOwner {
+  return { component: "ServerlessApi", apiName, logRetentionDays: "functionDefaults.logRetentionDays" };
+}
+
 /**
  * A route's function, the same on both kinds: its code, and the settings the route resolved (functionDefaults merged:
  * memory, timeout, environment, permissions, the secrets' names in the environment with their read grant, the VPC,
- * log retention, bundling). REST routes publish numbered versions for their stages' aliases; HTTP routes do not.
+ * log retention, bundling). A route names its function with `name`. REST routes publish numbered versions for their
+ * stages' aliases; HTTP routes do not.
  */
 export function routeFunction(
   route: RouteSpec,
@@ -232,50 +251,12 @@ export function routeFunction(
   options: { apiName: string; publish?: boolean; region: LambdaFunctionArgs["region"] },
   parent: pulumi.Resource,
 ): LambdaFunction {
-  const settings = route.function!;
-  try {
-    return createRouteFunction(integration, settings, options, parent);
-  } catch (error) {
-    throw asComponentError(error, apiFunctionArguments(options.apiName, `routes["${route.key}"]`));
-  }
-}
-
-/**
- * How ServerlessApi names the arguments of a route's or a Lambda authorizer's LambdaFunction (`where` is
- * `routes["GET /"]` or `authorizers.<name>`): a route names its function with `name`, an authorizer by its key and has
- * no `export` (its file exports `handler`); both take `logRetentionDays` from `functionDefaults` and the API's `region`.
- */
-export function apiFunctionArguments(apiName: string, where: string): ChildFunctionArguments {
-  const route = where.startsWith("routes[");
-  const renames: Record<string, string> = { logRetentionDays: "functionDefaults.logRetentionDays", region: "region" };
-  if (route) renames.name = `${where}.name`;
-  else renames.handler = `${where}.handler`;
-  return { component: "ServerlessApi", resourceName: apiName, where, renames };
-}
-
-function createRouteFunction(
-  integration: Extract<RouteSpec["integration"], { type: "lambda" }>,
-  settings: NonNullable<RouteSpec["function"]>,
-  options: { publish?: boolean; region: LambdaFunctionArgs["region"] },
-  parent: pulumi.Resource,
-): LambdaFunction {
-  return new LambdaFunction(
-    integration.functionName,
-    {
-      entry: integration.entry,
-      handler: integration.export,
-      memorySize: settings.memorySize,
-      timeout: settings.timeout,
-      environment: settings.environment,
-      permissions: settings.permissions,
-      secrets: settings.secrets,
-      vpc: settings.vpc,
-      logRetentionDays: settings.logRetentionDays,
-      bundle: settings.bundle,
-      ...(options.publish ? { publish: true } : {}),
-      region: options.region,
-    },
-    { parent },
+  const where = `routes["${route.key}"]`;
+  return apiFunction(
+    apiFunctionArguments(serverlessApiFunctions(options.apiName), where, { name: `${where}.name` }),
+    { functionName: integration.functionName, entry: integration.entry, export: integration.export, settings: route.function! },
+    options,
+    parent,
   );
 }
 
@@ -341,7 +322,7 @@ function createIntegration(
         opts,
       );
     case "aws": {
-      const role = new aws.iam.Role(`${name}-integration-role-${slug}`, { assumeRolePolicy: assumeRolePolicy(["apigateway.amazonaws.com"]) }, { parent });
+      const role = new aws.iam.Role(integrationRoleName(name, slug), { assumeRolePolicy: assumeRolePolicy(["apigateway.amazonaws.com"]) }, { parent });
       const policy = new aws.iam.RolePolicy(`${name}-integration-policy-${slug}`, { role: role.id, policy: policyJson(integration.permissions) }, { parent });
       const service = snapshot.integration(
         `${name}-integration-${slug}`,
@@ -371,7 +352,7 @@ function createCorsPreflights(name: string, spec: ServerlessApiSpec, snapshot: A
   for (const route of spec.routes) byPath.set(route.fullPath, (byPath.get(route.fullPath) ?? new Set()).add(route.method));
   for (const [path, methodsOnPath] of byPath) {
     if (methodsOnPath.has("OPTIONS")) continue;
-    const slug = `options${resourceSlug(path)}`;
+    const slug = routeSlug("OPTIONS", path);
     const target = { resourceId: ids.get(path)!, httpMethod: "OPTIONS" };
     const method = snapshot.method(`${name}-method-${slug}`, { ...target, authorization: "NONE" });
     const integration = snapshot.integration(`${name}-integration-${slug}`, { ...target, type: "MOCK", requestTemplates: { "application/json": '{"statusCode": 204}' } }, { dependsOn: [method] });

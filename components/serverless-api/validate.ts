@@ -3,7 +3,7 @@ import { checkSourceFile, type ArgFailure } from "../errors";
 import { assertLeastPrivilege } from "../iam";
 import { FUNCTION_NAME_SUFFIX, VALID_RETENTION_DAYS } from "../lambda/function";
 import { validateRegionalDomain } from "../regional-domain";
-import { resourceSlug } from "./routes";
+import { integrationRoleName, resourceSlug, routeSlug } from "./routes";
 import { stageResourceNames } from "./stages";
 import {
   API_DOMAIN_IP_ADDRESS_TYPES,
@@ -25,16 +25,7 @@ import {
   type HttpMethod,
   type ServerlessApiArgs,
 } from "./args";
-import {
-  AUTONAME_SUFFIX_LENGTH,
-  IAM_NAME_SYMBOLS,
-  IAM_ROLE_NAME_LENGTH,
-  LAMBDA_FUNCTION_NAME_LENGTH,
-  nameCharacters,
-  validateAutonameCharacters,
-  validateAutonames,
-  type AutonamedResource,
-} from "../autoname";
+import { IAM_NAME_SYMBOLS, nameCharacters, validateAutonames, type AutonamedResource } from "../autoname";
 import { validateRegionArg } from "../region";
 
 const BODY_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "ANY"]);
@@ -43,12 +34,6 @@ export const API_INTEGRATION_TIMEOUT_SECONDS = 29;
 const ROUTE_KEY = /^([A-Z]+) (\/.*)$/;
 const PATH_SEGMENT = /^(\{[A-Za-z_][A-Za-z0-9_]*\+?\}|[A-Za-z0-9._~-]+)$/;
 const NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
-/**
- * The longest resource name of a LambdaFunction (47): its function is autonamed `<name>-function-<7 random>` and
- * Lambda's FunctionName stops at 64 characters (LambdaFunction refuses a longer name). RegionalApis measures its
- * regional function names against it.
- */
-export const FUNCTION_RESOURCE_NAME_LENGTH = LAMBDA_FUNCTION_NAME_LENGTH - AUTONAME_SUFFIX_LENGTH - FUNCTION_NAME_SUFFIX.length;
 /** What a route's `name` may hold: it is part of a Lambda function name (CreateFunction FunctionName `[a-zA-Z0-9-_]+`). */
 const LAMBDA_NAME_PART = /^[A-Za-z0-9_-]+$/;
 /** CreateStage stageName: "Stage names can only contain alphanumeric characters, hyphens, and underscores. Maximum length is 128 characters." (https://docs.aws.amazon.com/apigateway/latest/api/API_Stage.html; API Gateway v2 the same). */
@@ -62,9 +47,7 @@ const STAGE_VARIABLE_VALUE = /^[A-Za-z0-9\-._~:/?#&=,]{1,512}$/;
 
 export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApiArgs): void {
   validateRegionArg(fail, "region", args.region);
-  // The name begins its functions' and access log group's names; a function name too long because of a route's key
-  // or name, or an authorizer's name, is refused as that route's or authorizer's (validateAutonames, `part`).
-  validateAutonames(fail, name, [...apiFunctionResources(name, args), accessLogGroup(name)]);
+  validateApiName(fail, name, name, args);
   if (args.kind !== undefined && !Object.values(ApiKind).includes(args.kind)) {
     fail("kind", args.kind, "is not an API kind", 'Use ApiKind.Rest ("rest", default) or ApiKind.Http ("http").');
   }
@@ -110,7 +93,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     seen.set(normalisedKey, key);
     const functionName = route?.handler ? routeFunctionName(name, key, route) : undefined;
     validateRoute(fail, key, parsed, functionName, route ?? {}, authorizers);
-    if (route?.integration?.type === "aws") validateIntegrationRoleName(fail, name, key, parsed, args.basePath ?? "");
+    if (route?.integration?.type === "aws") validateIntegrationRolePath(fail, name, key, parsed, args.basePath ?? "");
     if (args.kind !== ApiKind.Http) validateRestHttpIntegration(fail, key, parsed.path, route ?? {});
     if (functionName) {
       const owner = names.get(functionName);
@@ -120,10 +103,11 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     }
   }
   if (aliased) {
-    const canaryStages = new Set(stageNames.filter((stage) => args.stages?.[stage]?.canary || args.canary?.stage === stage));
+    const canaryStages = canaryStageNames(args, stageNames);
     const lambdaAuthorizers = Object.entries(authorizers).filter(([, a]) => a.type !== "cognito").map(([authorizerName]) => authorizerName);
     validateStageResourceNames(fail, name, stageNames, canaryStages, routeFunctions, lambdaAuthorizers);
   }
+  validateAliasPermissionNames(fail, name, name, args);
   if (args.kind !== ApiKind.Http) validateVariableSiblings(fail, routePaths);
   validatePathSlugs(fail, name, routePaths, args.basePath ?? "", args.kind !== ApiKind.Http);
   if (args.endpointType !== undefined && !["REGIONAL", "EDGE", "PRIVATE"].includes(args.endpointType)) {
@@ -182,14 +166,14 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
 }
 
 /**
- * RegionalApis' check of its name against its APIs' functions and access log groups: characters here, where
- * `apiName` is the longest regional API's name (RegionalApis adds a region code to every API but the first); the
- * functions' lengths RegionalApis checks itself, saying which region's API is the longest. Lambda first, when the API
- * has functions: its FunctionName takes fewer characters (letters, digits, "-" and "_") than the log group's.
+ * The component name against every name the API makes from it: its functions', AWS-service routes' roles' and access
+ * log group's, where `apiName` is the API's name (RegionalApis: the longest of its regional APIs', which add a region
+ * code to `name`). A name too long because of a route's key or name, or an authorizer's name, is refused as that
+ * route's or authorizer's (validateAutonames, `part`). Lambda first, when the API has functions: its FunctionName
+ * takes fewer characters (letters, digits, "-" and "_") than the role's or the log group's.
  */
 export function validateApiName(fail: ArgFailure, name: string, apiName: string, args: ServerlessApiArgs): void {
-  validateAutonameCharacters(fail, name, [...apiFunctionResources(apiName, args), accessLogGroup(apiName)]);
-  validateAutonames(fail, name, [accessLogGroup(apiName)]);
+  validateAutonames(fail, name, [...apiFunctionResources(apiName, args), ...integrationRoles(apiName, args), accessLogGroup(apiName)]);
 }
 
 /** The API's access log group, autonamed `<api>-access-logs-<7 hex>`. */
@@ -218,11 +202,20 @@ function apiFunctionResources(apiName: string, args: ServerlessApiArgs): Autonam
   return [...routes, ...authorizers];
 }
 
-/** The resource names of the API's Lambda functions (LambdaFunction names): its handler routes', then its Lambda authorizers'. */
-export function apiFunctionNames(apiName: string, args: ServerlessApiArgs): string[] {
-  const routes = Object.entries(args.routes ?? {}).flatMap(([key, route]) => (route?.handler ? [routeFunctionName(apiName, key, route)] : []));
-  const authorizers = Object.entries(args.authorizers ?? {}).flatMap(([authorizerName, a]) => (a.type === "cognito" ? [] : [authorizerFunctionName(apiName, authorizerName)]));
-  return [...routes, ...authorizers];
+/**
+ * The IAM roles of a REST API's AWS-service routes (the HTTP kind refuses these routes and creates no role), with the
+ * part of each name the route's method and path, with the base path, give. A key that is not "METHOD /path" makes no
+ * role: it is refused as a key.
+ */
+function integrationRoles(apiName: string, args: ServerlessApiArgs): AutonamedResource[] {
+  if (args.kind === ApiKind.Http) return [];
+  return Object.entries(args.routes ?? {}).flatMap(([key, route]) => {
+    const match = ROUTE_KEY.exec(key);
+    if (route?.integration?.type !== "aws" || !match) return [];
+    const slug = routeSlug(match[1], joinPath(args.basePath ?? "", match[2]));
+    const what = `a role name part (now "${slug}": from the method, base path and path, "/" read as "-")`;
+    return [{ resource: integrationRoleName(apiName, slug), kind: "role", part: { argument: `routes["${key}"]`, value: key, text: slug, what } }];
+  });
 }
 
 /** A custom domain's `ipAddressType`, when set, is one API Gateway takes (RegionalApis checks its own with it). */
@@ -403,30 +396,20 @@ function validateVariableSiblings(fail: ArgFailure, routePaths: ReadonlyArray<re
 const IAM_REFUSED_CHARACTER = new RegExp(`[^${nameCharacters(IAM_NAME_SYMBOLS)}]`, "u");
 
 /**
- * An AWS-service route's role is autonamed `<api>-integration-role-<method><path slug>` plus Pulumi's "-" and 7 random
- * hex digits (routes.ts), and CreateRole takes "Maximum length of 64. Pattern: [\w+=,.@-]+"
- * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html): a longer or odder name fails at `pulumi up`.
+ * An AWS-service route's method and path, with the base path, name its IAM role (integrationRoleName), which
+ * validateAutonames checks for length and the component name's characters; the path's characters are the route's or
+ * the base path's to fix: API Gateway takes "~" in a path segment, IAM not in a role name (CreateRole: "Pattern:
+ * [\w+=,.@-]+", https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html), so it fails at `pulumi up`.
  */
-function validateIntegrationRoleName(fail: ArgFailure, apiName: string, key: string, { method, path }: { method: HttpMethod; path: string }, basePath: string): void {
-  const roleName = `${apiName}-integration-role-${method.toLowerCase()}${resourceSlug(joinPath(basePath, path))}`;
-  const where = `routes["${key}"].integration`;
-  const odd = roleName.match(IAM_REFUSED_CHARACTER)?.[0];
-  if (odd !== undefined) {
-    // The odd character is the component name's or the path's (API Gateway takes "~" in a path, IAM not in a role name).
-    const fix = IAM_REFUSED_CHARACTER.test(apiName)
-      ? "Use a component name of ASCII letters, digits and hyphens."
-      : `The route's path names the role: use a path without "${odd}" for an AWS-service route, or call the service from a Lambda handler.`;
-    fail(where, "aws", `makes the IAM role name "${roleName}-<random suffix>" hold "${odd}", which IAM refuses (letters, digits and _+=,.@- only)`, fix);
+function validateIntegrationRolePath(fail: ArgFailure, apiName: string, key: string, { method, path }: { method: HttpMethod; path: string }, basePath: string): void {
+  const roleName = integrationRoleName(apiName, routeSlug(method, joinPath(basePath, path)));
+  const odd = resourceSlug(path).match(IAM_REFUSED_CHARACTER)?.[0] ?? basePath.match(IAM_REFUSED_CHARACTER)?.[0];
+  if (odd === undefined) return;
+  const refused = `makes the IAM role name "${roleName}-<random suffix>" hold "${odd}", which IAM refuses (letters, digits and _+=,.@- only)`;
+  if (path.includes(odd)) {
+    fail(`routes["${key}"].integration`, "aws", refused, `The route's path names the role: use a path without "${odd}" for an AWS-service route, or call the service from a Lambda handler.`);
   }
-  const length = roleName.length + AUTONAME_SUFFIX_LENGTH;
-  if (length > IAM_ROLE_NAME_LENGTH) {
-    fail(
-      where,
-      "aws",
-      `makes the IAM role name "${roleName}-<random suffix>" ${length} characters, over IAM's ${IAM_ROLE_NAME_LENGTH}`,
-      `Shorten the component name by ${length - IAM_ROLE_NAME_LENGTH} characters or the route's path (or call the service from a Lambda handler).`,
-    );
-  }
+  fail("basePath", basePath, `${refused} for route "${key}"`, `Use a base path without "${odd}" (it names the role of every AWS-service route), or call the service from a Lambda handler.`);
 }
 
 /**
@@ -624,6 +607,37 @@ function validateStageResourceNames(
       if (canary) claim("Lambda Alias", stageResourceNames.alias(functionName, stage, true), stage, `the Lambda alias of route "${key}" for stage "${stage}"'s canary`);
     }
   }
+}
+
+/** The stages that run a canary: `stages.<stage>.canary`, or the flat `canary.stage`. */
+function canaryStageNames(args: ServerlessApiArgs, stageNames: readonly string[]): Set<string> {
+  return new Set(stageNames.filter((stage) => args.stages?.[stage]?.canary || args.canary?.stage === stage));
+}
+
+/**
+ * The component name and stages against a REST API's alias permissions (`<function>-<stage>[-canary]-invoke`,
+ * stages.ts), whose statement ids pulumi-aws autonames from those names within 100 characters
+ * (LAMBDA_STATEMENT_ID_LENGTH; deploy rule PhysicalNameLimits), where `apiName` is the API's name (RegionalApis: the
+ * longest of its regional APIs'). A stage name may be 128 characters long, so the stage is the part to shorten: with a
+ * route function's name at most 47 (its own check), a stage of one character always fits. The other permissions are
+ * bounded by their functions' names: a Lambda authorizer's `<api>-authorizer-<name>-invoke` is 13 characters longer
+ * than its function's resource name `<api>-auth-<name>` (at most 47), and an HTTP route's `<function>-invoke` 7 longer.
+ */
+export function validateAliasPermissionNames(fail: ArgFailure, name: string, apiName: string, args: ServerlessApiArgs): void {
+  if (args.kind === ApiKind.Http) return;
+  const stageNames = Object.keys(args.stages ?? { prod: {} });
+  const canaryStages = canaryStageNames(args, stageNames);
+  const functionNames = Object.entries(args.routes ?? {}).flatMap(([key, route]) => (route?.handler ? [routeFunctionName(apiName, key, route)] : []));
+  const permissions = stageNames.flatMap((stage) =>
+    [false, ...(canaryStages.has(stage) ? [true] : [])].flatMap((canary) =>
+      functionNames.map((functionName): AutonamedResource => ({
+        resource: stageResourceNames.aliasPermission(functionName, stage, canary),
+        kind: "lambda-permission",
+        part: { argument: "stages", value: stage, text: stage, what: "a stage name" },
+      })),
+    ),
+  );
+  validateAutonames(fail, name, permissions);
 }
 
 function validateThrottle(fail: ArgFailure, argument: string, throttle: ApiThrottle): void {

@@ -33,7 +33,7 @@
  * ACLs and key value stores are already checked by S3BucketName, BackupNames, WafRuleNames and
  * CloudFrontKeyValueStore; for those types this rule checks only the autoname, so a finding is reported once.
  */
-import { AUTONAME_RANDOM_LENGTH, CLOUDFRONT_NAME_LENGTH, CLOUDFRONT_NAME_SYMBOLS, IAM_NAME_SYMBOLS, IAM_ROLE_NAME_LENGTH, nameCharacters, S3_BUCKET_NAME_LENGTH } from "../../components/autoname";
+import { AUTONAME_RANDOM_LENGTH, autonameLength, CLOUDFRONT_NAME_LENGTH, CLOUDFRONT_NAME_SYMBOLS, IAM_NAME_SYMBOLS, IAM_ROLE_NAME_LENGTH, LAMBDA_STATEMENT_ID_LENGTH, nameCharacters, S3_BUCKET_NAME_LENGTH } from "../../components/autoname";
 import { LAMBDA_LIMITS } from "../../components/lambda/function";
 import type { Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -131,9 +131,6 @@ const IAM_NAME = new RegExp(`[${nameCharacters(IAM_NAME_SYMBOLS)}]`);
  * - AWS Backup: vault names `^[a-zA-Z0-9\-\_]{2,50}$` (CreateBackupVault); BackupPlanName "alphanumeric or '-_.'",
  *   "through CLI or API, it can contain 1 to 200 characters"; SelectionName "1 to 50 alphanumeric or '-_.'".
  */
-/** AddPermission StatementId: at most 100 characters. */
-const LAMBDA_STATEMENT_ID_LENGTH = 100;
-
 export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
   {
     type: "aws:lambda/function:Function",
@@ -372,7 +369,8 @@ function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource
   const room = logicalNameRoom(spec, r);
   const shorten = `shorten the resource name "${r.name}" (${r.name.length} characters) to at most ${room}${from}: a shorter component name or key, or set ${spec.property} explicitly`;
   const prefix = physical.shown.slice(0, physical.shown.indexOf("<random suffix>"));
-  if (prefix.length + AUTONAME_RANDOM_LENGTH > spec.autoname!.maxLength) {
+  // The components' construction checks measure with the same autonameLength (components/autoname.ts).
+  if (autonameLength(prefix.slice(0, -SEPARATOR.length)) > spec.autoname!.maxLength) {
     return report(
       `is autonamed ${physical.shown}, ${physical.name.length} characters: over the ${spec.autoname!.maxLength} pulumi-aws allows for ${spec.what}, so \`pulumi preview\` fails ("name '${prefix}' plus ${AUTONAME_RANDOM_LENGTH} random chars is longer than maximum length ${spec.autoname!.maxLength}")`,
       shorten,

@@ -1,11 +1,13 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
+import { autonameLength } from "../../components/autoname";
 import { ComponentArgError } from "../../components/errors";
 import { RealtimeApi, type RealtimeApiArgs } from "../../components/realtime-api";
 import { assertRegionalCertificate } from "../../components/regional-domain";
 import { connectionsTableArgs } from "../../components/realtime-api/connections";
 import { DataTier } from "../../components/data-tier";
+import { checkDeployRules, PHYSICAL_NAME_LIMITS } from "../../testing/deploy-rules";
 import { childrenOf, dependencyClosure, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
 
 const echo = "tests/fixtures/handlers/echo.ts";
@@ -196,6 +198,8 @@ describe("RealtimeApi validation", () => {
       'routes["ping"].function.environment', /^RealtimeApi "bad": routes\["ping"\]\.function\.environment "AWS_REGION" is reserved by the Lambda runtime\. Pick another name\.$/],
     ["a memory size Lambda does not offer on a route", { routes: { $connect: { handler: echo, function: { memorySize: 10241 } } } },
       'routes["$connect"].function.memorySize', /^RealtimeApi "bad": routes\["\$connect"\]\.function\.memorySize 10241 is outside Lambda's range/],
+    ["a memory size Lambda does not offer on the authorizer", { authorizer: { handler: echo, function: { memorySize: 10241 } } },
+      "authorizer.function.memorySize", /^RealtimeApi "bad": authorizer\.function\.memorySize 10241 is outside Lambda's range/],
     ["an export the authorizer's file lacks", { authorizer: { handler: echo, export: "verify" } },
       "authorizer.export", /^RealtimeApi "bad": authorizer\.export "verify" is not exported by .*echo\.ts\. Export a function named verify, or set authorizer\.export to the exported name\.$/],
   ])("reports %s as its own argument", (_, overrides, argument, message) => {
@@ -259,6 +263,19 @@ describe("RealtimeApi validation", () => {
       `RealtimeApi "${name}": name "${name}" makes the Lambda function name "${name}-authorizer-function-<random suffix>" 65 characters, over Lambda's 64. Use a component name of at most 36 characters.`,
     );
     await record(() => new RealtimeApi(name.slice(0, 36), args({ routes: { $connect: { handler: echo }, $disconnect: { handler: echo } } })));
+  });
+
+  // Its Lambda permissions are `<function>-invoke` (routes) and `<name>-authorizer-invoke`, 7 characters longer than the
+  // functions' resource names (at most 47, checked above): their statement ids, which pulumi-aws autonames within 100,
+  // are at most 62, so no name or route key the function check accepts is refused for them.
+  it("keeps every Lambda permission's statement id within pulumi-aws's 100 at the longest names its function check accepts", async () => {
+    const name = "n".repeat(36);
+    const key = `send.${"m".repeat(5)}`; // "<name>-send-mmmmm" is 47, the longest function resource name
+    const graph = await record(() => new RealtimeApi(name, args({ routes: { $connect: { handler: echo }, $disconnect: { handler: echo }, [key]: { handler: echo } } })));
+    const permissions = ofType(graph, "aws:lambda/permission:Permission").map((p) => p.name);
+    expect(permissions).toContain(`${name}-send-mmmmm-invoke`);
+    expect(Math.max(...permissions.map((permission) => autonameLength(permission)))).toBe(62);
+    expect(checkDeployRules(graph, { stack: "test", production: false, region: "us-east-1" }, [PHYSICAL_NAME_LIMITS])).toEqual([]);
   });
 
   it("lets an anonymous API (no authorizer) have a route named authorizer", async () => {

@@ -167,3 +167,33 @@ describe("RegionalApis certificates", () => {
     }
   });
 });
+
+describe("RegionalApis checks the names of every region's API with the shared autoname check, against its own name", () => {
+  const routed = (routes: RegionalApisArgs["api"]["routes"]): RegionalApisArgs => ({
+    regions: ["us-east-1", "ap-southeast-2"],
+    api: { stages: { prod: {} }, routes: { "GET /health": { handler: "handlers/api/health.ts", auth: "none" }, ...routes } },
+    domain: { name: "api.gallery.example.com", hostedZoneId: "Z0123456789EXAMPLE0000" },
+    routing: { policy: RoutingPolicy.Latency },
+  });
+
+  it("refuses a route too long for its function only in a later region's API as api.routes, with the longest component name RegionalApis may have", () => {
+    const key = "GET /albums/{albumId}/photos/{photoId}/abcd";
+    expect(() => new RegionalApis("api", routed({ [key]: { handler: "handlers/api/health.ts", auth: "none" } }))).toThrow(
+      /^RegionalApis "api": api\.routes\["GET \/albums\/\{albumId\}\/photos\/\{photoId\}\/abcd"\] "GET \/albums\/\{albumId\}\/photos\/\{photoId\}\/abcd" makes the Lambda function name "api-apse2-get-albums-albumid-photos-photoid-abcd-function-<random suffix>" 65 characters, over Lambda's 64 \(in the ap-southeast-2 API, named "api-apse2"\)\. Use a route name \(its function is named from the method and path without one\) of at most 37 characters, or a component name of at most 2 characters\.$/,
+    );
+  });
+
+  it("refuses a stage too long for a later region's alias permissions' statement ids as api.stages, without a component name that cannot fit", () => {
+    const stage = "s".repeat(68);
+    expect(() => new RegionalApis("api", { ...routed({}), api: { ...routed({}).api, stages: { [stage]: {} } } })).toThrow(
+      new RegExp(`^RegionalApis "api": api\\.stages "s{68}" makes the Lambda permission statement id "api-apse2-get-health-s{68}-invoke-<random suffix>" 104 characters, over the 100 pulumi-aws autonames a statement id within \\(Lambda's AddPermission takes 100\\) \\(in the ap-southeast-2 API, named "api-apse2"\\)\\. Use a stage name of at most 64 characters\\.$`),
+    );
+  });
+
+  it("refuses an AWS-service route too long for its role only in a later region's API as api.routes, with the longest component name RegionalApis may have", () => {
+    const s3Put = { type: "aws" as const, service: "s3", method: "PUT", path: "uploads-bucket/{key}", permissions: [{ actions: ["s3:PutObject"], resources: ["arn:aws:s3:::uploads-bucket/*"] }] };
+    expect(() => new RegionalApis("n".repeat(26), routed({ "GET /": { integration: s3Put, auth: "none" } }))).toThrow(
+      /^RegionalApis "n{26}": api\.routes\["GET \/"\] "GET \/" makes the IAM role name "n{26}-apse2-integration-role-get-root-<random suffix>" 66 characters, over IAM's 64 \(in the ap-southeast-2 API, named "n{26}-apse2"\)\. Use a role name part \(now "get-root": from the method, base path and path, "\/" read as "-"\) of at most 6 characters, or a component name of at most 24 characters\.$/,
+    );
+  });
+});

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it, vi } from "vitest";
-import { ACCESS_LOG_FORMAT, API_BUNDLE_EXTERNALS, ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
+import { ACCESS_LOG_FORMAT, API_BUNDLE_EXTERNALS, ApiKind, ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
 import { normalise } from "../../components/serverless-api/spec";
 import { aliasNames, childrenOf, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
 
@@ -544,5 +544,38 @@ describe("ServerlessApi names its own arguments when a route's or authorizer's f
       /^ServerlessApi "bad": routes\["GET \/x"\]\.function\.environment "AWS_REGION" is reserved by the Lambda runtime\. Pick another name\.$/],
   ])("%s", (_, bad, message) => {
     expect(() => new ServerlessApi("bad", { ...args(), ...bad })).toThrow(message);
+  });
+});
+
+describe("ServerlessApi refuses an AWS-service route whose integration role IAM would refuse (the shared autoname check)", () => {
+  const s3Put = { type: "aws" as const, service: "s3", method: "PUT", path: "uploads-bucket/{key}", permissions: [{ actions: ["s3:PutObject"], resources: ["arn:aws:s3:::uploads-bucket/*"] }] };
+
+  it("refuses a component name too long for the role as its name, with the longest that fits", () => {
+    expect(() => new ServerlessApi("n".repeat(40), { routes: { "GET /": { integration: s3Put } } })).toThrow(
+      /^ServerlessApi "n{40}": name "n{40}" makes the IAM role name "n{40}-integration-role-get-root-<random suffix>" 74 characters, over IAM's 64\. Use a component name of at most 30 characters\.$/,
+    );
+  });
+
+  it("refuses a path too long for the role as the route's, with the longest part and component name that fit", () => {
+    expect(() => new ServerlessApi("gallery-api", { routes: { "PUT /uploads/by-album/{albumId}": { integration: s3Put } } })).toThrow(
+      /^ServerlessApi "gallery-api": routes\["PUT \/uploads\/by-album\/\{albumId\}"\] "PUT \/uploads\/by-album\/\{albumId\}" makes the IAM role name "gallery-api-integration-role-put-uploads-by-album-albumId-<random suffix>" 65 characters, over IAM's 64\. Use a role name part \(now "put-uploads-by-album-albumId": from the method, base path and path, "\/" read as "-"\) of at most 27 characters, or a component name of at most 10 characters\.$/,
+    );
+  });
+
+  it("refuses a component name with a character IAM refuses in a role name (the access log group takes it) as its name, with an example", () => {
+    expect(() => new ServerlessApi("uploads/v2", { routes: { "PUT /u/{key}": { integration: s3Put } } })).toThrow(
+      /^ServerlessApi "uploads\/v2": name "uploads\/v2" makes the IAM role name "uploads\/v2-integration-role-put-u-key-<random suffix>" hold "\/", which IAM refuses \(it takes letters, digits, "-", "_", "\.", "\+", "=", "," and "@"\)\. Use a component name of letters, digits, "-", "\." and "_", e\.g\. "uploads-v2"\.$/,
+    );
+  });
+
+  it('refuses a "~" the base path puts in the role name as the base path\'s, and one the path puts as the route\'s', () => {
+    expect(() => new ServerlessApi("data", { basePath: "~v1", routes: { "PUT /u": { integration: s3Put } } })).toThrow(
+      /^ServerlessApi "data": basePath "~v1" makes the IAM role name "data-integration-role-put-~v1-u-<random suffix>" hold "~", which IAM refuses \(letters, digits and _\+=,\.@- only\) for route "PUT \/u"\. Use a base path without "~"/,
+    );
+    expect(() => new ServerlessApi("data", { basePath: "v1", routes: { "PUT /~u": { integration: s3Put } } })).toThrow(/^ServerlessApi "data": routes\["PUT \/~u"\]\.integration "aws" makes the IAM role name "data-integration-role-put-v1-~u-<random suffix>" hold "~".* use a path without "~"/);
+  });
+
+  it("refuses an AWS-service route on the HTTP kind for its kind, not for a role it never creates", () => {
+    expect(() => new ServerlessApi("n".repeat(40), { kind: ApiKind.Http, routes: { "GET /": { integration: s3Put } } })).toThrow(/routes\["GET \/"\]\.integration "aws" is set on an HTTP API/);
   });
 });

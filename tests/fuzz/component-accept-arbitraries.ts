@@ -337,7 +337,7 @@ export const userAuthArgs: fc.Arbitrary<UserAuthArgs> = fc
 
 /**
  * A ServerlessApi name: its route functions are LambdaFunctions `<name>-<route slug>` (letters, digits, "-", "_", at
- * most 47 with the slug, validate.ts FUNCTION_RESOURCE_NAME_LENGTH) and its access log group `<name>-access-logs-<7
+ * most 47 with the slug: Lambda's 64 less "-function" and the autoname suffix) and its access log group `<name>-access-logs-<7
  * random>` takes CloudWatch Logs' `[\.\-_/#A-Za-z0-9]+` (API_CreateLogGroup). Short, so a route's slug fits.
  */
 export const apiName = within(LOWER + UPPER + DIGITS + "-_", 1, 12);
