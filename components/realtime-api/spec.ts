@@ -8,7 +8,8 @@ import { checkSourceFile, type ArgFailure } from "../errors";
 import { assertLeastPrivilege, type PolicyStatement } from "../iam";
 import { FUNCTION_NAME_SUFFIX, VALID_RETENTION_DAYS, type LambdaFunctionSpec } from "../lambda/function";
 import { validateRegionalDomain } from "../regional-domain";
-import { apiBundleOptions, DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, type ApiDomainIpAddressType, type ApiFunctionArgs, type ApiThrottle } from "../serverless-api/args";
+import { mergeApiFunctionArgs } from "../serverless-api/api-function";
+import { DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, type ApiDomainIpAddressType, type ApiFunctionArgs, type ApiThrottle } from "../serverless-api/args";
 import { API_INTEGRATION_TIMEOUT_SECONDS, validateDomainIpAddressType } from "../serverless-api/validate";
 import { validateAutonames, type AutonamedResource } from "../autoname";
 import { validateRegionArg } from "../region";
@@ -257,13 +258,7 @@ function validateFunction(fail: ArgFailure, argument: string, fn: ApiFunctionArg
 
 export function normalise(name: string, args: RealtimeApiArgs): RealtimeApiSpec {
   const defaults = args.functionDefaults ?? {};
-  const merge = (own: ApiFunctionArgs | undefined): RealtimeRouteSpec["function"] => ({
-    memorySize: own?.memorySize ?? defaults.memorySize,
-    timeout: own?.timeout ?? defaults.timeout,
-    environment: { ...(defaults.environment ?? {}), ...(own?.environment ?? {}) },
-    permissions: [...(defaults.permissions ?? []), ...(own?.permissions ?? [])] as PolicyStatement[],
-    bundle: apiBundleOptions({ ...defaults.bundle, ...own?.bundle, external: [...(defaults.bundle?.external ?? []), ...(own?.bundle?.external ?? [])] }),
-  });
+  const merge = (own: ApiFunctionArgs | undefined): RealtimeRouteSpec["function"] => mergeApiFunctionArgs(defaults, own);
   return {
     name,
     routes: Object.entries(args.routes).map(([key, route]) => ({
@@ -279,7 +274,8 @@ export function normalise(name: string, args: RealtimeApiArgs): RealtimeApiSpec 
       functionName: `${name}-${AUTHORIZER_SLUG}`,
       entry: resolve(args.authorizer.handler),
       export: args.authorizer.export ?? "handler",
-      function: merge(args.authorizer.function),
+      // Outside any VPC, as ServerlessApi's Lambda authorizers: it fetches the issuer's JWKS from the internet.
+      function: { ...merge(args.authorizer.function), vpc: undefined },
       identitySources: args.authorizer.identitySources ?? ["route.request.querystring.token"],
     },
     // The spec is plain data: the table's name and ARN, not the DataTier handle (its Table resource and grant functions).

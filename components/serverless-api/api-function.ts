@@ -5,7 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { asComponentError, type ChildFunctionArguments } from "../errors";
 import { LambdaFunction, type LambdaFunctionArgs } from "../lambda/function";
-import type { ApiFunctionArgs } from "./args";
+import { apiBundleOptions, type ApiFunctionArgs } from "./args";
 
 /** The API component a function belongs to, and which of its arguments the functions' shared settings come from. */
 export interface ApiFunctionOwner {
@@ -27,6 +27,22 @@ export function apiFunctionArguments(owner: ApiFunctionOwner, where: string, dec
   if (declared.name !== undefined) renames.name = declared.name;
   if (declared.exports === false) renames.handler = `${where}.handler`;
   return { component: owner.component, resourceName: owner.apiName, where, renames };
+}
+
+/**
+ * A route's or authorizer's own `function` over the component's `functionDefaults`: scalars and `vpc` replace,
+ * environment and secrets merge by name, permissions and bundle externals add up.
+ */
+export function mergeApiFunctionArgs(defaults: ApiFunctionArgs, own: ApiFunctionArgs | undefined) {
+  return {
+    memorySize: own?.memorySize ?? defaults.memorySize,
+    timeout: own?.timeout ?? defaults.timeout,
+    environment: { ...(defaults.environment ?? {}), ...(own?.environment ?? {}) },
+    permissions: [...(defaults.permissions ?? []), ...(own?.permissions ?? [])],
+    secrets: { ...(defaults.secrets ?? {}), ...(own?.secrets ?? {}) },
+    vpc: own?.vpc ?? defaults.vpc,
+    bundle: apiBundleOptions({ ...defaults.bundle, ...own?.bundle, external: [...(defaults.bundle?.external ?? []), ...(own?.bundle?.external ?? [])] }),
+  };
 }
 
 /** A route's or authorizer's function as the component resolved it (its `function` over `functionDefaults`). */

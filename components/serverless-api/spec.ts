@@ -6,7 +6,8 @@ import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
 import type { LambdaFunctionSpec } from "../lambda/function";
-import { ApiKind, apiBundleOptions, DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, authorizerFunctionName, joinPath, routeFunctionName, type ApiCors, type ApiDomainIpAddressType, type ApiFunctionArgs, type ApiResourcePolicy, type ApiRoute, type ApiRouteAuth, type ApiStage, type ApiThrottle, type ApiUsagePlan, type HttpMethod, type ServerlessApiArgs } from "./args";
+import { mergeApiFunctionArgs } from "./api-function";
+import { ApiKind, DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, authorizerFunctionName, joinPath, routeFunctionName, type ApiCors, type ApiDomainIpAddressType, type ApiFunctionArgs, type ApiResourcePolicy, type ApiRoute, type ApiRouteAuth, type ApiStage, type ApiThrottle, type ApiUsagePlan, type HttpMethod, type ServerlessApiArgs } from "./args";
 
 export * from "./args";
 export { validateArgs, API_INTEGRATION_TIMEOUT_SECONDS } from "./validate";
@@ -81,17 +82,15 @@ export function normalise(name: string, args: ServerlessApiArgs): ServerlessApiS
     allowHeaders: args.cors.allowHeaders ?? ["Authorization", "Content-Type", "X-Api-Key"],
     maxAgeSeconds: args.cors.maxAgeSeconds ?? 600,
   };
-  const mergeFunction = (own: ApiFunctionArgs | undefined) => ({
-    memorySize: own?.memorySize ?? defaults.memorySize,
-    timeout: own?.timeout ?? defaults.timeout,
-    // Lambda proxy responses carry their own headers: handlers add CORS_ALLOW_ORIGIN to theirs.
-    environment: { ...(cors ? { CORS_ALLOW_ORIGIN: cors.allowOrigins[0] } : {}), ...(defaults.environment ?? {}), ...(own?.environment ?? {}) },
-    permissions: [...(defaults.permissions ?? []), ...(own?.permissions ?? [])],
-    secrets: { ...(defaults.secrets ?? {}), ...(own?.secrets ?? {}) },
-    vpc: own?.vpc ?? defaults.vpc,
-    logRetentionDays: defaults.logRetentionDays ?? 30,
-    bundle: apiBundleOptions({ ...defaults.bundle, ...own?.bundle, external: [...(defaults.bundle?.external ?? []), ...(own?.bundle?.external ?? [])] }),
-  });
+  const mergeFunction = (own: ApiFunctionArgs | undefined) => {
+    const merged = mergeApiFunctionArgs(defaults, own);
+    return {
+      ...merged,
+      // Lambda proxy responses carry their own headers: handlers add CORS_ALLOW_ORIGIN to theirs.
+      environment: { ...(cors ? { CORS_ALLOW_ORIGIN: cors.allowOrigins[0] } : {}), ...merged.environment },
+      logRetentionDays: defaults.logRetentionDays ?? 30,
+    };
+  };
   const defaultAuth = toAuthSpec(args.defaultAuth ?? "iam");
   const routes: RouteSpec[] = Object.entries(args.routes).map(([key, route]) => {
     const [method, path] = key.split(" ") as [HttpMethod, string];

@@ -49,6 +49,28 @@ describe("RealtimeApi plan", () => {
     expect(childrenOf(graph, component).map((r) => r.name)).toContain("ws1-api");
   });
 
+  it("gives route functions their secrets and VPC (functionDefaults and per route); the authorizer stays outside the VPC", async () => {
+    const vpc = { subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: ["sg-0123456789abcdef0"] };
+    const graph = await record(
+      () =>
+        new RealtimeApi(
+          "wsv",
+          args({
+            functionDefaults: { vpc },
+            routes: { $connect: { handler: echo }, $default: { handler: echo }, ping: { handler: echo, function: { secrets: { CURSOR_SECRET_ID: { secretsManager: "gallery/cursor-key" } } } } },
+          }),
+        ),
+    );
+    const ping = resource(graph, "aws:lambda/function:Function", "wsv-ping-function");
+    expect(ping.inputs.environment.variables.CURSOR_SECRET_ID).toBe("gallery/cursor-key");
+    expect(ping.inputs.vpcConfig).toEqual(vpc);
+    expect(resource(graph, "aws:lambda/function:Function", "wsv-default-function").inputs.vpcConfig).toEqual(vpc);
+    const statements = policiesOf(graph, "wsv-ping");
+    expect(statements.filter((s) => s.Action.includes("secretsmanager:GetSecretValue")).flatMap((s) => s.Resource)).toEqual(["arn:aws:secretsmanager:us-east-1:123456789012:secret:gallery/cursor-key-??????"]);
+    // It fetches the issuer's JWKS from the internet, as ServerlessApi's Lambda authorizers do.
+    expect(resource(graph, "aws:lambda/function:Function", "wsv-authorizer-function").inputs.vpcConfig).toBeUndefined();
+  });
+
   it("puts the REQUEST authorizer on $connect only, reading the token from the query string", async () => {
     const graph = await record(() => new RealtimeApi("ws2", args()));
     const authorizer = resource(graph, `${V2}/authorizer:Authorizer`, "ws2-authorizer");
