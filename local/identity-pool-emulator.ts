@@ -1,6 +1,6 @@
 /**
  * A local stand-in for Cognito identity pools, which cognito-local lacks, and for the IAM
- * check that makes seed 002's row-level security work. One HTTP endpoint answers:
+ * check that makes DynamoDB row-level security (dynamodb:LeadingKeys) work. One HTTP endpoint answers:
  *
  *  - `AWSCognitoIdentityService.GetId` / `GetCredentialsForIdentity` (the calls the browser's
  *    `fromCognitoIdentityPool` makes): the user-pool id token is verified with the app's own

@@ -4,7 +4,7 @@
  *
  * No Pulumi imports here: handlers bundle this file (esbuild keeps only what they use).
  *
- * API Gateway holds the WebSocket (seed 001: Lambda is ephemeral); handlers only know connection
+ * API Gateway holds the WebSocket (Lambda is ephemeral); handlers only know connection
  * ids. A connection id is valid until the client leaves or API Gateway closes it (2 hours at most,
  * 10 minutes idle: https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html), so
  * records carry a TTL just past that, and a post to a connection that is gone (410 GoneException:

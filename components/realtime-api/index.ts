@@ -35,7 +35,7 @@ export const REALTIME_ACCESS_LOG_FORMAT = JSON.stringify({
 });
 
 /**
- * A WebSocket API on API Gateway (v2): API Gateway keeps the connections (seed 001: Lambda is
+ * A WebSocket API on API Gateway (v2): API Gateway keeps the connections (Lambda is
  * ephemeral), each route key runs a LambdaFunction, a Lambda REQUEST authorizer guards `$connect`
  * (the browser sends the UserAuth id token in the query string, since it cannot set headers on
  * the upgrade), and handlers post to connections with `Connections` (./connections.ts), which

@@ -93,7 +93,7 @@ export interface HttpIntegration {
 }
 
 /**
- * Call an AWS service API directly (seed 000: "AWS Service, e.g. S3 PUT") with a role holding exactly
+ * Call an AWS service API directly (an "AWS Service" integration, e.g. S3 PUT) with a role holding exactly
  * `permissions`. The service's 2xx answers pass through with its Content-Type; its 4xx become 400 and
  * anything else 500, each a JSON `{ message, requestId }` (the service's own error bodies name buckets,
  * ARNs and accounts; they stay in the execution logs). Not emulated by `npm start` (answers 501).
@@ -168,7 +168,7 @@ export type ApiAuthorizer =
 
 /** A canary release on a stage: a share of its traffic goes to the newest function versions. */
 export interface ApiCanary {
-  /** Percent of the stage's traffic sent to the canary, 0–100 (seed 000: 5–10). */
+  /** Percent of the stage's traffic sent to the canary, 0–100 (5–10 is a common start). */
   percentTraffic: number;
   /**
    * Stage variables the canary overrides. `alias` defaults to `<stage>-canary`, an alias
@@ -179,7 +179,7 @@ export interface ApiCanary {
 
 /** A deployment stage of the API (e.g. dev, test, prod): its variables, throttling and canary. */
 export interface ApiStage {
-  /** Stage variables (seed 001). `alias` is set for you: the function alias the stage calls. */
+  /** Stage variables. `alias` is set for you: the function alias the stage calls. */
   variables?: Record<string, string>;
   /** Overrides the API's default throttling for this stage. */
   throttle?: ApiThrottle;
@@ -269,7 +269,7 @@ export interface ServerlessApiArgs {
    * forwards the full path) reaches `/api/albums`. @default "" (routes at the root)
    */
   basePath?: string;
-  /** Stages by name (seed 001: dev/test/prod), each with its stage variables and canary. @default { prod: {} } */
+  /** Stages by name (e.g. dev, test, prod), each with its stage variables and canary. @default { prod: {} } */
   stages?: Record<string, ApiStage>;
   /**
    * A canary on one stage, as flat stack config gives it (`apiCanaryStage`, `apiCanaryPercent`);
@@ -301,7 +301,7 @@ export interface ServerlessApiArgs {
   resourcePolicy?: ApiResourcePolicy;
   /** CORS preflight (OPTIONS) routes and headers; not needed behind the site's CloudFront (same origin). */
   cors?: ApiCors;
-  /** Usage plans with API keys: quotas and throttling per client — not authentication (seed 000). */
+  /** Usage plans with API keys: quotas and throttling per client — not authentication. */
   usagePlans?: Record<string, ApiUsagePlan>;
   /** Default stage throttling. @default { rateLimit: 100, burstLimit: 200 } */
   throttle?: ApiThrottle;

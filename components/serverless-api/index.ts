@@ -39,7 +39,7 @@ export { HTTP_ACCESS_LOG_FORMAT } from "./http-api";
 export type { HttpApiResources } from "./http-api";
 
 /**
- * A REST API on API Gateway (v1) whose routes are data (seed 000/001): each Lambda
+ * A REST API on API Gateway (v1) whose routes are data: each Lambda
  * route is its own function with its own least-privilege role, published versions and
  * an alias per stage that the stage picks with `${stageVariables.alias}`; mock, HTTP and
  * AWS-service integrations; Cognito, Lambda and IAM authorisation per route; usage

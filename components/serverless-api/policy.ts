@@ -1,5 +1,5 @@
 /**
- * The API's resource policy (seed 000): restrict callers by IP range or account, and keep a
+ * The API's resource policy: restrict callers by IP range or account, and keep a
  * PRIVATE API to its VPC endpoints. A snapshot part: a policy change reaches callers only
  * through a new deployment, and a private API cannot be deployed without one (snapshot.ts).
  */

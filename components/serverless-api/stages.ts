@@ -1,5 +1,5 @@
 /**
- * Deployments, stages and function aliases (seed 001): a new deployment whenever a part
+ * Deployments, stages and function aliases: a new deployment whenever a part
  * of the API changes (snapshot.ts), a stage per environment with stage variables, JSON access logs,
  * execution logging, X-Ray and throttling, an alias per function and stage (the stage
  * variable `alias` names it), and canary releases.

@@ -1,4 +1,4 @@
-/** Usage plans and API keys (seed 000): quotas and throttling per client — not authentication. */
+/** Usage plans and API keys: quotas and throttling per client — not authentication. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServerlessApiSpec } from "./spec";

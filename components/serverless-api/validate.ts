@@ -549,7 +549,7 @@ function validateStage(fail: ArgFailure, name: string, stage: ApiStage, aliased:
     // "The percent (0-100) of traffic diverted to a canary deployment." https://docs.aws.amazon.com/apigateway/latest/api/API_CanarySettings.html
     const percent = stage.canary.percentTraffic;
     if (typeof percent !== "number" || !Number.isFinite(percent) || percent < 0 || percent > 100) {
-      fail(`${where}.canary.percentTraffic`, percent, "is outside 0–100", "Use a percentage such as 10 (seed 000 suggests 5–10 %).");
+      fail(`${where}.canary.percentTraffic`, percent, "is outside 0–100", "Use a percentage such as 10 (5–10 % is a common start).");
     }
   }
 }

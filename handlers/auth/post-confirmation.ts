@@ -1,5 +1,5 @@
 /**
- * Cognito post-confirmation trigger (seed 003): once a user confirms their sign-up,
+ * Cognito post-confirmation trigger: once a user confirms their sign-up,
  * create their profile item in the gallery table (pk `USER#<sub>`, sk `PROFILE`).
  * Idempotent: Cognito may retry, and a second confirmation path must not reset counters.
  * Cognito waits at most 5 seconds for a trigger, and a failure fails the confirmation.

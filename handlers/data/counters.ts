@@ -1,6 +1,6 @@
 /**
- * Keeps the gallery's counters from the table's stream (dynalite has no transactions,
- * and streams are seed 002's feature): `album.photoCount` counts the album's *ready*
+ * Keeps the gallery's counters from the table's stream (dynalite has no transactions):
+ * `album.photoCount` counts the album's *ready*
  * photos, `profile.albumCount` the user's albums.
  *
  * Records go through Powertools' BatchProcessor: a record that fails is reported

@@ -1,5 +1,5 @@
 /**
- * Scheduled export of DynamoDB tables to S3 (seed 002), run by DataTier's EventBridge
+ * Scheduled export of DynamoDB tables to S3, run by DataTier's EventBridge
  * rule: one ExportTableToPointInTime per table, written under
  * `${EXPORT_PREFIX}<table>/<date>/`. The schedule's event time makes the client token,
  * so a retried invocation does not start a second export of the same moment.

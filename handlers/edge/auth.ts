@@ -1,6 +1,6 @@
 /**
  * Lambda@Edge, viewer-request, on protected paths (the reference app: `/account/*`):
- * seed 003's "user authentication and authorization" at the edge. The viewer must
+ * user authentication and authorization at the edge. The viewer must
  * present a Cognito id token in a cookie; it is verified with aws-jwt-verify
  * (signature against the pool's JWKS, issuer, expiry, audience = the app client,
  * token_use = id). Browsers without a valid token are redirected to sign in; other

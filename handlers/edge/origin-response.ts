@@ -1,6 +1,6 @@
 /**
  * Lambda@Edge, origin-response: runs once per cache miss, and what it sets is cached
- * with the object (seed 003: SEO and bot handling at the edge).
+ * with the object (SEO and bot handling at the edge).
  * - `X-Robots-Tag: noindex` on paths crawlers must not index: A/B variant pages (duplicate
  *   content of the page under test) and signed-in pages;
  * - a Cache-Control for objects the origin sent without one, and a short one for errors,

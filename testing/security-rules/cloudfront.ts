@@ -49,7 +49,7 @@ export const CFR4: SecurityRule = {
   },
 };
 
-/** CFR5: TLS 1.2 to custom origins; the one exception is seed 000's S3 website endpoint, which only speaks HTTP. */
+/** CFR5: TLS 1.2 to custom origins; the one exception is StaticSite's S3 website endpoint (hosting "s3-website"), which only speaks HTTP. */
 export const CFR5: SecurityRule = {
   id: "CFR5",
   title: "CloudFront talks to origins over TLS 1.2",

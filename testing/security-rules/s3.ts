@@ -17,7 +17,7 @@ function logTargets(graph: Graph): RecordedResource[] {
   return buckets(graph).filter((b) => targets.has(b.state.bucket) || targets.has(b.state.bucketDomainName) || targets.has(b.id ?? ""));
 }
 
-/** A website-hosting bucket (seed 000's opt-in mode) serves anonymous HTTP by design. */
+/** A website-hosting bucket (StaticSite's opt-in "s3-website" hosting) serves anonymous HTTP by design. */
 function isWebsiteBucket(graph: Graph, bucket: RecordedResource): boolean {
   return attachedTo(graph, "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration", "bucket", bucket).length > 0;
 }
@@ -26,7 +26,7 @@ function bucketPolicyStatements(graph: Graph, bucket: RecordedResource) {
   return attachedTo(graph, "aws:s3/bucketPolicy:BucketPolicy", "bucket", bucket).flatMap((p) => policyDocument(p.inputs.policy).Statement);
 }
 
-/** S1: every bucket writes server access logs, except the buckets that receive logs (a log bucket logging into itself loops, seed 000). */
+/** S1: every bucket writes server access logs, except the buckets that receive logs (a log bucket logging into itself loops). */
 export const S1: SecurityRule = {
   id: "S1",
   title: "S3 buckets have server access logging (log buckets excepted)",
