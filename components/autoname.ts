@@ -126,7 +126,8 @@ const KINDS: Record<AutonamedKind, KindRules> = {
   // Cognito CreateUserPoolClient ClientName: 1–128 of `[\w\s+=,.@-]+` (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html).
   "cognito-client": { what: "Cognito app client", service: "Cognito", maxLength: 128, symbols: ` ${IAM_NAME_SYMBOLS}` },
   // CloudWatch Logs CreateLogGroup logGroupName: 1–512 of `[\.\-_/#A-Za-z0-9]+` (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html).
-  "log-group": { what: "CloudWatch log group", service: "CloudWatch Logs", maxLength: 512, symbols: "._/#-" },
+  // pulumi-aws has no autoname override for aws_cloudwatch_log_group either: its default 255 is the limit (as secrets).
+  "log-group": { what: "CloudWatch log group", service: "CloudWatch Logs", maxLength: 255, limit: "the 255 pulumi-aws autonames a log group within (CloudWatch Logs takes 512)", symbols: "._/#-" },
   "lambda-function": { what: "Lambda function", service: "Lambda", maxLength: LAMBDA_FUNCTION_NAME_LENGTH, symbols: LAMBDA_FUNCTION_NAME_SYMBOLS },
   // Only the length: a permission's logical name is made of names whose characters their own checks keep to Lambda's
   // (function names, stage and alias names: letters, digits, "-" and "_").

@@ -1,9 +1,11 @@
 /**
  * The autoname checks the components share (components/autoname.ts `validateAutonames`): a Lambda function's, an SNS
- * topic's and a secret's name, each refused at construction with the argument to change and how long it may be.
+ * topic's, a secret's and a log group's name, each refused at construction with the argument to change and how long it may be.
  */
 import { describe, expect, it } from "vitest";
+import { validateAutonames } from "../../components/autoname";
 import { EdgeLogic } from "../../components/edge-logic";
+import { ComponentArgError } from "../../components/errors";
 import { LambdaFunction } from "../../components/lambda/function";
 import { Monitoring } from "../../components/monitoring";
 import { ServerlessApi } from "../../components/serverless-api";
@@ -86,5 +88,20 @@ describe("secret: CreateSecret Name, letters, digits and /_+=.@-, autonamed with
       /^StackSecret "replicated": replicaRegions\[1\] "US-EAST-2" is not an AWS region name\. Use the region's code, in lower case, e\.g\. "us-west-2"\.$/,
     );
     expect(() => new StackSecret("replicated", { value: "v", replicaRegions: [""] })).toThrow(/^StackSecret "replicated": replicaRegions\[0\] "" is not an AWS region name\./);
+  });
+});
+
+describe("log-group: CloudWatch Logs takes 512, pulumi-aws autonames within its default 255", () => {
+  it("refuses the name that makes an autonamed log group 256 characters, and takes 255", () => {
+    const failures: string[] = [];
+    const fail = (argument: string, value: unknown, problem: string, fix: string) => {
+      failures.push(new ComponentArgError("ServerlessApi", "x", argument, value, problem, fix).message);
+    };
+    // `<name>-access-logs-<7 hex>`: 13 + 8 characters besides the name.
+    validateAutonames(fail, "a".repeat(235), [{ resource: `${"a".repeat(235)}-access-logs`, kind: "log-group" }]);
+    expect(failures).toEqual([]);
+    validateAutonames(fail, "a".repeat(236), [{ resource: `${"a".repeat(236)}-access-logs`, kind: "log-group" }]);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/256 characters, over the 255 pulumi-aws autonames a log group within \(CloudWatch Logs takes 512\)\. Use a component name of at most 235 characters\.$/);
   });
 });
