@@ -237,6 +237,8 @@ function edgeLogic(): EdgeLogic | undefined {
           redirects: true,
           cleanUrls: "html",
           spaFallback: spaFallback ? "index.html" : undefined,
+          // This function owns the site's viewer-request, so it serves /docs/ as docs/index.html (StaticSite's directoryIndex steps aside).
+          directoryIndex: "index.html",
           experiment,
         },
       },

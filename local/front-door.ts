@@ -8,8 +8,8 @@
  * distribution does (spec.errorDocumentServer: a custom error response only when the site is
  * the only origin), and adds the response headers policy's headers (security headers override
  * the origin's, custom headers do not). As CloudFront, it runs no viewer-response function on
- * responses of 400 or more. The functions (the SPA fallback included) run in the local edge
- * runtime (local/edge-runtime.ts).
+ * responses of 400 or more. The functions (StaticSite's own SPA fallback or folder-index function
+ * included) run in the local edge runtime (local/edge-runtime.ts).
  *
  * Hostile input gets CloudFront's answers, never a crash: behaviours match the path with dot segments and
  * repeated slashes resolved (behaviourPath) while functions and origins get the raw path and the query string as
@@ -20,7 +20,7 @@
  */
 import { createServer, request as httpRequest, validateHeaderName, validateHeaderValue, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
 import { DEFAULT_BEHAVIOUR } from "../components/edge-logic/associations";
-import { spaRewriteCode } from "../components/static-site/distribution";
+import { siteRequestFunction } from "../components/static-site/distribution";
 import { customHeaderValues, securityHeaderValues } from "../components/static-site/headers";
 import { ErrorDocumentServer, edgeSiteBehaviours, type StaticSiteSpec } from "../components/static-site/spec";
 import {
@@ -107,7 +107,7 @@ export function withLocalOrigins(csp: string, origins: readonly string[]): strin
 }
 
 export interface FrontDoorOptions {
-  /** The site's edge functions (from EdgeLogic specs); the SPA fallback is added here when `spec.spa`. */
+  /** The site's edge functions (from EdgeLogic specs); StaticSite's own viewer-request function is added here. */
   edge?: EdgeRuntime;
   log?: (message: string) => void;
   /** Loopback origins of local emulators the page calls directly (withLocalOrigins). */
@@ -275,14 +275,19 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
   }
 }
 
-/** Each behaviour's runners: the site's EdgeLogic associations, plus StaticSite's own SPA fallback on the default viewer-request. */
+/**
+ * Each behaviour's runners: the site's EdgeLogic associations, plus StaticSite's own viewer-request function (the SPA
+ * fallback, or folder index documents) on the behaviours the distribution attaches it to — the same code, from the same
+ * description (distribution.ts siteRequestFunction). spec.ts keeps it off behaviours whose viewer-request an edge
+ * association takes; a runtime given other runners than the spec's associations keeps its own.
+ */
 function behaviourRunners(spec: StaticSiteSpec, edge: EdgeRuntime | undefined): (pathPattern: string) => BehaviourRunners {
-  const spa = spec.spa
-    ? cloudFrontFunctionRunner(`${spec.name}-spa`, "viewer-request", new CloudFrontFunctionSandbox(spaRewriteCode(spec.indexDocument), { name: `${spec.name}-spa` }))
-    : undefined;
+  const own = siteRequestFunction(spec);
+  const name = own?.resourceName ?? "";
+  const runner = own && cloudFrontFunctionRunner(name, "viewer-request", new CloudFrontFunctionSandbox(own.code, { name }));
   return (pathPattern) => {
     const runners = { ...(edge?.behaviour(pathPattern) ?? {}) };
-    if (spa && pathPattern === DEFAULT_BEHAVIOUR) runners["viewer-request"] = spa;
+    if (runner && own.behaviours.includes(pathPattern)) runners["viewer-request"] ??= runner;
     return runners;
   };
 }

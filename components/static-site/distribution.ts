@@ -6,7 +6,9 @@ import { DEFAULT_BEHAVIOUR } from "../edge-logic/associations";
 import { bucketSettingOptions, tlsOnlyStatement } from "../s3-hardening";
 import type { SiteBuckets } from "./buckets";
 import { customHeadersConfig, securityHeadersConfig } from "./headers";
-import { ErrorDocumentServer, SITE_ORIGIN_GROUP_ID, SITE_ORIGIN_ID, SITE_REPLICA_ORIGIN_ID, edgeSiteBehaviours, type StaticSiteSpec } from "./spec";
+import {
+  ErrorDocumentServer, SITE_ORIGIN_GROUP_ID, SITE_ORIGIN_ID, SITE_REPLICA_ORIGIN_ID, directoryIndexFunctionResource, edgeSiteBehaviours, type StaticSiteSpec,
+} from "./spec";
 
 // The site's own origin ids live with their validation (spec.ts, SITE_OWN_ORIGIN_IDS).
 export { SITE_ORIGIN_GROUP_ID, SITE_ORIGIN_ID, SITE_REPLICA_ORIGIN_ID };
@@ -39,13 +41,62 @@ export function spaRewriteCode(indexDocument: string): string {
 }`;
 }
 
+/**
+ * Folder index documents (spec.ts directoryIndexBehaviours): a URI ending in "/" asks for the folder's index document,
+ * as S3's website endpoint does ("if the suffix is index.html and you make a request to samplebucket/images/, the data
+ * that is returned will be for the object with the key name images/index.html",
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_IndexDocument.html). The URI carries no query string in a
+ * CloudFront Function's event, so the query goes on to S3 unchanged. `/docs` without its slash is left alone: the
+ * website endpoint 302s it to `/docs/` only "If the photos object is not found" and `photos/index.html` is
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/IndexDocumentSupport.html), which a function cannot look up.
+ */
+export function directoryIndexCode(indexDocument: string): string {
+  return `function handler(event) {
+  var request = event.request;
+  if (request.uri.endsWith("/")) request.uri += ${JSON.stringify(indexDocument)};
+  return request;
+}`;
+}
+
+/**
+ * StaticSite's own viewer-request CloudFront Function, for the distribution and the local front door alike: the SPA
+ * fallback (`spa`, on the default behaviour) or the folder index documents (`directoryIndex`, on every site behaviour
+ * whose viewer-request it can take). Never both: CloudFront runs one function per event type per behaviour, and the
+ * SPA fallback already serves every folder URI.
+ */
+export interface SiteRequestFunction {
+  /** The CloudFront Function's resource name (Pulumi adds the autoname's suffix). */
+  resourceName: string;
+  comment: string;
+  code: string;
+  /** The behaviours it runs on: `"default"` and edge-only site path patterns. */
+  behaviours: readonly string[];
+}
+
+export function siteRequestFunction(spec: StaticSiteSpec): SiteRequestFunction | undefined {
+  if (spec.spa) {
+    return { resourceName: `${spec.name}-spa`, comment: `${spec.name}: single-page app fallback`, code: spaRewriteCode(spec.indexDocument), behaviours: [DEFAULT_BEHAVIOUR] };
+  }
+  if (spec.directoryIndexBehaviours.length > 0) {
+    return {
+      resourceName: directoryIndexFunctionResource(spec.name),
+      // At most 52 + 24 characters (the origin access control's name bounds the component name): within CloudFront's 128.
+      comment: `${spec.name}: folder index documents`,
+      code: directoryIndexCode(spec.indexDocument),
+      behaviours: spec.directoryIndexBehaviours,
+    };
+  }
+  return undefined;
+}
+
 export interface SiteDistribution {
   distribution: aws.cloudfront.Distribution;
   /** The site bucket's public access block, in its place in the order (the site's content waits for it). */
   siteAccess: aws.s3.BucketPublicAccessBlock;
   cachePolicy: aws.cloudfront.CachePolicy;
   headersPolicy: aws.cloudfront.ResponseHeadersPolicy;
-  spaFunction?: aws.cloudfront.Function;
+  /** StaticSite's own viewer-request function (SPA fallback or folder index documents), and where it runs. */
+  siteFunction?: { function: aws.cloudfront.Function; behaviours: readonly string[] };
 }
 
 export function createDistribution(
@@ -85,13 +136,15 @@ export function createDistribution(
     },
     { parent },
   );
-  const spaFunction = spec.spa
-    ? new aws.cloudfront.Function(
-        `${name}-spa`,
-        { runtime: "cloudfront-js-2.0", comment: `${name}: single-page app fallback`, code: spaRewriteCode(spec.indexDocument), publish: true },
-        { parent },
-      )
-    : undefined;
+  const ownFunction = siteRequestFunction(spec);
+  const siteFunction = ownFunction && {
+    function: new aws.cloudfront.Function(
+      ownFunction.resourceName,
+      { runtime: "cloudfront-js-2.0", comment: ownFunction.comment, code: ownFunction.code, publish: true },
+      { parent },
+    ),
+    behaviours: ownFunction.behaviours,
+  };
 
   const siteOrigin = website ? websiteOrigin(name, spec, buckets, parent) : oacOrigin(name, buckets, parent);
 
@@ -117,7 +170,7 @@ export function createDistribution(
       aliases: spec.domain?.names,
       origins: [siteOrigin.origin, ...(siteOrigin.secondary ? [siteOrigin.secondary] : []), ...spec.routes.map(routeOrigin)],
       originGroups: siteOrigin.group ? [siteOrigin.group] : undefined,
-      defaultCacheBehavior: { ...siteBehaviour, ...edgeAssociations(spec, DEFAULT_BEHAVIOUR, spaFunction) },
+      defaultCacheBehavior: { ...siteBehaviour, ...edgeAssociations(spec, DEFAULT_BEHAVIOUR, siteFunction) },
       orderedCacheBehaviors: [
         ...spec.routes.map((route) => ({
           pathPattern: route.pathPattern,
@@ -133,7 +186,7 @@ export function createDistribution(
           ...edgeAssociations(spec, route.pathPattern),
         })),
         // Paths that only exist to run edge code (e.g. an auth check on /account/*) are the site, behaving as the default.
-        ...edgeSiteBehaviours(spec).map((pathPattern) => ({ pathPattern, ...siteBehaviour, ...edgeAssociations(spec, pathPattern) })),
+        ...edgeSiteBehaviours(spec).map((pathPattern) => ({ pathPattern, ...siteBehaviour, ...edgeAssociations(spec, pathPattern, siteFunction) })),
       ],
       // S3's REST endpoint answers 404 for a missing key (CloudFront may list the bucket). A custom error response
       // would rewrite every origin's 404 (an API's JSON too), so it is used only when the site is the only origin;
@@ -162,14 +215,18 @@ export function createDistribution(
   );
 
   const siteAccess = siteOrigin.finishBucketAccess(distribution);
-  return { distribution, siteAccess, cachePolicy, headersPolicy, spaFunction };
+  return { distribution, siteAccess, cachePolicy, headersPolicy, siteFunction };
 }
 
-/** A behaviour's CloudFront Function and Lambda@Edge associations (spec.ts has checked one per event type). */
-function edgeAssociations(spec: StaticSiteSpec, pathPattern: string, spaFunction?: aws.cloudfront.Function) {
+/**
+ * A behaviour's CloudFront Function and Lambda@Edge associations (spec.ts has checked one per event type, and keeps
+ * StaticSite's own function off behaviours whose viewer-request the edge associations take).
+ */
+function edgeAssociations(spec: StaticSiteSpec, pathPattern: string, siteFunction?: SiteDistribution["siteFunction"]) {
   const mine = spec.edge.filter((a) => a.pathPattern === pathPattern);
+  const own = siteFunction?.behaviours.includes(pathPattern) ? siteFunction.function : undefined;
   const functions = [
-    ...(spaFunction ? [{ eventType: "viewer-request", functionArn: spaFunction.arn as pulumi.Input<string> }] : []),
+    ...(own ? [{ eventType: "viewer-request", functionArn: own.arn as pulumi.Input<string> }] : []),
     ...mine.filter((a) => a.kind === "function").map((a) => ({ eventType: a.eventType, functionArn: a.arn })),
   ];
   const lambdas = mine

@@ -101,6 +101,19 @@ export interface StaticSiteArgs {
   /** Single-page app: paths without a file extension serve `indexDocument` with 200. @default false */
   spa?: boolean;
   /**
+   * A folder URI serves that folder's index document, as S3 website hosting does for "the root of a website or any
+   * subfolder": `/docs/` serves `docs/index.html` (multi-page sites: Hugo, Astro, Docusaurus, Jekyll). With hosting
+   * `"oac"` CloudFront's default root object covers `/` only, so StaticSite rewrites viewer requests whose URI ends in
+   * `/` to `<uri><indexDocument>` with a CloudFront Function, on each site behaviour whose viewer-request it can take.
+   * Where an EdgeLogic function runs on a site behaviour's viewer-request (or Lambda@Edge on its viewer events), that
+   * function must rewrite instead (the reference app's viewer-request: `config.directoryIndex`). `/docs` (no slash) is
+   * not redirected to `/docs/` as the website endpoint does: link to folders with their slash. Not with `spa: true`,
+   * whose fallback serves every folder URI the root index document, nor with an `indexDocument` holding "/"; hosting
+   * `"s3-website"` needs no function. `false` turns it off (hosting `"oac"` only). See docs/components/static-site.md.
+   * @default true
+   */
+  directoryIndex?: boolean;
+  /**
    * `oac`: private bucket, CloudFront reads it through Origin Access Control.
    * `s3-website`: seed 000's website endpoint (index and error documents served by S3)
    * as CloudFront's custom origin; the bucket only answers requests carrying a secret
@@ -135,7 +148,8 @@ export interface StaticSiteArgs {
    * pathPattern is that route's behaviour, and any other path pattern gets its own
    * behaviour on the site origin (after the routes), e.g. `/account/*` for an auth check.
    * One function per event type per behaviour; `spa: true` already takes the default
-   * behaviour's viewer-request.
+   * behaviour's viewer-request. A function on a site behaviour's viewer-request keeps
+   * `directoryIndex`'s function off that behaviour, and should rewrite folder URIs itself.
    * @default []
    */
   edge?: readonly EdgeAssociation[];
@@ -167,7 +181,8 @@ export interface StaticSiteArgs {
   /**
    * Whether `pulumi up` waits until CloudFront has deployed each change of the distribution to every edge location
    * (status `Deployed`, typically 5–15 minutes) before it goes on. Waiting is what makes the end of an update safe:
-   * Pulumi deletes what the update stopped using (the SPA function when `spa` turns off, EdgeLogic's CloudFront
+   * Pulumi deletes what the update stopped using (the SPA function when `spa` turns off, the folder-index function
+   * when `spa` turns on, `directoryIndex` off or an EdgeLogic function takes its behaviours, EdgeLogic's CloudFront
    * Functions and key value store, the origin access control when `hosting` moves to `"s3-website"`) right after
    * the distribution step, and CloudFront refuses to delete a function a deploying configuration still runs
    * (`FunctionInUse`), which fails the update. `false` returns as soon as CloudFront accepts the change, for faster
@@ -184,6 +199,11 @@ export interface StaticSiteSpec {
   indexDocument: string;
   errorDocument: string;
   spa: boolean;
+  /**
+   * The site behaviours (`"default"`, edge-only path patterns) whose viewer-request runs StaticSite's folder-index
+   * function (`directoryIndex`); empty when it makes none.
+   */
+  directoryIndexBehaviours: string[];
   hosting: "oac" | "s3-website";
   bucketName?: string;
   logs: { bucketName?: string; prefix: string; retentionDays: number };
@@ -289,6 +309,8 @@ export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArg
     // components/static-site/distribution.ts: the origin access control (private bucket) and the SPA fallback function.
     ...(args.hosting === "s3-website" ? [] : [{ resource: `${name}-oac`, kind: "origin-access-control" as const }]),
     ...(args.spa ? [{ resource: `${name}-spa`, kind: "cloudfront-function" as const }] : []),
+    // The folder-index function's name needs no entry: it is the origin access control's length, in characters
+    // CloudFront takes (directoryIndexFunctionResource), and it exists only with the origin access control.
   ]);
   validateOriginBucketAutonames(fail, name, args);
   if (args.logs?.bucketName !== undefined && args.logs.bucketName === args.bucketName) {
@@ -332,6 +354,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArg
     }
   }
   validateEdge(fail, args);
+  validateDirectoryIndex(fail, args);
   validateErrorDocumentFunction(fail, args);
   if (args.waf) {
     validateWebAclArgs(fail, args.waf, "waf.");
@@ -443,6 +466,87 @@ export function edgeSiteBehaviours(spec: Pick<StaticSiteSpec, "edge" | "routes">
   const routes = new Set(spec.routes.map((route) => route.pathPattern));
   const patterns = spec.edge.map((a) => a.pathPattern).filter((p) => p !== DEFAULT_BEHAVIOUR && !routes.has(p));
   return [...new Set(patterns)];
+}
+
+/**
+ * Folder index documents with hosting "oac". CloudFront's default root object covers the root only: "if you define a
+ * default root object, an end-user request for a subdirectory of your distribution does not return the default root
+ * object ... CloudFront does not return the default root object even if a copy of index.html appears in the install
+ * directory" (How default root object works, https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DefaultRootObject.html),
+ * whereas S3's website endpoint returns the index document "when a request is made to the root of a website or any
+ * subfolder" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/IndexDocumentSupport.html). So StaticSite runs a
+ * viewer-request CloudFront Function that appends `indexDocument` to a URI ending in "/" (distribution.ts
+ * directoryIndexCode). On by default, as a user of either hosting mode expects `/docs/` to work: it is off only with
+ * `spa: true` (whose fallback already serves every folder URI), with an `indexDocument` holding "/" (an index path
+ * under every folder is not what S3's suffix means: "The suffix must not ... include a slash character",
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_IndexDocument.html), with hosting "s3-website" (the endpoint
+ * does it), and on site behaviours whose viewer-request StaticSite cannot take (viewerRequestOwner).
+ */
+function directoryIndexWanted(args: Pick<StaticSiteArgs, "directoryIndex" | "spa" | "hosting" | "indexDocument">): boolean {
+  return args.directoryIndex !== false && !args.spa && (args.hosting ?? "oac") === "oac" && !(args.indexDocument ?? "index.html").includes("/");
+}
+
+/**
+ * The association that keeps StaticSite's folder-index function off a behaviour, or undefined: a function on its
+ * viewer-request (CloudFront runs one per event type per behaviour), or Lambda@Edge on its viewer-response ("You can't
+ * combine CloudFront Functions and Lambda@Edge in viewer events",
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-function-restrictions-all.html).
+ */
+function viewerRequestOwner(edge: readonly EdgeAssociation[], pathPattern: string): EdgeAssociation | undefined {
+  return edge.find((a) => a.pathPattern === pathPattern && (a.eventType === "viewer-request" || (a.kind === "lambda" && a.eventType === "viewer-response")));
+}
+
+/** The site behaviours StaticSite's folder-index function runs on: every one whose viewer-request it can take. */
+export function directoryIndexBehaviours(args: Pick<StaticSiteArgs, "directoryIndex" | "spa" | "hosting" | "indexDocument" | "edge" | "routes">): string[] {
+  if (!directoryIndexWanted(args)) return [];
+  const edge = [...(args.edge ?? [])];
+  return [DEFAULT_BEHAVIOUR, ...edgeSiteBehaviours({ edge, routes: args.routes ?? [] })].filter((pattern) => !viewerRequestOwner(edge, pattern));
+}
+
+/**
+ * The folder-index function's resource name, which Pulumi's autoname extends with "-" and 7 characters. CloudFront
+ * Function names take letters, digits, - and _ only (API_FunctionSummary), while the origin access control that oac
+ * hosting always has takes any character, e.g. the "." of a component "my.site" with its own bucketName: those become
+ * "-" here, so turning the function on by default refuses no component name oac hosting took before. The suffix is as
+ * long as the origin access control's "-oac", so neither does the length.
+ */
+export function directoryIndexFunctionResource(name: string): string {
+  return `${name.replace(/[^A-Za-z0-9_-]/g, "-")}-idx`;
+}
+
+/** `directoryIndex` as given: a boolean, honoured where it is set. Unset, it applies where it can (directoryIndexBehaviours). */
+function validateDirectoryIndex(fail: ArgFailure, args: StaticSiteArgs): void {
+  const given = args.directoryIndex;
+  if (given === undefined) return;
+  if (typeof given !== "boolean") {
+    fail("directoryIndex", given, "is not true or false", "Leave it unset (folder URIs serve their index document), or set false to turn that off.");
+  }
+  if (!given) {
+    if (args.hosting === "s3-website") {
+      fail("directoryIndex", false, 'cannot be honoured with hosting "s3-website": the website endpoint serves every folder\'s index document itself', 'Remove directoryIndex, or use hosting "oac".');
+    }
+    return;
+  }
+  if (args.hosting === "s3-website") return;
+  if (args.spa) {
+    fail("directoryIndex", true, "conflicts with spa: true, whose fallback serves the root index document for every folder URI; CloudFront runs one viewer-request function per behaviour",
+      "Remove directoryIndex (spa: true serves folder URIs), or set spa: false.");
+  }
+  const indexDocument = args.indexDocument ?? "index.html";
+  if (indexDocument.includes("/")) {
+    fail("directoryIndex", true, `needs an indexDocument without "/", but it is ${JSON.stringify(indexDocument)}: the function appends it to every folder URI`,
+      'Use a plain file name such as "index.html", or remove directoryIndex (the default root object still serves it for "/").');
+  }
+  const edge = args.edge ?? [];
+  for (const pattern of [DEFAULT_BEHAVIOUR, ...edgeSiteBehaviours({ edge: [...edge], routes: args.routes ?? [] })]) {
+    const owner = viewerRequestOwner(edge, pattern);
+    if (!owner) continue;
+    const why = owner.eventType === "viewer-request"
+      ? "and CloudFront runs one function per event type per behaviour"
+      : `and ${MIXED_VIEWER_EVENTS}`;
+    fail("directoryIndex", true, `cannot run on the site behaviour ${pattern}: ${owner.edgeLogic}.${owner.key} (${kindName(owner.kind)}) runs on its ${owner.eventType}, ${why}`,
+      "Leave directoryIndex unset (StaticSite then rewrites folder URIs on the behaviours it can take) and rewrite them in that function (handlers/edge/viewer-request.js does with config.directoryIndex).");
+  }
 }
 
 /**
@@ -560,6 +664,7 @@ export function normalise(name: string, args: StaticSiteArgs): StaticSiteSpec {
     indexDocument,
     errorDocument: args.errorDocument ?? "error.html",
     spa: args.spa ?? false,
+    directoryIndexBehaviours: directoryIndexBehaviours(args),
     hosting: args.hosting ?? "oac",
     bucketName: args.bucketName,
     logs: {

@@ -1,7 +1,7 @@
 import cf from 'cloudfront';
 
 // Viewer-request CloudFront Function (cloudfront-js-2.0) of the reference app; docs/edge.md explains each step.
-// CONFIG is baked in by EdgeLogic: { canonicalHost, redirects, cleanUrls, spaFallback, experiment }.
+// CONFIG is baked in by EdgeLogic: { canonicalHost, redirects, cleanUrls, spaFallback, directoryIndex, experiment }.
 
 var ASSIGNED = 'x-experiment-assigned';
 
@@ -43,8 +43,13 @@ function redirect(location) {
   };
 }
 
+// A folder URI serves its index document, as StaticSite's own function does where this one does not run.
+// directoryIndex: the file name (index.html when unset), or false to leave folder URIs as they are.
 function cleanUri(uri) {
-  if (uri.endsWith('/')) return uri + 'index.html';
+  if (uri.endsWith('/')) {
+    var index = CONFIG.directoryIndex === undefined ? 'index.html' : CONFIG.directoryIndex;
+    return index ? uri + index : uri;
+  }
   var last = uri.substring(uri.lastIndexOf('/') + 1);
   if (last.indexOf('.') !== -1) return uri;
   if (CONFIG.spaFallback) return '/' + CONFIG.spaFallback;

@@ -6,6 +6,7 @@ import { EDGE_LOG_REGIONS, EdgeLogic, type EdgeLogicArgs } from "../../component
 import { cloudFrontFunctionCode } from "../../components/edge-logic/function-code";
 import { StaticSite } from "../../components/static-site";
 import { checkDeployRules, CLOUDFRONT_KEY_VALUE_STORE, PHYSICAL_NAME_LIMITS } from "../../testing/deploy-rules";
+import { viewerRequest, sandboxFor } from "../handlers/edge/events";
 import { ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
 
 const functions: EdgeLogicArgs["functions"] = {
@@ -67,6 +68,7 @@ describe("EdgeLogic", () => {
       redirects: true,
       cleanUrls: "html",
       spaFallback: "index.html",
+      directoryIndex: "index.html",
       experiment: { cookie: "gallery-ab-home", paths: ["/index.html"], variants: [{ name: "a", weight: 90 }, { name: "b", weight: 10, prefix: "/variants/b" }] },
     };
     const code = cloudFrontFunctionCode(readFileSync("handlers/edge/viewer-request.js", "utf8"), config);
@@ -74,6 +76,18 @@ describe("EdgeLogic", () => {
     expect(code).toMatch(/^import cf from 'cloudfront';\nvar CONFIG = \{"canonicalHost"/);
     expect(code).toMatch(/async function handler\(/);
     expect(code).not.toContain("// ");
+  });
+
+  it("the app's viewer-request, owning a site behaviour's viewer-request, serves folder URIs their index document as StaticSite's own function would: config.directoryIndex", async () => {
+    // StaticSite steps aside on a behaviour whose viewer-request an EdgeLogic function owns (one function per event
+    // type), so that function does the rewrite, configured like spaFallback.
+    const rewrite = async (config: Record<string, unknown>, uri: string) =>
+      ((await sandboxFor("handlers/edge/viewer-request.js", config, {}).invoke(viewerRequest(uri))) as { uri: string }).uri;
+    expect(await rewrite({ directoryIndex: "index.html" }, "/docs/guide/")).toBe("/docs/guide/index.html");
+    expect(await rewrite({ directoryIndex: "default.htm" }, "/docs/")).toBe("/docs/default.htm");
+    expect(await rewrite({ directoryIndex: false }, "/docs/")).toBe("/docs/");
+    // Unset, as the reference app shipped before the option: index.html.
+    expect(await rewrite({}, "/docs/")).toBe("/docs/index.html");
   });
 
   it("builds Lambda@Edge in us-east-1 as published versions, trusted by edgelambda, without env, retained on delete", async () => {

@@ -68,7 +68,7 @@ describe("StaticSite hosting s3-website → oac in one update", () => {
 });
 
 describe("StaticSite hosting oac → s3-website in one update", () => {
-  it("opens the block, then writes the website policy that keeps CloudFront's grant, then moves the distribution; deletes only the OAC, at the end", async () => {
+  it("opens the block, then writes the website policy that keeps CloudFront's grant, then moves the distribution; deletes only the OAC and the folder-index function, at the end", async () => {
     const before = await site("oac");
     const after = await site("s3-website");
     // S3 refuses a public policy while the block blocks public policies, so the block opens first; the distribution
@@ -78,6 +78,7 @@ describe("StaticSite hosting oac → s3-website in one update", () => {
     // Edge locations still on the OAC origin read through the new policy's CloudFront grant until CloudFront has moved them.
     const policy = policyDocument(named(after, "site-bucket-policy").inputs.policy).Statement;
     expect(policy.find((s) => s.Sid === "AllowCloudFrontRead")).toMatchObject({ Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject" });
-    expect(removed(before, after)).toEqual(["site-oac"]);
+    // The website endpoint serves folder index documents itself (directoryIndex), so the function goes with the OAC.
+    expect(removed(before, after)).toEqual(["site-idx", "site-oac"]);
   });
 });

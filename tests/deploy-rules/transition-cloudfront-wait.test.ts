@@ -43,9 +43,14 @@ describe("TransitionCloudFrontDeletedWhileDeploying", () => {
       .toEqual([["TransitionCloudFrontDeletedWhileDeploying", `${FUNCTION} site-spa`]]);
   });
 
-  it("finds hosting oac → s3-website with waitForDeployment false: the origin access control", async () => {
+  it("finds hosting oac → s3-website with waitForDeployment false: the folder-index function and the origin access control", async () => {
     expect(rules(await site({ waitForDeployment: false }), await site({ hosting: "s3-website", waitForDeployment: false })))
-      .toEqual([["TransitionCloudFrontDeletedWhileDeploying", `${OAC} site-oac`]]);
+      .toEqual([["TransitionCloudFrontDeletedWhileDeploying", `${FUNCTION} site-idx`], ["TransitionCloudFrontDeletedWhileDeploying", `${OAC} site-oac`]]);
+  });
+
+  it("finds spa false → true with waitForDeployment false: the folder-index function, which the SPA fallback replaces", async () => {
+    expect(rules(await site({ waitForDeployment: false }), await site({ spa: true, waitForDeployment: false })))
+      .toEqual([["TransitionCloudFrontDeletedWhileDeploying", `${FUNCTION} site-idx`]]);
   });
 
   it("finds edgeEnabled true → false with waitForDeployment false: the function and the key value store it reads", async () => {

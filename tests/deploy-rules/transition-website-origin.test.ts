@@ -35,9 +35,9 @@ describe("TransitionWebsiteOriginClosedWhileDeploying", () => {
     expect(transition(await site({ hosting: "s3-website", waitForDeployment: false }), await site({ hosting: "oac" })).map(formatFinding)).toEqual([]);
   });
 
-  it("passes oac → s3-website without waiting as far as 403s go (the kept CloudFront grant serves the OAC edges): only the OAC's delete is reported", async () => {
+  it("passes oac → s3-website without waiting as far as 403s go (the kept CloudFront grant serves the OAC edges): only the deletes of the OAC and the folder-index function are reported", async () => {
     expect(rules(await site({ waitForDeployment: false }), await site({ hosting: "s3-website", waitForDeployment: false })))
-      .toEqual([["TransitionCloudFrontDeletedWhileDeploying", `${OAC} site-oac`]]);
+      .toEqual([["TransitionCloudFrontDeletedWhileDeploying", `aws:cloudfront/function:Function site-idx`], ["TransitionCloudFrontDeletedWhileDeploying", `${OAC} site-oac`]]);
   });
 
   it("passes a website site that stays on its website origin without waiting", async () => {

@@ -15,7 +15,8 @@ beforeAll(async () => {
       functions: { vr: { file: "handlers/edge/viewer-response.js", eventType: "viewer-response" } },
       lambdas: { ors: { entry: "handlers/edge/origin-response.ts", eventType: "origin-response", define: { __EDGE_ORIGIN_RESPONSE_CONFIG__: "{}" } } },
     });
-    new StaticSite("s", { path: "tests/fixtures/site", edge: edge.associations });
+    // No folder-index function: the CloudFront Function checks below change the one EdgeLogic function.
+    new StaticSite("s", { path: "tests/fixtures/site", edge: edge.associations, directoryIndex: false });
   });
 });
 
