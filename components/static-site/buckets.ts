@@ -1,4 +1,4 @@
-/** The site bucket and its separate log bucket (seed 000), both private, encrypted and TLS-only. */
+/** The site bucket and its separate log bucket, both private, encrypted and TLS-only. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { replicateBucket, type BucketReplica } from "../bucket-replication";

@@ -12,7 +12,7 @@ import picomatch from "picomatch";
 export interface CacheRule {
   /** Glob over the S3 key (path relative to the site folder), e.g. `"assets/**"` or `"**\/*.html"`. */
   pattern: string;
-  /** The Cache-Control value for matching files; with seed 000, CloudFront's TTL follows it. */
+  /** The Cache-Control value for matching files; CloudFront's TTL follows it. */
   cacheControl: string;
 }
 

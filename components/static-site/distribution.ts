@@ -109,7 +109,7 @@ export function createDistribution(
 ): SiteDistribution {
   const website = spec.hosting === "s3-website";
 
-  // Honour each object's Cache-Control (seed 000: TTL set by metadata); a day when an object has none.
+  // Honour each object's Cache-Control (the TTL set by object metadata); a day when an object has none.
   const cachePolicy = new aws.cloudfront.CachePolicy(
     `${name}-cache`,
     {

@@ -18,7 +18,7 @@ export type { StaticSiteBuild } from "./build";
 export type { StaticSitePublishArgs } from "./publisher/args";
 
 /**
- * A static website on S3 behind CloudFront (seed 000): a private, versioned,
+ * A static website on S3 behind CloudFront: a private, versioned,
  * encrypted bucket read through Origin Access Control (or, opt-in, S3 website
  * hosting), a separate log bucket, security headers, Cache-Control honoured per
  * object, and optionally a custom domain with Route 53 records and failover.

@@ -115,7 +115,7 @@ export interface StaticSiteArgs {
   directoryIndex?: boolean;
   /**
    * `oac`: private bucket, CloudFront reads it through Origin Access Control.
-   * `s3-website`: seed 000's website endpoint (index and error documents served by S3)
+   * `s3-website`: the bucket's S3 website endpoint (index and error documents served by S3)
    * as CloudFront's custom origin; the bucket only answers requests carrying a secret
    * Referer header that CloudFront adds.
    * @default "oac"
@@ -127,7 +127,7 @@ export interface StaticSiteArgs {
   logs?: {
     /** Physical name of the separate log bucket. @default generated */
     bucketName?: string;
-    /** Key prefix for this site's logs (seed 000: `examplebucket-logs/`). @default `${name}-logs/` */
+    /** Key prefix for this site's logs (e.g. `examplebucket-logs/`). @default `${name}-logs/` */
     prefix?: string;
     /** Days before log objects expire. @default 90 */
     retentionDays?: number;
@@ -314,7 +314,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArg
   ]);
   validateOriginBucketAutonames(fail, name, args);
   if (args.logs?.bucketName !== undefined && args.logs.bucketName === args.bucketName) {
-    fail("logs.bucketName", args.logs.bucketName, "is the site bucket; a bucket that logs into itself logs its own log writes forever (seed 000)", "Use a separate log bucket, e.g. \"logs-" + args.bucketName + "\", or leave logs.bucketName unset.");
+    fail("logs.bucketName", args.logs.bucketName, "is the site bucket; a bucket that logs into itself logs its own log writes forever", "Use a separate log bucket, e.g. \"logs-" + args.bucketName + "\", or leave logs.bucketName unset.");
   }
   if (args.logs?.prefix !== undefined && (args.logs.prefix.startsWith("/") || (args.logs.prefix !== "" && !args.logs.prefix.endsWith("/")))) {
     fail("logs.prefix", args.logs.prefix, "must be a key prefix ending in / and not starting with /", 'Use e.g. "examplebucket-logs/".');
@@ -570,11 +570,11 @@ function validateOriginBucketAutonames(fail: ArgFailure, name: string, args: Sta
     `Use a component name without ".", e.g. "${name.replace(/\./g, "-")}"${args.replicaRegion === undefined ? ", or set bucketName (without periods)" : ""}.`);
 }
 
-/** S3 bucket naming rules, plus seed 000's: no periods, since HTTPS to a dotted bucket name fails the wildcard certificate. */
+/** S3 bucket naming rules, plus no periods, since HTTPS to a dotted bucket name fails the wildcard certificate. */
 export function validateBucketName(fail: ArgFailure, argument: string, name: string): void {
   if (name.length < 3 || name.length > 63) fail(argument, name, `is ${name.length} characters; S3 bucket names are 3–63`, "Shorten or lengthen the name.");
   if (name.includes(".")) {
-    fail(argument, name, "contains a period; HTTPS to S3 fails on dotted bucket names (seed 000)", `Use "${name.replace(/\./g, "-")}".`);
+    fail(argument, name, "contains a period; HTTPS to S3 fails on dotted bucket names", `Use "${name.replace(/\./g, "-")}".`);
   }
   if (name !== name.toLowerCase()) fail(argument, name, "has upper-case letters; S3 bucket names are lowercase", `Use "${name.toLowerCase()}".`);
   if (!/^[a-z0-9][a-z0-9-]*[a-z0-9]$/.test(name)) {

@@ -291,7 +291,7 @@ describe("StaticSite outputs and naming", () => {
 describe("StaticSite rejects bad arguments", () => {
   it.each<[string, Partial<StaticSiteArgs>, RegExp]>([
     ["a missing folder", { path: "no/such/folder" }, /StaticSite "bad": path "no\/such\/folder" is not a folder\. Point path at the site's files/],
-    ["a dotted bucket name", { bucketName: "my.site" }, /^StaticSite "bad": bucketName "my\.site" contains a period; HTTPS to S3 fails on dotted bucket names \(seed 000\)\. Use "my-site"\.$/],
+    ["a dotted bucket name", { bucketName: "my.site" }, /^StaticSite "bad": bucketName "my\.site" contains a period; HTTPS to S3 fails on dotted bucket names\. Use "my-site"\.$/],
     ["a short bucket name", { bucketName: "ab" }, /bucketName "ab" is 2 characters; S3 bucket names are 3–63/],
     ["a long bucket name", { bucketName: "a".repeat(64) }, /is 64 characters; S3 bucket names are 3–63/],
     ["an upper-case bucket name", { bucketName: "MySite" }, /bucketName "MySite" has upper-case letters.*Use "mysite"/],

@@ -203,7 +203,7 @@ export const dataTierArgs = (home: string): fc.Arbitrary<{ args: DataTierArgs; e
           retentionDays: optional(fc.integer({ min: 1, max: 3650 })),
           format: optional(fc.constantFrom("DYNAMODB_JSON" as const, "ION" as const)),
           // S3 bucket names without ".": StaticSite's and DataTier's documented refusal of dotted names ("HTTPS to S3 fails on
-          // dotted bucket names (seed 000)", components/static-site/spec.ts validateBucketName), not S3's rule.
+          // dotted bucket names", components/static-site/spec.ts validateBucketName), not S3's rule.
           bucketName: optional(fc.tuple(fc.constantFrom(...LOWER + DIGITS), within(LOWER + DIGITS + "-", 1, 61), fc.constantFrom(...LOWER + DIGITS)).map((p) => p.join("")).filter((b) => !/^(xn--|sthree-|amzn-s3-demo-)|-s3alias$|--ol-s3$|--x-s3$|--table-s3$/.test(b)), 3),
           logRetentionDays: optional(retentionDays),
         }).map(defined),
