@@ -17,7 +17,7 @@ describe("site content rules", () => {
     for (const key of ["index.html", "assets/my-component.js", "jquery-3.6.0.js", "bootstrap.min.css"]) expect(isFingerprinted(key)).toBe(false);
   });
 
-  it("makes fingerprinted files immutable for a year and revalidates HTML and unfingerprinted files (seed 000: TTL by metadata)", () => {
+  it("makes fingerprinted files immutable for a year and revalidates HTML and unfingerprinted files (CloudFront's TTL follows it)", () => {
     expect(cacheControlFor("assets/app.3f9a12bc.js", [])).toBe(CACHE_IMMUTABLE);
     expect(cacheControlFor("index.html", [])).toBe("no-cache");
     expect(cacheControlFor("robots.txt", [])).toBe("no-cache");
