@@ -536,7 +536,7 @@ export const serverlessApiArgs = (kind: ApiKind): fc.Arbitrary<ServerlessApiArgs
       }),
       // Now and then the first route's twin (twinPath), whose names are where the component's naming is tested hardest.
       twin: optional(fc.constantFrom("_", ".", "-"), 2),
-      // The twin's method: the first route's, or (unset) another.
+      // The twin's method: another (drawn), or (unset) the first route's.
       twinMethod: optional(method),
       stages: optional(fc.uniqueArray(fc.record({ name: stageCandidate, variables: optional(stageVariables, 3), canary: optional(canary) }), { minLength: 1, maxLength: 3, selector: (s) => s.name }), 3),
       // The canary of the default stage (prod) or of the first canary stage through the top-level `canary` argument
