@@ -25,7 +25,8 @@ export const API_ENTRY = "tests/fixtures/handlers/echo.ts";
 const USER_POOL_ARN = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123";
 
 const method = mostly(fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"), fc.constantFrom("get", "TRACE", "CONNECT"));
-const literalSegment = mostly(fc.constantFrom("albums", "photos", "health", "v1", "items", "me", "search", "a.b", "x_y", "~u"), fc.constantFrom("Albums", "with space", "ünï", "a:b", "*"));
+// "albums-v1" reads as "/albums/v1" in resource names, which ServerlessApi must refuse beside it (validatePathSlugs).
+const literalSegment = mostly(fc.constantFrom("albums", "photos", "health", "v1", "items", "me", "search", "a.b", "x_y", "~u", "albums-v1"), fc.constantFrom("Albums", "with space", "ünï", "a:b", "*"));
 const variableSegment = mostly(fc.constantFrom("{id}", "{albumId}", "{photoId}", "{key}"), fc.constantFrom("{1id}", "{al-bum}", "{}"));
 const greedySegment = mostly(fc.constantFrom("{proxy+}", "{path+}"), fc.constant("{+}"));
 const segment = fc.oneof({ weight: 5, arbitrary: literalSegment }, { weight: 2, arbitrary: variableSegment }, { weight: 1, arbitrary: mostly(fc.constant(undefined), greedySegment) });
@@ -152,7 +153,13 @@ const authorizers: fc.Arbitrary<Record<string, ApiAuthorizer>> = fc
   )
   .map((a) => Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) as Record<string, ApiAuthorizer>);
 
-const stageName = mostly(fc.constantFrom("prod", "dev", "test", "v2", "staging_eu", "Prod", "s".repeat(121)), fc.constantFrom("2024", "s".repeat(122), "my-stage", "s".repeat(129), ""));
+/**
+ * Hyphenated names too: beside "prod" with a canary, "prod-canary" names the same per-stage resources (ServerlessApi
+ * must refuse it). No 121-character name (its canary alias would be Lambda's longest, 128): ServerlessApi takes it but
+ * its alias permissions' statement ids pass the 100 pulumi-aws allows, which it does not refuse yet (finding 7 of
+ * /work/audit/fuzz-16-findings.md; seeds 1–3 met it before).
+ */
+const stageName = mostly(fc.constantFrom("prod", "dev", "test", "v2", "staging_eu", "Prod", "pre-prod", "prod-canary", "v-2", "health-prod"), fc.constantFrom("2024", "s".repeat(122), "my-stage", "s".repeat(129), ""));
 const throttle = fc.record({ rateLimit: mostly(fc.constantFrom(1, 10, 100, 0.5, 5000), fc.constantFrom(0, -1)), burstLimit: mostly(fc.constantFrom(1, 20, 200, 5000), fc.constantFrom(0, 2.5)) });
 const stageVariableValue = mostly(fc.constantFrom("gallery", "https://backend.example.com/x?y=1", "a,b", "v".repeat(512)), fc.constantFrom("", "with space", "v".repeat(513), "ünï"));
 const stage: fc.Arbitrary<ApiStage> = fc.record(
@@ -379,3 +386,101 @@ export const regionalApisArgs: fc.Arbitrary<RegionalApisArgs> = fc
     if (args.routing) args.routing = Object.fromEntries(Object.entries(args.routing).filter(([, v]) => v !== undefined)) as any;
     return args;
   });
+
+// ------------------------------------------------------------------------------------------ names that meet (must refuse)
+
+/** Arguments whose resource names meet after ServerlessApi's slugging, with the arguments its refusal may name. */
+export interface MeetingNames {
+  /** Which way the names meet (for the failure message and the tally). */
+  how: string;
+  args: ServerlessApiArgs;
+  /** The refusal names one of these (validation stops at the first clash it meets, from either side). */
+  arguments: string[];
+}
+
+/** A path word: lower-case letters and digits, so only the separators put between words make two paths read alike. */
+const word = fc.stringMatching(/^[a-z][a-z0-9]{0,5}$/);
+const anyMethod = fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY");
+/** A REST or HTTP route: a Lambda handler (now and then with its own function name) or, REST only, a mock. */
+const meetingRoute = (own: string, rest: boolean) =>
+  fc.constantFrom<ApiRoute[]>(
+    [{ handler: API_ENTRY, auth: "none" }],
+    [{ handler: API_ENTRY, auth: "none", name: own }],
+    rest ? [{ integration: { type: "mock", body: { ok: true } }, auth: "none" }] : [{ handler: API_ENTRY, auth: "none" }],
+  ).map(([route]) => structuredClone(route));
+const routeArguments = (...keys: string[]) => keys.flatMap((key) => [`routes["${key}"]`, `routes["${key}"].name`]);
+
+/**
+ * Names ServerlessApi makes from routes and stages that meet, which it must refuse at construction (the engine would
+ * refuse the duplicate URN at preview, or AWS the second resource at `up`) naming itself and the argument:
+ * - REST paths of one slug at some prefix (`/p/a/b` beside `/p/a-b`; `/a/{b}` beside `/a/b`): their resources (routes.ts
+ *   `resourceSlug`) meet; validate.ts `validatePathSlugs`.
+ * - HTTP routes of one method and one path slug (`GET /a-b` beside `GET /a/b`): routes and integrations are named by
+ *   method and slug (http-api.ts). The HTTP kind's refusal of two methods on paths of one slug (`GET /a-b` beside
+ *   `POST /a/b`) is finding 1 of /work/audit/fuzz-16-findings.md, a false refusal, so no case here relies on it.
+ * - Two Lambda routes of one function name (`GET /a_b` beside `GET /a/b`, args.ts `routeFunctionName`).
+ * - REST stages whose per-stage resources meet (stages.ts `stageResourceNames`): `s` with a canary beside `s-canary`;
+ *   routes `/a` and `/a/b` with stages `p` and `b-p` (aliases `<api>-get-a-b-p`); a canary alias meeting another
+ *   route's stage alias; and a canary's alias override that is a stage's name (two Lambda aliases of one name,
+ *   ResourceConflictException). Canaries on the stage or through the top-level `canary` argument.
+ * Two canaries of one alias override, model names of one operation (`POST /a_b` beside `POST /a/b` with schemas), an
+ * AWS-service route's responses beside a route at `<path>/400`, and usage plan keys (`pro-eu`+`mobile` beside
+ * `pro`+`eu-mobile`) meet too but are not refused yet (findings 2–5), so they are not drawn here.
+ */
+export const meetingServerlessApiArgs: fc.Arbitrary<MeetingNames> = fc.oneof(
+  fc
+    .record({ kind: fc.constantFrom(undefined, ApiKind.Rest), parent: fc.option(word, { nil: undefined }), a: word, b: word, tail: fc.constantFrom("", "/x"), m1: anyMethod, m2: anyMethod, r1: meetingRoute("one", true), r2: meetingRoute("two", true) })
+    .map(({ kind, parent, a, b, tail, m1, m2, r1, r2 }) => {
+      const base = parent ? `/${parent}` : "";
+      const k1 = `${m1} ${base}/${a}/${b}`;
+      const k2 = `${m2} ${base}/${a}-${b}${tail}`;
+      return { how: "REST paths of one slug", args: { ...(kind ? { kind } : {}), routes: { [k1]: r1, [k2]: r2 } }, arguments: routeArguments(k1, k2) };
+    }),
+  fc
+    .record({ kind: fc.constantFrom(ApiKind.Rest, ApiKind.Http), a: word, b: word, m: anyMethod, other: anyMethod, r1: meetingRoute("one", false), r2: meetingRoute("two", false) })
+    .map(({ kind, a, b, m, other, r1, r2 }) => {
+      // A variable and a literal of one name at one place: API Gateway takes both; their names meet. HTTP: one method (see above).
+      const k1 = `${m} /${a}/{${b}}`;
+      const k2 = `${kind === ApiKind.Http ? m : other} /${a}/${b}`;
+      return { how: `${kind}: a path variable beside a literal of its name`, args: { kind, routes: { [k1]: r1, [k2]: r2 } }, arguments: routeArguments(k1, k2) };
+    }),
+  fc.record({ a: word, b: word, m: anyMethod, r1: meetingRoute("one", false), r2: meetingRoute("two", false) }).map(({ a, b, m, r1, r2 }) => {
+    const k1 = `${m} /${a}/${b}`;
+    const k2 = `${m} /${a}-${b}`;
+    return { how: "HTTP routes of one method and path slug", args: { kind: ApiKind.Http, routes: { [k1]: r1, [k2]: r2 } }, arguments: routeArguments(k1, k2) };
+  }),
+  fc.record({ kind: fc.constantFrom(ApiKind.Rest, ApiKind.Http), a: word, b: word, separator: fc.constantFrom("_", "."), m: anyMethod }).map(({ kind, a, b, separator, m }) => {
+    const k1 = `${m} /${a}${separator}${b}`;
+    const k2 = `${m} /${a}/${b}`;
+    const routes: Record<string, ApiRoute> = { [k1]: { handler: API_ENTRY, auth: "none" }, [k2]: { handler: API_ENTRY, auth: "none" } };
+    return { how: `${kind}: two routes of one function name`, args: { kind, routes }, arguments: routeArguments(k1, k2) };
+  }),
+  fc
+    .record({ s: word, override: fc.boolean(), top: fc.boolean(), first: fc.boolean(), percentTraffic: fc.double({ min: 0, max: 100, noNaN: true }) })
+    .map(({ s, override, top, first, percentTraffic }) => {
+      const canary = { percentTraffic, ...(override ? { stageVariableOverrides: { alias: `${s}-next` } } : {}) };
+      const own: Record<string, ApiStage> = { [s]: top ? {} : { canary } };
+      const other: Record<string, ApiStage> = { [`${s}-canary`]: {} };
+      const stages = first ? { ...own, ...other } : { ...other, ...own };
+      const args: ServerlessApiArgs = { routes: { "GET /health": { handler: API_ENTRY, auth: "none" } }, stages, ...(top ? { canary: { stage: s, ...canary } } : {}) };
+      return { how: "a stage beside another stage's canary", args, arguments: ["stages"] };
+    }),
+  fc.record({ a: word, b: word, p: word, first: fc.boolean() }).map(({ a, b, p, first }) => {
+    const stages = first ? { [p]: {}, [`${b}-${p}`]: {} } : { [`${b}-${p}`]: {}, [p]: {} };
+    const args: ServerlessApiArgs = { routes: { [`GET /${a}`]: { handler: API_ENTRY, auth: "none" }, [`GET /${a}/${b}`]: { handler: API_ENTRY, auth: "none" } }, stages };
+    return { how: "two routes' stage aliases", args, arguments: ["stages"] };
+  }),
+  fc.record({ a: word, p: word.filter((p) => p !== "canary"), top: fc.boolean() }).map(({ a, p, top }) => {
+    const canary = { percentTraffic: 10, stageVariableOverrides: { alias: `${p}-next` } };
+    const routes = { [`GET /${a}`]: { handler: API_ENTRY, auth: "none" as const }, [`GET /${a}/${p}`]: { handler: API_ENTRY, auth: "none" as const } };
+    const args: ServerlessApiArgs = top ? { routes, stages: { [p]: {}, canary: {} }, canary: { stage: p, ...canary } } : { routes, stages: { [p]: { canary }, canary: {} } };
+    return { how: "a canary's alias beside another route's stage alias", args, arguments: ["stages"] };
+  }),
+  // On the stage only: through the top-level `canary` the refusal names stages.<s>.canary.…, an argument the user did not
+  // write (finding 6 of /work/audit/fuzz-16-findings.md).
+  fc.record({ s: word, t: word }).filter(({ s, t }) => s !== t).map(({ s, t }) => {
+    const canary = { percentTraffic: 5, stageVariableOverrides: { alias: t } };
+    const args: ServerlessApiArgs = { routes: { "GET /health": { handler: API_ENTRY, auth: "none" } }, stages: { [s]: { canary }, [t]: {} } };
+    return { how: "a canary alias override that is a stage's name", args, arguments: [`stages.${s}.canary.stageVariableOverrides.alias`] };
+  }),
+);

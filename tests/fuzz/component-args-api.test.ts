@@ -7,18 +7,20 @@
  *
  * Explore with another seed and more runs: `FUZZ_SEED=7 FUZZ_RUNS=200 npx vitest run tests/fuzz/component-args-api.test.ts`.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { RoutingPolicy } from "../../components/dns-routing";
 import { RegionalApis } from "../../components/regional-apis";
 import { ApiKind, ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
 import { joinPath } from "../../components/serverless-api/args";
 import { resourceSlug } from "../../components/serverless-api/routes";
-import { regionalApisArgs, serverlessApiArgs } from "./component-args-api-arbitraries";
+import { meetingServerlessApiArgs, regionalApisArgs, serverlessApiArgs } from "./component-args-api-arbitraries";
 import { componentName } from "./component-args-arbitraries";
+import type { ComponentArgError } from "../../components/errors";
 import { checkDeployRules, formatFinding } from "../../testing/deploy-rules";
 import { context, SEED, useComponentFuzz, type OptedOut } from "./component-args-harness";
 
-const { construct, fuzzComponent } = useComponentFuzz();
+const { construct, fuzzComponent, parameters } = useComponentFuzz();
 
 /**
  * APIG2 asks every POST, PUT and PATCH method of a REST API to validate its body against a model; ServerlessApi makes
@@ -44,6 +46,32 @@ describe(`API component arguments are refused with a fix or deploy cleanly (seed
 
   it("RegionalApis", async () => {
     await fuzzComponent("RegionalApis", regionalApisArgs, (name, args) => new RegionalApis(name, args), 15);
+  });
+});
+
+/**
+ * The must-refuse counterpart of the must-accept properties' names that share prefixes (./component-accept-arbitraries.ts
+ * `routesApart`, `stagesApart`): where ServerlessApi's names DO meet after its slugging, construction must refuse,
+ * naming ServerlessApi and an argument that makes them meet, not leave the duplicate to the engine's preview ("Duplicate
+ * resource URN") or to AWS.
+ */
+describe(`names that meet after ServerlessApi's slugging are refused, naming the component and the argument (seed ${SEED})`, () => {
+  it("ServerlessApi", async () => {
+    await fc.assert(
+      // Names ServerlessApi takes, short enough that no function name passes 47 (a refusal for that would name a route too).
+      fc.asyncProperty(componentName.filter((name) => /^[A-Za-z0-9_-]{1,12}$/.test(name)), meetingServerlessApiArgs, async (name, { how, args, arguments: expected }) => {
+        const outcome = await construct(() => new ServerlessApi(name, { accountCloudWatchRole: false, ...args }), JSON.stringify([name, args]));
+        expect("refused" in outcome, `${how}: accepted ${JSON.stringify(args)}`).toBe(true);
+        const { component, argument, message, fix } = (outcome as { refused: ComponentArgError }).refused;
+        expect([component, expected.includes(argument) ? "an argument that meets" : argument]).toEqual(["ServerlessApi", "an argument that meets"]);
+        expect(message).toContain(`ServerlessApi "${name}"`);
+        expect(message).toContain(argument);
+        // Refused because names meet, not for something else the draw holds.
+        expect(message, how).toMatch(/resources named|the resource name|is the function name of|is also a stage's name|gives its canary the Lambda alias/);
+        expect(fix.trim()).not.toBe("");
+      }),
+      parameters(40),
+    );
   });
 });
 
