@@ -137,10 +137,11 @@ export default defineConfig({
       },
     ],
     // One temporary folder for the run, removed at its end: every test's mkdtemp lands in it (tests/setup/temporary-folder.ts).
+    // lambda-native/ is installed once when missing or stale, before any worker runs the program (tests/setup/lambda-native.ts).
     // The reference site is built once for all files (tests/setup/site-build.ts says why); StaticSite then publishes site/dist as it is.
     // Each stack's committed config runs once per test run; the stack tests share the result (tests/setup/shared-stack-runs.ts).
     // Run once for the whole run (the root's globalSetup), whichever projects' files run; the projects see what it provides.
-    globalSetup: ["tests/setup/temporary-folder.ts", "tests/setup/site-build.ts", "tests/setup/shared-stack-runs.ts"],
+    globalSetup: ["tests/setup/temporary-folder.ts", "tests/setup/lambda-native.ts", "tests/setup/site-build.ts", "tests/setup/shared-stack-runs.ts"],
     // One worker per core (vitest's default leaves one core idle: half of this 2-core machine).
     maxWorkers: availableParallelism(),
     sequence: { sequencer: LongestFirst },

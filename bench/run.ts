@@ -5,6 +5,7 @@
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { ensureLambdaNative } from "../local/lambda-native";
 
 export interface BenchTable {
   title: string;
@@ -31,6 +32,8 @@ function formatNumber(value: number): string {
 async function main(): Promise<void> {
   // Lambda runs Node 22; only these Node 20 processes would print the AWS SDK's version notice.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  // Before the benches start programs, several at a time.
+  ensureLambdaNative(process.cwd());
   const only = process.argv.slice(2);
   const files = readdirSync(__dirname)
     .filter((f) => f.endsWith(".bench.ts"))

@@ -5,15 +5,16 @@
  * the function's zip and refuses to plan without them (components/lambda/native-modules.ts).
  *
  * Why not a `postinstall`: install scripts do not run everywhere (`--ignore-scripts`, hardened npm configs), and a
- * consumer's `npm ci` would run ours. The commands that run the program call this instead; it does nothing when the
- * installed tree already matches the lockfile (two small JSON reads).
+ * consumer's `npm ci` would run ours. The commands that run the program call this once, before anything else (the
+ * start and plan CLIs, the test run's global setup, the benches), never the exported runProgramOffline, so a
+ * consumer's tests never reach the registry. It does nothing when the installed tree already matches the lockfile.
  *
- * A new tree is installed beside the old one and swapped in by renames, so an install that fails part-way (no
- * registry, a full disk) leaves the last good tree in place, and two commands started at once cannot interleave
- * their files.
+ * A new tree is installed beside the old one and swapped in by renames under a lock, so an install that fails part-way
+ * (no registry, a full disk) leaves the last good tree in place (and the command goes on with it, with a warning),
+ * and two commands started at once install once.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { NATIVE_MODULES_DIR } from "../components/lambda/native-modules";
 
@@ -23,16 +24,26 @@ export type NpmRunner = (args: string[], cwd: string) => { status: number | null
 interface LockedPackage {
   version?: string;
   optional?: boolean;
+  os?: string[];
+  cpu?: string[];
+  libc?: string[];
+}
+
+/** Lambda's platform of a folder name: `linux-arm64` → linux, arm64, glibc (Lambda's Amazon Linux). */
+function targetOf(platform: string): { os: string; cpu: string; libc: string } {
+  const [os, cpu] = platform.split("-");
+  return { os: os!, cpu: cpu!, libc: "glibc" };
 }
 
 /** `npm ci` of one folder for Lambda's platform, whatever this machine's: `linux-arm64` → `--os=linux --cpu=arm64 --libc=glibc`. */
 export function lambdaNativeInstallArgs(platform: string): string[] {
-  const [os, cpu] = platform.split("-");
-  return ["ci", `--os=${os}`, `--cpu=${cpu}`, "--libc=glibc", "--no-audit", "--no-fund"];
+  const { os, cpu, libc } = targetOf(platform);
+  return ["ci", `--os=${os}`, `--cpu=${cpu}`, `--libc=${libc}`, "--no-audit", "--no-fund"];
 }
 
 const runNpm: NpmRunner = (args, cwd) => {
-  const result = spawnSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  // npm is npm.cmd on Windows, which Node runs only through a shell.
+  const result = spawnSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], shell: process.platform === "win32" });
   return { status: result.status, output: `${result.error?.message ?? ""}${result.stdout ?? ""}${result.stderr ?? ""}` };
 };
 
@@ -55,61 +66,131 @@ function lockedPackages(file: string): Record<string, LockedPackage> | undefined
   }
 }
 
+const platformOf = (folder: string) => folder.split(/[\\/]/).pop()!;
+
 /**
- * Whether `folder/node_modules` holds what its lockfile pins: every package npm installed (its hidden lockfile) at the
- * locked version, and every non-optional locked package installed. Optional ones are other platforms' builds, which
- * `--os/--cpu` leave out.
+ * Whether `folder/node_modules` holds what its lockfile pins for Lambda's platform: every package npm must install
+ * there (the non-optional ones, and the optional ones built for that platform) present on disk at its locked version,
+ * and nothing built for another platform (a plain `npm ci` on a Mac installs darwin builds of the same versions).
+ * Optional packages that name no platform (wasm fallbacks) may be there or not.
  */
-export function lambdaNativeInstalled(folder: string): boolean {
+export function lambdaNativeInstalled(folder: string, platform = platformOf(folder)): boolean {
   const locked = lockedPackages(join(folder, "package-lock.json"));
   const installed = lockedPackages(join(folder, "node_modules", ".package-lock.json"));
   if (!locked || !installed) return false;
-  const lockedEntries = Object.entries(locked).filter(([path]) => path !== "");
+  const target = targetOf(platform);
+  const names = (pkg: LockedPackage) => pkg.os !== undefined || pkg.cpu !== undefined;
+  const forTarget = (pkg: LockedPackage) =>
+    (!pkg.os || pkg.os.includes(target.os)) && (!pkg.cpu || pkg.cpu.includes(target.cpu)) && (!pkg.libc || pkg.libc.includes(target.libc));
+  const required = Object.entries(locked).filter(([path, pkg]) => path !== "" && (pkg.optional !== true || (names(pkg) && forTarget(pkg))));
   return (
-    Object.entries(installed).every(([path, pkg]) => locked[path]?.version === pkg.version) &&
-    lockedEntries.every(([path, pkg]) => pkg.optional === true || installed[path]?.version === pkg.version)
+    required.every(([path, pkg]) => installed[path]?.version === pkg.version && existsSync(join(folder, path, "package.json"))) &&
+    Object.entries(installed).every(([path, pkg]) => locked[path] !== undefined && locked[path].version === pkg.version && forTarget(locked[path]))
   );
+}
+
+/** Blocks the thread for `ms` (the install is synchronous: it runs before the program, in commands that wait for it). */
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Runs `work` holding `folder`'s install lock: a file created exclusively, holding the holder's pid. A lock whose
+ * process is gone (a crash, Ctrl+C during npm) is taken over; one with no pid yet is being written and is waited for,
+ * unless it has stayed empty for a minute.
+ */
+function withInstallLock<T>(folder: string, work: () => T): T {
+  const lock = join(folder, ".install.lock");
+  for (;;) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: "wx" });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    let holder = 0;
+    let age = 0;
+    try {
+      holder = Number(readFileSync(lock, "utf8"));
+      age = Date.now() - statSync(lock).mtimeMs;
+    } catch {
+      continue; // released meanwhile
+    }
+    if ((holder > 0 && !processAlive(holder)) || (!(holder > 0) && age > 60_000)) rmSync(lock, { force: true });
+    else sleep(200);
+  }
+  try {
+    return work();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+/** Installs one folder's tree beside it and swaps it in; throws (the old tree in place) when npm fails. */
+function installFolder(folder: string, npm: NpmRunner): void {
+  const platform = platformOf(folder);
+  const args = lambdaNativeInstallArgs(platform);
+  // In the same folder, so the swap is a rename on one file system; .gitignore leaves these out.
+  const staging = join(folder, `.installing-${process.pid}`);
+  const current = join(folder, "node_modules");
+  const previous = join(folder, `.previous-${process.pid}`);
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging);
+  try {
+    for (const file of ["package.json", "package-lock.json"]) copyFileSync(join(folder, file), join(staging, file));
+    const result = npm(args, staging);
+    if (result.status !== 0 || !lambdaNativeInstalled(staging, platform)) {
+      throw new Error(
+        `${NATIVE_MODULES_DIR}/${platform}: npm ${args.join(" ")} failed (${result.status === null ? "did not run" : result.status === 0 ? "exit 0, but the tree does not match the lockfile" : `exit ${result.status}`}); ` +
+          `run it by hand: npm ci --prefix ${NATIVE_MODULES_DIR}/${platform} ${args.slice(1).join(" ")}` +
+          `${result.output.trim() ? `\n${result.output.trim().split("\n").slice(-15).join("\n")}` : ""}`,
+      );
+    }
+    const moved = existsSync(current);
+    if (moved) renameSync(current, previous);
+    try {
+      renameSync(join(staging, "node_modules"), current);
+    } catch (error) {
+      if (moved) renameSync(previous, current);
+      throw error;
+    }
+    rmSync(previous, { recursive: true, force: true });
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
 }
 
 /**
  * Installs every `lambda-native/linux-<arch>` folder of `projectDir` whose tree does not match its lockfile; returns
- * the folders it installed. Throws naming the folder, npm's output and the command to run by hand when npm fails.
+ * the folders it installed. When npm fails, a folder that still has a tree keeps it (with a warning: the program plans
+ * with the packages it has); a folder without one throws, naming the folder, npm's output and the command to run.
  */
 export function ensureLambdaNative(projectDir: string, log: (message: string) => void = (message) => console.error(message), npm: NpmRunner = runNpm): string[] {
   const installed: string[] = [];
   for (const folder of lambdaNativeFolders(projectDir)) {
     if (lambdaNativeInstalled(folder)) continue;
-    const platform = folder.split(/[\\/]/).pop()!;
-    const args = lambdaNativeInstallArgs(platform);
-    log(`${NATIVE_MODULES_DIR}/${platform}: installing the ${platform} packages Lambda functions ship (npm ${args.join(" ")}), once per lockfile change...`);
-    // Dot-named so nothing (git, the zip's resolver) takes it for a platform folder.
-    const staging = join(folder, `.installing-${process.pid}`);
-    rmSync(staging, { recursive: true, force: true });
-    mkdirSync(staging);
-    try {
-      for (const file of ["package.json", "package-lock.json"]) copyFileSync(join(folder, file), join(staging, file));
-      const result = npm(args, staging);
-      if (result.status !== 0 || !lambdaNativeInstalled(staging)) {
-        throw new Error(
-          `${NATIVE_MODULES_DIR}/${platform}: npm ${args.join(" ")} failed (${result.status === null ? "did not run" : `exit ${result.status}`}); ` +
-            `the packages LambdaFunction's nativeModules ship are not installed. Run it by hand: npm ci --prefix ${NATIVE_MODULES_DIR}/${platform} ${args.slice(1).join(" ")}` +
-            `${result.output.trim() ? `\n${result.output.trim().split("\n").slice(-15).join("\n")}` : ""}`,
-        );
-      }
-      const current = join(folder, "node_modules");
-      const previous = join(folder, `.previous-${process.pid}`);
-      if (existsSync(current)) renameSync(current, previous);
+    withInstallLock(folder, () => {
+      // Another command may have installed it while this one waited for the lock.
+      if (lambdaNativeInstalled(folder)) return;
+      const platform = platformOf(folder);
+      log(`${NATIVE_MODULES_DIR}/${platform}: installing the ${platform} packages Lambda functions ship (npm ${lambdaNativeInstallArgs(platform).join(" ")}), once per lockfile change...`);
       try {
-        renameSync(join(staging, "node_modules"), current);
+        installFolder(folder, npm);
+        installed.push(folder);
       } catch (error) {
-        if (existsSync(previous)) renameSync(previous, current);
-        throw error;
+        if (!existsSync(join(folder, "node_modules"))) throw error;
+        log(`${(error as Error).message}\n${NATIVE_MODULES_DIR}/${platform}: going on with the packages installed before, which no longer match the lockfile.`);
       }
-      rmSync(previous, { recursive: true, force: true });
-      installed.push(folder);
-    } finally {
-      rmSync(staging, { recursive: true, force: true });
-    }
+    });
   }
   return installed;
 }

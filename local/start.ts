@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { LambdaFunctionSpec } from "../components/lambda/function";
 import { boundHeapGrowth } from "./heap";
+import { ensureLambdaNative } from "./lambda-native";
 import { LocalLambda } from "./lambda-runtime";
 import { PROJECT_DIR, runProgramOffline, type OfflineRun } from "./offline/program";
 import { cachedProgramRun } from "./offline/program-cache";
@@ -143,6 +144,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
       "state-dir": { type: "string" },
     },
   });
+  // This project's, or a consumer's own lambda-native/ folders (docs/events.md): npm start works right after npm ci.
+  ensureLambdaNative(PROJECT_DIR);
   const app = await startLocalApp({ stack: values.stack, port: Number(values.port), fresh: values.fresh, stateDir: values["state-dir"], watch: true, programCache: true });
   console.log(`\nserverless-fullstack is running locally (stack "${values.stack}"):`);
   for (const [name, url] of Object.entries(app.urls)) console.log(`  ${name.padEnd(10)} ${url}`);

@@ -10,6 +10,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
 import { runMain } from "./exit";
+import { ensureLambdaNative } from "../local/lambda-native";
 import { architectureBlock, withArchitecture } from "./docs/architecture";
 import { configTable, stackNames, withConfigTable } from "./docs/config-table";
 import { componentIndex, componentPages, withComponentIndex } from "./docs/component-pages";
@@ -34,6 +35,7 @@ async function stackGraphs(stacks: readonly string[]): Promise<Array<{ stack: st
 }
 
 async function main(): Promise<number> {
+  ensureLambdaNative(projectDir);
   const configDoc = join(projectDir, "docs", "configuration.md");
   writeFileSync(configDoc, withConfigTable(readFileSync(configDoc, "utf8"), configTable(projectDir)));
   console.log("docs/configuration.md: config table regenerated");

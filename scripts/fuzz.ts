@@ -10,10 +10,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { runMain } from "./exit";
+import { ensureLambdaNative } from "../local/lambda-native";
 import { runFuzz } from "../local/fuzz";
 import { startLocalApp } from "../local/start";
 
 async function main(): Promise<number> {
+  ensureLambdaNative(process.cwd());
   const { values } = parseArgs({ options: { seed: { type: "string", default: String(Date.now() % 100000) }, requests: { type: "string", default: "5000" }, stack: { type: "string", default: "dev" } } });
   const seed = Number(values.seed);
   const stateDir = mkdtempSync(join(tmpdir(), "sf-fuzz-"));

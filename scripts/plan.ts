@@ -14,7 +14,8 @@ import { parseArgs } from "node:util";
 import { runMain } from "./exit";
 import { countByType } from "../local/offline/graph";
 import type { RecordedResource } from "../local/offline/mocks";
-import { runProgramOffline } from "../local/offline/program";
+import { ensureLambdaNative } from "../local/lambda-native";
+import { PROJECT_DIR, runProgramOffline } from "../local/offline/program";
 import { StackConfigError } from "../local/offline/config";
 import { acceptTransitionFindings, checkDeployRules, checkDeployWarnings, checkPlanTransition, formatFinding, parseAcceptance, planOf, readSavedPlan, toSavedPlan, type DeployFinding, type SavedPlan, type TransitionFinding } from "../testing/deploy-rules";
 
@@ -87,6 +88,7 @@ async function main(): Promise<number> {
   console.log(`Previewing update (${stack}) offline, with Pulumi mocks${options.preview ? " in dry-run mode" : ""} and Pulumi.${stack}.yaml:\n`);
   let run;
   try {
+    ensureLambdaNative(PROJECT_DIR);
     run = await runProgramOffline({ stack, preview: options.preview });
   } catch (error) {
     if (error instanceof StackConfigError) {

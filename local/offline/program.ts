@@ -5,7 +5,6 @@
  * `npm run plan`, `npm start` and the whole-program tests all go through here.
  */
 import { join } from "node:path";
-import { ensureLambdaNative } from "../lambda-native";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleCache, buildAsync } from "../../components/lambda/bundle";
 import { clearRegisteredSpecs, registeredSpecs, type RegisteredSpec } from "../../components/spec-registry";
@@ -45,9 +44,6 @@ export async function runProgramOffline(options: OfflineRunOptions): Promise<Off
   const projectDir = options.projectDir ?? PROJECT_DIR;
   const config = loadStackConfig(projectDir, options.stack);
   if (config.errors.length > 0) throw new StackConfigError(options.stack, config.errors);
-  // The Lambda-platform packages functions ship (sharp for linux-arm64), after a fresh `npm ci` or a lockfile change:
-  // start, plan, test and bench all run the program here.
-  ensureLambdaNative(projectDir);
 
   const mocks = await installRecordingMocks({
     project: config.project,
