@@ -50,10 +50,11 @@ const STAGE_VARIABLE_VALUE = /^[A-Za-z0-9\-._~:/?#&=,]{1,512}$/;
  * API Gateway's quotas on a stage's variables, the same for REST and HTTP APIs and not raised on request: "Stage
  * variables per stage | 100 | No" and "Length, in characters, of the key in a stage variable | 64 | No"
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html,
- * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html).
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html). Deploy rule ApiStageVariables
+ * checks any program's stages against the same numbers.
  */
-const STAGE_VARIABLES_PER_STAGE = 100;
-const STAGE_VARIABLE_NAME_LENGTH = 64;
+export const API_STAGE_VARIABLE_LIMITS = { perStage: 100, nameLength: 64 } as const;
+const { perStage: STAGE_VARIABLES_PER_STAGE, nameLength: STAGE_VARIABLE_NAME_LENGTH } = API_STAGE_VARIABLE_LIMITS;
 
 /** A route key parsed once by validateArgs, with its route, for the checks that compare routes. */
 interface ParsedRoute {
