@@ -96,7 +96,7 @@ export function createRoutes(
       // Gateway refuses a second model of one name. Stacks deployed before keep theirs under the old key (alias).
       const identifier = modelIdentifier(operation);
       const model = snapshot.model(
-        `${name}-model-${identifier}`,
+        modelResourceName(name, operation),
         { name: identifier, contentType: "application/json", schema: JSON.stringify(route.requestSchema) },
         { aliases: [{ name: `${name}-model-${slug}` }] },
       );
@@ -166,11 +166,19 @@ function modelIdentifier(operation: string): string {
   return `${operation[0].toUpperCase()}${operation.slice(1)}Body`;
 }
 
+/**
+ * A body model's logical name, `<api>-model-<Operation>Body`: two routes of one operation name (`POST /a_b` and
+ * `POST /a/b`) would meet in it, which validate.ts refuses. Never change it: deployed stacks know their models by it.
+ */
+export function modelResourceName(apiName: string, operation: string): string {
+  return `${apiName}-model-${modelIdentifier(operation)}`;
+}
+
 /** What separates the words of a path: everything but letters and digits. */
 const NON_ALPHANUMERIC = /[^A-Za-z0-9]+/;
 
-/** A name SDK generators use, e.g. `getAlbumsAlbumId`. */
-export function operationName(route: RouteSpec): string {
+/** A name SDK generators use, e.g. `getAlbumsAlbumId`: the method and the words of the path as declared (without the base path). */
+export function operationName(route: Pick<RouteSpec, "method" | "path">): string {
   const words = [route.method.toLowerCase(), ...route.path.split(NON_ALPHANUMERIC).filter(Boolean)];
   return words.map((w, i) => (i === 0 ? w : w[0].toUpperCase() + w.slice(1))).join("");
 }
@@ -191,6 +199,16 @@ interface ResponseSpec {
   headers?: Record<string, string>;
   templates?: Record<string, pulumi.Input<string>>;
   models?: Record<string, string>;
+}
+
+/**
+ * The logical names of a non-proxy route's method and integration response, from what they are named after: a mock's
+ * (and a CORS preflight's) route slug, an AWS-service route's slug and status (awsServiceResponseSlug). A route on
+ * `<path>/400` has the slug an AWS-service route on `<path>` gives its 400 response, which validate.ts refuses. Never
+ * change them: deployed stacks know their resources by them.
+ */
+export function responseNames(apiName: string, responseSlug: string): { method: string; integration: string } {
+  return { method: `${apiName}-response-${responseSlug}`, integration: `${apiName}-integration-response-${responseSlug}` };
 }
 
 function createResponse(
@@ -233,6 +251,14 @@ const AWS_SERVICE_RESPONSES: readonly ResponseSpec[] = [
   { statusCode: "400", selectionPattern: "4\\d{2}", templates: { "application/json": '{"message":"Bad request","requestId":"$context.requestId"}' } },
   { statusCode: "500", templates: { "application/json": '{"message":"Internal server error","requestId":"$context.requestId"}' } },
 ];
+
+/** The statuses an AWS-service route answers with, each a method and integration response of its own. */
+export const AWS_SERVICE_STATUS_CODES: readonly string[] = AWS_SERVICE_RESPONSES.map((response) => response.statusCode);
+
+/** `get-a` and `400` → `get-a-400`: what an AWS-service route's response for one status is named after (responseNames). */
+export function awsServiceResponseSlug(slug: string, statusCode: string): string {
+  return `${slug}-${statusCode}`;
+}
 
 /** ServerlessApi as the owner of its route and authorizer functions: they take `functionDefaults.logRetentionDays`. */
 export function serverlessApiFunctions(apiName: string): ApiFunctionOwner {
@@ -299,7 +325,7 @@ function createIntegration(
         { ...target, type: "MOCK", requestTemplates: { "application/json": JSON.stringify({ statusCode: integration.statusCode }) }, passthroughBehavior: "WHEN_NO_TEMPLATES" },
         opts,
       );
-      createResponse(snapshot, { method: `${name}-response-${slug}`, integration: `${name}-integration-response-${slug}` }, target, mock, {
+      createResponse(snapshot, responseNames(name, slug), target, mock, {
         statusCode: String(integration.statusCode),
         models: { "application/json": "Empty" },
         templates: { "application/json": integration.body },
@@ -337,10 +363,7 @@ function createIntegration(
         },
         { dependsOn: [method, policy] },
       );
-      for (const response of AWS_SERVICE_RESPONSES) {
-        const suffix = `${slug}-${response.statusCode}`;
-        createResponse(snapshot, { method: `${name}-response-${suffix}`, integration: `${name}-integration-response-${suffix}` }, target, service, response);
-      }
+      for (const response of AWS_SERVICE_RESPONSES) createResponse(snapshot, responseNames(name, awsServiceResponseSlug(slug, response.statusCode)), target, service, response);
       return service;
     }
   }
@@ -357,7 +380,7 @@ function createCorsPreflights(name: string, spec: ServerlessApiSpec, snapshot: A
     const method = snapshot.method(`${name}-method-${slug}`, { ...target, authorization: "NONE" });
     const integration = snapshot.integration(`${name}-integration-${slug}`, { ...target, type: "MOCK", requestTemplates: { "application/json": '{"statusCode": 204}' } }, { dependsOn: [method] });
     const headers = Object.fromEntries(Object.entries(corsHeaderValues(spec, [...methodsOnPath])).map(([header, value]) => [header, `'${value}'`]));
-    createResponse(snapshot, { method: `${name}-response-${slug}`, integration: `${name}-integration-response-${slug}` }, target, integration, { statusCode: "204", headers });
+    createResponse(snapshot, responseNames(name, slug), target, integration, { statusCode: "204", headers });
   }
 }
 

@@ -260,6 +260,11 @@ export function canaryExecutionLogGroupName(restApiId: pulumi.Input<string>, sta
  */
 const API_GATEWAY_PUSH_TO_CLOUDWATCH_LOGS = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs";
 
+/** The account-wide CloudWatch role's logical name, which Pulumi autonames (`<this>-<7 hex>`) within IAM's 64 (validate.ts checks it). */
+export function accountCloudWatchRoleName(apiName: string): string {
+  return `${apiName}-cloudwatch-role`;
+}
+
 /**
  * API Gateway writes every REST API's execution and access logs in this account and region with
  * the one role set on `aws.apigateway.Account`.
@@ -279,7 +284,7 @@ const API_GATEWAY_PUSH_TO_CLOUDWATCH_LOGS = "arn:aws:iam::aws:policy/service-rol
  */
 function createAccountLogging(name: string, spec: ServerlessApiSpec, parent: pulumi.Resource): aws.apigateway.Account {
   const retained = { parent, retainOnDelete: true };
-  const role = new aws.iam.Role(`${name}-cloudwatch-role`, { assumeRolePolicy: assumeRolePolicy(["apigateway.amazonaws.com"]) }, retained);
+  const role = new aws.iam.Role(accountCloudWatchRoleName(name), { assumeRolePolicy: assumeRolePolicy(["apigateway.amazonaws.com"]) }, retained);
   const policy = new aws.iam.RolePolicyAttachment(`${name}-cloudwatch-policy`, { role: role.name, policyArn: API_GATEWAY_PUSH_TO_CLOUDWATCH_LOGS }, retained);
   return new aws.apigateway.Account(`${name}-account`, { cloudwatchRoleArn: role.arn, region: spec.region }, { ...retained, dependsOn: [policy] });
 }

@@ -33,8 +33,17 @@ export function createUsagePlans(
     for (const keyName of plan.apiKeys) {
       const key = keys.get(keyName) ?? new aws.apigateway.ApiKey(`${name}-key-${keyName}`, { description: `${name} API key ${keyName}`, enabled: true, region: spec.region }, { parent });
       keys.set(keyName, key);
-      new aws.apigateway.UsagePlanKey(`${name}-plan-${plan.name}-${keyName}`, { keyId: key.id, keyType: "API_KEY", usagePlanId: usagePlan.id, region: spec.region }, { parent });
+      new aws.apigateway.UsagePlanKey(usagePlanKeyName(name, plan.name, keyName), { keyId: key.id, keyType: "API_KEY", usagePlanId: usagePlan.id, region: spec.region }, { parent });
     }
   }
   return { plans, keys };
+}
+
+/**
+ * A usage plan key's logical name joins the plan's and the key's names with "-", which either may hold: plan "pro-eu"
+ * with key "mobile" and plan "pro" with key "eu-mobile" meet, which validate.ts refuses. Never change it: deployed
+ * stacks know their resources by it.
+ */
+export function usagePlanKeyName(apiName: string, planName: string, keyName: string): string {
+  return `${apiName}-plan-${planName}-${keyName}`;
 }

@@ -3,8 +3,9 @@ import { checkSourceFile, type ArgFailure } from "../errors";
 import { assertLeastPrivilege } from "../iam";
 import { FUNCTION_NAME_SUFFIX, VALID_RETENTION_DAYS } from "../lambda/function";
 import { validateRegionalDomain } from "../regional-domain";
-import { integrationRoleName, resourceSlug, routeSlug } from "./routes";
-import { stageResourceNames } from "./stages";
+import { AWS_SERVICE_STATUS_CODES, awsServiceResponseSlug, integrationRoleName, modelResourceName, operationName, resourceSlug, responseNames, routeSlug } from "./routes";
+import { accountCloudWatchRoleName, stageResourceNames } from "./stages";
+import { usagePlanKeyName } from "./usage-plans";
 import {
   API_DOMAIN_IP_ADDRESS_TYPES,
   joinPath,
@@ -17,6 +18,7 @@ import {
   authorizerPermissionName,
   routeFunctionName,
   type ApiAuthorizer,
+  type ApiCanary,
   type ApiFunctionArgs,
   type ApiRoute,
   type ApiRouteAuth,
@@ -44,6 +46,24 @@ const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
  */
 export const LAMBDA_ALIAS_NAME = /^(?![0-9]+$)[A-Za-z0-9_-]{1,128}$/;
 const STAGE_VARIABLE_VALUE = /^[A-Za-z0-9\-._~:/?#&=,]{1,512}$/;
+/**
+ * API Gateway's quotas on a stage's variables, the same for REST and HTTP APIs and not raised on request: "Stage
+ * variables per stage | 100 | No" and "Length, in characters, of the key in a stage variable | 64 | No"
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html,
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html). Deploy rule ApiStageVariables
+ * checks any program's stages against the same numbers.
+ */
+export const API_STAGE_VARIABLE_LIMITS = { perStage: 100, nameLength: 64 } as const;
+const { perStage: STAGE_VARIABLES_PER_STAGE, nameLength: STAGE_VARIABLE_NAME_LENGTH } = API_STAGE_VARIABLE_LIMITS;
+
+/** A route key parsed once by validateArgs, with its route, for the checks that compare routes. */
+interface ParsedRoute {
+  key: string;
+  method: HttpMethod;
+  /** The path as declared, without the base path. */
+  path: string;
+  route: ApiRoute;
+}
 
 export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApiArgs): void {
   validateRegionArg(fail, "region", args.region);
@@ -68,8 +88,9 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     if (args.stages?.[args.canary.stage]?.canary) {
       fail("canary.stage", args.canary.stage, "already has stages." + args.canary.stage + ".canary", "Set the canary in one place.");
     }
-    validateStage(fail, args.canary.stage, { canary: args.canary }, aliased, stageNames);
+    validateCanary(fail, args.canary.stage, args.canary, "canary", aliased, stageNames);
   }
+  if (aliased) validateCanaryAliases(fail, args, stageNames);
   const authorizers = args.authorizers ?? {};
   for (const [authorizerName, authorizer] of Object.entries(authorizers)) validateAuthorizer(fail, authorizerName, authorizer);
   if (args.defaultAuth !== undefined) validateAuth(fail, "defaultAuth", args.defaultAuth, authorizers);
@@ -80,11 +101,10 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
   );
   /** Each handler route's key with its function's resource name. */
   const routeFunctions: Array<[key: string, functionName: string]> = [];
-  /** Each route key with its path, parsed once here for the checks below. */
-  const routePaths: Array<[key: string, path: string]> = [];
+  const parsedRoutes: ParsedRoute[] = [];
   for (const [key, route] of Object.entries(args.routes ?? {})) {
     const parsed = parseRouteKey(fail, key);
-    routePaths.push([key, parsed.path]);
+    parsedRoutes.push({ key, ...parsed, route: route ?? {} });
     const normalisedKey = `${parsed.method} ${parsed.path.replace(/\{[^}]+\}/g, "{}")}`;
     const twin = seen.get(normalisedKey);
     if (twin !== undefined) {
@@ -108,8 +128,12 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     validateStageResourceNames(fail, name, stageNames, canaryStages, routeFunctions, lambdaAuthorizers);
   }
   validateAliasPermissionNames(fail, name, name, args);
-  if (args.kind !== ApiKind.Http) validateVariableSiblings(fail, routePaths);
-  validatePathSlugs(fail, name, routePaths, args.basePath ?? "", args.kind !== ApiKind.Http);
+  if (args.kind !== ApiKind.Http) validateVariableSiblings(fail, parsedRoutes);
+  validatePathSlugs(fail, name, parsedRoutes, args.basePath ?? "", args.kind !== ApiKind.Http);
+  if (args.kind !== ApiKind.Http) {
+    validateResponseNames(fail, name, parsedRoutes, args.basePath ?? "", Boolean(args.cors));
+    validateModelNames(fail, name, parsedRoutes);
+  }
   if (args.endpointType !== undefined && !["REGIONAL", "EDGE", "PRIVATE"].includes(args.endpointType)) {
     fail("endpointType", args.endpointType, "is not an API Gateway endpoint type", 'Use "REGIONAL" (default), "EDGE" or "PRIVATE".');
   }
@@ -137,6 +161,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     }
     if (plan.throttle) validateThrottle(fail, `usagePlans.${planName}.throttle`, plan.throttle);
   }
+  validateUsagePlanKeyNames(fail, name, args);
   const keyRoutes = Object.entries(args.routes ?? {}).filter(([, r]) => r?.apiKeyRequired);
   if (keyRoutes.length > 0 && Object.values(args.usagePlans ?? {}).every((p) => !p.apiKeys?.length)) {
     fail(`routes["${keyRoutes[0][0]}"].apiKeyRequired`, true, "needs an API key, but no usage plan has apiKeys; every call would be refused", "Add a usage plan with apiKeys, or drop apiKeyRequired.");
@@ -166,14 +191,17 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
 }
 
 /**
- * The component name against every name the API makes from it: its functions', AWS-service routes' roles' and access
- * log group's, where `apiName` is the API's name (RegionalApis: the longest of its regional APIs', which add a region
- * code to `name`). A name too long because of a route's key or name, or an authorizer's name, is refused as that
- * route's or authorizer's (validateAutonames, `part`). Lambda first, when the API has functions: its FunctionName
- * takes fewer characters (letters, digits, "-" and "_") than the role's or the log group's.
+ * The component name against every name the API makes from it: its functions', AWS-service routes' roles', access log
+ * group's and, when it owns it (`accountCloudWatchRole`), the account-wide CloudWatch role's, where `apiName` is the
+ * API's name (RegionalApis: the longest of its regional APIs', which add a region code to `name`). A name too long
+ * because of a route's key or name, or an authorizer's name, is refused as that route's or authorizer's
+ * (validateAutonames, `part`). Lambda first, when the API has functions: its FunctionName takes fewer characters
+ * (letters, digits, "-" and "_") than the role's or the log group's.
  */
 export function validateApiName(fail: ArgFailure, name: string, apiName: string, args: ServerlessApiArgs): void {
-  validateAutonames(fail, name, [...apiFunctionResources(apiName, args), ...integrationRoles(apiName, args), accessLogGroup(apiName)]);
+  // The account-wide CloudWatch role only when this API owns it (stages.ts createAccountLogging).
+  const accountRole: AutonamedResource[] = args.accountCloudWatchRole ? [{ resource: accountCloudWatchRoleName(apiName), kind: "role" }] : [];
+  validateAutonames(fail, name, [...apiFunctionResources(apiName, args), ...integrationRoles(apiName, args), accessLogGroup(apiName), ...accountRole]);
 }
 
 /** The API's access log group, autonamed `<api>-access-logs-<7 hex>`. */
@@ -338,6 +366,133 @@ function validateRequestParameters(fail: ArgFailure, where: string, path: string
 }
 
 /**
+ * The route resources' logical names come from their paths' slugs (resourceSlug: "/" read as "-", braces dropped), so
+ * two paths of one slug (`/a-b` and `/a/b`, `/items/{item}` and `/items/item`) would make two resources of one name,
+ * which the engine refuses at preview ("Duplicate resource URN"). A REST API makes a resource for every prefix of a
+ * path, named by the path alone; an HTTP API names its routes and integrations after the method and the whole path
+ * (routeSlug, http-api.ts), so `GET /a-b` beside `POST /a/b` meet nowhere, as API Gateway's routes do not ("Routes
+ * consist of two parts: an HTTP method and a resource path", https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html).
+ */
+function validatePathSlugs(fail: ArgFailure, apiName: string, routes: readonly ParsedRoute[], basePath: string, rest: boolean): void {
+  const bySlug = new Map<string, { path: string; key: string }>();
+  for (const { key, method, path } of routes) {
+    const full = joinPath(basePath, path);
+    const segments = full === "/" ? [] : full.slice(1).split("/");
+    const named = rest ? segments.map((_, index) => `/${segments.slice(0, index + 1).join("/")}`) : [full];
+    for (const candidate of named) {
+      const slug = rest ? resourceSlug(candidate) : routeSlug(method, candidate);
+      const first = bySlug.get(slug);
+      if (!first) bySlug.set(slug, { path: candidate, key });
+      else if (first.path !== candidate) {
+        const names = rest ? `${apiName}-…${slug}` : `${apiName}-…-${slug}`;
+        fail(`routes["${key}"]`, key, `makes resources named "${names}" for the path ${candidate}, as route "${first.key}" does for ${first.path}: names read "/" as "-" and drop braces, and Pulumi refuses two resources of one name`, "Rename a path segment of one of the routes so the two paths differ in letters or digits.");
+        break;
+      }
+    }
+  }
+}
+
+/** The route (or the CORS preflight of its path) that gives a response a name, and how the error reads it. */
+interface ResponseOwner {
+  key: string;
+  /** What of the route's the response is: "mock response", "AWS-service integration's 400 response", … */
+  part: string;
+}
+
+/**
+ * A non-proxy route's method and integration responses are named after its slug (a mock's, and the CORS preflight of
+ * a path without an OPTIONS route) or after its slug and each status it answers with (an AWS-service route's,
+ * `get-a-400`: routes.ts responseNames), so a route on `/a/400` or `/a-400` meets the 400 response of an AWS-service
+ * route on `/a` of its method, and Pulumi refuses the second MethodResponse of one name ("Duplicate resource URN").
+ * API Gateway sees two resources, each with its own method; only the logical names meet, which stay (a deployed stack
+ * knows its resources by them): the routes are refused instead, the later one naming the earlier. A Lambda route has
+ * no such responses (a proxy integration passes the function's).
+ */
+function validateResponseNames(fail: ArgFailure, apiName: string, routes: readonly ParsedRoute[], basePath: string, cors: boolean): void {
+  const owners = new Map<string, ResponseOwner>();
+  const claim = (responseSlug: string, owner: ResponseOwner) => {
+    const earlier = owners.get(responseSlug);
+    if (earlier && earlier.key !== owner.key) {
+      const { method, integration } = responseNames(apiName, responseSlug);
+      fail(
+        `routes["${owner.key}"]`,
+        owner.key,
+        `gives its ${owner.part} the resource names "${method}" and "${integration}", which route "${earlier.key}"'s ${earlier.part} also gets: these names join the method, the path with "/" read as "-" and an AWS-service route's status, and Pulumi refuses two resources of one name ("Duplicate resource URN")`,
+        `Rename a path segment of route "${owner.key}" or route "${earlier.key}" so the names differ, or answer one of them from a Lambda handler (a proxy integration has no method responses). The names are not changed instead: a deployed stack knows its resources by them.`,
+      );
+    }
+    owners.set(responseSlug, owner);
+  };
+  const methodsByPath = new Map<string, { key: string; methods: Set<string> }>();
+  for (const { key, method, path, route } of routes) {
+    const fullPath = joinPath(basePath, path);
+    const onPath = methodsByPath.get(fullPath) ?? { key, methods: new Set<string>() };
+    methodsByPath.set(fullPath, { ...onPath, methods: onPath.methods.add(method) });
+    if (route.handler) continue;
+    const slug = routeSlug(method, fullPath);
+    if (route.integration?.type === "mock") claim(slug, { key, part: "mock response" });
+    if (route.integration?.type === "aws") {
+      for (const status of AWS_SERVICE_STATUS_CODES) claim(awsServiceResponseSlug(slug, status), { key, part: `AWS-service integration's ${status} response` });
+    }
+  }
+  // routes.ts createCorsPreflights: a preflight on every path with routes but no OPTIONS route, after every route.
+  if (!cors) return;
+  for (const [fullPath, { key, methods }] of methodsByPath) {
+    if (!methods.has("OPTIONS")) claim(routeSlug("OPTIONS", fullPath), { key, part: `path's CORS preflight response (OPTIONS ${fullPath}, made because cors is set)` });
+  }
+}
+
+/**
+ * A REST route's body model is named after its operation name (routes.ts modelResourceName: the method and the path's
+ * words, whatever separates them), so `POST /a_b`, `POST /a.b` and `POST /aB` meet `POST /a/b` there, and Pulumi
+ * refuses the second Model of one name ("Duplicate resource URN"). The names stay (a deployed stack knows its models by
+ * them): the later route is refused, naming the earlier. Only routes with a requestSchema have a model.
+ */
+function validateModelNames(fail: ArgFailure, apiName: string, routes: readonly ParsedRoute[]): void {
+  const owners = new Map<string, string>();
+  for (const { key, method, path, route } of routes) {
+    if (route.requestSchema === undefined) continue;
+    const model = modelResourceName(apiName, operationName({ method, path }));
+    const earlier = owners.get(model);
+    if (earlier !== undefined) {
+      fail(
+        `routes["${key}"]`,
+        key,
+        `gives its request body model the resource name "${model}", which route "${earlier}"'s model also gets: a model is named after its route's operation name, the method followed by the path's words (split at every character that is not a letter or digit, each capitalised), and Pulumi refuses two resources of one name ("Duplicate resource URN")`,
+        `Rename a path segment of route "${key}" or route "${earlier}" so their words differ. The model names are not changed instead: a deployed stack knows its models by them.`,
+      );
+    }
+    owners.set(model, key);
+  }
+}
+
+/**
+ * A usage plan's key is named `<api>-plan-<plan>-<key>` (usage-plans.ts usagePlanKeyName), and plan and key names may
+ * hold "-": plan "pro-eu" with key "mobile" meets plan "pro" with key "eu-mobile", and a key listed twice in one plan
+ * meets itself. Pulumi refuses the second UsagePlanKey of one name ("Duplicate resource URN"); the names stay (a
+ * deployed stack knows its resources by them), so the later pair is refused, naming the earlier.
+ */
+function validateUsagePlanKeyNames(fail: ArgFailure, apiName: string, args: ServerlessApiArgs): void {
+  const owners = new Map<string, { plan: string; key: string }>();
+  for (const [plan, { apiKeys }] of Object.entries(args.usagePlans ?? {})) {
+    for (const key of apiKeys ?? []) {
+      const name = usagePlanKeyName(apiName, plan, key);
+      const earlier = owners.get(name);
+      if (earlier?.plan === plan) fail(`usagePlans.${plan}.apiKeys`, key, "is listed twice", "List each key once.");
+      if (earlier) {
+        fail(
+          `usagePlans.${plan}.apiKeys`,
+          key,
+          `gives the usage plan key of key "${key}" in usage plan "${plan}" the resource name "${name}", which key "${earlier.key}" of usage plan "${earlier.plan}" also gets: the name joins the plan's and the key's names with "-", and Pulumi refuses two resources of one name ("Duplicate resource URN")`,
+          `Rename usage plan "${plan}" or "${earlier.plan}", or key "${key}" or "${earlier.key}", e.g. with "_" for "-". The names are not changed instead: a deployed stack knows its resources by them.`,
+        );
+      }
+      owners.set(name, { plan, key });
+    }
+  }
+}
+
+/**
  * A REST API's resource tree has one resource per path, and under one parent at most one child whose path part is a
  * variable (`{id}`, `{proxy+}`): CreateResource of a second is refused with "A sibling ({albumId}) of this resource
  * already has a variable path part -- only one is allowed" (BadRequestException; serverless-nextjs/serverless-next.js#206
@@ -345,33 +500,9 @@ function validateRequestParameters(fail: ArgFailure, where: string, path: string
  * Routes are checked in declaration order, so the error names the later route and the first one it clashes with.
  * https://docs.aws.amazon.com/apigateway/latest/api/API_CreateResource.html
  */
-/**
- * The route resources' logical names come from their paths' slugs (resourceSlug: "/" read as "-", braces dropped), so
- * two paths of one slug (`/a-b` and `/a/b`, `/items/{item}` and `/items/item`) would make two resources of one name,
- * which the engine refuses at preview ("Duplicate resource URN"). A REST API makes a resource for every prefix of a
- * path; an HTTP API names its routes and integrations after the whole path (with the method).
- */
-function validatePathSlugs(fail: ArgFailure, apiName: string, routePaths: ReadonlyArray<readonly [key: string, path: string]>, basePath: string, rest: boolean): void {
-  const bySlug = new Map<string, { path: string; key: string }>();
-  for (const [key, path] of routePaths) {
-    const full = joinPath(basePath, path);
-    const segments = full === "/" ? [] : full.slice(1).split("/");
-    const named = rest ? segments.map((_, index) => `/${segments.slice(0, index + 1).join("/")}`) : [full];
-    for (const candidate of named) {
-      const slug = resourceSlug(candidate);
-      const first = bySlug.get(slug);
-      if (!first) bySlug.set(slug, { path: candidate, key });
-      else if (first.path !== candidate) {
-        fail(`routes["${key}"]`, key, `makes resources named "${apiName}-…${slug}" for the path ${candidate}, as route "${first.key}" does for ${first.path}: names read "/" as "-" and drop braces, and Pulumi refuses two resources of one name`, "Rename a path segment of one of the routes so the two paths differ in letters or digits.");
-        break;
-      }
-    }
-  }
-}
-
-function validateVariableSiblings(fail: ArgFailure, routePaths: ReadonlyArray<readonly [key: string, path: string]>): void {
+function validateVariableSiblings(fail: ArgFailure, routes: readonly ParsedRoute[]): void {
   const variableUnder = new Map<string, { part: string; key: string }>();
-  for (const [key, path] of routePaths) {
+  for (const { key, path } of routes) {
     const segments = path === "/" ? [] : path.slice(1).split("/");
     for (const [index, part] of segments.entries()) {
       if (!part.startsWith("{")) continue;
@@ -526,32 +657,96 @@ function validateStage(fail: ArgFailure, name: string, stage: ApiStage, aliased:
   if (aliased && !LAMBDA_ALIAS_NAME.test(name)) {
     fail("stages", name, "is all digits, and each stage names a Lambda alias of every route function, which Lambda refuses for all-digit names", "Start the stage name with a letter, e.g. v2024.");
   }
-  if (aliased && stage.canary) {
-    const override = stage.canary.stageVariableOverrides?.alias;
-    const alias = override ?? `${name}-canary`;
-    if (override !== undefined && !LAMBDA_ALIAS_NAME.test(override)) {
-      fail(`${where}.canary.stageVariableOverrides.alias`, override, "names the canary's Lambda alias, and Lambda alias names are 1–128 letters, digits, hyphens and underscores, not all digits", 'Use e.g. "prod-canary" (or drop it: the default is "<stage>-canary").');
-    } else if (override !== undefined && stageNames.includes(override)) {
-      // Every stage is an alias of every route function: a second alias of the same name fails CreateAlias (ResourceConflictException).
-      fail(`${where}.canary.stageVariableOverrides.alias`, override, "is also a stage's name, and each stage already names a Lambda alias of every route function", 'Use a name no stage has, e.g. "prod-canary" (or drop it: the default is "<stage>-canary").');
-    } else if (override === undefined && stageNames.includes(alias)) {
-      fail("stages", name, `gives its canary the Lambda alias "${alias}", which stage ${alias} already names (each stage names an alias of every route function)`, `Set canary.stageVariableOverrides.alias to a name no stage has, e.g. "${name}-next", or rename stage ${alias}.`);
-    } else if (!LAMBDA_ALIAS_NAME.test(alias)) {
-      fail("stages", name, `gives the canary alias "${alias}" (${alias.length} characters), longer than Lambda's 128 for an alias name`, "Shorten the stage name to at most 121 characters, or set canary.stageVariableOverrides.alias to a shorter name.");
-    }
-  }
-  for (const [key, value] of Object.entries({ ...(stage.variables ?? {}), ...(stage.canary?.stageVariableOverrides ?? {}) })) {
-    if (!/^[A-Za-z0-9_]+$/.test(key)) fail(`${where}.variables`, key, "is not a stage variable name", "Use letters, digits and underscores.");
-    if (!STAGE_VARIABLE_VALUE.test(value)) fail(`${where}.variables.${key}`, value, "has characters stage variables do not allow, or is empty/too long", "Use 1–512 of A-Z a-z 0-9 - . _ ~ : / ? # & = ,");
+  const variables = stage.variables ?? {};
+  validateStageVariables(fail, `${where}.variables`, variables);
+  // normalise() adds `alias` to every stage's variables (the REST kind's functions are called through it).
+  const variableCount = Object.keys({ ...variables, alias: name }).length;
+  if (variableCount > STAGE_VARIABLES_PER_STAGE) {
+    fail(
+      `${where}.variables`,
+      Object.keys(variables).length,
+      `variables, with the "alias" variable ServerlessApi adds to every stage, make ${variableCount}, over API Gateway's ${STAGE_VARIABLES_PER_STAGE} stage variables per stage (a quota it does not raise)`,
+      `Declare at most ${STAGE_VARIABLES_PER_STAGE - 1} (alias is set for you), e.g. by moving settings into the functions' environment (functionDefaults.environment).`,
+    );
   }
   if (stage.throttle) validateThrottle(fail, `${where}.throttle`, stage.throttle);
-  if (stage.canary) {
-    // "The percent (0-100) of traffic diverted to a canary deployment." https://docs.aws.amazon.com/apigateway/latest/api/API_CanarySettings.html
-    const percent = stage.canary.percentTraffic;
-    if (typeof percent !== "number" || !Number.isFinite(percent) || percent < 0 || percent > 100) {
-      fail(`${where}.canary.percentTraffic`, percent, "is outside 0–100", "Use a percentage such as 10 (5–10 % is a common start).");
+  if (stage.canary) validateCanary(fail, name, stage.canary, `${where}.canary`, aliased, stageNames);
+}
+
+/**
+ * A stage's canary, given on the stage (`where` "stages.<stage>.canary") or by the top-level `canary` argument (`where`
+ * "canary"): its refusals name the argument the user wrote. On the REST kind its alias (the `alias` override, or
+ * `<stage>-canary`) is a Lambda alias of every route function beside the stages' own.
+ */
+function validateCanary(fail: ArgFailure, stageName: string, canary: ApiCanary, where: string, aliased: boolean, stageNames: readonly string[]): void {
+  if (aliased) {
+    const override = canary.stageVariableOverrides?.alias;
+    const alias = override ?? `${stageName}-canary`;
+    if (override !== undefined && !LAMBDA_ALIAS_NAME.test(override)) {
+      fail(`${where}.stageVariableOverrides.alias`, override, "names the canary's Lambda alias, and Lambda alias names are 1–128 letters, digits, hyphens and underscores, not all digits", 'Use e.g. "prod-canary" (or drop it: the default is "<stage>-canary").');
+    } else if (override !== undefined && stageNames.includes(override)) {
+      // Every stage is an alias of every route function: a second alias of the same name fails CreateAlias (ResourceConflictException).
+      fail(`${where}.stageVariableOverrides.alias`, override, "is also a stage's name, and each stage already names a Lambda alias of every route function", 'Use a name no stage has, e.g. "prod-canary" (or drop it: the default is "<stage>-canary").');
+    } else if (override === undefined && stageNames.includes(alias)) {
+      fail("stages", stageName, `gives its canary the Lambda alias "${alias}", which stage ${alias} already names (each stage names an alias of every route function)`, `Set ${where}.stageVariableOverrides.alias to a name no stage has, e.g. "${stageName}-next", or rename stage ${alias}.`);
+    } else if (!LAMBDA_ALIAS_NAME.test(alias)) {
+      fail("stages", stageName, `gives the canary alias "${alias}" (${alias.length} characters), longer than Lambda's 128 for an alias name`, `Shorten the stage name to at most 121 characters, or set ${where}.stageVariableOverrides.alias to a shorter name.`);
     }
   }
+  // "Stage variables overridden for a canary release deployment, including new stage variables introduced in the
+  // canary" (https://docs.aws.amazon.com/apigateway/latest/api/API_CanarySettings.html): stage variables, with their
+  // names' and values' rules. No quota on how many a canary may override is documented, so none is checked.
+  validateStageVariables(fail, `${where}.stageVariableOverrides`, canary.stageVariableOverrides ?? {});
+  // "The percent (0-100) of traffic diverted to a canary deployment." https://docs.aws.amazon.com/apigateway/latest/api/API_CanarySettings.html
+  const percent = canary.percentTraffic;
+  if (typeof percent !== "number" || !Number.isFinite(percent) || percent < 0 || percent > 100) {
+    fail(`${where}.percentTraffic`, percent, "is outside 0–100", "Use a percentage such as 10 (5–10 % is a common start).");
+  }
+}
+
+/**
+ * Stage variables (`argument` is `stages.<stage>.variables` or a canary's `stageVariableOverrides`): "Variable names
+ * can have alphanumeric and underscore characters, and the values must match [A-Za-z0-9-._~:/?#&=,]+"
+ * (https://docs.aws.amazon.com/apigateway/latest/api/API_CreateStage.html), names of at most 64 characters and values
+ * of at most 512 (API Gateway's quotas, STAGE_VARIABLE_NAME_LENGTH).
+ */
+function validateStageVariables(fail: ArgFailure, argument: string, variables: Record<string, string>): void {
+  for (const [key, value] of Object.entries(variables)) {
+    if (!/^[A-Za-z0-9_]+$/.test(key)) fail(argument, key, "is not a stage variable name", "Use letters, digits and underscores.");
+    if (key.length > STAGE_VARIABLE_NAME_LENGTH) {
+      fail(argument, key, `is ${key.length} characters long, over API Gateway's ${STAGE_VARIABLE_NAME_LENGTH} for a stage variable name (a quota it does not raise)`, `Shorten it to at most ${STAGE_VARIABLE_NAME_LENGTH} characters.`);
+    }
+    if (!STAGE_VARIABLE_VALUE.test(value)) fail(`${argument}.${key}`, value, "has characters stage variables do not allow, or is empty/too long", "Use 1–512 of A-Z a-z 0-9 - . _ ~ : / ? # & = ,");
+  }
+}
+
+/**
+ * Every canary of a REST API is a Lambda alias of every route function (its `alias` override, or `<stage>-canary`),
+ * so two canaries of one alias make two aliases of one name on each function, under different logical names: preview
+ * passes and the second CreateAlias fails at `up` ("ResourceConflictException: The resource already exists, or
+ * another operation is in progress", https://docs.aws.amazon.com/lambda/latest/api/API_CreateAlias.html). Two default
+ * aliases of distinct stages differ, so one of a pair is an override, which is refused (the later one when both are).
+ */
+function validateCanaryAliases(fail: ArgFailure, args: ServerlessApiArgs, stageNames: readonly string[]): void {
+  const canaries = stageNames.flatMap((stage) => {
+    const onStage = args.stages?.[stage]?.canary;
+    const canary = onStage ?? (args.canary?.stage === stage ? args.canary : undefined);
+    if (!canary) return [];
+    const override = canary.stageVariableOverrides?.alias;
+    const argument = override === undefined ? undefined : `${onStage ? `stages.${stage}.canary` : "canary"}.stageVariableOverrides.alias`;
+    return [{ stage, alias: override ?? `${stage}-canary`, argument }];
+  });
+  canaries.forEach((canary, index) => {
+    const earlier = canaries.slice(0, index).find((other) => other.alias === canary.alias);
+    if (!earlier) return;
+    const [refused, kept] = canary.argument ? [canary, earlier] : [earlier, canary];
+    fail(
+      refused.argument!,
+      refused.alias,
+      `is also the Lambda alias of the canary of stage ${kept.stage}${kept.argument ? "" : ` (its default, "<stage>-canary")`}, and each canary names an alias of every route function: the second CreateAlias of one name fails at pulumi up ("ResourceConflictException: The resource already exists")`,
+      `Give each canary its own alias, e.g. "${refused.stage}-canary" (the default when the override is dropped).`,
+    );
+  });
 }
 
 /**

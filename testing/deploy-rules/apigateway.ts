@@ -1,6 +1,7 @@
 /** API Gateway (REST) deploy rules: deployment ordering, canaries, the resource tree, the account-wide logging setting and execution log groups. */
 import { dependencyClosure, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { API_STAGE_VARIABLE_LIMITS } from "../../components/serverless-api/validate";
 import { granting, PUSH_TO_CLOUDWATCH_ACTIONS, roleGrants } from "./iam";
 import { finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule } from "./rule";
 
@@ -76,6 +77,44 @@ export const API_STAGE_CANARY: DeployRule = {
       if (percent !== undefined && !(Number(percent) >= 0 && Number(percent) <= 100)) {
         findings.push(finding("ApiStageCanary", stage, `sends ${percent} % of traffic to the canary; percentTraffic is 0–100`, "set canarySettings.percentTraffic between 0 and 100"));
       }
+    }
+    return findings;
+  },
+};
+
+/**
+ * API Gateway's quotas on stage variables, which it does not raise: "Stage variables per stage | 100 | No" and
+ * "Length, in characters, of the key in a stage variable | 64 | No" (REST:
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html; HTTP
+ * APIs the same: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html; the WebSocket table
+ * lists none, so WebSocket stages are not checked). A REST canary's overrides are stage variables too ("Stage variables
+ * overridden for a canary release deployment, including new stage variables introduced in the canary",
+ * API_CanarySettings): their names are held to 64; no quota on their number is documented. ServerlessApi refuses these
+ * at construction with the same numbers (API_STAGE_VARIABLE_LIMITS); the rule covers any program's stages.
+ */
+export const API_STAGE_VARIABLES: DeployRule = {
+  id: "ApiStageVariables",
+  title: "A REST or HTTP API stage has at most 100 stage variables, each named in at most 64 characters",
+  source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const { perStage, nameLength } = API_STAGE_VARIABLE_LIMITS;
+    const check = (stage: RecordedResource, field: string, variables: Record<string, unknown> | undefined, counted: boolean) => {
+      const names = Object.keys(variables ?? {});
+      if (counted && names.length > perStage) {
+        findings.push(finding("ApiStageVariables", stage, `has ${names.length} stage variables; API Gateway allows ${perStage} a stage`, `keep at most ${perStage} (move settings into the functions' environment)`));
+      }
+      for (const name of names.filter((n) => n.length > nameLength)) {
+        findings.push(finding("ApiStageVariables", stage, `has the ${field} name ${name} (${name.length} characters); API Gateway allows ${nameLength}`, `shorten it to at most ${nameLength} characters`));
+      }
+    };
+    for (const stage of ofType(graph, "aws:apigateway/stage:Stage")) {
+      check(stage, "variables", stage.inputs.variables, true);
+      check(stage, "canarySettings.stageVariableOverrides", stage.inputs.canarySettings?.stageVariableOverrides, false);
+    }
+    for (const stage of ofType(graph, "aws:apigatewayv2/stage:Stage")) {
+      if (referenced(graph, "aws:apigatewayv2/api:Api", stage.inputs.apiId)?.inputs.protocolType !== "HTTP") continue;
+      check(stage, "stageVariables", stage.inputs.stageVariables, true);
     }
     return findings;
   },
@@ -317,5 +356,5 @@ export const API_CANARY_ACCESS_LOG_GROUP_MANAGED: DeployRule = {
   },
 };
 
-export const APIGATEWAY_RULES: DeployRule[] = [API_DEPLOYMENT_DEPENDS_ON_API, API_STAGE_CANARY, API_RESOURCE_VARIABLE_SIBLINGS, API_GATEWAY_ACCOUNT_RETAINED, API_GATEWAY_ACCOUNT_ROLE, API_EXECUTION_LOG_GROUP_MANAGED, API_CANARY_ACCESS_LOG_GROUP_MANAGED];
+export const APIGATEWAY_RULES: DeployRule[] = [API_DEPLOYMENT_DEPENDS_ON_API, API_STAGE_CANARY, API_STAGE_VARIABLES, API_RESOURCE_VARIABLE_SIBLINGS, API_GATEWAY_ACCOUNT_RETAINED, API_GATEWAY_ACCOUNT_ROLE, API_EXECUTION_LOG_GROUP_MANAGED, API_CANARY_ACCESS_LOG_GROUP_MANAGED];
 export const APIGATEWAY_PROJECT_RULES: ProjectDeployRule[] = [API_GATEWAY_ACCOUNT_SINGLE_OWNER];

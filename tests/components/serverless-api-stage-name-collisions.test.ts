@@ -26,7 +26,7 @@ async function refusal(args: ServerlessApiArgs): Promise<ComponentArgError> {
     if (error instanceof ComponentArgError) return error;
     throw error;
   }
-  return expect.fail("ServerlessApi accepted arguments that give two resources one logical name");
+  return expect.fail("ServerlessApi accepted arguments that give two resources one name");
 }
 
 describe("ServerlessApi refuses stage names that give two per-stage resources one logical name", () => {
@@ -113,5 +113,42 @@ describe("ServerlessApi refuses other arguments that give two resources one logi
   it("refuses a route named authorizer whose alias permission for stage x is the Lambda authorizer x's invoke permission", async () => {
     const error = await refusal({ stages: { x: {} }, authorizers: { x: { type: "token", handler: echo } }, routes: { "GET /p": { handler: echo, name: "authorizer", auth: "none" } } });
     expect([error.argument, error.message]).toEqual(['routes["GET /p"]', expect.stringMatching(/"cm-authorizer-x-invoke", which the invoke permission of the Lambda authorizer x also gets.*Give the route another name/)]);
+  });
+});
+
+/**
+ * Every canary of a REST API is a Lambda alias of every route function (its `stageVariableOverrides.alias`, or
+ * `<stage>-canary`), as every stage is. Two canaries of one alias would make two aliases of one name on each function,
+ * under different logical names, so preview passes and the second CreateAlias fails at `up` with
+ * "ResourceConflictException: The resource already exists" (https://docs.aws.amazon.com/lambda/latest/api/API_CreateAlias.html).
+ * Fuzz 16, finding 2.
+ */
+describe("ServerlessApi refuses two canaries of one Lambda alias", () => {
+  const next = (alias: string) => ({ canary: { percentTraffic: 5, stageVariableOverrides: { alias } } });
+
+  it("refuses two stages' canaries overriding the alias to one name, as the later stage's override", async () => {
+    const error = await refusal({ routes: health, stages: { a: next("next"), b: next("next") } });
+    expect(error).toMatchObject({ component: "ServerlessApi", argument: "stages.b.canary.stageVariableOverrides.alias", value: "next" });
+    expect(error.message).toContain("the canary of stage a");
+    expect(error.message).toContain("ResourceConflictException");
+    expect(error.fix).toMatch(/Give each canary its own alias/);
+  });
+
+  it("refuses an override that is another stage's default canary alias, as the override, whichever stage comes first", async () => {
+    const later = await refusal({ routes: health, stages: { a: { canary: { percentTraffic: 5 } }, b: next("a-canary") } });
+    expect(later).toMatchObject({ argument: "stages.b.canary.stageVariableOverrides.alias", value: "a-canary" });
+    const earlier = await refusal({ routes: health, stages: { b: next("a-canary"), a: { canary: { percentTraffic: 5 } } } });
+    expect(earlier).toMatchObject({ argument: "stages.b.canary.stageVariableOverrides.alias", value: "a-canary" });
+  });
+
+  it("refuses the top-level canary's override as canary.stageVariableOverrides.alias", async () => {
+    const error = await refusal({ routes: health, stages: { a: next("next"), b: {} }, canary: { stage: "b", percentTraffic: 5, stageVariableOverrides: { alias: "next" } } });
+    expect(error).toMatchObject({ argument: "canary.stageVariableOverrides.alias", value: "next" });
+  });
+
+  it("takes canaries with aliases of their own", async () => {
+    const graph = await record(() => new ServerlessApi("cm", { accountCloudWatchRole: false, routes: health, stages: { a: next("a-next"), b: { canary: { percentTraffic: 5 } } } }));
+    const aliases = graph.filter((r) => r.type === "aws:lambda/alias:Alias").map((r) => r.inputs.name);
+    expect(aliases.sort()).toEqual(["a", "a-next", "b", "b-canary"]);
   });
 });

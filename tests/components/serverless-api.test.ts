@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it, vi } from "vitest";
 import { ACCESS_LOG_FORMAT, API_BUNDLE_EXTERNALS, ApiKind, ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
 import { normalise } from "../../components/serverless-api/spec";
+import { RegionalApis } from "../../components/regional-apis";
+import { checkDeployRules, PHYSICAL_NAME_LIMITS } from "../../testing/deploy-rules";
 import { aliasNames, childrenOf, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
 
 const echo = "tests/fixtures/handlers/echo.ts";
@@ -314,6 +316,26 @@ describe("ServerlessApi stages, aliases and deployments", () => {
     }
   });
 
+  it("refuses a name too long for the account-wide CloudWatch role's name only when it owns the role, with the longest that fits (RegionalApis too)", async () => {
+    const status = { "GET /": { integration: { type: "mock" as const, body: { ok: true } }, auth: "none" as const } };
+    expect(() => new ServerlessApi("n".repeat(41), { routes: status, accountCloudWatchRole: true })).toThrow(
+      /^ServerlessApi "n{41}": name "n{41}" makes the IAM role name "n{41}-cloudwatch-role-<random suffix>" 65 characters, over IAM's 64\. Use a component name of at most 40 characters\.$/,
+    );
+    expect(() => new RegionalApis("n".repeat(41), { api: { routes: status, accountCloudWatchRole: true } })).toThrow(/^RegionalApis "n{41}": name "n{41}" makes the IAM role name "n{41}-cloudwatch-role-<random suffix>" 65 characters/);
+    const fits = await record(() => new ServerlessApi("n".repeat(40), { routes: status, accountCloudWatchRole: true }));
+    expect(checkDeployRules(fits, { stack: "test", production: false, region: "us-east-1" }, [PHYSICAL_NAME_LIMITS])).toEqual([]);
+    expect(ofType(await record(() => new ServerlessApi("m".repeat(41), { routes: status, accountCloudWatchRole: false })), "aws:iam/role:Role")).toEqual([]);
+  });
+
+  it("takes 99 stage variables (100 with alias) and 64-character names on both kinds", async () => {
+    const variables = Object.fromEntries(Array.from({ length: 99 }, (_, i) => [`${"k".repeat(62)}${String(i).padStart(2, "0")}`, "v"]));
+    for (const kind of [ApiKind.Rest, ApiKind.Http]) {
+      const graph = await record(() => new ServerlessApi(`v-${kind}`, { kind, accountCloudWatchRole: false, routes: { "GET /": { handler: echo, auth: "none" } }, stages: { prod: { variables } } }));
+      const stage = graph.find((r) => r.type.endsWith("/stage:Stage"))!;
+      expect(Object.keys(stage.inputs.variables ?? stage.inputs.stageVariables)).toHaveLength(100);
+    }
+  });
+
   it("gives every function an alias per stage on its published version, invokable by its route only", async () => {
     const graph = await record(() => new ServerlessApi("s4", args()));
     const fn = resource(graph, "aws:lambda/function:Function", "s4-get-albums-albumid-function");
@@ -495,7 +517,9 @@ describe("ServerlessApi rejects bad route specs with clear errors", () => {
       /routes\["GET \/legacy"\]\.integration\.timeoutMs 10 is not a whole number of milliseconds of at least 50/],
     ["missing handler file", { routes: { "GET /x": { handler: "handlers/api/missing.ts" } } }, /routes\["GET \/x"\]\.handler "handlers\/api\/missing\.ts" is not a file\. Point it at the handler's source file/],
     ["canary on an unknown stage", { canary: { stage: "qa", percentTraffic: 10 } }, /ServerlessApi "bad": canary\.stage "qa" is not a stage of this API, so there is nothing to run a canary on\. Use one of dev, prod, or add the stage\./],
-    ["canary percent from config outside 0–100", { canary: { stage: "prod", percentTraffic: 101 } }, /stages\.prod\.canary\.percentTraffic 101 is outside 0–100/],
+    // The top-level canary is refused under the argument the user wrote, not the stage's (fuzz 16, finding 6).
+    ["canary percent from config outside 0–100", { canary: { stage: "prod", percentTraffic: 101 } }, /^ServerlessApi "bad": canary\.percentTraffic 101 is outside 0–100/],
+    ["canary alias from config that is a stage's name", { canary: { stage: "prod", percentTraffic: 5, stageVariableOverrides: { alias: "dev" } } }, /^ServerlessApi "bad": canary\.stageVariableOverrides\.alias "dev" is also a stage's name/],
     ["percent above 100", { stages: { prod: { canary: { percentTraffic: 120 } } } }, /stages\.prod\.canary\.percentTraffic 120 is outside 0–100\. Use a percentage such as 10/],
     ["percent below 0", { stages: { prod: { canary: { percentTraffic: -1 } } } }, /percentTraffic -1 is outside 0–100/],
     ["bad route key", { routes: { "FETCH /x": { handler: echo } } }, /routes\["FETCH \/x"\] "FETCH" is not an HTTP method API Gateway supports/],
@@ -517,10 +541,20 @@ describe("ServerlessApi rejects bad route specs with clear errors", () => {
     ["canary alias with a dot", { stages: { prod: { canary: { percentTraffic: 10, stageVariableOverrides: { alias: "prod.v2" } } } } }, /stages\.prod\.canary\.stageVariableOverrides\.alias "prod\.v2" names the canary's Lambda alias, and Lambda alias names are 1–128 letters, digits, hyphens and underscores/],
     // Stage names take "-" (API_Stage), so a stage may be named like another stage's default canary alias.
     ["canary's default alias that is a stage's name", { stages: { "prod-canary": {}, prod: { canary: { percentTraffic: 10 } } } },
-      /^ServerlessApi "bad": stages "prod" gives its canary the Lambda alias "prod-canary", which stage prod-canary already names .*Set canary\.stageVariableOverrides\.alias to a name no stage has, e\.g\. "prod-next", or rename stage prod-canary\.$/],
+      /^ServerlessApi "bad": stages "prod" gives its canary the Lambda alias "prod-canary", which stage prod-canary already names .*Set stages\.prod\.canary\.stageVariableOverrides\.alias to a name no stage has, e\.g\. "prod-next", or rename stage prod-canary\.$/],
     ["canary alias that is a stage's own alias", { stages: { dev: {}, prod: { canary: { percentTraffic: 10, stageVariableOverrides: { alias: "dev" } } } } }, /stages\.prod\.canary\.stageVariableOverrides\.alias "dev" is also a stage's name, and each stage already names a Lambda alias of every route function\. Use a name no stage has/],
-    ["all-digit canary alias from config", { canary: { stage: "prod", percentTraffic: 5, stageVariableOverrides: { alias: "2" } } }, /stages\.prod\.canary\.stageVariableOverrides\.alias "2" names the canary's Lambda alias/],
+    ["all-digit canary alias from config", { canary: { stage: "prod", percentTraffic: 5, stageVariableOverrides: { alias: "2" } } }, /^ServerlessApi "bad": canary\.stageVariableOverrides\.alias "2" names the canary's Lambda alias/],
     ["bad stage variable", { stages: { prod: { variables: { "log-level": "x" } } } }, /stages\.prod\.variables "log-level" is not a stage variable name/],
+    // A canary's overrides are refused as the overrides, not as the stage's variables.
+    ["bad canary override value", { stages: { prod: { canary: { percentTraffic: 5, stageVariableOverrides: { backend: "with space" } } } } }, /^ServerlessApi "bad": stages\.prod\.canary\.stageVariableOverrides\.backend "with space" has characters stage variables do not allow/],
+    // "Stage variables per stage | 100 | No", "Length, in characters, of the key in a stage variable | 64 | No":
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html (fuzz 16, finding 9).
+    ["stage variable name over 64 characters", { stages: { prod: { variables: { ["k".repeat(65)]: "v" } } } },
+      /^ServerlessApi "bad": stages\.prod\.variables "k{65}" is 65 characters long, over API Gateway's 64 for a stage variable name .*\. Shorten it to at most 64 characters\.$/],
+    ["100 stage variables, 101 with the alias ServerlessApi adds", { stages: { prod: { variables: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, "v"])) } } },
+      /^ServerlessApi "bad": stages\.prod\.variables 100 variables, with the "alias" variable ServerlessApi adds to every stage, make 101, over API Gateway's 100 stage variables per stage .*\. Declare at most 99/],
+    ["canary override name over 64 characters", { canary: { stage: "prod", percentTraffic: 5, stageVariableOverrides: { ["k".repeat(65)]: "v" } } },
+      /^ServerlessApi "bad": canary\.stageVariableOverrides "k{65}" is 65 characters long, over API Gateway's 64 for a stage variable name/],
     ["domain IP address type API Gateway does not know", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", ipAddressType: "ipv6" as "ipv4" } },
       /^ServerlessApi "bad": domain\.ipAddressType "ipv6" is not an IP address type of an API Gateway custom domain\. Use "dualstack" \(IPv4 and IPv6, the default\) or "ipv4"\.$/],
     ["domain stage unknown", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", stage: "qa" } }, /domain\.stage "qa" is not a stage of this API/],

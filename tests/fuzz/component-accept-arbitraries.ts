@@ -385,12 +385,13 @@ function twinPath(p: string, separator: string): string | undefined {
 /**
  * Stage names: "can only contain alphanumeric characters, hyphens, and underscores. Maximum length is 128 characters."
  * (API_Stage, API_CreateStage). ServerlessApi once refused "-" in them (the false refusal pinned in
- * ./component-accept-web.test.ts). At most 20 here: a REST stage names each route function's alias permission
- * `<function>-<stage>[-canary]-invoke`, which pulumi-aws autonames within Lambda's 100-character statement id, and
- * ServerlessApi does not refuse a longer stage name that overflows it (finding 7 of /work/audit/fuzz-16-findings.md).
+ * ./component-accept-web.test.ts). At most 30 here: a REST stage names each route function's alias permission
+ * `<function>-<stage>[-canary]-invoke`, which pulumi-aws autonames (a "-" and 7 random characters) within Lambda's
+ * 100-character statement id, and ServerlessApi refuses a stage that overflows it on purpose; with a route function's
+ * name of at most 47 (its own check), 47 + 1 + 30 + 14 + 8 = 100 always fits.
  */
 const STAGE_CHARACTERS = LOWER + UPPER + DIGITS + "_-";
-export const stageName = within(STAGE_CHARACTERS, 1, 20);
+export const stageName = within(STAGE_CHARACTERS, 1, 30);
 /**
  * Stage names that share prefixes once ServerlessApi joins them to other names with "-" (stages.ts
  * `stageResourceNames`: `<api>-execution-logs-<stage>[-canary]`, `<function>-<stage>[-canary]`): `v1` beside `v-1` and
@@ -444,18 +445,17 @@ const operationOf = (m: string, p: string) => [m.toLowerCase(), ...p.split(/[^A-
 
 /**
  * The routes drawn, but for those whose names would meet an earlier route's where ServerlessApi refuses that on
- * purpose or a finding stands (each re-derived above from the component's documented naming, not taken from its code),
- * and with a route `name` where two routes' functions would share one (the fix ServerlessApi's refusal names: "Give the
- * route a distinct name").
+ * purpose (each re-derived above from the component's documented naming, not taken from its code), and with a route
+ * `name` where two routes' functions would share one (the fix ServerlessApi's refusal names: "Give the route a
+ * distinct name").
  * - REST: a path whose prefix has the slug of another prefix (`/a-b` beside `/a/b`): validate.ts `validatePathSlugs`
  *   refuses it ("Rename a path segment"), as the resources' names would meet.
- * - HTTP: a path of another path's slug, whatever the methods. The HTTP kind names routes and integrations by method
- *   and slug, so `GET /a-b` beside `POST /a/b` meet nowhere and API Gateway takes them ("Routes consist of two parts:
- *   an HTTP method and a resource path", http-api-develop-routes.html), but ServerlessApi refuses them: finding 1 of
- *   /work/audit/fuzz-16-findings.md, left out until it is fixed.
+ * - HTTP: a path of another path's slug with the same method (`GET /a-b` beside `GET /a/b`): the HTTP kind names routes
+ *   and integrations by method and slug, so those meet, and validatePathSlugs refuses them. Other methods on paths of
+ *   one slug (`GET /a-b` beside `POST /a/b`) meet nowhere and API Gateway takes them ("Routes consist of two parts: an
+ *   HTTP method and a resource path", http-api-develop-routes.html): they are drawn.
  * - REST body routes (they get a request schema) whose operation names meet (`POST /a_b` beside `POST /a/b`): both
- *   models would be `<api>-model-PostABBody`, a duplicate URN ServerlessApi does not refuse (finding 4), and a REST
- *   API's model names are its own (CreateModel name).
+ *   models would be `<api>-model-PostABBody`, which validate.ts `validateModelNames` refuses ("Rename a path segment").
  */
 function routesApart(kind: ApiKind, drawn: ReadonlyArray<{ method: string; path: string }>): Array<{ index: number; name?: string }> {
   const slugOwner = new Map<string, string>();
@@ -465,10 +465,12 @@ function routesApart(kind: ApiKind, drawn: ReadonlyArray<{ method: string; path:
   drawn.forEach(({ method: m, path: p }, index) => {
     const segments = p === "/" ? [] : p.slice(1).split("/");
     const named = kind === ApiKind.Rest ? segments.map((_, i) => `/${segments.slice(0, i + 1).join("/")}`) : [p];
-    if (named.some((prefix) => (slugOwner.get(pathSlug(prefix)) ?? prefix) !== prefix)) return;
+    // REST resources are named by the path alone, HTTP routes by the method and the path.
+    const slugOf = (prefix: string) => (kind === ApiKind.Rest ? pathSlug(prefix) : `${m} ${pathSlug(prefix)}`);
+    if (named.some((prefix) => (slugOwner.get(slugOf(prefix)) ?? prefix) !== prefix)) return;
     const body = kind === ApiKind.Rest && ["POST", "PUT", "PATCH", "ANY"].includes(m);
     if (body && operations.has(operationOf(m, p))) return;
-    for (const prefix of named) slugOwner.set(pathSlug(prefix), prefix);
+    for (const prefix of named) slugOwner.set(slugOf(prefix), prefix);
     if (body) operations.add(operationOf(m, p));
     const slug = functionSlug(`${m} ${p}`);
     // A route `name` is not a method-led slug (those begin "get-", "post-", ...), so it meets none of them.
@@ -484,8 +486,9 @@ function routesApart(kind: ApiKind, drawn: ReadonlyArray<{ method: string; path:
  * per-stage resources would meet an earlier stage's. A REST stage is a Lambda alias of every route function named like
  * it, and a canary another (`<stage>-canary`, or its `alias` override): a second alias of one name on one function
  * fails CreateAlias ("ResourceConflictException: The resource already exists", API_CreateAlias). ServerlessApi refuses
- * a canary alias that is a stage's name (validate.ts validateStage, with the fix "Set canary.stageVariableOverrides.alias
- * to a name no stage has"), which is what is done here; two canaries of one alias it does not refuse (finding 2). The
+ * a canary alias that is a stage's name (validate.ts validateCanary, with the fix "Set stages.<stage>.canary.
+ * stageVariableOverrides.alias to a name no stage has") and one that is another canary's (validateCanaryAliases, "Give
+ * each canary its own alias"), which is what is done here. The
  * per-stage resources' logical names join names with "-" (stages.ts `stageResourceNames`): `prod` with a canary and
  * `prod-canary` both make `<api>-execution-logs-prod-canary`, and ServerlessApi refuses that on purpose (deployed
  * stacks know their resources by those names), so such a later stage, or its canary, is left out. `functionSlugs`: the

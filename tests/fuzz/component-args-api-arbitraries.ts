@@ -155,11 +155,11 @@ const authorizers: fc.Arbitrary<Record<string, ApiAuthorizer>> = fc
 
 /**
  * Hyphenated names too: beside "prod" with a canary, "prod-canary" names the same per-stage resources (ServerlessApi
- * must refuse it). No 121-character name (its canary alias would be Lambda's longest, 128): ServerlessApi takes it but
- * its alias permissions' statement ids pass the 100 pulumi-aws allows, which it does not refuse yet (finding 7 of
- * /work/audit/fuzz-16-findings.md; seeds 1–3 met it before).
+ * must refuse it). A 121-character name (its canary alias would be Lambda's longest, 128): a REST API with route
+ * functions refuses it, as its alias permissions' statement ids would pass the 100 pulumi-aws allows; an HTTP API, or
+ * one without functions, takes it.
  */
-const stageName = mostly(fc.constantFrom("prod", "dev", "test", "v2", "staging_eu", "Prod", "pre-prod", "prod-canary", "v-2", "health-prod"), fc.constantFrom("2024", "s".repeat(122), "my-stage", "s".repeat(129), ""));
+const stageName = mostly(fc.constantFrom("prod", "dev", "test", "v2", "staging_eu", "Prod", "s".repeat(121), "pre-prod", "prod-canary", "v-2", "health-prod"), fc.constantFrom("2024", "s".repeat(122), "my-stage", "s".repeat(129), ""));
 const throttle = fc.record({ rateLimit: mostly(fc.constantFrom(1, 10, 100, 0.5, 5000), fc.constantFrom(0, -1)), burstLimit: mostly(fc.constantFrom(1, 20, 200, 5000), fc.constantFrom(0, 2.5)) });
 const stageVariableValue = mostly(fc.constantFrom("gallery", "https://backend.example.com/x?y=1", "a,b", "v".repeat(512)), fc.constantFrom("", "with space", "v".repeat(513), "ünï"));
 const stage: fc.Arbitrary<ApiStage> = fc.record(
@@ -416,16 +416,19 @@ const routeArguments = (...keys: string[]) => keys.flatMap((key) => [`routes["${
  * - REST paths of one slug at some prefix (`/p/a/b` beside `/p/a-b`; `/a/{b}` beside `/a/b`): their resources (routes.ts
  *   `resourceSlug`) meet; validate.ts `validatePathSlugs`.
  * - HTTP routes of one method and one path slug (`GET /a-b` beside `GET /a/b`): routes and integrations are named by
- *   method and slug (http-api.ts). The HTTP kind's refusal of two methods on paths of one slug (`GET /a-b` beside
- *   `POST /a/b`) is finding 1 of /work/audit/fuzz-16-findings.md, a false refusal, so no case here relies on it.
+ *   method and slug (http-api.ts). Two methods on paths of one slug (`GET /a-b` beside `POST /a/b`) meet nowhere, and
+ *   the must-accept HTTP property draws them (./component-accept-arbitraries.ts).
  * - Two Lambda routes of one function name (`GET /a_b` beside `GET /a/b`, args.ts `routeFunctionName`).
  * - REST stages whose per-stage resources meet (stages.ts `stageResourceNames`): `s` with a canary beside `s-canary`;
  *   routes `/a` and `/a/b` with stages `p` and `b-p` (aliases `<api>-get-a-b-p`); a canary alias meeting another
  *   route's stage alias; and a canary's alias override that is a stage's name (two Lambda aliases of one name,
  *   ResourceConflictException). Canaries on the stage or through the top-level `canary` argument.
- * Two canaries of one alias override, model names of one operation (`POST /a_b` beside `POST /a/b` with schemas), an
- * AWS-service route's responses beside a route at `<path>/400`, and usage plan keys (`pro-eu`+`mobile` beside
- * `pro`+`eu-mobile`) meet too but are not refused yet (findings 2–5), so they are not drawn here.
+ * - Two canaries of one Lambda alias: two overrides of one name, or an override that is another stage's default
+ *   `<stage>-canary` (CreateAlias: ResourceConflictException). The override is refused, under the argument written.
+ * - A REST AWS-service route's responses (`<slug>-<status>`, routes.ts responseNames) beside a mock route at
+ *   `<path>/<status>` or `<path>-<status>` of its method, or beside the CORS preflight of `<path>/<status>`.
+ * - REST body models of one operation name (`POST /a_b`, `/a.b` or `/aB` beside `POST /a/b`, with schemas).
+ * - Usage plan keys `<api>-plan-<plan>-<key>` of two pairs (`pro-eu`+`mobile` beside `pro`+`eu-mobile`).
  */
 export const meetingServerlessApiArgs: fc.Arbitrary<MeetingNames> = fc.oneof(
   fc
@@ -476,11 +479,53 @@ export const meetingServerlessApiArgs: fc.Arbitrary<MeetingNames> = fc.oneof(
     const args: ServerlessApiArgs = top ? { routes, stages: { [p]: {}, canary: {} }, canary: { stage: p, ...canary } } : { routes, stages: { [p]: { canary }, canary: {} } };
     return { how: "a canary's alias beside another route's stage alias", args, arguments: ["stages"] };
   }),
-  // On the stage only: through the top-level `canary` the refusal names stages.<s>.canary.…, an argument the user did not
-  // write (finding 6 of /work/audit/fuzz-16-findings.md).
-  fc.record({ s: word, t: word }).filter(({ s, t }) => s !== t).map(({ s, t }) => {
+  // On the stage, or through the top-level `canary`, whose refusal names the argument the user wrote.
+  fc.record({ s: word, t: word, top: fc.boolean() }).filter(({ s, t }) => s !== t).map(({ s, t, top }) => {
     const canary = { percentTraffic: 5, stageVariableOverrides: { alias: t } };
-    const args: ServerlessApiArgs = { routes: { "GET /health": { handler: API_ENTRY, auth: "none" } }, stages: { [s]: { canary }, [t]: {} } };
-    return { how: "a canary alias override that is a stage's name", args, arguments: [`stages.${s}.canary.stageVariableOverrides.alias`] };
+    const routes = { "GET /health": { handler: API_ENTRY, auth: "none" as const } };
+    const args: ServerlessApiArgs = top ? { routes, stages: { [s]: {}, [t]: {} }, canary: { stage: s, ...canary } } : { routes, stages: { [s]: { canary }, [t]: {} } };
+    return { how: "a canary alias override that is a stage's name", args, arguments: [`${top ? "canary" : `stages.${s}.canary`}.stageVariableOverrides.alias`] };
+  }),
+  fc
+    .record({ s: word, t: word, a: word, shared: fc.boolean(), top: fc.constantFrom(undefined, "s", "t"), percentTraffic: fc.double({ min: 0, max: 100, noNaN: true }) })
+    .filter(({ s, t }) => s !== t)
+    .map(({ s, t, a, shared, top, percentTraffic }) => {
+      // Both override the alias to one name, or t's override is s's default alias.
+      const aliasOf = { [s]: shared ? `${a}-next` : undefined, [t]: shared ? `${a}-next` : `${s}-canary` };
+      const canaryOf = (stage: string) => ({ percentTraffic, ...(aliasOf[stage] ? { stageVariableOverrides: { alias: aliasOf[stage]! } } : {}) });
+      const onTop = top === undefined ? undefined : top === "s" ? s : t;
+      const stages = Object.fromEntries([s, t].map((stage) => [stage, stage === onTop ? {} : { canary: canaryOf(stage) }]));
+      const args: ServerlessApiArgs = { routes: { "GET /health": { handler: API_ENTRY, auth: "none" } }, stages, ...(onTop ? { canary: { stage: onTop, ...canaryOf(onTop) } } : {}) };
+      const overrides = [s, t].filter((stage) => aliasOf[stage]).map((stage) => `${stage === onTop ? "canary" : `stages.${stage}.canary`}.stageVariableOverrides.alias`);
+      return { how: "two canaries of one Lambda alias", args, arguments: overrides };
+    }),
+  fc
+    .record({ a: word, m: anyMethod, status: fc.constantFrom("200", "400", "500"), separator: fc.constantFrom("/", "-"), cors: fc.boolean(), first: fc.boolean() })
+    .map(({ a, m, status, separator, cors, first }) => {
+      const s3: ApiRoute = {
+        integration: { type: "aws", service: "s3", method: "GET", path: "bucket/key", permissions: [{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::bucket/key"] }] },
+        auth: "none",
+      };
+      // With cors, the AWS-service route answers OPTIONS and a Lambda route's path gets the preflight; else a mock of its method.
+      const k1 = `${cors ? "OPTIONS" : m} /${a}`;
+      const k2 = cors ? `${m === "OPTIONS" ? "GET" : m} /${a}/${status}` : `${m} /${a}${separator}${status}`;
+      const other: ApiRoute = cors ? { handler: API_ENTRY, auth: "none" } : { integration: { type: "mock", body: { ok: true } }, auth: "none" };
+      const routes = first ? { [k1]: s3, [k2]: other } : { [k2]: other, [k1]: s3 };
+      const args: ServerlessApiArgs = { routes, ...(cors ? { cors: { allowOrigins: ["https://gallery.example.com"] } } : {}) };
+      return { how: `an AWS-service route's responses beside ${cors ? "a CORS preflight" : "a mock"} at <path>${cors ? "/" : separator}<status>`, args, arguments: routeArguments(k1, k2) };
+    }),
+  fc
+    .record({ a: word, b: word, m: fc.constantFrom("POST", "PUT", "PATCH", "ANY"), joined: fc.constantFrom("_", ".", "camel"), r1: meetingRoute("one", true), r2: meetingRoute("two", true), first: fc.boolean() })
+    .map(({ a, b, m, joined, r1, r2, first }) => {
+      const k1 = `${m} /${a}/${b}`;
+      const k2 = `${m} /${joined === "camel" ? `${a}${b[0].toUpperCase()}${b.slice(1)}` : `${a}${joined}${b}`}`;
+      const routes = first ? { [k1]: { ...r1, requestSchema: { type: "object" } }, [k2]: { ...r2, requestSchema: { type: "object" } } } : { [k2]: { ...r2, requestSchema: { type: "object" } }, [k1]: { ...r1, requestSchema: { type: "object" } } };
+      return { how: "REST body models of one operation name", args: { routes }, arguments: routeArguments(k1, k2) };
+    }),
+  fc.record({ p: word, q: word, k: word, first: fc.boolean() }).map(({ p, q, k, first }) => {
+    const plans: Array<[string, { apiKeys: string[] }]> = [[`${p}-${q}`, { apiKeys: [k] }], [p, { apiKeys: [`${q}-${k}`] }]];
+    const usagePlans = Object.fromEntries(first ? plans : [...plans].reverse());
+    const args: ServerlessApiArgs = { routes: { "GET /health": { handler: API_ENTRY, auth: "none", apiKeyRequired: true } }, usagePlans };
+    return { how: "usage plan keys of two plan/key pairs", args, arguments: [`usagePlans.${p}.apiKeys`, `usagePlans.${p}-${q}.apiKeys`] };
   }),
 );

@@ -67,7 +67,7 @@ describe(`names that meet after ServerlessApi's slugging are refused, naming the
         expect(message).toContain(`ServerlessApi "${name}"`);
         expect(message).toContain(argument);
         // Refused because names meet, not for something else the draw holds.
-        expect(message, how).toMatch(/resources named|the resource name|is the function name of|is also a stage's name|gives its canary the Lambda alias/);
+        expect(message, how).toMatch(/resources named|the resource names? "|is the function name of|is also a stage's name|gives its canary the Lambda alias|is also the Lambda alias of the canary/);
         expect(fix.trim()).not.toBe("");
       }),
       parameters(40),
