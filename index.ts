@@ -237,8 +237,9 @@ function edgeLogic(): EdgeLogic | undefined {
           redirects: true,
           cleanUrls: "html",
           spaFallback: spaFallback ? "index.html" : undefined,
-          // This function owns the site's viewer-request, so it serves /docs/ as docs/index.html (StaticSite's directoryIndex steps aside).
-          directoryIndex: "index.html",
+          // This function owns the site's viewer-request, so it serves /docs/ as docs/index.html (StaticSite's directoryIndex
+          // steps aside); in SPA mode a folder URI is a client route and serves the SPA root instead, as StaticSite's spa does.
+          directoryIndex: spaFallback ? false : "index.html",
           experiment,
         },
       },

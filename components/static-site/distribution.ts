@@ -91,8 +91,6 @@ export function siteRequestFunction(spec: StaticSiteSpec): SiteRequestFunction |
 
 export interface SiteDistribution {
   distribution: aws.cloudfront.Distribution;
-  /** The site bucket's public access block, in its place in the order (the site's content waits for it). */
-  siteAccess: aws.s3.BucketPublicAccessBlock;
   cachePolicy: aws.cloudfront.CachePolicy;
   headersPolicy: aws.cloudfront.ResponseHeadersPolicy;
   /** StaticSite's own viewer-request function (SPA fallback or folder index documents), and where it runs. */
@@ -214,8 +212,8 @@ export function createDistribution(
     { parent, dependsOn: [...buckets.logsReady, ...siteOrigin.dependsOn] },
   );
 
-  const siteAccess = siteOrigin.finishBucketAccess(distribution);
-  return { distribution, siteAccess, cachePolicy, headersPolicy, siteFunction };
+  siteOrigin.finishBucketAccess(distribution);
+  return { distribution, cachePolicy, headersPolicy, siteFunction };
 }
 
 /**
@@ -244,8 +242,8 @@ interface SiteOrigin {
   secondary?: aws.types.input.cloudfront.DistributionOrigin;
   group?: aws.types.input.cloudfront.DistributionOriginGroup;
   dependsOn: pulumi.Resource[];
-  /** Writes what of the site bucket's access comes after the distribution, and returns the bucket's public access block. */
-  finishBucketAccess(distribution: aws.cloudfront.Distribution): aws.s3.BucketPublicAccessBlock;
+  /** Writes what of the site bucket's access comes after the distribution (with oac: its policy, then its public access block). */
+  finishBucketAccess(distribution: aws.cloudfront.Distribution): void;
 }
 
 function oacOrigin(name: string, buckets: SiteBuckets, parent: pulumi.Resource): SiteOrigin {
@@ -295,7 +293,7 @@ function oacOrigin(name: string, buckets: SiteBuckets, parent: pulumi.Resource):
         { Sid: "AllowCloudFrontList", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:ListBucket", Resource: replica.bucket.arn, Condition: fromThisDistribution },
       ]);
       const policy = siteBucketPolicy(name, buckets, [cloudFrontReadStatement(buckets.site.arn, fromThisDistribution), cloudFrontListStatement(buckets.site.arn, fromThisDistribution), tlsOnlyStatement(buckets.site.arn)], [], parent);
-      return buckets.blockSitePublicAccess([policy]);
+      buckets.blockSitePublicAccess([policy]);
     },
   };
 }
@@ -350,7 +348,8 @@ function websiteOrigin(name: string, spec: StaticSiteSpec, buckets: SiteBuckets,
       customHeaders: [{ name: "Referer", value: referer.result }],
     },
     dependsOn: [policy],
-    finishBucketAccess: () => access,
+    // The block and the policy come before the distribution (above).
+    finishBucketAccess: () => undefined,
   };
 }
 

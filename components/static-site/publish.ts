@@ -56,8 +56,23 @@ export function publishSite(
       options: spec.publish.options,
       endpoints: spec.publish.endpoints,
     },
-    // Uploads wait for the bucket's public access block, wherever the hosting puts it in the order (distribution.ts).
-    { parent, dependsOn: [...buckets.siteReady, cdn.siteAccess], retainOnDelete: spec.retainOnDelete },
+    {
+      parent,
+      // Not the public access block, in either hosting: the bucket is private before it exists ("By default, new
+      // buckets, access points, and objects don't allow public access",
+      // https://docs.aws.amazon.com/AmazonS3/latest/userguide/configuring-block-public-access-bucket.html), its ACLs
+      // are off (BucketOwnerEnforced, buckets.ts, and for new buckets "By default, S3 Object Ownership is set to the
+      // Bucket owner enforced setting, and ACLs are disabled",
+      // https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-ownership-new-bucket.html; the publisher sends
+      // none), and only the bucket policy can open an object: OAC's grants CloudFront alone, the website's Referer
+      // grant waits for the block itself (distribution.ts). With oac the block closes after the distribution has
+      // deployed (5–15 minutes on a first deploy), which uploads with publish.invalidate false need not wait for.
+      // The replication configuration, though: "Objects that existed before you set up replication aren't replicated
+      // automatically" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-how-setup.html), and the
+      // replica is the origin group's failover.
+      dependsOn: [...buckets.siteReady, ...(buckets.replica ? [buckets.replica.configuration] : [])],
+      retainOnDelete: spec.retainOnDelete,
+    },
   );
 }
 

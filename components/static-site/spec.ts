@@ -2,6 +2,7 @@
  * StaticSite's arguments, their validation, and the normalised spec the rest of
  * the component (and the local server) works from.
  */
+import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
@@ -309,7 +310,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArg
     // components/static-site/distribution.ts: the origin access control (private bucket) and the SPA fallback function.
     ...(args.hosting === "s3-website" ? [] : [{ resource: `${name}-oac`, kind: "origin-access-control" as const }]),
     ...(args.spa ? [{ resource: `${name}-spa`, kind: "cloudfront-function" as const }] : []),
-    // The folder-index function's name needs no entry: it is the origin access control's length, in characters
+    // The folder-index function's name needs no entry: it is at most the origin access control's length, in characters
     // CloudFront takes (directoryIndexFunctionResource), and it exists only with the origin access control.
   ]);
   validateOriginBucketAutonames(fail, name, args);
@@ -503,15 +504,27 @@ export function directoryIndexBehaviours(args: Pick<StaticSiteArgs, "directoryIn
   return [DEFAULT_BEHAVIOUR, ...edgeSiteBehaviours({ edge, routes: args.routes ?? [] })].filter((pattern) => !viewerRequestOwner(edge, pattern));
 }
 
+/** How many characters of a slugged component name the folder-index function's resource name keeps (below). */
+const SLUGGED_NAME_KEPT = 45;
+
 /**
  * The folder-index function's resource name, which Pulumi's autoname extends with "-" and 7 characters. CloudFront
  * Function names take letters, digits, - and _ only (API_FunctionSummary), while the origin access control that oac
  * hosting always has takes any character, e.g. the "." of a component "my.site" with its own bucketName: those become
- * "-" here, so turning the function on by default refuses no component name oac hosting took before. The suffix is as
- * long as the origin access control's "-oac", so neither does the length.
+ * "-" here, so turning the function on by default refuses no component name oac hosting took before.
+ *
+ * A name CloudFront takes as it is keeps `<name>-idx`, as long as the origin access control's `<name>-oac`. A slugged
+ * one also carries 6 hex characters of a hash of the name as given: child URNs leave out the parent's name, so
+ * "my.site" and "my-site" in one program would both register `my-site-idx`, a duplicate URN the engine refuses at
+ * preview. The slug is cut to 45 characters, so the resource name is at most 45 + 7 + 4 = 56, the length of the
+ * longest `<name>-oac` (52 + 4, validateAutonames): neither the characters nor the length refuse a name the origin
+ * access control takes.
  */
 export function directoryIndexFunctionResource(name: string): string {
-  return `${name.replace(/[^A-Za-z0-9_-]/g, "-")}-idx`;
+  const slug = name.replace(/[^A-Za-z0-9_-]/g, "-");
+  if (slug === name) return `${name}-idx`;
+  const nameHash = createHash("sha256").update(name).digest("hex").slice(0, 6);
+  return `${slug.slice(0, SLUGGED_NAME_KEPT)}-${nameHash}-idx`;
 }
 
 /** `directoryIndex` as given: a boolean, honoured where it is set. Unset, it applies where it can (directoryIndexBehaviours). */

@@ -44,11 +44,13 @@ function redirect(location) {
 }
 
 // A folder URI serves its index document, as StaticSite's own function does where this one does not run.
-// directoryIndex: the file name (index.html when unset), or false to leave folder URIs as they are.
+// directoryIndex: the file name (index.html when unset), or false: then the SPA root with spaFallback (as StaticSite's
+// spa: true serves every folder URI), else the URI as it is.
 function cleanUri(uri) {
   if (uri.endsWith('/')) {
     var index = CONFIG.directoryIndex === undefined ? 'index.html' : CONFIG.directoryIndex;
-    return index ? uri + index : uri;
+    if (index) return uri + index;
+    return CONFIG.spaFallback ? '/' + CONFIG.spaFallback : uri;
   }
   var last = uri.substring(uri.lastIndexOf('/') + 1);
   if (last.indexOf('.') !== -1) return uri;

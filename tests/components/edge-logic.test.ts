@@ -90,6 +90,18 @@ describe("EdgeLogic", () => {
     expect(await rewrite({}, "/docs/")).toBe("/docs/index.html");
   });
 
+  it("the app's viewer-request in SPA mode (spaFallback, directoryIndex false, as index.ts passes them) serves folder URIs the SPA root, as StaticSite's spa: true does", async () => {
+    // StaticSite refuses directoryIndex beside spa: true, whose fallback serves every folder URI the root index
+    // document; /albums/ must not become the missing key albums/index.html.
+    const rewrite = async (uri: string) =>
+      ((await sandboxFor("handlers/edge/viewer-request.js", { spaFallback: "index.html", directoryIndex: false }, {}).invoke(viewerRequest(uri))) as { uri: string }).uri;
+    expect(await rewrite("/albums/")).toBe("/index.html");
+    expect(await rewrite("/albums/2024/")).toBe("/index.html");
+    expect(await rewrite("/")).toBe("/index.html");
+    expect(await rewrite("/albums")).toBe("/index.html");
+    expect(await rewrite("/assets/app.1a2b3c4d.js")).toBe("/assets/app.1a2b3c4d.js");
+  });
+
   it("builds Lambda@Edge in us-east-1 as published versions, trusted by edgelambda, without env, retained on delete", async () => {
     const { graph, get, edge } = await build("lam");
     for (const key of ["auth", "origin-response"]) {

@@ -7,11 +7,12 @@
 import { describe, expect, it } from "vitest";
 import { StaticSite, type StaticSiteArgs } from "../../components/static-site";
 import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
-import { policyDocument, record, resource } from "../harness/mocks";
+import { dependencyClosure, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
 
 const path = "tests/fixtures/site";
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
 const POLICY = "aws:s3/bucketPolicy:BucketPolicy";
+const PUBLISHER = "pulumi-nodejs:dynamic/serverless-fullstack:SitePublisher";
 
 async function build(name: string, args: Partial<StaticSiteArgs> = {}) {
   const graph = await record(() => new StaticSite(name, { path, ...args }));
@@ -47,5 +48,36 @@ describe("StaticSite website hosting keeps CloudFront's OAC grant", () => {
     expect(statements.find((s) => s.Sid === "AllowCloudFrontWebsiteRead")).toBeDefined();
     // The Referer grant must be in place before the distribution moves to the website origin.
     expect(distribution.dependencies).toContain(policy.urn);
+  });
+});
+
+describe("StaticSite uploads do not wait for CloudFront", () => {
+  /** The names of what the site's publisher waits for before its first upload (the engine's order, dependencyClosure). */
+  const uploadsWaitFor = (graph: RecordedResource[], name: string) => {
+    const waits = dependencyClosure(graph, resource(graph, PUBLISHER, `${name}-publish`));
+    return graph.filter((r) => waits.has(r.urn)).map((r) => r.name);
+  };
+
+  it("oac with publish.invalidate false: uploads start once the bucket and its logging exist, not after the distribution has deployed and the block closed", async () => {
+    const { graph } = await build("quick", { publish: { invalidate: false } });
+    const waits = uploadsWaitFor(graph, "quick");
+    expect(waits).toEqual(expect.arrayContaining(["quick-bucket", "quick-bucket-logging"]));
+    // The distribution waits for CloudFront's Deployed status (5–15 minutes on a first deploy); the OAC policy names its
+    // ARN and the public access block closes after that policy. The bucket is private throughout, so uploads need none of them.
+    expect(waits).not.toContain("quick-cdn");
+    expect(waits).not.toContain("quick-bucket-policy");
+    expect(waits).not.toContain("quick-bucket-access");
+  });
+
+  it("oac with a replica: uploads wait for the replication configuration, so the first deploy's objects reach the replica", async () => {
+    const { graph } = await build("copied", { publish: { invalidate: false }, replicaRegion: "us-west-2" });
+    const waits = uploadsWaitFor(graph, "copied");
+    expect(waits).toContain("copied-bucket-replication");
+    expect(waits).not.toContain("copied-cdn");
+  });
+
+  it("invalidating (the default), the publisher waits for the distribution, whose id the invalidation needs", async () => {
+    const { graph } = await build("fresh");
+    expect(uploadsWaitFor(graph, "fresh")).toContain("fresh-cdn");
   });
 });

@@ -7,6 +7,7 @@
  * cloudfront-js-2.0 sandbox, exactly as recorded for deployment.
  */
 import { describe, expect, it } from "vitest";
+import { autonameLength } from "../../components/autoname";
 import { EdgeLogic } from "../../components/edge-logic";
 import { StaticSite, type StaticSiteArgs } from "../../components/static-site";
 import { siteRequestFunction } from "../../components/static-site/distribution";
@@ -99,9 +100,27 @@ describe("StaticSite directoryIndex (hosting oac)", () => {
     expect(() => new StaticSite("not-bool", { path, directoryIndex: "yes" as never })).toThrow(/^StaticSite "not-bool": directoryIndex "yes" is not true or false\./);
   });
 
-  it("names its function with the characters CloudFront takes, as long as the origin access control's name: a dotted component name still deploys", async () => {
-    const { functions } = await build("my.site", { bucketName: "my-site" });
-    expect(functions.map((f) => f.name)).toEqual(["my-site-idx"]);
+  it("names its function with the characters CloudFront takes, as long as the origin access control's name at most: a dotted component name still deploys", async () => {
+    // 52 characters: the longest name the origin access control's "<name>-oac" and Pulumi's "-" + 7 leave (64), with
+    // both buckets named (the log bucket's autoname is longer).
+    const longest = `${"a".repeat(25)}.${"b".repeat(26)}`;
+    const { graph, functions } = await build(longest, { bucketName: "long-site", logs: { bucketName: "long-site-logs" } });
+    const [fn] = functions;
+    expect(fn.name).toMatch(new RegExp(`^${"a".repeat(25)}-${"b".repeat(19)}-[0-9a-f]{6}-idx$`));
+    expect(autonameLength(fn.name)).toBe(autonameLength(`${longest}-oac`));
+    expect(checkDeployRules(graph, { stack: "test", production: false, region: "us-east-1" }).filter((f) => f.rule === "PhysicalNameLimits")).toEqual([]);
+  });
+
+  it("gives my.site and my-site in one program their own function: the program plans without a duplicate URN, and a name without slugging keeps <name>-idx", async () => {
+    // Child URNs leave out the parent's name, so two StaticSites whose names slug alike would register one function URN twice.
+    const graph = await record(() => {
+      new StaticSite("my.site", { path, bucketName: "my-dotted-site" });
+      new StaticSite("my-site", { path });
+    });
+    const names = ofType(graph, FUNCTION).map((f) => f.name);
+    expect(names).toHaveLength(2);
+    expect(names).toContain("my-site-idx");
+    expect(names.find((name) => name !== "my-site-idx")).toMatch(/^my-site-[0-9a-f]{6}-idx$/);
   });
 });
 

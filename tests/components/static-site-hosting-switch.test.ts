@@ -10,7 +10,7 @@
 import { describe, expect, it } from "vitest";
 import { StaticSite, type StaticSiteArgs } from "../../components/static-site";
 import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
-import { dependencyClosure, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
+import { dependencyClosure, policyDocument, record, type RecordedResource } from "../harness/mocks";
 
 const path = "tests/fixtures/site";
 const site = (hosting: StaticSiteArgs["hosting"], args: Partial<StaticSiteArgs> = {}) => record(() => new StaticSite("site", { path, hosting, ...args }));
@@ -59,11 +59,6 @@ describe("StaticSite hosting s3-website → oac in one update", () => {
   it("keeps that order when the site also gains a replica region (an origin group) in the same update", async () => {
     const after = await site("oac", { replicaRegion: "us-west-2" });
     expect(unordered(after, ["site-oac", "site-cdn", "site-bucket-policy", "site-bucket-access"])).toEqual([]);
-  });
-
-  it("still uploads the content only once the site bucket's public access block is in place", async () => {
-    const after = await site("oac");
-    expect(dependencyClosure(after, resource(after, "pulumi-nodejs:dynamic/serverless-fullstack:SitePublisher", "site-publish")).has(named(after, "site-bucket-access").urn)).toBe(true);
   });
 });
 
