@@ -497,11 +497,16 @@ function viewerRequestOwner(edge: readonly EdgeAssociation[], pathPattern: strin
   return edge.find((a) => a.pathPattern === pathPattern && (a.eventType === "viewer-request" || (a.kind === "lambda" && a.eventType === "viewer-response")));
 }
 
+/** Every site behaviour (the default and the edge-only ones), each with the edge function that owns its viewer-request, if any. */
+function siteBehaviourOwners(args: Pick<StaticSiteArgs, "edge" | "routes">): { pattern: string; owner?: EdgeAssociation }[] {
+  const edge = [...(args.edge ?? [])];
+  return [DEFAULT_BEHAVIOUR, ...edgeSiteBehaviours({ edge, routes: args.routes ?? [] })].map((pattern) => ({ pattern, owner: viewerRequestOwner(edge, pattern) }));
+}
+
 /** The site behaviours StaticSite's folder-index function runs on: every one whose viewer-request it can take. */
 export function directoryIndexBehaviours(args: Pick<StaticSiteArgs, "directoryIndex" | "spa" | "hosting" | "indexDocument" | "edge" | "routes">): string[] {
   if (!directoryIndexWanted(args)) return [];
-  const edge = [...(args.edge ?? [])];
-  return [DEFAULT_BEHAVIOUR, ...edgeSiteBehaviours({ edge, routes: args.routes ?? [] })].filter((pattern) => !viewerRequestOwner(edge, pattern));
+  return siteBehaviourOwners(args).filter(({ owner }) => !owner).map(({ pattern }) => pattern);
 }
 
 /** How many characters of a slugged component name the folder-index function's resource name keeps (below). */
@@ -550,9 +555,7 @@ function validateDirectoryIndex(fail: ArgFailure, args: StaticSiteArgs): void {
     fail("directoryIndex", true, `needs an indexDocument without "/", but it is ${JSON.stringify(indexDocument)}: the function appends it to every folder URI`,
       'Use a plain file name such as "index.html", or remove directoryIndex (the default root object still serves it for "/").');
   }
-  const edge = args.edge ?? [];
-  for (const pattern of [DEFAULT_BEHAVIOUR, ...edgeSiteBehaviours({ edge: [...edge], routes: args.routes ?? [] })]) {
-    const owner = viewerRequestOwner(edge, pattern);
+  for (const { pattern, owner } of siteBehaviourOwners(args)) {
     if (!owner) continue;
     const why = owner.eventType === "viewer-request"
       ? "and CloudFront runs one function per event type per behaviour"
