@@ -17,6 +17,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { NATIVE_MODULES_DIR } from "../components/lambda/native-modules";
+import { processRunning } from "./state-lock";
 
 /** Runs `npm` with `args` in `cwd`; the exit status and what it printed. */
 export type NpmRunner = (args: string[], cwd: string) => { status: number | null; output: string };
@@ -94,15 +95,6 @@ function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
  * Runs `work` holding `folder`'s install lock: a file created exclusively, holding the holder's pid. A lock whose
  * process is gone (a crash, Ctrl+C during npm) is taken over; one with no pid yet is being written and is waited for,
@@ -125,7 +117,7 @@ function withInstallLock<T>(folder: string, work: () => T): T {
     } catch {
       continue; // released meanwhile
     }
-    if ((holder > 0 && !processAlive(holder)) || (!(holder > 0) && age > 60_000)) rmSync(lock, { force: true });
+    if ((holder > 0 && !processRunning(holder)) || (!(holder > 0) && age > 60_000)) rmSync(lock, { force: true });
     else sleep(200);
   }
   try {

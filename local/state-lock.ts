@@ -17,7 +17,8 @@ export class StateInUseError extends Error {
   }
 }
 
-function running(pid: number): boolean {
+/** Whether process `pid` runs (EPERM: it does, as another user's). */
+export function processRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -35,7 +36,7 @@ export function lockStateDir(stateDir: string): () => void {
   } catch {
     owner = undefined;
   }
-  if (owner && owner !== process.pid && running(owner)) throw new StateInUseError(stateDir, owner);
+  if (owner && owner !== process.pid && processRunning(owner)) throw new StateInUseError(stateDir, owner);
   writeFileSync(file, String(process.pid));
   return () => rmSync(file, { force: true });
 }
