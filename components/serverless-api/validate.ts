@@ -199,8 +199,8 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
  * (letters, digits, "-" and "_") than the role's or the log group's.
  */
 export function validateApiName(fail: ArgFailure, name: string, apiName: string, args: ServerlessApiArgs): void {
-  // The account-wide CloudWatch role only when this API owns it (stages.ts createAccountLogging).
-  const accountRole: AutonamedResource[] = args.accountCloudWatchRole ? [{ resource: accountCloudWatchRoleName(apiName), kind: "role" }] : [];
+  // The account-wide CloudWatch role only when this API owns it (stages.ts createAccountLogging): REST stages only.
+  const accountRole: AutonamedResource[] = args.accountCloudWatchRole && args.kind !== ApiKind.Http ? [{ resource: accountCloudWatchRoleName(apiName), kind: "role" }] : [];
   validateAutonames(fail, name, [...apiFunctionResources(apiName, args), ...integrationRoles(apiName, args), accessLogGroup(apiName), ...accountRole]);
 }
 
@@ -478,7 +478,7 @@ function validateUsagePlanKeyNames(fail: ArgFailure, apiName: string, args: Serv
     for (const key of apiKeys ?? []) {
       const name = usagePlanKeyName(apiName, plan, key);
       const earlier = owners.get(name);
-      if (earlier?.plan === plan) fail(`usagePlans.${plan}.apiKeys`, key, "is listed twice", "List each key once.");
+      if (earlier?.plan === plan) fail(`usagePlans.${plan}.apiKeys`, key, `is listed twice in usage plan "${plan}"`, "List each key once.");
       if (earlier) {
         fail(
           `usagePlans.${plan}.apiKeys`,
@@ -679,6 +679,8 @@ function validateStage(fail: ArgFailure, name: string, stage: ApiStage, aliased:
  * `<stage>-canary`) is a Lambda alias of every route function beside the stages' own.
  */
 function validateCanary(fail: ArgFailure, stageName: string, canary: ApiCanary, where: string, aliased: boolean, stageNames: readonly string[]): void {
+  // The argument that names the canary's stage: the top-level canary's `stage`, else the stage's key.
+  const stageArgument = where === "canary" ? "canary.stage" : "stages";
   if (aliased) {
     const override = canary.stageVariableOverrides?.alias;
     const alias = override ?? `${stageName}-canary`;
@@ -688,9 +690,9 @@ function validateCanary(fail: ArgFailure, stageName: string, canary: ApiCanary, 
       // Every stage is an alias of every route function: a second alias of the same name fails CreateAlias (ResourceConflictException).
       fail(`${where}.stageVariableOverrides.alias`, override, "is also a stage's name, and each stage already names a Lambda alias of every route function", 'Use a name no stage has, e.g. "prod-canary" (or drop it: the default is "<stage>-canary").');
     } else if (override === undefined && stageNames.includes(alias)) {
-      fail("stages", stageName, `gives its canary the Lambda alias "${alias}", which stage ${alias} already names (each stage names an alias of every route function)`, `Set ${where}.stageVariableOverrides.alias to a name no stage has, e.g. "${stageName}-next", or rename stage ${alias}.`);
+      fail(stageArgument, stageName, `gives its canary the Lambda alias "${alias}", which stage ${alias} already names (each stage names an alias of every route function)`, `Set ${where}.stageVariableOverrides.alias to a name no stage has, e.g. "${stageName}-next", or rename stage ${alias}.`);
     } else if (!LAMBDA_ALIAS_NAME.test(alias)) {
-      fail("stages", stageName, `gives the canary alias "${alias}" (${alias.length} characters), longer than Lambda's 128 for an alias name`, `Shorten the stage name to at most 121 characters, or set ${where}.stageVariableOverrides.alias to a shorter name.`);
+      fail(stageArgument, stageName, `gives the canary alias "${alias}" (${alias.length} characters), longer than Lambda's 128 for an alias name`, `Shorten the stage name to at most 121 characters, or set ${where}.stageVariableOverrides.alias to a shorter name.`);
     }
   }
   // "Stage variables overridden for a canary release deployment, including new stage variables introduced in the

@@ -122,11 +122,14 @@ describe("REST: a usage plan's key is named <api>-plan-<plan>-<key>", () => {
   it("refuses a key listed twice in one plan", () => {
     const error = refusalOf({ routes: keyed, usagePlans: { pro: { apiKeys: ["mobile", "mobile"] } } });
     expect(error).toMatchObject({ argument: "usagePlans.pro.apiKeys", value: "mobile" });
-    expect(error.message).toMatch(/is listed twice/);
+    expect(error.message).toMatch(/is listed twice in usage plan "pro"/);
   });
 
+  // On different stages: one key in two plans of one stage is refused by CreateUsagePlanKey with a ConflictException
+  // by third-party reports (not confirmed in AWS's docs, so not refused here).
   it("takes one key in two plans whose names share a prefix", async () => {
-    const keys = await namesOf({ routes: keyed, usagePlans: { "pro-eu": { apiKeys: ["mobile"] }, pro: { apiKeys: ["mobile"] } } }, "aws:apigateway/usagePlanKey:UsagePlanKey");
+    const stages = { eu: {}, us: {} };
+    const keys = await namesOf({ routes: keyed, stages, usagePlans: { "pro-eu": { apiKeys: ["mobile"], stages: ["eu"] }, pro: { apiKeys: ["mobile"], stages: ["us"] } } }, "aws:apigateway/usagePlanKey:UsagePlanKey");
     expect(keys.sort()).toEqual(["api-plan-pro-eu-mobile", "api-plan-pro-mobile"]);
   });
 });

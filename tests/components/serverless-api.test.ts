@@ -325,6 +325,9 @@ describe("ServerlessApi stages, aliases and deployments", () => {
     const fits = await record(() => new ServerlessApi("n".repeat(40), { routes: status, accountCloudWatchRole: true }));
     expect(checkDeployRules(fits, { stack: "test", production: false, region: "us-east-1" }, [PHYSICAL_NAME_LIMITS])).toEqual([]);
     expect(ofType(await record(() => new ServerlessApi("m".repeat(41), { routes: status, accountCloudWatchRole: false })), "aws:iam/role:Role")).toEqual([]);
+    // The HTTP kind has no stage logging role to own (stages.ts createAccountLogging is REST's).
+    const http = await record(() => new ServerlessApi("h".repeat(41), { kind: ApiKind.Http, routes: { "GET /": { handler: "tests/fixtures/handlers/echo.ts", auth: "none" } }, accountCloudWatchRole: true }));
+    expect(ofType(http, "aws:iam/role:Role").map((r) => r.name)).not.toContain(`${"h".repeat(41)}-cloudwatch-role`);
   });
 
   it("takes 99 stage variables (100 with alias) and 64-character names on both kinds", async () => {
@@ -543,6 +546,8 @@ describe("ServerlessApi rejects bad route specs with clear errors", () => {
     ["canary's default alias that is a stage's name", { stages: { "prod-canary": {}, prod: { canary: { percentTraffic: 10 } } } },
       /^ServerlessApi "bad": stages "prod" gives its canary the Lambda alias "prod-canary", which stage prod-canary already names .*Set stages\.prod\.canary\.stageVariableOverrides\.alias to a name no stage has, e\.g\. "prod-next", or rename stage prod-canary\.$/],
     ["canary alias that is a stage's own alias", { stages: { dev: {}, prod: { canary: { percentTraffic: 10, stageVariableOverrides: { alias: "dev" } } } } }, /stages\.prod\.canary\.stageVariableOverrides\.alias "dev" is also a stage's name, and each stage already names a Lambda alias of every route function\. Use a name no stage has/],
+    ["top-level canary whose default alias is a stage's name", { stages: { "prod-canary": {}, prod: {} }, canary: { stage: "prod", percentTraffic: 5 } },
+      /^ServerlessApi "bad": canary\.stage "prod" gives its canary the Lambda alias "prod-canary", which stage prod-canary already names .*Set canary\.stageVariableOverrides\.alias to a name no stage has/],
     ["all-digit canary alias from config", { canary: { stage: "prod", percentTraffic: 5, stageVariableOverrides: { alias: "2" } } }, /^ServerlessApi "bad": canary\.stageVariableOverrides\.alias "2" names the canary's Lambda alias/],
     ["bad stage variable", { stages: { prod: { variables: { "log-level": "x" } } } }, /stages\.prod\.variables "log-level" is not a stage variable name/],
     // A canary's overrides are refused as the overrides, not as the stage's variables.

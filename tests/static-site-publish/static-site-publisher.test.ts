@@ -50,6 +50,7 @@ describe("StaticSite publishing", () => {
     expect(publisher.retainOnDelete).toBe(true);
     // Every upload is in the bucket's access logs; the public access block need not come first (components/static-site/publish.ts).
     expect(publisher.dependencies).toContain(resource(graph, "aws:s3/bucketLogging:BucketLogging", "web-bucket-logging").urn);
+    expect(publisher.dependencies).not.toContain(resource(graph, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "web-bucket-access").urn);
     expect(typeof publisher.inputs.__provider).toBe("string");
   });
 
