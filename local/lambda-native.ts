@@ -117,13 +117,33 @@ function withInstallLock<T>(folder: string, work: () => T): T {
     } catch {
       continue; // released meanwhile
     }
-    if ((holder > 0 && !processRunning(holder)) || (!(holder > 0) && age > 60_000)) rmSync(lock, { force: true });
-    else sleep(200);
+    if ((holder > 0 && !processRunning(holder)) || (!(holder > 0) && age > 60_000)) {
+      // Taken over by a rename, which one waiter wins: a second waiter that saw the same stale lock then finds the
+      // new holder's lock, not a gap to take.
+      try {
+        renameSync(lock, `${lock}.stale-${process.pid}`);
+        rmSync(`${lock}.stale-${process.pid}`, { force: true });
+      } catch {
+        // another waiter took it over first
+      }
+    } else sleep(200);
   }
   try {
     return work();
   } finally {
     rmSync(lock, { force: true });
+  }
+}
+
+/**
+ * Puts back what a command killed part-way through an install left (under the lock, so no install is running): the
+ * tree it had moved aside when the new one had not replaced it yet, and its staging folders.
+ */
+function recoverInterruptedInstall(folder: string): void {
+  const current = join(folder, "node_modules");
+  for (const entry of readdirSync(folder)) {
+    if (entry.startsWith(".previous-") && !existsSync(current)) renameSync(join(folder, entry), current);
+    else if (entry.startsWith(".previous-") || entry.startsWith(".installing-")) rmSync(join(folder, entry), { recursive: true, force: true });
   }
 }
 
@@ -171,6 +191,7 @@ export function ensureLambdaNative(projectDir: string, log: (message: string) =>
   for (const folder of lambdaNativeFolders(projectDir)) {
     if (lambdaNativeInstalled(folder)) continue;
     withInstallLock(folder, () => {
+      recoverInterruptedInstall(folder);
       // Another command may have installed it while this one waited for the lock.
       if (lambdaNativeInstalled(folder)) return;
       const platform = platformOf(folder);

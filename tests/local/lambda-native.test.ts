@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -112,6 +112,21 @@ describe("lambda-native: the packages Lambda functions ship, installed by the co
     rmSync(join(folder, "node_modules", "@img", "sharp-linux-arm64"), { recursive: true });
     expect(lambdaNativeInstalled(folder)).toBe(false);
     expect(ensureLambdaNative(dir, quiet, fakeNpm([]))).toEqual([folder]);
+  });
+
+  it("takes over the lock of a command that died holding it, and puts back the tree it had moved aside", () => {
+    const { dir, folder } = project();
+    ensureLambdaNative(dir, quiet, fakeNpm([]));
+    // Killed between its two renames: its lock, its staging folder and the old tree moved aside, no node_modules.
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid!;
+    writeFileSync(join(folder, ".install.lock"), String(dead));
+    mkdirSync(join(folder, `.installing-${dead}`));
+    renameSync(join(folder, "node_modules"), join(folder, `.previous-${dead}`));
+    const calls: { args: string[]; cwd: string }[] = [];
+    expect(ensureLambdaNative(dir, quiet, fakeNpm(calls))).toEqual([]);
+    expect(calls).toEqual([]); // the tree put back matches the lockfile: nothing to install
+    expect(lambdaNativeInstalled(folder)).toBe(true);
+    expect(readdirSync(folder).sort()).toEqual(["node_modules", "package-lock.json", "package.json"]);
   });
 
   it("installs once when two commands start at once: the second waits for the first's lock, then finds the tree", async () => {
