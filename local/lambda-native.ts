@@ -16,30 +16,27 @@
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { NATIVE_MODULES_DIR } from "../components/lambda/native-modules";
+import { lambdaNativeInstallCommand, NATIVE_MODULES_DIR, runsOnLambda, type PlatformFields } from "../components/lambda/native-modules";
 import { processRunning } from "./state-lock";
 
 /** Runs `npm` with `args` in `cwd`; the exit status and what it printed. */
 export type NpmRunner = (args: string[], cwd: string) => { status: number | null; output: string };
 
-interface LockedPackage {
+interface LockedPackage extends PlatformFields {
   version?: string;
   optional?: boolean;
-  os?: string[];
-  cpu?: string[];
-  libc?: string[];
 }
 
-/** Lambda's platform of a folder name: `linux-arm64` → linux, arm64, glibc (Lambda's Amazon Linux). */
-function targetOf(platform: string): { os: string; cpu: string; libc: string } {
-  const [os, cpu] = platform.split("-");
-  return { os: os!, cpu: cpu!, libc: "glibc" };
-}
+/** Lambda's CPU of a folder name: `linux-arm64` → arm64. */
+const cpuOf = (platform: string) => platform.slice("linux-".length);
 
-/** `npm ci` of one folder for Lambda's platform, whatever this machine's: `linux-arm64` → `--os=linux --cpu=arm64 --libc=glibc`. */
+/**
+ * `npm ci` of one folder (run inside it) for Lambda's platform, whatever this machine's: the flags of
+ * lambdaNativeInstallCommand, the command LambdaFunction's refusal names.
+ */
 export function lambdaNativeInstallArgs(platform: string): string[] {
-  const { os, cpu, libc } = targetOf(platform);
-  return ["ci", `--os=${os}`, `--cpu=${cpu}`, `--libc=${libc}`, "--no-audit", "--no-fund"];
+  const flags = lambdaNativeInstallCommand(cpuOf(platform)).split(" ").filter((word) => word.startsWith("--") && word !== "--prefix");
+  return ["ci", ...flags, "--no-audit", "--no-fund"];
 }
 
 const runNpm: NpmRunner = (args, cwd) => {
@@ -79,10 +76,9 @@ export function lambdaNativeInstalled(folder: string, platform = platformOf(fold
   const locked = lockedPackages(join(folder, "package-lock.json"));
   const installed = lockedPackages(join(folder, "node_modules", ".package-lock.json"));
   if (!locked || !installed) return false;
-  const target = targetOf(platform);
+  const cpu = cpuOf(platform);
   const names = (pkg: LockedPackage) => pkg.os !== undefined || pkg.cpu !== undefined;
-  const forTarget = (pkg: LockedPackage) =>
-    (!pkg.os || pkg.os.includes(target.os)) && (!pkg.cpu || pkg.cpu.includes(target.cpu)) && (!pkg.libc || pkg.libc.includes(target.libc));
+  const forTarget = (pkg: LockedPackage) => runsOnLambda(pkg, cpu);
   const required = Object.entries(locked).filter(([path, pkg]) => path !== "" && (pkg.optional !== true || (names(pkg) && forTarget(pkg))));
   return (
     required.every(([path, pkg]) => installed[path]?.version === pkg.version && existsSync(join(folder, path, "package.json"))) &&
@@ -163,7 +159,7 @@ function installFolder(folder: string, npm: NpmRunner): void {
     if (result.status !== 0 || !lambdaNativeInstalled(staging, platform)) {
       throw new Error(
         `${NATIVE_MODULES_DIR}/${platform}: npm ${args.join(" ")} failed (${result.status === null ? "did not run" : result.status === 0 ? "exit 0, but the tree does not match the lockfile" : `exit ${result.status}`}); ` +
-          `run it by hand: npm ci --prefix ${NATIVE_MODULES_DIR}/${platform} ${args.slice(1).join(" ")}` +
+          `run it by hand: ${lambdaNativeInstallCommand(cpuOf(platform))}` +
           `${result.output.trim() ? `\n${result.output.trim().split("\n").slice(-15).join("\n")}` : ""}`,
       );
     }

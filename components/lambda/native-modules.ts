@@ -43,13 +43,27 @@ const NODE_ARCH: Record<string, string> = { arm64: "arm64", x86_64: "x64" };
 // Type declarations and docs are not code; leaving them out keeps the zip (and cold start) smaller.
 const SKIPPED = /\.d\.(ts|mts|cts)$|\.md$/i;
 
-interface PackageJson {
-  name: string;
-  dependencies?: Record<string, string>;
-  optionalDependencies?: Record<string, string>;
+/** A package's platform fields, as its package.json (and npm's lockfile entry for it) declare them. */
+export interface PlatformFields {
   os?: string[];
   cpu?: string[];
   libc?: string[];
+}
+
+/** Whether a package built for `pkg`'s platforms runs on Lambda's linux `cpu` (Amazon Linux: glibc). */
+export function runsOnLambda(pkg: PlatformFields, cpu: string): boolean {
+  return (!pkg.os || pkg.os.includes("linux")) && (!pkg.cpu || pkg.cpu.includes(cpu)) && (!pkg.libc || pkg.libc.includes("glibc"));
+}
+
+/** The command that installs `lambda-native/linux-<cpu>` for Lambda, whatever this machine's platform. */
+export function lambdaNativeInstallCommand(cpu: string): string {
+  return `npm ci --prefix ${NATIVE_MODULES_DIR}/linux-${cpu} --os=linux --cpu=${cpu} --libc=glibc`;
+}
+
+interface PackageJson extends PlatformFields {
+  name: string;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
 }
 
 /**
@@ -60,11 +74,9 @@ export function resolveNativeModules(fail: ArgFailure, packages: string[], archi
   const arch = NODE_ARCH[architecture];
   const platform = `linux-${arch}`;
   const roots = [join(projectDir, NATIVE_MODULES_DIR, platform, "node_modules"), join(projectDir, "node_modules")].filter(existsSync);
-  const install = `npm ci --prefix ${NATIVE_MODULES_DIR}/${platform} --os=linux --cpu=${arch} --libc=glibc (npm run lambda-native)`;
+  const install = `${lambdaNativeInstallCommand(arch)} (npm run lambda-native)`;
   const included = new Map<string, string>(); // package dir → zip path
 
-  const forPlatform = (pkg: PackageJson) =>
-    (!pkg.os || pkg.os.includes("linux")) && (!pkg.cpu || pkg.cpu.includes(arch)) && (!pkg.libc || pkg.libc.includes("glibc"));
 
   /** Node's lookup from a package's folder upward, within one root at a time, as the zip's layout will answer it. */
   const locate = (name: string, fromDir: string | undefined): { dir: string; root: string } | undefined => {
@@ -89,7 +101,7 @@ export function resolveNativeModules(fail: ArgFailure, packages: string[], archi
     }
     if (included.has(found.dir)) return;
     const pkg = JSON.parse(readFileSync(join(found.dir, "package.json"), "utf8")) as PackageJson;
-    if (!forPlatform(pkg)) {
+    if (!runsOnLambda(pkg, arch)) {
       if (optional) return;
       fail("nativeModules", name, `is installed for another platform than Lambda's ${platform}`, `Install it for Lambda: ${install}.`);
     }
