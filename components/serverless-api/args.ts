@@ -372,6 +372,11 @@ export function authorizerPermissionName(apiName: string, authorizerName: string
   return `${apiName}-authorizer-${authorizerName}-invoke`;
 }
 
+/** The Lambda alias a stage's canary calls: its `stageVariableOverrides.alias`, or `<stage>-canary`. */
+export function canaryAlias(stageName: string, canary: Pick<ApiCanary, "stageVariableOverrides">): string {
+  return canary.stageVariableOverrides?.alias ?? `${stageName}-canary`;
+}
+
 export function joinPath(basePath: string, path: string): string {
   const joined = `/${[basePath, path.replace(/^\//, "")].filter(Boolean).join("/")}`;
   return joined === "/" ? "/" : joined.replace(/\/$/, "");

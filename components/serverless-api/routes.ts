@@ -370,16 +370,26 @@ function createIntegration(
 }
 
 /** An OPTIONS mock per resource with routes, answering the browser's preflight. */
+/**
+ * The paths that get a CORS preflight (with cors set): every path with routes but no OPTIONS route of its own, with
+ * its routes' methods (the preflight allows them) and the first route on it (the one a refusal names).
+ */
+export function corsPreflightPaths<R extends { fullPath: string; method: string }>(routes: readonly R[]): Map<string, { methods: string[]; first: R }> {
+  const byPath = new Map<string, { methods: Set<string>; first: R }>();
+  for (const route of routes) {
+    const onPath = byPath.get(route.fullPath) ?? { methods: new Set<string>(), first: route };
+    byPath.set(route.fullPath, { ...onPath, methods: onPath.methods.add(route.method) });
+  }
+  return new Map([...byPath].filter(([, { methods }]) => !methods.has("OPTIONS")).map(([path, { methods, first }]) => [path, { methods: [...methods], first }]));
+}
+
 function createCorsPreflights(name: string, spec: ServerlessApiSpec, snapshot: ApiSnapshot, ids: Map<string, pulumi.Input<string>>): void {
-  const byPath = new Map<string, Set<string>>();
-  for (const route of spec.routes) byPath.set(route.fullPath, (byPath.get(route.fullPath) ?? new Set()).add(route.method));
-  for (const [path, methodsOnPath] of byPath) {
-    if (methodsOnPath.has("OPTIONS")) continue;
+  for (const [path, { methods: methodsOnPath }] of corsPreflightPaths(spec.routes)) {
     const slug = routeSlug("OPTIONS", path);
     const target = { resourceId: ids.get(path)!, httpMethod: "OPTIONS" };
     const method = snapshot.method(`${name}-method-${slug}`, { ...target, authorization: "NONE" });
     const integration = snapshot.integration(`${name}-integration-${slug}`, { ...target, type: "MOCK", requestTemplates: { "application/json": '{"statusCode": 204}' } }, { dependsOn: [method] });
-    const headers = Object.fromEntries(Object.entries(corsHeaderValues(spec, [...methodsOnPath])).map(([header, value]) => [header, `'${value}'`]));
+    const headers = Object.fromEntries(Object.entries(corsHeaderValues(spec, methodsOnPath)).map(([header, value]) => [header, `'${value}'`]));
     createResponse(snapshot, responseNames(name, slug), target, integration, { statusCode: "204", headers });
   }
 }

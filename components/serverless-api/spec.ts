@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
 import type { LambdaFunctionSpec } from "../lambda/function";
 import { mergeApiFunctionArgs } from "./api-function";
-import { ApiKind, DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, authorizerFunctionName, joinPath, routeFunctionName, type ApiCors, type ApiDomainIpAddressType, type ApiFunctionArgs, type ApiResourcePolicy, type ApiRoute, type ApiRouteAuth, type ApiStage, type ApiThrottle, type ApiUsagePlan, type HttpMethod, type ServerlessApiArgs } from "./args";
+import { ApiKind, canaryAlias, DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, authorizerFunctionName, joinPath, routeFunctionName, type ApiCors, type ApiDomainIpAddressType, type ApiFunctionArgs, type ApiResourcePolicy, type ApiRoute, type ApiRouteAuth, type ApiStage, type ApiThrottle, type ApiUsagePlan, type HttpMethod, type ServerlessApiArgs } from "./args";
 
 export * from "./args";
 export { validateArgs, API_INTEGRATION_TIMEOUT_SECONDS } from "./validate";
@@ -130,8 +130,8 @@ export function normalise(name: string, args: ServerlessApiArgs): ServerlessApiS
     throttle: stage.throttle ?? args.throttle ?? { rateLimit: 100, burstLimit: 200 },
     canary: stage.canary && {
       percentTraffic: stage.canary.percentTraffic,
-      alias: stage.canary.stageVariableOverrides?.alias ?? `${stageName}-canary`,
-      stageVariableOverrides: { alias: `${stageName}-canary`, ...(stage.canary.stageVariableOverrides ?? {}) },
+      alias: canaryAlias(stageName, stage.canary),
+      stageVariableOverrides: { ...(stage.canary.stageVariableOverrides ?? {}), alias: canaryAlias(stageName, stage.canary) },
     },
   }));
   return {

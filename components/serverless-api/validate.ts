@@ -3,11 +3,12 @@ import { checkSourceFile, type ArgFailure } from "../errors";
 import { assertLeastPrivilege } from "../iam";
 import { FUNCTION_NAME_SUFFIX, VALID_RETENTION_DAYS } from "../lambda/function";
 import { validateRegionalDomain } from "../regional-domain";
-import { AWS_SERVICE_STATUS_CODES, awsServiceResponseSlug, integrationRoleName, modelResourceName, operationName, resourceSlug, responseNames, routeSlug } from "./routes";
+import { AWS_SERVICE_STATUS_CODES, awsServiceResponseSlug, corsPreflightPaths, integrationRoleName, modelResourceName, operationName, resourceSlug, responseNames, routeSlug } from "./routes";
 import { accountCloudWatchRoleName, stageResourceNames } from "./stages";
 import { usagePlanKeyName } from "./usage-plans";
 import {
   API_DOMAIN_IP_ADDRESS_TYPES,
+  canaryAlias,
   joinPath,
   ApiKind,
   declaredMethodParameter,
@@ -423,11 +424,8 @@ function validateResponseNames(fail: ArgFailure, apiName: string, routes: readon
     }
     owners.set(responseSlug, owner);
   };
-  const methodsByPath = new Map<string, { key: string; methods: Set<string> }>();
   for (const { key, method, path, route } of routes) {
     const fullPath = joinPath(basePath, path);
-    const onPath = methodsByPath.get(fullPath) ?? { key, methods: new Set<string>() };
-    methodsByPath.set(fullPath, { ...onPath, methods: onPath.methods.add(method) });
     if (route.handler) continue;
     const slug = routeSlug(method, fullPath);
     if (route.integration?.type === "mock") claim(slug, { key, part: "mock response" });
@@ -435,10 +433,11 @@ function validateResponseNames(fail: ArgFailure, apiName: string, routes: readon
       for (const status of AWS_SERVICE_STATUS_CODES) claim(awsServiceResponseSlug(slug, status), { key, part: `AWS-service integration's ${status} response` });
     }
   }
-  // routes.ts createCorsPreflights: a preflight on every path with routes but no OPTIONS route, after every route.
+  // The preflights routes.ts makes, after every route.
   if (!cors) return;
-  for (const [fullPath, { key, methods }] of methodsByPath) {
-    if (!methods.has("OPTIONS")) claim(routeSlug("OPTIONS", fullPath), { key, part: `path's CORS preflight response (OPTIONS ${fullPath}, made because cors is set)` });
+  const placed = routes.map(({ key, method, path }) => ({ key, method, fullPath: joinPath(basePath, path) }));
+  for (const [fullPath, { first }] of corsPreflightPaths(placed)) {
+    claim(routeSlug("OPTIONS", fullPath), { key: first.key, part: `path's CORS preflight response (OPTIONS ${fullPath}, made because cors is set)` });
   }
 }
 
@@ -683,7 +682,7 @@ function validateCanary(fail: ArgFailure, stageName: string, canary: ApiCanary, 
   const stageArgument = where === "canary" ? "canary.stage" : "stages";
   if (aliased) {
     const override = canary.stageVariableOverrides?.alias;
-    const alias = override ?? `${stageName}-canary`;
+    const alias = canaryAlias(stageName, canary);
     if (override !== undefined && !LAMBDA_ALIAS_NAME.test(override)) {
       fail(`${where}.stageVariableOverrides.alias`, override, "names the canary's Lambda alias, and Lambda alias names are 1–128 letters, digits, hyphens and underscores, not all digits", 'Use e.g. "prod-canary" (or drop it: the default is "<stage>-canary").');
     } else if (override !== undefined && stageNames.includes(override)) {
@@ -736,7 +735,7 @@ function validateCanaryAliases(fail: ArgFailure, args: ServerlessApiArgs, stageN
     if (!canary) return [];
     const override = canary.stageVariableOverrides?.alias;
     const argument = override === undefined ? undefined : `${onStage ? `stages.${stage}.canary` : "canary"}.stageVariableOverrides.alias`;
-    return [{ stage, alias: override ?? `${stage}-canary`, argument }];
+    return [{ stage, alias: canaryAlias(stage, canary), argument }];
   });
   canaries.forEach((canary, index) => {
     const earlier = canaries.slice(0, index).find((other) => other.alias === canary.alias);
