@@ -179,7 +179,7 @@ export interface ApiCanary {
 
 /** A deployment stage of the API (e.g. dev, test, prod): its variables, throttling and canary. */
 export interface ApiStage {
-  /** Stage variables. `alias` is set for you: the function alias the stage calls. */
+  /** Stage variables. `alias` is set for you: the function alias the stage calls (another value is refused). */
   variables?: Record<string, string>;
   /** Overrides the API's default throttling for this stage. */
   throttle?: ApiThrottle;

@@ -658,6 +658,10 @@ function validateStage(fail: ArgFailure, name: string, stage: ApiStage, aliased:
   }
   const variables = stage.variables ?? {};
   validateStageVariables(fail, `${where}.variables`, variables);
+  if (variables.alias !== undefined && variables.alias !== name) {
+    fail(`${where}.variables.alias`, variables.alias, `is set by ServerlessApi to the stage's name ("${name}"): it names the Lambda alias the stage's routes call, so another value would be replaced`,
+      "Remove it, or give your variable another name; a canary calls another alias with canary.stageVariableOverrides.alias.");
+  }
   // normalise() adds `alias` to every stage's variables (the REST kind's functions are called through it).
   const variableCount = Object.keys({ ...variables, alias: name }).length;
   if (variableCount > STAGE_VARIABLES_PER_STAGE) {

@@ -549,6 +549,8 @@ describe("ServerlessApi rejects bad route specs with clear errors", () => {
     ["top-level canary whose default alias is a stage's name", { stages: { "prod-canary": {}, prod: {} }, canary: { stage: "prod", percentTraffic: 5 } },
       /^ServerlessApi "bad": canary\.stage "prod" gives its canary the Lambda alias "prod-canary", which stage prod-canary already names .*Set canary\.stageVariableOverrides\.alias to a name no stage has/],
     ["all-digit canary alias from config", { canary: { stage: "prod", percentTraffic: 5, stageVariableOverrides: { alias: "2" } } }, /^ServerlessApi "bad": canary\.stageVariableOverrides\.alias "2" names the canary's Lambda alias/],
+    ["a stage variable alias ServerlessApi would replace", { stages: { prod: { variables: { alias: "live" } } } },
+      /^ServerlessApi "bad": stages\.prod\.variables\.alias "live" is set by ServerlessApi to the stage's name \("prod"\): it names the Lambda alias the stage's routes call, so another value would be replaced\. Remove it/],
     ["bad stage variable", { stages: { prod: { variables: { "log-level": "x" } } } }, /stages\.prod\.variables "log-level" is not a stage variable name/],
     // A canary's overrides are refused as the overrides, not as the stage's variables.
     ["bad canary override value", { stages: { prod: { canary: { percentTraffic: 5, stageVariableOverrides: { backend: "with space" } } } } }, /^ServerlessApi "bad": stages\.prod\.canary\.stageVariableOverrides\.backend "with space" has characters stage variables do not allow/],
