@@ -369,7 +369,6 @@ function createIntegration(
   }
 }
 
-/** An OPTIONS mock per resource with routes, answering the browser's preflight. */
 /**
  * The paths that get a CORS preflight (with cors set): every path with routes but no OPTIONS route of its own, with
  * its routes' methods (the preflight allows them) and the first route on it (the one a refusal names).
@@ -383,6 +382,7 @@ export function corsPreflightPaths<R extends { fullPath: string; method: string 
   return new Map([...byPath].filter(([, { methods }]) => !methods.has("OPTIONS")).map(([path, { methods, first }]) => [path, { methods: [...methods], first }]));
 }
 
+/** An OPTIONS mock per resource with routes, answering the browser's preflight. */
 function createCorsPreflights(name: string, spec: ServerlessApiSpec, snapshot: ApiSnapshot, ids: Map<string, pulumi.Input<string>>): void {
   for (const [path, { methods: methodsOnPath }] of corsPreflightPaths(spec.routes)) {
     const slug = routeSlug("OPTIONS", path);
