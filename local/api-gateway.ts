@@ -19,8 +19,7 @@ import { bearerToken, createTokenVerifier, type CognitoClaims } from "../handler
 import { LambdaInvokeError } from "./lambda-runtime";
 import { resolveValue } from "./offline/program";
 import type { LocalContext } from "./services/types";
-import { hasBody, readBody } from "./http";
-import { FRAMING_HEADERS, unsendable } from "./front-door";
+import { FRAMING_HEADERS, hasBody, pathPatternMatcher, readBody, unsendable } from "./http";
 
 /** API Gateway's payload limit. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -119,7 +118,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
   const compiled = compileRoutes(spec.routes);
   const allowedOrigin = originMatcher(spec.cors?.allowOrigins ?? []);
   const verifiers = new Map<string, ReturnType<typeof createTokenVerifier>>();
-  const authorizerCache = new Map<string, { expires: number; context: AuthorizerContext; allowed: boolean; denied: boolean }>();
+  const authorizerCache = new Map<string, { expires: number; context: AuthorizerContext; policy: "allow" | "deny" | "none" }>();
   // Tokens a Cognito authorizer verified: signature checks were most of an authenticated request's cost.
   // With the claims as the authorizer hands them on (strings), built once per token.
   const verifiedTokens = new Map<string, VerifiedToken>();
@@ -208,15 +207,13 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
       decision = {
         expires: Date.now() + authorizer.resultTtlSeconds * 1000,
         context: { ...(result.context ?? {}), principalId: result.principalId },
-        allowed: policyAllows(statements, methodArn),
-        // Some Deny statement covers the method ARN (its Resource matched as an Allow's would be).
-        denied: policyAllows(statements.filter((s) => s.Effect === "Deny").map((s) => ({ ...s, Effect: "Allow" })), methodArn),
+        policy: policyDecision(statements, methodArn),
       };
       if (authorizer.resultTtlSeconds > 0) authorizerCache.set(cacheKey, decision);
     }
     // API Gateway's AUTHORIZER_FAILURE message names an explicit Deny only when there is one; an Allow that does not
     // cover the method ARN (or no statement at all) is plain "not authorized".
-    if (!decision.allowed) return json(403, { Message: `User is not authorized to access this resource${decision.denied ? " with an explicit deny" : ""}` }, { "x-amzn-errortype": "AccessDeniedException" });
+    if (decision.policy !== "allow") return json(403, { Message: `User is not authorized to access this resource${decision.policy === "deny" ? " with an explicit deny" : ""}` }, { "x-amzn-errortype": "AccessDeniedException" });
     return decision.context;
   }
 
@@ -498,11 +495,18 @@ function decodePayload(token: string): Record<string, unknown> | undefined {
 }
 
 /** Allow only if an Allow statement covers the method ARN and no Deny does (IAM's order). */
+/**
+ * An authorizer policy's answer for the method ARN: an explicit Deny covering it wins, else an Allow covering it,
+ * else none. Resources match with `*` and `?` wildcards, as CloudFront path patterns do.
+ */
+export function policyDecision(statements: Array<{ Effect: string; Resource: string | string[] }>, methodArn: string): "allow" | "deny" | "none" {
+  const covers = (s: { Resource: string | string[] }) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).some((r) => pathPatternMatcher(r)(methodArn));
+  if (statements.some((s) => s.Effect === "Deny" && covers(s))) return "deny";
+  return statements.some((s) => s.Effect === "Allow" && covers(s)) ? "allow" : "none";
+}
+
 export function policyAllows(statements: Array<{ Effect: string; Resource: string | string[] }>, methodArn: string): boolean {
-  const covers = (s: { Resource: string | string[] }) =>
-    (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).some((r) => new RegExp(`^${r.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(methodArn));
-  if (statements.some((s) => s.Effect === "Deny" && covers(s))) return false;
-  return statements.some((s) => s.Effect === "Allow" && covers(s));
+  return policyDecision(statements, methodArn) === "allow";
 }
 
 /**

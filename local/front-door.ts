@@ -18,7 +18,7 @@
  * CloudFront would refuse (a header value with CR/LF, a bad status) is 502. Every request is answered
  * through one guard; error bodies are generic and the details go to the log (docs/local-vs-aws.md).
  */
-import { createServer, request as httpRequest, validateHeaderName, validateHeaderValue, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
+import { createServer, request as httpRequest, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
 import { DEFAULT_BEHAVIOUR } from "../components/edge-logic/associations";
 import { siteRequestFunction } from "../components/static-site/distribution";
 import { customHeaderValues, securityHeaderValues } from "../components/static-site/headers";
@@ -27,7 +27,7 @@ import {
   CloudFrontFunctionSandbox, EdgeFunctionError, cloudFrontFunctionRunner, type BehaviourRunners, type EdgeRequest, type EdgeResponse, type EdgeRuntime,
 } from "./edge-runtime";
 import { createSiteOrigin, type OriginRequestHeaders } from "./s3-site-origin";
-import { readBody } from "./http";
+import { FRAMING_HEADERS, pathPatternMatcher, readBody, unsendable } from "./http";
 import { createLocalWaf } from "./waf";
 
 const DEFAULT_BEHAVIOUR_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -80,13 +80,6 @@ export function behaviourPath(path: string): string {
   });
   return `/${kept.join("/")}`;
 }
-
-/** CloudFront path patterns: `*` matches any run of characters (slashes too), `?` one character; case-sensitive. */
-export function pathPatternMatcher(pattern: string): (path: string) => boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
-  return (path) => regex.test(path);
-}
-
 
 /**
  * The site's CSP with `origins` added to connect-src and img-src (default-src when a directive
@@ -368,30 +361,6 @@ interface ResponseHeadersPolicy {
 function withPolicy(result: EdgeResponse, policy: ResponseHeadersPolicy): EdgeResponse {
   const lists = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]]));
   return { ...result, headers: { ...lists(policy.defaults), ...result.headers, ...lists(policy.overriding) } };
-}
-
-/** Headers Node frames the message with itself; a function's or origin's own values would contradict them. */
-export const FRAMING_HEADERS: ReadonlySet<string> = new Set(["content-length", "transfer-encoding", "connection", "keep-alive"]);
-
-/**
- * Why HTTP cannot carry this status, status description or these headers (lower-case names; Node would throw
- * mid-response), or undefined when it can. The front door's and the local API gateway's one check of a result
- * before they write it.
- */
-export function unsendable(status: unknown, headers: Record<string, string | readonly string[]>, description?: string): string | undefined {
-  const code = Number(status);
-  if (!Number.isInteger(code) || code < 100 || code > 599) return `invalid status ${String(status).slice(0, 40)}`;
-  if (description !== undefined && !/^[\t\x20-\x7e\x80-\xff]*$/.test(description)) return "invalid status description";
-  for (const [name, values] of Object.entries(headers)) {
-    if (FRAMING_HEADERS.has(name)) continue;
-    try {
-      validateHeaderName(name);
-      for (const value of typeof values === "string" ? [values] : values) validateHeaderValue(name, value);
-    } catch {
-      return `invalid header ${JSON.stringify(name.slice(0, 60))}`;
-    }
-  }
-  return undefined;
 }
 
 /**

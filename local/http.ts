@@ -1,5 +1,5 @@
 /** Small HTTP helpers shared by the local emulators. */
-import type { IncomingMessage } from "node:http";
+import { validateHeaderName, validateHeaderValue, type IncomingMessage } from "node:http";
 
 /**
  * A request's whole body. With `maxBytes`, keeps at most one byte past it — so a body over the
@@ -27,4 +27,34 @@ export async function readBody(request: IncomingMessage, maxBytes = Infinity): P
 export function hasBody(request: IncomingMessage): boolean {
   const length = request.headers["content-length"];
   return request.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
+}
+
+/** CloudFront path patterns: `*` matches any run of characters (slashes too), `?` one character; case-sensitive. */
+export function pathPatternMatcher(pattern: string): (path: string) => boolean {
+  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+  return (path) => regex.test(path);
+}
+
+/** Headers Node frames the message with itself; a function's or origin's own values would contradict them. */
+export const FRAMING_HEADERS: ReadonlySet<string> = new Set(["content-length", "transfer-encoding", "connection", "keep-alive"]);
+
+/**
+ * Why HTTP cannot carry this status, status description or these headers (lower-case names; Node would throw
+ * mid-response), or undefined when it can. The front door's and the local API gateway's one check of a result
+ * before they write it.
+ */
+export function unsendable(status: unknown, headers: Record<string, string | readonly string[]>, description?: string): string | undefined {
+  const code = Number(status);
+  if (!Number.isInteger(code) || code < 100 || code > 599) return `invalid status ${String(status).slice(0, 40)}`;
+  if (description !== undefined && !/^[\t\x20-\x7e\x80-\xff]*$/.test(description)) return "invalid status description";
+  for (const [name, values] of Object.entries(headers)) {
+    if (FRAMING_HEADERS.has(name)) continue;
+    try {
+      validateHeaderName(name);
+      for (const value of typeof values === "string" ? [values] : values) validateHeaderValue(name, value);
+    } catch {
+      return `invalid header ${JSON.stringify(name.slice(0, 60))}`;
+    }
+  }
+  return undefined;
 }
