@@ -16,7 +16,7 @@
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { lambdaNativeInstallCommand, NATIVE_MODULES_DIR, runsOnLambda, type PlatformFields } from "../components/lambda/native-modules";
+import { lambdaNativeInstallCommand, lambdaNativeInstallFlags, NATIVE_MODULES_DIR, runsOnLambda, type PlatformFields } from "../components/lambda/native-modules";
 import { processRunning } from "./state-lock";
 
 /** Runs `npm` with `args` in `cwd`; the exit status and what it printed. */
@@ -30,13 +30,9 @@ interface LockedPackage extends PlatformFields {
 /** Lambda's CPU of a folder name: `linux-arm64` → arm64. */
 const cpuOf = (platform: string) => platform.slice("linux-".length);
 
-/**
- * `npm ci` of one folder (run inside it) for Lambda's platform, whatever this machine's: the flags of
- * lambdaNativeInstallCommand, the command LambdaFunction's refusal names.
- */
+/** `npm ci` of one folder (run inside it) for Lambda's platform, with the flags of the command LambdaFunction's refusal names. */
 export function lambdaNativeInstallArgs(platform: string): string[] {
-  const flags = lambdaNativeInstallCommand(cpuOf(platform)).split(" ").filter((word) => word.startsWith("--") && word !== "--prefix");
-  return ["ci", ...flags, "--no-audit", "--no-fund"];
+  return ["ci", ...lambdaNativeInstallFlags(cpuOf(platform)), "--no-audit", "--no-fund"];
 }
 
 const runNpm: NpmRunner = (args, cwd) => {

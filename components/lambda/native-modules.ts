@@ -55,9 +55,14 @@ export function runsOnLambda(pkg: PlatformFields, cpu: string): boolean {
   return (!pkg.os || pkg.os.includes("linux")) && (!pkg.cpu || pkg.cpu.includes(cpu)) && (!pkg.libc || pkg.libc.includes("glibc"));
 }
 
-/** The command that installs `lambda-native/linux-<cpu>` for Lambda, whatever this machine's platform. */
+/** `npm ci`'s flags that install packages for Lambda's linux `cpu` (glibc), whatever this machine's platform. */
+export function lambdaNativeInstallFlags(cpu: string): string[] {
+  return ["--os=linux", `--cpu=${cpu}`, "--libc=glibc"];
+}
+
+/** The command that installs `lambda-native/linux-<cpu>` for Lambda. */
 export function lambdaNativeInstallCommand(cpu: string): string {
-  return `npm ci --prefix ${NATIVE_MODULES_DIR}/linux-${cpu} --os=linux --cpu=${cpu} --libc=glibc`;
+  return `npm ci --prefix ${NATIVE_MODULES_DIR}/linux-${cpu} ${lambdaNativeInstallFlags(cpu).join(" ")}`;
 }
 
 interface PackageJson extends PlatformFields {
