@@ -43,6 +43,10 @@ describe("TransitionCloudFrontDeletedWhileDeploying", () => {
       .toEqual([["TransitionCloudFrontDeletedWhileDeploying", `${FUNCTION} site-spa`]]);
   });
 
+  it("finds the delete in the update that also stops waiting (the deployed distribution waited)", async () => {
+    expect(rules(await site({ spa: true }), await site({ spa: false, waitForDeployment: false }))).toEqual([["TransitionCloudFrontDeletedWhileDeploying", `${FUNCTION} site-spa`]]);
+  });
+
   it("finds hosting oac → s3-website with waitForDeployment false: the folder-index function and the origin access control", async () => {
     expect(rules(await site({ waitForDeployment: false }), await site({ hosting: "s3-website", waitForDeployment: false })))
       .toEqual([["TransitionCloudFrontDeletedWhileDeploying", `${FUNCTION} site-idx`], ["TransitionCloudFrontDeletedWhileDeploying", `${OAC} site-oac`]]);

@@ -30,6 +30,10 @@ describe("TransitionWebsiteOriginClosedWhileDeploying", () => {
     expect(rules(saved(before), after)).toEqual([["TransitionWebsiteOriginClosedWhileDeploying", `${DISTRIBUTION} site-cdn`]]);
   });
 
+  it("finds the switch in the update that also stops waiting (the deployed distribution waited)", async () => {
+    expect(rules(await site({ hosting: "s3-website" }), await site({ hosting: "oac", waitForDeployment: false }))).toEqual([["TransitionWebsiteOriginClosedWhileDeploying", `${DISTRIBUTION} site-cdn`]]);
+  });
+
   it("passes the switch when the distribution waits (the default), or is told to in that update", async () => {
     expect(transition(await site({ hosting: "s3-website" }), await site({ hosting: "oac" })).map(formatFinding)).toEqual([]);
     expect(transition(await site({ hosting: "s3-website", waitForDeployment: false }), await site({ hosting: "oac" })).map(formatFinding)).toEqual([]);
