@@ -232,11 +232,11 @@ export function validateArgs(fail: ArgFailure, args: DnsRoutingArgs): void {
     // the id's letters and digits (routingRecordName), and two resources of one name are a duplicate URN at preview.
     // Names are not made unique instead: a name that depended on the other records would move when they are reordered,
     // replacing a record create-first, which Route 53 refuses while the old one holds the name and SetIdentifier.
-    const earlier = record.id ? slugs.get(slug(record.id)) : undefined;
+    const earlier = slugs.get(slug(record.id));
     if (earlier !== undefined && earlier !== record.id) {
       fail(`${where}.id`, record.id, `reads as "${slug(record.id)}" in resource names, as record id "${earlier}" does (names keep an id's letters and digits)`, "Give the two records ids that differ in letters or digits.");
     }
-    if (record.id && earlier === undefined) slugs.set(slug(record.id), record.id);
+    if (earlier === undefined) slugs.set(slug(record.id), record.id);
     if (record.healthCheck) {
       const check = record.healthCheck;
       const problem = healthCheckProblem({ failureThreshold: check.failureThreshold, requestInterval: check.requestInterval, searchString: check.searchString, resourcePath: check.path });

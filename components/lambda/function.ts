@@ -19,6 +19,9 @@ import { validateRegionArg } from "../region";
  * Maximum value of 2", "MaximumEventAgeInSeconds … Minimum value of 60. Maximum value of 21600",
  * https://docs.aws.amazon.com/lambda/latest/api/API_FunctionEventInvokeConfig.html).
  */
+/** A function's timeout when its arguments give none (an edge function's is 5 s: viewer events allow 5). */
+export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 10;
+
 export const LAMBDA_LIMITS = {
   memoryMb: { min: 128, max: 10240 },
   timeoutSeconds: { min: 1, max: 900 },
@@ -430,7 +433,7 @@ function normalise(name: string, args: LambdaFunctionArgs): LambdaFunctionSpec {
     entry: resolve(args.entry),
     handler: args.handler ?? "handler",
     memorySize: args.memorySize ?? (edge ? 128 : 512),
-    timeout: args.timeout ?? (edge ? 5 : 10),
+    timeout: args.timeout ?? (edge ? 5 : DEFAULT_FUNCTION_TIMEOUT_SECONDS),
     ephemeralStorageSize: args.ephemeralStorageSize ?? 512,
     architecture: args.architecture ?? (edge ? "x86_64" : "arm64"),
     region: edge ? "us-east-1" : args.region,

@@ -5,7 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
 import { LAMBDA_BUNDLE_EXTERNALS, type DeployBundleOptions } from "../lambda/bundle";
-import type { FunctionVpc } from "../lambda/function";
+import { DEFAULT_FUNCTION_TIMEOUT_SECONDS, type FunctionVpc } from "../lambda/function";
 import type { FunctionSecret } from "../lambda/secrets";
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"] as const;
@@ -387,7 +387,8 @@ export function joinPath(basePath: string, path: string): string {
  * and is answered as a function error, at most the 29,000 ms API Gateway allows by default ("Custom timeout between 50
  * and 29,000 milliseconds", https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html). One formula for
  * the deployed integrations and the local gateway, which answers 504 only when this, not the function, ends first.
+ * No timeout given: LambdaFunction's default.
  */
-export function functionIntegrationTimeoutMs(functionTimeoutSeconds: number): number {
+export function functionIntegrationTimeoutMs(functionTimeoutSeconds: number = DEFAULT_FUNCTION_TIMEOUT_SECONDS): number {
   return Math.min(29_000, functionTimeoutSeconds * 1000 + 1000);
 }

@@ -124,7 +124,7 @@ export function createHttpApi(name: string, spec: ServerlessApiSpec, parent: pul
           integrationMethod: "POST",
           integrationUri: fn.invokeArn,
           payloadFormatVersion: "2.0",
-          timeoutMilliseconds: functionIntegrationTimeoutMs(route.function!.timeout ?? 10),
+          timeoutMilliseconds: functionIntegrationTimeoutMs(route.function!.timeout),
           region,
         },
         { parent },

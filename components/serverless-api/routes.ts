@@ -314,7 +314,7 @@ function createIntegration(
           integrationHttpMethod: "POST",
           // Seed 000: the stage picks the function version through a stage variable.
           uri: pulumi.interpolate`arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${fn.arn}:\${stageVariables.alias}/invocations`,
-          timeoutMilliseconds: functionIntegrationTimeoutMs(route.function!.timeout ?? 10),
+          timeoutMilliseconds: functionIntegrationTimeoutMs(route.function!.timeout),
         },
         opts,
       );
