@@ -71,12 +71,12 @@ export function createAuthorizers(name: string, spec: ServerlessApiSpec, api: aw
 
 /**
  * A Lambda authorizer's function; its refusals are named as ServerlessApi's `authorizers.<name>` arguments (it has no
- * `export`: its file exports `handler`). It stays outside any VPC: it fetches the issuer's JWKS from the internet.
+ * `export`: its file exports `handler`). normalise keeps it outside any VPC.
  */
 function authorizerFunction(apiName: string, a: Extract<ServerlessApiSpec["authorizers"][number], { type: "token" | "request" }>, region: ServerlessApiSpec["region"], parent: pulumi.Resource): LambdaFunction {
   return apiFunction(
     apiFunctionArguments(serverlessApiFunctions(apiName), `authorizers.${a.name}`, { exports: false }),
-    { functionName: a.functionName, entry: a.entry, settings: { ...a.function, vpc: undefined } },
+    { functionName: a.functionName, entry: a.entry, settings: a.function },
     { region },
     parent,
   );

@@ -114,7 +114,8 @@ export function normalise(name: string, args: ServerlessApiArgs): ServerlessApiS
           type: a.type,
           functionName: authorizerFunctionName(name, authorizerName),
           entry: resolve(a.handler),
-          function: mergeFunction(a.function),
+          // Outside any VPC: it fetches the issuer's JWKS from the internet (RealtimeApi's authorizer alike).
+          function: { ...mergeFunction(a.function), vpc: undefined },
           identitySource: a.identitySource ?? "method.request.header.Authorization",
           resultTtlSeconds: a.resultTtlSeconds ?? 300,
         },

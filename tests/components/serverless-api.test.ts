@@ -65,6 +65,13 @@ describe("ServerlessApi routes and integrations", () => {
     expect(method(graph, "t2-method-get-api-albums-albumId").inputs.requestParameters).toEqual({ "method.request.path.albumId": true });
   });
 
+  it("runs route functions in functionDefaults.vpc and keeps the Lambda authorizer outside it (it fetches the issuer's JWKS)", async () => {
+    const vpc = { subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: ["sg-0123456789abcdef0"] };
+    const graph = await record(() => new ServerlessApi("sv", args({ functionDefaults: { vpc } })));
+    expect(resource(graph, "aws:lambda/function:Function", "sv-get-health-function").inputs.vpcConfig).toEqual(vpc);
+    expect(resource(graph, "aws:lambda/function:Function", "sv-auth-jwt-function").inputs.vpcConfig).toBeUndefined();
+  });
+
   it("leaves the SDK's never-used credential providers out of every function's bundle", async () => {
     let api!: ServerlessApi;
     await record(() => (api = new ServerlessApi("t2b", { routes: { "GET /x": { handler: echo, function: { bundle: { external: ["sharp"] } } } } })));
