@@ -133,10 +133,12 @@ describe("function errors, timeouts and refused invocations (review 13, findings
     // Only the gateway's timers are faked; the sockets run for real.
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     try {
-      const answer = api.call("/long");
+      let answered = false;
+      const answer = api.call("/long").finally(() => (answered = true));
       await running;
       await vi.advanceTimersByTimeAsync(28_999);
       expect(api.logged).toEqual([]);
+      expect(answered).toBe(false);
       await vi.advanceTimersByTimeAsync(1);
       expect(api.logged.join("\n")).toMatch(/GET \/long: Endpoint request timed out after 29000 ms/);
       expect(await answer).toMatchObject(endpointTimedOut);
