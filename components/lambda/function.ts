@@ -13,15 +13,15 @@ import { createSchedule, normaliseSchedule, SCHEDULE_ROLE_SUFFIX, validateSchedu
 import { bundleArchive, bundleEntry, bundleEntryAsync, hasDeployTimeValues, planTimeOptions, resolvedOptions, type Bundle, type DeployBundleOptions } from "./bundle";
 import { validateRegionArg } from "../region";
 
+/** A function's timeout when its arguments give none (an edge function's is 5 s: viewer events allow 5). */
+export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 10;
+
 /**
  * Lambda's published limits: Lambda quotas (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html);
  * the async retry and event-age ranges from FunctionEventInvokeConfig ("MaximumRetryAttempts … Minimum value of 0.
  * Maximum value of 2", "MaximumEventAgeInSeconds … Minimum value of 60. Maximum value of 21600",
  * https://docs.aws.amazon.com/lambda/latest/api/API_FunctionEventInvokeConfig.html).
  */
-/** A function's timeout when its arguments give none (an edge function's is 5 s: viewer events allow 5). */
-export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 10;
-
 export const LAMBDA_LIMITS = {
   memoryMb: { min: 128, max: 10240 },
   timeoutSeconds: { min: 1, max: 900 },
