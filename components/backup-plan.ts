@@ -189,11 +189,14 @@ export class BackupPlan extends pulumi.ComponentResource {
     const role = args.roleArn ? undefined : this.createRole(name);
     const selection = new aws.backup.Selection(
       `${name}-selection`,
-      { planId: plan.id, iamRoleArn: args.roleArn ?? role!.arn, resources: args.resources, region: this.spec.region },
-      { parent: this },
+      { planId: plan.id, iamRoleArn: args.roleArn ?? role!.role.arn, resources: args.resources, region: this.spec.region },
+      // CreateBackupSelection checks that AWS Backup may use the role ("IAM Role … is not authorized to call
+      // tag:GetResources", retried by the provider only for IAM propagation: terraform-provider-aws
+      // internal/service/backup/selection.go), so the role's policies come first, not beside it.
+      { parent: this, dependsOn: role?.attachments ?? [] },
     );
 
-    this.nodes = { plan, vault: home.vault, key: home.key, copyVault: copy?.vault, copyKey: copy?.key, selection, role, locks: [...home.locks, ...(copy?.locks ?? [])] };
+    this.nodes = { plan, vault: home.vault, key: home.key, copyVault: copy?.vault, copyKey: copy?.key, selection, role: role?.role, locks: [...home.locks, ...(copy?.locks ?? [])] };
     this.vaultName = home.vault.name;
     this.registerOutputs({ vaultName: this.vaultName });
   }
@@ -257,12 +260,13 @@ export class BackupPlan extends pulumi.ComponentResource {
   }
 
   /** Trusted by backup.amazonaws.com, with AWS's managed policies for backing up and restoring (scoped by AWS to supported services). */
-  private createRole(name: string): aws.iam.Role {
+  private createRole(name: string): { role: aws.iam.Role; attachments: aws.iam.RolePolicyAttachment[] } {
     const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: assumeRolePolicy(["backup.amazonaws.com"]), description: `${name}: AWS Backup jobs` }, { parent: this });
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-    for (const policy of BACKUP_SERVICE_POLICIES) {
-      new aws.iam.RolePolicyAttachment(`${name}-role-${policy.replace("AWSBackupServiceRolePolicyFor", "").toLowerCase()}`, { role: role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/${policy}` }, { parent: this });
-    }
-    return role;
+    const attachments = BACKUP_SERVICE_POLICIES.map(
+      (policy) =>
+        new aws.iam.RolePolicyAttachment(`${name}-role-${policy.replace("AWSBackupServiceRolePolicyFor", "").toLowerCase()}`, { role: role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/${policy}` }, { parent: this }),
+    );
+    return { role, attachments };
   }
 }

@@ -15,7 +15,7 @@ export interface PolicyStatement {
   resources: pulumi.Input<string>[];
   /** IAM condition block: `{ "StringEquals": { "aws:SourceAccount": "123456789012" } }`. */
   conditions?: Record<string, Record<string, pulumi.Input<string | string[]>>>;
-  /** Statement id, unique within the policy. @default none */
+  /** Statement id: letters and digits only, unique within the policy. @default none */
   sid?: string;
 }
 
@@ -30,6 +30,15 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS: ReadonlySet<string> = n
 export function assertLeastPrivilege(fail: ArgFailure, argument: string, statements: PolicyStatement[]): void {
   statements.forEach((statement, index) => {
     const where = `${argument}[${index}]`;
+    // "The Sid element supports ASCII uppercase letters (A-Z), lowercase letters (a-z), and numbers (0-9)", and "In IAM,
+    // the Sid value must be unique within a JSON policy" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html):
+    // PutRolePolicy refuses the policy otherwise (MalformedPolicyDocument), which `pulumi preview` never calls.
+    if (statement.sid !== undefined && !/^[A-Za-z0-9]+$/.test(statement.sid)) {
+      fail(`${where}.sid`, statement.sid, "is not letters and digits only, which IAM requires of a statement id", `Use e.g. "${statement.sid.replace(/[^A-Za-z0-9]+(.)?/g, (_, next: string | undefined) => (next ?? "").toUpperCase()) || "ReadPhotos"}", or leave sid out.`);
+    }
+    if (statement.sid !== undefined && statements.findIndex((other) => other.sid === statement.sid) < index) {
+      fail(`${where}.sid`, statement.sid, "repeats the statement id of an earlier statement; IAM refuses a policy with two statements of one Sid", "Give every statement its own sid, or merge the two statements.");
+    }
     if (statement.actions.length === 0) {
       fail(`${where}.actions`, statement.actions, "is empty", "Name the exact actions the function needs, e.g. [\"dynamodb:GetItem\"].");
     }

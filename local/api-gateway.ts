@@ -186,6 +186,10 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
   async function lambdaAuthorizer(authorizer: Extract<AuthorizerSpec, { type: "token" | "request" }>, request: IncomingMessage, event: APIGatewayProxyEvent, methodArn: string): Promise<HttpResult | AuthorizerContext> {
     const header = headerOf(request, identityHeader(authorizer.identitySource));
     if (!header) return unauthorized();
+    // "For an authorization-enabled method ARN … the maximum length is 1600 bytes. The path parameter values … can cause
+    // the ARN length to exceed the limit. When this happens, the API client will receive a 414 Request URI too long
+    // response." https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
+    if (Buffer.byteLength(methodArn) > METHOD_ARN_MAX_BYTES) return json(414, { message: "Request URI too long" });
     const cacheKey = `${authorizer.name}|${header}`;
     const cached = authorizerCache.get(cacheKey);
     let decision = cached && cached.expires > Date.now() ? cached : undefined;
@@ -195,19 +199,21 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
         authorizer.type === "token"
           ? { type: "TOKEN", authorizationToken: header, methodArn }
           : { type: "REQUEST", methodArn, resource: event.resource, path: event.path, httpMethod: event.httpMethod, headers: event.headers, multiValueHeaders: event.multiValueHeaders, queryStringParameters: event.queryStringParameters, multiValueQueryStringParameters: event.multiValueQueryStringParameters, pathParameters: event.pathParameters, stageVariables: event.stageVariables, requestContext: event.requestContext };
-      let result: { principalId: string; policyDocument: { Statement: Array<{ Effect: string; Resource: string | string[]; Action?: string | string[] }> }; context?: Record<string, unknown> };
+      let output: AuthorizerOutput | { problem: string };
       try {
-        result = await context.lambda(fn).invoke(authEvent);
+        output = authorizerOutput(await context.lambda(fn).invoke(authEvent));
       } catch (error) {
         if (error instanceof LambdaInvokeError && error.message.endsWith(": Unauthorized")) return unauthorized();
-        context.log(`  authorizer ${authorizer.name} failed: ${(error as Error).message}`);
+        output = { problem: (error as Error).message };
+      }
+      if ("problem" in output) {
+        context.log(`  authorizer ${authorizer.name} failed: ${output.problem}`);
         return json(500, { message: null }, { "x-amzn-errortype": "AuthorizerConfigurationException" });
       }
-      const statements = result.policyDocument?.Statement ?? [];
       decision = {
         expires: Date.now() + authorizer.resultTtlSeconds * 1000,
-        context: { ...(result.context ?? {}), principalId: result.principalId },
-        policy: policyDecision(statements, methodArn),
+        context: { ...output.context, principalId: output.principalId },
+        policy: policyDecision(output.statements, methodArn),
       };
       if (authorizer.resultTtlSeconds > 0) authorizerCache.set(cacheKey, decision);
     }
@@ -494,7 +500,43 @@ function decodePayload(token: string): Record<string, unknown> | undefined {
   }
 }
 
-/** Allow only if an Allow statement covers the method ARN and no Deny does (IAM's order). */
+/** The longest method ARN a Lambda authorizer is called with (API Gateway answers 414 beyond it). */
+export const METHOD_ARN_MAX_BYTES = 1600;
+
+/** What API Gateway takes from a Lambda authorizer's answer (REST and WebSocket $connect). */
+export interface AuthorizerOutput {
+  principalId: string;
+  statements: Array<{ Effect: string; Resource: string | string[] }>;
+  context: Record<string, string | number | boolean>;
+}
+
+/**
+ * A Lambda authorizer's answer as API Gateway reads it, or why API Gateway would fail the request with 500
+ * AuthorizerConfigurationException instead: the output "must include the principal identifier (principalId) and a
+ * policy document (policyDocument) containing a list of policy statements", and its context holds key-value pairs
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html). A null
+ * answer is reported as "Could not parse policy" (ExpanseLLC/lambda_authorizer#1), a context value that is an object
+ * or a list as "Invalid JSON in response" (the request never reaches the integration).
+ */
+export function authorizerOutput(result: unknown): AuthorizerOutput | { problem: string } {
+  if (!result || typeof result !== "object" || Array.isArray(result)) return { problem: "its answer is not an object with principalId and policyDocument" };
+  const output = result as { principalId?: unknown; policyDocument?: { Statement?: unknown }; context?: unknown };
+  if (typeof output.principalId !== "string" && typeof output.principalId !== "number") return { problem: "its answer has no principalId" };
+  const statement = output.policyDocument && typeof output.policyDocument === "object" ? output.policyDocument.Statement : undefined;
+  // IAM's grammar takes one statement or a list of them.
+  const statements = Array.isArray(statement) ? statement : statement && typeof statement === "object" ? [statement] : undefined;
+  if (!statements) return { problem: "its answer has no policyDocument with a Statement" };
+  const context: Record<string, string | number | boolean> = {};
+  if (output.context !== undefined && output.context !== null) {
+    if (typeof output.context !== "object" || Array.isArray(output.context)) return { problem: "its context is not an object" };
+    for (const [key, value] of Object.entries(output.context)) {
+      if (value === null || !["string", "number", "boolean"].includes(typeof value)) return { problem: `its context value ${JSON.stringify(key.slice(0, 60))} is not a string, number or boolean` };
+      context[key] = value as string | number | boolean;
+    }
+  }
+  return { principalId: String(output.principalId), statements: statements as AuthorizerOutput["statements"], context };
+}
+
 /**
  * An authorizer policy's answer for the method ARN: an explicit Deny covering it wins, else an Allow covering it,
  * else none. Resources match with `*` and `?` wildcards, as CloudFront path patterns do.

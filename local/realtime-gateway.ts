@@ -19,7 +19,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { RealtimeApiSpec } from "../components/realtime-api/spec";
-import { policyAllows } from "./api-gateway";
+import { authorizerOutput, policyAllows, type AuthorizerOutput } from "./api-gateway";
 import { readBody } from "./http";
 import { LambdaInvokeError } from "./lambda-runtime";
 
@@ -168,17 +168,20 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
     }
     const methodArn = `arn:aws:execute-api:${options.region}:${LOCAL_ACCOUNT}:${api.apiId}/${api.spec.stage}/$connect`;
     const event = { type: "REQUEST", methodArn, ...parts, stageVariables: {}, requestContext: requestContext(api, connection, "$connect", "CONNECT") };
-    let result: { principalId?: string; policyDocument?: { Statement?: Array<{ Effect: string; Resource: string | string[] }> }; context?: Record<string, unknown> };
+    let output: AuthorizerOutput | { problem: string };
     try {
-      result = (await options.invoke(api, authorizer.functionName, event)) as typeof result;
+      output = authorizerOutput(await options.invoke(api, authorizer.functionName, event));
     } catch (error) {
       if (error instanceof LambdaInvokeError && /Unauthorized$/.test(error.message)) return 401;
       if ((error as Error).message === "Unauthorized") return 401;
-      log(`  ${api.spec.name} authorizer failed: ${(error as Error).message}`);
+      output = { problem: (error as Error).message };
+    }
+    if ("problem" in output) {
+      log(`  ${api.spec.name} authorizer failed: ${output.problem}`);
       return 500;
     }
-    if (!policyAllows(result?.policyDocument?.Statement ?? [], methodArn)) return 403;
-    return { ...(result.context ?? {}), principalId: result.principalId };
+    if (!policyAllows(output.statements, methodArn)) return 403;
+    return { ...output.context, principalId: output.principalId };
   }
 
   async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {

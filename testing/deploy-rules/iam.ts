@@ -5,7 +5,7 @@
  */
 import { asArray, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { referenced } from "./rule";
+import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
 
 /** IAM's wildcard match of `value` against `pattern`: `*` is any run of characters, `?` any one (actions match case-insensitively). */
 export function iamMatches(pattern: string, value: string, ignoreCase = false): boolean {
@@ -85,3 +85,74 @@ export function granting(grants: readonly RoleGrant[], action: string, resource:
     ({ statement }) => asArray<string>(statement.Action).some((a) => iamMatches(a, action, true)) && asArray<string>(statement.Resource).some((r) => iamMatches(r, resource)),
   );
 }
+
+/**
+ * IAM's limits on what a role's policies may hold (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html):
+ * "Role policy size cannot exceed 10,240 characters" (the aggregate of every inline policy embedded in the role),
+ * "Managed policy size cannot exceed 6,144 characters", and "IAM doesn't count white space when calculating the size
+ * of a policy against these quotas"; none of the three is adjustable. "Policy documents can contain only the following
+ * Unicode characters: horizontal tab (U+0009), linefeed (U+000A), carriage return (U+000D), and characters in the range
+ * U+0020 to U+00FF", and "Policy names for inline policies must be unique to the user, group, or role they're embedded
+ * in". Past any of them PutRolePolicy / CreatePolicy fail at `pulumi up` (LimitExceeded, MalformedPolicyDocument);
+ * `pulumi preview` sends nothing. A role with many DataTier grants or bucket permissions reaches the first.
+ */
+export const IAM_POLICY_LIMITS = {
+  roleInlineCharacters: 10_240,
+  managedPolicyCharacters: 6_144,
+} as const;
+
+/** A policy's size as IAM counts it: its characters without white space. */
+export function iamPolicySize(policy: unknown): number {
+  return policyText(policy).replace(/\s/g, "").length;
+}
+
+function policyText(policy: unknown): string {
+  return typeof policy === "string" ? policy : JSON.stringify(policy ?? "");
+}
+
+/** The first character IAM refuses in a policy document, as `U+XXXX`, or undefined. */
+function refusedCharacter(policy: unknown): string | undefined {
+  const refused = /[^\t\n\r\u0020-\u00ff]/u.exec(policyText(policy));
+  return refused ? `U+${refused[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}` : undefined;
+}
+
+export const IAM_POLICY_LIMITS_RULE: DeployRule = {
+  id: "IamPolicyLimits",
+  title: "IAM policies fit IAM's size and character limits, and a role's inline policies have distinct names",
+  source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const characters = (carrier: RecordedResource, policy: unknown, what: string) => {
+      const refused = refusedCharacter(policy);
+      if (refused) findings.push(finding(this.id, carrier, `${what} holds the character ${refused}; IAM takes only tab, line feed, carriage return and U+0020–U+00FF in a policy document and refuses it (MalformedPolicyDocument)`, "write the policy in Latin-1 characters (escape or drop the others)"));
+    };
+    for (const role of ofType(graph, "aws:iam/role:Role")) {
+      const ids = [role.id, role.state.name, role.state.arn, role.inputs.name].filter(Boolean);
+      const inline = [
+        ...asArray<Record<string, any>>(role.inputs.inlinePolicies).map((p) => ({ name: p.name as string | undefined, policy: p.policy, carrier: role })),
+        ...ofType(graph, "aws:iam/rolePolicy:RolePolicy")
+          .filter((p) => ids.includes(p.inputs.role))
+          .map((p) => ({ name: (p.inputs.name ?? p.state.name) as string | undefined, policy: p.inputs.policy, carrier: p })),
+      ];
+      for (const { name, policy, carrier } of inline) characters(carrier, policy, `the inline policy ${name ?? carrier.name} of ${role.name}`);
+      characters(role, role.inputs.assumeRolePolicy, "the trust policy");
+      const size = inline.reduce((sum, { policy }) => sum + iamPolicySize(policy), 0);
+      if (size > IAM_POLICY_LIMITS.roleInlineCharacters) {
+        findings.push(finding(this.id, role, `has ${inline.length} inline polic${inline.length === 1 ? "y" : "ies"} of ${size} characters together (white space not counted); IAM holds a role's inline policies to ${IAM_POLICY_LIMITS.roleInlineCharacters} and refuses the PutRolePolicy that passes it (LimitExceeded)`, "merge statements (one statement per set of actions, with a list of resources or a wildcard the grant allows), or move part of the grants into a managed policy (aws.iam.Policy, up to 6,144 characters each) attached to the role"));
+      }
+      const names = inline.map(({ name }) => name).filter((n): n is string => typeof n === "string");
+      const repeated = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
+      if (repeated.length > 0) findings.push(finding(this.id, role, `has two inline policies named ${repeated.join(", ")}; a role holds one inline policy per name, so the second PutRolePolicy replaces the first`, "give each inline policy its own name"));
+    }
+    for (const policy of ofType(graph, "aws:iam/policy:Policy")) {
+      characters(policy, policy.inputs.policy, "the policy");
+      const size = iamPolicySize(policy.inputs.policy);
+      if (size > IAM_POLICY_LIMITS.managedPolicyCharacters) {
+        findings.push(finding(this.id, policy, `is ${size} characters (white space not counted); IAM holds a managed policy to ${IAM_POLICY_LIMITS.managedPolicyCharacters} and refuses it (LimitExceeded)`, "split it into two managed policies, or merge statements"));
+      }
+    }
+    return findings;
+  },
+};
+
+export const IAM_RULES: DeployRule[] = [IAM_POLICY_LIMITS_RULE];

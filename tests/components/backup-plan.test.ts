@@ -112,9 +112,10 @@ describe("BackupPlan", () => {
       "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
       "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
     ]);
-    expect(resource(graph, "aws:backup/selection:Selection", "sel-selection").inputs).toMatchObject({
-      planId: resource(graph, "aws:backup/plan:Plan", "sel-plan").id, iamRoleArn: role.state.arn, resources: tables,
-    });
+    const selection = resource(graph, "aws:backup/selection:Selection", "sel-selection");
+    expect(selection.inputs).toMatchObject({ planId: resource(graph, "aws:backup/plan:Plan", "sel-plan").id, iamRoleArn: role.state.arn, resources: tables });
+    // CreateBackupSelection checks the role may call tag:GetResources: its policies are attached first.
+    for (const attachment of ofType(graph, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")) expect(selection.dependencies).toContain(attachment.urn);
     expect(ofType(graph, "aws:backup/vault:Vault")).toHaveLength(1);
     expect(resource(graph, "aws:backup/vault:Vault", "sel-vault").retainOnDelete).toBe(false);
   });

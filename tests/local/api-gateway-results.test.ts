@@ -204,4 +204,60 @@ describe("gateway error details (review 13, finding 9)", () => {
     const denied = await api.call("/guarded", { headers: { authorization: "denied" } });
     expect(denied).toMatchObject({ status: 403, body: JSON.stringify({ Message: "User is not authorized to access this resource with an explicit deny" }) });
   });
+
+  describe("a Lambda authorizer's answer API Gateway cannot use is 500 AuthorizerConfigurationException, never a pass", () => {
+    const args = {
+      authorizers: { custom: { type: "token" as const, handler: echo, resultTtlSeconds: 300 } },
+      routes: {
+        "GET /guarded/{id}": { handler: echo, auth: { authorizer: "custom" } },
+      },
+    };
+    const probe = normalise("api", { basePath: "api", ...args });
+    const authorizerFunction = (probe.authorizers.find((a) => a.name === "custom") as { functionName: string }).functionName;
+    const routeFunction = functionOf(probe, "GET /guarded/{id}");
+    const allow = { principalId: "user", policyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "execute-api:Invoke", Resource: "*" }] } };
+    const answers: Record<string, unknown> = {
+      null: null,
+      "no-policy": { principalId: "user" },
+      "no-statement": { principalId: "user", policyDocument: { Version: "2012-10-17" } },
+      "no-principal": { policyDocument: allow.policyDocument },
+      "nested-context": { ...allow, context: { user: { id: 3 } } },
+      "list-context": { ...allow, context: { groups: ["a", "b"] } },
+    };
+
+    it.each(Object.keys(answers))("%s", async (token) => {
+      const called: unknown[] = [];
+      const api = await gateway(args, {
+        [authorizerFunction]: (event: { authorizationToken: string }) => ({ result: answers[event.authorizationToken] }),
+        [routeFunction]: (event: unknown) => (called.push(event), { result: { statusCode: 200, body: "ok" } }),
+      });
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const answer = await api.call("/guarded/1", { headers: { authorization: token } });
+        expect(answer).toMatchObject({ status: 500, body: JSON.stringify({ message: null }) });
+        expect(answer.headers.get("x-amzn-errortype")).toBe("AuthorizerConfigurationException");
+      }
+      expect(called).toEqual([]);
+      expect(api.logged.join("\n")).toMatch(/authorizer custom failed: its (answer|context)/);
+    });
+
+    it("a single statement object and a flat context of strings, numbers and booleans pass to the function", async () => {
+      const called: Array<{ requestContext: { authorizer: unknown } }> = [];
+      const api = await gateway(args, {
+        [authorizerFunction]: () => ({ result: { principalId: "user", policyDocument: { Statement: allow.policyDocument.Statement[0] }, context: { name: "ann", age: 3, admin: false } } }),
+        [routeFunction]: (event: { requestContext: { authorizer: unknown } }) => (called.push(event), { result: { statusCode: 200, body: "ok" } }),
+      });
+      expect(await api.call("/guarded/1", { headers: { authorization: "t" } })).toMatchObject({ status: 200, body: "ok" });
+      expect(called[0].requestContext.authorizer).toMatchObject({ principalId: "user", name: "ann", age: 3, admin: false });
+    });
+
+    it("a method ARN over 1,600 bytes is 414 before the authorizer is called", async () => {
+      let invoked = 0;
+      const api = await gateway(args, { [authorizerFunction]: () => (invoked++, { result: allow }), [routeFunction]: () => ({ result: { statusCode: 200, body: "ok" } }) });
+      // arn:aws:execute-api:us-east-1:000000000000:<api>/<stage>/GET/api/guarded/ is about 70 bytes; the id makes the rest.
+      const answer = await api.call(`/guarded/${"x".repeat(1600)}`, { headers: { authorization: "t" } });
+      expect(answer.status).toBe(414);
+      expect(invoked).toBe(0);
+      expect((await api.call(`/guarded/${"x".repeat(1400)}`, { headers: { authorization: "t" } })).status).toBe(200);
+    });
+  });
 });

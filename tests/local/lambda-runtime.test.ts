@@ -125,7 +125,8 @@ describe("LocalLambda: results and events cross as JSON, within Lambda's synchro
   });
 
   it("refuses a result over 6,291,556 bytes (Function.ResponseSizeTooLarge) and returns one of exactly that size", async () => {
-    const { largestResponseBytes } = LAMBDA_SYNC_PAYLOAD_LIMITS;
+    // Lambda's own number ("Response payload size exceeded maximum allowed payload size (6291556 bytes)"), not the constant under test.
+    const largestResponseBytes = 6_291_556;
     expect(((await results.invoke<string>({ action: "sized", bytes: largestResponseBytes })) as string).length).toBe(largestResponseBytes - 2);
     const error = await results.invoke({ action: "sized", bytes: largestResponseBytes + 1 }).catch((e) => e);
     expect(error).toBeInstanceOf(LambdaInvokeError);
@@ -133,7 +134,8 @@ describe("LocalLambda: results and events cross as JSON, within Lambda's synchro
   });
 
   it("refuses an event of 6,291,456 bytes or more, counted in UTF-8, before the handler runs (RequestEntityTooLargeException)", async () => {
-    const { largestRequestBytes } = LAMBDA_SYNC_PAYLOAD_LIMITS;
+    // Lambda's own number ("Request must be smaller than 6291456 bytes"), not the constant under test.
+    const largestRequestBytes = 6_291_456 - 1;
     // {"action":"echo","pad":"…"}: 26 bytes around the padding, two bytes each "é".
     const event = (bytes: number) => ({ action: "echo", pad: "é".repeat(Math.floor((bytes - 26) / 2)) + ((bytes - 26) % 2 ? "x" : "") });
     expect(Buffer.byteLength(JSON.stringify(event(largestRequestBytes)))).toBe(largestRequestBytes);

@@ -38,6 +38,8 @@ let issuer: TestIssuer;
 let gateway: RealtimeGateway;
 let connections: Connections;
 const events: Array<Record<string, any>> = [];
+/** When set, the $connect authorizer's answer instead of the gallery authorizer's. */
+let authorizerAnswer: { result: unknown } | undefined;
 
 beforeAll(async () => {
   const table = normaliseDataTier("data", { tables: { connections: connectionsTableArgs() } }).tables.connections;
@@ -49,7 +51,7 @@ beforeAll(async () => {
     region: "us-east-1",
     async invoke(_, functionName, event) {
       events.push(event as Record<string, any>);
-      if (functionName === spec.authorizer!.functionName) return authorize(event as never);
+      if (functionName === spec.authorizer!.functionName) return authorizerAnswer ? authorizerAnswer.result : authorize(event as never);
       const route = spec.routes.find((r) => r.functionName === functionName)!;
       return exports[route.export](event);
     },
@@ -98,6 +100,21 @@ describe("local WebSocket API", () => {
     await expect(open()).rejects.toThrow("HTTP 401");
     expect(events.length).toBe(before);
     await expect(open("not.a.token")).rejects.toThrow("HTTP 401");
+  });
+
+  it("refuses a connection with 500 when the authorizer answers without a policy document or with a nested context", async () => {
+    const allow = { principalId: "alice", policyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "execute-api:Invoke", Resource: "*" }] } };
+    try {
+      for (const result of [{ principalId: "alice" }, { ...allow, context: { user: { id: 1 } } }, null]) {
+        authorizerAnswer = { result };
+        await expect(open(tokenOf("alice"))).rejects.toThrow("HTTP 500");
+      }
+      authorizerAnswer = { result: { ...allow, context: { sub: "alice", admin: true } } };
+      const { socket } = await open(tokenOf("alice"));
+      socket.close();
+    } finally {
+      authorizerAnswer = undefined;
+    }
   });
 
   it("gives $connect, messages and $disconnect API Gateway's WebSocket event shapes", async () => {
