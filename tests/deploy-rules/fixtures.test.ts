@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as pack from "../../testing/deploy-rules";
 import { checkDeployRules, checkDeployWarnings, checkProjectDeployRules, DEPLOY_RULES, DEPLOY_WARNING_RULES, PROJECT_DEPLOY_RULES, type DeployRule } from "../../testing/deploy-rules";
+import type { DeployFinding } from "../../testing/deploy-rules";
 import { devContext, matches, type ProjectFixture, type RuleFixture } from "./fixture";
 import { APIGATEWAY_FIXTURES, APIGATEWAY_PROJECT_FIXTURES } from "./fixtures/apigateway";
 import { APIGATEWAYV2_FIXTURES } from "./fixtures/apigatewayv2";
@@ -46,6 +47,22 @@ async function warningsOf(fixture: RuleFixture) {
 async function projectFindingsOf(fixture: ProjectFixture) {
   return checkProjectDeployRules(await fixture.build());
 }
+
+describe("a fixture's expected findings are exact", () => {
+  const finding = (resource: string, problem = "is wrong"): DeployFinding => ({ rule: "R", resource, problem, fix: "fix it", stack: "dev" });
+  const expected = [{ resource: "T a", problem: /wrong/ }];
+
+  it("passes when the rule reports exactly the expected findings", () => expect(matches("R", [finding("T a")], expected)).toEqual([]));
+  it("fails a rule that reports the expected finding twice", () => expect(matches("R", [finding("T a"), finding("T a")], expected)).toEqual([expect.stringMatching(/^unexpected R finding: T a: is wrong/)]));
+  it("fails a rule that reports a further resource", () => expect(matches("R", [finding("T a"), finding("T b")], expected)).toEqual([expect.stringMatching(/^unexpected R finding: T b: is wrong/)]));
+  it("fails a rule that reports the finding on another resource", () =>
+    expect(matches("R", [finding("T b")], expected)).toEqual([expect.stringMatching(/^unexpected R finding: T b/), expect.stringMatching(/^missing R finding on T a/)]));
+  it("counts a finding expected `count` times", () => {
+    expect(matches("R", [finding("T a"), finding("T a")], [{ ...expected[0], count: 2 }])).toEqual([]);
+    expect(matches("R", [finding("T a")], [{ ...expected[0], count: 2 }])).toEqual([expect.stringMatching(/^missing R finding on T a/)]);
+  });
+  it("fails findings of any other rule", () => expect(matches("R", [finding("T a"), { ...finding("T a"), rule: "S" }], expected)).toEqual([expect.stringMatching(/^unexpected S finding/)]));
+});
 
 describe("deploy rules fail on their fixtures, and only those rules", () => {
   it.each(FIXTURES.map((f) => [`${f.rule}: ${f.title}`, f] as const))("%s", async (_, fixture) => {
