@@ -12,7 +12,7 @@ import type { DeployFinding } from "../../testing/deploy-rules";
 import { devContext, matches, type ProjectFixture, type RuleFixture } from "./fixture";
 import { APIGATEWAY_FIXTURES, APIGATEWAY_PROJECT_FIXTURES } from "./fixtures/apigateway";
 import { APIGATEWAYV2_FIXTURES } from "./fixtures/apigatewayv2";
-import { CLOUDFRONT_FIXTURES, CLOUDFRONT_PROJECT_FIXTURES, KEY_VALUE_STORE_FIXTURES, LAMBDA_EDGE_FIXTURES } from "./fixtures/cloudfront";
+import { CLOUDFRONT_FIXTURES, CLOUDFRONT_PROJECT_FIXTURES, CLOUDFRONT_WARNING_FIXTURES, KEY_VALUE_STORE_FIXTURES, LAMBDA_EDGE_FIXTURES } from "./fixtures/cloudfront";
 import { COGNITO_FIXTURES, COGNITO_PROJECT_FIXTURES } from "./fixtures/cognito";
 import { DYNAMODB_FIXTURES } from "./fixtures/dynamodb";
 import { EVENT_FIXTURES } from "./fixtures/events";
@@ -32,7 +32,7 @@ import { REGION_FIXTURES } from "./fixtures/region";
 const FIXTURES: RuleFixture[] = [...CLOUDFRONT_FIXTURES, ...KEY_VALUE_STORE_FIXTURES, ...LAMBDA_EDGE_FIXTURES, ...APIGATEWAY_FIXTURES, ...APIGATEWAYV2_FIXTURES, ...COGNITO_FIXTURES, ...DYNAMODB_FIXTURES, ...LAMBDA_FIXTURES, ...S3_FIXTURES, ...EVENT_FIXTURES, ...TAG_FIXTURES, ...WAF_FIXTURES, ...CLOUDWATCH_FIXTURES, ...BACKUP_FIXTURES, ...VPC_FIXTURES, ...ROUTE53_FIXTURES, ...REPLICATION_FIXTURES, ...NAME_FIXTURES, ...DESCRIPTION_FIXTURES, ...SECRET_FIXTURES, ...REGION_FIXTURES];
 const PROJECT_FIXTURES: ProjectFixture[] = [...APIGATEWAY_PROJECT_FIXTURES, ...COGNITO_PROJECT_FIXTURES, ...CLOUDFRONT_PROJECT_FIXTURES];
 /** Fixtures of the warning rules: each warns by its rule only, and fails no rule of DEPLOY_RULES. */
-const WARNING_FIXTURES: RuleFixture[] = [...ACM_WARNING_FIXTURES];
+const WARNING_FIXTURES: RuleFixture[] = [...ACM_WARNING_FIXTURES, ...CLOUDFRONT_WARNING_FIXTURES];
 
 async function findingsOf(fixture: RuleFixture) {
   return checkDeployRules(await fixture.build(), { ...devContext, ...fixture.context });
