@@ -141,7 +141,7 @@ export const CLOUDFRONT_FUNCTION_COMMENT: DeployRule = {
   },
 };
 
-/** CloudFront's quotas on CloudFront Functions (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-functions). */
+/** CloudFront's quotas on CloudFront Functions. */
 const FUNCTION_QUOTAS = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-functions";
 
 /**
@@ -173,6 +173,9 @@ export const CLOUDFRONT_FUNCTION_SIZE: DeployRule = {
   },
 };
 
+/** Quotas on CloudFront Functions, "Functions per AWS account": the default quota (see CloudFrontFunctionCount). */
+export const CLOUDFRONT_FUNCTIONS_PER_ACCOUNT = 100;
+
 /**
  * Quotas on CloudFront Functions, "Functions per AWS account": 100 (default quota). CloudFront is global, so every
  * aws.cloudfront.Function of the account counts, whatever the provider's region, with those of the account's other
@@ -184,20 +187,19 @@ export const CLOUDFRONT_FUNCTION_SIZE: DeployRule = {
  * Maximum number of distributions associated with a single function" as adjustable, and was not read in full for this
  * one), so it is treated as a default an account may have raised: a warning, as AcmCertificateNameCount.
  */
-export const CLOUDFRONT_FUNCTIONS_PER_ACCOUNT = 100;
-
 export const CLOUDFRONT_FUNCTION_COUNT: DeployRule = {
   id: "CloudFrontFunctionCount",
   title: "A plan has at most 100 CloudFront Functions, CloudFront's default quota per AWS account",
   source: FUNCTION_QUOTAS,
   check(graph) {
     const functions = ofType(graph, CLOUDFRONT_FUNCTION);
-    const first = functions[CLOUDFRONT_FUNCTIONS_PER_ACCOUNT];
-    if (!first) return [];
+    // One warning, on the first function over the quota (plan order): the count is the plan's, not one function's.
+    const firstOverQuota = functions[CLOUDFRONT_FUNCTIONS_PER_ACCOUNT];
+    if (!firstOverQuota) return [];
     return [
       finding(
         "CloudFrontFunctionCount",
-        first,
+        firstOverQuota,
         `is the plan's ${ordinal(CLOUDFRONT_FUNCTIONS_PER_ACCOUNT + 1)} CloudFront Function; CloudFront's default quota is ${CLOUDFRONT_FUNCTIONS_PER_ACCOUNT} functions per AWS account (all regions, with those of the account's other stacks): unless the account's quota was raised, CreateFunction fails (TooManyFunctions)`,
         `ask for a quota increase (AWS Support, CloudFront "Functions per AWS account"), or share functions between distributions: the plan has ${functions.length}`,
       ),
