@@ -92,11 +92,14 @@ export const BACKUP_VAULT_LOCK: DeployRule = {
       if (changeableForDays !== undefined && changeableForDays < BACKUP_LIMITS.minChangeableForDays) {
         findings.push(finding("BackupVaultLock", lock, `has changeableForDays ${changeableForDays}; AWS Backup enforces a 72-hour cooling-off period`, "set changeableForDays to 3 or more, or leave it unset (governance mode)"));
       }
-      if (minRetentionDays !== undefined && maxRetentionDays !== undefined && minRetentionDays > maxRetentionDays) {
+      const inverted = minRetentionDays !== undefined && maxRetentionDays !== undefined && minRetentionDays > maxRetentionDays;
+      if (inverted) {
         findings.push(finding("BackupVaultLock", lock, `has minRetentionDays ${minRetentionDays} above maxRetentionDays ${maxRetentionDays}`, "make the maximum at least the minimum"));
       }
       const vault = vaultNamed(graph, lock.inputs.backupVaultName);
-      if (vault) locks.set(vault, lock);
+      // An inverted range is reported on the lock above; no deleteAfter fits it, so checking the jobs into its
+      // vault against it would only repeat that finding on the plan.
+      if (vault && !inverted) locks.set(vault, lock);
       const range = `${minRetentionDays ?? 1}–${maxRetentionDays ?? "∞"} days`;
       if (!lock.deleteBeforeReplace) {
         findings.push(

@@ -1,4 +1,4 @@
-/** CloudFront deploy rules: edge function associations and comments, alternate domain names (certificate, uniqueness), standard logging, origin groups, key value stores. */
+/** CloudFront deploy rules: edge function associations, comments, size and count, alternate domain names (certificate, uniqueness), standard logging, origin groups, key value stores. */
 import { EDGE_LIMITS, isCloudFrontName } from "../../components/edge-logic/spec";
 import { cacheBehaviours, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -140,6 +140,78 @@ export const CLOUDFRONT_FUNCTION_COMMENT: DeployRule = {
     });
   },
 };
+
+/** CloudFront's quotas on CloudFront Functions. */
+const FUNCTION_QUOTAS = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-functions";
+
+/**
+ * Quotas on CloudFront Functions, "Maximum function size": "This quota isn't adjustable. To store additional data for
+ * your CloudFront Functions, create a key value store and add your key-value pairs." — 10 KB
+ * (EDGE_LIMITS.functionCodeBytes, 10 × 1024 bytes, counted as the UTF-8 bytes of the code CreateFunction gets, as
+ * EdgeLogic counts them). EdgeLogic refuses a larger function at construction; this rule covers any program's
+ * aws.cloudfront.Function (the security pack's CloudFrontFunctions checks the same size, but `npm run plan` runs only
+ * this pack). Not adjustable, so a failure, not a warning.
+ */
+export const CLOUDFRONT_FUNCTION_SIZE: DeployRule = {
+  id: "CloudFrontFunctionSize",
+  title: "CloudFront Functions' code is at most 10 KB, a quota AWS does not raise",
+  source: FUNCTION_QUOTAS,
+  check(graph) {
+    return ofType(graph, CLOUDFRONT_FUNCTION).flatMap((fn) => {
+      if (typeof fn.inputs.code !== "string") return [];
+      const bytes = Buffer.byteLength(fn.inputs.code, "utf8");
+      if (bytes <= EDGE_LIMITS.functionCodeBytes) return [];
+      return [
+        finding(
+          "CloudFrontFunctionSize",
+          fn,
+          `has code of ${bytes} bytes; CloudFront Functions' maximum function size is 10 KB (${EDGE_LIMITS.functionCodeBytes} bytes), a quota AWS does not raise: CreateFunction refuses it`,
+          "move data out of the code (a key value store, or a Lambda@Edge function for larger logic) or minify it",
+        ),
+      ];
+    });
+  },
+};
+
+/** Quotas on CloudFront Functions, "Functions per AWS account": the default quota (see CloudFrontFunctionCount). */
+export const CLOUDFRONT_FUNCTIONS_PER_ACCOUNT = 100;
+
+/**
+ * Quotas on CloudFront Functions, "Functions per AWS account": 100 (default quota). CloudFront is global, so every
+ * aws.cloudfront.Function of the account counts, whatever the provider's region, with those of the account's other
+ * stacks, which a plan cannot see. Over it CreateFunction fails with TooManyFunctions ("You have reached the maximum
+ * number of CloudFront functions for this Amazon Web Services account",
+ * https://docs.aws.amazon.com/botocore/latest/reference/services/cloudfront/client/exceptions/TooManyFunctions.html). The guide states
+ * no adjustability for this quota (it says "This quota isn't adjustable" of the function size only; the General
+ * Reference's table, https://docs.aws.amazon.com/general/latest/gr/cf_region.html, lists "CloudFront Functions:
+ * Maximum number of distributions associated with a single function" as adjustable, and was not read in full for this
+ * one), so it is treated as a default an account may have raised: a warning, as AcmCertificateNameCount.
+ */
+export const CLOUDFRONT_FUNCTION_COUNT: DeployRule = {
+  id: "CloudFrontFunctionCount",
+  title: "A plan has at most 100 CloudFront Functions, CloudFront's default quota per AWS account",
+  source: FUNCTION_QUOTAS,
+  check(graph) {
+    const functions = ofType(graph, CLOUDFRONT_FUNCTION);
+    // One warning, on the first function over the quota (plan order): the count is the plan's, not one function's.
+    const firstOverQuota = functions[CLOUDFRONT_FUNCTIONS_PER_ACCOUNT];
+    if (!firstOverQuota) return [];
+    return [
+      finding(
+        "CloudFrontFunctionCount",
+        firstOverQuota,
+        `is the plan's ${ordinal(CLOUDFRONT_FUNCTIONS_PER_ACCOUNT + 1)} CloudFront Function; CloudFront's default quota is ${CLOUDFRONT_FUNCTIONS_PER_ACCOUNT} functions per AWS account (all regions, with those of the account's other stacks): unless the account's quota was raised, CreateFunction fails (TooManyFunctions)`,
+        `ask for a quota increase (AWS Support, CloudFront "Functions per AWS account"), or share functions between distributions: the plan has ${functions.length}`,
+      ),
+    ];
+  },
+};
+
+/** 101 → "101st". */
+function ordinal(n: number): string {
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th";
+  return `${n}${suffix}`;
+}
 
 /** Does `pattern` (a certificate name, maybe `*.example.com`) cover `host`? A wildcard covers exactly one label. */
 function certificateCovers(pattern: string, host: string): boolean {
@@ -436,12 +508,16 @@ export const CLOUDFRONT_RULES: DeployRule[] = [
   CLOUDFRONT_ONE_FUNCTION_PER_EVENT,
   CLOUDFRONT_FUNCTION_EVENT_TYPES,
   CLOUDFRONT_FUNCTION_COMMENT,
+  CLOUDFRONT_FUNCTION_SIZE,
   CLOUDFRONT_ALIAS_CERTIFICATE,
   CLOUDFRONT_ALIAS_UNIQUE,
   CLOUDFRONT_LOG_BUCKET_ACLS,
   CLOUDFRONT_ORIGIN_GROUP,
   CLOUDFRONT_KEY_VALUE_STORE,
 ];
+
+/** CloudFront's warning rules: part of DEPLOY_WARNING_RULES, not of DEPLOY_RULES. */
+export const CLOUDFRONT_WARNING_RULES: DeployRule[] = [CLOUDFRONT_FUNCTION_COUNT];
 
 /** CloudFront rules over the plans of all the stacks of a project. */
 export const CLOUDFRONT_PROJECT_RULES: ProjectDeployRule[] = [CLOUDFRONT_ALIAS_UNIQUE_ACROSS_STACKS];

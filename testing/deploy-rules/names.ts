@@ -108,6 +108,23 @@ function withFifo(flag: string, max: number): PhysicalNameSpec["problem"] {
 const LETTERS_DIGITS_DASH_UNDERSCORE = new RegExp(`[${nameCharacters(CLOUDFRONT_NAME_SYMBOLS)}]`);
 const IAM_NAME = new RegExp(`[${nameCharacters(IAM_NAME_SYMBOLS)}]`);
 
+/** Names of `min`–`max` letters, digits, - and _: Lambda functions, CloudFront Functions and key value stores, web ACLs, stages, backup vaults. */
+const lettersDigitsDashUnderscore = (min: number, max: number) => withinLimits(min, max, LETTERS_DIGITS_DASH_UNDERSCORE, "letters, digits, - and _");
+
+/** Names of 1–`max` characters of any kind, where AWS documents only a length (origin access controls, Lambda statement ids). */
+function lengthWithin(max: number): Pick<PhysicalNameSpec, "problem" | "maxLength"> {
+  return { problem: (name) => (name.length < 1 || name.length > max ? `is ${name.length} characters; 1–${max} allowed` : undefined), maxLength: max };
+}
+
+/**
+ * Most of the table: a type AWS names by its `name` input, which pulumi-aws autonames with its default for a `name`
+ * without an override of its own, `AutoName("name", 255, "-")` (provider/autonaming.go, setAutonaming). Where the
+ * service takes fewer than 255 characters, such an autoname passes preview and the create call fails at `pulumi up`.
+ */
+function namedByName(type: string, what: string, check: Pick<PhysicalNameSpec, "problem" | "maxLength">, source: string, explicitCheckedBy?: string): PhysicalNameSpec {
+  return { type, property: "name", what, ...check, autoname: { maxLength: 255 }, ...(explicitCheckedBy === undefined ? {} : { explicitCheckedBy }), source };
+}
+
 /**
  * The table. Sources, per type:
  * - Lambda CreateFunction: "If you specify only the function name, it is limited to 64 characters in length",
@@ -136,7 +153,7 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
     type: "aws:lambda/function:Function",
     property: "name",
     what: "a Lambda function name",
-    ...withinLimits(1, 64, LETTERS_DIGITS_DASH_UNDERSCORE, "letters, digits, - and _"),
+    ...lettersDigitsDashUnderscore(1, 64),
     autoname: { maxLength: 64 },
     source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html",
   },
@@ -147,8 +164,7 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
     type: "aws:lambda/permission:Permission",
     property: "statementId",
     what: "a Lambda permission statement id",
-    problem: (id) => (id.length < 1 || id.length > LAMBDA_STATEMENT_ID_LENGTH ? `is ${id.length} characters; 1–${LAMBDA_STATEMENT_ID_LENGTH} allowed` : undefined),
-    maxLength: LAMBDA_STATEMENT_ID_LENGTH,
+    ...lengthWithin(LAMBDA_STATEMENT_ID_LENGTH),
     autoname: { maxLength: LAMBDA_STATEMENT_ID_LENGTH },
     source: "https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html",
   },
@@ -160,22 +176,8 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
     autoname: { maxLength: IAM_ROLE_NAME_LENGTH },
     source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
   },
-  {
-    type: "aws:iam/rolePolicy:RolePolicy",
-    property: "name",
-    what: "an IAM inline policy name",
-    ...withinLimits(1, 128, IAM_NAME, "letters, digits and _+=,.@-"),
-    autoname: { maxLength: 255 },
-    source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html",
-  },
-  {
-    type: "aws:iam/policy:Policy",
-    property: "name",
-    what: "an IAM policy name",
-    ...withinLimits(1, 128, IAM_NAME, "letters, digits and _+=,.@-"),
-    autoname: { maxLength: 255 },
-    source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html",
-  },
+  namedByName("aws:iam/rolePolicy:RolePolicy", "an IAM inline policy name", withinLimits(1, 128, IAM_NAME, "letters, digits and _+=,.@-"), "https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html"),
+  namedByName("aws:iam/policy:Policy", "an IAM policy name", withinLimits(1, 128, IAM_NAME, "letters, digits and _+=,.@-"), "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html"),
   ...["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"].map(
     (type): PhysicalNameSpec => ({
       type,
@@ -206,122 +208,31 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
     autoname: { maxLength: 80, postfix: fifo("fifoTopic") },
     source: "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html",
   },
-  {
-    type: "aws:cloudwatch/logGroup:LogGroup",
-    property: "name",
-    what: "a log group name",
-    ...withinLimits(1, 512, /[.\-_/#A-Za-z0-9]/, "letters, digits and . - _ / #"),
-    autoname: { maxLength: 255 },
-    source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html",
-  },
-  {
-    type: "aws:dynamodb/table:Table",
-    property: "name",
-    what: "a DynamoDB table name",
-    ...withinLimits(3, 255, /[A-Za-z0-9_.-]/, "letters, digits, _, - and ."),
-    autoname: { maxLength: 255 },
-    source: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html",
-  },
-  {
-    type: "aws:cognito/userPoolClient:UserPoolClient",
-    property: "name",
-    what: "a Cognito app client name",
-    ...withinLimits(1, 128, /[\w\s+=,.@-]/, "letters, digits, spaces and _+=,.@-"),
-    autoname: { maxLength: 255 },
-    source: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientDescription.html",
-  },
-  {
-    type: "aws:scheduler/schedule:Schedule",
-    property: "name",
-    what: "a schedule name",
-    ...withinLimits(1, 64, /[0-9a-zA-Z_.-]/, "letters, digits, -, _ and ."),
-    autoname: { maxLength: 255 },
-    source: "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html",
-  },
-  {
-    type: "aws:cloudfront/function:Function",
-    property: "name",
-    what: "a CloudFront Function name",
-    ...withinLimits(1, CLOUDFRONT_NAME_LENGTH, LETTERS_DIGITS_DASH_UNDERSCORE, "letters, digits, - and _"),
-    autoname: { maxLength: 255 },
-    source: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateFunction.html",
-  },
-  {
-    type: "aws:cloudfront/keyValueStore:KeyValueStore",
-    property: "name",
-    what: "a key value store name",
-    ...withinLimits(1, CLOUDFRONT_NAME_LENGTH, LETTERS_DIGITS_DASH_UNDERSCORE, "letters, digits, - and _"),
-    autoname: { maxLength: 255 },
-    explicitCheckedBy: "CloudFrontKeyValueStore",
-    source: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateKeyValueStore.html",
-  },
-  {
-    type: "aws:cloudfront/originAccessControl:OriginAccessControl",
-    property: "name",
-    what: "an origin access control name",
-    problem: (name) => (name.length < 1 || name.length > CLOUDFRONT_NAME_LENGTH ? `is ${name.length} characters; 1–${CLOUDFRONT_NAME_LENGTH} allowed` : undefined),
-    maxLength: CLOUDFRONT_NAME_LENGTH,
-    autoname: { maxLength: 255 },
-    source: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_OriginAccessControlConfig.html",
-  },
-  {
-    type: "aws:wafv2/webAcl:WebAcl",
-    property: "name",
-    what: "a web ACL name",
-    ...withinLimits(1, 128, LETTERS_DIGITS_DASH_UNDERSCORE, "letters, digits, - and _"),
-    autoname: { maxLength: 255 },
-    explicitCheckedBy: "WafRuleNames",
-    source: "https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html",
-  },
-  {
-    type: "aws:secretsmanager/secret:Secret",
-    property: "name",
-    what: "a secret name",
-    ...withinLimits(1, 512, /[A-Za-z0-9/_+=.@-]/, "letters, digits and /_+=.@-"),
-    autoname: { maxLength: 255 },
-    source: "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html",
-  },
+  namedByName("aws:cloudwatch/logGroup:LogGroup", "a log group name", withinLimits(1, 512, /[.\-_/#A-Za-z0-9]/, "letters, digits and . - _ / #"), "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html"),
+  namedByName("aws:dynamodb/table:Table", "a DynamoDB table name", withinLimits(3, 255, /[A-Za-z0-9_.-]/, "letters, digits, _, - and ."), "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html"),
+  namedByName("aws:cognito/userPoolClient:UserPoolClient", "a Cognito app client name", withinLimits(1, 128, /[\w\s+=,.@-]/, "letters, digits, spaces and _+=,.@-"), "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientDescription.html"),
+  namedByName("aws:scheduler/schedule:Schedule", "a schedule name", withinLimits(1, 64, /[0-9a-zA-Z_.-]/, "letters, digits, -, _ and ."), "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html"),
+  namedByName("aws:cloudfront/function:Function", "a CloudFront Function name", lettersDigitsDashUnderscore(1, CLOUDFRONT_NAME_LENGTH), "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateFunction.html"),
+  namedByName("aws:cloudfront/keyValueStore:KeyValueStore", "a key value store name", lettersDigitsDashUnderscore(1, CLOUDFRONT_NAME_LENGTH), "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateKeyValueStore.html", "CloudFrontKeyValueStore"),
+  namedByName("aws:cloudfront/originAccessControl:OriginAccessControl", "an origin access control name", lengthWithin(CLOUDFRONT_NAME_LENGTH), "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_OriginAccessControlConfig.html"),
+  namedByName("aws:wafv2/webAcl:WebAcl", "a web ACL name", lettersDigitsDashUnderscore(1, 128), "https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html", "WafRuleNames"),
+  namedByName("aws:secretsmanager/secret:Secret", "a secret name", withinLimits(1, 512, /[A-Za-z0-9/_+=.@-]/, "letters, digits and /_+=.@-"), "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html"),
   {
     type: "aws:apigateway/stage:Stage",
     property: "stageName",
     what: "a stage name",
-    ...withinLimits(1, 128, LETTERS_DIGITS_DASH_UNDERSCORE, "letters, digits, - and _"),
+    ...lettersDigitsDashUnderscore(1, 128),
     source: "https://docs.aws.amazon.com/apigateway/latest/api/API_CreateStage.html",
   },
-  {
-    type: "aws:apigatewayv2/stage:Stage",
-    property: "name",
-    what: "a stage name",
-    problem: (name) => (name === "$default" ? undefined : limits(1, 128, LETTERS_DIGITS_DASH_UNDERSCORE, "letters, digits, - and _ (or the name $default)")(name)),
-    maxLength: 128,
-    autoname: { maxLength: 255 },
-    source: "https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-stages.html",
-  },
-  {
-    type: "aws:backup/vault:Vault",
-    property: "name",
-    what: "a backup vault name",
-    ...withinLimits(2, 50, LETTERS_DIGITS_DASH_UNDERSCORE, "letters, digits, - and _"),
-    autoname: { maxLength: 255 },
-    explicitCheckedBy: "BackupNames",
-    source: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateBackupVault.html",
-  },
-  {
-    type: "aws:backup/plan:Plan",
-    property: "name",
-    what: "a backup plan name",
-    ...withinLimits(1, 200, /[A-Za-z0-9_.-]/, "letters, digits, -, _ and ."),
-    autoname: { maxLength: 255 },
-    source: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupPlan.html",
-  },
-  {
-    type: "aws:backup/selection:Selection",
-    property: "name",
-    what: "a backup selection name",
-    ...withinLimits(1, 50, /[A-Za-z0-9_.-]/, "letters, digits, -, _ and ."),
-    autoname: { maxLength: 255 },
-    source: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupSelection.html",
-  },
+  namedByName(
+    "aws:apigatewayv2/stage:Stage",
+    "a stage name",
+    { problem: (name) => (name === "$default" ? undefined : limits(1, 128, LETTERS_DIGITS_DASH_UNDERSCORE, "letters, digits, - and _ (or the name $default)")(name)), maxLength: 128 },
+    "https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-stages.html",
+  ),
+  namedByName("aws:backup/vault:Vault", "a backup vault name", lettersDigitsDashUnderscore(2, 50), "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateBackupVault.html", "BackupNames"),
+  namedByName("aws:backup/plan:Plan", "a backup plan name", withinLimits(1, 200, /[A-Za-z0-9_.-]/, "letters, digits, -, _ and ."), "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupPlan.html"),
+  namedByName("aws:backup/selection:Selection", "a backup selection name", withinLimits(1, 50, /[A-Za-z0-9_.-]/, "letters, digits, -, _ and ."), "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupSelection.html"),
 ];
 
 /** The name AWS will see: the explicit input, or Pulumi's autoname with `<random suffix>` for its random part. */

@@ -1637,6 +1637,27 @@ const CLOUDFRONT_FUNCTION = "aws:cloudfront/function:Function";
 const KEY_VALUE_STORE = "aws:cloudfront/keyValueStore:KeyValueStore";
 const ORIGIN_ACCESS_CONTROL = "aws:cloudfront/originAccessControl:OriginAccessControl";
 
+/** The resources of `graph` each resource depends on (its recorded dependencies found in `graph`), in their order. */
+function dependenciesIn(graph: Graph): (r: RecordedResource) => RecordedResource[] {
+  const byUrn = new Map(graph.map((r) => [r.urn, r]));
+  return (r) => r.dependencies.map((urn) => byUrn.get(urn)).filter((d): d is RecordedResource => d !== undefined);
+}
+
+/**
+ * The distributions the update changes without waiting: each one of both plans whose program sets
+ * `waitForDeployment: false` (unset is the provider's default, true), as the program has it (`next`), with what its
+ * deployed configuration depended on (`dependedOn`, from the deployed plan) — what CloudFront edge locations may still
+ * use while the steps after UpdateDistribution run. A distribution the update removes is deleted before what it
+ * depends on, so it is not listed. The two "while deploying" rules below judge these.
+ */
+function unwaitedDistributionUpdates(deployed: Graph, after: Graph, dependenciesOf = dependenciesIn(deployed)): Array<{ next: RecordedResource; dependedOn: RecordedResource[] }> {
+  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
+  return ofType(deployed, DISTRIBUTION).flatMap((old) => {
+    const next = afterByUrn.get(old.urn);
+    return next && next.inputs.waitForDeployment === false ? [{ next, dependedOn: dependenciesOf(old) }] : [];
+  });
+}
+
 /**
  * A CloudFront Function or origin access control that a distribution of the deployed plan uses (depends on), which the
  * update deletes (removed from the program, delete not skipped), while the program's distribution sets
@@ -1651,19 +1672,16 @@ const ORIGIN_ACCESS_CONTROL = "aws:cloudfront/originAccessControl:OriginAccessCo
  * `waitForDeployment` unset is the provider's default, true.
  */
 function cloudFrontDeletedWhileDeployingFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
-  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
-  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
-  const afterUrns = new Set(afterByUrn.keys());
-  const deletes = (r: RecordedResource | undefined): r is RecordedResource => r !== undefined && !afterUrns.has(r.urn) && !deleteSkipped(r, afterUrns);
+  const dependenciesOf = dependenciesIn(deployed);
+  const afterUrns = new Set(after.map((r) => r.urn));
+  const deletes = (r: RecordedResource) => !afterUrns.has(r.urn) && !deleteSkipped(r, afterUrns);
   const reported = new Set<string>();
   const findings: TransitionFinding[] = [];
-  for (const old of ofType(deployed, DISTRIBUTION)) {
-    const next = afterByUrn.get(old.urn);
-    if (!next || next.inputs.waitForDeployment !== false) continue;
-    const used = old.dependencies.map((urn) => deployedByUrn.get(urn)).filter((r) => r?.type === CLOUDFRONT_FUNCTION || r?.type === ORIGIN_ACCESS_CONTROL).filter(deletes);
+  for (const { next, dependedOn } of unwaitedDistributionUpdates(deployed, after, dependenciesOf)) {
+    const used = dependedOn.filter((r) => r.type === CLOUDFRONT_FUNCTION || r.type === ORIGIN_ACCESS_CONTROL).filter(deletes);
     const stores = used
       .filter((r) => r.type === CLOUDFRONT_FUNCTION)
-      .flatMap((fn) => fn.dependencies.map((urn) => deployedByUrn.get(urn)).filter((r) => r?.type === KEY_VALUE_STORE).filter(deletes).map((store) => ({ store, fn })));
+      .flatMap((fn) => dependenciesOf(fn).filter((r) => r.type === KEY_VALUE_STORE).filter(deletes).map((store) => ({ store, fn })));
     const fix = `set waitForDeployment: true on the distribution (StaticSite: leave waitForDeployment unset) for this update, or make it two updates: first stop using it while keeping the resource, pulumi up and wait for distribution ${next.name} to be Deployed (aws cloudfront wait distribution-deployed --id <id>), then remove it`;
     for (const r of used) {
       if (reported.has(r.urn)) continue;
@@ -1707,13 +1725,10 @@ const WEBSITE_CONFIGURATION = "aws:s3/bucketWebsiteConfiguration:BucketWebsiteCo
  * those steps starts once no edge uses the website origin (tests/components/static-site-hosting-switch.test.ts).
  */
 function websiteOriginClosedWhileDeployingFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
-  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
-  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
+  const afterUrns = new Set(after.map((r) => r.urn));
   const findings: TransitionFinding[] = [];
-  for (const old of ofType(deployed, DISTRIBUTION)) {
-    const next = afterByUrn.get(old.urn);
-    if (!next || next.inputs.waitForDeployment !== false) continue;
-    const websites = old.dependencies.map((urn) => deployedByUrn.get(urn)).filter((r): r is RecordedResource => r?.type === WEBSITE_CONFIGURATION && !afterByUrn.has(r.urn));
+  for (const { next, dependedOn } of unwaitedDistributionUpdates(deployed, after)) {
+    const websites = dependedOn.filter((r) => r.type === WEBSITE_CONFIGURATION && !afterUrns.has(r.urn));
     if (websites.length === 0) continue;
     findings.push(finding(
       "TransitionWebsiteOriginClosedWhileDeploying",

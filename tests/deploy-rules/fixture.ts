@@ -11,6 +11,8 @@ export interface ExpectedFinding {
   resource: string;
   problem: RegExp;
   stack?: string;
+  /** How many findings of exactly this kind the fixture produces (1 unless given). */
+  count?: number;
 }
 
 export interface RuleFixture {
@@ -18,7 +20,7 @@ export interface RuleFixture {
   title: string;
   context?: Partial<DeployRuleContext>;
   build(): Promise<RecordedResource[]> | RecordedResource[];
-  /** Every one of these must be found, and nothing by any other rule. */
+  /** Exactly these findings, and nothing by any other rule (see `matches`). */
   expected: ExpectedFinding[];
 }
 
@@ -62,14 +64,36 @@ export function once<T>(build: () => Promise<T>): () => Promise<T> {
 
 export const of = (type: string) => (r: RecordedResource) => r.type === type;
 
-/** `findings` match `expected`: each expected finding is there, and every finding is of `rule`. */
+/**
+ * `findings` are exactly `expected`: every finding is of `rule`, each expected finding is found as
+ * often as its `count` (1 unless given), and no finding of `rule` is left over — so a rule that reports
+ * a finding twice, or on a resource the fixture did not name, fails its fixture. Findings are paired
+ * with expectations by a maximum matching, so the order of either list does not matter and a broad
+ * problem pattern cannot take the finding a narrower one needed.
+ */
 export function matches(rule: string, findings: DeployFinding[], expected: ExpectedFinding[]): string[] {
   const problems: string[] = [];
   for (const f of findings.filter((x) => x.rule !== rule)) problems.push(`unexpected ${f.rule} finding: ${f.resource}: ${f.problem}`);
-  for (const e of expected) {
-    const hit = findings.some((f) => f.rule === rule && f.resource === e.resource && e.problem.test(f.problem) && (e.stack === undefined || f.stack === e.stack));
-    if (!hit) problems.push(`missing ${rule} finding on ${e.resource} matching ${e.problem}; found: ${findings.map((f) => `${f.resource}: ${f.problem}`).join(" | ") || "(none)"}`);
-  }
+  const ofRule = findings.filter((f) => f.rule === rule);
+  const slots = expected.flatMap((e) => Array.from({ length: e.count ?? 1 }, () => e));
+  const fits = (e: ExpectedFinding, f: DeployFinding) => f.resource === e.resource && e.problem.test(f.problem) && (e.stack === undefined || f.stack === e.stack);
+  // Kuhn's augmenting paths: slotOf[finding] is the expected slot the finding fills.
+  const slotOf = new Array<number | undefined>(ofRule.length).fill(undefined);
+  const place = (slot: number, seen: Set<number>): boolean => {
+    for (let i = 0; i < ofRule.length; i++) {
+      if (seen.has(i) || !fits(slots[slot], ofRule[i])) continue;
+      seen.add(i);
+      if (slotOf[i] === undefined || place(slotOf[i]!, seen)) {
+        slotOf[i] = slot;
+        return true;
+      }
+    }
+    return false;
+  };
+  const unfilled = slots.filter((_, slot) => !place(slot, new Set()));
+  for (const [i, f] of ofRule.entries()) if (slotOf[i] === undefined) problems.push(`unexpected ${rule} finding: ${f.resource}: ${f.problem}`);
+  const found = ofRule.map((f) => `${f.resource}: ${f.problem}`).join(" | ") || "(none)";
+  for (const e of unfilled) problems.push(`missing ${rule} finding on ${e.resource} matching ${e.problem}; found: ${found}`);
   return problems;
 }
 

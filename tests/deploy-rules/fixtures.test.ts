@@ -8,10 +8,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as pack from "../../testing/deploy-rules";
 import { checkDeployRules, checkDeployWarnings, checkProjectDeployRules, DEPLOY_RULES, DEPLOY_WARNING_RULES, PROJECT_DEPLOY_RULES, type DeployRule } from "../../testing/deploy-rules";
+import type { DeployFinding } from "../../testing/deploy-rules";
 import { devContext, matches, type ProjectFixture, type RuleFixture } from "./fixture";
 import { APIGATEWAY_FIXTURES, APIGATEWAY_PROJECT_FIXTURES } from "./fixtures/apigateway";
 import { APIGATEWAYV2_FIXTURES } from "./fixtures/apigatewayv2";
-import { CLOUDFRONT_FIXTURES, CLOUDFRONT_PROJECT_FIXTURES, KEY_VALUE_STORE_FIXTURES, LAMBDA_EDGE_FIXTURES } from "./fixtures/cloudfront";
+import { CLOUDFRONT_FIXTURES, CLOUDFRONT_PROJECT_FIXTURES, CLOUDFRONT_WARNING_FIXTURES, KEY_VALUE_STORE_FIXTURES, LAMBDA_EDGE_FIXTURES } from "./fixtures/cloudfront";
 import { COGNITO_FIXTURES, COGNITO_PROJECT_FIXTURES } from "./fixtures/cognito";
 import { DYNAMODB_FIXTURES } from "./fixtures/dynamodb";
 import { EVENT_FIXTURES } from "./fixtures/events";
@@ -32,7 +33,7 @@ import { REGION_FIXTURES } from "./fixtures/region";
 const FIXTURES: RuleFixture[] = [...CLOUDFRONT_FIXTURES, ...KEY_VALUE_STORE_FIXTURES, ...LAMBDA_EDGE_FIXTURES, ...APIGATEWAY_FIXTURES, ...APIGATEWAYV2_FIXTURES, ...COGNITO_FIXTURES, ...DYNAMODB_FIXTURES, ...LAMBDA_FIXTURES, ...S3_FIXTURES, ...EVENT_FIXTURES, ...IAM_FIXTURES, ...TAG_FIXTURES, ...WAF_FIXTURES, ...CLOUDWATCH_FIXTURES, ...BACKUP_FIXTURES, ...VPC_FIXTURES, ...ROUTE53_FIXTURES, ...REPLICATION_FIXTURES, ...NAME_FIXTURES, ...DESCRIPTION_FIXTURES, ...SECRET_FIXTURES, ...REGION_FIXTURES];
 const PROJECT_FIXTURES: ProjectFixture[] = [...APIGATEWAY_PROJECT_FIXTURES, ...COGNITO_PROJECT_FIXTURES, ...CLOUDFRONT_PROJECT_FIXTURES];
 /** Fixtures of the warning rules: each warns by its rule only, and fails no rule of DEPLOY_RULES. */
-const WARNING_FIXTURES: RuleFixture[] = [...ACM_WARNING_FIXTURES];
+const WARNING_FIXTURES: RuleFixture[] = [...ACM_WARNING_FIXTURES, ...CLOUDFRONT_WARNING_FIXTURES];
 
 async function findingsOf(fixture: RuleFixture) {
   return checkDeployRules(await fixture.build(), { ...devContext, ...fixture.context });
@@ -47,6 +48,22 @@ async function warningsOf(fixture: RuleFixture) {
 async function projectFindingsOf(fixture: ProjectFixture) {
   return checkProjectDeployRules(await fixture.build());
 }
+
+describe("a fixture's expected findings are exact", () => {
+  const finding = (resource: string, problem = "is wrong"): DeployFinding => ({ rule: "R", resource, problem, fix: "fix it", stack: "dev" });
+  const expected = [{ resource: "T a", problem: /wrong/ }];
+
+  it("passes when the rule reports exactly the expected findings", () => expect(matches("R", [finding("T a")], expected)).toEqual([]));
+  it("fails a rule that reports the expected finding twice", () => expect(matches("R", [finding("T a"), finding("T a")], expected)).toEqual([expect.stringMatching(/^unexpected R finding: T a: is wrong/)]));
+  it("fails a rule that reports a further resource", () => expect(matches("R", [finding("T a"), finding("T b")], expected)).toEqual([expect.stringMatching(/^unexpected R finding: T b: is wrong/)]));
+  it("fails a rule that reports the finding on another resource", () =>
+    expect(matches("R", [finding("T b")], expected)).toEqual([expect.stringMatching(/^unexpected R finding: T b/), expect.stringMatching(/^missing R finding on T a/)]));
+  it("counts a finding expected `count` times", () => {
+    expect(matches("R", [finding("T a"), finding("T a")], [{ ...expected[0], count: 2 }])).toEqual([]);
+    expect(matches("R", [finding("T a")], [{ ...expected[0], count: 2 }])).toEqual([expect.stringMatching(/^missing R finding on T a/)]);
+  });
+  it("fails findings of any other rule", () => expect(matches("R", [finding("T a"), { ...finding("T a"), rule: "S" }], expected)).toEqual([expect.stringMatching(/^unexpected S finding/)]));
+});
 
 describe("deploy rules fail on their fixtures, and only those rules", () => {
   it.each(FIXTURES.map((f) => [`${f.rule}: ${f.title}`, f] as const))("%s", async (_, fixture) => {
