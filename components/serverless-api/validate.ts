@@ -18,6 +18,7 @@ import {
   authorizerFunctionName,
   authorizerPermissionName,
   routeFunctionName,
+  stageCanary,
   type ApiAuthorizer,
   type ApiCanary,
   type ApiFunctionArgs,
@@ -734,12 +735,10 @@ function validateStageVariables(fail: ArgFailure, argument: string, variables: R
  */
 function validateCanaryAliases(fail: ArgFailure, args: ServerlessApiArgs, stageNames: readonly string[]): void {
   const canaries = stageNames.flatMap((stage) => {
-    const onStage = args.stages?.[stage]?.canary;
-    const canary = onStage ?? (args.canary?.stage === stage ? args.canary : undefined);
+    const canary = stageCanary(args, stage);
     if (!canary) return [];
-    const override = canary.stageVariableOverrides?.alias;
-    const argument = override === undefined ? undefined : `${onStage ? `stages.${stage}.canary` : "canary"}.stageVariableOverrides.alias`;
-    return [{ stage, alias: canaryAlias(stage, canary), argument }];
+    const argument = canary.canary.stageVariableOverrides?.alias === undefined ? undefined : `${canary.where}.stageVariableOverrides.alias`;
+    return [{ stage, alias: canary.alias, argument }];
   });
   canaries.forEach((canary, index) => {
     const earlier = canaries.slice(0, index).find((other) => other.alias === canary.alias);
@@ -809,9 +808,9 @@ function validateStageResourceNames(
   }
 }
 
-/** The stages that run a canary: `stages.<stage>.canary`, or the flat `canary.stage`. */
+/** The stages that run a canary (stageCanary). */
 function canaryStageNames(args: ServerlessApiArgs, stageNames: readonly string[]): Set<string> {
-  return new Set(stageNames.filter((stage) => args.stages?.[stage]?.canary || args.canary?.stage === stage));
+  return new Set(stageNames.filter((stage) => stageCanary(args, stage) !== undefined));
 }
 
 /**
