@@ -69,7 +69,6 @@ interface ParsedRoute {
 
 export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApiArgs): void {
   validateRegionArg(fail, "region", args.region);
-  validateApiName(fail, name, name, args);
   if (args.kind !== undefined && !Object.values(ApiKind).includes(args.kind)) {
     fail("kind", args.kind, "is not an API kind", 'Use ApiKind.Rest ("rest", default) or ApiKind.Http ("http").');
   }
@@ -129,7 +128,9 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     const lambdaAuthorizers = Object.entries(authorizers).filter(([, a]) => a.type !== "cognito").map(([authorizerName]) => authorizerName);
     validateStageResourceNames(fail, name, stageNames, canaryStages, routeFunctions, lambdaAuthorizers);
   }
-  validateAliasPermissionNames(fail, name, name, args);
+  // After the stage, canary and route checks: a stage's own refusal (its canary's alias too long) comes before the
+  // statement id its alias permission would make.
+  validateApiAutonames(fail, name, name, args);
   if (args.kind !== ApiKind.Http) validateVariableSiblings(fail, parsedRoutes);
   validatePathSlugs(fail, name, parsedRoutes, args.basePath ?? "", args.kind !== ApiKind.Http);
   if (args.kind !== ApiKind.Http) {
@@ -193,6 +194,18 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
 }
 
 /**
+ * Every name Pulumi autonames from the API's name and its stages, where `apiName` is the API's name (RegionalApis: the
+ * longest of its regional APIs', which add a region code to `name`): the component name against the functions',
+ * roles' and log group's names (validateApiName), then the stages against the alias permissions' statement ids
+ * (validateAliasPermissionNames, which counts on the function names fitting). One step for ServerlessApi and
+ * RegionalApis, which checks its own name with it before it builds a regional API.
+ */
+export function validateApiAutonames(fail: ArgFailure, name: string, apiName: string, args: ServerlessApiArgs): void {
+  validateApiName(fail, name, apiName, args);
+  validateAliasPermissionNames(fail, name, apiName, args);
+}
+
+/**
  * The component name against every name the API makes from it: its functions', AWS-service routes' roles', access log
  * group's and, when it owns it (`accountCloudWatchRole`), the account-wide CloudWatch role's, where `apiName` is the
  * API's name (RegionalApis: the longest of its regional APIs', which add a region code to `name`). A name too long
@@ -200,7 +213,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
  * (validateAutonames, `part`). Lambda first, when the API has functions: its FunctionName takes fewer characters
  * (letters, digits, "-" and "_") than the role's or the log group's.
  */
-export function validateApiName(fail: ArgFailure, name: string, apiName: string, args: ServerlessApiArgs): void {
+function validateApiName(fail: ArgFailure, name: string, apiName: string, args: ServerlessApiArgs): void {
   // The account-wide CloudWatch role only when this API owns it (stages.ts createAccountLogging): REST stages only.
   const accountRole: AutonamedResource[] = args.accountCloudWatchRole && args.kind !== ApiKind.Http ? [{ resource: accountCloudWatchRoleName(apiName), kind: "role" }] : [];
   validateAutonames(fail, name, [...apiFunctionResources(apiName, args), ...integrationRoles(apiName, args), accessLogGroup(apiName), ...accountRole]);
@@ -822,7 +835,7 @@ function canaryStageNames(args: ServerlessApiArgs, stageNames: readonly string[]
  * bounded by their functions' names: a Lambda authorizer's `<api>-authorizer-<name>-invoke` is 13 characters longer
  * than its function's resource name `<api>-auth-<name>` (at most 47), and an HTTP route's `<function>-invoke` 7 longer.
  */
-export function validateAliasPermissionNames(fail: ArgFailure, name: string, apiName: string, args: ServerlessApiArgs): void {
+function validateAliasPermissionNames(fail: ArgFailure, name: string, apiName: string, args: ServerlessApiArgs): void {
   if (args.kind === ApiKind.Http) return;
   const stageNames = Object.keys(args.stages ?? { prod: {} });
   const canaryStages = canaryStageNames(args, stageNames);
