@@ -54,14 +54,27 @@ export function nameCharacters(symbols: string): string {
   return `A-Za-z0-9${others.join("")}${symbols.includes("-") ? "-" : ""}`;
 }
 
+/** S3's rules for a general purpose bucket name, in the order bucketNameBreach checks them. */
+export type BucketNameRule = "length" | "characters" | "ends" | "adjacent-periods" | "ip-address" | "reserved";
+
+/**
+ * The first of S3's general purpose bucket naming rules `name` breaks, and why, or undefined when S3 accepts it. The
+ * one check of those rules: bucketNameProblem (the deploy rules, autonamed buckets) reports `problem` as it is, and
+ * validateBucketName (a given `bucketName`) words its refusal and fix by `rule`.
+ */
+export function bucketNameBreach(name: string): { rule: BucketNameRule; problem: string } | undefined {
+  if (name.length < 3 || name.length > S3_BUCKET_NAME_LENGTH) return { rule: "length", problem: `is ${name.length} characters long; bucket names are 3–63` };
+  if (!/^[a-z0-9.-]+$/.test(name)) return { rule: "characters", problem: "has characters other than lowercase letters, digits, periods and hyphens" };
+  if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) return { rule: "ends", problem: "does not begin and end with a letter or digit" };
+  if (name.includes("..")) return { rule: "adjacent-periods", problem: "has two adjacent periods" };
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return { rule: "ip-address", problem: "is formatted as an IP address" };
+  const reserved = bucketReservedAffix(name);
+  return reserved === undefined ? undefined : { rule: "reserved", problem: reserved };
+}
+
 /** Why S3 refuses `name` for a general purpose bucket, or undefined when it accepts it. */
 export function bucketNameProblem(name: string): string | undefined {
-  if (name.length < 3 || name.length > S3_BUCKET_NAME_LENGTH) return `is ${name.length} characters long; bucket names are 3–63`;
-  if (!/^[a-z0-9.-]+$/.test(name)) return "has characters other than lowercase letters, digits, periods and hyphens";
-  if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) return "does not begin and end with a letter or digit";
-  if (name.includes("..")) return "has two adjacent periods";
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return "is formatted as an IP address";
-  return bucketReservedAffix(name);
+  return bucketNameBreach(name)?.problem;
 }
 
 /** The prefixes and suffixes S3 reserves (same page, "Naming rules for general purpose buckets"). */

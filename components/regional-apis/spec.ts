@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
 import type { PolicyStatement } from "../iam";
 import type { ApiAuthorizer, ApiDomainIpAddressType, ApiFunctionArgs, ApiRoute, ServerlessApiArgs } from "../serverless-api";
-import { validateAliasPermissionNames, validateApiName, validateDomainIpAddressType } from "../serverless-api/validate";
+import { validateApiAutonames, validateDomainIpAddressType } from "../serverless-api/validate";
 import { ComponentArgError } from "../errors";
 import { DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE } from "../serverless-api/args";
 import { FailoverRole, healthCheckProblem, RoutingPolicy } from "../dns-routing/spec";
@@ -136,7 +136,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: RegionalApisA
  * The name's limits, checked here so a refusal names RegionalApis' `name` and how long it may be: every regional API is
  * named from it (`<name>`, then `<name>-<region code>`), and every API's function, role, log group and alias permission
  * names from that.
- * The longest API name is the one to fit, with ServerlessApi's own check (validateApiName); its refusals name
+ * The longest API name is the one to fit, with ServerlessApi's own check (validateApiAutonames); its refusals name
  * RegionalApis' arguments (`api.routes["…"]` for a route too long) and the region whose API it is.
  */
 function validateName(fail: ArgFailure, name: string, args: RegionalApisArgs): void {
@@ -145,8 +145,7 @@ function validateName(fail: ArgFailure, name: string, args: RegionalApisArgs): v
   const context = longest.apiName === name ? "" : ` (in the ${longest.region} API, named "${longest.apiName}")`;
   const asRegionalApis: ArgFailure = (argument, value, problem, fix) => fail(regionalApisArgument(argument), value, `${problem}${context}`, fix);
   const api = args.api ?? { routes: {} };
-  validateApiName(asRegionalApis, name, longest.apiName, api);
-  validateAliasPermissionNames(asRegionalApis, name, longest.apiName, api);
+  validateApiAutonames(asRegionalApis, name, longest.apiName, api);
 }
 
 /** Each region's ServerlessApi name: the home region's is the component's, the others add the region's code. */

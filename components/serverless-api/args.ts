@@ -377,6 +377,28 @@ export function canaryAlias(stageName: string, canary: Pick<ApiCanary, "stageVar
   return canary.stageVariableOverrides?.alias ?? `${stageName}-canary`;
 }
 
+/** A stage's canary as the arguments give it. */
+export interface StageCanary {
+  canary: ApiCanary;
+  /** The argument the user wrote it under: `stages.<stage>.canary`, or `canary` (flat stack config). */
+  where: string;
+  /** The Lambda alias it calls (canaryAlias). */
+  alias: string;
+}
+
+/**
+ * The canary of stage `stageName`: `stages.<stage>.canary`, or the top-level `canary` when its `stage` is this one
+ * (validateArgs refuses both at once). Every reader of a stage's canary (normalise, the canary alias checks, the
+ * per-stage resource and permission names) takes it from here, so the flat argument means the same everywhere.
+ */
+export function stageCanary(args: Pick<ServerlessApiArgs, "stages" | "canary">, stageName: string): StageCanary | undefined {
+  const onStage = args.stages?.[stageName]?.canary;
+  if (onStage) return { canary: onStage, where: `stages.${stageName}.canary`, alias: canaryAlias(stageName, onStage) };
+  if (args.canary === undefined || args.canary.stage !== stageName) return undefined;
+  const { stage: _stage, ...canary } = args.canary;
+  return { canary, where: "canary", alias: canaryAlias(stageName, canary) };
+}
+
 export function joinPath(basePath: string, path: string): string {
   const joined = `/${[basePath, path.replace(/^\//, "")].filter(Boolean).join("/")}`;
   return joined === "/" ? "/" : joined.replace(/\/$/, "");

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
 import type { LambdaFunctionSpec } from "../lambda/function";
 import { mergeApiFunctionArgs } from "./api-function";
-import { ApiKind, canaryAlias, DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, authorizerFunctionName, joinPath, routeFunctionName, type ApiCors, type ApiDomainIpAddressType, type ApiFunctionArgs, type ApiResourcePolicy, type ApiRoute, type ApiRouteAuth, type ApiStage, type ApiThrottle, type ApiUsagePlan, type HttpMethod, type ServerlessApiArgs } from "./args";
+import { ApiKind, DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, stageCanary, authorizerFunctionName, joinPath, routeFunctionName, type ApiCors, type ApiDomainIpAddressType, type ApiFunctionArgs, type ApiResourcePolicy, type ApiRoute, type ApiRouteAuth, type ApiThrottle, type ApiUsagePlan, type HttpMethod, type ServerlessApiArgs } from "./args";
 
 export * from "./args";
 export { validateArgs, API_INTEGRATION_TIMEOUT_SECONDS } from "./validate";
@@ -120,21 +120,19 @@ export function normalise(name: string, args: ServerlessApiArgs): ServerlessApiS
           resultTtlSeconds: a.resultTtlSeconds ?? 300,
         },
   );
-  const stageArgs: Record<string, ApiStage> = { ...(args.stages ?? { prod: {} }) };
-  if (args.canary) {
-    const { stage, ...canary } = args.canary;
-    stageArgs[stage] = { ...stageArgs[stage], canary };
-  }
-  const stages: StageSpec[] = Object.entries(stageArgs).map(([stageName, stage]) => ({
-    name: stageName,
-    variables: { ...(stage.variables ?? {}), alias: stageName },
-    throttle: stage.throttle ?? args.throttle ?? { rateLimit: 100, burstLimit: 200 },
-    canary: stage.canary && {
-      percentTraffic: stage.canary.percentTraffic,
-      alias: canaryAlias(stageName, stage.canary),
-      stageVariableOverrides: { ...(stage.canary.stageVariableOverrides ?? {}), alias: canaryAlias(stageName, stage.canary) },
-    },
-  }));
+  const stages: StageSpec[] = Object.entries(args.stages ?? { prod: {} }).map(([stageName, stage]) => {
+    const canary = stageCanary(args, stageName);
+    return {
+      name: stageName,
+      variables: { ...(stage.variables ?? {}), alias: stageName },
+      throttle: stage.throttle ?? args.throttle ?? { rateLimit: 100, burstLimit: 200 },
+      canary: canary && {
+        percentTraffic: canary.canary.percentTraffic,
+        alias: canary.alias,
+        stageVariableOverrides: { ...(canary.canary.stageVariableOverrides ?? {}), alias: canary.alias },
+      },
+    };
+  });
   return {
     name,
     kind: args.kind ?? ApiKind.Rest,

@@ -18,6 +18,7 @@ import {
   authorizerFunctionName,
   authorizerPermissionName,
   routeFunctionName,
+  stageCanary,
   type ApiAuthorizer,
   type ApiCanary,
   type ApiFunctionArgs,
@@ -46,6 +47,7 @@ const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
  * Maximum length of 128. Pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)". https://docs.aws.amazon.com/lambda/latest/api/API_CreateAlias.html
  */
 export const LAMBDA_ALIAS_NAME = /^(?![0-9]+$)[A-Za-z0-9_-]{1,128}$/;
+const LAMBDA_ALIAS_NAME_LENGTH = 128;
 const STAGE_VARIABLE_VALUE = /^[A-Za-z0-9\-._~:/?#&=,]{1,512}$/;
 /**
  * API Gateway's quotas on a stage's variables, the same for REST and HTTP APIs and not raised on request: "Stage
@@ -68,7 +70,6 @@ interface ParsedRoute {
 
 export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApiArgs): void {
   validateRegionArg(fail, "region", args.region);
-  validateApiName(fail, name, name, args);
   if (args.kind !== undefined && !Object.values(ApiKind).includes(args.kind)) {
     fail("kind", args.kind, "is not an API kind", 'Use ApiKind.Rest ("rest", default) or ApiKind.Http ("http").');
   }
@@ -81,7 +82,8 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
   if (stageNames.length === 0) fail("stages", args.stages, "is empty", "Declare at least one stage, e.g. { prod: {} }.");
   // Only the REST kind gives every function an alias per stage (and per canary).
   const aliased = args.kind !== ApiKind.Http;
-  for (const stage of stageNames) validateStage(fail, stage, args.stages?.[stage] ?? {}, aliased, stageNames);
+  const aliases = aliasNames(args, stageNames);
+  for (const stage of stageNames) validateStage(fail, stage, args.stages?.[stage] ?? {}, aliased, aliases);
   if (args.canary) {
     if (!stageNames.includes(args.canary.stage)) {
       fail("canary.stage", args.canary.stage, "is not a stage of this API, so there is nothing to run a canary on", `Use one of ${stageNames.join(", ")}, or add the stage.`);
@@ -89,9 +91,9 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     if (args.stages?.[args.canary.stage]?.canary) {
       fail("canary.stage", args.canary.stage, "already has stages." + args.canary.stage + ".canary", "Set the canary in one place.");
     }
-    validateCanary(fail, args.canary.stage, args.canary, "canary", aliased, stageNames);
+    validateCanary(fail, args.canary.stage, args.canary, "canary", aliased, aliases);
   }
-  if (aliased) validateCanaryAliases(fail, args, stageNames);
+  if (aliased) validateCanaryAliases(fail, args, aliases);
   const authorizers = args.authorizers ?? {};
   for (const [authorizerName, authorizer] of Object.entries(authorizers)) validateAuthorizer(fail, authorizerName, authorizer);
   if (args.defaultAuth !== undefined) validateAuth(fail, "defaultAuth", args.defaultAuth, authorizers);
@@ -128,7 +130,9 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     const lambdaAuthorizers = Object.entries(authorizers).filter(([, a]) => a.type !== "cognito").map(([authorizerName]) => authorizerName);
     validateStageResourceNames(fail, name, stageNames, canaryStages, routeFunctions, lambdaAuthorizers);
   }
-  validateAliasPermissionNames(fail, name, name, args);
+  // After the stage, canary and route checks: a stage's own refusal (its canary's alias too long) comes before the
+  // statement id its alias permission would make.
+  validateApiAutonames(fail, name, name, args);
   if (args.kind !== ApiKind.Http) validateVariableSiblings(fail, parsedRoutes);
   validatePathSlugs(fail, name, parsedRoutes, args.basePath ?? "", args.kind !== ApiKind.Http);
   if (args.kind !== ApiKind.Http) {
@@ -192,6 +196,18 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
 }
 
 /**
+ * Every name Pulumi autonames from the API's name and its stages, where `apiName` is the API's name (RegionalApis: the
+ * longest of its regional APIs', which add a region code to `name`): the component name against the functions',
+ * roles' and log group's names (validateApiName), then the stages against the alias permissions' statement ids
+ * (validateAliasPermissionNames, which counts on the function names fitting). One step for ServerlessApi and
+ * RegionalApis, which checks its own name with it before it builds a regional API.
+ */
+export function validateApiAutonames(fail: ArgFailure, name: string, apiName: string, args: ServerlessApiArgs): void {
+  validateApiName(fail, name, apiName, args);
+  validateAliasPermissionNames(fail, name, apiName, args);
+}
+
+/**
  * The component name against every name the API makes from it: its functions', AWS-service routes' roles', access log
  * group's and, when it owns it (`accountCloudWatchRole`), the account-wide CloudWatch role's, where `apiName` is the
  * API's name (RegionalApis: the longest of its regional APIs', which add a region code to `name`). A name too long
@@ -199,7 +215,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
  * (validateAutonames, `part`). Lambda first, when the API has functions: its FunctionName takes fewer characters
  * (letters, digits, "-" and "_") than the role's or the log group's.
  */
-export function validateApiName(fail: ArgFailure, name: string, apiName: string, args: ServerlessApiArgs): void {
+function validateApiName(fail: ArgFailure, name: string, apiName: string, args: ServerlessApiArgs): void {
   // The account-wide CloudWatch role only when this API owns it (stages.ts createAccountLogging): REST stages only.
   const accountRole: AutonamedResource[] = args.accountCloudWatchRole && args.kind !== ApiKind.Http ? [{ resource: accountCloudWatchRoleName(apiName), kind: "role" }] : [];
   validateAutonames(fail, name, [...apiFunctionResources(apiName, args), ...integrationRoles(apiName, args), accessLogGroup(apiName), ...accountRole]);
@@ -650,7 +666,7 @@ function validateAuthorizer(fail: ArgFailure, name: string, authorizer: ApiAutho
   }
 }
 
-function validateStage(fail: ArgFailure, name: string, stage: ApiStage, aliased: boolean, stageNames: readonly string[]): void {
+function validateStage(fail: ArgFailure, name: string, stage: ApiStage, aliased: boolean, aliases: AliasNames): void {
   const where = `stages.${name}`;
   if (!STAGE_NAME.test(name)) fail("stages", name, "is not a stage name", "Use 1–128 letters, digits, hyphens and underscores, e.g. dev, test, prod.");
   if (aliased && !LAMBDA_ALIAS_NAME.test(name)) {
@@ -673,7 +689,47 @@ function validateStage(fail: ArgFailure, name: string, stage: ApiStage, aliased:
     );
   }
   if (stage.throttle) validateThrottle(fail, `${where}.throttle`, stage.throttle);
-  if (stage.canary) validateCanary(fail, name, stage.canary, `${where}.canary`, aliased, stageNames);
+  if (stage.canary) validateCanary(fail, name, stage.canary, `${where}.canary`, aliased, aliases);
+}
+
+/** The Lambda alias names a REST API's stages and canaries take: each stage's name, each canary's alias. */
+interface AliasNames {
+  stages: readonly string[];
+  /** The stages' names and every canary's alias, the top-level canary's included. */
+  taken: ReadonlySet<string>;
+}
+
+function aliasNames(args: ServerlessApiArgs, stageNames: readonly string[]): AliasNames {
+  const canaries = stageNames.flatMap((stage) => stageCanary(args, stage)?.alias ?? []);
+  // The top-level canary counts even on a stage that has its own (refused below as "Set the canary in one place").
+  const flat = args.canary ? [canaryAlias(args.canary.stage, args.canary)] : [];
+  return { stages: stageNames, taken: new Set([...stageNames, ...canaries, ...flat]) };
+}
+
+/**
+ * A canary alias for stage `stageName` that a refusal can offer as its fix, and that the checks here then accept: a
+ * Lambda alias name (LAMBDA_ALIAS_NAME: 1–128 letters, digits, "-" and "_", not all digits; API_CreateAlias) that no
+ * stage and no canary has. `<stage>-canary` (the default) when it is one, else `<stage>-next`, else numbered; the
+ * stage's part is cut so the name stays within 128 (a stage name is already letters, digits, "-" and "_").
+ */
+function suggestedCanaryAlias(stageName: string, taken: ReadonlySet<string>): string {
+  for (let attempt = 0; ; attempt++) {
+    const suffix = attempt === 0 ? "-canary" : attempt === 1 ? "-next" : `-canary${attempt}`;
+    const alias = `${stageName.slice(0, LAMBDA_ALIAS_NAME_LENGTH - suffix.length)}${suffix}`;
+    if (LAMBDA_ALIAS_NAME.test(alias) && !taken.has(alias)) return alias;
+  }
+}
+
+/** `, e.g. to "<name>"`: stage `stage` with "_" for "-", when no stage or canary has that name (else nothing). */
+function stageRenameExample(stage: string, taken: ReadonlySet<string>): string {
+  const renamed = stage.replaceAll("-", "_");
+  return taken.has(renamed) ? "" : `, e.g. to "${renamed}"`;
+}
+
+/** `e.g. "<alias>"`, saying when the alias is the stage's default canary alias, which dropping the override gives. */
+function canaryAliasExample(stageName: string, taken: ReadonlySet<string>): string {
+  const alias = suggestedCanaryAlias(stageName, taken);
+  return alias === `${stageName}-canary` ? `e.g. "${alias}" (or drop it: that is the default, "<stage>-canary")` : `e.g. "${alias}"`;
 }
 
 /**
@@ -681,19 +737,23 @@ function validateStage(fail: ArgFailure, name: string, stage: ApiStage, aliased:
  * "canary"): its refusals name the argument the user wrote. On the REST kind its alias (the `alias` override, or
  * `<stage>-canary`) is a Lambda alias of every route function beside the stages' own.
  */
-function validateCanary(fail: ArgFailure, stageName: string, canary: ApiCanary, where: string, aliased: boolean, stageNames: readonly string[]): void {
+function validateCanary(fail: ArgFailure, stageName: string, canary: ApiCanary, where: string, aliased: boolean, aliases: AliasNames): void {
   // The argument that names the canary's stage: the top-level canary's `stage`, else the stage's key.
   const stageArgument = where === "canary" ? "canary.stage" : "stages";
   if (aliased) {
     const override = canary.stageVariableOverrides?.alias;
     const alias = canaryAlias(stageName, canary);
+    const { stages: stageNames, taken } = aliases;
     if (override !== undefined && !LAMBDA_ALIAS_NAME.test(override)) {
-      fail(`${where}.stageVariableOverrides.alias`, override, "names the canary's Lambda alias, and Lambda alias names are 1–128 letters, digits, hyphens and underscores, not all digits", 'Use e.g. "prod-canary" (or drop it: the default is "<stage>-canary").');
+      fail(`${where}.stageVariableOverrides.alias`, override, "names the canary's Lambda alias, and Lambda alias names are 1–128 letters, digits, hyphens and underscores, not all digits", `Use ${canaryAliasExample(stageName, taken)}.`);
     } else if (override !== undefined && stageNames.includes(override)) {
       // Every stage is an alias of every route function: a second alias of the same name fails CreateAlias (ResourceConflictException).
-      fail(`${where}.stageVariableOverrides.alias`, override, "is also a stage's name, and each stage already names a Lambda alias of every route function", 'Use a name no stage has, e.g. "prod-canary" (or drop it: the default is "<stage>-canary").');
+      fail(`${where}.stageVariableOverrides.alias`, override, "is also a stage's name, and each stage already names a Lambda alias of every route function", `Use a name no stage has, ${canaryAliasExample(stageName, taken)}.`);
     } else if (override === undefined && stageNames.includes(alias)) {
-      fail(stageArgument, stageName, `gives its canary the Lambda alias "${alias}", which stage ${alias} already names (each stage names an alias of every route function)`, `Set ${where}.stageVariableOverrides.alias to a name no stage has, e.g. "${stageName}-next", or rename stage ${alias}.`);
+      // No override fixes this: the stage's canary and stage <stage>-canary both make the log group
+      // `<api>-execution-logs-<stage>-canary` (validateStageResourceNames), whatever the canary's alias.
+      fail(stageArgument, stageName, `gives its canary the Lambda alias "${alias}", which stage ${alias} already names (each stage names an alias of every route function); its canary's resources are also named like that stage's (the execution log group "<api>-execution-logs-${alias}"), so no alias override makes the two fit`,
+        `Rename stage ${alias}${stageRenameExample(alias, taken)}, or stage ${stageName}.`);
     } else if (!LAMBDA_ALIAS_NAME.test(alias)) {
       fail(stageArgument, stageName, `gives the canary alias "${alias}" (${alias.length} characters), longer than Lambda's 128 for an alias name`, `Shorten the stage name to at most 121 characters, or set ${where}.stageVariableOverrides.alias to a shorter name.`);
     }
@@ -732,14 +792,12 @@ function validateStageVariables(fail: ArgFailure, argument: string, variables: R
  * another operation is in progress", https://docs.aws.amazon.com/lambda/latest/api/API_CreateAlias.html). Two default
  * aliases of distinct stages differ, so one of a pair is an override, which is refused (the later one when both are).
  */
-function validateCanaryAliases(fail: ArgFailure, args: ServerlessApiArgs, stageNames: readonly string[]): void {
-  const canaries = stageNames.flatMap((stage) => {
-    const onStage = args.stages?.[stage]?.canary;
-    const canary = onStage ?? (args.canary?.stage === stage ? args.canary : undefined);
+function validateCanaryAliases(fail: ArgFailure, args: ServerlessApiArgs, aliases: AliasNames): void {
+  const canaries = aliases.stages.flatMap((stage) => {
+    const canary = stageCanary(args, stage);
     if (!canary) return [];
-    const override = canary.stageVariableOverrides?.alias;
-    const argument = override === undefined ? undefined : `${onStage ? `stages.${stage}.canary` : "canary"}.stageVariableOverrides.alias`;
-    return [{ stage, alias: canaryAlias(stage, canary), argument }];
+    const argument = canary.canary.stageVariableOverrides?.alias === undefined ? undefined : `${canary.where}.stageVariableOverrides.alias`;
+    return [{ stage, alias: canary.alias, argument }];
   });
   canaries.forEach((canary, index) => {
     const earlier = canaries.slice(0, index).find((other) => other.alias === canary.alias);
@@ -749,7 +807,7 @@ function validateCanaryAliases(fail: ArgFailure, args: ServerlessApiArgs, stageN
       refused.argument!,
       refused.alias,
       `is also the Lambda alias of the canary of stage ${kept.stage}${kept.argument ? "" : ` (its default, "<stage>-canary")`}, and each canary names an alias of every route function: the second CreateAlias of one name fails at pulumi up ("ResourceConflictException: The resource already exists")`,
-      `Give each canary its own alias, e.g. "${refused.stage}-canary" (the default when the override is dropped).`,
+      `Give each canary its own alias, ${canaryAliasExample(refused.stage, aliases.taken)}.`,
     );
   });
 }
@@ -809,9 +867,9 @@ function validateStageResourceNames(
   }
 }
 
-/** The stages that run a canary: `stages.<stage>.canary`, or the flat `canary.stage`. */
+/** The stages that run a canary (stageCanary). */
 function canaryStageNames(args: ServerlessApiArgs, stageNames: readonly string[]): Set<string> {
-  return new Set(stageNames.filter((stage) => args.stages?.[stage]?.canary || args.canary?.stage === stage));
+  return new Set(stageNames.filter((stage) => stageCanary(args, stage) !== undefined));
 }
 
 /**
@@ -823,7 +881,7 @@ function canaryStageNames(args: ServerlessApiArgs, stageNames: readonly string[]
  * bounded by their functions' names: a Lambda authorizer's `<api>-authorizer-<name>-invoke` is 13 characters longer
  * than its function's resource name `<api>-auth-<name>` (at most 47), and an HTTP route's `<function>-invoke` 7 longer.
  */
-export function validateAliasPermissionNames(fail: ArgFailure, name: string, apiName: string, args: ServerlessApiArgs): void {
+function validateAliasPermissionNames(fail: ArgFailure, name: string, apiName: string, args: ServerlessApiArgs): void {
   if (args.kind === ApiKind.Http) return;
   const stageNames = Object.keys(args.stages ?? { prod: {} });
   const canaryStages = canaryStageNames(args, stageNames);

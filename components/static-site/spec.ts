@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
-import { bucketReservedAffix, validateAutonames } from "../autoname";
+import { bucketNameBreach, validateAutonames } from "../autoname";
 import { replicationAutonames } from "../bucket-replication";
 import type { ArgFailure } from "../errors";
 import {
@@ -586,18 +586,23 @@ function validateOriginBucketAutonames(fail: ArgFailure, name: string, args: Sta
     `Use a component name without ".", e.g. "${name.replace(/\./g, "-")}"${args.replicaRegion === undefined ? ", or set bucketName (without periods)" : ""}.`);
 }
 
-/** S3 bucket naming rules, plus no periods, since HTTPS to a dotted bucket name fails the wildcard certificate. */
+/**
+ * S3 bucket naming rules (bucketNameBreach, the one check of them), plus no periods, since HTTPS to a dotted bucket
+ * name fails the wildcard certificate. The refusals name the fix for a name the user typed; the period is refused
+ * before S3's other rules, and once it is, a name can break only S3's length, characters, ends and reserved rules
+ * (adjacent periods and an IP address need a period).
+ */
 export function validateBucketName(fail: ArgFailure, argument: string, name: string): void {
-  if (name.length < 3 || name.length > 63) fail(argument, name, `is ${name.length} characters; S3 bucket names are 3–63`, "Shorten or lengthen the name.");
+  const breach = bucketNameBreach(name);
+  if (breach?.rule === "length") fail(argument, name, `is ${name.length} characters; S3 bucket names are 3–63`, "Shorten or lengthen the name.");
   if (name.includes(".")) {
     fail(argument, name, "contains a period; HTTPS to S3 fails on dotted bucket names", `Use "${name.replace(/\./g, "-")}".`);
   }
+  if (breach === undefined) return;
+  if (breach.rule === "reserved") fail(argument, name, `${breach.problem}, which S3 reserves`, "Pick another name.");
+  // Left: S3's characters or ends rule. An upper-case letter breaks the first, with the plainest fix.
   if (name !== name.toLowerCase()) fail(argument, name, "has upper-case letters; S3 bucket names are lowercase", `Use "${name.toLowerCase()}".`);
-  if (!/^[a-z0-9][a-z0-9-]*[a-z0-9]$/.test(name)) {
-    fail(argument, name, "has characters S3 does not allow, or does not start and end with a letter or digit", "Use lowercase letters, digits and hyphens.");
-  }
-  const reserved = bucketReservedAffix(name);
-  if (reserved) fail(argument, name, `${reserved}, which S3 reserves`, "Pick another name.");
+  fail(argument, name, "has characters S3 does not allow, or does not start and end with a letter or digit", "Use lowercase letters, digits and hyphens.");
 }
 
 /**

@@ -42,6 +42,13 @@ describe("ServerlessApi refuses a stage whose alias permissions' statement ids p
     expect(error.message).toMatch(/statement id "gallery-api-get-albums-albumid-photos-s{41}-canary-invoke-<random suffix>" 101 characters, over the 100 .*\. Use a stage name of at most 40 characters, or a component name of at most 10 characters\.$/);
   });
 
+  it("counts the canary the top-level canary argument (flat stack config) sets on a stage the same way", () => {
+    const stage = "s".repeat(41);
+    const error = refusal({ routes: photos, stages: { [stage]: {} }, canary: { stage, percentTraffic: 10 } });
+    expect(error).toMatchObject({ argument: "stages", value: stage });
+    expect(error.message).toMatch(/statement id "gallery-api-get-albums-albumid-photos-s{41}-canary-invoke-<random suffix>" 101 characters/);
+  });
+
   it("accepts the longest stage whose canary's statement id fits exactly, and the plan passes PhysicalNameLimits", async () => {
     const stage = "s".repeat(40);
     const graph = await record(() => new ServerlessApi("gallery-api", { accountCloudWatchRole: false, routes: photos, stages: { [stage]: { canary: { percentTraffic: 10 } } } }));

@@ -1,7 +1,10 @@
 import { runInNewContext } from "node:vm";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it, vi } from "vitest";
+import fc from "fast-check";
+import { bucketNameProblem } from "../../components/autoname";
 import { StaticSite, type StaticSiteArgs } from "../../components/static-site";
+import { validateBucketName } from "../../components/static-site/spec";
 import { MANAGED_CACHING_DISABLED, spaRewriteCode } from "../../components/static-site/distribution";
 import { normaliseSecurityHeaders, securityHeadersConfig } from "../../components/static-site/headers";
 import { aliasNames, attachedTo, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
@@ -296,6 +299,11 @@ describe("StaticSite rejects bad arguments", () => {
     ["a long bucket name", { bucketName: "a".repeat(64) }, /is 64 characters; S3 bucket names are 3–63/],
     ["an upper-case bucket name", { bucketName: "MySite" }, /bucketName "MySite" has upper-case letters.*Use "mysite"/],
     ["a bucket name with underscores", { bucketName: "my_site" }, /has characters S3 does not allow/],
+    ["a bucket name that starts with a hyphen", { bucketName: "-my-site" }, /^StaticSite "bad": bucketName "-my-site" has characters S3 does not allow, or does not start and end with a letter or digit\. Use lowercase letters, digits and hyphens\.$/],
+    ["an upper-case bucket name with underscores", { bucketName: "My_Site" }, /bucketName "My_Site" has upper-case letters; S3 bucket names are lowercase\. Use "my_site"\.$/],
+    ["a dotted bucket name too short", { bucketName: "a." }, /bucketName "a\." is 2 characters; S3 bucket names are 3–63\. Shorten or lengthen the name\.$/],
+    ["a bucket name with S3's reserved prefix", { bucketName: "xn--my-site" }, /bucketName "xn--my-site" starts with the reserved prefix xn--, which S3 reserves\. Pick another name\.$/],
+    ["a bucket name with S3's reserved suffix", { bucketName: "my-site-s3alias" }, /bucketName "my-site-s3alias" ends with the reserved suffix -s3alias, which S3 reserves\. Pick another name\.$/],
     ["the site bucket as log target", { bucketName: "my-site", logs: { bucketName: "my-site" } }, /logs\.bucketName "my-site" is the site bucket; a bucket that logs into itself.*Use a separate log bucket, e\.g\. "logs-my-site"/],
     ["a fixed site bucket name kept on delete", { bucketName: "gallery-site", retainOnDelete: true },
       /^StaticSite "bad": bucketName "gallery-site" is a fixed name on a bucket kept on delete \(retainOnDelete: true\): after `pulumi destroy` the kept bucket still holds the name.*Leave bucketName unset \(Pulumi names the bucket "bad-bucket-<random suffix>".*\{ protect: true \} on the StaticSite/],
@@ -343,6 +351,29 @@ describe("StaticSite rejects bad arguments", () => {
     const { distribution } = await build("fine", { routes, domain: { name: "a.example.com", aliases, certificateArn } });
     expect(distribution.inputs.origins.map((o: { originPath?: string }) => o.originPath)).toEqual([undefined, "", "/prod/v1"]);
     expect(distribution.inputs.aliases).toHaveLength(11);
+  });
+});
+
+describe("StaticSite bucketName: S3's rules, plus no periods", () => {
+  // One check of S3's bucket naming rules (bucketNameProblem, which the deploy rules use too): a given bucketName is
+  // refused when S3 would refuse it, or when it holds a period (HTTPS to a dotted bucket name fails), and only then.
+  const refusal = (bucketName: string) => {
+    try {
+      validateBucketName((argument, value, problem) => { throw new Error(`${argument} ${String(value)} ${problem}`); }, "bucketName", bucketName);
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  it("refuses a name exactly when S3 does or it holds a period", () => {
+    const characters = fc.constantFrom(..."abz09.-_A".split(""));
+    const names = fc.oneof(
+      fc.string({ unit: characters, minLength: 0, maxLength: 66 }),
+      fc.constantFrom("192.168.1.1", "a..b", "xn--site", "sthree-site", "amzn-s3-demo-site", "site-s3alias", "site--ol-s3", "site.mrap", "site--x-s3", "site--table-s3", "a".repeat(63), "a".repeat(64)),
+    );
+    fc.assert(fc.property(names, (bucketName) => {
+      expect(refusal(bucketName) !== undefined).toBe(bucketName.includes(".") || bucketNameProblem(bucketName) !== undefined);
+    }), { numRuns: 2000 });
   });
 });
 

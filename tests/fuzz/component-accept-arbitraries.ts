@@ -486,9 +486,8 @@ function routesApart(kind: ApiKind, drawn: ReadonlyArray<{ method: string; path:
  * per-stage resources would meet an earlier stage's. A REST stage is a Lambda alias of every route function named like
  * it, and a canary another (`<stage>-canary`, or its `alias` override): a second alias of one name on one function
  * fails CreateAlias ("ResourceConflictException: The resource already exists", API_CreateAlias). ServerlessApi refuses
- * a canary alias that is a stage's name (validate.ts validateCanary, with the fix "Set stages.<stage>.canary.
- * stageVariableOverrides.alias to a name no stage has") and one that is another canary's (validateCanaryAliases, "Give
- * each canary its own alias"), which is what is done here. The
+ * a canary alias that is a stage's name (validate.ts validateCanary, with the fix "Use a name no stage has") and one
+ * that is another canary's (validateCanaryAliases, "Give each canary its own alias"), which is what is done here. The
  * per-stage resources' logical names join names with "-" (stages.ts `stageResourceNames`): `prod` with a canary and
  * `prod-canary` both make `<api>-execution-logs-prod-canary`, and ServerlessApi refuses that on purpose (deployed
  * stacks know their resources by those names), so such a later stage, or its canary, is left out. `functionSlugs`: the
