@@ -19,6 +19,7 @@ import { bearerToken, createTokenVerifier, type CognitoClaims } from "../handler
 import { LambdaInvokeError } from "./lambda-runtime";
 import { resolveValue } from "./offline/program";
 import type { LocalContext } from "./services/types";
+import { requestModelProblem } from "./request-model";
 import { FRAMING_HEADERS, hasBody, pathPatternMatcher, readBody, unsendable } from "./http";
 
 /** API Gateway's payload limit. */
@@ -430,6 +431,10 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     const authorised = await authorise(route, request, event);
     if (authorised && "status" in authorised && "body" in authorised) return authorised as HttpResult;
     event.requestContext.authorizer = authorised as APIGatewayProxyEvent["requestContext"]["authorizer"];
+    // The request validator runs after the authorizer, before the integration; the component's BAD_REQUEST_BODY
+    // gateway response (routes.ts createGatewayResponses) shapes the answer.
+    const invalid = route.requestSchema && requestModelProblem(route.requestSchema, headerOf(request, "content-type"), body);
+    if (invalid) return json(400, { message: "Request body is invalid", errors: { "(body)": [invalid] } }, { "x-amzn-errortype": "BadRequestException" });
     const result = await integrate(route, event, spec.kind === ApiKind.Http ? toHttpApiEvent(event, route, url.search.slice(1)) : event);
     return { ...result, headers: { ...result.headers, "x-amzn-requestid": event.requestContext.requestId, ...(canary ? { "x-local-canary": "true" } : {}) } };
   }
