@@ -210,8 +210,9 @@ const STREAM_ACTIONS = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynam
 
 /**
  * A function in a VPC reaches AWS services through that VPC: the subnets' route to a NAT gateway, or a VPC endpoint of
- * the service. "Connecting a function to a public subnet doesn't give it internet access or a public IP address"
- * (Lambda guide, configuration-vpc-internet), and the function's network interfaces have private addresses only.
+ * the service: a function connected to a VPC reaches the internet only as that VPC provides it, through a NAT gateway
+ * from a private subnet; in a public subnet it gets no public IP address, so an internet gateway route does not serve it
+ * (the Lambda guide's page on internet access for VPC functions, this rule's source; its exact wording was not read here).
  * Checked for functions whose subnets the plan creates (an awsx.ec2.Vpc, or aws.ec2.Subnet with its route table), on the
  * two services a function's role names in a way this pack can read:
  * - `execute-api:ManageConnections` (PostToConnection on a WebSocket API's `<api-id>.execute-api.<region>.amazonaws.com`).
