@@ -6,6 +6,7 @@
  */
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { certificateIssuedFindings } from "./acm";
 import { finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 const API = "aws:apigatewayv2/api:Api";
@@ -17,8 +18,6 @@ const STAGE = "aws:apigatewayv2/stage:Stage";
 const REST_DOMAIN = "aws:apigateway/domainName:DomainName";
 const DOMAIN = "aws:apigatewayv2/domainName:DomainName";
 const API_MAPPING = "aws:apigatewayv2/apiMapping:ApiMapping";
-const CERTIFICATE = "aws:acm/certificate:Certificate";
-const CERTIFICATE_VALIDATION = "aws:acm/certificateValidation:CertificateValidation";
 
 /** The API a route, integration, authorizer, deployment or stage belongs to (by its `apiId`). */
 function apiOf(graph: Graph, part: RecordedResource): RecordedResource | undefined {
@@ -205,44 +204,23 @@ function domainCertificateArns(domain: RecordedResource): string[] {
  * CreateDomainName on a certificate still pending validation is refused: "BadRequestException: Certificate arn:aws:acm:…
  * not yet issued (… Error Code: RequestInProgressException …)" (hashicorp/terraform-provider-aws#32025), and the
  * provider does not retry it (internal/service/apigatewayv2/domain_name.go `resourceDomainNameCreate` calls
- * CreateDomainName once). An aws.acm.Certificate is created as soon as it is requested; an
- * aws.acm.CertificateValidation is created only once the certificate is ISSUED (internal/service/acm/certificate_validation.go
- * `waitCertificateIssued`), so a domain must depend on one. Imported certificates are issued on import and private
- * ones are not validated (certificate_validation.go refuses any type but AMAZON_ISSUED), so only certificates the plan
- * requests from ACM are checked.
+ * CreateDomainName once). So a domain must depend on an aws.acm.CertificateValidation of a certificate the plan
+ * requests: the check is certificateIssuedFindings (acm.ts), which CertificateIssuedBeforeUse runs for CloudFront and Cognito.
  */
 export const APIGATEWAY_DOMAIN_CERTIFICATE_ISSUED: DeployRule = {
   id: "ApiGatewayDomainCertificateIssued",
   title: "An API Gateway custom domain on a certificate the plan requests waits for that certificate's CertificateValidation",
   source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-specify-certificate-for-custom-domain-name.html",
   check(graph) {
-    const findings: DeployFinding[] = [];
-    for (const domain of [...ofType(graph, REST_DOMAIN), ...ofType(graph, DOMAIN)]) {
-      const before = dependencyClosure(graph, domain);
-      for (const arn of domainCertificateArns(domain)) {
-        const certificate = ofType(graph, CERTIFICATE).find((c) => c.state.arn === arn);
-        if (!certificate || certificate.inputs.privateKey || certificate.inputs.certificateBody || certificate.inputs.certificateAuthorityArn) continue;
-        const validations = ofType(graph, CERTIFICATE_VALIDATION).filter((v) => v.inputs.certificateArn === arn);
-        if (validations.some((v) => before.has(v.urn))) continue;
-        const why = "so CreateDomainName can run before ACM has issued the certificate and is refused";
-        findings.push(
-          validations.length === 0
-            ? finding(
-                "ApiGatewayDomainCertificateIssued",
-                domain,
-                `uses ${certificate.type} ${certificate.name}, requested by this plan, but no aws.acm.CertificateValidation of it is among its dependencies, ${why} ("Certificate ${arn} not yet issued")`,
-                `create an aws.acm.CertificateValidation of ${certificate.name} (with its DNS validation record) and give the domain its certificateArn output instead of the certificate's arn`,
-              )
-            : finding(
-                "ApiGatewayDomainCertificateIssued",
-                domain,
-                `uses ${certificate.type} ${certificate.name}, requested by this plan, but does not depend on its validation ${validations.map((v) => v.name).join(", ")}, ${why} ("Certificate ${arn} not yet issued")`,
-                `give the domain ${validations[0].name}'s certificateArn output instead of ${certificate.name}'s arn`,
-              ),
-        );
-      }
-    }
-    return findings;
+    return [...ofType(graph, REST_DOMAIN), ...ofType(graph, DOMAIN)].flatMap((domain) =>
+      certificateIssuedFindings(graph, "ApiGatewayDomainCertificateIssued", {
+        consumer: domain,
+        arns: domainCertificateArns(domain),
+        what: "the domain",
+        why: "so CreateDomainName can run before ACM has issued the certificate and is refused",
+        refusal: (arn) => `"Certificate ${arn} not yet issued"`,
+      }),
+    );
   },
 };
 

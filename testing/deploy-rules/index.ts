@@ -5,7 +5,7 @@
  */
 import type { Graph } from "../../local/offline/graph";
 import type { OfflineRun } from "../../local/offline/program";
-import { ACM_WARNING_RULES } from "./acm";
+import { ACM_RULES, ACM_WARNING_RULES } from "./acm";
 import { APIGATEWAY_PROJECT_RULES, APIGATEWAY_RULES } from "./apigateway";
 import { APIGATEWAYV2_RULES } from "./apigatewayv2";
 import { BACKUP_RULES } from "./backup";
@@ -28,7 +28,7 @@ import { VPC_RULES } from "./vpc";
 import { WAF_RULES } from "./waf";
 
 /** Rules over one stack's recorded plan. */
-export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMBDA_EDGE_RULES, ...APIGATEWAY_RULES, ...APIGATEWAYV2_RULES, ...COGNITO_RULES, ...DYNAMODB_RULES, ...LAMBDA_RULES, ...S3_RULES, ...EVENT_RULES, ...IAM_RULES, ...TAG_RULES, ...WAF_RULES, ...CLOUDWATCH_RULES, ...BACKUP_RULES, ...VPC_RULES, ...ROUTE53_RULES, ...SECRET_RULES, ...NAME_RULES, ...REGION_RULES];
+export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMBDA_EDGE_RULES, ...APIGATEWAY_RULES, ...APIGATEWAYV2_RULES, ...COGNITO_RULES, ...DYNAMODB_RULES, ...LAMBDA_RULES, ...S3_RULES, ...EVENT_RULES, ...IAM_RULES, ...TAG_RULES, ...WAF_RULES, ...CLOUDWATCH_RULES, ...BACKUP_RULES, ...VPC_RULES, ...ROUTE53_RULES, ...SECRET_RULES, ...ACM_RULES, ...NAME_RULES, ...REGION_RULES];
 
 /**
  * Rules whose findings are warnings, not failures: what AWS refuses only under a default quota that an account may

@@ -1,6 +1,7 @@
 /**
  * Lambda@Edge deploy rules: what CloudFront checks when a distribution associates a Lambda
- * function (CreateDistribution/UpdateDistribution fail with InvalidLambdaFunctionAssociation).
+ * function (CreateDistribution/UpdateDistribution fail with InvalidLambdaFunctionAssociation), and that such a
+ * function is kept on delete (Lambda refuses to delete it while CloudFront still holds its replicas).
  */
 import { policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -136,4 +137,38 @@ export const LAMBDA_EDGE_ROLE_TRUST: DeployRule = {
   },
 };
 
-export const LAMBDA_EDGE_RULES: DeployRule[] = [LAMBDA_EDGE_NUMBERED_VERSION, LAMBDA_EDGE_FEATURES, LAMBDA_EDGE_LIMITS, LAMBDA_EDGE_ROLE_TRUST];
+
+/**
+ * "You can delete a Lambda@Edge function only when the replicas of the function have been deleted by CloudFront",
+ * which happens after the last association is removed or the last distribution deleted: "Replicas are typically deleted
+ * within a few hours. You cannot manually delete Lambda@Edge function replicas." Until then DeleteFunction answers
+ * "Lambda was unable to delete … because it is a replicated function"; the provider retries that only for the
+ * resource's delete timeout, 10 minutes by default (terraform-provider-aws internal/service/lambda/function.go
+ * resourceFunctionDelete: `RetryWhenIsAErrorMessageContains[*awstypes.InvalidParameterValueException](ctx,
+ * d.Timeout(schema.TimeoutDelete), …, "because it is a replicated function")`, `Delete: schema.DefaultTimeout(10 *
+ * time.Minute)`). So the destroy that deletes the distribution, or the update that drops the association and the
+ * function together, fails on the function, with the distribution already gone. A function whose version a
+ * distribution associates is kept: `retainOnDelete` (the engine never calls the delete), or the provider's
+ * `skipDestroy` (the same function.go skips DeleteFunction: `if v, ok := d.GetOk(names.AttrSkipDestroy); ok && v.(bool)`).
+ * A longer delete timeout is not accepted: AWS gives no upper bound ("typically … within a few hours").
+ * LambdaRetainedFunctionParts then keeps the kept function's role, policies and log group.
+ */
+export const LAMBDA_EDGE_RETAINED: DeployRule = {
+  id: "LambdaEdgeRetained",
+  title: "Lambda@Edge functions a distribution associates are kept on delete",
+  source: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-edge-delete-replicas.html",
+  check(graph) {
+    return edgeFunctions(graph)
+      .filter(({ fn }) => !fn.retainOnDelete && fn.inputs.skipDestroy !== true)
+      .map(({ fn, associations }) =>
+        finding(
+          "LambdaEdgeRetained",
+          fn,
+          `is a Lambda@Edge function (${[...new Set(associations.map((a) => `${a.distribution.name} ${a.path} ${a.eventType}`))].join(", ")}) deleted with the stack: CloudFront deletes its replicas only hours after the distribution lets go of it, and until then Lambda refuses DeleteFunction ("because it is a replicated function"), longer than the provider retries (10 minutes), so \`pulumi destroy\` fails after the distribution is gone`,
+          "set retainOnDelete: true on the function (LambdaFunction does for Lambda@Edge; keep its role and policies too), and delete it once CloudFront has removed its replicas, hours after the destroy (docs/edge.md)",
+        ),
+      );
+  },
+};
+
+export const LAMBDA_EDGE_RULES: DeployRule[] = [LAMBDA_EDGE_NUMBERED_VERSION, LAMBDA_EDGE_FEATURES, LAMBDA_EDGE_LIMITS, LAMBDA_EDGE_ROLE_TRUST, LAMBDA_EDGE_RETAINED];

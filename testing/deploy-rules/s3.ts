@@ -1,4 +1,4 @@
-/** S3 deploy rules: bucket names, bucket names behind HTTPS origins, replication, the settings and names of retained buckets, and one CORS configuration per bucket. */
+/** S3 deploy rules: bucket names, bucket names behind HTTPS origins, replication, the settings and names of retained buckets, one CORS configuration per bucket, and buckets a destroy can delete. */
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { bucketNameProblem } from "../../components/autoname";
@@ -233,4 +233,35 @@ export const S3_CORS_ONE_PER_BUCKET: DeployRule = {
   },
 };
 
-export const S3_RULES: DeployRule[] = [S3_BUCKET_NAME, S3_ORIGIN_BUCKET_NO_PERIODS, S3_REPLICATION_VERSIONING, S3_REPLICATION_ENCRYPTION, S3_RETAINED_BUCKET_SETTINGS, S3_RETAINED_BUCKET_NAME, S3_CORS_ONE_PER_BUCKET];
+
+/**
+ * A bucket that is not kept goes with the stack, and DeleteBucket: "All objects (including all object versions and
+ * delete markers) in the bucket must be deleted before the bucket itself can be deleted." The provider empties the
+ * bucket first (every version and delete marker) only with `force_destroy` (terraform-provider-aws
+ * internal/service/s3/bucket.go resourceBucketDelete: on BucketNotEmpty, `if d.Get("force_destroy").(bool)` it empties
+ * the bucket and deletes again; otherwise it returns the error), so
+ * without it `pulumi destroy` (or the removal of the bucket from the program, or its replacement) fails with
+ * BucketNotEmpty once anything was written into it, access logs included, part-way through, after its dependents are
+ * gone. The same judgement as BackupVaultDestroyable on vaults. A `protect`ed bucket is left out: the engine refuses
+ * to delete it at all until an update lifts the protection, which is the guard S3RetainedBucketName suggests for a
+ * fixed name, and that update's plan is checked again.
+ */
+export const S3_BUCKET_DESTROYABLE: DeployRule = {
+  id: "S3BucketDestroyable",
+  title: "A bucket that is not kept on delete can be deleted with its objects",
+  source: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html",
+  check(graph) {
+    return BUCKET_TYPES.flatMap((t) => ofType(graph, t))
+      .filter((bucket) => !bucket.retainOnDelete && !bucket.protect && bucket.inputs.forceDestroy !== true)
+      .map((bucket) =>
+        finding(
+          "S3BucketDestroyable",
+          bucket,
+          "is deleted with the stack but not forceDestroy: S3 deletes only an empty bucket (every object version and delete marker gone), and the provider empties it first only with forceDestroy, so `pulumi destroy` fails with BucketNotEmpty once anything was written to it",
+          "set forceDestroy: true on a bucket the stack may delete (UploadBucket and StaticSite do when retainOnDelete is off; it takes effect after one successful pulumi up), or retainOnDelete: true to keep it and its objects",
+        ),
+      );
+  },
+};
+
+export const S3_RULES: DeployRule[] = [S3_BUCKET_NAME, S3_ORIGIN_BUCKET_NO_PERIODS, S3_REPLICATION_VERSIONING, S3_REPLICATION_ENCRYPTION, S3_RETAINED_BUCKET_SETTINGS, S3_RETAINED_BUCKET_NAME, S3_CORS_ONE_PER_BUCKET, S3_BUCKET_DESTROYABLE];

@@ -1,4 +1,4 @@
-/** Secrets Manager deploy rules: replicas (and the KMS replica keys that encrypt them) in other regions than their primary; description length. */
+/** Secrets Manager deploy rules: replicas (and the KMS replica keys that encrypt them) in other regions than their primary; description length; fixed names a deleted secret keeps through its recovery window. */
 import { SECRET_DESCRIPTION_LENGTH } from "../../components/stack-secret";
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -79,4 +79,42 @@ export const SECRET_DESCRIPTION: DeployRule = {
   },
 };
 
-export const SECRET_RULES: DeployRule[] = [SECRET_REPLICA_REGION, SECRET_DESCRIPTION];
+
+/** The provider's recovery window when `recoveryWindowInDays` is unset (terraform-provider-aws secretsmanager/secret.go, `Default: 30`). */
+export const SECRET_DEFAULT_RECOVERY_WINDOW_DAYS = 30;
+
+/**
+ * DeleteSecret schedules the deletion: "You can specify a recovery window during which you can restore the secret. The
+ * minimum recovery window is 7 days. The default recovery window is 30 days" (DeleteSecret), and the provider deletes
+ * with `ForceDeleteWithoutRecovery` only when `recovery_window_in_days` is 0 (secretsmanager/secret.go delete:
+ * `if recoveryWindowInDays == 0 { input.ForceDeleteWithoutRecovery = aws.Bool(true) }`, hashicorp/terraform-provider-aws#5583,
+ * which also retries the create for two minutes after such a delete). Until the window ends the name stays taken:
+ * CreateSecret of it answers "InvalidRequestException: You can't create this secret because a secret with this name is
+ * already scheduled for deletion" (observed: hashicorp/terraform-provider-aws#10259 "terraform destroy followed quickly
+ * by a terraform apply", aws/copilot-cli#655; LocalStack matched the code after a parity check against AWS,
+ * localstack/localstack#6547). So a secret with a fixed `name`, a recovery window and no retainOnDelete cannot be created
+ * again for 7–30 days after `pulumi destroy`, after the program drops it, or after a replacement that keeps its name
+ * (the bridge replaces it delete-first because `name` is its autoname field). A `namePrefix` or an autoname gives each
+ * deployment a new name. A retained secret is left out: a destroy keeps it, name and all (the next CreateSecret finds
+ * the name held by it, and the way back is an import, not a wait).
+ */
+export const SECRET_NAMED_WITH_RECOVERY: DeployRule = {
+  id: "SecretNamedWithRecovery",
+  title: "A secret with a fixed name is deleted without a recovery window, or kept",
+  source: "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html",
+  check(graph) {
+    return ofType(graph, SECRET)
+      .filter((secret) => typeof secret.inputs.name === "string" && secret.inputs.name !== "" && !secret.retainOnDelete && secret.inputs.recoveryWindowInDays !== 0)
+      .map((secret) => {
+        const days: number = secret.inputs.recoveryWindowInDays ?? SECRET_DEFAULT_RECOVERY_WINDOW_DAYS;
+        return finding(
+          "SecretNamedWithRecovery",
+          secret,
+          `has the fixed name "${secret.inputs.name}" and a ${days}-day recovery window${secret.inputs.recoveryWindowInDays === undefined ? " (the provider's default)" : ""}: \`pulumi destroy\` (or a replacement, or dropping it from the program) only schedules its deletion, and for ${days} days CreateSecret of that name is refused ("You can't create this secret because a secret with this name is already scheduled for deletion"), so the next deployment fails`,
+          "leave name unset for Pulumi's autoname or use namePrefix (StackSecret always autonames); or set recoveryWindowInDays: 0 where the secret's value can be set again (dev); or retainOnDelete: true to keep it through a destroy (and import it into the next deployment, which would otherwise find the name taken)",
+        );
+      });
+  },
+};
+
+export const SECRET_RULES: DeployRule[] = [SECRET_REPLICA_REGION, SECRET_DESCRIPTION, SECRET_NAMED_WITH_RECOVERY];

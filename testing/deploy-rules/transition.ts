@@ -125,6 +125,7 @@ const STAGE = "aws:apigateway/stage:Stage";
 const TABLE = "aws:dynamodb/table:Table";
 const USER_POOL = "aws:cognito/userPool:UserPool";
 const BUCKET = "aws:s3/bucket:Bucket";
+const SECRET = "aws:secretsmanager/secret:Secret";
 const text = (value: unknown) => (typeof value === "string" && value ? value : undefined);
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 /** JSON with object keys in one order, so that equal values give one string and one digest: the file's one key-sorting serialiser. */
@@ -461,6 +462,28 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     source: `${PROVIDER}/s3/bucket.go`,
   },
   {
+    type: SECRET,
+    label: "Secrets Manager secret",
+    // A secret's name is unique per account and region: CreateSecret answers a name an existing secret holds with
+    // ResourceExistsException, and one a deleted secret holds through its recovery window with InvalidRequestException
+    // ("You can't create this secret because a secret with this name is already scheduled for deletion", observed:
+    // hashicorp/terraform-provider-aws#10259; rule SecretNamedWithRecovery). A replica's region holds the name too, which
+    // the key leaves out.
+    key: (r, graph, context) => (text(r.inputs.name) ? JSON.stringify([where(graph, r, context), r.inputs.name]) : undefined),
+    describe: (r) => `"${r.inputs.name}"`,
+    // secret.go: name and name_prefix are ForceNew; `region` is in the key. An explicit `name` is the autoname field,
+    // so a replacement is delete-first unless the deployed secret is retained.
+    replaceOn: ["name", "namePrefix"],
+    autonameField: "name",
+    // secret.go delete: DeleteSecret with RecoveryWindowInDays unless it is 0 (then ForceDeleteWithoutRecovery), so a
+    // deleted secret with a window (the provider's default is 30 days) keeps its name until the window ends.
+    keepsNameOnDelete: (r) => r.inputs.recoveryWindowInDays !== 0,
+    refusal:
+      'CreateSecret is refused: ResourceExistsException while the deployed secret exists, and InvalidRequestException ("You can\'t create this secret because a secret with this name is already scheduled for deletion") through its recovery window once deleted',
+    savedInputs: ["name", "namePrefix", "region", "recoveryWindowInDays"],
+    source: `${PROVIDER}/secretsmanager/secret.go`,
+  },
+  {
     type: TABLE,
     label: "DynamoDB table",
     // "In an AWS account, table names must be unique within each Region. That is, you can have two tables with same
@@ -665,7 +688,7 @@ function nameCollisions(before: Graph, after: Graph, context: TransitionContext,
           } else if (!holderAfter) {
             holds =
               deleteSkipped(holder, afterUrns) || holderKind.keepsNameOnDelete?.(holder)
-                ? `${at(holder)} of the deployed plan holds the name and is removed without being deleted (retainOnDelete, deletedWith, or a delete that only disables it), so the name stays taken`
+                ? `${at(holder)} of the deployed plan holds the name and is removed without being deleted (retainOnDelete, deletedWith, or a delete that keeps the name: a distribution's own retainOnDelete only disables it, a secret's recovery window only schedules its deletion), so the name stays taken`
                 : `${at(holder)} of the deployed plan holds the name and is removed from the program, which Pulumi deletes only at the end of the update, after every create`;
           } else {
             // Both hold the name in the new plan: a duplicate within one plan, not a transition.

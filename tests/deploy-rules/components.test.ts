@@ -218,6 +218,6 @@ describe("deploy rules pass on", () => {
   });
 
   it("dotted bucket names that are not CloudFront HTTPS origins, and generated names", () => {
-    expect(clean([handBuilt("aws:s3/bucket:Bucket", "www", { bucket: "www.gallery.example" }, { state: { bucket: "www.gallery.example" } }), handBuilt("aws:s3/bucket:Bucket", "generated", {})])).toEqual([]);
+    expect(clean([handBuilt("aws:s3/bucket:Bucket", "www", { bucket: "www.gallery.example", forceDestroy: true }, { state: { bucket: "www.gallery.example" } }), handBuilt("aws:s3/bucket:Bucket", "generated", { forceDestroy: true })])).toEqual([]);
   });
 });

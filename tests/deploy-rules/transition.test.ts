@@ -609,6 +609,23 @@ describe("checkPlanTransition: a table, user pool or bucket that the update repl
     expect(rules([table("orders")], [table("orders", { rangeKey: "sk" })])).toEqual([["TransitionStatefulReplaced", `${TABLE} orders`]]);
   });
 
+  it("finds a secret with a fixed name renamed without aliases (key → apiKey, name app/key): CreateSecret is refused while the removed one holds the name, and through its recovery window once deleted", () => {
+    const SECRET = "aws:secretsmanager/secret:Secret";
+    const secret = (logical: string, inputs: Record<string, unknown> = {}) => handBuilt(SECRET, logical, { name: "app/key", ...inputs });
+    const findings = transition([secret("key")], [secret("apiKey")]);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${SECRET} apiKey`]]);
+    expect(findings[0].problem).toMatch(/^is created by the update as Secrets Manager secret "app\/key"; aws:secretsmanager\/secret:Secret key of the deployed plan holds the name and is removed without being deleted \(.*a secret's recovery window only schedules its deletion\), so the name stays taken\. CreateSecret is refused: ResourceExistsException while the deployed secret exists, and InvalidRequestException \("You can't create this secret because a secret with this name is already scheduled for deletion"\)/);
+    expect(findings[0].fix).toContain('aliases: [{ name: "key" }]');
+    // Deleted without a window: the name is free once the removed secret is deleted, which is still after the create.
+    expect(transition([secret("key", { recoveryWindowInDays: 0 })], [secret("apiKey", { recoveryWindowInDays: 0 })])[0].problem).toMatch(/is removed from the program, which Pulumi deletes only at the end of the update, after every create/);
+    // Names are per region, and an autonamed secret holds no name the program asks for.
+    expect(rules([secret("key")], [secret("apiKey", { region: "us-west-2" })])).toEqual([]);
+    expect(rules([secret("key", { name: undefined })], [secret("apiKey", { name: undefined })])).toEqual([]);
+    // A saved plan keeps what the key and the delete read, never the secret's policy or description.
+    const kept = readSavedPlan(JSON.stringify(toSavedPlan([secret("key", { description: "API key", policy: "{}", recoveryWindowInDays: 7 })], { stack: "prod", region: "us-east-1" }))).resources[0];
+    expect(Object.keys(kept.inputs).sort()).toEqual(["name", "recoveryWindowInDays"]);
+  });
+
   it("says the create is refused when a replaced table with a hand-set name is not deleted (deletedWith a resource the update deletes)", () => {
     const owner = handBuilt("aws:s3/bucket:Bucket", "owner", {});
     const table = (inputs: Record<string, unknown>) => handBuilt(TABLE, "orders", { name: "orders-prod", hashKey: "pk", ...inputs }, { deletedWith: owner.urn });
