@@ -8,6 +8,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import * as z from "zod/mini";
+import { fieldErrors } from "./gallery-schemas";
 
 export const logger = new Logger();
 export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "Gallery" });
@@ -96,14 +97,6 @@ export function queryParam(event: Pick<APIGatewayProxyEvent, "queryStringParamet
 /** ULID-like ids (handlers/shared/gallery-keys.ts newId). */
 export const ID = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "is not an id"));
 
-export function fieldErrors(error: z.core.$ZodError): Record<string, string[]> {
-  const errors: Record<string, string[]> = {};
-  for (const issue of error.issues) {
-    const field = issue.path.length > 0 ? issue.path.join(".") : "(body)";
-    (errors[field] ??= []).push(issue.message);
-  }
-  return errors;
-}
 
 /** A request header, by case-insensitive name. */
 export function headerParam(event: APIGatewayProxyEvent, name: string): string | undefined {

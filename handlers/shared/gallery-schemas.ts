@@ -41,3 +41,17 @@ export const CreatePhoto = z.strictObject({
 
 /** Photos are retitled; their status is the thumbnail function's (a photo becomes ready when its thumbnails exist). */
 export const UpdatePhoto = z.strictObject({ title });
+
+/**
+ * A zod error as the API's 400 reports it and the site's forms show it: each problem under its field's path
+ * (`title`), problems of the body as a whole under "(body)". The handlers (api-http.ts parseBody) and the site's
+ * own checks before sending share it, so a field the page marks is the one the API would name.
+ */
+export function fieldErrors(error: z.core.$ZodError): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const field = issue.path.length > 0 ? issue.path.join(".") : "(body)";
+    (errors[field] ??= []).push(issue.message);
+  }
+  return errors;
+}

@@ -5,6 +5,9 @@ import { createAuth, sameOriginPath, type Auth } from "./auth";
 import { connectLive, type Live } from "./live";
 import type { FieldErrors, GalleryConfig, Photo } from "./types";
 import { PROCESSING_POLL_LIMIT, PROCESSING_POLL_MS } from "./polling";
+// The API's own request schemas: the page checks a form with them before sending, so a field the API would refuse is
+// marked next to it. The API's gateway refuses such a body before the handler, with one sentence for the whole form.
+import { CreateAlbum, CreatePhoto, fieldErrors } from "../../handlers/shared/gallery-schemas";
 
 /** The page's element for `selector`; the pages are static, so a missing one is a bug in the HTML. */
 function $<T extends Element = HTMLElement>(selector: string): T {
@@ -192,10 +195,18 @@ function field(form: HTMLFormElement, name: string): HTMLInputElement {
   return form.elements.namedItem(name) as HTMLInputElement;
 }
 
+/** Throws the fields to mark when `schema` refuses `body`: the API would answer 400 for it. */
+function checkBeforeSending(schema: typeof CreateAlbum | typeof CreatePhoto, body: unknown): void {
+  const result = schema.safeParse(body);
+  if (!result.success) throw Object.assign(new Error("Please correct the highlighted fields."), { fieldErrors: fieldErrors(result.error) });
+}
+
 async function createAlbum(form: HTMLFormElement): Promise<void> {
   const title = field(form, "title").value;
   const description = field(form, "description").value;
-  await api.createAlbum({ title, ...(description ? { description } : {}) });
+  const album = { title, ...(description ? { description } : {}) };
+  checkBeforeSending(CreateAlbum, album);
+  await api.createAlbum(album);
   form.reset();
   say("Album created.", "info");
   await loadAlbums();
@@ -308,6 +319,7 @@ async function uploadPhoto(form: HTMLFormElement): Promise<void> {
   const albumId = openAlbumId;
   if (!albumId) return;
   const title = field(form, "title").value.trim();
+  checkBeforeSending(CreatePhoto, { contentType: file.type, size: file.size, ...(title ? { title } : {}) });
   const button = $<HTMLButtonElement>("#upload-form button[type=submit]");
   button.disabled = true;
   try {
