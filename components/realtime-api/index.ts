@@ -194,6 +194,14 @@ export class RealtimeApi extends pulumi.ComponentResource {
   private createRoute(name: string, api: aws.apigatewayv2.Api, route: RealtimeRouteSpec, authorizer: aws.apigatewayv2.Authorizer | undefined) {
     const slug = routeSlug(route.key);
     const fn = this.routeFunction(route, route.postsToConnections ? this.manageConnectionsGrant() : [], `routes["${route.key}"]`);
+    if (route.postsToConnections && route.function.vpc) {
+      // A VPC the component did not make is invisible to the plan (deploy rule LambdaVpcServiceReach judges the subnets a
+      // plan creates): say what PostToConnection needs where the route is declared.
+      void pulumi.log.warn(
+        `RealtimeApi "${this.spec.name}": routes["${route.key}"] posts to connections from a VPC. PostToConnection reaches this public WebSocket API only through a NAT gateway: an execute-api interface endpoint does not serve public APIs, and with private DNS on it answers the API's name with 403 (docs/realtime.md).`,
+        this,
+      );
+    }
     // Lambda proxy; WebSocket APIs take payload format 1.0 only (2.0 is HTTP APIs'). https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
     const integration = this.deployedPart(aws.apigatewayv2.Integration, `${name}-integration-${slug}`, {
       apiId: api.id,

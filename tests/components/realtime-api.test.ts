@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
-import { describe, expect, it } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it, vi } from "vitest";
 import { autonameLength } from "../../components/autoname";
 import { ComponentArgError } from "../../components/errors";
 import { RealtimeApi, type RealtimeApiArgs } from "../../components/realtime-api";
@@ -69,6 +69,18 @@ describe("RealtimeApi plan", () => {
     expect(statements.filter((s) => s.Action.includes("secretsmanager:GetSecretValue")).flatMap((s) => s.Resource)).toEqual(["arn:aws:secretsmanager:us-east-1:123456789012:secret:gallery/cursor-key-??????"]);
     // It fetches the issuer's JWKS from the internet, as ServerlessApi's Lambda authorizers do.
     expect(resource(graph, "aws:lambda/function:Function", "wsv-authorizer-function").inputs.vpcConfig).toBeUndefined();
+  });
+
+  it("warns, naming the route, when a route that posts to connections runs in a VPC (PostToConnection needs a NAT gateway there)", async () => {
+    const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+    try {
+      const vpc = { subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: ["sg-0123456789abcdef0"] };
+      await record(() => new RealtimeApi("wsn", args({ functionDefaults: { vpc }, routes: { $connect: { handler: echo }, ping: { handler: echo, postsToConnections: true }, $default: { handler: echo } } })));
+      const warnings = warn.mock.calls.map(([message]) => String(message)).filter((m) => m.startsWith('RealtimeApi "wsn"'));
+      expect(warnings).toEqual([expect.stringMatching(/^RealtimeApi "wsn": routes\["ping"\] posts to connections from a VPC\. PostToConnection reaches this public WebSocket API only through a NAT gateway/)]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it("puts the REQUEST authorizer on $connect only, reading the token from the query string", async () => {
