@@ -361,23 +361,7 @@ export const LAMBDA_FAILURE_DESTINATION: DeployRule = {
   },
 };
 
-/** "In IAM, the Sid value must be unique within a JSON policy." */
-export const IAM_UNIQUE_SID: DeployRule = {
-  id: "IamUniqueSid",
-  title: "Statement ids are unique within each IAM policy",
-  source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html",
-  check(graph) {
-    const findings: DeployFinding[] = [];
-    for (const carrier of [...ofType(graph, "aws:iam/rolePolicy:RolePolicy"), ...ofType(graph, "aws:iam/policy:Policy")]) {
-      const sids = policyDocument(carrier.inputs.policy).Statement.map((s) => s.Sid).filter((sid): sid is string => typeof sid === "string");
-      const repeated = [...new Set(sids.filter((sid, i) => sids.indexOf(sid) !== i))];
-      if (repeated.length > 0) findings.push(finding(this.id, carrier, `repeats statement id${repeated.length > 1 ? "s" : ""} ${repeated.join(", ")}; IAM refuses the policy`, "give every statement its own Sid (or merge the statements)"));
-    }
-    return findings;
-  },
-};
-
 export const EVENT_RULES: DeployRule[] = [
   S3_NOTIFICATION_LAMBDA_PERMISSION, S3_NOTIFICATION_OVERLAP, S3_NOTIFICATION_ONE_PER_BUCKET, S3_NOTIFICATION_FUNCTION_REGION,
-  SCHEDULER_EXPRESSION, SCHEDULER_TARGET, LAMBDA_ASYNC_INVOKE_LIMITS, LAMBDA_FAILURE_DESTINATION, IAM_UNIQUE_SID,
+  SCHEDULER_EXPRESSION, SCHEDULER_TARGET, LAMBDA_ASYNC_INVOKE_LIMITS, LAMBDA_FAILURE_DESTINATION,
 ];

@@ -155,4 +155,32 @@ export const IAM_POLICY_LIMITS_RULE: DeployRule = {
   },
 };
 
-export const IAM_RULES: DeployRule[] = [IAM_POLICY_LIMITS_RULE];
+/**
+ * Statement ids IAM takes: "The Sid element supports ASCII uppercase letters (A-Z), lowercase letters (a-z), and numbers
+ * (0-9)", and "In IAM, the Sid value must be unique within a JSON policy"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html). Identity policies only: a
+ * role's inline policies (on the role or as RolePolicy resources) and managed policies; resource policies of other
+ * services (SQS, SNS, S3) have rules of their own.
+ */
+export const IAM_UNIQUE_SID: DeployRule = {
+  id: "IamUniqueSid",
+  title: "Statement ids are letters and digits, unique within each IAM policy",
+  source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const carriers = [
+      ...ofType(graph, "aws:iam/role:Role").flatMap((role) => asArray<Record<string, any>>(role.inputs.inlinePolicies).map((p) => ({ carrier: role, policy: p.policy, what: `its inline policy ${p.name ?? ""}`.trim() }))),
+      ...[...ofType(graph, "aws:iam/rolePolicy:RolePolicy"), ...ofType(graph, "aws:iam/policy:Policy")].map((carrier) => ({ carrier, policy: carrier.inputs.policy, what: "it" })),
+    ];
+    for (const { carrier, policy, what } of carriers) {
+      const sids = policyDocument(policy).Statement.map((s) => s.Sid).filter((sid): sid is string => typeof sid === "string");
+      const repeated = [...new Set(sids.filter((sid, i) => sids.indexOf(sid) !== i))];
+      if (repeated.length > 0) findings.push(finding(this.id, carrier, `${what === "it" ? "repeats" : `${what} repeats`} statement id${repeated.length > 1 ? "s" : ""} ${repeated.join(", ")}; IAM refuses the policy`, "give every statement its own Sid (or merge the statements)"));
+      const malformed = [...new Set(sids.filter((sid) => !/^[A-Za-z0-9]*$/.test(sid)))];
+      if (malformed.length > 0) findings.push(finding(this.id, carrier, `${what === "it" ? "has" : `${what} has`} statement id${malformed.length > 1 ? "s" : ""} ${malformed.map((sid) => JSON.stringify(sid)).join(", ")}, which IAM refuses (letters and digits only; MalformedPolicyDocument)`, "write each Sid in letters and digits, e.g. ReadPhotos"));
+    }
+    return findings;
+  },
+};
+
+export const IAM_RULES: DeployRule[] = [IAM_POLICY_LIMITS_RULE, IAM_UNIQUE_SID];

@@ -72,7 +72,7 @@ export * from "./cloudwatch";
 export * from "./cognito";
 export * from "./dynamodb";
 export * from "./events";
-export { IAM_POLICY_LIMITS, IAM_POLICY_LIMITS_RULE, IAM_RULES, iamPolicySize } from "./iam";
+export { IAM_POLICY_LIMITS, IAM_POLICY_LIMITS_RULE, IAM_RULES, IAM_UNIQUE_SID, iamPolicySize } from "./iam";
 export * from "./lambda";
 export * from "./lambda-edge";
 export * from "./names";
