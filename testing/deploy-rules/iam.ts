@@ -183,4 +183,37 @@ export const IAM_UNIQUE_SID: DeployRule = {
   },
 };
 
+/**
+ * IAM's default quotas on a role that an account may raise, so warnings, not failures
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): "Managed policies attached to an IAM
+ * role" 10 by default (up to 20), and "Role trust policy length" 2,048 characters by default (up to 4,096), white space
+ * not counted. Past the account's quota AttachRolePolicy / CreateRole fail with LimitExceeded at `pulumi up`.
+ */
+export const IAM_ROLE_DEFAULT_QUOTAS = { managedPoliciesPerRole: 10, trustPolicyCharacters: 2_048 } as const;
+
+export const IAM_ROLE_QUOTAS: DeployRule = {
+  id: "IamRoleQuotas",
+  title: "Roles fit IAM's default quotas on managed policies attached and trust policy length",
+  source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const attachments = ofType(graph, "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+    for (const role of ofType(graph, "aws:iam/role:Role")) {
+      const ids = [role.id, role.state.name, role.state.arn, role.inputs.name].filter(Boolean);
+      const managed = new Set([...asArray<string>(role.inputs.managedPolicyArns).map(String), ...attachments.filter((a) => ids.includes(a.inputs.role)).map((a) => String(a.inputs.policyArn))]);
+      if (managed.size > IAM_ROLE_DEFAULT_QUOTAS.managedPoliciesPerRole) {
+        findings.push(finding(this.id, role, `has ${managed.size} managed policies attached; IAM's default quota is ${IAM_ROLE_DEFAULT_QUOTAS.managedPoliciesPerRole} per role, and the attachment past the account's quota fails (LimitExceeded)`, "merge grants into fewer policies, or ask for the quota (Service Quotas: Managed policies per role, up to 20)"));
+      }
+      const trust = iamPolicySize(role.inputs.assumeRolePolicy);
+      if (trust > IAM_ROLE_DEFAULT_QUOTAS.trustPolicyCharacters) {
+        findings.push(finding(this.id, role, `has a trust policy of ${trust} characters (white space not counted); IAM's default quota is ${IAM_ROLE_DEFAULT_QUOTAS.trustPolicyCharacters}, and CreateRole past the account's quota fails (LimitExceeded)`, "trust fewer principals in one statement, or ask for the quota (Service Quotas: Role trust policy length, up to 4,096)"));
+      }
+    }
+    return findings;
+  },
+};
+
+/** IAM's warning rules: part of DEPLOY_WARNING_RULES, not of DEPLOY_RULES. */
+export const IAM_WARNING_RULES: DeployRule[] = [IAM_ROLE_QUOTAS];
+
 export const IAM_RULES: DeployRule[] = [IAM_POLICY_LIMITS_RULE, IAM_UNIQUE_SID];

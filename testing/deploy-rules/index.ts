@@ -14,7 +14,7 @@ import { CLOUDWATCH_RULES } from "./cloudwatch";
 import { COGNITO_PROJECT_RULES, COGNITO_RULES } from "./cognito";
 import { DYNAMODB_RULES } from "./dynamodb";
 import { EVENT_RULES } from "./events";
-import { IAM_RULES } from "./iam";
+import { IAM_RULES, IAM_WARNING_RULES } from "./iam";
 import { LAMBDA_RULES } from "./lambda";
 import { LAMBDA_EDGE_RULES } from "./lambda-edge";
 import { NAME_RULES } from "./names";
@@ -35,7 +35,7 @@ export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMB
  * have raised (ACM's 10 names per certificate, CloudFront's 100 functions per account). A plan cannot read the account's quotas, so a stack deployed under a
  * raised one must not fail on them: print them, and fail on DEPLOY_RULES' findings only.
  */
-export const DEPLOY_WARNING_RULES: readonly DeployRule[] = [...ACM_WARNING_RULES, ...CLOUDFRONT_WARNING_RULES];
+export const DEPLOY_WARNING_RULES: readonly DeployRule[] = [...ACM_WARNING_RULES, ...CLOUDFRONT_WARNING_RULES, ...IAM_WARNING_RULES];
 
 /** Rules over the plans of all the stacks of a project (account-wide and globally unique settings). */
 export const PROJECT_DEPLOY_RULES: readonly ProjectDeployRule[] = [...APIGATEWAY_PROJECT_RULES, ...COGNITO_PROJECT_RULES, ...CLOUDFRONT_PROJECT_RULES];
@@ -72,7 +72,7 @@ export * from "./cloudwatch";
 export * from "./cognito";
 export * from "./dynamodb";
 export * from "./events";
-export { IAM_POLICY_LIMITS, IAM_POLICY_LIMITS_RULE, IAM_RULES, IAM_UNIQUE_SID, iamPolicySize } from "./iam";
+export { IAM_POLICY_LIMITS, IAM_POLICY_LIMITS_RULE, IAM_ROLE_DEFAULT_QUOTAS, IAM_ROLE_QUOTAS, IAM_RULES, IAM_UNIQUE_SID, IAM_WARNING_RULES, iamPolicySize } from "./iam";
 export * from "./lambda";
 export * from "./lambda-edge";
 export * from "./names";

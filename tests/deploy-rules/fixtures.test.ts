@@ -16,7 +16,7 @@ import { CLOUDFRONT_FIXTURES, CLOUDFRONT_PROJECT_FIXTURES, CLOUDFRONT_WARNING_FI
 import { COGNITO_FIXTURES, COGNITO_PROJECT_FIXTURES } from "./fixtures/cognito";
 import { DYNAMODB_FIXTURES } from "./fixtures/dynamodb";
 import { EVENT_FIXTURES } from "./fixtures/events";
-import { IAM_FIXTURES } from "./fixtures/iam";
+import { IAM_FIXTURES, IAM_WARNING_FIXTURES } from "./fixtures/iam";
 import { LAMBDA_FIXTURES, S3_FIXTURES } from "./fixtures/lambda-s3";
 import { TAG_FIXTURES } from "./fixtures/tags";
 import { WAF_FIXTURES } from "./fixtures/waf";
@@ -33,7 +33,7 @@ import { REGION_FIXTURES } from "./fixtures/region";
 const FIXTURES: RuleFixture[] = [...CLOUDFRONT_FIXTURES, ...KEY_VALUE_STORE_FIXTURES, ...LAMBDA_EDGE_FIXTURES, ...APIGATEWAY_FIXTURES, ...APIGATEWAYV2_FIXTURES, ...COGNITO_FIXTURES, ...DYNAMODB_FIXTURES, ...LAMBDA_FIXTURES, ...S3_FIXTURES, ...EVENT_FIXTURES, ...IAM_FIXTURES, ...TAG_FIXTURES, ...WAF_FIXTURES, ...CLOUDWATCH_FIXTURES, ...BACKUP_FIXTURES, ...VPC_FIXTURES, ...ROUTE53_FIXTURES, ...REPLICATION_FIXTURES, ...NAME_FIXTURES, ...DESCRIPTION_FIXTURES, ...SECRET_FIXTURES, ...ACM_FIXTURES, ...REGION_FIXTURES];
 const PROJECT_FIXTURES: ProjectFixture[] = [...APIGATEWAY_PROJECT_FIXTURES, ...COGNITO_PROJECT_FIXTURES, ...CLOUDFRONT_PROJECT_FIXTURES];
 /** Fixtures of the warning rules: each warns by its rule only, and fails no rule of DEPLOY_RULES. */
-const WARNING_FIXTURES: RuleFixture[] = [...ACM_WARNING_FIXTURES, ...CLOUDFRONT_WARNING_FIXTURES];
+const WARNING_FIXTURES: RuleFixture[] = [...ACM_WARNING_FIXTURES, ...CLOUDFRONT_WARNING_FIXTURES, ...IAM_WARNING_FIXTURES];
 
 async function findingsOf(fixture: RuleFixture) {
   return checkDeployRules(await fixture.build(), { ...devContext, ...fixture.context });
