@@ -120,7 +120,11 @@ function send(req: RawRequest, timeoutMs: number): Promise<RawResponse | undefin
 async function apiJson(app: LocalApp, method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: any }> {
   const response = await fetch(`${app.urls.site}${path}`, { method, headers: { authorization: token, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  try {
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  } catch {
+    throw new Error(`${method} ${path} answered ${response.status} with a body that is not JSON: ${JSON.stringify(text.slice(0, 120))}`);
+  }
 }
 
 /** What the owner has before the run; compared with what they have after it. */
