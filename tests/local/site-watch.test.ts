@@ -16,6 +16,7 @@ import { record } from "../harness/mocks";
 /** A ceiling for a rebuild to show up (Vite takes well under a second here; the machine may be loaded). Not a timing assertion. */
 const REBUILD_WAIT_MS = 60_000;
 const skip = process.env.STATIC_SITE_SKIP_BUILD;
+let project: string;
 let copy: string;
 let started: StartedService & { watchers: SiteWatcher[] };
 let base: string;
@@ -24,10 +25,13 @@ const logged: string[] = [];
 beforeAll(async () => {
   // This test builds its own copy; the suite's STATIC_SITE_SKIP_BUILD=1 is for the shared site/dist.
   delete process.env.STATIC_SITE_SKIP_BUILD;
-  copy = mkdtempSync(join(tmpdir(), "sf-site-watch-"));
+  // The project's layout in miniature: the site imports the API's request schemas from handlers/shared.
+  project = mkdtempSync(join(tmpdir(), "sf-site-watch-"));
+  copy = join(project, "site");
   cpSync("site", copy, { recursive: true, filter: (source) => !source.startsWith(resolve("site", "dist")) });
-  // Vite and its config resolve packages from the copy's folder: give it the project's.
-  symlinkSync(resolve("node_modules"), join(copy, "node_modules"), "dir");
+  cpSync(join("handlers", "shared"), join(project, "handlers", "shared"), { recursive: true });
+  // Vite, its config and the shared schemas resolve packages from the copy's folders: give them the project's.
+  symlinkSync(resolve("node_modules"), join(project, "node_modules"), "dir");
   await record(() => new StaticSite("watched", { path: copy, build: { command: "npx --no vite build", outputDir: "dist" } }));
   const context = {
     port: 0,
@@ -43,7 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await started?.stop();
   process.env.STATIC_SITE_SKIP_BUILD = skip;
-  rmSync(copy, { recursive: true, force: true });
+  rmSync(project, { recursive: true, force: true });
 });
 
 const text = async (path: string) => (await fetch(`${base}${path}`)).text();
