@@ -1,6 +1,7 @@
 /**
  * A REST route's request model, checked locally as API Gateway's request validator checks it: the body of a request
- * whose content type the model is mapped to (`application/json`; a request without a `Content-Type` is taken as JSON)
+ * whose content type the model is mapped to (`application/json`; a request without a `Content-Type` is taken as JSON,
+ * an empty body as `{}`)
  * must match the route's JSON Schema (draft 4, the only draft API Gateway models take), or the gateway answers 400
  * before the function runs ("If no matching content type is found, request validation is not performed",
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-request-validation.html).
@@ -12,16 +13,20 @@
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv-draft-04";
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// `format` is not checked: whether API Gateway's validator checks it is not documented, and Ajv knows no formats
+// without ajv-formats (it would warn on every schema that names one).
+const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
 const compiled = new WeakMap<object, ValidateFunction>();
 
 /** The validation error string API Gateway would put in `$context.error.validationErrorString`, or undefined when the body passes (or is not validated). */
 export function requestModelProblem(schema: Record<string, unknown>, contentType: string | undefined, body: Buffer): string | undefined {
   const mediaType = (contentType ?? "application/json").split(";")[0].trim().toLowerCase();
-  if (mediaType !== "application/json" || body.length === 0) return undefined;
+  if (mediaType !== "application/json") return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(body.toString("utf8"));
+    // An empty body is validated as `{}` (LocalStack matched AWS so, localstack/localstack#7916): a model with
+    // required properties refuses it.
+    value = body.length === 0 ? {} : JSON.parse(body.toString("utf8"));
   } catch {
     return "Invalid request body";
   }
@@ -73,11 +78,12 @@ function javaValidatorMessages(errors: ErrorObject[], root: unknown): string[] {
       case "pattern":
         entries.push(`ECMA 262 regex ${JSON.stringify(params.pattern)} does not match input string ${JSON.stringify(value)}`);
         break;
+      // Draft 4's exclusiveMinimum / exclusiveMaximum are flags on these two: Ajv reports them here with `>` / `<`.
       case "minimum":
-        entries.push(`numeric instance is lower than the required minimum (minimum: ${params.limit}, found: ${value})`);
+        entries.push(params.comparison === ">" ? `numeric instance is not strictly greater than the required minimum (minimum: ${params.limit}, found: ${value})` : `numeric instance is lower than the required minimum (minimum: ${params.limit}, found: ${value})`);
         break;
       case "maximum":
-        entries.push(`numeric instance is greater than the required maximum (maximum: ${params.limit}, found: ${value})`);
+        entries.push(params.comparison === "<" ? `numeric instance is not strictly lower than the required maximum (maximum: ${params.limit}, found: ${value})` : `numeric instance is greater than the required maximum (maximum: ${params.limit}, found: ${value})`);
         break;
       case "minItems":
         entries.push(`array is too short: must have at least ${params.limit} elements but instance has ${(value as unknown[]).length} elements`);

@@ -250,14 +250,17 @@ describe("gateway error details (review 13, finding 9)", () => {
       expect(called[0].requestContext.authorizer).toMatchObject({ principalId: "user", name: "ann", age: 3, admin: false });
     });
 
-    it("a method ARN over 1,600 bytes is 414 before the authorizer is called", async () => {
-      let invoked = 0;
-      const api = await gateway(args, { [authorizerFunction]: () => (invoked++, { result: allow }), [routeFunction]: () => ({ result: { statusCode: 200, body: "ok" } }) });
-      // arn:aws:execute-api:us-east-1:000000000000:<api>/<stage>/GET/api/guarded/ is about 70 bytes; the id makes the rest.
-      const answer = await api.call(`/guarded/${"x".repeat(1600)}`, { headers: { authorization: "t" } });
-      expect(answer.status).toBe(414);
-      expect(invoked).toBe(0);
-      expect((await api.call(`/guarded/${"x".repeat(1400)}`, { headers: { authorization: "t" } })).status).toBe(200);
+    it("a method ARN over 1,600 bytes is 414 before the authorizer is called; one of exactly 1,600 is authorised", async () => {
+      const arns: string[] = [];
+      const api = await gateway(args, { [authorizerFunction]: (event: { methodArn: string }) => (arns.push(event.methodArn), { result: allow }), [routeFunction]: () => ({ result: { statusCode: 200, body: "ok" } }) });
+      expect((await api.call("/guarded/x", { headers: { authorization: "t" } })).status).toBe(200);
+      // The ARN of /guarded/x, less its one-byte id: what the id adds to.
+      const around = Buffer.byteLength(arns[0]) - 1;
+      // Other tokens: the authorizer's result is cached per token.
+      expect((await api.call(`/guarded/${"x".repeat(1600 - around)}`, { headers: { authorization: "t2" } })).status).toBe(200);
+      expect(Buffer.byteLength(arns[1])).toBe(1600);
+      expect((await api.call(`/guarded/${"x".repeat(1601 - around)}`, { headers: { authorization: "t3" } })).status).toBe(414);
+      expect(arns).toHaveLength(2);
     });
   });
 });

@@ -52,6 +52,8 @@ describe("a REST route's requestSchema locally", () => {
     // No Content-Type: API Gateway takes the body as JSON.
     expect(await api.post(JSON.stringify({ title: 7 }))).toEqual(refusal('[instance type (integer) does not match any allowed primitive type (allowed: ["string"])]'));
     expect(await api.post("{not json", "application/json")).toEqual(refusal("Invalid request body"));
+    // An empty body is validated as {}.
+    expect(await api.post("", "application/json")).toEqual(refusal('[object has missing required properties (["title"])]'));
     expect(api.bodies).toEqual([]);
   });
 
@@ -60,6 +62,19 @@ describe("a REST route's requestSchema locally", () => {
     expect(await api.post(JSON.stringify({ title: "Trip" }), "application/json")).toMatchObject({ status: 201, body: "created" });
     expect(await api.post(JSON.stringify({ title: 7 }), "text/plain")).toMatchObject({ status: 201 });
     expect(api.bodies).toEqual([JSON.stringify({ title: "Trip" }), JSON.stringify({ title: 7 })]);
+  });
+
+  it("runs after the authorizer: a caller without a token gets 401, not the model's 400", async () => {
+    const spec = gatewaySpec("api", {
+      basePath: "api",
+      authorizers: { custom: { type: "token", handler: "tests/fixtures/handlers/echo.ts", resultTtlSeconds: 0 } },
+      routes: { "POST /albums": { handler: "tests/fixtures/handlers/echo.ts", auth: { authorizer: "custom" }, requestSchema: requestModel(CreateAlbum) } },
+    });
+    const context = { log: () => undefined, run: { config: { region: "us-east-1" } }, lambda: () => ({ invoke: async () => ({ statusCode: 201, body: "created" }) }) } as unknown as LocalContext;
+    const { server, url } = await listen(createLocalGateway({ spec, stage: spec.stages[0], context, issuerFor: () => undefined }), 0);
+    servers.push(server);
+    const response = await fetch(`${url}/api/albums`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
+    expect(response.status).toBe(401);
   });
 
   it("words each common keyword as API Gateway's validator does", () => {
@@ -75,6 +90,9 @@ describe("a REST route's requestSchema locally", () => {
     expect(problem({ a: 1, b: 1, n: 0 })).toBe("[numeric instance is lower than the required minimum (minimum: 1, found: 0)]");
     expect(problem({ a: 1, b: 1, n: 6.5 })).toBe("[numeric instance is greater than the required maximum (maximum: 5, found: 6.5)]");
     expect(problem({ a: 1, b: 1, s: "yyy" })).toBe('[string "yyy" is too long (length: 3, maximum allowed: 2), ECMA 262 regex "^x+$" does not match input string "yyy"]');
+    const exclusive = { type: "number", minimum: 0, exclusiveMinimum: true, maximum: 5, exclusiveMaximum: true };
+    expect(requestModelProblem(exclusive, undefined, Buffer.from("0"))).toBe("[numeric instance is not strictly greater than the required minimum (minimum: 0, found: 0)]");
+    expect(requestModelProblem(exclusive, undefined, Buffer.from("5"))).toBe("[numeric instance is not strictly lower than the required maximum (maximum: 5, found: 5)]");
     expect(problem({ a: 1, b: 1, list: [] })).toBe("[array is too short: must have at least 1 elements but instance has 0 elements]");
     expect(problem({ a: 1, b: 1, list: [1, 2, 3] })).toBe("[array is too long: must have at most 2 elements but instance has 3 elements]");
   });
