@@ -361,7 +361,15 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
   // 4 KB, which only the deploy-time check in the function's inputs caught, after the role and log group were registered.
   checkEnvironment(fail, args.edge ? {} : { ...COMPONENT_ENVIRONMENT, ...(args.environment ?? {}), ...secretVariables(normaliseSecrets(args.secrets)) }, args.environment ?? {});
   assertLeastPrivilege(fail, "permissions", args.permissions ?? []);
+  (args.permissions ?? []).forEach((statement, index) => {
+    if (statement.sid !== undefined && OWN_STATEMENT_IDS.includes(statement.sid)) {
+      fail(`permissions[${index}].sid`, statement.sid, "is a statement id the function's own policy uses (for its logs, traces, failure destination or secrets); IAM refuses a policy with two statements of one Sid", "Use another sid.");
+    }
+  });
 }
+
+/** The statement ids of what the component adds to a function's policy (createRole, async.ts, secrets.ts): a caller's permissions may not use them. */
+export const OWN_STATEMENT_IDS: readonly string[] = ["WriteOwnLogs", "WriteEdgeLogs", "WriteTraces", "SendFailedEvents", "ReadSecrets", "ReadParameters", "DecryptSecrets", "DecryptParameters"];
 
 /**
  * CreateFunction's VpcConfig: subnets and security groups, both needed for a VPC function (an empty list of either

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { LambdaFunction } from "../../components/lambda/function";
+import { LambdaFunction, OWN_STATEMENT_IDS } from "../../components/lambda/function";
 import { bundleEntry } from "../../components/lambda/bundle";
-import { policyDocument, record, resource } from "../harness/mocks";
+import { ofType, policyDocument, record, resource } from "../harness/mocks";
 
 const entry = "tests/fixtures/handlers/echo.ts";
 
@@ -128,6 +128,19 @@ describe("LambdaFunction", () => {
     [{ entry: "tests/fixtures/handlers/no-handler.ts" }, /handler "handler" is not exported by/],
   ])("rejects bad args with a clear error: %#", (bad, message) => {
     expect(() => new LambdaFunction("bad", { entry, ...bad })).toThrow(message);
+  });
+
+  it("refuses a permissions sid the function's own policy uses; OWN_STATEMENT_IDS holds every sid the component adds", async () => {
+    expect(() => new LambdaFunction("clash", { entry, permissions: [{ sid: "WriteOwnLogs", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"] }] })).toThrow(
+      /^LambdaFunction "clash": permissions\[0\]\.sid "WriteOwnLogs" is a statement id the function's own policy uses/,
+    );
+    const kmsKeyArn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const graph = await record(() => [
+      new LambdaFunction("every", { entry, tracing: true, asyncInvoke: { maxRetryAttempts: 1, failureQueue: {} }, secrets: { SECRET_A: { secretsManager: "gallery/a", kmsKeyArn }, PARAM_B: { ssmParameter: "/gallery/b", kmsKeyArn } } }),
+      new LambdaFunction("edgy", { entry, edge: true }),
+    ]);
+    const added = ofType(graph, "aws:iam/rolePolicy:RolePolicy").flatMap((p) => JSON.parse(p.inputs.policy).Statement.map((s: { Sid?: string }) => s.Sid));
+    expect(new Set(added)).toEqual(new Set(OWN_STATEMENT_IDS));
   });
 
   it("refuses a scheduled function's name that makes its schedule role's autoname over IAM's 64 characters (42 fits)", () => {
