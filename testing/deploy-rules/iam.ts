@@ -52,30 +52,45 @@ function managedPolicyDocument(graph: Graph, arn: unknown): unknown {
   return awsManaged ? AWS_MANAGED_POLICIES[awsManaged] : undefined;
 }
 
+/** A role's policies as the plan attaches them: inline (on the role, or RolePolicy resources) and managed ARNs (managedPolicyArns, RolePolicyAttachments), each with the resource that carries it. */
+export interface RolePolicies {
+  inline: Array<{ name: string | undefined; policy: unknown; carrier: RecordedResource }>;
+  managed: Array<{ arn: string; carrier: RecordedResource }>;
+}
+
+/** The one reading of which policies a role of the plan holds (a RolePolicy or attachment names the role by id, name or ARN). */
+export function rolePolicies(graph: Graph, role: RecordedResource): RolePolicies {
+  const ids = [role.id, role.state.name, role.state.arn, role.inputs.name].filter(Boolean);
+  return {
+    inline: [
+      ...asArray<Record<string, any>>(role.inputs.inlinePolicies).map((p) => ({ name: p.name as string | undefined, policy: p.policy, carrier: role })),
+      ...ofType(graph, "aws:iam/rolePolicy:RolePolicy")
+        .filter((p) => ids.includes(p.inputs.role))
+        .map((p) => ({ name: (p.inputs.name ?? p.state.name) as string | undefined, policy: p.inputs.policy, carrier: p })),
+    ],
+    managed: [
+      ...asArray<string>(role.inputs.managedPolicyArns).map((arn) => ({ arn: String(arn), carrier: role })),
+      ...ofType(graph, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        .filter((a) => ids.includes(a.inputs.role))
+        .map((a) => ({ arn: String(a.inputs.policyArn), carrier: a })),
+    ],
+  };
+}
+
 /**
- * Everything a role's policies allow — inline (on the role, or as RolePolicy resources) and managed (attached by the
- * role's managedPolicyArns or a RolePolicyAttachment) — and whether every policy could be read: a managed policy from
- * outside the program may allow anything.
+ * Everything a role's policies allow — inline and managed (rolePolicies) — and whether every policy could be read: a
+ * managed policy from outside the program may allow anything.
  */
 export function roleGrants(graph: Graph, role: RecordedResource): { grants: RoleGrant[]; complete: boolean } {
-  const ids = [role.id, role.state.name, role.state.arn].filter(Boolean);
   const allowsOf = (policy: unknown, carrier: RecordedResource): RoleGrant[] =>
     policyDocument(policy)
       .Statement.filter((statement) => (statement.Effect ?? "Allow") === "Allow")
       .map((statement) => ({ statement, carrier }));
-  const inline = [
-    ...asArray<Record<string, any>>(role.inputs.inlinePolicies).flatMap((p) => allowsOf(p.policy, role)),
-    ...ofType(graph, "aws:iam/rolePolicy:RolePolicy").filter((p) => ids.includes(p.inputs.role)).flatMap((p) => allowsOf(p.inputs.policy, p)),
-  ];
-  const managed = [
-    ...asArray<string>(role.inputs.managedPolicyArns).map((arn) => ({ document: managedPolicyDocument(graph, arn), carrier: role })),
-    ...ofType(graph, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-      .filter((a) => ids.includes(a.inputs.role))
-      .map((a) => ({ document: managedPolicyDocument(graph, a.inputs.policyArn), carrier: a })),
-  ];
+  const { inline, managed } = rolePolicies(graph, role);
+  const documents = managed.map(({ arn, carrier }) => ({ document: managedPolicyDocument(graph, arn), carrier }));
   return {
-    grants: [...inline, ...managed.flatMap(({ document, carrier }) => (document === undefined ? [] : allowsOf(document, carrier)))],
-    complete: managed.every(({ document }) => document !== undefined),
+    grants: [...inline.flatMap(({ policy, carrier }) => allowsOf(policy, carrier)), ...documents.flatMap(({ document, carrier }) => (document === undefined ? [] : allowsOf(document, carrier)))],
+    complete: documents.every(({ document }) => document !== undefined),
   };
 }
 
@@ -127,13 +142,7 @@ export const IAM_POLICY_LIMITS_RULE: DeployRule = {
       if (refused) findings.push(finding(this.id, carrier, `${what} holds the character ${refused}; IAM takes only tab, line feed, carriage return and U+0020–U+00FF in a policy document and refuses it (MalformedPolicyDocument)`, "write the policy in Latin-1 characters (escape or drop the others)"));
     };
     for (const role of ofType(graph, "aws:iam/role:Role")) {
-      const ids = [role.id, role.state.name, role.state.arn, role.inputs.name].filter(Boolean);
-      const inline = [
-        ...asArray<Record<string, any>>(role.inputs.inlinePolicies).map((p) => ({ name: p.name as string | undefined, policy: p.policy, carrier: role })),
-        ...ofType(graph, "aws:iam/rolePolicy:RolePolicy")
-          .filter((p) => ids.includes(p.inputs.role))
-          .map((p) => ({ name: (p.inputs.name ?? p.state.name) as string | undefined, policy: p.inputs.policy, carrier: p })),
-      ];
+      const { inline } = rolePolicies(graph, role);
       for (const { name, policy, carrier } of inline) characters(carrier, policy, `the inline policy ${name ?? carrier.name} of ${role.name}`);
       characters(role, role.inputs.assumeRolePolicy, "the trust policy");
       const size = inline.reduce((sum, { policy }) => sum + iamPolicySize(policy), 0);
@@ -197,10 +206,8 @@ export const IAM_ROLE_QUOTAS: DeployRule = {
   source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
   check(graph) {
     const findings: DeployFinding[] = [];
-    const attachments = ofType(graph, "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
     for (const role of ofType(graph, "aws:iam/role:Role")) {
-      const ids = [role.id, role.state.name, role.state.arn, role.inputs.name].filter(Boolean);
-      const managed = new Set([...asArray<string>(role.inputs.managedPolicyArns).map(String), ...attachments.filter((a) => ids.includes(a.inputs.role)).map((a) => String(a.inputs.policyArn))]);
+      const managed = new Set(rolePolicies(graph, role).managed.map(({ arn }) => arn));
       if (managed.size > IAM_ROLE_DEFAULT_QUOTAS.managedPoliciesPerRole) {
         findings.push(finding(this.id, role, `has ${managed.size} managed policies attached; IAM's default quota is ${IAM_ROLE_DEFAULT_QUOTAS.managedPoliciesPerRole} per role, and the attachment past the account's quota fails (LimitExceeded)`, "merge grants into fewer policies, or ask for the quota (Service Quotas: Managed policies per role, up to 20)"));
       }
