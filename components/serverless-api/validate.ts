@@ -46,8 +46,8 @@ const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
  * A REST stage's name (and its canary's alias) becomes a Lambda alias name: "Length Constraints: Minimum length of 1.
  * Maximum length of 128. Pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)". https://docs.aws.amazon.com/lambda/latest/api/API_CreateAlias.html
  */
-export const LAMBDA_ALIAS_NAME = /^(?![0-9]+$)[A-Za-z0-9_-]{1,128}$/;
-const LAMBDA_ALIAS_NAME_LENGTH = 128;
+export const LAMBDA_ALIAS_NAME_LENGTH = 128;
+export const LAMBDA_ALIAS_NAME = new RegExp(`^(?![0-9]+$)[A-Za-z0-9_-]{1,${LAMBDA_ALIAS_NAME_LENGTH}}$`);
 const STAGE_VARIABLE_VALUE = /^[A-Za-z0-9\-._~:/?#&=,]{1,512}$/;
 /**
  * API Gateway's quotas on a stage's variables, the same for REST and HTTP APIs and not raised on request: "Stage

@@ -195,10 +195,16 @@ function field(form: HTMLFormElement, name: string): HTMLInputElement {
   return form.elements.namedItem(name) as HTMLInputElement;
 }
 
-/** Throws the fields to mark when `schema` refuses `body`: the API would answer 400 for it. */
-function checkBeforeSending(schema: typeof CreateAlbum | typeof CreatePhoto, body: unknown): void {
+/**
+ * Throws the fields to mark when `schema` refuses `body`: the API would answer 400 for it. `fieldOf` names the form
+ * field a body property comes from where they differ (an upload's `contentType` and `size` are its file's).
+ */
+function checkBeforeSending(schema: typeof CreateAlbum | typeof CreatePhoto, body: unknown, fieldOf: Record<string, string> = {}): void {
   const result = schema.safeParse(body);
-  if (!result.success) throw Object.assign(new Error("Please correct the highlighted fields."), { fieldErrors: fieldErrors(result.error) });
+  if (result.success) return;
+  const errors: FieldErrors = {};
+  for (const [property, problems] of Object.entries(fieldErrors(result.error))) (errors[fieldOf[property] ?? property] ??= []).push(...problems);
+  throw Object.assign(new Error("Please correct the highlighted fields."), { fieldErrors: errors });
 }
 
 async function createAlbum(form: HTMLFormElement): Promise<void> {
@@ -319,7 +325,7 @@ async function uploadPhoto(form: HTMLFormElement): Promise<void> {
   const albumId = openAlbumId;
   if (!albumId) return;
   const title = field(form, "title").value.trim();
-  checkBeforeSending(CreatePhoto, { contentType: file.type, size: file.size, ...(title ? { title } : {}) });
+  checkBeforeSending(CreatePhoto, { contentType: file.type, size: file.size, ...(title ? { title } : {}) }, { contentType: "file", size: "file" });
   const button = $<HTMLButtonElement>("#upload-form button[type=submit]");
   button.disabled = true;
   try {

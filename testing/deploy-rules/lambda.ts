@@ -2,6 +2,7 @@
 import { ofType } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { LAMBDA_ENVIRONMENT_KEY } from "../../components/lambda/function";
+import { LAMBDA_ALIAS_NAME_LENGTH } from "../../components/serverless-api/validate";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
 
 /**
@@ -57,7 +58,7 @@ export const LAMBDA_ALIAS_NAME: DeployRule = {
     for (const alias of ofType(graph, "aws:lambda/alias:Alias")) {
       const name = String(alias.inputs.name ?? "");
       let problem: string | undefined;
-      if (name.length < 1 || name.length > 128) problem = `has alias name "${name}" of ${name.length} characters; Lambda takes 1 to 128`;
+      if (name.length < 1 || name.length > LAMBDA_ALIAS_NAME_LENGTH) problem = `has alias name "${name}" of ${name.length} characters; Lambda takes 1 to ${LAMBDA_ALIAS_NAME_LENGTH}`;
       else if (/^[0-9]+$/.test(name)) problem = `has alias name "${name}", all digits, which Lambda refuses (it would read as a version)`;
       else if (!/^[A-Za-z0-9_-]+$/.test(name)) problem = `has alias name "${name}"; Lambda alias names take only letters, digits, hyphens and underscores`;
       if (problem) findings.push(finding("LambdaAliasName", alias, problem, "rename the alias (for ServerlessApi: the stage, or the canary's stageVariableOverrides.alias) to e.g. prod or prod-canary"));
