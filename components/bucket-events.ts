@@ -9,6 +9,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { argFailer, type ArgFailure } from "./errors";
+import { validateAutonames } from "./autoname";
 import type { LambdaFunction, LambdaFunctionSpec } from "./lambda/function";
 import { describeRegion, type KnownRegion, regionWhereCreated, validateRegionArg } from "./region";
 import { registerSpec } from "./spec-registry";
@@ -92,6 +93,12 @@ export class BucketEvents extends pulumi.ComponentResource {
     validateRegionArg(fail, "region", args.region);
     const bucketRegion = regionWhereCreated(args.region, args.bucket, "aws:s3/bucket:Bucket");
     validateSubscriptions(fail, args.subscriptions ?? {}, bucketRegion);
+    // Each permission's statement id is autonamed from `<name>-<subscription>-invoke`, within pulumi-aws's 100.
+    validateAutonames(
+      fail,
+      name,
+      Object.keys(args.subscriptions).map((id) => ({ resource: invokePermissionName(name, id), kind: "lambda-permission" as const, part: { argument: "subscriptions", value: id, text: id, what: "a subscription name" } })),
+    );
     this.spec = {
       name,
       bucketName: args.bucket.bucket,
@@ -110,7 +117,7 @@ export class BucketEvents extends pulumi.ComponentResource {
         // Only this bucket, in this account, may invoke: sourceArn alone would not pin the account
         // (bucket ARNs carry none). https://docs.aws.amazon.com/lambda/latest/dg/with-s3.html
         new aws.lambda.Permission(
-          `${name}-${id}-invoke`,
+          invokePermissionName(name, id),
           { action: "lambda:InvokeFunction", function: s.function.functionName, principal: "s3.amazonaws.com", sourceArn: args.bucket.arn, sourceAccount: account, region: args.region },
           { parent: this },
         ),
@@ -208,4 +215,9 @@ export function subscriptionMatches(subscription: Pick<ObjectEventSubscriptionSp
   const type = `s3:${eventName}`;
   const typeMatches = subscription.events.some((e) => e === type || (e.endsWith(":*") && type.startsWith(e.slice(0, -1))));
   return typeMatches && key.startsWith(subscription.filterPrefix) && key.endsWith(subscription.filterSuffix);
+}
+
+/** The logical name of the permission that lets the bucket invoke a subscription's function. */
+function invokePermissionName(name: string, subscription: string): string {
+  return `${name}-${subscription}-invoke`;
 }

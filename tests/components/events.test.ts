@@ -205,6 +205,13 @@ describe("BucketEvents and UploadBucket.notify", () => {
     expect(() => new BucketEvents("typo-events", { bucket, subscriptions: { a: { function: fn, events: ["s3:ObjectCreated"] } } })).toThrow(/subscriptions\.a\.events "s3:ObjectCreated" is not an S3 event type/);
     const edge = new LambdaFunction("edge-fn", { entry, edge: true });
     expect(() => new BucketEvents("edge-events", { bucket, subscriptions: { a: { function: edge, events: ["s3:ObjectCreated:*"] } } })).toThrow(/is a Lambda@Edge function, which only CloudFront invokes/);
+    // `<name>-<subscription>-invoke` plus pulumi-aws's 8-character suffix is the permission's statement id, at most 100
+    // (fuzz seed 31203: a 44-character name with a 41-character subscription passed construction and failed preview).
+    const name = "n".repeat(44);
+    expect(() => new BucketEvents(name, { bucket, subscriptions: { ["s".repeat(41)]: { function: fn, events: ["s3:ObjectCreated:*"] } } })).toThrow(
+      new RegExp(`^BucketEvents "${name}": subscriptions "s{41}" makes the Lambda permission statement id "${name}-s{41}-invoke-<random suffix>" 101 characters, over the 100 pulumi-aws autonames a statement id within .*Use a subscription name of at most 40 characters`),
+    );
+    expect(() => new BucketEvents(name, { bucket, subscriptions: { ["s".repeat(40)]: { function: fn, events: ["s3:ObjectCreated:*"] } } })).not.toThrow();
   });
 });
 

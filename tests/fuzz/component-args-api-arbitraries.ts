@@ -466,7 +466,8 @@ export const meetingServerlessApiArgs: fc.Arbitrary<MeetingNames> = fc.oneof(
       const other: Record<string, ApiStage> = { [`${s}-canary`]: {} };
       const stages = first ? { ...own, ...other } : { ...other, ...own };
       const args: ServerlessApiArgs = { routes: { "GET /health": { handler: API_ENTRY, auth: "none" } }, stages, ...(top ? { canary: { stage: s, ...canary } } : {}) };
-      return { how: "a stage beside another stage's canary", args, arguments: ["stages"] };
+      // A top-level canary's refusals name `canary.*` (the argument that was written); a stage's own, `stages`.
+      return { how: "a stage beside another stage's canary", args, arguments: top ? ["stages", "canary.stage"] : ["stages"] };
     }),
   fc.record({ a: word, b: word, p: word, first: fc.boolean() }).map(({ a, b, p, first }) => {
     const stages = first ? { [p]: {}, [`${b}-${p}`]: {} } : { [`${b}-${p}`]: {}, [p]: {} };
