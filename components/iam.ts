@@ -26,6 +26,12 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS: ReadonlySet<string> = n
   "cloudwatch:PutMetricData",
 ]);
 
+/**
+ * What IAM takes as a statement id: "The Sid element supports ASCII uppercase letters (A-Z), lowercase letters (a-z),
+ * and numbers (0-9)". An empty one is left out of the policy (policyJson), so it is no Sid at all.
+ */
+export const IAM_SID = /^[A-Za-z0-9]*$/;
+
 /** Throws (via `fail`) on a wildcard action or a wildcard resource for a resource-scoped action. */
 export function assertLeastPrivilege(fail: ArgFailure, argument: string, statements: PolicyStatement[]): void {
   statements.forEach((statement, index) => {
@@ -33,10 +39,10 @@ export function assertLeastPrivilege(fail: ArgFailure, argument: string, stateme
     // "The Sid element supports ASCII uppercase letters (A-Z), lowercase letters (a-z), and numbers (0-9)", and "In IAM,
     // the Sid value must be unique within a JSON policy" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html):
     // PutRolePolicy refuses the policy otherwise (MalformedPolicyDocument), which `pulumi preview` never calls.
-    if (statement.sid !== undefined && !/^[A-Za-z0-9]+$/.test(statement.sid)) {
+    if (statement.sid && !IAM_SID.test(statement.sid)) {
       fail(`${where}.sid`, statement.sid, "is not letters and digits only, which IAM requires of a statement id", `Use e.g. "${statement.sid.replace(/[^A-Za-z0-9]+(.)?/g, (_, next: string | undefined) => (next ?? "").toUpperCase()) || "ReadPhotos"}", or leave sid out.`);
     }
-    if (statement.sid !== undefined && statements.findIndex((other) => other.sid === statement.sid) < index) {
+    if (statement.sid && statements.findIndex((other) => other.sid === statement.sid) < index) {
       fail(`${where}.sid`, statement.sid, "repeats the statement id of an earlier statement; IAM refuses a policy with two statements of one Sid", "Give every statement its own sid, or merge the two statements.");
     }
     if (statement.actions.length === 0) {

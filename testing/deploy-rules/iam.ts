@@ -3,6 +3,7 @@
  * role at create time (Lambda destinations and stream mappings, Scheduler targets, API Gateway's CloudWatch role) share
  * this one reading of inline, RolePolicy and managed policies and of IAM's wildcards.
  */
+import { IAM_SID } from "../../components/iam";
 import { asArray, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
@@ -182,10 +183,11 @@ export const IAM_UNIQUE_SID: DeployRule = {
       ...[...ofType(graph, "aws:iam/rolePolicy:RolePolicy"), ...ofType(graph, "aws:iam/policy:Policy")].map((carrier) => ({ carrier, policy: carrier.inputs.policy, what: "it" })),
     ];
     for (const { carrier, policy, what } of carriers) {
-      const sids = policyDocument(policy).Statement.map((s) => s.Sid).filter((sid): sid is string => typeof sid === "string");
+      // An empty Sid is no Sid (IAM's console once wrote `"Sid": ""` into trust policies): neither repeated nor malformed.
+      const sids = policyDocument(policy).Statement.map((s) => s.Sid).filter((sid): sid is string => typeof sid === "string" && sid !== "");
       const repeated = [...new Set(sids.filter((sid, i) => sids.indexOf(sid) !== i))];
       if (repeated.length > 0) findings.push(finding(this.id, carrier, `${what === "it" ? "repeats" : `${what} repeats`} statement id${repeated.length > 1 ? "s" : ""} ${repeated.join(", ")}; IAM refuses the policy`, "give every statement its own Sid (or merge the statements)"));
-      const malformed = [...new Set(sids.filter((sid) => !/^[A-Za-z0-9]*$/.test(sid)))];
+      const malformed = [...new Set(sids.filter((sid) => !IAM_SID.test(sid)))];
       if (malformed.length > 0) findings.push(finding(this.id, carrier, `${what === "it" ? "has" : `${what} has`} statement id${malformed.length > 1 ? "s" : ""} ${malformed.map((sid) => JSON.stringify(sid)).join(", ")}, which IAM refuses (letters and digits only; MalformedPolicyDocument)`, "write each Sid in letters and digits, e.g. ReadPhotos"));
     }
     return findings;
