@@ -6,6 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
 import { FUNCTION_NAME_SUFFIX } from "../lambda/function";
 import { parseExpression, SCHEDULE_ROLE_SUFFIX } from "../lambda/schedule";
+import { validateLogRetention } from "../log-retention";
 import { validateBucketName, validateKeptBucketName } from "../static-site/spec";
 import { validateAutonames } from "../autoname";
 import { validateRegionArg, validateRegionName } from "../region";
@@ -122,7 +123,7 @@ export interface ExportArgs {
   format?: "DYNAMODB_JSON" | "ION";
   /** Physical name of the export bucket. @default generated */
   bucketName?: string;
-  /** Days to keep the export function's logs. @default 30 */
+  /** Days to keep the export function's logs: one of CloudWatch Logs' retention settings (1, 3, 5, 7, 14, 30, 60, 90, …). @default 30 */
   logRetentionDays?: number;
 }
 
@@ -446,6 +447,7 @@ function validateExport(fail: ArgFailure, args: DataTierArgs, keys: string[]): v
       fail(`tables.${table}.pointInTimeRecovery`, false, "is off, but the table is exported; ExportTableToPointInTime needs point-in-time recovery", "Turn pointInTimeRecovery on, or leave the table out of export.tables.");
     }
   }
+  validateLogRetention(fail, "export.logRetentionDays", spec.logRetentionDays);
   if (spec.retentionDays !== undefined && (!Number.isInteger(spec.retentionDays) || spec.retentionDays < 1)) {
     fail("export.retentionDays", spec.retentionDays, "is not a whole number of days", "Use 1 or more, e.g. 30.");
   }

@@ -7,7 +7,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { AUTONAME_SUFFIX_LENGTH, CLOUDFRONT_NAME_LENGTH, CLOUDFRONT_NAME_SYMBOLS, nameCharacters, validateAutonames } from "../autoname";
 import { checkSourceFile, type ArgFailure } from "../errors";
 import { bundleEntry, planTimeOptions } from "../lambda/bundle";
-import { FUNCTION_NAME_SUFFIX, LAMBDA_LIMITS, VALID_RETENTION_DAYS } from "../lambda/function";
+import { FUNCTION_NAME_SUFFIX, LAMBDA_LIMITS } from "../lambda/function";
+import { validateLogRetention } from "../log-retention";
 import {
   DEFAULT_BEHAVIOUR, EDGE_EVENT_TYPES, FUNCTION_EVENT_TYPES, MIXED_VIEWER_EVENTS, MIXED_VIEWER_EVENTS_FIX, associationSlot, behaviourPattern, kindName, mixesViewerKinds,
   type EdgeAssociation, type EdgeEventType, type FunctionEventType,
@@ -357,9 +358,7 @@ function validateLogs(fail: ArgFailure, logs: NonNullable<EdgeLogicArgs["logs"]>
     if (seen.has(region)) fail("logs.regions", region, "is listed twice", "List each region once.");
     seen.add(region);
   }
-  if (logs.retentionDays !== undefined && !VALID_RETENTION_DAYS.has(logs.retentionDays)) {
-    fail("logs.retentionDays", logs.retentionDays, "is not a retention CloudWatch Logs offers", `Use one of ${[...VALID_RETENTION_DAYS].join(", ")}.`);
-  }
+  validateLogRetention(fail, "logs.retentionDays", logs.retentionDays);
 }
 
 /** Only characters CloudFront takes in a function's or key value store's name. */

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
 import { argFailer, checkSourceFile, type ArgFailure } from "../errors";
 import { assertLeastPrivilege, assumeRolePolicy, policyJson, type PolicyStatement } from "../iam";
+import { validateLogRetention } from "../log-retention";
 import { checkRetentionDays } from "../queues";
 import { registerSpec } from "../spec-registry";
 import { createFailureQueue } from "./async";
@@ -327,9 +328,7 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
   if ((args.layers?.length ?? 0) > LAMBDA_LIMITS.layers) {
     fail("layers", `${args.layers!.length} layers`, `exceeds Lambda's limit of ${LAMBDA_LIMITS.layers}`, "Merge layers or bundle the code into the function.");
   }
-  if (args.logRetentionDays !== undefined && !VALID_RETENTION_DAYS.has(args.logRetentionDays)) {
-    fail("logRetentionDays", args.logRetentionDays, "is not a retention CloudWatch Logs offers", `Use one of ${[...VALID_RETENTION_DAYS].join(", ")}.`);
-  }
+  validateLogRetention(fail, "logRetentionDays", args.logRetentionDays);
   if (args.asyncInvoke) {
     checkRange(fail, "asyncInvoke.maxRetryAttempts", args.asyncInvoke.maxRetryAttempts, LAMBDA_LIMITS.asyncRetries, "retries");
     checkRange(fail, "asyncInvoke.maxEventAgeSeconds", args.asyncInvoke.maxEventAgeSeconds, LAMBDA_LIMITS.asyncEventAgeSeconds, "seconds");
@@ -384,11 +383,6 @@ function validateVpc(fail: ArgFailure, vpc: FunctionVpc): void {
     for (const id of ids) if (typeof id === "string" && !id.startsWith(prefix)) fail(argument, id, `is not a ${prefix}… id`, `Use the ${prefix}… id.`);
   }
 }
-
-/** CloudWatch Logs accepts only these retention periods (days). */
-export const VALID_RETENTION_DAYS: ReadonlySet<number> = new Set([
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-]);
 
 function checkRange(fail: ArgFailure, argument: string, value: number | undefined, range: { min: number; max: number }, unit: string): void {
   if (value === undefined) return;

@@ -6,7 +6,8 @@ import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { checkSourceFile, type ArgFailure } from "../errors";
 import { assertLeastPrivilege, type PolicyStatement } from "../iam";
-import { FUNCTION_NAME_SUFFIX, VALID_RETENTION_DAYS, type LambdaFunctionSpec } from "../lambda/function";
+import { FUNCTION_NAME_SUFFIX, type LambdaFunctionSpec } from "../lambda/function";
+import { validateLogRetention } from "../log-retention";
 import { validateRegionalDomain } from "../regional-domain";
 import { mergeApiFunctionArgs } from "../serverless-api/api-function";
 import { DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, type ApiDomainIpAddressType, type ApiFunctionArgs, type ApiThrottle } from "../serverless-api/args";
@@ -218,9 +219,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: RealtimeApiAr
   if (args.throttle && (!(args.throttle.rateLimit > 0) || !Number.isInteger(args.throttle.burstLimit) || args.throttle.burstLimit < 1)) {
     fail("throttle", args.throttle, "is not a throttle", "Use { rateLimit: <requests/second > 0>, burstLimit: <whole number ≥ 1> }.");
   }
-  if (args.logRetentionDays !== undefined && !VALID_RETENTION_DAYS.has(args.logRetentionDays)) {
-    fail("logRetentionDays", args.logRetentionDays, "is not a retention CloudWatch Logs offers", `Use one of ${[...VALID_RETENTION_DAYS].join(", ")}.`);
-  }
+  validateLogRetention(fail, "logRetentionDays", args.logRetentionDays);
   if (args.executionLogLevel !== undefined && !LOG_LEVELS.includes(args.executionLogLevel)) {
     fail("executionLogLevel", args.executionLogLevel, "is not a WebSocket stage logging level", 'Use "ERROR" (default), "INFO" or "OFF".');
   }

@@ -1,7 +1,8 @@
 /** ServerlessApi's argument checks: bad specs fail at construction, naming the argument, the value and the fix. */
 import { checkSourceFile, type ArgFailure } from "../errors";
 import { assertLeastPrivilege } from "../iam";
-import { FUNCTION_NAME_SUFFIX, VALID_RETENTION_DAYS } from "../lambda/function";
+import { FUNCTION_NAME_SUFFIX } from "../lambda/function";
+import { validateLogRetention } from "../log-retention";
 import { validateRegionalDomain } from "../regional-domain";
 import { AWS_SERVICE_STATUS_CODES, awsServiceResponseSlug, corsPreflightPaths, integrationRoleName, modelResourceName, operationName, resourceSlug, responseNames, routeSlug } from "./routes";
 import { accountCloudWatchRoleName, stageResourceNames } from "./stages";
@@ -172,13 +173,8 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     fail(`routes["${keyRoutes[0][0]}"].apiKeyRequired`, true, "needs an API key, but no usage plan has apiKeys; every call would be refused", "Add a usage plan with apiKeys, or drop apiKeyRequired.");
   }
   if (args.throttle) validateThrottle(fail, "throttle", args.throttle);
-  if (args.logRetentionDays !== undefined && !VALID_RETENTION_DAYS.has(args.logRetentionDays)) {
-    fail("logRetentionDays", args.logRetentionDays, "is not a retention CloudWatch Logs offers", `Use one of ${[...VALID_RETENTION_DAYS].join(", ")}.`);
-  }
-  const functionLogRetention = args.functionDefaults?.logRetentionDays;
-  if (functionLogRetention !== undefined && !VALID_RETENTION_DAYS.has(functionLogRetention)) {
-    fail("functionDefaults.logRetentionDays", functionLogRetention, "is not a retention CloudWatch Logs offers", `Use one of ${[...VALID_RETENTION_DAYS].join(", ")}.`);
-  }
+  validateLogRetention(fail, "logRetentionDays", args.logRetentionDays);
+  validateLogRetention(fail, "functionDefaults.logRetentionDays", args.functionDefaults?.logRetentionDays);
   if (args.executionLogLevel !== undefined && !["ERROR", "INFO"].includes(args.executionLogLevel)) {
     fail("executionLogLevel", args.executionLogLevel, "is not an execution logging level that logs", 'Use "ERROR" (default) or "INFO".');
   }

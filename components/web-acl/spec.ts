@@ -4,6 +4,7 @@
  */
 import { AUTONAME_SUFFIX_LENGTH } from "../autoname";
 import type { ArgFailure } from "../errors";
+import { validateLogRetention } from "../log-retention";
 import { fitName } from "../names";
 import { validateRegionArg } from "../region";
 
@@ -135,9 +136,6 @@ export interface WebAclSpec {
   metricPrefix: string;
 }
 
-/** CloudWatch Logs' allowed retention settings. https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
-
 export function validateWebAclArgs(fail: ArgFailure, args: WebAclArgs, at = ""): void {
   validateRegionArg(fail, `${at}region`, args.region);
   if (args.scope !== undefined && !Object.values(WebAclScope).includes(args.scope)) {
@@ -162,9 +160,7 @@ export function validateWebAclArgs(fail: ArgFailure, args: WebAclArgs, at = ""):
     if (!MANAGED_RULE_GROUPS.includes(group)) fail(`${at}managedRuleGroups[${index}]`, group, "is not an AWS managed rule group WebAcl knows", `Use one of ${MANAGED_RULE_GROUPS.join(", ")}.`);
     if (groups.indexOf(group) !== index) fail(`${at}managedRuleGroups[${index}]`, group, "is listed twice", "List each rule group once.");
   }
-  if (args.logRetentionDays !== undefined && !LOG_RETENTION_DAYS.includes(args.logRetentionDays)) {
-    fail(`${at}logRetentionDays`, args.logRetentionDays, "is not a CloudWatch Logs retention setting", `Use one of ${LOG_RETENTION_DAYS.join(", ")}.`);
-  }
+  validateLogRetention(fail, `${at}logRetentionDays`, args.logRetentionDays);
 }
 
 export function normaliseWebAcl(name: string, args: WebAclArgs): WebAclSpec {

@@ -157,7 +157,7 @@ describe("WebAcl", () => {
     [{ maxBodyBytes: 20000 }, /maxBodyBytes 20000 is outside 1–16384; WAF sees only the first 16 KB of a body/],
     [{ managedRuleGroups: ["AWSManagedRulesFooRuleSet"] }, /managedRuleGroups\[0\] "AWSManagedRulesFooRuleSet" is not an AWS managed rule group WebAcl knows/],
     [{ managedRuleGroups: ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesCommonRuleSet"] }, /managedRuleGroups\[1\] "AWSManagedRulesCommonRuleSet" is listed twice/],
-    [{ logRetentionDays: 45 }, /logRetentionDays 45 is not a CloudWatch Logs retention setting/],
+    [{ logRetentionDays: 45 }, /logRetentionDays 45 is not a retention CloudWatch Logs offers/],
     [{ scope: "GLOBAL" as WebAclScope }, /scope "GLOBAL" is not a web ACL scope/],
   ] as Array<[WebAclArgs, RegExp]>)("refuses %j at construction", (args, message) => {
     expect(() => new WebAcl("bad", args)).toThrow(message);

@@ -92,4 +92,11 @@ describe("counterexamples the fuzz found", () => {
     const outcome = await construct(() => new DataTier("A_", args));
     expect("refused" in outcome && outcome.refused.message).toMatch(/^DataTier "A_": name "A_" makes the bucket name "a_-export-<random suffix>" hold "_", which S3 refuses/);
   });
+
+  it("DataTier refuses export.logRetentionDays 2 as its own argument, not as a LambdaFunction the user never declared (seed 777001)", async () => {
+    const args: DataTierArgs = { tables: { gallery: { attributes: { pk: "S" }, partitionKey: "pk" } }, export: { schedule: "rate(1 day)", logRetentionDays: 2 } };
+    const outcome = await construct(() => new DataTier("a", args));
+    expect("refused" in outcome && [outcome.refused.component, outcome.refused.argument, outcome.refused.value]).toEqual(["DataTier", "export.logRetentionDays", 2]);
+    expect("refused" in outcome && outcome.refused.fix).toContain("1, 3, 5, 7, 14, 30");
+  });
 });
