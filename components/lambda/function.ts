@@ -208,6 +208,13 @@ export interface FunctionVpc {
   subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** Security group ids (`sg-…`), at least one. */
   securityGroupIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * The subnets route to the internet (a NAT gateway), so the function reaches public AWS endpoints such as a WebSocket
+   * API's PostToConnection. The plan cannot see a VPC it does not create: this only silences `RealtimeApi`'s warning
+   * for posting routes; the function's VPC configuration is the same either way.
+   * @default false
+   */
+  internetEgress?: boolean;
 }
 
 /** Normalised, plain description of the function: what the local runtime runs. */
@@ -382,6 +389,7 @@ function validateVpc(fail: ArgFailure, vpc: FunctionVpc): void {
     if (ids.length > 16) fail(argument, `${ids.length} ids`, "is more than the 16 Lambda accepts", "Use at most 16.");
     for (const id of ids) if (typeof id === "string" && !id.startsWith(prefix)) fail(argument, id, `is not a ${prefix}… id`, `Use the ${prefix}… id.`);
   }
+  if (vpc.internetEgress !== undefined && typeof vpc.internetEgress !== "boolean") fail("vpc.internetEgress", vpc.internetEgress, "is not true or false", "Use true when the subnets route to a NAT gateway, or leave it out.");
 }
 
 function checkRange(fail: ArgFailure, argument: string, value: number | undefined, range: { min: number; max: number }, unit: string): void {

@@ -194,11 +194,11 @@ export class RealtimeApi extends pulumi.ComponentResource {
   private createRoute(name: string, api: aws.apigatewayv2.Api, route: RealtimeRouteSpec, authorizer: aws.apigatewayv2.Authorizer | undefined) {
     const slug = routeSlug(route.key);
     const fn = this.routeFunction(route, route.postsToConnections ? this.manageConnectionsGrant() : [], `routes["${route.key}"]`);
-    if (route.postsToConnections && route.function.vpc) {
+    if (route.postsToConnections && route.function.vpc && !route.function.vpc.internetEgress) {
       // A VPC the component did not make is invisible to the plan (deploy rule LambdaVpcServiceReach judges the subnets a
-      // plan creates): say what PostToConnection needs where the route is declared.
+      // plan creates): say what PostToConnection needs where the route is declared, unless the user says it has it.
       void pulumi.log.warn(
-        `RealtimeApi "${this.spec.name}": routes["${route.key}"] posts to connections from a VPC. PostToConnection reaches this public WebSocket API only through a NAT gateway: an execute-api interface endpoint does not serve public APIs, and with private DNS on it answers the API's name with 403 (docs/realtime.md).`,
+        `RealtimeApi "${this.spec.name}": routes["${route.key}"] posts to connections from a VPC. PostToConnection reaches this public WebSocket API only through a NAT gateway: an execute-api interface endpoint does not serve public APIs, and with private DNS on it answers the API's name with 403 (docs/realtime.md). If the subnets do route to a NAT gateway, set vpc.internetEgress: true.`,
         this,
       );
     }

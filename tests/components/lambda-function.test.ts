@@ -114,6 +114,7 @@ describe("LambdaFunction", () => {
     // "Keys start with a letter and are at least two characters" (Lambda developer guide, configuration-envvars).
     [{ environment: { A: "b" } }, /environment "A" is not a variable name Lambda takes \(at least two letters, digits and underscores, starting with a letter\)\. Use e\.g\. "A_"\./],
     [{ logRetentionDays: 10 }, /logRetentionDays 10 is not a retention CloudWatch Logs offers/],
+    [{ vpc: { subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"], internetEgress: "yes" as unknown as boolean } }, /vpc\.internetEgress "yes" is not true or false\. Use true when the subnets route to a NAT gateway/],
     [{ asyncInvoke: { maxRetryAttempts: 3 } }, /asyncInvoke.maxRetryAttempts 3 is outside Lambda's range of 0–2/],
     // Concurrency.ReservedConcurrentExecutions: "Minimum value of 0" (https://docs.aws.amazon.com/lambda/latest/api/API_Concurrency.html).
     [{ reservedConcurrency: -1 }, /^LambdaFunction "bad": reservedConcurrency -1 is not a whole number of at least 0\. Use e\.g\. 10 \(0 stops the function from running\); any reservation needs account concurrency above 100 plus the sum of every function's reservation/],

@@ -83,6 +83,18 @@ describe("RealtimeApi plan", () => {
     }
   });
 
+  it("does not warn for a VPC whose subnets the user says route to the internet (vpc.internetEgress), and keeps that flag out of the function's vpcConfig", async () => {
+    const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+    try {
+      const vpc = { subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: ["sg-0123456789abcdef0"], internetEgress: true };
+      const graph = await record(() => new RealtimeApi("wse", args({ functionDefaults: { vpc }, routes: { $connect: { handler: echo }, ping: { handler: echo, postsToConnections: true }, $default: { handler: echo } } })));
+      expect(warn.mock.calls.map(([message]) => String(message)).filter((m) => m.startsWith('RealtimeApi "wse"'))).toEqual([]);
+      expect(resource(graph, "aws:lambda/function:Function", "wse-ping-function").inputs.vpcConfig).toEqual({ subnetIds: vpc.subnetIds, securityGroupIds: vpc.securityGroupIds });
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it("puts the REQUEST authorizer on $connect only, reading the token from the query string", async () => {
     const graph = await record(() => new RealtimeApi("ws2", args()));
     const authorizer = resource(graph, `${V2}/authorizer:Authorizer`, "ws2-authorizer");
