@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { regionOf } from "../region";
+import { regionOf, regionWhereCreated } from "../region";
 import { argFailer } from "../errors";
 import type { LambdaFunction } from "../lambda/function";
 import { registerSpec } from "../spec-registry";
@@ -109,7 +109,9 @@ export class ServerlessApi extends pulumi.ComponentResource {
 
   constructor(name: string, args: ServerlessApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:ServerlessApi", name, {}, opts);
-    validateArgs(argFailer("ServerlessApi", name), name, args);
+    // The stack's region counts too: a certificate from another region fails CreateDomainName ("The certificate must be in
+    // the same Region as your API"), so refuse it now, not in regionalCertificate's apply, which only the deployment shows.
+    validateArgs(argFailer("ServerlessApi", name), name, args, regionWhereCreated(args.region, this, "aws:apigateway/domainName:DomainName").region);
     this.spec = normalise(name, args);
     if (this.spec.kind === ApiKind.Http) {
       const http = createHttpApi(name, this.spec, this);

@@ -69,7 +69,8 @@ interface ParsedRoute {
   route: ApiRoute;
 }
 
-export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApiArgs): void {
+/** `apiRegion`: the region the API is created in when known at construction (its `region`, else the stack's). */
+export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApiArgs, apiRegion: string | undefined = args.region): void {
   validateRegionArg(fail, "region", args.region);
   if (args.kind !== undefined && !Object.values(ApiKind).includes(args.kind)) {
     fail("kind", args.kind, "is not an API kind", 'Use ApiKind.Rest ("rest", default) or ApiKind.Http ("http").');
@@ -179,7 +180,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     fail("executionLogLevel", args.executionLogLevel, "is not an execution logging level that logs", 'Use "ERROR" (default) or "INFO".');
   }
   if (args.domain) {
-    validateRegionalDomain(fail, args.domain, args.region, "api.gallery.example.com");
+    validateRegionalDomain(fail, args.domain, apiRegion, "api.gallery.example.com");
     if (args.endpointType === "PRIVATE") fail("domain", args.domain.name, "is set on a PRIVATE API", "Drop the domain or use a REGIONAL endpoint.");
     if (args.domain.stage !== undefined && !stageNames.includes(args.domain.stage)) {
       fail("domain.stage", args.domain.stage, "is not a stage of this API", `Use one of ${stageNames.join(", ")}.`);

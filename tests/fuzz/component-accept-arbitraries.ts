@@ -12,6 +12,7 @@ import type { LambdaFunctionArgs } from "../../components/lambda/function";
 import { ApiKind, type ApiRoute, type ApiStage, type ServerlessApiArgs } from "../../components/serverless-api";
 import type { StaticSiteArgs } from "../../components/static-site";
 import type { UserAuthArgs } from "../../components/user-auth";
+import { STACK_REGION } from "./component-args-arbitraries";
 
 /** A handler file that exists; bundles of one entry are cached, so runs stay cheap. */
 export const ACCEPT_ENTRY = "tests/fixtures/handlers/echo.ts";
@@ -37,7 +38,7 @@ export const UPPER = LOWER.toUpperCase();
 export const DIGITS = "0123456789";
 
 /** The stack's region in the mocks (local/offline/mocks.ts) and the deploy rules' context. */
-export const STACK_REGION = "us-east-1";
+export { STACK_REGION };
 /** Commercial regions, by their codes (https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html). */
 export const REGIONS = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-central-1", "eu-north-1", "ap-southeast-2", "ap-northeast-1", "ap-south-1", "sa-east-1", "ca-central-1"] as const;
 export const region = fc.constantFrom(...REGIONS);

@@ -6,15 +6,13 @@
  *
  * Explore: `FUZZ_SEED=7 FUZZ_RUNS=200 npx vitest run tests/fuzz/component-accept-ops.test.ts`.
  */
-import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BackupPlan } from "../../components/backup-plan";
 import { Monitoring } from "../../components/monitoring";
 import { RealtimeApi } from "../../components/realtime-api";
 import { StackSecret } from "../../components/stack-secret";
 import { UploadBucket } from "../../components/upload-bucket";
 import { WebAcl } from "../../components/web-acl";
-import { STACK_REGION } from "./component-accept-arbitraries";
 import {
   backupPlanArgs,
   backupPlanName,
@@ -32,8 +30,6 @@ import {
 import { SEED, useComponentFuzz } from "./component-args-harness";
 
 const { acceptComponent, construct } = useComponentFuzz();
-
-beforeAll(() => pulumi.runtime.setConfig("aws:region", STACK_REGION));
 
 describe(`arguments AWS documents as valid are accepted and deploy cleanly (seed ${SEED}): the smaller and operations components`, () => {
   it("RealtimeApi", async () => {

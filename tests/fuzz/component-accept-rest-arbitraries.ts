@@ -9,7 +9,7 @@ import { S3_EVENT_TYPES } from "../../components/bucket-events";
 import { FailoverRole, RoutingPolicy, type DnsRoutingArgs, type DnsRoutingRecord } from "../../components/dns-routing";
 import type { RegionalApisArgs } from "../../components/regional-apis";
 import { ApiKind } from "../../components/serverless-api";
-import { defined, DIGITS, hostName, LOWER, optional, region, REGIONS, serverlessApiArgs, STACK_REGION, UPPER, within } from "./component-accept-arbitraries";
+import { defined, DIGITS, hostName, LOWER, optional, region, serverlessApiArgs, STACK_REGION, UPPER, within } from "./component-accept-arbitraries";
 
 // -------------------------------------------------------------------------------------------------------- BucketEvents
 

@@ -6,8 +6,7 @@
  *
  * Explore: `FUZZ_SEED=7 FUZZ_RUNS=200 npx vitest run tests/fuzz/component-accept-rest.test.ts`.
  */
-import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BucketEvents } from "../../components/bucket-events";
 import { DnsRouting, FailoverRole, RoutingPolicy } from "../../components/dns-routing";
 import { LambdaFunction } from "../../components/lambda/function";
@@ -19,8 +18,6 @@ import { bucketEventsDraw, bucketEventsName, dnsRoutingArgs, dnsRoutingName, pri
 import { SEED, useComponentFuzz } from "./component-args-harness";
 
 const { acceptComponent, construct } = useComponentFuzz();
-
-beforeAll(() => pulumi.runtime.setConfig("aws:region", STACK_REGION));
 
 describe(`arguments AWS documents as valid are accepted and deploy cleanly (seed ${SEED}): BucketEvents, RegionalApis, DnsRouting, PrivateNetwork`, () => {
   it("BucketEvents (on an UploadBucket, its functions in the bucket's region)", async () => {

@@ -5,17 +5,14 @@
  *
  * Explore: `FUZZ_SEED=7 FUZZ_RUNS=200 npx vitest run tests/fuzz/component-accept-web.test.ts`.
  */
-import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { EdgeLogic } from "../../components/edge-logic";
 import { ApiKind, ServerlessApi } from "../../components/serverless-api";
 import { StaticSite } from "../../components/static-site";
-import { ACCEPT_ENTRY, ACCEPT_SITE_FOLDER, apiName, edgeLogicArgs, edgeLogicName, serverlessApiArgs, STACK_REGION, staticSiteArgs, staticSiteName } from "./component-accept-arbitraries";
+import { ACCEPT_ENTRY, ACCEPT_SITE_FOLDER, apiName, edgeLogicArgs, edgeLogicName, serverlessApiArgs, staticSiteArgs, staticSiteName } from "./component-accept-arbitraries";
 import { SEED, useComponentFuzz } from "./component-args-harness";
 
 const { acceptComponent, construct } = useComponentFuzz();
-
-beforeAll(() => pulumi.runtime.setConfig("aws:region", STACK_REGION));
 
 describe(`arguments AWS documents as valid are accepted and deploy cleanly (seed ${SEED}): the web components`, () => {
   it("ServerlessApi, REST kind", async () => {

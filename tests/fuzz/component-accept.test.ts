@@ -8,19 +8,15 @@
  *
  * Seeded and short, like the fuzz: `FUZZ_SEED=7 FUZZ_RUNS=200 npx vitest run tests/fuzz/component-accept` explores.
  */
-import * as pulumi from "@pulumi/pulumi";
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DataTier, type DataTierArgs } from "../../components/data-tier";
 import { LambdaFunction } from "../../components/lambda/function";
 import { UserAuth } from "../../components/user-auth";
-import { ACCEPT_ENTRY, dataTierArgs, dataTierName, lambdaFunctionArgs, lambdaName, REGIONS, STACK_REGION, userAuthArgs, userAuthName } from "./component-accept-arbitraries";
+import { ACCEPT_ENTRY, dataTierArgs, dataTierName, lambdaFunctionArgs, lambdaName, REGIONS, userAuthArgs, userAuthName } from "./component-accept-arbitraries";
 import { SEED, useComponentFuzz, type OptedOut } from "./component-args-harness";
 
 const { accepted, acceptComponent, construct, parameters } = useComponentFuzz();
-
-// A stack names its region (Pulumi.<stack>.yaml's aws:region), the one the mocks report: components compare regions against it.
-beforeAll(() => pulumi.runtime.setConfig("aws:region", STACK_REGION));
 
 /** `pointInTimeRecovery: false` is the user's opt-out of DDB3 (docs/testing.md, as in ./component-args.test.ts). */
 const dataTierOptOuts = (name: string, args: DataTierArgs): OptedOut =>

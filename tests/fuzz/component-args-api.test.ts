@@ -111,6 +111,14 @@ describe("counterexamples the fuzz found", () => {
     expect("refused" in outcome && outcome.refused.message).toMatch(/^RegionalApis "a": domain\.certificateArn "arn:aws:acm:us-east-1:123456789012:certificate\/abc" is in us-east-1, but a regional custom domain takes a certificate from its API's region, us-west-2/);
   });
 
+  it("ServerlessApi and RegionalApis without a region refuse, at construction, a domain certificate from another region than the stack's, each as its own domain.certificateArn (seed 8675309: the refusal came from an apply, naming ServerlessApi, and the refused run never settled)", async () => {
+    const certificateArn = "arn:aws:acm:eu-west-1:123456789012:certificate/abc";
+    const api = await construct(() => new ServerlessApi("a", { routes: health, accountCloudWatchRole: false, endpointType: "EDGE", domain: { name: "a-b.example.co.uk", certificateArn } }));
+    expect("refused" in api && [api.refused.component, api.refused.argument, api.refused.problem]).toEqual(["ServerlessApi", "domain.certificateArn", "is in eu-west-1, but a regional custom domain takes a certificate from its API's region, us-east-1"]);
+    const regional = await construct(() => new RegionalApis("D_6", { api: { routes: health, accountCloudWatchRole: false, endpointType: "EDGE" }, domain: { name: "a-b.example.co.uk", hostedZoneId: "Z0123456789EXAMPLE0000", certificateArn } }));
+    expect("refused" in regional && [regional.refused.component, regional.refused.argument]).toEqual(["RegionalApis", "domain.certificateArn"]);
+  });
+
   it("RegionalApis refuses routing without regions (one API in the provider's region, whose routing record had no set identifier) (seeds 2, 3)", async () => {
     const outcome = await construct(
       () => new RegionalApis("a", { api: { routes: health, accountCloudWatchRole: false }, domain: { name: "api.gallery.example.com", hostedZoneId: "Z0123456789EXAMPLE0000" }, routing: { policy: RoutingPolicy.Latency } }),

@@ -5,6 +5,7 @@
  * plan), fast-check's parameters from FUZZ_SEED / FUZZ_RUNS, and a tally printed when exploring.
  * Call `useComponentFuzz()` once at the top of a test file: it registers the file's hooks.
  */
+import * as pulumi from "@pulumi/pulumi";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect } from "vitest";
 import { ComponentArgError } from "../../components/errors";
@@ -65,6 +66,9 @@ export function useComponentFuzz(): ComponentFuzz {
   beforeAll(async () => {
     // One set of mocks for every run: installing them per run would cost more than the runs.
     mocks = await useMocks({ stack: context.stack, region: STACK_REGION });
+    // A stack names its region (Pulumi.<stack>.yaml's aws:region), the one the mocks report: components compare regions
+    // against it at construction (components/region.ts regionWhereCreated), so every fuzz runs as a stack would.
+    pulumi.runtime.setConfig("aws:region", STACK_REGION);
   });
 
   const tallies: Record<string, { accepted: number; refused: Record<string, string[]> }> = {};

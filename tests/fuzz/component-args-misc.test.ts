@@ -5,24 +5,19 @@
  * security rule passes. Seeded and short; explore with
  * `FUZZ_SEED=7 FUZZ_RUNS=500 npx vitest run tests/fuzz/component-args-misc.test.ts`.
  */
-import * as pulumi from "@pulumi/pulumi";
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AWS_REGION_NAME } from "../../components/names";
 import { BucketEvents } from "../../components/bucket-events";
 import { LambdaFunction } from "../../components/lambda/function";
 import { RealtimeApi } from "../../components/realtime-api";
 import { StackSecret } from "../../components/stack-secret";
 import { UploadBucket } from "../../components/upload-bucket";
-import { componentName, region, STACK_REGION } from "./component-args-arbitraries";
+import { componentName, region } from "./component-args-arbitraries";
 import { SEED, useComponentFuzz } from "./component-args-harness";
 import { ENTRY, mostly, realtimeApiArgs, stackSecretArgs, subscriptions, uploadBucketArgs } from "./component-args-misc-arbitraries";
 
 const { construct, fuzzComponent, parameters, refusedOrDeployable } = useComponentFuzz();
-
-// A stack names its region (Pulumi.<stack>.yaml's aws:region), the one the mocks report: components compare regions
-// against it at construction (components/region.ts regionWhereCreated).
-beforeAll(() => pulumi.runtime.setConfig("aws:region", STACK_REGION));
 
 /** What UploadBucket's methods get called with after construction: a replica, browser origins. */
 const uploadBucketCalls = fc.record(

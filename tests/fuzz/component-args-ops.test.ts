@@ -14,7 +14,7 @@ import { Monitoring } from "../../components/monitoring";
 import { PrivateNetwork } from "../../components/private-network";
 import { WebAcl } from "../../components/web-acl";
 import { checkDeployRules, formatFinding } from "../../testing/deploy-rules";
-import { componentName, STACK_REGION } from "./component-args-arbitraries";
+import { STACK_REGION } from "./component-args-arbitraries";
 import { context, SEED, useComponentFuzz } from "./component-args-harness";
 import { backupPlanArgs, dnsRoutingArgs, monitoringArgs, privateNetworkArgs, webAclArgs } from "./component-args-ops-arbitraries";
 

@@ -11,7 +11,6 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EdgeLogic } from "../../components/edge-logic";
 import { StaticSite } from "../../components/static-site";
-import { ComponentArgError } from "../../components/errors";
 import { planFindings, SEED, useComponentFuzz } from "./component-args-harness";
 import { edgeLogicArgs, SITE_FOLDER, staticSiteArgs, tidy, tidyComponentName } from "./component-args-site-arbitraries";
 

@@ -14,7 +14,7 @@ import { DataTier, type DataTierArgs } from "../../components/data-tier";
 import { LambdaFunction } from "../../components/lambda/function";
 import { UserAuth } from "../../components/user-auth";
 import { checkDeployRules, formatFinding } from "../../testing/deploy-rules";
-import { componentName, dataTierArgs, lambdaFunctionArgs, userAuthArgs } from "./component-args-arbitraries";
+import { dataTierArgs, lambdaFunctionArgs, userAuthArgs } from "./component-args-arbitraries";
 import { context, SEED, useComponentFuzz, type OptedOut } from "./component-args-harness";
 
 const { construct, fuzzComponent } = useComponentFuzz();
