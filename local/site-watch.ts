@@ -3,15 +3,23 @@
  * folder, node_modules and dot-entries) and runs the same command again, with the same environment, when a file
  * changes. The front door reads the output folder on every request, so the next page load gets the new build,
  * with its new content-hashed asset names. One build at a time; changes during a build trigger one more.
+ *
+ * A site's code also imports files outside its folder (the reference site's src/main.ts imports the API's zod
+ * schemas from handlers/shared): those files are found by esbuild (`watchImports`) and their folders watched too,
+ * each without its subfolders, for those files only. The import graph is read again with every rebuild, so a new
+ * import is watched from the build that follows it.
  */
 import { spawn } from "node:child_process";
-import { readdirSync, statSync, watch, type Dirent, type FSWatcher } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { readdirSync, realpathSync, statSync, watch, type Dirent, type FSWatcher } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import * as esbuild from "esbuild";
 import { buildProcessOptions, lastLines, type BuiltSite } from "../components/static-site/build";
 
 export interface SiteWatcher {
   /** Builds finished since the watch began (successful or not). */
   readonly builds: number;
+  /** Folders watched: the site's own, then those of the files outside it that its sources import. */
+  watched(): string[];
   close(): Promise<void>;
 }
 
@@ -30,12 +38,16 @@ export function watchSiteBuild(build: BuiltSite, log: (message: string) => void)
     const path = join(build.cwd, file);
     return path === build.outputDir || path.startsWith(build.outputDir + sep) || file.split(sep).some((part) => part === "node_modules" || part.startsWith("."));
   };
-  log(`site "${build.site}": rebuilding ${outputDir} with "${build.command}" when ${build.cwd} changes`);
-  const watcher = watchSources(build.cwd, ignored, () => {
+  const changed = () => {
     if (closed) return;
     clearTimeout(timer);
     timer = setTimeout(start, SETTLE_MS);
-  });
+  };
+  log(`site "${build.site}": rebuilding ${outputDir} with "${build.command}" when ${build.cwd} or a file its sources import changes`);
+  const sources = watchSources(build.cwd, ignored, changed);
+  const imports = watchImports(build, { ignored, entries: () => scriptsAndStyles(sources.watched(), build.cwd, ignored), changed, log });
+  // The build that StaticSite ran at construction read the sources as they are now: read their imports once.
+  let refreshing = imports.refresh();
 
   function start(): void {
     if (running) {
@@ -51,7 +63,15 @@ export function watchSiteBuild(build: BuiltSite, log: (message: string) => void)
     });
   }
 
-  function rebuild(): Promise<void> {
+  /** The command, and the import graph read again beside it (a change to either starts another round). */
+  async function rebuild(): Promise<void> {
+    refreshing = imports.refresh();
+    const [message] = await Promise.all([runCommand(), refreshing]);
+    builds += 1;
+    log(message);
+  }
+
+  function runCommand(): Promise<string> {
     const started = Date.now();
     return new Promise((done) => {
       const child = spawn(build.command, { ...buildProcessOptions(build, build.environment), stdio: ["ignore", "pipe", "pipe"] });
@@ -60,10 +80,8 @@ export function watchSiteBuild(build: BuiltSite, log: (message: string) => void)
       child.stderr.on("data", (chunk) => (output += chunk));
       child.on("error", (error) => (output += `\n${error.message}`));
       child.on("close", (code, signal) => {
-        builds += 1;
-        if (code === 0) log(`site "${build.site}": rebuilt ${outputDir} in ${Date.now() - started} ms`);
-        else log(`site "${build.site}": ${build.command} ${signal ? `was stopped by ${signal}` : `exited with code ${code}`}; serving what is in ${outputDir}. Its output:\n${lastLines(output) || "(none)"}`);
-        done();
+        if (code === 0) done(`site "${build.site}": rebuilt ${outputDir} in ${Date.now() - started} ms`);
+        else done(`site "${build.site}": ${build.command} ${signal ? `was stopped by ${signal}` : `exited with code ${code}`}; serving what is in ${outputDir}. Its output:\n${lastLines(output) || "(none)"}`);
       });
     });
   }
@@ -72,13 +90,203 @@ export function watchSiteBuild(build: BuiltSite, log: (message: string) => void)
     get builds() {
       return builds;
     },
+    watched: () => [...sources.watched(), ...imports.watched()],
     async close() {
       closed = true;
       clearTimeout(timer);
-      watcher.close();
-      await running;
+      sources.close();
+      imports.close();
+      await Promise.all([running, refreshing]);
     },
   };
+}
+
+/** What esbuild can read of a site's sources: scripts and stylesheets (not HTML, images or framework files). */
+const SCRIPT_OR_STYLE = /\.(?:[cm]?[jt]sx?|css)$/;
+
+/**
+ * The site's scripts and stylesheets, in the folders the site watcher watches: every one is an entry of the import
+ * graph, not only those the pages name, so no bundler's notion of an entry (Vite's HTML, a framework's routes) has
+ * to be known; a file nothing uses only adds its own imports, which are the site's too.
+ */
+function scriptsAndStyles(folders: string[], root: string, ignored: (file: string) => boolean): string[] {
+  const files: string[] = [];
+  for (const folder of folders) {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch {
+      continue; // removed since it was watched
+    }
+    for (const entry of entries) {
+      const path = join(folder, entry.name);
+      if (entry.isFile() && SCRIPT_OR_STYLE.test(entry.name) && !ignored(relative(root, path))) files.push(path);
+    }
+  }
+  return files.sort();
+}
+
+interface ImportGraph {
+  /** Every file the entries import, directly or not, as absolute paths (packages excluded). */
+  files: string[];
+  /** Relative imports that resolve to no file yet (`../lib/later`), as absolute paths without the extension they may get. */
+  missing: string[];
+}
+
+/** An onResolve call's marker for the resolve it makes itself, so it does not handle that one again. */
+const OWN_RESOLVE = Symbol("site-watch resolve");
+
+/**
+ * The site's import graph, from an esbuild bundle that is never written: packages external (node_modules is never
+ * watched), every file that is not a script or stylesheet loaded as empty (images, fonts, `?raw` imports: their
+ * contents do not matter, only that they are imported), and an import esbuild cannot resolve left external
+ * instead of failing the whole graph (Vite's root-relative `/src/main.ts`, its aliases, a file not created yet).
+ * A syntax error in a source still fails it.
+ */
+async function importGraph(cwd: string, entries: string[]): Promise<ImportGraph> {
+  if (entries.length === 0) return { files: [], missing: [] };
+  const missing = new Set<string>();
+  const result = await esbuild.build({
+    // Named e0, e1, ...: two entries whose outputs would share a name (App.tsx importing App.css, and App.css) would fail the bundle.
+    entryPoints: Object.fromEntries(entries.map((entry, index) => [`e${index}`, entry])),
+    absWorkingDir: cwd,
+    bundle: true,
+    write: false,
+    metafile: true,
+    packages: "external",
+    // ESM: a module with top-level await is refused in the default IIFE format.
+    format: "esm",
+    outdir: join(cwd, ".site-watch-graph"), // required with several entries; nothing is written
+    logLevel: "silent",
+    plugins: [
+      {
+        name: "site-watch-imports",
+        setup(graph) {
+          graph.onResolve({ filter: /.*/ }, async (args) => {
+            if (args.pluginData === OWN_RESOLVE || args.kind === "entry-point") return undefined;
+            const resolved = await graph.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: OWN_RESOLVE });
+            if (resolved.errors.length === 0) return resolved;
+            // `../lib/later.js` may name a later.ts too (TypeScript's ESM style): the stem is `later`.
+            if (/^\.\.?(?:\/|$)/.test(args.path)) missing.add(resolve(args.resolveDir, args.path.replace(/[?#].*$/, "").replace(/\.[cm]?jsx?$/, "")));
+            return { path: args.path, external: true };
+          });
+          graph.onLoad({ filter: /.*/ }, (args) => (SCRIPT_OR_STYLE.test(args.path) ? undefined : { contents: "", loader: "empty" }));
+        },
+      },
+    ],
+  });
+  // The metafile names inputs relative to absWorkingDir, with "/" on every platform.
+  return { files: Object.keys(result.metafile.inputs).map((input) => resolve(cwd, input)), missing: [...missing] };
+}
+
+/** The names a folder outside the site is watched for: imported files, and missing imports' stems. */
+interface FolderNames {
+  files: Set<string>;
+  missing: Set<string>;
+}
+
+interface ImportsOptions {
+  /** The site watcher's rule: a file under the site's folder it ignores (output, node_modules, dot-entries). */
+  ignored: (file: string) => boolean;
+  /** The graph's entries, read at each refresh. */
+  entries: () => string[];
+  changed: () => void;
+  log: (message: string) => void;
+}
+
+/**
+ * Watches the files outside the site's folder (and in its dot-folders) that the site's sources import, found by
+ * `importGraph` at each `refresh`: a watcher per folder of such files, without its subfolders (watchSources with
+ * every other name ignored), that reports a change of those files only, and of a file a relative import names that
+ * does not exist yet (`../lib/later` is `later.ts` once created). Never node_modules or the build's output.
+ * When the graph cannot be read (a syntax error while a file is edited), the folders found before stay watched, so
+ * saving the fix rebuilds; if it never could, only the site's folder is watched. Said once per run of failures.
+ */
+function watchImports(build: BuiltSite, { ignored, entries, changed, log }: ImportsOptions) {
+  const roots = [...new Set([build.cwd, realpathOr(build.cwd)])];
+  const outputs = [...new Set([build.outputDir, realpathOr(build.outputDir)])];
+  const folders = new Map<string, { names: FolderNames; watcher: ReturnType<typeof watchSources> }>();
+  let queue: Promise<void> = Promise.resolve();
+  let failing = false;
+  let closed = false;
+
+  /** Whether `path` needs no watcher of its own: the site watcher covers it, or it is never watched. */
+  const skip = (path: string) => {
+    const root = roots.find((r) => isUnder(r, path));
+    const never = relative(root ?? build.cwd, path).split(sep).includes("node_modules") || outputs.some((o) => isUnder(o, path));
+    return never || (root !== undefined && !ignored(relative(root, path)));
+  };
+
+  function apply(graph: ImportGraph): void {
+    const wanted = new Map<string, FolderNames>();
+    const want = (path: string, kind: "files" | "missing") => {
+      if (skip(path)) return;
+      const folder = dirname(path);
+      if (!wanted.has(folder)) wanted.set(folder, { files: new Set(), missing: new Set() });
+      wanted.get(folder)![kind].add(basename(path));
+    };
+    for (const file of graph.files) want(file, "files");
+    for (const file of graph.missing) want(file, "missing");
+    for (const [folder, entry] of folders) {
+      if (wanted.has(folder)) continue;
+      entry.watcher.close();
+      folders.delete(folder);
+    }
+    for (const [folder, names] of wanted) {
+      const existing = folders.get(folder);
+      if (existing) {
+        existing.names.files = names.files;
+        existing.names.missing = names.missing;
+        continue;
+      }
+      // A name counts if the graph holds it, or it is a missing import with an extension (later → later.ts).
+      const relevant = (name: string) => names.files.has(name) || [...names.missing].some((stem) => name === stem || name.startsWith(`${stem}.`));
+      folders.set(folder, { names, watcher: watchSources(folder, (name) => !relevant(name), changed) });
+    }
+  }
+
+  /** Never rejects: a rebuild awaits it, and a watcher must not bring `npm start` down. */
+  async function refresh(): Promise<void> {
+    try {
+      const graph = await importGraph(build.cwd, entries());
+      if (!closed) apply(graph);
+      failing = false;
+    } catch (error) {
+      if (!failing && !closed) {
+        const reason = (error instanceof Error ? error.message : String(error)).split("\n").slice(0, 3).join("\n");
+        const fallback = folders.size > 0 ? "the folders found before stay watched" : `only ${build.cwd} is watched`;
+        log(`site "${build.site}": could not read the imports of its sources, so ${fallback}:\n${reason}`);
+      }
+      failing = true;
+    }
+  }
+
+  return {
+    /** Reads the graph again, after any refresh still running (its result would be older). */
+    refresh(): Promise<void> {
+      queue = queue.then(refresh);
+      return queue;
+    },
+    watched: () => [...folders.values()].flatMap(({ watcher }) => watcher.watched()),
+    close() {
+      closed = true;
+      for (const { watcher } of folders.values()) watcher.close();
+      folders.clear();
+    },
+  };
+}
+
+function isUnder(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
+}
+
+function realpathOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 /**
