@@ -10,6 +10,7 @@ import * as random from "@pulumi/random";
 import { argFailer, type ArgFailure } from "./errors";
 import { assumeRolePolicy } from "./iam";
 import { type KnownRegion, regionSource, regionWhereCreated, validateRegionArg, validateRegionName } from "./region";
+import { parseScheduleExpression, ScheduleExpressionError, shortestIntervalMinutes } from "./schedule-expression";
 
 /** An AWS Backup vault lock: recovery points kept at least (and at most) so long, in governance or compliance mode. */
 export interface BackupVaultLock {
@@ -31,7 +32,10 @@ export interface BackupPlanArgs {
   /** ARNs of what to back up, e.g. DataTier's `tables.<name>.arn`. */
   resources: pulumi.Input<string>[];
   /**
-   * When backups start: an AWS Backup cron expression, in UTC.
+   * When backups start: an AWS cron expression, in UTC — `cron(minutes hours day-of-month month day-of-week year)`,
+   * six fields with `?` in day-of-month or day-of-week, e.g. `"cron(0 5 ? * * *)"` (daily at 05:00) or
+   * `"cron(0 * ? * * *)"` (hourly). AWS Backup takes no `rate()` or `at()`, and starts snapshot backups at most hourly,
+   * so an expression whose starts are under 60 minutes apart is refused.
    * @default "cron(0 5 ? * * *)" (daily at 05:00 UTC)
    */
   schedule?: string;
@@ -81,12 +85,22 @@ export interface BackupPlanSpec {
  * (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupRuleInput.html). Vault lock: "you must set
  * ChangeableForDays to 3 or greater", and a backup or copy job whose retention is outside the lock's minimum and maximum
  * fails (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupvault-lockconfigurationtype.html).
+ * Schedule: ScheduleExpression is "A cron expression in UTC specifying when Backup initiates a backup job. … For more
+ * information about Amazon Web Services cron expressions, see Schedule Expressions for Rules in the Amazon CloudWatch
+ * Events User Guide" — the six-field EventBridge cron that components/schedule-expression.ts parses; its examples are
+ * "15 * ? * * *" and "0 12 * * ? *" (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupRule.html). At
+ * most hourly: "You can also create a cron expression that creates snapshot backups as frequently as hourly. Using the
+ * AWS Backup CLI, you can schedule snapshot backups as frequently as hourly."
+ * (https://docs.aws.amazon.com/aws-backup/latest/devguide/plan-options-and-configuration.html); the refusal text seen
+ * for a faster cron is "The interval between backup jobs shouldn't be less than 60 minutes." (re:Post,
+ * https://repost.aws/questions/QUwYlivOoWTHi1nSuSGjTVFg, not an API-reference sentence).
  */
 export const BACKUP_LIMITS = {
   vaultName: /^[a-zA-Z0-9_-]{2,50}$/,
   vaultNameLength: 50,
   ruleName: /^[a-zA-Z0-9_.-]{1,50}$/,
   minChangeableForDays: 3,
+  minScheduleIntervalMinutes: 60,
 } as const;
 
 /** Lowercase letters and digits (a random.RandomString kept in state) ending a retained vault's name. */
@@ -97,11 +111,29 @@ export const BACKUP_SERVICE_POLICIES = ["AWSBackupServiceRolePolicyForBackup", "
 export const BACKUP_RULE_NAME = "daily";
 
 
+/** A cron expression AWS Backup takes: parsed as LambdaFunction's schedules are, starts at least an hour apart (BACKUP_LIMITS). */
+function validateSchedule(fail: ArgFailure, schedule: string): void {
+  const notCron = "is not an AWS Backup cron expression";
+  const fix = 'Use a cron expression, e.g. "cron(0 5 ? * * *)" (daily at 05:00 UTC) or "cron(0 * ? * * *)" (hourly): six fields, minutes hours day-of-month month day-of-week year, with ? in day-of-month or day-of-week (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html).';
+  if (typeof schedule !== "string" || !/^cron\(.*\)$/.test(schedule.trim())) fail("schedule", schedule, `${notCron}: AWS Backup schedules only by cron(...)`, fix);
+  let parsed;
+  try {
+    parsed = parseScheduleExpression(schedule);
+  } catch (error) {
+    if (!(error instanceof ScheduleExpressionError)) throw error;
+    return fail("schedule", schedule, `${notCron}: it ${error.message}`, fix);
+  }
+  const apart = shortestIntervalMinutes(parsed);
+  if (apart < BACKUP_LIMITS.minScheduleIntervalMinutes) {
+    fail("schedule", schedule, `starts backup jobs ${apart} minute${apart === 1 ? "" : "s"} apart; AWS Backup schedules snapshot backups at most hourly`, 'Start at most once an hour, e.g. "cron(0 * ? * * *)" (hourly) or "cron(0 5 ? * * *)" (daily at 05:00 UTC).');
+  }
+}
+
 /** `homeRegion`: where the plan and its vault are, when known (see regionWhereCreated). */
 function validate(fail: ArgFailure, name: string, args: BackupPlanArgs, vaultName: string, homeRegion: KnownRegion): void {
   validateRegionArg(fail, "region", args.region);
   if (!Array.isArray(args.resources) || args.resources.length === 0) fail("resources", args.resources, "is empty", "List the ARNs to back up, e.g. Object.values(data.tables).map((t) => t.arn).");
-  if (args.schedule !== undefined && !/^cron\(.+\)$/.test(args.schedule)) fail("schedule", args.schedule, "is not an AWS Backup cron expression", 'Use e.g. "cron(0 5 ? * * *)" (daily at 05:00 UTC).');
+  if (args.schedule !== undefined) validateSchedule(fail, args.schedule);
   const retention = args.retentionDays ?? 35;
   if (!Number.isInteger(retention) || retention < 1) fail("retentionDays", args.retentionDays, "is not a whole number of days", "Use 1 or more, e.g. 35.");
   if (args.copyRegion !== undefined) {
@@ -158,7 +190,7 @@ export class BackupPlan extends pulumi.ComponentResource {
     this.spec = {
       name,
       vaultName,
-      schedule: args.schedule ?? "cron(0 5 ? * * *)",
+      schedule: args.schedule?.trim() ?? "cron(0 5 ? * * *)",
       retentionDays: args.retentionDays ?? 35,
       copyRegion: args.copyRegion,
       vaultLock: args.vaultLock,

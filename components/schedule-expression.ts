@@ -151,6 +151,19 @@ function parseDayOfWeek(text: string): DayOfWeekField {
   return { days: numbers("day-of-week", text, 1, 7, WEEKDAYS) };
 }
 
+/**
+ * The shortest gap between two firings, in minutes: the rate's interval, or the closest two minutes of a cron day
+ * (wrapping around midnight). Used where a component has a floor: LambdaFunction's `minimumIntervalMinutes`,
+ * BackupPlan's hourly maximum. Days a cron skips only lengthen the wrap-around gap, never the gaps within a day.
+ */
+export function shortestIntervalMinutes(parsed: ParsedSchedule): number {
+  if (parsed.kind === "rate") return parsed.intervalMinutes;
+  const times = [...parsed.fields.hours].flatMap((h) => [...parsed.fields.minutes].map((m) => h * 60 + m)).sort((a, b) => a - b);
+  if (times.length === 1) return 24 * 60;
+  const gaps = times.slice(1).map((t, i) => t - times[i]);
+  return Math.min(...gaps, times[0] + 24 * 60 - times[times.length - 1]);
+}
+
 /** True when `timeZone` is an IANA time zone name this runtime (and so Scheduler's tz database) knows. */
 export function isTimeZone(timeZone: string): boolean {
   // The stacks' default zone, answered without ICU: the first DateTimeFormat loads the zone database (≈10 ms of a plan).

@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
 import { policyJson, type PolicyStatement } from "../iam";
 import { checkRetentionDays, createDeadLetterQueue } from "../queues";
-import { isTimeZone, parseScheduleExpression, ScheduleExpressionError, type ParsedSchedule } from "../schedule-expression";
+import { isTimeZone, parseScheduleExpression, ScheduleExpressionError, shortestIntervalMinutes, type ParsedSchedule } from "../schedule-expression";
 
 /** An EventBridge Scheduler schedule that invokes the function. */
 export interface FunctionScheduleArgs {
@@ -124,15 +124,6 @@ export function parseExpression(fail: ArgFailure, expression: string, argument =
     if (!(error instanceof ScheduleExpressionError)) throw error;
     return fail(argument, expression, error.message, 'Use e.g. "rate(5 minutes)", "rate(1 day)" or "cron(0 3 * * ? *)" (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html).');
   }
-}
-
-/** The shortest gap between two firings: the rate's interval, or the closest two minutes of a cron day (wrapping around midnight). */
-export function shortestIntervalMinutes(parsed: ParsedSchedule): number {
-  if (parsed.kind === "rate") return parsed.intervalMinutes;
-  const times = [...parsed.fields.hours].flatMap((h) => [...parsed.fields.minutes].map((m) => h * 60 + m)).sort((a, b) => a - b);
-  if (times.length === 1) return 24 * 60;
-  const gaps = times.slice(1).map((t, i) => t - times[i]);
-  return Math.min(...gaps, times[0] + 24 * 60 - times[times.length - 1]);
 }
 
 export function normaliseSchedule(functionName: string, schedule: FunctionScheduleArgs): FunctionScheduleSpec {

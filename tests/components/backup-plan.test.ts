@@ -204,7 +204,15 @@ describe("BackupPlan", () => {
 
   it.each([
     [{ resources: [] }, /BackupPlan "bad": resources \[\] is empty/],
-    [{ schedule: "rate(1 day)" }, /schedule "rate\(1 day\)" is not an AWS Backup cron expression/],
+    [{ schedule: "rate(1 day)" }, /^BackupPlan "bad": schedule "rate\(1 day\)" is not an AWS Backup cron expression: AWS Backup schedules only by cron\(\.\.\.\)\. Use a cron expression, e\.g\. "cron\(0 5 \? \* \* \*\)"/],
+    [{ schedule: "at(2030-01-01T05:00:00)" }, /schedule "at\(2030-01-01T05:00:00\)" is not an AWS Backup cron expression/],
+    // AWS cron takes six fields (the year last) with ? in day-of-month or day-of-week; the old check passed these.
+    [{ schedule: "cron(0 5 * * *)" }, /^BackupPlan "bad": schedule "cron\(0 5 \* \* \*\)" is not an AWS Backup cron expression: it has 5 cron fields; EventBridge cron takes six .*\. Use a cron expression, e\.g\. "cron\(0 5 \? \* \* \*\)"/],
+    [{ schedule: "cron(0 5 * * * *)" }, /schedule "cron\(0 5 \* \* \* \*\)" is not an AWS Backup cron expression: it must have \? in exactly one of day-of-month and day-of-week/],
+    [{ schedule: "cron(0 25 ? * * *)" }, /schedule "cron\(0 25 \? \* \* \*\)" is not an AWS Backup cron expression: it has hours "25", outside 0–23/],
+    // AWS Backup schedules snapshot backups at most hourly.
+    [{ schedule: "cron(0/15 * ? * * *)" }, /^BackupPlan "bad": schedule "cron\(0\/15 \* \? \* \* \*\)" starts backup jobs 15 minutes apart; AWS Backup schedules snapshot backups at most hourly\. Start at most once an hour, e\.g\. "cron\(0 \* \? \* \* \*\)" \(hourly\)/],
+    [{ schedule: "cron(0,30 5 ? * * *)" }, /schedule "cron\(0,30 5 \? \* \* \*\)" starts backup jobs 30 minutes apart/],
     [{ retentionDays: 0 }, /retentionDays 0 is not a whole number of days/],
     [{ copyRegion: "mars" }, /copyRegion "mars" is not an AWS region/],
     [{ copyRegion: "eu-west-1", region: "eu-west-1" }, /copyRegion "eu-west-1" is the plan's own region/],
@@ -214,6 +222,12 @@ describe("BackupPlan", () => {
     [{ vaultLock: { minRetentionDays: 35, changeableForDays: 3 } }, /retainOnDelete \(not set\) is false with a compliance-mode vault lock/],
   ] as Array<[Partial<BackupPlanArgs>, RegExp]>)("refuses %j at construction", (args, message) => {
     expect(() => new BackupPlan("bad", { resources: tables, ...args })).toThrow(message);
+  });
+
+  it("takes AWS cron expressions from hourly to yearly, with ? in either day field", () => {
+    for (const schedule of ["cron(0 * ? * * *)", "cron(15 * ? * * *)", "cron(0 12 * * ? *)", "cron(0 5,17 ? * MON-FRI *)", "cron(0 3 L * ? *)", "cron(0 0 1 1 ? *)"]) {
+      expect(() => new BackupPlan(`ok-${schedule.length}`, { resources: tables, schedule }), schedule).not.toThrow();
+    }
   });
 
   it("takes an unset region to be the stack's aws:region, but leaves a plan under an explicit provider (its region unknown at construction) to the plan", () => {

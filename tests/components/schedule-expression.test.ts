@@ -1,7 +1,6 @@
 /** rate()/cron() parsing and the next firing time the local scheduler waits for (time zones, DST, L, W, #). */
 import { describe, expect, it } from "vitest";
-import { nextFireTime, parseScheduleExpression } from "../../components/schedule-expression";
-import { shortestIntervalMinutes } from "../../components/lambda/schedule";
+import { nextFireTime, parseScheduleExpression, shortestIntervalMinutes } from "../../components/schedule-expression";
 
 const at = (iso: string) => Date.parse(iso);
 const next = (expression: string, after: string, timeZone = "UTC") => {
