@@ -24,7 +24,11 @@ export interface GlobalIndexArgs {
   partitionKey: string;
   /** Attribute the index sorts by within a partition. @default none (a partition-key-only index) */
   sortKey?: string;
-  /** Attributes copied into the index besides the keys: `"ALL"`, `"KEYS_ONLY"` or a list of names. @default "ALL" */
+  /**
+   * Attributes copied into the index besides the keys: `"ALL"`, `"KEYS_ONLY"` or a list of names (INCLUDE): at most 20
+   * names of up to 255 characters, each once, and at most 100 listed over all of the table's indexes (DynamoDB's limits).
+   * @default "ALL"
+   */
   projection?: Projection;
 }
 
@@ -32,7 +36,11 @@ export interface GlobalIndexArgs {
 export interface LocalIndexArgs {
   /** The alternative sort key (the partition key is the table's). */
   sortKey: string;
-  /** Attributes copied into the index besides the keys: `"ALL"`, `"KEYS_ONLY"` or a list of names. @default "ALL" */
+  /**
+   * Attributes copied into the index besides the keys: `"ALL"`, `"KEYS_ONLY"` or a list of names (INCLUDE): at most 20
+   * names of up to 255 characters, each once, and at most 100 listed over all of the table's indexes (DynamoDB's limits).
+   * @default "ALL"
+   */
   projection?: Projection;
 }
 
@@ -219,7 +227,23 @@ export interface DataTierSpec {
   region?: string;
 }
 
-export const DYNAMODB_LIMITS = { globalIndexes: 20, localIndexes: 5, tableName: { min: 3, max: 255 } } as const;
+/**
+ * Projections: Projection.NonKeyAttributes has "Array Members: Minimum number of 1 item. Maximum number of 20 items.
+ * Length Constraints: Minimum length of 1. Maximum length of 255.", and "For global and local secondary indexes, the
+ * total count of NonKeyAttributes summed across all of the secondary indexes, must not exceed 100. If you project the
+ * same attribute into two different indexes, this counts as two distinct attributes when determining the total. This
+ * limit only applies when you specify the ProjectionType of INCLUDE. You still can specify the ProjectionType of ALL to
+ * project all attributes from the source table, even if the table has more than 100 attributes."
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Projection.html)
+ */
+export const DYNAMODB_LIMITS = {
+  globalIndexes: 20,
+  localIndexes: 5,
+  tableName: { min: 3, max: 255 },
+  projectedPerIndex: 20,
+  projectedPerTable: 100,
+  attributeNameLength: 255,
+} as const;
 const NAME = /^[A-Za-z0-9_.-]+$/;
 
 /** `homeRegion` is the region the tables live in when known (args.region, else the stack's aws:region; unknown under an explicit provider). */
@@ -293,11 +317,13 @@ function validateTable(fail: ArgFailure, at: string, table: TableArgs, homeRegio
   if (globalIndexes.length > DYNAMODB_LIMITS.globalIndexes) fail(`${at}.globalIndexes`, `${globalIndexes.length} indexes`, `exceeds DynamoDB's ${DYNAMODB_LIMITS.globalIndexes}`, "Overload fewer indexes (single-table design).");
   if (localIndexes.length > DYNAMODB_LIMITS.localIndexes) fail(`${at}.localIndexes`, `${localIndexes.length} indexes`, `exceeds DynamoDB's ${DYNAMODB_LIMITS.localIndexes}`, "Use global indexes instead.");
   const indexNames = new Set<string>();
+  /** Non-key attributes each index's projection list adds, by `globalIndexes.<name>` / `localIndexes.<name>`. */
+  const projected: Array<[string, number]> = [];
   for (const [index, spec] of globalIndexes) {
     checkIndexName(fail, `${at}.globalIndexes`, index, indexNames);
     requireAttribute(`${at}.globalIndexes.${index}.partitionKey`, spec.partitionKey);
     if (spec.sortKey !== undefined) requireAttribute(`${at}.globalIndexes.${index}.sortKey`, spec.sortKey);
-    checkProjection(fail, `${at}.globalIndexes.${index}.projection`, spec.projection);
+    projected.push([`globalIndexes.${index}`, checkProjection(fail, `${at}.globalIndexes.${index}.projection`, spec.projection)]);
     used.add(spec.partitionKey).add(spec.sortKey ?? spec.partitionKey);
   }
   if (localIndexes.length > 0 && !table.sortKey) {
@@ -307,8 +333,18 @@ function validateTable(fail: ArgFailure, at: string, table: TableArgs, homeRegio
     checkIndexName(fail, `${at}.localIndexes`, index, indexNames);
     requireAttribute(`${at}.localIndexes.${index}.sortKey`, spec.sortKey);
     if (spec.sortKey === table.sortKey) fail(`${at}.localIndexes.${index}.sortKey`, spec.sortKey, "is the table's own sort key", "Pick another attribute as the index's sort key.");
-    checkProjection(fail, `${at}.localIndexes.${index}.projection`, spec.projection);
+    projected.push([`localIndexes.${index}`, checkProjection(fail, `${at}.localIndexes.${index}.projection`, spec.projection)]);
     used.add(spec.sortKey);
+  }
+  const totalProjected = projected.reduce((sum, [, count]) => sum + count, 0);
+  if (totalProjected > DYNAMODB_LIMITS.projectedPerTable) {
+    const lists = projected.filter(([, count]) => count > 0).map(([index, count]) => `${index} ${count}`).join(", ");
+    fail(
+      at,
+      `${totalProjected} non-key attributes`,
+      `is over DynamoDB's ${DYNAMODB_LIMITS.projectedPerTable} per table, summed over its indexes' projection lists (${lists}); an attribute projected into two indexes counts twice`,
+      'Project fewer: "ALL" projects every attribute and does not count toward the limit, "KEYS_ONLY" projects none.',
+    );
   }
   for (const attribute of Object.keys(attributes)) {
     if (!used.has(attribute)) {
@@ -420,11 +456,26 @@ function checkIndexName(fail: ArgFailure, argument: string, name: string, seen: 
   seen.add(name);
 }
 
-function checkProjection(fail: ArgFailure, argument: string, projection: Projection | undefined): void {
-  if (projection === undefined || projection === "ALL" || projection === "KEYS_ONLY") return;
+/** Checks one index's projection against DynamoDB's Projection limits (DYNAMODB_LIMITS); returns the non-key attributes it lists. */
+function checkProjection(fail: ArgFailure, argument: string, projection: Projection | undefined): number {
+  if (projection === undefined || projection === "ALL" || projection === "KEYS_ONLY") return 0;
   if (!Array.isArray(projection) || projection.length === 0 || projection.some((a) => typeof a !== "string" || !a)) {
     fail(argument, projection, "is not a projection", 'Use "ALL", "KEYS_ONLY" or a list of non-key attribute names.');
   }
+  if (projection.length > DYNAMODB_LIMITS.projectedPerIndex) {
+    fail(argument, `${projection.length} attributes`, `is over DynamoDB's ${DYNAMODB_LIMITS.projectedPerIndex} non-key attributes per index`, `Project at most ${DYNAMODB_LIMITS.projectedPerIndex}, or use "ALL" (every attribute, no limit).`);
+  }
+  const seen = new Set<string>();
+  projection.forEach((attribute, i) => {
+    if (attribute.length > DYNAMODB_LIMITS.attributeNameLength) {
+      fail(`${argument}[${i}]`, attribute, `is longer than DynamoDB's ${DYNAMODB_LIMITS.attributeNameLength} characters for an attribute name`, "Use the attribute's name as items store it.");
+    }
+    // A name twice is one attribute counted twice toward the limits; DynamoDB answers a repeated name with
+    // "Cannot have two attributes with the same name" (ValidationException, https://github.com/guregu/dynamo/issues/88).
+    if (seen.has(attribute)) fail(`${argument}[${i}]`, attribute, "is listed twice", "List each attribute once.");
+    seen.add(attribute);
+  });
+  return projection.length;
 }
 
 function checkCapacity(fail: ArgFailure, argument: string, capacity: CapacityArgs | undefined): void {

@@ -369,6 +369,26 @@ describe("DataTier rejects bad specs with a clear error", () => {
     [withTable({ kmsKeyArn: "arn:aws:s3:::gallery-keys" }), /tables\.gallery\.kmsKeyArn "arn:aws:s3:::gallery-keys" is not a KMS key ARN/],
 
     [withTable({ localIndexes: { lsi1: { sortKey: "sk" } } }), /localIndexes\.lsi1\.sortKey "sk" is the table's own sort key/],
+    // DynamoDB's Projection: NonKeyAttributes holds 1–20 names of 1–255 characters, and at most 100 summed over a table's indexes.
+    [
+      withTable({ globalIndexes: { gsi1: { partitionKey: "gsi1pk", sortKey: "gsi1sk", projection: Array.from({ length: 21 }, (_, i) => `a${i}`) } } }),
+      /^DataTier "bad": tables\.gallery\.globalIndexes\.gsi1\.projection "21 attributes" is over DynamoDB's 20 non-key attributes per index\. Project at most 20, or use "ALL"/,
+    ],
+    [
+      withTable({ globalIndexes: { gsi1: { partitionKey: "gsi1pk", sortKey: "gsi1sk", projection: ["title", "x".repeat(256)] } } }),
+      /^DataTier "bad": tables\.gallery\.globalIndexes\.gsi1\.projection\[1\] "x{256}" is longer than DynamoDB's 255 characters for an attribute name\. Use the attribute's name/,
+    ],
+    [
+      withTable({ localIndexes: { lsi1: { sortKey: "gsi1sk", projection: ["title", "size", "title"] } } }),
+      /^DataTier "bad": tables\.gallery\.localIndexes\.lsi1\.projection\[2\] "title" is listed twice\. List each attribute once/,
+    ],
+    [
+      withTable({
+        globalIndexes: Object.fromEntries(["gsi1", "gsi2", "gsi3", "gsi4", "gsi5"].map((index) => [index, { partitionKey: "gsi1pk", projection: Array.from({ length: 20 }, (_, i) => `${index}a${i}`) }])),
+        localIndexes: { lsi1: { sortKey: "gsi1sk", projection: ["title"] } },
+      }),
+      /^DataTier "bad": tables\.gallery "101 non-key attributes" is over DynamoDB's 100 per table, summed over its indexes' projection lists \(globalIndexes\.gsi1 20, globalIndexes\.gsi2 20, globalIndexes\.gsi3 20, globalIndexes\.gsi4 20, globalIndexes\.gsi5 20, localIndexes\.lsi1 1\).*Project fewer/,
+    ],
     [build({ tables: { plain: { attributes: { id: "S", n: "N" }, partitionKey: "id", localIndexes: { byN: { sortKey: "n" } } } } }), /tables\.plain\.localIndexes \["byN"\] needs a table with a sort key/],
     [withTable({ tableName: "a b" }), /tableName "a b" is not a DynamoDB table name/],
     [build({ tables: {} }), /tables \{\} declares no table/],
