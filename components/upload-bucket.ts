@@ -147,14 +147,29 @@ export class UploadBucket extends pulumi.ComponentResource {
    * S3 keeps one CORS configuration per bucket, so a second call is refused. The configuration is `<name>-cors`, one
    * per bucket as on S3; `suffix` is kept only as its alias, `<name>-cors-<suffix>`, the name earlier versions gave it,
    * so a stack deployed with them renames it in place. Keep the deployed suffix in the update that upgrades; after
-   * that, changing it changes nothing.
+   * that, changing it changes nothing. `origins` holds at least one origin, each with at most one `*` wildcard
+   * (`"https://*.example.com"`), as S3 takes them; origins that are Outputs (a site's URL) are checked by S3 at deploy.
    */
   allowBrowserUploads(suffix: string, origins: pulumi.Input<string>[]): aws.s3.BucketCorsConfiguration {
+    const fail = argFailer("UploadBucket", this.name);
+    // CORSRule.AllowedOrigins is required, "One or more origins you want customers to be able to access the bucket from"
+    // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CORSRule.html), and "The origin string can contain only one
+    // `*` wildcard character, such as `http://*.example.com`" (AllowedOrigin element,
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/ManageCorsUsing.html).
+    if (!Array.isArray(origins) || origins.length === 0) {
+      fail("allowBrowserUploads(origins)", origins, "is empty; a CORS rule needs at least one AllowedOrigin", 'Pass the site\'s origin, e.g. allowBrowserUploads("site", [site.url]).');
+    }
+    origins.forEach((origin, i) => {
+      const wildcards = typeof origin === "string" ? origin.split("*").length - 1 : 0;
+      if (wildcards > 1) {
+        fail(`allowBrowserUploads(origins)[${i}]`, origin, `has ${wildcards} * wildcards; S3 takes at most one per allowed origin`, 'Use one *, e.g. "https://*.example.com", or list the origins one by one.');
+      }
+    });
     // PutBucketCors replaces the bucket's whole configuration ("If the configuration exists, Amazon S3 replaces it",
     // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketCors.html): two would overwrite each other on every
     // deploy, and the delete of either (DeleteBucketCors) would remove the other's rules too.
     if (this.cors) {
-      argFailer("UploadBucket", this.name)("allowBrowserUploads", suffix, "is called a second time; S3 keeps one CORS configuration per bucket, and each call's PutBucketCors would replace the other's", `Pass every origin to one allowBrowserUploads call, e.g. allowBrowserUploads("site", [site.url, "https://admin.example.com"]).`);
+      fail("allowBrowserUploads", suffix, "is called a second time; S3 keeps one CORS configuration per bucket, and each call's PutBucketCors would replace the other's", `Pass every origin to one allowBrowserUploads call, e.g. allowBrowserUploads("site", [site.url, "https://admin.example.com"]).`);
     }
     // Named per bucket, not per call: a name that followed the suffix made a changed suffix a new resource, created
     // beside the deployed one, whose delete at the end of the update then removed the bucket's CORS (DeleteBucketCors).

@@ -70,6 +70,18 @@ describe("UploadBucket", () => {
     );
   });
 
+  it("refuses allowBrowserUploads origins S3 refuses: an empty list, or an origin with more than one * wildcard", () => {
+    const uploads = new UploadBucket("origins");
+    expect(() => uploads.allowBrowserUploads("site", [])).toThrow(
+      /^UploadBucket "origins": allowBrowserUploads\(origins\) \[\] is empty; a CORS rule needs at least one AllowedOrigin\. Pass the site's origin, e\.g\. allowBrowserUploads\("site", \[site\.url\]\)\.$/,
+    );
+    expect(() => uploads.allowBrowserUploads("site", ["https://gallery.example.com", "https://*.*.example.com"])).toThrow(
+      /^UploadBucket "origins": allowBrowserUploads\(origins\)\[1\] "https:\/\/\*\.\*\.example\.com" has 2 \* wildcards; S3 takes at most one per allowed origin\. Use one \*, e\.g\. "https:\/\/\*\.example\.com", or list the origins one by one\.$/,
+    );
+    // A refused call sets nothing: the bucket can still get its one CORS configuration.
+    expect(() => uploads.allowBrowserUploads("site", ["https://*.example.com", "http://localhost:5173"])).not.toThrow();
+  });
+
   it("switches access logging on once the log bucket's policy lets S3 deliver and its ownership is set", async () => {
     const graph = await record(() => new UploadBucket("ordered"));
     const logging = resource(graph, "aws:s3/bucketLogging:BucketLogging", "ordered-bucket-logging");
