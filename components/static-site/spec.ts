@@ -21,6 +21,7 @@ import { normalisePublish, validatePublishArgs, type NormalisedPublish, type Sta
 import { normaliseWebAcl, validateWebAclArgs, WebAclScope, type WebAclArgs, type WebAclSpec } from "../web-acl/spec";
 import { HEALTH_CHECK_LIMITS, healthCheckProblem } from "../dns-routing/spec";
 import { validateRegionArg, validateRegionName } from "../region";
+import { ACM_COMMON_NAME_MAX_LENGTH, validateCommonNameLength } from "../certificate-validation";
 
 export type PriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
 const PRICE_CLASSES: readonly PriceClass[] = ["PriceClass_100", "PriceClass_200", "PriceClass_All"];
@@ -51,7 +52,11 @@ export function errorDocumentServer(args: Pick<StaticSiteArgs, "hosting" | "rout
 
 /** A custom domain for the site: certificate, aliases, Route 53 records and optional failover. */
 export interface StaticSiteDomain {
-  /** The site's host name, e.g. `"gallery.example.com"`. */
+  /**
+   * The site's host name, e.g. `"gallery.example.com"`. Without `certificateArn` it is the Common Name of the
+   * certificate StaticSite requests, which ACM takes only up to 64 characters: a longer name needs `certificateArn`
+   * (a certificate with a shorter Common Name that lists this name as a Subject Alternative Name). Aliases may be 253.
+   */
   name: string;
   /** More host names served by the same distribution and certificate, e.g. `["www.gallery.example.com"]`. */
   aliases?: string[];
@@ -648,6 +653,12 @@ function validateDomain(fail: ArgFailure, domain: StaticSiteDomain): void {
   });
   if (!domain.certificateArn && !domain.hostedZoneId) {
     fail("domain", domain.name, "has neither certificateArn nor hostedZoneId, so HTTPS cannot be set up", "Set hostedZoneId (a certificate is created and validated there) or pass an ACM certificateArn from us-east-1.");
+  }
+  // Only domain.name is the Common Name of the certificate StaticSite requests (dns.ts); aliases are its Subject
+  // Alternative Names, up to 253 characters like any host name here.
+  if (!domain.certificateArn) {
+    validateCommonNameLength(fail, "domain.name", domain.name, "the certificate StaticSite requests",
+      `Pass domain.certificateArn: a us-east-1 certificate whose Common Name is at most ${ACM_COMMON_NAME_MAX_LENGTH} characters and that lists "${domain.name}" as a Subject Alternative Name (up to 253), or use a domain.name of at most ${ACM_COMMON_NAME_MAX_LENGTH} characters.`);
   }
   if (typeof domain.certificateArn === "string" && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/.+/.test(domain.certificateArn)) {
     fail("domain.certificateArn", domain.certificateArn, "is not an ACM certificate ARN in us-east-1, where CloudFront requires it", "Request or import the certificate in us-east-1.");
