@@ -12,9 +12,15 @@ import { DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE } from "../serverless-api/args";
 import { FailoverRole, healthCheckProblem, RoutingPolicy } from "../dns-routing/spec";
 import { validateRegionName } from "../region";
 import { validateRegionalDomain } from "../regional-domain";
+import { ACM_COMMON_NAME_MAX_LENGTH, validateCommonNameLength } from "../certificate-validation";
 
 export interface RegionalApisDomain {
-  /** The API's host name in every region, e.g. `api.gallery.example.com`. */
+  /**
+   * The API's host name in every region, e.g. `api.gallery.example.com`. Without `certificateArn` it is the Common
+   * Name of the certificates RegionalApis requests, which ACM takes only up to 64 characters: a longer name needs
+   * `certificateArn` (one region only) of a certificate with a shorter Common Name that lists this name as a Subject
+   * Alternative Name.
+   */
   name: string;
   /**
    * Route 53 hosted zone of `name`: each region's ACM certificate is validated through it (DNS), and the
@@ -124,6 +130,14 @@ export function validateArgs(fail: ArgFailure, name: string, args: RegionalApisA
     }
     if (args.domain.certificateArn === undefined && args.domain.hostedZoneId === undefined) {
       fail("domain.hostedZoneId", undefined, "is missing; the certificates are validated through DNS in it", "Set the hosted zone of domain.name, or (one region) certificateArn.");
+    }
+    if (args.domain.certificateArn === undefined) {
+      // domain.name is the Common Name of every certificate RegionalApis requests (index.ts createCertificate). With
+      // several regions certificateArn is refused above, so only a shorter name can do.
+      const fix = multi
+        ? `Use a domain.name of at most ${ACM_COMMON_NAME_MAX_LENGTH} characters (with several regions RegionalApis requests every region's certificate itself).`
+        : `Pass domain.certificateArn: a certificate in the API's region whose Common Name is at most ${ACM_COMMON_NAME_MAX_LENGTH} characters and that lists "${args.domain.name}" as a Subject Alternative Name (up to 253), or use a domain.name of at most ${ACM_COMMON_NAME_MAX_LENGTH} characters.`;
+      validateCommonNameLength(fail, "domain.name", args.domain.name, multi ? "the certificate RegionalApis requests in each region" : "the certificate RegionalApis requests", fix);
     }
   }
   if (args.routing) validateRouting(fail, args, regions);

@@ -8,7 +8,8 @@ import { siteCertificate, siteRecords } from "./dns";
 import { prepareSite, publishSite } from "./publish";
 import type { SitePublisher } from "./publisher/resource";
 import { WebAcl } from "../web-acl";
-import { certificateNameQuotaWarning, ErrorDocumentServer, normalise, validateArgs, withBehaviourPatterns, type StaticSiteArgs, type StaticSiteSpec } from "./spec";
+import { securityHeadersQuotaWarnings } from "./headers";
+import { cacheBehaviourQuotaWarning, certificateNameQuotaWarning, ErrorDocumentServer, normalise, validateArgs, withBehaviourPatterns, type StaticSiteArgs, type StaticSiteSpec } from "./spec";
 
 export type { StaticSiteArgs, StaticSiteDomain, StaticSiteRoute, StaticSiteSpec, PriceClass } from "./spec";
 export { ErrorDocumentServer } from "./spec";
@@ -58,8 +59,8 @@ export class StaticSite extends pulumi.ComponentResource {
     const given = withBehaviourPatterns(args);
     validateArgs(fail, name, given);
     this.spec = normalise(name, given);
-    const quotaWarning = certificateNameQuotaWarning(name, args.domain);
-    if (quotaWarning) pulumi.log.warn(quotaWarning, this);
+    const quotaWarnings = [certificateNameQuotaWarning(name, args.domain), ...securityHeadersQuotaWarnings(name, args.securityHeaders), cacheBehaviourQuotaWarning(name, given)];
+    for (const warning of quotaWarnings) if (warning) pulumi.log.warn(warning, this);
     if (this.spec.errorDocumentServer === ErrorDocumentServer.None) {
       // Legitimate (an API behind the same distribution, no edge code), but the site's 404 page is lost: say so.
       pulumi.log.warn(

@@ -21,6 +21,7 @@ import { normalisePublish, validatePublishArgs, type NormalisedPublish, type Sta
 import { normaliseWebAcl, validateWebAclArgs, WebAclScope, type WebAclArgs, type WebAclSpec } from "../web-acl/spec";
 import { HEALTH_CHECK_LIMITS, healthCheckProblem } from "../dns-routing/spec";
 import { validateRegionArg, validateRegionName } from "../region";
+import { ACM_COMMON_NAME_MAX_LENGTH, validateCommonNameLength } from "../certificate-validation";
 
 export type PriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
 const PRICE_CLASSES: readonly PriceClass[] = ["PriceClass_100", "PriceClass_200", "PriceClass_All"];
@@ -51,7 +52,11 @@ export function errorDocumentServer(args: Pick<StaticSiteArgs, "hosting" | "rout
 
 /** A custom domain for the site: certificate, aliases, Route 53 records and optional failover. */
 export interface StaticSiteDomain {
-  /** The site's host name, e.g. `"gallery.example.com"`. */
+  /**
+   * The site's host name, e.g. `"gallery.example.com"`. Without `certificateArn` it is the Common Name of the
+   * certificate StaticSite requests, which ACM takes only up to 64 characters: a longer name needs `certificateArn`
+   * (a certificate with a shorter Common Name that lists this name as a Subject Alternative Name). Aliases may be 253.
+   */
   name: string;
   /** More host names served by the same distribution and certificate, e.g. `["www.gallery.example.com"]`. */
   aliases?: string[];
@@ -75,7 +80,10 @@ export interface StaticSiteDomain {
 
 /** An extra CloudFront behaviour that sends a path pattern to another origin, e.g. `/api/*` to API Gateway. */
 export interface StaticSiteRoute {
-  /** CloudFront path pattern, e.g. `"/api/*"`. */
+  /**
+   * CloudFront path pattern, e.g. `"/api/*"`: at most 255 characters of A-Z, a-z, 0-9, `_ - . * ? $ / ~ " ' @ : + &`
+   * (`*` matches any characters, `?` one). A leading `/` is added when missing.
+   */
   pathPattern: string;
   /** Identifies the origin; the local runtime routes to the local service registered under the same id. */
   originId: string;
@@ -275,6 +283,55 @@ export function certificateNameQuotaWarning(name: string, domain: StaticSiteDoma
   );
 }
 
+/**
+ * CloudFront's path patterns (Developer Guide, cache behavior settings, "Path pattern",
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesCacheBehavior.html#DownloadDistValuesPathPattern):
+ * "The maximum length of a path pattern is 255 characters. The value can contain any of the following characters:
+ * A-Z, a-z ... 0-9 ... _ - . * $ / ~ " ' @ : + ... &, passed and returned as &amp;", and "You can use the following
+ * wildcard characters in your path pattern: * matches 0 or more characters. ? matches exactly 1 character." So `?` is
+ * taken too. `&` is taken as written: the API is XML, and the SDK escapes it to `&amp;` on the wire (a pattern
+ * holding a literal "&amp;" has a `;`, which is refused). Checked on the pattern as sent, with the leading "/"
+ * behaviourPattern adds (CloudFront behaves the same with or without it); the length counts `&` as one character,
+ * which is not confirmed.
+ */
+export const PATH_PATTERN_MAX_LENGTH = 255;
+const PATH_PATTERN_CHARACTER = /[A-Za-z0-9_\-.*?$/~"'@:+&]/;
+
+/** Why CloudFront would refuse `pattern` as a cache behaviour's path pattern, or undefined. */
+export function pathPatternProblem(pattern: string): string | undefined {
+  const refused = [...new Set([...pattern].filter((character) => !PATH_PATTERN_CHARACTER.test(character)))];
+  if (refused.length > 0) {
+    return `has characters CloudFront's path patterns do not take (${refused.map((c) => JSON.stringify(c)).join(", ")}); a path pattern takes A-Z, a-z, 0-9, _ - . * ? $ / ~ " ' @ : + and &`;
+  }
+  if (pattern.length > PATH_PATTERN_MAX_LENGTH) return `is ${pattern.length} characters; CloudFront's path patterns are at most ${PATH_PATTERN_MAX_LENGTH}`;
+  return undefined;
+}
+
+/**
+ * CloudFront's quota "Cache behaviors per distribution": 75, with "Request a higher quota"
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-web-distributions;
+ * earlier versions of the page said 25). Adjustable, so more behaviours are a warning (cacheBehaviourQuotaWarning), as
+ * for ACM's names per certificate. Whether the default behaviour counts is not said; it is counted here, so the
+ * warning comes one behaviour early rather than late. Over the quota CloudFront answers TooManyCacheBehaviors ("You
+ * cannot create more cache behaviors for the distribution", the SDKs' exception documentation). Deploy rule
+ * CloudFrontCacheBehaviorCount warns the same for any distribution.
+ */
+export const CACHE_BEHAVIORS_PER_DISTRIBUTION = 75;
+
+/** The warning for a distribution StaticSite would give more cache behaviours than CloudFront's default quota, or undefined. */
+export function cacheBehaviourQuotaWarning(name: string, args: Pick<StaticSiteArgs, "routes" | "edge">): string | undefined {
+  const routes = args.routes ?? [];
+  const edgeOnly = edgeSiteBehaviours({ routes, edge: [...(args.edge ?? [])] });
+  const behaviours = 1 + routes.length + edgeOnly.length;
+  if (behaviours <= CACHE_BEHAVIORS_PER_DISTRIBUTION) return undefined;
+  return (
+    `StaticSite "${name}": routes and edge give the distribution ${behaviours} cache behaviours (the default, ${routes.length} routes and ${edgeOnly.length} edge-only path patterns), ` +
+    `more than CloudFront's default quota: "Cache behaviors per distribution": ${CACHE_BEHAVIORS_PER_DISTRIBUTION} (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-web-distributions). ` +
+    "The quota is adjustable: unless your account's was raised, CreateDistribution or UpdateDistribution fails (TooManyCacheBehaviors). " +
+    "Ask AWS Support for a higher quota, or merge path patterns (e.g. one route for /api/* instead of one per resource)."
+  );
+}
+
 export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArgs): void {
   validateRegionArg(fail, "region", args.region);
   validateReplicaRegion(fail, args);
@@ -337,6 +394,8 @@ export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArg
     if (typeof route.pathPattern !== "string" || route.pathPattern === "" || route.pathPattern === "/*" || route.pathPattern === "*") {
       fail(`routes[${index}].pathPattern`, route.pathPattern, "is not a path pattern for an extra behaviour", 'Use a pattern under the site such as "/api/*"; the default behaviour serves the site.');
     }
+    const patternProblem = pathPatternProblem(route.pathPattern);
+    if (patternProblem) fail(`routes[${index}].pathPattern`, route.pathPattern, patternProblem, pathPatternFix(patternProblem));
     if (patterns.has(route.pathPattern)) fail(`routes[${index}].pathPattern`, route.pathPattern, "is used by another route", "Give each route its own path pattern.");
     patterns.add(route.pathPattern);
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(route.originId ?? "") || route.originId === SITE_ORIGIN_ID) {
@@ -365,6 +424,10 @@ export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArg
   }
 }
 
+function pathPatternFix(problem: string): string {
+  return problem.startsWith("is ") ? "Use a shorter pattern, e.g. a shorter folder with /*." : 'Use e.g. "/api/*".';
+}
+
 /** The SPA fallback is itself a viewer-request function on the default behaviour. */
 const SPA_FUNCTION = "the SPA fallback function (spa: true)";
 
@@ -387,6 +450,8 @@ function validateEdge(fail: ArgFailure, args: StaticSiteArgs): void {
     if (typeof pathPattern !== "string" || pathPattern === "" || pathPattern === "*" || pathPattern === "/*") {
       fail(`${at}.pathPattern`, pathPattern, "is not a behaviour", 'Use "default" for the default behaviour, or a path pattern such as "/account/*".');
     }
+    const patternProblem = pathPattern === DEFAULT_BEHAVIOUR ? undefined : pathPatternProblem(pathPattern);
+    if (patternProblem) fail(`${at}.pathPattern`, pathPattern, patternProblem, pathPatternFix(patternProblem));
     if (!EDGE_EVENT_TYPES.includes(eventType)) fail(`${at}.eventType`, eventType, "is not a CloudFront event type", `Use one of ${EDGE_EVENT_TYPES.join(", ")}.`);
     if (kind === "function" && !(FUNCTION_EVENT_TYPES as readonly string[]).includes(eventType)) {
       fail(`${at}.eventType`, eventType, "is not an event type CloudFront Functions run on", "Attach CloudFront Functions to viewer-request or viewer-response; use Lambda@Edge for origin events.");
@@ -648,6 +713,12 @@ function validateDomain(fail: ArgFailure, domain: StaticSiteDomain): void {
   });
   if (!domain.certificateArn && !domain.hostedZoneId) {
     fail("domain", domain.name, "has neither certificateArn nor hostedZoneId, so HTTPS cannot be set up", "Set hostedZoneId (a certificate is created and validated there) or pass an ACM certificateArn from us-east-1.");
+  }
+  // Only domain.name is the Common Name of the certificate StaticSite requests (dns.ts); aliases are its Subject
+  // Alternative Names, up to 253 characters like any host name here.
+  if (!domain.certificateArn) {
+    validateCommonNameLength(fail, "domain.name", domain.name, "the certificate StaticSite requests",
+      `Pass domain.certificateArn: a us-east-1 certificate whose Common Name is at most ${ACM_COMMON_NAME_MAX_LENGTH} characters and that lists "${domain.name}" as a Subject Alternative Name (up to 253), or use a domain.name of at most ${ACM_COMMON_NAME_MAX_LENGTH} characters.`);
   }
   if (typeof domain.certificateArn === "string" && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/.+/.test(domain.certificateArn)) {
     fail("domain.certificateArn", domain.certificateArn, "is not an ACM certificate ARN in us-east-1, where CloudFront requires it", "Request or import the certificate in us-east-1.");

@@ -1,9 +1,10 @@
 /**
  * ACM deploy rules: a certificate the plan requests is issued before CloudFront or Cognito is given it
  * (`CertificateIssuedBeforeUse`, in ACM_RULES; API Gateway's domains have `ApiGatewayDomainCertificateIssued`, on the
- * same check), and warnings (ACM_WARNING_RULES, part of DEPLOY_WARNING_RULES): what ACM refuses under a default quota an
+ * same check), its Common Name is one ACM takes (`AcmCommonNameLength`, in ACM_RULES), and warnings (ACM_WARNING_RULES, part of DEPLOY_WARNING_RULES): what ACM refuses under a default quota an
  * account may have raised, which a plan cannot see.
  */
+import { ACM_COMMON_NAME_MAX_LENGTH } from "../../components/certificate-validation";
 import { ACM_DOMAIN_NAMES_PER_CERTIFICATE } from "../../components/static-site/spec";
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -109,8 +110,38 @@ export const CERTIFICATE_ISSUED_BEFORE_USE: DeployRule = {
   },
 };
 
+/**
+ * RequestCertificate `DomainName`: "In compliance with RFC 5280, the length of the domain name (technically, the Common
+ * Name) that you provide cannot exceed 64 octets (characters), including periods. To add a longer domain name, specify
+ * it in the Subject Alternative Name field, which supports names up to 253 octets in length."
+ * (https://docs.aws.amazon.com/acm/latest/APIReference/API_RequestCertificate.html; the constant and its source are
+ * components/certificate-validation.ts', where StaticSite and RegionalApis refuse such a `domain.name`). The provider
+ * refuses only a trailing period in `domain_name` (terraform-provider-aws internal/service/acm/certificate.go), so the
+ * plan previews and RequestCertificate fails at `pulumi up`. Not a quota: a failing rule. Imported certificates (no
+ * domainName) are not requested, so not checked; the name is counted in characters as given (ASCII for a host name).
+ */
+export const ACM_COMMON_NAME_LENGTH: DeployRule = {
+  id: "AcmCommonNameLength",
+  title: "A certificate requested from ACM has a domainName (its Common Name) of at most 64 characters",
+  source: "https://docs.aws.amazon.com/acm/latest/APIReference/API_RequestCertificate.html",
+  check(graph) {
+    return ofType(graph, CERTIFICATE).flatMap((certificate) => {
+      const { domainName } = certificate.inputs;
+      if (typeof domainName !== "string" || domainName.length <= ACM_COMMON_NAME_MAX_LENGTH) return [];
+      return [
+        finding(
+          "AcmCommonNameLength",
+          certificate,
+          `requests a certificate whose domainName (its Common Name) "${domainName}" is ${domainName.length} characters; ACM's RequestCertificate takes a Common Name of at most ${ACM_COMMON_NAME_MAX_LENGTH} characters, including periods`,
+          `request the certificate with a domainName of at most ${ACM_COMMON_NAME_MAX_LENGTH} characters that it also covers (e.g. a parent name or its wildcard) and put "${domainName}" in subjectAlternativeNames (up to 253 characters), or use a shorter name`,
+        ),
+      ];
+    });
+  },
+};
+
 /** ACM's failing rules: part of DEPLOY_RULES. */
-export const ACM_RULES: DeployRule[] = [CERTIFICATE_ISSUED_BEFORE_USE];
+export const ACM_RULES: DeployRule[] = [CERTIFICATE_ISSUED_BEFORE_USE, ACM_COMMON_NAME_LENGTH];
 
 /**
  * The names RequestCertificate gets for a certificate ACM issues: terraform-provider-aws keeps

@@ -1,5 +1,6 @@
-/** CloudFront deploy rules: edge function associations, comments, size and count, alternate domain names (certificate, uniqueness), standard logging, origin groups, key value stores. */
+/** CloudFront deploy rules: edge function associations, comments, size and count, alternate domain names (certificate, uniqueness), standard logging, origin groups, key value stores; warnings for the function and cache behaviour quotas. */
 import { EDGE_LIMITS, isCloudFrontName } from "../../components/edge-logic/spec";
+import { CACHE_BEHAVIORS_PER_DISTRIBUTION } from "../../components/static-site/spec";
 import { cacheBehaviours, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { textLengthFindings } from "./names";
@@ -516,8 +517,38 @@ export const CLOUDFRONT_RULES: DeployRule[] = [
   CLOUDFRONT_KEY_VALUE_STORE,
 ];
 
+/**
+ * General quotas on distributions, "Cache behaviors per distribution": 75, with "Request a higher quota"
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-web-distributions;
+ * earlier versions of the page said 25). Adjustable, so a warning, as CloudFrontFunctionCount. Over the account's quota
+ * CreateDistribution and UpdateDistribution fail with TooManyCacheBehaviors ("You cannot create more cache behaviors
+ * for the distribution", the SDKs' exception documentation). The page does not say whether the default behaviour
+ * counts; it is counted, so the warning may come one behaviour early, never late. StaticSite warns the same at
+ * construction (cacheBehaviourQuotaWarning, whose constant this is).
+ */
+export const CLOUDFRONT_CACHE_BEHAVIOR_COUNT: DeployRule = {
+  id: "CloudFrontCacheBehaviorCount",
+  title: "A distribution has at most 75 cache behaviours (the default one included), CloudFront's default, adjustable quota",
+  source: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-web-distributions",
+  check(graph) {
+    return ofType(graph, DISTRIBUTION).flatMap((distribution) => {
+      const ordered: unknown[] = Array.isArray(distribution.inputs.orderedCacheBehaviors) ? distribution.inputs.orderedCacheBehaviors : [];
+      const behaviours = 1 + ordered.length;
+      if (behaviours <= CACHE_BEHAVIORS_PER_DISTRIBUTION) return [];
+      return [
+        finding(
+          "CloudFrontCacheBehaviorCount",
+          distribution,
+          `has ${behaviours} cache behaviours (the default and ${ordered.length} in orderedCacheBehaviors), more than CloudFront's default quota of ${CACHE_BEHAVIORS_PER_DISTRIBUTION} per distribution: unless the account's quota was raised, CreateDistribution or UpdateDistribution fails (TooManyCacheBehaviors)`,
+          `ask for a quota increase (AWS Support, CloudFront "Cache behaviors per distribution"), or merge path patterns so at most ${CACHE_BEHAVIORS_PER_DISTRIBUTION} behaviours remain`,
+        ),
+      ];
+    });
+  },
+};
+
 /** CloudFront's warning rules: part of DEPLOY_WARNING_RULES, not of DEPLOY_RULES. */
-export const CLOUDFRONT_WARNING_RULES: DeployRule[] = [CLOUDFRONT_FUNCTION_COUNT];
+export const CLOUDFRONT_WARNING_RULES: DeployRule[] = [CLOUDFRONT_FUNCTION_COUNT, CLOUDFRONT_CACHE_BEHAVIOR_COUNT];
 
 /** CloudFront rules over the plans of all the stacks of a project. */
 export const CLOUDFRONT_PROJECT_RULES: ProjectDeployRule[] = [CLOUDFRONT_ALIAS_UNIQUE_ACROSS_STACKS];

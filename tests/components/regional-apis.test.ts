@@ -168,6 +168,31 @@ describe("RegionalApis certificates", () => {
   });
 });
 
+describe("RegionalApis: the Common Name of the certificates it requests (domain.name) is at most 64 characters", () => {
+  /** A per-branch preview host of 67 characters (review 22, F1). */
+  const LONG_HOST = "pr-1234-add-album-sharing-links.preview.gallery.example-company.com";
+  const host64 = `${"a".repeat(64 - ".example.com".length)}.example.com`;
+
+  it("refuses a longer domain.name with several regions, where only a shorter name can do (certificateArn is one region's)", () => {
+    expect(() => new RegionalApis("bad", { ...multi, domain: { name: LONG_HOST, hostedZoneId: "Z1" } })).toThrow(
+      /^RegionalApis "bad": domain\.name "pr-1234-add-album-sharing-links\.preview\.gallery\.example-company\.com" is 67 characters; it is the Common Name of the certificate RegionalApis requests in each region, and ACM's RequestCertificate takes a Common Name of at most 64 characters\. Use a domain\.name of at most 64 characters \(with several regions RegionalApis requests every region's certificate itself\)\.$/,
+    );
+  });
+
+  it("refuses it in one region with a hosted zone, naming certificateArn as the fix", () => {
+    expect(() => new RegionalApis("bad", { regions: ["us-east-1"], api, domain: { name: LONG_HOST, hostedZoneId: "Z1" } })).toThrow(
+      /^RegionalApis "bad": domain\.name "pr-1234[^"]*" is 67 characters; it is the Common Name of the certificate RegionalApis requests, and ACM's RequestCertificate takes a Common Name of at most 64 characters\. Pass domain\.certificateArn: a certificate in the API's region whose Common Name is at most 64 characters and that lists "pr-1234[^"]*" as a Subject Alternative Name \(up to 253\), or use a domain\.name of at most 64 characters\.$/,
+    );
+  });
+
+  it("requests certificates for a 64-character name, and takes a longer one with a certificate of the caller's", async () => {
+    const graph = await record(() => new RegionalApis("cn64", { ...multi, domain: { name: host64, hostedZoneId: "Z1" } }));
+    expect(ofType(graph, "aws:acm/certificate:Certificate").map((c) => c.inputs.domainName)).toEqual([host64, host64]);
+    const given = await record(() => new RegionalApis("own", { regions: ["us-east-1"], api, domain: { name: LONG_HOST, certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x" } }));
+    expect(ofType(given, "aws:acm/certificate:Certificate")).toEqual([]);
+  });
+});
+
 describe("RegionalApis checks the names of every region's API with the shared autoname check, against its own name", () => {
   const routed = (routes: RegionalApisArgs["api"]["routes"]): RegionalApisArgs => ({
     regions: ["us-east-1", "ap-southeast-2"],
