@@ -88,7 +88,12 @@ export interface HttpIntegration {
   uri: string;
   /** HTTP method of the backend call. @default the route's method */
   method?: string;
-  /** Milliseconds API Gateway waits for the backend: at least 50; above 29000 only where the account's quota was raised. @default 29000 */
+  /**
+   * Milliseconds API Gateway waits for the backend, at least 50. REST: at most 29000 on an EDGE API; at most 300000 on
+   * a REGIONAL or PRIVATE one, where above 29000 needs the account's raised integration timeout quota (ServerlessApi
+   * warns). HTTP kind: at most 30000 (not adjustable). A longer timeout is refused, never cut down. `npm start` does
+   * not time the backend out. @default 29000
+   */
   timeoutMs?: number;
 }
 

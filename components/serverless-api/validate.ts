@@ -36,6 +36,19 @@ import { validateRegionArg } from "../region";
 const BODY_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "ANY"]);
 /** API Gateway waits at most 29 s for an integration. */
 export const API_INTEGRATION_TIMEOUT_SECONDS = 29;
+/**
+ * How long API Gateway may wait for an HTTP route's integration (`integration.timeoutMs`), in milliseconds.
+ * - REST (Integration.timeoutInMillis): "Custom timeout between 50 and 29,000 milliseconds. The default value is 29,000
+ *   milliseconds or 29 seconds. You can increase the default value to longer than 29 seconds for Regional or private
+ *   APIs only." (https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html), and "The maximum value is
+ *   300,000 when `responseTransferMode` is `BUFFERED` [...] You need to raise a Service Quota Ticket [...] to increase
+ *   time beyond 29,000 milliseconds for `BUFFERED` mode." (pulumi-aws 7.48,
+ *   node_modules/@pulumi/aws/apigateway/integration.d.ts, `timeoutMilliseconds`). ServerlessApi leaves
+ *   `responseTransferMode` unset, which is BUFFERED ("Default to `BUFFERED`", same file).
+ * - HTTP: "Maximum integration timeout | 30 seconds | No" (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html;
+ *   pulumi-aws apigatewayv2/integration.d.ts: "between 50 and 30,000 milliseconds for HTTP APIs").
+ */
+export const API_INTEGRATION_TIMEOUT_MS = { min: 50, defaultQuota: 29_000, restMax: 300_000, httpMax: 30_000 } as const;
 const ROUTE_KEY = /^([A-Z]+) (\/.*)$/;
 const PATH_SEGMENT = /^(\{[A-Za-z_][A-Za-z0-9_]*\+?\}|[A-Za-z0-9._~-]+)$/;
 const NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
@@ -120,6 +133,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     validateRoute(fail, key, parsed, functionName, route ?? {}, authorizers);
     if (route?.integration?.type === "aws") validateIntegrationRolePath(fail, name, key, parsed, args.basePath ?? "");
     if (args.kind !== ApiKind.Http) validateRestHttpIntegration(fail, key, parsed.path, route ?? {});
+    validateIntegrationTimeout(fail, key, route ?? {}, args);
     if (functionName) {
       const owner = names.get(functionName);
       if (owner !== undefined) fail(`routes["${key}"].name`, functionName, `is the function name of ${owner === "route" ? "another route" : `the Lambda authorizer ${owner}`}`, "Give the route a distinct name.");
@@ -556,6 +570,63 @@ function validateIntegrationRolePath(fail: ArgFailure, apiName: string, key: str
 }
 
 /**
+ * The most an HTTP route's `integration.timeoutMs` may be (API_INTEGRATION_TIMEOUT_MS): 30,000 on the HTTP kind, a
+ * quota API Gateway does not raise; on the REST kind 29,000 for an EDGE API, whose limit API Gateway does not raise
+ * either, and 300,000 for a REGIONAL or PRIVATE one, of which everything above 29,000 needs the account's raised quota:
+ * that is a warning (integrationTimeoutQuotaWarnings), not a refusal, since the program cannot read the quota and a
+ * stack deployed under a raised one must keep deploying. Lambda routes wait functionIntegrationTimeoutMs (at most
+ * 29,000: `function.timeout` is at most 29 s) and AWS-service and mock routes set no timeout (API Gateway's default,
+ * 29,000), so only HTTP routes can ask for more.
+ */
+function validateIntegrationTimeout(fail: ArgFailure, key: string, route: ApiRoute, args: ServerlessApiArgs): void {
+  const integration = route.integration;
+  if (integration?.type !== "http" || typeof integration.timeoutMs !== "number") return;
+  const argument = `routes["${key}"].integration.timeoutMs`;
+  const timeoutMs = integration.timeoutMs;
+  const { defaultQuota, restMax, httpMax } = API_INTEGRATION_TIMEOUT_MS;
+  if (args.kind === ApiKind.Http) {
+    // The HTTP kind used to cut a longer timeout down to 29,000 without a word; it is refused instead, so what the
+    // user reads is what API Gateway waits.
+    if (timeoutMs > httpMax) {
+      fail(argument, timeoutMs, `is over ${httpMax} ms, the longest an HTTP API waits for an integration (a quota API Gateway does not raise)`,
+        `Use at most ${httpMax}, or kind: ApiKind.Rest with a REGIONAL endpoint, whose integrations may wait up to ${restMax} once the account's quota is raised.`);
+    }
+    return;
+  }
+  if (args.endpointType === "EDGE" && timeoutMs > defaultQuota) {
+    fail(argument, timeoutMs, `is over ${defaultQuota} ms, the longest an EDGE API's integration waits: API Gateway raises it only for REGIONAL and PRIVATE REST APIs`,
+      `Use at most ${defaultQuota}, or endpointType "REGIONAL" with the account's integration timeout quota raised.`);
+  }
+  if (timeoutMs > restMax) {
+    fail(argument, timeoutMs, `is over ${restMax} ms, the longest API Gateway waits for a REST integration, whatever the quota`,
+      `Use at most ${restMax} (above ${defaultQuota} only with the account's quota raised), or hand long work to a queue and answer at once.`);
+  }
+}
+
+/**
+ * A warning for each HTTP route of a REGIONAL or PRIVATE REST API that asks API Gateway to wait longer than its default
+ * 29,000 ms (validateIntegrationTimeout refuses what no quota allows). The quota is the account's, per region, and
+ * adjustable (API_INTEGRATION_TIMEOUT_MS), so, as for ACM's names per certificate (StaticSite), ServerlessApi warns
+ * rather than refuses: the program cannot read it, and a stack deployed under a raised one keeps deploying. That
+ * raising it "might require a reduction in your account-level throttle quota limit" is AWS's launch note
+ * (https://aws.amazon.com/about-aws/whats-new/2024/06/amazon-api-gateway-integration-timeout-limit-29-seconds/).
+ */
+export function integrationTimeoutQuotaWarnings(name: string, args: ServerlessApiArgs): string[] {
+  if (args.kind === ApiKind.Http || args.endpointType === "EDGE") return [];
+  const { defaultQuota } = API_INTEGRATION_TIMEOUT_MS;
+  return Object.entries(args.routes ?? {}).flatMap(([key, route]) => {
+    const integration = route?.integration;
+    if (integration?.type !== "http" || integration.timeoutMs === undefined || integration.timeoutMs <= defaultQuota) return [];
+    return [
+      `ServerlessApi "${name}": routes["${key}"].integration.timeoutMs ${integration.timeoutMs} is over API Gateway's default integration timeout, ${defaultQuota} ms. ` +
+        `"You can increase the default value to longer than 29 seconds for Regional or private APIs only" (https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html), ` +
+        `through the account's quota in the API's region (Service Quotas, Amazon API Gateway): unless it was raised to ${integration.timeoutMs} ms or more, API Gateway refuses the integration. ` +
+        `Raise it (a raised timeout may lower the account's throttle quota), or use at most ${defaultQuota}.`,
+    ];
+  });
+}
+
+/**
  * A REST HTTP integration maps each `{x}` of its URI from `method.request.path.x` (routes.ts), and PutIntegration
  * refuses a mapping from a path parameter the method lacks: "Invalid mapping expression specified: Validation Result:
  * warnings : [], errors : [Invalid mapping expression parameter specified: method.request.path.page]" (aws/aws-cdk#17318).
@@ -622,11 +693,10 @@ function validateRoute(
   if (integration?.type === "http" && !/^https?:\/\//.test(integration.uri ?? "")) {
     fail(`${where}.integration.uri`, integration.uri, "is not an http(s) URL", 'Use e.g. "https://backend.example.com/items/{id}".');
   }
-  // REST: "Custom timeout between 50 and 29,000 milliseconds. [...] You can increase the default value to longer than
-  // 29 seconds for Regional or private APIs only" (Integration.timeoutInMillis, https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html);
-  // HTTP APIs: "between 50 and 30,000 milliseconds" (pulumi-aws apigatewayv2.Integration timeoutMilliseconds).
-  if (integration?.type === "http" && integration.timeoutMs !== undefined && (!Number.isInteger(integration.timeoutMs) || integration.timeoutMs < 50)) {
-    fail(`${where}.integration.timeoutMs`, integration.timeoutMs, "is not a whole number of milliseconds of at least 50, the shortest API Gateway waits for an integration", "Use e.g. 5000, or drop it for the 29000 default.");
+  // The least API Gateway waits, on both kinds (API_INTEGRATION_TIMEOUT_MS); the most depends on the kind and the
+  // endpoint type (validateIntegrationTimeout).
+  if (integration?.type === "http" && integration.timeoutMs !== undefined && (!Number.isInteger(integration.timeoutMs) || integration.timeoutMs < API_INTEGRATION_TIMEOUT_MS.min)) {
+    fail(`${where}.integration.timeoutMs`, integration.timeoutMs, `is not a whole number of milliseconds of at least ${API_INTEGRATION_TIMEOUT_MS.min}, the shortest API Gateway waits for an integration`, "Use e.g. 5000, or drop it for the 29000 default.");
   }
   if (integration?.type === "aws") {
     if (!/^[a-z0-9-]+$/.test(integration.service ?? "")) fail(`${where}.integration.service`, integration.service, "is not an AWS service subdomain", 'Use e.g. "s3" or "sqs".');

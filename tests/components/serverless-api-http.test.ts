@@ -78,6 +78,18 @@ describe("ServerlessApi kind: ApiKind.Http", () => {
     expect(resource(v4, `${V2}/domainName:DomainName`, "hd2-domain").inputs.domainNameConfiguration.ipAddressType).toBe("ipv4");
   });
 
+  it("gives an HTTP route the integration timeout it asks for, up to the 30 s an HTTP API allows, and refuses more instead of cutting it down", async () => {
+    // "Maximum integration timeout | 30 seconds | No" (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html).
+    const legacy = (timeoutMs: number) => ({ routes: { "GET /legacy": { integration: { type: "http" as const, uri: "https://legacy.example.com/", timeoutMs } } } });
+    const graph = await record(() => new ServerlessApi("ht", args(legacy(30000))));
+    expect(resource(graph, `${V2}/integration:Integration`, "ht-integration-get-api-legacy").inputs.timeoutMilliseconds).toBe(30000);
+    const defaulted = await record(() => new ServerlessApi("hu", args()));
+    expect(resource(defaulted, `${V2}/integration:Integration`, "hu-integration-get-api-legacy-id").inputs.timeoutMilliseconds).toBe(29000);
+    expect(() => new ServerlessApi("bad", args(legacy(60000)))).toThrow(
+      /^ServerlessApi "bad": routes\["GET \/legacy"\]\.integration\.timeoutMs 60000 is over 30000 ms, the longest an HTTP API waits for an integration \(a quota API Gateway does not raise\)\. Use at most 30000, or kind: ApiKind\.Rest with a REGIONAL endpoint, whose integrations may wait up to 300000 once the account's quota is raised\.$/,
+    );
+  });
+
   it("verifies Cognito tokens with the native JWT authorizer (the pool's issuer, the app clients as audience)", async () => {
     const graph = await record(() => new ServerlessApi("h2", args()));
     const authorizer = resource(graph, `${V2}/authorizer:Authorizer`, "h2-authorizer-cognito");

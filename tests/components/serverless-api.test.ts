@@ -489,6 +489,32 @@ describe("ServerlessApi endpoint, policy, CORS and domain", () => {
   });
 });
 
+describe("ServerlessApi HTTP integration timeouts above API Gateway's default 29 s (review 22, F2)", () => {
+  const slow = (timeoutMs: number) => ({ routes: { "GET /slow": { integration: { type: "http" as const, uri: "https://reports.example.com/", timeoutMs } } } });
+
+  it.each<[string, Partial<ServerlessApiArgs>]>([
+    ["REGIONAL", {}],
+    ["PRIVATE", { endpointType: "PRIVATE", vpcEndpointIds: ["vpce-0123456789abcdef0"] }],
+  ])("on a %s API: deploys the timeout asked for, and warns that it needs the account's raised quota (adjustable, so not refused)", async (_, endpoint) => {
+    const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+    try {
+      const graph = await record(() => new ServerlessApi("slow", { ...args(), ...endpoint, ...slow(120000) }));
+      expect(integration(graph, "slow-integration-get-api-slow").inputs.timeoutMilliseconds).toBe(120000);
+      const messages = warn.mock.calls.map(([message]) => String(message)).filter((m) => m.includes("timeoutMs"));
+      expect(messages).toEqual([
+        expect.stringMatching(
+          /^ServerlessApi "slow": routes\["GET \/slow"\]\.integration\.timeoutMs 120000 is over API Gateway's default integration timeout, 29000 ms\. "You can increase the default value to longer than 29 seconds for Regional or private APIs only" \(https:\/\/docs\.aws\.amazon\.com\/apigateway\/latest\/api\/API_Integration\.html\), through the account's quota in the API's region \(Service Quotas, Amazon API Gateway\): unless it was raised to 120000 ms or more, API Gateway refuses the integration\. Raise it \(a raised timeout may lower the account's throttle quota\), or use at most 29000\.$/,
+        ),
+      ]);
+      warn.mockClear();
+      await record(() => new ServerlessApi("quick", { ...args(), ...endpoint, ...slow(29000) }));
+      expect(warn.mock.calls.map(([message]) => String(message)).filter((m) => m.includes("timeoutMs"))).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
+
 describe("ServerlessApi rejects bad route specs with clear errors", () => {
   it.each<[string, Partial<ServerlessApiArgs>, RegExp]>([
     ["duplicate route", { routes: { "GET /albums/{albumId}": { handler: echo }, "GET /albums/{id}": { handler: echo } } }, /ServerlessApi "bad": routes\["GET \/albums\/\{id\}"\] "GET \/albums\/\{id\}" duplicates route "GET \/albums\/\{albumId\}" \(same method and path\)\. Declare each method and path once/],
@@ -526,6 +552,13 @@ describe("ServerlessApi rejects bad route specs with clear errors", () => {
       /integration\.uri "https:\/\/b\.example\.com\/\{tenant\}\/health" maps \{tenant\} from method\.request\.path\.tenant, a path parameter the route does not have.*Use one of the route's path parameters: \(the route has none\)\.$/],
     ["HTTP integration timeout under 50 ms", { routes: { "GET /legacy": { integration: { type: "http", uri: "https://legacy.example.com/", timeoutMs: 10 } } } },
       /routes\["GET \/legacy"\]\.integration\.timeoutMs 10 is not a whole number of milliseconds of at least 50/],
+    // "You can increase the default value to longer than 29 seconds for Regional or private APIs only"
+    // (https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html), and never past 300,000 BUFFERED
+    // (pulumi-aws 7.48 apigateway/integration.d.ts timeoutMilliseconds) — review 22, F2.
+    ["HTTP integration timeout over 29 s on an EDGE API", { endpointType: "EDGE", routes: { "GET /legacy": { integration: { type: "http", uri: "https://legacy.example.com/", timeoutMs: 60000 } } } },
+      /^ServerlessApi "bad": routes\["GET \/legacy"\]\.integration\.timeoutMs 60000 is over 29000 ms, the longest an EDGE API's integration waits: API Gateway raises it only for REGIONAL and PRIVATE REST APIs\. Use at most 29000, or endpointType "REGIONAL" with the account's integration timeout quota raised\.$/],
+    ["HTTP integration timeout over 300 s on a REGIONAL API", { routes: { "GET /legacy": { integration: { type: "http", uri: "https://legacy.example.com/", timeoutMs: 400000 } } } },
+      /^ServerlessApi "bad": routes\["GET \/legacy"\]\.integration\.timeoutMs 400000 is over 300000 ms, the longest API Gateway waits for a REST integration, whatever the quota\. Use at most 300000 \(above 29000 only with the account's quota raised\), or hand long work to a queue and answer at once\.$/],
     ["missing handler file", { routes: { "GET /x": { handler: "handlers/api/missing.ts" } } }, /routes\["GET \/x"\]\.handler "handlers\/api\/missing\.ts" is not a file\. Point it at the handler's source file/],
     ["canary on an unknown stage", { canary: { stage: "qa", percentTraffic: 10 } }, /ServerlessApi "bad": canary\.stage "qa" is not a stage of this API, so there is nothing to run a canary on\. Use one of dev, prod, or add the stage\./],
     // The top-level canary is refused under the argument the user wrote, not the stage's (fuzz 16, finding 6).
