@@ -70,7 +70,10 @@ export type ApiRouteAuth =
 export interface MockIntegration {
   /** Selects this integration. */
   type: "mock";
-  /** HTTP status of the response. @default 200 */
+  /**
+   * HTTP status of the response: a whole number from 100 to 599 (API Gateway's method response status pattern
+   * `[1-5]\d\d`); `npm start` answers with the same status. @default 200
+   */
   statusCode?: number;
   /**
    * JSON body: a string as is, anything else serialised. Values may be `pulumi.Input`s at any

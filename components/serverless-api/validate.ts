@@ -49,6 +49,11 @@ export const API_INTEGRATION_TIMEOUT_SECONDS = 29;
  *   pulumi-aws apigatewayv2/integration.d.ts: "between 50 and 30,000 milliseconds for HTTP APIs").
  */
 export const API_INTEGRATION_TIMEOUT_MS = { min: 50, defaultQuota: 29_000, restMax: 300_000, httpMax: 30_000 } as const;
+/**
+ * The statuses a REST method response takes: PutMethodResponse `status_code` "Pattern: [1-5]\d\d"
+ * (https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethodResponse.html), the integration response's the same.
+ */
+const METHOD_RESPONSE_STATUS = { min: 100, max: 599 } as const;
 const ROUTE_KEY = /^([A-Z]+) (\/.*)$/;
 const PATH_SEGMENT = /^(\{[A-Za-z_][A-Za-z0-9_]*\+?\}|[A-Za-z0-9._~-]+)$/;
 const NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
@@ -569,6 +574,10 @@ function validateIntegrationRolePath(fail: ArgFailure, apiName: string, key: str
   fail("basePath", basePath, `${refused} for route "${key}"`, `Use a base path without "${odd}" (it names the role of every AWS-service route), or call the service from a Lambda handler.`);
 }
 
+function isMethodResponseStatus(status: unknown): boolean {
+  return typeof status === "number" && Number.isInteger(status) && status >= METHOD_RESPONSE_STATUS.min && status <= METHOD_RESPONSE_STATUS.max;
+}
+
 /**
  * The most an HTTP route's `integration.timeoutMs` may be (API_INTEGRATION_TIMEOUT_MS): 30,000 on the HTTP kind, a
  * quota API Gateway does not raise; on the REST kind 29,000 for an EDGE API, whose limit API Gateway does not raise
@@ -697,6 +706,12 @@ function validateRoute(
   // endpoint type (validateIntegrationTimeout).
   if (integration?.type === "http" && integration.timeoutMs !== undefined && (!Number.isInteger(integration.timeoutMs) || integration.timeoutMs < API_INTEGRATION_TIMEOUT_MS.min)) {
     fail(`${where}.integration.timeoutMs`, integration.timeoutMs, `is not a whole number of milliseconds of at least ${API_INTEGRATION_TIMEOUT_MS.min}, the shortest API Gateway waits for an integration`, "Use e.g. 5000, or drop it for the 29000 default.");
+  }
+  // The mock's status becomes its method and integration responses' statusCode and the `{"statusCode": …}` its request
+  // template selects them by: a status PutMethodResponse refuses fails at `pulumi up` (METHOD_RESPONSE_STATUS), and the
+  // local gateway would answer with it (or, under 100, fail to).
+  if (integration?.type === "mock" && integration.statusCode !== undefined && !isMethodResponseStatus(integration.statusCode)) {
+    fail(`${where}.integration.statusCode`, integration.statusCode, `is not an HTTP status a method response takes (API Gateway's pattern [1-5]\\d\\d: a whole number from ${METHOD_RESPONSE_STATUS.min} to ${METHOD_RESPONSE_STATUS.max})`, "Use e.g. 200, 204 or 503.");
   }
   if (integration?.type === "aws") {
     if (!/^[a-z0-9-]+$/.test(integration.service ?? "")) fail(`${where}.integration.service`, integration.service, "is not an AWS service subdomain", 'Use e.g. "s3" or "sqs".');
