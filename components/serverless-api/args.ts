@@ -255,7 +255,11 @@ export interface ApiDomain {
   certificateArn: pulumi.Input<string>;
   /** @default the first stage */
   stage?: string;
-  /** @default "" */
+  /**
+   * The path the stage is mapped under on the domain, e.g. `"gallery"` for `https://api.example.com/gallery/…`: letters,
+   * digits and `$-_.+!*'()`, at most 300 characters, no leading or trailing `/`. Several levels (`"gallery/v2"`) on the
+   * HTTP kind only: a REST API's base path mapping takes one. @default "" (the domain's root)
+   */
   basePath?: string;
   /**
    * `"dualstack"`: IPv4 and IPv6 clients may call the domain, so both A and AAAA alias records reach it.
@@ -332,7 +336,7 @@ export interface ServerlessApiArgs {
   /**
    * Custom domain with a regional ACM certificate; DNS records come from elsewhere. `name` is the host name,
    * `certificateArn` a certificate for it in the API's region, `stage` the stage it maps to, `basePath`
-   * the path it is mapped under and `ipAddressType` who may call it: `"dualstack"` (IPv4 and IPv6 clients; give
+   * the path it is mapped under (one level on the REST kind, several on the HTTP kind) and `ipAddressType` who may call it: `"dualstack"` (IPv4 and IPv6 clients; give
    * the name A and AAAA alias records) or `"ipv4"` (A records only).
    * @default none
    */

@@ -54,6 +54,14 @@ export const API_INTEGRATION_TIMEOUT_MS = { min: 50, defaultQuota: 29_000, restM
  * (https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethodResponse.html), the integration response's the same.
  */
 const METHOD_RESPONSE_STATUS = { min: 100, max: 599 } as const;
+/**
+ * A custom domain's API mapping path (`domain.basePath`): "API mappings must contain only letters, numbers, and the
+ * following characters: $-_.+!*'()/." and "The maximum length for the path in an API mapping is 300 characters."
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html and http-api-mappings.html,
+ * "Restrictions"). One level's characters; levels are joined with "/".
+ */
+const API_MAPPING_LEVEL = /^[A-Za-z0-9$\-_.+!*'()]+$/;
+const API_MAPPING_PATH_LENGTH = 300;
 const ROUTE_KEY = /^([A-Z]+) (\/.*)$/;
 const PATH_SEGMENT = /^(\{[A-Za-z_][A-Za-z0-9_]*\+?\}|[A-Za-z0-9._~-]+)$/;
 const NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
@@ -205,6 +213,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
       fail("domain.stage", args.domain.stage, "is not a stage of this API", `Use one of ${stageNames.join(", ")}.`);
     }
     validateDomainIpAddressType(fail, args.domain.ipAddressType);
+    if (args.domain.basePath !== undefined) validateDomainBasePath(fail, args.domain.basePath, args.kind ?? ApiKind.Rest);
   }
   for (const [argument, statements] of [["functionDefaults.permissions", args.functionDefaults?.permissions ?? []]] as const) {
     assertLeastPrivilege(fail, argument, statements);
@@ -633,6 +642,47 @@ export function integrationTimeoutQuotaWarnings(name: string, args: ServerlessAp
         `Raise it (a raised timeout may lower the account's throttle quota), or use at most ${defaultQuota}.`,
     ];
   });
+}
+
+/**
+ * A custom domain's `basePath`, the path the API is mapped under: the characters and length API Gateway takes for an
+ * API mapping (API_MAPPING_LEVEL), levels without empty ones, and on the REST kind one level. The REST kind maps its
+ * domain with a v1 base path mapping (domain.ts), which refuses "/": "API Gateway V1 doesn't support the slash
+ * character (/) in base path mappings. To create a multi-level base path mapping, use API Gateway V2."
+ * (CreateBasePathMapping's BadRequestException, quoted in hashicorp/terraform-provider-aws#21986 and aws/aws-cdk#14822);
+ * the HTTP kind's API mapping takes several ("To configure API mappings with multiple levels, you must use a Regional
+ * custom domain name with the TLS 1.2 security policy", http-api-mappings.html: its domain is one, http-api.ts). An
+ * empty level (a leading, trailing or doubled "/") is refused too: AWS documents no such path, and aws-cdk's
+ * BasePathMapping refuses it ("A base path cannot start or end with /", "cannot have more than one consecutive /",
+ * aws/aws-cdk#23362); whether API Gateway itself refuses it is not confirmed.
+ */
+function validateDomainBasePath(fail: ArgFailure, basePath: string, kind: ApiKind): void {
+  const argument = "domain.basePath";
+  if (typeof basePath !== "string") return fail(argument, basePath, "is not a path", 'Use e.g. "v1", or "" to map the API at the root.');
+  if (basePath === "") return;
+  const levels = basePath.split("/");
+  if (levels.some((level) => level === "")) {
+    const tidy = levels.filter(Boolean).join("/");
+    fail(argument, basePath, 'starts or ends with "/", or has an empty level between two "/"; API Gateway maps a path of levels without them',
+      `Write it without leading, trailing or doubled slashes: ${JSON.stringify(tidy)}${tidy === "" ? " (the root)" : ""}.`);
+  }
+  const refused = [...new Set(levels.join("").replace(/[A-Za-z0-9$\-_.+!*'()]/g, ""))];
+  if (refused.length > 0 || !levels.every((level) => API_MAPPING_LEVEL.test(level))) {
+    const between = kind === ApiKind.Http ? ' with "/" between levels' : "";
+    fail(argument, basePath, `has characters an API mapping does not take (${refused.map((c) => JSON.stringify(c)).join(", ")}): API Gateway takes letters, digits and $-_.+!*'()${between} (rest-api-mappings.html)`, 'Use e.g. "v1".');
+  }
+  if (basePath.length > API_MAPPING_PATH_LENGTH) {
+    fail(argument, basePath, `is ${basePath.length} characters long, over the ${API_MAPPING_PATH_LENGTH} API Gateway takes for an API mapping's path`, `Shorten it to at most ${API_MAPPING_PATH_LENGTH} characters.`);
+  }
+  if (kind !== ApiKind.Http && levels.length > 1) {
+    const [first, ...rest] = levels;
+    fail(
+      argument,
+      basePath,
+      `has several levels, and a REST API's domain is mapped by a base path mapping (API Gateway v1), which refuses them: "API Gateway V1 doesn't support the slash character (/) in base path mappings. To create a multi-level base path mapping, use API Gateway V2."`,
+      `Map one level, e.g. ${JSON.stringify(levels.join("-"))}, or ${JSON.stringify(first)} with the rest in the API's own basePath (routes then answer under /${first}/${rest.join("/")}/…), or use kind: ApiKind.Http, whose API mapping takes several levels.`,
+    );
+  }
 }
 
 /**

@@ -460,6 +460,12 @@ describe("ServerlessApi endpoint, policy, CORS and domain", () => {
     expect(resource(graph, "aws:apigateway/basePathMapping:BasePathMapping", "m1-domain-mapping").inputs).toMatchObject({ stageName: "prod", domainName: "api.gallery.example.com" });
   });
 
+  it("maps the custom domain under a one-level domain.basePath (a REST API's base path mapping)", async () => {
+    const certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/api";
+    const graph = await record(() => new ServerlessApi("m4", { ...args(), domain: { name: "api.gallery.example.com", certificateArn, basePath: "gallery-v2" } }));
+    expect(resource(graph, "aws:apigateway/basePathMapping:BasePathMapping", "m4-domain-mapping").inputs.basePath).toBe("gallery-v2");
+  });
+
   it("serves the custom domain to IPv4 and IPv6 clients (dualstack) unless domain.ipAddressType says ipv4", async () => {
     // API Gateway's own default is IPv4 only, where the AAAA alias records DnsRouting (RegionalApis) makes would lead nowhere.
     const certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/api";
@@ -611,6 +617,18 @@ describe("ServerlessApi rejects bad route specs with clear errors", () => {
       /^ServerlessApi "bad": canary\.stageVariableOverrides "k{65}" is 65 characters long, over API Gateway's 64 for a stage variable name/],
     ["domain IP address type API Gateway does not know", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", ipAddressType: "ipv6" as "ipv4" } },
       /^ServerlessApi "bad": domain\.ipAddressType "ipv6" is not an IP address type of an API Gateway custom domain\. Use "dualstack" \(IPv4 and IPv6, the default\) or "ipv4"\.$/],
+    // API mappings: "must contain only letters, numbers, and the following characters: $-_.+!*'()/" and "The maximum length
+    // for the path in an API mapping is 300 characters" (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html);
+    // a REST API's v1 base path mapping takes one level (CreateBasePathMapping: "API Gateway V1 doesn't support the slash
+    // character (/) in base path mappings", hashicorp/terraform-provider-aws#21986) — review 22, S3.
+    ["domain base path with a leading slash", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", basePath: "/v1" } },
+      /^ServerlessApi "bad": domain\.basePath "\/v1" starts or ends with "\/", or has an empty level between two "\/"; API Gateway maps a path of levels without them\. Write it without leading, trailing or doubled slashes: "v1"\.$/],
+    ["domain base path with a space", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", basePath: "a b" } },
+      /^ServerlessApi "bad": domain\.basePath "a b" has characters an API mapping does not take \(" "\): API Gateway takes letters, digits and \$-_\.\+!\*'\(\) \(rest-api-mappings\.html\)\. Use e\.g\. "v1"\.$/],
+    ["multi-level domain base path on a REST API", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", basePath: "api/v1" } },
+      /^ServerlessApi "bad": domain\.basePath "api\/v1" has several levels, and a REST API's domain is mapped by a base path mapping \(API Gateway v1\), which refuses them: "API Gateway V1 doesn't support the slash character \(\/\) in base path mappings\. To create a multi-level base path mapping, use API Gateway V2\."\. Map one level, e\.g\. "api-v1", or "api" with the rest in the API's own basePath \(routes then answer under \/api\/v1\/…\), or use kind: ApiKind\.Http, whose API mapping takes several levels\.$/],
+    ["domain base path over 300 characters", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", basePath: "v".repeat(301) } },
+      /^ServerlessApi "bad": domain\.basePath "v{301}" is 301 characters long, over the 300 API Gateway takes for an API mapping's path\. Shorten it to at most 300 characters\.$/],
     ["domain stage unknown", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", stage: "qa" } }, /domain\.stage "qa" is not a stage of this API/],
     // "The certificate must be in the same Region as your API": https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html
     ["domain certificate from another region", { region: "eu-west-1", domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", stage: "prod" } },
