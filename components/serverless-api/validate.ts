@@ -47,6 +47,7 @@ export const API_INTEGRATION_TIMEOUT_SECONDS = 29;
  *   `responseTransferMode` unset, which is BUFFERED ("Default to `BUFFERED`", same file).
  * - HTTP: "Maximum integration timeout | 30 seconds | No" (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html;
  *   pulumi-aws apigatewayv2/integration.d.ts: "between 50 and 30,000 milliseconds for HTTP APIs").
+ * Deploy rule ApiIntegrationTimeout checks any program's REST integrations against the same numbers.
  */
 export const API_INTEGRATION_TIMEOUT_MS = { min: 50, defaultQuota: 29_000, restMax: 300_000, httpMax: 30_000 } as const;
 /**
