@@ -70,7 +70,10 @@ export type ApiRouteAuth =
 export interface MockIntegration {
   /** Selects this integration. */
   type: "mock";
-  /** HTTP status of the response. @default 200 */
+  /**
+   * HTTP status of the response: a whole number from 100 to 599 (API Gateway's method response status pattern
+   * `[1-5]\d\d`); `npm start` answers with the same status. @default 200
+   */
   statusCode?: number;
   /**
    * JSON body: a string as is, anything else serialised. Values may be `pulumi.Input`s at any
@@ -88,7 +91,12 @@ export interface HttpIntegration {
   uri: string;
   /** HTTP method of the backend call. @default the route's method */
   method?: string;
-  /** Milliseconds API Gateway waits for the backend: at least 50; above 29000 only where the account's quota was raised. @default 29000 */
+  /**
+   * Milliseconds API Gateway waits for the backend, at least 50. REST: at most 29000 on an EDGE API; at most 300000 on
+   * a REGIONAL or PRIVATE one, where above 29000 needs the account's raised integration timeout quota (ServerlessApi
+   * warns). HTTP kind: at most 30000 (not adjustable). A longer timeout is refused, never cut down. `npm start` does
+   * not time the backend out. @default 29000
+   */
   timeoutMs?: number;
 }
 
@@ -247,7 +255,11 @@ export interface ApiDomain {
   certificateArn: pulumi.Input<string>;
   /** @default the first stage */
   stage?: string;
-  /** @default "" */
+  /**
+   * The path the stage is mapped under on the domain, e.g. `"gallery"` for `https://api.example.com/gallery/…`: letters,
+   * digits and `$-_.+!*'()`, at most 300 characters, no leading or trailing `/`. Several levels (`"gallery/v2"`) on the
+   * HTTP kind only: a REST API's base path mapping takes one. @default "" (the domain's root)
+   */
   basePath?: string;
   /**
    * `"dualstack"`: IPv4 and IPv6 clients may call the domain, so both A and AAAA alias records reach it.
@@ -324,7 +336,7 @@ export interface ServerlessApiArgs {
   /**
    * Custom domain with a regional ACM certificate; DNS records come from elsewhere. `name` is the host name,
    * `certificateArn` a certificate for it in the API's region, `stage` the stage it maps to, `basePath`
-   * the path it is mapped under and `ipAddressType` who may call it: `"dualstack"` (IPv4 and IPv6 clients; give
+   * the path it is mapped under (one level on the REST kind, several on the HTTP kind) and `ipAddressType` who may call it: `"dualstack"` (IPv4 and IPv6 clients; give
    * the name A and AAAA alias records) or `"ipv4"` (A records only).
    * @default none
    */

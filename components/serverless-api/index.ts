@@ -13,6 +13,7 @@ import { ApiSnapshot } from "./snapshot";
 import { ApiKind, normalise, validateArgs, type ServerlessApiArgs, type ServerlessApiSpec } from "./spec";
 import { createStages, warnAccountRoleUndecided } from "./stages";
 import { createUsagePlans } from "./usage-plans";
+import { integrationTimeoutQuotaWarnings } from "./validate";
 
 export type {
   ApiAuthorizer,
@@ -113,6 +114,8 @@ export class ServerlessApi extends pulumi.ComponentResource {
     // the same Region as your API"), so refuse it now, not in regionalCertificate's apply, which only the deployment shows.
     validateArgs(argFailer("ServerlessApi", name), name, args, regionWhereCreated(args.region, this, "aws:apigateway/domainName:DomainName").region);
     this.spec = normalise(name, args);
+    // Timeouts past API Gateway's default 29 s that the account's quota may allow: told, not refused.
+    for (const warning of integrationTimeoutQuotaWarnings(name, args)) pulumi.log.warn(warning, this);
     if (this.spec.kind === ApiKind.Http) {
       const http = createHttpApi(name, this.spec, this);
       const region = regionOf(this.spec.region, this);

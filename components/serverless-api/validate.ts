@@ -36,6 +36,33 @@ import { validateRegionArg } from "../region";
 const BODY_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "ANY"]);
 /** API Gateway waits at most 29 s for an integration. */
 export const API_INTEGRATION_TIMEOUT_SECONDS = 29;
+/**
+ * How long API Gateway may wait for an HTTP route's integration (`integration.timeoutMs`), in milliseconds.
+ * - REST (Integration.timeoutInMillis): "Custom timeout between 50 and 29,000 milliseconds. The default value is 29,000
+ *   milliseconds or 29 seconds. You can increase the default value to longer than 29 seconds for Regional or private
+ *   APIs only." (https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html), and "The maximum value is
+ *   300,000 when `responseTransferMode` is `BUFFERED` [...] You need to raise a Service Quota Ticket [...] to increase
+ *   time beyond 29,000 milliseconds for `BUFFERED` mode." (pulumi-aws 7.48,
+ *   node_modules/@pulumi/aws/apigateway/integration.d.ts, `timeoutMilliseconds`). ServerlessApi leaves
+ *   `responseTransferMode` unset, which is BUFFERED ("Default to `BUFFERED`", same file).
+ * - HTTP: "Maximum integration timeout | 30 seconds | No" (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html;
+ *   pulumi-aws apigatewayv2/integration.d.ts: "between 50 and 30,000 milliseconds for HTTP APIs").
+ * Deploy rule ApiIntegrationTimeout checks any program's REST integrations against the same numbers.
+ */
+export const API_INTEGRATION_TIMEOUT_MS = { min: 50, defaultQuota: 29_000, restMax: 300_000, httpMax: 30_000 } as const;
+/**
+ * The statuses a REST method response takes: PutMethodResponse `status_code` "Pattern: [1-5]\d\d"
+ * (https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethodResponse.html), the integration response's the same.
+ */
+const METHOD_RESPONSE_STATUS = { min: 100, max: 599 } as const;
+/**
+ * A custom domain's API mapping path (`domain.basePath`): "API mappings must contain only letters, numbers, and the
+ * following characters: $-_.+!*'()/." and "The maximum length for the path in an API mapping is 300 characters."
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html and http-api-mappings.html,
+ * "Restrictions"). One level's characters; levels are joined with "/".
+ */
+const API_MAPPING_LEVEL = /^[A-Za-z0-9$\-_.+!*'()]+$/;
+const API_MAPPING_PATH_LENGTH = 300;
 const ROUTE_KEY = /^([A-Z]+) (\/.*)$/;
 const PATH_SEGMENT = /^(\{[A-Za-z_][A-Za-z0-9_]*\+?\}|[A-Za-z0-9._~-]+)$/;
 const NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
@@ -120,6 +147,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     validateRoute(fail, key, parsed, functionName, route ?? {}, authorizers);
     if (route?.integration?.type === "aws") validateIntegrationRolePath(fail, name, key, parsed, args.basePath ?? "");
     if (args.kind !== ApiKind.Http) validateRestHttpIntegration(fail, key, parsed.path, route ?? {});
+    validateIntegrationTimeout(fail, key, route ?? {}, args);
     if (functionName) {
       const owner = names.get(functionName);
       if (owner !== undefined) fail(`routes["${key}"].name`, functionName, `is the function name of ${owner === "route" ? "another route" : `the Lambda authorizer ${owner}`}`, "Give the route a distinct name.");
@@ -186,6 +214,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
       fail("domain.stage", args.domain.stage, "is not a stage of this API", `Use one of ${stageNames.join(", ")}.`);
     }
     validateDomainIpAddressType(fail, args.domain.ipAddressType);
+    if (args.domain.basePath !== undefined) validateDomainBasePath(fail, args.domain.basePath, args.kind ?? ApiKind.Rest);
   }
   for (const [argument, statements] of [["functionDefaults.permissions", args.functionDefaults?.permissions ?? []]] as const) {
     assertLeastPrivilege(fail, argument, statements);
@@ -555,6 +584,108 @@ function validateIntegrationRolePath(fail: ArgFailure, apiName: string, key: str
   fail("basePath", basePath, `${refused} for route "${key}"`, `Use a base path without "${odd}" (it names the role of every AWS-service route), or call the service from a Lambda handler.`);
 }
 
+function isMethodResponseStatus(status: unknown): boolean {
+  return typeof status === "number" && Number.isInteger(status) && status >= METHOD_RESPONSE_STATUS.min && status <= METHOD_RESPONSE_STATUS.max;
+}
+
+/**
+ * The most an HTTP route's `integration.timeoutMs` may be (API_INTEGRATION_TIMEOUT_MS): 30,000 on the HTTP kind, a
+ * quota API Gateway does not raise; on the REST kind 29,000 for an EDGE API, whose limit API Gateway does not raise
+ * either, and 300,000 for a REGIONAL or PRIVATE one, of which everything above 29,000 needs the account's raised quota:
+ * that is a warning (integrationTimeoutQuotaWarnings), not a refusal, since the program cannot read the quota and a
+ * stack deployed under a raised one must keep deploying. Lambda routes wait functionIntegrationTimeoutMs (at most
+ * 29,000: `function.timeout` is at most 29 s) and AWS-service and mock routes set no timeout (API Gateway's default,
+ * 29,000), so only HTTP routes can ask for more.
+ */
+function validateIntegrationTimeout(fail: ArgFailure, key: string, route: ApiRoute, args: ServerlessApiArgs): void {
+  const integration = route.integration;
+  if (integration?.type !== "http" || typeof integration.timeoutMs !== "number") return;
+  const argument = `routes["${key}"].integration.timeoutMs`;
+  const timeoutMs = integration.timeoutMs;
+  const { defaultQuota, restMax, httpMax } = API_INTEGRATION_TIMEOUT_MS;
+  if (args.kind === ApiKind.Http) {
+    // The HTTP kind used to cut a longer timeout down to 29,000 without a word; it is refused instead, so what the
+    // user reads is what API Gateway waits.
+    if (timeoutMs > httpMax) {
+      fail(argument, timeoutMs, `is over ${httpMax} ms, the longest an HTTP API waits for an integration (a quota API Gateway does not raise)`,
+        `Use at most ${httpMax}, or kind: ApiKind.Rest with a REGIONAL endpoint, whose integrations may wait up to ${restMax} once the account's quota is raised.`);
+    }
+    return;
+  }
+  if (args.endpointType === "EDGE" && timeoutMs > defaultQuota) {
+    fail(argument, timeoutMs, `is over ${defaultQuota} ms, the longest an EDGE API's integration waits: API Gateway raises it only for REGIONAL and PRIVATE REST APIs`,
+      `Use at most ${defaultQuota}, or endpointType "REGIONAL" with the account's integration timeout quota raised.`);
+  }
+  if (timeoutMs > restMax) {
+    fail(argument, timeoutMs, `is over ${restMax} ms, the longest API Gateway waits for a REST integration, whatever the quota`,
+      `Use at most ${restMax} (above ${defaultQuota} only with the account's quota raised), or hand long work to a queue and answer at once.`);
+  }
+}
+
+/**
+ * A warning for each HTTP route of a REGIONAL or PRIVATE REST API that asks API Gateway to wait longer than its default
+ * 29,000 ms (validateIntegrationTimeout refuses what no quota allows). The quota is the account's, per region, and
+ * adjustable (API_INTEGRATION_TIMEOUT_MS), so, as for ACM's names per certificate (StaticSite), ServerlessApi warns
+ * rather than refuses: the program cannot read it, and a stack deployed under a raised one keeps deploying. That
+ * raising it "might require a reduction in your account-level throttle quota limit" is AWS's launch note
+ * (https://aws.amazon.com/about-aws/whats-new/2024/06/amazon-api-gateway-integration-timeout-limit-29-seconds/).
+ */
+export function integrationTimeoutQuotaWarnings(name: string, args: ServerlessApiArgs): string[] {
+  if (args.kind === ApiKind.Http || args.endpointType === "EDGE") return [];
+  const { defaultQuota } = API_INTEGRATION_TIMEOUT_MS;
+  return Object.entries(args.routes ?? {}).flatMap(([key, route]) => {
+    const integration = route?.integration;
+    if (integration?.type !== "http" || integration.timeoutMs === undefined || integration.timeoutMs <= defaultQuota) return [];
+    return [
+      `ServerlessApi "${name}": routes["${key}"].integration.timeoutMs ${integration.timeoutMs} is over API Gateway's default integration timeout, ${defaultQuota} ms. ` +
+        `"You can increase the default value to longer than 29 seconds for Regional or private APIs only" (https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html), ` +
+        `through the account's quota in the API's region (Service Quotas, Amazon API Gateway): unless it was raised to ${integration.timeoutMs} ms or more, API Gateway refuses the integration. ` +
+        `Raise it (a raised timeout may lower the account's throttle quota), or use at most ${defaultQuota}.`,
+    ];
+  });
+}
+
+/**
+ * A custom domain's `basePath`, the path the API is mapped under: the characters and length API Gateway takes for an
+ * API mapping (API_MAPPING_LEVEL), levels without empty ones, and on the REST kind one level. The REST kind maps its
+ * domain with a v1 base path mapping (domain.ts), which refuses "/": "API Gateway V1 doesn't support the slash
+ * character (/) in base path mappings. To create a multi-level base path mapping, use API Gateway V2."
+ * (CreateBasePathMapping's BadRequestException, quoted in hashicorp/terraform-provider-aws#21986 and aws/aws-cdk#14822);
+ * the HTTP kind's API mapping takes several ("To configure API mappings with multiple levels, you must use a Regional
+ * custom domain name with the TLS 1.2 security policy", http-api-mappings.html: its domain is one, http-api.ts). An
+ * empty level (a leading, trailing or doubled "/") is refused too: AWS documents no such path, and aws-cdk's
+ * BasePathMapping refuses it ("A base path cannot start or end with /", "cannot have more than one consecutive /",
+ * aws/aws-cdk#23362); whether API Gateway itself refuses it is not confirmed.
+ */
+function validateDomainBasePath(fail: ArgFailure, basePath: string, kind: ApiKind): void {
+  const argument = "domain.basePath";
+  if (typeof basePath !== "string") return fail(argument, basePath, "is not a path", 'Use e.g. "v1", or "" to map the API at the root.');
+  if (basePath === "") return;
+  const levels = basePath.split("/");
+  if (levels.some((level) => level === "")) {
+    const tidy = levels.filter(Boolean).join("/");
+    fail(argument, basePath, 'starts or ends with "/", or has an empty level between two "/"; API Gateway maps a path of levels without them',
+      `Write it without leading, trailing or doubled slashes: ${JSON.stringify(tidy)}${tidy === "" ? " (the root)" : ""}.`);
+  }
+  const refused = [...new Set(levels.join("").replace(/[A-Za-z0-9$\-_.+!*'()]/g, ""))];
+  if (refused.length > 0 || !levels.every((level) => API_MAPPING_LEVEL.test(level))) {
+    const between = kind === ApiKind.Http ? ' with "/" between levels' : "";
+    fail(argument, basePath, `has characters an API mapping does not take (${refused.map((c) => JSON.stringify(c)).join(", ")}): API Gateway takes letters, digits and $-_.+!*'()${between} (rest-api-mappings.html)`, 'Use e.g. "v1".');
+  }
+  if (basePath.length > API_MAPPING_PATH_LENGTH) {
+    fail(argument, basePath, `is ${basePath.length} characters long, over the ${API_MAPPING_PATH_LENGTH} API Gateway takes for an API mapping's path`, `Shorten it to at most ${API_MAPPING_PATH_LENGTH} characters.`);
+  }
+  if (kind !== ApiKind.Http && levels.length > 1) {
+    const [first, ...rest] = levels;
+    fail(
+      argument,
+      basePath,
+      `has several levels, and a REST API's domain is mapped by a base path mapping (API Gateway v1), which refuses them: "API Gateway V1 doesn't support the slash character (/) in base path mappings. To create a multi-level base path mapping, use API Gateway V2."`,
+      `Map one level, e.g. ${JSON.stringify(levels.join("-"))}, or ${JSON.stringify(first)} with the rest in the API's own basePath (routes then answer under /${first}/${rest.join("/")}/…), or use kind: ApiKind.Http, whose API mapping takes several levels.`,
+    );
+  }
+}
+
 /**
  * A REST HTTP integration maps each `{x}` of its URI from `method.request.path.x` (routes.ts), and PutIntegration
  * refuses a mapping from a path parameter the method lacks: "Invalid mapping expression specified: Validation Result:
@@ -622,11 +753,16 @@ function validateRoute(
   if (integration?.type === "http" && !/^https?:\/\//.test(integration.uri ?? "")) {
     fail(`${where}.integration.uri`, integration.uri, "is not an http(s) URL", 'Use e.g. "https://backend.example.com/items/{id}".');
   }
-  // REST: "Custom timeout between 50 and 29,000 milliseconds. [...] You can increase the default value to longer than
-  // 29 seconds for Regional or private APIs only" (Integration.timeoutInMillis, https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html);
-  // HTTP APIs: "between 50 and 30,000 milliseconds" (pulumi-aws apigatewayv2.Integration timeoutMilliseconds).
-  if (integration?.type === "http" && integration.timeoutMs !== undefined && (!Number.isInteger(integration.timeoutMs) || integration.timeoutMs < 50)) {
-    fail(`${where}.integration.timeoutMs`, integration.timeoutMs, "is not a whole number of milliseconds of at least 50, the shortest API Gateway waits for an integration", "Use e.g. 5000, or drop it for the 29000 default.");
+  // The least API Gateway waits, on both kinds (API_INTEGRATION_TIMEOUT_MS); the most depends on the kind and the
+  // endpoint type (validateIntegrationTimeout).
+  if (integration?.type === "http" && integration.timeoutMs !== undefined && (!Number.isInteger(integration.timeoutMs) || integration.timeoutMs < API_INTEGRATION_TIMEOUT_MS.min)) {
+    fail(`${where}.integration.timeoutMs`, integration.timeoutMs, `is not a whole number of milliseconds of at least ${API_INTEGRATION_TIMEOUT_MS.min}, the shortest API Gateway waits for an integration`, "Use e.g. 5000, or drop it for the 29000 default.");
+  }
+  // The mock's status becomes its method and integration responses' statusCode and the `{"statusCode": …}` its request
+  // template selects them by: a status PutMethodResponse refuses fails at `pulumi up` (METHOD_RESPONSE_STATUS), and the
+  // local gateway would answer with it (or, under 100, fail to).
+  if (integration?.type === "mock" && integration.statusCode !== undefined && !isMethodResponseStatus(integration.statusCode)) {
+    fail(`${where}.integration.statusCode`, integration.statusCode, `is not an HTTP status a method response takes (API Gateway's pattern [1-5]\\d\\d: a whole number from ${METHOD_RESPONSE_STATUS.min} to ${METHOD_RESPONSE_STATUS.max})`, "Use e.g. 200, 204 or 503.");
   }
   if (integration?.type === "aws") {
     if (!/^[a-z0-9-]+$/.test(integration.service ?? "")) fail(`${where}.integration.service`, integration.service, "is not an AWS service subdomain", 'Use e.g. "s3" or "sqs".');

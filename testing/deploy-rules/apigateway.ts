@@ -1,7 +1,7 @@
 /** API Gateway (REST) deploy rules: deployment ordering, canaries, the resource tree, the account-wide logging setting and execution log groups. */
 import { dependencyClosure, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { API_STAGE_VARIABLE_LIMITS } from "../../components/serverless-api/validate";
+import { API_INTEGRATION_TIMEOUT_MS, API_STAGE_VARIABLE_LIMITS } from "../../components/serverless-api/validate";
 import { granting, PUSH_TO_CLOUDWATCH_ACTIONS, roleGrants } from "./iam";
 import { finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule } from "./rule";
 
@@ -115,6 +115,43 @@ export const API_STAGE_VARIABLES: DeployRule = {
     for (const stage of ofType(graph, "aws:apigatewayv2/stage:Stage")) {
       if (referenced(graph, "aws:apigatewayv2/api:Api", stage.inputs.apiId)?.inputs.protocolType !== "HTTP") continue;
       check(stage, "stageVariables", stage.inputs.stageVariables, true);
+    }
+    return findings;
+  },
+};
+
+/**
+ * How long a REST integration may wait (`timeoutMilliseconds`, PutIntegration's timeoutInMillis): "You can increase the
+ * default value to longer than 29 seconds for Regional or private APIs only"
+ * (https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html), so an EDGE API's integration waits at most
+ * 29,000 ms, and no REST integration more than 300,000 ms BUFFERED (pulumi-aws 7.48 apigateway/integration.d.ts
+ * `timeoutMilliseconds`: "The maximum value is 300,000 when `responseTransferMode` is `BUFFERED`, and 900,000 when
+ * `responseTransferMode` is `STREAM`"; unset is BUFFERED). A REST API without an endpoint type is EDGE ("If
+ * unspecified, defaults to `EDGE`", pulumi-aws `RestApiEndpointConfiguration.types`). 29,001–300,000 on a REGIONAL or
+ * PRIVATE API needs the account's raised quota, which a plan cannot show: not checked (ServerlessApi warns). The
+ * numbers are ServerlessApi's (API_INTEGRATION_TIMEOUT_MS), which refuses the same at construction.
+ */
+export const API_INTEGRATION_TIMEOUT: DeployRule = {
+  id: "ApiIntegrationTimeout",
+  title: "A REST integration waits at most 29000 ms on an EDGE API and 300000 ms on any (BUFFERED)",
+  source: "https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const { defaultQuota, restMax } = API_INTEGRATION_TIMEOUT_MS;
+    for (const integration of ofType(graph, "aws:apigateway/integration:Integration")) {
+      const timeout = Number(integration.inputs.timeoutMilliseconds);
+      if (!Number.isFinite(timeout)) continue;
+      if (integration.inputs.responseTransferMode !== "STREAM" && timeout > restMax) {
+        findings.push(finding("ApiIntegrationTimeout", integration, `waits ${timeout} ms; API Gateway waits at most ${restMax} ms for a REST integration (BUFFERED), whatever the quota`, `set timeoutMilliseconds to at most ${restMax}, or answer at once and hand the work to a queue`));
+        continue;
+      }
+      const api = referenced(graph, "aws:apigateway/restApi:RestApi", integration.inputs.restApi);
+      const types = [api?.inputs.endpointConfiguration?.types ?? "EDGE"].flat();
+      if (api && types.includes("EDGE") && timeout > defaultQuota) {
+        findings.push(
+          finding("ApiIntegrationTimeout", integration, `waits ${timeout} ms on the EDGE REST API ${api.name}; API Gateway raises an integration's ${defaultQuota} ms only for REGIONAL and PRIVATE APIs`, `set timeoutMilliseconds to at most ${defaultQuota}, or make the API REGIONAL and raise the account's integration timeout quota`),
+        );
+      }
     }
     return findings;
   },
@@ -356,5 +393,5 @@ export const API_CANARY_ACCESS_LOG_GROUP_MANAGED: DeployRule = {
   },
 };
 
-export const APIGATEWAY_RULES: DeployRule[] = [API_DEPLOYMENT_DEPENDS_ON_API, API_STAGE_CANARY, API_STAGE_VARIABLES, API_RESOURCE_VARIABLE_SIBLINGS, API_GATEWAY_ACCOUNT_RETAINED, API_GATEWAY_ACCOUNT_ROLE, API_EXECUTION_LOG_GROUP_MANAGED, API_CANARY_ACCESS_LOG_GROUP_MANAGED];
+export const APIGATEWAY_RULES: DeployRule[] = [API_DEPLOYMENT_DEPENDS_ON_API, API_STAGE_CANARY, API_STAGE_VARIABLES, API_INTEGRATION_TIMEOUT, API_RESOURCE_VARIABLE_SIBLINGS, API_GATEWAY_ACCOUNT_RETAINED, API_GATEWAY_ACCOUNT_ROLE, API_EXECUTION_LOG_GROUP_MANAGED, API_CANARY_ACCESS_LOG_GROUP_MANAGED];
 export const APIGATEWAY_PROJECT_RULES: ProjectDeployRule[] = [API_GATEWAY_ACCOUNT_SINGLE_OWNER];

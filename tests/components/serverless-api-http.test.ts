@@ -78,6 +78,32 @@ describe("ServerlessApi kind: ApiKind.Http", () => {
     expect(resource(v4, `${V2}/domainName:DomainName`, "hd2-domain").inputs.domainNameConfiguration.ipAddressType).toBe("ipv4");
   });
 
+  it("maps the custom domain under a multi-level domain.basePath (an API mapping takes several levels on a regional TLS 1.2 domain)", async () => {
+    // "To configure API mappings with multiple levels, you must use a Regional custom domain name with the TLS 1.2
+    // security policy" (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-mappings.html): the HTTP kind's domain is one.
+    const certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/api";
+    const graph = await record(() => new ServerlessApi("hm", args({ domain: { name: "api.gallery.example.com", certificateArn, basePath: "gallery/v2" } })));
+    expect(resource(graph, `${V2}/apiMapping:ApiMapping`, "hm-mapping").inputs.apiMappingKey).toBe("gallery/v2");
+    expect(() => new ServerlessApi("bad", args({ domain: { name: "api.gallery.example.com", certificateArn, basePath: "gallery//v2" } }))).toThrow(
+      /^ServerlessApi "bad": domain\.basePath "gallery\/\/v2" starts or ends with "\/", or has an empty level between two "\/"; .* Write it without leading, trailing or doubled slashes: "gallery\/v2"\.$/,
+    );
+    expect(() => new ServerlessApi("bad", args({ domain: { name: "api.gallery.example.com", certificateArn, basePath: "gallery/v2?x" } }))).toThrow(
+      /^ServerlessApi "bad": domain\.basePath "gallery\/v2\?x" has characters an API mapping does not take \("\?"\): API Gateway takes letters, digits and \$-_\.\+!\*'\(\) with "\/" between levels/,
+    );
+  });
+
+  it("gives an HTTP route the integration timeout it asks for, up to the 30 s an HTTP API allows, and refuses more instead of cutting it down", async () => {
+    // "Maximum integration timeout | 30 seconds | No" (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html).
+    const legacy = (timeoutMs: number) => ({ routes: { "GET /legacy": { integration: { type: "http" as const, uri: "https://legacy.example.com/", timeoutMs } } } });
+    const graph = await record(() => new ServerlessApi("ht", args(legacy(30000))));
+    expect(resource(graph, `${V2}/integration:Integration`, "ht-integration-get-api-legacy").inputs.timeoutMilliseconds).toBe(30000);
+    const defaulted = await record(() => new ServerlessApi("hu", args()));
+    expect(resource(defaulted, `${V2}/integration:Integration`, "hu-integration-get-api-legacy-id").inputs.timeoutMilliseconds).toBe(29000);
+    expect(() => new ServerlessApi("bad", args(legacy(60000)))).toThrow(
+      /^ServerlessApi "bad": routes\["GET \/legacy"\]\.integration\.timeoutMs 60000 is over 30000 ms, the longest an HTTP API waits for an integration \(a quota API Gateway does not raise\)\. Use at most 30000, or kind: ApiKind\.Rest with a REGIONAL endpoint, whose integrations may wait up to 300000 once the account's quota is raised\.$/,
+    );
+  });
+
   it("verifies Cognito tokens with the native JWT authorizer (the pool's issuer, the app clients as audience)", async () => {
     const graph = await record(() => new ServerlessApi("h2", args()));
     const authorizer = resource(graph, `${V2}/authorizer:Authorizer`, "h2-authorizer-cognito");

@@ -460,6 +460,12 @@ describe("ServerlessApi endpoint, policy, CORS and domain", () => {
     expect(resource(graph, "aws:apigateway/basePathMapping:BasePathMapping", "m1-domain-mapping").inputs).toMatchObject({ stageName: "prod", domainName: "api.gallery.example.com" });
   });
 
+  it("maps the custom domain under a one-level domain.basePath (a REST API's base path mapping)", async () => {
+    const certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/api";
+    const graph = await record(() => new ServerlessApi("m4", { ...args(), domain: { name: "api.gallery.example.com", certificateArn, basePath: "gallery-v2" } }));
+    expect(resource(graph, "aws:apigateway/basePathMapping:BasePathMapping", "m4-domain-mapping").inputs.basePath).toBe("gallery-v2");
+  });
+
   it("serves the custom domain to IPv4 and IPv6 clients (dualstack) unless domain.ipAddressType says ipv4", async () => {
     // API Gateway's own default is IPv4 only, where the AAAA alias records DnsRouting (RegionalApis) makes would lead nowhere.
     const certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/api";
@@ -486,6 +492,32 @@ describe("ServerlessApi endpoint, policy, CORS and domain", () => {
     expect(() => api.siteRoute()).toThrow(
       /ServerlessApi "l2": endpointType "PRIVATE" cannot back a StaticSite route \(siteRoute\(\)\): a private API answers only through its VPC endpoints, and CloudFront reaches origins over the internet\. Use "REGIONAL"/,
     );
+  });
+});
+
+describe("ServerlessApi HTTP integration timeouts above API Gateway's default 29 s (review 22, F2)", () => {
+  const slow = (timeoutMs: number) => ({ routes: { "GET /slow": { integration: { type: "http" as const, uri: "https://reports.example.com/", timeoutMs } } } });
+
+  it.each<[string, Partial<ServerlessApiArgs>]>([
+    ["REGIONAL", {}],
+    ["PRIVATE", { endpointType: "PRIVATE", vpcEndpointIds: ["vpce-0123456789abcdef0"] }],
+  ])("on a %s API: deploys the timeout asked for, and warns that it needs the account's raised quota (adjustable, so not refused)", async (_, endpoint) => {
+    const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+    try {
+      const graph = await record(() => new ServerlessApi("slow", { ...args(), ...endpoint, ...slow(120000) }));
+      expect(integration(graph, "slow-integration-get-api-slow").inputs.timeoutMilliseconds).toBe(120000);
+      const messages = warn.mock.calls.map(([message]) => String(message)).filter((m) => m.includes("timeoutMs"));
+      expect(messages).toEqual([
+        expect.stringMatching(
+          /^ServerlessApi "slow": routes\["GET \/slow"\]\.integration\.timeoutMs 120000 is over API Gateway's default integration timeout, 29000 ms\. "You can increase the default value to longer than 29 seconds for Regional or private APIs only" \(https:\/\/docs\.aws\.amazon\.com\/apigateway\/latest\/api\/API_Integration\.html\), through the account's quota in the API's region \(Service Quotas, Amazon API Gateway\): unless it was raised to 120000 ms or more, API Gateway refuses the integration\. Raise it \(a raised timeout may lower the account's throttle quota\), or use at most 29000\.$/,
+        ),
+      ]);
+      warn.mockClear();
+      await record(() => new ServerlessApi("quick", { ...args(), ...endpoint, ...slow(29000) }));
+      expect(warn.mock.calls.map(([message]) => String(message)).filter((m) => m.includes("timeoutMs"))).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
 
@@ -526,6 +558,19 @@ describe("ServerlessApi rejects bad route specs with clear errors", () => {
       /integration\.uri "https:\/\/b\.example\.com\/\{tenant\}\/health" maps \{tenant\} from method\.request\.path\.tenant, a path parameter the route does not have.*Use one of the route's path parameters: \(the route has none\)\.$/],
     ["HTTP integration timeout under 50 ms", { routes: { "GET /legacy": { integration: { type: "http", uri: "https://legacy.example.com/", timeoutMs: 10 } } } },
       /routes\["GET \/legacy"\]\.integration\.timeoutMs 10 is not a whole number of milliseconds of at least 50/],
+    // "You can increase the default value to longer than 29 seconds for Regional or private APIs only"
+    // (https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html), and never past 300,000 BUFFERED
+    // (pulumi-aws 7.48 apigateway/integration.d.ts timeoutMilliseconds) — review 22, F2.
+    ["HTTP integration timeout over 29 s on an EDGE API", { endpointType: "EDGE", routes: { "GET /legacy": { integration: { type: "http", uri: "https://legacy.example.com/", timeoutMs: 60000 } } } },
+      /^ServerlessApi "bad": routes\["GET \/legacy"\]\.integration\.timeoutMs 60000 is over 29000 ms, the longest an EDGE API's integration waits: API Gateway raises it only for REGIONAL and PRIVATE REST APIs\. Use at most 29000, or endpointType "REGIONAL" with the account's integration timeout quota raised\.$/],
+    ["HTTP integration timeout over 300 s on a REGIONAL API", { routes: { "GET /legacy": { integration: { type: "http", uri: "https://legacy.example.com/", timeoutMs: 400000 } } } },
+      /^ServerlessApi "bad": routes\["GET \/legacy"\]\.integration\.timeoutMs 400000 is over 300000 ms, the longest API Gateway waits for a REST integration, whatever the quota\. Use at most 300000 \(above 29000 only with the account's quota raised\), or hand long work to a queue and answer at once\.$/],
+    // PutMethodResponse statusCode "Pattern: [1-5]\d\d" (https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethodResponse.html) — review 22, S2.
+    ["mock status code under 100", { routes: { "GET /config": { integration: { type: "mock", statusCode: 99, body: {} }, auth: "none" } } },
+      /^ServerlessApi "bad": routes\["GET \/config"\]\.integration\.statusCode 99 is not an HTTP status a method response takes \(API Gateway's pattern \[1-5\]\\d\\d: a whole number from 100 to 599\)\. Use e\.g\. 200, 204 or 503\.$/],
+    ["mock status code 600", { routes: { "GET /config": { integration: { type: "mock", statusCode: 600, body: {} }, auth: "none" } } }, /routes\["GET \/config"\]\.integration\.statusCode 600 is not an HTTP status a method response takes/],
+    ["mock status code that is not a whole number", { routes: { "GET /config": { integration: { type: "mock", statusCode: 200.5, body: {} }, auth: "none" } } }, /routes\["GET \/config"\]\.integration\.statusCode 200\.5 is not an HTTP status a method response takes/],
+    ["mock status code given as a string", { routes: { "GET /config": { integration: { type: "mock", statusCode: "200" as unknown as number, body: {} }, auth: "none" } } }, /routes\["GET \/config"\]\.integration\.statusCode "200" is not an HTTP status a method response takes/],
     ["missing handler file", { routes: { "GET /x": { handler: "handlers/api/missing.ts" } } }, /routes\["GET \/x"\]\.handler "handlers\/api\/missing\.ts" is not a file\. Point it at the handler's source file/],
     ["canary on an unknown stage", { canary: { stage: "qa", percentTraffic: 10 } }, /ServerlessApi "bad": canary\.stage "qa" is not a stage of this API, so there is nothing to run a canary on\. Use one of dev, prod, or add the stage\./],
     // The top-level canary is refused under the argument the user wrote, not the stage's (fuzz 16, finding 6).
@@ -572,6 +617,18 @@ describe("ServerlessApi rejects bad route specs with clear errors", () => {
       /^ServerlessApi "bad": canary\.stageVariableOverrides "k{65}" is 65 characters long, over API Gateway's 64 for a stage variable name/],
     ["domain IP address type API Gateway does not know", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", ipAddressType: "ipv6" as "ipv4" } },
       /^ServerlessApi "bad": domain\.ipAddressType "ipv6" is not an IP address type of an API Gateway custom domain\. Use "dualstack" \(IPv4 and IPv6, the default\) or "ipv4"\.$/],
+    // API mappings: "must contain only letters, numbers, and the following characters: $-_.+!*'()/" and "The maximum length
+    // for the path in an API mapping is 300 characters" (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html);
+    // a REST API's v1 base path mapping takes one level (CreateBasePathMapping: "API Gateway V1 doesn't support the slash
+    // character (/) in base path mappings", hashicorp/terraform-provider-aws#21986) — review 22, S3.
+    ["domain base path with a leading slash", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", basePath: "/v1" } },
+      /^ServerlessApi "bad": domain\.basePath "\/v1" starts or ends with "\/", or has an empty level between two "\/"; API Gateway maps a path of levels without them\. Write it without leading, trailing or doubled slashes: "v1"\.$/],
+    ["domain base path with a space", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", basePath: "a b" } },
+      /^ServerlessApi "bad": domain\.basePath "a b" has characters an API mapping does not take \(" "\): API Gateway takes letters, digits and \$-_\.\+!\*'\(\) \(rest-api-mappings\.html\)\. Use e\.g\. "v1"\.$/],
+    ["multi-level domain base path on a REST API", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", basePath: "api/v1" } },
+      /^ServerlessApi "bad": domain\.basePath "api\/v1" has several levels, and a REST API's domain is mapped by a base path mapping \(API Gateway v1\), which refuses them: "API Gateway V1 doesn't support the slash character \(\/\) in base path mappings\. To create a multi-level base path mapping, use API Gateway V2\."\. Map one level, e\.g\. "api-v1", or "api" with the rest in the API's own basePath \(routes then answer under \/api\/v1\/…\), or use kind: ApiKind\.Http, whose API mapping takes several levels\.$/],
+    ["domain base path over 300 characters", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", basePath: "v".repeat(301) } },
+      /^ServerlessApi "bad": domain\.basePath "v{301}" is 301 characters long, over the 300 API Gateway takes for an API mapping's path\. Shorten it to at most 300 characters\.$/],
     ["domain stage unknown", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", stage: "qa" } }, /domain\.stage "qa" is not a stage of this API/],
     // "The certificate must be in the same Region as your API": https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html
     ["domain certificate from another region", { region: "eu-west-1", domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", stage: "prod" } },

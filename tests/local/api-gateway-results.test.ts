@@ -186,6 +186,12 @@ describe("gateway error details (review 13, finding 9)", () => {
     expect(answer.headers.get("x-amzn-errortype")).toBe("ForbiddenException");
   });
 
+  it("a mock answers with its statusCode, the status its method response has in AWS (ServerlessApi takes 100–599 only)", async () => {
+    const api = await gateway({ routes: { "GET /down": { integration: { type: "mock", statusCode: 503, body: { message: "maintenance" } }, auth: "none" }, "GET /up": { integration: { type: "mock", body: "ok" }, auth: "none" } } }, {});
+    expect(await api.call("/down")).toMatchObject({ status: 503, body: JSON.stringify({ message: "maintenance" }) });
+    expect(await api.call("/up")).toMatchObject({ status: 200, body: "ok" });
+  });
+
   it("a Lambda authorizer's Allow that does not cover the method is 'not authorized'; only an explicit Deny says so", async () => {
     const args = {
       authorizers: { custom: { type: "token" as const, handler: echo, resultTtlSeconds: 0 } },
