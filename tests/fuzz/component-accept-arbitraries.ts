@@ -12,6 +12,7 @@ import type { LambdaFunctionArgs } from "../../components/lambda/function";
 import { ApiKind, type ApiRoute, type ApiStage, type ServerlessApiArgs } from "../../components/serverless-api";
 import type { StaticSiteArgs } from "../../components/static-site";
 import type { UserAuthArgs } from "../../components/user-auth";
+import { ACM_COMMON_NAME_MAX_LENGTH } from "../../components/certificate-validation";
 import { STACK_REGION } from "./component-args-arbitraries";
 
 /** A handler file that exists; bundles of one entry are cached, so runs stay cheap. */
@@ -274,6 +275,9 @@ export const hostName = fc
     fc.constantFrom("example.com", "example.org", "example.co.uk", "gallery.example.net"),
   )
   .map(([labels, zone]) => `${labels.join(".")}.${zone}`);
+
+/** A host name ACM takes as a certificate's Common Name, at most 64 characters: for a domain whose certificate a component may request. */
+export const certificateHostName = hostName.filter((name) => name.length <= ACM_COMMON_NAME_MAX_LENGTH);
 
 export const userAuthArgs: fc.Arbitrary<UserAuthArgs> = fc
   .record({
@@ -637,7 +641,8 @@ export const staticSiteArgs: fc.Arbitrary<StaticSiteArgs> = fc
     domain: optional(
       fc
         .record({
-          name: hostName,
+          name: certificateHostName,
+          // Aliases are the certificate's Subject Alternative Names, up to 253 characters.
           aliases: optional(fc.uniqueArray(hostName, { maxLength: 2 })),
           // "the certificate must be in the US East (N. Virginia) Region (us-east-1)" for CloudFront (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html).
           certificateArn: optional(fc.constant("arn:aws:acm:us-east-1:123456789012:certificate/abc")),

@@ -9,7 +9,7 @@ import { S3_EVENT_TYPES } from "../../components/bucket-events";
 import { FailoverRole, RoutingPolicy, type DnsRoutingArgs, type DnsRoutingRecord } from "../../components/dns-routing";
 import type { RegionalApisArgs } from "../../components/regional-apis";
 import { ApiKind } from "../../components/serverless-api";
-import { defined, DIGITS, hostName, LOWER, optional, region, serverlessApiArgs, STACK_REGION, UPPER, within } from "./component-accept-arbitraries";
+import { certificateHostName, defined, DIGITS, hostName, LOWER, optional, region, serverlessApiArgs, STACK_REGION, UPPER, within } from "./component-accept-arbitraries";
 
 // -------------------------------------------------------------------------------------------------------- BucketEvents
 
@@ -124,7 +124,7 @@ export const regionalApisArgs: fc.Arbitrary<RegionalApisArgs> = fc
     shape: fc.constantFrom("one" as const, "one-listed" as const, "latency" as const, "failover" as const),
     regions: fc.uniqueArray(region, { minLength: 3, maxLength: 3 }),
     latencyCount: fc.integer({ min: 1, max: 3 }),
-    domain: fc.record({ name: hostName, certificate: fc.boolean(), stagePick: optional(fc.nat()), ipAddressType: optional(fc.constantFrom("ipv4" as const, "dualstack" as const)) }),
+    domain: fc.record({ name: certificateHostName, certificate: fc.boolean(), stagePick: optional(fc.nat()), ipAddressType: optional(fc.constantFrom("ipv4" as const, "dualstack" as const)) }),
     withDomain: fc.boolean(),
     routing: healthCheckSettings,
     environmentPick: optional(fc.nat()),
