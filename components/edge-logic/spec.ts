@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { AUTONAME_SUFFIX_LENGTH, CLOUDFRONT_NAME_LENGTH, CLOUDFRONT_NAME_SYMBOLS, nameCharacters, validateAutonames } from "../autoname";
+import { pathPatternFix, pathPatternProblem } from "../cloudfront-path-pattern";
 import { checkSourceFile, type ArgFailure } from "../errors";
 import { bundleEntry, planTimeOptions } from "../lambda/bundle";
 import { FUNCTION_NAME_SUFFIX, LAMBDA_LIMITS } from "../lambda/function";
@@ -79,7 +80,10 @@ export interface EdgeFunctionArgs {
   /** CloudFront Functions run on `viewer-request` or `viewer-response` only. */
   eventType: FunctionEventType;
   /**
-   * Behaviours to attach to: `"default"` and/or path patterns such as `"/account/*"`.
+   * Behaviours to attach to: `"default"` and/or path patterns such as `"/account/*"`. CloudFront path
+   * patterns are at most 255 characters of A-Z, a-z, 0-9, `_ - . * ? $ / ~ " ' @ : + &` (`*` matches any characters,
+   * `?` one), counting the leading `/` added when missing; others are refused at construction. On StaticSite, a route's
+   * pattern is that route's behaviour and any other pattern gets its own behaviour on the site origin.
    * @default ["default"]
    */
   pathPatterns?: string[];
@@ -106,7 +110,10 @@ export interface EdgeLambdaArgs {
   /** One of CloudFront's four trigger points. */
   eventType: EdgeEventType;
   /**
-   * Behaviours to attach to: `"default"` and/or path patterns.
+   * Behaviours to attach to: `"default"` and/or path patterns such as `"/account/*"`. CloudFront path
+   * patterns are at most 255 characters of A-Z, a-z, 0-9, `_ - . * ? $ / ~ " ' @ : + &` (`*` matches any characters,
+   * `?` one), counting the leading `/` added when missing; others are refused at construction. On StaticSite, a route's
+   * pattern is that route's behaviour and any other pattern gets its own behaviour on the site origin.
    * @default ["default"]
    */
   pathPatterns?: string[];
@@ -331,6 +338,10 @@ function validateSlots(fail: ArgFailure, entries: Array<{ where: string; kind: E
       if (typeof pattern !== "string" || pattern === "" || pattern === "*" || pattern === "/*") {
         fail(`${entry.where}.pathPatterns`, pattern, "is not a behaviour", 'Use "default" for the default behaviour, or a path pattern such as "/account/*".');
       }
+      // The pattern StaticSite sends CloudFront for this behaviour: refused here, where the user wrote it, rather than
+      // as StaticSite's edge[i].pathPattern (or by CloudFront at `pulumi up`).
+      const patternProblem = pattern === DEFAULT_BEHAVIOUR ? undefined : pathPatternProblem(pattern);
+      if (patternProblem) fail(`${entry.where}.pathPatterns`, pattern, patternProblem, pathPatternFix(patternProblem, "/account/*"));
       const slot = associationSlot({ pathPattern: pattern, eventType: entry.eventType });
       const other = taken.get(slot);
       if (other) {

@@ -22,6 +22,7 @@ import { normaliseWebAcl, validateWebAclArgs, WebAclScope, type WebAclArgs, type
 import { HEALTH_CHECK_LIMITS, healthCheckProblem } from "../dns-routing/spec";
 import { validateRegionArg, validateRegionName } from "../region";
 import { ACM_COMMON_NAME_MAX_LENGTH, validateCommonNameLength } from "../certificate-validation";
+import { pathPatternFix, pathPatternProblem } from "../cloudfront-path-pattern";
 
 export type PriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
 const PRICE_CLASSES: readonly PriceClass[] = ["PriceClass_100", "PriceClass_200", "PriceClass_All"];
@@ -284,30 +285,6 @@ export function certificateNameQuotaWarning(name: string, domain: StaticSiteDoma
 }
 
 /**
- * CloudFront's path patterns (Developer Guide, cache behavior settings, "Path pattern",
- * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesCacheBehavior.html#DownloadDistValuesPathPattern):
- * "The maximum length of a path pattern is 255 characters. The value can contain any of the following characters:
- * A-Z, a-z ... 0-9 ... _ - . * $ / ~ " ' @ : + ... &, passed and returned as &amp;", and "You can use the following
- * wildcard characters in your path pattern: * matches 0 or more characters. ? matches exactly 1 character." So `?` is
- * taken too. `&` is taken as written: the API is XML, and the SDK escapes it to `&amp;` on the wire (a pattern
- * holding a literal "&amp;" has a `;`, which is refused). Checked on the pattern as sent, with the leading "/"
- * behaviourPattern adds (CloudFront behaves the same with or without it); the length counts `&` as one character,
- * which is not confirmed.
- */
-export const PATH_PATTERN_MAX_LENGTH = 255;
-const PATH_PATTERN_CHARACTER = /[A-Za-z0-9_\-.*?$/~"'@:+&]/;
-
-/** Why CloudFront would refuse `pattern` as a cache behaviour's path pattern, or undefined. */
-export function pathPatternProblem(pattern: string): string | undefined {
-  const refused = [...new Set([...pattern].filter((character) => !PATH_PATTERN_CHARACTER.test(character)))];
-  if (refused.length > 0) {
-    return `has characters CloudFront's path patterns do not take (${refused.map((c) => JSON.stringify(c)).join(", ")}); a path pattern takes A-Z, a-z, 0-9, _ - . * ? $ / ~ " ' @ : + and &`;
-  }
-  if (pattern.length > PATH_PATTERN_MAX_LENGTH) return `is ${pattern.length} characters; CloudFront's path patterns are at most ${PATH_PATTERN_MAX_LENGTH}`;
-  return undefined;
-}
-
-/**
  * CloudFront's quota "Cache behaviors per distribution": 75, with "Request a higher quota"
  * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-web-distributions;
  * earlier versions of the page said 25). Adjustable, so more behaviours are a warning (cacheBehaviourQuotaWarning), as
@@ -395,7 +372,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArg
       fail(`routes[${index}].pathPattern`, route.pathPattern, "is not a path pattern for an extra behaviour", 'Use a pattern under the site such as "/api/*"; the default behaviour serves the site.');
     }
     const patternProblem = pathPatternProblem(route.pathPattern);
-    if (patternProblem) fail(`routes[${index}].pathPattern`, route.pathPattern, patternProblem, pathPatternFix(patternProblem));
+    if (patternProblem) fail(`routes[${index}].pathPattern`, route.pathPattern, patternProblem, pathPatternFix(patternProblem, "/api/*"));
     if (patterns.has(route.pathPattern)) fail(`routes[${index}].pathPattern`, route.pathPattern, "is used by another route", "Give each route its own path pattern.");
     patterns.add(route.pathPattern);
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(route.originId ?? "") || route.originId === SITE_ORIGIN_ID) {
@@ -424,10 +401,6 @@ export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArg
   }
 }
 
-function pathPatternFix(problem: string): string {
-  return problem.startsWith("is ") ? "Use a shorter pattern, e.g. a shorter folder with /*." : 'Use e.g. "/api/*".';
-}
-
 /** The SPA fallback is itself a viewer-request function on the default behaviour. */
 const SPA_FUNCTION = "the SPA fallback function (spa: true)";
 
@@ -451,7 +424,7 @@ function validateEdge(fail: ArgFailure, args: StaticSiteArgs): void {
       fail(`${at}.pathPattern`, pathPattern, "is not a behaviour", 'Use "default" for the default behaviour, or a path pattern such as "/account/*".');
     }
     const patternProblem = pathPattern === DEFAULT_BEHAVIOUR ? undefined : pathPatternProblem(pathPattern);
-    if (patternProblem) fail(`${at}.pathPattern`, pathPattern, patternProblem, pathPatternFix(patternProblem));
+    if (patternProblem) fail(`${at}.pathPattern`, pathPattern, patternProblem, pathPatternFix(patternProblem, "/api/*"));
     if (!EDGE_EVENT_TYPES.includes(eventType)) fail(`${at}.eventType`, eventType, "is not a CloudFront event type", `Use one of ${EDGE_EVENT_TYPES.join(", ")}.`);
     if (kind === "function" && !(FUNCTION_EVENT_TYPES as readonly string[]).includes(eventType)) {
       fail(`${at}.eventType`, eventType, "is not an event type CloudFront Functions run on", "Attach CloudFront Functions to viewer-request or viewer-response; use Lambda@Edge for origin events.");

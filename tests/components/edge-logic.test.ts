@@ -231,6 +231,17 @@ describe("EdgeLogic rejects bad arguments", () => {
     ["a log region twice", { lambdas: { a: lambdas.auth }, logs: { regions: ["us-east-1", "us-east-1"] } }, /logs\.regions "us-east-1" is listed twice/],
     ["a retention CloudWatch does not offer", { lambdas: { a: lambdas.auth }, logs: { retentionDays: 13 } }, /logs\.retentionDays 13 is not a retention CloudWatch Logs offers/],
     ["a catch-all path pattern", { functions: { f: { ...fn, keyValueStore: false, pathPatterns: ["/*"] } } }, /functions\.f\.pathPatterns "\/\*" is not a behaviour\. Use "default"/],
+    // CloudFront's path patterns (Developer Guide, "Path pattern"): its characters only, at most 255 of them. Refused by
+    // EdgeLogic itself, under its own argument, not later as StaticSite's edge[i].pathPattern.
+    ["a path pattern with a character CloudFront does not take", { functions: { f: { ...fn, keyValueStore: false, pathPatterns: ["/account/{id}/*"] } } },
+      /^EdgeLogic "bad": functions\.f\.pathPatterns "\/account\/\{id\}\/\*" has characters CloudFront's path patterns do not take \("\{", "\}"\); a path pattern takes A-Z, a-z, 0-9, _ - \. \* \? \$ \/ ~ " ' @ : \+ and &\. Use e\.g\. "\/account\/\*"\.$/],
+    ["a Lambda@Edge path pattern with a space, given without its leading slash", { lambdas: { a: { ...lambdas.auth, pathPatterns: ["my account/*"] } } },
+      /^EdgeLogic "bad": lambdas\.a\.pathPatterns "\/my account\/\*" has characters CloudFront's path patterns do not take \(" "\)/],
+    ["a path pattern over 255 characters", { functions: { f: { ...fn, keyValueStore: false, pathPatterns: [`/${"a".repeat(253)}/*`] } } },
+      /^EdgeLogic "bad": functions\.f\.pathPatterns "\/a{253}\/\*" is 256 characters; CloudFront's path patterns are at most 255\. Use a shorter pattern, e\.g\. a shorter folder with \/\*\.$/],
+    // The leading "/" EdgeLogic adds counts: CloudFront is sent "/<pattern>".
+    ["a Lambda@Edge path pattern of 255 characters without its leading slash", { lambdas: { a: { ...lambdas.auth, pathPatterns: [`${"a".repeat(253)}/*`] } } },
+      /^EdgeLogic "bad": lambdas\.a\.pathPatterns "\/a{253}\/\*" is 256 characters; CloudFront's path patterns are at most 255/],
     ["viewer Lambda@Edge over 128 MB", { lambdas: { a: { ...lambdas.auth, memorySize: 256 } } }, /lambdas\.a\.memorySize 256 is outside Lambda@Edge's range for viewer events \(128–128 MB\)/],
     ["viewer Lambda@Edge over 5 s", { lambdas: { a: { ...lambdas.auth, timeout: 6 } } }, /lambdas\.a\.timeout 6 is outside Lambda@Edge's range for viewer events \(1–5 seconds\)\. Use at most 5/],
     ["origin Lambda@Edge over 30 s", { lambdas: { a: { ...lambdas["origin-response"], timeout: 31 } } }, /lambdas\.a\.timeout 31 is outside Lambda@Edge's range for origin events \(1–30 seconds\)/],
@@ -245,6 +256,17 @@ describe("EdgeLogic rejects bad arguments", () => {
       /^EdgeLogic "bad": keyValueStore\.data "5200 keys" hold 5\d{6} bytes of keys and values, over a key value store's 5 MB \(5242880 bytes\)\. Keep the data within 5 MB/],
   ])("%s", (_, bad, message) => {
     expect(() => new EdgeLogic("bad", bad)).toThrow(message);
+  });
+
+  it("takes every character CloudFront's path patterns take and 255 characters with the leading / it adds, and StaticSite gives each its behaviour", async () => {
+    const patterns = ["*.jpg", "/a??.jpg", "/~user/$x/@y/:z/+w/'q'/\"d\"/a&b/_-./*", `${"a".repeat(252)}/*`];
+    const graph = await record(() => {
+      const edge = new EdgeLogic("chars", { functions: { f: { ...fn, keyValueStore: false, pathPatterns: patterns } } });
+      new StaticSite("chars-site", { path: "site", edge: edge.associations });
+    });
+    const behaviours = resource(graph, "aws:cloudfront/distribution:Distribution", "chars-site-cdn").inputs.orderedCacheBehaviors;
+    expect(behaviours.map((b: { pathPattern: string }) => b.pathPattern)).toEqual(patterns.map((p) => (p.startsWith("/") ? p : `/${p}`)));
+    expect(behaviours[3].pathPattern).toHaveLength(255);
   });
 
   // Pulumi autonames a resource `<resource name>-<7 random hex>` (pulumi-terraform-bridge AutoName: "-" and Randlen 7),
