@@ -30,3 +30,20 @@ export function pathPatternProblem(pattern: string): string | undefined {
 export function pathPatternFix(problem: string, example: string): string {
   return problem.startsWith("is ") ? "Use a shorter pattern, e.g. a shorter folder with /*." : `Use e.g. "${example}".`;
 }
+
+/**
+ * Whether every path `later` matches is matched by `earlier` too, so a behaviour with `later` listed after one with
+ * `earlier` is never used: "When CloudFront receives a viewer request, the requested path is compared with path patterns
+ * in the order in which cache behaviors are listed in the distribution" (API_CacheBehavior, PathPattern,
+ * https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CacheBehavior.html). Sound, not complete: `earlier`'s
+ * `*` may cover anything of `later` (its wildcards included) and its other characters must be `later`'s own, so an
+ * `earlier` with `?` covers only a pattern equal to it. Both compared with the leading "/" ("CloudFront behavior is the
+ * same with or without the leading /").
+ */
+export function patternCovers(earlier: string, later: string): boolean {
+  const [covering, covered] = [earlier, later].map((pattern) => (pattern.startsWith("/") ? pattern : `/${pattern}`));
+  if (covering === covered) return true;
+  if (covering.includes("?")) return false;
+  const literal = covering.split("*").map((part) => part.replace(/[.+^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`^${literal.join(".*")}$`, "s").test(covered);
+}

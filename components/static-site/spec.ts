@@ -22,7 +22,7 @@ import { normaliseWebAcl, validateWebAclArgs, WebAclScope, type WebAclArgs, type
 import { HEALTH_CHECK_LIMITS, healthCheckProblem } from "../dns-routing/spec";
 import { validateRegionArg, validateRegionName } from "../region";
 import { ACM_COMMON_NAME_MAX_LENGTH, validateCommonNameLength } from "../certificate-validation";
-import { pathPatternFix, pathPatternProblem } from "../cloudfront-path-pattern";
+import { pathPatternFix, pathPatternProblem, patternCovers } from "../cloudfront-path-pattern";
 
 export type PriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
 const PRICE_CLASSES: readonly PriceClass[] = ["PriceClass_100", "PriceClass_200", "PriceClass_All"];
@@ -83,7 +83,9 @@ export interface StaticSiteDomain {
 export interface StaticSiteRoute {
   /**
    * CloudFront path pattern, e.g. `"/api/*"`: at most 255 characters of A-Z, a-z, 0-9, `_ - . * ? $ / ~ " ' @ : + &`
-   * (`*` matches any characters, `?` one). A leading `/` is added when missing.
+   * (`*` matches any characters, `?` one). A leading `/` is added when missing. Routes become behaviours in the order
+   * listed, and CloudFront uses the first whose pattern matches: list `/api/admin/*` before `/api/*` (a route an earlier
+   * one covers is refused, as is an `edge` association on a path a route covers).
    */
   pathPattern: string;
   /** Identifies the origin; the local runtime routes to the local service registered under the same id. */
@@ -390,6 +392,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArg
       fail(`routes[${index}].originPath`, route.originPath, "is not a directory path CloudFront takes: it must begin with / and not end with /", 'Use e.g. "/prod", or "" for none.');
     }
   }
+  validateBehaviourOrder(fail, args);
   validateEdge(fail, args);
   validateDirectoryIndex(fail, args);
   validateErrorDocumentFunction(fail, args);
@@ -398,6 +401,31 @@ export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArg
     if (args.waf.scope !== undefined && args.waf.scope !== WebAclScope.CloudFront) {
       fail("waf.scope", args.waf.scope, "is not CLOUDFRONT; a distribution takes only a CLOUDFRONT-scope web ACL", "Leave waf.scope unset (or WebAclScope.CloudFront).");
     }
+  }
+}
+
+const FIRST_MATCH = "CloudFront compares a request's path with the behaviours' patterns in the order they are listed and uses the first match";
+
+/**
+ * The behaviours are the routes in their order, then the paths that only run edge code (distribution.ts): one that an
+ * earlier pattern covers would never be used (patternCovers). An edge association on a path a route covers cannot be
+ * moved before the route either, since its behaviour serves the site, not the route's origin.
+ */
+function validateBehaviourOrder(fail: ArgFailure, args: StaticSiteArgs): void {
+  const routes = (args.routes ?? []).map((route) => route.pathPattern);
+  const coveredBy = (pattern: string, before: string[]) => before.findIndex((earlier) => typeof earlier === "string" && patternCovers(earlier, pattern));
+  routes.forEach((pattern, index) => {
+    const earlier = coveredBy(pattern, routes.slice(0, index));
+    if (earlier < 0 || routes[earlier] === pattern) return; // the same pattern twice is refused as such
+    fail(`routes[${index}].pathPattern`, pattern, `is covered by routes[${earlier}].pathPattern "${routes[earlier]}", which comes first; ${FIRST_MATCH}, so this route would never be used`, `List routes[${index}] before routes[${earlier}].`);
+  });
+  for (const [index, association] of (args.edge ?? []).entries()) {
+    const pattern = association.pathPattern;
+    if (typeof pattern !== "string" || pattern === DEFAULT_BEHAVIOUR || routes.includes(pattern)) continue;
+    const route = coveredBy(pattern, routes);
+    if (route < 0) continue;
+    fail(`edge[${index}].pathPattern`, pattern, `is covered by routes[${route}].pathPattern "${routes[route]}", which comes first; ${FIRST_MATCH}, so ${association.edgeLogic}.${association.key} would never run`,
+      `Attach it to "${routes[route]}" (it then runs on every request of that route), or to a path the routes leave to the site.`);
   }
 }
 

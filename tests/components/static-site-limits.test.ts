@@ -105,7 +105,7 @@ describe("StaticSite path patterns: CloudFront's characters and length", () => {
   });
 
   it("takes every character CloudFront lists, ? as its one-character wildcard, and 255 characters with the leading / it adds", async () => {
-    const patterns = ["/api/*", "*.jpg", "/a??.jpg", "/~user/$x/@y/:z/+w/'q'/\"d\"/a&b/_-./*", `${"a".repeat(252)}/*`];
+    const patterns = ["/api/*", "/a??.jpg", "*.jpg", "/~user/$x/@y/:z/+w/'q'/\"d\"/a&b/_-./*", `${"a".repeat(252)}/*`];
     const graph = await record(() => new StaticSite("patterns", { path, routes: patterns.map((p, i) => route(p, `o${i}`)) }));
     const behaviours = resource(graph, "aws:cloudfront/distribution:Distribution", "patterns-cdn").inputs.orderedCacheBehaviors;
     expect(behaviours.map((b: { pathPattern: string }) => b.pathPattern)).toEqual(patterns.map((p) => (p.startsWith("/") ? p : `/${p}`)));
@@ -123,5 +123,30 @@ describe("StaticSite: more cache behaviours than CloudFront's default quota per 
       ),
     ]);
     expect(await warnings("Cache behaviors per distribution", () => new StaticSite("fits", { path, routes: routes.slice(1), edge }))).toEqual([]);
+  });
+});
+
+describe("StaticSite: a behaviour an earlier one's pattern covers would never be used (CloudFront takes the first match in order)", () => {
+  it("refuses a route listed after a route whose pattern covers it, naming both and the order fix", () => {
+    expect(() => new StaticSite("bad", { path, routes: [route("/api/*"), route("/api/admin/*", "admin")] })).toThrow(
+      /^StaticSite "bad": routes\[1\]\.pathPattern "\/api\/admin\/\*" is covered by routes\[0\]\.pathPattern "\/api\/\*", which comes first; CloudFront compares a request's path with the behaviours' patterns in the order they are listed and uses the first match, so this route would never be used\. List routes\[1\] before routes\[0\]\.$/,
+    );
+    expect(() => new StaticSite("bad", { path, routes: [route("/api*"), route("api/v2/?", "v2")] })).toThrow(/routes\[1\]\.pathPattern "\/api\/v2\/\?" is covered by routes\[0\]\.pathPattern "\/api\*"/);
+  });
+
+  it("refuses an edge association on a path a route covers: the route's behaviour comes first and serves it from the route's origin", () => {
+    expect(() => new StaticSite("bad", { path, routes: [route("/api/*")], edge: [association("/api/admin/*")] })).toThrow(
+      /^StaticSite "bad": edge\[0\]\.pathPattern "\/api\/admin\/\*" is covered by routes\[0\]\.pathPattern "\/api\/\*", which comes first; CloudFront compares a request's path with the behaviours' patterns in the order they are listed and uses the first match, so x\.k would never run\. Attach it to "\/api\/\*" \(it then runs on every request of that route\), or to a path the routes leave to the site\.$/,
+    );
+  });
+
+  it("takes the more specific pattern first, patterns that only overlap, and an association on the route's own pattern", async () => {
+    const graph = await record(() => new StaticSite("ordered", {
+      path,
+      routes: [route("/api/admin/*", "admin"), route("/api/*"), route("/img/*.jpg", "jpg"), route("/img/a?/*", "a")],
+      edge: [association("/api/*"), association("/account/*")],
+    }));
+    const behaviours = resource(graph, "aws:cloudfront/distribution:Distribution", "ordered-cdn").inputs.orderedCacheBehaviors as Array<{ pathPattern: string }>;
+    expect(behaviours.map((b) => b.pathPattern)).toEqual(["/api/admin/*", "/api/*", "/img/*.jpg", "/img/a?/*", "/account/*"]);
   });
 });
