@@ -300,8 +300,8 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
       case "lambda": {
         const fn = spec.functions[integration.functionName];
         // The deployed integration waits functionIntegrationTimeoutMs. So the function's own timeout ends first — a
-        // function error, 502 — unless the 29 s cap leaves it no extra second: then API Gateway gives up first, 504
-        // (INTEGRATION_TIMEOUT, https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html).
+        // function error, 502 — unless the 29 s cap leaves it no extra second: then API Gateway gives up first
+        // (integrationTimedOut: REST's 504, the HTTP kind's 503).
         const integrationTimeoutMs = functionIntegrationTimeoutMs(fn.timeout);
         const gatewayGivesUpFirst = integrationTimeoutMs <= fn.timeout * 1000;
         let result: unknown;
@@ -311,7 +311,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
         } catch (error) {
           context.log(`  ${route.key}: ${(error as Error).message}`);
           const errorType = error instanceof LambdaInvokeError ? error.errorType : undefined;
-          if (error instanceof IntegrationTimeout || (gatewayGivesUpFirst && errorType === "Sandbox.Timedout")) return json(504, { message: "Endpoint request timed out" });
+          if (error instanceof IntegrationTimeout || (gatewayGivesUpFirst && errorType === "Sandbox.Timedout")) return integrationTimedOut();
           // "If the Lambda API rejects the invocation request, API Gateway returns a 500 error code. If the function
           // runs but returns an error, or returns a response in the wrong format, API Gateway returns a 502."
           // (https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html)
