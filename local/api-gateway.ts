@@ -282,26 +282,26 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     return verified.context;
   }
 
-  /** `lambdaEvent`: what a Lambda proxy gets (the HTTP kind's payload 2.0), `event` otherwise. */
-  async function integrate(route: RouteSpec, event: APIGatewayProxyEvent, lambdaEvent: unknown = event): Promise<HttpResult> {
+  /**
+   * `lambdaEvent`: what a Lambda proxy gets (the HTTP kind's payload 2.0), `event` otherwise; `search`: the request's
+   * query string as the client sent it (`?a=1`, or empty), which an HTTP proxy passes on.
+   */
+  async function integrate(route: RouteSpec, event: APIGatewayProxyEvent, search: string, lambdaEvent: unknown = event): Promise<HttpResult> {
     const integration = route.integration;
     switch (integration.type) {
       case "mock": {
         const body = await resolveValue<string>(integration.body);
         return { status: integration.statusCode, headers: { "content-type": "application/json" }, body: options.localiseMockBody ? options.localiseMockBody(body) : body };
       }
-      case "http": {
-        const uri = integration.uri.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(event.pathParameters?.[name] ?? ""));
-        const response = await fetch(uri, { method: integration.method === "ANY" ? event.httpMethod : integration.method, headers: event.headers as Record<string, string>, body: event.body ?? undefined });
-        return { status: response.status, headers: Object.fromEntries(response.headers), body: Buffer.from(await response.arrayBuffer()) };
-      }
+      case "http":
+        return httpProxy(route, integration, event, search);
       case "aws":
         return json(501, { message: `AWS service integrations (${integration.service}) are not emulated locally` });
       case "lambda": {
         const fn = spec.functions[integration.functionName];
         // The deployed integration waits functionIntegrationTimeoutMs. So the function's own timeout ends first — a
-        // function error, 502 — unless the 29 s cap leaves it no extra second: then API Gateway gives up first, 504
-        // (INTEGRATION_TIMEOUT, https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html).
+        // function error, 502 — unless the 29 s cap leaves it no extra second: then API Gateway gives up first
+        // (integrationTimedOut: REST's 504, the HTTP kind's 503).
         const integrationTimeoutMs = functionIntegrationTimeoutMs(fn.timeout);
         const gatewayGivesUpFirst = integrationTimeoutMs <= fn.timeout * 1000;
         let result: unknown;
@@ -311,7 +311,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
         } catch (error) {
           context.log(`  ${route.key}: ${(error as Error).message}`);
           const errorType = error instanceof LambdaInvokeError ? error.errorType : undefined;
-          if (error instanceof IntegrationTimeout || (gatewayGivesUpFirst && errorType === "Sandbox.Timedout")) return json(504, { message: "Endpoint request timed out" });
+          if (error instanceof IntegrationTimeout || (gatewayGivesUpFirst && errorType === "Sandbox.Timedout")) return integrationTimedOut();
           // "If the Lambda API rejects the invocation request, API Gateway returns a 500 error code. If the function
           // runs but returns an error, or returns a response in the wrong format, API Gateway returns a 502."
           // (https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html)
@@ -333,6 +333,68 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
    */
   function internalError(restStatus: 500 | 502): HttpResult {
     return spec.kind === ApiKind.Http ? json(500, { message: "Internal Server Error" }) : json(restStatus, { message: "Internal server error" });
+  }
+
+  /**
+   * An HTTP route's HTTP_PROXY integration: the client's method (for ANY), headers, query string and bytes go to the
+   * backend, and its status, headers and body come back as they are ("With a proxy integration, API Gateway passes the
+   * backend response through to the method response automatically",
+   * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-settings-method-response.html), a
+   * redirect included. API Gateway waits `integration.timeoutMs`, the value the component deploys
+   * (`timeoutInMillis` / `timeoutMilliseconds`, spec.ts's 29,000 when not given), for the whole answer; then it gives
+   * the request up (integrationTimedOut) and so does the local gateway, aborting the backend request.
+   */
+  async function httpProxy(route: RouteSpec, integration: Extract<RouteSpec["integration"], { type: "http" }>, event: APIGatewayProxyEvent, search: string): Promise<HttpResult> {
+    const path = integration.uri.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(event.pathParameters?.[name] ?? ""));
+    const uri = search ? `${path}${path.includes("?") ? "&" : "?"}${search.slice(1)}` : path;
+    const method = integration.method === "ANY" ? event.httpMethod : integration.method;
+    const headers = new Headers();
+    for (const [name, values] of Object.entries(event.multiValueHeaders ?? {})) {
+      if (PROXY_DROPPED_REQUEST_HEADERS.has(name.toLowerCase())) continue;
+      for (const value of values ?? []) headers.append(name, value);
+    }
+    // The client's bytes: the proxy event carries a binary body as base64.
+    const body = event.body === null || method === "GET" || method === "HEAD" ? undefined : Buffer.from(event.body, event.isBase64Encoded ? "base64" : "utf8");
+    const abandon = new AbortController();
+    const timer = setTimeout(() => abandon.abort(new IntegrationTimeout(integration.timeoutMs)), integration.timeoutMs);
+    try {
+      const response = await fetch(uri, { method, headers, body, redirect: "manual", signal: abandon.signal });
+      const answer = Buffer.from(await response.arrayBuffer());
+      const passed: Record<string, string | string[]> = {};
+      for (const [name, value] of response.headers) {
+        // fetch has already decoded a compressed body: the client gets it as identity, not labelled gzip.
+        if (name === "set-cookie" || name === "content-encoding" || FRAMING_HEADERS.has(name)) continue;
+        passed[name] = value;
+      }
+      const cookies = response.headers.getSetCookie();
+      if (cookies.length > 0) passed["set-cookie"] = cookies;
+      return { status: response.status, headers: passed, body: answer };
+    } catch (error) {
+      if (abandon.signal.aborted && abandon.signal.reason instanceof IntegrationTimeout) {
+        context.log(`  ${route.key}: ${abandon.signal.reason.message}, waiting for ${integration.uri}`);
+        return integrationTimedOut();
+      }
+      // Connection refused, a name that does not resolve, a reset: API Gateway's 500 (API_CONFIGURATION_ERROR, as
+      // LocalStack answers an HTTP_PROXY whose backend refuses the connection: localstack-core/localstack/services/
+      // apigateway/next_gen/execute_api/integrations/http.py, `except requests.exceptions.ConnectionError: raise
+      // ApiConfigurationError("Internal server error")`); the HTTP kind's own 500 body. Neither is in AWS's pages.
+      const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+      context.log(`  ${route.key}: could not reach ${integration.uri}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+      return internalError(500);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * API Gateway stopped waiting for the integration. REST: the INTEGRATION_TIMEOUT gateway response, 504 "Endpoint
+   * request timed out" (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html).
+   * HTTP kind: 503 `{"message":"Service Unavailable"}`, as deployed HTTP APIs were seen to answer (an HTTP_PROXY route,
+   * cortexlabs/cortex#1225: "HTTP/2 503 ... apigw-requestid ... {"message":"Service Unavailable"}"; a Lambda route,
+   * serverless/serverless#11222: "the API Gateway sent back a 503"); AWS's pages do not give the body.
+   */
+  function integrationTimedOut(): HttpResult {
+    return spec.kind === ApiKind.Http ? json(503, { message: "Service Unavailable" }) : json(504, { message: "Endpoint request timed out" });
   }
 
   /** Every request is answered through here: whatever goes wrong is logged and answered, and `npm start` carries on. */
@@ -435,7 +497,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     // gateway response (routes.ts createGatewayResponses) shapes the answer.
     const invalid = route.requestSchema && requestModelProblem(route.requestSchema, headerOf(request, "content-type"), body);
     if (invalid) return json(400, { message: "Request body is invalid", errors: { "(body)": [invalid] } }, { "x-amzn-errortype": "BadRequestException" });
-    const result = await integrate(route, event, spec.kind === ApiKind.Http ? toHttpApiEvent(event, route, url.search.slice(1)) : event);
+    const result = await integrate(route, event, url.search, spec.kind === ApiKind.Http ? toHttpApiEvent(event, route, url.search.slice(1)) : event);
     return { ...result, headers: { ...result.headers, "x-amzn-requestid": event.requestContext.requestId, ...(canary ? { "x-local-canary": "true" } : {}) } };
   }
 
@@ -575,6 +637,18 @@ function proxyResult(result: unknown): HttpResult | { problem: string } {
   const body = proxy.body ?? "";
   return { status: Number(proxy.statusCode), headers, body: proxy.isBase64Encoded ? Buffer.from(body, "base64") : body };
 }
+
+/**
+ * Request headers an HTTP proxy does not pass to the backend: the hop's own framing and connection headers, which
+ * API Gateway drops before any integration ("These headers are not making it to the invocation requests. Even Proxy
+ * integrations are not sending them": LocalStack's DROPPED_FROM_REQUEST_COMMON, localstack-core/localstack/services/
+ * apigateway/next_gen/execute_api/header_utils.py), and Host, which names the API, not the backend (fetch sets the
+ * backend's; LocalStack's HTTP_PROXY pops it: `request_headers.pop("Host", None)`).
+ */
+const PROXY_DROPPED_REQUEST_HEADERS: ReadonlySet<string> = new Set([
+  "host", "connection", "keep-alive", "proxy-connection", "content-length", "content-md5", "expect", "max-forwards",
+  "proxy-authenticate", "server", "te", "transfer-encoding", "trailer", "upgrade", "www-authenticate",
+]);
 
 /** API Gateway stopped waiting for the integration (its timeout, not the function's). */
 class IntegrationTimeout extends Error {

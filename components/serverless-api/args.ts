@@ -94,8 +94,8 @@ export interface HttpIntegration {
   /**
    * Milliseconds API Gateway waits for the backend, at least 50. REST: at most 29000 on an EDGE API; at most 300000 on
    * a REGIONAL or PRIVATE one, where above 29000 needs the account's raised integration timeout quota (ServerlessApi
-   * warns). HTTP kind: at most 30000 (not adjustable). A longer timeout is refused, never cut down. `npm start` does
-   * not time the backend out. @default 29000
+   * warns). HTTP kind: at most 30000 (not adjustable). A longer timeout is refused, never cut down. `npm start` waits
+   * as long, then answers as API Gateway does (REST 504, HTTP kind 503). @default 29000
    */
   timeoutMs?: number;
 }

@@ -147,6 +147,13 @@ describe("function errors, timeouts and refused invocations (review 13, findings
     }
   });
 
+  it("HTTP kind: a 29 s function, ending with the integration's 29 s, is an HTTP API's timeout answer, 503 Service Unavailable", async () => {
+    const routes = { "GET /at29": { handler: echo, auth: "none" as const, function: { timeout: 29 } } };
+    const probe = normalise("api", { basePath: "api", kind: ApiKind.Http, routes });
+    const api = await gateway({ kind: ApiKind.Http, routes }, { [functionOf(probe, "GET /at29")]: () => timedOut(29) });
+    expect(await api.call("/at29")).toMatchObject({ status: 503, body: JSON.stringify({ message: "Service Unavailable" }) });
+  });
+
   it("HTTP kind: a function error or a timed-out function is 500 Internal Server Error", async () => {
     const routes = { "GET /short": { handler: echo, auth: "none" as const, function: { timeout: 1 } }, "GET /throws": { handler: echo, auth: "none" as const } };
     const probe = normalise("api", { basePath: "api", kind: ApiKind.Http, routes });
