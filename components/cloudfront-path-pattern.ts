@@ -1,3 +1,5 @@
+import type { ArgFailure } from "./errors";
+
 /**
  * What CloudFront takes as a cache behaviour's path pattern. Shared by StaticSite (`routes[].pathPattern`,
  * `edge[].pathPattern`) and EdgeLogic (`functions.<key>.pathPatterns`, `lambdas.<key>.pathPatterns`), so a pattern
@@ -16,19 +18,18 @@
 export const PATH_PATTERN_MAX_LENGTH = 255;
 const PATH_PATTERN_CHARACTER = /[A-Za-z0-9_\-.*?$/~"'@:+&]/;
 
-/** Why CloudFront would refuse `pattern` as a cache behaviour's path pattern, or undefined. */
-export function pathPatternProblem(pattern: string): string | undefined {
+/**
+ * Refuses `pattern` where CloudFront would refuse it as a cache behaviour's path pattern, under the component's own
+ * `argument`; `example` is a pattern of the component's own use ("/api/*" for a route).
+ */
+export function checkPathPattern(fail: ArgFailure, argument: string, pattern: string, example: string): void {
   const refused = [...new Set([...pattern].filter((character) => !PATH_PATTERN_CHARACTER.test(character)))];
   if (refused.length > 0) {
-    return `has characters CloudFront's path patterns do not take (${refused.map((c) => JSON.stringify(c)).join(", ")}); a path pattern takes A-Z, a-z, 0-9, _ - . * ? $ / ~ " ' @ : + and &`;
+    fail(argument, pattern, `has characters CloudFront's path patterns do not take (${refused.map((c) => JSON.stringify(c)).join(", ")}); a path pattern takes A-Z, a-z, 0-9, _ - . * ? $ / ~ " ' @ : + and &`, `Use e.g. "${example}".`);
   }
-  if (pattern.length > PATH_PATTERN_MAX_LENGTH) return `is ${pattern.length} characters; CloudFront's path patterns are at most ${PATH_PATTERN_MAX_LENGTH}`;
-  return undefined;
-}
-
-/** The fix for a `pathPatternProblem`, with `example` a pattern of the component's own use ("/api/*" for a route). */
-export function pathPatternFix(problem: string, example: string): string {
-  return problem.startsWith("is ") ? "Use a shorter pattern, e.g. a shorter folder with /*." : `Use e.g. "${example}".`;
+  if (pattern.length > PATH_PATTERN_MAX_LENGTH) {
+    fail(argument, pattern, `is ${pattern.length} characters; CloudFront's path patterns are at most ${PATH_PATTERN_MAX_LENGTH}`, "Use a shorter pattern, e.g. a shorter folder with /*.");
+  }
 }
 
 /**

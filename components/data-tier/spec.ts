@@ -471,7 +471,7 @@ function checkProjection(fail: ArgFailure, argument: string, projection: Project
       fail(`${argument}[${i}]`, attribute, `is longer than DynamoDB's ${DYNAMODB_LIMITS.attributeNameLength} characters for an attribute name`, "Use the attribute's name as items store it.");
     }
     // A name twice is one attribute counted twice toward the limits; DynamoDB answers a repeated name with
-    // "Cannot have two attributes with the same name" (ValidationException, https://github.com/guregu/dynamo/issues/88).
+    // The component's choice, not a documented DynamoDB refusal: a name listed twice in one projection is a mistake.
     if (seen.has(attribute)) fail(`${argument}[${i}]`, attribute, "is listed twice", "List each attribute once.");
     seen.add(attribute);
   });

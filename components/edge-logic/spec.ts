@@ -5,7 +5,7 @@
 import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { AUTONAME_SUFFIX_LENGTH, CLOUDFRONT_NAME_LENGTH, CLOUDFRONT_NAME_SYMBOLS, nameCharacters, validateAutonames } from "../autoname";
-import { pathPatternFix, pathPatternProblem } from "../cloudfront-path-pattern";
+import { checkPathPattern } from "../cloudfront-path-pattern";
 import { checkSourceFile, type ArgFailure } from "../errors";
 import { bundleEntry, planTimeOptions } from "../lambda/bundle";
 import { FUNCTION_NAME_SUFFIX, LAMBDA_LIMITS } from "../lambda/function";
@@ -340,8 +340,7 @@ function validateSlots(fail: ArgFailure, entries: Array<{ where: string; kind: E
       }
       // The pattern StaticSite sends CloudFront for this behaviour: refused here, where the user wrote it, rather than
       // as StaticSite's edge[i].pathPattern (or by CloudFront at `pulumi up`).
-      const patternProblem = pattern === DEFAULT_BEHAVIOUR ? undefined : pathPatternProblem(pattern);
-      if (patternProblem) fail(`${entry.where}.pathPatterns`, pattern, patternProblem, pathPatternFix(patternProblem, "/account/*"));
+      if (pattern !== DEFAULT_BEHAVIOUR) checkPathPattern(fail, `${entry.where}.pathPatterns`, pattern, "/account/*");
       const slot = associationSlot({ pathPattern: pattern, eventType: entry.eventType });
       const other = taken.get(slot);
       if (other) {

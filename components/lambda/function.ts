@@ -209,9 +209,9 @@ export interface FunctionVpc {
   /** Security group ids (`sg-…`), at least one. */
   securityGroupIds: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * The subnets route to the internet (a NAT gateway), so the function reaches public AWS endpoints such as a WebSocket
-   * API's PostToConnection. The plan cannot see a VPC it does not create: this only silences `RealtimeApi`'s warning
-   * for posting routes; the function's VPC configuration is the same either way.
+   * Read by RealtimeApi only: the subnets route to the internet (a NAT gateway), so the function reaches public AWS
+   * endpoints such as a WebSocket API's PostToConnection. The plan cannot see a VPC it does not create: this only
+   * silences `RealtimeApi`'s warning for posting routes; the function's VPC configuration is the same either way.
    * @default false
    */
   internetEgress?: boolean;

@@ -107,12 +107,12 @@ export function validateSecurityHeaders(fail: ArgFailure, headers: SecurityHeade
       fail("securityHeaders.customHeaders", name, `is ${name.length} characters; CloudFront takes custom header names of at most ${RESPONSE_HEADERS_POLICY_LIMITS.customHeaderNameLength}`, "Use a shorter header name.");
     }
     if (value.length > RESPONSE_HEADERS_POLICY_LIMITS.customHeaderValueLength) {
-      fail(`securityHeaders.customHeaders["${name}"]`, value, `is ${value.length} characters; CloudFront takes custom header values of at most 1,783`, "Shorten the value.");
+      fail(`securityHeaders.customHeaders["${name}"]`, value, `is ${value.length} characters; CloudFront takes custom header values of at most ${RESPONSE_HEADERS_POLICY_LIMITS.customHeaderValueLength.toLocaleString("en-US")}`, "Shorten the value.");
     }
   }
   const total = Object.entries(headers.customHeaders ?? {}).reduce((sum, [name, value]) => sum + name.length + value.length, 0);
   if (total > RESPONSE_HEADERS_POLICY_LIMITS.customHeadersTotalLength) {
-    fail("securityHeaders.customHeaders", Object.keys(headers.customHeaders ?? {}), `have ${total} characters of names and values together; CloudFront takes at most 10,240 in one response headers policy`, "Shorten or drop some of them.");
+    fail("securityHeaders.customHeaders", Object.keys(headers.customHeaders ?? {}), `have ${total} characters of names and values together; CloudFront takes at most ${RESPONSE_HEADERS_POLICY_LIMITS.customHeadersTotalLength.toLocaleString("en-US")} in one response headers policy`, "Shorten or drop some of them.");
   }
 }
 
@@ -127,7 +127,7 @@ export function securityHeadersQuotaWarnings(name: string, headers: SecurityHead
   if (typeof csp === "string" && csp.length > RESPONSE_HEADERS_POLICY_LIMITS.contentSecurityPolicyLength) {
     warnings.push(
       `StaticSite "${name}": securityHeaders.contentSecurityPolicy is ${csp.length} characters, more than CloudFront's default quota: ` +
-        `"Maximum length of the \`Content-Security-Policy\` header value": 1,783 characters (${QUOTAS_PAGE}). ` +
+        `"Maximum length of the \`Content-Security-Policy\` header value": ${RESPONSE_HEADERS_POLICY_LIMITS.contentSecurityPolicyLength.toLocaleString("en-US")} characters (${QUOTAS_PAGE}). ` +
         "The quota is adjustable: unless your account's was raised, CreateResponseHeadersPolicy fails (TooLongCSPInResponseHeadersPolicy). " +
         "Raise it in Service Quotas (CloudFront), or shorten the policy.",
     );

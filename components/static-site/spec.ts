@@ -22,7 +22,7 @@ import { normaliseWebAcl, validateWebAclArgs, WebAclScope, type WebAclArgs, type
 import { HEALTH_CHECK_LIMITS, healthCheckProblem } from "../dns-routing/spec";
 import { validateRegionArg, validateRegionName } from "../region";
 import { ACM_COMMON_NAME_MAX_LENGTH, validateCommonNameLength } from "../certificate-validation";
-import { pathPatternFix, pathPatternProblem, patternCovers } from "../cloudfront-path-pattern";
+import { checkPathPattern, patternCovers } from "../cloudfront-path-pattern";
 
 export type PriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
 const PRICE_CLASSES: readonly PriceClass[] = ["PriceClass_100", "PriceClass_200", "PriceClass_All"];
@@ -373,8 +373,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArg
     if (typeof route.pathPattern !== "string" || route.pathPattern === "" || route.pathPattern === "/*" || route.pathPattern === "*") {
       fail(`routes[${index}].pathPattern`, route.pathPattern, "is not a path pattern for an extra behaviour", 'Use a pattern under the site such as "/api/*"; the default behaviour serves the site.');
     }
-    const patternProblem = pathPatternProblem(route.pathPattern);
-    if (patternProblem) fail(`routes[${index}].pathPattern`, route.pathPattern, patternProblem, pathPatternFix(patternProblem, "/api/*"));
+    checkPathPattern(fail, `routes[${index}].pathPattern`, route.pathPattern, "/api/*");
     if (patterns.has(route.pathPattern)) fail(`routes[${index}].pathPattern`, route.pathPattern, "is used by another route", "Give each route its own path pattern.");
     patterns.add(route.pathPattern);
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(route.originId ?? "") || route.originId === SITE_ORIGIN_ID) {
@@ -407,9 +406,11 @@ export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArg
 const FIRST_MATCH = "CloudFront compares a request's path with the behaviours' patterns in the order they are listed and uses the first match";
 
 /**
- * The behaviours are the routes in their order, then the paths that only run edge code (distribution.ts): one that an
- * earlier pattern covers would never be used (patternCovers). An edge association on a path a route covers cannot be
- * moved before the route either, since its behaviour serves the site, not the route's origin.
+ * The behaviours are the routes in their order, then the paths that only run edge code, in the order `edge` first
+ * names them (distribution.ts, edgeSiteBehaviours): one that an earlier pattern covers would never be used
+ * (patternCovers). An edge association on a path a route covers cannot be moved before the route, since its behaviour
+ * serves the site, not the route's origin; one that an earlier edge-only behaviour covers can, but that would stop the
+ * earlier behaviour's functions running there: either way the user chooses, so both are refused.
  */
 function validateBehaviourOrder(fail: ArgFailure, args: StaticSiteArgs): void {
   const routes = (args.routes ?? []).map((route) => route.pathPattern);
@@ -419,14 +420,34 @@ function validateBehaviourOrder(fail: ArgFailure, args: StaticSiteArgs): void {
     if (earlier < 0 || routes[earlier] === pattern) return; // the same pattern twice is refused as such
     fail(`routes[${index}].pathPattern`, pattern, `is covered by routes[${earlier}].pathPattern "${routes[earlier]}", which comes first; ${FIRST_MATCH}, so this route would never be used`, `List routes[${index}] before routes[${earlier}].`);
   });
-  for (const [index, association] of (args.edge ?? []).entries()) {
+  const edge = args.edge ?? [];
+  const edgeOnly = edgeSiteBehaviours({ edge: [...edge], routes: args.routes ?? [] });
+  for (const [index, association] of edge.entries()) {
     const pattern = association.pathPattern;
     if (typeof pattern !== "string" || pattern === DEFAULT_BEHAVIOUR || routes.includes(pattern)) continue;
+    const function_ = edgeFunction(association);
+    // The same function on the covering pattern runs there anyway: the covered behaviour is only redundant.
+    const runsOn = (covering: string) => edge.some((a) => a.pathPattern === covering && a.edgeLogic === association.edgeLogic && a.key === association.key && a.eventType === association.eventType);
     const route = coveredBy(pattern, routes);
-    if (route < 0) continue;
-    fail(`edge[${index}].pathPattern`, pattern, `is covered by routes[${route}].pathPattern "${routes[route]}", which comes first; ${FIRST_MATCH}, so ${association.edgeLogic}.${association.key} would never run`,
-      `Attach it to "${routes[route]}" (it then runs on every request of that route), or to a path the routes leave to the site.`);
+    if (route >= 0 && !runsOn(routes[route])) {
+      fail(`edge[${index}].pathPattern`, pattern, `is covered by routes[${route}].pathPattern "${routes[route]}", which comes first; ${FIRST_MATCH}, so ${function_.label} would never run there`,
+        `Set ${function_.patterns} to "${routes[route]}" (it then runs on every request of that route), or to a path the routes leave to the site.`);
+    }
+    const behaviour = coveredBy(pattern, edgeOnly.slice(0, edgeOnly.indexOf(pattern)));
+    if (behaviour < 0 || runsOn(edgeOnly[behaviour])) continue;
+    const earlier = edgeOnly[behaviour];
+    const there = edge.filter((a) => a.pathPattern === earlier).map((a) => edgeFunction(a).label).join(", ");
+    fail(`edge[${index}].pathPattern`, pattern, `is covered by "${earlier}" (${there}), an edge-only behaviour that comes first; ${FIRST_MATCH}, so ${function_.label} would never run there`,
+      `List its association before those on "${earlier}" in edge (and add "${pattern}" to the pathPatterns of ${there} if it should run there too), or set ${function_.patterns} to "${earlier}".`);
   }
+}
+
+/** How an association's function reads in a message, and the EdgeLogic argument that places it. */
+function edgeFunction(association: EdgeAssociation): { label: string; patterns: string } {
+  const owner = `EdgeLogic "${association.edgeLogic}"`;
+  return association.kind === "function"
+    ? { label: `${owner} function ${association.key}`, patterns: `${owner} functions.${association.key}.pathPatterns` }
+    : { label: `${owner} ${kindName(association.kind)} function ${association.key}`, patterns: `${owner} lambdas.${association.key}.pathPatterns` };
 }
 
 /** The SPA fallback is itself a viewer-request function on the default behaviour. */
@@ -451,8 +472,7 @@ function validateEdge(fail: ArgFailure, args: StaticSiteArgs): void {
     if (typeof pathPattern !== "string" || pathPattern === "" || pathPattern === "*" || pathPattern === "/*") {
       fail(`${at}.pathPattern`, pathPattern, "is not a behaviour", 'Use "default" for the default behaviour, or a path pattern such as "/account/*".');
     }
-    const patternProblem = pathPattern === DEFAULT_BEHAVIOUR ? undefined : pathPatternProblem(pathPattern);
-    if (patternProblem) fail(`${at}.pathPattern`, pathPattern, patternProblem, pathPatternFix(patternProblem, "/api/*"));
+    if (pathPattern !== DEFAULT_BEHAVIOUR) checkPathPattern(fail, `${at}.pathPattern`, pathPattern, "/api/*");
     if (!EDGE_EVENT_TYPES.includes(eventType)) fail(`${at}.eventType`, eventType, "is not a CloudFront event type", `Use one of ${EDGE_EVENT_TYPES.join(", ")}.`);
     if (kind === "function" && !(FUNCTION_EVENT_TYPES as readonly string[]).includes(eventType)) {
       fail(`${at}.eventType`, eventType, "is not an event type CloudFront Functions run on", "Attach CloudFront Functions to viewer-request or viewer-response; use Lambda@Edge for origin events.");

@@ -146,6 +146,8 @@ export const API_INTEGRATION_TIMEOUT: DeployRule = {
         continue;
       }
       const api = referenced(graph, "aws:apigateway/restApi:RestApi", integration.inputs.restApi);
+      // An API imported from an OpenAPI `body` may take its endpoint type from `parameters` instead: not judged.
+      if (api && api.inputs.endpointConfiguration === undefined && api.inputs.body !== undefined) continue;
       const types = [api?.inputs.endpointConfiguration?.types ?? "EDGE"].flat();
       if (api && types.includes("EDGE") && timeout > defaultQuota) {
         findings.push(

@@ -136,8 +136,20 @@ describe("StaticSite: a behaviour an earlier one's pattern covers would never be
 
   it("refuses an edge association on a path a route covers: the route's behaviour comes first and serves it from the route's origin", () => {
     expect(() => new StaticSite("bad", { path, routes: [route("/api/*")], edge: [association("/api/admin/*")] })).toThrow(
-      /^StaticSite "bad": edge\[0\]\.pathPattern "\/api\/admin\/\*" is covered by routes\[0\]\.pathPattern "\/api\/\*", which comes first; CloudFront compares a request's path with the behaviours' patterns in the order they are listed and uses the first match, so x\.k would never run\. Attach it to "\/api\/\*" \(it then runs on every request of that route\), or to a path the routes leave to the site\.$/,
+      /^StaticSite "bad": edge\[0\]\.pathPattern "\/api\/admin\/\*" is covered by routes\[0\]\.pathPattern "\/api\/\*", which comes first; CloudFront compares a request's path with the behaviours' patterns in the order they are listed and uses the first match, so EdgeLogic "x" function k would never run there\. Set EdgeLogic "x" functions\.k\.pathPatterns to "\/api\/\*" \(it then runs on every request of that route\), or to a path the routes leave to the site\.$/,
     );
+  });
+
+  it("refuses an edge association whose path an earlier edge-only behaviour covers, naming the EdgeLogic argument to change", () => {
+    const settings: EdgeAssociation = { ...association("/account/settings/*"), edgeLogic: "y", key: "s", kind: "lambda", eventType: "origin-request" };
+    expect(() => new StaticSite("bad", { path, edge: [association("/account/*"), settings] })).toThrow(
+      /^StaticSite "bad": edge\[1\]\.pathPattern "\/account\/settings\/\*" is covered by "\/account\/\*" \(EdgeLogic "x" function k\), an edge-only behaviour that comes first; CloudFront compares a request's path with the behaviours' patterns in the order they are listed and uses the first match, so EdgeLogic "y" Lambda@Edge function s would never run there\. List its association before those on "\/account\/\*" in edge \(and add "\/account\/settings\/\*" to the pathPatterns of EdgeLogic "x" function k if it should run there too\), or set EdgeLogic "y" lambdas\.s\.pathPatterns to "\/account\/\*"\.$/,
+    );
+    // Listed first, the specific behaviour comes first: both run, each on its own paths.
+    expect(() => new StaticSite("ok", { path, edge: [settings, association("/account/*")] })).not.toThrow();
+    // The same function on both patterns runs on the covered paths anyway: the later behaviour is only redundant.
+    expect(() => new StaticSite("same", { path, edge: [association("/account/*"), association("/account/settings/*")] })).not.toThrow();
+    expect(() => new StaticSite("same", { path, routes: [route("/api/*")], edge: [association("/api/*"), association("/api/admin/*")] })).not.toThrow();
   });
 
   it("takes the more specific pattern first, patterns that only overlap, and an association on the route's own pattern", async () => {
