@@ -283,10 +283,10 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
   }
 
   /**
-   * `lambdaEvent`: what a Lambda proxy gets (the HTTP kind's payload 2.0), `event` otherwise; `search`: the request's
-   * query string as the client sent it (`?a=1`, or empty), which an HTTP proxy passes on.
+   * `lambdaEvent`: what a Lambda proxy gets (the HTTP kind's payload 2.0), `event` otherwise; `client`: what an HTTP
+   * proxy passes on as the client sent it.
    */
-  async function integrate(route: RouteSpec, event: APIGatewayProxyEvent, search: string, lambdaEvent: unknown = event): Promise<HttpResult> {
+  async function integrate(route: RouteSpec, event: APIGatewayProxyEvent, client: ClientRequest, lambdaEvent: unknown = event): Promise<HttpResult> {
     const integration = route.integration;
     switch (integration.type) {
       case "mock": {
@@ -294,7 +294,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
         return { status: integration.statusCode, headers: { "content-type": "application/json" }, body: options.localiseMockBody ? options.localiseMockBody(body) : body };
       }
       case "http":
-        return httpProxy(route, integration, event, search);
+        return httpProxy(route, integration, event, client);
       case "aws":
         return json(501, { message: `AWS service integrations (${integration.service}) are not emulated locally` });
       case "lambda": {
@@ -342,9 +342,12 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
    * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-settings-method-response.html), a
    * redirect included. API Gateway waits `integration.timeoutMs`, the value the component deploys
    * (`timeoutInMillis` / `timeoutMilliseconds`, spec.ts's 29,000 when not given), for the whole answer; then it gives
-   * the request up (integrationTimedOut) and so does the local gateway, aborting the backend request.
+   * the request up (integrationTimedOut) and so does the local gateway, aborting the backend request. A client that
+   * disconnects first aborts it too (throwing ClientGone): with REST's timeouts of up to 300,000 ms, a closed tab would
+   * otherwise hold the backend request open for minutes.
    */
-  async function httpProxy(route: RouteSpec, integration: Extract<RouteSpec["integration"], { type: "http" }>, event: APIGatewayProxyEvent, search: string): Promise<HttpResult> {
+  async function httpProxy(route: RouteSpec, integration: Extract<RouteSpec["integration"], { type: "http" }>, event: APIGatewayProxyEvent, client: ClientRequest): Promise<HttpResult> {
+    const { search } = client;
     const path = integration.uri.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(event.pathParameters?.[name] ?? ""));
     const uri = search ? `${path}${path.includes("?") ? "&" : "?"}${search.slice(1)}` : path;
     const method = integration.method === "ANY" ? event.httpMethod : integration.method;
@@ -353,10 +356,17 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
       if (PROXY_DROPPED_REQUEST_HEADERS.has(name.toLowerCase())) continue;
       for (const value of values ?? []) headers.append(name, value);
     }
-    // The client's bytes: the proxy event carries a binary body as base64.
-    const body = event.body === null || method === "GET" || method === "HEAD" ? undefined : Buffer.from(event.body, event.isBase64Encoded ? "base64" : "utf8");
+    // The client's bytes as read, not rebuilt from the event, whose textual body is decoded as UTF-8: "API Gateway
+    // passes the entire request and response between the frontend and the backend"
+    // (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-http.html; REST:
+    // "simply passes the entire request and response", api-gateway-set-up-simple-proxy.html).
+    const body = client.body.length === 0 || method === "GET" || method === "HEAD" ? undefined : client.body;
+    // One way to give the backend request up, with why: the integration's timeout or the client's disconnect.
     const abandon = new AbortController();
     const timer = setTimeout(() => abandon.abort(new IntegrationTimeout(integration.timeoutMs)), integration.timeoutMs);
+    const clientGone = () => abandon.abort(client.gone.reason);
+    if (client.gone.aborted) clientGone();
+    else client.gone.addEventListener("abort", clientGone, { once: true });
     try {
       const response = await fetch(uri, { method, headers, body, redirect: "manual", signal: abandon.signal });
       const answer = Buffer.from(await response.arrayBuffer());
@@ -370,6 +380,10 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
       if (cookies.length > 0) passed["set-cookie"] = cookies;
       return { status: response.status, headers: passed, body: answer };
     } catch (error) {
+      if (abandon.signal.reason instanceof ClientGone) {
+        context.log(`  ${route.key}: the client disconnected; abandoned the request to ${integration.uri}`);
+        throw abandon.signal.reason;
+      }
       if (abandon.signal.aborted && abandon.signal.reason instanceof IntegrationTimeout) {
         context.log(`  ${route.key}: ${abandon.signal.reason.message}, waiting for ${integration.uri}`);
         return integrationTimedOut();
@@ -383,6 +397,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
       return internalError(500);
     } finally {
       clearTimeout(timer);
+      client.gone.removeEventListener("abort", clientGone);
     }
   }
 
@@ -397,14 +412,26 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     return spec.kind === ApiKind.Http ? json(503, { message: "Service Unavailable" }) : json(504, { message: "Endpoint request timed out" });
   }
 
-  /** Every request is answered through here: whatever goes wrong is logged and answered, and `npm start` carries on. */
+  /**
+   * Every request is answered through here: whatever goes wrong is logged and answered, and `npm start` carries on. A
+   * client that has disconnected gets nothing: its connection is closed, so nothing is written to it.
+   */
   return (request: IncomingMessage, response: ServerResponse) => {
-    handle(request)
+    // The response's "close" before it finished is the client going away. Not the request's "close": Node emits that
+    // once the request body has been read, however long the client then waits.
+    const gone = new AbortController();
+    response.once("close", () => {
+      if (!response.writableFinished) gone.abort(new ClientGone());
+    });
+    handle(request, gone.signal)
       .catch((error: unknown) => {
+        if (error instanceof ClientGone) return undefined;
         context.log(`  local API error: ${(error as Error).stack ?? error}`);
         return internalError(500);
       })
-      .then((result) => send(response, request, result))
+      .then((result) => {
+        if (result && !gone.signal.aborted) send(response, request, result);
+      })
       .catch((error: unknown) => fail(response, request, error));
   };
 
@@ -423,8 +450,8 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     }
   }
 
-  async function handle(request: IncomingMessage): Promise<HttpResult> {
-    return withCors(request, await answer(request));
+  async function handle(request: IncomingMessage, gone: AbortSignal): Promise<HttpResult> {
+    return withCors(request, await answer(request, gone));
   }
 
   /**
@@ -468,7 +495,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     return { status: 204, headers, body: "", gateway: true };
   }
 
-  async function answer(request: IncomingMessage): Promise<HttpResult> {
+  async function answer(request: IncomingMessage, gone: AbortSignal): Promise<HttpResult> {
     const url = new URL(request.url ?? "/", "http://localhost");
     const method = request.method ?? "GET";
     if (method === "OPTIONS" && spec.cors) {
@@ -497,7 +524,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     // gateway response (routes.ts createGatewayResponses) shapes the answer.
     const invalid = route.requestSchema && requestModelProblem(route.requestSchema, headerOf(request, "content-type"), body);
     if (invalid) return json(400, { message: "Request body is invalid", errors: { "(body)": [invalid] } }, { "x-amzn-errortype": "BadRequestException" });
-    const result = await integrate(route, event, url.search, spec.kind === ApiKind.Http ? toHttpApiEvent(event, route, url.search.slice(1)) : event);
+    const result = await integrate(route, event, { search: url.search, body, gone }, spec.kind === ApiKind.Http ? toHttpApiEvent(event, route, url.search.slice(1)) : event);
     return { ...result, headers: { ...result.headers, "x-amzn-requestid": event.requestContext.requestId, ...(canary ? { "x-local-canary": "true" } : {}) } };
   }
 
@@ -649,6 +676,25 @@ const PROXY_DROPPED_REQUEST_HEADERS: ReadonlySet<string> = new Set([
   "host", "connection", "keep-alive", "proxy-connection", "content-length", "content-md5", "expect", "max-forwards",
   "proxy-authenticate", "server", "te", "transfer-encoding", "trailer", "upgrade", "www-authenticate",
 ]);
+
+/**
+ * What the client sent, as an HTTP proxy passes it on: `search`, the query string as the client wrote it (`?a=1`, or
+ * empty); `body`, its bytes as read, the one source of them (the proxy event decodes a textual body as UTF-8, which
+ * would turn ISO-8859-1 into U+FFFD); `gone`, aborted with ClientGone when the client disconnects before it is answered.
+ */
+interface ClientRequest {
+  search: string;
+  body: Buffer;
+  gone: AbortSignal;
+}
+
+/** The client disconnected before its answer was sent (a closed tab): nothing is left to answer. */
+class ClientGone extends Error {
+  constructor() {
+    super("the client disconnected before it was answered");
+    this.name = "ClientGone";
+  }
+}
 
 /** API Gateway stopped waiting for the integration (its timeout, not the function's). */
 class IntegrationTimeout extends Error {

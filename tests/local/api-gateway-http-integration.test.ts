@@ -1,11 +1,12 @@
 /**
  * A ServerlessApi route's HTTP integration (HTTP_PROXY) through the local gateway, as API Gateway answers it: a backend
  * that does not answer within the route's `integration.timeoutMs` is the gateway's timeout answer (and the backend
- * request is abandoned), a backend that cannot be reached is the gateway's 500, and what the backend receives and
- * answers passes through as a proxy would pass it (its own Host, the client's bytes, every Set-Cookie). The backends
+ * request is abandoned), a backend that cannot be reached is the gateway's 500, a client that disconnects abandons the
+ * backend request, and what the backend receives and answers passes through as a proxy would pass it (its own Host,
+ * the client's bytes in any charset, every Set-Cookie). The backends
  * are local http servers; a held request is released in afterEach, so nothing outlives a test.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
@@ -72,18 +73,25 @@ async function gateway(args: Parameters<typeof normalise>[1]) {
 
 const httpRoute = (uri: string, timeoutMs?: number) => ({ integration: { type: "http" as const, uri, ...(timeoutMs ? { timeoutMs } : {}) }, auth: "none" as const });
 
+/**
+ * A backend that holds every request: `reached` resolves when a request has arrived, `abandoned` when the gateway gives
+ * it up (closes the connection).
+ */
+async function silentBackend() {
+  let reach: () => void;
+  let abandon: () => void;
+  const reached = new Promise<void>((resolve) => (reach = resolve));
+  const abandoned = new Promise<void>((resolve) => (abandon = resolve));
+  const silent = await backend((_, response) => {
+    held.push(response);
+    response.on("close", () => abandon());
+    reach();
+  });
+  return { ...silent, reached, abandoned };
+}
+
 // A gateway that never gives a held request up would otherwise wait for vitest's 180 s: fail sooner.
 describe("a backend that does not answer within the route's integration.timeoutMs", { timeout: 20_000 }, () => {
-  /** A backend that holds every request; `abandoned` resolves when the gateway gives the request up. */
-  async function silentBackend() {
-    let abandon: () => void;
-    const abandoned = new Promise<void>((resolve) => (abandon = resolve));
-    const silent = await backend((_, response) => {
-      held.push(response);
-      response.on("close", () => abandon());
-    });
-    return { ...silent, abandoned };
-  }
 
   it("REST: API Gateway's INTEGRATION_TIMEOUT, 504 Endpoint request timed out, and the backend request is abandoned", async () => {
     const silent = await silentBackend();
@@ -143,6 +151,15 @@ describe("what passes through the proxy", () => {
     expect(body.equals(bytes)).toBe(true);
   });
 
+  it("a text body that is not UTF-8 reaches the backend byte for byte (ISO-8859-1)", async () => {
+    const echo = await backend((_, response) => response.end("ok"));
+    const api = await gateway({ routes: { "POST /note": httpRoute(`${echo.url}/note`) } });
+    const latin1 = Buffer.from("café crème, 10 °C, ½", "latin1");
+    const answer = await api.call("/note", { method: "POST", headers: { "content-type": "text/plain; charset=iso-8859-1" }, body: latin1 });
+    expect(answer.status).toBe(200);
+    expect(echo.received[0].body.toString("hex")).toBe(latin1.toString("hex"));
+  });
+
   it("the client gets every Set-Cookie and a body it can read under the Content-Encoding it is told", async () => {
     const page = gzipSync(Buffer.from("compressed page"));
     const compressed = await backend((_, response) => {
@@ -165,4 +182,33 @@ describe("what passes through the proxy", () => {
     const answer = await api.call("/old", { redirect: "manual" });
     expect({ status: answer.status, location: answer.headers.get("location") }).toEqual({ status: 302, location: "/new" });
   });
+});
+
+// Without the disconnect reaching the backend, the held request would stay open for the route's timeout: fail sooner.
+describe("a client that disconnects before it is answered", { timeout: 20_000 }, () => {
+  /** A GET the client abandons once the backend has the request: a closed browser tab. */
+  async function abandonedCall(gatewayUrl: string, path: string, reached: Promise<void>) {
+    const client = request(`${gatewayUrl}/api${path}`);
+    client.on("error", () => {}); // destroy() below: the socket hang-up is the point
+    client.end();
+    await reached;
+    client.destroy();
+  }
+
+  for (const kind of [ApiKind.Rest, ApiKind.Http]) {
+    it(`${kind}: the backend request is aborted, the log says why and shows no error, and the gateway answers the next request`, async () => {
+      const silent = await silentBackend();
+      const quick = await backend((_, response) => response.end("ok"));
+      // Each kind's longest timeout (REST 300 s, HTTP kind 30 s), beyond the test's 20 s: only the client's disconnect
+      // can end the backend request within the test.
+      const longest = kind === ApiKind.Rest ? 300_000 : 30_000;
+      const api = await gateway({ kind, routes: { "GET /slow": httpRoute(`${silent.url}/slow`, longest), "GET /quick": httpRoute(`${quick.url}/quick`) } });
+      await abandonedCall(api.url, "/slow", silent.reached);
+      await silent.abandoned;
+      expect(await api.call("/quick")).toMatchObject({ status: 200, body: "ok" });
+      const logged = api.logged.join("\n");
+      expect(logged).toMatch(/GET \/slow: the client disconnected/);
+      expect(logged).not.toMatch(/could not reach|local API error|could not answer|timed out/);
+    });
+  }
 });
