@@ -157,6 +157,8 @@ async function importGraph(cwd: string, entries: string[]): Promise<ImportGraph>
     packages: "external",
     // ESM: a module with top-level await is refused in the default IIFE format.
     format: "esm",
+    // JSX in .js files (Create React App's style) fails the default loader; "jsx" reads plain JavaScript too.
+    loader: { ".js": "jsx" },
     outdir: join(cwd, ".site-watch-graph"), // required with several entries; nothing is written
     logLevel: "silent",
     plugins: [

@@ -1,9 +1,10 @@
 /**
  * `npm start` keeps watching the folders outside a site that its sources import when those folders come and go: a
  * shared folder created after `npm start` (the import of `../newlib/x` is written first), a generated folder wiped
- * and written again. Each project is a site in a temp folder whose build bundles src/main with esbuild, so what the
- * build saw is in dist/main.js; each step waits for that output, not for a number of builds (fs.watch may merge or
- * split events) nor for a time.
+ * and written again, and a site whose .js files hold JSX (Create React App's style), which esbuild's default .js
+ * loader refused, so none of its outside imports were watched. Each project is a site in a temp folder whose build
+ * bundles src/main with esbuild, so what the build saw is in dist/main.js; each step waits for that output, not for
+ * a number of builds (fs.watch may merge or split events) nor for a time.
  */
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -99,5 +100,20 @@ describe("npm start follows the outside folders a site imports as they come and 
     write("shared/value.ts", 'export const value = "value-three";\n');
     await expect.poll(built, { timeout: REBUILD_WAIT_MS }).toContain("value-three");
     expect(outsideFolders()).toEqual(["shared"]);
+  });
+
+  it("reads the imports of a site whose .js files hold JSX", async () => {
+    watchSite(
+      {
+        "site/src/main.js": 'import { value } from "../../shared/value";\nexport const App = () => <h1 title={value}>{value}</h1>;\n',
+        "shared/value.ts": 'export const value = "jsx-one";\n',
+      },
+      "src/main.js",
+      "--loader:.js=jsx",
+    );
+    await expect.poll(outsideFolders, { timeout: REBUILD_WAIT_MS }).toEqual(["shared"]);
+    write("shared/value.ts", 'export const value = "jsx-two";\n');
+    await expect.poll(built, { timeout: REBUILD_WAIT_MS }).toContain("jsx-two");
+    expect(logged.filter((line) => line.includes("could not read the imports"))).toEqual([]);
   });
 });
