@@ -17,7 +17,7 @@ import * as esbuild from "esbuild";
 import { buildProcessOptions, lastLines, type BuiltSite } from "../components/static-site/build";
 
 export interface SiteWatcher {
-  /** Builds finished since the watch began (successful or not). */
+  /** Builds finished since the watch began (successful or not), each counted once the import graph beside it is read too. */
   readonly builds: number;
   /** Folders watched: the site's own, then those of the files outside it that its sources import. */
   watched(): string[];
@@ -64,12 +64,14 @@ export function watchSiteBuild(build: BuiltSite, log: (message: string) => void)
     });
   }
 
-  /** The command, and the import graph read again beside it (a change to either starts another round). */
+  /**
+   * The command, and the import graph read again beside it (a change to either starts another round). The
+   * command's result is said when it ends; the build counts once the graph is read too.
+   */
   async function rebuild(): Promise<void> {
     refreshing = imports.refresh();
-    const [message] = await Promise.all([runCommand(), refreshing]);
+    await Promise.all([runCommand().then(log), refreshing]);
     builds += 1;
-    log(message);
   }
 
   function runCommand(): Promise<string> {
