@@ -7,7 +7,8 @@
  * A site's code also imports files outside its folder (the reference site's src/main.ts imports the API's zod
  * schemas from handlers/shared): those files are found by esbuild (`watchImports`) and their folders watched too,
  * each without its subfolders, for those files only. The import graph is read again with every rebuild, so a new
- * import is watched from the build that follows it.
+ * import is watched from the build that follows it. Folders that are created later, or removed and created again
+ * (a generator's output, a `git checkout`), are watched when they appear, the site's own and the imported ones.
  */
 import { spawn } from "node:child_process";
 import { readdirSync, realpathSync, statSync, watch, type Dirent, type FSWatcher } from "node:fs";
@@ -16,7 +17,7 @@ import * as esbuild from "esbuild";
 import { buildProcessOptions, lastLines, type BuiltSite } from "../components/static-site/build";
 
 export interface SiteWatcher {
-  /** Builds finished since the watch began (successful or not). */
+  /** Builds finished since the watch began (successful or not), each counted once the import graph beside it is read too. */
   readonly builds: number;
   /** Folders watched: the site's own, then those of the files outside it that its sources import. */
   watched(): string[];
@@ -63,12 +64,14 @@ export function watchSiteBuild(build: BuiltSite, log: (message: string) => void)
     });
   }
 
-  /** The command, and the import graph read again beside it (a change to either starts another round). */
+  /**
+   * The command, and the import graph read again beside it (a change to either starts another round). The
+   * command's result is said when it ends; the build counts once the graph is read too.
+   */
   async function rebuild(): Promise<void> {
     refreshing = imports.refresh();
-    const [message] = await Promise.all([runCommand(), refreshing]);
+    await Promise.all([runCommand().then(log), refreshing]);
     builds += 1;
-    log(message);
   }
 
   function runCommand(): Promise<string> {
@@ -156,6 +159,8 @@ async function importGraph(cwd: string, entries: string[]): Promise<ImportGraph>
     packages: "external",
     // ESM: a module with top-level await is refused in the default IIFE format.
     format: "esm",
+    // JSX in .js files (Create React App's style) fails the default loader; "jsx" reads plain JavaScript too.
+    loader: { ".js": "jsx" },
     outdir: join(cwd, ".site-watch-graph"), // required with several entries; nothing is written
     logLevel: "silent",
     plugins: [
@@ -198,7 +203,8 @@ interface ImportsOptions {
  * Watches the files outside the site's folder (and in its dot-folders) that the site's sources import, found by
  * `importGraph` at each `refresh`: a watcher per folder of such files, without its subfolders (watchSources with
  * every other name ignored), that reports a change of those files only, and of a file a relative import names that
- * does not exist yet (`../lib/later` is `later.ts` once created). Never node_modules or the build's output.
+ * does not exist yet (`../lib/later` is `later.ts` once created), in a folder that may not exist yet either
+ * (`../newlib/x`: watchSources watches newlib/ once it appears). Never node_modules or the build's output.
  * When the graph cannot be read (a syntax error while a file is edited), the folders found before stay watched, so
  * saving the fix rebuilds; if it never could, only the site's folder is watched. Said once per run of failures.
  */
@@ -237,6 +243,7 @@ function watchImports(build: BuiltSite, { ignored, entries, changed, log }: Impo
       if (existing) {
         existing.names.files = names.files;
         existing.names.missing = names.missing;
+        existing.watcher.recheck(); // its events brought it back if it was created or replaced; this is in case one was lost
         continue;
       }
       // A name counts if the graph holds it, or it is a missing import with an extension (later → later.ts).
@@ -293,54 +300,151 @@ function realpathOr(path: string): string {
  * Watches `root` and its folders except the ignored ones, each folder with a watcher of its own. Not `fs.watch`'s
  * `recursive`: on Linux, Node 20 implements it by walking every subfolder (the output folder too) and throws an
  * uncaught ENOENT when a folder disappears during the walk, which a build emptying its output folder makes happen.
- * A folder created later is watched from its first event; one removed closes its watcher.
+ *
+ * Folders come and go: a folder created later is watched from its parent's event. A folder removed, or removed and
+ * created again (a code generator wiping its output, a `git checkout`), has its watcher replaced: on Linux a
+ * watcher emits no `error` when its own folder is removed and stays open, deaf to the folder created in its place,
+ * so the parent's event for that name (and the watcher's own `rename` event, once its folder is gone or another
+ * one) closes it, and those of its subfolders, and watches the folder again if it exists. `root` has no watched
+ * parent: the nearest folder above it that exists is watched for the next name on the way to `root` (not listed in
+ * `watched()`), so a `root` that does not exist yet, or is removed and re-created, is watched once it appears, and
+ * its appearing counts as a change. A watcher that cannot be made is left out, never thrown: a watcher must not
+ * bring `npm start` down.
  */
-export function watchSources(root: string, ignored: (file: string) => boolean, changed: () => void): { watched(): string[]; close(): void } {
-  const watchers = new Map<string, FSWatcher>();
+export function watchSources(root: string, ignored: (file: string) => boolean, changed: () => void): { watched(): string[]; recheck(): void; close(): void } {
+  /** Each watched folder's watcher, and which folder it is (a re-created folder is another one at the same path). */
+  const watchers = new Map<string, { watcher: FSWatcher; identity: string }>();
+  /** The nearest existing folder above `root`, watched for the next name on the way to `root`. */
+  let anchor: { dir: string; identity: string; watcher: FSWatcher } | undefined;
+  let closed = false;
+
   function add(dir: string): void {
-    if (watchers.has(dir)) return;
+    const identity = folderIdentity(dir);
+    const existing = watchers.get(dir);
+    if (existing && existing.identity === identity) return;
+    forget(dir); // gone, or another folder now: its watcher (and those of its subfolders) hear nothing
+    if (closed || identity === undefined) return;
     let watcher: FSWatcher;
     try {
-      watcher = watch(dir, (_event, name) => {
+      watcher = watch(dir, (event, name) => {
+        if (watchers.get(dir) !== entry) return; // an event that was on its way when this watcher was replaced
+        if (event === "rename" && folderIdentity(dir) !== identity) {
+          // This folder was removed (or replaced): watch what is there now, if anything.
+          forget(dir);
+          if (dir === root) ensureRoot();
+          else if (!ignored(relative(root, dir))) add(dir);
+          return changed();
+        }
         if (!name) return;
         const path = join(dir, name.toString());
         if (ignored(relative(root, path))) return;
+        // A rename of a subfolder's name is its creation, removal or move: its old watcher (if any) is of no use.
+        if (event === "rename") forget(path);
         if (isDirectory(path)) add(path);
         changed();
       });
     } catch {
       return; // gone before it could be watched
     }
-    watcher.on("error", () => forget(dir));
-    watchers.set(dir, watcher);
+    const entry = { watcher, identity };
+    watcher.on("error", () => {
+      if (watchers.get(dir) === entry) forget(dir);
+    });
+    watchers.set(dir, entry);
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {
       return forget(dir);
     }
-    for (const entry of entries) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory() && !ignored(relative(root, path))) add(path);
+    for (const dirent of entries) {
+      const path = join(dir, dirent.name);
+      if (dirent.isDirectory() && !ignored(relative(root, path))) add(path);
     }
   }
+
+  /** Closes the watchers of `dir` and of every folder under it. */
   function forget(dir: string): void {
-    watchers.get(dir)?.close();
-    watchers.delete(dir);
+    for (const [path, { watcher }] of [...watchers]) {
+      if (!isUnder(dir, path)) continue;
+      watcher.close();
+      watchers.delete(path);
+    }
   }
-  add(root);
+
+  /**
+   * Watches `root` if it exists and is not watched yet (or was replaced), and the nearest existing folder above it
+   * for what comes next. Looks again after moving that watcher: a folder created between the look and the watch
+   * would otherwise be missed. Each look that finds more goes at least one folder deeper, hence the bound.
+   */
+  function ensureRoot(): void {
+    for (let look = 0; look < 32 && !closed; look++) {
+      add(root);
+      const above = nearestFolder(dirname(root));
+      anchorAt(above);
+      if (watchers.has(root) === isDirectory(root) && nearestFolder(dirname(root)) === above) return;
+    }
+  }
+
+  function anchorAt(dir: string | undefined): void {
+    const identity = dir === undefined ? undefined : folderIdentity(dir);
+    if (anchor && anchor.dir === dir && anchor.identity === identity) return;
+    anchor?.watcher.close();
+    anchor = undefined;
+    if (closed || dir === undefined || identity === undefined || dir === root) return;
+    try {
+      const watcher = watch(dir, (event, name) => {
+        if (anchor?.watcher !== watcher) return;
+        const path = name ? join(dir, name.toString()) : undefined;
+        // Only a name on the way to `root`, or this folder itself going (its own event names no child of it).
+        if (path !== undefined && !isUnder(path, root) && folderIdentity(dir) === identity) return;
+        const before = watchers.get(root);
+        if (event === "rename" && path === root) forget(root); // removed, created or moved: watch what is there now
+        ensureRoot();
+        if (watchers.get(root) !== before) changed();
+      });
+      watcher.on("error", () => {
+        if (anchor?.watcher === watcher) anchor = undefined;
+        watcher.close();
+      });
+      anchor = { dir, identity, watcher };
+    } catch {
+      // Not watchable (permissions, the system's limit of watchers): `recheck` tries again.
+    }
+  }
+
+  ensureRoot();
   return {
     watched: () => [...watchers.keys()],
+    /** Watches `root` again if it appeared or was replaced unseen (an event lost to a full queue). */
+    recheck: ensureRoot,
     close() {
-      for (const dir of [...watchers.keys()]) forget(dir);
+      closed = true;
+      forget(root);
+      anchor?.watcher.close();
+      anchor = undefined;
     },
   };
 }
 
 function isDirectory(path: string): boolean {
+  return folderIdentity(path) !== undefined;
+}
+
+/** A folder's device and inode: the same path holds another folder once it is removed and created again. */
+function folderIdentity(path: string): string | undefined {
   try {
-    return statSync(path).isDirectory();
+    const stats = statSync(path);
+    return stats.isDirectory() ? `${stats.dev}:${stats.ino}` : undefined;
   } catch {
-    return false;
+    return undefined;
+  }
+}
+
+/** `path` if it is a folder, else the nearest folder above it that exists. */
+function nearestFolder(path: string): string | undefined {
+  for (let dir = path; ; dir = dirname(dir)) {
+    if (isDirectory(dir)) return dir;
+    if (dirname(dir) === dir) return undefined;
   }
 }

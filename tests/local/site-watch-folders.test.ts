@@ -1,0 +1,119 @@
+/**
+ * `npm start` keeps watching the folders outside a site that its sources import when those folders come and go: a
+ * shared folder created after `npm start` (the import of `../newlib/x` is written first), a generated folder wiped
+ * and written again, and a site whose .js files hold JSX (Create React App's style), which esbuild's default .js
+ * loader refused, so none of its outside imports were watched. Each project is a site in a temp folder whose build
+ * bundles src/main with esbuild, so what the build saw is in dist/main.js; each step waits for that output, not for
+ * a number of builds (fs.watch may merge or split events) nor for a time.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve, sep } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { watchSiteBuild, type SiteWatcher } from "../../local/site-watch";
+
+/** A ceiling for a rebuild to show up (esbuild takes milliseconds; the machine may be loaded). Not a timing assertion. */
+const REBUILD_WAIT_MS = 30_000;
+const esbuild = JSON.stringify(resolve("node_modules", ".bin", "esbuild"));
+let project: string;
+let watcher: SiteWatcher | undefined;
+let logged: string[];
+
+afterEach(async () => {
+  await watcher?.close();
+  watcher = undefined;
+  rmSync(project, { recursive: true, force: true });
+});
+
+const write = (file: string, text: string) => {
+  mkdirSync(join(project, file, ".."), { recursive: true });
+  writeFileSync(join(project, file), text);
+};
+const built = () => {
+  try {
+    return readFileSync(join(project, "site", "dist", "main.js"), "utf8");
+  } catch {
+    return "";
+  }
+};
+/** Folders watched outside the site's folder, relative to the project. */
+const outsideFolders = () => {
+  const site = join(project, "site");
+  return watcher!
+    .watched()
+    .filter((dir) => dir !== site && !dir.startsWith(site + sep))
+    .map((dir) => dir.slice(project.length + 1))
+    .sort();
+};
+
+/** A project whose site/ holds `files`, watched with a build that bundles `entry` into dist/main.js. */
+function watchSite(files: Record<string, string>, entry: string, buildFlags = ""): SiteWatcher {
+  project = realpathSync(mkdtempSync(join(tmpdir(), "sf-site-folders-")));
+  logged = [];
+  for (const [file, text] of Object.entries(files)) write(file, text);
+  const site = join(project, "site");
+  watcher = watchSiteBuild(
+    {
+      site: "folders",
+      command: `${esbuild} ${entry} --bundle --format=esm --outfile=dist/main.js --log-level=error ${buildFlags}`,
+      cwd: site,
+      outputDir: join(site, "dist"),
+      environment: {},
+      environmentNames: [],
+      timeoutSeconds: 60,
+    },
+    (message) => logged.push(message),
+  );
+  return watcher;
+}
+
+describe("npm start follows the outside folders a site imports as they come and go", () => {
+  it("watches a folder the site imports from once it is created, though it did not exist when the import was read", async () => {
+    const watcher = watchSite({ "site/src/main.ts": 'import { x } from "../../newlib/x";\ndocument.title = x;\n' }, "src/main.ts");
+    // One rebuild (it fails: newlib/x cannot be resolved) reads the import graph: from then on newlib/ is wanted.
+    write("site/src/other.ts", "export {};\n");
+    await expect.poll(() => watcher.builds, { timeout: REBUILD_WAIT_MS }).toBeGreaterThanOrEqual(1);
+    expect(outsideFolders()).toEqual([]);
+
+    write("newlib/x.ts", 'export const x = "newlib-one";\n');
+    await expect.poll(built, { timeout: REBUILD_WAIT_MS }).toContain("newlib-one");
+    await expect.poll(outsideFolders, { timeout: REBUILD_WAIT_MS }).toEqual(["newlib"]);
+    write("newlib/x.ts", 'export const x = "newlib-two";\n');
+    await expect.poll(built, { timeout: REBUILD_WAIT_MS }).toContain("newlib-two");
+  });
+
+  it("watches an imported outside folder again after it is removed and re-created", async () => {
+    watchSite(
+      {
+        "site/src/main.ts": 'import { value } from "../../shared/value";\ndocument.title = value;\n',
+        "shared/value.ts": 'export const value = "value-one";\n',
+      },
+      "src/main.ts",
+    );
+    await expect.poll(outsideFolders, { timeout: REBUILD_WAIT_MS }).toEqual(["shared"]);
+
+    // A generator wipes shared/ and writes it again.
+    rmSync(join(project, "shared"), { recursive: true });
+    write("shared/value.ts", 'export const value = "value-two";\n');
+    await expect.poll(built, { timeout: REBUILD_WAIT_MS }).toContain("value-two");
+    // An edit in the new folder: only a watcher on the new folder sees it.
+    write("shared/value.ts", 'export const value = "value-three";\n');
+    await expect.poll(built, { timeout: REBUILD_WAIT_MS }).toContain("value-three");
+    expect(outsideFolders()).toEqual(["shared"]);
+  });
+
+  it("reads the imports of a site whose .js files hold JSX", async () => {
+    watchSite(
+      {
+        "site/src/main.js": 'import { value } from "../../shared/value";\nexport const App = () => <h1 title={value}>{value}</h1>;\n',
+        "shared/value.ts": 'export const value = "jsx-one";\n',
+      },
+      "src/main.js",
+      "--loader:.js=jsx",
+    );
+    await expect.poll(outsideFolders, { timeout: REBUILD_WAIT_MS }).toEqual(["shared"]);
+    write("shared/value.ts", 'export const value = "jsx-two";\n');
+    await expect.poll(built, { timeout: REBUILD_WAIT_MS }).toContain("jsx-two");
+    expect(logged.filter((line) => line.includes("could not read the imports"))).toEqual([]);
+  });
+});
