@@ -80,6 +80,32 @@ export const APIGWV2_INTEGRATION_TYPE: DeployRule = {
 };
 
 /**
+ * An API Gateway v2 integration waits 50–29,000 ms on a WebSocket API ("Integration timeout | 50 milliseconds - 29
+ * seconds for all integration types ... | No", https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html)
+ * and 50–30,000 ms on an HTTP API ("Maximum integration timeout | 30 seconds | No", http-api-quotas.html); neither is
+ * adjustable. "Custom timeout between 50 and 29,000 milliseconds for WebSocket APIs and between 50 and 30,000
+ * milliseconds for HTTP APIs" (API reference, TimeoutInMillis). ServerlessApi's HTTP kind refuses its own at
+ * construction (API_INTEGRATION_TIMEOUT_MS); RealtimeApi sets none.
+ */
+export const APIGWV2_INTEGRATION_TIMEOUT: DeployRule = {
+  id: "ApiV2IntegrationTimeout",
+  title: "An API Gateway v2 integration waits 50–29000 ms on a WebSocket API and 50–30000 ms on an HTTP API",
+  source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const integration of ofType(graph, INTEGRATION)) {
+      const timeout = Number(integration.inputs.timeoutMilliseconds);
+      const protocol = protocolOf(graph, integration);
+      if (!Number.isFinite(timeout) || (protocol !== "HTTP" && protocol !== "WEBSOCKET")) continue;
+      const [kind, max] = protocol === "HTTP" ? ["an HTTP API's", 30_000] : ["a WebSocket API's", 29_000];
+      if (timeout >= 50 && timeout <= max) continue;
+      findings.push(finding("ApiV2IntegrationTimeout", integration, `waits ${timeout} ms; ${kind} integration timeout is 50–${max} ms, a limit API Gateway does not raise`, `set timeoutMilliseconds within 50–${max}, or answer at once and hand longer work to a queue`));
+    }
+    return findings;
+  },
+};
+
+/**
  * A WebSocket API's Lambda authorizer runs on `$connect` only ("You can only use a Lambda authorizer
  * function for the $connect route"), and is a REQUEST authorizer: JWT authorizers are HTTP APIs'.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-lambda-auth.html
@@ -224,4 +250,4 @@ export const APIGATEWAY_DOMAIN_CERTIFICATE_ISSUED: DeployRule = {
   },
 };
 
-export const APIGATEWAYV2_RULES: DeployRule[] = [APIGWV2_ROUTE_KEY, APIGWV2_INTEGRATION_TYPE, APIGWV2_WEBSOCKET_AUTHORIZER, APIGWV2_WEBSOCKET_DEPLOYMENT, APIGATEWAY_DOMAIN_NAME_UNIQUE, APIGATEWAY_DOMAIN_CERTIFICATE_ISSUED];
+export const APIGATEWAYV2_RULES: DeployRule[] = [APIGWV2_ROUTE_KEY, APIGWV2_INTEGRATION_TYPE, APIGWV2_INTEGRATION_TIMEOUT, APIGWV2_WEBSOCKET_AUTHORIZER, APIGWV2_WEBSOCKET_DEPLOYMENT, APIGATEWAY_DOMAIN_NAME_UNIQUE, APIGATEWAY_DOMAIN_CERTIFICATE_ISSUED];
