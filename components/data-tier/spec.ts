@@ -470,7 +470,6 @@ function checkProjection(fail: ArgFailure, argument: string, projection: Project
     if (attribute.length > DYNAMODB_LIMITS.attributeNameLength) {
       fail(`${argument}[${i}]`, attribute, `is longer than DynamoDB's ${DYNAMODB_LIMITS.attributeNameLength} characters for an attribute name`, "Use the attribute's name as items store it.");
     }
-    // A name twice is one attribute counted twice toward the limits; DynamoDB answers a repeated name with
     // The component's choice, not a documented DynamoDB refusal: a name listed twice in one projection is a mistake.
     if (seen.has(attribute)) fail(`${argument}[${i}]`, attribute, "is listed twice", "List each attribute once.");
     seen.add(attribute);

@@ -47,9 +47,12 @@ export const API_INTEGRATION_TIMEOUT_SECONDS = 29;
  *   `responseTransferMode` unset, which is BUFFERED ("Default to `BUFFERED`", same file).
  * - HTTP: "Maximum integration timeout | 30 seconds | No" (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html;
  *   pulumi-aws apigatewayv2/integration.d.ts: "between 50 and 30,000 milliseconds for HTTP APIs").
- * Deploy rule ApiIntegrationTimeout checks any program's REST integrations against the same numbers.
+ * - WebSocket (RealtimeApi sets none): "Integration timeout | 50 milliseconds - 29 seconds ... | No"
+ *   (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html).
+ * Deploy rules ApiIntegrationTimeout (REST) and ApiV2IntegrationTimeout (HTTP, WebSocket) check any program's
+ * integrations against the same numbers.
  */
-export const API_INTEGRATION_TIMEOUT_MS = { min: 50, defaultQuota: 29_000, restMax: 300_000, httpMax: 30_000 } as const;
+export const API_INTEGRATION_TIMEOUT_MS = { min: 50, defaultQuota: 29_000, restMax: 300_000, httpMax: 30_000, websocketMax: 29_000 } as const;
 /**
  * The statuses a REST method response takes: PutMethodResponse `status_code` "Pattern: [1-5]\d\d"
  * (https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethodResponse.html), the integration response's the same.
@@ -59,9 +62,9 @@ const METHOD_RESPONSE_STATUS = { min: 100, max: 599 } as const;
  * A custom domain's API mapping path (`domain.basePath`): "API mappings must contain only letters, numbers, and the
  * following characters: $-_.+!*'()/." and "The maximum length for the path in an API mapping is 300 characters."
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html and http-api-mappings.html,
- * "Restrictions"). One level's characters; levels are joined with "/".
+ * "Restrictions"). The characters of one level; levels are joined with "/".
  */
-const API_MAPPING_LEVEL = /^[A-Za-z0-9$\-_.+!*'()]+$/;
+const API_MAPPING_CHARACTERS = /[A-Za-z0-9$\-_.+!*'()]/g;
 const API_MAPPING_PATH_LENGTH = 300;
 const ROUTE_KEY = /^([A-Z]+) (\/.*)$/;
 const PATH_SEGMENT = /^(\{[A-Za-z_][A-Za-z0-9_]*\+?\}|[A-Za-z0-9._~-]+)$/;
@@ -647,7 +650,7 @@ export function integrationTimeoutQuotaWarnings(name: string, args: ServerlessAp
 
 /**
  * A custom domain's `basePath`, the path the API is mapped under: the characters and length API Gateway takes for an
- * API mapping (API_MAPPING_LEVEL), levels without empty ones, and on the REST kind one level. The REST kind maps its
+ * API mapping (API_MAPPING_CHARACTERS), levels without empty ones, and on the REST kind one level. The REST kind maps its
  * domain with a v1 base path mapping (domain.ts), which refuses "/": "API Gateway V1 doesn't support the slash
  * character (/) in base path mappings. To create a multi-level base path mapping, use API Gateway V2."
  * (CreateBasePathMapping's BadRequestException, quoted in hashicorp/terraform-provider-aws#21986 and aws/aws-cdk#14822);
@@ -667,8 +670,8 @@ function validateDomainBasePath(fail: ArgFailure, basePath: string, kind: ApiKin
     fail(argument, basePath, 'starts or ends with "/", or has an empty level between two "/"; API Gateway maps a path of levels without them',
       `Write it without leading, trailing or doubled slashes: ${JSON.stringify(tidy)}${tidy === "" ? " (the root)" : ""}.`);
   }
-  const refused = [...new Set(levels.join("").replace(/[A-Za-z0-9$\-_.+!*'()]/g, ""))];
-  if (refused.length > 0 || !levels.every((level) => API_MAPPING_LEVEL.test(level))) {
+  const refused = [...new Set(levels.join("").replace(API_MAPPING_CHARACTERS, ""))];
+  if (refused.length > 0) {
     const between = kind === ApiKind.Http ? ' with "/" between levels' : "";
     fail(argument, basePath, `has characters an API mapping does not take (${refused.map((c) => JSON.stringify(c)).join(", ")}): API Gateway takes letters, digits and $-_.+!*'()${between} (rest-api-mappings.html)`, 'Use e.g. "v1".');
   }

@@ -6,6 +6,7 @@
  */
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { API_INTEGRATION_TIMEOUT_MS } from "../../components/serverless-api/validate";
 import { certificateIssuedFindings } from "./acm";
 import { finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
@@ -97,9 +98,10 @@ export const APIGWV2_INTEGRATION_TIMEOUT: DeployRule = {
       const timeout = Number(integration.inputs.timeoutMilliseconds);
       const protocol = protocolOf(graph, integration);
       if (!Number.isFinite(timeout) || (protocol !== "HTTP" && protocol !== "WEBSOCKET")) continue;
-      const [kind, max] = protocol === "HTTP" ? ["an HTTP API's", 30_000] : ["a WebSocket API's", 29_000];
-      if (timeout >= 50 && timeout <= max) continue;
-      findings.push(finding("ApiV2IntegrationTimeout", integration, `waits ${timeout} ms; ${kind} integration timeout is 50–${max} ms, a limit API Gateway does not raise`, `set timeoutMilliseconds within 50–${max}, or answer at once and hand longer work to a queue`));
+      const { min, httpMax, websocketMax } = API_INTEGRATION_TIMEOUT_MS;
+      const [kind, max] = protocol === "HTTP" ? ["an HTTP API's", httpMax] : ["a WebSocket API's", websocketMax];
+      if (timeout >= min && timeout <= max) continue;
+      findings.push(finding("ApiV2IntegrationTimeout", integration, `waits ${timeout} ms; ${kind} integration timeout is ${min}–${max} ms, a limit API Gateway does not raise`, `set timeoutMilliseconds within ${min}–${max}, or answer at once and hand longer work to a queue`));
     }
     return findings;
   },
