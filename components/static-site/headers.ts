@@ -8,7 +8,8 @@ import type { ArgFailure } from "../errors";
 /** Security headers the site sends on every response. */
 export interface SecurityHeaders {
   /**
-   * Strict-Transport-Security max-age in seconds: a whole number ≥ 0 (0 tells browsers to forget the HSTS policy).
+   * Strict-Transport-Security max-age in seconds: a whole number from 1 to 2147483647 (CloudFront requires one, and
+   * pulumi-aws does not send 0; 1 makes browsers forget the HSTS policy after a second).
    * @default 63072000 (two years, the preload list's minimum is one)
    */
   hstsMaxAgeSeconds?: number;
@@ -78,14 +79,23 @@ function singleLineValue(value: unknown): boolean {
   return typeof value === "string" && value !== "" && !/[\r\n]/.test(value);
 }
 
+/** The Strict-Transport-Security max-ages a deployed response headers policy can carry (validateSecurityHeaders). */
+export const HSTS_MAX_AGE_SECONDS = { min: 1, max: 2 ** 31 - 1 } as const;
+
 export function validateSecurityHeaders(fail: ArgFailure, headers: SecurityHeaders = {}): void {
   const maxAge = headers.hstsMaxAgeSeconds;
   // ResponseHeadersPolicyStrictTransportSecurity AccessControlMaxAgeSec: "A number that CloudFront uses as the value for
-  // the max-age directive in the Strict-Transport-Security HTTP response header. Type: Integer"
-  // (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ResponseHeadersPolicyStrictTransportSecurity.html);
-  // max-age is delta-seconds, a non-negative integer (RFC 6797 section 6.1.1), and 0 tells browsers to forget the host.
-  if (maxAge !== undefined && !(typeof maxAge === "number" && Number.isInteger(maxAge) && maxAge >= 0)) {
-    fail("securityHeaders.hstsMaxAgeSeconds", maxAge, "is not a whole number of seconds ≥ 0; CloudFront's Strict-Transport-Security max-age (AccessControlMaxAgeSec) is an integer", "Use e.g. 63072000 (two years).");
+  // the max-age directive in the Strict-Transport-Security HTTP response header. Type: Integer. Required: Yes"
+  // (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ResponseHeadersPolicyStrictTransportSecurity.html).
+  // terraform-provider-aws sends it only when not 0 and as a 32-bit integer (response_headers_policy.go
+  // expandResponseHeadersPolicyStrictTransportSecurity: `ok && v != 0 { … aws.Int32(int32(v)) }`), so 0 reaches AWS as
+  // a missing required field and a larger number wraps.
+  if (maxAge !== undefined && !(typeof maxAge === "number" && Number.isInteger(maxAge))) {
+    fail("securityHeaders.hstsMaxAgeSeconds", maxAge, "is not a whole number of seconds; CloudFront's Strict-Transport-Security max-age (AccessControlMaxAgeSec) is an integer", "Use e.g. 63072000 (two years).");
+  } else if (maxAge !== undefined && (maxAge < HSTS_MAX_AGE_SECONDS.min || maxAge > HSTS_MAX_AGE_SECONDS.max)) {
+    const why =
+      maxAge === 0 ? "which pulumi-aws does not send when it is 0, so `pulumi up` fails" : maxAge < 0 ? "a number of seconds (RFC 6797 delta-seconds)" : "and the provider sends a 32-bit integer, so a larger number wraps";
+    fail("securityHeaders.hstsMaxAgeSeconds", maxAge, `is not from ${HSTS_MAX_AGE_SECONDS.min} to ${HSTS_MAX_AGE_SECONDS.max} seconds: CloudFront requires a max-age (AccessControlMaxAgeSec), ${why}`, "Use 1 to make browsers forget the policy after a second, or e.g. 63072000 (two years).");
   }
   const csp = headers.contentSecurityPolicy;
   if (csp !== undefined && !singleLineValue(csp)) {

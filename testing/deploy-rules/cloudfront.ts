@@ -1,5 +1,6 @@
-/** CloudFront deploy rules: edge function associations, comments, size and count, alternate domain names (certificate, uniqueness), standard logging, origin groups, key value stores; warnings for the function and cache behaviour quotas. */
+/** CloudFront deploy rules: edge function associations, comments, size and count, alternate domain names (certificate, uniqueness), standard logging, origin groups, key value stores, response headers policies' HSTS max-age; warnings for the function and cache behaviour quotas. */
 import { EDGE_LIMITS, isCloudFrontName } from "../../components/edge-logic/spec";
+import { HSTS_MAX_AGE_SECONDS } from "../../components/static-site/headers";
 import { CACHE_BEHAVIORS_PER_DISTRIBUTION } from "../../components/static-site/spec";
 import { cacheBehaviours, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -504,6 +505,37 @@ export const CLOUDFRONT_KEY_VALUE_STORE: DeployRule = {
   },
 };
 
+/**
+ * A response headers policy's Strict-Transport-Security max-age: AccessControlMaxAgeSec is "Type: Integer. Required:
+ * Yes" (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ResponseHeadersPolicyStrictTransportSecurity.html),
+ * and terraform-provider-aws sets it only when it is not 0, as a 32-bit integer (response_headers_policy.go
+ * expandResponseHeadersPolicyStrictTransportSecurity: `ok && v != 0 { apiObject.AccessControlMaxAgeSec =
+ * aws.Int32(int32(v)) }`): 0 reaches CreateResponseHeadersPolicy as a missing required field, and a number over
+ * 2^31 - 1 as another one. StaticSite refuses both at construction (validateSecurityHeaders); this finds a program's own.
+ */
+export const CLOUDFRONT_HSTS_MAX_AGE: DeployRule = {
+  id: "CloudFrontHstsMaxAge",
+  title: `A response headers policy's Strict-Transport-Security max-age is ${HSTS_MAX_AGE_SECONDS.min}–${HSTS_MAX_AGE_SECONDS.max} seconds`,
+  source: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ResponseHeadersPolicyStrictTransportSecurity.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const policy of ofType(graph, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy")) {
+      const maxAge = policy.inputs.securityHeadersConfig?.strictTransportSecurity?.accessControlMaxAgeSec;
+      if (typeof maxAge !== "number" || (maxAge >= HSTS_MAX_AGE_SECONDS.min && maxAge <= HSTS_MAX_AGE_SECONDS.max)) continue;
+      const why = maxAge === 0 ? "pulumi-aws leaves a max-age of 0 out of the request, and CloudFront requires one" : `the provider sends a 32-bit integer, which ${maxAge} does not fit`;
+      findings.push(
+        finding(
+          "CloudFrontHstsMaxAge",
+          policy,
+          `has a Strict-Transport-Security accessControlMaxAgeSec of ${maxAge}; ${why}, so CreateResponseHeadersPolicy fails`,
+          `use ${HSTS_MAX_AGE_SECONDS.min}–${HSTS_MAX_AGE_SECONDS.max} (1 makes browsers forget the policy after a second), or leave strictTransportSecurity out`,
+        ),
+      );
+    }
+    return findings;
+  },
+};
+
 export const CLOUDFRONT_RULES: DeployRule[] = [
   CLOUDFRONT_EDGE_FUNCTION_MIX,
   CLOUDFRONT_ONE_FUNCTION_PER_EVENT,
@@ -515,6 +547,7 @@ export const CLOUDFRONT_RULES: DeployRule[] = [
   CLOUDFRONT_LOG_BUCKET_ACLS,
   CLOUDFRONT_ORIGIN_GROUP,
   CLOUDFRONT_KEY_VALUE_STORE,
+  CLOUDFRONT_HSTS_MAX_AGE,
 ];
 
 /**

@@ -49,10 +49,14 @@ describe("StaticSite: the certificate's Common Name (domain.name) is at most 64 
 
 describe("StaticSite securityHeaders: what the response headers policy takes", () => {
   it.each<[string, StaticSiteArgs["securityHeaders"], RegExp]>([
-    ["a negative HSTS max-age", { hstsMaxAgeSeconds: -1 }, /^StaticSite "bad": securityHeaders\.hstsMaxAgeSeconds -1 is not a whole number of seconds ≥ 0; CloudFront's Strict-Transport-Security max-age \(AccessControlMaxAgeSec\) is an integer\. Use e\.g\. 63072000 \(two years\)\.$/],
-    ["a fractional HSTS max-age", { hstsMaxAgeSeconds: 1.5 }, /securityHeaders\.hstsMaxAgeSeconds 1\.5 is not a whole number of seconds ≥ 0/],
-    ["an HSTS max-age that is not a number", { hstsMaxAgeSeconds: Number.NaN }, /securityHeaders\.hstsMaxAgeSeconds .* is not a whole number of seconds ≥ 0/],
-    ["an HSTS max-age given as a string", { hstsMaxAgeSeconds: "31536000" as never }, /securityHeaders\.hstsMaxAgeSeconds "31536000" is not a whole number of seconds ≥ 0/],
+    ["a negative HSTS max-age", { hstsMaxAgeSeconds: -1 }, /^StaticSite "bad": securityHeaders\.hstsMaxAgeSeconds -1 is not from 1 to 2147483647 seconds: CloudFront requires a max-age \(AccessControlMaxAgeSec\), a number of seconds \(RFC 6797 delta-seconds\)\. Use 1 to make browsers forget the policy after a second, or e\.g\. 63072000 \(two years\)\.$/],
+    ["a fractional HSTS max-age", { hstsMaxAgeSeconds: 1.5 }, /^StaticSite "bad": securityHeaders\.hstsMaxAgeSeconds 1\.5 is not a whole number of seconds; CloudFront's Strict-Transport-Security max-age \(AccessControlMaxAgeSec\) is an integer\. Use e\.g\. 63072000 \(two years\)\.$/],
+    ["an HSTS max-age that is not a number", { hstsMaxAgeSeconds: Number.NaN }, /securityHeaders\.hstsMaxAgeSeconds .* is not a whole number of seconds;/],
+    ["an HSTS max-age given as a string", { hstsMaxAgeSeconds: "31536000" as never }, /securityHeaders\.hstsMaxAgeSeconds "31536000" is not a whole number of seconds;/],
+    // pulumi-aws leaves a max-age of 0 out of CreateResponseHeadersPolicy, which requires it; above 2^31 - 1 it wraps.
+    ["an HSTS max-age of 0", { hstsMaxAgeSeconds: 0 },
+      /^StaticSite "bad": securityHeaders\.hstsMaxAgeSeconds 0 is not from 1 to 2147483647 seconds: CloudFront requires a max-age \(AccessControlMaxAgeSec\), which pulumi-aws does not send when it is 0, so `pulumi up` fails\. Use 1 to make browsers forget the policy after a second, or e\.g\. 63072000 \(two years\)\.$/],
+    ["an HSTS max-age over 32 bits", { hstsMaxAgeSeconds: 2_147_483_648 }, /securityHeaders\.hstsMaxAgeSeconds 2147483648 is not from 1 to 2147483647 seconds: .*the provider sends a 32-bit integer/],
     ["an empty CSP", { contentSecurityPolicy: "" }, /^StaticSite "bad": securityHeaders\.contentSecurityPolicy "" is not a single-line header value\. Use a non-empty string without line breaks, or leave it unset for the default policy\.$/],
     ["a CSP with a line break", { contentSecurityPolicy: "default-src 'self';\nimg-src *" }, /securityHeaders\.contentSecurityPolicy .* is not a single-line header value/],
     ["a custom header name over 256 characters", { customHeaders: { [`X-${"a".repeat(255)}`]: "1" } },
@@ -65,11 +69,11 @@ describe("StaticSite securityHeaders: what the response headers policy takes", (
     expect(() => new StaticSite("bad", { path, securityHeaders })).toThrow(message);
   });
 
-  it("takes an HSTS max-age of 0 (HSTS off), 1,783-character values and 10,240 characters of custom headers", async () => {
+  it("takes an HSTS max-age of 1 (browsers forget the policy), 1,783-character values and 10,240 characters of custom headers", async () => {
     const exact = Object.fromEntries([...Array.from({ length: 5 }, (_, i) => [`X-H${i}`, "v".repeat(1_783)]), ["X-Last", "v".repeat(10_240 - 5 * (4 + 1_783) - 6)]]);
-    const graph = await record(() => new StaticSite("fits", { path, securityHeaders: { hstsMaxAgeSeconds: 0, contentSecurityPolicy: "c".repeat(1_783), customHeaders: exact } }));
+    const graph = await record(() => new StaticSite("fits", { path, securityHeaders: { hstsMaxAgeSeconds: 1, contentSecurityPolicy: "c".repeat(1_783), customHeaders: exact } }));
     const policy = resource(graph, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "fits-headers").inputs;
-    expect(policy.securityHeadersConfig.strictTransportSecurity.accessControlMaxAgeSec).toBe(0);
+    expect(policy.securityHeadersConfig.strictTransportSecurity.accessControlMaxAgeSec).toBe(1);
     expect(policy.customHeadersConfig.items).toHaveLength(6);
   });
 

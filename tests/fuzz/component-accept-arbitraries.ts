@@ -657,7 +657,7 @@ export const staticSiteArgs: fc.Arbitrary<StaticSiteArgs> = fc
     securityHeaders: optional(
       fc.record({
         // ResponseHeadersPolicy StrictTransportSecurity AccessControlMaxAgeSec: an integer (seconds).
-        hstsMaxAgeSeconds: optional(fc.constantFrom(0, 300, 31536000, 63072000)),
+        hstsMaxAgeSeconds: optional(fc.constantFrom(1, 300, 31536000, 63072000, 2_147_483_647)),
         frameOptions: optional(fc.constantFrom("DENY" as const, "SAMEORIGIN" as const)),
         referrerPolicy: optional(fc.constantFrom("no-referrer" as const, "same-origin" as const, "strict-origin" as const, "strict-origin-when-cross-origin" as const)),
       }).map(defined),

@@ -84,7 +84,7 @@ function siteArbitraries(validWeight: number): { staticSiteArgs: fc.Arbitrary<St
 
   const securityHeaders = fc
     .record({
-      hstsMaxAgeSeconds: option(mostly(fc.constantFrom(0, 31536000, 63072000), fc.constantFrom(-1, 1.5))),
+      hstsMaxAgeSeconds: option(mostly(fc.constantFrom(1, 31536000, 63072000), fc.constantFrom(-1, 0, 1.5, 2_147_483_648))),
       frameOptions: option(fc.constantFrom("DENY" as const, "SAMEORIGIN" as const)),
       referrerPolicy: option(fc.constantFrom("no-referrer" as const, "same-origin" as const, "strict-origin" as const, "strict-origin-when-cross-origin" as const)),
       contentSecurityPolicy: option(mostly(fc.constantFrom("default-src 'self'", "default-src 'self'; img-src * data:"), fc.constantFrom("", "c".repeat(1784), "c".repeat(1785)))),
