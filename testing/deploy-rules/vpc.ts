@@ -3,6 +3,7 @@ import { ofType, policyDocument, asArray, type Graph } from "../../local/offline
 import type { RecordedResource } from "../../local/offline/mocks";
 import { iamMatches, roleGrants } from "./iam";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
+import { groupLabel, httpsVerdict, planSecurityGroups, type Peer, type PeerContext, type PlanSecurityGroup } from "./security-groups";
 
 /**
  * "To use private DNS, you must enable both DNS hostnames and DNS resolution for your VPC"; CreateVpcEndpoint refuses
@@ -202,11 +203,106 @@ function planSubnets(graph: Graph): Map<string, PlanSubnet> {
   return subnets;
 }
 
+/**
+ * The IPv4 blocks the addresses of `subnetIds` lie in, or undefined when the plan does not say for one of them: an
+ * aws.ec2.Subnet's `cidrBlock`; an awsx.ec2.Vpc's subnets lie in the VPC's `cidrBlock` ("Optional. Defaults to
+ * 10.0.0.0/16", @pulumi/awsx ec2/vpc.d.ts VpcArgs.cidrBlock).
+ */
+function subnetBlocks(graph: Graph, subnetIds: readonly string[]): string[] | undefined {
+  const blocks = subnetIds.map((id) => {
+    const subnet = ofType(graph, "aws:ec2/subnet:Subnet").find((s) => s.id === id);
+    if (subnet) return typeof subnet.inputs.cidrBlock === "string" ? subnet.inputs.cidrBlock : undefined;
+    const vpc = ofType(graph, "awsx:ec2:Vpc").find((v) => ["privateSubnetIds", "publicSubnetIds", "isolatedSubnetIds"].some((field) => asArray(v.state[field]).includes(id)));
+    return vpc ? (vpc.inputs.cidrBlock ?? "10.0.0.0/16") : undefined;
+  });
+  return blocks.every((b): b is string => typeof b === "string") ? [...new Set(blocks)] : undefined;
+}
+
+/** A VPC's primary CIDR block, for fixes that name it. */
+function vpcCidr(graph: Graph, vpcId: string): string | undefined {
+  const awsx = ofType(graph, "awsx:ec2:Vpc").find((v) => v.state.vpcId === vpcId);
+  if (awsx) return awsx.inputs.cidrBlock ?? "10.0.0.0/16";
+  const vpc = ofType(graph, "aws:ec2/vpc:Vpc").find((v) => v.id === vpcId);
+  return typeof vpc?.inputs.cidrBlock === "string" ? vpc.inputs.cidrBlock : undefined;
+}
+
 /** The service name of a VPC endpoint, `com.amazonaws.<region>.<service>` → `<service>`. */
 const endpointService = (endpoint: RecordedResource) => String(endpoint.inputs.serviceName ?? "").split(".").slice(3).join(".");
 
 /** The DynamoDB actions the Lambda service calls for an event source mapping (outside the VPC), not the function's code. */
 const STREAM_ACTIONS = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"];
+
+/** A service a function's role lets it call: its endpoint name, how findings name it and the call, and what a blocked call does. */
+interface CalledService {
+  id: string;
+  label: string;
+  action: string;
+  failure: string;
+}
+const POSTS: CalledService = { id: "execute-api", label: "execute-api", action: "post to WebSocket connections (execute-api:ManageConnections)", failure: "PostToConnection times out" };
+const DYNAMODB: CalledService = { id: "dynamodb", label: "DynamoDB", action: "call DynamoDB", failure: "its DynamoDB calls time out" };
+
+/** How a function's HTTPS calls to one service leave its subnets, for judging its security groups. */
+type ServicePath =
+  /** Through a NAT gateway or a gateway endpoint, to the service's public addresses (`prefixList`: its gateway endpoint's list, when the plan has one). */
+  | { kind: "public"; via: string; prefixList?: string }
+  /** To an interface endpoint's network interfaces in the VPC (private DNS answers the service's name with them). */
+  | { kind: "interface"; endpoint: RecordedResource };
+
+/**
+ * What the function's security groups (and an interface endpoint's) keep its HTTPS calls to `service` from: the
+ * function's egress, the union over its groups, to the service's addresses on `path`; and, on an interface endpoint, the
+ * endpoint's ingress from the function. Each problem and fix, for a finding; none when the rules allow the call or the
+ * plan cannot tell (a CIDR partly over the target, a prefix list the plan does not identify, an endpoint with the VPC's
+ * default security group).
+ */
+function securityGroupProblems(
+  graph: Graph,
+  groups: PlanSecurityGroup[],
+  fn: { subnetIds: string[]; vpcId: string },
+  service: CalledService,
+  path: ServicePath,
+  context: PeerContext,
+): Array<[problem: string, fix: string]> {
+  const egress = groups.flatMap((g) => g.egress);
+  const names = groups.map(groupLabel).join(", ");
+  // The provider leaves a group it creates with the egress rules the program declares only (security-groups.ts).
+  const why = groups.every((g) => g.egress.length === 0) ? "a security group created with no egress rules has none (the provider removes AWS's default allow-all rule); " : "";
+  const cidr = vpcCidr(graph, fn.vpcId) ?? "<the VPC's CIDR>";
+  if (path.kind === "public") {
+    const peer: Peer = { public: true, prefixList: path.prefixList };
+    if (httpsVerdict(egress, peer, context) !== "blocked") return [];
+    const to = path.prefixList ? `the ${service.label} prefix list ${path.prefixList} or to 0.0.0.0/0` : "public addresses (0.0.0.0/0)";
+    const fix = path.prefixList
+      ? `add an egress rule tcp 443 to the ${service.label} prefix list ${path.prefixList} (the gateway endpoint's prefixListId, or aws.ec2.getPrefixList({ name: "com.amazonaws.<region>.${service.id}" }).id; PrivateNetwork's functions group has it) or to 0.0.0.0/0 to one of its security groups`
+      : `add an egress rule tcp 443 to 0.0.0.0/0 to one of its security groups (aws.vpc.SecurityGroupEgressRule with ipProtocol "tcp", fromPort 443, toPort 443, cidrIpv4 "0.0.0.0/0")`;
+    return [[`may ${service.action} through ${path.via}, but its security groups (${names}) allow no egress on TCP 443 to ${to}: ${why}${service.failure}`, fix]];
+  }
+  const endpoint = path.endpoint;
+  const endpointGroupIds = endpoint.inputs.securityGroupIds === undefined ? undefined : asArray<string>(endpoint.inputs.securityGroupIds);
+  const problems: Array<[string, string]> = [];
+  const toEndpoint: Peer = { public: false, groups: endpointGroupIds, blocks: subnetBlocks(graph, asArray<string>(endpoint.inputs.subnetIds)) };
+  const through = `may ${service.action} through the interface endpoint ${endpoint.name} (private DNS)`;
+  if (httpsVerdict(egress, toEndpoint, context) === "blocked") {
+    problems.push([
+      `${through}, but its security groups (${names}) allow no egress on TCP 443 to that endpoint (its security groups ${endpointGroupIds?.join(", ") ?? "(the VPC's default)"}, or its subnets' addresses): ${why}${service.failure}`,
+      `add an egress rule tcp 443 to one of its security groups, to the endpoint's security group (referencedSecurityGroupId) or to the VPC's CIDR ${cidr}`,
+    ]);
+  }
+  // An endpoint created without security groups gets the VPC's default one ("If you do not specify a security group, we
+  // associate the default security group for the VPC", doc_source/vpce-interface.md), whose rules the plan does not show.
+  const endpointGroups = endpointGroupIds?.map((id) => context.groups.get(id));
+  if (!endpointGroups || endpointGroups.length === 0 || endpointGroups.some((g) => g === undefined)) return problems;
+  const fromFunction: Peer = { public: false, groups: groups.map((g) => g.id), blocks: subnetBlocks(graph, fn.subnetIds) };
+  if (httpsVerdict(endpointGroups.flatMap((g) => g!.ingress), fromFunction, context) === "blocked") {
+    const addresses = fromFunction.blocks ? `, or its subnets' addresses ${fromFunction.blocks.join(", ")}` : "";
+    problems.push([
+      `${through}, whose security groups (${endpointGroups.map((g) => groupLabel(g!)).join(", ")}) allow no ingress on TCP 443 from the function (its security groups ${groups.map((g) => g.id).join(", ")}${addresses}): ${service.failure}`,
+      `add an ingress rule tcp 443 to the endpoint's security group from the function's security group (aws.vpc.SecurityGroupIngressRule referencedSecurityGroupId) or from the VPC's CIDR ${cidr} (PrivateNetwork's endpoints group admits its VPC's CIDR)`,
+    ]);
+  }
+  return problems;
+}
 
 /**
  * A function in a VPC reaches AWS services through that VPC: the subnets' route to a NAT gateway, or a VPC endpoint of
@@ -225,7 +321,27 @@ const STREAM_ACTIONS = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynam
  * - DynamoDB data actions (not the stream actions the Lambda service polls with): a NAT gateway, a DynamoDB gateway
  *   endpoint on the subnet's route table (any of the VPC's for an awsx subnet, whose table the plan does not name), or an
  *   interface endpoint with private DNS (https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html).
- * Security groups and network ACLs are not read; a route elsewhere than a NAT or internet gateway passes.
+ * A route elsewhere than a NAT or internet gateway passes. Network ACLs are not read.
+ *
+ * Security groups the plan creates are read too (security-groups.ts), for a function whose groups are all the plan's:
+ * "Lambda creates an elastic network interface for each combination of security group and subnet in your function's
+ * VPC configuration" (awsdocs/aws-lambda-developer-guide doc_source/configuration-vpc.md), so its calls leave through
+ * interfaces in its groups, and the union of their egress rules must allow TCP 443 to where the call goes:
+ * - through a NAT gateway, to the service's public addresses: 0.0.0.0/0 (a CIDR with public addresses counts; the
+ *   service's own addresses are not in the plan), or for DynamoDB its prefix list;
+ * - through a DynamoDB gateway endpoint, to the DynamoDB prefix list or 0.0.0.0/0: the endpoint route's destination is
+ *   the prefix list, which "logically represents the range of public IP addresses used by the service", and "If the VPC
+ *   security group associated with your instance restricts outbound traffic, you must add a rule to allow traffic
+ *   destined for the AWS service to leave your instance" (awsdocs/amazon-vpc-user-guide doc_source/vpce-gateway.md,
+ *   "Routing for Gateway Endpoints" and "Modifying Your Security Group"; today's page is
+ *   https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html, whose own wording was not read here);
+ * - through a DynamoDB interface endpoint with private DNS, to the endpoint's network interfaces: its security group by
+ *   reference, or a CIDR holding its subnets; and the endpoint's groups must admit TCP 443 from the function ("Ensure that
+ *   the security group that's associated with the endpoint network interface allows communication between the endpoint
+ *   network interface and the resources in your VPC that communicate with the service. If the security group restricts
+ *   inbound HTTPS traffic (port 443) from resources in the VPC, you might not be able to send traffic through the
+ *   endpoint network interface", doc_source/vpce-interface.md) unless it has none of its own (the VPC's default group).
+ * Not judged: a function with a group the plan does not create, calls over a route to a transit gateway or peering.
  */
 export const LAMBDA_VPC_SERVICE_REACH: DeployRule = {
   id: "LambdaVpcServiceReach",
@@ -235,6 +351,10 @@ export const LAMBDA_VPC_SERVICE_REACH: DeployRule = {
     const findings: DeployFinding[] = [];
     const subnets = planSubnets(graph);
     const endpoints = ofType(graph, VPC_ENDPOINT);
+    const securityGroups = planSecurityGroups(graph);
+    // The AWS prefix lists the plan knows, by the gateway endpoints that route them (mocks answer prefixListId as AWS does).
+    const prefixLists = new Map(endpoints.filter((e) => typeof e.state.prefixListId === "string").map((e) => [e.state.prefixListId as string, endpointService(e)]));
+    const peerContext: PeerContext = { groups: securityGroups, prefixLists };
     for (const fn of ofType(graph, "aws:lambda/function:Function")) {
       const ids = asArray<string>(fn.inputs.vpcConfig?.subnetIds);
       const placed = ids.map((id) => subnets.get(id));
@@ -249,6 +369,13 @@ export const LAMBDA_VPC_SERVICE_REACH: DeployRule = {
       const dynamo = actions.some((a) => /^dynamodb:/i.test(a) && !STREAM_ACTIONS.some((stream) => iamMatches(a, stream, true) && !a.includes("*")));
       const withoutNat = ofFunction.filter((s) => s.internet === "none");
       const report = (problem: string, fix: string) => findings.push(finding("LambdaVpcServiceReach", fn, problem, fix));
+      // Its security groups, when the plan creates every one (an id the plan does not know: not judged).
+      const groupIds = asArray<string>(fn.inputs.vpcConfig?.securityGroupIds);
+      const groups = groupIds.map((id) => securityGroups.get(id));
+      const judgeGroups = (service: CalledService, path: ServicePath) => {
+        if (groups.length === 0 || groups.some((g) => g === undefined) || vpcIds.size !== 1) return;
+        for (const [problem, fix] of securityGroupProblems(graph, groups as PlanSecurityGroup[], { subnetIds: ids, vpcId: [...vpcIds][0] }, service, path, peerContext)) report(problem, fix);
+      };
       if (posts) {
         const privateDns = endpoints.find((e) => inVpc(e) && e.inputs.vpcEndpointType === "Interface" && endpointService(e) === "execute-api" && e.inputs.privateDnsEnabled === true);
         if (privateDns) {
@@ -262,18 +389,31 @@ export const LAMBDA_VPC_SERVICE_REACH: DeployRule = {
             "give the subnets a 0.0.0.0/0 route to a NAT gateway (awsx: Private subnets with a NAT strategy), or keep the function that posts out of the VPC",
           );
         }
+        if (!privateDns && ofFunction.some((s) => s.internet === "nat")) judgeGroups(POSTS, { kind: "public", via: "a NAT gateway" });
       }
       if (dynamo) {
-        const interfaceDns = endpoints.some((e) => inVpc(e) && e.inputs.vpcEndpointType === "Interface" && endpointService(e) === "dynamodb" && e.inputs.privateDnsEnabled === true);
+        const interfaceDns = endpoints.find((e) => inVpc(e) && e.inputs.vpcEndpointType === "Interface" && endpointService(e) === "dynamodb" && e.inputs.privateDnsEnabled === true);
         const gateways = endpoints.filter((e) => inVpc(e) && (e.inputs.vpcEndpointType ?? "Gateway") === "Gateway" && endpointService(e) === "dynamodb");
-        const reaches = (s: PlanSubnet) =>
-          s.internet !== "none" || interfaceDns || gateways.some((g) => (s.routeTableId === undefined ? asArray(g.inputs.routeTableIds).length > 0 : asArray(g.inputs.routeTableIds).includes(s.routeTableId)));
+        const gatewayOf = (s: PlanSubnet) => gateways.find((g) => (s.routeTableId === undefined ? asArray(g.inputs.routeTableIds).length > 0 : asArray(g.inputs.routeTableIds).includes(s.routeTableId)));
+        const reaches = (s: PlanSubnet) => s.internet !== "none" || interfaceDns !== undefined || gatewayOf(s) !== undefined;
         const stranded = ofFunction.filter((s) => !reaches(s));
         if (stranded.length > 0) {
           report(
             `may call DynamoDB but runs in subnets (${stranded.length} of ${ofFunction.length}) with neither a NAT gateway route nor a DynamoDB gateway endpoint on their route table (nor an interface endpoint with private DNS): its DynamoDB calls time out`,
             "add an aws.ec2.VpcEndpoint for com.amazonaws.<region>.dynamodb (Gateway) with the subnets' route tables in routeTableIds (PrivateNetwork does), or a NAT gateway route",
           );
+        }
+        if (interfaceDns) judgeGroups(DYNAMODB, { kind: "interface", endpoint: interfaceDns });
+        else {
+          // A gateway endpoint's route wins over a NAT gateway's 0.0.0.0/0: "We use the most specific route that matches the
+          // traffic to determine how to route the traffic (longest prefix match)" (doc_source/vpce-gateway.md). Either way
+          // the call goes to DynamoDB's public addresses, which its prefix list holds.
+          const gateway = ofFunction.map(gatewayOf).find((g) => g !== undefined);
+          const nat = ofFunction.some((s) => gatewayOf(s) === undefined && s.internet === "nat");
+          const prefixList = (gateway ?? endpoints.find((e) => endpointService(e) === "dynamodb" && typeof e.state.prefixListId === "string"))?.state.prefixListId;
+          const gatewayName = gateway && `the gateway endpoint ${gateway.name}${typeof gateway.state.prefixListId === "string" ? ` (prefix list ${gateway.state.prefixListId})` : ""}`;
+          const via = [...(gatewayName ? [gatewayName] : []), ...(nat ? ["a NAT gateway"] : [])].join(" and ");
+          if (via) judgeGroups(DYNAMODB, { kind: "public", via, prefixList });
         }
       }
     }
