@@ -172,11 +172,12 @@ export function s3Authorisation(method: string, target: S3Target): { action: str
 
 /**
  * Whether a statement of the role's policy allows `action` on `resource`. The component writes every statement as
- * Allow (components/iam.ts policyJson). "You can use wildcard characters (* and ?) within any ARN segment", and action
- * names are case-insensitive, resource ARNs case-sensitive
- * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html,
- * .../reference_policies_elements_action.html): pathPatternMatcher reads `*` and `?` that way. Conditions are not
- * evaluated locally (a statement with conditions applies as if they held).
+ * Allow (components/iam.ts policyJson). "You can use wildcard characters (* and ?) within the individual segments of
+ * an ARN (the parts separated by colons)", `*` expanding over characters such as `/`
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html): pathPatternMatcher
+ * reads `*` (any run, slashes too) and `?` (one character) that way, case-sensitively. Action names are compared
+ * case-insensitively, as IAM treats them (not confirmed against an AWS page here). Conditions are not evaluated
+ * locally (a statement with conditions applies as if they held).
  */
 export async function policyAllows(permissions: readonly PolicyStatement[], action: string, resource: string): Promise<boolean> {
   for (const statement of permissions) {
@@ -191,7 +192,9 @@ export async function policyAllows(permissions: readonly PolicyStatement[], acti
 /** The integration's answer as the component's method responses shape it (routes.ts AWS_SERVICE_RESPONSES). */
 function methodResponse(status: number, contentType: string | null, body: Buffer, requestId: string): AwsServiceAnswer {
   // "For all other HTTP and AWS back ends, the HTTP status code is matched" against each integration response's
-  // selectionPattern (https://docs.aws.amazon.com/apigateway/latest/api/API_IntegrationResponse.html): 2\d{2} → 200,
+  // selectionPattern (IntegrationResponse.selectionPattern in the API Gateway API reference, as the SDK docs carry it:
+  // https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/apigateway/aws.sdk.kotlin.services.apigateway.model/-integration-response/selection-pattern.html):
+  // 2\d{2} → 200,
   // 4\d{2} → 400, and the response without a pattern (the default) → 500 for everything else.
   if (status >= 200 && status <= 299) {
     // 200 maps method.response.header.Content-Type ← integration.response.header.Content-Type and no template: the body
