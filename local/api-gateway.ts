@@ -6,7 +6,8 @@
  * with handlers/shared/jwt.ts; Lambda: the authorizer function in its local sandbox;
  * IAM: a SigV4 header must be present — signatures are not checked locally), builds
  * the REST proxy event (path, query, headers, body, stage variables, authorizer
- * context) and runs the route's bundled handler with its timeout enforced.
+ * context) and runs the route's bundled handler with its timeout enforced. An S3 AWS-service route calls the local
+ * S3 server as its integration role (local/aws-service-integration.ts); other services answer 501.
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
@@ -18,6 +19,7 @@ import { fromHttpApiResult, httpApiClaims, toHttpApiEvent } from "./http-api-eve
 import { bearerToken, createTokenVerifier, type CognitoClaims } from "../handlers/shared/jwt";
 import { LambdaInvokeError } from "./lambda-runtime";
 import { resolveValue } from "./offline/program";
+import { emulatesAwsService, invokeS3Integration } from "./aws-service-integration";
 import type { LocalContext } from "./services/types";
 import { requestModelProblem } from "./request-model";
 import { FRAMING_HEADERS, hasBody, pathPatternMatcher, readBody, unsendable } from "./http";
@@ -296,7 +298,8 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
       case "http":
         return httpProxy(route, integration, event, client);
       case "aws":
-        return json(501, { message: `AWS service integrations (${integration.service}) are not emulated locally` });
+        if (!emulatesAwsService(integration.service)) return json(501, { message: `AWS service integrations other than S3 (${integration.service}) are not emulated locally` });
+        return invokeS3Integration({ route, integration, event, body: client.body, region: spec.region ?? context.run.config.region, environment: context.environment, log: context.log });
       case "lambda": {
         const fn = spec.functions[integration.functionName];
         // The deployed integration waits functionIntegrationTimeoutMs. So the function's own timeout ends first — a

@@ -1,0 +1,292 @@
+/**
+ * A ServerlessApi route's AWS-service integration with S3 (`integration: { type: "aws", service: "s3", method, path,
+ * permissions, requestParameters }`), served by the local gateway (local/api-gateway.ts) against the local S3 server
+ * (local/s3-server.ts, at AWS_ENDPOINT_URL_S3, the endpoint local functions' SDK clients use) as the deployed REST
+ * integration answers (components/serverless-api/routes.ts: type AWS, `arn:aws:apigateway:<region>:s3:path/<path>`,
+ * credentials a role with `permissions`, passthroughBehavior WHEN_NO_MATCH, the AWS_SERVICE_RESPONSES):
+ *
+ * 1. The integration request: `requestParameters` mapped from the method request (path, query string, headers, a
+ *    'static value', context and stage variables); `{name}` in `path` filled from `integration.request.path.name`.
+ * 2. The integration role: the S3 action the request is (s3:PutObject, s3:GetObject, ...) on the object's or bucket's
+ *    ARN, allowed only if a statement of `permissions` names both, wildcards as IAM reads them; otherwise S3's 403
+ *    AccessDenied, as S3 answers a role IAM refuses.
+ * 3. The call: the route's method, the mapped headers and the client's bytes (passthrough), SigV4-signed with the
+ *    local credentials, as API Gateway signs with the role's.
+ * 4. The integration response, selected by S3's status: 2xx → 200 with S3's Content-Type and body; 4xx → 400
+ *    `{"message":"Bad request","requestId":...}`; anything else → 500 `{"message":"Internal server error",...}`.
+ *
+ * Other services are not emulated (the gateway answers 501).
+ */
+import { createHash } from "node:crypto";
+import type { APIGatewayProxyEvent } from "aws-lambda";
+import { Sha256 } from "@aws-sdk/checksums/sha";
+import { SignatureV4 } from "@smithy/signature-v4";
+import type { PolicyStatement } from "../components/iam";
+import type { RouteSpec } from "../components/serverless-api/spec";
+import { pathPatternMatcher } from "./http";
+import { resolveValue } from "./offline/program";
+
+export type AwsServiceIntegrationSpec = Extract<RouteSpec["integration"], { type: "aws" }>;
+
+/** The services served locally; every other answers 501. */
+export function emulatesAwsService(service: string): boolean {
+  return service === "s3";
+}
+
+export interface AwsServiceRequest {
+  route: RouteSpec;
+  integration: AwsServiceIntegrationSpec;
+  /** The method request as the gateway read it: path parameters (decoded), query, headers, stage variables, requestId. */
+  event: APIGatewayProxyEvent;
+  /** The client's bytes as read. */
+  body: Buffer;
+  /** The API's region: the integration URI's, which API Gateway signs the S3 request for. */
+  region: string;
+  /** The local runtime's environment: AWS_ENDPOINT_URL_S3 and the local credentials. */
+  environment: Record<string, string | undefined>;
+  log(message: string): void;
+}
+
+export interface AwsServiceAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer | string;
+}
+
+/** What the integration request parameters resolve to for one request. */
+export interface MappedRequest {
+  path: Record<string, string>;
+  querystring: Record<string, string>;
+  header: Record<string, string>;
+}
+
+/**
+ * `requestParameters` (target ← source) for one request. Sources as API Gateway reads them
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-parameter-mapping-sources.html):
+ * `method.request.{path,querystring,multivaluequerystring,header,multivalueheader}.<name>`, `method.request.body`, a
+ * 'static value', `context.<variable>`, `stageVariables.<name>`. A source with no value maps nothing (LocalStack, which
+ * checks its API Gateway against AWS, does the same: `if value: request_data_mapping[...][param_name] = value`,
+ * localstack-core/localstack/services/apigateway/next_gen/execute_api/parameters_mapping.py). Header names match
+ * whatever their case (Node has lower-cased them already).
+ */
+export function mapRequestParameters(requestParameters: Record<string, string>, event: APIGatewayProxyEvent, body: Buffer): MappedRequest {
+  const mapped: MappedRequest = { path: {}, querystring: {}, header: {} };
+  for (const [target, source] of Object.entries(requestParameters)) {
+    const parsedTarget = /^integration\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.(.+)$/.exec(target);
+    if (!parsedTarget) continue;
+    const value = sourceValue(source, event, body);
+    if (value === undefined || value === "") continue;
+    const location = parsedTarget[1] === "multivaluequerystring" ? "querystring" : parsedTarget[1] === "multivalueheader" ? "header" : (parsedTarget[1] as keyof MappedRequest);
+    mapped[location][parsedTarget[2]] = value;
+  }
+  return mapped;
+}
+
+function sourceValue(source: string, event: APIGatewayProxyEvent, body: Buffer): string | undefined {
+  const staticValue = /^'(.*)'$/s.exec(source);
+  if (staticValue) return staticValue[1];
+  if (source === "method.request.body") return body.toString("utf8");
+  const method = /^method\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.(.+)$/.exec(source);
+  if (method) {
+    const [, location, name] = method;
+    switch (location) {
+      case "path":
+        return event.pathParameters?.[name] ?? undefined;
+      case "querystring":
+        return event.multiValueQueryStringParameters?.[name]?.at(-1);
+      case "multivaluequerystring":
+        return event.multiValueQueryStringParameters?.[name]?.join(",");
+      case "header":
+        return headerValues(event, name)?.at(-1);
+      case "multivalueheader":
+        return headerValues(event, name)?.join(",");
+    }
+  }
+  const stageVariable = /^stageVariables\.(.+)$/.exec(source);
+  if (stageVariable) return event.stageVariables?.[stageVariable[1]] ?? undefined;
+  const context = /^context\.(.+)$/.exec(source);
+  if (context) {
+    let value: unknown = event.requestContext;
+    for (const part of context[1].split(".")) value = value && typeof value === "object" ? (value as Record<string, unknown>)[part] : undefined;
+    return value === undefined || value === null ? undefined : String(value);
+  }
+  return undefined;
+}
+
+function headerValues(event: APIGatewayProxyEvent, name: string): string[] | undefined {
+  const wanted = name.toLowerCase();
+  const values = Object.entries(event.multiValueHeaders ?? {}).filter(([header]) => header.toLowerCase() === wanted).flatMap(([, v]) => v ?? []);
+  return values.length > 0 ? values : undefined;
+}
+
+/**
+ * The integration path with `{name}` filled from `integration.request.path.name`, each value percent-encoded as one
+ * path segment (encodeURIComponent). AWS's S3 proxy tutorial has the client encode a key's slash ("When accessing
+ * objects whose object key includes / or any other special character, the character needs to be URL encoded. For
+ * example, test/test.txt should be encoded to test%2Ftest.txt",
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/integrating-api-with-aws-services-s3.html): the method
+ * request's path parameter is the decoded key, and it reaches S3 as that key, so it is sent encoded again. S3 decodes
+ * `%2F` and `/` to the same key. A placeholder nothing maps stays as written, as LocalStack leaves it
+ * (render_uri_with_path_parameters replaces only the mapped names).
+ */
+export function integrationPath(path: string, mappedPath: Record<string, string>): string {
+  return path.replace(/\{([^}]+)\}/g, (placeholder, name: string) => (name in mappedPath ? encodeURIComponent(mappedPath[name]) : placeholder));
+}
+
+/** An S3 request: bucket, key (decoded) and query, as the local S3 server (and S3, path-style) reads its URL. */
+interface S3Target {
+  bucket: string;
+  key: string;
+  query: URLSearchParams;
+}
+
+function s3Target(pathAndQuery: string): S3Target {
+  const queryAt = pathAndQuery.indexOf("?");
+  const path = (queryAt < 0 ? pathAndQuery : pathAndQuery.slice(0, queryAt)).replace(/^\/+/, "");
+  const [bucket = "", ...rest] = path.split("/").map((segment) => decodeURIComponent(segment));
+  return { bucket, key: rest.join("/"), query: new URLSearchParams(queryAt < 0 ? "" : pathAndQuery.slice(queryAt + 1)) };
+}
+
+/**
+ * The IAM action and resource an S3 request is authorised as
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html): PutObject (and the
+ * multipart upload calls) s3:PutObject, GetObject and HeadObject s3:GetObject, DeleteObject s3:DeleteObject, on
+ * `arn:aws:s3:::bucket/key`; a bucket's GET (ListObjects) and HEAD (HeadBucket) s3:ListBucket, PUT s3:CreateBucket,
+ * DELETE s3:DeleteBucket, on `arn:aws:s3:::bucket`. Undefined for requests the local S3 server does not serve either.
+ */
+export function s3Authorisation(method: string, target: S3Target): { action: string; resource: string } | undefined {
+  const object = `arn:aws:s3:::${target.bucket}/${target.key}`;
+  const bucket = `arn:aws:s3:::${target.bucket}`;
+  if (target.key === "") {
+    if (method === "GET" || method === "HEAD") return { action: "s3:ListBucket", resource: bucket };
+    if (method === "PUT") return { action: "s3:CreateBucket", resource: bucket };
+    if (method === "DELETE") return { action: "s3:DeleteBucket", resource: bucket };
+    if (method === "POST" && target.query.has("delete")) return { action: "s3:DeleteObject", resource: `${bucket}/*` };
+    return undefined;
+  }
+  if (method === "PUT" || method === "POST") return { action: "s3:PutObject", resource: object };
+  if (method === "GET" || method === "HEAD") return { action: "s3:GetObject", resource: object };
+  if (method === "DELETE") return { action: target.query.has("uploadId") ? "s3:AbortMultipartUpload" : "s3:DeleteObject", resource: object };
+  return undefined;
+}
+
+/**
+ * Whether a statement of the role's policy allows `action` on `resource`. The component writes every statement as
+ * Allow (components/iam.ts policyJson). "You can use wildcard characters (* and ?) within the individual segments of
+ * an ARN (the parts separated by colons)", `*` expanding over characters such as `/`
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html): pathPatternMatcher
+ * reads `*` (any run, slashes too) and `?` (one character) that way, case-sensitively. Action names are compared
+ * case-insensitively, as IAM treats them (not confirmed against an AWS page here). Conditions are not evaluated
+ * locally (a statement with conditions applies as if they held).
+ */
+export async function policyAllows(permissions: readonly PolicyStatement[], action: string, resource: string): Promise<boolean> {
+  for (const statement of permissions) {
+    const actionMatches = statement.actions.some((pattern) => pathPatternMatcher(pattern.toLowerCase())(action.toLowerCase()));
+    if (!actionMatches) continue;
+    const resources = await Promise.all(statement.resources.map((r) => resolveValue<string>(r)));
+    if (resources.some((pattern) => pathPatternMatcher(String(pattern))(resource))) return true;
+  }
+  return false;
+}
+
+/** The integration's answer as the component's method responses shape it (routes.ts AWS_SERVICE_RESPONSES). */
+function methodResponse(status: number, contentType: string | null, body: Buffer, requestId: string): AwsServiceAnswer {
+  // "For all other HTTP and AWS back ends, the HTTP status code is matched" against each integration response's
+  // selectionPattern (IntegrationResponse.selectionPattern in the API Gateway API reference, as the SDK docs carry it:
+  // https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/apigateway/aws.sdk.kotlin.services.apigateway.model/-integration-response/selection-pattern.html):
+  // 2\d{2} → 200,
+  // 4\d{2} → 400, and the response without a pattern (the default) → 500 for everything else.
+  if (status >= 200 && status <= 299) {
+    // 200 maps method.response.header.Content-Type ← integration.response.header.Content-Type and no template: the body
+    // passes through. With no Content-Type from S3, API Gateway's default, application/json.
+    return { status: 200, headers: { "content-type": contentType ?? "application/json" }, body };
+  }
+  if (status >= 400 && status <= 499) return { status: 400, headers: { "content-type": "application/json" }, body: JSON.stringify({ message: "Bad request", requestId }) };
+  return internalError(requestId);
+}
+
+function internalError(requestId: string): AwsServiceAnswer {
+  return { status: 500, headers: { "content-type": "application/json" }, body: JSON.stringify({ message: "Internal server error", requestId }) };
+}
+
+/** S3's answer to a request its caller's IAM policy does not allow (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html). */
+const ACCESS_DENIED_STATUS = 403;
+
+/**
+ * Request headers API Gateway sends an AWS integration: the mapped ones, and the client's Content-Type when the
+ * method carries a body. "Only Content-Type header is being passed to the integration request" (an AWS-service
+ * integration with passthrough, https://repost.aws/questions/QUKKPMq8TeQ5OTeuhAnu8G5g); LocalStack likewise adds the
+ * client's Content-Type by default unless the method is OPTIONS, GET or HEAD and never passes other unmapped headers
+ * (integration_request.py, `_apply_header_transforms`: `default_headers["Content-Type"] = content_type`). A mapping
+ * of Content-Type wins over the client's.
+ */
+function integrationHeaders(method: string, event: APIGatewayProxyEvent, mapped: Record<string, string>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const clientContentType = headerValues(event, "content-type")?.at(-1);
+  if (clientContentType && !["GET", "HEAD", "OPTIONS"].includes(method)) headers["content-type"] = clientContentType;
+  for (const [name, value] of Object.entries(mapped)) headers[name.toLowerCase()] = value;
+  return headers;
+}
+
+/** Serves one request of an S3 integration route; never throws (what goes wrong is logged and answered 500). */
+export async function invokeS3Integration(request: AwsServiceRequest): Promise<AwsServiceAnswer> {
+  const { route, integration, event, environment, log } = request;
+  const requestId = event.requestContext.requestId;
+  try {
+    const endpoint = environment.AWS_ENDPOINT_URL_S3;
+    if (!endpoint) {
+      log(`  ${route.key}: no local S3 server is running (AWS_ENDPOINT_URL_S3 is not set)`);
+      return internalError(requestId);
+    }
+    const mapped = mapRequestParameters(integration.requestParameters, event, request.body);
+    const pathAndQuery = integrationPath(String(await resolveValue<string>(integration.path)), mapped.path);
+    const target = s3Target(pathAndQuery);
+    for (const [name, value] of Object.entries(mapped.querystring)) target.query.set(name, value);
+    const method = integration.method.toUpperCase() === "ANY" ? event.httpMethod : integration.method.toUpperCase();
+
+    const authorisation = s3Authorisation(method, target);
+    if (authorisation && !(await policyAllows(integration.permissions, authorisation.action, authorisation.resource))) {
+      log(`  ${route.key}: the integration role is not authorized to perform: ${authorisation.action} on resource: ${authorisation.resource} (S3 answers ${ACCESS_DENIED_STATUS} AccessDenied)`);
+      return methodResponse(ACCESS_DENIED_STATUS, null, Buffer.alloc(0), requestId);
+    }
+
+    // Path-style, as the integration URI's `path/<bucket>/<key>` addresses S3, at the local server.
+    const url = new URL(`/${pathAndQuery.split("?")[0].replace(/^\/+/, "")}`, endpoint);
+    url.search = target.query.toString();
+    const body = ["GET", "HEAD", "OPTIONS"].includes(method) ? undefined : request.body;
+    const headers = integrationHeaders(method, event, mapped.header);
+    const signer = new SignatureV4({
+      credentials: { accessKeyId: environment.AWS_ACCESS_KEY_ID ?? "local", secretAccessKey: environment.AWS_SECRET_ACCESS_KEY ?? "local" },
+      region: request.region,
+      service: "s3",
+      sha256: Sha256,
+      // S3 signs the path as sent, encoded once (https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html).
+      uriEscapePath: false,
+    });
+    const signed = await signer.sign({
+      method,
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: url.port ? Number(url.port) : undefined,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: { ...headers, host: url.host, "x-amz-content-sha256": createHash("sha256").update(body ?? Buffer.alloc(0)).digest("hex") },
+    });
+    const { host: _host, ...sent } = signed.headers; // fetch sets Host itself, to the same value
+    let response: Response;
+    try {
+      response = await fetch(url, { method, headers: sent, body });
+    } catch (error) {
+      const cause = (error as Error & { cause?: { code?: string } }).cause;
+      log(`  ${route.key}: could not reach the local S3 server at ${endpoint}: ${cause?.code ?? (error as Error).message}`);
+      return internalError(requestId);
+    }
+    const answer = Buffer.from(await response.arrayBuffer());
+    if (response.status >= 300) log(`  ${route.key}: S3 answered ${response.status} ${/<Code>([^<]*)<\/Code>/.exec(answer.toString("utf8"))?.[1] ?? response.headers.get("x-amz-error-code") ?? ""}`.trimEnd());
+    return methodResponse(response.status, response.headers.get("content-type"), answer, requestId);
+  } catch (error) {
+    // A path that does not decode, an Output that failed, a signing problem: API Gateway's 500, never a crash.
+    log(`  ${route.key}: AWS-service integration failed: ${(error as Error).message}`);
+    return internalError(requestId);
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * A ServerlessApi route's AWS-service integration (`integration: { type: "aws", service: "s3", ... }`) through the
+ * local gateway, against the local S3 server, as the deployed REST integration answers: the path filled from the
+ * route's requestParameters, the client's bytes passed through, only mapped headers sent, the integration role's
+ * `permissions` enforced as IAM would (S3's 403 AccessDenied), and the component's responses (routes.ts
+ * AWS_SERVICE_RESPONSES): 2xx → 200 with S3's Content-Type and body, 4xx → 400 "Bad request", else 500. Services
+ * other than S3 still answer 501.
+ */
+import type { Server } from "node:http";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { gatewaySpec } from "../harness/api-spec";
+import { createLocalGateway } from "../../local/api-gateway";
+import { listen } from "../../local/front-door";
+import { LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
+import type { LocalContext } from "../../local/services/types";
+import type { normalise } from "../../components/serverless-api/spec";
+
+let s3: LocalS3;
+beforeAll(async () => {
+  s3 = await startLocalS3({ buckets: ["drops"] });
+});
+afterAll(() => s3.close());
+
+let servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(
+    servers.map((server) => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    }),
+  );
+  servers = [];
+});
+
+type Routes = NonNullable<Parameters<typeof normalise>[1]["routes"]>;
+
+async function gateway(routes: Routes, endpoint = s3.endpoint) {
+  const spec = gatewaySpec("api", { basePath: "api", routes });
+  const logged: string[] = [];
+  const context = {
+    log: (line: string) => logged.push(line),
+    run: { config: { region: "us-east-1" } },
+    environment: { AWS_ENDPOINT_URL_S3: endpoint, AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey },
+  } as unknown as LocalContext;
+  const { server, url } = await listen(createLocalGateway({ spec, stage: spec.stages[0], context, issuerFor: () => undefined }), 0);
+  servers.push(server);
+  const call = async (path: string, init?: RequestInit) => {
+    const response = await fetch(`${url}/api${path}`, init);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    return { status: response.status, headers: response.headers, body: bytes.toString("utf8"), bytes };
+  };
+  return { call, logged };
+}
+
+const OBJECTS = "arn:aws:s3:::drops/*";
+/** An S3 route as docs/components/serverless-api.md shows it: the route's {key} into the integration path's {key}. */
+const s3Route = (method: string, options: { path?: string | Promise<string>; actions?: string[]; resources?: string[]; requestParameters?: Record<string, string> } = {}) => ({
+  integration: {
+    type: "aws" as const,
+    service: "s3",
+    method,
+    path: options.path ?? "drops/{key}",
+    permissions: [{ actions: options.actions ?? ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"], resources: options.resources ?? [OBJECTS] }],
+    requestParameters: options.requestParameters ?? { "integration.request.path.key": "method.request.path.key" },
+  },
+  auth: "none" as const,
+});
+
+const badRequest = (requestId: string | null) => JSON.stringify({ message: "Bad request", requestId });
+
+describe("an S3 integration route (integration: { type: \"aws\", service: \"s3\" })", () => {
+  it("PUTs the client's bytes to the object the path names, and GETs them back (200, S3's Content-Type)", async () => {
+    const api = await gateway({
+      // The path may be an Output (a bucket's name): a promise stands in for it here.
+      "PUT /drop/{key}": s3Route("PUT", { path: Promise.resolve("drops/{key}") }),
+      // A static bucket ('drops') beside a mapped key.
+      "GET /drop/{key}": s3Route("GET", { path: "{bucket}/{key}", requestParameters: { "integration.request.path.bucket": "'drops'", "integration.request.path.key": "method.request.path.key" } }),
+    });
+    const bytes = Buffer.from([0x00, 0xff, 0x10, 0x80, 0x41]);
+    const put = await api.call("/drop/first.bin", { method: "PUT", body: bytes });
+    expect(put.status).toBe(200);
+    expect(s3.store.get("drops", "first.bin")?.body).toEqual(bytes);
+
+    const got = await api.call("/drop/first.bin");
+    expect(got.status).toBe(200);
+    expect(got.bytes).toEqual(bytes);
+    // Only Content-Type is mapped onto the 200 method response: no ETag, no x-amz-request-id.
+    expect(got.headers.get("content-type")).toBe("binary/octet-stream");
+    expect(got.headers.get("etag")).toBeNull();
+    expect(got.headers.get("x-amz-request-id")).toBeNull();
+  });
+
+  it("fills {key} URL-encoded: a key with a slash (sent as %2F) and a space is the object's key", async () => {
+    const api = await gateway({ "PUT /drop/{key}": s3Route("PUT"), "GET /drop/{key}": s3Route("GET") });
+    expect((await api.call("/drop/reports%2F2024%20q1.txt", { method: "PUT", body: "quarterly" })).status).toBe(200);
+    expect(s3.store.get("drops", "reports/2024 q1.txt")?.body.toString()).toBe("quarterly");
+    expect(await api.call("/drop/reports%2F2024%20q1.txt")).toMatchObject({ status: 200, body: "quarterly" });
+  });
+
+  it("a permission that does not cover the action answers 400 Bad request, and nothing is written", async () => {
+    const api = await gateway({
+      "PUT /read-only/{key}": s3Route("PUT", { actions: ["s3:GetObject"] }),
+      "PUT /public-only/{key}": s3Route("PUT", { actions: ["s3:PutObject"], resources: ["arn:aws:s3:::drops/public/*"] }),
+    });
+    const before = s3.count("PutObject");
+    const denied = await api.call("/read-only/secret.txt", { method: "PUT", body: "nope" });
+    expect(denied.status).toBe(400);
+    expect(denied.body).toBe(badRequest(denied.headers.get("x-amzn-requestid")));
+    expect(denied.headers.get("content-type")).toBe("application/json");
+    const outside = await api.call("/public-only/secret.txt", { method: "PUT", body: "nope" });
+    expect(outside.status).toBe(400);
+    expect(s3.store.get("drops", "secret.txt")).toBeUndefined();
+    expect(s3.count("PutObject")).toBe(before);
+    expect(api.logged.join("\n")).toMatch(/is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::drops\/secret\.txt/);
+  });
+
+  it("a mapped Content-Type header reaches S3 and comes back on GET", async () => {
+    const api = await gateway({
+      "PUT /drop/{key}": s3Route("PUT", { requestParameters: { "integration.request.path.key": "method.request.path.key", "integration.request.header.Content-Type": "method.request.header.Content-Type" } }),
+      // Mapped from another header of the client's: what the mapping names, not the client's Content-Type.
+      "PUT /typed/{key}": s3Route("PUT", { requestParameters: { "integration.request.path.key": "method.request.path.key", "integration.request.header.Content-Type": "method.request.header.X-File-Type" } }),
+      "GET /drop/{key}": s3Route("GET"),
+    });
+    expect((await api.call("/drop/page.html", { method: "PUT", body: "<p>hi</p>", headers: { "Content-Type": "text/html" } })).status).toBe(200);
+    expect(await api.call("/drop/page.html")).toMatchObject({ status: 200, body: "<p>hi</p>" });
+    expect((await api.call("/drop/page.html")).headers.get("content-type")).toBe("text/html");
+
+    expect((await api.call("/typed/photo.png", { method: "PUT", body: "png bytes", headers: { "Content-Type": "text/plain", "X-File-Type": "image/png" } })).status).toBe(200);
+    expect(s3.store.get("drops", "photo.png")?.contentType).toBe("image/png");
+  });
+
+  it("an unmapped header does not reach S3; a mapped one does", async () => {
+    const api = await gateway({
+      "PUT /drop/{key}": s3Route("PUT"),
+      "PUT /owned/{key}": s3Route("PUT", { requestParameters: { "integration.request.path.key": "method.request.path.key", "integration.request.header.x-amz-meta-owner": "method.request.header.X-Owner" } }),
+    });
+    const sent = { "x-amz-meta-owner": "mallory", "Cache-Control": "no-store", "X-Owner": "alice" };
+    expect((await api.call("/drop/unmapped.txt", { method: "PUT", body: "x", headers: sent })).status).toBe(200);
+    const unmapped = s3.store.get("drops", "unmapped.txt")!;
+    expect(unmapped.metadata).toEqual({});
+    expect(unmapped.cacheControl).toBeUndefined();
+
+    expect((await api.call("/owned/mapped.txt", { method: "PUT", body: "x", headers: sent })).status).toBe(200);
+    expect(s3.store.get("drops", "mapped.txt")!.metadata).toEqual({ owner: "alice" });
+  });
+
+  it("S3's 4xx (NoSuchKey, NoSuchBucket) answers 400; an unreachable S3 answers 500; the gateway keeps serving", async () => {
+    const api = await gateway({
+      "GET /drop/{key}": s3Route("GET"),
+      "PUT /nowhere/{key}": s3Route("PUT", { path: "no-such-bucket/{key}", resources: ["arn:aws:s3:::no-such-bucket/*"] }),
+    });
+    const missing = await api.call("/drop/never-written.txt");
+    expect(missing).toMatchObject({ status: 400, body: badRequest(missing.headers.get("x-amzn-requestid")) });
+    expect((await api.call("/nowhere/a.txt", { method: "PUT", body: "x" })).status).toBe(400);
+    expect((await api.call("/drop/%zz")).status).toBe(400);
+
+    const offline = await gateway({ "GET /drop/{key}": s3Route("GET") }, "http://127.0.0.1:9");
+    const down = await offline.call("/drop/a.txt");
+    expect(down.status).toBe(500);
+    expect(JSON.parse(down.body)).toMatchObject({ message: "Internal server error" });
+    expect((await api.call("/drop/never-written.txt")).status).toBe(400);
+  });
+
+  it("DELETE and HEAD take s3:DeleteObject and s3:GetObject", async () => {
+    const api = await gateway({
+      "PUT /drop/{key}": s3Route("PUT"),
+      "HEAD /drop/{key}": s3Route("HEAD", { actions: ["s3:GetObject"] }),
+      "DELETE /drop/{key}": s3Route("DELETE", { actions: ["s3:GetObject"] }),
+      "DELETE /trash/{key}": s3Route("DELETE", { actions: ["s3:DeleteObject"] }),
+    });
+    await api.call("/drop/gone.txt", { method: "PUT", body: "x" });
+    expect((await api.call("/drop/gone.txt", { method: "HEAD" })).status).toBe(200);
+    expect((await api.call("/drop/gone.txt", { method: "DELETE" })).status).toBe(400);
+    expect(s3.store.get("drops", "gone.txt")).toBeDefined();
+    expect((await api.call("/trash/gone.txt", { method: "DELETE" })).status).toBe(200);
+    expect(s3.store.get("drops", "gone.txt")).toBeUndefined();
+  });
+});
+
+describe("other AWS services", () => {
+  it("an sqs integration still answers 501, naming the service", async () => {
+    const api = await gateway({
+      "POST /queue": { integration: { type: "aws", service: "sqs", method: "POST", path: "000000000000/jobs", permissions: [{ actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:us-east-1:000000000000:jobs"] }] }, auth: "none" },
+    });
+    const answer = await api.call("/queue", { method: "POST", body: "Action=SendMessage&MessageBody=hi" });
+    expect(answer.status).toBe(501);
+    expect(JSON.parse(answer.body).message).toMatch(/\(sqs\)/);
+  });
+});
