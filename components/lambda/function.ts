@@ -580,7 +580,9 @@ function createFunction(
       layers: spec.layers.length > 0 ? spec.layers : undefined,
       publish: spec.publish,
       reservedConcurrentExecutions: spec.reservedConcurrency,
-      tracingConfig: spec.tracing ? { mode: "Active" } : undefined,
+      // tracing_config is Optional+Computed in the provider (function.go): left out, it keeps a deployed Active mode, so
+      // turning tracing off must send PassThrough. Lambda@Edge functions have never been Active (LambdaEdgeFeatures).
+      tracingConfig: spec.edge ? undefined : { mode: spec.tracing ? "Active" : "PassThrough" },
       loggingConfig: logGroup ? { logGroup: logGroup.name, logFormat: "JSON" } : undefined,
       vpcConfig: spec.vpc ? { subnetIds: spec.vpc.subnetIds, securityGroupIds: spec.vpc.securityGroupIds } : undefined,
       region: spec.region,

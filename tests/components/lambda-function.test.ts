@@ -30,6 +30,13 @@ describe("LambdaFunction", () => {
     for (const child of [fn, logs, role]) expect(child.parent).toBe(component.urn);
   });
 
+  it("sends tracing off as PassThrough: left out, the provider keeps a deployed Active mode (tracing_config is Optional+Computed)", async () => {
+    const graph = await record(() => new LambdaFunction("quiet", { entry, tracing: false }));
+    expect(resource(graph, "aws:lambda/function:Function", "quiet-function").inputs.tracingConfig).toEqual({ mode: "PassThrough" });
+    const policy = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "quiet-policy").inputs.policy);
+    expect(policy.Statement.map((s) => s.Sid)).not.toContain("WriteTraces");
+  });
+
   it("packages an ESM bundle with a source map, identical on every build", async () => {
     const graph = await record(() => new LambdaFunction("pack", { entry }));
     const assets = await resource(graph, "aws:lambda/function:Function", "pack-function").inputs.code.assets;
