@@ -26,7 +26,7 @@ export const QUERY_ALARM_KINDS: ReadonlySet<AlarmKind> = new Set([
 
 /** Changes to one alarm's defaults. */
 export interface AlarmOverride {
-  /** The value the alarm compares the metric with, in the alarm kind's unit (ALARM_DEFAULTS says which). @default per alarm kind (ALARM_DEFAULTS) */
+  /** The value the alarm compares the metric with (it fires at metric ≥ threshold), above 0, in the alarm kind's unit (ALARM_DEFAULTS says which). @default per alarm kind (ALARM_DEFAULTS) */
   threshold?: number;
   /** Seconds per datapoint: 10, 20, 30 or a multiple of 60. @default per alarm kind */
   periodSeconds?: number;

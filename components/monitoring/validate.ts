@@ -81,6 +81,16 @@ function validateOverrides(fail: ArgFailure, at: string, overrides: AlarmOverrid
     if (!(Object.values(AlarmKind) as string[]).includes(kind)) fail(`${at}.${kind}`, override, "is not an alarm kind", `Use one of ${Object.values(AlarmKind).join(", ")}.`);
     if (!override) continue;
     if (override.threshold !== undefined && !Number.isFinite(override.threshold)) fail(`${at}.${kind}.threshold`, override.threshold, "is not a number", "Use a finite number.");
+    // CloudWatch takes any threshold, but ALARM_DEFAULTS compare with GreaterThanOrEqualToThreshold: at 0 or below,
+    // every datapoint breaches, the zeros a quiet function reports included, and the alarm never clears.
+    if (override.threshold !== undefined && override.threshold <= 0) {
+      fail(
+        `${at}.${kind}.threshold`,
+        override.threshold,
+        "is not above 0: every alarm fires at metric ≥ threshold, so 0 is in alarm whenever the metric has a datapoint (a function's Errors is 0 on every invoked minute)",
+        "Use 1 to alarm on any error, or a fraction such as 0.5 for a rate.",
+      );
+    }
     if (override.periodSeconds === undefined && override.evaluationPeriods === undefined && override.datapointsToAlarm === undefined) continue;
     const base = inherited?.[kind as AlarmKind];
     const timing = alarmTiming(kind as AlarmKind, base, override);

@@ -160,6 +160,8 @@ describe("Monitoring overrides and validation", () => {
     [{ defaults: { apiLatencyP99: { evaluationPeriods: 2, datapointsToAlarm: 3 } } }, /datapointsToAlarm 3 is not 1–2/],
     [{ tables: { t: { tableName: "t", alarms: { tableThrottles: { periodSeconds: 3600, evaluationPeriods: 4 } } } } }, /tables\.t\.alarms\.tableThrottles .* the table and user pool alarms are Metrics Insights queries, which look back three hours/],
     [{ userPools: { p: { userPoolId: "us-east-1_x", alarms: { cognitoAccountTakeoverRisk: { periodSeconds: 3600, evaluationPeriods: 4 } } } } }, /userPools\.p\.alarms\.cognitoAccountTakeoverRisk .* Metrics Insights queries, which look back three hours/],
+    [{ defaults: { lambdaErrors: { threshold: 0 } } }, /^Monitoring "bad": defaults\.lambdaErrors\.threshold 0 is not above 0: every alarm fires at metric ≥ threshold, so 0 is in alarm whenever the metric has a datapoint \(a function's Errors is 0 on every invoked minute\)\. Use 1 to alarm on any error, or a fraction such as 0\.5 for a rate\.$/],
+    [{ functions: { f: { functionName: "f", alarms: { apiServerErrors: { threshold: -1 } } } } }, /functions\.f\.alarms\.apiServerErrors\.threshold -1 is not above 0/],
     [{ defaults: { lambdaErorrs: { threshold: 1 } } as never }, /defaults\.lambdaErorrs .* is not an alarm kind/],
     [{ functions: { "Bad Key": { functionName: "x" } } }, /functions key "Bad Key" is not a usable target key/],
     [{ alarmEmails: ["ops"] }, /alarmEmails\[0\] "ops" is not an email address/],

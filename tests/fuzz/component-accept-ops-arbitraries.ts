@@ -221,7 +221,7 @@ export function effectiveTiming(kind: AlarmKind, defaults: AlarmOverride | undef
 const alarmOverride: fc.Arbitrary<AlarmOverride> = fc
   .record({
     // Threshold: a double (PutMetricAlarm); finite.
-    threshold: optional(fc.oneof(fc.constantFrom(0, 1, 0.05, 5, 3000, 300_000), fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 }))),
+    threshold: optional(fc.oneof(fc.constantFrom(1, 0.05, 5, 3000, 300_000), fc.double({ noNaN: true, noDefaultInfinity: true, min: 1e-9, max: 1e9 }))),
     periodSeconds: optional(fc.constantFrom(10, 20, 30, 60, 120, 300, 900, 3600, 7200, 21600, 86400)),
     evaluationPeriods: optional(fc.oneof(fc.integer({ min: 1, max: 5 }), fc.constantFrom(12, 144, 1440))),
     datapointsToAlarm: optional(fc.integer({ min: 1, max: 5 })),

@@ -33,7 +33,7 @@ const retentionDays = mostly(fc.constantFrom(1, 7, 14, 30, 365, 3653), fc.consta
 const alarmOverride: fc.Arbitrary<AlarmOverride> = fc
   .record(
     {
-      threshold: mostly(fc.constantFrom(0, 1, 0.05, 5, 3000, 300_000), fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY)),
+      threshold: mostly(fc.constantFrom(1, 0.05, 5, 3000, 300_000), fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, 0, -1)),
       periodSeconds: mostly(fc.constantFrom(10, 20, 30, 60, 300, 900, 3600), fc.constantFrom(0, 45, 90, 61, 300.5, 21600, 86400)),
       evaluationPeriods: mostly(fc.integer({ min: 1, max: 3 }), fc.constantFrom(0, 10, 24, 288, 1.5)),
       datapointsToAlarm: mostly(fc.constant(1), fc.constantFrom(0, 2, 11)),
