@@ -142,7 +142,7 @@ const auth = new UserAuth("auth", {
   // The site signs in through the hosted UI. Its prefix is unique across all accounts in the region, so
   // UserAuth derives one from project, stack and account unless authDomainPrefix overrides it.
   domain: { prefix: config.get("authDomainPrefix") || undefined },
-  groups: [{ name: "admin", description: "Gallery administrators", precedence: 0 }],
+  groups: [{ name: "admin", description: "Gallery administrators", precedence: 1 }],
   // Seed 002's row-level security: the browser reaches only its own preferences (partition key = identity id).
   identityPool: {
     rowLevelSecurity: [

@@ -50,7 +50,7 @@ export interface UserAuthGroup {
   name: string;
   /** The group's description in the Cognito console. @default none */
   description?: string;
-  /** Lower wins when a user is in several groups. @default unset */
+  /** Lower wins when a user is in several groups: 1 or more (pulumi-aws does not send 0); unset ranks last. @default unset */
   precedence?: number;
 }
 
@@ -292,14 +292,28 @@ function validateMfa(fail: ArgFailure, args: UserAuthArgs): void {
   }
 }
 
+/** The group precedences a deployed group can carry (validateGroups). */
+const GROUP_PRECEDENCE = { min: 1, max: 2 ** 31 - 1 } as const;
+
 function validateGroups(fail: ArgFailure, groups: UserAuthGroup[]): void {
   const seen = new Set<string>();
   for (const [index, group] of groups.entries()) {
     if (!GROUP_NAME.test(group.name ?? "")) fail(`groups[${index}].name`, group.name, "is not a Cognito group name", 'Use up to 128 letters, digits and punctuation without spaces, e.g. "admin".');
     if (seen.has(group.name)) fail(`groups[${index}].name`, group.name, "is used by another group", "Give each group its own name.");
     seen.add(group.name);
-    if (group.precedence !== undefined && (!Number.isInteger(group.precedence) || group.precedence < 0)) {
-      fail(`groups[${index}].precedence`, group.precedence, "is not a non-negative whole number", "Use 0 or more; lower wins.");
+    // CreateGroup's Precedence is a non-negative integer, and a group without one ranks below every group with one
+    // (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html). The provider
+    // sends it only when not 0, as a 32-bit integer (user_group.go: `if v, ok := d.GetOk("precedence"); ok {
+    // input.Precedence = aws.Int32(int32(v.(int))) }`), so 0 would create a group ranked last.
+    const precedence = group.precedence;
+    if (precedence !== undefined && !(Number.isInteger(precedence) && precedence >= GROUP_PRECEDENCE.min && precedence <= GROUP_PRECEDENCE.max)) {
+      const why =
+        precedence === 0
+          ? "pulumi-aws leaves a precedence of 0 out of CreateGroup, so the group would be created with none, which ranks below every group that has one"
+          : Number.isInteger(precedence) && precedence > GROUP_PRECEDENCE.max
+            ? "the provider sends a 32-bit integer, so a larger number wraps"
+            : "Cognito's precedence is a non-negative whole number";
+      fail(`groups[${index}].precedence`, precedence, `is not from ${GROUP_PRECEDENCE.min} to ${GROUP_PRECEDENCE.max}: ${why}`, "Use 1 or more; lower wins.");
     }
   }
 }

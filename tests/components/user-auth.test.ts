@@ -23,7 +23,7 @@ beforeAll(async () => {
       new UserAuth("auth", {
         callbackUrls: ["https://gallery.example.com/", "http://localhost:3000/"],
         domain: { prefix: "gallery-test-auth" },
-        groups: [{ name: "admin", description: "Gallery administrators", precedence: 0 }],
+        groups: [{ name: "admin", description: "Gallery administrators", precedence: 1 }],
         identityPool: { rowLevelSecurity: [{ tableArn, actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"] }] },
         triggers: {
           postConfirmation: {
@@ -61,7 +61,7 @@ describe("UserAuth user pool", () => {
 
   it("creates the groups in the pool", () => {
     const pool = resource(graph, "aws:cognito/userPool:UserPool", "auth-pool");
-    expect(resource(graph, "aws:cognito/userGroup:UserGroup", "auth-group-admin").inputs).toMatchObject({ userPoolId: pool.id, name: "admin", precedence: 0 });
+    expect(resource(graph, "aws:cognito/userGroup:UserGroup", "auth-group-admin").inputs).toMatchObject({ userPoolId: pool.id, name: "admin", precedence: 1 });
   });
 
   it("wires the post-confirmation trigger: a LambdaFunction, the pool's lambdaConfig, and an invoke permission scoped to the pool", () => {
@@ -194,6 +194,15 @@ describe("UserAuth app client and hosted UI", () => {
     // Not while the prefix is both-domain: two resources claiming one deployed one stop the update.
     expect(custom.aliases ?? []).toEqual([]);
     expect(await value(auth.hostedUiUrl)).toMatch(/^https:\/\/gallery-both\.auth\.[a-z0-9-]+\.amazoncognito\.com$/);
+  });
+
+  it.each([
+    [0, /^UserAuth "bad": groups\[0\]\.precedence 0 is not from 1 to 2147483647: pulumi-aws leaves a precedence of 0 out of CreateGroup, so the group would be created with none, which ranks below every group that has one\. Use 1 or more; lower wins\.$/],
+    [-1, /groups\[0\]\.precedence -1 is not from 1 to 2147483647: Cognito's precedence is a non-negative whole number/],
+    [1.5, /groups\[0\]\.precedence 1\.5 is not from 1 to 2147483647: Cognito's precedence is a non-negative whole number/],
+    [2 ** 31, /groups\[0\]\.precedence 2147483648 is not from 1 to 2147483647: the provider sends a 32-bit integer/],
+  ])("refuses a group precedence of %s", (precedence, message) => {
+    expect(() => new UserAuth("bad", { ...base, groups: [{ name: "admin", precedence }] })).toThrow(message);
   });
 
   it("refuses domain.dependsOn on a prefix domain, which Cognito creates under amazoncognito.com without resolving anything of yours", () => {

@@ -304,7 +304,7 @@ export const userAuthArgs: fc.Arbitrary<UserAuthArgs> = fc
     groups: optional(
       fc.uniqueArray(
         // CreateGroup Description "Maximum length of 2048"; Precedence "Valid Range: Minimum value of 0" (a 32-bit integer).
-        fc.record({ name: groupName, description: optional(fc.constantFrom("Admins", "Ünïcode ✓", "d".repeat(2048))), precedence: optional(fc.integer({ min: 0, max: 2147483647 })) }).map(defined),
+        fc.record({ name: groupName, description: optional(fc.constantFrom("Admins", "Ünïcode ✓", "d".repeat(2048))), precedence: optional(fc.integer({ min: 1, max: 2147483647 })) }).map(defined),
         { maxLength: 3, selector: (g) => g.name },
       ),
     ),

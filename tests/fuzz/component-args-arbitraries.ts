@@ -186,7 +186,7 @@ export const userAuthArgs: fc.Arbitrary<UserAuthArgs> = fc
         },
         { requiredKeys: ["from", "sesIdentityArn"] },
       ),
-      groups: fc.uniqueArray(fc.record({ name: groupName, description: fc.option(mostly(fc.constantFrom("Admins", "Ünïcode ✓", "d".repeat(2048)), fc.constant("d".repeat(2049))), { nil: undefined }), precedence: fc.option(mostly(fc.constantFrom(0, 1, 10, 2147483647), fc.constantFrom(-1, 2147483648)), { nil: undefined }) }), { maxLength: 3, selector: (g) => g.name }),
+      groups: fc.uniqueArray(fc.record({ name: groupName, description: fc.option(mostly(fc.constantFrom("Admins", "Ünïcode ✓", "d".repeat(2048)), fc.constant("d".repeat(2049))), { nil: undefined }), precedence: fc.option(mostly(fc.constantFrom(1, 10, 2147483647), fc.constantFrom(-1, 0, 2147483648)), { nil: undefined }) }), { maxLength: 3, selector: (g) => g.name }),
       callbackUrls: mostly<string[]>(fc.array(url, { minLength: 1, maxLength: 3 }), fc.constant([])),
       logoutUrls: fc.array(url, { maxLength: 2 }),
       oauthScopes: fc.array(fc.constantFrom("openid", "email", "profile", "phone", "aws.cognito.signin.user.admin", "openid", "custom/scope", ""), { maxLength: 4 }),
