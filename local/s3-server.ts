@@ -6,7 +6,7 @@
  * failure part-way through a publish.
  *
  * Supported: CreateBucket, HeadBucket, PutObject, GetObject, HeadObject, DeleteObject,
- * DeleteObjects, ListObjectsV2, CreateMultipartUpload, UploadPart,
+ * DeleteObjects, ListObjectsV2, ListObjects (v1; neither with a delimiter), CreateMultipartUpload, UploadPart,
  * CompleteMultipartUpload, AbortMultipartUpload. Bodies in `aws-chunked` encoding
  * (what SDK v3 sends for streams with trailing checksums) are decoded.
  *
@@ -142,6 +142,7 @@ export type S3Operation =
   | "DeleteObject"
   | "DeleteObjects"
   | "ListObjectsV2"
+  | "ListObjects"
   | "CreateMultipartUpload"
   | "UploadPart"
   | "CompleteMultipartUpload"
@@ -325,6 +326,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       }
       case "ListObjectsV2":
         return sendXml(res, listXml(request.bucket, query));
+      case "ListObjects":
+        return sendXml(res, listV1Xml(request.bucket, query));
       case "CreateMultipartUpload": {
         const uploadId = randomUUID();
         const template = newObject(key, Buffer.alloc(0), req);
@@ -366,19 +369,37 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     }
   }
 
+  /** One page of a bucket's objects after `after` (exclusive), as both list calls page them, and its Contents XML. */
+  function listPage(bucket: string, prefix: string, after: string, maxKeys: number) {
+    const all = store.list(bucket, prefix).filter((o) => o.key > after);
+    const page = all.slice(0, maxKeys);
+    const contents = page
+      .map((o) => `<Contents><Key>${escapeXml(o.key)}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>${escapeXml(o.etag)}</ETag><Size>${o.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`)
+      .join("");
+    return { page, truncated: all.length > page.length, contents };
+  }
+
   function listXml(bucket: string, query: Query): string {
     const prefix = param(query, "prefix") ?? "";
     const maxKeys = Math.min(Number(param(query, "max-keys") ?? 1000), 1000);
     const token = param(query, "continuation-token");
     const after = token ? Buffer.from(token, "base64").toString("utf8") : param(query, "start-after") ?? "";
-    const all = store.list(bucket, prefix).filter((o) => o.key > after);
-    const page = all.slice(0, maxKeys);
-    const truncated = all.length > page.length;
-    const contents = page
-      .map((o) => `<Contents><Key>${escapeXml(o.key)}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>${escapeXml(o.etag)}</ETag><Size>${o.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`)
-      .join("");
+    const { page, truncated, contents } = listPage(bucket, prefix, after, maxKeys);
     const next = truncated ? `<NextContinuationToken>${Buffer.from(page[page.length - 1].key).toString("base64")}</NextContinuationToken>` : "";
     return `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${escapeXml(bucket)}</Name><Prefix>${escapeXml(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${contents}${next}</ListBucketResult>`;
+  }
+
+  /**
+   * ListObjects (v1): paged by `marker`, the key to list after. "This element is returned only if you have the delimiter
+   * request parameter specified" (NextMarker, https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html), and
+   * delimiters are not served here, so a client continues after the last key of the page, as the SDKs do.
+   */
+  function listV1Xml(bucket: string, query: Query): string {
+    const prefix = param(query, "prefix") ?? "";
+    const maxKeys = Math.min(Number(param(query, "max-keys") ?? 1000), 1000);
+    const marker = param(query, "marker") ?? "";
+    const { truncated, contents } = listPage(bucket, prefix, marker, maxKeys);
+    return `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${escapeXml(bucket)}</Name><Prefix>${escapeXml(prefix)}</Prefix><Marker>${escapeXml(marker)}</Marker><MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${contents}</ListBucketResult>`;
   }
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
@@ -408,6 +429,9 @@ function param(query: Query, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** ListObjects' query parameters served here (API_ListObjects.html): not `delimiter` (common prefixes) or `encoding-type`. */
+const LIST_V1_PARAMETERS = new Set(["prefix", "marker", "max-keys"]);
+
 function operationOf(method: string, query: Query, key: string): S3Operation {
   const has = (name: string) => name in query;
   if (key === "") {
@@ -415,6 +439,8 @@ function operationOf(method: string, query: Query, key: string): S3Operation {
     if (method === "HEAD") return "HeadBucket";
     if (method === "POST" && has("delete")) return "DeleteObjects";
     if (method === "GET" && param(query, "list-type") === "2") return "ListObjectsV2";
+    // A GET of the bucket with none of the subresources a listing does not take (?cors, ?policy, ...) is ListObjects v1.
+    if (method === "GET" && Object.keys(query).every((name) => LIST_V1_PARAMETERS.has(name))) return "ListObjects";
     return "Unsupported";
   }
   if (method === "PUT") return has("uploadId") ? "UploadPart" : "PutObject";

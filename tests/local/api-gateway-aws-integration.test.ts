@@ -177,6 +177,24 @@ describe("an S3 integration route (integration: { type: \"aws\", service: \"s3\"
   });
 });
 
+describe("an S3 integration route on a bucket", () => {
+  it("GET of the bucket lists it (ListObjects, s3:ListBucket on the bucket's ARN) with a mapped prefix; without the grant 400", async () => {
+    const api = await gateway({
+      "PUT /drop/{key}": s3Route("PUT"),
+      "GET /drops": s3Route("GET", { path: "drops", actions: ["s3:ListBucket"], resources: ["arn:aws:s3:::drops"], requestParameters: { "integration.request.querystring.prefix": "method.request.querystring.prefix" } }),
+      "GET /objects": s3Route("GET", { path: "drops" }),
+    });
+    await api.call("/drop/listed-1.txt", { method: "PUT", body: "1" });
+    await api.call("/drop/other.txt", { method: "PUT", body: "2" });
+    const listed = await api.call("/drops?prefix=listed-");
+    expect(listed.status).toBe(200);
+    expect(listed.headers.get("content-type")).toMatch(/xml/);
+    expect([...listed.body.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1])).toEqual(["listed-1.txt"]);
+    // s3:GetObject on drops/* does not cover listing the bucket.
+    expect((await api.call("/objects")).status).toBe(400);
+  });
+});
+
 describe("other AWS services", () => {
   it("an sqs integration still answers 501, naming the service", async () => {
     const api = await gateway({

@@ -3,7 +3,7 @@
  * publisher make — and refuses what S3 refuses: unsigned or mis-signed requests, expired URLs,
  * bodies that are not what was signed or checksummed, and browsers its CORS rules do not name.
  */
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Sha256 } from "@aws-sdk/checksums/sha";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { SignatureV4 } from "@smithy/signature-v4";
@@ -43,6 +43,17 @@ describe("local S3 server", () => {
     const second = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "list/", ContinuationToken: first.NextContinuationToken }));
     expect(second.Contents?.map((o) => o.Key)).toEqual(["list/3"]);
     expect(second.IsTruncated).toBe(false);
+  });
+
+  it("lists with ListObjects (v1), which an S3 AWS-service route's GET of a bucket sends: prefix, max-keys and marker", async () => {
+    for (const key of ["v1/1", "v1/2", "v1/3", "v0/4"]) await client.send(new PutObjectCommand({ Bucket: "photos", Key: key, Body: key }));
+    const first = await client.send(new ListObjectsCommand({ Bucket: "photos", Prefix: "v1/", MaxKeys: 2 }));
+    expect(first.Contents?.map((o) => [o.Key, o.Size])).toEqual([["v1/1", 4], ["v1/2", 4]]);
+    expect([first.IsTruncated, first.Prefix, first.MaxKeys]).toEqual([true, "v1/", 2]);
+    // Without a delimiter S3 sends no NextMarker: the client continues after the last key it got.
+    const second = await client.send(new ListObjectsCommand({ Bucket: "photos", Prefix: "v1/", Marker: first.Contents!.at(-1)!.Key }));
+    expect(second.Contents?.map((o) => o.Key)).toEqual(["v1/3"]);
+    expect([second.IsTruncated, second.Marker]).toEqual([false, "v1/2"]);
   });
 
   it("answers missing keys and buckets as S3 does, and counts requests", async () => {
