@@ -583,7 +583,9 @@ function createFunction(
       // tracing_config is Optional+Computed in the provider (function.go): left out, it keeps a deployed Active mode, so
       // turning tracing off must send PassThrough. Lambda@Edge functions have never been Active (LambdaEdgeFeatures).
       tracingConfig: spec.edge ? undefined : { mode: spec.tracing ? "Active" : "PassThrough" },
-      loggingConfig: logGroup ? { logGroup: logGroup.name, logFormat: "JSON" } : undefined,
+      // The levels AWS fills in for the JSON format, stated: without them the provider diffed INFO against unset on every
+      // deploy (hashicorp/terraform-provider-aws#35301, #42181; since suppressed there), which published a new version.
+      loggingConfig: logGroup ? { logGroup: logGroup.name, logFormat: "JSON", applicationLogLevel: "INFO", systemLogLevel: "INFO" } : undefined,
       vpcConfig: spec.vpc ? { subnetIds: spec.vpc.subnetIds, securityGroupIds: spec.vpc.securityGroupIds } : undefined,
       region: spec.region,
     },

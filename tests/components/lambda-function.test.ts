@@ -15,7 +15,7 @@ describe("LambdaFunction", () => {
 
     const logs = resource(graph, "aws:cloudwatch/logGroup:LogGroup", "echo-logs");
     expect(logs.inputs.retentionInDays).toBe(14);
-    expect(fn.inputs.loggingConfig).toEqual({ logGroup: logs.state.name, logFormat: "JSON" });
+    expect(fn.inputs.loggingConfig).toEqual({ logGroup: logs.state.name, logFormat: "JSON", applicationLogLevel: "INFO", systemLogLevel: "INFO" });
 
     const role = resource(graph, "aws:iam/role:Role", "echo-role");
     expect(policyDocument(role.inputs.assumeRolePolicy).Statement[0].Principal).toEqual({ Service: ["lambda.amazonaws.com"] });

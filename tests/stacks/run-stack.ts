@@ -47,7 +47,8 @@ export function expectAllRulesPass(run: OfflineRun): void {
 /** Lambda code and other Pulumi assets survive the JSON copy: tagged with their kind, their promised fields resolved. */
 const ASSET_TAG = "$pulumiAsset";
 
-async function withAssetsEncoded(value: unknown): Promise<unknown> {
+/** `value` with every Pulumi asset as plain JSON (its kind, its text or path): what runStack shares, and what tests compare. */
+export async function withAssetsEncoded(value: unknown): Promise<unknown> {
   const { asset } = pulumi;
   if (value instanceof asset.StringAsset) return { [ASSET_TAG]: "string", text: await value.text };
   if (value instanceof asset.FileAsset) return { [ASSET_TAG]: "file", path: await value.path };
