@@ -1,6 +1,7 @@
 /**
  * ServerlessApi's HTTP kind (`kind: ApiKind.Http`): the same route table as an API Gateway v2 HTTP
- * API — Lambda proxy integrations with payload format 2.0, HTTP proxies, the native JWT authorizer
+ * API — Lambda proxy integrations with payload format 2.0, HTTP proxies (private ones through a VPC link v2,
+ * vpc-link.ts), the native JWT authorizer
  * on the Cognito pool (issuer + audience), IAM routes, CORS answered by API Gateway, and one stage
  * per environment that auto-deploys, with JSON access logs and default route throttling. What REST
  * has and HTTP lacks is refused in validate.ts (docs/http-api.md).

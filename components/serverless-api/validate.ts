@@ -152,7 +152,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     if (route?.integration?.type === "aws") validateIntegrationRolePath(fail, name, key, parsed, args.basePath ?? "");
     if (args.kind !== ApiKind.Http) validateRestHttpIntegration(fail, key, parsed.path, route ?? {});
     validateIntegrationTimeout(fail, key, route ?? {}, args);
-    validateVpcLink(fail, key, route ?? {}, args.kind ?? ApiKind.Rest, apiRegion);
+    validateVpcLink(fail, key, parsed.path, route ?? {}, args.kind ?? ApiKind.Rest, apiRegion);
     if (functionName) {
       const owner = names.get(functionName);
       if (owner !== undefined) fail(`routes["${key}"].name`, functionName, `is the function name of ${owner === "route" ? "another route" : `the Lambda authorizer ${owner}`}`, "Give the route a distinct name.");
@@ -724,7 +724,7 @@ function validateRestHttpIntegration(fail: ArgFailure, key: string, path: string
  * (ServerlessApi does not know it at construction): "The network load balancer must be owned by the same AWS account of
  * the API owner." `apiRegion` is undefined under an explicit provider, whose region only the deploy rules see.
  */
-function validateVpcLink(fail: ArgFailure, key: string, route: ApiRoute, kind: ApiKind, apiRegion: string | undefined): void {
+function validateVpcLink(fail: ArgFailure, key: string, path: string, route: ApiRoute, kind: ApiKind, apiRegion: string | undefined): void {
   const integration = route.integration;
   if (integration?.type !== "http" || integration.vpcLink === undefined) return;
   const where = `routes["${key}"].integration.vpcLink`;
@@ -764,6 +764,14 @@ function validateVpcLink(fail: ArgFailure, key: string, route: ApiRoute, kind: A
     fail(`${where}.listenerArn`, listenerArn, "is not a load balancer listener's ARN (arn:aws:elasticloadbalancing:<region>:<account>:listener/<app|net>/<name>/<id>/<id>), which an HTTP API's private integration targets", "Use the listener's ARN, e.g. aws.lb.Listener's arn.");
   }
   sameRegion(`${where}.listenerArn`, listenerArn as string, "a listener");
+  // The backend's path is `uri`'s, each `{name}` read from the route's path (vpc-link.ts overwritePath), as the REST
+  // kind maps them (validateRestHttpIntegration).
+  const pathParameters = [...path.matchAll(/\{([A-Za-z0-9_]+)\+?\}/g)].map((m) => m[1]);
+  for (const [, parameter] of (integration.uri ?? "").matchAll(/\{([A-Za-z0-9_]+)\}/g)) {
+    if (pathParameters.includes(parameter)) continue;
+    fail(`routes["${key}"].integration.uri`, integration.uri, `names {${parameter}}, which the backend's path (overwrite:path) reads from $request.path.${parameter}, a path parameter the route does not have`,
+      `Use one of the route's path parameters: ${pathParameters.map((p) => `{${p}}`).join(", ") || "(the route has none)"}.`);
+  }
   if (link.id !== undefined) {
     if (link.subnetIds !== undefined || link.securityGroupIds !== undefined) {
       fail(where, link, "gives both an existing link's id and the subnets or security groups of a link to create", "Pass { id, listenerArn } to use the link, or { listenerArn, subnetIds, securityGroupIds } to have ServerlessApi create one.");

@@ -185,6 +185,11 @@ describe("ServerlessApi HTTP-kind private integrations (VPC link v2 to a listene
       /^ServerlessApi "bad": routes\["GET \/orders"\]\.integration\.vpcLink\.targetArn ".*" is a REST API's \(a VPC link v1 to a Network Load Balancer\); an HTTP API's private integration targets a listener through a VPC link v2\. Use \{ listenerArn, subnetIds, securityGroupIds \} or \{ id, listenerArn \}\.$/,
     ],
     [
+      "a uri path parameter the route lacks (its overwrite:path would read it)",
+      http({ "GET /orders": { integration: { type: "http", uri: "http://orders.internal.example.com/orders/{id}", vpcLink: { id: "l4er5c", listenerArn: LISTENER } } } }),
+      /^ServerlessApi "bad": routes\["GET \/orders"\]\.integration\.uri "http:\/\/orders\.internal\.example\.com\/orders\/\{id\}" names \{id\}, which the backend's path \(overwrite:path\) reads from \$request\.path\.id, a path parameter the route does not have\. Use one of the route's path parameters: \(the route has none\)\.$/,
+    ],
+    [
       "a new link without subnets",
       http({ "GET /orders": { integration: { type: "http", uri: "http://orders.internal.example.com/", vpcLink: { listenerArn: LISTENER, subnetIds: [], securityGroupIds: GROUPS } } } }),
       /^ServerlessApi "bad": routes\["GET \/orders"\]\.integration\.vpcLink\.subnetIds \[\] is empty; a VPC link v2 makes its network interfaces in these subnets\. /,
