@@ -53,7 +53,9 @@ export type {
   ApiDomainIpAddressType,
   ApiFunctionArgs,
   MockIntegration,
+  HttpApiVpcLink,
   HttpIntegration,
+  RestVpcLink,
   AwsServiceIntegration,
 } from "./serverless-api";
 export { UploadBucket } from "./upload-bucket";

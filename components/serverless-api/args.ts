@@ -98,7 +98,42 @@ export interface HttpIntegration {
    * as long, then answers as API Gateway does (REST 504, HTTP kind 503). @default 29000
    */
   timeoutMs?: number;
+  /**
+   * Reach the backend privately, inside a VPC, through an API Gateway VPC link (a "private integration"); nothing new is
+   * public. REST kind: `{ targetArn }`, a Network Load Balancer's ARN (ServerlessApi creates one VPC link per distinct
+   * NLB, shared by its routes; creating one takes minutes), or `{ id }`, an existing REST VPC link (links are a
+   * per-region quota: share one between APIs). `uri` is then the URL whose host API Gateway sends as `Host` and, for
+   * https, checks the backend's certificate against (e.g. the NLB's DNS name or a name its certificate holds). HTTP
+   * kind: `{ listenerArn, subnetIds, securityGroupIds }`, an ALB or NLB listener reached through a VPC link v2 that
+   * ServerlessApi creates in those subnets and security groups (one per distinct set), or `{ id, listenerArn }` with an
+   * existing VPC link v2; the backend gets `uri`'s path (its `{name}`s from the route's path), and for an https `uri`
+   * API Gateway verifies the backend's certificate against `uri`'s host. `npm start` proxies to `uri` as for any HTTP
+   * integration: a host that resolves only inside the VPC answers 500 locally, as any unreachable backend does.
+   * @default not private: `uri` over the internet
+   */
+  vpcLink?: RestVpcLink | HttpApiVpcLink;
 }
+
+/**
+ * A REST API's VPC link (API Gateway v1), to exactly one Network Load Balancer in the API's region and account
+ * ("targetArns: The ARN of the network load balancer of the VPC targeted by the VPC link",
+ * https://docs.aws.amazon.com/apigateway/latest/api/API_CreateVpcLink.html): one ServerlessApi creates, or one that exists.
+ */
+export type RestVpcLink =
+  /** The NLB's ARN, `arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/net/<name>/<id>`, known at construction. */
+  | { targetArn: string }
+  /** An existing REST VPC link's id (e.g. `aws.apigateway.VpcLink`'s `id`, or one another stack owns). */
+  | { id: pulumi.Input<string> };
+
+/**
+ * An HTTP API's VPC link v2 and the load balancer listener the route reaches through it
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html).
+ */
+export type HttpApiVpcLink =
+  /** A VPC link v2 ServerlessApi creates (one per distinct subnets and security groups), and the listener's ARN. */
+  | { listenerArn: string; subnetIds: string[]; securityGroupIds: string[] }
+  /** An existing VPC link v2's id, and the listener's ARN. */
+  | { id: pulumi.Input<string>; listenerArn: string };
 
 /**
  * Call an AWS service API directly (an "AWS Service" integration, e.g. S3 PUT) with a role holding exactly

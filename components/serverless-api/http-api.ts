@@ -1,6 +1,7 @@
 /**
  * ServerlessApi's HTTP kind (`kind: ApiKind.Http`): the same route table as an API Gateway v2 HTTP
- * API — Lambda proxy integrations with payload format 2.0, HTTP proxies, the native JWT authorizer
+ * API — Lambda proxy integrations with payload format 2.0, HTTP proxies (private ones through a VPC link v2,
+ * vpc-link.ts), the native JWT authorizer
  * on the Cognito pool (issuer + audience), IAM routes, CORS answered by API Gateway, and one stage
  * per environment that auto-deploys, with JSON access logs and default route throttling. What REST
  * has and HTTP lacks is refused in validate.ts (docs/http-api.md).
@@ -10,9 +11,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { LambdaFunction } from "../lambda/function";
 import { regionOf } from "../region";
 import { regionalCertificate } from "../regional-domain";
-import { functionIntegrationTimeoutMs } from "./args";
+import { functionIntegrationTimeoutMs, type HttpApiVpcLink } from "./args";
 import { routeFunction, routeSlug } from "./routes";
 import type { RouteSpec, ServerlessApiSpec } from "./spec";
+import { HttpApiVpcLinks, overwritePath, serverNameToVerify } from "./vpc-link";
 
 /** Access log fields of an HTTP API stage. https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html */
 export const HTTP_ACCESS_LOG_FORMAT = JSON.stringify({
@@ -110,6 +112,7 @@ export function createHttpApi(name: string, spec: ServerlessApiSpec, parent: pul
   const functions = new Map<string, LambdaFunction>();
   const routes = new Map<string, aws.apigatewayv2.Route>();
   const integrations = new Map<string, aws.apigatewayv2.Integration>();
+  const vpcLinks = new HttpApiVpcLinks(name, region, parent);
   for (const route of spec.routes) {
     const slug = routeSlug(route.method, route.fullPath);
     let integration: aws.apigatewayv2.Integration;
@@ -137,9 +140,31 @@ export function createHttpApi(name: string, spec: ServerlessApiSpec, parent: pul
       );
     } else if (route.integration.type === "http") {
       // The timeout as given: validate.ts refuses one over the HTTP API's 30,000 ms rather than cutting it down.
+      const { uri, method, timeoutMs } = route.integration;
+      const vpcLink = route.integration.vpcLink as HttpApiVpcLink | undefined;
       integration = new aws.apigatewayv2.Integration(
         `${name}-integration-${slug}`,
-        { apiId: api.id, integrationType: "HTTP_PROXY", integrationMethod: route.integration.method, integrationUri: route.integration.uri, timeoutMilliseconds: route.integration.timeoutMs, region },
+        {
+          apiId: api.id,
+          integrationType: "HTTP_PROXY",
+          integrationMethod: method,
+          timeoutMilliseconds: timeoutMs,
+          ...(vpcLink
+            ? {
+                // A private integration names the listener, not a URL; the backend gets `uri`'s path and, for https,
+                // API Gateway verifies its certificate against `uri`'s host ("If you specify a server name, API Gateway
+                // uses it to verify the hostname on the integration's certificate", pulumi-aws 7.48
+                // apigatewayv2 IntegrationTlsConfig.serverNameToVerify). The link's id is an Output of the link when
+                // ServerlessApi creates it, so the integration is deleted before the link (vpc-link.ts).
+                integrationUri: vpcLink.listenerArn,
+                connectionType: "VPC_LINK",
+                connectionId: vpcLinks.connectionId(vpcLink),
+                requestParameters: { "overwrite:path": overwritePath(uri) },
+                tlsConfig: serverNameToVerify(uri) ? { serverNameToVerify: serverNameToVerify(uri) } : undefined,
+              }
+            : { integrationUri: uri }),
+          region,
+        },
         { parent },
       );
     } else {

@@ -29,8 +29,10 @@ export type {
   ApiThrottle,
   ApiUsagePlan,
   AwsServiceIntegration,
+  HttpApiVpcLink,
   HttpIntegration,
   MockIntegration,
+  RestVpcLink,
   ServerlessApiArgs,
   ServerlessApiSpec,
 } from "./spec";

@@ -10,9 +10,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { assumeRolePolicy, policyJson } from "../iam";
 import type { LambdaFunction, LambdaFunctionArgs } from "../lambda/function";
 import { apiFunction, apiFunctionArguments, type ApiFunctionOwner } from "./api-function";
-import { declaredMethodParameter, functionIntegrationTimeoutMs } from "./args";
+import { declaredMethodParameter, functionIntegrationTimeoutMs, type RestVpcLink } from "./args";
 import type { ApiSnapshot } from "./snapshot";
 import type { RouteSpec, ServerlessApiSpec } from "./spec";
+import { RestVpcLinks } from "./vpc-link";
 
 export interface RouteResources {
   /** Route functions by resource name. */
@@ -83,6 +84,7 @@ export function createRoutes(
   const ids = createResourceTree(name, spec, api, snapshot);
   const validators = createValidators(name, snapshot);
   const functions = new Map<string, LambdaFunction>();
+  const vpcLinks = new RestVpcLinks(name, spec.region, parent);
 
   for (const route of spec.routes) {
     const resourceId = ids.get(route.fullPath)!;
@@ -130,7 +132,7 @@ export function createRoutes(
         { parent },
       );
     }
-    createIntegration(name, slug, spec, route, snapshot, resourceId, method, regionName, functions, parent);
+    createIntegration(name, slug, spec, route, snapshot, resourceId, method, regionName, functions, vpcLinks, parent);
   }
 
   if (spec.cors) createCorsPreflights(name, spec, snapshot, ids);
@@ -296,6 +298,7 @@ function createIntegration(
   method: aws.apigateway.Method,
   region: pulumi.Output<string>,
   functions: Map<string, LambdaFunction>,
+  vpcLinks: RestVpcLinks,
   parent: pulumi.Resource,
 ): aws.apigateway.Integration {
   const target = { resourceId, httpMethod: method.httpMethod };
@@ -339,7 +342,14 @@ function createIntegration(
           ...target,
           type: "HTTP_PROXY",
           integrationHttpMethod: integration.method,
+          // Through a VPC link, `uri` still names the backend: "The uri parameter in the private integration points to
+          // an HTTP/HTTPS endpoint in the VPC, but is used instead to set up the integration request's Host header", and
+          // for HTTPS "is used to verify the stated domain name against the one in the certificate"
+          // (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-api-with-vpclink-using-swagger.html).
           uri: integration.uri,
+          // The link's id as an Output when ServerlessApi creates the link, so the integration (and the deployment that
+          // snapshots it) is deleted before the link, which API Gateway refuses to delete while referenced (vpc-link.ts).
+          ...(integration.vpcLink ? { connectionType: "VPC_LINK", connectionId: vpcLinks.connectionId(integration.vpcLink as RestVpcLink) } : {}),
           timeoutMilliseconds: integration.timeoutMs,
           requestParameters: Object.fromEntries(
             [...integration.uri.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((m) => [`integration.request.path.${m[1]}`, `method.request.path.${m[1]}`]),

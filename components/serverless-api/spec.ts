@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
 import type { LambdaFunctionSpec } from "../lambda/function";
 import { mergeApiFunctionArgs } from "./api-function";
-import { ApiKind, DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, stageCanary, authorizerFunctionName, joinPath, routeFunctionName, type ApiCors, type ApiDomainIpAddressType, type ApiFunctionArgs, type ApiResourcePolicy, type ApiRoute, type ApiRouteAuth, type ApiThrottle, type ApiUsagePlan, type HttpMethod, type ServerlessApiArgs } from "./args";
+import { ApiKind, DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, stageCanary, authorizerFunctionName, joinPath, routeFunctionName, type ApiCors, type ApiDomainIpAddressType, type ApiFunctionArgs, type ApiResourcePolicy, type ApiRoute, type ApiRouteAuth, type ApiThrottle, type ApiUsagePlan, type HttpApiVpcLink, type HttpMethod, type RestVpcLink, type ServerlessApiArgs } from "./args";
 
 export * from "./args";
 export { validateArgs, API_INTEGRATION_TIMEOUT_SECONDS } from "./validate";
@@ -18,7 +18,8 @@ export type IntegrationSpec =
   | { type: "lambda"; functionName: string; entry: string; export: string }
   /** `body` is a plain string unless the route's body held Outputs (see mockBody). */
   | { type: "mock"; statusCode: number; body: pulumi.Input<string> }
-  | { type: "http"; uri: string; method: string; timeoutMs: number }
+  /** `vpcLink`: a private integration in AWS; `npm start` proxies to `uri` all the same (an http route). */
+  | { type: "http"; uri: string; method: string; timeoutMs: number; vpcLink?: RestVpcLink | HttpApiVpcLink }
   | { type: "aws"; service: string; method: string; path: pulumi.Input<string>; permissions: PolicyStatement[]; requestParameters: Record<string, string> };
 
 export type AuthSpec = { type: "none" } | { type: "iam" } | { type: "authorizer"; authorizer: string; scopes: string[] };
@@ -181,7 +182,13 @@ function toIntegrationSpec(apiName: string, key: string, route: ApiRoute, method
     case "mock":
       return { type: "mock", statusCode: integration.statusCode ?? 200, body: mockBody(integration.body) };
     case "http":
-      return { type: "http", uri: integration.uri, method: integration.method ?? (method === "ANY" ? "ANY" : method), timeoutMs: integration.timeoutMs ?? 29000 };
+      return {
+        type: "http",
+        uri: integration.uri,
+        method: integration.method ?? (method === "ANY" ? "ANY" : method),
+        timeoutMs: integration.timeoutMs ?? 29000,
+        ...(integration.vpcLink ? { vpcLink: integration.vpcLink } : {}),
+      };
     case "aws":
       return { type: "aws", service: integration.service, method: integration.method, path: integration.path, permissions: integration.permissions, requestParameters: integration.requestParameters ?? {} };
   }

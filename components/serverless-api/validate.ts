@@ -32,6 +32,7 @@ import {
 } from "./args";
 import { IAM_NAME_SYMBOLS, nameCharacters, validateAutonames, type AutonamedResource } from "../autoname";
 import { validateRegionArg } from "../region";
+import { arnRegion, LISTENER_ARN, NLB_ARN } from "./vpc-link";
 
 const BODY_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "ANY"]);
 /** API Gateway waits at most 29 s for an integration. */
@@ -151,6 +152,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     if (route?.integration?.type === "aws") validateIntegrationRolePath(fail, name, key, parsed, args.basePath ?? "");
     if (args.kind !== ApiKind.Http) validateRestHttpIntegration(fail, key, parsed.path, route ?? {});
     validateIntegrationTimeout(fail, key, route ?? {}, args);
+    validateVpcLink(fail, key, parsed.path, route ?? {}, args.kind ?? ApiKind.Rest, apiRegion);
     if (functionName) {
       const owner = names.get(functionName);
       if (owner !== undefined) fail(`routes["${key}"].name`, functionName, `is the function name of ${owner === "route" ? "another route" : `the Lambda authorizer ${owner}`}`, "Give the route a distinct name.");
@@ -707,6 +709,90 @@ function validateRestHttpIntegration(fail: ArgFailure, key: string, path: string
       `maps {${parameter}} from method.request.path.${parameter}, a path parameter the route does not have, which PutIntegration refuses ("Invalid mapping expression parameter specified: method.request.path.${parameter}")`,
       `Use one of the route's path parameters: ${pathParameters.map((p) => `{${p}}`).join(", ") || "(the route has none)"}.`,
     );
+  }
+}
+
+/**
+ * A private integration's `vpcLink`, by kind (vpc-link.ts has the AWS sources). REST: exactly one of `id` (an existing
+ * link) and `targetArn`, a Network Load Balancer's ARN: a REST VPC link (v1) targets one NLB, and CreateVpcLink fails
+ * for an Application Load Balancer's ARN with "FAILED: NLB ARN is malformed" (hashicorp/terraform-provider-aws#30910).
+ * HTTP kind: a listener's ARN ("provide the listener ARN of the load balancer", http-api-develop-integrations-private.html)
+ * with an existing link's `id`, or with the subnets (and security groups) of the VPC link v2 to create. A load balancer
+ * in another region is refused: a VPC link is created "under the caller's account in a selected region"
+ * (API_CreateVpcLink) and "you must have a network load balancer running in the region where you create the VpcLink"
+ * (https://docs.aws.amazon.com/apigateway/api-reference/link-relation/vpclink-create/). The account is not checked
+ * (ServerlessApi does not know it at construction): "The network load balancer must be owned by the same AWS account of
+ * the API owner." `apiRegion` is undefined under an explicit provider, whose region only the deploy rules see.
+ */
+function validateVpcLink(fail: ArgFailure, key: string, path: string, route: ApiRoute, kind: ApiKind, apiRegion: string | undefined): void {
+  const integration = route.integration;
+  if (integration?.type !== "http" || integration.vpcLink === undefined) return;
+  const where = `routes["${key}"].integration.vpcLink`;
+  const link = integration.vpcLink as Record<string, unknown>;
+  if (typeof link !== "object" || link === null) {
+    return fail(where, link, "is not a VPC link", kind === ApiKind.Http ? "Use { listenerArn, subnetIds, securityGroupIds } or { id, listenerArn }." : 'Use { targetArn: "<NLB ARN>" } or { id: "<VPC link id>" }.');
+  }
+  const sameRegion = (argument: string, arn: string, what: string) => {
+    const region = arnRegion(arn);
+    if (apiRegion && region && region !== apiRegion) {
+      fail(argument, arn, `is in ${region}, but a VPC link reaches a load balancer in its API's region, ${apiRegion}`, `Use ${what} in ${apiRegion}, or create the API in ${region}.`);
+    }
+  };
+  if (kind !== ApiKind.Http) {
+    if (link.listenerArn !== undefined) {
+      fail(`${where}.listenerArn`, link.listenerArn, "is the HTTP kind's (a VPC link v2 to a listener); a REST API's VPC link targets a Network Load Balancer", 'Use { targetArn: "<NLB ARN>" } or { id }, or kind: ApiKind.Http.');
+    }
+    if ((link.id === undefined) === (link.targetArn === undefined)) {
+      fail(where, link, "needs exactly one of id (an existing VPC link) and targetArn (a Network Load Balancer ServerlessApi links to)",
+        'Pass { targetArn: "arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/net/<name>/<id>" }, or { id } of a link that exists (share one between APIs).');
+    }
+    if (link.targetArn === undefined) return;
+    const targetArn = link.targetArn;
+    if (typeof targetArn !== "string" || !NLB_ARN.test(targetArn)) {
+      fail(`${where}.targetArn`, targetArn,
+        `is not a Network Load Balancer's ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/net/<name>/<id>), the only target a REST API's VPC link takes (CreateVpcLink fails "NLB ARN is malformed" for an Application Load Balancer)`,
+        "Pass the NLB's ARN as a string (a link to an NLB known only at deploy time: create the aws.apigateway.VpcLink and pass { id }); for an Application Load Balancer, put an NLB in front of it, or use kind: ApiKind.Http with { listenerArn, subnetIds, securityGroupIds }.");
+    }
+    sameRegion(`${where}.targetArn`, targetArn as string, "a Network Load Balancer");
+    return;
+  }
+  if (link.targetArn !== undefined) {
+    fail(`${where}.targetArn`, link.targetArn, "is a REST API's (a VPC link v1 to a Network Load Balancer); an HTTP API's private integration targets a listener through a VPC link v2", "Use { listenerArn, subnetIds, securityGroupIds } or { id, listenerArn }.");
+  }
+  const listenerArn = link.listenerArn;
+  if (typeof listenerArn !== "string" || !LISTENER_ARN.test(listenerArn)) {
+    fail(`${where}.listenerArn`, listenerArn, "is not a load balancer listener's ARN (arn:aws:elasticloadbalancing:<region>:<account>:listener/<app|net>/<name>/<id>/<id>), which an HTTP API's private integration targets", "Use the listener's ARN, e.g. aws.lb.Listener's arn.");
+  }
+  sameRegion(`${where}.listenerArn`, listenerArn as string, "a listener");
+  // The backend's path is `uri`'s, each `{name}` read from the route's path (vpc-link.ts overwritePath), as the REST
+  // kind maps them (validateRestHttpIntegration).
+  const pathParameters = [...path.matchAll(/\{([A-Za-z0-9_]+)\+?\}/g)].map((m) => m[1]);
+  for (const [, parameter] of (integration.uri ?? "").matchAll(/\{([A-Za-z0-9_]+)\}/g)) {
+    if (pathParameters.includes(parameter)) continue;
+    fail(`routes["${key}"].integration.uri`, integration.uri, `names {${parameter}}, which the backend's path (overwrite:path) reads from $request.path.${parameter}, a path parameter the route does not have`,
+      `Use one of the route's path parameters: ${pathParameters.map((p) => `{${p}}`).join(", ") || "(the route has none)"}.`);
+  }
+  if (link.id !== undefined) {
+    if (link.subnetIds !== undefined || link.securityGroupIds !== undefined) {
+      fail(where, link, "gives both an existing link's id and the subnets or security groups of a link to create", "Pass { id, listenerArn } to use the link, or { listenerArn, subnetIds, securityGroupIds } to have ServerlessApi create one.");
+    }
+    return;
+  }
+  // CreateVpcLink (v2): SubnetIds required; security groups given as this component's argument (pulumi-aws 7.48
+  // apigatewayv2 VpcLinkArgs: both required inputs). Strings: one link per distinct set is keyed by them (vpc-link.ts).
+  for (const argument of ["subnetIds", "securityGroupIds"] as const) {
+    const ids = link[argument];
+    if (!Array.isArray(ids) || ids.length === 0) {
+      const what = argument === "subnetIds" ? "subnets" : "security groups";
+      fail(`${where}.${argument}`, ids, `is empty; a VPC link v2 makes its network interfaces in these ${what}`,
+        `List the ${what} ${argument === "subnetIds" ? "the load balancer is reachable from" : "whose rules let the load balancer's listener accept the link's traffic"} as strings, or pass { id, listenerArn } of an existing link.`);
+    }
+    (ids as unknown[]).forEach((id, index) => {
+      const prefix = argument === "subnetIds" ? "subnet-" : "sg-";
+      if (typeof id !== "string" || !id.startsWith(prefix)) {
+        fail(`${where}.${argument}[${index}]`, id, `is not a ${argument === "subnetIds" ? "subnet" : "security group"} id known at construction`, `Use e.g. "${prefix}0123456789abcdef0"; a link whose ids are Outputs: create the aws.apigatewayv2.VpcLink and pass { id, listenerArn }.`);
+      }
+    });
   }
 }
 

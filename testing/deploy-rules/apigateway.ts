@@ -3,7 +3,8 @@ import { dependencyClosure, ofType, policyDocument, type Graph } from "../../loc
 import type { RecordedResource } from "../../local/offline/mocks";
 import { API_INTEGRATION_TIMEOUT_MS, API_STAGE_VARIABLE_LIMITS } from "../../components/serverless-api/validate";
 import { granting, PUSH_TO_CLOUDWATCH_ACTIONS, roleGrants } from "./iam";
-import { finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule } from "./rule";
+import { NLB_ARN } from "../../components/serverless-api/vpc-link";
+import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule } from "./rule";
 
 const ACCOUNT = "aws:apigateway/account:Account";
 
@@ -153,6 +154,45 @@ export const API_INTEGRATION_TIMEOUT: DeployRule = {
         findings.push(
           finding("ApiIntegrationTimeout", integration, `waits ${timeout} ms on the EDGE REST API ${api.name}; API Gateway raises an integration's ${defaultQuota} ms only for REGIONAL and PRIVATE APIs`, `set timeoutMilliseconds to at most ${defaultQuota}, or make the API REGIONAL and raise the account's integration timeout quota`),
         );
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * A REST VPC link (v1) targets exactly one Network Load Balancer, in its own region: CreateVpcLink's `targetArns` is
+ * "The ARN of the network load balancer of the VPC targeted by the VPC link"
+ * (https://docs.aws.amazon.com/apigateway/latest/api/API_CreateVpcLink.html), pulumi-aws 7.48 takes one `targetArn`
+ * ("Currently AWS only supports 1 target", apigateway/vpcLink.d.ts), an Application Load Balancer's ARN fails the
+ * create ("FAILED: NLB ARN is malformed", hashicorp/terraform-provider-aws#30910: REST APIs reach ALBs through VPC
+ * links v2 and an integration's `integrationTarget` instead), and "you must have a network load balancer running in
+ * the region where you create the VpcLink" (https://docs.aws.amazon.com/apigateway/api-reference/link-relation/vpclink-create/).
+ * ServerlessApi refuses the same at construction (`integration.vpcLink.targetArn`); this catches hand-built links. A
+ * target only known at deploy time (an Output) is not judged.
+ */
+export const API_VPC_LINK_TARGET: DeployRule = {
+  id: "ApiVpcLinkTarget",
+  title: "A REST VPC link targets one Network Load Balancer, in the link's region",
+  source: "https://docs.aws.amazon.com/apigateway/latest/api/API_CreateVpcLink.html",
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    for (const link of ofType(graph, "aws:apigateway/vpcLink:VpcLink")) {
+      // pulumi-aws takes one target (`targetArn`), so "more than one" cannot be written; a missing one is the provider's
+      // own preview error (a required input).
+      const target = link.inputs.targetArn;
+      if (typeof target !== "string") continue;
+      if (!NLB_ARN.test(target)) {
+        findings.push(
+          finding("ApiVpcLinkTarget", link, `targets ${target}, which is not a Network Load Balancer's ARN (…:loadbalancer/net/<name>/<id>); CreateVpcLink fails ("NLB ARN is malformed")`,
+            "target an NLB (in front of an ALB if need be), or reach the ALB through an aws.apigatewayv2.VpcLink with the integration's integrationTarget"),
+        );
+        continue;
+      }
+      const linkRegion = regionOf(graph, link, context);
+      const targetRegion = arnRegion(target);
+      if (targetRegion !== linkRegion) {
+        findings.push(finding("ApiVpcLinkTarget", link, `is created in ${linkRegion} but targets a Network Load Balancer in ${targetRegion}; a VPC link reaches an NLB in its own region`, `create the link (and its API) in ${targetRegion}, or target an NLB in ${linkRegion}`));
       }
     }
     return findings;
@@ -395,5 +435,5 @@ export const API_CANARY_ACCESS_LOG_GROUP_MANAGED: DeployRule = {
   },
 };
 
-export const APIGATEWAY_RULES: DeployRule[] = [API_DEPLOYMENT_DEPENDS_ON_API, API_STAGE_CANARY, API_STAGE_VARIABLES, API_INTEGRATION_TIMEOUT, API_RESOURCE_VARIABLE_SIBLINGS, API_GATEWAY_ACCOUNT_RETAINED, API_GATEWAY_ACCOUNT_ROLE, API_EXECUTION_LOG_GROUP_MANAGED, API_CANARY_ACCESS_LOG_GROUP_MANAGED];
+export const APIGATEWAY_RULES: DeployRule[] = [API_DEPLOYMENT_DEPENDS_ON_API, API_STAGE_CANARY, API_STAGE_VARIABLES, API_INTEGRATION_TIMEOUT, API_VPC_LINK_TARGET, API_RESOURCE_VARIABLE_SIBLINGS, API_GATEWAY_ACCOUNT_RETAINED, API_GATEWAY_ACCOUNT_ROLE, API_EXECUTION_LOG_GROUP_MANAGED, API_CANARY_ACCESS_LOG_GROUP_MANAGED];
 export const APIGATEWAY_PROJECT_RULES: ProjectDeployRule[] = [API_GATEWAY_ACCOUNT_SINGLE_OWNER];
