@@ -63,3 +63,8 @@ export function regionSource(known: KnownRegion): string {
 export function describeRegion(known: KnownRegion): string {
   return `${known.region}${regionSource(known)}`;
 }
+
+/** The region field of an ARN (`arn:partition:service:region:account:...`), or undefined when it has none or is no ARN. */
+export function arnRegion(arn: string): string | undefined {
+  return /^arn:[^:]+:[^:]+:([^:]*):/.exec(arn)?.[1] || undefined;
+}

@@ -31,8 +31,8 @@ import {
   type ServerlessApiArgs,
 } from "./args";
 import { IAM_NAME_SYMBOLS, nameCharacters, validateAutonames, type AutonamedResource } from "../autoname";
-import { validateRegionArg } from "../region";
-import { arnRegion, LISTENER_ARN, NLB_ARN } from "./vpc-link";
+import { arnRegion, validateRegionArg } from "../region";
+import { LISTENER_ARN, NLB_ARN } from "./vpc-link";
 
 const BODY_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "ANY"]);
 /** API Gateway waits at most 29 s for an integration. */
@@ -101,6 +101,9 @@ interface ParsedRoute {
 }
 
 /** `apiRegion`: the region the API is created in when known at construction (its `region`, else the stack's). */
+/** The longest preflight cache an HTTP API's CORS configuration takes (API Gateway v2 Cors.MaxAge). */
+const CORS_MAX_AGE_SECONDS = 86_400;
+
 export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApiArgs, apiRegion: string | undefined = args.region): void {
   validateRegionArg(fail, "region", args.region);
   if (args.kind !== undefined && !Object.values(ApiKind).includes(args.kind)) {
@@ -190,6 +193,12 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     // configuration takes a list and answers with the origin that matched ("AllowOrigins", https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid.html#apis-apiid-model-cors).
     if (args.cors.allowOrigins.length > 1 && args.kind !== ApiKind.Http) {
       fail("cors.allowOrigins", args.cors.allowOrigins, "has more than one origin; a REST API's responses name exactly one in Access-Control-Allow-Origin", "Serve the API behind the site's CloudFront (same origin), pick one origin, or use kind: ApiKind.Http, whose CORS configuration takes several.");
+    }
+    // An HTTP API's Cors.MaxAge is IntegerWithLengthBetweenMinus1And86400 in API Gateway v2's API model (CreateApi
+    // refuses more), and the provider sends it as it is; a REST API writes it into its responses' Access-Control-Max-Age.
+    const maxAge = args.cors.maxAgeSeconds;
+    if (maxAge !== undefined && !(Number.isInteger(maxAge) && maxAge >= 0 && maxAge <= CORS_MAX_AGE_SECONDS)) {
+      fail("cors.maxAgeSeconds", maxAge, `is not a whole number from 0 to ${CORS_MAX_AGE_SECONDS}; an HTTP API's CORS MaxAge takes -1 to ${CORS_MAX_AGE_SECONDS} seconds, and a REST API writes it into Access-Control-Max-Age`, "Use e.g. 600 (the default); browsers cap it lower anyway.");
     }
   }
   for (const [planName, plan] of Object.entries(args.usagePlans ?? {})) {

@@ -30,11 +30,6 @@ export const NLB_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):(\d{12
 /** An ALB's or NLB's listener ARN: `arn:<partition>:elasticloadbalancing:<region>:<account>:listener/<app|net>/<name>/<lb id>/<listener id>`. */
 export const LISTENER_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):(\d{12}):listener\/(app|net)\/([A-Za-z0-9-]{1,32})\/([0-9a-f]+)\/([0-9a-f]+)$/;
 
-/** The region an ARN names (its fourth field), if it is an ARN at all. */
-export function arnRegion(arn: string): string | undefined {
-  return /^arn:[^:]+:[^:]+:([^:]*):/.exec(arn)?.[1] || undefined;
-}
-
 /** The REST link a route uses: one ServerlessApi creates for `targetArn`, or an existing `id`. */
 export function isRestLinkTarget(link: RestVpcLink | HttpApiVpcLink): link is { targetArn: string } {
   return "targetArn" in link;

@@ -82,10 +82,7 @@ export function referenced(graph: Graph, type: string, reference: unknown): Reco
   return graph.find((r) => r.type === type && [r.id, r.state.arn, r.state.name, r.state.bucket].includes(reference));
 }
 
-/** The region field of an ARN (`arn:partition:service:region:account:...`). */
-export function arnRegion(arn: string): string | undefined {
-  return arn.split(":")[3] || undefined;
-}
+export { arnRegion } from "../../components/region";
 
 /** Fewer random characters than this leave too few names to draw from (a 1-character suffix repeats within a few deployments). */
 export const MIN_RANDOM_CHARACTERS = 4;
