@@ -266,7 +266,7 @@ export interface ApiCors {
   allowOrigins: string[];
   /** Request headers browsers may send (`Access-Control-Allow-Headers`). @default ["Authorization", "Content-Type", "X-Api-Key"] */
   allowHeaders?: string[];
-  /** Seconds browsers may cache a preflight answer (`Access-Control-Max-Age`). @default 600 */
+  /** Seconds browsers may cache a preflight answer (`Access-Control-Max-Age`), 0–86400. @default 600 */
   maxAgeSeconds?: number;
 }
 

@@ -38,6 +38,15 @@ describe("ServerlessApi kind: ApiKind.Http", () => {
     );
   });
 
+  it.each([
+    [86_401, /^ServerlessApi "h9": cors\.maxAgeSeconds 86401 is not a whole number from 0 to 86400; an HTTP API's CORS MaxAge takes -1 to 86400 seconds, and a REST API writes it into Access-Control-Max-Age\. Use e\.g\. 600 \(the default\); browsers cap it lower anyway\.$/],
+    [-1, /cors\.maxAgeSeconds -1 is not a whole number from 0 to 86400/],
+    [1.5, /cors\.maxAgeSeconds 1\.5 is not a whole number from 0 to 86400/],
+  ])("refuses cors.maxAgeSeconds %s on either kind", (maxAgeSeconds, message) => {
+    expect(() => new ServerlessApi("h9", args({ cors: { allowOrigins: ["https://gallery.example.com"], maxAgeSeconds } }))).toThrow(message);
+    expect(() => new ServerlessApi("h9", { routes: { "GET /health": { handler: echo, auth: "none" } }, cors: { allowOrigins: ["https://gallery.example.com"], maxAgeSeconds } })).toThrow(message);
+  });
+
   it("deploys the route table as an HTTP API: routes under the base path, Lambda proxies with payload format 2.0, an HTTP proxy", async () => {
     const graph = await record(() => new ServerlessApi("h1", args()));
     expect(ofType(graph, "aws:apigateway/restApi:RestApi")).toEqual([]);

@@ -555,7 +555,7 @@ export const serverlessApiArgs = (kind: ApiKind): fc.Arbitrary<ServerlessApiArgs
       logRetentionDays: optional(retentionDays),
       functionDefaults: optional(fc.record({ memorySize: optional(fc.integer({ min: 128, max: 10240 })), timeout: optional(fc.integer({ min: 1, max: 29 })), logRetentionDays: optional(retentionDays) }).map(defined), 3),
       // One origin: ServerlessApi's documented refusal of several ("a response's Access-Control-Allow-Origin names exactly one", validate.ts).
-      cors: optional(fc.record({ allowOrigins: fc.constantFrom<string[]>(["https://gallery.example.com"], ["http://localhost:5173"]), maxAgeSeconds: optional(fc.integer({ min: 0, max: 7200 })) }).map(defined), 3),
+      cors: optional(fc.record({ allowOrigins: fc.constantFrom<string[]>(["https://gallery.example.com"], ["http://localhost:5173"]), maxAgeSeconds: optional(fc.integer({ min: 0, max: 86_400 })) }).map(defined), 3),
       rest: fc.record({
         // REST only (the HTTP kind refuses these, docs/http-api.md): endpoint types REGIONAL and EDGE, tracing, execution logging.
         endpointType: optional(fc.constantFrom("REGIONAL" as const, "EDGE" as const)),
