@@ -20,6 +20,17 @@ export class ComponentArgError extends Error {
   }
 }
 
+/**
+ * Why `key` cannot be a key of a map a resource takes as one input (its `tags`, a stage's `variables`), or undefined.
+ * @pulumi/pulumi renders every top-level input with `${value}` when it registers a resource (runtime/rpc.js
+ * `safeToString`), which throws "TypeError: Cannot convert object to primitive value" for an object whose own
+ * `toString` is a string: the program stops with that message, naming neither the resource nor the key.
+ */
+export function unsendableMapKeyProblem(key: string): string | undefined {
+  if (key !== "toString") return undefined;
+  return `is a key Pulumi's SDK cannot send in an input map: registering the resource fails with "TypeError: Cannot convert object to primitive value" (@pulumi/pulumi runtime/rpc.js safeToString), though AWS takes it`;
+}
+
 export type ArgFailure = (argument: string, value: unknown, problem: string, fix: string) => never;
 
 /** Returns a thrower bound to one component instance: `fail("bucketName", v, "is too long", "Use ...")`. */

@@ -9,7 +9,7 @@
  * whose `tags` input is a key/value map. Tags a resource sets itself win over the stack's.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ComponentArgError } from "./errors";
+import { ComponentArgError, unsendableMapKeyProblem } from "./errors";
 import { TAGGABLE_TYPES } from "./taggable-types";
 
 export { TAGGABLE_TYPES } from "./taggable-types";
@@ -58,6 +58,8 @@ export function stackTags(args: StackTagsArgs = {}): Record<string, string> {
   }
   const all: Record<string, string> = { [STACK_TAG_KEYS.app]: args.app ?? pulumi.getProject(), [STACK_TAG_KEYS.stack]: args.stack ?? pulumi.getStack(), ...tags };
   for (const [key, value] of Object.entries(all)) {
+    const unsendable = unsendableMapKeyProblem(key);
+    if (unsendable) fail(`tags.${key}`, value, unsendable, 'Use another key, e.g. "to-string".');
     const problem = tagProblem(key, value);
     if (problem) fail(`tags.${key}`, value, problem, "Use a key of 1–128 and a value of at most 256 letters, digits, spaces or _ . : / = + - @, without the aws: prefix.");
   }

@@ -1,5 +1,5 @@
 /** ServerlessApi's argument checks: bad specs fail at construction, naming the argument, the value and the fix. */
-import { checkSourceFile, type ArgFailure } from "../errors";
+import { checkSourceFile, unsendableMapKeyProblem, type ArgFailure } from "../errors";
 import { assertLeastPrivilege } from "../iam";
 import { FUNCTION_NAME_SUFFIX } from "../lambda/function";
 import { validateLogRetention } from "../log-retention";
@@ -1009,6 +1009,8 @@ function validateCanary(fail: ArgFailure, stageName: string, canary: ApiCanary, 
 function validateStageVariables(fail: ArgFailure, argument: string, variables: Record<string, string>): void {
   for (const [key, value] of Object.entries(variables)) {
     if (!/^[A-Za-z0-9_]+$/.test(key)) fail(argument, key, "is not a stage variable name", "Use letters, digits and underscores.");
+    const unsendable = unsendableMapKeyProblem(key);
+    if (unsendable) fail(argument, key, unsendable, 'Use another name, e.g. "to_string".');
     if (key.length > STAGE_VARIABLE_NAME_LENGTH) {
       fail(argument, key, `is ${key.length} characters long, over API Gateway's ${STAGE_VARIABLE_NAME_LENGTH} for a stage variable name (a quota it does not raise)`, `Shorten it to at most ${STAGE_VARIABLE_NAME_LENGTH} characters.`);
     }

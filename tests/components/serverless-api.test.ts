@@ -605,6 +605,9 @@ describe("ServerlessApi rejects bad route specs with clear errors", () => {
     ["a stage variable alias ServerlessApi would replace", { stages: { prod: { variables: { alias: "live" } } } },
       /^ServerlessApi "bad": stages\.prod\.variables\.alias "live" is set by ServerlessApi to the stage's name \("prod"\): it names the Lambda alias the stage's routes call, so another value would be replaced\. Remove it/],
     ["bad stage variable", { stages: { prod: { variables: { "log-level": "x" } } } }, /stages\.prod\.variables "log-level" is not a stage variable name/],
+    // Fuzz seed 271828: @pulumi/pulumi could not register the stage ("Cannot convert object to primitive value").
+    ["a stage variable named toString", { stages: { prod: { variables: { toString: "x" } } } },
+      /^ServerlessApi "bad": stages\.prod\.variables "toString" is a key Pulumi's SDK cannot send in an input map: registering the resource fails with "TypeError: Cannot convert object to primitive value" \(@pulumi\/pulumi runtime\/rpc\.js safeToString\), though AWS takes it\. Use another name, e\.g\. "to_string"\.$/],
     // A canary's overrides are refused as the overrides, not as the stage's variables.
     ["bad canary override value", { stages: { prod: { canary: { percentTraffic: 5, stageVariableOverrides: { backend: "with space" } } } } }, /^ServerlessApi "bad": stages\.prod\.canary\.stageVariableOverrides\.backend "with space" has characters stage variables do not allow/],
     // "Stage variables per stage | 100 | No", "Length, in characters, of the key in a stage variable | 64 | No":

@@ -39,6 +39,7 @@ describe("stackTags", () => {
 
   it.each([
     [{ tags: { app: "other" } }, /tags\.app "other" is set by the stack/],
+    [{ tags: { toString: "x" } }, /^StackTags "test": tags\.toString "x" is a key Pulumi's SDK cannot send in an input map: registering the resource fails/],
     [{ tags: { "aws:owner": "me" } }, /tags\.aws:owner "me" uses the aws: prefix, which AWS reserves/],
     [{ tags: { team: "a#b" } }, /tags\.team "a#b" has characters outside letters/],
     [{ tags: { ["k".repeat(129)]: "v" } }, /is 129 characters long; tag keys are 1–128/],
