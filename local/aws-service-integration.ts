@@ -240,19 +240,20 @@ export async function invokeS3Integration(request: AwsServiceRequest): Promise<A
     }
     const mapped = mapRequestParameters(integration.requestParameters, event, request.body);
     const pathAndQuery = integrationPath(String(await resolveValue<string>(integration.path)), mapped.path);
-    const target = s3Target(pathAndQuery);
-    for (const [name, value] of Object.entries(mapped.querystring)) target.query.set(name, value);
+    const query = s3Target(pathAndQuery).query;
+    for (const [name, value] of Object.entries(mapped.querystring)) query.set(name, value);
     const method = integration.method.toUpperCase() === "ANY" ? event.httpMethod : integration.method.toUpperCase();
 
-    const authorisation = s3Authorisation(method, target);
+    // Path-style, as the integration URI's `path/<bucket>/<key>` addresses S3, at the local server. The URL resolves
+    // `.` and `..` segments (a mapped value may be one), so the request authorised is the one built here and sent.
+    const url = new URL(`/${pathAndQuery.split("?")[0].replace(/^\/+/, "")}`, endpoint);
+    url.search = query.toString();
+    const authorisation = s3Authorisation(method, s3Target(`${url.pathname}${url.search}`));
     if (authorisation && !(await policyAllows(integration.permissions, authorisation.action, authorisation.resource))) {
       log(`  ${route.key}: the integration role is not authorized to perform: ${authorisation.action} on resource: ${authorisation.resource} (S3 answers ${ACCESS_DENIED_STATUS} AccessDenied)`);
       return methodResponse(ACCESS_DENIED_STATUS, null, Buffer.alloc(0), requestId);
     }
 
-    // Path-style, as the integration URI's `path/<bucket>/<key>` addresses S3, at the local server.
-    const url = new URL(`/${pathAndQuery.split("?")[0].replace(/^\/+/, "")}`, endpoint);
-    url.search = target.query.toString();
     const body = ["GET", "HEAD", "OPTIONS"].includes(method) ? undefined : request.body;
     const headers = integrationHeaders(method, event, mapped.header);
     const signer = new SignatureV4({

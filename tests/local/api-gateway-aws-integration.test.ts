@@ -114,6 +114,19 @@ describe("an S3 integration route (integration: { type: \"aws\", service: \"s3\"
     expect(api.logged.join("\n")).toMatch(/is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::drops\/secret\.txt/);
   });
 
+  it("a mapped value of .. is authorised as the request the S3 server gets: no listing through a GetObject grant", async () => {
+    const api = await gateway({
+      "PUT /drop/{key}": s3Route("PUT"),
+      "GET /file": s3Route("GET", { path: "drops/uploads/{key}", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::drops/uploads/*"], requestParameters: { "integration.request.path.key": "method.request.querystring.name" } }),
+    });
+    await api.call("/drop/private.txt", { method: "PUT", body: "secret" });
+    for (const name of ["..", "%2E%2E", "."]) {
+      const answer = await api.call(`/file?name=${name}`);
+      expect(answer.status, name).toBe(400);
+      expect(answer.body, name).not.toMatch(/private\.txt/);
+    }
+  });
+
   it("a mapped Content-Type header reaches S3 and comes back on GET", async () => {
     const api = await gateway({
       "PUT /drop/{key}": s3Route("PUT", { requestParameters: { "integration.request.path.key": "method.request.path.key", "integration.request.header.Content-Type": "method.request.header.Content-Type" } }),
