@@ -511,7 +511,7 @@ export const CLOUDFRONT_KEY_VALUE_STORE: DeployRule = {
  * and terraform-provider-aws sets it only when it is not 0, as a 32-bit integer (response_headers_policy.go
  * expandResponseHeadersPolicyStrictTransportSecurity: `ok && v != 0 { apiObject.AccessControlMaxAgeSec =
  * aws.Int32(int32(v)) }`): 0 reaches CreateResponseHeadersPolicy as a missing required field, and a number over
- * 2^31 - 1 as another one. StaticSite refuses both at construction (validateSecurityHeaders); this finds a program's own.
+ * 2^31 - 1 as another, wrapped one. StaticSite refuses both at construction (validateSecurityHeaders); this finds a program's own.
  */
 export const CLOUDFRONT_HSTS_MAX_AGE: DeployRule = {
   id: "CloudFrontHstsMaxAge",
@@ -522,12 +522,17 @@ export const CLOUDFRONT_HSTS_MAX_AGE: DeployRule = {
     for (const policy of ofType(graph, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy")) {
       const maxAge = policy.inputs.securityHeadersConfig?.strictTransportSecurity?.accessControlMaxAgeSec;
       if (typeof maxAge !== "number" || (maxAge >= HSTS_MAX_AGE_SECONDS.min && maxAge <= HSTS_MAX_AGE_SECONDS.max)) continue;
-      const why = maxAge === 0 ? "pulumi-aws leaves a max-age of 0 out of the request, and CloudFront requires one" : `the provider sends a 32-bit integer, which ${maxAge} does not fit`;
+      const consequence =
+        maxAge === 0
+          ? "pulumi-aws leaves a max-age of 0 out of the request, and CloudFront requires one, so CreateResponseHeadersPolicy fails"
+          : maxAge < 0
+            ? "max-age is a number of seconds (RFC 6797 delta-seconds): CloudFront refuses it or sends a header browsers ignore (which of the two is not confirmed)"
+            : "the provider sends it as a 32-bit integer, so CloudFront gets another, wrapped number";
       findings.push(
         finding(
           "CloudFrontHstsMaxAge",
           policy,
-          `has a Strict-Transport-Security accessControlMaxAgeSec of ${maxAge}; ${why}, so CreateResponseHeadersPolicy fails`,
+          `has a Strict-Transport-Security accessControlMaxAgeSec of ${maxAge}; ${consequence}`,
           `use ${HSTS_MAX_AGE_SECONDS.min}–${HSTS_MAX_AGE_SECONDS.max} (1 makes browsers forget the policy after a second), or leave strictTransportSecurity out`,
         ),
       );
