@@ -21,14 +21,20 @@ export class ComponentArgError extends Error {
 }
 
 /**
- * Why `key` cannot be a key of a map a resource takes as one input (its `tags`, a stage's `variables`), or undefined.
- * @pulumi/pulumi renders every top-level input with `${value}` when it registers a resource (runtime/rpc.js
- * `safeToString`), which throws "TypeError: Cannot convert object to primitive value" for an object whose own
- * `toString` is a string: the program stops with that message, naming neither the resource nor the key.
+ * Why `key` cannot be a key of a map a resource takes as one input (its `tags`, a stage's `variables`), or undefined,
+ * though AWS takes both keys below:
+ * - `toString`: @pulumi/pulumi renders every top-level input with `${value}` when it registers a resource
+ *   (runtime/rpc.js `safeToString`), which throws "TypeError: Cannot convert object to primitive value" for an object
+ *   whose own `toString` is a string: the program stops with that message, naming neither the resource nor the key.
+ * - `__proto__`: copying the map (a spread, an assignment) sets the copy's prototype instead of a key, so the entry is
+ *   dropped without a word.
  */
 export function unsendableMapKeyProblem(key: string): string | undefined {
-  if (key !== "toString") return undefined;
-  return `is a key Pulumi's SDK cannot send in an input map: registering the resource fails with "TypeError: Cannot convert object to primitive value" (@pulumi/pulumi runtime/rpc.js safeToString), though AWS takes it`;
+  if (key === "toString") {
+    return `is a key Pulumi's SDK cannot send in an input map: registering the resource fails with "TypeError: Cannot convert object to primitive value" (@pulumi/pulumi runtime/rpc.js safeToString), though AWS takes it`;
+  }
+  if (key === "__proto__") return "is a key a JavaScript object does not keep when it is copied (it sets the copy's prototype), so the entry would be dropped silently, though AWS takes it";
+  return undefined;
 }
 
 export type ArgFailure = (argument: string, value: unknown, problem: string, fix: string) => never;

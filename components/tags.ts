@@ -75,13 +75,13 @@ export function stackTags(args: StackTagsArgs = {}): Record<string, string> {
  * without one is refused.
  */
 export function tagsFromConfig(entries: readonly string[]): Record<string, string> {
-  const tags: Record<string, string> = {};
-  for (const entry of entries) {
+  const pairs = entries.map((entry) => {
     const at = typeof entry === "string" ? entry.indexOf("=") : -1;
     if (at <= 0) throw new ComponentArgError("StackTags", pulumi.getStack(), "tags", entry, "is not a key=value pair", 'Write each tag as key=value, e.g. "cost-center=1234".');
-    tags[entry.slice(0, at)] = entry.slice(at + 1);
-  }
-  return tags;
+    return [entry.slice(0, at), entry.slice(at + 1)] as const;
+  });
+  // fromEntries defines each key, `__proto__` included (an assignment would set the prototype), so stackTags sees all.
+  return Object.fromEntries(pairs);
 }
 
 /**

@@ -606,6 +606,8 @@ describe("ServerlessApi rejects bad route specs with clear errors", () => {
       /^ServerlessApi "bad": stages\.prod\.variables\.alias "live" is set by ServerlessApi to the stage's name \("prod"\): it names the Lambda alias the stage's routes call, so another value would be replaced\. Remove it/],
     ["bad stage variable", { stages: { prod: { variables: { "log-level": "x" } } } }, /stages\.prod\.variables "log-level" is not a stage variable name/],
     // Fuzz seed 271828: @pulumi/pulumi could not register the stage ("Cannot convert object to primitive value").
+    ["a stage variable named __proto__ (from JSON, an own key)", { stages: { prod: { variables: JSON.parse('{"__proto__":"x"}') } } },
+      /^ServerlessApi "bad": stages\.prod\.variables "__proto__" is a key a JavaScript object does not keep when it is copied \(it sets the copy's prototype\), so the entry would be dropped silently, though AWS takes it\. Use another name/],
     ["a stage variable named toString", { stages: { prod: { variables: { toString: "x" } } } },
       /^ServerlessApi "bad": stages\.prod\.variables "toString" is a key Pulumi's SDK cannot send in an input map: registering the resource fails with "TypeError: Cannot convert object to primitive value" \(@pulumi\/pulumi runtime\/rpc\.js safeToString\), though AWS takes it\. Use another name, e\.g\. "to_string"\.$/],
     // A canary's overrides are refused as the overrides, not as the stage's variables.

@@ -39,6 +39,7 @@ describe("stackTags", () => {
 
   it.each([
     [{ tags: { app: "other" } }, /tags\.app "other" is set by the stack/],
+    [{ tags: JSON.parse('{"__proto__":"x"}') }, /^StackTags "test": tags\.__proto__ "x" is a key a JavaScript object does not keep when it is copied/],
     [{ tags: { toString: "x" } }, /^StackTags "test": tags\.toString "x" is a key Pulumi's SDK cannot send in an input map: registering the resource fails/],
     [{ tags: { "aws:owner": "me" } }, /tags\.aws:owner "me" uses the aws: prefix, which AWS reserves/],
     [{ tags: { team: "a#b" } }, /tags\.team "a#b" has characters outside letters/],
@@ -53,6 +54,10 @@ describe("stackTags", () => {
 describe("tagsFromConfig", () => {
   it("splits key=value entries at the first =", () => {
     expect(tagsFromConfig(["cost-center=1234", "query=a=b"])).toEqual({ "cost-center": "1234", query: "a=b" });
+  });
+
+  it("keeps a __proto__ entry as a key, so stackTags refuses it instead of losing it", () => {
+    expect(() => stackTags({ tags: tagsFromConfig(["__proto__=x"]) })).toThrow(/tags\.__proto__ "x" is a key a JavaScript object does not keep/);
   });
 
   it("refuses an entry without a key", () => {
