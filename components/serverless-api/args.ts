@@ -106,9 +106,12 @@ export interface HttpIntegration {
    * https, checks the backend's certificate against (e.g. the NLB's DNS name or a name its certificate holds). HTTP
    * kind: `{ listenerArn, subnetIds, securityGroupIds }`, an ALB or NLB listener reached through a VPC link v2 that
    * ServerlessApi creates in those subnets and security groups (one per distinct set), or `{ id, listenerArn }` with an
-   * existing VPC link v2; the backend gets `uri`'s path (its `{name}`s from the route's path), and for an https `uri`
-   * API Gateway verifies the backend's certificate against `uri`'s host. `npm start` proxies to `uri` as for any HTTP
-   * integration: a host that resolves only inside the VPC answers 500 locally, as any unreachable backend does.
+   * existing VPC link v2; the backend gets `uri`'s path (its `{name}`s from the route's path; a greedy `{x+}` or a query
+   * string in `uri` is refused), and `uri`'s scheme is the protocol API Gateway speaks to the listener: https means TLS,
+   * verifying the backend's certificate against `uri`'s host ("If you specify a TLS configuration, private integration
+   * traffic uses the HTTPS protocol", apigatewayv2 TlsConfigInput), http plain HTTP, so the listener's protocol must
+   * match. `npm start` proxies to `uri` as for any HTTP integration: a host that resolves only inside the VPC answers 500
+   * locally, as any unreachable backend does.
    * @default not private: `uri` over the internet
    */
   vpcLink?: RestVpcLink | HttpApiVpcLink;

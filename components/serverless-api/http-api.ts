@@ -14,7 +14,7 @@ import { regionalCertificate } from "../regional-domain";
 import { functionIntegrationTimeoutMs, type HttpApiVpcLink } from "./args";
 import { routeFunction, routeSlug } from "./routes";
 import type { RouteSpec, ServerlessApiSpec } from "./spec";
-import { HttpApiVpcLinks, overwritePath, serverNameToVerify } from "./vpc-link";
+import { httpApiVpcLinks, overwritePath, serverNameToVerify } from "./vpc-link";
 
 /** Access log fields of an HTTP API stage. https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html */
 export const HTTP_ACCESS_LOG_FORMAT = JSON.stringify({
@@ -112,7 +112,7 @@ export function createHttpApi(name: string, spec: ServerlessApiSpec, parent: pul
   const functions = new Map<string, LambdaFunction>();
   const routes = new Map<string, aws.apigatewayv2.Route>();
   const integrations = new Map<string, aws.apigatewayv2.Integration>();
-  const vpcLinks = new HttpApiVpcLinks(name, region, parent);
+  const vpcLinks = httpApiVpcLinks(name, region, parent);
   for (const route of spec.routes) {
     const slug = routeSlug(route.method, route.fullPath);
     let integration: aws.apigatewayv2.Integration;
@@ -160,6 +160,10 @@ export function createHttpApi(name: string, spec: ServerlessApiSpec, parent: pul
                 connectionType: "VPC_LINK",
                 connectionId: vpcLinks.connectionId(vpcLink),
                 requestParameters: { "overwrite:path": overwritePath(uri) },
+                // A TLS configuration is also what makes the traffic HTTPS ("If you specify a TLS configuration, private
+                // integration traffic uses the HTTPS protocol", apigatewayv2 TlsConfigInput): https in `uri`, TLS to the
+                // listener. Not replaceOnChanges: whether the provider's update clears it (it sends an empty, non-nil
+                // TlsConfigInput when the block goes, apigatewayv2/integration.go) is unconfirmed; docs/http-api.md says so.
                 tlsConfig: serverNameToVerify(uri) ? { serverNameToVerify: serverNameToVerify(uri) } : undefined,
               }
             : { integrationUri: uri }),

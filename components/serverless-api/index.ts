@@ -14,6 +14,7 @@ import { ApiKind, normalise, validateArgs, type ServerlessApiArgs, type Serverle
 import { createStages, warnAccountRoleUndecided } from "./stages";
 import { createUsagePlans } from "./usage-plans";
 import { integrationTimeoutQuotaWarnings } from "./validate";
+import { canaryVpcLinkWarning } from "./vpc-link";
 
 export type {
   ApiAuthorizer,
@@ -147,6 +148,9 @@ export class ServerlessApi extends pulumi.ComponentResource {
     const routes = createRoutes(name, this.spec, api, snapshot, authorizers.ids, region, this);
     const stages = createStages(name, this.spec, api, routes.functions, snapshot, this);
     warnAccountRoleUndecided(name, this.spec, args.accountCloudWatchRole, this);
+    // A route's NLB changed while a canary runs would fail the update at the end: told, not refused (the state is not visible here).
+    const linkWarning = canaryVpcLinkWarning(name, this.spec);
+    if (linkWarning) pulumi.log.warn(linkWarning, this);
     const plans = createUsagePlans(name, this.spec, api, stages.stages, this);
     const domain = createDomain(name, this.spec, api, stages.stages, region, this);
 

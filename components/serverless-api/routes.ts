@@ -13,7 +13,7 @@ import { apiFunction, apiFunctionArguments, type ApiFunctionOwner } from "./api-
 import { declaredMethodParameter, functionIntegrationTimeoutMs, type RestVpcLink } from "./args";
 import type { ApiSnapshot } from "./snapshot";
 import type { RouteSpec, ServerlessApiSpec } from "./spec";
-import { RestVpcLinks } from "./vpc-link";
+import { restVpcLinks, type VpcLinks } from "./vpc-link";
 
 export interface RouteResources {
   /** Route functions by resource name. */
@@ -84,7 +84,7 @@ export function createRoutes(
   const ids = createResourceTree(name, spec, api, snapshot);
   const validators = createValidators(name, snapshot);
   const functions = new Map<string, LambdaFunction>();
-  const vpcLinks = new RestVpcLinks(name, spec.region, parent);
+  const vpcLinks = restVpcLinks(name, spec.region, parent);
 
   for (const route of spec.routes) {
     const resourceId = ids.get(route.fullPath)!;
@@ -298,7 +298,7 @@ function createIntegration(
   method: aws.apigateway.Method,
   region: pulumi.Output<string>,
   functions: Map<string, LambdaFunction>,
-  vpcLinks: RestVpcLinks,
+  vpcLinks: VpcLinks<RestVpcLink>,
   parent: pulumi.Resource,
 ): aws.apigateway.Integration {
   const target = { resourceId, httpMethod: method.httpMethod };

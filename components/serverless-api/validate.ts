@@ -27,12 +27,13 @@ import {
   type ApiRouteAuth,
   type ApiStage,
   type ApiThrottle,
+  type HttpApiVpcLink,
   type HttpMethod,
   type ServerlessApiArgs,
 } from "./args";
 import { IAM_NAME_SYMBOLS, nameCharacters, validateAutonames, type AutonamedResource } from "../autoname";
 import { arnRegion, validateRegionArg } from "../region";
-import { LISTENER_ARN, NLB_ARN } from "./vpc-link";
+import { LISTENER_ARN, NLB_ARN, isNewHttpApiLink, isRestLinkTarget } from "./vpc-link";
 
 const BODY_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "ANY"]);
 /** API Gateway waits at most 29 s for an integration. */
@@ -708,17 +709,22 @@ function validateDomainBasePath(fail: ArgFailure, basePath: string, kind: ApiKin
 function validateRestHttpIntegration(fail: ArgFailure, key: string, path: string, route: ApiRoute): void {
   const integration = route.integration;
   if (integration?.type !== "http") return;
-  const where = `routes["${key}"].integration`;
-  const pathParameters = [...path.matchAll(/\{([A-Za-z0-9_]+)\+?\}/g)].map((m) => m[1]);
-  for (const [, parameter] of (integration.uri ?? "").matchAll(/\{([A-Za-z0-9_]+)\}/g)) {
-    if (pathParameters.includes(parameter)) continue;
-    fail(
-      `${where}.uri`,
-      integration.uri,
-      `maps {${parameter}} from method.request.path.${parameter}, a path parameter the route does not have, which PutIntegration refuses ("Invalid mapping expression parameter specified: method.request.path.${parameter}")`,
-      `Use one of the route's path parameters: ${pathParameters.map((p) => `{${p}}`).join(", ") || "(the route has none)"}.`,
-    );
+  const { missing, fix } = uriParametersNotInRoute(path, integration.uri);
+  for (const parameter of missing) {
+    fail(`routes["${key}"].integration.uri`, integration.uri,
+      `maps {${parameter}} from method.request.path.${parameter}, a path parameter the route does not have, which PutIntegration refuses ("Invalid mapping expression parameter specified: method.request.path.${parameter}")`, fix);
   }
+}
+
+/**
+ * The `{name}`s of an HTTP integration's `uri` that are not among the route's path parameters (a route's greedy `{x+}`
+ * is the parameter `x`), each read from the route's path (REST: `method.request.path.<name>`, routes.ts; HTTP kind's
+ * private integrations: `overwrite:path`, vpc-link.ts), and the fix that lists the route's parameters.
+ */
+function uriParametersNotInRoute(path: string, uri: string | undefined): { missing: string[]; fix: string } {
+  const pathParameters = [...path.matchAll(/\{([A-Za-z0-9_]+)\+?\}/g)].map((m) => m[1]);
+  const missing = [...(uri ?? "").matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]).filter((parameter) => !pathParameters.includes(parameter));
+  return { missing, fix: `Use one of the route's path parameters: ${pathParameters.map((p) => `{${p}}`).join(", ") || "(the route has none)"}.` };
 }
 
 /**
@@ -741,6 +747,13 @@ function validateVpcLink(fail: ArgFailure, key: string, path: string, route: Api
   if (typeof link !== "object" || link === null) {
     return fail(where, link, "is not a VPC link", kind === ApiKind.Http ? "Use { listenerArn, subnetIds, securityGroupIds } or { id, listenerArn }." : 'Use { targetArn: "<NLB ARN>" } or { id: "<VPC link id>" }.');
   }
+  // A greedy `{x+}` in `uri` is read by neither kind's mapping (routes.ts and overwritePath map `{x}`), and `npm start`
+  // would look up a parameter named "x+" and send an empty segment; `{x}` is given the route's `{x+}` value, slashes
+  // included ("$request.path.proxy [...] will give you the value \"user/add\"", https://repost.aws/questions/QU8_a_LKzJT86VCIV4-J3cpA).
+  for (const [, greedy] of (integration.uri ?? "").matchAll(/\{([A-Za-z0-9_]+)\+\}/g)) {
+    fail(`routes["${key}"].integration.uri`, integration.uri, `names the greedy {${greedy}+}, which a private integration's uri does not take`,
+      `Write {${greedy}}: it is given the route's {${greedy}+} value, slashes included.`);
+  }
   const sameRegion = (argument: string, arn: string, what: string) => {
     const region = arnRegion(arn);
     if (apiRegion && region && region !== apiRegion) {
@@ -751,12 +764,14 @@ function validateVpcLink(fail: ArgFailure, key: string, path: string, route: Api
     if (link.listenerArn !== undefined) {
       fail(`${where}.listenerArn`, link.listenerArn, "is the HTTP kind's (a VPC link v2 to a listener); a REST API's VPC link targets a Network Load Balancer", 'Use { targetArn: "<NLB ARN>" } or { id }, or kind: ApiKind.Http.');
     }
-    if ((link.id === undefined) === (link.targetArn === undefined)) {
+    // Read as restVpcLinks reads it (vpc-link.ts): a key holding undefined is absent.
+    const existing = link.id !== undefined;
+    if (existing === isRestLinkTarget(link)) {
       fail(where, link, "needs exactly one of id (an existing VPC link) and targetArn (a Network Load Balancer ServerlessApi links to)",
         'Pass { targetArn: "arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/net/<name>/<id>" }, or { id } of a link that exists (share one between APIs).');
     }
-    if (link.targetArn === undefined) return;
-    const targetArn = link.targetArn;
+    if (!isRestLinkTarget(link)) return;
+    const targetArn: unknown = link.targetArn;
     if (typeof targetArn !== "string" || !NLB_ARN.test(targetArn)) {
       fail(`${where}.targetArn`, targetArn,
         `is not a Network Load Balancer's ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/net/<name>/<id>), the only target a REST API's VPC link takes (CreateVpcLink fails "NLB ARN is malformed" for an Application Load Balancer)`,
@@ -770,18 +785,25 @@ function validateVpcLink(fail: ArgFailure, key: string, path: string, route: Api
   }
   const listenerArn = link.listenerArn;
   if (typeof listenerArn !== "string" || !LISTENER_ARN.test(listenerArn)) {
-    fail(`${where}.listenerArn`, listenerArn, "is not a load balancer listener's ARN (arn:aws:elasticloadbalancing:<region>:<account>:listener/<app|net>/<name>/<id>/<id>), which an HTTP API's private integration targets", "Use the listener's ARN, e.g. aws.lb.Listener's arn.");
+    fail(`${where}.listenerArn`, listenerArn, "is not a load balancer listener's ARN (arn:aws:elasticloadbalancing:<region>:<account>:listener/<app|net>/<name>/<id>/<id>), which an HTTP API's private integration targets",
+      `Use the listener's ARN, e.g. aws.lb.Listener's arn.${typeof listenerArn === "string" && listenerArn.includes(":servicediscovery:") ? " Cloud Map services are not supported by ServerlessApi: create the aws.apigatewayv2.Integration yourself." : ""}`);
   }
   sameRegion(`${where}.listenerArn`, listenerArn as string, "a listener");
   // The backend's path is `uri`'s, each `{name}` read from the route's path (vpc-link.ts overwritePath), as the REST
   // kind maps them (validateRestHttpIntegration).
-  const pathParameters = [...path.matchAll(/\{([A-Za-z0-9_]+)\+?\}/g)].map((m) => m[1]);
-  for (const [, parameter] of (integration.uri ?? "").matchAll(/\{([A-Za-z0-9_]+)\}/g)) {
-    if (pathParameters.includes(parameter)) continue;
-    fail(`routes["${key}"].integration.uri`, integration.uri, `names {${parameter}}, which the backend's path (overwrite:path) reads from $request.path.${parameter}, a path parameter the route does not have`,
-      `Use one of the route's path parameters: ${pathParameters.map((p) => `{${p}}`).join(", ") || "(the route has none)"}.`);
+  const { missing, fix } = uriParametersNotInRoute(path, integration.uri);
+  for (const parameter of missing) {
+    fail(`routes["${key}"].integration.uri`, integration.uri, `names {${parameter}}, which the backend's path (overwrite:path) reads from \${request.path.${parameter}}, a path parameter the route does not have`, fix);
   }
-  if (link.id !== undefined) {
+  // overwrite:path replaces the path only, and a query string in `uri` would never reach the backend; `npm start`
+  // (local/api-gateway.ts httpProxy) sends it. Refused, so both send the same request.
+  const query = (integration.uri ?? "").indexOf("?");
+  if (query !== -1) {
+    fail(`routes["${key}"].integration.uri`, integration.uri,
+      "has a query string, which an HTTP API's private integration does not send: the backend gets only the uri's path (overwrite:path), while npm start would send the query",
+      `Remove ${JSON.stringify(integration.uri!.slice(query))}; the client's own query string is passed through.`);
+  }
+  if (!isNewHttpApiLink(link as HttpApiVpcLink)) {
     if (link.subnetIds !== undefined || link.securityGroupIds !== undefined) {
       fail(where, link, "gives both an existing link's id and the subnets or security groups of a link to create", "Pass { id, listenerArn } to use the link, or { listenerArn, subnetIds, securityGroupIds } to have ServerlessApi create one.");
     }

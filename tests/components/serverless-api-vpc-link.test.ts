@@ -3,7 +3,8 @@
  * Network Load Balancer through a VPC link (v1), the HTTP kind a load balancer's listener through a VPC link v2, and
  * what each refuses at construction.
  */
-import { describe, expect, it } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiKind, ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
 import { checkDeployRules, formatFinding } from "../../testing/deploy-rules";
 import { ofType, record, resource } from "../harness/mocks";
@@ -77,10 +78,43 @@ describe("ServerlessApi REST private integrations (VPC link to a Network Load Ba
     expect(resource(graph, INTEGRATION, "pv3-integration-get-orders").inputs).toMatchObject({ type: "HTTP_PROXY", connectionType: "VPC_LINK", connectionId: "gim7c3" });
   });
 
+  it("uses the id when targetArn is given as undefined (e.g. from optional config), as the validator reads it", async () => {
+    const graph = await record(
+      () => new ServerlessApi("pv5", rest({ "GET /orders": { integration: { type: "http", uri: "https://orders.internal.example.com/", vpcLink: { id: "gim7c3", targetArn: undefined } as never } } })),
+    );
+    expect(ofType(graph, VPC_LINK)).toEqual([]);
+    expect(resource(graph, INTEGRATION, "pv5-integration-get-orders").inputs).toMatchObject({ connectionType: "VPC_LINK", connectionId: "gim7c3" });
+  });
+
   it("keeps the route an http route in the spec, so npm start proxies it to its uri", async () => {
     let api!: ServerlessApi;
     await record(() => (api = new ServerlessApi("pv4", rest({ "GET /orders": { integration: { type: "http", uri: "http://orders.internal.example.com/", vpcLink: { targetArn: NLB } } } }))));
     expect(api.spec.routes[0].integration).toMatchObject({ type: "http", uri: "http://orders.internal.example.com/", method: "GET", timeoutMs: 29000 });
+  });
+
+  describe("while a stage runs a canary", () => {
+    afterEach(() => vi.restoreAllMocks());
+    const warningsOf = async (apiName: string, args: ServerlessApiArgs) => {
+      const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+      await record(() => new ServerlessApi(apiName, args));
+      return warn.mock.calls.map(([message]) => String(message)).filter((m) => m.startsWith(`ServerlessApi "${apiName}"`) && m.includes("VPC link"));
+    };
+    const toNlb = { "GET /orders": { integration: { type: "http" as const, uri: "https://orders.internal.example.com/", vpcLink: { targetArn: NLB } } } };
+
+    it("warns that a route's NLB must not change until promotion: the frozen deployment keeps the old link, which then cannot be deleted", async () => {
+      const warnings = await warningsOf("pvc1", rest(toNlb, { stages: { prod: { canary: { percentTraffic: 10 } } } }));
+      expect(warnings).toEqual([
+        expect.stringMatching(
+          /^ServerlessApi "pvc1": stage prod runs a canary, and routes\["GET \/orders"\] reach a Network Load Balancer through a VPC link ServerlessApi creates\. Do not change their vpcLink\.targetArn until you promote .*"Cannot delete vpc link/,
+        ),
+      ]);
+    });
+
+    it("does not warn without a canary, or for a link given by id", async () => {
+      expect(await warningsOf("pvc2", rest(toNlb))).toEqual([]);
+      const byId = { "GET /orders": { integration: { type: "http" as const, uri: "https://orders.internal.example.com/", vpcLink: { id: "gim7c3" } } } };
+      expect(await warningsOf("pvc3", rest(byId, { stages: { prod: { canary: { percentTraffic: 10 } } } }))).toEqual([]);
+    });
   });
 
   it.each<[string, ServerlessApiArgs, RegExp]>([
@@ -115,6 +149,11 @@ describe("ServerlessApi REST private integrations (VPC link to a Network Load Ba
       /^ServerlessApi "bad": routes\["GET \/orders"\]\.integration\.vpcLink\.listenerArn ".*" is the HTTP kind's \(a VPC link v2 to a listener\); a REST API's VPC link targets a Network Load Balancer\. Use \{ targetArn: "<NLB ARN>" \} or \{ id \}, or kind: ApiKind\.Http\.$/,
     ],
     [
+      "a greedy {proxy+} in the uri (npm start would send an empty segment)",
+      rest({ "GET /files/{proxy+}": { integration: { type: "http", uri: "http://files.internal.example.com/{proxy+}", vpcLink: { targetArn: NLB } } } }),
+      /^ServerlessApi "bad": routes\["GET \/files\/\{proxy\+\}"\]\.integration\.uri "http:\/\/files\.internal\.example\.com\/\{proxy\+\}" names the greedy \{proxy\+\}, which a private integration's uri does not take\. Write \{proxy\}: it is given the route's \{proxy\+\} value, slashes included\.$/,
+    ],
+    [
       "a uri that is not http(s)",
       rest({ "GET /orders": { integration: { type: "http", uri: "orders.internal.example.com", vpcLink: { targetArn: NLB } } } }),
       /^ServerlessApi "bad": routes\["GET \/orders"\]\.integration\.uri "orders\.internal\.example\.com" is not an http\(s\) URL\. /,
@@ -144,7 +183,7 @@ describe("ServerlessApi HTTP-kind private integrations (VPC link v2 to a listene
       connectionId: links[0].id,
       tlsConfig: { serverNameToVerify: "orders.internal.example.com" },
       // A private integration forwards the request's own path (with the stage's): the uri's path is what the backend gets.
-      requestParameters: { "overwrite:path": "/orders/$request.path.id" },
+      requestParameters: { "overwrite:path": "/orders/${request.path.id}" },
     });
     expect(integration.dependencies).toContain(links[0].urn);
     expect(checkDeployRules(graph, dev).map(formatFinding)).toEqual([]);
@@ -160,6 +199,26 @@ describe("ServerlessApi HTTP-kind private integrations (VPC link v2 to a listene
       [LISTENER, links[0].id, undefined],
       [NLB_LISTENER, links[0].id, undefined],
     ]);
+  });
+
+  it("creates a link v2 when id is given as undefined (e.g. from optional config) with subnets and security groups", async () => {
+    const graph = await record(
+      () =>
+        new ServerlessApi(
+          "ph4",
+          http({ "GET /orders": { integration: { type: "http", uri: "http://orders.internal.example.com/", vpcLink: { id: undefined, listenerArn: LISTENER, subnetIds: SUBNETS, securityGroupIds: GROUPS } as never } } }),
+        ),
+    );
+    const links = ofType(graph, V2_VPC_LINK);
+    expect(links).toHaveLength(1);
+    expect(resource(graph, V2_INTEGRATION, "ph4-integration-get-orders").inputs).toMatchObject({ connectionType: "VPC_LINK", connectionId: links[0].id });
+  });
+
+  it("maps a path parameter followed by static text unambiguously (the braced ${request.path.name})", async () => {
+    const graph = await record(
+      () => new ServerlessApi("ph5", http({ "GET /orders/{id}": { integration: { type: "http", uri: "http://orders.internal.example.com/orders/{id}.json", vpcLink: { id: "l4er5c", listenerArn: LISTENER } } } })),
+    );
+    expect(resource(graph, V2_INTEGRATION, "ph5-integration-get-orders-id").inputs.requestParameters).toEqual({ "overwrite:path": "/orders/${request.path.id}.json" });
   });
 
   it("uses an existing link v2 by id and creates none", async () => {
@@ -187,7 +246,22 @@ describe("ServerlessApi HTTP-kind private integrations (VPC link v2 to a listene
     [
       "a uri path parameter the route lacks (its overwrite:path would read it)",
       http({ "GET /orders": { integration: { type: "http", uri: "http://orders.internal.example.com/orders/{id}", vpcLink: { id: "l4er5c", listenerArn: LISTENER } } } }),
-      /^ServerlessApi "bad": routes\["GET \/orders"\]\.integration\.uri "http:\/\/orders\.internal\.example\.com\/orders\/\{id\}" names \{id\}, which the backend's path \(overwrite:path\) reads from \$request\.path\.id, a path parameter the route does not have\. Use one of the route's path parameters: \(the route has none\)\.$/,
+      /^ServerlessApi "bad": routes\["GET \/orders"\]\.integration\.uri "http:\/\/orders\.internal\.example\.com\/orders\/\{id\}" names \{id\}, which the backend's path \(overwrite:path\) reads from \$\{request\.path\.id\}, a path parameter the route does not have\. Use one of the route's path parameters: \(the route has none\)\.$/,
+    ],
+    [
+      "a greedy {proxy+} in the uri (overwrite:path and npm start would disagree)",
+      http({ "GET /files/{proxy+}": { integration: { type: "http", uri: "http://files.internal.example.com/{proxy+}", vpcLink: { id: "l4er5c", listenerArn: LISTENER } } } }),
+      /^ServerlessApi "bad": routes\["GET \/files\/\{proxy\+\}"\]\.integration\.uri ".*\/\{proxy\+\}" names the greedy \{proxy\+\}, which a private integration's uri does not take\. Write \{proxy\}: it is given the route's \{proxy\+\} value, slashes included\.$/,
+    ],
+    [
+      "a query string in the uri (overwrite:path sends only the path)",
+      http({ "GET /orders": { integration: { type: "http", uri: "http://orders.internal.example.com/orders?v=2", vpcLink: { id: "l4er5c", listenerArn: LISTENER } } } }),
+      /^ServerlessApi "bad": routes\["GET \/orders"\]\.integration\.uri "http:\/\/orders\.internal\.example\.com\/orders\?v=2" has a query string, which an HTTP API's private integration does not send: the backend gets only the uri's path \(overwrite:path\), while npm start would send the query\. Remove "\?v=2"; the client's own query string is passed through\.$/,
+    ],
+    [
+      "a Cloud Map service's ARN for a listener's",
+      http({ "GET /orders": { integration: { type: "http", uri: "http://orders.internal.example.com/", vpcLink: { id: "l4er5c", listenerArn: "arn:aws:servicediscovery:us-east-1:123456789012:service/srv-e4anhexample0004" } } } }),
+      /^ServerlessApi "bad": routes\["GET \/orders"\]\.integration\.vpcLink\.listenerArn "arn:aws:servicediscovery:.*" is not a load balancer listener's ARN .* Cloud Map services are not supported by ServerlessApi: create the aws\.apigatewayv2\.Integration yourself\.$/,
     ],
     [
       "a new link without subnets",
