@@ -154,6 +154,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     const functionName = route?.handler ? routeFunctionName(name, key, route) : undefined;
     validateRoute(fail, key, parsed, functionName, route ?? {}, authorizers);
     if (route?.integration?.type === "aws") validateIntegrationRolePath(fail, name, key, parsed, args.basePath ?? "");
+    validateHttpIntegrationUri(fail, key, route ?? {});
     if (args.kind !== ApiKind.Http) validateRestHttpIntegration(fail, key, parsed.path, route ?? {});
     validateIntegrationTimeout(fail, key, route ?? {}, args);
     validateVpcLink(fail, key, parsed.path, route ?? {}, args.kind ?? ApiKind.Rest, apiRegion);
@@ -706,6 +707,22 @@ function validateDomainBasePath(fail: ArgFailure, basePath: string, kind: ApiKin
  * refuses a mapping from a path parameter the method lacks: "Invalid mapping expression specified: Validation Result:
  * warnings : [], errors : [Invalid mapping expression parameter specified: method.request.path.page]" (aws/aws-cdk#17318).
  */
+/**
+ * A greedy `{x+}` in an HTTP integration's `uri` is read by no mapping ServerlessApi makes (REST: `{x}` from
+ * `method.request.path.x`, routes.ts; the HTTP kind's private integrations: overwritePath), so AWS would send it as text,
+ * and `npm start` looked up a parameter named "x+" and sent an empty segment; `{x}` is given the route's `{x+}` value,
+ * slashes included ("$request.path.proxy [...] will give you the value \"user/add\"",
+ * https://repost.aws/questions/QU8_a_LKzJT86VCIV4-J3cpA).
+ */
+function validateHttpIntegrationUri(fail: ArgFailure, key: string, route: ApiRoute): void {
+  const integration = route.integration;
+  if (integration?.type !== "http") return;
+  for (const [, greedy] of (integration.uri ?? "").matchAll(/\{([A-Za-z0-9_]+)\+\}/g)) {
+    fail(`routes["${key}"].integration.uri`, integration.uri, `names the greedy {${greedy}+}, which an HTTP integration's uri does not take: its mapping reads {${greedy}}`,
+      `Write {${greedy}}: it is given the route's {${greedy}+} value, slashes included.`);
+  }
+}
+
 function validateRestHttpIntegration(fail: ArgFailure, key: string, path: string, route: ApiRoute): void {
   const integration = route.integration;
   if (integration?.type !== "http") return;
@@ -746,13 +763,6 @@ function validateVpcLink(fail: ArgFailure, key: string, path: string, route: Api
   const link = integration.vpcLink as Record<string, unknown>;
   if (typeof link !== "object" || link === null) {
     return fail(where, link, "is not a VPC link", kind === ApiKind.Http ? "Use { listenerArn, subnetIds, securityGroupIds } or { id, listenerArn }." : 'Use { targetArn: "<NLB ARN>" } or { id: "<VPC link id>" }.');
-  }
-  // A greedy `{x+}` in `uri` is read by neither kind's mapping (routes.ts and overwritePath map `{x}`), and `npm start`
-  // would look up a parameter named "x+" and send an empty segment; `{x}` is given the route's `{x+}` value, slashes
-  // included ("$request.path.proxy [...] will give you the value \"user/add\"", https://repost.aws/questions/QU8_a_LKzJT86VCIV4-J3cpA).
-  for (const [, greedy] of (integration.uri ?? "").matchAll(/\{([A-Za-z0-9_]+)\+\}/g)) {
-    fail(`routes["${key}"].integration.uri`, integration.uri, `names the greedy {${greedy}+}, which a private integration's uri does not take`,
-      `Write {${greedy}}: it is given the route's {${greedy}+} value, slashes included.`);
   }
   const sameRegion = (argument: string, arn: string, what: string) => {
     const region = arnRegion(arn);

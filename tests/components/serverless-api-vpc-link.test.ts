@@ -151,7 +151,7 @@ describe("ServerlessApi REST private integrations (VPC link to a Network Load Ba
     [
       "a greedy {proxy+} in the uri (npm start would send an empty segment)",
       rest({ "GET /files/{proxy+}": { integration: { type: "http", uri: "http://files.internal.example.com/{proxy+}", vpcLink: { targetArn: NLB } } } }),
-      /^ServerlessApi "bad": routes\["GET \/files\/\{proxy\+\}"\]\.integration\.uri "http:\/\/files\.internal\.example\.com\/\{proxy\+\}" names the greedy \{proxy\+\}, which a private integration's uri does not take\. Write \{proxy\}: it is given the route's \{proxy\+\} value, slashes included\.$/,
+      /^ServerlessApi "bad": routes\["GET \/files\/\{proxy\+\}"\]\.integration\.uri "http:\/\/files\.internal\.example\.com\/\{proxy\+\}" names the greedy \{proxy\+\}, which an HTTP integration's uri does not take: its mapping reads \{proxy\}\. Write \{proxy\}: it is given the route's \{proxy\+\} value, slashes included\.$/,
     ],
     [
       "a uri that is not http(s)",
@@ -251,7 +251,7 @@ describe("ServerlessApi HTTP-kind private integrations (VPC link v2 to a listene
     [
       "a greedy {proxy+} in the uri (overwrite:path and npm start would disagree)",
       http({ "GET /files/{proxy+}": { integration: { type: "http", uri: "http://files.internal.example.com/{proxy+}", vpcLink: { id: "l4er5c", listenerArn: LISTENER } } } }),
-      /^ServerlessApi "bad": routes\["GET \/files\/\{proxy\+\}"\]\.integration\.uri ".*\/\{proxy\+\}" names the greedy \{proxy\+\}, which a private integration's uri does not take\. Write \{proxy\}: it is given the route's \{proxy\+\} value, slashes included\.$/,
+      /^ServerlessApi "bad": routes\["GET \/files\/\{proxy\+\}"\]\.integration\.uri ".*\/\{proxy\+\}" names the greedy \{proxy\+\}, which an HTTP integration's uri does not take: its mapping reads \{proxy\}\. Write \{proxy\}: it is given the route's \{proxy\+\} value, slashes included\.$/,
     ],
     [
       "a query string in the uri (overwrite:path sends only the path)",
