@@ -709,8 +709,8 @@ function validateDomainBasePath(fail: ArgFailure, basePath: string, kind: ApiKin
  */
 /**
  * A greedy `{x+}` in an HTTP integration's `uri` is read by no mapping ServerlessApi makes (REST: `{x}` from
- * `method.request.path.x`, routes.ts; the HTTP kind's private integrations: overwritePath), so AWS would send it as text,
- * and `npm start` looked up a parameter named "x+" and sent an empty segment; `{x}` is given the route's `{x+}` value,
+ * `method.request.path.x`, routes.ts; the HTTP kind's private integrations: overwritePath; what API Gateway does with
+ * the unmapped text is not confirmed), and `npm start` looked up a parameter named "x+" and sent an empty segment; `{x}` is given the route's `{x+}` value,
  * slashes included ("$request.path.proxy [...] will give you the value \"user/add\"",
  * https://repost.aws/questions/QU8_a_LKzJT86VCIV4-J3cpA).
  */
