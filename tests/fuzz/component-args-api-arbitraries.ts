@@ -11,7 +11,7 @@ import { RoutingPolicy } from "../../components/dns-routing";
 import type { PolicyStatement } from "../../components/iam";
 import type { RegionalApisArgs } from "../../components/regional-apis";
 import { STACK_REGION } from "./component-args-arbitraries";
-import { ApiKind, type ApiAuthorizer, type ApiRoute, type ApiRouteAuth, type ApiStage, type ServerlessApiArgs } from "../../components/serverless-api";
+import { ApiKind, type ApiAuthorizer, type ApiRoute, type ApiRouteAuth, type ApiStage, type RestVpcLink, type ServerlessApiArgs } from "../../components/serverless-api";
 
 /** Usually `valid`, now and then `edge` (a value at or past a limit, or one the component must refuse). */
 function mostly<T>(valid: fc.Arbitrary<T>, edge: fc.Arbitrary<T>): fc.Arbitrary<T> {
@@ -58,14 +58,62 @@ const functionArgs = fc.record(
   { requiredKeys: [] },
 );
 
+/**
+ * A private integration's link as drawn, resolved to the API's kind and region once those are known (the map of
+ * serverlessApiArgs, `resolveVpcLink`): `{region}` in an ARN is the API's region, or another one when `otherRegion`.
+ * Edges: an ALB's ARN, an NLB name past 32 characters, both or neither of id and targetArn; an empty subnet list, a
+ * load balancer's ARN for a listener's, a security group given with an existing id; `otherKind` gives the other kind's
+ * shape. An `id` key holding undefined beside targetArn (or the subnets) means no existing link: accepted.
+ */
+const NLB = "arn:aws:elasticloadbalancing:{region}:123456789012:loadbalancer/net";
+const LISTENER = "arn:aws:elasticloadbalancing:{region}:123456789012:listener";
+const vpcLinkDraw = fc.record({
+  rest: mostly<Record<string, unknown>>(
+    fc.constantFrom<Record<string, unknown>>({ targetArn: `${NLB}/gallery-nlb/0123456789abcdef` }, { targetArn: `${NLB}/n/50dc6c495c0c9188` }, { targetArn: `${NLB}/${"n".repeat(32)}/0123456789abcdef` }, { id: "a1b2c3" }, { id: undefined, targetArn: `${NLB}/a-b/0123456789abcdef` }),
+    fc.constantFrom<Record<string, unknown>>({ targetArn: "arn:aws:elasticloadbalancing:{region}:123456789012:loadbalancer/app/gallery-alb/0123456789abcdef" }, { targetArn: `${NLB}/${"n".repeat(33)}/0123456789abcdef` }, { id: "a1b2c3", targetArn: `${NLB}/gallery-nlb/0123456789abcdef` }, {}, { id: undefined }, { targetArn: "gallery-nlb" }),
+  ),
+  http: mostly<Record<string, unknown>>(
+    fc.constantFrom<Record<string, unknown>>(
+      { listenerArn: `${LISTENER}/app/gallery-alb/0123456789abcdef/fedcba9876543210`, subnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"], securityGroupIds: ["sg-0123456789abcdef0"] },
+      { listenerArn: `${LISTENER}/net/gallery-nlb/0123456789abcdef/fedcba9876543210`, subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: ["sg-0123456789abcdef0"] },
+      { id: "a1b2c3", listenerArn: `${LISTENER}/app/gallery-alb/0123456789abcdef/fedcba9876543210` },
+      { id: undefined, listenerArn: `${LISTENER}/net/n/0123456789abcdef/fedcba9876543210`, subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: ["sg-0123456789abcdef0"] },
+    ),
+    fc.constantFrom<Record<string, unknown>>(
+      { listenerArn: `${LISTENER}/app/gallery-alb/0123456789abcdef/fedcba9876543210`, subnetIds: [], securityGroupIds: ["sg-0123456789abcdef0"] },
+      { listenerArn: `${LISTENER}/app/gallery-alb/0123456789abcdef/fedcba9876543210`, subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: [] },
+      { listenerArn: "arn:aws:elasticloadbalancing:{region}:123456789012:loadbalancer/app/gallery-alb/0123456789abcdef", subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: ["sg-0123456789abcdef0"] },
+      { id: "a1b2c3", listenerArn: `${LISTENER}/app/gallery-alb/0123456789abcdef/fedcba9876543210`, securityGroupIds: ["sg-0123456789abcdef0"] },
+      { listenerArn: `${LISTENER}/app/gallery-alb/0123456789abcdef/fedcba9876543210`, subnetIds: ["vpc-0123"], securityGroupIds: ["sg-0123456789abcdef0"] },
+      { listenerArn: "arn:aws:servicediscovery:{region}:123456789012:service/srv-0123456789abcdef", subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: ["sg-0123456789abcdef0"] },
+      { id: "a1b2c3" },
+    ),
+  ),
+  otherRegion: mostly(fc.constant(false), fc.constant(true)),
+  otherKind: mostly(fc.constant(false), fc.constant(true)),
+});
+type VpcLinkDraw = { rest: Record<string, unknown>; http: Record<string, unknown>; otherRegion: boolean; otherKind: boolean };
+
+/** The drawn link of the API's kind (or the other's), its ARNs in the API's region (or another). */
+function resolveVpcLink(draw: VpcLinkDraw, kind: ApiKind | undefined, apiRegion: string): Record<string, unknown> {
+  const http = (kind === ApiKind.Http) !== draw.otherKind;
+  const region = draw.otherRegion ? (apiRegion === "eu-west-1" ? "us-west-2" : "eu-west-1") : apiRegion;
+  const link = { ...(http ? draw.http : draw.rest) };
+  for (const k of ["targetArn", "listenerArn"]) if (typeof link[k] === "string") link[k] = (link[k] as string).replace("{region}", region);
+  return link;
+}
+
 const integration = fc.oneof(
   fc.record({ type: fc.constant("mock" as const), statusCode: fc.option(mostly(fc.constantFrom(200, 204, 404, 503), fc.constantFrom(99, 600)), { nil: undefined }), body: fc.constantFrom<unknown>({ ok: true }, "maintenance", [], null) }, { requiredKeys: ["type", "body"] }),
   fc.record(
     {
       type: fc.constant("http" as const),
-      uri: mostly(fc.constantFrom("https://legacy.example.com/items", "https://legacy.example.com/items/{id}", "http://backend.example.com/{proxy}", "https://backend.example.com:8443/"), fc.constantFrom("ftp://x", "legacy.example.com", "https://legacy.example.com/{nope}")),
+      // A query string: taken by a REST or public integration, refused on an HTTP-kind private one (validateVpcLink); a greedy {x+}: refused everywhere.
+      uri: mostly(fc.constantFrom("https://legacy.example.com/items", "https://legacy.example.com/items/{id}", "http://backend.example.com/{proxy}", "https://backend.example.com:8443/"), fc.constantFrom("ftp://x", "legacy.example.com", "https://legacy.example.com/{nope}", "https://legacy.example.com/items?page=1", "https://legacy.example.com/{proxy+}")),
       method: fc.option(fc.constantFrom("GET", "POST", "get"), { nil: undefined }),
       timeoutMs: fc.option(mostly(fc.constantFrom(50, 1000, 29000), fc.constantFrom(49, 30000, 60000, 100.5)), { nil: undefined }),
+      // Carried as drawn to the map of serverlessApiArgs, which knows the kind and region (resolveVpcLink).
+      vpcLink: fc.option(vpcLinkDraw.map((draw) => draw as unknown as RestVpcLink), { nil: undefined, freq: 2 }),
     },
     { requiredKeys: ["type", "uri"] },
   ),
@@ -265,6 +313,10 @@ export const serverlessApiArgs: fc.Arbitrary<ServerlessApiArgs> = fc
         }
         for (const s of Object.values(args.stages ?? {})) delete s.canary;
       }
+    }
+    // Private integrations: the link of the API's kind, in its region (now and then not; see vpcLinkDraw).
+    for (const r of Object.values(args.routes)) {
+      if (r.integration?.type === "http" && r.integration.vpcLink) r.integration.vpcLink = resolveVpcLink(r.integration.vpcLink as unknown as VpcLinkDraw, args.kind, args.region ?? STACK_REGION) as any;
     }
     if (!incoherent) {
       args.routes = oneVariablePerLevel(args.routes);
