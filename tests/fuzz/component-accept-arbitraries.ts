@@ -534,10 +534,100 @@ const functionArgs = fc
   })
   .map(defined);
 
+/**
+ * Private HTTP integrations (`integration.vpcLink`, docs/http-api.md "Private integrations"), drawn per route and made
+ * into the kind's link in the map below (`privateIntegration`):
+ * - Load balancer names: "This name must be unique per region per account, can have a maximum of 32 characters, must
+ *   contain only alphanumeric characters or hyphens, must not begin or end with a hyphen, and must not begin with
+ *   "internal-"." (ELBv2 CreateLoadBalancer Name, https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html).
+ *   Unique per region and account, so one name is one load balancer: a name drawn twice keeps its first id and type.
+ * - ARNs as AWS gives them, with the 16-hex-digit ids of its examples: "arn:aws:elasticloadbalancing:us-west-2:123456789012:listener-rule/app/my-load-balancer/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee"
+ *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-listenerrule.html),
+ *   in the stack's region: a VPC link is created "under the caller's account in a selected region"
+ *   (https://docs.aws.amazon.com/apigateway/latest/api/API_CreateVpcLink.html) and reaches a load balancer there.
+ * - REST: `{ targetArn }` of a Network Load Balancer ("targetArns: The ARN of the network load balancer of the VPC
+ *   targeted by the VPC link", API_CreateVpcLink), or `{ id }` of a link that exists. HTTP: a listener of an ALB or
+ *   an NLB ("provide the listener ARN of the load balancer",
+ *   https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html) with the
+ *   subnets and security groups of the VPC link v2 to create (SubnetIds required,
+ *   https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/vpclinks.html), or with an existing link's id.
+ *   Subnet and security group ids `subnet-`/`sg-` and 17 hex digits, as EC2 gives them.
+ * - `uri`: http or https, the path's `{name}`s only those the route has (a greedy route's `{proxy+}` is read as
+ *   `{proxy}`), no query string and no greedy `{x+}`: ServerlessApi's documented refusals (args.ts `vpcLink`,
+ *   docs/http-api.md: "`uri` itself may not carry one", "nor a greedy `{x+}`").
+ */
+const ALNUM = LOWER + UPPER + DIGITS;
+const hex = (length: number) => fc.string({ unit: fc.constantFrom(..."0123456789abcdef"), minLength: length, maxLength: length });
+const loadBalancerName = fc
+  .oneof(
+    fc.constantFrom(...ALNUM),
+    fc.tuple(fc.constantFrom(...ALNUM), within(ALNUM + "-", 0, 30), fc.constantFrom(...ALNUM)).map(([first, middle, last]) => `${first}${middle}${last}`),
+    fc.constantFrom("gallery-nlb", "orders", "a-b", "internal", "n".repeat(32)),
+  )
+  .filter((name) => !name.startsWith("internal-"));
+const privateRoute = fc.record({
+  scheme: fc.constantFrom("http", "https"),
+  host: fc.constantFrom("orders.internal.example.com", "backend.example.com:8443", "internal-orders-1234567890.us-east-1.elb.amazonaws.com"),
+  uriPath: fc.constantFrom("none", "root", "literal", "parameters", "suffixed"),
+  lbName: loadBalancerName,
+  lbId: hex(16),
+  listenerId: hex(16),
+  lbType: fc.constantFrom("app", "net"),
+  existingId: optional(fc.constantFrom("a1b2c3", "0abcde", "xyz789"), 3),
+  subnetIds: fc.uniqueArray(hex(17).map((h) => `subnet-${h}`), { minLength: 1, maxLength: 3 }),
+  securityGroupIds: fc.uniqueArray(hex(17).map((h) => `sg-${h}`), { minLength: 1, maxLength: 2 }),
+});
+type PrivateRoute = typeof privateRoute extends fc.Arbitrary<infer T> ? T : never;
+
+/** The route's private integration, its load balancer the one of its name already drawn (`loadBalancers`). */
+function privateIntegration(kind: ApiKind, routePath: string, drawn: PrivateRoute, loadBalancers: Map<string, { lbId: string; lbType: string }>): ApiRoute["integration"] {
+  const lb = loadBalancers.get(drawn.lbName) ?? { lbId: drawn.lbId, lbType: kind === ApiKind.Rest ? "net" : drawn.lbType };
+  loadBalancers.set(drawn.lbName, lb);
+  const parameters = [...routePath.matchAll(/\{([A-Za-z0-9_]+)\+?\}/g)].map((m) => m[1]);
+  const uriPath = {
+    none: "",
+    root: "/",
+    literal: "/orders",
+    parameters: parameters.length ? `/backend/${parameters.map((p) => `{${p}}`).join("/")}` : "/backend",
+    suffixed: parameters.length ? `/backend/{${parameters[0]}}.json` : "/backend.json",
+  }[drawn.uriPath];
+  const uri = `${drawn.scheme}://${drawn.host}${uriPath}`;
+  const arn = `arn:aws:elasticloadbalancing:${STACK_REGION}:123456789012`;
+  if (kind === ApiKind.Rest) {
+    // REST links target Network Load Balancers only; a name drawn for an ALB on the HTTP kind is not reused across kinds (one API, one kind).
+    const vpcLink = drawn.existingId ? { id: drawn.existingId } : { targetArn: `${arn}:loadbalancer/net/${drawn.lbName}/${lb.lbId}` };
+    return { type: "http", uri, vpcLink };
+  }
+  const listenerArn = `${arn}:listener/${lb.lbType}/${drawn.lbName}/${lb.lbId}/${drawn.listenerId}`;
+  const vpcLink = drawn.existingId ? { id: drawn.existingId, listenerArn } : { listenerArn, subnetIds: drawn.subnetIds, securityGroupIds: drawn.securityGroupIds };
+  return { type: "http", uri, vpcLink };
+}
+
+/**
+ * `routes` for an API deployed in `region`, or in several regions (undefined): a private route's load balancer moved to
+ * `region`, or, across several regions, the route a Lambda one. A VPC link reaches a load balancer in its own region
+ * ("you must have a network load balancer running in the region where you create the VpcLink",
+ * https://docs.aws.amazon.com/apigateway/api-reference/link-relation/vpclink-create/), and one set of arguments names
+ * one load balancer (or one existing link's id), so it is valid in one region only. For RegionalApis.
+ */
+export function routesInRegion(routes: Record<string, ApiRoute>, region: string | undefined): Record<string, ApiRoute> {
+  return Object.fromEntries(
+    Object.entries(routes).map(([key, route], index) => {
+      const integration = route.integration;
+      if (integration?.type !== "http" || !integration.vpcLink) return [key, route];
+      // Named, as its function's name from the key may be another route's (routesApart named only Lambda routes);
+      // "private-" leads no method-led slug, and stagesApart's checks hold for every function alike.
+      if (region === undefined) return [key, defined({ handler: ACCEPT_ENTRY, name: `private-${index}`, auth: route.auth, requestSchema: route.requestSchema })];
+      const link = Object.fromEntries(Object.entries(integration.vpcLink).map(([k, v]) => [k, typeof v === "string" ? v.replace(`:elasticloadbalancing:${STACK_REGION}:`, `:elasticloadbalancing:${region}:`) : v]));
+      return [key, { ...route, integration: { ...integration, vpcLink: link as typeof integration.vpcLink } }];
+    }),
+  );
+}
+
 export const serverlessApiArgs = (kind: ApiKind): fc.Arbitrary<ServerlessApiArgs> =>
   fc
     .record({
-      routes: fc.uniqueArray(fc.record({ method, path, function: optional(functionArgs, 3), auth: optional(fc.constantFrom("none" as const, "iam" as const)) }), {
+      routes: fc.uniqueArray(fc.record({ method, path, function: optional(functionArgs, 3), auth: optional(fc.constantFrom("none" as const, "iam" as const)), private: optional(privateRoute, 4) }), {
         minLength: 1,
         maxLength: 3,
         // One route per method and path; API Gateway takes one variable name per place in the path (sibling `{id}` and `{key}` are refused).
@@ -570,11 +660,13 @@ export const serverlessApiArgs = (kind: ApiKind): fc.Arbitrary<ServerlessApiArgs
       const twinRoute = twinned === undefined ? undefined : { ...drawn0[0], method: twinMethod ?? drawn0[0].method, path: twinned };
       const drawnRoutes = !twinRoute || drawn0.some((r) => r.method === twinRoute.method && r.path === twinRoute.path) ? drawn0 : [...drawn0, twinRoute];
       const routes = routesApart(kind, drawnRoutes).map(({ index, name }) => ({ ...drawnRoutes[index], name }));
+      const loadBalancers = new Map<string, { lbId: string; lbType: string }>();
       const args: ServerlessApiArgs = {
         kind,
         routes: Object.fromEntries(
-          routes.map(({ method: m, path: p, ...r }) => {
-            const route: ApiRoute = defined({ handler: ACCEPT_ENTRY, ...r });
+          routes.map(({ method: m, path: p, private: drawnPrivate, ...r }) => {
+            // A private route has no function: its function arguments and name are left off.
+            const route: ApiRoute = drawnPrivate ? defined({ integration: privateIntegration(kind, p, drawnPrivate, loadBalancers), auth: r.auth }) : defined({ handler: ACCEPT_ENTRY, ...r });
             // A body method of a REST API validates its body (security rule APIG2), unless the user opts out by leaving the schema off.
             if (kind === ApiKind.Rest && ["POST", "PUT", "PATCH", "ANY"].includes(m)) route.requestSchema = { type: "object" };
             return [`${m} ${p}`, route];

@@ -9,7 +9,7 @@ import { S3_EVENT_TYPES } from "../../components/bucket-events";
 import { FailoverRole, RoutingPolicy, type DnsRoutingArgs, type DnsRoutingRecord } from "../../components/dns-routing";
 import type { RegionalApisArgs } from "../../components/regional-apis";
 import { ApiKind } from "../../components/serverless-api";
-import { certificateHostName, defined, DIGITS, hostName, LOWER, optional, region, serverlessApiArgs, STACK_REGION, UPPER, within } from "./component-accept-arbitraries";
+import { certificateHostName, defined, DIGITS, hostName, LOWER, optional, region, routesInRegion, serverlessApiArgs, STACK_REGION, UPPER, within } from "./component-accept-arbitraries";
 
 // -------------------------------------------------------------------------------------------------------- BucketEvents
 
@@ -137,7 +137,8 @@ export const regionalApisArgs: fc.Arbitrary<RegionalApisArgs> = fc
     const regions = shape === "one" ? undefined : shape === "one-listed" ? drawn.slice(0, 1) : shape === "failover" ? drawn.slice(0, 2) : drawn.slice(0, latencyCount);
     const routed = shape === "latency" || shape === "failover";
     // The health route Route 53 requests: a public GET route (RegionalApisRouting.healthRoute's contract: "a public GET route of the API").
-    const routes = { ...api.routes, "GET /health": { handler: api.routes["GET /health"]?.handler ?? "tests/fixtures/handlers/echo.ts", auth: "none" as const } };
+    // A private route's load balancer is in the API's one region, or (several regions) the route is a Lambda one (routesInRegion).
+    const routes = { ...routesInRegion(api.routes, regions === undefined ? STACK_REGION : regions.length === 1 ? regions[0] : undefined), "GET /health": { handler: api.routes["GET /health"]?.handler ?? "tests/fixtures/handlers/echo.ts", auth: "none" as const } };
     const { region: _r, domain: _d, ...rest } = api as typeof api & { region?: string; domain?: unknown };
     // endpointType: RegionalApis serves regional custom domains, and refuses EDGE with several regions on purpose ("Route 53
     // routes between regional endpoints", spec.ts validateArgs); a custom domain here is a regional one (RegionalApisDomain).
