@@ -8,13 +8,13 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve, sep } from "node:path";
+import { join, sep } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { watchSiteBuild, type SiteWatcher } from "../../local/site-watch";
+import { esbuildSite } from "../harness/site-build";
 
 /** A ceiling for a rebuild to show up (esbuild takes milliseconds; the machine may be loaded). Not a timing assertion. */
 const REBUILD_WAIT_MS = 30_000;
-const esbuild = JSON.stringify(resolve("node_modules", ".bin", "esbuild"));
 let project: string;
 let watcher: SiteWatcher | undefined;
 let logged: string[];
@@ -52,18 +52,7 @@ function watchSite(files: Record<string, string>, entry: string, buildFlags = ""
   logged = [];
   for (const [file, text] of Object.entries(files)) write(file, text);
   const site = join(project, "site");
-  watcher = watchSiteBuild(
-    {
-      site: "folders",
-      command: `${esbuild} ${entry} --bundle --format=esm --outfile=dist/main.js --log-level=error ${buildFlags}`,
-      cwd: site,
-      outputDir: join(site, "dist"),
-      environment: {},
-      environmentNames: [],
-      timeoutSeconds: 60,
-    },
-    (message) => logged.push(message),
-  );
+  watcher = watchSiteBuild(esbuildSite("folders", site, entry, buildFlags), (message) => logged.push(message));
   return watcher;
 }
 

@@ -7,9 +7,10 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve, sep } from "node:path";
+import { join, sep } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { watchSiteBuild, type SiteWatcher } from "../../local/site-watch";
+import { esbuildSite } from "../harness/site-build";
 
 /** A ceiling for a rebuild to show up (esbuild takes milliseconds; the machine may be loaded). Not a timing assertion. */
 const REBUILD_WAIT_MS = 30_000;
@@ -46,19 +47,7 @@ beforeAll(() => {
   write("shared/value.ts", 'export const value = "value-one";\n');
   write("shared/unrelated.ts", 'export const unrelated = "not imported by the site";\n');
   write("lib/extra.ts", 'export const extra = "extra-alpha";\n');
-  const esbuild = JSON.stringify(resolve("node_modules", ".bin", "esbuild"));
-  watcher = watchSiteBuild(
-    {
-      site: "imports",
-      command: `${esbuild} src/main.ts --bundle --format=esm --outfile=dist/main.js --log-level=error`,
-      cwd: site,
-      outputDir: join(site, "dist"),
-      environment: {},
-      environmentNames: [],
-      timeoutSeconds: 60,
-    },
-    (message) => logged.push(message),
-  );
+    watcher = watchSiteBuild(esbuildSite("imports", site, "src/main.ts"), (message) => logged.push(message));
 });
 afterAll(async () => {
   await watcher?.close();
