@@ -46,6 +46,11 @@ export function createUserPool(
       schemas: [{ name: "email", attributeDataType: "String", required: true, mutable: true, stringAttributeConstraints: { minLength: "0", maxLength: "2048" } }],
       passwordPolicy: spec.passwordPolicy,
       mfaConfiguration: spec.mfa,
+      // Off is the block left out, not `{ enabled: false }` / `{ advancedSecurityMode: "OFF" }`: AWS then reads back no
+      // block, so state matches config on the next deploy. terraform-provider-aws's acceptance tests pin exactly these
+      // transitions with an empty plan after apply (TestAccCognitoIDPUserPool_MFA_softwareTokenMFA: TOTP on → OFF reads
+      // `software_token_mfa_configuration.# = 0`; TestAccCognitoIDPUserPool_withAdvancedSecurityMode: ENFORCED → no block
+      // reads `user_pool_add_ons.# = 0`).
       softwareTokenMfaConfiguration: spec.mfaFactors.includes("TOTP") ? { enabled: true } : undefined,
       verificationMessageTemplate: { defaultEmailOption: "CONFIRM_WITH_CODE" },
       emailConfiguration: emailConfiguration(name, spec.email, region),

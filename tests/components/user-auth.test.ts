@@ -411,6 +411,14 @@ describe("UserAuth identity pool (row-level security)", () => {
 });
 
 describe("UserAuth defaults for development", () => {
+  it("turns MFA off by leaving the TOTP block out, which AWS reads back as no block (no diff on the next deploy)", async () => {
+    const g = await record(() => new UserAuth("nomfa", { ...base, mfa: "OFF", threatProtection: "OFF", identityPool: { enabled: false } }));
+    const pool = resource(g, "aws:cognito/userPool:UserPool", "nomfa-pool");
+    expect(pool.inputs.mfaConfiguration).toBe("OFF");
+    expect(pool.inputs.softwareTokenMfaConfiguration).toBeUndefined();
+    expect(pool.inputs.userPoolAddOns).toBeUndefined();
+  });
+
   it("takes OPTIONAL MFA, audit-only threat protection, and no retention when asked", async () => {
     const g = await record(() => new UserAuth("dev", { ...base, mfa: "OPTIONAL", threatProtection: "OFF", identityPool: { enabled: false } }));
     const pool = resource(g, "aws:cognito/userPool:UserPool", "dev-pool");
