@@ -110,7 +110,7 @@ export interface AutonamedPart {
   what: string;
 }
 
-export type AutonamedKind = "bucket" | "role" | "cloudfront-function" | "origin-access-control" | "cognito-client" | "log-group" | "lambda-function" | "lambda-permission" | "sns-topic" | "secret";
+export type AutonamedKind = "bucket" | "role" | "cloudfront-function" | "origin-access-control" | "cognito-client" | "log-group" | "lambda-function" | "lambda-permission" | "sns-topic" | "secret" | "dynamodb-table";
 
 interface KindRules {
   what: string;
@@ -161,6 +161,10 @@ const KINDS: Record<AutonamedKind, KindRules> = {
   // characters: /_+=.@-", "Maximum length of 512" (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html).
   // pulumi-aws has no override for aws_secretsmanager_secret, so it autonames within its default 255
   // (provider/autonaming.go, setAutonaming: `maxLength := 255`) and fails `pulumi preview` beyond: 255 is the limit.
+  // DynamoDB table names: "Names can be between 3 and 255 characters long" of "a-z A-Z 0-9 _ (underscore) - (dash) .
+  // (dot)" (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html);
+  // pulumi-aws has no autoname override for aws_dynamodb_table, so its default 255 is the limit, as DynamoDB's.
+  "dynamodb-table": { what: "DynamoDB table", service: "DynamoDB", maxLength: 255, symbols: "_.-" },
   secret: { what: "secret", service: "Secrets Manager", maxLength: 255, limit: "the 255 pulumi-aws autonames a secret within (Secrets Manager takes 512)", symbols: "/_+=.@-" },
 };
 

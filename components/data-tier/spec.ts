@@ -8,7 +8,7 @@ import { FUNCTION_NAME_SUFFIX } from "../lambda/function";
 import { parseExpression, SCHEDULE_ROLE_SUFFIX } from "../lambda/schedule";
 import { validateLogRetention } from "../log-retention";
 import { validateBucketName, validateKeptBucketName } from "../static-site/spec";
-import { validateAutonames } from "../autoname";
+import { validateAutonames, type AutonamedResource } from "../autoname";
 import { validateRegionArg, validateRegionName } from "../region";
 
 export type AttributeType = "S" | "N" | "B";
@@ -256,6 +256,13 @@ export function validateArgs(fail: ArgFailure, args: DataTierArgs, homeRegion: s
     validateTable(fail, `tables.${key}`, args.tables[key], homeRegion);
     validateKeptTableName(fail, `tables.${key}.tableName`, args.tables[key].tableName, args.retainOnDelete);
   }
+  // A table without a tableName is named by Pulumi "<name>-<key>-<random suffix>" (table.ts), so the component's name
+  // and the key must make a DynamoDB table name.
+  const autonamedTables: AutonamedResource[] = keys
+    .filter((key) => args.tables[key].tableName === undefined)
+    .map((key) => ({ resource: `${name}-${key}`, kind: "dynamodb-table", part: { argument: "tables", value: key, text: key, what: "a table key" } }));
+  if (args.idempotency && args.idempotency.tableName === undefined) autonamedTables.push({ resource: `${name}-${IDEMPOTENCY_TABLE.key}`, kind: "dynamodb-table" });
+  validateAutonames(fail, name, autonamedTables);
   if (args.export) {
     validateExport(fail, args, keys);
     // The export buckets Pulumi names from the component's name (lower-cased, "-" and a suffix): S3 takes only

@@ -413,6 +413,19 @@ describe("DataTier rejects bad specs with a clear error", () => {
     expect(construct).toThrow(message);
   });
 
+  // DynamoDB table names are 3–255 of letters, digits, _ . - (fuzz seed 99991 drew a DataTier named "Données"): a
+  // table Pulumi names from the component is refused at construction, as DataTier's, not at `pulumi up`.
+  it.each([
+    [() => new DataTier("Données", { tables: { gallery } }), /^DataTier "Données": name "Données" makes the DynamoDB table name "Données-gallery-<random suffix>" hold "é", which DynamoDB refuses.*Use a component name of letters, digits/],
+    [() => new DataTier("Données", { tables: { gallery: { ...gallery, tableName: "donnees-gallery" } } }), undefined],
+    [() => new DataTier("d".repeat(240), { tables: { gallery } }), /^DataTier "d{240}": tables "gallery" makes the DynamoDB table name "d{240}-gallery-<random suffix>" 256 characters, over DynamoDB's 255\. Use a table key of at most 6 characters, or a component name of at most 239/],
+    [() => new DataTier("tier", { tables: { ["g".repeat(250)]: gallery } }), /^DataTier "tier": tables "g{250}" makes the DynamoDB table name "tier-g{250}-<random suffix>" 263 characters, over DynamoDB's 255\. Use a table key of at most 242/],
+    [() => new DataTier("Données", { tables: { gallery: { ...gallery, tableName: "donnees-gallery" } }, idempotency: {} }), /^DataTier "Données": name "Données" makes the DynamoDB table name "Données-idempotency-<random suffix>" hold "é"/],
+  ])("refuses a component name or table key that makes an autonamed table name DynamoDB refuses (%#)", (construct, message) => {
+    if (message === undefined) expect(construct).not.toThrow();
+    else expect(construct).toThrow(message);
+  });
+
   it("leaves the home region of a DataTier under an explicit provider (its region, unknown at construction) to the plan: a key and a replica in the stack's aws:region are not refused", () => {
     const previous = process.env.AWS_REGION;
     process.env.AWS_REGION = "us-east-1";
