@@ -10,20 +10,14 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DataTier, type DataTierArgs } from "../../components/data-tier";
+import { DataTier } from "../../components/data-tier";
 import { LambdaFunction } from "../../components/lambda/function";
 import { UserAuth } from "../../components/user-auth";
 import { ACCEPT_ENTRY, dataTierArgs, dataTierName, lambdaFunctionArgs, lambdaName, REGIONS, userAuthArgs, userAuthName } from "./component-accept-arbitraries";
-import { SEED, useComponentFuzz, type OptedOut } from "./component-args-harness";
+import { SEED, useComponentFuzz, dataTierOptOuts } from "./component-args-harness";
 
 const { accepted, acceptComponent, construct, parameters } = useComponentFuzz();
 
-/** `pointInTimeRecovery: false` is the user's opt-out of DDB3 (docs/testing.md, as in ./component-args.test.ts). */
-const dataTierOptOuts = (name: string, args: DataTierArgs): OptedOut =>
-  new Set([
-    ...Object.entries(args.tables).filter(([, t]) => t.pointInTimeRecovery === false).map(([key]) => `DDB3 aws:dynamodb/table:Table ${name}-${key}`),
-    ...(args.idempotency?.pointInTimeRecovery === false ? [`DDB3 aws:dynamodb/table:Table ${name}-idempotency`] : []),
-  ]);
 
 describe(`arguments AWS documents as valid are accepted and deploy cleanly (seed ${SEED})`, () => {
   it("LambdaFunction", async () => {

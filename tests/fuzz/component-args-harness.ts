@@ -8,6 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect } from "vitest";
+import type { DataTierArgs } from "../../components/data-tier";
 import { ComponentArgError } from "../../components/errors";
 import { clearRegisteredSpecs } from "../../components/spec-registry";
 import type { RecordedResource, RecordingMocks } from "../../local/offline/mocks";
@@ -29,6 +30,13 @@ export type Outcome = { refused: ComponentArgError } | { graph: RecordedResource
  * security rules rightly report them. Deploy rules have no such list: AWS refuses what they find, whatever was chosen.
  */
 export type OptedOut = Set<string>;
+
+/** `pointInTimeRecovery: false` is the user's opt-out of DDB3 (docs/testing.md). */
+export const dataTierOptOuts = (name: string, args: DataTierArgs): OptedOut =>
+  new Set([
+    ...Object.entries(args.tables).filter(([, t]) => t.pointInTimeRecovery === false).map(([key]) => `DDB3 aws:dynamodb/table:Table ${name}-${key}`),
+    ...(args.idempotency?.pointInTimeRecovery === false ? [`DDB3 aws:dynamodb/table:Table ${name}-idempotency`] : []),
+  ]);
 
 export interface ComponentFuzz {
   /** Constructs one component and says how it ended. */

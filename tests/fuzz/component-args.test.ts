@@ -15,15 +15,10 @@ import { LambdaFunction } from "../../components/lambda/function";
 import { UserAuth } from "../../components/user-auth";
 import { checkDeployRules, formatFinding } from "../../testing/deploy-rules";
 import { dataTierArgs, lambdaFunctionArgs, userAuthArgs } from "./component-args-arbitraries";
-import { context, SEED, useComponentFuzz, type OptedOut } from "./component-args-harness";
+import { context, SEED, useComponentFuzz, dataTierOptOuts } from "./component-args-harness";
 
 const { construct, fuzzComponent } = useComponentFuzz();
 
-const dataTierOptOuts = (name: string, args: DataTierArgs): OptedOut =>
-  new Set([
-    ...Object.entries(args.tables).filter(([, t]) => t.pointInTimeRecovery === false).map(([key]) => `DDB3 aws:dynamodb/table:Table ${name}-${key}`),
-    ...(args.idempotency?.pointInTimeRecovery === false ? [`DDB3 aws:dynamodb/table:Table ${name}-idempotency`] : []),
-  ]);
 
 describe(`component arguments are refused with a fix or deploy cleanly (seed ${SEED})`, () => {
   it("DataTier", async () => {
