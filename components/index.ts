@@ -14,7 +14,7 @@ export { SitePublisher } from "./static-site/publisher/resource";
 export type { SitePublisherArgs, StaticSitePublishArgs, Manifest, FileEntry, PublishOptions, LastDeploy } from "./static-site/publisher";
 export { LambdaFunction, LAMBDA_LIMITS, LAMBDA_RUNTIME } from "./lambda/function";
 export { LAMBDA_BUNDLE_EXTERNALS } from "./lambda/bundle";
-export type { LambdaFunctionArgs, LambdaFunctionSpec, FailureDestination, FunctionVpc } from "./lambda/function";
+export type { LambdaFunctionArgs, LambdaFunctionSpec, AsyncDestination, FailureDestination, FunctionVpc } from "./lambda/function";
 export type { FunctionScheduleArgs, FunctionScheduleSpec } from "./lambda/schedule";
 export { SecretStore, secretResourceArn } from "./lambda/secrets";
 export type { FunctionSecret, FunctionSecretSpec } from "./lambda/secrets";

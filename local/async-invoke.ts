@@ -3,12 +3,15 @@
  * caller does not wait; a failed attempt is retried (asyncInvoke.maxRetryAttempts, 0–2, default 2)
  * while the event is younger than maxEventAgeSeconds; then it goes to the on-failure destination —
  * the local queue of the function's failure queue (or of `onFailure`'s queue) — as Lambda's
- * invocation record, or is dropped when there is none.
+ * invocation record, or is dropped when there is none. A handled event's record (condition
+ * "Success", the function's result as responsePayload) goes to `onSuccess`'s queue the same way.
+ * A destination that is not an SQS queue named by a known ARN (a topic, a function, an event bus)
+ * is the function's own local queue file: nothing is published or invoked (docs/local-vs-aws.md).
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
  */
 import { randomUUID } from "node:crypto";
-import type { LambdaFunctionSpec } from "../components/lambda/function";
+import type { AsyncDestination, LambdaFunctionSpec } from "../components/lambda/function";
 import { LambdaInvokeError } from "./lambda-runtime";
 import type { LocalQueues } from "./queues";
 
@@ -23,9 +26,19 @@ export interface AsyncInvokeOptions {
 /** The local queue a function's failed events go to, or undefined when it has no on-failure destination. */
 export function failureQueueOf(spec: LambdaFunctionSpec): string | undefined {
   if (spec.asyncInvoke?.failureQueueRetentionDays) return `${spec.name}-failures`;
-  const arn = spec.asyncInvoke?.onFailure;
-  if (arn?.type === "sqs" && typeof arn.arn === "string") return arn.arn.split(":").pop();
-  return spec.asyncInvoke?.onFailure ? `${spec.name}-on-failure` : undefined;
+  return destinationQueue(spec.asyncInvoke?.onFailure, `${spec.name}-on-failure`);
+}
+
+/** The local queue the records of a function's succeeded events go to, or undefined when it has no on-success destination. */
+export function successQueueOf(spec: LambdaFunctionSpec): string | undefined {
+  return destinationQueue(spec.asyncInvoke?.onSuccess, `${spec.name}-on-success`);
+}
+
+/** A destination's local queue: an SQS queue named by a known ARN is that queue; anything else, the function's own file. */
+function destinationQueue(destination: AsyncDestination | undefined, fallback: string): string | undefined {
+  if (!destination) return undefined;
+  if (destination.type === "sqs" && typeof destination.arn === "string") return destination.arn.split(":").pop();
+  return fallback;
 }
 
 export type Invoke = (event: unknown) => Promise<unknown>;
@@ -50,7 +63,12 @@ export async function invokeAsync(spec: LambdaFunctionSpec, invoke: Invoke, even
     }
     attempts += 1;
     try {
-      await invoke(event);
+      const result = await invoke(event);
+      const queue = successQueueOf(spec);
+      if (queue) {
+        options.queues.send(queue, invocationRecord(spec, options.region, { requestId, condition: "Success", attempts, event, responseContext: { statusCode: 200, executedVersion: "$LATEST" }, responsePayload: result ?? null }));
+        options.log?.(`  ${spec.name}: record of the handled event sent to ${queue}`);
+      }
       return "succeeded";
     } catch (error) {
       lastError = error as Error;
@@ -64,19 +82,28 @@ export async function invokeAsync(spec: LambdaFunctionSpec, invoke: Invoke, even
     options.log?.(`  ${spec.name}: event dropped after ${attempts} attempts (no on-failure destination)`);
     return "failed";
   }
-  options.queues.send(queue, {
+  options.queues.send(queue, invocationRecord(spec, options.region, { requestId, condition, attempts, event, responseContext: { statusCode: 200, executedVersion: "$LATEST", functionError: "Unhandled" }, responsePayload: { errorType, errorMessage } }));
+  options.log?.(`  ${spec.name}: event sent to ${queue} after ${attempts} attempts`);
+  return "failed";
+}
+
+/** Lambda's invocation record, the message a destination receives (invocation-async-retain-records.html). */
+function invocationRecord(
+  spec: LambdaFunctionSpec,
+  region: string | undefined,
+  record: { requestId: string; condition: string; attempts: number; event: unknown; responseContext: Record<string, unknown>; responsePayload: unknown },
+) {
+  return {
     version: "1.0",
     timestamp: new Date().toISOString(),
     requestContext: {
-      requestId,
-      functionArn: `arn:aws:lambda:${options.region ?? "us-east-1"}:000000000000:function:${spec.name}:$LATEST`,
-      condition,
-      approximateInvokeCount: attempts,
+      requestId: record.requestId,
+      functionArn: `arn:aws:lambda:${region ?? "us-east-1"}:000000000000:function:${spec.name}:$LATEST`,
+      condition: record.condition,
+      approximateInvokeCount: record.attempts,
     },
-    requestPayload: event,
-    responseContext: { statusCode: 200, executedVersion: "$LATEST", functionError: "Unhandled" },
-    responsePayload: { errorType, errorMessage },
-  });
-  options.log?.(`  ${spec.name}: event sent to ${queue} after ${attempts} attempts`);
-  return "failed";
+    requestPayload: record.event,
+    responseContext: record.responseContext,
+    responsePayload: record.responsePayload,
+  };
 }

@@ -61,15 +61,18 @@ const RESERVED_ENVIRONMENT_KEYS = new Set([
  */
 const COMPONENT_ENVIRONMENT: Readonly<Record<string, string>> = { NODE_OPTIONS: "--enable-source-maps" };
 
-/** Where a function's failed asynchronous events go. */
-export interface FailureDestination {
+/** Where Lambda sends the invocation records of a function's asynchronous events (failed ones, or succeeded ones). */
+export interface AsyncDestination {
   /** The kind of destination, which decides the send permission the function's role gets. */
   type: "sqs" | "sns" | "lambda" | "eventbridge";
   /** ARN of the queue, topic, function or event bus. */
   arn: pulumi.Input<string>;
 }
 
-const SEND_ACTION: Record<FailureDestination["type"], string> = {
+/** Where a function's failed asynchronous events go (the name before `onSuccess` existed). */
+export type FailureDestination = AsyncDestination;
+
+const SEND_ACTION: Record<AsyncDestination["type"], string> = {
   sqs: "sqs:SendMessage",
   sns: "sns:Publish",
   lambda: "lambda:InvokeFunction",
@@ -165,7 +168,12 @@ export interface LambdaFunctionArgs {
     /** Seconds an event may wait to be processed before it is discarded (or sent on failure), 60–21600. @default 21600 */
     maxEventAgeSeconds?: number;
     /** Where events that still fail go; the function's role gets exactly the permission to send there. Not with `failureQueue`. */
-    onFailure?: FailureDestination;
+    onFailure?: AsyncDestination;
+    /**
+     * Where the records of events the function handled go (the event and the function's result, as Lambda's invocation
+     * record with condition "Success"); the function's role gets exactly the permission to send there.
+     */
+    onSuccess?: AsyncDestination;
     /**
      * Create an encrypted SQS queue for events that still fail, kept `retentionDays` (1–14), as the
      * on-failure destination (exposed as `failureQueue`, for alarms). Not with `onFailure`.
@@ -241,7 +249,7 @@ export interface LambdaFunctionSpec {
   secrets?: Record<string, FunctionSecretSpec>;
   layers: pulumi.Input<string>[];
   reservedConcurrency?: number;
-  asyncInvoke?: { maxRetryAttempts: number; maxEventAgeSeconds: number; onFailure?: FailureDestination; failureQueueRetentionDays?: number };
+  asyncInvoke?: { maxRetryAttempts: number; maxEventAgeSeconds: number; onFailure?: AsyncDestination; onSuccess?: AsyncDestination; failureQueueRetentionDays?: number };
   schedule?: FunctionScheduleSpec;
   /** Packages shipped as files in the zip (and linked into the local build folder); absent: none. */
   nativeModules?: string[];
@@ -459,6 +467,9 @@ function normalise(name: string, args: LambdaFunctionArgs): LambdaFunctionSpec {
       ...(args.asyncInvoke?.onFailure
         ? [{ sid: "SendFailedEvents", actions: [SEND_ACTION[args.asyncInvoke.onFailure.type]], resources: [args.asyncInvoke.onFailure.arn] }]
         : []),
+      ...(args.asyncInvoke?.onSuccess
+        ? [{ sid: "SendSucceededEvents", actions: [SEND_ACTION[args.asyncInvoke.onSuccess.type]], resources: [args.asyncInvoke.onSuccess.arn] }]
+        : []),
     ],
     layers: args.layers ?? [],
     reservedConcurrency: args.reservedConcurrency,
@@ -466,6 +477,7 @@ function normalise(name: string, args: LambdaFunctionArgs): LambdaFunctionSpec {
       maxRetryAttempts: args.asyncInvoke.maxRetryAttempts ?? 2,
       maxEventAgeSeconds: args.asyncInvoke.maxEventAgeSeconds ?? 21600,
       onFailure: args.asyncInvoke.onFailure,
+      onSuccess: args.asyncInvoke.onSuccess,
       failureQueueRetentionDays: args.asyncInvoke.failureQueue ? (args.asyncInvoke.failureQueue.retentionDays ?? 14) : undefined,
     },
     schedule: args.schedule && normaliseSchedule(name, args.schedule),
@@ -621,14 +633,18 @@ function checkedEnvironment(name: string, environment: Record<string, pulumi.Inp
 
 function createAsyncInvokeConfig(name: string, spec: LambdaFunctionSpec, fn: { function: aws.lambda.Function }, parent: pulumi.Resource, failureQueue: aws.sqs.Queue | undefined) {
   const asyncInvoke = spec.asyncInvoke!;
-  const destination = failureQueue?.arn ?? asyncInvoke.onFailure?.arn;
+  const onFailure = failureQueue?.arn ?? asyncInvoke.onFailure?.arn;
+  const onSuccess = asyncInvoke.onSuccess?.arn;
   return new aws.lambda.FunctionEventInvokeConfig(
     `${name}-async`,
     {
       functionName: fn.function.name,
       maximumRetryAttempts: asyncInvoke.maxRetryAttempts,
       maximumEventAgeInSeconds: asyncInvoke.maxEventAgeSeconds,
-      destinationConfig: destination ? { onFailure: { destination } } : undefined,
+      destinationConfig:
+        onFailure || onSuccess
+          ? { ...(onFailure ? { onFailure: { destination: onFailure } } : {}), ...(onSuccess ? { onSuccess: { destination: onSuccess } } : {}) }
+          : undefined,
       region: spec.region,
     },
     { parent },

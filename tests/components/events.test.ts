@@ -91,6 +91,32 @@ describe("LambdaFunction failure queue", () => {
     expect(send).toMatchObject({ Action: ["sqs:SendMessage"], Resource: [queue.state.arn] });
   });
 
+  // Lambda sends an invocation record to a destination; the role needs the send action of its kind
+  // (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html), and OnSuccess takes the same four
+  // kinds ("an Amazon SNS topic, Amazon SQS queue, Lambda function, or Amazon EventBridge event bus", AWS::Lambda::EventInvokeConfig OnSuccess).
+  it.each([
+    ["sqs", "arn:aws:sqs:us-east-1:123456789012:records", "sqs:SendMessage"],
+    ["sns", "arn:aws:sns:us-east-1:123456789012:records", "sns:Publish"],
+    ["lambda", "arn:aws:lambda:us-east-1:123456789012:function:records", "lambda:InvokeFunction"],
+    ["eventbridge", "arn:aws:events:us-east-1:123456789012:event-bus/records", "events:PutEvents"],
+  ] as const)("sends failed and succeeded events to a %s destination, granting the role exactly its send action on it", async (type, arn, action) => {
+    const failed = `${arn}-failed`;
+    const graph = await record(() => new LambdaFunction("dest", { entry, asyncInvoke: { onFailure: { type, arn: failed }, onSuccess: { type, arn } } }));
+    expect(resource(graph, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "dest-async").inputs.destinationConfig).toEqual({ onFailure: { destination: failed }, onSuccess: { destination: arn } });
+    const statements = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "dest-policy").inputs.policy).Statement;
+    expect(statements.find((s) => s.Sid === "SendFailedEvents")).toMatchObject({ Action: [action], Resource: [failed] });
+    expect(statements.find((s) => s.Sid === "SendSucceededEvents")).toMatchObject({ Action: [action], Resource: [arn] });
+  });
+
+  it("sends only succeeded events when onSuccess is the one destination, next to a failure queue", async () => {
+    const graph = await record(() => new LambdaFunction("ok", { entry, asyncInvoke: { failureQueue: {}, onSuccess: { type: "sns", arn: "arn:aws:sns:us-east-1:123456789012:done" } } }));
+    const queue = resource(graph, "aws:sqs/queue:Queue", "ok-failures");
+    expect(resource(graph, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "ok-async").inputs.destinationConfig).toEqual({
+      onFailure: { destination: queue.state.arn },
+      onSuccess: { destination: "arn:aws:sns:us-east-1:123456789012:done" },
+    });
+  });
+
   it("rejects a failure queue together with onFailure, and retention outside SQS's", () => {
     expect(() => new LambdaFunction("both", { entry, asyncInvoke: { failureQueue: {}, onFailure: { type: "sqs", arn: "arn:aws:sqs:us-east-1:1:q" } } })).toThrow(
       /asyncInvoke\.failureQueue \{\} is set together with onFailure; a function has one on-failure destination\. Keep one of them\./,

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { mutate } from "../../testing/harness";
+import { LambdaFunction } from "../../components/lambda/function";
+import { mutate, record } from "../../testing/harness";
 import { checkDeployRules, formatFinding, LAMBDA_FAILURE_DESTINATION } from "../../testing/deploy-rules";
 import { devContext, handBuilt, of, withInputs } from "./fixture";
 import { bucketEvents, scheduledFunction, streamSubscription } from "./fixtures/events";
@@ -37,6 +38,18 @@ describe("LambdaFailureDestination", () => {
   it("passes what LambdaFunction and DataTier build: a failure queue, and a stream subscription with its queue", async () => {
     expect(all(await bucketEvents())).toEqual([]);
     expect(all(await streamSubscription())).toEqual([]);
+  });
+
+  it("passes LambdaFunction's on-failure and on-success destinations of every kind", async () => {
+    for (const [type, arn] of [
+      ["sqs", "arn:aws:sqs:us-east-1:123456789012:records"],
+      ["sns", "arn:aws:sns:us-east-1:123456789012:records"],
+      ["lambda", "arn:aws:lambda:us-east-1:123456789012:function:records"],
+      ["eventbridge", "arn:aws:events:us-east-1:123456789012:event-bus/records"],
+    ] as const) {
+      const graph = await record(() => new LambdaFunction("dest", { entry: "tests/fixtures/handlers/echo.ts", asyncInvoke: { onFailure: { type, arn: `${arn}-failed` }, onSuccess: { type, arn } } }));
+      expect(all(graph)).toEqual([]);
+    }
   });
 
   it("takes IAM wildcards in actions and resources for a grant", async () => {

@@ -104,12 +104,17 @@ export const lambdaFunctionArgs: fc.Arbitrary<LambdaFunctionArgs> = fc
     ),
     retainOnDelete: optional(fc.boolean()),
     layerCount: fc.integer({ min: 0, max: 5 }),
+    // OnSuccess: "an Amazon SNS topic, Amazon SQS queue, Lambda function, or Amazon EventBridge event bus" (AWS::Lambda::EventInvokeConfig OnSuccess).
+    onSuccess: optional(fc.constantFrom("sqs" as const, "sns" as const, "lambda" as const, "eventbridge" as const), 3),
   })
-  .map(({ layerCount, ...args }) => {
+  .map(({ layerCount, onSuccess, ...args }) => {
     // Layers: "You can add up to five layers" and a layer is used from the function's own region
     // (https://docs.aws.amazon.com/lambda/latest/dg/adding-layers.html).
     const layers = Array.from({ length: layerCount }, (_, i) => `arn:aws:lambda:${args.region ?? STACK_REGION}:123456789012:layer:shared-${i}:${i + 1}`);
-    return defined({ entry: ACCEPT_ENTRY, ...args, layers: layers.length ? layers : undefined }) as LambdaFunctionArgs;
+    const home = args.region ?? STACK_REGION;
+    const destinationArn = { sqs: `arn:aws:sqs:${home}:123456789012:done`, sns: `arn:aws:sns:${home}:123456789012:done`, lambda: `arn:aws:lambda:${home}:123456789012:function:done`, eventbridge: `arn:aws:events:${home}:123456789012:event-bus/done` };
+    const asyncInvoke = onSuccess ? { ...args.asyncInvoke, onSuccess: { type: onSuccess, arn: destinationArn[onSuccess] } } : args.asyncInvoke;
+    return defined({ entry: ACCEPT_ENTRY, ...args, asyncInvoke, layers: layers.length ? layers : undefined }) as LambdaFunctionArgs;
   });
 
 // ------------------------------------------------------------------------------------------------------------ DataTier

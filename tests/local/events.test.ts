@@ -93,6 +93,26 @@ describe("local S3 notifications and asynchronous invocation", () => {
     });
   });
 
+  it("sends a handled event's record to the on-success destination, and a failed one's to the on-failure destination's queue", async () => {
+    const queues = new LocalQueues();
+    const destinations = { maxRetryAttempts: 0, maxEventAgeSeconds: 3600, onSuccess: { type: "sqs", arn: "arn:aws:sqs:us-east-1:123456789012:thumbnails-done" }, onFailure: { type: "lambda", arn: "arn:aws:lambda:us-east-1:123456789012:function:alert" } } as const;
+    const events = new LocalBucketEvents(
+      [{ bucketName: "b", subscription: { id: "s", function: fn("thumb", { asyncInvoke: destinations }), events: ["s3:ObjectCreated:*"], filterPrefix: "", filterSuffix: "" }, invoke: async (event) => {
+        if ((event as S3Event).Records[0].s3.object.key === "bad") throw new LambdaInvokeError("thumb", "Error", "unreadable image");
+        return { thumbnail: "small.webp" };
+      } }],
+      { queues, region: "us-east-1", retryDelaysMs: [] },
+    );
+    events.deliver(created("good"));
+    events.deliver(created("bad"));
+    await events.drained();
+    expect(queues.messages("thumbnails-done").map((m) => m.body)).toEqual([
+      expect.objectContaining({ requestContext: expect.objectContaining({ condition: "Success", approximateInvokeCount: 1 }), requestPayload: { Records: [expect.objectContaining({ s3: expect.objectContaining({ object: expect.objectContaining({ key: "good" }) }) })] }, responseContext: { statusCode: 200, executedVersion: "$LATEST" }, responsePayload: { thumbnail: "small.webp" } }),
+    ]);
+    // A function destination is not invoked locally: its records stay in the function's own queue file.
+    expect(queues.messages("thumb-on-failure").map((m) => m.body)).toEqual([expect.objectContaining({ requestContext: expect.objectContaining({ condition: "RetriesExhausted" }), responsePayload: { errorType: "Error", errorMessage: "unreadable image" } })]);
+  });
+
   it("stops retrying once an attempt succeeds, and drops what fails without a destination", async () => {
     const queues = new LocalQueues();
     let attempts = 0;
