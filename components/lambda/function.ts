@@ -505,15 +505,15 @@ function bundleAndCheck(fail: ArgFailure, spec: LambdaFunctionSpec): Bundle {
   return bundle;
 }
 
-/** The deployment package (bundle plus native packages) within Lambda's zipped and unzipped limits. */
-function checkPackageSize(fail: ArgFailure, spec: LambdaFunctionSpec, bundle: Bundle, native: NativeModules | undefined): void {
+/** The deployment package (bundle plus native packages) within Lambda's zipped and unzipped limits. Exported for its tests. */
+export function checkPackageSize(fail: ArgFailure, spec: LambdaFunctionSpec, bundle: Bundle, native: NativeModules | undefined): void {
   const zipped = bundle.zippedBytes + (native?.zippedBytes ?? 0);
   const unzipped = bundle.unzippedBytes + (native?.unzippedBytes ?? 0);
   if (zipped > LAMBDA_LIMITS.zippedBytes) {
-    fail("entry", spec.entry, `bundles to ${zipped} zipped bytes, over Lambda's 50 MB limit`, "Mark large dependencies external and ship them in a layer.");
+    fail("entry", spec.entry, `bundles to ${zipped} zipped bytes, over Lambda's 50 MB limit`, "Mark large dependencies external (bundle.external) and ship them in a layer of your own, passed by ARN in layers.");
   }
   if (unzipped > LAMBDA_LIMITS.unzippedBytes) {
-    fail("entry", spec.entry, `unpacks to ${unzipped} bytes, over Lambda's 250 MB limit`, "Ship fewer native packages, or use a container image.");
+    fail("entry", spec.entry, `unpacks to ${unzipped} bytes, over Lambda's 250 MB limit`, "Ship fewer native packages (nativeModules), or mark large dependencies external and ship them in a layer of your own (layers); layers count towards the 250 MB too.");
   }
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LambdaFunction, OWN_STATEMENT_IDS } from "../../components/lambda/function";
+import { checkPackageSize, LambdaFunction, OWN_STATEMENT_IDS, type LambdaFunctionSpec } from "../../components/lambda/function";
+import { argFailer } from "../../components/errors";
 import { bundleEntry } from "../../components/lambda/bundle";
 import { ofType, policyDocument, record, resource } from "../harness/mocks";
 
@@ -162,5 +163,27 @@ describe("LambdaFunction", () => {
     expect(() => new LambdaFunction("nightly#1", { entry, schedule })).toThrow(
       /^LambdaFunction "nightly#1": name "nightly#1" makes the Lambda function name "nightly#1-function-<random suffix>" hold "#", which Lambda refuses \(it takes letters, digits, "-" and "_"\)\. Use a component name of letters, digits, "-" and "_", e\.g\. "nightly-1"\.$/,
     );
+  });
+});
+
+// "Deployment package (.zip file archive) size: 50 MB (zipped, when uploaded through the Lambda API or SDKs) … 250 MB
+// The maximum size of the contents of a deployment package, including layers and custom runtimes (unzipped)"
+// (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). Bundle and native packages count together.
+describe("LambdaFunction package size", () => {
+  const MB = 1024 * 1024;
+  const spec = { entry: "/app/handlers/big.ts" } as LambdaFunctionSpec;
+  const bundle = (zipped: number, unzipped: number) => ({ entry: spec.entry, code: "", sourceMap: "", exports: ["handler"], hash: "h", zippedBytes: zipped, unzippedBytes: unzipped });
+  const native = (zipped: number, unzipped: number) => ({ platform: "linux-arm64", packages: ["sharp"], files: [], zippedBytes: zipped, unzippedBytes: unzipped });
+  const check = (b: ReturnType<typeof bundle>, n?: ReturnType<typeof native>) => () => checkPackageSize(argFailer("LambdaFunction", "big"), spec, b, n);
+
+  it("takes a package of exactly 50 MB zipped and 250 MB unpacked", () => {
+    expect(check(bundle(30 * MB, 100 * MB), native(20 * MB, 150 * MB))).not.toThrow();
+  });
+
+  it("refuses one over 50 MB zipped or 250 MB unpacked, counting the native packages, with a fix the package can do", () => {
+    expect(check(bundle(30 * MB, 100 * MB), native(20 * MB + 1, 100 * MB))).toThrow(
+      new RegExp(`^LambdaFunction "big": entry "/app/handlers/big.ts" bundles to ${50 * MB + 1} zipped bytes, over Lambda's 50 MB limit\\. Mark large dependencies external .*layers`),
+    );
+    expect(check(bundle(10 * MB, 100 * MB), native(10 * MB, 150 * MB + 1))).toThrow(new RegExp(`unpacks to ${250 * MB + 1} bytes, over Lambda's 250 MB limit\\. Ship fewer native packages`));
   });
 });
