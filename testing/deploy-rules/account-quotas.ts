@@ -123,7 +123,7 @@ export const COGNITO_CUSTOM_DOMAIN_QUOTA: CountQuota = {
   quota: 4,
   scope: "account",
   refusal: "CreateUserPoolDomain is refused, after the pool and its clients exist",
-  fewer: "give the other stacks' pools a prefix domain (UserAuth domain.prefix) or move them to another account; AWS does not raise this quota",
+  fewer: "give the other stacks' pools a prefix domain (UserAuth domain.prefix, without domain.name) or move them to another account; AWS does not raise this quota",
 };
 
 /**

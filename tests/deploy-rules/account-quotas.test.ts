@@ -25,6 +25,8 @@ import {
   PROJECT_DEPLOY_WARNING_RULES,
   type StackPlan,
 } from "../../testing/deploy-rules";
+import { StaticSite } from "../../components/static-site";
+import { record } from "../../testing/harness";
 import { devContext } from "./fixture";
 import { cloudFrontKinds, cognitoDomains, httpVpcLinks, prodContext, restVpcLinks, roles } from "./fixtures/account-quotas";
 
@@ -67,6 +69,19 @@ describe("account quotas: a plan at the quota exactly passes", () => {
     const graph = [...restVpcLinks(20, "eu-west-1"), ...restVpcLinks(1, "eu-west-1", "more")];
     expect(rulesOf(checkDeployWarnings(graph, { ...devContext, region: "eu-west-1" }))).toEqual(["ApiVpcLinkCount"]);
     expect(rulesOf(checkDeployWarnings([...restVpcLinks(20, "eu-west-1"), ...restVpcLinks(1, "us-east-1", "more")], devContext))).toEqual([]);
+  });
+});
+
+describe("account quotas on what the components create", () => {
+  it("a plan of 21 StaticSites warns: each site has its own cache policy and response headers policy", async () => {
+    const graph = await record(() => {
+      for (let i = 1; i <= 21; i++) new StaticSite(`site${i}`, { path: "tests/fixtures/site" });
+    });
+    const warnings = checkDeployWarnings(graph, devContext).filter((f) => f.rule === "CloudFrontAccountQuotas");
+    expect(warnings.map((f) => f.problem)).toEqual([
+      expect.stringMatching(/^is the plan's 21st custom cache policy;/),
+      expect.stringMatching(/^is the plan's 21st custom response headers policy;/),
+    ]);
   });
 });
 
