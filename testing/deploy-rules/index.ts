@@ -5,6 +5,7 @@
  */
 import type { Graph } from "../../local/offline/graph";
 import type { OfflineRun } from "../../local/offline/program";
+import { ACCOUNT_QUOTA_PROJECT_RULES, ACCOUNT_QUOTA_PROJECT_WARNING_RULES, ACCOUNT_QUOTA_RULES, ACCOUNT_QUOTA_WARNING_RULES } from "./account-quotas";
 import { ACM_RULES, ACM_WARNING_RULES } from "./acm";
 import { APIGATEWAY_PROJECT_RULES, APIGATEWAY_RULES } from "./apigateway";
 import { APIGATEWAYV2_RULES } from "./apigatewayv2";
@@ -28,17 +29,23 @@ import { VPC_RULES } from "./vpc";
 import { WAF_RULES } from "./waf";
 
 /** Rules over one stack's recorded plan. */
-export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMBDA_EDGE_RULES, ...APIGATEWAY_RULES, ...APIGATEWAYV2_RULES, ...COGNITO_RULES, ...DYNAMODB_RULES, ...LAMBDA_RULES, ...S3_RULES, ...EVENT_RULES, ...IAM_RULES, ...TAG_RULES, ...WAF_RULES, ...CLOUDWATCH_RULES, ...BACKUP_RULES, ...VPC_RULES, ...ROUTE53_RULES, ...SECRET_RULES, ...ACM_RULES, ...NAME_RULES, ...REGION_RULES];
+export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMBDA_EDGE_RULES, ...APIGATEWAY_RULES, ...APIGATEWAYV2_RULES, ...COGNITO_RULES, ...DYNAMODB_RULES, ...LAMBDA_RULES, ...S3_RULES, ...EVENT_RULES, ...IAM_RULES, ...TAG_RULES, ...WAF_RULES, ...CLOUDWATCH_RULES, ...BACKUP_RULES, ...VPC_RULES, ...ROUTE53_RULES, ...SECRET_RULES, ...ACM_RULES, ...NAME_RULES, ...REGION_RULES, ...ACCOUNT_QUOTA_RULES];
 
 /**
  * Rules whose findings are warnings, not failures: what AWS refuses only under a default quota that an account may
  * have raised (ACM's 10 names per certificate, CloudFront's 100 functions per account). A plan cannot read the account's quotas, so a stack deployed under a
  * raised one must not fail on them: print them, and fail on DEPLOY_RULES' findings only.
  */
-export const DEPLOY_WARNING_RULES: readonly DeployRule[] = [...ACM_WARNING_RULES, ...CLOUDFRONT_WARNING_RULES, ...IAM_WARNING_RULES];
+export const DEPLOY_WARNING_RULES: readonly DeployRule[] = [...ACM_WARNING_RULES, ...CLOUDFRONT_WARNING_RULES, ...IAM_WARNING_RULES, ...ACCOUNT_QUOTA_WARNING_RULES];
 
 /** Rules over the plans of all the stacks of a project (account-wide and globally unique settings). */
-export const PROJECT_DEPLOY_RULES: readonly ProjectDeployRule[] = [...APIGATEWAY_PROJECT_RULES, ...COGNITO_PROJECT_RULES, ...CLOUDFRONT_PROJECT_RULES];
+export const PROJECT_DEPLOY_RULES: readonly ProjectDeployRule[] = [...APIGATEWAY_PROJECT_RULES, ...COGNITO_PROJECT_RULES, ...CLOUDFRONT_PROJECT_RULES, ...ACCOUNT_QUOTA_PROJECT_RULES];
+
+/**
+ * Project rules whose findings are warnings (DEPLOY_WARNING_RULES' counterpart over several stacks): the stacks of an
+ * account together over a default quota the account may have raised (CloudFront's policies, IAM roles, VPC links).
+ */
+export const PROJECT_DEPLOY_WARNING_RULES: readonly ProjectDeployRule[] = [...ACCOUNT_QUOTA_PROJECT_WARNING_RULES];
 
 /**
  * A stack's plan as the rules take it, from an offline run of the program (`runProgramOffline`).
@@ -63,6 +70,12 @@ export function checkProjectDeployRules(stacks: readonly StackPlan[], rules: rea
   return rules.flatMap((rule) => rule.check(stacks));
 }
 
+/** Every warning of the project warning rules (or of `rules`) over several stacks' plans: print them, do not fail on them. */
+export function checkProjectDeployWarnings(stacks: readonly StackPlan[], rules: readonly ProjectDeployRule[] = PROJECT_DEPLOY_WARNING_RULES): DeployFinding[] {
+  return checkProjectDeployRules(stacks, rules);
+}
+
+export * from "./account-quotas";
 export * from "./acm";
 export * from "./apigateway";
 export * from "./apigatewayv2";

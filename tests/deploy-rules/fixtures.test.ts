@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as pack from "../../testing/deploy-rules";
-import { checkDeployRules, checkDeployWarnings, checkProjectDeployRules, DEPLOY_RULES, DEPLOY_WARNING_RULES, PROJECT_DEPLOY_RULES, type DeployRule } from "../../testing/deploy-rules";
+import { checkDeployRules, checkDeployWarnings, checkProjectDeployRules, checkProjectDeployWarnings, DEPLOY_RULES, DEPLOY_WARNING_RULES, PROJECT_DEPLOY_RULES, PROJECT_DEPLOY_WARNING_RULES, type DeployRule } from "../../testing/deploy-rules";
 import type { DeployFinding } from "../../testing/deploy-rules";
 import { devContext, matches, type ProjectFixture, type RuleFixture } from "./fixture";
 import { APIGATEWAY_FIXTURES, APIGATEWAY_PROJECT_FIXTURES } from "./fixtures/apigateway";
@@ -29,11 +29,16 @@ import { SECRET_FIXTURES } from "./fixtures/secrets";
 import { DESCRIPTION_FIXTURES } from "./fixtures/descriptions";
 import { ACM_FIXTURES, ACM_WARNING_FIXTURES } from "./fixtures/acm";
 import { REGION_FIXTURES } from "./fixtures/region";
+import { ACCOUNT_QUOTA_FIXTURES, ACCOUNT_QUOTA_PROJECT_FIXTURES, ACCOUNT_QUOTA_PROJECT_WARNING_FIXTURES, ACCOUNT_QUOTA_WARNING_FIXTURES } from "./fixtures/account-quotas";
 
-const FIXTURES: RuleFixture[] = [...CLOUDFRONT_FIXTURES, ...KEY_VALUE_STORE_FIXTURES, ...HSTS_MAX_AGE_FIXTURES, ...LAMBDA_EDGE_FIXTURES, ...APIGATEWAY_FIXTURES, ...APIGATEWAYV2_FIXTURES, ...COGNITO_FIXTURES, ...DYNAMODB_FIXTURES, ...LAMBDA_FIXTURES, ...S3_FIXTURES, ...EVENT_FIXTURES, ...IAM_FIXTURES, ...TAG_FIXTURES, ...WAF_FIXTURES, ...CLOUDWATCH_FIXTURES, ...BACKUP_FIXTURES, ...VPC_FIXTURES, ...ROUTE53_FIXTURES, ...REPLICATION_FIXTURES, ...NAME_FIXTURES, ...DESCRIPTION_FIXTURES, ...SECRET_FIXTURES, ...ACM_FIXTURES, ...REGION_FIXTURES];
-const PROJECT_FIXTURES: ProjectFixture[] = [...APIGATEWAY_PROJECT_FIXTURES, ...COGNITO_PROJECT_FIXTURES, ...CLOUDFRONT_PROJECT_FIXTURES];
+const FIXTURES: RuleFixture[] = [...CLOUDFRONT_FIXTURES, ...KEY_VALUE_STORE_FIXTURES, ...HSTS_MAX_AGE_FIXTURES, ...LAMBDA_EDGE_FIXTURES, ...APIGATEWAY_FIXTURES, ...APIGATEWAYV2_FIXTURES, ...COGNITO_FIXTURES, ...DYNAMODB_FIXTURES, ...LAMBDA_FIXTURES, ...S3_FIXTURES, ...EVENT_FIXTURES, ...IAM_FIXTURES, ...TAG_FIXTURES, ...WAF_FIXTURES, ...CLOUDWATCH_FIXTURES, ...BACKUP_FIXTURES, ...VPC_FIXTURES, ...ROUTE53_FIXTURES, ...REPLICATION_FIXTURES, ...NAME_FIXTURES, ...DESCRIPTION_FIXTURES, ...SECRET_FIXTURES, ...ACM_FIXTURES, ...REGION_FIXTURES, ...ACCOUNT_QUOTA_FIXTURES];
+const PROJECT_FIXTURES: ProjectFixture[] = [...APIGATEWAY_PROJECT_FIXTURES, ...COGNITO_PROJECT_FIXTURES, ...CLOUDFRONT_PROJECT_FIXTURES, ...ACCOUNT_QUOTA_PROJECT_FIXTURES];
+/** Fixtures of the project warning rules: each warns by its rule only, and fails no rule of PROJECT_DEPLOY_RULES. */
+const PROJECT_WARNING_FIXTURES: ProjectFixture[] = [...ACCOUNT_QUOTA_PROJECT_WARNING_FIXTURES];
 /** Fixtures of the warning rules: each warns by its rule only, and fails no rule of DEPLOY_RULES. */
-const WARNING_FIXTURES: RuleFixture[] = [...ACM_WARNING_FIXTURES, ...CLOUDFRONT_WARNING_FIXTURES, ...IAM_WARNING_FIXTURES];
+const WARNING_FIXTURES: RuleFixture[] = [...ACM_WARNING_FIXTURES, ...CLOUDFRONT_WARNING_FIXTURES, ...IAM_WARNING_FIXTURES, ...ACCOUNT_QUOTA_WARNING_FIXTURES];
+/** Every rule of the pack: stack and project, failing and warning. */
+const ALL_RULES = [...DEPLOY_RULES, ...PROJECT_DEPLOY_RULES, ...DEPLOY_WARNING_RULES, ...PROJECT_DEPLOY_WARNING_RULES];
 
 async function findingsOf(fixture: RuleFixture) {
   return checkDeployRules(await fixture.build(), { ...devContext, ...fixture.context });
@@ -47,6 +52,11 @@ async function warningsOf(fixture: RuleFixture) {
 
 async function projectFindingsOf(fixture: ProjectFixture) {
   return checkProjectDeployRules(await fixture.build());
+}
+
+async function projectWarningsOf(fixture: ProjectFixture) {
+  const stacks = await fixture.build();
+  return [...checkProjectDeployRules(stacks), ...checkProjectDeployWarnings(stacks)];
 }
 
 describe("a fixture's expected findings are exact", () => {
@@ -77,6 +87,10 @@ describe("deploy rules fail on their fixtures, and only those rules", () => {
   it.each(WARNING_FIXTURES.map((f) => [`${f.rule} (warning): ${f.title}`, f] as const))("%s", async (_, fixture) => {
     expect(matches(fixture.rule, await warningsOf(fixture), fixture.expected)).toEqual([]);
   });
+
+  it.each(PROJECT_WARNING_FIXTURES.map((f) => [`${f.rule} (project warning): ${f.title}`, f] as const))("%s", async (_, fixture) => {
+    expect(matches(fixture.rule, await projectWarningsOf(fixture), fixture.expected)).toEqual([]);
+  });
 });
 
 describe("the pack", () => {
@@ -85,12 +99,13 @@ describe("the pack", () => {
     for (const fixture of FIXTURES) for (const f of await findingsOf(fixture)) if (f.rule === fixture.rule) proven.add(f.rule);
     for (const fixture of PROJECT_FIXTURES) for (const f of await projectFindingsOf(fixture)) if (f.rule === fixture.rule) proven.add(f.rule);
     for (const fixture of WARNING_FIXTURES) for (const f of await warningsOf(fixture)) if (f.rule === fixture.rule) proven.add(f.rule);
-    const ids = [...DEPLOY_RULES, ...PROJECT_DEPLOY_RULES, ...DEPLOY_WARNING_RULES].map((r) => r.id);
+    for (const fixture of PROJECT_WARNING_FIXTURES) for (const f of await projectWarningsOf(fixture)) if (f.rule === fixture.rule) proven.add(f.rule);
+    const ids = ALL_RULES.map((r) => r.id);
     expect(ids.filter((id) => !proven.has(id))).toEqual([]);
   });
 
   it("gives every rule a unique id, a title and an AWS documentation source", () => {
-    const rules = [...DEPLOY_RULES, ...PROJECT_DEPLOY_RULES, ...DEPLOY_WARNING_RULES];
+    const rules = ALL_RULES;
     expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length);
     for (const rule of rules) {
       expect(rule.title, rule.id).not.toBe("");
@@ -100,7 +115,7 @@ describe("the pack", () => {
 
   it("puts every rule of DEPLOY_RULES and DEPLOY_WARNING_RULES in exactly one exported per-service list (CLOUDFRONT_RULES, WAF_RULES, ACM_WARNING_RULES, ...), which compose them", () => {
     // Users compose their own sets from the per-service lists, so a rule outside them would be silently missed.
-    const lists = Object.entries(pack).filter(([name, value]) => /_RULES$/.test(name) && !["DEPLOY_RULES", "PROJECT_DEPLOY_RULES", "DEPLOY_WARNING_RULES"].includes(name) && Array.isArray(value)) as Array<[string, DeployRule[]]>;
+    const lists = Object.entries(pack).filter(([name, value]) => /_RULES$/.test(name) && !["DEPLOY_RULES", "PROJECT_DEPLOY_RULES", "DEPLOY_WARNING_RULES", "PROJECT_DEPLOY_WARNING_RULES"].includes(name) && Array.isArray(value)) as Array<[string, DeployRule[]]>;
     const homes = (rule: DeployRule) => lists.filter(([, list]) => list.includes(rule)).map(([name]) => name);
     expect([...DEPLOY_RULES, ...DEPLOY_WARNING_RULES].map((rule) => [rule.id, homes(rule)]).filter(([, names]) => names.length !== 1)).toEqual([]);
     expect(homes(pack.CLOUDFRONT_KEY_VALUE_STORE)).toEqual(["CLOUDFRONT_RULES"]);
@@ -108,11 +123,11 @@ describe("the pack", () => {
 
   it("documents every rule with its source in docs/deploy-rules.md", () => {
     const rows = readFileSync(join(__dirname, "../../docs/deploy-rules.md"), "utf8").split("\n").filter((line) => line.startsWith("| `"));
-    for (const rule of [...DEPLOY_RULES, ...PROJECT_DEPLOY_RULES, ...DEPLOY_WARNING_RULES]) {
+    for (const rule of ALL_RULES) {
       const row = rows.find((line) => line.startsWith(`| \`${rule.id}\` |`));
       expect(row, rule.id).toBeDefined();
       expect(row!.endsWith(`| ${rule.source} |`), `${rule.id} cites ${rule.source}`).toBe(true);
     }
-    expect(rows).toHaveLength(DEPLOY_RULES.length + PROJECT_DEPLOY_RULES.length + DEPLOY_WARNING_RULES.length);
+    expect(rows).toHaveLength(ALL_RULES.length);
   });
 });

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { OfflineRun } from "../../local/offline/program";
 import { isProductionStack } from "../../scripts/plan";
-import { checkDeployWarnings, checkProjectDeployRules, formatFinding, planOf } from "../../testing/deploy-rules";
+import { checkDeployWarnings, checkProjectDeployRules, checkProjectDeployWarnings, formatFinding, planOf } from "../../testing/deploy-rules";
 import { expectNoDeployFindings, runStacks } from "./run-stack";
 
 let runs: Map<string, OfflineRun>;
@@ -36,5 +36,10 @@ describe("deploy rules on the project's stacks", () => {
   it("dev and prod together have no project deploy-rule findings", () => {
     const plans = [...runs.values()].map((run) => planOf(run, isProductionStack(run.config.stack)));
     expect(checkProjectDeployRules(plans).map(formatFinding)).toEqual([]);
+  });
+
+  it("dev and prod together stay within the account-wide default quotas (no project warning-rule findings)", () => {
+    const plans = [...runs.values()].map((run) => planOf(run, isProductionStack(run.config.stack)));
+    expect(checkProjectDeployWarnings(plans).map(formatFinding)).toEqual([]);
   });
 });

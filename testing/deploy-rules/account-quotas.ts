@@ -1,0 +1,366 @@
+/**
+ * Account- and region-wide quotas on how many resources of a kind exist: CloudFront's custom policies, origin access
+ * controls and key value stores, Cognito's custom domains, IAM roles, API Gateway VPC links. A plan counts its own
+ * resources of the kind (one stack rule per quota) and the project rules add up the stacks that share an account (and
+ * a region, for a regional quota). Either way the account's other resources, which no plan sees, count too: a plan
+ * under the quota may still fail; one over it fails for sure, part-way through `pulumi up`, after the resources created
+ * before the one over the quota.
+ *
+ * Adjustable quotas (an account may have raised them) are warnings, as CloudFrontFunctionCount and IamRoleQuotas; a
+ * quota AWS does not raise is a failure.
+ */
+import { ofType, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { finding, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule, type StackPlan } from "./rule";
+
+/** One quota on a number of resources of one kind in an account (or an account and region). */
+export interface CountQuota {
+  /** The kind as findings name it, plural and singular ("custom cache policies", "custom cache policy"). */
+  kind: string;
+  one: string;
+  types: readonly string[];
+  /** Resources of `types` that count (e.g. custom domains only, not prefix domains); all of them when unset. */
+  counts?: (resource: RecordedResource) => boolean;
+  quota: number;
+  /** Whether the quota is per account (global services, and the strict reading of Cognito's) or per account and region. */
+  scope: "account" | "region";
+  /** What AWS does with the create past the quota: "CreateCachePolicy fails (TooManyCachePolicies)". */
+  refusal: string;
+  /** The fix, after "ask for a quota increase (…)": how to need fewer of them. */
+  fewer: string;
+  /** The quota's name where an increase is asked for ("Service Quotas: CloudFront, Cache policies per AWS account"). */
+  increase?: string;
+}
+
+const CLOUDFRONT_QUOTAS_PAGE = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html";
+
+/**
+ * CloudFront quotas (CLOUDFRONT_QUOTAS_PAGE), default quotas each with "Request a higher quota":
+ * - General quotas on policies: "Custom cache policies per AWS account (Does not apply to CloudFront managed cache
+ *   policies) 20" (Service Quotas L-7D134442), "Custom origin request policies per AWS account (Does not apply to
+ *   CloudFront managed origin request policies) 20" (L-C3659C43), "Custom response headers policies per AWS account
+ *   (Does not apply to CloudFront managed response headers policies) 20". The General Reference table
+ *   (https://docs.aws.amazon.com/general/latest/gr/cf_region.html) still says "Cache policies per AWS account … 20 No";
+ *   the guide's increase link is the newer word, and the default is 20 either way.
+ * - General quotas on distributions: "Origin access controls per AWS account 100".
+ * - Quotas on key value stores: "Maximum number of key value stores per account 50".
+ * CloudFront is global: every one of the account's resources counts, whatever the provider's region. Past the quota the
+ * create is refused with TooManyCachePolicies ("You have reached the maximum number of cache policies for this Amazon
+ * Web Services account"), TooManyOriginRequestPolicies, TooManyResponseHeadersPolicies, TooManyOriginAccessControls
+ * ("The number of origin access controls in your Amazon Web Services account exceeds the maximum allowed"), botocore's
+ * CloudFront exceptions; the key value store's error code was not confirmed. StaticSite creates one cache policy and
+ * one response headers policy per site, and one origin access control unless its hosting says otherwise; EdgeLogic one
+ * key value store when asked.
+ */
+export const CLOUDFRONT_ACCOUNT_QUOTAS: readonly CountQuota[] = [
+  {
+    kind: "custom cache policies",
+    one: "custom cache policy",
+    types: ["aws:cloudfront/cachePolicy:CachePolicy"],
+    quota: 20,
+    scope: "account",
+    refusal: "CreateCachePolicy fails (TooManyCachePolicies)",
+    fewer: "share one cache policy between sites, or use a CloudFront managed cache policy (CachingOptimized), which does not count",
+    increase: 'Service Quotas: CloudFront "Custom cache policies per AWS account"',
+  },
+  {
+    kind: "custom origin request policies",
+    one: "custom origin request policy",
+    types: ["aws:cloudfront/originRequestPolicy:OriginRequestPolicy"],
+    quota: 20,
+    scope: "account",
+    refusal: "CreateOriginRequestPolicy fails (TooManyOriginRequestPolicies)",
+    fewer: "share origin request policies between distributions, or use a CloudFront managed one, which does not count",
+    increase: 'Service Quotas: CloudFront "Custom origin request policies per AWS account"',
+  },
+  {
+    kind: "custom response headers policies",
+    one: "custom response headers policy",
+    types: ["aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy"],
+    quota: 20,
+    scope: "account",
+    refusal: "CreateResponseHeadersPolicy fails (TooManyResponseHeadersPolicies)",
+    fewer: "share one response headers policy between sites, or use a CloudFront managed one, which does not count",
+    increase: 'AWS Support, CloudFront "Custom response headers policies per AWS account"',
+  },
+  {
+    kind: "origin access controls",
+    one: "origin access control",
+    types: ["aws:cloudfront/originAccessControl:OriginAccessControl"],
+    quota: 100,
+    scope: "account",
+    refusal: "CreateOriginAccessControl fails (TooManyOriginAccessControls)",
+    fewer: "share one origin access control between origins (it is not tied to a bucket)",
+    increase: 'AWS Support, CloudFront "Origin access controls per AWS account"',
+  },
+  {
+    kind: "key value stores",
+    one: "key value store",
+    types: ["aws:cloudfront/keyValueStore:KeyValueStore"],
+    quota: 50,
+    scope: "account",
+    refusal: "CreateKeyValueStore is refused",
+    fewer: "share key value stores between functions (up to 10 functions per store)",
+    increase: 'AWS Support, CloudFront "Maximum number of key value stores per account"',
+  },
+];
+
+/**
+ * Cognito's resource quotas (https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html#resource-quotas),
+ * user pools: "Custom domains per account | 4 | No | N/A" — not adjustable, so a failure. A custom domain is a
+ * UserPoolDomain with a certificate (CreateUserPoolDomain's CustomDomainConfig); a prefix domain
+ * (`<prefix>.auth.<region>.amazoncognito.com`) has none and does not count. **Not confirmed:** whether AWS counts the 4
+ * per account or per account and region (the table says "per account"; Service Quotas lists the quota per region, and
+ * the page says its quotas are per region of request rates). Counted per account, the strict reading: a project whose
+ * custom domains are spread over regions may be told of a failure AWS would not give. The exact error of the fifth
+ * CreateUserPoolDomain was not confirmed either.
+ */
+export const COGNITO_CUSTOM_DOMAIN_QUOTA: CountQuota = {
+  kind: "Cognito custom domains (user pool domains with a certificate)",
+  one: "Cognito custom domain (a user pool domain with a certificate)",
+  types: ["aws:cognito/userPoolDomain:UserPoolDomain"],
+  counts: (domain) => Boolean(domain.inputs.certificateArn),
+  quota: 4,
+  scope: "account",
+  refusal: "CreateUserPoolDomain is refused, after the pool and its clients exist",
+  fewer: "give the other stacks' pools a prefix domain (UserAuth domain.prefix, without domain.name) or move them to another account; AWS does not raise this quota",
+};
+
+/**
+ * IAM and AWS STS quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): "The following
+ * quotas are adjustable", default quotas for IAM entities: "Roles in an AWS account | 1000 | 5000" (default, maximum).
+ * IAM is global, so every role of the account counts. Past it CreateRole fails with LimitExceeded ("The request was
+ * rejected because it attempted to create resources beyond the current Amazon Web Services account limits", IAM's
+ * LimitExceededException). Every LambdaFunction has a role (each API route, authorizer and trigger), a schedule one
+ * more; Lambda@Edge functions are kept on delete with their roles, so destroyed stacks keep using the quota.
+ */
+export const IAM_ROLE_QUOTA: CountQuota = {
+  kind: "IAM roles",
+  one: "IAM role",
+  types: ["aws:iam/role:Role"],
+  quota: 1000,
+  scope: "account",
+  refusal: "CreateRole fails (LimitExceeded)",
+  fewer: "delete roles left behind (kept Lambda@Edge functions' roles: npm run edge-cleanup) or move stacks to other accounts",
+  increase: 'Service Quotas: IAM "Roles per account", up to 5,000',
+};
+
+/**
+ * Quotas for configuring and running a REST API
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html):
+ * "VPC links per account per Region | 20 | Yes". A REST VPC link is an aws.apigateway.VpcLink (one per NLB in
+ * ServerlessApi); counted per region of creation (regionOf).
+ */
+export const REST_VPC_LINK_QUOTA: CountQuota = {
+  kind: "REST API VPC links",
+  one: "REST API VPC link",
+  types: ["aws:apigateway/vpcLink:VpcLink"],
+  quota: 20,
+  scope: "region",
+  refusal: "CreateVpcLink is refused",
+  fewer: "share one VPC link per Network Load Balancer between APIs",
+  increase: 'Service Quotas: API Gateway "VPC links per account per Region"',
+};
+
+/**
+ * Quotas for configuring and running an HTTP API (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html):
+ * "VPC links per account per Region | 10 | Yes". An HTTP API VPC link is an aws.apigatewayv2.VpcLink (one per subnet
+ * and security group set in ServerlessApi); counted per region of creation.
+ */
+export const HTTP_VPC_LINK_QUOTA: CountQuota = {
+  kind: "HTTP API VPC links (VPC links V2)",
+  one: "HTTP API VPC link (VPC link V2)",
+  types: ["aws:apigatewayv2/vpcLink:VpcLink"],
+  quota: 10,
+  scope: "region",
+  refusal: "CreateVpcLink (V2) is refused",
+  fewer: "share one VPC link between APIs that reach the same subnets",
+  increase: 'Service Quotas: API Gateway "VPC links per account per Region" (HTTP APIs)',
+};
+
+/** 101 → "101st". */
+function ordinal(n: number): string {
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th";
+  return `${n}${suffix}`;
+}
+
+/** The resources of `graph` that count against `quota`, in plan order. */
+function counted(graph: Graph, quota: CountQuota): RecordedResource[] {
+  return quota.types.flatMap((type) => ofType(graph, type)).filter((r) => quota.counts?.(r) ?? true);
+}
+
+/** Where a counted resource uses the quota: the plan's account, and its region for a regional quota. */
+function where(quota: CountQuota, graph: Graph, resource: RecordedResource, context: DeployRuleContext): string {
+  // The project convention (ApiGatewayAccountSingleOwner): stacks without a known account are taken as the same one.
+  const account = context.account ? `account ${context.account}` : "the same account";
+  return quota.scope === "region" ? `${account} in ${regionOf(graph, resource, context)}` : account;
+}
+
+const scopeWords = (quota: CountQuota) => (quota.scope === "region" ? "per account and region" : "per AWS account");
+/** "the default quota is 20 per AWS account, … : unless the account's quota was raised, X fails" or, for a quota AWS does not raise, "the quota is 4 …: X". */
+const quotaSentence = (quota: CountQuota, counting: string) =>
+  quota.increase
+    ? `the default quota is ${quota.quota} ${scopeWords(quota)}, ${counting}: unless the account's quota was raised, ${quota.refusal}`
+    : `the quota is ${quota.quota} ${scopeWords(quota)}, ${counting}, and AWS does not raise it: ${quota.refusal}`;
+const countFix = (quota: CountQuota, have: string) => (quota.increase ? `ask for a quota increase (${quota.increase}), or ${quota.fewer}: ${have}` : `${quota.fewer}: ${have}`);
+
+/** A stack rule: one finding per group (the account, or each region) whose count passes the quota, on the first resource over it. */
+function planCountRule(rule: { id: string; title: string; source: string; quotas: readonly CountQuota[] }): DeployRule {
+  return {
+    id: rule.id,
+    title: rule.title,
+    source: rule.source,
+    check(graph, context) {
+      const findings: DeployFinding[] = [];
+      for (const quota of rule.quotas) {
+        const groups = new Map<string, RecordedResource[]>();
+        for (const r of counted(graph, quota)) {
+          const key = where(quota, graph, r, context);
+          if (!groups.has(key)) groups.set(key, []);
+          groups.get(key)!.push(r);
+        }
+        for (const list of groups.values()) {
+          const firstOver = list[quota.quota];
+          if (!firstOver) continue;
+          const region = quota.scope === "region" ? ` in ${regionOf(graph, firstOver, context)}` : "";
+          findings.push(
+            finding(
+              rule.id,
+              firstOver,
+              `is the plan's ${ordinal(quota.quota + 1)} ${quota.one}${region}; ${quotaSentence(quota, "with those of the account's other stacks")}`,
+              countFix(quota, `the plan has ${list.length}${region}`),
+            ),
+          );
+        }
+      }
+      return findings;
+    },
+  };
+}
+
+/**
+ * A project rule: the stacks that share an account (and region, for a regional quota) add up; a group over the quota
+ * that no one stack fills alone (that is the stack rule's) gets one finding, on the first resource over the quota,
+ * counting the stacks in the order given.
+ */
+function projectCountRule(rule: { id: string; title: string; source: string; quotas: readonly CountQuota[] }): ProjectDeployRule {
+  return {
+    id: rule.id,
+    title: rule.title,
+    source: rule.source,
+    check(stacks: readonly StackPlan[]) {
+      const findings: DeployFinding[] = [];
+      for (const quota of rule.quotas) {
+        const groups = new Map<string, Array<{ stack: string; resource: RecordedResource }>>();
+        for (const { graph, context } of stacks) {
+          for (const resource of counted(graph, quota)) {
+            const key = where(quota, graph, resource, context);
+            if (!groups.has(key)) groups.set(key, []);
+            groups.get(key)!.push({ stack: context.stack, resource });
+          }
+        }
+        for (const [place, list] of groups) {
+          const perStack = new Map<string, number>();
+          for (const { stack } of list) perStack.set(stack, (perStack.get(stack) ?? 0) + 1);
+          if (list.length <= quota.quota || perStack.size < 2 || [...perStack.values()].some((n) => n > quota.quota)) continue;
+          const firstOver = list[quota.quota];
+          const counts = [...perStack].map(([stack, n]) => `${stack}: ${n}`).join(", ");
+          findings.push(
+            finding(
+              rule.id,
+              firstOver.resource,
+              `is the ${ordinal(quota.quota + 1)} ${quota.one} the project's stacks create in ${place} (${counts}); ${quotaSentence(quota, "these stacks' together")}, in the stack that deploys last`,
+              countFix(quota, `the stacks have ${list.length} together`),
+              firstOver.stack,
+            ),
+          );
+        }
+      }
+      return findings;
+    },
+  };
+}
+
+const COGNITO_QUOTAS_PAGE = "https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html#resource-quotas";
+const IAM_QUOTAS_PAGE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html";
+const REST_QUOTAS_PAGE = "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html";
+const HTTP_QUOTAS_PAGE = "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html";
+
+export const CLOUDFRONT_ACCOUNT_QUOTA_COUNT = planCountRule({
+  id: "CloudFrontAccountQuotas",
+  title: "A plan has at most 20 custom cache, origin request and response headers policies each, 100 origin access controls and 50 key value stores: CloudFront's default quotas per AWS account",
+  source: CLOUDFRONT_QUOTAS_PAGE,
+  quotas: CLOUDFRONT_ACCOUNT_QUOTAS,
+});
+
+export const COGNITO_CUSTOM_DOMAIN_COUNT = planCountRule({
+  id: "CognitoCustomDomainCount",
+  title: "A plan has at most 4 Cognito custom domains, a quota per account AWS does not raise",
+  source: COGNITO_QUOTAS_PAGE,
+  quotas: [COGNITO_CUSTOM_DOMAIN_QUOTA],
+});
+
+export const IAM_ROLE_COUNT = planCountRule({
+  id: "IamRoleCount",
+  title: "A plan has at most 1,000 IAM roles, IAM's default quota per account",
+  source: IAM_QUOTAS_PAGE,
+  quotas: [IAM_ROLE_QUOTA],
+});
+
+export const API_VPC_LINK_COUNT = planCountRule({
+  id: "ApiVpcLinkCount",
+  title: "A plan has at most 20 REST API VPC links in a region, API Gateway's default quota per account and region",
+  source: REST_QUOTAS_PAGE,
+  quotas: [REST_VPC_LINK_QUOTA],
+});
+
+export const API_V2_VPC_LINK_COUNT = planCountRule({
+  id: "ApiV2VpcLinkCount",
+  title: "A plan has at most 10 HTTP API VPC links in a region, API Gateway's default quota per account and region",
+  source: HTTP_QUOTAS_PAGE,
+  quotas: [HTTP_VPC_LINK_QUOTA],
+});
+
+export const CLOUDFRONT_ACCOUNT_QUOTAS_ACROSS_STACKS = projectCountRule({
+  id: "CloudFrontAccountQuotasAcrossStacks",
+  title: "The project's stacks in one account have at most 20 custom cache, origin request and response headers policies each, 100 origin access controls and 50 key value stores together",
+  source: CLOUDFRONT_QUOTAS_PAGE,
+  quotas: CLOUDFRONT_ACCOUNT_QUOTAS,
+});
+
+export const COGNITO_CUSTOM_DOMAIN_COUNT_ACROSS_STACKS = projectCountRule({
+  id: "CognitoCustomDomainCountAcrossStacks",
+  title: "The project's stacks in one account have at most 4 Cognito custom domains together",
+  source: COGNITO_QUOTAS_PAGE,
+  quotas: [COGNITO_CUSTOM_DOMAIN_QUOTA],
+});
+
+export const IAM_ROLE_COUNT_ACROSS_STACKS = projectCountRule({
+  id: "IamRoleCountAcrossStacks",
+  title: "The project's stacks in one account have at most 1,000 IAM roles together",
+  source: IAM_QUOTAS_PAGE,
+  quotas: [IAM_ROLE_QUOTA],
+});
+
+export const API_VPC_LINK_COUNT_ACROSS_STACKS = projectCountRule({
+  id: "ApiVpcLinkCountAcrossStacks",
+  title: "The project's stacks in one account and region have at most 20 REST API VPC links together",
+  source: REST_QUOTAS_PAGE,
+  quotas: [REST_VPC_LINK_QUOTA],
+});
+
+export const API_V2_VPC_LINK_COUNT_ACROSS_STACKS = projectCountRule({
+  id: "ApiV2VpcLinkCountAcrossStacks",
+  title: "The project's stacks in one account and region have at most 10 HTTP API VPC links together",
+  source: HTTP_QUOTAS_PAGE,
+  quotas: [HTTP_VPC_LINK_QUOTA],
+});
+
+/** Stack rules on a quota AWS does not raise: part of DEPLOY_RULES. */
+export const ACCOUNT_QUOTA_RULES: DeployRule[] = [COGNITO_CUSTOM_DOMAIN_COUNT];
+/** Stack rules on adjustable quotas: part of DEPLOY_WARNING_RULES. */
+export const ACCOUNT_QUOTA_WARNING_RULES: DeployRule[] = [CLOUDFRONT_ACCOUNT_QUOTA_COUNT, IAM_ROLE_COUNT, API_VPC_LINK_COUNT, API_V2_VPC_LINK_COUNT];
+/** Project rules on a quota AWS does not raise: part of PROJECT_DEPLOY_RULES. */
+export const ACCOUNT_QUOTA_PROJECT_RULES: ProjectDeployRule[] = [COGNITO_CUSTOM_DOMAIN_COUNT_ACROSS_STACKS];
+/** Project rules on adjustable quotas: part of PROJECT_DEPLOY_WARNING_RULES. */
+export const ACCOUNT_QUOTA_PROJECT_WARNING_RULES: ProjectDeployRule[] = [CLOUDFRONT_ACCOUNT_QUOTAS_ACROSS_STACKS, IAM_ROLE_COUNT_ACROSS_STACKS, API_VPC_LINK_COUNT_ACROSS_STACKS, API_V2_VPC_LINK_COUNT_ACROSS_STACKS];
