@@ -14,7 +14,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import type { AuthorizerSpec, RouteSpec, ServerlessApiSpec, StageSpec } from "../components/serverless-api/spec";
 import { corsHeaderValues } from "../components/serverless-api/routes";
-import { ApiKind, functionIntegrationTimeoutMs } from "../components/serverless-api/args";
+import { ApiKind, functionIntegrationTimeoutMs, substituteUriStageVariables } from "../components/serverless-api/args";
 import { fromHttpApiResult, httpApiClaims, toHttpApiEvent } from "./http-api-event";
 import { bearerToken, createTokenVerifier, type CognitoClaims } from "../handlers/shared/jwt";
 import { LambdaInvokeError } from "./lambda-runtime";
@@ -351,7 +351,9 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
    */
   async function httpProxy(route: RouteSpec, integration: Extract<RouteSpec["integration"], { type: "http" }>, event: APIGatewayProxyEvent, client: ClientRequest): Promise<HttpResult> {
     const { search } = client;
-    const path = integration.uri.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(event.pathParameters?.[name] ?? ""));
+    // Stage variables first (the request's stage's, a canary's overrides included: event.stageVariables): their `${…}`
+    // holds braces the path parameters' `{name}` would otherwise match.
+    const path = substituteUriStageVariables(integration.uri, event.stageVariables).replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(event.pathParameters?.[name] ?? ""));
     const uri = search ? `${path}${path.includes("?") ? "&" : "?"}${search.slice(1)}` : path;
     const method = integration.method === "ANY" ? event.httpMethod : integration.method;
     const headers = new Headers();

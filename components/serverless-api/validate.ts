@@ -20,6 +20,7 @@ import {
   authorizerPermissionName,
   routeFunctionName,
   stageCanary,
+  uriStageVariables,
   type ApiAuthorizer,
   type ApiCanary,
   type ApiFunctionArgs,
@@ -155,6 +156,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     validateRoute(fail, key, parsed, functionName, route ?? {}, authorizers);
     if (route?.integration?.type === "aws") validateIntegrationRolePath(fail, name, key, parsed, args.basePath ?? "");
     validateHttpIntegrationUri(fail, key, route ?? {});
+    validateUriStageVariables(fail, key, route ?? {}, args, stageNames);
     if (args.kind !== ApiKind.Http) validateRestHttpIntegration(fail, key, parsed.path, route ?? {});
     validateIntegrationTimeout(fail, key, route ?? {}, args);
     validateVpcLink(fail, key, parsed.path, route ?? {}, args.kind ?? ApiKind.Rest, apiRegion);
@@ -720,6 +722,36 @@ function validateHttpIntegrationUri(fail: ArgFailure, key: string, route: ApiRou
   for (const [, greedy] of (integration.uri ?? "").matchAll(/\{([A-Za-z0-9_]+)\+\}/g)) {
     fail(`routes["${key}"].integration.uri`, integration.uri, `names the greedy {${greedy}+}, which an HTTP integration's uri does not take: its mapping reads {${greedy}}`,
       `Write {${greedy}}: it is given the route's {${greedy}+} value, slashes included.`);
+  }
+}
+
+/**
+ * Each `${stageVariables.x}` an HTTP integration's `uri` names must be a variable of every stage of the API (the `alias`
+ * ServerlessApi sets on each counts; a canary's override alone does not: the stage's other requests lack it). AWS
+ * documents the substitution (args.ts uriStageVariables) but not what an undefined name becomes; LocalStack, which
+ * follows AWS's URI rendering, renders it empty ("Invalid URL 'https:///xyz-service/…': No host supplied",
+ * localstack/localstack#8567), so that stage would call a backend with no host or an empty segment. In an HTTP-kind
+ * private integration the uri is read at construction (vpc-link.ts overwritePath, serverNameToVerify), so a stage
+ * variable there would reach the backend as literal text.
+ */
+function validateUriStageVariables(fail: ArgFailure, key: string, route: ApiRoute, args: ServerlessApiArgs, stageNames: readonly string[]): void {
+  const integration = route.integration;
+  if (integration?.type !== "http" || typeof integration.uri !== "string") return;
+  const names = uriStageVariables(integration.uri);
+  if (names.length === 0) return;
+  const where = `routes["${key}"].integration.uri`;
+  if (args.kind === ApiKind.Http && integration.vpcLink !== undefined) {
+    return fail(where, integration.uri,
+      "names a stage variable in an HTTP API's private integration, whose backend path (overwrite:path) and TLS server name ServerlessApi reads from the uri when it is built, not per stage",
+      "Write the backend's host and path into the uri.");
+  }
+  for (const stage of stageNames) {
+    const defined: Record<string, string> = { ...(args.stages?.[stage]?.variables ?? {}), alias: stage };
+    for (const name of names) {
+      if (defined[name] !== undefined) continue;
+      fail(where, integration.uri, `names the stage variable "${name}", which stage "${stage}" does not define: API Gateway would call that stage's backend with an empty value there`,
+        `Set stages.${stage}.variables.${name}, or write the value into the uri.`);
+    }
   }
 }
 
