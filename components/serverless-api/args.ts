@@ -263,7 +263,11 @@ export interface ApiResourcePolicy {
   allowSourceIps?: string[];
   /** These CIDR ranges may not call the API. */
   denySourceIps?: string[];
-  /** Only IAM principals of these accounts (use with `auth: "iam"` routes). */
+  /**
+   * Only IAM principals of these accounts. Every route must be `auth: "iam"` and no CORS preflight may be answered by
+   * API Gateway (ServerlessApi refuses otherwise): the policy then has no Allow an unsigned caller matches, so any other
+   * method would answer everyone 403.
+   */
   allowAccounts?: string[];
 }
 

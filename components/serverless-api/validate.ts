@@ -191,6 +191,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
   for (const account of args.resourcePolicy?.allowAccounts ?? []) {
     if (!/^\d{12}$/.test(account)) fail("resourcePolicy.allowAccounts", account, "is not a 12-digit AWS account id", "Use the account number.");
   }
+  validateAllowAccountsMethods(fail, args);
   if (args.cors) {
     if (!args.cors.allowOrigins?.length) fail("cors.allowOrigins", args.cors.allowOrigins, "is empty", 'List the browser origins, e.g. ["https://gallery.example.com"].');
     // A REST API's preflight and gateway responses carry one fixed Access-Control-Allow-Origin; an HTTP API's CORS
@@ -722,6 +723,45 @@ function validateHttpIntegrationUri(fail: ArgFailure, key: string, route: ApiRou
   for (const [, greedy] of (integration.uri ?? "").matchAll(/\{([A-Za-z0-9_]+)\+\}/g)) {
     fail(`routes["${key}"].integration.uri`, integration.uri, `names the greedy {${greedy}+}, which an HTTP integration's uri does not take: its mapping reads {${greedy}}`,
       `Write {${greedy}}: it is given the route's {${greedy}+} value, slashes included.`);
+  }
+}
+
+/**
+ * `resourcePolicy.allowAccounts` makes the policy's only Allow one for the accounts' principals (policy.ts). A method
+ * that is not AWS_IAM has no principal to match it, so every call is denied: "In this workflow, an API Gateway resource
+ * policy is attached to the API, but no authentication type is defined for the API. Evaluation of the policy involves
+ * seeking an explicit allow based on the inbound criteria of the caller. An implicit denial or any explicit denial
+ * results in denying the caller" (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-authorization-flow.html),
+ * and for a policy whose Principal is an AWS principal, "You must use AWS_IAM authorization for every method in your
+ * API, or else your API returns the previous error message" ({"Message":"User: anonymous is not authorized to perform:
+ * execute-api:Invoke on resource: …"}, https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-create-attach.html).
+ * That includes the CORS preflight mocks (routes.ts createCorsPreflights: authorization NONE) on every path without its
+ * own OPTIONS route. Refused rather than widened with a `Principal: "*"` Allow on the other methods: the argument
+ * promises that only these accounts' principals get in.
+ */
+function validateAllowAccountsMethods(fail: ArgFailure, args: ServerlessApiArgs): void {
+  const accounts = args.resourcePolicy?.allowAccounts;
+  if (!accounts?.length || args.kind === ApiKind.Http) return;
+  const only = `is the resource policy's only Allow (account principals), so`;
+  for (const [key, route] of Object.entries(args.routes ?? {})) {
+    const auth = route?.auth ?? args.defaultAuth ?? "iam";
+    if (auth === "iam") continue;
+    const described = typeof auth === "object" && auth ? `authorizer ${JSON.stringify(auth.authorizer)}` : `auth ${JSON.stringify(auth)}`;
+    return fail("resourcePolicy.allowAccounts", accounts,
+      `${only} route "${key}" (${described}), which is not AWS_IAM, would answer every caller 403 "User: anonymous is not authorized to perform: execute-api:Invoke" (apigateway-resource-policies-create-attach.html: "You must use AWS_IAM authorization for every method in your API")`,
+      'Give every route auth: "iam", or drop allowAccounts and restrict callers with allowSourceIps or an authorizer.');
+  }
+  if (!args.cors) return;
+  const methodsByPath = new Map<string, string[]>();
+  for (const key of Object.keys(args.routes ?? {})) {
+    const match = ROUTE_KEY.exec(key);
+    if (match) methodsByPath.set(match[2], [...(methodsByPath.get(match[2]) ?? []), match[1]]);
+  }
+  const preflighted = [...methodsByPath].find(([, methods]) => !methods.includes("OPTIONS"));
+  if (preflighted) {
+    fail("resourcePolicy.allowAccounts", accounts,
+      `${only} the CORS preflight (OPTIONS) of ${preflighted[0]}, which API Gateway answers without authorization, would answer every browser 403`,
+      "Drop cors (serve the API behind the site's CloudFront), declare an OPTIONS route on each path, or drop allowAccounts.");
   }
 }
 
