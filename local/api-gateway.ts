@@ -10,11 +10,12 @@
  * S3 server as its integration role (local/aws-service-integration.ts); other services answer 501.
  */
 import { randomUUID } from "node:crypto";
+import { BlockList, isIPv4 } from "node:net";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import type { AuthorizerSpec, RouteSpec, ServerlessApiSpec, StageSpec } from "../components/serverless-api/spec";
 import { corsHeaderValues } from "../components/serverless-api/routes";
-import { ApiKind, functionIntegrationTimeoutMs } from "../components/serverless-api/args";
+import { ApiKind, functionIntegrationTimeoutMs, substituteUriStageVariables } from "../components/serverless-api/args";
 import { fromHttpApiResult, httpApiClaims, toHttpApiEvent } from "./http-api-event";
 import { bearerToken, createTokenVerifier, type CognitoClaims } from "../handlers/shared/jwt";
 import { LambdaInvokeError } from "./lambda-runtime";
@@ -119,6 +120,8 @@ const VERIFIED_TOKENS_MAX = 10_000;
 export function createLocalGateway(options: LocalGatewayOptions): RequestListener {
   const { spec, stage, context } = options;
   const compiled = compileRoutes(spec.routes);
+  // The resource policy's IP ranges, compiled once (the HTTP kind has no resource policy: validate.ts refuses one).
+  const sourceIps = spec.kind === ApiKind.Http ? {} : { allowed: ipRanges(spec.resourcePolicy?.allowSourceIps), denied: ipRanges(spec.resourcePolicy?.denySourceIps) };
   const allowedOrigin = originMatcher(spec.cors?.allowOrigins ?? []);
   const verifiers = new Map<string, ReturnType<typeof createTokenVerifier>>();
   const authorizerCache = new Map<string, { expires: number; context: AuthorizerContext; policy: "allow" | "deny" | "none" }>();
@@ -351,7 +354,9 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
    */
   async function httpProxy(route: RouteSpec, integration: Extract<RouteSpec["integration"], { type: "http" }>, event: APIGatewayProxyEvent, client: ClientRequest): Promise<HttpResult> {
     const { search } = client;
-    const path = integration.uri.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(event.pathParameters?.[name] ?? ""));
+    // Stage variables first (the request's stage's, a canary's overrides included: event.stageVariables): their `${…}`
+    // holds braces the path parameters' `{name}` would otherwise match.
+    const path = substituteUriStageVariables(integration.uri, event.stageVariables).replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(event.pathParameters?.[name] ?? ""));
     const uri = search ? `${path}${path.includes("?") ? "&" : "?"}${search.slice(1)}` : path;
     const method = integration.method === "ANY" ? event.httpMethod : integration.method;
     const headers = new Headers();
@@ -480,6 +485,26 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
   }
 
   /**
+   * The resource policy's source IP conditions (components/serverless-api/policy.ts): its explicit Deny for a caller
+   * outside `allowSourceIps` (NotIpAddress) or inside `denySourceIps` (IpAddress), on every method, preflights included,
+   * before any authorizer ("API Gateway first evaluates the policy and checks for any explicit denials. If found, the
+   * caller is denied access immediately", https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-authorization-flow.html).
+   * The answer is AWS's for a resource-policy denial, {"Message":"User: anonymous is not authorized to perform:
+   * execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:********…"} (masked account, then the API, stage,
+   * method and path; apigateway-resource-policies-create-attach.html), the account masked but its last four digits, as
+   * deployed APIs answer (serverless/serverless#5071: "on resource: arn:aws:execute-api:us-east-1:********5212:…"); " with an explicit deny", as IAM words a denial by a Deny statement, is not shown on AWS's page. The VPC
+   * endpoint condition of a PRIVATE API is not checked (no request arrives through one locally).
+   */
+  function sourceIpDenial(request: IncomingMessage, method: string, path: string): HttpResult | undefined {
+    if (!sourceIps.allowed && !sourceIps.denied) return undefined;
+    const address = clientAddress(request);
+    const outside = sourceIps.allowed !== undefined && !inRanges(sourceIps.allowed, address);
+    if (!outside && !(sourceIps.denied !== undefined && inRanges(sourceIps.denied, address))) return undefined;
+    const resource = `arn:aws:execute-api:${context.run.config.region}:********${LOCAL_ACCOUNT_ID.slice(-4)}:${LOCAL_API_ID}/${stage.name}/${method}${path}`;
+    return json(403, { Message: `User: anonymous is not authorized to perform: execute-api:Invoke on resource: ${resource} with an explicit deny` }, { "x-amzn-errortype": "AccessDeniedException" });
+  }
+
+  /**
    * A preflight the gateway answers itself: REST has an OPTIONS mock on every resource without an OPTIONS route
    * (routes.ts, createCorsPreflights skips only that resource); the HTTP kind "automatically sends a response to
    * preflight OPTIONS requests, even if there isn't an OPTIONS route configured" (http-api-cors.html), naming the
@@ -501,6 +526,8 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
   async function answer(request: IncomingMessage, gone: AbortSignal): Promise<HttpResult> {
     const url = new URL(request.url ?? "/", "http://localhost");
     const method = request.method ?? "GET";
+    const deniedByPolicy = sourceIpDenial(request, method, url.pathname);
+    if (deniedByPolicy) return deniedByPolicy;
     if (method === "OPTIONS" && spec.cors) {
       const answered = preflight(request, url.pathname);
       if (answered) return answered;
@@ -578,6 +605,31 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
       } as APIGatewayProxyEvent["requestContext"],
     };
   }
+}
+
+/** The account id the local gateway's ARNs and events carry. */
+const LOCAL_ACCOUNT_ID = "000000000000";
+
+/** CIDR ranges (or single addresses) as a BlockList, or undefined when none are given. */
+function ipRanges(cidrs: readonly string[] | undefined): BlockList | undefined {
+  if (!cidrs?.length) return undefined;
+  const ranges = new BlockList();
+  for (const cidr of cidrs) {
+    const [address, prefix] = cidr.split("/");
+    const type = isIPv4(address) ? "ipv4" : "ipv6";
+    ranges.addSubnet(address, prefix === undefined ? (type === "ipv4" ? 32 : 128) : Number(prefix), type);
+  }
+  return ranges;
+}
+
+/** The caller's address as aws:SourceIp reads it: an IPv4-mapped IPv6 address (`::ffff:127.0.0.1`) is its IPv4 one. */
+function clientAddress(request: IncomingMessage): string {
+  const address = request.socket.remoteAddress ?? "127.0.0.1";
+  return address.startsWith("::ffff:") && isIPv4(address.slice(7)) ? address.slice(7) : address;
+}
+
+function inRanges(ranges: BlockList, address: string): boolean {
+  return ranges.check(address, isIPv4(address) ? "ipv4" : "ipv6");
 }
 
 function identityHeader(identitySource: string): string {

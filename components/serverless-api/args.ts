@@ -87,7 +87,11 @@ export interface MockIntegration {
 export interface HttpIntegration {
   /** Selects this integration. */
   type: "http";
-  /** Backend URL; path parameters as `{name}`, e.g. `https://legacy.example.com/items/{id}`. */
+  /**
+   * Backend URL; path parameters as `{name}`, e.g. `https://legacy.example.com/items/{id}`; stage variables as
+   * `${stageVariables.name}` (e.g. `https://${stageVariables.backend}/items/{id}`), each defined on every stage (not in
+   * an HTTP-kind `vpcLink` uri). `npm start` substitutes both, a canary's overrides included.
+   */
   uri: string;
   /** HTTP method of the backend call. @default the route's method */
   method?: string;
@@ -259,7 +263,11 @@ export interface ApiResourcePolicy {
   allowSourceIps?: string[];
   /** These CIDR ranges may not call the API. */
   denySourceIps?: string[];
-  /** Only IAM principals of these accounts (use with `auth: "iam"` routes). */
+  /**
+   * Only IAM principals of these accounts. Every route must be `auth: "iam"` and no CORS preflight may be answered by
+   * API Gateway (ServerlessApi refuses otherwise): the policy then has no Allow an unsigned caller matches, so any other
+   * method would answer everyone 403.
+   */
   allowAccounts?: string[];
 }
 
@@ -399,6 +407,30 @@ export function declaredMethodParameter(source: string): { key: string; location
   if (!match) return undefined;
   const location = match[1].replace(/^multivalue/, "");
   return { key: `method.request.${location}.${match[2]}`, location, name: match[2] };
+}
+
+/**
+ * `${stageVariables.name}` in an HTTP integration's `uri`: API Gateway puts the stage's value there at request time, in
+ * the host, the path or the query ("A stage variable can be used as part of an HTTP integration URL, as shown in the
+ * following examples: [...] http://${stageVariables.<variable_name>}/resource/operation",
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/aws-api-gateway-stage-variables-reference.html; the HTTP
+ * kind takes the same syntax, http-api-stages.stage-variables-reference.html). Names are letters, digits and `_`.
+ */
+const URI_STAGE_VARIABLE = /\$\{stageVariables\.([A-Za-z0-9_]+)\}/g;
+
+/** The stage variables an HTTP integration's `uri` names, each once. */
+export function uriStageVariables(uri: string): string[] {
+  return [...new Set([...uri.matchAll(URI_STAGE_VARIABLE)].map((m) => m[1]))];
+}
+
+/**
+ * `uri` with each `${stageVariables.name}` replaced by the request's stage variables (a canary's overrides included),
+ * as API Gateway does before the backend call. A name the variables lack becomes "" (what LocalStack's URI rendering
+ * does, localstack/localstack#8567 "Invalid URL 'https:///…': No host supplied"; ServerlessApi refuses such a uri at
+ * construction, validateUriStageVariables).
+ */
+export function substituteUriStageVariables(uri: string, variables: Readonly<Record<string, string | undefined>> | null | undefined): string {
+  return uri.replace(URI_STAGE_VARIABLE, (_, name: string) => variables?.[name] ?? "");
 }
 
 /** `GET /albums/{albumId}` → `<api>-get-albums-albumid`, unless the route names itself. */

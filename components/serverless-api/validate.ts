@@ -20,6 +20,7 @@ import {
   authorizerPermissionName,
   routeFunctionName,
   stageCanary,
+  uriStageVariables,
   type ApiAuthorizer,
   type ApiCanary,
   type ApiFunctionArgs,
@@ -155,6 +156,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     validateRoute(fail, key, parsed, functionName, route ?? {}, authorizers);
     if (route?.integration?.type === "aws") validateIntegrationRolePath(fail, name, key, parsed, args.basePath ?? "");
     validateHttpIntegrationUri(fail, key, route ?? {});
+    validateUriStageVariables(fail, key, route ?? {}, args, stageNames);
     if (args.kind !== ApiKind.Http) validateRestHttpIntegration(fail, key, parsed.path, route ?? {});
     validateIntegrationTimeout(fail, key, route ?? {}, args);
     validateVpcLink(fail, key, parsed.path, route ?? {}, args.kind ?? ApiKind.Rest, apiRegion);
@@ -189,6 +191,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
   for (const account of args.resourcePolicy?.allowAccounts ?? []) {
     if (!/^\d{12}$/.test(account)) fail("resourcePolicy.allowAccounts", account, "is not a 12-digit AWS account id", "Use the account number.");
   }
+  validateAllowAccountsMethods(fail, args);
   if (args.cors) {
     if (!args.cors.allowOrigins?.length) fail("cors.allowOrigins", args.cors.allowOrigins, "is empty", 'List the browser origins, e.g. ["https://gallery.example.com"].');
     // A REST API's preflight and gateway responses carry one fixed Access-Control-Allow-Origin; an HTTP API's CORS
@@ -720,6 +723,75 @@ function validateHttpIntegrationUri(fail: ArgFailure, key: string, route: ApiRou
   for (const [, greedy] of (integration.uri ?? "").matchAll(/\{([A-Za-z0-9_]+)\+\}/g)) {
     fail(`routes["${key}"].integration.uri`, integration.uri, `names the greedy {${greedy}+}, which an HTTP integration's uri does not take: its mapping reads {${greedy}}`,
       `Write {${greedy}}: it is given the route's {${greedy}+} value, slashes included.`);
+  }
+}
+
+/**
+ * `resourcePolicy.allowAccounts` makes the policy's only Allow one for the accounts' principals (policy.ts). A method
+ * that is not AWS_IAM has no principal to match it, so every call is denied: "In this workflow, an API Gateway resource
+ * policy is attached to the API, but no authentication type is defined for the API. Evaluation of the policy involves
+ * seeking an explicit allow based on the inbound criteria of the caller. An implicit denial or any explicit denial
+ * results in denying the caller" (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-authorization-flow.html),
+ * and for a policy whose Principal is an AWS principal, "You must use AWS_IAM authorization for every method in your
+ * API, or else your API returns the previous error message" ({"Message":"User: anonymous is not authorized to perform:
+ * execute-api:Invoke on resource: …"}, https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-create-attach.html).
+ * That includes the CORS preflight mocks (routes.ts createCorsPreflights: authorization NONE) on every path without its
+ * own OPTIONS route. Refused rather than widened with a `Principal: "*"` Allow on the other methods: the argument
+ * promises that only these accounts' principals get in.
+ */
+function validateAllowAccountsMethods(fail: ArgFailure, args: ServerlessApiArgs): void {
+  const accounts = args.resourcePolicy?.allowAccounts;
+  if (!accounts?.length || args.kind === ApiKind.Http) return;
+  const only = `is the resource policy's only Allow (account principals), so`;
+  for (const [key, route] of Object.entries(args.routes ?? {})) {
+    const auth = route?.auth ?? args.defaultAuth ?? "iam";
+    if (auth === "iam") continue;
+    const described = typeof auth === "object" && auth ? `authorizer ${JSON.stringify(auth.authorizer)}` : `auth ${JSON.stringify(auth)}`;
+    return fail("resourcePolicy.allowAccounts", accounts,
+      `${only} route "${key}" (${described}), which is not AWS_IAM, would answer every caller 403 "User: anonymous is not authorized to perform: execute-api:Invoke" (apigateway-resource-policies-create-attach.html: "You must use AWS_IAM authorization for every method in your API")`,
+      'Give every route auth: "iam", or drop allowAccounts and restrict callers with allowSourceIps or an authorizer.');
+  }
+  if (!args.cors) return;
+  const methodsByPath = new Map<string, string[]>();
+  for (const key of Object.keys(args.routes ?? {})) {
+    const match = ROUTE_KEY.exec(key);
+    if (match) methodsByPath.set(match[2], [...(methodsByPath.get(match[2]) ?? []), match[1]]);
+  }
+  const preflighted = [...methodsByPath].find(([, methods]) => !methods.includes("OPTIONS"));
+  if (preflighted) {
+    fail("resourcePolicy.allowAccounts", accounts,
+      `${only} the CORS preflight (OPTIONS) of ${preflighted[0]}, which API Gateway answers without authorization, would answer every browser 403`,
+      "Drop cors (serve the API behind the site's CloudFront), declare an OPTIONS route on each path, or drop allowAccounts.");
+  }
+}
+
+/**
+ * Each `${stageVariables.x}` an HTTP integration's `uri` names must be a variable of every stage of the API (the `alias`
+ * ServerlessApi sets on each counts; a canary's override alone does not: the stage's other requests lack it). AWS
+ * documents the substitution (args.ts uriStageVariables) but not what an undefined name becomes; LocalStack, which
+ * follows AWS's URI rendering, renders it empty ("Invalid URL 'https:///xyz-service/…': No host supplied",
+ * localstack/localstack#8567), so that stage would call a backend with no host or an empty segment. In an HTTP-kind
+ * private integration the uri is read at construction (vpc-link.ts overwritePath, serverNameToVerify), so a stage
+ * variable there would reach the backend as literal text.
+ */
+function validateUriStageVariables(fail: ArgFailure, key: string, route: ApiRoute, args: ServerlessApiArgs, stageNames: readonly string[]): void {
+  const integration = route.integration;
+  if (integration?.type !== "http" || typeof integration.uri !== "string") return;
+  const names = uriStageVariables(integration.uri);
+  if (names.length === 0) return;
+  const where = `routes["${key}"].integration.uri`;
+  if (args.kind === ApiKind.Http && integration.vpcLink !== undefined) {
+    return fail(where, integration.uri,
+      "names a stage variable in an HTTP API's private integration, whose backend path (overwrite:path) and TLS server name ServerlessApi reads from the uri when it is built, not per stage",
+      "Write the backend's host and path into the uri.");
+  }
+  for (const stage of stageNames) {
+    const defined: Record<string, string> = { ...(args.stages?.[stage]?.variables ?? {}), alias: stage };
+    for (const name of names) {
+      if (defined[name] !== undefined) continue;
+      fail(where, integration.uri, `names the stage variable "${name}", which stage "${stage}" does not define: API Gateway would call that stage's backend with an empty value there`,
+        `Set stages.${stage}.variables.${name}, or write the value into the uri.`);
+    }
   }
 }
 

@@ -212,3 +212,32 @@ describe("a client that disconnects before it is answered", { timeout: 20_000 },
     });
   }
 });
+
+// F10 (review 28): API Gateway substitutes `${stageVariables.x}` in an HTTP integration's uri at request time
+// (aws-api-gateway-stage-variables-reference.html, http-api-stages.stage-variables-reference.html); the local gateway
+// read the braces as a path parameter and sent `http://$/items/7`.
+describe("a stage variable in the uri", () => {
+  const stageVariableRoute = { "GET /items/{id}": httpRoute("http://${stageVariables.backend}/items/{id}") };
+
+  for (const kind of [ApiKind.Rest, ApiKind.Http]) {
+    it(`${kind}: is the stage's value, substituted before the path parameters`, async () => {
+      const echo = await backend((_, response) => response.end("from the stage's backend"));
+      const api = await gateway({ kind, routes: stageVariableRoute, stages: { dev: { variables: { backend: new URL(echo.url).host } } } });
+      const answer = await api.call("/items/7?x=1");
+      expect({ status: answer.status, body: answer.body }).toEqual({ status: 200, body: "from the stage's backend" });
+      expect(echo.received[0].request.url).toBe("/items/7?x=1");
+    });
+  }
+
+  it("rest: a canary request gets the canary's override", async () => {
+    const stable = await backend((_, response) => response.end("stable"));
+    const canary = await backend((_, response) => response.end("canary"));
+    const api = await gateway({
+      routes: stageVariableRoute,
+      stages: { prod: { variables: { backend: new URL(stable.url).host }, canary: { percentTraffic: 100, stageVariableOverrides: { backend: new URL(canary.url).host } } } },
+    });
+    const answer = await api.call("/items/7");
+    expect({ status: answer.status, body: answer.body, canary: answer.headers.get("x-local-canary") }).toEqual({ status: 200, body: "canary", canary: "true" });
+    expect(stable.received).toEqual([]);
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * The REST resource policy documents ServerlessApi writes for `denySourceIps` and `allowAccounts` (review 28, F6), and
+ * the refusal of `allowAccounts` on an API with a method that is not AWS_IAM: an account-principal Allow is the policy's
+ * only Allow, and "You must use AWS_IAM authorization for every method in your API, or else your API returns the
+ * previous error message" ({"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource:
+ * …"}, https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-create-attach.html).
+ */
+import { describe, expect, it } from "vitest";
+import { ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
+import { policyDocument, record, resource } from "../harness/mocks";
+
+const echo = "tests/fixtures/handlers/echo.ts";
+const iamRoutes: ServerlessApiArgs["routes"] = { "GET /reports": { handler: echo, auth: "iam" }, "POST /reports": { handler: echo } };
+
+describe("ServerlessApi resource policy documents", () => {
+  it("denySourceIps: invoke allowed to anyone, then denied to callers from those ranges", async () => {
+    const graph = await record(() => new ServerlessApi("rp1", { routes: { "GET /health": { handler: echo, auth: "none" } }, resourcePolicy: { denySourceIps: ["203.0.113.0/24", "2001:db8::/32"] } }));
+    const everything = `${resource(graph, "aws:apigateway/restApi:RestApi", "rp1-api").state.executionArn}/*`;
+    expect(policyDocument(resource(graph, "aws:apigateway/restApiPolicy:RestApiPolicy", "rp1-policy").inputs.policy).Statement).toEqual([
+      { Sid: "AllowInvoke", Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: everything },
+      { Sid: "DenySourceIps", Effect: "Deny", Principal: "*", Action: "execute-api:Invoke", Resource: everything, Condition: { IpAddress: { "aws:SourceIp": ["203.0.113.0/24", "2001:db8::/32"] } } },
+    ]);
+  });
+
+  it("allowAccounts on an API whose every method is AWS_IAM: the accounts' principals are the only ones allowed, no Principal \"*\" Allow", async () => {
+    const graph = await record(() => new ServerlessApi("rp2", { routes: iamRoutes, resourcePolicy: { allowAccounts: ["111122223333", "444455556666"] } }));
+    const everything = `${resource(graph, "aws:apigateway/restApi:RestApi", "rp2-api").state.executionArn}/*`;
+    expect(policyDocument(resource(graph, "aws:apigateway/restApiPolicy:RestApiPolicy", "rp2-policy").inputs.policy).Statement).toEqual([
+      { Sid: "AllowAccounts", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::111122223333:root", "arn:aws:iam::444455556666:root"] }, Action: "execute-api:Invoke", Resource: everything },
+    ]);
+  });
+});
+
+describe("ServerlessApi refuses allowAccounts where a method would answer every caller 403", () => {
+  const allowAccounts = { allowAccounts: ["111122223333"] };
+  it.each<[string, Partial<ServerlessApiArgs>, RegExp]>([
+    ["a public route", { routes: { ...iamRoutes, "GET /health": { handler: echo, auth: "none" } } },
+      /^ServerlessApi "bad": resourcePolicy\.allowAccounts \["111122223333"\] is the resource policy's only Allow \(account principals\), so route "GET \/health" \(auth "none"\), which is not AWS_IAM, would answer every caller 403 "User: anonymous is not authorized to perform: execute-api:Invoke" \(apigateway-resource-policies-create-attach\.html: "You must use AWS_IAM authorization for every method in your API"\)\. Give every route auth: "iam", or drop allowAccounts and restrict callers with allowSourceIps or an authorizer\.$/],
+    ["a Cognito route", { authorizers: { users: { type: "cognito", userPoolArns: ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_TEST"] } }, routes: { ...iamRoutes, "GET /me": { handler: echo, auth: { authorizer: "users" } } } },
+      /route "GET \/me" \(authorizer "users"\), which is not AWS_IAM, would answer every caller 403/],
+    ["a default auth that is not IAM", { defaultAuth: "none" }, /route "POST \/reports" \(auth "none"\), which is not AWS_IAM/],
+    ["CORS preflights", { cors: { allowOrigins: ["https://app.example.com"] } },
+      /^ServerlessApi "bad": resourcePolicy\.allowAccounts \["111122223333"\] is the resource policy's only Allow \(account principals\), so the CORS preflight \(OPTIONS\) of \/reports, which API Gateway answers without authorization, would answer every browser 403\. Drop cors \(serve the API behind the site's CloudFront\), declare an OPTIONS route on each path, or drop allowAccounts\.$/],
+  ])("%s", (_, bad, message) => {
+    expect(() => new ServerlessApi("bad", { routes: iamRoutes, resourcePolicy: allowAccounts, ...bad })).toThrow(message);
+  });
+});
