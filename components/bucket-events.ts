@@ -49,7 +49,7 @@ export interface ObjectEventSubscription {
 export interface BucketEventsArgs {
   /** The bucket whose object events are delivered; it gets exactly one notification configuration, this one. */
   bucket: aws.s3.Bucket;
-  /** Subscriptions by name (the name is the configuration's id and names its permission). */
+  /** Subscriptions by name (the name is the configuration's id; a function's first subscription names its one permission). */
   subscriptions: Record<string, ObjectEventSubscription>;
   /** The bucket's region, when it is not the provider's. @default the provider's region */
   region?: string;
@@ -85,6 +85,7 @@ export interface BucketEventsSpec {
 export class BucketEvents extends pulumi.ComponentResource {
   readonly spec: BucketEventsSpec;
   readonly notification: aws.s3.BucketNotification;
+  /** The invoke permission of each subscription's function, by subscription: one per function, shared by its subscriptions. */
   readonly permissions: Readonly<Record<string, aws.lambda.Permission>>;
 
   constructor(name: string, args: BucketEventsArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -111,18 +112,27 @@ export class BucketEvents extends pulumi.ComponentResource {
       })),
     };
     const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-    this.permissions = Object.fromEntries(
-      Object.entries(args.subscriptions).map(([id, s]) => [
-        id,
+    // One permission per function, not per subscription: every subscription of one function to this bucket would add
+    // the same statement (principal s3.amazonaws.com, this bucket's ARN, this account), and Lambda keeps a function's
+    // resource-based policy within 20 KB, "Function resource-based policy | 20 KB", a quota that "cannot be changed"
+    // (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). The shared permission keeps the
+    // logical name of the function's first subscription, which it had before (an upgrade keeps that one and deletes the
+    // others, after the notification is put, as Pulumi deletes last; no replacement, so no aliases are needed).
+    const firstSubscription = new Map<LambdaFunction, string>();
+    for (const [id, s] of Object.entries(args.subscriptions)) if (!firstSubscription.has(s.function)) firstSubscription.set(s.function, id);
+    const byFunction = new Map(
+      [...firstSubscription].map(([fn, id]) => [
+        fn,
         // Only this bucket, in this account, may invoke: sourceArn alone would not pin the account
         // (bucket ARNs carry none). https://docs.aws.amazon.com/lambda/latest/dg/with-s3.html
         new aws.lambda.Permission(
           invokePermissionName(name, id),
-          { action: "lambda:InvokeFunction", function: s.function.functionName, principal: "s3.amazonaws.com", sourceArn: args.bucket.arn, sourceAccount: account, region: args.region },
+          { action: "lambda:InvokeFunction", function: fn.functionName, principal: "s3.amazonaws.com", sourceArn: args.bucket.arn, sourceAccount: account, region: args.region },
           { parent: this },
         ),
       ]),
     );
+    this.permissions = Object.fromEntries(Object.entries(args.subscriptions).map(([id, s]) => [id, byFunction.get(s.function)!]));
     // PutBucketNotificationConfiguration "verifies that the Lambda function permissions grant Amazon S3
     // permission to invoke the function from the Amazon S3 bucket", and replaces the bucket's whole
     // configuration: one resource per bucket, created after every permission.
@@ -143,7 +153,7 @@ export class BucketEvents extends pulumi.ComponentResource {
       // Neither retained nor deletedWith the bucket, unlike its other settings (s3-hardening bucketSettingOptions): a
       // destroy deletes the invoke permissions above (and the functions, unless retained), so it deletes this too, and
       // a kept bucket is left with no notification naming functions that are gone.
-      { parent: this, dependsOn: Object.values(this.permissions) },
+      { parent: this, dependsOn: [...byFunction.values()] },
     );
     registerSpec("BucketEvents", name, this.spec);
     this.registerOutputs({});

@@ -9,7 +9,7 @@
  * whose `tags` input is a key/value map. Tags a resource sets itself win over the stack's.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ComponentArgError, unsendableMapKeyProblem } from "./errors";
+import { ComponentArgError, unsendableMapKeyProblem, type ArgFailure } from "./errors";
 import { TAGGABLE_TYPES } from "./taggable-types";
 
 export { TAGGABLE_TYPES } from "./taggable-types";
@@ -24,6 +24,43 @@ export const STACK_TAG_KEYS = { app: "app", stack: "stack" } as const;
  * set of characters available across AWS services that support tags.")
  */
 export const TAG_LIMITS = { perResource: 50, keyLength: 128, valueLength: 256 } as const;
+
+/** A type that takes fewer tags than TAG_LIMITS.perResource: how many, how findings say so, and AWS's words for it. */
+export interface TagLimitOverride {
+  perResource: number;
+  /** As findings and errors say it: "Route 53 allows 10 per health check or hosted zone". */
+  what: string;
+  /** AWS's sentence and where it is. */
+  quote: string;
+  source: string;
+}
+
+/**
+ * Route 53 health checks and hosted zones: ChangeTagsForResource, AddTags: "You can add a maximum of 10 tags to a
+ * health check or a hosted zone." pulumi-aws tags both through that call after creating them, so an 11th tag fails the
+ * resource at `pulumi up`, after Route 53 created it.
+ */
+const ROUTE53_TAGS: TagLimitOverride = {
+  perResource: 10,
+  what: "Route 53 allows 10 per health check or hosted zone",
+  quote: 'ChangeTagsForResource: "You can add a maximum of 10 tags to a health check or a hosted zone"',
+  source: "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ChangeTagsForResource.html",
+};
+
+/**
+ * Types that take fewer tags than TAG_LIMITS.perResource. The TagLimits deploy rule and the components that create
+ * these types read this one table (tagsPerResource). Of the taggable types the components create, only Route 53's
+ * health check is here (docs/deploy-rules.md, TagLimits, says which others were checked).
+ */
+export const TAG_LIMIT_OVERRIDES: Readonly<Record<string, TagLimitOverride>> = {
+  "aws:route53/healthCheck:HealthCheck": ROUTE53_TAGS,
+  "aws:route53/zone:Zone": ROUTE53_TAGS,
+};
+
+/** How many tags AWS takes on a resource of `type`, and how to say so ("AWS allows 50 per resource"). */
+export function tagsPerResource(type: string): { perResource: number; what: string } {
+  return TAG_LIMIT_OVERRIDES[type] ?? { perResource: TAG_LIMITS.perResource, what: `AWS allows ${TAG_LIMITS.perResource} per resource` };
+}
 const TAG_TEXT = /^[\p{L}\p{N} _.:/=+\-@]*$/u;
 
 /** Tags every taggable resource of the stack gets (registerStackTags). */
@@ -109,7 +146,51 @@ export function tagTransformation(tags: Record<string, string>): pulumi.Resource
  */
 export function registerStackTags(args: StackTagsArgs = {}): Record<string, string> {
   const tags = stackTags(args);
-  if (pulumi.runtime.getStackResource()) pulumi.runtime.registerStackTransformation(tagTransformation(tags));
-  else pulumi.log.warn("registerStackTags: no root stack resource (Pulumi mocks without runInPulumiStack), so resources are not tagged; see pulumi/pulumi#4669.");
+  const stack = pulumi.runtime.getStackResource();
+  if (stack) {
+    pulumi.runtime.registerStackTransformation(tagTransformation(tags));
+    registeredTags().set(stack, tags);
+  } else pulumi.log.warn("registerStackTags: no root stack resource (Pulumi mocks without runInPulumiStack), so resources are not tagged; see pulumi/pulumi#4669.");
   return tags;
+}
+
+/**
+ * The stack tags registered by the program being run, by its root stack resource, so a component constructed later
+ * knows what the transformation will add (registeredStackTags). On `globalThis` under a registered symbol, as the spec
+ * registry, so two copies of this module share it; weakly, so a finished program's stack and tags go with it.
+ */
+const REGISTERED_TAGS_KEY = Symbol.for("serverless-fullstack.stack-tags");
+function registeredTags(): WeakMap<object, Record<string, string>> {
+  const holder = globalThis as unknown as Record<symbol, WeakMap<object, Record<string, string>> | undefined>;
+  return (holder[REGISTERED_TAGS_KEY] ??= new WeakMap());
+}
+
+/** The tags registerStackTags put on every taggable resource of the program being run; {} when it was not called (or under bare mocks, which tag nothing). */
+export function registeredStackTags(): Readonly<Record<string, string>> {
+  const stack = pulumi.runtime.getStackResource();
+  return (stack && registeredTags().get(stack)) ?? {};
+}
+
+/**
+ * Refuses, through `fail`, a resource of `type` a component is about to create when the registered stack tags and the
+ * resource's own tags (which win on a shared key) would put more tags on it than AWS takes (tagsPerResource): the
+ * tagging call would fail at `pulumi up`, after the resource was created. Only types with an override can be reached
+ * this way (stackTags keeps room under the general 50). `argument`/`value` name what asked for the resource.
+ */
+export function checkStackTagRoom(fail: ArgFailure, argument: string, value: unknown, type: string, what: string, ownTags: Readonly<Record<string, string>> = {}): void {
+  const stack = registeredStackTags();
+  const { perResource } = tagsPerResource(type);
+  const count = new Set([...Object.keys(stack), ...Object.keys(ownTags)]).size;
+  if (count <= perResource) return;
+  const override = TAG_LIMIT_OVERRIDES[type];
+  const own = Object.keys(ownTags).filter((key) => !(key in stack));
+  const userCount = Object.keys(stack).filter((key) => key !== STACK_TAG_KEYS.app && key !== STACK_TAG_KEYS.stack).length;
+  const room = perResource - own.length;
+  fail(
+    argument,
+    value,
+    `creates ${what}, which the stack's tags (registerStackTags: app, stack and ${userCount} more)${own.length ? ` and its own ${own.join(", ")} tag${own.length > 1 ? "s" : ""}` : ""} would give ${count} tags; ` +
+      (override ? `${override.what} (${override.quote}, ${override.source})` : `AWS allows ${perResource} per resource`),
+    `Keep at most ${room} stack tags (app and stack included: at most ${room - 2} in the tags config), or leave ${argument} unset.`,
+  );
 }

@@ -6,7 +6,7 @@ import { regionWhereCreated } from "../region";
 import { registerSpec } from "../spec-registry";
 import { createExport, type CreatedExport } from "./export";
 import { tableGrants, type TableGrants } from "./grants";
-import { normalise, validateArgs, type DataTierArgs, type DataTierSpec } from "./spec";
+import { globalIndexQuotaWarnings, normalise, validateArgs, type DataTierArgs, type DataTierSpec } from "./spec";
 import { createSubscription, normaliseSubscription, validateSubscription, type StreamSubscription, type StreamSubscriptionArgs } from "./stream";
 import { IDEMPOTENCY_TABLE } from "./spec";
 import { createTable } from "./table";
@@ -93,6 +93,7 @@ export class DataTier extends pulumi.ComponentResource {
     // unknown here, and the checks against it are left to the deploy rules.
     validateArgs(argFailer("DataTier", name), args, regionWhereCreated(args.region, this, "aws:dynamodb/table:Table").region, name);
     this.spec = normalise(name, args);
+    for (const warning of globalIndexQuotaWarnings(name, args)) pulumi.log.warn(warning, this);
 
     const created = Object.fromEntries(Object.values(this.spec.tables).map((table) => [table.key, createTable(name, this.spec, table, this)]));
     const tables = Object.fromEntries(Object.entries(created).map(([key, c]) => [key, c.table]));

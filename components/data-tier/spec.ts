@@ -66,7 +66,7 @@ export interface TableArgs {
   /** Sort (range) key attribute. @default none */
   sortKey?: string;
   /**
-   * Global secondary indexes by name (at most 20). Adding or removing one on a provisioned table takes the procedure in
+   * Global secondary indexes by name. More than 20 (DynamoDB's default, adjustable quota) is a warning. Adding or removing one on a provisioned table takes the procedure in
    * docs/components/data-tier.md ("Capacity of a provisioned table with global indexes").
    * @default none
    */
@@ -236,6 +236,12 @@ export interface DataTierSpec {
  * project all attributes from the source table, even if the table has more than 100 attributes."
  * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Projection.html)
  */
+/**
+ * Secondary indexes (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-secondary-indexes):
+ * "There is a default quota of 20 global secondary indexes per table", a quota the same page checks and raises through
+ * Service Quotas, so more GSIs are a warning (globalIndexQuotaWarnings), not a refusal: a table deployed under a raised
+ * quota keeps deploying. "You can define a maximum of 5 local secondary indexes" is a limit: refused.
+ */
 export const DYNAMODB_LIMITS = {
   globalIndexes: 20,
   localIndexes: 5,
@@ -289,6 +295,24 @@ export function validateArgs(fail: ArgFailure, args: DataTierArgs, homeRegion: s
 }
 
 /**
+ * The warnings for tables with more global secondary indexes than DynamoDB's default quota (DYNAMODB_LIMITS), one per
+ * table. Not an error: the program cannot read the account's quota, and CreateTable or UpdateTable fails only if it
+ * was not raised.
+ */
+export function globalIndexQuotaWarnings(name: string, args: DataTierArgs): string[] {
+  return Object.entries(args.tables ?? {}).flatMap(([key, table]) => {
+    const count = Object.keys(table.globalIndexes ?? {}).length;
+    if (count <= DYNAMODB_LIMITS.globalIndexes) return [];
+    return [
+      `DataTier "${name}": tables.${key}.globalIndexes declares ${count} global secondary indexes, more than DynamoDB's default quota: ` +
+        `"There is a default quota of ${DYNAMODB_LIMITS.globalIndexes} global secondary indexes per table" (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-secondary-indexes). ` +
+        `The quota is adjustable: unless your account's was raised to ${count} or more, CreateTable or UpdateTable fails. ` +
+        "Raise it in Service Quotas (DynamoDB), or overload fewer indexes (single-table design).",
+    ];
+  });
+}
+
+/**
  * A fixed table name on a table kept on delete: `pulumi destroy` leaves the table, and the next `pulumi up` of the stack
  * asks CreateTable for the same name, which DynamoDB refuses ("ResourceInUseException ... You attempted to recreate an
  * existing table", https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html); so does a
@@ -321,7 +345,6 @@ function validateTable(fail: ArgFailure, at: string, table: TableArgs, homeRegio
   const used = new Set([table.partitionKey, table.sortKey].filter(Boolean) as string[]);
   const globalIndexes = Object.entries(table.globalIndexes ?? {});
   const localIndexes = Object.entries(table.localIndexes ?? {});
-  if (globalIndexes.length > DYNAMODB_LIMITS.globalIndexes) fail(`${at}.globalIndexes`, `${globalIndexes.length} indexes`, `exceeds DynamoDB's ${DYNAMODB_LIMITS.globalIndexes}`, "Overload fewer indexes (single-table design).");
   if (localIndexes.length > DYNAMODB_LIMITS.localIndexes) fail(`${at}.localIndexes`, `${localIndexes.length} indexes`, `exceeds DynamoDB's ${DYNAMODB_LIMITS.localIndexes}`, "Use global indexes instead.");
   const indexNames = new Set<string>();
   /** Non-key attributes each index's projection list adds, by `globalIndexes.<name>` / `localIndexes.<name>`. */

@@ -4,6 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
+import { checkStackTagRoom } from "../tags";
 import { fitName } from "../names";
 import { validateRegionName } from "../region";
 
@@ -172,6 +173,9 @@ export function healthCheckReferenceName(name: string, recordId: string): string
   return fitName(`${name}-${slug(recordId)}`, REFERENCE_NAME_MAX);
 }
 
+/** The Pulumi type of the health checks DnsRouting and StaticSite create, whose tags Route 53 limits to 10 (components/tags.ts). */
+export const HEALTH_CHECK_TYPE = "aws:route53/healthCheck:HealthCheck";
+
 /**
  * The health check's `Name` tag, what the Route 53 console lists it by: `<DNS name> <record id>`, with every character
  * a tag value may not hold made "-" and cut to 256. Record ids are free text (a SetIdentifier), but Route 53's health
@@ -241,6 +245,8 @@ export function validateArgs(fail: ArgFailure, args: DnsRoutingArgs): void {
       const check = record.healthCheck;
       const problem = healthCheckProblem({ failureThreshold: check.failureThreshold, requestInterval: check.requestInterval, searchString: check.searchString, resourcePath: check.path });
       if (problem) fail(`${where}.healthCheck`, check.path, `has ${problem}`, "Use failureThreshold 1–10, requestInterval 10 or 30, a searchString of 1–255 characters and a path starting with /.");
+      // The stack's tags land on the check beside its own Name tag (index.ts createHealthCheck); Route 53 takes 10.
+      checkStackTagRoom(fail, `${where}.healthCheck`, check, HEALTH_CHECK_TYPE, "a Route 53 health check", { Name: healthCheckNameTag(args.name ?? "", record.id ?? "") });
     }
     // A zone id that is an Output is checked when it resolves (DnsRouting's aliasEvaluatesTarget).
     if (args.evaluateTargetHealth === true && record.target?.zoneId === CLOUDFRONT_ALIAS_ZONE_ID) fail(...cloudFrontEvaluation(index));

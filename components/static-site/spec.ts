@@ -19,7 +19,8 @@ import { normaliseSecurityHeaders, validateSecurityHeaders, type NormalisedSecur
 import { normaliseBuild, validateBuildArgs, type NormalisedBuild, type StaticSiteBuild } from "./build";
 import { normalisePublish, validatePublishArgs, type NormalisedPublish, type StaticSitePublishArgs } from "./publisher/args";
 import { normaliseWebAcl, validateWebAclArgs, WebAclScope, type WebAclArgs, type WebAclSpec } from "../web-acl/spec";
-import { HEALTH_CHECK_LIMITS, healthCheckProblem } from "../dns-routing/spec";
+import { HEALTH_CHECK_LIMITS, HEALTH_CHECK_TYPE, healthCheckProblem } from "../dns-routing/spec";
+import { checkStackTagRoom } from "../tags";
 import { validateRegionArg, validateRegionName } from "../region";
 import { ACM_COMMON_NAME_MAX_LENGTH, validateCommonNameLength } from "../certificate-validation";
 import { checkPathPattern, patternCovers } from "../cloudfront-path-pattern";
@@ -755,6 +756,8 @@ function validateDomain(fail: ArgFailure, domain: StaticSiteDomain): void {
   if (domain.failover && !domain.hostedZoneId) {
     fail("domain.failover", "set", "needs Route 53 records, but domain.hostedZoneId is not set", "Set domain.hostedZoneId to the zone of the site's domain.");
   }
+  // The failover health check (dns.ts siteRecords) gets the stack's tags, and Route 53 takes 10 (components/tags.ts).
+  if (domain.failover) checkStackTagRoom(fail, "domain.failover", domain.failover, HEALTH_CHECK_TYPE, "a Route 53 health check");
 }
 
 /**

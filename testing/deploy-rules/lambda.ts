@@ -1,6 +1,7 @@
-/** Lambda deploy rules: the function configuration quotas CreateFunction and UpdateFunctionConfiguration enforce, and alias names CreateAlias accepts. */
+/** Lambda deploy rules: the function configuration quotas CreateFunction and UpdateFunctionConfiguration enforce, alias names CreateAlias accepts, and the resource-based policy size AddPermission enforces. */
 import { ofType } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { AUTONAME_RANDOM_LENGTH } from "../../components/autoname";
 import { LAMBDA_ENVIRONMENT_KEY } from "../../components/lambda/function";
 import { LAMBDA_ALIAS_NAME_LENGTH } from "../../components/serverless-api/validate";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
@@ -102,4 +103,100 @@ export const LAMBDA_RETAINED_FUNCTION_PARTS: DeployRule = {
   },
 };
 
-export const LAMBDA_RULES: DeployRule[] = [LAMBDA_LIMITS, LAMBDA_ALIAS_NAME, LAMBDA_RETAINED_FUNCTION_PARTS];
+/**
+ * "Function resource-based policy | 20 KB", among the quotas that "cannot be changed"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html); a function, each version and each alias has
+ * a policy of its own ("Resource-based policies apply to a single function, version, alias, or layer version",
+ * https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html). AddPermission past it answers
+ * PolicyLengthExceededException "The final policy size (20749) is bigger than the limit (20480)" (adobe/helix-deploy#24,
+ * SeanRoy/lambda-maven-plugin#42), so 20,480 bytes.
+ *
+ * The size is an ESTIMATE: each aws:lambda/permission:Permission is written as the statement Lambda stores for it, in
+ * the shape access-control-resource-based.html shows (`{"Sid","Effect":"Allow","Principal":{"Service":...},"Action",
+ * "Resource":<function ARN>,"Condition":{"StringEquals":{"AWS:SourceAccount":...},"ArnLike":{"AWS:SourceArn":...}}}`
+ * inside `{"Version":"2012-10-17","Id":"default","Statement":[...]}`), as compact JSON, summed per function and
+ * qualifier. An account principal is written as `arn:aws:iam::<id>:root`. An autonamed statement id is its logical
+ * name, "-" and 7 random characters (components/autoname.ts). Statements the function already has from outside the
+ * program are not counted, and Lambda's own measure is not documented: treat a plan near the limit as over it.
+ */
+export const LAMBDA_POLICY_BYTES = 20_480;
+
+export const LAMBDA_POLICY_SIZE: DeployRule = {
+  id: "LambdaPolicySize",
+  title: "A Lambda function's (or version's, or alias's) resource-based policy stays within 20 KB (estimated from its permissions)",
+  source: "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html",
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    const policies = new Map<string, { name: string; bytes: number; statements: number; reported: boolean }>();
+    for (const permission of ofType(graph, "aws:lambda/permission:Permission")) {
+      const target = permissionTarget(permission, context.region);
+      if (!target) continue;
+      const key = JSON.stringify([target.region, target.name, target.qualifier]);
+      const policy = policies.get(key) ?? { name: target.qualifier ? `${target.name}:${target.qualifier}` : target.name, bytes: POLICY_WRAPPER_BYTES, statements: 0, reported: false };
+      policy.bytes += Buffer.byteLength(JSON.stringify(permissionStatement(permission, target))) + (policy.statements > 0 ? 1 : 0);
+      policy.statements += 1;
+      policies.set(key, policy);
+      if (policy.bytes > LAMBDA_POLICY_BYTES && !policy.reported) {
+        policy.reported = true;
+        findings.push(
+          finding(
+            "LambdaPolicySize",
+            permission,
+            `brings the resource-based policy of function ${policy.name} to about ${policy.bytes} bytes (an estimate of the JSON Lambda stores, ${policy.statements} statements); Lambda allows ${LAMBDA_POLICY_BYTES} (20 KB), a quota that cannot be raised`,
+            "grant fewer, broader statements (one per source, e.g. BucketEvents' one per bucket and function; a wildcard sourceArn), or spread the sources over several functions",
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+/** `{"Version":"2012-10-17","Id":"default","Statement":[]}`: the policy around its statements. */
+const POLICY_WRAPPER_BYTES = Buffer.byteLength(JSON.stringify({ Version: "2012-10-17", Id: "default", Statement: [] }));
+
+interface PermissionTarget {
+  region: string;
+  account: string;
+  name: string;
+  qualifier?: string;
+  arn: string;
+}
+
+/** The function (name, region, account) and qualifier whose policy a permission adds to; undefined when its function is unknown. */
+function permissionTarget(permission: RecordedResource, stackRegion: string | undefined): PermissionTarget | undefined {
+  const given = permission.inputs.function;
+  if (typeof given !== "string" || given === "") return undefined;
+  // arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>], a partial <account>:function:<name>, or a name.
+  const arn = /^arn:[^:]+:lambda:([^:]+):(\d{12}):function:([^:]+)(?::(.+))?$/.exec(given);
+  const region = arn?.[1] ?? permission.inputs.region ?? stackRegion ?? "us-east-1";
+  const account = arn?.[2] ?? (typeof permission.inputs.sourceAccount === "string" ? permission.inputs.sourceAccount : "123456789012");
+  const name = arn?.[3] ?? given.replace(/^.*:function:/, "").split(":")[0];
+  const qualifier = permission.inputs.qualifier ?? arn?.[4] ?? (given.includes(":function:") ? undefined : given.split(":")[1]);
+  return { region, account, name, qualifier, arn: `arn:aws:lambda:${region}:${account}:function:${name}${qualifier ? `:${qualifier}` : ""}` };
+}
+
+/** The statement Lambda stores for a permission (see LAMBDA_POLICY_SIZE: an estimate). */
+function permissionStatement(permission: RecordedResource, target: PermissionTarget): Record<string, unknown> {
+  const i = permission.inputs;
+  const principal = String(i.principal ?? "");
+  const condition: Record<string, Record<string, string>> = {};
+  const equals = (key: string, value: unknown) => {
+    if (typeof value === "string" && value !== "") (condition.StringEquals ??= {})[key] = value;
+  };
+  equals("AWS:SourceAccount", i.sourceAccount);
+  equals("aws:PrincipalOrgID", i.principalOrgId);
+  equals("lambda:EventSourceToken", i.eventSourceToken);
+  equals("lambda:FunctionUrlAuthType", i.functionUrlAuthType);
+  if (typeof i.sourceArn === "string" && i.sourceArn !== "") condition.ArnLike = { "AWS:SourceArn": i.sourceArn };
+  return {
+    Sid: typeof i.statementId === "string" ? i.statementId : `${i.statementIdPrefix ?? `${permission.name}-`}${"x".repeat(AUTONAME_RANDOM_LENGTH)}`,
+    Effect: "Allow",
+    Principal: principal === "*" ? "*" : /^\d{12}$/.test(principal) ? { AWS: `arn:aws:iam::${principal}:root` } : principal.startsWith("arn:") ? { AWS: principal } : { Service: principal },
+    Action: i.action,
+    Resource: target.arn,
+    ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
+  };
+}
+
+export const LAMBDA_RULES: DeployRule[] = [LAMBDA_LIMITS, LAMBDA_ALIAS_NAME, LAMBDA_RETAINED_FUNCTION_PARTS, LAMBDA_POLICY_SIZE];

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
-import { describe, expect, it } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it, vi } from "vitest";
 import { DataTier, type DataTierArgs, type RegisteredDataTier, type TableArgs } from "../../components/data-tier";
 import { LambdaFunction } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
@@ -326,6 +326,40 @@ describe("DataTier export to S3", () => {
     const bucket = resource(named, "aws:s3/bucket:Bucket", "namedexp-export");
     expect([bucket.inputs.bucket, bucket.retainOnDelete, bucket.protect]).toEqual(["gallery-exports", false, true]);
     expect(named.filter((r) => r.custom && !r.protect).map((r) => r.name)).toEqual([]);
+  });
+});
+
+describe("DataTier secondary index quotas: LSIs are a hard limit, GSIs an adjustable default quota", () => {
+  /** `count` global indexes on the gallery table's gsi1pk/gsi1sk. */
+  const withGlobalIndexes = (count: number): TableArgs => ({ ...gallery, globalIndexes: Object.fromEntries(Array.from({ length: count }, (_, i) => [`gsi${i + 1}`, { partitionKey: "gsi1pk", sortKey: "gsi1sk" }])) });
+  /** The graph `run` records, and what `pulumi.log.warn` was given meanwhile. */
+  async function recordWarnings(run: () => unknown): Promise<{ graph: RecordedResource[]; warned: string[] }> {
+    const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+    try {
+      const graph = await record(run);
+      return { graph, warned: warn.mock.calls.map(([message]) => String(message)) };
+    } finally {
+      warn.mockRestore();
+    }
+  }
+
+  it("creates a table with 21 global indexes and warns that 20 is DynamoDB's default quota, which an account may have raised", async () => {
+    const { graph, warned } = await recordWarnings(() => new DataTier("manyidx", { tables: { gallery: withGlobalIndexes(21) } }));
+    expect(table(graph, "manyidx-gallery").inputs.globalSecondaryIndexes).toHaveLength(21);
+    expect(warned.filter((m) => m.includes("globalIndexes"))).toEqual([
+      expect.stringMatching(
+        /^DataTier "manyidx": tables\.gallery\.globalIndexes declares 21 global secondary indexes, more than DynamoDB's default quota: "There is a default quota of 20 global secondary indexes per table" \(https:\/\/docs\.aws\.amazon\.com\/amazondynamodb\/latest\/developerguide\/ServiceQuotas\.html#limits-secondary-indexes\)\. The quota is adjustable: unless your account's was raised to 21 or more, CreateTable or UpdateTable fails\. Raise it in Service Quotas \(DynamoDB\), or overload fewer indexes \(single-table design\)\.$/,
+      ),
+    ]);
+  });
+
+  it("does not warn at 20 global indexes", async () => {
+    expect((await recordWarnings(() => new DataTier("twentyidx", { tables: { gallery: withGlobalIndexes(20) } }))).warned.filter((m) => m.includes("globalIndexes"))).toEqual([]);
+  });
+
+  it("still refuses a sixth local index (a limit no account can raise)", () => {
+    const localIndexes = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`lsi${i + 1}`, { sortKey: "gsi1sk" }]));
+    expect(() => new DataTier("bad", { tables: { gallery: { ...gallery, localIndexes } } })).toThrow(/^DataTier "bad": tables\.gallery\.localIndexes "6 indexes" exceeds DynamoDB's 5\. Use global indexes instead\.$/);
   });
 });
 

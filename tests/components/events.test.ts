@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import * as aws from "@pulumi/aws";
 import { BucketEvents } from "../../components/bucket-events";
 import { DataTier } from "../../components/data-tier";
 import { LambdaFunction } from "../../components/lambda/function";
@@ -213,6 +214,37 @@ describe("BucketEvents and UploadBucket.notify", () => {
     for (const p of ofType(graph, "aws:lambda/permission:Permission")) expect(before.has(p.urn), p.name).toBe(true);
     expect(ofType(graph, "aws:s3/bucketNotification:BucketNotification")).toHaveLength(1);
     expect(securityClean(graph)).toEqual([]);
+  });
+
+  it("grants each function once per bucket: subscriptions of one function share the permission of its first subscription (the name it had), which the notification waits for", async () => {
+    // Lambda keeps a function's resource-based policy within 20 KB (Lambda quotas); one statement per subscription
+    // repeated the same principal, bucket and account.
+    const graph = await record(() => {
+      const bucket = new aws.s3.Bucket("shared-src");
+      const fn = new LambdaFunction("shared-thumb", { entry });
+      const other = new LambdaFunction("shared-index", { entry });
+      const events = new BucketEvents("shared-events", {
+        bucket,
+        subscriptions: {
+          jpegs: { function: fn, events: ["s3:ObjectCreated:*"], filterSuffix: ".jpg" },
+          pngs: { function: fn, events: ["s3:ObjectCreated:*"], filterSuffix: ".png" },
+          index: { function: other, events: ["s3:ObjectRemoved:*"] },
+          gifs: { function: fn, events: ["s3:ObjectCreated:*"], filterSuffix: ".gif" },
+        },
+      });
+      expect(events.permissions.pngs).toBe(events.permissions.jpegs);
+      expect(events.permissions.gifs).toBe(events.permissions.jpegs);
+      expect(events.permissions.index).not.toBe(events.permissions.jpegs);
+    });
+    const permissions = ofType(graph, "aws:lambda/permission:Permission");
+    expect(permissions.map((p) => p.name).sort()).toEqual(["shared-events-index-invoke", "shared-events-jpegs-invoke"]);
+    const fn = resource(graph, "aws:lambda/function:Function", "shared-thumb-function");
+    const bucket = resource(graph, "aws:s3/bucket:Bucket", "shared-src");
+    expect(resource(graph, "aws:lambda/permission:Permission", "shared-events-jpegs-invoke").inputs).toEqual({ action: "lambda:InvokeFunction", function: fn.state.name, principal: "s3.amazonaws.com", sourceArn: bucket.state.arn, sourceAccount: MOCK_ACCOUNT_ID });
+    const notification = resource(graph, "aws:s3/bucketNotification:BucketNotification", "shared-events-notification");
+    expect(notification.inputs.lambdaFunctions.map((f: { id: string }) => f.id)).toEqual(["jpegs", "pngs", "index", "gifs"]);
+    const before = dependencyClosure(graph, notification);
+    for (const p of permissions) expect(before.has(p.urn), p.name).toBe(true);
   });
 
   it("refuses a second notify (S3 keeps one configuration per bucket), overlapping filters, unknown event types and edge functions", async () => {
