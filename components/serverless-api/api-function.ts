@@ -31,7 +31,8 @@ export function apiFunctionArguments(owner: ApiFunctionOwner, where: string, dec
 
 /**
  * A route's or authorizer's own `function` over the component's `functionDefaults`: scalars and `vpc` replace,
- * environment and secrets merge by name, permissions and bundle externals add up.
+ * environment and secrets merge by name, permissions, layers (the defaults' first, as Lambda applies them in order)
+ * and bundle externals add up.
  */
 export function mergeApiFunctionArgs(defaults: ApiFunctionArgs, own: ApiFunctionArgs | undefined) {
   return {
@@ -41,6 +42,7 @@ export function mergeApiFunctionArgs(defaults: ApiFunctionArgs, own: ApiFunction
     permissions: [...(defaults.permissions ?? []), ...(own?.permissions ?? [])],
     secrets: { ...(defaults.secrets ?? {}), ...(own?.secrets ?? {}) },
     vpc: own?.vpc ?? defaults.vpc,
+    layers: [...(defaults.layers ?? []), ...(own?.layers ?? [])],
     bundle: apiBundleOptions({ ...defaults.bundle, ...own?.bundle, external: [...(defaults.bundle?.external ?? []), ...(own?.bundle?.external ?? [])] }),
   };
 }
@@ -52,7 +54,7 @@ export interface ApiFunctionSpec {
   entry: string;
   /** The exported handler. @default LambdaFunction's, "handler" */
   export?: string;
-  /** Memory, timeout, environment, permissions, secrets, VPC, log retention and bundling. */
+  /** Memory, timeout, environment, permissions, secrets, VPC, layers, log retention and bundling. */
   settings: ApiFunctionArgs & { logRetentionDays: number };
 }
 
@@ -75,6 +77,7 @@ export function apiFunction(owner: ChildFunctionArguments, fn: ApiFunctionSpec, 
         permissions: settings.permissions,
         secrets: settings.secrets,
         vpc: settings.vpc,
+        layers: settings.layers?.length ? settings.layers : undefined,
         logRetentionDays: settings.logRetentionDays,
         bundle: settings.bundle,
         ...(options.publish ? { publish: true } : {}),

@@ -42,6 +42,12 @@ export interface ApiFunctionArgs {
    */
   vpc?: FunctionVpc;
   /**
+   * Lambda layer version ARNs (LambdaFunctionArgs.layers), after `functionDefaults.layers`: at most 5 in all, each in
+   * the API's region. `npm start` does not load layers (docs/local-vs-aws.md): code a handler imports from one must
+   * also resolve locally. @default none
+   */
+  layers?: pulumi.Input<string>[];
+  /**
    * esbuild options (external modules, defines); `API_BUNDLE_EXTERNALS` are always external. A define
    * may be an Output (e.g. UserAuth's `authorizerFunction()` bakes the pool's JWKS): the code is then
    * built when it resolves, at deploy time. @default { external: API_BUNDLE_EXTERNALS }

@@ -72,6 +72,19 @@ describe("ServerlessApi routes and integrations", () => {
     expect(resource(graph, "aws:lambda/function:Function", "sv-auth-jwt-function").inputs.vpcConfig).toBeUndefined();
   });
 
+  it("attaches functionDefaults.layers and then a route's own layers to its function, at most Lambda's five in all", async () => {
+    const layer = (name: string) => `arn:aws:lambda:us-east-1:123456789012:layer:${name}:1`;
+    const graph = await record(() =>
+      new ServerlessApi("ly", { routes: { "GET /a": { handler: echo, function: { layers: [layer("image-tools")] } }, "GET /b": { handler: echo } }, functionDefaults: { layers: [layer("shared")] } }),
+    );
+    expect(resource(graph, "aws:lambda/function:Function", "ly-get-a-function").inputs.layers).toEqual([layer("shared"), layer("image-tools")]);
+    expect(resource(graph, "aws:lambda/function:Function", "ly-get-b-function").inputs.layers).toEqual([layer("shared")]);
+    const six = ["a", "b", "c", "d", "e"].map(layer);
+    expect(() => new ServerlessApi("ly6", { routes: { "GET /a": { handler: echo, function: { layers: [layer("f")] } } }, functionDefaults: { layers: six } })).toThrow(
+      /^ServerlessApi "ly6": routes\["GET \/a"\]\.function\.layers "6 layers" exceeds Lambda's limit of 5/,
+    );
+  });
+
   it("leaves the SDK's never-used credential providers out of every function's bundle", async () => {
     let api!: ServerlessApi;
     await record(() => (api = new ServerlessApi("t2b", { routes: { "GET /x": { handler: echo, function: { bundle: { external: ["sharp"] } } } } })));
