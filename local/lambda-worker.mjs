@@ -23,6 +23,57 @@ function overBytes(text, limit) {
 
 const failure = (id, errorType, errorMessage, stack) => parentPort.postMessage({ id, ok: false, error: { errorType, errorMessage, stack } });
 
+/** An error as the runtime reports it (Errors.js toRapidResponse): an Error by its name and message, anything else by its type. */
+function describeError(error) {
+  const isError = error instanceof Error || (error && typeof error.name === "string" && typeof error.message === "string" && typeof error.stack === "string");
+  if (isError) return { errorType: error.name, errorMessage: error.message, stack: error.stack };
+  try {
+    return { errorType: typeof error, errorMessage: String(error) };
+  } catch {
+    return { errorType: "handled", errorMessage: "callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack" };
+  }
+}
+
+/** What keeps this thread alive for the runtime, not for the handler: the port to the parent. */
+const RUNTIME_RESOURCES = new Set(["MessagePort", "CloseReq"]);
+
+/** Resolves once nothing the handler started (timers, sockets, file reads) keeps the event loop alive. */
+function whenEventLoopEmpty() {
+  return new Promise((resolve) => {
+    const check = () => (process.getActiveResourcesInfo().every((type) => RUNTIME_RESOURCES.has(type)) ? resolve() : setTimeout(check, 1).unref());
+    setImmediate(check);
+  });
+}
+
+/**
+ * Runs the handler as the Node.js runtime does (aws-lambda-nodejs-runtime-interface-client, Runtime.js): it is called
+ * with (event, context, callback); the invocation ends on the callback, on context.succeed/fail/done, or on the promise
+ * the handler returns, whichever comes first. A value returned without a promise is not the result: the runtime answers
+ * null once the event loop is empty (callbackWaitsForEmptyEventLoop).
+ */
+function runHandler(handler, event, lambdaContext) {
+  return new Promise((resolve, reject) => {
+    let finished = false;
+    const succeed = (value) => {
+      if (!finished) (finished = true), resolve(value);
+    };
+    const fail = (error) => {
+      if (!finished) (finished = true), reject(error);
+    };
+    const callback = (error, value) => (error === undefined || error === null ? succeed(value) : fail(error));
+    Object.assign(lambdaContext, { succeed, fail, done: callback });
+    let returned;
+    try {
+      returned = handler(event, lambdaContext, callback);
+    } catch (error) {
+      callback(error);
+      return;
+    }
+    if (returned && typeof returned.then === "function") returned.then(succeed, fail);
+    else whenEventLoopEmpty().then(() => succeed(null));
+  });
+}
+
 // Events and results cross as JSON text, as they do between Lambda and its callers: the event (measured before it
 // was sent, lambda-runtime.ts) is parsed here, and the result is serialised once, as the Node.js runtime serialises
 // it (undefined → null, toJSON, undefined properties dropped), then measured against Lambda's synchronous response limit.
@@ -32,11 +83,10 @@ parentPort.on("message", async ({ id, event, context }) => {
     ...context,
     callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done() {}, fail() {}, succeed() {},
   };
   try {
     const handler = await loadHandler();
-    const result = await handler(JSON.parse(event), lambdaContext);
+    const result = await runHandler(handler, JSON.parse(event), lambdaContext);
     let json;
     try {
       // A function or symbol serialises to undefined: nothing, like undefined.
@@ -51,6 +101,7 @@ parentPort.on("message", async ({ id, event, context }) => {
     }
     parentPort.postMessage({ id, ok: true, json });
   } catch (error) {
-    failure(id, error?.name ?? "Error", error?.message ?? String(error), error?.stack);
+    const { errorType, errorMessage, stack } = describeError(error);
+    failure(id, errorType, errorMessage, stack);
   }
 });

@@ -35,7 +35,16 @@ export interface CleanupResult {
   kept: string[];
 }
 
-export async function handler(_event?: unknown, _context?: unknown, now: Date = new Date()): Promise<CleanupResult> {
+/**
+ * The scheduled entry point. The Node.js runtime calls every handler with (event, context, callback), so the clock is
+ * not a third parameter here: it was, and in Lambda `now` was the runtime's callback (the clean-up failed every run).
+ */
+export async function handler(): Promise<CleanupResult> {
+  return cleanUpStalePhotos(new Date());
+}
+
+/** Removes pending and failed photos older than CLEANUP_AGE_HOURS at `now`, with their objects. */
+export async function cleanUpStalePhotos(now: Date): Promise<CleanupResult> {
   const tableName = env("TABLE_NAME");
   const bucket = env("UPLOAD_BUCKET_NAME");
   const ageHours = Number(env("CLEANUP_AGE_HOURS"));

@@ -66,8 +66,8 @@ describe("photo clean-up", () => {
     const youngFailed = await photo("b", "01AAAAAAAAAAAAAAAAAAAAAAA5", "failed", hoursAgo(1), true);
     const ready = await photo("a", "01AAAAAAAAAAAAAAAAAAAAAAA6", "ready", hoursAgo(500), true);
 
-    const { handler } = await import("../../handlers/photo-cleanup/index.js");
-    const result = await handler(undefined, undefined, NOW);
+    const { cleanUpStalePhotos } = await import("../../handlers/photo-cleanup/index.js");
+    const result = await cleanUpStalePhotos(NOW);
     const id = (p: PhotoItem) => `${p.pk}/${p.sk}`;
     expect(result.removed.sort()).toEqual([neverUploaded, stuck, failed].map(id).sort());
     expect(result.kept).toEqual([]);

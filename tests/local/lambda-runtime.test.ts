@@ -176,3 +176,36 @@ describe("LocalLambda: results and events cross as JSON, within Lambda's synchro
     }
   });
 });
+
+// The Node.js runtime (aws-lambda-nodejs-runtime-interface-client, Runtime.js) calls `handler(event, context, callback)`
+// and finishes on the callback, on context.succeed/fail/done, or on the promise the handler returns; a plain return
+// value is not the result (the invocation ends with null once the event loop is empty). Errors become
+// `{errorType: error.name, errorMessage}`, or `{errorType: typeof error, errorMessage: String(error)}` for a non-Error
+// (Errors.js, toRapidResponse).
+describe("LocalLambda: callback-style handlers, as the Node.js 22 runtime runs them", () => {
+  const sandboxes: LocalLambda[] = [];
+  afterAll(() => Promise.all(sandboxes.map((s) => s.stop())));
+  const invoke = (handler: string, event: unknown = { value: "x" }) => {
+    const sandbox = new LocalLambda({ ...spec, name: `cb-${handler}`, handler, entry: join(__dirname, "../fixtures/handlers/callbacks.ts") }, { buildDir, sharedEnvironment: {} });
+    sandboxes.push(sandbox);
+    return sandbox.invoke(event).catch((error) => error);
+  };
+
+  it("takes the result from callback(null, value), context.succeed and context.done, and from a returned promise", async () => {
+    expect(await invoke("callback")).toEqual({ via: "callback", value: "x" });
+    expect(await invoke("succeed")).toEqual({ via: "succeed", value: "x" });
+    expect(await invoke("done")).toEqual({ via: "done", value: "x" });
+    expect(await invoke("asyncWithCallbackParameter")).toEqual({ via: "promise", value: "x" });
+  });
+
+  it("fails on callback(error), context.fail and a thrown non-Error, typed as the runtime types them", async () => {
+    expect(await invoke("callbackError")).toMatchObject({ errorType: "TypeError", message: "cb-callbackError: TypeError: bad input" });
+    expect(await invoke("fail")).toMatchObject({ errorType: "RangeError" });
+    expect(await invoke("callbackString")).toMatchObject({ errorType: "string", message: "cb-callbackString: string: boom" });
+    expect(await invoke("throwsString")).toMatchObject({ errorType: "string", message: "cb-throwsString: string: plain string" });
+  });
+
+  it("does not take a plain function's return value as its result: null, as the runtime answers", async () => {
+    expect(await invoke("returnsWithoutCallback")).toBeNull();
+  });
+});
