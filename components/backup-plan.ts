@@ -130,9 +130,33 @@ function validateSchedule(fail: ArgFailure, schedule: string): void {
 }
 
 /** `homeRegion`: where the plan and its vault are, when known (see regionWhereCreated). */
+/**
+ * A backup selection's Resources: "The maximum number of ARNs is 500 without wildcards, or 30 ARNs with wildcards."
+ * (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupSelection.html). CreateBackupSelection refuses more
+ * at `pulumi up`, after the vault and plan exist. An ARN that is an Output (a table's `arn`) is counted as one without a
+ * wildcard: a resource's own ARN has none.
+ */
+export const BACKUP_SELECTION_ARNS = { plain: 500, withWildcards: 30 } as const;
+const SELECTION_QUOTE = `"The maximum number of ARNs is ${BACKUP_SELECTION_ARNS.plain} without wildcards, or ${BACKUP_SELECTION_ARNS.withWildcards} ARNs with wildcards"`;
+
+function validateSelectionSize(fail: ArgFailure, resources: pulumi.Input<string>[]): void {
+  const wildcards = resources.filter((arn) => typeof arn === "string" && arn.includes("*")).length;
+  if (wildcards > 0 && resources.length > BACKUP_SELECTION_ARNS.withWildcards) {
+    fail("resources", `${resources.length} ARNs, ${wildcards} with a wildcard`, `is over the ${BACKUP_SELECTION_ARNS.withWildcards} ARNs AWS Backup takes in one selection when any has a wildcard (${SELECTION_QUOTE})`,
+      "Cover more tables with each wildcard, or split the resources over two BackupPlans.");
+  } else if (resources.length > BACKUP_SELECTION_ARNS.plain) {
+    // The first literal ARN with its trailing digits made a wildcard, e.g. ".../table/tenant-0" → ".../table/tenant-*".
+    const first = resources.find((arn): arn is string => typeof arn === "string");
+    const example = first ? `${first.replace(/[0-9]+$/, "")}*` : "arn:aws:dynamodb:<region>:<account>:table/<prefix>*";
+    fail("resources", `${resources.length} ARNs`, `is over the ${BACKUP_SELECTION_ARNS.plain} ARNs AWS Backup takes in one selection (${SELECTION_QUOTE})`,
+      `Select by a wildcard ARN (e.g. "${example}"), or split the resources over two BackupPlans.`);
+  }
+}
+
 function validate(fail: ArgFailure, name: string, args: BackupPlanArgs, vaultName: string, homeRegion: KnownRegion): void {
   validateRegionArg(fail, "region", args.region);
   if (!Array.isArray(args.resources) || args.resources.length === 0) fail("resources", args.resources, "is empty", "List the ARNs to back up, e.g. Object.values(data.tables).map((t) => t.arn).");
+  else validateSelectionSize(fail, args.resources);
   if (args.schedule !== undefined) validateSchedule(fail, args.schedule);
   const retention = args.retentionDays ?? 35;
   if (!Number.isInteger(retention) || retention < 1) fail("retentionDays", args.retentionDays, "is not a whole number of days", "Use 1 or more, e.g. 35.");

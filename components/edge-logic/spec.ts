@@ -222,6 +222,15 @@ export interface EdgeLogicSpec {
 
 const KEY = /^[a-z0-9][a-z0-9-]{0,29}$/;
 
+/**
+ * The most CloudFront Functions one key value store is associated with: "Maximum number of functions that a single key
+ * value store can be associated with | 10" (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-keyvaluestores;
+ * the row offers no "Request a higher quota", unlike "Maximum number of key value stores per account | 50"). EdgeLogic
+ * associates its one store with every function that sets `keyValueStore` (resources.ts), so the 11th fails at
+ * `pulumi up` after the others exist.
+ */
+export const KEY_VALUE_STORE_FUNCTIONS = 10;
+
 export function validateArgs(fail: ArgFailure, name: string, args: EdgeLogicArgs): void {
   const functions = Object.entries(args.functions ?? {});
   const lambdas = Object.entries(args.lambdas ?? {});
@@ -230,6 +239,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: EdgeLogicArgs
   }
   if (args.keyValueStore) validateKeyValueStore(fail, name, args.keyValueStore);
   for (const [key, fn] of functions) validateFunction(fail, name, key, fn, args);
+  validateKeyValueStoreFunctions(fail, args);
   for (const [key, lambda] of lambdas) validateLambda(fail, name, key, lambda);
   validateSlots(fail, [
     ...functions.map(([key, fn]) => ({ where: `functions.${key}`, kind: "function" as const, eventType: fn.eventType, pathPatterns: fn.pathPatterns })),
@@ -390,6 +400,18 @@ function validateCloudFrontAutoname(fail: ArgFailure, argument: string, value: s
   const longest = maxLength - AUTONAME_SUFFIX_LENGTH;
   if (!CLOUDFRONT_NAME_CHARACTERS.test(resourceName)) fail(argument, value, `makes ${what} name "${autoname}" hold characters CloudFront refuses (letters, digits, - and _ only)`, fix.characters);
   if (resourceName.length > longest) fail(argument, value, `makes ${what} name "${autoname}" longer than CloudFront's ${maxLength} characters`, fix.length(longest));
+}
+
+/** At most KEY_VALUE_STORE_FUNCTIONS functions read the store. */
+function validateKeyValueStoreFunctions(fail: ArgFailure, args: EdgeLogicArgs): void {
+  const readers = Object.values(args.functions ?? {}).filter((fn) => fn?.keyValueStore).length;
+  if (readers <= KEY_VALUE_STORE_FUNCTIONS) return;
+  fail(
+    "functions",
+    `${readers} functions with keyValueStore: true`,
+    `is over the ${KEY_VALUE_STORE_FUNCTIONS} functions CloudFront associates with one key value store ("Maximum number of functions that a single key value store can be associated with | ${KEY_VALUE_STORE_FUNCTIONS}", with no quota increase offered)`,
+    `Set keyValueStore on at most ${KEY_VALUE_STORE_FUNCTIONS} functions: merge functions that read the store into one, or give the others their own EdgeLogic (and key value store).`,
+  );
 }
 
 function validateKeyValueStore(fail: ArgFailure, name: string, store: NonNullable<EdgeLogicArgs["keyValueStore"]>): void {

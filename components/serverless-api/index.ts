@@ -8,6 +8,7 @@ import { createAuthorizers } from "./authorizers";
 import { createDomain } from "./domain";
 import { createHttpApi, type HttpApiResources } from "./http-api";
 import { createResourcePolicy } from "./policy";
+import { apiQuotaWarnings } from "./quotas";
 import { createRestApi, createRoutes } from "./routes";
 import { ApiSnapshot } from "./snapshot";
 import { ApiKind, normalise, validateArgs, type ServerlessApiArgs, type ServerlessApiSpec } from "./spec";
@@ -115,10 +116,13 @@ export class ServerlessApi extends pulumi.ComponentResource {
     super("serverless-fullstack:index:ServerlessApi", name, {}, opts);
     // The stack's region counts too: a certificate from another region fails CreateDomainName ("The certificate must be in
     // the same Region as your API"), so refuse it now, not in regionalCertificate's apply, which only the deployment shows.
-    validateArgs(argFailer("ServerlessApi", name), name, args, regionWhereCreated(args.region, this, "aws:apigateway/domainName:DomainName").region);
+    const apiRegion = regionWhereCreated(args.region, this, "aws:apigateway/domainName:DomainName").region;
+    validateArgs(argFailer("ServerlessApi", name), name, args, apiRegion);
     this.spec = normalise(name, args);
     // Timeouts past API Gateway's default 29 s that the account's quota may allow: told, not refused.
     for (const warning of integrationTimeoutQuotaWarnings(name, args)) pulumi.log.warn(warning, this);
+    // Authorizers, stages, REST resources and resource policy past API Gateway's default per-API quotas: told, not refused.
+    for (const warning of apiQuotaWarnings(name, this.spec, apiRegion)) pulumi.log.warn(warning, this);
     if (this.spec.kind === ApiKind.Http) {
       const http = createHttpApi(name, this.spec, this);
       const region = regionOf(this.spec.region, this);

@@ -9,10 +9,19 @@ import type { ApiSnapshot } from "./snapshot";
 import type { ServerlessApiSpec } from "./spec";
 
 export function createResourcePolicy(name: string, spec: ServerlessApiSpec, api: aws.apigateway.RestApi, snapshot: ApiSnapshot): aws.apigateway.RestApiPolicy | undefined {
+  const document = resourcePolicyDocument(spec, pulumi.interpolate`${api.executionArn}/*`);
+  if (!document) return undefined;
+  return snapshot.policy(`${name}-policy`, { policy: pulumi.jsonStringify(document) });
+}
+
+/**
+ * The policy document, with `everything` (the API's `<execution ARN>/*`) as every statement's Resource, or undefined
+ * when the API needs no policy. validate.ts measures it with a stand-in ARN (resourcePolicyQuotaWarning).
+ */
+export function resourcePolicyDocument<Arn>(spec: Pick<ServerlessApiSpec, "resourcePolicy" | "endpointType" | "vpcEndpointIds">, everything: Arn): { Version: string; Statement: Record<string, unknown>[] } | undefined {
   const rp = spec.resourcePolicy ?? {};
   const vpcEndpoints = spec.endpointType === "PRIVATE" ? spec.vpcEndpointIds : [];
   if (!rp.allowSourceIps?.length && !rp.denySourceIps?.length && !rp.allowAccounts?.length && vpcEndpoints.length === 0) return undefined;
-  const everything = pulumi.interpolate`${api.executionArn}/*`;
   const statements: Record<string, unknown>[] = [
     rp.allowAccounts?.length
       ? { Sid: "AllowAccounts", Effect: "Allow", Principal: { AWS: rp.allowAccounts.map((a) => `arn:aws:iam::${a}:root`) }, Action: "execute-api:Invoke", Resource: everything }
@@ -29,5 +38,5 @@ export function createResourcePolicy(name: string, spec: ServerlessApiSpec, api:
     // endpoints (aws:SourceVpce). https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-examples.html
     statements.push({ Sid: "DenyOtherVpcEndpoints", Effect: "Deny", Principal: "*", Action: "execute-api:Invoke", Resource: everything, Condition: { StringNotEquals: { "aws:SourceVpce": vpcEndpoints } } });
   }
-  return snapshot.policy(`${name}-policy`, { policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) });
+  return { Version: "2012-10-17", Statement: statements };
 }

@@ -37,15 +37,24 @@ export function createRestApi(name: string, spec: ServerlessApiSpec, parent: pul
   );
 }
 
-/** One aws.apigateway.Resource per distinct path prefix; returns path → resource id. */
-function createResourceTree(name: string, spec: ServerlessApiSpec, api: aws.apigateway.RestApi, snapshot: ApiSnapshot) {
-  const ids = new Map<string, pulumi.Input<string>>([["/", api.rootResourceId]]);
+/**
+ * The paths of the REST API's resources, parents first: every distinct prefix of every route's full path (the base
+ * path's segments included), without the root, which API Gateway creates with the API. createResourceTree creates one
+ * aws.apigateway.Resource per path, and validate.ts counts them against API Gateway's resources per API with this.
+ */
+export function resourcePaths(routes: ReadonlyArray<Pick<RouteSpec, "fullPath">>): string[] {
   const paths = new Set<string>();
-  for (const route of spec.routes) {
+  for (const route of routes) {
     const segments = route.fullPath === "/" ? [] : route.fullPath.slice(1).split("/");
     for (let i = 1; i <= segments.length; i++) paths.add(`/${segments.slice(0, i).join("/")}`);
   }
-  for (const path of [...paths].sort((a, b) => a.split("/").length - b.split("/").length || a.localeCompare(b))) {
+  return [...paths].sort((a, b) => a.split("/").length - b.split("/").length || a.localeCompare(b));
+}
+
+/** One aws.apigateway.Resource per distinct path prefix; returns path → resource id. */
+function createResourceTree(name: string, spec: ServerlessApiSpec, api: aws.apigateway.RestApi, snapshot: ApiSnapshot) {
+  const ids = new Map<string, pulumi.Input<string>>([["/", api.rootResourceId]]);
+  for (const path of resourcePaths(spec.routes)) {
     const parentPath = path.slice(0, path.lastIndexOf("/")) || "/";
     const resource = snapshot.resource(`${name}-res${resourceSlug(path)}`, { parentId: ids.get(parentPath)!, pathPart: path.slice(path.lastIndexOf("/") + 1) });
     ids.set(path, resource.id);

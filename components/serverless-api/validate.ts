@@ -35,6 +35,7 @@ import {
 import { IAM_NAME_SYMBOLS, nameCharacters, validateAutonames, type AutonamedResource } from "../autoname";
 import { arnRegion, validateRegionArg } from "../region";
 import { LISTENER_ARN, NLB_ARN, isNewHttpApiLink, isRestLinkTarget } from "./vpc-link";
+import { validateApiCounts } from "./quotas";
 
 const BODY_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "ANY"]);
 /** API Gateway waits at most 29 s for an integration. */
@@ -112,6 +113,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     fail("kind", args.kind, "is not an API kind", 'Use ApiKind.Rest ("rest", default) or ApiKind.Http ("http").');
   }
   validateHttpKind(fail, args);
+  validateApiCounts(fail, args);
   if (!args.routes || Object.keys(args.routes).length === 0) fail("routes", args.routes, "is empty", 'Declare at least one route, e.g. { "GET /health": { handler: "handlers/api/health.ts", auth: "none" } }.');
   if (args.basePath !== undefined && !/^([A-Za-z0-9._~-]+)(\/[A-Za-z0-9._~-]+)*$|^$/.test(args.basePath)) {
     fail("basePath", args.basePath, "is not a path prefix", 'Use segments without leading or trailing slashes, e.g. "api".');

@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentArgError } from "../errors";
-import { callbackUrlProblem, redirectUrlFix, type UserAuthSpec } from "./spec";
+import { callbackUrlProblem, redirectUrlCountProblem, redirectUrlFix, type UserAuthSpec } from "./spec";
 
 export function createClient(name: string, spec: UserAuthSpec, pool: aws.cognito.UserPool, parent: pulumi.Resource): aws.cognito.UserPoolClient {
   const client = spec.client;
@@ -38,12 +38,14 @@ export function createClient(name: string, spec: UserAuthSpec, pool: aws.cognito
 }
 
 /** Plain strings were checked at construction; Outputs (e.g. `site.url`) are checked here once known, with the same message. */
-function checkedUrls(name: string, argument: string, urls: pulumi.Input<pulumi.Input<string>[]>): pulumi.Output<string[]> {
+function checkedUrls(name: string, argument: "callbackUrls" | "logoutUrls", urls: pulumi.Input<pulumi.Input<string>[]>): pulumi.Output<string[]> {
   return pulumi.output(urls).apply((resolved) => assertRedirectUrls(name, argument, resolved));
 }
 
-/** Throws the same message construction-time validation gives, for URLs only known at deploy time. */
-export function assertRedirectUrls(name: string, argument: string, urls: string[]): string[] {
+/** Throws the same message construction-time validation gives, for URLs only known at deploy time (and their count). */
+export function assertRedirectUrls(name: string, argument: "callbackUrls" | "logoutUrls", urls: string[]): string[] {
+  const tooMany = redirectUrlCountProblem(argument, urls.length);
+  if (tooMany) throw new ComponentArgError("UserAuth", name, argument, tooMany.value, tooMany.problem, tooMany.fix);
   for (const url of urls) {
     const problem = callbackUrlProblem(url);
     if (problem) throw new ComponentArgError("UserAuth", name, argument, url, problem, redirectUrlFix(url));

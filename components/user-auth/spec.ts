@@ -376,6 +376,11 @@ function validateClient(fail: ArgFailure, args: UserAuthArgs): void {
   else if (args.logoutUrls !== undefined) {
     fail("logoutUrls", args.logoutUrls, "is set without callbackUrls", "Pass both to setCallbackUrls(callbackUrls, logoutUrls) once the site exists, or both here.");
   }
+  const scopes = args.oauthScopes;
+  if (Array.isArray(scopes) && scopes.length > APP_CLIENT_QUOTAS.oauthScopes) {
+    fail("oauthScopes", `${scopes.length} scopes`, `is over Cognito's ${APP_CLIENT_QUOTAS.oauthScopes} scopes per app client ("Scopes per app client | ${APP_CLIENT_QUOTAS.oauthScopes} | No", a quota Cognito does not raise)`,
+      `Allow at most ${APP_CLIENT_QUOTAS.oauthScopes}: grant broader resource-server scopes rather than one per action.`);
+  }
   const validity = args.tokenValidity ?? {};
   checkRange(fail, "tokenValidity.accessTokenMinutes", validity.accessTokenMinutes, 5, 1440, "minutes");
   checkRange(fail, "tokenValidity.idTokenMinutes", validity.idTokenMinutes, 5, 1440, "minutes");
@@ -383,10 +388,37 @@ function validateClient(fail: ArgFailure, args: UserAuthArgs): void {
   checkRange(fail, "refreshTokenRotation.retryGracePeriodSeconds", args.refreshTokenRotation?.retryGracePeriodSeconds, 0, 60, "seconds");
 }
 
-/** Callback and logout URLs, from the args or from `setCallbackUrls`: non-empty, and every literal one https (or localhost). */
+/**
+ * Cognito's counts per app client, not raised on request: "Callback URLs per app client | 100 | No", "Logout URLs per
+ * app client | 100 | No", "Scopes per app client | 50 | No" (Quotas in Amazon Cognito, resource quotas:
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html#resource-quotas; CreateUserPoolClient's
+ * CallbackURLs list is "max 100" in the service model). Deploy rule CognitoRedirectUrls checks any client the same.
+ */
+export const APP_CLIENT_QUOTAS = { callbackUrls: 100, logoutUrls: 100, oauthScopes: 50 } as const;
+
+/** Why Cognito refuses `count` URLs in an app client's `argument` list (callbackUrls or logoutUrls), with the fix, or undefined. */
+export function redirectUrlCountProblem(argument: "callbackUrls" | "logoutUrls", count: number): { value: string; problem: string; fix: string } | undefined {
+  const quota = APP_CLIENT_QUOTAS[argument];
+  if (count <= quota) return undefined;
+  const what = argument === "callbackUrls" ? "callback" : "logout";
+  return {
+    value: `${count} URLs`,
+    problem: `is over Cognito's ${quota} ${what} URLs per app client ("${what === "callback" ? "Callback" : "Logout"} URLs per app client | ${quota} | No", a quota Cognito does not raise)`,
+    fix: `List at most ${quota}: give preview or tenant sites their own UserAuth (an app client each) rather than one list on a shared pool.`,
+  };
+}
+
+/**
+ * Callback and logout URLs, from the args or from `setCallbackUrls`: non-empty, at most Cognito's count (the arrays'
+ * lengths are known even when their URLs are Outputs), and every literal one https (or localhost).
+ */
 export function validateRedirectUrls(fail: ArgFailure, callbackUrls: pulumi.Input<string>[] | undefined, logoutUrls: pulumi.Input<string>[] | undefined): void {
   if (!Array.isArray(callbackUrls) || callbackUrls.length === 0) {
     fail("callbackUrls", callbackUrls, "is empty", 'Pass the site\'s URL, e.g. [site.url] or ["https://gallery.example.com/"].');
+  }
+  for (const [argument, urls] of [["callbackUrls", callbackUrls], ["logoutUrls", logoutUrls]] as const) {
+    const tooMany = Array.isArray(urls) ? redirectUrlCountProblem(argument, urls.length) : undefined;
+    if (tooMany) fail(argument, tooMany.value, tooMany.problem, tooMany.fix);
   }
   for (const [argument, urls] of [["callbackUrls", callbackUrls], ["logoutUrls", logoutUrls ?? []]] as const) {
     for (const url of urls) {

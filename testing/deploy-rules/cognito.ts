@@ -4,7 +4,7 @@
  */
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { callbackUrlProblem } from "../../components/user-auth/spec";
+import { callbackUrlProblem, redirectUrlCountProblem } from "../../components/user-auth/spec";
 import { dnsName } from "./names";
 import { finding, regionOf, type DeployFinding, type DeployRule, type ProjectDeployRule } from "./rule";
 
@@ -91,21 +91,26 @@ export const redirectUrlProblem: (url: string) => string | undefined = callbackU
  * CallbackURLs (CreateUserPoolClient): "A redirect URI must: Be an absolute URI ... Not include a
  * fragment component ... Amazon Cognito requires HTTPS over HTTP except for http://localhost for
  * testing purposes only. App callback URLs such as myapp://example are also supported." The same
- * checks are applied to the default redirect URI and, as sign-out redirect targets, to logout URLs.
+ * checks are applied to the default redirect URI and, as sign-out redirect targets, to logout URLs. At most 100 of
+ * each: "Callback URLs per app client | 100 | No" and "Logout URLs per app client | 100 | No" (Quotas in Amazon
+ * Cognito, https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html#resource-quotas), UserAuth's own count
+ * (`redirectUrlCountProblem`).
  */
 export const COGNITO_REDIRECT_URLS: DeployRule = {
   id: "CognitoRedirectUrls",
-  title: "App client callback and sign-out URLs are absolute https URLs (http only for localhost) or an app's own scheme, without fragments, never javascript: or data:",
+  title: "App client callback and sign-out URLs are absolute https URLs (http only for localhost) or an app's own scheme, without fragments, never javascript: or data:, at most 100 of each",
   source: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html",
   check(graph) {
     const findings: DeployFinding[] = [];
     for (const client of ofType(graph, "aws:cognito/userPoolClient:UserPoolClient")) {
-      const lists: Array<[string, string[]]> = [
+      const lists: Array<["callbackUrls" | "logoutUrls" | "defaultRedirectUri", string[]]> = [
         ["callbackUrls", client.inputs.callbackUrls ?? []],
         ["logoutUrls", client.inputs.logoutUrls ?? []],
         ["defaultRedirectUri", client.inputs.defaultRedirectUri ? [client.inputs.defaultRedirectUri] : []],
       ];
       for (const [field, urls] of lists) {
+        const tooMany = field === "defaultRedirectUri" ? undefined : redirectUrlCountProblem(field, urls.length);
+        if (tooMany) findings.push(finding("CognitoRedirectUrls", client, `${field} (${tooMany.value}) ${tooMany.problem}`, "list at most 100: one app client (UserAuth) per group of preview or tenant sites"));
         for (const url of urls) {
           const problem = redirectUrlProblem(url);
           if (problem) findings.push(finding("CognitoRedirectUrls", client, `${field} ${url} ${problem}`, "use an absolute https URL without a fragment (http only for http://localhost), or a native app's own scheme (myapp://signed-in)"));
