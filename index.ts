@@ -568,6 +568,8 @@ export const photoCleanupScheduleName = photoCleanup?.schedule?.schedule.name;
 // ---------------------------------------------------------------- end events
 
 export const apiUrls = api.urls;
+// The home region's REST API, for `aws apigateway get-export` (OpenAPI) and `get-sdk` (docs/operations.md).
+export const apiRestApiId = api.restApiId;
 export const apiRegionalUrls = apis.urls;
 export const apiDomainName = api.domainName;
 export const uploadBucketName = uploads.bucketName;
