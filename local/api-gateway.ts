@@ -7,7 +7,7 @@
  * IAM: a SigV4 header must be present — signatures are not checked locally), builds
  * the REST proxy event (path, query, headers, body, stage variables, authorizer
  * context) and runs the route's bundled handler with its timeout enforced. An S3 AWS-service route calls the local
- * S3 server as its integration role (local/aws-service-integration.ts); other services answer 501.
+ * S3 server as its integration role (local/aws-service-integration.ts); other services, action-style calls and mapping templates answer 501.
  */
 import { randomUUID } from "node:crypto";
 import { BlockList, isIPv4 } from "node:net";
@@ -20,7 +20,7 @@ import { fromHttpApiResult, httpApiClaims, toHttpApiEvent } from "./http-api-eve
 import { bearerToken, createTokenVerifier, type CognitoClaims } from "../handlers/shared/jwt";
 import { LambdaInvokeError } from "./lambda-runtime";
 import { resolveValue } from "./offline/program";
-import { emulatesAwsService, invokeS3Integration } from "./aws-service-integration";
+import { awsServiceNotEmulated, invokeS3Integration } from "./aws-service-integration";
 import type { LocalContext } from "./services/types";
 import { requestModelProblem } from "./request-model";
 import { FRAMING_HEADERS, hasBody, pathPatternMatcher, readBody, unsendable } from "./http";
@@ -300,9 +300,11 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
       }
       case "http":
         return httpProxy(route, integration, event, client);
-      case "aws":
-        if (!emulatesAwsService(integration.service)) return json(501, { message: `AWS service integrations other than S3 (${integration.service}) are not emulated locally` });
+      case "aws": {
+        const notEmulated = awsServiceNotEmulated(integration);
+        if (notEmulated) return json(501, { message: notEmulated });
         return invokeS3Integration({ route, integration, event, body: client.body, region: spec.region ?? context.run.config.region, environment: context.environment, log: context.log });
+      }
       case "lambda": {
         const fn = spec.functions[integration.functionName];
         // The deployed integration waits functionIntegrationTimeoutMs. So the function's own timeout ends first — a

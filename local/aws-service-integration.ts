@@ -15,7 +15,7 @@
  * 4. The integration response, selected by S3's status: 2xx → 200 with S3's Content-Type and body; 4xx → 400
  *    `{"message":"Bad request","requestId":...}`; anything else → 500 `{"message":"Internal server error",...}`.
  *
- * Other services are not emulated (the gateway answers 501).
+ * Other services, action-style calls and mapping templates are not emulated (the gateway answers 501, awsServiceNotEmulated).
  */
 import { createHash } from "node:crypto";
 import type { APIGatewayProxyEvent } from "aws-lambda";
@@ -28,9 +28,21 @@ import { resolveValue } from "./offline/program";
 
 export type AwsServiceIntegrationSpec = Extract<RouteSpec["integration"], { type: "aws" }>;
 
-/** The services served locally; every other answers 501. */
-export function emulatesAwsService(service: string): boolean {
-  return service === "s3";
+/**
+ * Why `npm start` cannot answer an AWS-service route as API Gateway would (the gateway answers 501 with it), or
+ * undefined for the routes it serves: path-style S3 calls without mapping templates. An action-style call (Kinesis
+ * PutRecord, DynamoDB GetItem) is built by its VTL request template, and a response template shapes the answer; the
+ * local gateway renders no VTL (API Gateway's `$input`, `$util` and `$context` would have to be reproduced), so passing
+ * the client's body through instead would answer what AWS never does.
+ */
+export function awsServiceNotEmulated(integration: AwsServiceIntegrationSpec): string | undefined {
+  const templated = Object.keys(integration.requestTemplates ?? {}).length > 0 || Object.keys(integration.responseTemplates ?? {}).length > 0;
+  if (integration.action !== undefined) {
+    return `AWS service integrations calling an action (${integration.service}:${integration.action}) and their mapping templates are not emulated locally; deploy to try the route, or call the service from a Lambda handler`;
+  }
+  if (integration.service !== "s3") return `AWS service integrations other than S3 (${integration.service}) are not emulated locally`;
+  if (templated) return `AWS service integrations with mapping templates (requestTemplates, responseTemplates) are not emulated locally: the local gateway renders no VTL`;
+  return undefined;
 }
 
 export interface AwsServiceRequest {

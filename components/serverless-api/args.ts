@@ -149,29 +149,56 @@ export type HttpApiVpcLink =
   | { id: pulumi.Input<string>; listenerArn: string };
 
 /**
- * Call an AWS service API directly (an "AWS Service" integration, e.g. S3 PUT) with a role holding exactly
- * `permissions`. The service's 2xx answers pass through with its Content-Type; its 4xx become 400 and
- * anything else 500, each a JSON `{ message, requestId }` (the service's own error bodies name buckets,
- * ARNs and accounts; they stay in the execution logs). Not emulated by `npm start` (answers 501).
+ * Call an AWS service API directly (an "AWS Service" integration, e.g. S3 PUT, Kinesis PutRecord, DynamoDB GetItem) with
+ * a role holding exactly `permissions`. Path-style (`path`, e.g. S3's `bucket/{key}`) or action-style (`action`, e.g.
+ * `"PutRecord"`, for JSON-protocol services such as Kinesis and DynamoDB, whose request a `requestTemplates` template
+ * builds from the client's, so the stream or table name stays server-side). The service's 2xx answers pass through with
+ * its Content-Type, or through `responseTemplates`; its 4xx become 400 and anything else 500, each a JSON
+ * `{ message, requestId }` (the service's own error bodies name buckets, tables, ARNs and accounts; they stay in the
+ * execution logs). REST kind only. `npm start` emulates path-style S3 routes without templates; every other answers 501.
  */
 export interface AwsServiceIntegration {
   /** Selects this integration. */
   type: "aws";
-  /** Service subdomain, e.g. `"s3"`, `"sqs"`, `"dynamodb"`. */
+  /** Service subdomain, e.g. `"s3"`, `"kinesis"`, `"dynamodb"`, `"sqs"`. */
   service: string;
-  /** HTTP method of the service call, e.g. `"PUT"`. */
-  method: string;
-  /** Path-style action: `path/<path>` in the URI, e.g. `"my-bucket/{key}"`. */
-  path: pulumi.Input<string>;
+  /**
+   * HTTP method of the service call, e.g. `"PUT"` for S3's PutObject. Kinesis and DynamoDB take POST only.
+   * @default "POST" with `action`; required with `path`
+   */
+  method?: string;
+  /** Path-style call: `path/<path>` in the URI, e.g. `"my-bucket/{key}"`. Exactly one of path and action. */
+  path?: pulumi.Input<string>;
+  /**
+   * Action-style call: `action/<action>` in the URI, the service API's action name, e.g. `"PutRecord"`, `"GetItem"`
+   * (not `"action/GetItem"` nor `"dynamodb:GetItem"`). `permissions` must grant `<service>:<action>`. For Kinesis and
+   * DynamoDB the JSON protocol's Content-Type (`application/x-amz-json-1.1` / `-1.0`) is mapped for you unless
+   * `requestParameters` maps `integration.request.header.Content-Type`. Exactly one of path and action.
+   */
+  action?: string;
   /** What the integration's role may do; exact actions and resources. */
   permissions: PolicyStatement[];
   /**
    * Integration request parameters (target ← source), e.g. `{ "integration.request.path.key": "method.request.path.key",
    * "integration.request.header.Content-Type": "method.request.header.Content-Type" }`. Headers and query strings
    * read here are declared on the method for you (optional); path sources must be the route's parameters.
-   * @default {}
+   * @default {} (with `action` on Kinesis or DynamoDB: the protocol's Content-Type)
    */
   requestParameters?: Record<string, string>;
+  /**
+   * Request mapping templates (VTL) by the client's Content-Type, e.g. `{ "application/json":
+   * '{"TableName":"items","Key":{"id":{"S":"$input.params(\'id\')"}}}' }`: what API Gateway sends the service. A
+   * request without a Content-Type is read as application/json; one of another type is refused with 415 (passthrough
+   * `WHEN_NO_TEMPLATES`), so it never reaches the service as the client wrote it. Each at most 300 KB.
+   * @default none: the client's body passes through (passthrough `WHEN_NO_MATCH`)
+   */
+  requestTemplates?: Record<string, string>;
+  /**
+   * Response mapping templates (VTL) of the 200 answer, by Content-Type, e.g. `{ "application/json":
+   * '{"name":"$input.path(\'$.Item.name.S\')"}' }`: the service's 2xx body as callers get it. Each at most 300 KB.
+   * @default none: the service's 2xx body and Content-Type pass through
+   */
+  responseTemplates?: Record<string, string>;
 }
 
 /** One route (`"METHOD /path"`): a Lambda handler or another integration, its authorisation and request checks. */

@@ -263,6 +263,15 @@ const AWS_SERVICE_RESPONSES: readonly ResponseSpec[] = [
   { statusCode: "500", templates: { "application/json": '{"message":"Internal server error","requestId":"$context.requestId"}' } },
 ];
 
+/**
+ * An AWS-service route's responses: with response templates, the 200 is the templates' output, so the service's own
+ * Content-Type (e.g. DynamoDB's application/x-amz-json-1.0) is not copied onto it.
+ */
+function awsServiceResponses(responseTemplates: Record<string, string>): readonly ResponseSpec[] {
+  if (Object.keys(responseTemplates).length === 0) return AWS_SERVICE_RESPONSES;
+  return AWS_SERVICE_RESPONSES.map((response) => (response.statusCode === "200" ? { statusCode: "200", selectionPattern: response.selectionPattern, templates: responseTemplates } : response));
+}
+
 /** The statuses an AWS-service route answers with, each a method and integration response of its own. */
 export const AWS_SERVICE_STATUS_CODES: readonly string[] = AWS_SERVICE_RESPONSES.map((response) => response.statusCode);
 
@@ -369,20 +378,33 @@ function createIntegration(
     case "aws": {
       const role = new aws.iam.Role(integrationRoleName(name, slug), { assumeRolePolicy: assumeRolePolicy(["apigateway.amazonaws.com"]) }, { parent });
       const policy = new aws.iam.RolePolicy(`${name}-integration-policy-${slug}`, { role: role.id, policy: policyJson(integration.permissions) }, { parent });
+      const templated = Object.keys(integration.requestTemplates).length > 0;
       const service = snapshot.integration(
         `${name}-integration-${slug}`,
         {
           ...target,
           type: "AWS",
           integrationHttpMethod: integration.method,
-          uri: pulumi.interpolate`arn:aws:apigateway:${region}:${integration.service}:path/${integration.path}`,
+          // `arn:aws:apigateway:{region}:{subdomain.service|service}:{path|action}/{service_api}` (service-actions.ts).
+          uri:
+            integration.action !== undefined
+              ? pulumi.interpolate`arn:aws:apigateway:${region}:${integration.service}:action/${integration.action}`
+              : pulumi.interpolate`arn:aws:apigateway:${region}:${integration.service}:path/${integration.path}`,
           credentials: role.arn,
           requestParameters: integration.requestParameters,
-          passthroughBehavior: "WHEN_NO_MATCH",
+          // The templates are integration inputs, so the snapshot's digest (the deployment's trigger) changes with them.
+          requestTemplates: templated ? integration.requestTemplates : undefined,
+          // With templates, a request of another content type is refused with 415 instead of reaching the service as the
+          // client wrote it (a body naming another table or stream): "WHEN_NO_TEMPLATES | The request is rejected with an
+          // HTTP 415 Unsupported Media Type response", and a request without Content-Type is read as application/json
+          // (https://docs.aws.amazon.com/apigateway/latest/developerguide/integration-passthrough-behaviors.html).
+          passthroughBehavior: templated ? "WHEN_NO_TEMPLATES" : "WHEN_NO_MATCH",
         },
         { dependsOn: [method, policy] },
       );
-      for (const response of AWS_SERVICE_RESPONSES) createResponse(snapshot, responseNames(name, awsServiceResponseSlug(slug, response.statusCode)), target, service, response);
+      for (const response of awsServiceResponses(integration.responseTemplates)) {
+        createResponse(snapshot, responseNames(name, awsServiceResponseSlug(slug, response.statusCode)), target, service, response);
+      }
       return service;
     }
   }

@@ -9,6 +9,8 @@ import type { LambdaFunctionSpec } from "../lambda/function";
 import { mergeApiFunctionArgs } from "./api-function";
 import { ApiKind, DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, stageCanary, authorizerFunctionName, joinPath, routeFunctionName, type ApiCors, type ApiDomainIpAddressType, type ApiFunctionArgs, type ApiResourcePolicy, type ApiRoute, type ApiRouteAuth, type ApiThrottle, type ApiUsagePlan, type HttpApiVpcLink, type HttpMethod, type RestVpcLink, type ServerlessApiArgs } from "./args";
 
+import { JSON_PROTOCOL_CONTENT_TYPES } from "./service-actions";
+
 export * from "./args";
 export { validateArgs, API_INTEGRATION_TIMEOUT_SECONDS } from "./validate";
 
@@ -20,7 +22,22 @@ export type IntegrationSpec =
   | { type: "mock"; statusCode: number; body: pulumi.Input<string> }
   /** `vpcLink`: a private integration in AWS; `npm start` proxies to `uri` all the same (an http route). */
   | { type: "http"; uri: string; method: string; timeoutMs: number; vpcLink?: RestVpcLink | HttpApiVpcLink }
-  | { type: "aws"; service: string; method: string; path: pulumi.Input<string>; permissions: PolicyStatement[]; requestParameters: Record<string, string> };
+  /**
+   * Exactly one of `path` (path-style, `path/<path>`) and `action` (action-style, `action/<action>`). `method` is POST for
+   * an action unless set; `requestParameters` hold the JSON protocol's Content-Type on Kinesis and DynamoDB actions
+   * (service-actions.ts). Templates are empty maps when not set.
+   */
+  | {
+      type: "aws";
+      service: string;
+      method: string;
+      path?: pulumi.Input<string>;
+      action?: string;
+      permissions: PolicyStatement[];
+      requestParameters: Record<string, string>;
+      requestTemplates: Record<string, string>;
+      responseTemplates: Record<string, string>;
+    };
 
 export type AuthSpec = { type: "none" } | { type: "iam" } | { type: "authorizer"; authorizer: string; scopes: string[] };
 
@@ -190,8 +207,31 @@ function toIntegrationSpec(apiName: string, key: string, route: ApiRoute, method
         ...(integration.vpcLink ? { vpcLink: integration.vpcLink } : {}),
       };
     case "aws":
-      return { type: "aws", service: integration.service, method: integration.method, path: integration.path, permissions: integration.permissions, requestParameters: integration.requestParameters ?? {} };
+      return awsServiceIntegrationSpec(integration);
   }
+}
+
+/**
+ * An AWS-service route as deployed: an action is called with POST unless the route says otherwise (JSON-protocol services
+ * take nothing else), and with the protocol's Content-Type on Kinesis and DynamoDB unless the route maps one itself
+ * (header names are case-insensitive, so any spelling of Content-Type counts).
+ */
+function awsServiceIntegrationSpec(integration: Extract<NonNullable<ApiRoute["integration"]>, { type: "aws" }>): IntegrationSpec {
+  const requestParameters = { ...(integration.requestParameters ?? {}) };
+  const contentType = integration.action !== undefined ? JSON_PROTOCOL_CONTENT_TYPES[integration.service] : undefined;
+  const mapsContentType = Object.keys(requestParameters).some((target) => target.toLowerCase() === "integration.request.header.content-type");
+  if (contentType && !mapsContentType) requestParameters["integration.request.header.Content-Type"] = `'${contentType}'`;
+  return {
+    type: "aws",
+    service: integration.service,
+    method: integration.method ?? "POST",
+    ...(integration.path !== undefined ? { path: integration.path } : {}),
+    ...(integration.action !== undefined ? { action: integration.action } : {}),
+    permissions: integration.permissions,
+    requestParameters,
+    requestTemplates: integration.requestTemplates ?? {},
+    responseTemplates: integration.responseTemplates ?? {},
+  };
 }
 
 /**

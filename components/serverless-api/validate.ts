@@ -36,6 +36,7 @@ import { IAM_NAME_SYMBOLS, nameCharacters, validateAutonames, type AutonamedReso
 import { arnRegion, validateRegionArg } from "../region";
 import { LISTENER_ARN, NLB_ARN, isNewHttpApiLink, isRestLinkTarget } from "./vpc-link";
 import { validateApiCounts } from "./quotas";
+import { validateAwsServiceCall, validateTemplatesOnlyOnAws } from "./service-actions";
 
 const BODY_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "ANY"]);
 /** API Gateway waits at most 29 s for an integration. */
@@ -351,7 +352,11 @@ function validateHttpKind(fail: ArgFailure, args: ServerlessApiArgs): void {
     if (route?.apiKeyRequired) refuse(`${where}.apiKeyRequired`, true, "usage plans or API keys", "Drop apiKeyRequired, or use kind: ApiKind.Rest.");
     if (route?.integration?.type === "mock") refuse(`${where}.integration`, "mock", "mock integrations", "Answer from a small Lambda handler, or use kind: ApiKind.Rest.");
     if (route?.integration?.type === "aws") {
-      refuse(`${where}.integration`, "aws", "path-style AWS service integrations (only first-class subtypes such as SQS-SendMessage)", "Call the service from a Lambda handler, or use kind: ApiKind.Rest.");
+      // HTTP APIs call AWS services through "first-class integrations" of a subtype such as SQS-SendMessage or
+      // Kinesis-PutRecord, with parameter mapping instead of VTL templates
+      // (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-aws-services.html);
+      // ServerlessApi does not offer those subtypes.
+      refuse(`${where}.integration`, "aws", "path- or action-style AWS service integrations nor mapping templates (only first-class subtypes such as SQS-SendMessage or Kinesis-PutRecord, which ServerlessApi does not offer)", "Call the service from a Lambda handler, or use kind: ApiKind.Rest.");
     }
   }
   for (const [authorizerName, authorizer] of Object.entries(args.authorizers ?? {})) {
@@ -972,8 +977,10 @@ function validateRoute(
     if (!/^[a-z0-9-]+$/.test(integration.service ?? "")) fail(`${where}.integration.service`, integration.service, "is not an AWS service subdomain", 'Use e.g. "s3" or "sqs".');
     if (!integration.permissions?.length) fail(`${where}.integration.permissions`, integration.permissions, "is empty; the integration's role could do nothing", 'Grant the exact action, e.g. { actions: ["s3:PutObject"], resources: [`${bucketArn}/uploads/*`] }.');
     assertLeastPrivilege(fail, `${where}.integration.permissions`, integration.permissions ?? []);
+    validateAwsServiceCall(fail, where, integration);
     validateRequestParameters(fail, `${where}.integration`, path, integration.requestParameters ?? {});
   }
+  if (integration) validateTemplatesOnlyOnAws(fail, where, integration as unknown as { type?: string } & Record<string, unknown>);
   if (integration && !["mock", "http", "aws"].includes(integration.type)) {
     fail(`${where}.integration.type`, (integration as { type: string }).type, "is not an integration type", 'Use "mock", "http" or "aws" (or handler for Lambda).');
   }

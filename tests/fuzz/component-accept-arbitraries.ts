@@ -10,6 +10,7 @@ import type { DataTierArgs, TableArgs } from "../../components/data-tier";
 import type { EdgeLogicArgs } from "../../components/edge-logic";
 import type { LambdaFunctionArgs } from "../../components/lambda/function";
 import { ApiKind, type ApiRoute, type ApiStage, type ServerlessApiArgs } from "../../components/serverless-api";
+import { routeSlug } from "../../components/serverless-api/routes";
 import type { StaticSiteArgs } from "../../components/static-site";
 import type { UserAuthArgs } from "../../components/user-auth";
 import { ACM_COMMON_NAME_MAX_LENGTH } from "../../components/certificate-validation";
@@ -629,10 +630,47 @@ export function routesInRegion(routes: Record<string, ApiRoute>, region: string 
   );
 }
 
+/**
+ * An action-style AWS-service route (REST only; the HTTP kind refuses `aws` routes, docs/http-api.md): Kinesis PutRecord
+ * or DynamoDB GetItem/PutItem with a request template, now and then a 200 response template, `permissions` granting the
+ * action (ServerlessApi refuses a grant without it), the method left to its POST default or set to POST.
+ */
+const serviceActionRoute: fc.Arbitrary<NonNullable<ApiRoute["integration"]>> = fc
+  .record({
+    call: fc.constantFrom(
+      { service: "kinesis", action: "PutRecord", resource: `arn:aws:kinesis:${STACK_REGION}:123456789012:stream/events`, template: '{"StreamName":"events","Data":"$util.base64Encode($input.json(\'$\'))","PartitionKey":"$context.requestId"}' },
+      { service: "dynamodb", action: "GetItem", resource: `arn:aws:dynamodb:${STACK_REGION}:123456789012:table/items`, template: '{"TableName":"items","Key":{"id":{"S":"$context.requestId"}}}' },
+      { service: "dynamodb", action: "PutItem", resource: `arn:aws:dynamodb:${STACK_REGION}:123456789012:table/items`, template: '{"TableName":"items","Item":{"id":{"S":"$context.requestId"},"body":{"S":"$util.escapeJavaScript($input.body)"}}}' },
+    ),
+    contentType: fc.constantFrom("application/json", "text/plain", "application/vnd.api+json"),
+    responseTemplate: optional(fc.constant('{"ok":true,"requestId":"$context.requestId"}')),
+    post: fc.boolean(),
+  })
+  .map(({ call, contentType, responseTemplate, post }) => ({
+    type: "aws" as const,
+    service: call.service,
+    action: call.action,
+    ...(post ? { method: "POST" } : {}),
+    requestTemplates: { [contentType]: call.template },
+    ...(responseTemplate ? { responseTemplates: { "application/json": responseTemplate } } : {}),
+    permissions: [{ actions: [`${call.service}:${call.action}`], resources: [call.resource] }],
+  }));
+
+/**
+ * Where an AWS-service route goes without a refusal ServerlessApi makes on purpose: its IAM role is named after the
+ * method and path (routes.ts integrationRoleName), and IAM takes no "~" (validateIntegrationRolePath); an OPTIONS
+ * route's responses (`options-<path>-<status>`) could meet a CORS preflight's (validatePathSlugs' response names).
+ */
+function serviceActionFits(routeMethod: string, routePath: string): boolean {
+  // IAM's 64-character role name less Pulumi's 8-character suffix, with the longest apiName (12) and "-integration-role-".
+  const roleNameRoom = 64 - 8 - 12 - "-integration-role-".length;
+  return routeMethod !== "OPTIONS" && !routePath.includes("~") && routeSlug(routeMethod, routePath).length <= roleNameRoom;
+}
+
 export const serverlessApiArgs = (kind: ApiKind): fc.Arbitrary<ServerlessApiArgs> =>
   fc
     .record({
-      routes: fc.uniqueArray(fc.record({ method, path, function: optional(functionArgs, 3), auth: optional(fc.constantFrom("none" as const, "iam" as const)), private: optional(privateRoute, 4) }), {
+      routes: fc.uniqueArray(fc.record({ method, path, function: optional(functionArgs, 3), auth: optional(fc.constantFrom("none" as const, "iam" as const)), private: optional(privateRoute, 4), serviceAction: optional(serviceActionRoute, 4) }), {
         minLength: 1,
         maxLength: 3,
         // One route per method and path; API Gateway takes one variable name per place in the path (sibling `{id}` and `{key}` are refused).
@@ -669,9 +707,14 @@ export const serverlessApiArgs = (kind: ApiKind): fc.Arbitrary<ServerlessApiArgs
       const args: ServerlessApiArgs = {
         kind,
         routes: Object.fromEntries(
-          routes.map(({ method: m, path: p, private: drawnPrivate, ...r }) => {
-            // A private route has no function: its function arguments and name are left off.
-            const route: ApiRoute = drawnPrivate ? defined({ integration: privateIntegration(kind, p, drawnPrivate, loadBalancers), auth: r.auth }) : defined({ handler: ACCEPT_ENTRY, ...r });
+          routes.map(({ method: m, path: p, private: drawnPrivate, serviceAction: drawnAction, ...r }) => {
+            // A private or service-action route has no function: its function arguments and name are left off.
+            const action = kind === ApiKind.Rest && !drawnPrivate && drawnAction && serviceActionFits(m, p) ? drawnAction : undefined;
+            const route: ApiRoute = drawnPrivate
+              ? defined({ integration: privateIntegration(kind, p, drawnPrivate, loadBalancers), auth: r.auth })
+              : action
+                ? defined({ integration: action, auth: r.auth })
+                : defined({ handler: ACCEPT_ENTRY, ...r });
             // A body method of a REST API validates its body (security rule APIG2), unless the user opts out by leaving the schema off.
             if (kind === ApiKind.Rest && ["POST", "PUT", "PATCH", "ANY"].includes(m)) route.requestSchema = { type: "object" };
             return [`${m} ${p}`, route];

@@ -217,4 +217,42 @@ describe("other AWS services", () => {
     expect(answer.status).toBe(501);
     expect(JSON.parse(answer.body).message).toMatch(/\(sqs\)/);
   });
+
+  it("an action-style route (dynamodb GetItem) answers 501, naming the action and that its templates are not rendered", async () => {
+    const api = await gateway({
+      "GET /items/{id}": {
+        integration: {
+          type: "aws",
+          service: "dynamodb",
+          action: "GetItem",
+          requestTemplates: { "application/json": '{"TableName":"items","Key":{"id":{"S":"$input.params(\'id\')"}}}' },
+          permissions: [{ actions: ["dynamodb:GetItem"], resources: ["arn:aws:dynamodb:us-east-1:000000000000:table/items"] }],
+        },
+        auth: "none",
+      },
+    });
+    const answer = await api.call("/items/1");
+    expect(answer.status).toBe(501);
+    expect(JSON.parse(answer.body).message).toMatch(/dynamodb:GetItem.*mapping templates.*not emulated/s);
+  });
+
+  it("an S3 route with a mapping template answers 501 instead of passing the body through untransformed", async () => {
+    const api = await gateway({
+      "PUT /note/{key}": {
+        integration: {
+          type: "aws",
+          service: "s3",
+          method: "PUT",
+          path: "drops/{key}",
+          requestTemplates: { "application/json": '{"note":"$input.path(\'$.text\')"}' },
+          requestParameters: { "integration.request.path.key": "method.request.path.key" },
+          permissions: [{ actions: ["s3:PutObject"], resources: ["arn:aws:s3:::drops/*"] }],
+        },
+        auth: "none",
+      },
+    });
+    const answer = await api.call("/note/a.json", { method: "PUT", body: '{"text":"hi"}', headers: { "content-type": "application/json" } });
+    expect(answer.status).toBe(501);
+    expect(JSON.parse(answer.body).message).toMatch(/mapping templates.*not emulated/s);
+  });
 });
