@@ -6,6 +6,7 @@
  */
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { HTTP_API_QUOTAS } from "../../components/serverless-api/quotas";
 import { API_INTEGRATION_TIMEOUT_MS } from "../../components/serverless-api/validate";
 import { certificateIssuedFindings } from "./acm";
 import { finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
@@ -102,6 +103,44 @@ export const APIGWV2_INTEGRATION_TIMEOUT: DeployRule = {
       const [kind, max] = protocol === "HTTP" ? ["an HTTP API's", httpMax] : ["a WebSocket API's", websocketMax];
       if (timeout >= min && timeout <= max) continue;
       findings.push(finding("ApiV2IntegrationTimeout", integration, `waits ${timeout} ms; ${kind} integration timeout is ${min}–${max} ms, a limit API Gateway does not raise`, `set timeoutMilliseconds within ${min}–${max}, or answer at once and hand longer work to a queue`));
+    }
+    return findings;
+  },
+};
+
+/**
+ * An HTTP API's counts API Gateway does not raise ("Quotas for configuring and running an HTTP API", http-api-quotas.html,
+ * "Can be increased: No"): "Integrations per API | 300", "Scopes per route | 10", "Audiences per authorizer | 50".
+ * ServerlessApi's HTTP kind refuses its own at construction (components/serverless-api/quotas.ts, the same numbers);
+ * this reads any HTTP API of a plan. The 301st CreateIntegration fails part-way through `pulumi up`.
+ */
+export const APIGWV2_HTTP_COUNTS: DeployRule = {
+  id: "ApiV2HttpCounts",
+  title: "An HTTP API has at most 300 integrations, 10 scopes on a route and 50 audiences on an authorizer",
+  source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const integrationsByApi = new Map<string, RecordedResource[]>();
+    for (const integration of ofType(graph, INTEGRATION)) {
+      if (protocolOf(graph, integration) !== "HTTP") continue;
+      const key = String(integration.inputs.apiId);
+      integrationsByApi.set(key, [...(integrationsByApi.get(key) ?? []), integration]);
+    }
+    for (const integrations of integrationsByApi.values()) {
+      const over = integrations[HTTP_API_QUOTAS.integrations];
+      if (over) findings.push(finding("ApiV2HttpCounts", over, `is integration ${integrations.length === HTTP_API_QUOTAS.integrations + 1 ? "301" : `${HTTP_API_QUOTAS.integrations + 1} of ${integrations.length}`} of its HTTP API, over the ${HTTP_API_QUOTAS.integrations} API Gateway allows and does not raise`, "share integrations between routes to one backend, or split the routes over two APIs"));
+    }
+    for (const route of ofType(graph, ROUTE)) {
+      const scopes: unknown[] = route.inputs.authorizationScopes ?? [];
+      if (protocolOf(graph, route) === "HTTP" && scopes.length > HTTP_API_QUOTAS.scopesPerRoute) {
+        findings.push(finding("ApiV2HttpCounts", route, `requires ${scopes.length} scopes; an HTTP API route takes at most ${HTTP_API_QUOTAS.scopesPerRoute}, a limit API Gateway does not raise`, "require fewer, broader scopes (a token needs only one of them)"));
+      }
+    }
+    for (const authorizer of ofType(graph, AUTHORIZER)) {
+      const audiences: unknown[] = authorizer.inputs.jwtConfiguration?.audiences ?? [];
+      if (protocolOf(graph, authorizer) === "HTTP" && audiences.length > HTTP_API_QUOTAS.audiencesPerAuthorizer) {
+        findings.push(finding("ApiV2HttpCounts", authorizer, `accepts ${audiences.length} audiences; a JWT authorizer takes at most ${HTTP_API_QUOTAS.audiencesPerAuthorizer}, a limit API Gateway does not raise`, "split the clients over two authorizers"));
+      }
     }
     return findings;
   },
@@ -252,4 +291,4 @@ export const APIGATEWAY_DOMAIN_CERTIFICATE_ISSUED: DeployRule = {
   },
 };
 
-export const APIGATEWAYV2_RULES: DeployRule[] = [APIGWV2_ROUTE_KEY, APIGWV2_INTEGRATION_TYPE, APIGWV2_INTEGRATION_TIMEOUT, APIGWV2_WEBSOCKET_AUTHORIZER, APIGWV2_WEBSOCKET_DEPLOYMENT, APIGATEWAY_DOMAIN_NAME_UNIQUE, APIGATEWAY_DOMAIN_CERTIFICATE_ISSUED];
+export const APIGATEWAYV2_RULES: DeployRule[] = [APIGWV2_ROUTE_KEY, APIGWV2_INTEGRATION_TYPE, APIGWV2_INTEGRATION_TIMEOUT, APIGWV2_HTTP_COUNTS, APIGWV2_WEBSOCKET_AUTHORIZER, APIGWV2_WEBSOCKET_DEPLOYMENT, APIGATEWAY_DOMAIN_NAME_UNIQUE, APIGATEWAY_DOMAIN_CERTIFICATE_ISSUED];
