@@ -8,14 +8,16 @@
  *  - user pools and app clients can be created under the ids the deployed program
  *    reports (the mocked ids of `index.ts`), so handlers' USER_POOL_ID is right locally;
  *  - the pool's password policy is enforced (cognito-local stores it but never checks it);
- *  - confirmation codes are captured so a test or a developer can read them.
+ *  - confirmation codes are captured so a test or a developer can read them;
+ *  - sign-in triggers fail as Cognito's do: cognito-local has no pre-authentication trigger (added here) and
+ *    ignores a failed post-authentication one (made to refuse the tokens here).
  */
 import "./quiet-aws-sdk-v2";
 import { mkdirSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
-import { CognitoError } from "cognito-local/lib/errors";
+import { CognitoError, UserLambdaValidationError } from "cognito-local/lib/errors";
 import { DefaultConfig, type Config } from "cognito-local/lib/server/config";
 import { Router } from "cognito-local/lib/server/Router";
 import { createServer } from "cognito-local/lib/server/server";
@@ -26,8 +28,9 @@ import { StormDBDataStoreFactory } from "cognito-local/lib/services/dataStore/st
 import { MessageDeliveryService } from "cognito-local/lib/services/messageDelivery/messageDelivery";
 import { otp } from "cognito-local/lib/services/otp";
 import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator";
-import { UserPoolServiceFactoryImpl, type UserPool } from "cognito-local/lib/services/userPoolService";
+import { attributesToRecord, UserPoolServiceFactoryImpl, type UserPool } from "cognito-local/lib/services/userPoolService";
 import { passwordProblems } from "../components/user-auth/spec";
+import { LambdaInvokeError } from "./lambda-runtime";
 
 // pino is cognito-local's logger (its HTTP layer needs a real one); resolve it from there.
 const pino = createRequire(require.resolve("cognito-local"))("pino") as (options: { level: string }) => any;
@@ -90,7 +93,18 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
 
   const dataStores = new StormDBDataStoreFactory(options.dataDir);
   const cognito = await new CognitoServiceFactoryImpl(options.dataDir, dataStores, new UserPoolServiceFactoryImpl(clock, dataStores)).create(ctx, config.UserPoolDefaults);
-  const triggers = new TriggersService(clock, cognito, new LambdaService(config.TriggerFunctions, lambdaShim(options.invokeTrigger, options.log) as any), lazyCryptoService(config.KMSConfig));
+  const lambda = new LambdaService(config.TriggerFunctions, lambdaShim(options.invokeTrigger, options.log) as any);
+  const triggers = new TriggersService(clock, cognito, lambda, lazyCryptoService(config.KMSConfig));
+  // cognito-local logs and ignores a failed post-authentication trigger ("PostAuthentication error, ignored"); Cognito
+  // does not hand out the tokens: "A post authentication Lambda that doesn't return the request body to Amazon Cognito
+  // can still cause authentication to fail to complete"
+  // (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-post-authentication.html). Invoked
+  // as cognito-local does, without the catch: a failure is UserLambdaValidationException "PostAuthentication failed with error <message>."
+  Object.assign(triggers, {
+    postAuthentication: (async (ctx, { clientId, clientMetadata, source, userAttributes, username, userPoolId }) => {
+      await lambda.invoke(ctx, "PostAuthentication", { clientId, clientMetadata, triggerSource: source, userAttributes: attributesToRecord(userAttributes), username, userPoolId });
+    }) satisfies TriggersService["postAuthentication"],
+  });
   const sender = {
     async sendEmail(_ctx: unknown, _user: unknown, destination: string, message: { __code?: string }) {
       if (message.__code) codes.set(destination, message.__code);
@@ -110,7 +124,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     tokenGenerator: new JwtTokenGenerator(clock, triggers, tokenConfig),
     triggers,
   };
-  const router = enforcePasswordPolicy(Router(services), cognito, ctx);
+  const router = enforcePasswordPolicy(runPreAuthentication(Router(services), cognito, options, (name) => triggers.enabled(name as never)), cognito, ctx);
   const server = (await createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services).start()) as Server;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   tokenConfig.IssuerDomain = url;
@@ -157,7 +171,7 @@ function lambdaShim(invoke: TriggerInvoker, log: (message: string) => void) {
           } catch (error) {
             const e = error as { errorType?: string; message: string };
             log(`  cognito-local: ${params.FunctionName} trigger failed: ${e.message}`);
-            return { StatusCode: 200, FunctionError: "Unhandled", Payload: JSON.stringify({ errorType: e.errorType ?? "Error", errorMessage: e.message }) };
+            return { StatusCode: 200, FunctionError: "Unhandled", Payload: JSON.stringify({ errorType: e.errorType ?? "Error", errorMessage: handlerErrorMessage(error) }) };
           }
         },
       };
@@ -165,7 +179,63 @@ function lambdaShim(invoke: TriggerInvoker, log: (message: string) => void) {
   };
 }
 
+/**
+ * The handler's own error message, as Lambda returns it in `errorMessage` and Cognito quotes it ("PreSignUp failed with
+ * error <errorMessage>."): the local runtime's LambdaInvokeError prefixes it with the function and error type.
+ */
+function handlerErrorMessage(error: unknown): string {
+  if (error instanceof LambdaInvokeError) return error.message.replace(`${error.functionName}: ${error.errorType}: `, "");
+  return error instanceof Error ? error.message : String(error);
+}
+
 type Route = (ctx: any, req: any) => Promise<any>;
+
+/** The sign-in operations that start a new authentication: the ones that run the pre-authentication trigger. */
+const SIGN_IN_OPERATIONS = new Set(["InitiateAuth", "AdminInitiateAuth"]);
+
+/**
+ * The pre-authentication trigger, which cognito-local lacks. "Amazon Cognito invokes this trigger when a user attempts
+ * to sign in so that you can create custom validation that performs preparatory actions. For example, you can deny the
+ * authentication request"; "Renewal of an existing authentication session also doesn't activate this trigger", and
+ * with PreventUserExistenceErrors ENABLED (the local app client's setting) it runs for an unknown user too, with
+ * `userNotFound` (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-authentication.html).
+ * It runs before the password is checked, so a refused user is refused whatever password they typed. A failure
+ * refuses the sign-in as Cognito does: UserLambdaValidationException "PreAuthentication failed with error <message>."
+ * (the wording of every Cognito trigger failure, which cognito-local also uses for the triggers it runs).
+ */
+function runPreAuthentication(router: (target: string) => Route, cognito: CognitoService, options: CognitoEmulatorOptions, enabled: (trigger: string) => boolean) {
+  return (target: string): Route => {
+    const route = router(target);
+    if (!SIGN_IN_OPERATIONS.has(target)) return route;
+    return async (requestCtx, req) => {
+      const flow = String(req?.AuthFlow ?? "");
+      const username = req?.AuthParameters?.USERNAME;
+      if (enabled("PreAuthentication") && !flow.startsWith("REFRESH_TOKEN") && typeof username === "string") {
+        const pool = await poolOf(cognito, requestCtx, req);
+        if (pool) {
+          const user = await pool.getUserByUsername(requestCtx, username);
+          const event = {
+            version: "1",
+            triggerSource: "PreAuthentication_Authentication",
+            region: "local",
+            userPoolId: pool.options.Id,
+            userName: user?.Username ?? username,
+            callerContext: { awsSdkVersion: "cognito-local", clientId: req.ClientId ?? null },
+            request: { userAttributes: user ? attributesToRecord(user.Attributes) : {}, validationData: req.ClientMetadata, ...(user ? {} : { userNotFound: true }) },
+            response: {},
+          };
+          try {
+            await options.invokeTrigger(pool.options.Id, "PreAuthentication", event);
+          } catch (error) {
+            options.log(`  cognito-local: PreAuthentication trigger failed: ${(error as Error).message}`);
+            throw new UserLambdaValidationError(`PreAuthentication failed with error ${handlerErrorMessage(error)}.`);
+          }
+        }
+      }
+      return route(requestCtx, req);
+    };
+  };
+}
 
 /** Where each operation carries a new password, and how to find its pool. */
 const PASSWORD_FIELDS: Record<string, (req: any) => string | undefined> = {

@@ -67,7 +67,7 @@ export function monitoringTargets(components: MonitoredComponents): MonitoringTa
   }
   for (const site of components.sites ?? []) targets.distributions[keyOf(site.spec.name)] = { distributionId: site.nodes.distribution.id };
   for (const auth of components.auth ?? []) {
-    if (auth.nodes.postConfirmation) addFunction(auth.nodes.postConfirmation);
+    for (const fn of Object.values(auth.nodes.triggers)) addFunction(fn!);
     // Risk metrics exist only with threat protection on (AUDIT or ENFORCED).
     if (auth.spec.threatProtection !== "OFF") targets.userPools[keyOf(auth.spec.name)] = { userPoolId: auth.userPoolId, region: auth.spec.region };
   }

@@ -10,11 +10,11 @@ import { createIdentityPool } from "./identity-pool";
 import { JWKS_DEFINE, jwksDefine, UserPoolJwks } from "./jwks";
 import { createDomain } from "./domain";
 import { LateRedirects } from "./redirects";
-import { normalise, validateArgs, type UserAuthArgs, type UserAuthSpec } from "./spec";
+import { normalise, validateArgs, type UserAuthArgs, type UserAuthSpec, type UserAuthTrigger } from "./spec";
 import { createUserPool } from "./user-pool";
 
-export type { UserAuthArgs, UserAuthSpec, UserAuthDomain, UserAuthEmail, UserAuthGroup, UserAuthPasswordPolicy, RowLevelSecurityGrant, MfaMode, MfaFactor, ThreatProtection } from "./spec";
-export { ROW_LEVEL_ACTIONS, IDENTITY_ID_VARIABLE, passwordProblems } from "./spec";
+export type { UserAuthArgs, UserAuthSpec, UserAuthDomain, UserAuthEmail, UserAuthGroup, UserAuthPasswordPolicy, RowLevelSecurityGrant, MfaMode, MfaFactor, ThreatProtection, UserAuthTrigger, UserAuthTriggers, PreTokenGenerationTriggerArgs, PreTokenGenerationEventVersion } from "./spec";
+export { ROW_LEVEL_ACTIONS, IDENTITY_ID_VARIABLE, USER_AUTH_TRIGGERS, passwordProblems } from "./spec";
 export { defaultDomainPrefix } from "./domain";
 export { JWKS_DEFINE, jwksDefine } from "./jwks";
 
@@ -23,8 +23,9 @@ export { JWKS_DEFINE, jwksDefine } from "./jwks";
  * a COG1-or-stronger password policy, TOTP MFA, email verification and recovery sent
  * through your SES identity, threat protection, groups), a public browser client using
  * the authorization code flow with PKCE and refresh token rotation, an optional hosted
- * UI domain (its prefix derived per stack and account unless given), an optional
- * post-confirmation trigger, and an identity pool whose authenticated role reaches
+ * UI domain (its prefix derived per stack and account unless given), optional
+ * sign-up and sign-in Lambda triggers (pre sign-up, post confirmation, pre and post
+ * authentication, pre token generation), and an identity pool whose authenticated role reaches
  * DynamoDB only on the caller's own items (row-level security).
  *
  * @example
@@ -77,7 +78,10 @@ export class UserAuth extends pulumi.ComponentResource {
     readonly prefixDomain?: aws.cognito.UserPoolDomain;
     readonly identityPool?: aws.cognito.IdentityPool;
     readonly authenticatedRole?: aws.iam.Role;
+    /** The post-confirmation trigger's function (also `triggers.postConfirmation`). */
     readonly postConfirmation?: LambdaFunction;
+    /** Each trigger's function, by trigger name; only the triggers given. */
+    readonly triggers: Readonly<Partial<Record<UserAuthTrigger, LambdaFunction>>>;
     readonly jwks: UserPoolJwks;
   };
 
@@ -92,7 +96,7 @@ export class UserAuth extends pulumi.ComponentResource {
     this.spec = normalise(name, args, this.lateRedirects?.urls ?? { callbackUrls, logoutUrls: args.logoutUrls ?? callbackUrls });
 
     const region = regionOf(this.spec.region, this);
-    const pool = createUserPool(name, this.spec, args.triggers?.postConfirmation, region, this);
+    const pool = createUserPool(name, this.spec, args.triggers, region, this);
     const client = createClient(name, this.spec, pool.pool, this);
     const domain = createDomain(name, this.spec, pool.pool, region, this);
     const identities = createIdentityPool(name, this.spec, pool.pool, client, this);
@@ -108,7 +112,8 @@ export class UserAuth extends pulumi.ComponentResource {
       prefixDomain: domain?.prefixDomain,
       identityPool: identities?.identityPool,
       authenticatedRole: identities?.authenticatedRole,
-      postConfirmation: pool.postConfirmation?.fn,
+      postConfirmation: pool.triggers.postConfirmation?.fn,
+      triggers: Object.fromEntries(Object.entries(pool.triggers).map(([trigger, { fn }]) => [trigger, fn])),
       jwks,
     };
     this.userPoolId = pool.pool.id;

@@ -70,6 +70,47 @@ export interface RowLevelSecurityGrant {
   actions?: string[];
 }
 
+/**
+ * The Lambda triggers UserAuth offers, in the order Cognito runs them for a new user: sign-up, confirmation, then each
+ * sign-in (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-working-with-lambda-triggers.html).
+ */
+export const USER_AUTH_TRIGGERS = ["preSignUp", "postConfirmation", "preAuthentication", "postAuthentication", "preTokenGeneration"] as const;
+export type UserAuthTrigger = (typeof USER_AUTH_TRIGGERS)[number];
+
+/**
+ * The version of the event Cognito sends the pre token generation trigger: `V1_0` lets it change the ID token's claims,
+ * `V2_0` the ID and access tokens' claims and the access token's scopes. "In user pools with the Essentials or Plus
+ * feature plan, you can generate the version two or V2_0 trigger event with access token customization"
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html).
+ */
+export type PreTokenGenerationEventVersion = "V1_0" | "V2_0";
+export const PRE_TOKEN_GENERATION_EVENT_VERSIONS: readonly PreTokenGenerationEventVersion[] = ["V1_0", "V2_0"];
+
+/** The pre token generation trigger: a LambdaFunction, and the event version Cognito sends it. */
+export interface PreTokenGenerationTriggerArgs extends LambdaFunctionArgs {
+  /**
+   * `V1_0`: the function may add, change or suppress ID token claims (`response.claimsOverrideDetails`). `V2_0`: ID and
+   * access token claims and access token scopes (`response.claimsAndScopeOverrideDetails`); needs the ESSENTIALS or PLUS
+   * feature plan, which the pool is on unless threatProtection is `OFF` and refreshTokenRotation is off.
+   * @default "V1_0"
+   */
+  eventVersion?: PreTokenGenerationEventVersion;
+}
+
+/** UserAuth's Lambda triggers, each a LambdaFunction's arguments. */
+export interface UserAuthTriggers {
+  /** Runs before a user is created by SignUp: refuse it (throw) or auto-confirm (`response.autoConfirmUser`), e.g. a domain allow-list. Built as `<name>-pre-sign-up`. @default none */
+  preSignUp?: LambdaFunctionArgs;
+  /** Runs once a user is confirmed, e.g. to create their profile item. Built with LambdaFunction as `<name>-post-confirmation`. @default none */
+  postConfirmation?: LambdaFunctionArgs;
+  /** Runs when an existing user starts to sign in, before the password is checked: throw to refuse the sign-in. Built as `<name>-pre-authentication`. @default none */
+  preAuthentication?: LambdaFunctionArgs;
+  /** Runs after a user signed in, before they get tokens, e.g. to record the sign-in; a throw still refuses the tokens. Built as `<name>-post-authentication`. @default none */
+  postAuthentication?: LambdaFunctionArgs;
+  /** Runs before Cognito issues tokens (sign-in and refresh), to add or change claims. Built as `<name>-pre-token-generation`. @default none */
+  preTokenGeneration?: PreTokenGenerationTriggerArgs;
+}
+
 /** Arguments of UserAuth. */
 export interface UserAuthArgs {
   /**
@@ -149,11 +190,14 @@ export interface UserAuthArgs {
     /** Tables the authenticated role may use, each only on the caller's own items. @default [] (the role can do nothing) */
     rowLevelSecurity?: RowLevelSecurityGrant[];
   };
-  /** Lambda triggers, to react when a user signs up or signs in. @default none */
-  triggers?: {
-    /** Runs once a user is confirmed, e.g. to create their profile item. Built with LambdaFunction as `<name>-post-confirmation`. @default none */
-    postConfirmation?: LambdaFunctionArgs;
-  };
+  /**
+   * Lambda triggers, to react when a user signs up or signs in. Each is built with LambdaFunction as
+   * `<name>-<trigger in kebab case>` (e.g. `auth-pre-authentication`), and Cognito may invoke it from this pool only.
+   * A trigger that throws refuses the user's request with `UserLambdaValidationException`
+   * ("PreAuthentication failed with error <your message>."), except postConfirmation's, after which the user stays confirmed.
+   * @default none
+   */
+  triggers?: UserAuthTriggers;
   /** Refuse to delete the pool until this is turned off. @default retainOnDelete */
   deletionProtection?: boolean;
   /** Keep the pool (and its users) when it leaves the program. Prod should. @default false */
@@ -199,8 +243,10 @@ export interface UserAuthSpec {
   };
   domain?: UserAuthDomain;
   identityPool: { enabled: boolean; allowUnauthenticated: boolean; rowLevelSecurity: Array<{ tableArn: pulumi.Input<string>; actions: string[] }> };
-  /** Resource names of the trigger LambdaFunctions (their specs are registered as "LambdaFunction"). */
-  triggers: { postConfirmation?: string };
+  /** Resource names of the trigger LambdaFunctions (their specs are registered as "LambdaFunction"); only the triggers given. */
+  triggers: Partial<Record<UserAuthTrigger, string>>;
+  /** The event version Cognito sends the pre token generation trigger; set when that trigger is. */
+  preTokenGenerationEventVersion?: PreTokenGenerationEventVersion;
   deletionProtection: boolean;
   retainOnDelete: boolean;
   region?: string;
@@ -256,6 +302,33 @@ export function validateArgs(fail: ArgFailure, args: UserAuthArgs, name: string)
     fail("identityPool.rowLevelSecurity", `${args.identityPool.rowLevelSecurity!.length} grants`, "is set while identityPool.enabled is false, so no role would carry them", "Enable the identity pool or remove the grants.");
   }
   if (args.localDemoUser) validateDemoUser(fail, args);
+  if (args.triggers) validateTriggers(fail, args);
+}
+
+/** Trigger names in kebab case: the LambdaFunction's resource name is `<name>-<this>`. */
+export const triggerResourceSuffix = (trigger: UserAuthTrigger): string => trigger.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+function validateTriggers(fail: ArgFailure, args: UserAuthArgs): void {
+  const triggers = args.triggers!;
+  for (const [trigger, value] of Object.entries(triggers)) {
+    if (!(USER_AUTH_TRIGGERS as readonly string[]).includes(trigger)) fail(`triggers.${trigger}`, value, "is not a trigger UserAuth offers", `Use one of ${USER_AUTH_TRIGGERS.join(", ")}.`);
+  }
+  const version = triggers.preTokenGeneration?.eventVersion;
+  if (version === undefined) return;
+  if (!PRE_TOKEN_GENERATION_EVENT_VERSIONS.includes(version)) {
+    fail("triggers.preTokenGeneration.eventVersion", version, "is not an event version UserAuth sends",
+      'Use "V1_0" (ID token claims) or "V2_0" (ID and access token claims); V3_0 adds machine-to-machine client-credentials grants, which UserAuth\'s app client does not use.');
+  }
+  // "With the Basic features of the version one or V1_0 pre token generation trigger event, you can customize the
+  // identity (ID) token. In user pools with the Essentials or Plus feature plan, you can generate the version two or
+  // V2_0 trigger event with access token customization"
+  // (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html).
+  const threatProtection = args.threatProtection ?? "ENFORCED";
+  const rotation = args.refreshTokenRotation?.enabled ?? true;
+  if (version === "V2_0" && featurePlan(threatProtection, rotation) === "LITE") {
+    fail("triggers.preTokenGeneration.eventVersion", version, `needs the Essentials or Plus feature plan (access token customization), and this pool is on LITE (threatProtection "${threatProtection}", refreshTokenRotation off)`,
+      'Use eventVersion "V1_0" (ID token claims only), or turn refreshTokenRotation on (ESSENTIALS) or threatProtection on (PLUS).');
+  }
 }
 
 function validatePasswordPolicy(fail: ArgFailure, policy: UserAuthPasswordPolicy): void {
@@ -507,7 +580,8 @@ export function normalise(name: string, args: UserAuthArgs, redirects: RedirectU
       allowUnauthenticated: args.identityPool?.allowUnauthenticated ?? false,
       rowLevelSecurity: (args.identityPool?.rowLevelSecurity ?? []).map((grant) => ({ tableArn: grant.tableArn, actions: grant.actions ?? [...DEFAULT_ROW_LEVEL_ACTIONS] })),
     },
-    triggers: { postConfirmation: args.triggers?.postConfirmation ? `${name}-post-confirmation` : undefined },
+    triggers: Object.fromEntries(USER_AUTH_TRIGGERS.filter((trigger) => args.triggers?.[trigger]).map((trigger) => [trigger, `${name}-${triggerResourceSuffix(trigger)}`])),
+    preTokenGenerationEventVersion: args.triggers?.preTokenGeneration ? (args.triggers.preTokenGeneration.eventVersion ?? "V1_0") : undefined,
     deletionProtection: args.deletionProtection ?? retainOnDelete,
     retainOnDelete,
     region: args.region,
@@ -518,7 +592,8 @@ export function normalise(name: string, args: UserAuthArgs, redirects: RedirectU
 /**
  * Threat protection needs PLUS (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings-threat-protection.html);
  * refresh token rotation needs ESSENTIALS or PLUS (Cognito's April 2025 announcement of rotation); everything else this
- * component configures (classic hosted UI, TOTP MFA, groups, triggers) is in LITE.
+ * component configures (classic hosted UI, TOTP MFA, groups, triggers with the V1_0 pre token generation event) is in
+ * LITE; a V2_0 pre token generation event needs ESSENTIALS or PLUS (validateTriggers refuses it on LITE).
  * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-sign-in-feature-plans.html
  */
 function featurePlan(threatProtection: ThreatProtection, refreshTokenRotation: boolean): UserAuthSpec["tier"] {

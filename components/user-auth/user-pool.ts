@@ -1,18 +1,24 @@
 /**
  * The user pool: sign-in attributes, password policy, MFA, email verification and
  * its sender, account recovery, threat protection and feature plan, groups, and the
- * post-confirmation trigger.
+ * sign-up and sign-in triggers.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { LambdaFunction, type LambdaFunctionArgs } from "../lambda/function";
+import { LambdaFunction } from "../lambda/function";
 import { emailConfiguration } from "./email";
-import type { UserAuthSpec } from "./spec";
+import { triggerResourceSuffix, USER_AUTH_TRIGGERS, type PreTokenGenerationTriggerArgs, type UserAuthSpec, type UserAuthTrigger, type UserAuthTriggers } from "./spec";
+
+/** A trigger: its function, and the grant that lets this pool (only) invoke it. */
+export interface PoolTrigger {
+  fn: LambdaFunction;
+  permission: aws.lambda.Permission;
+}
 
 export interface PoolResources {
   pool: aws.cognito.UserPool;
   groups: aws.cognito.UserGroup[];
-  postConfirmation?: { fn: LambdaFunction; permission: aws.lambda.Permission };
+  triggers: Partial<Record<UserAuthTrigger, PoolTrigger>>;
 }
 
 /** Cognito's recovery mechanisms, in order: a verified email only (never SMS, which SIM-swapping defeats). */
@@ -21,20 +27,26 @@ const RECOVERY = [{ name: "verified_email", priority: 1 }];
 export function createUserPool(
   name: string,
   spec: UserAuthSpec,
-  postConfirmationArgs: LambdaFunctionArgs | undefined,
+  triggerArgs: UserAuthTriggers | undefined,
   region: pulumi.Output<string>,
   parent: pulumi.Resource,
 ): PoolResources {
-  // A kept pool still names its trigger (lambdaConfig), so the function outlives a destroy with the pool: all of
+  // A kept pool still names its triggers (lambdaConfig), so each function outlives a destroy with the pool: all of
   // it, since a function whose role was deleted cannot run. Every part is auto-named, so nothing kept collides later.
   // deletedWith, not retainOnDelete: a trigger removed or replaced on its own is still deleted.
-  const trigger = postConfirmationArgs && spec.triggers.postConfirmation
-    ? new LambdaFunction(
-        spec.triggers.postConfirmation,
-        { region: spec.region, ...postConfirmationArgs },
-        { parent, transformations: spec.retainOnDelete ? [deletedWithEveryChild(parent)] : undefined },
-      )
-    : undefined;
+  const functions: Partial<Record<UserAuthTrigger, LambdaFunction>> = {};
+  for (const trigger of USER_AUTH_TRIGGERS) {
+    const resourceName = spec.triggers[trigger];
+    const args = triggerArgs?.[trigger];
+    if (!resourceName || !args) continue;
+    // eventVersion is the pool's setting (lambdaConfig), not the function's: LambdaFunction does not take it.
+    const { eventVersion: _poolSetting, ...functionArgs } = args as PreTokenGenerationTriggerArgs;
+    functions[trigger] = new LambdaFunction(
+      resourceName,
+      { region: spec.region, ...functionArgs },
+      { parent, transformations: spec.retainOnDelete ? [deletedWithEveryChild(parent)] : undefined },
+    );
+  }
 
   const pool = new aws.cognito.UserPool(
     `${name}-pool`,
@@ -59,7 +71,7 @@ export function createUserPool(
       userPoolTier: spec.tier,
       userPoolAddOns: spec.threatProtection === "OFF" ? undefined : { advancedSecurityMode: spec.threatProtection },
       deletionProtection: spec.deletionProtection ? "ACTIVE" : "INACTIVE",
-      lambdaConfig: trigger ? { postConfirmation: trigger.arn } : undefined,
+      lambdaConfig: lambdaConfig(functions, spec),
       region: spec.region,
     },
     { parent, retainOnDelete: spec.retainOnDelete },
@@ -77,8 +89,29 @@ export function createUserPool(
       ),
   );
 
-  const permission = trigger && allowCognitoToInvoke(`${name}-post-confirmation-invoke`, trigger, pool, spec.region, parent, spec.retainOnDelete);
-  return { pool, groups, postConfirmation: trigger && permission && { fn: trigger, permission } };
+  const triggers: PoolResources["triggers"] = {};
+  for (const [trigger, fn] of Object.entries(functions) as Array<[UserAuthTrigger, LambdaFunction]>) {
+    triggers[trigger] = { fn, permission: allowCognitoToInvoke(`${name}-${triggerResourceSuffix(trigger)}-invoke`, fn, pool, spec.region, parent, spec.retainOnDelete) };
+  }
+  return { pool, groups, triggers };
+}
+
+/**
+ * The pool's lambdaConfig: each trigger's function ARN under its key. Pre token generation goes in
+ * preTokenGenerationConfig, the only place that carries the event version: "For new instances of pre token generation
+ * triggers, set LambdaArn" (AWS::Cognito::UserPool PreTokenGenerationConfig). The provider marks both
+ * `pre_token_generation` and `pre_token_generation_config` Optional + Computed (terraform-provider-aws
+ * internal/service/cognitoidp/user_pool.go), so the flat ARN Cognito reads back beside the block is no diff, and an
+ * update that changes the block's lambda_arn copies it to the flat field (`config["pre_token_generation"] =
+ * d.Get("lambda_config.0.pre_token_generation_config.0.lambda_arn")`). Undefined without triggers: no block at all.
+ */
+function lambdaConfig(functions: Partial<Record<UserAuthTrigger, LambdaFunction>>, spec: UserAuthSpec): aws.types.input.cognito.UserPoolLambdaConfig | undefined {
+  if (Object.keys(functions).length === 0) return undefined;
+  const { preTokenGeneration, ...flat } = functions;
+  return {
+    ...Object.fromEntries(Object.entries(flat).map(([trigger, fn]) => [trigger, fn.arn])),
+    ...(preTokenGeneration ? { preTokenGenerationConfig: { lambdaArn: preTokenGeneration.arn, lambdaVersion: spec.preTokenGenerationEventVersion ?? "V1_0" } } : {}),
+  };
 }
 
 /** Cognito invokes triggers as cognito-idp.amazonaws.com; scope the grant to this pool. */

@@ -1,8 +1,8 @@
 /**
  * `npm start`'s auth: every UserAuth of the program becomes a user pool and app client in
  * an embedded cognito-local, under the same ids the deployed program reports, with the
- * same sign-in attributes, password policy, verification, groups and post-confirmation
- * trigger (run by the local Lambda runtime). A demo user can be seeded from the
+ * same sign-in attributes, password policy, verification, groups and sign-up and sign-in
+ * triggers (run by the local Lambda runtime). A demo user can be seeded from the
  * local-only `localDemoUser` setting.
  *
  * cognito-local has no identity pools, so there are no per-user AWS credentials
@@ -16,6 +16,7 @@ import {
   CognitoIdentityProviderClient,
   CreateGroupCommand,
   type ExplicitAuthFlowsType,
+  type LambdaConfigType,
   ListGroupsCommand,
   SignUpCommand,
   UpdateUserPoolClientCommand,
@@ -24,7 +25,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
-import type { UserAuthSpec } from "../../components/user-auth/spec";
+import { USER_AUTH_TRIGGERS, type UserAuthSpec, type UserAuthTrigger } from "../../components/user-auth/spec";
 import { createTokenVerifier } from "../../handlers/shared/jwt";
 import { resource } from "../offline/graph";
 import { resolveValue } from "../offline/program";
@@ -73,10 +74,12 @@ export const cognitoService: LocalService = {
 
     const emulator = await startCognitoEmulator({
       dataDir: join(context.stateDir, "cognito"),
-      triggers: specs.some(({ spec }) => spec.triggers.postConfirmation) ? ["PostConfirmation"] : [],
-      // cognito-local knows one trigger per kind for all pools; dispatch by the event's pool.
+      triggers: USER_AUTH_TRIGGERS.filter((trigger) => specs.some(({ spec }) => spec.triggers[trigger])).map(cognitoTriggerName),
+      // cognito-local knows one trigger per kind for all pools; dispatch by the event's pool (a pool without the
+      // trigger gets its event back unchanged, as if it had none).
       async invokeTrigger(userPoolId, trigger, event) {
-        const functionName = trigger === "PostConfirmation" ? poolsById.get(userPoolId)?.triggers.postConfirmation : undefined;
+        const ours = USER_AUTH_TRIGGERS.find((t) => cognitoTriggerName(t) === trigger);
+        const functionName = ours ? poolsById.get(userPoolId)?.triggers[ours] : undefined;
         const fn = functionName ? lambdas.get(functionName) : undefined;
         return fn ? context.lambda(fn).invoke(event) : event;
       },
@@ -152,7 +155,7 @@ async function provision(context: LocalContext, emulator: CognitoEmulator, sdk: 
       AccountRecoverySetting: { RecoveryMechanisms: [{ Name: "verified_email", Priority: 1 }] },
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: !spec.selfSignUp },
       VerificationMessageTemplate: { DefaultEmailOption: "CONFIRM_WITH_CODE" },
-      LambdaConfig: pool.inputs.lambdaConfig?.postConfirmation ? { PostConfirmation: pool.inputs.lambdaConfig.postConfirmation } : undefined,
+      LambdaConfig: lambdaConfig(pool.inputs.lambdaConfig),
     }),
   );
 
@@ -186,6 +189,19 @@ async function provision(context: LocalContext, emulator: CognitoEmulator, sdk: 
 
   const issuer = emulator.issuer(userPoolId);
   return { name, userPoolId, clientId, issuer, jwksUri: `${issuer}/.well-known/jwks.json`, deployedIssuer: `https://${pool.state.endpoint}` };
+}
+
+/** The trigger's name in cognito-local and the LambdaConfig API: preSignUp → PreSignUp. */
+const cognitoTriggerName = (trigger: UserAuthTrigger): string => trigger[0].toUpperCase() + trigger.slice(1);
+
+/** The deployed pool's lambdaConfig in the API's shape (cognito-local keeps it for DescribeUserPool; TriggerFunctions runs them). */
+function lambdaConfig(deployed: Record<string, any> | undefined): LambdaConfigType | undefined {
+  if (!deployed) return undefined;
+  const { preTokenGenerationConfig, ...flat } = deployed;
+  return {
+    ...Object.fromEntries(Object.entries(flat).map(([trigger, arn]) => [cognitoTriggerName(trigger as UserAuthTrigger), arn])),
+    ...(preTokenGenerationConfig ? { PreTokenGeneration: preTokenGenerationConfig.lambdaArn, PreTokenGenerationConfig: { LambdaArn: preTokenGenerationConfig.lambdaArn, LambdaVersion: preTokenGenerationConfig.lambdaVersion } } : {}),
+  };
 }
 
 /** The identity pool as deployed: its id, the user pool it federates, and the authenticated role's grants. */

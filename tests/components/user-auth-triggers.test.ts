@@ -1,0 +1,108 @@
+/**
+ * UserAuth's sign-up and sign-in triggers (review 28, finding 5): besides postConfirmation, preSignUp,
+ * preAuthentication, postAuthentication and preTokenGeneration, each a LambdaFunction wired into the pool's
+ * lambdaConfig with an invoke permission scoped to the pool, kept with a kept pool as postConfirmation is.
+ * Pre token generation V2_0 events (access token customization) need the Essentials or Plus feature plan.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { UserAuth, type UserAuthArgs } from "../../components/user-auth";
+import { childrenOf, record, resource, type RecordedResource } from "../harness/mocks";
+
+const base: UserAuthArgs = { callbackUrls: ["https://gallery.example.com/"] };
+const entry = "tests/fixtures/handlers/record-trigger.ts";
+const TRIGGERS = [
+  { trigger: "preSignUp", resourceName: "signin-pre-sign-up" },
+  { trigger: "postConfirmation", resourceName: "signin-post-confirmation" },
+  { trigger: "preAuthentication", resourceName: "signin-pre-authentication" },
+  { trigger: "postAuthentication", resourceName: "signin-post-authentication" },
+  { trigger: "preTokenGeneration", resourceName: "signin-pre-token-generation" },
+] as const;
+
+let graph: RecordedResource[];
+beforeAll(async () => {
+  graph = await record(
+    () =>
+      new UserAuth("signin", {
+        ...base,
+        triggers: {
+          preSignUp: { entry, timeout: 3 },
+          postConfirmation: { entry },
+          preAuthentication: { entry, environment: { DENY_LIST: "blocked@example.com" } },
+          postAuthentication: { entry },
+          preTokenGeneration: { entry },
+        },
+        retainOnDelete: true,
+      }),
+  );
+});
+
+describe("UserAuth sign-up and sign-in triggers", () => {
+  it("makes each trigger a LambdaFunction with its own invoke permission scoped to the pool", () => {
+    const pool = resource(graph, "aws:cognito/userPool:UserPool", "signin-pool");
+    for (const { resourceName } of TRIGGERS) {
+      const fn = resource(graph, "aws:lambda/function:Function", `${resourceName}-function`);
+      const permission = resource(graph, "aws:lambda/permission:Permission", `${resourceName}-invoke`);
+      expect(permission.inputs, resourceName).toMatchObject({ action: "lambda:InvokeFunction", function: fn.state.name, principal: "cognito-idp.amazonaws.com", sourceArn: pool.state.arn });
+    }
+    expect(resource(graph, "aws:lambda/function:Function", "signin-pre-sign-up-function").inputs.timeout).toBe(3);
+    expect(resource(graph, "aws:lambda/function:Function", "signin-pre-authentication-function").inputs.environment.variables.DENY_LIST).toBe("blocked@example.com");
+  });
+
+  it("names every trigger in the pool's lambdaConfig, pre token generation as a V1_0 preTokenGenerationConfig by default", () => {
+    const pool = resource(graph, "aws:cognito/userPool:UserPool", "signin-pool");
+    const arn = (name: string) => resource(graph, "aws:lambda/function:Function", `${name}-function`).state.arn;
+    expect(pool.inputs.lambdaConfig).toEqual({
+      preSignUp: arn("signin-pre-sign-up"),
+      postConfirmation: arn("signin-post-confirmation"),
+      preAuthentication: arn("signin-pre-authentication"),
+      postAuthentication: arn("signin-post-authentication"),
+      preTokenGenerationConfig: { lambdaArn: arn("signin-pre-token-generation"), lambdaVersion: "V1_0" },
+    });
+  });
+
+  it("with retainOnDelete, keeps every trigger's parts and permission when the pool goes, as postConfirmation's", () => {
+    const pool = resource(graph, "aws:cognito/userPool:UserPool", "signin-pool");
+    const component = resource(graph, "serverless-fullstack:index:UserAuth", "signin");
+    for (const { resourceName } of TRIGGERS) {
+      const permission = resource(graph, "aws:lambda/permission:Permission", `${resourceName}-invoke`);
+      expect({ retainOnDelete: permission.retainOnDelete, deletedWith: permission.deletedWith === pool.urn }, resourceName).toEqual({ retainOnDelete: false, deletedWith: true });
+      const parts = childrenOf(graph, resource(graph, "serverless-fullstack:index:LambdaFunction", resourceName));
+      expect(parts.length, resourceName).toBeGreaterThan(0);
+      for (const part of parts) expect({ retainOnDelete: part.retainOnDelete, deletedWith: part.deletedWith === component.urn }, part.name).toEqual({ retainOnDelete: false, deletedWith: true });
+    }
+  });
+
+  it("exposes the trigger functions in nodes.triggers", () => {
+    let auth: UserAuth | undefined;
+    return record(() => {
+      auth = new UserAuth("nodes", { ...base, triggers: { preAuthentication: { entry }, postAuthentication: { entry } } });
+    }).then(() => {
+      expect(Object.keys(auth!.nodes.triggers).sort()).toEqual(["postAuthentication", "preAuthentication"]);
+      expect(auth!.spec.triggers).toEqual({ preAuthentication: "nodes-pre-authentication", postAuthentication: "nodes-post-authentication" });
+    });
+  });
+
+  it("sends the V2_0 event when asked, on a pool whose feature plan allows it", async () => {
+    const v2 = await record(() => new UserAuth("tokens", { ...base, threatProtection: "OFF", triggers: { preTokenGeneration: { entry, eventVersion: "V2_0" } } }));
+    const pool = resource(v2, "aws:cognito/userPool:UserPool", "tokens-pool");
+    expect(pool.inputs.userPoolTier).toBe("ESSENTIALS");
+    expect(pool.inputs.lambdaConfig.preTokenGenerationConfig.lambdaVersion).toBe("V2_0");
+    // The event version is UserAuth's, not the function's.
+    expect(resource(v2, "aws:lambda/function:Function", "tokens-pre-token-generation-function").inputs.environment?.variables?.eventVersion).toBeUndefined();
+  });
+
+  it("refuses the V2_0 event on a LITE pool, which only sends V1_0", () => {
+    expect(() => new UserAuth("lite", { ...base, threatProtection: "OFF", refreshTokenRotation: { enabled: false }, triggers: { preTokenGeneration: { entry, eventVersion: "V2_0" } } })).toThrow(
+      /^UserAuth "lite": triggers\.preTokenGeneration\.eventVersion "V2_0" needs the Essentials or Plus feature plan \(access token customization\), and this pool is on LITE \(threatProtection "OFF", refreshTokenRotation off\)\. Use eventVersion "V1_0" \(ID token claims only\), or turn refreshTokenRotation on \(ESSENTIALS\) or threatProtection on \(PLUS\)\.$/,
+    );
+  });
+
+  it("refuses an event version UserAuth does not send, and a trigger it does not offer", () => {
+    expect(() => new UserAuth("v3", { ...base, triggers: { preTokenGeneration: { entry, eventVersion: "V3_0" as never } } })).toThrow(
+      /^UserAuth "v3": triggers\.preTokenGeneration\.eventVersion "V3_0" is not an event version UserAuth sends\. Use "V1_0" \(ID token claims\) or "V2_0" \(ID and access token claims\); V3_0 adds machine-to-machine client-credentials grants, which UserAuth's app client does not use\.$/,
+    );
+    expect(() => new UserAuth("typo", { ...base, triggers: { preSignup: { entry } } as never })).toThrow(
+      /^UserAuth "typo": triggers\.preSignup \{"entry":".*"\} is not a trigger UserAuth offers\. Use one of preSignUp, postConfirmation, preAuthentication, postAuthentication, preTokenGeneration\.$/,
+    );
+  });
+});
