@@ -534,6 +534,7 @@ export const PLAN_TRANSITION_RULES = [
   { id: "TransitionProtectedReplicaRemoved", title: "A deletion-protected replica is not removed before its protection is off", source: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-bestpractices.html" },
   { id: "TransitionDeploymentStillServed", title: "A REST API deployment is not deleted while a stage still serves it", source: "https://docs.aws.amazon.com/apigateway/latest/api/API_DeleteDeployment.html" },
   { id: "TransitionRetainedTooLate", title: "retainOnDelete is not first set in the update that replaces the resource", source: "https://github.com/pulumi/pulumi/issues/13428" },
+  { id: "TransitionPreTokenTriggerKept", title: "A user pool's pre token generation trigger is not removed while other triggers stay", source: "https://github.com/hashicorp/terraform-provider-aws/issues/38617" },
   { id: "TransitionRestApiEndpointType", title: "A REST API does not go from PRIVATE to EDGE in one update", source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-api-migration.html" },
   { id: "TransitionStreamCycled", title: "A table's stream view type does not change under a subscription that starts at LATEST", source: "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/dynamodb/table.go" },
   { id: "TransitionKeyAttributeRetyped", title: "A key attribute of a table keeps its type", source: "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/dynamodb/table.go" },
@@ -557,12 +558,14 @@ const EVENT_SOURCE_MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
 
 /**
  * More inputs a saved plan keeps of some types, for the checks that read them (`a.b`: field b of object input a): a
- * REST API's endpoint type (TransitionRestApiEndpointType, not its body or policy), a table's stream view type
+ * REST API's endpoint type (TransitionRestApiEndpointType, not its body or policy), a user pool's Lambda triggers
+ * (TransitionPreTokenTriggerKept: function ARNs), a table's stream view type
  * (TransitionStreamCycled) and attribute definitions, each a key attribute's name and type
  * (TransitionKeyAttributeRetyped). None of them secret or personal.
  */
 const TRANSITION_READ_INPUTS: Readonly<Record<string, readonly string[]>> = {
   [REST_API]: ["endpointConfiguration.types"],
+  [USER_POOL]: ["lambdaConfig"],
   [TABLE]: ["streamViewType", "attributes"],
 };
 
@@ -1626,6 +1629,40 @@ function tableUpdateFindings(deployed: Graph, after: Graph, context: TransitionC
   return findings;
 }
 
+/** Whether a user pool's `lambdaConfig` names a pre token generation trigger (the flat ARN, or the versioned block). */
+const hasPreTokenTrigger = (lambdaConfig: any): boolean => Boolean(lambdaConfig?.preTokenGeneration || lambdaConfig?.preTokenGenerationConfig?.lambdaArn);
+
+/**
+ * A user pool whose pre token generation trigger the update removes while its `lambdaConfig` keeps another trigger.
+ * terraform-provider-aws marks both `lambda_config.pre_token_generation` and `pre_token_generation_config` Optional and
+ * Computed (internal/service/cognitoidp/user_pool.go), so a config without them keeps the deployed values, and the
+ * update sends the trigger again: "when I remove the `pre_token_generation_config` block from inside the
+ * `lambda_config` block … no changes are detected" (hashicorp/terraform-provider-aws#38617). The pool goes on naming the
+ * function the same update deletes, and Cognito fails every sign-in that reaches the trigger. Removing every trigger at
+ * once leaves the block out, which UpdateUserPool takes as no triggers.
+ */
+function preTokenTriggerKeptFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const findings: TransitionFinding[] = [];
+  for (const pool of ofType(after, USER_POOL)) {
+    const old = deployedByUrn.get(pool.urn);
+    if (!old || !holds(old, "lambdaConfig") || !hasPreTokenTrigger(old.inputs.lambdaConfig)) continue;
+    const next = pool.inputs.lambdaConfig;
+    const othersStay = next !== undefined && next !== null && Object.values(next).some((v) => v !== undefined && v !== null && v !== "");
+    if (!othersStay || hasPreTokenTrigger(next)) continue;
+    findings.push(
+      finding(
+        "TransitionPreTokenTriggerKept",
+        pool,
+        `removes the pre token generation trigger of user pool ${pool.name} while other triggers stay. The provider keeps its deployed value (lambda_config.pre_token_generation and pre_token_generation_config are Optional and Computed, terraform-provider-aws#38617) and sends it again, so the pool goes on naming the function this update deletes, and sign-ins fail`,
+        "two updates: 1. remove every trigger of the pool (its lambdaConfig is then left out, which clears them all); pulumi up. 2. add back the triggers that stay; pulumi up. Or keep the pre token generation trigger, as a function that returns the event unchanged",
+        stack,
+      ),
+    );
+  }
+  return findings;
+}
+
 /** A REST API's endpoint types as a list: pulumi-aws 7 takes one string (`types: "REGIONAL"`), older programs a list. */
 const endpointTypes = (r: RecordedResource): unknown[] => [r.inputs.endpointConfiguration?.types ?? []].flat();
 
@@ -1929,6 +1966,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...edgeLogGroupFindings(deployed, after, context.stack),
     ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`)),
     ...restApiEndpointFindings(deployed, after, context.stack),
+    ...preTokenTriggerKeptFindings(deployed, after, context.stack),
     ...streamCycledFindings(deployed, after, scope, context.stack),
     ...keyAttributeFindings(deployed, after, scope, context.stack),
     ...replicaFindings(deployed, after, scope, context.stack),
