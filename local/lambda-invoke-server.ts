@@ -1,0 +1,261 @@
+/**
+ * A stand-in for Lambda's Invoke API (`POST /2015-03-31/functions/{FunctionName}/invocations`), so a handler's
+ * `LambdaClient` (`InvokeCommand`) and `aws lambda invoke --endpoint-url …` reach the program's own functions under
+ * `npm start`: local sandboxes get AWS_ENDPOINT_URL_LAMBDA pointing here (local/services/lambda.ts).
+ *
+ * Shapes follow the API reference, https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html (its text as the
+ * SDK model carries it, @aws-sdk/client-lambda InvokeCommand): "The HTTP status code is in the 200 range for a
+ * successful request. For the RequestResponse invocation type, this status code is 200. For the Event invocation
+ * type, this status code is 202. For the DryRun invocation type, the status code is 204." A function error is not an
+ * API error: "The status code in the API response doesn't reflect function errors"; the X-Amz-Function-Error header
+ * says there was one and the body is the runtime's error document. Only Invoke is served: the deprecated
+ * InvokeAsync, response streaming, `X-Amz-Log-Type: Tail` and `X-Amz-Client-Context` are not (docs/local-vs-aws.md).
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { LambdaFunctionSpec } from "../components/lambda/function";
+import { invokeAsync, type AsyncInvokeOptions, type Invoke } from "./async-invoke";
+import { LAMBDA_SYNC_PAYLOAD_LIMITS, LambdaInvokeError } from "./lambda-runtime";
+
+/** One of the program's functions as Invoke can name it. */
+export interface InvocableFunction {
+  /** The LambdaFunction's resource name (its spec's name), for messages. */
+  name: string;
+  /** The physical name, as `fn.functionName` resolves in this run (the recorded aws:lambda/function:Function's name). */
+  functionName: string;
+  /** The unqualified ARN, as `fn.arn` resolves in this run. */
+  arn: string;
+  /** The version the program published (`fn.version`: "1" with `publish`, else "$LATEST"). */
+  version: string;
+  /** Aliases the program defines on the function: alias name → the version it points at. */
+  aliases: ReadonlyMap<string, string>;
+  spec: LambdaFunctionSpec;
+  invoke: Invoke;
+}
+
+export interface LocalLambdaApiOptions {
+  functions: InvocableFunction[];
+  /** Where Event invocations go: the same asynchronous path as S3 events and schedules (retries, destinations). */
+  async: AsyncInvokeOptions;
+  /** Region named in a "Function not found" ARN when the request names none. @default "us-east-1" */
+  region?: string;
+  /** Account named in a "Function not found" ARN when the request names none. */
+  account?: string;
+}
+
+export interface LocalLambdaApi {
+  endpoint: string;
+  /** Waits for Event invocations under way (with their retries). */
+  drained(): Promise<void>;
+  /** Waits for Event invocations under way, then closes the server. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Payload limits. Synchronous: LAMBDA_SYNC_PAYLOAD_LIMITS (lambda-runtime.ts), answered as Lambda answers it:
+ * "Request must be smaller than 6291456 bytes for the InvokeFunction operation (Service: AWSLambda; Status Code: 413;
+ * Error Code: RequestEntityTooLargeException" (https://github.com/awslabs/aws-athena-query-federation/issues/793).
+ * The API reference calls this error RequestTooLargeException; the service's own answers, quoted here, name it
+ * RequestEntityTooLargeException, which is what callers see and what this server sends.
+ * Asynchronous: API_Invoke, "For asynchronous invocations, the maximum payload size is 1 MB" (raised from 256 KB:
+ * https://aws.amazon.com/blogs/compute/more-room-to-build-serverless-services-now-support-payloads-up-to-1-mb/, "AWS
+ * has raised the maximum payload size from 256 KB to 1 MB for asynchronous AWS Lambda function invocations"). The
+ * bytes are taken as 1 MiB, since the 256 KB limit was enforced as "(limit 262144 bytes)" in Lambda's refusal
+ * "264496 byte payload is too large for the Event invocation type (limit 262144 bytes)"
+ * (https://github.com/ASFHyP3/hyp3/issues/2241); the exact byte count of the new limit is not confirmed.
+ */
+export const LAMBDA_INVOKE_LIMITS = { largestSyncRequestBytes: LAMBDA_SYNC_PAYLOAD_LIMITS.largestRequestBytes, largestEventRequestBytes: 1_048_576 } as const;
+
+/**
+ * FunctionName as API_Invoke constrains it: "Function name – my-function (name-only), my-function:v1 (with alias).
+ * Function ARN – arn:aws:lambda:us-west-2:123456789012:function:my-function. Partial ARN –
+ * 123456789012:function:my-function." The pattern is the reference's (API_InvokeAsync prints the same one).
+ */
+const FUNCTION_NAME_PATTERN = /^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$/;
+const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
+const INVOCATION_TYPES = ["Event", "RequestResponse", "DryRun"] as const;
+
+interface ApiError {
+  status: number;
+  type: string;
+  message: string;
+}
+
+export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promise<LocalLambdaApi> {
+  const byName = new Map(options.functions.map((f) => [f.functionName, f]));
+  const pending = new Set<Promise<unknown>>();
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      // Nothing a request sends may stop npm start: an unexpected failure is Lambda's ServiceException (500).
+      if (!response.headersSent) sendError(response, randomUUID(), { status: 500, type: "ServiceException", message: `local Lambda API: ${(error as Error)?.message ?? String(error)}` });
+      else response.destroy();
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const url = new URL(request.url ?? "/", "http://localhost");
+    const match = INVOKE_PATH.exec(url.pathname);
+    if (request.method !== "POST" || !match) {
+      request.resume();
+      return sendError(response, requestId, {
+        status: 404,
+        type: "UnknownOperationException",
+        message: `the local Lambda API answers Invoke only (POST /2015-03-31/functions/{FunctionName}/invocations), not ${request.method} ${url.pathname}`,
+      });
+    }
+    const body = await readBody(request, LAMBDA_INVOKE_LIMITS.largestSyncRequestBytes + 1);
+    const outcome = resolveRequest(match[1], url.searchParams.get("Qualifier"), request.headers["x-amz-invocation-type"], body);
+    if ("error" in outcome) return sendError(response, requestId, outcome.error);
+    const { target, executedVersion, invocationType, event } = outcome;
+
+    if (invocationType === "DryRun") {
+      response.writeHead(204, { "x-amzn-RequestId": requestId });
+      return void response.end();
+    }
+    if (invocationType === "Event") {
+      // Queued, and answered before the function runs: Lambda "adds events to a queue before sending them to your function".
+      const delivery = invokeAsync(target.spec, target.invoke, event, options.async).catch((error: unknown) => options.async.log?.(`  ${target.name}: asynchronous invocation not delivered: ${(error as Error).message}`));
+      pending.add(delivery);
+      void delivery.finally(() => pending.delete(delivery));
+      response.writeHead(202, { "x-amzn-RequestId": requestId, "Content-Length": "0" });
+      return void response.end();
+    }
+    let payload: string;
+    let functionError = false;
+    try {
+      payload = JSON.stringify((await target.invoke(event)) ?? null);
+    } catch (error) {
+      if (error instanceof LambdaInvokeError && error.errorType === "RequestEntityTooLargeException") {
+        return sendError(response, requestId, { status: 413, type: error.errorType, message: errorMessageOf(error) });
+      }
+      functionError = true;
+      payload = JSON.stringify(functionErrorDocument(error));
+    }
+    const headers: Record<string, string> = { "Content-Type": "application/json", "x-amzn-RequestId": requestId, "X-Amz-Executed-Version": executedVersion };
+    // Node.js handlers' errors are reported as "Unhandled" (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html:
+    // `aws lambda invoke` prints { "StatusCode": 200, "FunctionError": "Unhandled", "ExecutedVersion": "$LATEST" }).
+    if (functionError) headers["X-Amz-Function-Error"] = "Unhandled";
+    response.writeHead(200, headers);
+    response.end(payload);
+  }
+
+  function resolveRequest(
+    encodedName: string,
+    qualifierParameter: string | null,
+    invocationTypeHeader: string | string[] | undefined,
+    body: { bytes: number; text?: string },
+  ): { error: ApiError } | { target: InvocableFunction; executedVersion: string; invocationType: (typeof INVOCATION_TYPES)[number]; event: unknown } {
+    let functionName: string;
+    try {
+      functionName = decodeURIComponent(encodedName);
+    } catch {
+      return { error: { status: 400, type: "InvalidParameterValueException", message: `FunctionName "${encodedName}" is not a valid percent-encoding` } };
+    }
+    const parts = FUNCTION_NAME_PATTERN.exec(functionName);
+    if (!parts) {
+      return { error: { status: 400, type: "ValidationException", message: `1 validation error detected: Value '${functionName}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: ${FUNCTION_NAME_PATTERN.source}` } };
+    }
+    const invocationType = (Array.isArray(invocationTypeHeader) ? invocationTypeHeader[0] : invocationTypeHeader) ?? "RequestResponse";
+    if (!(INVOCATION_TYPES as readonly string[]).includes(invocationType)) {
+      return { error: { status: 400, type: "ValidationException", message: `1 validation error detected: Value '${invocationType}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [${INVOCATION_TYPES.join(", ")}]` } };
+    }
+    const [region, account, name, nameQualifier] = [parts[3]?.slice(0, -1), parts[8]?.slice(0, -1), parts[10], parts[12]];
+    const qualifier = qualifierParameter ?? nameQualifier;
+    if (qualifierParameter !== null && nameQualifier !== undefined && qualifierParameter !== nameQualifier) {
+      return { error: { status: 400, type: "InvalidParameterValueException", message: "The derived qualifier from the function name does not match the specified qualifier." } };
+    }
+    const candidate = byName.get(name);
+    const [, , , arnRegion, arnAccount] = candidate?.arn.split(":") ?? [];
+    const target = candidate && (region === undefined || region === arnRegion) && (account === undefined || account === arnAccount) ? candidate : undefined;
+    const notFound = (): { error: ApiError } => {
+      const arn = `arn:aws:lambda:${region ?? options.region ?? "us-east-1"}:${account ?? options.account ?? "123456789012"}:function:${name}${qualifier ? `:${qualifier}` : ""}`;
+      const known = options.functions.map((f) => `${f.functionName} (LambdaFunction "${f.name}")`).join(", ") || "none";
+      // Lambda's own message is "Function not found: <arn>" (404, {"Message": …, "Type": "User"}); the list is local help.
+      return { error: { status: 404, type: "ResourceNotFoundException", message: `Function not found: ${arn}. Functions of this program, by name or ARN: ${known}` } };
+    };
+    if (!target) return notFound();
+    let executedVersion: string;
+    if (qualifier === undefined || qualifier === "$LATEST") executedVersion = "$LATEST";
+    else if (target.aliases.has(qualifier)) executedVersion = target.aliases.get(qualifier)!;
+    else if (qualifier === target.version) executedVersion = qualifier;
+    else return notFound();
+
+    const limit = invocationType === "Event" ? LAMBDA_INVOKE_LIMITS.largestEventRequestBytes : LAMBDA_INVOKE_LIMITS.largestSyncRequestBytes;
+    if (body.bytes > limit) {
+      const message =
+        invocationType === "Event"
+          ? `${body.bytes} byte payload is too large for the Event invocation type (limit ${limit} bytes)`
+          : `Request must be smaller than ${limit + 1} bytes for the InvokeFunction operation`;
+      return { error: { status: 413, type: "RequestEntityTooLargeException", message } };
+    }
+    // No payload is the empty object, as `aws lambda invoke` without --payload gives a handler `{}`.
+    let event: unknown = {};
+    if (body.text !== undefined && body.text.trim() !== "") {
+      try {
+        event = JSON.parse(body.text);
+      } catch (error) {
+        return { error: { status: 400, type: "InvalidRequestContentException", message: `Could not parse request body into json: ${(error as Error).message}` } };
+      }
+    }
+    return { target, executedVersion, invocationType: invocationType as (typeof INVOCATION_TYPES)[number], event };
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const drained = async () => {
+    while (pending.size > 0) await Promise.allSettled([...pending]);
+  };
+  return {
+    endpoint,
+    drained,
+    async stop() {
+      await drained();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // SDK clients in warm sandboxes keep connections alive; they would hold close() open.
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** The Node.js runtime's error document: { errorType, errorMessage, trace } (nodejs-exceptions.html, "Lambda catches the error and generates a JSON document with fields for the error message, the type, and the stack trace"). */
+function functionErrorDocument(error: unknown): { errorType: string; errorMessage: string; trace: string[] } {
+  if (error instanceof LambdaInvokeError) return { errorType: error.errorType, errorMessage: errorMessageOf(error), trace: error.errorStack?.split("\n") ?? [] };
+  const failure = error as Error | undefined;
+  return { errorType: failure?.name ?? "Error", errorMessage: failure?.message ?? String(error), trace: failure?.stack?.split("\n") ?? [] };
+}
+
+/** The handler's own message, without the "<function>: <type>: " prefix LambdaInvokeError adds for logs. */
+function errorMessageOf(error: LambdaInvokeError): string {
+  return error.message.replace(`${error.functionName}: ${error.errorType}: `, "");
+}
+
+/**
+ * Lambda's error answer: the status, `x-amzn-ErrorType` naming the exception (what the SDK reads the error's name
+ * from), and a body like the service's, e.g. 404 `{"Message":"Function not found: arn:aws:lambda:…","Type":"User"}`
+ * (https://github.com/aarondfrancis/sidecar/issues/23). Both spellings of the message are sent: the model gives some
+ * exceptions `Message` and others `message`.
+ */
+function sendError(response: ServerResponse, requestId: string, error: ApiError): void {
+  const body = JSON.stringify({ Type: error.status >= 500 ? "Service" : "User", Message: error.message, message: error.message });
+  response.writeHead(error.status, { "Content-Type": "application/json", "x-amzn-ErrorType": error.type, "x-amzn-RequestId": requestId, "Content-Length": String(Buffer.byteLength(body)) });
+  response.end(body);
+}
+
+/** The body as text while it is at most `keepBytes` long (beyond that only counted, so an oversized one costs no memory), and its length. */
+function readBody(request: IncomingMessage, keepBytes: number): Promise<{ bytes: number; text?: string }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    request.on("data", (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes <= keepBytes) chunks.push(chunk);
+      else chunks.length = 0;
+    });
+    request.on("end", () => resolve({ bytes, text: bytes <= keepBytes ? Buffer.concat(chunks).toString("utf8") : undefined }));
+    request.on("error", reject);
+  });
+}

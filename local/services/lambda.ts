@@ -1,0 +1,73 @@
+/**
+ * Lambda's Invoke API for the program's functions under `npm start` (local/lambda-invoke-server.ts): a handler's
+ * `LambdaClient` reaches it through AWS_ENDPOINT_URL_LAMBDA, a terminal through `aws lambda invoke --endpoint-url`.
+ * Functions are named as the program sees them in this run: the physical name `fn.functionName` resolves to (what the
+ * recorded aws:lambda/function:Function was given), or its ARN (`fn.arn`), with `$LATEST`, the published version
+ * or an alias the program defines as qualifier. Every name runs the same local sandbox as the function's other
+ * triggers; Event invocations take the asynchronous path of S3 events and schedules (local/async-invoke.ts).
+ */
+import { join } from "node:path";
+import { FUNCTION_NAME_SUFFIX, type LambdaFunctionSpec } from "../../components/lambda/function";
+import { registeredSpecs } from "../../components/spec-registry";
+import type { Graph } from "../offline/graph";
+import { MOCK_ACCOUNT_ID } from "../offline/mocks";
+import { startLocalLambdaApi, type InvocableFunction, type LocalLambdaApi } from "../lambda-invoke-server";
+import { LocalQueues } from "../queues";
+import type { LocalService, StartedService } from "./types";
+
+const FUNCTION_TYPE = "aws:lambda/function:Function";
+const ALIAS_TYPE = "aws:lambda/alias:Alias";
+
+export interface LocalLambdaService extends StartedService {
+  api: LocalLambdaApi;
+  functions: InvocableFunction[];
+}
+
+/**
+ * The recorded function of a LambdaFunction: the child it creates as `<name>-function` (FUNCTION_NAME_SUFFIX); when
+ * two components' children share that name, the one whose parent is the LambdaFunction of that name.
+ */
+export function recordedFunction(graph: Graph, name: string): Graph[number] | undefined {
+  const candidates = graph.filter((r) => r.type === FUNCTION_TYPE && r.name === `${name}${FUNCTION_NAME_SUFFIX}`);
+  if (candidates.length <= 1) return candidates[0];
+  return candidates.find((r) => r.parent?.endsWith(`serverless-fullstack:index:LambdaFunction::${name}`));
+}
+
+/** Each LambdaFunction of the program with the names, ARN, version and aliases Invoke may give it. */
+export function invocableFunctions(graph: Graph, specs: { name: string; spec: LambdaFunctionSpec }[], invoke: (spec: LambdaFunctionSpec) => InvocableFunction["invoke"]): InvocableFunction[] {
+  const functions: InvocableFunction[] = [];
+  for (const { name, spec } of specs) {
+    const recorded = recordedFunction(graph, name);
+    if (!recorded || typeof recorded.state.name !== "string" || typeof recorded.state.arn !== "string") continue;
+    const { name: functionName, arn } = recorded.state as { name: string; arn: string };
+    // An alias names its function by name or ARN (aws:lambda/alias:Alias functionName); it points at functionVersion.
+    const aliases = new Map<string, string>();
+    for (const alias of graph) {
+      if (alias.type !== ALIAS_TYPE || ![functionName, arn].includes(alias.inputs.functionName)) continue;
+      if (typeof alias.inputs.name === "string") aliases.set(alias.inputs.name, String(alias.inputs.functionVersion ?? "$LATEST"));
+    }
+    functions.push({ name, functionName, arn, version: String(recorded.state.version ?? "$LATEST"), aliases, spec, invoke: invoke(spec) });
+  }
+  return functions;
+}
+
+export const lambdaService: LocalService = {
+  name: "Lambda Invoke API",
+  async start(context) {
+    const specs = registeredSpecs<LambdaFunctionSpec>("LambdaFunction");
+    if (specs.length === 0) return undefined;
+    const region = context.environment.AWS_REGION ?? "us-east-1";
+    const functions = invocableFunctions(context.run.resources, specs, (spec) => (event) => context.lambda(spec).invoke(event));
+    const api = await startLocalLambdaApi({
+      functions,
+      // The events service's queue folder: an Event invocation's destination records land beside those of S3 events and schedules.
+      async: { queues: new LocalQueues(join(context.stateDir, "queues")), region, log: context.log },
+      region,
+      account: MOCK_ACCOUNT_ID,
+    });
+    context.environment.AWS_ENDPOINT_URL_LAMBDA = api.endpoint;
+    for (const f of functions) context.log(`  ${f.functionName} (LambdaFunction "${f.name}")${f.aliases.size > 0 ? `, aliases ${[...f.aliases.keys()].join(", ")}` : ""}`);
+    const started: LocalLambdaService = { name: "lambda", urls: { lambda: api.endpoint }, api, functions, stop: () => api.stop() };
+    return started;
+  },
+};
