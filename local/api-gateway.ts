@@ -28,6 +28,11 @@ import { FRAMING_HEADERS, hasBody, pathPatternMatcher, readBody, unsendable } fr
 /** API Gateway's payload limit. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 const LOCAL_API_ID = "local";
+/**
+ * The LambdaInvokeErrors that are Lambda refusing the invocation, not the function failing (local/lambda-runtime.ts):
+ * an event over the payload limit, and a throttle (reservedConcurrency 0), which API Gateway answers 500.
+ */
+const LAMBDA_REFUSALS: ReadonlySet<string> = new Set(["RequestEntityTooLargeException", "TooManyRequestsException"]);
 const NO_BODY = Buffer.alloc(0);
 
 interface CompiledRoute {
@@ -323,7 +328,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
           // "If the Lambda API rejects the invocation request, API Gateway returns a 500 error code. If the function
           // runs but returns an error, or returns a response in the wrong format, API Gateway returns a 502."
           // (https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html)
-          return internalError(errorType === "RequestEntityTooLargeException" ? 500 : 502);
+          return internalError(errorType !== undefined && LAMBDA_REFUSALS.has(errorType) ? 500 : 502);
         }
         const answer = spec.kind === ApiKind.Http ? fromHttpApiResult(result) : proxyResult(result);
         const problem = "problem" in answer ? answer.problem : unsendable(answer.status, answer.headers);
@@ -335,7 +340,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
   }
 
   /**
-   * API Gateway's answer when Lambda refuses the invocation (500) or the function fails (502): REST's body, or the
+   * API Gateway's answer when Lambda refuses the invocation (500: LAMBDA_REFUSALS) or the function fails (502): REST's body, or the
    * HTTP kind's, which answers every such error 500 `{"message":"Internal Server Error"}`
    * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-lambda.html).
    */

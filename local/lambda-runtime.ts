@@ -85,7 +85,8 @@ export class LocalLambda {
 
   /**
    * Invokes the handler with `event`; resolves with its result or rejects with a LambdaInvokeError (errorType
-   * RequestEntityTooLargeException when Lambda would refuse the invocation, Function.ResponseSizeTooLarge for a
+   * RequestEntityTooLargeException or, for a function that reserves no concurrency, TooManyRequestsException when Lambda
+   * would refuse the invocation, Function.ResponseSizeTooLarge for a
    * result over its limit). Both cross as JSON, as Lambda serialises them: one serialisation each way, in place of
    * the structured clone postMessage would otherwise make.
    */
@@ -96,6 +97,12 @@ export class LocalLambda {
     if (Buffer.byteLength(eventJson) > largestRequestBytes) {
       throw new LambdaInvokeError(this.functionName, "RequestEntityTooLargeException", `Request must be smaller than ${largestRequestBytes + 1} bytes for the InvokeFunction operation`);
     }
+    // A reservation of 0 throttles every invocation ("To throttle a function, set the reserved concurrency to zero. This
+    // stops any events from being processed", https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html); Invoke then fails with
+    // TooManyRequestsException (HTTP 429, https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html), whose message
+    // callers see as "Rate Exceeded." (e.g. alexcasalboni/aws-lambda-power-tuning#133). Other reservations are not
+    // emulated: one warm sandbox runs every invocation (docs/local-vs-aws.md).
+    if (this.spec.reservedConcurrency === 0) throw new LambdaInvokeError(this.functionName, "TooManyRequestsException", "Rate Exceeded.");
     const worker = await this.sandbox();
     const id = randomUUID();
     const timeoutMs = this.spec.timeout * 1000;

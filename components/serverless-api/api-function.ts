@@ -30,7 +30,7 @@ export function apiFunctionArguments(owner: ApiFunctionOwner, where: string, dec
 }
 
 /**
- * A route's or authorizer's own `function` over the component's `functionDefaults`: scalars and `vpc` replace,
+ * A route's or authorizer's own `function` over the component's `functionDefaults`: scalars (reservedConcurrency too) and `vpc` replace,
  * environment and secrets merge by name, permissions, layers (the defaults' first, as Lambda applies them in order)
  * and bundle externals add up.
  */
@@ -38,6 +38,7 @@ export function mergeApiFunctionArgs(defaults: ApiFunctionArgs, own: ApiFunction
   return {
     memorySize: own?.memorySize ?? defaults.memorySize,
     timeout: own?.timeout ?? defaults.timeout,
+    reservedConcurrency: own?.reservedConcurrency ?? defaults.reservedConcurrency,
     environment: { ...(defaults.environment ?? {}), ...(own?.environment ?? {}) },
     permissions: [...(defaults.permissions ?? []), ...(own?.permissions ?? [])],
     secrets: { ...(defaults.secrets ?? {}), ...(own?.secrets ?? {}) },
@@ -54,7 +55,7 @@ export interface ApiFunctionSpec {
   entry: string;
   /** The exported handler. @default LambdaFunction's, "handler" */
   export?: string;
-  /** Memory, timeout, environment, permissions, secrets, VPC, layers, log retention and bundling. */
+  /** Memory, timeout, environment, permissions, secrets, VPC, layers, reserved concurrency, log retention and bundling. */
   settings: ApiFunctionArgs & { logRetentionDays: number };
 }
 
@@ -78,6 +79,7 @@ export function apiFunction(owner: ChildFunctionArguments, fn: ApiFunctionSpec, 
         secrets: settings.secrets,
         vpc: settings.vpc,
         layers: settings.layers?.length ? settings.layers : undefined,
+        reservedConcurrency: settings.reservedConcurrency,
         logRetentionDays: settings.logRetentionDays,
         bundle: settings.bundle,
         ...(options.publish ? { publish: true } : {}),
