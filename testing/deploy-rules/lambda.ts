@@ -199,4 +199,30 @@ function permissionStatement(permission: RecordedResource, target: PermissionTar
   };
 }
 
-export const LAMBDA_RULES: DeployRule[] = [LAMBDA_LIMITS, LAMBDA_ALIAS_NAME, LAMBDA_RETAINED_FUNCTION_PARTS, LAMBDA_POLICY_SIZE];
+/**
+ * Provisioned concurrency goes on a published version or an alias: "Provisioned Concurrency is not supported on the
+ * unpublished version of the function ($LATEST)" (https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html),
+ * and PutProvisionedConcurrencyConfig's ProvisionedConcurrentExecutions has "Minimum value of 1". A qualifier of
+ * "$LATEST" (also what the `version` of a function that does not publish is) is refused at `pulumi up`. LambdaFunction and ServerlessApi refuse their own at construction; this reads hand-built ones.
+ */
+export const LAMBDA_PROVISIONED_CONCURRENCY: DeployRule = {
+  id: "LambdaProvisionedConcurrency",
+  title: "Provisioned concurrency is on a published version or an alias, at least 1",
+  source: "https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const config of ofType(graph, "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig")) {
+      // A function that does not publish has the version "$LATEST", so its `version` as qualifier reads the same.
+      if (config.inputs.qualifier === "$LATEST") {
+        findings.push(finding("LambdaProvisionedConcurrency", config, "puts provisioned concurrency on $LATEST, the unpublished version, which Lambda refuses", "publish the function (publish: true) and give the version number or an alias as qualifier"));
+      }
+      const amount = Number(config.inputs.provisionedConcurrentExecutions);
+      if (!Number.isInteger(amount) || amount < 1) {
+        findings.push(finding("LambdaProvisionedConcurrency", config, `asks for ${config.inputs.provisionedConcurrentExecutions} provisioned executions; Lambda takes a whole number from 1`, "ask for 1 or more, or remove the configuration"));
+      }
+    }
+    return findings;
+  },
+};
+
+export const LAMBDA_RULES: DeployRule[] = [LAMBDA_LIMITS, LAMBDA_ALIAS_NAME, LAMBDA_RETAINED_FUNCTION_PARTS, LAMBDA_POLICY_SIZE, LAMBDA_PROVISIONED_CONCURRENCY];
