@@ -317,9 +317,10 @@ export interface ApiResourcePolicy {
   /** These CIDR ranges may not call the API. */
   denySourceIps?: string[];
   /**
-   * Only IAM principals of these accounts. Every route must be `auth: "iam"` and no CORS preflight may be answered by
-   * API Gateway (ServerlessApi refuses otherwise): the policy then has no Allow an unsigned caller matches, so any other
-   * method would answer everyone 403.
+   * Only IAM principals of these accounts, on `auth: "iam"` routes. A public or Cognito route, or a CORS preflight
+   * API Gateway answers, is refused: the policy has no Allow an unsigned caller matches, so it would answer everyone
+   * 403. A Lambda authorizer's route is taken, and its authorizer alone decides who gets in (the policy neither allows
+   * nor denies its callers).
    */
   allowAccounts?: string[];
 }

@@ -1,4 +1,5 @@
 /** ServerlessApi's argument checks: bad specs fail at construction, naming the argument, the value and the fix. */
+import { isIP } from "node:net";
 import { checkSourceFile, unsendableMapKeyProblem, type ArgFailure } from "../errors";
 import { assertLeastPrivilege } from "../iam";
 import { FUNCTION_NAME_SUFFIX, provisionedOverReservation } from "../lambda/function";
@@ -189,8 +190,11 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     fail("endpointType", args.endpointType, "is not an API Gateway endpoint type", 'Use "REGIONAL" (default), "EDGE" or "PRIVATE".');
   }
   validateVpcEndpoints(fail, args);
-  for (const cidr of [...(args.resourcePolicy?.allowSourceIps ?? []), ...(args.resourcePolicy?.denySourceIps ?? [])]) {
-    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(cidr)) fail("resourcePolicy", cidr, "is not an IP address or CIDR range", 'Use e.g. "203.0.113.0/24".');
+  for (const list of ["allowSourceIps", "denySourceIps"] as const) {
+    for (const cidr of args.resourcePolicy?.[list] ?? []) {
+      const problem = sourceIpProblem(cidr);
+      if (problem) fail(`resourcePolicy.${list}`, cidr, problem, 'Use an IPv4 or IPv6 address, or a CIDR range such as "203.0.113.0/24" or "2001:db8::/32".');
+    }
   }
   for (const account of args.resourcePolicy?.allowAccounts ?? []) {
     if (!/^\d{12}$/.test(account)) fail("resourcePolicy.allowAccounts", account, "is not a 12-digit AWS account id", "Use the account number.");
@@ -751,8 +755,12 @@ function validateHttpIntegrationUri(fail: ArgFailure, key: string, route: ApiRou
  * API, or else your API returns the previous error message" ({"Message":"User: anonymous is not authorized to perform:
  * execute-api:Invoke on resource: …"}, https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-create-attach.html).
  * That includes the CORS preflight mocks (routes.ts createCorsPreflights: authorization NONE) on every path without its
- * own OPTIONS route. Refused rather than widened with a `Principal: "*"` Allow on the other methods: the argument
- * promises that only these accounts' principals get in.
+ * own OPTIONS route, and Cognito-authorised methods ("an explicit allow is required. A deny or 'neither allow or deny'
+ * results in a deny", same page). A Lambda (token or request) authorizer's method is not refused: API Gateway checks the
+ * policy for an explicit deny, calls the authorizer, and decides by Table A, where the authorizer's Allow with a policy
+ * that neither allows nor denies the caller is Allow; there `allowAccounts` restricts nothing. Refused rather than
+ * widened with a `Principal: "*"` Allow on the other methods: the argument promises that only these accounts'
+ * principals get in.
  */
 function validateAllowAccountsMethods(fail: ArgFailure, args: ServerlessApiArgs): void {
   const accounts = args.resourcePolicy?.allowAccounts;
@@ -761,10 +769,12 @@ function validateAllowAccountsMethods(fail: ArgFailure, args: ServerlessApiArgs)
   for (const [key, route] of Object.entries(args.routes ?? {})) {
     const auth = route?.auth ?? args.defaultAuth ?? "iam";
     if (auth === "iam") continue;
-    const described = typeof auth === "object" && auth ? `authorizer ${JSON.stringify(auth.authorizer)}` : `auth ${JSON.stringify(auth)}`;
+    const authorizer = typeof auth === "object" && auth ? args.authorizers?.[auth.authorizer] : undefined;
+    if (authorizer && authorizer.type !== "cognito") continue;
+    const described = typeof auth === "object" && auth ? `Cognito authorizer ${JSON.stringify(auth.authorizer)}` : `auth ${JSON.stringify(auth)}`;
     return fail("resourcePolicy.allowAccounts", accounts,
-      `${only} route "${key}" (${described}), which is not AWS_IAM, would answer every caller 403 "User: anonymous is not authorized to perform: execute-api:Invoke" (apigateway-resource-policies-create-attach.html: "You must use AWS_IAM authorization for every method in your API")`,
-      'Give every route auth: "iam", or drop allowAccounts and restrict callers with allowSourceIps or an authorizer.');
+      `${only} route "${key}" (${described}), which the policy must explicitly allow, would answer every caller 403 "User: anonymous is not authorized to perform: execute-api:Invoke" (apigateway-authorization-flow.html: "An implicit denial or any explicit denial results in denying the caller")`,
+      'Give the route auth: "iam" (or a Lambda authorizer, which decides by itself), or drop allowAccounts and restrict callers with allowSourceIps.');
   }
   if (!args.cors) return;
   const methodsByPath = new Map<string, string[]>();
@@ -776,7 +786,7 @@ function validateAllowAccountsMethods(fail: ArgFailure, args: ServerlessApiArgs)
   if (preflighted) {
     fail("resourcePolicy.allowAccounts", accounts,
       `${only} the CORS preflight (OPTIONS) of ${preflighted[0]}, which API Gateway answers without authorization, would answer every browser 403`,
-      "Drop cors (serve the API behind the site's CloudFront), declare an OPTIONS route on each path, or drop allowAccounts.");
+      "Drop cors (serve the API behind the site's CloudFront, same origin), or drop allowAccounts.");
   }
 }
 
@@ -1325,4 +1335,19 @@ function validateFunction(fail: ArgFailure, argument: string, fn: ApiFunctionArg
 
 function checkEntry(fail: ArgFailure, argument: string, entry: string | undefined): void {
   checkSourceFile(fail, argument, entry, "Point it at the handler's source file");
+}
+
+/**
+ * Why `value` is not what `aws:SourceIp` takes (an IPv4 or IPv6 address, or a CIDR range of one: prefix 0–32 or 0–128),
+ * or undefined. IAM refuses a policy whose condition holds another value, and npm start compiles these same values into
+ * its local check.
+ */
+export function sourceIpProblem(value: string): string | undefined {
+  const [address, prefix, ...rest] = String(value).split("/");
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return "is not an IP address or CIDR range";
+  if (prefix === undefined) return undefined;
+  const longest = version === 4 ? 32 : 128;
+  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > longest) return `has the prefix /${prefix}; an IPv${version} range takes /0 to /${longest}`;
+  return undefined;
 }

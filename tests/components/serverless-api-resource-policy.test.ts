@@ -35,13 +35,37 @@ describe("ServerlessApi refuses allowAccounts where a method would answer every 
   const allowAccounts = { allowAccounts: ["111122223333"] };
   it.each<[string, Partial<ServerlessApiArgs>, RegExp]>([
     ["a public route", { routes: { ...iamRoutes, "GET /health": { handler: echo, auth: "none" } } },
-      /^ServerlessApi "bad": resourcePolicy\.allowAccounts \["111122223333"\] is the resource policy's only Allow \(account principals\), so route "GET \/health" \(auth "none"\), which is not AWS_IAM, would answer every caller 403 "User: anonymous is not authorized to perform: execute-api:Invoke" \(apigateway-resource-policies-create-attach\.html: "You must use AWS_IAM authorization for every method in your API"\)\. Give every route auth: "iam", or drop allowAccounts and restrict callers with allowSourceIps or an authorizer\.$/],
+      /^ServerlessApi "bad": resourcePolicy\.allowAccounts \["111122223333"\] is the resource policy's only Allow \(account principals\), so route "GET \/health" \(auth "none"\), which the policy must explicitly allow, would answer every caller 403 "User: anonymous is not authorized to perform: execute-api:Invoke" \(apigateway-authorization-flow\.html: "An implicit denial or any explicit denial results in denying the caller"\)\. Give the route auth: "iam" \(or a Lambda authorizer, which decides by itself\), or drop allowAccounts and restrict callers with allowSourceIps\.$/],
     ["a Cognito route", { authorizers: { users: { type: "cognito", userPoolArns: ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_TEST"] } }, routes: { ...iamRoutes, "GET /me": { handler: echo, auth: { authorizer: "users" } } } },
-      /route "GET \/me" \(authorizer "users"\), which is not AWS_IAM, would answer every caller 403/],
-    ["a default auth that is not IAM", { defaultAuth: "none" }, /route "POST \/reports" \(auth "none"\), which is not AWS_IAM/],
+      /route "GET \/me" \(Cognito authorizer "users"\), which the policy must explicitly allow, would answer every caller 403/],
+    ["a default auth that is not IAM", { defaultAuth: "none" }, /route "POST \/reports" \(auth "none"\), which the policy must explicitly allow/],
     ["CORS preflights", { cors: { allowOrigins: ["https://app.example.com"] } },
-      /^ServerlessApi "bad": resourcePolicy\.allowAccounts \["111122223333"\] is the resource policy's only Allow \(account principals\), so the CORS preflight \(OPTIONS\) of \/reports, which API Gateway answers without authorization, would answer every browser 403\. Drop cors \(serve the API behind the site's CloudFront\), declare an OPTIONS route on each path, or drop allowAccounts\.$/],
+      /^ServerlessApi "bad": resourcePolicy\.allowAccounts \["111122223333"\] is the resource policy's only Allow \(account principals\), so the CORS preflight \(OPTIONS\) of \/reports, which API Gateway answers without authorization, would answer every browser 403\. Drop cors \(serve the API behind the site's CloudFront, same origin\), or drop allowAccounts\.$/],
   ])("%s", (_, bad, message) => {
     expect(() => new ServerlessApi("bad", { routes: iamRoutes, resourcePolicy: allowAccounts, ...bad })).toThrow(message);
+  });
+
+  // apigateway-authorization-flow.html: with a Lambda authorizer, API Gateway checks the policy for an explicit deny,
+  // calls the authorizer, and Table A admits an authorizer's Allow the policy neither allows nor denies (review 29 F1).
+  it("takes a Lambda authorizer's route beside the IAM ones: the authorizer decides", () => {
+    const authorizers = { partner: { type: "token" as const, handler: echo } };
+    expect(() => new ServerlessApi("lambda-auth", { routes: { ...iamRoutes, "GET /partner": { handler: echo, auth: { authorizer: "partner" } } }, authorizers, resourcePolicy: allowAccounts })).not.toThrow();
+  });
+});
+
+// IAM's aws:SourceIp takes IPv4 and IPv6 addresses and CIDR ranges; npm start compiles the same values into a
+// net.BlockList, which throws on anything else (review 29 F4): both refused at construction, named.
+describe("ServerlessApi checks resourcePolicy source IPs as addresses or CIDR ranges", () => {
+  it.each([
+    ["10.0.0.0/33", "allowSourceIps", /resourcePolicy\.allowSourceIps "10\.0\.0\.0\/33" has the prefix \/33; an IPv4 range takes \/0 to \/32/],
+    ["999.1.1.1/8", "denySourceIps", /resourcePolicy\.denySourceIps "999\.1\.1\.1\/8" is not an IP address or CIDR range/],
+    ["abc", "allowSourceIps", /resourcePolicy\.allowSourceIps "abc" is not an IP address or CIDR range/],
+    ["2001:db8::/129", "denySourceIps", /has the prefix \/129; an IPv6 range takes \/0 to \/128/],
+  ] as const)("refuses %s", (cidr, list, message) => {
+    expect(() => new ServerlessApi("ips", { routes: iamRoutes, resourcePolicy: { [list]: [cidr] } })).toThrow(message);
+  });
+
+  it("takes addresses and ranges of both families", () => {
+    expect(() => new ServerlessApi("ips-ok", { routes: iamRoutes, resourcePolicy: { allowSourceIps: ["203.0.113.7", "203.0.113.0/24", "0.0.0.0/0"], denySourceIps: ["2001:db8::/32", "2001:db8::1"] } })).not.toThrow();
   });
 });
