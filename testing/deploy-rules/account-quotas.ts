@@ -107,13 +107,12 @@ export const CLOUDFRONT_ACCOUNT_QUOTAS: readonly CountQuota[] = [
 
 /**
  * Cognito's resource quotas (https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html#resource-quotas),
- * user pools: "Custom domains per account | 4 | No | N/A" — not adjustable, so a failure. A custom domain is a
- * UserPoolDomain with a certificate (CreateUserPoolDomain's CustomDomainConfig); a prefix domain
- * (`<prefix>.auth.<region>.amazoncognito.com`) has none and does not count. **Not confirmed:** whether AWS counts the 4
- * per account or per account and region (the table says "per account"; Service Quotas lists the quota per region, and
- * the page says its quotas are per region of request rates). Counted per account, the strict reading: a project whose
- * custom domains are spread over regions may be told of a failure AWS would not give. The exact error of the fifth
- * CreateUserPoolDomain was not confirmed either.
+ * user pools: "Custom domains per Region | 4 | No | N/A" (older copies of the table said "per account"; the page: "Each
+ * Amazon Cognito quota represents a maximum volume of requests in one AWS Region in one AWS account") — not
+ * adjustable, so a failure, counted per account and region: a failure rule must not refuse domains spread over regions
+ * that AWS takes. A custom domain is a UserPoolDomain with a certificate (CreateUserPoolDomain's CustomDomainConfig); a
+ * prefix domain (`<prefix>.auth.<region>.amazoncognito.com`) has none and does not count. The exact error of the fifth
+ * CreateUserPoolDomain was not confirmed.
  */
 export const COGNITO_CUSTOM_DOMAIN_QUOTA: CountQuota = {
   kind: "Cognito custom domains (user pool domains with a certificate)",
@@ -121,7 +120,7 @@ export const COGNITO_CUSTOM_DOMAIN_QUOTA: CountQuota = {
   types: ["aws:cognito/userPoolDomain:UserPoolDomain"],
   counts: (domain) => Boolean(domain.inputs.certificateArn),
   quota: 4,
-  scope: "account",
+  scope: "region",
   refusal: "CreateUserPoolDomain is refused, after the pool and its clients exist",
   fewer: "give the other stacks' pools a prefix domain (UserAuth domain.prefix, without domain.name) or move them to another account; AWS does not raise this quota",
 };

@@ -58,6 +58,12 @@ describe("account quotas: a plan at the quota exactly passes", () => {
     expect(allStackFindings(cognitoDomains(4, 6))).toEqual([]);
   });
 
+  // "Custom domains per Region | 4 | No" (review 29 F2): five custom domains, three in one region and two in another.
+  it("4 Cognito custom domains in each region: the quota is per region", () => {
+    const west = cognitoDomains(2, 0, "west").map((d) => ({ ...d, inputs: { ...d.inputs, region: "eu-west-1" } }));
+    expect(allStackFindings([...cognitoDomains(3), ...west])).toEqual([]);
+  });
+
   it("1,000 IAM roles", () => expect(allStackFindings(roles(1000))).toEqual([]));
 
   it("20 REST and 10 HTTP API VPC links in each of two regions: the quota is per region", () => {
