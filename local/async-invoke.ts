@@ -62,18 +62,16 @@ export async function invokeAsync(spec: LambdaFunctionSpec, invoke: Invoke, even
       }
     }
     attempts += 1;
+    let result: unknown;
     try {
-      const result = await invoke(event);
-      const queue = successQueueOf(spec);
-      if (queue) {
-        options.queues.send(queue, invocationRecord(spec, options.region, { requestId, condition: "Success", attempts, event, responseContext: { statusCode: 200, executedVersion: "$LATEST" }, responsePayload: result ?? null }));
-        options.log?.(`  ${spec.name}: record of the handled event sent to ${queue}`);
-      }
-      return "succeeded";
+      result = await invoke(event);
     } catch (error) {
       lastError = error as Error;
       options.log?.(`  ${spec.name}: asynchronous invocation ${attempts} of ${maxRetries + 1} failed: ${lastError.message}`);
+      continue;
     }
+    sendSuccessRecord(spec, options, { requestId, attempts, event, result });
+    return "succeeded";
   }
   const queue = failureQueueOf(spec);
   const errorType = lastError instanceof LambdaInvokeError ? lastError.errorType : (lastError?.name ?? "Error");
@@ -85,6 +83,22 @@ export async function invokeAsync(spec: LambdaFunctionSpec, invoke: Invoke, even
   options.queues.send(queue, invocationRecord(spec, options.region, { requestId, condition, attempts, event, responseContext: { statusCode: 200, executedVersion: "$LATEST", functionError: "Unhandled" }, responsePayload: { errorType, errorMessage } }));
   options.log?.(`  ${spec.name}: event sent to ${queue} after ${attempts} attempts`);
   return "failed";
+}
+
+/**
+ * The handled event's record to the on-success destination. A delivery that fails is logged, not retried as the
+ * event: Lambda never runs a handled event again because its destination refused the record (it counts
+ * DestinationDeliveryFailures).
+ */
+function sendSuccessRecord(spec: LambdaFunctionSpec, options: AsyncInvokeOptions, record: { requestId: string; attempts: number; event: unknown; result: unknown }): void {
+  const queue = successQueueOf(spec);
+  if (!queue) return;
+  try {
+    options.queues.send(queue, invocationRecord(spec, options.region, { requestId: record.requestId, condition: "Success", attempts: record.attempts, event: record.event, responseContext: { statusCode: 200, executedVersion: "$LATEST" }, responsePayload: record.result ?? null }));
+    options.log?.(`  ${spec.name}: record of the handled event sent to ${queue}`);
+  } catch (error) {
+    options.log?.(`  ${spec.name}: the record of the handled event could not be sent to ${queue}: ${(error as Error).message}`);
+  }
 }
 
 /** Lambda's invocation record, the message a destination receives (invocation-async-retain-records.html). */

@@ -40,7 +40,7 @@ const RUNTIME_RESOURCES = new Set(["MessagePort", "CloseReq"]);
 /** Resolves once nothing the handler started (timers, sockets, file reads) keeps the event loop alive. */
 function whenEventLoopEmpty() {
   return new Promise((resolve) => {
-    const check = () => (process.getActiveResourcesInfo().every((type) => RUNTIME_RESOURCES.has(type)) ? resolve() : setTimeout(check, 1).unref());
+    const check = () => (process.getActiveResourcesInfo().every((type) => RUNTIME_RESOURCES.has(type)) ? resolve() : setTimeout(check, 10).unref());
     setImmediate(check);
   });
 }
@@ -57,8 +57,9 @@ function runHandler(handler, event, lambdaContext) {
     const succeed = (value) => {
       if (!finished) (finished = true), resolve(value);
     };
+    // The runtime fails a call without an error as "handled" (CallbackContext.js: `if (err == null) done('handled')`).
     const fail = (error) => {
-      if (!finished) (finished = true), reject(error);
+      if (!finished) (finished = true), reject(error ?? "handled");
     };
     const callback = (error, value) => (error === undefined || error === null ? succeed(value) : fail(error));
     Object.assign(lambdaContext, { succeed, fail, done: callback });

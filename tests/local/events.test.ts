@@ -113,6 +113,27 @@ describe("local S3 notifications and asynchronous invocation", () => {
     expect(queues.messages("thumb-on-failure").map((m) => m.body)).toEqual([expect.objectContaining({ requestContext: expect.objectContaining({ condition: "RetriesExhausted" }), responsePayload: { errorType: "Error", errorMessage: "unreadable image" } })]);
   });
 
+  it("does not run a handled event again when its success record cannot be written (Lambda counts a failed delivery, it does not retry the event)", async () => {
+    const queues = new LocalQueues();
+    const send = queues.send.bind(queues);
+    vi.spyOn(queues, "send").mockImplementation((queue, body) => {
+      if (queue === "done") throw new Error("disk full");
+      return send(queue, body);
+    });
+    let runs = 0;
+    const events = new LocalBucketEvents(
+      [{ bucketName: "b", subscription: { id: "s", function: fn("once", { asyncInvoke: { maxRetryAttempts: 2, maxEventAgeSeconds: 3600, onSuccess: { type: "sqs", arn: "arn:aws:sqs:us-east-1:123456789012:done" } } }), events: ["s3:ObjectCreated:*"], filterPrefix: "", filterSuffix: "" }, invoke: async () => {
+        runs += 1;
+        return "ok";
+      } }],
+      { queues, region: "us-east-1", retryDelaysMs: [0, 0] },
+    );
+    events.deliver(created("k"));
+    await events.drained();
+    expect(runs).toBe(1);
+    expect(queues.queues()).toEqual([]);
+  });
+
   it("stops retrying once an attempt succeeds, and drops what fails without a destination", async () => {
     const queues = new LocalQueues();
     let attempts = 0;

@@ -203,6 +203,8 @@ describe("LocalLambda: callback-style handlers, as the Node.js 22 runtime runs t
     expect(await invoke("fail")).toMatchObject({ errorType: "RangeError" });
     expect(await invoke("callbackString")).toMatchObject({ errorType: "string", message: "cb-callbackString: string: boom" });
     expect(await invoke("throwsString")).toMatchObject({ errorType: "string", message: "cb-throwsString: string: plain string" });
+    // CallbackContext.js: a fail without an error is done('handled').
+    expect(await invoke("failWithoutError")).toMatchObject({ errorType: "string", message: "cb-failWithoutError: string: handled" });
   });
 
   it("does not take a plain function's return value as its result: null, as the runtime answers", async () => {
