@@ -5,7 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
 import type { ArgFailure } from "../errors";
-import type { LambdaFunctionArgs } from "../lambda/function";
+import { FUNCTION_NAME_SUFFIX, type LambdaFunctionArgs } from "../lambda/function";
 import { validateDomain, type UserAuthDomain } from "./domain";
 import { validateEmail, type UserAuthEmail } from "./email";
 import { MIN_PASSWORD_LENGTH, normalisePasswordPolicy, passwordProblems } from "./password";
@@ -277,11 +277,14 @@ export function validateArgs(fail: ArgFailure, args: UserAuthArgs, name: string)
   validateRegionArg(fail, "region", args.region);
   // Names Pulumi makes from the component's name: the app client's always, the identity pool's roles when it is on.
   // IAM role names are 1–64 of `[\w+=,.@-]` (API_CreateRole), and what fails them fails `pulumi up` (deploy rule PhysicalNameLimits).
+  // Each trigger is the LambdaFunction `<name>-<trigger>`, whose function is autonamed `<name>-<trigger>-function-<7 hex>`
+  // (Lambda: 64 of letters, digits, - and _): checked here, so a name too long says UserAuth's longest, not the child's.
   const identityPool = args.identityPool?.enabled ?? true;
   validateAutonames(fail, name, [
     { resource: `${name}-client`, kind: "cognito-client" },
     ...(identityPool ? [{ resource: `${name}-authenticated`, kind: "role" as const }] : []),
     ...(identityPool && args.identityPool?.allowUnauthenticated ? [{ resource: `${name}-unauthenticated`, kind: "role" as const }] : []),
+    ...USER_AUTH_TRIGGERS.filter((trigger) => args.triggers?.[trigger]).map((trigger) => ({ resource: `${name}-${triggerResourceSuffix(trigger)}${FUNCTION_NAME_SUFFIX}`, kind: "lambda-function" as const })),
   ]);
   for (const attribute of args.usernameAttributes ?? []) {
     if (attribute !== "email" && attribute !== "phone_number") {

@@ -106,3 +106,15 @@ describe("UserAuth sign-up and sign-in triggers", () => {
     );
   });
 });
+
+// A trigger is the LambdaFunction `<name>-<trigger>`, autonamed `<name>-<trigger>-function-<7 hex>` within Lambda's 64
+// characters: a UserAuth name too long for it is refused as UserAuth's `name`, with the longest that fits (review 29 F9).
+describe("UserAuth checks its trigger functions' names as its own", () => {
+  it("refuses a name that makes the pre token generation function's name over 64 characters, naming UserAuth's longest", () => {
+    const name = "a".repeat(30);
+    expect(() => new UserAuth(name, { ...base, triggers: { preTokenGeneration: { entry } } })).toThrow(
+      new RegExp(`^UserAuth "${name}": name "${name}" makes the Lambda function name "${name}-pre-token-generation-function-<random suffix>" \\d+ characters, over Lambda's 64\\. Use a component name of at most 26 characters\\.`),
+    );
+    expect(() => new UserAuth("a".repeat(26), { ...base, triggers: { preTokenGeneration: { entry } } })).not.toThrow();
+  });
+});
