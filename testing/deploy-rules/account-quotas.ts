@@ -294,7 +294,7 @@ export const CLOUDFRONT_ACCOUNT_QUOTA_COUNT = planCountRule({
 
 export const COGNITO_CUSTOM_DOMAIN_COUNT = planCountRule({
   id: "CognitoCustomDomainCount",
-  title: "A plan has at most 4 Cognito custom domains, a quota per account AWS does not raise",
+  title: "A plan has at most 4 Cognito custom domains in a region, a quota per account and region AWS does not raise",
   source: COGNITO_QUOTAS_PAGE,
   quotas: [COGNITO_CUSTOM_DOMAIN_QUOTA],
 });
@@ -329,7 +329,7 @@ export const CLOUDFRONT_ACCOUNT_QUOTAS_ACROSS_STACKS = projectCountRule({
 
 export const COGNITO_CUSTOM_DOMAIN_COUNT_ACROSS_STACKS = projectCountRule({
   id: "CognitoCustomDomainCountAcrossStacks",
-  title: "The project's stacks in one account have at most 4 Cognito custom domains together",
+  title: "The project's stacks in one account have at most 4 Cognito custom domains together in each region",
   source: COGNITO_QUOTAS_PAGE,
   quotas: [COGNITO_CUSTOM_DOMAIN_QUOTA],
 });

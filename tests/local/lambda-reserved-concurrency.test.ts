@@ -15,25 +15,9 @@ import { listen } from "../../local/front-door";
 import { LambdaInvokeError, LocalLambda } from "../../local/lambda-runtime";
 import type { LocalContext } from "../../local/services/types";
 import { gatewaySpec } from "../harness/api-spec";
+import { localLambdaSpec } from "../harness/lambda-spec";
 
-const spec: LambdaFunctionSpec = {
-  name: "throttled",
-  entry: join(__dirname, "../fixtures/handlers/results.ts"),
-  handler: "handler",
-  memorySize: 128,
-  timeout: 1,
-  ephemeralStorageSize: 512,
-  architecture: "arm64",
-  publish: false,
-  tracing: false,
-  edge: false,
-  logRetentionDays: 30,
-  environment: {},
-  permissions: [],
-  layers: [],
-  bundle: {},
-  retainOnDelete: false,
-};
+const spec: LambdaFunctionSpec = localLambdaSpec({ name: "throttled", entry: join(__dirname, "../fixtures/handlers/results.ts") });
 const buildDir = mkdtempSync(join(tmpdir(), "sf-reserved-"));
 
 let servers: Server[] = [];

@@ -8,25 +8,9 @@ import { listen } from "../../local/front-door";
 import { LAMBDA_SYNC_PAYLOAD_LIMITS, LambdaInvokeError, LocalLambda, setDefaultHandlerLogSink, type HandlerLogChunk } from "../../local/lambda-runtime";
 import type { LocalContext } from "../../local/services/types";
 import { gatewaySpec } from "../harness/api-spec";
+import { localLambdaSpec } from "../harness/lambda-spec";
 
-const spec: LambdaFunctionSpec = {
-  name: "behaviours",
-  entry: join(__dirname, "../fixtures/handlers/behaviours.ts"),
-  handler: "handler",
-  memorySize: 128,
-  timeout: 1,
-  ephemeralStorageSize: 512,
-  architecture: "arm64",
-  publish: false,
-  tracing: false,
-  edge: false,
-  logRetentionDays: 30,
-  environment: { TABLE_NAME: "gallery-table" },
-  permissions: [],
-  layers: [],
-  bundle: {},
-  retainOnDelete: false,
-};
+const spec: LambdaFunctionSpec = localLambdaSpec({ name: "behaviours", entry: join(__dirname, "../fixtures/handlers/behaviours.ts"), environment: { TABLE_NAME: "gallery-table" } });
 
 const buildDir = mkdtempSync(join(tmpdir(), "sf-lambda-"));
 const lambda = new LocalLambda(spec, { buildDir, sharedEnvironment: { AWS_REGION: "eu-west-1" } });
