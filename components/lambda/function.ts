@@ -157,18 +157,6 @@ export interface LambdaFunctionArgs {
    */
   reservedConcurrency?: number;
   /**
-   * Execution environments Lambda keeps initialised for the version this function publishes (cold-start control: Node.js
-   * has no SnapStart, https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html). Needs `publish: true`: Lambda
-   * allocates it to a published version or an alias, never to `$LATEST`. A whole number, at least 1, at most
-   * `reservedConcurrency` when that is set; it counts towards the account's concurrency like a reservation (the same
-   * unreserved minimum of 100 applies, see `reservedConcurrency`) and is billed while allocated. Each deploy that
-   * publishes a new version replaces the configuration: the old version's goes first, then `pulumi up` waits (up to
-   * 15 minutes) until the new version's is READY, which takes a minute or more. Callers must invoke `qualifiedArn`,
-   * or they run on demand. `npm start` keeps one warm sandbox per function whatever the setting (docs/local-vs-aws.md).
-   * @default none (on demand)
-   */
-  provisionedConcurrency?: number;
-  /**
    * Active X-Ray tracing.
    * @default true (not available for Lambda@Edge)
    */
@@ -261,8 +249,6 @@ export interface LambdaFunctionSpec {
   secrets?: Record<string, FunctionSecretSpec>;
   layers: pulumi.Input<string>[];
   reservedConcurrency?: number;
-  /** Provisioned concurrency on the published version; absent: none. */
-  provisionedConcurrency?: number;
   asyncInvoke?: { maxRetryAttempts: number; maxEventAgeSeconds: number; onFailure?: AsyncDestination; onSuccess?: AsyncDestination; failureQueueRetentionDays?: number };
   schedule?: FunctionScheduleSpec;
   /** Packages shipped as files in the zip (and linked into the local build folder); absent: none. */
@@ -312,7 +298,6 @@ export class LambdaFunction extends pulumi.ComponentResource {
     const failures = this.spec.asyncInvoke?.failureQueueRetentionDays ? createFailureQueue(name, this.spec.asyncInvoke.failureQueueRetentionDays, this.spec.region, this) : undefined;
     const role = createRole(name, this.spec, logGroup, this, [...(failures ? [failures.grant] : []), ...secretStatements(this.spec.secrets, this.spec.region, this)]);
     const fn = createFunction(name, this.spec, this.bundle, native, role, logGroup, this);
-    if (this.spec.provisionedConcurrency !== undefined) createProvisionedConcurrency(name, this.spec, fn.function, this);
     if (this.spec.asyncInvoke) createAsyncInvokeConfig(name, this.spec, fn, this, failures?.queue);
     this.failureQueue = failures?.queue;
     this.schedule = this.spec.schedule && createSchedule(name, this.spec.schedule, fn.function.arn, this.spec.region, this);
@@ -355,7 +340,6 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
       "Use e.g. 10 (0 stops the function from running); any reservation needs account concurrency above 100 plus the sum of every function's reservation in the account and region (Service Quotas, Lambda concurrent executions).",
     );
   }
-  if (args.provisionedConcurrency !== undefined) validateProvisionedConcurrency(fail, args);
   if ((args.layers?.length ?? 0) > LAMBDA_LIMITS.layers) {
     fail("layers", `${args.layers!.length} layers`, `exceeds Lambda's limit of ${LAMBDA_LIMITS.layers}`, "Merge layers or bundle the code into the function.");
   }
@@ -396,41 +380,6 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
       fail(`permissions[${index}].sid`, statement.sid, "is a statement id the function's own policy uses (for its logs, traces, failure destination or secrets); IAM refuses a policy with two statements of one Sid", "Use another sid.");
     }
   });
-}
-
-/**
- * Lambda's rules for a provisioned concurrency configuration (https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html):
- * "Provisioned Concurrency is not supported on the unpublished version of the function ($LATEST)", and "You can't
- * allocate more provisioned concurrency than reserved concurrency for a function"; PutProvisionedConcurrencyConfig
- * ProvisionedConcurrentExecutions: "Valid Range: Minimum value of 1"
- * (https://docs.aws.amazon.com/lambda/latest/api/API_PutProvisionedConcurrencyConfig.html).
- */
-function validateProvisionedConcurrency(fail: ArgFailure, args: LambdaFunctionArgs): void {
-  const provisioned = args.provisionedConcurrency!;
-  if (!Number.isInteger(provisioned) || provisioned < 1) {
-    fail("provisionedConcurrency", provisioned, "is not a whole number of at least 1 (Lambda's least provisioned concurrency)", "Use e.g. 2, or leave provisionedConcurrency out to run on demand.");
-  }
-  if (!(args.edge || args.publish)) {
-    fail(
-      "provisionedConcurrency",
-      provisioned,
-      "is set on a function that does not publish versions: Lambda allocates provisioned concurrency to a published version or an alias, never to the unpublished $LATEST",
-      "Set publish: true (the configuration then follows each version published), and have callers invoke qualifiedArn.",
-    );
-  }
-  if (args.reservedConcurrency !== undefined && provisioned > args.reservedConcurrency) {
-    fail("provisionedConcurrency", provisioned, ...provisionedOverReservation("the function's", args.reservedConcurrency, provisioned, ""));
-  }
-}
-
-/** The reason and fix of a refusal of provisioned concurrency over `whose` reservation (`whose`: "the function's", `route "GET /"'s`). */
-export function provisionedOverReservation(whose: string, reserved: number, provisioned: number, apart: string): [reason: string, fix: string] {
-  return [
-    `is more than ${whose} reservedConcurrency (${reserved}): Lambda cannot allocate more provisioned concurrency than the function reserves`,
-    reserved === 0
-      ? `Raise reservedConcurrency to at least ${provisioned} (0 stops the function from running), or leave provisionedConcurrency out.`
-      : `Use at most ${reserved}${apart}, or raise ${whose === "the function's" ? "" : "its "}reservedConcurrency.`,
-  ];
 }
 
 /** The statement ids of what the component adds to a function's policy (createRole, async.ts, secrets.ts): a caller's permissions may not use them. */
@@ -524,7 +473,6 @@ function normalise(name: string, args: LambdaFunctionArgs): LambdaFunctionSpec {
     ],
     layers: args.layers ?? [],
     reservedConcurrency: args.reservedConcurrency,
-    provisionedConcurrency: args.provisionedConcurrency,
     asyncInvoke: args.asyncInvoke && {
       maxRetryAttempts: args.asyncInvoke.maxRetryAttempts ?? 2,
       maxEventAgeSeconds: args.asyncInvoke.maxEventAgeSeconds ?? 21600,
@@ -681,21 +629,6 @@ function checkedEnvironment(name: string, environment: Record<string, pulumi.Inp
     }
     return resolved;
   });
-}
-
-/**
- * Provisioned concurrency on the version just published. Its `qualifier` forces a new configuration
- * (terraform-provider-aws internal/service/lambda/provisioned_concurrency_config.go: "qualifier" is ForceNew), so each
- * new version replaces it. Old version's first (deleteBeforeReplace): created first, both versions would hold an
- * allocation at once, which Lambda refuses beyond the function's reservation and which the account's unreserved pool
- * pays for. The create waits for READY (waitProvisionedConcurrencyConfigReady, 15 minutes at most).
- */
-function createProvisionedConcurrency(name: string, spec: LambdaFunctionSpec, fn: aws.lambda.Function, parent: pulumi.Resource) {
-  return new aws.lambda.ProvisionedConcurrencyConfig(
-    `${name}-provisioned`,
-    { functionName: fn.name, qualifier: fn.version, provisionedConcurrentExecutions: spec.provisionedConcurrency!, region: spec.region },
-    { parent, deleteBeforeReplace: true },
-  );
 }
 
 function createAsyncInvokeConfig(name: string, spec: LambdaFunctionSpec, fn: { function: aws.lambda.Function }, parent: pulumi.Resource, failureQueue: aws.sqs.Queue | undefined) {

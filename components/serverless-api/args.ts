@@ -275,19 +275,6 @@ export interface ApiStage {
   throttle?: ApiThrottle;
   /** Canary release settings; remove (or set percentTraffic 0 and remove) to promote. */
   canary?: ApiCanary;
-  /**
-   * Provisioned concurrency (kept-warm execution environments; Node.js has no SnapStart) on this stage's alias of route
-   * functions: a number for every route with a handler, or a number by route key (`{ "GET /albums": 5 }`) for some.
-   * REST kind only (the HTTP kind calls `$LATEST`, which Lambda never provisions). Each whole number is at least 1 and
-   * at most the route's `reservedConcurrency` when it has one. One stage per route function: every stage's alias points
-   * at the same published version, and Lambda allows one configuration per version. It is billed while allocated and
-   * counts towards the account's concurrency. Each deploy that publishes new code moves the alias, and Lambda
-   * re-allocates on the new version in the background, a minute or more during which the route may start cold;
-   * `pulumi up` does not wait for it. While the stage runs a canary it stays on the stage's (frozen) alias; the canary
-   * runs on demand. `npm start` does not emulate it (docs/local-vs-aws.md).
-   * @default none (on demand)
-   */
-  provisionedConcurrency?: number | Record<string, number>;
 }
 
 /** Request rate limits, as API Gateway applies them (token bucket). */

@@ -65,8 +65,6 @@ export interface StageSpec {
   variables: Record<string, string>;
   throttle: ApiThrottle;
   canary?: { percentTraffic: number; alias: string; stageVariableOverrides: Record<string, string> };
-  /** Provisioned concurrency on the stage's alias, by route key (every route with a function for a plain number); absent or empty: none. */
-  provisionedConcurrency?: Record<string, number>;
 }
 
 export interface ServerlessApiSpec {
@@ -146,7 +144,6 @@ export function normalise(name: string, args: ServerlessApiArgs): ServerlessApiS
       name: stageName,
       variables: { ...(stage.variables ?? {}), alias: stageName },
       throttle: stage.throttle ?? args.throttle ?? { rateLimit: 100, burstLimit: 200 },
-      provisionedConcurrency: stageProvisionedConcurrency(args, stage.provisionedConcurrency),
       canary: canary && {
         percentTraffic: canary.canary.percentTraffic,
         alias: canary.alias,
@@ -187,13 +184,6 @@ export function normalise(name: string, args: ServerlessApiArgs): ServerlessApiS
     region: args.region,
     functions: {},
   };
-}
-
-/** A stage's provisionedConcurrency by route key: a plain number for every route with a handler. */
-export function stageProvisionedConcurrency(args: Pick<ServerlessApiArgs, "routes">, given: number | Record<string, number> | undefined): Record<string, number> {
-  if (given === undefined) return {};
-  if (typeof given !== "number") return { ...given };
-  return Object.fromEntries(Object.entries(args.routes ?? {}).flatMap(([key, route]) => (route?.handler ? [[key, given] as const] : [])));
 }
 
 function toAuthSpec(auth: ApiRouteAuth): AuthSpec {

@@ -66,8 +66,6 @@ export const stageResourceNames = {
   alias: (functionName: string, stage: string, canary: boolean) => `${functionName}-${stage}${canary ? "-canary" : ""}`,
   /** The permission to invoke that alias: the alias's name and "-invoke", so it meets another exactly where the alias does. */
   aliasPermission: (functionName: string, stage: string, canary: boolean) => `${stageResourceNames.alias(functionName, stage, canary)}-invoke`,
-  /** Provisioned concurrency on a stage's own alias: the alias's name and "-provisioned", meeting another where the alias does. */
-  provisionedConcurrency: (functionName: string, stage: string) => `${stageResourceNames.alias(functionName, stage, false)}-provisioned`,
 };
 
 export interface StageResources {
@@ -89,8 +87,6 @@ export interface StageResources {
   account?: aws.apigateway.Account;
   aliases: aws.lambda.Alias[];
   permissions: aws.lambda.Permission[];
-  /** Provisioned concurrency configurations on stages' aliases (`stages.<name>.provisionedConcurrency`). */
-  provisionedConcurrency: aws.lambda.ProvisionedConcurrencyConfig[];
 }
 
 export function createStages(
@@ -183,8 +179,8 @@ export function createStages(
     stages.set(stageSpec.name, stage);
   }
 
-  const { aliases, permissions, provisionedConcurrency } = createAliases(name, spec, api, functions, parent);
-  return { deployment, canaryDeployment, stages, accessLogs, canaryAccessLogs, executionLogs, canaryExecutionLogs, account, aliases, permissions, provisionedConcurrency };
+  const { aliases, permissions } = createAliases(name, spec, api, functions, parent);
+  return { deployment, canaryDeployment, stages, accessLogs, canaryAccessLogs, executionLogs, canaryExecutionLogs, account, aliases, permissions };
 }
 
 /**
@@ -322,7 +318,6 @@ export function sourceArnPath(route: RouteSpec): string {
 function createAliases(name: string, spec: ServerlessApiSpec, api: aws.apigateway.RestApi, functions: Map<string, LambdaFunction>, parent: pulumi.Resource) {
   const aliases: aws.lambda.Alias[] = [];
   const permissions: aws.lambda.Permission[] = [];
-  const provisionedConcurrency: aws.lambda.ProvisionedConcurrencyConfig[] = [];
   for (const route of spec.routes) {
     if (route.integration.type !== "lambda") continue;
     const functionName = route.integration.functionName;
@@ -345,38 +340,12 @@ function createAliases(name: string, spec: ServerlessApiSpec, api: aws.apigatewa
         );
         aliases.push(alias);
         permissions.push(aliasPermission(stageResourceNames.aliasPermission(functionName, stage.name, target.canary), spec, api, route, stage, fn, alias, parent));
-        const provisioned = target.canary ? undefined : stage.provisionedConcurrency?.[route.key];
-        if (provisioned !== undefined) provisionedConcurrency.push(aliasProvisionedConcurrency(functionName, spec, stage, fn, alias, provisioned, parent));
       }
     }
   }
-  return { aliases, permissions, provisionedConcurrency };
+  return { aliases, permissions };
 }
 
-/**
- * Provisioned concurrency on a stage's own alias (never a canary's: the canary runs on demand). The qualifier is the
- * alias's name, which never changes, so a deploy that moves the alias to a new version leaves this resource alone:
- * Lambda itself moves the allocation ("If you change the version that an alias points to, Lambda deallocates the
- * provisioned concurrency from the old version and allocates it to the new version",
- * https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html), in the background; the provider waits for
- * READY only when the configuration itself is created or changed (terraform-provider-aws
- * provisioned_concurrency_config.go, waitProvisionedConcurrencyConfigReady). Destroy deletes it (skipDestroy left false).
- */
-function aliasProvisionedConcurrency(
-  functionName: string,
-  spec: ServerlessApiSpec,
-  stage: StageSpec,
-  fn: LambdaFunction,
-  alias: aws.lambda.Alias,
-  provisioned: number,
-  parent: pulumi.Resource,
-): aws.lambda.ProvisionedConcurrencyConfig {
-  return new aws.lambda.ProvisionedConcurrencyConfig(
-    stageResourceNames.provisionedConcurrency(functionName, stage.name),
-    { functionName: fn.functionName, qualifier: alias.name, provisionedConcurrentExecutions: provisioned, region: spec.region },
-    { parent },
-  );
-}
 
 function aliasPermission(
   resourceName: string,

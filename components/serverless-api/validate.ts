@@ -2,7 +2,7 @@
 import { isIP } from "node:net";
 import { checkSourceFile, unsendableMapKeyProblem, type ArgFailure } from "../errors";
 import { assertLeastPrivilege } from "../iam";
-import { FUNCTION_NAME_SUFFIX, provisionedOverReservation } from "../lambda/function";
+import { FUNCTION_NAME_SUFFIX } from "../lambda/function";
 import { validateLogRetention } from "../log-retention";
 import { validateRegionalDomain } from "../regional-domain";
 import { AWS_SERVICE_STATUS_CODES, awsServiceResponseSlug, corsPreflightPaths, integrationRoleName, modelResourceName, operationName, resourceSlug, responseNames, routeSlug } from "./routes";
@@ -171,7 +171,6 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
       routeFunctions.push([key, functionName]);
     }
   }
-  if (aliased) validateProvisionedConcurrency(fail, args, stageNames);
   if (aliased) {
     const canaryStages = canaryStageNames(args, stageNames);
     const lambdaAuthorizers = Object.entries(authorizers).filter(([, a]) => a.type !== "cognito").map(([authorizerName]) => authorizerName);
@@ -345,13 +344,6 @@ function validateHttpKind(fail: ArgFailure, args: ServerlessApiArgs): void {
   if (args.canary) refuse("canary", args.canary, "canary deployments", "Drop the canary, or use kind: ApiKind.Rest.");
   for (const [stage, settings] of Object.entries(args.stages ?? {})) {
     if (settings?.canary) refuse(`stages.${stage}.canary`, settings.canary, "canary deployments", "Drop the canary, or use kind: ApiKind.Rest.");
-    // http-api.ts integrates each function's invokeArn, its unpublished $LATEST: "Provisioned Concurrency is not supported
-    // on the unpublished version of the function ($LATEST)" (https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html).
-    if (settings?.provisionedConcurrency !== undefined) {
-      fail(`stages.${stage}.provisionedConcurrency`, settings.provisionedConcurrency,
-        "is set on an HTTP API, which has no per-stage function aliases: its routes call each function's unpublished $LATEST, which Lambda gives no provisioned concurrency",
-        "Drop provisionedConcurrency, or use kind: ApiKind.Rest, whose stages call a published version through an alias.");
-    }
   }
   if (args.resourcePolicy) refuse("resourcePolicy", args.resourcePolicy, "resource policies", "Restrict callers with an authorizer, or use kind: ApiKind.Rest.");
   if (args.endpointType !== undefined && args.endpointType !== "REGIONAL") refuse("endpointType", args.endpointType, "edge-optimized or private endpoints (regional only)", 'Use "REGIONAL" (put CloudFront in front, as siteRoute() does), or kind: ApiKind.Rest.');
@@ -1265,56 +1257,6 @@ function validateAliasPermissionNames(fail: ArgFailure, name: string, apiName: s
 function validateThrottle(fail: ArgFailure, argument: string, throttle: ApiThrottle): void {
   if (!(throttle.rateLimit > 0) || !Number.isInteger(throttle.burstLimit) || throttle.burstLimit < 1) {
     fail(argument, throttle, "is not a throttle", "Use { rateLimit: <requests/second > 0>, burstLimit: <whole number ≥ 1> }.");
-  }
-}
-
-/**
- * Each REST stage's provisionedConcurrency (stages.ts creates one configuration per route function on the stage's
- * alias), by Lambda's rules (https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html): whole numbers
- * from 1 (PutProvisionedConcurrencyConfig: "Valid Range: Minimum value of 1"); "Two aliases can't allocate provisioned
- * concurrency for the same version", and every stage's alias of a function points at its one newest version (a
- * canary's stage alias aside, which keeps its own), so a function takes it on one stage; "You can't allocate more
- * provisioned concurrency than reserved concurrency for a function".
- */
-function validateProvisionedConcurrency(fail: ArgFailure, args: ServerlessApiArgs, stageNames: readonly string[]): void {
-  const functionRoutes = Object.entries(args.routes ?? {}).filter(([, route]) => route?.handler).map(([key]) => key);
-  /** The stage that provisions each route's function, by route key. */
-  const provisionedOn = new Map<string, string>();
-  for (const stage of stageNames) {
-    const given = args.stages?.[stage]?.provisionedConcurrency;
-    if (given === undefined) continue;
-    const where = `stages.${stage}.provisionedConcurrency`;
-    const wholeNumber = (argument: string, value: unknown) => {
-      if (typeof value === "number" && Number.isInteger(value) && value >= 1) return true;
-      fail(argument, value, "is not a whole number of at least 1 (Lambda's least provisioned concurrency)", 'Use e.g. 2, or a number by route key ({ "GET /albums": 2 }); leave a route out to run it on demand.');
-      return false;
-    };
-    if (typeof given === "number") {
-      if (!wholeNumber(where, given)) continue;
-    } else {
-      for (const [key, value] of Object.entries(given ?? {})) {
-        if (!(key in (args.routes ?? {}))) fail(where, key, "is not a route of this API", `Use one of its function routes: ${functionRoutes.join(", ")}.`);
-        if (!args.routes[key]?.handler) {
-          fail(where, key, "is a route without a function (a mock, HTTP or AWS service integration), which has nothing to keep warm", `Leave it out; function routes: ${functionRoutes.join(", ")}.`);
-        }
-        wholeNumber(`${where}["${key}"]`, value);
-      }
-    }
-    const byRoute = typeof given === "number" ? Object.fromEntries(functionRoutes.map((key) => [key, given])) : given;
-    for (const [key, provisioned] of Object.entries(byRoute)) {
-      const earlier = provisionedOn.get(key);
-      if (earlier !== undefined) {
-        fail(where, given,
-          `gives route "${key}" provisioned concurrency on stage "${stage}" as well as on stage "${earlier}": every stage's alias points at the same published version of the route's function, and Lambda allows one provisioned concurrency configuration per version ("Two aliases can't allocate provisioned concurrency for the same version")`,
-          `Give it provisioned concurrency on one stage only (usually prod), e.g. with a number by route key on each stage; stages that must each stay warm belong in separate APIs.`);
-      }
-      provisionedOn.set(key, stage);
-      const reserved = args.routes[key]?.function?.reservedConcurrency ?? args.functionDefaults?.reservedConcurrency;
-      // An invalid reservation is the route function's own refusal (LambdaFunction), not this one.
-      if (reserved !== undefined && Number.isInteger(reserved) && reserved >= 0 && provisioned > reserved) {
-        fail(typeof given === "number" ? where : `${where}["${key}"]`, provisioned, ...provisionedOverReservation(`route "${key}"'s`, reserved, provisioned, typeof given === "number" ? " for it (a record by route key sets routes apart)" : ""));
-      }
-    }
   }
 }
 

@@ -203,7 +203,7 @@ function permissionStatement(permission: RecordedResource, target: PermissionTar
  * Provisioned concurrency goes on a published version or an alias: "Provisioned Concurrency is not supported on the
  * unpublished version of the function ($LATEST)" (https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html),
  * and PutProvisionedConcurrencyConfig's ProvisionedConcurrentExecutions has "Minimum value of 1". A qualifier of
- * "$LATEST" (also what the `version` of a function that does not publish is) is refused at `pulumi up`. LambdaFunction and ServerlessApi refuse their own at construction; this reads hand-built ones.
+ * "$LATEST" (also what the `version` of a function that does not publish is) is refused at `pulumi up`. The components create none; this reads hand-built ones.
  */
 export const LAMBDA_PROVISIONED_CONCURRENCY: DeployRule = {
   id: "LambdaProvisionedConcurrency",
