@@ -18,7 +18,7 @@ import { corsHeaderValues } from "../components/serverless-api/routes";
 import { ApiKind, functionIntegrationTimeoutMs, substituteUriStageVariables } from "../components/serverless-api/args";
 import { fromHttpApiResult, httpApiClaims, toHttpApiEvent } from "./http-api-event";
 import { bearerToken, createTokenVerifier, type CognitoClaims } from "../handlers/shared/jwt";
-import { LambdaInvokeError } from "./lambda-runtime";
+import { LAMBDA_REFUSAL_STATUS, LambdaInvokeError } from "./lambda-runtime";
 import { resolveValue } from "./offline/program";
 import { awsServiceNotEmulated, invokeS3Integration } from "./aws-service-integration";
 import type { LocalContext } from "./services/types";
@@ -28,11 +28,8 @@ import { FRAMING_HEADERS, hasBody, pathPatternMatcher, readBody, unsendable } fr
 /** API Gateway's payload limit. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 const LOCAL_API_ID = "local";
-/**
- * The LambdaInvokeErrors that are Lambda refusing the invocation, not the function failing (local/lambda-runtime.ts):
- * an event over the payload limit, and a throttle (reservedConcurrency 0), which API Gateway answers 500.
- */
-const LAMBDA_REFUSALS: ReadonlySet<string> = new Set(["RequestEntityTooLargeException", "TooManyRequestsException"]);
+/** Lambda refusing the invocation (an event over the payload limit, a throttle), which API Gateway answers 500. */
+const LAMBDA_REFUSALS: ReadonlySet<string> = new Set(Object.keys(LAMBDA_REFUSAL_STATUS));
 const NO_BODY = Buffer.alloc(0);
 
 interface CompiledRoute {

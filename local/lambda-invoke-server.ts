@@ -16,7 +16,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { LambdaFunctionSpec } from "../components/lambda/function";
 import { invokeAsync, type AsyncInvokeOptions, type Invoke } from "./async-invoke";
-import { LAMBDA_SYNC_PAYLOAD_LIMITS, LambdaInvokeError } from "./lambda-runtime";
+import { LAMBDA_REFUSAL_STATUS, LAMBDA_SYNC_PAYLOAD_LIMITS, LambdaInvokeError } from "./lambda-runtime";
 
 /** One of the program's functions as Invoke can name it. */
 export interface InvocableFunction {
@@ -127,8 +127,8 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
     try {
       payload = JSON.stringify((await target.invoke(event)) ?? null);
     } catch (error) {
-      if (error instanceof LambdaInvokeError && error.errorType === "RequestEntityTooLargeException") {
-        return sendError(response, requestId, { status: 413, type: error.errorType, message: errorMessageOf(error) });
+      if (error instanceof LambdaInvokeError && LAMBDA_REFUSAL_STATUS[error.errorType] !== undefined) {
+        return sendError(response, requestId, { status: LAMBDA_REFUSAL_STATUS[error.errorType], type: error.errorType, message: errorMessageOf(error) });
       }
       functionError = true;
       payload = JSON.stringify(functionErrorDocument(error));

@@ -21,6 +21,13 @@ function linkProjectModules(dir: string): void {
   if (!existsSync(link)) symlinkSync(join(PROJECT_DIR, "node_modules"), link, "dir");
 }
 
+/**
+ * The LambdaInvokeErrors that are Lambda refusing the invocation, not the function failing, with the HTTP status
+ * Lambda's Invoke API answers them with (API_Invoke errors: RequestTooLargeException 413, as the service names it
+ * RequestEntityTooLargeException; TooManyRequestsException 429). API Gateway answers either with 500.
+ */
+export const LAMBDA_REFUSAL_STATUS: Readonly<Record<string, number>> = { RequestEntityTooLargeException: 413, TooManyRequestsException: 429 };
+
 export class LambdaInvokeError extends Error {
   constructor(readonly functionName: string, readonly errorType: string, message: string, readonly errorStack?: string) {
     super(`${functionName}: ${errorType}: ${message}`);
