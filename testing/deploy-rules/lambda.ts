@@ -211,10 +211,25 @@ export const LAMBDA_PROVISIONED_CONCURRENCY: DeployRule = {
   source: "https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html",
   check(graph) {
     const findings: DeployFinding[] = [];
+    // An alias qualifier stands for the version it points at: "you can't allocate provisioned concurrency on an alias
+    // that points to the unpublished version ($LATEST)", and "Each version of a function can only have one provisioned
+    // concurrency configuration" (provisioned-concurrency.html), whether named by its number or through aliases.
+    const aliasVersion = new Map(ofType(graph, "aws:lambda/alias:Alias").map((alias) => [`${alias.inputs.functionName} ${alias.inputs.name}`, alias.inputs.functionVersion as unknown]));
+    const configsOfVersion = new Map<string, string>();
     for (const config of ofType(graph, "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig")) {
+      const qualifier = config.inputs.qualifier;
+      const viaAlias = aliasVersion.get(`${config.inputs.functionName} ${qualifier}`);
+      const version = viaAlias ?? qualifier;
       // A function that does not publish has the version "$LATEST", so its `version` as qualifier reads the same.
-      if (config.inputs.qualifier === "$LATEST") {
-        findings.push(finding("LambdaProvisionedConcurrency", config, "puts provisioned concurrency on $LATEST, the unpublished version, which Lambda refuses", "publish the function (publish: true) and give the version number or an alias as qualifier"));
+      if (version === "$LATEST") {
+        const on = viaAlias === undefined ? "$LATEST, the unpublished version" : `alias ${qualifier}, which points at $LATEST, the unpublished version`;
+        findings.push(finding("LambdaProvisionedConcurrency", config, `puts provisioned concurrency on ${on}, which Lambda refuses`, "publish the function (publish: true) and give the version number or an alias of a published version as qualifier"));
+      } else if (typeof version === "string") {
+        const key = `${config.inputs.functionName} ${version}`;
+        const earlier = configsOfVersion.get(key);
+        if (earlier !== undefined) {
+          findings.push(finding("LambdaProvisionedConcurrency", config, `puts provisioned concurrency on version ${version} of ${config.inputs.functionName}, which ${earlier} already provisions; Lambda allows one configuration per version`, "keep one configuration per version (on the version or on one alias of it)"));
+        } else configsOfVersion.set(key, config.name);
       }
       const amount = Number(config.inputs.provisionedConcurrentExecutions);
       if (!Number.isInteger(amount) || amount < 1) {
