@@ -74,6 +74,7 @@ export const LAMBDA_INVOKE_LIMITS = { largestSyncRequestBytes: LAMBDA_SYNC_PAYLO
  */
 const FUNCTION_NAME_PATTERN = /^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$/;
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
+const QUALIFIER_PATTERN = /^[a-zA-Z0-9$_-]{1,128}$/;
 const INVOCATION_TYPES = ["Event", "RequestResponse", "DryRun"] as const;
 
 interface ApiError {
@@ -160,6 +161,10 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
     const invocationType = (Array.isArray(invocationTypeHeader) ? invocationTypeHeader[0] : invocationTypeHeader) ?? "RequestResponse";
     if (!(INVOCATION_TYPES as readonly string[]).includes(invocationType)) {
       return { error: { status: 400, type: "ValidationException", message: `1 validation error detected: Value '${invocationType}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [${INVOCATION_TYPES.join(", ")}]` } };
+    }
+    // API_Invoke Qualifier: "Length Constraints: Minimum length of 1. Maximum length of 128. Pattern: (|[a-zA-Z0-9$_-]+)".
+    if (qualifierParameter !== null && !QUALIFIER_PATTERN.test(qualifierParameter)) {
+      return { error: { status: 400, type: "ValidationException", message: `1 validation error detected: Value '${qualifierParameter}' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)` } };
     }
     const [region, account, name, nameQualifier] = [parts[3]?.slice(0, -1), parts[8]?.slice(0, -1), parts[10], parts[12]];
     const qualifier = qualifierParameter ?? nameQualifier;

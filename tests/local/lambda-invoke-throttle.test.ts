@@ -1,6 +1,6 @@
 /**
  * The local Lambda API answers a throttled function as Lambda's Invoke API does: 429 TooManyRequestsException, not a
- * function error (review 30 F5). A function with reservedConcurrency 0 is throttled by LocalLambda itself
+ * function error (review 30 F5); and a Qualifier outside API_Invoke's pattern with 400 ValidationException (F9). A function with reservedConcurrency 0 is throttled by LocalLambda itself
  * (local/lambda-runtime.ts); here the invoke stands in for it.
  */
 import { afterAll, describe, expect, it } from "vitest";
@@ -26,5 +26,11 @@ describe("the local Lambda API and a throttled function", () => {
     expect(response.headers.get("x-amz-function-error")).toBeNull();
     expect(response.headers.get("x-amzn-errortype")).toMatch(/^TooManyRequestsException/);
     expect(await response.json()).toMatchObject({ message: expect.stringContaining("Rate Exceeded.") });
+    // Qualifier: "Pattern: (|[a-zA-Z0-9$_-]+)", 1–128 characters.
+    for (const qualifier of ["%E0%A4%A", "has.dot", "q".repeat(129)]) {
+      const bad = await fetch(`${api.endpoint}/2015-03-31/functions/throttled-function-0a1b2c3d/invocations?Qualifier=${qualifier}`, { method: "POST", body: "{}" });
+      expect(bad.status).toBe(400);
+      expect(bad.headers.get("x-amzn-errortype")).toMatch(/^ValidationException/);
+    }
   });
 });
