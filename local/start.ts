@@ -10,6 +10,7 @@ import type { LambdaFunctionSpec } from "../components/lambda/function";
 import { boundHeapGrowth } from "./heap";
 import { ensureLambdaNative } from "./lambda-native";
 import { LocalLambda } from "./lambda-runtime";
+import { LocalQueues } from "./queues";
 import { PROJECT_DIR, runProgramOffline, type OfflineRun } from "./offline/program";
 import { cachedProgramRun } from "./offline/program-cache";
 import { lockStateDir } from "./state-lock";
@@ -71,6 +72,7 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
   for (const warning of run.config.warnings) log(`  warning: ${warning}`);
 
   const lambdas = new Map<string, LocalLambda>();
+  let queues: LocalQueues | undefined;
   const environment: Record<string, string> = {
     AWS_REGION: run.config.region,
     AWS_DEFAULT_REGION: run.config.region,
@@ -92,6 +94,9 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
     environment,
     origins: new Map(),
     siteUrls: new Map(),
+    queues() {
+      return (queues ??= new LocalQueues(join(stateDir, "queues")));
+    },
     lambda(spec: LambdaFunctionSpec) {
       let lambda = lambdas.get(spec.name);
       if (!lambda) {

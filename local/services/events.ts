@@ -5,12 +5,11 @@
  * Started before the API service, whose S3 server reports object events through
  * `context.onObjectEvent`.
  */
-import { join } from "node:path";
 import type { BucketEventsSpec } from "../../components/bucket-events";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import { resolveValue } from "../offline/program";
-import { LocalQueues } from "../queues";
+import type { LocalQueues } from "../queues";
 import { LocalBucketEvents } from "../s3-events";
 import { LocalScheduler } from "../scheduler";
 import type { LocalService, StartedService } from "./types";
@@ -28,7 +27,7 @@ export const eventsService: LocalService = {
     const scheduled = registeredSpecs<LambdaFunctionSpec>("LambdaFunction").filter(({ spec }) => spec.schedule);
     if (bucketSpecs.length === 0 && scheduled.length === 0) return undefined;
     const region = context.environment.AWS_REGION ?? "us-east-1";
-    const queues = new LocalQueues(join(context.stateDir, "queues"));
+    const queues = context.queues();
     const options = { queues, region, log: context.log };
 
     const subscriptions = [];

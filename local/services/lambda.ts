@@ -6,13 +6,11 @@
  * or an alias the program defines as qualifier. Every name runs the same local sandbox as the function's other
  * triggers; Event invocations take the asynchronous path of S3 events and schedules (local/async-invoke.ts).
  */
-import { join } from "node:path";
 import { FUNCTION_NAME_SUFFIX, type LambdaFunctionSpec } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import type { Graph } from "../offline/graph";
 import { MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { startLocalLambdaApi, type InvocableFunction, type LocalLambdaApi } from "../lambda-invoke-server";
-import { LocalQueues } from "../queues";
 import type { LocalService, StartedService } from "./types";
 
 const FUNCTION_TYPE = "aws:lambda/function:Function";
@@ -60,8 +58,8 @@ export const lambdaService: LocalService = {
     const functions = invocableFunctions(context.run.resources, specs, (spec) => (event) => context.lambda(spec).invoke(event));
     const api = await startLocalLambdaApi({
       functions,
-      // The events service's queue folder: an Event invocation's destination records land beside those of S3 events and schedules.
-      async: { queues: new LocalQueues(join(context.stateDir, "queues")), region, log: context.log },
+      // The events service's queues: an Event invocation's destination records land beside those of S3 events and schedules.
+      async: { queues: context.queues(), region, log: context.log },
       region,
       account: MOCK_ACCOUNT_ID,
     });

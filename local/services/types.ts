@@ -4,6 +4,7 @@
  * registered while `index.ts` ran under mocks, so the local app is the deployed
  * app: nothing here describes routes, tables or pools a second time.
  */
+import type { LocalQueues } from "../queues";
 import type { RequestListener } from "node:http";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import type { LocalLambda } from "../lambda-runtime";
@@ -26,6 +27,11 @@ export interface LocalContext {
   environment: Record<string, string>;
   /** The local sandbox of a LambdaFunction (one per function, created on first use). */
   lambda(spec: LambdaFunctionSpec): LocalLambda;
+  /**
+   * The local queues (failure queues, destinations' records) under `<stateDir>/queues`: one instance for every service,
+   * so what one writes the others read (created on first use).
+   */
+  queues(): LocalQueues;
   /** Request handlers the front door routes behaviours to, keyed by origin id (e.g. the ServerlessApi's name). */
   origins: Map<string, RequestListener>;
   /**

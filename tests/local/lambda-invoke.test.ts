@@ -79,6 +79,8 @@ describe("a handler invokes another function through the local Lambda API", () =
     expect(events.filter((e) => (e as { job?: string }).job === "poison")).toHaveLength(2);
     const failures = readFileSync(join(dir, "state", "queues", "target-failures.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line).body);
     expect(failures).toEqual([expect.objectContaining({ requestContext: expect.objectContaining({ condition: "RetriesExhausted", approximateInvokeCount: 2 }), requestPayload: { job: "poison", fail: true }, responsePayload: { errorType: "RangeError", errorMessage: "refused it" } })]);
+    // One set of local queues for every service: what the Invoke API's Event path wrote, the others read (review 30 F9).
+    expect(app.context.queues().messages("target-failures").map((m) => m.body)).toEqual(failures);
   });
 
   it("gets ResourceNotFoundException (404) for a name the program does not have", async () => {
