@@ -23,7 +23,7 @@ import { resolveValue } from "./offline/program";
 import { awsServiceNotEmulated, invokeS3Integration } from "./aws-service-integration";
 import type { LocalContext } from "./services/types";
 import { requestModelProblem } from "./request-model";
-import { FRAMING_HEADERS, hasBody, pathPatternMatcher, readBody, unsendable } from "./http";
+import { FRAMING_HEADERS, hasBody, LOCAL_ACCOUNT_ID, pathPatternMatcher, readBody, unsendable } from "./http";
 
 /** API Gateway's payload limit. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -278,7 +278,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
       return /^AWS4-HMAC-SHA256 /.test(headerOf(request, "authorization") ?? "") ? { principalId: "iam-caller" } : json(403, { message: "Missing Authentication Token" }, { "x-amzn-errortype": "MissingAuthenticationTokenException" });
     }
     const authorizer = spec.authorizers.find((a) => a.name === auth.authorizer)!;
-    const methodArn = `arn:aws:execute-api:${context.run.config.region}:000000000000:${LOCAL_API_ID}/${stage.name}/${route.method === "ANY" ? event.httpMethod : route.method}${event.path}`;
+    const methodArn = `arn:aws:execute-api:${context.run.config.region}:${LOCAL_ACCOUNT_ID}:${LOCAL_API_ID}/${stage.name}/${route.method === "ANY" ? event.httpMethod : route.method}${event.path}`;
     if (authorizer.type !== "cognito") return lambdaAuthorizer(authorizer, request, event, methodArn);
     if (spec.kind === ApiKind.Http) return jwtAuthorizer(authorizer, auth.scopes, request, event.requestContext.requestId);
     const token = bearerToken(headerOf(request, identityHeader(authorizer.identitySource)));
@@ -592,7 +592,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
       body: body.length === 0 ? null : textual ? body.toString("utf8") : body.toString("base64"),
       isBase64Encoded: !textual,
       requestContext: {
-        accountId: "000000000000",
+        accountId: LOCAL_ACCOUNT_ID,
         apiId: LOCAL_API_ID,
         authorizer: null,
         domainName: headerOf(request, "host") ?? "localhost",
@@ -610,9 +610,6 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     };
   }
 }
-
-/** The account id the local gateway's ARNs and events carry. */
-const LOCAL_ACCOUNT_ID = "000000000000";
 
 /** CIDR ranges (or single addresses) as a BlockList, or undefined when none are given. */
 function ipRanges(cidrs: readonly string[] | undefined): BlockList | undefined {

@@ -20,10 +20,9 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { RealtimeApiSpec } from "../components/realtime-api/spec";
 import { authorizerOutput, policyAllows, type AuthorizerOutput } from "./api-gateway";
-import { readBody } from "./http";
+import { LOCAL_ACCOUNT_ID, readBody } from "./http";
 import { LambdaInvokeError } from "./lambda-runtime";
 
-const LOCAL_ACCOUNT = "000000000000";
 /** API Gateway's WebSocket frame limit is 32 KB and message limit 128 KB: https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html */
 const MAX_MESSAGE_BYTES = 128 * 1024;
 
@@ -166,7 +165,7 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
       const value = where === "header" ? lowerHeaders[name.toLowerCase()] : parts.queryStringParameters?.[name];
       if (!value) return 401;
     }
-    const methodArn = `arn:aws:execute-api:${options.region}:${LOCAL_ACCOUNT}:${api.apiId}/${api.spec.stage}/$connect`;
+    const methodArn = `arn:aws:execute-api:${options.region}:${LOCAL_ACCOUNT_ID}:${api.apiId}/${api.spec.stage}/$connect`;
     const event = { type: "REQUEST", methodArn, ...parts, stageVariables: {}, requestContext: requestContext(api, connection, "$connect", "CONNECT") };
     let output: AuthorizerOutput | { problem: string };
     try {
