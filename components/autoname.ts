@@ -110,7 +110,7 @@ export interface AutonamedPart {
   what: string;
 }
 
-export type AutonamedKind = "bucket" | "role" | "cloudfront-function" | "origin-access-control" | "cognito-client" | "log-group" | "lambda-function" | "lambda-permission" | "sns-topic" | "secret" | "dynamodb-table";
+export type AutonamedKind = "bucket" | "role" | "cloudfront-function" | "origin-access-control" | "cognito-client" | "log-group" | "lambda-function" | "lambda-permission" | "sns-topic" | "secret" | "dynamodb-table" | "sqs-queue" | "sqs-fifo-queue";
 
 interface KindRules {
   what: string;
@@ -165,6 +165,14 @@ const KINDS: Record<AutonamedKind, KindRules> = {
   // (dot)" (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html);
   // pulumi-aws has no autoname override for aws_dynamodb_table, so its default 255 is the limit, as DynamoDB's.
   "dynamodb-table": { what: "DynamoDB table", service: "DynamoDB", maxLength: 255, symbols: "_.-" },
+  // SQS CreateQueue QueueName: "A queue name can have up to 80 characters. Valid values: alphanumeric characters,
+  // hyphens (-), and underscores (_)", and "A FIFO queue name must end with the .fifo suffix"
+  // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html). pulumi-aws autonames a
+  // queue within 80 and appends `.fifo` after the random part when fifoQueue is true (provider/resource_overrides.go,
+  // "aws_sqs_queue": Maxlen 80, PostTransform), so a FIFO queue's autoname has 75 before its suffix;
+  // terraform-provider-aws refuses a longer one at preview (queue.go CustomizeDiff: `^[0-9A-Za-z_-]{1,75}\.fifo$`).
+  "sqs-queue": { what: "SQS queue", service: "SQS", maxLength: 80, symbols: "-_" },
+  "sqs-fifo-queue": { what: "SQS FIFO queue", service: "SQS", maxLength: 75, limit: "the 75 SQS leaves a FIFO queue's name before its .fifo suffix (80 in all)", symbols: "-_" },
   secret: { what: "secret", service: "Secrets Manager", maxLength: 255, limit: "the 255 pulumi-aws autonames a secret within (Secrets Manager takes 512)", symbols: "/_+=.@-" },
 };
 

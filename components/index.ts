@@ -25,6 +25,8 @@ export type { StackSecretArgs, StackSecretSpec } from "./stack-secret";
 export { parseScheduleExpression, nextFireTime, type ParsedSchedule } from "./schedule-expression";
 export { BucketEvents, S3_EVENT_TYPES } from "./bucket-events";
 export type { BucketEventsArgs, BucketEventsSpec, ObjectEventSubscription, ObjectEventSubscriptionSpec } from "./bucket-events";
+export { MessageQueue, MESSAGE_QUEUE_LIMITS, SQS_MAX_MESSAGE_BYTES, QUEUE_CONSUME_ACTIONS, QUEUE_SEND_ACTIONS, defaultVisibilityTimeout } from "./message-queue";
+export type { MessageQueueArgs, MessageQueueConsumer, MessageQueueSpec, MessageQueueGrants } from "./message-queue";
 export { DataTier, READ_ACTIONS, WRITE_ACTIONS, STREAM_ACTIONS } from "./data-tier";
 export type {
   DataTierArgs, DataTierSpec, DataTable, TableArgs, TableSpec, TableGrants, GlobalIndexArgs, LocalIndexArgs, CapacityArgs, ExportArgs,

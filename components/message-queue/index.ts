@@ -1,0 +1,318 @@
+/**
+ * An SQS queue consumed by a LambdaFunction: the queue and its dead-letter queue (same type, FIFO or standard),
+ * encrypted at rest with SQS-managed keys and reachable over TLS only; the consumer's role allowed exactly what Lambda
+ * polls with; an event source mapping with partial batch responses, created after that permission. Producers get
+ * `grants.send()` for their `permissions` and `environment()` for the queue's URL. `npm start` emulates the same spec
+ * (local/sqs-server.ts, local/services/queues.ts).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { validateAutonames } from "../autoname";
+import { argFailer, type ArgFailure } from "../errors";
+import { policyJson, type PolicyStatement } from "../iam";
+import { LAMBDA_ENVIRONMENT_KEY, type LambdaFunction } from "../lambda/function";
+import { describeRegion, regionWhereCreated, validateRegionArg } from "../region";
+import { registerSpec } from "../spec-registry";
+import type { MessageQueueArgs, MessageQueueConsumer, MessageQueueSpec } from "./spec";
+
+export type { MessageQueueArgs, MessageQueueConsumer, MessageQueueSpec } from "./spec";
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+/**
+ * The ranges AWS takes, each checked at construction:
+ * - SQS CreateQueue attributes (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html;
+ *   terraform-provider-aws internal/service/sqs/queue.go validates the same: delay_seconds IntBetween(0, 900),
+ *   message_retention_seconds IntBetween(60, 1_209_600), visibility_timeout_seconds IntBetween(0, 43_200)):
+ *   DelaySeconds 0–900, MessageRetentionPeriod 60 s–14 days (here whole days), VisibilityTimeout 0–43,200.
+ * - RedrivePolicy maxReceiveCount: 1–1000 (the SQS console's range; SQS documents no other).
+ * - Lambda's SQS event source mapping (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html):
+ *   BatchSize "For standard queues, the maximum is 10,000. For FIFO queues, the maximum is 10"; MaximumBatchingWindowInSeconds
+ *   0–300 (API_CreateEventSourceMapping); ScalingConfig MaximumConcurrency 2–1000 (API_ScalingConfig).
+ */
+export const MESSAGE_QUEUE_LIMITS = {
+  batchSize: { min: 1, max: 10_000 },
+  fifoBatchSize: { min: 1, max: 10 },
+  /** Above this many messages a batch needs a batching window of at least 1 second. */
+  batchSizeWithoutWindow: 10,
+  maxBatchingWindowSeconds: { min: 0, max: 300 },
+  maxConcurrency: { min: 2, max: 1000 },
+  visibilityTimeoutSeconds: { min: 0, max: 43_200 },
+  retentionDays: { min: 1, max: 14 },
+  delaySeconds: { min: 0, max: 900 },
+  maxReceiveCount: { min: 1, max: 1000 },
+} as const;
+
+/**
+ * SQS's largest message: 1 MiB since August 2025 (the @pulumi/aws 7.48 docs of `maxMessageSize`: "An integer from 1024
+ * bytes (1 KiB) up to 1048576 bytes (1024 KiB)"; terraform-provider-aws validates IntBetween(1024, 1_048_576)). Set on
+ * the queue explicitly: the provider's default for an unset `maxMessageSize` is 262,144 (consts.go,
+ * DefaultQueueMaximumMessageSize), which it sends on create, so a queue left at the default refuses messages over 256 KiB.
+ */
+export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
+
+/** The actions Lambda polls an SQS queue with, as the function's role: the AWSLambdaSQSQueueExecutionRole managed policy's. */
+export const QUEUE_CONSUME_ACTIONS: readonly string[] = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"];
+
+/** What a producer needs: SendMessage (SendMessageBatch is authorised by it too). */
+export const QUEUE_SEND_ACTIONS: readonly string[] = ["sqs:SendMessage"];
+
+/** Grants on this queue, for a LambdaFunction's `permissions`. */
+export interface MessageQueueGrants {
+  /** sqs:SendMessage on the queue (SendMessage and SendMessageBatch). */
+  send(): PolicyStatement[];
+}
+
+/**
+ * An SQS queue consumed by a LambdaFunction: a dead-letter queue of the same type, SQS-managed encryption, TLS-only
+ * queue policies, the consumer's role allowed ReceiveMessage, DeleteMessage and GetQueueAttributes on this queue only,
+ * and an event source mapping with partial batch responses (the handler answers `{ batchItemFailures }`).
+ *
+ * @example
+ * const worker = new LambdaFunction("thumbnail-worker", { entry: "handlers/thumbnail-worker/index.ts", timeout: 60 });
+ * const jobs = new MessageQueue("thumbnail-jobs", { consumer: { function: worker, batchSize: 5 } });
+ * const api = new LambdaFunction("api", { entry: "handlers/api/index.ts", permissions: jobs.grants.send(), environment: jobs.environment("JOBS_QUEUE_URL") });
+ */
+export class MessageQueue extends pulumi.ComponentResource {
+  readonly spec: MessageQueueSpec;
+  readonly queue: aws.sqs.Queue;
+  readonly deadLetterQueue: aws.sqs.Queue;
+  /** The consumer role's permission to poll this queue. */
+  readonly consumerPolicy: aws.iam.RolePolicy;
+  readonly mapping: aws.lambda.EventSourceMapping;
+  readonly queueUrl: pulumi.Output<string>;
+  readonly queueArn: pulumi.Output<string>;
+  /** The queue's physical name (`.fifo` last for a FIFO queue). */
+  readonly queueName: pulumi.Output<string>;
+  readonly grants: MessageQueueGrants;
+
+  constructor(name: string, args: MessageQueueArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("serverless-fullstack:index:MessageQueue", name, {}, opts);
+    const fail = argFailer("MessageQueue", name);
+    validate(fail, name, args ?? ({} as MessageQueueArgs), this);
+    const fn = args.consumer.function;
+    const spec = normalise(name, args);
+    const region = args.region || undefined;
+
+    // A FIFO queue's dead-letter queue must be FIFO too, a standard queue's standard ("The dead-letter queue of a FIFO
+    // queue must also be a FIFO queue. Similarly, the dead-letter queue of a standard queue must also be a standard
+    // queue", https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html).
+    // Both are autonamed: pulumi-aws appends `.fifo` to a FIFO queue's autoname (provider/resource_overrides.go,
+    // "aws_sqs_queue": PostTransform on fifoQueue), checked against SQS's 80 characters by validate.
+    const deadLetterQueue = new aws.sqs.Queue(
+      `${name}-dlq`,
+      {
+        fifoQueue: spec.fifo || undefined,
+        sqsManagedSseEnabled: true,
+        messageRetentionSeconds: spec.deadLetterRetentionSeconds,
+        maxMessageSize: spec.maximumMessageBytes,
+        region,
+      },
+      { parent: this },
+    );
+    const queue = new aws.sqs.Queue(
+      `${name}-queue`,
+      {
+        fifoQueue: spec.fifo || undefined,
+        contentBasedDeduplication: spec.fifo ? spec.contentBasedDeduplication : undefined,
+        sqsManagedSseEnabled: true,
+        visibilityTimeoutSeconds: spec.visibilityTimeoutSeconds,
+        messageRetentionSeconds: spec.messageRetentionSeconds,
+        delaySeconds: spec.delaySeconds,
+        maxMessageSize: spec.maximumMessageBytes,
+        redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: deadLetterQueue.arn, maxReceiveCount: spec.maxReceiveCount }),
+        region,
+      },
+      { parent: this },
+    );
+    // Only this queue may move messages to the dead-letter queue ("byQueue": "Only queues specified by the
+    // sourceQueueArns parameter can specify this queue as the dead-letter queue",
+    // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html). Its own
+    // resource, not the queue's `redriveAllowPolicy`: that would name the source queue, which names the dead-letter queue.
+    new aws.sqs.RedriveAllowPolicy(
+      `${name}-dlq-redrive-allow`,
+      { queueUrl: deadLetterQueue.id, redriveAllowPolicy: pulumi.jsonStringify({ redrivePermission: "byQueue", sourceQueueArns: [queue.arn] }), region },
+      { parent: this },
+    );
+    for (const [suffix, target] of [["queue-policy", queue], ["dlq-policy", deadLetterQueue]] as const) {
+      new aws.sqs.QueuePolicy(`${name}-${suffix}`, { queueUrl: target.id, policy: tlsOnlyQueuePolicy(target.arn), region }, { parent: this });
+    }
+
+    // CreateEventSourceMapping checks the function's role first: without these it fails with InvalidParameterValueException
+    // "The provided execution role does not have permissions to call ReceiveMessage on SQS" (aws/aws-cdk#6770). Lambda
+    // needs ReceiveMessage, DeleteMessage and GetQueueAttributes (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html,
+    // "Execution role permissions"); it changes no visibility, so ChangeMessageVisibility is not granted. A function kept on
+    // delete keeps this too (deploy rule LambdaRetainedFunctionParts): it could not poll without it.
+    const consumerPolicy = new aws.iam.RolePolicy(
+      `${name}-consume-policy`,
+      { role: fn.role.id, policy: policyJson([{ sid: "ConsumeQueue", actions: [...QUEUE_CONSUME_ACTIONS], resources: [queue.arn] }]) },
+      { parent: this, retainOnDelete: fn.spec.retainOnDelete || undefined },
+    );
+    // Only what applies to SQS (services-sqs-parameters.html): StartingPosition, bisecting, retries, record age and
+    // destinations are stream settings, and CreateEventSourceMapping refuses them for a queue ("StartingPosition is not
+    // valid for SQS event sources", boto/boto3#1613); retries and failures are the queue's redrive policy. A FIFO queue
+    // takes no batching window ("Batching window is not supported for FIFO queues"), so none is sent for one.
+    const mapping = new aws.lambda.EventSourceMapping(
+      `${name}-mapping`,
+      {
+        eventSourceArn: queue.arn,
+        functionName: fn.arn,
+        batchSize: spec.consumer.batchSize,
+        maximumBatchingWindowInSeconds: spec.fifo ? undefined : spec.consumer.maxBatchingWindowSeconds,
+        functionResponseTypes: ["ReportBatchItemFailures"],
+        scalingConfig: spec.consumer.maxConcurrency === undefined ? undefined : { maximumConcurrency: spec.consumer.maxConcurrency },
+        region,
+      },
+      { parent: this, dependsOn: [consumerPolicy] },
+    );
+
+    this.spec = { ...spec, queueName: queue.name, deadLetterQueueName: deadLetterQueue.name };
+    this.queue = queue;
+    this.deadLetterQueue = deadLetterQueue;
+    this.consumerPolicy = consumerPolicy;
+    this.mapping = mapping;
+    this.queueUrl = queue.url;
+    this.queueArn = queue.arn;
+    this.queueName = queue.name;
+    this.grants = { send: () => [{ actions: [...QUEUE_SEND_ACTIONS], resources: [queue.arn] }] };
+    registerSpec("MessageQueue", name, this.spec);
+    this.registerOutputs({ queueUrl: this.queueUrl, queueArn: this.queueArn, queueName: this.queueName });
+  }
+
+  /**
+   * The queue's URL under `key`, for a producer's `environment` (SendMessage takes the URL).
+   * @param key The variable's name. @default "QUEUE_URL"
+   */
+  environment(key = "QUEUE_URL"): Record<string, pulumi.Output<string>> {
+    if (!LAMBDA_ENVIRONMENT_KEY.test(key)) {
+      argFailer("MessageQueue", this.spec.name)("environment key", key, "is not a Lambda environment variable name (a letter, then letters, digits and underscores, at least two characters)", 'Use e.g. "QUEUE_URL".');
+    }
+    return { [key]: this.queueUrl };
+  }
+}
+
+/** Denies every request made without TLS, on the queue (cdk-nag AwsSolutions-SQS4). */
+function tlsOnlyQueuePolicy(queueArn: pulumi.Output<string>): pulumi.Output<string> {
+  return pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [{ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: queueArn, Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+  });
+}
+
+/** The visibility timeout AWS advises for a Lambda consumer: six times its timeout plus the batching window, within SQS's 43,200. */
+export function defaultVisibilityTimeout(functionTimeout: number, batchingWindowSeconds: number): number {
+  // "We recommend setting your queue's visibility timeout to six times your function timeout, plus the value of
+  // MaximumBatchingWindowInSeconds" (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html).
+  return Math.min(6 * functionTimeout + batchingWindowSeconds, MESSAGE_QUEUE_LIMITS.visibilityTimeoutSeconds.max);
+}
+
+function normalise(name: string, args: MessageQueueArgs): Omit<MessageQueueSpec, "queueName" | "deadLetterQueueName"> {
+  const fn = args.consumer.function;
+  const fifo = args.fifo ?? false;
+  const window = fifo ? 0 : (args.consumer.maxBatchingWindowSeconds ?? 0);
+  return {
+    name,
+    fifo,
+    contentBasedDeduplication: fifo && (args.contentBasedDeduplication ?? false),
+    visibilityTimeoutSeconds: args.visibilityTimeoutSeconds ?? defaultVisibilityTimeout(fn.spec.timeout, window),
+    messageRetentionSeconds: (args.retentionDays ?? 4) * DAY_SECONDS,
+    deadLetterRetentionSeconds: (args.deadLetterRetentionDays ?? 14) * DAY_SECONDS,
+    delaySeconds: args.delaySeconds ?? 0,
+    maximumMessageBytes: SQS_MAX_MESSAGE_BYTES,
+    maxReceiveCount: args.maxReceiveCount ?? 5,
+    ...(args.region ? { region: args.region } : {}),
+    consumer: {
+      function: fn.spec,
+      batchSize: args.consumer.batchSize ?? 10,
+      maxBatchingWindowSeconds: window,
+      ...(args.consumer.maxConcurrency === undefined ? {} : { maxConcurrency: args.consumer.maxConcurrency }),
+      reportBatchItemFailures: true,
+    },
+  };
+}
+
+function checkRange(fail: ArgFailure, argument: string, value: unknown, range: { min: number; max: number }, unit: string, source: string): void {
+  if (value === undefined) return;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < range.min || value > range.max) {
+    fail(argument, value, `is outside ${source}'s ${range.min}–${range.max} ${unit}`, `Use a whole number from ${range.min} to ${range.max}.`);
+  }
+}
+
+function validate(fail: ArgFailure, name: string, args: MessageQueueArgs, component: pulumi.Resource): void {
+  validateRegionArg(fail, "region", args.region);
+  const fifo = args.fifo;
+  if (fifo !== undefined && typeof fifo !== "boolean") fail("fifo", fifo, "is not true or false", "Set fifo: true for a FIFO queue, or leave it out for a standard one.");
+  // Both queues are autonamed `<name>-queue-<7 hex>` and `<name>-dlq-<7 hex>` (SQS: 1–80 letters, digits, - and _,
+  // a FIFO queue's `.fifo` included: CreateQueue QueueName).
+  const kind = fifo ? ("sqs-fifo-queue" as const) : ("sqs-queue" as const);
+  validateAutonames(fail, name, [{ resource: `${name}-queue`, kind }, { resource: `${name}-dlq`, kind }]);
+  const consumer: Partial<MessageQueueConsumer> = args.consumer ?? {};
+  const fn = consumer.function as LambdaFunction | undefined;
+  if (!fn?.spec || !fn.role) fail("consumer.function", fn, "is not a LambdaFunction", "Pass the LambdaFunction that processes the queue's messages: consumer: { function: worker }.");
+  if (fn.spec.edge) fail("consumer.function", fn.spec.name, "is a Lambda@Edge function, which only CloudFront invokes", "Consume the queue with a regional function.");
+
+  const limits = MESSAGE_QUEUE_LIMITS;
+  checkRange(fail, "consumer.batchSize", consumer.batchSize, fifo ? limits.fifoBatchSize : limits.batchSize, fifo ? "messages per batch of a FIFO queue" : "messages per batch", "Lambda");
+  checkRange(fail, "consumer.maxBatchingWindowSeconds", consumer.maxBatchingWindowSeconds, limits.maxBatchingWindowSeconds, "seconds", "Lambda");
+  checkRange(fail, "consumer.maxConcurrency", consumer.maxConcurrency, limits.maxConcurrency, "concurrent invocations", "Lambda");
+  checkRange(fail, "visibilityTimeoutSeconds", args.visibilityTimeoutSeconds, limits.visibilityTimeoutSeconds, "seconds", "SQS");
+  checkRange(fail, "retentionDays", args.retentionDays, limits.retentionDays, "days", "SQS");
+  checkRange(fail, "deadLetterRetentionDays", args.deadLetterRetentionDays, limits.retentionDays, "days", "SQS");
+  checkRange(fail, "delaySeconds", args.delaySeconds, limits.delaySeconds, "seconds", "SQS");
+  checkRange(fail, "maxReceiveCount", args.maxReceiveCount, limits.maxReceiveCount, "receives", "SQS");
+
+  // "Content-based deduplication can only be set for FIFO queue" (terraform-provider-aws queue.go CustomizeDiff; SQS
+  // CreateQueue: ContentBasedDeduplication "applies only to FIFO (first-in-first-out) queues").
+  if (args.contentBasedDeduplication !== undefined && typeof args.contentBasedDeduplication !== "boolean") {
+    fail("contentBasedDeduplication", args.contentBasedDeduplication, "is not true or false", "Set it to true or false, with fifo: true.");
+  }
+  if (args.contentBasedDeduplication && !fifo) fail("contentBasedDeduplication", true, "applies only to FIFO queues, and this queue is standard", "Set fifo: true, or leave contentBasedDeduplication out.");
+  // "Batching window is not supported for FIFO queues" (services-sqs-parameters.html).
+  if (fifo && consumer.maxBatchingWindowSeconds) {
+    fail("consumer.maxBatchingWindowSeconds", consumer.maxBatchingWindowSeconds, "is set for a FIFO queue, which Lambda batches without a window", "Leave maxBatchingWindowSeconds out (or 0) for a FIFO queue.");
+  }
+  // "For streams and Amazon SQS event sources, when you set BatchSize to a value greater than 10, you must set
+  // MaximumBatchingWindowInSeconds to at least 1" (API_CreateEventSourceMapping, MaximumBatchingWindowInSeconds).
+  if (!fifo && (consumer.batchSize ?? 10) > limits.batchSizeWithoutWindow && (consumer.maxBatchingWindowSeconds ?? 0) < 1) {
+    fail("consumer.batchSize", consumer.batchSize, `is over ${limits.batchSizeWithoutWindow} without a batching window, which Lambda refuses`, `Set consumer.maxBatchingWindowSeconds to at least 1, or use a batchSize of at most ${limits.batchSizeWithoutWindow}.`);
+  }
+  // "Your function's timeout must be less than or equal to the queue's visibility timeout. Lambda validates this
+  // requirement when you create or update an event source mapping" (services-sqs-configure.html): it fails with
+  // InvalidParameterValueException "Queue visibility timeout: 30 seconds is less than Function timeout: 60 seconds".
+  if (args.visibilityTimeoutSeconds !== undefined && args.visibilityTimeoutSeconds < fn.spec.timeout) {
+    const advised = defaultVisibilityTimeout(fn.spec.timeout, fifo ? 0 : (consumer.maxBatchingWindowSeconds ?? 0));
+    fail(
+      "visibilityTimeoutSeconds",
+      args.visibilityTimeoutSeconds,
+      `is less than the consumer's timeout (${fn.spec.timeout} seconds); Lambda refuses the mapping ("Queue visibility timeout: ${args.visibilityTimeoutSeconds} seconds is less than Function timeout: ${fn.spec.timeout} seconds")`,
+      `Leave it out for AWS's advice, ${advised} seconds (six times the timeout plus the batching window), or use at least ${fn.spec.timeout}.`,
+    );
+  }
+  // A standard queue's message keeps its original enqueue time in the dead-letter queue, so a dead-letter queue that
+  // keeps messages for less time than the queue drops them early ("it is a best practice to always set the retention
+  // period of a dead-letter queue to be longer than the retention period of the original queue",
+  // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/setting-up-dead-letter-queue-retention.html).
+  // A FIFO message's time resets there, but one rule for both keeps the argument's meaning plain.
+  const retention = args.retentionDays ?? 4;
+  const deadLetterRetention = args.deadLetterRetentionDays ?? 14;
+  if (deadLetterRetention < retention) {
+    fail(
+      "deadLetterRetentionDays",
+      deadLetterRetention,
+      `is shorter than retentionDays (${retention}); a message keeps its enqueue time when it moves to a standard queue's dead-letter queue, so it could expire there on arrival`,
+      `Use at least ${retention} (14, the most, by default).`,
+    );
+  }
+  // "The Lambda function and the Amazon SQS queue must be in the same AWS Region" (services-sqs-configure.html). An
+  // explicit provider's region is unknown here.
+  const queueRegion = regionWhereCreated(args.region || undefined, component, "aws:sqs/queue:Queue");
+  const fnRegion = regionWhereCreated(fn.spec.region, fn, "aws:lambda/function:Function");
+  if (queueRegion.region && fnRegion.region && queueRegion.region !== fnRegion.region) {
+    fail(
+      "consumer.function",
+      fn.spec.name,
+      `is in ${describeRegion(fnRegion)}, but the queue is in ${describeRegion(queueRegion)}; Lambda polls only queues in the function's region`,
+      `Set region: "${fnRegion.region}" on the MessageQueue, or create the function in ${queueRegion.region}.`,
+    );
+  }
+}
