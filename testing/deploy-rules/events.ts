@@ -21,7 +21,7 @@ const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
 
 const bucketOf = (graph: Graph, notification: RecordedResource) => BUCKET_TYPES.map((t) => referenced(graph, t, notification.inputs.bucket)).find(Boolean);
 /** The function a (possibly qualified) function ARN or name points at. */
-const functionOf = (graph: Graph, reference: unknown) =>
+export const functionOf = (graph: Graph, reference: unknown) =>
   referenced(graph, FUNCTION, reference) ?? (typeof reference === "string" ? referenced(graph, FUNCTION, reference.replace(/:(\$LATEST|\d+|[A-Za-z][\w-]*)$/, "")) : undefined);
 
 /**
@@ -267,10 +267,14 @@ function unsupportedAsyncDestination(condition: string, arn: string): string | u
  * access stream … Please ensure the role can perform the GetRecords, GetShardIterator, DescribeStream, and ListStreams
  * Actions on your stream in IAM". DynamoDB: the four the Lambda docs list. Kinesis: the three that both that error and
  * the Lambda docs name (the docs' other actions are used later, while polling). Kinesis consumers are not checked.
+ * An SQS queue: the three the Lambda docs list for polling (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html,
+ * the AWSLambdaSQSQueueExecutionRole policy); without them the mapping fails with "The provided execution role does not
+ * have permissions to call ReceiveMessage on SQS" (aws/aws-cdk#6770).
  */
-const STREAM_SOURCES: Array<{ arn: RegExp; actions: string[] }> = [
-  { arn: /^arn:[^:]+:dynamodb:[^:]*:\d*:table\/[^/]+\/stream\/.+$/, actions: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"] },
-  { arn: /^arn:[^:]+:kinesis:[^:]*:\d*:stream\/[^/]+$/, actions: ["kinesis:DescribeStream", "kinesis:GetRecords", "kinesis:GetShardIterator"] },
+const STREAM_SOURCES: Array<{ arn: RegExp; kind: string; actions: string[] }> = [
+  { arn: /^arn:[^:]+:dynamodb:[^:]*:\d*:table\/[^/]+\/stream\/.+$/, kind: "stream", actions: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"] },
+  { arn: /^arn:[^:]+:kinesis:[^:]*:\d*:stream\/[^/]+$/, kind: "stream", actions: ["kinesis:DescribeStream", "kinesis:GetRecords", "kinesis:GetShardIterator"] },
+  { arn: /^arn:[^:]+:sqs:[^:]*:\d*:[^:/]+$/, kind: "queue", actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"] },
 ];
 
 /** The on-failure and on-success destination ARNs of an invoke config (`destination`) or event source mapping (`destinationArn`). */
@@ -304,12 +308,12 @@ function roleNeeds(config: RecordedResource): RoleNeed[] {
   }
   const source = config.inputs.eventSourceArn;
   const stream = typeof source === "string" ? STREAM_SOURCES.find((s) => s.arn.test(source)) : undefined;
-  if (stream) needs.push({ verb: "reads", kind: "stream", arn: source, actions: stream.actions, resource: source });
+  if (stream) needs.push({ verb: "reads", kind: stream.kind, arn: source, actions: stream.actions, resource: source });
   return needs;
 }
 
 /**
- * Lambda acts as the function's execution role for destinations and stream sources, and checks the role when the
+ * Lambda acts as the function's execution role for destinations and stream and queue sources, and checks the role when the
  * configuration is put: PutFunctionEventInvokeConfig / CreateEventSourceMapping fail with InvalidParameterValueException
  * ("The provided execution role does not have permissions to call SendMessage on SQS"; for a stream, "Cannot access
  * stream …"). So the role must allow the delivery action on the destination (and, for a stream mapping, the stream
@@ -320,7 +324,7 @@ function roleNeeds(config: RecordedResource): RoleNeed[] {
  */
 export const LAMBDA_FAILURE_DESTINATION: DeployRule = {
   id: "LambdaFailureDestination",
-  title: "Lambda destinations and stream sources are allowed to the function's role, by a policy created first; async destinations are ones Lambda delivers to",
+  title: "Lambda destinations and stream and queue sources are allowed to the function's role, by a policy created first; async destinations are ones Lambda delivers to",
   source: "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html",
   check(graph) {
     const findings: DeployFinding[] = [];
