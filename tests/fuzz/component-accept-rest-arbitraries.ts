@@ -7,6 +7,7 @@
 import fc from "fast-check";
 import { S3_EVENT_TYPES } from "../../components/bucket-events";
 import { FailoverRole, RoutingPolicy, type DnsRoutingArgs, type DnsRoutingRecord } from "../../components/dns-routing";
+import type { MessageQueueArgs, MessageQueueConsumer } from "../../components/message-queue";
 import type { RegionalApisArgs } from "../../components/regional-apis";
 import { ApiKind } from "../../components/serverless-api";
 import { certificateHostName, defined, DIGITS, hostName, LOWER, optional, region, routesInRegion, serverlessApiArgs, STACK_REGION, UPPER, within } from "./component-accept-arbitraries";
@@ -300,3 +301,54 @@ export const privateNetworkArgs = fc
         : { cidrBlock: cidr, availabilityZones }),
     }),
   );
+
+// -------------------------------------------------------------------------------------------------------- MessageQueue
+
+/** A MessageQueue name: it names `<name>-queue` and `<name>-dlq` (SQS: letters, digits, - and _) and child resources; short. */
+export const messageQueueName = within(LOWER + UPPER + DIGITS + "-_", 1, 20);
+
+/** A MessageQueue's arguments but its consumer function, and that function's timeout. */
+export interface MessageQueueDraw {
+  timeout: number;
+  args: Omit<MessageQueueArgs, "consumer"> & { consumer: Omit<MessageQueueConsumer, "function"> };
+}
+
+/**
+ * Arguments AWS takes (components/message-queue MESSAGE_QUEUE_LIMITS cites each page): a function timeout of 1–900 s
+ * (CreateFunction Timeout); a batch of 1–10 for a FIFO queue, 1–10,000 for a standard one with a batching window of at
+ * least 1 s above 10 and none for FIFO ("Batching window is not supported for FIFO queues"); a visibility timeout no
+ * shorter than the function's timeout and at most 43,200 (Lambda refuses a shorter one); retention 1–14 days, the
+ * dead-letter queue's no shorter (the component's documented contract); delay 0–900; 1–1000 receives; concurrency 2–1000.
+ * Content-based deduplication only on a FIFO queue (SQS: FIFO only).
+ */
+export const messageQueueDraw: fc.Arbitrary<MessageQueueDraw> = fc
+  .record({
+    fifo: fc.boolean(),
+    dedup: fc.boolean(),
+    timeout: fc.integer({ min: 1, max: 900 }),
+    batch: fc.integer({ min: 1, max: 10_000 }),
+    window: fc.integer({ min: 0, max: 300 }),
+    visibilityExtra: optional(fc.integer({ min: 0, max: 43_200 })),
+    retentionDays: optional(fc.integer({ min: 1, max: 14 })),
+    deadLetterExtra: optional(fc.integer({ min: 0, max: 13 })),
+    delaySeconds: optional(fc.integer({ min: 0, max: 900 })),
+    maxReceiveCount: optional(fc.integer({ min: 1, max: 1000 })),
+    maxConcurrency: optional(fc.integer({ min: 2, max: 1000 })),
+  })
+  .map(({ fifo, dedup, timeout, batch, window, visibilityExtra, retentionDays, deadLetterExtra, delaySeconds, maxReceiveCount, maxConcurrency }) => {
+    const batchSize = fifo ? 1 + (batch % 10) : batch;
+    const maxBatchingWindowSeconds = fifo ? undefined : batchSize > 10 ? Math.max(1, window) : window;
+    return {
+      timeout,
+      args: defined({
+        fifo,
+        contentBasedDeduplication: fifo ? dedup : undefined,
+        visibilityTimeoutSeconds: visibilityExtra === undefined ? undefined : Math.min(43_200, timeout + visibilityExtra),
+        retentionDays,
+        deadLetterRetentionDays: deadLetterExtra === undefined ? undefined : Math.min(14, Math.max(retentionDays ?? 4, 1 + deadLetterExtra)),
+        delaySeconds,
+        maxReceiveCount,
+        consumer: defined({ batchSize, maxBatchingWindowSeconds, maxConcurrency }),
+      }),
+    };
+  });

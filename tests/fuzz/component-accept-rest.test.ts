@@ -1,6 +1,6 @@
 /**
- * Must-accept properties (./component-accept.test.ts explains them) for BucketEvents, RegionalApis, DnsRouting and
- * PrivateNetwork. For arguments AWS documents as valid (./component-accept-rest-arbitraries.ts, every bound cited),
+ * Must-accept properties (./component-accept.test.ts explains them) for BucketEvents, MessageQueue, RegionalApis,
+ * DnsRouting and PrivateNetwork. For arguments AWS documents as valid (./component-accept-rest-arbitraries.ts, every bound cited),
  * construction must NOT refuse, and the plan must pass every deploy rule and every security rule (the recording mocks
  * refuse duplicate resource URNs too).
  *
@@ -10,16 +10,17 @@ import { describe, expect, it } from "vitest";
 import { BucketEvents } from "../../components/bucket-events";
 import { DnsRouting, FailoverRole, RoutingPolicy } from "../../components/dns-routing";
 import { LambdaFunction } from "../../components/lambda/function";
+import { MessageQueue } from "../../components/message-queue";
 import { PrivateNetwork } from "../../components/private-network";
 import { RegionalApis } from "../../components/regional-apis";
 import { UploadBucket } from "../../components/upload-bucket";
 import { ACCEPT_ENTRY, STACK_REGION } from "./component-accept-arbitraries";
-import { bucketEventsDraw, bucketEventsName, dnsRoutingArgs, dnsRoutingName, privateNetworkArgs, privateNetworkName, regionalApisArgs, regionalApisName } from "./component-accept-rest-arbitraries";
+import { bucketEventsDraw, bucketEventsName, messageQueueDraw, messageQueueName, dnsRoutingArgs, dnsRoutingName, privateNetworkArgs, privateNetworkName, regionalApisArgs, regionalApisName } from "./component-accept-rest-arbitraries";
 import { SEED, useComponentFuzz } from "./component-args-harness";
 
 const { acceptComponent, construct } = useComponentFuzz();
 
-describe(`arguments AWS documents as valid are accepted and deploy cleanly (seed ${SEED}): BucketEvents, RegionalApis, DnsRouting, PrivateNetwork`, () => {
+describe(`arguments AWS documents as valid are accepted and deploy cleanly (seed ${SEED}): BucketEvents, MessageQueue, RegionalApis, DnsRouting, PrivateNetwork`, () => {
   it("BucketEvents (on an UploadBucket, its functions in the bucket's region)", async () => {
     await acceptComponent(
       "BucketEvents",
@@ -36,6 +37,10 @@ describe(`arguments AWS documents as valid are accepted and deploy cleanly (seed
       },
       20,
     );
+  });
+
+  it("MessageQueue (FIFO or standard, its consumer of any timeout)", async () => {
+    await acceptComponent("MessageQueue", messageQueueName, messageQueueDraw, (name, { timeout, args }) => new MessageQueue(name, { ...args, consumer: { ...args.consumer, function: new LambdaFunction("queue-consumer", { entry: ACCEPT_ENTRY, timeout }) } }), 20);
   });
 
   it("RegionalApis (one region, or latency and failover routing over several)", async () => {

@@ -14,6 +14,7 @@ import { DataTier } from "../../components/data-tier";
 import { DnsRouting } from "../../components/dns-routing";
 import { EdgeLogic } from "../../components/edge-logic";
 import { LambdaFunction } from "../../components/lambda/function";
+import { MessageQueue } from "../../components/message-queue";
 import { Monitoring } from "../../components/monitoring";
 import { PrivateNetwork } from "../../components/private-network";
 import { RealtimeApi } from "../../components/realtime-api";
@@ -26,7 +27,7 @@ import { UserAuth } from "../../components/user-auth";
 import { WebAcl } from "../../components/web-acl";
 import { ACCEPT_ENTRY, dataTierArgs, edgeLogicArgs, lambdaFunctionArgs, serverlessApiArgs, STACK_REGION, staticSiteArgs, userAuthArgs } from "./component-accept-arbitraries";
 import { backupPlanArgs, monitoringArgs, realtimeApiArgs, stackSecretArgs, uploadBucketDraw, webAclArgs } from "./component-accept-ops-arbitraries";
-import { bucketEventsDraw, dnsRoutingArgs, privateNetworkArgs, regionalApisArgs } from "./component-accept-rest-arbitraries";
+import { bucketEventsDraw, messageQueueDraw, dnsRoutingArgs, privateNetworkArgs, regionalApisArgs } from "./component-accept-rest-arbitraries";
 import { dataTierOptOuts, useComponentFuzz, type OptedOut } from "./component-args-harness";
 
 const { refusedOrDeployable } = useComponentFuzz();
@@ -73,6 +74,13 @@ const components: Array<[string, (name: string, draw: number) => unknown, ((name
       const uploads = new UploadBucket("events-bucket", { region });
       const subscriber = new LambdaFunction("subscriber", { entry: ACCEPT_ENTRY, region });
       return new BucketEvents(name, { bucket: uploads.nodes.bucket, region, subscriptions: Object.fromEntries(subscriptions.map(({ id, ...s }) => [id, { ...s, function: subscriber }])) });
+    },
+  ],
+  [
+    "MessageQueue",
+    (name, draw) => {
+      const { timeout, args } = drawn(messageQueueDraw, draw);
+      return new MessageQueue(name, { ...args, consumer: { ...args.consumer, function: new LambdaFunction("queue-consumer", { entry: ACCEPT_ENTRY, timeout }) } });
     },
   ],
 ];
