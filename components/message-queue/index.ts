@@ -74,16 +74,22 @@ export interface MessageQueueGrants {
  * const api = new LambdaFunction("api", { entry: "handlers/api/index.ts", permissions: jobs.grants.send(), environment: jobs.environment("JOBS_QUEUE_URL") });
  */
 export class MessageQueue extends pulumi.ComponentResource {
+  /** What the local runtime emulates (registered as kind "MessageQueue"). */
   readonly spec: MessageQueueSpec;
+  /** The queue producers send to and the consumer polls. */
   readonly queue: aws.sqs.Queue;
+  /** Where SQS moves a message after `maxReceiveCount` receives: alarm on its ApproximateNumberOfMessagesVisible. */
   readonly deadLetterQueue: aws.sqs.Queue;
   /** The consumer role's permission to poll this queue. */
   readonly consumerPolicy: aws.iam.RolePolicy;
+  /** The event source mapping that invokes the consumer with batches of messages. */
   readonly mapping: aws.lambda.EventSourceMapping;
+  /** The queue's URL, what SendMessage takes. */
   readonly queueUrl: pulumi.Output<string>;
   readonly queueArn: pulumi.Output<string>;
   /** The queue's physical name (`.fifo` last for a FIFO queue). */
   readonly queueName: pulumi.Output<string>;
+  /** Grants on the queue for producers' `permissions`. */
   readonly grants: MessageQueueGrants;
 
   constructor(name: string, args: MessageQueueArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -40,7 +40,7 @@ export interface MessageQueueArgs {
   contentBasedDeduplication?: boolean;
   /**
    * Seconds a received message stays hidden from other consumers, 0–43200; at least the consumer's timeout.
-   * @default six times the consumer's timeout (AWS's advice for Lambda consumers), at most 43200
+   * @default six times the consumer's timeout plus the batching window (AWS's advice for Lambda consumers), at most 43200
    */
   visibilityTimeoutSeconds?: number;
   /**
