@@ -4,7 +4,8 @@
  * Lambda's answers (result, function error, 202, ResourceNotFoundException); a terminal's request (`aws lambda invoke
  * --endpoint-url`) gets the same, and nothing it sends stops the local runtime. A function has one name and one ARN, the
  * ones the program resolved (`fn.functionName`, `fn.arn`): its sandbox's context and environment, the Invoke API and
- * the invocation records all give those (review 30).
+ * the invocation records all give those (review 30). A route whose function reserves no concurrency answers 500
+ * through the local API Gateway and 429 from the Invoke API, end to end.
  */
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -57,6 +58,7 @@ beforeAll(async () => {
       accountCloudWatchRole: false,
       routes: {
         "GET /whoami": { handler: "tests/fixtures/handlers/identity.ts", auth: "none" },
+        "GET /throttled": { handler: "tests/fixtures/handlers/echo.ts", auth: "none", function: { reservedConcurrency: 0 } },
       },
     });
     return { targetName: target.functionName, targetArn: target.arn, whoamiName: whoami.functionName, whoamiArn: whoami.arn };
@@ -182,6 +184,17 @@ describe("one name and one ARN per function: the program's, the Invoke API's and
     const route = lambdaService().functions.find((f) => f.spec.entry.endsWith("identity.ts") && f.name !== "whoami")!;
     const response = await fetch(`${gatewayUrl()}/whoami`);
     expect([response.status, await response.json()]).toEqual([200, identityOf(route.functionName, route.arn)]);
+  });
+});
+
+describe("a route whose function reserves no concurrency, end to end (review 30)", () => {
+  it("answers 500 with API Gateway's body through the local gateway, and 429 TooManyRequestsException from the Invoke API", async () => {
+    const response = await fetch(`${gatewayUrl()}/throttled`);
+    expect([response.status, await response.json()]).toEqual([500, { message: "Internal server error" }]);
+    const throttled = lambdaService().functions.find((f) => f.spec.reservedConcurrency === 0)!;
+    expect(throttled.functionName).toMatch(/^gw-.*throttled.*-function-[0-9a-f]{8}$/);
+    const invoked = await fetch(`${app.urls.lambda}/2015-03-31/functions/${throttled.functionName}/invocations`, { method: "POST", body: "{}" });
+    expect([invoked.status, invoked.headers.get("x-amzn-errortype"), ((await invoked.json()) as { Message: string }).Message]).toEqual([429, "TooManyRequestsException", "Rate Exceeded."]);
   });
 });
 
