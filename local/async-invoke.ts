@@ -12,7 +12,8 @@
  */
 import { randomUUID } from "node:crypto";
 import type { AsyncDestination, LambdaFunctionSpec } from "../components/lambda/function";
-import { LambdaInvokeError } from "./lambda-runtime";
+import { LambdaInvokeError, type InvocationTarget } from "./lambda-runtime";
+import { lambdaFunctionArn } from "./offline/mocks";
 import type { LocalQueues } from "./queues";
 
 export interface AsyncInvokeOptions {
@@ -20,6 +21,12 @@ export interface AsyncInvokeOptions {
   /** Milliseconds before each retry. Lambda waits about 1 and 2 minutes; locally a second or two keeps `npm start` responsive. @default [1000, 2000] */
   retryDelaysMs?: number[];
   region?: string;
+  /**
+   * The function's ARN with a qualifier, as the invocation record names it: the local app's sandbox's
+   * (`context.lambda(spec).arn(qualifier)`, the ARN `fn.arn` resolves to).
+   * @default lambdaFunctionArn(region, spec.name, qualifier), for a function outside a program run (unit tests)
+   */
+  functionArn?(spec: LambdaFunctionSpec, qualifier: string): string;
   log?(message: string): void;
 }
 
@@ -41,10 +48,13 @@ function destinationQueue(destination: AsyncDestination | undefined, fallback: s
   return fallback;
 }
 
-export type Invoke = (event: unknown) => Promise<unknown>;
+export type Invoke = (event: unknown, target?: InvocationTarget) => Promise<unknown>;
 
-/** Queues `event` for `spec`'s function; resolves once it succeeded, or was given up on (the caller need not wait). */
-export async function invokeAsync(spec: LambdaFunctionSpec, invoke: Invoke, event: unknown, options: AsyncInvokeOptions): Promise<"succeeded" | "failed"> {
+/**
+ * Queues `event` for `spec`'s function, as invoked by `target` (the Invoke API's qualifier and the version it names;
+ * unqualified, $LATEST, for S3 events and schedules); resolves once it succeeded, or was given up on (the caller need not wait).
+ */
+export async function invokeAsync(spec: LambdaFunctionSpec, invoke: Invoke, event: unknown, options: AsyncInvokeOptions, target: InvocationTarget = {}): Promise<"succeeded" | "failed"> {
   const maxRetries = spec.asyncInvoke?.maxRetryAttempts ?? 2;
   const maxAgeMs = (spec.asyncInvoke?.maxEventAgeSeconds ?? 21600) * 1000;
   const delays = options.retryDelaysMs ?? [1000, 2000];
@@ -64,13 +74,13 @@ export async function invokeAsync(spec: LambdaFunctionSpec, invoke: Invoke, even
     attempts += 1;
     let result: unknown;
     try {
-      result = await invoke(event);
+      result = await invoke(event, target);
     } catch (error) {
       lastError = error as Error;
       options.log?.(`  ${spec.name}: asynchronous invocation ${attempts} of ${maxRetries + 1} failed: ${lastError.message}`);
       continue;
     }
-    sendSuccessRecord(spec, options, { requestId, attempts, event, result });
+    sendSuccessRecord(spec, options, target, { requestId, attempts, event, result });
     return "succeeded";
   }
   const queue = failureQueueOf(spec);
@@ -80,7 +90,7 @@ export async function invokeAsync(spec: LambdaFunctionSpec, invoke: Invoke, even
     options.log?.(`  ${spec.name}: event dropped after ${attempts} attempts (no on-failure destination)`);
     return "failed";
   }
-  options.queues.send(queue, invocationRecord(spec, options.region, { requestId, condition, attempts, event, responseContext: { statusCode: 200, executedVersion: "$LATEST", functionError: "Unhandled" }, responsePayload: { errorType, errorMessage } }));
+  options.queues.send(queue, invocationRecord(spec, options, target, { requestId, condition, attempts, event, responseContext: { statusCode: 200, executedVersion: target.version ?? "$LATEST", functionError: "Unhandled" }, responsePayload: { errorType, errorMessage } }));
   options.log?.(`  ${spec.name}: event sent to ${queue} after ${attempts} attempts`);
   return "failed";
 }
@@ -90,21 +100,25 @@ export async function invokeAsync(spec: LambdaFunctionSpec, invoke: Invoke, even
  * event: Lambda never runs a handled event again because its destination refused the record (it counts
  * DestinationDeliveryFailures).
  */
-function sendSuccessRecord(spec: LambdaFunctionSpec, options: AsyncInvokeOptions, record: { requestId: string; attempts: number; event: unknown; result: unknown }): void {
+function sendSuccessRecord(spec: LambdaFunctionSpec, options: AsyncInvokeOptions, target: InvocationTarget, record: { requestId: string; attempts: number; event: unknown; result: unknown }): void {
   const queue = successQueueOf(spec);
   if (!queue) return;
   try {
-    options.queues.send(queue, invocationRecord(spec, options.region, { requestId: record.requestId, condition: "Success", attempts: record.attempts, event: record.event, responseContext: { statusCode: 200, executedVersion: "$LATEST" }, responsePayload: record.result ?? null }));
+    options.queues.send(queue, invocationRecord(spec, options, target, { requestId: record.requestId, condition: "Success", attempts: record.attempts, event: record.event, responseContext: { statusCode: 200, executedVersion: target.version ?? "$LATEST" }, responsePayload: record.result ?? null }));
     options.log?.(`  ${spec.name}: record of the handled event sent to ${queue}`);
   } catch (error) {
     options.log?.(`  ${spec.name}: the record of the handled event could not be sent to ${queue}: ${(error as Error).message}`);
   }
 }
 
-/** Lambda's invocation record, the message a destination receives (invocation-async-retain-records.html). */
+/**
+ * Lambda's invocation record, the message a destination receives (invocation-async-retain-records.html, whose example
+ * names the function `"functionArn": "arn:aws:lambda:sa-east-1:123456789123:function:event-destinations:$LATEST"`).
+ */
 function invocationRecord(
   spec: LambdaFunctionSpec,
-  region: string | undefined,
+  options: AsyncInvokeOptions,
+  target: InvocationTarget,
   record: { requestId: string; condition: string; attempts: number; event: unknown; responseContext: Record<string, unknown>; responsePayload: unknown },
 ) {
   return {
@@ -112,7 +126,7 @@ function invocationRecord(
     timestamp: new Date().toISOString(),
     requestContext: {
       requestId: record.requestId,
-      functionArn: `arn:aws:lambda:${region ?? "us-east-1"}:000000000000:function:${spec.name}:$LATEST`,
+      functionArn: (options.functionArn ?? ((s, qualifier) => lambdaFunctionArn(options.region ?? "us-east-1", s.name, qualifier)))(spec, target.qualifier ?? "$LATEST"),
       condition: record.condition,
       approximateInvokeCount: record.attempts,
     },

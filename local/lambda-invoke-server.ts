@@ -16,7 +16,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { LambdaFunctionSpec } from "../components/lambda/function";
 import { invokeAsync, type AsyncInvokeOptions, type Invoke } from "./async-invoke";
-import { LAMBDA_REFUSAL_STATUS, LAMBDA_SYNC_PAYLOAD_LIMITS, LambdaInvokeError } from "./lambda-runtime";
+import { LAMBDA_REFUSAL_STATUS, LAMBDA_SYNC_PAYLOAD_LIMITS, LambdaInvokeError, type InvocationTarget } from "./lambda-runtime";
+import { lambdaFunctionArn } from "./offline/mocks";
 
 /** One of the program's functions as Invoke can name it. */
 export interface InvocableFunction {
@@ -40,8 +41,6 @@ export interface LocalLambdaApiOptions {
   async: AsyncInvokeOptions;
   /** Region named in a "Function not found" ARN when the request names none. @default "us-east-1" */
   region?: string;
-  /** Account named in a "Function not found" ARN when the request names none. */
-  account?: string;
 }
 
 export interface LocalLambdaApi {
@@ -109,7 +108,7 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
     const body = await readBody(request, LAMBDA_INVOKE_LIMITS.largestSyncRequestBytes + 1);
     const outcome = resolveRequest(match[1], url.searchParams.get("Qualifier"), request.headers["x-amz-invocation-type"], body);
     if ("error" in outcome) return sendError(response, requestId, outcome.error);
-    const { target, executedVersion, invocationType, event } = outcome;
+    const { target, invocation, invocationType, event } = outcome;
 
     if (invocationType === "DryRun") {
       response.writeHead(204, { "x-amzn-RequestId": requestId });
@@ -117,7 +116,7 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
     }
     if (invocationType === "Event") {
       // Queued, and answered before the function runs: Lambda "adds events to a queue before sending them to your function".
-      const delivery = invokeAsync(target.spec, target.invoke, event, options.async).catch((error: unknown) => options.async.log?.(`  ${target.name}: asynchronous invocation not delivered: ${(error as Error).message}`));
+      const delivery = invokeAsync(target.spec, target.invoke, event, options.async, invocation).catch((error: unknown) => options.async.log?.(`  ${target.name}: asynchronous invocation not delivered: ${(error as Error).message}`));
       pending.add(delivery);
       void delivery.finally(() => pending.delete(delivery));
       response.writeHead(202, { "x-amzn-RequestId": requestId, "Content-Length": "0" });
@@ -126,7 +125,7 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
     let payload: string;
     let functionError = false;
     try {
-      payload = JSON.stringify((await target.invoke(event)) ?? null);
+      payload = JSON.stringify((await target.invoke(event, invocation)) ?? null);
     } catch (error) {
       if (error instanceof LambdaInvokeError && LAMBDA_REFUSAL_STATUS[error.errorType] !== undefined) {
         return sendError(response, requestId, { status: LAMBDA_REFUSAL_STATUS[error.errorType], type: error.errorType, message: errorMessageOf(error) });
@@ -134,7 +133,7 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
       functionError = true;
       payload = JSON.stringify(functionErrorDocument(error));
     }
-    const headers: Record<string, string> = { "Content-Type": "application/json", "x-amzn-RequestId": requestId, "X-Amz-Executed-Version": executedVersion };
+    const headers: Record<string, string> = { "Content-Type": "application/json", "x-amzn-RequestId": requestId, "X-Amz-Executed-Version": invocation.version };
     // Node.js handlers' errors are reported as "Unhandled" (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html:
     // `aws lambda invoke` prints { "StatusCode": 200, "FunctionError": "Unhandled", "ExecutedVersion": "$LATEST" }).
     if (functionError) headers["X-Amz-Function-Error"] = "Unhandled";
@@ -147,7 +146,7 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
     qualifierParameter: string | null,
     invocationTypeHeader: string | string[] | undefined,
     body: { bytes: number; text?: string },
-  ): { error: ApiError } | { target: InvocableFunction; executedVersion: string; invocationType: (typeof INVOCATION_TYPES)[number]; event: unknown } {
+  ): { error: ApiError } | { target: InvocableFunction; invocation: InvocationTarget & { version: string }; invocationType: (typeof INVOCATION_TYPES)[number]; event: unknown } {
     let functionName: string;
     try {
       functionName = decodeURIComponent(encodedName);
@@ -175,7 +174,8 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
     const [, , , arnRegion, arnAccount] = candidate?.arn.split(":") ?? [];
     const target = candidate && (region === undefined || region === arnRegion) && (account === undefined || account === arnAccount) ? candidate : undefined;
     const notFound = (): { error: ApiError } => {
-      const arn = `arn:aws:lambda:${region ?? options.region ?? "us-east-1"}:${account ?? options.account ?? "123456789012"}:function:${name}${qualifier ? `:${qualifier}` : ""}`;
+      // The ARN the request names: its own region and account, else the ones the program's functions have.
+      const arn = lambdaFunctionArn(region ?? options.region ?? "us-east-1", name, qualifier, account);
       const known = options.functions.map((f) => `${f.functionName} (LambdaFunction "${f.name}")`).join(", ") || "none";
       // Lambda's own message is "Function not found: <arn>" (404, {"Message": …, "Type": "User"}); the list is local help.
       return { error: { status: 404, type: "ResourceNotFoundException", message: `Function not found: ${arn}. Functions of this program, by name or ARN: ${known}` } };
@@ -204,7 +204,7 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
         return { error: { status: 400, type: "InvalidRequestContentException", message: `Could not parse request body into json: ${(error as Error).message}` } };
       }
     }
-    return { target, executedVersion, invocationType: invocationType as (typeof INVOCATION_TYPES)[number], event };
+    return { target, invocation: { qualifier, version: executedVersion }, invocationType: invocationType as (typeof INVOCATION_TYPES)[number], event };
   }
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

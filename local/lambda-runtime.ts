@@ -13,6 +13,7 @@ import { Worker } from "node:worker_threads";
 import { bundleEntry, BUNDLE_FILE, resolvedOptions } from "../components/lambda/bundle";
 import type { LambdaFunctionSpec } from "../components/lambda/function";
 import { defaultHandlerLogSink, type HandlerLogSink } from "./handler-log-sink";
+import { lambdaFunctionArn } from "./offline/mocks";
 import { PROJECT_DIR, resolveValue } from "./offline/program";
 
 /** `dir/node_modules` → the project's, so a bundle built outside the project (a test's temporary state) finds its external packages. */
@@ -42,8 +43,17 @@ export interface LocalLambdaOptions {
   buildDir: string;
   /** Variables every local function gets on top of its own (AWS endpoints, region, fake credentials). */
   sharedEnvironment: Record<string, string>;
-  /** The deployed function name, as AWS_LAMBDA_FUNCTION_NAME. */
+  /**
+   * The deployed function name, as `fn.functionName` resolves in this run (the recorded function's physical name):
+   * AWS_LAMBDA_FUNCTION_NAME, `context.functionName`, the log group's name and the function named in its ARN.
+   * @default the spec's name (a sandbox started outside a program run, as unit tests do)
+   */
   functionName?: string;
+  /**
+   * The function's region, the one its ARN (`fn.arn`) names.
+   * @default sharedEnvironment.AWS_REGION, else us-east-1
+   */
+  region?: string;
   /**
    * Where the handler's stdout and stderr go.
    * @default the process-wide default (setDefaultHandlerLogSink): the terminal unless a test setup changed it
@@ -63,6 +73,18 @@ export interface LocalLambdaOptions {
  */
 export const LAMBDA_SYNC_PAYLOAD_LIMITS = { largestRequestBytes: 6_291_456 - 1, largestResponseBytes: 6_291_556 } as const;
 
+/**
+ * How an invocation named the function: the qualifier it gave (a version or alias) and the version that runs. Lambda's
+ * context then has `invokedFunctionArn` "the ARN that's used to invoke the function. Indicates if the invoker
+ * specified a version number or alias", and `functionVersion` the version an alias points to
+ * (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-prog-model-context.html). Every version runs the current code.
+ */
+export interface InvocationTarget {
+  qualifier?: string;
+  /** @default "$LATEST" */
+  version?: string;
+}
+
 /** The young generation of each function's worker (see sandbox()). */
 const WORKER_YOUNG_GENERATION_MB = 8;
 
@@ -74,9 +96,11 @@ export class LocalLambda {
   private built?: Promise<void>;
   private sandboxesStarted = 0;
   readonly functionName: string;
+  private readonly region: string;
 
   constructor(readonly spec: LambdaFunctionSpec, private readonly options: LocalLambdaOptions) {
     this.functionName = options.functionName ?? spec.name;
+    this.region = options.region ?? options.sharedEnvironment.AWS_REGION ?? "us-east-1";
     this.file = join(options.buildDir, spec.name, BUNDLE_FILE);
   }
 
@@ -97,7 +121,7 @@ export class LocalLambda {
    * result over its limit). Both cross as JSON, as Lambda serialises them: one serialisation each way, in place of
    * the structured clone postMessage would otherwise make.
    */
-  async invoke<T = unknown>(event: unknown): Promise<T> {
+  async invoke<T = unknown>(event: unknown, target: InvocationTarget = {}): Promise<T> {
     const eventJson = JSON.stringify(event) ?? "null";
     // Lambda refuses the invocation itself: no sandbox starts (nor does a cold one for it), no event is copied to one.
     const { largestRequestBytes } = LAMBDA_SYNC_PAYLOAD_LIMITS;
@@ -130,8 +154,8 @@ export class LocalLambda {
         context: {
           awsRequestId: id,
           functionName: this.functionName,
-          functionVersion: "$LATEST",
-          invokedFunctionArn: `arn:aws:lambda:${this.options.sharedEnvironment.AWS_REGION ?? "us-east-1"}:000000000000:function:${this.functionName}`,
+          functionVersion: target.version ?? "$LATEST",
+          invokedFunctionArn: this.arn(target.qualifier),
           memoryLimitInMB: String(this.spec.memorySize),
           logGroupName: `/aws/lambda/${this.functionName}`,
           logStreamName: "local",
@@ -139,6 +163,11 @@ export class LocalLambda {
         },
       });
     });
+  }
+
+  /** The function's ARN (lambdaFunctionArn: the one `fn.arn` resolves to), qualified with a version or alias when given one. */
+  arn(qualifier?: string): string {
+    return lambdaFunctionArn(this.region, this.functionName, qualifier);
   }
 
   /** Sandboxes (worker threads) started so far: the first invocation's, and one after each timeout. Each is a cold start. */

@@ -15,6 +15,7 @@ import { PROJECT_DIR, runProgramOffline, type OfflineRun } from "./offline/progr
 import { cachedProgramRun } from "./offline/program-cache";
 import { lockStateDir } from "./state-lock";
 import { LOCAL_SERVICES } from "./services";
+import { recordedIdentity } from "./services/lambda";
 import type { LocalContext, StartedService } from "./services/types";
 
 export interface LocalApp {
@@ -100,7 +101,9 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
     lambda(spec: LambdaFunctionSpec) {
       let lambda = lambdas.get(spec.name);
       if (!lambda) {
-        lambda = new LocalLambda(spec, { buildDir, sharedEnvironment: environment });
+        // Named as the program resolved it (fn.functionName, fn.arn), as the local Invoke API names it.
+        const identity = recordedIdentity(run.resources, spec.name);
+        lambda = new LocalLambda(spec, { buildDir, sharedEnvironment: environment, functionName: identity?.functionName, region: identity?.region });
         lambdas.set(spec.name, lambda);
       }
       return lambda;

@@ -25,6 +25,19 @@ const { getMonitor, waitForRPCs } = require("@pulumi/pulumi/runtime/settings") a
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 
+/**
+ * A Lambda function's ARN, as every local place names it: the recorded function's `arn` (what `fn.arn` resolves to
+ * under mocks), the sandbox's `context.invokedFunctionArn`, the local Invoke API's answers and the asynchronous
+ * invocation records. In AWS a function has one ARN, `arn:aws:lambda:<region>:<account>:function:<name>`, and one
+ * invoked by a version or alias is named with it as qualifier, `…:function:<name>:<qualifier>`
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html FunctionName; nodejs-prog-model-context.html:
+ * invokedFunctionArn "Indicates if the invoker specified a version number or alias"). The account is the mocks' own
+ * (MOCK_ACCOUNT_ID), the one the program's other ARNs (roles, queues, the policies granting `fn.arn`) resolve with.
+ */
+export function lambdaFunctionArn(region: string, functionName: string, qualifier?: string, account: string = MOCK_ACCOUNT_ID): string {
+  return `arn:aws:lambda:${region}:${account}:function:${functionName}${qualifier ? `:${qualifier}` : ""}`;
+}
+
 export interface RecordedResource {
   type: string;
   name: string;
@@ -444,15 +457,16 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
     case "aws:cloudfront/function:Function":
       return { arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:function/${physicalName}`, etag: "ETAG", liveStageEtag: "ETAG" };
     case "aws:lambda/function:Function": {
-      const arn = `${arnBase}:function:${physicalName}`;
+      const arn = lambdaFunctionArn(region, physicalName);
       const version = inputs.publish ? "1" : "$LATEST";
+      const qualifiedArn = lambdaFunctionArn(region, physicalName, version);
       return {
         name: physicalName,
         arn,
         version,
-        qualifiedArn: `${arn}:${version}`,
+        qualifiedArn,
         invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
-        qualifiedInvokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}:${version}/invocations`,
+        qualifiedInvokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${qualifiedArn}/invocations`,
       };
     }
     case "aws:dynamodb/table:Table": {
@@ -528,8 +542,10 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
       return { name: physicalName, value: `mock-api-key-${fakeId(name)}` };
     case "aws:apigateway/domainName:DomainName":
       return { regionalDomainName: `d-${fakeId(name).slice(-10)}.execute-api.${region}.amazonaws.com`, regionalZoneId: "Z1UJRXOUMOOFQ8" };
-    case "aws:lambda/alias:Alias":
-      return { arn: `${arnBase}:function:${inputs.functionName}:${inputs.name}`, invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arnBase}:function:${inputs.functionName}:${inputs.name}/invocations` };
+    case "aws:lambda/alias:Alias": {
+      const arn = lambdaFunctionArn(region, inputs.functionName, inputs.name);
+      return { arn, invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations` };
+    }
     case "aws:cognito/userPool:UserPool": {
       // Real shapes: `<region>_<9 alphanumerics>`; the local cognito service creates the pool under this same id.
       const id = `${region}_${base62(name, 9)}`;

@@ -28,7 +28,8 @@ export const eventsService: LocalService = {
     if (bucketSpecs.length === 0 && scheduled.length === 0) return undefined;
     const region = context.environment.AWS_REGION ?? "us-east-1";
     const queues = context.queues();
-    const options = { queues, region, log: context.log };
+    // Invocation records name the function by the ARN its sandbox has (fn.arn), as the local Invoke API's do.
+    const options = { queues, region, log: context.log, functionArn: (spec: LambdaFunctionSpec, qualifier: string) => context.lambda(spec).arn(qualifier) };
 
     const subscriptions = [];
     for (const { spec } of bucketSpecs) {

@@ -9,7 +9,6 @@
 import { FUNCTION_NAME_SUFFIX, type LambdaFunctionSpec } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import type { Graph } from "../offline/graph";
-import { MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { startLocalLambdaApi, type InvocableFunction, type LocalLambdaApi } from "../lambda-invoke-server";
 import type { LocalService, StartedService } from "./types";
 
@@ -31,20 +30,32 @@ export function recordedFunction(graph: Graph, name: string): Graph[number] | un
   return candidates.find((r) => r.parent?.endsWith(`serverless-fullstack:index:LambdaFunction::${name}`));
 }
 
+/**
+ * A LambdaFunction's name and ARN as the program resolved them in this run (`fn.functionName`, `fn.arn`: the recorded
+ * function's physical name and ARN), with the region its ARN names and the version it published (`fn.version`: "1"
+ * with `publish`, else "$LATEST"); undefined for a name the run did not record.
+ * The local sandbox (start.ts) and the Invoke API both name a function by these.
+ */
+export function recordedIdentity(graph: Graph, name: string): { functionName: string; arn: string; region: string; version: string } | undefined {
+  const state = recordedFunction(graph, name)?.state;
+  if (typeof state?.name !== "string" || typeof state.arn !== "string") return undefined;
+  return { functionName: state.name, arn: state.arn, region: state.arn.split(":")[3], version: String(state.version ?? "$LATEST") };
+}
+
 /** Each LambdaFunction of the program with the names, ARN, version and aliases Invoke may give it. */
 export function invocableFunctions(graph: Graph, specs: { name: string; spec: LambdaFunctionSpec }[], invoke: (spec: LambdaFunctionSpec) => InvocableFunction["invoke"]): InvocableFunction[] {
   const functions: InvocableFunction[] = [];
   for (const { name, spec } of specs) {
-    const recorded = recordedFunction(graph, name);
-    if (!recorded || typeof recorded.state.name !== "string" || typeof recorded.state.arn !== "string") continue;
-    const { name: functionName, arn } = recorded.state as { name: string; arn: string };
+    const identity = recordedIdentity(graph, name);
+    if (!identity) continue;
+    const { functionName, arn, version } = identity;
     // An alias names its function by name or ARN (aws:lambda/alias:Alias functionName); it points at functionVersion.
     const aliases = new Map<string, string>();
     for (const alias of graph) {
       if (alias.type !== ALIAS_TYPE || ![functionName, arn].includes(alias.inputs.functionName)) continue;
       if (typeof alias.inputs.name === "string") aliases.set(alias.inputs.name, String(alias.inputs.functionVersion ?? "$LATEST"));
     }
-    functions.push({ name, functionName, arn, version: String(recorded.state.version ?? "$LATEST"), aliases, spec, invoke: invoke(spec) });
+    functions.push({ name, functionName, arn, version, aliases, spec, invoke: invoke(spec) });
   }
   return functions;
 }
@@ -55,13 +66,12 @@ export const lambdaService: LocalService = {
     const specs = registeredSpecs<LambdaFunctionSpec>("LambdaFunction");
     if (specs.length === 0) return undefined;
     const region = context.environment.AWS_REGION ?? "us-east-1";
-    const functions = invocableFunctions(context.run.resources, specs, (spec) => (event) => context.lambda(spec).invoke(event));
+    const functions = invocableFunctions(context.run.resources, specs, (spec) => (event, target) => context.lambda(spec).invoke(event, target));
     const api = await startLocalLambdaApi({
       functions,
       // The events service's queues: an Event invocation's destination records land beside those of S3 events and schedules.
-      async: { queues: context.queues(), region, log: context.log },
+      async: { queues: context.queues(), region, log: context.log, functionArn: (spec, qualifier) => context.lambda(spec).arn(qualifier) },
       region,
-      account: MOCK_ACCOUNT_ID,
     });
     context.environment.AWS_ENDPOINT_URL_LAMBDA = api.endpoint;
     for (const f of functions) context.log(`  ${f.functionName} (LambdaFunction "${f.name}")${f.aliases.size > 0 ? `, aliases ${[...f.aliases.keys()].join(", ")}` : ""}`);

@@ -2,7 +2,10 @@
  * Lambda's Invoke API under `npm start`: a handler invokes another function of the program with the AWS SDK
  * (`LambdaClient`, `InvokeCommand`), synchronously or as an Event, by the name or ARN the program gives it, and gets
  * Lambda's answers (result, function error, 202, ResourceNotFoundException); a terminal's request (`aws lambda invoke
- * --endpoint-url`) gets the same, and nothing it sends stops the local runtime.
+ * --endpoint-url`) gets the same, and nothing it sends stops the local runtime. A function has one name and one ARN, the
+ * ones the program resolved (`fn.functionName`, `fn.arn`): its sandbox's context and environment, the Invoke API and
+ * the invocation records all give those (review 30). A route whose function reserves no concurrency answers 500
+ * through the local API Gateway and 429 from the Invoke API, end to end.
  */
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,18 +13,24 @@ import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LambdaFunction } from "../../components/lambda/function";
+import { ServerlessApi } from "../../components/serverless-api";
+import type { LocalEvents } from "../../local/services/events";
 import type { LocalLambdaService } from "../../local/services/lambda";
 import { startLocalApp, type LocalApp } from "../../local/start";
 
 const dir = mkdtempSync(join(tmpdir(), "sf-lambda-invoke-"));
 const recordFile = join(dir, "target-events.jsonl");
 let app: LocalApp;
-let names: { targetName: string; targetArn: string };
+let names: { targetName: string; targetArn: string; whoamiName: string; whoamiArn: string };
 
 const recorded = (): unknown[] => (existsSync(recordFile) ? readFileSync(recordFile, "utf8").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line)) : []);
 const orchestrate = (event: Record<string, unknown>) => app.context.lambda(app.context.run.specs.find((s) => s.name === "orchestrator")!.spec as never).invoke<Record<string, unknown>>(event);
 /** Waits for the Event invocations the local Lambda API has queued, retries included. */
-const eventsDone = () => (app.services.find((s) => s.name === "lambda") as LocalLambdaService).api.drained();
+const lambdaService = () => app.services.find((s) => s.name === "lambda") as LocalLambdaService;
+const eventsDone = () => lambdaService().api.drained();
+const queued = (queue: string) => app.context.queues().messages(queue).map((m) => m.body as { requestContext: { functionArn: string; condition: string }; responseContext: { executedVersion: string } });
+/** What the identity fixture answers (tests/fixtures/handlers/identity.ts). */
+const identityOf = (name: string, invokedFunctionArn: string, functionVersion = "$LATEST") => ({ functionName: name, invokedFunctionArn, functionVersion, logGroupName: `/aws/lambda/${name}`, environmentName: name });
 
 beforeAll(async () => {
   const program = () => {
@@ -38,7 +47,21 @@ beforeAll(async () => {
       environment: { TARGET_FUNCTION: target.functionName },
       permissions: [{ actions: ["lambda:InvokeFunction"], resources: [target.arn] }],
     });
-    return { targetName: target.functionName, targetArn: target.arn };
+    const whoami = new LambdaFunction("whoami", {
+      entry: "tests/fixtures/handlers/identity.ts",
+      publish: true,
+      asyncInvoke: { maxRetryAttempts: 0, failureQueue: {}, onSuccess: { type: "sqs", arn: "arn:aws:sqs:us-east-1:123456789012:whoami-handled" } },
+      schedule: { expression: "rate(1 day)" },
+    });
+    new aws.lambda.Alias("whoami-live", { name: "live", functionName: whoami.functionName, functionVersion: whoami.version });
+    new ServerlessApi("gw", {
+      accountCloudWatchRole: false,
+      routes: {
+        "GET /whoami": { handler: "tests/fixtures/handlers/identity.ts", auth: "none" },
+        "GET /throttled": { handler: "tests/fixtures/handlers/echo.ts", auth: "none", function: { reservedConcurrency: 0 } },
+      },
+    });
+    return { targetName: target.functionName, targetArn: target.arn, whoamiName: whoami.functionName, whoamiArn: whoami.arn };
   };
   app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: join(dir, "state"), load: program });
   names = app.context.run.outputs as typeof names;
@@ -78,7 +101,7 @@ describe("a handler invokes another function through the local Lambda API", () =
     // maxRetryAttempts 1: two attempts, then Lambda's invocation record in the failure queue.
     expect(events.filter((e) => (e as { job?: string }).job === "poison")).toHaveLength(2);
     const failures = readFileSync(join(dir, "state", "queues", "target-failures.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line).body);
-    expect(failures).toEqual([expect.objectContaining({ requestContext: expect.objectContaining({ condition: "RetriesExhausted", approximateInvokeCount: 2 }), requestPayload: { job: "poison", fail: true }, responsePayload: { errorType: "RangeError", errorMessage: "refused it" } })]);
+    expect(failures).toEqual([expect.objectContaining({ requestContext: expect.objectContaining({ functionArn: `${names.targetArn}:$LATEST`, condition: "RetriesExhausted", approximateInvokeCount: 2 }), requestPayload: { job: "poison", fail: true }, responsePayload: { errorType: "RangeError", errorMessage: "refused it" } })]);
     // One set of local queues for every service: what the Invoke API's Event path wrote, the others read (review 30 F9).
     expect(app.context.queues().messages("target-failures").map((m) => m.body)).toEqual(failures);
   });
@@ -128,3 +151,54 @@ describe("the local Lambda API from a terminal", () => {
     expect(await still.json()).toEqual({ received: { after: "refusals" } });
   });
 });
+
+describe("one name and one ARN per function: the program's, the Invoke API's and the sandbox's (review 30)", () => {
+  it("gives a handler the physical name and the ARN fn.arn resolves to, qualified as it was invoked, as the Invoke API names it", async () => {
+    const { whoamiName: name, whoamiArn: arn } = names;
+    expect(arn).toMatch(/^arn:aws:lambda:us-east-1:\d{12}:function:whoami-function-[0-9a-f]{8}$/);
+    // The ARN the Invoke API itself reports for the function (Lambda's "Function not found: <arn>" for a qualifier it lacks).
+    const notFound = await orchestrate({ functionName: name, qualifier: "beta" });
+    expect(/^Function not found: (\S+):beta\./.exec(String(notFound.message))?.[1]).toBe(arn);
+    expect((await orchestrate({ functionName: name })).payload).toEqual(identityOf(name, arn));
+    expect((await orchestrate({ functionName: arn })).payload).toEqual(identityOf(name, arn));
+    expect((await orchestrate({ functionName: `${name}:live` })).payload).toEqual(identityOf(name, `${arn}:live`, "1"));
+    expect((await orchestrate({ functionName: name, qualifier: "1" })).payload).toEqual(identityOf(name, `${arn}:1`, "1"));
+  });
+
+  it("names it by that ARN in the invocation records of its Event invocations and of its schedule", async () => {
+    const { whoamiName: name, whoamiArn: arn } = names;
+    const handledBefore = queued("whoami-handled").length;
+    expect(await orchestrate({ functionName: name, invocationType: "Event", payload: { fail: true } })).toMatchObject({ statusCode: 202 });
+    expect(await orchestrate({ functionName: `${name}:live`, invocationType: "Event", payload: {} })).toMatchObject({ statusCode: 202 });
+    await eventsDone();
+    expect(queued("whoami-failures").map((r) => r.requestContext.functionArn)).toEqual([`${arn}:$LATEST`]);
+    expect(await (app.services.find((s) => s.name === "events") as LocalEvents).scheduler.triggerNow("whoami")).toBe("succeeded");
+    const handled = queued("whoami-handled").slice(handledBefore);
+    expect(handled.map((r) => [r.requestContext.functionArn, r.responseContext.executedVersion])).toEqual([
+      [`${arn}:live`, "1"],
+      [`${arn}:$LATEST`, "$LATEST"],
+    ]);
+  });
+
+  it("gives a route's function behind the local API Gateway the name the Invoke API lists it by", async () => {
+    const route = lambdaService().functions.find((f) => f.spec.entry.endsWith("identity.ts") && f.name !== "whoami")!;
+    const response = await fetch(`${gatewayUrl()}/whoami`);
+    expect([response.status, await response.json()]).toEqual([200, identityOf(route.functionName, route.arn)]);
+  });
+});
+
+describe("a route whose function reserves no concurrency, end to end (review 30)", () => {
+  it("answers 500 with API Gateway's body through the local gateway, and 429 TooManyRequestsException from the Invoke API", async () => {
+    const response = await fetch(`${gatewayUrl()}/throttled`);
+    expect([response.status, await response.json()]).toEqual([500, { message: "Internal server error" }]);
+    const throttled = lambdaService().functions.find((f) => f.spec.reservedConcurrency === 0)!;
+    expect(throttled.functionName).toMatch(/^gw-.*throttled.*-function-[0-9a-f]{8}$/);
+    const invoked = await fetch(`${app.urls.lambda}/2015-03-31/functions/${throttled.functionName}/invocations`, { method: "POST", body: "{}" });
+    expect([invoked.status, invoked.headers.get("x-amzn-errortype"), ((await invoked.json()) as { Message: string }).Message]).toEqual([429, "TooManyRequestsException", "Rate Exceeded."]);
+  });
+});
+
+/** The local API Gateway's own address for the program's ServerlessApi "gw" (printed as "gw (<stage>)"). */
+function gatewayUrl(): string {
+  return Object.entries(app.urls).find(([key]) => key.startsWith("gw "))![1];
+}

@@ -1,7 +1,8 @@
 /**
  * reservedConcurrency 0 locally (review 28 F11): Lambda throttles every invocation of a function that reserves no
  * concurrency, so `npm start` refuses them as Lambda does (TooManyRequestsException, "Rate Exceeded."), before any
- * sandbox starts; API Gateway answers such a refused invocation with its 500.
+ * sandbox starts; API Gateway answers such a refused invocation with its 500. The gateway test below stubs the sandbox;
+ * tests/local/lambda-invoke.test.ts runs the whole path (a program route with reservedConcurrency 0: 500 and 429).
  */
 import { mkdtempSync } from "node:fs";
 import type { Server } from "node:http";
