@@ -5,7 +5,7 @@
  * ready for an alarm on ApproximateNumberOfMessagesVisible.
  */
 import * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "./errors";
 
 /** SQS keeps a message 60 seconds to 14 days (MessageRetentionPeriod, https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html). */
@@ -18,5 +18,20 @@ export function checkRetentionDays(fail: ArgFailure, argument: string, days: num
 }
 
 export function createDeadLetterQueue(name: string, args: { retentionDays: number; region?: string }, opts: pulumi.CustomResourceOptions): aws.sqs.Queue {
-  return new aws.sqs.Queue(name, { sqsManagedSseEnabled: true, messageRetentionSeconds: args.retentionDays * 24 * 60 * 60, region: args.region }, opts);
+  const queue = new aws.sqs.Queue(name, { sqsManagedSseEnabled: true, messageRetentionSeconds: args.retentionDays * 24 * 60 * 60, region: args.region }, opts);
+  requireTls(`${name}-policy`, queue, args.region, opts);
+  return queue;
+}
+
+/**
+ * The queue's policy: every request made without TLS is denied, whoever makes it (security rule SQS4, after cdk-nag's
+ * AwsSolutions-SQS4; the statement the CDK's `enforceSSL` writes). Lambda, EventBridge Scheduler and SNS call SQS over
+ * HTTPS, so nothing the components send is refused. A queue has one policy: a grant added later goes into this one.
+ */
+export function requireTls(name: string, queue: aws.sqs.Queue, region: string | undefined, opts: pulumi.CustomResourceOptions): aws.sqs.QueuePolicy {
+  const policy = pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [{ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: queue.arn, Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+  });
+  return new aws.sqs.QueuePolicy(name, { queueUrl: queue.id, policy, region }, opts);
 }

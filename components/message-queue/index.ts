@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
 import { argFailer, type ArgFailure } from "../errors";
 import { policyJson, type PolicyStatement } from "../iam";
+import { requireTls } from "../queues";
 import { LAMBDA_ENVIRONMENT_KEY, type LambdaFunction } from "../lambda/function";
 import { describeRegion, regionWhereCreated, validateRegionArg } from "../region";
 import { registerSpec } from "../spec-registry";
@@ -140,9 +141,8 @@ export class MessageQueue extends pulumi.ComponentResource {
       { queueUrl: deadLetterQueue.id, redriveAllowPolicy: pulumi.jsonStringify({ redrivePermission: "byQueue", sourceQueueArns: [queue.arn] }), region },
       { parent: this },
     );
-    for (const [suffix, target] of [["queue-policy", queue], ["dlq-policy", deadLetterQueue]] as const) {
-      new aws.sqs.QueuePolicy(`${name}-${suffix}`, { queueUrl: target.id, policy: tlsOnlyQueuePolicy(target.arn), region }, { parent: this });
-    }
+    requireTls(`${name}-queue-policy`, queue, region, { parent: this });
+    requireTls(`${name}-dlq-policy`, deadLetterQueue, region, { parent: this });
 
     // CreateEventSourceMapping checks the function's role first: without these it fails with InvalidParameterValueException
     // "The provided execution role does not have permissions to call ReceiveMessage on SQS" (aws/aws-cdk#6770). Lambda
@@ -195,14 +195,6 @@ export class MessageQueue extends pulumi.ComponentResource {
     }
     return { [key]: this.queueUrl };
   }
-}
-
-/** Denies every request made without TLS, on the queue (cdk-nag AwsSolutions-SQS4). */
-function tlsOnlyQueuePolicy(queueArn: pulumi.Output<string>): pulumi.Output<string> {
-  return pulumi.jsonStringify({
-    Version: "2012-10-17",
-    Statement: [{ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: queueArn, Condition: { Bool: { "aws:SecureTransport": "false" } } }],
-  });
 }
 
 /** The visibility timeout AWS advises for a Lambda consumer: six times its timeout plus the batching window, within SQS's 43,200. */

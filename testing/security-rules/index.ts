@@ -13,7 +13,7 @@ import { DDB3, DYNAMODB_DELETION_PROTECTION, DYNAMODB_ENCRYPTION } from "./dynam
 import { L1, LAMBDA_LOG_RETENTION } from "./lambda";
 import { DATA_RETAINED_IN_PRODUCTION } from "./retention";
 import { S1, S10, S2, S3_ENCRYPTION } from "./s3";
-import { SQS2 } from "./sqs";
+import { SQS2, SQS4 } from "./sqs";
 import { TAGGED } from "./tags";
 
 /** Every rule; the whole-stack tests run all of them over every stack. Components add their rules here. */
@@ -26,7 +26,7 @@ export const ALL_RULES: SecurityRule[] = [
   COG1, COG2, COG3, COG7, COGNITO_EMAIL_SENDER, COGNITO_ROW_LEVEL_SECURITY,
   DDB3, DYNAMODB_ENCRYPTION, DYNAMODB_DELETION_PROTECTION,
   EDGE_VERSIONED, EDGE_FUNCTIONS, CLOUDFRONT_FUNCTIONS,
-  SQS2,
+  SQS2, SQS4,
 ];
 
 /** Rules about a whole program's graph (run by the whole-stack tests), not about one component recorded on its own. */

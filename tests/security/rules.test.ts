@@ -14,7 +14,8 @@ import { ALL_RULES } from "../../testing/security-rules";
 import { L1, LAMBDA_LOG_RETENTION } from "../../testing/security-rules/lambda";
 import { DATA_RETAINED_IN_PRODUCTION } from "../../testing/security-rules/retention";
 import { S1, S10, S2, S3_ENCRYPTION } from "../../testing/security-rules/s3";
-import { SQS2 } from "../../testing/security-rules/sqs";
+import { SQS2, SQS4 } from "../../testing/security-rules/sqs";
+import { MessageQueue } from "../../components/message-queue";
 
 const dev: RuleContext = { stack: "dev", production: false };
 const prod: RuleContext = { stack: "prod", production: true };
@@ -48,6 +49,18 @@ describe("security rules fail on the resource they guard", () => {
     const queued = await record(() => new LambdaFunction("q", { entry: "tests/fixtures/handlers/echo.ts", asyncInvoke: { failureQueue: {} } }));
     expect(ids(SQS2, queued)).toEqual([]);
     expect(ids(SQS2, mutate(queued, byName("q-failures"), (r) => ({ ...r, inputs: { ...r.inputs, sqsManagedSseEnabled: false } })))).toEqual(["SQS2 aws:sqs/queue:Queue q-failures"]);
+  });
+
+  it("SQS4: a queue whose policy is gone, or denies less than sqs:* without TLS", async () => {
+    const worked = await record(() => {
+      const consumer = new LambdaFunction("worker", { entry: "tests/fixtures/handlers/echo.ts", asyncInvoke: { failureQueue: {} } });
+      new MessageQueue("jobs", { consumer: { function: consumer } });
+    });
+    expect(ofType(worked, "aws:sqs/queue:Queue").map((q) => q.name).sort()).toEqual(["jobs-dlq", "jobs-queue", "worker-failures"]);
+    expect(ids(SQS4, worked)).toEqual([]);
+    expect(ids(SQS4, mutate(worked, byName("worker-failures-policy"), () => undefined))).toEqual(["SQS4 aws:sqs/queue:Queue worker-failures"]);
+    const sendOnly = mutate(worked, byName("jobs-queue-policy"), (r) => ({ ...r, inputs: { ...r.inputs, policy: String(r.inputs.policy).replace('"sqs:*"', '"sqs:SendMessage"') } }));
+    expect(ids(SQS4, sendOnly)).toEqual(["SQS4 aws:sqs/queue:Queue jobs-queue"]);
   });
 
   it("S1: a bucket without access logging, and a log bucket logging into itself", () => {
