@@ -123,6 +123,7 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
       const started = await service.start(context);
       if (started) services.push(started);
     }
+    for (const service of services) service.afterStart?.();
   } catch (error) {
     await stop();
     throw error;

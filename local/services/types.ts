@@ -50,6 +50,11 @@ export interface StartedService {
   name: string;
   /** Addresses worth printing, e.g. { site: "http://localhost:3000" }. */
   urls?: Record<string, string>;
+  /**
+   * Called once every service has started: for work that invokes functions on its own (e.g. a queue's event source),
+   * whose first invocation must see every service's endpoint in the shared environment.
+   */
+  afterStart?(): void;
   stop(): Promise<void>;
 }
 
