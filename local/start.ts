@@ -83,6 +83,7 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     POWERTOOLS_TRACE_ENABLED: "false",
   };
+  const localAddresses = new Map<string, string>();
   const buildDir = join(stateDir, "build");
   const context: LocalContext = {
     stack,
@@ -92,6 +93,7 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
     port: options.port ?? 3000,
     watch: options.watch ?? false,
     environment,
+    localAddresses,
     origins: new Map(),
     siteUrls: new Map(),
     queues() {
@@ -100,7 +102,7 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
     lambda(spec: LambdaFunctionSpec) {
       let lambda = lambdas.get(spec.name);
       if (!lambda) {
-        lambda = new LocalLambda(spec, { buildDir, sharedEnvironment: environment });
+        lambda = new LocalLambda(spec, { buildDir, sharedEnvironment: environment, localAddresses });
         lambdas.set(spec.name, lambda);
       }
       return lambda;

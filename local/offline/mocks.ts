@@ -460,6 +460,11 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
       const streamLabel = "2026-01-01T00:00:00.000";
       return { name: physicalName, arn, streamArn: inputs.streamEnabled ? `${arn}/stream/${streamLabel}` : "", streamLabel: inputs.streamEnabled ? streamLabel : "" };
     }
+    case "aws:sqs/queue:Queue": {
+      // A queue's provider id is its URL (`pulumi import` takes the URL), https://sqs.<region>.amazonaws.com/<account>/<name>.
+      const url = `https://sqs.${region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${physicalName}`;
+      return { id: url, name: physicalName, arn: `${arnBase}:${physicalName}`, url };
+    }
     case "aws:iam/role:Role":
       return { name: physicalName, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${physicalName}` };
     case "aws:cloudwatch/logGroup:LogGroup":

@@ -11,6 +11,7 @@
 import { join } from "node:path";
 import type { MessageQueueSpec } from "../../components/message-queue/spec";
 import { registeredSpecs } from "../../components/spec-registry";
+import type { Graph } from "../offline/graph";
 import { resolveValue } from "../offline/program";
 import { SqsEventSource } from "../sqs-event-source";
 import { startLocalSqs, type LocalQueueDefinition, type LocalSqsServer } from "../sqs-server";
@@ -46,6 +47,17 @@ export async function localQueueDefinitions(specs: MessageQueueSpec[], defaultRe
   return definitions;
 }
 
+/** Each recorded SQS queue the local server serves: its recorded URL (state `url`, and the provider id, which is the URL) → its local URL. */
+export function recordedQueueUrls(graph: Graph, server: Pick<LocalSqsServer, "queueUrl" | "sqs">): Map<string, string> {
+  const served = new Set(server.sqs.names());
+  const urls = new Map<string, string>();
+  for (const resource of graph) {
+    if (resource.type !== "aws:sqs/queue:Queue" || typeof resource.state.name !== "string" || !served.has(resource.state.name)) continue;
+    for (const recorded of [resource.state.url, resource.id]) if (typeof recorded === "string" && /^https?:\/\//.test(recorded)) urls.set(recorded, server.queueUrl(resource.state.name));
+  }
+  return urls;
+}
+
 export const queuesService: LocalService = {
   name: "SQS (MessageQueues and their consumers)",
   async start(context) {
@@ -59,6 +71,8 @@ export const queuesService: LocalService = {
       log: context.log,
     });
     context.environment.AWS_ENDPOINT_URL_SQS = server.endpoint;
+    // The SDK sends a call to its QueueUrl's origin: a function given a queue's recorded (AWS) URL gets the local one.
+    for (const [recorded, local] of recordedQueueUrls(context.run.resources, server)) context.localAddresses.set(recorded, local);
     const eventSources = new Map<string, SqsEventSource>();
     for (const { spec, queue, deadLetterQueue } of definitions) {
       eventSources.set(

@@ -236,6 +236,8 @@ describe("local queues service", () => {
     const context = {
       stateDir: mkdtempSync(join(tmpdir(), "queues-service-")),
       environment: { AWS_REGION: "eu-west-1" } as Record<string, string>,
+      localAddresses: new Map<string, string>(),
+      run: { resources: [] },
       lambda: (fn: LambdaFunctionSpec) => ({
         invoke: async (event: SQSEvent) => {
           expect(fn).toBe(consumerSpec);
