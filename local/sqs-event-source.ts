@@ -6,6 +6,7 @@
  * https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
  */
 import type { SQSEvent, SQSMessageAttributes, SQSRecord } from "aws-lambda";
+import { LAMBDA_SYNC_PAYLOAD_LIMITS } from "./lambda-runtime";
 import { systemAttributes, type LocalSqs, type ReceivedMessage } from "./sqs-server";
 
 export interface SqsEventSourceOptions {
@@ -116,29 +117,31 @@ export class SqsEventSource {
     return batch.length > 0 ? this.process(batch) : undefined;
   }
 
-  /** Invokes the consumer with the batch and deletes the messages that succeeded. */
-  async process(batch: ReceivedMessage[]): Promise<BatchOutcome> {
+  /**
+   * Invokes the consumer with the messages and deletes those that succeeded. Messages that would make the event larger
+   * than Lambda's synchronous payload limit go in a further invocation ("Lambda … invokes your function when … the
+   * payload reaches 6 MB"); in a FIFO queue a failed invocation fails the ones after it too, so no group skips ahead.
+   */
+  async process(messages: ReceivedMessage[]): Promise<BatchOutcome> {
     const { sqs, queueName } = this.options;
-    const event: SQSEvent = { Records: batch.map((message) => this.record(message)) };
-    let failedIds: Set<string>;
+    const failedIds = new Set<string>();
     let error: string | undefined;
-    try {
-      const response = await this.options.invoke(event);
-      const failures = batchItemFailures(response, new Set(batch.map((m) => m.messageId)));
-      if (failures instanceof Error) {
-        error = failures.message;
-        failedIds = new Set(batch.map((m) => m.messageId));
-      } else {
-        failedIds = failures;
+    for (const batch of payloadBatches(messages.map((message) => this.record(message)))) {
+      const ids = batch.map((record) => record.messageId);
+      if (error && sqs.definition(queueName).fifo) {
+        for (const id of ids) failedIds.add(id);
+        continue;
       }
-    } catch (thrown) {
-      // A function error or a timeout: the whole batch comes back after the visibility timeout.
-      error = (thrown as Error)?.message ?? String(thrown);
-      failedIds = new Set(batch.map((m) => m.messageId));
+      const failure = await this.invoke(batch);
+      if (failure instanceof Set) for (const id of failure) failedIds.add(id);
+      else {
+        error = failure;
+        for (const id of ids) failedIds.add(id);
+        this.options.log(`local SQS: ${queueName}: a batch of ${batch.length} failed (${failure}); it returns after the visibility timeout`);
+      }
     }
-    if (error) this.options.log(`local SQS: ${queueName}: a batch of ${batch.length} failed (${error}); it returns after the visibility timeout`);
     const deleted: string[] = [];
-    for (const message of batch) {
+    for (const message of messages) {
       if (failedIds.has(message.messageId)) continue;
       try {
         sqs.delete(queueName, message.receiptHandle);
@@ -148,6 +151,18 @@ export class SqsEventSource {
       }
     }
     return { deleted, failed: [...failedIds], ...(error ? { error } : {}) };
+  }
+
+  /** One invocation: the ids its partial batch response fails, or why the whole batch failed. */
+  private async invoke(records: SQSRecord[]): Promise<Set<string> | string> {
+    try {
+      const response = await this.options.invoke({ Records: records });
+      const failures = batchItemFailures(response, new Set(records.map((r) => r.messageId)));
+      return failures instanceof Error ? failures.message : failures;
+    } catch (thrown) {
+      // A function error or a timeout: the whole batch comes back after the visibility timeout.
+      return (thrown as Error)?.message ?? String(thrown);
+    }
   }
 
   /** A message as Lambda's SQS event record (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#example-standard-queue-message-event). */
@@ -175,6 +190,26 @@ export class SqsEventSource {
       awsRegion: this.options.region,
     };
   }
+}
+
+/** Splits records into events of at most Lambda's synchronous request size (each record alone may fill one). */
+export function payloadBatches(records: SQSRecord[], largestEventBytes: number = LAMBDA_SYNC_PAYLOAD_LIMITS.largestRequestBytes): SQSRecord[][] {
+  const envelope = Buffer.byteLength(JSON.stringify({ Records: [] }));
+  const batches: SQSRecord[][] = [];
+  let current: SQSRecord[] = [];
+  let size = envelope;
+  for (const record of records) {
+    const bytes = Buffer.byteLength(JSON.stringify(record)) + 1;
+    if (current.length > 0 && size + bytes > largestEventBytes) {
+      batches.push(current);
+      current = [];
+      size = envelope;
+    }
+    current.push(record);
+    size += bytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }
 
 /**

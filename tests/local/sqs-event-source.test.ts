@@ -177,6 +177,27 @@ describe("local SQS event source", () => {
     await Promise.all([...batches, third]);
   });
 
+  it("splits a batch whose event would pass Lambda's 6 MB payload limit into several invocations", async () => {
+    const { sqs, source, events, name } = setup(async () => undefined);
+    const big = "x".repeat(1_000_000);
+    for (let i = 0; i < 10; i++) sqs.send(name, { body: `${i}${big}` });
+    expect((await source.pollOnce())?.deleted).toHaveLength(10);
+    expect(events.map((e) => e.Records.length)).toEqual([6, 4]);
+    expect(events.every((e) => Buffer.byteLength(JSON.stringify(e)) <= 6_291_455)).toBe(true);
+  });
+
+  it("in a FIFO queue, fails the invocations after a failed one instead of letting a group skip ahead", async () => {
+    let calls = 0;
+    const { sqs, source, events, name } = setup(async () => {
+      calls += 1;
+      if (calls === 1) throw new Error("first part failed");
+    }, { fifo: true });
+    const big = "x".repeat(1_000_000);
+    for (let i = 0; i < 10; i++) sqs.send(name, { body: `${i}${big}`, messageGroupId: "g" });
+    const outcome = await source.pollOnce();
+    expect([outcome?.deleted.length, outcome?.failed.length, events.length]).toEqual([0, 10, 1]);
+  });
+
   it("reads batchItemFailures as Lambda does", () => {
     const ids = new Set(["m1", "m2"]);
     expect(batchItemFailures(undefined, ids)).toEqual(new Set());
