@@ -452,7 +452,6 @@ export class LocalSqs {
       MessageRetentionPeriod: String(definition.messageRetentionSeconds),
       DelaySeconds: String(definition.delaySeconds),
       ReceiveMessageWaitTimeSeconds: "0",
-      SqsManagedSseEnabled: "true",
       ...(definition.redrive
         ? { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: this.arn(definition.redrive.deadLetterQueueName), maxReceiveCount: definition.redrive.maxReceiveCount }) }
         : {}),
@@ -775,20 +774,6 @@ function sendOutput(result: SendResult) {
     ...(result.sequenceNumber ? { SequenceNumber: result.sequenceNumber } : {}),
   };
 }
-
-/** System attribute names ReceiveMessage may ask for ("All" for all). */
-const SYSTEM_ATTRIBUTES = [
-  "ApproximateReceiveCount",
-  "ApproximateFirstReceiveTimestamp",
-  "SentTimestamp",
-  "SenderId",
-  "MessageDeduplicationId",
-  "MessageGroupId",
-  "SequenceNumber",
-  "DeadLetterQueueSourceArn",
-  "AWSTraceHeader",
-  "SqsManagedSseEnabled",
-];
 
 /** A received message's system attributes, as SQS reports them (strings; FIFO ones only on FIFO queues). */
 export function systemAttributes(message: ReceivedMessage): Record<string, string> {
