@@ -746,10 +746,46 @@ function batchEntries(input: Input): Input[] {
   return entries as Input[];
 }
 
-/** A per-entry failure of a batch: a sender fault with the error's query-compatible code. */
-function failed(id: string, error: unknown): { Id: string; SenderFault: boolean; Code: string; Message: string } {
-  if (!(error instanceof SqsError)) throw error;
-  return { Id: id, SenderFault: error.status < 500, Code: error.queryCode, Message: error.message };
+/**
+ * A batch's answer: each entry's result in `Successful` with its Id, or its SqsError in `Failed` as a sender fault with
+ * the error's query-compatible code.
+ */
+function eachEntry(entries: Input[], run: (entry: Input) => object | void): { Successful: unknown[]; Failed: unknown[] } {
+  const Successful: unknown[] = [];
+  const Failed: unknown[] = [];
+  for (const entry of entries) {
+    try {
+      Successful.push({ Id: entry.Id, ...(run(entry) ?? {}) });
+    } catch (error) {
+      if (!(error instanceof SqsError)) throw error;
+      Failed.push({ Id: entry.Id, SenderFault: error.status < 500, Code: error.queryCode, Message: error.message });
+    }
+  }
+  return { Successful, Failed };
+}
+
+/** An action on one message of the queue a request names (DeleteMessage, ChangeMessageVisibility). */
+function onEntry(run: (sqs: LocalSqs, name: string, input: Input) => void): Action {
+  return (sqs, input) => (run(sqs, queueName(sqs, input), input), {});
+}
+
+/** Its batch form: each entry of `Entries` on its own, answered per entry. */
+function onEntries(run: (sqs: LocalSqs, name: string, input: Input) => void): Action {
+  return (sqs, input) => {
+    const name = queueName(sqs, input);
+    return eachEntry(batchEntries(input), (entry) => run(sqs, name, entry));
+  };
+}
+
+function deleteMessage(sqs: LocalSqs, name: string, input: Input): void {
+  sqs.delete(name, string(input, "ReceiptHandle", true));
+}
+
+function changeVisibility(sqs: LocalSqs, name: string, input: Input): void {
+  const receiptHandle = string(input, "ReceiptHandle", true);
+  const timeout = integer(input, "VisibilityTimeout");
+  if (timeout === undefined) throw missingParameter("VisibilityTimeout");
+  sqs.changeVisibility(name, receiptHandle, timeout);
 }
 
 function sendInput(input: Input, sender: string): SendInput {
@@ -851,16 +887,7 @@ const ACTIONS: Record<string, Action> = {
     const total = entries.reduce((sum, entry) => sum + (typeof entry.MessageBody === "string" ? messageBytes(entry.MessageBody, (entry.MessageAttributes ?? {}) as Record<string, MessageAttributeValue>) : 0), 0);
     const largest = sqs.definition(name).maximumMessageBytes;
     if (total > largest) throw batchError("BatchRequestTooLong", `Batch requests cannot be longer than ${largest} bytes. You have sent ${total} bytes.`);
-    const Successful: unknown[] = [];
-    const Failed: unknown[] = [];
-    for (const entry of entries) {
-      try {
-        Successful.push({ Id: entry.Id, ...sendOutput(sqs.send(name, sendInput(entry, senderId))) });
-      } catch (error) {
-        Failed.push(failed(entry.Id as string, error));
-      }
-    }
-    return { Successful, Failed };
+    return eachEntry(entries, (entry) => sendOutput(sqs.send(name, sendInput(entry, senderId))));
   },
 
   async ReceiveMessage(sqs, input, { signal }) {
@@ -891,52 +918,10 @@ const ACTIONS: Record<string, Action> = {
     };
   },
 
-  DeleteMessage(sqs, input) {
-    const name = queueName(sqs, input);
-    sqs.delete(name, string(input, "ReceiptHandle", true));
-    return {};
-  },
-
-  DeleteMessageBatch(sqs, input) {
-    const name = queueName(sqs, input);
-    const Successful: unknown[] = [];
-    const Failed: unknown[] = [];
-    for (const entry of batchEntries(input)) {
-      try {
-        sqs.delete(name, string(entry, "ReceiptHandle", true));
-        Successful.push({ Id: entry.Id });
-      } catch (error) {
-        Failed.push(failed(entry.Id as string, error));
-      }
-    }
-    return { Successful, Failed };
-  },
-
-  ChangeMessageVisibility(sqs, input) {
-    const name = queueName(sqs, input);
-    const receiptHandle = string(input, "ReceiptHandle", true);
-    const timeout = integer(input, "VisibilityTimeout");
-    if (timeout === undefined) throw missingParameter("VisibilityTimeout");
-    sqs.changeVisibility(name, receiptHandle, timeout);
-    return {};
-  },
-
-  ChangeMessageVisibilityBatch(sqs, input) {
-    const name = queueName(sqs, input);
-    const Successful: unknown[] = [];
-    const Failed: unknown[] = [];
-    for (const entry of batchEntries(input)) {
-      try {
-        const timeout = integer(entry, "VisibilityTimeout");
-        if (timeout === undefined) throw missingParameter("VisibilityTimeout");
-        sqs.changeVisibility(name, string(entry, "ReceiptHandle", true), timeout);
-        Successful.push({ Id: entry.Id });
-      } catch (error) {
-        Failed.push(failed(entry.Id as string, error));
-      }
-    }
-    return { Successful, Failed };
-  },
+  DeleteMessage: onEntry(deleteMessage),
+  DeleteMessageBatch: onEntries(deleteMessage),
+  ChangeMessageVisibility: onEntry(changeVisibility),
+  ChangeMessageVisibilityBatch: onEntries(changeVisibility),
 
   PurgeQueue(sqs, input) {
     sqs.purge(queueName(sqs, input));

@@ -10,12 +10,12 @@ import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/c
 import type { SQSEvent } from "aws-lambda";
 import { afterEach, describe, expect, it } from "vitest";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
-import type { MessageQueueSpec } from "../../components/message-queue/spec";
 import { clearRegisteredSpecs, registerSpec } from "../../components/spec-registry";
 import { batchItemFailures, SqsEventSource } from "../../local/sqs-event-source";
 import { LocalSqs, type LocalQueueDefinition } from "../../local/sqs-server";
 import { queuesService, type LocalQueuesService } from "../../local/services/queues";
 import type { LocalContext } from "../../local/services/types";
+import { messageQueueSpec } from "../harness/message-queue-spec";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -229,20 +229,7 @@ describe("local SQS event source", () => {
 
 describe("local queues service", () => {
   const consumerSpec = { name: "worker", timeout: 10 } as LambdaFunctionSpec;
-  const spec: MessageQueueSpec = {
-    name: "jobs",
-    queueName: "jobs-1a2b3c",
-    deadLetterQueueName: "jobs-dlq-4d5e6f",
-    fifo: false,
-    contentBasedDeduplication: false,
-    visibilityTimeoutSeconds: 60,
-    messageRetentionSeconds: 345_600,
-    deadLetterRetentionSeconds: 1_209_600,
-    delaySeconds: 0,
-    maximumMessageBytes: 1_048_576,
-    maxReceiveCount: 5,
-    consumer: { function: consumerSpec, batchSize: 10, maxBatchingWindowSeconds: 0, reportBatchItemFailures: true },
-  };
+  const spec = messageQueueSpec(consumerSpec);
 
   it("starts nothing without a MessageQueue", async () => {
     expect(await queuesService.start({} as LocalContext)).toBeUndefined();

@@ -8,31 +8,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SQSEvent } from "aws-lambda";
 import { afterAll, describe, expect, it } from "vitest";
-import type { MessageQueueSpec } from "../../components/message-queue/spec";
 import { clearRegisteredSpecs, registerSpec } from "../../components/spec-registry";
 import { LocalLambda } from "../../local/lambda-runtime";
 import { queuesService, type LocalQueuesService } from "../../local/services/queues";
 import type { LocalContext } from "../../local/services/types";
 import { localLambdaSpec } from "../harness/lambda-spec";
+import { messageQueueSpec } from "../harness/message-queue-spec";
 
 const RECORDED_URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/jobs-1a2b3c";
 const entry = join(__dirname, "../fixtures/handlers/sqs.ts");
 const producerSpec = localLambdaSpec({ name: "sqs-producer", entry, handler: "send", timeout: 10, environment: { QUEUE_URL: RECORDED_URL } });
 const consumerSpec = localLambdaSpec({ name: "sqs-consumer", entry, handler: "consume", timeout: 10 });
-const spec: MessageQueueSpec = {
-  name: "jobs",
-  queueName: "jobs-1a2b3c",
-  deadLetterQueueName: "jobs-dlq-4d5e6f",
-  fifo: false,
-  contentBasedDeduplication: false,
-  visibilityTimeoutSeconds: 60,
-  messageRetentionSeconds: 345_600,
-  deadLetterRetentionSeconds: 1_209_600,
-  delaySeconds: 0,
-  maximumMessageBytes: 1_048_576,
-  maxReceiveCount: 5,
-  consumer: { function: consumerSpec, batchSize: 10, maxBatchingWindowSeconds: 0, reportBatchItemFailures: true },
-};
+const spec = messageQueueSpec(consumerSpec);
 
 const buildDir = mkdtempSync(join(tmpdir(), "sf-sqs-lambda-"));
 const environment: Record<string, string> = { AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
