@@ -1,8 +1,10 @@
 /**
  * SQS for `npm start`: the program's MessageQueues (and their dead-letter queues) in memory, served over the AWS
- * JSON 1.0 protocol that @aws-sdk/client-sqs and current AWS CLI v2 releases send (a POST to `/` whose
- * `X-Amz-Target: AmazonSQS.<Action>` names the operation,
- * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-making-api-requests-json.html).
+ * JSON 1.0 protocol that @aws-sdk/client-sqs sends (a POST to `/` whose `X-Amz-Target: AmazonSQS.<Action>` names the
+ * operation, https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-making-api-requests-json.html),
+ * as AWS CLI v2 does after 2.13.33 (its changelog: "This release enables customers to call SQS using AWS JSON-1.0
+ * protocol") and botocore since 1.31.81 (reverted, then again from boto/botocore#3165). Query-protocol requests
+ * (form-encoded `Action=`) of older clients get an error naming the fix.
  * Local Lambdas get AWS_ENDPOINT_URL_SQS pointing here; queue URLs are `<endpoint>/<account>/<name>`, so a URL the
  * program hands a function has the endpoint's origin and the SDK sends to it (with AWS_ENDPOINT_URL_SQS and not an
  * explicit `endpoint`, the SDK's queueUrlMiddleware sends every call to its QueueUrl's origin).
