@@ -43,6 +43,8 @@ export interface LocalLambdaOptions {
   buildDir: string;
   /** Variables every local function gets on top of its own (AWS endpoints, region, fake credentials). */
   sharedEnvironment: Record<string, string>;
+  /** Deployed addresses in the function's own variables and their local stand-ins (LocalContext.localAddresses). */
+  localAddresses?: ReadonlyMap<string, string>;
   /**
    * The deployed function name, as `fn.functionName` resolves in this run (the recorded function's physical name):
    * AWS_LAMBDA_FUNCTION_NAME, `context.functionName`, the log group's name and the function named in its ARN.
@@ -232,7 +234,10 @@ export class LocalLambda {
 
   private async resolveEnvironment(): Promise<Record<string, string>> {
     const own: Record<string, string> = {};
-    for (const [key, value] of Object.entries(this.spec.environment)) own[key] = String(await resolveValue(value));
+    for (const [key, value] of Object.entries(this.spec.environment)) {
+      const resolved = String(await resolveValue(value));
+      own[key] = this.options.localAddresses?.get(resolved) ?? resolved;
+    }
     return {
       PATH: process.env.PATH ?? "",
       TZ: "UTC",

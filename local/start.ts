@@ -84,6 +84,7 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     POWERTOOLS_TRACE_ENABLED: "false",
   };
+  const localAddresses = new Map<string, string>();
   const buildDir = join(stateDir, "build");
   const context: LocalContext = {
     stack,
@@ -93,6 +94,7 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
     port: options.port ?? 3000,
     watch: options.watch ?? false,
     environment,
+    localAddresses,
     origins: new Map(),
     siteUrls: new Map(),
     queues() {
@@ -103,7 +105,7 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
       if (!lambda) {
         // Named as the program resolved it (fn.functionName, fn.arn), as the local Invoke API names it.
         const identity = recordedIdentity(run.resources, spec.name);
-        lambda = new LocalLambda(spec, { buildDir, sharedEnvironment: environment, functionName: identity?.functionName, region: identity?.region });
+        lambda = new LocalLambda(spec, { buildDir, sharedEnvironment: environment, functionName: identity?.functionName, region: identity?.region, localAddresses });
         lambdas.set(spec.name, lambda);
       }
       return lambda;
@@ -126,6 +128,7 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
       const started = await service.start(context);
       if (started) services.push(started);
     }
+    for (const service of services) service.afterStart?.();
   } catch (error) {
     await stop();
     throw error;

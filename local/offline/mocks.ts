@@ -125,7 +125,7 @@ export async function installRecordingMocks(options: MockOptions = {}): Promise<
     newResource(args) {
       const key = `${args.type}::${args.name}`;
       const meta = pendingMeta.get(key)?.shift() ?? { protect: false, retainOnDelete: false, dependencies: [] };
-      const synthesised = args.custom ? synthesiseState(args.type, args.name, args.inputs, regionFor(args.inputs, args.provider)) : remoteComponentOutputs(args.type, args.name, args.inputs);
+      const synthesised = args.custom ? synthesiseState(args.type, args.name, args.inputs, regionFor(args.inputs, args.provider), options.preview ?? false) : remoteComponentOutputs(args.type, args.name, args.inputs);
       const id = args.custom ? String(synthesised.id ?? fakeId(args.name)) : undefined;
       if (id !== undefined && args.type.startsWith("pulumi:providers:") && typeof args.inputs.region === "string" && args.inputs.region) providerRegions.set(id, args.inputs.region);
       const state = { ...args.inputs, ...synthesised };
@@ -423,7 +423,7 @@ function service(type: string): string {
   return type.split(":")[1]?.split("/")[0] ?? "unknown";
 }
 
-function synthesiseState(type: string, name: string, inputs: Record<string, any>, region: string): Record<string, any> {
+function synthesiseState(type: string, name: string, inputs: Record<string, any>, region: string, preview: boolean): Record<string, any> {
   const physicalName = inputs.name ?? fakeId(name);
   const arnBase = `arn:aws:${service(type)}:${region}:${MOCK_ACCOUNT_ID}`;
   switch (type) {
@@ -473,6 +473,13 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
       const arn = `arn:aws:dynamodb:${region}:${MOCK_ACCOUNT_ID}:table/${physicalName}`;
       const streamLabel = "2026-01-01T00:00:00.000";
       return { name: physicalName, arn, streamArn: inputs.streamEnabled ? `${arn}/stream/${streamLabel}` : "", streamLabel: inputs.streamEnabled ? streamLabel : "" };
+    }
+    case "aws:sqs/queue:Queue": {
+      // A new queue's URL is unknown until it exists: a preview leaves it unknown, as `pulumi preview` does.
+      if (preview) return { name: physicalName, arn: `${arnBase}:${physicalName}` };
+      // A queue's provider id is its URL (`pulumi import` takes the URL), https://sqs.<region>.amazonaws.com/<account>/<name>.
+      const url = `https://sqs.${region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${physicalName}`;
+      return { id: url, name: physicalName, arn: `${arnBase}:${physicalName}`, url };
     }
     case "aws:iam/role:Role":
       return { name: physicalName, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${physicalName}` };

@@ -4,6 +4,7 @@ import { cognitoService } from "./cognito";
 import { dynamodbService } from "./dynamodb";
 import { eventsService } from "./events";
 import { lambdaService } from "./lambda";
+import { queuesService } from "./queues";
 import { realtimeService } from "./realtime";
 import { routingService } from "./routing";
 import { secretsService } from "./secrets";
@@ -12,7 +13,8 @@ import { siteService } from "./site";
 /**
  * Start order matters: secrets (a missing one stops the start before anything listens), the Lambda Invoke API (a
  * function reads the shared environment once, at its first invocation, and auth's demo user already fires a trigger),
- * data, then auth, then events (the S3 server reports to them), then the WebSocket and REST APIs, the REST API's
- * regions' router, then the front door that routes to them.
+ * data (tables, then queues, whose event sources start once every service has: StartedService.afterStart), then auth,
+ * then events (the S3 server reports to them), then the WebSocket and REST APIs, the REST API's regions' router, then
+ * the front door that routes to them.
  */
-export const LOCAL_SERVICES: LocalService[] = [secretsService, lambdaService, dynamodbService, cognitoService, eventsService, realtimeService, apiService, routingService, siteService];
+export const LOCAL_SERVICES: LocalService[] = [secretsService, lambdaService, dynamodbService, queuesService, cognitoService, eventsService, realtimeService, apiService, routingService, siteService];

@@ -25,6 +25,12 @@ export interface LocalContext {
    * Services add to it as they start (e.g. AWS_ENDPOINT_URL_DYNAMODB); functions read it at their first invocation.
    */
   environment: Record<string, string>;
+  /**
+   * Deployed addresses the program hands functions in their own variables, and the local address that stands for
+   * each (e.g. a queue's recorded URL → its URL on the local SQS server): a function's variable whose value is a key
+   * gets the value instead. Services add to it as they start; functions read it at their first invocation.
+   */
+  localAddresses: Map<string, string>;
   /** The local sandbox of a LambdaFunction (one per function, created on first use). */
   lambda(spec: LambdaFunctionSpec): LocalLambda;
   /**
@@ -50,6 +56,11 @@ export interface StartedService {
   name: string;
   /** Addresses worth printing, e.g. { site: "http://localhost:3000" }. */
   urls?: Record<string, string>;
+  /**
+   * Called once every service has started: for work that invokes functions on its own (e.g. a queue's event source),
+   * whose first invocation must see every service's endpoint in the shared environment.
+   */
+  afterStart?(): void;
   stop(): Promise<void>;
 }
 

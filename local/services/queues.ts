@@ -1,0 +1,109 @@
+/**
+ * The program's MessageQueues under `npm start`: their queues and dead-letter queues on the local SQS server
+ * (local/sqs-server.ts), which local Lambdas reach through AWS_ENDPOINT_URL_SQS, and each queue's consumer driven
+ * by a local event source mapping (local/sqs-event-source.ts). Messages are saved under `.local/<stack>/sqs` at a
+ * clean stop and read back at the next start (`npm start -- --fresh` starts empty).
+ *
+ * Started before auth and the APIs, so every function (auth's triggers and the APIs' handlers among them) gets
+ * AWS_ENDPOINT_URL_SQS with its first invocation; the event sources start only once every service has
+ * (`afterStart`), so a consumer's first invocation, e.g. of messages left from the last run, sees every endpoint.
+ */
+import { join } from "node:path";
+import type { MessageQueueSpec } from "../../components/message-queue/spec";
+import { registeredSpecs } from "../../components/spec-registry";
+import type { Graph } from "../offline/graph";
+import { resolveValue } from "../offline/program";
+import { SqsEventSource } from "../sqs-event-source";
+import { startLocalSqs, type LocalQueueDefinition, type LocalSqsServer } from "../sqs-server";
+import type { LocalService, StartedService } from "./types";
+
+export interface LocalQueuesService extends StartedService {
+  server: LocalSqsServer;
+  eventSources: Map<string, SqsEventSource>;
+}
+
+/** Each MessageQueue's queue and dead-letter queue as the local server defines them (names resolved). */
+export async function localQueueDefinitions(specs: MessageQueueSpec[], defaultRegion: string): Promise<Array<{ spec: MessageQueueSpec; queue: LocalQueueDefinition; deadLetterQueue: LocalQueueDefinition }>> {
+  const definitions = [];
+  for (const spec of specs) {
+    const name = await resolveValue<string>(spec.queueName);
+    const deadLetterName = await resolveValue<string>(spec.deadLetterQueueName);
+    const region = spec.region ?? defaultRegion;
+    const common = { fifo: spec.fifo, contentBasedDeduplication: spec.contentBasedDeduplication, delaySeconds: 0, maximumMessageBytes: spec.maximumMessageBytes, region };
+    definitions.push({
+      spec,
+      queue: {
+        ...common,
+        name,
+        delaySeconds: spec.delaySeconds,
+        visibilityTimeoutSeconds: spec.visibilityTimeoutSeconds,
+        messageRetentionSeconds: spec.messageRetentionSeconds,
+        redrive: { deadLetterQueueName: deadLetterName, maxReceiveCount: spec.maxReceiveCount },
+      },
+      // A FIFO queue's dead-letter queue is FIFO too; SQS's defaults for what the spec does not set (VisibilityTimeout 30).
+      deadLetterQueue: { ...common, name: deadLetterName, visibilityTimeoutSeconds: 30, messageRetentionSeconds: spec.deadLetterRetentionSeconds },
+    });
+  }
+  return definitions;
+}
+
+/** Each recorded SQS queue the local server serves: its recorded URL (state `url`, and the provider id, which is the URL) → its local URL. */
+export function recordedQueueUrls(graph: Graph, server: Pick<LocalSqsServer, "queueUrl" | "sqs">): Map<string, string> {
+  const served = new Set(server.sqs.names());
+  const urls = new Map<string, string>();
+  for (const resource of graph) {
+    if (resource.type !== "aws:sqs/queue:Queue" || typeof resource.state.name !== "string" || !served.has(resource.state.name)) continue;
+    for (const recorded of [resource.state.url, resource.id]) if (typeof recorded === "string" && /^https?:\/\//.test(recorded)) urls.set(recorded, server.queueUrl(resource.state.name));
+  }
+  return urls;
+}
+
+export const queuesService: LocalService = {
+  name: "SQS (MessageQueues and their consumers)",
+  async start(context) {
+    const specs = registeredSpecs<MessageQueueSpec>("MessageQueue").map(({ spec }) => spec);
+    if (specs.length === 0) return undefined;
+    const region = context.environment.AWS_REGION ?? "us-east-1";
+    const definitions = await localQueueDefinitions(specs, region);
+    const server = await startLocalSqs({
+      queues: definitions.flatMap((d) => [d.queue, d.deadLetterQueue]),
+      stateDir: join(context.stateDir, "sqs"),
+      log: context.log,
+    });
+    context.environment.AWS_ENDPOINT_URL_SQS = server.endpoint;
+    // The SDK sends a call to its QueueUrl's origin: a function given a queue's recorded (AWS) URL gets the local one.
+    for (const [recorded, local] of recordedQueueUrls(context.run.resources, server)) context.localAddresses.set(recorded, local);
+    const eventSources = new Map<string, SqsEventSource>();
+    for (const { spec, queue, deadLetterQueue } of definitions) {
+      eventSources.set(
+        queue.name,
+        new SqsEventSource({
+          sqs: server.sqs,
+          queueName: queue.name,
+          region: queue.region,
+          batchSize: spec.consumer.batchSize,
+          maxBatchingWindowSeconds: spec.consumer.maxBatchingWindowSeconds,
+          maxConcurrency: spec.consumer.maxConcurrency,
+          invoke: (event) => context.lambda(spec.consumer.function).invoke(event),
+          log: context.log,
+        }),
+      );
+      context.log(`  ${server.queueUrl(queue.name)} → ${spec.consumer.function.name} (batch ${spec.consumer.batchSize}; after ${spec.maxReceiveCount} receives → ${deadLetterQueue.name})`);
+    }
+    const started: LocalQueuesService = {
+      name: "sqs",
+      urls: { sqs: server.endpoint },
+      server,
+      eventSources,
+      afterStart() {
+        for (const source of eventSources.values()) source.start();
+      },
+      async stop() {
+        // Batches in flight finish (and delete what succeeded) before the messages are saved.
+        await Promise.all([...eventSources.values()].map((source) => source.stop()));
+        await server.stop();
+      },
+    };
+    return started;
+  },
+};

@@ -1,0 +1,935 @@
+/**
+ * SQS for `npm start`: the program's MessageQueues (and their dead-letter queues) in memory, served over the AWS
+ * JSON 1.0 protocol that @aws-sdk/client-sqs sends (a POST to `/` whose `X-Amz-Target: AmazonSQS.<Action>` names the
+ * operation, https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-making-api-requests-json.html),
+ * as AWS CLI v2 does after 2.13.33 (its changelog: "This release enables customers to call SQS using AWS JSON-1.0
+ * protocol") and botocore since 1.31.81 (reverted, then again from boto/botocore#3165). Query-protocol requests
+ * (form-encoded `Action=`) of older clients get an error naming the fix.
+ * Local Lambdas get AWS_ENDPOINT_URL_SQS pointing here; queue URLs are `<endpoint>/<account>/<name>`, so a URL the
+ * program hands a function has the endpoint's origin and the SDK sends to it (with AWS_ENDPOINT_URL_SQS and not an
+ * explicit `endpoint`, the SDK's queueUrlMiddleware sends every call to its QueueUrl's origin).
+ *
+ * Hand-written, not a library: fauxqs (the maintained in-process emulator) needs Node ≥ 22.5 since 2.x (node:sqlite),
+ * and its last Node 20 release served (1.9.2) keeps messages past MessageRetentionPeriod, hands out one message per
+ * FIFO group per receive, reads the wall clock (no clock to inject in tests) and brings fastify and the S3 and SNS
+ * clients; ElasticMQ and LocalStack need a JVM or Docker.
+ *
+ * The store (LocalSqs) is also what the event source (local/sqs-event-source.ts) receives from, in process, as
+ * Lambda's pollers call ReceiveMessage.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { LOCAL_ACCOUNT_ID, readBody } from "./http";
+
+/** What the local server needs of a queue (a MessageQueueSpec's queue or its dead-letter queue, names resolved). */
+export interface LocalQueueDefinition {
+  name: string;
+  fifo: boolean;
+  contentBasedDeduplication: boolean;
+  visibilityTimeoutSeconds: number;
+  messageRetentionSeconds: number;
+  delaySeconds: number;
+  maximumMessageBytes: number;
+  region: string;
+  /** Where a message goes once it has been received `maxReceiveCount` times (SQS's RedrivePolicy). */
+  redrive?: { deadLetterQueueName: string; maxReceiveCount: number };
+}
+
+/** A message attribute as SQS's JSON protocol carries it (BinaryValue base64). */
+export interface MessageAttributeValue {
+  DataType: string;
+  StringValue?: string;
+  BinaryValue?: string;
+  StringListValues?: string[];
+  BinaryListValues?: string[];
+}
+
+export interface StoredMessage {
+  messageId: string;
+  body: string;
+  md5OfBody: string;
+  messageAttributes: Record<string, MessageAttributeValue>;
+  md5OfMessageAttributes?: string;
+  senderId: string;
+  /** When SQS accepted it (SentTimestamp), ms. */
+  sentTimestamp: number;
+  /** From when retention counts, ms: the send, or for a FIFO queue's message moved to its dead-letter queue, the move. */
+  enqueuedAt: number;
+  /** Not receivable before (DelaySeconds), ms. */
+  delayUntil: number;
+  /** Hidden by a receive until, ms (0: never received or made visible again). */
+  invisibleUntil: number;
+  receiveCount: number;
+  firstReceiveTimestamp?: number;
+  /** The receipt handle of the latest receive. */
+  receiptHandle?: string;
+  messageGroupId?: string;
+  messageDeduplicationId?: string;
+  sequenceNumber?: string;
+  /** The queue a dead-lettered message came from. */
+  deadLetterQueueSourceArn?: string;
+}
+
+/** What ReceiveMessage hands out: the message as it is at that receive (a copy). */
+export type ReceivedMessage = Readonly<StoredMessage> & { receiptHandle: string; firstReceiveTimestamp: number };
+
+/** An SQS error as the JSON protocol answers it: `__type`, status, and the query-compatible code SDKs read from `x-amzn-query-error`. */
+export class SqsError extends Error {
+  constructor(readonly type: string, message: string, readonly status = 400, readonly queryCode = type) {
+    super(message);
+    this.name = type;
+  }
+}
+
+// Status codes and query-compatible codes as the SQS model gives them (@aws-sdk/client-sqs awsQueryError traits).
+const nonExistentQueue = () => new SqsError("QueueDoesNotExist", "The specified queue does not exist.", 400, "AWS.SimpleQueueService.NonExistentQueue");
+const invalidParameter = (message: string) => new SqsError("InvalidParameterValue", message);
+const missingParameter = (name: string) => new SqsError("MissingParameter", `The request must contain the parameter ${name}.`);
+const invalidReceiptHandle = (handle: string) => new SqsError("ReceiptHandleIsInvalid", `The input receipt handle "${handle.slice(0, 100)}" is not a valid receipt handle.`, 404);
+const batchError = (type: string, message: string) => new SqsError(type, message, 400, `AWS.SimpleQueueService.${type}`);
+
+/** SQS quotas (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html). */
+export const SQS_LIMITS = {
+  /** Entries in one batch request. */
+  batchEntries: 10,
+  /** ReceiveMessage MaxNumberOfMessages, 1–10. */
+  receiveMax: 10,
+  /** ReceiveMessage WaitTimeSeconds, 0–20. */
+  longPollSeconds: 20,
+  /** VisibilityTimeout, 0–43200 (12 hours). */
+  visibilitySeconds: 43_200,
+  /** DelaySeconds, 0–900 (15 minutes). */
+  delaySeconds: 900,
+  /** Message attributes per message. */
+  messageAttributes: 10,
+  /** FIFO deduplication interval: 5 minutes. */
+  deduplicationMs: 5 * 60 * 1000,
+  /** One PurgeQueue per 60 seconds (PurgeQueueInProgress). */
+  purgeIntervalMs: 60 * 1000,
+  /** MessageGroupId / MessageDeduplicationId length, 1–128. */
+  idLength: 128,
+} as const;
+
+/** Characters SQS accepts in a body or string attribute: #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF. */
+const INVALID_CHARACTER = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+/** Batch entry ids: "alphanumeric characters, hyphens and underscores", at most 80. */
+const BATCH_ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
+/** Group and deduplication ids: alphanumeric and punctuation (!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~). */
+const FIFO_ID = /^[\x21-\x7e]{1,128}$/;
+
+const md5 = (data: string | Buffer) => createHash("md5").update(data).digest("hex");
+
+/**
+ * SQS's MD5OfMessageAttributes: per attribute in name order, the name, the data type, a transport byte (1 string,
+ * 2 binary) and the value, each string or value prefixed with its length as 4 bytes big-endian
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html#sqs-attributes-md5-message-digest-calculation).
+ */
+export function md5OfMessageAttributes(attributes: Record<string, MessageAttributeValue>): string | undefined {
+  const names = Object.keys(attributes).sort();
+  if (names.length === 0) return undefined;
+  const parts: Buffer[] = [];
+  const field = (bytes: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(bytes.length);
+    parts.push(length, bytes);
+  };
+  for (const name of names) {
+    const value = attributes[name];
+    field(Buffer.from(name, "utf8"));
+    field(Buffer.from(value.DataType, "utf8"));
+    if (value.BinaryValue !== undefined) {
+      parts.push(Buffer.from([2]));
+      field(Buffer.from(value.BinaryValue, "base64"));
+    } else {
+      parts.push(Buffer.from([1]));
+      field(Buffer.from(value.StringValue ?? "", "utf8"));
+    }
+  }
+  return md5(Buffer.concat(parts));
+}
+
+/** A message's size as SQS counts it against MaximumMessageSize: the body plus each attribute's name, type and value. */
+function messageBytes(body: string, attributes: Record<string, MessageAttributeValue>): number {
+  let size = Buffer.byteLength(body, "utf8");
+  for (const [name, value] of Object.entries(attributes)) {
+    size += Buffer.byteLength(name) + Buffer.byteLength(value.DataType);
+    size += value.BinaryValue !== undefined ? Buffer.from(value.BinaryValue, "base64").length : Buffer.byteLength(value.StringValue ?? "");
+  }
+  return size;
+}
+
+interface QueueState {
+  definition: LocalQueueDefinition;
+  arn: string;
+  createdTimestamp: number;
+  /** In send order (FIFO: sequence order), which is the order receives hand them out. */
+  messages: StoredMessage[];
+  deduplication: Map<string, { messageId: string; sequenceNumber?: string; at: number }>;
+  lastPurge?: number;
+  waiters: Set<() => void>;
+}
+
+export interface SendInput {
+  body: string;
+  delaySeconds?: number;
+  messageAttributes?: Record<string, MessageAttributeValue>;
+  messageGroupId?: string;
+  messageDeduplicationId?: string;
+  senderId?: string;
+}
+
+export interface SendResult {
+  messageId: string;
+  md5OfMessageBody: string;
+  md5OfMessageAttributes?: string;
+  sequenceNumber?: string;
+}
+
+export interface ReceiveOptions {
+  /** 1–10. */
+  max: number;
+  /** @default the queue's */
+  visibilityTimeoutSeconds?: number;
+  /** Long polling: wait up to this many seconds for a message. @default 0 */
+  waitSeconds?: number;
+  /** Ends a long poll early (with what is there: nothing). */
+  signal?: AbortSignal;
+}
+
+/** The local queues and their messages. `now` is the clock (ms), injectable for tests. */
+export class LocalSqs {
+  private readonly queues = new Map<string, QueueState>();
+  private sequence = 0n;
+  private closed = false;
+
+  constructor(
+    definitions: LocalQueueDefinition[],
+    readonly options: { accountId?: string; now?: () => number } = {},
+  ) {
+    const now = this.now();
+    for (const definition of definitions) {
+      this.queues.set(definition.name, {
+        definition,
+        arn: `arn:aws:sqs:${definition.region}:${this.accountId}:${definition.name}`,
+        createdTimestamp: now,
+        messages: [],
+        deduplication: new Map(),
+        waiters: new Set(),
+      });
+    }
+  }
+
+  get accountId(): string {
+    return this.options.accountId ?? LOCAL_ACCOUNT_ID;
+  }
+
+  now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  names(): string[] {
+    return [...this.queues.keys()];
+  }
+
+  arn(name: string): string {
+    return this.queue(name).arn;
+  }
+
+  definition(name: string): LocalQueueDefinition {
+    return this.queue(name).definition;
+  }
+
+  private queue(name: string): QueueState {
+    const queue = this.queues.get(name);
+    if (!queue) throw nonExistentQueue();
+    return queue;
+  }
+
+  /** Validates and enqueues one message (SendMessage, or one entry of SendMessageBatch). */
+  send(name: string, input: SendInput): SendResult {
+    const queue = this.queue(name);
+    const { definition } = queue;
+    const attributes = input.messageAttributes ?? {};
+    validateAttributes(attributes);
+    if (input.body.length === 0) throw missingParameter("MessageBody");
+    if (INVALID_CHARACTER.test(input.body)) {
+      throw new SqsError("InvalidMessageContents", "Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF");
+    }
+    const size = messageBytes(input.body, attributes);
+    if (size > definition.maximumMessageBytes) {
+      throw invalidParameter(`One or more parameters are invalid. Reason: Message must be shorter than ${definition.maximumMessageBytes} bytes.`);
+    }
+    if (input.delaySeconds !== undefined) {
+      checkInteger("DelaySeconds", input.delaySeconds, 0, SQS_LIMITS.delaySeconds);
+      // "FIFO queues don't support per-message delays, only per-queue delays" (SendMessage DelaySeconds).
+      if (definition.fifo) throw invalidParameter(`Value ${input.delaySeconds} for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.`);
+    }
+    let deduplicationId: string | undefined;
+    if (definition.fifo) {
+      if (input.messageGroupId === undefined) throw missingParameter("MessageGroupId");
+      if (!FIFO_ID.test(input.messageGroupId)) throw invalidParameter(`Value ${input.messageGroupId} for parameter MessageGroupId is invalid. Reason: MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length.`);
+      if (input.messageDeduplicationId !== undefined && !FIFO_ID.test(input.messageDeduplicationId)) {
+        throw invalidParameter(`Value ${input.messageDeduplicationId} for parameter MessageDeduplicationId is invalid. Reason: MessageDeduplicationId can only include alphanumeric and punctuation characters. 1 to 128 in length.`);
+      }
+      deduplicationId = input.messageDeduplicationId ?? (definition.contentBasedDeduplication ? createHash("sha256").update(input.body).digest("hex") : undefined);
+      if (deduplicationId === undefined) throw invalidParameter("The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly");
+    } else if (input.messageDeduplicationId !== undefined) {
+      throw invalidParameter(`Value ${input.messageDeduplicationId} for parameter MessageDeduplicationId is invalid. Reason: The request includes a parameter that is not valid for this queue type.`);
+    }
+
+    const now = this.now();
+    const md5OfAttributes = md5OfMessageAttributes(attributes);
+    if (deduplicationId !== undefined) {
+      // "If a message with a particular message deduplication ID is sent successfully, any messages sent with the same
+      // message deduplication ID are accepted successfully but aren't delivered during the 5-minute deduplication interval."
+      const seen = queue.deduplication.get(deduplicationId);
+      if (seen && now - seen.at < SQS_LIMITS.deduplicationMs) {
+        return { messageId: seen.messageId, md5OfMessageBody: md5(input.body), md5OfMessageAttributes: md5OfAttributes, sequenceNumber: seen.sequenceNumber };
+      }
+    }
+    this.sequence += 1n;
+    const message: StoredMessage = {
+      messageId: randomUUID(),
+      body: input.body,
+      md5OfBody: md5(input.body),
+      messageAttributes: attributes,
+      md5OfMessageAttributes: md5OfAttributes,
+      senderId: input.senderId ?? this.accountId,
+      sentTimestamp: now,
+      enqueuedAt: now,
+      delayUntil: now + (input.delaySeconds ?? definition.delaySeconds) * 1000,
+      invisibleUntil: 0,
+      receiveCount: 0,
+      ...(definition.fifo ? { messageGroupId: input.messageGroupId, messageDeduplicationId: deduplicationId, sequenceNumber: sequenceNumber(this.sequence) } : {}),
+    };
+    queue.messages.push(message);
+    if (deduplicationId !== undefined) queue.deduplication.set(deduplicationId, { messageId: message.messageId, sequenceNumber: message.sequenceNumber, at: now });
+    this.wake(queue);
+    return { messageId: message.messageId, md5OfMessageBody: message.md5OfBody, md5OfMessageAttributes: md5OfAttributes, sequenceNumber: message.sequenceNumber };
+  }
+
+  /**
+   * Hands out up to `max` visible messages and hides them for the visibility timeout; a long poll waits for one.
+   * A message already received `maxReceiveCount` times moves to the dead-letter queue instead. In a FIFO queue a
+   * group with a message in flight gives none, and a group's messages come out in order.
+   */
+  async receive(name: string, options: ReceiveOptions): Promise<ReceivedMessage[]> {
+    const queue = this.queue(name);
+    checkInteger("MaxNumberOfMessages", options.max, 1, SQS_LIMITS.receiveMax);
+    if (options.visibilityTimeoutSeconds !== undefined) checkInteger("VisibilityTimeout", options.visibilityTimeoutSeconds, 0, SQS_LIMITS.visibilitySeconds);
+    const waitSeconds = options.waitSeconds ?? 0;
+    checkInteger("WaitTimeSeconds", waitSeconds, 0, SQS_LIMITS.longPollSeconds);
+    const deadline = Date.now() + waitSeconds * 1000;
+    for (;;) {
+      const received = this.receiveNow(queue, options.max, options.visibilityTimeoutSeconds ?? queue.definition.visibilityTimeoutSeconds);
+      const left = deadline - Date.now();
+      if (received.length > 0 || left <= 0 || options.signal?.aborted || this.closed) return received;
+      await this.waitForChange(queue, left, options.signal);
+    }
+  }
+
+  private receiveNow(queue: QueueState, max: number, visibilityTimeoutSeconds: number): ReceivedMessage[] {
+    const now = this.now();
+    this.expire(queue, now);
+    const { definition } = queue;
+    const inFlightGroups = new Set(queue.messages.filter((m) => m.invisibleUntil > now && m.messageGroupId !== undefined).map((m) => m.messageGroupId));
+    const blockedGroups = new Set<string | undefined>(inFlightGroups);
+    const received: ReceivedMessage[] = [];
+    for (const message of [...queue.messages]) {
+      if (received.length >= max) break;
+      const group = definition.fifo ? message.messageGroupId : undefined;
+      if (group !== undefined && blockedGroups.has(group)) continue;
+      if (message.delayUntil > now || message.invisibleUntil > now) {
+        // A group's later messages wait behind an earlier one that cannot be received yet.
+        if (group !== undefined) blockedGroups.add(group);
+        continue;
+      }
+      const redrive = definition.redrive;
+      if (redrive && message.receiveCount >= redrive.maxReceiveCount && this.queues.has(redrive.deadLetterQueueName)) {
+        this.moveToDeadLetterQueue(queue, message, now);
+        continue;
+      }
+      message.receiveCount += 1;
+      message.firstReceiveTimestamp ??= now;
+      message.invisibleUntil = now + visibilityTimeoutSeconds * 1000;
+      message.receiptHandle = encodeReceiptHandle(definition.name, message.messageId);
+      received.push({ ...message, receiptHandle: message.receiptHandle, firstReceiveTimestamp: message.firstReceiveTimestamp });
+    }
+    return received;
+  }
+
+  /**
+   * "When the ReceiveCount for a message exceeds the maxReceiveCount for a queue, Amazon SQS moves the message to a
+   * dead-letter queue (with its original message ID)"; a standard queue's message keeps its enqueue timestamp, a
+   * FIFO queue's gets a new one (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html).
+   */
+  private moveToDeadLetterQueue(queue: QueueState, message: StoredMessage, now: number): void {
+    const target = this.queue(queue.definition.redrive!.deadLetterQueueName);
+    queue.messages.splice(queue.messages.indexOf(message), 1);
+    this.sequence += 1n;
+    target.messages.push({
+      ...message,
+      invisibleUntil: 0,
+      delayUntil: 0,
+      receiptHandle: undefined,
+      enqueuedAt: queue.definition.fifo ? now : message.enqueuedAt,
+      deadLetterQueueSourceArn: queue.arn,
+      ...(target.definition.fifo ? { sequenceNumber: sequenceNumber(this.sequence) } : {}),
+    });
+    this.wake(target);
+  }
+
+  /** Drops messages older than the queue's retention period ("after the retention period, messages are deleted automatically"). */
+  private expire(queue: QueueState, now: number): void {
+    const retentionMs = queue.definition.messageRetentionSeconds * 1000;
+    if (queue.messages.some((m) => now - m.enqueuedAt >= retentionMs)) queue.messages = queue.messages.filter((m) => now - m.enqueuedAt < retentionMs);
+    for (const [id, seen] of queue.deduplication) if (now - seen.at >= SQS_LIMITS.deduplicationMs) queue.deduplication.delete(id);
+  }
+
+  /**
+   * Deletes the message a receipt handle names. A handle of an earlier receive, or of a message already deleted,
+   * deletes nothing and is no error ("the request succeeds, but the message will not be deleted", DeleteMessage).
+   */
+  delete(name: string, receiptHandle: string): void {
+    const queue = this.queue(name);
+    const message = this.messageOf(queue, receiptHandle);
+    if (!message || message.receiptHandle !== receiptHandle) return;
+    queue.messages.splice(queue.messages.indexOf(message), 1);
+    // A FIFO group's next message may now be receivable.
+    if (message.messageGroupId !== undefined) this.wake(queue);
+  }
+
+  /** ChangeMessageVisibility: 0 makes the message receivable at once. */
+  changeVisibility(name: string, receiptHandle: string, visibilityTimeoutSeconds: number): void {
+    const queue = this.queue(name);
+    checkInteger("VisibilityTimeout", visibilityTimeoutSeconds, 0, SQS_LIMITS.visibilitySeconds);
+    const message = this.messageOf(queue, receiptHandle);
+    const now = this.now();
+    if (!message || message.receiptHandle !== receiptHandle || message.invisibleUntil <= now) {
+      throw new SqsError("MessageNotInflight", "The message referred to isn't in flight.", 400, "AWS.SimpleQueueService.MessageNotInflight");
+    }
+    message.invisibleUntil = now + visibilityTimeoutSeconds * 1000;
+    this.wake(queue);
+  }
+
+  private messageOf(queue: QueueState, receiptHandle: string): StoredMessage | undefined {
+    const decoded = decodeReceiptHandle(receiptHandle);
+    if (!decoded || decoded.queue !== queue.definition.name) throw invalidReceiptHandle(receiptHandle);
+    return queue.messages.find((m) => m.messageId === decoded.messageId);
+  }
+
+  /** PurgeQueue: deletes every message; a second purge within 60 seconds fails (PurgeQueueInProgress). */
+  purge(name: string): void {
+    const queue = this.queue(name);
+    const now = this.now();
+    if (queue.lastPurge !== undefined && now - queue.lastPurge < SQS_LIMITS.purgeIntervalMs) {
+      throw new SqsError("PurgeQueueInProgress", `Only one PurgeQueue operation on ${name} is allowed every 60 seconds.`, 403, "AWS.SimpleQueueService.PurgeQueueInProgress");
+    }
+    queue.lastPurge = now;
+    queue.messages = [];
+  }
+
+  /** GetQueueAttributes' counts and settings. */
+  attributes(name: string): Record<string, string> {
+    const queue = this.queue(name);
+    const now = this.now();
+    this.expire(queue, now);
+    const { definition } = queue;
+    const visible = queue.messages.filter((m) => m.delayUntil <= now && m.invisibleUntil <= now).length;
+    const inFlight = queue.messages.filter((m) => m.invisibleUntil > now).length;
+    const delayed = queue.messages.filter((m) => m.delayUntil > now).length;
+    const created = String(Math.floor(queue.createdTimestamp / 1000));
+    return {
+      QueueArn: queue.arn,
+      ApproximateNumberOfMessages: String(visible),
+      ApproximateNumberOfMessagesNotVisible: String(inFlight),
+      ApproximateNumberOfMessagesDelayed: String(delayed),
+      CreatedTimestamp: created,
+      LastModifiedTimestamp: created,
+      VisibilityTimeout: String(definition.visibilityTimeoutSeconds),
+      MaximumMessageSize: String(definition.maximumMessageBytes),
+      MessageRetentionPeriod: String(definition.messageRetentionSeconds),
+      DelaySeconds: String(definition.delaySeconds),
+      ReceiveMessageWaitTimeSeconds: "0",
+      ...(definition.redrive
+        ? { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: this.arn(definition.redrive.deadLetterQueueName), maxReceiveCount: definition.redrive.maxReceiveCount }) }
+        : {}),
+      ...(definition.fifo ? { FifoQueue: "true", ContentBasedDeduplication: String(definition.contentBasedDeduplication), DeduplicationScope: "queue", FifoThroughputLimit: "perQueue" } : {}),
+    };
+  }
+
+  /** Wakes long polls on the queue (after a send, a visibility change, or a test moving its clock). */
+  wake(queue?: QueueState): void {
+    for (const q of queue ? [queue] : this.queues.values()) {
+      const waiters = [...q.waiters];
+      q.waiters.clear();
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  /** Resolves at the next change to the queue, when its next message becomes visible, after `ms`, or on abort. */
+  private waitForChange(queue: QueueState, ms: number, signal?: AbortSignal): Promise<void> {
+    const now = this.now();
+    const next = Math.min(...queue.messages.map((m) => Math.max(m.delayUntil, m.invisibleUntil)).filter((at) => at > now));
+    const wait = Math.max(0, Math.min(ms, Number.isFinite(next) ? next - now : ms));
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        queue.waiters.delete(done);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, wait);
+      queue.waiters.add(done);
+      signal?.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  /** Ends every long poll (the server is stopping). */
+  close(): void {
+    this.closed = true;
+    this.wake();
+  }
+
+  /** The queues' messages and deduplication records, for saving at a stop. */
+  snapshot(): PersistedQueues {
+    const queues: PersistedQueues["queues"] = {};
+    for (const [name, queue] of this.queues) queues[name] = { messages: queue.messages, deduplication: Object.fromEntries(queue.deduplication) };
+    return { version: 1, sequence: this.sequence.toString(), queues };
+  }
+
+  /** Restores a snapshot's messages into the queues still defined (a queue the program no longer has is dropped). */
+  restore(snapshot: PersistedQueues): void {
+    if (snapshot.version !== 1) return;
+    this.sequence = BigInt(snapshot.sequence);
+    for (const [name, saved] of Object.entries(snapshot.queues)) {
+      const queue = this.queues.get(name);
+      if (!queue) continue;
+      queue.messages = saved.messages;
+      queue.deduplication = new Map(Object.entries(saved.deduplication));
+    }
+  }
+}
+
+export interface PersistedQueues {
+  version: 1;
+  sequence: string;
+  queues: Record<string, { messages: StoredMessage[]; deduplication: Record<string, { messageId: string; sequenceNumber?: string; at: number }> }>;
+}
+
+/** A FIFO SequenceNumber: "a large, non-consecutive number", 20 digits here and growing with each send. */
+function sequenceNumber(sequence: bigint): string {
+  return (10n ** 19n + sequence * 7n).toString();
+}
+
+function checkInteger(parameter: string, value: unknown, min: number, max: number): void {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw invalidParameter(`Value ${String(value)} for parameter ${parameter} is invalid. Reason: Must be between ${min} and ${max}.`);
+  }
+}
+
+/** Message attribute names: up to 256 of A-Z a-z 0-9 _ - . ; not starting with AWS./Amazon., no leading/trailing/double period. */
+function validateAttributes(attributes: Record<string, MessageAttributeValue>): void {
+  if (typeof attributes !== "object" || attributes === null || Array.isArray(attributes)) throw invalidParameter("MessageAttributes must be a map of name to value.");
+  const names = Object.keys(attributes);
+  if (names.length > SQS_LIMITS.messageAttributes) throw invalidParameter(`Number of message attributes [${names.length}] exceeds the allowed maximum [${SQS_LIMITS.messageAttributes}].`);
+  for (const name of names) {
+    if (!/^[A-Za-z0-9_.-]{1,256}$/.test(name) || /^(aws\.|amazon\.)/i.test(name) || name.startsWith(".") || name.endsWith(".") || name.includes("..")) {
+      throw new SqsError("InvalidParameterValue", `Message attribute name '${name.slice(0, 260)}' is invalid.`);
+    }
+    const value = attributes[name] as MessageAttributeValue | undefined;
+    if (typeof value !== "object" || value === null) throw invalidParameter(`The message attribute '${name}' must contain a non-empty attribute value.`);
+    if (typeof value.DataType !== "string" || !/^(String|Number|Binary)(\.[A-Za-z0-9_.-]+)?$/.test(value.DataType)) {
+      throw invalidParameter(`The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`);
+    }
+    const binary = value.DataType.startsWith("Binary");
+    const present = binary ? typeof value.BinaryValue === "string" && value.BinaryValue.length > 0 : typeof value.StringValue === "string" && value.StringValue.length > 0;
+    if (!present) throw invalidParameter(`The message attribute '${name}' with type '${binary ? "Binary" : value.DataType.split(".")[0]}' must use field '${binary ? "Binary" : "String"}'.`);
+    if (!binary && INVALID_CHARACTER.test(value.StringValue!)) throw new SqsError("InvalidMessageContents", `Message attribute '${name}' contains invalid characters.`);
+    if (value.DataType.startsWith("Number") && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value.StringValue!)) {
+      throw invalidParameter(`Can't cast the value of message (user) attribute '${name}' to a number.`);
+    }
+  }
+}
+
+function encodeReceiptHandle(queue: string, messageId: string): string {
+  return Buffer.from(JSON.stringify({ q: queue, m: messageId, n: randomUUID() })).toString("base64url");
+}
+
+function decodeReceiptHandle(handle: string): { queue: string; messageId: string } | undefined {
+  try {
+    const parsed = JSON.parse(Buffer.from(handle, "base64url").toString("utf8")) as { q?: unknown; m?: unknown };
+    return typeof parsed.q === "string" && typeof parsed.m === "string" ? { queue: parsed.q, messageId: parsed.m } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The HTTP server
+
+export interface LocalSqsServer {
+  endpoint: string;
+  sqs: LocalSqs;
+  /** `<endpoint>/<account>/<name>`. */
+  queueUrl(name: string): string;
+  /** Ends long polls, closes the server; with a state directory, saves the messages there. */
+  stop(): Promise<void>;
+}
+
+export interface LocalSqsServerOptions {
+  queues: LocalQueueDefinition[];
+  /** Where messages are saved at a stop and read back at a start (`.local/<stack>/sqs`); absent: memory only. */
+  stateDir?: string;
+  now?: () => number;
+  accountId?: string;
+  log?(message: string): void;
+}
+
+const JSON_10 = "application/x-amz-json-1.0";
+/** Larger than any valid request (a batch of ten 1 MiB messages is refused by size first). */
+const LARGEST_REQUEST_BYTES = 16 * 1024 * 1024;
+
+export async function startLocalSqs(options: LocalSqsServerOptions): Promise<LocalSqsServer> {
+  const sqs = new LocalSqs(options.queues, { accountId: options.accountId, now: options.now });
+  const stateFile = options.stateDir ? join(options.stateDir, "messages.json") : undefined;
+  if (stateFile && existsSync(stateFile)) {
+    try {
+      sqs.restore(JSON.parse(readFileSync(stateFile, "utf8")) as PersistedQueues);
+    } catch (error) {
+      options.log?.(`local SQS: ignoring ${stateFile} (${(error as Error).message})`);
+    }
+  }
+  let endpoint = "";
+  const queueUrl = (name: string) => `${endpoint}/${sqs.accountId}/${name}`;
+  const server = createServer((request, response) => {
+    handle(sqs, queueUrl, request, response).catch((error: unknown) => {
+      // Nothing a client sends may stop the runtime: an unexpected failure is a 500 in SQS's shape.
+      options.log?.(`local SQS: ${(error as Error).message}`);
+      if (!response.headersSent) reply(response, new SqsError("InternalFailure", "We encountered an internal error. Please try again.", 500));
+      else response.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    endpoint,
+    sqs,
+    queueUrl,
+    async stop() {
+      sqs.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      if (stateFile) {
+        mkdirSync(options.stateDir!, { recursive: true });
+        writeFileSync(stateFile, JSON.stringify(sqs.snapshot()));
+      }
+    },
+  };
+}
+
+type Input = Record<string, unknown>;
+type Action = (sqs: LocalSqs, input: Input, context: { queueUrl(name: string): string; senderId: string; signal: AbortSignal }) => unknown;
+
+async function handle(sqs: LocalSqs, queueUrl: (name: string) => string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const body = await readBody(request, LARGEST_REQUEST_BYTES);
+  const target = request.headers["x-amz-target"];
+  if (typeof target !== "string") {
+    // The query protocol (form-encoded Action=...) of older SDKs and AWS CLI releases: answered in its XML error shape.
+    response.writeHead(400, { "content-type": "text/xml" });
+    response.end(
+      `<?xml version="1.0"?><ErrorResponse xmlns="http://queue.amazonaws.com/doc/2012-11-05/"><Error><Type>Sender</Type><Code>InvalidAction</Code>` +
+        `<Message>The local SQS server speaks the AWS JSON 1.0 protocol (X-Amz-Target: AmazonSQS.&lt;Action&gt;) of AWS SDK v3 and current AWS CLI v2; upgrade the client.</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+    );
+    return;
+  }
+  if (request.method !== "POST") return reply(response, new SqsError("UnknownOperationException", `${request.method} is not supported; SQS's JSON protocol is a POST to /.`));
+  if (body.length > LARGEST_REQUEST_BYTES) return reply(response, new SqsError("RequestEntityTooLarge", "Request is larger than SQS accepts.", 413));
+  const [service, operation] = target.split(".");
+  const action = service === "AmazonSQS" ? ACTIONS[operation ?? ""] : undefined;
+  if (!action) return reply(response, new SqsError("UnknownOperationException", `The local SQS server does not support ${target.slice(0, 100)}.`));
+  let input: unknown;
+  try {
+    input = body.length === 0 ? {} : JSON.parse(body.toString("utf8"));
+  } catch {
+    return reply(response, new SqsError("SerializationException", "Start of structure or map found where not expected."));
+  }
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return reply(response, new SqsError("SerializationException", "The request body must be a JSON object."));
+  const aborted = new AbortController();
+  response.on("close", () => aborted.abort());
+  try {
+    const output = await action(sqs, input as Input, { queueUrl, senderId: senderId(request), signal: aborted.signal });
+    if (response.destroyed) return;
+    response.writeHead(200, { "content-type": JSON_10, "x-amzn-requestid": randomUUID() });
+    response.end(JSON.stringify(output ?? {}));
+  } catch (error) {
+    if (!(error instanceof SqsError)) throw error;
+    if (!response.destroyed) reply(response, error);
+  }
+}
+
+function reply(response: ServerResponse, error: SqsError): void {
+  response.writeHead(error.status, {
+    "content-type": JSON_10,
+    "x-amzn-requestid": randomUUID(),
+    // Query-compatible code and fault, which SDKs report as the error's Code (awsQueryCompatible).
+    "x-amzn-query-error": `${error.queryCode};${error.status >= 500 ? "Receiver" : "Sender"}`,
+  });
+  response.end(JSON.stringify({ __type: `com.amazonaws.sqs#${error.type}`, message: error.message }));
+}
+
+/** The sender as SQS reports it (SenderId): the access key id the request was signed with, or the account. */
+function senderId(request: IncomingMessage): string {
+  const match = /Credential=([^/,\s]+)\//.exec(String(request.headers.authorization ?? ""));
+  return match?.[1] ?? LOCAL_ACCOUNT_ID;
+}
+
+function string(input: Input, name: string, required: true): string;
+function string(input: Input, name: string, required?: false): string | undefined;
+function string(input: Input, name: string, required = false): string | undefined {
+  const value = input[name];
+  if (value === undefined || value === null) {
+    if (required) throw missingParameter(name);
+    return undefined;
+  }
+  if (typeof value !== "string") throw invalidParameter(`Value for parameter ${name} is invalid. Reason: must be a string.`);
+  return value;
+}
+
+function integer(input: Input, name: string): number | undefined {
+  const value = input[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value)) throw invalidParameter(`Value ${String(value).slice(0, 40)} for parameter ${name} is invalid. Reason: must be an integer.`);
+  return value;
+}
+
+function list(input: Input, name: string): unknown[] | undefined {
+  const value = input[name];
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) throw invalidParameter(`Value for parameter ${name} is invalid. Reason: must be a list.`);
+  return value;
+}
+
+/** The queue a QueueUrl names: `<any origin>/<account>/<name>`, the account this server's. */
+function queueName(sqs: LocalSqs, input: Input): string {
+  const url = string(input, "QueueUrl", true);
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    throw new SqsError("InvalidAddress", `The address ${url.slice(0, 200)} is not valid for this endpoint.`, 404);
+  }
+  const [, account, name, ...rest] = path.split("/");
+  if (account !== sqs.accountId || !name || rest.length > 0 || !sqs.names().includes(name)) throw nonExistentQueue();
+  return name;
+}
+
+/** Validates a batch request's entries: present, at most 10, distinct valid ids. */
+function batchEntries(input: Input): Input[] {
+  const entries = list(input, "Entries");
+  if (entries === undefined) throw missingParameter("Entries");
+  if (entries.length === 0) throw batchError("EmptyBatchRequest", "There should be at least one SendMessageBatchRequestEntry in the request.");
+  if (entries.length > SQS_LIMITS.batchEntries) throw batchError("TooManyEntriesInBatchRequest", `Maximum number of entries per request are ${SQS_LIMITS.batchEntries}. You have sent ${entries.length}.`);
+  const ids = new Set<string>();
+  for (const entry of entries) {
+    if (typeof entry !== "object" || entry === null) throw invalidParameter("Each batch entry must be an object.");
+    const id = (entry as Input).Id;
+    if (typeof id !== "string" || !BATCH_ENTRY_ID.test(id)) {
+      throw batchError("InvalidBatchEntryId", "A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.");
+    }
+    if (ids.has(id)) throw batchError("BatchEntryIdsNotDistinct", `Id ${id} repeated.`);
+    ids.add(id);
+  }
+  return entries as Input[];
+}
+
+/**
+ * A batch's answer: each entry's result in `Successful` with its Id, or its SqsError in `Failed` as a sender fault with
+ * the error's query-compatible code.
+ */
+function eachEntry(entries: Input[], run: (entry: Input) => object | void): { Successful: unknown[]; Failed: unknown[] } {
+  const Successful: unknown[] = [];
+  const Failed: unknown[] = [];
+  for (const entry of entries) {
+    try {
+      Successful.push({ Id: entry.Id, ...(run(entry) ?? {}) });
+    } catch (error) {
+      if (!(error instanceof SqsError)) throw error;
+      Failed.push({ Id: entry.Id, SenderFault: error.status < 500, Code: error.queryCode, Message: error.message });
+    }
+  }
+  return { Successful, Failed };
+}
+
+/** An action on one message of the queue a request names (DeleteMessage, ChangeMessageVisibility). */
+function onEntry(run: (sqs: LocalSqs, name: string, input: Input) => void): Action {
+  return (sqs, input) => (run(sqs, queueName(sqs, input), input), {});
+}
+
+/** Its batch form: each entry of `Entries` on its own, answered per entry. */
+function onEntries(run: (sqs: LocalSqs, name: string, input: Input) => void): Action {
+  return (sqs, input) => {
+    const name = queueName(sqs, input);
+    return eachEntry(batchEntries(input), (entry) => run(sqs, name, entry));
+  };
+}
+
+function deleteMessage(sqs: LocalSqs, name: string, input: Input): void {
+  sqs.delete(name, string(input, "ReceiptHandle", true));
+}
+
+function changeVisibility(sqs: LocalSqs, name: string, input: Input): void {
+  const receiptHandle = string(input, "ReceiptHandle", true);
+  const timeout = integer(input, "VisibilityTimeout");
+  if (timeout === undefined) throw missingParameter("VisibilityTimeout");
+  sqs.changeVisibility(name, receiptHandle, timeout);
+}
+
+function sendInput(input: Input, sender: string): SendInput {
+  const body = input.MessageBody;
+  if (body === undefined || body === null) throw missingParameter("MessageBody");
+  if (typeof body !== "string") throw invalidParameter("Value for parameter MessageBody is invalid. Reason: must be a string.");
+  return {
+    body,
+    delaySeconds: integer(input, "DelaySeconds"),
+    messageAttributes: (input.MessageAttributes ?? undefined) as Record<string, MessageAttributeValue> | undefined,
+    messageGroupId: string(input, "MessageGroupId"),
+    messageDeduplicationId: string(input, "MessageDeduplicationId"),
+    senderId: sender,
+  };
+}
+
+function sendOutput(result: SendResult) {
+  return {
+    MessageId: result.messageId,
+    MD5OfMessageBody: result.md5OfMessageBody,
+    ...(result.md5OfMessageAttributes ? { MD5OfMessageAttributes: result.md5OfMessageAttributes } : {}),
+    ...(result.sequenceNumber ? { SequenceNumber: result.sequenceNumber } : {}),
+  };
+}
+
+/** A received message's system attributes, as SQS reports them (strings; FIFO ones only on FIFO queues). */
+export function systemAttributes(message: ReceivedMessage): Record<string, string> {
+  return {
+    ApproximateReceiveCount: String(message.receiveCount),
+    SentTimestamp: String(message.sentTimestamp),
+    SenderId: message.senderId,
+    ApproximateFirstReceiveTimestamp: String(message.firstReceiveTimestamp),
+    ...(message.sequenceNumber !== undefined ? { SequenceNumber: message.sequenceNumber } : {}),
+    ...(message.messageGroupId !== undefined ? { MessageGroupId: message.messageGroupId } : {}),
+    ...(message.messageDeduplicationId !== undefined ? { MessageDeduplicationId: message.messageDeduplicationId } : {}),
+    ...(message.deadLetterQueueSourceArn !== undefined ? { DeadLetterQueueSourceArn: message.deadLetterQueueSourceArn } : {}),
+  };
+}
+
+function selected(names: string[], all: Record<string, string>): Record<string, string> | undefined {
+  const wanted = names.includes("All") ? Object.keys(all) : names;
+  const picked = Object.fromEntries(Object.entries(all).filter(([name]) => wanted.includes(name)));
+  return Object.keys(picked).length > 0 ? picked : undefined;
+}
+
+/** MessageAttributeNames: "All", ".*", a name, or a prefix ending in ".*". */
+function selectedMessageAttributes(names: string[], attributes: Record<string, MessageAttributeValue>): Record<string, MessageAttributeValue> | undefined {
+  const picked = Object.fromEntries(
+    Object.entries(attributes).filter(([name]) => names.some((wanted) => wanted === "All" || wanted === ".*" || wanted === name || (wanted.endsWith(".*") && name.startsWith(wanted.slice(0, -1))))),
+  );
+  return Object.keys(picked).length > 0 ? picked : undefined;
+}
+
+function stringList(input: Input, name: string): string[] {
+  const values = list(input, name) ?? [];
+  if (values.some((v) => typeof v !== "string")) throw invalidParameter(`Value for parameter ${name} is invalid. Reason: must be a list of strings.`);
+  return values as string[];
+}
+
+const ACTIONS: Record<string, Action> = {
+  GetQueueUrl(sqs, input, { queueUrl }) {
+    const name = string(input, "QueueName", true);
+    const owner = string(input, "QueueOwnerAWSAccountId");
+    if ((owner !== undefined && owner !== sqs.accountId) || !sqs.names().includes(name)) throw nonExistentQueue();
+    return { QueueUrl: queueUrl(name) };
+  },
+
+  ListQueues(sqs, input, { queueUrl }) {
+    const prefix = string(input, "QueueNamePrefix") ?? "";
+    const maxResults = integer(input, "MaxResults");
+    if (maxResults !== undefined) checkInteger("MaxResults", maxResults, 1, 1000);
+    const names = sqs.names().filter((name) => name.startsWith(prefix)).sort();
+    // Without MaxResults SQS lists at most 1000; a local program has far fewer, so there is never a NextToken.
+    const urls = names.slice(0, maxResults ?? 1000).map(queueUrl);
+    return urls.length > 0 ? { QueueUrls: urls } : {};
+  },
+
+  GetQueueAttributes(sqs, input) {
+    const name = queueName(sqs, input);
+    const names = stringList(input, "AttributeNames");
+    const all = sqs.attributes(name);
+    const known = new Set([...Object.keys(all), "All", "Policy", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "RedriveAllowPolicy"]);
+    const unknown = names.find((n) => !known.has(n));
+    if (unknown) throw new SqsError("InvalidAttributeName", `Unknown Attribute ${unknown}.`);
+    const attributes = selected(names, all);
+    return attributes ? { Attributes: attributes } : {};
+  },
+
+  SendMessage(sqs, input, { senderId }) {
+    const name = queueName(sqs, input);
+    return sendOutput(sqs.send(name, sendInput(input, senderId)));
+  },
+
+  SendMessageBatch(sqs, input, { senderId }) {
+    const name = queueName(sqs, input);
+    const entries = batchEntries(input);
+    // "The maximum allowed individual message size and the maximum total payload size (the sum of the individual
+    // lengths of all of the batched messages) are both 1 MiB" (SendMessageBatch).
+    const total = entries.reduce((sum, entry) => sum + (typeof entry.MessageBody === "string" ? messageBytes(entry.MessageBody, (entry.MessageAttributes ?? {}) as Record<string, MessageAttributeValue>) : 0), 0);
+    const largest = sqs.definition(name).maximumMessageBytes;
+    if (total > largest) throw batchError("BatchRequestTooLong", `Batch requests cannot be longer than ${largest} bytes. You have sent ${total} bytes.`);
+    return eachEntry(entries, (entry) => sendOutput(sqs.send(name, sendInput(entry, senderId))));
+  },
+
+  async ReceiveMessage(sqs, input, { signal }) {
+    const name = queueName(sqs, input);
+    const messages = await sqs.receive(name, {
+      max: integer(input, "MaxNumberOfMessages") ?? 1,
+      visibilityTimeoutSeconds: integer(input, "VisibilityTimeout"),
+      waitSeconds: integer(input, "WaitTimeSeconds") ?? 0,
+      signal,
+    });
+    const attributeNames = [...stringList(input, "AttributeNames"), ...stringList(input, "MessageSystemAttributeNames")];
+    const messageAttributeNames = stringList(input, "MessageAttributeNames");
+    if (messages.length === 0) return {};
+    return {
+      Messages: messages.map((message) => {
+        const attributes = selected(attributeNames, systemAttributes(message));
+        const messageAttributes = selectedMessageAttributes(messageAttributeNames, message.messageAttributes);
+        return {
+          MessageId: message.messageId,
+          ReceiptHandle: message.receiptHandle,
+          MD5OfBody: message.md5OfBody,
+          Body: message.body,
+          ...(attributes ? { Attributes: attributes } : {}),
+          ...(message.md5OfMessageAttributes ? { MD5OfMessageAttributes: message.md5OfMessageAttributes } : {}),
+          ...(messageAttributes ? { MessageAttributes: messageAttributes } : {}),
+        };
+      }),
+    };
+  },
+
+  DeleteMessage: onEntry(deleteMessage),
+  DeleteMessageBatch: onEntries(deleteMessage),
+  ChangeMessageVisibility: onEntry(changeVisibility),
+  ChangeMessageVisibilityBatch: onEntries(changeVisibility),
+
+  PurgeQueue(sqs, input) {
+    sqs.purge(queueName(sqs, input));
+    return {};
+  },
+};
+
+/** The SQS actions the local server answers. */
+export const LOCAL_SQS_ACTIONS: readonly string[] = Object.keys(ACTIONS);

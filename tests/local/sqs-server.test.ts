@@ -1,0 +1,274 @@
+/**
+ * The local SQS server (local/sqs-server.ts) through the real @aws-sdk/client-sqs: sends, receives and deletes,
+ * batch limits, FIFO order and deduplication, visibility, redrive to the dead-letter queue, retention, and errors in
+ * SQS's shape. Time is an injected clock; long polls are woken by sends, never waited out.
+ */
+import { createHash } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageBatchCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ListQueuesCommand,
+  PurgeQueueCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
+import { afterEach, describe, expect, it } from "vitest";
+import { md5OfMessageAttributes, startLocalSqs, type LocalQueueDefinition, type LocalSqsServer } from "../../local/sqs-server";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+const MiB = 1024 * 1024;
+const queue = (name: string, more: Partial<LocalQueueDefinition> = {}): LocalQueueDefinition => ({
+  name,
+  fifo: name.endsWith(".fifo"),
+  contentBasedDeduplication: false,
+  visibilityTimeoutSeconds: 30,
+  messageRetentionSeconds: 4 * 86_400,
+  delaySeconds: 0,
+  maximumMessageBytes: MiB,
+  region: "eu-west-1",
+  ...more,
+});
+
+let now = Date.UTC(2026, 0, 1);
+const servers: LocalSqsServer[] = [];
+const clients: SQSClient[] = [];
+
+async function start(queues: LocalQueueDefinition[], stateDir?: string) {
+  const server = await startLocalSqs({ queues, now: () => now, stateDir });
+  servers.push(server);
+  const sqs = new SQSClient({ endpoint: server.endpoint, region: "eu-west-1", credentials: { accessKeyId: "AKIDLOCAL", secretAccessKey: "local" } });
+  clients.push(sqs);
+  return { server, sqs, url: (name: string) => server.queueUrl(name) };
+}
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.destroy();
+  for (const server of servers.splice(0)) await server.stop();
+  now = Date.UTC(2026, 0, 1);
+});
+
+const errorOf = (promise: Promise<unknown>) => promise.then(() => expect.unreachable("the call succeeded"), (error: { name: string; Code?: string; $metadata: { httpStatusCode?: number } }) => error);
+
+describe("local SQS server", () => {
+  it("sends, receives and deletes a message with AWS's MD5s, ids and attributes", async () => {
+    const { sqs, url, server } = await start([queue("jobs")]);
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: "jobs" }));
+    expect(QueueUrl).toBe(`${server.endpoint}/000000000000/jobs`);
+    const attributes = { kind: { DataType: "String", StringValue: "resize" }, blob: { DataType: "Binary", BinaryValue: new Uint8Array([1, 2, 3]) } };
+    const sent = await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "héllo", MessageAttributes: attributes }));
+    expect(sent.MD5OfMessageBody).toBe(createHash("md5").update("héllo").digest("hex"));
+    expect(sent.MessageId).toMatch(/^[0-9a-f-]{36}$/);
+    // The known digest of AWS's algorithm for these attributes, computed independently of the server's encoder.
+    expect(sent.MD5OfMessageAttributes).toBe(md5OfMessageAttributes({ kind: { DataType: "String", StringValue: "resize" }, blob: { DataType: "Binary", BinaryValue: "AQID" } }));
+
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MessageAttributeNames: ["All"], MessageSystemAttributeNames: ["All"] }));
+    expect(Messages).toHaveLength(1);
+    const [message] = Messages!;
+    expect(message).toMatchObject({ MessageId: sent.MessageId, Body: "héllo", MD5OfBody: sent.MD5OfMessageBody, MD5OfMessageAttributes: sent.MD5OfMessageAttributes });
+    expect(message.MessageAttributes?.kind).toEqual({ DataType: "String", StringValue: "resize" });
+    expect([...(message.MessageAttributes?.blob.BinaryValue ?? [])]).toEqual([1, 2, 3]);
+    expect(message.Attributes).toEqual({ ApproximateReceiveCount: "1", SentTimestamp: String(now), SenderId: "AKIDLOCAL", ApproximateFirstReceiveTimestamp: String(now) });
+
+    // Hidden while in flight; gone once deleted.
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages).toBeUndefined();
+    await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: message.ReceiptHandle }));
+    now += 31_000;
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url("jobs") }))).Messages).toBeUndefined();
+  });
+
+  it("brings a message back after its visibility timeout, counting receives, and ChangeMessageVisibility moves it", async () => {
+    const { sqs, url } = await start([queue("jobs")]);
+    const QueueUrl = url("jobs");
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "a" }));
+    const first = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 10 }))).Messages![0];
+    now += 9_999;
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages).toBeUndefined();
+    now += 1;
+    const second = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }))).Messages![0];
+    expect(second.Attributes).toEqual({ ApproximateReceiveCount: "2" });
+    expect(second.ReceiptHandle).not.toBe(first.ReceiptHandle);
+    // The first receive's handle no longer deletes it (and is no error).
+    await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: first.ReceiptHandle }));
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: second.ReceiptHandle, VisibilityTimeout: 0 }));
+    const third = (await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages![0];
+    expect(third.MessageId).toBe(first.MessageId);
+    await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: third.ReceiptHandle }));
+    const notInFlight = await errorOf(sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: third.ReceiptHandle, VisibilityTimeout: 5 })));
+    expect([notInFlight.name, notInFlight.Code, notInFlight.$metadata.httpStatusCode]).toEqual(["MessageNotInflight", "AWS.SimpleQueueService.MessageNotInflight", 400]);
+  });
+
+  it("long-polls until a message arrives", async () => {
+    const { sqs, url } = await start([queue("jobs")]);
+    const QueueUrl = url("jobs");
+    const polling = sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20, MaxNumberOfMessages: 10 }));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "late" }));
+    expect((await polling).Messages?.map((m) => m.Body)).toEqual(["late"]);
+  });
+
+  it("holds delayed messages back and reports the queue's counts", async () => {
+    const { sqs, url } = await start([queue("jobs", { delaySeconds: 5 })]);
+    const QueueUrl = url("jobs");
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "queue delay" }));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "no delay", DelaySeconds: 0 }));
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages?.map((m) => m.Body)).toEqual(["no delay"]);
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["All"] }));
+    expect(Attributes).toMatchObject({ ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "1", ApproximateNumberOfMessagesDelayed: "1", QueueArn: "arn:aws:sqs:eu-west-1:000000000000:jobs", DelaySeconds: "5" });
+    now += 5_000;
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages?.map((m) => m.Body)).toEqual(["queue delay"]);
+  });
+
+  it("applies batch limits: at most 10 distinct, valid entries, 1 MiB in all", async () => {
+    const { sqs, url } = await start([queue("jobs")]);
+    const QueueUrl = url("jobs");
+    const entries = (n: number, body = "x") => Array.from({ length: n }, (_, i) => ({ Id: `m${i}`, MessageBody: body }));
+    const sent = await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: [...entries(9), { Id: "bad", MessageBody: "x", DelaySeconds: 901 }] }));
+    expect(sent.Successful).toHaveLength(9);
+    expect(sent.Failed).toEqual([expect.objectContaining({ Id: "bad", SenderFault: true, Code: "InvalidParameterValue" })]);
+    const cases: Array<[unknown[], string]> = [
+      [entries(11), "AWS.SimpleQueueService.TooManyEntriesInBatchRequest"],
+      [[], "AWS.SimpleQueueService.EmptyBatchRequest"],
+      [[{ Id: "a", MessageBody: "x" }, { Id: "a", MessageBody: "y" }], "AWS.SimpleQueueService.BatchEntryIdsNotDistinct"],
+      [[{ Id: "no spaces", MessageBody: "x" }], "AWS.SimpleQueueService.InvalidBatchEntryId"],
+      [entries(2, "x".repeat(MiB / 2 + 1)), "AWS.SimpleQueueService.BatchRequestTooLong"],
+    ];
+    for (const [Entries, code] of cases) {
+      const error = await errorOf(sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: Entries as never })));
+      expect([error.Code, error.$metadata.httpStatusCode]).toEqual([code, 400]);
+    }
+    const received = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages!;
+    expect(received).toHaveLength(9);
+    const deleted = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: [...received.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle })), { Id: "junk", ReceiptHandle: "not-a-handle" }] }));
+    expect(deleted.Successful).toHaveLength(9);
+    expect(deleted.Failed).toEqual([expect.objectContaining({ Id: "junk", Code: "ReceiptHandleIsInvalid", SenderFault: true })]);
+    const tooMany = await errorOf(sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 11 })));
+    expect(tooMany.Code).toBe("InvalidParameterValue");
+  });
+
+  it("refuses a message over the queue's maximum size, and accepts one of exactly that size", async () => {
+    const { sqs, url } = await start([queue("jobs")]);
+    const QueueUrl = url("jobs");
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "x".repeat(MiB) }));
+    const error = await errorOf(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "x".repeat(MiB - 2), MessageAttributes: { a: { DataType: "String", StringValue: "x" } } })));
+    expect([error.name, error.$metadata.httpStatusCode]).toEqual(["InvalidParameterValue", 400]);
+  });
+
+  it("keeps FIFO order per group, one batch in flight per group, and deduplicates for five minutes", async () => {
+    const { sqs, url } = await start([queue("orders.fifo", { contentBasedDeduplication: true })]);
+    const QueueUrl = url("orders.fifo");
+    const send = (body: string, group: string, MessageDeduplicationId?: string) => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body, MessageGroupId: group, MessageDeduplicationId }));
+    const a1 = await send("a1", "a");
+    await send("b1", "b");
+    await send("a2", "a");
+    const duplicate = await send("a1", "a");
+    expect(duplicate.MessageId).toBe(a1.MessageId);
+    expect(a1.SequenceNumber).toMatch(/^\d{20,}$/);
+    const first = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["MessageGroupId", "SequenceNumber"] }))).Messages!;
+    expect(first.map((m) => m.Body)).toEqual(["a1", "b1", "a2"]);
+    expect(first[0].Attributes).toEqual({ MessageGroupId: "a", SequenceNumber: a1.SequenceNumber });
+    await send("a3", "a");
+    await send("c1", "c");
+    // Groups a and b are in flight: only c's message comes out.
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages?.map((m) => m.Body)).toEqual(["c1"]);
+    // a1 fails (its visibility runs out) while a2 was deleted: a1 comes back before a3.
+    await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: first[2].ReceiptHandle }));
+    now += 30_000;
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages?.map((m) => m.Body)).toEqual(["a1", "b1", "a3", "c1"]);
+    now += 5 * 60_000;
+    const again = await send("a1", "a");
+    expect(again.MessageId).not.toBe(a1.MessageId);
+
+    const noGroup = await errorOf(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "x" })));
+    expect([noGroup.name, noGroup.Code]).toEqual(["MissingParameter", "MissingParameter"]);
+    const perMessageDelay = await errorOf(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "x", MessageGroupId: "g", DelaySeconds: 1 })));
+    expect(perMessageDelay.name).toBe("InvalidParameterValue");
+  });
+
+  it("requires a deduplication id on a FIFO queue without content-based deduplication, and refuses one on a standard queue", async () => {
+    const { sqs, url } = await start([queue("plain.fifo"), queue("jobs")]);
+    const fifo = await errorOf(sqs.send(new SendMessageCommand({ QueueUrl: url("plain.fifo"), MessageBody: "x", MessageGroupId: "g" })));
+    expect(fifo.name).toBe("InvalidParameterValue");
+    const standard = await errorOf(sqs.send(new SendMessageCommand({ QueueUrl: url("jobs"), MessageBody: "x", MessageDeduplicationId: "d" })));
+    expect(standard.name).toBe("InvalidParameterValue");
+  });
+
+  it("moves a message to the dead-letter queue after maxReceiveCount receives, keeping its id", async () => {
+    const { sqs, url } = await start([queue("jobs", { redrive: { deadLetterQueueName: "jobs-dlq", maxReceiveCount: 2 } }), queue("jobs-dlq")]);
+    const { MessageId } = await sqs.send(new SendMessageCommand({ QueueUrl: url("jobs"), MessageBody: "poison" }));
+    for (let i = 0; i < 2; i++) {
+      expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url("jobs") }))).Messages).toHaveLength(1);
+      now += 30_000;
+    }
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url("jobs") }))).Messages).toBeUndefined();
+    const dead = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url("jobs-dlq"), MessageSystemAttributeNames: ["DeadLetterQueueSourceArn"] }))).Messages!;
+    expect(dead.map((m) => [m.MessageId, m.Body, m.Attributes?.DeadLetterQueueSourceArn])).toEqual([[MessageId, "poison", "arn:aws:sqs:eu-west-1:000000000000:jobs"]]);
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url("jobs"), AttributeNames: ["RedrivePolicy"] }));
+    expect(JSON.parse(Attributes!.RedrivePolicy!)).toEqual({ deadLetterTargetArn: "arn:aws:sqs:eu-west-1:000000000000:jobs-dlq", maxReceiveCount: 2 });
+  });
+
+  it("drops messages past the retention period", async () => {
+    const { sqs, url } = await start([queue("jobs", { messageRetentionSeconds: 60 })]);
+    await sqs.send(new SendMessageCommand({ QueueUrl: url("jobs"), MessageBody: "old" }));
+    now += 60_000;
+    await sqs.send(new SendMessageCommand({ QueueUrl: url("jobs"), MessageBody: "new" }));
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url("jobs"), MaxNumberOfMessages: 10 }))).Messages?.map((m) => m.Body)).toEqual(["new"]);
+  });
+
+  it("lists queues, purges once a minute, and answers an unknown queue with QueueDoesNotExist", async () => {
+    const { sqs, url } = await start([queue("jobs"), queue("jobs-dlq"), queue("other")]);
+    expect((await sqs.send(new ListQueuesCommand({ QueueNamePrefix: "jobs" }))).QueueUrls).toEqual([url("jobs"), url("jobs-dlq")]);
+    await sqs.send(new SendMessageCommand({ QueueUrl: url("jobs"), MessageBody: "x" }));
+    await sqs.send(new PurgeQueueCommand({ QueueUrl: url("jobs") }));
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url("jobs") }))).Messages).toBeUndefined();
+    const purging = await errorOf(sqs.send(new PurgeQueueCommand({ QueueUrl: url("jobs") })));
+    expect([purging.name, purging.$metadata.httpStatusCode]).toEqual(["PurgeQueueInProgress", 403]);
+    for (const call of [sqs.send(new GetQueueUrlCommand({ QueueName: "missing" })), sqs.send(new SendMessageCommand({ QueueUrl: url("missing"), MessageBody: "x" }))]) {
+      const error = await errorOf(call);
+      expect([error.name, error.Code, error.$metadata.httpStatusCode]).toEqual(["QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue", 400]);
+    }
+  });
+
+  it("answers malformed requests with 400 in SQS's error shape and keeps serving", async () => {
+    const { sqs, url, server } = await start([queue("jobs")]);
+    const post = (target: string | undefined, body: string) =>
+      fetch(server.endpoint, { method: "POST", headers: { "content-type": "application/x-amz-json-1.0", ...(target ? { "x-amz-target": target } : {}) }, body });
+    const cases: Array<[string | undefined, string, string]> = [
+      ["AmazonSQS.SendMessage", "{not json", "com.amazonaws.sqs#SerializationException"],
+      ["AmazonSQS.SendMessage", "[1]", "com.amazonaws.sqs#SerializationException"],
+      ["AmazonSQS.SendMessage", JSON.stringify({ QueueUrl: url("jobs") }), "com.amazonaws.sqs#MissingParameter"],
+      ["AmazonSQS.SendMessage", JSON.stringify({ QueueUrl: url("jobs"), MessageBody: 5 }), "com.amazonaws.sqs#InvalidParameterValue"],
+      ["AmazonSQS.SendMessage", JSON.stringify({ QueueUrl: url("jobs"), MessageBody: "x", MessageAttributes: { a: null } }), "com.amazonaws.sqs#InvalidParameterValue"],
+      ["AmazonSQS.SendMessage", JSON.stringify({ QueueUrl: url("jobs"), MessageBody: "\u0000" }), "com.amazonaws.sqs#InvalidMessageContents"],
+      ["AmazonSQS.SendMessage", JSON.stringify({ QueueUrl: "::", MessageBody: "x" }), "com.amazonaws.sqs#InvalidAddress"],
+      ["AmazonSQS.DeleteMessage", JSON.stringify({ QueueUrl: url("jobs"), ReceiptHandle: "junk" }), "com.amazonaws.sqs#ReceiptHandleIsInvalid"],
+      ["AmazonSQS.ReceiveMessage", JSON.stringify({ QueueUrl: url("jobs"), WaitTimeSeconds: 21 }), "com.amazonaws.sqs#InvalidParameterValue"],
+      ["AmazonSQS.SendMessageBatch", JSON.stringify({ QueueUrl: url("jobs"), Entries: [null] }), "com.amazonaws.sqs#InvalidParameterValue"],
+      ["AmazonSQS.CreateQueue", "{}", "com.amazonaws.sqs#UnknownOperationException"],
+    ];
+    for (const [target, body, type] of cases) {
+      const response = await post(target, body);
+      expect([response.status >= 400 && response.status < 500, ((await response.json()) as { __type: string }).__type]).toEqual([true, type]);
+    }
+    const query = await post(undefined, "Action=SendMessage&MessageBody=x");
+    expect([query.status, await query.text()]).toEqual([400, expect.stringContaining("<Code>InvalidAction</Code>")]);
+    expect((await sqs.send(new SendMessageCommand({ QueueUrl: url("jobs"), MessageBody: "still here" }))).MessageId).toBeDefined();
+  });
+
+  it("saves messages at a stop and restores them at the next start", async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), "sqs-state-"));
+    const first = await start([queue("jobs")], stateDir);
+    await first.sqs.send(new SendMessageCommand({ QueueUrl: first.url("jobs"), MessageBody: "kept" }));
+    await first.server.stop();
+    servers.splice(servers.indexOf(first.server), 1);
+    const second = await start([queue("jobs")], stateDir);
+    expect((await second.sqs.send(new ReceiveMessageCommand({ QueueUrl: second.url("jobs") }))).Messages?.map((m) => m.Body)).toEqual(["kept"]);
+  });
+});
