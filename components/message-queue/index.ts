@@ -147,12 +147,14 @@ export class MessageQueue extends pulumi.ComponentResource {
     // CreateEventSourceMapping checks the function's role first: without these it fails with InvalidParameterValueException
     // "The provided execution role does not have permissions to call ReceiveMessage on SQS" (aws/aws-cdk#6770). Lambda
     // needs ReceiveMessage, DeleteMessage and GetQueueAttributes (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html,
-    // "Execution role permissions"); it changes no visibility, so ChangeMessageVisibility is not granted. A function kept on
-    // delete keeps this too (deploy rule LambdaRetainedFunctionParts): it could not poll without it.
+    // "Execution role permissions"); it changes no visibility, so ChangeMessageVisibility is not granted. It is deleted with
+    // the queue and the mapping even when the function is kept on delete: a kept grant would name a deleted queue, and an
+    // inline policy the stack no longer tracks makes a later DeleteRole fail (deploy rule LambdaRetainedFunctionParts
+    // exempts grants only on deleted resources).
     const consumerPolicy = new aws.iam.RolePolicy(
       `${name}-consume-policy`,
       { role: fn.role.id, policy: policyJson([{ sid: "ConsumeQueue", actions: [...QUEUE_CONSUME_ACTIONS], resources: [queue.arn] }]) },
-      { parent: this, retainOnDelete: fn.spec.retainOnDelete || undefined },
+      { parent: this },
     );
     // Only what applies to SQS (services-sqs-parameters.html): StartingPosition, bisecting, retries, record age and
     // destinations are stream settings, and CreateEventSourceMapping refuses them for a queue ("StartingPosition is not

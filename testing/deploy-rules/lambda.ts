@@ -1,5 +1,5 @@
 /** Lambda deploy rules: the function configuration quotas CreateFunction and UpdateFunctionConfiguration enforce, alias names CreateAlias accepts, and the resource-based policy size AddPermission enforces. */
-import { ofType } from "../../local/offline/graph";
+import { asArray, ofType, policyDocument } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { AUTONAME_RANDOM_LENGTH } from "../../components/autoname";
 import { LAMBDA_ENVIRONMENT_KEY } from "../../components/lambda/function";
@@ -90,7 +90,9 @@ export const LAMBDA_RETAINED_FUNCTION_PARTS: DeployRule = {
       if (role) {
         if (!kept(role)) report(role, "the execution role", "cannot run");
         const roleNames = [role.id, role.state.name].filter((n) => n !== undefined);
-        for (const policy of ofType(graph, "aws:iam/rolePolicy:RolePolicy").filter((p) => roleNames.includes(p.inputs.role) && !kept(p))) report(policy, "an inline policy of the role", "loses the permissions it grants");
+        for (const policy of ofType(graph, "aws:iam/rolePolicy:RolePolicy").filter((p) => roleNames.includes(p.inputs.role) && !kept(p) && !grantsOnlyOnDeleted(graph, p))) {
+          report(policy, "an inline policy of the role", "loses the permissions it grants");
+        }
         for (const attachment of ofType(graph, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => roleNames.includes(a.inputs.role) && !kept(a))) {
           report(attachment, "a policy attachment of the role", "loses the permissions it grants");
         }
@@ -102,6 +104,17 @@ export const LAMBDA_RETAINED_FUNCTION_PARTS: DeployRule = {
     return findings;
   },
 };
+
+/**
+ * An inline policy whose every statement grants only on resources of this plan that a destroy deletes too (a
+ * MessageQueue's consumer permission on its queue): keeping it would leave a grant on ARNs that no longer exist, an
+ * inline policy the stack no longer tracks, on which a later DeleteRole fails with DeleteConflict.
+ */
+function grantsOnlyOnDeleted(graph: readonly RecordedResource[], policy: RecordedResource): boolean {
+  const deletedArns = new Set(graph.filter((r) => !r.retainOnDelete && typeof r.state.arn === "string").map((r) => r.state.arn as string));
+  const resources = policyDocument(policy.inputs.policy).Statement.flatMap((statement) => asArray<string>(statement.Resource));
+  return resources.length > 0 && resources.every((arn) => deletedArns.has(arn));
+}
 
 /**
  * "Function resource-based policy | 20 KB", among the quotas that "cannot be changed"

@@ -143,9 +143,9 @@ describe("MessageQueue", () => {
     expect(spec!.consumer.maxConcurrency).toBeUndefined();
   });
 
-  it("keeps the consumer's permission with a function kept on delete", async () => {
+  it("deletes the consumer's permission with the queue, even when the function is kept on delete (a kept grant would name a deleted queue)", async () => {
     const graph = await record(() => new MessageQueue("kept", { consumer: { function: new LambdaFunction("kept-worker", { entry, retainOnDelete: true }) } }));
-    expect(resource(graph, ROLE_POLICY, "kept-consume-policy").retainOnDelete).toBe(true);
+    expect(resource(graph, ROLE_POLICY, "kept-consume-policy").retainOnDelete).toBeFalsy();
     expect(deployFindings(graph)).toEqual([]);
   });
 
