@@ -12,16 +12,26 @@ export const SQS2: SecurityRule = {
   },
 };
 
-/** SQS4 (cdk-nag AwsSolutions-SQS4): every queue's policy denies requests made without TLS (`aws:SecureTransport` false, all of `sqs:*`). */
+/**
+ * SQS4 (cdk-nag AwsSolutions-SQS4): every queue's policy (a QueuePolicy, or the queue's own `policy`) denies everyone
+ * (`Principal` "*") every action (`sqs:*`) on the queue when `aws:SecureTransport` is false.
+ */
 export const SQS4: SecurityRule = {
   id: "SQS4",
   title: "SQS queues require TLS",
   check(graph) {
     return ofType(graph, "aws:sqs/queue:Queue")
       .filter((queue) => {
-        const statements = attachedTo(graph, "aws:sqs/queuePolicy:QueuePolicy", "queueUrl", queue).flatMap((p) => policyDocument(p.inputs.policy).Statement);
-        return !statements.some((s) => s.Effect === "Deny" && String(s.Condition?.Bool?.["aws:SecureTransport"]) === "false" && asArray<string>(s.Action).some((a) => a === "sqs:*" || a === "*"));
+        const policies = [...attachedTo(graph, "aws:sqs/queuePolicy:QueuePolicy", "queueUrl", queue).map((p) => p.inputs.policy), queue.inputs.policy].filter(Boolean);
+        return !policies.flatMap((policy) => policyDocument(policy).Statement).some((s) => deniesInsecureTransport(s, queue.state.arn));
       })
-      .map((queue) => finding("SQS4", queue, "does not deny requests made without TLS (a queue policy denying sqs:* when aws:SecureTransport is false)"));
+      .map((queue) => finding("SQS4", queue, "does not deny requests made without TLS (a queue policy denying sqs:* to Principal * on the queue when aws:SecureTransport is false)"));
   },
 };
+
+function deniesInsecureTransport(statement: Record<string, any>, queueArn: unknown): boolean {
+  const everyone = statement.Principal === "*" || asArray<string>(statement.Principal?.AWS).includes("*");
+  const onQueue = asArray<string>(statement.Resource).some((resource) => resource === "*" || resource === queueArn);
+  const allActions = asArray<string>(statement.Action).some((action) => action === "sqs:*" || action === "*");
+  return statement.Effect === "Deny" && everyone && onQueue && allActions && String(statement.Condition?.Bool?.["aws:SecureTransport"]) === "false";
+}

@@ -61,6 +61,12 @@ describe("security rules fail on the resource they guard", () => {
     expect(ids(SQS4, mutate(worked, byName("worker-failures-policy"), () => undefined))).toEqual(["SQS4 aws:sqs/queue:Queue worker-failures"]);
     const sendOnly = mutate(worked, byName("jobs-queue-policy"), (r) => ({ ...r, inputs: { ...r.inputs, policy: String(r.inputs.policy).replace('"sqs:*"', '"sqs:SendMessage"') } }));
     expect(ids(SQS4, sendOnly)).toEqual(["SQS4 aws:sqs/queue:Queue jobs-queue"]);
+    const oneRole = mutate(worked, byName("jobs-queue-policy"), (r) => ({ ...r, inputs: { ...r.inputs, policy: String(r.inputs.policy).replace('"Principal":"*"', '"Principal":{"AWS":"arn:aws:iam::123456789012:role/x"}') } }));
+    expect(ids(SQS4, oneRole)).toEqual(["SQS4 aws:sqs/queue:Queue jobs-queue"]);
+    // The same statement as the queue's own `policy` argument counts.
+    const policyOf = (graph: RecordedResource[], name: string) => graph.find((r) => r.name === name)!.inputs.policy;
+    const inline = mutate(mutate(worked, byName("jobs-queue"), (r) => ({ ...r, inputs: { ...r.inputs, policy: policyOf(worked, "jobs-queue-policy") } })), byName("jobs-queue-policy"), () => undefined);
+    expect(ids(SQS4, inline)).toEqual([]);
   });
 
   it("S1: a bucket without access logging, and a log bucket logging into itself", () => {
