@@ -158,7 +158,11 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   };
 }
 
-/** A user pool's region: its id is `<region>_<id>` (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolType.html Id pattern `[\w-]+_[0-9a-zA-Z]+`). */
+/**
+ * A user pool's region: its id is `<region>_<id>` (UserPoolId pattern `[\w-]+_[0-9a-zA-Z]+`,
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPool.html; the AWS CLI's
+ * example pool `us-west-2_aaaaaaaaa`), as the mocks record it.
+ */
 function userPoolRegion(userPoolId: string): string {
   return userPoolId.split("_")[0];
 }
