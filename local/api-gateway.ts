@@ -23,7 +23,8 @@ import { resolveValue } from "./offline/program";
 import { awsServiceNotEmulated, invokeS3Integration } from "./aws-service-integration";
 import type { LocalContext } from "./services/types";
 import { requestModelProblem } from "./request-model";
-import { FRAMING_HEADERS, hasBody, LOCAL_ACCOUNT_ID, pathPatternMatcher, readBody, unsendable } from "./http";
+import { FRAMING_HEADERS, hasBody, pathPatternMatcher, readBody, unsendable } from "./http";
+import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 
 /** API Gateway's payload limit. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -64,6 +65,13 @@ export interface LocalGatewayOptions {
   issuerFor(userPoolId: string): string | undefined;
   /** Rewrites a mock integration's (resolved) body for the local stack, e.g. to point a browser at local emulators. */
   localiseMockBody?(body: string): string;
+  /**
+   * The API's execution ARN as the program recorded it (`arn:aws:execute-api:<region>:<account>:<api id>`, the
+   * ServerlessApi's `executionArn`): its region, account and id are the ones authorizers' `methodArn`, the events'
+   * `requestContext.accountId` and `apiId`, and resource-policy denials name, as in AWS.
+   * @default `arn:aws:execute-api:<the stack's region>:<the mocks' account>:local`, for an API outside a program run
+   */
+  executionArn?: string;
 }
 
 export function compileRoutes(routes: RouteSpec[]): CompiledRoute[] {
@@ -121,6 +129,8 @@ const VERIFIED_TOKENS_MAX = 10_000;
 
 export function createLocalGateway(options: LocalGatewayOptions): RequestListener {
   const { spec, stage, context } = options;
+  const executionArn = options.executionArn ?? `arn:aws:execute-api:${context.run.config.region}:${MOCK_ACCOUNT_ID}:${LOCAL_API_ID}`;
+  const [, , , apiRegion, accountId, apiId] = executionArn.split(":");
   const compiled = compileRoutes(spec.routes);
   // The resource policy's IP ranges, compiled once (the HTTP kind has no resource policy: validate.ts refuses one).
   const sourceIps = spec.kind === ApiKind.Http ? {} : { allowed: ipRanges(spec.resourcePolicy?.allowSourceIps), denied: ipRanges(spec.resourcePolicy?.denySourceIps) };
@@ -278,7 +288,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
       return /^AWS4-HMAC-SHA256 /.test(headerOf(request, "authorization") ?? "") ? { principalId: "iam-caller" } : json(403, { message: "Missing Authentication Token" }, { "x-amzn-errortype": "MissingAuthenticationTokenException" });
     }
     const authorizer = spec.authorizers.find((a) => a.name === auth.authorizer)!;
-    const methodArn = `arn:aws:execute-api:${context.run.config.region}:${LOCAL_ACCOUNT_ID}:${LOCAL_API_ID}/${stage.name}/${route.method === "ANY" ? event.httpMethod : route.method}${event.path}`;
+    const methodArn = `${executionArn}/${stage.name}/${route.method === "ANY" ? event.httpMethod : route.method}${event.path}`;
     if (authorizer.type !== "cognito") return lambdaAuthorizer(authorizer, request, event, methodArn);
     if (spec.kind === ApiKind.Http) return jwtAuthorizer(authorizer, auth.scopes, request, event.requestContext.requestId);
     const token = bearerToken(headerOf(request, identityHeader(authorizer.identitySource)));
@@ -504,7 +514,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     const address = clientAddress(request);
     const outside = sourceIps.allowed !== undefined && !inRanges(sourceIps.allowed, address);
     if (!outside && !(sourceIps.denied !== undefined && inRanges(sourceIps.denied, address))) return undefined;
-    const resource = `arn:aws:execute-api:${context.run.config.region}:********${LOCAL_ACCOUNT_ID.slice(-4)}:${LOCAL_API_ID}/${stage.name}/${method}${path}`;
+    const resource = `arn:aws:execute-api:${apiRegion}:********${accountId.slice(-4)}:${apiId}/${stage.name}/${method}${path}`;
     return json(403, { Message: `User: anonymous is not authorized to perform: execute-api:Invoke on resource: ${resource} with an explicit deny` }, { "x-amzn-errortype": "AccessDeniedException" });
   }
 
@@ -592,8 +602,8 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
       body: body.length === 0 ? null : textual ? body.toString("utf8") : body.toString("base64"),
       isBase64Encoded: !textual,
       requestContext: {
-        accountId: LOCAL_ACCOUNT_ID,
-        apiId: LOCAL_API_ID,
+        accountId,
+        apiId,
         authorizer: null,
         domainName: headerOf(request, "host") ?? "localhost",
         domainPrefix: "localhost",

@@ -31,6 +31,7 @@ import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator";
 import { attributesToRecord, UserPoolServiceFactoryImpl, type UserPool } from "cognito-local/lib/services/userPoolService";
 import { passwordProblems } from "../components/user-auth/spec";
 import { LambdaInvokeError } from "./lambda-runtime";
+import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 
 // pino is cognito-local's logger (its HTTP layer needs a real one); resolve it from there.
 const pino = createRequire(require.resolve("cognito-local"))("pino") as (options: { level: string }) => any;
@@ -59,8 +60,11 @@ export interface CognitoEmulator {
   url: string;
   /** Issuer of a pool's tokens: `${url}/${userPoolId}`. */
   issuer(userPoolId: string): string;
-  /** Creates the pool under `id` unless it exists (kept from an earlier run). */
-  ensureUserPool(pool: { Id: string; Name: string; UsernameAttributes?: string[] }): Promise<void>;
+  /**
+   * Creates the pool under `id` unless it exists (kept from an earlier run). `Arn` is the pool's ARN as the program
+   * recorded it (the UserPool's `arn`), what DescribeUserPool answers; @default in the id's region and the mocks' account
+   */
+  ensureUserPool(pool: { Id: string; Name: string; Arn?: string; UsernameAttributes?: string[] }): Promise<void>;
   /** Creates the app client under `clientId` unless it exists. */
   ensureClient(userPoolId: string, clientId: string, clientName: string): Promise<void>;
   /** The last code sent to `destination` (an email address), e.g. to confirm a sign-up. */
@@ -133,15 +137,15 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     url,
     issuer: (userPoolId) => `${url}/${userPoolId}`,
     async ensureUserPool(pool) {
-      const existing = await cognito.listUserPools(ctx);
-      if (existing.some((p) => p.Id === pool.Id)) return;
+      const arn = pool.Arn ?? `arn:aws:cognito-idp:${userPoolRegion(pool.Id)}:${MOCK_ACCOUNT_ID}:userpool/${pool.Id}`;
+      const existing = (await cognito.listUserPools(ctx)).find((p) => p.Id === pool.Id);
+      if (existing) {
+        // A pool kept from an earlier run answers with the ARN the program records now.
+        if (existing.Arn !== arn) await (await cognito.getUserPool(ctx, pool.Id)).updateOptions(ctx, { ...existing, Arn: arn });
+        return;
+      }
       const now = clock.get();
-      await cognito.createUserPool(ctx, {
-        ...pool,
-        Arn: `arn:aws:cognito-idp:local:000000000000:userpool/${pool.Id}`,
-        CreationDate: now,
-        LastModifiedDate: now,
-      } as UserPool);
+      await cognito.createUserPool(ctx, { ...pool, Arn: arn, CreationDate: now, LastModifiedDate: now } as UserPool);
     },
     async ensureClient(userPoolId, clientId, clientName) {
       if (await cognito.getAppClient(ctx, clientId)) return;
@@ -155,6 +159,15 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
 }
 
 /**
+ * A user pool's region: its id is `<region>_<id>` (UserPoolId pattern `[\w-]+_[0-9a-zA-Z]+`,
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPool.html; the AWS CLI's
+ * example pool `us-west-2_aaaaaaaaa`), as the mocks record it.
+ */
+function userPoolRegion(userPoolId: string): string {
+  return userPoolId.split("_")[0];
+}
+
+/**
  * cognito-local calls `lambda.invoke(...).promise()` (AWS SDK v2); answer from the local Lambda runtime.
  * cognito-local swallows a failed post-confirmation trigger (the user stays confirmed, as in AWS, but
  * AWS also fails the API call), so failures are printed here where a developer sees them.
@@ -164,7 +177,9 @@ function lambdaShim(invoke: TriggerInvoker, log: (message: string) => void) {
     invoke(params: { FunctionName: string; Payload: string }) {
       return {
         async promise() {
-          const event = JSON.parse(params.Payload) as { userPoolId: string };
+          // cognito-local names the region "local" in every trigger event; Cognito names the pool's.
+          const event = { ...(JSON.parse(params.Payload) as { userPoolId: string; region?: string }) };
+          event.region = userPoolRegion(event.userPoolId);
           try {
             const result = await invoke(event.userPoolId, params.FunctionName, event);
             return { StatusCode: 200, Payload: JSON.stringify(result ?? event) };
@@ -217,7 +232,7 @@ function runPreAuthentication(router: (target: string) => Route, cognito: Cognit
           const event = {
             version: "1",
             triggerSource: "PreAuthentication_Authentication",
-            region: "local",
+            region: userPoolRegion(pool.options.Id),
             userPoolId: pool.options.Id,
             userName: user?.Username ?? username,
             callerContext: { awsSdkVersion: "cognito-local", clientId: req.ClientId ?? null },

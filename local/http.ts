@@ -58,6 +58,3 @@ export function unsendable(status: unknown, headers: Record<string, string | rea
   }
   return undefined;
 }
-
-/** The AWS account id the local gateways put in their ARNs and events (execute-api method ARNs, requestContext.accountId). */
-export const LOCAL_ACCOUNT_ID = "000000000000";

@@ -16,6 +16,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { readBody } from "./http";
+import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 
 export interface LocalIdentityPoolConfig {
   /** The deployed (mocked) identity pool id, e.g. `us-east-1:0f1e...`. */
@@ -28,6 +29,11 @@ export interface LocalIdentityPoolConfig {
   verifyIdToken(token: string): Promise<string>;
   /** The authenticated role's grants: table ARN and item actions (`dynamodb:GetItem`, ...). */
   grants: Array<{ tableArn: string; actions: string[] }>;
+  /**
+   * The roles' ARNs as the program recorded them (the IdentityPoolRoleAttachment's `roles`): the session's STS ARN in
+   * an access denial names the role assumed, in its account. @default roles named `authenticated` and `unauthenticated` in the mocks' account
+   */
+  roleArns?: { authenticated?: string; unauthenticated?: string };
 }
 
 export interface IdentityPoolEmulator {
@@ -152,6 +158,19 @@ function identityId(pool: LocalIdentityPoolConfig, sub: string): string {
   return `${pool.region}:${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
+/**
+ * The STS ARN of a session's credentials, `arn:aws:sts::<account>:assumed-role/<role name>/CognitoIdentityCredentials`
+ * (an assumed role's ARN names the role without its path: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns),
+ * from the role the identity pool gives the session.
+ */
+function assumedRoleArn(session: Session): string {
+  const kind = session.authenticated ? "authenticated" : "unauthenticated";
+  const roleArn = session.pool.roleArns?.[kind];
+  const account = roleArn?.split(":")[4] ?? MOCK_ACCOUNT_ID;
+  const roleName = roleArn?.split("/").pop() ?? kind;
+  return `arn:aws:sts::${account}:assumed-role/${roleName}/CognitoIdentityCredentials`;
+}
+
 type HashKeyOf = (tableName: string) => Promise<string>;
 
 /** The IAM decision for the authenticated role: an allowed action on a granted table, every leading key the caller's. */
@@ -159,7 +178,7 @@ export async function authorise(session: Session, action: string, input: Record<
   const deny = (resource: string, why: string) => {
     throw new ServiceError(
       "AccessDeniedException",
-      `User: arn:aws:sts::000000000000:assumed-role/${session.authenticated ? "authenticated" : "unauthenticated"}/CognitoIdentityCredentials is not authorized to perform: ${action} on resource: ${resource} (${why})`,
+      `User: ${assumedRoleArn(session)} is not authorized to perform: ${action} on resource: ${resource} (${why})`,
     );
   };
   const grants = session.authenticated ? session.pool.grants : [];

@@ -20,7 +20,8 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { RealtimeApiSpec } from "../components/realtime-api/spec";
 import { authorizerOutput, policyAllows, type AuthorizerOutput } from "./api-gateway";
-import { LOCAL_ACCOUNT_ID, readBody } from "./http";
+import { readBody } from "./http";
+import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { LambdaInvokeError } from "./lambda-runtime";
 
 /** API Gateway's WebSocket frame limit is 32 KB and message limit 128 KB: https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html */
@@ -30,6 +31,11 @@ export interface LocalRealtimeApi {
   spec: RealtimeApiSpec;
   /** The API id the program resolved (the deployed URL's host label). */
   apiId: string;
+  /**
+   * The API's execution ARN as the program recorded it (`arn:aws:execute-api:<region>:<account>:<api id>`), which the
+   * `$connect` authorizer's `methodArn` starts with. @default in the options' region and the mocks' account
+   */
+  executionArn?: string;
 }
 
 export interface RealtimeGatewayOptions {
@@ -165,7 +171,7 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
       const value = where === "header" ? lowerHeaders[name.toLowerCase()] : parts.queryStringParameters?.[name];
       if (!value) return 401;
     }
-    const methodArn = `arn:aws:execute-api:${options.region}:${LOCAL_ACCOUNT_ID}:${api.apiId}/${api.spec.stage}/$connect`;
+    const methodArn = `${api.executionArn ?? `arn:aws:execute-api:${options.region}:${MOCK_ACCOUNT_ID}:${api.apiId}`}/${api.spec.stage}/$connect`;
     const event = { type: "REQUEST", methodArn, ...parts, stageVariables: {}, requestContext: requestContext(api, connection, "$connect", "CONNECT") };
     let output: AuthorizerOutput | { problem: string };
     try {

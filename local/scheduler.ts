@@ -9,12 +9,19 @@ import { randomUUID } from "node:crypto";
 import type { LambdaFunctionSpec } from "../components/lambda/function";
 import { nextFireTime, parseScheduleExpression, type ParsedSchedule } from "../components/schedule-expression";
 import { invokeAsync, type AsyncInvokeOptions, type Invoke } from "./async-invoke";
+import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 
 export interface LocalSchedule {
   /** The function's name (LambdaFunction resource name): what `triggerNow` takes. */
   name: string;
   function: LambdaFunctionSpec;
   invoke: Invoke;
+  /**
+   * The schedule's ARN as the program recorded it (its `aws:scheduler/schedule:Schedule`'s `arn`), what
+   * `<aws.scheduler.schedule-arn>` becomes. Absent (a schedule outside a program run, unit tests): one in the default
+   * group, named `<name>-schedule`, in the options' region and the mocks' account.
+   */
+  arn?: string;
 }
 
 interface Armed {
@@ -92,7 +99,7 @@ export class LocalScheduler {
   private fire(armed: Armed, scheduledTime = this.now()): Promise<"succeeded" | "failed"> {
     const spec = armed.schedule.function.schedule!;
     const input = withContextAttributes(spec.input, {
-      "<aws.scheduler.schedule-arn>": `arn:aws:scheduler:${this.options.region ?? "us-east-1"}:000000000000:schedule/default/${armed.schedule.name}-schedule`,
+      "<aws.scheduler.schedule-arn>": armed.schedule.arn ?? `arn:aws:scheduler:${this.options.region ?? "us-east-1"}:${MOCK_ACCOUNT_ID}:schedule/default/${armed.schedule.name}-schedule`,
       "<aws.scheduler.scheduled-time>": new Date(Math.floor(scheduledTime / 60_000) * 60_000).toISOString().replace(".000Z", "Z"),
       "<aws.scheduler.execution-id>": randomUUID(),
       "<aws.scheduler.attempt-number>": "1",

@@ -22,7 +22,8 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { LOCAL_ACCOUNT_ID, readBody } from "./http";
+import { readBody } from "./http";
+import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 
 /** What the local server needs of a queue (a MessageQueueSpec's queue or its dead-letter queue, names resolved). */
 export interface LocalQueueDefinition {
@@ -34,6 +35,11 @@ export interface LocalQueueDefinition {
   delaySeconds: number;
   maximumMessageBytes: number;
   region: string;
+  /**
+   * The queue's ARN as the program recorded it (the queue's `arn`, MessageQueue's `queueArn`): its `QueueArn`, its
+   * events' `eventSourceARN`. @default `arn:aws:sqs:<region>:<the server's account>:<name>`, for a queue outside a program run
+   */
+  arn?: string;
   /** Where a message goes once it has been received `maxReceiveCount` times (SQS's RedrivePolicy). */
   redrive?: { deadLetterQueueName: string; maxReceiveCount: number };
 }
@@ -213,7 +219,7 @@ export class LocalSqs {
     for (const definition of definitions) {
       this.queues.set(definition.name, {
         definition,
-        arn: `arn:aws:sqs:${definition.region}:${this.accountId}:${definition.name}`,
+        arn: definition.arn ?? `arn:aws:sqs:${definition.region}:${this.accountId}:${definition.name}`,
         createdTimestamp: now,
         messages: [],
         deduplication: new Map(),
@@ -223,7 +229,7 @@ export class LocalSqs {
   }
 
   get accountId(): string {
-    return this.options.accountId ?? LOCAL_ACCOUNT_ID;
+    return this.options.accountId ?? MOCK_ACCOUNT_ID;
   }
 
   now(): number {
@@ -686,7 +692,7 @@ function reply(response: ServerResponse, error: SqsError): void {
 /** The sender as SQS reports it (SenderId): the access key id the request was signed with, or the account. */
 function senderId(request: IncomingMessage): string {
   const match = /Credential=([^/,\s]+)\//.exec(String(request.headers.authorization ?? ""));
-  return match?.[1] ?? LOCAL_ACCOUNT_ID;
+  return match?.[1] ?? MOCK_ACCOUNT_ID;
 }
 
 function string(input: Input, name: string, required: true): string;

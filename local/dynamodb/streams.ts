@@ -15,6 +15,7 @@ import type { StreamViewType } from "../../components/data-tier/spec";
 import type { StreamSubscriptionSpec } from "../../components/data-tier/stream";
 import type { LocalTable } from "./tables";
 import { readBody } from "../http";
+import { tableStreamArn } from "../offline/mocks";
 
 type Item = Record<string, AttributeValue>;
 
@@ -185,7 +186,8 @@ export class StreamProxy {
         SizeBytes: Buffer.byteLength(JSON.stringify(key)) + Buffer.byteLength(JSON.stringify(newImage ?? oldImage ?? {})),
         StreamViewType: view,
       },
-      eventSourceARN: `arn:aws:dynamodb:${this.options.region}:000000000000:table/${table.tableName}/stream/local`,
+      // The stream's ARN, the one the program's `streamArn` resolved to (what a handler given it compares with).
+      eventSourceARN: table.streamArn ?? tableStreamArn(this.options.region, table.tableName),
       ...(byTtl && !newImage ? { userIdentity: { type: "Service" as const, principalId: "dynamodb.amazonaws.com" as const } } : {}),
     };
     for (const pump of this.pumps) if (pump.tableName === table.tableName) pump.push(record);

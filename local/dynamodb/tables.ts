@@ -20,6 +20,11 @@ export interface LocalTable {
   id: string;
   tableName: string;
   spec: TableSpec;
+  /**
+   * The table's stream ARN as the program recorded it (the table's `streamArn`), which its stream records name as
+   * `eventSourceARN`. @default tableStreamArn(region, tableName) (local/offline/mocks.ts), for a table outside a program run
+   */
+  streamArn?: string;
 }
 
 export function createTableInput(table: LocalTable): CreateTableCommandInput {

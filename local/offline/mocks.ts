@@ -23,6 +23,11 @@ const { getMonitor, waitForRPCs } = require("@pulumi/pulumi/runtime/settings") a
   waitForRPCs(): Promise<void>;
 };
 
+/**
+ * The AWS account every ARN the program resolves under mocks names, and so every local emulator's ARNs, URLs and
+ * events (`npm start`): in AWS one account owns all of a stack's resources, so a handler comparing an event's ARN
+ * (eventSourceARN, methodArn, requestContext.accountId) with one the program passed it sees the same account locally.
+ */
 export const MOCK_ACCOUNT_ID = "123456789012";
 
 /**
@@ -37,6 +42,18 @@ export const MOCK_ACCOUNT_ID = "123456789012";
 export function lambdaFunctionArn(region: string, functionName: string, qualifier?: string, account: string = MOCK_ACCOUNT_ID): string {
   return `arn:aws:lambda:${region}:${account}:function:${functionName}${qualifier ? `:${qualifier}` : ""}`;
 }
+
+/**
+ * The stream ARN of a table under mocks, `<table ARN>/stream/<label>`, the label the time the stream was enabled
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TableDescription.html LatestStreamArn,
+ * LatestStreamLabel): the recorded table's `streamArn`, and the one the local stream records name for a table outside a
+ * program run (local/dynamodb/streams.ts).
+ */
+export function tableStreamArn(region: string, tableName: string, account: string = MOCK_ACCOUNT_ID): string {
+  return `arn:aws:dynamodb:${region}:${account}:table/${tableName}/stream/${MOCK_STREAM_LABEL}`;
+}
+
+const MOCK_STREAM_LABEL = "2026-01-01T00:00:00.000";
 
 export interface RecordedResource {
   type: string;
@@ -471,8 +488,7 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
     }
     case "aws:dynamodb/table:Table": {
       const arn = `arn:aws:dynamodb:${region}:${MOCK_ACCOUNT_ID}:table/${physicalName}`;
-      const streamLabel = "2026-01-01T00:00:00.000";
-      return { name: physicalName, arn, streamArn: inputs.streamEnabled ? `${arn}/stream/${streamLabel}` : "", streamLabel: inputs.streamEnabled ? streamLabel : "" };
+      return { name: physicalName, arn, streamArn: inputs.streamEnabled ? tableStreamArn(region, physicalName) : "", streamLabel: inputs.streamEnabled ? MOCK_STREAM_LABEL : "" };
     }
     case "aws:sqs/queue:Queue": {
       // A new queue's URL is unknown until it exists: a preview leaves it unknown, as `pulumi preview` does.
@@ -480,6 +496,12 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
       // A queue's provider id is its URL (`pulumi import` takes the URL), https://sqs.<region>.amazonaws.com/<account>/<name>.
       const url = `https://sqs.${region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${physicalName}`;
       return { id: url, name: physicalName, arn: `${arnBase}:${physicalName}`, url };
+    }
+    case "aws:scheduler/schedule:Schedule": {
+      // A schedule is named in its group ("default" when none is given): arn:aws:scheduler:<region>:<account>:schedule/<group>/<name>
+      // (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_ScheduleSummary.html, Arn pattern).
+      const groupName = inputs.groupName ?? "default";
+      return { name: physicalName, groupName, arn: `arn:aws:scheduler:${region}:${MOCK_ACCOUNT_ID}:schedule/${groupName}/${physicalName}` };
     }
     case "aws:iam/role:Role":
       return { name: physicalName, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${physicalName}` };

@@ -75,6 +75,17 @@ export function servedStageSummary(name: string, routes: number, stage: StageSpe
   return `  ${name}: ${routes} routes, stage ${stage.name}${canary}`;
 }
 
+/**
+ * The execution ARN the program recorded for the ServerlessApi `name` (its `executionArn`): the REST API
+ * (components/serverless-api/routes.ts, `<name>-api`) or the HTTP kind's API (http-api.ts, `<name>-http-api`).
+ */
+export function recordedExecutionArn(context: Pick<LocalContext, "run">, name: string): string | undefined {
+  const api = context.run.resources.find(
+    (r) => (r.type === "aws:apigateway/restApi:RestApi" && r.name === `${name}-api`) || (r.type === "aws:apigatewayv2/api:Api" && r.name === `${name}-http-api`),
+  );
+  return typeof api?.state.executionArn === "string" ? api.state.executionArn : undefined;
+}
+
 export const apiService: LocalService = {
   name: "API (local API Gateway + S3 stand-in)",
   async start(context) {
@@ -100,7 +111,14 @@ export const apiService: LocalService = {
     const urls: Record<string, string> = {};
     for (const { name, spec } of apis) {
       const stage = servedStage(spec);
-      const gateway = createLocalGateway({ spec, stage, context, issuerFor: (poolId) => issuerFor(context, poolId), localiseMockBody: (body) => localiseMockBody(localiseRealtimeUrls(body, context.environment.AWS_ENDPOINT_URL_EXECUTE_API), context.environment) });
+      const gateway = createLocalGateway({
+        spec,
+        stage,
+        context,
+        issuerFor: (poolId) => issuerFor(context, poolId),
+        localiseMockBody: (body) => localiseMockBody(localiseRealtimeUrls(body, context.environment.AWS_ENDPOINT_URL_EXECUTE_API), context.environment),
+        executionArn: recordedExecutionArn(context, name),
+      });
       context.origins.set(name, gateway);
       // Also on its own port, as the execute-api URL of the stage (without the stage prefix).
       const { server, url } = await listen(gateway, 0);

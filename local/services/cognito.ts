@@ -130,7 +130,7 @@ async function provision(context: LocalContext, emulator: CognitoEmulator, sdk: 
   const clientId = client.id!;
 
   // UsernameAttributes is fixed at creation, as in AWS; everything else goes through UpdateUserPool.
-  await emulator.ensureUserPool({ Id: userPoolId, Name: String(pool.state.name), UsernameAttributes: spec.usernameAttributes });
+  await emulator.ensureUserPool({ Id: userPoolId, Name: String(pool.state.name), Arn: String(pool.state.arn), UsernameAttributes: spec.usernameAttributes });
   if (spec.email) {
     context.log(`  ${name}: deployed, Cognito emails users through SES as ${spec.email.from}; locally nothing is sent, cognito-local prints each code here.`);
   }
@@ -207,6 +207,7 @@ function lambdaConfig(deployed: Record<string, any> | undefined): LambdaConfigTy
 /** The identity pool as deployed: its id, the user pool it federates, and the authenticated role's grants. */
 async function identityPoolConfig(context: LocalContext, name: string, spec: UserAuthSpec, pool: LocalUserPool): Promise<LocalIdentityPoolConfig> {
   const identities = resource(context.run.resources, "aws:cognito/identityPool:IdentityPool", `${name}-identities`);
+  const roles = context.run.resources.find((r) => r.type === "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment" && r.inputs.identityPoolId === identities.id)?.inputs.roles;
   const verifier = createTokenVerifier({ issuer: pool.issuer, jwksUri: pool.jwksUri, clientId: pool.clientId, tokenUse: "id" });
   return {
     identityPoolId: identities.id!,
@@ -215,6 +216,7 @@ async function identityPoolConfig(context: LocalContext, name: string, spec: Use
     allowUnauthenticated: spec.identityPool.allowUnauthenticated,
     verifyIdToken: async (token) => (await verifier.verify(token)).sub,
     grants: await Promise.all(spec.identityPool.rowLevelSecurity.map(async (grant) => ({ tableArn: await resolveValue<string>(grant.tableArn), actions: grant.actions }))),
+    ...(roles ? { roleArns: { authenticated: roles.authenticated, unauthenticated: roles.unauthenticated } } : {}),
   };
 }
 

@@ -3,15 +3,22 @@ import type { RegisteredDataTier } from "../../components/data-tier";
 import type { StreamSubscriptionSpec } from "../../components/data-tier/stream";
 import { registeredSpecs } from "../../components/spec-registry";
 import { startLocalDynamo, type LocalTable, type StreamSubscriber } from "../dynamodb";
+import { ofType, type Graph } from "../offline/graph";
 import { resolveValue } from "../offline/program";
 import type { LocalService } from "./types";
 
-/** Every DataTier's tables as the program resolved them (physical names are what handlers get as TABLE_NAME). */
-export async function localTables(): Promise<LocalTable[]> {
+/**
+ * Every DataTier's tables as the program resolved them (physical names are what handlers get as TABLE_NAME), with the
+ * stream ARN `graph` recorded for each (the table's `streamArn`).
+ */
+export async function localTables(graph: Graph = []): Promise<LocalTable[]> {
   const tables: LocalTable[] = [];
+  const recorded = ofType(graph, "aws:dynamodb/table:Table");
   for (const { name, spec } of registeredSpecs<RegisteredDataTier>("DataTier")) {
     for (const table of Object.values(spec.tables)) {
-      tables.push({ id: `${name}.${table.key}`, tableName: await resolveValue<string>(spec.tableNames[table.key]), spec: table });
+      const tableName = await resolveValue<string>(spec.tableNames[table.key]);
+      const streamArn = recorded.find((r) => r.state.name === tableName)?.state.streamArn;
+      tables.push({ id: `${name}.${table.key}`, tableName, spec: table, ...(typeof streamArn === "string" && streamArn ? { streamArn } : {}) });
     }
   }
   return tables;
@@ -25,7 +32,7 @@ export async function localTables(): Promise<LocalTable[]> {
 export const dynamodbService: LocalService = {
   name: "DynamoDB (dynalite, with TTL and streams)",
   async start(context) {
-    const tables = await localTables();
+    const tables = await localTables(context.run.resources);
     if (tables.length === 0) return undefined;
     const byId = new Map(tables.map((t) => [t.id, t]));
     const subscribers: StreamSubscriber[] = registeredSpecs<StreamSubscriptionSpec>("StreamSubscription").map(({ spec }) => ({

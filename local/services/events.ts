@@ -8,6 +8,7 @@
 import type { BucketEventsSpec } from "../../components/bucket-events";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
+import { ofType } from "../offline/graph";
 import { resolveValue } from "../offline/program";
 import type { LocalQueues } from "../queues";
 import { LocalBucketEvents } from "../s3-events";
@@ -43,7 +44,13 @@ export const eventsService: LocalService = {
     context.onObjectEvent = (event) => bucketEvents.deliver(event);
 
     const scheduler = new LocalScheduler(
-      scheduled.map(({ name, spec }) => ({ name, function: spec, invoke: (event: unknown) => context.lambda(spec).invoke(event) })),
+      scheduled.map(({ name, spec }) => ({
+        name,
+        function: spec,
+        invoke: (event: unknown) => context.lambda(spec).invoke(event),
+        // `<aws.scheduler.schedule-arn>` is the schedule's own ARN, as the program resolved it (components/lambda/schedule.ts names it `<function>-schedule`).
+        arn: ofType(context.run.resources, "aws:scheduler/schedule:Schedule").find((r) => r.name === `${name}-schedule`)?.state.arn,
+      })),
       options,
     );
     scheduler.start();

@@ -11,7 +11,7 @@
 import { join } from "node:path";
 import type { MessageQueueSpec } from "../../components/message-queue/spec";
 import { registeredSpecs } from "../../components/spec-registry";
-import type { Graph } from "../offline/graph";
+import { ofType, type Graph } from "../offline/graph";
 import { resolveValue } from "../offline/program";
 import { SqsEventSource } from "../sqs-event-source";
 import { startLocalSqs, type LocalQueueDefinition, type LocalSqsServer } from "../sqs-server";
@@ -22,8 +22,20 @@ export interface LocalQueuesService extends StartedService {
   eventSources: Map<string, SqsEventSource>;
 }
 
-/** Each MessageQueue's queue and dead-letter queue as the local server defines them (names resolved). */
-export async function localQueueDefinitions(specs: MessageQueueSpec[], defaultRegion: string): Promise<Array<{ spec: MessageQueueSpec; queue: LocalQueueDefinition; deadLetterQueue: LocalQueueDefinition }>> {
+/**
+ * Each MessageQueue's queue and dead-letter queue as the local server defines them (names resolved), each with the ARN
+ * `graph` recorded for it (the queue's `arn`, MessageQueue's `queueArn`).
+ */
+export async function localQueueDefinitions(
+  specs: MessageQueueSpec[],
+  defaultRegion: string,
+  graph: Graph = [],
+): Promise<Array<{ spec: MessageQueueSpec; queue: LocalQueueDefinition; deadLetterQueue: LocalQueueDefinition }>> {
+  const recorded = ofType(graph, "aws:sqs/queue:Queue");
+  const arnOf = (name: string): { arn?: string } => {
+    const arn = recorded.find((r) => r.state.name === name)?.state.arn;
+    return typeof arn === "string" ? { arn } : {};
+  };
   const definitions = [];
   for (const spec of specs) {
     const name = await resolveValue<string>(spec.queueName);
@@ -35,13 +47,14 @@ export async function localQueueDefinitions(specs: MessageQueueSpec[], defaultRe
       queue: {
         ...common,
         name,
+        ...arnOf(name),
         delaySeconds: spec.delaySeconds,
         visibilityTimeoutSeconds: spec.visibilityTimeoutSeconds,
         messageRetentionSeconds: spec.messageRetentionSeconds,
         redrive: { deadLetterQueueName: deadLetterName, maxReceiveCount: spec.maxReceiveCount },
       },
       // A FIFO queue's dead-letter queue is FIFO too; SQS's defaults for what the spec does not set (VisibilityTimeout 30).
-      deadLetterQueue: { ...common, name: deadLetterName, visibilityTimeoutSeconds: 30, messageRetentionSeconds: spec.deadLetterRetentionSeconds },
+      deadLetterQueue: { ...common, name: deadLetterName, ...arnOf(deadLetterName), visibilityTimeoutSeconds: 30, messageRetentionSeconds: spec.deadLetterRetentionSeconds },
     });
   }
   return definitions;
@@ -64,7 +77,7 @@ export const queuesService: LocalService = {
     const specs = registeredSpecs<MessageQueueSpec>("MessageQueue").map(({ spec }) => spec);
     if (specs.length === 0) return undefined;
     const region = context.environment.AWS_REGION ?? "us-east-1";
-    const definitions = await localQueueDefinitions(specs, region);
+    const definitions = await localQueueDefinitions(specs, region, context.run.resources);
     const server = await startLocalSqs({
       queues: definitions.flatMap((d) => [d.queue, d.deadLetterQueue]),
       stateDir: join(context.stateDir, "sqs"),

@@ -8,6 +8,7 @@
 import type { RealtimeApiSpec } from "../../components/realtime-api/spec";
 import { REALTIME_ENVIRONMENT } from "../../components/realtime-api/schema";
 import { registeredSpecs } from "../../components/spec-registry";
+import { ofType } from "../offline/graph";
 import { resolveValue } from "../offline/program";
 import { startRealtimeGateway } from "../realtime-gateway";
 import type { LocalService } from "./types";
@@ -17,7 +18,15 @@ export const realtimeService: LocalService = {
   async start(context) {
     const registered = registeredSpecs<RealtimeApiSpec>("RealtimeApi");
     if (registered.length === 0) return undefined;
-    const apis = await Promise.all(registered.map(async ({ spec }) => ({ spec, apiId: String(await resolveValue<string>(spec.apiId!)) })));
+    const recorded = ofType(context.run.resources, "aws:apigatewayv2/api:Api");
+    const apis = await Promise.all(
+      registered.map(async ({ spec }) => {
+        const apiId = String(await resolveValue<string>(spec.apiId!));
+        // The `$connect` authorizer's methodArn starts with the API's recorded execution ARN.
+        const executionArn = recorded.find((r) => r.id === apiId)?.state.executionArn;
+        return { spec, apiId, ...(typeof executionArn === "string" ? { executionArn } : {}) };
+      }),
+    );
     const gateway = await startRealtimeGateway({
       apis,
       region: context.run.config.region,

@@ -11,7 +11,8 @@ import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { SecretStore } from "../../components/lambda/secrets";
 import { registeredSpecs } from "../../components/spec-registry";
 import { secretReplicaArn } from "../../components/regional-apis/spec";
-import type { Graph } from "../offline/graph";
+import { ofType, type Graph } from "../offline/graph";
+import type { RecordedResource } from "../offline/mocks";
 import { PROJECT_DIR, resolveValue } from "../offline/program";
 import { startLocalSecrets } from "../secrets-server";
 import type { LocalService } from "./types";
@@ -50,13 +51,24 @@ function plainString(value: unknown): string | undefined {
   return wrapped?.[SECRET_SIG_KEY] === SECRET_SIG && typeof wrapped.value === "string" ? wrapped.value : undefined;
 }
 
+/**
+ * The Secrets Manager secret the program creates that `id` (its name, ARN, or a replica's ARN) names, with the ARN and
+ * name GetSecretValue answers for it: the recorded secret's, or for a replica's ARN that ARN (a replica's ARN differs
+ * from its secret's only by region: StackSecret replicaRegions, RegionalApis).
+ */
+function recordedSecret(graph: Graph, id: string): { secret: RecordedResource; arn: string; name: string } | undefined {
+  for (const r of ofType(graph, "aws:secretsmanager/secret:Secret")) {
+    if (typeof r.state.arn !== "string") continue;
+    const replica = ((r.inputs.replicas ?? []) as { region?: string }[]).some(({ region }) => region && secretReplicaArn(r.state.arn, region) === id);
+    if (replica || [r.id, r.state.arn, r.state.name].includes(id)) return { secret: r, arn: replica ? id : r.state.arn, name: String(r.state.name) };
+  }
+  return undefined;
+}
+
 /** The value the program itself gives a secret it creates: its SecretVersion's secretString, or its Parameter's value. */
 export function programSecretValue(graph: Graph, store: SecretStore, id: string): string | undefined {
   if (store === SecretStore.SecretsManager) {
-    // A replica's ARN differs from its secret's only by region (StackSecret replicaRegions, RegionalApis).
-    const replicaOf = (r: (typeof graph)[number]) =>
-      ((r.inputs.replicas ?? []) as { region?: string }[]).some(({ region }) => region && typeof r.state.arn === "string" && secretReplicaArn(r.state.arn, region) === id);
-    const secret = graph.find((r) => r.type === "aws:secretsmanager/secret:Secret" && ([r.id, r.state.arn, r.state.name].includes(id) || replicaOf(r)));
+    const secret = recordedSecret(graph, id)?.secret;
     if (!secret) return undefined;
     const version = graph.find((r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion" && [secret.id, secret.state.arn].includes(r.inputs.secretId));
     return plainString(version?.inputs.secretString);
@@ -69,6 +81,7 @@ export function programSecretValue(graph: Graph, store: SecretStore, id: string)
 export async function localSecretValues(stack: string, graph: Graph, file = localSecretsFile(stack)) {
   const fromFile = readSecretsFile(file);
   const values = { [SecretStore.SecretsManager]: new Map<string, string>(), [SecretStore.Ssm]: new Map<string, string>() };
+  const secretsManagerIdentities = new Map<string, { arn: string; name: string }>();
   for (const { name, spec } of registeredSpecs<LambdaFunctionSpec>("LambdaFunction")) {
     for (const [variable, secret] of Object.entries(spec.secrets ?? {})) {
       const id = await resolveValue<string>(secret.id);
@@ -81,9 +94,11 @@ export async function localSecretValues(stack: string, graph: Graph, file = loca
         );
       }
       values[secret.store].set(id, value);
+      const recorded = secret.store === SecretStore.SecretsManager ? recordedSecret(graph, id) : undefined;
+      if (recorded) secretsManagerIdentities.set(id, { arn: recorded.arn, name: recorded.name });
     }
   }
-  return { secretsManager: values[SecretStore.SecretsManager], ssm: values[SecretStore.Ssm] };
+  return { secretsManager: values[SecretStore.SecretsManager], ssm: values[SecretStore.Ssm], secretsManagerIdentities };
 }
 
 export const secretsService: LocalService = {

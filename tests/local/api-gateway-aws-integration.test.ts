@@ -211,7 +211,7 @@ describe("an S3 integration route on a bucket", () => {
 describe("other AWS services", () => {
   it("an sqs integration still answers 501, naming the service", async () => {
     const api = await gateway({
-      "POST /queue": { integration: { type: "aws", service: "sqs", method: "POST", path: "000000000000/jobs", permissions: [{ actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:us-east-1:000000000000:jobs"] }] }, auth: "none" },
+      "POST /queue": { integration: { type: "aws", service: "sqs", method: "POST", path: "123456789012/jobs", permissions: [{ actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:us-east-1:123456789012:jobs"] }] }, auth: "none" },
     });
     const answer = await api.call("/queue", { method: "POST", body: "Action=SendMessage&MessageBody=hi" });
     expect(answer.status).toBe(501);
@@ -226,7 +226,7 @@ describe("other AWS services", () => {
           service: "dynamodb",
           action: "GetItem",
           requestTemplates: { "application/json": '{"TableName":"items","Key":{"id":{"S":"$input.params(\'id\')"}}}' },
-          permissions: [{ actions: ["dynamodb:GetItem"], resources: ["arn:aws:dynamodb:us-east-1:000000000000:table/items"] }],
+          permissions: [{ actions: ["dynamodb:GetItem"], resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/items"] }],
         },
         auth: "none",
       },

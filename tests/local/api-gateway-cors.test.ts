@@ -32,7 +32,7 @@ async function gateway(args: ServerlessApiArgs, answer: (event: any) => unknown 
   return url;
 }
 
-const cognito = { users: { type: "cognito" as const, userPoolArns: ["arn:aws:cognito-idp:us-east-1:000000000000:userpool/pool"] } };
+const cognito = { users: { type: "cognito" as const, userPoolArns: ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/pool"] } };
 
 describe("REST with cors: the gateway's own 4xx/5xx carry Access-Control-Allow-Origin (DEFAULT_4XX/DEFAULT_5XX)", () => {
   it("on 401 (no token), 403 (unknown path, missing API key) and 502 (function error); the function's own answer is left as it sent it", async () => {

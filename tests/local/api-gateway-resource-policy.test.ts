@@ -30,7 +30,7 @@ async function call(resourcePolicy: ApiResourcePolicy | undefined, path = "/conf
 const denied = {
   status: 403,
   errorType: "AccessDeniedException",
-  body: JSON.stringify({ Message: "User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:********0000:local/prod/GET/config with an explicit deny" }),
+  body: JSON.stringify({ Message: "User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:********9012:local/prod/GET/config with an explicit deny" }),
 };
 
 describe("the local gateway applies the resource policy's source IP conditions", () => {

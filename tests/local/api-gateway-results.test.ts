@@ -13,6 +13,12 @@ import { createLocalGateway } from "../../local/api-gateway";
 import { listen } from "../../local/front-door";
 import { LambdaInvokeError } from "../../local/lambda-runtime";
 import type { LocalContext } from "../../local/services/types";
+import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
+import { recordedExecutionArn } from "../../local/services/api";
+import { ServerlessApi } from "../../components/serverless-api";
+import { record } from "../harness/mocks";
+
+const value = <T>(o: { apply: (f: (v: T) => unknown) => unknown }) => new Promise<T>((done) => o.apply((v) => done(v)));
 
 const echo = "tests/fixtures/handlers/echo.ts";
 /** What each stub function answers, by its key in the spec's functions: a result, or an error it rejects with. */
@@ -209,13 +215,58 @@ describe("gateway error details (review 13, finding 9)", () => {
     const policy = (effect: string, resource: string) => ({ result: { principalId: "user", policyDocument: { Version: "2012-10-17", Statement: [{ Effect: effect, Action: "execute-api:Invoke", Resource: resource }] } } });
     const api = await gateway(args, {
       [authorizerFunction.functionName]: (event: { authorizationToken: string; methodArn: string }) =>
-        event.authorizationToken === "elsewhere" ? policy("Allow", "arn:aws:execute-api:us-east-1:000000000000:local/dev/GET/api/other") : policy("Deny", event.methodArn),
+        event.authorizationToken === "elsewhere" ? policy("Allow", "arn:aws:execute-api:us-east-1:123456789012:local/dev/GET/api/other") : policy("Deny", event.methodArn),
     });
     const notCovered = await api.call("/guarded", { headers: { authorization: "elsewhere" } });
     expect(notCovered).toMatchObject({ status: 403, body: JSON.stringify({ Message: "User is not authorized to access this resource" }) });
     expect(notCovered.headers.get("x-amzn-errortype")).toBe("AccessDeniedException");
     const denied = await api.call("/guarded", { headers: { authorization: "denied" } });
     expect(denied).toMatchObject({ status: 403, body: JSON.stringify({ Message: "User is not authorized to access this resource with an explicit deny" }) });
+  });
+
+  it("a REST API's methodArn and requestContext name the API the program recorded: its executionArn, so its account and id", async () => {
+    let api!: ServerlessApi;
+    const graph = await record(() => {
+      api = new ServerlessApi("recorded", {
+        basePath: "api",
+        authorizers: { custom: { type: "token", handler: echo, resultTtlSeconds: 0 } },
+        routes: { "GET /items/{id}": { handler: echo, auth: { authorizer: "custom" } } },
+      });
+    });
+    const [executionArn, restApiId] = await Promise.all([value<string>(api.executionArn), value<string>(api.restApiId)]);
+    const seen: Array<{ methodArn?: string; requestContext?: { accountId: string; apiId: string } }> = [];
+    const context = {
+      log: () => undefined,
+      run: { config: { region: "us-east-1" }, resources: graph },
+      lambda: () => ({
+        invoke: async (event: { methodArn?: string; requestContext?: { accountId: string; apiId: string } }) => {
+          seen.push(event);
+          return event.methodArn
+            ? { principalId: "user", policyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "execute-api:Invoke", Resource: event.methodArn }] } }
+            : { statusCode: 200, body: "ok" };
+        },
+      }),
+    } as unknown as LocalContext;
+    const spec = api.spec;
+    const { server, url } = await listen(createLocalGateway({ spec, stage: spec.stages[0], context, issuerFor: () => undefined, executionArn: recordedExecutionArn(context, "recorded") }), 0);
+    servers.push(server);
+    expect((await fetch(`${url}/api/items/7`, { headers: { authorization: "token" } })).status).toBe(200);
+    const [authorizerEvent, routeEvent] = seen;
+    expect(authorizerEvent.methodArn).toBe(`${executionArn}/${spec.stages[0].name}/GET/api/items/7`);
+    const [, , , , account, apiId] = executionArn.split(":");
+    expect(authorizerEvent.methodArn!.split(":")[4]).toBe(account);
+    expect(routeEvent.requestContext).toMatchObject({ accountId: account, apiId: restApiId });
+    expect(apiId).toBe(restApiId);
+  });
+
+  it("a REST API outside a program run names the mocks' account, the one every ARN the program resolves has", async () => {
+    const args = { authorizers: { custom: { type: "token" as const, handler: echo, resultTtlSeconds: 0 } }, routes: { "GET /guarded": { integration: { type: "mock" as const, body: { ok: true } }, auth: { authorizer: "custom" } } } };
+    const probe = normalise("api", { basePath: "api", ...args });
+    const authorizerFunction = (probe.authorizers.find((a) => a.name === "custom") as { functionName: string }).functionName;
+    const methodArns: string[] = [];
+    const api = await gateway(args, { [authorizerFunction]: (event: { methodArn: string }) => (methodArns.push(event.methodArn), { result: { principalId: "u", policyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "execute-api:Invoke", Resource: "*" }] } } }) });
+    expect((await api.call("/guarded", { headers: { authorization: "t" } })).status).toBe(200);
+    expect(methodArns).toEqual([`arn:aws:execute-api:us-east-1:${MOCK_ACCOUNT_ID}:local/${probe.stages[0].name}/GET/api/guarded`]);
   });
 
   describe("a Lambda authorizer's answer API Gateway cannot use is 500 AuthorizerConfigurationException, never a pass", () => {

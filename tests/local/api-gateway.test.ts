@@ -50,9 +50,9 @@ describe("local API Gateway routing", () => {
   });
 
   it("applies a Lambda authorizer's policy like IAM: an explicit Deny wins, wildcards match", () => {
-    const arn = "arn:aws:execute-api:us-east-1:000000000000:local/dev/GET/api/albums";
-    expect(policyAllows([{ Effect: "Allow", Resource: "arn:aws:execute-api:us-east-1:000000000000:local/dev/*/*" }], arn)).toBe(true);
-    expect(policyAllows([{ Effect: "Allow", Resource: "arn:aws:execute-api:us-east-1:000000000000:local/prod/*/*" }], arn)).toBe(false);
+    const arn = "arn:aws:execute-api:us-east-1:123456789012:local/dev/GET/api/albums";
+    expect(policyAllows([{ Effect: "Allow", Resource: "arn:aws:execute-api:us-east-1:123456789012:local/dev/*/*" }], arn)).toBe(true);
+    expect(policyAllows([{ Effect: "Allow", Resource: "arn:aws:execute-api:us-east-1:123456789012:local/prod/*/*" }], arn)).toBe(false);
     expect(policyAllows([{ Effect: "Allow", Resource: "*" }, { Effect: "Deny", Resource: [arn] }], arn)).toBe(false);
     expect(policyAllows([], arn)).toBe(false);
   });
@@ -63,7 +63,7 @@ describe("local API Gateway Cognito authorizer", () => {
     const issuer = await startTestIssuer();
     const api = normalise("api", {
       basePath: "api",
-      authorizers: { users: { type: "cognito", userPoolArns: ["arn:aws:cognito-idp:us-east-1:000000000000:userpool/pool"] } },
+      authorizers: { users: { type: "cognito", userPoolArns: ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/pool"] } },
       routes: { "GET /me": { integration: { type: "mock", body: { ok: true } }, auth: { authorizer: "users" } } },
     });
     const context = { log: () => undefined, run: { config: { region: "us-east-1" } } } as unknown as LocalContext;

@@ -52,6 +52,8 @@ describe("post-confirmation trigger under npm start", { shuffle: false }, () => 
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       triggerSource: "PostConfirmation_ConfirmSignUp",
+      // The pool's region, as Cognito names it (cognito-local alone says "local").
+      region: "us-east-1",
       userPoolId: app.context.run.outputs.userPoolId,
       request: { userAttributes: { sub, email: "bob@example.com" } },
     });

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import {
   CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
+  DescribeUserPoolCommand,
   InitiateAuthCommand,
   InvalidPasswordException,
   SignUpCommand,
@@ -17,6 +18,7 @@ import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand }
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTokenVerifier } from "../../handlers/shared/jwt";
+import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
 import { localIssuer, type LocalCognito } from "../../local/services/cognito";
 import { startLocalApp, type LocalApp } from "../../local/start";
 
@@ -52,6 +54,18 @@ describe("npm start provisions the stack's user pool in cognito-local", { shuffl
     expect(env.COGNITO_ISSUER).toBe(`${env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER}/${env.USER_POOL_ID}`);
     expect(env.COGNITO_JWKS_URL).toBe(`${env.COGNITO_ISSUER}/.well-known/jwks.json`);
     expect(localIssuer(String(app.context.run.outputs.authIssuerUrl))).toBe(env.COGNITO_ISSUER);
+  });
+
+  it("answers DescribeUserPool with the pool's recorded ARN, and brings a pool kept from an earlier run to it", async () => {
+    const pool = app.context.run.resources.find((r) => r.type === "aws:cognito/userPool:UserPool" && r.name === "auth-pool")!;
+    const described = async () => (await sdk.send(new DescribeUserPoolCommand({ UserPoolId: env.USER_POOL_ID }))).UserPool?.Arn;
+    expect(pool.state.arn).toBe(`arn:aws:cognito-idp:us-east-1:${MOCK_ACCOUNT_ID}:userpool/${env.USER_POOL_ID}`);
+    expect(await described()).toBe(pool.state.arn);
+    // A pool persisted with another ARN (an earlier release named account 000000000000, region "local") is updated.
+    await cognito.emulator.ensureUserPool({ Id: env.USER_POOL_ID, Name: String(pool.state.name), Arn: "arn:aws:cognito-idp:local:000000000000:userpool/x" });
+    expect(await described()).toBe("arn:aws:cognito-idp:local:000000000000:userpool/x");
+    await cognito.emulator.ensureUserPool({ Id: env.USER_POOL_ID, Name: String(pool.state.name), Arn: pool.state.arn });
+    expect(await described()).toBe(pool.state.arn);
   });
 
   it("deploys the dev stack's pool with optional MFA, no threat protection (no PLUS plan) and the local front door as an extra callback", () => {
@@ -133,7 +147,14 @@ describe("npm start's auth with the data tier (the dev stack's wiring)", () => {
     await browser.send(new PutItemCommand({ TableName, Item: { identityId: { S: IdentityId! }, key: { S: "theme" }, value: { S: "dark" } } }));
     const mine = await browser.send(new GetItemCommand({ TableName, Key: { identityId: { S: IdentityId! }, key: { S: "theme" } } }));
     expect(mine.Item?.value).toEqual({ S: "dark" });
-    await expect(browser.send(new PutItemCommand({ TableName, Item: { identityId: { S: "us-east-1:someone-else" }, key: { S: "theme" } } }))).rejects.toMatchObject({ name: "AccessDeniedException" });
+    // The denial names the session of the role the program attached, in the account of the program's ARNs.
+    const role = app.context.run.resources.find((r) => r.type === "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment")!.inputs.roles.authenticated as string;
+    const [, , , , roleAccount, roleResource] = role.split(":");
+    await expect(browser.send(new PutItemCommand({ TableName, Item: { identityId: { S: "us-east-1:someone-else" }, key: { S: "theme" } } }))).rejects.toMatchObject({
+      name: "AccessDeniedException",
+      message: expect.stringContaining(`User: arn:aws:sts::${roleAccount}:assumed-role/${roleResource.split("/").pop()}/CognitoIdentityCredentials is not authorized`),
+    });
+    expect(roleAccount).toBe(MOCK_ACCOUNT_ID);
     // The gallery table is not granted to browsers at all (only the API reaches it).
     await expect(browser.send(new GetItemCommand({ TableName: String(app.context.run.outputs.galleryTableName), Key: { pk: { S: IdentityId! }, sk: { S: "PROFILE" } } }))).rejects.toMatchObject({ name: "AccessDeniedException" });
     browser.destroy();

@@ -17,7 +17,8 @@ import { startLocalDynamo, type LocalDynamo, type LocalTable, type StreamRecord 
 import { rememberedParses } from "../../local/dynamodb/dynalite-expressions";
 import { dynamodbService, localTables } from "../../local/services/dynamodb";
 import type { LocalContext } from "../../local/services/types";
-import { record } from "../harness/mocks";
+import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
+import { ofType, record } from "../harness/mocks";
 
 const spec = (overrides: Partial<TableSpec> = {}): TableSpec => ({
   key: "items",
@@ -88,7 +89,8 @@ describe("local DynamoDB streams", () => {
       eventVersion: "1.1",
       eventSource: "aws:dynamodb",
       awsRegion: "eu-west-1",
-      eventSourceARN: "arn:aws:dynamodb:eu-west-1:000000000000:table/items-local/stream/local",
+      // A table outside a program run: its stream ARN as the mocks record one, in the stream's region and the mocks' account.
+      eventSourceARN: `arn:aws:dynamodb:eu-west-1:${MOCK_ACCOUNT_ID}:table/items-local/stream/2026-01-01T00:00:00.000`,
       dynamodb: {
         Keys: { pk: { S: "a" }, sk: { S: "1" } },
         OldImage: { pk: { S: "a" }, sk: { S: "1" }, n: { N: "1" } },
@@ -218,6 +220,22 @@ describe("local DynamoDB TTL", () => {
     expect([await left("on-local"), await left("off-local"), await left("plain-local")]).toEqual([undefined, expired("old"), expired("old")]);
   });
 
+  it("names the stream the program recorded as each record's eventSourceARN (the table's streamArn, one account with the program's ARNs)", async () => {
+    const graph = await record(() => new DataTier("streamed", { tables: { items: { attributes: { pk: "S" }, partitionKey: "pk", stream: "NEW_IMAGE" } } }));
+    const [local] = await localTables(graph);
+    const recorded = ofType(graph, "aws:dynamodb/table:Table").find((r) => r.state.name === local.tableName)!;
+    const records: StreamRecord[] = [];
+    const { dynamo, doc } = await start({
+      tables: [local],
+      subscribers: [{ spec: subscription({ dataTier: "streamed" }), tableName: local.tableName, invoke: async (e) => void records.push(...e.Records) }],
+      region: "us-east-1",
+    });
+    await doc.send(new PutCommand({ TableName: local.tableName, Item: { pk: "a" } }));
+    await dynamo.drained();
+    expect(recorded.state.streamArn).toMatch(new RegExp(`^${recorded.state.arn}/stream/`));
+    expect(records.map((r) => r.eventSourceARN)).toEqual([recorded.state.streamArn]);
+  });
+
   it("follows the DataTier's arguments as npm start registers them: expires items where ttlAttribute is on, keeps them where ttlEnabled is false", async () => {
     const table = { attributes: { pk: "S", sk: "S" }, partitionKey: "pk", sortKey: "sk", ttlAttribute: "expiresAt" } as const;
     await record(() => new DataTier("swept", { tables: { on: table, off: { ...table, ttlEnabled: false }, plain: { ...table, ttlAttribute: undefined } } }));
@@ -321,11 +339,11 @@ describe("local DynamoDB expressions", () => {
 
 describe("dynamodbService", () => {
   it("creates the DataTier's tables under the names the program resolves and points handlers at them", async () => {
-    await record(() => new DataTier("svc", { tables: { things: { attributes: { id: "S" }, partitionKey: "id" } } }));
+    const graph = await record(() => new DataTier("svc", { tables: { things: { attributes: { id: "S" }, partitionKey: "id" } } }));
     const environment: Record<string, string> = { AWS_REGION: "us-east-1" };
     const messages: string[] = [];
     const stateDir = mkdtempSync(join(tmpdir(), "sf-state-"));
-    const context = { stateDir, environment, log: (m: string) => messages.push(m), lambda: () => { throw new Error("no subscriptions"); } } as unknown as LocalContext;
+    const context = { run: { resources: graph }, stateDir, environment, log: (m: string) => messages.push(m), lambda: () => { throw new Error("no subscriptions"); } } as unknown as LocalContext;
     const started = (await dynamodbService.start(context))!;
     try {
       expect(environment.AWS_ENDPOINT_URL_DYNAMODB).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

@@ -19,7 +19,12 @@ import { LocalQueues } from "../../local/queues";
 import { LocalBucketEvents, type ObjectEvent } from "../../local/s3-events";
 import { LocalScheduler } from "../../local/scheduler";
 import { LOCAL_CREDENTIALS, startLocalS3 } from "../../local/s3-server";
-import type { LocalEvents } from "../../local/services/events";
+import { eventsService, type LocalEvents } from "../../local/services/events";
+import type { LocalContext } from "../../local/services/types";
+import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
+import { LambdaFunction } from "../../components/lambda/function";
+import { clearRegisteredSpecs } from "../../components/spec-registry";
+import { record } from "../harness/mocks";
 import { startLocalApp, type LocalApp } from "../../local/start";
 
 const fn = (name: string, more: Partial<LambdaFunctionSpec> = {}) => ({ name, asyncInvoke: { maxRetryAttempts: 2, maxEventAgeSeconds: 3600, failureQueueRetentionDays: 14 }, ...more }) as LambdaFunctionSpec;
@@ -177,6 +182,31 @@ describe("local scheduler", () => {
     expect(inputs).toHaveLength(4);
     await expect(scheduler.triggerNow("nope")).rejects.toThrow(/no schedule named nope; schedules: job/);
     scheduler.stop();
+  });
+});
+
+describe("local schedules in a program", () => {
+  afterEach(() => clearRegisteredSpecs());
+
+  it("replaces <aws.scheduler.schedule-arn> with the schedule's recorded ARN (arn:aws:scheduler:<region>:<account>:schedule/default/<name>)", async () => {
+    const graph = await record(() => new LambdaFunction("nightly-job", { entry: "tests/fixtures/handlers/echo.ts", schedule: { expression: "rate(1 day)", input: { schedule: "<aws.scheduler.schedule-arn>" } } }));
+    const recorded = graph.find((r) => r.type === "aws:scheduler/schedule:Schedule")!;
+    const inputs: unknown[] = [];
+    const context = {
+      run: { resources: graph },
+      environment: { AWS_REGION: "us-east-1" },
+      queues: () => new LocalQueues(),
+      lambda: () => ({ invoke: async (event: unknown) => void inputs.push(event), arn: () => "arn" }),
+      log: () => undefined,
+    } as unknown as LocalContext;
+    const events = (await eventsService.start(context)) as LocalEvents;
+    try {
+      expect(await events.scheduler.triggerNow("nightly-job")).toBe("succeeded");
+    } finally {
+      await events.stop();
+    }
+    expect(recorded.state.arn).toBe(`arn:aws:scheduler:us-east-1:${MOCK_ACCOUNT_ID}:schedule/default/${recorded.state.name}`);
+    expect(inputs).toEqual([{ schedule: recorded.state.arn }]);
   });
 });
 

@@ -22,7 +22,7 @@ beforeAll(async () => {
   const spec = gatewaySpec("api", {
     kind: ApiKind.Http,
     basePath: "api",
-    authorizers: { users: { type: "cognito", userPoolArns: ["arn:aws:cognito-idp:us-east-1:000000000000:userpool/pool"], audience: ["web-client"] } },
+    authorizers: { users: { type: "cognito", userPoolArns: ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/pool"], audience: ["web-client"] } },
     routes: {
       "GET /me": { handler: "tests/fixtures/handlers/echo.ts", auth: { authorizer: "users" } },
       "GET /photos": { handler: "tests/fixtures/handlers/echo.ts", auth: { authorizer: "users", scopes: ["photos/read", "photos/admin"] } },

@@ -19,7 +19,7 @@ import { startTestIssuer, type TestIssuer } from "../harness/test-issuer";
 
 const handlerFile = "handlers/realtime/connections.ts";
 const spec = normalise("live", {
-  connectionsTable: { name: "connections", arn: "arn:aws:dynamodb:us-east-1:000000000000:table/connections" },
+  connectionsTable: { name: "connections", arn: "arn:aws:dynamodb:us-east-1:123456789012:table/connections" },
   stage: "dev",
   authorizer: { handler: "handlers/realtime/authorizer.ts" },
   routes: {
@@ -120,7 +120,7 @@ describe("local WebSocket API", () => {
   it("gives $connect, messages and $disconnect API Gateway's WebSocket event shapes", async () => {
     const { socket, received } = await open(tokenOf("alice"));
     const authorizerEvent = [...events].reverse().find((e) => e.type === "REQUEST")!;
-    expect(authorizerEvent).toMatchObject({ methodArn: `arn:aws:execute-api:us-east-1:000000000000:${apiId}/dev/$connect`, queryStringParameters: { token: expect.any(String) } });
+    expect(authorizerEvent).toMatchObject({ methodArn: `arn:aws:execute-api:us-east-1:123456789012:${apiId}/dev/$connect`, queryStringParameters: { token: expect.any(String) } });
     const connect = lastEvent("$connect")!;
     expect(connect).toMatchObject({
       isBase64Encoded: false,

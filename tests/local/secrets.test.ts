@@ -15,6 +15,7 @@ import { LambdaFunction } from "../../components/lambda/function";
 import { clearRegisteredSpecs } from "../../components/spec-registry";
 import { localSecretsFile, localSecretValues } from "../../local/services/secrets";
 import { startLocalSecrets } from "../../local/secrets-server";
+import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
 import { record } from "../harness/mocks";
 
 const entry = "tests/fixtures/handlers/echo.ts";
@@ -63,6 +64,36 @@ describe("local secret values", () => {
 });
 
 describe("the local secrets server", () => {
+  it("answers a secret the program creates with its recorded ARN and name, whether a function names it by name or by ARN", async () => {
+    let made!: StackSecret;
+    const graph = await record(() => {
+      made = new StackSecret("recorded", { value: "v", recoveryWindowDays: 0 });
+      return new LambdaFunction("recorded-reader", { entry, secrets: { BY_ARN: made.functionSecret, BY_NAME: { secretsManager: made.nodes.secret.name } } });
+    });
+    const secret = graph.find((r) => r.type === "aws:secretsmanager/secret:Secret")!;
+    const server = await startLocalSecrets(await localSecretValues("dev", graph, join(dir, "none.json")));
+    const sm = new SecretsManagerClient({ endpoint: server.endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    try {
+      for (const SecretId of [secret.state.name, secret.state.arn]) {
+        expect(await sm.send(new GetSecretValueCommand({ SecretId }))).toMatchObject({ ARN: secret.state.arn, Name: secret.state.name, SecretString: "v" });
+      }
+    } finally {
+      sm.destroy();
+      await server.stop();
+    }
+  });
+
+  it("answers a secret the program only names with an ARN in the caller's region and the mocks' account", async () => {
+    const server = await startLocalSecrets({ secretsManager: new Map([["shop/stripe", "sk_test_1"]]), ssm: new Map() });
+    const sm = new SecretsManagerClient({ endpoint: server.endpoint, region: "eu-west-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    try {
+      expect((await sm.send(new GetSecretValueCommand({ SecretId: "shop/stripe" }))).ARN).toBe(`arn:aws:secretsmanager:eu-west-1:${MOCK_ACCOUNT_ID}:secret:shop/stripe-local0`);
+    } finally {
+      sm.destroy();
+      await server.stop();
+    }
+  });
+
   it("answers the SDK's GetSecretValue and GetParameter, and ResourceNotFound / ParameterNotFound otherwise", async () => {
     const server = await startLocalSecrets({ secretsManager: new Map([["shop/stripe", "sk_test_1"]]), ssm: new Map([["/shop/token", "t0ken"]]) });
     const client = { endpoint: server.endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } };

@@ -93,7 +93,7 @@ describe("local SQS event source", () => {
       md5OfBody: "f97c5d29941bfb1b2fdab0874906ab82",
       md5OfMessageAttributes: expect.stringMatching(/^[0-9a-f]{32}$/),
       eventSource: "aws:sqs",
-      eventSourceARN: "arn:aws:sqs:eu-west-1:000000000000:jobs",
+      eventSourceARN: "arn:aws:sqs:eu-west-1:123456789012:jobs",
       awsRegion: "eu-west-1",
     });
     expect(bodies(events[0])).toEqual(["one", "two"]);
@@ -259,16 +259,16 @@ describe("local queues service", () => {
     try {
       const endpoint = context.environment.AWS_ENDPOINT_URL_SQS;
       expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      expect(lines).toEqual([`  ${endpoint}/000000000000/jobs-1a2b3c → worker (batch 10; after 5 receives → jobs-dlq-4d5e6f)`]);
+      expect(lines).toEqual([`  ${endpoint}/123456789012/jobs-1a2b3c → worker (batch 10; after 5 receives → jobs-dlq-4d5e6f)`]);
       const sqs = new SQSClient({ endpoint, region: "eu-west-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
-      await sqs.send(new SendMessageCommand({ QueueUrl: `${endpoint}/000000000000/jobs-1a2b3c`, MessageBody: "hello" }));
+      await sqs.send(new SendMessageCommand({ QueueUrl: `${endpoint}/123456789012/jobs-1a2b3c`, MessageBody: "hello" }));
       // Nothing is delivered before every service has started.
       expect(invoked).toEqual([]);
       started.afterStart!();
       await delivery;
-      expect(invoked[0].Records.map((r) => [r.body, r.eventSourceARN])).toEqual([["hello", "arn:aws:sqs:eu-west-1:000000000000:jobs-1a2b3c"]]);
+      expect(invoked[0].Records.map((r) => [r.body, r.eventSourceARN])).toEqual([["hello", "arn:aws:sqs:eu-west-1:123456789012:jobs-1a2b3c"]]);
       // The dead-letter queue is served too.
-      expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: `${endpoint}/000000000000/jobs-dlq-4d5e6f` }))).Messages).toBeUndefined();
+      expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: `${endpoint}/123456789012/jobs-dlq-4d5e6f` }))).Messages).toBeUndefined();
       sqs.destroy();
     } finally {
       await started.stop();

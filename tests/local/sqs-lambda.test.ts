@@ -54,7 +54,7 @@ describe("local SQS with local Lambdas", () => {
     } as unknown as LocalContext;
     const started = (await queuesService.start(context)) as LocalQueuesService;
     try {
-      const local = `${environment.AWS_ENDPOINT_URL_SQS}/000000000000/jobs-1a2b3c`;
+      const local = `${environment.AWS_ENDPOINT_URL_SQS}/123456789012/jobs-1a2b3c`;
       expect(localAddresses.get(RECORDED_URL)).toBe(local);
       const sent = [await producer.invoke<{ messageId: string }>({ body: "ok" }), await producer.invoke<{ messageId: string }>({ body: "fail-me" })];
       started.afterStart!();

@@ -4,11 +4,20 @@
  * local server's URL for that queue, and only for the queues it serves.
  */
 import * as aws from "@pulumi/aws";
-import { describe, expect, it } from "vitest";
+import type { SQSEvent } from "aws-lambda";
+import { afterEach, describe, expect, it } from "vitest";
+import { LambdaFunction } from "../../components/lambda/function";
+import { MessageQueue } from "../../components/message-queue";
+import type { MessageQueueSpec } from "../../components/message-queue/spec";
+import { clearRegisteredSpecs, registeredSpecs } from "../../components/spec-registry";
 import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
-import { recordedQueueUrls } from "../../local/services/queues";
+import { localQueueDefinitions, recordedQueueUrls } from "../../local/services/queues";
+import { SqsEventSource } from "../../local/sqs-event-source";
 import { LocalSqs, type LocalQueueDefinition } from "../../local/sqs-server";
 import { record, useMocks } from "../harness/mocks";
+
+const value = <T>(o: { apply: (f: (v: T) => unknown) => unknown }) => new Promise<T>((done) => o.apply((v) => done(v)));
+afterEach(() => clearRegisteredSpecs());
 
 const definition = (name: string): LocalQueueDefinition => ({
   name,
@@ -31,7 +40,28 @@ describe("recorded queue URLs", () => {
     const recorded = `https://sqs.eu-west-1.amazonaws.com/${MOCK_ACCOUNT_ID}/jobs-1a2b3c`;
     expect(graph.find((r) => r.name === "jobs")).toMatchObject({ id: recorded, state: { url: recorded, arn: `arn:aws:sqs:eu-west-1:${MOCK_ACCOUNT_ID}:jobs-1a2b3c` } });
     const sqs = new LocalSqs([definition("jobs-1a2b3c")]);
-    const urls = recordedQueueUrls(graph, { sqs, queueUrl: (name) => `http://127.0.0.1:1234/000000000000/${name}` });
-    expect([...urls]).toEqual([[recorded, "http://127.0.0.1:1234/000000000000/jobs-1a2b3c"]]);
+    const urls = recordedQueueUrls(graph, { sqs, queueUrl: (name) => `http://127.0.0.1:1234/123456789012/${name}` });
+    expect([...urls]).toEqual([[recorded, "http://127.0.0.1:1234/123456789012/jobs-1a2b3c"]]);
+  });
+
+  it("serves each queue under the ARN the program recorded: an event's eventSourceARN and QueueArn are the MessageQueue's queueArn", async () => {
+    await useMocks({ region: "eu-west-1" });
+    let queue!: MessageQueue;
+    const graph = await record(() => {
+      queue = new MessageQueue("orders", { consumer: { function: new LambdaFunction("orders-worker", { entry: "tests/fixtures/handlers/echo.ts" }) } });
+    });
+    const queueArn = await value<string>(queue.queueArn);
+    const specs = registeredSpecs<MessageQueueSpec>("MessageQueue").map(({ spec }) => spec);
+    const [{ queue: local, deadLetterQueue }] = await localQueueDefinitions(specs, "eu-west-1", graph);
+    const sqs = new LocalSqs([local, deadLetterQueue]);
+    const events: SQSEvent[] = [];
+    const source = new SqsEventSource({ sqs, queueName: local.name, region: "eu-west-1", batchSize: 10, maxBatchingWindowSeconds: 0, invoke: async (event) => void events.push(event), log: () => undefined });
+    sqs.send(local.name, { body: "hello" });
+    await source.pollOnce();
+    expect(events.flatMap((e) => e.Records.map((r) => r.eventSourceARN))).toEqual([queueArn]);
+    expect(sqs.attributes(local.name)).toMatchObject({ QueueArn: queueArn });
+    // The dead-letter queue's RedrivePolicy names the dead-letter queue's recorded ARN, as the program's redrivePolicy does.
+    const dlq = graph.find((r) => r.type === "aws:sqs/queue:Queue" && r.state.name === deadLetterQueue.name)!;
+    expect(JSON.parse(String(sqs.attributes(local.name).RedrivePolicy)).deadLetterTargetArn).toBe(dlq.state.arn);
   });
 });

@@ -62,7 +62,7 @@ describe("local SQS server", () => {
   it("sends, receives and deletes a message with AWS's MD5s, ids and attributes", async () => {
     const { sqs, url, server } = await start([queue("jobs")]);
     const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: "jobs" }));
-    expect(QueueUrl).toBe(`${server.endpoint}/000000000000/jobs`);
+    expect(QueueUrl).toBe(`${server.endpoint}/123456789012/jobs`);
     const attributes = { kind: { DataType: "String", StringValue: "resize" }, blob: { DataType: "Binary", BinaryValue: new Uint8Array([1, 2, 3]) } };
     const sent = await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "héllo", MessageAttributes: attributes }));
     expect(sent.MD5OfMessageBody).toBe(createHash("md5").update("héllo").digest("hex"));
@@ -121,7 +121,7 @@ describe("local SQS server", () => {
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "no delay", DelaySeconds: 0 }));
     expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages?.map((m) => m.Body)).toEqual(["no delay"]);
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["All"] }));
-    expect(Attributes).toMatchObject({ ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "1", ApproximateNumberOfMessagesDelayed: "1", QueueArn: "arn:aws:sqs:eu-west-1:000000000000:jobs", DelaySeconds: "5" });
+    expect(Attributes).toMatchObject({ ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "1", ApproximateNumberOfMessagesDelayed: "1", QueueArn: "arn:aws:sqs:eu-west-1:123456789012:jobs", DelaySeconds: "5" });
     now += 5_000;
     expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages?.map((m) => m.Body)).toEqual(["queue delay"]);
   });
@@ -209,9 +209,9 @@ describe("local SQS server", () => {
     }
     expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url("jobs") }))).Messages).toBeUndefined();
     const dead = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url("jobs-dlq"), MessageSystemAttributeNames: ["DeadLetterQueueSourceArn"] }))).Messages!;
-    expect(dead.map((m) => [m.MessageId, m.Body, m.Attributes?.DeadLetterQueueSourceArn])).toEqual([[MessageId, "poison", "arn:aws:sqs:eu-west-1:000000000000:jobs"]]);
+    expect(dead.map((m) => [m.MessageId, m.Body, m.Attributes?.DeadLetterQueueSourceArn])).toEqual([[MessageId, "poison", "arn:aws:sqs:eu-west-1:123456789012:jobs"]]);
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url("jobs"), AttributeNames: ["RedrivePolicy"] }));
-    expect(JSON.parse(Attributes!.RedrivePolicy!)).toEqual({ deadLetterTargetArn: "arn:aws:sqs:eu-west-1:000000000000:jobs-dlq", maxReceiveCount: 2 });
+    expect(JSON.parse(Attributes!.RedrivePolicy!)).toEqual({ deadLetterTargetArn: "arn:aws:sqs:eu-west-1:123456789012:jobs-dlq", maxReceiveCount: 2 });
   });
 
   it("drops messages past the retention period", async () => {

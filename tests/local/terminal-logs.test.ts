@@ -11,7 +11,7 @@ const PRETTY_INFO = `${JSON.stringify(
     timestamp: "2026-12-02T04:01:41.356Z",
     service: "gallery-api",
     cold_start: false,
-    function_arn: "arn:aws:lambda:us-east-1:000000000000:function:api-get-albums",
+    function_arn: "arn:aws:lambda:us-east-1:123456789012:function:api-get-albums",
     function_memory_size: "512",
     function_name: "api-get-albums",
     function_request_id: "b3c99b73-868a-40ed-b368-dd05ccf2b43d",
