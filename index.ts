@@ -420,8 +420,9 @@ const photoObjectRemoval = new LambdaFunction("photo-object-removal", {
 const photoRemovals = new MessageQueue("photo-removals", {
   consumer: { function: photoObjectRemoval, batchSize: 10 },
   // The API sends before it deletes the item: held back 5 s, a message usually arrives after the delete (and its
-  // replication, when another region's API sent it; global tables replicate "typically within a second"), instead of
-  // failing once and waiting out the visibility timeout. SQS DelaySeconds: 0–900.
+  // replication, when another region's API sent it: "Changes made to an item in one region are typically replicated to
+  // all other regions within a second", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables.tutorial.html),
+  // instead of failing once and waiting out the visibility timeout. SQS DelaySeconds: 0–900 (MessageQueue checks it).
   delaySeconds: 5,
 });
 /** What the photos API's DELETE needs to send (handlers/api/photos.ts removalsQueue). */
