@@ -12,6 +12,7 @@ import {
   DataTier,
   EdgeLogic,
   LambdaFunction,
+  MessageQueue,
   RegionalApis,
   RoutingPolicy,
   replicaArn,
@@ -394,12 +395,45 @@ function privateNetwork(): PrivateNetwork | undefined {
   return new PrivateNetwork("network", {
     existingVpc: vpcId ? { vpcId, subnetIds: config.requireObject<string[]>("vpcSubnetIds") } : undefined,
     executeApiEndpoint: apiEndpointType === "PRIVATE" && (config.getObject<string[]>("apiVpcEndpointIds") ?? []).length === 0,
-    interfaceEndpoints: apiFunctionsInVpc ? ["secretsmanager", "xray"] : [],
+    // sqs: DELETE of a photo sends to the photo-removals queue.
+    interfaceEndpoints: apiFunctionsInVpc ? ["secretsmanager", "xray", "sqs"] : [],
   });
 }
 const network = privateNetwork();
 const apiVpcEndpointIds = network?.executeApiEndpointId ? [network.executeApiEndpointId] : (config.getObject<string[]>("apiVpcEndpointIds") ?? []);
 // ---------------------------------------------------------------- end network
+
+// ---------------------------------------------------------------- photo removals (MessageQueue)
+// DELETE /albums/{albumId}/photos/{photoId} sends the photo's object keys here before it deletes the item, and this
+// function deletes the objects once the item is gone (handlers/photo-removal): an S3 failure no longer orphans them,
+// it is retried (visibility timeout, then the dead-letter queue, alarmed in prod). The queue is in the home region,
+// with the bucket; the API in other regions sends to it, signing for this region (PHOTO_REMOVALS_QUEUE_REGION).
+const photoObjectRemoval = new LambdaFunction("photo-object-removal", {
+  entry: "handlers/photo-removal/index.ts",
+  description: "Deletes a deleted photo's original and thumbnails once its item is gone",
+  // A batch of 10: a read and up to three deletes each, in parallel. The queue's visibility timeout follows (6 × 10 s).
+  timeout: 10,
+  logRetentionDays,
+  environment: { TABLE_NAME: data.tables.gallery.name, UPLOAD_BUCKET_NAME: uploads.bucketName, POWERTOOLS_SERVICE_NAME: "photo-object-removal" },
+  permissions: [...gallery.read(["dynamodb:GetItem"]), ...originals("s3:DeleteObject"), ...uploads.grants("thumbnails/", ["s3:DeleteObject"])],
+});
+const photoRemovals = new MessageQueue("photo-removals", {
+  consumer: { function: photoObjectRemoval, batchSize: 10 },
+  // The API sends before it deletes the item: held back 5 s, a message usually arrives after the delete (and its
+  // replication, when another region's API sent it: "Changes made to an item in one region are typically replicated to
+  // all other regions within a second", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables.tutorial.html),
+  // instead of failing once and waiting out the visibility timeout. SQS DelaySeconds: 0–900 (MessageQueue checks it).
+  delaySeconds: 5,
+});
+/** What the photos API's DELETE needs to send (handlers/api/photos.ts removalsQueue). */
+const photoRemovalsProducer = {
+  permissions: photoRemovals.grants.send(),
+  environment: { ...photoRemovals.environment("PHOTO_REMOVALS_QUEUE_URL"), PHOTO_REMOVALS_QUEUE_REGION: homeRegion },
+};
+// Read with `aws sqs get-queue-url --queue-name`; anything in the dead-letter queue is a removal that kept failing.
+export const photoRemovalsQueueName = photoRemovals.queueName;
+export const photoRemovalsDeadLetterQueueName = photoRemovals.deadLetterQueue.name;
+// ---------------------------------------------------------------- end photo removals
 
 const apis = new RegionalApis("api", {
   regions,
@@ -474,10 +508,11 @@ const apis = new RegionalApis("api", {
         requestSchema: requestModel(UpdatePhoto),
         function: { permissions: [...gallery.write(["dynamodb:UpdateItem"]), ...uploads.grants("thumbnails/", ["s3:GetObject"])] },
       },
+      // The objects go through the photo-removals queue (above): this function sends, it deletes no object itself.
       "DELETE /albums/{albumId}/photos/{photoId}": {
         handler: photosHandler,
         export: "remove",
-        function: { permissions: [...gallery.write(["dynamodb:DeleteItem"]), ...originals("s3:DeleteObject"), ...uploads.grants("thumbnails/", ["s3:DeleteObject"])] },
+        function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:DeleteItem"]), ...photoRemovalsProducer.permissions], environment: photoRemovalsProducer.environment },
       },
     },
   },
@@ -643,7 +678,7 @@ function siteWaf(): WebAclArgs | undefined {
 function monitoring(): Monitoring | undefined {
   if (!(config.getBoolean("alarmsEnabled") ?? false)) return undefined;
   return new Monitoring("ops", {
-    ...monitoringTargets({ functions: [counters, thumbnail, ...(photoCleanup ? [photoCleanup] : []), ...live.nodes.functions.values()], apis: [...apis.apis], dataTiers: [data], sites: [site], auth: [auth] }),
+    ...monitoringTargets({ functions: [counters, thumbnail, ...(photoCleanup ? [photoCleanup] : []), ...live.nodes.functions.values()], apis: [...apis.apis], dataTiers: [data], sites: [site], auth: [auth], messageQueues: [photoRemovals] }),
     alarmEmails: config.getObject<string[]>("alarmEmails") ?? [],
   });
 }

@@ -1,12 +1,14 @@
 /**
  * What Monitoring should watch, read off the components a program built: every function (API routes and
- * authorizers, stream consumers, DataTier's export, UserAuth's triggers), API stage, table, dead-letter queue and
+ * authorizers, stream and queue consumers, DataTier's export, UserAuth's triggers), API stage, table, dead-letter queue
+ * (functions' failure queues, schedules', stream subscriptions', MessageQueues') and
  * distribution, and user pools with threat protection. Lambda@Edge functions are left out: their metrics land in the region that ran them, under
  * `us-east-1.<name>`, so an alarm per edge region would be needed.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { DataTier } from "../data-tier";
 import type { LambdaFunction } from "../lambda/function";
+import type { MessageQueue } from "../message-queue";
 import type { ServerlessApi } from "../serverless-api";
 import type { StaticSite } from "../static-site";
 import type { UserAuth } from "../user-auth";
@@ -18,6 +20,8 @@ export interface MonitoredComponents {
   dataTiers?: DataTier[];
   sites?: StaticSite[];
   auth?: UserAuth[];
+  /** Each queue's consumer, and its dead-letter queue: a message there failed every receive. */
+  messageQueues?: MessageQueue[];
 }
 
 /** A key from a resource name: lowercase letters, digits and hyphens. */
@@ -64,6 +68,11 @@ export function monitoringTargets(components: MonitoredComponents): MonitoringTa
       addFunction(tier.nodes.export.function);
       targets.queues[keyOf(`${tier.spec.name}-export-dlq`)] = { queueName: tier.nodes.export.deadLetterQueue.name, region: tier.spec.region };
     }
+  }
+  for (const queue of components.messageQueues ?? []) {
+    const consumer = queue.spec.consumer.function;
+    functions[keyOf(consumer.name)] ??= { functionName: functionNameOf(queue.mapping.functionName), region: consumer.region };
+    targets.queues[keyOf(`${queue.spec.name}-dlq`)] = { queueName: queue.deadLetterQueue.name, region: queue.spec.region };
   }
   for (const site of components.sites ?? []) targets.distributions[keyOf(site.spec.name)] = { distributionId: site.nodes.distribution.id };
   for (const auth of components.auth ?? []) {

@@ -2,12 +2,14 @@
  * Photos of the signed-in user's albums. Creating a photo records it `pending` and answers
  * with a presigned S3 PUT URL for the original; the upload's ObjectCreated event runs the
  * thumbnail function (handlers/thumbnail), which makes the photo `ready` (or `failed`).
- * Listings carry short-lived thumbnail URLs; the original's URL only comes with GET of one photo.
+ * Listings carry short-lived thumbnail URLs; the original's URL only comes with GET of one photo. Deleting a photo
+ * hands its objects to the photo-removals queue (below, `remove`).
  */
 import type { PhotoItem } from "../shared/gallery-keys";
 import { CreatePhoto, UpdatePhoto } from "../shared/gallery-schemas";
-import { createPhoto, deletePhoto, getPhotoItem, listPhotos, toPublicPhoto, updatePhoto, type PublicPhoto } from "../shared/gallery-store";
-import { json, noContent, ownerOf, parseBody, pathParam, queryParam, route } from "../shared/api-http";
+import type { PhotoRemoval } from "../shared/photo-removals";
+import { createPhoto, deletePhotoAsRead, getPhotoItem, listPhotos, toPublicPhoto, updatePhoto, type PublicPhoto } from "../shared/gallery-store";
+import { conflict, json, noContent, ownerOf, parseBody, pathParam, queryParam, route } from "../shared/api-http";
 import { limitParam } from "./albums";
 
 /** Seconds a presigned URL stays valid. */
@@ -78,10 +80,41 @@ export const update = route("updatePhoto", async (event) => {
   return json(200, await withThumbnailUrls(toPublicPhoto(item)));
 });
 
-/** DELETE /albums/{albumId}/photos/{photoId}: the item, then the original and its thumbnails. */
+/** SQS (handlers/shared/queue-messages.ts) loads on first use too: only DELETE sends. */
+const queue = () => import("../shared/queue-messages.js");
+
+/**
+ * The photo-removals queue (index.ts) and its region, which every send is signed for: not always the function's, as
+ * RegionalApis runs the API in other regions too, whose functions send to the home region's queue.
+ */
+function removalsQueue(): { url: string; region: string } {
+  const url = process.env.PHOTO_REMOVALS_QUEUE_URL;
+  if (!url) throw new Error("PHOTO_REMOVALS_QUEUE_URL is not set");
+  const region = process.env.PHOTO_REMOVALS_QUEUE_REGION || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+  if (!region) throw new Error("AWS_REGION is not set");
+  return { url, region };
+}
+
+/** A photo's status changes at most once (pending → ready or failed), so a third read finds it settled or gone. */
+const DELETE_PASSES = 3;
+
+/**
+ * DELETE /albums/{albumId}/photos/{photoId}: the original and thumbnails are deleted by the photo-object-removal
+ * function (handlers/photo-removal), through the photo-removals queue, once the item is gone. The message is sent
+ * first, naming the objects of the item as read, then the item is deleted if it is still as read: a failed send
+ * answers 500 with the photo still there, and objects are never left without a message to remove them. A photo that
+ * changed in between (its thumbnails arrived) is read and sent again; one deleted in between answers 404.
+ */
 export const remove = route("deletePhoto", async (event) => {
-  const item = await deletePhoto(ownerOf(event), pathParam(event, "albumId"), pathParam(event, "photoId"));
-  const s3 = await objects();
-  await Promise.all([item.objectKey, ...(item.thumbnails ?? []).map((t) => t.key)].map((key) => s3.deleteObject(bucket(), key)));
-  return noContent();
+  const owner = ownerOf(event);
+  const albumId = pathParam(event, "albumId");
+  const photoId = pathParam(event, "photoId");
+  const { url, region } = removalsQueue();
+  for (let pass = 0; pass < DELETE_PASSES; pass++) {
+    const item = await getPhotoItem(owner, albumId, photoId, true);
+    const removal: PhotoRemoval = { sub: owner, albumId, photoId, objectKeys: [item.objectKey, ...(item.thumbnails ?? []).map((t) => t.key)] };
+    await (await queue()).sendMessage(url, region, JSON.stringify(removal));
+    if (await deletePhotoAsRead(item)) return noContent();
+  }
+  throw conflict("The photo keeps changing; try again");
 });

@@ -196,8 +196,9 @@ export async function listPhotos(sub: string, albumId: string, limit = 100, curs
   return { items: (result.Items as PhotoItem[]).map(publicPhoto), next: await sealCursor(result.LastEvaluatedKey, shape) };
 }
 
-export async function getPhotoItem(sub: string, albumId: string, photoId: string): Promise<PhotoItem> {
-  const result = await db().send(new GetCommand({ TableName: tableName(), Key: photoKey(sub, albumId, photoId) }));
+/** The owner's photo item; 404 when there is none. `consistent`: a strongly consistent read (a delete names what it read). */
+export async function getPhotoItem(sub: string, albumId: string, photoId: string, consistent = false): Promise<PhotoItem> {
+  const result = await db().send(new GetCommand({ TableName: tableName(), Key: photoKey(sub, albumId, photoId), ...(consistent ? { ConsistentRead: true } : {}) }));
   if (!result.Item) throw notFound("photo");
   return result.Item as PhotoItem;
 }
@@ -240,14 +241,24 @@ export async function updatePhoto(sub: string, albumId: string, photoId: string,
   }
 }
 
-export async function deletePhoto(sub: string, albumId: string, photoId: string): Promise<PhotoItem> {
+/**
+ * Deletes the photo if it is still as `item` was read: same status (a photo's thumbnails are set with its status, by
+ * handlers/thumbnail), so the objects the caller named for removal are all it has. False when it changed or is gone.
+ */
+export async function deletePhotoAsRead(item: Pick<PhotoItem, "pk" | "sk" | "status">): Promise<boolean> {
   try {
-    const result = await db().send(
-      new DeleteCommand({ TableName: tableName(), Key: photoKey(sub, albumId, photoId), ConditionExpression: "attribute_exists(pk)", ReturnValues: "ALL_OLD" }),
+    await db().send(
+      new DeleteCommand({
+        TableName: tableName(),
+        Key: { pk: item.pk, sk: item.sk },
+        ConditionExpression: "attribute_exists(pk) AND #status = :status",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":status": item.status },
+      }),
     );
-    return result.Attributes as PhotoItem;
+    return true;
   } catch (error) {
-    if (isConditionFailure(error)) throw notFound("photo");
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 }

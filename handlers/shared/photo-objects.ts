@@ -1,7 +1,7 @@
 /**
  * The gallery's S3 calls on original images: presigned PUT/GET URLs, HEAD and DELETE.
  *
- * Signed with SigV4 (`@smithy/signature-v4`, which the DynamoDB client already brings) and
+ * Signed with SigV4 (`@smithy/signature-v4`, which the DynamoDB client already brings; ./sigv4.ts) and
  * sent with `fetch`, instead of `@aws-sdk/client-s3` + `@aws-sdk/s3-request-presigner`: those
  * are ≈125 KB of the photos bundle for four requests (docs/performance.md). What they did
  * that matters here is kept: virtual-hosted addressing (path-style for the emulator's
@@ -13,31 +13,9 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html
  */
-import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
-import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
-import { SignatureV4 } from "@smithy/signature-v4";
-import type { HttpRequest as SignableRequest, SourceData } from "@smithy/types";
+import type { HttpRequest as SignableRequest } from "@smithy/types";
+import { encode, signerFor } from "./sigv4";
 import { traceCall } from "./xray";
-
-/** The SHA-256 (and HMAC) the signer asks for, over node:crypto. */
-class Sha256 {
-  private readonly hash: Hash | Hmac;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", toBytes(secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(toBytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-}
-
-function toBytes(data: SourceData): Uint8Array | string {
-  if (typeof data === "string") return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new Uint8Array(data);
-}
 
 const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
 
@@ -53,21 +31,8 @@ export function bucketRegion(): string {
   return value;
 }
 
-const signers = new Map<string, SignatureV4>();
-function s3Signer(region: string): SignatureV4 {
-  let signer = signers.get(region);
-  if (!signer) {
-    // S3 signs the path as sent (no second URI encoding) and takes the payload hash from x-amz-content-sha256.
-    signer = new SignatureV4({ service: "s3", region, credentials: fromNodeProviderChain(), sha256: Sha256, uriEscapePath: false, applyChecksum: false });
-    signers.set(region, signer);
-  }
-  return signer;
-}
-
-/** RFC 3986 encoding, as SigV4 wants it (encodeURIComponent leaves !'()* alone). */
-function encode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
+/** S3 signs the path as sent (no second URI encoding) and takes the payload hash from x-amz-content-sha256. */
+const s3Signer = (region: string) => signerFor("s3", region, { uriEscapePath: false, applyChecksum: false });
 
 /** The request for `key` in `bucket`: the emulator's endpoint path-style, AWS virtual-hosted. */
 function objectRequest(method: string, bucket: string, key: string, region: string, headers: Record<string, string> = {}): SignableRequest {

@@ -73,6 +73,7 @@ function awsAttributes(operation: string, region: string | undefined, input: Rec
     ...(typeof input.TableName === "string" ? { table_name: input.TableName } : {}),
     ...(typeof input.Bucket === "string" ? { bucket_name: input.Bucket } : {}),
     ...(typeof input.Key === "string" ? { key: input.Key } : {}),
+    ...(typeof input.QueueUrl === "string" ? { queue_url: input.QueueUrl } : {}),
   };
 }
 

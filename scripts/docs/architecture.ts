@@ -79,6 +79,14 @@ const EDGE_LABELS: Record<string, string> = {
   "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": "on failure",
 };
 
+const EVENT_SOURCE_MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
+
+/** The label of an edge made by `r`'s `input`: an event source mapping polls a stream or, with an SQS ARN, a queue. */
+function edgeLabel(r: RecordedResource, input: string): string {
+  if (r.type === EVENT_SOURCE_MAPPING && /^arn:[^:]+:sqs:/.test(String(r.inputs.eventSourceArn ?? ""))) return "queue";
+  return EDGE_LABELS[`${r.type}#${input}`] ?? EDGE_LABELS[r.type] ?? input;
+}
+
 interface DiagramNode {
   id: string;
   label: string;
@@ -175,7 +183,7 @@ export function architectureDiagram(graph: Graph): string {
         const to = displayOf.get(target.urn)!;
         if (from === to || nodes.get(to)?.box === from || nodes.get(from)?.box === to) continue;
         const key = `${from}->${to}`;
-        edges.set(key, (edges.get(key) ?? new Set()).add(EDGE_LABELS[`${r.type}#${input}`] ?? EDGE_LABELS[r.type] ?? input));
+        edges.set(key, (edges.get(key) ?? new Set()).add(edgeLabel(r, input)));
       }
     }
   }

@@ -124,7 +124,7 @@ describe("bundle cache", () => {
 
 describe("function bundles", () => {
   // albums and photos were over it with the Powertools Tracer's X-Ray SDK and photos' S3 client (issue 15; docs/performance.md).
-  it.each(["handlers/auth/post-confirmation.ts", "handlers/data/export.ts", "handlers/data/counters.ts", "handlers/api/health.ts", "handlers/api/authorizer.ts", "handlers/api/albums.ts", "handlers/api/photos.ts"])(
+  it.each(["handlers/auth/post-confirmation.ts", "handlers/data/export.ts", "handlers/data/counters.ts", "handlers/api/health.ts", "handlers/api/authorizer.ts", "handlers/api/albums.ts", "handlers/api/photos.ts", "handlers/photo-removal/index.ts"])(
     "%s stays under 350 KB minified (zod/mini, the shared externals)",
     (entry) => {
       const bundle = bundleEntry(entry);

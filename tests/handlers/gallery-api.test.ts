@@ -1,14 +1,16 @@
 /**
  * The gallery API's handlers with real REST proxy events against an embedded dynalite
- * (and a local S3 server): each route's success and failure codes, and that one user
- * never sees or changes another user's items.
+ * (a local S3 server, and a local SQS server for the photo-removals queue): each route's success and failure codes,
+ * and that one user never sees or changes another user's items.
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { photoKey } from "../../handlers/shared/gallery-keys";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { PhotoRemoval } from "../../handlers/shared/photo-removals";
 import { startLocalS3, type LocalS3 } from "../../local/s3-server";
+import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
 import { apiEvent, lambdaContext, startGalleryTable, useGalleryApiEnvironment, type EventInput } from "./gallery-table";
 
 let table: Awaited<ReturnType<typeof startGalleryTable>>;
@@ -16,6 +18,8 @@ let albums: typeof import("../../handlers/api/albums.js");
 let photos: typeof import("../../handlers/api/photos.js");
 let health: typeof import("../../handlers/api/health.js");
 let s3: LocalS3;
+let sqs: LocalSqsServer;
+const REMOVALS = "photo-removals";
 
 beforeAll(async () => {
   table = await startGalleryTable();
@@ -23,6 +27,9 @@ beforeAll(async () => {
   // The photo routes sign their S3 requests themselves (handlers/shared/photo-objects.ts): a local S3 checks the signatures.
   s3 = await startLocalS3({ buckets: ["uploads", "uploads-replica"] });
   process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
+  // DELETE of a photo sends its objects to the photo-removals queue (handlers/shared/queue-messages.ts).
+  sqs = await startLocalSqs({ queues: [{ name: REMOVALS, fifo: false, contentBasedDeduplication: false, visibilityTimeoutSeconds: 60, messageRetentionSeconds: 345_600, delaySeconds: 0, maximumMessageBytes: 1_048_576, region: "us-east-1" }] });
+  Object.assign(process.env, { PHOTO_REMOVALS_QUEUE_URL: sqs.queueUrl(REMOVALS), PHOTO_REMOVALS_QUEUE_REGION: "us-east-1" });
   albums = await import("../../handlers/api/albums.js");
   photos = await import("../../handlers/api/photos.js");
   health = await import("../../handlers/api/health.js");
@@ -30,11 +37,27 @@ beforeAll(async () => {
 afterAll(async () => {
   await table?.stop();
   await s3?.close();
+  await sqs?.stop();
 });
-beforeEach(() => {
+beforeEach(async () => {
   s3.resetRequests();
   s3.fail(undefined);
+  await removalsSent(); // what an earlier test left
 });
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.env.PHOTO_REMOVALS_QUEUE_URL = sqs.queueUrl(REMOVALS);
+});
+
+/** The removals DELETE sent since the test began (or since the last call), in order; taken off the queue. */
+async function removalsSent(): Promise<PhotoRemoval[]> {
+  const received = [];
+  for (let batch = await sqs.sqs.receive(REMOVALS, { max: 10 }); batch.length > 0; batch = await sqs.sqs.receive(REMOVALS, { max: 10 })) {
+    for (const message of batch) sqs.sqs.delete(REMOVALS, message.receiptHandle);
+    received.push(...batch);
+  }
+  return received.map((m) => JSON.parse(m.body) as PhotoRemoval);
+}
 
 type Handler = (event: APIGatewayProxyEvent, context: typeof lambdaContext) => Promise<APIGatewayProxyResult>;
 async function call(handler: Handler, input: EventInput): Promise<{ status: number; body: any; headers: Record<string, unknown> }> {
@@ -242,7 +265,9 @@ describe("photos", () => {
     expect(got.body.downloadUrl).toContain(photo.objectKey);
     expect(checksumParams(new URL(got.body.downloadUrl))).toEqual([]);
     expect((await call(photos.remove, { method: "DELETE", resource: PHOTO, pathParameters: params, sub: ALICE })).status).toBe(204);
-    expect(s3.deletedKeys().sort()).toEqual([photo.objectKey, ...thumbnails.map((t) => t.key)].sort());
+    // The objects go to the photo-removals queue, for handlers/photo-removal to delete once the item is gone.
+    expect(await removalsSent()).toEqual([{ sub: ALICE, albumId: album.albumId, photoId: photo.photoId, objectKeys: [photo.objectKey, ...thumbnails.map((t) => t.key)] }]);
+    expect(s3.deletedKeys()).toEqual([]);
   });
 
   it("in a second region with the originals replicated there, serves the original from the replica once it has arrived, else from the home bucket", async () => {
@@ -267,7 +292,7 @@ describe("photos", () => {
     }
   });
 
-  it("retitles (200), deletes the item and the original (204), then 404", async () => {
+  it("retitles (200), deletes the item and sends the original's removal (204), then 404", async () => {
     const album = await newAlbum(ALICE);
     const { photo } = (await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/webp", size: 5 }, sub: ALICE })).body;
     const params = { albumId: album.albumId, photoId: photo.photoId };
@@ -275,16 +300,45 @@ describe("photos", () => {
     expect(retitled).toMatchObject({ status: 200, body: { title: "Sunset", status: "pending" } });
     expect((await call(photos.remove, { method: "DELETE", resource: PHOTO, pathParameters: params, sub: BOB })).status).toBe(404);
     expect((await call(photos.remove, { method: "DELETE", resource: PHOTO, pathParameters: params, sub: ALICE })).status).toBe(204);
-    expect(s3.requests.filter((r) => r.operation === "DeleteObject")).toEqual([{ operation: "DeleteObject", bucket: "uploads", key: photo.objectKey }]);
+    expect(await removalsSent()).toEqual([{ sub: ALICE, albumId: album.albumId, photoId: photo.photoId, objectKeys: [photo.objectKey] }]);
+    expect(s3.count("DeleteObject")).toBe(0);
     expect((await call(photos.get, { method: "GET", resource: PHOTO, pathParameters: params, sub: ALICE })).status).toBe(404);
+    // Gone: 404, and nothing more is sent.
     expect((await call(photos.remove, { method: "DELETE", resource: PHOTO, pathParameters: params, sub: ALICE })).status).toBe(404);
+    expect(await removalsSent()).toEqual([]);
+  });
+
+  it("names the thumbnails that arrived between its read and its delete: the changed photo is read and sent again", async () => {
+    const album = await newAlbum(ALICE);
+    const { photo } = (await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 5 }, sub: ALICE })).body;
+    const thumbnails = [320, 1280].map((w) => ({ key: `thumbnails/${ALICE}/${album.albumId}/${photo.photoId}/${w}.webp`, width: w, height: w, bytes: 1 }));
+    // The thumbnail function finishes the photo while the first message is on its way.
+    const send = globalThis.fetch;
+    let raced = false;
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      if (!raced && String(input).startsWith(sqs.endpoint)) {
+        raced = true;
+        await readyPhoto(ALICE, album.albumId, photo.photoId, thumbnails);
+      }
+      return send(input, init);
+    });
+    const removed = await call(photos.remove, { method: "DELETE", resource: PHOTO, pathParameters: { albumId: album.albumId, photoId: photo.photoId }, sub: ALICE });
+    expect(removed.status).toBe(204);
+    const ids = { sub: ALICE, albumId: album.albumId, photoId: photo.photoId };
+    expect(await removalsSent()).toEqual([{ ...ids, objectKeys: [photo.objectKey] }, { ...ids, objectKeys: [photo.objectKey, ...thumbnails.map((t) => t.key)] }]);
+    expect((await call(photos.get, { method: "GET", resource: PHOTO, pathParameters: { albumId: album.albumId, photoId: photo.photoId }, sub: ALICE })).status).toBe(404);
   });
 
   it("answers 500 without details only for our own failures", async () => {
     const album = await newAlbum(ALICE);
     const { photo } = (await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 1 }, sub: ALICE })).body;
-    s3.fail((request) => request.operation === "DeleteObject");
-    const failed = await call(photos.remove, { method: "DELETE", resource: PHOTO, pathParameters: { albumId: album.albumId, photoId: photo.photoId }, sub: ALICE });
+    // The removal cannot be sent (here: the queue is gone): 500, and the photo is still there, objects and all.
+    process.env.PHOTO_REMOVALS_QUEUE_URL = sqs.queueUrl("no-such-queue");
+    const params = { albumId: album.albumId, photoId: photo.photoId };
+    const failed = await call(photos.remove, { method: "DELETE", resource: PHOTO, pathParameters: params, sub: ALICE });
     expect(failed).toMatchObject({ status: 500, body: { message: "Internal server error" } });
+    expect(JSON.stringify(failed.body)).not.toMatch(/queue|QueueDoesNotExist/i);
+    expect((await call(photos.get, { method: "GET", resource: PHOTO, pathParameters: params, sub: ALICE })).body).toMatchObject({ photoId: photo.photoId, status: "pending" });
+    expect(s3.count("DeleteObject")).toBe(0);
   });
 });

@@ -7,19 +7,21 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand, PutObjectCommand, S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
+import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { S3Event } from "aws-lambda";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { albumItem, newId, originalKey, photoItem, photoKey, type PhotoItem } from "../../handlers/shared/gallery-keys";
+import { signUpLocalUser } from "../../local/fuzz";
 import { LambdaInvokeError } from "../../local/lambda-runtime";
 import { LocalQueues } from "../../local/queues";
 import { LocalBucketEvents, type ObjectEvent } from "../../local/s3-events";
 import { LocalScheduler } from "../../local/scheduler";
 import { LOCAL_CREDENTIALS, startLocalS3 } from "../../local/s3-server";
 import { eventsService, type LocalEvents } from "../../local/services/events";
+import type { LocalQueuesService } from "../../local/services/queues";
 import type { LocalContext } from "../../local/services/types";
 import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
 import { LambdaFunction } from "../../components/lambda/function";
@@ -210,7 +212,7 @@ describe("local schedules in a program", () => {
   });
 });
 
-describe.sequential("npm start: uploads become thumbnails, the clean-up runs on its schedule", () => {
+describe.sequential("npm start: uploads become thumbnails, the clean-up runs on its schedule, deleted photos' objects go through a queue", () => {
   let app: LocalApp;
   let doc: DynamoDBDocumentClient;
   let s3: S3Client;
@@ -270,4 +272,41 @@ describe.sequential("npm start: uploads become thumbnails, the clean-up runs on 
     expect(await stored(stale)).toBeUndefined();
     expect(await stored(fresh)).toMatchObject({ status: "ready" });
   }, 120_000);
+
+  it("deletes a photo through the API at once (204), and its original and thumbnails once the photo-removals queue's consumer ran", async () => {
+    const user = await signUpLocalUser(app, "remover@example.com");
+    const owner = (JSON.parse(Buffer.from(user.idToken.split(".")[1], "base64url").toString("utf8")) as { sub: string }).sub;
+    const api = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${app.urls.site}/api${path}`, { method, headers: { authorization: user.idToken, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    };
+    const album = await api("POST", "/albums", { title: "To empty" });
+    expect(album.status).toBe(201);
+    const image = await sharp({ create: { width: 400, height: 300, channels: 3, background: "#37a" } }).png().toBuffer();
+    const created = await api("POST", `/albums/${album.body.albumId}/photos`, { contentType: "image/png", size: image.length });
+    expect(created.status).toBe(201);
+    expect((await fetch(created.body.upload.url, { method: "PUT", headers: created.body.upload.headers, body: image })).status).toBe(200);
+    await events().bucketEvents.drained();
+    const photo = (await doc.send(new GetCommand({ TableName: table, Key: photoKey(owner, album.body.albumId, created.body.photo.photoId), ConsistentRead: true }))).Item as PhotoItem;
+    expect(photo).toMatchObject({ status: "ready" });
+    const keys = [photo.objectKey, ...photo.thumbnails!.map((t) => t.key)];
+    const objectExists = (key: string) => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(() => true, (error: Error) => (error.name === "NotFound" ? false : Promise.reject(error)));
+    expect(await Promise.all(keys.map(objectExists))).toEqual([true, true, true]);
+
+    expect((await api("DELETE", `/albums/${album.body.albumId}/photos/${photo.photoId}`)).status).toBe(204);
+    expect((await api("GET", `/albums/${album.body.albumId}/photos/${photo.photoId}`)).status).toBe(404);
+    // The consumer deletes what the message names, then the event source deletes the message: an empty queue (nothing
+    // visible, in flight or delayed) means it ran. A first receive before the API's delete of the item fails and comes
+    // back after the visibility timeout, so this may take that long; it never depends on how long.
+    const sqs = (app.services.find((service) => service.name === "sqs") as LocalQueuesService).server.sqs;
+    const queueName = app.context.run.outputs.photoRemovalsQueueName as string;
+    const empty = (name: string) => {
+      const a = sqs.attributes(name);
+      return a.ApproximateNumberOfMessages === "0" && a.ApproximateNumberOfMessagesNotVisible === "0" && a.ApproximateNumberOfMessagesDelayed === "0";
+    };
+    while (!empty(queueName)) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await Promise.all(keys.map(objectExists))).toEqual([false, false, false]);
+    expect(empty(app.context.run.outputs.photoRemovalsDeadLetterQueueName as string)).toBe(true);
+  }, 150_000);
 });

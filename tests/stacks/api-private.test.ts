@@ -48,7 +48,7 @@ describe("apiEndpointType PRIVATE with apiFunctionsInVpc in the reference app", 
     expect(policy.Statement.find((s) => s.Sid === "DenyOtherVpcEndpoints")?.Condition).toEqual({ StringNotEquals: { "aws:SourceVpce": [endpoint.id] } });
   });
 
-  it("runs the route functions in the VPC with the DynamoDB, S3, Secrets Manager and X-Ray endpoints; authorizers and the rest stay outside", () => {
+  it("runs the route functions in the VPC with the DynamoDB, S3, Secrets Manager, X-Ray and SQS endpoints; authorizers and the rest stay outside", () => {
     const sg = resource(graph, "aws:ec2/securityGroup:SecurityGroup", "network-functions");
     const subnets = resource(graph, "awsx:ec2:Vpc", "network-vpc").state.isolatedSubnetIds;
     const functions = ofType(graph, "aws:lambda/function:Function");
@@ -57,7 +57,7 @@ describe("apiEndpointType PRIVATE with apiFunctionsInVpc in the reference app", 
     expect(inVpc.every((name) => name.startsWith("api-") && !name.startsWith("api-auth-"))).toBe(true);
     for (const name of inVpc) expect(resource(graph, "aws:lambda/function:Function", name).inputs.vpcConfig).toEqual({ subnetIds: subnets, securityGroupIds: [sg.id] });
     const services = ofType(graph, "aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => `${e.inputs.vpcEndpointType} ${e.inputs.serviceName}`).sort();
-    expect(services).toEqual(["dynamodb", "s3"].map((s) => `Gateway com.amazonaws.us-east-1.${s}`).concat(["execute-api", "secretsmanager", "xray"].map((s) => `Interface com.amazonaws.us-east-1.${s}`)).sort());
+    expect(services).toEqual(["dynamodb", "s3"].map((s) => `Gateway com.amazonaws.us-east-1.${s}`).concat(["execute-api", "secretsmanager", "sqs", "xray"].map((s) => `Interface com.amazonaws.us-east-1.${s}`)).sort());
   });
 
   it("leaves /api/* off the site's distribution", () => {

@@ -1,8 +1,8 @@
 /**
  * The reference app's event wiring as `pulumi up` would create it (index.ts, dev stack): originals'
  * ObjectCreated events → the thumbnail function after its invoke permission, its arm64 zip with
- * sharp's linux-arm64 binaries, its retries and failure queue, the idempotency grants, and the
- * clean-up on its schedule.
+ * sharp's linux-arm64 binaries, its retries and failure queue, the idempotency grants, the
+ * clean-up on its schedule, and photo deletion's object removal through the photo-removals queue.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { OfflineRun } from "../../local/offline/program";
@@ -46,5 +46,29 @@ describe("dev stack: events", () => {
     const schedule = resource(run.resources, "aws:scheduler/schedule:Schedule", "photo-cleanup-schedule");
     expect(schedule.inputs).toMatchObject({ scheduleExpression: "rate(1 hour)", scheduleExpressionTimezone: "UTC", target: { arn: fn.state.arn } });
     expect(fn.inputs.environment.variables.CLEANUP_AGE_HOURS).toBe("6");
+  });
+
+  it("removes a deleted photo's objects through the photo-removals queue: the API only sends, the consumer reads the item and deletes under originals/ and thumbnails/", () => {
+    const queue = resource(run.resources, "aws:sqs/queue:Queue", "photo-removals-queue");
+    const deadLetters = resource(run.resources, "aws:sqs/queue:Queue", "photo-removals-dlq");
+    const consumer = resource(run.resources, "aws:lambda/function:Function", "photo-object-removal-function");
+    const table = resource(run.resources, "aws:dynamodb/table:Table", "data-gallery");
+    const bucket = resource(run.resources, "aws:s3/bucket:Bucket", "uploads-bucket");
+    expect(queue.inputs).toMatchObject({ delaySeconds: 5, visibilityTimeoutSeconds: 60, sqsManagedSseEnabled: true });
+    expect(JSON.parse(queue.inputs.redrivePolicy)).toEqual({ deadLetterTargetArn: deadLetters.state.arn, maxReceiveCount: 5 });
+    expect(resource(run.resources, "aws:lambda/eventSourceMapping:EventSourceMapping", "photo-removals-mapping").inputs).toMatchObject({ eventSourceArn: queue.state.arn, functionName: consumer.state.arn, batchSize: 10, functionResponseTypes: ["ReportBatchItemFailures"] });
+    expect(consumer.inputs.environment.variables).toMatchObject({ TABLE_NAME: table.state.name, UPLOAD_BUCKET_NAME: bucket.state.bucket });
+    const statements = policyDocument(resource(run.resources, "aws:iam/rolePolicy:RolePolicy", "photo-object-removal-policy").inputs.policy).Statement;
+    // Beside its logs and traces, which every function's role has.
+    const own = (actions: string[]) => actions.filter((a) => !a.startsWith("xray:") && !a.startsWith("logs:")).sort();
+    expect(own(statements.flatMap((st) => st.Action))).toEqual(["dynamodb:GetItem", "s3:DeleteObject", "s3:DeleteObject"]);
+    expect(statements.find((st) => st.Action.includes("dynamodb:GetItem"))?.Resource).toContain(table.state.arn);
+    expect(statements.filter((st) => st.Action.includes("s3:DeleteObject")).flatMap((st) => st.Resource).sort()).toEqual([`${bucket.state.arn}/originals/*`, `${bucket.state.arn}/thumbnails/*`]);
+
+    const api = resource(run.resources, "aws:lambda/function:Function", "api-delete-albums-albumid-photos-photoid-function");
+    expect(api.inputs.environment.variables).toMatchObject({ PHOTO_REMOVALS_QUEUE_URL: queue.state.url, PHOTO_REMOVALS_QUEUE_REGION: "us-east-1" });
+    const apiStatements = policyDocument(resource(run.resources, "aws:iam/rolePolicy:RolePolicy", "api-delete-albums-albumid-photos-photoid-policy").inputs.policy).Statement;
+    expect(own(apiStatements.flatMap((st) => st.Action))).toEqual(["dynamodb:DeleteItem", "dynamodb:GetItem", "sqs:SendMessage"]);
+    expect(run.outputs).toMatchObject({ photoRemovalsQueueName: queue.state.name, photoRemovalsDeadLetterQueueName: deadLetters.state.name });
   });
 });

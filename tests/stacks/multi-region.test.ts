@@ -36,6 +36,18 @@ describe("prod in us-east-1 and us-west-2", () => {
     for (const fn of west) expect(fn.inputs.environment.variables.UPLOAD_BUCKET_REGION, fn.name).toBe("us-east-1");
   });
 
+  it("has DELETE of a photo in either region send to the photo-removals queue in us-east-1, signed for us-east-1", () => {
+    const { resources } = runs.get("prod")!;
+    const queue = resource(resources, "aws:sqs/queue:Queue", "photo-removals-queue");
+    expect(queue.inputs.region).toBeUndefined(); // the stack's own region, us-east-1
+    for (const prefix of ["api", "api-usw2"]) {
+      const fn = resource(resources, "aws:lambda/function:Function", `${prefix}-delete-albums-albumid-photos-photoid-function`);
+      expect(fn.inputs.environment.variables, fn.name).toMatchObject({ PHOTO_REMOVALS_QUEUE_URL: queue.state.url, PHOTO_REMOVALS_QUEUE_REGION: "us-east-1" });
+      const statements = policyDocument(resource(resources, "aws:iam/rolePolicy:RolePolicy", `${prefix}-delete-albums-albumid-photos-photoid-policy`).inputs.policy).Statement;
+      expect(statements.filter((st) => st.Action.some((a: string) => a.startsWith("sqs:"))), fn.name).toEqual([expect.objectContaining({ Action: ["sqs:SendMessage"], Resource: [queue.state.arn] })]);
+    }
+  });
+
   it("lets the us-west-2 API read the originals' replica there: its name and region in the environment, and GetObject on originals/ (SSE-S3: no key grant)", () => {
     const { resources } = runs.get("prod")!;
     const replica = ofType(resources, "aws:s3/bucket:Bucket").find((b) => b.name === "uploads-us-west-2-replica")!;

@@ -37,7 +37,7 @@ describe("prod alarms and dashboard", () => {
   ];
   const functions = [
     ...["api", "api-usw2"].flatMap((api) => apiFunctions.map((fn) => `${api}-${fn}`)),
-    "auth-post-confirmation", "data-export", "gallery-counters", "photo-cleanup", "thumbnail",
+    "auth-post-confirmation", "data-export", "gallery-counters", "photo-cleanup", "photo-object-removal", "thumbnail",
     // The WebSocket API's functions (RealtimeApi "live").
     "live-authorizer", "live-connect", "live-default", "live-disconnect", "live-ping",
   ];
@@ -52,6 +52,8 @@ describe("prod alarms and dashboard", () => {
       "ops-queue-data-counters-dlq-queue-depth", "ops-queue-data-export-dlq-queue-depth", "ops-queue-thumbnail-failures-queue-depth",
       // The Scheduler dead-letter queues of the scheduled functions.
       "ops-queue-data-export-schedule-dlq-queue-depth", "ops-queue-photo-cleanup-schedule-dlq-queue-depth",
+      // The photo-removals MessageQueue's dead-letter queue.
+      "ops-queue-photo-removals-dlq-queue-depth",
       "ops-table-data-connections-table-system-errors", "ops-table-data-connections-table-throttles",
       "ops-table-data-gallery-table-system-errors", "ops-table-data-gallery-table-throttles",
       "ops-table-data-idempotency-table-system-errors", "ops-table-data-idempotency-table-throttles", "ops-table-data-preferences-table-system-errors", "ops-table-data-preferences-table-throttles",
@@ -83,6 +85,8 @@ describe("prod alarms and dashboard", () => {
     expect(alarm("table-data-gallery-table-throttles").metricQueries[0].expression).toContain(`WHERE TableName = '${resource(run.resources, "aws:dynamodb/table:Table", "data-gallery").state.name}'`);
     expect(alarm("queue-data-counters-dlq-queue-depth").dimensions).toEqual({ QueueName: resource(run.resources, "aws:sqs/queue:Queue", "data-counters-dlq").state.name });
     expect(alarm("queue-photo-cleanup-schedule-dlq-queue-depth").dimensions).toEqual({ QueueName: resource(run.resources, "aws:sqs/queue:Queue", "photo-cleanup-schedule-dlq").state.name });
+    expect(alarm("queue-photo-removals-dlq-queue-depth").dimensions).toEqual({ QueueName: resource(run.resources, "aws:sqs/queue:Queue", "photo-removals-dlq").state.name });
+    expect(alarm("fn-photo-object-removal-lambda-errors").dimensions).toEqual({ FunctionName: resource(run.resources, "aws:lambda/function:Function", "photo-object-removal-function").state.name });
     expect(alarm("cdn-site-cloud-front-server-errors").dimensions).toEqual({ DistributionId: resource(run.resources, "aws:cloudfront/distribution:Distribution", "site-cdn").id, Region: "Global" });
   });
 

@@ -1,0 +1,90 @@
+/**
+ * The photo-removals queue's consumer (MessageQueue "photo-removals", index.ts): deletes a deleted photo's original
+ * and thumbnails. DELETE /albums/{albumId}/photos/{photoId} (handlers/api/photos.ts) sends the message before it
+ * deletes the photo's item, so for each message this function first reads the item (strongly consistent):
+ * - still there: the API's delete has not happened yet, or failed (the user got a 500 and still has the photo). The
+ *   record fails; SQS hands it out again after the visibility timeout and, after maxReceiveCount receives, moves it to
+ *   the dead-letter queue, where a message whose photo still exists is harmless;
+ * - gone: each object is deleted (S3's DeleteObject answers 204 whether or not the object exists, so a redelivered
+ *   message is harmless too).
+ * Only the photo's own keys are deleted — its original under `originals/<sub>/<albumId>/<photoId>.` and its
+ * thumbnails under `thumbnails/<sub>/<albumId>/<photoId>/` — whatever the message says (the role is also limited to
+ * those two prefixes); a message naming any other key, or not a removal at all, fails and ends in the dead-letter queue.
+ * Records go through Powertools' BatchProcessor: only the failed ones are reported (partial batch response), also when
+ * every record of a batch failed.
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
+import { Logger } from "@aws-lambda-powertools/logger";
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { photoKey } from "../shared/gallery-keys";
+import { deleteObject } from "../shared/photo-objects";
+import { isPhotoObjectKey, PhotoRemoval } from "../shared/photo-removals";
+import { traceClient } from "../shared/xray";
+
+const logger = new Logger();
+let documents: DynamoDBDocumentClient | undefined;
+const db = () => (documents ??= DynamoDBDocumentClient.from(traceClient(new DynamoDBClient({}))));
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+/** A record that cannot succeed as it is, or not yet: reported as a batch item failure. */
+export class RemovalRefused extends Error {
+  override name = "RemovalRefused";
+}
+
+/** What became of one message. */
+export type RemovalOutcome = { removed: string[] };
+
+/** Parses and checks one message: a PhotoRemoval naming only that photo's objects. */
+export function parseRemoval(body: string): PhotoRemoval {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new RemovalRefused("the message is not JSON");
+  }
+  const parsed = PhotoRemoval.safeParse(json);
+  if (!parsed.success) throw new RemovalRefused(`the message is not a photo removal: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(body)"} ${i.message}`).join("; ")}`);
+  const foreign = parsed.data.objectKeys.filter((key) => !isPhotoObjectKey(parsed.data, key));
+  if (foreign.length > 0) throw new RemovalRefused(`the message names keys that are not this photo's objects: ${foreign.slice(0, 3).join(", ")}`);
+  return parsed.data;
+}
+
+/** Deletes one removal's objects once its photo item is gone. */
+export async function removePhotoObjects(record: SQSRecord): Promise<RemovalOutcome> {
+  const removal = parseRemoval(record.body);
+  const { sub, albumId, photoId } = removal;
+  const item = await db().send(new GetCommand({ TableName: env("TABLE_NAME"), Key: photoKey(sub, albumId, photoId), ConsistentRead: true, ProjectionExpression: "pk" }));
+  if (item.Item) throw new RemovalRefused(`photo ${albumId}/${photoId} still exists; its objects stay until its item is deleted`);
+  const bucket = env("UPLOAD_BUCKET_NAME");
+  await Promise.all(removal.objectKeys.map((key) => deleteObject(bucket, key)));
+  logger.info("photo objects removed", { albumId, photoId, objects: removal.objectKeys.length });
+  return { removed: removal.objectKeys };
+}
+
+/** One record: its outcome, or its failure logged (with how often SQS has handed it out) and rethrown for the batch response. */
+async function processRecord(record: SQSRecord): Promise<RemovalOutcome> {
+  try {
+    return await removePhotoObjects(record);
+  } catch (error) {
+    logger.warn("photo removal failed", { messageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount, error: (error as Error).message });
+    throw error;
+  }
+}
+
+const processor = new BatchProcessor(EventType.SQS);
+
+export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  // Configuration errors fail the whole batch at once (every message comes back) instead of each record.
+  env("TABLE_NAME");
+  env("UPLOAD_BUCKET_NAME");
+  // A batch whose every record failed is answered like any other (all of them listed), not thrown: a photo whose item
+  // is still there is expected now and then, and must not count as a Lambda error (the Errors alarm) nor be logged as one.
+  return processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false });
+}

@@ -1,0 +1,78 @@
+/**
+ * SendMessage as the photos API sends it (handlers/shared/queue-messages.ts, SigV4 + fetch over SQS's JSON protocol):
+ * to the queue URL's origin, signed for the queue's region (RegionalApis' other regions send to the home region's
+ * queue), retried on throttling and faults only, and refused when SQS reports a body other than the one sent.
+ */
+import { createHash } from "node:crypto";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+const saved = { ...process.env };
+const QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/photo-removals-queue-174ac0fa";
+const md5 = (text: string) => createHash("md5").update(text).digest("hex");
+
+interface Sent {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+let sent: Sent[];
+/** fetch answering each request with the next of `answers` (status and JSON body). */
+function answer(...answers: Array<[number, Record<string, unknown>]>) {
+  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+    sent.push({ url: String(input), headers: init!.headers as Record<string, string>, body: String(init!.body) });
+    const [status, body] = answers.shift()!;
+    return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/x-amz-json-1.0", "x-amzn-requestid": `req-${sent.length}` } });
+  });
+}
+
+beforeEach(() => {
+  vi.resetModules();
+  sent = [];
+  delete process.env.AWS_ENDPOINT_URL_SQS;
+  delete process.env.AWS_ENDPOINT_URL;
+  Object.assign(process.env, { AWS_REGION: "us-west-2", AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "secret", AWS_SESSION_TOKEN: "" });
+  // No backoff to wait out: the retries' delays are drawn from Math.random.
+  vi.spyOn(Math, "random").mockReturnValue(0);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+  Object.assign(process.env, saved);
+});
+
+describe("sendMessage", () => {
+  it("posts SendMessage to the queue URL's origin, signed for the queue's region rather than the function's", async () => {
+    const { sendMessage } = await import("../../handlers/shared/queue-messages.js");
+    answer([200, { MessageId: "m-1", MD5OfMessageBody: md5('{"a":1}') }]);
+    const result = await sendMessage(QUEUE_URL, "us-east-1", '{"a":1}');
+    expect(result).toMatchObject({ messageId: "m-1", $metadata: { httpStatusCode: 200, requestId: "req-1", attempts: 1 } });
+    const [request] = sent;
+    expect(request.url).toBe("https://sqs.us-east-1.amazonaws.com/");
+    expect(request.headers).toMatchObject({ "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.SendMessage" });
+    expect(request.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/sqs\/aws4_request, SignedHeaders=[^,]*x-amz-target/);
+    expect(JSON.parse(request.body)).toEqual({ QueueUrl: QUEUE_URL, MessageBody: '{"a":1}' });
+  });
+
+  it("retries throttling and faults (three attempts in all), not what SQS refused", async () => {
+    const { sendMessage } = await import("../../handlers/shared/queue-messages.js");
+    answer([500, { __type: "com.amazonaws.sqs#InternalError", message: "oops" }], [400, { __type: "com.amazonaws.sqs#RequestThrottled", message: "slow down" }], [200, { MessageId: "m-3", MD5OfMessageBody: md5("b") }]);
+    expect(await sendMessage(QUEUE_URL, "us-east-1", "b")).toMatchObject({ messageId: "m-3", $metadata: { attempts: 3 } });
+
+    sent = [];
+    answer([500, { __type: "com.amazonaws.sqs#InternalError", message: "1" }], [500, { __type: "com.amazonaws.sqs#InternalError", message: "2" }], [500, { __type: "com.amazonaws.sqs#InternalError", message: "3" }]);
+    await expect(sendMessage(QUEUE_URL, "us-east-1", "b")).rejects.toMatchObject({ name: "InternalError", message: "3", $metadata: { httpStatusCode: 500, attempts: 3 } });
+    expect(sent).toHaveLength(3);
+
+    sent = [];
+    answer([400, { __type: "com.amazonaws.sqs#QueueDoesNotExist", message: "The specified queue does not exist." }]);
+    await expect(sendMessage(QUEUE_URL, "us-east-1", "b")).rejects.toMatchObject({ name: "QueueDoesNotExist", $metadata: { httpStatusCode: 400, attempts: 1 } });
+    expect(sent).toHaveLength(1);
+  });
+
+  it("fails when SQS stored another body than the one sent (its MD5 differs)", async () => {
+    const { sendMessage } = await import("../../handlers/shared/queue-messages.js");
+    answer([200, { MessageId: "m-1", MD5OfMessageBody: md5("something else") }]);
+    await expect(sendMessage(QUEUE_URL, "us-east-1", "b")).rejects.toMatchObject({ name: "InvalidChecksum" });
+    expect(sent).toHaveLength(1);
+  });
+});
