@@ -900,14 +900,15 @@ const ACTIONS: Record<string, Action> = {
 
   async ReceiveMessage(sqs, input, { signal }) {
     const name = queueName(sqs, input);
+    // The whole request is checked before any message is handed out: a refused request hides none and counts no receive.
+    const attributeNames = [...stringList(input, "AttributeNames"), ...stringList(input, "MessageSystemAttributeNames")];
+    const messageAttributeNames = stringList(input, "MessageAttributeNames");
     const messages = await sqs.receive(name, {
       max: integer(input, "MaxNumberOfMessages") ?? 1,
       visibilityTimeoutSeconds: integer(input, "VisibilityTimeout"),
       waitSeconds: integer(input, "WaitTimeSeconds") ?? 0,
       signal,
     });
-    const attributeNames = [...stringList(input, "AttributeNames"), ...stringList(input, "MessageSystemAttributeNames")];
-    const messageAttributeNames = stringList(input, "MessageAttributeNames");
     if (messages.length === 0) return {};
     return {
       Messages: messages.map((message) => {

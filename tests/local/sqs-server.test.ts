@@ -262,6 +262,20 @@ describe("local SQS server", () => {
     expect((await sqs.send(new SendMessageCommand({ QueueUrl: url("jobs"), MessageBody: "still here" }))).MessageId).toBeDefined();
   });
 
+  it("checks the whole ReceiveMessage request before it hands out a message: a refused one hides none and counts no receive", async () => {
+    const { sqs, url, server } = await start([queue("jobs")]);
+    const QueueUrl = url("jobs");
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "kept visible" }));
+    const post = (body: object) => fetch(server.endpoint, { method: "POST", headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.ReceiveMessage" }, body: JSON.stringify(body) });
+    for (const bad of [{ MessageAttributeNames: [5] }, { AttributeNames: "All" }, { MessageSystemAttributeNames: [null] }]) {
+      const response = await post({ QueueUrl, ...bad });
+      expect([response.status, ((await response.json()) as { __type: string }).__type]).toEqual([400, "com.amazonaws.sqs#InvalidParameterValue"]);
+    }
+    expect(server.sqs.attributes("jobs")).toMatchObject({ ApproximateNumberOfMessages: "1", ApproximateNumberOfMessagesNotVisible: "0" });
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
+    expect(Messages?.map((m) => [m.Body, m.Attributes?.ApproximateReceiveCount])).toEqual([["kept visible", "1"]]);
+  });
+
   it("saves messages at a stop and restores them at the next start", async () => {
     const stateDir = mkdtempSync(join(tmpdir(), "sqs-state-"));
     const first = await start([queue("jobs")], stateDir);
