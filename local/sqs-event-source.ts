@@ -25,6 +25,11 @@ export interface SqsEventSourceOptions {
   /** Invokes the consumer; resolves with its response, rejects when it fails (a thrown error, a timeout). */
   invoke(event: SQSEvent): Promise<unknown>;
   log(message: string): void;
+  /**
+   * How long polling pauses after an unexpected error before it receives again (it never stops before `stop()`).
+   * @default 1000
+   */
+  retryDelayMs?: number;
 }
 
 /**
@@ -52,9 +57,9 @@ export class SqsEventSource {
 
   constructor(private readonly options: SqsEventSourceOptions) {}
 
-  /** Starts polling (`npm start`). */
+  /** Starts polling (`npm start`) until `stop()`. */
   start(): void {
-    this.loop ??= this.poll().catch((error: unknown) => this.options.log(`local SQS event source for ${this.options.queueName} stopped: ${(error as Error).message}`));
+    this.loop ??= this.poll();
   }
 
   /** Stops polling and waits for the batches in flight to finish (their deletes included). */
@@ -69,22 +74,50 @@ export class SqsEventSource {
     return this.options.maxConcurrency ?? LOCAL_SQS_CONCURRENCY;
   }
 
+  /**
+   * Receives batches and processes them, at most `concurrency` at once, until stopped. An unexpected error is logged
+   * and polling goes on after `retryDelayMs`: one failure never ends the consumer for the rest of the session, as
+   * Lambda's pollers keep polling.
+   */
   private async poll(): Promise<void> {
     const { signal } = this.stopping;
     while (!signal.aborted) {
-      if (this.inFlight.size >= this.concurrency) {
-        await new Promise<void>((resolve) => (this.slotFreed = resolve));
-        continue;
+      try {
+        await this.turn(signal);
+      } catch (error) {
+        this.options.log(`local SQS: ${this.options.queueName}: polling failed (${(error as Error)?.message ?? String(error)}); polling again shortly`);
+        await this.pause(this.options.retryDelayMs ?? 1000, signal);
       }
-      const batch = await this.gather(signal);
-      if (batch.length === 0) continue;
-      const processing = this.process(batch);
-      this.inFlight.add(processing);
-      void processing.finally(() => {
-        this.inFlight.delete(processing);
-        this.slotFreed?.();
-      });
     }
+  }
+
+  /** Waits `ms`, or less if the source stops. */
+  private pause(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  /** One turn of the loop: waits for a free slot, or receives a batch and starts processing it. */
+  private async turn(signal: AbortSignal): Promise<void> {
+    if (this.inFlight.size >= this.concurrency) {
+      await new Promise<void>((resolve) => (this.slotFreed = resolve));
+      return;
+    }
+    const batch = await this.gather(signal);
+    if (batch.length === 0) return;
+    const processing = this.process(batch);
+    this.inFlight.add(processing);
+    void processing.finally(() => {
+      this.inFlight.delete(processing);
+      this.slotFreed?.();
+    });
   }
 
   /**

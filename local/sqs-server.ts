@@ -479,7 +479,12 @@ export class LocalSqs {
   /** Resolves at the next change to the queue, when its next message becomes visible, after `ms`, or on abort. */
   private waitForChange(queue: QueueState, ms: number, signal?: AbortSignal): Promise<void> {
     const now = this.now();
-    const next = Math.min(...queue.messages.map((m) => Math.max(m.delayUntil, m.invisibleUntil)).filter((at) => at > now));
+    // A loop, not Math.min(...spread): a queue of a few hundred thousand messages overflows the stack as arguments.
+    let next = Infinity;
+    for (const m of queue.messages) {
+      const at = Math.max(m.delayUntil, m.invisibleUntil);
+      if (at > now && at < next) next = at;
+    }
     const wait = Math.max(0, Math.min(ms, Number.isFinite(next) ? next - now : ms));
     return new Promise<void>((resolve) => {
       const done = () => {

@@ -225,6 +225,34 @@ describe("local SQS event source", () => {
     await stopping;
     expect(sqs.attributes("jobs")).toMatchObject({ ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "0" });
   });
+
+  it("keeps polling after an unexpected error: it logs it and receives again, and only stop() ends it", async () => {
+    const sqs = new LocalSqs([queue("jobs")], { now: () => now });
+    const receive = sqs.receive.bind(sqs);
+    let failures = 1;
+    sqs.receive = (name, options) => (failures-- > 0 ? Promise.reject(new RangeError("Maximum call stack size exceeded")) : receive(name, options));
+    const logs: string[] = [];
+    let ended!: (line: string) => void;
+    const stopped = new Promise<string>((resolve) => (ended = resolve));
+    let delivered!: (event: SQSEvent) => void;
+    const delivery = new Promise<SQSEvent>((resolve) => (delivered = resolve));
+    const source = new SqsEventSource({
+      sqs,
+      queueName: "jobs",
+      region: "eu-west-1",
+      batchSize: 1,
+      maxBatchingWindowSeconds: 0,
+      retryDelayMs: 0,
+      invoke: async (event) => delivered(event),
+      log: (line) => (logs.push(line), /stopped/.test(line) && ended(line)),
+    });
+    sqs.send("jobs", { body: "after the error" });
+    source.start();
+    const first = await Promise.race([delivery, stopped]);
+    await source.stop();
+    expect(typeof first === "string" ? first : bodies(first)).toEqual(["after the error"]);
+    expect(logs).toEqual(["local SQS: jobs: polling failed (Maximum call stack size exceeded); polling again shortly"]);
+  });
 });
 
 describe("local queues service", () => {

@@ -21,7 +21,7 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { afterEach, describe, expect, it } from "vitest";
-import { md5OfMessageAttributes, startLocalSqs, type LocalQueueDefinition, type LocalSqsServer } from "../../local/sqs-server";
+import { LocalSqs, md5OfMessageAttributes, startLocalSqs, type LocalQueueDefinition, type LocalSqsServer } from "../../local/sqs-server";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -274,6 +274,16 @@ describe("local SQS server", () => {
     expect(server.sqs.attributes("jobs")).toMatchObject({ ApproximateNumberOfMessages: "1", ApproximateNumberOfMessagesNotVisible: "0" });
     const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
     expect(Messages?.map((m) => [m.Body, m.Attributes?.ApproximateReceiveCount])).toEqual([["kept visible", "1"]]);
+  });
+
+  it("long-polls a queue of hundreds of thousands of messages none of which is receivable yet", async () => {
+    const sqs = new LocalSqs([queue("jobs", { delaySeconds: 900 })], { now: () => now });
+    const delayed = { body: "later", md5OfBody: "", messageAttributes: {}, senderId: "local", sentTimestamp: now, enqueuedAt: now, delayUntil: now + 900_000, invisibleUntil: 0, receiveCount: 0 };
+    sqs.restore({ version: 1, sequence: "0", queues: { jobs: { messages: Array.from({ length: 300_000 }, (_, i) => ({ ...delayed, messageId: `m${i}` })), deduplication: {} } } });
+    const stop = new AbortController();
+    const polling = sqs.receive("jobs", { max: 10, waitSeconds: 20, signal: stop.signal });
+    stop.abort();
+    expect(await polling).toEqual([]);
   });
 
   it("saves messages at a stop and restores them at the next start", async () => {
