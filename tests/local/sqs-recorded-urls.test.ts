@@ -44,6 +44,24 @@ describe("recorded queue URLs", () => {
     expect([...urls]).toEqual([[recorded, "http://127.0.0.1:1234/123456789012/jobs-1a2b3c"]]);
   });
 
+  it("serves a FIFO MessageQueue's queues under the .fifo names, URLs and ARNs AWS gives them", async () => {
+    await useMocks({ region: "eu-west-1" });
+    let queue!: MessageQueue;
+    const graph = await record(() => {
+      queue = new MessageQueue("orders", { fifo: true, consumer: { function: new LambdaFunction("orders-worker", { entry: "tests/fixtures/handlers/echo.ts" }) } });
+    });
+    const [name, url, arn] = await Promise.all([value<string>(queue.queueName), value<string>(queue.queueUrl), value<string>(queue.queueArn)]);
+    expect(name).toMatch(/^orders-queue-[0-9a-f]{8}\.fifo$/);
+    const specs = registeredSpecs<MessageQueueSpec>("MessageQueue").map(({ spec }) => spec);
+    const [{ queue: local, deadLetterQueue }] = await localQueueDefinitions(specs, "eu-west-1", graph);
+    expect([local.name, local.fifo, deadLetterQueue.name.endsWith(".fifo"), deadLetterQueue.fifo]).toEqual([name, true, true, true]);
+    const sqs = new LocalSqs([local, deadLetterQueue]);
+    const urls = recordedQueueUrls(graph, { sqs, queueUrl: (n) => `http://127.0.0.1:1234/123456789012/${n}` });
+    expect(urls.get(url)).toBe(`http://127.0.0.1:1234/123456789012/${name}`);
+    expect(sqs.attributes(name)).toMatchObject({ QueueArn: arn, FifoQueue: "true" });
+    expect(arn.endsWith(`:${name}`)).toBe(true);
+  });
+
   it("serves each queue under the ARN the program recorded: an event's eventSourceARN and QueueArn are the MessageQueue's queueArn", async () => {
     await useMocks({ region: "eu-west-1" });
     let queue!: MessageQueue;
