@@ -662,7 +662,8 @@ async function handle(sqs: LocalSqs, queueUrl: (name: string) => string, request
   if (request.method !== "POST") return reply(response, new SqsError("UnknownOperationException", `${request.method} is not supported; SQS's JSON protocol is a POST to /.`));
   if (body.length > LARGEST_REQUEST_BYTES) return reply(response, new SqsError("RequestEntityTooLarge", "Request is larger than SQS accepts.", 413));
   const [service, operation] = target.split(".");
-  const action = service === "AmazonSQS" ? ACTIONS[operation ?? ""] : undefined;
+  // Own properties only: `AmazonSQS.toString`, `constructor` or `__proto__` name no action (Object.prototype's are not SQS's).
+  const action = service === "AmazonSQS" && operation !== undefined && Object.hasOwn(ACTIONS, operation) ? ACTIONS[operation] : undefined;
   if (!action) return reply(response, new SqsError("UnknownOperationException", `The local SQS server does not support ${target.slice(0, 100)}.`));
   let input: unknown;
   try {

@@ -252,6 +252,8 @@ describe("local SQS server", () => {
       ["AmazonSQS.ReceiveMessage", JSON.stringify({ QueueUrl: url("jobs"), WaitTimeSeconds: 21 }), "com.amazonaws.sqs#InvalidParameterValue"],
       ["AmazonSQS.SendMessageBatch", JSON.stringify({ QueueUrl: url("jobs"), Entries: [null] }), "com.amazonaws.sqs#InvalidParameterValue"],
       ["AmazonSQS.CreateQueue", "{}", "com.amazonaws.sqs#UnknownOperationException"],
+      // Names Object.prototype has are no SQS actions.
+      ...["toString", "hasOwnProperty", "valueOf", "__proto__", "constructor", "isPrototypeOf"].map((name): [string, string, string] => [`AmazonSQS.${name}`, JSON.stringify({ QueueUrl: url("jobs") }), "com.amazonaws.sqs#UnknownOperationException"]),
     ];
     for (const [target, body, type] of cases) {
       const response = await post(target, body);
