@@ -816,6 +816,19 @@ function sendInput(input: Input, sender: string): SendInput {
   };
 }
 
+/** A batch entry's size as SQS counts it, or 0 for an entry whose body or attributes are malformed (it fails on its own). */
+function entryBytes(entry: Input): number {
+  if (typeof entry.MessageBody !== "string") return 0;
+  const attributes = (entry.MessageAttributes ?? {}) as Record<string, MessageAttributeValue>;
+  try {
+    validateAttributes(attributes);
+  } catch (error) {
+    if (error instanceof SqsError) return 0;
+    throw error;
+  }
+  return messageBytes(entry.MessageBody, attributes);
+}
+
 function sendOutput(result: SendResult) {
   return {
     MessageId: result.messageId,
@@ -898,7 +911,8 @@ const ACTIONS: Record<string, Action> = {
     const entries = batchEntries(input);
     // "The maximum allowed individual message size and the maximum total payload size (the sum of the individual
     // lengths of all of the batched messages) are both 1 MiB" (SendMessageBatch).
-    const total = entries.reduce((sum, entry) => sum + (typeof entry.MessageBody === "string" ? messageBytes(entry.MessageBody, (entry.MessageAttributes ?? {}) as Record<string, MessageAttributeValue>) : 0), 0);
+    // Only well-formed entries count: a malformed one fails on its own, in Failed, as it would alone (400, not a 500).
+    const total = entries.reduce((sum, entry) => sum + entryBytes(entry), 0);
     const largest = sqs.definition(name).maximumMessageBytes;
     if (total > largest) throw batchError("BatchRequestTooLong", `Batch requests cannot be longer than ${largest} bytes. You have sent ${total} bytes.`);
     return eachEntry(entries, (entry) => sendOutput(sqs.send(name, sendInput(entry, senderId))));

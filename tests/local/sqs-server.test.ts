@@ -153,6 +153,29 @@ describe("local SQS server", () => {
     expect(tooMany.Code).toBe("InvalidParameterValue");
   });
 
+  it("fails a batch entry with malformed attributes on its own (InvalidParameterValue, a sender fault, not a 500), and sends the rest", async () => {
+    const { sqs, url, server } = await start([queue("jobs")]);
+    const QueueUrl = url("jobs");
+    const response = await fetch(server.endpoint, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.SendMessageBatch" },
+      body: JSON.stringify({
+        QueueUrl,
+        Entries: [
+          { Id: "null-value", MessageBody: "a", MessageAttributes: { kind: null } },
+          { Id: "no-type", MessageBody: "b", MessageAttributes: { kind: { StringValue: "x" } } },
+          { Id: "not-a-map", MessageBody: "c", MessageAttributes: 5 },
+          { Id: "fine", MessageBody: "d", MessageAttributes: { kind: { DataType: "String", StringValue: "x" } } },
+        ],
+      }),
+    });
+    expect(response.status).toBe(200);
+    const { Successful, Failed } = (await response.json()) as { Successful: Array<{ Id: string }>; Failed: Array<{ Id: string; Code: string; SenderFault: boolean }> };
+    expect(Successful.map((e) => e.Id)).toEqual(["fine"]);
+    expect(Failed.map((e) => [e.Id, e.Code, e.SenderFault])).toEqual(["null-value", "no-type", "not-a-map"].map((id) => [id, "InvalidParameterValue", true]));
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages?.map((m) => m.Body)).toEqual(["d"]);
+  });
+
   it("refuses a message over the queue's maximum size, and accepts one of exactly that size", async () => {
     const { sqs, url } = await start([queue("jobs")]);
     const QueueUrl = url("jobs");
