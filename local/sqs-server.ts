@@ -42,6 +42,16 @@ export interface LocalQueueDefinition {
   arn?: string;
   /** Where a message goes once it has been received `maxReceiveCount` times (SQS's RedrivePolicy). */
   redrive?: { deadLetterQueueName: string; maxReceiveCount: number };
+  /**
+   * SSE-SQS, as GetQueueAttributes reports it (SqsManagedSseEnabled); nothing is encrypted locally. MessageQueue sets it
+   * on both queues. @default true, SQS's for a queue created without encryption attributes ("SSE-SQS … enabled by
+   * default" for new queues, https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html)
+   */
+  sqsManagedSseEnabled?: boolean;
+  /** The queue's access policy (its QueuePolicy's `policy`) as GetQueueAttributes' Policy; not enforced locally. */
+  policy?: string;
+  /** The queue's RedriveAllowPolicy (a dead-letter queue's `byQueue` policy) as GetQueueAttributes reports it; not enforced locally. */
+  redriveAllowPolicy?: string;
 }
 
 /** A message attribute as SQS's JSON protocol carries it (BinaryValue base64). */
@@ -464,6 +474,9 @@ export class LocalSqs {
         ? { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: this.arn(definition.redrive.deadLetterQueueName), maxReceiveCount: definition.redrive.maxReceiveCount }) }
         : {}),
       ...(definition.fifo ? { FifoQueue: "true", ContentBasedDeduplication: String(definition.contentBasedDeduplication), DeduplicationScope: "queue", FifoThroughputLimit: "perQueue" } : {}),
+      SqsManagedSseEnabled: String(definition.sqsManagedSseEnabled ?? true),
+      ...(definition.policy !== undefined ? { Policy: definition.policy } : {}),
+      ...(definition.redriveAllowPolicy !== undefined ? { RedriveAllowPolicy: definition.redriveAllowPolicy } : {}),
     };
   }
 
@@ -872,6 +885,32 @@ function stringList(input: Input, name: string): string[] {
   return values as string[];
 }
 
+/** GetQueueAttributes' AttributeNames (the SQS model's QueueAttributeName, @aws-sdk/client-sqs `QueueAttributeName`). */
+const QUEUE_ATTRIBUTE_NAMES: ReadonlySet<string> = new Set([
+  "All",
+  "ApproximateNumberOfMessages",
+  "ApproximateNumberOfMessagesDelayed",
+  "ApproximateNumberOfMessagesNotVisible",
+  "ContentBasedDeduplication",
+  "CreatedTimestamp",
+  "DeduplicationScope",
+  "DelaySeconds",
+  "FifoQueue",
+  "FifoThroughputLimit",
+  "KmsDataKeyReusePeriodSeconds",
+  "KmsMasterKeyId",
+  "LastModifiedTimestamp",
+  "MaximumMessageSize",
+  "MessageRetentionPeriod",
+  "Policy",
+  "QueueArn",
+  "ReceiveMessageWaitTimeSeconds",
+  "RedriveAllowPolicy",
+  "RedrivePolicy",
+  "SqsManagedSseEnabled",
+  "VisibilityTimeout",
+]);
+
 const ACTIONS: Record<string, Action> = {
   GetQueueUrl(sqs, input, { queueUrl }) {
     const name = string(input, "QueueName", true);
@@ -894,8 +933,9 @@ const ACTIONS: Record<string, Action> = {
     const name = queueName(sqs, input);
     const names = stringList(input, "AttributeNames");
     const all = sqs.attributes(name);
-    const known = new Set([...Object.keys(all), "All", "Policy", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "RedriveAllowPolicy"]);
-    const unknown = names.find((n) => !known.has(n));
+    // Any name SQS has may be asked for; one the queue does not have (FifoQueue of a standard queue, KmsMasterKeyId
+    // of an SSE-SQS queue, a Policy never set) is left out of the answer, as SQS leaves it out.
+    const unknown = names.find((n) => !QUEUE_ATTRIBUTE_NAMES.has(n));
     if (unknown) throw new SqsError("InvalidAttributeName", `Unknown Attribute ${unknown}.`);
     const attributes = selected(names, all);
     return attributes ? { Attributes: attributes } : {};

@@ -32,29 +32,40 @@ export async function localQueueDefinitions(
   graph: Graph = [],
 ): Promise<Array<{ spec: MessageQueueSpec; queue: LocalQueueDefinition; deadLetterQueue: LocalQueueDefinition }>> {
   const recorded = ofType(graph, "aws:sqs/queue:Queue");
-  const arnOf = (name: string): { arn?: string } => {
-    const arn = recorded.find((r) => r.state.name === name)?.state.arn;
-    return typeof arn === "string" ? { arn } : {};
+  // What the program recorded of a queue: its ARN, and the access policy (QueuePolicy) and RedriveAllowPolicy attached
+  // to it by URL (their `queueUrl` is the queue's id, its URL), which GetQueueAttributes reports.
+  const recordedOf = (name: string): Pick<LocalQueueDefinition, "arn" | "policy" | "redriveAllowPolicy"> => {
+    const queue = recorded.find((r) => r.state.name === name);
+    const urls = [queue?.state.url, queue?.id].filter((url) => typeof url === "string");
+    const attached = (type: string, property: string) => {
+      const value = ofType(graph, type).find((r) => urls.includes(r.inputs.queueUrl))?.inputs[property];
+      return typeof value === "string" ? value : undefined;
+    };
+    const arn = queue?.state.arn;
+    const policy = attached("aws:sqs/queuePolicy:QueuePolicy", "policy");
+    const redriveAllowPolicy = attached("aws:sqs/redriveAllowPolicy:RedriveAllowPolicy", "redriveAllowPolicy");
+    return { ...(typeof arn === "string" ? { arn } : {}), ...(policy !== undefined ? { policy } : {}), ...(redriveAllowPolicy !== undefined ? { redriveAllowPolicy } : {}) };
   };
   const definitions = [];
   for (const spec of specs) {
     const name = await resolveValue<string>(spec.queueName);
     const deadLetterName = await resolveValue<string>(spec.deadLetterQueueName);
     const region = spec.region ?? defaultRegion;
-    const common = { fifo: spec.fifo, contentBasedDeduplication: spec.contentBasedDeduplication, delaySeconds: 0, maximumMessageBytes: spec.maximumMessageBytes, region };
+    // MessageQueue encrypts both queues with SSE-SQS (sqsManagedSseEnabled: true).
+    const common = { fifo: spec.fifo, contentBasedDeduplication: spec.contentBasedDeduplication, delaySeconds: 0, maximumMessageBytes: spec.maximumMessageBytes, region, sqsManagedSseEnabled: true };
     definitions.push({
       spec,
       queue: {
         ...common,
         name,
-        ...arnOf(name),
+        ...recordedOf(name),
         delaySeconds: spec.delaySeconds,
         visibilityTimeoutSeconds: spec.visibilityTimeoutSeconds,
         messageRetentionSeconds: spec.messageRetentionSeconds,
         redrive: { deadLetterQueueName: deadLetterName, maxReceiveCount: spec.maxReceiveCount },
       },
       // A FIFO queue's dead-letter queue is FIFO too; SQS's defaults for what the spec does not set (VisibilityTimeout 30).
-      deadLetterQueue: { ...common, name: deadLetterName, ...arnOf(deadLetterName), visibilityTimeoutSeconds: 30, messageRetentionSeconds: spec.deadLetterRetentionSeconds },
+      deadLetterQueue: { ...common, name: deadLetterName, ...recordedOf(deadLetterName), visibilityTimeoutSeconds: 30, messageRetentionSeconds: spec.deadLetterRetentionSeconds },
     });
   }
   return definitions;

@@ -81,5 +81,13 @@ describe("recorded queue URLs", () => {
     // The dead-letter queue's RedrivePolicy names the dead-letter queue's recorded ARN, as the program's redrivePolicy does.
     const dlq = graph.find((r) => r.type === "aws:sqs/queue:Queue" && r.state.name === deadLetterQueue.name)!;
     expect(JSON.parse(String(sqs.attributes(local.name).RedrivePolicy)).deadLetterTargetArn).toBe(dlq.state.arn);
+    // The attributes the queues have in AWS: SSE-SQS, the TLS-only access policy on both, the dead-letter queue's byQueue RedriveAllowPolicy.
+    const policyOf = (url: unknown) => graph.find((r) => r.type === "aws:sqs/queuePolicy:QueuePolicy" && r.inputs.queueUrl === url)!.inputs.policy;
+    const queueRecorded = graph.find((r) => r.type === "aws:sqs/queue:Queue" && r.state.name === local.name)!;
+    expect(sqs.attributes(local.name)).toMatchObject({ SqsManagedSseEnabled: "true", Policy: policyOf(queueRecorded.id) });
+    expect(sqs.attributes(local.name).RedriveAllowPolicy).toBeUndefined();
+    expect(JSON.parse(String(sqs.attributes(local.name).Policy)).Statement[0]).toMatchObject({ Effect: "Deny", Resource: queueArn });
+    expect(sqs.attributes(deadLetterQueue.name)).toMatchObject({ SqsManagedSseEnabled: "true", Policy: policyOf(dlq.id) });
+    expect(JSON.parse(String(sqs.attributes(deadLetterQueue.name).RedriveAllowPolicy))).toEqual({ redrivePermission: "byQueue", sourceQueueArns: [queueArn] });
   });
 });

@@ -106,6 +106,19 @@ describe("local SQS server", () => {
     expect([notInFlight.name, notInFlight.Code, notInFlight.$metadata.httpStatusCode]).toEqual(["MessageNotInflight", "AWS.SimpleQueueService.MessageNotInflight", 400]);
   });
 
+  it("answers GetQueueAttributes for every attribute name SQS has, leaving out those the queue does not have", async () => {
+    const policy = JSON.stringify({ Version: "2012-10-17", Statement: [] });
+    const { sqs, url } = await start([queue("jobs", { policy }), queue("jobs.fifo", { sqsManagedSseEnabled: false })]);
+    const ask = async (name: string, AttributeNames: string[]) => (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url(name), AttributeNames: AttributeNames as never }))).Attributes;
+    expect(await ask("jobs", ["SqsManagedSseEnabled", "Policy"])).toEqual({ SqsManagedSseEnabled: "true", Policy: policy });
+    // A FIFO queue's attributes and encryption keys of a queue that has none are known names, answered with nothing.
+    expect(await ask("jobs", ["FifoQueue", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "RedriveAllowPolicy"])).toBeUndefined();
+    expect(await ask("jobs.fifo", ["All"])).toMatchObject({ SqsManagedSseEnabled: "false", FifoQueue: "true" });
+    expect((await ask("jobs.fifo", ["All"]))?.Policy).toBeUndefined();
+    const unknown = await errorOf(sqs.send(new GetQueueAttributesCommand({ QueueUrl: url("jobs"), AttributeNames: ["Colour" as never] })));
+    expect([unknown.name, unknown.$metadata.httpStatusCode]).toEqual(["InvalidAttributeName", 400]);
+  });
+
   it("long-polls until a message arrives", async () => {
     const { sqs, url } = await start([queue("jobs")]);
     const QueueUrl = url("jobs");
