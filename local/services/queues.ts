@@ -9,12 +9,15 @@
  * (`afterStart`), so a consumer's first invocation, e.g. of messages left from the last run, sees every endpoint.
  */
 import { join } from "node:path";
+import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import type { MessageQueueSpec } from "../../components/message-queue/spec";
+import { failureQueueOf, successQueueOf } from "../async-invoke";
 import { registeredSpecs } from "../../components/spec-registry";
 import { ofType, type Graph } from "../offline/graph";
 import { resolveValue } from "../offline/program";
+import type { LocalQueues } from "../queues";
 import { SqsEventSource } from "../sqs-event-source";
-import { startLocalSqs, type LocalQueueDefinition, type LocalSqsServer } from "../sqs-server";
+import { SqsError, startLocalSqs, type LocalQueueDefinition, type LocalSqs, type LocalSqsServer } from "../sqs-server";
 import type { LocalService, StartedService } from "./types";
 
 export interface LocalQueuesService extends StartedService {
@@ -82,6 +85,44 @@ export function recordedQueueUrls(graph: Graph, server: Pick<LocalSqsServer, "qu
   return urls;
 }
 
+/**
+ * Lambda destinations (`asyncInvoke.onFailure`, `onSuccess`) that are one of the served queues: their invocation
+ * records go to that queue on the local SQS server, where its consumer receives them, as Lambda sends them to the
+ * queue in AWS ("Lambda sends … an invocation record to the destination",
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html), not to a local queue file.
+ * A record SQS refuses (larger than the queue's maximum message size, or a FIFO queue, which Lambda does not deliver
+ * to) stays in the file, with a line that says why. Returns the functions that stop forwarding.
+ */
+export async function forwardDestinations(functions: LambdaFunctionSpec[], sqs: LocalSqs, queues: () => LocalQueues, log: (message: string) => void): Promise<Array<() => void>> {
+  const served = new Map(sqs.names().map((name) => [sqs.arn(name), name]));
+  const stops: Array<() => void> = [];
+  for (const spec of functions) {
+    for (const [kind, destination, local] of [
+      ["on-failure", spec.asyncInvoke?.onFailure, failureQueueOf(spec)],
+      ["on-success", spec.asyncInvoke?.onSuccess, successQueueOf(spec)],
+    ] as const) {
+      if (destination?.type !== "sqs" || local === undefined || (kind === "on-failure" && spec.asyncInvoke?.failureQueueRetentionDays)) continue;
+      const arn = await resolveValue<string>(destination.arn);
+      const queue = typeof arn === "string" ? served.get(arn) : undefined;
+      if (queue === undefined) continue;
+      log(`  ${spec.name}'s ${kind} destination → ${queue} (the local SQS server)`);
+      stops.push(
+        queues().forward(local, (record) => {
+          try {
+            sqs.send(queue, { body: JSON.stringify(record) });
+            return true;
+          } catch (error) {
+            if (!(error instanceof SqsError)) throw error;
+            log(`  ${spec.name}: SQS refused the ${kind} record for ${queue} (${error.message}); it is kept in the local queue file ${local}.jsonl`);
+            return false;
+          }
+        }),
+      );
+    }
+  }
+  return stops;
+}
+
 export const queuesService: LocalService = {
   name: "SQS (MessageQueues and their consumers)",
   async start(context) {
@@ -114,6 +155,12 @@ export const queuesService: LocalService = {
       );
       context.log(`  ${server.queueUrl(queue.name)} → ${spec.consumer.function.name} (batch ${spec.consumer.batchSize}; after ${spec.maxReceiveCount} receives → ${deadLetterQueue.name})`);
     }
+    const stopForwarding = await forwardDestinations(
+      registeredSpecs<LambdaFunctionSpec>("LambdaFunction").map(({ spec }) => spec),
+      server.sqs,
+      () => context.queues(),
+      context.log,
+    );
     const started: LocalQueuesService = {
       name: "sqs",
       urls: { sqs: server.endpoint },
@@ -123,6 +170,7 @@ export const queuesService: LocalService = {
         for (const source of eventSources.values()) source.start();
       },
       async stop() {
+        for (const stop of stopForwarding) stop();
         // Batches in flight finish (and delete what succeeded) before the messages are saved.
         await Promise.all([...eventSources.values()].map((source) => source.stop()));
         await server.stop();

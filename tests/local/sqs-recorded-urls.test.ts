@@ -9,9 +9,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { LambdaFunction } from "../../components/lambda/function";
 import { MessageQueue } from "../../components/message-queue";
 import type { MessageQueueSpec } from "../../components/message-queue/spec";
+import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { clearRegisteredSpecs, registeredSpecs } from "../../components/spec-registry";
 import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
-import { localQueueDefinitions, recordedQueueUrls } from "../../local/services/queues";
+import { invokeAsync } from "../../local/async-invoke";
+import { LocalQueues } from "../../local/queues";
+import { forwardDestinations, localQueueDefinitions, recordedQueueUrls } from "../../local/services/queues";
 import { SqsEventSource } from "../../local/sqs-event-source";
 import { LocalSqs, type LocalQueueDefinition } from "../../local/sqs-server";
 import { record, useMocks } from "../harness/mocks";
@@ -89,5 +92,32 @@ describe("recorded queue URLs", () => {
     expect(JSON.parse(String(sqs.attributes(local.name).Policy)).Statement[0]).toMatchObject({ Effect: "Deny", Resource: queueArn });
     expect(sqs.attributes(deadLetterQueue.name)).toMatchObject({ SqsManagedSseEnabled: "true", Policy: policyOf(dlq.id) });
     expect(JSON.parse(String(sqs.attributes(deadLetterQueue.name).RedriveAllowPolicy))).toEqual({ redrivePermission: "byQueue", sourceQueueArns: [queueArn] });
+  });
+
+  it("sends a Lambda destination's invocation records to a MessageQueue's queue on the local SQS server, where its consumer receives them", async () => {
+    await useMocks({ region: "eu-west-1" });
+    let uploader!: LambdaFunction;
+    const graph = await record(() => {
+      const failures = new MessageQueue("failures", { consumer: { function: new LambdaFunction("failures-worker", { entry: "tests/fixtures/handlers/echo.ts" }) } });
+      uploader = new LambdaFunction("uploader", { entry: "tests/fixtures/handlers/echo.ts", asyncInvoke: { maxRetryAttempts: 0, onFailure: { type: "sqs", arn: failures.queueArn } } });
+      new LambdaFunction("elsewhere", { entry: "tests/fixtures/handlers/echo.ts", asyncInvoke: { onFailure: { type: "sqs", arn: "arn:aws:sqs:eu-west-1:123456789012:not-served" } } });
+    });
+    const specs = registeredSpecs<MessageQueueSpec>("MessageQueue").map(({ spec }) => spec);
+    const [{ queue: local, deadLetterQueue }] = await localQueueDefinitions(specs, "eu-west-1", graph);
+    const sqs = new LocalSqs([local, deadLetterQueue]);
+    const files = new LocalQueues();
+    const lines: string[] = [];
+    const functions = registeredSpecs<LambdaFunctionSpec>("LambdaFunction").map(({ spec }) => spec);
+    const stops = await forwardDestinations(functions, sqs, () => files, (line) => lines.push(line));
+    expect(lines).toEqual([`  ${uploader.spec.name}'s on-failure destination → ${local.name} (the local SQS server)`]);
+    const failing = async () => Promise.reject(new Error("boom"));
+    expect(await invokeAsync(uploader.spec, failing, { key: "a.jpg" }, { queues: files, retryDelaysMs: [0] })).toBe("failed");
+    const [message] = await sqs.receive(local.name, { max: 10 });
+    expect(JSON.parse(message.body)).toMatchObject({ requestContext: { condition: "RetriesExhausted" }, requestPayload: { key: "a.jpg" }, responsePayload: { errorMessage: "boom" } });
+    expect(files.queues()).toEqual([]);
+    // Once stopped (npm start stopping), records go to the local file again.
+    for (const stop of stops) stop();
+    await invokeAsync(uploader.spec, failing, { key: "b.jpg" }, { queues: files, retryDelaysMs: [0] });
+    expect(files.queues()).toHaveLength(1);
   });
 });
