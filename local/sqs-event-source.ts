@@ -30,7 +30,16 @@ export interface SqsEventSourceOptions {
    * @default 1000
    */
   retryDelayMs?: number;
+  /**
+   * How long `stop()` waits for the batches in flight. A consumer still running after it is left to finish on its own:
+   * its messages stay in flight and, unless it deletes them, come back after the visibility timeout, as in SQS.
+   * @default LOCAL_SQS_DRAIN_MS
+   */
+  drainTimeoutMs?: number;
 }
+
+/** How long stopping `npm start` waits for a consumer's batches in flight, rather than up to its full timeout (15 minutes at most). */
+export const LOCAL_SQS_DRAIN_MS = 10_000;
 
 /**
  * Concurrent batches when the queue sets no maxConcurrency: Lambda's pollers start at five ("Lambda begins … with
@@ -62,12 +71,21 @@ export class SqsEventSource {
     this.loop ??= this.poll();
   }
 
-  /** Stops polling and waits for the batches in flight to finish (their deletes included). */
+  /** Stops polling and waits for the batches in flight to finish (their deletes included), for `drainTimeoutMs` at most. */
   async stop(): Promise<void> {
     this.stopping.abort();
     this.slotFreed?.();
     await this.loop;
-    await Promise.all(this.inFlight);
+    if (this.inFlight.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([
+      Promise.all(this.inFlight).then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.options.drainTimeoutMs ?? LOCAL_SQS_DRAIN_MS))),
+    ]);
+    clearTimeout(timer);
+    if (!drained) {
+      this.options.log(`local SQS: ${this.options.queueName}: stopped without waiting for ${this.inFlight.size} batch(es) still running; their messages come back after the visibility timeout`);
+    }
   }
 
   private get concurrency(): number {

@@ -18,7 +18,7 @@
  * Lambda's pollers call ReceiveMessage.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -600,6 +600,8 @@ export interface LocalSqsServer {
   sqs: LocalSqs;
   /** `<endpoint>/<account>/<name>`. */
   queueUrl(name: string): string;
+  /** With a state directory, saves the messages there now (in flight ones too: they come back after their visibility timeout). */
+  save(): void;
   /** Ends long polls, closes the server; with a state directory, saves the messages there. */
   stop(): Promise<void>;
 }
@@ -639,20 +641,25 @@ export async function startLocalSqs(options: LocalSqsServerOptions): Promise<Loc
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const save = () => {
+    if (!stateFile) return;
+    mkdirSync(options.stateDir!, { recursive: true });
+    // Written whole and renamed: a process killed while saving leaves the previous snapshot, never half of one.
+    writeFileSync(`${stateFile}.tmp`, JSON.stringify(sqs.snapshot()));
+    renameSync(`${stateFile}.tmp`, stateFile);
+  };
   return {
     endpoint,
     sqs,
     queueUrl,
+    save,
     async stop() {
       sqs.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      if (stateFile) {
-        mkdirSync(options.stateDir!, { recursive: true });
-        writeFileSync(stateFile, JSON.stringify(sqs.snapshot()));
-      }
+      save();
     },
   };
 }

@@ -1,8 +1,8 @@
 /**
  * The program's MessageQueues under `npm start`: their queues and dead-letter queues on the local SQS server
  * (local/sqs-server.ts), which local Lambdas reach through AWS_ENDPOINT_URL_SQS, and each queue's consumer driven
- * by a local event source mapping (local/sqs-event-source.ts). Messages are saved under `.local/<stack>/sqs` at a
- * clean stop and read back at the next start (`npm start -- --fresh` starts empty).
+ * by a local event source mapping (local/sqs-event-source.ts). Messages are saved under `.local/<stack>/sqs` when
+ * `npm start` stops (first thing, and again at the end) and read back at the next start (`npm start -- --fresh` starts empty).
  *
  * Started before auth and the APIs, so every function (auth's triggers and the APIs' handlers among them) gets
  * AWS_ENDPOINT_URL_SQS with its first invocation; the event sources start only once every service has
@@ -171,7 +171,10 @@ export const queuesService: LocalService = {
       },
       async stop() {
         for (const stop of stopForwarding) stop();
-        // Batches in flight finish (and delete what succeeded) before the messages are saved.
+        // Saved first, so a second Ctrl+C (which ends the process at once) loses nothing: a message in flight comes back
+        // after its visibility timeout at the next start. Then batches in flight finish (and delete what succeeded), for
+        // LOCAL_SQS_DRAIN_MS at most, and the messages are saved again.
+        server.save();
         await Promise.all([...eventSources.values()].map((source) => source.stop()));
         await server.stop();
       },

@@ -3,7 +3,7 @@
  * partial batch responses, whole-batch failures, the dead-letter queue after maxReceiveCount, and the queues service
  * that starts it all and gives functions AWS_ENDPOINT_URL_SQS. Time is an injected clock.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { clearRegisteredSpecs, registerSpec } from "../../components/spec-registry";
 import { batchItemFailures, SqsEventSource } from "../../local/sqs-event-source";
-import { LocalSqs, type LocalQueueDefinition } from "../../local/sqs-server";
+import { LocalSqs, type LocalQueueDefinition, type PersistedQueues } from "../../local/sqs-server";
 import { queuesService, type LocalQueuesService } from "../../local/services/queues";
 import type { LocalContext } from "../../local/services/types";
 import { messageQueueSpec } from "../harness/message-queue-spec";
@@ -253,6 +253,20 @@ describe("local SQS event source", () => {
     expect(typeof first === "string" ? first : bodies(first)).toEqual(["after the error"]);
     expect(logs).toEqual(["local SQS: jobs: polling failed (Maximum call stack size exceeded); polling again shortly"]);
   });
+
+  it("stops without waiting out a consumer that runs past the drain time; its message stays in flight", async () => {
+    const sqs = new LocalSqs([queue("jobs")], { now: () => now });
+    const held = heldInvocations();
+    const logs: string[] = [];
+    const source = new SqsEventSource({ sqs, queueName: "jobs", region: "eu-west-1", batchSize: 1, maxBatchingWindowSeconds: 0, drainTimeoutMs: 0, invoke: held.invoke, log: (line) => logs.push(line) });
+    source.start();
+    sqs.send("jobs", { body: "slow" });
+    await held.started(1);
+    await source.stop();
+    expect(logs).toEqual(["local SQS: jobs: stopped without waiting for 1 batch(es) still running; their messages come back after the visibility timeout"]);
+    expect(sqs.attributes("jobs")).toMatchObject({ ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "1" });
+    held.release(0);
+  });
 });
 
 describe("local queues service", () => {
@@ -301,5 +315,31 @@ describe("local queues service", () => {
     } finally {
       await started.stop();
     }
+  });
+
+  it("saves the messages as soon as it starts stopping, before it waits for the batches in flight", async () => {
+    registerSpec("MessageQueue", "jobs", spec);
+    const held = heldInvocations();
+    const stateDir = mkdtempSync(join(tmpdir(), "queues-service-"));
+    const context = {
+      stateDir,
+      environment: { AWS_REGION: "eu-west-1" } as Record<string, string>,
+      localAddresses: new Map<string, string>(),
+      run: { resources: [] },
+      lambda: () => ({ invoke: held.invoke }),
+      log: () => undefined,
+    } as unknown as LocalContext;
+    const started = (await queuesService.start(context)) as LocalQueuesService;
+    started.server.sqs.send("jobs-1a2b3c", { body: "in flight" });
+    started.afterStart!();
+    await held.started(1);
+    const stopping = started.stop();
+    // What a second Ctrl+C, ending the process now, leaves: the message, in flight, to come back at the next start.
+    const saved = JSON.parse(readFileSync(join(stateDir, "sqs", "messages.json"), "utf8")) as PersistedQueues;
+    expect(saved.queues["jobs-1a2b3c"].messages.map((m) => [m.body, m.receiveCount])).toEqual([["in flight", 1]]);
+    held.release(0);
+    await stopping;
+    // The batch finished and deleted its message before the second save.
+    expect((JSON.parse(readFileSync(join(stateDir, "sqs", "messages.json"), "utf8")) as PersistedQueues).queues["jobs-1a2b3c"].messages).toEqual([]);
   });
 });
