@@ -147,9 +147,9 @@ export class SqsEventSource {
     const { sqs, queueName, batchSize, maxBatchingWindowSeconds } = this.options;
     const batch = await sqs.receive(queueName, { max: Math.min(10, batchSize), waitSeconds: 20, signal });
     if (batch.length === 0 || maxBatchingWindowSeconds === 0) return batch;
-    const deadline = Date.now() + maxBatchingWindowSeconds * 1000;
+    const deadline = sqs.now() + maxBatchingWindowSeconds * 1000;
     while (batch.length < batchSize && !signal.aborted) {
-      const left = Math.ceil((deadline - Date.now()) / 1000);
+      const left = Math.ceil((deadline - sqs.now()) / 1000);
       if (left <= 0) break;
       batch.push(...(await sqs.receive(queueName, { max: Math.min(10, batchSize - batch.length), waitSeconds: Math.min(20, left), signal })));
     }

@@ -338,10 +338,11 @@ export class LocalSqs {
     if (options.visibilityTimeoutSeconds !== undefined) checkInteger("VisibilityTimeout", options.visibilityTimeoutSeconds, 0, SQS_LIMITS.visibilitySeconds);
     const waitSeconds = options.waitSeconds ?? 0;
     checkInteger("WaitTimeSeconds", waitSeconds, 0, SQS_LIMITS.longPollSeconds);
-    const deadline = Date.now() + waitSeconds * 1000;
+    // On the queue's clock, as every other time here: a poll woken after the clock passed its deadline returns.
+    const deadline = this.now() + waitSeconds * 1000;
     for (;;) {
       const received = this.receiveNow(queue, options.max, options.visibilityTimeoutSeconds ?? queue.definition.visibilityTimeoutSeconds);
-      const left = deadline - Date.now();
+      const left = deadline - this.now();
       if (received.length > 0 || left <= 0 || options.signal?.aborted || this.closed) return received;
       await this.waitForChange(queue, left, options.signal);
     }
@@ -478,6 +479,11 @@ export class LocalSqs {
       ...(definition.policy !== undefined ? { Policy: definition.policy } : {}),
       ...(definition.redriveAllowPolicy !== undefined ? { RedriveAllowPolicy: definition.redriveAllowPolicy } : {}),
     };
+  }
+
+  /** How many long polls wait on the queue now. */
+  waiting(name: string): number {
+    return this.queue(name).waiters.size;
   }
 
   /** Wakes long polls on the queue (after a send, a visibility change, or a test moving its clock). */

@@ -254,6 +254,24 @@ describe("local SQS event source", () => {
     expect(logs).toEqual(["local SQS: jobs: polling failed (Maximum call stack size exceeded); polling again shortly"]);
   });
 
+  it("gathers a batch for the batching window on the queue's clock, then invokes with what came", async () => {
+    // Visibility longer than the window, as Lambda requires of a mapping (the messages stay hidden while gathered).
+    const sqs = new LocalSqs([queue("jobs", { visibilityTimeoutSeconds: 900 })], { now: () => now });
+    let delivered!: (event: SQSEvent) => void;
+    const delivery = new Promise<SQSEvent>((resolve) => (delivered = resolve));
+    const source = new SqsEventSource({ sqs, queueName: "jobs", region: "eu-west-1", batchSize: 100, maxBatchingWindowSeconds: 60, invoke: async (event) => delivered(event), log: () => undefined });
+    sqs.send("jobs", { body: "first" });
+    source.start();
+    // The first receive took the message; the window's receive waits for more.
+    while (sqs.waiting("jobs") === 0) await new Promise((resolve) => setImmediate(resolve));
+    sqs.send("jobs", { body: "second" });
+    while (sqs.waiting("jobs") === 0) await new Promise((resolve) => setImmediate(resolve));
+    now += 60_000;
+    sqs.wake();
+    expect(bodies(await delivery)).toEqual(["first", "second"]);
+    await source.stop();
+  });
+
   it("stops without waiting out a consumer that runs past the drain time; its message stays in flight", async () => {
     const sqs = new LocalSqs([queue("jobs")], { now: () => now });
     const held = heldInvocations();

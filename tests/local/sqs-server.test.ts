@@ -56,6 +56,11 @@ afterEach(async () => {
   now = Date.UTC(2026, 0, 1);
 });
 
+/** Resolves once `condition` holds, checking after each turn of the event loop (no timer: the test's own timeout bounds it). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}
+
 const errorOf = (promise: Promise<unknown>) => promise.then(() => expect.unreachable("the call succeeded"), (error: { name: string; Code?: string; $metadata: { httpStatusCode?: number } }) => error);
 
 describe("local SQS server", () => {
@@ -120,11 +125,27 @@ describe("local SQS server", () => {
   });
 
   it("long-polls until a message arrives", async () => {
-    const { sqs, url } = await start([queue("jobs")]);
+    const { sqs, url, server } = await start([queue("jobs")]);
     const QueueUrl = url("jobs");
     const polling = sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20, MaxNumberOfMessages: 10 }));
+    // The send comes only once the receive waits on the empty queue: the message is found by the long poll.
+    await until(() => server.sqs.waiting("jobs") === 1);
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "late" }));
     expect((await polling).Messages?.map((m) => m.Body)).toEqual(["late"]);
+    expect(server.sqs.waiting("jobs")).toBe(0);
+  });
+
+  it("ends a long poll of an empty queue with no messages once WaitTimeSeconds have passed on the queue's clock", async () => {
+    const { sqs, url, server } = await start([queue("jobs")]);
+    const polling = sqs.send(new ReceiveMessageCommand({ QueueUrl: url("jobs"), WaitTimeSeconds: 20 }));
+    await until(() => server.sqs.waiting("jobs") === 1);
+    now += 19_999;
+    server.sqs.wake();
+    // Woken before its deadline, it waits again.
+    await until(() => server.sqs.waiting("jobs") === 1);
+    now += 1;
+    server.sqs.wake();
+    expect((await polling).Messages).toBeUndefined();
   });
 
   it("holds delayed messages back and reports the queue's counts", async () => {
