@@ -130,7 +130,13 @@ export class SqsEventSource {
     }
     const batch = await this.gather(signal);
     if (batch.length === 0) return;
-    const processing = this.process(batch);
+    // A batch that fails unexpectedly is logged and its messages come back after the visibility timeout; a rejection
+    // never escapes (an unhandled one would end the runtime).
+    const processing: Promise<BatchOutcome> = this.process(batch).catch((error: unknown) => {
+      const reason = (error as Error)?.message ?? String(error);
+      this.options.log(`local SQS: ${this.options.queueName}: a batch of ${batch.length} could not be processed (${reason}); it returns after the visibility timeout`);
+      return { deleted: [], failed: batch.map((m) => m.messageId), error: reason };
+    });
     this.inFlight.add(processing);
     void processing.finally(() => {
       this.inFlight.delete(processing);

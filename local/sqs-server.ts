@@ -407,12 +407,20 @@ export class LocalSqs {
   }
 
   /**
-   * Deletes the message a receipt handle names. A handle of an earlier receive, or of a message already deleted,
-   * deletes nothing and is no error ("the request succeeds, but the message will not be deleted", DeleteMessage).
+   * Deletes the message a receipt handle names. In a standard queue a handle of an earlier receive, or of a message
+   * already deleted, deletes nothing and is no error ("the request succeeds, but the message will not be deleted",
+   * DeleteMessage). In a FIFO queue a handle expires with its receive's visibility timeout: SQS answers
+   * InvalidParameterValue "The receipt handle has expired" ("The receipt handle expires after the visibility timeout
+   * period … older receipt handles might succeed if you use standard queues",
+   * https://repost.aws/knowledge-center/sqs-receipt-handle-error; FIFO: awsdocs/aws-doc-sdk-examples#165), and the
+   * message, visible again or received again, stays.
    */
   delete(name: string, receiptHandle: string): void {
     const queue = this.queue(name);
     const message = this.messageOf(queue, receiptHandle);
+    if (message && queue.definition.fifo && (message.receiptHandle !== receiptHandle || message.invisibleUntil <= this.now())) {
+      throw invalidParameter(`Value ${receiptHandle.slice(0, 100)} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`);
+    }
     if (!message || message.receiptHandle !== receiptHandle) return;
     queue.messages.splice(queue.messages.indexOf(message), 1);
     // A FIFO group's next message may now be receivable.

@@ -272,6 +272,24 @@ describe("local SQS event source", () => {
     await source.stop();
   });
 
+  it("logs a batch whose processing rejects, never leaving the rejection unhandled, and keeps polling", async () => {
+    const sqs = new LocalSqs([queue("jobs")], { now: () => now });
+    const logs: string[] = [];
+    let delivered!: (event: SQSEvent) => void;
+    const delivery = new Promise<SQSEvent>((resolve) => (delivered = resolve));
+    const source = new SqsEventSource({ sqs, queueName: "jobs", region: "eu-west-1", batchSize: 1, maxBatchingWindowSeconds: 0, invoke: async (event) => delivered(event), log: (line) => logs.push(line) });
+    const process = source.process.bind(source);
+    let failures = 1;
+    source.process = (messages) => (failures-- > 0 ? Promise.reject(new Error("unexpected")) : process(messages));
+    sqs.send("jobs", { body: "a" });
+    sqs.send("jobs", { body: "b" });
+    source.start();
+    expect(bodies(await delivery)).toEqual(["b"]);
+    await source.stop();
+    expect(logs).toEqual(["local SQS: jobs: a batch of 1 could not be processed (unexpected); it returns after the visibility timeout"]);
+    expect(sqs.attributes("jobs")).toMatchObject({ ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "1" });
+  });
+
   it("stops without waiting out a consumer that runs past the drain time; its message stays in flight", async () => {
     const sqs = new LocalSqs([queue("jobs")], { now: () => now });
     const held = heldInvocations();

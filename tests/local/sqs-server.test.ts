@@ -249,6 +249,20 @@ describe("local SQS server", () => {
     expect(perMessageDelay.name).toBe("InvalidParameterValue");
   });
 
+  it("refuses a FIFO delete with a receipt handle whose visibility timeout has passed, as SQS does; a standard queue takes it", async () => {
+    const { sqs, url } = await start([queue("jobs.fifo", { contentBasedDeduplication: true, visibilityTimeoutSeconds: 30 }), queue("jobs", { visibilityTimeoutSeconds: 30 })]);
+    await sqs.send(new SendMessageCommand({ QueueUrl: url("jobs.fifo"), MessageBody: "fifo", MessageGroupId: "g" }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: url("jobs"), MessageBody: "standard" }));
+    const [fifo] = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url("jobs.fifo") }))).Messages!;
+    const [standard] = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url("jobs") }))).Messages!;
+    now += 30_000;
+    const expired = await errorOf(sqs.send(new DeleteMessageCommand({ QueueUrl: url("jobs.fifo"), ReceiptHandle: fifo.ReceiptHandle })));
+    expect([expired.name, expired.$metadata.httpStatusCode]).toEqual(["InvalidParameterValue", 400]);
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url("jobs.fifo") }))).Messages?.map((m) => m.Body)).toEqual(["fifo"]);
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: url("jobs"), ReceiptHandle: standard.ReceiptHandle }));
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url("jobs") }))).Messages).toBeUndefined();
+  });
+
   it("requires a deduplication id on a FIFO queue without content-based deduplication, and refuses one on a standard queue", async () => {
     const { sqs, url } = await start([queue("plain.fifo"), queue("jobs")]);
     const fifo = await errorOf(sqs.send(new SendMessageCommand({ QueueUrl: url("plain.fifo"), MessageBody: "x", MessageGroupId: "g" })));
