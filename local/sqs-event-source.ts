@@ -25,7 +25,21 @@ export interface SqsEventSourceOptions {
   /** Invokes the consumer; resolves with its response, rejects when it fails (a thrown error, a timeout). */
   invoke(event: SQSEvent): Promise<unknown>;
   log(message: string): void;
+  /**
+   * How long polling pauses after an unexpected error before it receives again (it never stops before `stop()`).
+   * @default 1000
+   */
+  retryDelayMs?: number;
+  /**
+   * How long `stop()` waits for the batches in flight. A consumer still running after it is left to finish on its own:
+   * its messages stay in flight and, unless it deletes them, come back after the visibility timeout, as in SQS.
+   * @default LOCAL_SQS_DRAIN_MS
+   */
+  drainTimeoutMs?: number;
 }
+
+/** How long stopping `npm start` waits for a consumer's batches in flight, rather than up to its full timeout (15 minutes at most). */
+export const LOCAL_SQS_DRAIN_MS = 10_000;
 
 /**
  * Concurrent batches when the queue sets no maxConcurrency: Lambda's pollers start at five ("Lambda begins … with
@@ -52,39 +66,82 @@ export class SqsEventSource {
 
   constructor(private readonly options: SqsEventSourceOptions) {}
 
-  /** Starts polling (`npm start`). */
+  /** Starts polling (`npm start`) until `stop()`. */
   start(): void {
-    this.loop ??= this.poll().catch((error: unknown) => this.options.log(`local SQS event source for ${this.options.queueName} stopped: ${(error as Error).message}`));
+    this.loop ??= this.poll();
   }
 
-  /** Stops polling and waits for the batches in flight to finish (their deletes included). */
+  /** Stops polling and waits for the batches in flight to finish (their deletes included), for `drainTimeoutMs` at most. */
   async stop(): Promise<void> {
     this.stopping.abort();
     this.slotFreed?.();
     await this.loop;
-    await Promise.all(this.inFlight);
+    if (this.inFlight.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([
+      Promise.all(this.inFlight).then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.options.drainTimeoutMs ?? LOCAL_SQS_DRAIN_MS))),
+    ]);
+    clearTimeout(timer);
+    if (!drained) {
+      this.options.log(`local SQS: ${this.options.queueName}: stopped without waiting for ${this.inFlight.size} batch(es) still running; their messages come back after the visibility timeout`);
+    }
   }
 
   private get concurrency(): number {
     return this.options.maxConcurrency ?? LOCAL_SQS_CONCURRENCY;
   }
 
+  /**
+   * Receives batches and processes them, at most `concurrency` at once, until stopped. An unexpected error is logged
+   * and polling goes on after `retryDelayMs`: one failure never ends the consumer for the rest of the session, as
+   * Lambda's pollers keep polling.
+   */
   private async poll(): Promise<void> {
     const { signal } = this.stopping;
     while (!signal.aborted) {
-      if (this.inFlight.size >= this.concurrency) {
-        await new Promise<void>((resolve) => (this.slotFreed = resolve));
-        continue;
+      try {
+        await this.turn(signal);
+      } catch (error) {
+        this.options.log(`local SQS: ${this.options.queueName}: polling failed (${(error as Error)?.message ?? String(error)}); polling again shortly`);
+        await this.pause(this.options.retryDelayMs ?? 1000, signal);
       }
-      const batch = await this.gather(signal);
-      if (batch.length === 0) continue;
-      const processing = this.process(batch);
-      this.inFlight.add(processing);
-      void processing.finally(() => {
-        this.inFlight.delete(processing);
-        this.slotFreed?.();
-      });
     }
+  }
+
+  /** Waits `ms`, or less if the source stops. */
+  private pause(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  /** One turn of the loop: waits for a free slot, or receives a batch and starts processing it. */
+  private async turn(signal: AbortSignal): Promise<void> {
+    if (this.inFlight.size >= this.concurrency) {
+      await new Promise<void>((resolve) => (this.slotFreed = resolve));
+      return;
+    }
+    const batch = await this.gather(signal);
+    if (batch.length === 0) return;
+    // A batch that fails unexpectedly is logged and its messages come back after the visibility timeout; a rejection
+    // never escapes (an unhandled one would end the runtime).
+    const processing: Promise<BatchOutcome> = this.process(batch).catch((error: unknown) => {
+      const reason = (error as Error)?.message ?? String(error);
+      this.options.log(`local SQS: ${this.options.queueName}: a batch of ${batch.length} could not be processed (${reason}); it returns after the visibility timeout`);
+      return { deleted: [], failed: batch.map((m) => m.messageId), error: reason };
+    });
+    this.inFlight.add(processing);
+    void processing.finally(() => {
+      this.inFlight.delete(processing);
+      this.slotFreed?.();
+    });
   }
 
   /**
@@ -96,9 +153,9 @@ export class SqsEventSource {
     const { sqs, queueName, batchSize, maxBatchingWindowSeconds } = this.options;
     const batch = await sqs.receive(queueName, { max: Math.min(10, batchSize), waitSeconds: 20, signal });
     if (batch.length === 0 || maxBatchingWindowSeconds === 0) return batch;
-    const deadline = Date.now() + maxBatchingWindowSeconds * 1000;
+    const deadline = sqs.now() + maxBatchingWindowSeconds * 1000;
     while (batch.length < batchSize && !signal.aborted) {
-      const left = Math.ceil((deadline - Date.now()) / 1000);
+      const left = Math.ceil((deadline - sqs.now()) / 1000);
       if (left <= 0) break;
       batch.push(...(await sqs.receive(queueName, { max: Math.min(10, batchSize - batch.length), waitSeconds: Math.min(20, left), signal })));
     }

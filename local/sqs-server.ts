@@ -18,7 +18,7 @@
  * Lambda's pollers call ReceiveMessage.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -42,6 +42,16 @@ export interface LocalQueueDefinition {
   arn?: string;
   /** Where a message goes once it has been received `maxReceiveCount` times (SQS's RedrivePolicy). */
   redrive?: { deadLetterQueueName: string; maxReceiveCount: number };
+  /**
+   * SSE-SQS, as GetQueueAttributes reports it (SqsManagedSseEnabled); nothing is encrypted locally. MessageQueue sets it
+   * on both queues. @default true, SQS's for a queue created without encryption attributes ("SSE-SQS … enabled by
+   * default" for new queues, https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html)
+   */
+  sqsManagedSseEnabled?: boolean;
+  /** The queue's access policy (its QueuePolicy's `policy`) as GetQueueAttributes' Policy; not enforced locally. */
+  policy?: string;
+  /** The queue's RedriveAllowPolicy (a dead-letter queue's `byQueue` policy) as GetQueueAttributes reports it; not enforced locally. */
+  redriveAllowPolicy?: string;
 }
 
 /** A message attribute as SQS's JSON protocol carries it (BinaryValue base64). */
@@ -328,10 +338,11 @@ export class LocalSqs {
     if (options.visibilityTimeoutSeconds !== undefined) checkInteger("VisibilityTimeout", options.visibilityTimeoutSeconds, 0, SQS_LIMITS.visibilitySeconds);
     const waitSeconds = options.waitSeconds ?? 0;
     checkInteger("WaitTimeSeconds", waitSeconds, 0, SQS_LIMITS.longPollSeconds);
-    const deadline = Date.now() + waitSeconds * 1000;
+    // On the queue's clock, as every other time here: a poll woken after the clock passed its deadline returns.
+    const deadline = this.now() + waitSeconds * 1000;
     for (;;) {
       const received = this.receiveNow(queue, options.max, options.visibilityTimeoutSeconds ?? queue.definition.visibilityTimeoutSeconds);
-      const left = deadline - Date.now();
+      const left = deadline - this.now();
       if (received.length > 0 || left <= 0 || options.signal?.aborted || this.closed) return received;
       await this.waitForChange(queue, left, options.signal);
     }
@@ -396,12 +407,20 @@ export class LocalSqs {
   }
 
   /**
-   * Deletes the message a receipt handle names. A handle of an earlier receive, or of a message already deleted,
-   * deletes nothing and is no error ("the request succeeds, but the message will not be deleted", DeleteMessage).
+   * Deletes the message a receipt handle names. In a standard queue a handle of an earlier receive, or of a message
+   * already deleted, deletes nothing and is no error ("the request succeeds, but the message will not be deleted",
+   * DeleteMessage). In a FIFO queue a handle expires with its receive's visibility timeout: SQS answers
+   * InvalidParameterValue "The receipt handle has expired" ("The receipt handle expires after the visibility timeout
+   * period … older receipt handles might succeed if you use standard queues",
+   * https://repost.aws/knowledge-center/sqs-receipt-handle-error; FIFO: awsdocs/aws-doc-sdk-examples#165), and the
+   * message, visible again or received again, stays.
    */
   delete(name: string, receiptHandle: string): void {
     const queue = this.queue(name);
     const message = this.messageOf(queue, receiptHandle);
+    if (message && queue.definition.fifo && (message.receiptHandle !== receiptHandle || message.invisibleUntil <= this.now())) {
+      throw invalidParameter(`Value ${receiptHandle.slice(0, 100)} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`);
+    }
     if (!message || message.receiptHandle !== receiptHandle) return;
     queue.messages.splice(queue.messages.indexOf(message), 1);
     // A FIFO group's next message may now be receivable.
@@ -464,7 +483,15 @@ export class LocalSqs {
         ? { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: this.arn(definition.redrive.deadLetterQueueName), maxReceiveCount: definition.redrive.maxReceiveCount }) }
         : {}),
       ...(definition.fifo ? { FifoQueue: "true", ContentBasedDeduplication: String(definition.contentBasedDeduplication), DeduplicationScope: "queue", FifoThroughputLimit: "perQueue" } : {}),
+      SqsManagedSseEnabled: String(definition.sqsManagedSseEnabled ?? true),
+      ...(definition.policy !== undefined ? { Policy: definition.policy } : {}),
+      ...(definition.redriveAllowPolicy !== undefined ? { RedriveAllowPolicy: definition.redriveAllowPolicy } : {}),
     };
+  }
+
+  /** How many long polls wait on the queue now. */
+  waiting(name: string): number {
+    return this.queue(name).waiters.size;
   }
 
   /** Wakes long polls on the queue (after a send, a visibility change, or a test moving its clock). */
@@ -479,7 +506,12 @@ export class LocalSqs {
   /** Resolves at the next change to the queue, when its next message becomes visible, after `ms`, or on abort. */
   private waitForChange(queue: QueueState, ms: number, signal?: AbortSignal): Promise<void> {
     const now = this.now();
-    const next = Math.min(...queue.messages.map((m) => Math.max(m.delayUntil, m.invisibleUntil)).filter((at) => at > now));
+    // A loop, not Math.min(...spread): a queue of a few hundred thousand messages overflows the stack as arguments.
+    let next = Infinity;
+    for (const m of queue.messages) {
+      const at = Math.max(m.delayUntil, m.invisibleUntil);
+      if (at > now && at < next) next = at;
+    }
     const wait = Math.max(0, Math.min(ms, Number.isFinite(next) ? next - now : ms));
     return new Promise<void>((resolve) => {
       const done = () => {
@@ -582,6 +614,8 @@ export interface LocalSqsServer {
   sqs: LocalSqs;
   /** `<endpoint>/<account>/<name>`. */
   queueUrl(name: string): string;
+  /** With a state directory, saves the messages there now (in flight ones too: they come back after their visibility timeout). */
+  save(): void;
   /** Ends long polls, closes the server; with a state directory, saves the messages there. */
   stop(): Promise<void>;
 }
@@ -621,20 +655,25 @@ export async function startLocalSqs(options: LocalSqsServerOptions): Promise<Loc
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const save = () => {
+    if (!stateFile) return;
+    mkdirSync(options.stateDir!, { recursive: true });
+    // Written whole and renamed: a process killed while saving leaves the previous snapshot, never half of one.
+    writeFileSync(`${stateFile}.tmp`, JSON.stringify(sqs.snapshot()));
+    renameSync(`${stateFile}.tmp`, stateFile);
+  };
   return {
     endpoint,
     sqs,
     queueUrl,
+    save,
     async stop() {
       sqs.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      if (stateFile) {
-        mkdirSync(options.stateDir!, { recursive: true });
-        writeFileSync(stateFile, JSON.stringify(sqs.snapshot()));
-      }
+      save();
     },
   };
 }
@@ -657,7 +696,8 @@ async function handle(sqs: LocalSqs, queueUrl: (name: string) => string, request
   if (request.method !== "POST") return reply(response, new SqsError("UnknownOperationException", `${request.method} is not supported; SQS's JSON protocol is a POST to /.`));
   if (body.length > LARGEST_REQUEST_BYTES) return reply(response, new SqsError("RequestEntityTooLarge", "Request is larger than SQS accepts.", 413));
   const [service, operation] = target.split(".");
-  const action = service === "AmazonSQS" ? ACTIONS[operation ?? ""] : undefined;
+  // Own properties only: `AmazonSQS.toString`, `constructor` or `__proto__` name no action (Object.prototype's are not SQS's).
+  const action = service === "AmazonSQS" && operation !== undefined && Object.hasOwn(ACTIONS, operation) ? ACTIONS[operation] : undefined;
   if (!action) return reply(response, new SqsError("UnknownOperationException", `The local SQS server does not support ${target.slice(0, 100)}.`));
   let input: unknown;
   try {
@@ -810,6 +850,19 @@ function sendInput(input: Input, sender: string): SendInput {
   };
 }
 
+/** A batch entry's size as SQS counts it, or 0 for an entry whose body or attributes are malformed (it fails on its own). */
+function entryBytes(entry: Input): number {
+  if (typeof entry.MessageBody !== "string") return 0;
+  const attributes = (entry.MessageAttributes ?? {}) as Record<string, MessageAttributeValue>;
+  try {
+    validateAttributes(attributes);
+  } catch (error) {
+    if (error instanceof SqsError) return 0;
+    throw error;
+  }
+  return messageBytes(entry.MessageBody, attributes);
+}
+
 function sendOutput(result: SendResult) {
   return {
     MessageId: result.messageId,
@@ -853,6 +906,32 @@ function stringList(input: Input, name: string): string[] {
   return values as string[];
 }
 
+/** GetQueueAttributes' AttributeNames (the SQS model's QueueAttributeName, @aws-sdk/client-sqs `QueueAttributeName`). */
+const QUEUE_ATTRIBUTE_NAMES: ReadonlySet<string> = new Set([
+  "All",
+  "ApproximateNumberOfMessages",
+  "ApproximateNumberOfMessagesDelayed",
+  "ApproximateNumberOfMessagesNotVisible",
+  "ContentBasedDeduplication",
+  "CreatedTimestamp",
+  "DeduplicationScope",
+  "DelaySeconds",
+  "FifoQueue",
+  "FifoThroughputLimit",
+  "KmsDataKeyReusePeriodSeconds",
+  "KmsMasterKeyId",
+  "LastModifiedTimestamp",
+  "MaximumMessageSize",
+  "MessageRetentionPeriod",
+  "Policy",
+  "QueueArn",
+  "ReceiveMessageWaitTimeSeconds",
+  "RedriveAllowPolicy",
+  "RedrivePolicy",
+  "SqsManagedSseEnabled",
+  "VisibilityTimeout",
+]);
+
 const ACTIONS: Record<string, Action> = {
   GetQueueUrl(sqs, input, { queueUrl }) {
     const name = string(input, "QueueName", true);
@@ -875,8 +954,9 @@ const ACTIONS: Record<string, Action> = {
     const name = queueName(sqs, input);
     const names = stringList(input, "AttributeNames");
     const all = sqs.attributes(name);
-    const known = new Set([...Object.keys(all), "All", "Policy", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "RedriveAllowPolicy"]);
-    const unknown = names.find((n) => !known.has(n));
+    // Any name SQS has may be asked for; one the queue does not have (FifoQueue of a standard queue, KmsMasterKeyId
+    // of an SSE-SQS queue, a Policy never set) is left out of the answer, as SQS leaves it out.
+    const unknown = names.find((n) => !QUEUE_ATTRIBUTE_NAMES.has(n));
     if (unknown) throw new SqsError("InvalidAttributeName", `Unknown Attribute ${unknown}.`);
     const attributes = selected(names, all);
     return attributes ? { Attributes: attributes } : {};
@@ -892,7 +972,8 @@ const ACTIONS: Record<string, Action> = {
     const entries = batchEntries(input);
     // "The maximum allowed individual message size and the maximum total payload size (the sum of the individual
     // lengths of all of the batched messages) are both 1 MiB" (SendMessageBatch).
-    const total = entries.reduce((sum, entry) => sum + (typeof entry.MessageBody === "string" ? messageBytes(entry.MessageBody, (entry.MessageAttributes ?? {}) as Record<string, MessageAttributeValue>) : 0), 0);
+    // Only well-formed entries count: a malformed one fails on its own, in Failed, as it would alone (400, not a 500).
+    const total = entries.reduce((sum, entry) => sum + entryBytes(entry), 0);
     const largest = sqs.definition(name).maximumMessageBytes;
     if (total > largest) throw batchError("BatchRequestTooLong", `Batch requests cannot be longer than ${largest} bytes. You have sent ${total} bytes.`);
     return eachEntry(entries, (entry) => sendOutput(sqs.send(name, sendInput(entry, senderId))));
@@ -900,14 +981,15 @@ const ACTIONS: Record<string, Action> = {
 
   async ReceiveMessage(sqs, input, { signal }) {
     const name = queueName(sqs, input);
+    // The whole request is checked before any message is handed out: a refused request hides none and counts no receive.
+    const attributeNames = [...stringList(input, "AttributeNames"), ...stringList(input, "MessageSystemAttributeNames")];
+    const messageAttributeNames = stringList(input, "MessageAttributeNames");
     const messages = await sqs.receive(name, {
       max: integer(input, "MaxNumberOfMessages") ?? 1,
       visibilityTimeoutSeconds: integer(input, "VisibilityTimeout"),
       waitSeconds: integer(input, "WaitTimeSeconds") ?? 0,
       signal,
     });
-    const attributeNames = [...stringList(input, "AttributeNames"), ...stringList(input, "MessageSystemAttributeNames")];
-    const messageAttributeNames = stringList(input, "MessageAttributeNames");
     if (messages.length === 0) return {};
     return {
       Messages: messages.map((message) => {

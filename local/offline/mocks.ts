@@ -491,11 +491,15 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
       return { name: physicalName, arn, streamArn: inputs.streamEnabled ? tableStreamArn(region, physicalName) : "", streamLabel: inputs.streamEnabled ? MOCK_STREAM_LABEL : "" };
     }
     case "aws:sqs/queue:Queue": {
+      // pulumi-aws appends `.fifo` to a FIFO queue's autoname (provider/resource_overrides.go, "aws_sqs_queue":
+      // PostTransform on fifoQueue; components/autoname.ts "sqs-fifo-queue"), as SQS requires of a FIFO queue's name
+      // (CreateQueue QueueName: "A FIFO queue name must end with the .fifo suffix"); an explicit name is taken as given.
+      const queueName = inputs.name ?? (inputs.fifoQueue === true ? `${fakeId(name)}.fifo` : fakeId(name));
       // A new queue's URL is unknown until it exists: a preview leaves it unknown, as `pulumi preview` does.
-      if (preview) return { name: physicalName, arn: `${arnBase}:${physicalName}` };
+      if (preview) return { name: queueName, arn: `${arnBase}:${queueName}` };
       // A queue's provider id is its URL (`pulumi import` takes the URL), https://sqs.<region>.amazonaws.com/<account>/<name>.
-      const url = `https://sqs.${region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${physicalName}`;
-      return { id: url, name: physicalName, arn: `${arnBase}:${physicalName}`, url };
+      const url = `https://sqs.${region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${queueName}`;
+      return { id: url, name: queueName, arn: `${arnBase}:${queueName}`, url };
     }
     case "aws:scheduler/schedule:Schedule": {
       // A schedule is named in its group ("default" when none is given): arn:aws:scheduler:<region>:<account>:schedule/<group>/<name>

@@ -1,20 +1,23 @@
 /**
  * The program's MessageQueues under `npm start`: their queues and dead-letter queues on the local SQS server
  * (local/sqs-server.ts), which local Lambdas reach through AWS_ENDPOINT_URL_SQS, and each queue's consumer driven
- * by a local event source mapping (local/sqs-event-source.ts). Messages are saved under `.local/<stack>/sqs` at a
- * clean stop and read back at the next start (`npm start -- --fresh` starts empty).
+ * by a local event source mapping (local/sqs-event-source.ts). Messages are saved under `.local/<stack>/sqs` when
+ * `npm start` stops (first thing, and again at the end) and read back at the next start (`npm start -- --fresh` starts empty).
  *
  * Started before auth and the APIs, so every function (auth's triggers and the APIs' handlers among them) gets
  * AWS_ENDPOINT_URL_SQS with its first invocation; the event sources start only once every service has
  * (`afterStart`), so a consumer's first invocation, e.g. of messages left from the last run, sees every endpoint.
  */
 import { join } from "node:path";
+import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import type { MessageQueueSpec } from "../../components/message-queue/spec";
+import { failureQueueOf, successQueueOf } from "../async-invoke";
 import { registeredSpecs } from "../../components/spec-registry";
 import { ofType, type Graph } from "../offline/graph";
 import { resolveValue } from "../offline/program";
+import type { LocalQueues } from "../queues";
 import { SqsEventSource } from "../sqs-event-source";
-import { startLocalSqs, type LocalQueueDefinition, type LocalSqsServer } from "../sqs-server";
+import { SqsError, startLocalSqs, type LocalQueueDefinition, type LocalSqs, type LocalSqsServer } from "../sqs-server";
 import type { LocalService, StartedService } from "./types";
 
 export interface LocalQueuesService extends StartedService {
@@ -32,29 +35,40 @@ export async function localQueueDefinitions(
   graph: Graph = [],
 ): Promise<Array<{ spec: MessageQueueSpec; queue: LocalQueueDefinition; deadLetterQueue: LocalQueueDefinition }>> {
   const recorded = ofType(graph, "aws:sqs/queue:Queue");
-  const arnOf = (name: string): { arn?: string } => {
-    const arn = recorded.find((r) => r.state.name === name)?.state.arn;
-    return typeof arn === "string" ? { arn } : {};
+  // What the program recorded of a queue: its ARN, and the access policy (QueuePolicy) and RedriveAllowPolicy attached
+  // to it by URL (their `queueUrl` is the queue's id, its URL), which GetQueueAttributes reports.
+  const recordedOf = (name: string): Pick<LocalQueueDefinition, "arn" | "policy" | "redriveAllowPolicy"> => {
+    const queue = recorded.find((r) => r.state.name === name);
+    const urls = [queue?.state.url, queue?.id].filter((url) => typeof url === "string");
+    const attached = (type: string, property: string) => {
+      const value = ofType(graph, type).find((r) => urls.includes(r.inputs.queueUrl))?.inputs[property];
+      return typeof value === "string" ? value : undefined;
+    };
+    const arn = queue?.state.arn;
+    const policy = attached("aws:sqs/queuePolicy:QueuePolicy", "policy");
+    const redriveAllowPolicy = attached("aws:sqs/redriveAllowPolicy:RedriveAllowPolicy", "redriveAllowPolicy");
+    return { ...(typeof arn === "string" ? { arn } : {}), ...(policy !== undefined ? { policy } : {}), ...(redriveAllowPolicy !== undefined ? { redriveAllowPolicy } : {}) };
   };
   const definitions = [];
   for (const spec of specs) {
     const name = await resolveValue<string>(spec.queueName);
     const deadLetterName = await resolveValue<string>(spec.deadLetterQueueName);
     const region = spec.region ?? defaultRegion;
-    const common = { fifo: spec.fifo, contentBasedDeduplication: spec.contentBasedDeduplication, delaySeconds: 0, maximumMessageBytes: spec.maximumMessageBytes, region };
+    // MessageQueue encrypts both queues with SSE-SQS (sqsManagedSseEnabled: true).
+    const common = { fifo: spec.fifo, contentBasedDeduplication: spec.contentBasedDeduplication, delaySeconds: 0, maximumMessageBytes: spec.maximumMessageBytes, region, sqsManagedSseEnabled: true };
     definitions.push({
       spec,
       queue: {
         ...common,
         name,
-        ...arnOf(name),
+        ...recordedOf(name),
         delaySeconds: spec.delaySeconds,
         visibilityTimeoutSeconds: spec.visibilityTimeoutSeconds,
         messageRetentionSeconds: spec.messageRetentionSeconds,
         redrive: { deadLetterQueueName: deadLetterName, maxReceiveCount: spec.maxReceiveCount },
       },
       // A FIFO queue's dead-letter queue is FIFO too; SQS's defaults for what the spec does not set (VisibilityTimeout 30).
-      deadLetterQueue: { ...common, name: deadLetterName, ...arnOf(deadLetterName), visibilityTimeoutSeconds: 30, messageRetentionSeconds: spec.deadLetterRetentionSeconds },
+      deadLetterQueue: { ...common, name: deadLetterName, ...recordedOf(deadLetterName), visibilityTimeoutSeconds: 30, messageRetentionSeconds: spec.deadLetterRetentionSeconds },
     });
   }
   return definitions;
@@ -69,6 +83,44 @@ export function recordedQueueUrls(graph: Graph, server: Pick<LocalSqsServer, "qu
     for (const recorded of [resource.state.url, resource.id]) if (typeof recorded === "string" && /^https?:\/\//.test(recorded)) urls.set(recorded, server.queueUrl(resource.state.name));
   }
   return urls;
+}
+
+/**
+ * Lambda destinations (`asyncInvoke.onFailure`, `onSuccess`) that are one of the served queues: their invocation
+ * records go to that queue on the local SQS server, where its consumer receives them, as Lambda sends them to the
+ * queue in AWS ("Lambda sends … an invocation record to the destination",
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html), not to a local queue file.
+ * A record SQS refuses (larger than the queue's maximum message size, or a FIFO queue, which Lambda does not deliver
+ * to) stays in the file, with a line that says why. Returns the functions that stop forwarding.
+ */
+export async function forwardDestinations(functions: LambdaFunctionSpec[], sqs: LocalSqs, queues: () => LocalQueues, log: (message: string) => void): Promise<Array<() => void>> {
+  const served = new Map(sqs.names().map((name) => [sqs.arn(name), name]));
+  const stops: Array<() => void> = [];
+  for (const spec of functions) {
+    for (const [kind, destination, local] of [
+      ["on-failure", spec.asyncInvoke?.onFailure, failureQueueOf(spec)],
+      ["on-success", spec.asyncInvoke?.onSuccess, successQueueOf(spec)],
+    ] as const) {
+      if (destination?.type !== "sqs" || local === undefined || (kind === "on-failure" && spec.asyncInvoke?.failureQueueRetentionDays)) continue;
+      const arn = await resolveValue<string>(destination.arn);
+      const queue = typeof arn === "string" ? served.get(arn) : undefined;
+      if (queue === undefined) continue;
+      log(`  ${spec.name}'s ${kind} destination → ${queue} (the local SQS server)`);
+      stops.push(
+        queues().forward(local, (record) => {
+          try {
+            sqs.send(queue, { body: JSON.stringify(record) });
+            return true;
+          } catch (error) {
+            if (!(error instanceof SqsError)) throw error;
+            log(`  ${spec.name}: SQS refused the ${kind} record for ${queue} (${error.message}); it is kept in the local queue file ${local}.jsonl`);
+            return false;
+          }
+        }),
+      );
+    }
+  }
+  return stops;
 }
 
 export const queuesService: LocalService = {
@@ -103,6 +155,12 @@ export const queuesService: LocalService = {
       );
       context.log(`  ${server.queueUrl(queue.name)} → ${spec.consumer.function.name} (batch ${spec.consumer.batchSize}; after ${spec.maxReceiveCount} receives → ${deadLetterQueue.name})`);
     }
+    const stopForwarding = await forwardDestinations(
+      registeredSpecs<LambdaFunctionSpec>("LambdaFunction").map(({ spec }) => spec),
+      server.sqs,
+      () => context.queues(),
+      context.log,
+    );
     const started: LocalQueuesService = {
       name: "sqs",
       urls: { sqs: server.endpoint },
@@ -112,7 +170,11 @@ export const queuesService: LocalService = {
         for (const source of eventSources.values()) source.start();
       },
       async stop() {
-        // Batches in flight finish (and delete what succeeded) before the messages are saved.
+        for (const stop of stopForwarding) stop();
+        // Saved first, so a second Ctrl+C (which ends the process at once) loses nothing: a message in flight comes back
+        // after its visibility timeout at the next start. Then batches in flight finish (and delete what succeeded), for
+        // LOCAL_SQS_DRAIN_MS at most, and the messages are saved again.
+        server.save();
         await Promise.all([...eventSources.values()].map((source) => source.stop()));
         await server.stop();
       },

@@ -86,6 +86,11 @@ describe("MessageQueue", () => {
     expect(JSON.parse(queue.inputs.redrivePolicy)).toEqual({ deadLetterTargetArn: dlq.state.arn, maxReceiveCount: 3 });
     expect(dlq.inputs).toMatchObject({ fifoQueue: true, messageRetentionSeconds: 10 * DAY });
     expect(dlq.inputs.contentBasedDeduplication).toBeUndefined();
+    // The names, URLs and ARNs the plan records end in .fifo, as AWS's do (CreateQueue: "A FIFO queue name must end with the .fifo suffix").
+    for (const fifo of [queue, dlq]) {
+      expect(fifo.state.name).toMatch(/^orders-(queue|dlq)-[0-9a-f]{8}\.fifo$/);
+      expect([fifo.state.url, fifo.state.arn].map((s) => String(s).endsWith(`/${fifo.state.name}`) || String(s).endsWith(`:${fifo.state.name}`))).toEqual([true, true]);
+    }
     const mapping = resource(graph, MAPPING, "orders-mapping");
     expect(mapping.inputs).toMatchObject({ batchSize: 5, scalingConfig: { maximumConcurrency: 4 }, functionResponseTypes: ["ReportBatchItemFailures"] });
     expect(mapping.inputs.maximumBatchingWindowInSeconds).toBeUndefined();

@@ -40,7 +40,21 @@ describe(`arguments AWS documents as valid are accepted and deploy cleanly (seed
   });
 
   it("MessageQueue (FIFO or standard, its consumer of any timeout)", async () => {
-    await acceptComponent("MessageQueue", messageQueueName, messageQueueDraw, (name, { timeout, args }) => new MessageQueue(name, { ...args, consumer: { ...args.consumer, function: new LambdaFunction("queue-consumer", { entry: ACCEPT_ENTRY, timeout }) } }), 20);
+    await acceptComponent(
+      "MessageQueue",
+      messageQueueName,
+      messageQueueDraw,
+      (name, { timeout, args }) => new MessageQueue(name, { ...args, consumer: { ...args.consumer, function: new LambdaFunction("queue-consumer", { entry: ACCEPT_ENTRY, timeout }) } }),
+      20,
+      {
+        // The names the plan records are the ones SQS takes: a FIFO queue's (and its dead-letter queue's) ends in .fifo,
+        // as pulumi-aws autonames it, a standard queue's does not (CreateQueue QueueName).
+        recorded: (graph, _name, { args }) => {
+          const names = graph.filter((r) => r.type === "aws:sqs/queue:Queue").map((r) => String(r.state.name));
+          expect(names.map((n) => n.endsWith(".fifo"))).toEqual(names.map(() => args.fifo === true));
+        },
+      },
+    );
   });
 
   it("RegionalApis (one region, or latency and failover routing over several)", async () => {

@@ -55,9 +55,16 @@ export interface ComponentFuzz {
    * does NOT refuse (a refusal there is a false refusal: the tool won't let a user do a valid thing) AND the plan passes
    * every deploy rule and every security rule but those `optedOut` names.
    */
-  accepted(component: string | readonly string[], build: () => unknown, optedOut?: OptedOut, label?: string): Promise<void>;
+  accepted(component: string | readonly string[], build: () => unknown, optedOut?: OptedOut, label?: string): Promise<RecordedResource[]>;
   /** `runs` runs of `accepted` for one component, its names drawn from `names` (valid for it, unlike the harness's `componentName`). */
-  acceptComponent<A>(component: string, names: fc.Arbitrary<string>, args: fc.Arbitrary<A>, build: (name: string, args: A) => unknown, runs: number, options?: { optedOut?: (name: string, args: A) => OptedOut; label?: (name: string, args: A) => string }): Promise<void>;
+  acceptComponent<A>(
+    component: string,
+    names: fc.Arbitrary<string>,
+    args: fc.Arbitrary<A>,
+    build: (name: string, args: A) => unknown,
+    runs: number,
+    options?: { optedOut?: (name: string, args: A) => OptedOut; label?: (name: string, args: A) => string; recorded?: (graph: RecordedResource[], name: string, args: A) => void },
+  ): Promise<void>;
 }
 
 /** A plan's deploy-rule findings and its security findings but those `optedOut` asks for, worded for a failing test. */
@@ -140,7 +147,8 @@ export function useComponentFuzz(): ComponentFuzz {
       ),
       parameters(runs),
     );
-  async function accepted(component: string | readonly string[], build: () => unknown, optedOut: OptedOut = new Set(), label = ""): Promise<void> {
+  /** The accepted construction's recorded graph, once its plan has no findings. */
+  async function accepted(component: string | readonly string[], build: () => unknown, optedOut: OptedOut = new Set(), label = ""): Promise<RecordedResource[]> {
     const outcome = await construct(build, label);
     const components = typeof component === "string" ? [component] : component;
     const tally = (tallies[`${components.join("+")} (must accept)`] ??= { accepted: 0, refused: {} });
@@ -151,11 +159,16 @@ export function useComponentFuzz(): ComponentFuzz {
       expect.fail(`a false refusal: ${components.join(" + ")} refused arguments AWS documents as valid: ${error.message}`);
     }
     tally.accepted++;
-    expect(planFindings((outcome as { graph: RecordedResource[] }).graph, optedOut)).toEqual([]);
+    const { graph } = outcome as { graph: RecordedResource[] };
+    expect(planFindings(graph, optedOut)).toEqual([]);
+    return graph;
   }
   const acceptComponent: ComponentFuzz["acceptComponent"] = (component, names, args, build, runs, options = {}) =>
     fc.assert(
-      fc.asyncProperty(names, args, (name, drawn) => accepted(component, () => build(name, drawn), options.optedOut?.(name, drawn), options.label?.(name, drawn) ?? JSON.stringify([name, drawn]))),
+      fc.asyncProperty(names, args, async (name, drawn) => {
+        const graph = await accepted(component, () => build(name, drawn), options.optedOut?.(name, drawn), options.label?.(name, drawn) ?? JSON.stringify([name, drawn]));
+        options.recorded?.(graph, name, drawn);
+      }),
       parameters(runs),
     );
   return { construct, refusedOrDeployable, parameters, fuzzComponent, accepted, acceptComponent };

@@ -3,7 +3,7 @@
  * partial batch responses, whole-batch failures, the dead-letter queue after maxReceiveCount, and the queues service
  * that starts it all and gives functions AWS_ENDPOINT_URL_SQS. Time is an injected clock.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { clearRegisteredSpecs, registerSpec } from "../../components/spec-registry";
 import { batchItemFailures, SqsEventSource } from "../../local/sqs-event-source";
-import { LocalSqs, type LocalQueueDefinition } from "../../local/sqs-server";
+import { LocalSqs, type LocalQueueDefinition, type PersistedQueues } from "../../local/sqs-server";
 import { queuesService, type LocalQueuesService } from "../../local/services/queues";
 import type { LocalContext } from "../../local/services/types";
 import { messageQueueSpec } from "../harness/message-queue-spec";
@@ -225,6 +225,84 @@ describe("local SQS event source", () => {
     await stopping;
     expect(sqs.attributes("jobs")).toMatchObject({ ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "0" });
   });
+
+  it("keeps polling after an unexpected error: it logs it and receives again, and only stop() ends it", async () => {
+    const sqs = new LocalSqs([queue("jobs")], { now: () => now });
+    const receive = sqs.receive.bind(sqs);
+    let failures = 1;
+    sqs.receive = (name, options) => (failures-- > 0 ? Promise.reject(new RangeError("Maximum call stack size exceeded")) : receive(name, options));
+    const logs: string[] = [];
+    let ended!: (line: string) => void;
+    const stopped = new Promise<string>((resolve) => (ended = resolve));
+    let delivered!: (event: SQSEvent) => void;
+    const delivery = new Promise<SQSEvent>((resolve) => (delivered = resolve));
+    const source = new SqsEventSource({
+      sqs,
+      queueName: "jobs",
+      region: "eu-west-1",
+      batchSize: 1,
+      maxBatchingWindowSeconds: 0,
+      retryDelayMs: 0,
+      invoke: async (event) => delivered(event),
+      log: (line) => (logs.push(line), /stopped/.test(line) && ended(line)),
+    });
+    sqs.send("jobs", { body: "after the error" });
+    source.start();
+    const first = await Promise.race([delivery, stopped]);
+    await source.stop();
+    expect(typeof first === "string" ? first : bodies(first)).toEqual(["after the error"]);
+    expect(logs).toEqual(["local SQS: jobs: polling failed (Maximum call stack size exceeded); polling again shortly"]);
+  });
+
+  it("gathers a batch for the batching window on the queue's clock, then invokes with what came", async () => {
+    // Visibility longer than the window, as Lambda requires of a mapping (the messages stay hidden while gathered).
+    const sqs = new LocalSqs([queue("jobs", { visibilityTimeoutSeconds: 900 })], { now: () => now });
+    let delivered!: (event: SQSEvent) => void;
+    const delivery = new Promise<SQSEvent>((resolve) => (delivered = resolve));
+    const source = new SqsEventSource({ sqs, queueName: "jobs", region: "eu-west-1", batchSize: 100, maxBatchingWindowSeconds: 60, invoke: async (event) => delivered(event), log: () => undefined });
+    sqs.send("jobs", { body: "first" });
+    source.start();
+    // The first receive took the message; the window's receive waits for more.
+    while (sqs.waiting("jobs") === 0) await new Promise((resolve) => setImmediate(resolve));
+    sqs.send("jobs", { body: "second" });
+    while (sqs.waiting("jobs") === 0) await new Promise((resolve) => setImmediate(resolve));
+    now += 60_000;
+    sqs.wake();
+    expect(bodies(await delivery)).toEqual(["first", "second"]);
+    await source.stop();
+  });
+
+  it("logs a batch whose processing rejects, never leaving the rejection unhandled, and keeps polling", async () => {
+    const sqs = new LocalSqs([queue("jobs")], { now: () => now });
+    const logs: string[] = [];
+    let delivered!: (event: SQSEvent) => void;
+    const delivery = new Promise<SQSEvent>((resolve) => (delivered = resolve));
+    const source = new SqsEventSource({ sqs, queueName: "jobs", region: "eu-west-1", batchSize: 1, maxBatchingWindowSeconds: 0, invoke: async (event) => delivered(event), log: (line) => logs.push(line) });
+    const process = source.process.bind(source);
+    let failures = 1;
+    source.process = (messages) => (failures-- > 0 ? Promise.reject(new Error("unexpected")) : process(messages));
+    sqs.send("jobs", { body: "a" });
+    sqs.send("jobs", { body: "b" });
+    source.start();
+    expect(bodies(await delivery)).toEqual(["b"]);
+    await source.stop();
+    expect(logs).toEqual(["local SQS: jobs: a batch of 1 could not be processed (unexpected); it returns after the visibility timeout"]);
+    expect(sqs.attributes("jobs")).toMatchObject({ ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "1" });
+  });
+
+  it("stops without waiting out a consumer that runs past the drain time; its message stays in flight", async () => {
+    const sqs = new LocalSqs([queue("jobs")], { now: () => now });
+    const held = heldInvocations();
+    const logs: string[] = [];
+    const source = new SqsEventSource({ sqs, queueName: "jobs", region: "eu-west-1", batchSize: 1, maxBatchingWindowSeconds: 0, drainTimeoutMs: 0, invoke: held.invoke, log: (line) => logs.push(line) });
+    source.start();
+    sqs.send("jobs", { body: "slow" });
+    await held.started(1);
+    await source.stop();
+    expect(logs).toEqual(["local SQS: jobs: stopped without waiting for 1 batch(es) still running; their messages come back after the visibility timeout"]);
+    expect(sqs.attributes("jobs")).toMatchObject({ ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "1" });
+    held.release(0);
+  });
 });
 
 describe("local queues service", () => {
@@ -273,5 +351,31 @@ describe("local queues service", () => {
     } finally {
       await started.stop();
     }
+  });
+
+  it("saves the messages as soon as it starts stopping, before it waits for the batches in flight", async () => {
+    registerSpec("MessageQueue", "jobs", spec);
+    const held = heldInvocations();
+    const stateDir = mkdtempSync(join(tmpdir(), "queues-service-"));
+    const context = {
+      stateDir,
+      environment: { AWS_REGION: "eu-west-1" } as Record<string, string>,
+      localAddresses: new Map<string, string>(),
+      run: { resources: [] },
+      lambda: () => ({ invoke: held.invoke }),
+      log: () => undefined,
+    } as unknown as LocalContext;
+    const started = (await queuesService.start(context)) as LocalQueuesService;
+    started.server.sqs.send("jobs-1a2b3c", { body: "in flight" });
+    started.afterStart!();
+    await held.started(1);
+    const stopping = started.stop();
+    // What a second Ctrl+C, ending the process now, leaves: the message, in flight, to come back at the next start.
+    const saved = JSON.parse(readFileSync(join(stateDir, "sqs", "messages.json"), "utf8")) as PersistedQueues;
+    expect(saved.queues["jobs-1a2b3c"].messages.map((m) => [m.body, m.receiveCount])).toEqual([["in flight", 1]]);
+    held.release(0);
+    await stopping;
+    // The batch finished and deleted its message before the second save.
+    expect((JSON.parse(readFileSync(join(stateDir, "sqs", "messages.json"), "utf8")) as PersistedQueues).queues["jobs-1a2b3c"].messages).toEqual([]);
   });
 });

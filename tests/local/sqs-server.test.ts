@@ -21,7 +21,7 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { afterEach, describe, expect, it } from "vitest";
-import { md5OfMessageAttributes, startLocalSqs, type LocalQueueDefinition, type LocalSqsServer } from "../../local/sqs-server";
+import { LocalSqs, md5OfMessageAttributes, startLocalSqs, type LocalQueueDefinition, type LocalSqsServer } from "../../local/sqs-server";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -55,6 +55,11 @@ afterEach(async () => {
   for (const server of servers.splice(0)) await server.stop();
   now = Date.UTC(2026, 0, 1);
 });
+
+/** Resolves once `condition` holds, checking after each turn of the event loop (no timer: the test's own timeout bounds it). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}
 
 const errorOf = (promise: Promise<unknown>) => promise.then(() => expect.unreachable("the call succeeded"), (error: { name: string; Code?: string; $metadata: { httpStatusCode?: number } }) => error);
 
@@ -106,12 +111,41 @@ describe("local SQS server", () => {
     expect([notInFlight.name, notInFlight.Code, notInFlight.$metadata.httpStatusCode]).toEqual(["MessageNotInflight", "AWS.SimpleQueueService.MessageNotInflight", 400]);
   });
 
+  it("answers GetQueueAttributes for every attribute name SQS has, leaving out those the queue does not have", async () => {
+    const policy = JSON.stringify({ Version: "2012-10-17", Statement: [] });
+    const { sqs, url } = await start([queue("jobs", { policy }), queue("jobs.fifo", { sqsManagedSseEnabled: false })]);
+    const ask = async (name: string, AttributeNames: string[]) => (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url(name), AttributeNames: AttributeNames as never }))).Attributes;
+    expect(await ask("jobs", ["SqsManagedSseEnabled", "Policy"])).toEqual({ SqsManagedSseEnabled: "true", Policy: policy });
+    // A FIFO queue's attributes and encryption keys of a queue that has none are known names, answered with nothing.
+    expect(await ask("jobs", ["FifoQueue", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "RedriveAllowPolicy"])).toBeUndefined();
+    expect(await ask("jobs.fifo", ["All"])).toMatchObject({ SqsManagedSseEnabled: "false", FifoQueue: "true" });
+    expect((await ask("jobs.fifo", ["All"]))?.Policy).toBeUndefined();
+    const unknown = await errorOf(sqs.send(new GetQueueAttributesCommand({ QueueUrl: url("jobs"), AttributeNames: ["Colour" as never] })));
+    expect([unknown.name, unknown.$metadata.httpStatusCode]).toEqual(["InvalidAttributeName", 400]);
+  });
+
   it("long-polls until a message arrives", async () => {
-    const { sqs, url } = await start([queue("jobs")]);
+    const { sqs, url, server } = await start([queue("jobs")]);
     const QueueUrl = url("jobs");
     const polling = sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20, MaxNumberOfMessages: 10 }));
+    // The send comes only once the receive waits on the empty queue: the message is found by the long poll.
+    await until(() => server.sqs.waiting("jobs") === 1);
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "late" }));
     expect((await polling).Messages?.map((m) => m.Body)).toEqual(["late"]);
+    expect(server.sqs.waiting("jobs")).toBe(0);
+  });
+
+  it("ends a long poll of an empty queue with no messages once WaitTimeSeconds have passed on the queue's clock", async () => {
+    const { sqs, url, server } = await start([queue("jobs")]);
+    const polling = sqs.send(new ReceiveMessageCommand({ QueueUrl: url("jobs"), WaitTimeSeconds: 20 }));
+    await until(() => server.sqs.waiting("jobs") === 1);
+    now += 19_999;
+    server.sqs.wake();
+    // Woken before its deadline, it waits again.
+    await until(() => server.sqs.waiting("jobs") === 1);
+    now += 1;
+    server.sqs.wake();
+    expect((await polling).Messages).toBeUndefined();
   });
 
   it("holds delayed messages back and reports the queue's counts", async () => {
@@ -153,6 +187,29 @@ describe("local SQS server", () => {
     expect(tooMany.Code).toBe("InvalidParameterValue");
   });
 
+  it("fails a batch entry with malformed attributes on its own (InvalidParameterValue, a sender fault, not a 500), and sends the rest", async () => {
+    const { sqs, url, server } = await start([queue("jobs")]);
+    const QueueUrl = url("jobs");
+    const response = await fetch(server.endpoint, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.SendMessageBatch" },
+      body: JSON.stringify({
+        QueueUrl,
+        Entries: [
+          { Id: "null-value", MessageBody: "a", MessageAttributes: { kind: null } },
+          { Id: "no-type", MessageBody: "b", MessageAttributes: { kind: { StringValue: "x" } } },
+          { Id: "not-a-map", MessageBody: "c", MessageAttributes: 5 },
+          { Id: "fine", MessageBody: "d", MessageAttributes: { kind: { DataType: "String", StringValue: "x" } } },
+        ],
+      }),
+    });
+    expect(response.status).toBe(200);
+    const { Successful, Failed } = (await response.json()) as { Successful: Array<{ Id: string }>; Failed: Array<{ Id: string; Code: string; SenderFault: boolean }> };
+    expect(Successful.map((e) => e.Id)).toEqual(["fine"]);
+    expect(Failed.map((e) => [e.Id, e.Code, e.SenderFault])).toEqual(["null-value", "no-type", "not-a-map"].map((id) => [id, "InvalidParameterValue", true]));
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages?.map((m) => m.Body)).toEqual(["d"]);
+  });
+
   it("refuses a message over the queue's maximum size, and accepts one of exactly that size", async () => {
     const { sqs, url } = await start([queue("jobs")]);
     const QueueUrl = url("jobs");
@@ -190,6 +247,20 @@ describe("local SQS server", () => {
     expect([noGroup.name, noGroup.Code]).toEqual(["MissingParameter", "MissingParameter"]);
     const perMessageDelay = await errorOf(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "x", MessageGroupId: "g", DelaySeconds: 1 })));
     expect(perMessageDelay.name).toBe("InvalidParameterValue");
+  });
+
+  it("refuses a FIFO delete with a receipt handle whose visibility timeout has passed, as SQS does; a standard queue takes it", async () => {
+    const { sqs, url } = await start([queue("jobs.fifo", { contentBasedDeduplication: true, visibilityTimeoutSeconds: 30 }), queue("jobs", { visibilityTimeoutSeconds: 30 })]);
+    await sqs.send(new SendMessageCommand({ QueueUrl: url("jobs.fifo"), MessageBody: "fifo", MessageGroupId: "g" }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: url("jobs"), MessageBody: "standard" }));
+    const [fifo] = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url("jobs.fifo") }))).Messages!;
+    const [standard] = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url("jobs") }))).Messages!;
+    now += 30_000;
+    const expired = await errorOf(sqs.send(new DeleteMessageCommand({ QueueUrl: url("jobs.fifo"), ReceiptHandle: fifo.ReceiptHandle })));
+    expect([expired.name, expired.$metadata.httpStatusCode]).toEqual(["InvalidParameterValue", 400]);
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url("jobs.fifo") }))).Messages?.map((m) => m.Body)).toEqual(["fifo"]);
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: url("jobs"), ReceiptHandle: standard.ReceiptHandle }));
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url("jobs") }))).Messages).toBeUndefined();
   });
 
   it("requires a deduplication id on a FIFO queue without content-based deduplication, and refuses one on a standard queue", async () => {
@@ -252,6 +323,8 @@ describe("local SQS server", () => {
       ["AmazonSQS.ReceiveMessage", JSON.stringify({ QueueUrl: url("jobs"), WaitTimeSeconds: 21 }), "com.amazonaws.sqs#InvalidParameterValue"],
       ["AmazonSQS.SendMessageBatch", JSON.stringify({ QueueUrl: url("jobs"), Entries: [null] }), "com.amazonaws.sqs#InvalidParameterValue"],
       ["AmazonSQS.CreateQueue", "{}", "com.amazonaws.sqs#UnknownOperationException"],
+      // Names Object.prototype has are no SQS actions.
+      ...["toString", "hasOwnProperty", "valueOf", "__proto__", "constructor", "isPrototypeOf"].map((name): [string, string, string] => [`AmazonSQS.${name}`, JSON.stringify({ QueueUrl: url("jobs") }), "com.amazonaws.sqs#UnknownOperationException"]),
     ];
     for (const [target, body, type] of cases) {
       const response = await post(target, body);
@@ -260,6 +333,30 @@ describe("local SQS server", () => {
     const query = await post(undefined, "Action=SendMessage&MessageBody=x");
     expect([query.status, await query.text()]).toEqual([400, expect.stringContaining("<Code>InvalidAction</Code>")]);
     expect((await sqs.send(new SendMessageCommand({ QueueUrl: url("jobs"), MessageBody: "still here" }))).MessageId).toBeDefined();
+  });
+
+  it("checks the whole ReceiveMessage request before it hands out a message: a refused one hides none and counts no receive", async () => {
+    const { sqs, url, server } = await start([queue("jobs")]);
+    const QueueUrl = url("jobs");
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "kept visible" }));
+    const post = (body: object) => fetch(server.endpoint, { method: "POST", headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.ReceiveMessage" }, body: JSON.stringify(body) });
+    for (const bad of [{ MessageAttributeNames: [5] }, { AttributeNames: "All" }, { MessageSystemAttributeNames: [null] }]) {
+      const response = await post({ QueueUrl, ...bad });
+      expect([response.status, ((await response.json()) as { __type: string }).__type]).toEqual([400, "com.amazonaws.sqs#InvalidParameterValue"]);
+    }
+    expect(server.sqs.attributes("jobs")).toMatchObject({ ApproximateNumberOfMessages: "1", ApproximateNumberOfMessagesNotVisible: "0" });
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
+    expect(Messages?.map((m) => [m.Body, m.Attributes?.ApproximateReceiveCount])).toEqual([["kept visible", "1"]]);
+  });
+
+  it("long-polls a queue of hundreds of thousands of messages none of which is receivable yet", async () => {
+    const sqs = new LocalSqs([queue("jobs", { delaySeconds: 900 })], { now: () => now });
+    const delayed = { body: "later", md5OfBody: "", messageAttributes: {}, senderId: "local", sentTimestamp: now, enqueuedAt: now, delayUntil: now + 900_000, invisibleUntil: 0, receiveCount: 0 };
+    sqs.restore({ version: 1, sequence: "0", queues: { jobs: { messages: Array.from({ length: 300_000 }, (_, i) => ({ ...delayed, messageId: `m${i}` })), deduplication: {} } } });
+    const stop = new AbortController();
+    const polling = sqs.receive("jobs", { max: 10, waitSeconds: 20, signal: stop.signal });
+    stop.abort();
+    expect(await polling).toEqual([]);
   });
 
   it("saves messages at a stop and restores them at the next start", async () => {
