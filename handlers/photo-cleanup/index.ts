@@ -20,8 +20,11 @@
  * a failed send (after queue-messages' own retries) falls back to deleting the objects directly, as
  * the clean-up did before the queue; if that fails too, the run throws at once (no further item is
  * deleted), after logging the keys that may now be orphaned: the run counts as a Lambda error (the
- * Errors alarm) and the schedule's retries run it again for the photos not reached yet. The keys of
- * the photo it stopped at are only in that log and in the error.
+ * Errors alarm), and Lambda runs it again for the photos not reached yet — Scheduler invokes the
+ * function asynchronously, and Lambda retries an asynchronous invocation whose function failed twice
+ * by default (https://docs.aws.amazon.com/lambda/latest/dg/with-eventbridge-scheduler.html,
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html); the next
+ * scheduled run does too. The keys of the photo it stopped at are only in that log and in the error.
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, DynamoDBDocumentClient, paginateScan } from "@aws-sdk/lib-dynamodb";
