@@ -425,7 +425,7 @@ const photoRemovals = new MessageQueue("photo-removals", {
   // instead of failing once and waiting out the visibility timeout. SQS DelaySeconds: 0–900 (MessageQueue checks it).
   delaySeconds: 5,
 });
-/** What the photos API's DELETE needs to send (handlers/api/photos.ts removalsQueue). */
+/** What the photos API's DELETE and the photo clean-up need to send (handlers/shared/photo-removals.ts removalsQueue). */
 const photoRemovalsProducer = {
   permissions: photoRemovals.grants.send(),
   environment: { ...photoRemovals.environment("PHOTO_REMOVALS_QUEUE_URL"), PHOTO_REMOVALS_QUEUE_REGION: homeRegion },
@@ -586,10 +586,14 @@ const photoCleanup = cleanupSchedule
         UPLOAD_BUCKET_NAME: uploads.bucketName,
         CLEANUP_AGE_HOURS: String(config.getNumber("photoCleanupAgeHours") ?? 6),
         POWERTOOLS_SERVICE_NAME: "photo-cleanup",
+        // A removed photo's objects go through the photo-removals queue, as a deleted photo's (handlers/photo-cleanup).
+        ...photoRemovalsProducer.environment,
       },
       permissions: [
         ...gallery.read(["dynamodb:Scan"]),
         ...gallery.write(["dynamodb:DeleteItem"]),
+        ...photoRemovalsProducer.permissions,
+        // When the removal cannot be sent, the clean-up deletes the objects itself.
         ...originals("s3:DeleteObject"),
         ...uploads.grants("thumbnails/", ["s3:DeleteObject"]),
       ],

@@ -7,7 +7,7 @@
  */
 import type { PhotoItem } from "../shared/gallery-keys";
 import { CreatePhoto, UpdatePhoto } from "../shared/gallery-schemas";
-import type { PhotoRemoval } from "../shared/photo-removals";
+import { removalsQueue, type PhotoRemoval } from "../shared/photo-removals";
 import { createPhoto, deletePhotoAsRead, getPhotoItem, listPhotos, toPublicPhoto, updatePhoto, type PublicPhoto } from "../shared/gallery-store";
 import { conflict, json, noContent, ownerOf, parseBody, pathParam, queryParam, route } from "../shared/api-http";
 import { limitParam } from "./albums";
@@ -82,18 +82,6 @@ export const update = route("updatePhoto", async (event) => {
 
 /** SQS (handlers/shared/queue-messages.ts) loads on first use too: only DELETE sends. */
 const queue = () => import("../shared/queue-messages.js");
-
-/**
- * The photo-removals queue (index.ts) and its region, which every send is signed for: not always the function's, as
- * RegionalApis runs the API in other regions too, whose functions send to the home region's queue.
- */
-function removalsQueue(): { url: string; region: string } {
-  const url = process.env.PHOTO_REMOVALS_QUEUE_URL;
-  if (!url) throw new Error("PHOTO_REMOVALS_QUEUE_URL is not set");
-  const region = process.env.PHOTO_REMOVALS_QUEUE_REGION || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
-  if (!region) throw new Error("AWS_REGION is not set");
-  return { url, region };
-}
 
 /** A photo's status changes at most once (pending → ready or failed), so a third read finds it settled or gone. */
 const DELETE_PASSES = 3;

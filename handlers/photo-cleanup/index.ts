@@ -2,25 +2,41 @@
  * Scheduled clean-up (LambdaFunction `schedule`): photos still `pending` (their upload never
  * arrived, or was never processed) or `failed` more than CLEANUP_AGE_HOURS after they were created
  * are removed — the item first, conditionally, so a photo that became ready meanwhile stays; then
- * its original and thumbnails. Ready photos are never touched. A Scan with a filter: the job runs
- * rarely and reads keys and a few attributes only.
+ * its original and thumbnails go through the photo-removals queue, as a deleted photo's do
+ * (handlers/photo-removal deletes them once the item is gone). Ready photos are never touched. A
+ * Scan with a filter: the job runs rarely and reads keys and a few attributes only.
+ *
+ * Why the item goes before the message, when the API (handlers/api/photos.ts) sends first: the API
+ * deletes a photo the user asked to delete, and when the item changed between its read and its
+ * delete it reads and sends again — the photo still goes, and every message it sent is consumed
+ * once the item is gone. The clean-up instead *keeps* a photo that changed since the scan (it became
+ * ready: `kept`). A message sent before that conditional delete would name an item that stays: the
+ * consumer would fail it on every receive and, after maxReceiveCount, move it to the dead-letter
+ * queue, which is alarmed in prod — a false alarm for every race. So the conditional delete comes
+ * first (ReturnValues ALL_OLD: the keys are those of the item as deleted), and only a photo whose
+ * item is gone gets a message.
+ *
+ * The window this opens — the item is gone, the message is not sent — is closed in the run itself:
+ * a failed send (after queue-messages' own retries) falls back to deleting the objects directly, as
+ * the clean-up did before the queue; if that fails too, the run throws at once (no further item is
+ * deleted), after logging the keys that may now be orphaned: the run counts as a Lambda error (the
+ * Errors alarm), and Lambda runs it again for the photos not reached yet — Scheduler invokes the
+ * function asynchronously, and Lambda retries an asynchronous invocation whose function failed twice
+ * by default (https://docs.aws.amazon.com/lambda/latest/dg/with-eventbridge-scheduler.html,
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html); the next
+ * scheduled run does too. The keys of the photo it stopped at are only in that log and in the error.
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DeleteObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { DeleteCommand, DynamoDBDocumentClient, paginateScan } from "@aws-sdk/lib-dynamodb";
 import { Logger } from "@aws-lambda-powertools/logger";
-import { PHOTO_PREFIX, type PhotoItem } from "../shared/gallery-keys";
+import { PHOTO_PREFIX, photoKey, subOf, type PhotoItem } from "../shared/gallery-keys";
+import { deleteObject } from "../shared/photo-objects";
+import { isPhotoObjectKey, PhotoRemoval, removalsQueue } from "../shared/photo-removals";
+import { sendMessage } from "../shared/queue-messages";
 
 const logger = new Logger();
-let clients: { s3: S3Client; db: DynamoDBDocumentClient } | undefined;
-
-function aws() {
-  clients ??= {
-    s3: new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3), requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" }),
-    db: DynamoDBDocumentClient.from(new DynamoDBClient({})),
-  };
-  return clients;
-}
+let documents: DynamoDBDocumentClient | undefined;
+const db = () => (documents ??= DynamoDBDocumentClient.from(new DynamoDBClient({})));
 
 function env(name: string): string {
   const value = process.env[name];
@@ -29,8 +45,10 @@ function env(name: string): string {
 }
 
 export interface CleanupResult {
-  /** Photos removed, with their objects. */
+  /** Photos removed: their item deleted, their objects handed to the photo-removals queue or deleted directly. */
   removed: string[];
+  /** Of `removed`, those whose removal could not be sent, and whose objects the clean-up deleted itself. */
+  deletedDirectly: string[];
   /** Photos that changed between the scan and the delete (and were kept). */
   kept: string[];
 }
@@ -43,17 +61,59 @@ export async function handler(): Promise<CleanupResult> {
   return cleanUpStalePhotos(new Date());
 }
 
+/**
+ * The removal message of a deleted photo item: its owner, album and photo from its key, and the objects it named. Throws
+ * when the item is not one the consumer would accept (a key it did not make, an object key not the photo's own): such a
+ * message would only fail into the dead-letter queue, so its objects are deleted directly instead.
+ */
+function removalOf(item: PhotoItem, objectKeys: string[]): PhotoRemoval {
+  const [albumId = "", photoId = ""] = item.sk.slice(PHOTO_PREFIX.length).split("#");
+  const parsed = PhotoRemoval.safeParse({ sub: subOf(item.pk), albumId, photoId, objectKeys });
+  if (!parsed.success) throw new Error(`not a photo removal: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
+  const key = photoKey(parsed.data.sub, albumId, photoId);
+  if (key.pk !== item.pk || key.sk !== item.sk) throw new Error(`${item.pk}/${item.sk} is not a photo key`);
+  const foreign = objectKeys.filter((objectKey) => !isPhotoObjectKey(parsed.data, objectKey));
+  if (foreign.length > 0) throw new Error(`keys that are not the photo's objects: ${foreign.join(", ")}`);
+  return parsed.data;
+}
+
+/**
+ * Hands a deleted photo's objects to the photo-removals queue; failing that, deletes them itself. Resolves with how;
+ * throws, naming the keys that may be orphaned, when neither worked.
+ */
+async function removeObjects(id: string, item: PhotoItem, bucket: string, queue: { url: string; region: string }): Promise<"queued" | "deleted"> {
+  const objectKeys = [item.objectKey, ...(item.thumbnails ?? []).map((t) => t.key)];
+  let notQueued: Error;
+  try {
+    await sendMessage(queue.url, queue.region, JSON.stringify(removalOf(item, objectKeys)));
+    return "queued";
+  } catch (error) {
+    notQueued = error as Error;
+  }
+  logger.warn("photo removal not queued; deleting its objects directly", { photo: id, objectKeys, error: notQueued.message });
+  const deletes = await Promise.allSettled(objectKeys.map((key) => deleteObject(bucket, key)));
+  const failed = objectKeys.filter((_, i) => deletes[i].status === "rejected");
+  if (failed.length === 0) return "deleted";
+  const notDeleted = (deletes.find((d) => d.status === "rejected") as PromiseRejectedResult).reason as Error;
+  logger.error("photo item deleted, but its objects were neither queued nor deleted: they may be orphaned", { photo: id, orphanedKeys: failed, sendError: notQueued.message, deleteError: notDeleted.message });
+  throw new Error(
+    `photo ${id} was deleted, but its objects were neither queued for removal (${notQueued.name}: ${notQueued.message}) nor deleted (${notDeleted.name}: ${notDeleted.message}); ` +
+      `these may be orphaned in ${bucket}: ${failed.join(", ")}`,
+    { cause: notDeleted },
+  );
+}
+
 /** Removes pending and failed photos older than CLEANUP_AGE_HOURS at `now`, with their objects. */
 export async function cleanUpStalePhotos(now: Date): Promise<CleanupResult> {
   const tableName = env("TABLE_NAME");
   const bucket = env("UPLOAD_BUCKET_NAME");
+  const queue = removalsQueue();
   const ageHours = Number(env("CLEANUP_AGE_HOURS"));
   if (!(ageHours > 0)) throw new Error(`CLEANUP_AGE_HOURS is ${process.env.CLEANUP_AGE_HOURS}, not a positive number of hours`);
   const cutoff = new Date(now.getTime() - ageHours * 3600_000).toISOString();
-  const { db, s3 } = aws();
-  const result: CleanupResult = { removed: [], kept: [] };
+  const result: CleanupResult = { removed: [], deletedDirectly: [], kept: [] };
   const pages = paginateScan(
-    { client: db },
+    { client: db() },
     {
       TableName: tableName,
       FilterExpression: "begins_with(sk, :photo) AND #status IN (:pending, :failed) AND createdAt < :cutoff",
@@ -65,16 +125,19 @@ export async function cleanUpStalePhotos(now: Date): Promise<CleanupResult> {
   for await (const page of pages) {
     for (const photo of (page.Items ?? []) as PhotoItem[]) {
       const id = `${photo.pk}/${photo.sk}`;
+      let deleted: PhotoItem;
       try {
-        await db.send(
+        const answer = await db().send(
           new DeleteCommand({
             TableName: tableName,
             Key: { pk: photo.pk, sk: photo.sk },
             ConditionExpression: "#status = :status AND createdAt = :createdAt",
             ExpressionAttributeNames: { "#status": "status" },
             ExpressionAttributeValues: { ":status": photo.status, ":createdAt": photo.createdAt },
+            ReturnValues: "ALL_OLD",
           }),
         );
+        deleted = (answer.Attributes as PhotoItem | undefined) ?? photo;
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException || (error as Error).name === "ConditionalCheckFailedException") {
           result.kept.push(id);
@@ -82,11 +145,10 @@ export async function cleanUpStalePhotos(now: Date): Promise<CleanupResult> {
         }
         throw error;
       }
-      const keys = [photo.objectKey, ...(photo.thumbnails ?? []).map((t) => t.key)];
-      await Promise.all(keys.map((key) => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }))));
+      if ((await removeObjects(id, deleted, bucket, queue)) === "deleted") result.deletedDirectly.push(id);
       result.removed.push(id);
     }
   }
-  logger.info("clean-up done", { cutoff, removed: result.removed.length, kept: result.kept.length });
+  logger.info("clean-up done", { cutoff, removed: result.removed.length, deletedDirectly: result.deletedDirectly.length, kept: result.kept.length });
   return result;
 }

@@ -1,8 +1,10 @@
 /**
- * What DELETE /albums/{albumId}/photos/{photoId} hands the photo-object-removal function through the photo-removals
- * MessageQueue (index.ts): the photo's item (by owner, album and photo) and the object keys to delete once that item is
- * gone. The API sends the message before it deletes the item, so objects are never orphaned by a failure between the
- * two; the consumer (handlers/photo-removal) deletes them only once the item is gone, and only keys of that very photo.
+ * What DELETE /albums/{albumId}/photos/{photoId} and the scheduled clean-up hand the photo-object-removal function
+ * through the photo-removals MessageQueue (index.ts): the photo's item (by owner, album and photo) and the object keys
+ * to delete once that item is gone. The API sends the message before it deletes the item, so objects are never
+ * orphaned by a failure between the two; the clean-up sends it after its conditional delete (handlers/photo-cleanup
+ * says why). The consumer (handlers/photo-removal) deletes them only once the item is gone, and only keys of that very
+ * photo.
  */
 import * as z from "zod/mini";
 import { en } from "zod/locales";
@@ -29,6 +31,18 @@ export const PhotoRemoval = z.strictObject({
 });
 
 export type PhotoRemoval = z.infer<typeof PhotoRemoval>;
+
+/**
+ * The photo-removals queue (index.ts) and its region, which every send is signed for: not always the function's, as
+ * RegionalApis runs the API in other regions too, whose functions send to the home region's queue.
+ */
+export function removalsQueue(): { url: string; region: string } {
+  const url = process.env.PHOTO_REMOVALS_QUEUE_URL;
+  if (!url) throw new Error("PHOTO_REMOVALS_QUEUE_URL is not set");
+  const region = process.env.PHOTO_REMOVALS_QUEUE_REGION || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+  if (!region) throw new Error("AWS_REGION is not set");
+  return { url, region };
+}
 
 const EXTENSION = /^[a-z0-9]+$/;
 const THUMBNAIL = /^[0-9]+\.webp$/;

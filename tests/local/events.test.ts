@@ -1,7 +1,8 @@
 /**
  * `npm start`'s asynchronous side: S3-shaped notifications from the local S3 server to the
  * program's subscribed functions (the real thumbnail function, with sharp), Lambda's async retries
- * ending in the failure queue for a poison event, and the local scheduler (rates, triggerNow).
+ * ending in the failure queue for a poison event, the local scheduler (rates, triggerNow), and the photo-removals
+ * queue the API's DELETE and the scheduled clean-up hand photos' objects to.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -262,16 +263,47 @@ describe.sequential("npm start: uploads become thumbnails, the clean-up runs on 
     expect(events().queues.queues()).toEqual([]);
   }, 120_000);
 
-  it("fires the program's clean-up schedule on demand: only the stale pending photo goes", async () => {
+  const objectExists = (key: string) => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(() => true, (error: Error) => (error.name === "NotFound" ? false : Promise.reject(error)));
+  const sqs = () => (app.services.find((service) => service.name === "sqs") as LocalQueuesService).server.sqs;
+  /** Whether the queue has nothing visible, in flight or delayed. */
+  const empty = (name: string) => {
+    const a = sqs().attributes(name);
+    return a.ApproximateNumberOfMessages === "0" && a.ApproximateNumberOfMessagesNotVisible === "0" && a.ApproximateNumberOfMessagesDelayed === "0";
+  };
+  /**
+   * Until the queue is empty: its consumer deletes what a message names, then the event source deletes the message, so
+   * an empty queue means it ran. A first receive before the item is deleted fails and comes back after the visibility
+   * timeout, so this may take that long; it never depends on how long.
+   */
+  async function drained(name: string): Promise<void> {
+    while (!empty(name)) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  it("fires the program's clean-up schedule on demand: only the stale pending photo goes, its original through the photo-removals queue", async () => {
     expect(events().scheduler.names()).toContain("photo-cleanup");
     const stale = await uploadOriginal(Buffer.from("x"), "image/gif", new Date(Date.now() - 48 * 3600_000).toISOString());
     await events().bucketEvents.drained(); // it is processed (and fails: not a GIF) — failed photos go too
     const fresh = await uploadOriginal(await sharp({ create: { width: 10, height: 10, channels: 3, background: "#000" } }).png().toBuffer(), "image/png");
     await events().bucketEvents.drained();
-    expect(await events().scheduler.triggerNow("photo-cleanup")).toBe("succeeded");
+    const queueName = app.context.run.outputs.photoRemovalsQueueName as string;
+    // What the local SQS server is sent while the clean-up runs (mockRestore forgets the calls: they are copied first).
+    const spy = vi.spyOn(sqs(), "send");
+    let sent: unknown[] = [];
+    try {
+      expect(await events().scheduler.triggerNow("photo-cleanup")).toBe("succeeded");
+    } finally {
+      sent = spy.mock.calls.map(([queue, input]) => [queue, JSON.parse(input.body)]);
+      spy.mockRestore();
+    }
     expect(await stored(stale)).toBeUndefined();
     expect(await stored(fresh)).toMatchObject({ status: "ready" });
-  }, 120_000);
+    // The clean-up deleted the item and sent the removal; the queue's consumer deleted the original.
+    expect(sent).toEqual([[queueName, { sub, albumId: album.albumId, photoId: stale.photoId, objectKeys: [stale.objectKey] }]]);
+    await drained(queueName);
+    expect(await objectExists(stale.objectKey)).toBe(false);
+    expect(await objectExists(fresh.objectKey)).toBe(true);
+    expect(empty(app.context.run.outputs.photoRemovalsDeadLetterQueueName as string)).toBe(true);
+  }, 150_000);
 
   it("deletes a photo through the API at once (204), and its original and thumbnails once the photo-removals queue's consumer ran", async () => {
     const user = await signUpLocalUser(app, "remover@example.com");
@@ -291,21 +323,11 @@ describe.sequential("npm start: uploads become thumbnails, the clean-up runs on 
     const photo = (await doc.send(new GetCommand({ TableName: table, Key: photoKey(owner, album.body.albumId, created.body.photo.photoId), ConsistentRead: true }))).Item as PhotoItem;
     expect(photo).toMatchObject({ status: "ready" });
     const keys = [photo.objectKey, ...photo.thumbnails!.map((t) => t.key)];
-    const objectExists = (key: string) => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(() => true, (error: Error) => (error.name === "NotFound" ? false : Promise.reject(error)));
     expect(await Promise.all(keys.map(objectExists))).toEqual([true, true, true]);
 
     expect((await api("DELETE", `/albums/${album.body.albumId}/photos/${photo.photoId}`)).status).toBe(204);
     expect((await api("GET", `/albums/${album.body.albumId}/photos/${photo.photoId}`)).status).toBe(404);
-    // The consumer deletes what the message names, then the event source deletes the message: an empty queue (nothing
-    // visible, in flight or delayed) means it ran. A first receive before the API's delete of the item fails and comes
-    // back after the visibility timeout, so this may take that long; it never depends on how long.
-    const sqs = (app.services.find((service) => service.name === "sqs") as LocalQueuesService).server.sqs;
-    const queueName = app.context.run.outputs.photoRemovalsQueueName as string;
-    const empty = (name: string) => {
-      const a = sqs.attributes(name);
-      return a.ApproximateNumberOfMessages === "0" && a.ApproximateNumberOfMessagesNotVisible === "0" && a.ApproximateNumberOfMessagesDelayed === "0";
-    };
-    while (!empty(queueName)) await new Promise((resolve) => setTimeout(resolve, 100));
+    await drained(app.context.run.outputs.photoRemovalsQueueName as string);
     expect(await Promise.all(keys.map(objectExists))).toEqual([false, false, false]);
     expect(empty(app.context.run.outputs.photoRemovalsDeadLetterQueueName as string)).toBe(true);
   }, 150_000);

@@ -2,7 +2,7 @@
  * The reference app's event wiring as `pulumi up` would create it (index.ts, dev stack): originals'
  * ObjectCreated events → the thumbnail function after its invoke permission, its arm64 zip with
  * sharp's linux-arm64 binaries, its retries and failure queue, the idempotency grants, the
- * clean-up on its schedule, and photo deletion's object removal through the photo-removals queue.
+ * clean-up on its schedule, and photo deletion's (and the clean-up's) object removal through the photo-removals queue.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { OfflineRun } from "../../local/offline/program";
@@ -46,6 +46,19 @@ describe("dev stack: events", () => {
     const schedule = resource(run.resources, "aws:scheduler/schedule:Schedule", "photo-cleanup-schedule");
     expect(schedule.inputs).toMatchObject({ scheduleExpression: "rate(1 hour)", scheduleExpressionTimezone: "UTC", target: { arn: fn.state.arn } });
     expect(fn.inputs.environment.variables.CLEANUP_AGE_HOURS).toBe("6");
+  });
+
+  it("has the clean-up send removed photos' objects to the photo-removals queue, and delete them itself only when that fails", () => {
+    const fn = resource(run.resources, "aws:lambda/function:Function", "photo-cleanup-function");
+    const queue = resource(run.resources, "aws:sqs/queue:Queue", "photo-removals-queue");
+    const table = resource(run.resources, "aws:dynamodb/table:Table", "data-gallery");
+    const bucket = resource(run.resources, "aws:s3/bucket:Bucket", "uploads-bucket");
+    expect(fn.inputs.environment.variables).toMatchObject({ TABLE_NAME: table.state.name, UPLOAD_BUCKET_NAME: bucket.state.bucket, PHOTO_REMOVALS_QUEUE_URL: queue.state.url, PHOTO_REMOVALS_QUEUE_REGION: "us-east-1" });
+    const statements = policyDocument(resource(run.resources, "aws:iam/rolePolicy:RolePolicy", "photo-cleanup-policy").inputs.policy).Statement;
+    const own = (actions: string[]) => actions.filter((a) => !a.startsWith("xray:") && !a.startsWith("logs:")).sort();
+    expect(own(statements.flatMap((st) => st.Action))).toEqual(["dynamodb:DeleteItem", "dynamodb:Scan", "s3:DeleteObject", "s3:DeleteObject", "sqs:SendMessage"]);
+    expect(statements.find((st) => st.Action.includes("sqs:SendMessage"))?.Resource).toContain(queue.state.arn);
+    expect(statements.filter((st) => st.Action.includes("s3:DeleteObject")).flatMap((st) => st.Resource).sort()).toEqual([`${bucket.state.arn}/originals/*`, `${bucket.state.arn}/thumbnails/*`]);
   });
 
   it("removes a deleted photo's objects through the photo-removals queue: the API only sends, the consumer reads the item and deletes under originals/ and thumbnails/", () => {
