@@ -112,8 +112,12 @@ export const LAMBDA_RETAINED_FUNCTION_PARTS: DeployRule = {
  */
 function grantsOnlyOnDeleted(graph: readonly RecordedResource[], policy: RecordedResource): boolean {
   const deletedArns = new Set(graph.filter((r) => !r.retainOnDelete && typeof r.state.arn === "string").map((r) => r.state.arn as string));
-  const resources = policyDocument(policy.inputs.policy).Statement.flatMap((statement) => asArray<string>(statement.Resource));
-  return resources.length > 0 && resources.every((arn) => deletedArns.has(arn));
+  // Every statement must name its resources: one with NotResource (or none) grants beyond them.
+  const statements = policyDocument(policy.inputs.policy).Statement;
+  return statements.length > 0 && statements.every((statement) => {
+    const resources = asArray<string>(statement.Resource);
+    return statement.NotResource === undefined && resources.length > 0 && resources.every((arn) => deletedArns.has(arn));
+  });
 }
 
 /**
