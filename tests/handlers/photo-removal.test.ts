@@ -105,6 +105,9 @@ describe("photo-object-removal", () => {
       // Another photo of hers, and a key outside originals/ and thumbnails/.
       { ...gone, objectKeys: [originalKey(ALICE, ALBUM, newId(), "image/png")] },
       { ...gone, objectKeys: ["site/index.html"] },
+      // Keys in the photo's folders that the gallery never makes (gallery-keys: a lowercase extension, THUMBNAIL_WIDTHS).
+      { ...gone, objectKeys: [`originals/${ALICE}/${ALBUM}/${gone.photoId}.jp2`] },
+      { ...gone, objectKeys: [`thumbnails/${ALICE}/${ALBUM}/${gone.photoId}/640.webp`] },
       // Keys that `fetch` would resolve to another one ("a/../b" is "b").
       { ...gone, objectKeys: [`thumbnails/${ALICE}/${ALBUM}/${gone.photoId}/../../../../${BOB}/${ALBUM}/${bobs.photoId}/320.webp`] },
       { ...gone, sub: "..", objectKeys: [`originals/../${ALBUM}/${gone.photoId}.png`] },
