@@ -5,8 +5,9 @@
  * - still there: the API's delete has not happened yet, or failed (the user got a 500 and still has the photo). The
  *   record fails; SQS hands it out again after the visibility timeout and, after maxReceiveCount receives, moves it to
  *   the dead-letter queue, where a message whose photo still exists is harmless;
- * - gone: each object is deleted (S3's DeleteObject answers 204 whether or not the object exists, so a redelivered
- *   message is harmless too).
+ * - gone: each object is deleted, and every thumbnail key the photo may have (THUMBNAIL_WIDTHS) with them, named in the
+ *   message or not (S3's DeleteObject answers 204 whether or not the object exists, so a redelivered message, or a
+ *   thumbnail never made, is harmless too).
  * Only the photo's own keys are deleted — its original under `originals/<sub>/<albumId>/<photoId>.` and its
  * thumbnails under `thumbnails/<sub>/<albumId>/<photoId>/` — whatever the message says (the role is also limited to
  * those two prefixes); a message naming any other key, or not a removal at all, fails and ends in the dead-letter queue.
@@ -20,7 +21,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { photoKey } from "../shared/gallery-keys";
 import { deleteObject } from "../shared/photo-objects";
-import { isPhotoObjectKey, PhotoRemoval } from "../shared/photo-removals";
+import { isPhotoObjectKey, PhotoRemoval, photoThumbnailKeys } from "../shared/photo-removals";
 import { traceClient } from "../shared/xray";
 
 const logger = new Logger();
@@ -63,9 +64,13 @@ export async function removePhotoObjects(record: SQSRecord): Promise<RemovalOutc
   const item = await db().send(new GetCommand({ TableName: env("TABLE_NAME"), Key: photoKey(sub, albumId, photoId), ConsistentRead: true, ProjectionExpression: "pk" }));
   if (item.Item) throw new RemovalRefused(`photo ${albumId}/${photoId} still exists; its objects stay until its item is deleted`);
   const bucket = env("UPLOAD_BUCKET_NAME");
-  await Promise.all(removal.objectKeys.map((key) => deleteObject(bucket, key)));
-  logger.info("photo objects removed", { albumId, photoId, objects: removal.objectKeys.length });
-  return { removed: removal.objectKeys };
+  // Every thumbnail the photo may have, not only those the message names: the sender read the item before its
+  // thumbnails were recorded there (another region's replica, a DELETE racing the thumbnail function), and the
+  // thumbnails are written before the item is marked ready, so once the item is gone here none is still to come.
+  const keys = [...new Set([...removal.objectKeys, ...photoThumbnailKeys(removal)])];
+  await Promise.all(keys.map((key) => deleteObject(bucket, key)));
+  logger.info("photo objects removed", { albumId, photoId, objects: keys.length });
+  return { removed: keys };
 }
 
 /** One record: its outcome, or its failure logged (with how often SQS has handed it out) and rethrown for the batch response. */

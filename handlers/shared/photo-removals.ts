@@ -1,10 +1,10 @@
 /**
  * What DELETE /albums/{albumId}/photos/{photoId} and the scheduled clean-up hand the photo-object-removal function
  * through the photo-removals MessageQueue (index.ts): the photo's item (by owner, album and photo) and the object keys
- * to delete once that item is gone. The API sends the message before it deletes the item, so objects are never
- * orphaned by a failure between the two; the clean-up sends it after its conditional delete (handlers/photo-cleanup
- * says why). The consumer (handlers/photo-removal) deletes them only once the item is gone, and only keys of that very
- * photo.
+ * to delete once that item is gone. The API sends the message before it deletes the item, so a failure between the two
+ * orphans no object; the clean-up sends it after its conditional delete (handlers/photo-cleanup says why). The consumer
+ * (handlers/photo-removal) deletes them only once the item is gone, and only keys of that very photo — with every
+ * thumbnail key the photo may have, named or not. What several regions leave open: docs/events.md ("Several regions").
  */
 import * as z from "zod/mini";
 import { en } from "zod/locales";

@@ -88,6 +88,13 @@ describe("photo-object-removal", () => {
     expect(await run(message)).toEqual({ batchItemFailures: [] });
   });
 
+  it("deletes every thumbnail the photo may have, also those the message does not name (read before they were recorded)", async () => {
+    const gone = await photo(ALICE, false);
+    // The sender read the item while it was pending (another region's replica had no thumbnails yet): only the original.
+    expect(await run(record({ ...gone, objectKeys: [gone.objectKeys[0]] }))).toEqual({ batchItemFailures: [] });
+    expect(gone.objectKeys.filter(exists)).toEqual([]);
+  });
+
   it("fails the record while the photo's item still exists (the API's delete has not happened, or failed), deleting nothing", async () => {
     const kept = await photo(ALICE, true);
     const message = record(kept);
