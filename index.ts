@@ -425,7 +425,7 @@ const photoRemovals = new MessageQueue("photo-removals", {
   // instead of failing once and waiting out the visibility timeout. SQS DelaySeconds: 0–900 (MessageQueue checks it).
   delaySeconds: 5,
 });
-/** What the photos API's DELETE and the photo clean-up need to send (handlers/shared/photo-removals.ts removalsQueue). */
+/** What the photos API's DELETE, the thumbnail function and the photo clean-up need to send (handlers/shared/photo-removals.ts removalsQueue). */
 const photoRemovalsProducer = {
   permissions: photoRemovals.grants.send(),
   environment: { ...photoRemovals.environment("PHOTO_REMOVALS_QUEUE_URL"), PHOTO_REMOVALS_QUEUE_REGION: homeRegion },
@@ -560,13 +560,16 @@ const thumbnail = new LambdaFunction("thumbnail", {
   logRetentionDays,
   nativeModules: ["sharp"],
   // live.publisher*: "photo ready/failed" to the owner's open tabs (handlers/shared/photo-events.ts).
-  environment: { TABLE_NAME: data.tables.gallery.name, IDEMPOTENCY_TABLE_NAME: idempotencyTableName, POWERTOOLS_SERVICE_NAME: "thumbnail", ...live.publisherEnvironment() },
+  // photoRemovalsProducer: the original (and thumbnails made) of a photo deleted meanwhile go through the photo-removals
+  // queue, as a deleted photo's do; the function deletes no object itself.
+  environment: { TABLE_NAME: data.tables.gallery.name, IDEMPOTENCY_TABLE_NAME: idempotencyTableName, POWERTOOLS_SERVICE_NAME: "thumbnail", ...live.publisherEnvironment(), ...photoRemovalsProducer.environment },
   permissions: [
     ...live.publisherPermissions(),
     ...gallery.read(["dynamodb:GetItem"]),
     ...gallery.write(["dynamodb:UpdateItem"]),
     ...originals("s3:GetObject"),
-    ...uploads.grants("thumbnails/", ["s3:PutObject", "s3:DeleteObject"]),
+    ...uploads.grants("thumbnails/", ["s3:PutObject"]),
+    ...photoRemovalsProducer.permissions,
     ...data.idempotencyGrants(),
   ],
   asyncInvoke: { maxRetryAttempts: 2, maxEventAgeSeconds: 3600, failureQueue: { retentionDays: 14 } },

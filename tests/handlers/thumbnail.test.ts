@@ -13,12 +13,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { albumItem, newId, originalKey, photoItem, photoKey, type PhotoItem } from "../../handlers/shared/gallery-keys";
 import { s3EventRecord } from "../../local/s3-events";
 import { LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
+import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
+import type { PhotoRemoval } from "../../handlers/shared/photo-removals";
 import { IDEMPOTENCY_TABLE_NAME, lambdaContext, startGalleryTable } from "./gallery-table";
 
 const BUCKET = "uploads";
 const SUB = "0f1e2d3c-aaaa-bbbb-cccc-123456789abc";
 let table: Awaited<ReturnType<typeof startGalleryTable>>;
 let s3server: LocalS3;
+let sqs: LocalSqsServer;
+const REMOVALS = "photo-removals";
 let s3: S3Client;
 let doc: DynamoDBDocumentClient;
 let thumbnail: typeof import("../../handlers/thumbnail/index.js");
@@ -27,7 +31,11 @@ const album = albumItem({ sub: SUB, title: "Test" });
 beforeAll(async () => {
   table = await startGalleryTable();
   s3server = await startLocalS3({ buckets: [BUCKET] });
+  // A gone photo's objects are handed to the photo-removals queue.
+  sqs = await startLocalSqs({ queues: [{ name: REMOVALS, fifo: false, contentBasedDeduplication: false, visibilityTimeoutSeconds: 60, messageRetentionSeconds: 345_600, delaySeconds: 0, maximumMessageBytes: 1_048_576, region: "us-east-1" }] });
   Object.assign(process.env, {
+    PHOTO_REMOVALS_QUEUE_URL: sqs.queueUrl(REMOVALS),
+    PHOTO_REMOVALS_QUEUE_REGION: "us-east-1",
     TABLE_NAME: "gallery",
     IDEMPOTENCY_TABLE_NAME,
     AWS_REGION: "us-east-1",
@@ -48,8 +56,19 @@ afterAll(async () => {
   s3?.destroy();
   doc?.destroy();
   await s3server?.close();
+  await sqs?.stop();
   await table?.stop();
 });
+
+/** The removals handed to the photo-removals queue since the last call; taken off the queue. */
+async function removalsSent(): Promise<PhotoRemoval[]> {
+  const received = [];
+  for (let batch = await sqs.sqs.receive(REMOVALS, { max: 10 }); batch.length > 0; batch = await sqs.sqs.receive(REMOVALS, { max: 10 })) {
+    for (const message of batch) sqs.sqs.delete(REMOVALS, message.receiptHandle);
+    received.push(...batch);
+  }
+  return received.map((m) => JSON.parse(m.body) as PhotoRemoval);
+}
 
 /** A gradient image in `format`, `width`×`height`, optionally tagged with an EXIF orientation. */
 async function image(format: "png" | "jpeg" | "webp", width: number, height: number, orientation?: number): Promise<Buffer> {
@@ -130,11 +149,17 @@ describe("thumbnail function", () => {
     expect(await stored(photo)).toEqual(first);
   });
 
-  it("leaves a photo that is no longer pending alone, and removes its thumbnails if the photo was deleted meanwhile", async () => {
+  it("hands the original of a photo deleted while its upload was in flight to the photo-removals queue, and makes no thumbnail", async () => {
     const { photo, event } = await upload(await image("png", 400, 400), "image/png");
+    await removalsSent();
+    // DELETE of the pending photo: its item is gone, and its removal (which ran before the PUT arrived) found no object.
     await doc.send(new DeleteCommand({ TableName: "gallery", Key: photoKey(SUB, photo.albumId, photo.photoId) }));
     expect(await thumbnail.handler(event, lambdaContext)).toEqual(["photo-gone"]);
+    expect(await removalsSent()).toEqual([{ sub: SUB, albumId: album.albumId, photoId: photo.photoId, objectKeys: [photo.objectKey] }]);
     expect(s3server.store.list(BUCKET, `thumbnails/${SUB}/${album.albumId}/${photo.photoId}/`)).toEqual([]);
+  });
+
+  it("leaves a photo that is no longer pending alone", async () => {
 
     const other = await upload(await image("png", 400, 400), "image/png");
     await doc.send(new PutCommand({ TableName: "gallery", Item: { ...other.photo, status: "ready", expiresAt: undefined } }));
