@@ -75,7 +75,8 @@ describe("dev stack: events", () => {
     expect(queue.inputs).toMatchObject({ delaySeconds: 5, visibilityTimeoutSeconds: 60, sqsManagedSseEnabled: true });
     expect(JSON.parse(queue.inputs.redrivePolicy)).toEqual({ deadLetterTargetArn: deadLetters.state.arn, maxReceiveCount: 5 });
     expect(resource(run.resources, "aws:lambda/eventSourceMapping:EventSourceMapping", "photo-removals-mapping").inputs).toMatchObject({ eventSourceArn: queue.state.arn, functionName: consumer.state.arn, batchSize: 10, functionResponseTypes: ["ReportBatchItemFailures"] });
-    expect(consumer.inputs.environment.variables).toMatchObject({ TABLE_NAME: table.state.name, UPLOAD_BUCKET_NAME: bucket.state.bucket });
+    // The consumer knows the last receive (the queue's maxReceiveCount): a removal whose photo still exists is dropped then.
+    expect(consumer.inputs.environment.variables).toMatchObject({ TABLE_NAME: table.state.name, UPLOAD_BUCKET_NAME: bucket.state.bucket, MAX_RECEIVES: String(JSON.parse(queue.inputs.redrivePolicy).maxReceiveCount) });
     const statements = policyDocument(resource(run.resources, "aws:iam/rolePolicy:RolePolicy", "photo-object-removal-policy").inputs.policy).Statement;
     // Beside its logs and traces, which every function's role has.
     const own = (actions: string[]) => actions.filter((a) => !a.startsWith("xray:") && !a.startsWith("logs:")).sort();
