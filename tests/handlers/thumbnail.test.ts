@@ -13,16 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { albumItem, newId, originalKey, photoItem, photoKey, type PhotoItem } from "../../handlers/shared/gallery-keys";
 import { s3EventRecord } from "../../local/s3-events";
 import { LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
-import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
-import type { PhotoRemoval } from "../../handlers/shared/photo-removals";
-import { IDEMPOTENCY_TABLE_NAME, lambdaContext, startGalleryTable } from "./gallery-table";
+import type { LocalSqsServer } from "../../local/sqs-server";
+import { IDEMPOTENCY_TABLE_NAME, lambdaContext, removalsSent, startGalleryTable, startRemovalsQueue } from "./gallery-table";
 
 const BUCKET = "uploads";
 const SUB = "0f1e2d3c-aaaa-bbbb-cccc-123456789abc";
 let table: Awaited<ReturnType<typeof startGalleryTable>>;
 let s3server: LocalS3;
 let sqs: LocalSqsServer;
-const REMOVALS = "photo-removals";
 let s3: S3Client;
 let doc: DynamoDBDocumentClient;
 let thumbnail: typeof import("../../handlers/thumbnail/index.js");
@@ -32,10 +30,8 @@ beforeAll(async () => {
   table = await startGalleryTable();
   s3server = await startLocalS3({ buckets: [BUCKET] });
   // A gone photo's objects are handed to the photo-removals queue.
-  sqs = await startLocalSqs({ queues: [{ name: REMOVALS, fifo: false, contentBasedDeduplication: false, visibilityTimeoutSeconds: 60, messageRetentionSeconds: 345_600, delaySeconds: 0, maximumMessageBytes: 1_048_576, region: "us-east-1" }] });
+  sqs = await startRemovalsQueue();
   Object.assign(process.env, {
-    PHOTO_REMOVALS_QUEUE_URL: sqs.queueUrl(REMOVALS),
-    PHOTO_REMOVALS_QUEUE_REGION: "us-east-1",
     TABLE_NAME: "gallery",
     IDEMPOTENCY_TABLE_NAME,
     AWS_REGION: "us-east-1",
@@ -59,16 +55,6 @@ afterAll(async () => {
   await sqs?.stop();
   await table?.stop();
 });
-
-/** The removals handed to the photo-removals queue since the last call; taken off the queue. */
-async function removalsSent(): Promise<PhotoRemoval[]> {
-  const received = [];
-  for (let batch = await sqs.sqs.receive(REMOVALS, { max: 10 }); batch.length > 0; batch = await sqs.sqs.receive(REMOVALS, { max: 10 })) {
-    for (const message of batch) sqs.sqs.delete(REMOVALS, message.receiptHandle);
-    received.push(...batch);
-  }
-  return received.map((m) => JSON.parse(m.body) as PhotoRemoval);
-}
 
 /** A gradient image in `format`, `width`×`height`, optionally tagged with an EXIF orientation. */
 async function image(format: "png" | "jpeg" | "webp", width: number, height: number, orientation?: number): Promise<Buffer> {
@@ -151,11 +137,11 @@ describe("thumbnail function", () => {
 
   it("hands the original of a photo deleted while its upload was in flight to the photo-removals queue, and makes no thumbnail", async () => {
     const { photo, event } = await upload(await image("png", 400, 400), "image/png");
-    await removalsSent();
+    await removalsSent(sqs);
     // DELETE of the pending photo: its item is gone, and its removal (which ran before the PUT arrived) found no object.
     await doc.send(new DeleteCommand({ TableName: "gallery", Key: photoKey(SUB, photo.albumId, photo.photoId) }));
     expect(await thumbnail.handler(event, lambdaContext)).toEqual(["photo-gone"]);
-    expect(await removalsSent()).toEqual([{ sub: SUB, albumId: album.albumId, photoId: photo.photoId, objectKeys: [photo.objectKey] }]);
+    expect(await removalsSent(sqs)).toEqual([{ sub: SUB, albumId: album.albumId, photoId: photo.photoId, objectKeys: [photo.objectKey] }]);
     expect(s3server.store.list(BUCKET, `thumbnails/${SUB}/${album.albumId}/${photo.photoId}/`)).toEqual([]);
   });
 
