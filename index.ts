@@ -408,24 +408,29 @@ const apiVpcEndpointIds = network?.executeApiEndpointId ? [network.executeApiEnd
 // function deletes the objects once the item is gone (handlers/photo-removal): an S3 failure no longer orphans them,
 // it is retried (visibility timeout, then the dead-letter queue, alarmed in prod). The queue is in the home region,
 // with the bucket; the API in other regions sends to it, signing for this region (PHOTO_REMOVALS_QUEUE_REGION).
+// Receives before SQS moves a failing removal to the dead-letter queue (the queue's maxReceiveCount). The consumer gets it
+// too (MAX_RECEIVES): on the last receive a removal whose photo still exists (its DELETE failed) is dropped, not
+// dead-lettered, so the DLQ alarm fires only for removals that really failed.
+const photoRemovalsMaxReceives = 5;
 const photoObjectRemoval = new LambdaFunction("photo-object-removal", {
   entry: "handlers/photo-removal/index.ts",
   description: "Deletes a deleted photo's original and thumbnails once its item is gone",
   // A batch of 10: a read and up to three deletes each, in parallel. The queue's visibility timeout follows (6 × 10 s).
   timeout: 10,
   logRetentionDays,
-  environment: { TABLE_NAME: data.tables.gallery.name, UPLOAD_BUCKET_NAME: uploads.bucketName, POWERTOOLS_SERVICE_NAME: "photo-object-removal" },
+  environment: { TABLE_NAME: data.tables.gallery.name, UPLOAD_BUCKET_NAME: uploads.bucketName, MAX_RECEIVES: String(photoRemovalsMaxReceives), POWERTOOLS_SERVICE_NAME: "photo-object-removal" },
   permissions: [...gallery.read(["dynamodb:GetItem"]), ...originals("s3:DeleteObject"), ...uploads.grants("thumbnails/", ["s3:DeleteObject"])],
 });
 const photoRemovals = new MessageQueue("photo-removals", {
   consumer: { function: photoObjectRemoval, batchSize: 10 },
+  maxReceiveCount: photoRemovalsMaxReceives,
   // The API sends before it deletes the item: held back 5 s, a message usually arrives after the delete (and its
   // replication, when another region's API sent it: "Changes made to an item in one region are typically replicated to
   // all other regions within a second", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables.tutorial.html),
   // instead of failing once and waiting out the visibility timeout. SQS DelaySeconds: 0–900 (MessageQueue checks it).
   delaySeconds: 5,
 });
-/** What the photos API's DELETE and the photo clean-up need to send (handlers/shared/photo-removals.ts removalsQueue). */
+/** What the photos API's DELETE, the thumbnail function and the photo clean-up need to send (handlers/shared/photo-removals.ts removalsQueue). */
 const photoRemovalsProducer = {
   permissions: photoRemovals.grants.send(),
   environment: { ...photoRemovals.environment("PHOTO_REMOVALS_QUEUE_URL"), PHOTO_REMOVALS_QUEUE_REGION: homeRegion },
@@ -560,13 +565,16 @@ const thumbnail = new LambdaFunction("thumbnail", {
   logRetentionDays,
   nativeModules: ["sharp"],
   // live.publisher*: "photo ready/failed" to the owner's open tabs (handlers/shared/photo-events.ts).
-  environment: { TABLE_NAME: data.tables.gallery.name, IDEMPOTENCY_TABLE_NAME: idempotencyTableName, POWERTOOLS_SERVICE_NAME: "thumbnail", ...live.publisherEnvironment() },
+  // photoRemovalsProducer: the original (and thumbnails made) of a photo deleted meanwhile go through the photo-removals
+  // queue, as a deleted photo's do; the function deletes no object itself.
+  environment: { TABLE_NAME: data.tables.gallery.name, IDEMPOTENCY_TABLE_NAME: idempotencyTableName, POWERTOOLS_SERVICE_NAME: "thumbnail", ...live.publisherEnvironment(), ...photoRemovalsProducer.environment },
   permissions: [
     ...live.publisherPermissions(),
     ...gallery.read(["dynamodb:GetItem"]),
     ...gallery.write(["dynamodb:UpdateItem"]),
     ...originals("s3:GetObject"),
-    ...uploads.grants("thumbnails/", ["s3:PutObject", "s3:DeleteObject"]),
+    ...uploads.grants("thumbnails/", ["s3:PutObject"]),
+    ...photoRemovalsProducer.permissions,
     ...data.idempotencyGrants(),
   ],
   asyncInvoke: { maxRetryAttempts: 2, maxEventAgeSeconds: 3600, failureQueue: { retentionDays: 14 } },

@@ -90,8 +90,11 @@ const DELETE_PASSES = 3;
  * DELETE /albums/{albumId}/photos/{photoId}: the original and thumbnails are deleted by the photo-object-removal
  * function (handlers/photo-removal), through the photo-removals queue, once the item is gone. The message is sent
  * first, naming the objects of the item as read, then the item is deleted if it is still as read: a failed send
- * answers 500 with the photo still there, and objects are never left without a message to remove them. A photo that
- * changed in between (its thumbnails arrived) is read and sent again; one deleted in between answers 404.
+ * answers 500 with the photo still there, and the objects it read are never left without a message to remove them
+ * (the consumer also removes every thumbnail key the photo may have, which covers thumbnails this read missed). A photo
+ * that changed in between (its thumbnails arrived) is read and sent again; one deleted in between answers 404. Served
+ * outside the home region, the read and the delete are that region's replica's: docs/events.md ("Several regions")
+ * lists what that leaves open.
  */
 export const remove = route("deletePhoto", async (event) => {
   const owner = ownerOf(event);

@@ -11,8 +11,8 @@
  * delete it reads and sends again — the photo still goes, and every message it sent is consumed
  * once the item is gone. The clean-up instead *keeps* a photo that changed since the scan (it became
  * ready: `kept`). A message sent before that conditional delete would name an item that stays: the
- * consumer would fail it on every receive and, after maxReceiveCount, move it to the dead-letter
- * queue, which is alarmed in prod — a false alarm for every race. So the conditional delete comes
+ * consumer would fail it on every receive until its last (maxReceiveCount), when it drops it —
+ * minutes of useless retries for every race. So the conditional delete comes
  * first (ReturnValues ALL_OLD: the keys are those of the item as deleted), and only a photo whose
  * item is gone gets a message.
  *

@@ -3,10 +3,13 @@
  * and thumbnails. DELETE /albums/{albumId}/photos/{photoId} (handlers/api/photos.ts) sends the message before it
  * deletes the photo's item, so for each message this function first reads the item (strongly consistent):
  * - still there: the API's delete has not happened yet, or failed (the user got a 500 and still has the photo). The
- *   record fails; SQS hands it out again after the visibility timeout and, after maxReceiveCount receives, moves it to
- *   the dead-letter queue, where a message whose photo still exists is harmless;
- * - gone: each object is deleted (S3's DeleteObject answers 204 whether or not the object exists, so a redelivered
- *   message is harmless too).
+ *   record fails and SQS hands it out again after the visibility timeout — except on its last receive (SQS's
+ *   ApproximateReceiveCount reaches MAX_RECEIVES, the queue's maxReceiveCount): then the message is dropped (reported
+ *   as processed, logged at info) rather than moved to the alarmed dead-letter queue. The photo exists, so nothing is
+ *   orphaned, and deleting it again sends a new message; the dead-letter queue keeps the removals that really failed;
+ * - gone: each object is deleted, and every thumbnail key the photo may have (THUMBNAIL_WIDTHS) with them, named in the
+ *   message or not (S3's DeleteObject answers 204 whether or not the object exists, so a redelivered message, or a
+ *   thumbnail never made, is harmless too).
  * Only the photo's own keys are deleted — its original under `originals/<sub>/<albumId>/<photoId>.` and its
  * thumbnails under `thumbnails/<sub>/<albumId>/<photoId>/` — whatever the message says (the role is also limited to
  * those two prefixes); a message naming any other key, or not a removal at all, fails and ends in the dead-letter queue.
@@ -20,7 +23,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { photoKey } from "../shared/gallery-keys";
 import { deleteObject } from "../shared/photo-objects";
-import { isPhotoObjectKey, PhotoRemoval } from "../shared/photo-removals";
+import { isPhotoObjectKey, PhotoRemoval, photoThumbnailKeys } from "../shared/photo-removals";
 import { traceClient } from "../shared/xray";
 
 const logger = new Logger();
@@ -38,8 +41,15 @@ export class RemovalRefused extends Error {
   override name = "RemovalRefused";
 }
 
-/** What became of one message. */
-export type RemovalOutcome = { removed: string[] };
+/** What became of one message: the keys deleted, or dropped on its last receive because its photo still exists. */
+export type RemovalOutcome = { removed: string[] } | { dropped: "photo-still-exists" };
+
+/** The queue's maxReceiveCount (index.ts passes MessageQueue's): the receive after which SQS would dead-letter a failure. */
+function maxReceives(): number {
+  const value = Number(env("MAX_RECEIVES"));
+  if (!Number.isInteger(value) || value < 1) throw new Error(`MAX_RECEIVES is ${process.env.MAX_RECEIVES}, not a positive whole number`);
+  return value;
+}
 
 /** Parses and checks one message: a PhotoRemoval naming only that photo's objects. */
 export function parseRemoval(body: string): PhotoRemoval {
@@ -61,11 +71,21 @@ export async function removePhotoObjects(record: SQSRecord): Promise<RemovalOutc
   const removal = parseRemoval(record.body);
   const { sub, albumId, photoId } = removal;
   const item = await db().send(new GetCommand({ TableName: env("TABLE_NAME"), Key: photoKey(sub, albumId, photoId), ConsistentRead: true, ProjectionExpression: "pk" }));
-  if (item.Item) throw new RemovalRefused(`photo ${albumId}/${photoId} still exists; its objects stay until its item is deleted`);
+  if (item.Item) {
+    if (Number(record.attributes.ApproximateReceiveCount) >= maxReceives()) {
+      logger.info("photo still exists on the removal's last receive: message dropped, objects kept (its DELETE failed; deleting the photo again sends a new removal)", { messageId: record.messageId, albumId, photoId, receiveCount: record.attributes.ApproximateReceiveCount });
+      return { dropped: "photo-still-exists" };
+    }
+    throw new RemovalRefused(`photo ${albumId}/${photoId} still exists; its objects stay until its item is deleted`);
+  }
   const bucket = env("UPLOAD_BUCKET_NAME");
-  await Promise.all(removal.objectKeys.map((key) => deleteObject(bucket, key)));
-  logger.info("photo objects removed", { albumId, photoId, objects: removal.objectKeys.length });
-  return { removed: removal.objectKeys };
+  // Every thumbnail the photo may have, not only those the message names: the sender read the item before its
+  // thumbnails were recorded there (another region's replica, a DELETE racing the thumbnail function), and the
+  // thumbnails are written before the item is marked ready, so once the item is gone here none is still to come.
+  const keys = [...new Set([...removal.objectKeys, ...photoThumbnailKeys(removal)])];
+  await Promise.all(keys.map((key) => deleteObject(bucket, key)));
+  logger.info("photo objects removed", { albumId, photoId, objects: keys.length });
+  return { removed: keys };
 }
 
 /** One record: its outcome, or its failure logged (with how often SQS has handed it out) and rethrown for the batch response. */
@@ -84,6 +104,7 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
   // Configuration errors fail the whole batch at once (every message comes back) instead of each record.
   env("TABLE_NAME");
   env("UPLOAD_BUCKET_NAME");
+  maxReceives();
   // A batch whose every record failed is answered like any other (all of them listed), not thrown: a photo whose item
   // is still there is expected now and then, and must not count as a Lambda error (the Errors alarm) nor be logged as one.
   return processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false });

@@ -1,14 +1,14 @@
 /**
  * What DELETE /albums/{albumId}/photos/{photoId} and the scheduled clean-up hand the photo-object-removal function
  * through the photo-removals MessageQueue (index.ts): the photo's item (by owner, album and photo) and the object keys
- * to delete once that item is gone. The API sends the message before it deletes the item, so objects are never
- * orphaned by a failure between the two; the clean-up sends it after its conditional delete (handlers/photo-cleanup
- * says why). The consumer (handlers/photo-removal) deletes them only once the item is gone, and only keys of that very
- * photo.
+ * to delete once that item is gone. The API sends the message before it deletes the item, so a failure between the two
+ * orphans no object; the clean-up sends it after its conditional delete (handlers/photo-cleanup says why). The consumer
+ * (handlers/photo-removal) deletes them only once the item is gone, and only keys of that very photo — with every
+ * thumbnail key the photo may have, named or not. What several regions leave open: docs/events.md ("Several regions").
  */
 import * as z from "zod/mini";
 import { en } from "zod/locales";
-import { ORIGINALS_PREFIX, THUMBNAILS_PREFIX } from "./gallery-keys";
+import { parseOriginalKey, THUMBNAIL_WIDTHS, thumbnailKey } from "./gallery-keys";
 
 z.config(en());
 
@@ -44,18 +44,20 @@ export function removalsQueue(): { url: string; region: string } {
   return { url, region };
 }
 
-const EXTENSION = /^[a-z0-9]+$/;
-const THUMBNAIL = /^[0-9]+\.webp$/;
+type PhotoRef = Pick<PhotoRemoval, "sub" | "albumId" | "photoId">;
+
+/** Every thumbnail key the gallery makes for a photo (gallery-keys thumbnailKey, one per THUMBNAIL_WIDTHS). */
+export function photoThumbnailKeys({ sub, albumId, photoId }: PhotoRef): string[] {
+  return THUMBNAIL_WIDTHS.map((width) => thumbnailKey(sub, albumId, photoId, width));
+}
 
 /**
- * Whether `key` is one of this photo's objects: its original (`originals/<sub>/<albumId>/<photoId>.<ext>`,
- * gallery-keys originalKey) or one of its thumbnails (`thumbnails/<sub>/<albumId>/<photoId>/<width>.webp`,
- * thumbnailKey). Anything else, another user's objects included, is refused.
+ * Whether `key` is one of this photo's objects, by gallery-keys' own key grammar: its original (parseOriginalKey names
+ * this very photo) or one of its thumbnails (photoThumbnailKeys). Anything else, another user's objects included, is
+ * refused.
  */
-export function isPhotoObjectKey(removal: Pick<PhotoRemoval, "sub" | "albumId" | "photoId">, key: string): boolean {
-  const original = `${ORIGINALS_PREFIX}${removal.sub}/${removal.albumId}/${removal.photoId}.`;
-  const thumbnails = `${THUMBNAILS_PREFIX}${removal.sub}/${removal.albumId}/${removal.photoId}/`;
-  if (key.startsWith(original)) return EXTENSION.test(key.slice(original.length));
-  if (key.startsWith(thumbnails)) return THUMBNAIL.test(key.slice(thumbnails.length));
-  return false;
+export function isPhotoObjectKey(removal: PhotoRef, key: string): boolean {
+  const original = parseOriginalKey(key);
+  if (original) return original.sub === removal.sub && original.albumId === removal.albumId && original.photoId === removal.photoId;
+  return photoThumbnailKeys(removal).includes(key);
 }

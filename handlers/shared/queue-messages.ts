@@ -6,7 +6,9 @@
  * local SQS server's), it is signed for the queue's region (not the function's: RegionalApis' other regions send to
  * the home region's queue), errors carry SQS's error code as `name` and `$metadata.httpStatusCode` as the SDK's do,
  * throttling, 5xx and network failures are retried (three attempts, exponential backoff with full jitter, as the
- * SDK's standard retry mode), and each call is an X-Ray subsegment.
+ * SDK's standard retry mode), and each call is an X-Ray subsegment. Each attempt also has its own time limit
+ * (ATTEMPT_TIMEOUT_MS; fetch itself would wait up to undici's 300 s for headers): a stalled connection is abandoned
+ * and retried like any other network failure, instead of holding the caller until its Lambda or API Gateway times out.
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-making-api-requests-json.html
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
  * https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
@@ -20,6 +22,12 @@ const JSON_10 = "application/x-amz-json-1.0";
 const MAX_ATTEMPTS = 3;
 /** Base backoff of the SDK's standard retry mode (ms): attempt n waits up to base · 2ⁿ, at random. */
 const BASE_DELAY_MS = 100;
+/**
+ * Time limit of one attempt, answer body included (ms). SendMessage answers in milliseconds, also across regions; three
+ * stalled attempts and their backoff (≤ 3 × 2 s + 0.6 s) still leave an API route's 10 s (LambdaFunction's default
+ * timeout) room to answer 500 rather than time out.
+ */
+export const ATTEMPT_TIMEOUT_MS = 2_000;
 
 /** An SQS error as the SDK would throw it: name (SQS's error code) and `$metadata`. */
 export class SqsError extends Error {
@@ -39,7 +47,7 @@ export interface SentMessage {
 
 /** Errors worth another attempt: throttling, SQS's faults, and requests that never got an answer. */
 function retryable(error: unknown): boolean {
-  if (!(error instanceof SqsError)) return true; // fetch failed: DNS, connection reset, timeout
+  if (!(error instanceof SqsError)) return true; // fetch failed: DNS, connection reset, the attempt's time limit (TimeoutError)
   const status = error.$metadata.httpStatusCode ?? 0;
   return status >= 500 || status === 429 || /Throttl/.test(error.name);
 }
@@ -61,7 +69,8 @@ async function attempt(queueUrl: string, region: string, payload: string, traceH
     },
     body: payload,
   });
-  const response = await fetch(`${origin.origin}/`, { method: "POST", headers: signed.headers, body: payload });
+  // The signal also ends the body's read below: an answer that stalls half-way is a timed-out attempt too.
+  const response = await fetch(`${origin.origin}/`, { method: "POST", headers: signed.headers, body: payload, signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS) });
   const requestId = response.headers.get("x-amzn-requestid") ?? undefined;
   const text = await response.text();
   let body: Record<string, unknown> = {};

@@ -9,15 +9,22 @@
  * Once a photo is ready or failed, its owner's open browser tabs hear of it over the gallery's
  * WebSocket API (RealtimeApi; only when the function has its environment): a message to the owner's
  * connections only, found by the connections table's user index.
+ * An original whose photo is gone — deleted while its upload was in flight (the DELETE's removal may have run before
+ * the object existed), or while its thumbnails were made — is handed, with any thumbnails made, to the photo-removals
+ * queue (handlers/photo-removal deletes them once the item is still gone there); nothing else would ever name them.
+ * A failed send throws: Lambda retries the event, which hands the original over again (and the consumer deletes every
+ * thumbnail key of a gone photo, made or not).
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context, S3Event } from "aws-lambda";
 import { parseOriginalKey, photoKey, thumbnailKey, type PhotoItem, type Thumbnail } from "../shared/gallery-keys";
 import { idempotent } from "../shared/idempotency";
 import { notifyOwner } from "../shared/photo-events";
+import { removalsQueue, type PhotoRemoval } from "../shared/photo-removals";
+import { sendMessage } from "../shared/queue-messages";
 import { makeThumbnails, UnusableImage } from "./images";
 
 const logger = new Logger();
@@ -73,7 +80,11 @@ export async function processObject({ bucket, key }: ObjectVersion): Promise<Out
   if (!photo) return "not-a-gallery-object";
   const { s3, db } = aws();
   const item = (await db.send(new GetCommand({ TableName: tableName(), Key: photoKey(photo.sub, photo.albumId, photo.photoId), ConsistentRead: true }))).Item as PhotoItem | undefined;
-  if (!item || item.objectKey !== key) return "photo-gone";
+  if (!item) {
+    await handOver(photo, [key]);
+    return "photo-gone";
+  }
+  if (item.objectKey !== key) return "photo-gone";
   if (item.status !== "pending") return "already-processed";
 
   let original: Buffer;
@@ -91,7 +102,10 @@ export async function processObject({ bucket, key }: ObjectVersion): Promise<Out
   } catch (error) {
     if (!(error instanceof UnusableImage)) throw error;
     logger.warn("unusable upload", { key, reason: error.message });
-    if (!(await finish(item, { status: "failed", failureReason: error.message }))) return "photo-gone";
+    if (!(await finish(item, { status: "failed", failureReason: error.message }))) {
+      await handOver(photo, [key]);
+      return "photo-gone";
+    }
     await notifyOwner(photo.sub, { type: "photo", albumId: photo.albumId, photoId: photo.photoId, status: "failed" });
     return "failed";
   }
@@ -107,9 +121,19 @@ export async function processObject({ bucket, key }: ObjectVersion): Promise<Out
     await notifyOwner(photo.sub, { type: "photo", albumId: photo.albumId, photoId: photo.photoId, status: "ready" });
     return "ready";
   }
-  // The photo was deleted (or replaced) while we worked: its thumbnails must not outlive it.
-  await Promise.all(thumbnails.map((t) => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: t.key }))));
+  // The photo was deleted (or replaced) while we worked: its thumbnails must not outlive it. Handed over rather than
+  // deleted here: the consumer deletes them only once the item is gone, so a photo that another event of the same key
+  // made ready meanwhile keeps its thumbnails.
+  await handOver(photo, [key, ...thumbnails.map((t) => t.key)]);
   return "photo-gone";
+}
+
+/** Hands a gone photo's objects to the photo-removals queue (handlers/shared/photo-removals.ts). */
+async function handOver(photo: Pick<PhotoRemoval, "sub" | "albumId" | "photoId">, objectKeys: string[]): Promise<void> {
+  const { url, region } = removalsQueue();
+  const removal: PhotoRemoval = { ...photo, objectKeys };
+  await sendMessage(url, region, JSON.stringify(removal));
+  logger.info("photo gone: objects handed to the photo-removals queue", { albumId: photo.albumId, photoId: photo.photoId, objects: objectKeys.length });
 }
 
 /** Sets the outcome on the photo if it is still the pending photo of this object; false when it is not. */

@@ -10,8 +10,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { PhotoRemoval } from "../../handlers/shared/photo-removals";
 import { startLocalS3, type LocalS3 } from "../../local/s3-server";
-import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
-import { apiEvent, lambdaContext, startGalleryTable, useGalleryApiEnvironment, type EventInput } from "./gallery-table";
+import type { LocalSqsServer } from "../../local/sqs-server";
+import { apiEvent, lambdaContext, REMOVALS_QUEUE, removalsSent as removalsFrom, startGalleryTable, startRemovalsQueue, useGalleryApiEnvironment, type EventInput } from "./gallery-table";
 
 let table: Awaited<ReturnType<typeof startGalleryTable>>;
 let albums: typeof import("../../handlers/api/albums.js");
@@ -19,7 +19,6 @@ let photos: typeof import("../../handlers/api/photos.js");
 let health: typeof import("../../handlers/api/health.js");
 let s3: LocalS3;
 let sqs: LocalSqsServer;
-const REMOVALS = "photo-removals";
 
 beforeAll(async () => {
   table = await startGalleryTable();
@@ -28,8 +27,7 @@ beforeAll(async () => {
   s3 = await startLocalS3({ buckets: ["uploads", "uploads-replica"] });
   process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
   // DELETE of a photo sends its objects to the photo-removals queue (handlers/shared/queue-messages.ts).
-  sqs = await startLocalSqs({ queues: [{ name: REMOVALS, fifo: false, contentBasedDeduplication: false, visibilityTimeoutSeconds: 60, messageRetentionSeconds: 345_600, delaySeconds: 0, maximumMessageBytes: 1_048_576, region: "us-east-1" }] });
-  Object.assign(process.env, { PHOTO_REMOVALS_QUEUE_URL: sqs.queueUrl(REMOVALS), PHOTO_REMOVALS_QUEUE_REGION: "us-east-1" });
+  sqs = await startRemovalsQueue();
   albums = await import("../../handlers/api/albums.js");
   photos = await import("../../handlers/api/photos.js");
   health = await import("../../handlers/api/health.js");
@@ -46,18 +44,11 @@ beforeEach(async () => {
 });
 afterEach(() => {
   vi.restoreAllMocks();
-  process.env.PHOTO_REMOVALS_QUEUE_URL = sqs.queueUrl(REMOVALS);
+  process.env.PHOTO_REMOVALS_QUEUE_URL = sqs.queueUrl(REMOVALS_QUEUE);
 });
 
 /** The removals DELETE sent since the test began (or since the last call), in order; taken off the queue. */
-async function removalsSent(): Promise<PhotoRemoval[]> {
-  const received = [];
-  for (let batch = await sqs.sqs.receive(REMOVALS, { max: 10 }); batch.length > 0; batch = await sqs.sqs.receive(REMOVALS, { max: 10 })) {
-    for (const message of batch) sqs.sqs.delete(REMOVALS, message.receiptHandle);
-    received.push(...batch);
-  }
-  return received.map((m) => JSON.parse(m.body) as PhotoRemoval);
-}
+const removalsSent = (): Promise<PhotoRemoval[]> => removalsFrom(sqs);
 
 type Handler = (event: APIGatewayProxyEvent, context: typeof lambdaContext) => Promise<APIGatewayProxyResult>;
 async function call(handler: Handler, input: EventInput): Promise<{ status: number; body: any; headers: Record<string, unknown> }> {

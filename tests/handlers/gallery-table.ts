@@ -7,6 +7,8 @@ import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { patchDynaliteStore } from "../../local/dynamodb/dynalite-store";
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import { startLocalSecrets } from "../../local/secrets-server";
+import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
+import type { PhotoRemoval } from "../../handlers/shared/photo-removals";
 
 /** The cursor key's secret id and value the gallery API handlers read (CURSOR_SECRET_ID, through Powertools). */
 export const CURSOR_SECRET = { id: "arn:aws:secretsmanager:us-east-1:123456789012:secret:api-cursor-secret-AbCdEf", value: "test-cursor-secret" };
@@ -142,4 +144,24 @@ export function useGalleryApiEnvironment(table: Pick<GalleryTable, "endpoint" | 
     POWERTOOLS_LOG_LEVEL: "ERROR",
     POWERTOOLS_METRICS_DISABLED: "true",
   });
+}
+
+/** The photo-removals queue's name on the local SQS server that startRemovalsQueue starts. */
+export const REMOVALS_QUEUE = "photo-removals";
+
+/** A local SQS server with the photo-removals queue (no delay), its URL and region set as index.ts sets them for a sender. */
+export async function startRemovalsQueue(): Promise<LocalSqsServer> {
+  const sqs = await startLocalSqs({ queues: [{ name: REMOVALS_QUEUE, fifo: false, contentBasedDeduplication: false, visibilityTimeoutSeconds: 60, messageRetentionSeconds: 345_600, delaySeconds: 0, maximumMessageBytes: 1_048_576, region: "us-east-1" }] });
+  Object.assign(process.env, { PHOTO_REMOVALS_QUEUE_URL: sqs.queueUrl(REMOVALS_QUEUE), PHOTO_REMOVALS_QUEUE_REGION: "us-east-1" });
+  return sqs;
+}
+
+/** The removals sent to the photo-removals queue since the last call, in order; taken off the queue. */
+export async function removalsSent(sqs: LocalSqsServer): Promise<PhotoRemoval[]> {
+  const received = [];
+  for (let batch = await sqs.sqs.receive(REMOVALS_QUEUE, { max: 10 }); batch.length > 0; batch = await sqs.sqs.receive(REMOVALS_QUEUE, { max: 10 })) {
+    for (const message of batch) sqs.sqs.delete(REMOVALS_QUEUE, message.receiptHandle);
+    received.push(...batch);
+  }
+  return received.map((m) => JSON.parse(m.body) as PhotoRemoval);
 }

@@ -28,6 +28,7 @@ beforeAll(async () => {
   Object.assign(process.env, {
     TABLE_NAME: "gallery",
     UPLOAD_BUCKET_NAME: BUCKET,
+    MAX_RECEIVES: "5",
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
@@ -61,13 +62,13 @@ async function photo(sub: string, stored: boolean): Promise<PhotoRemoval> {
 const exists = (key: string) => s3.store.get(BUCKET, key) !== undefined;
 
 let sequence = 0;
-function record(body: unknown): SQSRecord {
+function record(body: unknown, receiveCount = 1): SQSRecord {
   sequence += 1;
   return {
     messageId: `m-${sequence}`,
     receiptHandle: `r-${sequence}`,
     body: typeof body === "string" ? body : JSON.stringify(body),
-    attributes: { ApproximateReceiveCount: "1", SentTimestamp: "0", SenderId: "AIDA", ApproximateFirstReceiveTimestamp: "0" },
+    attributes: { ApproximateReceiveCount: String(receiveCount), SentTimestamp: "0", SenderId: "AIDA", ApproximateFirstReceiveTimestamp: "0" },
     messageAttributes: {},
     md5OfBody: "",
     eventSource: "aws:sqs",
@@ -88,12 +89,32 @@ describe("photo-object-removal", () => {
     expect(await run(message)).toEqual({ batchItemFailures: [] });
   });
 
+  it("deletes every thumbnail the photo may have, also those the message does not name (read before they were recorded)", async () => {
+    const gone = await photo(ALICE, false);
+    // The sender read the item while it was pending (another region's replica had no thumbnails yet): only the original.
+    expect(await run(record({ ...gone, objectKeys: [gone.objectKeys[0]] }))).toEqual({ batchItemFailures: [] });
+    expect(gone.objectKeys.filter(exists)).toEqual([]);
+  });
+
   it("fails the record while the photo's item still exists (the API's delete has not happened, or failed), deleting nothing", async () => {
     const kept = await photo(ALICE, true);
     const message = record(kept);
     expect(await run(message)).toEqual({ batchItemFailures: [{ itemIdentifier: message.messageId }] });
     expect(s3.count("DeleteObject")).toBe(0);
     expect(kept.objectKeys.every(exists)).toBe(true);
+  });
+
+  it("drops a removal whose photo still exists on its last receive (MAX_RECEIVES) instead of dead-lettering it, deleting nothing", async () => {
+    const kept = await photo(ALICE, true);
+    const refused = record(kept, 4);
+    const last = record(kept, 5);
+    expect(await run(refused, last)).toEqual({ batchItemFailures: [{ itemIdentifier: refused.messageId }] });
+    expect(s3.count("DeleteObject")).toBe(0);
+    expect(kept.objectKeys.every(exists)).toBe(true);
+    // Only a photo that exists: a refused key still fails on the last receive, into the dead-letter queue.
+    const gone = await photo(ALICE, false);
+    const foreign = record({ ...gone, objectKeys: ["site/index.html"] }, 5);
+    expect(await run(foreign)).toEqual({ batchItemFailures: [{ itemIdentifier: foreign.messageId }] });
   });
 
   it("refuses keys that are not that photo's objects, and messages that are not removals", async () => {
@@ -105,6 +126,9 @@ describe("photo-object-removal", () => {
       // Another photo of hers, and a key outside originals/ and thumbnails/.
       { ...gone, objectKeys: [originalKey(ALICE, ALBUM, newId(), "image/png")] },
       { ...gone, objectKeys: ["site/index.html"] },
+      // Keys in the photo's folders that the gallery never makes (gallery-keys: a lowercase extension, THUMBNAIL_WIDTHS).
+      { ...gone, objectKeys: [`originals/${ALICE}/${ALBUM}/${gone.photoId}.jp2`] },
+      { ...gone, objectKeys: [`thumbnails/${ALICE}/${ALBUM}/${gone.photoId}/640.webp`] },
       // Keys that `fetch` would resolve to another one ("a/../b" is "b").
       { ...gone, objectKeys: [`thumbnails/${ALICE}/${ALBUM}/${gone.photoId}/../../../../${BOB}/${ALBUM}/${bobs.photoId}/320.webp`] },
       { ...gone, sub: "..", objectKeys: [`originals/../${ALBUM}/${gone.photoId}.png`] },

@@ -69,6 +69,31 @@ describe("sendMessage", () => {
     expect(sent).toHaveLength(1);
   });
 
+  it("gives each attempt its own time limit, and retries an attempt that ran out of it", async () => {
+    const { ATTEMPT_TIMEOUT_MS, sendMessage } = await import("../../handlers/shared/queue-messages.js");
+    // AbortSignal.timeout's signals, which the test fires itself: no clock is waited on.
+    const limits: AbortController[] = [];
+    const timeout = vi.spyOn(AbortSignal, "timeout").mockImplementation(() => {
+      limits.push(new AbortController());
+      return limits.at(-1)!.signal;
+    });
+    const signals: Array<AbortSignal | null | undefined> = [];
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (_input, init) => {
+      signals.push(init?.signal);
+      if (signals.length > 1) return new Response(JSON.stringify({ MessageId: "m-2", MD5OfMessageBody: md5("b") }), { status: 200 });
+      // The first attempt stalls: no answer until its time limit aborts it, as fetch rejects then (without a limit it
+      // would wait forever: the test fails at once instead).
+      if (!init?.signal) throw new Error("an attempt without a time limit");
+      return new Promise<Response>((_, reject) => {
+        init.signal!.addEventListener("abort", () => reject(init.signal!.reason));
+        limits[0]?.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError"));
+      });
+    });
+    expect(await sendMessage(QUEUE_URL, "us-east-1", "b")).toMatchObject({ messageId: "m-2", $metadata: { attempts: 2 } });
+    expect(timeout.mock.calls).toEqual([[ATTEMPT_TIMEOUT_MS], [ATTEMPT_TIMEOUT_MS]]);
+    expect(signals).toEqual([limits[0].signal, limits[1].signal]);
+  });
+
   it("fails when SQS stored another body than the one sent (its MD5 differs)", async () => {
     const { sendMessage } = await import("../../handlers/shared/queue-messages.js");
     answer([200, { MessageId: "m-1", MD5OfMessageBody: md5("something else") }]);

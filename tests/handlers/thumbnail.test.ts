@@ -13,12 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { albumItem, newId, originalKey, photoItem, photoKey, type PhotoItem } from "../../handlers/shared/gallery-keys";
 import { s3EventRecord } from "../../local/s3-events";
 import { LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
-import { IDEMPOTENCY_TABLE_NAME, lambdaContext, startGalleryTable } from "./gallery-table";
+import type { LocalSqsServer } from "../../local/sqs-server";
+import { IDEMPOTENCY_TABLE_NAME, lambdaContext, removalsSent, startGalleryTable, startRemovalsQueue } from "./gallery-table";
 
 const BUCKET = "uploads";
 const SUB = "0f1e2d3c-aaaa-bbbb-cccc-123456789abc";
 let table: Awaited<ReturnType<typeof startGalleryTable>>;
 let s3server: LocalS3;
+let sqs: LocalSqsServer;
 let s3: S3Client;
 let doc: DynamoDBDocumentClient;
 let thumbnail: typeof import("../../handlers/thumbnail/index.js");
@@ -27,6 +29,8 @@ const album = albumItem({ sub: SUB, title: "Test" });
 beforeAll(async () => {
   table = await startGalleryTable();
   s3server = await startLocalS3({ buckets: [BUCKET] });
+  // A gone photo's objects are handed to the photo-removals queue.
+  sqs = await startRemovalsQueue();
   Object.assign(process.env, {
     TABLE_NAME: "gallery",
     IDEMPOTENCY_TABLE_NAME,
@@ -48,6 +52,7 @@ afterAll(async () => {
   s3?.destroy();
   doc?.destroy();
   await s3server?.close();
+  await sqs?.stop();
   await table?.stop();
 });
 
@@ -130,11 +135,17 @@ describe("thumbnail function", () => {
     expect(await stored(photo)).toEqual(first);
   });
 
-  it("leaves a photo that is no longer pending alone, and removes its thumbnails if the photo was deleted meanwhile", async () => {
+  it("hands the original of a photo deleted while its upload was in flight to the photo-removals queue, and makes no thumbnail", async () => {
     const { photo, event } = await upload(await image("png", 400, 400), "image/png");
+    await removalsSent(sqs);
+    // DELETE of the pending photo: its item is gone, and its removal (which ran before the PUT arrived) found no object.
     await doc.send(new DeleteCommand({ TableName: "gallery", Key: photoKey(SUB, photo.albumId, photo.photoId) }));
     expect(await thumbnail.handler(event, lambdaContext)).toEqual(["photo-gone"]);
+    expect(await removalsSent(sqs)).toEqual([{ sub: SUB, albumId: album.albumId, photoId: photo.photoId, objectKeys: [photo.objectKey] }]);
     expect(s3server.store.list(BUCKET, `thumbnails/${SUB}/${album.albumId}/${photo.photoId}/`)).toEqual([]);
+  });
+
+  it("leaves a photo that is no longer pending alone", async () => {
 
     const other = await upload(await image("png", 400, 400), "image/png");
     await doc.send(new PutCommand({ TableName: "gallery", Item: { ...other.photo, status: "ready", expiresAt: undefined } }));

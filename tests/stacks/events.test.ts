@@ -37,8 +37,13 @@ describe("dev stack: events", () => {
     const statements = policyDocument(resource(run.resources, "aws:iam/rolePolicy:RolePolicy", "thumbnail-policy").inputs.policy).Statement;
     const idempotency = resource(run.resources, "aws:dynamodb/table:Table", "data-idempotency");
     expect(statements.filter((s) => s.Resource.includes(idempotency.state.arn)).flatMap((s) => s.Action).sort()).toEqual(["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]);
-    expect(statements.find((s) => s.Sid === "UploadObjectsThumbnails")).toMatchObject({ Action: ["s3:PutObject", "s3:DeleteObject"] });
+    expect(statements.find((s) => s.Sid === "UploadObjectsThumbnails")).toMatchObject({ Action: ["s3:PutObject"] });
     expect(statements.find((s) => s.Sid === "UploadObjectsOriginals")).toMatchObject({ Action: ["s3:GetObject"] });
+    // A photo gone meanwhile: its original and thumbnails go to the photo-removals queue; the function deletes no object.
+    const removals = resource(run.resources, "aws:sqs/queue:Queue", "photo-removals-queue");
+    expect(statements.find((s) => s.Action.includes("sqs:SendMessage"))?.Resource).toContain(removals.state.arn);
+    expect(statements.some((s) => s.Action.includes("s3:DeleteObject"))).toBe(false);
+    expect(fn.inputs.environment.variables).toMatchObject({ PHOTO_REMOVALS_QUEUE_URL: removals.state.url, PHOTO_REMOVALS_QUEUE_REGION: "us-east-1" });
   });
 
   it("runs the clean-up hourly in UTC, removing photos older than the configured age", () => {
@@ -70,7 +75,8 @@ describe("dev stack: events", () => {
     expect(queue.inputs).toMatchObject({ delaySeconds: 5, visibilityTimeoutSeconds: 60, sqsManagedSseEnabled: true });
     expect(JSON.parse(queue.inputs.redrivePolicy)).toEqual({ deadLetterTargetArn: deadLetters.state.arn, maxReceiveCount: 5 });
     expect(resource(run.resources, "aws:lambda/eventSourceMapping:EventSourceMapping", "photo-removals-mapping").inputs).toMatchObject({ eventSourceArn: queue.state.arn, functionName: consumer.state.arn, batchSize: 10, functionResponseTypes: ["ReportBatchItemFailures"] });
-    expect(consumer.inputs.environment.variables).toMatchObject({ TABLE_NAME: table.state.name, UPLOAD_BUCKET_NAME: bucket.state.bucket });
+    // The consumer knows the last receive (the queue's maxReceiveCount): a removal whose photo still exists is dropped then.
+    expect(consumer.inputs.environment.variables).toMatchObject({ TABLE_NAME: table.state.name, UPLOAD_BUCKET_NAME: bucket.state.bucket, MAX_RECEIVES: String(JSON.parse(queue.inputs.redrivePolicy).maxReceiveCount) });
     const statements = policyDocument(resource(run.resources, "aws:iam/rolePolicy:RolePolicy", "photo-object-removal-policy").inputs.policy).Statement;
     // Beside its logs and traces, which every function's role has.
     const own = (actions: string[]) => actions.filter((a) => !a.startsWith("xray:") && !a.startsWith("logs:")).sort();
