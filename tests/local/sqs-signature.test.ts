@@ -7,26 +7,15 @@
 import { GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
-import { startLocalSqs, type LocalQueueDefinition, type LocalSqsServer } from "../../local/sqs-server";
-import { send, signedSqsFetch, signSqsRequest } from "./sqs-signed-fetch";
+import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
+import { queueDefinition, send, signedSqsFetch, signSqsRequest } from "./sqs-helpers";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-
-const queue = (name: string, region: string): LocalQueueDefinition => ({
-  name,
-  fifo: false,
-  contentBasedDeduplication: false,
-  visibilityTimeoutSeconds: 30,
-  messageRetentionSeconds: 345_600,
-  delaySeconds: 0,
-  maximumMessageBytes: 1_048_576,
-  region,
-});
 
 let server: LocalSqsServer;
 beforeAll(async () => {
   // Two regions behind one local endpoint: each queue's requests must be signed for its own region.
-  server = await startLocalSqs({ queues: [queue("jobs", "eu-west-1"), queue("removals", "us-east-1")] });
+  server = await startLocalSqs({ queues: [queueDefinition("jobs", "eu-west-1"), queueDefinition("removals", "us-east-1")] });
 });
 afterAll(async () => {
   await server?.stop();

@@ -1,10 +1,24 @@
 /**
- * A request to the local SQS server signed (SigV4, Authorization header) as @aws-sdk/client-sqs signs it, with the
- * credentials, region, service, date and headers a test needs — the local server checks signatures as SQS does.
+ * Helpers for tests of the local SQS server: a queue definition, and a request signed (SigV4, Authorization header) as
+ * @aws-sdk/client-sqs signs it, with the credentials, region, service, date and headers a test needs — the local
+ * server checks signatures as SQS does.
  */
 import { Sha256 } from "@aws-sdk/checksums/sha";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
+import type { LocalQueueDefinition } from "../../local/sqs-server";
+
+/** A standard queue with SQS's defaults (4 days' retention, 1 MiB messages), in `region`. */
+export const queueDefinition = (name: string, region = "eu-west-1"): LocalQueueDefinition => ({
+  name,
+  fifo: false,
+  contentBasedDeduplication: false,
+  visibilityTimeoutSeconds: 30,
+  messageRetentionSeconds: 345_600,
+  delaySeconds: 0,
+  maximumMessageBytes: 1_048_576,
+  region,
+});
 
 export interface SignOptions {
   /** @default LOCAL_CREDENTIALS */
