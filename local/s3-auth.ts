@@ -6,16 +6,32 @@
  * decoded length and trailer, Content-MD5, x-amz-checksum-*). Every failure is an `S3Error`
  * carrying the status, code and message S3 answers with.
  *
- * Signatures are not computed here: the canonical request and string to sign come from the
- * SDK's own signer (@smithy/signature-v4), fed the request's method, path, query, signed
- * headers and payload hash, and the result is compared with the signature sent.
+ * The SigV4 pieces every service shares (the Authorization header, the credential scope, the
+ * signature computed with the SDK's own signer) are local/sigv4-verify.ts's; what is here is S3's.
  */
-import { timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { Crc32, Crc32c, Crc64Nvme } from "@aws-sdk/checksums/crc";
 import { Md5 } from "@aws-sdk/checksums/md5";
 import { Sha1, Sha256 } from "@aws-sdk/checksums/sha";
-import { ALGORITHM_IDENTIFIER, getCanonicalHeaders, MAX_PRESIGNED_TTL, SignatureV4, UNSIGNED_PAYLOAD } from "@smithy/signature-v4";
+import { MAX_PRESIGNED_TTL, UNSIGNED_PAYLOAD } from "@smithy/signature-v4";
+import {
+  ALGORITHM_IDENTIFIER,
+  authorizationFields,
+  computeSignature,
+  dateHeaderAsLongDate,
+  header,
+  isLongDate,
+  MAX_CLOCK_SKEW_MS,
+  parseCredential as parseCredentialScope,
+  parseLongDate,
+  sameSignature,
+  unsignedRequiredHeaders,
+  type SignableRequest,
+  type SignatureClaim,
+  type SigV4Credentials,
+} from "./sigv4-verify";
+
+export { header, type SignableRequest };
 
 /** An error response as S3 writes it: `<Error><Code>…</Code><Message>…</Message>{details}…</Error>`. */
 export class S3Error extends Error {
@@ -30,20 +46,7 @@ export class S3Error extends Error {
   }
 }
 
-export interface S3Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-}
-
-/** The parts of a request a signature covers. */
-export interface SignableRequest {
-  method: string;
-  /** The path as sent, still percent-encoded: S3 signs it as is (no normalising, no double encoding). */
-  path: string;
-  /** Query parameters, decoded; repeated names as arrays. */
-  query: Record<string, string | string[]>;
-  headers: IncomingHttpHeaders;
-}
+export type S3Credentials = SigV4Credentials;
 
 export interface Authenticated {
   accessKeyId: string;
@@ -64,7 +67,7 @@ const ACCESS_DENIED = () => new S3Error(403, "AccessDenied", "Access Denied");
 const UNSUPPORTED_MECHANISM = () => new S3Error(400, "InvalidRequest", "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
 // Header-signed requests may be at most 15 minutes off the server's clock
 // (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-auth-using-authorization-header.html).
-const MAX_SKEW_MS = 15 * 60 * 1000;
+const MAX_SKEW_MS = MAX_CLOCK_SKEW_MS;
 /** x-amz-content-sha256 values other than a hex digest (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html). */
 const PAYLOAD_MODES = new Set([
   UNSIGNED_PAYLOAD,
@@ -121,11 +124,11 @@ export async function authenticate(request: SignableRequest, options: VerifyOpti
 
   // Every x-amz-* header must be signed, and host always
   // (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html, "SignedHeaders").
-  const mustBeSigned = Object.keys(request.headers).filter((name) => name === "host" || (name.startsWith("x-amz-") && name !== "x-amz-content-sha256"));
-  const unsigned = mustBeSigned.filter((name) => !signed.signedHeaders.includes(name));
+  const unsigned = unsignedRequiredHeaders(request.headers, signed.signedHeaders, ["x-amz-content-sha256"]);
   if (unsigned.length > 0) throw new S3Error(403, "AccessDenied", "There were headers present in the request which were not signed", { HeadersNotSigned: unsigned.join(", ") });
 
-  const expected = await resign(request, signed, credentials);
+  // S3 signs the path as sent (uriEscapePath false), as the SDK's S3 client does: no normalising, no double encoding.
+  const expected = await computeSignature(request, signed, credentials, { payloadHash: signed.payloadHash, uriEscapePath: false });
   if (!sameSignature(expected.signature, signed.signature)) {
     throw new S3Error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", {
       AWSAccessKeyId: signed.accessKeyId,
@@ -137,12 +140,7 @@ export async function authenticate(request: SignableRequest, options: VerifyOpti
   return { accessKeyId: signed.accessKeyId, presigned: signed.expires !== undefined, payloadHash: signed.payloadHash };
 }
 
-interface SignedParts {
-  accessKeyId: string;
-  scope: { date: string; region: string; service: string; terminator: string };
-  longDate: string;
-  signedHeaders: string[];
-  signature: string;
+interface SignedParts extends SignatureClaim {
   payloadHash: string;
   /** Seconds a presigned URL is valid; undefined for header-signed requests. */
   expires?: number;
@@ -153,13 +151,8 @@ interface SignedParts {
 /** `AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=…` */
 function parseAuthorizationHeader(authorization: string, headers: IncomingHttpHeaders): SignedParts {
   const malformed = (reason: string) => new S3Error(400, "AuthorizationHeaderMalformed", `The authorization header is malformed; ${reason}`);
-  if (!authorization.startsWith(`${ALGORITHM_IDENTIFIER} `)) throw UNSUPPORTED_MECHANISM();
-  const fields = Object.fromEntries(
-    authorization
-      .slice(ALGORITHM_IDENTIFIER.length + 1)
-      .split(",")
-      .map((part) => part.trim().split(/=(.*)/s, 2) as [string, string | undefined]),
-  );
+  const fields = authorizationFields(authorization);
+  if (!fields) throw UNSUPPORTED_MECHANISM();
   if (!fields.Credential || !fields.SignedHeaders || !fields.Signature) throw malformed("the Credential, SignedHeaders and Signature parts are required.");
   const longDate = header(headers, "x-amz-date") ?? dateHeaderAsLongDate(header(headers, "date"));
   if (!longDate) throw new S3Error(403, "AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
@@ -200,41 +193,9 @@ function parsePresignedQuery(query: SignableRequest["query"]): SignedParts {
 }
 
 function parseCredential(credential: string, malformed: (reason: string) => S3Error): Pick<SignedParts, "accessKeyId" | "scope"> {
-  const parts = credential.split("/");
-  if (parts.length !== 5 || parts.some((p) => p === "")) throw malformed(`a non-empty Access Key (AKID) must be provided in the credential.`);
-  const [accessKeyId, date, region, service, terminator] = parts;
-  return { accessKeyId, scope: { date, region, service, terminator } };
-}
-
-/** The signature S3 would compute for this request: the SDK's signer over the same method, path, query, signed headers and payload hash. */
-async function resign(request: SignableRequest, signed: SignedParts, credentials: S3Credentials) {
-  const signer = new Resigner(credentials, signed.scope.region);
-  return signer.resign(request, signed);
-}
-
-class Resigner extends SignatureV4 {
-  constructor(credentials: S3Credentials, region: string) {
-    // S3 signs the path as sent (uriEscapePath false), as the SDK's S3 client does.
-    super({ credentials, region, service: "s3", sha256: Sha256, uriEscapePath: false, applyChecksum: false });
-  }
-
-  async resign(request: SignableRequest, signed: SignedParts) {
-    const headers = Object.fromEntries(signed.signedHeaders.map((name) => [name, header(request.headers, name) ?? ""]));
-    const httpRequest = { method: request.method, protocol: "http:", hostname: "", path: request.path, query: request.query, headers };
-    // Every header the client listed is canonical, even ones the SDK would never sign itself.
-    const canonicalHeaders = getCanonicalHeaders(httpRequest, undefined, new Set(signed.signedHeaders));
-    const canonicalRequest = this.createCanonicalRequest(httpRequest, canonicalHeaders, signed.payloadHash);
-    const scope = [signed.scope.date, signed.scope.region, signed.scope.service, signed.scope.terminator].join("/");
-    const stringToSign = await this.createStringToSign(signed.longDate, scope, canonicalRequest, ALGORITHM_IDENTIFIER);
-    const signature = await this.sign(stringToSign, { signingDate: parseLongDate(signed.longDate), signingRegion: signed.scope.region, signingService: signed.scope.service });
-    return { signature, canonicalRequest, stringToSign };
-  }
-}
-
-function sameSignature(expected: string, provided: string): boolean {
-  const a = Buffer.from(expected);
-  const b = Buffer.from(provided);
-  return a.length === b.length && timingSafeEqual(a, b);
+  const parsed = parseCredentialScope(credential);
+  if (!parsed) throw malformed(`a non-empty Access Key (AKID) must be provided in the credential.`);
+  return parsed;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -340,12 +301,6 @@ function decodedBase64(value: string): Buffer | undefined {
 // ---------------------------------------------------------------------------------------------
 // Small parsers
 
-/** A request header's value (Node joins repeated ones with ", "). */
-export function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value.join(",") : value;
-}
-
 function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
@@ -383,18 +338,6 @@ export function decodeUriPart(text: string): string {
 }
 
 function validLongDate(value: string, invalid: () => S3Error): string {
-  if (!/^\d{8}T\d{6}Z$/.test(value) || Number.isNaN(parseLongDate(value).getTime())) throw invalid();
+  if (!isLongDate(value)) throw invalid();
   return value;
-}
-
-/** `20130524T000000Z` → Date. */
-function parseLongDate(value: string): Date {
-  return new Date(`${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}T${value.slice(9, 11)}:${value.slice(11, 13)}:${value.slice(13, 15)}Z`);
-}
-
-/** A `Date:` header (RFC 7231) as SigV4's long date, when there is no x-amz-date. */
-function dateHeaderAsLongDate(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
 }

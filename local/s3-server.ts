@@ -22,6 +22,7 @@ import type { AddressInfo } from "node:net";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { readBody } from "./http";
 import { authenticate, decodeUriPart, parseQuery, S3Error, verifyBody, type ReceivedBody, type S3Credentials } from "./s3-auth";
+import { LOCAL_CREDENTIALS } from "./sigv4-verify";
 import { corsHeaders, preflight, type CorsRulesOf } from "./s3-cors";
 import type { ObjectEvent } from "./s3-events";
 
@@ -157,8 +158,7 @@ export interface S3Request {
   keys?: string[];
 }
 
-/** What the local runtime gives functions as AWS credentials (local/start.ts), and the SDK clients of tests sign with. */
-export const LOCAL_CREDENTIALS: S3Credentials = { accessKeyId: "local", secretAccessKey: "local" };
+export { LOCAL_CREDENTIALS };
 
 export interface LocalS3Options {
   store?: ObjectStore;

@@ -16,6 +16,11 @@
  *
  * The store (LocalSqs) is also what the event source (local/sqs-event-source.ts) receives from, in process, as
  * Lambda's pollers call ReceiveMessage.
+ *
+ * Every request must be signed (SigV4) as SQS checks it: for service `sqs`, in the region of the queue it names, within
+ * 15 minutes of the wall clock, `host` and every `x-amz-*` header signed, and the signature the SDK's signer computes
+ * with the server's credentials (local/sigv4-verify.ts, which the local S3 server shares) — so a client that signs
+ * wrongly fails here as it would in AWS.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -24,6 +29,21 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { readBody } from "./http";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
+import {
+  authorizationFields,
+  computeSignature,
+  header,
+  isLongDate,
+  LOCAL_CREDENTIALS,
+  MAX_CLOCK_SKEW_MS,
+  parseCredential,
+  parseLongDate,
+  sameSignature,
+  toLongDate,
+  unsignedRequiredHeaders,
+  type SignatureClaim,
+  type SigV4Credentials,
+} from "./sigv4-verify";
 
 /** What the local server needs of a queue (a MessageQueueSpec's queue or its dead-letter queue, names resolved). */
 export interface LocalQueueDefinition {
@@ -622,6 +642,11 @@ export interface LocalSqsServer {
 
 export interface LocalSqsServerOptions {
   queues: LocalQueueDefinition[];
+  /**
+   * The credentials requests must be signed with (SigV4); anything else is refused as SQS refuses it.
+   * @default [LOCAL_CREDENTIALS], what local Lambdas get (local/start.ts)
+   */
+  credentials?: readonly SigV4Credentials[];
   /** Where messages are saved at a stop and read back at a start (`.local/<stack>/sqs`); absent: memory only. */
   stateDir?: string;
   now?: () => number;
@@ -645,8 +670,9 @@ export async function startLocalSqs(options: LocalSqsServerOptions): Promise<Loc
   }
   let endpoint = "";
   const queueUrl = (name: string) => `${endpoint}/${sqs.accountId}/${name}`;
+  const credentials = options.credentials ?? [LOCAL_CREDENTIALS];
   const server = createServer((request, response) => {
-    handle(sqs, queueUrl, request, response).catch((error: unknown) => {
+    handle(sqs, queueUrl, credentials, request, response).catch((error: unknown) => {
       // Nothing a client sends may stop the runtime: an unexpected failure is a 500 in SQS's shape.
       options.log?.(`local SQS: ${(error as Error).message}`);
       if (!response.headersSent) reply(response, new SqsError("InternalFailure", "We encountered an internal error. Please try again.", 500));
@@ -681,7 +707,7 @@ export async function startLocalSqs(options: LocalSqsServerOptions): Promise<Loc
 type Input = Record<string, unknown>;
 type Action = (sqs: LocalSqs, input: Input, context: { queueUrl(name: string): string; senderId: string; signal: AbortSignal }) => unknown;
 
-async function handle(sqs: LocalSqs, queueUrl: (name: string) => string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(sqs: LocalSqs, queueUrl: (name: string) => string, credentials: readonly SigV4Credentials[], request: IncomingMessage, response: ServerResponse): Promise<void> {
   const body = await readBody(request, LARGEST_REQUEST_BYTES);
   const target = request.headers["x-amz-target"];
   if (typeof target !== "string") {
@@ -692,6 +718,14 @@ async function handle(sqs: LocalSqs, queueUrl: (name: string) => string, request
         `<Message>The local SQS server speaks the AWS JSON 1.0 protocol (X-Amz-Target: AmazonSQS.&lt;Action&gt;) of AWS SDK v3 and current AWS CLI v2; upgrade the client.</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
     );
     return;
+  }
+  // Who is asking, before what is asked is read (SQS answers an unsigned or badly signed request with an auth error).
+  let signer: string;
+  try {
+    signer = await authenticate(sqs, request, body, credentials);
+  } catch (error) {
+    if (!(error instanceof SqsError)) throw error;
+    return reply(response, error);
   }
   if (request.method !== "POST") return reply(response, new SqsError("UnknownOperationException", `${request.method} is not supported; SQS's JSON protocol is a POST to /.`));
   if (body.length > LARGEST_REQUEST_BYTES) return reply(response, new SqsError("RequestEntityTooLarge", "Request is larger than SQS accepts.", 413));
@@ -709,7 +743,7 @@ async function handle(sqs: LocalSqs, queueUrl: (name: string) => string, request
   const aborted = new AbortController();
   response.on("close", () => aborted.abort());
   try {
-    const output = await action(sqs, input as Input, { queueUrl, senderId: senderId(request), signal: aborted.signal });
+    const output = await action(sqs, input as Input, { queueUrl, senderId: signer, signal: aborted.signal });
     if (response.destroyed) return;
     response.writeHead(200, { "content-type": JSON_10, "x-amzn-requestid": randomUUID() });
     response.end(JSON.stringify(output ?? {}));
@@ -729,10 +763,109 @@ function reply(response: ServerResponse, error: SqsError): void {
   response.end(JSON.stringify({ __type: `com.amazonaws.sqs#${error.type}`, message: error.message }));
 }
 
-/** The sender as SQS reports it (SenderId): the access key id the request was signed with, or the account. */
-function senderId(request: IncomingMessage): string {
-  const match = /Credential=([^/,\s]+)\//.exec(String(request.headers.authorization ?? ""));
-  return match?.[1] ?? MOCK_ACCOUNT_ID;
+// ---------------------------------------------------------------------------------------------------------------
+// Authentication
+
+/**
+ * SQS's answers to a request it cannot authenticate. Status codes from SQS's Common Errors
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/CommonErrors.html: IncompleteSignature 400,
+ * InvalidClientTokenId 403, MissingAuthenticationToken 403); SignatureDoesNotMatch is 403 and its messages are the
+ * ones SQS answers ("Credential should be scoped to a valid region, not 'us-east-1'. ", aws/aws-sdk-cpp#93;
+ * "Signature expired: … is now earlier than … (… - 15 min.)", aws/aws-sdk-php#642; "The request signature we
+ * calculated does not match…", boto/boto#1573). None is in the SQS model, so each is its own query-compatible code.
+ */
+const incompleteSignature = (message: string) => new SqsError("IncompleteSignature", message, 400);
+const signatureDoesNotMatch = (message: string) => new SqsError("SignatureDoesNotMatch", message, 403);
+
+/**
+ * Checks the request's SigV4 signature as SQS does and returns the access key id it was signed with (the messages'
+ * SenderId); throws the SqsError SQS answers with. The date is checked against the wall clock, the one clients sign
+ * with (not the queues' clock, which tests move).
+ */
+async function authenticate(sqs: LocalSqs, request: IncomingMessage, body: Buffer, credentials: readonly SigV4Credentials[]): Promise<string> {
+  const authorization = header(request.headers, "authorization");
+  if (!authorization) {
+    throw new SqsError("MissingAuthenticationToken", "The request must contain either a valid (registered) AWS access key ID or X.509 certificate.", 403);
+  }
+  const fields = authorizationFields(authorization) ?? {};
+  const longDate = header(request.headers, "x-amz-date") ?? header(request.headers, "date");
+  const missing = [
+    ...(["Credential", "Signature", "SignedHeaders"] as const).filter((name) => !fields[name]).map((name) => `Authorization header requires '${name}' parameter.`),
+    ...(longDate ? [] : ["Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."]),
+  ];
+  if (!authorization.startsWith("AWS4-HMAC-SHA256 ")) missing.unshift(`Unsupported AWS 'algorithm': '${authorization.split(" ")[0].slice(0, 40)}'.`);
+  if (missing.length > 0) throw incompleteSignature(`${missing.join(" ")} Authorization=${authorization.slice(0, 200)}`);
+  const parsed = parseCredential(fields.Credential!);
+  if (!parsed) throw incompleteSignature(`Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${fields.Credential!.slice(0, 200)}'`);
+  const claimDate = longDate && isLongDate(longDate) ? longDate : longDate && !Number.isNaN(new Date(longDate).getTime()) ? toLongDate(new Date(longDate)) : undefined;
+  if (!claimDate) throw incompleteSignature(`Date must be in ISO-8601 'basic format'. Got '${longDate!.slice(0, 40)}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+  const claim: SignatureClaim = { ...parsed, longDate: claimDate, signedHeaders: fields.SignedHeaders!.split(";"), signature: fields.Signature! };
+
+  const { scope } = claim;
+  if (scope.terminator !== "aws4_request") throw signatureDoesNotMatch(`Credential should be scoped with a valid terminator: 'aws4_request', not '${scope.terminator}'. `);
+  if (scope.service !== "sqs") throw signatureDoesNotMatch(`Credential should be scoped to correct service: 'sqs'. `);
+  if (!regionsServing(sqs, body).includes(scope.region) && sqs.names().length > 0) throw signatureDoesNotMatch(`Credential should be scoped to a valid region, not '${scope.region}'. `);
+  if (scope.date !== claimDate.slice(0, 8)) {
+    throw signatureDoesNotMatch(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope.date}' != '${claimDate.slice(0, 8)}', from '${claimDate}'.`);
+  }
+  const now = Date.now();
+  const signedAt = parseLongDate(claimDate).getTime();
+  if (signedAt < now - MAX_CLOCK_SKEW_MS) {
+    throw signatureDoesNotMatch(`Signature expired: ${claimDate} is now earlier than ${toLongDate(new Date(now - MAX_CLOCK_SKEW_MS))} (${toLongDate(new Date(now))} - 15 min.)`);
+  }
+  if (signedAt > now + MAX_CLOCK_SKEW_MS) {
+    throw signatureDoesNotMatch(`Signature not yet current: ${claimDate} is still later than ${toLongDate(new Date(now + MAX_CLOCK_SKEW_MS))} (${toLongDate(new Date(now))} + 15 min.)`);
+  }
+
+  const secret = credentials.find((c) => c.accessKeyId === claim.accessKeyId);
+  if (!secret) throw new SqsError("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
+  const unsigned = unsignedRequiredHeaders(request.headers, claim.signedHeaders);
+  if (unsigned.length > 0) {
+    throw incompleteSignature(`'Host' and every 'x-amz-*' header must be a 'SignedHeader' in the AWS Authorization; not signed: ${unsigned.join(", ")}.`);
+  }
+  const target = request.url ?? "/";
+  const queryAt = target.indexOf("?");
+  const signable = {
+    method: request.method ?? "POST",
+    path: queryAt < 0 ? target : target.slice(0, queryAt),
+    query: Object.fromEntries(new URLSearchParams(queryAt < 0 ? "" : target.slice(queryAt + 1))),
+    headers: request.headers,
+  };
+  // SQS hashes the body it received (x-amz-content-sha256, when sent, is only a header), and signs the path encoded once more.
+  const expected = await computeSignature(signable, claim, secret, { payloadHash: createHash("sha256").update(body).digest("hex"), uriEscapePath: true });
+  if (!sameSignature(expected.signature, claim.signature)) {
+    throw signatureDoesNotMatch(
+      "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\n" +
+        `The Canonical String for this request should have been\n'${expected.canonicalRequest}'\n\nThe String-to-Sign should have been\n'${expected.stringToSign}'\n`,
+    );
+  }
+  return claim.accessKeyId;
+}
+
+/**
+ * The regions a request may be signed for: SQS wants the region of the endpoint, which is the queue's. The local
+ * server is one endpoint for every region's queues, so it is the region of the queue the request names (QueueUrl, or
+ * GetQueueUrl's QueueName), or any queue's for a request that names none (ListQueues) or an unknown one.
+ */
+function regionsServing(sqs: LocalSqs, body: Buffer): string[] {
+  const all = [...new Set(sqs.names().map((name) => sqs.definition(name).region))];
+  let input: unknown;
+  try {
+    input = JSON.parse(body.toString("utf8"));
+  } catch {
+    return all;
+  }
+  if (typeof input !== "object" || input === null) return all;
+  const { QueueUrl, QueueName } = input as Input;
+  let name = typeof QueueName === "string" ? QueueName : undefined;
+  if (typeof QueueUrl === "string") {
+    try {
+      name = new URL(QueueUrl).pathname.split("/")[2];
+    } catch {
+      return all;
+    }
+  }
+  return name !== undefined && sqs.names().includes(name) ? [sqs.definition(name).region] : all;
 }
 
 function string(input: Input, name: string, required: true): string;

@@ -77,7 +77,7 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
   const environment: Record<string, string> = {
     AWS_REGION: run.config.region,
     AWS_DEFAULT_REGION: run.config.region,
-    // Emulators accept any credentials; the SDK just needs some.
+    // What the local S3 and SQS servers check signatures against (LOCAL_CREDENTIALS); the other emulators accept any.
     AWS_ACCESS_KEY_ID: "local",
     AWS_SECRET_ACCESS_KEY: "local",
     POWERTOOLS_DEV: "true",

@@ -17,6 +17,7 @@ import { ofType, type Graph } from "../offline/graph";
 import { resolveValue } from "../offline/program";
 import type { LocalQueues } from "../queues";
 import { SqsEventSource } from "../sqs-event-source";
+import { LOCAL_CREDENTIALS } from "../sigv4-verify";
 import { SqsError, startLocalSqs, type LocalQueueDefinition, type LocalSqs, type LocalSqsServer } from "../sqs-server";
 import type { LocalService, StartedService } from "./types";
 
@@ -132,6 +133,13 @@ export const queuesService: LocalService = {
     const definitions = await localQueueDefinitions(specs, region, context.run.resources);
     const server = await startLocalSqs({
       queues: definitions.flatMap((d) => [d.queue, d.deadLetterQueue]),
+      // Requests are checked as SQS checks them: signed (SigV4) with the functions' local credentials, for the queue's region.
+      credentials: [
+        {
+          accessKeyId: context.environment.AWS_ACCESS_KEY_ID ?? LOCAL_CREDENTIALS.accessKeyId,
+          secretAccessKey: context.environment.AWS_SECRET_ACCESS_KEY ?? LOCAL_CREDENTIALS.secretAccessKey,
+        },
+      ],
       stateDir: join(context.stateDir, "sqs"),
       log: context.log,
     });

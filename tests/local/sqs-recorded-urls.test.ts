@@ -16,22 +16,14 @@ import { invokeAsync } from "../../local/async-invoke";
 import { LocalQueues } from "../../local/queues";
 import { forwardDestinations, localQueueDefinitions, recordedQueueUrls } from "../../local/services/queues";
 import { SqsEventSource } from "../../local/sqs-event-source";
-import { LocalSqs, type LocalQueueDefinition } from "../../local/sqs-server";
+import { LocalSqs } from "../../local/sqs-server";
 import { record, useMocks } from "../harness/mocks";
+import { queueDefinition } from "./sqs-helpers";
 
 const value = <T>(o: { apply: (f: (v: T) => unknown) => unknown }) => new Promise<T>((done) => o.apply((v) => done(v)));
 afterEach(() => clearRegisteredSpecs());
 
-const definition = (name: string): LocalQueueDefinition => ({
-  name,
-  fifo: false,
-  contentBasedDeduplication: false,
-  visibilityTimeoutSeconds: 30,
-  messageRetentionSeconds: 345_600,
-  delaySeconds: 0,
-  maximumMessageBytes: 1_048_576,
-  region: "eu-west-1",
-});
+const definition = (name: string) => queueDefinition(name, "eu-west-1");
 
 describe("recorded queue URLs", () => {
   it("records a queue's AWS URL and maps it, for the queues the local server serves, to the local URL", async () => {

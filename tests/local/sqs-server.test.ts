@@ -22,6 +22,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { afterEach, describe, expect, it } from "vitest";
 import { LocalSqs, md5OfMessageAttributes, startLocalSqs, type LocalQueueDefinition, type LocalSqsServer } from "../../local/sqs-server";
+import { signedSqsFetch } from "./sqs-helpers";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -42,10 +43,12 @@ let now = Date.UTC(2026, 0, 1);
 const servers: LocalSqsServer[] = [];
 const clients: SQSClient[] = [];
 
+const CREDENTIALS = { accessKeyId: "AKIDLOCAL", secretAccessKey: "local" };
+
 async function start(queues: LocalQueueDefinition[], stateDir?: string) {
-  const server = await startLocalSqs({ queues, now: () => now, stateDir });
+  const server = await startLocalSqs({ queues, now: () => now, stateDir, credentials: [CREDENTIALS] });
   servers.push(server);
-  const sqs = new SQSClient({ endpoint: server.endpoint, region: "eu-west-1", credentials: { accessKeyId: "AKIDLOCAL", secretAccessKey: "local" } });
+  const sqs = new SQSClient({ endpoint: server.endpoint, region: "eu-west-1", credentials: CREDENTIALS });
   clients.push(sqs);
   return { server, sqs, url: (name: string) => server.queueUrl(name) };
 }
@@ -190,10 +193,10 @@ describe("local SQS server", () => {
   it("fails a batch entry with malformed attributes on its own (InvalidParameterValue, a sender fault, not a 500), and sends the rest", async () => {
     const { sqs, url, server } = await start([queue("jobs")]);
     const QueueUrl = url("jobs");
-    const response = await fetch(server.endpoint, {
-      method: "POST",
-      headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.SendMessageBatch" },
-      body: JSON.stringify({
+    const response = await signedSqsFetch(
+      server.endpoint,
+      "AmazonSQS.SendMessageBatch",
+      JSON.stringify({
         QueueUrl,
         Entries: [
           { Id: "null-value", MessageBody: "a", MessageAttributes: { kind: null } },
@@ -202,7 +205,8 @@ describe("local SQS server", () => {
           { Id: "fine", MessageBody: "d", MessageAttributes: { kind: { DataType: "String", StringValue: "x" } } },
         ],
       }),
-    });
+      { credentials: CREDENTIALS },
+    );
     expect(response.status).toBe(200);
     const { Successful, Failed } = (await response.json()) as { Successful: Array<{ Id: string }>; Failed: Array<{ Id: string; Code: string; SenderFault: boolean }> };
     expect(Successful.map((e) => e.Id)).toEqual(["fine"]);
@@ -309,8 +313,7 @@ describe("local SQS server", () => {
 
   it("answers malformed requests with 400 in SQS's error shape and keeps serving", async () => {
     const { sqs, url, server } = await start([queue("jobs")]);
-    const post = (target: string | undefined, body: string) =>
-      fetch(server.endpoint, { method: "POST", headers: { "content-type": "application/x-amz-json-1.0", ...(target ? { "x-amz-target": target } : {}) }, body });
+    const post = (target: string | undefined, body: string) => signedSqsFetch(server.endpoint, target, body, { credentials: CREDENTIALS });
     const cases: Array<[string | undefined, string, string]> = [
       ["AmazonSQS.SendMessage", "{not json", "com.amazonaws.sqs#SerializationException"],
       ["AmazonSQS.SendMessage", "[1]", "com.amazonaws.sqs#SerializationException"],
@@ -339,7 +342,7 @@ describe("local SQS server", () => {
     const { sqs, url, server } = await start([queue("jobs")]);
     const QueueUrl = url("jobs");
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "kept visible" }));
-    const post = (body: object) => fetch(server.endpoint, { method: "POST", headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.ReceiveMessage" }, body: JSON.stringify(body) });
+    const post = (body: object) => signedSqsFetch(server.endpoint, "AmazonSQS.ReceiveMessage", JSON.stringify(body), { credentials: CREDENTIALS });
     for (const bad of [{ MessageAttributeNames: [5] }, { AttributeNames: "All" }, { MessageSystemAttributeNames: [null] }]) {
       const response = await post({ QueueUrl, ...bad });
       expect([response.status, ((await response.json()) as { __type: string }).__type]).toEqual([400, "com.amazonaws.sqs#InvalidParameterValue"]);
