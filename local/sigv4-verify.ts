@@ -108,9 +108,11 @@ export function dateHeaderAsLongDate(value: string | undefined): string | undefi
 }
 
 /**
- * The headers present that SigV4 requires signed but the claim leaves out: `host`, and every `x-amz-*` header
+ * The headers present that S3 requires signed but the claim leaves out: `host`, and every `x-amz-*` header
  * ("The host header must be included … Any x-amz-* headers that you plan to include in your request must also be
- * added", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html), but `exempt` ones.
+ * added", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html; S3 answers
+ * "There were headers present in the request which were not signed"), but `exempt` ones. S3's rule only: the local
+ * SQS server requires just `host` and `x-amz-date` signed, since nothing shows SQS refuses other unsigned headers.
  */
 export function unsignedRequiredHeaders(headers: IncomingHttpHeaders, signedHeaders: readonly string[], exempt: readonly string[] = []): string[] {
   return Object.keys(headers).filter((name) => (name === "host" || name.startsWith("x-amz-")) && !exempt.includes(name) && !signedHeaders.includes(name));

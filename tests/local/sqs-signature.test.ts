@@ -1,6 +1,6 @@
 /**
  * The local SQS server checks SigV4 as SQS does (review 32 F5): a request signed for another service or region, over
- * another body, with a header added after signing, too old or too new, or not signed at all gets SQS's error — so a
+ * another body, with a signed header changed or host left unsigned, too old or too new, or not signed at all gets SQS's error — so a
  * signing regression in the app's hand-written sender (handlers/shared/queue-messages.ts) or an SDK client fails here,
  * not first in AWS with SignatureDoesNotMatch.
  */
@@ -72,12 +72,19 @@ describe("local SQS server: signatures checked as SQS checks them", () => {
     expect(server.sqs.attributes("jobs").ApproximateNumberOfMessages).toBe(before);
   });
 
-  it("answers a header added or changed after signing: an unsigned x-amz-* header is an IncompleteSignature, a changed signed one SignatureDoesNotMatch", async () => {
-    // X-Amz-Target added once the request was signed (it is then not among SignedHeaders).
-    const untargeted = await signSqsRequest(server.endpoint, undefined, sendBody());
-    expect(await answer(await send({ ...untargeted, headers: { ...untargeted.headers, "x-amz-target": SEND } }))).toMatchObject({ status: 400, type: "IncompleteSignature" });
-    // Content-Type changed after signing.
+  it("accepts an x-amz-* header added after signing (S3's rule, not shown for SQS), but not an unsigned host or x-amz-date; a changed signed header is SignatureDoesNotMatch", async () => {
+    // X-Amz-Target added once the request was signed (it is then not among SignedHeaders): not refused locally, since
+    // nothing shows SQS refuses unsigned x-amz-* headers (review 33 F4).
+    const untargeted = await signSqsRequest(server.endpoint, undefined, sendBody("jobs", "unsigned target"));
+    const late = await send({ ...untargeted, headers: { ...untargeted.headers, "x-amz-target": SEND } });
+    expect(late.status).toBe(200);
+    expect(await late.json()).toMatchObject({ MessageId: expect.any(String) });
+    // SigV4 requires host, and the x-amz-date sent, among the signed headers.
     const signed = await signSqsRequest(server.endpoint, SEND, sendBody());
+    const without = (name: string) => ({ ...signed, headers: { ...signed.headers, authorization: signed.headers.authorization.replace(/SignedHeaders=([^,]*)/, (_, list: string) => `SignedHeaders=${list.split(";").filter((h) => h !== name).join(";")}`) } });
+    expect(await answer(await send(without("host")))).toMatchObject({ status: 400, type: "IncompleteSignature", message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization." });
+    expect(await answer(await send(without("x-amz-date")))).toMatchObject({ status: 400, type: "IncompleteSignature" });
+    // Content-Type changed after signing.
     expect(await answer(await send({ ...signed, headers: { ...signed.headers, "content-type": "application/x-amz-json-1.1" } }))).toMatchObject({ status: 403, type: "SignatureDoesNotMatch" });
     // An x-amz-* header of the client's own, signed, is fine.
     expect((await signedSqsFetch(server.endpoint, SEND, sendBody(), { headers: { "x-amz-meta-note": "signed" } })).status).toBe(200);
