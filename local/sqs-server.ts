@@ -32,6 +32,7 @@ import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import {
   authorizationFields,
   computeSignature,
+  dateHeaderAsLongDate,
   header,
   isLongDate,
   LOCAL_CREDENTIALS,
@@ -796,7 +797,9 @@ async function authenticate(sqs: LocalSqs, request: IncomingMessage, body: Buffe
   if (missing.length > 0) throw incompleteSignature(`${missing.join(" ")} Authorization=${authorization.slice(0, 200)}`);
   const parsed = parseCredential(fields.Credential!);
   if (!parsed) throw incompleteSignature(`Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${fields.Credential!.slice(0, 200)}'`);
-  const claimDate = longDate && isLongDate(longDate) ? longDate : longDate && !Number.isNaN(new Date(longDate).getTime()) ? toLongDate(new Date(longDate)) : undefined;
+  // X-Amz-Date must be SigV4's basic format; only the Date header (RFC 7231) is converted, as for S3 (local/s3-auth.ts).
+  const amzDate = header(request.headers, "x-amz-date");
+  const claimDate = amzDate !== undefined ? (isLongDate(amzDate) ? amzDate : undefined) : dateHeaderAsLongDate(longDate);
   if (!claimDate) throw incompleteSignature(`Date must be in ISO-8601 'basic format'. Got '${longDate!.slice(0, 40)}'. See http://en.wikipedia.org/wiki/ISO_8601`);
   const claim: SignatureClaim = { ...parsed, longDate: claimDate, signedHeaders: fields.SignedHeaders!.split(";"), signature: fields.Signature! };
 

@@ -6,7 +6,8 @@
  */
 import { GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
+import { createHash } from "node:crypto";
+import { computeSignature, LOCAL_CREDENTIALS, toLongDate } from "../../local/sigv4-verify";
 import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
 import { queueDefinition, send, signedSqsFetch, signSqsRequest } from "./sqs-helpers";
 
@@ -95,6 +96,30 @@ describe("local SQS server: signatures checked as SQS checks them", () => {
     expect(old).toMatchObject({ status: 403, type: "SignatureDoesNotMatch", message: expect.stringMatching(/^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 15 min\.\)$/) });
     const future = await answer(await signedSqsFetch(server.endpoint, SEND, sendBody(), { signingDate: new Date(Date.now() + 16 * 60 * 1000) }));
     expect(future).toMatchObject({ status: 403, type: "SignatureDoesNotMatch", message: expect.stringMatching(/^Signature not yet current: /) });
+  });
+
+  it("takes X-Amz-Date only in SigV4's basic format (400 IncompleteSignature otherwise), and a request dated by its Date header alone", async () => {
+    const basicFormat = (got: string) => `Date must be in ISO-8601 'basic format'. Got '${got}'. See http://en.wikipedia.org/wiki/ISO_8601`;
+    // Signed as an SDK signs, then the date rewritten in ISO 8601's extended format: SQS refuses the format itself.
+    const signed = await signSqsRequest(server.endpoint, SEND, sendBody());
+    const extended = new Date().toISOString();
+    expect(await answer(await send({ ...signed, headers: { ...signed.headers, "x-amz-date": extended } }))).toMatchObject({ status: 400, type: "IncompleteSignature", message: basicFormat(extended) });
+    expect(await answer(await send({ ...signed, headers: { ...signed.headers, "x-amz-date": "yesterday" } }))).toMatchObject({ status: 400, type: "IncompleteSignature", message: basicFormat("yesterday") });
+
+    // No X-Amz-Date: the Date header (RFC 7231) is the request's date, and must be signed like any other.
+    const now = new Date();
+    const body = sendBody("jobs", "dated by Date");
+    const headers: Record<string, string> = { host: new URL(server.endpoint).host, "content-type": "application/x-amz-json-1.0", "x-amz-target": SEND, date: now.toUTCString() };
+    const longDate = toLongDate(new Date(Math.floor(now.getTime() / 1000) * 1000));
+    const claim = { scope: { date: longDate.slice(0, 8), region: "eu-west-1", service: "sqs", terminator: "aws4_request" }, longDate, signedHeaders: Object.keys(headers).sort() };
+    const request = { method: "POST", path: "/", query: {}, headers };
+    const { signature } = await computeSignature(request, claim, LOCAL_CREDENTIALS, { payloadHash: createHash("sha256").update(body).digest("hex"), uriEscapePath: true });
+    const authorization = `AWS4-HMAC-SHA256 Credential=local/${claim.scope.date}/eu-west-1/sqs/aws4_request, SignedHeaders=${claim.signedHeaders.join(";")}, Signature=${signature}`;
+    const { host: _host, ...sent } = headers;
+    const dated = await fetch(server.endpoint, { method: "POST", headers: { ...sent, authorization }, body });
+    expect(dated.status).toBe(200);
+    const badDate = await fetch(server.endpoint, { method: "POST", headers: { ...sent, date: "not a date", authorization }, body });
+    expect(await answer(badDate)).toMatchObject({ status: 400, type: "IncompleteSignature", message: basicFormat("not a date") });
   });
 
   it("answers other credentials with 403 InvalidClientTokenId (unknown key) or SignatureDoesNotMatch (wrong secret), and a malformed Authorization with 400 IncompleteSignature", async () => {
