@@ -27,7 +27,7 @@ import type { Context, S3Event } from "aws-lambda";
 import { parseOriginalKey, photoKey, thumbnailKey, type PhotoItem, type Thumbnail } from "../shared/gallery-keys";
 import { idempotent } from "../shared/idempotency";
 import { notifyOwner } from "../shared/photo-events";
-import { removalsQueue, type PhotoRemoval } from "../shared/photo-removals";
+import { photoRemoval, removalsQueue, type PhotoRemoval } from "../shared/photo-removals";
 import { sendMessage } from "../shared/queue-messages";
 import { makeThumbnails, UnusableImage } from "./images";
 
@@ -163,7 +163,7 @@ export async function processObject({ bucket, key }: ObjectVersion, facts?: Even
 /** Hands a gone photo's objects to the photo-removals queue (handlers/shared/photo-removals.ts). */
 async function handOver(photo: Pick<PhotoRemoval, "sub" | "albumId" | "photoId">, objectKeys: string[]): Promise<void> {
   const { url, region } = removalsQueue();
-  const removal: PhotoRemoval = { ...photo, objectKeys };
+  const removal = photoRemoval(photo, objectKeys);
   await sendMessage(url, region, JSON.stringify(removal));
   logger.info("photo gone: objects handed to the photo-removals queue", { albumId: photo.albumId, photoId: photo.photoId, objects: objectKeys.length });
 }

@@ -80,7 +80,7 @@ async function removalsSent(): Promise<PhotoRemoval[]> {
   return received.map((body) => JSON.parse(body) as PhotoRemoval);
 }
 
-const removalOf = (p: PhotoItem, sub: string): PhotoRemoval => ({ sub, albumId: ALBUM, photoId: p.photoId, objectKeys: [p.objectKey, ...(p.thumbnails ?? []).map((t) => t.key)] });
+const removalOf = (p: PhotoItem, sub: string): PhotoRemoval => ({ sub, albumId: ALBUM, photoId: p.photoId, objectKeys: [p.objectKey, ...(p.thumbnails ?? []).map((t) => t.key)], region: "us-east-1" });
 const objectsLeft = () => s3server.store.list(BUCKET, "").map((o) => o.key);
 const itemOf = async (p: PhotoItem) => (await doc.send(new GetCommand({ TableName: "gallery", Key: { pk: p.pk, sk: p.sk }, ConsistentRead: true }))).Item;
 

@@ -142,7 +142,7 @@ describe("thumbnail function", () => {
     // DELETE of the pending photo: its item is gone, and its removal (which ran before the PUT arrived) found no object.
     await doc.send(new DeleteCommand({ TableName: "gallery", Key: photoKey(SUB, photo.albumId, photo.photoId) }));
     expect(await thumbnail.handler(event, lambdaContext)).toEqual(["photo-gone"]);
-    expect(await removalsSent(sqs)).toEqual([{ sub: SUB, albumId: album.albumId, photoId: photo.photoId, objectKeys: [photo.objectKey] }]);
+    expect(await removalsSent(sqs)).toEqual([{ sub: SUB, albumId: album.albumId, photoId: photo.photoId, objectKeys: [photo.objectKey], region: "us-east-1" }]);
     expect(s3server.store.list(BUCKET, `thumbnails/${SUB}/${album.albumId}/${photo.photoId}/`)).toEqual([]);
   });
 
