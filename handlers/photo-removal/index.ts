@@ -81,7 +81,7 @@ export async function removePhotoObjects(record: SQSRecord): Promise<RemovalOutc
     const lastReceive = Number(record.attributes.ApproximateReceiveCount) >= maxReceives();
     // Dropped only when sent from here: the sender's write (or failed delete) is then on this very replica.
     if (lastReceive && removal.region !== undefined && removal.region === process.env.AWS_REGION) {
-      logger.info("photo still exists on the removal's last receive: message dropped, objects kept (its DELETE failed; deleting the photo again sends a new removal)", { messageId: record.messageId, albumId, photoId, receiveCount: record.attributes.ApproximateReceiveCount });
+      logger.info("photo still exists on the removal's last receive: message dropped, objects kept (its DELETE failed, or it was made ready meanwhile; deleting the photo again sends a new removal)", { messageId: record.messageId, albumId, photoId, receiveCount: record.attributes.ApproximateReceiveCount });
       return { dropped: "photo-still-exists" };
     }
     const from = removal.region ? `sent from ${removal.region}` : "sent without a region";
@@ -93,8 +93,9 @@ export async function removePhotoObjects(record: SQSRecord): Promise<RemovalOutc
   }
   const bucket = env("UPLOAD_BUCKET_NAME");
   // Every thumbnail the photo may have, not only those the message names: the sender read the item before its
-  // thumbnails were recorded there (another region's replica, a DELETE racing the thumbnail function), and the
-  // thumbnails are written before the item is marked ready, so once the item is gone here none is still to come.
+  // thumbnails were recorded there (another region's replica, a DELETE racing the thumbnail function). Thumbnails can
+  // still be written after this (the thumbnail function read the photo pending and was still in sharp): its final
+  // write then finds the item gone, and it hands those over itself.
   const keys = [...new Set([...removal.objectKeys, ...photoThumbnailKeys(removal)])];
   await Promise.all(keys.map((key) => deleteObject(bucket, key)));
   logger.info("photo objects removed", { albumId, photoId, objects: keys.length });
