@@ -6,10 +6,10 @@
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { S3Event } from "aws-lambda";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { albumItem, newId, originalKey, photoItem, photoKey, type PhotoItem } from "../../handlers/shared/gallery-keys";
 import { s3EventRecord } from "../../local/s3-events";
 import { LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
@@ -55,6 +55,19 @@ afterAll(async () => {
   await sqs?.stop();
   await table?.stop();
 });
+
+afterEach(() => vi.restoreAllMocks());
+
+/** Deletes `photo`'s item just before the thumbnail function's final (conditional) write of it: that write then fails. */
+function deleteBeforeFinalWrite(photo: PhotoItem): void {
+  const send = DynamoDBDocumentClient.prototype.send as (this: DynamoDBDocumentClient, ...args: unknown[]) => Promise<unknown>;
+  vi.spyOn(DynamoDBDocumentClient.prototype, "send").mockImplementation(async function (this: DynamoDBDocumentClient, command: unknown, ...rest: unknown[]) {
+    if (this !== doc && command instanceof UpdateCommand && command.input.Key?.sk === photo.sk) {
+      await send.call(doc, new DeleteCommand({ TableName: "gallery", Key: { pk: photo.pk, sk: photo.sk } }));
+    }
+    return send.call(this, command, ...rest);
+  } as typeof DynamoDBDocumentClient.prototype.send);
+}
 
 /** A gradient image in `format`, `width`×`height`, optionally tagged with an EXIF orientation. */
 async function image(format: "png" | "jpeg" | "webp", width: number, height: number, orientation?: number): Promise<Buffer> {
@@ -168,6 +181,31 @@ describe("thumbnail function", () => {
     expect(await removalsSent(sqs)).toEqual([]);
     expect(await thumbnail.processObject(version, { eventTime, now: at(thumbnail.PHOTO_VISIBLE_AFTER_SECONDS) })).toBe("photo-gone");
     expect((await removalsSent(sqs)).map((r) => r.objectKeys)).toEqual([[version.key]]);
+  });
+
+  it("hands the original and the thumbnails it made to the photo-removals queue when the photo is deleted while they are made", async () => {
+    const { photo, event } = await upload(await image("png", 2000, 1000), "image/png");
+    await removalsSent(sqs);
+    s3server.resetRequests();
+    deleteBeforeFinalWrite(photo);
+    expect(await thumbnail.handler(event, lambdaContext)).toEqual(["photo-gone"]);
+    const thumbnails = [320, 1280].map((width) => `thumbnails/${SUB}/${album.albumId}/${photo.photoId}/${width}.webp`);
+    expect(await removalsSent(sqs)).toEqual([{ sub: SUB, albumId: album.albumId, photoId: photo.photoId, objectKeys: [photo.objectKey, ...thumbnails], region: "us-east-1" }]);
+    // Written before the hand-over, and deleted only by the queue's consumer (the function has no s3:DeleteObject).
+    expect(s3server.store.list(BUCKET, `thumbnails/${SUB}/${album.albumId}/${photo.photoId}/`).map((o) => o.key).sort()).toEqual([...thumbnails].sort());
+    expect(s3server.count("DeleteObject")).toBe(0);
+    expect(await stored(photo)).toBeUndefined();
+  });
+
+  it("hands only the original of an unusable upload to the photo-removals queue when the photo is deleted meanwhile", async () => {
+    const { photo, event } = await upload(Buffer.from("hello, not an image"), "image/png");
+    await removalsSent(sqs);
+    s3server.resetRequests();
+    deleteBeforeFinalWrite(photo);
+    expect(await thumbnail.handler(event, lambdaContext)).toEqual(["photo-gone"]);
+    expect(await removalsSent(sqs)).toEqual([{ sub: SUB, albumId: album.albumId, photoId: photo.photoId, objectKeys: [photo.objectKey], region: "us-east-1" }]);
+    expect(s3server.count("PutObject")).toBe(0);
+    expect(s3server.count("DeleteObject")).toBe(0);
   });
 
   it("leaves a photo that is no longer pending alone", async () => {
