@@ -31,7 +31,7 @@ import { DeleteCommand, DynamoDBDocumentClient, paginateScan } from "@aws-sdk/li
 import { Logger } from "@aws-lambda-powertools/logger";
 import { PHOTO_PREFIX, photoKey, subOf, type PhotoItem } from "../shared/gallery-keys";
 import { deleteObject } from "../shared/photo-objects";
-import { isPhotoObjectKey, PhotoRemoval, removalsQueue } from "../shared/photo-removals";
+import { isPhotoObjectKey, PhotoRemoval, photoRemoval, removalsQueue } from "../shared/photo-removals";
 import { sendMessage } from "../shared/queue-messages";
 
 const logger = new Logger();
@@ -68,7 +68,7 @@ export async function handler(): Promise<CleanupResult> {
  */
 function removalOf(item: PhotoItem, objectKeys: string[]): PhotoRemoval {
   const [albumId = "", photoId = ""] = item.sk.slice(PHOTO_PREFIX.length).split("#");
-  const parsed = PhotoRemoval.safeParse({ sub: subOf(item.pk), albumId, photoId, objectKeys });
+  const parsed = PhotoRemoval.safeParse(photoRemoval({ sub: subOf(item.pk), albumId, photoId }, objectKeys));
   if (!parsed.success) throw new Error(`not a photo removal: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
   const key = photoKey(parsed.data.sub, albumId, photoId);
   if (key.pk !== item.pk || key.sk !== item.sk) throw new Error(`${item.pk}/${item.sk} is not a photo key`);

@@ -2,11 +2,17 @@
  * The photo-removals queue's consumer (MessageQueue "photo-removals", index.ts): deletes a deleted photo's original
  * and thumbnails. DELETE /albums/{albumId}/photos/{photoId} (handlers/api/photos.ts) sends the message before it
  * deletes the photo's item, so for each message this function first reads the item (strongly consistent):
- * - still there: the API's delete has not happened yet, or failed (the user got a 500 and still has the photo). The
- *   record fails and SQS hands it out again after the visibility timeout — except on its last receive (SQS's
- *   ApproximateReceiveCount reaches MAX_RECEIVES, the queue's maxReceiveCount): then the message is dropped (reported
- *   as processed, logged at info) rather than moved to the alarmed dead-letter queue. The photo exists, so nothing is
- *   orphaned, and deleting it again sends a new message; the dead-letter queue keeps the removals that really failed;
+ * - still there: the API's delete has not happened yet, or failed (the user got a 500 and still has the photo); or the
+ *   thumbnail function handed the objects over after its final write found the photo changed, and another event of
+ *   the same key had made it ready meanwhile; or the delete (or the create) happened in another region and has not
+ *   replicated here yet. The record fails and SQS hands it out again after the visibility timeout — except on its last
+ *   receive (SQS's ApproximateReceiveCount reaches MAX_RECEIVES, the queue's maxReceiveCount) when the message was
+ *   sent from this function's own region (its `region`): then the message is dropped (reported as processed, logged
+ *   at info) rather than moved to the alarmed dead-letter queue. The home replica is the one the sender wrote, so the
+ *   photo really exists: nothing is orphaned, and deleting it again sends a new message. A message from another region
+ *   (or from before messages named one) is not dropped — its delete may only be late in replicating — and goes to the
+ *   dead-letter queue as any failure. Throttled deliveries use up receives too, so a message may reach the
+ *   dead-letter queue before this function sees its last receive;
  * - gone: each object is deleted, and every thumbnail key the photo may have (THUMBNAIL_WIDTHS) with them, named in the
  *   message or not (S3's DeleteObject answers 204 whether or not the object exists, so a redelivered message, or a
  *   thumbnail never made, is harmless too).
@@ -72,16 +78,24 @@ export async function removePhotoObjects(record: SQSRecord): Promise<RemovalOutc
   const { sub, albumId, photoId } = removal;
   const item = await db().send(new GetCommand({ TableName: env("TABLE_NAME"), Key: photoKey(sub, albumId, photoId), ConsistentRead: true, ProjectionExpression: "pk" }));
   if (item.Item) {
-    if (Number(record.attributes.ApproximateReceiveCount) >= maxReceives()) {
-      logger.info("photo still exists on the removal's last receive: message dropped, objects kept (its DELETE failed; deleting the photo again sends a new removal)", { messageId: record.messageId, albumId, photoId, receiveCount: record.attributes.ApproximateReceiveCount });
+    const lastReceive = Number(record.attributes.ApproximateReceiveCount) >= maxReceives();
+    // Dropped only when sent from here: the sender's write (or failed delete) is then on this very replica.
+    if (lastReceive && removal.region !== undefined && removal.region === process.env.AWS_REGION) {
+      logger.info("photo still exists on the removal's last receive: message dropped, objects kept (its DELETE failed, or it was made ready meanwhile; deleting the photo again sends a new removal)", { messageId: record.messageId, albumId, photoId, receiveCount: record.attributes.ApproximateReceiveCount });
       return { dropped: "photo-still-exists" };
     }
-    throw new RemovalRefused(`photo ${albumId}/${photoId} still exists; its objects stay until its item is deleted`);
+    const from = removal.region ? `sent from ${removal.region}` : "sent without a region";
+    throw new RemovalRefused(
+      lastReceive
+        ? `photo ${albumId}/${photoId} still exists on the removal's last receive, ${from}: its delete may not have replicated here yet, so the message goes to the dead-letter queue (redrive it once the item is gone)`
+        : `photo ${albumId}/${photoId} still exists; its objects stay until its item is deleted`,
+    );
   }
   const bucket = env("UPLOAD_BUCKET_NAME");
   // Every thumbnail the photo may have, not only those the message names: the sender read the item before its
-  // thumbnails were recorded there (another region's replica, a DELETE racing the thumbnail function), and the
-  // thumbnails are written before the item is marked ready, so once the item is gone here none is still to come.
+  // thumbnails were recorded there (another region's replica, a DELETE racing the thumbnail function). Thumbnails can
+  // still be written after this (the thumbnail function read the photo pending and was still in sharp): its final
+  // write then finds the item gone, and it hands those over itself.
   const keys = [...new Set([...removal.objectKeys, ...photoThumbnailKeys(removal)])];
   await Promise.all(keys.map((key) => deleteObject(bucket, key)));
   logger.info("photo objects removed", { albumId, photoId, objects: keys.length });

@@ -19,20 +19,22 @@ function persistenceStore(): DynamoDBPersistenceLayer {
 }
 
 /**
- * `fn` made idempotent on its first argument (or on `eventKeyJmesPath` of it). Call `context(ctx)`
- * at the start of each invocation so an in-progress record expires with the invocation's time left.
+ * `fn` made idempotent on its first argument (or on `eventKeyJmesPath` of it); any further arguments are passed through
+ * unhashed (not part of the key). Call `context(ctx)` at the start of each invocation so an in-progress record expires
+ * with the invocation's time left.
  */
-export function idempotent<A, R>(fn: (arg: A) => Promise<R>, options: { eventKeyJmesPath?: string; expiresAfterSeconds?: number } = {}) {
+export function idempotent<A, R, Rest extends unknown[] = []>(fn: (arg: A, ...rest: Rest) => Promise<R>, options: { eventKeyJmesPath?: string; expiresAfterSeconds?: number } = {}) {
   const config = new IdempotencyConfig({ eventKeyJmesPath: options.eventKeyJmesPath ?? "", expiresAfterSeconds: options.expiresAfterSeconds ?? 24 * 60 * 60 });
-  let wrapped: ((arg: A) => Promise<R>) | undefined;
+  let wrapped: ((arg: A, ...rest: Rest) => Promise<R>) | undefined;
   return {
     context(context: Context): void {
       config.registerLambdaContext(context);
     },
-    run(arg: A): Promise<R> {
+    run(arg: A, ...rest: Rest): Promise<R> {
       // The table name is read on first use, so modules load without it (tests, the local runtime's cold start).
-      wrapped ??= makeIdempotent(fn, { persistenceStore: persistenceStore(), config }) as (arg: A) => Promise<R>;
-      return wrapped(arg);
+      // Only the first argument is hashed (makeIdempotent's default when the second is no Lambda context).
+      wrapped ??= makeIdempotent(fn, { persistenceStore: persistenceStore(), config }) as (arg: A, ...rest: Rest) => Promise<R>;
+      return wrapped(arg, ...rest);
     },
   };
 }

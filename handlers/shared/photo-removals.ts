@@ -1,10 +1,13 @@
 /**
- * What DELETE /albums/{albumId}/photos/{photoId} and the scheduled clean-up hand the photo-object-removal function
+ * What DELETE /albums/{albumId}/photos/{photoId}, the scheduled clean-up and the thumbnail function hand the photo-object-removal function
  * through the photo-removals MessageQueue (index.ts): the photo's item (by owner, album and photo) and the object keys
  * to delete once that item is gone. The API sends the message before it deletes the item, so a failure between the two
  * orphans no object; the clean-up sends it after its conditional delete (handlers/photo-cleanup says why). The consumer
  * (handlers/photo-removal) deletes them only once the item is gone, and only keys of that very photo — with every
  * thumbnail key the photo may have, named or not. What several regions leave open: docs/events.md ("Several regions").
+ * The thumbnail function is a third sender: it hands over the original (and any thumbnails it made) of a photo whose
+ * item it found gone. Each sender names its own region (`region`), so the consumer knows whether a photo it still
+ * finds may be one whose delete has not replicated to the home region yet.
  */
 import * as z from "zod/mini";
 import { en } from "zod/locales";
@@ -28,6 +31,11 @@ export const PhotoRemoval = z.strictObject({
   photoId: segment,
   /** The original and its thumbnails; S3 keys are at most 1,024 bytes (Amazon S3 User Guide, "Naming Amazon S3 objects"). */
   objectKeys: z.array(z.string().check(z.minLength(1), z.maxLength(1024))).check(z.minLength(1), z.maxLength(16)),
+  /**
+   * The region of the function that sent it (its AWS_REGION; photoRemoval sets it). Optional: messages queued before
+   * it existed stay valid (the consumer treats them as from another region).
+   */
+  region: z.optional(z.string().check(z.regex(/^[a-z0-9-]{1,50}$/, { message: "must be a region name" }))),
 });
 
 export type PhotoRemoval = z.infer<typeof PhotoRemoval>;
@@ -45,6 +53,12 @@ export function removalsQueue(): { url: string; region: string } {
 }
 
 type PhotoRef = Pick<PhotoRemoval, "sub" | "albumId" | "photoId">;
+
+/** The removal of `photo`'s `objectKeys` as a sender in this function's region sends it: `region` is its AWS_REGION. */
+export function photoRemoval({ sub, albumId, photoId }: PhotoRef, objectKeys: string[]): PhotoRemoval {
+  const region = process.env.AWS_REGION;
+  return { sub, albumId, photoId, objectKeys, ...(region ? { region } : {}) };
+}
 
 /** Every thumbnail key the gallery makes for a photo (gallery-keys thumbnailKey, one per THUMBNAIL_WIDTHS). */
 export function photoThumbnailKeys({ sub, albumId, photoId }: PhotoRef): string[] {

@@ -12,6 +12,10 @@
  * An original whose photo is gone — deleted while its upload was in flight (the DELETE's removal may have run before
  * the object existed), or while its thumbnails were made — is handed, with any thumbnails made, to the photo-removals
  * queue (handlers/photo-removal deletes them once the item is still gone there); nothing else would ever name them.
+ * No item is not yet "gone" while the S3 event is young (PHOTO_VISIBLE_AFTER_SECONDS): a photo created through another
+ * region's API writes its item to that region's replica, and the upload's event can arrive here before the item has
+ * replicated. Such an event throws PhotoNotVisibleYet, so Lambda retries it (about 1 and 3 minutes later); only an
+ * older event that still finds no item hands the object over.
  * A failed send throws: Lambda retries the event, which hands the original over again (and the consumer deletes every
  * thumbnail key of a gone photo, made or not).
  */
@@ -23,7 +27,7 @@ import type { Context, S3Event } from "aws-lambda";
 import { parseOriginalKey, photoKey, thumbnailKey, type PhotoItem, type Thumbnail } from "../shared/gallery-keys";
 import { idempotent } from "../shared/idempotency";
 import { notifyOwner } from "../shared/photo-events";
-import { removalsQueue, type PhotoRemoval } from "../shared/photo-removals";
+import { photoRemoval, removalsQueue, type PhotoRemoval } from "../shared/photo-removals";
 import { sendMessage } from "../shared/queue-messages";
 import { makeThumbnails, UnusableImage } from "./images";
 
@@ -60,6 +64,28 @@ export function decodeEventKey(key: string): string {
   return decodeURIComponent(key.replace(/\+/g, " "));
 }
 
+/**
+ * How old an S3 event must be before a missing photo item counts as deleted. Items written in another region's replica
+ * typically replicate within a second (DynamoDB developer guide, global tables), but lag can grow; a younger event
+ * throws so that Lambda retries it: S3 invokes asynchronously, and Lambda retries a failed asynchronous invocation
+ * twice, after about 1 and then 2 more minutes (Lambda developer guide, "Error handling and automatic retries in
+ * Lambda" / asynchronous invocation), so the first retry already sees an older event.
+ */
+export const PHOTO_VISIBLE_AFTER_SECONDS = 60;
+
+/** No item yet for a young event's photo: maybe not replicated yet from the region that created it. Thrown for a retry. */
+export class PhotoNotVisibleYet extends Error {
+  override name = "PhotoNotVisibleYet";
+}
+
+/** Facts about the event that are not part of the idempotency key. */
+export interface EventFacts {
+  /** S3's eventTime (ISO 8601). */
+  eventTime: string;
+  /** Now, in milliseconds since the epoch; defaults to Date.now(). */
+  now?: number;
+}
+
 const processOnce = idempotent(processObject);
 
 export async function handler(event: S3Event, context: Context): Promise<Outcome[]> {
@@ -68,19 +94,25 @@ export async function handler(event: S3Event, context: Context): Promise<Outcome
   for (const record of event.Records) {
     const object = record.s3.object;
     const version: ObjectVersion = { bucket: record.s3.bucket.name, key: decodeEventKey(object.key), version: object.versionId || object.eTag || object.sequencer };
-    const outcome = await processOnce.run(version);
+    // The event time is passed beside the key, not in it: a retried event is the same work.
+    const outcome = await processOnce.run(version, { eventTime: record.eventTime });
     logger.info("processed", { key: version.key, outcome });
     outcomes.push(outcome);
   }
   return outcomes;
 }
 
-export async function processObject({ bucket, key }: ObjectVersion): Promise<Outcome> {
+export async function processObject({ bucket, key }: ObjectVersion, facts?: EventFacts): Promise<Outcome> {
   const photo = parseOriginalKey(key);
   if (!photo) return "not-a-gallery-object";
   const { s3, db } = aws();
   const item = (await db.send(new GetCommand({ TableName: tableName(), Key: photoKey(photo.sub, photo.albumId, photo.photoId), ConsistentRead: true }))).Item as PhotoItem | undefined;
   if (!item) {
+    // An event without a readable time counts as old: S3 always sends one, and the photo may really be gone.
+    const ageMs = facts ? (facts.now ?? Date.now()) - Date.parse(facts.eventTime) : Number.NaN;
+    if (ageMs < PHOTO_VISIBLE_AFTER_SECONDS * 1000) {
+      throw new PhotoNotVisibleYet(`no item yet for photo ${photo.albumId}/${photo.photoId} ${Math.round(ageMs / 1000)} s after its upload (not replicated yet from the region that created it, or deleted); Lambda retries the event, and an older event that still finds no item hands the object over`);
+    }
     await handOver(photo, [key]);
     return "photo-gone";
   }
@@ -131,7 +163,7 @@ export async function processObject({ bucket, key }: ObjectVersion): Promise<Out
 /** Hands a gone photo's objects to the photo-removals queue (handlers/shared/photo-removals.ts). */
 async function handOver(photo: Pick<PhotoRemoval, "sub" | "albumId" | "photoId">, objectKeys: string[]): Promise<void> {
   const { url, region } = removalsQueue();
-  const removal: PhotoRemoval = { ...photo, objectKeys };
+  const removal = photoRemoval(photo, objectKeys);
   await sendMessage(url, region, JSON.stringify(removal));
   logger.info("photo gone: objects handed to the photo-removals queue", { albumId: photo.albumId, photoId: photo.photoId, objects: objectKeys.length });
 }

@@ -257,7 +257,7 @@ describe("photos", () => {
     expect(checksumParams(new URL(got.body.downloadUrl))).toEqual([]);
     expect((await call(photos.remove, { method: "DELETE", resource: PHOTO, pathParameters: params, sub: ALICE })).status).toBe(204);
     // The objects go to the photo-removals queue, for handlers/photo-removal to delete once the item is gone.
-    expect(await removalsSent()).toEqual([{ sub: ALICE, albumId: album.albumId, photoId: photo.photoId, objectKeys: [photo.objectKey, ...thumbnails.map((t) => t.key)] }]);
+    expect(await removalsSent()).toEqual([{ sub: ALICE, albumId: album.albumId, photoId: photo.photoId, objectKeys: [photo.objectKey, ...thumbnails.map((t) => t.key)], region: "us-east-1" }]);
     expect(s3.deletedKeys()).toEqual([]);
   });
 
@@ -291,7 +291,7 @@ describe("photos", () => {
     expect(retitled).toMatchObject({ status: 200, body: { title: "Sunset", status: "pending" } });
     expect((await call(photos.remove, { method: "DELETE", resource: PHOTO, pathParameters: params, sub: BOB })).status).toBe(404);
     expect((await call(photos.remove, { method: "DELETE", resource: PHOTO, pathParameters: params, sub: ALICE })).status).toBe(204);
-    expect(await removalsSent()).toEqual([{ sub: ALICE, albumId: album.albumId, photoId: photo.photoId, objectKeys: [photo.objectKey] }]);
+    expect(await removalsSent()).toEqual([{ sub: ALICE, albumId: album.albumId, photoId: photo.photoId, objectKeys: [photo.objectKey], region: "us-east-1" }]);
     expect(s3.count("DeleteObject")).toBe(0);
     expect((await call(photos.get, { method: "GET", resource: PHOTO, pathParameters: params, sub: ALICE })).status).toBe(404);
     // Gone: 404, and nothing more is sent.
@@ -315,7 +315,7 @@ describe("photos", () => {
     });
     const removed = await call(photos.remove, { method: "DELETE", resource: PHOTO, pathParameters: { albumId: album.albumId, photoId: photo.photoId }, sub: ALICE });
     expect(removed.status).toBe(204);
-    const ids = { sub: ALICE, albumId: album.albumId, photoId: photo.photoId };
+    const ids = { sub: ALICE, albumId: album.albumId, photoId: photo.photoId, region: "us-east-1" };
     expect(await removalsSent()).toEqual([{ ...ids, objectKeys: [photo.objectKey] }, { ...ids, objectKeys: [photo.objectKey, ...thumbnails.map((t) => t.key)] }]);
     expect((await call(photos.get, { method: "GET", resource: PHOTO, pathParameters: { albumId: album.albumId, photoId: photo.photoId }, sub: ALICE })).status).toBe(404);
   });

@@ -8,6 +8,7 @@ import { patchDynaliteStore } from "../../local/dynamodb/dynalite-store";
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import { startLocalSecrets } from "../../local/secrets-server";
 import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
+import { queueDefinition } from "../local/sqs-helpers";
 import type { PhotoRemoval } from "../../handlers/shared/photo-removals";
 
 /** The cursor key's secret id and value the gallery API handlers read (CURSOR_SECRET_ID, through Powertools). */
@@ -151,7 +152,7 @@ export const REMOVALS_QUEUE = "photo-removals";
 
 /** A local SQS server with the photo-removals queue (no delay), its URL and region set as index.ts sets them for a sender. */
 export async function startRemovalsQueue(): Promise<LocalSqsServer> {
-  const sqs = await startLocalSqs({ queues: [{ name: REMOVALS_QUEUE, fifo: false, contentBasedDeduplication: false, visibilityTimeoutSeconds: 60, messageRetentionSeconds: 345_600, delaySeconds: 0, maximumMessageBytes: 1_048_576, region: "us-east-1" }] });
+  const sqs = await startLocalSqs({ queues: [{ ...queueDefinition(REMOVALS_QUEUE, "us-east-1"), visibilityTimeoutSeconds: 60 }] });
   Object.assign(process.env, { PHOTO_REMOVALS_QUEUE_URL: sqs.queueUrl(REMOVALS_QUEUE), PHOTO_REMOVALS_QUEUE_REGION: "us-east-1" });
   return sqs;
 }

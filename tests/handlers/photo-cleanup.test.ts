@@ -14,11 +14,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { albumItem, originalKey, photoItem, thumbnailKey, type PhotoItem } from "../../handlers/shared/gallery-keys";
 import type { PhotoRemoval } from "../../handlers/shared/photo-removals";
 import { LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
-import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
-import { startGalleryTable } from "./gallery-table";
+import type { LocalSqsServer } from "../../local/sqs-server";
+import { REMOVALS_QUEUE, removalsSent as removalsFrom, startGalleryTable, startRemovalsQueue } from "./gallery-table";
 
 const BUCKET = "uploads";
-const REMOVALS = "photo-removals";
 const ALBUM = "01ALBUMALBUMALBUMALBUMALBU";
 const NOW = new Date("2026-06-01T12:00:00.000Z");
 let table: Awaited<ReturnType<typeof startGalleryTable>>;
@@ -30,7 +29,7 @@ let s3: S3Client;
 beforeAll(async () => {
   table = await startGalleryTable();
   s3server = await startLocalS3({ buckets: [BUCKET] });
-  sqs = await startLocalSqs({ queues: [{ name: REMOVALS, fifo: false, contentBasedDeduplication: false, visibilityTimeoutSeconds: 60, messageRetentionSeconds: 345_600, delaySeconds: 0, maximumMessageBytes: 1_048_576, region: "us-east-1" }] });
+  sqs = await startRemovalsQueue();
   Object.assign(process.env, {
     TABLE_NAME: "gallery",
     UPLOAD_BUCKET_NAME: BUCKET,
@@ -40,7 +39,6 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
     AWS_ENDPOINT_URL_S3: s3server.endpoint,
-    PHOTO_REMOVALS_QUEUE_REGION: "us-east-1",
     // The failing runs below log a warning and an error by design.
     POWERTOOLS_LOG_LEVEL: "SILENT",
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
@@ -56,7 +54,7 @@ afterAll(async () => {
   await table?.stop();
 });
 beforeEach(async () => {
-  process.env.PHOTO_REMOVALS_QUEUE_URL = sqs.queueUrl(REMOVALS);
+  process.env.PHOTO_REMOVALS_QUEUE_URL = sqs.queueUrl(REMOVALS_QUEUE);
   process.env.UPLOAD_BUCKET_NAME = BUCKET;
   s3server.resetRequests();
   s3server.fail(undefined);
@@ -69,18 +67,9 @@ const id = (p: PhotoItem) => `${p.pk}/${p.sk}`;
 const cleanup = async () => (await import("../../handlers/photo-cleanup/index.js")).cleanUpStalePhotos(NOW);
 
 /** The removals sent since the last call, taken off the queue. */
-async function removalsSent(): Promise<PhotoRemoval[]> {
-  const received: string[] = [];
-  for (let batch = await sqs.sqs.receive(REMOVALS, { max: 10 }); batch.length > 0; batch = await sqs.sqs.receive(REMOVALS, { max: 10 })) {
-    for (const message of batch) {
-      received.push(message.body);
-      sqs.sqs.delete(REMOVALS, message.receiptHandle);
-    }
-  }
-  return received.map((body) => JSON.parse(body) as PhotoRemoval);
-}
+const removalsSent = (): Promise<PhotoRemoval[]> => removalsFrom(sqs);
 
-const removalOf = (p: PhotoItem, sub: string): PhotoRemoval => ({ sub, albumId: ALBUM, photoId: p.photoId, objectKeys: [p.objectKey, ...(p.thumbnails ?? []).map((t) => t.key)] });
+const removalOf = (p: PhotoItem, sub: string): PhotoRemoval => ({ sub, albumId: ALBUM, photoId: p.photoId, objectKeys: [p.objectKey, ...(p.thumbnails ?? []).map((t) => t.key)], region: "us-east-1" });
 const objectsLeft = () => s3server.store.list(BUCKET, "").map((o) => o.key);
 const itemOf = async (p: PhotoItem) => (await doc.send(new GetCommand({ TableName: "gallery", Key: { pk: p.pk, sk: p.sk }, ConsistentRead: true }))).Item;
 

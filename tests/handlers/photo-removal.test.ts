@@ -104,8 +104,8 @@ describe("photo-object-removal", () => {
     expect(kept.objectKeys.every(exists)).toBe(true);
   });
 
-  it("drops a removal whose photo still exists on its last receive (MAX_RECEIVES) instead of dead-lettering it, deleting nothing", async () => {
-    const kept = await photo(ALICE, true);
+  it("drops a removal sent from its own region whose photo still exists on its last receive (MAX_RECEIVES) instead of dead-lettering it, deleting nothing", async () => {
+    const kept = { ...(await photo(ALICE, true)), region: "us-east-1" };
     const refused = record(kept, 4);
     const last = record(kept, 5);
     expect(await run(refused, last)).toEqual({ batchItemFailures: [{ itemIdentifier: refused.messageId }] });
@@ -115,6 +115,16 @@ describe("photo-object-removal", () => {
     const gone = await photo(ALICE, false);
     const foreign = record({ ...gone, objectKeys: ["site/index.html"] }, 5);
     expect(await run(foreign)).toEqual({ batchItemFailures: [{ itemIdentifier: foreign.messageId }] });
+  });
+
+  it("dead-letters, not drops, a removal from another region (or naming none) whose photo still exists on its last receive: its delete may not have replicated yet", async () => {
+    const kept = await photo(ALICE, true);
+    const fromWest = record({ ...kept, region: "us-west-2" }, 5);
+    const unnamed = record(kept, 5);
+    expect(await run(fromWest, unnamed)).toEqual({ batchItemFailures: [{ itemIdentifier: fromWest.messageId }, { itemIdentifier: unnamed.messageId }] });
+    expect(s3.count("DeleteObject")).toBe(0);
+    expect(kept.objectKeys.every(exists)).toBe(true);
+    await expect(removal.removePhotoObjects(record({ ...kept, region: "us-west-2" }, 5))).rejects.toThrow(/still exists on the removal's last receive, sent from us-west-2: its delete may not have replicated here yet/);
   });
 
   it("refuses keys that are not that photo's objects, and messages that are not removals", async () => {
@@ -134,6 +144,7 @@ describe("photo-object-removal", () => {
       { ...gone, sub: "..", objectKeys: [`originals/../${ALBUM}/${gone.photoId}.png`] },
       { ...gone, objectKeys: [] },
       { ...gone, extra: true },
+      { ...gone, region: "us-east-1/../x" },
       "not json",
       { albumId: ALBUM },
     ].map(record);

@@ -6,10 +6,10 @@
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { S3Event } from "aws-lambda";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { albumItem, newId, originalKey, photoItem, photoKey, type PhotoItem } from "../../handlers/shared/gallery-keys";
 import { s3EventRecord } from "../../local/s3-events";
 import { LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
@@ -56,6 +56,19 @@ afterAll(async () => {
   await table?.stop();
 });
 
+afterEach(() => vi.restoreAllMocks());
+
+/** Deletes `photo`'s item just before the thumbnail function's final (conditional) write of it: that write then fails. */
+function deleteBeforeFinalWrite(photo: PhotoItem): void {
+  const send = DynamoDBDocumentClient.prototype.send as (this: DynamoDBDocumentClient, ...args: unknown[]) => Promise<unknown>;
+  vi.spyOn(DynamoDBDocumentClient.prototype, "send").mockImplementation(async function (this: DynamoDBDocumentClient, command: unknown, ...rest: unknown[]) {
+    if (this !== doc && command instanceof UpdateCommand && command.input.Key?.sk === photo.sk) {
+      await send.call(doc, new DeleteCommand({ TableName: "gallery", Key: { pk: photo.pk, sk: photo.sk } }));
+    }
+    return send.call(this, command, ...rest);
+  } as typeof DynamoDBDocumentClient.prototype.send);
+}
+
 /** A gradient image in `format`, `width`×`height`, optionally tagged with an EXIF orientation. */
 async function image(format: "png" | "jpeg" | "webp", width: number, height: number, orientation?: number): Promise<Buffer> {
   const pixels = Buffer.alloc(width * height * 3);
@@ -66,13 +79,13 @@ async function image(format: "png" | "jpeg" | "webp", width: number, height: num
 }
 
 /** A pending photo whose original `body` has just been uploaded; the S3 event for it. */
-async function upload(body: Buffer, contentType: string): Promise<{ photo: PhotoItem; event: S3Event }> {
+async function upload(body: Buffer, contentType: string, time = new Date()): Promise<{ photo: PhotoItem; event: S3Event }> {
   const draft = photoItem({ sub: SUB, albumId: album.albumId, objectKey: "", contentType, size: body.length, photoId: newId() });
   const photo = { ...draft, objectKey: originalKey(SUB, album.albumId, draft.photoId, contentType) };
   await doc.send(new PutCommand({ TableName: "gallery", Item: photo }));
   const put = await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: photo.objectKey, Body: body, ContentType: contentType }));
   const record = s3EventRecord(
-    { eventName: "ObjectCreated:Put", bucket: BUCKET, key: photo.objectKey, size: body.length, eTag: put.ETag!.replace(/"/g, ""), sequencer: `00${Date.now().toString(16)}`, time: new Date() },
+    { eventName: "ObjectCreated:Put", bucket: BUCKET, key: photo.objectKey, size: body.length, eTag: put.ETag!.replace(/"/g, ""), sequencer: `00${Date.now().toString(16)}`, time },
     { region: "us-east-1", configurationId: "thumbnails" },
   );
   return { photo, event: { Records: [record] } };
@@ -136,17 +149,66 @@ describe("thumbnail function", () => {
   });
 
   it("hands the original of a photo deleted while its upload was in flight to the photo-removals queue, and makes no thumbnail", async () => {
-    const { photo, event } = await upload(await image("png", 400, 400), "image/png");
+    // An event a retry later: a young one might be of a photo not replicated yet (below).
+    const { photo, event } = await upload(await image("png", 400, 400), "image/png", new Date(Date.now() - 2 * 60_000));
     await removalsSent(sqs);
     // DELETE of the pending photo: its item is gone, and its removal (which ran before the PUT arrived) found no object.
     await doc.send(new DeleteCommand({ TableName: "gallery", Key: photoKey(SUB, photo.albumId, photo.photoId) }));
     expect(await thumbnail.handler(event, lambdaContext)).toEqual(["photo-gone"]);
-    expect(await removalsSent(sqs)).toEqual([{ sub: SUB, albumId: album.albumId, photoId: photo.photoId, objectKeys: [photo.objectKey] }]);
+    expect(await removalsSent(sqs)).toEqual([{ sub: SUB, albumId: album.albumId, photoId: photo.photoId, objectKeys: [photo.objectKey], region: "us-east-1" }]);
     expect(s3server.store.list(BUCKET, `thumbnails/${SUB}/${album.albumId}/${photo.photoId}/`)).toEqual([]);
   });
 
-  it("leaves a photo that is no longer pending alone", async () => {
+  it("throws on a young event whose photo has no item yet (created in another region, not replicated), sending nothing; the retry makes it ready", async () => {
+    const { photo, event } = await upload(await image("png", 400, 400), "image/png");
+    await removalsSent(sqs);
+    await doc.send(new DeleteCommand({ TableName: "gallery", Key: photoKey(SUB, photo.albumId, photo.photoId) }));
+    await expect(thumbnail.handler(event, lambdaContext)).rejects.toThrow(thumbnail.PhotoNotVisibleYet);
+    expect(await removalsSent(sqs)).toEqual([]);
+    expect(s3server.store.list(BUCKET, `thumbnails/${SUB}/${album.albumId}/${photo.photoId}/`)).toEqual([]);
+    // The item replicates; Lambda's retry of the same event is not answered from the idempotency record.
+    await doc.send(new PutCommand({ TableName: "gallery", Item: photo }));
+    expect(await thumbnail.handler(structuredClone(event), lambdaContext)).toEqual(["ready"]);
+    expect((await stored(photo))!.status).toBe("ready");
+  });
 
+  it("counts a missing item as gone from PHOTO_VISIBLE_AFTER_SECONDS after the event on", async () => {
+    const version = { bucket: BUCKET, key: originalKey(SUB, album.albumId, newId(), "image/png"), version: "v" };
+    const eventTime = "2026-06-01T12:00:00.000Z";
+    const at = (seconds: number) => Date.parse(eventTime) + seconds * 1000;
+    await removalsSent(sqs);
+    await expect(thumbnail.processObject(version, { eventTime, now: at(thumbnail.PHOTO_VISIBLE_AFTER_SECONDS - 1) })).rejects.toThrow(/no item yet for photo .* 59 s after its upload/);
+    expect(await removalsSent(sqs)).toEqual([]);
+    expect(await thumbnail.processObject(version, { eventTime, now: at(thumbnail.PHOTO_VISIBLE_AFTER_SECONDS) })).toBe("photo-gone");
+    expect((await removalsSent(sqs)).map((r) => r.objectKeys)).toEqual([[version.key]]);
+  });
+
+  it("hands the original and the thumbnails it made to the photo-removals queue when the photo is deleted while they are made", async () => {
+    const { photo, event } = await upload(await image("png", 2000, 1000), "image/png");
+    await removalsSent(sqs);
+    s3server.resetRequests();
+    deleteBeforeFinalWrite(photo);
+    expect(await thumbnail.handler(event, lambdaContext)).toEqual(["photo-gone"]);
+    const thumbnails = [320, 1280].map((width) => `thumbnails/${SUB}/${album.albumId}/${photo.photoId}/${width}.webp`);
+    expect(await removalsSent(sqs)).toEqual([{ sub: SUB, albumId: album.albumId, photoId: photo.photoId, objectKeys: [photo.objectKey, ...thumbnails], region: "us-east-1" }]);
+    // Written before the hand-over, and deleted only by the queue's consumer (the function has no s3:DeleteObject).
+    expect(s3server.store.list(BUCKET, `thumbnails/${SUB}/${album.albumId}/${photo.photoId}/`).map((o) => o.key).sort()).toEqual([...thumbnails].sort());
+    expect(s3server.count("DeleteObject")).toBe(0);
+    expect(await stored(photo)).toBeUndefined();
+  });
+
+  it("hands only the original of an unusable upload to the photo-removals queue when the photo is deleted meanwhile", async () => {
+    const { photo, event } = await upload(Buffer.from("hello, not an image"), "image/png");
+    await removalsSent(sqs);
+    s3server.resetRequests();
+    deleteBeforeFinalWrite(photo);
+    expect(await thumbnail.handler(event, lambdaContext)).toEqual(["photo-gone"]);
+    expect(await removalsSent(sqs)).toEqual([{ sub: SUB, albumId: album.albumId, photoId: photo.photoId, objectKeys: [photo.objectKey], region: "us-east-1" }]);
+    expect(s3server.count("PutObject")).toBe(0);
+    expect(s3server.count("DeleteObject")).toBe(0);
+  });
+
+  it("leaves a photo that is no longer pending alone", async () => {
     const other = await upload(await image("png", 400, 400), "image/png");
     await doc.send(new PutCommand({ TableName: "gallery", Item: { ...other.photo, status: "ready", expiresAt: undefined } }));
     expect(await thumbnail.handler(other.event, lambdaContext)).toEqual(["already-processed"]);

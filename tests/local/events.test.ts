@@ -298,7 +298,7 @@ describe.sequential("npm start: uploads become thumbnails, the clean-up runs on 
     expect(await stored(stale)).toBeUndefined();
     expect(await stored(fresh)).toMatchObject({ status: "ready" });
     // The clean-up deleted the item and sent the removal; the queue's consumer deleted the original.
-    expect(sent).toEqual([[queueName, { sub, albumId: album.albumId, photoId: stale.photoId, objectKeys: [stale.objectKey] }]]);
+    expect(sent).toEqual([[queueName, { sub, albumId: album.albumId, photoId: stale.photoId, objectKeys: [stale.objectKey], region: app.context.environment.AWS_REGION }]]);
     await drained(queueName);
     expect(await objectExists(stale.objectKey)).toBe(false);
     expect(await objectExists(fresh.objectKey)).toBe(true);
