@@ -424,11 +424,13 @@ const photoObjectRemoval = new LambdaFunction("photo-object-removal", {
 const photoRemovals = new MessageQueue("photo-removals", {
   consumer: { function: photoObjectRemoval, batchSize: 10 },
   maxReceiveCount: photoRemovalsMaxReceives,
-  // The API sends before it deletes the item: held back 5 s, a message usually arrives after the delete (and its
-  // replication, when another region's API sent it: "Changes made to an item in one region are typically replicated to
-  // all other regions within a second", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables.tutorial.html),
-  // instead of failing once and waiting out the visibility timeout. SQS DelaySeconds: 0–900 (MessageQueue checks it).
-  delaySeconds: 5,
+  // The API sends before it deletes the item: held back, a message usually arrives after the delete instead of failing
+  // once and waiting out the visibility timeout. In one region the delete follows the send by one DynamoDB call, so 1 s
+  // covers it; with the API in other regions it must also replicate to the home table ("Changes made to an item in one
+  // region are typically replicated to all other regions within a second",
+  // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables.tutorial.html), so 5 s.
+  // SQS DelaySeconds: 0–900 (MessageQueue checks it).
+  delaySeconds: regions.length > 1 ? 5 : 1,
 });
 /** What the photos API's DELETE, the thumbnail function and the photo clean-up need to send (handlers/shared/photo-removals.ts removalsQueue). */
 const photoRemovalsProducer = {

@@ -72,7 +72,8 @@ describe("dev stack: events", () => {
     const consumer = resource(run.resources, "aws:lambda/function:Function", "photo-object-removal-function");
     const table = resource(run.resources, "aws:dynamodb/table:Table", "data-gallery");
     const bucket = resource(run.resources, "aws:s3/bucket:Bucket", "uploads-bucket");
-    expect(queue.inputs).toMatchObject({ delaySeconds: 5, visibilityTimeoutSeconds: 60, sqsManagedSseEnabled: true });
+    // One region: 1 s covers the DELETE's send-then-delete (multi-region.test.ts pins prod's 5 s for replication).
+    expect(queue.inputs).toMatchObject({ delaySeconds: 1, visibilityTimeoutSeconds: 60, sqsManagedSseEnabled: true });
     expect(JSON.parse(queue.inputs.redrivePolicy)).toEqual({ deadLetterTargetArn: deadLetters.state.arn, maxReceiveCount: 5 });
     expect(resource(run.resources, "aws:lambda/eventSourceMapping:EventSourceMapping", "photo-removals-mapping").inputs).toMatchObject({ eventSourceArn: queue.state.arn, functionName: consumer.state.arn, batchSize: 10, functionResponseTypes: ["ReportBatchItemFailures"] });
     // The consumer knows the last receive (the queue's maxReceiveCount): a removal whose photo still exists is dropped then.

@@ -40,6 +40,8 @@ describe("prod in us-east-1 and us-west-2", () => {
     const { resources } = runs.get("prod")!;
     const queue = resource(resources, "aws:sqs/queue:Queue", "photo-removals-queue");
     expect(queue.inputs.region).toBeUndefined(); // the stack's own region, us-east-1
+    // Held back 5 s, not one region's 1 s: a delete made in us-west-2 must replicate to the home table first.
+    expect(queue.inputs.delaySeconds).toBe(5);
     for (const prefix of ["api", "api-usw2"]) {
       const fn = resource(resources, "aws:lambda/function:Function", `${prefix}-delete-albums-albumid-photos-photoid-function`);
       expect(fn.inputs.environment.variables, fn.name).toMatchObject({ PHOTO_REMOVALS_QUEUE_URL: queue.state.url, PHOTO_REMOVALS_QUEUE_REGION: "us-east-1" });
