@@ -67,7 +67,6 @@ const ACCESS_DENIED = () => new S3Error(403, "AccessDenied", "Access Denied");
 const UNSUPPORTED_MECHANISM = () => new S3Error(400, "InvalidRequest", "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
 // Header-signed requests may be at most 15 minutes off the server's clock
 // (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-auth-using-authorization-header.html).
-const MAX_SKEW_MS = MAX_CLOCK_SKEW_MS;
 /** x-amz-content-sha256 values other than a hex digest (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html). */
 const PAYLOAD_MODES = new Set([
   UNSIGNED_PAYLOAD,
@@ -114,11 +113,11 @@ export async function authenticate(request: SignableRequest, options: VerifyOpti
         ServerTime: now.toISOString(),
       });
     }
-  } else if (Math.abs(now.getTime() - signedAt.getTime()) > MAX_SKEW_MS) {
+  } else if (Math.abs(now.getTime() - signedAt.getTime()) > MAX_CLOCK_SKEW_MS) {
     throw new S3Error(403, "RequestTimeTooSkewed", "The difference between the request time and the current time is too large.", {
       RequestTime: signed.longDate,
       ServerTime: now.toISOString(),
-      MaxAllowedSkewMilliseconds: String(MAX_SKEW_MS),
+      MaxAllowedSkewMilliseconds: String(MAX_CLOCK_SKEW_MS),
     });
   }
 

@@ -5,6 +5,7 @@
  * visibility timeout and, after maxReceiveCount receives, to go to the dead-letter queue.
  * https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import type { SQSEvent, SQSMessageAttributes, SQSRecord } from "aws-lambda";
 import { LAMBDA_SYNC_PAYLOAD_LIMITS } from "./lambda-runtime";
 import { systemAttributes, type LocalSqs, type ReceivedMessage } from "./sqs-server";
@@ -110,16 +111,8 @@ export class SqsEventSource {
   }
 
   /** Waits `ms`, or less if the source stops. */
-  private pause(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener("abort", done, { once: true });
-    });
+  private async pause(ms: number, signal: AbortSignal): Promise<void> {
+    await sleep(ms, undefined, { signal }).catch(() => undefined);
   }
 
   /** One turn of the loop: waits for a free slot, or receives a batch and starts processing it. */

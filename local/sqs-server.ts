@@ -270,6 +270,10 @@ export class LocalSqs {
     return [...this.queues.keys()];
   }
 
+  has(name: string): boolean {
+    return this.queues.has(name);
+  }
+
   arn(name: string): string {
     return this.queue(name).arn;
   }
@@ -871,7 +875,7 @@ function regionsServing(sqs: LocalSqs, body: Buffer): string[] {
       return all;
     }
   }
-  return name !== undefined && sqs.names().includes(name) ? [sqs.definition(name).region] : all;
+  return name !== undefined && sqs.has(name) ? [sqs.definition(name).region] : all;
 }
 
 function string(input: Input, name: string, required: true): string;
@@ -910,7 +914,7 @@ function queueName(sqs: LocalSqs, input: Input): string {
     throw new SqsError("InvalidAddress", `The address ${url.slice(0, 200)} is not valid for this endpoint.`, 404);
   }
   const [, account, name, ...rest] = path.split("/");
-  if (account !== sqs.accountId || !name || rest.length > 0 || !sqs.names().includes(name)) throw nonExistentQueue();
+  if (account !== sqs.accountId || !name || rest.length > 0 || !sqs.has(name)) throw nonExistentQueue();
   return name;
 }
 
@@ -1075,7 +1079,7 @@ const ACTIONS: Record<string, Action> = {
   GetQueueUrl(sqs, input, { queueUrl }) {
     const name = string(input, "QueueName", true);
     const owner = string(input, "QueueOwnerAWSAccountId");
-    if ((owner !== undefined && owner !== sqs.accountId) || !sqs.names().includes(name)) throw nonExistentQueue();
+    if ((owner !== undefined && owner !== sqs.accountId) || !sqs.has(name)) throw nonExistentQueue();
     return { QueueUrl: queueUrl(name) };
   },
 

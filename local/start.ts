@@ -14,6 +14,7 @@ import { LocalQueues } from "./queues";
 import { PROJECT_DIR, runProgramOffline, type OfflineRun } from "./offline/program";
 import { cachedProgramRun } from "./offline/program-cache";
 import { lockStateDir } from "./state-lock";
+import { LOCAL_CREDENTIALS } from "./sigv4-verify";
 import { LOCAL_SERVICES } from "./services";
 import { recordedIdentity } from "./services/lambda";
 import type { LocalContext, StartedService } from "./services/types";
@@ -78,8 +79,8 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
     AWS_REGION: run.config.region,
     AWS_DEFAULT_REGION: run.config.region,
     // What the local S3 and SQS servers check signatures against (LOCAL_CREDENTIALS); the other emulators accept any.
-    AWS_ACCESS_KEY_ID: "local",
-    AWS_SECRET_ACCESS_KEY: "local",
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     POWERTOOLS_DEV: "true",
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     POWERTOOLS_TRACE_ENABLED: "false",

@@ -36,18 +36,19 @@ export async function localQueueDefinitions(
   graph: Graph = [],
 ): Promise<Array<{ spec: MessageQueueSpec; queue: LocalQueueDefinition; deadLetterQueue: LocalQueueDefinition }>> {
   const recorded = ofType(graph, "aws:sqs/queue:Queue");
+  const attachments = { policy: ofType(graph, "aws:sqs/queuePolicy:QueuePolicy"), redrive: ofType(graph, "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy") };
   // What the program recorded of a queue: its ARN, and the access policy (QueuePolicy) and RedriveAllowPolicy attached
   // to it by URL (their `queueUrl` is the queue's id, its URL), which GetQueueAttributes reports.
   const recordedOf = (name: string): Pick<LocalQueueDefinition, "arn" | "policy" | "redriveAllowPolicy"> => {
     const queue = recorded.find((r) => r.state.name === name);
     const urls = [queue?.state.url, queue?.id].filter((url) => typeof url === "string");
-    const attached = (type: string, property: string) => {
-      const value = ofType(graph, type).find((r) => urls.includes(r.inputs.queueUrl))?.inputs[property];
+    const attached = (candidates: Graph, property: string) => {
+      const value = candidates.find((r) => urls.includes(r.inputs.queueUrl))?.inputs[property];
       return typeof value === "string" ? value : undefined;
     };
     const arn = queue?.state.arn;
-    const policy = attached("aws:sqs/queuePolicy:QueuePolicy", "policy");
-    const redriveAllowPolicy = attached("aws:sqs/redriveAllowPolicy:RedriveAllowPolicy", "redriveAllowPolicy");
+    const policy = attached(attachments.policy, "policy");
+    const redriveAllowPolicy = attached(attachments.redrive, "redriveAllowPolicy");
     return { ...(typeof arn === "string" ? { arn } : {}), ...(policy !== undefined ? { policy } : {}), ...(redriveAllowPolicy !== undefined ? { redriveAllowPolicy } : {}) };
   };
   const definitions = [];
@@ -79,8 +80,8 @@ export async function localQueueDefinitions(
 export function recordedQueueUrls(graph: Graph, server: Pick<LocalSqsServer, "queueUrl" | "sqs">): Map<string, string> {
   const served = new Set(server.sqs.names());
   const urls = new Map<string, string>();
-  for (const resource of graph) {
-    if (resource.type !== "aws:sqs/queue:Queue" || typeof resource.state.name !== "string" || !served.has(resource.state.name)) continue;
+  for (const resource of ofType(graph, "aws:sqs/queue:Queue")) {
+    if (typeof resource.state.name !== "string" || !served.has(resource.state.name)) continue;
     for (const recorded of [resource.state.url, resource.id]) if (typeof recorded === "string" && /^https?:\/\//.test(recorded)) urls.set(recorded, server.queueUrl(resource.state.name));
   }
   return urls;
