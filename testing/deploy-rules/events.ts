@@ -20,6 +20,9 @@ const EVENT_SOURCE_MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
 const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
 
 const bucketOf = (graph: Graph, notification: RecordedResource) => BUCKET_TYPES.map((t) => referenced(graph, t, notification.inputs.bucket)).find(Boolean);
+
+/** An SQS queue's ARN: `arn:<partition>:sqs:<region>:<account>:<name>`. */
+export const SQS_ARN = /^arn:[^:]+:sqs:[^:]*:\d*:[^:/]+$/;
 /** The function a (possibly qualified) function ARN or name points at. */
 export const functionOf = (graph: Graph, reference: unknown) =>
   referenced(graph, FUNCTION, reference) ?? (typeof reference === "string" ? referenced(graph, FUNCTION, reference.replace(/:(\$LATEST|\d+|[A-Za-z][\w-]*)$/, "")) : undefined);
@@ -274,7 +277,7 @@ function unsupportedAsyncDestination(condition: string, arn: string): string | u
 const STREAM_SOURCES: Array<{ arn: RegExp; kind: string; actions: string[] }> = [
   { arn: /^arn:[^:]+:dynamodb:[^:]*:\d*:table\/[^/]+\/stream\/.+$/, kind: "stream", actions: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"] },
   { arn: /^arn:[^:]+:kinesis:[^:]*:\d*:stream\/[^/]+$/, kind: "stream", actions: ["kinesis:DescribeStream", "kinesis:GetRecords", "kinesis:GetShardIterator"] },
-  { arn: /^arn:[^:]+:sqs:[^:]*:\d*:[^:/]+$/, kind: "queue", actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"] },
+  { arn: SQS_ARN, kind: "queue", actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"] },
 ];
 
 /** The on-failure and on-success destination ARNs of an invoke config (`destination`) or event source mapping (`destinationArn`). */

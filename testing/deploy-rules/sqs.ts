@@ -3,10 +3,10 @@
  * CreateEventSourceMapping takes for a queue, the visibility timeout it checks against the function's timeout, and a
  * redrive policy's dead-letter queue of the queue's own type.
  */
-import { ofType, type Graph } from "../../local/offline/graph";
+import { attachedTo, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { MESSAGE_QUEUE_LIMITS } from "../../components/message-queue";
-import { functionOf } from "./events";
+import { functionOf, SQS_ARN } from "./events";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
 
 const QUEUE = "aws:sqs/queue:Queue";
@@ -17,8 +17,6 @@ const EVENT_SOURCE_MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
 const SQS_DEFAULT_VISIBILITY_TIMEOUT = 30;
 /** Lambda's timeout when a function sets none (CreateFunction Timeout: "The default is 3 seconds"). */
 const LAMBDA_DEFAULT_TIMEOUT = 3;
-
-const SQS_ARN = /^arn:[^:]+:sqs:[^:]*:\d*:[^:/]+$/;
 
 /** An event source mapping's queue: in the plan when it is there, else only its ARN (undefined: not an SQS source). */
 function sqsSource(graph: Graph, mapping: RecordedResource): { arn: string; queue?: RecordedResource } | undefined {
@@ -170,4 +168,24 @@ export const SQS_REDRIVE_QUEUE_TYPE: DeployRule = {
   },
 };
 
-export const SQS_RULES: DeployRule[] = [SQS_MAPPING_VISIBILITY_TIMEOUT, SQS_MAPPING_SETTINGS, SQS_REDRIVE_QUEUE_TYPE];
+/**
+ * A queue has one access policy: SetQueueAttributes' `Policy` attribute, which each aws.sqs.QueuePolicy (and a queue's
+ * own `policy`) writes whole. Two on one queue replace each other on every deploy, and whichever lands last decides
+ * what is allowed (hashicorp/terraform#12003 "Multiple aws_sqs_queue_policy adds only one policy to queue";
+ * aws/serverless-application-model#1776). The components' queues already carry the TLS-only policy
+ * (components/queues.ts requireTls): a grant to SNS or EventBridge belongs in that same document.
+ */
+export const SQS_ONE_QUEUE_POLICY: DeployRule = {
+  id: "SqsOneQueuePolicy",
+  title: "A queue's access policy is written by one resource only",
+  source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html",
+  check(graph) {
+    return ofType(graph, QUEUE).flatMap((queue) => {
+      const writers = [...(queue.inputs.policy ? [queue] : []), ...attachedTo(graph, "aws:sqs/queuePolicy:QueuePolicy", "queueUrl", queue)];
+      if (writers.length < 2) return [];
+      return [finding(this.id, queue, `has its one access policy written by ${writers.map((w) => w.name).join(", ")}; each replaces the others, so the last applied decides what is allowed`, "write every statement into one policy (one QueuePolicy, or the queue's `policy`)")];
+    });
+  },
+};
+
+export const SQS_RULES: DeployRule[] = [SQS_MAPPING_VISIBILITY_TIMEOUT, SQS_MAPPING_SETTINGS, SQS_REDRIVE_QUEUE_TYPE, SQS_ONE_QUEUE_POLICY];
