@@ -7,7 +7,7 @@
  */
 import type { PhotoItem } from "../shared/gallery-keys";
 import { CreatePhoto, UpdatePhoto } from "../shared/gallery-schemas";
-import { photoRemoval, removalsQueue } from "../shared/photo-removals";
+import { photoObjectKeys, photoRemoval, removalsQueue } from "../shared/photo-removals";
 import { createPhoto, deletePhotoAsRead, getPhotoItem, listPhotos, toPublicPhoto, updatePhoto, type PublicPhoto } from "../shared/gallery-store";
 import { conflict, json, noContent, ownerOf, parseBody, pathParam, queryParam, route } from "../shared/api-http";
 import { limitParam } from "./albums";
@@ -103,7 +103,7 @@ export const remove = route("deletePhoto", async (event) => {
   const { url, region } = removalsQueue();
   for (let pass = 0; pass < DELETE_PASSES; pass++) {
     const item = await getPhotoItem(owner, albumId, photoId, true);
-    const removal = photoRemoval({ sub: owner, albumId, photoId }, [item.objectKey, ...(item.thumbnails ?? []).map((t) => t.key)]);
+    const removal = photoRemoval({ sub: owner, albumId, photoId }, photoObjectKeys(item));
     await (await queue()).sendMessage(url, region, JSON.stringify(removal));
     if (await deletePhotoAsRead(item)) return noContent();
   }

@@ -31,7 +31,7 @@ import { DeleteCommand, DynamoDBDocumentClient, paginateScan } from "@aws-sdk/li
 import { Logger } from "@aws-lambda-powertools/logger";
 import { PHOTO_PREFIX, photoKey, subOf, type PhotoItem } from "../shared/gallery-keys";
 import { deleteObject } from "../shared/photo-objects";
-import { isPhotoObjectKey, PhotoRemoval, photoRemoval, removalsQueue } from "../shared/photo-removals";
+import { checkRemoval, photoObjectKeys, type PhotoRemoval, photoRemoval, removalsQueue } from "../shared/photo-removals";
 import { sendMessage } from "../shared/queue-messages";
 
 const logger = new Logger();
@@ -68,13 +68,11 @@ export async function handler(): Promise<CleanupResult> {
  */
 function removalOf(item: PhotoItem, objectKeys: string[]): PhotoRemoval {
   const [albumId = "", photoId = ""] = item.sk.slice(PHOTO_PREFIX.length).split("#");
-  const parsed = PhotoRemoval.safeParse(photoRemoval({ sub: subOf(item.pk), albumId, photoId }, objectKeys));
-  if (!parsed.success) throw new Error(`not a photo removal: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
-  const key = photoKey(parsed.data.sub, albumId, photoId);
+  const checked = checkRemoval(photoRemoval({ sub: subOf(item.pk), albumId, photoId }, objectKeys));
+  if ("problem" in checked) throw new Error(checked.problem);
+  const key = photoKey(checked.removal.sub, albumId, photoId);
   if (key.pk !== item.pk || key.sk !== item.sk) throw new Error(`${item.pk}/${item.sk} is not a photo key`);
-  const foreign = objectKeys.filter((objectKey) => !isPhotoObjectKey(parsed.data, objectKey));
-  if (foreign.length > 0) throw new Error(`keys that are not the photo's objects: ${foreign.join(", ")}`);
-  return parsed.data;
+  return checked.removal;
 }
 
 /**
@@ -82,7 +80,7 @@ function removalOf(item: PhotoItem, objectKeys: string[]): PhotoRemoval {
  * throws, naming the keys that may be orphaned, when neither worked.
  */
 async function removeObjects(id: string, item: PhotoItem, bucket: string, queue: { url: string; region: string }): Promise<"queued" | "deleted"> {
-  const objectKeys = [item.objectKey, ...(item.thumbnails ?? []).map((t) => t.key)];
+  const objectKeys = photoObjectKeys(item);
   let notQueued: Error;
   try {
     await sendMessage(queue.url, queue.region, JSON.stringify(removalOf(item, objectKeys)));

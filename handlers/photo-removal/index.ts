@@ -29,7 +29,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { photoKey } from "../shared/gallery-keys";
 import { deleteObject } from "../shared/photo-objects";
-import { isPhotoObjectKey, PhotoRemoval, photoThumbnailKeys } from "../shared/photo-removals";
+import { checkRemoval, type PhotoRemoval, photoThumbnailKeys } from "../shared/photo-removals";
 import { traceClient } from "../shared/xray";
 
 const logger = new Logger();
@@ -65,11 +65,9 @@ export function parseRemoval(body: string): PhotoRemoval {
   } catch {
     throw new RemovalRefused("the message is not JSON");
   }
-  const parsed = PhotoRemoval.safeParse(json);
-  if (!parsed.success) throw new RemovalRefused(`the message is not a photo removal: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(body)"} ${i.message}`).join("; ")}`);
-  const foreign = parsed.data.objectKeys.filter((key) => !isPhotoObjectKey(parsed.data, key));
-  if (foreign.length > 0) throw new RemovalRefused(`the message names keys that are not this photo's objects: ${foreign.slice(0, 3).join(", ")}`);
-  return parsed.data;
+  const checked = checkRemoval(json);
+  if ("problem" in checked) throw new RemovalRefused(checked.problem);
+  return checked.removal;
 }
 
 /** Deletes one removal's objects once its photo item is gone. */

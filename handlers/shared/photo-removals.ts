@@ -75,3 +75,20 @@ export function isPhotoObjectKey(removal: PhotoRef, key: string): boolean {
   if (original) return original.sub === removal.sub && original.albumId === removal.albumId && original.photoId === removal.photoId;
   return photoThumbnailKeys(removal).includes(key);
 }
+
+/** A photo item's objects: its original and the thumbnails it records. */
+export function photoObjectKeys(item: { objectKey: string; thumbnails?: Array<{ key: string }> }): string[] {
+  return [item.objectKey, ...(item.thumbnails ?? []).map((t) => t.key)];
+}
+
+/**
+ * `value` as a PhotoRemoval naming only that photo's objects, or why not: what the consumer accepts, checked by a
+ * sender too so a message the consumer would refuse is never sent.
+ */
+export function checkRemoval(value: unknown): { removal: PhotoRemoval } | { problem: string } {
+  const parsed = PhotoRemoval.safeParse(value);
+  if (!parsed.success) return { problem: `the message is not a photo removal: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(body)"} ${i.message}`).join("; ")}` };
+  const foreign = parsed.data.objectKeys.filter((key) => !isPhotoObjectKey(parsed.data, key));
+  if (foreign.length > 0) return { problem: `the message names keys that are not this photo's objects: ${foreign.slice(0, 3).join(", ")}` };
+  return { removal: parsed.data };
+}
