@@ -30,7 +30,7 @@ import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client
 import { DeleteCommand, DynamoDBDocumentClient, paginateScan } from "@aws-sdk/lib-dynamodb";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { PHOTO_PREFIX, photoKey, subOf, type PhotoItem } from "../shared/gallery-keys";
-import { deleteObject } from "../shared/photo-objects";
+import { deleteObjects, ObjectsNotDeleted } from "../shared/photo-objects";
 import { checkRemoval, photoObjectKeys, type PhotoRemoval, photoRemoval, removalsQueue } from "../shared/photo-removals";
 import { sendMessage } from "../shared/queue-messages";
 
@@ -89,16 +89,19 @@ async function removeObjects(id: string, item: PhotoItem, bucket: string, queue:
     notQueued = error as Error;
   }
   logger.warn("photo removal not queued; deleting its objects directly", { photo: id, objectKeys, error: notQueued.message });
-  const deletes = await Promise.allSettled(objectKeys.map((key) => deleteObject(bucket, key)));
-  const failed = objectKeys.filter((_, i) => deletes[i].status === "rejected");
-  if (failed.length === 0) return "deleted";
-  const notDeleted = (deletes.find((d) => d.status === "rejected") as PromiseRejectedResult).reason as Error;
-  logger.error("photo item deleted, but its objects were neither queued nor deleted: they may be orphaned", { photo: id, orphanedKeys: failed, sendError: notQueued.message, deleteError: notDeleted.message });
-  throw new Error(
-    `photo ${id} was deleted, but its objects were neither queued for removal (${notQueued.name}: ${notQueued.message}) nor deleted (${notDeleted.name}: ${notDeleted.message}); ` +
-      `these may be orphaned in ${bucket}: ${failed.join(", ")}`,
-    { cause: notDeleted },
-  );
+  try {
+    await deleteObjects(bucket, objectKeys);
+    return "deleted";
+  } catch (error) {
+    if (!(error instanceof ObjectsNotDeleted)) throw error;
+    const notDeleted = error.cause as Error;
+    logger.error("photo item deleted, but its objects were neither queued nor deleted: they may be orphaned", { photo: id, orphanedKeys: error.keys, sendError: notQueued.message, deleteError: notDeleted.message });
+    throw new Error(
+      `photo ${id} was deleted, but its objects were neither queued for removal (${notQueued.name}: ${notQueued.message}) nor deleted (${notDeleted.name}: ${notDeleted.message}); ` +
+        `these may be orphaned in ${bucket}: ${error.keys.join(", ")}`,
+      { cause: notDeleted },
+    );
+  }
 }
 
 /** Removes pending and failed photos older than CLEANUP_AGE_HOURS at `now`, with their objects. */

@@ -28,7 +28,7 @@ import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-p
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { photoKey } from "../shared/gallery-keys";
-import { deleteObject } from "../shared/photo-objects";
+import { deleteObjects } from "../shared/photo-objects";
 import { checkRemoval, type PhotoRemoval, photoThumbnailKeys } from "../shared/photo-removals";
 import { traceClient } from "../shared/xray";
 
@@ -95,7 +95,7 @@ export async function removePhotoObjects(record: SQSRecord): Promise<RemovalOutc
   // still be written after this (the thumbnail function read the photo pending and was still in sharp): its final
   // write then finds the item gone, and it hands those over itself.
   const keys = [...new Set([...removal.objectKeys, ...photoThumbnailKeys(removal)])];
-  await Promise.all(keys.map((key) => deleteObject(bucket, key)));
+  await deleteObjects(bucket, keys);
   logger.info("photo objects removed", { albumId, photoId, objects: keys.length });
   return { removed: keys };
 }

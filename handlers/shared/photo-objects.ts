@@ -135,3 +135,27 @@ export async function objectSize(bucket: string, key: string, region = bucketReg
 export async function deleteObject(bucket: string, key: string): Promise<void> {
   await send("DeleteObject", "DELETE", bucket, key);
 }
+
+/** Some of deleteObjects' keys that were not deleted, with the first failure as the cause. */
+export class ObjectsNotDeleted extends Error {
+  constructor(
+    readonly bucket: string,
+    readonly keys: readonly string[],
+    cause: Error,
+  ) {
+    super(`${keys.length} object(s) not deleted from ${bucket} (${cause.name}: ${cause.message}): ${keys.join(", ")}`, { cause });
+    this.name = "ObjectsNotDeleted";
+  }
+}
+
+/**
+ * Deletes every key, each to the end even when another fails, then rejects with ObjectsNotDeleted naming those that
+ * failed. Settling all first: a function that returned on the first failure would be frozen with deletes still on
+ * their way, and could not say which keys are left.
+ */
+export async function deleteObjects(bucket: string, keys: readonly string[]): Promise<void> {
+  const deletes = await Promise.allSettled(keys.map((key) => deleteObject(bucket, key)));
+  const failed = keys.filter((_, i) => deletes[i].status === "rejected");
+  if (failed.length === 0) return;
+  throw new ObjectsNotDeleted(bucket, failed, (deletes.find((d) => d.status === "rejected") as PromiseRejectedResult).reason as Error);
+}
