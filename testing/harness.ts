@@ -6,9 +6,14 @@
 import { installRecordingMocks, type MockOptions, type RecordedResource, type RecordingMocks } from "../local/offline/mocks";
 
 let mocks: RecordingMocks | undefined;
+let mockOptions: MockOptions = {};
 
-/** Installs the mocks for this file; call from `beforeAll` to choose preview mode, otherwise `record` installs update-mode mocks. */
+/**
+ * Installs the mocks for this file; call from `beforeAll` to choose preview mode, otherwise `record` installs update-mode
+ * mocks. `record` installs them again, with these options, when other mocks replaced them (a whole-program run).
+ */
 export async function useMocks(options: MockOptions = {}): Promise<RecordingMocks> {
+  mockOptions = options;
   mocks = await installRecordingMocks(options);
   return mocks;
 }
@@ -18,7 +23,7 @@ export async function useMocks(options: MockOptions = {}): Promise<RecordingMock
  * a URN registered twice within it is refused as the engine refuses it, one registered by an earlier call is not.
  */
 export async function record(build: () => unknown): Promise<RecordedResource[]> {
-  const active = mocks ?? (await useMocks());
+  const active = mocks?.installed() ? mocks : await useMocks(mockOptions);
   await active.startProgram();
   const start = active.resources.length;
   await build();

@@ -96,6 +96,8 @@ export interface RecordingMocks {
    * a program of their own).
    */
   startProgram(): Promise<void>;
+  /** Whether these are still Pulumi's mocks: mocks installed since (another installRecordingMocks, a whole-program run) replaced them process-wide. */
+  installed(): boolean;
 }
 
 interface RegistrationMeta {
@@ -228,7 +230,7 @@ export async function installRecordingMocks(options: MockOptions = {}): Promise<
     await settle();
     urns.reset();
   };
-  return { resources, settle: settleProgram, startProgram };
+  return { resources, settle: settleProgram, startProgram, installed: () => getMonitor() === monitor };
 }
 
 /**

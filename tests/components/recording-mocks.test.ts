@@ -8,8 +8,8 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import { describe, expect, it } from "vitest";
-import { installLeanDebuggablePromise } from "../../local/offline/mocks";
-import { record, resource } from "../harness/mocks";
+import { installLeanDebuggablePromise, installRecordingMocks } from "../../local/offline/mocks";
+import { record, resource, useMocks } from "../harness/mocks";
 
 describe("recording mocks under an explicit provider", () => {
   it("give a resource, and getRegion, the provider's region; the stack's without one; the resource's own region input first", async () => {
@@ -26,6 +26,18 @@ describe("recording mocks under an explicit provider", () => {
     expect(inStackRegion.state.arn).toMatch(/^arn:aws:sqs:us-east-1:/);
     expect(inStackRegion.inputs.tags.reportedRegion).toBe("us-east-1");
     expect(resource(graph, "aws:sqs/queue:Queue", "own-region").state.arn).toMatch(/^arn:aws:sqs:eu-west-1:/);
+  });
+});
+
+describe("record after other mocks replaced the file's", () => {
+  it("records into mocks of its own again, with the options the file chose (a whole-program run installs its own process-wide)", async ({ onTestFinished }) => {
+    await useMocks({ region: "eu-west-1" });
+    onTestFinished(() => void useMocks());
+    // What a whole-program run (runProgramOffline, startLocalApp) does before the file's next record.
+    const program = await installRecordingMocks({ stack: "dev" });
+    const graph = await record(() => new aws.sqs.Queue("after-a-program"));
+    expect(resource(graph, "aws:sqs/queue:Queue", "after-a-program").state.arn).toMatch(/^arn:aws:sqs:eu-west-1:/);
+    expect(program.resources).toEqual([]);
   });
 });
 

@@ -9,8 +9,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DnsRouting, RoutingPolicy } from "../../components/dns-routing";
 import { StaticSite } from "../../components/static-site";
 import { registerStackTags } from "../../components/tags";
-import { installRecordingMocks, type RecordedResource, type RecordingMocks } from "../../local/offline/mocks";
-import { record } from "../harness/mocks";
+import type { RecordedResource, RecordingMocks } from "../../local/offline/mocks";
+import { record, useMocks } from "../harness/mocks";
 
 const userTags = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`cost-${i}`, "x"]));
 const certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
@@ -24,9 +24,10 @@ const routing = (name: string) => () =>
     records: [{ id: "us-east-1", region: "us-east-1", target: { name: "d-east.execute-api.amazonaws.com", zoneId: "Z1UJRXOUMOOFQ8" }, healthCheck: { fqdn: "east.execute-api.amazonaws.com", path: "/prod/api/health" } }],
   });
 
+// The harness's mocks, so that runInStack and `record` record into the same ones.
 let mocks: RecordingMocks;
 beforeAll(async () => {
-  mocks = await installRecordingMocks({ stack: "test" });
+  mocks = await useMocks({ stack: "test" });
 });
 
 /** Runs `build` as a program runs (inside a root stack resource, so registerStackTags applies): its error, or its resources. */
