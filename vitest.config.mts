@@ -67,6 +67,7 @@ const SHARED = [
   "tests/offline-register.test.ts",
   "tests/ci-workflow.test.ts",
   "tests/docs-exports.test.ts",
+  "tests/fuzz",
 ];
 
 /**
@@ -77,12 +78,15 @@ const SHARED = [
  *   error never settles (UserAuth waits for callback URLs the program never sets), so the end-of-file settle would wait.
  * - tests/static-site-publish/hash-store.test.ts and tests/local/api-gateway.test.ts mock modules (`vi.mock`): vitest
  *   resets its module mocks between files only in isolated processes, so a later file would get the mock.
+ * - tests/offline-register.test.ts checks that a test worker has not loaded TypeScript: a shared worker keeps what
+ *   earlier files loaded from node_modules (serialising StaticSite's publisher provider, on a cache miss, loads it).
  */
 const ISOLATED = [
   "tests/local/dynamodb.test.ts",
   "tests/stacks/api-canary-unknown-stage.test.ts",
   "tests/static-site-publish/hash-store.test.ts",
   "tests/local/api-gateway.test.ts",
+  "tests/offline-register.test.ts",
 ];
 
 /** SHARED's test files, listed (a project's exclude cannot take a file back out of a folder it excludes). */

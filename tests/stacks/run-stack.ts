@@ -1,5 +1,6 @@
 /** Runs index.ts for one stack under mocks (as `pulumi up` would with that stack's config) and checks every security (component and stack) and deploy rule. */
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { expect, inject, vi } from "vitest";
@@ -18,19 +19,42 @@ import { ALL_RULES, STACK_RULES } from "../../testing/security-rules";
 export async function runStack(stack: string): Promise<OfflineRun> {
   const folder = inject("sharedStackRuns");
   const file = folder && join(folder, `${stack}.json`);
-  if (file && existsSync(file)) return sharedRun(readFileSync(file, "utf8"));
+  if (folder && file && existsSync(file)) return sharedRun(readFileSync(file, "utf8"), folder);
   const run = await runProgramOffline({ stack, load: () => import("../../index.js") });
-  const recorded = JSON.stringify(await withAssetsEncoded({ config: run.config, resources: run.resources, outputs: run.outputs }));
-  if (!file) return sharedRun(recorded);
-  // Two files may run the same stack at once: each writes whole, then renames.
-  const partial = `${file}.${process.pid}`;
-  writeFileSync(partial, recorded);
-  renameSync(partial, file);
-  return sharedRun(recorded);
+  const recorded = { config: run.config, resources: run.resources, outputs: run.outputs };
+  if (!folder || !file) return sharedRun(JSON.stringify(await withAssetsEncoded(recorded)));
+  const text = JSON.stringify(await withAssetsEncoded(recorded, (assetText) => storeAssetText(folder, assetText)));
+  writeWhole(file, text);
+  return sharedRun(text, folder);
 }
 
-function sharedRun(recorded: string): OfflineRun {
-  const run = withAssetsDecoded(JSON.parse(recorded)) as Omit<OfflineRun, "specs">;
+/**
+ * Two files may run the same stack at once: each writes whole, then renames. The same text has the same name, so
+ * either copy is right.
+ */
+function writeWhole(file: string, text: string): void {
+  const partial = `${file}.${process.pid}`;
+  writeFileSync(partial, text);
+  renameSync(partial, file);
+}
+
+/**
+ * A StringAsset's text in a file of its own, named by its hash: every function's code and source map (about 1 MB
+ * each, the same in the function's inputs and state) would make each stack's JSON tens of megabytes that about twenty
+ * files each read and parse, while few tests read code.
+ */
+function storeAssetText(folder: string, text: string): string {
+  const name = createHash("sha256").update(text).digest("hex");
+  const path = join(folder, "assets", name);
+  if (!existsSync(path)) {
+    mkdirSync(join(folder, "assets"), { recursive: true });
+    writeWhole(path, text);
+  }
+  return name;
+}
+
+function sharedRun(recorded: string, folder?: string): OfflineRun {
+  const run = withAssetsDecoded(JSON.parse(recorded), folder) as Omit<OfflineRun, "specs">;
   return Object.defineProperty(run, "specs", {
     get: () => {
       throw new Error("runStack keeps no component specs (they hold live Outputs): call runProgramOffline for them");
@@ -47,42 +71,57 @@ export function expectAllRulesPass(run: OfflineRun): void {
 /** Lambda code and other Pulumi assets survive the JSON copy: tagged with their kind, their promised fields resolved. */
 const ASSET_TAG = "$pulumiAsset";
 
-/** `value` with every Pulumi asset as plain JSON (its kind, its text or path): what runStack shares, and what tests compare. */
-export async function withAssetsEncoded(value: unknown): Promise<unknown> {
+/**
+ * `value` with every Pulumi asset as plain JSON (its kind, its text or path): what runStack shares, and what tests
+ * compare. With `storeText`, a StringAsset's text is stored apart and the JSON names it (`textFile`).
+ */
+export async function withAssetsEncoded(value: unknown, storeText?: (text: string) => string): Promise<unknown> {
   const { asset } = pulumi;
-  if (value instanceof asset.StringAsset) return { [ASSET_TAG]: "string", text: await value.text };
+  const encode = (field: unknown) => withAssetsEncoded(field, storeText);
+  if (value instanceof asset.StringAsset) {
+    const text = await value.text;
+    return storeText ? { [ASSET_TAG]: "string", textFile: storeText(text) } : { [ASSET_TAG]: "string", text };
+  }
   if (value instanceof asset.FileAsset) return { [ASSET_TAG]: "file", path: await value.path };
   if (value instanceof asset.RemoteAsset) return { [ASSET_TAG]: "remote", uri: await value.uri };
-  if (value instanceof asset.AssetArchive) return { [ASSET_TAG]: "archive", assets: await withAssetsEncoded(await value.assets) };
+  if (value instanceof asset.AssetArchive) return { [ASSET_TAG]: "archive", assets: await encode(await value.assets) };
   if (value instanceof asset.FileArchive) return { [ASSET_TAG]: "file-archive", path: await value.path };
   if (value instanceof asset.RemoteArchive) return { [ASSET_TAG]: "remote-archive", uri: await value.uri };
-  if (Array.isArray(value)) return Promise.all(value.map(withAssetsEncoded));
+  if (Array.isArray(value)) return Promise.all(value.map(encode));
   if (value && typeof value === "object") {
-    const entries = await Promise.all(Object.entries(value).map(async ([key, field]) => [key, await withAssetsEncoded(field)] as const));
+    const entries = await Promise.all(Object.entries(value).map(async ([key, field]) => [key, await encode(field)] as const));
     return Object.fromEntries(entries);
   }
   return value;
 }
 
-function withAssetsDecoded(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withAssetsDecoded);
+function withAssetsDecoded(value: unknown, folder: string | undefined): unknown {
+  const decode = (field: unknown) => withAssetsDecoded(field, folder);
+  if (Array.isArray(value)) return value.map(decode);
   if (!value || typeof value !== "object") return value;
   const fields = value as Record<string, any>;
   switch (fields[ASSET_TAG]) {
     case "string":
-      return new pulumi.asset.StringAsset(fields.text);
+      return "textFile" in fields ? storedStringAsset(join(folder!, "assets", fields.textFile)) : new pulumi.asset.StringAsset(fields.text);
     case "file":
       return new pulumi.asset.FileAsset(fields.path);
     case "remote":
       return new pulumi.asset.RemoteAsset(fields.uri);
     case "archive":
-      return new pulumi.asset.AssetArchive(withAssetsDecoded(fields.assets) as Record<string, pulumi.asset.Asset | pulumi.asset.Archive>);
+      return new pulumi.asset.AssetArchive(decode(fields.assets) as Record<string, pulumi.asset.Asset | pulumi.asset.Archive>);
     case "file-archive":
       return new pulumi.asset.FileArchive(fields.path);
     case "remote-archive":
       return new pulumi.asset.RemoteArchive(fields.uri);
   }
-  return Object.fromEntries(Object.entries(fields).map(([key, field]) => [key, withAssetsDecoded(field)]));
+  return Object.fromEntries(Object.entries(fields).map(([key, field]) => [key, decode(field)]));
+}
+
+/** A StringAsset whose text is read from its file when first asked for. */
+function storedStringAsset(path: string): pulumi.asset.StringAsset {
+  const stored = new pulumi.asset.StringAsset("");
+  let text: Promise<string> | undefined;
+  return Object.defineProperty(stored, "text", { get: () => (text ??= Promise.resolve().then(() => readFileSync(path, "utf8"))) });
 }
 
 /** No deploy rule finds anything AWS would reject at `pulumi up` (findings print one per line, with their fix). */
