@@ -1,8 +1,8 @@
 /**
  * Dead-letter queues: where events that could not be delivered or processed end up (a stream
- * batch, an asynchronous invocation, a scheduled invocation). One shape for all of them: SQS
- * standard queues, encrypted at rest with SQS-managed keys, kept for a bounded number of days —
- * ready for an alarm on ApproximateNumberOfMessagesVisible.
+ * batch, an asynchronous invocation, a scheduled invocation, a MessageQueue's failed messages). One shape for all of
+ * them: SQS queues (standard, or FIFO for a FIFO source), encrypted at rest with SQS-managed keys, TLS only, kept for a
+ * bounded number of days — ready for an alarm on ApproximateNumberOfMessagesVisible.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -17,8 +17,20 @@ export function checkRetentionDays(fail: ArgFailure, argument: string, days: num
   if (!Number.isInteger(days) || days < min || days > max) fail(argument, days, `is outside SQS's message retention of ${min}–${max} days`, `Use a whole number from ${min} to ${max}.`);
 }
 
-export function createDeadLetterQueue(name: string, args: { retentionDays: number; region?: string }, opts: pulumi.CustomResourceOptions): aws.sqs.Queue {
-  const queue = new aws.sqs.Queue(name, { sqsManagedSseEnabled: true, messageRetentionSeconds: args.retentionDays * 24 * 60 * 60, region: args.region }, opts);
+/**
+ * A dead-letter queue with its TLS-only policy (`<name>-policy`). `fifo` for a FIFO queue's (SQS requires the same
+ * type), `maxMessageBytes` to take every message its source queue takes.
+ */
+export function createDeadLetterQueue(
+  name: string,
+  args: { retentionDays: number; region?: string; fifo?: boolean; maxMessageBytes?: number },
+  opts: pulumi.CustomResourceOptions,
+): aws.sqs.Queue {
+  const queue = new aws.sqs.Queue(
+    name,
+    { fifoQueue: args.fifo || undefined, sqsManagedSseEnabled: true, messageRetentionSeconds: args.retentionDays * 24 * 60 * 60, maxMessageSize: args.maxMessageBytes, region: args.region },
+    opts,
+  );
   requireTls(`${name}-policy`, queue, args.region, opts);
   return queue;
 }

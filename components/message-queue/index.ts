@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
 import { argFailer, type ArgFailure } from "../errors";
 import { policyJson, type PolicyStatement } from "../iam";
-import { requireTls } from "../queues";
+import { createDeadLetterQueue, DEAD_LETTER_RETENTION_DAYS, requireTls } from "../queues";
 import { LAMBDA_ENVIRONMENT_KEY, type LambdaFunction } from "../lambda/function";
 import { describeRegion, regionWhereCreated, validateRegionArg } from "../region";
 import { registerSpec } from "../spec-registry";
@@ -39,7 +39,7 @@ export const MESSAGE_QUEUE_LIMITS = {
   maxBatchingWindowSeconds: { min: 0, max: 300 },
   maxConcurrency: { min: 2, max: 1000 },
   visibilityTimeoutSeconds: { min: 0, max: 43_200 },
-  retentionDays: { min: 1, max: 14 },
+  retentionDays: DEAD_LETTER_RETENTION_DAYS,
   delaySeconds: { min: 0, max: 900 },
   maxReceiveCount: { min: 1, max: 1000 },
 } as const;
@@ -106,15 +106,9 @@ export class MessageQueue extends pulumi.ComponentResource {
     // queue", https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html).
     // Both are autonamed: pulumi-aws appends `.fifo` to a FIFO queue's autoname (provider/resource_overrides.go,
     // "aws_sqs_queue": PostTransform on fifoQueue), checked against SQS's 80 characters by validate.
-    const deadLetterQueue = new aws.sqs.Queue(
+    const deadLetterQueue = createDeadLetterQueue(
       `${name}-dlq`,
-      {
-        fifoQueue: spec.fifo || undefined,
-        sqsManagedSseEnabled: true,
-        messageRetentionSeconds: spec.deadLetterRetentionSeconds,
-        maxMessageSize: spec.maximumMessageBytes,
-        region,
-      },
+      { retentionDays: spec.deadLetterRetentionSeconds / DAY_SECONDS, fifo: spec.fifo, maxMessageBytes: spec.maximumMessageBytes, region },
       { parent: this },
     );
     const queue = new aws.sqs.Queue(
@@ -142,7 +136,6 @@ export class MessageQueue extends pulumi.ComponentResource {
       { parent: this },
     );
     requireTls(`${name}-queue-policy`, queue, region, { parent: this });
-    requireTls(`${name}-dlq-policy`, deadLetterQueue, region, { parent: this });
 
     // CreateEventSourceMapping checks the function's role first: without these it fails with InvalidParameterValueException
     // "The provided execution role does not have permissions to call ReceiveMessage on SQS" (aws/aws-cdk#6770). Lambda
