@@ -723,10 +723,12 @@ async function handle(sqs: LocalSqs, queueUrl: (name: string) => string, credent
     );
     return;
   }
+  // Parsed once: the signature check reads the queue it names (its region), the action reads the rest.
+  const input = requestInput(body);
   // Who is asking, before what is asked is read (SQS answers an unsigned or badly signed request with an auth error).
   let signer: string;
   try {
-    signer = await authenticate(sqs, request, body, credentials);
+    signer = await authenticate(sqs, request, body, input instanceof SqsError ? undefined : input, credentials);
   } catch (error) {
     if (!(error instanceof SqsError)) throw error;
     return reply(response, error);
@@ -737,17 +739,11 @@ async function handle(sqs: LocalSqs, queueUrl: (name: string) => string, credent
   // Own properties only: `AmazonSQS.toString`, `constructor` or `__proto__` name no action (Object.prototype's are not SQS's).
   const action = service === "AmazonSQS" && operation !== undefined && Object.hasOwn(ACTIONS, operation) ? ACTIONS[operation] : undefined;
   if (!action) return reply(response, new SqsError("UnknownOperationException", `The local SQS server does not support ${target.slice(0, 100)}.`));
-  let input: unknown;
-  try {
-    input = body.length === 0 ? {} : JSON.parse(body.toString("utf8"));
-  } catch {
-    return reply(response, new SqsError("SerializationException", "Start of structure or map found where not expected."));
-  }
-  if (typeof input !== "object" || input === null || Array.isArray(input)) return reply(response, new SqsError("SerializationException", "The request body must be a JSON object."));
+  if (input instanceof SqsError) return reply(response, input);
   const aborted = new AbortController();
   response.on("close", () => aborted.abort());
   try {
-    const output = await action(sqs, input as Input, { queueUrl, senderId: signer, signal: aborted.signal });
+    const output = await action(sqs, input, { queueUrl, senderId: signer, signal: aborted.signal });
     if (response.destroyed) return;
     response.writeHead(200, { "content-type": JSON_10, "x-amzn-requestid": randomUUID() });
     response.end(JSON.stringify(output ?? {}));
@@ -755,6 +751,18 @@ async function handle(sqs: LocalSqs, queueUrl: (name: string) => string, credent
     if (!(error instanceof SqsError)) throw error;
     if (!response.destroyed) reply(response, error);
   }
+}
+
+/** The request's JSON object (an empty body is `{}`), or the SerializationException that answers a body that is not one. */
+function requestInput(body: Buffer): Input | SqsError {
+  let input: unknown;
+  try {
+    input = body.length === 0 ? {} : JSON.parse(body.toString("utf8"));
+  } catch {
+    return new SqsError("SerializationException", "Start of structure or map found where not expected.");
+  }
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return new SqsError("SerializationException", "The request body must be a JSON object.");
+  return input as Input;
 }
 
 function reply(response: ServerResponse, error: SqsError): void {
@@ -786,7 +794,7 @@ const signatureDoesNotMatch = (message: string) => new SqsError("SignatureDoesNo
  * SenderId); throws the SqsError SQS answers with. The date is checked against the wall clock, the one clients sign
  * with (not the queues' clock, which tests move).
  */
-async function authenticate(sqs: LocalSqs, request: IncomingMessage, body: Buffer, credentials: readonly SigV4Credentials[]): Promise<string> {
+async function authenticate(sqs: LocalSqs, request: IncomingMessage, body: Buffer, input: Input | undefined, credentials: readonly SigV4Credentials[]): Promise<string> {
   const authorization = header(request.headers, "authorization");
   if (!authorization) {
     throw new SqsError("MissingAuthenticationToken", "The request must contain either a valid (registered) AWS access key ID or X.509 certificate.", 403);
@@ -810,7 +818,7 @@ async function authenticate(sqs: LocalSqs, request: IncomingMessage, body: Buffe
   const { scope } = claim;
   if (scope.terminator !== "aws4_request") throw signatureDoesNotMatch(`Credential should be scoped with a valid terminator: 'aws4_request', not '${scope.terminator}'. `);
   if (scope.service !== "sqs") throw signatureDoesNotMatch(`Credential should be scoped to correct service: 'sqs'. `);
-  if (!regionsServing(sqs, body).includes(scope.region) && sqs.names().length > 0) throw signatureDoesNotMatch(`Credential should be scoped to a valid region, not '${scope.region}'. `);
+  if (!regionsServing(sqs, input).includes(scope.region) && sqs.names().length > 0) throw signatureDoesNotMatch(`Credential should be scoped to a valid region, not '${scope.region}'. `);
   if (scope.date !== claimDate.slice(0, 8)) {
     throw signatureDoesNotMatch(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope.date}' != '${claimDate.slice(0, 8)}', from '${claimDate}'.`);
   }
@@ -855,18 +863,13 @@ async function authenticate(sqs: LocalSqs, request: IncomingMessage, body: Buffe
 /**
  * The regions a request may be signed for: SQS wants the region of the endpoint, which is the queue's. The local
  * server is one endpoint for every region's queues, so it is the region of the queue the request names (QueueUrl, or
- * GetQueueUrl's QueueName), or any queue's for a request that names none (ListQueues) or an unknown one.
+ * GetQueueUrl's QueueName), or any queue's for a request that names none (ListQueues), an unknown one, or whose body
+ * is no JSON object (`input` undefined: it is answered SerializationException once authenticated).
  */
-function regionsServing(sqs: LocalSqs, body: Buffer): string[] {
+function regionsServing(sqs: LocalSqs, input: Input | undefined): string[] {
   const all = [...new Set(sqs.names().map((name) => sqs.definition(name).region))];
-  let input: unknown;
-  try {
-    input = JSON.parse(body.toString("utf8"));
-  } catch {
-    return all;
-  }
-  if (typeof input !== "object" || input === null) return all;
-  const { QueueUrl, QueueName } = input as Input;
+  if (input === undefined) return all;
+  const { QueueUrl, QueueName } = input;
   let name = typeof QueueName === "string" ? QueueName : undefined;
   if (typeof QueueUrl === "string") {
     try {

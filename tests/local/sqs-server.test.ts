@@ -20,7 +20,7 @@ import {
   SendMessageCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { LocalSqs, md5OfMessageAttributes, startLocalSqs, type LocalQueueDefinition, type LocalSqsServer } from "../../local/sqs-server";
 import { signedSqsFetch } from "./sqs-helpers";
 
@@ -336,6 +336,23 @@ describe("local SQS server", () => {
     const query = await post(undefined, "Action=SendMessage&MessageBody=x");
     expect([query.status, await query.text()]).toEqual([400, expect.stringContaining("<Code>InvalidAction</Code>")]);
     expect((await sqs.send(new SendMessageCommand({ QueueUrl: url("jobs"), MessageBody: "still here" }))).MessageId).toBeDefined();
+  });
+
+  it("parses a request's body once: the signature check (the queue's region) and the action share it, and a malformed one is refused as before", async () => {
+    const { url, server } = await start([queue("jobs")]);
+    const post = (body: string, region?: string) => signedSqsFetch(server.endpoint, "AmazonSQS.SendMessage", body, { credentials: CREDENTIALS, region });
+    const body = JSON.stringify({ QueueUrl: url("jobs"), MessageBody: "parsed once" });
+    const parse = vi.spyOn(JSON, "parse");
+    try {
+      expect((await post(body)).status).toBe(200);
+      expect(parse.mock.calls.filter(([text]) => text === body)).toHaveLength(1);
+    } finally {
+      parse.mockRestore();
+    }
+    // Not JSON: signed for a region no queue is in, the signature check answers first; signed for the queue's, the body.
+    const answer = async (response: Response) => [response.status, ((await response.json()) as { __type: string }).__type];
+    expect(await answer(await post("{not json", "ap-south-1"))).toEqual([403, "com.amazonaws.sqs#SignatureDoesNotMatch"]);
+    expect(await answer(await post("{not json"))).toEqual([400, "com.amazonaws.sqs#SerializationException"]);
   });
 
   it("checks the whole ReceiveMessage request before it hands out a message: a refused one hides none and counts no receive", async () => {
