@@ -201,8 +201,12 @@ interface QueueState {
   definition: LocalQueueDefinition;
   arn: string;
   createdTimestamp: number;
-  /** In send order (FIFO: sequence order), which is the order receives hand them out. */
-  messages: StoredMessage[];
+  /**
+   * By message id, in send order (FIFO: sequence order), which is the order receives hand them out. A receipt handle
+   * names its message's id, so DeleteMessage and ChangeMessageVisibility find and remove a message without a scan of
+   * the queue (a Map keeps insertion order and deletes in place).
+   */
+  messages: Map<string, StoredMessage>;
   deduplication: Map<string, { messageId: string; sequenceNumber?: string; at: number }>;
   lastPurge?: number;
   waiters: Set<() => void>;
@@ -251,7 +255,7 @@ export class LocalSqs {
         definition,
         arn: definition.arn ?? `arn:aws:sqs:${definition.region}:${this.accountId}:${definition.name}`,
         createdTimestamp: now,
-        messages: [],
+        messages: new Map(),
         deduplication: new Map(),
         waiters: new Set(),
       });
@@ -345,7 +349,7 @@ export class LocalSqs {
       receiveCount: 0,
       ...(definition.fifo ? { messageGroupId: input.messageGroupId, messageDeduplicationId: deduplicationId, sequenceNumber: sequenceNumber(this.sequence) } : {}),
     };
-    queue.messages.push(message);
+    queue.messages.set(message.messageId, message);
     if (deduplicationId !== undefined) queue.deduplication.set(deduplicationId, { messageId: message.messageId, sequenceNumber: message.sequenceNumber, at: now });
     this.wake(queue);
     return { messageId: message.messageId, md5OfMessageBody: message.md5OfBody, md5OfMessageAttributes: md5OfAttributes, sequenceNumber: message.sequenceNumber };
@@ -376,10 +380,12 @@ export class LocalSqs {
     const now = this.now();
     this.expire(queue, now);
     const { definition } = queue;
-    const inFlightGroups = new Set(queue.messages.filter((m) => m.invisibleUntil > now && m.messageGroupId !== undefined).map((m) => m.messageGroupId));
+    // A copy: a message moved to the dead-letter queue leaves the map while the loop runs.
+    const messages = [...queue.messages.values()];
+    const inFlightGroups = new Set(messages.filter((m) => m.invisibleUntil > now && m.messageGroupId !== undefined).map((m) => m.messageGroupId));
     const blockedGroups = new Set<string | undefined>(inFlightGroups);
     const received: ReceivedMessage[] = [];
-    for (const message of [...queue.messages]) {
+    for (const message of messages) {
       if (received.length >= max) break;
       const group = definition.fifo ? message.messageGroupId : undefined;
       if (group !== undefined && blockedGroups.has(group)) continue;
@@ -409,9 +415,9 @@ export class LocalSqs {
    */
   private moveToDeadLetterQueue(queue: QueueState, message: StoredMessage, now: number): void {
     const target = this.queue(queue.definition.redrive!.deadLetterQueueName);
-    queue.messages.splice(queue.messages.indexOf(message), 1);
+    queue.messages.delete(message.messageId);
     this.sequence += 1n;
-    target.messages.push({
+    target.messages.set(message.messageId, {
       ...message,
       invisibleUntil: 0,
       delayUntil: 0,
@@ -426,7 +432,7 @@ export class LocalSqs {
   /** Drops messages older than the queue's retention period ("after the retention period, messages are deleted automatically"). */
   private expire(queue: QueueState, now: number): void {
     const retentionMs = queue.definition.messageRetentionSeconds * 1000;
-    if (queue.messages.some((m) => now - m.enqueuedAt >= retentionMs)) queue.messages = queue.messages.filter((m) => now - m.enqueuedAt < retentionMs);
+    for (const [id, m] of queue.messages) if (now - m.enqueuedAt >= retentionMs) queue.messages.delete(id);
     for (const [id, seen] of queue.deduplication) if (now - seen.at >= SQS_LIMITS.deduplicationMs) queue.deduplication.delete(id);
   }
 
@@ -446,7 +452,7 @@ export class LocalSqs {
       throw invalidParameter(`Value ${receiptHandle.slice(0, 100)} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`);
     }
     if (!message || message.receiptHandle !== receiptHandle) return;
-    queue.messages.splice(queue.messages.indexOf(message), 1);
+    queue.messages.delete(message.messageId);
     // A FIFO group's next message may now be receivable.
     if (message.messageGroupId !== undefined) this.wake(queue);
   }
@@ -467,7 +473,7 @@ export class LocalSqs {
   private messageOf(queue: QueueState, receiptHandle: string): StoredMessage | undefined {
     const decoded = decodeReceiptHandle(receiptHandle);
     if (!decoded || decoded.queue !== queue.definition.name) throw invalidReceiptHandle(receiptHandle);
-    return queue.messages.find((m) => m.messageId === decoded.messageId);
+    return queue.messages.get(decoded.messageId);
   }
 
   /** PurgeQueue: deletes every message; a second purge within 60 seconds fails (PurgeQueueInProgress). */
@@ -478,7 +484,7 @@ export class LocalSqs {
       throw new SqsError("PurgeQueueInProgress", `Only one PurgeQueue operation on ${name} is allowed every 60 seconds.`, 403, "AWS.SimpleQueueService.PurgeQueueInProgress");
     }
     queue.lastPurge = now;
-    queue.messages = [];
+    queue.messages.clear();
   }
 
   /** GetQueueAttributes' counts and settings. */
@@ -487,9 +493,14 @@ export class LocalSqs {
     const now = this.now();
     this.expire(queue, now);
     const { definition } = queue;
-    const visible = queue.messages.filter((m) => m.delayUntil <= now && m.invisibleUntil <= now).length;
-    const inFlight = queue.messages.filter((m) => m.invisibleUntil > now).length;
-    const delayed = queue.messages.filter((m) => m.delayUntil > now).length;
+    let visible = 0;
+    let inFlight = 0;
+    let delayed = 0;
+    for (const m of queue.messages.values()) {
+      if (m.delayUntil <= now && m.invisibleUntil <= now) visible += 1;
+      if (m.invisibleUntil > now) inFlight += 1;
+      if (m.delayUntil > now) delayed += 1;
+    }
     const created = String(Math.floor(queue.createdTimestamp / 1000));
     return {
       QueueArn: queue.arn,
@@ -532,7 +543,7 @@ export class LocalSqs {
     const now = this.now();
     // A loop, not Math.min(...spread): a queue of a few hundred thousand messages overflows the stack as arguments.
     let next = Infinity;
-    for (const m of queue.messages) {
+    for (const m of queue.messages.values()) {
       const at = Math.max(m.delayUntil, m.invisibleUntil);
       if (at > now && at < next) next = at;
     }
@@ -559,7 +570,7 @@ export class LocalSqs {
   /** The queues' messages and deduplication records, for saving at a stop. */
   snapshot(): PersistedQueues {
     const queues: PersistedQueues["queues"] = {};
-    for (const [name, queue] of this.queues) queues[name] = { messages: queue.messages, deduplication: Object.fromEntries(queue.deduplication) };
+    for (const [name, queue] of this.queues) queues[name] = { messages: [...queue.messages.values()], deduplication: Object.fromEntries(queue.deduplication) };
     return { version: 1, sequence: this.sequence.toString(), queues };
   }
 
@@ -570,7 +581,7 @@ export class LocalSqs {
     for (const [name, saved] of Object.entries(snapshot.queues)) {
       const queue = this.queues.get(name);
       if (!queue) continue;
-      queue.messages = saved.messages;
+      queue.messages = new Map(saved.messages.map((message) => [message.messageId, message]));
       queue.deduplication = new Map(Object.entries(saved.deduplication));
     }
   }

@@ -8,6 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  ChangeMessageVisibilityBatchCommand,
   ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,
   DeleteMessageCommand,
@@ -21,7 +22,7 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { LocalSqs, md5OfMessageAttributes, startLocalSqs, type LocalQueueDefinition, type LocalSqsServer } from "../../local/sqs-server";
+import { LocalSqs, md5OfMessageAttributes, startLocalSqs, type LocalQueueDefinition, type LocalSqsServer, type StoredMessage } from "../../local/sqs-server";
 import { signedSqsFetch } from "./sqs-helpers";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -62,6 +63,19 @@ afterEach(async () => {
 /** Resolves once `condition` holds, checking after each turn of the event loop (no timer: the test's own timeout bounds it). */
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Messages to restore into a queue (sent now, receivable now unless `more` says otherwise), each a Proxy that adds its
+ * id to `read` whenever the server reads one of its fields: what a request touched, counted without a clock.
+ */
+function watchedMessages(entries: Array<[id: string, more?: Partial<StoredMessage>]>) {
+  const read = new Set<string>();
+  const messages = entries.map(([id, more]): StoredMessage => {
+    const message: StoredMessage = { messageId: id, body: id, md5OfBody: createHash("md5").update(id).digest("hex"), messageAttributes: {}, senderId: "local", sentTimestamp: now, enqueuedAt: now, delayUntil: now, invisibleUntil: 0, receiveCount: 0, ...more };
+    return new Proxy(message, { get: (target, key, receiver) => (read.add(target.messageId), Reflect.get(target, key, receiver)) });
+  });
+  return { read, messages };
 }
 
 const errorOf = (promise: Promise<unknown>) => promise.then(() => expect.unreachable("the call succeeded"), (error: { name: string; Code?: string; $metadata: { httpStatusCode?: number } }) => error);
@@ -265,6 +279,60 @@ describe("local SQS server", () => {
     expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url("jobs.fifo") }))).Messages?.map((m) => m.Body)).toEqual(["fifo"]);
     await sqs.send(new DeleteMessageCommand({ QueueUrl: url("jobs"), ReceiptHandle: standard.ReceiptHandle }));
     expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url("jobs") }))).Messages).toBeUndefined();
+  });
+
+  it("deletes and changes the visibility of exactly the messages a batch names, out of order, behind a backlog, reading no other message", async () => {
+    const { sqs, url, server } = await start([queue("jobs")]);
+    const QueueUrl = url("jobs");
+    // A backlog of 990 delayed messages, then 10 receivable ones.
+    const ids = Array.from({ length: 1000 }, (_, i) => `m${i}`);
+    const { read, messages } = watchedMessages(ids.map((id, i) => [id, i < 990 ? { delayUntil: now + 900_000 } : {}]));
+    server.sqs.restore({ version: 1, sequence: "0", queues: { jobs: { messages, deduplication: {} } } });
+    const received = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages!;
+    expect(received.map((m) => m.Body)).toEqual(Array.from({ length: 10 }, (_, i) => `m${990 + i}`));
+    read.clear();
+
+    const handle = (body: string) => received.find((m) => m.Body === body)!.ReceiptHandle;
+    const changed = await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl, Entries: ["m991", "m990"].map((body) => ({ Id: body, ReceiptHandle: handle(body), VisibilityTimeout: 0 })) }));
+    expect([changed.Successful?.map((e) => e.Id), changed.Failed]).toEqual([["m991", "m990"], []]);
+    // The rest deleted last to first; a handle named twice deletes once and is no error (a standard queue).
+    const deleting = ["m999", "m995", "m992", "m998", "m993", "m997", "m994", "m996"];
+    const deleted = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: [...deleting, "m999"].map((body, i) => ({ Id: `d${i}`, ReceiptHandle: handle(body) })) }));
+    expect([deleted.Successful?.length, deleted.Failed]).toEqual([9, []]);
+    // Each handle went straight to its message: no message of the backlog was read.
+    expect([...read].filter((id) => !received.some((m) => m.MessageId === id))).toEqual([]);
+
+    expect(server.sqs.attributes("jobs")).toMatchObject({ ApproximateNumberOfMessages: "2", ApproximateNumberOfMessagesNotVisible: "0", ApproximateNumberOfMessagesDelayed: "990" });
+    expect(server.sqs.snapshot().queues.jobs.messages.map((m) => m.messageId)).toEqual(ids.slice(0, 992));
+    now += 900_000;
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages?.map((m) => m.Body)).toEqual(ids.slice(0, 10));
+  });
+
+  it("in a FIFO queue, deletes a batch out of order behind a backlog, refuses the entry whose receipt handle has expired, and keeps the group's order", async () => {
+    const { sqs, url, server } = await start([queue("jobs.fifo", { contentBasedDeduplication: true })]);
+    const QueueUrl = url("jobs.fifo");
+    // A backlog of group z, in flight for 10 minutes, then a1, a2, b1 and c1 in their groups.
+    const backlog = Array.from({ length: 500 }, (_, i): [string, Partial<StoredMessage>] => [`z${i}`, { messageGroupId: "z", invisibleUntil: now + 600_000, receiveCount: 1, firstReceiveTimestamp: now }]);
+    const { read, messages } = watchedMessages([...backlog, ["a1", { messageGroupId: "a" }], ["a2", { messageGroupId: "a" }], ["b1", { messageGroupId: "b" }], ["c1", { messageGroupId: "c" }]]);
+    server.sqs.restore({ version: 1, sequence: "0", queues: { "jobs.fifo": { messages, deduplication: {} } } });
+    const receive = async () => (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages ?? [];
+    const first = await receive();
+    expect(first.map((m) => m.Body)).toEqual(["a1", "a2", "b1", "c1"]);
+    now += 30_000;
+    const second = await receive();
+    expect(second.map((m) => m.Body)).toEqual(["a1", "a2", "b1", "c1"]);
+    const handle = (messages: typeof first, body: string) => messages.find((m) => m.Body === body)!.ReceiptHandle;
+    read.clear();
+    const deleted = await sqs.send(
+      new DeleteMessageBatchCommand({ QueueUrl, Entries: [{ Id: "c1", ReceiptHandle: handle(second, "c1") }, { Id: "a1-expired", ReceiptHandle: handle(first, "a1") }, { Id: "b1", ReceiptHandle: handle(second, "b1") }, { Id: "a1", ReceiptHandle: handle(second, "a1") }] }),
+    );
+    expect(deleted.Successful?.map((e) => e.Id)).toEqual(["c1", "b1", "a1"]);
+    expect(deleted.Failed).toEqual([{ Id: "a1-expired", SenderFault: true, Code: "InvalidParameterValue", Message: expect.stringMatching(/Reason: The receipt handle has expired\.$/) }]);
+    expect([...read].sort()).toEqual(["a1", "b1", "c1"]);
+    // a2 is still in flight with its second receive; once it comes back it is the group's next, and all that is left.
+    expect(await receive()).toEqual([]);
+    now += 30_000;
+    expect((await receive()).map((m) => m.Body)).toEqual(["a2"]);
   });
 
   it("requires a deduplication id on a FIFO queue without content-based deduplication, and refuses one on a standard queue", async () => {
