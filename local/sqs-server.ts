@@ -303,6 +303,10 @@ export class LocalSqs {
       throw new SqsError("InvalidMessageContents", "Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF");
     }
     const size = messageBytes(input.body, attributes);
+    // SQS's answer, word for word: 400 InvalidParameterValue (not MessageTooLong: the SQS model has no such error),
+    // e.g. "One or more parameters are invalid. Reason: Message must be shorter than 1048576 bytes."
+    // (artillery/artillery#3683, 2026; 262144 before 2025, getmoto/moto#450), though the maximum itself is accepted
+    // ("The maximum is 1,048,576 bytes", quotas-messages.html).
     if (size > definition.maximumMessageBytes) {
       throw invalidParameter(`One or more parameters are invalid. Reason: Message must be shorter than ${definition.maximumMessageBytes} bytes.`);
     }
@@ -673,6 +677,18 @@ const JSON_10 = "application/x-amz-json-1.0";
 /** Larger than any valid request (a batch of ten 1 MiB messages is refused by size first). */
 const LARGEST_REQUEST_BYTES = 16 * 1024 * 1024;
 
+/**
+ * The answer to a body over LARGEST_REQUEST_BYTES. SQS's front end answers a body over its limit with 413 and a plain
+ * text body, "HTTP content length exceeded 1662976 bytes." (no error code, no request id: aws/aws-sdk-js#479, 2015;
+ * subscribepro/subscribepro-magento2-ext#280, 2024, both while messages were at most 256 KiB), which
+ * @aws-sdk/client-sqs reports as a SyntaxError (the body is no JSON) with `$metadata.httpStatusCode` 413. Here: the
+ * same status and wording, in the JSON error shape of every other answer, so a client sees what was refused
+ * (RequestEntityTooLarge is this server's name: the SQS model has no error for it). Unconfirmed: SQS's limit since
+ * messages may be 1 MiB (2025), and whether its answer is still that text. A message over the queue's maximum inside
+ * an accepted request is not this: it is 400 InvalidParameterValue (send()).
+ */
+const requestTooLarge = () => new SqsError("RequestEntityTooLarge", `HTTP content length exceeded ${LARGEST_REQUEST_BYTES} bytes.`, 413);
+
 export async function startLocalSqs(options: LocalSqsServerOptions): Promise<LocalSqsServer> {
   const sqs = new LocalSqs(options.queues, { accountId: options.accountId, now: options.now });
   const stateFile = options.stateDir ? join(options.stateDir, "messages.json") : undefined;
@@ -724,6 +740,9 @@ type Action = (sqs: LocalSqs, input: Input, context: { queueUrl(name: string): s
 
 async function handle(sqs: LocalSqs, queueUrl: (name: string) => string, credentials: readonly SigV4Credentials[], request: IncomingMessage, response: ServerResponse): Promise<void> {
   const body = await readBody(request, LARGEST_REQUEST_BYTES);
+  // First, as SQS's front end refuses it: the body kept is cut after LARGEST_REQUEST_BYTES + 1 bytes (the rest was
+  // drained), so its signature could only fail to match.
+  if (body.length > LARGEST_REQUEST_BYTES) return reply(response, requestTooLarge());
   const target = request.headers["x-amz-target"];
   if (typeof target !== "string") {
     // The query protocol (form-encoded Action=...) of older SDKs and AWS CLI releases: answered in its XML error shape.
@@ -745,7 +764,6 @@ async function handle(sqs: LocalSqs, queueUrl: (name: string) => string, credent
     return reply(response, error);
   }
   if (request.method !== "POST") return reply(response, new SqsError("UnknownOperationException", `${request.method} is not supported; SQS's JSON protocol is a POST to /.`));
-  if (body.length > LARGEST_REQUEST_BYTES) return reply(response, new SqsError("RequestEntityTooLarge", "Request is larger than SQS accepts.", 413));
   const [service, operation] = target.split(".");
   // Own properties only: `AmazonSQS.toString`, `constructor` or `__proto__` name no action (Object.prototype's are not SQS's).
   const action = service === "AmazonSQS" && operation !== undefined && Object.hasOwn(ACTIONS, operation) ? ACTIONS[operation] : undefined;

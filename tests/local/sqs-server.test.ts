@@ -423,6 +423,30 @@ describe("local SQS server", () => {
     expect(await answer(await post("{not json"))).toEqual([400, "com.amazonaws.sqs#SerializationException"]);
   });
 
+  it("answers a body over 16 MiB with 413 before the signature check (which a body cut at the limit could only fail), and keeps serving", async () => {
+    const { sqs, url, server } = await start([queue("jobs")]);
+    const QueueUrl = url("jobs");
+    const limit = 16 * MiB;
+    const tooLarge = [413, "RequestEntityTooLarge;Sender", { __type: "com.amazonaws.sqs#RequestEntityTooLarge", message: `HTTP content length exceeded ${limit} bytes.` }];
+    const answer = async (response: Response) => [response.status, response.headers.get("x-amzn-query-error"), await response.json()];
+    const sendBody = (bytes: number) => {
+      const text = (body: string) => JSON.stringify({ QueueUrl, MessageBody: body });
+      return text("x".repeat(bytes - Buffer.byteLength(text(""))));
+    };
+    // Signed (a MiB over, or a byte: the server keeps one byte past the limit), and unsigned: the size is what is refused.
+    for (const bytes of [limit + MiB, limit + 1]) {
+      expect(await answer(await signedSqsFetch(server.endpoint, "AmazonSQS.SendMessage", sendBody(bytes), { credentials: CREDENTIALS }))).toEqual(tooLarge);
+    }
+    expect(await answer(await fetch(server.endpoint, { method: "POST", headers: { "x-amz-target": "AmazonSQS.SendMessage" }, body: sendBody(2 * limit) }))).toEqual(tooLarge);
+    // At the limit the request is read, its signature checked, and the message refused for its own size.
+    const atLimit = await answer(await signedSqsFetch(server.endpoint, "AmazonSQS.SendMessage", sendBody(limit), { credentials: CREDENTIALS }));
+    expect(atLimit.slice(0, 2)).toEqual([400, "InvalidParameterValue;Sender"]);
+    // Through the SDK: an error named for what was refused.
+    const error = await errorOf(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "x".repeat(limit) })));
+    expect([error.name, error.$metadata.httpStatusCode]).toEqual(["RequestEntityTooLarge", 413]);
+    expect((await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "still here" }))).MessageId).toBeDefined();
+  });
+
   it("checks the whole ReceiveMessage request before it hands out a message: a refused one hides none and counts no receive", async () => {
     const { sqs, url, server } = await start([queue("jobs")]);
     const QueueUrl = url("jobs");
