@@ -201,8 +201,12 @@ interface QueueState {
   definition: LocalQueueDefinition;
   arn: string;
   createdTimestamp: number;
-  /** In send order (FIFO: sequence order), which is the order receives hand them out. */
-  messages: StoredMessage[];
+  /**
+   * By message id, in send order (FIFO: sequence order), which is the order receives hand them out. A receipt handle
+   * names its message's id, so DeleteMessage and ChangeMessageVisibility find and remove a message without a scan of
+   * the queue (a Map keeps insertion order and deletes in place).
+   */
+  messages: Map<string, StoredMessage>;
   deduplication: Map<string, { messageId: string; sequenceNumber?: string; at: number }>;
   lastPurge?: number;
   waiters: Set<() => void>;
@@ -251,7 +255,7 @@ export class LocalSqs {
         definition,
         arn: definition.arn ?? `arn:aws:sqs:${definition.region}:${this.accountId}:${definition.name}`,
         createdTimestamp: now,
-        messages: [],
+        messages: new Map(),
         deduplication: new Map(),
         waiters: new Set(),
       });
@@ -299,6 +303,10 @@ export class LocalSqs {
       throw new SqsError("InvalidMessageContents", "Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF");
     }
     const size = messageBytes(input.body, attributes);
+    // SQS's answer, word for word: 400 InvalidParameterValue (not MessageTooLong: the SQS model has no such error),
+    // e.g. "One or more parameters are invalid. Reason: Message must be shorter than 1048576 bytes."
+    // (artillery/artillery#3683, 2026; 262144 before 2025, getmoto/moto#450), though the maximum itself is accepted
+    // ("The maximum is 1,048,576 bytes", quotas-messages.html).
     if (size > definition.maximumMessageBytes) {
       throw invalidParameter(`One or more parameters are invalid. Reason: Message must be shorter than ${definition.maximumMessageBytes} bytes.`);
     }
@@ -345,7 +353,7 @@ export class LocalSqs {
       receiveCount: 0,
       ...(definition.fifo ? { messageGroupId: input.messageGroupId, messageDeduplicationId: deduplicationId, sequenceNumber: sequenceNumber(this.sequence) } : {}),
     };
-    queue.messages.push(message);
+    queue.messages.set(message.messageId, message);
     if (deduplicationId !== undefined) queue.deduplication.set(deduplicationId, { messageId: message.messageId, sequenceNumber: message.sequenceNumber, at: now });
     this.wake(queue);
     return { messageId: message.messageId, md5OfMessageBody: message.md5OfBody, md5OfMessageAttributes: md5OfAttributes, sequenceNumber: message.sequenceNumber };
@@ -376,10 +384,12 @@ export class LocalSqs {
     const now = this.now();
     this.expire(queue, now);
     const { definition } = queue;
-    const inFlightGroups = new Set(queue.messages.filter((m) => m.invisibleUntil > now && m.messageGroupId !== undefined).map((m) => m.messageGroupId));
+    // A copy: a message moved to the dead-letter queue leaves the map while the loop runs.
+    const messages = [...queue.messages.values()];
+    const inFlightGroups = new Set(messages.filter((m) => m.invisibleUntil > now && m.messageGroupId !== undefined).map((m) => m.messageGroupId));
     const blockedGroups = new Set<string | undefined>(inFlightGroups);
     const received: ReceivedMessage[] = [];
-    for (const message of [...queue.messages]) {
+    for (const message of messages) {
       if (received.length >= max) break;
       const group = definition.fifo ? message.messageGroupId : undefined;
       if (group !== undefined && blockedGroups.has(group)) continue;
@@ -409,9 +419,9 @@ export class LocalSqs {
    */
   private moveToDeadLetterQueue(queue: QueueState, message: StoredMessage, now: number): void {
     const target = this.queue(queue.definition.redrive!.deadLetterQueueName);
-    queue.messages.splice(queue.messages.indexOf(message), 1);
+    queue.messages.delete(message.messageId);
     this.sequence += 1n;
-    target.messages.push({
+    target.messages.set(message.messageId, {
       ...message,
       invisibleUntil: 0,
       delayUntil: 0,
@@ -426,7 +436,7 @@ export class LocalSqs {
   /** Drops messages older than the queue's retention period ("after the retention period, messages are deleted automatically"). */
   private expire(queue: QueueState, now: number): void {
     const retentionMs = queue.definition.messageRetentionSeconds * 1000;
-    if (queue.messages.some((m) => now - m.enqueuedAt >= retentionMs)) queue.messages = queue.messages.filter((m) => now - m.enqueuedAt < retentionMs);
+    for (const [id, m] of queue.messages) if (now - m.enqueuedAt >= retentionMs) queue.messages.delete(id);
     for (const [id, seen] of queue.deduplication) if (now - seen.at >= SQS_LIMITS.deduplicationMs) queue.deduplication.delete(id);
   }
 
@@ -446,7 +456,7 @@ export class LocalSqs {
       throw invalidParameter(`Value ${receiptHandle.slice(0, 100)} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`);
     }
     if (!message || message.receiptHandle !== receiptHandle) return;
-    queue.messages.splice(queue.messages.indexOf(message), 1);
+    queue.messages.delete(message.messageId);
     // A FIFO group's next message may now be receivable.
     if (message.messageGroupId !== undefined) this.wake(queue);
   }
@@ -467,7 +477,7 @@ export class LocalSqs {
   private messageOf(queue: QueueState, receiptHandle: string): StoredMessage | undefined {
     const decoded = decodeReceiptHandle(receiptHandle);
     if (!decoded || decoded.queue !== queue.definition.name) throw invalidReceiptHandle(receiptHandle);
-    return queue.messages.find((m) => m.messageId === decoded.messageId);
+    return queue.messages.get(decoded.messageId);
   }
 
   /** PurgeQueue: deletes every message; a second purge within 60 seconds fails (PurgeQueueInProgress). */
@@ -478,7 +488,7 @@ export class LocalSqs {
       throw new SqsError("PurgeQueueInProgress", `Only one PurgeQueue operation on ${name} is allowed every 60 seconds.`, 403, "AWS.SimpleQueueService.PurgeQueueInProgress");
     }
     queue.lastPurge = now;
-    queue.messages = [];
+    queue.messages.clear();
   }
 
   /** GetQueueAttributes' counts and settings. */
@@ -487,9 +497,14 @@ export class LocalSqs {
     const now = this.now();
     this.expire(queue, now);
     const { definition } = queue;
-    const visible = queue.messages.filter((m) => m.delayUntil <= now && m.invisibleUntil <= now).length;
-    const inFlight = queue.messages.filter((m) => m.invisibleUntil > now).length;
-    const delayed = queue.messages.filter((m) => m.delayUntil > now).length;
+    let visible = 0;
+    let inFlight = 0;
+    let delayed = 0;
+    for (const m of queue.messages.values()) {
+      if (m.delayUntil <= now && m.invisibleUntil <= now) visible += 1;
+      if (m.invisibleUntil > now) inFlight += 1;
+      if (m.delayUntil > now) delayed += 1;
+    }
     const created = String(Math.floor(queue.createdTimestamp / 1000));
     return {
       QueueArn: queue.arn,
@@ -532,7 +547,7 @@ export class LocalSqs {
     const now = this.now();
     // A loop, not Math.min(...spread): a queue of a few hundred thousand messages overflows the stack as arguments.
     let next = Infinity;
-    for (const m of queue.messages) {
+    for (const m of queue.messages.values()) {
       const at = Math.max(m.delayUntil, m.invisibleUntil);
       if (at > now && at < next) next = at;
     }
@@ -559,7 +574,7 @@ export class LocalSqs {
   /** The queues' messages and deduplication records, for saving at a stop. */
   snapshot(): PersistedQueues {
     const queues: PersistedQueues["queues"] = {};
-    for (const [name, queue] of this.queues) queues[name] = { messages: queue.messages, deduplication: Object.fromEntries(queue.deduplication) };
+    for (const [name, queue] of this.queues) queues[name] = { messages: [...queue.messages.values()], deduplication: Object.fromEntries(queue.deduplication) };
     return { version: 1, sequence: this.sequence.toString(), queues };
   }
 
@@ -570,7 +585,7 @@ export class LocalSqs {
     for (const [name, saved] of Object.entries(snapshot.queues)) {
       const queue = this.queues.get(name);
       if (!queue) continue;
-      queue.messages = saved.messages;
+      queue.messages = new Map(saved.messages.map((message) => [message.messageId, message]));
       queue.deduplication = new Map(Object.entries(saved.deduplication));
     }
   }
@@ -662,6 +677,18 @@ const JSON_10 = "application/x-amz-json-1.0";
 /** Larger than any valid request (a batch of ten 1 MiB messages is refused by size first). */
 const LARGEST_REQUEST_BYTES = 16 * 1024 * 1024;
 
+/**
+ * The answer to a body over LARGEST_REQUEST_BYTES. SQS's front end answers a body over its limit with 413 and a plain
+ * text body, "HTTP content length exceeded 1662976 bytes." (no error code, no request id: aws/aws-sdk-js#479, 2015;
+ * subscribepro/subscribepro-magento2-ext#280, 2024, both while messages were at most 256 KiB), which
+ * @aws-sdk/client-sqs reports as a SyntaxError (the body is no JSON) with `$metadata.httpStatusCode` 413. Here: the
+ * same status and wording, in the JSON error shape of every other answer, so a client sees what was refused
+ * (RequestEntityTooLarge is this server's name: the SQS model has no error for it). Unconfirmed: SQS's limit since
+ * messages may be 1 MiB (2025), and whether its answer is still that text. A message over the queue's maximum inside
+ * an accepted request is not this: it is 400 InvalidParameterValue (send()).
+ */
+const requestTooLarge = () => new SqsError("RequestEntityTooLarge", `HTTP content length exceeded ${LARGEST_REQUEST_BYTES} bytes.`, 413);
+
 export async function startLocalSqs(options: LocalSqsServerOptions): Promise<LocalSqsServer> {
   const sqs = new LocalSqs(options.queues, { accountId: options.accountId, now: options.now });
   const stateFile = options.stateDir ? join(options.stateDir, "messages.json") : undefined;
@@ -713,6 +740,9 @@ type Action = (sqs: LocalSqs, input: Input, context: { queueUrl(name: string): s
 
 async function handle(sqs: LocalSqs, queueUrl: (name: string) => string, credentials: readonly SigV4Credentials[], request: IncomingMessage, response: ServerResponse): Promise<void> {
   const body = await readBody(request, LARGEST_REQUEST_BYTES);
+  // First, as SQS's front end refuses it: the body kept is cut after LARGEST_REQUEST_BYTES + 1 bytes (the rest was
+  // drained), so its signature could only fail to match.
+  if (body.length > LARGEST_REQUEST_BYTES) return reply(response, requestTooLarge());
   const target = request.headers["x-amz-target"];
   if (typeof target !== "string") {
     // The query protocol (form-encoded Action=...) of older SDKs and AWS CLI releases: answered in its XML error shape.
@@ -723,31 +753,26 @@ async function handle(sqs: LocalSqs, queueUrl: (name: string) => string, credent
     );
     return;
   }
+  // Parsed once: the signature check reads the queue it names (its region), the action reads the rest.
+  const input = requestInput(body);
   // Who is asking, before what is asked is read (SQS answers an unsigned or badly signed request with an auth error).
   let signer: string;
   try {
-    signer = await authenticate(sqs, request, body, credentials);
+    signer = await authenticate(sqs, request, body, input instanceof SqsError ? undefined : input, credentials);
   } catch (error) {
     if (!(error instanceof SqsError)) throw error;
     return reply(response, error);
   }
   if (request.method !== "POST") return reply(response, new SqsError("UnknownOperationException", `${request.method} is not supported; SQS's JSON protocol is a POST to /.`));
-  if (body.length > LARGEST_REQUEST_BYTES) return reply(response, new SqsError("RequestEntityTooLarge", "Request is larger than SQS accepts.", 413));
   const [service, operation] = target.split(".");
   // Own properties only: `AmazonSQS.toString`, `constructor` or `__proto__` name no action (Object.prototype's are not SQS's).
   const action = service === "AmazonSQS" && operation !== undefined && Object.hasOwn(ACTIONS, operation) ? ACTIONS[operation] : undefined;
   if (!action) return reply(response, new SqsError("UnknownOperationException", `The local SQS server does not support ${target.slice(0, 100)}.`));
-  let input: unknown;
-  try {
-    input = body.length === 0 ? {} : JSON.parse(body.toString("utf8"));
-  } catch {
-    return reply(response, new SqsError("SerializationException", "Start of structure or map found where not expected."));
-  }
-  if (typeof input !== "object" || input === null || Array.isArray(input)) return reply(response, new SqsError("SerializationException", "The request body must be a JSON object."));
+  if (input instanceof SqsError) return reply(response, input);
   const aborted = new AbortController();
   response.on("close", () => aborted.abort());
   try {
-    const output = await action(sqs, input as Input, { queueUrl, senderId: signer, signal: aborted.signal });
+    const output = await action(sqs, input, { queueUrl, senderId: signer, signal: aborted.signal });
     if (response.destroyed) return;
     response.writeHead(200, { "content-type": JSON_10, "x-amzn-requestid": randomUUID() });
     response.end(JSON.stringify(output ?? {}));
@@ -755,6 +780,18 @@ async function handle(sqs: LocalSqs, queueUrl: (name: string) => string, credent
     if (!(error instanceof SqsError)) throw error;
     if (!response.destroyed) reply(response, error);
   }
+}
+
+/** The request's JSON object (an empty body is `{}`), or the SerializationException that answers a body that is not one. */
+function requestInput(body: Buffer): Input | SqsError {
+  let input: unknown;
+  try {
+    input = body.length === 0 ? {} : JSON.parse(body.toString("utf8"));
+  } catch {
+    return new SqsError("SerializationException", "Start of structure or map found where not expected.");
+  }
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return new SqsError("SerializationException", "The request body must be a JSON object.");
+  return input as Input;
 }
 
 function reply(response: ServerResponse, error: SqsError): void {
@@ -786,7 +823,7 @@ const signatureDoesNotMatch = (message: string) => new SqsError("SignatureDoesNo
  * SenderId); throws the SqsError SQS answers with. The date is checked against the wall clock, the one clients sign
  * with (not the queues' clock, which tests move).
  */
-async function authenticate(sqs: LocalSqs, request: IncomingMessage, body: Buffer, credentials: readonly SigV4Credentials[]): Promise<string> {
+async function authenticate(sqs: LocalSqs, request: IncomingMessage, body: Buffer, input: Input | undefined, credentials: readonly SigV4Credentials[]): Promise<string> {
   const authorization = header(request.headers, "authorization");
   if (!authorization) {
     throw new SqsError("MissingAuthenticationToken", "The request must contain either a valid (registered) AWS access key ID or X.509 certificate.", 403);
@@ -810,7 +847,7 @@ async function authenticate(sqs: LocalSqs, request: IncomingMessage, body: Buffe
   const { scope } = claim;
   if (scope.terminator !== "aws4_request") throw signatureDoesNotMatch(`Credential should be scoped with a valid terminator: 'aws4_request', not '${scope.terminator}'. `);
   if (scope.service !== "sqs") throw signatureDoesNotMatch(`Credential should be scoped to correct service: 'sqs'. `);
-  if (!regionsServing(sqs, body).includes(scope.region) && sqs.names().length > 0) throw signatureDoesNotMatch(`Credential should be scoped to a valid region, not '${scope.region}'. `);
+  if (!regionsServing(sqs, input).includes(scope.region) && sqs.names().length > 0) throw signatureDoesNotMatch(`Credential should be scoped to a valid region, not '${scope.region}'. `);
   if (scope.date !== claimDate.slice(0, 8)) {
     throw signatureDoesNotMatch(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope.date}' != '${claimDate.slice(0, 8)}', from '${claimDate}'.`);
   }
@@ -855,18 +892,13 @@ async function authenticate(sqs: LocalSqs, request: IncomingMessage, body: Buffe
 /**
  * The regions a request may be signed for: SQS wants the region of the endpoint, which is the queue's. The local
  * server is one endpoint for every region's queues, so it is the region of the queue the request names (QueueUrl, or
- * GetQueueUrl's QueueName), or any queue's for a request that names none (ListQueues) or an unknown one.
+ * GetQueueUrl's QueueName), or any queue's for a request that names none (ListQueues), an unknown one, or whose body
+ * is no JSON object (`input` undefined: it is answered SerializationException once authenticated).
  */
-function regionsServing(sqs: LocalSqs, body: Buffer): string[] {
+function regionsServing(sqs: LocalSqs, input: Input | undefined): string[] {
   const all = [...new Set(sqs.names().map((name) => sqs.definition(name).region))];
-  let input: unknown;
-  try {
-    input = JSON.parse(body.toString("utf8"));
-  } catch {
-    return all;
-  }
-  if (typeof input !== "object" || input === null) return all;
-  const { QueueUrl, QueueName } = input as Input;
+  if (input === undefined) return all;
+  const { QueueUrl, QueueName } = input;
   let name = typeof QueueName === "string" ? QueueName : undefined;
   if (typeof QueueUrl === "string") {
     try {

@@ -8,6 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  ChangeMessageVisibilityBatchCommand,
   ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,
   DeleteMessageCommand,
@@ -20,8 +21,8 @@ import {
   SendMessageCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
-import { afterEach, describe, expect, it } from "vitest";
-import { LocalSqs, md5OfMessageAttributes, startLocalSqs, type LocalQueueDefinition, type LocalSqsServer } from "../../local/sqs-server";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { LocalSqs, md5OfMessageAttributes, startLocalSqs, type LocalQueueDefinition, type LocalSqsServer, type StoredMessage } from "../../local/sqs-server";
 import { signedSqsFetch } from "./sqs-helpers";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -62,6 +63,19 @@ afterEach(async () => {
 /** Resolves once `condition` holds, checking after each turn of the event loop (no timer: the test's own timeout bounds it). */
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Messages to restore into a queue (sent now, receivable now unless `more` says otherwise), each a Proxy that adds its
+ * id to `read` whenever the server reads one of its fields: what a request touched, counted without a clock.
+ */
+function watchedMessages(entries: Array<[id: string, more?: Partial<StoredMessage>]>) {
+  const read = new Set<string>();
+  const messages = entries.map(([id, more]): StoredMessage => {
+    const message: StoredMessage = { messageId: id, body: id, md5OfBody: createHash("md5").update(id).digest("hex"), messageAttributes: {}, senderId: "local", sentTimestamp: now, enqueuedAt: now, delayUntil: now, invisibleUntil: 0, receiveCount: 0, ...more };
+    return new Proxy(message, { get: (target, key, receiver) => (read.add(target.messageId), Reflect.get(target, key, receiver)) });
+  });
+  return { read, messages };
 }
 
 const errorOf = (promise: Promise<unknown>) => promise.then(() => expect.unreachable("the call succeeded"), (error: { name: string; Code?: string; $metadata: { httpStatusCode?: number } }) => error);
@@ -267,6 +281,60 @@ describe("local SQS server", () => {
     expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url("jobs") }))).Messages).toBeUndefined();
   });
 
+  it("deletes and changes the visibility of exactly the messages a batch names, out of order, behind a backlog, reading no other message", async () => {
+    const { sqs, url, server } = await start([queue("jobs")]);
+    const QueueUrl = url("jobs");
+    // A backlog of 990 delayed messages, then 10 receivable ones.
+    const ids = Array.from({ length: 1000 }, (_, i) => `m${i}`);
+    const { read, messages } = watchedMessages(ids.map((id, i) => [id, i < 990 ? { delayUntil: now + 900_000 } : {}]));
+    server.sqs.restore({ version: 1, sequence: "0", queues: { jobs: { messages, deduplication: {} } } });
+    const received = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages!;
+    expect(received.map((m) => m.Body)).toEqual(Array.from({ length: 10 }, (_, i) => `m${990 + i}`));
+    read.clear();
+
+    const handle = (body: string) => received.find((m) => m.Body === body)!.ReceiptHandle;
+    const changed = await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl, Entries: ["m991", "m990"].map((body) => ({ Id: body, ReceiptHandle: handle(body), VisibilityTimeout: 0 })) }));
+    expect([changed.Successful?.map((e) => e.Id), changed.Failed]).toEqual([["m991", "m990"], []]);
+    // The rest deleted last to first; a handle named twice deletes once and is no error (a standard queue).
+    const deleting = ["m999", "m995", "m992", "m998", "m993", "m997", "m994", "m996"];
+    const deleted = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: [...deleting, "m999"].map((body, i) => ({ Id: `d${i}`, ReceiptHandle: handle(body) })) }));
+    expect([deleted.Successful?.length, deleted.Failed]).toEqual([9, []]);
+    // Each handle went straight to its message: no message of the backlog was read.
+    expect([...read].filter((id) => !received.some((m) => m.MessageId === id))).toEqual([]);
+
+    expect(server.sqs.attributes("jobs")).toMatchObject({ ApproximateNumberOfMessages: "2", ApproximateNumberOfMessagesNotVisible: "0", ApproximateNumberOfMessagesDelayed: "990" });
+    expect(server.sqs.snapshot().queues.jobs.messages.map((m) => m.messageId)).toEqual(ids.slice(0, 992));
+    now += 900_000;
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages?.map((m) => m.Body)).toEqual(ids.slice(0, 10));
+  });
+
+  it("in a FIFO queue, deletes a batch out of order behind a backlog, refuses the entry whose receipt handle has expired, and keeps the group's order", async () => {
+    const { sqs, url, server } = await start([queue("jobs.fifo", { contentBasedDeduplication: true })]);
+    const QueueUrl = url("jobs.fifo");
+    // A backlog of group z, in flight for 10 minutes, then a1, a2, b1 and c1 in their groups.
+    const backlog = Array.from({ length: 500 }, (_, i): [string, Partial<StoredMessage>] => [`z${i}`, { messageGroupId: "z", invisibleUntil: now + 600_000, receiveCount: 1, firstReceiveTimestamp: now }]);
+    const { read, messages } = watchedMessages([...backlog, ["a1", { messageGroupId: "a" }], ["a2", { messageGroupId: "a" }], ["b1", { messageGroupId: "b" }], ["c1", { messageGroupId: "c" }]]);
+    server.sqs.restore({ version: 1, sequence: "0", queues: { "jobs.fifo": { messages, deduplication: {} } } });
+    const receive = async () => (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages ?? [];
+    const first = await receive();
+    expect(first.map((m) => m.Body)).toEqual(["a1", "a2", "b1", "c1"]);
+    now += 30_000;
+    const second = await receive();
+    expect(second.map((m) => m.Body)).toEqual(["a1", "a2", "b1", "c1"]);
+    const handle = (messages: typeof first, body: string) => messages.find((m) => m.Body === body)!.ReceiptHandle;
+    read.clear();
+    const deleted = await sqs.send(
+      new DeleteMessageBatchCommand({ QueueUrl, Entries: [{ Id: "c1", ReceiptHandle: handle(second, "c1") }, { Id: "a1-expired", ReceiptHandle: handle(first, "a1") }, { Id: "b1", ReceiptHandle: handle(second, "b1") }, { Id: "a1", ReceiptHandle: handle(second, "a1") }] }),
+    );
+    expect(deleted.Successful?.map((e) => e.Id)).toEqual(["c1", "b1", "a1"]);
+    expect(deleted.Failed).toEqual([{ Id: "a1-expired", SenderFault: true, Code: "InvalidParameterValue", Message: expect.stringMatching(/Reason: The receipt handle has expired\.$/) }]);
+    expect([...read].sort()).toEqual(["a1", "b1", "c1"]);
+    // a2 is still in flight with its second receive; once it comes back it is the group's next, and all that is left.
+    expect(await receive()).toEqual([]);
+    now += 30_000;
+    expect((await receive()).map((m) => m.Body)).toEqual(["a2"]);
+  });
+
   it("requires a deduplication id on a FIFO queue without content-based deduplication, and refuses one on a standard queue", async () => {
     const { sqs, url } = await start([queue("plain.fifo"), queue("jobs")]);
     const fifo = await errorOf(sqs.send(new SendMessageCommand({ QueueUrl: url("plain.fifo"), MessageBody: "x", MessageGroupId: "g" })));
@@ -336,6 +404,47 @@ describe("local SQS server", () => {
     const query = await post(undefined, "Action=SendMessage&MessageBody=x");
     expect([query.status, await query.text()]).toEqual([400, expect.stringContaining("<Code>InvalidAction</Code>")]);
     expect((await sqs.send(new SendMessageCommand({ QueueUrl: url("jobs"), MessageBody: "still here" }))).MessageId).toBeDefined();
+  });
+
+  it("parses a request's body once: the signature check (the queue's region) and the action share it, and a malformed one is refused as before", async () => {
+    const { url, server } = await start([queue("jobs")]);
+    const post = (body: string, region?: string) => signedSqsFetch(server.endpoint, "AmazonSQS.SendMessage", body, { credentials: CREDENTIALS, region });
+    const body = JSON.stringify({ QueueUrl: url("jobs"), MessageBody: "parsed once" });
+    const parse = vi.spyOn(JSON, "parse");
+    try {
+      expect((await post(body)).status).toBe(200);
+      expect(parse.mock.calls.filter(([text]) => text === body)).toHaveLength(1);
+    } finally {
+      parse.mockRestore();
+    }
+    // Not JSON: signed for a region no queue is in, the signature check answers first; signed for the queue's, the body.
+    const answer = async (response: Response) => [response.status, ((await response.json()) as { __type: string }).__type];
+    expect(await answer(await post("{not json", "ap-south-1"))).toEqual([403, "com.amazonaws.sqs#SignatureDoesNotMatch"]);
+    expect(await answer(await post("{not json"))).toEqual([400, "com.amazonaws.sqs#SerializationException"]);
+  });
+
+  it("answers a body over 16 MiB with 413 before the signature check (which a body cut at the limit could only fail), and keeps serving", async () => {
+    const { sqs, url, server } = await start([queue("jobs")]);
+    const QueueUrl = url("jobs");
+    const limit = 16 * MiB;
+    const tooLarge = [413, "RequestEntityTooLarge;Sender", { __type: "com.amazonaws.sqs#RequestEntityTooLarge", message: `HTTP content length exceeded ${limit} bytes.` }];
+    const answer = async (response: Response) => [response.status, response.headers.get("x-amzn-query-error"), await response.json()];
+    const sendBody = (bytes: number) => {
+      const text = (body: string) => JSON.stringify({ QueueUrl, MessageBody: body });
+      return text("x".repeat(bytes - Buffer.byteLength(text(""))));
+    };
+    // Signed (a MiB over, or a byte: the server keeps one byte past the limit), and unsigned: the size is what is refused.
+    for (const bytes of [limit + MiB, limit + 1]) {
+      expect(await answer(await signedSqsFetch(server.endpoint, "AmazonSQS.SendMessage", sendBody(bytes), { credentials: CREDENTIALS }))).toEqual(tooLarge);
+    }
+    expect(await answer(await fetch(server.endpoint, { method: "POST", headers: { "x-amz-target": "AmazonSQS.SendMessage" }, body: sendBody(2 * limit) }))).toEqual(tooLarge);
+    // At the limit the request is read, its signature checked, and the message refused for its own size.
+    const atLimit = await answer(await signedSqsFetch(server.endpoint, "AmazonSQS.SendMessage", sendBody(limit), { credentials: CREDENTIALS }));
+    expect(atLimit.slice(0, 2)).toEqual([400, "InvalidParameterValue;Sender"]);
+    // Through the SDK: an error named for what was refused.
+    const error = await errorOf(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "x".repeat(limit) })));
+    expect([error.name, error.$metadata.httpStatusCode]).toEqual(["RequestEntityTooLarge", 413]);
+    expect((await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "still here" }))).MessageId).toBeDefined();
   });
 
   it("checks the whole ReceiveMessage request before it hands out a message: a refused one hides none and counts no receive", async () => {
