@@ -81,11 +81,13 @@ describe("local API Gateway Cognito authorizer", () => {
       const shortLived = issuer.token({ sub: "bob", poolId: "pool", clientId: "client", expiresIn: 4 });
       expect(await get(shortLived)).toBe(200);
       const checkedOnce = verifications.count;
-      vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 3_000 });
-      expect(await get(shortLived), "3 s on: cached, not yet expired").toBe(200);
+      // Set from the token's own exp (whole seconds, rounded down at issue), not from the time of issue.
+      const expiresAtMs = (JSON.parse(Buffer.from(shortLived.split(".")[1], "base64url").toString()) as { exp: number }).exp * 1000;
+      vi.useFakeTimers({ toFake: ["Date"], now: expiresAtMs - 1_000 });
+      expect(await get(shortLived), "1 s before its exp: cached").toBe(200);
       expect(verifications.count).toBe(checkedOnce);
-      vi.setSystemTime(Date.now() + 2_000);
-      expect(await get(shortLived), "5 s on: past its exp").toBe(401);
+      vi.setSystemTime(expiresAtMs + 1_000);
+      expect(await get(shortLived), "1 s past its exp").toBe(401);
     } finally {
       vi.useRealTimers();
       server.close();
