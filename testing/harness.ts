@@ -10,7 +10,9 @@ let mockOptions: MockOptions = {};
 
 /**
  * Installs the mocks for this file; call from `beforeAll` to choose preview mode, otherwise `record` installs update-mode
- * mocks. `record` installs them again, with these options, when other mocks replaced them (a whole-program run).
+ * mocks. `record` installs them again, with these options, when other mocks replaced them (a whole-program run): the
+ * object an earlier call returned then records nothing more. Pulumi's config is the process's, not the mocks': after a
+ * whole-program run it holds that stack's config until the file sets its own.
  */
 export async function useMocks(options: MockOptions = {}): Promise<RecordingMocks> {
   mockOptions = options;

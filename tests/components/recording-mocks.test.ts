@@ -32,7 +32,9 @@ describe("recording mocks under an explicit provider", () => {
 describe("record after other mocks replaced the file's", () => {
   it("records into mocks of its own again, with the options the file chose (a whole-program run installs its own process-wide)", async ({ onTestFinished }) => {
     await useMocks({ region: "eu-west-1" });
-    onTestFinished(() => void useMocks());
+    onTestFinished(async () => {
+      await useMocks();
+    });
     // What a whole-program run (runProgramOffline, startLocalApp) does before the file's next record.
     const program = await installRecordingMocks({ stack: "dev" });
     const graph = await record(() => new aws.sqs.Queue("after-a-program"));
