@@ -406,17 +406,10 @@ describe("local SQS server", () => {
     expect((await sqs.send(new SendMessageCommand({ QueueUrl: url("jobs"), MessageBody: "still here" }))).MessageId).toBeDefined();
   });
 
-  it("parses a request's body once: the signature check (the queue's region) and the action share it, and a malformed one is refused as before", async () => {
+  it("checks a request's signature for its queue's region before its body: a malformed body is refused as a signature or as a serialisation error", async () => {
     const { url, server } = await start([queue("jobs")]);
     const post = (body: string, region?: string) => signedSqsFetch(server.endpoint, "AmazonSQS.SendMessage", body, { credentials: CREDENTIALS, region });
-    const body = JSON.stringify({ QueueUrl: url("jobs"), MessageBody: "parsed once" });
-    const parse = vi.spyOn(JSON, "parse");
-    try {
-      expect((await post(body)).status).toBe(200);
-      expect(parse.mock.calls.filter(([text]) => text === body)).toHaveLength(1);
-    } finally {
-      parse.mockRestore();
-    }
+    expect((await post(JSON.stringify({ QueueUrl: url("jobs"), MessageBody: "signed for the queue's region" }))).status).toBe(200);
     // Not JSON: signed for a region no queue is in, the signature check answers first; signed for the queue's, the body.
     const answer = async (response: Response) => [response.status, ((await response.json()) as { __type: string }).__type];
     expect(await answer(await post("{not json", "ap-south-1"))).toEqual([403, "com.amazonaws.sqs#SignatureDoesNotMatch"]);
