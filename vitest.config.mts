@@ -64,7 +64,6 @@ const SHARED = [
   "tests/components",
   "tests/stacks",
   "tests/offline-config.test.ts",
-  "tests/offline-register.test.ts",
   "tests/ci-workflow.test.ts",
   "tests/docs-exports.test.ts",
   "tests/fuzz",
