@@ -40,10 +40,10 @@ describe("watchSources", () => {
     expect(watched()).toEqual(["", "public", "src", "src/a"]);
 
     mkdirSync(join(root, "src", "new"));
-    await expect.poll(watched).toContain("src/new");
+    await expect.poll(watched, { timeout: EVENT_WAIT_MS }).toContain("src/new");
     const before = changes;
     writeFileSync(join(root, "src", "new", "page.ts"), "export {};\n");
-    await expect.poll(() => changes).toBeGreaterThan(before);
+    await expect.poll(() => changes, { timeout: EVENT_WAIT_MS }).toBeGreaterThan(before);
   });
 
   it("watches a subfolder again after it is removed and re-created (a code generator's output, a git checkout)", async () => {
