@@ -1,5 +1,5 @@
 /** Runs index.ts for one stack under mocks (as `pulumi up` would with that stack's config) and checks every security (component and stack) and deploy rule. */
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -19,21 +19,21 @@ import { ALL_RULES, STACK_RULES } from "../../testing/security-rules";
 export async function runStack(stack: string): Promise<OfflineRun> {
   const folder = inject("sharedStackRuns");
   const file = folder && join(folder, `${stack}.json`);
-  if (folder && file && existsSync(file)) return sharedRun(readFileSync(file, "utf8"), folder);
+  if (file && existsSync(file)) return sharedRun(readFileSync(file, "utf8"), folder);
   const run = await runProgramOffline({ stack, load: () => import("../../index.js") });
   const recorded = { config: run.config, resources: run.resources, outputs: run.outputs };
-  if (!folder || !file) return sharedRun(JSON.stringify(await withAssetsEncoded(recorded)));
+  if (!file) return sharedRun(JSON.stringify(await withAssetsEncoded(recorded)));
   const text = JSON.stringify(await withAssetsEncoded(recorded, (assetText) => storeAssetText(folder, assetText)));
   writeWhole(file, text);
   return sharedRun(text, folder);
 }
 
 /**
- * Two files may run the same stack at once: each writes whole, then renames. The same text has the same name, so
- * either copy is right.
+ * Two files may run the same stack at once: each writes whole, under a name of its own, then renames. The same text
+ * has the same name, so either copy is right.
  */
 function writeWhole(file: string, text: string): void {
-  const partial = `${file}.${process.pid}`;
+  const partial = `${file}.${randomUUID()}`;
   writeFileSync(partial, text);
   renameSync(partial, file);
 }
