@@ -8,12 +8,14 @@
  * endpoint and for bucket names with dots, as the SDK does), `UNSIGNED-PAYLOAD` presigned
  * URLs with the upload's content type and length signed, no flexible checksums (a presigned
  * PUT must not carry the CRC32 of the empty body it was signed with), the function's
- * credentials from the SDK's default chain, and an X-Ray subsegment per call.
+ * credentials from the SDK's default chain, the SDK's retries (with a time limit per attempt), and an X-Ray subsegment
+ * per call.
  * https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
  * https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html
  */
 import type { HttpRequest as SignableRequest } from "@smithy/types";
+import { AwsServiceError, withRetries, type AwsMetadata } from "./retries";
 import { encode, signerFor } from "./sigv4";
 import { traceCall } from "./xray";
 
@@ -86,40 +88,33 @@ export function downloadUrl(bucket: string, key: string, expiresIn: number, regi
   return presign(objectRequest("GET", bucket, key, region), region, expiresIn);
 }
 
-/** An S3 error as the SDK would throw it: name (the S3 error code where there is one) and `$metadata`. */
-class S3Error extends Error {
-  constructor(
-    readonly name: string,
-    message: string,
-    readonly $metadata: { httpStatusCode: number; requestId?: string },
-  ) {
-    super(message);
-  }
-}
-
 interface Sent {
   status: number;
   headers: Headers;
-  $metadata: { httpStatusCode: number; requestId?: string; extendedRequestId?: string };
+  $metadata: AwsMetadata;
 }
 
-/** Signs and sends a request without a body, with an X-Ray subsegment as the SDK's instrumented client had. */
+/**
+ * Signs and sends a request without a body, retried and time-limited per attempt as the SDK's standard retry mode
+ * (./retries.ts; HEAD and DELETE are idempotent), with an X-Ray subsegment as the SDK's instrumented client had.
+ */
 function send(operation: string, method: string, bucket: string, key: string, region = bucketRegion()): Promise<Sent> {
   return traceCall(
     { service: "S3", operation, input: { Bucket: bucket, Key: key }, region: async () => region },
-    async (traceHeader) => {
-      const request = objectRequest(method, bucket, key, region, traceHeader ? { "x-amzn-trace-id": traceHeader } : {});
-      const signed = await s3Signer(region).sign(request);
-      const response = await fetch(urlOf(signed), { method, headers: signed.headers });
-      const $metadata = { httpStatusCode: response.status, requestId: response.headers.get("x-amz-request-id") ?? undefined, extendedRequestId: response.headers.get("x-amz-id-2") ?? undefined };
-      const body = await response.text();
-      if (response.status >= 300 && !(method === "HEAD" && response.status === 404)) {
-        const code = /<Code>([^<]+)<\/Code>/.exec(body)?.[1] ?? `S3 ${response.status}`;
-        const message = /<Message>([^<]*)<\/Message>/.exec(body)?.[1] ?? `${operation} ${bucket}/${key} failed`;
-        throw new S3Error(code, message, $metadata);
-      }
-      return { status: response.status, headers: response.headers, $metadata };
-    },
+    (traceHeader) =>
+      withRetries(async (signal) => {
+        const request = objectRequest(method, bucket, key, region, traceHeader ? { "x-amzn-trace-id": traceHeader } : {});
+        const signed = await s3Signer(region).sign(request);
+        const response = await fetch(urlOf(signed), { method, headers: signed.headers, signal });
+        const $metadata = { httpStatusCode: response.status, requestId: response.headers.get("x-amz-request-id") ?? undefined, extendedRequestId: response.headers.get("x-amz-id-2") ?? undefined };
+        const body = await response.text();
+        if (response.status >= 300 && !(method === "HEAD" && response.status === 404)) {
+          const code = /<Code>([^<]+)<\/Code>/.exec(body)?.[1] ?? `S3 ${response.status}`;
+          const message = /<Message>([^<]*)<\/Message>/.exec(body)?.[1] ?? `${operation} ${bucket}/${key} failed`;
+          throw new AwsServiceError(code, message, $metadata);
+        }
+        return { status: response.status, headers: response.headers, $metadata };
+      }),
     (sent) => sent.$metadata,
   );
 }

@@ -4,9 +4,9 @@
  * queue), retried on throttling and faults only, and refused when SQS reports a body other than the one sent.
  */
 import { createHash } from "node:crypto";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { useSignedRequestEnvironment } from "./signed-requests";
 
-const saved = { ...process.env };
 const QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/photo-removals-queue-174ac0fa";
 const md5 = (text: string) => createHash("md5").update(text).digest("hex");
 
@@ -25,19 +25,9 @@ function answer(...answers: Array<[number, Record<string, unknown>]>) {
   });
 }
 
+useSignedRequestEnvironment();
 beforeEach(() => {
-  vi.resetModules();
   sent = [];
-  delete process.env.AWS_ENDPOINT_URL_SQS;
-  delete process.env.AWS_ENDPOINT_URL;
-  Object.assign(process.env, { AWS_REGION: "us-west-2", AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "secret", AWS_SESSION_TOKEN: "" });
-  // No backoff to wait out: the retries' delays are drawn from Math.random.
-  vi.spyOn(Math, "random").mockReturnValue(0);
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-  Object.assign(process.env, saved);
 });
 
 describe("sendMessage", () => {
@@ -70,7 +60,8 @@ describe("sendMessage", () => {
   });
 
   it("gives each attempt its own time limit, and retries an attempt that ran out of it", async () => {
-    const { ATTEMPT_TIMEOUT_MS, sendMessage } = await import("../../handlers/shared/queue-messages.js");
+    const { sendMessage } = await import("../../handlers/shared/queue-messages.js");
+    const { ATTEMPT_TIMEOUT_MS } = await import("../../handlers/shared/retries.js");
     // AbortSignal.timeout's signals, which the test fires itself: no clock is waited on.
     const limits: AbortController[] = [];
     const timeout = vi.spyOn(AbortSignal, "timeout").mockImplementation(() => {
