@@ -7,10 +7,12 @@
 export { StaticSite, ErrorDocumentServer } from "./static-site";
 export type { StaticSiteArgs, StaticSiteBuild, StaticSiteDomain, StaticSiteRoute, StaticSiteSpec, CacheRule, SecurityHeaders, PriceClass } from "./static-site";
 export { EdgeLogic, EDGE_LIMITS, EDGE_LOG_REGIONS, EDGE_TAGS, CLOUDFRONT_FUNCTION_RUNTIME, DEFAULT_BEHAVIOUR } from "./edge-logic";
+export { CLOUDFRONT_NAME_LENGTH } from "./autoname";
 export type { EdgeAssociation, EdgeEventType, FunctionEventType, EdgeFunctionArgs, EdgeLambdaArgs, EdgeLogicArgs } from "./edge-logic";
 // The resource alone: the publisher barrel also holds the provider's runtime code, which loads the S3 and CloudFront
 // SDKs (≈0.1 s per program run, issue 15) that only the provider, in its own process at deploy time, uses.
 export { SitePublisher } from "./static-site/publisher/resource";
+export { DEFAULT_PUBLISH_OPTIONS } from "./static-site/publisher/types";
 export type { SitePublisherArgs, StaticSitePublishArgs, Manifest, FileEntry, PublishOptions, LastDeploy } from "./static-site/publisher";
 export { LambdaFunction, LAMBDA_LIMITS, LAMBDA_RUNTIME } from "./lambda/function";
 export { LAMBDA_BUNDLE_EXTERNALS } from "./lambda/bundle";
@@ -25,6 +27,7 @@ export type { StackSecretArgs, StackSecretSpec } from "./stack-secret";
 export { parseScheduleExpression, nextFireTime, type ParsedSchedule } from "./schedule-expression";
 export { BucketEvents, S3_EVENT_TYPES } from "./bucket-events";
 export type { BucketEventsArgs, BucketEventsSpec, ObjectEventSubscription, ObjectEventSubscriptionSpec } from "./bucket-events";
+export { DEAD_LETTER_RETENTION_DAYS } from "./queues";
 export { MessageQueue, MESSAGE_QUEUE_LIMITS, SQS_MAX_MESSAGE_BYTES, QUEUE_CONSUME_ACTIONS, QUEUE_SEND_ACTIONS, defaultVisibilityTimeout } from "./message-queue";
 export type { MessageQueueArgs, MessageQueueConsumer, MessageQueueSpec, MessageQueueGrants } from "./message-queue";
 export { DataTier, READ_ACTIONS, WRITE_ACTIONS, STREAM_ACTIONS } from "./data-tier";

@@ -7,8 +7,8 @@
  */
 export * from "./deploy-rules";
 export {
-  ALL_RULES as SECURITY_RULES,
-  STACK_RULES as STACK_SECURITY_RULES,
+  SECURITY_RULES,
+  STACK_SECURITY_RULES,
   checkSecurityRules,
   type Finding as SecurityFinding,
   type RuleContext as SecurityRuleContext,

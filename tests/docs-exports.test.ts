@@ -1,6 +1,8 @@
 /**
  * Everything the docs import from the package is exported by it: every `import { … } from "serverless-fullstack…"`
- * in README.md and docs/, checked against what the package's entry points export at runtime (as a consumer loads them).
+ * in README.md and docs/, checked against what the package's entry points export at runtime (as a consumer loads them),
+ * and every constant the generated reference names as a value (TypeDoc prints an initializer as written, so a limit
+ * built from a module-private constant shows a name the reader cannot import).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -44,5 +46,19 @@ describe("the docs use only what the package exports", () => {
       return !(name in (load(join(root, entries[module])) as Record<string, unknown>));
     });
     expect(missing).toEqual([]);
+  });
+
+  it("names, as a reference table's value, only constants the package exports", () => {
+    const load = createRequire(__filename);
+    const exported = new Set(Object.values(entries).flatMap((entry) => Object.keys(load(join(root, entry)) as Record<string, unknown>)));
+    const named: Array<[string, string]> = [];
+    for (const file of markdownFiles(join(root, "docs", "reference"))) {
+      // A table row's value column: `| name | type | value | … |`, the value an UPPER_SNAKE name (or a member of one).
+      for (const match of readFileSync(file, "utf8").matchAll(/^\|[^|\n]*\|[^|\n]*\| `([A-Z][A-Z0-9]*_[A-Z0-9_]+)(?:\.\w+)*` \|/gm)) {
+        named.push([match[1], file.slice(root.length + 1)]);
+      }
+    }
+    expect(named.length).toBeGreaterThan(3);
+    expect(named.filter(([name]) => !exported.has(name))).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ import { SQS2, SQS4 } from "./sqs";
 import { TAGGED } from "./tags";
 
 /** Every rule; the whole-stack tests run all of them over every stack. Components add their rules here. */
-export const ALL_RULES: SecurityRule[] = [
+export const SECURITY_RULES: SecurityRule[] = [
   S1, S2, S10, S3_ENCRYPTION,
   CFR2, CFR3, CFR4, CFR5, CFR7,
   IAM5, L1, LAMBDA_LOG_RETENTION,
@@ -30,13 +30,13 @@ export const ALL_RULES: SecurityRule[] = [
 ];
 
 /** Rules about a whole program's graph (run by the whole-stack tests), not about one component recorded on its own. */
-export const STACK_RULES: SecurityRule[] = [TAGGED];
+export const STACK_SECURITY_RULES: SecurityRule[] = [TAGGED];
 
 /**
  * Runs security rules over a recorded graph (a program's `runProgramOffline(...).resources`, or what `record` returns
- * for one component); an empty list passes. Pass `[...ALL_RULES, ...STACK_RULES]` for a whole program.
+ * for one component); an empty list passes. Pass `[...SECURITY_RULES, ...STACK_SECURITY_RULES]` for a whole program.
  */
-export function checkSecurityRules(graph: Graph, context: RuleContext, rules: readonly SecurityRule[] = ALL_RULES): Finding[] {
+export function checkSecurityRules(graph: Graph, context: RuleContext, rules: readonly SecurityRule[] = SECURITY_RULES): Finding[] {
   return rules.flatMap((rule) => rule.check(graph, context));
 }
 

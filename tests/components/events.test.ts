@@ -16,13 +16,13 @@ import { resolveNativeModules } from "../../components/lambda/native-modules";
 import { argFailer } from "../../components/errors";
 import { UploadBucket } from "../../components/upload-bucket";
 import { dependencyClosure, ofType, policyDocument, record, resource, useMocks } from "../harness/mocks";
-import { ALL_RULES } from "../../testing/security-rules";
+import { SECURITY_RULES } from "../../testing/security-rules";
 import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
 
 const entry = "tests/fixtures/handlers/echo.ts";
 // Some tests construct outside `record` (checks that throw): the mocks are there whichever test runs first (--sequence.shuffle).
 beforeAll(() => useMocks());
-const securityClean = (graph: Awaited<ReturnType<typeof record>>) => ALL_RULES.flatMap((rule) => rule.check(graph, { stack: "prod", production: true }).filter((f) => f.rule !== "DataRetention"));
+const securityClean = (graph: Awaited<ReturnType<typeof record>>) => SECURITY_RULES.flatMap((rule) => rule.check(graph, { stack: "prod", production: true }).filter((f) => f.rule !== "DataRetention"));
 
 describe("LambdaFunction schedule", () => {
   it("creates a Scheduler schedule in its time zone, with retries, an encrypted DLQ and a role that may invoke exactly this function", async () => {

@@ -9,7 +9,7 @@ import type { MessageQueueArgs, MessageQueueSpec } from "../../components/messag
 import { DEFAULT_FUNCTION_TIMEOUT_SECONDS, LambdaFunction } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import { checkDeployRules } from "../../testing/deploy-rules";
-import { ALL_RULES } from "../../testing/security-rules";
+import { SECURITY_RULES } from "../../testing/security-rules";
 import { dependencyClosure, ofType, policyDocument, record, resource, useMocks } from "../harness/mocks";
 
 const entry = "tests/fixtures/handlers/echo.ts";
@@ -21,7 +21,7 @@ const DAY = 86_400;
 
 beforeAll(() => useMocks());
 
-const securityFindings = (graph: Awaited<ReturnType<typeof record>>) => ALL_RULES.flatMap((rule) => rule.check(graph, { stack: "prod", production: true }).filter((f) => f.rule !== "DataRetention"));
+const securityFindings = (graph: Awaited<ReturnType<typeof record>>) => SECURITY_RULES.flatMap((rule) => rule.check(graph, { stack: "prod", production: true }).filter((f) => f.rule !== "DataRetention"));
 const deployFindings = (graph: Awaited<ReturnType<typeof record>>) => checkDeployRules(graph, { stack: "dev", production: false, region: "us-east-1" });
 
 describe("MessageQueue", () => {

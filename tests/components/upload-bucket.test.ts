@@ -3,7 +3,7 @@ import { LambdaFunction } from "../../components/lambda/function";
 import { UploadBucket } from "../../components/upload-bucket";
 import { resolveValue } from "../../local/offline/program";
 import { ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
-import { ALL_RULES } from "../../testing/security-rules";
+import { SECURITY_RULES } from "../../testing/security-rules";
 
 const NOTIFICATION = "aws:s3/bucketNotification:BucketNotification";
 
@@ -21,7 +21,7 @@ describe("UploadBucket", () => {
     expect(policyDocument(resource(graph, "aws:s3/bucketPolicy:BucketPolicy", "up-bucket-policy").inputs.policy).Statement[0].Sid).toBe("DenyInsecureTransport");
     expect(resource(graph, "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration", "up-cors").inputs.corsRules[0]).toMatchObject({ allowedMethods: ["PUT", "GET", "HEAD"], allowedOrigins: ["https://gallery.example.com"] });
     for (const b of ofType(graph, "aws:s3/bucket:Bucket")) expect(b.retainOnDelete).toBe(true);
-    for (const rule of ALL_RULES) expect(rule.check(graph, { stack: "prod", production: true }), rule.id).toEqual([]);
+    for (const rule of SECURITY_RULES) expect(rule.check(graph, { stack: "prod", production: true }), rule.id).toEqual([]);
     const [grant] = uploads.grants("originals/", ["s3:PutObject"]);
     expect(grant.actions).toEqual(["s3:PutObject"]);
     expect(await resolveValue(grant.resources[0])).toBe(`${bucket.state.arn}/originals/*`);

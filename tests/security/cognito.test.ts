@@ -8,7 +8,7 @@ import { byName, mutate as mutateGraph, record, type RecordedResource } from "..
 import type { RuleContext, SecurityRule } from "../../testing/security-rules/rule";
 import { COG1, COG2, COG3, COG7, COGNITO_EMAIL_SENDER, COGNITO_ROW_LEVEL_SECURITY } from "../../testing/security-rules/cognito";
 import { IAM5 } from "../../testing/security-rules/iam";
-import { ALL_RULES } from "../../testing/security-rules";
+import { SECURITY_RULES } from "../../testing/security-rules";
 
 const dev: RuleContext = { stack: "dev", production: false };
 const prod: RuleContext = { stack: "prod", production: true };
@@ -38,7 +38,7 @@ function mutate(graph: RecordedResource[], name: string, change: (inputs: Record
 const ids = (rule: SecurityRule, graph: RecordedResource[], context = dev) => rule.check(graph, context).map((f) => `${f.rule} ${f.resource}: ${f.problem}`);
 
 describe("security rules pass on what UserAuth builds", () => {
-  it.each(ALL_RULES.map((rule) => [rule.id, rule] as const))("%s", (_, rule) => {
+  it.each(SECURITY_RULES.map((rule) => [rule.id, rule] as const))("%s", (_, rule) => {
     expect(rule.check(prodAuth, prod)).toEqual([]);
     expect(rule.check(devAuth, dev)).toEqual([]);
   });
@@ -71,7 +71,7 @@ describe("Cognito rules fail on the resource they guard", () => {
     const explicit = mutate(prodAuth, "pauth-pool", (i) => ({ ...i, emailConfiguration: { emailSendingAccount: "COGNITO_DEFAULT" } }));
     expect(COGNITO_EMAIL_SENDER.check(explicit, prod).map((f) => f.resource)).toEqual(["aws:cognito/userPool:UserPool pauth-pool"]);
     expect(COGNITO_EMAIL_SENDER.check(devAuth, dev)).toEqual([]);
-    expect(ALL_RULES).toContain(COGNITO_EMAIL_SENDER);
+    expect(SECURITY_RULES).toContain(COGNITO_EMAIL_SENDER);
   });
 
   it("COG7: an identity pool that allows unauthenticated identities", () => {

@@ -10,7 +10,7 @@ import { byName, mutate, ofType, record, type RecordedResource } from "../harnes
 import type { RuleContext, SecurityRule } from "../../testing/security-rules/rule";
 import { CFR2, CFR3, CFR4, CFR5, CFR7 } from "../../testing/security-rules/cloudfront";
 import { IAM5 } from "../../testing/security-rules/iam";
-import { ALL_RULES } from "../../testing/security-rules";
+import { SECURITY_RULES } from "../../testing/security-rules";
 import { L1, LAMBDA_LOG_RETENTION } from "../../testing/security-rules/lambda";
 import { DATA_RETAINED_IN_PRODUCTION } from "../../testing/security-rules/retention";
 import { S1, S10, S2, S3_ENCRYPTION } from "../../testing/security-rules/s3";
@@ -36,7 +36,7 @@ beforeAll(async () => {
 const ids = (rule: SecurityRule, graph: RecordedResource[], context = dev) => rule.check(graph, context).map((f) => `${f.rule} ${f.resource}`);
 
 describe("security rules pass on what the components build", () => {
-  it.each(ALL_RULES.map((rule) => [rule.id, rule] as const))("%s", (_, rule) => {
+  it.each(SECURITY_RULES.map((rule) => [rule.id, rule] as const))("%s", (_, rule) => {
     expect(rule.check(oac, dev)).toEqual([]);
     expect(rule.check(website, dev)).toEqual([]);
     expect(rule.check(prodSite, prod)).toEqual([]);

@@ -7,7 +7,7 @@ import { expect, inject, vi } from "vitest";
 import { runProgramOffline, type OfflineRun } from "../../local/offline/program";
 import { isProductionStack } from "../../scripts/plan";
 import { checkDeployRules, formatFinding, planOf } from "../../testing/deploy-rules";
-import { ALL_RULES, STACK_RULES } from "../../testing/security-rules";
+import { SECURITY_RULES, STACK_SECURITY_RULES } from "../../testing/security-rules";
 
 /**
  * The stack's committed config, run once per test run: the first file to ask runs index.ts and
@@ -64,7 +64,7 @@ function sharedRun(recorded: string, folder?: string): OfflineRun {
 
 export function expectAllRulesPass(run: OfflineRun): void {
   const context = { stack: run.config.stack, production: isProductionStack(run.config.stack) };
-  const findings = [...ALL_RULES, ...STACK_RULES].flatMap((rule) => rule.check(run.resources, context));
+  const findings = [...SECURITY_RULES, ...STACK_SECURITY_RULES].flatMap((rule) => rule.check(run.resources, context));
   expect(findings).toEqual([]);
 }
 
