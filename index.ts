@@ -331,8 +331,19 @@ const cursorSecrets = { CURSOR_SECRET_ID: cursorSecret.functionSecret };
 const uploads = new UploadBucket("uploads", { logRetentionDays: Math.max(logRetentionDays, 90), retainOnDelete: retainData });
 // Multi-region: originals replicate to the second region (SSE-S3 there, like the source), so they survive the home region (docs/multi-region.md).
 const originalsReplica = regions[1] ? uploads.replicate(regions[1], "originals/") : undefined;
-/** Reading the replica of the originals in its region (GET of one photo prefers it there; handlers/api/photos.ts). */
-const originalsReplicaRead = originalsReplica ? [{ sid: "ReadOriginalsReplica", actions: ["s3:GetObject"], resources: [pulumi.interpolate`${originalsReplica.bucket.arn}/originals/*`] }] : [];
+/**
+ * Reading the replica of the originals in its region (GET of one photo prefers it there; handlers/api/photos.ts), whose
+ * HEAD finds out whether an original has replicated yet. A HEAD of a missing key is 404 only to a caller allowed
+ * s3:ListBucket on the bucket: "If you don't have the s3:ListBucket permission, Amazon S3 returns an HTTP status code
+ * 403 Forbidden error" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html), which the route would
+ * answer 500 for every photo not replicated yet. The replica holds originals only.
+ */
+const originalsReplicaRead = originalsReplica
+  ? [
+      { sid: "ReadOriginalsReplica", actions: ["s3:GetObject"], resources: [pulumi.interpolate`${originalsReplica.bucket.arn}/originals/*`] },
+      { sid: "FindOriginalsReplica", actions: ["s3:ListBucket"], resources: [originalsReplica.bucket.arn] },
+    ]
+  : [];
 
 function apiStages(): Record<string, ApiStage> {
   const throttle = { rateLimit: config.getNumber("apiThrottleRateLimit") ?? 100, burstLimit: config.getNumber("apiThrottleBurstLimit") ?? 200 };

@@ -50,13 +50,14 @@ describe("prod in us-east-1 and us-west-2", () => {
     }
   });
 
-  it("lets the us-west-2 API read the originals' replica there: its name and region in the environment, and GetObject on originals/ (SSE-S3: no key grant)", () => {
+  it("lets the us-west-2 API read the originals' replica there: its name and region in the environment, GetObject on originals/ (SSE-S3: no key grant) and ListBucket, without which S3 answers a HEAD of an original not replicated yet 403 rather than 404", () => {
     const { resources } = runs.get("prod")!;
     const replica = ofType(resources, "aws:s3/bucket:Bucket").find((b) => b.name === "uploads-us-west-2-replica")!;
     const fn = resource(resources, "aws:lambda/function:Function", "api-usw2-get-albums-albumid-photos-photoid-function");
     expect(fn.inputs.environment.variables).toMatchObject({ ORIGINALS_REPLICA_BUCKET: replica.state.bucket, ORIGINALS_REPLICA_REGION: "us-west-2" });
     const statements = policyDocument(resource(resources, "aws:iam/rolePolicy:RolePolicy", "api-usw2-get-albums-albumid-photos-photoid-policy").inputs.policy).Statement;
     expect(statements.find((st) => st.Sid === "ReadOriginalsReplica")).toMatchObject({ Action: ["s3:GetObject"], Resource: [`${replica.state.arn}/originals/*`] });
+    expect(statements.find((st) => st.Sid === "FindOriginalsReplica")).toMatchObject({ Action: ["s3:ListBucket"], Resource: [replica.state.arn] });
     expect(statements.find((st) => st.Sid === "DecryptOriginalsReplica")).toBeUndefined();
   });
 
