@@ -753,16 +753,19 @@ async function handle(sqs: LocalSqs, queueUrl: (name: string) => string, credent
     );
     return;
   }
-  // Parsed once: the signature check reads the queue it names (its region), the action reads the rest.
-  const input = requestInput(body);
-  // Who is asking, before what is asked is read (SQS answers an unsigned or badly signed request with an auth error).
-  let signer: string;
+  // Who is asking, before what is asked is read: SQS answers an unsigned or badly signed request with its auth error,
+  // whatever the body says. Until then the body is only bytes, hashed for the signature.
+  let signer: { accessKeyId: string; region: string };
   try {
-    signer = await authenticate(sqs, request, body, input instanceof SqsError ? undefined : input, credentials);
+    signer = await authenticate(sqs, request, body, credentials);
   } catch (error) {
     if (!(error instanceof SqsError)) throw error;
     return reply(response, error);
   }
+  const input = requestInput(body);
+  // The region of the queue the request names, which only the body tells (one local endpoint serves every region's
+  // queues), is checked once the signature is known to be good: an answer SQS gives as a signature error.
+  if (!servesRegion(sqs, signer.region, input instanceof SqsError ? undefined : input)) return reply(response, wrongRegion(signer.region));
   if (request.method !== "POST") return reply(response, new SqsError("UnknownOperationException", `${request.method} is not supported; SQS's JSON protocol is a POST to /.`));
   const [service, operation] = target.split(".");
   // Own properties only: `AmazonSQS.toString`, `constructor` or `__proto__` name no action (Object.prototype's are not SQS's).
@@ -772,7 +775,7 @@ async function handle(sqs: LocalSqs, queueUrl: (name: string) => string, credent
   const aborted = new AbortController();
   response.on("close", () => aborted.abort());
   try {
-    const output = await action(sqs, input, { queueUrl, senderId: signer, signal: aborted.signal });
+    const output = await action(sqs, input, { queueUrl, senderId: signer.accessKeyId, signal: aborted.signal });
     if (response.destroyed) return;
     response.writeHead(200, { "content-type": JSON_10, "x-amzn-requestid": randomUUID() });
     response.end(JSON.stringify(output ?? {}));
@@ -817,13 +820,16 @@ function reply(response: ServerResponse, error: SqsError): void {
  */
 const incompleteSignature = (message: string) => new SqsError("IncompleteSignature", message, 400);
 const signatureDoesNotMatch = (message: string) => new SqsError("SignatureDoesNotMatch", message, 403);
+const wrongRegion = (region: string) => signatureDoesNotMatch(`Credential should be scoped to a valid region, not '${region}'. `);
 
 /**
  * Checks the request's SigV4 signature as SQS does and returns the access key id it was signed with (the messages'
- * SenderId); throws the SqsError SQS answers with. The date is checked against the wall clock, the one clients sign
- * with (not the queues' clock, which tests move).
+ * SenderId) and the region it was signed for; throws the SqsError SQS answers with. The body is read only as bytes,
+ * for the payload hash: the region must be one of the server's queues' (any, as for a request naming no queue), and
+ * the caller checks it against the queue the body names once the request is authenticated. The date is checked
+ * against the wall clock, the one clients sign with (not the queues' clock, which tests move).
  */
-async function authenticate(sqs: LocalSqs, request: IncomingMessage, body: Buffer, input: Input | undefined, credentials: readonly SigV4Credentials[]): Promise<string> {
+async function authenticate(sqs: LocalSqs, request: IncomingMessage, body: Buffer, credentials: readonly SigV4Credentials[]): Promise<{ accessKeyId: string; region: string }> {
   const authorization = header(request.headers, "authorization");
   if (!authorization) {
     throw new SqsError("MissingAuthenticationToken", "The request must contain either a valid (registered) AWS access key ID or X.509 certificate.", 403);
@@ -847,7 +853,7 @@ async function authenticate(sqs: LocalSqs, request: IncomingMessage, body: Buffe
   const { scope } = claim;
   if (scope.terminator !== "aws4_request") throw signatureDoesNotMatch(`Credential should be scoped with a valid terminator: 'aws4_request', not '${scope.terminator}'. `);
   if (scope.service !== "sqs") throw signatureDoesNotMatch(`Credential should be scoped to correct service: 'sqs'. `);
-  if (!regionsServing(sqs, input).includes(scope.region) && sqs.names().length > 0) throw signatureDoesNotMatch(`Credential should be scoped to a valid region, not '${scope.region}'. `);
+  if (!servesRegion(sqs, scope.region)) throw wrongRegion(scope.region);
   if (scope.date !== claimDate.slice(0, 8)) {
     throw signatureDoesNotMatch(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope.date}' != '${claimDate.slice(0, 8)}', from '${claimDate}'.`);
   }
@@ -886,28 +892,30 @@ async function authenticate(sqs: LocalSqs, request: IncomingMessage, body: Buffe
         `The Canonical String for this request should have been\n'${expected.canonicalRequest}'\n\nThe String-to-Sign should have been\n'${expected.stringToSign}'\n`,
     );
   }
-  return claim.accessKeyId;
+  return { accessKeyId: claim.accessKeyId, region: scope.region };
 }
 
 /**
- * The regions a request may be signed for: SQS wants the region of the endpoint, which is the queue's. The local
+ * Whether a request may be signed for `region`: SQS wants the region of the endpoint, which is the queue's. The local
  * server is one endpoint for every region's queues, so it is the region of the queue the request names (QueueUrl, or
  * GetQueueUrl's QueueName), or any queue's for a request that names none (ListQueues), an unknown one, or whose body
- * is no JSON object (`input` undefined: it is answered SerializationException once authenticated).
+ * is no JSON object, and any region at all for a server without queues. Without `input` (the body not read yet: the
+ * request is not authenticated yet), any queue's region.
  */
-function regionsServing(sqs: LocalSqs, input: Input | undefined): string[] {
-  const all = [...new Set(sqs.names().map((name) => sqs.definition(name).region))];
-  if (input === undefined) return all;
-  const { QueueUrl, QueueName } = input;
+function servesRegion(sqs: LocalSqs, region: string, input?: Input): boolean {
+  const names = sqs.names();
+  if (names.length === 0) return true;
+  const { QueueUrl, QueueName } = input ?? {};
   let name = typeof QueueName === "string" ? QueueName : undefined;
   if (typeof QueueUrl === "string") {
     try {
       name = new URL(QueueUrl).pathname.split("/")[2];
     } catch {
-      return all;
+      name = undefined;
     }
   }
-  return name !== undefined && sqs.has(name) ? [sqs.definition(name).region] : all;
+  if (name !== undefined && sqs.has(name)) return sqs.definition(name).region === region;
+  return names.some((queue) => sqs.definition(queue).region === region);
 }
 
 function string(input: Input, name: string, required: true): string;
