@@ -1038,8 +1038,9 @@ async function handle(sqs: LocalSqs, queueUrl: (name: string) => string, credent
     );
     return;
   }
-  // Who is asking, before what is asked is read: SQS answers an unsigned or badly signed request with its auth error,
-  // whatever the body says. Until then the body is only bytes, hashed for the signature.
+  // Who is asking, before what is asked is read: an unsigned or badly signed request gets its auth error whatever the
+  // body says (AWS authenticates a request before acting on it; SQS's order for a malformed body is unconfirmed).
+  // Until then the body is only bytes, hashed for the signature.
   let signer: { accessKeyId: string; region: string };
   try {
     signer = await authenticate(sqs, request, body, credentials);
