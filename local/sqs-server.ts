@@ -197,16 +197,295 @@ function messageBytes(body: string, attributes: Record<string, MessageAttributeV
   return size;
 }
 
+/**
+ * A binary min-heap whose items know their place in it (`place`: an item's index, -1 when it is not in this heap), so
+ * that one can be removed, or moved when its key changes, in O(log n), as well as taken from the front.
+ */
+class PlacedHeap<T> {
+  private readonly items: T[] = [];
+
+  constructor(
+    private readonly before: (a: T, b: T) => boolean,
+    private readonly place: { get(item: T): number; set(item: T, index: number): void },
+  ) {}
+
+  peek(): T | undefined {
+    return this.items[0];
+  }
+
+  has(item: T): boolean {
+    return this.place.get(item) >= 0;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+    this.down(this.up(this.items.length - 1));
+  }
+
+  /** Takes the item out, wherever it is; nothing if it is not in this heap. */
+  remove(item: T): void {
+    const index = this.place.get(item);
+    if (index < 0) return;
+    this.place.set(item, -1);
+    const last = this.items.pop()!;
+    if (index === this.items.length) return;
+    this.items[index] = last;
+    this.down(this.up(index));
+  }
+
+  /** Puts the item back in order after its key changed. */
+  update(item: T): void {
+    const index = this.place.get(item);
+    if (index >= 0) this.down(this.up(index));
+  }
+
+  private up(index: number): number {
+    const item = this.items[index];
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (!this.before(item, this.items[parent])) break;
+      this.set(index, this.items[parent]);
+      index = parent;
+    }
+    this.set(index, item);
+    return index;
+  }
+
+  private down(index: number): void {
+    const item = this.items[index];
+    for (;;) {
+      let child = 2 * index + 1;
+      if (child >= this.items.length) break;
+      if (child + 1 < this.items.length && this.before(this.items[child + 1], this.items[child])) child += 1;
+      if (!this.before(this.items[child], item)) break;
+      this.set(index, this.items[child]);
+      index = child;
+    }
+    this.set(index, item);
+  }
+
+  private set(index: number, item: T): void {
+    this.items[index] = item;
+    this.place.set(item, index);
+  }
+}
+
+/** Where a message is: receivable (though a FIFO group may hold it back), delayed (DelaySeconds), or in flight (received). */
+type SlotState = "visible" | "delayed" | "inFlight";
+
+/** A message in its queue's MessageIndex. */
+interface Slot {
+  id: string;
+  message: StoredMessage;
+  /** Arrival in the queue (send, move to the dead-letter queue, restore): the order receives hand messages out in. */
+  order: number;
+  state: SlotState;
+  /** While delayed or in flight: when it becomes visible, ms. */
+  visibleAt: number;
+  /** When retention drops it, ms. */
+  expiresAt: number;
+  /** A FIFO queue's message: its group. */
+  group?: MessageGroup;
+  /** Its place in the queue's visible messages (standard) or its group's pending ones (FIFO); -1: not there. */
+  atVisible: number;
+  /** Its place among the messages waiting to become visible; -1: not there. */
+  atWaiting: number;
+  /** Its place among the messages by retention. */
+  atRetained: number;
+}
+
+/** A FIFO queue's message group. */
+interface MessageGroup {
+  key: string | Slot;
+  /** Its messages not in flight (visible or delayed), by arrival. */
+  pending: PlacedHeap<Slot>;
+  /** How many of its messages are in flight: while any is, the group gives none. */
+  inFlight: number;
+  /** Its first pending message's arrival, while the group can give a message. */
+  head: number;
+  /** Its place among the groups that can give a message; -1: not there. */
+  atReady: number;
+}
+
+const byArrival = (a: Slot, b: Slot) => a.order < b.order;
+const messageIndex = (definition: LocalQueueDefinition) => new MessageIndex(definition.fifo, definition.messageRetentionSeconds * 1000);
+const visiblePlace = { get: (slot: Slot) => slot.atVisible, set: (slot: Slot, index: number) => void (slot.atVisible = index) };
+
+/**
+ * A queue's messages and what a receive can take from them, kept up to date as they change, so that a receive costs
+ * what it hands out (or moves to the dead-letter queue), each taken from the front in O(log n), not a scan of the
+ * queue (one per receive made draining a backlog of N messages, ten at a time, read N² / 20 messages):
+ * - standard queue: the visible messages, by arrival;
+ * - FIFO queue: each group's messages not in flight, by arrival, and the groups that can give one now (none in flight,
+ *   the first one visible), by their first message's arrival — so groups interleave in send order, as they did;
+ * - the delayed and in-flight messages by when they become visible, made visible when that time has come (`settle`);
+ * - every message by when retention drops it.
+ * The messages' own fields (delayUntil, invisibleUntil, receiveCount, …) are what is saved and restored; the index is
+ * built from them and reads a message only when it is added or taken.
+ */
+class MessageIndex {
+  /** By message id, in arrival order (the snapshot's order): a receipt handle names its message's id. */
+  private readonly slots = new Map<string, Slot>();
+  private arrivals = 0;
+  private readonly visible = new PlacedHeap<Slot>(byArrival, visiblePlace);
+  private readonly groups = new Map<string | Slot, MessageGroup>();
+  private readonly ready = new PlacedHeap<MessageGroup>((a, b) => a.head < b.head, { get: (group) => group.atReady, set: (group, index) => void (group.atReady = index) });
+  private readonly waiting = new PlacedHeap<Slot>((a, b) => a.visibleAt < b.visibleAt || (a.visibleAt === b.visibleAt && a.order < b.order), {
+    get: (slot) => slot.atWaiting,
+    set: (slot, index) => void (slot.atWaiting = index),
+  });
+  private readonly retained = new PlacedHeap<Slot>((a, b) => a.expiresAt < b.expiresAt || (a.expiresAt === b.expiresAt && a.order < b.order), {
+    get: (slot) => slot.atRetained,
+    set: (slot, index) => void (slot.atRetained = index),
+  });
+  /** During a receive, the FIFO groups it has taken a message from: they may give their next visible one to the same receive. */
+  private receiving?: Set<MessageGroup>;
+  inFlight = 0;
+  delayed = 0;
+
+  constructor(
+    private readonly fifo: boolean,
+    private readonly retentionMs: number,
+  ) {}
+
+  get size(): number {
+    return this.slots.size;
+  }
+
+  get(messageId: string): Slot | undefined {
+    return this.slots.get(messageId);
+  }
+
+  /** The messages in arrival order. */
+  messages(): StoredMessage[] {
+    return Array.from(this.slots.values(), (slot) => slot.message);
+  }
+
+  /** When the next delayed or in-flight message becomes visible, if any is waiting. */
+  nextVisibleAt(): number | undefined {
+    return this.waiting.peek()?.visibleAt;
+  }
+
+  add(message: StoredMessage, now: number): void {
+    // One message per id, as in a Map (a saved file naming an id twice keeps the later).
+    const previous = this.slots.get(message.messageId);
+    if (previous) this.remove(previous);
+    const slot: Slot = { id: message.messageId, message, order: this.arrivals++, state: "visible", visibleAt: 0, expiresAt: message.enqueuedAt + this.retentionMs, atVisible: -1, atWaiting: -1, atRetained: -1 };
+    this.slots.set(slot.id, slot);
+    this.retained.push(slot);
+    if (this.fifo) {
+      // A FIFO message without a group (none is sent without one) is a group of its own.
+      const key = message.messageGroupId ?? slot;
+      let group = this.groups.get(key);
+      if (!group) this.groups.set(key, (group = { key, pending: new PlacedHeap(byArrival, visiblePlace), inFlight: 0, head: 0, atReady: -1 }));
+      slot.group = group;
+    }
+    if (message.invisibleUntil > now) this.enter(slot, "inFlight", Math.max(message.invisibleUntil, message.delayUntil));
+    else if (message.delayUntil > now) this.enter(slot, "delayed", message.delayUntil);
+    else this.enter(slot, "visible");
+  }
+
+  remove(slot: Slot): void {
+    this.leave(slot);
+    this.retained.remove(slot);
+    this.slots.delete(slot.id);
+    if (slot.group) this.refresh(slot.group);
+  }
+
+  /** Drops the messages retention has expired and makes visible those whose delay or visibility timeout has passed. */
+  settle(now: number): void {
+    for (let slot = this.retained.peek(); slot && slot.expiresAt <= now; slot = this.retained.peek()) this.remove(slot);
+    for (let slot = this.waiting.peek(); slot && slot.visibleAt <= now; slot = this.waiting.peek()) {
+      this.leave(slot);
+      this.enter(slot, "visible");
+    }
+  }
+
+  /** The message a receive takes next, if any: the first visible one (standard), the first of the first group that can give one (FIFO). */
+  front(): Slot | undefined {
+    return this.fifo ? this.ready.peek()?.pending.peek() : this.visible.peek();
+  }
+
+  /**
+   * Runs a receive: a FIFO group it takes a message from may give its next visible messages to it too (a group with
+   * a message in flight before it started gives none). Then the messages it took with a visibility timeout of 0 are
+   * visible again.
+   */
+  receive<T>(now: number, run: () => T): T {
+    this.receiving = new Set();
+    try {
+      return run();
+    } finally {
+      const taken = this.receiving;
+      this.receiving = undefined;
+      for (const group of taken) this.refresh(group);
+      this.settle(now);
+    }
+  }
+
+  /**
+   * Hides the message until `until` (received, or its visibility changed); visible at once when that is not after
+   * `now`, or, for a message a receive takes, once that receive ends (it hands a message out once).
+   */
+  hide(slot: Slot, until: number, now: number): void {
+    // Before the group is looked at again: it stays open to the receive taking its message.
+    if (this.receiving && slot.group) this.receiving.add(slot.group);
+    this.leave(slot);
+    if (until > now || this.receiving) this.enter(slot, "inFlight", until);
+    else this.enter(slot, "visible");
+  }
+
+  private enter(slot: Slot, state: SlotState, visibleAt = 0): void {
+    slot.state = state;
+    slot.visibleAt = visibleAt;
+    if (state === "inFlight") this.inFlight += 1;
+    if (state === "delayed") this.delayed += 1;
+    if (state !== "visible") this.waiting.push(slot);
+    const { group } = slot;
+    if (!group) {
+      if (state === "visible") this.visible.push(slot);
+      return;
+    }
+    if (state === "inFlight") group.inFlight += 1;
+    else group.pending.push(slot);
+    this.refresh(group);
+  }
+
+  private leave(slot: Slot): void {
+    if (slot.state === "inFlight") this.inFlight -= 1;
+    if (slot.state === "delayed") this.delayed -= 1;
+    this.waiting.remove(slot);
+    const { group } = slot;
+    if (!group) return this.visible.remove(slot);
+    if (slot.state === "inFlight") group.inFlight -= 1;
+    else group.pending.remove(slot);
+  }
+
+  /** Puts a FIFO group among those that can give a message (in order of its first one), or takes it out. */
+  private refresh(group: MessageGroup): void {
+    const first = group.pending.peek();
+    if (first?.state === "visible" && (group.inFlight === 0 || this.receiving?.has(group))) {
+      group.head = first.order;
+      if (this.ready.has(group)) this.ready.update(group);
+      else this.ready.push(group);
+      return;
+    }
+    this.ready.remove(group);
+    if (!first && group.inFlight === 0 && this.groups.get(group.key) === group) this.groups.delete(group.key);
+  }
+}
+
 interface QueueState {
   definition: LocalQueueDefinition;
   arn: string;
   createdTimestamp: number;
   /**
-   * By message id, in send order (FIFO: sequence order), which is the order receives hand them out. A receipt handle
-   * names its message's id, so DeleteMessage and ChangeMessageVisibility find and remove a message without a scan of
-   * the queue (a Map keeps insertion order and deletes in place).
+   * Its messages, by message id and in send order (FIFO: sequence order), which is the order receives hand them out,
+   * with what a receive can take. A receipt handle names its message's id, so DeleteMessage and
+   * ChangeMessageVisibility find a message without a scan of the queue, as ReceiveMessage takes one.
    */
-  messages: Map<string, StoredMessage>;
+  messages: MessageIndex;
+  /** By deduplication id, in the order they were recorded (`at`), so expired ones are dropped from the front. */
   deduplication: Map<string, { messageId: string; sequenceNumber?: string; at: number }>;
   lastPurge?: number;
   waiters: Set<() => void>;
@@ -255,7 +534,7 @@ export class LocalSqs {
         definition,
         arn: definition.arn ?? `arn:aws:sqs:${definition.region}:${this.accountId}:${definition.name}`,
         createdTimestamp: now,
-        messages: new Map(),
+        messages: messageIndex(definition),
         deduplication: new Map(),
         waiters: new Set(),
       });
@@ -353,8 +632,12 @@ export class LocalSqs {
       receiveCount: 0,
       ...(definition.fifo ? { messageGroupId: input.messageGroupId, messageDeduplicationId: deduplicationId, sequenceNumber: sequenceNumber(this.sequence) } : {}),
     };
-    queue.messages.set(message.messageId, message);
-    if (deduplicationId !== undefined) queue.deduplication.set(deduplicationId, { messageId: message.messageId, sequenceNumber: message.sequenceNumber, at: now });
+    queue.messages.add(message, now);
+    if (deduplicationId !== undefined) {
+      // Deleted first, so the record moves to the end and the map stays in time order.
+      queue.deduplication.delete(deduplicationId);
+      queue.deduplication.set(deduplicationId, { messageId: message.messageId, sequenceNumber: message.sequenceNumber, at: now });
+    }
     this.wake(queue);
     return { messageId: message.messageId, md5OfMessageBody: message.md5OfBody, md5OfMessageAttributes: md5OfAttributes, sequenceNumber: message.sequenceNumber };
   }
@@ -380,36 +663,34 @@ export class LocalSqs {
     }
   }
 
+  /**
+   * Takes visible messages from the front of the queue (messages.front()): a receive reads the messages it hands out
+   * and those it moves to the dead-letter queue, and no other.
+   */
   private receiveNow(queue: QueueState, max: number, visibilityTimeoutSeconds: number): ReceivedMessage[] {
     const now = this.now();
     this.expire(queue, now);
-    const { definition } = queue;
-    // A copy: a message moved to the dead-letter queue leaves the map while the loop runs.
-    const messages = [...queue.messages.values()];
-    const inFlightGroups = new Set(messages.filter((m) => m.invisibleUntil > now && m.messageGroupId !== undefined).map((m) => m.messageGroupId));
-    const blockedGroups = new Set<string | undefined>(inFlightGroups);
+    const { definition, messages } = queue;
     const received: ReceivedMessage[] = [];
-    for (const message of messages) {
-      if (received.length >= max) break;
-      const group = definition.fifo ? message.messageGroupId : undefined;
-      if (group !== undefined && blockedGroups.has(group)) continue;
-      if (message.delayUntil > now || message.invisibleUntil > now) {
-        // A group's later messages wait behind an earlier one that cannot be received yet.
-        if (group !== undefined) blockedGroups.add(group);
-        continue;
+    // A queue naming itself as its dead-letter queue redrives nothing, so that a receive always ends (a message moved
+    // would come back to it). MessageQueue's dead-letter queue is always another queue.
+    const redrive = definition.redrive && definition.redrive.deadLetterQueueName !== definition.name && this.queues.has(definition.redrive.deadLetterQueueName) ? definition.redrive : undefined;
+    return messages.receive(now, () => {
+      for (let slot = messages.front(); slot && received.length < max; slot = messages.front()) {
+        const { message } = slot;
+        if (redrive && message.receiveCount >= redrive.maxReceiveCount) {
+          this.moveToDeadLetterQueue(queue, slot, now);
+          continue;
+        }
+        message.receiveCount += 1;
+        message.firstReceiveTimestamp ??= now;
+        message.invisibleUntil = now + visibilityTimeoutSeconds * 1000;
+        message.receiptHandle = encodeReceiptHandle(definition.name, message.messageId);
+        messages.hide(slot, message.invisibleUntil, now);
+        received.push({ ...message, receiptHandle: message.receiptHandle, firstReceiveTimestamp: message.firstReceiveTimestamp });
       }
-      const redrive = definition.redrive;
-      if (redrive && message.receiveCount >= redrive.maxReceiveCount && this.queues.has(redrive.deadLetterQueueName)) {
-        this.moveToDeadLetterQueue(queue, message, now);
-        continue;
-      }
-      message.receiveCount += 1;
-      message.firstReceiveTimestamp ??= now;
-      message.invisibleUntil = now + visibilityTimeoutSeconds * 1000;
-      message.receiptHandle = encodeReceiptHandle(definition.name, message.messageId);
-      received.push({ ...message, receiptHandle: message.receiptHandle, firstReceiveTimestamp: message.firstReceiveTimestamp });
-    }
-    return received;
+      return received;
+    });
   }
 
   /**
@@ -417,27 +698,37 @@ export class LocalSqs {
    * dead-letter queue (with its original message ID)"; a standard queue's message keeps its enqueue timestamp, a
    * FIFO queue's gets a new one (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html).
    */
-  private moveToDeadLetterQueue(queue: QueueState, message: StoredMessage, now: number): void {
+  private moveToDeadLetterQueue(queue: QueueState, slot: Slot, now: number): void {
     const target = this.queue(queue.definition.redrive!.deadLetterQueueName);
-    queue.messages.delete(message.messageId);
+    const { message } = slot;
+    queue.messages.remove(slot);
     this.sequence += 1n;
-    target.messages.set(message.messageId, {
-      ...message,
-      invisibleUntil: 0,
-      delayUntil: 0,
-      receiptHandle: undefined,
-      enqueuedAt: queue.definition.fifo ? now : message.enqueuedAt,
-      deadLetterQueueSourceArn: queue.arn,
-      ...(target.definition.fifo ? { sequenceNumber: sequenceNumber(this.sequence) } : {}),
-    });
+    target.messages.add(
+      {
+        ...message,
+        invisibleUntil: 0,
+        delayUntil: 0,
+        receiptHandle: undefined,
+        enqueuedAt: queue.definition.fifo ? now : message.enqueuedAt,
+        deadLetterQueueSourceArn: queue.arn,
+        ...(target.definition.fifo ? { sequenceNumber: sequenceNumber(this.sequence) } : {}),
+      },
+      now,
+    );
     this.wake(target);
   }
 
-  /** Drops messages older than the queue's retention period ("after the retention period, messages are deleted automatically"). */
+  /**
+   * Drops messages older than the queue's retention period ("after the retention period, messages are deleted
+   * automatically"), makes visible those whose delay or visibility timeout has passed, and forgets deduplication ids
+   * older than the deduplication interval. Each costs what it drops or moves.
+   */
   private expire(queue: QueueState, now: number): void {
-    const retentionMs = queue.definition.messageRetentionSeconds * 1000;
-    for (const [id, m] of queue.messages) if (now - m.enqueuedAt >= retentionMs) queue.messages.delete(id);
-    for (const [id, seen] of queue.deduplication) if (now - seen.at >= SQS_LIMITS.deduplicationMs) queue.deduplication.delete(id);
+    queue.messages.settle(now);
+    for (const [id, seen] of queue.deduplication) {
+      if (now - seen.at < SQS_LIMITS.deduplicationMs) break;
+      queue.deduplication.delete(id);
+    }
   }
 
   /**
@@ -451,12 +742,13 @@ export class LocalSqs {
    */
   delete(name: string, receiptHandle: string): void {
     const queue = this.queue(name);
-    const message = this.messageOf(queue, receiptHandle);
+    const slot = this.slotOf(queue, receiptHandle);
+    const message = slot?.message;
     if (message && queue.definition.fifo && (message.receiptHandle !== receiptHandle || message.invisibleUntil <= this.now())) {
       throw invalidParameter(`Value ${receiptHandle.slice(0, 100)} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`);
     }
-    if (!message || message.receiptHandle !== receiptHandle) return;
-    queue.messages.delete(message.messageId);
+    if (!slot || !message || message.receiptHandle !== receiptHandle) return;
+    queue.messages.remove(slot);
     // A FIFO group's next message may now be receivable.
     if (message.messageGroupId !== undefined) this.wake(queue);
   }
@@ -465,16 +757,18 @@ export class LocalSqs {
   changeVisibility(name: string, receiptHandle: string, visibilityTimeoutSeconds: number): void {
     const queue = this.queue(name);
     checkInteger("VisibilityTimeout", visibilityTimeoutSeconds, 0, SQS_LIMITS.visibilitySeconds);
-    const message = this.messageOf(queue, receiptHandle);
+    const slot = this.slotOf(queue, receiptHandle);
+    const message = slot?.message;
     const now = this.now();
-    if (!message || message.receiptHandle !== receiptHandle || message.invisibleUntil <= now) {
+    if (!slot || !message || message.receiptHandle !== receiptHandle || message.invisibleUntil <= now) {
       throw new SqsError("MessageNotInflight", "The message referred to isn't in flight.", 400, "AWS.SimpleQueueService.MessageNotInflight");
     }
     message.invisibleUntil = now + visibilityTimeoutSeconds * 1000;
+    queue.messages.hide(slot, message.invisibleUntil, now);
     this.wake(queue);
   }
 
-  private messageOf(queue: QueueState, receiptHandle: string): StoredMessage | undefined {
+  private slotOf(queue: QueueState, receiptHandle: string): Slot | undefined {
     const decoded = decodeReceiptHandle(receiptHandle);
     if (!decoded || decoded.queue !== queue.definition.name) throw invalidReceiptHandle(receiptHandle);
     return queue.messages.get(decoded.messageId);
@@ -488,7 +782,7 @@ export class LocalSqs {
       throw new SqsError("PurgeQueueInProgress", `Only one PurgeQueue operation on ${name} is allowed every 60 seconds.`, 403, "AWS.SimpleQueueService.PurgeQueueInProgress");
     }
     queue.lastPurge = now;
-    queue.messages.clear();
+    queue.messages = messageIndex(queue.definition);
   }
 
   /** GetQueueAttributes' counts and settings. */
@@ -497,14 +791,8 @@ export class LocalSqs {
     const now = this.now();
     this.expire(queue, now);
     const { definition } = queue;
-    let visible = 0;
-    let inFlight = 0;
-    let delayed = 0;
-    for (const m of queue.messages.values()) {
-      if (m.delayUntil <= now && m.invisibleUntil <= now) visible += 1;
-      if (m.invisibleUntil > now) inFlight += 1;
-      if (m.delayUntil > now) delayed += 1;
-    }
+    const { inFlight, delayed } = queue.messages;
+    const visible = queue.messages.size - inFlight - delayed;
     const created = String(Math.floor(queue.createdTimestamp / 1000));
     return {
       QueueArn: queue.arn,
@@ -544,14 +832,8 @@ export class LocalSqs {
 
   /** Resolves at the next change to the queue, when its next message becomes visible, after `ms`, or on abort. */
   private waitForChange(queue: QueueState, ms: number, signal?: AbortSignal): Promise<void> {
-    const now = this.now();
-    // A loop, not Math.min(...spread): a queue of a few hundred thousand messages overflows the stack as arguments.
-    let next = Infinity;
-    for (const m of queue.messages.values()) {
-      const at = Math.max(m.delayUntil, m.invisibleUntil);
-      if (at > now && at < next) next = at;
-    }
-    const wait = Math.max(0, Math.min(ms, Number.isFinite(next) ? next - now : ms));
+    const next = queue.messages.nextVisibleAt();
+    const wait = Math.max(0, Math.min(ms, next !== undefined ? next - this.now() : ms));
     return new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -574,7 +856,7 @@ export class LocalSqs {
   /** The queues' messages and deduplication records, for saving at a stop. */
   snapshot(): PersistedQueues {
     const queues: PersistedQueues["queues"] = {};
-    for (const [name, queue] of this.queues) queues[name] = { messages: [...queue.messages.values()], deduplication: Object.fromEntries(queue.deduplication) };
+    for (const [name, queue] of this.queues) queues[name] = { messages: queue.messages.messages(), deduplication: Object.fromEntries(queue.deduplication) };
     return { version: 1, sequence: this.sequence.toString(), queues };
   }
 
@@ -585,8 +867,11 @@ export class LocalSqs {
     for (const [name, saved] of Object.entries(snapshot.queues)) {
       const queue = this.queues.get(name);
       if (!queue) continue;
-      queue.messages = new Map(saved.messages.map((message) => [message.messageId, message]));
-      queue.deduplication = new Map(Object.entries(saved.deduplication));
+      const now = this.now();
+      queue.messages = messageIndex(queue.definition);
+      for (const message of saved.messages) queue.messages.add(message, now);
+      // In time order (an object lists integer-like keys first), as send() keeps them.
+      queue.deduplication = new Map(Object.entries(saved.deduplication).sort(([, a], [, b]) => a.at - b.at));
     }
   }
 }
@@ -753,16 +1038,20 @@ async function handle(sqs: LocalSqs, queueUrl: (name: string) => string, credent
     );
     return;
   }
-  // Parsed once: the signature check reads the queue it names (its region), the action reads the rest.
-  const input = requestInput(body);
-  // Who is asking, before what is asked is read (SQS answers an unsigned or badly signed request with an auth error).
-  let signer: string;
+  // Who is asking, before what is asked is read: an unsigned or badly signed request gets its auth error whatever the
+  // body says (AWS authenticates a request before acting on it; SQS's order for a malformed body is unconfirmed).
+  // Until then the body is only bytes, hashed for the signature.
+  let signer: { accessKeyId: string; region: string };
   try {
-    signer = await authenticate(sqs, request, body, input instanceof SqsError ? undefined : input, credentials);
+    signer = await authenticate(sqs, request, body, credentials);
   } catch (error) {
     if (!(error instanceof SqsError)) throw error;
     return reply(response, error);
   }
+  const input = requestInput(body);
+  // The region of the queue the request names, which only the body tells (one local endpoint serves every region's
+  // queues), is checked once the signature is known to be good: an answer SQS gives as a signature error.
+  if (!servesRegion(sqs, signer.region, input instanceof SqsError ? undefined : input)) return reply(response, wrongRegion(signer.region));
   if (request.method !== "POST") return reply(response, new SqsError("UnknownOperationException", `${request.method} is not supported; SQS's JSON protocol is a POST to /.`));
   const [service, operation] = target.split(".");
   // Own properties only: `AmazonSQS.toString`, `constructor` or `__proto__` name no action (Object.prototype's are not SQS's).
@@ -772,7 +1061,7 @@ async function handle(sqs: LocalSqs, queueUrl: (name: string) => string, credent
   const aborted = new AbortController();
   response.on("close", () => aborted.abort());
   try {
-    const output = await action(sqs, input, { queueUrl, senderId: signer, signal: aborted.signal });
+    const output = await action(sqs, input, { queueUrl, senderId: signer.accessKeyId, signal: aborted.signal });
     if (response.destroyed) return;
     response.writeHead(200, { "content-type": JSON_10, "x-amzn-requestid": randomUUID() });
     response.end(JSON.stringify(output ?? {}));
@@ -817,13 +1106,16 @@ function reply(response: ServerResponse, error: SqsError): void {
  */
 const incompleteSignature = (message: string) => new SqsError("IncompleteSignature", message, 400);
 const signatureDoesNotMatch = (message: string) => new SqsError("SignatureDoesNotMatch", message, 403);
+const wrongRegion = (region: string) => signatureDoesNotMatch(`Credential should be scoped to a valid region, not '${region}'. `);
 
 /**
  * Checks the request's SigV4 signature as SQS does and returns the access key id it was signed with (the messages'
- * SenderId); throws the SqsError SQS answers with. The date is checked against the wall clock, the one clients sign
- * with (not the queues' clock, which tests move).
+ * SenderId) and the region it was signed for; throws the SqsError SQS answers with. The body is read only as bytes,
+ * for the payload hash: the region must be one of the server's queues' (any, as for a request naming no queue), and
+ * the caller checks it against the queue the body names once the request is authenticated. The date is checked
+ * against the wall clock, the one clients sign with (not the queues' clock, which tests move).
  */
-async function authenticate(sqs: LocalSqs, request: IncomingMessage, body: Buffer, input: Input | undefined, credentials: readonly SigV4Credentials[]): Promise<string> {
+async function authenticate(sqs: LocalSqs, request: IncomingMessage, body: Buffer, credentials: readonly SigV4Credentials[]): Promise<{ accessKeyId: string; region: string }> {
   const authorization = header(request.headers, "authorization");
   if (!authorization) {
     throw new SqsError("MissingAuthenticationToken", "The request must contain either a valid (registered) AWS access key ID or X.509 certificate.", 403);
@@ -847,7 +1139,7 @@ async function authenticate(sqs: LocalSqs, request: IncomingMessage, body: Buffe
   const { scope } = claim;
   if (scope.terminator !== "aws4_request") throw signatureDoesNotMatch(`Credential should be scoped with a valid terminator: 'aws4_request', not '${scope.terminator}'. `);
   if (scope.service !== "sqs") throw signatureDoesNotMatch(`Credential should be scoped to correct service: 'sqs'. `);
-  if (!regionsServing(sqs, input).includes(scope.region) && sqs.names().length > 0) throw signatureDoesNotMatch(`Credential should be scoped to a valid region, not '${scope.region}'. `);
+  if (!servesRegion(sqs, scope.region)) throw wrongRegion(scope.region);
   if (scope.date !== claimDate.slice(0, 8)) {
     throw signatureDoesNotMatch(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope.date}' != '${claimDate.slice(0, 8)}', from '${claimDate}'.`);
   }
@@ -886,28 +1178,30 @@ async function authenticate(sqs: LocalSqs, request: IncomingMessage, body: Buffe
         `The Canonical String for this request should have been\n'${expected.canonicalRequest}'\n\nThe String-to-Sign should have been\n'${expected.stringToSign}'\n`,
     );
   }
-  return claim.accessKeyId;
+  return { accessKeyId: claim.accessKeyId, region: scope.region };
 }
 
 /**
- * The regions a request may be signed for: SQS wants the region of the endpoint, which is the queue's. The local
+ * Whether a request may be signed for `region`: SQS wants the region of the endpoint, which is the queue's. The local
  * server is one endpoint for every region's queues, so it is the region of the queue the request names (QueueUrl, or
  * GetQueueUrl's QueueName), or any queue's for a request that names none (ListQueues), an unknown one, or whose body
- * is no JSON object (`input` undefined: it is answered SerializationException once authenticated).
+ * is no JSON object, and any region at all for a server without queues. Without `input` (the body not read yet: the
+ * request is not authenticated yet), any queue's region.
  */
-function regionsServing(sqs: LocalSqs, input: Input | undefined): string[] {
-  const all = [...new Set(sqs.names().map((name) => sqs.definition(name).region))];
-  if (input === undefined) return all;
-  const { QueueUrl, QueueName } = input;
+function servesRegion(sqs: LocalSqs, region: string, input?: Input): boolean {
+  const names = sqs.names();
+  if (names.length === 0) return true;
+  const { QueueUrl, QueueName } = input ?? {};
   let name = typeof QueueName === "string" ? QueueName : undefined;
   if (typeof QueueUrl === "string") {
     try {
       name = new URL(QueueUrl).pathname.split("/")[2];
     } catch {
-      return all;
+      name = undefined;
     }
   }
-  return name !== undefined && sqs.has(name) ? [sqs.definition(name).region] : all;
+  if (name !== undefined && sqs.has(name)) return sqs.definition(name).region === region;
+  return names.some((queue) => sqs.definition(queue).region === region);
 }
 
 function string(input: Input, name: string, required: true): string;

@@ -406,7 +406,7 @@ describe("local SQS server", () => {
     expect((await sqs.send(new SendMessageCommand({ QueueUrl: url("jobs"), MessageBody: "still here" }))).MessageId).toBeDefined();
   });
 
-  it("checks a request's signature for its queue's region before its body: a malformed body is refused as a signature or as a serialisation error", async () => {
+  it("checks a request's signature before its body: a malformed body is refused as a signature or as a serialisation error", async () => {
     const { url, server } = await start([queue("jobs")]);
     const post = (body: string, region?: string) => signedSqsFetch(server.endpoint, "AmazonSQS.SendMessage", body, { credentials: CREDENTIALS, region });
     expect((await post(JSON.stringify({ QueueUrl: url("jobs"), MessageBody: "signed for the queue's region" }))).status).toBe(200);
@@ -452,6 +452,93 @@ describe("local SQS server", () => {
     expect(server.sqs.attributes("jobs")).toMatchObject({ ApproximateNumberOfMessages: "1", ApproximateNumberOfMessagesNotVisible: "0" });
     const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
     expect(Messages?.map((m) => [m.Body, m.Attributes?.ApproximateReceiveCount])).toEqual([["kept visible", "1"]]);
+  });
+
+  /**
+   * Receives (10 at a time) and deletes until `name` gives nothing, checking that each receive read no message but
+   * those it handed out and those it moved to `deadLetterQueue`: what draining a backlog costs, counted without a clock.
+   * Returns the ids received, in order.
+   */
+  async function drainReading(sqs: LocalSqs, name: string, deadLetterQueue: string, read: Set<string>): Promise<string[]> {
+    const received: string[] = [];
+    for (;;) {
+      read.clear();
+      const batch = await sqs.receive(name, { max: 10 });
+      const dead = new Set(sqs.snapshot().queues[deadLetterQueue].messages.map((m) => m.messageId));
+      expect([...read].filter((id) => !batch.some((m) => m.messageId === id) && !dead.has(id))).toEqual([]);
+      if (batch.length === 0) return received;
+      for (const message of batch) {
+        sqs.delete(name, message.receiptHandle);
+        received.push(message.messageId);
+      }
+    }
+  }
+
+  it("receives from the front of a backlog: a receive reads only the messages it hands out or moves to the dead-letter queue, so a drain reads each once", async () => {
+    const sqs = new LocalSqs([queue("jobs", { redrive: { deadLetterQueueName: "jobs-dlq", maxReceiveCount: 3 } }), queue("jobs-dlq")], { now: () => now });
+    // 3000 messages: a third in flight for a minute, a third delayed for 15 minutes, a third receivable (every 100th of
+    // them received three times already: the next receive moves it to the dead-letter queue).
+    const ids = Array.from({ length: 3000 }, (_, i) => `m${i}`);
+    const { read, messages } = watchedMessages(
+      ids.map((id, i): [string, Partial<StoredMessage>] => [
+        id,
+        i % 3 === 1 ? { invisibleUntil: now + 60_000, receiveCount: 1, firstReceiveTimestamp: now } : i % 3 === 2 ? { delayUntil: now + 900_000 } : i % 300 === 0 ? { receiveCount: 3, firstReceiveTimestamp: now } : {},
+      ]),
+    );
+    sqs.restore({ version: 1, sequence: "0", queues: { jobs: { messages, deduplication: {} } } });
+    read.clear();
+    expect(sqs.attributes("jobs")).toMatchObject({ ApproximateNumberOfMessages: "1000", ApproximateNumberOfMessagesNotVisible: "1000", ApproximateNumberOfMessagesDelayed: "1000" });
+    expect(read.size).toBe(0);
+    const third = (remainder: number) => ids.filter((_, i) => i % 3 === remainder);
+
+    expect(await drainReading(sqs, "jobs", "jobs-dlq", read)).toEqual(third(0).filter((_, i) => i % 100 !== 0));
+    expect(sqs.snapshot().queues["jobs-dlq"].messages.map((m) => m.messageId)).toEqual(third(0).filter((_, i) => i % 100 === 0));
+    // A long poll of what is left (all in flight or delayed) reads none of it either.
+    read.clear();
+    const stop = new AbortController();
+    const polling = sqs.receive("jobs", { max: 10, waitSeconds: 20, signal: stop.signal });
+    stop.abort();
+    expect([await polling, read.size]).toEqual([[], 0]);
+    // The visibility timeout passes: the messages in flight come back, in send order, ahead of the delayed ones.
+    now += 60_000;
+    expect(sqs.attributes("jobs")).toMatchObject({ ApproximateNumberOfMessages: "1000", ApproximateNumberOfMessagesNotVisible: "0", ApproximateNumberOfMessagesDelayed: "1000" });
+    expect(await drainReading(sqs, "jobs", "jobs-dlq", read)).toEqual(third(1));
+    now += 840_000;
+    expect(await drainReading(sqs, "jobs", "jobs-dlq", read)).toEqual(third(2));
+    expect(sqs.attributes("jobs")).toMatchObject({ ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "0", ApproximateNumberOfMessagesDelayed: "0" });
+  });
+
+  it("in a FIFO queue, receives from the groups that can give a message without reading a blocked group's backlog", async () => {
+    const sqs = new LocalSqs(
+      [queue("jobs.fifo", { contentBasedDeduplication: true, redrive: { deadLetterQueueName: "jobs-dlq.fifo", maxReceiveCount: 2 } }), queue("jobs-dlq.fifo", { contentBasedDeduplication: true })],
+      { now: () => now },
+    );
+    // Group z: z0 in flight for a minute and 1000 messages behind it. Then groups a–e, 20 messages each, interleaved;
+    // b0 was received twice already (the next receive moves it to the dead-letter queue).
+    const z = Array.from({ length: 1001 }, (_, i): [string, Partial<StoredMessage>] => [`z${i}`, { messageGroupId: "z", ...(i === 0 ? { invisibleUntil: now + 60_000, receiveCount: 1, firstReceiveTimestamp: now } : {}) }]);
+    const others = Array.from({ length: 100 }, (_, i): [string, Partial<StoredMessage>] => {
+      const [group, n] = ["abcde"[i % 5], Math.floor(i / 5)];
+      return [`${group}${n}`, { messageGroupId: group, ...(group === "b" && n === 0 ? { receiveCount: 2, firstReceiveTimestamp: now } : {}) }];
+    });
+    const { read, messages } = watchedMessages([...z, ...others]);
+    sqs.restore({ version: 1, sequence: "0", queues: { "jobs.fifo": { messages, deduplication: {} } } });
+    read.clear();
+    expect(sqs.attributes("jobs.fifo")).toMatchObject({ ApproximateNumberOfMessages: "1100", ApproximateNumberOfMessagesNotVisible: "1" });
+    expect(read.size).toBe(0);
+
+    // One receive takes several messages of a group, in order, and the groups' messages in send order.
+    read.clear();
+    const first = await sqs.receive("jobs.fifo", { max: 10 });
+    expect(first.map((m) => m.messageId)).toEqual(["a0", "c0", "d0", "e0", "a1", "b1", "c1", "d1", "e1", "a2"]);
+    expect([...read].sort()).toEqual(["a0", "a1", "a2", "b0", "b1", "c0", "c1", "d0", "d1", "e0", "e1"]);
+    // Every group now has a message in flight.
+    expect(await sqs.receive("jobs.fifo", { max: 10 })).toEqual([]);
+    for (const message of first) sqs.delete("jobs.fifo", message.receiptHandle);
+    expect(await drainReading(sqs, "jobs.fifo", "jobs-dlq.fifo", read)).toEqual(others.map(([id]) => id).filter((id) => id !== "b0" && !first.some((m) => m.messageId === id)));
+    expect(sqs.snapshot().queues["jobs-dlq.fifo"].messages.map((m) => m.messageId)).toEqual(["b0"]);
+    // z0's visibility timeout passes: group z comes out whole, in order.
+    now += 60_000;
+    expect(await drainReading(sqs, "jobs.fifo", "jobs-dlq.fifo", read)).toEqual(z.map(([id]) => id));
   });
 
   it("long-polls a queue of hundreds of thousands of messages none of which is receivable yet", async () => {

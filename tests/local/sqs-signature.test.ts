@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { createHash } from "node:crypto";
 import { computeSignature, LOCAL_CREDENTIALS, toLongDate } from "../../local/sigv4-verify";
 import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
-import { queueDefinition, send, signedSqsFetch, signSqsRequest } from "./sqs-helpers";
+import { queueDefinition, send, signedSqsFetch, signSqsRequest, type SignOptions } from "./sqs-helpers";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -131,6 +131,30 @@ describe("local SQS server: signatures checked as SQS checks them", () => {
     expect(await answer(await signedSqsFetch(server.endpoint, SEND, sendBody(), { credentials: { accessKeyId: "local", secretAccessKey: "other" } }))).toMatchObject({ status: 403, type: "SignatureDoesNotMatch" });
     const malformed = await fetch(server.endpoint, { method: "POST", headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": SEND, authorization: "AWS4-HMAC-SHA256 Credential=local/20260101/eu-west-1/sqs" }, body: sendBody() });
     expect(await answer(malformed)).toMatchObject({ status: 400, type: "IncompleteSignature" });
+  });
+
+  it("authenticates before it reads the body: a request it cannot authenticate gets the same error whatever its body says", async () => {
+    // Signed for us-east-1 (a region the server has a queue in), so only the body could tell the region is the wrong one for `jobs`.
+    const bodies = ["{not json", "[1]", "{}", sendBody("removals"), sendBody("jobs"), JSON.stringify({ QueueUrl: "::" }), JSON.stringify({ QueueName: "jobs" })];
+    const failures: Array<[string, Record<string, string> | undefined, SignOptions, object]> = [
+      ["unsigned", {}, {}, { status: 403, type: "MissingAuthenticationToken" }],
+      ["a malformed Authorization", { authorization: "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/sqs" }, {}, { status: 400, type: "IncompleteSignature" }],
+      ["an unknown access key", undefined, { credentials: { accessKeyId: "AKIDOTHER", secretAccessKey: "local" } }, { status: 403, type: "InvalidClientTokenId" }],
+      ["a wrong secret", undefined, { credentials: { accessKeyId: "local", secretAccessKey: "other" } }, { status: 403, type: "SignatureDoesNotMatch", message: expect.stringMatching(/^The request signature we calculated does not match/) }],
+    ];
+    const before = ["jobs", "removals"].map((name) => server.sqs.attributes(name).ApproximateNumberOfMessages);
+    for (const [label, headers, sign, expected] of failures) {
+      for (const body of bodies) {
+        const request = headers ? { url: server.endpoint, headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": SEND, ...headers }, body } : await signSqsRequest(server.endpoint, SEND, body, { region: "us-east-1", ...sign });
+        expect({ label, body, ...(await answer(await send(request))) }).toMatchObject({ label, body, ...expected });
+      }
+    }
+    expect(["jobs", "removals"].map((name) => server.sqs.attributes(name).ApproximateNumberOfMessages)).toEqual(before);
+    // Authenticated, the same bodies get their own answers: the queue's region (SignatureDoesNotMatch), then the body's.
+    const signed = async (body: string) => answer(await signedSqsFetch(server.endpoint, SEND, body, { region: "us-east-1" }));
+    expect(await signed(sendBody("jobs"))).toMatchObject({ status: 403, type: "SignatureDoesNotMatch", message: "Credential should be scoped to a valid region, not 'us-east-1'. " });
+    expect(await signed("{not json")).toMatchObject({ status: 400, type: "SerializationException" });
+    expect(await signed(JSON.stringify({ QueueUrl: "::" }))).toMatchObject({ status: 404, type: "InvalidAddress" });
   });
 });
 
