@@ -23,7 +23,7 @@ import { Sha256 } from "@aws-sdk/checksums/sha";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { PolicyStatement } from "../components/iam";
 import type { RouteSpec } from "../components/serverless-api/spec";
-import { pathPatternMatcher } from "./http";
+import { evaluatePolicy, type IamStatement } from "./iam-policy";
 import { resolveValue } from "./offline/program";
 
 export type AwsServiceIntegrationSpec = Extract<RouteSpec["integration"], { type: "aws" }>;
@@ -183,22 +183,19 @@ export function s3Authorisation(method: string, target: S3Target): { action: str
 }
 
 /**
- * Whether a statement of the role's policy allows `action` on `resource`. The component writes every statement as
- * Allow (components/iam.ts policyJson). "You can use wildcard characters (* and ?) within the individual segments of
- * an ARN (the parts separated by colons)", `*` expanding over characters such as `/`
- * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html): pathPatternMatcher
- * reads `*` (any run, slashes too) and `?` (one character) that way, case-sensitively. Action names are compared
- * case-insensitively, as IAM treats them (not confirmed against an AWS page here). Conditions are not evaluated
- * locally (a statement with conditions applies as if they held).
+ * Whether the role's policy allows `action` on `resource`, as IAM decides (local/iam-policy.ts). The component writes
+ * every statement as Allow (components/iam.ts policyJson); conditions are not evaluated locally.
  */
 export async function policyAllows(permissions: readonly PolicyStatement[], action: string, resource: string): Promise<boolean> {
-  for (const statement of permissions) {
-    const actionMatches = statement.actions.some((pattern) => pathPatternMatcher(pattern.toLowerCase())(action.toLowerCase()));
-    if (!actionMatches) continue;
-    const resources = await Promise.all(statement.resources.map((r) => resolveValue<string>(r)));
-    if (resources.some((pattern) => pathPatternMatcher(String(pattern))(resource))) return true;
-  }
-  return false;
+  const statements: IamStatement[] = await Promise.all(
+    permissions.map(async (statement) => ({
+      effect: "Allow" as const,
+      actions: statement.actions,
+      resources: (await Promise.all(statement.resources.map((r) => resolveValue<string>(r)))).map(String),
+      conditional: statement.conditions !== undefined,
+    })),
+  );
+  return evaluatePolicy(statements, action, resource) === "allowed";
 }
 
 /** The integration's answer as the component's method responses shape it (routes.ts AWS_SERVICE_RESPONSES). */

@@ -15,6 +15,7 @@ import type { LambdaFunctionSpec } from "../components/lambda/function";
 import { defaultHandlerLogSink, type HandlerLogSink } from "./handler-log-sink";
 import { lambdaFunctionArn } from "./offline/mocks";
 import { PROJECT_DIR, resolveValue } from "./offline/program";
+import type { SigV4Credentials } from "./sigv4-verify";
 
 /** `dir/node_modules` → the project's, so a bundle built outside the project (a test's temporary state) finds its external packages. */
 function linkProjectModules(dir: string): void {
@@ -56,6 +57,12 @@ export interface LocalLambdaOptions {
    * @default sharedEnvironment.AWS_REGION, else us-east-1
    */
   region?: string;
+  /**
+   * The credentials the function signs its AWS requests with, as Lambda hands a function its role's
+   * (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY): the local S3 server authorises them by the role (local/function-roles.ts).
+   * @default sharedEnvironment's
+   */
+  credentials?: SigV4Credentials;
   /**
    * Where the handler's stdout and stderr go.
    * @default the process-wide default (setDefaultHandlerLogSink): the terminal unless a test setup changed it
@@ -246,6 +253,7 @@ export class LocalLambda {
       AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
       ...this.options.sharedEnvironment,
       ...own,
+      ...(this.options.credentials ? { AWS_ACCESS_KEY_ID: this.options.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: this.options.credentials.secretAccessKey } : {}),
     };
   }
 }

@@ -25,6 +25,7 @@ import { authenticate, decodeUriPart, parseQuery, S3Error, verifyBody, type Rece
 import { LOCAL_CREDENTIALS } from "./sigv4-verify";
 import { corsHeaders, preflight, type CorsRulesOf } from "./s3-cors";
 import type { ObjectEvent } from "./s3-events";
+import type { Authorise } from "./function-roles";
 
 export interface StoredObject {
   key: string;
@@ -189,6 +190,16 @@ export interface LocalS3Options {
    * @default no notifications
    */
   onObjectEvent?: (event: ObjectEvent) => void;
+  /**
+   * IAM for signed requests: why the signer may not perform `action` on `resource`, or undefined when it may
+   * (local/function-roles.ts: the program's functions, by their roles). A refusal is S3's 403 AccessDenied with that
+   * message. DeleteObjects is authorised key by key, as S3 does (each refused key is an AccessDenied in the result),
+   * and a GET or HEAD of a missing key also needs s3:ListBucket on the bucket: "If you don't have the s3:ListBucket
+   * permission, Amazon S3 returns an HTTP status code 403 Forbidden error"
+   * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html, API_GetObject.html).
+   * @default every signed request is allowed
+   */
+  authorise?: Authorise;
 }
 
 export interface LocalS3 {
@@ -278,6 +289,10 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     }
     const request: S3Request = { operation, bucket, key };
     if (operation === "DeleteObjects") request.keys = xmlValues(body.toString("utf8"), "Key");
+    const refusal = (action: string, resource: string) => options.authorise?.(auth.accessKeyId, action, resource);
+    const permission = s3Permission(operation, bucket, key);
+    const refused = permission && refusal(permission.action, permission.resource);
+    if (refused) throw new S3Error(403, "AccessDenied", refused);
     requests.push(request);
     if (failing?.(request)) return sendError(res, 403, "AccessDenied", `Injected failure for ${operation} ${key}`);
     if (operation === "Unsupported") return sendError(res, 501, "NotImplemented", `${method} ${path} is not supported by the local S3 server`, method === "HEAD");
@@ -298,6 +313,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       case "GetObject":
       case "HeadObject": {
         const object = store.get(request.bucket, key);
+        const unlisted = !object && refusal("s3:ListBucket", `arn:aws:s3:::${bucket}`);
+        if (unlisted) return sendError(res, 403, "AccessDenied", unlisted, operation === "HeadObject");
         if (!object) return sendError(res, 404, "NoSuchKey", "The specified key does not exist.", operation === "HeadObject");
         const headers: Record<string, string> = {
           "content-type": object.contentType,
@@ -316,13 +333,19 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         send(res, 204, "");
         return notify("ObjectRemoved:Delete", request.bucket, key);
       case "DeleteObjects": {
+        const results: string[] = [];
+        const quiet = /<Quiet>true<\/Quiet>/.test(body.toString("utf8"));
         for (const k of request.keys ?? []) {
+          const keyRefused = refusal("s3:DeleteObject", `arn:aws:s3:::${bucket}/${k}`);
+          if (keyRefused) {
+            results.push(`<Error><Key>${escapeXml(k)}</Key><Code>AccessDenied</Code><Message>${escapeXml(keyRefused)}</Message></Error>`);
+            continue;
+          }
           store.delete(request.bucket, k);
           notify("ObjectRemoved:Delete", request.bucket, k);
+          if (!quiet) results.push(`<Deleted><Key>${escapeXml(k)}</Key></Deleted>`);
         }
-        const quiet = /<Quiet>true<\/Quiet>/.test(body.toString("utf8"));
-        const deleted = quiet ? "" : (request.keys ?? []).map((k) => `<Deleted><Key>${escapeXml(k)}</Key></Deleted>`).join("");
-        return sendXml(res, `<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${deleted}</DeleteResult>`);
+        return sendXml(res, `<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${results.join("")}</DeleteResult>`);
       }
       case "ListObjectsV2":
         return sendXml(res, listXml(request.bucket, query));
@@ -431,6 +454,39 @@ function param(query: Query, name: string): string | undefined {
 
 /** ListObjects' query parameters served here (API_ListObjects.html): not `delimiter` (common prefixes) or `encoding-type`. */
 const LIST_V1_PARAMETERS = new Set(["prefix", "marker", "max-keys"]);
+
+/**
+ * The IAM action and resource an operation is authorised as
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html): the object writes and
+ * multipart calls s3:PutObject, GetObject and HeadObject s3:GetObject, DeleteObject s3:DeleteObject, AbortMultipartUpload
+ * s3:AbortMultipartUpload, on `arn:aws:s3:::bucket/key`; listings and HeadBucket s3:ListBucket, CreateBucket
+ * s3:CreateBucket, on `arn:aws:s3:::bucket`. DeleteObjects is authorised per key; Unsupported is not served.
+ */
+function s3Permission(operation: S3Operation, bucket: string, key: string): { action: string; resource: string } | undefined {
+  const object = `arn:aws:s3:::${bucket}/${key}`;
+  switch (operation) {
+    case "PutObject":
+    case "CreateMultipartUpload":
+    case "UploadPart":
+    case "CompleteMultipartUpload":
+      return { action: "s3:PutObject", resource: object };
+    case "GetObject":
+    case "HeadObject":
+      return { action: "s3:GetObject", resource: object };
+    case "DeleteObject":
+      return { action: "s3:DeleteObject", resource: object };
+    case "AbortMultipartUpload":
+      return { action: "s3:AbortMultipartUpload", resource: object };
+    case "HeadBucket":
+    case "ListObjects":
+    case "ListObjectsV2":
+      return { action: "s3:ListBucket", resource: `arn:aws:s3:::${bucket}` };
+    case "CreateBucket":
+      return { action: "s3:CreateBucket", resource: `arn:aws:s3:::${bucket}` };
+    default:
+      return undefined;
+  }
+}
 
 function operationOf(method: string, query: Query, key: string): S3Operation {
   const has = (name: string) => name in query;

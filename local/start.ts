@@ -15,6 +15,7 @@ import { PROJECT_DIR, runProgramOffline, type OfflineRun } from "./offline/progr
 import { cachedProgramRun } from "./offline/program-cache";
 import { lockStateDir } from "./state-lock";
 import { LOCAL_CREDENTIALS } from "./sigv4-verify";
+import { FunctionRoles, functionCredentials } from "./function-roles";
 import { LOCAL_SERVICES } from "./services";
 import { recordedIdentity } from "./services/lambda";
 import type { LocalContext, StartedService } from "./services/types";
@@ -78,7 +79,8 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
   const environment: Record<string, string> = {
     AWS_REGION: run.config.region,
     AWS_DEFAULT_REGION: run.config.region,
-    // What the local S3 and SQS servers check signatures against (LOCAL_CREDENTIALS); the other emulators accept any.
+    // What the local S3 and SQS servers check signatures against (LOCAL_CREDENTIALS, and each function's own, which
+    // its sandbox gets instead: local/function-roles.ts); the other emulators accept any.
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     POWERTOOLS_DEV: "true",
@@ -87,6 +89,7 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
   };
   const localAddresses = new Map<string, string>();
   const buildDir = join(stateDir, "build");
+  const functionRoles = FunctionRoles.fromGraph(run.resources);
   const context: LocalContext = {
     stack,
     run,
@@ -96,6 +99,7 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
     watch: options.watch ?? false,
     environment,
     localAddresses,
+    functionRoles,
     origins: new Map(),
     siteUrls: new Map(),
     queues() {
@@ -106,7 +110,9 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
       if (!lambda) {
         // Named as the program resolved it (fn.functionName, fn.arn), as the local Invoke API names it.
         const identity = recordedIdentity(run.resources, spec.name);
-        lambda = new LocalLambda(spec, { buildDir, sharedEnvironment: environment, functionName: identity?.functionName, region: identity?.region, localAddresses });
+        // Signing as itself: the local S3 server authorises the function by its role, as AWS does.
+        const credentials = identity ? functionCredentials(identity.functionName) : undefined;
+        lambda = new LocalLambda(spec, { buildDir, sharedEnvironment: environment, functionName: identity?.functionName, region: identity?.region, localAddresses, credentials });
         lambdas.set(spec.name, lambda);
       }
       return lambda;

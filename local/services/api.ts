@@ -97,7 +97,9 @@ export const apiService: LocalService = {
       // Uploads persist under the stack's state, like its data; the page PUTs to presigned URLs directly.
       s3 = await startLocalS3({
         store: new FileObjectStore(join(context.stateDir, "s3")),
-        credentials: [{ accessKeyId: context.environment.AWS_ACCESS_KEY_ID, secretAccessKey: context.environment.AWS_SECRET_ACCESS_KEY }],
+        credentials: [{ accessKeyId: context.environment.AWS_ACCESS_KEY_ID, secretAccessKey: context.environment.AWS_SECRET_ACCESS_KEY }, ...context.functionRoles.credentials()],
+        // Each function is allowed what its role's policies allow (a presigned URL carries its signer's rights).
+        authorise: context.functionRoles.authorise,
         // A bucket is in its own region (per-resource `region`), else the stack's.
         bucketRegion: (bucket) => ofType(context.run.resources, "aws:s3/bucket:Bucket").find((b) => b.state.bucket === bucket)?.state.region ?? context.run.config.region,
         cors: corsRulesFromProgram(context),

@@ -140,6 +140,7 @@ export const queuesService: LocalService = {
           accessKeyId: context.environment.AWS_ACCESS_KEY_ID ?? LOCAL_CREDENTIALS.accessKeyId,
           secretAccessKey: context.environment.AWS_SECRET_ACCESS_KEY ?? LOCAL_CREDENTIALS.secretAccessKey,
         },
+        ...context.functionRoles.credentials(),
       ],
       stateDir: join(context.stateDir, "sqs"),
       log: context.log,

@@ -7,6 +7,7 @@
 import type { LocalQueues } from "../queues";
 import type { RequestListener } from "node:http";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
+import type { FunctionRoles } from "../function-roles";
 import type { LocalLambda } from "../lambda-runtime";
 import type { ObjectEvent } from "../s3-events";
 import type { OfflineRun } from "../offline/program";
@@ -31,6 +32,8 @@ export interface LocalContext {
    * gets the value instead. Services add to it as they start; functions read it at their first invocation.
    */
   localAddresses: Map<string, string>;
+  /** The program's functions' own credentials and roles (local/function-roles.ts): the local S3 server authorises by them. */
+  functionRoles: FunctionRoles;
   /** The local sandbox of a LambdaFunction (one per function, created on first use). */
   lambda(spec: LambdaFunctionSpec): LocalLambda;
   /**

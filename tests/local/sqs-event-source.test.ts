@@ -14,6 +14,7 @@ import { clearRegisteredSpecs, registerSpec } from "../../components/spec-regist
 import { batchItemFailures, SqsEventSource } from "../../local/sqs-event-source";
 import { LocalSqs, type LocalQueueDefinition, type PersistedQueues } from "../../local/sqs-server";
 import { queuesService, type LocalQueuesService } from "../../local/services/queues";
+import { FunctionRoles } from "../../local/function-roles";
 import type { LocalContext } from "../../local/services/types";
 import { messageQueueSpec } from "../harness/message-queue-spec";
 
@@ -323,6 +324,7 @@ describe("local queues service", () => {
       stateDir: mkdtempSync(join(tmpdir(), "queues-service-")),
       environment: { AWS_REGION: "eu-west-1" } as Record<string, string>,
       localAddresses: new Map<string, string>(),
+      functionRoles: new FunctionRoles([]),
       run: { resources: [] },
       lambda: (fn: LambdaFunctionSpec) => ({
         invoke: async (event: SQSEvent) => {
@@ -361,6 +363,7 @@ describe("local queues service", () => {
       stateDir,
       environment: { AWS_REGION: "eu-west-1" } as Record<string, string>,
       localAddresses: new Map<string, string>(),
+      functionRoles: new FunctionRoles([]),
       run: { resources: [] },
       lambda: () => ({ invoke: held.invoke }),
       log: () => undefined,

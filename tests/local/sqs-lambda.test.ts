@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { clearRegisteredSpecs, registerSpec } from "../../components/spec-registry";
 import { LocalLambda } from "../../local/lambda-runtime";
 import { queuesService, type LocalQueuesService } from "../../local/services/queues";
+import { FunctionRoles } from "../../local/function-roles";
 import type { LocalContext } from "../../local/services/types";
 import { localLambdaSpec } from "../harness/lambda-spec";
 import { messageQueueSpec } from "../harness/message-queue-spec";
@@ -41,6 +42,7 @@ describe("local SQS with local Lambdas", () => {
       stateDir: mkdtempSync(join(tmpdir(), "sf-sqs-state-")),
       environment,
       localAddresses,
+      functionRoles: new FunctionRoles([]),
       run: { resources: [{ type: "aws:sqs/queue:Queue", name: "jobs-queue", id: RECORDED_URL, inputs: {}, state: { name: "jobs-1a2b3c", url: RECORDED_URL } }] },
       lambda: () => ({
         invoke: async (event: SQSEvent) => {

@@ -1,0 +1,100 @@
+/**
+ * Who a local function is to the local services, and what its role allows: each of the program's functions signs its
+ * AWS requests with credentials of its own (as each Lambda function gets its execution role's), and the local S3 server
+ * authorises them against the role's policies as recorded in the program's graph — so a permission missing from a
+ * function's `permissions` fails under `npm start` as it fails in AWS, not after the deploy.
+ *
+ * The credentials are derived from the function's name, so presigned URLs a function handed out stay valid across
+ * restarts, as they do in AWS until they expire. The policies: every `aws:iam/rolePolicy` on the function's role
+ * (inline policies, as every component writes them). A role with a managed policy attached other than the execution
+ * roles' own (logs, traces, VPC networking, which grant no data access) is not enforced: its policy documents are
+ * AWS's, not in the graph, and refusing what one of them allows would be wrong.
+ */
+import { createHash } from "node:crypto";
+import type { Graph } from "./offline/graph";
+import { MOCK_ACCOUNT_ID } from "./offline/mocks";
+import { evaluatePolicy, policyStatements, type IamStatement } from "./iam-policy";
+import type { SigV4Credentials } from "./sigv4-verify";
+
+/** Managed policies that grant only what every function's runtime does (logs, traces, ENIs), no data access. */
+const RUNTIME_MANAGED_POLICIES = new Set([
+  "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+  "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+  "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",
+  "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
+]);
+
+/** The credentials a local function signs with: an access key id of AWS's shape for a role session (ASIA…), from its name. */
+export function functionCredentials(functionName: string): SigV4Credentials {
+  const digest = createHash("sha256").update(`serverless-fullstack local function ${functionName}`).digest();
+  return {
+    accessKeyId: `ASIA${digest.subarray(0, 8).toString("hex").toUpperCase()}`,
+    secretAccessKey: digest.subarray(8).toString("base64"),
+  };
+}
+
+export interface FunctionRole {
+  functionName: string;
+  roleName: string;
+  /** The session's ARN, as AWS names the caller in an AccessDenied message: `arn:aws:sts::<account>:assumed-role/<role>/<function>`. */
+  callerArn: string;
+  credentials: SigV4Credentials;
+  statements: IamStatement[];
+  /** False when a managed policy the graph does not hold is attached: the role's requests are not checked. */
+  enforced: boolean;
+}
+
+/** Why a request is refused, in AWS's words, or undefined when it is allowed (or its caller is not a function). */
+export type Authorise = (accessKeyId: string, action: string, resource: string) => string | undefined;
+
+export class FunctionRoles {
+  private readonly byAccessKey = new Map<string, FunctionRole>();
+
+  constructor(roles: Iterable<FunctionRole>) {
+    for (const role of roles) this.byAccessKey.set(role.credentials.accessKeyId, role);
+  }
+
+  /** The roles of the program's functions, read from its recorded graph. */
+  static fromGraph(graph: Graph): FunctionRoles {
+    const roles: FunctionRole[] = [];
+    for (const fn of graph) {
+      if (fn.type !== "aws:lambda/function:Function" || typeof fn.state.name !== "string") continue;
+      const role = graph.find((r) => r.type === "aws:iam/role:Role" && r.state.arn === fn.inputs.role);
+      if (!role) continue;
+      const names = [role.state.name, role.state.arn, role.id].filter((name): name is string => typeof name === "string");
+      const onRole = (r: Graph[number]) => names.includes(r.inputs.role);
+      const statements = graph.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && onRole(r) && typeof r.inputs.policy === "string").flatMap((r) => policyStatements(r.inputs.policy));
+      const managed = graph.filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && onRole(r)).map((r) => String(r.inputs.policyArn));
+      roles.push({
+        functionName: fn.state.name,
+        roleName: String(role.state.name),
+        callerArn: `arn:aws:sts::${MOCK_ACCOUNT_ID}:assumed-role/${String(role.state.name)}/${fn.state.name}`,
+        credentials: functionCredentials(fn.state.name),
+        statements,
+        enforced: managed.every((arn) => RUNTIME_MANAGED_POLICIES.has(arn)),
+      });
+    }
+    return new FunctionRoles(roles);
+  }
+
+  /** Every function's credentials, for the servers that check signatures. */
+  credentials(): SigV4Credentials[] {
+    return [...this.byAccessKey.values()].map((role) => role.credentials);
+  }
+
+  /**
+   * Why IAM refuses `action` on `resource` to the function that signed with `accessKeyId`, in the words of AWS's
+   * AccessDenied messages ("User: <caller> is not authorized to perform: <action> on resource: "<arn>" because no
+   * identity-based policy allows the <action> action",
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html#access-denied-message-examples);
+   * undefined when it is allowed, or when the signer is not one of the program's functions.
+   */
+  readonly authorise: Authorise = (accessKeyId, action, resource) => {
+    const role = this.byAccessKey.get(accessKeyId);
+    if (!role?.enforced) return undefined;
+    const decision = evaluatePolicy(role.statements, action, resource);
+    if (decision === "allowed") return undefined;
+    const because = decision === "explicitly-denied" ? `with an explicit deny in an identity-based policy` : `because no identity-based policy allows the ${action} action`;
+    return `User: ${role.callerArn} is not authorized to perform: ${action} on resource: "${resource}" ${because}`;
+  };
+}

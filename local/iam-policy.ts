@@ -1,0 +1,77 @@
+/**
+ * IAM's decision for one request against one principal's identity-based policies, as far as the local emulators need
+ * it: an explicit Deny wins, otherwise an Allow is needed, otherwise the request is implicitly denied
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html). Used for the roles of
+ * the program's functions (local/function-roles.ts) and of S3 AWS-service integrations (local/aws-service-integration.ts).
+ *
+ * Matching: "You can use wildcard characters (* and ?) within the individual segments of an ARN (the parts separated by
+ * colons)", `*` expanding over characters such as `/`
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html): pathPatternMatcher reads
+ * `*` (any run, slashes too) and `?` (one character) that way, case-sensitively. Action names are compared
+ * case-insensitively: "The prefix and the action name are case insensitive"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html). `NotAction` and
+ * `NotResource` match what they do not name.
+ *
+ * Not evaluated locally: conditions. A statement with a Condition is read as if it held when it allows, and as if it
+ * did not when it denies, so a local run never refuses what AWS might allow (docs/local-vs-aws.md); nor permissions
+ * boundaries, session policies, SCPs or resource-based policies.
+ */
+import { pathPatternMatcher } from "./http";
+
+export interface IamStatement {
+  effect: "Allow" | "Deny";
+  /** `Action`, or undefined when the statement has `NotAction`. */
+  actions?: readonly string[];
+  notActions?: readonly string[];
+  /** `Resource`, or undefined when the statement has `NotResource`. */
+  resources?: readonly string[];
+  notResources?: readonly string[];
+  conditional: boolean;
+}
+
+export type IamDecision = "allowed" | "explicitly-denied" | "implicitly-denied";
+
+const list = (value: unknown): string[] | undefined => (value === undefined ? undefined : (Array.isArray(value) ? value : [value]).map(String));
+
+/** The statements of a policy document (JSON text or parsed), as IamStatements. */
+export function policyStatements(document: unknown): IamStatement[] {
+  const parsed = typeof document === "string" ? (JSON.parse(document) as unknown) : document;
+  const statements = (parsed as { Statement?: unknown } | undefined)?.Statement;
+  return (Array.isArray(statements) ? statements : statements ? [statements] : []).map((raw: Record<string, unknown>) => ({
+    effect: raw.Effect === "Deny" ? "Deny" : "Allow",
+    actions: list(raw.Action),
+    notActions: list(raw.NotAction),
+    resources: list(raw.Resource),
+    notResources: list(raw.NotResource),
+    conditional: raw.Condition !== undefined && Object.keys(raw.Condition as object).length > 0,
+  }));
+}
+
+const matcherCache = new Map<string, (value: string) => boolean>();
+function matches(pattern: string, value: string): boolean {
+  let matcher = matcherCache.get(pattern);
+  if (!matcher) {
+    matcher = pathPatternMatcher(pattern);
+    matcherCache.set(pattern, matcher);
+  }
+  return matcher(value);
+}
+
+function applies(statement: IamStatement, action: string, resource: string): boolean {
+  const name = action.toLowerCase();
+  const actionMatches = statement.actions ? statement.actions.some((a) => matches(a.toLowerCase(), name)) : !(statement.notActions ?? []).some((a) => matches(a.toLowerCase(), name));
+  if (!actionMatches) return false;
+  return statement.resources ? statement.resources.some((r) => matches(r, resource)) : !(statement.notResources ?? []).some((r) => matches(r, resource));
+}
+
+/** IAM's decision on `action` on `resource` for a principal whose identity-based policies hold `statements`. */
+export function evaluatePolicy(statements: readonly IamStatement[], action: string, resource: string): IamDecision {
+  let allowed = false;
+  for (const statement of statements) {
+    if (!applies(statement, action, resource)) continue;
+    if (statement.effect === "Deny") {
+      if (!statement.conditional) return "explicitly-denied";
+    } else allowed = true;
+  }
+  return allowed ? "allowed" : "implicitly-denied";
+}

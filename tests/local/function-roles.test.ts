@@ -1,0 +1,151 @@
+/**
+ * Local IAM for the program's functions (local/function-roles.ts, local/iam-policy.ts): each function signs with its
+ * own credentials, and the local S3 server allows it what its role's recorded policies allow — so a permission missing
+ * from `permissions` fails under `npm start` as it does in AWS (403 AccessDenied), a HEAD or GET of a missing key is 403
+ * without s3:ListBucket (as S3 answers), and DeleteObjects refuses key by key.
+ */
+import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { evaluatePolicy, policyStatements } from "../../local/iam-policy";
+import { FunctionRoles, functionCredentials } from "../../local/function-roles";
+import type { RecordedResource } from "../../local/offline/mocks";
+import type { OfflineRun } from "../../local/offline/program";
+import { LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
+import { runStacks } from "../stacks/run-stack";
+
+const recorded = (type: string, name: string, inputs: Record<string, unknown>, state: Record<string, unknown> = {}): RecordedResource =>
+  ({ type, name, urn: `urn:${type}::${name}`, custom: true, inputs, state: { ...inputs, ...state }, id: String(state.name ?? name), protect: false, retainOnDelete: false, dependencies: [] }) as RecordedResource;
+
+/** A function `fn-a1b2` whose role has `statements` as one inline policy (and `managed` attached). */
+function graphOf(statements: unknown[], managed: string[] = []): RecordedResource[] {
+  const roleArn = "arn:aws:iam::123456789012:role/fn-role-1a2b";
+  return [
+    recorded("aws:iam/role:Role", "fn-role", {}, { name: "fn-role-1a2b", arn: roleArn }),
+    recorded("aws:lambda/function:Function", "fn-function", { role: roleArn }, { name: "fn-a1b2" }),
+    recorded("aws:iam/rolePolicy:RolePolicy", "fn-policy", { role: "fn-role-1a2b", policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) }),
+    ...managed.map((policyArn, i) => recorded("aws:iam/rolePolicyAttachment:RolePolicyAttachment", `fn-managed-${i}`, { role: "fn-role-1a2b", policyArn })),
+  ];
+}
+
+describe("IAM's decision, locally", () => {
+  const statements = policyStatements({
+    Statement: [
+      { Effect: "Allow", Action: ["s3:GetObject", "S3:PutObject"], Resource: "arn:aws:s3:::uploads/originals/*" },
+      { Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::scratch/tmp-??/*" },
+      { Effect: "Deny", Action: "s3:PutObject", Resource: "arn:aws:s3:::uploads/originals/locked/*" },
+      { Effect: "Deny", NotAction: "s3:GetObject", Resource: "arn:aws:s3:::archive/*" },
+      { Effect: "Allow", Action: "s3:ListBucket", NotResource: "arn:aws:s3:::uploads" },
+      // Conditions are not evaluated: a conditional Deny does not refuse, a conditional Allow allows.
+      { Effect: "Deny", Action: "s3:GetObject", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } },
+    ],
+  });
+
+  it("allows by action (case-insensitive) and resource (wildcards * and ? across slashes), and denies explicitly over any allow", () => {
+    expect(evaluatePolicy(statements, "s3:putobject", "arn:aws:s3:::uploads/originals/a/b.png")).toBe("allowed");
+    expect(evaluatePolicy(statements, "s3:DeleteObject", "arn:aws:s3:::scratch/tmp-01/x")).toBe("allowed");
+    expect(evaluatePolicy(statements, "s3:DeleteObject", "arn:aws:s3:::scratch/tmp-001/x")).toBe("implicitly-denied");
+    expect(evaluatePolicy(statements, "s3:PutObject", "arn:aws:s3:::uploads/originals/locked/a.png")).toBe("explicitly-denied");
+    expect(evaluatePolicy(statements, "s3:DeleteObject", "arn:aws:s3:::uploads/originals/a.png")).toBe("implicitly-denied");
+  });
+
+  it("reads NotAction and NotResource as everything but what they name", () => {
+    expect(evaluatePolicy(statements, "s3:PutObject", "arn:aws:s3:::archive/a")).toBe("explicitly-denied");
+    expect(evaluatePolicy(statements, "s3:GetObject", "arn:aws:s3:::archive/a")).toBe("implicitly-denied");
+    expect(evaluatePolicy(statements, "s3:ListBucket", "arn:aws:s3:::archive")).toBe("allowed");
+    expect(evaluatePolicy(statements, "s3:ListBucket", "arn:aws:s3:::uploads")).toBe("implicitly-denied");
+  });
+});
+
+describe("the functions' roles", () => {
+  it("give each function credentials of its own, of AWS's shape, the same on every start", () => {
+    const a = functionCredentials("api-get-photo-1a2b3c4");
+    expect(a.accessKeyId).toMatch(/^ASIA[A-Z0-9]{16}$/);
+    expect(functionCredentials("api-get-photo-1a2b3c4")).toEqual(a);
+    expect(functionCredentials("api-put-photo-1a2b3c4").accessKeyId).not.toBe(a.accessKeyId);
+  });
+
+  it("refuse in AWS's words what the role does not allow; other signers (tools, tests) are not checked", () => {
+    const roles = FunctionRoles.fromGraph(graphOf([{ Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::uploads/originals/*"] }]));
+    const { accessKeyId } = functionCredentials("fn-a1b2");
+    expect(roles.authorise(accessKeyId, "s3:GetObject", "arn:aws:s3:::uploads/originals/a.png")).toBeUndefined();
+    expect(roles.authorise(accessKeyId, "s3:PutObject", "arn:aws:s3:::uploads/originals/a.png")).toBe(
+      'User: arn:aws:sts::123456789012:assumed-role/fn-role-1a2b/fn-a1b2 is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::uploads/originals/a.png" because no identity-based policy allows the s3:PutObject action',
+    );
+    expect(roles.authorise(LOCAL_CREDENTIALS.accessKeyId, "s3:PutObject", "arn:aws:s3:::uploads/originals/a.png")).toBeUndefined();
+  });
+
+  it("are not enforced when a managed policy the graph does not hold is attached (its document is AWS's)", () => {
+    const { accessKeyId } = functionCredentials("fn-a1b2");
+    const runtimeOnly = FunctionRoles.fromGraph(graphOf([], ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]));
+    expect(runtimeOnly.authorise(accessKeyId, "s3:GetObject", "arn:aws:s3:::uploads/a")).toMatch(/is not authorized/);
+    const readOnly = FunctionRoles.fromGraph(graphOf([], ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]));
+    expect(readOnly.authorise(accessKeyId, "s3:GetObject", "arn:aws:s3:::uploads/a")).toBeUndefined();
+  });
+});
+
+describe("the local S3 server, authorising the functions by their roles", () => {
+  let s3: LocalS3;
+  const fn = functionCredentials("fn-a1b2");
+  const client = (credentials = fn) => new S3Client({ endpoint: s3.endpoint, region: "us-east-1", forcePathStyle: true, credentials });
+  beforeAll(async () => {
+    const roles = FunctionRoles.fromGraph(
+      graphOf([
+        { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: ["arn:aws:s3:::uploads/originals/*"] },
+        { Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::replica/originals/*"] },
+        { Effect: "Allow", Action: ["s3:ListBucket"], Resource: ["arn:aws:s3:::replica"] },
+      ]),
+    );
+    s3 = await startLocalS3({ buckets: ["uploads", "replica"], credentials: [LOCAL_CREDENTIALS, ...roles.credentials()], authorise: roles.authorise });
+  });
+  afterAll(() => s3.close());
+
+  it("answers 403 AccessDenied, with the reason, to a request the role does not allow, and to a presigned URL its signer may not use", async () => {
+    await client().send(new PutObjectCommand({ Bucket: "uploads", Key: "originals/a.png", Body: "png" }));
+    const refused = await client()
+      .send(new PutObjectCommand({ Bucket: "uploads", Key: "thumbnails/a.webp", Body: "webp" }))
+      .catch((error: Error & { $metadata: { httpStatusCode: number } }) => error);
+    expect(refused).toMatchObject({ name: "AccessDenied", message: expect.stringContaining('not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::uploads/thumbnails/a.webp"'), $metadata: { httpStatusCode: 403 } });
+    expect(s3.store.get("uploads", "thumbnails/a.webp")).toBeUndefined();
+    // The tools' own credentials are not a function's: not checked.
+    await client(LOCAL_CREDENTIALS).send(new PutObjectCommand({ Bucket: "uploads", Key: "thumbnails/c.webp", Body: "webp" }));
+    // A presigned URL carries its signer's rights, whoever uses it.
+    const url = await getSignedUrl(client(), new GetObjectCommand({ Bucket: "uploads", Key: "thumbnails/c.webp" }), { expiresIn: 60 });
+    expect((await fetch(url)).status).toBe(403);
+    expect((await fetch(await getSignedUrl(client(), new GetObjectCommand({ Bucket: "uploads", Key: "originals/a.png" }), { expiresIn: 60 }))).status).toBe(200);
+  });
+
+  it("answers a HEAD or GET of a missing key 403 without s3:ListBucket on the bucket, 404 with it", async () => {
+    const head = (bucket: string) => client().send(new HeadObjectCommand({ Bucket: bucket, Key: "originals/missing.png" })).catch((error: { $metadata: { httpStatusCode: number } }) => error.$metadata.httpStatusCode);
+    expect(await head("uploads")).toBe(403);
+    expect(await head("replica")).toBe(404);
+    const get = await client().send(new GetObjectCommand({ Bucket: "uploads", Key: "originals/missing.png" })).catch((error: Error) => error.name);
+    expect(get).toBe("AccessDenied");
+  });
+
+  it("deletes the keys the role may delete and reports each other as AccessDenied", async () => {
+    await client().send(new PutObjectCommand({ Bucket: "uploads", Key: "originals/d.png", Body: "png" }));
+    await client(LOCAL_CREDENTIALS).send(new PutObjectCommand({ Bucket: "uploads", Key: "thumbnails/d.webp", Body: "webp" }));
+    const result = await client().send(new DeleteObjectsCommand({ Bucket: "uploads", Delete: { Objects: [{ Key: "originals/d.png" }, { Key: "thumbnails/d.webp" }], Quiet: true } }));
+    expect(result.Deleted ?? []).toEqual([]);
+    expect(result.Errors).toEqual([{ Key: "thumbnails/d.webp", Code: "AccessDenied", Message: expect.stringContaining("s3:DeleteObject") }]);
+    expect(s3.store.get("uploads", "originals/d.png")).toBeUndefined();
+    expect(s3.store.get("uploads", "thumbnails/d.webp")).toBeDefined();
+  });
+});
+
+describe("the reference app's roles, as the local S3 server reads them", () => {
+  let prod: OfflineRun;
+  beforeAll(async () => {
+    prod = (await runStacks(["prod"])).get("prod")!;
+  });
+
+  it("let the second region's GET photo find out whether an original has replicated (a HEAD of a missing key answers 404, not 403)", () => {
+    const roles = FunctionRoles.fromGraph(prod.resources);
+    const fn = prod.resources.find((r) => r.type === "aws:lambda/function:Function" && r.name === "api-usw2-get-albums-albumid-photos-photoid-function")!;
+    const replica = prod.resources.find((r) => r.type === "aws:s3/bucket:Bucket" && r.name === "uploads-us-west-2-replica")!;
+    const { accessKeyId } = functionCredentials(fn.state.name);
+    expect(roles.authorise(accessKeyId, "s3:GetObject", `${replica.state.arn}/originals/sub/album/photo.png`)).toBeUndefined();
+    expect(roles.authorise(accessKeyId, "s3:ListBucket", replica.state.arn)).toBeUndefined();
+  });
+});
