@@ -44,8 +44,16 @@ export interface FunctionRole {
   enforced: boolean;
 }
 
-/** Why a request is refused, in AWS's words, or undefined when it is allowed (or its caller is not a function). */
-export type Authorise = (accessKeyId: string, action: string, resource: string) => string | undefined;
+/** Who was refused and why, as AWS words it: "User: <caller> is not authorized to perform: <action> on resource: <arn> <reason>". */
+export interface Refusal {
+  /** The session's ARN: `arn:aws:sts::<account>:assumed-role/<role>/<function>`. */
+  caller: string;
+  /** "because no identity-based policy allows the <action> action", or "with an explicit deny in an identity-based policy". */
+  reason: string;
+}
+
+/** The refusal of `action` on `resource` to the signer of `accessKeyId`, or undefined when it is allowed (or the signer is not a function). */
+export type Authorise = (accessKeyId: string, action: string, resource: string) => Refusal | undefined;
 
 export class FunctionRoles {
   private readonly byAccessKey = new Map<string, FunctionRole>();
@@ -83,10 +91,8 @@ export class FunctionRoles {
   }
 
   /**
-   * Why IAM refuses `action` on `resource` to the function that signed with `accessKeyId`, in the words of AWS's
-   * AccessDenied messages ("User: <caller> is not authorized to perform: <action> on resource: "<arn>" because no
-   * identity-based policy allows the <action> action",
-   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html#access-denied-message-examples);
+   * IAM's refusal of `action` on `resource` to the function that signed with `accessKeyId`, worded as AWS's AccessDenied
+   * messages word it (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html#access-denied-message-examples);
    * undefined when it is allowed, or when the signer is not one of the program's functions.
    */
   readonly authorise: Authorise = (accessKeyId, action, resource) => {
@@ -94,7 +100,6 @@ export class FunctionRoles {
     if (!role?.enforced) return undefined;
     const decision = evaluatePolicy(role.statements, action, resource);
     if (decision === "allowed") return undefined;
-    const because = decision === "explicitly-denied" ? `with an explicit deny in an identity-based policy` : `because no identity-based policy allows the ${action} action`;
-    return `User: ${role.callerArn} is not authorized to perform: ${action} on resource: "${resource}" ${because}`;
+    return { caller: role.callerArn, reason: decision === "explicitly-denied" ? "with an explicit deny in an identity-based policy" : `because no identity-based policy allows the ${action} action` };
   };
 }

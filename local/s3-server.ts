@@ -289,7 +289,11 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     }
     const request: S3Request = { operation, bucket, key };
     if (operation === "DeleteObjects") request.keys = xmlValues(body.toString("utf8"), "Key");
-    const refusal = (action: string, resource: string) => options.authorise?.(auth.accessKeyId, action, resource);
+    // S3 words a refusal with the resource in quotes: … on resource: "arn:aws:s3:::bucket/key" because … (troubleshoot-403-errors.html).
+    const refusal = (action: string, resource: string) => {
+      const refused = options.authorise?.(auth.accessKeyId, action, resource);
+      return refused && `User: ${refused.caller} is not authorized to perform: ${action} on resource: "${resource}" ${refused.reason}`;
+    };
     const permission = s3Permission(operation, bucket, key);
     const refused = permission && refusal(permission.action, permission.resource);
     if (refused) throw new S3Error(403, "AccessDenied", refused);

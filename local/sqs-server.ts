@@ -29,6 +29,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { readBody } from "./http";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
+import type { Authorise } from "./function-roles";
 import {
   authorizationFields,
   computeSignature,
@@ -951,6 +952,16 @@ export interface LocalSqsServerOptions {
    * @default [LOCAL_CREDENTIALS], what local Lambdas get (local/start.ts)
    */
   credentials?: readonly SigV4Credentials[];
+  /**
+   * IAM for signed requests (local/function-roles.ts: the program's functions, by their roles): why the signer may
+   * not perform the request's action on the queue it names, or undefined when it may. A refusal is 403 AccessDenied
+   * with that message, as SQS answers ("User: … is not authorized to perform: sqs:sendmessage on resource:
+   * arn:aws:sqs:… because no identity-based policy allows the sqs:sendmessage action", aws/serverless-application-model#3633,
+   * where a SendMessageBatch was refused so): a batch is authorised as its single action, in SQS's lower case.
+   * ListQueues, which names no queue, is not checked.
+   * @default every signed request is allowed
+   */
+  authorise?: Authorise;
   /** Where messages are saved at a stop and read back at a start (`.local/<stack>/sqs`); absent: memory only. */
   stateDir?: string;
   now?: () => number;
@@ -988,7 +999,7 @@ export async function startLocalSqs(options: LocalSqsServerOptions): Promise<Loc
   const queueUrl = (name: string) => `${endpoint}/${sqs.accountId}/${name}`;
   const credentials = options.credentials ?? [LOCAL_CREDENTIALS];
   const server = createServer((request, response) => {
-    handle(sqs, queueUrl, credentials, request, response).catch((error: unknown) => {
+    handle(sqs, queueUrl, { credentials, authorise: options.authorise }, request, response).catch((error: unknown) => {
       // Nothing a client sends may stop the runtime: an unexpected failure is a 500 in SQS's shape.
       options.log?.(`local SQS: ${(error as Error).message}`);
       if (!response.headersSent) reply(response, new SqsError("InternalFailure", "We encountered an internal error. Please try again.", 500));
@@ -1023,7 +1034,13 @@ export async function startLocalSqs(options: LocalSqsServerOptions): Promise<Loc
 type Input = Record<string, unknown>;
 type Action = (sqs: LocalSqs, input: Input, context: { queueUrl(name: string): string; senderId: string; signal: AbortSignal }) => unknown;
 
-async function handle(sqs: LocalSqs, queueUrl: (name: string) => string, credentials: readonly SigV4Credentials[], request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(
+  sqs: LocalSqs,
+  queueUrl: (name: string) => string,
+  { credentials, authorise }: { credentials: readonly SigV4Credentials[]; authorise?: Authorise },
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const body = await readBody(request, LARGEST_REQUEST_BYTES);
   // First, as SQS's front end refuses it: the body kept is cut after LARGEST_REQUEST_BYTES + 1 bytes (the rest was
   // drained), so its signature could only fail to match.
@@ -1058,6 +1075,10 @@ async function handle(sqs: LocalSqs, queueUrl: (name: string) => string, credent
   const action = service === "AmazonSQS" && operation !== undefined && Object.hasOwn(ACTIONS, operation) ? ACTIONS[operation] : undefined;
   if (!action) return reply(response, new SqsError("UnknownOperationException", `The local SQS server does not support ${target.slice(0, 100)}.`));
   if (input instanceof SqsError) return reply(response, input);
+  const permission = queuePermission(sqs, operation, input);
+  const refused = permission && authorise?.(signer.accessKeyId, permission.action, permission.resource);
+  // SQS words it without quotes around the resource (aws/serverless-application-model#3633).
+  if (refused) return reply(response, new SqsError("AccessDenied", `User: ${refused.caller} is not authorized to perform: ${permission.action} on resource: ${permission.resource} ${refused.reason}`, 403));
   const aborted = new AbortController();
   response.on("close", () => aborted.abort());
   try {
@@ -1228,6 +1249,24 @@ function list(input: Input, name: string): unknown[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) throw invalidParameter(`Value for parameter ${name} is invalid. Reason: must be a list.`);
   return value;
+}
+
+/**
+ * The IAM action a request is, on the queue it names (QueueUrl, or GetQueueUrl's QueueName): `sqs:<action>` in SQS's
+ * lower case, a batch as its single action (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsqs.html
+ * has no *Batch actions). Undefined for a request that names no queue of this server (its own answer follows).
+ */
+function queuePermission(sqs: LocalSqs, operation: string, input: Input): { action: string; resource: string } | undefined {
+  let name = operation === "GetQueueUrl" && typeof input.QueueName === "string" ? input.QueueName : undefined;
+  if (typeof input.QueueUrl === "string") {
+    try {
+      name = new URL(input.QueueUrl).pathname.split("/")[2];
+    } catch {
+      return undefined;
+    }
+  }
+  if (name === undefined || !sqs.has(name)) return undefined;
+  return { action: `sqs:${operation.replace(/Batch$/, "").toLowerCase()}`, resource: sqs.arn(name) };
 }
 
 /** The queue a QueueUrl names: `<any origin>/<account>/<name>`, the account this server's. */

@@ -142,6 +142,8 @@ export const queuesService: LocalService = {
         },
         ...context.functionRoles.credentials(),
       ],
+      // Each function is allowed what its role's policies allow (sqs:SendMessage for a producer), as in AWS.
+      authorise: context.functionRoles.authorise,
       stateDir: join(context.stateDir, "sqs"),
       log: context.log,
     });

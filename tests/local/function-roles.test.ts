@@ -4,6 +4,7 @@
  * from `permissions` fails under `npm start` as it does in AWS (403 AccessDenied), a HEAD or GET of a missing key is 403
  * without s3:ListBucket (as S3 answers), and DeleteObjects refuses key by key.
  */
+import { GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +13,8 @@ import { FunctionRoles, functionCredentials } from "../../local/function-roles";
 import type { RecordedResource } from "../../local/offline/mocks";
 import type { OfflineRun } from "../../local/offline/program";
 import { LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
+import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
+import { queueDefinition } from "./sqs-helpers";
 import { runStacks } from "../stacks/run-stack";
 
 const recorded = (type: string, name: string, inputs: Record<string, unknown>, state: Record<string, unknown> = {}): RecordedResource =>
@@ -69,16 +72,17 @@ describe("the functions' roles", () => {
     const roles = FunctionRoles.fromGraph(graphOf([{ Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::uploads/originals/*"] }]));
     const { accessKeyId } = functionCredentials("fn-a1b2");
     expect(roles.authorise(accessKeyId, "s3:GetObject", "arn:aws:s3:::uploads/originals/a.png")).toBeUndefined();
-    expect(roles.authorise(accessKeyId, "s3:PutObject", "arn:aws:s3:::uploads/originals/a.png")).toBe(
-      'User: arn:aws:sts::123456789012:assumed-role/fn-role-1a2b/fn-a1b2 is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::uploads/originals/a.png" because no identity-based policy allows the s3:PutObject action',
-    );
+    expect(roles.authorise(accessKeyId, "s3:PutObject", "arn:aws:s3:::uploads/originals/a.png")).toEqual({
+      caller: "arn:aws:sts::123456789012:assumed-role/fn-role-1a2b/fn-a1b2",
+      reason: "because no identity-based policy allows the s3:PutObject action",
+    });
     expect(roles.authorise(LOCAL_CREDENTIALS.accessKeyId, "s3:PutObject", "arn:aws:s3:::uploads/originals/a.png")).toBeUndefined();
   });
 
   it("are not enforced when a managed policy the graph does not hold is attached (its document is AWS's)", () => {
     const { accessKeyId } = functionCredentials("fn-a1b2");
     const runtimeOnly = FunctionRoles.fromGraph(graphOf([], ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]));
-    expect(runtimeOnly.authorise(accessKeyId, "s3:GetObject", "arn:aws:s3:::uploads/a")).toMatch(/is not authorized/);
+    expect(runtimeOnly.authorise(accessKeyId, "s3:GetObject", "arn:aws:s3:::uploads/a")).toMatchObject({ reason: expect.stringContaining("no identity-based policy") });
     const readOnly = FunctionRoles.fromGraph(graphOf([], ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]));
     expect(readOnly.authorise(accessKeyId, "s3:GetObject", "arn:aws:s3:::uploads/a")).toBeUndefined();
   });
@@ -105,7 +109,11 @@ describe("the local S3 server, authorising the functions by their roles", () => 
     const refused = await client()
       .send(new PutObjectCommand({ Bucket: "uploads", Key: "thumbnails/a.webp", Body: "webp" }))
       .catch((error: Error & { $metadata: { httpStatusCode: number } }) => error);
-    expect(refused).toMatchObject({ name: "AccessDenied", message: expect.stringContaining('not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::uploads/thumbnails/a.webp"'), $metadata: { httpStatusCode: 403 } });
+    expect(refused).toMatchObject({
+      name: "AccessDenied",
+      message: 'User: arn:aws:sts::123456789012:assumed-role/fn-role-1a2b/fn-a1b2 is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::uploads/thumbnails/a.webp" because no identity-based policy allows the s3:PutObject action',
+      $metadata: { httpStatusCode: 403 },
+    });
     expect(s3.store.get("uploads", "thumbnails/a.webp")).toBeUndefined();
     // The tools' own credentials are not a function's: not checked.
     await client(LOCAL_CREDENTIALS).send(new PutObjectCommand({ Bucket: "uploads", Key: "thumbnails/c.webp", Body: "webp" }));
@@ -131,6 +139,31 @@ describe("the local S3 server, authorising the functions by their roles", () => 
     expect(result.Errors).toEqual([{ Key: "thumbnails/d.webp", Code: "AccessDenied", Message: expect.stringContaining("s3:DeleteObject") }]);
     expect(s3.store.get("uploads", "originals/d.png")).toBeUndefined();
     expect(s3.store.get("uploads", "thumbnails/d.webp")).toBeDefined();
+  });
+});
+
+describe("the local SQS server, authorising the functions by their roles", () => {
+  let sqs: LocalSqsServer;
+  const fn = functionCredentials("fn-a1b2");
+  const client = () => new SQSClient({ endpoint: sqs.endpoint, region: "eu-west-1", credentials: fn });
+  beforeAll(async () => {
+    const roles = FunctionRoles.fromGraph(graphOf([{ Effect: "Allow", Action: ["sqs:SendMessage"], Resource: ["arn:aws:sqs:eu-west-1:123456789012:jobs"] }]));
+    sqs = await startLocalSqs({ queues: [queueDefinition("jobs"), queueDefinition("audit")], credentials: [LOCAL_CREDENTIALS, ...roles.credentials()], authorise: roles.authorise });
+  });
+  afterAll(() => sqs.stop());
+
+  it("lets a function send where its role allows sqs:SendMessage (batches too), and answers 403 AccessDenied elsewhere", async () => {
+    await client().send(new SendMessageCommand({ QueueUrl: sqs.queueUrl("jobs"), MessageBody: "a" }));
+    await client().send(new SendMessageBatchCommand({ QueueUrl: sqs.queueUrl("jobs"), Entries: [{ Id: "1", MessageBody: "b" }] }));
+    const refused = await client()
+      .send(new SendMessageBatchCommand({ QueueUrl: sqs.queueUrl("audit"), Entries: [{ Id: "1", MessageBody: "c" }] }))
+      .catch((error: Error & { $metadata: { httpStatusCode: number } }) => error);
+    expect(refused).toMatchObject({
+      name: "AccessDenied",
+      message: 'User: arn:aws:sts::123456789012:assumed-role/fn-role-1a2b/fn-a1b2 is not authorized to perform: sqs:sendmessage on resource: arn:aws:sqs:eu-west-1:123456789012:audit because no identity-based policy allows the sqs:sendmessage action',
+      $metadata: { httpStatusCode: 403 },
+    });
+    await expect(client().send(new GetQueueAttributesCommand({ QueueUrl: sqs.queueUrl("jobs"), AttributeNames: ["All"] }))).rejects.toMatchObject({ name: "AccessDenied" });
   });
 });
 
