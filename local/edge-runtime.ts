@@ -117,10 +117,16 @@ export interface CloudFrontFunctionOptions {
   /** KeyValueStore contents; undefined when no store is associated. */
   keyValueStore?: Record<string, string>;
   /**
-   * Wall-clock time after which a still-running compile or invocation is stopped as runaway code.
+   * Wall-clock time after which a still-running invocation is stopped as runaway code.
    * @default RUNAWAY_TIMEOUT_MS
    */
   runawayTimeoutMs?: number;
+  /**
+   * The same for the compile (the function's top-level code). Separate so a test can stop an invocation after a few
+   * milliseconds without its compile, slow on a loaded machine, being stopped first.
+   * @default runawayTimeoutMs
+   */
+  compileTimeoutMs?: number;
   /**
    * CPU time per invocation above which the function gets a warning (it would likely exceed CloudFront's compute budget).
    * @default COMPUTE_BUDGET_MS
@@ -169,7 +175,7 @@ export class CloudFrontFunctionSandbox {
     this.context = createContext(global, { codeGeneration: { strings: false, wasm: false }, name: this.name, microtaskMode: "afterEvaluate" });
     new Script(PRELUDE, { filename: "cloudfront-prelude.js" }).runInContext(this.context);
     delete global.__kvsJson;
-    this.run(new Script(sandboxScriptSource(code), { filename: `${this.name}.js` }));
+    this.run(new Script(sandboxScriptSource(code), { filename: `${this.name}.js` }), options.compileTimeoutMs ?? this.runawayTimeoutMs);
     if (new Script("typeof handler").runInContext(this.context) !== "function") {
       throw new Error(`${this.name}: the code defines no handler function`);
     }
@@ -196,12 +202,12 @@ export class CloudFrontFunctionSandbox {
   }
 
   /** Runs a script in the sandbox (its microtasks included), stopping it only when it runs away. */
-  private run(script: Script): void {
+  private run(script: Script, timeoutMs = this.runawayTimeoutMs): void {
     try {
-      script.runInContext(this.context, { timeout: this.runawayTimeoutMs });
+      script.runInContext(this.context, { timeout: timeoutMs });
     } catch (error) {
       if (/Script execution timed out/.test((error as Error).message)) {
-        throw new Error(`was stopped after ${this.runawayTimeoutMs} ms of wall-clock time: runaway code (an endless loop?). CloudFront would fail it for exceeding its compute budget.`);
+        throw new Error(`was stopped after ${timeoutMs} ms of wall-clock time: runaway code (an endless loop?). CloudFront would fail it for exceeding its compute budget.`);
       }
       throw error;
     }
