@@ -85,6 +85,11 @@ export class FunctionRoles {
     return new FunctionRoles(roles);
   }
 
+  /** Whether `accessKeyId` is a function's whose role is enforced (its requests are worth reading before they are served). */
+  governs(accessKeyId: string): boolean {
+    return this.byAccessKey.get(accessKeyId)?.enforced === true;
+  }
+
   /** Every function's credentials, for the servers that check signatures. */
   credentials(): SigV4Credentials[] {
     return [...this.byAccessKey.values()].map((role) => role.credentials);

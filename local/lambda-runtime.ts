@@ -252,6 +252,9 @@ export class LocalLambda {
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(this.spec.memorySize),
       AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
       ...this.options.sharedEnvironment,
+      // Lambda sets AWS_REGION to the function's own region (a RegionalApis function in us-west-2 gets us-west-2, and
+      // its SDK signs for it), not the stack's: https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
+      ...(this.options.region ? { AWS_REGION: this.options.region, AWS_DEFAULT_REGION: this.options.region } : {}),
       ...own,
       ...(this.options.credentials ? { AWS_ACCESS_KEY_ID: this.options.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: this.options.credentials.secretAccessKey } : {}),
     };

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { cacheDynaliteExpressions } from "./dynalite-expressions";
 import { patchDynaliteStore } from "./dynalite-store";
-import { StreamProxy, type StreamSubscriber } from "./streams";
+import { StreamProxy, type StreamProxyOptions, type StreamSubscriber } from "./streams";
 import { ensureTables, type LocalTable } from "./tables";
 import { startTtlSweeper, type TtlSweeper } from "./ttl";
 
@@ -25,6 +25,8 @@ export interface LocalDynamoOptions {
   /** How often the TTL sweeper runs. @default 5000 */
   ttlIntervalMs?: number;
   log?(message: string): void;
+  /** The program's functions' roles: their requests are authorised as DynamoDB authorises them (./authorise.ts). @default none checked */
+  roles?: StreamProxyOptions["roles"];
 }
 
 export interface LocalDynamo {
@@ -54,7 +56,8 @@ export async function startLocalDynamo(options: LocalDynamoOptions): Promise<Loc
 
     const subscribers = options.subscribers ?? [];
     const direct = (req: IncomingMessage, res: ServerResponse) => void server.emit("request", req, res);
-    const proxy = subscribers.length > 0 ? new StreamProxy({ target: dynaliteEndpoint, region: options.region, tables: options.tables, subscribers, log, direct }) : undefined;
+    // In front of dynalite when a stream has subscribers (it records writes) or functions' roles are checked.
+    const proxy = subscribers.length > 0 || options.roles ? new StreamProxy({ target: dynaliteEndpoint, region: options.region, tables: options.tables, subscribers, log, direct, roles: options.roles }) : undefined;
     const endpoint = proxy ? await proxy.listen() : dynaliteEndpoint;
     const ttl = startTtlSweeper({ endpoint, region: options.region, tables: options.tables, intervalMs: options.ttlIntervalMs ?? 5000, log });
 

@@ -40,7 +40,8 @@ export const dynamodbService: LocalService = {
       tableName: byId.get(`${spec.dataTier}.${spec.table}`)!.tableName,
       invoke: (event) => context.lambda(spec.function).invoke(event),
     }));
-    const dynamo = await startLocalDynamo({ tables, subscribers, path: join(context.stateDir, "dynamodb"), region: context.environment.AWS_REGION ?? "us-east-1", log: context.log });
+    // Each function is allowed what its role's policies allow on the tables and indexes, as in AWS.
+    const dynamo = await startLocalDynamo({ tables, subscribers, path: join(context.stateDir, "dynamodb"), region: context.environment.AWS_REGION ?? "us-east-1", log: context.log, roles: context.functionRoles });
     context.environment.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
     for (const name of dynamo.created) context.log(`  created table ${name}`);
     return {

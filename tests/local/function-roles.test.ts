@@ -4,11 +4,15 @@
  * from `permissions` fails under `npm start` as it does in AWS (403 AccessDenied), a HEAD or GET of a missing key is 403
  * without s3:ListBucket (as S3 answers), and DeleteObjects refuses key by key.
  */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluatePolicy, policyStatements } from "../../local/iam-policy";
+import { startLocalDynamo, type LocalDynamo } from "../../local/dynamodb";
+import { dynamoPermissions } from "../../local/dynamodb/authorise";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
 import type { RecordedResource } from "../../local/offline/mocks";
 import type { OfflineRun } from "../../local/offline/program";
@@ -164,6 +168,48 @@ describe("the local SQS server, authorising the functions by their roles", () =>
       $metadata: { httpStatusCode: 403 },
     });
     await expect(client().send(new GetQueueAttributesCommand({ QueueUrl: sqs.queueUrl("jobs"), AttributeNames: ["All"] }))).rejects.toMatchObject({ name: "AccessDenied" });
+  });
+});
+
+describe("local DynamoDB, authorising the functions by their roles", () => {
+  let dynamo: LocalDynamo;
+  const tableArn = "arn:aws:dynamodb:eu-west-1:123456789012:table/items-local";
+  const doc = (credentials = functionCredentials("fn-a1b2")) =>
+    DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: "eu-west-1", credentials, maxAttempts: 1 }));
+  beforeAll(async () => {
+    const roles = FunctionRoles.fromGraph(
+      graphOf([
+        { Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem"], Resource: [tableArn] },
+        { Effect: "Allow", Action: ["dynamodb:Query"], Resource: [`${tableArn}/index/*`] },
+      ]),
+    );
+    const spec = { key: "items", attributes: { pk: "S", sk: "S", gpk: "S" }, partitionKey: "pk", sortKey: "sk", globalIndexes: [{ name: "byG", partitionKey: "gpk", projection: "ALL" }], localIndexes: [], billing: "on-demand", ttlEnabled: false, pointInTimeRecovery: false, replicaRegions: [], replicaKmsKeyArns: {}, tableClass: "STANDARD" };
+    dynamo = await startLocalDynamo({ tables: [{ id: "t.items", tableName: "items-local", spec: spec as never }], region: "eu-west-1", roles });
+  });
+  afterAll(() => dynamo.stop());
+
+  it("names the table's or index's ARN, each table of a batch, and each item of a transaction", () => {
+    expect(dynamoPermissions("Query", { TableName: "t", IndexName: "byG" }, "eu-west-1")).toEqual([{ action: "dynamodb:Query", resource: "arn:aws:dynamodb:eu-west-1:123456789012:table/t/index/byG" }]);
+    expect(dynamoPermissions("BatchWriteItem", { RequestItems: { a: [], b: [] } }, "us-west-2").map((p) => p.resource)).toEqual(["arn:aws:dynamodb:us-west-2:123456789012:table/a", "arn:aws:dynamodb:us-west-2:123456789012:table/b"]);
+    expect(dynamoPermissions("TransactWriteItems", { TransactItems: [{ Put: { TableName: "a" } }, { ConditionCheck: { TableName: "b" } }] }, "eu-west-1").map((p) => p.action)).toEqual(["dynamodb:PutItem", "dynamodb:ConditionCheckItem"]);
+    expect(dynamoPermissions("ListTables", {}, "eu-west-1")).toEqual([]);
+  });
+
+  it("serves what the role allows, and answers 400 AccessDeniedException to the rest, before dynalite sees it", async () => {
+    await doc().send(new PutCommand({ TableName: "items-local", Item: { pk: "a", sk: "1", gpk: "g" } }));
+    expect((await doc().send(new GetCommand({ TableName: "items-local", Key: { pk: "a", sk: "1" } }))).Item).toMatchObject({ gpk: "g" });
+    expect((await doc().send(new QueryCommand({ TableName: "items-local", IndexName: "byG", KeyConditionExpression: "gpk = :g", ExpressionAttributeValues: { ":g": "g" } }))).Items).toHaveLength(1);
+    const refused = await doc()
+      .send(new QueryCommand({ TableName: "items-local", KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": "a" } }))
+      .catch((error: Error & { $metadata: { httpStatusCode: number } }) => error);
+    expect(refused).toMatchObject({
+      name: "AccessDeniedException",
+      message: `User: arn:aws:sts::123456789012:assumed-role/fn-role-1a2b/fn-a1b2 is not authorized to perform: dynamodb:Query on resource: ${tableArn} because no identity-based policy allows the dynamodb:Query action`,
+      $metadata: { httpStatusCode: 400 },
+    });
+    await expect(doc().send(new BatchWriteCommand({ RequestItems: { "items-local": [{ DeleteRequest: { Key: { pk: "a", sk: "1" } } }] } }))).rejects.toMatchObject({ name: "AccessDeniedException" });
+    // The item is still there; the tools' own credentials are not checked.
+    expect((await doc(LOCAL_CREDENTIALS).send(new GetCommand({ TableName: "items-local", Key: { pk: "a", sk: "1" } }))).Item).toBeDefined();
   });
 });
 

@@ -38,6 +38,15 @@ describe("LocalLambda", () => {
     expect(process.env.TABLE_NAME).toBeUndefined();
   });
 
+  it("gives a function of another region that region as AWS_REGION, as Lambda does, and its own credentials", async () => {
+    const regional = new LocalLambda(spec, { buildDir, sharedEnvironment: { AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "local" }, region: "us-west-2", credentials: { accessKeyId: "ASIAEXAMPLE0000000001", secretAccessKey: "s" } });
+    try {
+      expect(await regional.invoke({ action: "env" })).toMatchObject({ region: "us-west-2", accessKeyId: "ASIAEXAMPLE0000000001" });
+    } finally {
+      await regional.stop();
+    }
+  });
+
   it("returns handler errors as Lambda does", async () => {
     const error = await lambda.invoke({ action: "throw" }).catch((e) => e);
     expect(error).toBeInstanceOf(LambdaInvokeError);

@@ -1,0 +1,63 @@
+/**
+ * IAM for the program's functions' DynamoDB requests (local/function-roles.ts): the actions and resources a request is
+ * authorised as, and DynamoDB's answer when the signer's role refuses one — so a function missing a grant
+ * (`DataTier` tables' `grants.read/write`, `idempotencyGrants()`) fails under `npm start` as it fails in AWS.
+ *
+ * Actions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html): the
+ * operation's own name on the table's ARN; Query and Scan with an IndexName on the index's ARN
+ * (`table/<name>/index/<index>`); BatchGetItem and BatchWriteItem on every table they name; TransactWriteItems and
+ * TransactGetItems as their items' PutItem, UpdateItem, DeleteItem, ConditionCheckItem and GetItem ("the
+ * TransactWriteItems API ... requires permissions for the individual actions", not confirmed here). Requests that
+ * name no table (ListTables) are not checked. ARNs are in the region the request is signed for, in the program's
+ * account, as the role's policies name them (RegionalApis rewrites each region's to its replica).
+ */
+import type { Authorise } from "../function-roles";
+import { MOCK_ACCOUNT_ID } from "../offline/mocks";
+
+interface Permission {
+  action: string;
+  resource: string;
+}
+
+const TRANSACT_ACTIONS: Record<string, string> = { Put: "PutItem", Update: "UpdateItem", Delete: "DeleteItem", ConditionCheck: "ConditionCheckItem", Get: "GetItem" };
+
+/** What `operation` with `input`, signed for `region`, is authorised as. */
+export function dynamoPermissions(operation: string, input: Record<string, unknown>, region: string): Permission[] {
+  const table = (name: unknown) => `arn:aws:dynamodb:${region}:${MOCK_ACCOUNT_ID}:table/${String(name)}`;
+  if (operation === "BatchGetItem" || operation === "BatchWriteItem") {
+    return Object.keys((input.RequestItems as object | undefined) ?? {}).map((name) => ({ action: `dynamodb:${operation}`, resource: table(name) }));
+  }
+  if (operation === "TransactWriteItems" || operation === "TransactGetItems") {
+    const items = Array.isArray(input.TransactItems) ? (input.TransactItems as Array<Record<string, { TableName?: unknown }>>) : [];
+    return items.flatMap((item) =>
+      Object.entries(item ?? {})
+        .filter(([kind, part]) => TRANSACT_ACTIONS[kind] && part?.TableName !== undefined)
+        .map(([kind, part]) => ({ action: `dynamodb:${TRANSACT_ACTIONS[kind]}`, resource: table(part.TableName) })),
+    );
+  }
+  if (typeof input.TableName !== "string") return [];
+  const index = (operation === "Query" || operation === "Scan") && typeof input.IndexName === "string" ? `/index/${input.IndexName}` : "";
+  return [{ action: `dynamodb:${operation}`, resource: `${table(input.TableName)}${index}` }];
+}
+
+/** The signer's access key and the region its credential scope names, from a SigV4 Authorization header. */
+export function signer(authorization: string | undefined): { accessKeyId: string; region: string } | undefined {
+  const scope = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\//.exec(authorization ?? "");
+  return scope ? { accessKeyId: scope[1], region: scope[2] } : undefined;
+}
+
+/**
+ * DynamoDB's answer to a request the signer's role refuses, or undefined when every permission it needs is allowed:
+ * 400 AccessDeniedException, "User: <caller> is not authorized to perform: dynamodb:PutItem on resource: <arn>
+ * because no identity-based policy allows the dynamodb:PutItem action" (the wording IAM's refusals share; the resource
+ * unquoted as SQS writes it — DynamoDB's exact wording is not confirmed here).
+ */
+export function dynamoRefusal(authorise: Authorise, accessKeyId: string, permissions: readonly Permission[]): { status: number; body: string } | undefined {
+  for (const { action, resource } of permissions) {
+    const refused = authorise(accessKeyId, action, resource);
+    if (!refused) continue;
+    const message = `User: ${refused.caller} is not authorized to perform: ${action} on resource: ${resource} ${refused.reason}`;
+    return { status: 400, body: JSON.stringify({ __type: "com.amazonaws.dynamodb.v20120810#AccessDeniedException", message }) };
+  }
+  return undefined;
+}
