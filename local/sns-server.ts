@@ -11,19 +11,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { FilterPolicyScope } from "../components/topic/filter-policy";
 import { matchesFilterPolicy, type SnsMessageAttribute } from "./sns-filter";
-import {
-  authorizationFields,
-  computeSignature,
-  dateHeaderAsLongDate,
-  header,
-  isLongDate,
-  LOCAL_CREDENTIALS,
-  MAX_CLOCK_SKEW_MS,
-  parseCredential,
-  parseLongDate,
-  sameSignature,
-  type SigV4Credentials,
-} from "./sigv4-verify";
+import * as sigv4 from "./sigv4-verify";
+import type { SigV4Credentials } from "./sigv4-verify";
 
 /** A notification as SNS hands it to a subscription: what the Lambda event's `Sns` and the SQS envelope are made of. */
 export interface SnsNotification {
@@ -198,7 +187,7 @@ const LARGEST_REQUEST_BYTES = 4 * 1024 * 1024;
 
 export async function startLocalSns(options: LocalSnsServerOptions): Promise<LocalSnsServer> {
   const sns = new LocalSns(options.topics, options.now);
-  const credentials = options.credentials ?? [LOCAL_CREDENTIALS];
+  const credentials = options.credentials ?? [sigv4.LOCAL_CREDENTIALS];
   const server = createServer((request, response) => {
     void answer(sns, credentials, request, response, options.now ?? Date.now);
   });
@@ -317,12 +306,12 @@ function publishBatchResult(sns: LocalSns, params: URLSearchParams): string {
  * signed, a known access key, and the signature the SDK's signer computes over the request and its body.
  */
 async function checkSignature(sns: LocalSns, credentials: readonly SigV4Credentials[], request: IncomingMessage, body: Buffer, topicArn: string | undefined, now: () => number): Promise<void> {
-  const authorization = header(request.headers, "authorization");
+  const authorization = sigv4.header(request.headers, "authorization");
   if (!authorization) throw new SnsError("MissingAuthenticationToken", "Request is missing Authentication Token", 403);
-  const fields = authorizationFields(authorization);
-  const parsed = fields?.Credential ? parseCredential(fields.Credential) : undefined;
-  const amzDate = header(request.headers, "x-amz-date");
-  const longDate = amzDate !== undefined ? (isLongDate(amzDate) ? amzDate : undefined) : dateHeaderAsLongDate(header(request.headers, "date"));
+  const fields = sigv4.authorizationFields(authorization);
+  const parsed = fields?.Credential ? sigv4.parseCredential(fields.Credential) : undefined;
+  const amzDate = sigv4.header(request.headers, "x-amz-date");
+  const longDate = amzDate !== undefined ? (sigv4.isLongDate(amzDate) ? amzDate : undefined) : sigv4.dateHeaderAsLongDate(sigv4.header(request.headers, "date"));
   if (!fields?.Signature || !fields.SignedHeaders || !parsed || !longDate) {
     throw new SnsError("IncompleteSignature", `The request signature does not conform to AWS standards (AWS4-HMAC-SHA256 with Credential, SignedHeaders, Signature and a date). Authorization=${authorization.slice(0, 200)}`);
   }
@@ -334,20 +323,20 @@ async function checkSignature(sns: LocalSns, credentials: readonly SigV4Credenti
     : scope.service !== "sns" ? "Credential should be scoped to correct service: 'sns'"
     : regions.length > 0 && !regions.includes(scope.region) ? `Credential should be scoped to a valid region, not '${scope.region}'`
     : scope.date !== longDate.slice(0, 8) ? "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP"
-    : Math.abs(parseLongDate(longDate).getTime() - now()) > MAX_CLOCK_SKEW_MS ? `Signature expired or not yet current: ${longDate} is more than 15 minutes from the server's clock`
+    : Math.abs(sigv4.parseLongDate(longDate).getTime() - now()) > sigv4.MAX_CLOCK_SKEW_MS ? `Signature expired or not yet current: ${longDate} is more than 15 minutes from the server's clock`
     : !signedHeaders.includes("host") ? "'Host' must be a 'SignedHeader' in the AWS Authorization"
     : undefined;
   if (refusal) throw new SnsError("SignatureDoesNotMatch", refusal, 403);
   const secret = credentials.find((c) => c.accessKeyId === parsed.accessKeyId);
   if (!secret) throw new SnsError("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
   const [path, query = ""] = (request.url ?? "/").split("?", 2);
-  const expected = await computeSignature(
+  const expected = await sigv4.computeSignature(
     { method: request.method ?? "POST", path, query: Object.fromEntries(new URLSearchParams(query)), headers: request.headers },
     { scope, longDate, signedHeaders },
     secret,
     { payloadHash: createHash("sha256").update(body).digest("hex"), uriEscapePath: true },
   );
-  if (!sameSignature(expected.signature, fields.Signature)) {
+  if (!sigv4.sameSignature(expected.signature, fields.Signature)) {
     throw new SnsError("SignatureDoesNotMatch", `The request signature we calculated does not match the signature you provided. The Canonical String for this request should have been '${expected.canonicalRequest}'`, 403);
   }
 }

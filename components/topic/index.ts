@@ -86,6 +86,7 @@ export interface TopicLambdaSubscription {
 export class Topic extends pulumi.ComponentResource {
   /** What the local runtime reads (registered as kind "Topic"); subscriptions are added as they are made. */
   readonly spec: TopicSpec;
+  /** The SNS topic producers publish to. */
   readonly topic: aws.sns.Topic;
   /** The topic's policy: the owner account's access, and a Deny of every Publish made without TLS. */
   readonly topicPolicy: aws.sns.TopicPolicy;
@@ -93,6 +94,7 @@ export class Topic extends pulumi.ComponentResource {
   readonly topicArn: pulumi.Output<string>;
   /** The topic's physical name (`.fifo` last for a FIFO topic). */
   readonly topicName: pulumi.Output<string>;
+  /** Grants on the topic for producers' `permissions`. */
   readonly grants: TopicGrants;
   private readonly fail: ArgFailure;
   private readonly region: string | undefined;

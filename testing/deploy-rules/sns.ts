@@ -188,37 +188,37 @@ export const SNS_FILTER_POLICY: DeployRule = {
   title: "Subscription filter policies are within SNS's shape and limits",
   source: "https://docs.aws.amazon.com/sns/latest/dg/subscription-filter-policy-constraints.html",
   check(graph) {
-    const findings: DeployFinding[] = [];
-    for (const subscription of subscriptions(graph)) {
-      const { filterPolicy, filterPolicyScope } = subscription.inputs;
-      if (filterPolicyScope !== undefined && !FILTER_POLICY_SCOPES.includes(filterPolicyScope)) {
-        findings.push(finding(this.id, subscription, `has filterPolicyScope "${filterPolicyScope}"; SNS takes ${FILTER_POLICY_SCOPES.join(" or ")}`, 'use "MessageAttributes" or "MessageBody"'));
-        continue;
-      }
-      if (filterPolicy === undefined || filterPolicy === "") continue;
-      let policy: unknown;
-      try {
-        policy = typeof filterPolicy === "string" ? JSON.parse(filterPolicy) : filterPolicy;
-      } catch {
-        findings.push(finding(this.id, subscription, "has a filterPolicy that is not JSON", "write the filter policy as a JSON object"));
-        continue;
-      }
-      const problem = filterPolicyProblem(policy, (filterPolicyScope as FilterPolicyScope | undefined) ?? "MessageAttributes");
-      if (problem) findings.push(finding(this.id, subscription, `has a filterPolicy that ${problem}; SNS refuses it`, "fix the filter policy"));
-    }
-    return findings;
+    return subscriptions(graph).flatMap((subscription) => {
+      const refusal = filterRefusal(subscription.inputs.filterPolicy, subscription.inputs.filterPolicyScope);
+      return refusal ? [finding(this.id, subscription, refusal.problem, refusal.fix)] : [];
+    });
   },
 };
 
-function redriveTarget(policy: unknown): unknown {
-  if (typeof policy === "string") {
-    try {
-      return (JSON.parse(policy) as { deadLetterTargetArn?: unknown }).deadLetterTargetArn;
-    } catch {
-      return undefined;
-    }
+/** Why SNS refuses a subscription's filter policy and scope, with the fix; undefined when it takes them. */
+function filterRefusal(filterPolicy: unknown, scope: unknown): { problem: string; fix: string } | undefined {
+  if (scope !== undefined && !FILTER_POLICY_SCOPES.includes(scope as FilterPolicyScope)) {
+    return { problem: `has filterPolicyScope "${String(scope)}"; SNS takes ${FILTER_POLICY_SCOPES.join(" or ")}`, fix: 'use "MessageAttributes" or "MessageBody"' };
   }
-  return policy && typeof policy === "object" ? (policy as { deadLetterTargetArn?: unknown }).deadLetterTargetArn : undefined;
+  if (filterPolicy === undefined || filterPolicy === "") return undefined;
+  const policy = typeof filterPolicy === "string" ? parsedJson(filterPolicy) : filterPolicy;
+  if (policy === undefined) return { problem: "has a filterPolicy that is not JSON", fix: "write the filter policy as a JSON object" };
+  const problem = filterPolicyProblem(policy, (scope as FilterPolicyScope | undefined) ?? "MessageAttributes");
+  return problem ? { problem: `has a filterPolicy that ${problem}; SNS refuses it`, fix: "fix the filter policy" } : undefined;
+}
+
+/** JSON text's value, or undefined when it is not JSON. */
+function parsedJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function redriveTarget(policy: unknown): unknown {
+  const parsed = typeof policy === "string" ? parsedJson(policy) : policy;
+  return parsed && typeof parsed === "object" ? (parsed as { deadLetterTargetArn?: unknown }).deadLetterTargetArn : undefined;
 }
 
 export const SNS_RULES: DeployRule[] = [SNS_LAMBDA_SUBSCRIPTION_PERMISSION, SNS_SUBSCRIPTION_DEAD_LETTER_QUEUE_POLICY, SNS_SQS_SUBSCRIPTION_QUEUE_POLICY, SNS_SUBSCRIPTION_ENDPOINT_TYPE, SNS_FILTER_POLICY];

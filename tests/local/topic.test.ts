@@ -122,19 +122,9 @@ describe("local SNS", () => {
       },
     });
     const [enveloped] = await received("local-envelope");
-    expect(JSON.parse(enveloped.body)).toEqual({
-      Type: "Notification",
-      MessageId: messageId,
-      TopicArn: topicArn,
-      Subject: "New photo",
-      Message: JSON.stringify({ photo: { tags: ["cats", "dogs"] } }),
-      Timestamp: record.Sns.Timestamp,
-      SignatureVersion: "1",
-      Signature: "",
-      SigningCertURL: "",
-      UnsubscribeURL: "",
-      MessageAttributes: { kind: { Type: "String", Value: "uploaded" }, size: { Type: "Number", Value: "250" } },
-    });
+    // The SQS envelope is the Lambda event's notification, but for the casing of two keys ("…URL", not "…Url").
+    const { SigningCertUrl: _cert, UnsubscribeUrl: _unsubscribe, ...notification } = record.Sns;
+    expect(JSON.parse(enveloped.body)).toEqual({ ...notification, SigningCertURL: "", UnsubscribeURL: "" });
     const [raw] = await received("local-raw");
     expect(raw.body).toBe(JSON.stringify({ photo: { tags: ["cats", "dogs"] } }));
     expect(raw.messageAttributes).toEqual({ kind: { DataType: "String", StringValue: "uploaded" }, size: { DataType: "Number", StringValue: "250" } });
