@@ -29,7 +29,11 @@ export { BucketEvents, S3_EVENT_TYPES } from "./bucket-events";
 export type { BucketEventsArgs, BucketEventsSpec, ObjectEventSubscription, ObjectEventSubscriptionSpec } from "./bucket-events";
 export { DEAD_LETTER_RETENTION_DAYS } from "./queues";
 export { MessageQueue, MESSAGE_QUEUE_LIMITS, SQS_MAX_MESSAGE_BYTES, QUEUE_CONSUME_ACTIONS, QUEUE_SEND_ACTIONS, defaultVisibilityTimeout } from "./message-queue";
-export type { MessageQueueArgs, MessageQueueConsumer, MessageQueueSpec, MessageQueueGrants } from "./message-queue";
+export type { MessageQueueArgs, MessageQueueConsumer, MessageQueueSpec, MessageQueueGrants, MessageQueueTopic } from "./message-queue";
+export { Topic, SNS_MANAGED_KEY, TOPIC_PUBLISH_ACTIONS, TOPIC_KMS_PUBLISH_ACTIONS, TOPIC_OWNER_ACTIONS, FILTER_POLICY_LIMITS, FILTER_POLICY_OPERATORS, FILTER_POLICY_SCOPES, filterPolicyProblem } from "./topic";
+export type {
+  TopicArgs, TopicSpec, TopicGrants, TopicLambdaSubscription, TopicSubscribeOptions, TopicSubscribeQueueOptions, TopicSubscriptionSpec, TopicLambdaSubscriptionSpec, TopicQueueSubscriptionSpec, FilterPolicyScope,
+} from "./topic";
 export { DataTier, READ_ACTIONS, WRITE_ACTIONS, STREAM_ACTIONS } from "./data-tier";
 export type {
   DataTierArgs, DataTierSpec, DataTable, TableArgs, TableSpec, TableGrants, GlobalIndexArgs, LocalIndexArgs, CapacityArgs, ExportArgs,

@@ -10,13 +10,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
 import { argFailer, type ArgFailure } from "../errors";
 import { policyJson, type PolicyStatement } from "../iam";
-import { createDeadLetterQueue, DEAD_LETTER_RETENTION_DAYS, requireTls } from "../queues";
+import { createDeadLetterQueue, DEAD_LETTER_RETENTION_DAYS, requireTls, snsSendStatement } from "../queues";
 import { LAMBDA_ENVIRONMENT_KEY, type LambdaFunction } from "../lambda/function";
 import { describeRegion, regionWhereCreated, validateRegionArg } from "../region";
 import { registerSpec } from "../spec-registry";
-import type { MessageQueueArgs, MessageQueueConsumer, MessageQueueSpec } from "./spec";
+import type { MessageQueueArgs, MessageQueueConsumer, MessageQueueSpec, MessageQueueTopic } from "./spec";
 
-export type { MessageQueueArgs, MessageQueueConsumer, MessageQueueSpec } from "./spec";
+export type { MessageQueueArgs, MessageQueueConsumer, MessageQueueSpec, MessageQueueTopic } from "./spec";
 
 const DAY_SECONDS = 24 * 60 * 60;
 
@@ -85,6 +85,10 @@ export class MessageQueue extends pulumi.ComponentResource {
   readonly consumerPolicy: aws.iam.RolePolicy;
   /** The event source mapping that invokes the consumer with batches of messages. */
   readonly mapping: aws.lambda.EventSourceMapping;
+  /** The queue's one access policy: TLS only, and sqs:SendMessage for the SNS topics of `topics`. */
+  readonly queuePolicy: aws.sqs.QueuePolicy;
+  /** The topics whose deliveries the queue's policy allows (`topics`): what `Topic.subscribeQueue` checks. */
+  readonly topics: readonly MessageQueueTopic[];
   /** The queue's URL, what SendMessage takes. */
   readonly queueUrl: pulumi.Output<string>;
   readonly queueArn: pulumi.Output<string>;
@@ -135,7 +139,9 @@ export class MessageQueue extends pulumi.ComponentResource {
       { queueUrl: deadLetterQueue.id, redriveAllowPolicy: pulumi.jsonStringify({ redrivePermission: "byQueue", sourceQueueArns: [queue.arn] }), region },
       { parent: this },
     );
-    requireTls(`${name}-queue-policy`, queue, region, { parent: this });
+    // A queue has one access policy (deploy rule SqsOneQueuePolicy): the topics' grant goes into the TLS-only one.
+    const topics = [...(args.topics ?? [])];
+    const queuePolicy = requireTls(`${name}-queue-policy`, queue, region, { parent: this }, topics.length > 0 ? [snsSendStatement(queue, topics.map((t) => t.topicArn))] : []);
 
     // CreateEventSourceMapping checks the function's role first: without these it fails with InvalidParameterValueException
     // "The provided execution role does not have permissions to call ReceiveMessage on SQS" (aws/aws-cdk#6770). Lambda
@@ -172,6 +178,8 @@ export class MessageQueue extends pulumi.ComponentResource {
     this.deadLetterQueue = deadLetterQueue;
     this.consumerPolicy = consumerPolicy;
     this.mapping = mapping;
+    this.queuePolicy = queuePolicy;
+    this.topics = topics;
     this.queueUrl = queue.url;
     this.queueArn = queue.arn;
     this.queueName = queue.name;
@@ -244,6 +252,9 @@ function validate(fail: ArgFailure, name: string, args: MessageQueueArgs, compon
   if (!fn?.spec || !fn.role) fail("consumer.function", fn, "is not a LambdaFunction", "Pass the LambdaFunction that processes the queue's messages: consumer: { function: worker }.");
   if (fn.spec.edge) fail("consumer.function", fn.spec.name, "is a Lambda@Edge function, which only CloudFront invokes", "Consume the queue with a regional function.");
 
+  if (args.topics !== undefined && (!Array.isArray(args.topics) || args.topics.some((t) => !pulumi.Output.isInstance(t?.topicArn)))) {
+    fail("topics", args.topics, "is not a list of Topics", "Pass the Topic components that deliver to this queue, e.g. topics: [photoEvents], then subscribe it with photoEvents.subscribeQueue(...).");
+  }
   const limits = MESSAGE_QUEUE_LIMITS;
   checkRange(fail, "consumer.batchSize", consumer.batchSize, fifo ? limits.fifoBatchSize : limits.batchSize, fifo ? "messages per batch of a FIFO queue" : "messages per batch", "Lambda");
   checkRange(fail, "consumer.maxBatchingWindowSeconds", consumer.maxBatchingWindowSeconds, limits.maxBatchingWindowSeconds, "seconds", "Lambda");

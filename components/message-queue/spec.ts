@@ -65,6 +65,18 @@ export interface MessageQueueArgs {
   deadLetterRetentionDays?: number;
   /** The region of the queue and its mapping (the consumer's region); absent: the provider's. */
   region?: string;
+  /**
+   * SNS topics that deliver to this queue: its one access policy lets each send (sqs:SendMessage for
+   * sns.amazonaws.com on behalf of that topic). Subscribe the queue with `topic.subscribeQueue(name, queue)`, which
+   * refuses a queue that does not list its topic here.
+   * @default none
+   */
+  topics?: MessageQueueTopic[];
+}
+
+/** A topic that may deliver to a MessageQueue: a Topic component (only its ARN is read). */
+export interface MessageQueueTopic {
+  readonly topicArn: pulumi.Output<string>;
 }
 
 /** What the local runtime needs to emulate the queue and drive its consumer. */

@@ -503,6 +503,12 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
       const url = `https://sqs.${region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${queueName}`;
       return { id: url, name: queueName, arn: `${arnBase}:${queueName}`, url };
     }
+    case "aws:sns/topic:Topic": {
+      // pulumi-aws appends `.fifo` to a FIFO topic's autoname (provider/resource_overrides.go, "aws_sns_topic":
+      // PostTransform on fifoTopic), as CreateTopic requires of a FIFO topic's name; an explicit name is taken as given.
+      const topicName = inputs.name ?? (inputs.fifoTopic === true ? `${fakeId(name)}.fifo` : fakeId(name));
+      return { name: topicName, arn: `${arnBase}:${topicName}` };
+    }
     case "aws:scheduler/schedule:Schedule": {
       // A schedule is named in its group ("default" when none is given): arn:aws:scheduler:<region>:<account>:schedule/<group>/<name>
       // (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_ScheduleSummary.html, Arn pattern).

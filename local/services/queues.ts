@@ -148,6 +148,7 @@ export const queuesService: LocalService = {
       log: context.log,
     });
     context.environment.AWS_ENDPOINT_URL_SQS = server.endpoint;
+    context.sqs = server.sqs;
     // The SDK sends a call to its QueueUrl's origin: a function given a queue's recorded (AWS) URL gets the local one.
     for (const [recorded, local] of recordedQueueUrls(context.run.resources, server)) context.localAddresses.set(recorded, local);
     const eventSources = new Map<string, SqsEventSource>();

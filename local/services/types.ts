@@ -9,6 +9,7 @@ import type { RequestListener } from "node:http";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import type { FunctionRoles } from "../function-roles";
 import type { LocalLambda } from "../lambda-runtime";
+import type { LocalSqs } from "../sqs-server";
 import type { ObjectEvent } from "../s3-events";
 import type { OfflineRun } from "../offline/program";
 
@@ -50,6 +51,8 @@ export interface LocalContext {
   siteUrls: Map<string, string>;
   /** Rebuild each StaticSite that has a `build` when its sources change (`npm start`). @default false */
   watch?: boolean;
+  /** The local SQS server's queues, set by the queues service once it listens (Topics deliver to them). */
+  sqs?: LocalSqs;
   /** Where the local S3 server reports objects written and deleted (set by the events service: the program's bucket notifications). */
   onObjectEvent?: (event: ObjectEvent) => void;
   log(message: string): void;

@@ -13,6 +13,7 @@ import { DDB3, DYNAMODB_DELETION_PROTECTION, DYNAMODB_ENCRYPTION } from "./dynam
 import { L1, LAMBDA_LOG_RETENTION } from "./lambda";
 import { DATA_RETAINED_IN_PRODUCTION } from "./retention";
 import { S1, S10, S2, S3_ENCRYPTION } from "./s3";
+import { SNS2, SNS3 } from "./sns";
 import { SQS2, SQS4 } from "./sqs";
 import { TAGGED } from "./tags";
 
@@ -27,6 +28,7 @@ export const SECURITY_RULES: SecurityRule[] = [
   DDB3, DYNAMODB_ENCRYPTION, DYNAMODB_DELETION_PROTECTION,
   EDGE_VERSIONED, EDGE_FUNCTIONS, CLOUDFRONT_FUNCTIONS,
   SQS2, SQS4,
+  SNS2, SNS3,
 ];
 
 /** Rules about a whole program's graph (run by the whole-stack tests), not about one component recorded on its own. */

@@ -147,3 +147,38 @@ export const stackSecretArgs: fc.Arbitrary<StackSecretArgs> = fc.record(
   },
   { requiredKeys: ["value"] },
 ).map((a) => a as StackSecretArgs);
+
+// ------------------------------------------------------------------------------------------------------------------ Topic
+
+const filterPolicy = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom<Record<string, unknown>>({ kind: ["uploaded"] }, { kind: ["a", "b"], size: [{ numeric: [">", 0, "<=", 100] }] }, { kind: [{ prefix: "photo/" }], owner: [{ exists: true }] }, { $or: [{ a: ["1"] }, { b: [{ "anything-but": ["x"] }] }] }) },
+  { weight: 1, arbitrary: fc.constantFrom<Record<string, unknown>>({}, { a: "x" }, { a: ["1"], b: ["1"], c: ["1"], d: ["1"], e: ["1"], f: ["1"] }, { a: [{ wildcard: "x*" }] }, { a: { b: ["1"] } }, { a: Array.from({ length: 151 }, String) }) },
+);
+
+/** A Topic's arguments and its subscriptions: functions, and queues that list the topic (or, rarely, not), FIFO or standard. */
+export const topicCase = fc.record(
+  {
+    fifo: fc.option(fc.boolean(), { nil: undefined }),
+    contentBasedDeduplication: fc.option(fc.boolean(), { nil: undefined, freq: 3 }),
+    kmsKeyId: fc.option(mostly(fc.constant("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"), fc.constantFrom("alias/aws/sns", "1234abcd")), { nil: undefined, freq: 3 }),
+    functions: fc.array(
+      fc.record({
+        name: mostly(fc.constantFrom("index", "thumbs", "audit-log"), fc.constantFrom("a.b", "", "x".repeat(42))),
+        filterPolicy: fc.option(filterPolicy, { nil: undefined }),
+        filterPolicyScope: fc.option(fc.constantFrom("MessageAttributes" as const, "MessageBody" as const), { nil: undefined, freq: 3 }),
+        deadLetterRetentionDays: fc.option(mostly(fc.integer({ min: 1, max: 14 }), fc.constantFrom(0, 15)), { nil: undefined, freq: 3 }),
+      }),
+      { maxLength: 2 },
+    ),
+    queues: fc.array(
+      fc.record({
+        fifo: fc.boolean(),
+        listsTopic: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+        filterPolicy: fc.option(filterPolicy, { nil: undefined }),
+        rawMessageDelivery: fc.option(fc.boolean(), { nil: undefined }),
+      }),
+      { maxLength: 2 },
+    ),
+  },
+  { requiredKeys: ["functions", "queues"] },
+);

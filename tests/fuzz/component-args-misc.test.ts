@@ -12,10 +12,12 @@ import { BucketEvents } from "../../components/bucket-events";
 import { LambdaFunction } from "../../components/lambda/function";
 import { RealtimeApi } from "../../components/realtime-api";
 import { StackSecret } from "../../components/stack-secret";
+import { MessageQueue } from "../../components/message-queue";
+import { Topic } from "../../components/topic";
 import { UploadBucket } from "../../components/upload-bucket";
 import { componentName, region } from "./component-args-arbitraries";
 import { SEED, useComponentFuzz } from "./component-args-harness";
-import { ENTRY, mostly, realtimeApiArgs, stackSecretArgs, subscriptions, uploadBucketArgs } from "./component-args-misc-arbitraries";
+import { ENTRY, mostly, realtimeApiArgs, stackSecretArgs, subscriptions, topicCase, uploadBucketArgs } from "./component-args-misc-arbitraries";
 
 const { construct, fuzzComponent, parameters, refusedOrDeployable } = useComponentFuzz();
 
@@ -65,6 +67,27 @@ describe(`component arguments are refused with a fix or deploy cleanly (seed ${S
           },
           undefined,
           JSON.stringify([name, bucketRegion, subs]),
+        ),
+      ),
+      parameters(30),
+    );
+  });
+
+  it("Topic (with subscribe and subscribeQueue)", async () => {
+    await fc.assert(
+      fc.asyncProperty(componentName, topicCase, (name, { functions, queues, ...args }) =>
+        refusedOrDeployable(
+          "Topic",
+          () => {
+            const topic = new Topic(name, args);
+            functions.forEach(({ name: subscription, ...options }, i) => topic.subscribe(subscription, new LambdaFunction(`topic-subscriber-${i}`, { entry: ENTRY }), options));
+            queues.forEach(({ fifo, listsTopic, ...options }, i) => {
+              const queue = new MessageQueue(`topic-queue-${i}`, { fifo, consumer: { function: new LambdaFunction(`topic-queue-worker-${i}`, { entry: ENTRY }) }, topics: listsTopic ? [topic] : [] });
+              topic.subscribeQueue(`queue-${i}`, queue, options);
+            });
+          },
+          undefined,
+          JSON.stringify([name, args, functions, queues]),
         ),
       ),
       parameters(30),

@@ -16,6 +16,8 @@ import { DATA_RETAINED_IN_PRODUCTION } from "../../testing/security-rules/retent
 import { S1, S10, S2, S3_ENCRYPTION } from "../../testing/security-rules/s3";
 import { SQS2, SQS4 } from "../../testing/security-rules/sqs";
 import { MessageQueue } from "../../components/message-queue";
+import { Topic } from "../../components/topic";
+import { SNS2, SNS3 } from "../../testing/security-rules/sns";
 
 const dev: RuleContext = { stack: "dev", production: false };
 const prod: RuleContext = { stack: "prod", production: true };
@@ -67,6 +69,26 @@ describe("security rules fail on the resource they guard", () => {
     const policyOf = (graph: RecordedResource[], name: string) => graph.find((r) => r.name === name)!.inputs.policy;
     const inline = mutate(mutate(worked, byName("jobs-queue"), (r) => ({ ...r, inputs: { ...r.inputs, policy: policyOf(worked, "jobs-queue-policy") } })), byName("jobs-queue-policy"), () => undefined);
     expect(ids(SQS4, inline)).toEqual([]);
+  });
+
+  it("SNS2: a topic without encryption at rest", async () => {
+    const topic = await record(() => new Topic("sns2", {}));
+    expect(ids(SNS2, topic)).toEqual([]);
+    expect(ids(SNS2, mutate(topic, byName("sns2-topic"), (r) => ({ ...r, inputs: { ...r.inputs, kmsMasterKeyId: undefined } })))).toEqual(["SNS2 aws:sns/topic:Topic sns2-topic"]);
+  });
+
+  it("SNS3: a topic policy that does not deny Publish without TLS, as a TopicPolicy or the topic's own policy", async () => {
+    const topic = await record(() => new Topic("sns3", {}));
+    expect(ids(SNS3, topic)).toEqual([]);
+    const withoutTls = (policy: string) => JSON.stringify({ ...JSON.parse(policy), Statement: JSON.parse(policy).Statement.filter((s: { Sid: string }) => s.Sid !== "DenyInsecureTransport") });
+    expect(ids(SNS3, mutate(topic, byName("sns3-topic-policy"), (r) => ({ ...r, inputs: { ...r.inputs, policy: withoutTls(r.inputs.policy) } })))).toEqual(["SNS3 aws:sns/topicPolicy:TopicPolicy sns3-topic-policy"]);
+    const subscribeOnly = mutate(topic, byName("sns3-topic-policy"), (r) => ({ ...r, inputs: { ...r.inputs, policy: String(r.inputs.policy).replace('"Action":"sns:Publish"', '"Action":"sns:Subscribe"') } }));
+    expect(ids(SNS3, subscribeOnly)).toEqual(["SNS3 aws:sns/topicPolicy:TopicPolicy sns3-topic-policy"]);
+    const policy = topic.find((r) => r.name === "sns3-topic-policy")!.inputs.policy;
+    const inline = mutate(topic, byName("sns3-topic"), (r) => ({ ...r, inputs: { ...r.inputs, policy: withoutTls(policy) } }));
+    expect(ids(SNS3, inline)).toEqual(["SNS3 aws:sns/topic:Topic sns3-topic"]);
+    // A topic whose policy the program leaves alone keeps SNS's default policy (and SSE's HTTPS-only requests).
+    expect(ids(SNS3, mutate(topic, byName("sns3-topic-policy"), () => undefined))).toEqual([]);
   });
 
   it("S1: a bucket without access logging, and a log bucket logging into itself", () => {

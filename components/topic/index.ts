@@ -1,0 +1,344 @@
+/**
+ * An SNS topic that fans out to LambdaFunctions and MessageQueues: encrypted at rest (the AWS managed key
+ * alias/aws/sns, or a customer managed key), a topic policy that keeps the account's access and denies requests made
+ * without TLS; each Lambda subscription with its invoke permission (created first) and a dead-letter queue SNS may
+ * write to; each queue subscription into the queue's one policy. Producers get `grants.publish()` for their
+ * `permissions` and `environment()` for the topic's ARN.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { validateAutonames } from "../autoname";
+import { argFailer, type ArgFailure } from "../errors";
+import type { PolicyStatement } from "../iam";
+import { LAMBDA_ENVIRONMENT_KEY, type LambdaFunction } from "../lambda/function";
+import type { MessageQueue } from "../message-queue";
+import { checkRetentionDays, createDeadLetterQueueWithPolicy, snsSendStatement } from "../queues";
+import { validateRegionArg } from "../region";
+import { registerSpec } from "../spec-registry";
+import { FILTER_POLICY_SCOPES, filterPolicyProblem, type FilterPolicyScope } from "./filter-policy";
+import type { TopicArgs, TopicSpec, TopicSubscribeOptions, TopicSubscribeQueueOptions } from "./spec";
+
+export type { TopicArgs, TopicSpec, TopicSubscribeOptions, TopicSubscribeQueueOptions, TopicSubscriptionSpec, TopicLambdaSubscriptionSpec, TopicQueueSubscriptionSpec } from "./spec";
+export { FILTER_POLICY_LIMITS, FILTER_POLICY_OPERATORS, FILTER_POLICY_SCOPES, filterPolicyProblem, type FilterPolicyScope } from "./filter-policy";
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+/** The AWS managed key SNS encrypts with when no customer managed key is given. */
+export const SNS_MANAGED_KEY = "alias/aws/sns";
+
+/** What a producer needs: Publish (PublishBatch is authorised by sns:Publish too). */
+export const TOPIC_PUBLISH_ACTIONS: readonly string[] = ["sns:Publish"];
+
+/**
+ * What a publisher needs of a customer managed key: "kms:GenerateDataKey*" and "kms:Decrypt"
+ * (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html, "Allow a user to send messages to a topic with SSE").
+ */
+export const TOPIC_KMS_PUBLISH_ACTIONS: readonly string[] = ["kms:GenerateDataKey*", "kms:Decrypt"];
+
+/**
+ * The actions of the policy SNS gives a new topic ("__default_statement_ID": GetTopicAttributes, SetTopicAttributes,
+ * AddPermission, RemovePermission, DeleteTopic, Subscribe, ListSubscriptionsByTopic, Publish for the topic's owner),
+ * which an aws.sns.TopicPolicy replaces whole (SetTopicAttributes `Policy`). The topic's policy grants them to the
+ * owner account, so its principals keep what their IAM policies allow.
+ */
+export const TOPIC_OWNER_ACTIONS: readonly string[] = [
+  "SNS:GetTopicAttributes",
+  "SNS:SetTopicAttributes",
+  "SNS:AddPermission",
+  "SNS:RemovePermission",
+  "SNS:DeleteTopic",
+  "SNS:Subscribe",
+  "SNS:ListSubscriptionsByTopic",
+  "SNS:Publish",
+];
+
+/** A KMS key's ARN (IAM names a key by its ARN: an alias in a statement's Resource grants nothing on the key). */
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+
+/** A subscription's name: it names the subscription, its permission and its dead-letter queue. */
+const SUBSCRIPTION_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,40}$/;
+
+/** Grants on this topic, for a LambdaFunction's `permissions`. */
+export interface TopicGrants {
+  /** sns:Publish on the topic (Publish and PublishBatch); with a customer managed key, kms:GenerateDataKey* and kms:Decrypt on it. */
+  publish(): PolicyStatement[];
+}
+
+/** What `subscribe` creates. */
+export interface TopicLambdaSubscription {
+  subscription: aws.sns.TopicSubscription;
+  /** The function's permission for sns.amazonaws.com from this topic, created before the subscription. */
+  permission: aws.lambda.Permission;
+  /** Where SNS moves a message it could not deliver to the function: alarm on its ApproximateNumberOfMessagesVisible. */
+  deadLetterQueue: aws.sqs.Queue;
+}
+
+/**
+ * An SNS topic, encrypted at rest and TLS-only, with Lambda and SQS subscribers.
+ *
+ * @example
+ * const photoEvents = new Topic("photo-events", {});
+ * photoEvents.subscribe("index", indexer, { filterPolicy: { kind: ["uploaded"] } });
+ * const jobs = new MessageQueue("jobs", { consumer: { function: worker }, topics: [photoEvents] });
+ * photoEvents.subscribeQueue("jobs", jobs);
+ * const api = new LambdaFunction("api", { entry: "handlers/api/index.ts", permissions: photoEvents.grants.publish(), environment: photoEvents.environment("PHOTO_EVENTS_TOPIC_ARN") });
+ */
+export class Topic extends pulumi.ComponentResource {
+  /** What the local runtime reads (registered as kind "Topic"); subscriptions are added as they are made. */
+  readonly spec: TopicSpec;
+  /** The SNS topic producers publish to. */
+  readonly topic: aws.sns.Topic;
+  /** The topic's policy: the owner account's access, and a Deny of every Publish made without TLS. */
+  readonly topicPolicy: aws.sns.TopicPolicy;
+  /** The topic's ARN, what Publish takes. */
+  readonly topicArn: pulumi.Output<string>;
+  /** The topic's physical name (`.fifo` last for a FIFO topic). */
+  readonly topicName: pulumi.Output<string>;
+  /** Grants on the topic for producers' `permissions`. */
+  readonly grants: TopicGrants;
+  private readonly fail: ArgFailure;
+  private readonly region: string | undefined;
+  private readonly subscriptionNames = new Set<string>();
+
+  constructor(name: string, args: TopicArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    super("serverless-fullstack:index:Topic", name, {}, opts);
+    const fail = argFailer("Topic", name);
+    validate(fail, name, args ?? {});
+    const fifo = args.fifo ?? false;
+    const region = args.region || undefined;
+    const kmsKey = args.kmsKeyId;
+
+    // pulumi-aws autonames a topic `<name>-topic-<7 characters>` within 80 and appends `.fifo` when fifoTopic is true
+    // (provider/resource_overrides.go, "aws_sns_topic": AutoNameOptions{Maxlen: 80, Randlen: 7, PostTransform}), as
+    // CreateTopic requires of a FIFO topic ("the name must end with the .fifo suffix", API_CreateTopic).
+    const topic = new aws.sns.Topic(
+      `${name}-topic`,
+      {
+        fifoTopic: fifo || undefined,
+        contentBasedDeduplication: fifo ? (args.contentBasedDeduplication ?? false) : undefined,
+        // Encrypted at rest (https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html): "All requests
+        // to topics with SSE enabled must use HTTPS and Signature Version 4".
+        kmsMasterKeyId: kmsKey ?? SNS_MANAGED_KEY,
+        region,
+      },
+      { parent: this },
+    );
+    const identity = aws.getCallerIdentityOutput({}, { parent: this });
+    const partition = aws.getPartitionOutput({}, { parent: this });
+    const topicPolicy = new aws.sns.TopicPolicy(
+      `${name}-topic-policy`,
+      {
+        arn: topic.arn,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Sid: "OwnerAccess", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${partition.partition}:iam::${identity.accountId}:root` }, Action: [...TOPIC_OWNER_ACTIONS], Resource: topic.arn },
+            // cdk-nag AwsSolutions-SNS3; the statement the CDK's Topic `enforceSSL` writes.
+            { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: topic.arn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+          ],
+        }),
+        region,
+      },
+      { parent: this },
+    );
+
+    this.spec = {
+      name,
+      topicName: topic.name,
+      fifo,
+      contentBasedDeduplication: fifo && (args.contentBasedDeduplication ?? false),
+      encryption: kmsKey === undefined ? SNS_MANAGED_KEY : "customer",
+      ...(region ? { region } : {}),
+      subscriptions: [],
+    };
+    this.topic = topic;
+    this.topicPolicy = topicPolicy;
+    this.topicArn = topic.arn;
+    this.topicName = topic.name;
+    this.fail = fail;
+    this.region = region;
+    this.grants = {
+      publish: () => [
+        { actions: [...TOPIC_PUBLISH_ACTIONS], resources: [topic.arn] },
+        ...(kmsKey === undefined ? [] : [{ actions: [...TOPIC_KMS_PUBLISH_ACTIONS], resources: [kmsKey] }]),
+      ],
+    };
+    registerSpec("Topic", name, this.spec);
+    this.registerOutputs({ topicArn: this.topicArn, topicName: this.topicName });
+  }
+
+  /**
+   * The topic's ARN under `key`, for a producer's `environment` (Publish takes the ARN).
+   * @param key The variable's name. @default "TOPIC_ARN"
+   */
+  environment(key = "TOPIC_ARN"): Record<string, pulumi.Output<string>> {
+    if (!LAMBDA_ENVIRONMENT_KEY.test(key)) {
+      this.fail("environment key", key, "is not a Lambda environment variable name (a letter, then letters, digits and underscores, at least two characters)", 'Use e.g. "TOPIC_ARN".');
+    }
+    return { [key]: this.topicArn };
+  }
+
+  /**
+   * Subscribes a LambdaFunction: SNS invokes it asynchronously with each message (the function's `asyncInvoke` sets
+   * Lambda's retries). Creates the function's permission for sns.amazonaws.com from this topic first, and a
+   * dead-letter queue for what SNS cannot deliver. A standard topic only: FIFO topics deliver to SQS queues alone.
+   */
+  subscribe(name: string, fn: LambdaFunction, options: TopicSubscribeOptions = {}): TopicLambdaSubscription {
+    const at = `subscribe("${name}")`;
+    this.checkSubscriptionName(name);
+    if (!fn?.spec || !fn.functionName) this.fail(`${at} function`, fn, "is not a LambdaFunction", "Pass the LambdaFunction SNS should invoke.");
+    if (fn.spec.edge) this.fail(`${at} function`, fn.spec.name, "is a Lambda@Edge function, which only CloudFront invokes", "Subscribe a regional function.");
+    // "To preserve strict message ordering, Amazon SNS restricts the set of supported delivery protocols for Amazon SNS
+    // FIFO topics": SQS queues only; "To fan out messages from Amazon SNS FIFO topics to AWS Lambda functions ...
+    // subscribe Amazon SQS FIFO or standard queues to the topic. Then configure the queues to trigger the functions"
+    // (https://docs.aws.amazon.com/sns/latest/dg/fifo-message-delivery.html). Subscribe answers InvalidParameter.
+    if (this.spec.fifo) {
+      this.fail(`${at} function`, fn.spec.name, "cannot subscribe to a FIFO topic: SNS delivers a FIFO topic's messages to SQS queues only", "Subscribe a MessageQueue consumed by the function (topic.subscribeQueue), or make the topic standard.");
+    }
+    const scope = this.checkFilter(at, options.filterPolicy, options.filterPolicyScope);
+    checkRetentionDays(this.fail, `${at} deadLetterRetentionDays`, options.deadLetterRetentionDays);
+    const prefix = `${this.spec.name}-${name}`;
+    validateAutonames(this.fail, this.spec.name, [
+      { resource: `${prefix}-invoke`, kind: "lambda-permission", part: { argument: "subscribe name", value: name, text: name, what: "a subscription name" } },
+      { resource: `${prefix}-dlq`, kind: "sqs-queue", part: { argument: "subscribe name", value: name, text: name, what: "a subscription name" } },
+    ]);
+    const retentionDays = options.deadLetterRetentionDays ?? 14;
+
+    // "Amazon SNS ... invokes your function asynchronously"; the function's resource-based policy must let
+    // sns.amazonaws.com invoke it, from this topic (https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html). SNS
+    // does not check it on Subscribe: without it every delivery fails, so the subscription waits for it.
+    const permission = new aws.lambda.Permission(
+      `${prefix}-invoke`,
+      { action: "lambda:InvokeFunction", function: fn.functionName, principal: "sns.amazonaws.com", sourceArn: this.topicArn, region: fn.spec.region || undefined },
+      { parent: this },
+    );
+    // A subscription's dead-letter queue: SNS keeps there what it could not deliver after its retries ("Amazon SNS
+    // dead-letter queues (DLQs)", https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html); its policy must
+    // let this topic send (sns-configure-dead-letter-queue.html). A standard queue, for a standard topic's subscription.
+    const { queue: deadLetterQueue, policy: deadLetterPolicy } = createDeadLetterQueueWithPolicy(
+      `${prefix}-dlq`,
+      { retentionDays, region: this.region, allow: (queue) => [snsSendStatement(queue, [this.topicArn])] },
+      { parent: this },
+    );
+    const subscription = new aws.sns.TopicSubscription(
+      prefix,
+      {
+        topic: this.topicArn,
+        protocol: "lambda",
+        endpoint: fn.arn,
+        filterPolicy: options.filterPolicy === undefined ? undefined : JSON.stringify(options.filterPolicy),
+        filterPolicyScope: options.filterPolicy === undefined ? undefined : scope,
+        redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: deadLetterQueue.arn }),
+        region: this.region,
+      },
+      { parent: this, dependsOn: [permission, deadLetterPolicy] },
+    );
+    this.spec.subscriptions.push({
+      name,
+      protocol: "lambda",
+      function: fn.spec,
+      ...(options.filterPolicy === undefined ? {} : { filterPolicy: options.filterPolicy }),
+      filterPolicyScope: scope,
+      deadLetterQueueName: deadLetterQueue.name,
+      deadLetterRetentionSeconds: retentionDays * DAY_SECONDS,
+    });
+    return { subscription, permission, deadLetterQueue };
+  }
+
+  /**
+   * Subscribes a MessageQueue: SNS sends each message to the queue (in SNS's JSON envelope, or raw). The queue must
+   * list this topic in its `topics`, which puts this topic's grant into the queue's one policy.
+   */
+  subscribeQueue(name: string, queue: MessageQueue, options: TopicSubscribeQueueOptions = {}): aws.sns.TopicSubscription {
+    const at = `subscribeQueue("${name}")`;
+    this.checkSubscriptionName(name);
+    if (!queue?.spec || !queue.queueArn || !Array.isArray(queue.topics)) this.fail(`${at} queue`, queue, "is not a MessageQueue", "Pass the MessageQueue SNS should send to.");
+    // A FIFO topic delivers to FIFO and standard queues ("Amazon SNS FIFO topics support delivery to both Amazon SQS
+    // standard and FIFO queues", fifo-message-delivery.html, since 2023-09); a standard topic to standard queues only
+    // (Subscribe refuses a FIFO queue's endpoint: moto's AWS-validated check, getmoto/moto#8957).
+    if (!this.spec.fifo && queue.spec.fifo) {
+      this.fail(`${at} queue`, queue.spec.name, "is a FIFO queue, which a standard topic cannot deliver to", "Make the topic FIFO (fifo: true), or subscribe a standard queue.");
+    }
+    // Two QueuePolicy resources on one queue replace each other (deploy rule SqsOneQueuePolicy): the grant belongs in
+    // the MessageQueue's own policy, which lists its topics.
+    if (!queue.topics.includes(this)) {
+      this.fail(
+        `${at} queue`,
+        queue.spec.name,
+        "does not list this topic in its topics, so its policy would not let SNS send to it and every delivery would fail",
+        `Add the topic to the MessageQueue's arguments: topics: [${this.spec.name}].`,
+      );
+    }
+    const scope = this.checkFilter(at, options.filterPolicy, options.filterPolicyScope);
+    if (options.rawMessageDelivery !== undefined && typeof options.rawMessageDelivery !== "boolean") {
+      this.fail(`${at} rawMessageDelivery`, options.rawMessageDelivery, "is not true or false", "Set it to true to deliver the published body as it is, or leave it out for SNS's JSON envelope.");
+    }
+    const raw = options.rawMessageDelivery ?? false;
+    const subscription = new aws.sns.TopicSubscription(
+      `${this.spec.name}-${name}`,
+      {
+        topic: this.topicArn,
+        protocol: "sqs",
+        endpoint: queue.queueArn,
+        filterPolicy: options.filterPolicy === undefined ? undefined : JSON.stringify(options.filterPolicy),
+        filterPolicyScope: options.filterPolicy === undefined ? undefined : scope,
+        rawMessageDelivery: raw || undefined,
+        region: this.region,
+      },
+      { parent: this, dependsOn: [queue.queuePolicy] },
+    );
+    this.spec.subscriptions.push({
+      name,
+      protocol: "sqs",
+      queue: queue.spec.name,
+      queueName: queue.queueName,
+      ...(options.filterPolicy === undefined ? {} : { filterPolicy: options.filterPolicy }),
+      filterPolicyScope: scope,
+      rawMessageDelivery: raw,
+    });
+    return subscription;
+  }
+
+  private checkSubscriptionName(name: string): void {
+    if (typeof name !== "string" || !SUBSCRIPTION_NAME.test(name)) {
+      this.fail("subscription name", name, "is not a usable subscription name", 'Use a letter, then letters, digits and hyphens, at most 41 characters, e.g. "thumbnails"; it names the subscription and its resources.');
+    }
+    if (this.subscriptionNames.has(name)) this.fail("subscription name", name, "is used by another subscription of this topic", "Give each subscription its own name.");
+    this.subscriptionNames.add(name);
+  }
+
+  private checkFilter(at: string, policy: Record<string, unknown> | undefined, scope: FilterPolicyScope | undefined): FilterPolicyScope {
+    if (scope !== undefined && !FILTER_POLICY_SCOPES.includes(scope)) {
+      this.fail(`${at} filterPolicyScope`, scope, "is not a filter policy scope", `Use "MessageAttributes" (the default) or "MessageBody".`);
+    }
+    if (scope !== undefined && policy === undefined) this.fail(`${at} filterPolicyScope`, scope, "is set without a filterPolicy", "Give a filterPolicy, or leave filterPolicyScope out.");
+    const resolved = scope ?? "MessageAttributes";
+    if (policy === undefined) return resolved;
+    const problem = filterPolicyProblem(policy, resolved);
+    if (problem) {
+      this.fail(`${at} filterPolicy`, policy, problem, "Fix the policy (https://docs.aws.amazon.com/sns/latest/dg/subscription-filter-policy-constraints.html), e.g. { kind: [\"uploaded\"] }.");
+    }
+    return resolved;
+  }
+}
+
+function validate(fail: ArgFailure, name: string, args: TopicArgs): void {
+  validateRegionArg(fail, "region", args.region);
+  if (args.fifo !== undefined && typeof args.fifo !== "boolean") fail("fifo", args.fifo, "is not true or false", "Set fifo: true for a FIFO topic, or leave it out for a standard one.");
+  if (args.contentBasedDeduplication !== undefined && typeof args.contentBasedDeduplication !== "boolean") {
+    fail("contentBasedDeduplication", args.contentBasedDeduplication, "is not true or false", "Set it to true or false, with fifo: true.");
+  }
+  // CreateTopic ContentBasedDeduplication: "This attribute applies only to FIFO topics" (API_SetTopicAttributes).
+  if (args.contentBasedDeduplication && !args.fifo) fail("contentBasedDeduplication", true, "applies only to FIFO topics, and this topic is standard", "Set fifo: true, or leave contentBasedDeduplication out.");
+  if (typeof args.kmsKeyId === "string" && !KMS_KEY_ARN.test(args.kmsKeyId)) {
+    fail(
+      "kmsKeyId",
+      args.kmsKeyId,
+      "is not a KMS key's ARN; producers' grants name the key by its ARN, as IAM requires (an alias or key id in a policy's Resource grants nothing)",
+      "Pass a customer managed key's ARN (aws.kms.Key's arn), or leave kmsKeyId out for the AWS managed key alias/aws/sns.",
+    );
+  }
+  // The topic is autonamed `<name>-topic-<7 characters>` (`.fifo` appended for a FIFO topic): SNS takes letters,
+  // digits, - and _ (CreateTopic Name), pulumi-aws 80 before the suffix.
+  validateAutonames(fail, name, [{ resource: `${name}-topic`, kind: "sns-topic" }]);
+}

@@ -1,0 +1,99 @@
+/**
+ * Topic's arguments, its subscriptions' options and the normalised spec it registers (kind "Topic"): an SNS topic
+ * encrypted at rest, reachable over TLS only, fanning out to LambdaFunctions and MessageQueues.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { LambdaFunctionSpec } from "../lambda/function";
+import type { FilterPolicyScope } from "./filter-policy";
+
+export interface TopicArgs {
+  /**
+   * A FIFO topic: ordered, deduplicated delivery per message group. Only SQS queues subscribe to one (`subscribeQueue`).
+   * @default false
+   */
+  fifo?: boolean;
+  /**
+   * FIFO only: deduplicate by a SHA-256 of the message body when a publisher gives no deduplication id.
+   * @default false
+   */
+  contentBasedDeduplication?: boolean;
+  /**
+   * The ARN of a customer managed KMS key (symmetric) that encrypts the topic's messages at rest; producers'
+   * `grants.publish()` then include kms:GenerateDataKey* and kms:Decrypt on it. CloudWatch alarms, EventBridge and S3
+   * event notifications can publish only to a topic under a customer managed key whose policy lets their service use it.
+   * @default the AWS managed key alias/aws/sns
+   */
+  kmsKeyId?: pulumi.Input<string>;
+  /** The topic's region; absent: the provider's. */
+  region?: string;
+}
+
+/** Options of a LambdaFunction's subscription (`topic.subscribe`). */
+export interface TopicSubscribeOptions {
+  /**
+   * Only messages that match this filter policy are delivered (a JSON object: keys ≤ 5, combinations of values ≤ 150,
+   * ≤ 256 KB).
+   * @default every message
+   */
+  filterPolicy?: Record<string, unknown>;
+  /**
+   * What `filterPolicy` matches: the message's attributes, or its body (JSON).
+   * @default "MessageAttributes"
+   */
+  filterPolicyScope?: FilterPolicyScope;
+  /**
+   * Days the subscription's dead-letter queue keeps a message SNS could not deliver, 1–14.
+   * @default 14
+   */
+  deadLetterRetentionDays?: number;
+}
+
+/** Options of a MessageQueue's subscription (`topic.subscribeQueue`). */
+export interface TopicSubscribeQueueOptions {
+  /** Only messages that match this filter policy are delivered. @default every message */
+  filterPolicy?: Record<string, unknown>;
+  /** What `filterPolicy` matches. @default "MessageAttributes" */
+  filterPolicyScope?: FilterPolicyScope;
+  /**
+   * Deliver the message body as it was published, without SNS's JSON envelope.
+   * @default false
+   */
+  rawMessageDelivery?: boolean;
+}
+
+export interface TopicLambdaSubscriptionSpec {
+  name: string;
+  protocol: "lambda";
+  function: LambdaFunctionSpec;
+  filterPolicy?: Record<string, unknown>;
+  filterPolicyScope: FilterPolicyScope;
+  /** The subscription's dead-letter queue's physical name. */
+  deadLetterQueueName: pulumi.Input<string>;
+  deadLetterRetentionSeconds: number;
+}
+
+export interface TopicQueueSubscriptionSpec {
+  name: string;
+  protocol: "sqs";
+  /** The MessageQueue's component name and the queue's physical name. */
+  queue: string;
+  queueName: pulumi.Input<string>;
+  filterPolicy?: Record<string, unknown>;
+  filterPolicyScope: FilterPolicyScope;
+  rawMessageDelivery: boolean;
+}
+
+export type TopicSubscriptionSpec = TopicLambdaSubscriptionSpec | TopicQueueSubscriptionSpec;
+
+export interface TopicSpec {
+  name: string;
+  /** The topic's physical name (its autoname; `.fifo` last for a FIFO topic). */
+  topicName: pulumi.Input<string>;
+  fifo: boolean;
+  contentBasedDeduplication: boolean;
+  /** "alias/aws/sns", or "customer" for a customer managed key. */
+  encryption: "alias/aws/sns" | "customer";
+  region?: string;
+  /** Filled as `subscribe` and `subscribeQueue` are called. */
+  subscriptions: TopicSubscriptionSpec[];
+}

@@ -1,0 +1,177 @@
+/**
+ * The program's Topics under `npm start`: a local SNS endpoint (local/sns-server.ts) that functions reach through
+ * AWS_ENDPOINT_URL_SNS, delivering each published message to the subscriptions whose filter policy it passes:
+ * - a LambdaFunction, as SNS invokes one: asynchronously (Lambda's retries, then the function's on-failure
+ *   destination: local/async-invoke.ts) with the SNS event (`Records[].Sns`);
+ * - a MessageQueue, on the local SQS server: the SNS JSON envelope as the body, or with raw delivery the message itself
+ *   with its attributes as SQS message attributes.
+ * Messages carry no real signature (Signature, SigningCertUrl and UnsubscribeUrl are empty): docs/local-vs-aws.md.
+ * Started after the queues (it sends to their server) and before anything that invokes functions.
+ */
+import { createHash } from "node:crypto";
+import type { LambdaFunctionSpec } from "../../components/lambda/function";
+import { registeredSpecs } from "../../components/spec-registry";
+import type { TopicSpec } from "../../components/topic/spec";
+import { invokeAsync, type AsyncInvokeOptions, type Invoke } from "../async-invoke";
+import { ofType, type Graph } from "../offline/graph";
+import { MOCK_ACCOUNT_ID } from "../offline/mocks";
+import { resolveValue } from "../offline/program";
+import { LOCAL_CREDENTIALS } from "../sigv4-verify";
+import type { SnsMessageAttribute } from "../sns-filter";
+import { startLocalSns, type LocalSubscription, type LocalTopicDefinition, type SnsNotification } from "../sns-server";
+import { SqsError, type LocalSqs, type MessageAttributeValue } from "../sqs-server";
+import type { LocalService, StartedService } from "./types";
+
+/** The attributes as an SNS notification carries them: `{ Type, Value }` (a Binary one's Value base64). */
+function notificationAttributes(attributes: Record<string, SnsMessageAttribute>): Record<string, { Type: string; Value: string }> {
+  return Object.fromEntries(Object.entries(attributes).map(([name, a]) => [name, { Type: a.DataType, Value: a.StringValue ?? a.BinaryValue ?? "" }]));
+}
+
+/**
+ * The event SNS invokes a subscribed function with (https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html,
+ * "Example SNS message event"): one record, `EventSource` "aws:sns", the notification under `Sns`.
+ */
+export function lambdaSnsEvent(notification: SnsNotification, subscriptionArn: string) {
+  return {
+    Records: [
+      {
+        EventSource: "aws:sns",
+        EventVersion: "1.0",
+        EventSubscriptionArn: subscriptionArn,
+        Sns: {
+          Type: "Notification",
+          MessageId: notification.messageId,
+          TopicArn: notification.topicArn,
+          Subject: notification.subject ?? null,
+          Message: notification.message,
+          Timestamp: notification.timestamp,
+          SignatureVersion: "1",
+          Signature: "",
+          SigningCertUrl: "",
+          UnsubscribeUrl: "",
+          MessageAttributes: notificationAttributes(notification.attributes),
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * What SNS sends an SQS subscription (https://docs.aws.amazon.com/sns/latest/dg/sns-sqs-as-subscriber.html,
+ * sns-message-and-json-formats.html): the JSON envelope as the body; raw, the message with its attributes as the
+ * message's own (https://docs.aws.amazon.com/sns/latest/dg/sns-large-payload-raw-message-delivery.html). A FIFO topic's
+ * group and deduplication ids go with it (a standard queue takes neither).
+ */
+export function sqsSnsMessage(notification: SnsNotification, options: { raw: boolean; fifoQueue: boolean; subscriptionArn: string }) {
+  const fifo = options.fifoQueue && notification.messageGroupId ? { messageGroupId: notification.messageGroupId, messageDeduplicationId: notification.messageDeduplicationId } : {};
+  if (options.raw) {
+    const messageAttributes: Record<string, MessageAttributeValue> = Object.fromEntries(
+      Object.entries(notification.attributes).map(([name, a]) => [name, { DataType: a.DataType, ...(a.BinaryValue !== undefined ? { BinaryValue: a.BinaryValue } : { StringValue: a.StringValue ?? "" }) }]),
+    );
+    return { body: notification.message, messageAttributes, ...fifo };
+  }
+  const envelope = {
+    Type: "Notification",
+    MessageId: notification.messageId,
+    ...(notification.sequenceNumber ? { SequenceNumber: notification.sequenceNumber } : {}),
+    TopicArn: notification.topicArn,
+    ...(notification.subject !== undefined ? { Subject: notification.subject } : {}),
+    Message: notification.message,
+    Timestamp: notification.timestamp,
+    SignatureVersion: "1",
+    Signature: "",
+    SigningCertURL: "",
+    UnsubscribeURL: "",
+    ...(Object.keys(notification.attributes).length > 0 ? { MessageAttributes: notificationAttributes(notification.attributes) } : {}),
+  };
+  return { body: JSON.stringify(envelope), ...fifo };
+}
+
+export interface TopicDelivery {
+  /** Invokes a subscribed function (its local sandbox). */
+  invoke(spec: LambdaFunctionSpec): Invoke;
+  /** The local SQS server's queues, when the program has MessageQueues. */
+  sqs(): LocalSqs | undefined;
+  async: AsyncInvokeOptions;
+  log(message: string): void;
+  /** Keeps a delivery under way (an asynchronous invocation and its retries) for `drained()`. */
+  track(delivery: Promise<unknown>): void;
+}
+
+/** Each Topic as the local SNS server defines it: its recorded ARN, and each subscription's delivery. */
+export async function localTopicDefinitions(specs: TopicSpec[], defaultRegion: string, graph: Graph, delivery: TopicDelivery): Promise<LocalTopicDefinition[]> {
+  const recorded = ofType(graph, "aws:sns/topic:Topic");
+  const definitions: LocalTopicDefinition[] = [];
+  for (const spec of specs) {
+    const name = await resolveValue<string>(spec.topicName);
+    const region = spec.region ?? defaultRegion;
+    const recordedArn = recorded.find((r) => r.state.name === name)?.state.arn;
+    const arn = typeof recordedArn === "string" ? recordedArn : `arn:aws:sns:${region}:${MOCK_ACCOUNT_ID}:${name}`;
+    const subscriptions: LocalSubscription[] = [];
+    for (const subscription of spec.subscriptions) {
+      // A subscription's ARN is the topic's and an id: a stable one locally.
+      const subscriptionArn = `${arn}:${createHash("sha256").update(`${arn}/${subscription.name}`).digest("hex").replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, "$1-$2-$3-$4-$5")}`;
+      const common = { arn: subscriptionArn, ...(subscription.filterPolicy ? { filterPolicy: subscription.filterPolicy } : {}), filterPolicyScope: subscription.filterPolicyScope };
+      if (subscription.protocol === "lambda") {
+        const fn = subscription.function;
+        const invoke = delivery.invoke(fn);
+        subscriptions.push({ ...common, protocol: "lambda", deliver: (notification) => delivery.track(invokeAsync(fn, invoke, lambdaSnsEvent(notification, subscriptionArn), delivery.async)) });
+        continue;
+      }
+      const queueName = await resolveValue<string>(subscription.queueName);
+      subscriptions.push({
+        ...common,
+        protocol: "sqs",
+        deliver: (notification) => {
+          const sqs = delivery.sqs();
+          if (!sqs?.has(queueName)) return delivery.log(`  ${spec.name}: queue ${queueName} is not served locally; message ${notification.messageId} not delivered`);
+          try {
+            sqs.send(queueName, sqsSnsMessage(notification, { raw: subscription.rawMessageDelivery, fifoQueue: sqs.definition(queueName).fifo, subscriptionArn }));
+          } catch (error) {
+            if (!(error instanceof SqsError)) throw error;
+            delivery.log(`  ${spec.name}: SQS refused message ${notification.messageId} for ${queueName} (${error.message})`);
+          }
+        },
+      });
+    }
+    definitions.push({ arn, region, fifo: spec.fifo, contentBasedDeduplication: spec.contentBasedDeduplication, subscriptions });
+  }
+  return definitions;
+}
+
+export const topicsService: LocalService = {
+  name: "SNS (Topics and their subscriptions)",
+  async start(context) {
+    const specs = registeredSpecs<TopicSpec>("Topic").map(({ spec }) => spec);
+    if (specs.length === 0) return undefined;
+    const region = context.environment.AWS_REGION ?? "us-east-1";
+    const pending = new Set<Promise<unknown>>();
+    const definitions = await localTopicDefinitions(specs, region, context.run.resources, {
+      invoke: (spec) => (event) => context.lambda(spec).invoke(event),
+      sqs: () => context.sqs,
+      async: { queues: context.queues(), region, log: context.log, functionArn: (spec, qualifier) => context.lambda(spec).arn(qualifier) },
+      log: context.log,
+      track: (delivery) => {
+        const tracked = delivery.catch(() => undefined).finally(() => pending.delete(tracked));
+        pending.add(tracked);
+      },
+    });
+    const server = await startLocalSns({
+      topics: definitions,
+      credentials: [{ accessKeyId: context.environment.AWS_ACCESS_KEY_ID ?? LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: context.environment.AWS_SECRET_ACCESS_KEY ?? LOCAL_CREDENTIALS.secretAccessKey }, ...context.functionRoles.credentials()],
+      // Each function may publish where its role allows sns:Publish (Topic.grants.publish()), as in AWS.
+      authorise: context.functionRoles.authorise,
+    });
+    context.environment.AWS_ENDPOINT_URL_SNS = server.endpoint;
+    for (const topic of definitions) context.log(`  ${topic.arn} → ${topic.subscriptions.length} subscription(s)`);
+    const started: StartedService = {
+      name: "sns",
+      urls: { sns: server.endpoint },
+      async stop() {
+        await server.stop();
+        while (pending.size > 0) await Promise.allSettled([...pending]);
+      },
+    };
+    return started;
+  },
+};

@@ -1,0 +1,141 @@
+/**
+ * SNS subscription filter policies, evaluated as SNS does for the operators components/topic/filter-policy.ts accepts
+ * (exact values, prefix, suffix, anything-but, numeric, exists, equals-ignore-case, cidr, $or):
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-subscription-filter-policies.html and its pages on string, numeric,
+ * key and IP address matching. Every key of a policy must match (AND); the values of a key's array are alternatives
+ * (OR); an attribute or body value that is an array matches when one of its elements does.
+ *
+ * Attribute scope (MessageAttributes): String and String.Array attributes match string conditions, Number ones numeric
+ * conditions and numbers; Binary attributes match nothing but `exists` ("Amazon SNS compares policy properties only to
+ * message attributes that have the following data types: String, String.Array", and Number for numeric matching).
+ * Body scope (MessageBody): the message must be a JSON object; nested policy objects walk into it.
+ */
+import type { FilterPolicyScope } from "../components/topic/filter-policy";
+
+/** A message attribute as Publish takes it. */
+export interface SnsMessageAttribute {
+  DataType: string;
+  StringValue?: string;
+  BinaryValue?: string;
+}
+
+/** Whether a message (its attributes, its body) passes `policy`; no policy passes everything. */
+export function matchesFilterPolicy(policy: Record<string, unknown> | undefined, scope: FilterPolicyScope, message: { attributes: Record<string, SnsMessageAttribute>; body: string }): boolean {
+  if (!policy) return true;
+  if (scope === "MessageAttributes") return matchesObject(policy, (key) => attributeValues(message.attributes[key]));
+  let body: unknown;
+  try {
+    body = JSON.parse(message.body);
+  } catch {
+    return false;
+  }
+  return isObject(body) && matchesBody(policy, body);
+}
+
+type Candidate = string | number | boolean | null;
+/** The values a key has in the message (several for an array), or undefined when it is absent. */
+type Lookup = (key: string) => Candidate[] | undefined;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function attributeValues(attribute: SnsMessageAttribute | undefined): Candidate[] | undefined {
+  if (!attribute) return undefined;
+  const type = attribute.DataType.split(".")[0];
+  if (attribute.DataType.startsWith("String.Array")) {
+    try {
+      const parsed: unknown = JSON.parse(attribute.StringValue ?? "");
+      return Array.isArray(parsed) ? parsed.filter((v): v is Candidate => v === null || ["string", "number", "boolean"].includes(typeof v)) : [];
+    } catch {
+      return [];
+    }
+  }
+  if (type === "Number") return [Number(attribute.StringValue)];
+  if (type === "String") return [attribute.StringValue ?? ""];
+  return []; // Binary: present, but no value conditions match it.
+}
+
+function matchesObject(policy: Record<string, unknown>, lookup: Lookup): boolean {
+  return Object.entries(policy).every(([key, conditions]) => {
+    if (key === "$or") return (conditions as Array<Record<string, unknown>>).some((branch) => matchesObject(branch, lookup));
+    return matchesKey(conditions as unknown[], lookup(key));
+  });
+}
+
+function matchesBody(policy: Record<string, unknown>, body: Record<string, unknown>): boolean {
+  return Object.entries(policy).every(([key, conditions]) => {
+    if (key === "$or") return (conditions as Array<Record<string, unknown>>).some((branch) => matchesBody(branch, body));
+    const value = body[key];
+    if (isObject(conditions)) {
+      const nested = Array.isArray(value) ? value.filter(isObject) : isObject(value) ? [value] : [];
+      return nested.some((inner) => matchesBody(conditions, inner));
+    }
+    const values = value === undefined ? undefined : (Array.isArray(value) ? value : [value]).filter((v): v is Candidate => !isObject(v) && !Array.isArray(v));
+    return matchesKey(conditions as unknown[], values);
+  });
+}
+
+function matchesKey(conditions: unknown[], values: Candidate[] | undefined): boolean {
+  return conditions.some((condition) => {
+    if (isObject(condition) && "exists" in condition) return condition.exists === (values !== undefined);
+    if (values === undefined) return false;
+    return values.some((value) => matchesValue(condition, value));
+  });
+}
+
+function matchesValue(condition: unknown, value: Candidate): boolean {
+  if (!isObject(condition)) return condition === value;
+  const [operator, operand] = Object.entries(condition)[0];
+  const text = typeof value === "string" ? value : undefined;
+  switch (operator) {
+    case "prefix":
+      return text !== undefined && text.startsWith(operand as string);
+    case "suffix":
+      return text !== undefined && text.endsWith(operand as string);
+    case "equals-ignore-case":
+      return text !== undefined && text.toLowerCase() === (operand as string).toLowerCase();
+    case "anything-but":
+      return !anythingButExcludes(operand, value);
+    case "numeric":
+      return typeof value === "number" && numericMatches(operand as Array<string | number>, value);
+    case "cidr":
+      return text !== undefined && inCidr(text, operand as string);
+    default:
+      return false;
+  }
+}
+
+function anythingButExcludes(operand: unknown, value: Candidate): boolean {
+  if (isObject(operand)) {
+    const [kind, affix] = Object.entries(operand)[0] as [string, string];
+    return typeof value === "string" && (kind === "prefix" ? value.startsWith(affix) : value.endsWith(affix));
+  }
+  return (Array.isArray(operand) ? operand : [operand]).some((excluded) => excluded === value);
+}
+
+function numericMatches(comparisons: Array<string | number>, value: number): boolean {
+  for (let i = 0; i < comparisons.length; i += 2) {
+    const bound = comparisons[i + 1] as number;
+    const holds = { "=": value === bound, "<": value < bound, "<=": value <= bound, ">": value > bound, ">=": value >= bound }[comparisons[i] as string];
+    if (!holds) return false;
+  }
+  return true;
+}
+
+/** IPv4 only; an IPv6 address or range matches nothing locally (docs/local-vs-aws.md). */
+function inCidr(address: string, cidr: string): boolean {
+  const [range, bitsText] = cidr.split("/");
+  const bits = Number(bitsText ?? 32);
+  const a = ipv4(address);
+  const r = ipv4(range);
+  if (a === undefined || r === undefined || !Number.isInteger(bits) || bits < 0 || bits > 32) return false;
+  const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+  return (a & mask) >>> 0 === (r & mask) >>> 0;
+}
+
+function ipv4(text: string): number | undefined {
+  const parts = text.split(".");
+  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return undefined;
+  return parts.reduce((sum, p) => sum * 256 + Number(p), 0);
+}

@@ -1,0 +1,361 @@
+/**
+ * A local SNS endpoint for the program's Topics: Publish and PublishBatch in SNS's query protocol (form-encoded
+ * POST, XML answers: what @aws-sdk/client-sns speaks, the "Query API" of
+ * https://docs.aws.amazon.com/sns/latest/api/Welcome.html), each request checked for a SigV4 signature with the
+ * functions' local credentials as SNS checks it. A published message goes to each subscription whose filter policy it
+ * passes (local/sns-filter.ts), through the `deliver` the subscription was defined with (local/services/topics.ts:
+ * Lambda's asynchronous invocation, or the local SQS server).
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { FilterPolicyScope } from "../components/topic/filter-policy";
+import { matchesFilterPolicy, type SnsMessageAttribute } from "./sns-filter";
+import * as sigv4 from "./sigv4-verify";
+import type { SigV4Credentials } from "./sigv4-verify";
+import type { Authorise } from "./function-roles";
+
+/** A notification as SNS hands it to a subscription: what the Lambda event's `Sns` and the SQS envelope are made of. */
+export interface SnsNotification {
+  messageId: string;
+  topicArn: string;
+  subject?: string;
+  /** The message this subscription's protocol gets (MessageStructure "json": its key, else "default"). */
+  message: string;
+  timestamp: string;
+  attributes: Record<string, SnsMessageAttribute>;
+  messageGroupId?: string;
+  messageDeduplicationId?: string;
+  sequenceNumber?: string;
+}
+
+export interface LocalSubscription {
+  /** The subscription's ARN: `<topic ARN>:<id>`. */
+  arn: string;
+  protocol: "lambda" | "sqs";
+  filterPolicy?: Record<string, unknown>;
+  filterPolicyScope: FilterPolicyScope;
+  deliver(notification: SnsNotification): void;
+}
+
+export interface LocalTopicDefinition {
+  arn: string;
+  region: string;
+  fifo: boolean;
+  contentBasedDeduplication: boolean;
+  subscriptions: LocalSubscription[];
+}
+
+/** What Publish (or a PublishBatch entry) takes. */
+export interface PublishInput {
+  message: string;
+  subject?: string;
+  messageStructure?: string;
+  attributes?: Record<string, SnsMessageAttribute>;
+  messageGroupId?: string;
+  messageDeduplicationId?: string;
+}
+
+/** An SNS error as the query protocol answers it. */
+export class SnsError extends Error {
+  constructor(readonly code: string, message: string, readonly status = 400) {
+    super(message);
+    this.name = code;
+  }
+}
+
+/**
+ * SNS quotas: a message, attributes included, of at most 256 KiB; a Subject of at most 100 printable ASCII characters;
+ * PublishBatch of 1–10 entries within 256 KiB together (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html,
+ * API_PublishBatch.html); a FIFO topic's deduplication window of 5 minutes (https://docs.aws.amazon.com/sns/latest/dg/fifo-message-dedup.html).
+ */
+export const SNS_LIMITS = { messageBytes: 262_144, subjectLength: 100, batchEntries: 10, deduplicationWindowMs: 5 * 60 * 1000 } as const;
+
+const invalid = (message: string) => new SnsError("InvalidParameter", message);
+
+/** The topics, publishing and fan-out, without HTTP (tests use it directly). */
+export class LocalSns {
+  private readonly topics = new Map<string, LocalTopicDefinition>();
+  private readonly deduplication = new Map<string, Map<string, { messageId: string; sequenceNumber: string; at: number }>>();
+  private sequence = 0n;
+
+  constructor(topics: LocalTopicDefinition[], private readonly now: () => number = Date.now) {
+    for (const topic of topics) this.topics.set(topic.arn, topic);
+  }
+
+  arns(): string[] {
+    return [...this.topics.keys()];
+  }
+
+  topic(arn: string): LocalTopicDefinition {
+    const topic = this.topics.get(arn);
+    if (!topic) throw new SnsError("NotFound", "Topic does not exist", 404);
+    return topic;
+  }
+
+  publish(topicArn: string, input: PublishInput): { messageId: string; sequenceNumber?: string } {
+    const topic = this.topic(topicArn);
+    const attributes = input.attributes ?? {};
+    validatePublish(topic, input, attributes);
+    const messages = messagesByProtocol(input);
+    let deduplicationId = input.messageDeduplicationId;
+    if (topic.fifo && deduplicationId === undefined) deduplicationId = createHash("sha256").update(input.message).digest("hex");
+    if (topic.fifo) {
+      const seen = this.recentDeduplicationIds(topic.arn);
+      const earlier = seen.get(deduplicationId!);
+      // "Any messages sent with the same deduplication ID are accepted successfully but aren't delivered during the 5-minute deduplication interval."
+      if (earlier) return { messageId: earlier.messageId, sequenceNumber: earlier.sequenceNumber };
+    }
+    const messageId = randomUUID();
+    const sequenceNumber = topic.fifo ? String((this.sequence += 1n)).padStart(20, "0") : undefined;
+    if (topic.fifo) this.recentDeduplicationIds(topic.arn).set(deduplicationId!, { messageId, sequenceNumber: sequenceNumber!, at: this.now() });
+    const timestamp = new Date(this.now()).toISOString();
+    for (const subscription of topic.subscriptions) {
+      if (!matchesFilterPolicy(subscription.filterPolicy, subscription.filterPolicyScope, { attributes, body: messages.default })) continue;
+      subscription.deliver({
+        messageId,
+        topicArn,
+        ...(input.subject === undefined ? {} : { subject: input.subject }),
+        message: messages[subscription.protocol] ?? messages.default,
+        timestamp,
+        attributes,
+        ...(topic.fifo ? { messageGroupId: input.messageGroupId, messageDeduplicationId: deduplicationId, sequenceNumber } : {}),
+      });
+    }
+    return { messageId, ...(sequenceNumber ? { sequenceNumber } : {}) };
+  }
+
+  private recentDeduplicationIds(arn: string): Map<string, { messageId: string; sequenceNumber: string; at: number }> {
+    const ids = this.deduplication.get(arn) ?? new Map();
+    this.deduplication.set(arn, ids);
+    for (const [id, entry] of ids) if (this.now() - entry.at >= SNS_LIMITS.deduplicationWindowMs) ids.delete(id);
+    return ids;
+  }
+}
+
+function validatePublish(topic: LocalTopicDefinition, input: PublishInput, attributes: Record<string, SnsMessageAttribute>): void {
+  if (!input.message) throw invalid("Invalid parameter: Empty message");
+  const bytes = Buffer.byteLength(input.message) + Object.entries(attributes).reduce((sum, [name, a]) => sum + Buffer.byteLength(name) + Buffer.byteLength(a.DataType) + Buffer.byteLength(a.StringValue ?? a.BinaryValue ?? ""), 0);
+  if (bytes > SNS_LIMITS.messageBytes) throw invalid(`Invalid parameter: Message too long (${bytes} bytes; at most ${SNS_LIMITS.messageBytes})`);
+  if (input.subject !== undefined && (input.subject === "" || input.subject.length > SNS_LIMITS.subjectLength || !/^[\x20-\x7e]*$/.test(input.subject))) {
+    throw invalid(`Invalid parameter: Subject (at most ${SNS_LIMITS.subjectLength} printable ASCII characters, no line breaks)`);
+  }
+  for (const [name, attribute] of Object.entries(attributes)) {
+    if (!/^(String|Number|Binary)(\..+)?$/.test(attribute.DataType)) throw invalid(`Invalid parameter: MessageAttributes: the data type of ${name} is not String, String.Array, Number or Binary`);
+    if (attribute.DataType.startsWith("Number") && !Number.isFinite(Number(attribute.StringValue))) throw invalid(`Invalid parameter: MessageAttributes: ${name} is not a number`);
+  }
+  if (topic.fifo) {
+    if (!input.messageGroupId) throw invalid("Invalid parameter: The MessageGroupId parameter is required for FIFO topics");
+    if (!input.messageDeduplicationId && !topic.contentBasedDeduplication) {
+      throw invalid("Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly");
+    }
+  } else if (input.messageDeduplicationId !== undefined) {
+    throw invalid("Invalid parameter: MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type");
+  }
+}
+
+/** MessageStructure "json": a JSON object whose "default" string is the message, and whose "lambda" / "sqs" strings override it per protocol. */
+function messagesByProtocol(input: PublishInput): { default: string; lambda?: string; sqs?: string } {
+  if (input.messageStructure === undefined) return { default: input.message };
+  if (input.messageStructure !== "json") throw invalid("Invalid parameter: MessageStructure");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(input.message);
+  } catch {
+    throw invalid("Invalid parameter: Message Structure - JSON message body failed to parse");
+  }
+  const structure = parsed as Record<string, unknown>;
+  if (typeof structure?.default !== "string") throw invalid("Invalid parameter: Message Structure - No default entry in JSON message body");
+  const pick = (key: string) => (typeof structure[key] === "string" ? { [key]: structure[key] as string } : {});
+  return { default: structure.default, ...pick("lambda"), ...pick("sqs") };
+}
+
+export interface LocalSnsServer {
+  endpoint: string;
+  sns: LocalSns;
+  stop(): Promise<void>;
+}
+
+export interface LocalSnsServerOptions {
+  topics: LocalTopicDefinition[];
+  /** The credentials requests must be signed with (SigV4). @default [LOCAL_CREDENTIALS] */
+  credentials?: readonly SigV4Credentials[];
+  /**
+   * IAM for signed requests (local/function-roles.ts: the program's functions, by their roles): Publish and
+   * PublishBatch are authorised as `sns:Publish` on the topic, and a refusal is 403 AuthorizationError "User: … is not
+   * authorized to perform: SNS:Publish on resource: arn:aws:sns:… because no identity-based policy allows the
+   * SNS:Publish action", as SNS words it (the capitalised SNS:Publish as commonly reported; not confirmed in AWS's docs).
+   * @default every signed request is allowed
+   */
+  authorise?: Authorise;
+  now?: () => number;
+}
+
+const XMLNS = "http://sns.amazonaws.com/doc/2010-03-31/";
+const LARGEST_REQUEST_BYTES = 4 * 1024 * 1024;
+
+export async function startLocalSns(options: LocalSnsServerOptions): Promise<LocalSnsServer> {
+  const sns = new LocalSns(options.topics, options.now);
+  const credentials = options.credentials ?? [sigv4.LOCAL_CREDENTIALS];
+  const server = createServer((request, response) => {
+    void answer(sns, { credentials, authorise: options.authorise }, request, response, options.now ?? Date.now);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    sns,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function answer(
+  sns: LocalSns,
+  { credentials, authorise }: { credentials: readonly SigV4Credentials[]; authorise?: Authorise },
+  request: IncomingMessage,
+  response: ServerResponse,
+  now: () => number,
+): Promise<void> {
+  const requestId = randomUUID();
+  try {
+    const body = await readBody(request);
+    const params = new URLSearchParams(body.toString("utf8"));
+    const topicArn = params.get("TopicArn") ?? params.get("TargetArn") ?? undefined;
+    const accessKeyId = await checkSignature(sns, credentials, request, body, topicArn, now);
+    const refused = topicArn !== undefined ? authorise?.(accessKeyId, "SNS:Publish", topicArn) : undefined;
+    if (refused) throw new SnsError("AuthorizationError", `User: ${refused.caller} is not authorized to perform: SNS:Publish on resource: ${topicArn} ${refused.reason}`, 403);
+    const action = params.get("Action");
+    let result: string;
+    if (action === "Publish") result = publishResult(sns, params);
+    else if (action === "PublishBatch") result = publishBatchResult(sns, params);
+    else throw new SnsError("InvalidAction", `The action ${action ?? "(none)"} is not valid for this endpoint; the local SNS server answers Publish and PublishBatch`);
+    reply(response, 200, `<${action}Response xmlns="${XMLNS}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`);
+  } catch (error) {
+    const failure = error instanceof SnsError ? error : new SnsError("InternalError", (error as Error).message, 500);
+    const type = failure.status >= 500 ? "Receiver" : "Sender";
+    reply(response, failure.status, `<ErrorResponse xmlns="${XMLNS}"><Error><Type>${type}</Type><Code>${failure.code}</Code><Message>${xml(failure.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`);
+  }
+}
+
+function reply(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { "content-type": "text/xml", "x-amzn-requestid": randomUUID() });
+  response.end(text);
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > LARGEST_REQUEST_BYTES) reject(new SnsError("RequestEntityTooLarge", `The request is larger than ${LARGEST_REQUEST_BYTES} bytes`, 413));
+      else chunks.push(chunk);
+    });
+    request.on("end", () => resolve(Buffer.concat(chunks)));
+    request.on("error", reject);
+  });
+}
+
+const xml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+/** `<prefix>.entry.N.Name` / `.Value.DataType` / `.Value.StringValue` / `.Value.BinaryValue` → attributes. */
+function attributesOf(params: URLSearchParams, prefix: string): Record<string, SnsMessageAttribute> {
+  const attributes: Record<string, SnsMessageAttribute> = {};
+  for (let n = 1; params.has(`${prefix}.entry.${n}.Name`); n++) {
+    const at = `${prefix}.entry.${n}`;
+    const dataType = params.get(`${at}.Value.DataType`);
+    if (!dataType) throw invalid(`Invalid parameter: MessageAttributes: the attribute ${params.get(`${at}.Name`)} has no DataType`);
+    const stringValue = params.get(`${at}.Value.StringValue`);
+    const binaryValue = params.get(`${at}.Value.BinaryValue`);
+    attributes[params.get(`${at}.Name`)!] = { DataType: dataType, ...(stringValue === null ? {} : { StringValue: stringValue }), ...(binaryValue === null ? {} : { BinaryValue: binaryValue }) };
+  }
+  return attributes;
+}
+
+function publishInputOf(params: URLSearchParams, prefix: string): PublishInput {
+  const optional = (name: string) => params.get(`${prefix}${name}`) ?? undefined;
+  return {
+    message: params.get(`${prefix}Message`) ?? "",
+    subject: optional("Subject"),
+    messageStructure: optional("MessageStructure"),
+    attributes: attributesOf(params, `${prefix}MessageAttributes`),
+    messageGroupId: optional("MessageGroupId"),
+    messageDeduplicationId: optional("MessageDeduplicationId"),
+  };
+}
+
+function publishResult(sns: LocalSns, params: URLSearchParams): string {
+  const topicArn = params.get("TopicArn") ?? params.get("TargetArn");
+  if (!topicArn) throw invalid("Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter");
+  const { messageId, sequenceNumber } = sns.publish(topicArn, publishInputOf(params, ""));
+  return `<MessageId>${messageId}</MessageId>${sequenceNumber ? `<SequenceNumber>${sequenceNumber}</SequenceNumber>` : ""}`;
+}
+
+function publishBatchResult(sns: LocalSns, params: URLSearchParams): string {
+  const topicArn = params.get("TopicArn");
+  if (!topicArn) throw invalid("Invalid parameter: TopicArn Reason: no value for required parameter");
+  sns.topic(topicArn);
+  const entries: Array<{ id: string; input: PublishInput }> = [];
+  for (let n = 1; params.has(`PublishBatchRequestEntries.member.${n}.Id`); n++) {
+    entries.push({ id: params.get(`PublishBatchRequestEntries.member.${n}.Id`)!, input: publishInputOf(params, `PublishBatchRequestEntries.member.${n}.`) });
+  }
+  if (entries.length === 0) throw new SnsError("EmptyBatchRequest", "The batch request doesn't contain any entries.");
+  if (entries.length > SNS_LIMITS.batchEntries) throw new SnsError("TooManyEntriesInBatchRequest", `The batch request contains more entries than permissible (${SNS_LIMITS.batchEntries}).`);
+  if (new Set(entries.map((e) => e.id)).size !== entries.length) throw new SnsError("BatchEntryIdsNotDistinct", "Two or more batch entries in the request have the same Id.");
+  const total = entries.reduce((sum, e) => sum + Buffer.byteLength(e.input.message), 0);
+  if (total > SNS_LIMITS.messageBytes) throw new SnsError("BatchRequestTooLong", `The length of all the messages put together is more than the limit (${SNS_LIMITS.messageBytes} bytes).`);
+  const successful: string[] = [];
+  const failed: string[] = [];
+  for (const { id, input } of entries) {
+    try {
+      const { messageId, sequenceNumber } = sns.publish(topicArn, input);
+      successful.push(`<member><Id>${xml(id)}</Id><MessageId>${messageId}</MessageId>${sequenceNumber ? `<SequenceNumber>${sequenceNumber}</SequenceNumber>` : ""}</member>`);
+    } catch (error) {
+      if (!(error instanceof SnsError)) throw error;
+      failed.push(`<member><Id>${xml(id)}</Id><Code>${error.code}</Code><Message>${xml(error.message)}</Message><SenderFault>true</SenderFault></member>`);
+    }
+  }
+  return `<Successful>${successful.join("")}</Successful><Failed>${failed.join("")}</Failed>`;
+}
+
+/**
+ * SigV4 as SNS checks it: an Authorization header of AWS4-HMAC-SHA256 with a credential scoped to `sns`, the region of
+ * the topic the request names (any topic's for none), today's date within 15 minutes of the server's clock, `host`
+ * signed, a known access key, and the signature the SDK's signer computes over the request and its body.
+ */
+async function checkSignature(sns: LocalSns, credentials: readonly SigV4Credentials[], request: IncomingMessage, body: Buffer, topicArn: string | undefined, now: () => number): Promise<string> {
+  const authorization = sigv4.header(request.headers, "authorization");
+  if (!authorization) throw new SnsError("MissingAuthenticationToken", "Request is missing Authentication Token", 403);
+  const fields = sigv4.authorizationFields(authorization);
+  const parsed = fields?.Credential ? sigv4.parseCredential(fields.Credential) : undefined;
+  const amzDate = sigv4.header(request.headers, "x-amz-date");
+  const longDate = amzDate !== undefined ? (sigv4.isLongDate(amzDate) ? amzDate : undefined) : sigv4.dateHeaderAsLongDate(sigv4.header(request.headers, "date"));
+  if (!fields?.Signature || !fields.SignedHeaders || !parsed || !longDate) {
+    throw new SnsError("IncompleteSignature", `The request signature does not conform to AWS standards (AWS4-HMAC-SHA256 with Credential, SignedHeaders, Signature and a date). Authorization=${authorization.slice(0, 200)}`);
+  }
+  const signedHeaders = fields.SignedHeaders.split(";");
+  const { scope } = parsed;
+  const regions = topicArn && sns.arns().includes(topicArn) ? [sns.topic(topicArn).region] : sns.arns().map((arn) => sns.topic(arn).region);
+  const refusal =
+    scope.terminator !== "aws4_request" ? "Credential should be scoped with a valid terminator: 'aws4_request'"
+    : scope.service !== "sns" ? "Credential should be scoped to correct service: 'sns'"
+    : regions.length > 0 && !regions.includes(scope.region) ? `Credential should be scoped to a valid region, not '${scope.region}'`
+    : scope.date !== longDate.slice(0, 8) ? "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP"
+    : Math.abs(sigv4.parseLongDate(longDate).getTime() - now()) > sigv4.MAX_CLOCK_SKEW_MS ? `Signature expired or not yet current: ${longDate} is more than 15 minutes from the server's clock`
+    : !signedHeaders.includes("host") ? "'Host' must be a 'SignedHeader' in the AWS Authorization"
+    : undefined;
+  if (refusal) throw new SnsError("SignatureDoesNotMatch", refusal, 403);
+  const secret = credentials.find((c) => c.accessKeyId === parsed.accessKeyId);
+  if (!secret) throw new SnsError("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
+  const [path, query = ""] = (request.url ?? "/").split("?", 2);
+  const expected = await sigv4.computeSignature(
+    { method: request.method ?? "POST", path, query: Object.fromEntries(new URLSearchParams(query)), headers: request.headers },
+    { scope, longDate, signedHeaders },
+    secret,
+    { payloadHash: createHash("sha256").update(body).digest("hex"), uriEscapePath: true },
+  );
+  if (!sigv4.sameSignature(expected.signature, fields.Signature)) {
+    throw new SnsError("SignatureDoesNotMatch", `The request signature we calculated does not match the signature you provided. The Canonical String for this request should have been '${expected.canonicalRequest}'`, 403);
+  }
+  return parsed.accessKeyId;
+}

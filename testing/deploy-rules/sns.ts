@@ -1,0 +1,224 @@
+/**
+ * Deploy rules for SNS subscriptions, hand-built or Topic's: what Subscribe refuses (a FIFO topic's protocols, a
+ * standard topic's FIFO queue, a filter policy over SNS's limits) and what it takes but then cannot deliver (a Lambda
+ * function that does not let SNS invoke it, a queue or dead-letter queue whose policy does not let the topic send).
+ */
+import { filterPolicyProblem, FILTER_POLICY_SCOPES, type FilterPolicyScope } from "../../components/topic/filter-policy";
+import { asArray, attachedTo, dependencyClosure, ofType, policyDocument, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { functionOf, SQS_ARN } from "./events";
+import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
+
+const TOPIC = "aws:sns/topic:Topic";
+const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
+const PERMISSION = "aws:lambda/permission:Permission";
+const QUEUE = "aws:sqs/queue:Queue";
+const QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy";
+
+const subscriptions = (graph: Graph, protocol?: string) => ofType(graph, SUBSCRIPTION).filter((s) => protocol === undefined || s.inputs.protocol === protocol);
+const topicOf = (graph: Graph, subscription: RecordedResource) => referenced(graph, TOPIC, subscription.inputs.topic);
+const topicName = (graph: Graph, subscription: RecordedResource) => topicOf(graph, subscription)?.name ?? String(subscription.inputs.topic);
+
+/** Whether a topic is FIFO: its `fifoTopic`, or, for one outside the plan, its ARN's `.fifo`. */
+function topicIsFifo(graph: Graph, subscription: RecordedResource): boolean {
+  const topic = topicOf(graph, subscription);
+  return topic ? topic.inputs.fifoTopic === true : String(subscription.inputs.topic ?? "").endsWith(".fifo");
+}
+
+/** The queue an ARN names, in the plan. */
+const queueOf = (graph: Graph, arn: unknown) => referenced(graph, QUEUE, arn);
+
+/**
+ * Whether the queue's policies (its QueuePolicy resources and its own `policy`) allow sns.amazonaws.com
+ * sqs:SendMessage on it for the topic `topicArn`: an Allow of the service (or of everyone), the action (or sqs:* / *),
+ * the queue (or *), and, when it carries an aws:SourceArn condition, one naming this topic.
+ */
+export function queueAllowsTopic(graph: Graph, queue: RecordedResource, topicArn: unknown): boolean {
+  const documents = [...attachedTo(graph, QUEUE_POLICY, "queueUrl", queue).map((p) => p.inputs.policy), queue.inputs.policy].filter(Boolean);
+  return documents.flatMap((d) => policyDocument(d).Statement).some((s) => {
+    if (s.Effect !== "Allow") return false;
+    const principal = s.Principal === "*" || asArray<string>(s.Principal?.Service).includes("sns.amazonaws.com") || asArray<string>(s.Principal?.AWS).includes("*");
+    const action = asArray<string>(s.Action).some((a) => ["sqs:SendMessage", "sqs:*", "*"].includes(a));
+    const resource = asArray<string>(s.Resource).some((r) => r === "*" || r === queue.state.arn);
+    const sources = Object.values((s.Condition ?? {}) as Record<string, Record<string, unknown>>).flatMap((block) =>
+      Object.entries(block ?? {})
+        .filter(([key]) => key.toLowerCase() === "aws:sourcearn")
+        .flatMap(([, value]) => asArray<string>(value as string | string[])),
+    );
+    const sourceMatches = sources.length === 0 || sources.some((arn) => arn === topicArn || (arn.includes("*") && new RegExp(`^${arn.split("*").map(escape).join(".*")}$`).test(String(topicArn))));
+    return principal && action && resource && sourceMatches;
+  });
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * "Amazon SNS ... invokes your function asynchronously" under the function's resource-based policy, which must let
+ * sns.amazonaws.com invoke it (https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html). Subscribe does not check
+ * it: every delivery fails (then goes to the subscription's dead-letter queue, or is lost). The subscription must also
+ * depend on the permission, or messages published between the two are refused. Functions outside the plan are not checked.
+ */
+export const SNS_LAMBDA_SUBSCRIPTION_PERMISSION: DeployRule = {
+  id: "SnsLambdaSubscriptionPermission",
+  title: "A Lambda subscription comes after a permission for sns.amazonaws.com from its topic",
+  source: "https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const subscription of subscriptions(graph, "lambda")) {
+      const fn = functionOf(graph, subscription.inputs.endpoint);
+      if (!fn) continue;
+      const names = [subscription.inputs.endpoint, fn.state.name, fn.state.arn].filter(Boolean);
+      const permissions = ofType(graph, PERMISSION).filter(
+        (p) =>
+          p.inputs.principal === "sns.amazonaws.com" &&
+          ["lambda:InvokeFunction", "lambda:*"].includes(p.inputs.action) &&
+          names.includes(p.inputs.function) &&
+          (p.inputs.sourceArn === undefined || p.inputs.sourceArn === subscription.inputs.topic),
+      );
+      if (permissions.length === 0) {
+        findings.push(
+          finding(
+            this.id,
+            subscription,
+            `subscribes ${fn.name} to ${topicName(graph, subscription)}, but the function grants sns.amazonaws.com no lambda:InvokeFunction from that topic; SNS takes the subscription and every delivery fails`,
+            "add an aws.lambda.Permission (principal sns.amazonaws.com, sourceArn the topic's ARN) and make the subscription depend on it",
+          ),
+        );
+      } else if (!permissions.some((p) => dependencyClosure(graph, subscription).has(p.urn))) {
+        findings.push(finding(this.id, subscription, `does not depend on ${permissions[0].name}, the permission SNS invokes ${fn.name} under; messages published before it exists are not delivered`, `add dependsOn: [${permissions[0].name}] to the subscription`));
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * A subscription's dead-letter queue must let the topic send: "the Amazon SQS queue's policy must allow the Amazon SNS
+ * topic to send messages" (https://docs.aws.amazon.com/sns/latest/dg/sns-configure-dead-letter-queue.html), or SNS
+ * cannot move what it failed to deliver and drops it. Queues outside the plan are not checked.
+ */
+export const SNS_SUBSCRIPTION_DEAD_LETTER_QUEUE_POLICY: DeployRule = {
+  id: "SnsSubscriptionDeadLetterQueuePolicy",
+  title: "A subscription's dead-letter queue lets its topic send",
+  source: "https://docs.aws.amazon.com/sns/latest/dg/sns-configure-dead-letter-queue.html",
+  check(graph) {
+    return subscriptions(graph).flatMap((subscription) => {
+      const target = redriveTarget(subscription.inputs.redrivePolicy);
+      const queue = queueOf(graph, target);
+      if (!queue || queueAllowsTopic(graph, queue, subscription.inputs.topic)) return [];
+      return [
+        finding(
+          this.id,
+          subscription,
+          `sends what SNS cannot deliver to ${queue.name}, whose policy does not let ${topicName(graph, subscription)} send (sqs:SendMessage for sns.amazonaws.com, aws:SourceArn the topic); SNS cannot move failed messages there and drops them`,
+          "add that statement to the queue's one policy (components/queues.ts snsSendStatement)",
+        ),
+      ];
+    });
+  },
+};
+
+/**
+ * An SQS subscription's queue must let the topic send: "Give permission to your Amazon SNS topic to send messages to
+ * the Amazon SQS queue" (https://docs.aws.amazon.com/sns/latest/dg/subscribe-sqs-queue-to-sns-topic.html); without it
+ * Subscribe succeeds and every delivery fails. Queues outside the plan are not checked.
+ */
+export const SNS_SQS_SUBSCRIPTION_QUEUE_POLICY: DeployRule = {
+  id: "SnsSqsSubscriptionQueuePolicy",
+  title: "An SQS subscription's queue lets its topic send",
+  source: "https://docs.aws.amazon.com/sns/latest/dg/subscribe-sqs-queue-to-sns-topic.html",
+  check(graph) {
+    return subscriptions(graph, "sqs").flatMap((subscription) => {
+      const queue = queueOf(graph, subscription.inputs.endpoint);
+      if (!queue || queueAllowsTopic(graph, queue, subscription.inputs.topic)) return [];
+      return [
+        finding(
+          this.id,
+          subscription,
+          `sends ${topicName(graph, subscription)}'s messages to ${queue.name}, whose policy does not let that topic send (sqs:SendMessage for sns.amazonaws.com, aws:SourceArn the topic); SNS takes the subscription and every delivery fails`,
+          "add that statement to the queue's one policy (MessageQueue's topics argument)",
+        ),
+      ];
+    });
+  },
+};
+
+/**
+ * Which endpoints a topic takes (Subscribe answers InvalidParameter otherwise):
+ * - a FIFO topic delivers to SQS queues only, FIFO or standard ("To preserve strict message ordering, Amazon SNS
+ *   restricts the set of supported delivery protocols for Amazon SNS FIFO topics"; "Amazon SNS FIFO topics support
+ *   delivery to both Amazon SQS standard and FIFO queues", https://docs.aws.amazon.com/sns/latest/dg/fifo-message-delivery.html;
+ *   "Invalid parameter: Invalid protocol type: sms", hashicorp/terraform-provider-aws#38441);
+ * - a standard topic does not deliver to a FIFO queue (Subscribe refuses the endpoint: getmoto/moto#8957's
+ *   AWS-validated test). A queue outside the plan is FIFO when its ARN ends in `.fifo`.
+ */
+export const SNS_SUBSCRIPTION_ENDPOINT_TYPE: DeployRule = {
+  id: "SnsSubscriptionEndpointType",
+  title: "FIFO topics deliver to SQS queues only; standard topics to standard queues",
+  source: "https://docs.aws.amazon.com/sns/latest/dg/fifo-message-delivery.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const subscription of subscriptions(graph)) {
+      const fifoTopic = topicIsFifo(graph, subscription);
+      const protocol = String(subscription.inputs.protocol);
+      if (fifoTopic && protocol !== "sqs") {
+        findings.push(finding(this.id, subscription, `subscribes a ${protocol} endpoint to the FIFO topic ${topicName(graph, subscription)}; SNS delivers a FIFO topic's messages to SQS queues only and refuses the subscription`, "subscribe an SQS queue (FIFO or standard), and let that queue invoke the function"));
+        continue;
+      }
+      if (fifoTopic || protocol !== "sqs") continue;
+      const endpoint = subscription.inputs.endpoint;
+      const queue = queueOf(graph, endpoint);
+      const fifoQueue = queue ? queue.inputs.fifoQueue === true : typeof endpoint === "string" && SQS_ARN.test(endpoint) && endpoint.endsWith(".fifo");
+      if (fifoQueue) {
+        findings.push(finding(this.id, subscription, `subscribes the FIFO queue ${queue?.name ?? endpoint} to the standard topic ${topicName(graph, subscription)}; SNS refuses a FIFO queue on a standard topic`, "make the topic FIFO (fifoTopic: true), or subscribe a standard queue"));
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * A subscription's filter policy: JSON of the operators SNS takes, at most five keys and 150 combinations of values,
+ * 256 KB, no nesting unless its scope is MessageBody (https://docs.aws.amazon.com/sns/latest/dg/subscription-filter-policy-constraints.html;
+ * terraform-provider-aws topic_subscription.go checks only that it is JSON and the scope's two values): Subscribe
+ * refuses the rest. See components/topic/filter-policy.ts.
+ */
+export const SNS_FILTER_POLICY: DeployRule = {
+  id: "SnsFilterPolicy",
+  title: "Subscription filter policies are within SNS's shape and limits",
+  source: "https://docs.aws.amazon.com/sns/latest/dg/subscription-filter-policy-constraints.html",
+  check(graph) {
+    return subscriptions(graph).flatMap((subscription) => {
+      const refusal = filterRefusal(subscription.inputs.filterPolicy, subscription.inputs.filterPolicyScope);
+      return refusal ? [finding(this.id, subscription, refusal.problem, refusal.fix)] : [];
+    });
+  },
+};
+
+/** Why SNS refuses a subscription's filter policy and scope, with the fix; undefined when it takes them. */
+function filterRefusal(filterPolicy: unknown, scope: unknown): { problem: string; fix: string } | undefined {
+  if (scope !== undefined && !FILTER_POLICY_SCOPES.includes(scope as FilterPolicyScope)) {
+    return { problem: `has filterPolicyScope "${String(scope)}"; SNS takes ${FILTER_POLICY_SCOPES.join(" or ")}`, fix: 'use "MessageAttributes" or "MessageBody"' };
+  }
+  if (filterPolicy === undefined || filterPolicy === "") return undefined;
+  const policy = typeof filterPolicy === "string" ? parsedJson(filterPolicy) : filterPolicy;
+  if (policy === undefined) return { problem: "has a filterPolicy that is not JSON", fix: "write the filter policy as a JSON object" };
+  const problem = filterPolicyProblem(policy, (scope as FilterPolicyScope | undefined) ?? "MessageAttributes");
+  return problem ? { problem: `has a filterPolicy that ${problem}; SNS refuses it`, fix: "fix the filter policy" } : undefined;
+}
+
+/** JSON text's value, or undefined when it is not JSON. */
+function parsedJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function redriveTarget(policy: unknown): unknown {
+  const parsed = typeof policy === "string" ? parsedJson(policy) : policy;
+  return parsed && typeof parsed === "object" ? (parsed as { deadLetterTargetArn?: unknown }).deadLetterTargetArn : undefined;
+}
+
+export const SNS_RULES: DeployRule[] = [SNS_LAMBDA_SUBSCRIPTION_PERMISSION, SNS_SUBSCRIPTION_DEAD_LETTER_QUEUE_POLICY, SNS_SQS_SUBSCRIPTION_QUEUE_POLICY, SNS_SUBSCRIPTION_ENDPOINT_TYPE, SNS_FILTER_POLICY];

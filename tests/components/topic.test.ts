@@ -1,0 +1,207 @@
+/**
+ * Topic: the encrypted topic and its TLS-only policy, FIFO naming, producer grants, Lambda subscriptions (permission
+ * first, a dead-letter queue SNS may write to), queue subscriptions through the MessageQueue's one policy, the spec
+ * the local runtime reads, and every construction-time refusal with its component, argument, value and fix.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { LambdaFunction } from "../../components/lambda/function";
+import { MessageQueue } from "../../components/message-queue";
+import { registeredSpecs } from "../../components/spec-registry";
+import { filterPolicyProblem, Topic, type TopicSpec } from "../../components/topic";
+import { checkDeployRules } from "../../testing/deploy-rules";
+import { SECURITY_RULES } from "../../testing/security-rules";
+import { dependencyClosure, policyDocument, record, resource, useMocks } from "../harness/mocks";
+
+const entry = "tests/fixtures/handlers/echo.ts";
+const TOPIC = "aws:sns/topic:Topic";
+const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
+const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
+const PERMISSION = "aws:lambda/permission:Permission";
+const QUEUE = "aws:sqs/queue:Queue";
+const QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy";
+const ACCOUNT = "123456789012";
+
+beforeAll(() => useMocks());
+
+const securityFindings = (graph: Awaited<ReturnType<typeof record>>) => SECURITY_RULES.flatMap((rule) => rule.check(graph, { stack: "prod", production: true }).filter((f) => f.rule !== "DataRetention"));
+const deployFindings = (graph: Awaited<ReturnType<typeof record>>) => checkDeployRules(graph, { stack: "dev", production: false, region: "us-east-1" });
+const tls = (arn: string, action: string) => ({ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: action, Resource: arn, Condition: { Bool: { "aws:SecureTransport": "false" } } });
+
+describe("Topic", () => {
+  it("creates a topic under the AWS managed key, with a policy that keeps the owner's access and denies Publish without TLS", async () => {
+    const graph = await record(() => new Topic("events", {}));
+    const topic = resource(graph, TOPIC, "events-topic");
+    expect(topic.inputs).toEqual({ kmsMasterKeyId: "alias/aws/sns" });
+    const policy = resource(graph, TOPIC_POLICY, "events-topic-policy");
+    expect(policy.inputs.arn).toBe(topic.state.arn);
+    expect(policyDocument(policy.inputs.policy).Statement).toEqual([
+      {
+        Sid: "OwnerAccess",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        Action: ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission", "SNS:RemovePermission", "SNS:DeleteTopic", "SNS:Subscribe", "SNS:ListSubscriptionsByTopic", "SNS:Publish"],
+        Resource: topic.state.arn,
+      },
+      tls(topic.state.arn, "sns:Publish"),
+    ]);
+    expect(securityFindings(graph)).toEqual([]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("makes a FIFO topic (pulumi-aws appends .fifo to its autoname) with content-based deduplication", async () => {
+    const graph = await record(() => new Topic("orders", { fifo: true, contentBasedDeduplication: true }));
+    const topic = resource(graph, TOPIC, "orders-topic");
+    expect(topic.inputs).toEqual({ fifoTopic: true, contentBasedDeduplication: true, kmsMasterKeyId: "alias/aws/sns" });
+    expect(topic.state.name).toMatch(/\.fifo$/);
+  });
+
+  it("grants producers Publish on this topic only; with a customer managed key, GenerateDataKey* and Decrypt on that key", async () => {
+    const key = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    let managed: Topic | undefined;
+    let customer: Topic | undefined;
+    const graph = await record(() => {
+      managed = new Topic("plain", {});
+      customer = new Topic("secret", { kmsKeyId: key });
+      new LambdaFunction("producer", { entry, permissions: [...managed.grants.publish(), ...customer.grants.publish()], environment: { ...managed.environment(), ...customer.environment("SECRET_TOPIC_ARN") } });
+    });
+    const plain = resource(graph, TOPIC, "plain-topic");
+    const secret = resource(graph, TOPIC, "secret-topic");
+    expect(secret.inputs.kmsMasterKeyId).toBe(key);
+    const role = graph.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name.startsWith("producer") && JSON.stringify(r.inputs.policy).includes("sns:Publish"))!;
+    const statements = policyDocument(role.inputs.policy).Statement.filter((s) => [s.Action].flat().some((a: string) => a.startsWith("sns:") || a.startsWith("kms:Gen")));
+    expect(statements).toEqual([
+      { Effect: "Allow", Action: ["sns:Publish"], Resource: [plain.state.arn] },
+      { Effect: "Allow", Action: ["sns:Publish"], Resource: [secret.state.arn] },
+      { Effect: "Allow", Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: [key] },
+    ]);
+    const fn = resource(graph, "aws:lambda/function:Function", "producer-function");
+    expect(fn.inputs.environment.variables).toMatchObject({ TOPIC_ARN: plain.state.arn, SECRET_TOPIC_ARN: secret.state.arn });
+  });
+
+  it("subscribes a function: its permission for sns.amazonaws.com from this topic and a dead-letter queue SNS may write to, both before the subscription", async () => {
+    const graph = await record(() => {
+      const topic = new Topic("events", {});
+      topic.subscribe("index", new LambdaFunction("indexer", { entry }), { filterPolicy: { kind: ["uploaded", "deleted"] }, deadLetterRetentionDays: 7 });
+    });
+    const topic = resource(graph, TOPIC, "events-topic");
+    const fn = resource(graph, "aws:lambda/function:Function", "indexer-function");
+    const permission = resource(graph, PERMISSION, "events-index-invoke");
+    expect(permission.inputs).toEqual({ action: "lambda:InvokeFunction", function: fn.state.name, principal: "sns.amazonaws.com", sourceArn: topic.state.arn });
+    const dlq = resource(graph, QUEUE, "events-index-dlq");
+    expect(dlq.inputs).toEqual({ sqsManagedSseEnabled: true, messageRetentionSeconds: 7 * 86_400 });
+    const dlqPolicy = resource(graph, QUEUE_POLICY, "events-index-dlq-policy");
+    expect(policyDocument(dlqPolicy.inputs.policy).Statement).toEqual([
+      tls(dlq.state.arn, "sqs:*"),
+      { Sid: "TopicsSend", Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: dlq.state.arn, Condition: { ArnEquals: { "aws:SourceArn": [topic.state.arn] } } },
+    ]);
+    const subscription = resource(graph, SUBSCRIPTION, "events-index");
+    expect(subscription.inputs).toEqual({
+      topic: topic.state.arn,
+      protocol: "lambda",
+      endpoint: fn.state.arn,
+      filterPolicy: JSON.stringify({ kind: ["uploaded", "deleted"] }),
+      filterPolicyScope: "MessageAttributes",
+      redrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.state.arn }),
+    });
+    const before = dependencyClosure(graph, subscription);
+    expect(before.has(permission.urn)).toBe(true);
+    expect(before.has(dlqPolicy.urn)).toBe(true);
+    expect(securityFindings(graph)).toEqual([]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("subscribes a queue that lists the topic: the grant is in the queue's one policy, the subscription after it", async () => {
+    const graph = await record(() => {
+      const topic = new Topic("events", {});
+      const jobs = new MessageQueue("jobs", { consumer: { function: new LambdaFunction("jobs-worker", { entry }) }, topics: [topic] });
+      topic.subscribeQueue("jobs", jobs, { filterPolicy: { photo: { size: [{ numeric: [">", 0] }] } }, filterPolicyScope: "MessageBody", rawMessageDelivery: true });
+    });
+    const topic = resource(graph, TOPIC, "events-topic");
+    const queue = resource(graph, QUEUE, "jobs-queue");
+    const policy = resource(graph, QUEUE_POLICY, "jobs-queue-policy");
+    expect(policyDocument(policy.inputs.policy).Statement).toEqual([
+      tls(queue.state.arn, "sqs:*"),
+      { Sid: "TopicsSend", Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: queue.state.arn, Condition: { ArnEquals: { "aws:SourceArn": [topic.state.arn] } } },
+    ]);
+    expect(graph.filter((r) => r.type === QUEUE_POLICY && r.inputs.queueUrl === queue.id)).toHaveLength(1);
+    const subscription = resource(graph, SUBSCRIPTION, "events-jobs");
+    expect(subscription.inputs).toEqual({
+      topic: topic.state.arn,
+      protocol: "sqs",
+      endpoint: queue.state.arn,
+      filterPolicy: JSON.stringify({ photo: { size: [{ numeric: [">", 0] }] } }),
+      filterPolicyScope: "MessageBody",
+      rawMessageDelivery: true,
+    });
+    expect(dependencyClosure(graph, subscription).has(policy.urn)).toBe(true);
+    expect(securityFindings(graph)).toEqual([]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("lets a FIFO topic deliver to FIFO and standard queues", async () => {
+    const graph = await record(() => {
+      const topic = new Topic("orders", { fifo: true });
+      topic.subscribeQueue("fifo", new MessageQueue("ordered", { fifo: true, consumer: { function: new LambdaFunction("ordered-worker", { entry }) }, topics: [topic] }));
+      topic.subscribeQueue("standard", new MessageQueue("analytics", { consumer: { function: new LambdaFunction("analytics-worker", { entry }) }, topics: [topic] }));
+    });
+    expect(graph.filter((r) => r.type === SUBSCRIPTION).map((s) => s.name).sort()).toEqual(["orders-fifo", "orders-standard"]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("registers the spec the local runtime reads, with each subscription as it is made", async () => {
+    await record(() => {
+      const topic = new Topic("spec-topic", {});
+      topic.subscribe("index", new LambdaFunction("spec-indexer", { entry }), { filterPolicy: { kind: ["a"] } });
+      topic.subscribeQueue("jobs", new MessageQueue("spec-jobs", { consumer: { function: new LambdaFunction("spec-worker", { entry }) }, topics: [topic] }));
+    });
+    const spec = registeredSpecs<TopicSpec>("Topic").find((s) => s.name === "spec-topic")!.spec;
+    expect({ ...spec, topicName: typeof spec.topicName, subscriptions: spec.subscriptions.map((s) => ({ ...s, ...(s.protocol === "lambda" ? { function: s.function.name, deadLetterQueueName: "q" } : { queueName: "q" }) })) }).toEqual({
+      name: "spec-topic",
+      topicName: "object",
+      fifo: false,
+      contentBasedDeduplication: false,
+      encryption: "alias/aws/sns",
+      subscriptions: [
+        { name: "index", protocol: "lambda", function: "spec-indexer", filterPolicy: { kind: ["a"] }, filterPolicyScope: "MessageAttributes", deadLetterQueueName: "q", deadLetterRetentionSeconds: 14 * 86_400 },
+        { name: "jobs", protocol: "sqs", queue: "spec-jobs", queueName: "q", filterPolicyScope: "MessageAttributes", rawMessageDelivery: false },
+      ],
+    });
+  });
+
+  describe("refuses at construction", () => {
+    const fn = (name: string) => new LambdaFunction(name, { entry });
+    it.each([
+      ["a FIFO topic's content-based deduplication on a standard topic", () => new Topic("t", { contentBasedDeduplication: true }), /^Topic "t": contentBasedDeduplication true applies only to FIFO topics, and this topic is standard\. Set fifo: true/],
+      ["a KMS alias as the key", () => new Topic("t", { kmsKeyId: "alias/my-key" }), /^Topic "t": kmsKeyId "alias\/my-key" is not a KMS key's ARN; .* Pass a customer managed key's ARN/],
+      ["a name SNS refuses", () => new Topic("t.v2", {}), /^Topic "t\.v2": name "t\.v2" makes the SNS topic name "t\.v2-topic-<random suffix>" hold "\."/],
+      ["a function on a FIFO topic", () => new Topic("t", { fifo: true }).subscribe("x", fn("rf1")), /^Topic "t": subscribe\("x"\) function "rf1" cannot subscribe to a FIFO topic: SNS delivers a FIFO topic's messages to SQS queues only\. Subscribe a MessageQueue/],
+      ["six keys", () => new Topic("t", {}).subscribe("x", fn("rf2"), { filterPolicy: { a: ["1"], b: ["1"], c: ["1"], d: ["1"], e: ["1"], f: ["1"] } }), /^Topic "t": subscribe\("x"\) filterPolicy .* has 6 keys \(a, b, c, d, e, f\), over SNS's 5 per filter policy\. Fix the policy/],
+      ["151 combinations", () => new Topic("t", {}).subscribe("x", fn("rf3"), { filterPolicy: { a: Array.from({ length: 151 }, (_, i) => `v${i}`) } }), /has 151 combinations of values .* over SNS's 150/],
+      ["a nested attribute policy", () => new Topic("t", {}).subscribe("x", fn("rf4"), { filterPolicy: { a: { b: ["1"] } } }), /nests an object under "a", which only a MessageBody filter policy may/],
+      ["an unknown operator", () => new Topic("t", {}).subscribe("x", fn("rf5"), { filterPolicy: { a: [{ wildcard: "x*" }] } }), /has "a" with the operator "wildcard", which SNS filter policies do not take/],
+      ["a scope without a policy", () => new Topic("t", {}).subscribe("x", fn("rf6"), { filterPolicyScope: "MessageBody" }), /subscribe\("x"\) filterPolicyScope "MessageBody" is set without a filterPolicy/],
+      ["a dead-letter retention of 15 days", () => new Topic("t", {}).subscribe("x", fn("rf7"), { deadLetterRetentionDays: 15 }), /subscribe\("x"\) deadLetterRetentionDays 15 is outside SQS's message retention of 1–14 days/],
+      ["two subscriptions of one name", () => { const t = new Topic("t", {}); t.subscribe("x", fn("rf8")); t.subscribe("x", fn("rf9")); }, /subscription name "x" is used by another subscription of this topic/],
+      ["a subscription name with a dot", () => new Topic("t", {}).subscribe("a.b", fn("rf10")), /subscription name "a\.b" is not a usable subscription name/],
+      ["a queue that does not list the topic", () => new Topic("t", {}).subscribeQueue("q", new MessageQueue("rq1", { consumer: { function: fn("rf11") } })), /subscribeQueue\("q"\) queue "rq1" does not list this topic in its topics.*Add the topic to the MessageQueue's arguments: topics: \[t\]/],
+      ["a FIFO queue on a standard topic", () => { const t = new Topic("t", {}); t.subscribeQueue("q", new MessageQueue("rq2", { fifo: true, consumer: { function: fn("rf12") }, topics: [t] })); }, /subscribeQueue\("q"\) queue "rq2" is a FIFO queue, which a standard topic cannot deliver to/],
+    ])("%s", (_, build, message) => {
+      expect(build).toThrow(message);
+    });
+  });
+});
+
+describe("filterPolicyProblem", () => {
+  it("takes the documented operators and $or, counting an $or's branches together", () => {
+    expect(filterPolicyProblem({ a: ["x", 1, true, null, { prefix: "p" }, { suffix: "s" }, { "anything-but": ["x"] }, { "anything-but": { prefix: "q" } }, { numeric: [">=", 0, "<", 10] }, { exists: true }, { "equals-ignore-case": "X" }, { cidr: "10.0.0.0/24" }] })).toBeUndefined();
+    expect(filterPolicyProblem({ $or: [{ a: ["1", "2"] }, { b: ["1", "2", "3"] }], c: ["1", "2"] })).toBeUndefined();
+    expect(filterPolicyProblem({ $or: [{ a: Array.from({ length: 40 }, String) }, { b: Array.from({ length: 40 }, String) }], c: ["1", "2"] })).toMatch(/has 160 combinations/);
+  });
+  it("refuses what SNS refuses", () => {
+    expect(filterPolicyProblem({})).toMatch(/not a JSON object of at least one key/);
+    expect(filterPolicyProblem({ a: "x" })).toMatch(/"a" whose value is not a non-empty array/);
+    expect(filterPolicyProblem({ a: [{ numeric: [">", 2e9] }] })).toMatch(/outside SNS's numeric matching range/);
+    expect(filterPolicyProblem({ a: ["x".repeat(300 * 1024)] })).toMatch(/over SNS's 262144 \(256 KB\)/);
+    expect(filterPolicyProblem({ a: { b: { c: ["1"] } } }, "MessageBody")).toBeUndefined();
+  });
+});

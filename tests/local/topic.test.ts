@@ -1,0 +1,256 @@
+/**
+ * Local SNS (`npm start`): Publish and PublishBatch in SNS's query protocol, signed requests only; a published
+ * message reaches the Lambda and SQS subscriptions whose filter policy it passes, in SNS's shapes (the Lambda event,
+ * the SQS envelope, raw delivery), with Lambda's asynchronous retries. Functions are fakes (no sandboxes), the queues
+ * an in-process LocalSqs.
+ */
+import { Sha256 } from "@aws-sdk/checksums/sha";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LambdaFunctionSpec } from "../../components/lambda/function";
+import { LambdaFunction } from "../../components/lambda/function";
+import { MessageQueue } from "../../components/message-queue";
+import type { MessageQueueSpec } from "../../components/message-queue/spec";
+import { registeredSpecs } from "../../components/spec-registry";
+import { Topic, type TopicSpec } from "../../components/topic";
+import { LocalQueues } from "../../local/queues";
+import { localQueueDefinitions } from "../../local/services/queues";
+import { localTopicDefinitions } from "../../local/services/topics";
+import { matchesFilterPolicy } from "../../local/sns-filter";
+import { startLocalSns, type LocalSnsServer } from "../../local/sns-server";
+import { LocalSqs } from "../../local/sqs-server";
+import { record } from "../harness/mocks";
+import { FunctionRoles, functionCredentials } from "../../local/function-roles";
+
+const entry = "tests/fixtures/handlers/echo.ts";
+const REGION = "us-east-1";
+
+let server: LocalSnsServer;
+let definitions: Awaited<ReturnType<typeof localTopicDefinitions>>;
+let sqs: LocalSqs;
+const invocations: Array<{ fn: string; event: any }> = [];
+const pending: Array<Promise<unknown>> = [];
+const logs: string[] = [];
+const failing = new Set<string>();
+let topicArn: string;
+let ordersArn: string;
+let queueNames: Record<string, string>;
+
+beforeAll(async () => {
+  const graph = await record(() => {
+    const topic = new Topic("local-events", {});
+    topic.subscribe("photos", new LambdaFunction("local-photos", { entry, asyncInvoke: { maxRetryAttempts: 1 } }), { filterPolicy: { kind: ["uploaded"], size: [{ numeric: [">", 100] }] } });
+    topic.subscribe("all", new LambdaFunction("local-all", { entry }));
+    const envelope = new MessageQueue("local-envelope", { consumer: { function: new LambdaFunction("local-envelope-worker", { entry }) }, topics: [topic] });
+    topic.subscribeQueue("envelope", envelope, { filterPolicy: { photo: { tags: [{ prefix: "cat" }] } }, filterPolicyScope: "MessageBody" });
+    const raw = new MessageQueue("local-raw", { consumer: { function: new LambdaFunction("local-raw-worker", { entry }) }, topics: [topic] });
+    topic.subscribeQueue("raw", raw, { rawMessageDelivery: true });
+    const orders = new Topic("local-orders", { fifo: true });
+    orders.subscribeQueue("ordered", new MessageQueue("local-ordered", { fifo: true, consumer: { function: new LambdaFunction("local-ordered-worker", { entry }) }, topics: [orders] }));
+  });
+  const topics = registeredSpecs<TopicSpec>("Topic").filter(({ name }) => name.startsWith("local-")).map(({ spec }) => spec);
+  const queues = await localQueueDefinitions(registeredSpecs<MessageQueueSpec>("MessageQueue").filter(({ name }) => name.startsWith("local-")).map(({ spec }) => spec), REGION, graph);
+  sqs = new LocalSqs(queues.map((q) => q.queue));
+  queueNames = Object.fromEntries(queues.map((q) => [q.spec.name, q.queue.name]));
+  definitions = await localTopicDefinitions(topics, REGION, graph, {
+    invoke: (spec: LambdaFunctionSpec) => async (event) => {
+      invocations.push({ fn: spec.name, event });
+      if (failing.has(spec.name)) throw new Error("handler failed");
+      return null;
+    },
+    sqs: () => sqs,
+    async: { queues: new LocalQueues(), region: REGION, retryDelaysMs: [0], log: (m) => logs.push(m) },
+    log: (m) => logs.push(m),
+    track: (delivery) => pending.push(delivery),
+  });
+  [topicArn, ordersArn] = ["local-events", "local-orders"].map((name) => graph.find((r) => r.type === "aws:sns/topic:Topic" && r.name === `${name}-topic`)!.state.arn);
+  server = await startLocalSns({ topics: definitions });
+});
+
+afterAll(() => server?.stop());
+
+async function send(
+  params: Record<string, string>,
+  options: { secret?: string; service?: string; unsigned?: boolean; accessKeyId?: string; to?: LocalSnsServer } = {},
+): Promise<{ status: number; text: string }> {
+  const target = options.to ?? server;
+  const body = new URLSearchParams({ Version: "2010-03-31", ...params }).toString();
+  const url = new URL(target.endpoint);
+  const request = { method: "POST", protocol: "http:", hostname: url.hostname, port: Number(url.port), path: "/", query: {}, headers: { host: url.host, "content-type": "application/x-www-form-urlencoded; charset=utf-8" }, body };
+  const signer = new SignatureV4({ credentials: { accessKeyId: options.accessKeyId ?? "local", secretAccessKey: options.secret ?? "local" }, region: REGION, service: options.service ?? "sns", sha256: Sha256 });
+  const { host: _host, ...headers } = options.unsigned ? request.headers : (await signer.sign(request)).headers;
+  const response = await fetch(target.endpoint, { method: "POST", headers, body });
+  return { status: response.status, text: await response.text() };
+}
+
+const drained = async () => {
+  while (pending.length > 0) await Promise.allSettled(pending.splice(0));
+};
+const take = () => invocations.splice(0);
+const received = (component: string) => sqs.receive(queueNames[component], { max: 10 });
+
+describe("local SNS", () => {
+  it("publishes to the subscriptions whose filter policies pass, in SNS's Lambda event and SQS envelope", async () => {
+    const response = await send({
+      Action: "Publish",
+      TopicArn: topicArn,
+      Subject: "New photo",
+      Message: JSON.stringify({ photo: { tags: ["cats", "dogs"] } }),
+      "MessageAttributes.entry.1.Name": "kind",
+      "MessageAttributes.entry.1.Value.DataType": "String",
+      "MessageAttributes.entry.1.Value.StringValue": "uploaded",
+      "MessageAttributes.entry.2.Name": "size",
+      "MessageAttributes.entry.2.Value.DataType": "Number",
+      "MessageAttributes.entry.2.Value.StringValue": "250",
+    });
+    expect(response.status).toBe(200);
+    const messageId = /<PublishResponse xmlns="http:\/\/sns\.amazonaws\.com\/doc\/2010-03-31\/"><PublishResult><MessageId>([0-9a-f-]{36})<\/MessageId><\/PublishResult>/.exec(response.text)![1];
+    await drained();
+    const calls = take();
+    expect(calls.map((c) => c.fn).sort()).toEqual(["local-all", "local-photos"]);
+    const record = calls.find((c) => c.fn === "local-photos")!.event.Records[0];
+    expect(record).toEqual({
+      EventSource: "aws:sns",
+      EventVersion: "1.0",
+      EventSubscriptionArn: expect.stringMatching(new RegExp(`^${topicArn}:[0-9a-f-]{36}$`)),
+      Sns: {
+        Type: "Notification",
+        MessageId: messageId,
+        TopicArn: topicArn,
+        Subject: "New photo",
+        Message: JSON.stringify({ photo: { tags: ["cats", "dogs"] } }),
+        Timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        SignatureVersion: "1",
+        Signature: "",
+        SigningCertUrl: "",
+        UnsubscribeUrl: "",
+        MessageAttributes: { kind: { Type: "String", Value: "uploaded" }, size: { Type: "Number", Value: "250" } },
+      },
+    });
+    const [enveloped] = await received("local-envelope");
+    // The SQS envelope is the Lambda event's notification, but for the casing of two keys ("…URL", not "…Url").
+    const { SigningCertUrl: _cert, UnsubscribeUrl: _unsubscribe, ...notification } = record.Sns;
+    expect(JSON.parse(enveloped.body)).toEqual({ ...notification, SigningCertURL: "", UnsubscribeURL: "" });
+    const [raw] = await received("local-raw");
+    expect(raw.body).toBe(JSON.stringify({ photo: { tags: ["cats", "dogs"] } }));
+    expect(raw.messageAttributes).toEqual({ kind: { DataType: "String", StringValue: "uploaded" }, size: { DataType: "Number", StringValue: "250" } });
+  });
+
+  it("does not deliver what a filter policy refuses", async () => {
+    const response = await send({ Action: "Publish", TopicArn: topicArn, Message: JSON.stringify({ photo: { tags: ["dogs"] } }), "MessageAttributes.entry.1.Name": "kind", "MessageAttributes.entry.1.Value.DataType": "String", "MessageAttributes.entry.1.Value.StringValue": "deleted" });
+    expect(response.status).toBe(200);
+    await drained();
+    expect(take().map((c) => c.fn)).toEqual(["local-all"]);
+    expect(await received("local-envelope")).toEqual([]);
+    expect(await received("local-raw")).toHaveLength(1);
+  });
+
+  it("retries a failing function as Lambda does (asyncInvoke.maxRetryAttempts), then drops the event without a destination", async () => {
+    failing.add("local-photos");
+    await send({ Action: "Publish", TopicArn: topicArn, Message: "x", "MessageAttributes.entry.1.Name": "kind", "MessageAttributes.entry.1.Value.DataType": "String", "MessageAttributes.entry.1.Value.StringValue": "uploaded", "MessageAttributes.entry.2.Name": "size", "MessageAttributes.entry.2.Value.DataType": "Number", "MessageAttributes.entry.2.Value.StringValue": "101" });
+    await drained();
+    failing.delete("local-photos");
+    expect(take().map((c) => c.fn).filter((fn) => fn === "local-photos")).toHaveLength(2);
+    expect(logs.some((line) => line.includes("local-photos: event dropped after 2 attempts"))).toBe(true);
+    await received("local-raw");
+  });
+
+  it("publishes a batch, each entry on its own", async () => {
+    const response = await send({
+      Action: "PublishBatch",
+      TopicArn: topicArn,
+      "PublishBatchRequestEntries.member.1.Id": "a",
+      "PublishBatchRequestEntries.member.1.Message": "one",
+      "PublishBatchRequestEntries.member.2.Id": "b",
+      "PublishBatchRequestEntries.member.2.Message": "",
+    });
+    expect(response.text).toMatch(/<Successful><member><Id>a<\/Id><MessageId>[0-9a-f-]{36}<\/MessageId><\/member><\/Successful><Failed><member><Id>b<\/Id><Code>InvalidParameter<\/Code><Message>Invalid parameter: Empty message<\/Message><SenderFault>true<\/SenderFault><\/member><\/Failed>/);
+    await drained();
+    expect(take().map((c) => c.fn)).toEqual(["local-all"]);
+    expect((await received("local-raw")).map((m) => m.body)).toEqual(["one"]);
+  });
+
+  it("requires a FIFO topic's group id and deduplicates within five minutes, delivering the group and sequence to a FIFO queue", async () => {
+    expect((await send({ Action: "Publish", TopicArn: ordersArn, Message: "m" })).text).toMatch(/<Code>InvalidParameter<\/Code><Message>Invalid parameter: The MessageGroupId parameter is required for FIFO topics/);
+    const first = await send({ Action: "Publish", TopicArn: ordersArn, Message: "m", MessageGroupId: "g", MessageDeduplicationId: "d1" });
+    const again = await send({ Action: "Publish", TopicArn: ordersArn, Message: "m", MessageGroupId: "g", MessageDeduplicationId: "d1" });
+    expect(again.text.match(/<MessageId>.*<\/SequenceNumber>/)![0]).toBe(first.text.match(/<MessageId>.*<\/SequenceNumber>/)![0]);
+    const messages = await received("local-ordered");
+    expect(messages).toHaveLength(1);
+    expect(messages[0].messageGroupId).toBe("g");
+    expect(JSON.parse(messages[0].body)).toMatchObject({ Type: "Notification", TopicArn: ordersArn, Message: "m", SequenceNumber: expect.stringMatching(/^\d{20}$/) });
+  });
+
+  it("refuses unsigned and wrongly signed requests, an unknown topic and an unknown action, in SNS's XML errors", async () => {
+    expect(await send({ Action: "Publish", TopicArn: topicArn, Message: "x" }, { unsigned: true })).toMatchObject({ status: 403, text: expect.stringContaining("<Code>MissingAuthenticationToken</Code>") });
+    expect(await send({ Action: "Publish", TopicArn: topicArn, Message: "x" }, { secret: "wrong" })).toMatchObject({ status: 403, text: expect.stringContaining("<Code>SignatureDoesNotMatch</Code>") });
+    expect(await send({ Action: "Publish", TopicArn: topicArn, Message: "x" }, { service: "sqs" })).toMatchObject({ status: 403, text: expect.stringContaining("Credential should be scoped to correct service: 'sns'") });
+    expect(await send({ Action: "Publish", TopicArn: `${topicArn}-gone`, Message: "x" })).toMatchObject({ status: 404, text: expect.stringContaining("<Code>NotFound</Code><Message>Topic does not exist</Message>") });
+    expect(await send({ Action: "CreateTopic", Name: "x" })).toMatchObject({ status: 400, text: expect.stringContaining("<Code>InvalidAction</Code>") });
+    await drained();
+    expect(take()).toEqual([]);
+  });
+});
+
+describe("filter policies, evaluated locally", () => {
+  const attributes = (values: Record<string, string | number | string[]>) => ({
+    attributes: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Array.isArray(v) ? { DataType: "String.Array", StringValue: JSON.stringify(v) } : typeof v === "number" ? { DataType: "Number", StringValue: String(v) } : { DataType: "String", StringValue: v }])),
+    body: "{}",
+  });
+  const attrs = (policy: Record<string, unknown>, values: Record<string, string | number | string[]>) => matchesFilterPolicy(policy, "MessageAttributes", attributes(values));
+
+  it("matches exact values, arrays, prefixes, suffixes, anything-but, numeric ranges, exists, equals-ignore-case and cidr", () => {
+    expect(attrs({ a: ["x", "y"] }, { a: "y" })).toBe(true);
+    expect(attrs({ a: ["x"] }, { a: ["z", "x"] })).toBe(true);
+    expect(attrs({ a: [{ prefix: "ca" }] }, { a: "cat" })).toBe(true);
+    expect(attrs({ a: [{ suffix: ".jpg" }] }, { a: "a.png" })).toBe(false);
+    expect(attrs({ a: [{ "anything-but": ["x"] }] }, { a: "y" })).toBe(true);
+    expect(attrs({ a: [{ "anything-but": ["x"] }] }, {})).toBe(false);
+    expect(attrs({ a: [{ "anything-but": { prefix: "ca" } }] }, { a: "cat" })).toBe(false);
+    expect(attrs({ a: [{ numeric: [">", 0, "<=", 5] }] }, { a: 5 })).toBe(true);
+    expect(attrs({ a: [{ numeric: [">", 0, "<=", 5] }] }, { a: 6 })).toBe(false);
+    expect(attrs({ a: [{ numeric: ["=", 5] }] }, { a: "5" })).toBe(false);
+    expect(attrs({ a: [{ exists: false }] }, {})).toBe(true);
+    expect(attrs({ a: [{ exists: true }] }, {})).toBe(false);
+    expect(attrs({ a: [{ "equals-ignore-case": "CAT" }] }, { a: "cat" })).toBe(true);
+    expect(attrs({ a: [{ cidr: "10.0.0.0/24" }] }, { a: "10.0.0.7" })).toBe(true);
+    expect(attrs({ a: [{ cidr: "10.0.0.0/24" }] }, { a: "10.0.1.7" })).toBe(false);
+    expect(attrs({ a: ["x"], b: ["y"] }, { a: "x" })).toBe(false);
+    expect(attrs({ $or: [{ a: ["x"] }, { b: ["y"] }] }, { b: "y" })).toBe(true);
+  });
+
+  it("matches a MessageBody policy against the JSON body, walking nested objects, and no non-JSON body", () => {
+    const body = (policy: Record<string, unknown>, text: string) => matchesFilterPolicy(policy, "MessageBody", { attributes: {}, body: text });
+    expect(body({ photo: { size: [{ numeric: [">", 10] }] } }, JSON.stringify({ photo: { size: 11 } }))).toBe(true);
+    expect(body({ photo: { size: [{ numeric: [">", 10] }] } }, JSON.stringify({ photo: { size: 9 } }))).toBe(false);
+    expect(body({ tags: ["b"] }, JSON.stringify({ tags: ["a", "b"] }))).toBe(true);
+    expect(body({ tags: ["b"] }, "not json")).toBe(false);
+  });
+});
+
+describe("local SNS, authorising the functions by their roles", () => {
+  it("lets a function publish where its role allows sns:Publish, and answers 403 AuthorizationError elsewhere", async () => {
+    const publisher = functionCredentials("publisher-1a2b");
+    const roleArn = "arn:aws:iam::123456789012:role/publisher-role";
+    const roles = FunctionRoles.fromGraph([
+      { type: "aws:iam/role:Role", name: "publisher-role", urn: "urn:role", custom: true, inputs: {}, state: { name: "publisher-role", arn: roleArn }, protect: false, retainOnDelete: false, dependencies: [] },
+      { type: "aws:lambda/function:Function", name: "publisher", urn: "urn:fn", custom: true, inputs: { role: roleArn }, state: { name: "publisher-1a2b" }, protect: false, retainOnDelete: false, dependencies: [] },
+      {
+        type: "aws:iam/rolePolicy:RolePolicy", name: "publisher-policy", urn: "urn:policy", custom: true, state: {}, protect: false, retainOnDelete: false, dependencies: [],
+        inputs: { role: "publisher-role", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "sns:Publish", Resource: topicArn }] }) },
+      },
+    ]);
+    const guarded = await startLocalSns({ topics: definitions, credentials: [{ accessKeyId: "local", secretAccessKey: "local" }, ...roles.credentials()], authorise: roles.authorise });
+    try {
+      const as = { accessKeyId: publisher.accessKeyId, secret: publisher.secretAccessKey, to: guarded };
+      expect((await send({ Action: "Publish", TopicArn: topicArn, Message: "{}" }, as)).status).toBe(200);
+      const refused = await send({ Action: "Publish", TopicArn: ordersArn, Message: "{}", MessageGroupId: "g", MessageDeduplicationId: "d" }, as);
+      expect(refused.status).toBe(403);
+      expect(refused.text).toContain(`<Code>AuthorizationError</Code><Message>User: arn:aws:sts::123456789012:assumed-role/publisher-role/publisher-1a2b is not authorized to perform: SNS:Publish on resource: ${ordersArn} because no identity-based policy allows the SNS:Publish action</Message>`);
+    } finally {
+      await guarded.stop();
+      await drained();
+      take();
+    }
+  });
+});
