@@ -44,15 +44,13 @@ describe("event source mappings in checkPlanTransition (TransitionNameTaken)", (
     expect(transition(saved(trim), latest).map(formatFinding)).toEqual([]);
   });
 
-  it("finds a subscription renamed with the same function and table: the new mapping is created before the old one is deleted", async () => {
+  it("finds a subscription renamed with the same function and table (the new mapping is created before the old one is deleted), and passes a new pair", async () => {
     const findings = transition(await tier("counters"), await tier("tallies"));
     expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${MAPPING} data-tallies-mapping`]]);
     expect(findings[0].problem).toMatch(/^is created by the update as Lambda event source mapping of arn:aws:dynamodb:\S+ to function counters-function-[0-9a-f]+; aws:lambda\/eventSourceMapping:EventSourceMapping data-counters-mapping of the deployed plan holds the name and is removed from the program/);
     expect(findings[0].fix).toContain("keep the subscription's deployed name, or rename it in two updates");
     expect(rules(saved(await tier("counters")), await tier("tallies"))).toEqual([["TransitionNameTaken", `${MAPPING} data-tallies-mapping`]]);
-  });
-
-  it("passes a new pair: another function, a MessageQueue renamed with its queue, and an unchanged plan", async () => {
+    // A new pair passes: another function, a MessageQueue renamed with its queue, and an unchanged plan.
     const other = await recordProgram(() => {
       const data = new DataTier("data", { tables: { gallery }, region: "us-east-1" });
       data.subscribe("tallies", "gallery", new LambdaFunction("tallies", { entry: "tests/fixtures/handlers/echo.ts" }));
