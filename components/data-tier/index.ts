@@ -133,13 +133,27 @@ export class DataTier extends pulumi.ComponentResource {
    * Subscribes `fn` to `table`'s stream: an event source mapping with partial batch
    * responses (the handler returns `{ batchItemFailures }`), bisect on error, bounded
    * retries and an encrypted SQS dead-letter queue; the function's role gets the
-   * stream read and queue send. The table must have `stream` set.
+   * stream read and queue send. The table must have `stream` set. A function subscribes to a table once (Lambda keeps
+   * one mapping per stream and function). The mapping is replaced delete-first: changing `startingPosition` or
+   * renaming the subscription on a deployed stack re-creates it (docs/components/data-tier.md).
    */
   subscribe(subscription: string, table: string, fn: LambdaFunction, args: StreamSubscriptionArgs = {}): StreamSubscription {
     const fail = argFailer("DataTier", this.resourceName);
     validateSubscription(fail, subscription, table, this.spec.tables[table], Object.keys(this.spec.tables), args);
     if (this.nodes.subscriptions.some((s) => s.spec.name === subscription)) {
       fail("subscribe name", subscription, "is already used by another subscription", "Give each subscription its own name.");
+    }
+    // Lambda keeps one event source mapping per event source and function: a second CreateEventSourceMapping for the
+    // same stream and function is refused with ResourceConflictException ("The event source arn (…) and function (…)
+    // provided mapping already exists", hashicorp/terraform-provider-aws#33352; localstack/localstack#9996).
+    const twin = this.nodes.subscriptions.find((s) => s.spec.table === table && s.spec.function.name === fn.spec.name);
+    if (twin) {
+      fail(
+        `subscribe("${subscription}").fn`,
+        fn.spec.name,
+        `is already subscribed to table ${table} by subscription "${twin.spec.name}", and Lambda refuses a second event source mapping of one stream and one function (ResourceConflictException "provided mapping already exists")`,
+        `Handle both in the one subscription "${twin.spec.name}" (one handler can do both jobs), or subscribe another LambdaFunction.`,
+      );
     }
     const spec = normaliseSubscription(this.resourceName, subscription, table, fn, args);
     const target = this.tables[table];

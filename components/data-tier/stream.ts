@@ -40,7 +40,14 @@ export interface StreamSubscriptionArgs {
    */
   maximumRecordAgeInSeconds?: number;
   /**
-   * Where a new mapping starts reading.
+   * Where the mapping starts reading the stream when it is created: `LATEST` (records written after it starts polling)
+   * or `TRIM_HORIZON` (the oldest record the stream keeps, up to 24 hours back: "In DynamoDB Streams, there is a 24 hour
+   * limit on data retention", DynamoDB Streams API TrimmedDataAccessException). Lambda cannot change it on a mapping
+   * (UpdateEventSourceMapping has no StartingPosition), so changing it on a deployed subscription re-creates the mapping:
+   * at `TRIM_HORIZON` the new mapping reads again up to 24 hours of records the old one already delivered (a subscriber
+   * that keeps counters, as the gallery's does, counts them twice); at `LATEST` it skips what was written between the
+   * old mapping's delete and the new one's first poll. Set it when the subscription is created, or in the update that
+   * changes the table's stream view type (docs/components/data-tier.md).
    * @default "LATEST"
    */
   startingPosition?: "LATEST" | "TRIM_HORIZON";
@@ -144,7 +151,17 @@ export function createSubscription(
       destinationConfig: { onFailure: { destinationArn: deadLetterQueue.arn } },
       region,
     },
-    { parent, dependsOn: [policy] },
+    // Delete-first on replacement. Lambda keeps one mapping per event source and function: a second
+    // CreateEventSourceMapping for the pair is refused with ResourceConflictException "The event source arn (…) and
+    // function (…) provided mapping already exists" (aws/serverless-application-model#1320, after a StartingPosition
+    // change; hashicorp/terraform-provider-aws#33352 for a DynamoDB stream; LocalStack checked it against AWS for SQS,
+    // Kinesis and DynamoDB streams, localstack/localstack#9996). terraform-provider-aws marks starting_position,
+    // starting_position_timestamp and event_source_arn ForceNew (internal/service/lambda/event_source_mapping.go;
+    // UpdateEventSourceMapping takes no StartingPosition), and pulumi-aws asks for no delete-first replacement of
+    // aws_lambda_event_source_mapping, which has no name to autoname: Pulumi would create the new mapping on the same
+    // stream and function before deleting the old one, and that create is refused (`npm run plan -- --since`
+    // reports it: TransitionNameTaken).
+    { parent, dependsOn: [policy], deleteBeforeReplace: true },
   );
   return { mapping, deadLetterQueue, policy };
 }

@@ -159,6 +159,11 @@ export class MessageQueue extends pulumi.ComponentResource {
     // destinations are stream settings, and CreateEventSourceMapping refuses them for a queue ("StartingPosition is not
     // valid for SQS event sources", boto/boto3#1613); retries and failures are the queue's redrive policy. A FIFO queue
     // takes no batching window ("Batching window is not supported for FIFO queues"), so none is sent for one.
+    // Lambda keeps one mapping per event source and function (ResourceConflictException "… provided mapping already
+    // exists", localstack/localstack#9996 for SQS), but this mapping needs no deleteBeforeReplace: of its inputs only
+    // eventSourceArn forces a replacement (terraform-provider-aws lambda/event_source_mapping.go; starting_position and
+    // the Kafka/MQ inputs are not sent for a queue), and a new queue ARN is a new pair. Each MessageQueue has its own
+    // queue, and renaming one renames its autonamed queue too, so no two mappings of a program share a queue.
     const mapping = new aws.lambda.EventSourceMapping(
       `${name}-mapping`,
       {

@@ -1,10 +1,11 @@
 /** Lambda deploy rules: the function configuration quotas CreateFunction and UpdateFunctionConfiguration enforce, alias names CreateAlias accepts, and the resource-based policy size AddPermission enforces. */
-import { asArray, ofType, policyDocument } from "../../local/offline/graph";
+import { asArray, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { AUTONAME_RANDOM_LENGTH } from "../../components/autoname";
 import { LAMBDA_ENVIRONMENT_KEY } from "../../components/lambda/function";
 import { LAMBDA_ALIAS_NAME_LENGTH } from "../../components/serverless-api/validate";
-import { finding, type DeployFinding, type DeployRule } from "./rule";
+import { functionOf } from "./events";
+import { finding, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 /**
  * Lambda quotas, "Function configuration, deployment, and execution": memory 128 MB–10,240 MB in
@@ -257,4 +258,70 @@ export const LAMBDA_PROVISIONED_CONCURRENCY: DeployRule = {
   },
 };
 
-export const LAMBDA_RULES: DeployRule[] = [LAMBDA_LIMITS, LAMBDA_ALIAS_NAME, LAMBDA_RETAINED_FUNCTION_PARTS, LAMBDA_POLICY_SIZE, LAMBDA_PROVISIONED_CONCURRENCY];
+const EVENT_SOURCE_MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
+
+/**
+ * The sources whose mappings Lambda keeps one per function: SQS queues, Kinesis streams and DynamoDB streams, for which
+ * LocalStack checked the refusal against AWS (localstack/localstack#9996). Kafka, MQ and DocumentDB sources are left
+ * out: whether mappings of one cluster or broker with other topics or queues are refused is not confirmed.
+ */
+const ONE_MAPPING_PER_FUNCTION_SOURCE = /^arn:[^:]+:(sqs|kinesis|dynamodb):/;
+
+/** A Lambda function reference (name, partial ARN or ARN, with or without a qualifier) as its name and the region the ARN names. */
+function functionNameOf(reference: string): { name: string; region?: string } {
+  const arn = /^arn:[^:]+:lambda:([^:]*):[^:]*:function:([^:]+)/.exec(reference);
+  if (arn) return { name: arn[2], region: arn[1] || undefined };
+  const partial = /^\d{12}:function:([^:]+)/.exec(reference);
+  return { name: partial ? partial[1] : reference.split(":")[0] };
+}
+
+/**
+ * The pair Lambda keeps one event source mapping of: the event source's ARN and the function, named without its
+ * qualifier, in the mapping's region (`region`: regionOf the mapping), as a key; undefined for a mapping without an
+ * ARN source, of a source not in ONE_MAPPING_PER_FUNCTION_SOURCE, or whose function is not a plain string. Keyed
+ * without the qualifier (an alias or version): whether Lambda tells mappings of one source to two qualifiers of one
+ * function apart is not confirmed, so they count as one function.
+ */
+export function eventSourceMappingPair(graph: Graph, mapping: RecordedResource, region: string): string | undefined {
+  const [source, reference] = [mapping.inputs.eventSourceArn, mapping.inputs.functionName];
+  if (typeof source !== "string" || !ONE_MAPPING_PER_FUNCTION_SOURCE.test(source) || typeof reference !== "string" || !reference) return undefined;
+  const fn = functionOf(graph, reference);
+  const fnName = typeof fn?.state.name === "string" ? fn.state.name : functionNameOf(reference).name;
+  return JSON.stringify([source, fnName, functionNameOf(reference).region ?? region]);
+}
+
+/**
+ * Lambda keeps one event source mapping per event source and function: CreateEventSourceMapping for a pair that has one
+ * is refused with ResourceConflictException (API_CreateEventSourceMapping lists it: "The resource already exists, or
+ * another operation is in progress"). That it is the pair AWS checks is observed, not in AWS's text: "The event source
+ * arn (…) and function (…) provided mapping already exists. Please update or delete the existing mapping with UUID …"
+ * (hashicorp/terraform-provider-aws#33352 for a DynamoDB stream, aws/serverless-application-model#1320; LocalStack
+ * raises it for SQS, Kinesis and DynamoDB streams after checking AWS, localstack/localstack#9996). Two mappings of one
+ * plan on one pair: the first deploy stops at the second.
+ */
+export const LAMBDA_EVENT_SOURCE_MAPPING_UNIQUE: DeployRule = {
+  id: "LambdaEventSourceMappingUnique",
+  title: "No two event source mappings of a plan map one event source to one function",
+  source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html",
+  check(graph, context) {
+    // The mappings of each pair, in plan order: every one after the first is refused.
+    const byPair = new Map<string, RecordedResource[]>();
+    for (const mapping of ofType(graph, EVENT_SOURCE_MAPPING)) {
+      const pair = eventSourceMappingPair(graph, mapping, regionOf(graph, mapping, context));
+      if (pair !== undefined) byPair.set(pair, [...(byPair.get(pair) ?? []), mapping]);
+    }
+    return [...byPair].flatMap(([pair, [earlier, ...later]]) => {
+      const [source, fnName] = JSON.parse(pair) as string[];
+      return later.map((mapping) =>
+        finding(
+          this.id,
+          mapping,
+          `maps ${source} to function ${fnName}, as ${earlier.name} already does; Lambda keeps one mapping per event source and function and refuses the second CreateEventSourceMapping (ResourceConflictException "The event source arn (…) and function (…) provided mapping already exists")`,
+          "keep one mapping of the pair and handle everything the function does with that source in it (DataTier: one subscribe(...) per function and table), or map the source to another function",
+        ),
+      );
+    });
+  },
+};
+
+export const LAMBDA_RULES: DeployRule[] = [LAMBDA_LIMITS, LAMBDA_ALIAS_NAME, LAMBDA_RETAINED_FUNCTION_PARTS, LAMBDA_POLICY_SIZE, LAMBDA_PROVISIONED_CONCURRENCY, LAMBDA_EVENT_SOURCE_MAPPING_UNIQUE];

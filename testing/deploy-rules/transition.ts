@@ -42,6 +42,7 @@ import { asArray, dependencyClosure, ofType, type Graph } from "../../local/offl
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
 import { distributionAliases } from "./cloudfront";
+import { eventSourceMappingPair } from "./lambda";
 import { dnsName } from "./names";
 import { policyOf } from "./route53";
 
@@ -91,6 +92,12 @@ export interface TransitionNamedType {
   /** Said after the fix of a resource created beside a removed holder, where the usual aliases are not the whole answer. */
   fixNote?: string;
   /**
+   * For a type whose "name" is a key AWS holds once but no name field (an event source mapping's source and function):
+   * why its own deployed copy still holds the key during a create-first replacement, and the fix, in place of the
+   * sentences about names and autonaming.
+   */
+  replacedCreateFirst?: { holds: string; fix(resource: RecordedResource): string };
+  /**
    * The inputs a saved plan keeps (`toSavedPlan`): the ones `key`, `replaceOn` and `replaceWhen` read, `a.b` for one
    * field of an object input. Unset: all of them, for types whose inputs hold no secret and little else.
    */
@@ -123,6 +130,7 @@ const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
 const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
 const STAGE = "aws:apigateway/stage:Stage";
 const TABLE = "aws:dynamodb/table:Table";
+const EVENT_SOURCE_MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
 const USER_POOL = "aws:cognito/userPool:UserPool";
 const BUCKET = "aws:s3/bucket:Bucket";
 const SECRET = "aws:secretsmanager/secret:Secret";
@@ -484,6 +492,36 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     source: `${PROVIDER}/secretsmanager/secret.go`,
   },
   {
+    type: EVENT_SOURCE_MAPPING,
+    label: "Lambda event source mapping",
+    // Not a name: Lambda keeps one mapping per event source and function (eventSourceMappingPair, deploy rule
+    // LambdaEventSourceMappingUnique), and a mapping has no name field, so the bridge never replaces it delete-first.
+    key: (r, graph, context) => eventSourceMappingPair(graph, r, where(graph, r, context)),
+    describe: (_r, key) => {
+      const [source, fn] = JSON.parse(key) as string[];
+      return `of ${source} to function ${fn}`;
+    },
+    // event_source_mapping.go: event_source_arn, starting_position, starting_position_timestamp, queues, topics,
+    // self_managed_event_source, and the Kafka configs (amazon_managed_kafka_event_source_config,
+    // self_managed_kafka_event_source_config) are ForceNew; function_name is updated in place (UpdateEventSourceMapping
+    // FunctionName). UpdateEventSourceMapping takes no StartingPosition.
+    replaceOn: ["eventSourceArn", "startingPosition", "startingPositionTimestamp", "queues", "topics", "selfManagedEventSource", "amazonManagedKafkaEventSourceConfig", "selfManagedKafkaEventSourceConfig"],
+    refusal:
+      'CreateEventSourceMapping is refused (ResourceConflictException: "The event source arn (…) and function (…) provided mapping already exists. Please update or delete the existing mapping with UUID …", aws/serverless-application-model#1320, hashicorp/terraform-provider-aws#33352)',
+    fixNote:
+      "A DataTier subscription's mapping is named after the subscription (<tier>-<subscription>-mapping), which DataTier.subscribe takes no aliases for: keep the subscription's deployed name, or rename it in two updates, the subscription removed in the first and added under the new name in the second (records written between the two are not delivered at LATEST)",
+    replacedCreateFirst: {
+      holds: "its deployed copy keeps the pair until the new one exists: a mapping has no name field, so the bridge does not replace it delete-first, and deleteBeforeReplace is not set",
+      fix: (r) =>
+        `set deleteBeforeReplace: true on ${r.name} (DataTier subscriptions have it from this version), so the deployed mapping is deleted before the new one is created; the new one starts at its startingPosition: TRIM_HORIZON reads again up to 24 hours of records the old one delivered, LATEST skips those written between the delete and its first poll`,
+    },
+    // No secret among them: ARNs, positions, Kafka topics, MQ queue names; a self-managed Kafka source's bootstrap
+    // servers are kept as a digest.
+    savedInputs: ["eventSourceArn", "functionName", "region", "startingPosition", "startingPositionTimestamp", "queues", "topics", "selfManagedEventSource", "amazonManagedKafkaEventSourceConfig", "selfManagedKafkaEventSourceConfig"],
+    hashedInputs: ["selfManagedEventSource"],
+    source: `${PROVIDER}/lambda/event_source_mapping.go`,
+  },
+  {
     type: TABLE,
     label: "DynamoDB table",
     // "In an AWS account, table names must be unique within each Region. That is, you can have two tables with same
@@ -554,7 +592,6 @@ const VAULT_LOCK_NUMBERS = ["minRetentionDays", "maxRetentionDays", "changeableF
 const TRANSITION_INPUT_TYPES: readonly string[] = [VAULT_LOCK];
 
 const REST_API = "aws:apigateway/restApi:RestApi";
-const EVENT_SOURCE_MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
 
 /**
  * More inputs a saved plan keeps of some types, for the checks that read them (`a.b`: field b of object input a): a
@@ -687,7 +724,9 @@ function nameCollisions(before: Graph, after: Graph, context: TransitionContext,
               ? "its deployed copy keeps the name: it is retained (retainOnDelete), so the replacement never deletes it"
               : action === "replace-delete-first"
                 ? "its deployed copy is deleted first, but the provider's delete reports success while AWS refuses it for a resource still in use, so the name can stay taken"
-                : `its deployed copy keeps the name until the new one exists (${kind.autonameField ? `${kind.autonameField} is not set by hand, so the bridge does not replace delete-first` : "the name is a required input, not an autoname field, so the bridge does not replace delete-first"}, and deleteBeforeReplace is not set)`;
+                : kind.replacedCreateFirst
+                  ? kind.replacedCreateFirst.holds
+                  : `its deployed copy keeps the name until the new one exists (${kind.autonameField ? `${kind.autonameField} is not set by hand, so the bridge does not replace delete-first` : "the name is a required input, not an autoname field, so the bridge does not replace delete-first"}, and deleteBeforeReplace is not set)`;
           } else if (!holderAfter) {
             holds =
               deleteSkipped(holder, afterUrns) || holderKind.keepsNameOnDelete?.(holder)
@@ -710,7 +749,9 @@ function nameCollisions(before: Graph, after: Graph, context: TransitionContext,
           const fix = self
             ? kind.deleteMayKeepName
               ? `give the replacement another name: deleteBeforeReplace does not help, since the provider's delete ignores the conflict API Gateway answers while methods still use the ${kind.label}, which keeps the name (ServerlessApi names its authorizers <key>-cognito and <key>-lambda for this)`
-              : `set deleteBeforeReplace: true on ${resource.name} (the name is briefly absent while it is re-created), or give the replacement another name`
+              : kind.replacedCreateFirst && !holder.retainOnDelete
+                ? kind.replacedCreateFirst.fix(resource)
+                : `set deleteBeforeReplace: true on ${resource.name} (the name is briefly absent while it is re-created), or give the replacement another name`
             : !holderAfter && action === "create"
               ? `${renamedParentFix(holder, resource)}keep the resource on its deployed logical name ${JSON.stringify(holder.name)}, or add aliases: [{ name: ${JSON.stringify(holder.name)} }] to ${resource.name}, so the update changes the deployed one in place instead of creating a second one${kind.fixNote ? `. ${kind.fixNote}` : ""}`
               : `key these resources by their physical name rather than by position, so that one never takes the other's deployed name`;
@@ -1835,7 +1876,7 @@ function streamCycledFindings(deployed: Graph, after: Graph, context: Transition
         "TransitionStreamCycled",
         table,
         `changes the stream view type of DynamoDB table ${table.name} from ${was} to ${is} while its stream stays on. DynamoDB keeps one enabled stream per table, so the provider turns the stream off and on again with the new type (terraform-provider-aws dynamodb/table.go resourceTableUpdate → cycleStreamEnabled: "it must be disabled and then reenabled (otherwise, ValidationException: Table already has an enabled stream)"), and the table gets a new stream with a new ARN. ${readers} ${one ? "reads" : "read"} the old stream: event_source_arn is ForceNew (lambda/event_source_mapping.go), so Pulumi creates ${one ? "a new mapping" : "new mappings"} on the new stream, starting after the records already in it, and deletes the old ${one ? "one" : "ones"} at the end of the update ("During event source mapping creation, it may take several minutes to start polling events from the stream … if you specify LATEST as the starting position for the stream, the event source mapping could miss events during a create", Lambda, polling and stream starting positions). The update succeeds; records written to the new stream before the new mapping reads it are never delivered, and a subscriber that keeps counters or aggregates drifts without an error. Records written while the stream is off reach no stream (inferred, not confirmed)`,
-        `set startingPosition: "TRIM_HORIZON" on the ${one ? "subscription" : "subscriptions"} in the same update (DataTier subscribe(…, { startingPosition: "TRIM_HORIZON" }); it decides only where a new mapping starts, and this one is new), so the new mapping reads the new stream from its first record; for the moment the stream is off, pause the writers or accept that loss (${STREAM_DOC}). A reviewed change can be accepted (TransitionStreamCycled:<urn>)`,
+        `set startingPosition: "TRIM_HORIZON" on the ${one ? "subscription" : "subscriptions"} in the same update (DataTier subscribe(…, { startingPosition: "TRIM_HORIZON" })), so the new mapping reads the new stream from its first record. The mapping is new in this update anyway (new stream ARN); keep the option afterwards: a mapping's starting position cannot be updated, so changing it on a deployed subscription re-creates the mapping (TRIM_HORIZON re-reads up to 24 hours of delivered records, LATEST skips those written in the gap, docs/components/data-tier.md#changing-a-subscriptions-starting-position-renaming-a-subscription); for the moment the stream is off, pause the writers or accept that loss (${STREAM_DOC}). A reviewed change can be accepted (TransitionStreamCycled:<urn>)`,
         stack,
       ),
     );

@@ -268,6 +268,25 @@ describe("DataTier stream subscriptions", () => {
       expect(() => tier.subscribe("x", "gallery", fn)).toThrow(/subscribe name "x" is already used/);
     });
   });
+
+  it("refuses a second subscription of one function to one table (Lambda keeps one mapping per stream and function), not to another table", async () => {
+    const other: TableArgs = { attributes: { id: "S" }, partitionKey: "id", stream: "NEW_IMAGE" };
+    const graph = await record(() => {
+      const tier = new DataTier("substwice", { tables: { gallery, other } });
+      const fn = new LambdaFunction("substwice-fn", { entry: "tests/fixtures/handlers/echo.ts" });
+      tier.subscribe("counters", "gallery", fn);
+      expect(() => tier.subscribe("tallies", "gallery", fn, { startingPosition: "TRIM_HORIZON" })).toThrow(
+        'DataTier "substwice": subscribe("tallies").fn "substwice-fn" is already subscribed to table gallery by subscription "counters", and Lambda refuses a second event source mapping of one stream and one function (ResourceConflictException "provided mapping already exists"). Handle both in the one subscription "counters" (one handler can do both jobs), or subscribe another LambdaFunction.',
+      );
+      tier.subscribe("audit", "other", fn);
+    });
+    expect(graph.filter((r) => r.type === "aws:lambda/eventSourceMapping:EventSourceMapping").map((r) => r.name).sort()).toEqual(["substwice-audit-mapping", "substwice-counters-mapping"]);
+  });
+
+  it("replaces its mapping delete-first: Lambda refuses a new mapping of the stream and function while the old one exists", async () => {
+    const graph = await record(() => new DataTier("subsdbr", { tables: { gallery } }).subscribe("counters", "gallery", new LambdaFunction("subsdbr-fn", { entry: "tests/fixtures/handlers/echo.ts" })));
+    expect(resource(graph, "aws:lambda/eventSourceMapping:EventSourceMapping", "subsdbr-counters-mapping").deleteBeforeReplace).toBe(true);
+  });
 });
 
 describe("DataTier export to S3", () => {

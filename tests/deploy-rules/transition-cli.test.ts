@@ -90,6 +90,20 @@ describe("the saved plan", () => {
     expect(checkPlanTransition(saved, await program("-----BEGIN PRIVATE KEY-----rotated"), context).map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", "aws:apigateway/domainName:DomainName api-domain"]]);
   });
 
+  it("reads a file saved before event source mappings kept their inputs (judging none of its mappings), and keeps them in a file saved now", () => {
+    const stream = "arn:aws:dynamodb:us-east-1:123456789012:table/gallery/stream/2026-01-01T00:00:00.000";
+    const mapping = (logical: string) => handBuilt("aws:lambda/eventSourceMapping:EventSourceMapping", logical, { eventSourceArn: stream, functionName: "counters", startingPosition: "LATEST", batchSize: 100 });
+    const context = { stack: "prod", region: "us-east-1" };
+    // The previous version's file: the mapping listed with no inputs.
+    const previous = JSON.parse(JSON.stringify(toSavedPlan([mapping("counters-mapping")], context)));
+    previous.resources[0] = { ...previous.resources[0], inputs: {}, savedInputs: [] };
+    const old = savedPlanFor(JSON.stringify(previous), "main.json", "prod");
+    expect(checkPlanTransition(old.resources, [mapping("tallies-mapping")], context)).toEqual([]);
+    const now = savedPlanFor(JSON.stringify(toSavedPlan([mapping("counters-mapping")], context)), "main.json", "prod");
+    expect(now.resources[0].inputs).toEqual({ eventSourceArn: stream, functionName: "counters", startingPosition: "LATEST" });
+    expect(checkPlanTransition(now.resources, [mapping("tallies-mapping")], context).map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", "aws:lambda/eventSourceMapping:EventSourceMapping tallies-mapping"]]);
+  });
+
   it("is refused when it is not a saved plan, or another stack's", () => {
     expect(() => savedPlanFor("{}", "main.json", "prod")).toThrow('main.json is not a saved plan (format "serverless-fullstack/plan@1" with stack and resources): write it with npm run plan -- --stack <stack> --save <file>');
     expect(() => savedPlanFor("not json", "main.json", "prod")).toThrow(/^main\.json is not JSON/);
