@@ -12,6 +12,11 @@ import { ofType, record, type RecordedResource } from "../harness/mocks";
 const METHOD_RESPONSE = "aws:apigateway/methodResponse:MethodResponse";
 const INTEGRATION_RESPONSE = "aws:apigateway/integrationResponse:IntegrationResponse";
 
+/** An AWS-service route (DynamoDB GetItem): its responses are named after their status, selected by pattern but the 500. */
+const getItem = {
+  type: "aws" as const, service: "dynamodb", action: "GetItem", permissions: [{ actions: ["dynamodb:GetItem"], resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/items"] }],
+  requestTemplates: { "application/json": '{"TableName":"items","Key":{"id":{"S":"$input.params(\'id\')"}}}' },
+};
 const options = (r: RecordedResource) => ({ replaceOnChanges: r.replaceOnChanges ?? [], deleteBeforeReplace: r.deleteBeforeReplace ?? false });
 
 describe("ServerlessApi default responses", () => {
@@ -23,16 +28,7 @@ describe("ServerlessApi default responses", () => {
           cors: { allowOrigins: ["https://gallery.example.com"] },
           routes: {
             "GET /maintenance": { integration: { type: "mock", statusCode: 503, body: { message: "back soon" } }, auth: "none" },
-            "GET /items/{id}": {
-              integration: {
-                type: "aws",
-                service: "dynamodb",
-                action: "GetItem",
-                requestTemplates: { "application/json": '{"TableName":"items","Key":{"id":{"S":"$input.params(\'id\')"}}}' },
-                permissions: [{ actions: ["dynamodb:GetItem"], resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/items"] }],
-              },
-              auth: "iam",
-            },
+            "GET /items/{id}": { integration: getItem, auth: "iam" },
           },
         }),
     );
