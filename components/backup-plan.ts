@@ -16,7 +16,7 @@ import { parseScheduleExpression, ScheduleExpressionError, shortestIntervalMinut
 export interface BackupVaultLock {
   /** Recovery points in the vault are kept at least this long; backups with a shorter lifecycle fail. */
   minRetentionDays: number;
-  /** …and at most this long; backups with a longer lifecycle fail. @default no maximum */
+  /** …and at most this long (AWS Backup takes up to 36500 days); backups with a longer lifecycle fail. @default no maximum */
   maxRetentionDays?: number;
   /**
    * Days until the lock becomes immutable (compliance mode: then nobody, root included, can delete the recovery points,
@@ -100,6 +100,18 @@ export const BACKUP_LIMITS = {
   vaultNameLength: 50,
   ruleName: /^[a-zA-Z0-9_.-]{1,50}$/,
   minChangeableForDays: 3,
+  /**
+   * Vault lock retention, PutBackupVaultLockConfiguration: "The shortest minimum retention period you can specify is 1
+   * day" (MinRetentionDays) and "The longest maximum retention period you can specify is 36500 days (approximately 100
+   * years)" (MaxRetentionDays), https://docs.aws.amazon.com/aws-backup/latest/devguide/API_PutBackupVaultLockConfiguration.html
+   * (read in the AWS CLI reference generated from the same model, put-backup-vault-lock-configuration; aws-cdk's
+   * aws-backup vault.ts refuses a maxRetention over 36500 days the same way). terraform-provider-aws checks neither
+   * (internal/service/backup/vault_lock_configuration.go validates only changeable_for_days, IntAtLeast(3)), so a
+   * larger maximum passes `pulumi preview` and fails at `pulumi up`. No upper bound is documented for MinRetentionDays
+   * (beyond the maximum, when set) or ChangeableForDays: none is enforced here.
+   */
+  minRetentionDays: 1,
+  maxRetentionDays: 36_500,
   minScheduleIntervalMinutes: 60,
 } as const;
 
@@ -171,7 +183,11 @@ function validate(fail: ArgFailure, name: string, args: BackupPlanArgs, vaultNam
   }
   const lock = args.vaultLock;
   if (!lock) return;
-  if (!Number.isInteger(lock.minRetentionDays) || lock.minRetentionDays < 1) fail("vaultLock.minRetentionDays", lock.minRetentionDays, "is not a whole number of days", "Use 1 or more.");
+  if (!Number.isInteger(lock.minRetentionDays) || lock.minRetentionDays < BACKUP_LIMITS.minRetentionDays) fail("vaultLock.minRetentionDays", lock.minRetentionDays, "is not a whole number of days", "Use 1 or more.");
+  if (lock.maxRetentionDays !== undefined && lock.maxRetentionDays > BACKUP_LIMITS.maxRetentionDays) {
+    fail("vaultLock.maxRetentionDays", lock.maxRetentionDays, `is over the ${BACKUP_LIMITS.maxRetentionDays} days (about 100 years) AWS Backup takes as a vault lock's maximum retention, so PutBackupVaultLockConfiguration would fail`,
+      `Use at most ${BACKUP_LIMITS.maxRetentionDays}, or leave it unset for no maximum.`);
+  }
   if (lock.maxRetentionDays !== undefined && (!Number.isInteger(lock.maxRetentionDays) || lock.maxRetentionDays < lock.minRetentionDays)) {
     fail("vaultLock.maxRetentionDays", lock.maxRetentionDays, `is below minRetentionDays ${lock.minRetentionDays}`, "Use a maximum at least as long as the minimum.");
   }

@@ -85,7 +85,9 @@ export interface MockIntegration {
   type: "mock";
   /**
    * HTTP status of the response: a whole number from 100 to 599 (API Gateway's method response status pattern
-   * `[1-5]\d\d`); `npm start` answers with the same status. @default 200
+   * `[1-5]\d\d`); `npm start` answers with the same status. Changing it on a deployed route replaces the route's
+   * method and integration responses delete-first (API Gateway refuses a second default integration response beside
+   * the old one); the stage answers from its deployment until the new one is made. @default 200
    */
   statusCode?: number;
   /**

@@ -230,12 +230,29 @@ function createResponse(
   response: ResponseSpec,
 ): void {
   const headers = Object.entries(response.headers ?? {});
-  const methodResponse = snapshot.methodResponse(names.method, {
-    ...target,
-    statusCode: response.statusCode,
-    responseParameters: headers.length ? Object.fromEntries(headers.map(([header]) => [`method.response.header.${header}`, true])) : undefined,
-    responseModels: response.models,
-  });
+  // The default response (no selectionPattern) of a mock or CORS preflight is named after its route, not its status,
+  // so a changed `statusCode` (a mock's 200 → 503) keeps the URN. Updated in place or replaced create-first (pulumi-aws
+  // gives aws_api_gateway_integration_response no DeleteBeforeReplace), the provider's PutIntegrationResponse
+  // (terraform-provider-aws internal/service/apigateway/integration_response.go: Update is the create function) puts a
+  // second default beside the old one, which API Gateway refuses: ConflictException "Integration response with
+  // selection pattern default already exists" (observed, hashicorp/terraform#5893; not in AWS's documentation). So a
+  // status change replaces both responses delete-first (the method response's replacement takes its dependent
+  // integration response with it). Live traffic is unaffected: a REST stage serves the snapshot of its deployment
+  // ("Every time you update an API, you must redeploy the API to an existing stage or to a new stage",
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-deploy-api.html), and the new Deployment,
+  // whose trigger digests every part (snapshot.ts), is created after both responses are put again. An AWS-service
+  // route's default (its 500) has its status in its name, so the option never fires there.
+  const replace = response.selectionPattern === undefined ? { replaceOnChanges: ["statusCode"], deleteBeforeReplace: true } : {};
+  const methodResponse = snapshot.methodResponse(
+    names.method,
+    {
+      ...target,
+      statusCode: response.statusCode,
+      responseParameters: headers.length ? Object.fromEntries(headers.map(([header]) => [`method.response.header.${header}`, true])) : undefined,
+      responseModels: response.models,
+    },
+    replace,
+  );
   snapshot.integrationResponse(
     names.integration,
     {
@@ -246,7 +263,7 @@ function createResponse(
       responseTemplates: response.templates,
     },
     // PutIntegrationResponse needs the integration and the method response of its status.
-    { dependsOn: [integration, methodResponse] },
+    { dependsOn: [integration, methodResponse], ...replace },
   );
 }
 

@@ -23,6 +23,10 @@ export interface PartOptions {
   dependsOn?: pulumi.Resource[];
   /** Earlier logical names of a part that was renamed: existing stacks keep it instead of replacing it. */
   aliases?: pulumi.Alias[];
+  /** Inputs whose change replaces the part (Pulumi's `replaceOnChanges`). */
+  replaceOnChanges?: string[];
+  /** Replace the part delete-first (Pulumi's `deleteBeforeReplace`). */
+  deleteBeforeReplace?: boolean;
 }
 
 /** What the deployment needs: every part, and a digest that changes when any part's inputs change. */
@@ -121,7 +125,13 @@ export class ApiSnapshot {
     opts: PartOptions = {},
   ): R {
     if (this.sealed) throw new Error(`ApiSnapshot: ${name} was created after the deployment; create every API part before createStages.`);
-    const part = new Type(name, args, { parent: this.parent, dependsOn: opts.dependsOn, aliases: opts.aliases });
+    const part = new Type(name, args, {
+      parent: this.parent,
+      dependsOn: opts.dependsOn,
+      aliases: opts.aliases,
+      ...(opts.replaceOnChanges ? { replaceOnChanges: opts.replaceOnChanges } : {}),
+      ...(opts.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+    });
     this.parts.push(part);
     // Resolved inputs (ids of other parts included): a replaced or changed part changes the digest.
     this.inputs.push(pulumi.output({ name, args }));

@@ -726,7 +726,8 @@ function validateDomain(fail: ArgFailure, domain: StaticSiteDomain): void {
   for (const host of [domain.name, ...(domain.aliases ?? [])]) {
     if (!HOST_NAME.test(host ?? "")) fail("domain.name", host, "is not a lowercase DNS host name", 'Use e.g. "gallery.example.com".');
   }
-  // Records are keyed by host name (dns.ts), and Route 53 holds one record set per name and type.
+  // Records are keyed by host name (dns.ts; a wildcard's validation record by its base name, whose record ACM gives it
+  // too), and Route 53 holds one record set per name and type.
   const hosts = [domain.name, ...(domain.aliases ?? [])];
   (domain.aliases ?? []).forEach((host, index) => {
     if (hosts.indexOf(host) <= index) {

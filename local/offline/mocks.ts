@@ -524,7 +524,9 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
         arn: `arn:aws:acm:${region}:${MOCK_ACCOUNT_ID}:certificate/${fakeId(name)}`,
         domainValidationOptions: providerSetOrder([inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])]).map((domainName: string) => ({
           domainName,
-          resourceRecordName: `_x1.${domainName}.`,
+          // ACM "removes the wildcard label (*) when generating CNAME records for wildcard names", so a name and its
+          // wildcard get one record (ACM FAQ, quoted in hashicorp/terraform-provider-aws#2418).
+          resourceRecordName: `_x1.${String(domainName).replace(/^\*\./, "")}.`,
           resourceRecordType: "CNAME",
           resourceRecordValue: `_x2.acm-validations.aws.`,
         })),

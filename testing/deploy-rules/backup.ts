@@ -92,6 +92,13 @@ export const BACKUP_VAULT_LOCK: DeployRule = {
       if (changeableForDays !== undefined && changeableForDays < BACKUP_LIMITS.minChangeableForDays) {
         findings.push(finding("BackupVaultLock", lock, `has changeableForDays ${changeableForDays}; AWS Backup enforces a 72-hour cooling-off period`, "set changeableForDays to 3 or more, or leave it unset (governance mode)"));
       }
+      // PutBackupVaultLockConfiguration's bounds (BACKUP_LIMITS): a minimum of at least 1 day, a maximum of at most 36500.
+      if (typeof minRetentionDays === "number" && minRetentionDays < BACKUP_LIMITS.minRetentionDays) {
+        findings.push(finding("BackupVaultLock", lock, `has minRetentionDays ${minRetentionDays}; the shortest minimum retention AWS Backup takes is ${BACKUP_LIMITS.minRetentionDays} day`, "set minRetentionDays to 1 or more"));
+      }
+      if (typeof maxRetentionDays === "number" && maxRetentionDays > BACKUP_LIMITS.maxRetentionDays) {
+        findings.push(finding("BackupVaultLock", lock, `has maxRetentionDays ${maxRetentionDays}; the longest maximum retention AWS Backup takes is ${BACKUP_LIMITS.maxRetentionDays} days`, `set maxRetentionDays to at most ${BACKUP_LIMITS.maxRetentionDays}, or leave it unset`));
+      }
       const inverted = minRetentionDays !== undefined && maxRetentionDays !== undefined && minRetentionDays > maxRetentionDays;
       if (inverted) {
         findings.push(finding("BackupVaultLock", lock, `has minRetentionDays ${minRetentionDays} above maxRetentionDays ${maxRetentionDays}`, "make the maximum at least the minimum"));

@@ -69,6 +69,48 @@ export const ROUTE53_ROUTING_RECORDS: DeployRule = {
   },
 };
 
+/**
+ * One Route 53 record set (zone, name, type, setIdentifier) is one Pulumi resource. Route 53 holds one set per name and
+ * type (and setIdentifier, with a routing policy): two resources of one set are one record in AWS, created twice
+ * (the second create fails with "Tried to create resource record set … but it already exists", or with
+ * allowOverwrite both UPSERT it), and the delete of either lists the set by name and type and deletes it
+ * (terraform-provider-aws internal/service/route53/record.go resourceRecordDelete), so removing one later removes the
+ * record the other still claims. That is how an ACM validation CNAME goes missing: ACM gives a name and its wildcard
+ * one record ("ACM removes the wildcard label (*) when generating CNAME records for wildcard names", ACM FAQ quoted in
+ * hashicorp/terraform-provider-aws#2418), and certificate renewal needs it to stay
+ * (https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html). Records with a routing policy that share a
+ * setIdentifier are Route53RoutingRecords' finding. Names compare as Route 53 does: case-insensitive, with or without
+ * the trailing dot.
+ */
+export const ROUTE53_RECORD_OWNED_ONCE: DeployRule = {
+  id: "Route53RecordOwnedOnce",
+  title: "Every Route 53 record set (zone, name, type, setIdentifier) is one resource of the plan",
+  source: RECORD_SET,
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const owners = new Map<string, RecordedResource>();
+    for (const r of ofType(graph, RECORD)) {
+      const { zoneId, name, type, setIdentifier } = r.inputs;
+      if (typeof zoneId !== "string" || typeof name !== "string" || typeof type !== "string" || policyOf(r)) continue;
+      const key = JSON.stringify([zoneId, dnsName(name), type, setIdentifier ?? null]);
+      const owner = owners.get(key);
+      if (!owner) {
+        owners.set(key, r);
+        continue;
+      }
+      findings.push(
+        finding(
+          "Route53RecordOwnedOnce",
+          r,
+          `is the ${type} record ${name} in zone ${zoneId}, which ${owner.name} (${owner.urn}) also writes: Route 53 holds one record set for both, and removing either resource later deletes the set the other still needs`,
+          "write the record from one resource (a certificate's validation CNAME is the same for a name and its wildcard, and for certificates of one name in several regions or components)",
+        ),
+      );
+    }
+    return findings;
+  },
+};
+
 /** An alias to a CloudFront distribution (Route 53 refuses to evaluate its health). */
 const aliasesCloudFront = (alias: any) => alias?.zoneId === CLOUDFRONT_ALIAS_ZONE_ID;
 
@@ -270,4 +312,4 @@ export const ROUTE53_ALIAS_IPV6_TARGET: DeployRule = {
   },
 };
 
-export const ROUTE53_RULES: DeployRule[] = [ROUTE53_ROUTING_RECORDS, ROUTE53_ALIAS_TARGET_HEALTH, ROUTE53_ALIAS_IPV6_TARGET, ROUTE53_FAILOVER_PAIR, ROUTE53_HEALTH_CHECK, APIGATEWAY_DOMAIN_CERTIFICATE_REGION];
+export const ROUTE53_RULES: DeployRule[] = [ROUTE53_ROUTING_RECORDS, ROUTE53_RECORD_OWNED_ONCE, ROUTE53_ALIAS_TARGET_HEALTH, ROUTE53_ALIAS_IPV6_TARGET, ROUTE53_FAILOVER_PAIR, ROUTE53_HEALTH_CHECK, APIGATEWAY_DOMAIN_CERTIFICATE_REGION];

@@ -566,6 +566,7 @@ export const PLAN_TRANSITION_RULES = [
   { id: "TransitionHostedUiDomainGap", title: "The hosted UI domain is not replaced delete-first while the pool keeps no other domain", source: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolDomain.html" },
   { id: "TransitionEdgeLogGroupPreexisting", title: "An edge log group is not created where the Lambda@Edge function already made it", source: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-logs.html" },
   { id: "TransitionRoutingPolicy", title: "Records of one name and type do not switch routing policy one record at a time", source: "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html" },
+  { id: "TransitionRecordSetOrphaned", title: "A removed Route 53 record does not delete the record set a kept record still writes", source: `${PROVIDER}/route53/record.go` },
   { id: "TransitionVaultLockImmutable", title: "A compliance-mode backup vault lock keeps its numbers", source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupvault-lockconfigurationtype.html" },
   { id: "TransitionStatefulReplaced", title: "A table, user pool or bucket is neither replaced nor renamed without aliases", source: "https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-updating.html" },
   { id: "TransitionReplicaStreamOff", title: "A global table's replicas and its stream are not dropped in one update", source: "https://github.com/hashicorp/terraform-provider-aws/issues/34450" },
@@ -816,6 +817,39 @@ function routingFindings(before: Graph, after: Graph, stack: string | undefined)
         ? `switch in two steps: delete the deployed records of ${name} first (for RegionalApis apiRouting, the procedure in docs/multi-region.md: both DELETEs in one change batch, pulumi refresh, then pulumi up), or keep ${from} routing`
         : `keep one record on the deployed record's logical name (aliases) so its update switches the name in one call (its setIdentifier changes) and make the other records dependOn it; where more than one deployed record has the old policy, delete them first (pulumi up --target of their removal, or the procedure in docs/multi-region.md)`;
     findings.push(finding("TransitionRoutingPolicy", switcher ? stragglers[0] : first, problem, fix, stack));
+  }
+  return findings;
+}
+
+/**
+ * A deployed Route 53 record the update deletes (removed from the program, its delete not skipped) while a record of
+ * the next plan writes the same record set (zone, name, type, setIdentifier): the provider's delete lists the set by
+ * name and type and deletes it (terraform-provider-aws internal/service/route53/record.go resourceRecordDelete), so the
+ * kept record is gone from Route 53 while the state still shows it (until `pulumi refresh`). Deletes of removed
+ * resources run last, so the kept record's own update or create does not help. The case: a stack deployed with two
+ * resources of one ACM validation CNAME (a name and its wildcard; StaticSite before it wrote one), upgraded to one.
+ */
+function recordSetOrphanedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  const afterUrns = new Set(after.map((r) => r.urn));
+  const deployedUrns = new Set(deployed.map((r) => r.urn));
+  const key = (r: RecordedResource) => JSON.stringify([r.inputs.zoneId, dnsName(r.inputs.name), r.inputs.type, r.inputs.setIdentifier ?? null]);
+  // Kept records only: a record the update creates on a deployed one's set is TransitionNameTaken's (refused) or
+  // TransitionNameOverwritten's (upserted, then deleted with the old one).
+  const kept = new Map<string, RecordedResource>();
+  for (const r of ofType(after, RECORD)) if (deployedUrns.has(r.urn) && typeof r.inputs.name === "string" && !kept.has(key(r))) kept.set(key(r), r);
+  const findings: TransitionFinding[] = [];
+  for (const old of ofType(deployed, RECORD)) {
+    const holder = typeof old.inputs.name === "string" ? kept.get(key(old)) : undefined;
+    if (!holder || afterUrns.has(old.urn) || deleteSkipped(old, afterUrns)) continue;
+    findings.push(
+      finding(
+        "TransitionRecordSetOrphaned",
+        old,
+        `is removed by the update, and its delete deletes the ${old.inputs.type} record set ${old.inputs.name} that ${holder.name} still writes (one set in Route 53): after the update the record is missing while the state shows it`,
+        `before the update, forget the removed record without deleting it: pulumi state delete '${old.urn}'; or, after it, run pulumi refresh and pulumi up to write ${holder.name} again`,
+        stack,
+      ),
+    );
   }
   return findings;
 }
@@ -2002,6 +2036,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...aliasFindings(matched.duplicates, context.stack),
     ...collisions.map((c) => c.finding),
     ...routingFindings(deployed, after, context.stack),
+    ...recordSetOrphanedFindings(deployed, after, context.stack),
     ...vaultLockFindings(deployed, after, context.stack),
     ...hostedUiDomainFindings(deployed, after, context.stack),
     ...edgeLogGroupFindings(deployed, after, context.stack),

@@ -218,10 +218,16 @@ describe("BackupPlan", () => {
     [{ copyRegion: "eu-west-1", region: "eu-west-1" }, /copyRegion "eu-west-1" is the plan's own region/],
     [{ vaultLock: { minRetentionDays: 30, changeableForDays: 2 }, retentionDays: 30, retainOnDelete: true }, /vaultLock\.changeableForDays 2 is under 3; AWS Backup enforces a 72-hour cooling-off period/],
     [{ vaultLock: { minRetentionDays: 30, maxRetentionDays: 10 } }, /vaultLock\.maxRetentionDays 10 is below minRetentionDays 30/],
+    // PutBackupVaultLockConfiguration: "The longest maximum retention period you can specify is 36500 days".
+    [{ vaultLock: { minRetentionDays: 35, maxRetentionDays: 36_501 } }, /^BackupPlan "bad": vaultLock\.maxRetentionDays 36501 is over the 36500 days \(about 100 years\) AWS Backup takes as a vault lock's maximum retention, so PutBackupVaultLockConfiguration would fail\. Use at most 36500, or leave it unset for no maximum\./],
     [{ vaultLock: { minRetentionDays: 60 }, retentionDays: 35 }, /retentionDays 35 is outside the vault lock's 60–∞ days, so every backup job would fail/],
     [{ vaultLock: { minRetentionDays: 35, changeableForDays: 3 } }, /retainOnDelete \(not set\) is false with a compliance-mode vault lock/],
   ] as Array<[Partial<BackupPlanArgs>, RegExp]>)("refuses %j at construction", (args, message) => {
     expect(() => new BackupPlan("bad", { resources: tables, ...args })).toThrow(message);
+  });
+
+  it("takes a vault lock's maximum retention up to AWS Backup's 36500 days", () => {
+    expect(() => new BackupPlan("century", { resources: tables, retentionDays: 36_500, vaultLock: { minRetentionDays: 1, maxRetentionDays: 36_500 } })).not.toThrow();
   });
 
   it("takes AWS cron expressions from hourly to yearly, with ? in either day field", () => {

@@ -238,6 +238,27 @@ describe("StaticSite domains", () => {
     });
   });
 
+  it("writes one validation record for a name and its wildcard, which ACM gives one CNAME, keyed by the base name whichever is listed", async () => {
+    const validation = async (site: string, host: string, aliases?: string[]) => {
+      const { graph } = await build(site, { domain: { name: host, aliases, hostedZoneId: "Z1" } });
+      const records = ofType(graph, RECORD).filter((r) => r.name.startsWith(`${site}-cert-validation-`));
+      const check = resource(graph, "aws:acm/certificateValidation:CertificateValidation", `${site}-cert-validation`);
+      return { records: Object.fromEntries(records.map((r) => [r.name, r.inputs.name])), fqdns: check.inputs.validationRecordFqdns, aliases: records.map(aliasNames) };
+    };
+    // Both names: one record, the base name's (its URN and index alias as before), and the certificate waits for it.
+    const both = await validation("wc", "example.com", ["*.example.com", "www.example.com"]);
+    expect(both.records).toEqual({ "wc-cert-validation-example.com": "_x1.example.com.", "wc-cert-validation-www.example.com": "_x1.www.example.com." });
+    expect(both.fqdns).toHaveLength(2);
+    expect(both.aliases).toEqual([["wc-cert-validation-0"], ["wc-cert-validation-2"]]);
+    // The wildcard listed first: still the base name's record, written from the base name's option.
+    expect((await validation("wf", "*.example.com", ["example.com"])).records).toEqual({ "wf-cert-validation-example.com": "_x1.example.com." });
+    // The wildcard alone: the same key, so adding or dropping the base name later keeps the record; the wildcard's
+    // earlier key is an alias, so stacks deployed with it keep theirs.
+    const alone = await validation("wa", "*.example.com");
+    expect(alone.records).toEqual({ "wa-cert-validation-example.com": "_x1.example.com." });
+    expect(alone.aliases).toEqual([["wa-cert-validation-_wildcard.example.com", "wa-cert-validation-0"]]);
+  });
+
   it("keeps every alias and validation record's URN when domain.aliases is reordered, so no record is created on a name another holds", async () => {
     // Route 53 record names are ForceNew and not autonamed: a record whose URN moved to another host would be
     // replaced create-first, onto a name the record of that host still holds ("already exists").
