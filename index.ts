@@ -586,6 +586,9 @@ const thumbnail = new LambdaFunction("thumbnail", {
     ...gallery.read(["dynamodb:GetItem"]),
     ...gallery.write(["dynamodb:UpdateItem"]),
     ...originals("s3:GetObject"),
+    // A GET of an original deleted meanwhile is NoSuchKey (handled: the photo is gone) only to a caller allowed
+    // s3:ListBucket; without it S3 answers 403 AccessDenied (API_GetObject), which failed the event into Lambda's retries.
+    { sid: "FindOriginals", actions: ["s3:ListBucket"], resources: [uploads.nodes.bucket.arn] },
     ...uploads.grants("thumbnails/", ["s3:PutObject"]),
     ...photoRemovalsProducer.permissions,
     ...data.idempotencyGrants(),

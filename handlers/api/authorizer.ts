@@ -26,7 +26,7 @@ let verifier: Verifier | undefined;
 function tokenVerifier(): Verifier {
   if (!verifier) {
     // JWT_ISSUER: any OIDC provider; COGNITO_ISSUER: set by `npm start` for cognito-local; else the pool's AWS issuer.
-    const issuer = process.env.JWT_ISSUER || process.env.COGNITO_ISSUER || cognitoIssuer(process.env.AWS_REGION ?? "us-east-1", required("USER_POOL_ID"));
+    const issuer = process.env.JWT_ISSUER || process.env.COGNITO_ISSUER || cognitoIssuer(required("USER_POOL_ID"));
     verifier = createTokenVerifier({
       issuer,
       jwksUri: process.env.JWKS_URI || undefined,

@@ -25,7 +25,7 @@ function required(name: string): string {
 function tokenVerifier() {
   // COGNITO_ISSUER: set by `npm start` for cognito-local; else the pool's AWS issuer.
   verifier ??= createTokenVerifier({
-    issuer: process.env.COGNITO_ISSUER || cognitoIssuer(process.env.AWS_REGION ?? "us-east-1", required("USER_POOL_ID")),
+    issuer: process.env.COGNITO_ISSUER || cognitoIssuer(required("USER_POOL_ID")),
     clientId: required("USER_POOL_CLIENT_ID").split(","),
     tokenUse: "id",
     jwks: bakedJwks(),

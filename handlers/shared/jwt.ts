@@ -59,7 +59,11 @@ export function bakedJwks(): Jwks | undefined {
 
 export type CognitoClaims = JwtPayload & { sub: string; token_use: "id" | "access"; "cognito:groups"?: string[]; email?: string };
 
-export function cognitoIssuer(region: string, userPoolId: string): string {
+export function cognitoIssuer(userPoolId: string): string {
+  // The pool's region, which its id starts with ("us-east-1_AbCdEf123"), not the function's: RegionalApis runs the
+  // authorizer in every region against the home region's pool, whose tokens name the home region in `iss`.
+  const region = /^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$/.exec(userPoolId)?.[1];
+  if (!region) throw new Error(`USER_POOL_ID ${userPoolId.slice(0, 60)} is not a Cognito user pool id (<region>_<id>)`);
   return `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
 }
 

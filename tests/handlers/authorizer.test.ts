@@ -99,3 +99,19 @@ describe("Lambda authorizer with the JWKS baked into its bundle (issue 15)", () 
     expect(issuer.jwksRequests()).toBe(before + 1);
   });
 });
+
+describe("the Cognito issuer the authorizers expect", () => {
+  it("is the pool's region's, from its id, not the function's: a second region's authorizer checks the home pool's tokens", async () => {
+    const { cognitoIssuer } = await import("../../handlers/shared/jwt.js");
+    const region = process.env.AWS_REGION;
+    process.env.AWS_REGION = "us-west-2";
+    try {
+      expect(cognitoIssuer("us-east-1_AbCdEf123")).toBe("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123");
+      expect(cognitoIssuer("ap-southeast-2_x1")).toBe("https://cognito-idp.ap-southeast-2.amazonaws.com/ap-southeast-2_x1");
+      expect(() => cognitoIssuer("pool1")).toThrow(/is not a Cognito user pool id/);
+    } finally {
+      if (region === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = region;
+    }
+  });
+});

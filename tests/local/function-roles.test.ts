@@ -227,4 +227,13 @@ describe("the reference app's roles, as the local S3 server reads them", () => {
     expect(roles.authorise(accessKeyId, "s3:GetObject", `${replica.state.arn}/originals/sub/album/photo.png`)).toBeUndefined();
     expect(roles.authorise(accessKeyId, "s3:ListBucket", replica.state.arn)).toBeUndefined();
   });
+
+  it("let the thumbnail function tell an original deleted meanwhile (NoSuchKey) from a refusal (a GET of a missing key is 404, not 403)", () => {
+    const roles = FunctionRoles.fromGraph(prod.resources);
+    const fn = prod.resources.find((r) => r.type === "aws:lambda/function:Function" && r.name === "thumbnail-function")!;
+    const uploads = prod.resources.find((r) => r.type === "aws:s3/bucket:Bucket" && r.name === "uploads-bucket")!;
+    const { accessKeyId } = functionCredentials(fn.state.name);
+    expect(roles.authorise(accessKeyId, "s3:GetObject", `${uploads.state.arn}/originals/sub/album/photo.png`)).toBeUndefined();
+    expect(roles.authorise(accessKeyId, "s3:ListBucket", uploads.state.arn)).toBeUndefined();
+  });
 });
