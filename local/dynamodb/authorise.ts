@@ -57,7 +57,8 @@ export function dynamoRefusal(authorise: Authorise, accessKeyId: string, permiss
     const refused = authorise(accessKeyId, action, resource);
     if (!refused) continue;
     const message = `User: ${refused.caller} is not authorized to perform: ${action} on resource: ${resource} ${refused.reason}`;
-    return { status: 400, body: JSON.stringify({ __type: "com.amazonaws.dynamodb.v20120810#AccessDeniedException", message }) };
+    // The shape DynamoDB answers IAM refusals in: coral's type and a capitalised Message (review 35d F3).
+    return { status: 400, body: JSON.stringify({ __type: "com.amazon.coral.service#AccessDeniedException", Message: message }) };
   }
   return undefined;
 }

@@ -76,6 +76,24 @@ describe("S3 requests of the upload bucket", () => {
     expect(sent.map((request) => request.signal)).toEqual([limits[0].signal, limits[1].signal]);
   });
 
+  it("retry a request that got no answer (fetch failed), not one that failed before it was sent", async () => {
+    const objects = await import("../../handlers/shared/photo-objects.js");
+    let calls = 0;
+    vi.spyOn(globalThis, "fetch").mockImplementation(async () => {
+      calls++;
+      if (calls === 1) throw new TypeError("fetch failed", { cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }) });
+      return new Response(null, { status: 204 });
+    });
+    await objects.deleteObject("gallery-uploads", "originals/a.png");
+    expect(calls).toBe(2);
+
+    // What failed before the request left fails the same way on every attempt: not retried.
+    const { retryable } = await import("../../handlers/shared/retries.js");
+    expect(retryable(new DOMException("The operation was aborted due to timeout", "TimeoutError"))).toBe(true);
+    expect(retryable(Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }))).toBe(false);
+    expect(retryable(new TypeError("Cannot read properties of undefined"))).toBe(false);
+  });
+
   it("deleteObjects names only the keys whose deletes failed after their retries", async () => {
     const objects = await import("../../handlers/shared/photo-objects.js");
     vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
