@@ -12,7 +12,7 @@
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html). `NotAction` and
  * `NotResource` match what they do not name.
  *
- * Not evaluated locally: conditions. A statement with a Condition is read as if it held when it allows, and as if it
+ * Not evaluated locally: conditions and policy variables (`${aws:username}` matches anything). A statement with a Condition is read as if it held when it allows, and as if it
  * did not when it denies, so a local run never refuses what AWS might allow (docs/local-vs-aws.md); nor permissions
  * boundaries, session policies, SCPs or resource-based policies.
  */
@@ -51,7 +51,9 @@ const matcherCache = new Map<string, (value: string) => boolean>();
 function matches(pattern: string, value: string): boolean {
   let matcher = matcherCache.get(pattern);
   if (!matcher) {
-    matcher = pathPatternMatcher(pattern);
+    // A policy variable (${aws:username}, ${cognito-identity.amazonaws.com:sub}) is not resolved locally: it matches
+    // anything, so a local run never refuses what the variable might allow in AWS.
+    matcher = pathPatternMatcher(pattern.replace(/\$\{[^}]*\}/g, "*"));
     matcherCache.set(pattern, matcher);
   }
   return matcher(value);

@@ -7,8 +7,9 @@
  * operation's own name on the table's ARN; Query and Scan with an IndexName on the index's ARN
  * (`table/<name>/index/<index>`); BatchGetItem and BatchWriteItem on every table they name; TransactWriteItems and
  * TransactGetItems as their items' PutItem, UpdateItem, DeleteItem, ConditionCheckItem and GetItem ("the
- * TransactWriteItems API ... requires permissions for the individual actions", not confirmed here). Requests that
- * name no table (ListTables) are not checked. ARNs are in the region the request is signed for, in the program's
+ * TransactWriteItems API ... requires permissions for the individual actions", not confirmed here); a table named by
+ * its ARN, or in TableArn (ExportTableToPointInTime), is that ARN. Requests that name no table (ListTables, PartiQL's
+ * ExecuteStatement) are not checked. ARNs are in the region the request is signed for, in the program's
  * account, as the role's policies name them (RegionalApis rewrites each region's to its replica).
  */
 import type { Authorise } from "../function-roles";
@@ -23,7 +24,8 @@ const TRANSACT_ACTIONS: Record<string, string> = { Put: "PutItem", Update: "Upda
 
 /** What `operation` with `input`, signed for `region`, is authorised as. */
 export function dynamoPermissions(operation: string, input: Record<string, unknown>, region: string): Permission[] {
-  const table = (name: unknown) => `arn:aws:dynamodb:${region}:${MOCK_ACCOUNT_ID}:table/${String(name)}`;
+  // A table may be named by its ARN too (TableName, RequestItems keys), and ExportTableToPointInTime names it in TableArn.
+  const table = (name: unknown) => (String(name).startsWith("arn:") ? String(name) : `arn:aws:dynamodb:${region}:${MOCK_ACCOUNT_ID}:table/${String(name)}`);
   if (operation === "BatchGetItem" || operation === "BatchWriteItem") {
     return Object.keys((input.RequestItems as object | undefined) ?? {}).map((name) => ({ action: `dynamodb:${operation}`, resource: table(name) }));
   }
@@ -35,6 +37,7 @@ export function dynamoPermissions(operation: string, input: Record<string, unkno
         .map(([kind, part]) => ({ action: `dynamodb:${TRANSACT_ACTIONS[kind]}`, resource: table(part.TableName) })),
     );
   }
+  if (typeof input.TableArn === "string") return [{ action: `dynamodb:${operation}`, resource: input.TableArn }];
   if (typeof input.TableName !== "string") return [];
   const index = (operation === "Query" || operation === "Scan") && typeof input.IndexName === "string" ? `/index/${input.IndexName}` : "";
   return [{ action: `dynamodb:${operation}`, resource: `${table(input.TableName)}${index}` }];

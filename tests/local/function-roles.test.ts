@@ -56,6 +56,12 @@ describe("IAM's decision, locally", () => {
     expect(evaluatePolicy(statements, "s3:DeleteObject", "arn:aws:s3:::uploads/originals/a.png")).toBe("implicitly-denied");
   });
 
+  it("reads a policy variable as matching anything (it is not resolved locally)", () => {
+    const own = policyStatements({ Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::home/${aws:username}/*" }] });
+    expect(evaluatePolicy(own, "s3:GetObject", "arn:aws:s3:::home/alice/a.txt")).toBe("allowed");
+    expect(evaluatePolicy(own, "s3:GetObject", "arn:aws:s3:::other/alice/a.txt")).toBe("implicitly-denied");
+  });
+
   it("reads NotAction and NotResource as everything but what they name", () => {
     expect(evaluatePolicy(statements, "s3:PutObject", "arn:aws:s3:::archive/a")).toBe("explicitly-denied");
     expect(evaluatePolicy(statements, "s3:GetObject", "arn:aws:s3:::archive/a")).toBe("implicitly-denied");
@@ -193,6 +199,8 @@ describe("local DynamoDB, authorising the functions by their roles", () => {
     expect(dynamoPermissions("BatchWriteItem", { RequestItems: { a: [], b: [] } }, "us-west-2").map((p) => p.resource)).toEqual(["arn:aws:dynamodb:us-west-2:123456789012:table/a", "arn:aws:dynamodb:us-west-2:123456789012:table/b"]);
     expect(dynamoPermissions("TransactWriteItems", { TransactItems: [{ Put: { TableName: "a" } }, { ConditionCheck: { TableName: "b" } }] }, "eu-west-1").map((p) => p.action)).toEqual(["dynamodb:PutItem", "dynamodb:ConditionCheckItem"]);
     expect(dynamoPermissions("ListTables", {}, "eu-west-1")).toEqual([]);
+    expect(dynamoPermissions("GetItem", { TableName: "arn:aws:dynamodb:us-east-1:123456789012:table/t" }, "eu-west-1")).toEqual([{ action: "dynamodb:GetItem", resource: "arn:aws:dynamodb:us-east-1:123456789012:table/t" }]);
+    expect(dynamoPermissions("ExportTableToPointInTime", { TableArn: "arn:aws:dynamodb:us-east-1:123456789012:table/t", S3Bucket: "b" }, "us-east-1")).toEqual([{ action: "dynamodb:ExportTableToPointInTime", resource: "arn:aws:dynamodb:us-east-1:123456789012:table/t" }]);
   });
 
   it("serves what the role allows, and answers 400 AccessDeniedException to the rest, before dynalite sees it", async () => {
