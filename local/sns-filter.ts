@@ -1,6 +1,6 @@
 /**
  * SNS subscription filter policies, evaluated as SNS does for the operators components/topic/filter-policy.ts accepts
- * (exact values, prefix, suffix, anything-but, numeric, exists, equals-ignore-case, cidr, $or):
+ * (exact values, prefix, suffix, anything-but of values or { prefix }, numeric, exists, equals-ignore-case, cidr, $or):
  * https://docs.aws.amazon.com/sns/latest/dg/sns-subscription-filter-policies.html and its pages on string, numeric,
  * key and IP address matching. Every key of a policy must match (AND); the values of a key's array are alternatives
  * (OR); an attribute or body value that is an array matches when one of its elements does.
@@ -107,10 +107,8 @@ function matchesValue(condition: unknown, value: Candidate): boolean {
 }
 
 function anythingButExcludes(operand: unknown, value: Candidate): boolean {
-  if (isObject(operand)) {
-    const [kind, affix] = Object.entries(operand)[0] as [string, string];
-    return typeof value === "string" && (kind === "prefix" ? value.startsWith(affix) : value.endsWith(affix));
-  }
+  // `{ prefix }` is the only operator SNS takes inside anything-but (components/topic/filter-policy.ts).
+  if (isObject(operand)) return typeof value === "string" && typeof operand.prefix === "string" && value.startsWith(operand.prefix);
   return (Array.isArray(operand) ? operand : [operand]).some((excluded) => excluded === value);
 }
 

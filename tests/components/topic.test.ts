@@ -177,6 +177,9 @@ describe("Topic", () => {
       ["a function on a FIFO topic", () => new Topic("t", { fifo: true }).subscribe("x", fn("rf1")), /^Topic "t": subscribe\("x"\) function "rf1" cannot subscribe to a FIFO topic: SNS delivers a FIFO topic's messages to SQS queues only\. Subscribe a MessageQueue/],
       ["six keys", () => new Topic("t", {}).subscribe("x", fn("rf2"), { filterPolicy: { a: ["1"], b: ["1"], c: ["1"], d: ["1"], e: ["1"], f: ["1"] } }), /^Topic "t": subscribe\("x"\) filterPolicy .* has 6 keys \(a, b, c, d, e, f\), over SNS's 5 per filter policy\. Fix the policy/],
       ["151 combinations", () => new Topic("t", {}).subscribe("x", fn("rf3"), { filterPolicy: { a: Array.from({ length: 151 }, (_, i) => `v${i}`) } }), /has 151 combinations of values .* over SNS's 150/],
+      ["anything-but with a suffix", () => new Topic("t", {}).subscribe("x", fn("rf13"), { filterPolicy: { key: [{ "anything-but": { suffix: "test" } }] } }), /Topic "t": subscribe\("x"\) filterPolicy .* has "key" with anything-but of \{"suffix":"test"\}.*Fix the policy/],
+      ["a numeric range with its top first", () => new Topic("t", {}).subscribe("x", fn("rf14"), { filterPolicy: { n: [{ numeric: ["<", 20, ">", 1] }] } }), /Topic "t": subscribe\("x"\) filterPolicy .* a range is \[">" or ">=", bottom, "<" or "<=", top\]/],
+      ["a body policy over 150 combinations by depth", () => new Topic("t", {}).subscribe("x", fn("rf15"), { filterPolicyScope: "MessageBody", filterPolicy: { photo: { kind: ["a", "b", "c", "d", "e", "f"], size: Array.from({ length: 13 }, String) } } }), /Topic "t": subscribe\("x"\) filterPolicy .* has 312 combinations of values \(the product of its arrays' lengths, each times its key's nesting depth\)/],
       ["a nested attribute policy", () => new Topic("t", {}).subscribe("x", fn("rf4"), { filterPolicy: { a: { b: ["1"] } } }), /nests an object under "a", which only a MessageBody filter policy may/],
       ["an unknown operator", () => new Topic("t", {}).subscribe("x", fn("rf5"), { filterPolicy: { a: [{ wildcard: "x*" }] } }), /has "a" with the operator "wildcard", which SNS filter policies do not take/],
       ["a scope without a policy", () => new Topic("t", {}).subscribe("x", fn("rf6"), { filterPolicyScope: "MessageBody" }), /subscribe\("x"\) filterPolicyScope "MessageBody" is set without a filterPolicy/],
@@ -203,5 +206,39 @@ describe("filterPolicyProblem", () => {
     expect(filterPolicyProblem({ a: [{ numeric: [">", 2e9] }] })).toMatch(/outside SNS's numeric matching range/);
     expect(filterPolicyProblem({ a: ["x".repeat(300 * 1024)] })).toMatch(/over SNS's 262144 \(256 KB\)/);
     expect(filterPolicyProblem({ a: { b: { c: ["1"] } } }, "MessageBody")).toBeUndefined();
+  });
+  // LocalStack's AWS-validated test_validate_policy_nested_anything_but_operator; SNS takes only prefix inside anything-but.
+  it("refuses anything-but with a suffix (or any operator but prefix)", () => {
+    expect(filterPolicyProblem({ key: [{ "anything-but": { suffix: "test" } }] })).toMatch(/"key" with anything-but of \{"suffix":"test"\}, not a value, a list of values, or \{ prefix \}/);
+    expect(filterPolicyProblem({ key: [{ "anything-but": { "equals-ignore-case": "x" } }] })).toMatch(/anything-but of/);
+    expect(filterPolicyProblem({ key: [{ "anything-but": { prefix: "test" } }] })).toBeUndefined();
+  });
+  // moto's tests assert AWS's answers: ["<",20,">",1] "Too many elements in numeric expression", [">",20,">",1] "Bad
+  // numeric range operator: >", [">",20,"<",1] "Bottom must be less than top".
+  it.each([
+    [["<", 20, ">", 1]],
+    [[">", 20, ">", 1]],
+    [[">", 20, "<", 1]],
+    [["<", 30, ">", 20]],
+    [["=", 1, "<", 3]],
+    [["<", 5, "<", 9]],
+    [[">=", 5, "<=", 5]],
+  ])("refuses the numeric range %j", (range) => {
+    expect(filterPolicyProblem({ n: [{ numeric: range }] })).toMatch(/numeric of .*a range is \[">" or ">=", bottom, "<" or "<=", top\] with bottom less than top/);
+  });
+  it("takes a well-formed numeric range", () => {
+    expect(filterPolicyProblem({ n: [{ numeric: [">", 0, "<=", 150] }, { numeric: [">=", -5, "<", -1] }] })).toBeUndefined();
+  });
+  // subscription-filter-policy-constraints.html (payload-based): each array's values times its key's nesting depth.
+  it("weights a MessageBody policy's arrays by their nesting depth", () => {
+    const values = (n: number) => Array.from({ length: n }, (_, i) => `v${i}`);
+    // The AWS doc's example: four values three levels deep, three values two levels deep: 4·3 × 3·2 = 72.
+    expect(filterPolicyProblem({ key_a: { key_b: { key_c: values(4) } }, key_d: { key_e: values(3) } }, "MessageBody")).toBeUndefined();
+    // moto's "Filter policy is too complex" fixture: 4·3 × 3·2 × 3·1 = 216.
+    expect(filterPolicyProblem({ key_a: { key_b: { key_c: values(4) } }, key_d: { key_e: values(3) }, key_f: values(3) }, "MessageBody")).toMatch(/has 216 combinations/);
+    // Two levels: 6·2 × 13·2 = 312.
+    expect(filterPolicyProblem({ photo: { kind: values(6), size: values(13) } }, "MessageBody")).toMatch(/has 312 combinations/);
+    // An $or's branches keep their depth and are summed: (10·2 + 10·2) × 2·2 = 160.
+    expect(filterPolicyProblem({ photo: { $or: [{ kind: values(10) }, { size: values(10) }], tag: values(2) } }, "MessageBody")).toMatch(/has 160 combinations/);
   });
 });
