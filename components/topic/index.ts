@@ -18,7 +18,7 @@ import { registerSpec } from "../spec-registry";
 import { FILTER_POLICY_SCOPES, filterPolicyProblem, type FilterPolicyScope } from "./filter-policy";
 import type { TopicArgs, TopicSpec, TopicSubscribeOptions, TopicSubscribeQueueOptions } from "./spec";
 
-export type { TopicArgs, TopicSpec, TopicSubscribeOptions, TopicSubscribeQueueOptions, TopicSubscriptionSpec, TopicLambdaSubscriptionSpec, TopicQueueSubscriptionSpec } from "./spec";
+export type { TopicArgs, TopicServicePrincipal, TopicServicePublisher, TopicSpec, TopicSubscribeOptions, TopicSubscribeQueueOptions, TopicSubscriptionSpec, TopicLambdaSubscriptionSpec, TopicQueueSubscriptionSpec } from "./spec";
 export { FILTER_POLICY_LIMITS, FILTER_POLICY_OPERATORS, FILTER_POLICY_SCOPES, filterPolicyProblem, type FilterPolicyScope } from "./filter-policy";
 
 const DAY_SECONDS = 24 * 60 * 60;
@@ -55,6 +55,9 @@ export const TOPIC_OWNER_ACTIONS: readonly string[] = [
 /** A KMS key's ARN (IAM names a key by its ARN: an alias in a statement's Resource grants nothing on the key). */
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
+/** A service principal: `<service>.amazonaws.com` (IAM's Principal { Service }). */
+const SERVICE_PRINCIPAL = /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com$/;
+
 /** A subscription's name: it names the subscription, its permission and its dead-letter queue. */
 const SUBSCRIPTION_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,40}$/;
 
@@ -88,7 +91,7 @@ export class Topic extends pulumi.ComponentResource {
   readonly spec: TopicSpec;
   /** The SNS topic producers publish to. */
   readonly topic: aws.sns.Topic;
-  /** The topic's policy: the owner account's access, and a Deny of every Publish made without TLS. */
+  /** The topic's one policy: the owner account's access, a Deny of every Publish made without TLS, and `servicePublishers`' Allows. */
   readonly topicPolicy: aws.sns.TopicPolicy;
   /** The topic's ARN, what Publish takes. */
   readonly topicArn: pulumi.Output<string>;
@@ -135,6 +138,19 @@ export class Topic extends pulumi.ComponentResource {
             { Sid: "OwnerAccess", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${partition.partition}:iam::${identity.accountId}:root` }, Action: [...TOPIC_OWNER_ACTIONS], Resource: topic.arn },
             // cdk-nag AwsSolutions-SNS3; the statement the CDK's Topic `enforceSSL` writes.
             { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: topic.arn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+            // AWS services that publish (servicePublishers): the topic policy replaces SNS's default one, so each needs
+            // its own Allow; aws:SourceAccount (and aws:SourceArn) keep another account's resource from using it
+            // (confused deputy: https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html; CloudWatch
+            // alarms: https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger; S3:
+            // https://docs.aws.amazon.com/AmazonS3/latest/userguide/grant-destinations-permissions-to-s3.html).
+            ...(args.servicePublishers ?? []).map((publisher, i) => ({
+              Sid: `ServicePublish${i}`,
+              Effect: "Allow",
+              Principal: { Service: publisher.service },
+              Action: "sns:Publish",
+              Resource: topic.arn,
+              Condition: { StringEquals: { "aws:SourceAccount": identity.accountId }, ...(publisher.sourceArn === undefined ? {} : { ArnLike: { "aws:SourceArn": publisher.sourceArn } }) },
+            })),
           ],
         }),
         region,
@@ -338,7 +354,39 @@ function validate(fail: ArgFailure, name: string, args: TopicArgs): void {
       "Pass a customer managed key's ARN (aws.kms.Key's arn), or leave kmsKeyId out for the AWS managed key alias/aws/sns.",
     );
   }
+  validateServicePublishers(fail, args);
   // The topic is autonamed `<name>-topic-<7 characters>` (`.fifo` appended for a FIFO topic): SNS takes letters,
   // digits, - and _ (CreateTopic Name), pulumi-aws 80 before the suffix.
   validateAutonames(fail, name, [{ resource: `${name}-topic`, kind: "sns-topic" }]);
+}
+
+function validateServicePublishers(fail: ArgFailure, args: TopicArgs): void {
+  const publishers = args.servicePublishers;
+  if (publishers === undefined) return;
+  if (!Array.isArray(publishers)) fail("servicePublishers", publishers, "is not a list", 'List the services, e.g. [{ service: "cloudwatch.amazonaws.com" }].');
+  const seen = new Set<string>();
+  publishers.forEach((publisher, i) => {
+    const service = publisher?.service;
+    if (typeof service !== "string" || !SERVICE_PRINCIPAL.test(service)) {
+      fail(`servicePublishers[${i}].service`, service, "is not an AWS service principal", 'Use the service\'s principal, e.g. "cloudwatch.amazonaws.com"; grant an account or role through its IAM policy (grants.publish()) instead.');
+    }
+    if (seen.has(service)) fail(`servicePublishers[${i}].service`, service, "is listed twice", "List each service once; give a wildcard sourceArn (e.g. arn:aws:cloudwatch:<region>:<account>:alarm:*) to cover several sources.");
+    seen.add(service);
+    if (typeof publisher.sourceArn === "string" && !/^arn:aws[a-z-]*:[a-z0-9-]+:/.test(publisher.sourceArn)) {
+      fail(`servicePublishers[${i}].sourceArn`, publisher.sourceArn, "is not an ARN", "Give the ARN of what publishes (wildcards allowed), e.g. the alarm's or the bucket's ARN, or leave sourceArn out.");
+    }
+  });
+  // "Several AWS services publish events to Amazon SNS topics. To allow these event sources to work with encrypted
+  // topics" the topic needs a customer managed key whose key policy allows the service kms:GenerateDataKey* and
+  // kms:Decrypt (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services):
+  // the AWS managed key's policy cannot be changed and lets only the account's principals use it through SNS.
+  if (publishers.length > 0 && args.kmsKeyId === undefined) {
+    const services = publishers.map((p) => p.service);
+    fail(
+      "servicePublishers",
+      services,
+      `need a customer managed key: the topic would be encrypted with the AWS managed key ${SNS_MANAGED_KEY}, whose key policy cannot be changed to let an AWS service use it, so every Publish from these services would fail`,
+      `Pass kmsKeyId: a customer managed key whose key policy allows ${services.join(", ")} kms:GenerateDataKey* and kms:Decrypt.`,
+    );
+  }
 }

@@ -20,6 +20,7 @@ const PERMISSION = "aws:lambda/permission:Permission";
 const QUEUE = "aws:sqs/queue:Queue";
 const QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy";
 const ACCOUNT = "123456789012";
+const KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 
 beforeAll(() => useMocks());
 
@@ -43,6 +44,22 @@ describe("Topic", () => {
         Resource: topic.state.arn,
       },
       tls(topic.state.arn, "sns:Publish"),
+    ]);
+    expect(securityFindings(graph)).toEqual([]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("lets servicePublishers publish through the one topic policy, conditioned on the stack's account and their source ARN", async () => {
+    const key = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const alarms = `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:*`;
+    const graph = await record(() => new Topic("alerts", { kmsKeyId: key, servicePublishers: [{ service: "cloudwatch.amazonaws.com", sourceArn: alarms }, { service: "events.amazonaws.com" }] }));
+    const topic = resource(graph, TOPIC, "alerts-topic");
+    expect(graph.filter((r) => r.type === TOPIC_POLICY)).toHaveLength(1);
+    const statements = policyDocument(resource(graph, TOPIC_POLICY, "alerts-topic-policy").inputs.policy).Statement;
+    expect(statements.slice(1)).toEqual([
+      tls(topic.state.arn, "sns:Publish"),
+      { Sid: "ServicePublish0", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Resource: topic.state.arn, Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnLike: { "aws:SourceArn": alarms } } },
+      { Sid: "ServicePublish1", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Resource: topic.state.arn, Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } },
     ]);
     expect(securityFindings(graph)).toEqual([]);
     expect(deployFindings(graph)).toEqual([]);
@@ -172,6 +189,10 @@ describe("Topic", () => {
     const fn = (name: string) => new LambdaFunction(name, { entry });
     it.each([
       ["a FIFO topic's content-based deduplication on a standard topic", () => new Topic("t", { contentBasedDeduplication: true }), /^Topic "t": contentBasedDeduplication true applies only to FIFO topics, and this topic is standard\. Set fifo: true/],
+      ["servicePublishers under the AWS managed key", () => new Topic("t", { servicePublishers: [{ service: "cloudwatch.amazonaws.com" }] }), /^Topic "t": servicePublishers \["cloudwatch\.amazonaws\.com"\] need a customer managed key: .*alias\/aws\/sns.* Pass kmsKeyId: a customer managed key whose key policy allows cloudwatch\.amazonaws\.com kms:GenerateDataKey\* and kms:Decrypt/],
+      ["a service publisher that is not a service principal", () => new Topic("t", { kmsKeyId: KEY, servicePublishers: [{ service: "arn:aws:iam::123456789012:root" }] }), /^Topic "t": servicePublishers\[0\]\.service "arn:aws:iam::123456789012:root" is not an AWS service principal/],
+      ["a service publisher listed twice", () => new Topic("t", { kmsKeyId: KEY, servicePublishers: [{ service: "s3.amazonaws.com" }, { service: "s3.amazonaws.com" }] }), /^Topic "t": servicePublishers\[1\]\.service "s3\.amazonaws\.com" is listed twice/],
+      ["a service publisher's source that is not an ARN", () => new Topic("t", { kmsKeyId: KEY, servicePublishers: [{ service: "s3.amazonaws.com", sourceArn: "my-bucket" }] }), /^Topic "t": servicePublishers\[0\]\.sourceArn "my-bucket" is not an ARN/],
       ["a KMS alias as the key", () => new Topic("t", { kmsKeyId: "alias/my-key" }), /^Topic "t": kmsKeyId "alias\/my-key" is not a KMS key's ARN; .* Pass a customer managed key's ARN/],
       ["a name SNS refuses", () => new Topic("t.v2", {}), /^Topic "t\.v2": name "t\.v2" makes the SNS topic name "t\.v2-topic-<random suffix>" hold "\."/],
       ["a function on a FIFO topic", () => new Topic("t", { fifo: true }).subscribe("x", fn("rf1")), /^Topic "t": subscribe\("x"\) function "rf1" cannot subscribe to a FIFO topic: SNS delivers a FIFO topic's messages to SQS queues only\. Subscribe a MessageQueue/],
