@@ -6,7 +6,7 @@
  * (OR); an attribute or body value that is an array matches when one of its elements does.
  *
  * Attribute scope (MessageAttributes): String and String.Array attributes match string conditions, Number ones numeric
- * conditions and numbers; Binary attributes match nothing but `exists` ("Amazon SNS compares policy properties only to
+ * conditions and numbers; Binary attributes are ignored, as if absent ("Amazon SNS compares policy properties only to
  * message attributes that have the following data types: String, String.Array", and Number for numeric matching).
  * Body scope (MessageBody): the message must be a JSON object; nested policy objects walk into it.
  */
@@ -53,7 +53,9 @@ function attributeValues(attribute: SnsMessageAttribute | undefined): Candidate[
   }
   if (type === "Number") return [Number(attribute.StringValue)];
   if (type === "String") return [attribute.StringValue ?? ""];
-  return []; // Binary: present, but no value conditions match it.
+  // Binary: "Amazon SNS ignores message attributes with the Binary data type" (subscription-filter-policy-constraints.html,
+  // the earlier English version; the zh-CN page keeps the line), so for filtering it is absent, `exists` included.
+  return undefined;
 }
 
 function matchesObject(policy: Record<string, unknown>, lookup: Lookup): boolean {
