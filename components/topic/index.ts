@@ -109,7 +109,9 @@ export class Topic extends pulumi.ComponentResource {
     validate(fail, name, args ?? {});
     const fifo = args.fifo ?? false;
     const region = args.region || undefined;
-    const kmsKey = args.kmsKeyId;
+    // A plain string was checked in validate; an Output (e.g. another stack's key) is checked here once known, with
+    // the same message, so `pulumi up` stops before the topic names an alias IAM grants nothing on.
+    const kmsKey = args.kmsKeyId === undefined || typeof args.kmsKeyId === "string" ? args.kmsKeyId : pulumi.output(args.kmsKeyId).apply((key) => assertTopicKmsKeyId(name, key));
 
     // pulumi-aws autonames a topic `<name>-topic-<7 characters>` within 80 and appends `.fifo` when fifoTopic is true
     // (provider/resource_overrides.go, "aws_sns_topic": AutoNameOptions{Maxlen: 80, Randlen: 7, PostTransform}), as
@@ -346,14 +348,7 @@ function validate(fail: ArgFailure, name: string, args: TopicArgs): void {
   }
   // CreateTopic ContentBasedDeduplication: "This attribute applies only to FIFO topics" (API_SetTopicAttributes).
   if (args.contentBasedDeduplication && !args.fifo) fail("contentBasedDeduplication", true, "applies only to FIFO topics, and this topic is standard", "Set fifo: true, or leave contentBasedDeduplication out.");
-  if (typeof args.kmsKeyId === "string" && !KMS_KEY_ARN.test(args.kmsKeyId)) {
-    fail(
-      "kmsKeyId",
-      args.kmsKeyId,
-      "is not a KMS key's ARN; producers' grants name the key by its ARN, as IAM requires (an alias or key id in a policy's Resource grants nothing)",
-      "Pass a customer managed key's ARN (aws.kms.Key's arn), or leave kmsKeyId out for the AWS managed key alias/aws/sns.",
-    );
-  }
+  if (typeof args.kmsKeyId === "string") checkKmsKeyId(fail, args.kmsKeyId);
   validateServicePublishers(fail, args);
   // The topic is autonamed `<name>-topic-<7 characters>` (`.fifo` appended for a FIFO topic): SNS takes letters,
   // digits, - and _ (CreateTopic Name), pulumi-aws 80 before the suffix.
@@ -389,4 +384,22 @@ function validateServicePublishers(fail: ArgFailure, args: TopicArgs): void {
       `Pass kmsKeyId: a customer managed key whose key policy allows ${services.join(", ")} kms:GenerateDataKey* and kms:Decrypt.`,
     );
   }
+}
+
+/** Throws the construction-time ComponentArgError for a `kmsKeyId` only known at deploy time (an Output) that is not a key's ARN. */
+export function assertTopicKmsKeyId(name: string, key: string): string {
+  return checkKmsKeyId(argFailer("Topic", name), key);
+}
+
+/** `key` when it is a KMS key's ARN; else the ComponentArgError (at construction, or once an Output is known). */
+function checkKmsKeyId(fail: ArgFailure, key: string): string {
+  if (!KMS_KEY_ARN.test(key)) {
+    fail(
+      "kmsKeyId",
+      key,
+      "is not a KMS key's ARN; producers' grants name the key by its ARN, as IAM requires (an alias or key id in a policy's Resource grants nothing)",
+      "Pass a customer managed key's ARN (aws.kms.Key's arn), or leave kmsKeyId out for the AWS managed key alias/aws/sns.",
+    );
+  }
+  return key;
 }

@@ -21,7 +21,8 @@ export interface TopicArgs {
    * The ARN of a customer managed KMS key (symmetric) that encrypts the topic's messages at rest; producers'
    * `grants.publish()` then include kms:GenerateDataKey* and kms:Decrypt on it. AWS services (CloudWatch alarms,
    * EventBridge, S3 event notifications) can publish only to a topic under a customer managed key whose key policy lets
-   * their service principal use it (kms:GenerateDataKey*, kms:Decrypt), and listed in `servicePublishers`.
+   * their service principal use it (kms:GenerateDataKey*, kms:Decrypt), and listed in `servicePublishers`. An alias or
+   * key id is refused, also when it arrives as an Output (checked once known).
    * @default the AWS managed key alias/aws/sns
    */
   kmsKeyId?: pulumi.Input<string>;

@@ -3,11 +3,12 @@
  * first, a dead-letter queue SNS may write to), queue subscriptions through the MessageQueue's one policy, the spec
  * the local runtime reads, and every construction-time refusal with its component, argument, value and fix.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LambdaFunction } from "../../components/lambda/function";
 import { MessageQueue } from "../../components/message-queue";
 import { registeredSpecs } from "../../components/spec-registry";
-import { filterPolicyProblem, Topic, type TopicSpec } from "../../components/topic";
+import { assertTopicKmsKeyId, filterPolicyProblem, Topic, type TopicSpec } from "../../components/topic";
 import { checkDeployRules } from "../../testing/deploy-rules";
 import { SECURITY_RULES } from "../../testing/security-rules";
 import { dependencyClosure, policyDocument, record, resource, useMocks } from "../harness/mocks";
@@ -183,6 +184,22 @@ describe("Topic", () => {
         { name: "jobs", protocol: "sqs", queue: "spec-jobs", queueName: "q", filterPolicyScope: "MessageAttributes", rawMessageDelivery: false },
       ],
     });
+  });
+
+  it("checks a kmsKeyId given as an Output once known, with the construction-time message", async () => {
+    // What the Output's apply runs (a failing Output fails `pulumi up` at the topic, as UserAuth's URLs do).
+    expect(() => assertTopicKmsKeyId("late", "alias/my-key")).toThrow(/^Topic "late": kmsKeyId "alias\/my-key" is not a KMS key's ARN; .* Pass a customer managed key's ARN/);
+    expect(() => assertTopicKmsKeyId("late", "1234abcd-12ab-34cd-56ef-1234567890ab")).toThrow(/kmsKeyId "1234abcd-12ab-34cd-56ef-1234567890ab" is not a KMS key's ARN/);
+    let topic: Topic | undefined;
+    const given = pulumi.output(KEY);
+    const graph = await record(() => {
+      topic = new Topic("late-arn", { kmsKeyId: given });
+    });
+    expect(resource(graph, TOPIC, "late-arn-topic").inputs.kmsMasterKeyId).toBe(KEY);
+    // The producers' grant (and the topic) take the checked Output, not the argument as given.
+    const keyGrant = topic!.grants.publish()[1].resources[0];
+    expect(keyGrant).not.toBe(given);
+    await expect(new Promise((resolve) => pulumi.output(keyGrant).apply(resolve))).resolves.toBe(KEY);
   });
 
   describe("refuses at construction", () => {
