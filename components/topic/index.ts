@@ -145,6 +145,7 @@ export class Topic extends pulumi.ComponentResource {
             // (confused deputy: https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html; CloudWatch
             // alarms: https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger; S3:
             // https://docs.aws.amazon.com/AmazonS3/latest/userguide/grant-destinations-permissions-to-s3.html).
+            // Not confirmed: that EventBridge sets these keys when it publishes to SNS (docs/components/topic.md).
             ...(args.servicePublishers ?? []).map((publisher, i) => ({
               Sid: `ServicePublish${i}`,
               Effect: "Allow",
