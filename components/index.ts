@@ -32,7 +32,7 @@ export { MessageQueue, MESSAGE_QUEUE_LIMITS, SQS_MAX_MESSAGE_BYTES, QUEUE_CONSUM
 export type { MessageQueueArgs, MessageQueueConsumer, MessageQueueSpec, MessageQueueGrants, MessageQueueTopic } from "./message-queue";
 export { Topic, SNS_MANAGED_KEY, TOPIC_PUBLISH_ACTIONS, TOPIC_KMS_PUBLISH_ACTIONS, TOPIC_OWNER_ACTIONS, FILTER_POLICY_LIMITS, FILTER_POLICY_OPERATORS, FILTER_POLICY_SCOPES, filterPolicyProblem } from "./topic";
 export type {
-  TopicArgs, TopicSpec, TopicGrants, TopicLambdaSubscription, TopicSubscribeOptions, TopicSubscribeQueueOptions, TopicSubscriptionSpec, TopicLambdaSubscriptionSpec, TopicQueueSubscriptionSpec, FilterPolicyScope,
+  TopicArgs, TopicServicePrincipal, TopicServicePublisher, TopicSpec, TopicGrants, TopicLambdaSubscription, TopicSubscribeOptions, TopicSubscribeQueueOptions, TopicSubscriptionSpec, TopicLambdaSubscriptionSpec, TopicQueueSubscriptionSpec, FilterPolicyScope,
 } from "./topic";
 export { DataTier, READ_ACTIONS, WRITE_ACTIONS, STREAM_ACTIONS } from "./data-tier";
 export type {

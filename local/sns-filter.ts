@@ -1,12 +1,12 @@
 /**
  * SNS subscription filter policies, evaluated as SNS does for the operators components/topic/filter-policy.ts accepts
- * (exact values, prefix, suffix, anything-but, numeric, exists, equals-ignore-case, cidr, $or):
+ * (exact values, prefix, suffix, anything-but of values or { prefix }, numeric, exists, equals-ignore-case, cidr, $or):
  * https://docs.aws.amazon.com/sns/latest/dg/sns-subscription-filter-policies.html and its pages on string, numeric,
  * key and IP address matching. Every key of a policy must match (AND); the values of a key's array are alternatives
  * (OR); an attribute or body value that is an array matches when one of its elements does.
  *
  * Attribute scope (MessageAttributes): String and String.Array attributes match string conditions, Number ones numeric
- * conditions and numbers; Binary attributes match nothing but `exists` ("Amazon SNS compares policy properties only to
+ * conditions and numbers; Binary attributes are ignored, as if absent ("Amazon SNS compares policy properties only to
  * message attributes that have the following data types: String, String.Array", and Number for numeric matching).
  * Body scope (MessageBody): the message must be a JSON object; nested policy objects walk into it.
  */
@@ -53,7 +53,9 @@ function attributeValues(attribute: SnsMessageAttribute | undefined): Candidate[
   }
   if (type === "Number") return [Number(attribute.StringValue)];
   if (type === "String") return [attribute.StringValue ?? ""];
-  return []; // Binary: present, but no value conditions match it.
+  // Binary: "Amazon SNS ignores message attributes with the Binary data type" (subscription-filter-policy-constraints.html,
+  // the earlier English version; the zh-CN page keeps the line), so for filtering it is absent, `exists` included.
+  return undefined;
 }
 
 function matchesObject(policy: Record<string, unknown>, lookup: Lookup): boolean {
@@ -107,10 +109,8 @@ function matchesValue(condition: unknown, value: Candidate): boolean {
 }
 
 function anythingButExcludes(operand: unknown, value: Candidate): boolean {
-  if (isObject(operand)) {
-    const [kind, affix] = Object.entries(operand)[0] as [string, string];
-    return typeof value === "string" && (kind === "prefix" ? value.startsWith(affix) : value.endsWith(affix));
-  }
+  // `{ prefix }` is the only operator SNS takes inside anything-but (components/topic/filter-policy.ts).
+  if (isObject(operand)) return typeof value === "string" && typeof operand.prefix === "string" && value.startsWith(operand.prefix);
   return (Array.isArray(operand) ? operand : [operand]).some((excluded) => excluded === value);
 }
 

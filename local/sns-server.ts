@@ -65,13 +65,28 @@ export class SnsError extends Error {
 }
 
 /**
- * SNS quotas: a message, attributes included, of at most 256 KiB; a Subject of at most 100 printable ASCII characters;
- * PublishBatch of 1–10 entries within 256 KiB together (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html,
- * API_PublishBatch.html); a FIFO topic's deduplication window of 5 minutes (https://docs.aws.amazon.com/sns/latest/dg/fifo-message-dedup.html).
+ * SNS quotas: a message, attributes included, of at most 256 KiB (the default; a topic's MaximumMessageSize can raise it
+ * to 1 MiB, which pulumi-aws 7.48's sns.Topic does not set); a Subject of printable ASCII "less than 100 characters
+ * long" (`subjectLength` is that exclusive bound); PublishBatch of 1–10 entries within 256 KiB together, attributes
+ * included (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html, API_PublishBatch.html); a FIFO topic's
+ * deduplication window of 5 minutes (https://docs.aws.amazon.com/sns/latest/dg/fifo-message-dedup.html).
  */
 export const SNS_LIMITS = { messageBytes: 262_144, subjectLength: 100, batchEntries: 10, deduplicationWindowMs: 5 * 60 * 1000 } as const;
 
 const invalid = (message: string) => new SnsError("InvalidParameter", message);
+
+/**
+ * MessageGroupId and MessageDeduplicationId: "up to 128 alphanumeric characters (a-z, A-Z, 0-9) and punctuation
+ * (!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~)" (API_Publish, API_PublishBatchRequestEntry), as SQS's (local/sqs-server.ts FIFO_ID).
+ */
+const MESSAGE_ID_FORMAT = /^[\x21-\x7e]{1,128}$/;
+
+/** What counts against a message's 256 KiB: the body, and each attribute's name, type and value (Binary as its bytes). */
+function messageBytes(input: PublishInput): number {
+  const attributes = Object.entries(input.attributes ?? {});
+  const value = (a: SnsMessageAttribute) => (a.StringValue !== undefined ? Buffer.byteLength(a.StringValue) : Buffer.from(a.BinaryValue ?? "", "base64").length);
+  return Buffer.byteLength(input.message) + attributes.reduce((sum, [name, a]) => sum + Buffer.byteLength(name) + Buffer.byteLength(a.DataType) + value(a), 0);
+}
 
 /** The topics, publishing and fan-out, without HTTP (tests use it directly). */
 export class LocalSns {
@@ -135,10 +150,13 @@ export class LocalSns {
 
 function validatePublish(topic: LocalTopicDefinition, input: PublishInput, attributes: Record<string, SnsMessageAttribute>): void {
   if (!input.message) throw invalid("Invalid parameter: Empty message");
-  const bytes = Buffer.byteLength(input.message) + Object.entries(attributes).reduce((sum, [name, a]) => sum + Buffer.byteLength(name) + Buffer.byteLength(a.DataType) + Buffer.byteLength(a.StringValue ?? a.BinaryValue ?? ""), 0);
+  const bytes = messageBytes({ ...input, attributes });
   if (bytes > SNS_LIMITS.messageBytes) throw invalid(`Invalid parameter: Message too long (${bytes} bytes; at most ${SNS_LIMITS.messageBytes})`);
-  if (input.subject !== undefined && (input.subject === "" || input.subject.length > SNS_LIMITS.subjectLength || !/^[\x20-\x7e]*$/.test(input.subject))) {
-    throw invalid(`Invalid parameter: Subject (at most ${SNS_LIMITS.subjectLength} printable ASCII characters, no line breaks)`);
+  if (input.subject !== undefined && (input.subject === "" || input.subject.length >= SNS_LIMITS.subjectLength || !/^[\x20-\x7e]*$/.test(input.subject))) {
+    throw invalid(`Invalid parameter: Subject (printable ASCII, fewer than ${SNS_LIMITS.subjectLength} characters, no line breaks)`);
+  }
+  for (const [name, value] of [["MessageGroupId", input.messageGroupId], ["MessageDeduplicationId", input.messageDeduplicationId]] as const) {
+    if (value !== undefined && !MESSAGE_ID_FORMAT.test(value)) throw invalid(`Invalid parameter: ${name} Reason: ${name} can only include alphanumeric and punctuation characters. 1 to 128 in length.`);
   }
   for (const [name, attribute] of Object.entries(attributes)) {
     if (!/^(String|Number|Binary)(\..+)?$/.test(attribute.DataType)) throw invalid(`Invalid parameter: MessageAttributes: the data type of ${name} is not String, String.Array, Number or Binary`);
@@ -222,13 +240,14 @@ async function answer(
     const params = new URLSearchParams(body.toString("utf8"));
     const topicArn = params.get("TopicArn") ?? params.get("TargetArn") ?? undefined;
     const accessKeyId = await checkSignature(sns, credentials, request, body, topicArn, now);
+    const action = params.get("Action");
+    if (action !== "Publish" && action !== "PublishBatch") {
+      throw new SnsError("InvalidAction", `The action ${action ?? "(none)"} is not valid for this endpoint; the local SNS server answers Publish and PublishBatch`);
+    }
+    // IAM is asked once the action is known: Publish and PublishBatch are both authorised as sns:Publish.
     const refused = topicArn !== undefined ? authorise?.(accessKeyId, "SNS:Publish", topicArn) : undefined;
     if (refused) throw new SnsError("AuthorizationError", `User: ${refused.caller} is not authorized to perform: SNS:Publish on resource: ${topicArn} ${refused.reason}`, 403);
-    const action = params.get("Action");
-    let result: string;
-    if (action === "Publish") result = publishResult(sns, params);
-    else if (action === "PublishBatch") result = publishBatchResult(sns, params);
-    else throw new SnsError("InvalidAction", `The action ${action ?? "(none)"} is not valid for this endpoint; the local SNS server answers Publish and PublishBatch`);
+    const result = action === "Publish" ? publishResult(sns, params) : publishBatchResult(sns, params);
     reply(response, 200, `<${action}Response xmlns="${XMLNS}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`);
   } catch (error) {
     const failure = error instanceof SnsError ? error : new SnsError("InternalError", (error as Error).message, 500);
@@ -302,7 +321,7 @@ function publishBatchResult(sns: LocalSns, params: URLSearchParams): string {
   if (entries.length === 0) throw new SnsError("EmptyBatchRequest", "The batch request doesn't contain any entries.");
   if (entries.length > SNS_LIMITS.batchEntries) throw new SnsError("TooManyEntriesInBatchRequest", `The batch request contains more entries than permissible (${SNS_LIMITS.batchEntries}).`);
   if (new Set(entries.map((e) => e.id)).size !== entries.length) throw new SnsError("BatchEntryIdsNotDistinct", "Two or more batch entries in the request have the same Id.");
-  const total = entries.reduce((sum, e) => sum + Buffer.byteLength(e.input.message), 0);
+  const total = entries.reduce((sum, e) => sum + messageBytes(e.input), 0);
   if (total > SNS_LIMITS.messageBytes) throw new SnsError("BatchRequestTooLong", `The length of all the messages put together is more than the limit (${SNS_LIMITS.messageBytes} bytes).`);
   const successful: string[] = [];
   const failed: string[] = [];

@@ -9,6 +9,19 @@
  *   values in each array in the filter policy"; "A filter policy can have a maximum of five keys"; "The maximum size
  *   of a filter policy is 256 KB"; numeric values "from -10^9 to 10^9 ... with five digits of accuracy after the
  *   decimal point"; attribute-based filtering (the default scope, MessageAttributes) takes no nested policy.
+ *   Payload-based (MessageBody) complexity: the page's payload-based section (in the version LocalStack quotes, and
+ *   the docs.amazonaws.cn copy) multiplies each array's length by its key's nesting depth: "The first array has four
+ *   values in a three-level nested key, and the second has three values in a two-level nested key ... 72". LocalStack's
+ *   validator (snapshot-tested against AWS, test_policy_complexity_with_or) and moto's test ("Filter policy is too
+ *   complex" for 4·3 × 3·2 × 3·1 = 216) count the same way, and sum an `$or`'s branches at the depth of the `$or`.
+ *   Not confirmed from AWS's own text: how an `$or` is weighted (LocalStack's and moto's reading, used here), and
+ *   whether SNS still counts depth today (the current English page no longer shows the example).
+ * - anything-but: SNS takes a value, a list of values, or `{ "prefix": … }` ("String matching using a prefix with the
+ *   anything-but operator", string-value-matching.html); LocalStack's AWS-validated
+ *   test_validate_policy_nested_anything_but_operator refuses `{"anything-but": {"suffix": …}}`.
+ * - numeric: one comparison `[op, n]`, or a range `[">" | ">=", bottom, "<" | "<=", top]` with bottom < top
+ *   (numeric-value-matching.html's range form; moto asserts SNS's answers "Too many elements in numeric expression",
+ *   "Bad numeric range operator", "Bottom must be less than top" for the other forms).
  * - terraform-provider-aws internal/service/sns/topic_subscription.go: `filter_policy` ValidateFunc
  *   validation.StringIsJSON, `filter_policy_scope` StringInSlice(MessageAttributes, MessageBody).
  * - The operators (https://docs.aws.amazon.com/sns/latest/dg/sns-subscription-filter-policies.html and its
@@ -35,6 +48,9 @@ export const FILTER_POLICY_LIMITS = {
 export const FILTER_POLICY_OPERATORS: readonly string[] = ["prefix", "suffix", "anything-but", "numeric", "exists", "equals-ignore-case", "cidr"];
 
 const NUMERIC_COMPARISONS = new Set(["=", "<", "<=", ">", ">="]);
+/** A range's first comparison is its bottom, its second its top. */
+const LOWER_BOUNDS = new Set([">", ">="]);
+const UPPER_BOUNDS = new Set(["<", "<="]);
 
 /** Why `policy` (the filter policy's object, as the subscription would send it as JSON) is one SNS refuses, or undefined. */
 export function filterPolicyProblem(policy: unknown, scope: FilterPolicyScope = "MessageAttributes"): string | undefined {
@@ -51,8 +67,10 @@ export function filterPolicyProblem(policy: unknown, scope: FilterPolicyScope = 
   if (shape) return shape;
   const keys = leafKeys(policy, "");
   if (keys.size > FILTER_POLICY_LIMITS.keys) return `has ${keys.size} keys (${[...keys].join(", ")}), over SNS's ${FILTER_POLICY_LIMITS.keys} per filter policy`;
-  const combinations = combinationsOf(policy);
-  if (combinations > FILTER_POLICY_LIMITS.combinations) return `has ${combinations} combinations of values (the product of its arrays' lengths), over SNS's ${FILTER_POLICY_LIMITS.combinations}`;
+  const combinations = combinationsOf(policy, 1);
+  if (combinations > FILTER_POLICY_LIMITS.combinations) {
+    return `has ${combinations} combinations of values (the product of its arrays' lengths${scope === "MessageBody" ? ", each times its key's nesting depth" : ""}), over SNS's ${FILTER_POLICY_LIMITS.combinations}`;
+  }
   return undefined;
 }
 
@@ -107,8 +125,8 @@ function elementProblem(element: unknown, where: string): string | undefined {
     case "anything-but": {
       if (typeof operand === "string" || typeof operand === "number") return typeof operand === "number" ? numberProblem(operand, where) : undefined;
       if (Array.isArray(operand) && operand.length > 0 && operand.every((v) => typeof v === "string" || typeof v === "number")) return undefined;
-      if (isObject(operand) && Object.keys(operand).length === 1 && ["prefix", "suffix"].includes(Object.keys(operand)[0]) && typeof Object.values(operand)[0] === "string") return undefined;
-      return `has "${where}" with anything-but of ${JSON.stringify(operand)}, not a value, a list of values, or { prefix } / { suffix }`;
+      if (isObject(operand) && Object.keys(operand).length === 1 && typeof operand.prefix === "string" && operand.prefix !== "") return undefined;
+      return `has "${where}" with anything-but of ${JSON.stringify(operand)}, not a value, a list of values, or { prefix } (SNS takes no other operator inside anything-but)`;
     }
     case "numeric": {
       if (!Array.isArray(operand) || (operand.length !== 2 && operand.length !== 4)) return `has "${where}" with numeric of ${JSON.stringify(operand)}, not [comparison, number] or [comparison, number, comparison, number]`;
@@ -116,6 +134,9 @@ function elementProblem(element: unknown, where: string): string | undefined {
         if (!NUMERIC_COMPARISONS.has(operand[i]) || typeof operand[i + 1] !== "number") return `has "${where}" with numeric of ${JSON.stringify(operand)}, not [comparison, number] pairs (comparisons =, <, <=, >, >=)`;
         const problem = numberProblem(operand[i + 1], where);
         if (problem) return problem;
+      }
+      if (operand.length === 4 && !(LOWER_BOUNDS.has(operand[0]) && UPPER_BOUNDS.has(operand[2]) && operand[1] < operand[3])) {
+        return `has "${where}" with numeric of ${JSON.stringify(operand)}; a range is [">" or ">=", bottom, "<" or "<=", top] with bottom less than top`;
       }
       return undefined;
     }
@@ -139,13 +160,16 @@ function leafKeys(policy: Record<string, unknown>, at: string, into = new Set<st
   return into;
 }
 
-/** The product of the value arrays' lengths; an `$or` adds its branches' combinations. */
-function combinationsOf(policy: Record<string, unknown>): number {
+/**
+ * The product of the value arrays' lengths, each times its key's nesting depth (1 at the top: only a MessageBody policy
+ * nests, so an attribute policy's count is the plain product); an `$or` adds its branches' combinations, at its depth.
+ */
+function combinationsOf(policy: Record<string, unknown>, depth: number): number {
   let total = 1;
   for (const [key, value] of Object.entries(policy)) {
-    if (key === "$or" && Array.isArray(value)) total *= value.reduce((sum: number, branch) => sum + combinationsOf(branch as Record<string, unknown>), 0);
-    else if (isObject(value)) total *= combinationsOf(value);
-    else if (Array.isArray(value)) total *= value.length;
+    if (key === "$or" && Array.isArray(value)) total *= value.reduce((sum: number, branch) => sum + combinationsOf(branch as Record<string, unknown>, depth), 0);
+    else if (isObject(value)) total *= combinationsOf(value, depth + 1);
+    else if (Array.isArray(value)) total *= value.length * depth;
   }
   return total;
 }

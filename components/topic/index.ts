@@ -18,7 +18,7 @@ import { registerSpec } from "../spec-registry";
 import { FILTER_POLICY_SCOPES, filterPolicyProblem, type FilterPolicyScope } from "./filter-policy";
 import type { TopicArgs, TopicSpec, TopicSubscribeOptions, TopicSubscribeQueueOptions } from "./spec";
 
-export type { TopicArgs, TopicSpec, TopicSubscribeOptions, TopicSubscribeQueueOptions, TopicSubscriptionSpec, TopicLambdaSubscriptionSpec, TopicQueueSubscriptionSpec } from "./spec";
+export type { TopicArgs, TopicServicePrincipal, TopicServicePublisher, TopicSpec, TopicSubscribeOptions, TopicSubscribeQueueOptions, TopicSubscriptionSpec, TopicLambdaSubscriptionSpec, TopicQueueSubscriptionSpec } from "./spec";
 export { FILTER_POLICY_LIMITS, FILTER_POLICY_OPERATORS, FILTER_POLICY_SCOPES, filterPolicyProblem, type FilterPolicyScope } from "./filter-policy";
 
 const DAY_SECONDS = 24 * 60 * 60;
@@ -55,6 +55,9 @@ export const TOPIC_OWNER_ACTIONS: readonly string[] = [
 /** A KMS key's ARN (IAM names a key by its ARN: an alias in a statement's Resource grants nothing on the key). */
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
+/** A service principal: `<service>.amazonaws.com` (IAM's Principal { Service }). */
+const SERVICE_PRINCIPAL = /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com$/;
+
 /** A subscription's name: it names the subscription, its permission and its dead-letter queue. */
 const SUBSCRIPTION_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,40}$/;
 
@@ -88,7 +91,7 @@ export class Topic extends pulumi.ComponentResource {
   readonly spec: TopicSpec;
   /** The SNS topic producers publish to. */
   readonly topic: aws.sns.Topic;
-  /** The topic's policy: the owner account's access, and a Deny of every Publish made without TLS. */
+  /** The topic's one policy: the owner account's access, a Deny of every Publish made without TLS, and `servicePublishers`' Allows. */
   readonly topicPolicy: aws.sns.TopicPolicy;
   /** The topic's ARN, what Publish takes. */
   readonly topicArn: pulumi.Output<string>;
@@ -106,7 +109,9 @@ export class Topic extends pulumi.ComponentResource {
     validate(fail, name, args ?? {});
     const fifo = args.fifo ?? false;
     const region = args.region || undefined;
-    const kmsKey = args.kmsKeyId;
+    // A plain string was checked in validate; an Output (e.g. another stack's key) is checked here once known, with
+    // the same message, so `pulumi up` stops before the topic names an alias IAM grants nothing on.
+    const kmsKey = args.kmsKeyId === undefined || typeof args.kmsKeyId === "string" ? args.kmsKeyId : pulumi.output(args.kmsKeyId).apply((key) => assertTopicKmsKeyId(name, key));
 
     // pulumi-aws autonames a topic `<name>-topic-<7 characters>` within 80 and appends `.fifo` when fifoTopic is true
     // (provider/resource_overrides.go, "aws_sns_topic": AutoNameOptions{Maxlen: 80, Randlen: 7, PostTransform}), as
@@ -135,6 +140,20 @@ export class Topic extends pulumi.ComponentResource {
             { Sid: "OwnerAccess", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${partition.partition}:iam::${identity.accountId}:root` }, Action: [...TOPIC_OWNER_ACTIONS], Resource: topic.arn },
             // cdk-nag AwsSolutions-SNS3; the statement the CDK's Topic `enforceSSL` writes.
             { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: topic.arn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+            // AWS services that publish (servicePublishers): the topic policy replaces SNS's default one, so each needs
+            // its own Allow; aws:SourceAccount (and aws:SourceArn) keep another account's resource from using it
+            // (confused deputy: https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html; CloudWatch
+            // alarms: https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger; S3:
+            // https://docs.aws.amazon.com/AmazonS3/latest/userguide/grant-destinations-permissions-to-s3.html).
+            // Not confirmed: that EventBridge sets these keys when it publishes to SNS (docs/components/topic.md).
+            ...(args.servicePublishers ?? []).map((publisher, i) => ({
+              Sid: `ServicePublish${i}`,
+              Effect: "Allow",
+              Principal: { Service: publisher.service },
+              Action: "sns:Publish",
+              Resource: topic.arn,
+              Condition: { StringEquals: { "aws:SourceAccount": identity.accountId }, ...(publisher.sourceArn === undefined ? {} : { ArnLike: { "aws:SourceArn": publisher.sourceArn } }) },
+            })),
           ],
         }),
         region,
@@ -330,15 +349,58 @@ function validate(fail: ArgFailure, name: string, args: TopicArgs): void {
   }
   // CreateTopic ContentBasedDeduplication: "This attribute applies only to FIFO topics" (API_SetTopicAttributes).
   if (args.contentBasedDeduplication && !args.fifo) fail("contentBasedDeduplication", true, "applies only to FIFO topics, and this topic is standard", "Set fifo: true, or leave contentBasedDeduplication out.");
-  if (typeof args.kmsKeyId === "string" && !KMS_KEY_ARN.test(args.kmsKeyId)) {
+  if (typeof args.kmsKeyId === "string") checkKmsKeyId(fail, args.kmsKeyId);
+  validateServicePublishers(fail, args);
+  // The topic is autonamed `<name>-topic-<7 characters>` (`.fifo` appended for a FIFO topic): SNS takes letters,
+  // digits, - and _ (CreateTopic Name), pulumi-aws 80 before the suffix.
+  validateAutonames(fail, name, [{ resource: `${name}-topic`, kind: "sns-topic" }]);
+}
+
+function validateServicePublishers(fail: ArgFailure, args: TopicArgs): void {
+  const publishers = args.servicePublishers;
+  if (publishers === undefined) return;
+  if (!Array.isArray(publishers)) fail("servicePublishers", publishers, "is not a list", 'List the services, e.g. [{ service: "cloudwatch.amazonaws.com" }].');
+  const seen = new Set<string>();
+  publishers.forEach((publisher, i) => {
+    const service = publisher?.service;
+    if (typeof service !== "string" || !SERVICE_PRINCIPAL.test(service)) {
+      fail(`servicePublishers[${i}].service`, service, "is not an AWS service principal", 'Use the service\'s principal, e.g. "cloudwatch.amazonaws.com"; grant an account or role through its IAM policy (grants.publish()) instead.');
+    }
+    if (seen.has(service)) fail(`servicePublishers[${i}].service`, service, "is listed twice", "List each service once; give a wildcard sourceArn (e.g. arn:aws:cloudwatch:<region>:<account>:alarm:*) to cover several sources.");
+    seen.add(service);
+    if (typeof publisher.sourceArn === "string" && !/^arn:aws[a-z-]*:[a-z0-9-]+:/.test(publisher.sourceArn)) {
+      fail(`servicePublishers[${i}].sourceArn`, publisher.sourceArn, "is not an ARN", "Give the ARN of what publishes (wildcards allowed), e.g. the alarm's or the bucket's ARN, or leave sourceArn out.");
+    }
+  });
+  // "Several AWS services publish events to Amazon SNS topics. To allow these event sources to work with encrypted
+  // topics" the topic needs a customer managed key whose key policy allows the service kms:GenerateDataKey* and
+  // kms:Decrypt (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services):
+  // the AWS managed key's policy cannot be changed and lets only the account's principals use it through SNS.
+  if (publishers.length > 0 && args.kmsKeyId === undefined) {
+    const services = publishers.map((p) => p.service);
+    fail(
+      "servicePublishers",
+      services,
+      `need a customer managed key: the topic would be encrypted with the AWS managed key ${SNS_MANAGED_KEY}, whose key policy cannot be changed to let an AWS service use it, so every Publish from these services would fail`,
+      `Pass kmsKeyId: a customer managed key whose key policy allows ${services.join(", ")} kms:GenerateDataKey* and kms:Decrypt.`,
+    );
+  }
+}
+
+/** Throws the construction-time ComponentArgError for a `kmsKeyId` only known at deploy time (an Output) that is not a key's ARN. */
+export function assertTopicKmsKeyId(name: string, key: string): string {
+  return checkKmsKeyId(argFailer("Topic", name), key);
+}
+
+/** `key` when it is a KMS key's ARN; else the ComponentArgError (at construction, or once an Output is known). */
+function checkKmsKeyId(fail: ArgFailure, key: string): string {
+  if (!KMS_KEY_ARN.test(key)) {
     fail(
       "kmsKeyId",
-      args.kmsKeyId,
+      key,
       "is not a KMS key's ARN; producers' grants name the key by its ARN, as IAM requires (an alias or key id in a policy's Resource grants nothing)",
       "Pass a customer managed key's ARN (aws.kms.Key's arn), or leave kmsKeyId out for the AWS managed key alias/aws/sns.",
     );
   }
-  // The topic is autonamed `<name>-topic-<7 characters>` (`.fifo` appended for a FIFO topic): SNS takes letters,
-  // digits, - and _ (CreateTopic Name), pulumi-aws 80 before the suffix.
-  validateAutonames(fail, name, [{ resource: `${name}-topic`, kind: "sns-topic" }]);
+  return key;
 }

@@ -19,14 +19,40 @@ export interface TopicArgs {
   contentBasedDeduplication?: boolean;
   /**
    * The ARN of a customer managed KMS key (symmetric) that encrypts the topic's messages at rest; producers'
-   * `grants.publish()` then include kms:GenerateDataKey* and kms:Decrypt on it. CloudWatch alarms, EventBridge and S3
-   * event notifications can publish only to a topic under a customer managed key whose policy lets their service use it.
+   * `grants.publish()` then include kms:GenerateDataKey* and kms:Decrypt on it. AWS services (CloudWatch alarms,
+   * EventBridge, S3 event notifications) can publish only to a topic under a customer managed key whose key policy lets
+   * their service principal use it (kms:GenerateDataKey*, kms:Decrypt), and listed in `servicePublishers`. An alias or
+   * key id is refused, also when it arrives as an Output (checked once known).
    * @default the AWS managed key alias/aws/sns
    */
   kmsKeyId?: pulumi.Input<string>;
+  /**
+   * AWS services that may publish to the topic: each gets an Allow of sns:Publish in the topic's one policy, for its
+   * service principal, conditioned on `aws:SourceAccount` (the stack's account) and, when given, `aws:SourceArn`. The
+   * topic policy replaces SNS's default policy (which let same-account services publish), so a service must be listed
+   * here. Needs `kmsKeyId`: a customer managed key whose key policy allows the service kms:GenerateDataKey* and
+   * kms:Decrypt (the AWS managed key's policy cannot be changed, so no service can publish to a topic under it).
+   * @example [{ service: "cloudwatch.amazonaws.com", sourceArn: "arn:aws:cloudwatch:us-east-1:123456789012:alarm:*" }]
+   * @default none
+   */
+  servicePublishers?: TopicServicePublisher[];
   /** The topic's region; absent: the provider's. */
   region?: string;
 }
+
+/** An AWS service allowed to publish to a Topic (`servicePublishers`). */
+export interface TopicServicePublisher {
+  /** The service principal, e.g. "cloudwatch.amazonaws.com", "events.amazonaws.com", "s3.amazonaws.com". */
+  service: TopicServicePrincipal;
+  /**
+   * The ARN (wildcards `*` `?` allowed: ArnLike) of what publishes: the alarm(s), the EventBridge rule, the bucket.
+   * @default any source of the stack's account
+   */
+  sourceArn?: pulumi.Input<string>;
+}
+
+/** The service principals that publish to SNS topics that AWS documents; any other `<service>.amazonaws.com` is taken too. */
+export type TopicServicePrincipal = "cloudwatch.amazonaws.com" | "events.amazonaws.com" | "s3.amazonaws.com" | "budgets.amazonaws.com" | "codestar-notifications.amazonaws.com" | (string & {});
 
 /** Options of a LambdaFunction's subscription (`topic.subscribe`). */
 export interface TopicSubscribeOptions {

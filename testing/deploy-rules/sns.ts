@@ -10,6 +10,7 @@ import { functionOf, SQS_ARN } from "./events";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
 
 const TOPIC = "aws:sns/topic:Topic";
+const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
 const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
 const PERMISSION = "aws:lambda/permission:Permission";
 const QUEUE = "aws:sqs/queue:Queue";
@@ -221,4 +222,27 @@ function redriveTarget(policy: unknown): unknown {
   return parsed && typeof parsed === "object" ? (parsed as { deadLetterTargetArn?: unknown }).deadLetterTargetArn : undefined;
 }
 
-export const SNS_RULES: DeployRule[] = [SNS_LAMBDA_SUBSCRIPTION_PERMISSION, SNS_SUBSCRIPTION_DEAD_LETTER_QUEUE_POLICY, SNS_SQS_SUBSCRIPTION_QUEUE_POLICY, SNS_SUBSCRIPTION_ENDPOINT_TYPE, SNS_FILTER_POLICY];
+/**
+ * A topic has one access policy: the `Policy` attribute, which SetTopicAttributes writes whole and which each
+ * aws.sns.TopicPolicy (and a topic's own `policy`) sets ("Policy – The policy that defines who can access your topic",
+ * API_SetTopicAttributes; terraform-provider-aws topic_policy.go puts the document with SetTopicAttributes). Two on one
+ * topic replace each other on every deploy and the last applied decides what is allowed; Topic's policy also carries
+ * the TLS-only Deny (SNS3), which the other would drop. A grant to a service belongs in Topic's `servicePublishers`.
+ * The SNS counterpart of SqsOneQueuePolicy.
+ */
+export const SNS_ONE_TOPIC_POLICY: DeployRule = {
+  id: "SnsOneTopicPolicy",
+  title: "A topic's access policy is written by one resource only",
+  source: "https://docs.aws.amazon.com/sns/latest/api/API_SetTopicAttributes.html",
+  check(graph) {
+    return ofType(graph, TOPIC).flatMap((topic) => {
+      const writers = [...(topic.inputs.policy ? [topic] : []), ...attachedTo(graph, TOPIC_POLICY, "arn", topic)];
+      if (writers.length < 2) return [];
+      return [
+        finding(this.id, topic, `has its one access policy written by ${writers.map((w) => w.name).join(", ")}; each replaces the others, so the last applied decides what is allowed`, "write every statement into one policy (Topic's servicePublishers, one TopicPolicy, or the topic's `policy`)"),
+      ];
+    });
+  },
+};
+
+export const SNS_RULES: DeployRule[] = [SNS_LAMBDA_SUBSCRIPTION_PERMISSION, SNS_SUBSCRIPTION_DEAD_LETTER_QUEUE_POLICY, SNS_SQS_SUBSCRIPTION_QUEUE_POLICY, SNS_SUBSCRIPTION_ENDPOINT_TYPE, SNS_FILTER_POLICY, SNS_ONE_TOPIC_POLICY];

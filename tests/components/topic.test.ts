@@ -3,11 +3,12 @@
  * first, a dead-letter queue SNS may write to), queue subscriptions through the MessageQueue's one policy, the spec
  * the local runtime reads, and every construction-time refusal with its component, argument, value and fix.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LambdaFunction } from "../../components/lambda/function";
 import { MessageQueue } from "../../components/message-queue";
 import { registeredSpecs } from "../../components/spec-registry";
-import { filterPolicyProblem, Topic, type TopicSpec } from "../../components/topic";
+import { assertTopicKmsKeyId, filterPolicyProblem, Topic, type TopicSpec } from "../../components/topic";
 import { checkDeployRules } from "../../testing/deploy-rules";
 import { SECURITY_RULES } from "../../testing/security-rules";
 import { dependencyClosure, policyDocument, record, resource, useMocks } from "../harness/mocks";
@@ -20,6 +21,7 @@ const PERMISSION = "aws:lambda/permission:Permission";
 const QUEUE = "aws:sqs/queue:Queue";
 const QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy";
 const ACCOUNT = "123456789012";
+const KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 
 beforeAll(() => useMocks());
 
@@ -43,6 +45,22 @@ describe("Topic", () => {
         Resource: topic.state.arn,
       },
       tls(topic.state.arn, "sns:Publish"),
+    ]);
+    expect(securityFindings(graph)).toEqual([]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("lets servicePublishers publish through the one topic policy, conditioned on the stack's account and their source ARN", async () => {
+    const key = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const alarms = `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:*`;
+    const graph = await record(() => new Topic("alerts", { kmsKeyId: key, servicePublishers: [{ service: "cloudwatch.amazonaws.com", sourceArn: alarms }, { service: "events.amazonaws.com" }] }));
+    const topic = resource(graph, TOPIC, "alerts-topic");
+    expect(graph.filter((r) => r.type === TOPIC_POLICY)).toHaveLength(1);
+    const statements = policyDocument(resource(graph, TOPIC_POLICY, "alerts-topic-policy").inputs.policy).Statement;
+    expect(statements.slice(1)).toEqual([
+      tls(topic.state.arn, "sns:Publish"),
+      { Sid: "ServicePublish0", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Resource: topic.state.arn, Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnLike: { "aws:SourceArn": alarms } } },
+      { Sid: "ServicePublish1", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Resource: topic.state.arn, Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } },
     ]);
     expect(securityFindings(graph)).toEqual([]);
     expect(deployFindings(graph)).toEqual([]);
@@ -168,15 +186,38 @@ describe("Topic", () => {
     });
   });
 
+  it("checks a kmsKeyId given as an Output once known, with the construction-time message", async () => {
+    // What the Output's apply runs (a failing Output fails `pulumi up` at the topic, as UserAuth's URLs do).
+    expect(() => assertTopicKmsKeyId("late", "alias/my-key")).toThrow(/^Topic "late": kmsKeyId "alias\/my-key" is not a KMS key's ARN; .* Pass a customer managed key's ARN/);
+    expect(() => assertTopicKmsKeyId("late", "1234abcd-12ab-34cd-56ef-1234567890ab")).toThrow(/kmsKeyId "1234abcd-12ab-34cd-56ef-1234567890ab" is not a KMS key's ARN/);
+    let topic: Topic | undefined;
+    const given = pulumi.output(KEY);
+    const graph = await record(() => {
+      topic = new Topic("late-arn", { kmsKeyId: given });
+    });
+    expect(resource(graph, TOPIC, "late-arn-topic").inputs.kmsMasterKeyId).toBe(KEY);
+    // The producers' grant (and the topic) take the checked Output, not the argument as given.
+    const keyGrant = topic!.grants.publish()[1].resources[0];
+    expect(keyGrant).not.toBe(given);
+    await expect(new Promise((resolve) => pulumi.output(keyGrant).apply(resolve))).resolves.toBe(KEY);
+  });
+
   describe("refuses at construction", () => {
     const fn = (name: string) => new LambdaFunction(name, { entry });
     it.each([
       ["a FIFO topic's content-based deduplication on a standard topic", () => new Topic("t", { contentBasedDeduplication: true }), /^Topic "t": contentBasedDeduplication true applies only to FIFO topics, and this topic is standard\. Set fifo: true/],
+      ["servicePublishers under the AWS managed key", () => new Topic("t", { servicePublishers: [{ service: "cloudwatch.amazonaws.com" }] }), /^Topic "t": servicePublishers \["cloudwatch\.amazonaws\.com"\] need a customer managed key: .*alias\/aws\/sns.* Pass kmsKeyId: a customer managed key whose key policy allows cloudwatch\.amazonaws\.com kms:GenerateDataKey\* and kms:Decrypt/],
+      ["a service publisher that is not a service principal", () => new Topic("t", { kmsKeyId: KEY, servicePublishers: [{ service: "arn:aws:iam::123456789012:root" }] }), /^Topic "t": servicePublishers\[0\]\.service "arn:aws:iam::123456789012:root" is not an AWS service principal/],
+      ["a service publisher listed twice", () => new Topic("t", { kmsKeyId: KEY, servicePublishers: [{ service: "s3.amazonaws.com" }, { service: "s3.amazonaws.com" }] }), /^Topic "t": servicePublishers\[1\]\.service "s3\.amazonaws\.com" is listed twice/],
+      ["a service publisher's source that is not an ARN", () => new Topic("t", { kmsKeyId: KEY, servicePublishers: [{ service: "s3.amazonaws.com", sourceArn: "my-bucket" }] }), /^Topic "t": servicePublishers\[0\]\.sourceArn "my-bucket" is not an ARN/],
       ["a KMS alias as the key", () => new Topic("t", { kmsKeyId: "alias/my-key" }), /^Topic "t": kmsKeyId "alias\/my-key" is not a KMS key's ARN; .* Pass a customer managed key's ARN/],
       ["a name SNS refuses", () => new Topic("t.v2", {}), /^Topic "t\.v2": name "t\.v2" makes the SNS topic name "t\.v2-topic-<random suffix>" hold "\."/],
       ["a function on a FIFO topic", () => new Topic("t", { fifo: true }).subscribe("x", fn("rf1")), /^Topic "t": subscribe\("x"\) function "rf1" cannot subscribe to a FIFO topic: SNS delivers a FIFO topic's messages to SQS queues only\. Subscribe a MessageQueue/],
       ["six keys", () => new Topic("t", {}).subscribe("x", fn("rf2"), { filterPolicy: { a: ["1"], b: ["1"], c: ["1"], d: ["1"], e: ["1"], f: ["1"] } }), /^Topic "t": subscribe\("x"\) filterPolicy .* has 6 keys \(a, b, c, d, e, f\), over SNS's 5 per filter policy\. Fix the policy/],
       ["151 combinations", () => new Topic("t", {}).subscribe("x", fn("rf3"), { filterPolicy: { a: Array.from({ length: 151 }, (_, i) => `v${i}`) } }), /has 151 combinations of values .* over SNS's 150/],
+      ["anything-but with a suffix", () => new Topic("t", {}).subscribe("x", fn("rf13"), { filterPolicy: { key: [{ "anything-but": { suffix: "test" } }] } }), /Topic "t": subscribe\("x"\) filterPolicy .* has "key" with anything-but of \{"suffix":"test"\}.*Fix the policy/],
+      ["a numeric range with its top first", () => new Topic("t", {}).subscribe("x", fn("rf14"), { filterPolicy: { n: [{ numeric: ["<", 20, ">", 1] }] } }), /Topic "t": subscribe\("x"\) filterPolicy .* a range is \[">" or ">=", bottom, "<" or "<=", top\]/],
+      ["a body policy over 150 combinations by depth", () => new Topic("t", {}).subscribe("x", fn("rf15"), { filterPolicyScope: "MessageBody", filterPolicy: { photo: { kind: ["a", "b", "c", "d", "e", "f"], size: Array.from({ length: 13 }, String) } } }), /Topic "t": subscribe\("x"\) filterPolicy .* has 312 combinations of values \(the product of its arrays' lengths, each times its key's nesting depth\)/],
       ["a nested attribute policy", () => new Topic("t", {}).subscribe("x", fn("rf4"), { filterPolicy: { a: { b: ["1"] } } }), /nests an object under "a", which only a MessageBody filter policy may/],
       ["an unknown operator", () => new Topic("t", {}).subscribe("x", fn("rf5"), { filterPolicy: { a: [{ wildcard: "x*" }] } }), /has "a" with the operator "wildcard", which SNS filter policies do not take/],
       ["a scope without a policy", () => new Topic("t", {}).subscribe("x", fn("rf6"), { filterPolicyScope: "MessageBody" }), /subscribe\("x"\) filterPolicyScope "MessageBody" is set without a filterPolicy/],
@@ -203,5 +244,39 @@ describe("filterPolicyProblem", () => {
     expect(filterPolicyProblem({ a: [{ numeric: [">", 2e9] }] })).toMatch(/outside SNS's numeric matching range/);
     expect(filterPolicyProblem({ a: ["x".repeat(300 * 1024)] })).toMatch(/over SNS's 262144 \(256 KB\)/);
     expect(filterPolicyProblem({ a: { b: { c: ["1"] } } }, "MessageBody")).toBeUndefined();
+  });
+  // LocalStack's AWS-validated test_validate_policy_nested_anything_but_operator; SNS takes only prefix inside anything-but.
+  it("refuses anything-but with a suffix (or any operator but prefix)", () => {
+    expect(filterPolicyProblem({ key: [{ "anything-but": { suffix: "test" } }] })).toMatch(/"key" with anything-but of \{"suffix":"test"\}, not a value, a list of values, or \{ prefix \}/);
+    expect(filterPolicyProblem({ key: [{ "anything-but": { "equals-ignore-case": "x" } }] })).toMatch(/anything-but of/);
+    expect(filterPolicyProblem({ key: [{ "anything-but": { prefix: "test" } }] })).toBeUndefined();
+  });
+  // moto's tests assert AWS's answers: ["<",20,">",1] "Too many elements in numeric expression", [">",20,">",1] "Bad
+  // numeric range operator: >", [">",20,"<",1] "Bottom must be less than top".
+  it.each([
+    [["<", 20, ">", 1]],
+    [[">", 20, ">", 1]],
+    [[">", 20, "<", 1]],
+    [["<", 30, ">", 20]],
+    [["=", 1, "<", 3]],
+    [["<", 5, "<", 9]],
+    [[">=", 5, "<=", 5]],
+  ])("refuses the numeric range %j", (range) => {
+    expect(filterPolicyProblem({ n: [{ numeric: range }] })).toMatch(/numeric of .*a range is \[">" or ">=", bottom, "<" or "<=", top\] with bottom less than top/);
+  });
+  it("takes a well-formed numeric range", () => {
+    expect(filterPolicyProblem({ n: [{ numeric: [">", 0, "<=", 150] }, { numeric: [">=", -5, "<", -1] }] })).toBeUndefined();
+  });
+  // subscription-filter-policy-constraints.html (payload-based): each array's values times its key's nesting depth.
+  it("weights a MessageBody policy's arrays by their nesting depth", () => {
+    const values = (n: number) => Array.from({ length: n }, (_, i) => `v${i}`);
+    // The AWS doc's example: four values three levels deep, three values two levels deep: 4·3 × 3·2 = 72.
+    expect(filterPolicyProblem({ key_a: { key_b: { key_c: values(4) } }, key_d: { key_e: values(3) } }, "MessageBody")).toBeUndefined();
+    // moto's "Filter policy is too complex" fixture: 4·3 × 3·2 × 3·1 = 216.
+    expect(filterPolicyProblem({ key_a: { key_b: { key_c: values(4) } }, key_d: { key_e: values(3) }, key_f: values(3) }, "MessageBody")).toMatch(/has 216 combinations/);
+    // Two levels: 6·2 × 13·2 = 312.
+    expect(filterPolicyProblem({ photo: { kind: values(6), size: values(13) } }, "MessageBody")).toMatch(/has 312 combinations/);
+    // An $or's branches keep their depth and are summed: (10·2 + 10·2) × 2·2 = 160.
+    expect(filterPolicyProblem({ photo: { $or: [{ kind: values(10) }, { size: values(10) }], tag: values(2) } }, "MessageBody")).toMatch(/has 160 combinations/);
   });
 });

@@ -17,7 +17,7 @@ import { LocalQueues } from "../../local/queues";
 import { localQueueDefinitions } from "../../local/services/queues";
 import { localTopicDefinitions } from "../../local/services/topics";
 import { matchesFilterPolicy } from "../../local/sns-filter";
-import { startLocalSns, type LocalSnsServer } from "../../local/sns-server";
+import { LocalSns, startLocalSns, type LocalSnsServer } from "../../local/sns-server";
 import { LocalSqs } from "../../local/sqs-server";
 import { record } from "../harness/mocks";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
@@ -192,6 +192,44 @@ describe("local SNS", () => {
   });
 });
 
+describe("local SNS, Publish's limits", () => {
+  // The same topics without their subscriptions: nothing published here reaches another test's functions or queues.
+  const quiet = () => new LocalSns(definitions.map((topic) => ({ ...topic, subscriptions: [] })));
+
+  it("takes a Subject of fewer than 100 characters only (API_Publish: \"less than 100 characters long\")", () => {
+    const sns = quiet();
+    expect(sns.publish(topicArn, { message: "m", subject: "s".repeat(99) }).messageId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(() => sns.publish(topicArn, { message: "m", subject: "s".repeat(100) })).toThrow(/Invalid parameter: Subject/);
+  });
+
+  it("checks MessageGroupId and MessageDeduplicationId: 1 to 128 alphanumeric and punctuation characters", () => {
+    const sns = quiet();
+    expect(() => sns.publish(ordersArn, { message: "m", messageGroupId: "a group", messageDeduplicationId: "d" })).toThrow(/Invalid parameter: MessageGroupId .*alphanumeric and punctuation characters/);
+    expect(() => sns.publish(ordersArn, { message: "m", messageGroupId: "g".repeat(129), messageDeduplicationId: "d" })).toThrow(/MessageGroupId/);
+    expect(() => sns.publish(ordersArn, { message: "m", messageGroupId: "g", messageDeduplicationId: "d\n" })).toThrow(/Invalid parameter: MessageDeduplicationId .*alphanumeric and punctuation characters/);
+    // A standard topic takes a MessageGroupId (for SQS fair queues), in the same format.
+    expect(sns.publish(topicArn, { message: "m", messageGroupId: "tenant-1" }).messageId).toBeDefined();
+    expect(() => sns.publish(topicArn, { message: "m", messageGroupId: "" })).toThrow(/MessageGroupId/);
+  });
+
+  it("counts the entries' attributes in PublishBatch's 256 KiB", async () => {
+    const quietServer = await startLocalSns({ topics: definitions.map((topic) => ({ ...topic, subscriptions: [] })) });
+    try {
+      const entry = (n: number) => ({
+        [`PublishBatchRequestEntries.member.${n}.Id`]: `e${n}`,
+        [`PublishBatchRequestEntries.member.${n}.Message`]: "m".repeat(100 * 1024),
+        [`PublishBatchRequestEntries.member.${n}.MessageAttributes.entry.1.Name`]: "note",
+        [`PublishBatchRequestEntries.member.${n}.MessageAttributes.entry.1.Value.DataType`]: "String",
+        [`PublishBatchRequestEntries.member.${n}.MessageAttributes.entry.1.Value.StringValue`]: "n".repeat(60 * 1024),
+      });
+      const response = await send({ Action: "PublishBatch", TopicArn: topicArn, ...entry(1), ...entry(2) }, { to: quietServer });
+      expect(response).toMatchObject({ status: 400, text: expect.stringContaining("<Code>BatchRequestTooLong</Code>") });
+    } finally {
+      await quietServer.stop();
+    }
+  });
+});
+
 describe("filter policies, evaluated locally", () => {
   const attributes = (values: Record<string, string | number | string[]>) => ({
     attributes: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Array.isArray(v) ? { DataType: "String.Array", StringValue: JSON.stringify(v) } : typeof v === "number" ? { DataType: "Number", StringValue: String(v) } : { DataType: "String", StringValue: v }])),
@@ -217,6 +255,12 @@ describe("filter policies, evaluated locally", () => {
     expect(attrs({ a: [{ cidr: "10.0.0.0/24" }] }, { a: "10.0.1.7" })).toBe(false);
     expect(attrs({ a: ["x"], b: ["y"] }, { a: "x" })).toBe(false);
     expect(attrs({ $or: [{ a: ["x"] }, { b: ["y"] }] }, { b: "y" })).toBe(true);
+  });
+
+  it("treats a Binary attribute as absent, as SNS ignores Binary attributes in filtering", () => {
+    const binary = { attributes: { a: { DataType: "Binary", BinaryValue: "AAEC" } }, body: "{}" };
+    expect(matchesFilterPolicy({ a: [{ exists: true }] }, "MessageAttributes", binary)).toBe(false);
+    expect(matchesFilterPolicy({ a: [{ exists: false }] }, "MessageAttributes", binary)).toBe(true);
   });
 
   it("matches a MessageBody policy against the JSON body, walking nested objects, and no non-JSON body", () => {
@@ -249,6 +293,8 @@ describe("local SNS, authorising the functions by their roles", () => {
       const refused = await send({ Action: "Publish", TopicArn: ordersArn, Message: "{}", MessageGroupId: "g", MessageDeduplicationId: "d" }, as);
       expect(refused.status).toBe(403);
       expect(refused.text).toContain(`<Code>AuthorizationError</Code><Message>User: arn:aws:sts::123456789012:assumed-role/publisher-role/publisher-1a2b is not authorized to perform: SNS:Publish on resource: ${ordersArn} because no identity-based policy allows the SNS:Publish action</Message>`);
+      // The action is known before IAM is asked: an action the endpoint does not serve is InvalidAction, not a refusal.
+      expect(await send({ Action: "GetTopicAttributes", TopicArn: ordersArn }, as)).toMatchObject({ status: 400, text: expect.stringContaining("<Code>InvalidAction</Code>") });
     } finally {
       await guarded.stop();
     }
