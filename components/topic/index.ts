@@ -16,7 +16,7 @@ import { checkRetentionDays, createDeadLetterQueueWithPolicy, snsSendStatement }
 import { validateRegionArg } from "../region";
 import { registerSpec } from "../spec-registry";
 import { FILTER_POLICY_SCOPES, filterPolicyProblem, type FilterPolicyScope } from "./filter-policy";
-import type { TopicArgs, TopicSpec, TopicSubscribeOptions, TopicSubscribeQueueOptions } from "./spec";
+import type { TopicArgs, TopicServicePublisher, TopicSpec, TopicSubscribeOptions, TopicSubscribeQueueOptions } from "./spec";
 
 export type { TopicArgs, TopicServicePrincipal, TopicServicePublisher, TopicSpec, TopicSubscribeOptions, TopicSubscribeQueueOptions, TopicSubscriptionSpec, TopicLambdaSubscriptionSpec, TopicQueueSubscriptionSpec } from "./spec";
 export { FILTER_POLICY_LIMITS, FILTER_POLICY_OPERATORS, FILTER_POLICY_SCOPES, filterPolicyProblem, type FilterPolicyScope } from "./filter-policy";
@@ -145,14 +145,16 @@ export class Topic extends pulumi.ComponentResource {
             // (confused deputy: https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html; CloudWatch
             // alarms: https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger; S3:
             // https://docs.aws.amazon.com/AmazonS3/latest/userguide/grant-destinations-permissions-to-s3.html).
-            // Not confirmed: that EventBridge sets these keys when it publishes to SNS (docs/components/topic.md).
+            // aws:SourceAccount only for the services whose documented topic policies use it: EventBridge's example
+            // has no condition, and a key a service does not send refuses every delivery without an error
+            // (docs/components/topic.md); there aws:SourceArn is added only when the caller names the source.
             ...(args.servicePublishers ?? []).map((publisher, i) => ({
               Sid: `ServicePublish${i}`,
               Effect: "Allow",
               Principal: { Service: publisher.service },
               Action: "sns:Publish",
               Resource: topic.arn,
-              Condition: { StringEquals: { "aws:SourceAccount": identity.accountId }, ...(publisher.sourceArn === undefined ? {} : { ArnLike: { "aws:SourceArn": publisher.sourceArn } }) },
+              ...sourceConditions(publisher, identity.accountId),
             })),
           ],
         }),
@@ -366,8 +368,11 @@ function validateServicePublishers(fail: ArgFailure, args: TopicArgs): void {
     if (typeof service !== "string" || !SERVICE_PRINCIPAL.test(service)) {
       fail(`servicePublishers[${i}].service`, service, "is not an AWS service principal", 'Use the service\'s principal, e.g. "cloudwatch.amazonaws.com"; grant an account or role through its IAM policy (grants.publish()) instead.');
     }
-    if (seen.has(service)) fail(`servicePublishers[${i}].service`, service, "is listed twice", "List each service once; give a wildcard sourceArn (e.g. arn:aws:cloudwatch:<region>:<account>:alarm:*) to cover several sources.");
-    seen.add(service);
+    // One service may publish from several sources (two buckets, two rules): only the same pair twice is refused.
+    const source = typeof publisher.sourceArn === "string" ? publisher.sourceArn : publisher.sourceArn === undefined ? "(any source)" : undefined;
+    const pair = source === undefined ? undefined : `${service} ${source}`;
+    if (pair !== undefined && seen.has(pair)) fail(`servicePublishers[${i}].service`, service, `is listed twice with the source ${source}`, "List each service and source once; a wildcard sourceArn (e.g. arn:aws:cloudwatch:<region>:<account>:alarm:*) covers several sources.");
+    if (pair !== undefined) seen.add(pair);
     if (typeof publisher.sourceArn === "string" && !/^arn:aws[a-z-]*:[a-z0-9-]+:/.test(publisher.sourceArn)) {
       fail(`servicePublishers[${i}].sourceArn`, publisher.sourceArn, "is not an ARN", "Give the ARN of what publishes (wildcards allowed), e.g. the alarm's or the bucket's ARN, or leave sourceArn out.");
     }
@@ -385,6 +390,17 @@ function validateServicePublishers(fail: ArgFailure, args: TopicArgs): void {
       `Pass kmsKeyId: a customer managed key whose key policy allows ${services.join(", ")} kms:GenerateDataKey* and kms:Decrypt.`,
     );
   }
+}
+
+/** Services whose documented SNS topic-policy examples condition on aws:SourceAccount (CloudWatch alarms, S3 notifications). */
+const SOURCE_ACCOUNT_SERVICES: ReadonlySet<string> = new Set(["cloudwatch.amazonaws.com", "s3.amazonaws.com"]);
+
+/** The Condition of a service publisher's statement: the stack's account where the service is known to send it, and the named source. */
+function sourceConditions(publisher: TopicServicePublisher, accountId: pulumi.Input<string>): { Condition?: Record<string, Record<string, pulumi.Input<string>>> } {
+  const condition: Record<string, Record<string, pulumi.Input<string>>> = {};
+  if (SOURCE_ACCOUNT_SERVICES.has(publisher.service)) condition.StringEquals = { "aws:SourceAccount": accountId };
+  if (publisher.sourceArn !== undefined) condition.ArnLike = { "aws:SourceArn": publisher.sourceArn };
+  return Object.keys(condition).length > 0 ? { Condition: condition } : {};
 }
 
 /** Throws the construction-time ComponentArgError for a `kmsKeyId` only known at deploy time (an Output) that is not a key's ARN. */
