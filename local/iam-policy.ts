@@ -12,7 +12,8 @@
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html). `NotAction` and
  * `NotResource` match what they do not name.
  *
- * Not evaluated locally: conditions and policy variables (`${aws:username}` matches anything). A statement with a Condition is read as if it held when it allows, and as if it
+ * Not evaluated locally: conditions and policy variables (`${aws:username}` matches anything in an Allow; a Deny
+ * that has one does not apply). A statement with a Condition is read as if it held when it allows, and as if it
  * did not when it denies, so a local run never refuses what AWS might allow (docs/local-vs-aws.md); nor permissions
  * boundaries, session policies, SCPs or resource-based policies.
  */
@@ -43,7 +44,8 @@ export function policyStatements(document: unknown): IamStatement[] {
     notActions: list(raw.NotAction),
     resources: list(raw.Resource),
     notResources: list(raw.NotResource),
-    conditional: raw.Condition !== undefined && Object.keys(raw.Condition as object).length > 0,
+    // A policy variable depends on the request's context, as a condition does: read leniently the same way.
+    conditional: (raw.Condition !== undefined && Object.keys(raw.Condition as object).length > 0) || JSON.stringify([raw.Action, raw.NotAction, raw.Resource, raw.NotResource]).includes("${"),
   }));
 }
 

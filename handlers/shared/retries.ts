@@ -50,12 +50,14 @@ export class AwsServiceError extends Error {
 /**
  * Worth another attempt: the SDK's throttling, transient and server errors, and requests that never got an answer — the
  * attempt's time limit (TimeoutError) or fetch's own failure (undici's TypeError "fetch failed": DNS, a refused or reset
- * connection). Not what failed before the request left (signing, credentials): the next attempt would fail the same.
+ * connection; "terminated": dropped mid-answer). Not what failed before the request left (signing, credentials): the next attempt would fail the same.
  */
 export function retryable(error: unknown): boolean {
   if (error instanceof AwsServiceError) return isThrottlingError(error) || isTransientError(error) || isServerError(error);
   const name = (error as Error | undefined)?.name;
-  return name === "TimeoutError" || (error instanceof TypeError && error.message === "fetch failed");
+  // undici's TypeErrors for no answer: "fetch failed" (no response) and "terminated" (the connection dropped while
+  // the answer's body was read).
+  return name === "TimeoutError" || (error instanceof TypeError && (error.message === "fetch failed" || error.message === "terminated"));
 }
 
 /**

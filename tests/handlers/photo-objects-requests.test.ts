@@ -90,6 +90,7 @@ describe("S3 requests of the upload bucket", () => {
     // What failed before the request left fails the same way on every attempt: not retried.
     const { retryable } = await import("../../handlers/shared/retries.js");
     expect(retryable(new DOMException("The operation was aborted due to timeout", "TimeoutError"))).toBe(true);
+    expect(retryable(new TypeError("terminated", { cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }) }))).toBe(true);
     expect(retryable(Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }))).toBe(false);
     expect(retryable(new TypeError("Cannot read properties of undefined"))).toBe(false);
   });

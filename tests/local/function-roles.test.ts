@@ -60,6 +60,9 @@ describe("IAM's decision, locally", () => {
     const own = policyStatements({ Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::home/${aws:username}/*" }] });
     expect(evaluatePolicy(own, "s3:GetObject", "arn:aws:s3:::home/alice/a.txt")).toBe("allowed");
     expect(evaluatePolicy(own, "s3:GetObject", "arn:aws:s3:::other/alice/a.txt")).toBe("implicitly-denied");
+    // A Deny with a variable might not cover this request in AWS: locally it does not apply.
+    const denyOthers = [...own, ...policyStatements({ Statement: [{ Effect: "Deny", Action: "s3:GetObject", NotResource: "arn:aws:s3:::home/${aws:username}/*" }] })];
+    expect(evaluatePolicy(denyOthers, "s3:GetObject", "arn:aws:s3:::home/alice/a.txt")).toBe("allowed");
   });
 
   it("reads NotAction and NotResource as everything but what they name", () => {
@@ -216,6 +219,18 @@ describe("local DynamoDB, authorising the functions by their roles", () => {
       $metadata: { httpStatusCode: 400 },
     });
     await expect(doc().send(new BatchWriteCommand({ RequestItems: { "items-local": [{ DeleteRequest: { Key: { pk: "a", sk: "1" } } }] } }))).rejects.toMatchObject({ name: "AccessDeniedException" });
+    // On the wire, as DynamoDB answers an IAM refusal: 400, coral's AccessDeniedException, a capitalised Message.
+    const raw = await fetch(dynamo.endpoint, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-amz-json-1.0",
+        "x-amz-target": "DynamoDB_20120810.DeleteItem",
+        authorization: `AWS4-HMAC-SHA256 Credential=${functionCredentials("fn-a1b2").accessKeyId}/20260101/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0`,
+      },
+      body: JSON.stringify({ TableName: "items-local", Key: { pk: { S: "a" }, sk: { S: "1" } } }),
+    });
+    expect(raw.status).toBe(400);
+    expect(await raw.json()).toEqual({ __type: "com.amazon.coral.service#AccessDeniedException", Message: expect.stringContaining("dynamodb:DeleteItem on resource: arn:aws:dynamodb:eu-west-1:123456789012:table/items-local") });
     // The item is still there; the tools' own credentials are not checked.
     expect((await doc(LOCAL_CREDENTIALS).send(new GetCommand({ TableName: "items-local", Key: { pk: "a", sk: "1" } }))).Item).toBeDefined();
   });
