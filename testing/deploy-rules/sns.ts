@@ -16,6 +16,9 @@ const PERMISSION = "aws:lambda/permission:Permission";
 const QUEUE = "aws:sqs/queue:Queue";
 const QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy";
 
+/** The protocols SNS delivers raw messages to. */
+const RAW_DELIVERY_PROTOCOLS: ReadonlySet<string> = new Set(["sqs", "http", "https", "firehose"]);
+
 const subscriptions = (graph: Graph, protocol?: string) => ofType(graph, SUBSCRIPTION).filter((s) => protocol === undefined || s.inputs.protocol === protocol);
 const topicOf = (graph: Graph, subscription: RecordedResource) => referenced(graph, TOPIC, subscription.inputs.topic);
 const topicName = (graph: Graph, subscription: RecordedResource) => topicOf(graph, subscription)?.name ?? String(subscription.inputs.topic);
@@ -155,13 +158,20 @@ export const SNS_SQS_SUBSCRIPTION_QUEUE_POLICY: DeployRule = {
  */
 export const SNS_SUBSCRIPTION_ENDPOINT_TYPE: DeployRule = {
   id: "SnsSubscriptionEndpointType",
-  title: "FIFO topics deliver to SQS queues only; standard topics to standard queues",
+  title: "FIFO topics deliver to SQS queues only; standard topics to standard queues; raw delivery only to the protocols that take it",
   source: "https://docs.aws.amazon.com/sns/latest/dg/fifo-message-delivery.html",
   check(graph) {
     const findings: DeployFinding[] = [];
     for (const subscription of subscriptions(graph)) {
       const fifoTopic = topicIsFifo(graph, subscription);
       const protocol = String(subscription.inputs.protocol);
+      // Raw message delivery is for SQS, HTTP/S and Firehose endpoints
+      // (https://docs.aws.amazon.com/sns/latest/dg/sns-large-payload-raw-message-delivery.html); on another protocol
+      // Subscribe answers "InvalidParameter: Invalid parameter: Delivery protocol [lambda] does not support raw message
+      // delivery." (aws-controllers-k8s/community#2192).
+      if (subscription.inputs.rawMessageDelivery === true && !RAW_DELIVERY_PROTOCOLS.has(protocol)) {
+        findings.push(finding(this.id, subscription, `sets rawMessageDelivery on a ${protocol} subscription; SNS refuses it: "Delivery protocol [${protocol}] does not support raw message delivery"`, "leave rawMessageDelivery out (a Lambda function gets SNS's event either way), or subscribe an SQS queue"));
+      }
       if (fifoTopic && protocol !== "sqs") {
         findings.push(finding(this.id, subscription, `subscribes a ${protocol} endpoint to the FIFO topic ${topicName(graph, subscription)}; SNS delivers a FIFO topic's messages to SQS queues only and refuses the subscription`, "subscribe an SQS queue (FIFO or standard), and let that queue invoke the function"));
         continue;
