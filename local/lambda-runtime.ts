@@ -59,7 +59,7 @@ export interface LocalLambdaOptions {
   region?: string;
   /**
    * The credentials the function signs its AWS requests with, as Lambda hands a function its role's
-   * (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY): the local S3 server authorises them by the role (local/function-roles.ts).
+   * (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY): the local services authorise them by the role (local/function-roles.ts).
    * @default sharedEnvironment's
    */
   credentials?: SigV4Credentials;

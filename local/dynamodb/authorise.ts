@@ -14,6 +14,7 @@
  */
 import type { Authorise } from "../function-roles";
 import { MOCK_ACCOUNT_ID } from "../offline/mocks";
+import { authorizationFields, parseCredential } from "../sigv4-verify";
 
 interface Permission {
   action: string;
@@ -43,10 +44,11 @@ export function dynamoPermissions(operation: string, input: Record<string, unkno
   return [{ action: `dynamodb:${operation}`, resource: `${table(input.TableName)}${index}` }];
 }
 
-/** The signer's access key and the region its credential scope names, from a SigV4 Authorization header. */
+/** The signer's access key and the region its credential scope names, from a SigV4 Authorization header (not verified: dynalite checks no signature). */
 export function signer(authorization: string | undefined): { accessKeyId: string; region: string } | undefined {
-  const scope = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\//.exec(authorization ?? "");
-  return scope ? { accessKeyId: scope[1], region: scope[2] } : undefined;
+  const credential = authorization ? authorizationFields(authorization)?.Credential : undefined;
+  const claim = credential ? parseCredential(credential) : undefined;
+  return claim && { accessKeyId: claim.accessKeyId, region: claim.scope.region };
 }
 
 /**

@@ -118,20 +118,24 @@ export class StreamProxy {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const operation = String(req.headers["x-amz-target"] ?? "").split(".")[1] ?? "";
     let body: Buffer | undefined;
+    let parsed: Record<string, any> | undefined;
     // Only a function's request is read here before dynalite: the tools' and tests' pass as they came.
     const caller = this.options.roles ? signer(req.headers.authorization) : undefined;
     if (caller && this.options.roles!.governs(caller.accessKeyId)) {
       body = await readBody(req);
-      const input = safeJson(body);
-      const refusal = input && dynamoRefusal(this.options.roles!.authorise, caller.accessKeyId, dynamoPermissions(operation, input, caller.region));
+      parsed = safeJson(body);
+      const refusal = parsed && dynamoRefusal(this.options.roles!.authorise, caller.accessKeyId, dynamoPermissions(operation, parsed, caller.region));
       if (refusal) {
         res.writeHead(refusal.status, { "content-type": "application/x-amz-json-1.0", "x-amzn-requestid": randomUUID() });
         return void res.end(refusal.body);
       }
     }
     if (this.options.direct && !WRITE_TARGETS.has(operation)) return this.options.direct(body ? replayed(req, body) : req, res);
-    body ??= await readBody(req);
-    const input = WRITE_TARGETS.has(operation) ? safeJson(body) : undefined;
+    if (!body) {
+      body = await readBody(req);
+      if (WRITE_TARGETS.has(operation)) parsed = safeJson(body);
+    }
+    const input = WRITE_TARGETS.has(operation) ? parsed : undefined;
     const tables = input ? this.touchedTables(operation, input) : [];
     if (tables.length === 0) {
       // A write to a table without a subscribed stream has no images to read: dynalite takes it in this process.
