@@ -14,6 +14,8 @@ import { matchesFilterPolicy, type SnsMessageAttribute } from "./sns-filter";
 import * as sigv4 from "./sigv4-verify";
 import type { SigV4Credentials } from "./sigv4-verify";
 import type { Authorise } from "./function-roles";
+import { readBody } from "./http";
+import { messageBytes } from "./sqs-server";
 
 /** A notification as SNS hands it to a subscription: what the Lambda event's `Sns` and the SQS envelope are made of. */
 export interface SnsNotification {
@@ -81,13 +83,6 @@ const invalid = (message: string) => new SnsError("InvalidParameter", message);
  */
 const MESSAGE_ID_FORMAT = /^[\x21-\x7e]{1,128}$/;
 
-/** What counts against a message's 256 KiB: the body, and each attribute's name, type and value (Binary as its bytes). */
-function messageBytes(input: PublishInput): number {
-  const attributes = Object.entries(input.attributes ?? {});
-  const value = (a: SnsMessageAttribute) => (a.StringValue !== undefined ? Buffer.byteLength(a.StringValue) : Buffer.from(a.BinaryValue ?? "", "base64").length);
-  return Buffer.byteLength(input.message) + attributes.reduce((sum, [name, a]) => sum + Buffer.byteLength(name) + Buffer.byteLength(a.DataType) + value(a), 0);
-}
-
 /** The topics, publishing and fan-out, without HTTP (tests use it directly). */
 export class LocalSns {
   private readonly topics = new Map<string, LocalTopicDefinition>();
@@ -115,15 +110,15 @@ export class LocalSns {
     const messages = messagesByProtocol(input);
     let deduplicationId = input.messageDeduplicationId;
     if (topic.fifo && deduplicationId === undefined) deduplicationId = createHash("sha256").update(input.message).digest("hex");
-    if (topic.fifo) {
-      const seen = this.recentDeduplicationIds(topic.arn);
+    const seen = topic.fifo ? this.recentDeduplicationIds(topic.arn) : undefined;
+    if (seen) {
       const earlier = seen.get(deduplicationId!);
       // "Any messages sent with the same deduplication ID are accepted successfully but aren't delivered during the 5-minute deduplication interval."
       if (earlier) return { messageId: earlier.messageId, sequenceNumber: earlier.sequenceNumber };
     }
     const messageId = randomUUID();
     const sequenceNumber = topic.fifo ? String((this.sequence += 1n)).padStart(20, "0") : undefined;
-    if (topic.fifo) this.recentDeduplicationIds(topic.arn).set(deduplicationId!, { messageId, sequenceNumber: sequenceNumber!, at: this.now() });
+    seen?.set(deduplicationId!, { messageId, sequenceNumber: sequenceNumber!, at: this.now() });
     const timestamp = new Date(this.now()).toISOString();
     for (const subscription of topic.subscriptions) {
       if (!matchesFilterPolicy(subscription.filterPolicy, subscription.filterPolicyScope, { attributes, body: messages.default })) continue;
@@ -143,14 +138,19 @@ export class LocalSns {
   private recentDeduplicationIds(arn: string): Map<string, { messageId: string; sequenceNumber: string; at: number }> {
     const ids = this.deduplication.get(arn) ?? new Map();
     this.deduplication.set(arn, ids);
-    for (const [id, entry] of ids) if (this.now() - entry.at >= SNS_LIMITS.deduplicationWindowMs) ids.delete(id);
+    // Entries go in as they are first seen, so the oldest come first: stop at the first one still in the window.
+    const now = this.now();
+    for (const [id, entry] of ids) {
+      if (now - entry.at < SNS_LIMITS.deduplicationWindowMs) break;
+      ids.delete(id);
+    }
     return ids;
   }
 }
 
 function validatePublish(topic: LocalTopicDefinition, input: PublishInput, attributes: Record<string, SnsMessageAttribute>): void {
   if (!input.message) throw invalid("Invalid parameter: Empty message");
-  const bytes = messageBytes({ ...input, attributes });
+  const bytes = messageBytes(input.message, attributes);
   if (bytes > SNS_LIMITS.messageBytes) throw invalid(`Invalid parameter: Message too long (${bytes} bytes; at most ${SNS_LIMITS.messageBytes})`);
   if (input.subject !== undefined && (input.subject === "" || input.subject.length >= SNS_LIMITS.subjectLength || !/^[\x20-\x7e]*$/.test(input.subject))) {
     throw invalid(`Invalid parameter: Subject (printable ASCII, fewer than ${SNS_LIMITS.subjectLength} characters, no line breaks)`);
@@ -236,10 +236,12 @@ async function answer(
 ): Promise<void> {
   const requestId = randomUUID();
   try {
-    const body = await readBody(request);
+    // Read whole (the rest of an oversized body is drained, not kept), so the 413 reaches the client.
+    const body = await readBody(request, LARGEST_REQUEST_BYTES);
+    if (body.length > LARGEST_REQUEST_BYTES) throw new SnsError("RequestEntityTooLarge", `The request is larger than ${LARGEST_REQUEST_BYTES} bytes`, 413);
     const params = new URLSearchParams(body.toString("utf8"));
     const topicArn = params.get("TopicArn") ?? params.get("TargetArn") ?? undefined;
-    const accessKeyId = await checkSignature(sns, credentials, request, body, topicArn, now);
+    const accessKeyId = await checkSignature(sns, credentials, request, body, topicArn);
     const action = params.get("Action");
     if (action !== "Publish" && action !== "PublishBatch") {
       throw new SnsError("InvalidAction", `The action ${action ?? "(none)"} is not valid for this endpoint; the local SNS server answers Publish and PublishBatch`);
@@ -248,31 +250,18 @@ async function answer(
     const refused = topicArn !== undefined ? authorise?.(accessKeyId, "SNS:Publish", topicArn) : undefined;
     if (refused) throw new SnsError("AuthorizationError", `User: ${refused.caller} is not authorized to perform: SNS:Publish on resource: ${topicArn} ${refused.reason}`, 403);
     const result = action === "Publish" ? publishResult(sns, params) : publishBatchResult(sns, params);
-    reply(response, 200, `<${action}Response xmlns="${XMLNS}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`);
+    reply(response, 200, `<${action}Response xmlns="${XMLNS}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`, requestId);
   } catch (error) {
     const failure = error instanceof SnsError ? error : new SnsError("InternalError", (error as Error).message, 500);
     const type = failure.status >= 500 ? "Receiver" : "Sender";
-    reply(response, failure.status, `<ErrorResponse xmlns="${XMLNS}"><Error><Type>${type}</Type><Code>${failure.code}</Code><Message>${xml(failure.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`);
+    reply(response, failure.status, `<ErrorResponse xmlns="${XMLNS}"><Error><Type>${type}</Type><Code>${failure.code}</Code><Message>${xml(failure.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`, requestId);
   }
 }
 
-function reply(response: ServerResponse, status: number, text: string): void {
-  response.writeHead(status, { "content-type": "text/xml", "x-amzn-requestid": randomUUID() });
+/** The answer, its header's request id the same as the body's `<RequestId>`, as SNS answers. */
+function reply(response: ServerResponse, status: number, text: string, requestId: string): void {
+  response.writeHead(status, { "content-type": "text/xml", "x-amzn-requestid": requestId });
   response.end(text);
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > LARGEST_REQUEST_BYTES) reject(new SnsError("RequestEntityTooLarge", `The request is larger than ${LARGEST_REQUEST_BYTES} bytes`, 413));
-      else chunks.push(chunk);
-    });
-    request.on("end", () => resolve(Buffer.concat(chunks)));
-    request.on("error", reject);
-  });
 }
 
 const xml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -321,7 +310,7 @@ function publishBatchResult(sns: LocalSns, params: URLSearchParams): string {
   if (entries.length === 0) throw new SnsError("EmptyBatchRequest", "The batch request doesn't contain any entries.");
   if (entries.length > SNS_LIMITS.batchEntries) throw new SnsError("TooManyEntriesInBatchRequest", `The batch request contains more entries than permissible (${SNS_LIMITS.batchEntries}).`);
   if (new Set(entries.map((e) => e.id)).size !== entries.length) throw new SnsError("BatchEntryIdsNotDistinct", "Two or more batch entries in the request have the same Id.");
-  const total = entries.reduce((sum, e) => sum + messageBytes(e.input), 0);
+  const total = entries.reduce((sum, e) => sum + messageBytes(e.input.message, e.input.attributes ?? {}), 0);
   if (total > SNS_LIMITS.messageBytes) throw new SnsError("BatchRequestTooLong", `The length of all the messages put together is more than the limit (${SNS_LIMITS.messageBytes} bytes).`);
   const successful: string[] = [];
   const failed: string[] = [];
@@ -342,7 +331,8 @@ function publishBatchResult(sns: LocalSns, params: URLSearchParams): string {
  * the topic the request names (any topic's for none), today's date within 15 minutes of the server's clock, `host`
  * signed, a known access key, and the signature the SDK's signer computes over the request and its body.
  */
-async function checkSignature(sns: LocalSns, credentials: readonly SigV4Credentials[], request: IncomingMessage, body: Buffer, topicArn: string | undefined, now: () => number): Promise<string> {
+/** Checked against the wall clock clients sign with, not the topics' clock, which tests move (as the SQS server does). */
+async function checkSignature(sns: LocalSns, credentials: readonly SigV4Credentials[], request: IncomingMessage, body: Buffer, topicArn: string | undefined): Promise<string> {
   const authorization = sigv4.header(request.headers, "authorization");
   if (!authorization) throw new SnsError("MissingAuthenticationToken", "Request is missing Authentication Token", 403);
   const fields = sigv4.authorizationFields(authorization);
@@ -360,7 +350,7 @@ async function checkSignature(sns: LocalSns, credentials: readonly SigV4Credenti
     : scope.service !== "sns" ? "Credential should be scoped to correct service: 'sns'"
     : regions.length > 0 && !regions.includes(scope.region) ? `Credential should be scoped to a valid region, not '${scope.region}'`
     : scope.date !== longDate.slice(0, 8) ? "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP"
-    : Math.abs(sigv4.parseLongDate(longDate).getTime() - now()) > sigv4.MAX_CLOCK_SKEW_MS ? `Signature expired or not yet current: ${longDate} is more than 15 minutes from the server's clock`
+    : Math.abs(sigv4.parseLongDate(longDate).getTime() - Date.now()) > sigv4.MAX_CLOCK_SKEW_MS ? `Signature expired or not yet current: ${longDate} is more than 15 minutes from the server's clock`
     : !signedHeaders.includes("host") ? "'Host' must be a 'SignedHeader' in the AWS Authorization"
     : undefined;
   if (refusal) throw new SnsError("SignatureDoesNotMatch", refusal, 403);

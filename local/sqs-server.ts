@@ -189,7 +189,8 @@ export function md5OfMessageAttributes(attributes: Record<string, MessageAttribu
 }
 
 /** A message's size as SQS counts it against MaximumMessageSize: the body plus each attribute's name, type and value. */
-function messageBytes(body: string, attributes: Record<string, MessageAttributeValue>): number {
+/** What counts against a message's size: the body, and each attribute's name, type and value (Binary as its bytes); SNS counts the same. */
+export function messageBytes(body: string, attributes: Record<string, MessageAttributeValue>): number {
   let size = Buffer.byteLength(body, "utf8");
   for (const [name, value] of Object.entries(attributes)) {
     size += Buffer.byteLength(name) + Buffer.byteLength(value.DataType);
