@@ -16,7 +16,7 @@ import { checkRetentionDays, createDeadLetterQueueWithPolicy, snsSendStatement }
 import { validateRegionArg } from "../region";
 import { registerSpec } from "../spec-registry";
 import { FILTER_POLICY_SCOPES, filterPolicyProblem, type FilterPolicyScope } from "./filter-policy";
-import type { TopicArgs, TopicServicePublisher, TopicSpec, TopicSubscribeOptions, TopicSubscribeQueueOptions } from "./spec";
+import type { TopicArgs, TopicServicePublisher, TopicSpec, TopicSubscriptionSpec, TopicSubscribeOptions, TopicSubscribeQueueOptions } from "./spec";
 
 export type { TopicArgs, TopicServicePrincipal, TopicServicePublisher, TopicSpec, TopicSubscribeOptions, TopicSubscribeQueueOptions, TopicSubscriptionSpec, TopicLambdaSubscriptionSpec, TopicQueueSubscriptionSpec } from "./spec";
 export { FILTER_POLICY_LIMITS, FILTER_POLICY_OPERATORS, FILTER_POLICY_SCOPES, filterPolicyProblem, type FilterPolicyScope } from "./filter-policy";
@@ -209,6 +209,7 @@ export class Topic extends pulumi.ComponentResource {
     this.checkSubscriptionName(name);
     if (!fn?.spec || !fn.functionName) this.fail(`${at} function`, fn, "is not a LambdaFunction", "Pass the LambdaFunction SNS should invoke.");
     if (fn.spec.edge) this.fail(`${at} function`, fn.spec.name, "is a Lambda@Edge function, which only CloudFront invokes", "Subscribe a regional function.");
+    this.checkEndpointOnce(`${at} function`, fn.spec.name, (s) => s.protocol === "lambda" && s.function.name === fn.spec.name);
     // "To preserve strict message ordering, Amazon SNS restricts the set of supported delivery protocols for Amazon SNS
     // FIFO topics": SQS queues only; "To fan out messages from Amazon SNS FIFO topics to AWS Lambda functions ...
     // subscribe Amazon SQS FIFO or standard queues to the topic. Then configure the queues to trigger the functions"
@@ -274,6 +275,7 @@ export class Topic extends pulumi.ComponentResource {
     const at = `subscribeQueue("${name}")`;
     this.checkSubscriptionName(name);
     if (!queue?.spec || !queue.queueArn || !Array.isArray(queue.topics)) this.fail(`${at} queue`, queue, "is not a MessageQueue", "Pass the MessageQueue SNS should send to.");
+    this.checkEndpointOnce(`${at} queue`, queue.spec.name, (s) => s.protocol === "sqs" && s.queue === queue.spec.name);
     // A FIFO topic delivers to FIFO and standard queues ("Amazon SNS FIFO topics support delivery to both Amazon SQS
     // standard and FIFO queues", fifo-message-delivery.html, since 2023-09); a standard topic to standard queues only
     // (Subscribe refuses a FIFO queue's endpoint: moto's AWS-validated check, getmoto/moto#8957).
@@ -318,6 +320,19 @@ export class Topic extends pulumi.ComponentResource {
       rawMessageDelivery: raw,
     });
     return subscription;
+  }
+
+  /**
+   * SNS keeps one subscription per topic, protocol and endpoint: a second Subscribe of the endpoint with other
+   * attributes (another dead-letter queue, filter policy, raw delivery) is refused ("Subscription already exists with
+   * different attributes", localstack/localstack#8816), and one with the same attributes returns the first's ARN, so
+   * removing either later unsubscribes both.
+   */
+  private checkEndpointOnce(argument: string, endpoint: string, same: (subscription: TopicSubscriptionSpec) => boolean): void {
+    const earlier = this.spec.subscriptions.find(same);
+    if (earlier) {
+      this.fail(argument, endpoint, `is already subscribed to this topic as "${earlier.name}"; SNS keeps one subscription per topic and endpoint`, "Subscribe it once, with a filter policy that admits every message it should get.");
+    }
   }
 
   private checkSubscriptionName(name: string): void {
