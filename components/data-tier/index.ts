@@ -134,8 +134,9 @@ export class DataTier extends pulumi.ComponentResource {
    * responses (the handler returns `{ batchItemFailures }`), bisect on error, bounded
    * retries and an encrypted SQS dead-letter queue; the function's role gets the
    * stream read and queue send. The table must have `stream` set. A function subscribes to a table once (Lambda keeps
-   * one mapping per stream and function). The mapping is replaced delete-first: changing `startingPosition` or
-   * renaming the subscription on a deployed stack re-creates it (docs/components/data-tier.md).
+   * one mapping per stream and function). The mapping is replaced delete-first, so changing `startingPosition` on a
+   * deployed stack re-creates it; renaming the subscription is a new mapping created before the old one is deleted,
+   * which Lambda refuses: rename in two updates (docs/components/data-tier.md, deploy rule TransitionNameTaken).
    */
   subscribe(subscription: string, table: string, fn: LambdaFunction, args: StreamSubscriptionArgs = {}): StreamSubscription {
     const fail = argFailer("DataTier", this.resourceName);

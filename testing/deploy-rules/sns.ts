@@ -8,6 +8,7 @@ import { asArray, attachedTo, dependencyClosure, ofType, policyDocument, type Gr
 import type { RecordedResource } from "../../local/offline/mocks";
 import { functionOf, SQS_ARN } from "./events";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
+import { pathPatternMatcher } from "../../local/http";
 
 const TOPIC = "aws:sns/topic:Topic";
 const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
@@ -42,19 +43,18 @@ export function queueAllowsTopic(graph: Graph, queue: RecordedResource, topicArn
   return documents.flatMap((d) => policyDocument(d).Statement).some((s) => {
     if (s.Effect !== "Allow") return false;
     const principal = s.Principal === "*" || asArray<string>(s.Principal?.Service).includes("sns.amazonaws.com") || asArray<string>(s.Principal?.AWS).includes("*");
-    const action = asArray<string>(s.Action).some((a) => ["sqs:SendMessage", "sqs:*", "*"].includes(a));
-    const resource = asArray<string>(s.Resource).some((r) => r === "*" || r === queue.state.arn);
+    // IAM's matching: action names case-insensitively ("SQS:SendMessage", "sqs:Send*"), ARNs with * and ? wildcards.
+    const action = asArray<string>(s.Action).some((a) => pathPatternMatcher(a.toLowerCase())("sqs:sendmessage"));
+    const resource = asArray<string>(s.Resource).some((r) => pathPatternMatcher(r)(String(queue.state.arn)));
     const sources = Object.values((s.Condition ?? {}) as Record<string, Record<string, unknown>>).flatMap((block) =>
       Object.entries(block ?? {})
         .filter(([key]) => key.toLowerCase() === "aws:sourcearn")
         .flatMap(([, value]) => asArray<string>(value as string | string[])),
     );
-    const sourceMatches = sources.length === 0 || sources.some((arn) => arn === topicArn || (arn.includes("*") && new RegExp(`^${arn.split("*").map(escape).join(".*")}$`).test(String(topicArn))));
+    const sourceMatches = sources.length === 0 || sources.some((arn) => pathPatternMatcher(arn)(String(topicArn)));
     return principal && action && resource && sourceMatches;
   });
 }
-
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
  * "Amazon SNS ... invokes your function asynchronously" under the function's resource-based policy, which must let

@@ -90,3 +90,18 @@ describe("npm run plan's deploy-rule report", () => {
     expect(none).toEqual([]);
   });
 });
+
+describe("queueAllowsTopic (the SNS subscription rules' reading of a queue policy)", () => {
+  it("reads actions as IAM does, case-insensitively and with wildcards, and ARNs with * and ?", async () => {
+    const { queueAllowsTopic } = await import("../../testing/deploy-rules/sns.js");
+    const queueArn = "arn:aws:sqs:us-east-1:123456789012:jobs";
+    const topicArn = "arn:aws:sns:us-east-1:123456789012:events";
+    const queue = handBuilt("aws:sqs/queue:Queue", "jobs", {}, { state: { arn: queueArn } });
+    const policy = (statement: Record<string, unknown>) => [queue, handBuilt("aws:sqs/queuePolicy:QueuePolicy", "jobs-policy", { queueUrl: queue.id, policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, ...statement }] }) })];
+    // What the SQS console's "Subscribe to Amazon SNS topic" writes.
+    expect(queueAllowsTopic(policy({ Action: "SQS:SendMessage", Resource: queueArn, Condition: { ArnLike: { "aws:SourceArn": topicArn } } }), queue, topicArn)).toBe(true);
+    expect(queueAllowsTopic(policy({ Action: "sqs:Send*", Resource: "arn:aws:sqs:us-east-1:123456789012:*", Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:sns:us-east-1:123456789012:event?" } } }), queue, topicArn)).toBe(true);
+    expect(queueAllowsTopic(policy({ Action: "sqs:ReceiveMessage", Resource: queueArn }), queue, topicArn)).toBe(false);
+    expect(queueAllowsTopic(policy({ Action: "sqs:SendMessage", Resource: queueArn, Condition: { ArnEquals: { "aws:SourceArn": `${topicArn}-other` } } }), queue, topicArn)).toBe(false);
+  });
+});
