@@ -221,7 +221,8 @@ class PlacedHeap<T> {
 
   push(item: T): void {
     this.items.push(item);
-    this.down(this.up(this.items.length - 1));
+    // A new leaf has no children: it can only move up.
+    this.up(this.items.length - 1);
   }
 
   /** Takes the item out, wherever it is; nothing if it is not in this heap. */
@@ -749,7 +750,7 @@ export class LocalSqs {
     if (message && queue.definition.fifo && (message.receiptHandle !== receiptHandle || message.invisibleUntil <= this.now())) {
       throw invalidParameter(`Value ${receiptHandle.slice(0, 100)} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`);
     }
-    if (!slot || !message || message.receiptHandle !== receiptHandle) return;
+    if (!message || message.receiptHandle !== receiptHandle) return;
     queue.messages.remove(slot);
     // A FIFO group's next message may now be receivable.
     if (message.messageGroupId !== undefined) this.wake(queue);
@@ -762,7 +763,7 @@ export class LocalSqs {
     const slot = this.slotOf(queue, receiptHandle);
     const message = slot?.message;
     const now = this.now();
-    if (!slot || !message || message.receiptHandle !== receiptHandle || message.invisibleUntil <= now) {
+    if (!message || message.receiptHandle !== receiptHandle || message.invisibleUntil <= now) {
       throw new SqsError("MessageNotInflight", "The message referred to isn't in flight.", 400, "AWS.SimpleQueueService.MessageNotInflight");
     }
     message.invisibleUntil = now + visibilityTimeoutSeconds * 1000;

@@ -8,6 +8,7 @@ import { asArray, attachedTo, dependencyClosure, ofType, policyDocument, type Gr
 import type { RecordedResource } from "../../local/offline/mocks";
 import { functionOf, SQS_ARN } from "./events";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
+import { isFifo, redriveTarget } from "./sqs";
 import { pathPatternMatcher } from "../../local/http";
 
 const TOPIC = "aws:sns/topic:Topic";
@@ -107,7 +108,7 @@ export const SNS_SUBSCRIPTION_DEAD_LETTER_QUEUE_POLICY: DeployRule = {
   source: "https://docs.aws.amazon.com/sns/latest/dg/sns-configure-dead-letter-queue.html",
   check(graph) {
     return subscriptions(graph).flatMap((subscription) => {
-      const target = redriveTarget(subscription.inputs.redrivePolicy);
+      const target = redriveTarget(subscription.inputs.redrivePolicy)?.deadLetterTargetArn;
       const queue = queueOf(graph, target);
       if (!queue || queueAllowsTopic(graph, queue, subscription.inputs.topic)) return [];
       return [
@@ -179,7 +180,7 @@ export const SNS_SUBSCRIPTION_ENDPOINT_TYPE: DeployRule = {
       if (fifoTopic || protocol !== "sqs") continue;
       const endpoint = subscription.inputs.endpoint;
       const queue = queueOf(graph, endpoint);
-      const fifoQueue = queue ? queue.inputs.fifoQueue === true : typeof endpoint === "string" && SQS_ARN.test(endpoint) && endpoint.endsWith(".fifo");
+      const fifoQueue = queue ? isFifo(queue, "") : typeof endpoint === "string" && SQS_ARN.test(endpoint) && isFifo(undefined, endpoint);
       if (fifoQueue) {
         findings.push(finding(this.id, subscription, `subscribes the FIFO queue ${queue?.name ?? endpoint} to the standard topic ${topicName(graph, subscription)}; SNS refuses a FIFO queue on a standard topic`, "make the topic FIFO (fifoTopic: true), or subscribe a standard queue"));
       }
@@ -227,10 +228,6 @@ function parsedJson(text: string): unknown {
   }
 }
 
-function redriveTarget(policy: unknown): unknown {
-  const parsed = typeof policy === "string" ? parsedJson(policy) : policy;
-  return parsed && typeof parsed === "object" ? (parsed as { deadLetterTargetArn?: unknown }).deadLetterTargetArn : undefined;
-}
 
 /**
  * A topic has one access policy: the `Policy` attribute, which SetTopicAttributes writes whole and which each

@@ -27,7 +27,7 @@ function sqsSource(graph: Graph, mapping: RecordedResource): { arn: string; queu
 }
 
 /** Whether a queue is FIFO: its `fifoQueue`, or, for one outside the plan, its name's `.fifo`. */
-const isFifo = (queue: RecordedResource | undefined, arn: string): boolean => (queue ? queue.inputs.fifoQueue === true : arn.endsWith(".fifo"));
+export const isFifo = (queue: RecordedResource | undefined, arn: string): boolean => (queue ? queue.inputs.fifoQueue === true : arn.endsWith(".fifo"));
 
 const queueName = (source: { arn: string; queue?: RecordedResource }): string => source.queue?.name ?? source.arn;
 
@@ -121,7 +121,8 @@ export const SQS_MAPPING_SETTINGS: DeployRule = {
 };
 
 /** A redrive policy as the queue's `redrivePolicy` or a RedrivePolicy resource's holds it: JSON text, or an object. */
-function redriveTarget(policy: unknown): { deadLetterTargetArn?: unknown } | undefined {
+/** A redrive policy (JSON text or object, a queue's or an SNS subscription's) as read, or undefined when it is not one. */
+export function redriveTarget(policy: unknown): { deadLetterTargetArn?: unknown } | undefined {
   if (typeof policy === "string") {
     try {
       return JSON.parse(policy) as { deadLetterTargetArn?: unknown };
