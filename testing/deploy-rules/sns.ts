@@ -8,7 +8,7 @@ import { asArray, attachedTo, dependencyClosure, ofType, policyDocument, type Gr
 import type { RecordedResource } from "../../local/offline/mocks";
 import { functionOf, SQS_ARN } from "./events";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
-import { isFifo, redriveTarget } from "./sqs";
+import { isFifo, redriveTarget } from "./queue-shape";
 import { pathPatternMatcher } from "../../local/http";
 
 const TOPIC = "aws:sns/topic:Topic";

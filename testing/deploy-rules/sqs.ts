@@ -8,6 +8,7 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { MESSAGE_QUEUE_LIMITS } from "../../components/message-queue";
 import { functionOf, SQS_ARN } from "./events";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
+import { isFifo, redriveTarget } from "./queue-shape";
 
 const QUEUE = "aws:sqs/queue:Queue";
 const REDRIVE_POLICY = "aws:sqs/redrivePolicy:RedrivePolicy";
@@ -27,7 +28,6 @@ function sqsSource(graph: Graph, mapping: RecordedResource): { arn: string; queu
 }
 
 /** Whether a queue is FIFO: its `fifoQueue`, or, for one outside the plan, its name's `.fifo`. */
-export const isFifo = (queue: RecordedResource | undefined, arn: string): boolean => (queue ? queue.inputs.fifoQueue === true : arn.endsWith(".fifo"));
 
 const queueName = (source: { arn: string; queue?: RecordedResource }): string => source.queue?.name ?? source.arn;
 
@@ -121,17 +121,6 @@ export const SQS_MAPPING_SETTINGS: DeployRule = {
 };
 
 /** A redrive policy as the queue's `redrivePolicy` or a RedrivePolicy resource's holds it: JSON text, or an object. */
-/** A redrive policy (JSON text or object, a queue's or an SNS subscription's) as read, or undefined when it is not one. */
-export function redriveTarget(policy: unknown): { deadLetterTargetArn?: unknown } | undefined {
-  if (typeof policy === "string") {
-    try {
-      return JSON.parse(policy) as { deadLetterTargetArn?: unknown };
-    } catch {
-      return undefined;
-    }
-  }
-  return policy && typeof policy === "object" ? (policy as { deadLetterTargetArn?: unknown }) : undefined;
-}
 
 /**
  * "The dead-letter queue of a FIFO queue must also be a FIFO queue. Similarly, the dead-letter queue of a standard queue
