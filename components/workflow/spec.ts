@@ -1,0 +1,90 @@
+/**
+ * Workflow's arguments and the normalised spec it registers (kind "Workflow"): a Step Functions state machine whose
+ * Task states name LambdaFunctions, with a role that may invoke exactly those functions, logs with retention and
+ * encryption at rest.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { PolicyStatement } from "../iam";
+import type { LambdaFunction, LambdaFunctionSpec } from "../lambda/function";
+
+/**
+ * A state of the definition, in Amazon States Language (https://states-language.net/spec.html). A Task state's
+ * `Resource` may be a LambdaFunction: the state machine then invokes that function directly (its ARN), and the
+ * workflow's role may invoke it. Parallel `Branches` and Map `ItemProcessor`/`Iterator` hold states of the same shape.
+ */
+export interface WorkflowState {
+  Type: "Task" | "Pass" | "Choice" | "Wait" | "Succeed" | "Fail" | "Parallel" | "Map";
+  Resource?: LambdaFunction | pulumi.Input<string>;
+  [field: string]: unknown;
+}
+
+/** A state machine definition in Amazon States Language, with LambdaFunctions allowed as Task `Resource`s. */
+export interface WorkflowDefinition {
+  StartAt: string;
+  States: Record<string, WorkflowState>;
+  Comment?: string;
+  TimeoutSeconds?: number;
+  QueryLanguage?: "JSONPath" | "JSONata";
+  [field: string]: unknown;
+}
+
+export type WorkflowType = "STANDARD" | "EXPRESS";
+export type WorkflowLogLevel = "ALL" | "ERROR" | "FATAL" | "OFF";
+
+export interface WorkflowArgs {
+  /** The state machine, in Amazon States Language; LambdaFunctions may stand as Task `Resource`s. */
+  definition: WorkflowDefinition;
+  /**
+   * STANDARD (exactly-once, up to a year, history kept 90 days) or EXPRESS (at-least-once, up to 5 minutes, history
+   * only in its logs).
+   * @default "STANDARD"
+   */
+  type?: WorkflowType;
+  /**
+   * What the state machine logs to its log group.
+   * @default "ERROR"
+   */
+  logLevel?: WorkflowLogLevel;
+  /**
+   * Whether logs carry each state's input and output (which may hold personal data).
+   * @default false
+   */
+  includeExecutionData?: boolean;
+  /** Days the log group keeps logs. @default the stack's `logRetentionDays` */
+  logRetentionDays?: number;
+  /** X-Ray tracing of executions. @default false */
+  tracing?: boolean;
+  /**
+   * The ARN of a customer managed KMS key (symmetric) that encrypts executions' data at rest.
+   * @default an AWS owned key
+   */
+  kmsKeyId?: pulumi.Input<string>;
+  /**
+   * Further statements for the workflow's role, for Task states that are not LambdaFunctions (e.g.
+   * `arn:aws:states:::dynamodb:putItem`). A LambdaFunction's invoke permission is added by the component.
+   * @default none
+   */
+  permissions?: PolicyStatement[];
+  /** The state machine's region; absent: the provider's. */
+  region?: string;
+}
+
+export interface WorkflowSpec {
+  name: string;
+  /** The state machine's physical name. */
+  stateMachineName: pulumi.Input<string>;
+  type: WorkflowType;
+  /** The definition as deployed (JSON): each LambdaFunction Resource replaced by the function's ARN. */
+  definition: pulumi.Input<string>;
+  /** The LambdaFunctions its Task states name (each once). */
+  functions: LambdaFunctionSpec[];
+  logLevel: WorkflowLogLevel;
+  includeExecutionData: boolean;
+  logRetentionDays: number;
+  tracing: boolean;
+  /** "aws-owned", or "customer" for a customer managed key. */
+  encryption: "aws-owned" | "customer";
+  /** The role's statements beyond the functions' invoke permission. */
+  permissions: PolicyStatement[];
+  region?: string;
+}
