@@ -6,12 +6,11 @@ import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph
 import type { RecordedResource } from "../../local/offline/mocks";
 import { callbackUrlProblem, redirectUrlCountProblem } from "../../components/user-auth/spec";
 import { dnsName } from "./names";
+import { RECORD, recordName } from "./record-sets";
 import { finding, regionOf, type DeployFinding, type DeployRule, type ProjectDeployRule } from "./rule";
 
 const USER_POOL = "aws:cognito/userPool:UserPool";
 const DOMAIN = "aws:cognito/userPoolDomain:UserPoolDomain";
-const RECORD = "aws:route53/record:Record";
-const ZONE = "aws:route53/zone:Zone";
 
 /** Cognito's default tier for pools that do not set one is Essentials. */
 function tierOf(pool: RecordedResource): string {
@@ -240,18 +239,6 @@ export const COGNITO_EMAIL_CONFIG_EXPLICIT: DeployRule = {
       );
   },
 };
-
-/**
- * The full name a Route 53 record creates: its `name`, or, when that is relative to its zone (a zone of the plan), the
- * name with the zone's appended, as the provider does (an empty name is the zone's apex).
- */
-function recordName(graph: Graph, record: RecordedResource): string {
-  const name = dnsName(record.inputs.name);
-  const zone = ofType(graph, ZONE).find((z) => [z.id, z.state.zoneId].includes(record.inputs.zoneId));
-  const zoneName = zone ? dnsName(zone.state.name ?? zone.inputs.name) : "";
-  if (!zoneName || name === zoneName || name.endsWith(`.${zoneName}`)) return name || zoneName;
-  return name ? `${name}.${zoneName}` : zoneName;
-}
 
 /**
  * A custom domain (CreateUserPoolDomain with a certificate) is created only when its parent name resolves: "Amazon

@@ -3,9 +3,9 @@ import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { CLOUDFRONT_ALIAS_ZONE_ID, healthCheckProblem } from "../../components/dns-routing/spec";
 import { dnsName } from "./names";
+import { RECORD, recordSetKey } from "./record-sets";
 import { arnRegion, finding, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
-const RECORD = "aws:route53/record:Record";
 const RECORD_SET = "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html";
 
 /** The routing policy a record uses, or undefined for a simple record. */
@@ -25,7 +25,7 @@ export function policyOf(r: RecordedResource): string | undefined {
 function recordSets(graph: Graph): RecordedResource[][] {
   const sets = new Map<string, RecordedResource[]>();
   for (const r of ofType(graph, RECORD)) {
-    const key = JSON.stringify([r.inputs.zoneId, dnsName(r.inputs.name), r.inputs.type]);
+    const key = recordSetKey(graph, r, { setIdentifier: false });
     sets.set(key, [...(sets.get(key) ?? []), r]);
   }
   return [...sets.values()];
@@ -90,9 +90,9 @@ export const ROUTE53_RECORD_OWNED_ONCE: DeployRule = {
     const findings: DeployFinding[] = [];
     const owners = new Map<string, RecordedResource>();
     for (const r of ofType(graph, RECORD)) {
-      const { zoneId, name, type, setIdentifier } = r.inputs;
+      const { zoneId, name, type } = r.inputs;
       if (typeof zoneId !== "string" || typeof name !== "string" || typeof type !== "string" || policyOf(r)) continue;
-      const key = JSON.stringify([zoneId, dnsName(name), type, setIdentifier ?? null]);
+      const key = recordSetKey(graph, r, { setIdentifier: true });
       const owner = owners.get(key);
       if (!owner) {
         owners.set(key, r);

@@ -45,6 +45,7 @@ import { distributionAliases } from "./cloudfront";
 import { eventSourceMappingPair } from "./lambda";
 import { dnsName } from "./names";
 import { policyOf } from "./route53";
+import { RECORD, recordSetKey } from "./record-sets";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
 export interface TransitionNamedType {
@@ -123,7 +124,6 @@ function finding(rule: string, resource: RecordedResource, problem: string, fix:
 }
 
 const PROVIDER = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service";
-const RECORD = "aws:route53/record:Record";
 const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
 const VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
@@ -357,7 +357,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     type: RECORD,
     label: "Route 53 record",
     // Route 53 tells records apart by zone, name, type and set identifier (record.go findResourceRecordSetByFourPartKey).
-    key: (r) => (text(r.inputs.name) ? JSON.stringify([r.inputs.zoneId, dnsName(r.inputs.name), r.inputs.type, r.inputs.setIdentifier ?? ""]) : undefined),
+    key: (r, graph) => (text(r.inputs.name) ? recordSetKey(graph, r, { setIdentifier: true }) : undefined),
     describe: (r) => `${dnsName(r.inputs.name)} ${r.inputs.type}${r.inputs.setIdentifier ? ` (set ${r.inputs.setIdentifier})` : ""} in zone ${r.inputs.zoneId}`,
     // A change of type or setIdentifier is an in-place update (one DELETE + CREATE batch), so only these replace.
     replaceOn: ["name", "zoneId"],
@@ -774,7 +774,6 @@ function nameCollisions(before: Graph, after: Graph, context: TransitionContext,
 /** The routing policy of a record, "simple" without one. */
 const policyName = (r: RecordedResource): string => policyOf(r) ?? "simple";
 
-const recordSetKey = (r: RecordedResource) => JSON.stringify([r.inputs.zoneId, dnsName(r.inputs.name), r.inputs.type]);
 
 /**
  * ResourceRecordSet: all records of one name and type use one routing policy. The provider changes one record per
@@ -787,7 +786,10 @@ function routingFindings(before: Graph, after: Graph, stack: string | undefined)
   const findings: TransitionFinding[] = [];
   const group = (graph: Graph) => {
     const sets = new Map<string, RecordedResource[]>();
-    for (const r of ofType(graph, RECORD)) sets.set(recordSetKey(r), [...(sets.get(recordSetKey(r)) ?? []), r]);
+    for (const r of ofType(graph, RECORD)) {
+      const key = recordSetKey(graph, r, { setIdentifier: false });
+      sets.set(key, [...(sets.get(key) ?? []), r]);
+    }
     return sets;
   };
   const beforeSets = group(before);
@@ -832,14 +834,14 @@ function routingFindings(before: Graph, after: Graph, stack: string | undefined)
 function recordSetOrphanedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
   const afterUrns = new Set(after.map((r) => r.urn));
   const deployedUrns = new Set(deployed.map((r) => r.urn));
-  const key = (r: RecordedResource) => JSON.stringify([r.inputs.zoneId, dnsName(r.inputs.name), r.inputs.type, r.inputs.setIdentifier ?? null]);
+  const key = (graph: Graph, r: RecordedResource) => recordSetKey(graph, r, { setIdentifier: true });
   // Kept records only: a record the update creates on a deployed one's set is TransitionNameTaken's (refused) or
   // TransitionNameOverwritten's (upserted, then deleted with the old one).
   const kept = new Map<string, RecordedResource>();
-  for (const r of ofType(after, RECORD)) if (deployedUrns.has(r.urn) && typeof r.inputs.name === "string" && !kept.has(key(r))) kept.set(key(r), r);
+  for (const r of ofType(after, RECORD)) if (deployedUrns.has(r.urn) && typeof r.inputs.name === "string" && !kept.has(key(after, r))) kept.set(key(after, r), r);
   const findings: TransitionFinding[] = [];
   for (const old of ofType(deployed, RECORD)) {
-    const holder = typeof old.inputs.name === "string" ? kept.get(key(old)) : undefined;
+    const holder = typeof old.inputs.name === "string" ? kept.get(key(deployed, old)) : undefined;
     if (!holder || afterUrns.has(old.urn) || deleteSkipped(old, afterUrns)) continue;
     findings.push(
       finding(

@@ -8,6 +8,7 @@ import { StaticSite } from "../../components/static-site";
 import { checkPlanTransition, formatFinding } from "../../testing/deploy-rules";
 import { record } from "../../testing/harness";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { handBuilt } from "./fixture";
 
 const domain = { name: "example.com", aliases: ["*.example.com"], hostedZoneId: "Z0123456789EXAMPLE0000" };
 
@@ -31,5 +32,13 @@ describe("TransitionRecordSetOrphaned", () => {
     expect(checkPlanTransition(deployedWithWildcardRecord(next, { retainOnDelete: true }), next, { stack: "prod" })).toEqual([]);
     const other = deployedWithWildcardRecord(next, { inputs: { ...next.find((r) => r.name === "w-cert-validation-example.com")!.inputs, name: "_x1.www.example.com." } });
     expect(checkPlanTransition(other, next, { stack: "prod" })).toEqual([]);
+  });
+
+  it("reads a removed record written relative to its zone as the full name the provider makes of it", async () => {
+    const zone = handBuilt("aws:route53/zone:Zone", "zone", { name: "example.com" }, { id: "Z0FIXTUREZONE", state: { zoneId: "Z0FIXTUREZONE" } });
+    const cname = (name: string, recordName: string) => handBuilt("aws:route53/record:Record", name, { zoneId: "Z0FIXTUREZONE", name: recordName, type: "CNAME", ttl: 300, records: ["origin.example.net"] });
+    const next = [zone, cname("www-full", "www.example.com")];
+    const findings = checkPlanTransition([...next, cname("www-short", "www")], next, { stack: "prod" });
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionRecordSetOrphaned", "aws:route53/record:Record www-short"]]);
   });
 });

@@ -1,0 +1,49 @@
+/**
+ * How the Route 53, Cognito and transition rules name a record and its record set (internal to the rule pack; not
+ * exported from serverless-fullstack/testing).
+ */
+import { ofType, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { dnsName } from "./names";
+
+export const RECORD = "aws:route53/record:Record";
+const ZONE = "aws:route53/zone:Zone";
+
+const zoneNamesByGraph = new WeakMap<Graph, Map<unknown, string>>();
+
+/** The name of the plan's hosted zone a zoneId names (by its id or zoneId), or "" for a zone outside the plan. */
+function zoneName(graph: Graph, zoneId: unknown): string {
+  let names = zoneNamesByGraph.get(graph);
+  if (!names) {
+    names = new Map();
+    for (const zone of ofType(graph, ZONE)) {
+      const name = dnsName(zone.state.name ?? zone.inputs.name);
+      names.set(zone.id, name);
+      if (zone.state.zoneId !== undefined) names.set(zone.state.zoneId, name);
+    }
+    zoneNamesByGraph.set(graph, names);
+  }
+  return names.get(zoneId) ?? "";
+}
+
+/**
+ * The full name a record writes, as the provider makes it (terraform-provider-aws internal/service/route53/record.go
+ * expandRecordName): a name that does not end with its zone's name gets the zone's appended, and an empty one is the
+ * zone's apex. The provider compares as strings, so "wwwexample.com" in zone example.com stays as it is. A zone
+ * outside the plan has no known name: the record's name is taken as written.
+ */
+export function recordName(graph: Graph, record: RecordedResource): string {
+  const name = dnsName(record.inputs.name);
+  const zone = zoneName(graph, record.inputs.zoneId);
+  if (!zone || name.endsWith(zone)) return name;
+  return name ? `${name}.${zone}` : zone;
+}
+
+/**
+ * The record set a record belongs to, as Route 53 tells them apart: zone, full name and type, and, with
+ * `setIdentifier`, the set identifier (record.go findResourceRecordSetByFourPartKey).
+ */
+export function recordSetKey(graph: Graph, record: RecordedResource, { setIdentifier }: { setIdentifier: boolean }): string {
+  const { zoneId, type } = record.inputs;
+  return JSON.stringify(setIdentifier ? [zoneId, recordName(graph, record), type, record.inputs.setIdentifier ?? null] : [zoneId, recordName(graph, record), type]);
+}
