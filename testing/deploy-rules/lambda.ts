@@ -181,16 +181,27 @@ interface PermissionTarget {
   arn: string;
 }
 
+/**
+ * A function as Lambda's FunctionName reads it: an ARN `arn:<partition>:lambda:<region>:<account>:function:<name>`, a
+ * partial ARN `<account>:function:<name>` or a name, each with an optional `:<qualifier>` (a version or alias); the
+ * region and account only when the reference names them.
+ */
+function functionReference(reference: string): { name: string; region?: string; account?: string; qualifier?: string } {
+  const match = /^(?:arn:[^:]+:lambda:([^:]*):)?(?:([^:]*):function:)?([^:]+)(?::(.+))?$/.exec(reference);
+  if (!match) return { name: reference };
+  const [, region, account, name, qualifier] = match;
+  return { name, region: region || undefined, account: account && /^\d{12}$/.test(account) ? account : undefined, qualifier };
+}
+
 /** The function (name, region, account) and qualifier whose policy a permission adds to; undefined when its function is unknown. */
 function permissionTarget(permission: RecordedResource, stackRegion: string | undefined): PermissionTarget | undefined {
   const given = permission.inputs.function;
   if (typeof given !== "string" || given === "") return undefined;
-  // arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>], a partial <account>:function:<name>, or a name.
-  const arn = /^arn:[^:]+:lambda:([^:]+):(\d{12}):function:([^:]+)(?::(.+))?$/.exec(given);
-  const region = arn?.[1] ?? permission.inputs.region ?? stackRegion ?? "us-east-1";
-  const account = arn?.[2] ?? (typeof permission.inputs.sourceAccount === "string" ? permission.inputs.sourceAccount : "123456789012");
-  const name = arn?.[3] ?? given.replace(/^.*:function:/, "").split(":")[0];
-  const qualifier = permission.inputs.qualifier ?? arn?.[4] ?? (given.includes(":function:") ? undefined : given.split(":")[1]);
+  const reference = functionReference(given);
+  const region = reference.region ?? permission.inputs.region ?? stackRegion ?? "us-east-1";
+  const account = reference.account ?? (typeof permission.inputs.sourceAccount === "string" ? permission.inputs.sourceAccount : "123456789012");
+  const name = reference.name;
+  const qualifier = permission.inputs.qualifier ?? reference.qualifier;
   return { region, account, name, qualifier, arn: `arn:aws:lambda:${region}:${account}:function:${name}${qualifier ? `:${qualifier}` : ""}` };
 }
 
@@ -267,14 +278,6 @@ const EVENT_SOURCE_MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
  */
 const ONE_MAPPING_PER_FUNCTION_SOURCE = /^arn:[^:]+:(sqs|kinesis|dynamodb):/;
 
-/** A Lambda function reference (name, partial ARN or ARN, with or without a qualifier) as its name and the region the ARN names. */
-function functionNameOf(reference: string): { name: string; region?: string } {
-  const arn = /^arn:[^:]+:lambda:([^:]*):[^:]*:function:([^:]+)/.exec(reference);
-  if (arn) return { name: arn[2], region: arn[1] || undefined };
-  const partial = /^\d{12}:function:([^:]+)/.exec(reference);
-  return { name: partial ? partial[1] : reference.split(":")[0] };
-}
-
 /**
  * The pair Lambda keeps one event source mapping of: the event source's ARN and the function, named without its
  * qualifier, in the mapping's region (`region`: regionOf the mapping), as a key; undefined for a mapping without an
@@ -286,8 +289,9 @@ export function eventSourceMappingPair(graph: Graph, mapping: RecordedResource, 
   const [source, reference] = [mapping.inputs.eventSourceArn, mapping.inputs.functionName];
   if (typeof source !== "string" || !ONE_MAPPING_PER_FUNCTION_SOURCE.test(source) || typeof reference !== "string" || !reference) return undefined;
   const fn = functionOf(graph, reference);
-  const fnName = typeof fn?.state.name === "string" ? fn.state.name : functionNameOf(reference).name;
-  return JSON.stringify([source, fnName, functionNameOf(reference).region ?? region]);
+  const named = functionReference(reference);
+  const fnName = typeof fn?.state.name === "string" ? fn.state.name : named.name;
+  return JSON.stringify([source, fnName, named.region ?? region]);
 }
 
 /**
