@@ -6,7 +6,7 @@
  */
 import { Sha256 } from "@aws-sdk/checksums/sha";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { LambdaFunction } from "../../components/lambda/function";
 import { MessageQueue } from "../../components/message-queue";
@@ -338,6 +338,26 @@ describe("filter policies, evaluated locally", () => {
     const binary = { attributes: { a: { DataType: "Binary", BinaryValue: "AAEC" } }, body: "{}" };
     expect(matchesFilterPolicy({ a: [{ exists: true }] }, "MessageAttributes", binary)).toBe(false);
     expect(matchesFilterPolicy({ a: [{ exists: false }] }, "MessageAttributes", binary)).toBe(true);
+  });
+
+  it("parses a message's body once for all its subscriptions' MessageBody policies, each deciding on its own", () => {
+    const delivered: string[] = [];
+    const subscription = (name: string, filterPolicy: Record<string, unknown>) => ({ arn: `arn:aws:sns:us-east-1:123456789012:t:${name}`, protocol: "sqs" as const, filterPolicy, filterPolicyScope: "MessageBody" as const, deliver: () => delivered.push(name) });
+    const arn = "arn:aws:sns:us-east-1:123456789012:t";
+    const sns = new LocalSns([{ arn, region: REGION, fifo: false, contentBasedDeduplication: false, subscriptions: [subscription("a", { kind: ["x"] }), subscription("b", { kind: ["y"] }), subscription("c", { size: [{ numeric: [">", 1] }] })] }]);
+    const body = JSON.stringify({ kind: "x", size: 2 });
+    const parse = vi.spyOn(JSON, "parse");
+    try {
+      sns.publish(arn, { message: body });
+      expect(parse.mock.calls.filter(([text]) => text === body)).toHaveLength(1);
+    } finally {
+      parse.mockRestore();
+    }
+    expect(delivered).toEqual(["a", "c"]);
+    // Not JSON: no MessageBody policy passes, and it is tried once too.
+    delivered.length = 0;
+    sns.publish(arn, { message: "not json" });
+    expect(delivered).toEqual([]);
   });
 
   it("matches a MessageBody policy against the JSON body, walking nested objects, and no non-JSON body", () => {
