@@ -28,6 +28,17 @@ beforeAll(() => useMocks());
 const securityFindings = (graph: Awaited<ReturnType<typeof record>>) => SECURITY_RULES.flatMap((rule) => rule.check(graph, { stack: "prod", production: true }).filter((f) => f.rule !== "DataRetention"));
 const deployFindings = (graph: Awaited<ReturnType<typeof record>>) => checkDeployRules(graph, { stack: "dev", production: false, region: "us-east-1" });
 const tls = (arn: string, action: string) => ({ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: action, Resource: arn, Condition: { Bool: { "aws:SecureTransport": "false" } } });
+const topicSends = (queueArn: string, topicArn: string) => ({ Sid: "TopicsSend", Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: queueArn, Condition: { ArnEquals: { "aws:SourceArn": [topicArn] } } });
+
+/** A subscription's dead-letter queue as Topic makes it (SSE-SQS, 1 MiB, its retention) and its policy (TLS only, this topic's sends). */
+function subscriptionDeadLetterQueue(graph: Awaited<ReturnType<typeof record>>, name: string, topicArn: string, retentionDays: number) {
+  const queue = resource(graph, QUEUE, name);
+  // 1 MiB: SNS's envelope around a 256 KiB message is larger than the provider's default 256 KiB.
+  expect(queue.inputs).toEqual({ sqsManagedSseEnabled: true, messageRetentionSeconds: retentionDays * 86_400, maxMessageSize: 1_048_576 });
+  const policy = resource(graph, QUEUE_POLICY, `${name}-policy`);
+  expect(policyDocument(policy.inputs.policy).Statement).toEqual([tls(queue.state.arn, "sqs:*"), topicSends(queue.state.arn, topicArn)]);
+  return { dlq: queue, dlqPolicy: policy };
+}
 
 describe("Topic", () => {
   it("creates a topic under the AWS managed key, with a policy that keeps the owner's access and denies Publish without TLS", async () => {
@@ -111,14 +122,7 @@ describe("Topic", () => {
     const fn = resource(graph, "aws:lambda/function:Function", "indexer-function");
     const permission = resource(graph, PERMISSION, "events-index-invoke");
     expect(permission.inputs).toEqual({ action: "lambda:InvokeFunction", function: fn.state.name, principal: "sns.amazonaws.com", sourceArn: topic.state.arn });
-    const dlq = resource(graph, QUEUE, "events-index-dlq");
-    // 1 MiB: SNS's envelope around a 256 KiB message is larger than the provider's default 256 KiB.
-    expect(dlq.inputs).toEqual({ sqsManagedSseEnabled: true, messageRetentionSeconds: 7 * 86_400, maxMessageSize: 1_048_576 });
-    const dlqPolicy = resource(graph, QUEUE_POLICY, "events-index-dlq-policy");
-    expect(policyDocument(dlqPolicy.inputs.policy).Statement).toEqual([
-      tls(dlq.state.arn, "sqs:*"),
-      { Sid: "TopicsSend", Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: dlq.state.arn, Condition: { ArnEquals: { "aws:SourceArn": [topic.state.arn] } } },
-    ]);
+    const { dlq, dlqPolicy } = subscriptionDeadLetterQueue(graph, "events-index-dlq", topic.state.arn, 7);
     const subscription = resource(graph, SUBSCRIPTION, "events-index");
     expect(subscription.inputs).toEqual({
       topic: topic.state.arn,
@@ -144,18 +148,9 @@ describe("Topic", () => {
     const topic = resource(graph, TOPIC, "events-topic");
     const queue = resource(graph, QUEUE, "jobs-queue");
     const policy = resource(graph, QUEUE_POLICY, "jobs-queue-policy");
-    expect(policyDocument(policy.inputs.policy).Statement).toEqual([
-      tls(queue.state.arn, "sqs:*"),
-      { Sid: "TopicsSend", Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: queue.state.arn, Condition: { ArnEquals: { "aws:SourceArn": [topic.state.arn] } } },
-    ]);
+    expect(policyDocument(policy.inputs.policy).Statement).toEqual([tls(queue.state.arn, "sqs:*"), topicSends(queue.state.arn, topic.state.arn)]);
     expect(graph.filter((r) => r.type === QUEUE_POLICY && r.inputs.queueUrl === queue.id)).toHaveLength(1);
-    const dlq = resource(graph, QUEUE, "events-jobs-dlq");
-    expect(dlq.inputs).toEqual({ sqsManagedSseEnabled: true, messageRetentionSeconds: 3 * 86_400, maxMessageSize: 1_048_576 });
-    const dlqPolicy = resource(graph, QUEUE_POLICY, "events-jobs-dlq-policy");
-    expect(policyDocument(dlqPolicy.inputs.policy).Statement).toEqual([
-      tls(dlq.state.arn, "sqs:*"),
-      { Sid: "TopicsSend", Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: dlq.state.arn, Condition: { ArnEquals: { "aws:SourceArn": [topic.state.arn] } } },
-    ]);
+    const { dlq, dlqPolicy } = subscriptionDeadLetterQueue(graph, "events-jobs-dlq", topic.state.arn, 3);
     const subscription = resource(graph, SUBSCRIPTION, "events-jobs");
     expect(subscription.inputs).toEqual({
       topic: topic.state.arn,
