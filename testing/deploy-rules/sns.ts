@@ -107,7 +107,9 @@ function conditionHolds(condition: Record<string, Record<string, unknown>> | und
  */
 export function queuePolicyRefusal(graph: Graph, queue: RecordedResource, topicArn: unknown): string | undefined {
   const statements = queuePolicies(graph, queue).flatMap((d) => policyDocument(d).Statement);
-  const deny = statements.findIndex((s) => s.Effect === "Deny" && coversSns(s) && coversSend(s, queue) && conditionHolds(s.Condition, String(topicArn)) === true);
+  // A Deny naming a policy variable (${aws:username}) depends on the request as a condition does: not counted, as local/iam-policy.ts reads it.
+  const variable = (s: Record<string, any>) => JSON.stringify([s.Action, s.NotAction, s.Resource, s.NotResource]).includes("${");
+  const deny = statements.findIndex((s) => s.Effect === "Deny" && !variable(s) && coversSns(s) && coversSend(s, queue) && conditionHolds(s.Condition, String(topicArn)) === true);
   if (deny >= 0) {
     const statement = statements[deny];
     return `denies that topic's delivery (sqs:SendMessage for sns.amazonaws.com) in its statement ${statement.Sid ? `"${statement.Sid}"` : `#${deny + 1}`}${statement.Condition ? ", whose condition SNS's TLS request from the topic meets" : ", which has no condition"}`;

@@ -134,5 +134,6 @@ describe("queuePolicyRefusal (a queue policy's Deny statements against SNS's del
     expect(await refusal({ Principal: "*", Action: "sqs:DeleteMessage" })).toBeUndefined();
     expect(await refusal({ Principal: "*", Action: "sqs:SendMessage", Resource: `${queueArn}-other` })).toBeUndefined();
     expect(await refusal({ Principal: "*", Action: "sqs:SendMessage", Condition: { StringNotEquals: { "aws:PrincipalOrgID": "o-abc" } } })).toBeUndefined();
+    expect(await refusal({ Principal: "*", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:123456789012:${aws:username}" })).toBeUndefined();
   });
 });
