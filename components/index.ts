@@ -34,6 +34,7 @@ export { Topic, SNS_MANAGED_KEY, TOPIC_PUBLISH_ACTIONS, TOPIC_KMS_PUBLISH_ACTION
 export type {
   TopicArgs, TopicServicePrincipal, TopicServicePublisher, TopicSpec, TopicGrants, TopicLambdaSubscription, TopicSubscribeOptions, TopicSubscribeQueueOptions, TopicSubscriptionSpec, TopicLambdaSubscriptionSpec, TopicQueueSubscriptionSpec, FilterPolicyScope,
 } from "./topic";
+export type { TopicQueueSubscription } from "./topic";
 export { DataTier, READ_ACTIONS, WRITE_ACTIONS, STREAM_ACTIONS } from "./data-tier";
 export type {
   DataTierArgs, DataTierSpec, DataTable, TableArgs, TableSpec, TableGrants, GlobalIndexArgs, LocalIndexArgs, CapacityArgs, ExportArgs,

@@ -61,7 +61,8 @@ function matches(pattern: string, value: string): boolean {
   return matcher(value);
 }
 
-function applies(statement: IamStatement, action: string, resource: string): boolean {
+/** Whether a statement's action (or NotAction) and resource (or NotResource) cover `action` on `resource`; its Condition is not read. */
+export function applies(statement: IamStatement, action: string, resource: string): boolean {
   const name = action.toLowerCase();
   const actionMatches = statement.actions ? statement.actions.some((a) => matches(a.toLowerCase(), name)) : !(statement.notActions ?? []).some((a) => matches(a.toLowerCase(), name));
   if (!actionMatches) return false;

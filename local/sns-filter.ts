@@ -19,16 +19,35 @@ export interface SnsMessageAttribute {
   BinaryValue?: string;
 }
 
-/** Whether a message (its attributes, its body) passes `policy`; no policy passes everything. */
-export function matchesFilterPolicy(policy: Record<string, unknown> | undefined, scope: FilterPolicyScope, message: { attributes: Record<string, SnsMessageAttribute>; body: string }): boolean {
-  if (!policy) return true;
-  if (scope === "MessageAttributes") return matchesObject(policy, (key) => attributeValues(message.attributes[key]));
+/** A published message as filter policies read it. */
+export interface FilterableMessage {
+  attributes: Record<string, SnsMessageAttribute>;
+  body: string;
+}
+
+/** Each message's body as JSON (undefined: not JSON), parsed once however many subscriptions' MessageBody policies read it. */
+const parsedBodies = new WeakMap<FilterableMessage, unknown>();
+
+function parsedBody(message: FilterableMessage): unknown {
+  if (parsedBodies.has(message)) return parsedBodies.get(message);
   let body: unknown;
   try {
     body = JSON.parse(message.body);
   } catch {
-    return false;
+    body = undefined;
   }
+  parsedBodies.set(message, body);
+  return body;
+}
+
+/**
+ * Whether a message (its attributes, its body) passes `policy`; no policy passes everything. Pass one message object
+ * to every subscription's check: its body is parsed once (treat the object as read-only once checked).
+ */
+export function matchesFilterPolicy(policy: Record<string, unknown> | undefined, scope: FilterPolicyScope, message: FilterableMessage): boolean {
+  if (!policy) return true;
+  if (scope === "MessageAttributes") return matchesObject(policy, (key) => attributeValues(message.attributes[key]));
+  const body = parsedBody(message);
   return isObject(body) && matchesBody(policy, body);
 }
 

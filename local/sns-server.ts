@@ -120,8 +120,10 @@ export class LocalSns {
     const sequenceNumber = topic.fifo ? String((this.sequence += 1n)).padStart(20, "0") : undefined;
     seen?.set(deduplicationId!, { messageId, sequenceNumber: sequenceNumber!, at: this.now() });
     const timestamp = new Date(this.now()).toISOString();
+    // One message for every subscription's filter policy: a MessageBody policy's parse of it is shared.
+    const filtered = { attributes, body: messages.default };
     for (const subscription of topic.subscriptions) {
-      if (!matchesFilterPolicy(subscription.filterPolicy, subscription.filterPolicyScope, { attributes, body: messages.default })) continue;
+      if (!matchesFilterPolicy(subscription.filterPolicy, subscription.filterPolicyScope, filtered)) continue;
       subscription.deliver({
         messageId,
         topicArn,

@@ -1,8 +1,8 @@
 /**
  * An SNS topic that fans out to LambdaFunctions and MessageQueues: encrypted at rest (the AWS managed key
  * alias/aws/sns, or a customer managed key), a topic policy that keeps the account's access and denies requests made
- * without TLS; each Lambda subscription with its invoke permission (created first) and a dead-letter queue SNS may
- * write to; each queue subscription into the queue's one policy. Producers get `grants.publish()` for their
+ * without TLS; each Lambda subscription with its invoke permission (created first), each queue subscription into the
+ * queue's one policy, and each subscription with a dead-letter queue SNS may write to. Producers get `grants.publish()` for their
  * `permissions` and `environment()` for the topic's ARN.
  */
 import * as aws from "@pulumi/aws";
@@ -11,7 +11,7 @@ import { validateAutonames } from "../autoname";
 import { argFailer, type ArgFailure } from "../errors";
 import type { PolicyStatement } from "../iam";
 import { LAMBDA_ENVIRONMENT_KEY, type LambdaFunction } from "../lambda/function";
-import type { MessageQueue } from "../message-queue";
+import { SQS_MAX_MESSAGE_BYTES, type MessageQueue } from "../message-queue";
 import { checkRetentionDays, createDeadLetterQueueWithPolicy, snsSendStatement } from "../queues";
 import { validateRegionArg } from "../region";
 import { registerSpec } from "../spec-registry";
@@ -73,6 +73,13 @@ export interface TopicLambdaSubscription {
   /** The function's permission for sns.amazonaws.com from this topic, created before the subscription. */
   permission: aws.lambda.Permission;
   /** Where SNS moves a message it could not deliver to the function: alarm on its ApproximateNumberOfMessagesVisible. */
+  deadLetterQueue: aws.sqs.Queue;
+}
+
+/** What `subscribeQueue` creates. */
+export interface TopicQueueSubscription {
+  subscription: aws.sns.TopicSubscription;
+  /** Where SNS moves a message it could not deliver to the queue (FIFO for a FIFO queue): alarm on its ApproximateNumberOfMessagesVisible. */
   deadLetterQueue: aws.sqs.Queue;
 }
 
@@ -234,14 +241,7 @@ export class Topic extends pulumi.ComponentResource {
       { action: "lambda:InvokeFunction", function: fn.functionName, principal: "sns.amazonaws.com", sourceArn: this.topicArn, region: fn.spec.region || undefined },
       { parent: this },
     );
-    // A subscription's dead-letter queue: SNS keeps there what it could not deliver after its retries ("Amazon SNS
-    // dead-letter queues (DLQs)", https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html); its policy must
-    // let this topic send (sns-configure-dead-letter-queue.html). A standard queue, for a standard topic's subscription.
-    const { queue: deadLetterQueue, policy: deadLetterPolicy } = createDeadLetterQueueWithPolicy(
-      `${prefix}-dlq`,
-      { retentionDays, region: this.region, allow: (queue) => [snsSendStatement(queue, [this.topicArn])] },
-      { parent: this },
-    );
+    const { queue: deadLetterQueue, policy: deadLetterPolicy } = this.createDeadLetterQueue(prefix, retentionDays, false);
     const subscription = new aws.sns.TopicSubscription(
       prefix,
       {
@@ -269,9 +269,11 @@ export class Topic extends pulumi.ComponentResource {
 
   /**
    * Subscribes a MessageQueue: SNS sends each message to the queue (in SNS's JSON envelope, or raw). The queue must
-   * list this topic in its `topics`, which puts this topic's grant into the queue's one policy.
+   * list this topic in its `topics`, which puts this topic's grant into the queue's one policy. The subscription gets
+   * a dead-letter queue for what SNS cannot deliver to the queue (FIFO for a FIFO queue), which this topic alone may
+   * send to.
    */
-  subscribeQueue(name: string, queue: MessageQueue, options: TopicSubscribeQueueOptions = {}): aws.sns.TopicSubscription {
+  subscribeQueue(name: string, queue: MessageQueue, options: TopicSubscribeQueueOptions = {}): TopicQueueSubscription {
     const at = `subscribeQueue("${name}")`;
     this.checkSubscriptionName(name);
     if (!queue?.spec || !queue.queueArn || !Array.isArray(queue.topics)) this.fail(`${at} queue`, queue, "is not a MessageQueue", "Pass the MessageQueue SNS should send to.");
@@ -297,8 +299,21 @@ export class Topic extends pulumi.ComponentResource {
       this.fail(`${at} rawMessageDelivery`, options.rawMessageDelivery, "is not true or false", "Set it to true to deliver the published body as it is, or leave it out for SNS's JSON envelope.");
     }
     const raw = options.rawMessageDelivery ?? false;
+    checkRetentionDays(this.fail, `${at} deadLetterRetentionDays`, options.deadLetterRetentionDays);
+    const retentionDays = options.deadLetterRetentionDays ?? 14;
+    const prefix = `${this.spec.name}-${name}`;
+    // A FIFO queue's subscription (a FIFO topic's) needs a FIFO dead-letter queue: SetSubscriptionAttributes answers
+    // "Invalid parameter: RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic."
+    // (LocalStack's AWS-validated test_validations_for_fifo, 2025-08-18); a FIFO topic's subscription of a standard queue
+    // takes a standard one (the same test), and a standard topic's takes a standard one ("FIFO topic subscriptions use
+    // FIFO queues, and standard topic subscriptions use standard queues", sns-dead-letter-queues.html).
+    const fifoDeadLetterQueue = queue.spec.fifo;
+    validateAutonames(this.fail, this.spec.name, [
+      { resource: `${prefix}-dlq`, kind: fifoDeadLetterQueue ? "sqs-fifo-queue" : "sqs-queue", part: { argument: "subscribeQueue name", value: name, text: name, what: "a subscription name" } },
+    ]);
+    const { queue: deadLetterQueue, policy: deadLetterPolicy } = this.createDeadLetterQueue(prefix, retentionDays, fifoDeadLetterQueue);
     const subscription = new aws.sns.TopicSubscription(
-      `${this.spec.name}-${name}`,
+      prefix,
       {
         topic: this.topicArn,
         protocol: "sqs",
@@ -306,9 +321,10 @@ export class Topic extends pulumi.ComponentResource {
         filterPolicy: options.filterPolicy === undefined ? undefined : JSON.stringify(options.filterPolicy),
         filterPolicyScope: options.filterPolicy === undefined ? undefined : scope,
         rawMessageDelivery: raw || undefined,
+        redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: deadLetterQueue.arn }),
         region: this.region,
       },
-      { parent: this, dependsOn: [queue.queuePolicy] },
+      { parent: this, dependsOn: [queue.queuePolicy, deadLetterPolicy] },
     );
     this.spec.subscriptions.push({
       name,
@@ -318,8 +334,27 @@ export class Topic extends pulumi.ComponentResource {
       ...(options.filterPolicy === undefined ? {} : { filterPolicy: options.filterPolicy }),
       filterPolicyScope: scope,
       rawMessageDelivery: raw,
+      deadLetterQueueName: deadLetterQueue.name,
+      deadLetterRetentionSeconds: retentionDays * DAY_SECONDS,
     });
-    return subscription;
+    return { subscription, deadLetterQueue };
+  }
+
+  /**
+   * A subscription's dead-letter queue, `<topic>-<subscription>-dlq`: SNS keeps there what it could not deliver
+   * ("Amazon SNS dead-letter queues (DLQs)", https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html,
+   * which recommends the 14 days' retention that is the default). In the subscription's account and region ("The
+   * Amazon SNS subscription and Amazon SQS queue must be under the same AWS account and Region"), with a policy that
+   * lets this topic alone send (sns-configure-dead-letter-queue.html), encrypted with SSE-SQS (an SSE-KMS queue would
+   * need a customer managed key whose policy lets SNS use it, same page), and taking messages of up to 1 MiB, so that
+   * SNS's envelope around a 256 KiB message fits (the provider's default size is 256 KiB: SQS_MAX_MESSAGE_BYTES).
+   */
+  private createDeadLetterQueue(prefix: string, retentionDays: number, fifo: boolean): { queue: aws.sqs.Queue; policy: aws.sqs.QueuePolicy } {
+    return createDeadLetterQueueWithPolicy(
+      `${prefix}-dlq`,
+      { retentionDays, fifo, maxMessageBytes: SQS_MAX_MESSAGE_BYTES, region: this.region, allow: (queue) => [snsSendStatement(queue, [this.topicArn])] },
+      { parent: this },
+    );
   }
 
   /**

@@ -85,6 +85,12 @@ export interface TopicSubscribeQueueOptions {
    * @default false
    */
   rawMessageDelivery?: boolean;
+  /**
+   * Days the subscription's dead-letter queue keeps a message SNS could not deliver to the queue (the queue gone, or
+   * its policy refusing SNS), 1–14.
+   * @default 14
+   */
+  deadLetterRetentionDays?: number;
 }
 
 export interface TopicLambdaSubscriptionSpec {
@@ -107,6 +113,9 @@ export interface TopicQueueSubscriptionSpec {
   filterPolicy?: Record<string, unknown>;
   filterPolicyScope: FilterPolicyScope;
   rawMessageDelivery: boolean;
+  /** The subscription's dead-letter queue's physical name (`.fifo` last when the subscribed queue is FIFO). */
+  deadLetterQueueName: pulumi.Input<string>;
+  deadLetterRetentionSeconds: number;
 }
 
 export type TopicSubscriptionSpec = TopicLambdaSubscriptionSpec | TopicQueueSubscriptionSpec;

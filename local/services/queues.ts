@@ -1,5 +1,6 @@
 /**
- * The program's MessageQueues under `npm start`: their queues and dead-letter queues on the local SQS server
+ * The program's MessageQueues under `npm start`: their queues and dead-letter queues (and the dead-letter queues of the
+ * Topics' subscriptions) on the local SQS server
  * (local/sqs-server.ts), which local Lambdas reach through AWS_ENDPOINT_URL_SQS, and each queue's consumer driven
  * by a local event source mapping (local/sqs-event-source.ts). Messages are saved under `.local/<stack>/sqs` when
  * `npm start` stops (first thing, and again at the end) and read back at the next start (`npm start -- --fresh` starts empty).
@@ -11,6 +12,7 @@
 import { join } from "node:path";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import type { MessageQueueSpec } from "../../components/message-queue/spec";
+import type { TopicSpec } from "../../components/topic/spec";
 import { failureQueueOf, successQueueOf } from "../async-invoke";
 import { registeredSpecs } from "../../components/spec-registry";
 import { ofType, type Graph } from "../offline/graph";
@@ -27,19 +29,13 @@ export interface LocalQueuesService extends StartedService {
 }
 
 /**
- * Each MessageQueue's queue and dead-letter queue as the local server defines them (names resolved), each with the ARN
- * `graph` recorded for it (the queue's `arn`, MessageQueue's `queueArn`).
+ * What the program recorded of a queue, by its physical name: its ARN, and the access policy (QueuePolicy) and
+ * RedriveAllowPolicy attached to it by URL (their `queueUrl` is the queue's id, its URL), which GetQueueAttributes reports.
  */
-export async function localQueueDefinitions(
-  specs: MessageQueueSpec[],
-  defaultRegion: string,
-  graph: Graph = [],
-): Promise<Array<{ spec: MessageQueueSpec; queue: LocalQueueDefinition; deadLetterQueue: LocalQueueDefinition }>> {
+function recordedQueue(graph: Graph): (name: string) => Pick<LocalQueueDefinition, "arn" | "policy" | "redriveAllowPolicy"> {
   const recorded = ofType(graph, "aws:sqs/queue:Queue");
   const attachments = { policy: ofType(graph, "aws:sqs/queuePolicy:QueuePolicy"), redrive: ofType(graph, "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy") };
-  // What the program recorded of a queue: its ARN, and the access policy (QueuePolicy) and RedriveAllowPolicy attached
-  // to it by URL (their `queueUrl` is the queue's id, its URL), which GetQueueAttributes reports.
-  const recordedOf = (name: string): Pick<LocalQueueDefinition, "arn" | "policy" | "redriveAllowPolicy"> => {
+  return (name) => {
     const queue = recorded.find((r) => r.state.name === name);
     const urls = [queue?.state.url, queue?.id].filter((url) => typeof url === "string");
     const attached = (candidates: Graph, property: string) => {
@@ -51,6 +47,50 @@ export async function localQueueDefinitions(
     const redriveAllowPolicy = attached(attachments.redrive, "redriveAllowPolicy");
     return { ...(typeof arn === "string" ? { arn } : {}), ...(policy !== undefined ? { policy } : {}), ...(redriveAllowPolicy !== undefined ? { redriveAllowPolicy } : {}) };
   };
+}
+
+/**
+ * Each Topic subscription's dead-letter queue (Topic creates one per subscription) as the local server defines it, so
+ * local SNS can move there what it cannot deliver (local/services/topics.ts) and a developer can read it through
+ * AWS_ENDPOINT_URL_SQS: FIFO when its name is (SQS requires the `.fifo` suffix of a FIFO queue and only of one),
+ * SSE-SQS, the maximum message size the program recorded for it (Topic's 1 MiB; else the provider's default 256 KiB,
+ * which it sends on create: components/message-queue SQS_MAX_MESSAGE_BYTES), SQS's default visibility timeout (30 s).
+ */
+export async function topicDeadLetterQueueDefinitions(specs: TopicSpec[], defaultRegion: string, graph: Graph = []): Promise<LocalQueueDefinition[]> {
+  const recordedOf = recordedQueue(graph);
+  const queues = ofType(graph, "aws:sqs/queue:Queue");
+  const definitions: LocalQueueDefinition[] = [];
+  for (const spec of specs) {
+    for (const subscription of spec.subscriptions) {
+      const name = await resolveValue<string>(subscription.deadLetterQueueName);
+      const maxMessageSize = Number(queues.find((r) => r.state.name === name)?.inputs.maxMessageSize);
+      definitions.push({
+        name,
+        ...recordedOf(name),
+        fifo: name.endsWith(".fifo"),
+        contentBasedDeduplication: false,
+        visibilityTimeoutSeconds: 30,
+        messageRetentionSeconds: subscription.deadLetterRetentionSeconds,
+        delaySeconds: 0,
+        maximumMessageBytes: Number.isInteger(maxMessageSize) ? maxMessageSize : 262_144,
+        region: spec.region ?? defaultRegion,
+        sqsManagedSseEnabled: true,
+      });
+    }
+  }
+  return definitions;
+}
+
+/**
+ * Each MessageQueue's queue and dead-letter queue as the local server defines them (names resolved), each with the ARN
+ * `graph` recorded for it (the queue's `arn`, MessageQueue's `queueArn`).
+ */
+export async function localQueueDefinitions(
+  specs: MessageQueueSpec[],
+  defaultRegion: string,
+  graph: Graph = [],
+): Promise<Array<{ spec: MessageQueueSpec; queue: LocalQueueDefinition; deadLetterQueue: LocalQueueDefinition }>> {
+  const recordedOf = recordedQueue(graph);
   const definitions = [];
   for (const spec of specs) {
     const name = await resolveValue<string>(spec.queueName);
@@ -132,8 +172,9 @@ export const queuesService: LocalService = {
     if (specs.length === 0) return undefined;
     const region = context.environment.AWS_REGION ?? "us-east-1";
     const definitions = await localQueueDefinitions(specs, region, context.run.resources);
+    const topics = registeredSpecs<TopicSpec>("Topic").map(({ spec }) => spec);
     const server = await startLocalSqs({
-      queues: definitions.flatMap((d) => [d.queue, d.deadLetterQueue]),
+      queues: [...definitions.flatMap((d) => [d.queue, d.deadLetterQueue]), ...(await topicDeadLetterQueueDefinitions(topics, region, context.run.resources))],
       // Requests are checked as SQS checks them: signed (SigV4) with the functions' local credentials, for the queue's region.
       credentials: [
         {

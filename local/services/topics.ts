@@ -4,7 +4,8 @@
  * - a LambdaFunction, as SNS invokes one: asynchronously (Lambda's retries, then the function's on-failure
  *   destination: local/async-invoke.ts) with the SNS event (`Records[].Sns`);
  * - a MessageQueue, on the local SQS server: the SNS JSON envelope as the body, or with raw delivery the message itself
- *   with its attributes as SQS message attributes.
+ *   with its attributes as SQS message attributes; what the queue refuses (or a queue not served) goes to the
+ *   subscription's dead-letter queue, served by the same server (local/services/queues.ts).
  * Messages carry no real signature (Signature, SigningCertUrl and UnsubscribeUrl are empty): docs/local-vs-aws.md.
  * Started after the queues (it sends to their server) and before anything that invokes functions.
  */
@@ -19,7 +20,7 @@ import { resolveValue } from "../offline/program";
 import { LOCAL_CREDENTIALS } from "../sigv4-verify";
 import type { SnsMessageAttribute } from "../sns-filter";
 import { startLocalSns, type LocalSubscription, type LocalTopicDefinition, type SnsNotification } from "../sns-server";
-import { SqsError, type LocalSqs, type MessageAttributeValue } from "../sqs-server";
+import { SqsError, type LocalSqs, type MessageAttributeValue, type SendInput } from "../sqs-server";
 import type { LocalService, StartedService } from "./types";
 
 /** The attributes as an SNS notification carries them: `{ Type, Value }` (a Binary one's Value base64). */
@@ -87,6 +88,27 @@ export function sqsSnsMessage(notification: SnsNotification, options: { raw: boo
   return { body: JSON.stringify(envelope), ...fifo };
 }
 
+/**
+ * A message SNS could not deliver to a subscription's queue, moved to the subscription's dead-letter queue as SNS moves
+ * it (https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html: a client-side error, such as a queue that
+ * is gone or refuses the message, goes there at once; "Messages with more than 10 message attributes directed towards
+ * Raw Message Delivery enabled Amazon SQS subscriptions will be discarded as client side errors",
+ * SNSMessageAttributes.html): the message the queue was sent, the envelope or the raw body with its attributes, and a
+ * FIFO topic's group and deduplication ids for a FIFO dead-letter queue (LocalStack's AWS-validated
+ * test_redrive_policy_sqs_queue_subscription and test_publish_fifo_messages_to_dlq snapshots). When the dead-letter
+ * queue refuses it too (SNS's NumberOfNotificationsFailedToRedriveToDlq), it is logged and dropped.
+ */
+function moveToDeadLetterQueue(sqs: LocalSqs | undefined, deadLetterQueue: string, message: (sqs: LocalSqs, queue: string) => SendInput, what: string, log: (line: string) => void): void {
+  if (!sqs?.has(deadLetterQueue)) return log(`  ${what}; its dead-letter queue ${deadLetterQueue} is not served locally either, so it is dropped`);
+  try {
+    sqs.send(deadLetterQueue, message(sqs, deadLetterQueue));
+    log(`  ${what}; moved to its subscription's dead-letter queue ${deadLetterQueue}`);
+  } catch (error) {
+    if (!(error instanceof SqsError)) throw error;
+    log(`  ${what}; the dead-letter queue ${deadLetterQueue} refused it too (${error.message}), so it is dropped`);
+  }
+}
+
 export interface TopicDelivery {
   /** Invokes a subscribed function (its local sandbox). */
   invoke(spec: LambdaFunctionSpec): Invoke;
@@ -119,17 +141,22 @@ export async function localTopicDefinitions(specs: TopicSpec[], defaultRegion: s
         continue;
       }
       const queueName = await resolveValue<string>(subscription.queueName);
+      const deadLetterQueueName = await resolveValue<string>(subscription.deadLetterQueueName);
+      // What SNS sends `queue` (the subscribed one, or the dead-letter queue): FIFO fields for a FIFO queue only.
+      const messageFor = (notification: SnsNotification) => (sqs: LocalSqs, queue: string) => sqsSnsMessage(notification, { raw: subscription.rawMessageDelivery, fifoQueue: sqs.definition(queue).fifo, subscriptionArn });
       subscriptions.push({
         ...common,
         protocol: "sqs",
         deliver: (notification) => {
           const sqs = delivery.sqs();
-          if (!sqs?.has(queueName)) return delivery.log(`  ${spec.name}: queue ${queueName} is not served locally; message ${notification.messageId} not delivered`);
+          const message = messageFor(notification);
+          const failed = (reason: string) => moveToDeadLetterQueue(sqs, deadLetterQueueName, message, `${spec.name}: message ${notification.messageId} not delivered to ${queueName} (${reason})`, delivery.log);
+          if (!sqs?.has(queueName)) return failed("the queue is not served locally");
           try {
-            sqs.send(queueName, sqsSnsMessage(notification, { raw: subscription.rawMessageDelivery, fifoQueue: sqs.definition(queueName).fifo, subscriptionArn }));
+            sqs.send(queueName, message(sqs, queueName));
           } catch (error) {
             if (!(error instanceof SqsError)) throw error;
-            delivery.log(`  ${spec.name}: SQS refused message ${notification.messageId} for ${queueName} (${error.message})`);
+            failed(`SQS refused it: ${error.message}`);
           }
         },
       });

@@ -10,6 +10,7 @@ import { functionOf, SQS_ARN } from "./events";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
 import { isFifo, redriveTarget } from "./queue-shape";
 import { pathPatternMatcher } from "../../local/http";
+import { applies, policyStatements } from "../../local/iam-policy";
 
 const TOPIC = "aws:sns/topic:Topic";
 const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
@@ -34,27 +35,96 @@ function topicIsFifo(graph: Graph, subscription: RecordedResource): boolean {
 /** The queue an ARN names, in the plan. */
 const queueOf = (graph: Graph, arn: unknown) => referenced(graph, QUEUE, arn);
 
+/** The queue's access policy documents: its QueuePolicy resources' and its own `policy`. */
+function queuePolicies(graph: Graph, queue: RecordedResource): unknown[] {
+  return [...attachedTo(graph, QUEUE_POLICY, "queueUrl", queue).map((p) => p.inputs.policy), queue.inputs.policy].filter(Boolean);
+}
+
+/** Whether a statement's principal covers sns.amazonaws.com: everyone, or the service; with NotPrincipal, one that does not name it. */
+function coversSns(statement: Record<string, any>): boolean {
+  const names = (principal: any) => principal === "*" || asArray<string>(principal?.AWS).includes("*") || asArray<string>(principal?.Service).includes("sns.amazonaws.com");
+  if (statement.NotPrincipal !== undefined) return !names(statement.NotPrincipal);
+  return names(statement.Principal);
+}
+
+/** Whether a statement's action and resource (or NotAction, NotResource) cover sqs:SendMessage on the queue, as IAM matches them (local/iam-policy.ts). */
+const coversSend = (statement: Record<string, any>, queue: RecordedResource) => applies(policyStatements({ Statement: [statement] })[0], "sqs:SendMessage", String(queue.state.arn));
+
+/** The values of a condition key in a statement's Condition (keys compared case-insensitively, as IAM does). */
+const conditionValues = (statement: Record<string, any>, key: string) =>
+  Object.values((statement.Condition ?? {}) as Record<string, Record<string, unknown>>).flatMap((block) =>
+    Object.entries(block ?? {})
+      .filter(([name]) => name.toLowerCase() === key)
+      .flatMap(([, value]) => asArray<string>(value as string | string[])),
+  );
+
 /**
- * Whether the queue's policies (its QueuePolicy resources and its own `policy`) allow sns.amazonaws.com
- * sqs:SendMessage on it for the topic `topicArn`: an Allow of the service (or of everyone), the action (or sqs:* / *),
- * the queue (or *), and, when it carries an aws:SourceArn condition, one naming this topic.
+ * Whether a statement's Condition holds for SNS's delivery from `topicArn`: SNS sends to SQS over HTTPS
+ * (aws:SecureTransport true; what the components' TLS-only queue policies rely on, components/queues.ts requireTls; no
+ * AWS page states it in so many words) on behalf of the topic (aws:SourceArn, the key
+ * subscribe-sqs-queue-to-sns-topic.html's policy conditions on).
+ * Operators Bool, String*, Arn* and Null (with IfExists) on those two keys are read; any other key or operator
+ * (e.g. aws:SourceAccount, whose presence on SNS's deliveries is not documented) leaves it undecided: undefined.
  */
-export function queueAllowsTopic(graph: Graph, queue: RecordedResource, topicArn: unknown): boolean {
-  const documents = [...attachedTo(graph, QUEUE_POLICY, "queueUrl", queue).map((p) => p.inputs.policy), queue.inputs.policy].filter(Boolean);
-  return documents.flatMap((d) => policyDocument(d).Statement).some((s) => {
-    if (s.Effect !== "Allow") return false;
-    const principal = s.Principal === "*" || asArray<string>(s.Principal?.Service).includes("sns.amazonaws.com") || asArray<string>(s.Principal?.AWS).includes("*");
-    // IAM's matching: action names case-insensitively ("SQS:SendMessage", "sqs:Send*"), ARNs with * and ? wildcards.
-    const action = asArray<string>(s.Action).some((a) => pathPatternMatcher(a.toLowerCase())("sqs:sendmessage"));
-    const resource = asArray<string>(s.Resource).some((r) => pathPatternMatcher(r)(String(queue.state.arn)));
-    const sources = Object.values((s.Condition ?? {}) as Record<string, Record<string, unknown>>).flatMap((block) =>
-      Object.entries(block ?? {})
-        .filter(([key]) => key.toLowerCase() === "aws:sourcearn")
-        .flatMap(([, value]) => asArray<string>(value as string | string[])),
-    );
-    const sourceMatches = sources.length === 0 || sources.some((arn) => pathPatternMatcher(arn)(String(topicArn)));
-    return principal && action && resource && sourceMatches;
+function conditionHolds(condition: Record<string, Record<string, unknown>> | undefined, topicArn: string): boolean | undefined {
+  const context: Record<string, string> = { "aws:securetransport": "true", "aws:sourcearn": topicArn };
+  let holds: boolean | undefined = true;
+  for (const [written, block] of Object.entries(condition ?? {})) {
+    const ifExists = written.endsWith("IfExists");
+    const operator = ifExists ? written.slice(0, -"IfExists".length) : written;
+    for (const [key, raw] of Object.entries(block ?? {})) {
+      const values = asArray<unknown>(raw as unknown[]).map(String);
+      const known = Object.prototype.hasOwnProperty.call(context, key.toLowerCase());
+      const actual = context[key.toLowerCase()];
+      let result: boolean | undefined;
+      if (operator === "Null") result = known ? values.some((v) => v.toLowerCase() === "false") : undefined;
+      else if (!known) result = undefined;
+      else if (operator === "Bool") result = values.some((v) => v.toLowerCase() === actual);
+      else {
+        const match = /^(String|Arn)(Not)?(Equals|Like|EqualsIgnoreCase)$/.exec(operator);
+        if (!match) result = undefined;
+        else {
+          const same = (v: string) => (match[3] === "Like" || match[1] === "Arn" ? pathPatternMatcher(v)(actual) : match[3] === "EqualsIgnoreCase" ? v.toLowerCase() === actual.toLowerCase() : v === actual);
+          result = match[2] ? !values.some(same) : values.some(same);
+        }
+      }
+      // Every block and key must hold (AND); one that does not decides, an undecided one leaves the whole undecided.
+      if (result === false) return false;
+      if (result === undefined) holds = undefined;
+    }
+  }
+  return holds;
+}
+
+/**
+ * Why the queue's policies (its QueuePolicy resources and its own `policy`) refuse sns.amazonaws.com sqs:SendMessage
+ * on it for the topic `topicArn`, or undefined when they let it send. IAM's order: an explicit Deny wins over any
+ * Allow (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html) — a Deny that
+ * covers SNS (everyone, or the service), the action and the queue, and whose Condition holds for SNS's delivery
+ * (none, or one SNS's TLS request from this topic meets; the TLS-only Deny, aws:SecureTransport false, does not) —
+ * else an Allow of the service (or of everyone), the action (or sqs:* / *), the queue (or *), and, when it carries an
+ * aws:SourceArn condition, one naming this topic. A Deny whose Condition reads keys the rule cannot tell is not counted.
+ */
+export function queuePolicyRefusal(graph: Graph, queue: RecordedResource, topicArn: unknown): string | undefined {
+  const statements = queuePolicies(graph, queue).flatMap((d) => policyDocument(d).Statement);
+  // A Deny naming a policy variable (${aws:username}) depends on the request as a condition does: not counted, as local/iam-policy.ts reads it.
+  const variable = (s: Record<string, any>) => JSON.stringify([s.Action, s.NotAction, s.Resource, s.NotResource]).includes("${");
+  const deny = statements.findIndex((s) => s.Effect === "Deny" && !variable(s) && coversSns(s) && coversSend(s, queue) && conditionHolds(s.Condition, String(topicArn)) === true);
+  if (deny >= 0) {
+    const statement = statements[deny];
+    return `denies that topic's delivery (sqs:SendMessage for sns.amazonaws.com) in its statement ${statement.Sid ? `"${statement.Sid}"` : `#${deny + 1}`}${statement.Condition ? ", whose condition SNS's TLS request from the topic meets" : ", which has no condition"}`;
+  }
+  const allowed = statements.some((s) => {
+    if (s.Effect !== "Allow" || s.Principal === undefined || !coversSns(s) || !coversSend(s, queue)) return false;
+    const sources = conditionValues(s, "aws:sourcearn");
+    return sources.length === 0 || sources.some((arn) => pathPatternMatcher(arn)(String(topicArn)));
   });
+  return allowed ? undefined : "does not let that topic send (sqs:SendMessage for sns.amazonaws.com, aws:SourceArn the topic)";
+}
+
+/** Whether the queue's policies let sns.amazonaws.com send to it for the topic `topicArn` (queuePolicyRefusal finds nothing). */
+export function queueAllowsTopic(graph: Graph, queue: RecordedResource, topicArn: unknown): boolean {
+  return queuePolicyRefusal(graph, queue, topicArn) === undefined;
 }
 
 /**
@@ -110,16 +180,63 @@ export const SNS_SUBSCRIPTION_DEAD_LETTER_QUEUE_POLICY: DeployRule = {
     return subscriptions(graph).flatMap((subscription) => {
       const target = redriveTarget(subscription.inputs.redrivePolicy)?.deadLetterTargetArn;
       const queue = queueOf(graph, target);
-      if (!queue || queueAllowsTopic(graph, queue, subscription.inputs.topic)) return [];
+      const refusal = queue && queuePolicyRefusal(graph, queue, subscription.inputs.topic);
+      if (!queue || !refusal) return [];
       return [
         finding(
           this.id,
           subscription,
-          `sends what SNS cannot deliver to ${queue.name}, whose policy does not let ${topicName(graph, subscription)} send (sqs:SendMessage for sns.amazonaws.com, aws:SourceArn the topic); SNS cannot move failed messages there and drops them`,
-          "add that statement to the queue's one policy (components/queues.ts snsSendStatement)",
+          `sends what SNS cannot deliver to ${queue.name}, whose policy ${refusal.replace("that topic", topicName(graph, subscription))}; SNS cannot move failed messages there and drops them`,
+          refusal.startsWith("denies") ? "narrow the Deny so that it leaves SNS's deliveries from the topic alone (e.g. only requests without TLS: aws:SecureTransport false), or remove it" : "add that statement to the queue's one policy (components/queues.ts snsSendStatement)",
         ),
       ];
     });
+  },
+};
+
+/**
+ * A subscription's dead-letter queue is one SNS takes: "The ARN must point to an Amazon SQS queue in the same AWS
+ * account and Region as your Amazon SNS subscription", and "FIFO topic subscriptions use FIFO queues, and standard
+ * topic subscriptions use standard queues" (https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html).
+ * A FIFO queue's subscription to a FIFO topic with a standard dead-letter queue is refused: "Invalid parameter:
+ * RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic." (LocalStack's AWS-validated
+ * test_validations_for_fifo, 2025-08-18, where a standard queue's subscription to a FIFO topic took a standard one, so
+ * that case is not reported). A standard topic's subscription with a FIFO dead-letter queue goes against the page
+ * (whether SNS refuses it or fails each move is not confirmed). Queues outside the plan are read from their ARN.
+ */
+export const SNS_SUBSCRIPTION_DEAD_LETTER_QUEUE_TARGET: DeployRule = {
+  id: "SnsSubscriptionDeadLetterQueueTarget",
+  title: "A subscription's dead-letter queue is in its account and region, and of the type its topic and queue need",
+  source: "https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html",
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    for (const subscription of subscriptions(graph)) {
+      const target = redriveTarget(subscription.inputs.redrivePolicy)?.deadLetterTargetArn;
+      if (typeof target !== "string" || !target) continue;
+      const queue = queueOf(graph, target);
+      const name = queue?.name ?? target;
+      const arn = /^arn:[^:]+:sqs:([^:]*):([^:]*):/.exec(queue ? String(queue.state.arn ?? "") : target);
+      const subscriptionRegion = String(subscription.inputs.region ?? context.region);
+      const queueRegion = queue ? String(queue.inputs.region ?? context.region) : arn?.[1];
+      if (queueRegion !== undefined && queueRegion !== subscriptionRegion) {
+        findings.push(finding(this.id, subscription, `sends what SNS cannot deliver to ${name} in ${queueRegion}, but the subscription is in ${subscriptionRegion}; SNS takes a dead-letter queue in the subscription's account and Region only`, "create the dead-letter queue in the subscription's region"));
+      }
+      if (!queue && context.account && arn && arn[2] !== context.account) {
+        findings.push(finding(this.id, subscription, `sends what SNS cannot deliver to ${target}, a queue of account ${arn[2]}; SNS takes a dead-letter queue in the subscription's account only`, "use a queue of the stack's account"));
+      }
+      const fifoTopic = topicIsFifo(graph, subscription);
+      const fifoDeadLetterQueue = isFifo(queue, target);
+      const endpoint = subscription.inputs.endpoint;
+      const endpointQueue = subscription.inputs.protocol === "sqs" ? queueOf(graph, endpoint) : undefined;
+      const fifoEndpoint = subscription.inputs.protocol === "sqs" && isFifo(endpointQueue, typeof endpoint === "string" ? endpoint : "");
+      if (fifoTopic && fifoEndpoint && !fifoDeadLetterQueue) {
+        findings.push(finding(this.id, subscription, `subscribes the FIFO queue ${endpointQueue?.name ?? endpoint} to the FIFO topic ${topicName(graph, subscription)} with the standard dead-letter queue ${name}; SNS refuses it: "must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic"`, "make the dead-letter queue FIFO (fifoQueue: true)"));
+      }
+      if (!fifoTopic && fifoDeadLetterQueue) {
+        findings.push(finding(this.id, subscription, `gives the standard topic ${topicName(graph, subscription)}'s subscription the FIFO dead-letter queue ${name}; standard topic subscriptions use standard dead-letter queues`, "make the dead-letter queue standard"));
+      }
+    }
+    return findings;
   },
 };
 
@@ -135,13 +252,14 @@ export const SNS_SQS_SUBSCRIPTION_QUEUE_POLICY: DeployRule = {
   check(graph) {
     return subscriptions(graph, "sqs").flatMap((subscription) => {
       const queue = queueOf(graph, subscription.inputs.endpoint);
-      if (!queue || queueAllowsTopic(graph, queue, subscription.inputs.topic)) return [];
+      const refusal = queue && queuePolicyRefusal(graph, queue, subscription.inputs.topic);
+      if (!queue || !refusal) return [];
       return [
         finding(
           this.id,
           subscription,
-          `sends ${topicName(graph, subscription)}'s messages to ${queue.name}, whose policy does not let that topic send (sqs:SendMessage for sns.amazonaws.com, aws:SourceArn the topic); SNS takes the subscription and every delivery fails`,
-          "add that statement to the queue's one policy (MessageQueue's topics argument)",
+          `sends ${topicName(graph, subscription)}'s messages to ${queue.name}, whose policy ${refusal}; SNS takes the subscription and every delivery fails`,
+          refusal.startsWith("denies") ? "narrow the Deny so that it leaves SNS's deliveries from the topic alone (e.g. only requests without TLS: aws:SecureTransport false), or remove it" : "add that statement to the queue's one policy (MessageQueue's topics argument)",
         ),
       ];
     });
@@ -252,4 +370,4 @@ export const SNS_ONE_TOPIC_POLICY: DeployRule = {
   },
 };
 
-export const SNS_RULES: DeployRule[] = [SNS_LAMBDA_SUBSCRIPTION_PERMISSION, SNS_SUBSCRIPTION_DEAD_LETTER_QUEUE_POLICY, SNS_SQS_SUBSCRIPTION_QUEUE_POLICY, SNS_SUBSCRIPTION_ENDPOINT_TYPE, SNS_FILTER_POLICY, SNS_ONE_TOPIC_POLICY];
+export const SNS_RULES: DeployRule[] = [SNS_LAMBDA_SUBSCRIPTION_PERMISSION, SNS_SUBSCRIPTION_DEAD_LETTER_QUEUE_POLICY, SNS_SUBSCRIPTION_DEAD_LETTER_QUEUE_TARGET, SNS_SQS_SUBSCRIPTION_QUEUE_POLICY, SNS_SUBSCRIPTION_ENDPOINT_TYPE, SNS_FILTER_POLICY, SNS_ONE_TOPIC_POLICY];

@@ -28,6 +28,17 @@ beforeAll(() => useMocks());
 const securityFindings = (graph: Awaited<ReturnType<typeof record>>) => SECURITY_RULES.flatMap((rule) => rule.check(graph, { stack: "prod", production: true }).filter((f) => f.rule !== "DataRetention"));
 const deployFindings = (graph: Awaited<ReturnType<typeof record>>) => checkDeployRules(graph, { stack: "dev", production: false, region: "us-east-1" });
 const tls = (arn: string, action: string) => ({ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: action, Resource: arn, Condition: { Bool: { "aws:SecureTransport": "false" } } });
+const topicSends = (queueArn: string, topicArn: string) => ({ Sid: "TopicsSend", Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: queueArn, Condition: { ArnEquals: { "aws:SourceArn": [topicArn] } } });
+
+/** A subscription's dead-letter queue as Topic makes it (SSE-SQS, 1 MiB, its retention) and its policy (TLS only, this topic's sends). */
+function subscriptionDeadLetterQueue(graph: Awaited<ReturnType<typeof record>>, name: string, topicArn: string, retentionDays: number) {
+  const queue = resource(graph, QUEUE, name);
+  // 1 MiB: SNS's envelope around a 256 KiB message is larger than the provider's default 256 KiB.
+  expect(queue.inputs).toEqual({ sqsManagedSseEnabled: true, messageRetentionSeconds: retentionDays * 86_400, maxMessageSize: 1_048_576 });
+  const policy = resource(graph, QUEUE_POLICY, `${name}-policy`);
+  expect(policyDocument(policy.inputs.policy).Statement).toEqual([tls(queue.state.arn, "sqs:*"), topicSends(queue.state.arn, topicArn)]);
+  return { dlq: queue, dlqPolicy: policy };
+}
 
 describe("Topic", () => {
   it("creates a topic under the AWS managed key, with a policy that keeps the owner's access and denies Publish without TLS", async () => {
@@ -111,13 +122,7 @@ describe("Topic", () => {
     const fn = resource(graph, "aws:lambda/function:Function", "indexer-function");
     const permission = resource(graph, PERMISSION, "events-index-invoke");
     expect(permission.inputs).toEqual({ action: "lambda:InvokeFunction", function: fn.state.name, principal: "sns.amazonaws.com", sourceArn: topic.state.arn });
-    const dlq = resource(graph, QUEUE, "events-index-dlq");
-    expect(dlq.inputs).toEqual({ sqsManagedSseEnabled: true, messageRetentionSeconds: 7 * 86_400 });
-    const dlqPolicy = resource(graph, QUEUE_POLICY, "events-index-dlq-policy");
-    expect(policyDocument(dlqPolicy.inputs.policy).Statement).toEqual([
-      tls(dlq.state.arn, "sqs:*"),
-      { Sid: "TopicsSend", Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: dlq.state.arn, Condition: { ArnEquals: { "aws:SourceArn": [topic.state.arn] } } },
-    ]);
+    const { dlq, dlqPolicy } = subscriptionDeadLetterQueue(graph, "events-index-dlq", topic.state.arn, 7);
     const subscription = resource(graph, SUBSCRIPTION, "events-index");
     expect(subscription.inputs).toEqual({
       topic: topic.state.arn,
@@ -134,20 +139,18 @@ describe("Topic", () => {
     expect(deployFindings(graph)).toEqual([]);
   });
 
-  it("subscribes a queue that lists the topic: the grant is in the queue's one policy, the subscription after it", async () => {
+  it("subscribes a queue that lists the topic: the grant is in the queue's one policy, a dead-letter queue only the topic may send to, the subscription after both", async () => {
     const graph = await record(() => {
       const topic = new Topic("events", {});
       const jobs = new MessageQueue("jobs", { consumer: { function: new LambdaFunction("jobs-worker", { entry }) }, topics: [topic] });
-      topic.subscribeQueue("jobs", jobs, { filterPolicy: { photo: { size: [{ numeric: [">", 0] }] } }, filterPolicyScope: "MessageBody", rawMessageDelivery: true });
+      topic.subscribeQueue("jobs", jobs, { filterPolicy: { photo: { size: [{ numeric: [">", 0] }] } }, filterPolicyScope: "MessageBody", rawMessageDelivery: true, deadLetterRetentionDays: 3 });
     });
     const topic = resource(graph, TOPIC, "events-topic");
     const queue = resource(graph, QUEUE, "jobs-queue");
     const policy = resource(graph, QUEUE_POLICY, "jobs-queue-policy");
-    expect(policyDocument(policy.inputs.policy).Statement).toEqual([
-      tls(queue.state.arn, "sqs:*"),
-      { Sid: "TopicsSend", Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: queue.state.arn, Condition: { ArnEquals: { "aws:SourceArn": [topic.state.arn] } } },
-    ]);
+    expect(policyDocument(policy.inputs.policy).Statement).toEqual([tls(queue.state.arn, "sqs:*"), topicSends(queue.state.arn, topic.state.arn)]);
     expect(graph.filter((r) => r.type === QUEUE_POLICY && r.inputs.queueUrl === queue.id)).toHaveLength(1);
+    const { dlq, dlqPolicy } = subscriptionDeadLetterQueue(graph, "events-jobs-dlq", topic.state.arn, 3);
     const subscription = resource(graph, SUBSCRIPTION, "events-jobs");
     expect(subscription.inputs).toEqual({
       topic: topic.state.arn,
@@ -156,19 +159,27 @@ describe("Topic", () => {
       filterPolicy: JSON.stringify({ photo: { size: [{ numeric: [">", 0] }] } }),
       filterPolicyScope: "MessageBody",
       rawMessageDelivery: true,
+      redrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.state.arn }),
     });
-    expect(dependencyClosure(graph, subscription).has(policy.urn)).toBe(true);
+    const before = dependencyClosure(graph, subscription);
+    expect(before.has(policy.urn)).toBe(true);
+    expect(before.has(dlqPolicy.urn)).toBe(true);
     expect(securityFindings(graph)).toEqual([]);
     expect(deployFindings(graph)).toEqual([]);
   });
 
-  it("lets a FIFO topic deliver to FIFO and standard queues", async () => {
+  it("lets a FIFO topic deliver to FIFO and standard queues, a FIFO queue's subscription with a FIFO dead-letter queue", async () => {
     const graph = await record(() => {
       const topic = new Topic("orders", { fifo: true });
       topic.subscribeQueue("fifo", new MessageQueue("ordered", { fifo: true, consumer: { function: new LambdaFunction("ordered-worker", { entry }) }, topics: [topic] }));
       topic.subscribeQueue("standard", new MessageQueue("analytics", { consumer: { function: new LambdaFunction("analytics-worker", { entry }) }, topics: [topic] }));
     });
     expect(graph.filter((r) => r.type === SUBSCRIPTION).map((s) => s.name).sort()).toEqual(["orders-fifo", "orders-standard"]);
+    const fifoDlq = resource(graph, QUEUE, "orders-fifo-dlq");
+    expect(fifoDlq.inputs).toMatchObject({ fifoQueue: true, messageRetentionSeconds: 14 * 86_400 });
+    expect(fifoDlq.state.name).toMatch(/\.fifo$/);
+    expect(resource(graph, SUBSCRIPTION, "orders-fifo").inputs.redrivePolicy).toBe(JSON.stringify({ deadLetterTargetArn: fifoDlq.state.arn }));
+    expect(resource(graph, QUEUE, "orders-standard-dlq").inputs.fifoQueue).toBeUndefined();
     expect(deployFindings(graph)).toEqual([]);
   });
 
@@ -179,15 +190,15 @@ describe("Topic", () => {
       topic.subscribeQueue("jobs", new MessageQueue("spec-jobs", { consumer: { function: new LambdaFunction("spec-worker", { entry }) }, topics: [topic] }));
     });
     const spec = registeredSpecs<TopicSpec>("Topic").find((s) => s.name === "spec-topic")!.spec;
-    expect({ ...spec, topicName: typeof spec.topicName, subscriptions: spec.subscriptions.map((s) => ({ ...s, ...(s.protocol === "lambda" ? { function: s.function.name, deadLetterQueueName: "q" } : { queueName: "q" }) })) }).toEqual({
+    expect({ ...spec, topicName: typeof spec.topicName, subscriptions: spec.subscriptions.map((s) => ({ ...s, deadLetterQueueName: typeof s.deadLetterQueueName, ...(s.protocol === "lambda" ? { function: s.function.name } : { queueName: "q" }) })) }).toEqual({
       name: "spec-topic",
       topicName: "object",
       fifo: false,
       contentBasedDeduplication: false,
       encryption: "alias/aws/sns",
       subscriptions: [
-        { name: "index", protocol: "lambda", function: "spec-indexer", filterPolicy: { kind: ["a"] }, filterPolicyScope: "MessageAttributes", deadLetterQueueName: "q", deadLetterRetentionSeconds: 14 * 86_400 },
-        { name: "jobs", protocol: "sqs", queue: "spec-jobs", queueName: "q", filterPolicyScope: "MessageAttributes", rawMessageDelivery: false },
+        { name: "index", protocol: "lambda", function: "spec-indexer", filterPolicy: { kind: ["a"] }, filterPolicyScope: "MessageAttributes", deadLetterQueueName: "object", deadLetterRetentionSeconds: 14 * 86_400 },
+        { name: "jobs", protocol: "sqs", queue: "spec-jobs", queueName: "q", filterPolicyScope: "MessageAttributes", rawMessageDelivery: false, deadLetterQueueName: "object", deadLetterRetentionSeconds: 14 * 86_400 },
       ],
     });
   });
@@ -228,6 +239,7 @@ describe("Topic", () => {
       ["an unknown operator", () => new Topic("t", {}).subscribe("x", fn("rf5"), { filterPolicy: { a: [{ wildcard: "x*" }] } }), /has "a" with the operator "wildcard", which SNS filter policies do not take/],
       ["a scope without a policy", () => new Topic("t", {}).subscribe("x", fn("rf6"), { filterPolicyScope: "MessageBody" }), /subscribe\("x"\) filterPolicyScope "MessageBody" is set without a filterPolicy/],
       ["a dead-letter retention of 15 days", () => new Topic("t", {}).subscribe("x", fn("rf7"), { deadLetterRetentionDays: 15 }), /subscribe\("x"\) deadLetterRetentionDays 15 is outside SQS's message retention of 1–14 days/],
+      ["a queue subscription's dead-letter retention of 0 days", () => { const t = new Topic("t", {}); t.subscribeQueue("q", new MessageQueue("rq3", { consumer: { function: fn("rf16") }, topics: [t] }), { deadLetterRetentionDays: 0 }); }, /^Topic "t": subscribeQueue\("q"\) deadLetterRetentionDays 0 is outside SQS's message retention of 1–14 days\. Use a whole number from 1 to 14/],
       ["one function subscribed twice", () => { const t = new Topic("t", {}); const f = fn("rf11"); t.subscribe("a", f); t.subscribe("b", f, { filterPolicy: { kind: ["x"] } }); }, /^Topic "t": subscribe\("b"\) function "rf11" is already subscribed to this topic as "a"; SNS keeps one subscription per topic and endpoint/],
       ["one queue subscribed twice", () => { const t = new Topic("t", {}); const q = new MessageQueue("rq1", { consumer: { function: fn("rf12") }, topics: [t] }); t.subscribeQueue("a", q); t.subscribeQueue("b", q, { rawMessageDelivery: true }); }, /^Topic "t": subscribeQueue\("b"\) queue "rq1" is already subscribed to this topic as "a"/],
       ["two subscriptions of one name", () => { const t = new Topic("t", {}); t.subscribe("x", fn("rf8")); t.subscribe("x", fn("rf9")); }, /subscription name "x" is used by another subscription of this topic/],

@@ -105,3 +105,35 @@ describe("queueAllowsTopic (the SNS subscription rules' reading of a queue polic
     expect(queueAllowsTopic(policy({ Action: "sqs:SendMessage", Resource: queueArn, Condition: { ArnEquals: { "aws:SourceArn": `${topicArn}-other` } } }), queue, topicArn)).toBe(false);
   });
 });
+
+describe("queuePolicyRefusal (a queue policy's Deny statements against SNS's deliveries)", () => {
+  const queueArn = "arn:aws:sqs:us-east-1:123456789012:jobs";
+  const topicArn = "arn:aws:sns:us-east-1:123456789012:events";
+  const allow = { Sid: "TopicsSend", Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: queueArn, Condition: { ArnEquals: { "aws:SourceArn": topicArn } } };
+  const refusal = async (deny: Record<string, unknown>) => {
+    const { queuePolicyRefusal } = await import("../../testing/deploy-rules/sns.js");
+    const queue = handBuilt("aws:sqs/queue:Queue", "jobs", {}, { state: { arn: queueArn } });
+    const graph = [queue, handBuilt("aws:sqs/queuePolicy:QueuePolicy", "jobs-policy", { queueUrl: queue.id, policy: JSON.stringify({ Statement: [{ Effect: "Deny", Resource: queueArn, ...deny }, allow] }) })];
+    return queuePolicyRefusal(graph, queue, topicArn);
+  };
+
+  it("counts a Deny that covers SNS's SendMessage from the topic, whatever the Allow says", async () => {
+    expect(await refusal({ Sid: "NoSends", Principal: "*", Action: "sqs:SendMessage" })).toMatch(/^denies that topic's delivery \(sqs:SendMessage for sns\.amazonaws\.com\) in its statement "NoSends", which has no condition$/);
+    expect(await refusal({ Principal: { Service: "sns.amazonaws.com" }, Action: "SQS:*" })).toMatch(/in its statement #1, which has no condition/);
+    expect(await refusal({ Principal: { AWS: "*" }, NotAction: "sqs:ReceiveMessage" })).toMatch(/^denies/);
+    // SNS sends on behalf of this topic, over TLS: a Deny for every other source, or one that holds over TLS, refuses it.
+    expect(await refusal({ Principal: "*", Action: "sqs:SendMessage", Condition: { ArnNotEquals: { "aws:SourceArn": `${topicArn}-other` } } })).toMatch(/whose condition SNS's TLS request from the topic meets/);
+    expect(await refusal({ Principal: "*", Action: "sqs:*", Condition: { Bool: { "aws:SecureTransport": "true" } } })).toMatch(/^denies/);
+  });
+
+  it("leaves alone the TLS-only Deny, a Deny that exempts the topic or SNS, and one whose condition it cannot tell", async () => {
+    expect(await refusal({ Principal: "*", Action: "sqs:*", Condition: { Bool: { "aws:SecureTransport": "false" } } })).toBeUndefined();
+    expect(await refusal({ Principal: "*", Action: "sqs:SendMessage", Condition: { ArnNotEquals: { "aws:SourceArn": topicArn } } })).toBeUndefined();
+    expect(await refusal({ Principal: "*", Action: "sqs:SendMessage", Condition: { StringNotLike: { "aws:sourcearn": "arn:aws:sns:*:123456789012:*" } } })).toBeUndefined();
+    expect(await refusal({ NotPrincipal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage" })).toBeUndefined();
+    expect(await refusal({ Principal: "*", Action: "sqs:DeleteMessage" })).toBeUndefined();
+    expect(await refusal({ Principal: "*", Action: "sqs:SendMessage", Resource: `${queueArn}-other` })).toBeUndefined();
+    expect(await refusal({ Principal: "*", Action: "sqs:SendMessage", Condition: { StringNotEquals: { "aws:PrincipalOrgID": "o-abc" } } })).toBeUndefined();
+    expect(await refusal({ Principal: "*", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:123456789012:${aws:username}" })).toBeUndefined();
+  });
+});

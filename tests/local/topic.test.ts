@@ -6,7 +6,7 @@
  */
 import { Sha256 } from "@aws-sdk/checksums/sha";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { LambdaFunction } from "../../components/lambda/function";
 import { MessageQueue } from "../../components/message-queue";
@@ -14,7 +14,8 @@ import type { MessageQueueSpec } from "../../components/message-queue/spec";
 import { registeredSpecs } from "../../components/spec-registry";
 import { Topic, type TopicSpec } from "../../components/topic";
 import { LocalQueues } from "../../local/queues";
-import { localQueueDefinitions } from "../../local/services/queues";
+import { localQueueDefinitions, topicDeadLetterQueueDefinitions } from "../../local/services/queues";
+import { resolveValue } from "../../local/offline/program";
 import { localTopicDefinitions } from "../../local/services/topics";
 import { matchesFilterPolicy } from "../../local/sns-filter";
 import { LocalSns, startLocalSns, type LocalSnsServer } from "../../local/sns-server";
@@ -35,9 +36,10 @@ const failing = new Set<string>();
 let topicArn: string;
 let ordersArn: string;
 let queueNames: Record<string, string>;
+let graph: Awaited<ReturnType<typeof record>>;
 
 beforeAll(async () => {
-  const graph = await record(() => {
+  graph = await record(() => {
     const topic = new Topic("local-events", {});
     topic.subscribe("photos", new LambdaFunction("local-photos", { entry, asyncInvoke: { maxRetryAttempts: 1 } }), { filterPolicy: { kind: ["uploaded"], size: [{ numeric: [">", 100] }] } });
     topic.subscribe("all", new LambdaFunction("local-all", { entry }));
@@ -192,6 +194,81 @@ describe("local SNS", () => {
   });
 });
 
+describe("local SNS, a subscription's dead-letter queue", () => {
+  const localTopics = () => registeredSpecs<TopicSpec>("Topic").filter(({ name }) => name.startsWith("local-")).map(({ spec }) => spec);
+  const deadLetterQueueOf = (topic: string, subscription: string) => resolveValue<string>(localTopics().find((t) => t.name === topic)!.subscriptions.find((s) => s.name === subscription)!.deadLetterQueueName);
+  /** The local topics' SQS subscriptions over `queues` (their functions left out: nothing here reaches another test's). */
+  const sqsOnly = async (queues: LocalSqs, lines: string[]) => {
+    const topics = await localTopicDefinitions(localTopics(), REGION, graph, {
+      invoke: () => async () => null,
+      sqs: () => queues,
+      async: { queues: new LocalQueues(), region: REGION, retryDelaysMs: [0], log: (m) => lines.push(m) },
+      log: (m) => lines.push(m),
+      track: () => undefined,
+    });
+    return new LocalSns(topics.map((topic) => ({ ...topic, subscriptions: topic.subscriptions.filter((s) => s.protocol === "sqs") })));
+  };
+
+  it("serves each subscription's dead-letter queue as Topic creates it: FIFO for a FIFO queue's, 1 MiB, its retention", async () => {
+    const definitions = await topicDeadLetterQueueDefinitions(localTopics(), REGION, graph);
+    expect(definitions).toHaveLength(localTopics().flatMap((t) => t.subscriptions).length);
+    const orderedName = await deadLetterQueueOf("local-orders", "ordered");
+    expect(definitions.filter((d) => d.fifo).map((d) => d.name)).toEqual([orderedName]);
+    expect(orderedName).toMatch(/\.fifo$/);
+    const raw = definitions.find((d) => d.name.startsWith("local-events-raw-dlq"))!;
+    expect(raw).toMatchObject({ fifo: false, maximumMessageBytes: 1_048_576, messageRetentionSeconds: 14 * 86_400, sqsManagedSseEnabled: true, region: REGION, arn: expect.stringMatching(/^arn:aws:sqs:us-east-1:\d{12}:local-events-raw-dlq/) });
+    expect(JSON.parse(raw.policy!).Statement[1]).toMatchObject({ Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage" });
+  });
+
+  it("moves a message it cannot deliver (the queue gone) to the subscription's dead-letter queue: the envelope, or the raw body with its attributes, and a FIFO topic's ids", async () => {
+    // The subscribed queues gone, their subscriptions' dead-letter queues left (LocalStack's AWS-validated
+    // test_redrive_policy_sqs_queue_subscription deletes the queue the same way).
+    const deadLetters = new LocalSqs(await topicDeadLetterQueueDefinitions(localTopics(), REGION, graph));
+    const lines: string[] = [];
+    const sns = await sqsOnly(deadLetters, lines);
+    const body = JSON.stringify({ photo: { tags: ["cats"] } });
+    const { messageId } = sns.publish(topicArn, { message: body, subject: "New", attributes: { kind: { DataType: "String", StringValue: "uploaded" }, blob: { DataType: "Binary", BinaryValue: "AAEC" } } });
+    const [enveloped] = await deadLetters.receive(await deadLetterQueueOf("local-events", "envelope"), { max: 10 });
+    expect(JSON.parse(enveloped.body)).toEqual({
+      Type: "Notification",
+      MessageId: messageId,
+      TopicArn: topicArn,
+      Subject: "New",
+      Message: body,
+      Timestamp: expect.any(String),
+      SignatureVersion: "1",
+      Signature: "",
+      SigningCertURL: "",
+      UnsubscribeURL: "",
+      MessageAttributes: { kind: { Type: "String", Value: "uploaded" }, blob: { Type: "Binary", Value: "AAEC" } },
+    });
+    expect(enveloped.messageAttributes).toEqual({});
+    const [raw] = await deadLetters.receive(await deadLetterQueueOf("local-events", "raw"), { max: 10 });
+    expect(raw.body).toBe(body);
+    expect(raw.messageAttributes).toEqual({ kind: { DataType: "String", StringValue: "uploaded" }, blob: { DataType: "Binary", BinaryValue: "AAEC" } });
+    sns.publish(ordersArn, { message: "o", messageGroupId: "g", messageDeduplicationId: "d-dlq" });
+    const [ordered] = await deadLetters.receive(await deadLetterQueueOf("local-orders", "ordered"), { max: 10 });
+    expect(ordered).toMatchObject({ messageGroupId: "g", messageDeduplicationId: "d-dlq" });
+    expect(JSON.parse(ordered.body)).toMatchObject({ Message: "o", SequenceNumber: expect.stringMatching(/^\d{20}$/) });
+    expect(lines.filter((l) => l.includes(messageId))).toEqual([
+      expect.stringMatching(new RegExp(`local-events: message ${messageId} not delivered to .* \\(the queue is not served locally\\); moved to its subscription's dead-letter queue `)),
+      expect.stringMatching(/moved to its subscription's dead-letter queue/),
+    ]);
+  });
+
+  it("logs and drops what the dead-letter queue refuses too: a raw message of 11 attributes, which SQS takes 10 of", async () => {
+    const queues = await localQueueDefinitions(registeredSpecs<MessageQueueSpec>("MessageQueue").filter(({ name }) => name.startsWith("local-")).map(({ spec }) => spec), REGION, graph);
+    const all = new LocalSqs([...queues.map((q) => q.queue), ...(await topicDeadLetterQueueDefinitions(localTopics(), REGION, graph))]);
+    const lines: string[] = [];
+    const sns = await sqsOnly(all, lines);
+    const attributes = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`a${i}`, { DataType: "String", StringValue: "v" }]));
+    const { messageId } = sns.publish(topicArn, { message: "eleven", attributes });
+    expect(await all.receive(queueNames["local-raw"], { max: 10 })).toEqual([]);
+    expect(await all.receive(await deadLetterQueueOf("local-events", "raw"), { max: 10 })).toEqual([]);
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`^  local-events: message ${messageId} not delivered to .* \\(SQS refused it: Number of message attributes \\[11\\] exceeds the allowed maximum \\[10\\]\\.\\); the dead-letter queue .* refused it too .*, so it is dropped$`))]);
+  });
+});
+
 describe("local SNS, Publish's limits", () => {
   // The same topics without their subscriptions: nothing published here reaches another test's functions or queues.
   const quiet = () => new LocalSns(definitions.map((topic) => ({ ...topic, subscriptions: [] })));
@@ -261,6 +338,26 @@ describe("filter policies, evaluated locally", () => {
     const binary = { attributes: { a: { DataType: "Binary", BinaryValue: "AAEC" } }, body: "{}" };
     expect(matchesFilterPolicy({ a: [{ exists: true }] }, "MessageAttributes", binary)).toBe(false);
     expect(matchesFilterPolicy({ a: [{ exists: false }] }, "MessageAttributes", binary)).toBe(true);
+  });
+
+  it("parses a message's body once for all its subscriptions' MessageBody policies, each deciding on its own", () => {
+    const delivered: string[] = [];
+    const subscription = (name: string, filterPolicy: Record<string, unknown>) => ({ arn: `arn:aws:sns:us-east-1:123456789012:t:${name}`, protocol: "sqs" as const, filterPolicy, filterPolicyScope: "MessageBody" as const, deliver: () => delivered.push(name) });
+    const arn = "arn:aws:sns:us-east-1:123456789012:t";
+    const sns = new LocalSns([{ arn, region: REGION, fifo: false, contentBasedDeduplication: false, subscriptions: [subscription("a", { kind: ["x"] }), subscription("b", { kind: ["y"] }), subscription("c", { size: [{ numeric: [">", 1] }] })] }]);
+    const body = JSON.stringify({ kind: "x", size: 2 });
+    const parse = vi.spyOn(JSON, "parse");
+    try {
+      sns.publish(arn, { message: body });
+      expect(parse.mock.calls.filter(([text]) => text === body)).toHaveLength(1);
+    } finally {
+      parse.mockRestore();
+    }
+    expect(delivered).toEqual(["a", "c"]);
+    // Not JSON: no MessageBody policy passes, and it is tried once too.
+    delivered.length = 0;
+    sns.publish(arn, { message: "not json" });
+    expect(delivered).toEqual([]);
   });
 
   it("matches a MessageBody policy against the JSON body, walking nested objects, and no non-JSON body", () => {
