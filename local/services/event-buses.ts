@@ -16,8 +16,8 @@ import { startLocalEventBridge, type EventBridgeEvent, type LocalBusDefinition, 
 import { ofType, type Graph } from "../offline/graph";
 import { lambdaFunctionArn, MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { resolveValue } from "../offline/program";
-import { LOCAL_CREDENTIALS } from "../sigv4-verify";
 import { SqsError, type LocalSqs } from "../sqs-server";
+import { acceptedCredentials, functionInvocation, pendingDeliveries } from "./deliveries";
 import type { LocalService, StartedService } from "./types";
 
 export interface EventBusDelivery {
@@ -115,33 +115,19 @@ export const eventBusesService: LocalService = {
     const specs = registeredSpecs<EventBusSpec>("EventBus").map(({ spec }) => spec);
     if (specs.length === 0) return undefined;
     const region = context.environment.AWS_REGION ?? "us-east-1";
-    const pending = new Set<Promise<unknown>>();
-    const definitions = await localBusDefinitions(specs, region, context.run.resources, {
-      invoke: (spec) => (event) => context.lambda(spec).invoke(event),
-      sqs: () => context.sqs,
-      async: { queues: context.queues(), region, log: context.log, functionArn: (spec, qualifier) => context.lambda(spec).arn(qualifier) },
-      log: context.log,
-      track: (delivery) => {
-        const tracked = delivery.catch(() => undefined).finally(() => pending.delete(tracked));
-        pending.add(tracked);
-      },
-    });
-    const server = await startLocalEventBridge({
-      buses: definitions,
-      credentials: [{ accessKeyId: context.environment.AWS_ACCESS_KEY_ID ?? LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: context.environment.AWS_SECRET_ACCESS_KEY ?? LOCAL_CREDENTIALS.secretAccessKey }, ...context.functionRoles.credentials()],
-      // Each function may put events where its role allows events:PutEvents (EventBus.grants.put()), as in AWS.
-      authorise: context.functionRoles.authorise,
-    });
+    const deliveries = pendingDeliveries();
+    const definitions = await localBusDefinitions(specs, region, context.run.resources, { ...functionInvocation(context, region), sqs: () => context.sqs, log: context.log, track: deliveries.track });
+    // Each function may put events where its role allows events:PutEvents (EventBus.grants.put()), as in AWS.
+    const server = await startLocalEventBridge({ buses: definitions, credentials: acceptedCredentials(context), authorise: context.functionRoles.authorise });
     context.environment.AWS_ENDPOINT_URL_EVENTBRIDGE = server.endpoint;
     for (const bus of definitions) context.log(`  ${bus.arn} → ${bus.rules.length} rule(s)`);
-    const started: StartedService = {
+    return {
       name: "eventbridge",
       urls: { eventbridge: server.endpoint },
-      async stop() {
+      stop: async () => {
         await server.stop();
-        while (pending.size > 0) await Promise.allSettled([...pending]);
+        await deliveries.drain();
       },
-    };
-    return started;
+    } satisfies StartedService;
   },
 };
