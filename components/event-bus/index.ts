@@ -89,12 +89,15 @@ export function eventsSendStatement(queue: aws.sqs.Queue, ruleArn: pulumi.Input<
 export class EventBus extends pulumi.ComponentResource {
   /** What the local runtime reads (registered as kind "EventBus"); subscriptions are added as they are made. */
   readonly spec: EventBusSpec;
+  /** The EventBridge custom event bus. */
   readonly bus: aws.cloudwatch.EventBus;
   /** The archive of every event, when `archiveRetentionDays` is given. */
   readonly archive?: aws.cloudwatch.EventArchive;
+  /** The bus's ARN, what IAM policies name. */
   readonly busArn: pulumi.Output<string>;
   /** The bus's name, what PutEvents' EventBusName takes. */
   readonly busName: pulumi.Output<string>;
+  /** Grants on the bus for producers' `permissions`. */
   readonly grants: EventBusGrants;
   private readonly fail: ArgFailure;
   private readonly region: string | undefined;
