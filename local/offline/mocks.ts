@@ -509,6 +509,16 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
       const topicName = inputs.name ?? (inputs.fifoTopic === true ? `${fakeId(name)}.fifo` : fakeId(name));
       return { name: topicName, arn: `${arnBase}:${topicName}` };
     }
+    // EventBridge: a bus's ARN is arn:aws:events:<region>:<account>:event-bus/<name>; a rule on a custom bus is
+    // rule/<bus>/<name>, its provider id "<bus>/<name>" (terraform-provider-aws events/id.go); an archive's archive/<name>.
+    case "aws:cloudwatch/eventBus:EventBus":
+      return { id: physicalName, name: physicalName, arn: `arn:aws:events:${region}:${MOCK_ACCOUNT_ID}:event-bus/${physicalName}` };
+    case "aws:cloudwatch/eventRule:EventRule": {
+      const bus = inputs.eventBusName && inputs.eventBusName !== "default" ? String(inputs.eventBusName).replace(/^arn:.*:event-bus\//, "") : undefined;
+      return { id: bus ? `${bus}/${physicalName}` : physicalName, name: physicalName, arn: `arn:aws:events:${region}:${MOCK_ACCOUNT_ID}:rule/${bus ? `${bus}/` : ""}${physicalName}` };
+    }
+    case "aws:cloudwatch/eventArchive:EventArchive":
+      return { id: physicalName, name: physicalName, arn: `arn:aws:events:${region}:${MOCK_ACCOUNT_ID}:archive/${physicalName}` };
     case "aws:scheduler/schedule:Schedule": {
       // A schedule is named in its group ("default" when none is given): arn:aws:scheduler:<region>:<account>:schedule/<group>/<name>
       // (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_ScheduleSummary.html, Arn pattern).

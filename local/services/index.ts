@@ -2,6 +2,7 @@ import type { LocalService } from "./types";
 import { apiService } from "./api";
 import { cognitoService } from "./cognito";
 import { dynamodbService } from "./dynamodb";
+import { eventBusesService } from "./event-buses";
 import { eventsService } from "./events";
 import { lambdaService } from "./lambda";
 import { queuesService } from "./queues";
@@ -19,4 +20,4 @@ import { topicsService } from "./topics";
  * then events (the S3 server reports to them), then the WebSocket and REST APIs, the REST API's regions' router, then
  * the front door that routes to them.
  */
-export const LOCAL_SERVICES: LocalService[] = [secretsService, lambdaService, dynamodbService, queuesService, topicsService, cognitoService, eventsService, realtimeService, apiService, routingService, siteService];
+export const LOCAL_SERVICES: LocalService[] = [secretsService, lambdaService, dynamodbService, queuesService, topicsService, eventBusesService, cognitoService, eventsService, realtimeService, apiService, routingService, siteService];

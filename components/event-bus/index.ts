@@ -1,0 +1,262 @@
+/**
+ * An EventBridge custom event bus whose rules route events by pattern to LambdaFunctions: each subscription is a rule
+ * on the bus with its event pattern (checked before deploy), the function as its target with a retry policy and a
+ * dead-letter queue EventBridge may write to, and the function's invoke permission for events.amazonaws.com from that
+ * rule (created before the target). Optionally an archive of every event. Producers get `grants.put()` for their
+ * `permissions` and `environment()` for the bus's name.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { autonameLength, validateAutonames } from "../autoname";
+import { argFailer, type ArgFailure } from "../errors";
+import type { PolicyStatement } from "../iam";
+import { LAMBDA_ENVIRONMENT_KEY, type LambdaFunction } from "../lambda/function";
+import { checkRetentionDays, createDeadLetterQueueWithPolicy, type QueuePolicyStatement } from "../queues";
+import { validateRegionArg } from "../region";
+import { registerSpec } from "../spec-registry";
+import { eventPatternProblem } from "./event-pattern";
+import type { EventBusArgs, EventBusSpec, EventBusSubscribeOptions } from "./spec";
+
+export type { EventBusArgs, EventBusSpec, EventBusSubscribeOptions, EventBusSubscriptionSpec } from "./spec";
+export { EVENT_PATTERN_LIMITS, EVENT_PATTERN_OPERATORS, eventPatternProblem } from "./event-pattern";
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+/** What a producer needs: PutEvents on the bus (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html). */
+export const EVENT_BUS_PUT_ACTIONS: readonly string[] = ["events:PutEvents"];
+
+/**
+ * RetryPolicy: MaximumRetryAttempts 0–185, MaximumEventAgeInSeconds 60–86400
+ * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html); EventBridge's defaults are the
+ * maxima, "24 hours and up to 185 times" (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html).
+ */
+export const EVENT_TARGET_RETRY_LIMITS = { attempts: { min: 0, max: 185 }, ageSeconds: { min: 60, max: 86400 } } as const;
+
+/**
+ * Names: PutRule Name 1–64 of `[\.\-_A-Za-z0-9]+` (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html;
+ * terraform-provider-aws events/validate.go validateRuleName), CreateArchive ArchiveName 1–48 of the same characters
+ * (validArchiveName), CreateEventBus Name 1–256 of `[/\.\-_A-Za-z0-9]+`, not "default" for a custom bus
+ * (validCustomEventBusName), Target Id 1–64 of `[\.\-_A-Za-z0-9]+` (validateTargetID).
+ */
+export const EVENTBRIDGE_NAME_LIMITS = { rule: 64, archive: 48, bus: 256, targetId: 64 } as const;
+
+/** The one target of a subscription's rule. */
+export const EVENT_BUS_TARGET_ID = "function";
+
+/** A subscription's name: it names the rule, the permission and the dead-letter queue. */
+const SUBSCRIPTION_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,40}$/;
+
+/** Grants on this bus, for a LambdaFunction's `permissions`. */
+export interface EventBusGrants {
+  /** events:PutEvents on the bus. */
+  put(): PolicyStatement[];
+}
+
+/** What `subscribe` creates. */
+export interface EventBusSubscription {
+  rule: aws.cloudwatch.EventRule;
+  target: aws.cloudwatch.EventTarget;
+  /** The function's permission for events.amazonaws.com from this rule, created before the target. */
+  permission: aws.lambda.Permission;
+  /** Where EventBridge moves an event it could not deliver: alarm on its ApproximateNumberOfMessagesVisible. */
+  deadLetterQueue: aws.sqs.Queue;
+}
+
+/**
+ * The statement that lets EventBridge move what a rule could not deliver to `queue`: sqs:SendMessage for
+ * events.amazonaws.com, on behalf of that rule only (aws:SourceArn), as
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html grants it.
+ */
+export function eventsSendStatement(queue: aws.sqs.Queue, ruleArn: pulumi.Input<string>): QueuePolicyStatement {
+  return {
+    Sid: "RuleDeadLetters",
+    Effect: "Allow",
+    Principal: { Service: "events.amazonaws.com" },
+    Action: "sqs:SendMessage",
+    Resource: queue.arn,
+    Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+  };
+}
+
+/**
+ * An EventBridge custom event bus with rules that invoke LambdaFunctions.
+ *
+ * @example
+ * const bus = new EventBus("gallery-events", { archiveRetentionDays: 7 });
+ * bus.subscribe("thumbnails", thumbnailer, { pattern: { source: ["gallery.photos"], "detail-type": ["PhotoUploaded"] } });
+ * const api = new LambdaFunction("api", { entry: "handlers/api/index.ts", permissions: bus.grants.put(), environment: bus.environment("EVENT_BUS_NAME") });
+ */
+export class EventBus extends pulumi.ComponentResource {
+  /** What the local runtime reads (registered as kind "EventBus"); subscriptions are added as they are made. */
+  readonly spec: EventBusSpec;
+  /** The EventBridge custom event bus. */
+  readonly bus: aws.cloudwatch.EventBus;
+  /** The archive of every event, when `archiveRetentionDays` is given. */
+  readonly archive?: aws.cloudwatch.EventArchive;
+  /** The bus's ARN, what IAM policies name. */
+  readonly busArn: pulumi.Output<string>;
+  /** The bus's name, what PutEvents' EventBusName takes. */
+  readonly busName: pulumi.Output<string>;
+  /** Grants on the bus for producers' `permissions`. */
+  readonly grants: EventBusGrants;
+  private readonly fail: ArgFailure;
+  private readonly region: string | undefined;
+  private readonly subscriptionNames = new Set<string>();
+
+  constructor(name: string, args: EventBusArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    super("serverless-fullstack:index:EventBus", name, {}, opts);
+    const fail = argFailer("EventBus", name);
+    validate(fail, name, args ?? {});
+    const region = args.region || undefined;
+
+    // pulumi-aws autonames the bus `<name>-bus-<7 characters>`: never "default", within 256 of CreateEventBus's characters.
+    const bus = new aws.cloudwatch.EventBus(`${name}-bus`, { kmsKeyIdentifier: args.kmsKeyId, region }, { parent: this });
+    const archive =
+      args.archiveRetentionDays === undefined
+        ? undefined
+        : new aws.cloudwatch.EventArchive(`${name}-archive`, { eventSourceArn: bus.arn, retentionDays: args.archiveRetentionDays, kmsKeyIdentifier: args.kmsKeyId, region }, { parent: this });
+
+    this.spec = {
+      name,
+      busName: bus.name,
+      encryption: args.kmsKeyId === undefined ? "aws-owned" : "customer",
+      ...(args.archiveRetentionDays !== undefined ? { archiveRetentionDays: args.archiveRetentionDays } : {}),
+      ...(region ? { region } : {}),
+      subscriptions: [],
+    };
+    this.bus = bus;
+    this.archive = archive;
+    this.busArn = bus.arn;
+    this.busName = bus.name;
+    this.fail = fail;
+    this.region = region;
+    // PutEvents with a customer managed key: EventBridge uses the key as events.amazonaws.com under the key policy
+    // (eb-encryption-key-policy.html); no KMS permission of the caller is documented, so none is granted.
+    this.grants = { put: () => [{ actions: [...EVENT_BUS_PUT_ACTIONS], resources: [bus.arn] }] };
+    registerSpec("EventBus", name, this.spec);
+    this.registerOutputs({ busArn: this.busArn, busName: this.busName });
+  }
+
+  /**
+   * The bus's name under `key`, for a producer's `environment` (PutEvents' EventBusName takes it).
+   * @param key The variable's name. @default "EVENT_BUS_NAME"
+   */
+  environment(key = "EVENT_BUS_NAME"): Record<string, pulumi.Output<string>> {
+    if (!LAMBDA_ENVIRONMENT_KEY.test(key)) {
+      this.fail("environment key", key, "is not a Lambda environment variable name (a letter, then letters, digits and underscores, at least two characters)", 'Use e.g. "EVENT_BUS_NAME".');
+    }
+    return { [key]: this.busName };
+  }
+
+  /**
+   * Routes the events that match `options.pattern` to a LambdaFunction: a rule on the bus, the function as its target
+   * (EventBridge invokes it asynchronously, so the function's `asyncInvoke` retries its errors), a retry policy and a
+   * dead-letter queue for what EventBridge cannot deliver, and the function's permission for events.amazonaws.com
+   * from this rule, created before the target.
+   */
+  subscribe(name: string, fn: LambdaFunction, options: EventBusSubscribeOptions): EventBusSubscription {
+    const at = `subscribe("${name}")`;
+    this.checkSubscriptionName(name);
+    if (!fn?.spec || !fn.functionName) this.fail(`${at} function`, fn, "is not a LambdaFunction", "Pass the LambdaFunction the rule should invoke.");
+    if (fn.spec.edge) this.fail(`${at} function`, fn.spec.name, "is a Lambda@Edge function, which only CloudFront invokes", "Subscribe a regional function.");
+    const problem = eventPatternProblem(options?.pattern);
+    if (problem) {
+      this.fail(`${at} pattern`, options?.pattern, problem, 'Fix the pattern (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html), e.g. { source: ["gallery.photos"], "detail-type": ["PhotoUploaded"] }.');
+    }
+    const { attempts, ageSeconds } = EVENT_TARGET_RETRY_LIMITS;
+    checkWhole(this.fail, `${at} retryAttempts`, options.retryAttempts, attempts.min, attempts.max, "retries");
+    checkWhole(this.fail, `${at} maximumEventAgeSeconds`, options.maximumEventAgeSeconds, ageSeconds.min, ageSeconds.max, "seconds");
+    checkRetentionDays(this.fail, `${at} deadLetterRetentionDays`, options.deadLetterRetentionDays);
+    const prefix = `${this.spec.name}-${name}`;
+    const part = { argument: "subscribe name", value: name, text: name, what: "a subscription name" };
+    validateAutonames(this.fail, this.spec.name, [
+      { resource: `${prefix}-invoke`, kind: "lambda-permission", part },
+      { resource: `${prefix}-dlq`, kind: "sqs-queue", part },
+    ]);
+    // The rule is autonamed `<bus>-<subscription>-<7 characters>`: PutRule takes 64.
+    if (autonameLength(prefix) > EVENTBRIDGE_NAME_LIMITS.rule) {
+      this.fail("subscribe name", name, `makes the rule's autoname ${autonameLength(prefix)} characters, over the ${EVENTBRIDGE_NAME_LIMITS.rule} EventBridge takes for a rule name`, `Use a subscription name of at most ${Math.max(1, EVENTBRIDGE_NAME_LIMITS.rule - autonameLength(`${this.spec.name}-`))} characters, or a shorter EventBus name.`);
+    }
+    const retryAttempts = options.retryAttempts ?? attempts.max;
+    const maximumEventAgeSeconds = options.maximumEventAgeSeconds ?? ageSeconds.max;
+    const retentionDays = options.deadLetterRetentionDays ?? 14;
+
+    const rule = new aws.cloudwatch.EventRule(prefix, { eventBusName: this.busName, eventPattern: JSON.stringify(options.pattern), state: "ENABLED", region: this.region }, { parent: this });
+    // "For Lambda ... EventBridge relies on resource-based policies" (API_PutTargets): the function must let
+    // events.amazonaws.com invoke it from this rule (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-lambda-permissions);
+    // PutTargets does not check it, so without it every delivery fails: the target waits for it.
+    const permission = new aws.lambda.Permission(
+      `${prefix}-invoke`,
+      { action: "lambda:InvokeFunction", function: fn.functionName, principal: "events.amazonaws.com", sourceArn: rule.arn, region: fn.spec.region || undefined },
+      { parent: this },
+    );
+    const { queue: deadLetterQueue, policy: deadLetterPolicy } = createDeadLetterQueueWithPolicy(
+      `${prefix}-dlq`,
+      { retentionDays, region: this.region, allow: (queue) => [eventsSendStatement(queue, rule.arn)] },
+      { parent: this },
+    );
+    const target = new aws.cloudwatch.EventTarget(
+      prefix,
+      {
+        rule: rule.name,
+        eventBusName: this.busName,
+        targetId: EVENT_BUS_TARGET_ID,
+        arn: fn.arn,
+        retryPolicy: { maximumRetryAttempts: retryAttempts, maximumEventAgeInSeconds: maximumEventAgeSeconds },
+        deadLetterConfig: { arn: deadLetterQueue.arn },
+        region: this.region,
+      },
+      { parent: this, dependsOn: [permission, deadLetterPolicy] },
+    );
+    this.spec.subscriptions.push({
+      name,
+      function: fn.spec,
+      pattern: options.pattern,
+      ruleName: rule.name,
+      targetId: EVENT_BUS_TARGET_ID,
+      retryAttempts,
+      maximumEventAgeSeconds,
+      deadLetterQueueName: deadLetterQueue.name,
+      deadLetterRetentionSeconds: retentionDays * DAY_SECONDS,
+    });
+    return { rule, target, permission, deadLetterQueue };
+  }
+
+  private checkSubscriptionName(name: string): void {
+    if (typeof name !== "string" || !SUBSCRIPTION_NAME.test(name)) {
+      this.fail("subscription name", name, "is not a usable subscription name", 'Use a letter, then letters, digits and hyphens, at most 41 characters, e.g. "thumbnails"; it names the rule and its resources.');
+    }
+    if (this.subscriptionNames.has(name)) this.fail("subscription name", name, "is used by another subscription of this bus", "Give each subscription its own name.");
+    this.subscriptionNames.add(name);
+  }
+}
+
+function checkWhole(fail: ArgFailure, argument: string, value: number | undefined, min: number, max: number, unit: string): void {
+  if (value === undefined) return;
+  if (!Number.isInteger(value) || value < min || value > max) fail(argument, value, `is outside EventBridge's retry policy range of ${min}–${max} ${unit}`, `Use a whole number from ${min} to ${max}.`);
+}
+
+function validate(fail: ArgFailure, name: string, args: EventBusArgs): void {
+  validateRegionArg(fail, "region", args.region);
+  // CreateEventBus: a custom bus's name is 1–256 of `[/\.\-_A-Za-z0-9]`; its rules' 1–64 of `[\.\-_A-Za-z0-9]` and the
+  // dead-letter queues' SQS names of `[-_A-Za-z0-9]`: the component name keeps to what all of them take.
+  if (typeof name !== "string" || !/^[A-Za-z0-9_-]+$/.test(name)) {
+    fail("name", name, "holds characters EventBridge rule names or SQS queue names refuse", "Use letters, digits, - and _ only.");
+  }
+  if (args.kmsKeyId !== undefined && typeof args.kmsKeyId === "string" && (args.kmsKeyId === "" || args.kmsKeyId.length > 2048)) {
+    // terraform-provider-aws events/bus.go kms_key_identifier: StringLenBetween(1, 2048).
+    fail("kmsKeyId", args.kmsKeyId, "is not a KMS key identifier of 1–2048 characters", "Pass the key's ARN (aws.kms.Key's arn), key id, alias or alias ARN, or leave kmsKeyId out for an AWS owned key.");
+  }
+  if (args.archiveRetentionDays !== undefined) {
+    // CreateArchive RetentionDays: an Integer, Minimum value of 0, where 0 keeps events forever
+    // (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateArchive.html): the component asks for a bound.
+    if (!Number.isInteger(args.archiveRetentionDays) || args.archiveRetentionDays < 1) {
+      fail("archiveRetentionDays", args.archiveRetentionDays, "is not a whole number of days, 1 or more", "Use e.g. 7, or leave archiveRetentionDays out for no archive.");
+    }
+    // The archive is autonamed `<name>-archive-<7 characters>`: CreateArchive's ArchiveName takes 48.
+    const length = autonameLength(`${name}-archive`);
+    if (length > EVENTBRIDGE_NAME_LIMITS.archive) {
+      fail("name", name, `makes the archive's autoname ${length} characters, over the ${EVENTBRIDGE_NAME_LIMITS.archive} EventBridge takes for an archive name`, `Use a component name of at most ${EVENTBRIDGE_NAME_LIMITS.archive - autonameLength("-archive")} characters.`);
+    }
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * A local EventBridge endpoint for the program's EventBuses: PutEvents in EventBridge's JSON protocol (awsJson1_1: a
+ * POST with `X-Amz-Target: AWSEvents.PutEvents` and a JSON body, what @aws-sdk/client-eventbridge speaks), each request
+ * checked for a SigV4 signature with the functions' local credentials and authorised as events:PutEvents on the bus,
+ * as EventBridge does. Each accepted entry becomes an EventBridge event (version, id, detail-type, source, account,
+ * time, region, resources, detail) and goes to every rule of its bus whose pattern it matches (local/event-pattern.ts),
+ * through the rule's `deliver` (local/services/event-buses.ts: Lambda's asynchronous invocation). A request never
+ * crashes the runtime: whatever goes wrong is answered as an error.
+ * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { matchesEventPattern } from "./event-pattern";
+import type { Authorise } from "./function-roles";
+import { readBody } from "./http";
+import * as sigv4 from "./sigv4-verify";
+import type { SigV4Credentials } from "./sigv4-verify";
+
+/** The event a rule's target receives (https://docs.aws.amazon.com/eventbridge/latest/ref/overiew-event-structure.html). */
+export interface EventBridgeEvent {
+  version: "0";
+  id: string;
+  "detail-type": string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: Record<string, unknown>;
+}
+
+export interface LocalRule {
+  /** The rule's ARN, for logs and the dead-letter queue's attributes. */
+  arn: string;
+  pattern: Record<string, unknown>;
+  deliver(event: EventBridgeEvent): void;
+}
+
+export interface LocalBusDefinition {
+  name: string;
+  arn: string;
+  region: string;
+  account: string;
+  rules: LocalRule[];
+}
+
+/** A failure of the whole request, as awsJson1_1 answers it: `{ "__type": code, "message": … }`. */
+export class EventBridgeError extends Error {
+  constructor(readonly code: string, message: string, readonly status = 400) {
+    super(message);
+    this.name = code;
+  }
+}
+
+/**
+ * PutEvents: 1–10 entries ("Entries … Array Members: Minimum number of 1 item. Maximum number of 10 items", API_PutEvents);
+ * entries together under 256 KB as EventBridge measures them (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html:
+ * Time 14 bytes when given, Source, DetailType, Detail and each Resources entry their UTF-8 bytes).
+ */
+export const PUT_EVENTS_LIMITS = { entries: 10, bytes: 256 * 1024 } as const;
+
+/** A body larger than every request PutEvents takes is refused before it is parsed. */
+const LARGEST_REQUEST_BYTES = 1024 * 1024;
+
+export interface PutEventsRequestEntry {
+  Source?: unknown;
+  DetailType?: unknown;
+  Detail?: unknown;
+  EventBusName?: unknown;
+  Resources?: unknown;
+  Time?: unknown;
+}
+
+export type PutEventsResultEntry = { EventId: string } | { ErrorCode: string; ErrorMessage: string };
+
+/** EventBridge's size of an entry (eb-putevent-size.html). */
+export function entrySize(entry: PutEventsRequestEntry): number {
+  const bytes = (value: unknown) => (typeof value === "string" ? Buffer.byteLength(value, "utf8") : 0);
+  const resources = Array.isArray(entry.Resources) ? entry.Resources.reduce((sum: number, r) => sum + bytes(r), 0) : 0;
+  return (entry.Time !== undefined && entry.Time !== null ? 14 : 0) + bytes(entry.Source) + bytes(entry.DetailType) + bytes(entry.Detail) + resources;
+}
+
+/** The buses, PutEvents and pattern matching, without HTTP (tests use it directly). */
+export class LocalEventBridge {
+  private readonly buses: LocalBusDefinition[];
+
+  constructor(buses: LocalBusDefinition[], private readonly now: () => number = Date.now) {
+    this.buses = buses;
+  }
+
+  /** The bus an EventBusName names (its name or ARN); undefined for one not served locally (the default bus included). */
+  bus(reference: unknown): LocalBusDefinition | undefined {
+    const given = typeof reference === "string" && reference !== "" ? reference : "default";
+    return this.buses.find((bus) => bus.name === given || bus.arn === given);
+  }
+
+  /** The ARN PutEvents is authorised on for an entry (a bus not served locally: the name as given, in the first bus's account and region). */
+  busArn(reference: unknown): string {
+    const given = typeof reference === "string" && reference !== "" ? reference : "default";
+    if (given.startsWith("arn:")) return given;
+    const bus = this.bus(given) ?? this.buses[0];
+    return bus && bus.name === given ? bus.arn : `arn:aws:events:${bus?.region ?? "us-east-1"}:${bus?.account ?? "000000000000"}:event-bus/${given}`;
+  }
+
+  /** Checks the request as a whole (ValidationException), then each entry (its own ErrorCode), delivering those accepted. */
+  putEvents(entries: unknown): { FailedEntryCount: number; Entries: PutEventsResultEntry[] } {
+    if (!Array.isArray(entries) || entries.length === 0) throw new EventBridgeError("ValidationException", "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null");
+    if (entries.length > PUT_EVENTS_LIMITS.entries) {
+      throw new EventBridgeError("ValidationException", `1 validation error detected: Value '[PutEventsRequestEntry]' at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${PUT_EVENTS_LIMITS.entries}`);
+    }
+    const total = entries.reduce((sum: number, entry) => sum + entrySize(entry ?? {}), 0);
+    if (total > PUT_EVENTS_LIMITS.bytes) throw new EventBridgeError("ValidationException", "Total size of the entries in the request is over the limit.");
+    const results = entries.map((entry) => this.putEntry(entry ?? {}));
+    return { FailedEntryCount: results.filter((r) => "ErrorCode" in r).length, Entries: results };
+  }
+
+  private putEntry(entry: PutEventsRequestEntry): PutEventsResultEntry {
+    // The messages moto and LocalStack answer (AWS's API reference names no codes): InvalidArgument for a missing
+    // field, MalformedDetail for a Detail that is not a JSON object.
+    for (const field of ["Source", "DetailType", "Detail"] as const) {
+      if (typeof entry[field] !== "string" || entry[field] === "") return { ErrorCode: "InvalidArgument", ErrorMessage: `Parameter ${field} is not valid. Reason: ${field} is a required argument.` };
+    }
+    let detail: unknown;
+    try {
+      detail = JSON.parse(entry.Detail as string);
+    } catch {
+      detail = undefined;
+    }
+    if (typeof detail !== "object" || detail === null || Array.isArray(detail)) return { ErrorCode: "MalformedDetail", ErrorMessage: "Detail is malformed." };
+    const bus = this.bus(entry.EventBusName);
+    if (!bus) return { ErrorCode: "ResourceNotFoundException", ErrorMessage: `Event bus ${String(entry.EventBusName ?? "default")} does not exist.` };
+    const event: EventBridgeEvent = {
+      version: "0",
+      id: randomUUID(),
+      "detail-type": entry.DetailType as string,
+      source: entry.Source as string,
+      account: bus.account,
+      time: eventTime(entry.Time, this.now()),
+      region: bus.region,
+      resources: Array.isArray(entry.Resources) ? entry.Resources.map(String) : [],
+      detail: detail as Record<string, unknown>,
+    };
+    for (const rule of bus.rules) if (matchesEventPattern(rule.pattern, event)) rule.deliver(event);
+    return { EventId: event.id };
+  }
+}
+
+/** An entry's Time (epoch seconds as the SDK sends a Date, or an ISO string) as the event's `time`, to the second; else now. */
+function eventTime(time: unknown, now: number): string {
+  const ms = typeof time === "number" ? time * 1000 : typeof time === "string" ? Date.parse(time) : Number.NaN;
+  return new Date(Number.isFinite(ms) ? ms : now).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+export interface LocalEventBridgeServerOptions {
+  buses: LocalBusDefinition[];
+  /** Accepted signing credentials. @default [LOCAL_CREDENTIALS] */
+  credentials?: readonly SigV4Credentials[];
+  /** IAM's answer for a function's request (events:PutEvents on the bus). */
+  authorise?: Authorise;
+  now?: () => number;
+}
+
+export interface LocalEventBridgeServer {
+  endpoint: string;
+  eventBridge: LocalEventBridge;
+  stop(): Promise<void>;
+}
+
+export async function startLocalEventBridge(options: LocalEventBridgeServerOptions): Promise<LocalEventBridgeServer> {
+  const eventBridge = new LocalEventBridge(options.buses, options.now);
+  const credentials = options.credentials ?? [sigv4.LOCAL_CREDENTIALS];
+  const server = createServer((request, response) => {
+    answer(eventBridge, credentials, options.authorise, request, response).catch(() => {
+      if (!response.headersSent) response.writeHead(500);
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { endpoint: `http://127.0.0.1:${port}`, eventBridge, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+async function answer(eventBridge: LocalEventBridge, credentials: readonly SigV4Credentials[], authorise: Authorise | undefined, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const requestId = randomUUID();
+  const reply = (status: number, body: unknown) => {
+    response.writeHead(status, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": requestId });
+    response.end(JSON.stringify(body));
+  };
+  try {
+    const body = await readBody(request, LARGEST_REQUEST_BYTES);
+    if (body.length > LARGEST_REQUEST_BYTES) throw new EventBridgeError("RequestEntityTooLarge", `The request is larger than ${LARGEST_REQUEST_BYTES} bytes`, 413);
+    const accessKeyId = await checkSignature(credentials, request, body);
+    const target = sigv4.header(request.headers, "x-amz-target");
+    if (target !== "AWSEvents.PutEvents") throw new EventBridgeError("UnknownOperationException", `The local EventBridge endpoint answers AWSEvents.PutEvents, not ${target ?? "(no X-Amz-Target)"}`);
+    let input: { Entries?: unknown };
+    try {
+      input = JSON.parse(body.toString("utf8"));
+    } catch {
+      throw new EventBridgeError("SerializationException", "The request body is not JSON");
+    }
+    // IAM is asked for each bus the entries name, before any entry is put (EventBridge refuses the whole request).
+    const entries = Array.isArray(input?.Entries) ? (input.Entries as PutEventsRequestEntry[]) : [];
+    for (const arn of new Set(entries.map((entry) => eventBridge.busArn(entry?.EventBusName)))) {
+      const refused = authorise?.(accessKeyId, "events:PutEvents", arn);
+      if (refused) throw new EventBridgeError("AccessDeniedException", `User: ${refused.caller} is not authorized to perform: events:PutEvents on resource: ${arn} ${refused.reason}`);
+    }
+    reply(200, eventBridge.putEvents(input?.Entries));
+  } catch (error) {
+    const failure = error instanceof EventBridgeError ? error : new EventBridgeError("InternalException", (error as Error).message, 500);
+    reply(failure.status, { __type: failure.code, message: failure.message });
+  }
+}
+
+/**
+ * SigV4 as EventBridge checks it: AWS4-HMAC-SHA256 with a credential scoped to `events`, the date of the request within
+ * 15 minutes of the clock, `host` signed, a known access key, and the signature the SDK's signer computes over the
+ * request and its body. Kept in one function so it can give way to a shared verifier in local/sigv4-verify.ts.
+ */
+async function checkSignature(credentials: readonly SigV4Credentials[], request: IncomingMessage, body: Buffer): Promise<string> {
+  const authorization = sigv4.header(request.headers, "authorization");
+  if (!authorization) throw new EventBridgeError("MissingAuthenticationTokenException", "Missing Authentication Token");
+  const fields = sigv4.authorizationFields(authorization);
+  const claim = fields?.Credential ? sigv4.parseCredential(fields.Credential) : undefined;
+  const longDate = sigv4.header(request.headers, "x-amz-date");
+  if (!fields?.Signature || !fields.SignedHeaders || !claim || !longDate || !sigv4.isLongDate(longDate)) {
+    throw new EventBridgeError("IncompleteSignatureException", "The request signature does not conform to AWS standards (AWS4-HMAC-SHA256 with Credential, SignedHeaders, Signature and X-Amz-Date)");
+  }
+  const signedHeaders = fields.SignedHeaders.split(";");
+  const wrong =
+    claim.scope.service !== "events" ? "Credential should be scoped to correct service: 'events'"
+    : claim.scope.date !== longDate.slice(0, 8) ? "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP"
+    : Math.abs(sigv4.parseLongDate(longDate).getTime() - Date.now()) > sigv4.MAX_CLOCK_SKEW_MS ? `Signature expired: ${longDate} is more than 15 minutes from the server's clock`
+    : signedHeaders.includes("host") ? undefined
+    : "'Host' must be a 'SignedHeader' in the AWS Authorization";
+  if (wrong) throw new EventBridgeError("InvalidSignatureException", wrong);
+  const secret = credentials.find((c) => c.accessKeyId === claim.accessKeyId);
+  if (!secret) throw new EventBridgeError("UnrecognizedClientException", "The security token included in the request is invalid.");
+  const [path, query = ""] = (request.url ?? "/").split("?", 2);
+  const payloadHash = createHash("sha256").update(body).digest("hex");
+  const expected = await sigv4.computeSignature({ method: request.method ?? "POST", path, query: Object.fromEntries(new URLSearchParams(query)), headers: request.headers }, { scope: claim.scope, longDate, signedHeaders }, secret, { payloadHash, uriEscapePath: true });
+  if (!sigv4.sameSignature(expected.signature, fields.Signature)) throw new EventBridgeError("InvalidSignatureException", "The request signature we calculated does not match the signature you provided.");
+  return claim.accessKeyId;
+}

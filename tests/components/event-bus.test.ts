@@ -1,0 +1,153 @@
+/**
+ * EventBus: the bus (AWS owned key or a customer managed one), its optional archive, producers' grant and variable,
+ * subscriptions (a rule with the pattern, the function as its target with a retry policy and a dead-letter queue
+ * EventBridge may write to, the invoke permission from that rule created first), the spec the local runtime reads, and
+ * every construction-time refusal with its component, argument, value and fix.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { EventBus, eventPatternProblem, type EventBusSpec } from "../../components/event-bus";
+import { LambdaFunction } from "../../components/lambda/function";
+import { registeredSpecs } from "../../components/spec-registry";
+import { checkDeployRules } from "../../testing/deploy-rules";
+import { SECURITY_RULES } from "../../testing/security-rules";
+import { dependencyClosure, policyDocument, record, resource, useMocks } from "../harness/mocks";
+
+const entry = "tests/fixtures/handlers/echo.ts";
+const BUS = "aws:cloudwatch/eventBus:EventBus";
+const ARCHIVE = "aws:cloudwatch/eventArchive:EventArchive";
+const RULE = "aws:cloudwatch/eventRule:EventRule";
+const TARGET = "aws:cloudwatch/eventTarget:EventTarget";
+const PERMISSION = "aws:lambda/permission:Permission";
+const QUEUE = "aws:sqs/queue:Queue";
+const QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy";
+const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const PATTERN = { source: ["gallery.photos"], "detail-type": ["PhotoUploaded"], detail: { size: [{ numeric: [">", 0] }] } };
+
+beforeAll(() => useMocks());
+
+const securityFindings = (graph: Awaited<ReturnType<typeof record>>) => SECURITY_RULES.flatMap((rule) => rule.check(graph, { stack: "prod", production: true }).filter((f) => f.rule !== "DataRetention"));
+const deployFindings = (graph: Awaited<ReturnType<typeof record>>) => checkDeployRules(graph, { stack: "dev", production: false, region: "us-east-1" });
+
+describe("EventBus", () => {
+  it("creates a bus under an AWS owned key, no archive, and grants producers PutEvents on it with its name in their environment", async () => {
+    let bus: EventBus;
+    const graph = await record(() => {
+      bus = new EventBus("orders", {});
+      new LambdaFunction("orders-api", { entry, permissions: bus.grants.put(), environment: bus.environment() });
+    });
+    const created = resource(graph, BUS, "orders-bus");
+    expect(created.inputs).toEqual({});
+    expect(graph.filter((r) => r.type === ARCHIVE)).toEqual([]);
+    const policy = graph.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && JSON.stringify(r.inputs.policy).includes("events:PutEvents"))!;
+    expect(policyDocument(policy.inputs.policy).Statement).toContainEqual({ Effect: "Allow", Action: ["events:PutEvents"], Resource: [created.state.arn] });
+    const fn = resource(graph, "aws:lambda/function:Function", "orders-api-function");
+    expect(fn.inputs.environment.variables.EVENT_BUS_NAME).toBe(created.state.name);
+    expect(securityFindings(graph)).toEqual([]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("encrypts the bus and its archive with a customer managed key and keeps the archive for the days given", async () => {
+    const graph = await record(() => new EventBus("audit", { kmsKeyId: KEY, archiveRetentionDays: 7 }));
+    const bus = resource(graph, BUS, "audit-bus");
+    expect(bus.inputs).toEqual({ kmsKeyIdentifier: KEY });
+    expect(resource(graph, ARCHIVE, "audit-archive").inputs).toEqual({ eventSourceArn: bus.state.arn, retentionDays: 7, kmsKeyIdentifier: KEY });
+    expect(registeredSpecs<EventBusSpec>("EventBus").find((s) => s.name === "audit")?.spec).toMatchObject({ encryption: "customer", archiveRetentionDays: 7, subscriptions: [] });
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("subscribes a function: a rule with the pattern, the permission from that rule before the target, a retry policy and a dead-letter queue EventBridge may write to", async () => {
+    const graph = await record(() => {
+      const bus = new EventBus("photos", {});
+      bus.subscribe("thumbs", new LambdaFunction("photos-thumbs", { entry }), { pattern: PATTERN, retryAttempts: 3, maximumEventAgeSeconds: 3600, deadLetterRetentionDays: 4 });
+    });
+    const bus = resource(graph, BUS, "photos-bus");
+    const rule = resource(graph, RULE, "photos-thumbs");
+    expect(rule.inputs).toEqual({ eventBusName: bus.state.name, eventPattern: JSON.stringify(PATTERN), state: "ENABLED" });
+    expect(rule.state.arn).toBe(`arn:aws:events:us-east-1:123456789012:rule/${bus.state.name}/${rule.state.name}`);
+    const fn = resource(graph, "aws:lambda/function:Function", "photos-thumbs-function");
+    const permission = resource(graph, PERMISSION, "photos-thumbs-invoke");
+    expect(permission.inputs).toEqual({ action: "lambda:InvokeFunction", function: fn.state.name, principal: "events.amazonaws.com", sourceArn: rule.state.arn });
+    const dlq = resource(graph, QUEUE, "photos-thumbs-dlq");
+    expect(dlq.inputs).toMatchObject({ sqsManagedSseEnabled: true, messageRetentionSeconds: 4 * 86400 });
+    const target = resource(graph, TARGET, "photos-thumbs");
+    expect(target.inputs).toEqual({
+      rule: rule.state.name,
+      eventBusName: bus.state.name,
+      targetId: "function",
+      arn: fn.state.arn,
+      retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+      deadLetterConfig: { arn: dlq.state.arn },
+    });
+    const before = dependencyClosure(graph, target);
+    expect(before.has(permission.urn)).toBe(true);
+    const dlqPolicy = resource(graph, QUEUE_POLICY, "photos-thumbs-dlq-policy");
+    expect(before.has(dlqPolicy.urn)).toBe(true);
+    expect(policyDocument(dlqPolicy.inputs.policy).Statement).toContainEqual({
+      Sid: "RuleDeadLetters",
+      Effect: "Allow",
+      Principal: { Service: "events.amazonaws.com" },
+      Action: "sqs:SendMessage",
+      Resource: dlq.state.arn,
+      Condition: { ArnEquals: { "aws:SourceArn": rule.state.arn } },
+    });
+    expect(registeredSpecs<EventBusSpec>("EventBus").find((s) => s.name === "photos")?.spec.subscriptions).toEqual([
+      expect.objectContaining({ name: "thumbs", pattern: PATTERN, targetId: "function", retryAttempts: 3, maximumEventAgeSeconds: 3600, deadLetterRetentionSeconds: 4 * 86400 }),
+    ]);
+    expect(securityFindings(graph)).toEqual([]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("retries as EventBridge does by default: 185 times within 24 hours", async () => {
+    const graph = await record(() => new EventBus("defaults", {}).subscribe("all", new LambdaFunction("defaults-all", { entry }), { pattern: { source: [{ prefix: "" }] } }));
+    expect(resource(graph, TARGET, "defaults-all").inputs.retryPolicy).toEqual({ maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 });
+    expect(resource(graph, QUEUE, "defaults-all-dlq").inputs.messageRetentionSeconds).toBe(14 * 86400);
+  });
+
+  describe("refuses at construction", () => {
+    const fn = (name: string) => new LambdaFunction(name, { entry });
+    const ok = { pattern: { source: ["a"] } };
+    it.each([
+      ["an empty pattern", () => new EventBus("b", {}).subscribe("x", fn("eb1"), { pattern: {} }), /^EventBus "b": subscribe\("x"\) pattern \{\} is not a JSON object of at least one field\. Fix the pattern/],
+      ["a leaf that is not an array", () => new EventBus("b", {}).subscribe("x", fn("eb2"), { pattern: { source: "a" } }), /subscribe\("x"\) pattern .* has "source" whose value is not a non-empty array/],
+      ["an unknown operator", () => new EventBus("b", {}).subscribe("x", fn("eb3"), { pattern: { a: [{ regex: "x" }] } }), /has "a" with the operator "regex", which event bus rules do not take/],
+      ["a pattern over 2048 characters", () => new EventBus("b", {}).subscribe("x", fn("eb4"), { pattern: { a: ["x".repeat(2100)] } }), /over the 2048 of EventBridge's event pattern size quota/],
+      ["186 retries", () => new EventBus("b", {}).subscribe("x", fn("eb5"), { ...ok, retryAttempts: 186 }), /^EventBus "b": subscribe\("x"\) retryAttempts 186 is outside EventBridge's retry policy range of 0–185 retries\. Use a whole number from 0 to 185\./],
+      ["an event age of 59 seconds", () => new EventBus("b", {}).subscribe("x", fn("eb6"), { ...ok, maximumEventAgeSeconds: 59 }), /maximumEventAgeSeconds 59 is outside EventBridge's retry policy range of 60–86400 seconds/],
+      ["a dead-letter retention of 15 days", () => new EventBus("b", {}).subscribe("x", fn("eb7"), { ...ok, deadLetterRetentionDays: 15 }), /deadLetterRetentionDays 15 is outside SQS's message retention of 1–14 days/],
+      ["two subscriptions of one name", () => { const b = new EventBus("b", {}); b.subscribe("x", fn("eb8"), ok); b.subscribe("x", fn("eb9"), ok); }, /subscription name "x" is used by another subscription of this bus/],
+      ["a rule name over 64 characters", () => new EventBus("b".repeat(30), {}).subscribe("s".repeat(30), fn("eb10"), ok), /subscribe name "s{30}" makes the rule's autoname 69 characters, over the 64 EventBridge takes for a rule name/],
+      ["an archive name over 48 characters", () => new EventBus("a".repeat(33), { archiveRetentionDays: 1 }), /name "a{33}" makes the archive's autoname 49 characters, over the 48/],
+      ["an archive kept 0 days", () => new EventBus("b", { archiveRetentionDays: 0 }), /^EventBus "b": archiveRetentionDays 0 is not a whole number of days, 1 or more/],
+      ["an empty key", () => new EventBus("b", { kmsKeyId: "" }), /^EventBus "b": kmsKeyId "" is not a KMS key identifier/],
+      ["a name with a dot", () => new EventBus("b.v2", {}), /^EventBus "b\.v2": name "b\.v2" holds characters/],
+      ["a bad environment key", () => new EventBus("b", {}).environment("1X"), /environment key "1X" is not a Lambda environment variable name/],
+    ])("%s", (_, build, message) => {
+      expect(build).toThrow(message);
+    });
+  });
+});
+
+describe("eventPatternProblem", () => {
+  // The operators table of https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html.
+  it("takes every documented operator", () => {
+    expect(
+      eventPatternProblem({
+        a: ["x", 1, true, null, ""],
+        b: [{ prefix: "us-" }, { prefix: { "equals-ignore-case": "eventb" } }, { suffix: ".png" }, { suffix: { "equals-ignore-case": "tbridge" } }],
+        c: [{ "anything-but": "initializing" }, { "anything-but": ["a", 1] }, { "anything-but": { prefix: "us-" } }, { "anything-but": { suffix: ".png" } }, { "anything-but": { "equals-ignore-case": ["a", "b"] } }, { "anything-but": { wildcard: "*/lib/*" } }],
+        d: [{ numeric: [">", 0, "<=", 5] }, { numeric: ["=", 3] }, { exists: false }, { cidr: "10.0.0.0/24" }, { "equals-ignore-case": "alice" }, { wildcard: "dir/*.png" }],
+        detail: { $or: [{ e: ["1"] }, { f: [{ exists: true }] }] },
+      }),
+    ).toBeUndefined();
+  });
+  it("refuses what EventBridge refuses", () => {
+    expect(eventPatternProblem([])).toMatch(/not a JSON object/);
+    expect(eventPatternProblem({ a: [] })).toMatch(/"a" whose value is not a non-empty array/);
+    expect(eventPatternProblem({ a: [{ numeric: ["<", 20, ">", 1] }] })).toMatch(/numeric of \["<",20,">",1\]/);
+    expect(eventPatternProblem({ a: [{ prefix: "a", suffix: "b" }] })).toMatch(/operator object of 2 keys/);
+    expect(eventPatternProblem({ $or: [{ a: ["1"] }] })).toMatch(/"\$or" at the top that is not a list of at least two/);
+    expect(eventPatternProblem({ a: [{ "anything-but": { numeric: [">", 1] } }] })).toMatch(/anything-but of/);
+    expect(eventPatternProblem({ a: ["x".repeat(3000)] }, 4096)).toBeUndefined();
+    expect(eventPatternProblem({ a: ["x".repeat(4100)] }, 4096)).toMatch(/over the 4096/);
+  });
+});
