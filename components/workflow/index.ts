@@ -15,11 +15,13 @@ import { validateLogRetention } from "../log-retention";
 import { fitName } from "../names";
 import { describeRegion, regionOf, regionWhereCreated, validateRegionArg } from "../region";
 import { registerSpec } from "../spec-registry";
+import { STATES_LOG_DELIVERY_ACTIONS, STATES_TRACING_ACTIONS } from "./actions";
 import { aslProblems, definitionBytes, STATES_LIMITS, walkDefinition, type DefinitionFunction } from "./definition";
 import type { WorkflowArgs, WorkflowLogLevel, WorkflowSpec, WorkflowType } from "./spec";
 
 export type { WorkflowArgs, WorkflowDefinition, WorkflowLogLevel, WorkflowSpec, WorkflowState, WorkflowType } from "./spec";
 export { STATES_LIMITS } from "./definition";
+export { STATES_LOG_DELIVERY_ACTIONS, STATES_TRACING_ACTIONS } from "./actions";
 
 export const WORKFLOW_TYPES: readonly WorkflowType[] = ["STANDARD", "EXPRESS"];
 export const WORKFLOW_LOG_LEVELS: readonly WorkflowLogLevel[] = ["ALL", "ERROR", "FATAL", "OFF"];
@@ -32,29 +34,6 @@ export const WORKFLOW_LOG_LEVELS: readonly WorkflowLogLevel[] = ["ALL", "ERROR",
  * the Step Functions console names its groups `/aws/vendedlogs/states/<state machine>-Logs`.
  */
 export const STATES_LOG_GROUP_PREFIX = "/aws/vendedlogs/states/";
-
-/**
- * What a state machine's role needs to log to CloudWatch Logs, on Resource "*": "IAM Policies for logging to
- * CloudWatch Logs" (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy). They set
- * up the vended-log delivery, which names no log group in its own ARN, so they cannot be scoped to the group.
- * CreateStateMachine and UpdateStateMachine check them: without them they answer AccessDeniedException "The state
- * machine IAM Role is not authorized to access the Log Destination", which terraform-provider-aws retries for the
- * create timeout (5 minutes, internal/service/sfn/state_machine.go) before failing. The security rule IAM5 accepts these
- * actions on "*" in the policy of a role trusted by states.amazonaws.com, and nowhere else.
- */
-export const STATES_LOG_DELIVERY_ACTIONS: readonly string[] = [
-  "logs:CreateLogDelivery",
-  "logs:GetLogDelivery",
-  "logs:UpdateLogDelivery",
-  "logs:DeleteLogDelivery",
-  "logs:ListLogDeliveries",
-  "logs:PutResourcePolicy",
-  "logs:DescribeResourcePolicies",
-  "logs:DescribeLogGroups",
-];
-
-/** What a traced state machine's role needs, on "*" (https://docs.aws.amazon.com/step-functions/latest/dg/xray-iam.html). */
-export const STATES_TRACING_ACTIONS: readonly string[] = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"];
 
 /** What the role needs of a customer managed key for the definition and execution data (AWS's example and the CDK's StateMachine grant). */
 export const STATES_KMS_ACTIONS: readonly string[] = ["kms:Decrypt", "kms:GenerateDataKey"];
