@@ -3,7 +3,6 @@
  * `ItemProcessor`/`Iterator` included), the JSON deployed (each function as its ARN), and the check of that JSON as
  * Amazon States Language at plan time, with each function and each deploy-time value replaced by a placeholder.
  */
-import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
 import type { LambdaFunction } from "../lambda/function";
@@ -139,7 +138,7 @@ let aslValidator: AslValidator | undefined;
  * each state's default QueryLanguage into what it is given).
  */
 export function aslProblems(definition: unknown): string[] {
-  aslValidator ??= createRequire(__filename)("asl-validator") as AslValidator;
+  aslValidator ??= require("asl-validator") as AslValidator;
   const copy = JSON.parse(JSON.stringify(definition)) as unknown;
   const result = aslValidator(copy, { checkPaths: true, checkArn: true });
   if (result.isValid) return [];
