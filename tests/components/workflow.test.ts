@@ -4,6 +4,7 @@
  * its one policy (invoke exactly the functions, log delivery, X-Ray, the key) created before the state machine, the
  * callers' grants and environment, the spec the local runtime reads, and every construction-time refusal.
  */
+import { execFileSync } from "node:child_process";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LambdaFunction } from "../../components/lambda/function";
@@ -203,6 +204,18 @@ describe("Workflow", () => {
     expect(() => assertDefinitionSize("big", `{"Comment":"${"x".repeat(1024 * 1024)}"}`)).toThrow(/^Workflow "big": definition is 1048590 bytes as JSON once its deploy-time values are known, over Step Functions' 1048576-byte \(1 MB\) limit/);
     const graph = await record(() => new Workflow("late-key", { kmsKeyId: pulumi.output(KEY), definition: { StartAt: "Done", States: { Done: { Type: "Succeed" } } } }));
     expect(resource(graph, STATE_MACHINE, "late-key-state-machine").inputs.encryptionConfiguration).toEqual({ type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: KEY });
+  });
+
+  it("loads asl-validator only when a definition is validated: a program importing the package without a Workflow never pays for it (issue 15)", () => {
+    // A fresh process: this one's module cache holds whatever other tests loaded.
+    const script = [
+      'require("./components/index.ts");',
+      'const loaded = () => Object.keys(require.cache).some((file) => file.includes("/asl-validator/"));',
+      "const before = loaded();",
+      'require("./components/workflow/definition.ts").aslProblems({ StartAt: "A", States: { A: { Type: "Succeed" } } });',
+      "process.stdout.write(JSON.stringify([before, loaded()]));",
+    ].join("\n");
+    expect(JSON.parse(execFileSync(process.execPath, ["-r", "./local/offline/register.cjs", "-e", script], { encoding: "utf8" }))).toEqual([false, true]);
   });
 
   describe("refuses at construction", () => {
