@@ -156,7 +156,9 @@ export class Workflow extends pulumi.ComponentResource {
       // The key encrypts this state machine's definition and execution data under the encryption context
       // aws:states:stateMachineArn (https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html; the
       // CDK's StateMachine grants the same with StringEquals on its generated name). The name is Pulumi's autoname,
-      // `<logical name>-` and 7 random characters, which `?` matches one each: the exact ARN would be a cycle.
+      // `<logical name>-` and 7 random characters, which StringLike's `?` matches one each ("single-character match
+      // wildcards (?)", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html):
+      // the exact ARN would make this policy wait for the state machine, which waits for the policy.
       statements.push({
         sid: "UseKey",
         actions: [...STATES_KMS_ACTIONS],
