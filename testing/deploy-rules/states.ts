@@ -6,55 +6,19 @@
  */
 import { aslProblems, definitionBytes, STATES_LIMITS } from "../../components/workflow/definition";
 import { STATES_LOG_DELIVERY_ACTIONS } from "../../components/workflow/actions";
-import { asArray, attachedTo, dependencyClosure, ofType, policyDocument, type Graph } from "../../local/offline/graph";
+import { asArray, dependencyClosure, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { pathPatternMatcher } from "../../local/http";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
+import { roleDocuments, statementAllows, type RoleDocument } from "./role-shape";
 
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
 const ROLE = "aws:iam/role:Role";
-const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
-const ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
-const POLICY = "aws:iam/policy:Policy";
 const FUNCTION = "aws:lambda/function:Function";
 
 const stateMachines = (graph: Graph) => ofType(graph, STATE_MACHINE);
 const roleOf = (graph: Graph, stateMachine: RecordedResource) => referenced(graph, ROLE, stateMachine.inputs.roleArn);
 /** The logging level a state machine is created with: its loggingConfiguration's, OFF when absent (CreateStateMachine's default). */
 const logLevel = (stateMachine: RecordedResource): string => String(stateMachine.inputs.loggingConfiguration?.level ?? "OFF");
-
-/** A policy document of the role, and the resource that writes it (for the dependency check). */
-interface RoleDocument {
-  carrier: RecordedResource;
-  policy: unknown;
-}
-
-/**
- * The role's policies the plan shows: its inline RolePolicies, its own `inlinePolicies`, and customer managed policies
- * of the plan attached to it. `complete` is false when it also has policies the plan cannot read (an attachment of a
- * policy outside the plan, `managedPolicyArns`): a missing permission may be there, so the rules do not report it.
- */
-export function roleDocuments(graph: Graph, role: RecordedResource): { documents: RoleDocument[]; complete: boolean } {
-  const documents: RoleDocument[] = [
-    ...attachedTo(graph, ROLE_POLICY, "role", role).map((p) => ({ carrier: p, policy: p.inputs.policy })),
-    ...asArray<{ policy?: unknown }>(role.inputs.inlinePolicies).filter((p) => p?.policy).map((p) => ({ carrier: role, policy: p.policy })),
-  ];
-  let complete = asArray(role.inputs.managedPolicyArns).length === 0;
-  for (const attachment of attachedTo(graph, ROLE_POLICY_ATTACHMENT, "role", role)) {
-    const policy = referenced(graph, POLICY, attachment.inputs.policyArn);
-    if (policy) documents.push({ carrier: attachment, policy: policy.inputs.policy });
-    else complete = false;
-  }
-  return { documents, complete };
-}
-
-/** Whether a statement allows `action` on `resource` as IAM matches them (actions case-insensitively, `*` and `?` wildcards). */
-export function statementAllows(statement: Record<string, any>, action: string, resource: string): boolean {
-  if ((statement.Effect ?? "Allow") !== "Allow") return false;
-  const actionMatches = asArray<string>(statement.Action).some((a) => pathPatternMatcher(a.toLowerCase())(action.toLowerCase()));
-  const resourceMatches = asArray<string>(statement.Resource).some((r) => typeof r === "string" && pathPatternMatcher(r)(resource));
-  return actionMatches && resourceMatches;
-}
 
 /** The first of the role's documents that allows `action` on `resource`, or undefined. */
 function allowing(documents: RoleDocument[], action: string, resource: string): RoleDocument | undefined {
@@ -245,7 +209,7 @@ export const STATES_LOG_DELIVERY_PERMISSION: DeployRule = {
 const LAMBDA_ARN = /^(arn:aws[a-z-]*:lambda:([a-z0-9-]+):\d{12}:function:[A-Za-z0-9_-]+)(:[A-Za-z0-9$_-]+)?$/;
 
 /** The Lambda function ARNs a definition's Task states name: as their Resource, or as the optimised integration's FunctionName. */
-export function lambdaTaskArns(definition: unknown): string[] {
+function lambdaTaskArns(definition: unknown): string[] {
   const found: string[] = [];
   const visitStates = (states: unknown) => {
     if (typeof states !== "object" || states === null) return;

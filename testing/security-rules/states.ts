@@ -1,7 +1,7 @@
 import { asArray, ofType, policyDocument } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { pathPatternMatcher } from "../../local/http";
-import { roleDocuments } from "../deploy-rules/states";
+import { roleDocuments } from "../deploy-rules/role-shape";
 import { finding, type Finding, type SecurityRule } from "./rule";
 
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
