@@ -224,7 +224,9 @@ export class Workflow extends pulumi.ComponentResource {
     this.grants = {
       start: () => [{ actions: [...(type === "EXPRESS" ? WORKFLOW_EXPRESS_START_ACTIONS : WORKFLOW_START_ACTIONS)], resources: [stateMachine.arn] }, ...keyGrant(["kms:GenerateDataKey", "kms:Decrypt"])],
       read: () => {
-        // "This API action is not supported by EXPRESS state machines" (API_DescribeExecution, API_GetExecutionHistory, API_ListExecutions).
+        // "This API action is not supported by EXPRESS state machines" (API_GetExecutionHistory, API_ListExecutions);
+        // "Executions of an EXPRESS state machine aren't supported by DescribeExecution unless a Map Run dispatched them"
+        // (API_DescribeExecution; the same texts in @aws-sdk/client-sfn's command docs).
         if (type === "EXPRESS") {
           fail("grants.read()", type, "is asked of an EXPRESS workflow, whose executions Step Functions keeps no history of (DescribeExecution, GetExecutionHistory and ListExecutions do not take EXPRESS state machines)", "Read its executions from its log group (logLevel \"ALL\"), or make it STANDARD.");
         }

@@ -101,11 +101,11 @@ const LOG_GROUP_DESTINATION = /^arn:aws[a-z-]*:logs:[a-z0-9-]+:\d{12}:log-group:
 
 /**
  * A state machine that logs (a level other than OFF) names one destination, a CloudWatch Logs log group by its ARN,
- * which "must end with :*" (CloudWatchLogsLogGroup LogGroupArn,
- * https://docs.aws.amazon.com/step-functions/latest/apireference/API_CloudWatchLogsLogGroup.html; LoggingConfiguration
- * "destinations … Array Members: Maximum number of 1 item", and a level other than OFF needs one,
- * https://docs.aws.amazon.com/step-functions/latest/apireference/API_LoggingConfiguration.html): CreateStateMachine
- * answers InvalidLoggingConfiguration otherwise.
+ * which "must end with :*" (CloudWatchLogsLogGroup logGroupArn,
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_CloudWatchLogsLogGroup.html); LoggingConfiguration
+ * `destinations` is "Limited to size 1. Required, if your log level is not set to OFF"
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_LoggingConfiguration.html; both texts also in
+ * @aws-sdk/client-sfn's model). CreateStateMachine answers InvalidLoggingConfiguration ("Configuration is not valid") otherwise.
  */
 export const STATES_LOGGING_DESTINATION: DeployRule = {
   id: "StatesLoggingDestination",
