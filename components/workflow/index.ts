@@ -81,9 +81,11 @@ export interface WorkflowGrants {
 export class Workflow extends pulumi.ComponentResource {
   /** What the local runtime reads (registered as kind "Workflow"). */
   readonly spec: WorkflowSpec;
+  /** The Step Functions state machine, autonamed `<name>-state-machine-<7 random>`. */
   readonly stateMachine: aws.sfn.StateMachine;
   /** The state machine's ARN, what StartExecution takes. */
   readonly stateMachineArn: pulumi.Output<string>;
+  /** The state machine's physical name (its executions' ARNs are `arn:<partition>:states:<region>:<account>:execution:<name>:<execution>`). */
   readonly stateMachineName: pulumi.Output<string>;
   /** The role the state machine runs as (trusted by states.amazonaws.com from this account's state machines in the workflow's region). */
   readonly role: aws.iam.Role;
@@ -91,6 +93,7 @@ export class Workflow extends pulumi.ComponentResource {
   readonly rolePolicy: aws.iam.RolePolicy;
   /** The log group executions log to; absent when `logLevel` is "OFF". */
   readonly logGroup?: aws.cloudwatch.LogGroup;
+  /** Grants on the workflow for callers' `permissions`: start executions, read them. */
   readonly grants: WorkflowGrants;
   private readonly fail: ArgFailure;
 
