@@ -110,7 +110,7 @@ export interface AutonamedPart {
   what: string;
 }
 
-export type AutonamedKind = "bucket" | "role" | "cloudfront-function" | "origin-access-control" | "cognito-client" | "log-group" | "lambda-function" | "lambda-permission" | "sns-topic" | "secret" | "dynamodb-table" | "sqs-queue" | "sqs-fifo-queue";
+export type AutonamedKind = "bucket" | "role" | "cloudfront-function" | "origin-access-control" | "cognito-client" | "log-group" | "lambda-function" | "lambda-permission" | "sns-topic" | "secret" | "dynamodb-table" | "sqs-queue" | "sqs-fifo-queue" | "state-machine";
 
 interface KindRules {
   what: string;
@@ -173,6 +173,10 @@ const KINDS: Record<AutonamedKind, KindRules> = {
   // terraform-provider-aws refuses a longer one at preview (queue.go CustomizeDiff: `^[0-9A-Za-z_-]{1,75}\.fifo$`).
   "sqs-queue": { what: "SQS queue", service: "SQS", maxLength: 80, symbols: "-_" },
   "sqs-fifo-queue": { what: "SQS FIFO queue", service: "SQS", maxLength: 75, limit: "the 75 SQS leaves a FIFO queue's name before its .fifo suffix (80 in all)", symbols: "-_" },
+  // Step Functions: "State machine, execution, and activity names must be 1–80 characters"
+  // (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html); terraform-provider-aws takes
+  // `^[0-9A-Za-z_-]+$` of 1–80 only (internal/service/sfn/state_machine.go) and refuses the rest at preview.
+  "state-machine": { what: "Step Functions state machine", service: "Step Functions", maxLength: 80, symbols: "-_" },
   secret: { what: "secret", service: "Secrets Manager", maxLength: 255, limit: "the 255 pulumi-aws autonames a secret within (Secrets Manager takes 512)", symbols: "/_+=.@-" },
 };
 

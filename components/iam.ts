@@ -23,6 +23,10 @@ export interface PolicyStatement {
 export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS: ReadonlySet<string> = new Set([
   "xray:PutTraceSegments",
   "xray:PutTelemetryRecords",
+  // What a traced Step Functions state machine's role needs besides the two above, on "*" as AWS's example grants them
+  // (https://docs.aws.amazon.com/step-functions/latest/dg/xray-iam.html); X-Ray's sampling actions name no resource type.
+  "xray:GetSamplingRules",
+  "xray:GetSamplingTargets",
   "cloudwatch:PutMetricData",
 ]);
 

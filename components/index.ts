@@ -31,6 +31,11 @@ export { DEAD_LETTER_RETENTION_DAYS } from "./queues";
 export { MessageQueue, MESSAGE_QUEUE_LIMITS, SQS_MAX_MESSAGE_BYTES, QUEUE_CONSUME_ACTIONS, QUEUE_SEND_ACTIONS, defaultVisibilityTimeout } from "./message-queue";
 export type { MessageQueueArgs, MessageQueueConsumer, MessageQueueSpec, MessageQueueGrants, MessageQueueTopic } from "./message-queue";
 export { Topic, SNS_MANAGED_KEY, TOPIC_PUBLISH_ACTIONS, TOPIC_KMS_PUBLISH_ACTIONS, TOPIC_OWNER_ACTIONS, FILTER_POLICY_LIMITS, FILTER_POLICY_OPERATORS, FILTER_POLICY_SCOPES, filterPolicyProblem } from "./topic";
+export {
+  Workflow, WORKFLOW_TYPES, WORKFLOW_LOG_LEVELS, STATES_LIMITS, STATES_LOG_GROUP_PREFIX, STATES_LOG_DELIVERY_ACTIONS, STATES_TRACING_ACTIONS, STATES_KMS_ACTIONS,
+  WORKFLOW_START_ACTIONS, WORKFLOW_EXPRESS_START_ACTIONS, WORKFLOW_READ_STATE_MACHINE_ACTIONS, WORKFLOW_READ_EXECUTION_ACTIONS, workflowLogGroupName,
+} from "./workflow";
+export type { WorkflowArgs, WorkflowDefinition, WorkflowGrants, WorkflowLogLevel, WorkflowSpec, WorkflowState, WorkflowType } from "./workflow";
 export type {
   TopicArgs, TopicServicePrincipal, TopicServicePublisher, TopicSpec, TopicGrants, TopicLambdaSubscription, TopicSubscribeOptions, TopicSubscribeQueueOptions, TopicSubscriptionSpec, TopicLambdaSubscriptionSpec, TopicQueueSubscriptionSpec, FilterPolicyScope,
 } from "./topic";

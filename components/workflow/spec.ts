@@ -50,7 +50,7 @@ export interface WorkflowArgs {
    * @default false
    */
   includeExecutionData?: boolean;
-  /** Days the log group keeps logs. @default the stack's `logRetentionDays` */
+  /** Days the log group keeps logs (a retention CloudWatch Logs offers). @default 30 */
   logRetentionDays?: number;
   /** X-Ray tracing of executions. @default false */
   tracing?: boolean;

@@ -25,6 +25,7 @@ import { StaticSite } from "../../components/static-site";
 import { UploadBucket } from "../../components/upload-bucket";
 import { UserAuth } from "../../components/user-auth";
 import { WebAcl } from "../../components/web-acl";
+import { Workflow } from "../../components/workflow";
 import { ACCEPT_ENTRY, dataTierArgs, edgeLogicArgs, lambdaFunctionArgs, serverlessApiArgs, STACK_REGION, staticSiteArgs, userAuthArgs } from "./component-accept-arbitraries";
 import { backupPlanArgs, monitoringArgs, realtimeApiArgs, stackSecretArgs, uploadBucketDraw, webAclArgs } from "./component-accept-ops-arbitraries";
 import { bucketEventsDraw, messageQueueDraw, dnsRoutingArgs, privateNetworkArgs, regionalApisArgs } from "./component-accept-rest-arbitraries";
@@ -67,6 +68,7 @@ const components: Array<[string, (name: string, draw: number) => unknown, ((name
   ["RegionalApis", (name, draw) => new RegionalApis(name, drawn(regionalApisArgs, draw))],
   ["DnsRouting", (name, draw) => new DnsRouting(name, drawn(dnsRoutingArgs, draw))],
   ["PrivateNetwork", (name, draw) => new PrivateNetwork(name, drawn(privateNetworkArgs, draw))],
+  ["Workflow", (name) => new Workflow(name, { tracing: true, definition: { StartAt: "Step", States: { Step: { Type: "Task", Resource: new LambdaFunction("workflow-step", { entry: ACCEPT_ENTRY }), End: true } } } })],
   [
     "BucketEvents",
     (name, draw) => {

@@ -1,0 +1,146 @@
+/**
+ * A Workflow's definition: LambdaFunctions found where Task states name them (Parallel `Branches` and Map
+ * `ItemProcessor`/`Iterator` included), the JSON deployed (each function as its ARN), and the check of that JSON as
+ * Amazon States Language at plan time, with each function and each deploy-time value replaced by a placeholder.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { ArgFailure } from "../errors";
+import type { LambdaFunction } from "../lambda/function";
+import type { WorkflowDefinition } from "./spec";
+
+/**
+ * Step Functions' limits on what the component creates:
+ * - the definition: "Maximum size of state machine definition: 1 MB" (hard quota,
+ *   https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html); CreateStateMachine `definition` takes
+ *   at most 1048576 characters (https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html)
+ *   and terraform-provider-aws refuses a longer one at preview (internal/service/sfn/state_machine.go:
+ *   `validation.StringLenBetween(0, 1024*1024)`, Go's byte length). Measured here in UTF-8 bytes, the stricter of the two.
+ * - the name: "State machine, execution, and activity names must be 1–80 characters" (service-quotas.html); the
+ *   provider takes `^[0-9A-Za-z_-]+$` only ("the name should only contain 0-9, A-Z, a-z, - and _", state_machine.go),
+ *   which is also what CloudWatch Logs logging takes.
+ */
+export const STATES_LIMITS = {
+  definitionBytes: 1024 * 1024,
+  nameLength: 80,
+} as const;
+
+/** A Task state naming a LambdaFunction, where it stands in the definition (`States.Resize`, `States.Fan.Branches[0].States.Thumb`). */
+export interface DefinitionFunction {
+  path: string;
+  fn: LambdaFunction;
+}
+
+/** What the definition walk found: the functions its Tasks name, the tree to deploy, and the tree to validate now. */
+export interface WalkedDefinition {
+  functions: DefinitionFunction[];
+  /** The definition with each LambdaFunction as its ARN (an Output), deploy-time values kept: `pulumi.jsonStringify` it. */
+  deployed: unknown;
+  /** The definition as plain JSON: each LambdaFunction as a placeholder ARN of its region, each deploy-time value as a placeholder. */
+  planned: unknown;
+}
+
+/** Fields whose value ASL requires to be a number: a deploy-time value there is validated as a number. */
+const NUMERIC_FIELDS: ReadonlySet<string> = new Set([
+  "TimeoutSeconds", "HeartbeatSeconds", "Seconds", "MaxConcurrency", "ToleratedFailureCount", "ToleratedFailurePercentage",
+  "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds",
+]);
+
+/** An account id in placeholder ARNs: the definition's check sees an ARN of the same form and length as the real one. */
+const PLACEHOLDER_ACCOUNT = "123456789012";
+/** What stands for a deploy-time `Resource`: an ARN of the form ASL takes. */
+const PLACEHOLDER_RESOURCE = "arn:aws:states:::placeholder:deploy-time-value";
+/** What stands for any other deploy-time value. */
+const PLACEHOLDER_VALUE = "<deploy-time value>";
+
+/** Duck-typed, as the other components take a LambdaFunction (a library consumer may load two copies of the class). */
+export function isLambdaFunction(value: unknown): value is LambdaFunction {
+  const candidate = value as Partial<LambdaFunction> | undefined;
+  return typeof candidate === "object" && candidate !== null && typeof candidate.spec?.name === "string" && typeof candidate.spec?.handler === "string" && pulumi.Output.isInstance(candidate.arn);
+}
+
+/**
+ * Walks the definition: a LambdaFunction is taken as a Task state's `Resource` only (anywhere else it would be
+ * serialised as a Pulumi resource object), Outputs and Promises anywhere, plain JSON otherwise. `region` is the
+ * region a function's placeholder ARN names (the workflow's, when known).
+ */
+export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition, region: string | undefined): WalkedDefinition {
+  const functions: DefinitionFunction[] = [];
+  const placeholderArn = (fn: LambdaFunction) => `arn:aws:lambda:${region ?? "us-east-1"}:${PLACEHOLDER_ACCOUNT}:function:${fn.spec.name}-function-0000000`;
+  const walk = (value: unknown, path: string, key: string, taskResource: boolean): { deployed: unknown; planned: unknown } => {
+    if (isLambdaFunction(value)) {
+      if (!taskResource) {
+        fail(
+          "definition",
+          path,
+          `holds the LambdaFunction "${value.spec.name}" where only a Task state's Resource may name one`,
+          `Make it a Task state's Resource ({ Type: "Task", Resource: ${value.spec.name}, ... }), or pass its ARN (fn.arn) and grant lambda:InvokeFunction through permissions.`,
+        );
+      }
+      functions.push({ path, fn: value });
+      return { deployed: value.arn, planned: placeholderArn(value) };
+    }
+    if (pulumi.Output.isInstance(value) || value instanceof Promise) {
+      return { deployed: value, planned: key === "Resource" ? PLACEHOLDER_RESOURCE : NUMERIC_FIELDS.has(key) ? 1 : PLACEHOLDER_VALUE };
+    }
+    if (Array.isArray(value)) {
+      const items = value.map((item, i) => walk(item, `${path}[${i}]`, key, false));
+      return { deployed: items.map((item) => item.deployed), planned: items.map((item) => item.planned) };
+    }
+    if (typeof value === "object" && value !== null) {
+      if (pulumi.Resource.isInstance(value)) {
+        fail("definition", path, "holds a Pulumi resource, which a definition cannot serialise", "Use one of its outputs (e.g. its arn) instead, or a LambdaFunction as a Task state's Resource.");
+      }
+      const object = value as Record<string, unknown>;
+      const isTask = object.Type === "Task";
+      const deployed: Record<string, unknown> = {};
+      const planned: Record<string, unknown> = {};
+      for (const [field, inner] of Object.entries(object)) {
+        if (inner === undefined) continue;
+        const each = walk(inner, `${path}.${field}`, field, isTask && field === "Resource");
+        deployed[field] = each.deployed;
+        planned[field] = each.planned;
+      }
+      return { deployed, planned };
+    }
+    if (typeof value === "function" || typeof value === "symbol" || typeof value === "bigint") {
+      fail("definition", path, `holds a ${typeof value}, which JSON cannot carry`, "Give plain JSON values (strings, numbers, booleans, null, arrays, objects), Outputs, or a LambdaFunction as a Task state's Resource.");
+    }
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      fail("definition", path, `holds ${value}, which JSON cannot carry`, "Give a finite number.");
+    }
+    return { deployed: value, planned: value };
+  };
+  if (typeof definition !== "object" || definition === null || Array.isArray(definition)) {
+    fail("definition", definition, "is not an object", 'Give the state machine in Amazon States Language, e.g. { StartAt: "Resize", States: { Resize: { Type: "Task", Resource: resize, End: true } } }.');
+  }
+  const { deployed, planned } = walk(definition, "definition", "", false);
+  return { functions, deployed, planned };
+}
+
+/** The UTF-8 size of a definition's JSON. */
+export function definitionBytes(json: string): number {
+  return Buffer.byteLength(json, "utf8");
+}
+
+/** What asl-validator returns (asl-validator 3.16.0, dist/src/validator.js). */
+interface AslResult {
+  isValid: boolean;
+  errors: Array<{ "Error code"?: string; Message?: string }>;
+}
+type AslValidator = (definition: unknown, options?: { checkPaths: boolean; checkArn: boolean }) => AslResult;
+
+let aslValidator: AslValidator | undefined;
+
+/**
+ * The problems asl-validator finds in a definition (its schema, transitions, terminal states, paths and Resource
+ * ARNs), or [] when it is valid Amazon States Language. The validator is what aws-local-stepfunctions validates with;
+ * it is loaded on the first call (a program without a Workflow never pays for it) and validates a copy (it writes
+ * each state's default QueryLanguage into what it is given).
+ */
+export function aslProblems(definition: unknown): string[] {
+  aslValidator ??= require("asl-validator") as AslValidator;
+  const copy = JSON.parse(JSON.stringify(definition)) as unknown;
+  const result = aslValidator(copy, { checkPaths: true, checkArn: true });
+  if (result.isValid) return [];
+  return result.errors.map((error) => error.Message ?? error["Error code"] ?? JSON.stringify(error));
+}

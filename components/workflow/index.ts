@@ -1,0 +1,356 @@
+/**
+ * A Step Functions state machine whose Task states invoke LambdaFunctions: a role trusted by states.amazonaws.com from
+ * this account's state machines that may invoke exactly those functions (and their versions and aliases), logs to a
+ * `/aws/vendedlogs/states/` log group with retention, optional X-Ray tracing and a customer managed key. Callers get
+ * `grants.start()` / `grants.read()` for their `permissions` and `environment()` for the state machine's ARN.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { validateAutonames } from "../autoname";
+import { argFailer, type ArgFailure } from "../errors";
+import { assertLeastPrivilege, policyJson, type PolicyStatement } from "../iam";
+import { checkedKmsKey, checkKmsKeyArn, type KmsKeyRefusal } from "../kms";
+import { LAMBDA_ENVIRONMENT_KEY } from "../lambda/function";
+import { validateLogRetention } from "../log-retention";
+import { fitName } from "../names";
+import { describeRegion, regionOf, regionWhereCreated, validateRegionArg } from "../region";
+import { registerSpec } from "../spec-registry";
+import { STATES_LOG_DELIVERY_ACTIONS, STATES_TRACING_ACTIONS } from "./actions";
+import { aslProblems, definitionBytes, STATES_LIMITS, walkDefinition, type DefinitionFunction } from "./definition";
+import type { WorkflowArgs, WorkflowLogLevel, WorkflowSpec, WorkflowType } from "./spec";
+
+export type { WorkflowArgs, WorkflowDefinition, WorkflowLogLevel, WorkflowSpec, WorkflowState, WorkflowType } from "./spec";
+export { STATES_LIMITS } from "./definition";
+export { STATES_LOG_DELIVERY_ACTIONS, STATES_TRACING_ACTIONS } from "./actions";
+
+export const WORKFLOW_TYPES: readonly WorkflowType[] = ["STANDARD", "EXPRESS"];
+export const WORKFLOW_LOG_LEVELS: readonly WorkflowLogLevel[] = ["ALL", "ERROR", "FATAL", "OFF"];
+
+/**
+ * Where a workflow's log group lives. CloudWatch Logs lets an AWS service deliver vended logs through one resource
+ * policy per account and region, of at most 5120 characters, to which each delivery adds its log group unless the group's
+ * name starts with `/aws/vendedlogs/`, which one wildcard entry covers ("we recommend that you prefix your log group
+ * names with /aws/vendedlogs/", https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html);
+ * the Step Functions console names its groups `/aws/vendedlogs/states/<state machine>-Logs`.
+ */
+export const STATES_LOG_GROUP_PREFIX = "/aws/vendedlogs/states/";
+
+/** What the role needs of a customer managed key for the definition and execution data (AWS's example and the CDK's StateMachine grant). */
+export const STATES_KMS_ACTIONS: readonly string[] = ["kms:Decrypt", "kms:GenerateDataKey"];
+
+/**
+ * grants.start(): StartExecution; for an EXPRESS workflow also StartSyncExecution (synchronous Express executions,
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartSyncExecution.html).
+ */
+export const WORKFLOW_START_ACTIONS: readonly string[] = ["states:StartExecution"];
+export const WORKFLOW_EXPRESS_START_ACTIONS: readonly string[] = ["states:StartExecution", "states:StartSyncExecution"];
+/** grants.read() on the state machine: ListExecutions (resource type stateMachine, Service Authorization Reference for Step Functions). */
+export const WORKFLOW_READ_STATE_MACHINE_ACTIONS: readonly string[] = ["states:ListExecutions"];
+/** grants.read() on its executions (resource type execution): what the CDK's grantRead gives there. */
+export const WORKFLOW_READ_EXECUTION_ACTIONS: readonly string[] = ["states:DescribeExecution", "states:GetExecutionHistory", "states:DescribeStateMachineForExecution"];
+
+/** The state machine's logical name: Pulumi autonames it `<name>-state-machine-<7 random>`. */
+const STATE_MACHINE_SUFFIX = "-state-machine";
+
+/** Grants on this workflow, for a LambdaFunction's `permissions`. */
+export interface WorkflowGrants {
+  /**
+   * Start executions: states:StartExecution on the state machine (and StartSyncExecution for an EXPRESS workflow);
+   * with a customer managed key, kms:GenerateDataKey and kms:Decrypt on it for this state machine's encryption context.
+   */
+  start(): PolicyStatement[];
+  /**
+   * Read executions of a STANDARD workflow: ListExecutions on the state machine; DescribeExecution,
+   * GetExecutionHistory and DescribeStateMachineForExecution on its executions; with a customer managed key, kms:Decrypt.
+   * An EXPRESS workflow keeps no execution history in Step Functions (read its log group): refused.
+   */
+  read(): PolicyStatement[];
+}
+
+/**
+ * A Step Functions state machine orchestrating LambdaFunctions.
+ *
+ * @example
+ * const resize = new LambdaFunction("resize", { entry: "handlers/resize.ts" });
+ * const index = new LambdaFunction("index", { entry: "handlers/index-photo.ts" });
+ * const pipeline = new Workflow("photo-pipeline", {
+ *   definition: { StartAt: "Resize", States: { Resize: { Type: "Task", Resource: resize, Next: "Index" }, Index: { Type: "Task", Resource: index, End: true } } },
+ * });
+ * const api = new LambdaFunction("api", { entry: "handlers/api.ts", permissions: pipeline.grants.start(), environment: pipeline.environment("PIPELINE_ARN") });
+ */
+export class Workflow extends pulumi.ComponentResource {
+  /** What the local runtime reads (registered as kind "Workflow"). */
+  readonly spec: WorkflowSpec;
+  /** The Step Functions state machine, autonamed `<name>-state-machine-<7 random>`. */
+  readonly stateMachine: aws.sfn.StateMachine;
+  /** The state machine's ARN, what StartExecution takes. */
+  readonly stateMachineArn: pulumi.Output<string>;
+  /** The state machine's physical name (its executions' ARNs are `arn:<partition>:states:<region>:<account>:execution:<name>:<execution>`). */
+  readonly stateMachineName: pulumi.Output<string>;
+  /** The role the state machine runs as (trusted by states.amazonaws.com from this account's state machines in the workflow's region). */
+  readonly role: aws.iam.Role;
+  /** The role's one inline policy: invoke the functions, log delivery, tracing, the key, and `permissions`. */
+  readonly rolePolicy: aws.iam.RolePolicy;
+  /** The log group executions log to; absent when `logLevel` is "OFF". */
+  readonly logGroup?: aws.cloudwatch.LogGroup;
+  /** Grants on the workflow for callers' `permissions`: start executions, read them. */
+  readonly grants: WorkflowGrants;
+  private readonly fail: ArgFailure;
+
+  constructor(name: string, args: WorkflowArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("serverless-fullstack:index:Workflow", name, {}, opts);
+    const fail = argFailer("Workflow", name);
+    const type = args?.type ?? "STANDARD";
+    const logLevel = args?.logLevel ?? "ERROR";
+    validate(fail, name, args ?? ({} as WorkflowArgs), type, logLevel);
+    const region = args.region || undefined;
+    const known = regionWhereCreated(region, this, "aws:sfn/stateMachine:StateMachine");
+    const walked = walkDefinition(fail, args.definition, known.region);
+    checkFunctions(fail, walked.functions, known);
+    checkDefinition(fail, walked.planned);
+    const functions = uniqueFunctions(walked.functions);
+    const kmsKey = checkedKmsKey(args.kmsKeyId, (key) => assertWorkflowKmsKeyId(name, key));
+
+    const identity = aws.getCallerIdentityOutput({}, { parent: this });
+    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+    const workflowRegion = regionOf(region, this);
+    const stateMachineLogicalName = `${name}${STATE_MACHINE_SUFFIX}`;
+    const stateMachinesOfAccount = pulumi.interpolate`arn:${partition}:states:${workflowRegion}:${identity.accountId}:stateMachine:*`;
+
+    const logGroup =
+      logLevel === "OFF"
+        ? undefined
+        : new aws.cloudwatch.LogGroup(`${name}-logs`, { name: workflowLogGroupName(name), retentionInDays: args.logRetentionDays ?? 30, region }, { parent: this });
+
+    // Trusted by Step Functions from this account's state machines in the workflow's region: the confused-deputy
+    // conditions AWS gives for a state machine's role (aws:SourceAccount, aws:SourceArn of the account's state
+    // machines, https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html, as the console's
+    // generated roles carry them). The state machine's own ARN would make the role wait for the state machine, which
+    // waits for the role: the account's state machines in the region avoid that cycle.
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        assumeRolePolicy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "states.amazonaws.com" },
+              Action: "sts:AssumeRole",
+              Condition: { StringEquals: { "aws:SourceAccount": identity.accountId }, ArnLike: { "aws:SourceArn": stateMachinesOfAccount } },
+            },
+          ],
+        }),
+      },
+      { parent: this },
+    );
+
+    const statements: PolicyStatement[] = [];
+    if (functions.length > 0) {
+      // Exactly the functions the Tasks name ("a policy with lambda:Invoke permissions for the two functions",
+      // https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html), and their versions and aliases: IAM
+      // matches an invocation of a qualified ARN (`<function>:<version or alias>`) against that ARN, which the
+      // unqualified one does not cover (https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html).
+      statements.push({ sid: "InvokeFunctions", actions: ["lambda:InvokeFunction"], resources: functions.flatMap((fn) => [fn.arn, pulumi.interpolate`${fn.arn}:*`]) });
+    }
+    if (logGroup) statements.push({ sid: "DeliverLogs", actions: [...STATES_LOG_DELIVERY_ACTIONS], resources: ["*"] });
+    if (args.tracing) statements.push({ sid: "WriteTraces", actions: [...STATES_TRACING_ACTIONS], resources: ["*"] });
+    if (kmsKey !== undefined) {
+      // The key encrypts this state machine's definition and execution data under the encryption context
+      // aws:states:stateMachineArn (https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html; the
+      // CDK's StateMachine grants the same with StringEquals on its generated name). The name is Pulumi's autoname,
+      // `<logical name>-` and 7 random characters, which StringLike's `?` matches one each ("single-character match
+      // wildcards (?)", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html):
+      // the exact ARN would make this policy wait for the state machine, which waits for the policy.
+      statements.push({
+        sid: "UseKey",
+        actions: [...STATES_KMS_ACTIONS],
+        resources: [kmsKey],
+        conditions: { StringLike: { "kms:EncryptionContext:aws:states:stateMachineArn": pulumi.interpolate`arn:${partition}:states:${workflowRegion}:${identity.accountId}:stateMachine:${stateMachineLogicalName}-???????` } },
+      });
+      // Logs of a state machine under a customer managed key are delivered encrypted with it: the role generates the
+      // data key under the log delivery's context (the CDK's StateMachine grants this when it logs under such a key).
+      if (logGroup) {
+        statements.push({
+          sid: "EncryptLogs",
+          actions: ["kms:GenerateDataKey"],
+          resources: [kmsKey],
+          conditions: { StringEquals: { "kms:EncryptionContext:SourceArn": pulumi.interpolate`arn:${partition}:logs:${workflowRegion}:${identity.accountId}:*` } },
+        });
+      }
+    }
+    statements.push(...(args.permissions ?? []));
+    const rolePolicy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policyJson(statements) }, { parent: this });
+
+    const definition = pulumi.jsonStringify(walked.deployed).apply((json) => assertDefinitionSize(name, json));
+    const stateMachine = new aws.sfn.StateMachine(
+      stateMachineLogicalName,
+      {
+        type,
+        roleArn: role.arn,
+        definition,
+        loggingConfiguration: logGroup
+          ? { level: logLevel, includeExecutionData: args.includeExecutionData ?? false, logDestination: pulumi.interpolate`${logGroup.arn}:*` }
+          : { level: "OFF" },
+        tracingConfiguration: { enabled: args.tracing ?? false },
+        encryptionConfiguration: kmsKey === undefined ? { type: "AWS_OWNED_KEY" } : { type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: kmsKey },
+        region,
+      },
+      // CreateStateMachine checks that the role may set up the log delivery (and assume the role, and use the key):
+      // the policy comes first.
+      { parent: this, dependsOn: [rolePolicy] },
+    );
+
+    this.spec = {
+      name,
+      stateMachineName: stateMachine.name,
+      type,
+      definition,
+      functions: functions.map((fn) => fn.spec),
+      logLevel,
+      includeExecutionData: args.includeExecutionData ?? false,
+      logRetentionDays: args.logRetentionDays ?? 30,
+      tracing: args.tracing ?? false,
+      encryption: kmsKey === undefined ? "aws-owned" : "customer",
+      permissions: [...(args.permissions ?? [])],
+      ...(region ? { region } : {}),
+    };
+    this.stateMachine = stateMachine;
+    this.stateMachineArn = stateMachine.arn;
+    this.stateMachineName = stateMachine.name;
+    this.role = role;
+    this.rolePolicy = rolePolicy;
+    this.logGroup = logGroup;
+    this.fail = fail;
+    const keyGrant = (actions: string[]): PolicyStatement[] =>
+      kmsKey === undefined ? [] : [{ actions, resources: [kmsKey], conditions: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": stateMachine.arn } } }];
+    this.grants = {
+      start: () => [{ actions: [...(type === "EXPRESS" ? WORKFLOW_EXPRESS_START_ACTIONS : WORKFLOW_START_ACTIONS)], resources: [stateMachine.arn] }, ...keyGrant(["kms:GenerateDataKey", "kms:Decrypt"])],
+      read: () => {
+        // "This API action is not supported by EXPRESS state machines" (API_GetExecutionHistory, API_ListExecutions);
+        // "Executions of an EXPRESS state machine aren't supported by DescribeExecution unless a Map Run dispatched them"
+        // (API_DescribeExecution; the same texts in @aws-sdk/client-sfn's command docs).
+        if (type === "EXPRESS") {
+          fail("grants.read()", type, "is asked of an EXPRESS workflow, whose executions Step Functions keeps no history of (DescribeExecution, GetExecutionHistory and ListExecutions do not take EXPRESS state machines)", "Read its executions from its log group (logLevel \"ALL\"), or make it STANDARD.");
+        }
+        return [
+          { actions: [...WORKFLOW_READ_STATE_MACHINE_ACTIONS], resources: [stateMachine.arn] },
+          { actions: [...WORKFLOW_READ_EXECUTION_ACTIONS], resources: [pulumi.interpolate`arn:${partition}:states:${workflowRegion}:${identity.accountId}:execution:${stateMachine.name}:*`] },
+          ...keyGrant(["kms:Decrypt"]),
+        ];
+      },
+    };
+    registerSpec("Workflow", name, this.spec);
+    this.registerOutputs({ stateMachineArn: this.stateMachineArn, stateMachineName: this.stateMachineName });
+  }
+
+  /**
+   * The state machine's ARN under `key`, for a caller's `environment` (StartExecution takes the ARN).
+   * @param key The variable's name. @default "STATE_MACHINE_ARN"
+   */
+  environment(key = "STATE_MACHINE_ARN"): Record<string, pulumi.Output<string>> {
+    if (!LAMBDA_ENVIRONMENT_KEY.test(key)) {
+      this.fail("environment key", key, "is not a Lambda environment variable name (a letter, then letters, digits and underscores, at least two characters)", 'Use e.g. "STATE_MACHINE_ARN".');
+    }
+    return { [key]: this.stateMachineArn };
+  }
+}
+
+/** `/aws/vendedlogs/states/<project>-<stack>-<name>`: the prefix AWS recommends for vended logs, unique per stack in an account and region. */
+export function workflowLogGroupName(name: string): string {
+  // CreateLogGroup logGroupName: 1–512 of `[\.\-_/#A-Za-z0-9]+` (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html).
+  return `${STATES_LOG_GROUP_PREFIX}${fitName(`${pulumi.getProject()}-${pulumi.getStack()}-${name}`, 512 - STATES_LOG_GROUP_PREFIX.length, { characters: "A-Za-z0-9._#-" })}`;
+}
+
+const KMS_REFUSAL: KmsKeyRefusal = {
+  argument: "kmsKeyId",
+  problem: "is not a KMS key's ARN; the workflow's role and callers' grants name the key by its ARN, as IAM requires (an alias or key id in a policy's Resource grants nothing)",
+  fix: "Pass a customer managed key's ARN (aws.kms.Key's arn), or leave kmsKeyId out for an AWS owned key.",
+};
+
+/** Throws the construction-time ComponentArgError for a `kmsKeyId` only known at deploy time (an Output) that is not a key's ARN. */
+export function assertWorkflowKmsKeyId(name: string, key: string): string {
+  return checkKmsKeyArn(argFailer("Workflow", name), key, KMS_REFUSAL);
+}
+
+/** The deployed definition's JSON once its deploy-time values are known, within Step Functions' 1 MB. */
+export function assertDefinitionSize(name: string, json: string): string {
+  const bytes = definitionBytes(json);
+  if (bytes > STATES_LIMITS.definitionBytes) {
+    throw new Error(`Workflow "${name}": definition is ${bytes} bytes as JSON once its deploy-time values are known, over Step Functions' ${STATES_LIMITS.definitionBytes}-byte (1 MB) limit. Move large constants out of the definition (e.g. into a function's code or an S3 object).`);
+  }
+  return json;
+}
+
+function validate(fail: ArgFailure, name: string, args: WorkflowArgs, type: WorkflowType, logLevel: WorkflowLogLevel): void {
+  validateRegionArg(fail, "region", args.region);
+  if (!WORKFLOW_TYPES.includes(type)) fail("type", type, "is not a state machine type", 'Use "STANDARD" (exactly once, up to a year) or "EXPRESS" (at least once, up to 5 minutes).');
+  if (!WORKFLOW_LOG_LEVELS.includes(logLevel)) fail("logLevel", logLevel, "is not a Step Functions log level", `Use one of ${WORKFLOW_LOG_LEVELS.join(", ")}.`);
+  // "Unlike Standard Workflows, Express Workflows don't record execution history in AWS Step Functions. To see execution
+  // history and results for an Express Workflow, you must configure logging to Amazon CloudWatch Logs"
+  // (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html).
+  if (type === "EXPRESS" && logLevel === "OFF") {
+    fail("logLevel", logLevel, "leaves an EXPRESS workflow without any record of its executions: Step Functions keeps no execution history of Express workflows, only their logs", 'Use "ERROR" (the default) or "ALL", or make the workflow STANDARD.');
+  }
+  for (const flag of ["includeExecutionData", "tracing"] as const) {
+    if (args[flag] !== undefined && typeof args[flag] !== "boolean") fail(flag, args[flag], "is not true or false", `Set ${flag} to true or false, or leave it out.`);
+  }
+  if (args.includeExecutionData && logLevel === "OFF") fail("includeExecutionData", true, 'has nothing to include in: logLevel is "OFF"', 'Set logLevel to "ALL" or "ERROR", or leave includeExecutionData out.');
+  validateLogRetention(fail, "logRetentionDays", args.logRetentionDays);
+  if (args.logRetentionDays !== undefined && logLevel === "OFF") fail("logRetentionDays", args.logRetentionDays, 'is set but logLevel is "OFF", so there is no log group', 'Set logLevel to "ERROR" or "ALL", or leave logRetentionDays out.');
+  if (typeof args.kmsKeyId === "string" || (args.kmsKeyId !== undefined && !pulumi.Output.isInstance(args.kmsKeyId) && !(args.kmsKeyId instanceof Promise))) checkKmsKeyArn(fail, args.kmsKeyId, KMS_REFUSAL);
+  if (args.permissions !== undefined) {
+    if (!Array.isArray(args.permissions)) fail("permissions", args.permissions, "is not a list of statements", 'List statements, e.g. [{ actions: ["dynamodb:PutItem"], resources: [table.arn] }].');
+    assertLeastPrivilege(fail, "permissions", args.permissions);
+    const reserved = args.permissions.find((statement) => statement.sid && ["InvokeFunctions", "DeliverLogs", "WriteTraces", "UseKey", "EncryptLogs"].includes(statement.sid));
+    if (reserved) fail("permissions", reserved.sid, "is a statement id the workflow's own statements use; IAM refuses a policy with two statements of one Sid", "Give the statement another sid, or leave sid out.");
+  }
+  if (args.definition === undefined) fail("definition", undefined, "is required", 'Give the state machine in Amazon States Language, e.g. { StartAt: "Resize", States: { Resize: { Type: "Task", Resource: resize, End: true } } }.');
+  // The state machine is autonamed `<name>-state-machine-<7 random>` (Step Functions: 80 of letters, digits, - and _),
+  // the role `<name>-role-<7 random>` (IAM: 64).
+  validateAutonames(fail, name, [
+    { resource: `${name}${STATE_MACHINE_SUFFIX}`, kind: "state-machine" },
+    { resource: `${name}-role`, kind: "role" },
+  ]);
+}
+
+/**
+ * Each function a Task names may be invoked by this state machine: a regional function (Lambda@Edge functions are
+ * CloudFront's), in the workflow's region. A state machine does not reach a function of another region: its Lambda
+ * Task fails at run time ("Lambda ARNs point to us-east-1 so they don't work and execution fails",
+ * serverless-operations/serverless-step-functions#3; the CDK's CallAwsServiceCrossRegion exists because cross-region
+ * calls are "not officially supported even with AWS SDK integration tasks", aws/aws-cdk#30061). Regions unknown here
+ * (an explicit provider's) are left to the deploy rules.
+ */
+function checkFunctions(fail: ArgFailure, functions: DefinitionFunction[], workflow: ReturnType<typeof regionWhereCreated>): void {
+  for (const { path, fn } of functions) {
+    if (fn.spec.edge) fail("definition", path, `names the Lambda@Edge function "${fn.spec.name}", which only CloudFront invokes`, "Name a regional LambdaFunction.");
+    const own = regionWhereCreated(fn.spec.region, fn, "aws:lambda/function:Function");
+    if (workflow.region && own.region && own.region !== workflow.region) {
+      fail(
+        "definition",
+        path,
+        `names the LambdaFunction "${fn.spec.name}" of ${describeRegion(own)}, but the workflow is in ${describeRegion(workflow)}; a state machine invokes functions of its own region only, and the Task would fail at every execution`,
+        `Create the function in ${workflow.region} (its region argument), or the workflow in ${own.region}.`,
+      );
+    }
+  }
+}
+
+/** The definition (functions and deploy-time values as placeholders) is Amazon States Language within 1 MB. */
+function checkDefinition(fail: ArgFailure, planned: unknown): void {
+  const json = JSON.stringify(planned);
+  const bytes = definitionBytes(json);
+  if (bytes > STATES_LIMITS.definitionBytes) {
+    fail("definition", `${bytes} bytes`, `is over Step Functions' ${STATES_LIMITS.definitionBytes}-byte (1 MB) limit for a state machine definition, measured as its JSON`, "Move large constants out of the definition (into a function's code or an S3 object), or split the workflow (a Task may start another state machine).");
+  }
+  const problems = aslProblems(planned);
+  if (problems.length > 0) {
+    fail("definition", planned, `is not valid Amazon States Language: ${problems.join("; ")}`, "Fix the definition (https://states-language.net/spec.html; each state needs a Type, and Next or End; StartAt and every Next name a state); LambdaFunctions and Outputs were checked as placeholders.");
+  }
+}
+
+/** Each function once, in the order the definition names them. */
+function uniqueFunctions(functions: DefinitionFunction[]): DefinitionFunction["fn"][] {
+  return [...new Set(functions.map(({ fn }) => fn))];
+}

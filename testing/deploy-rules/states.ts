@@ -1,0 +1,277 @@
+/**
+ * Deploy rules for Step Functions state machines, hand-built or Workflow's: what CreateStateMachine refuses (a
+ * definition that is not Amazon States Language or over 1 MB, a name over 80 characters or of other characters, a log
+ * destination that is not a log group ARN ending ":*", a role Step Functions may not assume or that may not set up the
+ * log delivery) and what it takes but then cannot run (a Lambda Task the role may not invoke, or of another region).
+ */
+import { aslProblems, definitionBytes, STATES_LIMITS } from "../../components/workflow/definition";
+import { STATES_LOG_DELIVERY_ACTIONS } from "../../components/workflow/actions";
+import { asArray, dependencyClosure, ofType, policyDocument, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
+import { roleDocuments, statementAllows, type RoleDocument } from "./role-shape";
+
+const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
+const ROLE = "aws:iam/role:Role";
+const FUNCTION = "aws:lambda/function:Function";
+
+const stateMachines = (graph: Graph) => ofType(graph, STATE_MACHINE);
+const roleOf = (graph: Graph, stateMachine: RecordedResource) => referenced(graph, ROLE, stateMachine.inputs.roleArn);
+/** The logging level a state machine is created with: its loggingConfiguration's, OFF when absent (CreateStateMachine's default). */
+const logLevel = (stateMachine: RecordedResource): string => String(stateMachine.inputs.loggingConfiguration?.level ?? "OFF");
+
+/** The first of the role's documents that allows `action` on `resource`, or undefined. */
+function allowing(documents: RoleDocument[], action: string, resource: string): RoleDocument | undefined {
+  return documents.find((d) => policyDocument(d.policy).Statement.some((s) => statementAllows(s, action, resource)));
+}
+
+/**
+ * "The Amazon States Language definition of the state machine" (CreateStateMachine `definition`, at most 1048576
+ * characters, https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html;
+ * "Maximum size of state machine definition: 1 MB", service-quotas.html): CreateStateMachine answers
+ * InvalidDefinition for one that is not ASL (terraform-provider-aws validates it at preview through
+ * ValidateStateMachineDefinition when it is known, state_machine.go). Checked with asl-validator, as Workflow does.
+ */
+export const STATES_DEFINITION: DeployRule = {
+  id: "StatesDefinition",
+  title: "State machine definitions are Amazon States Language within 1 MB",
+  source: "https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const stateMachine of stateMachines(graph)) {
+      const definition = stateMachine.inputs.definition;
+      if (typeof definition !== "string") continue;
+      const bytes = definitionBytes(definition);
+      if (bytes > STATES_LIMITS.definitionBytes) {
+        findings.push(finding(this.id, stateMachine, `has a definition of ${bytes} bytes, over Step Functions' ${STATES_LIMITS.definitionBytes}-byte (1 MB) limit`, "move large constants out of the definition, or split the state machine"));
+        continue;
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(definition);
+      } catch {
+        findings.push(finding(this.id, stateMachine, "has a definition that is not JSON; CreateStateMachine answers InvalidDefinition", "write the definition as JSON (pulumi.jsonStringify of an object)"));
+        continue;
+      }
+      const problems = aslProblems(parsed);
+      if (problems.length > 0) findings.push(finding(this.id, stateMachine, `has a definition that is not valid Amazon States Language (${problems.join("; ")}); CreateStateMachine answers InvalidDefinition`, "fix the definition (https://states-language.net/spec.html)"));
+    }
+    return findings;
+  },
+};
+
+/** The characters a state machine's name may hold (terraform-provider-aws state_machine.go: `^[0-9A-Za-z_-]+$`). */
+const STATE_MACHINE_NAME = /^[0-9A-Za-z_-]+$/;
+/** What the provider adds to a `namePrefix`: id.UniqueIDSuffixLength, 26 characters (terraform-plugin-sdk helper/id). */
+const UNIQUE_ID_SUFFIX_LENGTH = 26;
+/** What Pulumi adds to a logical name when it autonames: `-` and 7 random characters. */
+const AUTONAME_SUFFIX = 8;
+
+/**
+ * "State machine, execution, and activity names must be 1–80 characters in length", without whitespace, brackets,
+ * wildcards or `: ; , \ | ^ ~ $ # % & \` "` (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html;
+ * CreateStateMachine `name`); terraform-provider-aws takes only `^[0-9A-Za-z_-]+$` of 1–80 and refuses the rest at
+ * preview, "the name should only contain 0-9, A-Z, a-z, - and _" (internal/service/sfn/state_machine.go), which is
+ * also what logging to CloudWatch Logs needs. An autoname is the logical name, `-` and 7 random characters; a
+ * `namePrefix` gets 26.
+ */
+export const STATES_STATE_MACHINE_NAME: DeployRule = {
+  id: "StatesStateMachineName",
+  title: "State machine names are 1–80 letters, digits, - and _",
+  source: "https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const stateMachine of stateMachines(graph)) {
+      const { name, namePrefix } = stateMachine.inputs;
+      const [whole, length, shown] =
+        typeof name === "string"
+          ? [name, name.length, `the name "${name}"`]
+          : typeof namePrefix === "string"
+            ? [namePrefix, namePrefix.length + UNIQUE_ID_SUFFIX_LENGTH, `the namePrefix "${namePrefix}" (with the provider's 26-character suffix)`]
+            : [stateMachine.name, stateMachine.name.length + AUTONAME_SUFFIX, `the autoname "${stateMachine.name}-<random suffix>"`];
+      if (!STATE_MACHINE_NAME.test(whole)) findings.push(finding(this.id, stateMachine, `has ${shown}, with characters other than letters, digits, - and _`, "name it with letters, digits, - and _ only"));
+      else if (length > STATES_LIMITS.nameLength) findings.push(finding(this.id, stateMachine, `has ${shown}, ${length} characters, over Step Functions' ${STATES_LIMITS.nameLength}`, `shorten it to at most ${STATES_LIMITS.nameLength} characters in all`));
+    }
+    return findings;
+  },
+};
+
+/** A log group's ARN ending ":*", as a state machine's log destination must be. */
+const LOG_GROUP_DESTINATION = /^arn:aws[a-z-]*:logs:[a-z0-9-]+:\d{12}:log-group:[^:]+:\*$/;
+
+/**
+ * A state machine that logs (a level other than OFF) names one destination, a CloudWatch Logs log group by its ARN,
+ * which "must end with :*" (CloudWatchLogsLogGroup logGroupArn,
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_CloudWatchLogsLogGroup.html); LoggingConfiguration
+ * `destinations` is "Limited to size 1. Required, if your log level is not set to OFF"
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_LoggingConfiguration.html; both texts also in
+ * @aws-sdk/client-sfn's model). CreateStateMachine answers InvalidLoggingConfiguration ("Configuration is not valid") otherwise.
+ */
+export const STATES_LOGGING_DESTINATION: DeployRule = {
+  id: "StatesLoggingDestination",
+  title: "A state machine that logs names one log group ARN ending :*",
+  source: "https://docs.aws.amazon.com/step-functions/latest/apireference/API_CloudWatchLogsLogGroup.html",
+  check(graph) {
+    return stateMachines(graph).flatMap((stateMachine) => {
+      const level = logLevel(stateMachine);
+      if (level === "OFF") return [];
+      const destination = stateMachine.inputs.loggingConfiguration?.logDestination;
+      if (typeof destination === "string" && LOG_GROUP_DESTINATION.test(destination)) return [];
+      const problem =
+        destination === undefined || destination === ""
+          ? `logs at level ${level} with no destination; CreateStateMachine refuses a logging level other than OFF without a log group`
+          : `logs to ${JSON.stringify(destination)}, which is not a log group ARN ending ":*"; CreateStateMachine refuses it`;
+      return [finding(this.id, stateMachine, problem, 'set loggingConfiguration.logDestination to `${logGroup.arn}:*`, or the level to "OFF"')];
+    });
+  },
+};
+
+/** Service principals of Step Functions: the global one, or a region's (`states.<region>.amazonaws.com`). */
+const STATES_PRINCIPAL = /^states(\.[a-z0-9-]+)?\.amazonaws\.com$/;
+
+/**
+ * CreateStateMachine assumes the role to check it: a role whose trust policy does not let Step Functions assume it is
+ * refused with AccessDeniedException "Neither the global service principal states.amazonaws.com, nor the regional one
+ * is authorized to assume the provided role." (the message terraform-provider-aws's create retries on for its timeout,
+ * state_machine.go; https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html). Roles outside
+ * the plan are not checked.
+ */
+export const STATES_ROLE_TRUST: DeployRule = {
+  id: "StatesRoleTrust",
+  title: "A state machine's role trusts states.amazonaws.com",
+  source: "https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html",
+  check(graph) {
+    return stateMachines(graph).flatMap((stateMachine) => {
+      const role = roleOf(graph, stateMachine);
+      if (!role) return [];
+      const trusted = policyDocument(role.inputs.assumeRolePolicy).Statement.some(
+        (s) => (s.Effect ?? "Allow") === "Allow" && asArray<string>(s.Principal?.Service).some((p) => STATES_PRINCIPAL.test(p)) && asArray<string>(s.Action).some((a) => ["sts:assumerole", "sts:*", "*"].includes(a.toLowerCase())),
+      );
+      if (trusted) return [];
+      return [
+        finding(
+          this.id,
+          stateMachine,
+          `runs as ${role.name}, whose trust policy does not let states.amazonaws.com assume it; CreateStateMachine answers "Neither the global service principal states.amazonaws.com, nor the regional one is authorized to assume the provided role."`,
+          `add an Allow of sts:AssumeRole for the service principal states.amazonaws.com to ${role.name}'s assumeRolePolicy`,
+        ),
+      ];
+    });
+  },
+};
+
+/**
+ * A state machine that logs needs a role that may set up the vended-log delivery: the actions of "IAM Policies for
+ * logging to CloudWatch Logs" on Resource "*" (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html).
+ * CreateStateMachine (and UpdateStateMachine when logging is turned on) checks them and answers AccessDeniedException
+ * "The state machine IAM Role is not authorized to access the Log Destination"; terraform-provider-aws retries an
+ * AccessDeniedException for its 5-minute create timeout before failing (state_machine.go). The policy that grants them
+ * must exist first: the state machine depends on it. Roles with policies the plan cannot read are not checked.
+ */
+export const STATES_LOG_DELIVERY_PERMISSION: DeployRule = {
+  id: "StatesLogDeliveryPermission",
+  title: "A state machine that logs comes after its role may set up the log delivery",
+  source: "https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const stateMachine of stateMachines(graph)) {
+      if (logLevel(stateMachine) === "OFF") continue;
+      const role = roleOf(graph, stateMachine);
+      if (!role) continue;
+      const { documents, complete } = roleDocuments(graph, role);
+      const missing = STATES_LOG_DELIVERY_ACTIONS.filter((action) => !allowing(documents, action, "*"));
+      if (missing.length > 0) {
+        if (!complete) continue;
+        findings.push(
+          finding(
+            this.id,
+            stateMachine,
+            `logs, but its role ${role.name} may not ${missing.join(", ")} on "*"; CreateStateMachine answers "The state machine IAM Role is not authorized to access the Log Destination" (after the provider's 5 minutes of retries)`,
+            `grant ${STATES_LOG_DELIVERY_ACTIONS.join(", ")} on Resource "*" in ${role.name}'s policy (components/workflow STATES_LOG_DELIVERY_ACTIONS)`,
+          ),
+        );
+        continue;
+      }
+      const before = dependencyClosure(graph, stateMachine);
+      const carriers = [...new Set(STATES_LOG_DELIVERY_ACTIONS.map((action) => allowing(documents, action, "*")!.carrier))];
+      const late = carriers.filter((carrier) => carrier !== role && !before.has(carrier.urn));
+      if (late.length > 0) {
+        findings.push(
+          finding(this.id, stateMachine, `does not depend on ${late.map((c) => c.name).join(", ")}, which lets its role set up the log delivery; created first, CreateStateMachine is refused (or waits out the provider's retries)`, `add dependsOn: [${late.map((c) => c.name).join(", ")}] to the state machine`),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+/** A Lambda function's ARN (unqualified or qualified): its region and the unqualified ARN. */
+const LAMBDA_ARN = /^(arn:aws[a-z-]*:lambda:([a-z0-9-]+):\d{12}:function:[A-Za-z0-9_-]+)(:[A-Za-z0-9$_-]+)?$/;
+
+/** The Lambda function ARNs a definition's Task states name: as their Resource, or as the optimised integration's FunctionName. */
+function lambdaTaskArns(definition: unknown): string[] {
+  const found: string[] = [];
+  const visitStates = (states: unknown) => {
+    if (typeof states !== "object" || states === null) return;
+    for (const state of Object.values(states as Record<string, any>)) {
+      if (typeof state !== "object" || state === null) continue;
+      if (state.Type === "Task") {
+        const resource = state.Resource;
+        if (typeof resource === "string" && LAMBDA_ARN.test(resource)) found.push(resource);
+        if (typeof resource === "string" && /^arn:aws[a-z-]*:states:::lambda:invoke/.test(resource)) {
+          const fn = state.Parameters?.FunctionName ?? state.Arguments?.FunctionName;
+          if (typeof fn === "string" && LAMBDA_ARN.test(fn)) found.push(fn);
+        }
+      }
+      for (const branch of asArray<any>(state.Branches)) visitStates(branch?.States);
+      visitStates(state.ItemProcessor?.States);
+      visitStates(state.Iterator?.States);
+    }
+  };
+  visitStates((definition as { States?: unknown } | undefined)?.States);
+  return found;
+}
+
+/**
+ * Each Lambda function a Task names (by ARN) must be one the state machine's role may invoke and one of the state
+ * machine's region. Neither is checked by CreateStateMachine: the Task fails at every execution, with Lambda's
+ * AccessDeniedException (a policy "with lambda:Invoke permissions for the two functions" is what a state machine needs,
+ * https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html), or because a state machine does not reach a
+ * function of another region (serverless-operations/serverless-step-functions#3). Roles with policies the plan cannot
+ * read are not checked for the permission.
+ */
+export const STATES_LAMBDA_TASKS: DeployRule = {
+  id: "StatesLambdaTasks",
+  title: "A state machine's Lambda Tasks name functions of its region that its role may invoke",
+  source: "https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html",
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    for (const stateMachine of stateMachines(graph)) {
+      if (typeof stateMachine.inputs.definition !== "string") continue;
+      let definition: unknown;
+      try {
+        definition = JSON.parse(stateMachine.inputs.definition);
+      } catch {
+        continue;
+      }
+      const region = regionOf(graph, stateMachine, context);
+      const role = roleOf(graph, stateMachine);
+      const policies = role ? roleDocuments(graph, role) : undefined;
+      for (const arn of new Set(lambdaTaskArns(definition))) {
+        const functionRegion = arnRegion(arn);
+        const fn = referenced(graph, FUNCTION, LAMBDA_ARN.exec(arn)?.[1]);
+        const label = fn?.name ?? arn;
+        if (functionRegion && functionRegion !== region) {
+          findings.push(finding(this.id, stateMachine, `has a Task that invokes ${label} in ${functionRegion}, but the state machine is in ${region}; it does not reach a function of another region and the Task fails at every execution`, `create the function in ${region}, or the state machine in ${functionRegion}`));
+          continue;
+        }
+        if (role && policies?.complete && !allowing(policies.documents, "lambda:InvokeFunction", arn)) {
+          findings.push(finding(this.id, stateMachine, `has a Task that invokes ${label}, but its role ${role.name} may not lambda:InvokeFunction on ${arn}; every execution fails at that Task`, `grant lambda:InvokeFunction on the function's ARN (and \`\${arn}:*\` for versions and aliases) in ${role.name}'s policy`));
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+export const STATES_RULES: DeployRule[] = [STATES_DEFINITION, STATES_STATE_MACHINE_NAME, STATES_LOGGING_DESTINATION, STATES_ROLE_TRUST, STATES_LOG_DELIVERY_PERMISSION, STATES_LAMBDA_TASKS];

@@ -1,0 +1,250 @@
+/**
+ * Workflow: the state machine and its inputs (definition with each LambdaFunction as its ARN, logging to a vended log
+ * group with retention, tracing, encryption), the role trusted by Step Functions from the account's state machines,
+ * its one policy (invoke exactly the functions, log delivery, X-Ray, the key) created before the state machine, the
+ * callers' grants and environment, the spec the local runtime reads, and every construction-time refusal.
+ */
+import { execFileSync } from "node:child_process";
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { LambdaFunction } from "../../components/lambda/function";
+import { registeredSpecs } from "../../components/spec-registry";
+import { assertDefinitionSize, assertWorkflowKmsKeyId, STATES_LOG_DELIVERY_ACTIONS, Workflow, type WorkflowSpec } from "../../components/workflow";
+import { checkDeployRules } from "../../testing/deploy-rules";
+import { SECURITY_RULES } from "../../testing/security-rules";
+import { dependencyClosure, policyDocument, record, resource, useMocks } from "../harness/mocks";
+
+const entry = "tests/fixtures/handlers/echo.ts";
+const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
+const ROLE = "aws:iam/role:Role";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+const FUNCTION = "aws:lambda/function:Function";
+const ACCOUNT = "123456789012";
+const KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
+beforeAll(() => useMocks());
+
+type Graph = Awaited<ReturnType<typeof record>>;
+const securityFindings = (graph: Graph) => SECURITY_RULES.flatMap((rule) => rule.check(graph, { stack: "prod", production: true }).filter((f) => f.rule !== "DataRetention"));
+const deployFindings = (graph: Graph) => checkDeployRules(graph, { stack: "dev", production: false, region: "us-east-1" });
+const fn = (name: string, args: Partial<ConstructorParameters<typeof LambdaFunction>[1]> = {}) => new LambdaFunction(name, { entry, ...args });
+
+describe("Workflow", () => {
+  it("creates a state machine whose Tasks invoke the functions by ARN, logging to a vended log group with retention, after its role's policy", async () => {
+    const graph = await record(() => {
+      const resize = fn("wf-resize");
+      const index = fn("wf-index");
+      new Workflow("photos", {
+        definition: {
+          Comment: "resize, then index and notify in parallel",
+          StartAt: "Resize",
+          States: {
+            Resize: { Type: "Task", Resource: resize, Retry: [{ ErrorEquals: ["States.ALL"], MaxAttempts: 2 }], Next: "Fan" },
+            Fan: {
+              Type: "Parallel",
+              Branches: [
+                { StartAt: "Index", States: { Index: { Type: "Task", Resource: index, End: true } } },
+                { StartAt: "Each", States: { Each: { Type: "Map", ItemProcessor: { StartAt: "Again", States: { Again: { Type: "Task", Resource: resize, End: true } } }, End: true } } },
+              ],
+              End: true,
+            },
+          },
+        },
+        logRetentionDays: 14,
+      });
+    });
+    const resize = resource(graph, FUNCTION, "wf-resize-function");
+    const index = resource(graph, FUNCTION, "wf-index-function");
+    const logs = resource(graph, LOG_GROUP, "photos-logs");
+    expect(logs.inputs).toEqual({ name: "/aws/vendedlogs/states/serverless-fullstack-test-photos", retentionInDays: 14 });
+    const role = resource(graph, ROLE, "photos-role");
+    const policy = resource(graph, ROLE_POLICY, "photos-policy");
+    expect(policy.inputs.role).toBe(role.id);
+    expect(policyDocument(policy.inputs.policy).Statement).toEqual([
+      { Sid: "InvokeFunctions", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [resize.state.arn, `${resize.state.arn}:*`, index.state.arn, `${index.state.arn}:*`] },
+      { Sid: "DeliverLogs", Effect: "Allow", Action: [...STATES_LOG_DELIVERY_ACTIONS], Resource: ["*"] },
+    ]);
+    const machine = resource(graph, STATE_MACHINE, "photos-state-machine");
+    const definition = JSON.parse(machine.inputs.definition);
+    expect(definition.States.Resize).toEqual({ Type: "Task", Resource: resize.state.arn, Retry: [{ ErrorEquals: ["States.ALL"], MaxAttempts: 2 }], Next: "Fan" });
+    expect(definition.States.Fan.Branches[0].States.Index.Resource).toBe(index.state.arn);
+    expect(definition.States.Fan.Branches[1].States.Each.ItemProcessor.States.Again.Resource).toBe(resize.state.arn);
+    expect({ ...machine.inputs, definition: undefined }).toEqual({
+      definition: undefined,
+      type: "STANDARD",
+      roleArn: role.state.arn,
+      loggingConfiguration: { level: "ERROR", includeExecutionData: false, logDestination: `${logs.state.arn}:*` },
+      tracingConfiguration: { enabled: false },
+      encryptionConfiguration: { type: "AWS_OWNED_KEY" },
+    });
+    expect(dependencyClosure(graph, machine).has(policy.urn)).toBe(true);
+    expect(securityFindings(graph)).toEqual([]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("trusts states.amazonaws.com only from the account's state machines in the workflow's region (confused deputy), without naming its own state machine", async () => {
+    const graph = await record(() => new Workflow("trusting", { region: "eu-west-1", definition: { StartAt: "Done", States: { Done: { Type: "Succeed" } } } }));
+    const trust = policyDocument(resource(graph, ROLE, "trusting-role").inputs.assumeRolePolicy).Statement;
+    expect(trust).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "states.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnLike: { "aws:SourceArn": `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:*` } },
+      },
+    ]);
+    expect(resource(graph, STATE_MACHINE, "trusting-state-machine").inputs.region).toBe("eu-west-1");
+    expect(resource(graph, LOG_GROUP, "trusting-logs").inputs.region).toBe("eu-west-1");
+    // No Task names a function: the policy only delivers logs.
+    expect(policyDocument(resource(graph, ROLE_POLICY, "trusting-policy").inputs.policy).Statement.map((s) => s.Sid)).toEqual(["DeliverLogs"]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("traces with X-Ray, logs everything with execution data, and encrypts with a customer managed key under the state machine's encryption context", async () => {
+    const graph = await record(() => new Workflow("secret", { type: "EXPRESS", logLevel: "ALL", includeExecutionData: true, tracing: true, kmsKeyId: KEY, permissions: [{ actions: ["dynamodb:PutItem"], resources: [`arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/photos`] }], definition: { StartAt: "Put", States: { Put: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Arguments: { TableName: "photos", Item: {} }, End: true } }, QueryLanguage: "JSONata" } }));
+    const machine = resource(graph, STATE_MACHINE, "secret-state-machine");
+    expect(machine.inputs.type).toBe("EXPRESS");
+    expect(machine.inputs.loggingConfiguration).toMatchObject({ level: "ALL", includeExecutionData: true });
+    expect(machine.inputs.tracingConfiguration).toEqual({ enabled: true });
+    expect(machine.inputs.encryptionConfiguration).toEqual({ type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: KEY });
+    expect(policyDocument(resource(graph, ROLE_POLICY, "secret-policy").inputs.policy).Statement.slice(1)).toEqual([
+      { Sid: "WriteTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"], Resource: ["*"] },
+      {
+        Sid: "UseKey",
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: [KEY],
+        // The autoname `secret-state-machine-` and 7 random characters: the exact ARN would make the policy wait for the state machine.
+        Condition: { StringLike: { "kms:EncryptionContext:aws:states:stateMachineArn": `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:secret-state-machine-???????` } },
+      },
+      { Sid: "EncryptLogs", Effect: "Allow", Action: ["kms:GenerateDataKey"], Resource: [KEY], Condition: { StringEquals: { "kms:EncryptionContext:SourceArn": `arn:aws:logs:us-east-1:${ACCOUNT}:*` } } },
+      { Effect: "Allow", Action: ["dynamodb:PutItem"], Resource: [`arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/photos`] },
+    ]);
+    expect(securityFindings(graph)).toEqual([]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("turns logging off for a STANDARD workflow: no log group, no log-delivery permission", async () => {
+    let workflow: Workflow | undefined;
+    const graph = await record(() => {
+      workflow = new Workflow("quiet", { logLevel: "OFF", definition: { StartAt: "Done", States: { Done: { Type: "Pass", End: true } } } });
+    });
+    expect(workflow!.logGroup).toBeUndefined();
+    expect(graph.filter((r) => r.type === LOG_GROUP)).toEqual([]);
+    expect(resource(graph, STATE_MACHINE, "quiet-state-machine").inputs.loggingConfiguration).toEqual({ level: "OFF" });
+    expect(policyDocument(resource(graph, ROLE_POLICY, "quiet-policy").inputs.policy).Statement).toEqual([]);
+    expect(securityFindings(graph)).toEqual([]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("grants callers StartExecution (and StartSyncExecution for EXPRESS) on the state machine, reads on its executions, and its ARN in their environment", async () => {
+    const graph = await record(() => {
+      const standard = new Workflow("std", { definition: { StartAt: "Done", States: { Done: { Type: "Succeed" } } } });
+      const express = new Workflow("fast", { type: "EXPRESS", definition: { StartAt: "Done", States: { Done: { Type: "Succeed" } } } });
+      fn("starter", { permissions: [...standard.grants.start(), ...standard.grants.read(), ...express.grants.start()], environment: { ...standard.environment(), ...express.environment("FAST_ARN") } });
+    });
+    const std = resource(graph, STATE_MACHINE, "std-state-machine");
+    const fast = resource(graph, STATE_MACHINE, "fast-state-machine");
+    const statements = policyDocument(graph.find((r) => r.type === ROLE_POLICY && r.name === "starter-policy")!.inputs.policy).Statement;
+    expect(statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith("states:")))).toEqual([
+      { Effect: "Allow", Action: ["states:StartExecution"], Resource: [std.state.arn] },
+      { Effect: "Allow", Action: ["states:ListExecutions"], Resource: [std.state.arn] },
+      { Effect: "Allow", Action: ["states:DescribeExecution", "states:GetExecutionHistory", "states:DescribeStateMachineForExecution"], Resource: [`arn:aws:states:us-east-1:${ACCOUNT}:execution:${std.state.name}:*`] },
+      { Effect: "Allow", Action: ["states:StartExecution", "states:StartSyncExecution"], Resource: [fast.state.arn] },
+    ]);
+    expect(resource(graph, FUNCTION, "starter-function").inputs.environment.variables).toMatchObject({ STATE_MACHINE_ARN: std.state.arn, FAST_ARN: fast.state.arn });
+  });
+
+  it("adds the key to callers' grants for this state machine's encryption context", async () => {
+    let workflow: Workflow | undefined;
+    const graph = await record(() => {
+      workflow = new Workflow("keyed", { kmsKeyId: KEY, definition: { StartAt: "Done", States: { Done: { Type: "Succeed" } } } });
+    });
+    const arn = resource(graph, STATE_MACHINE, "keyed-state-machine").state.arn;
+    const resolved = await new Promise<unknown>((done) => pulumi.output([...workflow!.grants.start(), ...workflow!.grants.read()] as unknown as pulumi.Input<unknown>[]).apply(done));
+    expect((resolved as Array<{ actions: string[]; conditions?: unknown }>).filter((s) => s.actions[0].startsWith("kms:"))).toEqual([
+      { actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [KEY], conditions: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": arn } } },
+      { actions: ["kms:Decrypt"], resources: [KEY], conditions: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": arn } } },
+    ]);
+  });
+
+  it("keeps deploy-time values in the definition and checks them as placeholders", async () => {
+    const table = pulumi.output("photos");
+    const graph = await record(() => new Workflow("late", { definition: { StartAt: "Put", States: { Put: { Type: "Task", Resource: pulumi.output("arn:aws:states:::dynamodb:putItem"), Parameters: { TableName: table, Item: {} }, TimeoutSeconds: pulumi.output(30), End: true } } } }));
+    expect(JSON.parse(resource(graph, STATE_MACHINE, "late-state-machine").inputs.definition).States.Put).toEqual({ Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Parameters: { TableName: "photos", Item: {} }, TimeoutSeconds: 30, End: true });
+  });
+
+  it("registers the spec the local runtime reads", async () => {
+    await record(() => {
+      const step = fn("spec-step");
+      new Workflow("spec-flow", { type: "EXPRESS", logLevel: "ALL", tracing: true, definition: { StartAt: "A", States: { A: { Type: "Task", Resource: step, Next: "B" }, B: { Type: "Task", Resource: step, End: true } } } });
+    });
+    const spec = registeredSpecs<WorkflowSpec>("Workflow").find((s) => s.name === "spec-flow")!.spec;
+    const definition = await new Promise<string>((done) => pulumi.output(spec.definition).apply(done));
+    expect(JSON.parse(definition).States.A.Resource).toMatch(/^arn:aws:lambda:us-east-1:123456789012:function:spec-step-function-/);
+    expect({ ...spec, stateMachineName: typeof spec.stateMachineName, definition: typeof spec.definition, functions: spec.functions.map((f) => f.name) }).toEqual({
+      name: "spec-flow",
+      stateMachineName: "object",
+      type: "EXPRESS",
+      definition: "object",
+      functions: ["spec-step"],
+      logLevel: "ALL",
+      includeExecutionData: false,
+      logRetentionDays: 30,
+      tracing: true,
+      encryption: "aws-owned",
+      permissions: [],
+    });
+  });
+
+  it("checks a kmsKeyId given as an Output once known, and the definition's size once its deploy-time values are", async () => {
+    expect(() => assertWorkflowKmsKeyId("late", "alias/my-key")).toThrow(/^Workflow "late": kmsKeyId "alias\/my-key" is not a KMS key's ARN; .* Pass a customer managed key's ARN/);
+    expect(assertWorkflowKmsKeyId("late", KEY)).toBe(KEY);
+    expect(() => assertDefinitionSize("big", `{"Comment":"${"x".repeat(1024 * 1024)}"}`)).toThrow(/^Workflow "big": definition is 1048590 bytes as JSON once its deploy-time values are known, over Step Functions' 1048576-byte \(1 MB\) limit/);
+    const graph = await record(() => new Workflow("late-key", { kmsKeyId: pulumi.output(KEY), definition: { StartAt: "Done", States: { Done: { Type: "Succeed" } } } }));
+    expect(resource(graph, STATE_MACHINE, "late-key-state-machine").inputs.encryptionConfiguration).toEqual({ type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: KEY });
+  });
+
+  it("loads asl-validator only when a definition is validated: a program importing the package without a Workflow never pays for it (issue 15)", () => {
+    // A fresh process: this one's module cache holds whatever other tests loaded.
+    const script = [
+      'require("./components/index.ts");',
+      'const loaded = () => Object.keys(require.cache).some((file) => file.includes("/asl-validator/"));',
+      "const before = loaded();",
+      'require("./components/workflow/definition.ts").aslProblems({ StartAt: "A", States: { A: { Type: "Succeed" } } });',
+      "process.stdout.write(JSON.stringify([before, loaded()]));",
+    ].join("\n");
+    expect(JSON.parse(execFileSync(process.execPath, ["-r", "./local/offline/register.cjs", "-e", script], { encoding: "utf8" }))).toEqual([false, true]);
+  });
+
+  describe("refuses at construction", () => {
+    const ok = { StartAt: "Done", States: { Done: { Type: "Succeed" as const } } };
+    it.each([
+      ["a definition that is not ASL (StartAt names no state)", () => new Workflow("w", { definition: { StartAt: "Nowhere", States: { Done: { Type: "Succeed" } } } }), /^Workflow "w": definition .* is not valid Amazon States Language: .*Missing 'StartAt'\|'Next'\|'Default' target: Nowhere.* Fix the definition \(https:\/\/states-language\.net\/spec\.html/],
+      ["a state without Next or End", () => new Workflow("w", { definition: { StartAt: "A", States: { A: { Type: "Pass" } } } }), /is not valid Amazon States Language: State machine fsm1 is missing a terminal state; State "A" MUST contain exactly one of "End", "Next"\. Fix the definition/],
+      ["a Task whose Resource is not an ARN", () => new Workflow("w", { definition: { StartAt: "A", States: { A: { Type: "Task", Resource: "resize", End: true } } } }), /is not valid Amazon States Language: \/States\/A\/Resource is invalid/],
+      ["a definition over 1 MB", () => new Workflow("w", { definition: { ...ok, Comment: "x".repeat(1024 * 1024) } }), /^Workflow "w": definition "1048\d+ bytes" is over Step Functions' 1048576-byte \(1 MB\) limit for a state machine definition, measured as its JSON\. Move large constants/],
+      ["a LambdaFunction outside a Task's Resource", () => new Workflow("w", { definition: { StartAt: "A", States: { A: { Type: "Pass", Parameters: { fn: fn("rw1") }, End: true } } } }), /^Workflow "w": definition "definition\.States\.A\.Parameters\.fn" holds the LambdaFunction "rw1" where only a Task state's Resource may name one\. Make it a Task state's Resource/],
+      ["a Lambda@Edge function", () => new Workflow("w", { definition: { StartAt: "A", States: { A: { Type: "Task", Resource: fn("rw2", { edge: true, define: undefined } as never), End: true } } } }), /^Workflow "w": definition "definition\.States\.A\.Resource" names the Lambda@Edge function "rw2", which only CloudFront invokes/],
+      ["a function of another region", () => new Workflow("w", { region: "eu-west-1", definition: { StartAt: "A", States: { A: { Type: "Task", Resource: fn("rw3", { region: "us-west-2" }), End: true } } } }), /^Workflow "w": definition "definition\.States\.A\.Resource" names the LambdaFunction "rw3" of us-west-2, but the workflow is in eu-west-1; a state machine invokes functions of its own region only.* Create the function in eu-west-1/],
+      ["an unknown type", () => new Workflow("w", { type: "FAST" as never, definition: ok }), /^Workflow "w": type "FAST" is not a state machine type\. Use "STANDARD"/],
+      ["an unknown log level", () => new Workflow("w", { logLevel: "DEBUG" as never, definition: ok }), /^Workflow "w": logLevel "DEBUG" is not a Step Functions log level\. Use one of ALL, ERROR, FATAL, OFF/],
+      ["an EXPRESS workflow that does not log", () => new Workflow("w", { type: "EXPRESS", logLevel: "OFF", definition: ok }), /^Workflow "w": logLevel "OFF" leaves an EXPRESS workflow without any record of its executions: Step Functions keeps no execution history of Express workflows, only their logs\. Use "ERROR"/],
+      ["a retention CloudWatch Logs does not offer", () => new Workflow("w", { logRetentionDays: 10, definition: ok }), /^Workflow "w": logRetentionDays 10 is not a retention CloudWatch Logs offers/],
+      ["a retention without logs", () => new Workflow("w", { logLevel: "OFF", logRetentionDays: 14, definition: ok }), /^Workflow "w": logRetentionDays 14 is set but logLevel is "OFF"/],
+      ["a KMS alias as the key", () => new Workflow("w", { kmsKeyId: "alias/my-key", definition: ok }), /^Workflow "w": kmsKeyId "alias\/my-key" is not a KMS key's ARN; the workflow's role and callers' grants name the key by its ARN/],
+      ["a region that is not a region", () => new Workflow("w", { region: "Europe", definition: ok }), /^Workflow "w": region "Europe" is not an AWS region name/],
+      ["a wildcard permission", () => new Workflow("w", { permissions: [{ actions: ["dynamodb:*"], resources: ["*"] }], definition: ok }), /^Workflow "w": permissions\[0\]\.actions "dynamodb:\*" is a wildcard/],
+      ["a permission reusing the workflow's statement id", () => new Workflow("w", { permissions: [{ sid: "DeliverLogs", actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:us-east-1:123456789012:q"] }], definition: ok }), /^Workflow "w": permissions "DeliverLogs" is a statement id the workflow's own statements use/],
+      ["a name Step Functions refuses", () => new Workflow("w.v2", { definition: ok }), /^Workflow "w\.v2": name "w\.v2" makes the Step Functions state machine name "w\.v2-state-machine-<random suffix>" hold "\."/],
+      // The role (IAM's 64) binds before the state machine (80): `<name>-role-` and 7 random characters.
+      ["a name too long for the role", () => new Workflow("w".repeat(60), { definition: ok }), /makes the IAM role name "w{60}-role-<random suffix>" 73 characters, over IAM's 64\. Use a component name of at most 51 characters/],
+      ["no definition", () => new Workflow("w", {} as never), /^Workflow "w": definition \(not set\) is required/],
+      ["an environment key Lambda refuses", () => new Workflow("w", { definition: ok }).environment("1X"), /^Workflow "w": environment key "1X" is not a Lambda environment variable name/],
+      ["reads of an EXPRESS workflow", () => new Workflow("w", { type: "EXPRESS", definition: ok }).grants.read(), /^Workflow "w": grants\.read\(\) "EXPRESS" is asked of an EXPRESS workflow, whose executions Step Functions keeps no history of/],
+    ])("%s", (_, build, message) => {
+      expect(build).toThrow(message);
+    });
+  });
+});

@@ -1,0 +1,60 @@
+/**
+ * The state machine security rules pass on what Workflow builds and fail on a graph broken the way each guards
+ * against; IAM5 accepts Step Functions' log-delivery actions on "*" in a state machine role's policy only.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { LambdaFunction } from "../../components/lambda/function";
+import { Workflow } from "../../components/workflow";
+import { STATES_LOG_DELIVERY_ACTIONS } from "../../components/workflow/actions";
+import { IAM5 } from "../../testing/security-rules/iam";
+import type { RuleContext, SecurityRule } from "../../testing/security-rules/rule";
+import { STATE_MACHINE_LAMBDA_INVOKE, STATE_MACHINE_LOG_RETENTION } from "../../testing/security-rules/states";
+import { byName, mutate, record, type RecordedResource } from "../harness/mocks";
+
+const prod: RuleContext = { stack: "prod", production: true };
+const ids = (rule: SecurityRule, graph: RecordedResource[]) => rule.check(graph, prod).map((f) => `${f.rule} ${f.resource}`);
+const entry = "tests/fixtures/handlers/echo.ts";
+
+let flow: RecordedResource[];
+beforeAll(async () => {
+  flow = await record(() => new Workflow("sec", { definition: { StartAt: "A", States: { A: { Type: "Task", Resource: new LambdaFunction("sec-step", { entry }), End: true } } } }));
+});
+
+const withPolicy = (graph: RecordedResource[], name: string, statements: (current: any[]) => any[]) =>
+  mutate(graph, byName(name), (p) => {
+    const document = JSON.parse(p.inputs.policy);
+    return { ...p, inputs: { ...p.inputs, policy: JSON.stringify({ ...document, Statement: statements(document.Statement) }) } };
+  });
+
+describe("state machine security rules", () => {
+  it("StateMachineLogRetention: a log group without retention, logs outside the program, an EXPRESS state machine that does not log", () => {
+    expect(ids(STATE_MACHINE_LOG_RETENTION, flow)).toEqual([]);
+    expect(ids(STATE_MACHINE_LOG_RETENTION, mutate(flow, byName("sec-logs"), (r) => ({ ...r, inputs: { ...r.inputs, retentionInDays: undefined } })))).toEqual(["StateMachineLogRetention aws:cloudwatch/logGroup:LogGroup sec-logs"]);
+    expect(ids(STATE_MACHINE_LOG_RETENTION, flow.filter((r) => r.name !== "sec-logs"))).toEqual(["StateMachineLogRetention aws:sfn/stateMachine:StateMachine sec-state-machine"]);
+    const expressSilent = mutate(flow, byName("sec-state-machine"), (r) => ({ ...r, inputs: { ...r.inputs, type: "EXPRESS", loggingConfiguration: { level: "OFF" } } }));
+    expect(ids(STATE_MACHINE_LOG_RETENTION, expressSilent)).toEqual(["StateMachineLogRetention aws:sfn/stateMachine:StateMachine sec-state-machine"]);
+    // A STANDARD state machine keeps its history in Step Functions (90 days) without logging.
+    expect(ids(STATE_MACHINE_LOG_RETENTION, mutate(flow, byName("sec-state-machine"), (r) => ({ ...r, inputs: { ...r.inputs, loggingConfiguration: { level: "OFF" } } })))).toEqual([]);
+  });
+
+  it("StateMachineLambdaInvoke: a role that may invoke every function, or a name pattern; a qualifier wildcard of one function is fine", () => {
+    expect(ids(STATE_MACHINE_LAMBDA_INVOKE, flow)).toEqual([]);
+    const any = withPolicy(flow, "sec-policy", (s) => [...s, { Effect: "Allow", Action: "lambda:InvokeFunction", Resource: "*" }]);
+    expect(ids(STATE_MACHINE_LAMBDA_INVOKE, any)).toEqual(["StateMachineLambdaInvoke aws:iam/rolePolicy:RolePolicy sec-policy"]);
+    const pattern = withPolicy(flow, "sec-policy", (s) => [...s, { Effect: "Allow", Action: "lambda:Invoke*", Resource: "arn:aws:lambda:us-east-1:123456789012:function:sec-*" }]);
+    expect(ids(STATE_MACHINE_LAMBDA_INVOKE, pattern)).toEqual(["StateMachineLambdaInvoke aws:iam/rolePolicy:RolePolicy sec-policy"]);
+    const qualifier = withPolicy(flow, "sec-policy", (s) => [...s, { Effect: "Allow", Action: "lambda:InvokeFunction", Resource: "arn:aws:lambda:us-east-1:123456789012:function:other:*" }]);
+    expect(ids(STATE_MACHINE_LAMBDA_INVOKE, qualifier)).toEqual([]);
+  });
+
+  it("IAM5 accepts exactly the log-delivery actions on * in a state machine role's policy", () => {
+    expect(ids(IAM5, flow)).toEqual([]);
+    // Another action on "*" beside them is still refused.
+    const more = withPolicy(flow, "sec-policy", (s) => s.map((statement: any) => (statement.Sid === "DeliverLogs" ? { ...statement, Action: [...statement.Action, "logs:DeleteLogGroup"] } : statement)));
+    expect(ids(IAM5, more)).toEqual(["IAM5 aws:iam/rolePolicy:RolePolicy sec-policy"]);
+    // The same actions on "*" in a role Step Functions does not assume are refused.
+    const lambdaRole = mutate(flow, byName("sec-role"), (r) => ({ ...r, inputs: { ...r.inputs, assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }) } }));
+    expect(ids(IAM5, lambdaRole)).toEqual(["IAM5 aws:iam/rolePolicy:RolePolicy sec-policy"]);
+    expect(STATES_LOG_DELIVERY_ACTIONS).toHaveLength(8);
+  });
+});
