@@ -240,6 +240,7 @@ export class LocalStepFunctions {
   private readonly executions = new Map<string, Execution>();
   /** EXPRESS executions under way (not kept once closed: AWS keeps no record of them either). */
   private readonly running = new Set<Execution>();
+  private readonly prepared = new Map<LocalStateMachineDefinition, ReturnType<LocalStepFunctions["prepare"]>>();
 
   constructor(
     machines: LocalStateMachineDefinition[],
@@ -328,8 +329,28 @@ export class LocalStepFunctions {
     for (const execution of closed.slice(0, Math.max(0, closed.length - CLOSED_EXECUTIONS_KEPT))) this.executions.delete(execution.arn);
   }
 
+  /**
+   * A machine's definition as the library runs it, made once (at its first execution). A definition the library
+   * cannot run fails each execution with States.Runtime and the reason: JSONata (aws-local-stepfunctions 3.0.0 reads
+   * JSONPath only), or one its validator (asl-validator) refuses. ARNs are not checked: AWS checked them at the deploy.
+   */
+  private prepare(machine: LocalStateMachineDefinition): Promise<{ stateMachine: InstanceType<Library["StateMachine"]>; handlers: Record<string, (input: unknown) => Promise<unknown>>; retried: string[] }> {
+    let prepared = this.prepared.get(machine);
+    if (!prepared) {
+      prepared = (async () => {
+        const local = localRun(machine, this.options.log ?? (() => {}));
+        if ([local.definition, ...[...allStates(local.definition)].map(([, state]) => state)].some((part) => part.QueryLanguage === "JSONata")) {
+          throw new Error(`The local runtime (npm start) runs JSONPath definitions only; ${machine.name} uses JSONata (QueryLanguage). See docs/local-vs-aws.md.`);
+        }
+        const { StateMachine } = await loadStepFunctionsLibrary();
+        return { ...local, stateMachine: new StateMachine(local.definition as never, { validationOptions: { checkArn: false } }) };
+      })();
+      this.prepared.set(machine, prepared);
+    }
+    return prepared;
+  }
+
   private run(machine: LocalStateMachineDefinition, arn: string, name: string, text: string, input: Json): Execution {
-    const log = this.options.log ?? (() => {});
     const execution: Execution = { arn, name, machine, input: text, status: "RUNNING", startDate: new Date(), history: [], done: Promise.resolve() };
     const record = (type: string, details: Record<string, unknown> = {}) => {
       // At most the quota's events are kept (the execution goes on; see docs/local-vs-aws.md).
@@ -343,9 +364,7 @@ export class LocalStepFunctions {
     };
     execution.done = (async () => {
       try {
-        const { StateMachine } = await loadStepFunctionsLibrary();
-        const { definition, handlers, retried } = localRun(machine, log);
-        const stateMachine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+        const { stateMachine, handlers, retried } = await this.prepare(machine);
         const overrides = {
           taskResourceLocalHandlers: handlers as never,
           ...(this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: Object.fromEntries(retried.map((state) => [state, this.options.retryIntervalMs!])) } : {}),

@@ -108,6 +108,7 @@ beforeAll(async () => {
         {},
         "EXPRESS",
       ),
+      machine("jsonata", { QueryLanguage: "JSONata", StartAt: "Done", States: { Done: { Type: "Pass", Output: "{% $states.input %}", End: true } } }, {}, "EXPRESS"),
     ],
     retryIntervalMs: 0,
   });
@@ -211,6 +212,11 @@ describe("local Step Functions, Task states", () => {
     const result = await client().send(new StartSyncExecutionCommand({ stateMachineArn: machineArn("dynamo") }));
     expect(result).toMatchObject({ status: "FAILED", error: "States.Runtime" });
     expect(result.cause).toContain("runs only Task states that invoke the workflow's LambdaFunctions; state 'Put' of dynamo names arn:aws:states:::dynamodb:putItem");
+  });
+
+  it("fails an execution of a JSONata definition, which the local runtime does not run, saying so", async () => {
+    const result = await client().send(new StartSyncExecutionCommand({ stateMachineArn: machineArn("jsonata"), input: "{}" }));
+    expect(result).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("runs JSONPath definitions only; jsonata uses JSONata") });
   });
 });
 
