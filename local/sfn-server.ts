@@ -352,11 +352,11 @@ export class LocalStepFunctions {
 
   private run(machine: LocalStateMachineDefinition, arn: string, name: string, text: string, input: Json): Execution {
     const execution: Execution = { arn, name, machine, input: text, status: "RUNNING", startDate: new Date(), history: [], done: Promise.resolve() };
-    const record = (type: string, details: Record<string, unknown> = {}) => {
+    const record = (type: string, details: Record<string, unknown> = {}, at = Date.now()) => {
       // At most the quota's events are kept (the execution goes on; see docs/local-vs-aws.md).
       if (execution.history.length >= SFN_LIMITS.historyEvents) return;
       const id = execution.history.length + 1;
-      execution.history.push({ id, previousEventId: id - 1, timestamp: new Date(), type, ...details });
+      execution.history.push({ id, previousEventId: id - 1, timestamp: new Date(at), type, ...details });
     };
     const close = (status: ExecutionStatus, fields: { output?: string; error?: string; cause?: string }) => {
       if (execution.status !== "RUNNING") return;
@@ -510,6 +510,7 @@ function withoutData(event: HistoryEvent): HistoryEvent {
 
 type LibraryEvent = {
   type: string;
+  timestamp: number;
   input?: unknown;
   output?: unknown;
   Error?: string;
@@ -525,7 +526,9 @@ type LibraryEvent = {
  * LambdaFunctionFailed for a failed Task attempt (Step Functions' Lambda task events), MapIterationStarted/Succeeded/
  * Failed. The library reports no event for a Task's scheduling or a Parallel branch, so those are not in the history.
  */
-function historyEvent(event: LibraryEvent, machine: LocalStateMachineDefinition, record: (type: string, details?: Record<string, unknown>) => void): void {
+function historyEvent(event: LibraryEvent, machine: LocalStateMachineDefinition, recordAt: (type: string, details: Record<string, unknown>, at: number) => void): void {
+  // When the library saw it (events are read from its log after the fact).
+  const record = (type: string, details: Record<string, unknown>) => recordAt(type, details, event.timestamp);
   const json = (value: unknown) => JSON.stringify(value ?? null);
   const cause = (value: unknown) => (typeof value === "string" ? value : json(value));
   switch (event.type) {

@@ -143,6 +143,13 @@ describe("local Step Functions, the API", () => {
     expect(described.stopDate!.getTime()).toBeGreaterThanOrEqual(described.startDate!.getTime());
     const listed = await client().send(new ListExecutionsCommand({ stateMachineArn: machineArn("echo"), statusFilter: "SUCCEEDED" }));
     expect(listed.executions?.map((e) => e.name)).toContain("first-run");
+    // Newest first, a page at a time.
+    await client().send(new StartExecutionCommand({ stateMachineArn: machineArn("echo"), name: "second-run" }));
+    const firstPage = await client().send(new ListExecutionsCommand({ stateMachineArn: machineArn("echo"), maxResults: 1 }));
+    expect([firstPage.executions?.map((e) => e.name), typeof firstPage.nextToken]).toEqual([["second-run"], "string"]);
+    const nextPage = await client().send(new ListExecutionsCommand({ stateMachineArn: machineArn("echo"), maxResults: 1, nextToken: firstPage.nextToken }));
+    expect(nextPage.executions?.map((e) => e.name)).toEqual(["first-run"]);
+    expect(await failure(client().send(new ListExecutionsCommand({ stateMachineArn: machineArn("echo"), maxResults: 1001 })))).toMatchObject({ name: "ValidationException" });
     const history = await client().send(new GetExecutionHistoryCommand({ executionArn: started.executionArn }));
     expect(history.events?.map((e) => e.type)).toEqual(["ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
     expect(history.events?.[0].executionStartedEventDetails).toMatchObject({ input: '{"hello":"world"}', roleArn: `arn:aws:iam::${ACCOUNT}:role/echo-role` });
