@@ -82,8 +82,21 @@ const LONGEST_TIMER_SECONDS = Math.floor(2_147_483_647 / 1000);
  */
 const INVALID_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
 
-const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):stateMachine:([A-Za-z0-9_.-]{1,80})$/;
-const EXECUTION_ARN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):(execution|express):([A-Za-z0-9_.-]{1,80}):([^:]{1,80})(?::([0-9a-f-]{36}))?$/;
+/**
+ * The ARN a request names, checked as Step Functions checks it before looking it up (LocalStack's snapshots recorded
+ * against AWS, test_sfn_api.snapshot.json): not an ARN at all is InvalidArn "Invalid Arn: 'Invalid ARN prefix: …'";
+ * a resource type the operation does not take is InvalidArn "Invalid Arn: 'Resource type not valid in this context:
+ * express'" (an Express execution's, the one recorded; others by analogy); a well-formed ARN of nothing (a state
+ * machine version or alias too: the local runtime serves none) is the operation's DoesNotExist error.
+ */
+function checkArn(arn: unknown, field: string, type: "stateMachine" | "execution"): string {
+  if (typeof arn !== "string") throw new SfnError("ValidationException", `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`);
+  if (!arn.startsWith("arn:")) throw new SfnError("InvalidArn", `Invalid Arn: 'Invalid ARN prefix: ${arn.slice(0, 256)}'`);
+  const parts = arn.split(":");
+  if (parts.length < 7 || parts[2] !== "states") throw new SfnError("InvalidArn", `Invalid Arn: '${arn.slice(0, 256)}'`);
+  if (parts[5] !== type) throw new SfnError("InvalidArn", `Invalid Arn: 'Resource type not valid in this context: ${parts[5].toLowerCase().slice(0, 40)}'`);
+  return arn;
+}
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
 
@@ -253,21 +266,17 @@ export class LocalStepFunctions {
     return [...this.machines.keys()];
   }
 
-  machine(arn: unknown): LocalStateMachineDefinition {
-    if (typeof arn !== "string") throw new SfnError("ValidationException", "1 validation error detected: Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null");
-    if (!STATE_MACHINE_ARN.test(arn)) throw new SfnError("InvalidArn", `Invalid Arn: '${arn.slice(0, 256)}'`);
+  machine(value: unknown): LocalStateMachineDefinition {
+    const arn = checkArn(value, "stateMachineArn", "stateMachine");
     const machine = this.machines.get(arn);
     if (!machine) throw new SfnError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${arn}'`);
     return machine;
   }
 
-  private execution(arn: unknown): Execution {
-    if (typeof arn !== "string") throw new SfnError("ValidationException", "1 validation error detected: Value null at 'executionArn' failed to satisfy constraint: Member must not be null");
-    const parts = EXECUTION_ARN.exec(arn);
-    if (!parts) throw new SfnError("InvalidArn", `Invalid Arn: '${arn.slice(0, 256)}'`);
+  private execution(value: unknown): Execution {
     // Express executions are not kept, and these operations do not take them (DescribeExecution: "Executions of an
-    // EXPRESS state machine aren't supported"): AWS answers InvalidArn so (LocalStack's snapshot, test_sfn_api_express).
-    if (parts[3] === "express") throw new SfnError("InvalidArn", "Invalid Arn: 'Resource type not valid in this context: express'");
+    // EXPRESS state machine aren't supported"): InvalidArn, as AWS answers (LocalStack's snapshot, test_sfn_api_express).
+    const arn = checkArn(value, "executionArn", "execution");
     const execution = this.executions.get(arn);
     if (!execution) throw new SfnError("ExecutionDoesNotExist", `Execution Does Not Exist: '${arn}'`);
     return execution;
@@ -297,7 +306,7 @@ export class LocalStepFunctions {
     } catch (error) {
       throw new SfnError("InvalidExecutionInput", `Invalid State Machine Execution Input: '${(error as Error).message}'`);
     }
-    const [, region, account] = STATE_MACHINE_ARN.exec(machine.arn)!;
+    const [, , , region, account] = machine.arn.split(":");
     if (machine.type === "EXPRESS") {
       // `arn:aws:states:<region>:<account>:express:<state machine>:<execution name>:<id>` (an Express execution's ARN; LocalStack's stepfunctions_express_execution_arn).
       const arn = `arn:aws:states:${region}:${account}:express:${machine.name}:${name}:${randomUUID()}`;
@@ -306,6 +315,7 @@ export class LocalStepFunctions {
       void execution.done.finally(() => this.running.delete(execution));
       if (!sync) return { executionArn: arn, startDate: epoch(execution.startDate) };
       await execution.done;
+      // Express is billed in 64 MB and 100 ms steps (https://aws.amazon.com/step-functions/pricing/); nothing is billed locally.
       return { ...describe(execution), billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: Math.max(100, Math.ceil(((execution.stopDate?.getTime() ?? 0) - execution.startDate.getTime()) / 100) * 100) } };
     }
     const arn = `arn:aws:states:${region}:${account}:execution:${machine.name}:${name}`;

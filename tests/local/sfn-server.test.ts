@@ -178,7 +178,8 @@ describe("local Step Functions, the API", () => {
     expect(await start({ input: "{not json" })).toMatchObject({ name: "InvalidExecutionInput", message: expect.stringMatching(/^Invalid State Machine Execution Input: '/) });
     expect(await start({ input: JSON.stringify({ big: "é".repeat(131_072) }) })).toMatchObject({ name: "ValidationException", message: expect.stringContaining("262144") });
     expect(await start({ stateMachineArn: `${machineArn("echo")}-gone` })).toEqual({ name: "StateMachineDoesNotExist", message: `State Machine Does Not Exist: '${machineArn("echo")}-gone'`, status: 400 });
-    expect(await start({ stateMachineArn: "not-an-arn" })).toEqual({ name: "InvalidArn", message: "Invalid Arn: 'not-an-arn'", status: 400 });
+    expect(await start({ stateMachineArn: "not-an-arn" })).toEqual({ name: "InvalidArn", message: "Invalid Arn: 'Invalid ARN prefix: not-an-arn'", status: 400 });
+    expect(await start({ stateMachineArn: `${machineArn("echo")}:2` })).toMatchObject({ name: "StateMachineDoesNotExist" });
     expect(await failure(client().send(new DescribeExecutionCommand({ executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:echo:never` })))).toMatchObject({ name: "ExecutionDoesNotExist", status: 400 });
   });
 
