@@ -175,16 +175,27 @@ function* allStates(definition: Definition): Generator<[string, Record<string, u
   }
 }
 
+export interface LocalRun {
+  definition: Definition;
+  /** Each Task state's local handler, by state name (as the library takes them). */
+  handlers: Record<string, (input: unknown) => Promise<unknown>>;
+  /** The states with a Retry. */
+  retried: string[];
+  /** The Task states that invoke one of the workflow's functions (their failures are LambdaFunctionFailed events). */
+  lambdaStates: Set<string>;
+}
+
 /**
  * How a definition runs locally: its Task states' local handlers (by state name, as the library takes them), every
  * timeout at most LONGEST_TIMER_SECONDS (Task states without one get that, AWS's default being longer), and an EXPRESS
  * machine's whole run at most 5 minutes.
  */
-function localRun(machine: LocalStateMachineDefinition, log: (message: string) => void): { definition: Definition; handlers: Record<string, (input: unknown) => Promise<unknown>>; retried: string[] } {
+export function localRun(machine: LocalStateMachineDefinition, log: (message: string) => void): LocalRun {
   const definition = JSON.parse(machine.definition) as Definition;
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
   const resources = new Map<string, unknown>();
   const retried: string[] = [];
+  const lambdaStates = new Set<string>();
   for (const [name, state] of allStates(definition)) {
     if (Array.isArray(state.Retry)) retried.push(name);
     if (state.Type !== "Task") continue;
@@ -200,10 +211,11 @@ function localRun(machine: LocalStateMachineDefinition, log: (message: string) =
     }
     resources.set(name, resource);
     handlers[name] = taskHandler(machine, name, resource, log);
+    if ((typeof resource === "string" && machine.functions.has(unqualified(resource))) || resource === "arn:aws:states:::lambda:invoke") lambdaStates.add(name);
   }
   const cap = machine.type === "EXPRESS" ? SFN_LIMITS.expressSeconds : LONGEST_TIMER_SECONDS;
   definition.TimeoutSeconds = Math.min(definition.TimeoutSeconds ?? cap, cap);
-  return { definition, handlers, retried };
+  return { definition, handlers, retried, lambdaStates };
 }
 
 /** What a Task state does locally: invoke one of the workflow's functions (directly, or through lambda:invoke), or fail saying why not. */
@@ -344,7 +356,7 @@ export class LocalStepFunctions {
    * cannot run fails each execution with States.Runtime and the reason: JSONata (aws-local-stepfunctions 3.0.0 reads
    * JSONPath only), or one its validator (asl-validator) refuses. ARNs are not checked: AWS checked them at the deploy.
    */
-  private prepare(machine: LocalStateMachineDefinition): Promise<{ stateMachine: InstanceType<Library["StateMachine"]>; handlers: Record<string, (input: unknown) => Promise<unknown>>; retried: string[] }> {
+  private prepare(machine: LocalStateMachineDefinition): Promise<LocalRun & { stateMachine: InstanceType<Library["StateMachine"]> }> {
     let prepared = this.prepared.get(machine);
     if (!prepared) {
       prepared = (async () => {
@@ -374,7 +386,7 @@ export class LocalStepFunctions {
     };
     execution.done = (async () => {
       try {
-        const { stateMachine, handlers, retried } = await this.prepare(machine);
+        const { stateMachine, handlers, retried, lambdaStates } = await this.prepare(machine);
         const overrides = {
           taskResourceLocalHandlers: handlers as never,
           ...(this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: Object.fromEntries(retried.map((state) => [state, this.options.retryIntervalMs!])) } : {}),
@@ -385,7 +397,7 @@ export class LocalStepFunctions {
         // Stopped while the library loaded: the run ends at once.
         if (execution.status !== "RUNNING") run.abort();
         const history = (async () => {
-          for await (const event of run.eventLogs) historyEvent(event as LibraryEvent, machine, record);
+          for await (const event of run.eventLogs) historyEvent(event as LibraryEvent, machine, lambdaStates, record);
         })();
         try {
           const output = await run.result;
@@ -533,10 +545,10 @@ type LibraryEvent = {
 /**
  * aws-local-stepfunctions' events as Step Functions' history events (https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html):
  * ExecutionStarted/Succeeded/Failed/Aborted/TimedOut, `<Type>StateEntered` and `<Type>StateExited` for each state,
- * LambdaFunctionFailed for a failed Task attempt (Step Functions' Lambda task events), MapIterationStarted/Succeeded/
+ * LambdaFunctionFailed for a failed attempt of a Lambda Task (TaskFailed for another Task), MapIterationStarted/Succeeded/
  * Failed. The library reports no event for a Task's scheduling or a Parallel branch, so those are not in the history.
  */
-function historyEvent(event: LibraryEvent, machine: LocalStateMachineDefinition, recordAt: (type: string, details: Record<string, unknown>, at: number) => void): void {
+function historyEvent(event: LibraryEvent, machine: LocalStateMachineDefinition, lambdaStates: ReadonlySet<string>, recordAt: (type: string, details: Record<string, unknown>, at: number) => void): void {
   // When the library saw it (events are read from its log after the fact).
   const record = (type: string, details: Record<string, unknown>) => recordAt(type, details, event.timestamp);
   const json = (value: unknown) => JSON.stringify(value ?? null);
@@ -557,7 +569,9 @@ function historyEvent(event: LibraryEvent, machine: LocalStateMachineDefinition,
     case "StateExited":
       return record(`${event.state!.type}StateExited`, { stateExitedEventDetails: { name: event.state!.name, output: json(event.state!.output), outputDetails: { truncated: false } } });
     case "StateFailed":
-      if (event.state!.type === "Task") record("LambdaFunctionFailed", { lambdaFunctionFailedEventDetails: { error: event.Error, cause: cause(event.Cause) } });
+      if (event.state!.type !== "Task") return;
+      if (lambdaStates.has(event.state!.name)) return record("LambdaFunctionFailed", { lambdaFunctionFailedEventDetails: { error: event.Error, cause: cause(event.Cause) } });
+      return record("TaskFailed", { taskFailedEventDetails: { error: event.Error, cause: cause(event.Cause) } });
       return;
     case "MapIterationStarted":
     case "MapIterationSucceeded":

@@ -28,7 +28,7 @@ import type { LocalContext } from "../../local/services/types";
 import { localStateMachineDefinitions, workflowsService } from "../../local/services/workflows";
 import { Sha256 } from "@aws-sdk/checksums/sha";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { startLocalSfn, type LocalSfnServer, type LocalStateMachineDefinition, type TaskFunction } from "../../local/sfn-server";
+import { localRun, startLocalSfn, type LocalSfnServer, type LocalStateMachineDefinition, type TaskFunction } from "../../local/sfn-server";
 import { LOCAL_CREDENTIALS, type SigV4Credentials } from "../../local/sigv4-verify";
 import { localLambdaSpec } from "../harness/lambda-spec";
 
@@ -64,6 +64,7 @@ const pass = { StartAt: "Done", States: { Done: { Type: "Pass", End: true } } };
 let release!: () => void;
 let released = new Promise<void>((resolve) => (release = resolve));
 const quota = { n: 0 };
+const flaky = { n: 0 };
 
 let server: LocalSfnServer;
 beforeAll(async () => {
@@ -94,6 +95,20 @@ beforeAll(async () => {
           },
         },
         "EXPRESS",
+      ),
+      machine(
+        "retried-standard",
+        {
+          StartAt: "Call",
+          States: { Call: { Type: "Task", Resource: fnArn("flaky"), Retry: [{ ErrorEquals: ["States.TaskFailed"], MaxAttempts: 1 }], End: true } },
+        },
+        {
+          flaky: async (event: any) => {
+            flaky.n += 1;
+            if (flaky.n === 1) throw new LambdaInvokeError("flaky", "Busy", "try again", "Busy: try again");
+            return { ...event, attempts: flaky.n };
+          },
+        },
       ),
       machine("uncaught", { StartAt: "Call", States: { Call: { Type: "Task", Resource: fnArn("broken"), End: true } } }, { broken: fails("broken", "TypeError", "bad thing") }, "EXPRESS"),
       machine(
@@ -210,6 +225,20 @@ describe("local Step Functions, Task states", () => {
     expect(JSON.parse(output.failure.Cause)).toEqual({ errorType: "QuotaExceeded", errorMessage: "attempt 3", trace: ["QuotaExceeded: attempt 3", "    at handler (index.js:1:1)"] });
   });
 
+  it("records a STANDARD execution's failed Lambda attempt and its retry in the history", async () => {
+    flaky.n = 0;
+    const { executionArn } = await client().send(new StartExecutionCommand({ stateMachineArn: machineArn("retried-standard"), input: '{"id":1}' }));
+    expect(await finished(executionArn!)).toMatchObject({ status: "SUCCEEDED", output: '{"id":1,"attempts":2}' });
+    const { events } = await client().send(new GetExecutionHistoryCommand({ executionArn }));
+    expect(events?.map((e) => e.type)).toEqual(["ExecutionStarted", "TaskStateEntered", "LambdaFunctionFailed", "TaskStateExited", "ExecutionSucceeded"]);
+    expect(events?.[2].lambdaFunctionFailedEventDetails).toEqual({ error: "Busy", cause: JSON.stringify({ errorType: "Busy", errorMessage: "try again", trace: ["Busy: try again"] }) });
+    expect(events?.map((e) => [e.id, e.previousEventId])).toEqual([[1, 0], [2, 1], [3, 2], [4, 3], [5, 4]]);
+    const reversed = await client().send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 2, includeExecutionData: false }));
+    expect(reversed.events?.map((e) => e.type)).toEqual(["ExecutionSucceeded", "TaskStateExited"]);
+    expect(reversed.events?.[1].stateExitedEventDetails).toEqual({ name: "Call", outputDetails: { truncated: false } });
+    expect(reversed.nextToken).toEqual(expect.any(String));
+  });
+
   it("fails the execution with an uncaught function error", async () => {
     const result = await client().send(new StartSyncExecutionCommand({ stateMachineArn: machineArn("uncaught") }));
     expect(result).toMatchObject({ status: "FAILED", error: "TypeError" });
@@ -225,6 +254,34 @@ describe("local Step Functions, Task states", () => {
   it("fails an execution of a JSONata definition, which the local runtime does not run, saying so", async () => {
     const result = await client().send(new StartSyncExecutionCommand({ stateMachineArn: machineArn("jsonata"), input: "{}" }));
     expect(result).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("runs JSONPath definitions only; jsonata uses JSONata") });
+  });
+});
+
+describe("local Step Functions, the definition as it runs locally", () => {
+  it("gives every Task a timeout Node's timers can wait (AWS's default is 99999999 s, the library's 60 s), caps an Express run at 5 minutes, and names the Lambda tasks", () => {
+    const task = (extra: object = {}) => ({ Type: "Task", Resource: fnArn("f"), End: true, ...extra });
+    const definition = {
+      TimeoutSeconds: 99_999_999,
+      StartAt: "P",
+      States: {
+        P: { Type: "Parallel", Branches: [{ StartAt: "Inner", States: { Inner: task() } }], Next: "M" },
+        M: { Type: "Map", ItemProcessor: { StartAt: "Item", States: { Item: task({ TimeoutSeconds: 99_999_999 }) } }, Next: "Short" },
+        Short: task({ TimeoutSeconds: 5, End: undefined, Next: "Path" }),
+        Path: task({ TimeoutSecondsPath: "$.t", End: undefined, Next: "Other" }),
+        Other: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", End: true },
+      },
+    };
+    const standard = localRun(machine("timeouts", definition, { f: fake(() => null) }), () => {});
+    const states = (run: typeof standard) => ({
+      inner: (run.definition.States.P.Branches as any)[0].States.Inner.TimeoutSeconds,
+      item: (run.definition.States.M.ItemProcessor as any).States.Item.TimeoutSeconds,
+      short: run.definition.States.Short.TimeoutSeconds,
+      path: run.definition.States.Path.TimeoutSeconds,
+      whole: run.definition.TimeoutSeconds,
+    });
+    expect(states(standard)).toEqual({ inner: 2_147_483, item: 2_147_483, short: 5, path: undefined, whole: 2_147_483 });
+    expect([...standard.lambdaStates].sort()).toEqual(["Inner", "Item", "Path", "Short"]);
+    expect(states(localRun(machine("timeouts", definition, { f: fake(() => null) }, "EXPRESS"), () => {})).whole).toBe(300);
   });
 });
 
