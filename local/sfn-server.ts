@@ -68,10 +68,11 @@ export const SFN_LIMITS = { nameLength: 80, inputBytes: 262_144, maxResults: 100
 const CLOSED_EXECUTIONS_KEPT = 1000;
 
 /**
- * The longest wait a Node timer takes (2^31 - 1 ms, about 24.8 days): a longer one fires at once. A Task state's
- * TimeoutSeconds defaults to 99999999 in AWS ("If not provided, the default value is 99999999",
- * https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html) but to 60 in aws-local-stepfunctions, so every
- * timeout the definition gives or leaves out is set to at most this.
+ * The longest wait a Node timer takes (2^31 - 1 ms, about 24.8 days): a longer one fires at once. A Task state without
+ * TimeoutSeconds has no timeout of its own in AWS ("If something goes wrong and the TimeoutSeconds field isn't
+ * specified for an Activity or Task state, an execution is stuck waiting for a response that will never come",
+ * https://docs.aws.amazon.com/step-functions/latest/dg/sfn-stuck-execution.html), but 60 s in aws-local-stepfunctions
+ * (the States Language spec's default), so every timeout the definition gives or leaves out is set to at most this.
  */
 const LONGEST_TIMER_SECONDS = Math.floor(2_147_483_647 / 1000);
 
