@@ -28,7 +28,7 @@ import type { LocalContext } from "../../local/services/types";
 import { localStateMachineDefinitions, workflowsService } from "../../local/services/workflows";
 import { Sha256 } from "@aws-sdk/checksums/sha";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { localRun, startLocalSfn, type LocalSfnServer, type LocalStateMachineDefinition, type TaskFunction } from "../../local/sfn-server";
+import { LocalStepFunctions, localRun, SfnError, startLocalSfn, type LocalSfnServer, type LocalStateMachineDefinition, type TaskFunction } from "../../local/sfn-server";
 import { LOCAL_CREDENTIALS, type SigV4Credentials } from "../../local/sigv4-verify";
 import { localLambdaSpec } from "../harness/lambda-spec";
 
@@ -282,6 +282,19 @@ describe("local Step Functions, the definition as it runs locally", () => {
     expect(states(standard)).toEqual({ inner: 2_147_483, item: 2_147_483, short: 5, path: undefined, whole: 2_147_483 });
     expect([...standard.lambdaStates].sort()).toEqual(["Inner", "Item", "Path", "Short"]);
     expect(states(localRun(machine("timeouts", definition, { f: fake(() => null) }, "EXPRESS"), () => {})).whole).toBe(300);
+  });
+});
+
+describe("local Step Functions, memory", () => {
+  it("keeps the latest 1000 closed STANDARD executions of a state machine: the oldest is forgotten, and its name free again", async () => {
+    const sfn = new LocalStepFunctions([machine("many", pass)]);
+    for (let i = 0; i <= 1000; i++) await sfn.start({ stateMachineArn: machineArn("many"), name: `run-${i}` }, false);
+    await sfn.drained();
+    const executionArn = (i: number) => `arn:aws:states:${REGION}:${ACCOUNT}:execution:many:run-${i}`;
+    expect(() => sfn.describeExecution({ executionArn: executionArn(0) })).toThrow(SfnError);
+    expect(sfn.describeExecution({ executionArn: executionArn(1) })).toMatchObject({ status: "SUCCEEDED" });
+    expect(sfn.describeExecution({ executionArn: executionArn(1000) })).toMatchObject({ status: "SUCCEEDED" });
+    expect((sfn.listExecutions({ stateMachineArn: machineArn("many"), maxResults: 1000 }).executions as unknown[]).length).toBe(1000);
   });
 });
 
