@@ -397,9 +397,10 @@ export class LocalStepFunctions {
         execution.abort = run.abort;
         // Stopped while the library loaded: the run ends at once.
         if (execution.status !== "RUNNING") run.abort();
+        // Read as the run goes; a failure here leaves the history short, never an unhandled rejection (the runtime goes on).
         const history = (async () => {
           for await (const event of run.eventLogs) historyEvent(event as LibraryEvent, machine, lambdaStates, record);
-        })();
+        })().catch((error: unknown) => this.options.log?.(`local Step Functions: ${arn}: history incomplete (${(error as Error).message})`));
         try {
           const output = await run.result;
           close("SUCCEEDED", { output: JSON.stringify(output) });
