@@ -686,6 +686,9 @@ async function handle(
     if (region !== undefined && region !== verdict.signer.region && /^arn:/.test(resource)) {
       return reply(response, operation.resource === "stateMachineArn" ? new SfnError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${resource}'`) : new SfnError("ExecutionDoesNotExist", `Execution Does Not Exist: '${resource}'`));
     }
+    // AccessDeniedException with 400, as Step Functions refuses (a Lambda's StartExecution refused with statusCode 400:
+    // FormidableLabs/aws-lambda-serverless-reference#31; "… because no session policy allows the states:ListExecutions
+    // action": aws/aws-sdk-js-v3#3262).
     const refused = authorise?.(verdict.signer.accessKeyId, operation.action, resource);
     if (refused) return reply(response, new SfnError("AccessDeniedException", `User: ${refused.caller} is not authorized to perform: ${operation.action} on resource: ${resource} ${refused.reason}`));
   }
