@@ -1,7 +1,7 @@
 /**
  * Who a local function is to the local services, and what its role allows: each of the program's functions signs its
  * AWS requests with credentials of its own (as each Lambda function gets its execution role's), and the local S3, SQS,
- * SNS and DynamoDB services authorise them against the role's policies as recorded in the program's graph — so a permission missing from a
+ * SNS, Step Functions and DynamoDB services authorise them against the role's policies as recorded in the program's graph — so a permission missing from a
  * function's `permissions` fails under `npm start` as it fails in AWS, not after the deploy.
  *
  * The credentials are derived from the function's name, so presigned URLs a function handed out stay valid across

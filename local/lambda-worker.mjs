@@ -1,8 +1,23 @@
 // Runs one bundled Lambda handler inside a worker thread, like one Lambda sandbox:
 // the module is loaded once (cold start) and reused for later invocations (warm).
 // Plain JavaScript so the worker needs no TypeScript loader.
+import dns from "node:dns";
 import { parentPort, workerData } from "node:worker_threads";
 import { pathToFileURL } from "node:url";
+
+// Step Functions' StartSyncExecution is sent to the endpoint's host with the prefix "sync-" (the operation's
+// `endpoint.hostPrefix` in the SFN model, applied by the SDK to a custom endpoint too), so a handler's SFNClient
+// reaching the local server through AWS_ENDPOINT_URL_SFN (http://127.0.0.1:<port>) asks for "sync-127.0.0.1", which
+// resolves nowhere. In this sandbox only, that one name resolves as the endpoint's own host: the handler's code runs
+// unchanged, as it does against AWS (sync-states.<region>.amazonaws.com).
+const sfnEndpoint = process.env.AWS_ENDPOINT_URL_SFN;
+if (sfnEndpoint) {
+  const { hostname } = new URL(sfnEndpoint);
+  const lookup = dns.lookup;
+  dns.lookup = function (host, options, callback) {
+    return lookup.call(this, host === `sync-${hostname}` ? hostname : host, options, callback);
+  };
+}
 
 let handlerPromise;
 

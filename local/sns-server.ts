@@ -329,44 +329,13 @@ function publishBatchResult(sns: LocalSns, params: URLSearchParams): string {
 }
 
 /**
- * SigV4 as SNS checks it: an Authorization header of AWS4-HMAC-SHA256 with a credential scoped to `sns`, the region of
- * the topic the request names (any topic's for none), today's date within 15 minutes of the server's clock, `host`
- * signed, a known access key, and the signature the SDK's signer computes over the request and its body.
+ * SigV4 as SNS checks it (local/sigv4-verify.ts verifySignedHeaders, AWS's errors for service `sns`): the region the
+ * credential is scoped to must be the region of the topic the request names (any topic's for none or an unknown one).
+ * Checked against the wall clock clients sign with, not the topics' clock, which tests move (as the SQS server does).
  */
-/** Checked against the wall clock clients sign with, not the topics' clock, which tests move (as the SQS server does). */
 async function checkSignature(sns: LocalSns, credentials: readonly SigV4Credentials[], request: IncomingMessage, body: Buffer, topicArn: string | undefined): Promise<string> {
-  const authorization = sigv4.header(request.headers, "authorization");
-  if (!authorization) throw new SnsError("MissingAuthenticationToken", "Request is missing Authentication Token", 403);
-  const fields = sigv4.authorizationFields(authorization);
-  const parsed = fields?.Credential ? sigv4.parseCredential(fields.Credential) : undefined;
-  const amzDate = sigv4.header(request.headers, "x-amz-date");
-  const longDate = amzDate !== undefined ? (sigv4.isLongDate(amzDate) ? amzDate : undefined) : sigv4.dateHeaderAsLongDate(sigv4.header(request.headers, "date"));
-  if (!fields?.Signature || !fields.SignedHeaders || !parsed || !longDate) {
-    throw new SnsError("IncompleteSignature", `The request signature does not conform to AWS standards (AWS4-HMAC-SHA256 with Credential, SignedHeaders, Signature and a date). Authorization=${authorization.slice(0, 200)}`);
-  }
-  const signedHeaders = fields.SignedHeaders.split(";");
-  const { scope } = parsed;
   const regions = topicArn && sns.arns().includes(topicArn) ? [sns.topic(topicArn).region] : sns.arns().map((arn) => sns.topic(arn).region);
-  const refusal =
-    scope.terminator !== "aws4_request" ? "Credential should be scoped with a valid terminator: 'aws4_request'"
-    : scope.service !== "sns" ? "Credential should be scoped to correct service: 'sns'"
-    : regions.length > 0 && !regions.includes(scope.region) ? `Credential should be scoped to a valid region, not '${scope.region}'`
-    : scope.date !== longDate.slice(0, 8) ? "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP"
-    : Math.abs(sigv4.parseLongDate(longDate).getTime() - Date.now()) > sigv4.MAX_CLOCK_SKEW_MS ? `Signature expired or not yet current: ${longDate} is more than 15 minutes from the server's clock`
-    : !signedHeaders.includes("host") ? "'Host' must be a 'SignedHeader' in the AWS Authorization"
-    : undefined;
-  if (refusal) throw new SnsError("SignatureDoesNotMatch", refusal, 403);
-  const secret = credentials.find((c) => c.accessKeyId === parsed.accessKeyId);
-  if (!secret) throw new SnsError("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
-  const [path, query = ""] = (request.url ?? "/").split("?", 2);
-  const expected = await sigv4.computeSignature(
-    { method: request.method ?? "POST", path, query: Object.fromEntries(new URLSearchParams(query)), headers: request.headers },
-    { scope, longDate, signedHeaders },
-    secret,
-    { payloadHash: createHash("sha256").update(body).digest("hex"), uriEscapePath: true },
-  );
-  if (!sigv4.sameSignature(expected.signature, fields.Signature)) {
-    throw new SnsError("SignatureDoesNotMatch", `The request signature we calculated does not match the signature you provided. The Canonical String for this request should have been '${expected.canonicalRequest}'`, 403);
-  }
-  return parsed.accessKeyId;
+  const verdict = await sigv4.verifySignedHeaders(request, body, { service: "sns", credentials, servesRegion: (region) => regions.length === 0 || regions.includes(region) });
+  if (!verdict.ok) throw new SnsError(verdict.failure.code, verdict.failure.message, verdict.failure.status);
+  return verdict.signer.accessKeyId;
 }

@@ -30,21 +30,7 @@ import { join } from "node:path";
 import { readBody } from "./http";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import type { Authorise } from "./function-roles";
-import {
-  authorizationFields,
-  computeSignature,
-  dateHeaderAsLongDate,
-  header,
-  isLongDate,
-  LOCAL_CREDENTIALS,
-  MAX_CLOCK_SKEW_MS,
-  parseCredential,
-  parseLongDate,
-  sameSignature,
-  toLongDate,
-  type SignatureClaim,
-  type SigV4Credentials,
-} from "./sigv4-verify";
+import { LOCAL_CREDENTIALS, verifySignedHeaders, wrongRegion as signatureWrongRegion, type SigV4Credentials, type VerifiedSigner } from "./sigv4-verify";
 
 /** What the local server needs of a queue (a MessageQueueSpec's queue or its dead-letter queue, names resolved). */
 export interface LocalQueueDefinition {
@@ -1060,7 +1046,7 @@ async function handle(
   // Who is asking, before what is asked is read: an unsigned or badly signed request gets its auth error whatever the
   // body says (AWS authenticates a request before acting on it; SQS's order for a malformed body is unconfirmed).
   // Until then the body is only bytes, hashed for the signature.
-  let signer: { accessKeyId: string; region: string };
+  let signer: VerifiedSigner;
   try {
     signer = await authenticate(sqs, request, body, credentials);
   } catch (error) {
@@ -1120,89 +1106,23 @@ function reply(response: ServerResponse, error: SqsError): void {
 // Authentication
 
 /**
- * SQS's answers to a request it cannot authenticate. Status codes from SQS's Common Errors
- * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/CommonErrors.html: IncompleteSignature 400,
- * InvalidClientTokenId 403, MissingAuthenticationToken 403); SignatureDoesNotMatch is 403 and its messages are the
- * ones SQS answers ("Credential should be scoped to a valid region, not 'us-east-1'. ", aws/aws-sdk-cpp#93;
- * "Signature expired: … is now earlier than … (… - 15 min.)", aws/aws-sdk-php#642; "The request signature we
- * calculated does not match…", boto/boto#1573). None is in the SQS model, so each is its own query-compatible code.
+ * Checks the request's SigV4 signature as SQS does (local/sigv4-verify.ts verifySignedHeaders, AWS's errors for
+ * service `sqs`) and returns the access key id it was signed with (the messages' SenderId) and the region it was
+ * signed for; throws the SqsError SQS answers with. The body is read only as bytes, for the payload hash: the region
+ * must be one of the server's queues' (any, as for a request naming no queue), and the caller checks it against the
+ * queue the body names once the request is authenticated. None of these errors is in the SQS model, so each is its
+ * own query-compatible code.
  */
-const incompleteSignature = (message: string) => new SqsError("IncompleteSignature", message, 400);
-const signatureDoesNotMatch = (message: string) => new SqsError("SignatureDoesNotMatch", message, 403);
-const wrongRegion = (region: string) => signatureDoesNotMatch(`Credential should be scoped to a valid region, not '${region}'. `);
-
-/**
- * Checks the request's SigV4 signature as SQS does and returns the access key id it was signed with (the messages'
- * SenderId) and the region it was signed for; throws the SqsError SQS answers with. The body is read only as bytes,
- * for the payload hash: the region must be one of the server's queues' (any, as for a request naming no queue), and
- * the caller checks it against the queue the body names once the request is authenticated. The date is checked
- * against the wall clock, the one clients sign with (not the queues' clock, which tests move).
- */
-async function authenticate(sqs: LocalSqs, request: IncomingMessage, body: Buffer, credentials: readonly SigV4Credentials[]): Promise<{ accessKeyId: string; region: string }> {
-  const authorization = header(request.headers, "authorization");
-  if (!authorization) {
-    throw new SqsError("MissingAuthenticationToken", "The request must contain either a valid (registered) AWS access key ID or X.509 certificate.", 403);
-  }
-  const fields = authorizationFields(authorization) ?? {};
-  const longDate = header(request.headers, "x-amz-date") ?? header(request.headers, "date");
-  const missing = [
-    ...(["Credential", "Signature", "SignedHeaders"] as const).filter((name) => !fields[name]).map((name) => `Authorization header requires '${name}' parameter.`),
-    ...(longDate ? [] : ["Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."]),
-  ];
-  if (!authorization.startsWith("AWS4-HMAC-SHA256 ")) missing.unshift(`Unsupported AWS 'algorithm': '${authorization.split(" ")[0].slice(0, 40)}'.`);
-  if (missing.length > 0) throw incompleteSignature(`${missing.join(" ")} Authorization=${authorization.slice(0, 200)}`);
-  const parsed = parseCredential(fields.Credential!);
-  if (!parsed) throw incompleteSignature(`Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${fields.Credential!.slice(0, 200)}'`);
-  // X-Amz-Date must be SigV4's basic format; only the Date header (RFC 7231) is converted, as for S3 (local/s3-auth.ts).
-  const amzDate = header(request.headers, "x-amz-date");
-  const claimDate = amzDate !== undefined ? (isLongDate(amzDate) ? amzDate : undefined) : dateHeaderAsLongDate(longDate);
-  if (!claimDate) throw incompleteSignature(`Date must be in ISO-8601 'basic format'. Got '${longDate!.slice(0, 40)}'. See http://en.wikipedia.org/wiki/ISO_8601`);
-  const claim: SignatureClaim = { ...parsed, longDate: claimDate, signedHeaders: fields.SignedHeaders!.split(";"), signature: fields.Signature! };
-
-  const { scope } = claim;
-  if (scope.terminator !== "aws4_request") throw signatureDoesNotMatch(`Credential should be scoped with a valid terminator: 'aws4_request', not '${scope.terminator}'. `);
-  if (scope.service !== "sqs") throw signatureDoesNotMatch(`Credential should be scoped to correct service: 'sqs'. `);
-  if (!servesRegion(sqs, scope.region)) throw wrongRegion(scope.region);
-  if (scope.date !== claimDate.slice(0, 8)) {
-    throw signatureDoesNotMatch(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope.date}' != '${claimDate.slice(0, 8)}', from '${claimDate}'.`);
-  }
-  const now = Date.now();
-  const signedAt = parseLongDate(claimDate).getTime();
-  if (signedAt < now - MAX_CLOCK_SKEW_MS) {
-    throw signatureDoesNotMatch(`Signature expired: ${claimDate} is now earlier than ${toLongDate(new Date(now - MAX_CLOCK_SKEW_MS))} (${toLongDate(new Date(now))} - 15 min.)`);
-  }
-  if (signedAt > now + MAX_CLOCK_SKEW_MS) {
-    throw signatureDoesNotMatch(`Signature not yet current: ${claimDate} is still later than ${toLongDate(new Date(now + MAX_CLOCK_SKEW_MS))} (${toLongDate(new Date(now))} + 15 min.)`);
-  }
-
-  const secret = credentials.find((c) => c.accessKeyId === claim.accessKeyId);
-  if (!secret) throw new SqsError("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
-  // SigV4 requires `host` signed, and the date header when one is sent (x-amz-date, which every SDK signs). Other
-  // unsigned x-amz-* headers are refused by S3 ("There were headers present in the request which were not signed",
-  // local/s3-auth.ts) but nothing shows SQS refuses them, so they pass here (review 33 F4; unconfirmed for SQS).
-  // The host message is the one AWS's JSON services answer (aws/aws-sdk-php#2469); the x-amz-date one is local.
-  if (!claim.signedHeaders.includes("host")) throw incompleteSignature("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
-  if (header(request.headers, "x-amz-date") !== undefined && !claim.signedHeaders.includes("x-amz-date")) {
-    throw incompleteSignature("'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.");
-  }
-  const target = request.url ?? "/";
-  const queryAt = target.indexOf("?");
-  const signable = {
-    method: request.method ?? "POST",
-    path: queryAt < 0 ? target : target.slice(0, queryAt),
-    query: Object.fromEntries(new URLSearchParams(queryAt < 0 ? "" : target.slice(queryAt + 1))),
-    headers: request.headers,
-  };
-  // SQS hashes the body it received (x-amz-content-sha256, when sent, is only a header), and signs the path encoded once more.
-  const expected = await computeSignature(signable, claim, secret, { payloadHash: createHash("sha256").update(body).digest("hex"), uriEscapePath: true });
-  if (!sameSignature(expected.signature, claim.signature)) {
-    throw signatureDoesNotMatch(
-      "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\n" +
-        `The Canonical String for this request should have been\n'${expected.canonicalRequest}'\n\nThe String-to-Sign should have been\n'${expected.stringToSign}'\n`,
-    );
-  }
-  return { accessKeyId: claim.accessKeyId, region: scope.region };
+async function authenticate(sqs: LocalSqs, request: IncomingMessage, body: Buffer, credentials: readonly SigV4Credentials[]): Promise<VerifiedSigner> {
+  const verdict = await verifySignedHeaders(request, body, { service: "sqs", credentials, servesRegion: (region) => servesRegion(sqs, region) });
+  if (!verdict.ok) throw new SqsError(verdict.failure.code, verdict.failure.message, verdict.failure.status);
+  return verdict.signer;
 }
+
+const wrongRegion = (region: string) => {
+  const failure = signatureWrongRegion(region);
+  return new SqsError(failure.code, failure.message, failure.status);
+};
 
 /**
  * Whether a request may be signed for `region`: SQS wants the region of the endpoint, which is the queue's. The local

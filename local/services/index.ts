@@ -11,13 +11,14 @@ import { routingService } from "./routing";
 import { secretsService } from "./secrets";
 import { siteService } from "./site";
 import { topicsService } from "./topics";
+import { workflowsService } from "./workflows";
 
 /**
  * Start order matters: secrets (a missing one stops the start before anything listens), the Lambda Invoke API (a
  * function reads the shared environment once, at its first invocation, and auth's demo user already fires a trigger),
  * data (tables, then queues, whose event sources start once every service has: StartedService.afterStart, then topics,
- * which deliver to the queues), then auth,
+ * which deliver to the queues), then workflows (Step Functions, whose Task states invoke functions), then auth,
  * then events (the S3 server reports to them), then the WebSocket and REST APIs, the REST API's regions' router, then
  * the front door that routes to them.
  */
-export const LOCAL_SERVICES: LocalService[] = [secretsService, lambdaService, dynamodbService, queuesService, topicsService, eventBusesService, cognitoService, eventsService, realtimeService, apiService, routingService, siteService];
+export const LOCAL_SERVICES: LocalService[] = [secretsService, lambdaService, dynamodbService, queuesService, topicsService, eventBusesService, workflowsService, cognitoService, eventsService, realtimeService, apiService, routingService, siteService];

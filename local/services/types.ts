@@ -33,7 +33,7 @@ export interface LocalContext {
    * gets the value instead. Services add to it as they start; functions read it at their first invocation.
    */
   localAddresses: Map<string, string>;
-  /** The program's functions' own credentials and roles (local/function-roles.ts): the local S3, SQS, SNS and DynamoDB services authorise by them. */
+  /** The program's functions' own credentials and roles (local/function-roles.ts): the local S3, SQS, SNS, Step Functions and DynamoDB services authorise by them. */
   functionRoles: FunctionRoles;
   /** The local sandbox of a LambdaFunction (one per function, created on first use). */
   lambda(spec: LambdaFunctionSpec): LocalLambda;

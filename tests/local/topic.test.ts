@@ -269,6 +269,47 @@ describe("local SNS, a subscription's dead-letter queue", () => {
   });
 });
 
+describe("local SNS, signatures checked as AWS's front end checks them (the one check SQS and Step Functions share)", () => {
+  const publish = { Action: "Publish", TopicArn: "", Message: "signed" };
+  /** A Publish signed as the SDK signs it, then changed by `edit` before it is sent. */
+  async function signedThen(edit: (headers: Record<string, string>) => Record<string, string>, signingDate?: Date) {
+    const body = new URLSearchParams({ Version: "2010-03-31", ...publish, TopicArn: topicArn }).toString();
+    const url = new URL(server.endpoint);
+    const request = { method: "POST", protocol: "http:", hostname: url.hostname, port: Number(url.port), path: "/", query: {}, headers: { host: url.host, "content-type": "application/x-www-form-urlencoded; charset=utf-8" }, body };
+    const signer = new SignatureV4({ credentials: { accessKeyId: "local", secretAccessKey: "local" }, region: REGION, service: "sns", sha256: Sha256 });
+    const { host: _host, ...headers } = (await signer.sign(request, signingDate ? { signingDate } : {})).headers;
+    const response = await fetch(server.endpoint, { method: "POST", headers: edit(headers), body });
+    const text = await response.text();
+    return { status: response.status, code: /<Code>([^<]*)<\/Code>/.exec(text)?.[1], message: /<Message>([^<]*)<\/Message>/.exec(text)?.[1] };
+  }
+  const signedHeadersWithout = (name: string) => (headers: Record<string, string>) => ({
+    ...headers,
+    authorization: headers.authorization.replace(/SignedHeaders=([^,]*)/, (_, list: string) => `SignedHeaders=${list.split(";").filter((h) => h !== name).join(";")}`),
+  });
+
+  it("answers an unsigned request with 403 MissingAuthenticationToken in AWS's words", async () => {
+    expect(await signedThen(({ authorization: _a, ...headers }) => headers)).toEqual({ status: 403, code: "MissingAuthenticationToken", message: "The request must contain either a valid (registered) AWS access key ID or X.509 certificate." });
+  });
+
+  it("answers host or x-amz-date left unsigned, and a malformed Authorization, with 400 IncompleteSignature", async () => {
+    expect(await signedThen(signedHeadersWithout("host"))).toEqual({ status: 400, code: "IncompleteSignature", message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization." });
+    expect(await signedThen(signedHeadersWithout("x-amz-date"))).toEqual({ status: 400, code: "IncompleteSignature", message: "'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization." });
+    expect(await signedThen((headers) => ({ ...headers, authorization: `AWS4-HMAC-SHA256 Credential=local/20260101/${REGION}/sns` }))).toMatchObject({
+      status: 400,
+      code: "IncompleteSignature",
+      message: expect.stringMatching(/^Authorization header requires 'Signature' parameter\. Authorization header requires 'SignedHeaders' parameter\./),
+    });
+  });
+
+  it("answers an unknown access key with 403 InvalidClientTokenId, and a stale or wrongly scoped signature with 403 SignatureDoesNotMatch", async () => {
+    expect(await send({ ...publish, TopicArn: topicArn }, { accessKeyId: "AKIDOTHER" })).toMatchObject({ status: 403, text: expect.stringContaining("<Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message>") });
+    expect(await signedThen((headers) => headers, new Date(Date.now() - 16 * 60 * 1000))).toMatchObject({ status: 403, code: "SignatureDoesNotMatch", message: expect.stringMatching(/^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 15 min\.\)$/) });
+    expect(await send({ ...publish, TopicArn: topicArn }, { service: "sqs" })).toMatchObject({ status: 403, text: expect.stringContaining("<Message>Credential should be scoped to correct service: 'sns'. </Message>") });
+    await drained();
+    expect(take()).toEqual([]);
+  });
+});
+
 describe("local SNS, Publish's limits", () => {
   // The same topics without their subscriptions: nothing published here reaches another test's functions or queues.
   const quiet = () => new LocalSns(definitions.map((topic) => ({ ...topic, subscriptions: [] })));

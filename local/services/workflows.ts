@@ -1,0 +1,83 @@
+/**
+ * The program's Workflows under `npm start`: a local Step Functions endpoint (local/sfn-server.ts) that functions reach
+ * through AWS_ENDPOINT_URL_SFN, running each state machine's deployed definition with aws-local-stepfunctions; a Task
+ * state naming one of the workflow's functions invokes it synchronously in its local sandbox, as Step Functions invokes
+ * a Lambda task (RequestResponse). Started after the data services and before anything that invokes functions, so
+ * every function's first invocation sees the endpoint. The library is loaded at the first execution (a program without
+ * a Workflow never loads it).
+ */
+import type { LambdaFunctionSpec } from "../../components/lambda/function";
+import { registeredSpecs } from "../../components/spec-registry";
+import type { WorkflowSpec } from "../../components/workflow/spec";
+import { ofType, type Graph } from "../offline/graph";
+import { MOCK_ACCOUNT_ID } from "../offline/mocks";
+import { resolveValue } from "../offline/program";
+import { startLocalSfn, type LocalStateMachineDefinition, type TaskFunction } from "../sfn-server";
+import { LOCAL_CREDENTIALS } from "../sigv4-verify";
+import { recordedIdentity } from "./lambda";
+import type { LocalService, StartedService } from "./types";
+
+const STATE_MACHINE_TYPE = "aws:sfn/stateMachine:StateMachine";
+
+/**
+ * Each Workflow as the local server defines it: the state machine's recorded ARN and role (or, for a spec outside a
+ * program run, `arn:aws:states:<region>:<account>:stateMachine:<name>`), its deployed definition, and its functions by
+ * the ARNs its Task states name (the recorded function's, and the local sandbox's).
+ */
+export async function localStateMachineDefinitions(
+  specs: WorkflowSpec[],
+  defaultRegion: string,
+  graph: Graph,
+  functions: { invoke(spec: LambdaFunctionSpec): TaskFunction; arn(spec: LambdaFunctionSpec): string },
+): Promise<LocalStateMachineDefinition[]> {
+  const recorded = ofType(graph, STATE_MACHINE_TYPE);
+  const definitions: LocalStateMachineDefinition[] = [];
+  for (const spec of specs) {
+    const name = await resolveValue<string>(spec.stateMachineName);
+    const region = spec.region ?? defaultRegion;
+    const machine = recorded.find((r) => r.state.name === name);
+    const arn = typeof machine?.state.arn === "string" ? machine.state.arn : `arn:aws:states:${region}:${MOCK_ACCOUNT_ID}:stateMachine:${name}`;
+    const roleArn = [machine?.state.roleArn, machine?.inputs.roleArn].find((r): r is string => typeof r === "string") ?? `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${name}`;
+    const byArn = new Map<string, TaskFunction>();
+    for (const fn of spec.functions) {
+      const invoke = functions.invoke(fn);
+      for (const fnArn of [recordedIdentity(graph, fn.name)?.arn, functions.arn(fn)]) if (fnArn) byArn.set(fnArn, invoke);
+    }
+    definitions.push({
+      arn,
+      name,
+      type: spec.type,
+      definition: await resolveValue<string>(spec.definition),
+      roleArn,
+      logLevel: spec.logLevel,
+      includeExecutionData: spec.includeExecutionData,
+      tracing: spec.tracing,
+      functions: byArn,
+    });
+  }
+  return definitions;
+}
+
+export const workflowsService: LocalService = {
+  name: "Step Functions (Workflows)",
+  async start(context) {
+    const specs = registeredSpecs<WorkflowSpec>("Workflow").map(({ spec }) => spec);
+    if (specs.length === 0) return undefined;
+    const region = context.environment.AWS_REGION ?? "us-east-1";
+    const stateMachines = await localStateMachineDefinitions(specs, region, context.run.resources, {
+      invoke: (spec) => (event) => context.lambda(spec).invoke(event),
+      arn: (spec) => context.lambda(spec).arn(),
+    });
+    const server = await startLocalSfn({
+      stateMachines,
+      credentials: [{ accessKeyId: context.environment.AWS_ACCESS_KEY_ID ?? LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: context.environment.AWS_SECRET_ACCESS_KEY ?? LOCAL_CREDENTIALS.secretAccessKey }, ...context.functionRoles.credentials()],
+      // Each function may start or read executions where its role allows it (states:StartExecution …), as in AWS.
+      authorise: context.functionRoles.authorise,
+      log: context.log,
+    });
+    context.environment.AWS_ENDPOINT_URL_SFN = server.endpoint;
+    for (const machine of stateMachines) context.log(`  ${machine.arn} (${machine.type}, ${machine.functions.size > 0 ? `${new Set(machine.functions.values()).size} function(s)` : "no functions"})`);
+    const started: StartedService = { name: "sfn", urls: { sfn: server.endpoint }, stop: () => server.stop() };
+    return started;
+  },
+};

@@ -1,0 +1,709 @@
+/**
+ * Step Functions for `npm start`: the program's Workflows (their deployed definitions) run by aws-local-stepfunctions,
+ * served over the AWS JSON 1.0 protocol @aws-sdk/client-sfn speaks (a POST to `/` whose `X-Amz-Target:
+ * AWSStepFunctions.<Operation>` names the operation, errors as `{"__type", "message"}` with 400), so a handler's
+ * SFNClient reaches it through AWS_ENDPOINT_URL_SFN unchanged. Every request must be signed (SigV4, service `states`,
+ * local/sigv4-verify.ts) and is authorised by the signer's role (local/function-roles.ts) as IAM would.
+ *
+ * Operations: StartExecution, StartSyncExecution (EXPRESS), DescribeExecution, StopExecution, ListExecutions and
+ * GetExecutionHistory (STANDARD), DescribeStateMachine. Task states whose Resource is one of the workflow's functions
+ * (its ARN, or `arn:aws:states:::lambda:invoke` naming it) invoke it synchronously in the local Lambda runtime; any
+ * other Task fails the execution with States.Runtime, saying so (docs/local-vs-aws.md).
+ *
+ * Error codes and messages are AWS's as LocalStack's snapshot tests recorded them against AWS
+ * (localstack/localstack tests/aws/services/stepfunctions/v2/*.snapshot.json: "State Machine Does Not Exist: '…'",
+ * "Execution Already Exists: '…'", "Invalid Name: '…'", "Invalid State Machine Execution Input: '…'", "Invalid Arn:
+ * 'Resource type not valid in this context: express'", "This operation is not supported by this type of state machine").
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Authorise } from "./function-roles";
+import { readBody } from "./http";
+import { installPromiseWithResolvers } from "./promise-with-resolvers";
+import { LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Definition = { StartAt: string; States: Record<string, Record<string, unknown>>; TimeoutSeconds?: number; [key: string]: unknown };
+
+/** A function a Task state may invoke: resolves with its result, or rejects with Lambda's `{ errorType, message }` (LambdaInvokeError). */
+export type TaskFunction = (event: unknown) => Promise<unknown>;
+
+export interface LocalStateMachineDefinition {
+  /** `arn:aws:states:<region>:<account>:stateMachine:<name>`. */
+  arn: string;
+  name: string;
+  type: "STANDARD" | "EXPRESS";
+  /** The definition as deployed (JSON): Task Resources are function ARNs. */
+  definition: string;
+  /** The state machine's role (DescribeStateMachine's roleArn; the ExecutionStarted event's). */
+  roleArn: string;
+  logLevel: "ALL" | "ERROR" | "FATAL" | "OFF";
+  includeExecutionData: boolean;
+  tracing: boolean;
+  /** The functions its Task states may invoke, by unqualified ARN. */
+  functions: ReadonlyMap<string, TaskFunction>;
+  createdAt?: Date;
+}
+
+/** A Step Functions error as the JSON protocol answers it. */
+export class SfnError extends Error {
+  constructor(readonly type: string, message: string, readonly status = 400) {
+    super(message);
+    this.name = type;
+  }
+}
+
+/**
+ * Step Functions' limits a client could notice: an execution name of 1–80 characters (API_StartExecution `name`,
+ * "Length Constraints: Minimum length of 1. Maximum length of 80."); input of at most 262144 bytes of UTF-8
+ * (API_StartExecution `input`: "Maximum length of 262144 … expressed as bytes in UTF-8 encoding"; the quota "Maximum
+ * input or output size for a task, state, or execution: 256 KiB", https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html);
+ * ListExecutions' maxResults 0–1000, default 100; an execution's history of at most 25,000 events (the same quotas
+ * page); an Express execution of at most 5 minutes.
+ */
+export const SFN_LIMITS = { nameLength: 80, inputBytes: 262_144, maxResults: 1000, defaultResults: 100, historyEvents: 25_000, expressSeconds: 300 } as const;
+
+/** Closed STANDARD executions kept per state machine (the oldest go first): memory stays bounded however long `npm start` runs. */
+const CLOSED_EXECUTIONS_KEPT = 1000;
+
+/**
+ * The longest wait a Node timer takes (2^31 - 1 ms, about 24.8 days): a longer one fires at once. A Task state without
+ * TimeoutSeconds has no timeout of its own in AWS ("If something goes wrong and the TimeoutSeconds field isn't
+ * specified for an Activity or Task state, an execution is stuck waiting for a response that will never come",
+ * https://docs.aws.amazon.com/step-functions/latest/dg/sfn-stuck-execution.html), but 60 s in aws-local-stepfunctions
+ * (the States Language spec's default), so every timeout the definition gives or leaves out is set to at most this.
+ */
+const LONGEST_TIMER_SECONDS = Math.floor(2_147_483_647 / 1000);
+
+/**
+ * An execution name's characters: none of white space, brackets `< > { } [ ]`, wildcards `? *`, the special
+ * characters `" # % \ ^ | ~ \` $ & , ; : /`, nor control characters U+0000–001F and U+007F–009F (API_StartExecution
+ * `name`).
+ */
+const INVALID_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
+
+/**
+ * The ARN a request names, checked as Step Functions checks it before looking it up (LocalStack's snapshots recorded
+ * against AWS, test_sfn_api.snapshot.json): not an ARN at all is InvalidArn "Invalid Arn: 'Invalid ARN prefix: …'";
+ * a resource type the operation does not take is InvalidArn "Invalid Arn: 'Resource type not valid in this context:
+ * express'" (an Express execution's, the one recorded; others by analogy); a well-formed ARN of nothing (a state
+ * machine version or alias too: the local runtime serves none) is the operation's DoesNotExist error.
+ */
+function checkArn(arn: unknown, field: string, type: "stateMachine" | "execution"): string {
+  if (typeof arn !== "string") throw new SfnError("ValidationException", `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`);
+  if (!arn.startsWith("arn:")) throw new SfnError("InvalidArn", `Invalid Arn: 'Invalid ARN prefix: ${arn.slice(0, 256)}'`);
+  const parts = arn.split(":");
+  if (parts.length < 7 || parts[2] !== "states") throw new SfnError("InvalidArn", `Invalid Arn: '${arn.slice(0, 256)}'`);
+  if (parts[5] !== type) throw new SfnError("InvalidArn", `Invalid Arn: 'Resource type not valid in this context: ${parts[5].toLowerCase().slice(0, 40)}'`);
+  return arn;
+}
+
+export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+
+export interface HistoryEvent {
+  id: number;
+  previousEventId: number;
+  timestamp: Date;
+  type: string;
+  [details: string]: unknown;
+}
+
+interface Execution {
+  arn: string;
+  name: string;
+  machine: LocalStateMachineDefinition;
+  input: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+  output?: string;
+  error?: string;
+  cause?: string;
+  history: HistoryEvent[];
+  abort?(): void;
+  done: Promise<void>;
+}
+
+/** What a run needs of aws-local-stepfunctions (loaded on first use: only a program with a Workflow loads it). */
+type Library = typeof import("aws-local-stepfunctions");
+
+let library: Promise<Library> | undefined;
+/**
+ * aws-local-stepfunctions, loaded once, on the first execution: a program without a Workflow never loads it. It calls
+ * Promise.withResolvers, which Node 20 lacks: the polyfill goes in first (local/promise-with-resolvers.ts).
+ */
+export function loadStepFunctionsLibrary(): Promise<Library> {
+  installPromiseWithResolvers();
+  library ??= import("aws-local-stepfunctions");
+  return library;
+}
+
+/** A Task failure the library matches by name in Retry and Catch (`Error`) with `Cause` as its message. */
+class TaskError extends Error {
+  constructor(name: string, cause: string, options: { terminal?: boolean } = {}) {
+    super(cause);
+    this.name = name;
+    // The library reads these (RuntimeError's isRetryable/isCatchable): States.Runtime is neither, as in AWS.
+    if (options.terminal) Object.assign(this, { isRetryable: false, isCatchable: false });
+  }
+}
+
+/**
+ * A function's failure as Step Functions reports a Lambda task's: the errorType as the Error (so Retry and Catch on it,
+ * or on States.TaskFailed, match), and as the Cause the function's error payload, `{"errorType","errorMessage","trace"}`
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html; the Node.js runtime's payload).
+ */
+function functionFailure(error: unknown): TaskError {
+  const { errorType, message, errorStack, functionName } = error as { errorType?: unknown; message?: unknown; errorStack?: unknown; functionName?: unknown };
+  const type = typeof errorType === "string" ? errorType : "Error";
+  // LambdaInvokeError's message is "<function>: <errorType>: <errorMessage>"; the payload carries the handler's own.
+  const text = typeof message === "string" ? message : String(error);
+  const prefix = `${String(functionName)}: ${type}: `;
+  const errorMessage = text.startsWith(prefix) ? text.slice(prefix.length) : text;
+  const trace = typeof errorStack === "string" ? errorStack.split("\n") : [];
+  return new TaskError(type, JSON.stringify({ errorType: type, errorMessage, trace }));
+}
+
+const unqualified = (arn: string) => arn.split(":").slice(0, 7).join(":");
+
+/** The states of a definition and of its Parallel branches and Map processors, each with its name. */
+function* allStates(definition: Definition): Generator<[string, Record<string, unknown>]> {
+  for (const [name, state] of Object.entries(definition.States ?? {})) {
+    yield [name, state];
+    for (const branch of (state.Branches as Definition[] | undefined) ?? []) yield* allStates(branch);
+    for (const nested of [state.ItemProcessor, state.Iterator] as Array<Definition | undefined>) if (nested) yield* allStates(nested);
+  }
+}
+
+export interface LocalRun {
+  definition: Definition;
+  /** Each Task state's local handler, by state name (as the library takes them). */
+  handlers: Record<string, (input: unknown) => Promise<unknown>>;
+  /** The states with a Retry. */
+  retried: string[];
+  /** The Task states that invoke one of the workflow's functions (their failures are LambdaFunctionFailed events). */
+  lambdaStates: Set<string>;
+}
+
+/**
+ * How a definition runs locally: its Task states' local handlers (by state name, as the library takes them), every
+ * timeout at most LONGEST_TIMER_SECONDS (Task states without one get that, AWS's default being longer), and an EXPRESS
+ * machine's whole run at most 5 minutes.
+ */
+export function localRun(machine: LocalStateMachineDefinition, log: (message: string) => void): LocalRun {
+  const definition = JSON.parse(machine.definition) as Definition;
+  const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+  const resources = new Map<string, unknown>();
+  const retried: string[] = [];
+  const lambdaStates = new Set<string>();
+  for (const [name, state] of allStates(definition)) {
+    if (Array.isArray(state.Retry)) retried.push(name);
+    if (state.Type !== "Task") continue;
+    if (typeof state.TimeoutSeconds === "number") state.TimeoutSeconds = Math.min(state.TimeoutSeconds, LONGEST_TIMER_SECONDS);
+    else if (state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = LONGEST_TIMER_SECONDS;
+    const resource = state.Resource;
+    if (resources.has(name) && resources.get(name) !== resource) {
+      // The library names a Task's handler by its state's name only: two Tasks of one name cannot be told apart.
+      handlers[name] = async () => {
+        throw new TaskError("States.Runtime", `The local runtime cannot tell apart the Task states named '${name}' in ${machine.name}: give them distinct names.`, { terminal: true });
+      };
+      continue;
+    }
+    resources.set(name, resource);
+    handlers[name] = taskHandler(machine, name, resource, log);
+    if ((typeof resource === "string" && machine.functions.has(unqualified(resource))) || resource === "arn:aws:states:::lambda:invoke") lambdaStates.add(name);
+  }
+  const cap = machine.type === "EXPRESS" ? SFN_LIMITS.expressSeconds : LONGEST_TIMER_SECONDS;
+  definition.TimeoutSeconds = Math.min(definition.TimeoutSeconds ?? cap, cap);
+  return { definition, handlers, retried, lambdaStates };
+}
+
+/** What a Task state does locally: invoke one of the workflow's functions (directly, or through lambda:invoke), or fail saying why not. */
+function taskHandler(machine: LocalStateMachineDefinition, stateName: string, resource: unknown, log: (message: string) => void): (input: unknown) => Promise<unknown> {
+  const direct = typeof resource === "string" ? machine.functions.get(unqualified(resource)) : undefined;
+  if (direct) {
+    return async (input) => {
+      try {
+        return await direct(input);
+      } catch (error) {
+        throw functionFailure(error);
+      }
+    };
+  }
+  // The optimised integration (https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html): Parameters'
+  // FunctionName and Payload; the result is Invoke's answer, the function's result under Payload.
+  if (resource === "arn:aws:states:::lambda:invoke") {
+    return async (input) => {
+      const { FunctionName, Payload } = (input ?? {}) as { FunctionName?: unknown; Payload?: unknown };
+      const fn = typeof FunctionName === "string" ? [...machine.functions].find(([arn]) => arn === unqualified(FunctionName) || arn.endsWith(`:function:${FunctionName}`))?.[1] : undefined;
+      if (!fn) throw unsupportedTask(machine, stateName, `lambda:invoke of ${String(FunctionName)}, which is not one of the workflow's functions`);
+      try {
+        return { ExecutedVersion: "$LATEST", Payload: (await fn(Payload)) ?? null, StatusCode: 200 };
+      } catch (error) {
+        throw functionFailure(error);
+      }
+    };
+  }
+  log(`  ${machine.name}: Task state '${stateName}' (${String(resource)}) is not one of the workflow's functions: it fails locally`);
+  return async () => {
+    throw unsupportedTask(machine, stateName, String(resource));
+  };
+}
+
+function unsupportedTask(machine: LocalStateMachineDefinition, stateName: string, what: string): TaskError {
+  return new TaskError(
+    "States.Runtime",
+    `The local runtime (npm start) runs only Task states that invoke the workflow's LambdaFunctions; state '${stateName}' of ${machine.name} names ${what}. See docs/local-vs-aws.md.`,
+    { terminal: true },
+  );
+}
+
+/** Step Functions' executions of the program's state machines, without HTTP (tests use it directly). */
+export class LocalStepFunctions {
+  private readonly machines = new Map<string, LocalStateMachineDefinition>();
+  /** STANDARD executions by ARN, in start order (a Map keeps insertion order): running ones, and the latest closed ones. */
+  private readonly executions = new Map<string, Execution>();
+  /** EXPRESS executions under way (not kept once closed: AWS keeps no record of them either). */
+  private readonly running = new Set<Execution>();
+  private readonly prepared = new Map<LocalStateMachineDefinition, ReturnType<LocalStepFunctions["prepare"]>>();
+
+  constructor(
+    machines: LocalStateMachineDefinition[],
+    private readonly options: { log?(message: string): void; retryIntervalMs?: number } = {},
+  ) {
+    for (const machine of machines) this.machines.set(machine.arn, machine);
+  }
+
+  arns(): string[] {
+    return [...this.machines.keys()];
+  }
+
+  machine(value: unknown): LocalStateMachineDefinition {
+    const arn = checkArn(value, "stateMachineArn", "stateMachine");
+    const machine = this.machines.get(arn);
+    if (!machine) throw new SfnError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${arn}'`);
+    return machine;
+  }
+
+  private execution(value: unknown): Execution {
+    // Express executions are not kept, and these operations do not take them (DescribeExecution: "Executions of an
+    // EXPRESS state machine aren't supported"): InvalidArn, as AWS answers (LocalStack's snapshot, test_sfn_api_express).
+    const arn = checkArn(value, "executionArn", "execution");
+    const execution = this.executions.get(arn);
+    if (!execution) throw new SfnError("ExecutionDoesNotExist", `Execution Does Not Exist: '${arn}'`);
+    return execution;
+  }
+
+  /** StartExecution (any type) and StartSyncExecution (EXPRESS): validates, starts, and for a sync start waits for the end. */
+  async start(input: Record<string, unknown>, sync: boolean): Promise<Record<string, Json>> {
+    const machine = this.machine(input.stateMachineArn);
+    // "StartSyncExecution is not available for STANDARD workflows" (API_StartSyncExecution).
+    if (sync && machine.type !== "EXPRESS") throw new SfnError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");
+    const name = input.name === undefined || input.name === null ? randomUUID() : input.name;
+    if (typeof name !== "string" || name.length < 1 || name.length > SFN_LIMITS.nameLength) {
+      // A model constraint, answered before the service's own checks ("1 validation error detected: Value 'xxx' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80", wolfeidau/buildkite-serverless-agent#37).
+      const bound = typeof name === "string" && name.length < 1 ? "greater than or equal to 1" : `less than or equal to ${SFN_LIMITS.nameLength}`;
+      throw new SfnError("ValidationException", `1 validation error detected: Value '${String(name).slice(0, 100)}' at 'name' failed to satisfy constraint: Member must have length ${bound}`);
+    }
+    if (INVALID_NAME.test(name)) throw new SfnError("InvalidName", `Invalid Name: '${name}'`);
+    const text = input.input === undefined || input.input === null ? "{}" : input.input;
+    if (typeof text !== "string") throw new SfnError("SerializationException", "Expected a string for 'input'");
+    if (Buffer.byteLength(text) > SFN_LIMITS.inputBytes) {
+      // The model's length constraint (in bytes): a ValidationException, as for the name; input is sensitive, so the value is not echoed (unconfirmed wording).
+      throw new SfnError("ValidationException", `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${SFN_LIMITS.inputBytes}`);
+    }
+    let parsed: Json;
+    try {
+      parsed = JSON.parse(text) as Json;
+    } catch (error) {
+      throw new SfnError("InvalidExecutionInput", `Invalid State Machine Execution Input: '${(error as Error).message}'`);
+    }
+    const [, , , region, account] = machine.arn.split(":");
+    if (machine.type === "EXPRESS") {
+      // `arn:aws:states:<region>:<account>:express:<state machine>:<execution name>:<id>` (an Express execution's ARN; LocalStack's stepfunctions_express_execution_arn).
+      const arn = `arn:aws:states:${region}:${account}:express:${machine.name}:${name}:${randomUUID()}`;
+      const execution = this.run(machine, arn, name, text, parsed);
+      this.running.add(execution);
+      void execution.done.finally(() => this.running.delete(execution));
+      if (!sync) return { executionArn: arn, startDate: epoch(execution.startDate) };
+      await execution.done;
+      // Express is billed in 64 MB and 100 ms steps (https://aws.amazon.com/step-functions/pricing/); nothing is billed locally.
+      return { ...describe(execution), billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: Math.max(100, Math.ceil(((execution.stopDate?.getTime() ?? 0) - execution.startDate.getTime()) / 100) * 100) } };
+    }
+    const arn = `arn:aws:states:${region}:${account}:execution:${machine.name}:${name}`;
+    const existing = this.executions.get(arn);
+    if (existing) {
+      // "StartExecution is idempotent for STANDARD workflows … with the same name and input as a running execution, the
+      // call succeeds and return the same response as the original request. If the execution is closed or if the input
+      // is different, it returns a 400 ExecutionAlreadyExists error." (API_StartExecution)
+      if (existing.status === "RUNNING" && existing.input === text) return { executionArn: arn, startDate: epoch(existing.startDate) };
+      throw new SfnError("ExecutionAlreadyExists", `Execution Already Exists: '${arn}'`);
+    }
+    const execution = this.run(machine, arn, name, text, parsed);
+    this.executions.set(arn, execution);
+    void execution.done.then(() => this.forgetOldest(machine));
+    return { executionArn: arn, startDate: epoch(execution.startDate) };
+  }
+
+  /** Drops the oldest closed executions of `machine` beyond CLOSED_EXECUTIONS_KEPT. */
+  private forgetOldest(machine: LocalStateMachineDefinition): void {
+    const closed = [...this.executions.values()].filter((e) => e.machine === machine && e.status !== "RUNNING");
+    for (const execution of closed.slice(0, Math.max(0, closed.length - CLOSED_EXECUTIONS_KEPT))) this.executions.delete(execution.arn);
+  }
+
+  /**
+   * A machine's definition as the library runs it, made once (at its first execution). A definition the library
+   * cannot run fails each execution with States.Runtime and the reason: JSONata (aws-local-stepfunctions 3.0.0 reads
+   * JSONPath only), or one its validator (asl-validator) refuses. ARNs are not checked: AWS checked them at the deploy.
+   */
+  private prepare(machine: LocalStateMachineDefinition): Promise<LocalRun & { stateMachine: InstanceType<Library["StateMachine"]> }> {
+    let prepared = this.prepared.get(machine);
+    if (!prepared) {
+      prepared = (async () => {
+        const local = localRun(machine, this.options.log ?? (() => {}));
+        if ([local.definition, ...[...allStates(local.definition)].map(([, state]) => state)].some((part) => part.QueryLanguage === "JSONata")) {
+          throw new Error(`The local runtime (npm start) runs JSONPath definitions only; ${machine.name} uses JSONata (QueryLanguage). See docs/local-vs-aws.md.`);
+        }
+        const { StateMachine } = await loadStepFunctionsLibrary();
+        return { ...local, stateMachine: new StateMachine(local.definition as never, { validationOptions: { checkArn: false } }) };
+      })();
+      this.prepared.set(machine, prepared);
+    }
+    return prepared;
+  }
+
+  private run(machine: LocalStateMachineDefinition, arn: string, name: string, text: string, input: Json): Execution {
+    const execution: Execution = { arn, name, machine, input: text, status: "RUNNING", startDate: new Date(), history: [], done: Promise.resolve() };
+    const record = (type: string, details: Record<string, unknown> = {}, at = Date.now()) => {
+      // At most the quota's events are kept (the execution goes on; see docs/local-vs-aws.md).
+      if (execution.history.length >= SFN_LIMITS.historyEvents) return;
+      const id = execution.history.length + 1;
+      execution.history.push({ id, previousEventId: id - 1, timestamp: new Date(at), type, ...details });
+    };
+    const close = (status: ExecutionStatus, fields: { output?: string; error?: string; cause?: string }) => {
+      if (execution.status !== "RUNNING") return;
+      Object.assign(execution, { status, stopDate: new Date(), ...fields });
+    };
+    execution.done = (async () => {
+      try {
+        const { stateMachine, handlers, retried, lambdaStates } = await this.prepare(machine);
+        const overrides = {
+          taskResourceLocalHandlers: handlers as never,
+          ...(this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: Object.fromEntries(retried.map((state) => [state, this.options.retryIntervalMs!])) } : {}),
+        };
+        const context = { Execution: { Id: arn, Name: name, RoleArn: machine.roleArn }, StateMachine: { Id: machine.arn, Name: machine.name } };
+        const run = stateMachine.run(input as never, { overrides, context: context as never, noThrowOnAbort: true });
+        execution.abort = run.abort;
+        // Stopped while the library loaded: the run ends at once.
+        if (execution.status !== "RUNNING") run.abort();
+        // Read as the run goes; a failure here leaves the history short, never an unhandled rejection (the runtime goes on).
+        const history = (async () => {
+          for await (const event of run.eventLogs) historyEvent(event as LibraryEvent, machine, lambdaStates, record);
+        })().catch((error: unknown) => this.options.log?.(`local Step Functions: ${arn}: history incomplete (${(error as Error).message})`));
+        try {
+          const output = await run.result;
+          close("SUCCEEDED", { output: JSON.stringify(output) });
+        } catch (error) {
+          const failure = error as Error & { cause?: Error & { cause?: unknown } };
+          if (failure.name === "ExecutionTimeoutError") close("TIMED_OUT", { error: "States.Timeout", cause: "The execution timed out" });
+          else close("FAILED", { error: failure.cause?.name ?? "States.Runtime", cause: typeof failure.cause?.cause === "string" ? failure.cause.cause : (failure.cause?.message ?? failure.message) });
+        }
+        await history;
+      } catch (error) {
+        // The definition did not load (the library refused it): the execution fails, the runtime goes on.
+        record("ExecutionFailed", { executionFailedEventDetails: { error: "States.Runtime", cause: (error as Error).message } });
+        close("FAILED", { error: "States.Runtime", cause: (error as Error).message });
+      }
+    })();
+    return execution;
+  }
+
+  describeExecution(input: Record<string, unknown>): Record<string, Json> {
+    return describe(this.execution(input.executionArn));
+  }
+
+  /** StopExecution: a running STANDARD execution is ABORTED with the error and cause given; a closed one is left as it is. */
+  stopExecution(input: Record<string, unknown>): Record<string, Json> {
+    const execution = this.execution(input.executionArn);
+    abort(execution, typeof input.error === "string" ? input.error : undefined, typeof input.cause === "string" ? input.cause : undefined);
+    return { stopDate: epoch(execution.stopDate ?? new Date()) };
+  }
+
+  listExecutions(input: Record<string, unknown>): Record<string, Json> {
+    const machine = this.machine(input.stateMachineArn);
+    // "This API action is not supported by EXPRESS state machines" (API_ListExecutions).
+    if (machine.type !== "STANDARD") throw new SfnError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");
+    const statuses = ["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"];
+    if (input.statusFilter !== undefined && !statuses.includes(String(input.statusFilter))) {
+      throw new SfnError("ValidationException", `1 validation error detected: Value '${String(input.statusFilter).slice(0, 40)}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${statuses.join(", ")}]`);
+    }
+    // Newest first.
+    const matching = [...this.executions.values()].filter((e) => e.machine === machine && (input.statusFilter === undefined || e.status === input.statusFilter)).reverse();
+    const { items, nextToken } = page(input, matching);
+    return {
+      executions: items.map((e) => ({ executionArn: e.arn, stateMachineArn: machine.arn, name: e.name, status: e.status, startDate: epoch(e.startDate), ...(e.stopDate ? { stopDate: epoch(e.stopDate) } : {}) })),
+      ...nextToken,
+    };
+  }
+
+  getExecutionHistory(input: Record<string, unknown>): Record<string, Json> {
+    const execution = this.execution(input.executionArn);
+    const events = input.reverseOrder === true ? [...execution.history].reverse() : execution.history;
+    const includeData = input.includeExecutionData !== false;
+    const { items, nextToken } = page(input, events);
+    return { events: items.map((event) => ({ ...(includeData ? event : withoutData(event)), timestamp: epoch(event.timestamp) }) as unknown as Json), ...nextToken };
+  }
+
+  describeStateMachine(input: Record<string, unknown>): Record<string, Json> {
+    const machine = this.machine(input.stateMachineArn);
+    return {
+      stateMachineArn: machine.arn,
+      name: machine.name,
+      status: "ACTIVE",
+      definition: machine.definition,
+      roleArn: machine.roleArn,
+      type: machine.type,
+      creationDate: epoch(machine.createdAt ?? new Date(0)),
+      loggingConfiguration: { level: machine.logLevel, includeExecutionData: machine.includeExecutionData },
+      tracingConfiguration: { enabled: machine.tracing },
+    };
+  }
+
+  /** Waits for every execution under way (each ends, fails or times out on its own; nothing is aborted). */
+  async drained(): Promise<void> {
+    await Promise.allSettled([...this.executions.values(), ...this.running].map((e) => e.done));
+  }
+
+  /** Aborts every running execution (the local runtime stops). */
+  stopAll(): void {
+    for (const execution of [...this.executions.values(), ...this.running]) abort(execution);
+  }
+}
+
+/** A running execution ABORTED (StopExecution's error and cause, when given); a closed one is left as it is. */
+function abort(execution: Execution, error?: string, cause?: string): void {
+  if (execution.status !== "RUNNING") return;
+  Object.assign(execution, { status: "ABORTED", stopDate: new Date(), ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) });
+  execution.abort?.();
+}
+
+/**
+ * One page of `items` as ListExecutions and GetExecutionHistory page them: maxResults 0–1000 (0 or none: 100), and a
+ * nextToken (opaque: where this page stopped) while more remain.
+ */
+function page<T>(input: Record<string, unknown>, items: T[]): { items: T[]; nextToken: { nextToken?: string } } {
+  const max = input.maxResults === undefined || input.maxResults === 0 ? SFN_LIMITS.defaultResults : Number(input.maxResults);
+  if (!Number.isInteger(max) || max < 0 || max > SFN_LIMITS.maxResults) {
+    throw new SfnError("ValidationException", `1 validation error detected: Value '${String(input.maxResults).slice(0, 20)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${SFN_LIMITS.maxResults}`);
+  }
+  const from = typeof input.nextToken === "string" ? Number.parseInt(Buffer.from(input.nextToken, "base64url").toString("utf8"), 10) : 0;
+  if (!Number.isInteger(from) || from < 0) throw new SfnError("InvalidToken", `Invalid Token: '${String(input.nextToken).slice(0, 100)}'`);
+  return { items: items.slice(from, from + max), nextToken: from + max < items.length ? { nextToken: Buffer.from(String(from + max)).toString("base64url") } : {} };
+}
+
+/** JSON protocol timestamps: epoch seconds. */
+const epoch = (date: Date) => date.getTime() / 1000;
+
+function describe(execution: Execution): Record<string, Json> {
+  return {
+    executionArn: execution.arn,
+    stateMachineArn: execution.machine.arn,
+    name: execution.name,
+    status: execution.status,
+    startDate: epoch(execution.startDate),
+    ...(execution.stopDate ? { stopDate: epoch(execution.stopDate) } : {}),
+    input: execution.input,
+    inputDetails: { included: true },
+    ...(execution.output !== undefined ? { output: execution.output, outputDetails: { included: true } } : {}),
+    ...(execution.error !== undefined ? { error: execution.error } : {}),
+    ...(execution.cause !== undefined ? { cause: execution.cause } : {}),
+  };
+}
+
+function withoutData(event: HistoryEvent): HistoryEvent {
+  const copy: HistoryEvent = { ...event };
+  for (const [key, value] of Object.entries(copy)) {
+    if (key.endsWith("EventDetails") && value && typeof value === "object") {
+      const { input: _input, output: _output, ...rest } = value as Record<string, unknown>;
+      copy[key] = rest;
+    }
+  }
+  return copy;
+}
+
+type LibraryEvent = {
+  type: string;
+  timestamp: number;
+  input?: unknown;
+  output?: unknown;
+  Error?: string;
+  Cause?: unknown;
+  state?: { name: string; type: string; input: unknown; output?: unknown };
+  parentState?: { name: string; type: string };
+  index?: number;
+};
+
+/**
+ * aws-local-stepfunctions' events as Step Functions' history events (https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html):
+ * ExecutionStarted/Succeeded/Failed/Aborted/TimedOut, `<Type>StateEntered` and `<Type>StateExited` for each state,
+ * LambdaFunctionFailed for a failed attempt of a Lambda Task (TaskFailed for another Task), MapIterationStarted/Succeeded/
+ * Failed. The library reports no event for a Task's scheduling or a Parallel branch, so those are not in the history.
+ */
+function historyEvent(event: LibraryEvent, machine: LocalStateMachineDefinition, lambdaStates: ReadonlySet<string>, recordAt: (type: string, details: Record<string, unknown>, at: number) => void): void {
+  // When the library saw it (events are read from its log after the fact).
+  const record = (type: string, details: Record<string, unknown>) => recordAt(type, details, event.timestamp);
+  const json = (value: unknown) => JSON.stringify(value ?? null);
+  const cause = (value: unknown) => (typeof value === "string" ? value : json(value));
+  switch (event.type) {
+    case "ExecutionStarted":
+      return record("ExecutionStarted", { executionStartedEventDetails: { input: json(event.input), inputDetails: { truncated: false }, roleArn: machine.roleArn } });
+    case "ExecutionSucceeded":
+      return record("ExecutionSucceeded", { executionSucceededEventDetails: { output: json(event.output), outputDetails: { truncated: false } } });
+    case "ExecutionFailed":
+      return record("ExecutionFailed", { executionFailedEventDetails: { error: event.Error, cause: cause(event.Cause) } });
+    case "ExecutionAborted":
+      return record("ExecutionAborted", { executionAbortedEventDetails: {} });
+    case "ExecutionTimeout":
+      return record("ExecutionTimedOut", { executionTimedOutEventDetails: { error: "States.Timeout" } });
+    case "StateEntered":
+      return record(`${event.state!.type}StateEntered`, { stateEnteredEventDetails: { name: event.state!.name, input: json(event.state!.input), inputDetails: { truncated: false } } });
+    case "StateExited":
+      return record(`${event.state!.type}StateExited`, { stateExitedEventDetails: { name: event.state!.name, output: json(event.state!.output), outputDetails: { truncated: false } } });
+    case "StateFailed":
+      if (event.state!.type !== "Task") return;
+      if (lambdaStates.has(event.state!.name)) return record("LambdaFunctionFailed", { lambdaFunctionFailedEventDetails: { error: event.Error, cause: cause(event.Cause) } });
+      return record("TaskFailed", { taskFailedEventDetails: { error: event.Error, cause: cause(event.Cause) } });
+      return;
+    case "MapIterationStarted":
+    case "MapIterationSucceeded":
+    case "MapIterationFailed":
+      return record(event.type, { [`m${event.type.slice(1)}EventDetails`]: { name: event.parentState?.name, index: event.index } });
+    default:
+      return;
+  }
+}
+
+export interface LocalSfnServer {
+  endpoint: string;
+  sfn: LocalStepFunctions;
+  stop(): Promise<void>;
+}
+
+export interface LocalSfnServerOptions {
+  stateMachines: LocalStateMachineDefinition[];
+  /** The credentials requests must be signed with (SigV4). @default [LOCAL_CREDENTIALS] */
+  credentials?: readonly SigV4Credentials[];
+  /**
+   * IAM for signed requests (local/function-roles.ts): StartExecution and StartSyncExecution as states:StartExecution /
+   * states:StartSyncExecution on the state machine's ARN, ListExecutions and DescribeStateMachine on the state
+   * machine's, DescribeExecution, StopExecution and GetExecutionHistory on the execution's
+   * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html). A refusal is
+   * AccessDeniedException, "User: … is not authorized to perform: states:StartExecution on resource: … because no
+   * identity-based policy allows the states:StartExecution action".
+   * @default every signed request is allowed
+   */
+  authorise?: Authorise;
+  /** Every Retry waits this long instead of its IntervalSeconds and backoff (tests). @default the definition's */
+  retryIntervalMs?: number;
+  log?(message: string): void;
+}
+
+const JSON_10 = "application/x-amz-json-1.0";
+/** Larger than any valid request (an input of 256 KiB, escaped in JSON, with the ARN and name). */
+const LARGEST_REQUEST_BYTES = 2 * 1024 * 1024;
+
+type Operation = (sfn: LocalStepFunctions, input: Record<string, unknown>) => Record<string, Json> | Promise<Record<string, Json>>;
+
+const OPERATIONS: Record<string, { run: Operation; action: string; resource: "stateMachineArn" | "executionArn" }> = {
+  StartExecution: { run: (sfn, input) => sfn.start(input, false), action: "states:StartExecution", resource: "stateMachineArn" },
+  StartSyncExecution: { run: (sfn, input) => sfn.start(input, true), action: "states:StartSyncExecution", resource: "stateMachineArn" },
+  DescribeExecution: { run: (sfn, input) => sfn.describeExecution(input), action: "states:DescribeExecution", resource: "executionArn" },
+  StopExecution: { run: (sfn, input) => sfn.stopExecution(input), action: "states:StopExecution", resource: "executionArn" },
+  ListExecutions: { run: (sfn, input) => sfn.listExecutions(input), action: "states:ListExecutions", resource: "stateMachineArn" },
+  GetExecutionHistory: { run: (sfn, input) => sfn.getExecutionHistory(input), action: "states:GetExecutionHistory", resource: "executionArn" },
+  DescribeStateMachine: { run: (sfn, input) => sfn.describeStateMachine(input), action: "states:DescribeStateMachine", resource: "stateMachineArn" },
+};
+
+export async function startLocalSfn(options: LocalSfnServerOptions): Promise<LocalSfnServer> {
+  const sfn = new LocalStepFunctions(options.stateMachines, { log: options.log, retryIntervalMs: options.retryIntervalMs });
+  const credentials = options.credentials ?? [LOCAL_CREDENTIALS];
+  const regions = new Set(options.stateMachines.map((m) => m.arn.split(":")[3]));
+  const server = createServer((request, response) => {
+    handle(sfn, { credentials, regions, authorise: options.authorise }, request, response).catch((error: unknown) => {
+      // Nothing a client sends may stop the runtime: an unexpected failure is a 500 in the JSON error shape.
+      options.log?.(`local Step Functions: ${(error as Error).message}`);
+      if (!response.headersSent) reply(response, new SfnError("InternalFailure", "The request processing has failed because of an unknown error, exception or failure.", 500));
+      else response.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    sfn,
+    async stop() {
+      sfn.stopAll();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await sfn.drained();
+    },
+  };
+}
+
+async function handle(
+  sfn: LocalStepFunctions,
+  { credentials, regions, authorise }: { credentials: readonly SigV4Credentials[]; regions: ReadonlySet<string>; authorise?: Authorise },
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const body = await readBody(request, LARGEST_REQUEST_BYTES);
+  if (body.length > LARGEST_REQUEST_BYTES) return reply(response, new SfnError("RequestEntityTooLarge", `The request is larger than ${LARGEST_REQUEST_BYTES} bytes.`, 413));
+  // Authenticated before the body is read as JSON (AWS authenticates a request before acting on it).
+  const verdict = await verifySignedHeaders(request, body, { service: "states", credentials, servesRegion: (region) => regions.size === 0 || regions.has(region) });
+  if (!verdict.ok) return reply(response, new SfnError(verdict.failure.code, verdict.failure.message, verdict.failure.status));
+  const target = request.headers["x-amz-target"];
+  const [service, name] = typeof target === "string" ? target.split(".") : [];
+  // Own properties only: `AWSStepFunctions.toString` or `__proto__` name no operation.
+  const operation = service === "AWSStepFunctions" && name !== undefined && Object.hasOwn(OPERATIONS, name) ? OPERATIONS[name] : undefined;
+  if (request.method !== "POST" || !operation) {
+    return reply(response, new SfnError("UnknownOperationException", `The local Step Functions server does not support ${String(target ?? request.method).slice(0, 100)}; it answers ${Object.keys(OPERATIONS).join(", ")}.`));
+  }
+  let input: unknown;
+  try {
+    input = body.length === 0 ? {} : JSON.parse(body.toString("utf8"));
+  } catch {
+    return reply(response, new SfnError("SerializationException", "Start of structure or map found where not expected."));
+  }
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return reply(response, new SfnError("SerializationException", "The request body must be a JSON object."));
+  const fields = input as Record<string, unknown>;
+  const resource = fields[operation.resource];
+  if (typeof resource === "string") {
+    // One local endpoint serves every region's state machines: a resource of another region than the request was
+    // signed for does not exist there (unconfirmed which error AWS gives: the one for a missing resource here).
+    const region = resource.split(":")[3];
+    if (region !== undefined && region !== verdict.signer.region && /^arn:/.test(resource)) {
+      return reply(response, operation.resource === "stateMachineArn" ? new SfnError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${resource}'`) : new SfnError("ExecutionDoesNotExist", `Execution Does Not Exist: '${resource}'`));
+    }
+    // AccessDeniedException with 400, as Step Functions refuses (a Lambda's StartExecution refused with statusCode 400:
+    // FormidableLabs/aws-lambda-serverless-reference#31; "… because no session policy allows the states:ListExecutions
+    // action": aws/aws-sdk-js-v3#3262).
+    const refused = authorise?.(verdict.signer.accessKeyId, operation.action, resource);
+    if (refused) return reply(response, new SfnError("AccessDeniedException", `User: ${refused.caller} is not authorized to perform: ${operation.action} on resource: ${resource} ${refused.reason}`));
+  }
+  try {
+    const output = await operation.run(sfn, fields);
+    if (response.destroyed) return;
+    response.writeHead(200, { "content-type": JSON_10, "x-amzn-requestid": randomUUID() });
+    response.end(JSON.stringify(output));
+  } catch (error) {
+    if (!(error instanceof SfnError)) throw error;
+    if (!response.destroyed) reply(response, error);
+  }
+}
+
+function reply(response: ServerResponse, error: SfnError): void {
+  response.writeHead(error.status, { "content-type": JSON_10, "x-amzn-requestid": randomUUID() });
+  response.end(JSON.stringify({ __type: error.type, message: error.message }));
+}

@@ -1,0 +1,448 @@
+/**
+ * Local Step Functions (`npm start`): the program's Workflows run by aws-local-stepfunctions behind an AWS JSON 1.0
+ * endpoint that @aws-sdk/client-sfn talks to unchanged. The Workflow component is another change's: its WorkflowSpecs
+ * are built by hand here (the deployed definition with function ARNs as Task Resources).
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  DescribeExecutionCommand,
+  DescribeStateMachineCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StartSyncExecutionCommand,
+  StopExecutionCommand,
+  type DescribeExecutionCommandOutput,
+} from "@aws-sdk/client-sfn";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { WorkflowSpec } from "../../components/workflow/spec";
+import { FunctionRoles, functionCredentials } from "../../local/function-roles";
+import { policyStatements } from "../../local/iam-policy";
+import { LambdaInvokeError, LocalLambda } from "../../local/lambda-runtime";
+import { lambdaFunctionArn } from "../../local/offline/mocks";
+import { registerSpec } from "../../components/spec-registry";
+import type { LocalContext } from "../../local/services/types";
+import { localStateMachineDefinitions, workflowsService } from "../../local/services/workflows";
+import { Sha256 } from "@aws-sdk/checksums/sha";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { LocalStepFunctions, localRun, SfnError, startLocalSfn, type LocalSfnServer, type LocalStateMachineDefinition, type TaskFunction } from "../../local/sfn-server";
+import { LOCAL_CREDENTIALS, type SigV4Credentials } from "../../local/sigv4-verify";
+import { localLambdaSpec } from "../harness/lambda-spec";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+const REGION = "eu-west-1";
+const ACCOUNT = "123456789012";
+const machineArn = (name: string) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
+const fnArn = (name: string) => lambdaFunctionArn(REGION, name);
+
+/** A function as the local Lambda runtime answers: its result, or a LambdaInvokeError with the handler's errorType. */
+const fake = (run: (event: any) => unknown): TaskFunction => async (event) => run(event);
+const fails = (name: string, errorType: string, message: string): TaskFunction => async () => {
+  throw new LambdaInvokeError(name, errorType, message, `${errorType}: ${message}\n    at handler (index.js:1:1)`);
+};
+
+function machine(name: string, definition: object, functions: Record<string, TaskFunction> = {}, type: "STANDARD" | "EXPRESS" = "STANDARD"): LocalStateMachineDefinition {
+  return {
+    arn: machineArn(name),
+    name,
+    type,
+    definition: JSON.stringify(definition),
+    roleArn: `arn:aws:iam::${ACCOUNT}:role/${name}-role`,
+    logLevel: "ERROR",
+    includeExecutionData: false,
+    tracing: false,
+    functions: new Map(Object.entries(functions).map(([fn, run]) => [fnArn(fn), run])),
+  };
+}
+
+const pass = { StartAt: "Done", States: { Done: { Type: "Pass", End: true } } };
+/** Waits for the test to let it go: a STANDARD execution stays RUNNING meanwhile. */
+let release!: () => void;
+let released = new Promise<void>((resolve) => (release = resolve));
+const quota = { n: 0 };
+const flaky = { n: 0 };
+
+let server: LocalSfnServer;
+beforeAll(async () => {
+  server = await startLocalSfn({
+    stateMachines: [
+      machine("echo", pass),
+      machine("express-echo", pass, {}, "EXPRESS"),
+      machine("held", { StartAt: "Hold", States: { Hold: { Type: "Task", Resource: fnArn("hold"), End: true } } }, { hold: fake(() => released.then(() => ({ held: true }))) }),
+      machine(
+        "retried",
+        {
+          StartAt: "Call",
+          States: {
+            Call: {
+              Type: "Task",
+              Resource: fnArn("quota"),
+              Retry: [{ ErrorEquals: ["QuotaExceeded"], IntervalSeconds: 1, MaxAttempts: 2 }],
+              Catch: [{ ErrorEquals: ["States.TaskFailed"], ResultPath: "$.failure", Next: "Recover" }],
+              End: true,
+            },
+            Recover: { Type: "Pass", End: true },
+          },
+        },
+        {
+          quota: async () => {
+            quota.n += 1;
+            throw new LambdaInvokeError("quota", "QuotaExceeded", `attempt ${quota.n}`, `QuotaExceeded: attempt ${quota.n}\n    at handler (index.js:1:1)`);
+          },
+        },
+        "EXPRESS",
+      ),
+      machine(
+        "retried-standard",
+        {
+          StartAt: "Call",
+          States: { Call: { Type: "Task", Resource: fnArn("flaky"), Retry: [{ ErrorEquals: ["States.TaskFailed"], MaxAttempts: 1 }], End: true } },
+        },
+        {
+          flaky: async (event: any) => {
+            flaky.n += 1;
+            if (flaky.n === 1) throw new LambdaInvokeError("flaky", "Busy", "try again", "Busy: try again");
+            return { ...event, attempts: flaky.n };
+          },
+        },
+      ),
+      machine("uncaught", { StartAt: "Call", States: { Call: { Type: "Task", Resource: fnArn("broken"), End: true } } }, { broken: fails("broken", "TypeError", "bad thing") }, "EXPRESS"),
+      machine(
+        "dynamo",
+        {
+          StartAt: "Put",
+          States: {
+            Put: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Parameters: { TableName: "t", Item: {} }, Catch: [{ ErrorEquals: ["States.ALL"], Next: "Caught" }], End: true },
+            Caught: { Type: "Pass", End: true },
+          },
+        },
+        {},
+        "EXPRESS",
+      ),
+      machine("jsonata", { QueryLanguage: "JSONata", StartAt: "Done", States: { Done: { Type: "Pass", Output: "{% $states.input %}", End: true } } }, {}, "EXPRESS"),
+    ],
+    retryIntervalMs: 0,
+  });
+});
+afterAll(async () => {
+  release();
+  await server?.stop();
+});
+
+const client = (credentials: SigV4Credentials = LOCAL_CREDENTIALS) =>
+  // disableHostPrefix: StartSyncExecution's "sync-" host prefix would name sync-127.0.0.1 (the local sandboxes resolve it: local/lambda-worker.mjs).
+  new SFNClient({ endpoint: server.endpoint, region: REGION, credentials, disableHostPrefix: true, maxAttempts: 1 });
+
+/** The error a call fails with: its name (the `__type`), message and HTTP status. */
+async function failure(call: Promise<unknown>) {
+  const error = (await call.then(() => undefined, (e: unknown) => e)) as { name: string; message: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  return error && { name: error.name, message: error.message, status: error.$metadata?.httpStatusCode };
+}
+
+async function finished(arn: string): Promise<DescribeExecutionCommandOutput> {
+  await server.sfn.drained();
+  return client().send(new DescribeExecutionCommand({ executionArn: arn }));
+}
+
+describe("local Step Functions, the API", () => {
+  it("starts and describes a STANDARD execution with the ARN and fields Step Functions gives, and describes the state machine", async () => {
+    const started = await client().send(new StartExecutionCommand({ stateMachineArn: machineArn("echo"), name: "first-run", input: JSON.stringify({ hello: "world" }) }));
+    expect(started.executionArn).toBe(`arn:aws:states:${REGION}:${ACCOUNT}:execution:echo:first-run`);
+    expect(started.startDate).toBeInstanceOf(Date);
+    const described = await finished(started.executionArn!);
+    expect(described).toMatchObject({ executionArn: started.executionArn, stateMachineArn: machineArn("echo"), name: "first-run", status: "SUCCEEDED", input: '{"hello":"world"}', output: '{"hello":"world"}' });
+    expect(described.stopDate!.getTime()).toBeGreaterThanOrEqual(described.startDate!.getTime());
+    const listed = await client().send(new ListExecutionsCommand({ stateMachineArn: machineArn("echo"), statusFilter: "SUCCEEDED" }));
+    expect(listed.executions?.map((e) => e.name)).toContain("first-run");
+    // Newest first, a page at a time.
+    await client().send(new StartExecutionCommand({ stateMachineArn: machineArn("echo"), name: "second-run" }));
+    const firstPage = await client().send(new ListExecutionsCommand({ stateMachineArn: machineArn("echo"), maxResults: 1 }));
+    expect([firstPage.executions?.map((e) => e.name), typeof firstPage.nextToken]).toEqual([["second-run"], "string"]);
+    const nextPage = await client().send(new ListExecutionsCommand({ stateMachineArn: machineArn("echo"), maxResults: 1, nextToken: firstPage.nextToken }));
+    expect(nextPage.executions?.map((e) => e.name)).toEqual(["first-run"]);
+    expect(await failure(client().send(new ListExecutionsCommand({ stateMachineArn: machineArn("echo"), maxResults: 1001 })))).toMatchObject({ name: "ValidationException" });
+    const history = await client().send(new GetExecutionHistoryCommand({ executionArn: started.executionArn }));
+    expect(history.events?.map((e) => e.type)).toEqual(["ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+    expect(history.events?.[0].executionStartedEventDetails).toMatchObject({ input: '{"hello":"world"}', roleArn: `arn:aws:iam::${ACCOUNT}:role/echo-role` });
+    expect(await client().send(new DescribeStateMachineCommand({ stateMachineArn: machineArn("echo") }))).toMatchObject({ name: "echo", type: "STANDARD", status: "ACTIVE", definition: JSON.stringify(pass) });
+  });
+
+  it("runs a synchronous Express execution and answers with its output; an Express execution's ARN has the express form", async () => {
+    const result = await client().send(new StartSyncExecutionCommand({ stateMachineArn: machineArn("express-echo"), name: "sync-1", input: '{"a":1}' }));
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: '{"a":1}', name: "sync-1", stateMachineArn: machineArn("express-echo") });
+    expect(result.executionArn).toMatch(new RegExp(`^arn:aws:states:${REGION}:${ACCOUNT}:express:express-echo:sync-1:[0-9a-f-]{36}$`));
+  });
+
+  it("refuses StartSyncExecution of a STANDARD machine, and the STANDARD-only operations for Express, as Step Functions does", async () => {
+    expect(await failure(client().send(new StartSyncExecutionCommand({ stateMachineArn: machineArn("echo") })))).toEqual({ name: "StateMachineTypeNotSupported", message: "This operation is not supported by this type of state machine", status: 400 });
+    expect(await failure(client().send(new ListExecutionsCommand({ stateMachineArn: machineArn("express-echo") })))).toMatchObject({ name: "StateMachineTypeNotSupported" });
+    const { executionArn } = await client().send(new StartExecutionCommand({ stateMachineArn: machineArn("express-echo") }));
+    expect(await failure(client().send(new DescribeExecutionCommand({ executionArn })))).toEqual({ name: "InvalidArn", message: "Invalid Arn: 'Resource type not valid in this context: express'", status: 400 });
+    expect(await failure(client().send(new GetExecutionHistoryCommand({ executionArn })))).toMatchObject({ name: "InvalidArn" });
+  });
+
+  it("answers names, inputs and ARNs Step Functions refuses with its errors", async () => {
+    const start = (fields: { name?: string; input?: string; stateMachineArn?: string }) => failure(client().send(new StartExecutionCommand({ stateMachineArn: machineArn("echo"), ...fields })));
+    expect(await start({ name: "x".repeat(81) })).toMatchObject({ name: "ValidationException", message: expect.stringContaining("Member must have length less than or equal to 80") });
+    for (const name of ["has space", "a/b", "a:b", "tab\tname", "brace{", "star*", "dollar$", "ctl\u0085"]) expect(await start({ name })).toEqual({ name: "InvalidName", message: `Invalid Name: '${name}'`, status: 400 });
+    expect(await start({ name: "ok_name-1.2" })).toBeUndefined();
+    expect(await start({ input: "{not json" })).toMatchObject({ name: "InvalidExecutionInput", message: expect.stringMatching(/^Invalid State Machine Execution Input: '/) });
+    expect(await start({ input: JSON.stringify({ big: "é".repeat(131_072) }) })).toMatchObject({ name: "ValidationException", message: expect.stringContaining("262144") });
+    expect(await start({ stateMachineArn: `${machineArn("echo")}-gone` })).toEqual({ name: "StateMachineDoesNotExist", message: `State Machine Does Not Exist: '${machineArn("echo")}-gone'`, status: 400 });
+    expect(await start({ stateMachineArn: "not-an-arn" })).toEqual({ name: "InvalidArn", message: "Invalid Arn: 'Invalid ARN prefix: not-an-arn'", status: 400 });
+    expect(await start({ stateMachineArn: `${machineArn("echo")}:2` })).toMatchObject({ name: "StateMachineDoesNotExist" });
+    expect(await failure(client().send(new DescribeExecutionCommand({ executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:echo:never` })))).toMatchObject({ name: "ExecutionDoesNotExist", status: 400 });
+  });
+
+  it("returns the running STANDARD execution for the same name and input, refuses other input or a closed one (ExecutionAlreadyExists), and stops one", async () => {
+    const start = (input: string, name = "held-1") => client().send(new StartExecutionCommand({ stateMachineArn: machineArn("held"), name, input }));
+    const first = await start('{"n":1}');
+    expect(await start('{"n":1}')).toMatchObject({ executionArn: first.executionArn, startDate: first.startDate });
+    expect(await failure(start('{"n":2}'))).toEqual({ name: "ExecutionAlreadyExists", message: `Execution Already Exists: '${first.executionArn}'`, status: 400 });
+    const other = await start("{}", "held-2");
+    expect((await client().send(new DescribeExecutionCommand({ executionArn: other.executionArn }))).status).toBe("RUNNING");
+    await client().send(new StopExecutionCommand({ executionArn: other.executionArn, error: "Operator", cause: "no longer needed" }));
+    release();
+    expect(await finished(first.executionArn!)).toMatchObject({ status: "SUCCEEDED", output: '{"held":true}' });
+    expect(await finished(other.executionArn!)).toMatchObject({ status: "ABORTED", error: "Operator", cause: "no longer needed" });
+    expect(await failure(start('{"n":1}'))).toMatchObject({ name: "ExecutionAlreadyExists" });
+    released = new Promise<void>((resolve) => (release = resolve));
+  });
+});
+
+describe("local Step Functions, Task states", () => {
+  it("turns a function's error into the task's (its errorType as Error, Lambda's payload as Cause): Retry on the name, then Catch on States.TaskFailed", async () => {
+    quota.n = 0;
+    const result = await client().send(new StartSyncExecutionCommand({ stateMachineArn: machineArn("retried"), input: '{"n":7}' }));
+    expect(quota.n).toBe(3);
+    expect(result.status).toBe("SUCCEEDED");
+    const output = JSON.parse(result.output!);
+    expect(output).toMatchObject({ n: 7, failure: { Error: "QuotaExceeded" } });
+    expect(JSON.parse(output.failure.Cause)).toEqual({ errorType: "QuotaExceeded", errorMessage: "attempt 3", trace: ["QuotaExceeded: attempt 3", "    at handler (index.js:1:1)"] });
+  });
+
+  it("records a STANDARD execution's failed Lambda attempt and its retry in the history", async () => {
+    flaky.n = 0;
+    const { executionArn } = await client().send(new StartExecutionCommand({ stateMachineArn: machineArn("retried-standard"), input: '{"id":1}' }));
+    expect(await finished(executionArn!)).toMatchObject({ status: "SUCCEEDED", output: '{"id":1,"attempts":2}' });
+    const { events } = await client().send(new GetExecutionHistoryCommand({ executionArn }));
+    expect(events?.map((e) => e.type)).toEqual(["ExecutionStarted", "TaskStateEntered", "LambdaFunctionFailed", "TaskStateExited", "ExecutionSucceeded"]);
+    expect(events?.[2].lambdaFunctionFailedEventDetails).toEqual({ error: "Busy", cause: JSON.stringify({ errorType: "Busy", errorMessage: "try again", trace: ["Busy: try again"] }) });
+    expect(events?.map((e) => [e.id, e.previousEventId])).toEqual([[1, 0], [2, 1], [3, 2], [4, 3], [5, 4]]);
+    const reversed = await client().send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 2, includeExecutionData: false }));
+    expect(reversed.events?.map((e) => e.type)).toEqual(["ExecutionSucceeded", "TaskStateExited"]);
+    expect(reversed.events?.[1].stateExitedEventDetails).toEqual({ name: "Call", outputDetails: { truncated: false } });
+    expect(reversed.nextToken).toEqual(expect.any(String));
+  });
+
+  it("fails the execution with an uncaught function error", async () => {
+    const result = await client().send(new StartSyncExecutionCommand({ stateMachineArn: machineArn("uncaught") }));
+    expect(result).toMatchObject({ status: "FAILED", error: "TypeError" });
+    expect(JSON.parse(result.cause!)).toMatchObject({ errorType: "TypeError", errorMessage: "bad thing" });
+  });
+
+  it("fails a Task whose Resource is not one of the workflow's functions, uncatchably, saying the local runtime runs only Lambda tasks", async () => {
+    const result = await client().send(new StartSyncExecutionCommand({ stateMachineArn: machineArn("dynamo") }));
+    expect(result).toMatchObject({ status: "FAILED", error: "States.Runtime" });
+    expect(result.cause).toContain("runs only Task states that invoke the workflow's LambdaFunctions; state 'Put' of dynamo names arn:aws:states:::dynamodb:putItem");
+  });
+
+  it("fails an execution of a JSONata definition, which the local runtime does not run, saying so", async () => {
+    const result = await client().send(new StartSyncExecutionCommand({ stateMachineArn: machineArn("jsonata"), input: "{}" }));
+    expect(result).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("runs JSONPath definitions only; jsonata uses JSONata") });
+  });
+});
+
+describe("local Step Functions, the definition as it runs locally", () => {
+  it("gives every Task a timeout Node's timers can wait (AWS's default is 99999999 s, the library's 60 s), caps an Express run at 5 minutes, and names the Lambda tasks", () => {
+    const task = (extra: object = {}) => ({ Type: "Task", Resource: fnArn("f"), End: true, ...extra });
+    const definition = {
+      TimeoutSeconds: 99_999_999,
+      StartAt: "P",
+      States: {
+        P: { Type: "Parallel", Branches: [{ StartAt: "Inner", States: { Inner: task() } }], Next: "M" },
+        M: { Type: "Map", ItemProcessor: { StartAt: "Item", States: { Item: task({ TimeoutSeconds: 99_999_999 }) } }, Next: "Short" },
+        Short: task({ TimeoutSeconds: 5, End: undefined, Next: "Path" }),
+        Path: task({ TimeoutSecondsPath: "$.t", End: undefined, Next: "Other" }),
+        Other: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", End: true },
+      },
+    };
+    const standard = localRun(machine("timeouts", definition, { f: fake(() => null) }), () => {});
+    const states = (run: typeof standard) => ({
+      inner: (run.definition.States.P.Branches as any)[0].States.Inner.TimeoutSeconds,
+      item: (run.definition.States.M.ItemProcessor as any).States.Item.TimeoutSeconds,
+      short: run.definition.States.Short.TimeoutSeconds,
+      path: run.definition.States.Path.TimeoutSeconds,
+      whole: run.definition.TimeoutSeconds,
+    });
+    expect(states(standard)).toEqual({ inner: 2_147_483, item: 2_147_483, short: 5, path: undefined, whole: 2_147_483 });
+    expect([...standard.lambdaStates].sort()).toEqual(["Inner", "Item", "Path", "Short"]);
+    expect(states(localRun(machine("timeouts", definition, { f: fake(() => null) }, "EXPRESS"), () => {})).whole).toBe(300);
+  });
+});
+
+describe("local Step Functions, memory", () => {
+  it("keeps the latest 1000 closed STANDARD executions of a state machine: the oldest is forgotten, and its name free again", async () => {
+    const sfn = new LocalStepFunctions([machine("many", pass)]);
+    for (let i = 0; i <= 1000; i++) await sfn.start({ stateMachineArn: machineArn("many"), name: `run-${i}` }, false);
+    await sfn.drained();
+    const executionArn = (i: number) => `arn:aws:states:${REGION}:${ACCOUNT}:execution:many:run-${i}`;
+    expect(() => sfn.describeExecution({ executionArn: executionArn(0) })).toThrow(SfnError);
+    expect(sfn.describeExecution({ executionArn: executionArn(1) })).toMatchObject({ status: "SUCCEEDED" });
+    expect(sfn.describeExecution({ executionArn: executionArn(1000) })).toMatchObject({ status: "SUCCEEDED" });
+    expect((sfn.listExecutions({ stateMachineArn: machineArn("many"), maxResults: 1000 }).executions as unknown[]).length).toBe(1000);
+  });
+});
+
+describe("local Step Functions, signatures and IAM", () => {
+  it("refuses unsigned requests and other credentials as AWS does, and a function its role does not allow (AccessDeniedException)", async () => {
+    const unsigned = await fetch(server.endpoint, { method: "POST", headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AWSStepFunctions.StartExecution" }, body: "{}" });
+    expect([unsigned.status, await unsigned.json()]).toEqual([403, { __type: "MissingAuthenticationToken", message: "The request must contain either a valid (registered) AWS access key ID or X.509 certificate." }]);
+    expect(await failure(client({ accessKeyId: "AKIDOTHER", secretAccessKey: "x" }).send(new DescribeStateMachineCommand({ stateMachineArn: machineArn("echo") })))).toMatchObject({ name: "InvalidClientTokenId", status: 403 });
+    expect(await failure(client({ accessKeyId: "local", secretAccessKey: "wrong" }).send(new DescribeStateMachineCommand({ stateMachineArn: machineArn("echo") })))).toMatchObject({ name: "SignatureDoesNotMatch", status: 403 });
+
+    const starter = functionCredentials("starter-fn");
+    const roles = new FunctionRoles([
+      {
+        functionName: "starter-fn",
+        roleName: "starter-role",
+        callerArn: `arn:aws:sts::${ACCOUNT}:assumed-role/starter-role/starter-fn`,
+        credentials: starter,
+        statements: policyStatements(JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["states:StartExecution", "states:StartSyncExecution"], Resource: machineArn("express-echo") }] })),
+        enforced: true,
+      },
+    ]);
+    const guarded = await startLocalSfn({ stateMachines: [machine("echo", pass), machine("express-echo", pass, {}, "EXPRESS")], credentials: [LOCAL_CREDENTIALS, ...roles.credentials()], authorise: roles.authorise });
+    try {
+      const asStarter = new SFNClient({ endpoint: guarded.endpoint, region: REGION, credentials: starter, disableHostPrefix: true, maxAttempts: 1 });
+      expect((await asStarter.send(new StartSyncExecutionCommand({ stateMachineArn: machineArn("express-echo") }))).status).toBe("SUCCEEDED");
+      expect(await failure(asStarter.send(new StartExecutionCommand({ stateMachineArn: machineArn("echo") })))).toEqual({
+        name: "AccessDeniedException",
+        message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/starter-role/starter-fn is not authorized to perform: states:StartExecution on resource: ${machineArn("echo")} because no identity-based policy allows the states:StartExecution action`,
+        status: 400,
+      });
+      expect(await failure(asStarter.send(new DescribeExecutionCommand({ executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:echo:x` })))).toMatchObject({ name: "AccessDeniedException", message: expect.stringContaining("states:DescribeExecution on resource: arn:aws:states:eu-west-1:123456789012:execution:echo:x") });
+    } finally {
+      await guarded.stop();
+    }
+  });
+});
+
+describe("local Step Functions, with the local Lambda runtime (a hand-made WorkflowSpec)", () => {
+  const entry = join(__dirname, "../fixtures/handlers/workflow-steps.ts");
+  const buildDir = mkdtempSync(join(tmpdir(), "sf-workflow-"));
+  const lambdas = new Map<string, LocalLambda>();
+  const shared: Record<string, string> = { AWS_REGION: REGION, AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" };
+  const lambda = (spec: ReturnType<typeof localLambdaSpec>) => {
+    if (!lambdas.has(spec.name)) lambdas.set(spec.name, new LocalLambda(spec, { buildDir, sharedEnvironment: shared }));
+    return lambdas.get(spec.name)!;
+  };
+  let local: LocalSfnServer;
+  const double = localLambdaSpec({ name: "wf-double", entry, timeout: 10 });
+  const increment = localLambdaSpec({ name: "wf-increment", entry, timeout: 10 });
+  const starter = localLambdaSpec({ name: "wf-starter", entry, timeout: 10 });
+  const spec = (name: string, type: "STANDARD" | "EXPRESS", definition: object, functions: ReturnType<typeof localLambdaSpec>[]): WorkflowSpec => ({
+    name,
+    stateMachineName: name,
+    type,
+    definition: JSON.stringify(definition),
+    functions,
+    logLevel: "ERROR",
+    includeExecutionData: false,
+    logRetentionDays: 30,
+    tracing: false,
+    encryption: "aws-owned",
+    permissions: [],
+    region: REGION,
+  });
+
+  beforeAll(async () => {
+    const chain = spec("chain", "EXPRESS", {
+      StartAt: "Double",
+      States: {
+        Double: { Type: "Task", Resource: fnArn("wf-double"), Parameters: { "step": "double", "n.$": "$.n" }, Next: "Increment" },
+        Increment: { Type: "Task", Resource: fnArn("wf-increment"), End: true },
+      },
+    }, [double, increment]);
+    const outer = spec("outer", "EXPRESS", { StartAt: "Start", States: { Start: { Type: "Task", Resource: fnArn("wf-starter"), End: true } } }, [starter]);
+    const machines = await localStateMachineDefinitions([chain, outer], REGION, [], { invoke: (fn) => (event) => lambda(fn).invoke(event), arn: (fn) => lambda(fn).arn() });
+    local = await startLocalSfn({ stateMachines: machines });
+    shared.AWS_ENDPOINT_URL_SFN = local.endpoint;
+  });
+  afterAll(async () => {
+    await local?.stop();
+    for (const l of lambdas.values()) await l.stop();
+  });
+
+  it("chains functions in their sandboxes: one function's output is the next one's input", async () => {
+    const sfn = new SFNClient({ endpoint: local.endpoint, region: REGION, credentials: LOCAL_CREDENTIALS, disableHostPrefix: true, maxAttempts: 1 });
+    const result = await sfn.send(new StartSyncExecutionCommand({ stateMachineArn: machineArn("chain"), input: '{"n":20}' }));
+    expect(result).toMatchObject({ status: "SUCCEEDED" });
+    expect(JSON.parse(result.output!)).toEqual({ n: 41 });
+  });
+
+  it("lets a handler start a synchronous execution with a plain SFNClient (AWS_ENDPOINT_URL_SFN, the sync- host prefix resolved in the sandbox)", async () => {
+    const result = await lambda(starter).invoke({ step: "start-sync", stateMachineArn: machineArn("chain"), input: { n: 1 } });
+    expect(result).toEqual({ status: "SUCCEEDED", output: { n: 3 } });
+  });
+});
+
+describe("local Step Functions, the service", () => {
+  it("serves the registered Workflows and gives functions AWS_ENDPOINT_URL_SFN; a program without one starts nothing", async () => {
+    const context = { environment: { AWS_REGION: REGION }, run: { resources: [] }, functionRoles: new FunctionRoles([]), log: () => {}, lambda: () => { throw new Error("no function runs here"); } } as unknown as LocalContext;
+    expect(await workflowsService.start(context)).toBeUndefined();
+    expect(context.environment.AWS_ENDPOINT_URL_SFN).toBeUndefined();
+    const spec: WorkflowSpec = { name: "svc", stateMachineName: "svc-machine", type: "EXPRESS", definition: JSON.stringify(pass), functions: [], logLevel: "ALL", includeExecutionData: true, logRetentionDays: 30, tracing: true, encryption: "aws-owned", permissions: [], region: REGION };
+    registerSpec("Workflow", spec.name, spec);
+    const registry = (globalThis as unknown as Record<symbol, Array<{ spec: unknown }>>)[Symbol.for("serverless-fullstack.spec-registry")];
+    const started = await workflowsService.start(context);
+    try {
+      const endpoint = context.environment.AWS_ENDPOINT_URL_SFN;
+      expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const sfn = new SFNClient({ endpoint, region: REGION, credentials: LOCAL_CREDENTIALS, disableHostPrefix: true, maxAttempts: 1 });
+      expect(await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: machineArn("svc-machine") }))).toMatchObject({ type: "EXPRESS", loggingConfiguration: { level: "ALL", includeExecutionData: true }, tracingConfiguration: { enabled: true } });
+      expect((await sfn.send(new StartSyncExecutionCommand({ stateMachineArn: machineArn("svc-machine"), input: "[1]" }))).output).toBe("[1]");
+    } finally {
+      registry.splice(registry.findIndex((entry) => entry.spec === spec), 1);
+      await started?.stop();
+    }
+  });
+});
+
+describe("local Step Functions, hostile requests", () => {
+  /** A request signed as the SDK signs it, whatever its target and body. */
+  async function signed(target: string | undefined, body: string) {
+    const url = new URL(server.endpoint);
+    const headers: Record<string, string> = { host: url.host, "content-type": "application/x-amz-json-1.0", ...(target ? { "x-amz-target": target } : {}) };
+    const signer = new SignatureV4({ credentials: LOCAL_CREDENTIALS, region: REGION, service: "states", sha256: Sha256 });
+    const { host: _host, ...sent } = (await signer.sign({ method: "POST", protocol: "http:", hostname: url.hostname, port: Number(url.port), path: "/", query: {}, headers, body })).headers;
+    const response = await fetch(server.endpoint, { method: "POST", headers: sent, body });
+    return { status: response.status, body: (await response.json()) as { __type?: string } };
+  }
+
+  it("answers malformed bodies, wrong types and unknown operations with 4xx errors in the JSON shape, and keeps serving", async () => {
+    const values = [null, 1, -1, 1.5, true, "", "x".repeat(300), [], {}, { __proto__: { polluted: true } }, "arn:aws:states:eu-west-1:123456789012:stateMachine:echo", "arn:aws:states:eu-west-1:123456789012:express:echo:a:b"];
+    const operations = ["StartExecution", "StartSyncExecution", "DescribeExecution", "StopExecution", "ListExecutions", "GetExecutionHistory", "DescribeStateMachine"];
+    const fields = ["stateMachineArn", "executionArn", "name", "input", "maxResults", "nextToken", "statusFilter", "reverseOrder", "includeExecutionData", "error", "cause"];
+    const answers: Array<{ status: number; type?: string }> = [];
+    for (const operation of operations) {
+      for (const body of ["", "{", "null", "[]", '"text"', "{}"]) answers.push(await signed(`AWSStepFunctions.${operation}`, body).then((a) => ({ status: a.status, type: a.body.__type })));
+      for (const field of fields) {
+        for (const value of values) {
+          const base = operation.includes("Execution") && !operation.startsWith("Start") && operation !== "ListExecutions" ? { executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:echo:first-run` } : { stateMachineArn: machineArn("echo") };
+          answers.push(await signed(`AWSStepFunctions.${operation}`, JSON.stringify({ ...base, [field]: value })).then((a) => ({ status: a.status, type: a.body.__type })));
+        }
+      }
+    }
+    for (const target of [undefined, "AWSStepFunctions.toString", "AWSStepFunctions.__proto__", "AWSStepFunctions.CreateStateMachine", "AmazonSQS.SendMessage"]) answers.push(await signed(target, "{}").then((a) => ({ status: a.status, type: a.body.__type })));
+    expect(answers.filter((a) => a.status >= 500)).toEqual([]);
+    expect(answers.filter((a) => a.status >= 400 && typeof a.type !== "string")).toEqual([]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    await server.sfn.drained();
+    expect((await client().send(new DescribeStateMachineCommand({ stateMachineArn: machineArn("echo") }))).name).toBe("echo");
+  });
+});
