@@ -519,6 +519,12 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
     }
     case "aws:cloudwatch/eventArchive:EventArchive":
       return { id: physicalName, name: physicalName, arn: `arn:aws:events:${region}:${MOCK_ACCOUNT_ID}:archive/${physicalName}` };
+    // Step Functions: arn:aws:states:<region>:<account>:stateMachine:<name> (the service's ARN prefix is "states", not
+    // the provider module's "sfn"); the provider's id is the ARN (terraform-provider-aws sfn/state_machine.go).
+    case "aws:sfn/stateMachine:StateMachine": {
+      const arn = `arn:aws:states:${region}:${MOCK_ACCOUNT_ID}:stateMachine:${physicalName}`;
+      return { id: arn, name: physicalName, arn, stateMachineVersionArn: "" };
+    }
     case "aws:scheduler/schedule:Schedule": {
       // A schedule is named in its group ("default" when none is given): arn:aws:scheduler:<region>:<account>:schedule/<group>/<name>
       // (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_ScheduleSummary.html, Arn pattern).

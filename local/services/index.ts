@@ -17,7 +17,7 @@ import { workflowsService } from "./workflows";
  * Start order matters: secrets (a missing one stops the start before anything listens), the Lambda Invoke API (a
  * function reads the shared environment once, at its first invocation, and auth's demo user already fires a trigger),
  * data (tables, then queues, whose event sources start once every service has: StartedService.afterStart, then topics,
- * which deliver to the queues), then workflows (Step Functions, whose Task states invoke functions), then auth,
+ * which deliver to the queues, event buses and workflows, which invoke functions), then auth,
  * then events (the S3 server reports to them), then the WebSocket and REST APIs, the REST API's regions' router, then
  * the front door that routes to them.
  */
