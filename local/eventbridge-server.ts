@@ -8,7 +8,7 @@
  * crashes the runtime: whatever goes wrong is answered as an error.
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html
  */
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { matchesEventPattern } from "./event-pattern";
@@ -190,7 +190,12 @@ async function answer(eventBridge: LocalEventBridge, credentials: readonly SigV4
   try {
     const body = await readBody(request, LARGEST_REQUEST_BYTES);
     if (body.length > LARGEST_REQUEST_BYTES) throw new EventBridgeError("RequestEntityTooLarge", `The request is larger than ${LARGEST_REQUEST_BYTES} bytes`, 413);
-    const accessKeyId = await checkSignature(credentials, request, body);
+    const verdict = await sigv4.verifySignedHeaders(request, body, { service: "events", credentials });
+    if (!verdict.ok) {
+      const failure = sigv4.jsonProtocolFailure(verdict.failure);
+      throw new EventBridgeError(failure.code, failure.message, failure.status);
+    }
+    const accessKeyId = verdict.signer.accessKeyId;
     const target = sigv4.header(request.headers, "x-amz-target");
     if (target !== "AWSEvents.PutEvents") throw new EventBridgeError("UnknownOperationException", `The local EventBridge endpoint answers AWSEvents.PutEvents, not ${target ?? "(no X-Amz-Target)"}`);
     let input: { Entries?: unknown };
@@ -210,35 +215,4 @@ async function answer(eventBridge: LocalEventBridge, credentials: readonly SigV4
     const failure = error instanceof EventBridgeError ? error : new EventBridgeError("InternalException", (error as Error).message, 500);
     reply(failure.status, { __type: failure.code, message: failure.message });
   }
-}
-
-/**
- * SigV4 as EventBridge checks it: AWS4-HMAC-SHA256 with a credential scoped to `events`, the date of the request within
- * 15 minutes of the clock, `host` signed, a known access key, and the signature the SDK's signer computes over the
- * request and its body. Kept in one function so it can give way to a shared verifier in local/sigv4-verify.ts.
- */
-async function checkSignature(credentials: readonly SigV4Credentials[], request: IncomingMessage, body: Buffer): Promise<string> {
-  const authorization = sigv4.header(request.headers, "authorization");
-  if (!authorization) throw new EventBridgeError("MissingAuthenticationTokenException", "Missing Authentication Token");
-  const fields = sigv4.authorizationFields(authorization);
-  const claim = fields?.Credential ? sigv4.parseCredential(fields.Credential) : undefined;
-  const longDate = sigv4.header(request.headers, "x-amz-date");
-  if (!fields?.Signature || !fields.SignedHeaders || !claim || !longDate || !sigv4.isLongDate(longDate)) {
-    throw new EventBridgeError("IncompleteSignatureException", "The request signature does not conform to AWS standards (AWS4-HMAC-SHA256 with Credential, SignedHeaders, Signature and X-Amz-Date)");
-  }
-  const signedHeaders = fields.SignedHeaders.split(";");
-  const wrong =
-    claim.scope.service !== "events" ? "Credential should be scoped to correct service: 'events'"
-    : claim.scope.date !== longDate.slice(0, 8) ? "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP"
-    : Math.abs(sigv4.parseLongDate(longDate).getTime() - Date.now()) > sigv4.MAX_CLOCK_SKEW_MS ? `Signature expired: ${longDate} is more than 15 minutes from the server's clock`
-    : signedHeaders.includes("host") ? undefined
-    : "'Host' must be a 'SignedHeader' in the AWS Authorization";
-  if (wrong) throw new EventBridgeError("InvalidSignatureException", wrong);
-  const secret = credentials.find((c) => c.accessKeyId === claim.accessKeyId);
-  if (!secret) throw new EventBridgeError("UnrecognizedClientException", "The security token included in the request is invalid.");
-  const [path, query = ""] = (request.url ?? "/").split("?", 2);
-  const payloadHash = createHash("sha256").update(body).digest("hex");
-  const expected = await sigv4.computeSignature({ method: request.method ?? "POST", path, query: Object.fromEntries(new URLSearchParams(query)), headers: request.headers }, { scope: claim.scope, longDate, signedHeaders }, secret, { payloadHash, uriEscapePath: true });
-  if (!sigv4.sameSignature(expected.signature, fields.Signature)) throw new EventBridgeError("InvalidSignatureException", "The request signature we calculated does not match the signature you provided.");
-  return claim.accessKeyId;
 }

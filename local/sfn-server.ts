@@ -21,7 +21,7 @@ import type { AddressInfo } from "node:net";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
 import { installPromiseWithResolvers } from "./promise-with-resolvers";
-import { LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
+import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Definition = { StartAt: string; States: Record<string, Record<string, unknown>>; TimeoutSeconds?: number; [key: string]: unknown };
@@ -662,7 +662,10 @@ async function handle(
   if (body.length > LARGEST_REQUEST_BYTES) return reply(response, new SfnError("RequestEntityTooLarge", `The request is larger than ${LARGEST_REQUEST_BYTES} bytes.`, 413));
   // Authenticated before the body is read as JSON (AWS authenticates a request before acting on it).
   const verdict = await verifySignedHeaders(request, body, { service: "states", credentials, servesRegion: (region) => regions.size === 0 || regions.has(region) });
-  if (!verdict.ok) return reply(response, new SfnError(verdict.failure.code, verdict.failure.message, verdict.failure.status));
+  if (!verdict.ok) {
+    const failure = jsonProtocolFailure(verdict.failure);
+    return reply(response, new SfnError(failure.code, failure.message, failure.status));
+  }
   const target = request.headers["x-amz-target"];
   const [service, name] = typeof target === "string" ? target.split(".") : [];
   // Own properties only: `AWSStepFunctions.toString` or `__proto__` name no operation.

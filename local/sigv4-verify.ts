@@ -214,6 +214,33 @@ export function wrongRegion(region: string): SignatureFailure {
   return { code: "SignatureDoesNotMatch", message: `Credential should be scoped to a valid region, not '${region}'. `, status: 403 };
 }
 
+/** A signature failure as the JSON-protocol services (AWS JSON 1.0 and 1.1) name it. */
+export interface JsonProtocolSignatureFailure {
+  code: "MissingAuthenticationTokenException" | "IncompleteSignatureException" | "InvalidSignatureException" | "UnrecognizedClientException";
+  message: string;
+  status: 400;
+}
+
+const JSON_PROTOCOL_CODES: Record<SignatureFailure["code"], JsonProtocolSignatureFailure["code"]> = {
+  MissingAuthenticationToken: "MissingAuthenticationTokenException",
+  IncompleteSignature: "IncompleteSignatureException",
+  SignatureDoesNotMatch: "InvalidSignatureException",
+  InvalidClientTokenId: "UnrecognizedClientException",
+};
+
+/**
+ * `failure` as a JSON-protocol service (Step Functions, EventBridge; DynamoDB, whose error page lists them) answers it:
+ * the same checks under exception names, each with status 400 (MissingAuthenticationTokenException "Missing
+ * Authentication Token", IncompleteSignatureException, InvalidSignatureException, UnrecognizedClientException "The
+ * security token included in the request is invalid.";
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html). The query services (SNS,
+ * and SQS, whose JSON protocol keeps its query error codes) answer `failure` as it is.
+ */
+export function jsonProtocolFailure(failure: SignatureFailure): JsonProtocolSignatureFailure {
+  const code = JSON_PROTOCOL_CODES[failure.code];
+  return { code, message: code === "MissingAuthenticationTokenException" ? "Missing Authentication Token" : failure.message, status: 400 };
+}
+
 /**
  * Checks a request's SigV4 Authorization header as AWS's JSON and query services do, in their order: present
  * (MissingAuthenticationToken), well formed with a date (IncompleteSignature), scoped to aws4_request, `service`, a

@@ -301,9 +301,9 @@ describe("local Step Functions, memory", () => {
 describe("local Step Functions, signatures and IAM", () => {
   it("refuses unsigned requests and other credentials as AWS does, and a function its role does not allow (AccessDeniedException)", async () => {
     const unsigned = await fetch(server.endpoint, { method: "POST", headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AWSStepFunctions.StartExecution" }, body: "{}" });
-    expect([unsigned.status, await unsigned.json()]).toEqual([403, { __type: "MissingAuthenticationToken", message: "The request must contain either a valid (registered) AWS access key ID or X.509 certificate." }]);
-    expect(await failure(client({ accessKeyId: "AKIDOTHER", secretAccessKey: "x" }).send(new DescribeStateMachineCommand({ stateMachineArn: machineArn("echo") })))).toMatchObject({ name: "InvalidClientTokenId", status: 403 });
-    expect(await failure(client({ accessKeyId: "local", secretAccessKey: "wrong" }).send(new DescribeStateMachineCommand({ stateMachineArn: machineArn("echo") })))).toMatchObject({ name: "SignatureDoesNotMatch", status: 403 });
+    expect([unsigned.status, await unsigned.json()]).toEqual([400, { __type: "MissingAuthenticationTokenException", message: "Missing Authentication Token" }]);
+    expect(await failure(client({ accessKeyId: "AKIDOTHER", secretAccessKey: "x" }).send(new DescribeStateMachineCommand({ stateMachineArn: machineArn("echo") })))).toMatchObject({ name: "UnrecognizedClientException", status: 400 });
+    expect(await failure(client({ accessKeyId: "local", secretAccessKey: "wrong" }).send(new DescribeStateMachineCommand({ stateMachineArn: machineArn("echo") })))).toMatchObject({ name: "InvalidSignatureException", status: 400 });
 
     const starter = functionCredentials("starter-fn");
     const roles = new FunctionRoles([
