@@ -16,6 +16,7 @@ import { clearRegisteredSpecs } from "../../components/spec-registry";
 import { localSecretsFile, localSecretValues } from "../../local/services/secrets";
 import { startLocalSecrets } from "../../local/secrets-server";
 import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
+import { FunctionRoles, functionCredentials } from "../../local/function-roles";
 import { record } from "../harness/mocks";
 
 const entry = "tests/fixtures/handlers/echo.ts";
@@ -105,6 +106,56 @@ describe("the local secrets server", () => {
       expect((await ssm.send(new GetParameterCommand({ Name: "/shop/token", WithDecryption: true }))).Parameter?.Value).toBe("t0ken");
       await expect(ssm.send(new GetParameterCommand({ Name: "/other" }))).rejects.toMatchObject({ name: "ParameterNotFound" });
     } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe("the local secrets server, signed and authorised as AWS does", () => {
+  const roleArn = "arn:aws:iam::123456789012:role/reader-role";
+  const roles = FunctionRoles.fromGraph([
+    { type: "aws:iam/role:Role", name: "reader-role", urn: "urn:role", custom: true, inputs: {}, state: { name: "reader-role", arn: roleArn }, protect: false, retainOnDelete: false, dependencies: [] },
+    { type: "aws:lambda/function:Function", name: "reader", urn: "urn:fn", custom: true, inputs: { role: roleArn }, state: { name: "reader-1a2b" }, protect: false, retainOnDelete: false, dependencies: [] },
+    {
+      type: "aws:iam/rolePolicy:RolePolicy", name: "reader-policy", urn: "urn:policy", custom: true, state: {}, protect: false, retainOnDelete: false, dependencies: [],
+      // What LambdaFunction's `secrets` grants (components/lambda/secrets.ts secretResourceArn): the name with Secrets Manager's six random characters, the parameter without its leading slash.
+      inputs: { role: "reader-role", policy: JSON.stringify({ Statement: [
+        { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: `arn:aws:secretsmanager:us-east-1:${MOCK_ACCOUNT_ID}:secret:shop/stripe-??????` },
+        { Effect: "Allow", Action: "ssm:GetParameter", Resource: `arn:aws:ssm:us-east-1:${MOCK_ACCOUNT_ID}:parameter/shop/token` },
+      ] }) },
+    },
+  ]);
+  const values = { secretsManager: new Map([["shop/stripe", "sk_test_1"], ["shop/payroll", "p4y"]]), ssm: new Map([["/shop/token", "t0ken"], ["/shop/admin", "4dmin"]]) };
+
+  it("lets a function read what its role allows and refuses the rest with AccessDeniedException naming the caller, action and resource", async () => {
+    const server = await startLocalSecrets(values, { credentials: roles.credentials(), authorise: roles.authorise });
+    const client = { endpoint: server.endpoint, region: "us-east-1", credentials: functionCredentials("reader-1a2b") };
+    const sm = new SecretsManagerClient(client);
+    const ssm = new SSMClient(client);
+    try {
+      expect((await sm.send(new GetSecretValueCommand({ SecretId: "shop/stripe" }))).SecretString).toBe("sk_test_1");
+      await expect(sm.send(new GetSecretValueCommand({ SecretId: "shop/payroll" }))).rejects.toMatchObject({
+        name: "AccessDeniedException",
+        message: `User: arn:aws:sts::123456789012:assumed-role/reader-role/reader-1a2b is not authorized to perform: secretsmanager:GetSecretValue on resource: arn:aws:secretsmanager:us-east-1:${MOCK_ACCOUNT_ID}:secret:shop/payroll-local0 because no identity-based policy allows the secretsmanager:GetSecretValue action`,
+      });
+      expect((await ssm.send(new GetParameterCommand({ Name: "/shop/token", WithDecryption: true }))).Parameter?.Value).toBe("t0ken");
+      await expect(ssm.send(new GetParameterCommand({ Name: "/shop/admin", WithDecryption: true }))).rejects.toMatchObject({ name: "AccessDeniedException", message: expect.stringContaining(`ssm:GetParameter on resource: arn:aws:ssm:us-east-1:${MOCK_ACCOUNT_ID}:parameter/shop/admin because`) });
+    } finally {
+      sm.destroy();
+      ssm.destroy();
+      await server.stop();
+    }
+  });
+
+  it("refuses an unsigned request and unknown credentials as JSON-protocol services do", async () => {
+    const server = await startLocalSecrets(values, { credentials: roles.credentials(), authorise: roles.authorise });
+    const sm = new SecretsManagerClient({ endpoint: server.endpoint, region: "us-east-1", credentials: { accessKeyId: "AKIDOTHER", secretAccessKey: "x" }, maxAttempts: 1 });
+    try {
+      const unsigned = await fetch(server.endpoint, { method: "POST", headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "secretsmanager.GetSecretValue" }, body: JSON.stringify({ SecretId: "shop/stripe" }) });
+      expect([unsigned.status, await unsigned.json()]).toEqual([400, { __type: "MissingAuthenticationTokenException", message: "Missing Authentication Token" }]);
+      await expect(sm.send(new GetSecretValueCommand({ SecretId: "shop/stripe" }))).rejects.toMatchObject({ name: "UnrecognizedClientException" });
+    } finally {
+      sm.destroy();
       await server.stop();
     }
   });
