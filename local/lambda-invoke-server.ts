@@ -17,7 +17,9 @@ import type { AddressInfo } from "node:net";
 import type { LambdaFunctionSpec } from "../components/lambda/function";
 import { invokeAsync, type AsyncInvokeOptions, type Invoke } from "./async-invoke";
 import { LAMBDA_REFUSAL_STATUS, LAMBDA_SYNC_PAYLOAD_LIMITS, LambdaInvokeError, type InvocationTarget } from "./lambda-runtime";
+import type { Authorise } from "./function-roles";
 import { lambdaFunctionArn } from "./offline/mocks";
+import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SignatureFailure, type SigV4Credentials } from "./sigv4-verify";
 
 /** One of the program's functions as Invoke can name it. */
 export interface InvocableFunction {
@@ -41,6 +43,17 @@ export interface LocalLambdaApiOptions {
   async: AsyncInvokeOptions;
   /** Region named in a "Function not found" ARN when the request names none. @default "us-east-1" */
   region?: string;
+  /** The credentials requests must be signed with (SigV4). @default [LOCAL_CREDENTIALS] */
+  credentials?: readonly SigV4Credentials[];
+  /**
+   * IAM for signed requests (local/function-roles.ts): Invoke is authorised as lambda:InvokeFunction on the ARN the
+   * request names, with its qualifier when it has one (a statement on the unqualified ARN does not match
+   * `<arn>:live`: grant `<arn>:*` too, as Step Functions' generated policies do). A refusal is 403
+   * AccessDeniedException, "User: … is not authorized to perform: lambda:InvokeFunction on resource: … because no
+   * identity-based policy allows the lambda:InvokeFunction action".
+   * @default every signed request is allowed
+   */
+  authorise?: Authorise;
 }
 
 export interface LocalLambdaApi {
@@ -82,8 +95,20 @@ interface ApiError {
   message: string;
 }
 
+/**
+ * A refused signature as Lambda answers it: the JSON services' exception names (jsonProtocolFailure), with 403 for
+ * all but IncompleteSignatureException (400), as Lambda's REST API answers UnrecognizedClientException ("StatusCode:
+ * 403 … api error UnrecognizedClientException: The security token included in the request is invalid",
+ * iann0036/iamlive#58). The other statuses are not confirmed.
+ */
+function signatureError(failure: SignatureFailure): ApiError {
+  const json = jsonProtocolFailure(failure);
+  return { status: json.code === "IncompleteSignatureException" ? 400 : 403, type: json.code, message: json.message };
+}
+
 export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promise<LocalLambdaApi> {
   const byName = new Map(options.functions.map((f) => [f.functionName, f]));
+  const credentials = options.credentials ?? [LOCAL_CREDENTIALS];
   const pending = new Set<Promise<unknown>>();
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
@@ -106,7 +131,14 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
       });
     }
     const body = await readBody(request, LAMBDA_INVOKE_LIMITS.largestSyncRequestBytes + 1);
-    const outcome = resolveRequest(match[1], url.searchParams.get("Qualifier"), request.headers["x-amz-invocation-type"], body);
+    // A body over every limit is not kept, so its signature cannot be checked: it is refused for its size alone.
+    let caller: string | undefined;
+    if (body.text !== undefined) {
+      const verdict = await verifySignedHeaders(request, Buffer.from(body.text, "utf8"), { service: "lambda", credentials });
+      if (!verdict.ok) return sendError(response, requestId, signatureError(verdict.failure));
+      caller = verdict.signer.accessKeyId;
+    }
+    const outcome = resolveRequest(match[1], url.searchParams.get("Qualifier"), request.headers["x-amz-invocation-type"], body, caller);
     if ("error" in outcome) return sendError(response, requestId, outcome.error);
     const { target, invocation, invocationType, event } = outcome;
 
@@ -146,6 +178,7 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
     qualifierParameter: string | null,
     invocationTypeHeader: string | string[] | undefined,
     body: { bytes: number; text?: string },
+    caller: string | undefined,
   ): { error: ApiError } | { target: InvocableFunction; invocation: InvocationTarget & { version: string }; invocationType: (typeof INVOCATION_TYPES)[number]; event: unknown } {
     let functionName: string;
     try {
@@ -172,6 +205,11 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
     }
     const candidate = byName.get(name);
     const [, , , arnRegion, arnAccount] = candidate?.arn.split(":") ?? [];
+    // IAM first, on the ARN the request names (AWS refuses a caller without the permission before saying whether the
+    // function exists): its region and account, else the program's function's, else the defaults.
+    const resource = lambdaFunctionArn(region ?? arnRegion ?? options.region ?? "us-east-1", name, qualifier, account ?? arnAccount);
+    const refused = caller !== undefined ? options.authorise?.(caller, "lambda:InvokeFunction", resource) : undefined;
+    if (refused) return { error: { status: 403, type: "AccessDeniedException", message: `User: ${refused.caller} is not authorized to perform: lambda:InvokeFunction on resource: ${resource} ${refused.reason}` } };
     const target = candidate && (region === undefined || region === arnRegion) && (account === undefined || account === arnAccount) ? candidate : undefined;
     const notFound = (): { error: ApiError } => {
       // The ARN the request names: its own region and account, else the ones the program's functions have.

@@ -10,6 +10,7 @@ import { FUNCTION_NAME_SUFFIX, type LambdaFunctionSpec } from "../../components/
 import { registeredSpecs } from "../../components/spec-registry";
 import type { Graph } from "../offline/graph";
 import { startLocalLambdaApi, type InvocableFunction, type LocalLambdaApi } from "../lambda-invoke-server";
+import { LOCAL_CREDENTIALS } from "../sigv4-verify";
 import type { LocalService, StartedService } from "./types";
 
 const FUNCTION_TYPE = "aws:lambda/function:Function";
@@ -72,6 +73,9 @@ export const lambdaService: LocalService = {
       // The events service's queues: an Event invocation's destination records land beside those of S3 events and schedules.
       async: { queues: context.queues(), region, log: context.log, functionArn: (spec, qualifier) => context.lambda(spec).arn(qualifier) },
       region,
+      // Signed as Lambda's are, and each function authorised by its role (lambda:InvokeFunction on what it names).
+      credentials: [{ accessKeyId: context.environment.AWS_ACCESS_KEY_ID ?? LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: context.environment.AWS_SECRET_ACCESS_KEY ?? LOCAL_CREDENTIALS.secretAccessKey }, ...context.functionRoles.credentials()],
+      authorise: context.functionRoles.authorise,
     });
     context.environment.AWS_ENDPOINT_URL_LAMBDA = api.endpoint;
     for (const f of functions) context.log(`  ${f.functionName} (LambdaFunction "${f.name}")${f.aliases.size > 0 ? `, aliases ${[...f.aliases.keys()].join(", ")}` : ""}`);

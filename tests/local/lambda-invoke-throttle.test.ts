@@ -8,6 +8,7 @@ import { startLocalLambdaApi, type LocalLambdaApi } from "../../local/lambda-inv
 import { LambdaInvokeError } from "../../local/lambda-runtime";
 import { LocalQueues } from "../../local/queues";
 import { localLambdaSpec } from "../harness/lambda-spec";
+import { signedFetch } from "../harness/signed-fetch";
 
 let api: LocalLambdaApi;
 afterAll(() => api?.stop());
@@ -21,14 +22,14 @@ describe("the local Lambda API and a throttled function", () => {
       } }],
       async: { queues: new LocalQueues(), retryDelaysMs: [0] },
     });
-    const response = await fetch(`${api.endpoint}/2015-03-31/functions/throttled-function-0a1b2c3d/invocations`, { method: "POST", body: "{}" });
+    const response = await signedFetch(`${api.endpoint}/2015-03-31/functions/throttled-function-0a1b2c3d/invocations`, { body: "{}" }, { service: "lambda" });
     expect(response.status).toBe(429);
     expect(response.headers.get("x-amz-function-error")).toBeNull();
     expect(response.headers.get("x-amzn-errortype")).toMatch(/^TooManyRequestsException/);
     expect(await response.json()).toMatchObject({ message: expect.stringContaining("Rate Exceeded.") });
     // Qualifier: "Pattern: (|[a-zA-Z0-9$_-]+)", 1–128 characters.
     for (const qualifier of ["%E0%A4%A", "has.dot", "q".repeat(129)]) {
-      const bad = await fetch(`${api.endpoint}/2015-03-31/functions/throttled-function-0a1b2c3d/invocations?Qualifier=${qualifier}`, { method: "POST", body: "{}" });
+      const bad = await signedFetch(`${api.endpoint}/2015-03-31/functions/throttled-function-0a1b2c3d/invocations?Qualifier=${qualifier}`, { body: "{}" }, { service: "lambda" });
       expect(bad.status).toBe(400);
       expect(bad.headers.get("x-amzn-errortype")).toMatch(/^ValidationException/);
     }

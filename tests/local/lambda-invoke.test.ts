@@ -11,12 +11,14 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LambdaFunction } from "../../components/lambda/function";
 import { ServerlessApi } from "../../components/serverless-api";
 import type { LocalEvents } from "../../local/services/events";
 import type { LocalLambdaService } from "../../local/services/lambda";
 import { startLocalApp, type LocalApp } from "../../local/start";
+import { signedFetch } from "../harness/signed-fetch";
 
 const dir = mkdtempSync(join(tmpdir(), "sf-lambda-invoke-"));
 const recordFile = join(dir, "target-events.jsonl");
@@ -45,7 +47,9 @@ beforeAll(async () => {
       entry: "tests/fixtures/handlers/invoke-other.ts",
       timeout: 20,
       environment: { TARGET_FUNCTION: target.functionName },
-      permissions: [{ actions: ["lambda:InvokeFunction"], resources: [target.arn] }],
+      // Its versions and aliases need `<arn>:*` (a statement on the unqualified ARN does not match `<arn>:live`); the
+      // two ARNs of functions the program lacks let the tests see 404 ResourceNotFoundException rather than IAM's 403.
+      permissions: [{ actions: ["lambda:InvokeFunction"], resources: [target.arn, pulumi.interpolate`${target.arn}:*`, "arn:aws:lambda:us-east-1:123456789012:function:target", pulumi.interpolate`arn:aws:lambda:eu-west-1:123456789012:function:${target.functionName}`, "arn:aws:lambda:us-east-1:123456789012:function:whoami-*"] }],
     });
     const whoami = new LambdaFunction("whoami", {
       entry: "tests/fixtures/handlers/identity.ts",
@@ -106,6 +110,17 @@ describe("a handler invokes another function through the local Lambda API", () =
     expect(app.context.queues().messages("target-failures").map((m) => m.body)).toEqual(failures);
   });
 
+  it("is refused a function its role does not name, as IAM refuses it: 403 AccessDeniedException", async () => {
+    const other = lambdaService().functions.find((f) => f.spec.reservedConcurrency === 0)!;
+    expect(await orchestrate({ functionName: other.functionName })).toMatchObject({
+      error: "AccessDeniedException",
+      httpStatusCode: 403,
+      message: expect.stringMatching(new RegExp(`^User: arn:aws:sts::\\d{12}:assumed-role/orchestrator-role-[0-9a-f]+/orchestrator-function-[0-9a-f]+ is not authorized to perform: lambda:InvokeFunction on resource: ${other.arn} because no identity-based policy allows the lambda:InvokeFunction action$`)),
+    });
+    // A qualifier is its own resource: the unqualified ARN's statement does not cover `:1`; target's `<arn>:*` does.
+    expect(await orchestrate({ qualifier: "1" })).toMatchObject({ statusCode: 200 });
+  });
+
   it("gets ResourceNotFoundException (404) for a name the program does not have", async () => {
     expect(await orchestrate({ functionName: "target" })).toMatchObject({ error: "ResourceNotFoundException", httpStatusCode: 404, message: expect.stringMatching(/^Function not found: arn:aws:lambda:us-east-1:\d{12}:function:target\./) });
     expect(await orchestrate({ functionName: `arn:aws:lambda:eu-west-1:${names.targetArn.split(":")[4]}:function:${names.targetName}` })).toMatchObject({ error: "ResourceNotFoundException", httpStatusCode: 404 });
@@ -113,8 +128,9 @@ describe("a handler invokes another function through the local Lambda API", () =
 });
 
 describe("the local Lambda API from a terminal", () => {
-  const invoke = (functionName: string, init: RequestInit & { query?: string } = {}) =>
-    fetch(`${app.urls.lambda}/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations${init.query ?? ""}`, { method: "POST", ...init });
+  // Signed with the local credentials, as `aws lambda invoke --endpoint-url …` is (docs/local-runtime.md).
+  const invoke = (functionName: string, init: { headers?: Record<string, string>; body?: string; query?: string } = {}) =>
+    signedFetch(`${app.urls.lambda}/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations${init.query ?? ""}`, init, { service: "lambda" });
 
   it("is printed with the other services and given to every sandbox as AWS_ENDPOINT_URL_LAMBDA", () => {
     expect(app.urls.lambda).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -145,6 +161,8 @@ describe("the local Lambda API from a terminal", () => {
     expect(await refusal(await invoke(names.targetName, { body: sixMegabytes }))).toEqual([413, "RequestEntityTooLargeException", "Request must be smaller than 6291456 bytes for the InvokeFunction operation"]);
     const overOneMegabyte = JSON.stringify({ blob: "x".repeat(1_048_576) });
     expect(await refusal(await invoke(names.targetName, { headers: { "X-Amz-Invocation-Type": "Event" }, body: overOneMegabyte }))).toEqual([413, "RequestEntityTooLargeException", `${Buffer.byteLength(overOneMegabyte)} byte payload is too large for the Event invocation type (limit 1048576 bytes)`]);
+    const unsigned = await fetch(`${app.urls.lambda}/2015-03-31/functions/${names.targetName}/invocations`, { method: "POST", body: "{}" });
+    expect(await refusal(unsigned)).toEqual([403, "MissingAuthenticationTokenException", "Missing Authentication Token"]);
     const unknownPath = await fetch(`${app.urls.lambda}/2015-03-31/functions`, { method: "GET" });
     expect([unknownPath.status, unknownPath.headers.get("x-amzn-errortype")]).toEqual([404, "UnknownOperationException"]);
     const still = await invoke(names.targetName, { body: JSON.stringify({ after: "refusals" }) });
@@ -193,7 +211,7 @@ describe("a route whose function reserves no concurrency, end to end (review 30)
     expect([response.status, await response.json()]).toEqual([500, { message: "Internal server error" }]);
     const throttled = lambdaService().functions.find((f) => f.spec.reservedConcurrency === 0)!;
     expect(throttled.functionName).toMatch(/^gw-.*throttled.*-function-[0-9a-f]{8}$/);
-    const invoked = await fetch(`${app.urls.lambda}/2015-03-31/functions/${throttled.functionName}/invocations`, { method: "POST", body: "{}" });
+    const invoked = await signedFetch(`${app.urls.lambda}/2015-03-31/functions/${throttled.functionName}/invocations`, { body: "{}" }, { service: "lambda" });
     expect([invoked.status, invoked.headers.get("x-amzn-errortype"), ((await invoked.json()) as { Message: string }).Message]).toEqual([429, "TooManyRequestsException", "Rate Exceeded."]);
   });
 });
