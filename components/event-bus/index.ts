@@ -11,7 +11,7 @@ import { autonameLength, validateAutonames } from "../autoname";
 import { argFailer, type ArgFailure } from "../errors";
 import type { PolicyStatement } from "../iam";
 import { LAMBDA_ENVIRONMENT_KEY, type LambdaFunction } from "../lambda/function";
-import { checkRetentionDays, createDeadLetterQueueWithPolicy, type QueuePolicyStatement } from "../queues";
+import { checkRetentionDays, createDeadLetterQueueWithPolicy, serviceSendStatement } from "../queues";
 import { validateRegionArg } from "../region";
 import { registerSpec } from "../spec-registry";
 import { eventPatternProblem } from "./event-pattern";
@@ -60,22 +60,6 @@ export interface EventBusSubscription {
   permission: aws.lambda.Permission;
   /** Where EventBridge moves an event it could not deliver: alarm on its ApproximateNumberOfMessagesVisible. */
   deadLetterQueue: aws.sqs.Queue;
-}
-
-/**
- * The statement that lets EventBridge move what a rule could not deliver to `queue`: sqs:SendMessage for
- * events.amazonaws.com, on behalf of that rule only (aws:SourceArn), as
- * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html grants it.
- */
-export function eventsSendStatement(queue: aws.sqs.Queue, ruleArn: pulumi.Input<string>): QueuePolicyStatement {
-  return {
-    Sid: "RuleDeadLetters",
-    Effect: "Allow",
-    Principal: { Service: "events.amazonaws.com" },
-    Action: "sqs:SendMessage",
-    Resource: queue.arn,
-    Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
-  };
 }
 
 /**
@@ -192,7 +176,7 @@ export class EventBus extends pulumi.ComponentResource {
     );
     const { queue: deadLetterQueue, policy: deadLetterPolicy } = createDeadLetterQueueWithPolicy(
       `${prefix}-dlq`,
-      { retentionDays, region: this.region, allow: (queue) => [eventsSendStatement(queue, rule.arn)] },
+      { retentionDays, region: this.region, allow: (queue) => [serviceSendStatement(queue, "events.amazonaws.com", rule.arn, "RuleDeadLetters")] },
       { parent: this },
     );
     const target = new aws.cloudwatch.EventTarget(

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
 import { argFailer, type ArgFailure } from "../errors";
 import { policyJson, type PolicyStatement } from "../iam";
-import { createDeadLetterQueue, DEAD_LETTER_RETENTION_DAYS, requireTls, snsSendStatement } from "../queues";
+import { createDeadLetterQueue, DEAD_LETTER_RETENTION_DAYS, requireTls, serviceSendStatement } from "../queues";
 import { LAMBDA_ENVIRONMENT_KEY, type LambdaFunction } from "../lambda/function";
 import { describeRegion, regionWhereCreated, validateRegionArg } from "../region";
 import { registerSpec } from "../spec-registry";
@@ -141,7 +141,7 @@ export class MessageQueue extends pulumi.ComponentResource {
     );
     // A queue has one access policy (deploy rule SqsOneQueuePolicy): the topics' grant goes into the TLS-only one.
     const topics = [...(args.topics ?? [])];
-    const queuePolicy = requireTls(`${name}-queue-policy`, queue, region, { parent: this }, topics.length > 0 ? [snsSendStatement(queue, topics.map((t) => t.topicArn))] : []);
+    const queuePolicy = requireTls(`${name}-queue-policy`, queue, region, { parent: this }, topics.length > 0 ? [serviceSendStatement(queue, "sns.amazonaws.com", topics.map((t) => t.topicArn), "TopicsSend")] : []);
 
     // CreateEventSourceMapping checks the function's role first: without these it fails with InvalidParameterValueException
     // "The provided execution role does not have permissions to call ReceiveMessage on SQS" (aws/aws-cdk#6770). Lambda

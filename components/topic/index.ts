@@ -12,7 +12,7 @@ import { argFailer, type ArgFailure } from "../errors";
 import type { PolicyStatement } from "../iam";
 import { LAMBDA_ENVIRONMENT_KEY, type LambdaFunction } from "../lambda/function";
 import { SQS_MAX_MESSAGE_BYTES, type MessageQueue } from "../message-queue";
-import { checkRetentionDays, createDeadLetterQueueWithPolicy, snsSendStatement } from "../queues";
+import { checkRetentionDays, createDeadLetterQueueWithPolicy, serviceSendStatement } from "../queues";
 import { validateRegionArg } from "../region";
 import { registerSpec } from "../spec-registry";
 import { FILTER_POLICY_SCOPES, filterPolicyProblem, type FilterPolicyScope } from "./filter-policy";
@@ -352,7 +352,7 @@ export class Topic extends pulumi.ComponentResource {
   private createDeadLetterQueue(prefix: string, retentionDays: number, fifo: boolean): { queue: aws.sqs.Queue; policy: aws.sqs.QueuePolicy } {
     return createDeadLetterQueueWithPolicy(
       `${prefix}-dlq`,
-      { retentionDays, fifo, maxMessageBytes: SQS_MAX_MESSAGE_BYTES, region: this.region, allow: (queue) => [snsSendStatement(queue, [this.topicArn])] },
+      { retentionDays, fifo, maxMessageBytes: SQS_MAX_MESSAGE_BYTES, region: this.region, allow: (queue) => [serviceSendStatement(queue, "sns.amazonaws.com", [this.topicArn], "TopicsSend")] },
       { parent: this },
     );
   }

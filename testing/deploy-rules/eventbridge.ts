@@ -226,7 +226,7 @@ export const EVENTBRIDGE_DEAD_LETTER_QUEUE_POLICY: DeployRule = {
           this.id,
           target,
           `sends what EventBridge cannot deliver to ${queue.name}, whose policy does not let ${rule?.name ?? "the rule"} send (sqs:SendMessage for events.amazonaws.com, aws:SourceArn the rule); EventBridge drops those events`,
-          "add that statement to the queue's one policy (components/event-bus eventsSendStatement)",
+          "add that statement to the queue's one policy (components/queues.ts serviceSendStatement, as EventBus writes it)",
         ),
       );
     }

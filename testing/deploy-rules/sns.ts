@@ -187,7 +187,7 @@ export const SNS_SUBSCRIPTION_DEAD_LETTER_QUEUE_POLICY: DeployRule = {
           this.id,
           subscription,
           `sends what SNS cannot deliver to ${queue.name}, whose policy ${refusal.replace("that topic", topicName(graph, subscription))}; SNS cannot move failed messages there and drops them`,
-          refusal.startsWith("denies") ? "narrow the Deny so that it leaves SNS's deliveries from the topic alone (e.g. only requests without TLS: aws:SecureTransport false), or remove it" : "add that statement to the queue's one policy (components/queues.ts snsSendStatement)",
+          refusal.startsWith("denies") ? "narrow the Deny so that it leaves SNS's deliveries from the topic alone (e.g. only requests without TLS: aws:SecureTransport false), or remove it" : "add that statement to the queue's one policy (components/queues.ts serviceSendStatement, as Topic writes it)",
         ),
       ];
     });
