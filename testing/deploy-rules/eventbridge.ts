@@ -5,11 +5,12 @@
  * events.amazonaws.com invoke it from the rule, a dead-letter queue whose policy does not let the rule send).
  */
 import { eventPatternProblem, EVENT_PATTERN_LIMITS } from "../../components/event-bus/event-pattern";
-import { asArray, attachedTo, dependencyClosure, ofType, policyDocument, type Graph } from "../../local/offline/graph";
+import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { pathPatternMatcher } from "../../local/http";
 import { functionOf } from "./events";
 import { physicalName, type PhysicalNameSpec } from "./names";
+import { queueSendRefusal, EVENTBRIDGE_RULE_SENDER } from "./queue-policy";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
 
 const BUS = "aws:cloudwatch/eventBus:EventBus";
@@ -18,7 +19,6 @@ const TARGET = "aws:cloudwatch/eventTarget:EventTarget";
 const ARCHIVE = "aws:cloudwatch/eventArchive:EventArchive";
 const PERMISSION = "aws:lambda/permission:Permission";
 const QUEUE = "aws:sqs/queue:Queue";
-const QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy";
 const EVENTS_PRINCIPAL = "events.amazonaws.com";
 
 /** A bus's name as a rule or target gives it: a name, or a bus ARN (`...:event-bus/<name>`); absent is "default". */
@@ -188,27 +188,13 @@ export const EVENTBRIDGE_LAMBDA_PERMISSION: DeployRule = {
   },
 };
 
-/** Whether a statement of a queue's policies lets `service` sqs:SendMessage to `queue` on behalf of `sourceArn`. */
-function queueLetsServiceSend(graph: Graph, queue: RecordedResource, service: string, sourceArn: unknown): boolean {
-  const documents = [queue.inputs.policy, ...attachedTo(graph, QUEUE_POLICY, "queueUrl", queue).map((p) => p.inputs.policy)].filter(Boolean);
-  const statements = documents.flatMap((document) => policyDocument(document).Statement).filter((s) => s.Effect === "Allow");
-  return statements.some((s) => {
-    const principals = s.Principal === "*" ? ["*"] : [...asArray<string>(s.Principal?.Service), ...asArray<string>(s.Principal?.AWS)];
-    if (!principals.includes(service) && !principals.includes("*")) return false;
-    // Action names case-insensitively, ARNs with * and ? wildcards, as IAM reads them.
-    if (!asArray<string>(s.Action).some((action) => pathPatternMatcher(action.toLowerCase())("sqs:sendmessage"))) return false;
-    if (!asArray<string>(s.Resource).some((resource) => pathPatternMatcher(resource)(String(queue.state.arn)))) return false;
-    const conditions = Object.values((s.Condition ?? {}) as Record<string, Record<string, unknown>>).flatMap((block) => Object.entries(block ?? {}));
-    const sources = conditions.filter(([key]) => key.toLowerCase() === "aws:sourcearn").flatMap(([, value]) => asArray<string>(value as string | string[]));
-    return sources.length === 0 || sources.some((arn) => pathPatternMatcher(arn)(String(sourceArn)));
-  });
-}
-
 /**
  * A target's dead-letter queue must let the rule send: "EventBridge needs permission to send events to the queue"
  * through the queue's resource-based policy, sqs:SendMessage for events.amazonaws.com with aws:SourceArn the rule's ARN
- * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html); without it EventBridge drops what it
- * could not deliver. Queues outside the plan are not checked.
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html); without it, or with a Deny that covers
+ * that send (an explicit Deny wins over any Allow; the TLS-only Deny does not cover it), EventBridge drops what it
+ * could not deliver. The policy is read as the SNS queue rules read it (queue-policy.ts). Queues outside the plan are
+ * not checked.
  */
 export const EVENTBRIDGE_DEAD_LETTER_QUEUE_POLICY: DeployRule = {
   id: "EventBridgeDeadLetterQueuePolicy",
@@ -220,13 +206,16 @@ export const EVENTBRIDGE_DEAD_LETTER_QUEUE_POLICY: DeployRule = {
       const queue = referenced(graph, QUEUE, target.inputs.deadLetterConfig?.arn);
       if (!queue) continue;
       const rule = ruleOf(graph, target);
-      if (queueLetsServiceSend(graph, queue, EVENTS_PRINCIPAL, rule?.state.arn)) continue;
+      const refusal = queueSendRefusal(graph, queue, EVENTBRIDGE_RULE_SENDER, rule?.state.arn);
+      if (!refusal) continue;
       findings.push(
         finding(
           this.id,
           target,
-          `sends what EventBridge cannot deliver to ${queue.name}, whose policy does not let ${rule?.name ?? "the rule"} send (sqs:SendMessage for events.amazonaws.com, aws:SourceArn the rule); EventBridge drops those events`,
-          "add that statement to the queue's one policy (components/queues.ts serviceSendStatement, as EventBus writes it)",
+          `sends what EventBridge cannot deliver to ${queue.name}, whose policy ${refusal.replace("that rule", rule?.name ?? "the rule")}; EventBridge drops those events`,
+          refusal.startsWith("denies")
+            ? "narrow the Deny so that it leaves EventBridge's sends from the rule alone (e.g. only requests without TLS: aws:SecureTransport false), or remove it"
+            : "add that statement to the queue's one policy (components/queues.ts serviceSendStatement, as EventBus writes it)",
         ),
       );
     }
