@@ -11,7 +11,7 @@ import { validateAutonames } from "../autoname";
 import { argFailer, type ArgFailure } from "../errors";
 import { policyJson, type PolicyStatement } from "../iam";
 import { createDeadLetterQueue, DEAD_LETTER_RETENTION_DAYS, requireTls, serviceSendStatement } from "../queues";
-import { LAMBDA_ENVIRONMENT_KEY, type LambdaFunction } from "../lambda/function";
+import { environmentVariable, type LambdaFunction } from "../lambda/function";
 import { describeRegion, regionWhereCreated, validateRegionArg } from "../region";
 import { registerSpec } from "../spec-registry";
 import type { MessageQueueArgs, MessageQueueConsumer, MessageQueueSpec, MessageQueueTopic } from "./spec";
@@ -198,10 +198,7 @@ export class MessageQueue extends pulumi.ComponentResource {
    * @param key The variable's name. @default "QUEUE_URL"
    */
   environment(key = "QUEUE_URL"): Record<string, pulumi.Output<string>> {
-    if (!LAMBDA_ENVIRONMENT_KEY.test(key)) {
-      argFailer("MessageQueue", this.spec.name)("environment key", key, "is not a Lambda environment variable name (a letter, then letters, digits and underscores, at least two characters)", 'Use e.g. "QUEUE_URL".');
-    }
-    return { [key]: this.queueUrl };
+    return environmentVariable(argFailer("MessageQueue", this.spec.name), key, this.queueUrl, "QUEUE_URL");
   }
 }
 
