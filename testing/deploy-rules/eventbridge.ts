@@ -5,19 +5,18 @@
  * events.amazonaws.com invoke it from the rule, a dead-letter queue whose policy does not let the rule send).
  */
 import { eventPatternProblem, EVENT_PATTERN_LIMITS } from "../../components/event-bus/event-pattern";
-import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
+import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { pathPatternMatcher } from "../../local/http";
 import { functionOf } from "./events";
 import { physicalName, type PhysicalNameSpec } from "./names";
-import { queueSendRefusal, EVENTBRIDGE_RULE_SENDER } from "./queue-policy";
+import { serviceInvokePermissions } from "./invoke-permission";
+import { EVENTBRIDGE_RULE_SENDER, queueSendFix, queueSendRefusal } from "./queue-policy";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
 
 const BUS = "aws:cloudwatch/eventBus:EventBus";
 const RULE = "aws:cloudwatch/eventRule:EventRule";
 const TARGET = "aws:cloudwatch/eventTarget:EventTarget";
 const ARCHIVE = "aws:cloudwatch/eventArchive:EventArchive";
-const PERMISSION = "aws:lambda/permission:Permission";
 const QUEUE = "aws:sqs/queue:Queue";
 const EVENTS_PRINCIPAL = "events.amazonaws.com";
 
@@ -169,18 +168,11 @@ export const EVENTBRIDGE_LAMBDA_PERMISSION: DeployRule = {
       const fn = functionOf(graph, target.inputs.arn);
       if (!fn) continue;
       const rule = ruleOf(graph, target);
-      const names = [target.inputs.arn, fn.state.name, fn.state.arn].filter(Boolean);
-      const permissions = ofType(graph, PERMISSION).filter(
-        (p) =>
-          p.inputs.principal === EVENTS_PRINCIPAL &&
-          ["lambda:InvokeFunction", "lambda:*"].includes(p.inputs.action) &&
-          names.includes(p.inputs.function) &&
-          (p.inputs.sourceArn === undefined || !rule || pathPatternMatcher(String(p.inputs.sourceArn))(String(rule.state.arn))),
-      );
+      const { permissions, awaited } = serviceInvokePermissions(graph, target, fn, target.inputs.arn, EVENTS_PRINCIPAL, rule?.state.arn);
       const ruleName = rule?.name ?? String(target.inputs.rule);
       if (permissions.length === 0) {
         findings.push(finding(this.id, target, `sends ${ruleName}'s events to ${fn.name}, which grants events.amazonaws.com no lambda:InvokeFunction from that rule; PutTargets takes it and every delivery fails`, "add an aws.lambda.Permission (principal events.amazonaws.com, sourceArn the rule's ARN) and make the target depend on it"));
-      } else if (!permissions.some((p) => dependencyClosure(graph, target).has(p.urn))) {
+      } else if (!awaited) {
         findings.push(finding(this.id, target, `does not depend on ${permissions[0].name}, the permission EventBridge invokes ${fn.name} under; events matched before it exists fail`, `add dependsOn: [${permissions[0].name}] to the target`));
       }
     }
@@ -213,9 +205,7 @@ export const EVENTBRIDGE_DEAD_LETTER_QUEUE_POLICY: DeployRule = {
           this.id,
           target,
           `sends what EventBridge cannot deliver to ${queue.name}, whose policy ${refusal.replace("that rule", rule?.name ?? "the rule")}; EventBridge drops those events`,
-          refusal.startsWith("denies")
-            ? "narrow the Deny so that it leaves EventBridge's sends from the rule alone (e.g. only requests without TLS: aws:SecureTransport false), or remove it"
-            : "add that statement to the queue's one policy (components/queues.ts serviceSendStatement, as EventBus writes it)",
+          queueSendFix(EVENTBRIDGE_RULE_SENDER, refusal, "add that statement to the queue's one policy (components/queues.ts serviceSendStatement, as EventBus writes it)"),
         ),
       );
     }

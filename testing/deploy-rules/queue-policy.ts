@@ -112,3 +112,8 @@ export function queueSendRefusal(graph: Graph, queue: RecordedResource, sender: 
   });
   return allowed ? undefined : `does not let that ${source} send (sqs:SendMessage for ${service}, aws:SourceArn the ${source})`;
 }
+
+/** The fix of a queueSendRefusal: narrow the Deny it names, or `grant` (where the missing Allow belongs). */
+export function queueSendFix(sender: QueueSender, refusal: string, grant: string): string {
+  return refusal.startsWith("denies") ? `narrow the Deny so that it leaves ${sender.label}'s deliveries from the ${sender.source} alone (e.g. only requests without TLS: aws:SecureTransport false), or remove it` : grant;
+}

@@ -4,17 +4,17 @@
  * function that does not let SNS invoke it, a queue or dead-letter queue whose policy does not let the topic send).
  */
 import { filterPolicyProblem, FILTER_POLICY_SCOPES, type FilterPolicyScope } from "../../components/topic/filter-policy";
-import { attachedTo, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
+import { attachedTo, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { functionOf, SQS_ARN } from "./events";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
 import { isFifo, redriveTarget } from "./queue-shape";
-import { queueSendRefusal, SNS_TOPIC_SENDER } from "./queue-policy";
+import { serviceInvokePermissions } from "./invoke-permission";
+import { queueSendFix, queueSendRefusal, SNS_TOPIC_SENDER } from "./queue-policy";
 
 const TOPIC = "aws:sns/topic:Topic";
 const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
 const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
-const PERMISSION = "aws:lambda/permission:Permission";
 const QUEUE = "aws:sqs/queue:Queue";
 
 /** The protocols SNS delivers raw messages to. */
@@ -67,14 +67,7 @@ export const SNS_LAMBDA_SUBSCRIPTION_PERMISSION: DeployRule = {
     for (const subscription of subscriptions(graph, "lambda")) {
       const fn = functionOf(graph, subscription.inputs.endpoint);
       if (!fn) continue;
-      const names = [subscription.inputs.endpoint, fn.state.name, fn.state.arn].filter(Boolean);
-      const permissions = ofType(graph, PERMISSION).filter(
-        (p) =>
-          p.inputs.principal === "sns.amazonaws.com" &&
-          ["lambda:InvokeFunction", "lambda:*"].includes(p.inputs.action) &&
-          names.includes(p.inputs.function) &&
-          (p.inputs.sourceArn === undefined || p.inputs.sourceArn === subscription.inputs.topic),
-      );
+      const { permissions, awaited } = serviceInvokePermissions(graph, subscription, fn, subscription.inputs.endpoint, "sns.amazonaws.com", subscription.inputs.topic);
       if (permissions.length === 0) {
         findings.push(
           finding(
@@ -84,7 +77,7 @@ export const SNS_LAMBDA_SUBSCRIPTION_PERMISSION: DeployRule = {
             "add an aws.lambda.Permission (principal sns.amazonaws.com, sourceArn the topic's ARN) and make the subscription depend on it",
           ),
         );
-      } else if (!permissions.some((p) => dependencyClosure(graph, subscription).has(p.urn))) {
+      } else if (!awaited) {
         findings.push(finding(this.id, subscription, `does not depend on ${permissions[0].name}, the permission SNS invokes ${fn.name} under; messages published before it exists are not delivered`, `add dependsOn: [${permissions[0].name}] to the subscription`));
       }
     }
@@ -112,7 +105,7 @@ export const SNS_SUBSCRIPTION_DEAD_LETTER_QUEUE_POLICY: DeployRule = {
           this.id,
           subscription,
           `sends what SNS cannot deliver to ${queue.name}, whose policy ${refusal.replace("that topic", topicName(graph, subscription))}; SNS cannot move failed messages there and drops them`,
-          refusal.startsWith("denies") ? "narrow the Deny so that it leaves SNS's deliveries from the topic alone (e.g. only requests without TLS: aws:SecureTransport false), or remove it" : "add that statement to the queue's one policy (components/queues.ts serviceSendStatement, as Topic writes it)",
+          queueSendFix(SNS_TOPIC_SENDER, refusal, "add that statement to the queue's one policy (components/queues.ts serviceSendStatement, as Topic writes it)"),
         ),
       ];
     });
@@ -184,7 +177,7 @@ export const SNS_SQS_SUBSCRIPTION_QUEUE_POLICY: DeployRule = {
           this.id,
           subscription,
           `sends ${topicName(graph, subscription)}'s messages to ${queue.name}, whose policy ${refusal}; SNS takes the subscription and every delivery fails`,
-          refusal.startsWith("denies") ? "narrow the Deny so that it leaves SNS's deliveries from the topic alone (e.g. only requests without TLS: aws:SecureTransport false), or remove it" : "add that statement to the queue's one policy (MessageQueue's topics argument)",
+          queueSendFix(SNS_TOPIC_SENDER, refusal, "add that statement to the queue's one policy (MessageQueue's topics argument)"),
         ),
       ];
     });
