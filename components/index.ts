@@ -92,5 +92,5 @@ export { RegionalApis, regionCode, replicaArn } from "./regional-apis";
 export type { RegionalApisArgs, RegionalApisDomain, RegionalApisRouting, RegionalApisSpec } from "./regional-apis";
 export { RealtimeApi, REALTIME_ACCESS_LOG_FORMAT, PREDEFINED_ROUTE_KEYS, CONNECTIONS_TABLE, MAX_CONNECTION_SECONDS, REALTIME_ENVIRONMENT, connectionsTableArgs } from "./realtime-api";
 export type { RealtimeApiArgs, RealtimeApiSpec, RealtimeAuthorizer, RealtimeRoute, RealtimeRouteSpec } from "./realtime-api";
-export { EventBus, EVENT_BUS_PUT_ACTIONS, EVENT_BUS_TARGET_ID, EVENT_TARGET_RETRY_LIMITS, EVENTBRIDGE_NAME_LIMITS, EVENT_PATTERN_LIMITS, EVENT_PATTERN_OPERATORS, eventPatternProblem, eventsSendStatement } from "./event-bus";
+export { EventBus, EVENT_BUS_PUT_ACTIONS, EVENT_BUS_TARGET_ID, EVENT_TARGET_RETRY_LIMITS, EVENTBRIDGE_NAME_LIMITS, EVENT_PATTERN_LIMITS, EVENT_PATTERN_OPERATORS, eventPatternProblem } from "./event-bus";
 export type { EventBusArgs, EventBusSpec, EventBusGrants, EventBusSubscription, EventBusSubscribeOptions, EventBusSubscriptionSpec } from "./event-bus";

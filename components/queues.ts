@@ -49,28 +49,35 @@ export function createDeadLetterQueueWithPolicy(name: string, args: DeadLetterQu
 /** A statement of a queue's resource policy, in IAM's JSON (`Sid`, `Effect`, `Principal`, `Action`, `Resource`, `Condition`). */
 export type QueuePolicyStatement = Record<string, pulumi.Input<unknown>>;
 
+/** The AWS services that send to the components' queues under a statement of the queue's policy (serviceSendStatement). */
+export type QueueSendingService = "sns.amazonaws.com" | "events.amazonaws.com";
+
 /**
- * The statement that lets SNS deliver from the given topics to `queue`: sqs:SendMessage for the service principal
- * sns.amazonaws.com, only on behalf of those topics (aws:SourceArn, "Give permission to your Amazon SNS topic to send
- * messages to the Amazon SQS queue", https://docs.aws.amazon.com/sns/latest/dg/subscribe-sqs-queue-to-sns-topic.html).
- * Without it SNS's deliveries to the queue fail; for a subscription's dead-letter queue, SNS cannot move what it failed
- * to deliver there (https://docs.aws.amazon.com/sns/latest/dg/sns-configure-dead-letter-queue.html).
+ * The statement that lets an AWS service send to `queue` on behalf of the given sources only: sqs:SendMessage for the
+ * service principal, with aws:SourceArn the sources' ARNs (the confused-deputy guard both services' pages write).
+ * - sns.amazonaws.com, the topics' ARNs: SNS's deliveries to a subscribed queue ("Give permission to your Amazon SNS
+ *   topic to send messages to the Amazon SQS queue", https://docs.aws.amazon.com/sns/latest/dg/subscribe-sqs-queue-to-sns-topic.html)
+ *   and to a subscription's dead-letter queue (https://docs.aws.amazon.com/sns/latest/dg/sns-configure-dead-letter-queue.html);
+ * - events.amazonaws.com, a rule's ARN: what EventBridge could not deliver to the rule's target, moved to the target's
+ *   dead-letter queue (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
+ * Without it the service's sends fail (and a dead-letter queue's messages are dropped). `sourceArns` is written as
+ * given (one ARN, or a list); `sid` names the statement.
  */
-export function snsSendStatement(queue: aws.sqs.Queue, topicArns: pulumi.Input<string>[]): QueuePolicyStatement {
+export function serviceSendStatement(queue: aws.sqs.Queue, service: QueueSendingService, sourceArns: pulumi.Input<string> | pulumi.Input<string>[], sid: string): QueuePolicyStatement {
   return {
-    Sid: "TopicsSend",
+    Sid: sid,
     Effect: "Allow",
-    Principal: { Service: "sns.amazonaws.com" },
+    Principal: { Service: service },
     Action: "sqs:SendMessage",
     Resource: queue.arn,
-    Condition: { ArnEquals: { "aws:SourceArn": topicArns } },
+    Condition: { ArnEquals: { "aws:SourceArn": sourceArns } },
   };
 }
 
 /**
  * The queue's policy: every request made without TLS is denied, whoever makes it (security rule SQS4, after cdk-nag's
  * AwsSolutions-SQS4; the statement the CDK's `enforceSSL` writes). Lambda, EventBridge Scheduler and SNS call SQS over
- * HTTPS, so nothing the components send is refused. A queue has one policy: grants (`allow`, e.g. snsSendStatement)
+ * HTTPS, so nothing the components send is refused. A queue has one policy: grants (`allow`, e.g. serviceSendStatement)
  * go into this one.
  */
 export function requireTls(name: string, queue: aws.sqs.Queue, region: string | undefined, opts: pulumi.CustomResourceOptions, allow: QueuePolicyStatement[] = []): aws.sqs.QueuePolicy {

@@ -10,17 +10,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { autonameLength, validateAutonames } from "../autoname";
 import { argFailer, type ArgFailure } from "../errors";
 import type { PolicyStatement } from "../iam";
-import { LAMBDA_ENVIRONMENT_KEY, type LambdaFunction } from "../lambda/function";
-import { checkRetentionDays, createDeadLetterQueueWithPolicy, type QueuePolicyStatement } from "../queues";
+import { environmentVariable, type LambdaFunction } from "../lambda/function";
+import { checkRetentionDays } from "../queues";
 import { validateRegionArg } from "../region";
 import { registerSpec } from "../spec-registry";
+import { checkSubscribedFunction, subscriberInvokePermission, subscriptionDeadLetterQueue, SubscriptionNames } from "../subscriptions";
 import { eventPatternProblem } from "./event-pattern";
 import type { EventBusArgs, EventBusSpec, EventBusSubscribeOptions } from "./spec";
 
 export type { EventBusArgs, EventBusSpec, EventBusSubscribeOptions, EventBusSubscriptionSpec } from "./spec";
 export { EVENT_PATTERN_LIMITS, EVENT_PATTERN_OPERATORS, eventPatternProblem } from "./event-pattern";
-
-const DAY_SECONDS = 24 * 60 * 60;
 
 /** What a producer needs: PutEvents on the bus (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html). */
 export const EVENT_BUS_PUT_ACTIONS: readonly string[] = ["events:PutEvents"];
@@ -43,9 +42,6 @@ export const EVENTBRIDGE_NAME_LIMITS = { rule: 64, archive: 48, bus: 256, target
 /** The one target of a subscription's rule. */
 export const EVENT_BUS_TARGET_ID = "function";
 
-/** A subscription's name: it names the rule, the permission and the dead-letter queue. */
-const SUBSCRIPTION_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,40}$/;
-
 /** Grants on this bus, for a LambdaFunction's `permissions`. */
 export interface EventBusGrants {
   /** events:PutEvents on the bus. */
@@ -60,22 +56,6 @@ export interface EventBusSubscription {
   permission: aws.lambda.Permission;
   /** Where EventBridge moves an event it could not deliver: alarm on its ApproximateNumberOfMessagesVisible. */
   deadLetterQueue: aws.sqs.Queue;
-}
-
-/**
- * The statement that lets EventBridge move what a rule could not deliver to `queue`: sqs:SendMessage for
- * events.amazonaws.com, on behalf of that rule only (aws:SourceArn), as
- * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html grants it.
- */
-export function eventsSendStatement(queue: aws.sqs.Queue, ruleArn: pulumi.Input<string>): QueuePolicyStatement {
-  return {
-    Sid: "RuleDeadLetters",
-    Effect: "Allow",
-    Principal: { Service: "events.amazonaws.com" },
-    Action: "sqs:SendMessage",
-    Resource: queue.arn,
-    Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
-  };
 }
 
 /**
@@ -101,7 +81,7 @@ export class EventBus extends pulumi.ComponentResource {
   readonly grants: EventBusGrants;
   private readonly fail: ArgFailure;
   private readonly region: string | undefined;
-  private readonly subscriptionNames = new Set<string>();
+  private readonly subscriptionNames: SubscriptionNames;
 
   constructor(name: string, args: EventBusArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:EventBus", name, {}, opts);
@@ -130,6 +110,8 @@ export class EventBus extends pulumi.ComponentResource {
     this.busName = bus.name;
     this.fail = fail;
     this.region = region;
+    // A subscription's name names the rule, the permission and the dead-letter queue.
+    this.subscriptionNames = new SubscriptionNames(fail, "this bus", "the rule and its resources");
     // PutEvents with a customer managed key: EventBridge uses the key as events.amazonaws.com under the key policy
     // (eb-encryption-key-policy.html); no KMS permission of the caller is documented, so none is granted.
     this.grants = { put: () => [{ actions: [...EVENT_BUS_PUT_ACTIONS], resources: [bus.arn] }] };
@@ -142,10 +124,7 @@ export class EventBus extends pulumi.ComponentResource {
    * @param key The variable's name. @default "EVENT_BUS_NAME"
    */
   environment(key = "EVENT_BUS_NAME"): Record<string, pulumi.Output<string>> {
-    if (!LAMBDA_ENVIRONMENT_KEY.test(key)) {
-      this.fail("environment key", key, "is not a Lambda environment variable name (a letter, then letters, digits and underscores, at least two characters)", 'Use e.g. "EVENT_BUS_NAME".');
-    }
-    return { [key]: this.busName };
+    return environmentVariable(this.fail, key, this.busName, "EVENT_BUS_NAME");
   }
 
   /**
@@ -156,9 +135,8 @@ export class EventBus extends pulumi.ComponentResource {
    */
   subscribe(name: string, fn: LambdaFunction, options: EventBusSubscribeOptions): EventBusSubscription {
     const at = `subscribe("${name}")`;
-    this.checkSubscriptionName(name);
-    if (!fn?.spec || !fn.functionName) this.fail(`${at} function`, fn, "is not a LambdaFunction", "Pass the LambdaFunction the rule should invoke.");
-    if (fn.spec.edge) this.fail(`${at} function`, fn.spec.name, "is a Lambda@Edge function, which only CloudFront invokes", "Subscribe a regional function.");
+    this.subscriptionNames.claim(name);
+    checkSubscribedFunction(this.fail, at, fn, "the rule");
     const problem = eventPatternProblem(options?.pattern);
     if (problem) {
       this.fail(`${at} pattern`, options?.pattern, problem, 'Fix the pattern (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html), e.g. { source: ["gallery.photos"], "detail-type": ["PhotoUploaded"] }.');
@@ -179,22 +157,14 @@ export class EventBus extends pulumi.ComponentResource {
     }
     const retryAttempts = options.retryAttempts ?? attempts.max;
     const maximumEventAgeSeconds = options.maximumEventAgeSeconds ?? ageSeconds.max;
-    const retentionDays = options.deadLetterRetentionDays ?? 14;
 
     const rule = new aws.cloudwatch.EventRule(prefix, { eventBusName: this.busName, eventPattern: JSON.stringify(options.pattern), state: "ENABLED", region: this.region }, { parent: this });
     // "For Lambda ... EventBridge relies on resource-based policies" (API_PutTargets): the function must let
     // events.amazonaws.com invoke it from this rule (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-lambda-permissions);
     // PutTargets does not check it, so without it every delivery fails: the target waits for it.
-    const permission = new aws.lambda.Permission(
-      `${prefix}-invoke`,
-      { action: "lambda:InvokeFunction", function: fn.functionName, principal: "events.amazonaws.com", sourceArn: rule.arn, region: fn.spec.region || undefined },
-      { parent: this },
-    );
-    const { queue: deadLetterQueue, policy: deadLetterPolicy } = createDeadLetterQueueWithPolicy(
-      `${prefix}-dlq`,
-      { retentionDays, region: this.region, allow: (queue) => [eventsSendStatement(queue, rule.arn)] },
-      { parent: this },
-    );
+    const permission = subscriberInvokePermission(prefix, fn, "events.amazonaws.com", rule.arn, this);
+    // What a rule could not deliver, moved by EventBridge on behalf of that rule only (eb-rule-dlq.html).
+    const dlq = subscriptionDeadLetterQueue(prefix, { service: "events.amazonaws.com", sourceArns: rule.arn, sid: "RuleDeadLetters", retentionDays: options.deadLetterRetentionDays, region: this.region }, this);
     const target = new aws.cloudwatch.EventTarget(
       prefix,
       {
@@ -203,10 +173,10 @@ export class EventBus extends pulumi.ComponentResource {
         targetId: EVENT_BUS_TARGET_ID,
         arn: fn.arn,
         retryPolicy: { maximumRetryAttempts: retryAttempts, maximumEventAgeInSeconds: maximumEventAgeSeconds },
-        deadLetterConfig: { arn: deadLetterQueue.arn },
+        deadLetterConfig: { arn: dlq.queue.arn },
         region: this.region,
       },
-      { parent: this, dependsOn: [permission, deadLetterPolicy] },
+      { parent: this, dependsOn: [permission, dlq.policy] },
     );
     this.spec.subscriptions.push({
       name,
@@ -216,18 +186,9 @@ export class EventBus extends pulumi.ComponentResource {
       targetId: EVENT_BUS_TARGET_ID,
       retryAttempts,
       maximumEventAgeSeconds,
-      deadLetterQueueName: deadLetterQueue.name,
-      deadLetterRetentionSeconds: retentionDays * DAY_SECONDS,
+      ...dlq.spec,
     });
-    return { rule, target, permission, deadLetterQueue };
-  }
-
-  private checkSubscriptionName(name: string): void {
-    if (typeof name !== "string" || !SUBSCRIPTION_NAME.test(name)) {
-      this.fail("subscription name", name, "is not a usable subscription name", 'Use a letter, then letters, digits and hyphens, at most 41 characters, e.g. "thumbnails"; it names the rule and its resources.');
-    }
-    if (this.subscriptionNames.has(name)) this.fail("subscription name", name, "is used by another subscription of this bus", "Give each subscription its own name.");
-    this.subscriptionNames.add(name);
+    return { rule, target, permission, deadLetterQueue: dlq.queue };
   }
 }
 

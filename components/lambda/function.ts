@@ -48,6 +48,17 @@ export const FUNCTION_NAME_SUFFIX = "-function";
  */
 export const LAMBDA_ENVIRONMENT_KEY = /^[a-zA-Z][a-zA-Z0-9_]+$/;
 
+/**
+ * `{ [key]: value }`, for a producer's `environment` (a component's `environment(key)`), after refusing a `key` Lambda
+ * does not take; `example` is the component's default key.
+ */
+export function environmentVariable(fail: ArgFailure, key: string, value: pulumi.Output<string>, example: string): Record<string, pulumi.Output<string>> {
+  if (!LAMBDA_ENVIRONMENT_KEY.test(key)) {
+    fail("environment key", key, "is not a Lambda environment variable name (a letter, then letters, digits and underscores, at least two characters)", `Use e.g. "${example}".`);
+  }
+  return { [key]: value };
+}
+
 const RESERVED_ENVIRONMENT_KEYS = new Set([
   "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME",
   "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME",

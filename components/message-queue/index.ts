@@ -10,8 +10,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
 import { argFailer, type ArgFailure } from "../errors";
 import { policyJson, type PolicyStatement } from "../iam";
-import { createDeadLetterQueue, DEAD_LETTER_RETENTION_DAYS, requireTls, snsSendStatement } from "../queues";
-import { LAMBDA_ENVIRONMENT_KEY, type LambdaFunction } from "../lambda/function";
+import { createDeadLetterQueue, DEAD_LETTER_RETENTION_DAYS, requireTls, serviceSendStatement } from "../queues";
+import { environmentVariable, type LambdaFunction } from "../lambda/function";
 import { describeRegion, regionWhereCreated, validateRegionArg } from "../region";
 import { registerSpec } from "../spec-registry";
 import type { MessageQueueArgs, MessageQueueConsumer, MessageQueueSpec, MessageQueueTopic } from "./spec";
@@ -141,7 +141,7 @@ export class MessageQueue extends pulumi.ComponentResource {
     );
     // A queue has one access policy (deploy rule SqsOneQueuePolicy): the topics' grant goes into the TLS-only one.
     const topics = [...(args.topics ?? [])];
-    const queuePolicy = requireTls(`${name}-queue-policy`, queue, region, { parent: this }, topics.length > 0 ? [snsSendStatement(queue, topics.map((t) => t.topicArn))] : []);
+    const queuePolicy = requireTls(`${name}-queue-policy`, queue, region, { parent: this }, topics.length > 0 ? [serviceSendStatement(queue, "sns.amazonaws.com", topics.map((t) => t.topicArn), "TopicsSend")] : []);
 
     // CreateEventSourceMapping checks the function's role first: without these it fails with InvalidParameterValueException
     // "The provided execution role does not have permissions to call ReceiveMessage on SQS" (aws/aws-cdk#6770). Lambda
@@ -198,10 +198,7 @@ export class MessageQueue extends pulumi.ComponentResource {
    * @param key The variable's name. @default "QUEUE_URL"
    */
   environment(key = "QUEUE_URL"): Record<string, pulumi.Output<string>> {
-    if (!LAMBDA_ENVIRONMENT_KEY.test(key)) {
-      argFailer("MessageQueue", this.spec.name)("environment key", key, "is not a Lambda environment variable name (a letter, then letters, digits and underscores, at least two characters)", 'Use e.g. "QUEUE_URL".');
-    }
-    return { [key]: this.queueUrl };
+    return environmentVariable(argFailer("MessageQueue", this.spec.name), key, this.queueUrl, "QUEUE_URL");
   }
 }
 

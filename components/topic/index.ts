@@ -10,18 +10,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
 import { argFailer, type ArgFailure } from "../errors";
 import type { PolicyStatement } from "../iam";
-import { LAMBDA_ENVIRONMENT_KEY, type LambdaFunction } from "../lambda/function";
+import { environmentVariable, type LambdaFunction } from "../lambda/function";
 import { SQS_MAX_MESSAGE_BYTES, type MessageQueue } from "../message-queue";
-import { checkRetentionDays, createDeadLetterQueueWithPolicy, snsSendStatement } from "../queues";
+import { checkRetentionDays } from "../queues";
 import { validateRegionArg } from "../region";
 import { registerSpec } from "../spec-registry";
+import { checkSubscribedFunction, subscriberInvokePermission, subscriptionDeadLetterQueue, SubscriptionNames } from "../subscriptions";
 import { FILTER_POLICY_SCOPES, filterPolicyProblem, type FilterPolicyScope } from "./filter-policy";
 import type { TopicArgs, TopicServicePublisher, TopicSpec, TopicSubscriptionSpec, TopicSubscribeOptions, TopicSubscribeQueueOptions } from "./spec";
 
 export type { TopicArgs, TopicServicePrincipal, TopicServicePublisher, TopicSpec, TopicSubscribeOptions, TopicSubscribeQueueOptions, TopicSubscriptionSpec, TopicLambdaSubscriptionSpec, TopicQueueSubscriptionSpec } from "./spec";
 export { FILTER_POLICY_LIMITS, FILTER_POLICY_OPERATORS, FILTER_POLICY_SCOPES, filterPolicyProblem, type FilterPolicyScope } from "./filter-policy";
-
-const DAY_SECONDS = 24 * 60 * 60;
 
 /** The AWS managed key SNS encrypts with when no customer managed key is given. */
 export const SNS_MANAGED_KEY = "alias/aws/sns";
@@ -57,9 +56,6 @@ const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
 /** A service principal: `<service>.amazonaws.com` (IAM's Principal { Service }). */
 const SERVICE_PRINCIPAL = /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com$/;
-
-/** A subscription's name: it names the subscription, its permission and its dead-letter queue. */
-const SUBSCRIPTION_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,40}$/;
 
 /** Grants on this topic, for a LambdaFunction's `permissions`. */
 export interface TopicGrants {
@@ -108,7 +104,7 @@ export class Topic extends pulumi.ComponentResource {
   readonly grants: TopicGrants;
   private readonly fail: ArgFailure;
   private readonly region: string | undefined;
-  private readonly subscriptionNames = new Set<string>();
+  private readonly subscriptionNames: SubscriptionNames;
 
   constructor(name: string, args: TopicArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:Topic", name, {}, opts);
@@ -185,6 +181,8 @@ export class Topic extends pulumi.ComponentResource {
     this.topicName = topic.name;
     this.fail = fail;
     this.region = region;
+    // A subscription's name names the subscription, its permission and its dead-letter queue.
+    this.subscriptionNames = new SubscriptionNames(fail, "this topic", "the subscription and its resources");
     this.grants = {
       publish: () => [
         { actions: [...TOPIC_PUBLISH_ACTIONS], resources: [topic.arn] },
@@ -200,10 +198,7 @@ export class Topic extends pulumi.ComponentResource {
    * @param key The variable's name. @default "TOPIC_ARN"
    */
   environment(key = "TOPIC_ARN"): Record<string, pulumi.Output<string>> {
-    if (!LAMBDA_ENVIRONMENT_KEY.test(key)) {
-      this.fail("environment key", key, "is not a Lambda environment variable name (a letter, then letters, digits and underscores, at least two characters)", 'Use e.g. "TOPIC_ARN".');
-    }
-    return { [key]: this.topicArn };
+    return environmentVariable(this.fail, key, this.topicArn, "TOPIC_ARN");
   }
 
   /**
@@ -213,9 +208,8 @@ export class Topic extends pulumi.ComponentResource {
    */
   subscribe(name: string, fn: LambdaFunction, options: TopicSubscribeOptions = {}): TopicLambdaSubscription {
     const at = `subscribe("${name}")`;
-    this.checkSubscriptionName(name);
-    if (!fn?.spec || !fn.functionName) this.fail(`${at} function`, fn, "is not a LambdaFunction", "Pass the LambdaFunction SNS should invoke.");
-    if (fn.spec.edge) this.fail(`${at} function`, fn.spec.name, "is a Lambda@Edge function, which only CloudFront invokes", "Subscribe a regional function.");
+    this.subscriptionNames.claim(name);
+    checkSubscribedFunction(this.fail, at, fn, "SNS");
     this.checkEndpointOnce(`${at} function`, fn.spec.name, (s) => s.protocol === "lambda" && s.function.name === fn.spec.name);
     // "To preserve strict message ordering, Amazon SNS restricts the set of supported delivery protocols for Amazon SNS
     // FIFO topics": SQS queues only; "To fan out messages from Amazon SNS FIFO topics to AWS Lambda functions ...
@@ -231,17 +225,12 @@ export class Topic extends pulumi.ComponentResource {
       { resource: `${prefix}-invoke`, kind: "lambda-permission", part: { argument: "subscribe name", value: name, text: name, what: "a subscription name" } },
       { resource: `${prefix}-dlq`, kind: "sqs-queue", part: { argument: "subscribe name", value: name, text: name, what: "a subscription name" } },
     ]);
-    const retentionDays = options.deadLetterRetentionDays ?? 14;
 
     // "Amazon SNS ... invokes your function asynchronously"; the function's resource-based policy must let
     // sns.amazonaws.com invoke it, from this topic (https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html). SNS
     // does not check it on Subscribe: without it every delivery fails, so the subscription waits for it.
-    const permission = new aws.lambda.Permission(
-      `${prefix}-invoke`,
-      { action: "lambda:InvokeFunction", function: fn.functionName, principal: "sns.amazonaws.com", sourceArn: this.topicArn, region: fn.spec.region || undefined },
-      { parent: this },
-    );
-    const { queue: deadLetterQueue, policy: deadLetterPolicy } = this.createDeadLetterQueue(prefix, retentionDays, false);
+    const permission = subscriberInvokePermission(prefix, fn, "sns.amazonaws.com", this.topicArn, this);
+    const dlq = this.createDeadLetterQueue(prefix, options.deadLetterRetentionDays, false);
     const subscription = new aws.sns.TopicSubscription(
       prefix,
       {
@@ -250,10 +239,10 @@ export class Topic extends pulumi.ComponentResource {
         endpoint: fn.arn,
         filterPolicy: options.filterPolicy === undefined ? undefined : JSON.stringify(options.filterPolicy),
         filterPolicyScope: options.filterPolicy === undefined ? undefined : scope,
-        redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: deadLetterQueue.arn }),
+        redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: dlq.queue.arn }),
         region: this.region,
       },
-      { parent: this, dependsOn: [permission, deadLetterPolicy] },
+      { parent: this, dependsOn: [permission, dlq.policy] },
     );
     this.spec.subscriptions.push({
       name,
@@ -261,10 +250,9 @@ export class Topic extends pulumi.ComponentResource {
       function: fn.spec,
       ...(options.filterPolicy === undefined ? {} : { filterPolicy: options.filterPolicy }),
       filterPolicyScope: scope,
-      deadLetterQueueName: deadLetterQueue.name,
-      deadLetterRetentionSeconds: retentionDays * DAY_SECONDS,
+      ...dlq.spec,
     });
-    return { subscription, permission, deadLetterQueue };
+    return { subscription, permission, deadLetterQueue: dlq.queue };
   }
 
   /**
@@ -275,7 +263,7 @@ export class Topic extends pulumi.ComponentResource {
    */
   subscribeQueue(name: string, queue: MessageQueue, options: TopicSubscribeQueueOptions = {}): TopicQueueSubscription {
     const at = `subscribeQueue("${name}")`;
-    this.checkSubscriptionName(name);
+    this.subscriptionNames.claim(name);
     if (!queue?.spec || !queue.queueArn || !Array.isArray(queue.topics)) this.fail(`${at} queue`, queue, "is not a MessageQueue", "Pass the MessageQueue SNS should send to.");
     this.checkEndpointOnce(`${at} queue`, queue.spec.name, (s) => s.protocol === "sqs" && s.queue === queue.spec.name);
     // A FIFO topic delivers to FIFO and standard queues ("Amazon SNS FIFO topics support delivery to both Amazon SQS
@@ -300,7 +288,6 @@ export class Topic extends pulumi.ComponentResource {
     }
     const raw = options.rawMessageDelivery ?? false;
     checkRetentionDays(this.fail, `${at} deadLetterRetentionDays`, options.deadLetterRetentionDays);
-    const retentionDays = options.deadLetterRetentionDays ?? 14;
     const prefix = `${this.spec.name}-${name}`;
     // A FIFO queue's subscription (a FIFO topic's) needs a FIFO dead-letter queue: SetSubscriptionAttributes answers
     // "Invalid parameter: RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic."
@@ -311,7 +298,7 @@ export class Topic extends pulumi.ComponentResource {
     validateAutonames(this.fail, this.spec.name, [
       { resource: `${prefix}-dlq`, kind: fifoDeadLetterQueue ? "sqs-fifo-queue" : "sqs-queue", part: { argument: "subscribeQueue name", value: name, text: name, what: "a subscription name" } },
     ]);
-    const { queue: deadLetterQueue, policy: deadLetterPolicy } = this.createDeadLetterQueue(prefix, retentionDays, fifoDeadLetterQueue);
+    const dlq = this.createDeadLetterQueue(prefix, options.deadLetterRetentionDays, fifoDeadLetterQueue);
     const subscription = new aws.sns.TopicSubscription(
       prefix,
       {
@@ -321,10 +308,10 @@ export class Topic extends pulumi.ComponentResource {
         filterPolicy: options.filterPolicy === undefined ? undefined : JSON.stringify(options.filterPolicy),
         filterPolicyScope: options.filterPolicy === undefined ? undefined : scope,
         rawMessageDelivery: raw || undefined,
-        redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: deadLetterQueue.arn }),
+        redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: dlq.queue.arn }),
         region: this.region,
       },
-      { parent: this, dependsOn: [queue.queuePolicy, deadLetterPolicy] },
+      { parent: this, dependsOn: [queue.queuePolicy, dlq.policy] },
     );
     this.spec.subscriptions.push({
       name,
@@ -334,10 +321,9 @@ export class Topic extends pulumi.ComponentResource {
       ...(options.filterPolicy === undefined ? {} : { filterPolicy: options.filterPolicy }),
       filterPolicyScope: scope,
       rawMessageDelivery: raw,
-      deadLetterQueueName: deadLetterQueue.name,
-      deadLetterRetentionSeconds: retentionDays * DAY_SECONDS,
+      ...dlq.spec,
     });
-    return { subscription, deadLetterQueue };
+    return { subscription, deadLetterQueue: dlq.queue };
   }
 
   /**
@@ -349,12 +335,8 @@ export class Topic extends pulumi.ComponentResource {
    * need a customer managed key whose policy lets SNS use it, same page), and taking messages of up to 1 MiB, so that
    * SNS's envelope around a 256 KiB message fits (the provider's default size is 256 KiB: SQS_MAX_MESSAGE_BYTES).
    */
-  private createDeadLetterQueue(prefix: string, retentionDays: number, fifo: boolean): { queue: aws.sqs.Queue; policy: aws.sqs.QueuePolicy } {
-    return createDeadLetterQueueWithPolicy(
-      `${prefix}-dlq`,
-      { retentionDays, fifo, maxMessageBytes: SQS_MAX_MESSAGE_BYTES, region: this.region, allow: (queue) => [snsSendStatement(queue, [this.topicArn])] },
-      { parent: this },
-    );
+  private createDeadLetterQueue(prefix: string, retentionDays: number | undefined, fifo: boolean): ReturnType<typeof subscriptionDeadLetterQueue> {
+    return subscriptionDeadLetterQueue(prefix, { service: "sns.amazonaws.com", sourceArns: [this.topicArn], sid: "TopicsSend", retentionDays, fifo, maxMessageBytes: SQS_MAX_MESSAGE_BYTES, region: this.region }, this);
   }
 
   /**
@@ -368,14 +350,6 @@ export class Topic extends pulumi.ComponentResource {
     if (earlier) {
       this.fail(argument, endpoint, `is already subscribed to this topic as "${earlier.name}"; SNS keeps one subscription per topic and endpoint`, "Subscribe it once, with a filter policy that admits every message it should get.");
     }
-  }
-
-  private checkSubscriptionName(name: string): void {
-    if (typeof name !== "string" || !SUBSCRIPTION_NAME.test(name)) {
-      this.fail("subscription name", name, "is not a usable subscription name", 'Use a letter, then letters, digits and hyphens, at most 41 characters, e.g. "thumbnails"; it names the subscription and its resources.');
-    }
-    if (this.subscriptionNames.has(name)) this.fail("subscription name", name, "is used by another subscription of this topic", "Give each subscription its own name.");
-    this.subscriptionNames.add(name);
   }
 
   private checkFilter(at: string, policy: Record<string, unknown> | undefined, scope: FilterPolicyScope | undefined): FilterPolicyScope {

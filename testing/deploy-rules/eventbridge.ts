@@ -5,20 +5,19 @@
  * events.amazonaws.com invoke it from the rule, a dead-letter queue whose policy does not let the rule send).
  */
 import { eventPatternProblem, EVENT_PATTERN_LIMITS } from "../../components/event-bus/event-pattern";
-import { asArray, attachedTo, dependencyClosure, ofType, policyDocument, type Graph } from "../../local/offline/graph";
+import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { pathPatternMatcher } from "../../local/http";
 import { functionOf } from "./events";
 import { physicalName, type PhysicalNameSpec } from "./names";
+import { serviceInvokePermissions } from "./invoke-permission";
+import { EVENTBRIDGE_RULE_SENDER, queueSendFix, queueSendRefusal } from "./queue-policy";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
 
 const BUS = "aws:cloudwatch/eventBus:EventBus";
 const RULE = "aws:cloudwatch/eventRule:EventRule";
 const TARGET = "aws:cloudwatch/eventTarget:EventTarget";
 const ARCHIVE = "aws:cloudwatch/eventArchive:EventArchive";
-const PERMISSION = "aws:lambda/permission:Permission";
 const QUEUE = "aws:sqs/queue:Queue";
-const QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy";
 const EVENTS_PRINCIPAL = "events.amazonaws.com";
 
 /** A bus's name as a rule or target gives it: a name, or a bus ARN (`...:event-bus/<name>`); absent is "default". */
@@ -169,18 +168,11 @@ export const EVENTBRIDGE_LAMBDA_PERMISSION: DeployRule = {
       const fn = functionOf(graph, target.inputs.arn);
       if (!fn) continue;
       const rule = ruleOf(graph, target);
-      const names = [target.inputs.arn, fn.state.name, fn.state.arn].filter(Boolean);
-      const permissions = ofType(graph, PERMISSION).filter(
-        (p) =>
-          p.inputs.principal === EVENTS_PRINCIPAL &&
-          ["lambda:InvokeFunction", "lambda:*"].includes(p.inputs.action) &&
-          names.includes(p.inputs.function) &&
-          (p.inputs.sourceArn === undefined || !rule || pathPatternMatcher(String(p.inputs.sourceArn))(String(rule.state.arn))),
-      );
+      const { permissions, awaited } = serviceInvokePermissions(graph, target, fn, target.inputs.arn, EVENTS_PRINCIPAL, rule?.state.arn);
       const ruleName = rule?.name ?? String(target.inputs.rule);
       if (permissions.length === 0) {
         findings.push(finding(this.id, target, `sends ${ruleName}'s events to ${fn.name}, which grants events.amazonaws.com no lambda:InvokeFunction from that rule; PutTargets takes it and every delivery fails`, "add an aws.lambda.Permission (principal events.amazonaws.com, sourceArn the rule's ARN) and make the target depend on it"));
-      } else if (!permissions.some((p) => dependencyClosure(graph, target).has(p.urn))) {
+      } else if (!awaited) {
         findings.push(finding(this.id, target, `does not depend on ${permissions[0].name}, the permission EventBridge invokes ${fn.name} under; events matched before it exists fail`, `add dependsOn: [${permissions[0].name}] to the target`));
       }
     }
@@ -188,27 +180,13 @@ export const EVENTBRIDGE_LAMBDA_PERMISSION: DeployRule = {
   },
 };
 
-/** Whether a statement of a queue's policies lets `service` sqs:SendMessage to `queue` on behalf of `sourceArn`. */
-function queueLetsServiceSend(graph: Graph, queue: RecordedResource, service: string, sourceArn: unknown): boolean {
-  const documents = [queue.inputs.policy, ...attachedTo(graph, QUEUE_POLICY, "queueUrl", queue).map((p) => p.inputs.policy)].filter(Boolean);
-  const statements = documents.flatMap((document) => policyDocument(document).Statement).filter((s) => s.Effect === "Allow");
-  return statements.some((s) => {
-    const principals = s.Principal === "*" ? ["*"] : [...asArray<string>(s.Principal?.Service), ...asArray<string>(s.Principal?.AWS)];
-    if (!principals.includes(service) && !principals.includes("*")) return false;
-    // Action names case-insensitively, ARNs with * and ? wildcards, as IAM reads them.
-    if (!asArray<string>(s.Action).some((action) => pathPatternMatcher(action.toLowerCase())("sqs:sendmessage"))) return false;
-    if (!asArray<string>(s.Resource).some((resource) => pathPatternMatcher(resource)(String(queue.state.arn)))) return false;
-    const conditions = Object.values((s.Condition ?? {}) as Record<string, Record<string, unknown>>).flatMap((block) => Object.entries(block ?? {}));
-    const sources = conditions.filter(([key]) => key.toLowerCase() === "aws:sourcearn").flatMap(([, value]) => asArray<string>(value as string | string[]));
-    return sources.length === 0 || sources.some((arn) => pathPatternMatcher(arn)(String(sourceArn)));
-  });
-}
-
 /**
  * A target's dead-letter queue must let the rule send: "EventBridge needs permission to send events to the queue"
  * through the queue's resource-based policy, sqs:SendMessage for events.amazonaws.com with aws:SourceArn the rule's ARN
- * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html); without it EventBridge drops what it
- * could not deliver. Queues outside the plan are not checked.
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html); without it, or with a Deny that covers
+ * that send (an explicit Deny wins over any Allow; the TLS-only Deny does not cover it), EventBridge drops what it
+ * could not deliver. The policy is read as the SNS queue rules read it (queue-policy.ts). Queues outside the plan are
+ * not checked.
  */
 export const EVENTBRIDGE_DEAD_LETTER_QUEUE_POLICY: DeployRule = {
   id: "EventBridgeDeadLetterQueuePolicy",
@@ -220,13 +198,14 @@ export const EVENTBRIDGE_DEAD_LETTER_QUEUE_POLICY: DeployRule = {
       const queue = referenced(graph, QUEUE, target.inputs.deadLetterConfig?.arn);
       if (!queue) continue;
       const rule = ruleOf(graph, target);
-      if (queueLetsServiceSend(graph, queue, EVENTS_PRINCIPAL, rule?.state.arn)) continue;
+      const refusal = queueSendRefusal(graph, queue, EVENTBRIDGE_RULE_SENDER, rule?.state.arn);
+      if (!refusal) continue;
       findings.push(
         finding(
           this.id,
           target,
-          `sends what EventBridge cannot deliver to ${queue.name}, whose policy does not let ${rule?.name ?? "the rule"} send (sqs:SendMessage for events.amazonaws.com, aws:SourceArn the rule); EventBridge drops those events`,
-          "add that statement to the queue's one policy (components/event-bus eventsSendStatement)",
+          `sends what EventBridge cannot deliver to ${queue.name}, whose policy ${refusal.replace("that rule", rule?.name ?? "the rule")}; EventBridge drops those events`,
+          queueSendFix(EVENTBRIDGE_RULE_SENDER, refusal, "add that statement to the queue's one policy (components/queues.ts serviceSendStatement, as EventBus writes it)"),
         ),
       );
     }

@@ -4,20 +4,18 @@
  * function that does not let SNS invoke it, a queue or dead-letter queue whose policy does not let the topic send).
  */
 import { filterPolicyProblem, FILTER_POLICY_SCOPES, type FilterPolicyScope } from "../../components/topic/filter-policy";
-import { asArray, attachedTo, dependencyClosure, ofType, policyDocument, type Graph } from "../../local/offline/graph";
+import { attachedTo, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { functionOf, SQS_ARN } from "./events";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
 import { isFifo, redriveTarget } from "./queue-shape";
-import { pathPatternMatcher } from "../../local/http";
-import { applies, policyStatements } from "../../local/iam-policy";
+import { serviceInvokePermissions } from "./invoke-permission";
+import { queueSendFix, queueSendRefusal, SNS_TOPIC_SENDER } from "./queue-policy";
 
 const TOPIC = "aws:sns/topic:Topic";
 const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
 const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
-const PERMISSION = "aws:lambda/permission:Permission";
 const QUEUE = "aws:sqs/queue:Queue";
-const QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy";
 
 /** The protocols SNS delivers raw messages to. */
 const RAW_DELIVERY_PROTOCOLS: ReadonlySet<string> = new Set(["sqs", "http", "https", "firehose"]);
@@ -35,67 +33,6 @@ function topicIsFifo(graph: Graph, subscription: RecordedResource): boolean {
 /** The queue an ARN names, in the plan. */
 const queueOf = (graph: Graph, arn: unknown) => referenced(graph, QUEUE, arn);
 
-/** The queue's access policy documents: its QueuePolicy resources' and its own `policy`. */
-function queuePolicies(graph: Graph, queue: RecordedResource): unknown[] {
-  return [...attachedTo(graph, QUEUE_POLICY, "queueUrl", queue).map((p) => p.inputs.policy), queue.inputs.policy].filter(Boolean);
-}
-
-/** Whether a statement's principal covers sns.amazonaws.com: everyone, or the service; with NotPrincipal, one that does not name it. */
-function coversSns(statement: Record<string, any>): boolean {
-  const names = (principal: any) => principal === "*" || asArray<string>(principal?.AWS).includes("*") || asArray<string>(principal?.Service).includes("sns.amazonaws.com");
-  if (statement.NotPrincipal !== undefined) return !names(statement.NotPrincipal);
-  return names(statement.Principal);
-}
-
-/** Whether a statement's action and resource (or NotAction, NotResource) cover sqs:SendMessage on the queue, as IAM matches them (local/iam-policy.ts). */
-const coversSend = (statement: Record<string, any>, queue: RecordedResource) => applies(policyStatements({ Statement: [statement] })[0], "sqs:SendMessage", String(queue.state.arn));
-
-/** The values of a condition key in a statement's Condition (keys compared case-insensitively, as IAM does). */
-const conditionValues = (statement: Record<string, any>, key: string) =>
-  Object.values((statement.Condition ?? {}) as Record<string, Record<string, unknown>>).flatMap((block) =>
-    Object.entries(block ?? {})
-      .filter(([name]) => name.toLowerCase() === key)
-      .flatMap(([, value]) => asArray<string>(value as string | string[])),
-  );
-
-/**
- * Whether a statement's Condition holds for SNS's delivery from `topicArn`: SNS sends to SQS over HTTPS
- * (aws:SecureTransport true; what the components' TLS-only queue policies rely on, components/queues.ts requireTls; no
- * AWS page states it in so many words) on behalf of the topic (aws:SourceArn, the key
- * subscribe-sqs-queue-to-sns-topic.html's policy conditions on).
- * Operators Bool, String*, Arn* and Null (with IfExists) on those two keys are read; any other key or operator
- * (e.g. aws:SourceAccount, whose presence on SNS's deliveries is not documented) leaves it undecided: undefined.
- */
-function conditionHolds(condition: Record<string, Record<string, unknown>> | undefined, topicArn: string): boolean | undefined {
-  const context: Record<string, string> = { "aws:securetransport": "true", "aws:sourcearn": topicArn };
-  let holds: boolean | undefined = true;
-  for (const [written, block] of Object.entries(condition ?? {})) {
-    const ifExists = written.endsWith("IfExists");
-    const operator = ifExists ? written.slice(0, -"IfExists".length) : written;
-    for (const [key, raw] of Object.entries(block ?? {})) {
-      const values = asArray<unknown>(raw as unknown[]).map(String);
-      const known = Object.prototype.hasOwnProperty.call(context, key.toLowerCase());
-      const actual = context[key.toLowerCase()];
-      let result: boolean | undefined;
-      if (operator === "Null") result = known ? values.some((v) => v.toLowerCase() === "false") : undefined;
-      else if (!known) result = undefined;
-      else if (operator === "Bool") result = values.some((v) => v.toLowerCase() === actual);
-      else {
-        const match = /^(String|Arn)(Not)?(Equals|Like|EqualsIgnoreCase)$/.exec(operator);
-        if (!match) result = undefined;
-        else {
-          const same = (v: string) => (match[3] === "Like" || match[1] === "Arn" ? pathPatternMatcher(v)(actual) : match[3] === "EqualsIgnoreCase" ? v.toLowerCase() === actual.toLowerCase() : v === actual);
-          result = match[2] ? !values.some(same) : values.some(same);
-        }
-      }
-      // Every block and key must hold (AND); one that does not decides, an undecided one leaves the whole undecided.
-      if (result === false) return false;
-      if (result === undefined) holds = undefined;
-    }
-  }
-  return holds;
-}
-
 /**
  * Why the queue's policies (its QueuePolicy resources and its own `policy`) refuse sns.amazonaws.com sqs:SendMessage
  * on it for the topic `topicArn`, or undefined when they let it send. IAM's order: an explicit Deny wins over any
@@ -104,22 +41,10 @@ function conditionHolds(condition: Record<string, Record<string, unknown>> | und
  * (none, or one SNS's TLS request from this topic meets; the TLS-only Deny, aws:SecureTransport false, does not) —
  * else an Allow of the service (or of everyone), the action (or sqs:* / *), the queue (or *), and, when it carries an
  * aws:SourceArn condition, one naming this topic. A Deny whose Condition reads keys the rule cannot tell is not counted.
+ * The EventBridge dead-letter queue rule reads the policy the same way for events.amazonaws.com and a rule.
  */
 export function queuePolicyRefusal(graph: Graph, queue: RecordedResource, topicArn: unknown): string | undefined {
-  const statements = queuePolicies(graph, queue).flatMap((d) => policyDocument(d).Statement);
-  // A Deny naming a policy variable (${aws:username}) depends on the request as a condition does: not counted, as local/iam-policy.ts reads it.
-  const variable = (s: Record<string, any>) => JSON.stringify([s.Action, s.NotAction, s.Resource, s.NotResource]).includes("${");
-  const deny = statements.findIndex((s) => s.Effect === "Deny" && !variable(s) && coversSns(s) && coversSend(s, queue) && conditionHolds(s.Condition, String(topicArn)) === true);
-  if (deny >= 0) {
-    const statement = statements[deny];
-    return `denies that topic's delivery (sqs:SendMessage for sns.amazonaws.com) in its statement ${statement.Sid ? `"${statement.Sid}"` : `#${deny + 1}`}${statement.Condition ? ", whose condition SNS's TLS request from the topic meets" : ", which has no condition"}`;
-  }
-  const allowed = statements.some((s) => {
-    if (s.Effect !== "Allow" || s.Principal === undefined || !coversSns(s) || !coversSend(s, queue)) return false;
-    const sources = conditionValues(s, "aws:sourcearn");
-    return sources.length === 0 || sources.some((arn) => pathPatternMatcher(arn)(String(topicArn)));
-  });
-  return allowed ? undefined : "does not let that topic send (sqs:SendMessage for sns.amazonaws.com, aws:SourceArn the topic)";
+  return queueSendRefusal(graph, queue, SNS_TOPIC_SENDER, topicArn);
 }
 
 /** Whether the queue's policies let sns.amazonaws.com send to it for the topic `topicArn` (queuePolicyRefusal finds nothing). */
@@ -142,14 +67,7 @@ export const SNS_LAMBDA_SUBSCRIPTION_PERMISSION: DeployRule = {
     for (const subscription of subscriptions(graph, "lambda")) {
       const fn = functionOf(graph, subscription.inputs.endpoint);
       if (!fn) continue;
-      const names = [subscription.inputs.endpoint, fn.state.name, fn.state.arn].filter(Boolean);
-      const permissions = ofType(graph, PERMISSION).filter(
-        (p) =>
-          p.inputs.principal === "sns.amazonaws.com" &&
-          ["lambda:InvokeFunction", "lambda:*"].includes(p.inputs.action) &&
-          names.includes(p.inputs.function) &&
-          (p.inputs.sourceArn === undefined || p.inputs.sourceArn === subscription.inputs.topic),
-      );
+      const { permissions, awaited } = serviceInvokePermissions(graph, subscription, fn, subscription.inputs.endpoint, "sns.amazonaws.com", subscription.inputs.topic);
       if (permissions.length === 0) {
         findings.push(
           finding(
@@ -159,7 +77,7 @@ export const SNS_LAMBDA_SUBSCRIPTION_PERMISSION: DeployRule = {
             "add an aws.lambda.Permission (principal sns.amazonaws.com, sourceArn the topic's ARN) and make the subscription depend on it",
           ),
         );
-      } else if (!permissions.some((p) => dependencyClosure(graph, subscription).has(p.urn))) {
+      } else if (!awaited) {
         findings.push(finding(this.id, subscription, `does not depend on ${permissions[0].name}, the permission SNS invokes ${fn.name} under; messages published before it exists are not delivered`, `add dependsOn: [${permissions[0].name}] to the subscription`));
       }
     }
@@ -187,7 +105,7 @@ export const SNS_SUBSCRIPTION_DEAD_LETTER_QUEUE_POLICY: DeployRule = {
           this.id,
           subscription,
           `sends what SNS cannot deliver to ${queue.name}, whose policy ${refusal.replace("that topic", topicName(graph, subscription))}; SNS cannot move failed messages there and drops them`,
-          refusal.startsWith("denies") ? "narrow the Deny so that it leaves SNS's deliveries from the topic alone (e.g. only requests without TLS: aws:SecureTransport false), or remove it" : "add that statement to the queue's one policy (components/queues.ts snsSendStatement)",
+          queueSendFix(SNS_TOPIC_SENDER, refusal, "add that statement to the queue's one policy (components/queues.ts serviceSendStatement, as Topic writes it)"),
         ),
       ];
     });
@@ -259,7 +177,7 @@ export const SNS_SQS_SUBSCRIPTION_QUEUE_POLICY: DeployRule = {
           this.id,
           subscription,
           `sends ${topicName(graph, subscription)}'s messages to ${queue.name}, whose policy ${refusal}; SNS takes the subscription and every delivery fails`,
-          refusal.startsWith("denies") ? "narrow the Deny so that it leaves SNS's deliveries from the topic alone (e.g. only requests without TLS: aws:SecureTransport false), or remove it" : "add that statement to the queue's one policy (MessageQueue's topics argument)",
+          queueSendFix(SNS_TOPIC_SENDER, refusal, "add that statement to the queue's one policy (MessageQueue's topics argument)"),
         ),
       ];
     });

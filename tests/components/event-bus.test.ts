@@ -151,3 +151,13 @@ describe("eventPatternProblem", () => {
     expect(eventPatternProblem({ a: ["x".repeat(4100)] }, 4096)).toMatch(/over the 4096/);
   });
 });
+
+describe("the dead-letter queue's grant", () => {
+  it("is the queues' one service statement (components/queues.ts serviceSendStatement), not a public export of the package", async () => {
+    const pkg = await import("../../components/index.js");
+    const queues = await import("../../components/queues.js");
+    expect(Object.keys(pkg)).not.toContain("eventsSendStatement");
+    expect(Object.keys(pkg)).not.toContain("serviceSendStatement");
+    expect(typeof queues.serviceSendStatement).toBe("function");
+  });
+});

@@ -137,3 +137,29 @@ describe("queuePolicyRefusal (a queue policy's Deny statements against SNS's del
     expect(await refusal({ Principal: "*", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:123456789012:${aws:username}" })).toBeUndefined();
   });
 });
+
+describe("the Lambda permission SNS and EventBridge invoke a function under (one reading for both rules)", () => {
+  const fnArn = "arn:aws:lambda:us-east-1:123456789012:function:worker";
+  const topicArn = "arn:aws:sns:us-east-1:123456789012:events";
+  const ruleArn = "arn:aws:events:us-east-1:123456789012:rule/orders/ship";
+  const findings = async (service: string, sourceArn: string, subscriber: (permission: string) => ReturnType<typeof handBuilt>) => {
+    const { SNS_LAMBDA_SUBSCRIPTION_PERMISSION, EVENTBRIDGE_LAMBDA_PERMISSION } = await import("../../testing/deploy-rules/index.js");
+    const fn = handBuilt("aws:lambda/function:Function", "worker", {}, { state: { name: "worker", arn: fnArn } });
+    const permission = handBuilt("aws:lambda/permission:Permission", "worker-invoke", { principal: service, action: "lambda:InvokeFunction", function: "worker", sourceArn });
+    const rule = handBuilt("aws:cloudwatch/eventRule:EventRule", "ship", { name: "ship", eventBusName: "orders" }, { state: { name: "ship", arn: ruleArn } });
+    const graph = [fn, permission, rule, subscriber(permission.urn)];
+    return [SNS_LAMBDA_SUBSCRIPTION_PERMISSION, EVENTBRIDGE_LAMBDA_PERMISSION].flatMap((r) => r.check(graph, devContext));
+  };
+  const subscription = (urn: string) => handBuilt("aws:sns/topicSubscription:TopicSubscription", "sub", { topic: topicArn, protocol: "lambda", endpoint: fnArn }, { dependencies: [urn] });
+  const target = (urn: string) => handBuilt("aws:cloudwatch/eventTarget:EventTarget", "target", { rule: "ship", eventBusName: "orders", arn: fnArn, targetId: "t" }, { dependencies: [urn] });
+
+  it("takes a permission whose sourceArn covers the source with a wildcard (AddPermission's SourceArn takes * and ?), for either service", async () => {
+    expect(await findings("sns.amazonaws.com", "arn:aws:sns:us-east-1:123456789012:*", subscription)).toEqual([]);
+    expect(await findings("events.amazonaws.com", "arn:aws:events:us-east-1:123456789012:rule/orders/*", target)).toEqual([]);
+  });
+
+  it("still refuses a permission for another source, or for the other service", async () => {
+    expect(await findings("sns.amazonaws.com", `${topicArn}-other`, subscription)).toEqual([expect.objectContaining({ rule: "SnsLambdaSubscriptionPermission" })]);
+    expect(await findings("sns.amazonaws.com", ruleArn, target)).toEqual([expect.objectContaining({ rule: "EventBridgeLambdaPermission" })]);
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * How the deploy rules read a queue's access policy for an AWS service that sends to it on behalf of one source: SNS
+ * for a topic (a subscribed queue, a subscription's dead-letter queue), EventBridge for a rule (a target's dead-letter
+ * queue). Internal to the rule pack: not exported from serverless-fullstack/testing (sns.ts keeps its documented
+ * queuePolicyRefusal and queueAllowsTopic as SNS's wrappers of it).
+ */
+import { asArray, attachedTo, policyDocument, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { pathPatternMatcher } from "../../local/http";
+import { applies, policyStatements } from "../../local/iam-policy";
+
+const QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy";
+
+/** An AWS service that sends sqs:SendMessage to a queue on behalf of a source, as the findings name them. */
+export interface QueueSender {
+  /** The service principal, e.g. "sns.amazonaws.com". */
+  service: string;
+  /** The service as a finding names it, e.g. "SNS". */
+  label: string;
+  /** What the source is, e.g. "topic" or "rule". */
+  source: string;
+}
+
+export const SNS_TOPIC_SENDER: QueueSender = { service: "sns.amazonaws.com", label: "SNS", source: "topic" };
+export const EVENTBRIDGE_RULE_SENDER: QueueSender = { service: "events.amazonaws.com", label: "EventBridge", source: "rule" };
+
+/** The queue's access policy documents: its QueuePolicy resources' and its own `policy`. */
+function queuePolicies(graph: Graph, queue: RecordedResource): unknown[] {
+  return [...attachedTo(graph, QUEUE_POLICY, "queueUrl", queue).map((p) => p.inputs.policy), queue.inputs.policy].filter(Boolean);
+}
+
+/** Whether a statement's principal covers `service`: everyone, or the service; with NotPrincipal, one that does not name it. */
+function coversService(statement: Record<string, any>, service: string): boolean {
+  const names = (principal: any) => principal === "*" || asArray<string>(principal?.AWS).includes("*") || asArray<string>(principal?.Service).includes(service);
+  if (statement.NotPrincipal !== undefined) return !names(statement.NotPrincipal);
+  return names(statement.Principal);
+}
+
+/** Whether a statement's action and resource (or NotAction, NotResource) cover sqs:SendMessage on the queue, as IAM matches them (local/iam-policy.ts). */
+const coversSend = (statement: Record<string, any>, queue: RecordedResource) => applies(policyStatements({ Statement: [statement] })[0], "sqs:SendMessage", String(queue.state.arn));
+
+/** The values of a condition key in a statement's Condition (keys compared case-insensitively, as IAM does). */
+const conditionValues = (statement: Record<string, any>, key: string) =>
+  Object.values((statement.Condition ?? {}) as Record<string, Record<string, unknown>>).flatMap((block) =>
+    Object.entries(block ?? {})
+      .filter(([name]) => name.toLowerCase() === key)
+      .flatMap(([, value]) => asArray<string>(value as string | string[])),
+  );
+
+/**
+ * Whether a statement's Condition holds for the service's send on behalf of `sourceArn`: over HTTPS (aws:SecureTransport
+ * true; AWS services call SQS's HTTPS endpoint, which the components' TLS-only queue policies rely on,
+ * components/queues.ts requireTls; no AWS page states it in so many words) and on behalf of the source (aws:SourceArn,
+ * the key subscribe-sqs-queue-to-sns-topic.html's and eb-rule-dlq.html's policies condition on).
+ * Operators Bool, String*, Arn* and Null (with IfExists) on those two keys are read; any other key or operator
+ * (e.g. aws:SourceAccount, whose presence on the services' sends is not documented) leaves it undecided: undefined.
+ */
+function conditionHolds(condition: Record<string, Record<string, unknown>> | undefined, sourceArn: string): boolean | undefined {
+  const context: Record<string, string> = { "aws:securetransport": "true", "aws:sourcearn": sourceArn };
+  let holds: boolean | undefined = true;
+  for (const [written, block] of Object.entries(condition ?? {})) {
+    const ifExists = written.endsWith("IfExists");
+    const operator = ifExists ? written.slice(0, -"IfExists".length) : written;
+    for (const [key, raw] of Object.entries(block ?? {})) {
+      const values = asArray<unknown>(raw as unknown[]).map(String);
+      const known = Object.prototype.hasOwnProperty.call(context, key.toLowerCase());
+      const actual = context[key.toLowerCase()];
+      let result: boolean | undefined;
+      if (operator === "Null") result = known ? values.some((v) => v.toLowerCase() === "false") : undefined;
+      else if (!known) result = undefined;
+      else if (operator === "Bool") result = values.some((v) => v.toLowerCase() === actual);
+      else {
+        const match = /^(String|Arn)(Not)?(Equals|Like|EqualsIgnoreCase)$/.exec(operator);
+        if (!match) result = undefined;
+        else {
+          const same = (v: string) => (match[3] === "Like" || match[1] === "Arn" ? pathPatternMatcher(v)(actual) : match[3] === "EqualsIgnoreCase" ? v.toLowerCase() === actual.toLowerCase() : v === actual);
+          result = match[2] ? !values.some(same) : values.some(same);
+        }
+      }
+      // Every block and key must hold (AND); one that does not decides, an undecided one leaves the whole undecided.
+      if (result === false) return false;
+      if (result === undefined) holds = undefined;
+    }
+  }
+  return holds;
+}
+
+/**
+ * Why the queue's policies (its QueuePolicy resources and its own `policy`) refuse `sender`'s service sqs:SendMessage
+ * on it for the source `sourceArn`, or undefined when they let it send; the text names the source "that <source>"
+ * (e.g. "that topic"), for the caller to replace with its name. IAM's order: an explicit Deny wins over any Allow
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html) — a Deny that covers the
+ * service (everyone, or the service), the action and the queue, and whose Condition holds for its send (none, or one
+ * its TLS request from this source meets; the TLS-only Deny, aws:SecureTransport false, does not) — else an Allow of
+ * the service (or of everyone), the action (or sqs:* / *), the queue (or *), and, when it carries an aws:SourceArn
+ * condition, one naming this source. A Deny whose Condition reads keys the rule cannot tell is not counted.
+ */
+export function queueSendRefusal(graph: Graph, queue: RecordedResource, sender: QueueSender, sourceArn: unknown): string | undefined {
+  const { service, label, source } = sender;
+  const statements = queuePolicies(graph, queue).flatMap((d) => policyDocument(d).Statement);
+  // A Deny naming a policy variable (${aws:username}) depends on the request as a condition does: not counted, as local/iam-policy.ts reads it.
+  const variable = (s: Record<string, any>) => JSON.stringify([s.Action, s.NotAction, s.Resource, s.NotResource]).includes("${");
+  const deny = statements.findIndex((s) => s.Effect === "Deny" && !variable(s) && coversService(s, service) && coversSend(s, queue) && conditionHolds(s.Condition, String(sourceArn)) === true);
+  if (deny >= 0) {
+    const statement = statements[deny];
+    return `denies that ${source}'s delivery (sqs:SendMessage for ${service}) in its statement ${statement.Sid ? `"${statement.Sid}"` : `#${deny + 1}`}${statement.Condition ? `, whose condition ${label}'s TLS request from the ${source} meets` : ", which has no condition"}`;
+  }
+  const allowed = statements.some((s) => {
+    if (s.Effect !== "Allow" || s.Principal === undefined || !coversService(s, service) || !coversSend(s, queue)) return false;
+    const sources = conditionValues(s, "aws:sourcearn");
+    return sources.length === 0 || sources.some((arn) => pathPatternMatcher(arn)(String(sourceArn)));
+  });
+  return allowed ? undefined : `does not let that ${source} send (sqs:SendMessage for ${service}, aws:SourceArn the ${source})`;
+}
+
+/** The fix of a queueSendRefusal: narrow the Deny it names, or `grant` (where the missing Allow belongs). */
+export function queueSendFix(sender: QueueSender, refusal: string, grant: string): string {
+  return refusal.startsWith("denies") ? `narrow the Deny so that it leaves ${sender.label}'s deliveries from the ${sender.source} alone (e.g. only requests without TLS: aws:SecureTransport false), or remove it` : grant;
+}
