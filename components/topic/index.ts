@@ -9,6 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
 import { argFailer, type ArgFailure } from "../errors";
+import { checkedKmsKey, checkKmsKeyArn, type KmsKeyRefusal } from "../kms";
 import type { PolicyStatement } from "../iam";
 import { environmentVariable, type LambdaFunction } from "../lambda/function";
 import { SQS_MAX_MESSAGE_BYTES, type MessageQueue } from "../message-queue";
@@ -50,9 +51,6 @@ export const TOPIC_OWNER_ACTIONS: readonly string[] = [
   "SNS:ListSubscriptionsByTopic",
   "SNS:Publish",
 ];
-
-/** A KMS key's ARN (IAM names a key by its ARN: an alias in a statement's Resource grants nothing on the key). */
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
 /** A service principal: `<service>.amazonaws.com` (IAM's Principal { Service }). */
 const SERVICE_PRINCIPAL = /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com$/;
@@ -114,7 +112,7 @@ export class Topic extends pulumi.ComponentResource {
     const region = args.region || undefined;
     // A plain string was checked in validate; an Output (e.g. another stack's key) is checked here once known, with
     // the same message, so `pulumi up` stops before the topic names an alias IAM grants nothing on.
-    const kmsKey = args.kmsKeyId === undefined || typeof args.kmsKeyId === "string" ? args.kmsKeyId : pulumi.output(args.kmsKeyId).apply((key) => assertTopicKmsKeyId(name, key));
+    const kmsKey = typeof args.kmsKeyId === "string" ? args.kmsKeyId : checkedKmsKey(args.kmsKeyId, (key) => assertTopicKmsKeyId(name, key));
 
     // pulumi-aws autonames a topic `<name>-topic-<7 characters>` within 80 and appends `.fifo` when fifoTopic is true
     // (provider/resource_overrides.go, "aws_sns_topic": AutoNameOptions{Maxlen: 80, Randlen: 7, PostTransform}), as
@@ -432,15 +430,14 @@ export function assertTopicKmsKeyId(name: string, key: string): string {
   return checkKmsKeyId(argFailer("Topic", name), key);
 }
 
-/** `key` when it is a KMS key's ARN; else the ComponentArgError (at construction, or once an Output is known). */
+/** Why Topic needs a key's ARN, and the fix (components/kms.ts checks it, at construction or once an Output is known). */
+const KMS_REFUSAL: KmsKeyRefusal = {
+  argument: "kmsKeyId",
+  problem: "is not a KMS key's ARN; producers' grants name the key by its ARN, as IAM requires (an alias or key id in a policy's Resource grants nothing)",
+  fix: "Pass a customer managed key's ARN (aws.kms.Key's arn), or leave kmsKeyId out for the AWS managed key alias/aws/sns.",
+};
+
+/** `key` when it is a KMS key's ARN; else the ComponentArgError. */
 function checkKmsKeyId(fail: ArgFailure, key: string): string {
-  if (!KMS_KEY_ARN.test(key)) {
-    fail(
-      "kmsKeyId",
-      key,
-      "is not a KMS key's ARN; producers' grants name the key by its ARN, as IAM requires (an alias or key id in a policy's Resource grants nothing)",
-      "Pass a customer managed key's ARN (aws.kms.Key's arn), or leave kmsKeyId out for the AWS managed key alias/aws/sns.",
-    );
-  }
-  return key;
+  return checkKmsKeyArn(fail, key, KMS_REFUSAL);
 }
