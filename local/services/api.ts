@@ -20,6 +20,7 @@ import { corsRulesFromProgram } from "../s3-cors";
 import { FileObjectStore, startLocalS3, type LocalS3 } from "../s3-server";
 import { localIssuer } from "./cognito";
 import type { LocalContext, LocalService } from "./types";
+import { acceptedCredentials } from "./credentials";
 
 /** The stage a StaticSite route sends this API's traffic to, by its originPath (`/prod` → prod). */
 function servedStage(api: ServerlessApiSpec): StageSpec {
@@ -97,7 +98,7 @@ export const apiService: LocalService = {
       // Uploads persist under the stack's state, like its data; the page PUTs to presigned URLs directly.
       s3 = await startLocalS3({
         store: new FileObjectStore(join(context.stateDir, "s3")),
-        credentials: [{ accessKeyId: context.environment.AWS_ACCESS_KEY_ID, secretAccessKey: context.environment.AWS_SECRET_ACCESS_KEY }, ...context.functionRoles.credentials()],
+        credentials: acceptedCredentials(context),
         // Each function is allowed what its role's policies allow (a presigned URL carries its signer's rights).
         authorise: context.functionRoles.authorise,
         // A bucket is in its own region (per-resource `region`), else the stack's.

@@ -1,11 +1,9 @@
 /**
  * What the local services that deliver to functions and queues on their own (Topics, EventBuses) share: the
- * deliveries under way, which `stop()` waits for, and the credentials their endpoints accept (the local runtime's own,
- * then every function's). local/services/topics.ts predates it and keeps its own copy of both.
+ * deliveries under way, which `stop()` waits for, and how they invoke a function asynchronously.
  */
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import type { AsyncInvokeOptions, Invoke } from "../async-invoke";
-import { LOCAL_CREDENTIALS, type SigV4Credentials } from "../sigv4-verify";
 import type { LocalContext } from "./types";
 
 /** Deliveries under way: `track` keeps one (its failure is the delivery's own to log), `drain` waits for all. */
@@ -20,12 +18,6 @@ export function pendingDeliveries(): { track(delivery: Promise<unknown>): void; 
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },
   };
-}
-
-/** The credentials a local endpoint accepts: the runtime's (AWS_ACCESS_KEY_ID, else LOCAL_CREDENTIALS) and each function's. */
-export function acceptedCredentials(context: LocalContext): SigV4Credentials[] {
-  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = context.environment;
-  return [{ accessKeyId: accessKeyId ?? LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: secretAccessKey ?? LOCAL_CREDENTIALS.secretAccessKey }, ...context.functionRoles.credentials()];
 }
 
 /** How a service invokes a function of the program asynchronously: its sandbox, Lambda's retries and destinations. */

@@ -17,7 +17,8 @@ import { ofType, type Graph } from "../offline/graph";
 import { lambdaFunctionArn, MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { resolveValue } from "../offline/program";
 import { SqsError, type LocalSqs } from "../sqs-server";
-import { acceptedCredentials, functionInvocation, pendingDeliveries } from "./deliveries";
+import { acceptedCredentials } from "./credentials";
+import { functionInvocation, pendingDeliveries } from "./deliveries";
 import type { LocalService, StartedService } from "./types";
 
 export interface EventBusDelivery {

@@ -10,8 +10,8 @@ import { FUNCTION_NAME_SUFFIX, type LambdaFunctionSpec } from "../../components/
 import { registeredSpecs } from "../../components/spec-registry";
 import type { Graph } from "../offline/graph";
 import { startLocalLambdaApi, type InvocableFunction, type LocalLambdaApi } from "../lambda-invoke-server";
-import { LOCAL_CREDENTIALS } from "../sigv4-verify";
 import type { LocalService, StartedService } from "./types";
+import { acceptedCredentials } from "./credentials";
 
 const FUNCTION_TYPE = "aws:lambda/function:Function";
 const ALIAS_TYPE = "aws:lambda/alias:Alias";
@@ -74,7 +74,7 @@ export const lambdaService: LocalService = {
       async: { queues: context.queues(), region, log: context.log, functionArn: (spec, qualifier) => context.lambda(spec).arn(qualifier) },
       region,
       // Signed as Lambda's are, and each function authorised by its role (lambda:InvokeFunction on what it names).
-      credentials: [{ accessKeyId: context.environment.AWS_ACCESS_KEY_ID ?? LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: context.environment.AWS_SECRET_ACCESS_KEY ?? LOCAL_CREDENTIALS.secretAccessKey }, ...context.functionRoles.credentials()],
+      credentials: acceptedCredentials(context),
       authorise: context.functionRoles.authorise,
     });
     context.environment.AWS_ENDPOINT_URL_LAMBDA = api.endpoint;

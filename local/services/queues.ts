@@ -19,9 +19,9 @@ import { ofType, type Graph } from "../offline/graph";
 import { resolveValue } from "../offline/program";
 import type { LocalQueues } from "../queues";
 import { SqsEventSource } from "../sqs-event-source";
-import { LOCAL_CREDENTIALS } from "../sigv4-verify";
 import { SqsError, startLocalSqs, type LocalQueueDefinition, type LocalSqs, type LocalSqsServer } from "../sqs-server";
 import type { LocalService, StartedService } from "./types";
+import { acceptedCredentials } from "./credentials";
 
 export interface LocalQueuesService extends StartedService {
   server: LocalSqsServer;
@@ -176,13 +176,7 @@ export const queuesService: LocalService = {
     const server = await startLocalSqs({
       queues: [...definitions.flatMap((d) => [d.queue, d.deadLetterQueue]), ...(await topicDeadLetterQueueDefinitions(topics, region, context.run.resources))],
       // Requests are checked as SQS checks them: signed (SigV4) with the functions' local credentials, for the queue's region.
-      credentials: [
-        {
-          accessKeyId: context.environment.AWS_ACCESS_KEY_ID ?? LOCAL_CREDENTIALS.accessKeyId,
-          secretAccessKey: context.environment.AWS_SECRET_ACCESS_KEY ?? LOCAL_CREDENTIALS.secretAccessKey,
-        },
-        ...context.functionRoles.credentials(),
-      ],
+      credentials: acceptedCredentials(context),
       // Each function is allowed what its role's policies allow (sqs:SendMessage for a producer), as in AWS.
       authorise: context.functionRoles.authorise,
       stateDir: join(context.stateDir, "sqs"),

@@ -15,8 +15,8 @@ import { ofType, type Graph } from "../offline/graph";
 import type { RecordedResource } from "../offline/mocks";
 import { PROJECT_DIR, resolveValue } from "../offline/program";
 import { startLocalSecrets } from "../secrets-server";
-import { LOCAL_CREDENTIALS } from "../sigv4-verify";
 import type { LocalService } from "./types";
+import { acceptedCredentials } from "./credentials";
 
 /** The file `npm start` reads secrets from: `{ "secretsManager": { "<name or ARN>": "<value>" }, "ssm": { ... } }`. */
 export function localSecretsFile(stack: string, projectDir = PROJECT_DIR): string {
@@ -109,7 +109,7 @@ export const secretsService: LocalService = {
     if (values.secretsManager.size === 0 && values.ssm.size === 0) return undefined;
     // Signed as AWS's are, and each function authorised by its role (a function reads only the secrets it names).
     const server = await startLocalSecrets(values, {
-      credentials: [{ accessKeyId: context.environment.AWS_ACCESS_KEY_ID ?? LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: context.environment.AWS_SECRET_ACCESS_KEY ?? LOCAL_CREDENTIALS.secretAccessKey }, ...context.functionRoles.credentials()],
+      credentials: acceptedCredentials(context),
       authorise: context.functionRoles.authorise,
     });
     context.environment.AWS_ENDPOINT_URL_SECRETS_MANAGER = server.endpoint;

@@ -17,11 +17,12 @@ import { invokeAsync, type AsyncInvokeOptions, type Invoke } from "../async-invo
 import { ofType, type Graph } from "../offline/graph";
 import { MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { resolveValue } from "../offline/program";
-import { LOCAL_CREDENTIALS } from "../sigv4-verify";
 import type { SnsMessageAttribute } from "../sns-filter";
 import { startLocalSns, type LocalSubscription, type LocalTopicDefinition, type SnsNotification } from "../sns-server";
 import { SqsError, type LocalSqs, type MessageAttributeValue, type SendInput } from "../sqs-server";
 import type { LocalService, StartedService } from "./types";
+import { acceptedCredentials } from "./credentials";
+import { functionInvocation, pendingDeliveries } from "./deliveries";
 
 /** The attributes as an SNS notification carries them: `{ Type, Value }` (a Binary one's Value base64). */
 function notificationAttributes(attributes: Record<string, SnsMessageAttribute>): Record<string, { Type: string; Value: string }> {
@@ -172,20 +173,11 @@ export const topicsService: LocalService = {
     const specs = registeredSpecs<TopicSpec>("Topic").map(({ spec }) => spec);
     if (specs.length === 0) return undefined;
     const region = context.environment.AWS_REGION ?? "us-east-1";
-    const pending = new Set<Promise<unknown>>();
-    const definitions = await localTopicDefinitions(specs, region, context.run.resources, {
-      invoke: (spec) => (event) => context.lambda(spec).invoke(event),
-      sqs: () => context.sqs,
-      async: { queues: context.queues(), region, log: context.log, functionArn: (spec, qualifier) => context.lambda(spec).arn(qualifier) },
-      log: context.log,
-      track: (delivery) => {
-        const tracked = delivery.catch(() => undefined).finally(() => pending.delete(tracked));
-        pending.add(tracked);
-      },
-    });
+    const deliveries = pendingDeliveries();
+    const definitions = await localTopicDefinitions(specs, region, context.run.resources, { ...functionInvocation(context, region), sqs: () => context.sqs, log: context.log, track: deliveries.track });
     const server = await startLocalSns({
       topics: definitions,
-      credentials: [{ accessKeyId: context.environment.AWS_ACCESS_KEY_ID ?? LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: context.environment.AWS_SECRET_ACCESS_KEY ?? LOCAL_CREDENTIALS.secretAccessKey }, ...context.functionRoles.credentials()],
+      credentials: acceptedCredentials(context),
       // Each function may publish where its role allows sns:Publish (Topic.grants.publish()), as in AWS.
       authorise: context.functionRoles.authorise,
     });
@@ -196,7 +188,7 @@ export const topicsService: LocalService = {
       urls: { sns: server.endpoint },
       async stop() {
         await server.stop();
-        while (pending.size > 0) await Promise.allSettled([...pending]);
+        await deliveries.drain();
       },
     };
     return started;

@@ -13,9 +13,9 @@ import { ofType, type Graph } from "../offline/graph";
 import { MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { resolveValue } from "../offline/program";
 import { startLocalSfn, type LocalStateMachineDefinition, type TaskFunction } from "../sfn-server";
-import { LOCAL_CREDENTIALS } from "../sigv4-verify";
 import { recordedIdentity } from "./lambda";
 import type { LocalService, StartedService } from "./types";
+import { acceptedCredentials } from "./credentials";
 
 const STATE_MACHINE_TYPE = "aws:sfn/stateMachine:StateMachine";
 
@@ -70,7 +70,7 @@ export const workflowsService: LocalService = {
     });
     const server = await startLocalSfn({
       stateMachines,
-      credentials: [{ accessKeyId: context.environment.AWS_ACCESS_KEY_ID ?? LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: context.environment.AWS_SECRET_ACCESS_KEY ?? LOCAL_CREDENTIALS.secretAccessKey }, ...context.functionRoles.credentials()],
+      credentials: acceptedCredentials(context),
       // Each function may start or read executions where its role allows it (states:StartExecution …), as in AWS.
       authorise: context.functionRoles.authorise,
       log: context.log,
