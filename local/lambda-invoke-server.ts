@@ -130,15 +130,15 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
         message: `the local Lambda API answers Invoke only (POST /2015-03-31/functions/{FunctionName}/invocations), not ${request.method} ${url.pathname}`,
       });
     }
-    const body = await readBody(request, LAMBDA_INVOKE_LIMITS.largestSyncRequestBytes + 1);
-    // A body over every limit is not kept, so its signature cannot be checked: it is refused for its size alone.
-    let caller: string | undefined;
-    if (body.text !== undefined) {
-      const verdict = await verifySignedHeaders(request, Buffer.from(body.text, "utf8"), { service: "lambda", credentials });
-      if (!verdict.ok) return sendError(response, requestId, signatureError(verdict.failure));
-      caller = verdict.signer.accessKeyId;
-    }
-    const outcome = resolveRequest(match[1], url.searchParams.get("Qualifier"), request.headers["x-amz-invocation-type"], body, caller);
+    const received = await readBody(request, LAMBDA_INVOKE_LIMITS.largestSyncRequestBytes + 1);
+    // A body over every limit is not kept, so its signature cannot be checked: it is refused for its size alone,
+    // before anything about the function is looked up.
+    if (received.raw === undefined) return sendError(response, requestId, tooLarge(request.headers["x-amz-invocation-type"] === "Event", received.bytes));
+    // The signature covers the bytes received (not a decoding of them).
+    const verdict = await verifySignedHeaders(request, received.raw, { service: "lambda", credentials });
+    if (!verdict.ok) return sendError(response, requestId, signatureError(verdict.failure));
+    const body = { bytes: received.bytes, text: received.raw.toString("utf8") };
+    const outcome = resolveRequest(match[1], url.searchParams.get("Qualifier"), request.headers["x-amz-invocation-type"], body, verdict.signer.accessKeyId);
     if ("error" in outcome) return sendError(response, requestId, outcome.error);
     const { target, invocation, invocationType, event } = outcome;
 
@@ -226,13 +226,7 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
     else return notFound();
 
     const limit = invocationType === "Event" ? LAMBDA_INVOKE_LIMITS.largestEventRequestBytes : LAMBDA_INVOKE_LIMITS.largestSyncRequestBytes;
-    if (body.bytes > limit) {
-      const message =
-        invocationType === "Event"
-          ? `${body.bytes} byte payload is too large for the Event invocation type (limit ${limit} bytes)`
-          : `Request must be smaller than ${limit + 1} bytes for the InvokeFunction operation`;
-      return { error: { status: 413, type: "RequestEntityTooLargeException", message } };
-    }
+    if (body.bytes > limit) return { error: tooLarge(invocationType === "Event", body.bytes) };
     // No payload is the empty object, as `aws lambda invoke` without --payload gives a handler `{}`.
     let event: unknown = {};
     if (body.text !== undefined && body.text.trim() !== "") {
@@ -288,8 +282,16 @@ function sendError(response: ServerResponse, requestId: string, error: ApiError)
   response.end(body);
 }
 
-/** The body as text while it is at most `keepBytes` long (beyond that only counted, so an oversized one costs no memory), and its length. */
-function readBody(request: IncomingMessage, keepBytes: number): Promise<{ bytes: number; text?: string }> {
+/** Lambda's refusal of a payload over the limit of its invocation type. */
+function tooLarge(event: boolean, bytes: number): ApiError {
+  const message = event
+    ? `${bytes} byte payload is too large for the Event invocation type (limit ${LAMBDA_INVOKE_LIMITS.largestEventRequestBytes} bytes)`
+    : `Request must be smaller than ${LAMBDA_INVOKE_LIMITS.largestSyncRequestBytes + 1} bytes for the InvokeFunction operation`;
+  return { status: 413, type: "RequestEntityTooLargeException", message };
+}
+
+/** The body while it is at most `keepBytes` long (beyond that only counted, so an oversized one costs no memory), and its length. */
+function readBody(request: IncomingMessage, keepBytes: number): Promise<{ bytes: number; raw?: Buffer }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let bytes = 0;
@@ -298,7 +300,7 @@ function readBody(request: IncomingMessage, keepBytes: number): Promise<{ bytes:
       if (bytes <= keepBytes) chunks.push(chunk);
       else chunks.length = 0;
     });
-    request.on("end", () => resolve({ bytes, text: bytes <= keepBytes ? Buffer.concat(chunks).toString("utf8") : undefined }));
+    request.on("end", () => resolve({ bytes, raw: bytes <= keepBytes ? Buffer.concat(chunks) : undefined }));
     request.on("error", reject);
   });
 }

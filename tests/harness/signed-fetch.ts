@@ -15,7 +15,7 @@ export interface SigningOptions {
   credentials?: SigV4Credentials;
 }
 
-export async function signedFetch(url: string, init: { method?: string; headers?: Record<string, string>; body?: string }, options: SigningOptions): Promise<Response> {
+export async function signedFetch(url: string, init: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array }, options: SigningOptions): Promise<Response> {
   const target = new URL(url);
   const signer = new SignatureV4({ credentials: options.credentials ?? LOCAL_CREDENTIALS, region: options.region ?? "us-east-1", service: options.service, sha256: Sha256 });
   const signed = await signer.sign({

@@ -129,7 +129,7 @@ describe("a handler invokes another function through the local Lambda API", () =
 
 describe("the local Lambda API from a terminal", () => {
   // Signed with the local credentials, as `aws lambda invoke --endpoint-url …` is (docs/local-runtime.md).
-  const invoke = (functionName: string, init: { headers?: Record<string, string>; body?: string; query?: string } = {}) =>
+  const invoke = (functionName: string, init: { headers?: Record<string, string>; body?: string | Uint8Array; query?: string } = {}) =>
     signedFetch(`${app.urls.lambda}/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations${init.query ?? ""}`, init, { service: "lambda" });
 
   it("is printed with the other services and given to every sandbox as AWS_ENDPOINT_URL_LAMBDA", () => {
@@ -163,6 +163,11 @@ describe("the local Lambda API from a terminal", () => {
     expect(await refusal(await invoke(names.targetName, { headers: { "X-Amz-Invocation-Type": "Event" }, body: overOneMegabyte }))).toEqual([413, "RequestEntityTooLargeException", `${Buffer.byteLength(overOneMegabyte)} byte payload is too large for the Event invocation type (limit 1048576 bytes)`]);
     const unsigned = await fetch(`${app.urls.lambda}/2015-03-31/functions/${names.targetName}/invocations`, { method: "POST", body: "{}" });
     expect(await refusal(unsigned)).toEqual([403, "MissingAuthenticationTokenException", "Missing Authentication Token"]);
+    // Over every limit, unsigned: refused for its size before the name is looked up (no list of the program's functions).
+    const unsignedTooLarge = await fetch(`${app.urls.lambda}/2015-03-31/functions/nope/invocations`, { method: "POST", body: sixMegabytes });
+    expect(await refusal(unsignedTooLarge)).toEqual([413, "RequestEntityTooLargeException", "Request must be smaller than 6291456 bytes for the InvokeFunction operation"]);
+    // The signature covers the bytes sent: a body that is not UTF-8 is signed as it is, then refused as no JSON.
+    expect(await refusal(await invoke(names.targetName, { body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]) }))).toEqual([400, "InvalidRequestContentException", expect.stringMatching(/^Could not parse request body into json/)]);
     const unknownPath = await fetch(`${app.urls.lambda}/2015-03-31/functions`, { method: "GET" });
     expect([unknownPath.status, unknownPath.headers.get("x-amzn-errortype")]).toEqual([404, "UnknownOperationException"]);
     const still = await invoke(names.targetName, { body: JSON.stringify({ after: "refusals" }) });
