@@ -227,14 +227,14 @@ export function assertEventBusKmsKeyId(name: string, key: string): string {
  * Why EventBus needs a key's ARN (components/kms.ts checks it, at construction or once an Output is known):
  * CreateEventBus takes a key ARN, key id, alias or alias ARN, but terraform-provider-aws events/bus.go reads
  * `kms_key_identifier` back from DescribeEventBus with no diff suppression, so any form but the one the service returns
- * shows a change on every deploy. AWS's CloudFormation schema for the bus says the service stores and returns the key
- * as its ARN (not confirmed for the classic DescribeEventBus); the ARN is the one form that is stable either way, and
+ * shows a change on every deploy. The awscc schema of the newer bus type says the service stores and returns the key as
+ * its ARN (not confirmed for the classic DescribeEventBus); the ARN is the one form that is stable either way, and
  * what the key policy's conditions name. An AWS managed key (alias/aws/...) is refused with it: its key policy cannot
  * be changed to let events.amazonaws.com use it.
  */
 const KMS_REFUSAL: KmsKeyRefusal = {
   argument: "kmsKeyId",
-  problem: "is not a KMS key's ARN; EventBridge reports the bus's key by its ARN, so an alias or key id would show a change on every deploy",
+  problem: "is not a KMS key's ARN; the provider reads the bus's key back as EventBridge reports it, and an alias or key id reported as the ARN would show a change on every deploy",
   fix: "Pass a customer managed key's ARN (aws.kms.Key's arn), or leave kmsKeyId out for an AWS owned key.",
 };
 

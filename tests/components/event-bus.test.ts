@@ -106,7 +106,7 @@ describe("EventBus", () => {
 
   it("checks a kmsKeyId given as an Output once known, with the construction-time message", async () => {
     // What the Output's apply runs: a failing Output fails `pulumi up` at the bus.
-    expect(() => assertEventBusKmsKeyId("late", "alias/my-key")).toThrow(/^EventBus "late": kmsKeyId "alias\/my-key" is not a KMS key's ARN; EventBridge reports the bus's key by its ARN, so an alias or key id would show a change on every deploy\. Pass a customer managed key's ARN/);
+    expect(() => assertEventBusKmsKeyId("late", "alias/my-key")).toThrow(/^EventBus "late": kmsKeyId "alias\/my-key" is not a KMS key's ARN; the provider reads the bus's key back as EventBridge reports it, and an alias or key id reported as the ARN would show a change on every deploy\. Pass a customer managed key's ARN/);
     const graph = await record(() => new EventBus("late-arn", { kmsKeyId: pulumi.output(KEY), archiveRetentionDays: 1 }));
     expect(resource(graph, BUS, "late-arn-bus").inputs.kmsKeyIdentifier).toBe(KEY);
     expect(resource(graph, ARCHIVE, "late-arn-archive").inputs.kmsKeyIdentifier).toBe(KEY);
@@ -128,7 +128,7 @@ describe("EventBus", () => {
       ["an archive name over 48 characters", () => new EventBus("a".repeat(33), { archiveRetentionDays: 1 }), /name "a{33}" makes the archive's autoname 49 characters, over the 48/],
       ["an archive kept 0 days", () => new EventBus("b", { archiveRetentionDays: 0 }), /^EventBus "b": archiveRetentionDays 0 is not a whole number of days, 1 or more/],
       ["an empty key", () => new EventBus("b", { kmsKeyId: "" }), /^EventBus "b": kmsKeyId "" is not a KMS key's ARN/],
-      ["a key alias", () => new EventBus("b", { kmsKeyId: "alias/my-key" }), /^EventBus "b": kmsKeyId "alias\/my-key" is not a KMS key's ARN; EventBridge reports the bus's key by its ARN.* Pass a customer managed key's ARN \(aws\.kms\.Key's arn\), or leave kmsKeyId out for an AWS owned key\./],
+      ["a key alias", () => new EventBus("b", { kmsKeyId: "alias/my-key" }), /^EventBus "b": kmsKeyId "alias\/my-key" is not a KMS key's ARN; the provider reads the bus's key back.* Pass a customer managed key's ARN \(aws\.kms\.Key's arn\), or leave kmsKeyId out for an AWS owned key\./],
       ["an AWS managed key's alias ARN", () => new EventBus("b", { kmsKeyId: "arn:aws:kms:us-east-1:123456789012:alias/aws/events" }), /kmsKeyId "arn:aws:kms:us-east-1:123456789012:alias\/aws\/events" is not a KMS key's ARN/],
       ["a key id", () => new EventBus("b", { kmsKeyId: "1234abcd-12ab-34cd-56ef-1234567890ab" }), /kmsKeyId "1234abcd-12ab-34cd-56ef-1234567890ab" is not a KMS key's ARN/],
       ["a key that is not a string", () => new EventBus("b", { kmsKeyId: 123 as unknown as string }), /^EventBus "b": kmsKeyId 123 is not a KMS key's ARN/],
