@@ -115,7 +115,7 @@ export class EventBus extends pulumi.ComponentResource {
     this.fail = fail;
     this.region = region;
     // A subscription's name names the rule, the permission and the dead-letter queue.
-    this.subscriptionNames = new SubscriptionNames(fail, "this bus", "the rule and its resources");
+    this.subscriptionNames = new SubscriptionNames(fail, "this bus", "the rule and its resources", { type: "EventBus", name });
     // PutEvents with a customer managed key: EventBridge uses the key as events.amazonaws.com under the key policy
     // (eb-encryption-key-policy.html); no KMS permission of the caller is documented, so none is granted.
     this.grants = { put: () => [{ actions: [...EVENT_BUS_PUT_ACTIONS], resources: [bus.arn] }] };

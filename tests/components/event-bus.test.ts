@@ -133,6 +133,14 @@ describe("EventBus", () => {
       ["a key id", () => new EventBus("b", { kmsKeyId: "1234abcd-12ab-34cd-56ef-1234567890ab" }), /kmsKeyId "1234abcd-12ab-34cd-56ef-1234567890ab" is not a KMS key's ARN/],
       ["a key that is not a string", () => new EventBus("b", { kmsKeyId: 123 as unknown as string }), /^EventBus "b": kmsKeyId 123 is not a KMS key's ARN/],
       ["a function of another region", () => new EventBus("b", { region: "us-west-2" }).subscribe("x", new LambdaFunction("eb11", { entry, region: "eu-west-1" }), ok), /^EventBus "b": subscribe\("x"\) function "eb11" is in eu-west-1, but the bus is in us-west-2; EventBridge invokes a Lambda target in the rule's region only\. Create the function in us-west-2 \(region: "us-west-2"\), or the bus in eu-west-1\./],
+      [
+        "two buses' subscriptions whose resource names join alike (bus a + b-c, bus a-b + c)",
+        () => {
+          new EventBus("a", {}).subscribe("b-c", fn("eb14"), ok);
+          new EventBus("a-b", {}).subscribe("c", fn("eb15"), ok);
+        },
+        /^EventBus "a-b": subscription name "c" makes the resource names "a-b-c…", which EventBus "a"'s subscription "b-c" makes too; Pulumi refuses two resources of one name and type \("Duplicate resource URN"\)\. Rename this subscription/,
+      ],
       ["a mixed anything-but list", () => new EventBus("b", {}).subscribe("x", fn("eb13"), { pattern: { a: [{ "anything-but": ["a", 1] }] } }), /has "a" with anything-but of \["a",1\], not a value, a list of all strings or all numbers/],
       ["a name with a dot", () => new EventBus("b.v2", {}), /^EventBus "b\.v2": name "b\.v2" holds characters/],
       ["a bad environment key", () => new EventBus("b", {}).environment("1X"), /environment key "1X" is not a Lambda environment variable name/],
