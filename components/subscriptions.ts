@@ -5,7 +5,7 @@
  * Internal: not exported from the package.
  */
 import * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "./errors";
 import type { LambdaFunction } from "./lambda/function";
 import { createDeadLetterQueueWithPolicy, serviceSendStatement, type QueueSendingService } from "./queues";
@@ -19,8 +19,25 @@ const SUBSCRIPTION_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,40}$/;
 export const DEFAULT_DEAD_LETTER_RETENTION_DAYS = 14;
 
 /**
+ * Which component and subscription took a resource-name prefix `<component>-<subscription>`, per component type, in
+ * this program's stack: two components of one type whose names join to the same prefix (bus `a` with subscription
+ * `b-c`, bus `a-b` with subscription `c`) would name their resources alike under parents of the same type, and Pulumi
+ * would stop at "Duplicate resource URN".
+ */
+const prefixOwners = new Map<string, string>();
+
+/** The component whose subscriptions these are, for the prefix check across components of its type. */
+export interface SubscriptionScope {
+  /** The component's type as a refusal names it ("EventBus"). */
+  type: string;
+  /** The component's name. */
+  name: string;
+}
+
+/**
  * The names of one component's subscriptions: each usable in its resources' names, and used once. `owner` names the
- * component in the refusal ("this topic"), `names` what a name names ("the rule and its resources").
+ * component in the refusal ("this topic"), `names` what a name names ("the rule and its resources"). With `scope`,
+ * a name whose `<component>-<subscription>` prefix another component of the type already took is refused too.
  */
 export class SubscriptionNames {
   private readonly used = new Set<string>();
@@ -28,6 +45,7 @@ export class SubscriptionNames {
     private readonly fail: ArgFailure,
     private readonly owner: string,
     private readonly names: string,
+    private readonly scope?: SubscriptionScope,
   ) {}
 
   /** Refuses an unusable or repeated name; else takes it. */
@@ -36,7 +54,25 @@ export class SubscriptionNames {
       this.fail("subscription name", name, "is not a usable subscription name", `Use a letter, then letters, digits and hyphens, at most 41 characters, e.g. "thumbnails"; it names ${this.names}.`);
     }
     if (this.used.has(name)) this.fail("subscription name", name, `is used by another subscription of ${this.owner}`, "Give each subscription its own name.");
+    if (this.scope) this.claimPrefix(this.scope, name);
     this.used.add(name);
+  }
+
+  private claimPrefix({ type, name: component }: SubscriptionScope, name: string): void {
+    const prefix = `${component}-${name}`;
+    const key = JSON.stringify([pulumi.getProject(), pulumi.getStack(), type, prefix]);
+    const claimant = JSON.stringify([component, name]);
+    const owner = prefixOwners.get(key);
+    if (owner !== undefined && owner !== claimant) {
+      const [otherComponent, otherName] = JSON.parse(owner) as [string, string];
+      this.fail(
+        "subscription name",
+        name,
+        `makes the resource names "${prefix}…", which ${type} "${otherComponent}"'s subscription "${otherName}" makes too; Pulumi refuses two resources of one name and type ("Duplicate resource URN")`,
+        `Rename this subscription (or one of the two ${type} components) so that "<${type} name>-<subscription name>" differs.`,
+      );
+    }
+    prefixOwners.set(key, claimant);
   }
 }
 

@@ -16,13 +16,19 @@
  *   service quota increase request" (pulumi-aws cloudwatch.EventRule eventPattern, after the EventBridge quotas page,
  *   https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html); terraform-provider-aws events/rule.go
  *   refuses over 4096 (hashicorp/terraform-provider-aws#34270). The component keeps to the default quota (2048); the
- *   deploy rule refuses what no account takes (4096).
+ *   deploy rule refuses what no account takes (4096). Counted in UTF-8 bytes: terraform-provider-aws
+ *   validateEventPatternValue compares Go's `len(json)` of the normalised pattern, which is its byte count, so the
+ *   provider refuses a non-ASCII pattern over 4096 bytes however few characters it has. Whether EventBridge's own quota
+ *   counts bytes or characters is not documented (the quotas page says "characters"); bytes are never fewer, so a
+ *   pattern that fits here fits either way.
+ * - anything-but's list: "Inside anything but list, either all values are number or string, mixed type is not
+ *   supported" (aws/event-ruler JsonRuleCompiler processAnythingButListMatchExpression, the matcher EventBridge uses).
  */
 
 export const EVENT_PATTERN_LIMITS = {
-  /** The default "Event pattern size" quota, in characters. */
+  /** The default "Event pattern size" quota, counted here in UTF-8 bytes (see above). */
   defaultCharacters: 2048,
-  /** The most the quota can be raised to, and what terraform-provider-aws validates. */
+  /** The most the quota can be raised to, and what terraform-provider-aws validates (in bytes). */
   maxCharacters: 4096,
 } as const;
 
@@ -40,7 +46,7 @@ const nonEmptyString = (value: unknown): value is string => typeof value === "st
 
 /**
  * Why EventBridge refuses `pattern` (the object PutRule would get as JSON), or undefined. `limit` is the size quota
- * in characters (the component's default quota, or the maximum an account can raise it to).
+ * in UTF-8 bytes of the JSON (the component's default quota, or the maximum an account can raise it to).
  */
 export function eventPatternProblem(pattern: unknown, limit: number = EVENT_PATTERN_LIMITS.defaultCharacters): string | undefined {
   if (!isObject(pattern) || Object.keys(pattern).length === 0) return "is not a JSON object of at least one field";
@@ -50,7 +56,8 @@ export function eventPatternProblem(pattern: unknown, limit: number = EVENT_PATT
   } catch {
     return "cannot be written as JSON";
   }
-  if (text.length > limit) return `is ${text.length} characters as JSON, over the ${limit} of EventBridge's event pattern size quota`;
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > limit) return `is ${bytes} bytes as JSON (UTF-8), over the ${limit} of EventBridge's event pattern size quota`;
   return objectProblem(pattern, "");
 }
 
@@ -105,7 +112,7 @@ function matcherProblem(element: unknown, where: string): string | undefined {
     case "numeric":
       return numericProblem(operand) ? bad('[comparison, number] or a range [">" or ">=", low, "<" or "<=", high] with low below high') : undefined;
     case "anything-but":
-      return anythingButProblem(operand) ? bad('a value, a list of values, or one of { prefix }, { suffix }, { "equals-ignore-case" }, { wildcard }') : undefined;
+      return anythingButProblem(operand) ? bad('a value, a list of all strings or all numbers, or one of { prefix }, { suffix }, { "equals-ignore-case" }, { wildcard }') : undefined;
     default:
       return `has "${where}" with the operator "${operator}", which event bus rules do not take (${EVENT_PATTERN_OPERATORS.join(", ")})`;
   }
@@ -122,7 +129,8 @@ function numericProblem(operand: unknown): boolean {
 
 function anythingButProblem(operand: unknown): boolean {
   if (typeof operand === "string" || typeof operand === "number") return false;
-  if (Array.isArray(operand)) return operand.length === 0 || !operand.every((v) => typeof v === "string" || typeof v === "number");
+  // All strings or all numbers: event-ruler refuses a list of both ("mixed type is not supported").
+  if (Array.isArray(operand)) return operand.length === 0 || !(operand.every((v) => typeof v === "string") || operand.every((v) => typeof v === "number"));
   if (!isObject(operand) || Object.keys(operand).length !== 1) return true;
   const [[inner, value]] = Object.entries(operand);
   if (inner === "prefix" || inner === "suffix") return !nonEmptyString(value);

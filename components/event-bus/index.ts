@@ -10,9 +10,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { autonameLength, validateAutonames } from "../autoname";
 import { argFailer, type ArgFailure } from "../errors";
 import type { PolicyStatement } from "../iam";
+import { checkedKmsKey, checkKmsKeyArn, type KmsKeyRefusal } from "../kms";
 import { environmentVariable, type LambdaFunction } from "../lambda/function";
 import { checkRetentionDays } from "../queues";
-import { validateRegionArg } from "../region";
+import { describeRegion, regionWhereCreated, validateRegionArg } from "../region";
 import { registerSpec } from "../spec-registry";
 import { checkSubscribedFunction, subscriberInvokePermission, subscriptionDeadLetterQueue, SubscriptionNames } from "../subscriptions";
 import { eventPatternProblem } from "./event-pattern";
@@ -88,13 +89,16 @@ export class EventBus extends pulumi.ComponentResource {
     const fail = argFailer("EventBus", name);
     validate(fail, name, args ?? {});
     const region = args.region || undefined;
+    // A plain string was checked in validate; an Output (e.g. another stack's key) is checked here once known, with
+    // the same message, so `pulumi up` stops at the bus before it is given an alias or key id.
+    const kmsKey = typeof args.kmsKeyId === "string" ? args.kmsKeyId : checkedKmsKey(args.kmsKeyId, (key) => assertEventBusKmsKeyId(name, key));
 
     // pulumi-aws autonames the bus `<name>-bus-<7 characters>`: never "default", within 256 of CreateEventBus's characters.
-    const bus = new aws.cloudwatch.EventBus(`${name}-bus`, { kmsKeyIdentifier: args.kmsKeyId, region }, { parent: this });
+    const bus = new aws.cloudwatch.EventBus(`${name}-bus`, { kmsKeyIdentifier: kmsKey, region }, { parent: this });
     const archive =
       args.archiveRetentionDays === undefined
         ? undefined
-        : new aws.cloudwatch.EventArchive(`${name}-archive`, { eventSourceArn: bus.arn, retentionDays: args.archiveRetentionDays, kmsKeyIdentifier: args.kmsKeyId, region }, { parent: this });
+        : new aws.cloudwatch.EventArchive(`${name}-archive`, { eventSourceArn: bus.arn, retentionDays: args.archiveRetentionDays, kmsKeyIdentifier: kmsKey, region }, { parent: this });
 
     this.spec = {
       name,
@@ -111,7 +115,7 @@ export class EventBus extends pulumi.ComponentResource {
     this.fail = fail;
     this.region = region;
     // A subscription's name names the rule, the permission and the dead-letter queue.
-    this.subscriptionNames = new SubscriptionNames(fail, "this bus", "the rule and its resources");
+    this.subscriptionNames = new SubscriptionNames(fail, "this bus", "the rule and its resources", { type: "EventBus", name });
     // PutEvents with a customer managed key: EventBridge uses the key as events.amazonaws.com under the key policy
     // (eb-encryption-key-policy.html); no KMS permission of the caller is documented, so none is granted.
     this.grants = { put: () => [{ actions: [...EVENT_BUS_PUT_ACTIONS], resources: [bus.arn] }] };
@@ -137,6 +141,7 @@ export class EventBus extends pulumi.ComponentResource {
     const at = `subscribe("${name}")`;
     this.subscriptionNames.claim(name);
     checkSubscribedFunction(this.fail, at, fn, "the rule");
+    this.checkFunctionRegion(at, fn);
     const problem = eventPatternProblem(options?.pattern);
     if (problem) {
       this.fail(`${at} pattern`, options?.pattern, problem, 'Fix the pattern (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html), e.g. { source: ["gallery.photos"], "detail-type": ["PhotoUploaded"] }.');
@@ -190,7 +195,48 @@ export class EventBus extends pulumi.ComponentResource {
     });
     return { rule, target, permission, deadLetterQueue: dlq.queue };
   }
+
+  /**
+   * A rule's targets are in its region, but for an event bus of another region: cross-region routing is "specifying
+   * an event bus in another AWS Region as a target" (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html),
+   * and a rule in one region invokes targets of another only through such a bus ("Use cross-Region and cross-account
+   * event buses as targets to create workflows triggered in one Region but that invoke targets in a different Region",
+   * https://repost.aws/knowledge-center/use-eventbridge-rule-across-regions). Not confirmed: whether PutTargets refuses
+   * a Lambda ARN of another region or takes it and every delivery fails. A region unknown here (an explicit provider's)
+   * is left to the deploy rule EventBridgeTargetRegion.
+   */
+  private checkFunctionRegion(at: string, fn: LambdaFunction): void {
+    const busRegion = regionWhereCreated(this.region, this, "aws:cloudwatch/eventBus:EventBus");
+    const fnRegion = regionWhereCreated(fn.spec.region, fn, "aws:lambda/function:Function");
+    if (!busRegion.region || !fnRegion.region || busRegion.region === fnRegion.region) return;
+    this.fail(
+      `${at} function`,
+      fn.spec.name,
+      `is in ${describeRegion(fnRegion)}, but the bus is in ${describeRegion(busRegion)}; EventBridge invokes a Lambda target in the rule's region only`,
+      `Create the function in ${busRegion.region} (region: "${busRegion.region}"), or the bus in ${fnRegion.region}.`,
+    );
+  }
 }
+
+/** Throws the construction-time ComponentArgError for a `kmsKeyId` only known at deploy time (an Output) that is not a key's ARN. */
+export function assertEventBusKmsKeyId(name: string, key: string): string {
+  return checkKmsKeyArn(argFailer("EventBus", name), key, KMS_REFUSAL);
+}
+
+/**
+ * Why EventBus needs a key's ARN (components/kms.ts checks it, at construction or once an Output is known):
+ * CreateEventBus takes a key ARN, key id, alias or alias ARN, but terraform-provider-aws events/bus.go reads
+ * `kms_key_identifier` back from DescribeEventBus with no diff suppression, so any form but the one the service returns
+ * shows a change on every deploy. The awscc schema of the newer bus type says the service stores and returns the key as
+ * its ARN (not confirmed for the classic DescribeEventBus); the ARN is the one form that is stable either way, and
+ * what the key policy's conditions name. An AWS managed key (alias/aws/...) is refused with it: its key policy cannot
+ * be changed to let events.amazonaws.com use it.
+ */
+const KMS_REFUSAL: KmsKeyRefusal = {
+  argument: "kmsKeyId",
+  problem: "is not a KMS key's ARN; the provider reads the bus's key back as EventBridge reports it, and an alias or key id reported as the ARN would show a change on every deploy",
+  fix: "Pass a customer managed key's ARN (aws.kms.Key's arn), or leave kmsKeyId out for an AWS owned key.",
+};
 
 function checkWhole(fail: ArgFailure, argument: string, value: number | undefined, min: number, max: number, unit: string): void {
   if (value === undefined) return;
@@ -204,9 +250,10 @@ function validate(fail: ArgFailure, name: string, args: EventBusArgs): void {
   if (typeof name !== "string" || !/^[A-Za-z0-9_-]+$/.test(name)) {
     fail("name", name, "holds characters EventBridge rule names or SQS queue names refuse", "Use letters, digits, - and _ only.");
   }
-  if (args.kmsKeyId !== undefined && typeof args.kmsKeyId === "string" && (args.kmsKeyId === "" || args.kmsKeyId.length > 2048)) {
-    // terraform-provider-aws events/bus.go kms_key_identifier: StringLenBetween(1, 2048).
-    fail("kmsKeyId", args.kmsKeyId, "is not a KMS key identifier of 1–2048 characters", "Pass the key's ARN (aws.kms.Key's arn), key id, alias or alias ARN, or leave kmsKeyId out for an AWS owned key.");
+  // A string now; an Output or a promise once known (in the constructor); anything else is no key at all.
+  const key = args.kmsKeyId as unknown;
+  if (key !== undefined && (typeof key === "string" || !(pulumi.Output.isInstance(key) || typeof (key as PromiseLike<unknown>)?.then === "function"))) {
+    checkKmsKeyArn(fail, key, KMS_REFUSAL);
   }
   if (args.archiveRetentionDays !== undefined) {
     // CreateArchive RetentionDays: an Integer, Minimum value of 0, where 0 keeps events forever

@@ -12,9 +12,14 @@ export interface EventBusArgs {
    */
   archiveRetentionDays?: number;
   /**
-   * A customer managed KMS key (its ARN, key id, alias or alias ARN) that encrypts the bus's custom events, its rules'
-   * patterns and targets, and its archive. Its key policy must let events.amazonaws.com kms:DescribeKey,
-   * kms:GenerateDataKey and kms:Decrypt (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-key-policy.html).
+   * A customer managed KMS key's ARN (aws.kms.Key's arn) that encrypts the bus's custom events, its rules' patterns
+   * and targets, and its archive. Only the ARN is taken: the provider reads the key back as EventBridge reports it,
+   * with no diff suppression, and an alias or key id reported as the ARN would show a change on every deploy. Its key policy must let events.amazonaws.com kms:DescribeKey,
+   * kms:GenerateDataKey and kms:Decrypt (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-key-policy.html)
+   * and, with `archiveRetentionDays`, kms:ReEncrypt* too (https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-archives.html),
+   * preferably on the condition `kms:EncryptionContext:aws:events:event-bus:arn` = the bus's ARN. The component does
+   * not write the key policy, and gives the bus no dead-letter queue of its own, which AWS recommends with a customer
+   * managed key (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-event-bus-cmkey.html).
    * @default an AWS owned key (EventBridge always encrypts at rest)
    */
   kmsKeyId?: pulumi.Input<string>;
@@ -26,13 +31,17 @@ export interface EventBusArgs {
 export interface EventBusSubscribeOptions {
   /**
    * The event pattern: a JSON object whose leaves are arrays of values or operators (prefix, suffix, anything-but,
-   * numeric, exists, cidr, equals-ignore-case, wildcard, $or), at most 2048 characters as JSON.
+   * numeric, exists, cidr, equals-ignore-case, wildcard, $or), at most 2048 bytes as JSON (UTF-8); an anything-but list is all
+   * strings or all numbers.
    * @example { source: ["gallery.photos"], "detail-type": ["PhotoUploaded"], detail: { size: [{ numeric: [">", 0] }] } }
    */
   pattern: Record<string, unknown>;
   /**
-   * How many times EventBridge retries a delivery the function's invocation refused (throttling, a missing
-   * permission), 0–185. The function's own errors are Lambda's asynchronous retries (its `asyncInvoke`).
+   * How many times EventBridge retries a delivery that failed with a retriable error (e.g. throttling), 0–185
+   * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html). A missing permission or a
+   * function that no longer exists is not retried: the event goes to the dead-letter queue at once
+   * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html). The function's own errors are Lambda's
+   * asynchronous retries (its `asyncInvoke`).
    * @default 185
    */
   retryAttempts?: number;

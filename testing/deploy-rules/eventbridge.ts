@@ -11,7 +11,7 @@ import { functionOf } from "./events";
 import { physicalName, type PhysicalNameSpec } from "./names";
 import { serviceInvokePermissions } from "./invoke-permission";
 import { EVENTBRIDGE_RULE_SENDER, queueSendFix, queueSendRefusal } from "./queue-policy";
-import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
+import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 const BUS = "aws:cloudwatch/eventBus:EventBus";
 const RULE = "aws:cloudwatch/eventRule:EventRule";
@@ -35,6 +35,11 @@ function ruleOf(graph: Graph, target: RecordedResource): RecordedResource | unde
  * API_Target.html), CreateArchive ArchiveName 1–48 (validArchiveName), CreateEventBus Name 1–256 of `[/\.\-_A-Za-z0-9]`
  * and, for a custom bus, not "default" (validCustomEventBusName; "The names of custom event buses can't contain the /
  * character", pulumi-aws EventBus name).
+ *
+ * pulumi-aws autonames each of them when it is left out: a rule with AutoName("name", 64, "-"), a target's
+ * `targetId` with AutoName("targetId", 255, "-") (provider/resources.go, "aws_cloudwatch_event_target"), a bus and an
+ * archive with the default 255. An autoname is checked against EventBridge's limit like a given name: a target whose
+ * resource name is over 56 characters gets an id over 64, which validateTargetID refuses.
  */
 const RULE_CHARACTERS = /^[0-9A-Za-z_.-]+$/;
 const NAMES: ReadonlyArray<{ type: string; property: string; what: string; max: number; problem?: (name: string) => string | undefined }> = [
@@ -62,8 +67,8 @@ export const EVENTBRIDGE_NAMES: DeployRule = {
   check(graph) {
     const findings: DeployFinding[] = [];
     for (const spec of NAMES) {
-      // A target's id is not autonamed by pulumi-aws (terraform-provider-aws makes a unique id when it is unset).
-      const nameSpec = { property: spec.property, ...(spec.type === TARGET ? {} : { autoname: { maxLength: 255 } }) } as PhysicalNameSpec;
+      // Every one is autonamed when left out (see above), the target's targetId too.
+      const nameSpec = { property: spec.property, autoname: { maxLength: 255 } } as PhysicalNameSpec;
       for (const r of ofType(graph, spec.type)) {
         const physical = physicalName(nameSpec, r);
         if (!physical) continue;
@@ -181,6 +186,41 @@ export const EVENTBRIDGE_LAMBDA_PERMISSION: DeployRule = {
 };
 
 /**
+ * A rule's Lambda target is a function of the rule's region: a target in another region is an event bus there
+ * ("Specifying an event bus in another AWS Region as a target", https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html;
+ * "Use cross-Region and cross-account event buses as targets to create workflows triggered in one Region but that
+ * invoke targets in a different Region", https://repost.aws/knowledge-center/use-eventbridge-rule-across-regions).
+ * A target's region is its rule's (both take the same `region`, or their provider's). A function in the plan is
+ * placed by its region; one outside it by its ARN's region field. Whether PutTargets refuses such a target or takes
+ * it and fails every delivery is not confirmed: either way nothing reaches the function.
+ */
+export const EVENTBRIDGE_TARGET_REGION: DeployRule = {
+  id: "EventBridgeTargetRegion",
+  title: "A rule's Lambda target is a function in the rule's region",
+  source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html",
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    for (const target of ofType(graph, TARGET)) {
+      const arn = target.inputs.arn;
+      const fn = functionOf(graph, arn);
+      const fnRegion = fn ? regionOf(graph, fn, context) : typeof arn === "string" && /^arn:[^:]+:lambda:/.test(arn) ? arnRegion(arn) : undefined;
+      const targetRegion = regionOf(graph, target, context);
+      if (!fnRegion || !targetRegion || fnRegion === targetRegion) continue;
+      const rule = ruleOf(graph, target);
+      findings.push(
+        finding(
+          this.id,
+          target,
+          `sends ${rule?.name ?? String(target.inputs.rule)}'s events to ${fn?.name ?? arn}, in ${fnRegion}, but the rule is in ${targetRegion}; EventBridge invokes a Lambda target in the rule's region only`,
+          `create the function in ${targetRegion}, or the bus, rule and target in ${fnRegion}; to reach another region, target an event bus there and subscribe from it`,
+        ),
+      );
+    }
+    return findings;
+  },
+};
+
+/**
  * A target's dead-letter queue must let the rule send: "EventBridge needs permission to send events to the queue"
  * through the queue's resource-based policy, sqs:SendMessage for events.amazonaws.com with aws:SourceArn the rule's ARN
  * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html); without it, or with a Deny that covers
@@ -213,4 +253,4 @@ export const EVENTBRIDGE_DEAD_LETTER_QUEUE_POLICY: DeployRule = {
   },
 };
 
-export const EVENTBRIDGE_RULES: DeployRule[] = [EVENTBRIDGE_NAMES, EVENTBRIDGE_TARGETS_PER_RULE, EVENTBRIDGE_EVENT_PATTERN, EVENTBRIDGE_RETRY_POLICY, EVENTBRIDGE_LAMBDA_PERMISSION, EVENTBRIDGE_DEAD_LETTER_QUEUE_POLICY];
+export const EVENTBRIDGE_RULES: DeployRule[] = [EVENTBRIDGE_NAMES, EVENTBRIDGE_TARGETS_PER_RULE, EVENTBRIDGE_EVENT_PATTERN, EVENTBRIDGE_RETRY_POLICY, EVENTBRIDGE_LAMBDA_PERMISSION, EVENTBRIDGE_TARGET_REGION, EVENTBRIDGE_DEAD_LETTER_QUEUE_POLICY];

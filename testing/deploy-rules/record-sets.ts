@@ -9,21 +9,15 @@ import { dnsName } from "./names";
 export const RECORD = "aws:route53/record:Record";
 const ZONE = "aws:route53/zone:Zone";
 
-const zoneNamesByGraph = new WeakMap<Graph, Map<unknown, string>>();
-
-/** The name of the plan's hosted zone a zoneId names (by its id or zoneId), or "" for a zone outside the plan. */
+/**
+ * The name of the plan's hosted zone a zoneId names (by its id or zoneId), or "" for a zone outside the plan. Read
+ * from the graph on every call, with no cache: a plan holds few zones and records, and a graph a caller changes after
+ * a first lookup (a zone appended to the array) is read as it is now.
+ */
 function zoneName(graph: Graph, zoneId: unknown): string {
-  let names = zoneNamesByGraph.get(graph);
-  if (!names) {
-    names = new Map();
-    for (const zone of ofType(graph, ZONE)) {
-      const name = dnsName(zone.state.name ?? zone.inputs.name);
-      names.set(zone.id, name);
-      if (zone.state.zoneId !== undefined) names.set(zone.state.zoneId, name);
-    }
-    zoneNamesByGraph.set(graph, names);
-  }
-  return names.get(zoneId) ?? "";
+  if (zoneId === undefined) return "";
+  const zone = ofType(graph, ZONE).find((z) => z.id === zoneId || (z.state.zoneId !== undefined && z.state.zoneId === zoneId));
+  return zone ? dnsName(zone.state.name ?? zone.inputs.name) : "";
 }
 
 /**

@@ -4,8 +4,9 @@
  * EventBridge may write to, the invoke permission from that rule created first), the spec the local runtime reads, and
  * every construction-time refusal with its component, argument, value and fix.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { EventBus, eventPatternProblem, type EventBusSpec } from "../../components/event-bus";
+import { assertEventBusKmsKeyId, EventBus, eventPatternProblem, type EventBusSpec } from "../../components/event-bus";
 import { LambdaFunction } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import { checkDeployRules } from "../../testing/deploy-rules";
@@ -103,6 +104,14 @@ describe("EventBus", () => {
     expect(resource(graph, QUEUE, "defaults-all-dlq").inputs.messageRetentionSeconds).toBe(14 * 86400);
   });
 
+  it("checks a kmsKeyId given as an Output once known, with the construction-time message", async () => {
+    // What the Output's apply runs: a failing Output fails `pulumi up` at the bus.
+    expect(() => assertEventBusKmsKeyId("late", "alias/my-key")).toThrow(/^EventBus "late": kmsKeyId "alias\/my-key" is not a KMS key's ARN; the provider reads the bus's key back as EventBridge reports it, and an alias or key id reported as the ARN would show a change on every deploy\. Pass a customer managed key's ARN/);
+    const graph = await record(() => new EventBus("late-arn", { kmsKeyId: pulumi.output(KEY), archiveRetentionDays: 1 }));
+    expect(resource(graph, BUS, "late-arn-bus").inputs.kmsKeyIdentifier).toBe(KEY);
+    expect(resource(graph, ARCHIVE, "late-arn-archive").inputs.kmsKeyIdentifier).toBe(KEY);
+  });
+
   describe("refuses at construction", () => {
     const fn = (name: string) => new LambdaFunction(name, { entry });
     const ok = { pattern: { source: ["a"] } };
@@ -118,7 +127,21 @@ describe("EventBus", () => {
       ["a rule name over 64 characters", () => new EventBus("b".repeat(30), {}).subscribe("s".repeat(30), fn("eb10"), ok), /subscribe name "s{30}" makes the rule's autoname 69 characters, over the 64 EventBridge takes for a rule name/],
       ["an archive name over 48 characters", () => new EventBus("a".repeat(33), { archiveRetentionDays: 1 }), /name "a{33}" makes the archive's autoname 49 characters, over the 48/],
       ["an archive kept 0 days", () => new EventBus("b", { archiveRetentionDays: 0 }), /^EventBus "b": archiveRetentionDays 0 is not a whole number of days, 1 or more/],
-      ["an empty key", () => new EventBus("b", { kmsKeyId: "" }), /^EventBus "b": kmsKeyId "" is not a KMS key identifier/],
+      ["an empty key", () => new EventBus("b", { kmsKeyId: "" }), /^EventBus "b": kmsKeyId "" is not a KMS key's ARN/],
+      ["a key alias", () => new EventBus("b", { kmsKeyId: "alias/my-key" }), /^EventBus "b": kmsKeyId "alias\/my-key" is not a KMS key's ARN; the provider reads the bus's key back.* Pass a customer managed key's ARN \(aws\.kms\.Key's arn\), or leave kmsKeyId out for an AWS owned key\./],
+      ["an AWS managed key's alias ARN", () => new EventBus("b", { kmsKeyId: "arn:aws:kms:us-east-1:123456789012:alias/aws/events" }), /kmsKeyId "arn:aws:kms:us-east-1:123456789012:alias\/aws\/events" is not a KMS key's ARN/],
+      ["a key id", () => new EventBus("b", { kmsKeyId: "1234abcd-12ab-34cd-56ef-1234567890ab" }), /kmsKeyId "1234abcd-12ab-34cd-56ef-1234567890ab" is not a KMS key's ARN/],
+      ["a key that is not a string", () => new EventBus("b", { kmsKeyId: 123 as unknown as string }), /^EventBus "b": kmsKeyId 123 is not a KMS key's ARN/],
+      ["a function of another region", () => new EventBus("b", { region: "us-west-2" }).subscribe("x", new LambdaFunction("eb11", { entry, region: "eu-west-1" }), ok), /^EventBus "b": subscribe\("x"\) function "eb11" is in eu-west-1, but the bus is in us-west-2; EventBridge invokes a Lambda target in the rule's region only\. Create the function in us-west-2 \(region: "us-west-2"\), or the bus in eu-west-1\./],
+      [
+        "two buses' subscriptions whose resource names join alike (bus a + b-c, bus a-b + c)",
+        () => {
+          new EventBus("a", {}).subscribe("b-c", fn("eb14"), ok);
+          new EventBus("a-b", {}).subscribe("c", fn("eb15"), ok);
+        },
+        /^EventBus "a-b": subscription name "c" makes the resource names "a-b-c…", which EventBus "a"'s subscription "b-c" makes too; Pulumi refuses two resources of one name and type \("Duplicate resource URN"\)\. Rename this subscription/,
+      ],
+      ["a mixed anything-but list", () => new EventBus("b", {}).subscribe("x", fn("eb13"), { pattern: { a: [{ "anything-but": ["a", 1] }] } }), /has "a" with anything-but of \["a",1\], not a value, a list of all strings or all numbers/],
       ["a name with a dot", () => new EventBus("b.v2", {}), /^EventBus "b\.v2": name "b\.v2" holds characters/],
       ["a bad environment key", () => new EventBus("b", {}).environment("1X"), /environment key "1X" is not a Lambda environment variable name/],
     ])("%s", (_, build, message) => {
@@ -134,7 +157,7 @@ describe("eventPatternProblem", () => {
       eventPatternProblem({
         a: ["x", 1, true, null, ""],
         b: [{ prefix: "us-" }, { prefix: { "equals-ignore-case": "eventb" } }, { suffix: ".png" }, { suffix: { "equals-ignore-case": "tbridge" } }],
-        c: [{ "anything-but": "initializing" }, { "anything-but": ["a", 1] }, { "anything-but": { prefix: "us-" } }, { "anything-but": { suffix: ".png" } }, { "anything-but": { "equals-ignore-case": ["a", "b"] } }, { "anything-but": { wildcard: "*/lib/*" } }],
+        c: [{ "anything-but": "initializing" }, { "anything-but": ["a", "b"] }, { "anything-but": [1, 2.5] }, { "anything-but": { prefix: "us-" } }, { "anything-but": { suffix: ".png" } }, { "anything-but": { "equals-ignore-case": ["a", "b"] } }, { "anything-but": { wildcard: "*/lib/*" } }],
         d: [{ numeric: [">", 0, "<=", 5] }, { numeric: ["=", 3] }, { exists: false }, { cidr: "10.0.0.0/24" }, { "equals-ignore-case": "alice" }, { wildcard: "dir/*.png" }],
         detail: { $or: [{ e: ["1"] }, { f: [{ exists: true }] }] },
       }),
@@ -147,8 +170,16 @@ describe("eventPatternProblem", () => {
     expect(eventPatternProblem({ a: [{ prefix: "a", suffix: "b" }] })).toMatch(/operator object of 2 keys/);
     expect(eventPatternProblem({ $or: [{ a: ["1"] }] })).toMatch(/"\$or" at the top that is not a list of at least two/);
     expect(eventPatternProblem({ a: [{ "anything-but": { numeric: [">", 1] } }] })).toMatch(/anything-but of/);
+    // aws/event-ruler: "Inside anything but list, either all values are number or string, mixed type is not supported".
+    expect(eventPatternProblem({ a: [{ "anything-but": ["a", 1] }] })).toMatch(/anything-but of \["a",1\], not a value, a list of all strings or all numbers/);
+    expect(eventPatternProblem({ a: [{ "anything-but": [1, true] }] })).toMatch(/anything-but of \[1,true\]/);
     expect(eventPatternProblem({ a: ["x".repeat(3000)] }, 4096)).toBeUndefined();
     expect(eventPatternProblem({ a: ["x".repeat(4100)] }, 4096)).toMatch(/over the 4096/);
+  });
+  it("measures the pattern in UTF-8 bytes, as terraform-provider-aws's len() of the JSON does", () => {
+    // 1100 × "é" is 1110 characters as JSON but 2210 bytes.
+    expect(eventPatternProblem({ a: ["é".repeat(1100)] })).toMatch(/^is 2210 bytes as JSON \(UTF-8\), over the 2048 of EventBridge's event pattern size quota$/);
+    expect(eventPatternProblem({ a: ["x".repeat(1100)] })).toBeUndefined();
   });
 });
 

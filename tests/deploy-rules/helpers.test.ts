@@ -163,3 +163,36 @@ describe("the Lambda permission SNS and EventBridge invoke a function under (one
     expect(await findings("sns.amazonaws.com", ruleArn, target)).toEqual([expect.objectContaining({ rule: "EventBridgeLambdaPermission" })]);
   });
 });
+
+describe("recordName (the Route 53 rules' full name of a record)", () => {
+  it("reads the plan's zones as they are at each call, a zone appended to the graph after a first lookup included", async () => {
+    const { recordName } = await import("../../testing/deploy-rules/record-sets.js");
+    const record = handBuilt("aws:route53/record:Record", "www", { zoneId: "Z0APPENDED", name: "www", type: "CNAME" });
+    const graph = [record];
+    expect(recordName(graph, record)).toBe("www");
+    graph.push(handBuilt("aws:route53/zone:Zone", "zone", { name: "example.com" }, { id: "Z0APPENDED" }));
+    expect(recordName(graph, record)).toBe("www.example.com");
+  });
+});
+
+describe("a Lambda function reference as the Lambda rules read it (functionReference, through eventSourceMappingPair)", () => {
+  const QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:jobs";
+  const pair = async (functionName: string) => {
+    const { eventSourceMappingPair } = await import("../../testing/deploy-rules/index.js");
+    const mapping = handBuilt("aws:lambda/eventSourceMapping:EventSourceMapping", "m", { eventSourceArn: QUEUE_ARN, functionName });
+    return JSON.parse(eventSourceMappingPair([mapping], mapping, "us-east-1")!) as [string, string, string];
+  };
+  it.each([
+    // A partial ARN `<account>:function:<name>:<qualifier>`: neither the account nor the qualifier is the name.
+    ["123456789012:function:thumbs:live", "thumbs", "us-east-1"],
+    ["123456789012:function:thumbs", "thumbs", "us-east-1"],
+    ["thumbs:7", "thumbs", "us-east-1"],
+    // A full ARN keeps its region, with a qualifier, and with an account that is not 12 digits.
+    ["arn:aws:lambda:eu-west-1:123456789012:function:thumbs:live", "thumbs", "eu-west-1"],
+    ["arn:aws:lambda:eu-west-1:acct:function:thumbs", "thumbs", "eu-west-1"],
+    // An ARN with an empty region falls back to the mapping's.
+    ["arn:aws:lambda::123456789012:function:thumbs", "thumbs", "us-east-1"],
+  ])("reads %s as the function %s in %s", async (reference, name, region) => {
+    expect(await pair(reference)).toEqual([QUEUE_ARN, name, region]);
+  });
+});
