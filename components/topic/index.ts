@@ -180,7 +180,7 @@ export class Topic extends pulumi.ComponentResource {
     this.fail = fail;
     this.region = region;
     // A subscription's name names the subscription, its permission and its dead-letter queue.
-    this.subscriptionNames = new SubscriptionNames(fail, "this topic", "the subscription and its resources");
+    this.subscriptionNames = new SubscriptionNames(fail, "this topic", "the subscription and its resources", { type: "Topic", name });
     this.grants = {
       publish: () => [
         { actions: [...TOPIC_PUBLISH_ACTIONS], resources: [topic.arn] },

@@ -244,6 +244,14 @@ describe("Topic", () => {
       ["one queue subscribed twice", () => { const t = new Topic("t", {}); const q = new MessageQueue("rq1", { consumer: { function: fn("rf12") }, topics: [t] }); t.subscribeQueue("a", q); t.subscribeQueue("b", q, { rawMessageDelivery: true }); }, /^Topic "t": subscribeQueue\("b"\) queue "rq1" is already subscribed to this topic as "a"/],
       ["two subscriptions of one name", () => { const t = new Topic("t", {}); t.subscribe("x", fn("rf8")); t.subscribe("x", fn("rf9")); }, /subscription name "x" is used by another subscription of this topic/],
       ["a subscription name with a dot", () => new Topic("t", {}).subscribe("a.b", fn("rf10")), /subscription name "a\.b" is not a usable subscription name/],
+      [
+        "two topics' subscriptions whose resource names join alike (topic a + b-c, topic a-b + c)",
+        () => {
+          new Topic("a", {}).subscribe("b-c", fn("rf17"));
+          new Topic("a-b", {}).subscribe("c", fn("rf18"));
+        },
+        /^Topic "a-b": subscription name "c" makes the resource names "a-b-c…", which Topic "a"'s subscription "b-c" makes too; Pulumi refuses two resources of one name and type \("Duplicate resource URN"\)\. Rename this subscription/,
+      ],
       ["a queue that does not list the topic", () => new Topic("t", {}).subscribeQueue("q", new MessageQueue("rq1", { consumer: { function: fn("rf11") } })), /subscribeQueue\("q"\) queue "rq1" does not list this topic in its topics.*Add the topic to the MessageQueue's arguments: topics: \[t\]/],
       ["a FIFO queue on a standard topic", () => { const t = new Topic("t", {}); t.subscribeQueue("q", new MessageQueue("rq2", { fifo: true, consumer: { function: fn("rf12") }, topics: [t] })); }, /subscribeQueue\("q"\) queue "rq2" is a FIFO queue, which a standard topic cannot deliver to/],
     ])("%s", (_, build, message) => {
