@@ -5,9 +5,11 @@
  * CloudWatch Logs" (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy). They set
  * up the vended-log delivery, which names no log group in its own ARN, so they cannot be scoped to the group.
  * CreateStateMachine and UpdateStateMachine check them: without them they answer AccessDeniedException "The state
- * machine IAM Role is not authorized to access the Log Destination", which terraform-provider-aws retries for the
- * create timeout (5 minutes, internal/service/sfn/state_machine.go) before failing. The security rule IAM5 accepts these
- * actions on "*" in the policy of a role trusted by states.amazonaws.com, and nowhere else.
+ * machine IAM Role is not authorized to access the Log Destination". terraform-provider-aws retries that on create only,
+ * for the create timeout (5 minutes, internal/service/sfn/state_machine.go resourceStateMachineCreate); its update calls
+ * UpdateStateMachine once. Workflow grants them whatever its log level, so turning logging on is never an update racing
+ * IAM's propagation of a new grant. The security rule IAM5 accepts these actions on "*" in the policy of a role trusted
+ * by states.amazonaws.com, and nowhere else.
  */
 export const STATES_LOG_DELIVERY_ACTIONS: readonly string[] = [
   "logs:CreateLogDelivery",

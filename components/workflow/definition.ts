@@ -18,10 +18,13 @@ import type { WorkflowDefinition } from "./spec";
  * - the name: "State machine, execution, and activity names must be 1–80 characters" (service-quotas.html); the
  *   provider takes `^[0-9A-Za-z_-]+$` only ("the name should only contain 0-9, A-Z, a-z, - and _", state_machine.go),
  *   which is also what CloudWatch Logs logging takes.
+ * - the log destination: CloudWatchLogsLogGroup `logGroupArn` has "Length Constraints: Minimum length of 1. Maximum
+ *   length of 256" and "must end with :*" (https://docs.aws.amazon.com/step-functions/latest/apireference/API_CloudWatchLogsLogGroup.html).
  */
 export const STATES_LIMITS = {
   definitionBytes: 1024 * 1024,
   nameLength: 80,
+  logDestinationLength: 256,
 } as const;
 
 /** A Task state naming a LambdaFunction, where it stands in the definition (`States.Resize`, `States.Fan.Branches[0].States.Thumb`). */
@@ -51,6 +54,32 @@ const PLACEHOLDER_ACCOUNT = "123456789012";
 const PLACEHOLDER_RESOURCE = "arn:aws:states:::placeholder:deploy-time-value";
 /** What stands for any other deploy-time value. */
 const PLACEHOLDER_VALUE = "<deploy-time value>";
+/**
+ * What stands for a deploy-time value where ASL takes a path: a `*Path` field (`TimeoutSecondsPath`, `ItemsPath`,
+ * `ResultPath`, a Choice rule's `StringEqualsPath`), a Choice rule's `Variable`, and a payload template's `"key.$"`
+ * field ("If the value of a field is a path, the field's name must end in .$", https://states-language.net/spec.html#payload-template).
+ * asl-validator 3.16.0 refuses `<deploy-time value>` there ("must match format asl_ref_path", "asl_payload_template").
+ */
+const PLACEHOLDER_PATH = "$.deployTime";
+/** What stands for a deploy-time Wait `Timestamp` (or a Choice rule's `Timestamp*` value): "an ISO-8601 extended offset date-time" (spec, Wait State). */
+const PLACEHOLDER_TIMESTAMP = "2000-01-01T00:00:00Z";
+/** Choice rule fields whose value ASL requires to be a boolean (spec, Choice Rules: BooleanEquals and the Is* tests). */
+const BOOLEAN_FIELDS: ReadonlySet<string> = new Set(["BooleanEquals", "IsNull", "IsPresent", "IsNumeric", "IsString", "IsBoolean", "IsTimestamp"]);
+/** Choice rule fields whose value ASL requires to be a number (spec, Choice Rules: the Numeric* comparisons with a literal). */
+const NUMERIC_COMPARISONS: ReadonlySet<string> = new Set(["NumericEquals", "NumericGreaterThan", "NumericGreaterThanEquals", "NumericLessThan", "NumericLessThanEquals"]);
+
+/**
+ * The placeholder a deploy-time value is checked as, by the field that holds it, so that asl-validator takes every
+ * definition AWS would: an ARN for a `Resource`, a number, boolean, path or timestamp where ASL requires one, text otherwise.
+ */
+export function placeholderFor(key: string): unknown {
+  if (key === "Resource") return PLACEHOLDER_RESOURCE;
+  if (NUMERIC_FIELDS.has(key) || NUMERIC_COMPARISONS.has(key)) return 1;
+  if (BOOLEAN_FIELDS.has(key)) return true;
+  if (key.endsWith("Path") || key.endsWith(".$") || key === "Variable") return PLACEHOLDER_PATH;
+  if (key === "Timestamp" || /^Timestamp(Equals|GreaterThan|GreaterThanEquals|LessThan|LessThanEquals)$/.test(key)) return PLACEHOLDER_TIMESTAMP;
+  return PLACEHOLDER_VALUE;
+}
 
 /** Duck-typed, as the other components take a LambdaFunction (a library consumer may load two copies of the class). */
 export function isLambdaFunction(value: unknown): value is LambdaFunction {
@@ -80,7 +109,7 @@ export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition,
       return { deployed: value.arn, planned: placeholderArn(value) };
     }
     if (pulumi.Output.isInstance(value) || value instanceof Promise) {
-      return { deployed: value, planned: key === "Resource" ? PLACEHOLDER_RESOURCE : NUMERIC_FIELDS.has(key) ? 1 : PLACEHOLDER_VALUE };
+      return { deployed: value, planned: placeholderFor(key) };
     }
     if (Array.isArray(value)) {
       const items = value.map((item, i) => walk(item, `${path}[${i}]`, key, false));

@@ -6,7 +6,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { validateAutonames } from "../autoname";
+import * as random from "@pulumi/random";
+import { AUTONAME_RANDOM_LENGTH, validateAutonames } from "../autoname";
 import { argFailer, type ArgFailure } from "../errors";
 import { assertLeastPrivilege, policyJson, type PolicyStatement } from "../iam";
 import { checkedKmsKey, checkKmsKeyArn, type KmsKeyRefusal } from "../kms";
@@ -49,8 +50,30 @@ export const WORKFLOW_READ_STATE_MACHINE_ACTIONS: readonly string[] = ["states:L
 /** grants.read() on its executions (resource type execution): what the CDK's grantRead gives there. */
 export const WORKFLOW_READ_EXECUTION_ACTIONS: readonly string[] = ["states:DescribeExecution", "states:GetExecutionHistory", "states:DescribeStateMachineForExecution"];
 
-/** The state machine's logical name: Pulumi autonames it `<name>-state-machine-<7 random>`. */
+/**
+ * The state machine's logical name, and its physical name's start: `<name>-state-machine-<7 random>`, as Pulumi's default
+ * autoname would be, but named by the component so that its ARN is known before the role's policy (see UseKey).
+ */
 const STATE_MACHINE_SUFFIX = "-state-machine";
+
+/**
+ * How long Step Functions reuses a data key of a customer managed key before it calls GenerateDataKey again
+ * (EncryptionConfiguration kmsDataKeyReusePeriodSeconds, 60–900,
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_EncryptionConfiguration.html): sent explicitly, as
+ * the CDK sends its default of 300 (aws-stepfunctions/lib/private/utils.ts), so that what the API reads back is what
+ * the program says (the provider's field is Optional, not Computed: an omitted 300 read back would be a diff forever).
+ */
+export const STATES_KMS_DATA_KEY_REUSE_SECONDS = 300;
+
+/**
+ * The longest ARN prefix a log group's ARN may have in any partition and region:
+ * `arn:aws-us-gov:logs:<region of 20 characters>:<account>:log-group:` (the longest partition name today is
+ * `aws-us-gov`; region names today are at most 14 characters, e.g. ap-southeast-5, us-isob-east-1), and the `:*` a log
+ * destination ends in. What is left of STATES_LIMITS.logDestinationLength (256) is the log group name's.
+ */
+const LOG_DESTINATION_OVERHEAD = `arn:aws-us-gov:logs:${"r".repeat(20)}:123456789012:log-group:`.length + ":*".length;
+/** The longest log group name a state machine logs to in any partition and region: 256 − 66 = 190. */
+export const STATES_LOG_GROUP_NAME_LENGTH = STATES_LIMITS.logDestinationLength - LOG_DESTINATION_OVERHEAD;
 
 /** Grants on this workflow, for a LambdaFunction's `permissions`. */
 export interface WorkflowGrants {
@@ -81,7 +104,7 @@ export interface WorkflowGrants {
 export class Workflow extends pulumi.ComponentResource {
   /** What the local runtime reads (registered as kind "Workflow"). */
   readonly spec: WorkflowSpec;
-  /** The Step Functions state machine, autonamed `<name>-state-machine-<7 random>`. */
+  /** The Step Functions state machine, named `<name>-state-machine-<7 random>` (the random part kept in the stack's state). */
   readonly stateMachine: aws.sfn.StateMachine;
   /** The state machine's ARN, what StartExecution takes. */
   readonly stateMachineArn: pulumi.Output<string>;
@@ -89,7 +112,7 @@ export class Workflow extends pulumi.ComponentResource {
   readonly stateMachineName: pulumi.Output<string>;
   /** The role the state machine runs as (trusted by states.amazonaws.com from this account's state machines in the workflow's region). */
   readonly role: aws.iam.Role;
-  /** The role's one inline policy: invoke the functions, log delivery, tracing, the key, and `permissions`. */
+  /** The role's one inline policy: log delivery (always), invoke the functions, tracing, the key, and `permissions`. */
   readonly rolePolicy: aws.iam.RolePolicy;
   /** The log group executions log to; absent when `logLevel` is "OFF". */
   readonly logGroup?: aws.cloudwatch.LogGroup;
@@ -116,6 +139,19 @@ export class Workflow extends pulumi.ComponentResource {
     const workflowRegion = regionOf(region, this);
     const stateMachineLogicalName = `${name}${STATE_MACHINE_SUFFIX}`;
     const stateMachinesOfAccount = pulumi.interpolate`arn:${partition}:states:${workflowRegion}:${identity.accountId}:stateMachine:*`;
+    // The state machine's name, known before the policy that names it: the logical name and 7 random lowercase letters
+    // and digits kept in the stack's state (so an update keeps it). Named by the component, not by Pulumi's autonaming,
+    // whose form a stack's `pulumi:autonaming` config may change. `type` and `region` replace the state machine
+    // (ForceNew in terraform-provider-aws state_machine.go): the suffix is drawn again with them, so the replacement,
+    // created before the old one is deleted, does not ask for a name the old one still holds (names are unique per
+    // account and region, CreateStateMachine StateMachineAlreadyExists).
+    const suffix = new random.RandomString(
+      `${stateMachineLogicalName}-suffix`,
+      { length: AUTONAME_RANDOM_LENGTH, special: false, upper: false, keepers: { type, ...(region ? { region } : {}) } },
+      { parent: this },
+    ).result;
+    const stateMachineName = pulumi.interpolate`${stateMachineLogicalName}-${suffix}`;
+    const stateMachineArn = pulumi.interpolate`arn:${partition}:states:${workflowRegion}:${identity.accountId}:stateMachine:${stateMachineName}`;
 
     const logGroup =
       logLevel === "OFF"
@@ -145,7 +181,10 @@ export class Workflow extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const statements: PolicyStatement[] = [];
+    // The log-delivery actions whatever logLevel is: turning logging on later is then an UpdateStateMachine under a
+    // policy that already allows it (the provider retries AccessDeniedException on create only, not on update), and the
+    // policy always holds a statement (IAM refuses a document with none, MalformedPolicyDocument).
+    const statements: PolicyStatement[] = [{ sid: "DeliverLogs", actions: [...STATES_LOG_DELIVERY_ACTIONS], resources: ["*"] }];
     if (functions.length > 0) {
       // Exactly the functions the Tasks name ("a policy with lambda:Invoke permissions for the two functions",
       // https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html), and their versions and aliases: IAM
@@ -153,20 +192,17 @@ export class Workflow extends pulumi.ComponentResource {
       // unqualified one does not cover (https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html).
       statements.push({ sid: "InvokeFunctions", actions: ["lambda:InvokeFunction"], resources: functions.flatMap((fn) => [fn.arn, pulumi.interpolate`${fn.arn}:*`]) });
     }
-    if (logGroup) statements.push({ sid: "DeliverLogs", actions: [...STATES_LOG_DELIVERY_ACTIONS], resources: ["*"] });
     if (args.tracing) statements.push({ sid: "WriteTraces", actions: [...STATES_TRACING_ACTIONS], resources: ["*"] });
     if (kmsKey !== undefined) {
       // The key encrypts this state machine's definition and execution data under the encryption context
       // aws:states:stateMachineArn (https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html; the
-      // CDK's StateMachine grants the same with StringEquals on its generated name). The name is Pulumi's autoname,
-      // `<logical name>-` and 7 random characters, which StringLike's `?` matches one each ("single-character match
-      // wildcards (?)", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html):
-      // the exact ARN would make this policy wait for the state machine, which waits for the policy.
+      // CDK's StateMachine grants the same with StringEquals on its generated name): the ARN of the name the component
+      // gives it, known before the state machine, which waits for this policy.
       statements.push({
         sid: "UseKey",
         actions: [...STATES_KMS_ACTIONS],
         resources: [kmsKey],
-        conditions: { StringLike: { "kms:EncryptionContext:aws:states:stateMachineArn": pulumi.interpolate`arn:${partition}:states:${workflowRegion}:${identity.accountId}:stateMachine:${stateMachineLogicalName}-???????` } },
+        conditions: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": stateMachineArn } },
       });
       // Logs of a state machine under a customer managed key are delivered encrypted with it: the role generates the
       // data key under the log delivery's context (the CDK's StateMachine grants this when it logs under such a key).
@@ -186,6 +222,7 @@ export class Workflow extends pulumi.ComponentResource {
     const stateMachine = new aws.sfn.StateMachine(
       stateMachineLogicalName,
       {
+        name: stateMachineName,
         type,
         roleArn: role.arn,
         definition,
@@ -193,11 +230,13 @@ export class Workflow extends pulumi.ComponentResource {
           ? { level: logLevel, includeExecutionData: args.includeExecutionData ?? false, logDestination: pulumi.interpolate`${logGroup.arn}:*` }
           : { level: "OFF" },
         tracingConfiguration: { enabled: args.tracing ?? false },
-        encryptionConfiguration: kmsKey === undefined ? { type: "AWS_OWNED_KEY" } : { type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: kmsKey },
+        encryptionConfiguration: kmsKey === undefined ? { type: "AWS_OWNED_KEY" } : { type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: kmsKey, kmsDataKeyReusePeriodSeconds: STATES_KMS_DATA_KEY_REUSE_SECONDS },
         region,
       },
       // CreateStateMachine checks that the role may set up the log delivery (and assume the role, and use the key):
-      // the policy comes first.
+      // the policy comes first. terraform-provider-aws retries CreateStateMachine's AccessDeniedException for its
+      // 5-minute create timeout (IAM's propagation), but calls UpdateStateMachine once (internal/service/sfn/state_machine.go),
+      // hence the log-delivery grant that does not wait for logLevel.
       { parent: this, dependsOn: [rolePolicy] },
     );
 
@@ -256,10 +295,15 @@ export class Workflow extends pulumi.ComponentResource {
   }
 }
 
-/** `/aws/vendedlogs/states/<project>-<stack>-<name>`: the prefix AWS recommends for vended logs, unique per stack in an account and region. */
+/**
+ * `/aws/vendedlogs/states/<project>-<stack>-<name>`: the prefix AWS recommends for vended logs, unique per stack in an
+ * account and region; cut (with a hash, names.ts fitName) to STATES_LOG_GROUP_NAME_LENGTH, so that the state
+ * machine's log destination `<log group ARN>:*` is within the 256 characters Step Functions takes in any region.
+ */
 export function workflowLogGroupName(name: string): string {
-  // CreateLogGroup logGroupName: 1–512 of `[\.\-_/#A-Za-z0-9]+` (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html).
-  return `${STATES_LOG_GROUP_PREFIX}${fitName(`${pulumi.getProject()}-${pulumi.getStack()}-${name}`, 512 - STATES_LOG_GROUP_PREFIX.length, { characters: "A-Za-z0-9._#-" })}`;
+  // CreateLogGroup logGroupName: 1–512 of `[\.\-_/#A-Za-z0-9]+` (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html);
+  // the log destination binds first.
+  return `${STATES_LOG_GROUP_PREFIX}${fitName(`${pulumi.getProject()}-${pulumi.getStack()}-${name}`, STATES_LOG_GROUP_NAME_LENGTH - STATES_LOG_GROUP_PREFIX.length, { characters: "A-Za-z0-9._#-" })}`;
 }
 
 const KMS_REFUSAL: KmsKeyRefusal = {
@@ -277,7 +321,12 @@ export function assertWorkflowKmsKeyId(name: string, key: string): string {
 export function assertDefinitionSize(name: string, json: string): string {
   const bytes = definitionBytes(json);
   if (bytes > STATES_LIMITS.definitionBytes) {
-    throw new Error(`Workflow "${name}": definition is ${bytes} bytes as JSON once its deploy-time values are known, over Step Functions' ${STATES_LIMITS.definitionBytes}-byte (1 MB) limit. Move large constants out of the definition (e.g. into a function's code or an S3 object).`);
+    argFailer("Workflow", name)(
+      "definition",
+      `${bytes} bytes`,
+      `is, as JSON once its deploy-time values are known, over Step Functions' ${STATES_LIMITS.definitionBytes}-byte (1 MB) limit for a state machine definition`,
+      "Move large constants out of the definition (e.g. into a function's code or an S3 object), or split the workflow.",
+    );
   }
   return json;
 }
@@ -306,8 +355,8 @@ function validate(fail: ArgFailure, name: string, args: WorkflowArgs, type: Work
     if (reserved) fail("permissions", reserved.sid, "is a statement id the workflow's own statements use; IAM refuses a policy with two statements of one Sid", "Give the statement another sid, or leave sid out.");
   }
   if (args.definition === undefined) fail("definition", undefined, "is required", 'Give the state machine in Amazon States Language, e.g. { StartAt: "Resize", States: { Resize: { Type: "Task", Resource: resize, End: true } } }.');
-  // The state machine is autonamed `<name>-state-machine-<7 random>` (Step Functions: 80 of letters, digits, - and _),
-  // the role `<name>-role-<7 random>` (IAM: 64).
+  // The state machine is named `<name>-state-machine-<7 random>` as an autoname would be (Step Functions: 80 of
+  // letters, digits, - and _), the role autonamed `<name>-role-<7 random>` (IAM: 64).
   validateAutonames(fail, name, [
     { resource: `${name}${STATE_MACHINE_SUFFIX}`, kind: "state-machine" },
     { resource: `${name}-role`, kind: "role" },

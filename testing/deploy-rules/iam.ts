@@ -195,6 +195,48 @@ export const IAM_UNIQUE_SID: DeployRule = {
 };
 
 /**
+ * A policy document with no statement: IAM refuses it (PutRolePolicy, CreatePolicy, CreateRole's trust policy:
+ * MalformedPolicyDocument, "Syntax errors in policy"): the Statement element is required and a policy grants through
+ * its statements ("The Statement element is the main element for a policy. This element is required",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_statement.html; `"Statement": []` refused
+ * in practice, otterize/intents-operator#481). A component that builds a policy from optional grants must always have
+ * one (identity-pool.ts creates none; Workflow always grants log delivery). Reported: a document whose Statement is an
+ * empty list, what a component's `policyJson([])` writes; a document without Statement (`{}`, which hand-built test
+ * graphs use as a stand-in) and documents the plan cannot read are not.
+ */
+export const IAM_POLICY_STATEMENTS: DeployRule = {
+  id: "IamPolicyStatements",
+  title: "IAM policy documents hold at least one statement",
+  source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_statement.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const empty = (policy: unknown) => {
+      if (policy === undefined || policy === null || policy === "") return false;
+      let document: unknown = policy;
+      if (typeof policy === "string") {
+        try {
+          document = JSON.parse(policy);
+        } catch {
+          return false;
+        }
+      }
+      if (typeof document !== "object" || document === null) return false;
+      const statement = (document as { Statement?: unknown }).Statement;
+      return Array.isArray(statement) && statement.length === 0;
+    };
+    const report = (carrier: RecordedResource, what: string, call: string) =>
+      findings.push(finding(this.id, carrier, `${what} has no statement ("Statement": []); IAM refuses it (${call}: MalformedPolicyDocument)`, "create the policy only when it has a statement, or leave it out"));
+    for (const role of ofType(graph, "aws:iam/role:Role")) {
+      if (empty(role.inputs.assumeRolePolicy)) report(role, "its trust policy", "CreateRole");
+      for (const inline of asArray<Record<string, any>>(role.inputs.inlinePolicies)) if (empty(inline?.policy)) report(role, `its inline policy ${inline.name ?? ""}`.trim(), "PutRolePolicy");
+    }
+    for (const policy of ofType(graph, "aws:iam/rolePolicy:RolePolicy")) if (empty(policy.inputs.policy)) report(policy, "the policy", "PutRolePolicy");
+    for (const policy of ofType(graph, "aws:iam/policy:Policy")) if (empty(policy.inputs.policy)) report(policy, "the policy", "CreatePolicy");
+    return findings;
+  },
+};
+
+/**
  * IAM's default quotas on a role that an account may raise, so warnings, not failures
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): "Managed policies attached to an IAM
  * role" 10 by default (up to 20), and "Role trust policy length" 2,048 characters by default (up to 4,096), white space
@@ -225,4 +267,4 @@ export const IAM_ROLE_QUOTAS: DeployRule = {
 /** IAM's warning rules: part of DEPLOY_WARNING_RULES, not of DEPLOY_RULES. */
 export const IAM_WARNING_RULES: DeployRule[] = [IAM_ROLE_QUOTAS];
 
-export const IAM_RULES: DeployRule[] = [IAM_POLICY_LIMITS_RULE, IAM_UNIQUE_SID];
+export const IAM_RULES: DeployRule[] = [IAM_POLICY_LIMITS_RULE, IAM_UNIQUE_SID, IAM_POLICY_STATEMENTS];

@@ -101,7 +101,7 @@ const LOG_GROUP_DESTINATION = /^arn:aws[a-z-]*:logs:[a-z0-9-]+:\d{12}:log-group:
 
 /**
  * A state machine that logs (a level other than OFF) names one destination, a CloudWatch Logs log group by its ARN,
- * which "must end with :*" (CloudWatchLogsLogGroup logGroupArn,
+ * which "must end with :*" and is at most 256 characters (CloudWatchLogsLogGroup logGroupArn, "Maximum length of 256",
  * https://docs.aws.amazon.com/step-functions/latest/apireference/API_CloudWatchLogsLogGroup.html); LoggingConfiguration
  * `destinations` is "Limited to size 1. Required, if your log level is not set to OFF"
  * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_LoggingConfiguration.html; both texts also in
@@ -109,14 +109,24 @@ const LOG_GROUP_DESTINATION = /^arn:aws[a-z-]*:logs:[a-z0-9-]+:\d{12}:log-group:
  */
 export const STATES_LOGGING_DESTINATION: DeployRule = {
   id: "StatesLoggingDestination",
-  title: "A state machine that logs names one log group ARN ending :*",
+  title: "A state machine that logs names one log group ARN ending :*, within 256 characters",
   source: "https://docs.aws.amazon.com/step-functions/latest/apireference/API_CloudWatchLogsLogGroup.html",
   check(graph) {
     return stateMachines(graph).flatMap((stateMachine) => {
       const level = logLevel(stateMachine);
       if (level === "OFF") return [];
       const destination = stateMachine.inputs.loggingConfiguration?.logDestination;
-      if (typeof destination === "string" && LOG_GROUP_DESTINATION.test(destination)) return [];
+      if (typeof destination === "string" && LOG_GROUP_DESTINATION.test(destination)) {
+        if (destination.length <= STATES_LIMITS.logDestinationLength) return [];
+        return [
+          finding(
+            this.id,
+            stateMachine,
+            `logs to a log group ARN of ${destination.length} characters with its ":*", over the ${STATES_LIMITS.logDestinationLength} Step Functions takes (CloudWatchLogsLogGroup logGroupArn); CreateStateMachine refuses it`,
+            `shorten the log group's name (Workflow keeps it within ${STATES_LIMITS.logDestinationLength} in any region: workflowLogGroupName)`,
+          ),
+        ];
+      }
       const problem =
         destination === undefined || destination === ""
           ? `logs at level ${level} with no destination; CreateStateMachine refuses a logging level other than OFF without a log group`
@@ -165,8 +175,10 @@ export const STATES_ROLE_TRUST: DeployRule = {
  * logging to CloudWatch Logs" on Resource "*" (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html).
  * CreateStateMachine (and UpdateStateMachine when logging is turned on) checks them and answers AccessDeniedException
  * "The state machine IAM Role is not authorized to access the Log Destination"; terraform-provider-aws retries an
- * AccessDeniedException for its 5-minute create timeout before failing (state_machine.go). The policy that grants them
- * must exist first: the state machine depends on it. Roles with policies the plan cannot read are not checked.
+ * AccessDeniedException on create only, for its 5-minute create timeout, and calls UpdateStateMachine once
+ * (state_machine.go), so a grant added in the same update that turns logging on may not have propagated yet (Workflow
+ * grants them whatever the level). The policy that grants them must exist first: the state machine depends on it.
+ * Roles with policies the plan cannot read are not checked.
  */
 export const STATES_LOG_DELIVERY_PERMISSION: DeployRule = {
   id: "StatesLogDeliveryPermission",

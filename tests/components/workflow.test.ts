@@ -9,7 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LambdaFunction } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
-import { assertDefinitionSize, assertWorkflowKmsKeyId, STATES_LOG_DELIVERY_ACTIONS, Workflow, type WorkflowSpec } from "../../components/workflow";
+import { ComponentArgError } from "../../components/errors";
+import { assertDefinitionSize, assertWorkflowKmsKeyId, STATES_LOG_DELIVERY_ACTIONS, Workflow, workflowLogGroupName, type WorkflowSpec } from "../../components/workflow";
 import { checkDeployRules } from "../../testing/deploy-rules";
 import { SECURITY_RULES } from "../../testing/security-rules";
 import { dependencyClosure, policyDocument, record, resource, useMocks } from "../harness/mocks";
@@ -19,6 +20,10 @@ const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
 const ROLE = "aws:iam/role:Role";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+const RANDOM_STRING = "random:index/randomString:RandomString";
+/** The state machine's name: its logical name and a 7-character RandomString result (the mocks' result is base64url). */
+const MACHINE_NAME = (logical: string) => new RegExp(`^${logical}-[A-Za-z0-9_-]{7}$`);
+const DELIVER_LOGS = { Sid: "DeliverLogs", Effect: "Allow", Action: [...STATES_LOG_DELIVERY_ACTIONS], Resource: ["*"] };
 const FUNCTION = "aws:lambda/function:Function";
 const ACCOUNT = "123456789012";
 const KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
@@ -62,8 +67,8 @@ describe("Workflow", () => {
     const policy = resource(graph, ROLE_POLICY, "photos-policy");
     expect(policy.inputs.role).toBe(role.id);
     expect(policyDocument(policy.inputs.policy).Statement).toEqual([
+      DELIVER_LOGS,
       { Sid: "InvokeFunctions", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [resize.state.arn, `${resize.state.arn}:*`, index.state.arn, `${index.state.arn}:*`] },
-      { Sid: "DeliverLogs", Effect: "Allow", Action: [...STATES_LOG_DELIVERY_ACTIONS], Resource: ["*"] },
     ]);
     const machine = resource(graph, STATE_MACHINE, "photos-state-machine");
     const definition = JSON.parse(machine.inputs.definition);
@@ -72,6 +77,7 @@ describe("Workflow", () => {
     expect(definition.States.Fan.Branches[1].States.Each.ItemProcessor.States.Again.Resource).toBe(resize.state.arn);
     expect({ ...machine.inputs, definition: undefined }).toEqual({
       definition: undefined,
+      name: expect.stringMatching(MACHINE_NAME("photos-state-machine")),
       type: "STANDARD",
       roleArn: role.state.arn,
       loggingConfiguration: { level: "ERROR", includeExecutionData: false, logDestination: `${logs.state.arn}:*` },
@@ -107,7 +113,8 @@ describe("Workflow", () => {
     expect(machine.inputs.type).toBe("EXPRESS");
     expect(machine.inputs.loggingConfiguration).toMatchObject({ level: "ALL", includeExecutionData: true });
     expect(machine.inputs.tracingConfiguration).toEqual({ enabled: true });
-    expect(machine.inputs.encryptionConfiguration).toEqual({ type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: KEY });
+    // The data-key reuse period sent as the CDK sends it (300, AWS's default): what DescribeStateMachine reads back.
+    expect(machine.inputs.encryptionConfiguration).toEqual({ type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: KEY, kmsDataKeyReusePeriodSeconds: 300 });
     expect(policyDocument(resource(graph, ROLE_POLICY, "secret-policy").inputs.policy).Statement.slice(1)).toEqual([
       { Sid: "WriteTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"], Resource: ["*"] },
       {
@@ -115,8 +122,8 @@ describe("Workflow", () => {
         Effect: "Allow",
         Action: ["kms:Decrypt", "kms:GenerateDataKey"],
         Resource: [KEY],
-        // The autoname `secret-state-machine-` and 7 random characters: the exact ARN would make the policy wait for the state machine.
-        Condition: { StringLike: { "kms:EncryptionContext:aws:states:stateMachineArn": `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:secret-state-machine-???????` } },
+        // The exact ARN of the name the component gives the state machine, known before it.
+        Condition: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": machine.state.arn } },
       },
       { Sid: "EncryptLogs", Effect: "Allow", Action: ["kms:GenerateDataKey"], Resource: [KEY], Condition: { StringEquals: { "kms:EncryptionContext:SourceArn": `arn:aws:logs:us-east-1:${ACCOUNT}:*` } } },
       { Effect: "Allow", Action: ["dynamodb:PutItem"], Resource: [`arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/photos`] },
@@ -125,7 +132,7 @@ describe("Workflow", () => {
     expect(deployFindings(graph)).toEqual([]);
   });
 
-  it("turns logging off for a STANDARD workflow: no log group, no log-delivery permission", async () => {
+  it("turns logging off for a STANDARD workflow: no log group, but the log-delivery grant, so the policy is never empty and logging may be turned on by an update", async () => {
     let workflow: Workflow | undefined;
     const graph = await record(() => {
       workflow = new Workflow("quiet", { logLevel: "OFF", definition: { StartAt: "Done", States: { Done: { Type: "Pass", End: true } } } });
@@ -133,7 +140,8 @@ describe("Workflow", () => {
     expect(workflow!.logGroup).toBeUndefined();
     expect(graph.filter((r) => r.type === LOG_GROUP)).toEqual([]);
     expect(resource(graph, STATE_MACHINE, "quiet-state-machine").inputs.loggingConfiguration).toEqual({ level: "OFF" });
-    expect(policyDocument(resource(graph, ROLE_POLICY, "quiet-policy").inputs.policy).Statement).toEqual([]);
+    // IAM refuses a policy of no statement (MalformedPolicyDocument); the provider retries AccessDenied on create only.
+    expect(policyDocument(resource(graph, ROLE_POLICY, "quiet-policy").inputs.policy).Statement).toEqual([DELIVER_LOGS]);
     expect(securityFindings(graph)).toEqual([]);
     expect(deployFindings(graph)).toEqual([]);
   });
@@ -175,6 +183,66 @@ describe("Workflow", () => {
     expect(JSON.parse(resource(graph, STATE_MACHINE, "late-state-machine").inputs.definition).States.Put).toEqual({ Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Parameters: { TableName: "photos", Item: {} }, TimeoutSeconds: 30, End: true });
   });
 
+  it("checks each deploy-time value as a placeholder its field takes: a path in *Path, Variable and \"key.$\" fields, a timestamp, a number, a boolean", async () => {
+    const late = <T>(value: T) => pulumi.output(value);
+    const graph = await record(
+      () =>
+        new Workflow("fields", {
+          definition: {
+            StartAt: "Choose",
+            States: {
+              Choose: {
+                Type: "Choice",
+                Choices: [
+                  { Variable: late("$.kind"), StringEquals: "photo", Next: "Put" },
+                  { Variable: "$.size", NumericGreaterThan: late(10), Next: "Put" },
+                  { Variable: "$.flag", BooleanEquals: late(true), Next: "Put" },
+                  { Variable: "$.size", NumericEqualsPath: late("$.limit"), Next: "Put" },
+                ],
+                Default: "Until",
+              },
+              Until: { Type: "Wait", Timestamp: late("2030-01-01T00:00:00Z"), Next: "Put" },
+              Put: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", TimeoutSecondsPath: late("$.timeout"), Parameters: { TableName: "photos", Item: { pk: { "S.$": late("$.id") } } }, ResultPath: late("$.put"), End: true },
+            },
+          },
+        }),
+    );
+    const definition = JSON.parse(resource(graph, STATE_MACHINE, "fields-state-machine").inputs.definition);
+    expect(definition.States.Choose.Choices[0].Variable).toBe("$.kind");
+    expect(definition.States.Until.Timestamp).toBe("2030-01-01T00:00:00Z");
+    expect(definition.States.Put).toMatchObject({ TimeoutSecondsPath: "$.timeout", ResultPath: "$.put", Parameters: { Item: { pk: { "S.$": "$.id" } } } });
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("names the state machine itself, so the key grant is on its exact ARN whatever the stack's autonaming; the name's random part is drawn again when type or region replaces it", async () => {
+    const graph = await record(() => new Workflow("named", { region: "eu-west-1", kmsKeyId: KEY, definition: { StartAt: "Done", States: { Done: { Type: "Succeed" } } } }));
+    const machine = resource(graph, STATE_MACHINE, "named-state-machine");
+    expect(machine.inputs.name).toMatch(MACHINE_NAME("named-state-machine"));
+    expect(machine.state.arn).toBe(`arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:${machine.inputs.name}`);
+    const suffix = resource(graph, RANDOM_STRING, "named-state-machine-suffix");
+    expect(suffix.inputs).toMatchObject({ length: 7, special: false, upper: false, keepers: { type: "STANDARD", region: "eu-west-1" } });
+    expect(dependencyClosure(graph, machine).has(suffix.urn)).toBe(true);
+    const useKey = policyDocument(resource(graph, ROLE_POLICY, "named-policy").inputs.policy).Statement.find((s) => s.Sid === "UseKey");
+    expect(useKey?.Condition).toEqual({ StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": machine.state.arn } });
+  });
+
+  it("keeps the log destination within the 256 characters Step Functions takes, for the longest project and stack names, in any region", async () => {
+    await useMocks({ project: "p".repeat(100), stack: "s".repeat(100) });
+    try {
+      const graph = await record(() => new Workflow("w".repeat(51), { region: "us-gov-west-1", definition: { StartAt: "Done", States: { Done: { Type: "Succeed" } } } }));
+      const name = resource(graph, LOG_GROUP, `${"w".repeat(51)}-logs`).inputs.name as string;
+      expect(name).toBe(workflowLogGroupName("w".repeat(51)));
+      expect(name).toMatch(/^\/aws\/vendedlogs\/states\/p+-s+-[0-9a-f]{8}$/);
+      // The longest partition (aws-us-gov) and a region name of 20 characters (today's longest are 14).
+      expect(`arn:aws-us-gov:logs:${"r".repeat(20)}:${ACCOUNT}:log-group:${name}:*`).toHaveLength(256);
+      const machine = resource(graph, STATE_MACHINE, `${"w".repeat(51)}-state-machine`);
+      expect(machine.inputs.loggingConfiguration.logDestination.length).toBeLessThanOrEqual(256);
+      expect(deployFindings(graph).filter((f) => f.rule.startsWith("States"))).toEqual([]);
+    } finally {
+      await useMocks();
+    }
+  });
+
   it("registers the spec the local runtime reads", async () => {
     await record(() => {
       const step = fn("spec-step");
@@ -201,9 +269,10 @@ describe("Workflow", () => {
   it("checks a kmsKeyId given as an Output once known, and the definition's size once its deploy-time values are", async () => {
     expect(() => assertWorkflowKmsKeyId("late", "alias/my-key")).toThrow(/^Workflow "late": kmsKeyId "alias\/my-key" is not a KMS key's ARN; .* Pass a customer managed key's ARN/);
     expect(assertWorkflowKmsKeyId("late", KEY)).toBe(KEY);
-    expect(() => assertDefinitionSize("big", `{"Comment":"${"x".repeat(1024 * 1024)}"}`)).toThrow(/^Workflow "big": definition is 1048590 bytes as JSON once its deploy-time values are known, over Step Functions' 1048576-byte \(1 MB\) limit/);
+    expect(() => assertDefinitionSize("big", `{"Comment":"${"x".repeat(1024 * 1024)}"}`)).toThrow(/^Workflow "big": definition "1048590 bytes" is, as JSON once its deploy-time values are known, over Step Functions' 1048576-byte \(1 MB\) limit for a state machine definition\. Move large constants/);
+    expect(() => assertDefinitionSize("big", `{"Comment":"${"x".repeat(1024 * 1024)}"}`)).toThrow(ComponentArgError);
     const graph = await record(() => new Workflow("late-key", { kmsKeyId: pulumi.output(KEY), definition: { StartAt: "Done", States: { Done: { Type: "Succeed" } } } }));
-    expect(resource(graph, STATE_MACHINE, "late-key-state-machine").inputs.encryptionConfiguration).toEqual({ type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: KEY });
+    expect(resource(graph, STATE_MACHINE, "late-key-state-machine").inputs.encryptionConfiguration).toEqual({ type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: KEY, kmsDataKeyReusePeriodSeconds: 300 });
   });
 
   it("loads asl-validator only when a definition is validated: a program importing the package without a Workflow never pays for it (issue 15)", () => {
