@@ -438,6 +438,30 @@ export function fakeId(name: string): string {
   return id;
 }
 
+/**
+ * A RandomString's (or RandomPassword's) result, the same for a name in every run, of its `length` (16 by default)
+ * and drawn only from the character classes it allows, as the random provider draws it (lower, upper, numeric and
+ * special on by default; `overrideSpecial` the special characters), so a name made of it passes the same checks it
+ * would in AWS (e.g. `upper: false` for a lowercase name).
+ */
+function randomResult(name: string, inputs: Record<string, any>): string {
+  const alphabet = [
+    inputs.lower === false ? "" : "abcdefghijklmnopqrstuvwxyz",
+    inputs.upper === false ? "" : "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    inputs.numeric === false || inputs.number === false ? "" : "0123456789",
+    inputs.special === false ? "" : typeof inputs.overrideSpecial === "string" ? inputs.overrideSpecial : "!@#$%&*()-_=+[]{}<>:?",
+  ].join("") || "abcdefghijklmnopqrstuvwxyz";
+  const length = typeof inputs.length === "number" ? inputs.length : 16;
+  let result = "";
+  for (let block = 0; result.length < length; block++) {
+    for (const byte of createHash("sha256").update(`secret:${name}:${block}`).digest()) {
+      if (result.length === length) break;
+      result += alphabet[byte % alphabet.length];
+    }
+  }
+  return result;
+}
+
 function service(type: string): string {
   return type.split(":")[1]?.split("/")[0] ?? "unknown";
 }
@@ -564,7 +588,7 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
     }
     case "random:index/randomPassword:RandomPassword":
     case "random:index/randomString:RandomString":
-      return { result: createHash("sha256").update(`secret:${name}`).digest("base64url").slice(0, inputs.length ?? 16) };
+      return { result: randomResult(name, inputs) };
     // --- API Gateway (ServerlessApi)
     case "aws:apigateway/restApi:RestApi": {
       const id = fakeId(name).slice(-10);
