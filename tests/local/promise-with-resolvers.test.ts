@@ -47,5 +47,4 @@ describe("Promise.withResolvers polyfill, as a built-in method (review 36c)", ()
     installPromiseWithResolvers(target);
     expect(() => new ((target as unknown as { withResolvers: new () => unknown }).withResolvers)()).toThrow(TypeError);
   });
-
 });
