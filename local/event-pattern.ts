@@ -3,7 +3,11 @@
  * accepts (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html): every field of a
  * pattern must match (AND), the matchers in a field's array are alternatives (OR), a nested pattern walks into the
  * event's object, and an event value that is an array matches when one of its elements does. `$or` takes any of its
- * patterns. `exists` is about the field: true for a present leaf (null counts), false for an absent one.
+ * patterns. `exists` is about the field's leaves, as AWS's matcher (aws/event-ruler, Event.java) flattens an event into
+ * leaf values: true when the field has a scalar (null counts), directly or in an array (nested arrays flattened);
+ * false when it has none: absent, an object, `[]`, or an array of objects only ("Exists matching only works on leaf
+ * nodes", eb-create-pattern-operators.html). Only the event's own properties are fields: `constructor` or `toString`
+ * of an event without them is absent (Object.prototype is not the event).
  *
  * Not local/sns-filter.ts: SNS's body matching takes a narrower set (no wildcard, no prefix/suffix with
  * equals-ignore-case, anything-but of { prefix } only, IPv4 cidr only) and is not exported; the semantics both share
@@ -25,7 +29,7 @@ export function matchesEventPattern(pattern: Pattern, event: unknown): boolean {
 function matchesObject(pattern: Pattern, event: Record<string, unknown>): boolean {
   return Object.entries(pattern).every(([field, expected]) => {
     if (field === "$or") return (expected as Pattern[]).some((branch) => matchesObject(branch, event));
-    const actual = event[field];
+    const actual = Object.hasOwn(event, field) ? event[field] : undefined;
     if (isObject(expected)) {
       const objects = (Array.isArray(actual) ? actual : [actual]).filter(isObject);
       return objects.some((inner) => matchesObject(expected, inner));
@@ -34,12 +38,20 @@ function matchesObject(pattern: Pattern, event: Record<string, unknown>): boolea
   });
 }
 
-/** One matcher of a field's array against the field's value (absent: undefined; an array: any element). */
+type Leaf = string | number | boolean | null;
+
+/** A field's leaf values: the value itself when scalar, the scalars of an array (nested arrays flattened), else none. */
+function leaves(actual: unknown, into: Leaf[] = []): Leaf[] {
+  if (Array.isArray(actual)) for (const element of actual) leaves(element, into);
+  else if (actual !== undefined && !isObject(actual)) into.push(actual as Leaf);
+  return into;
+}
+
+/** One matcher of a field's array against the field's leaves (absent: none; an array: any element). */
 function matchesField(matcher: unknown, actual: unknown): boolean {
-  if (isObject(matcher) && "exists" in matcher) return matcher.exists === (actual !== undefined && !isObject(actual));
-  if (actual === undefined) return false;
-  const values = Array.isArray(actual) ? actual : [actual];
-  return values.some((value) => !isObject(value) && !Array.isArray(value) && matchesValue(matcher, value as string | number | boolean | null));
+  const values = leaves(actual);
+  if (isObject(matcher) && Object.hasOwn(matcher, "exists")) return matcher.exists === values.length > 0;
+  return values.some((value) => matchesValue(matcher, value));
 }
 
 function matchesValue(matcher: unknown, value: string | number | boolean | null): boolean {
@@ -54,7 +66,7 @@ function matchesValue(matcher: unknown, value: string | number | boolean | null)
     case "equals-ignore-case":
       return text !== undefined && text.toLowerCase() === String(operand).toLowerCase();
     case "wildcard":
-      return text !== undefined && wildcardRegex(String(operand)).test(text);
+      return text !== undefined && matchesWildcard(String(operand), text);
     case "cidr":
       return text !== undefined && inRange(text, String(operand));
     case "numeric":
@@ -87,16 +99,83 @@ function excluded(operand: unknown, value: string | number | boolean | null): bo
     case "equals-ignore-case":
       return list.some((each) => each.toLowerCase() === value.toLowerCase());
     case "wildcard":
-      return list.some((each) => wildcardRegex(each).test(value));
+      return list.some((each) => matchesWildcard(each, value));
     default:
       return false;
   }
 }
 
-/** `*` is any run of characters; `\*` a literal star (eb-create-pattern-operators.html, "Wildcard matching"). */
-function wildcardRegex(pattern: string): RegExp {
-  const parts = pattern.split(/(\\\*|\*)/).map((part) => (part === "*" ? ".*" : part === "\\*" ? "\\*" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
-  return new RegExp(`^${parts.join("")}$`, "s");
+/**
+ * A wildcard operand's literal runs, split at its wildcards, as AWS's matcher reads it (aws/event-ruler
+ * WildcardParser.java; README "Wildcard matching": "consecutive wildcard characters are not allowed. To match the
+ * asterisk character specifically, a wildcard character can be escaped with a backslash. Two consecutive backslashes
+ * … represents the actual backslash character. A backslash escaping any character other than asterisk or backslash is
+ * not allowed"). `**` and another escape are refused ({ problem }), as EventBridge refuses such a rule (PutRule).
+ */
+export function parseWildcard(pattern: string): { segments: string[] } | { problem: string } {
+  const segments: string[] = [];
+  let literal = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i];
+    if (char === "*") {
+      if (pattern[i + 1] === "*") return { problem: `Consecutive wildcard characters at pos ${i}` };
+      segments.push(literal);
+      literal = "";
+    } else if (char === "\\") {
+      const next = pattern[i + 1];
+      if (next !== "*" && next !== "\\") return { problem: `Invalid escape character at pos ${i}` };
+      literal += next;
+      i++;
+    } else {
+      literal += char;
+    }
+  }
+  segments.push(literal);
+  return { segments };
+}
+
+/**
+ * Whether `text` matches a wildcard operand, in time linear in the text (no backtracking, whatever the operand): the
+ * first literal run is a prefix, the last a suffix, and each one between is found in order, leftmost first (for
+ * `*`-only globs the leftmost occurrence never loses a match). An operand EventBridge refuses matches nothing.
+ */
+export function matchesWildcard(pattern: string, text: string): boolean {
+  const parsed = parseWildcard(pattern);
+  if ("problem" in parsed) return false;
+  const { segments } = parsed;
+  if (segments.length === 1) return text === segments[0];
+  const first = segments[0];
+  const last = segments[segments.length - 1];
+  if (first.length + last.length > text.length || !text.startsWith(first) || !text.endsWith(last)) return false;
+  let from = first.length;
+  const end = text.length - last.length;
+  for (const middle of segments.slice(1, -1)) {
+    const at = text.indexOf(middle, from);
+    if (at < 0 || at + middle.length > end) return false;
+    from = at + middle.length;
+  }
+  return true;
+}
+
+/** The first wildcard operand of a rule's pattern that EventBridge refuses, with the reason; undefined when none. */
+export function wildcardProblem(pattern: Pattern): string | undefined {
+  for (const [field, expected] of Object.entries(pattern)) {
+    const nested = field === "$or" && Array.isArray(expected) ? expected : isObject(expected) ? [expected] : [];
+    for (const branch of nested) {
+      const problem = isObject(branch) ? wildcardProblem(branch) : undefined;
+      if (problem) return problem;
+    }
+    if (field === "$or" || !Array.isArray(expected)) continue;
+    for (const matcher of expected.filter(isObject)) {
+      const but = matcher["anything-but"];
+      const operand = Object.hasOwn(matcher, "wildcard") ? matcher.wildcard : isObject(but) && Object.hasOwn(but, "wildcard") ? but.wildcard : undefined;
+      for (const each of Array.isArray(operand) ? operand : [operand]) {
+        const parsed = typeof each === "string" ? parseWildcard(each) : undefined;
+        if (parsed && "problem" in parsed) return `the wildcard ${JSON.stringify(each)} of "${field}": ${parsed.problem}`;
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Each [comparison, bound] pair of a numeric matcher holds for `value`. */

@@ -11,7 +11,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { matchesEventPattern } from "./event-pattern";
+import { matchesEventPattern, wildcardProblem } from "./event-pattern";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
 import * as sigv4 from "./sigv4-verify";
@@ -86,6 +86,11 @@ export class LocalEventBridge {
   private readonly buses: LocalBusDefinition[];
 
   constructor(buses: LocalBusDefinition[], private readonly now: () => number = Date.now) {
+    // A wildcard EventBridge refuses (`**`, an escape other than \* or \\) fails PutRule at deploy: here, at start.
+    for (const rule of buses.flatMap((bus) => bus.rules)) {
+      const problem = wildcardProblem(rule.pattern);
+      if (problem) throw new Error(`EventBridge refuses the pattern of ${rule.arn}: ${problem} (eb-create-pattern-operators.html, "Wildcard matching")`);
+    }
     this.buses = buses;
   }
 
@@ -103,23 +108,31 @@ export class LocalEventBridge {
     return bus && bus.name === given ? bus.arn : `arn:aws:events:${bus?.region ?? "us-east-1"}:${bus?.account ?? "000000000000"}:event-bus/${given}`;
   }
 
-  /** Checks the request as a whole (ValidationException), then each entry (its own ErrorCode), delivering those accepted. */
+  /**
+   * Checks the request as a whole (SerializationException for a member of the wrong JSON type, ValidationException),
+   * then each entry (its own ErrorCode), and only then delivers the entries accepted: a request is answered as a whole,
+   * so a refusal never follows a delivery (the SDK retries an error, which would deliver those entries again).
+   */
   putEvents(entries: unknown): { FailedEntryCount: number; Entries: PutEventsResultEntry[] } {
     if (!Array.isArray(entries) || entries.length === 0) throw new EventBridgeError("ValidationException", "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null");
     if (entries.length > PUT_EVENTS_LIMITS.entries) {
       throw new EventBridgeError("ValidationException", `1 validation error detected: Value '[PutEventsRequestEntry]' at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${PUT_EVENTS_LIMITS.entries}`);
     }
+    checkEntryTypes(entries);
     const total = entries.reduce((sum: number, entry) => sum + entrySize(entry ?? {}), 0);
     if (total > PUT_EVENTS_LIMITS.bytes) throw new EventBridgeError("ValidationException", "Total size of the entries in the request is over the limit.");
-    const results = entries.map((entry) => this.putEntry(entry ?? {}));
+    const accepted = entries.map((entry) => this.entryEvent(entry ?? {}));
+    for (const { event, bus } of accepted) if (event && bus) for (const rule of bus.rules) if (matchesEventPattern(rule.pattern, event)) rule.deliver(event);
+    const results = accepted.map(({ result }) => result);
     return { FailedEntryCount: results.filter((r) => "ErrorCode" in r).length, Entries: results };
   }
 
-  private putEntry(entry: PutEventsRequestEntry): PutEventsResultEntry {
+  /** An entry's event and bus, or its error; nothing is delivered here. */
+  private entryEvent(entry: PutEventsRequestEntry): { result: PutEventsResultEntry; event?: EventBridgeEvent; bus?: LocalBusDefinition } {
     // The messages moto and LocalStack answer (AWS's API reference names no codes): InvalidArgument for a missing
     // field, MalformedDetail for a Detail that is not a JSON object.
     for (const field of ["Source", "DetailType", "Detail"] as const) {
-      if (typeof entry[field] !== "string" || entry[field] === "") return { ErrorCode: "InvalidArgument", ErrorMessage: `Parameter ${field} is not valid. Reason: ${field} is a required argument.` };
+      if (typeof entry[field] !== "string" || entry[field] === "") return { result: { ErrorCode: "InvalidArgument", ErrorMessage: `Parameter ${field} is not valid. Reason: ${field} is a required argument.` } };
     }
     let detail: unknown;
     try {
@@ -127,9 +140,10 @@ export class LocalEventBridge {
     } catch {
       detail = undefined;
     }
-    if (typeof detail !== "object" || detail === null || Array.isArray(detail)) return { ErrorCode: "MalformedDetail", ErrorMessage: "Detail is malformed." };
+    if (typeof detail !== "object" || detail === null || Array.isArray(detail)) return { result: { ErrorCode: "MalformedDetail", ErrorMessage: "Detail is malformed." } };
     const bus = this.bus(entry.EventBusName);
-    if (!bus) return { ErrorCode: "ResourceNotFoundException", ErrorMessage: `Event bus ${String(entry.EventBusName ?? "default")} does not exist.` };
+    // checkEntryTypes made EventBusName a string or nothing.
+    if (!bus) return { result: { ErrorCode: "ResourceNotFoundException", ErrorMessage: `Event bus ${typeof entry.EventBusName === "string" && entry.EventBusName !== "" ? entry.EventBusName : "default"} does not exist.` } };
     const event: EventBridgeEvent = {
       version: "0",
       id: randomUUID(),
@@ -138,18 +152,49 @@ export class LocalEventBridge {
       account: bus.account,
       time: eventTime(entry.Time, this.now()),
       region: bus.region,
-      resources: Array.isArray(entry.Resources) ? entry.Resources.map(String) : [],
+      resources: Array.isArray(entry.Resources) ? (entry.Resources as string[]) : [],
       detail: detail as Record<string, unknown>,
     };
-    for (const rule of bus.rules) if (matchesEventPattern(rule.pattern, event)) rule.deliver(event);
-    return { EventId: event.id };
+    return { result: { EventId: event.id }, event, bus };
   }
 }
 
-/** An entry's Time (epoch seconds as the SDK sends a Date, or an ISO string) as the event's `time`, to the second; else now. */
-function eventTime(time: unknown, now: number): string {
+/** The largest time a JavaScript Date holds, in ms either side of 1970 (ECMA-262 "Time Values and Time Range"). */
+const LARGEST_TIME_MS = 8.64e15;
+
+/**
+ * Each entry's members of the JSON types PutEventsRequestEntry declares (API_PutEventsRequestEntry: Source, DetailType,
+ * Detail, EventBusName, TraceHeader strings; Resources a list of strings; Time a timestamp, which awsJson1_1 sends as
+ * epoch seconds): another type is refused for the whole request with 400 SerializationException, as the JSON protocol
+ * refuses a body it cannot read (the wording is not AWS's, which is not confirmed). A Time no date can hold is refused
+ * alike. A null member counts as absent; a null entry is an entry without fields (refused on its own).
+ */
+function checkEntryTypes(entries: unknown[]): void {
+  const refuse = (index: number, member: string, expected: string) => {
+    throw new EventBridgeError("SerializationException", `Entries[${index}].${member}: expected ${expected}`);
+  };
+  entries.forEach((entry, index) => {
+    if (entry === null || entry === undefined) return;
+    if (typeof entry !== "object" || Array.isArray(entry)) return refuse(index, "", "a PutEventsRequestEntry object");
+    const fields = entry as Record<string, unknown>;
+    const given = (member: string) => Object.hasOwn(fields, member) && fields[member] !== null && fields[member] !== undefined;
+    for (const member of ["Source", "DetailType", "Detail", "EventBusName", "TraceHeader"]) if (given(member) && typeof fields[member] !== "string") refuse(index, member, "a string");
+    if (given("Resources") && !(Array.isArray(fields.Resources) && fields.Resources.every((r) => typeof r === "string"))) refuse(index, "Resources", "a list of strings");
+    // A string the SDK never sends: read as ISO 8601 when it parses, else the event is stamped now (as before).
+    const time = fields.Time;
+    if (given("Time") && (typeof time === "number" ? timeMs(time) === undefined : typeof time !== "string")) refuse(index, "Time", "a timestamp (epoch seconds)");
+  });
+}
+
+/** An entry's Time in ms: epoch seconds as the SDK sends a Date, or an ISO string; undefined when no Date holds it. */
+function timeMs(time: unknown): number | undefined {
   const ms = typeof time === "number" ? time * 1000 : typeof time === "string" ? Date.parse(time) : Number.NaN;
-  return new Date(Number.isFinite(ms) ? ms : now).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return Number.isFinite(ms) && Math.abs(ms) <= LARGEST_TIME_MS ? ms : undefined;
+}
+
+/** An entry's Time as the event's `time`, to the second; now when it gives none (never throws: timeMs bounds it). */
+function eventTime(time: unknown, now: number): string {
+  return new Date(timeMs(time) ?? now).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 export interface LocalEventBridgeServerOptions {
@@ -204,7 +249,9 @@ async function answer(eventBridge: LocalEventBridge, credentials: readonly SigV4
     } catch {
       throw new EventBridgeError("SerializationException", "The request body is not JSON");
     }
-    // IAM is asked for each bus the entries name, before any entry is put (EventBridge refuses the whole request).
+    // The members' types first (the protocol's refusal), then IAM for each bus the entries name, before any entry is
+    // put (EventBridge refuses the whole request).
+    if (Array.isArray(input?.Entries)) checkEntryTypes(input.Entries);
     const entries = Array.isArray(input?.Entries) ? (input.Entries as PutEventsRequestEntry[]) : [];
     for (const arn of new Set(entries.map((entry) => eventBridge.busArn(entry?.EventBusName)))) {
       const refused = authorise?.(accessKeyId, "events:PutEvents", arn);

@@ -10,12 +10,22 @@ import { pathToFileURL } from "node:url";
 // reaching the local server through AWS_ENDPOINT_URL_SFN (http://127.0.0.1:<port>) asks for "sync-127.0.0.1", which
 // resolves nowhere. In this sandbox only, that one name resolves as the endpoint's own host: the handler's code runs
 // unchanged, as it does against AWS (sync-states.<region>.amazonaws.com).
+// A value that is not a URL (a function's own environment may set one) leaves lookups alone, with a line in the
+// function's log: the handler still loads, and its SFNClient fails on that endpoint as it would in AWS.
 const sfnEndpoint = process.env.AWS_ENDPOINT_URL_SFN;
+let sfnHostname;
 if (sfnEndpoint) {
-  const { hostname } = new URL(sfnEndpoint);
+  try {
+    sfnHostname = new URL(sfnEndpoint).hostname;
+  } catch {
+    console.error(`local runtime: AWS_ENDPOINT_URL_SFN is not a URL (${JSON.stringify(sfnEndpoint).slice(0, 200)}): the Step Functions "sync-" host prefix is not resolved in this sandbox`);
+  }
+}
+if (sfnHostname) {
   const lookup = dns.lookup;
+  // Host names compare without case (RFC 4343); URL already lower-cases the endpoint's.
   dns.lookup = function (host, options, callback) {
-    return lookup.call(this, host === `sync-${hostname}` ? hostname : host, options, callback);
+    return lookup.call(this, typeof host === "string" && host.toLowerCase() === `sync-${sfnHostname}` ? sfnHostname : host, options, callback);
   };
 }
 

@@ -60,9 +60,10 @@ export class SfnError extends Error {
  * (API_StartExecution `input`: "Maximum length of 262144 … expressed as bytes in UTF-8 encoding"; the quota "Maximum
  * input or output size for a task, state, or execution: 256 KiB", https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html);
  * ListExecutions' maxResults 0–1000, default 100; an execution's history of at most 25,000 events (the same quotas
- * page); an Express execution of at most 5 minutes.
+ * page); an Express execution of at most 5 minutes; StopExecution's error of at most 256 characters and its cause of
+ * at most 32768 (API_StopExecution, "Length Constraints").
  */
-export const SFN_LIMITS = { nameLength: 80, inputBytes: 262_144, maxResults: 1000, defaultResults: 100, historyEvents: 25_000, expressSeconds: 300 } as const;
+export const SFN_LIMITS = { nameLength: 80, inputBytes: 262_144, maxResults: 1000, defaultResults: 100, historyEvents: 25_000, expressSeconds: 300, stopErrorLength: 256, stopCauseLength: 32_768 } as const;
 
 /** Closed STANDARD executions kept per state machine (the oldest go first): memory stays bounded however long `npm start` runs. */
 const CLOSED_EXECUTIONS_KEPT = 1000;
@@ -91,12 +92,66 @@ const INVALID_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
  * machine version or alias too: the local runtime serves none) is the operation's DoesNotExist error.
  */
 function checkArn(arn: unknown, field: string, type: "stateMachine" | "execution"): string {
-  if (typeof arn !== "string") throw new SfnError("ValidationException", `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`);
+  if (arn === undefined || arn === null) throw new SfnError("ValidationException", `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`);
+  if (typeof arn !== "string") throw wrongType(field, arn, "string");
   if (!arn.startsWith("arn:")) throw new SfnError("InvalidArn", `Invalid Arn: 'Invalid ARN prefix: ${arn.slice(0, 256)}'`);
   const parts = arn.split(":");
   if (parts.length < 7 || parts[2] !== "states") throw new SfnError("InvalidArn", `Invalid Arn: '${arn.slice(0, 256)}'`);
   if (parts[5] !== type) throw new SfnError("InvalidArn", `Invalid Arn: 'Resource type not valid in this context: ${parts[5].toLowerCase().slice(0, 40)}'`);
   return arn;
+}
+
+/**
+ * The JSON type of each request member an operation takes (the Step Functions API reference's request syntax:
+ * API_StartExecution, API_StartSyncExecution, API_DescribeExecution, API_StopExecution, API_ListExecutions,
+ * API_GetExecutionHistory, API_DescribeStateMachine). Unknown members are ignored, as the JSON protocol does.
+ */
+type MemberType = "string" | "integer" | "boolean";
+const MEMBER_TYPES: Record<string, Record<string, MemberType>> = {
+  StartExecution: { stateMachineArn: "string", name: "string", input: "string", traceHeader: "string" },
+  StartSyncExecution: { stateMachineArn: "string", name: "string", input: "string", traceHeader: "string", includedData: "string" },
+  DescribeExecution: { executionArn: "string", includedData: "string" },
+  StopExecution: { executionArn: "string", error: "string", cause: "string" },
+  ListExecutions: { stateMachineArn: "string", statusFilter: "string", maxResults: "integer", nextToken: "string", mapRunArn: "string", redriveFilter: "string" },
+  GetExecutionHistory: { executionArn: "string", maxResults: "integer", reverseOrder: "boolean", nextToken: "string", includeExecutionData: "boolean" },
+  DescribeStateMachine: { stateMachineArn: "string", includedData: "string" },
+};
+
+/** The JSON type of a value as Jackson names it in a SerializationException (STRING_VALUE, NUMBER_VALUE, …). */
+function jsonTypeName(value: unknown): string {
+  if (typeof value === "string") return "STRING_VALUE";
+  if (typeof value === "number") return "NUMBER_VALUE";
+  if (typeof value === "boolean") return value ? "VALUE_TRUE" : "VALUE_FALSE";
+  return Array.isArray(value) ? "START_ARRAY" : "START_OBJECT";
+}
+
+const TYPE_NAMES: Record<MemberType, string> = { string: "a String", integer: "an Integer", boolean: "a Boolean" };
+
+/** 400 SerializationException for a member of the wrong JSON type (Jackson's wording; AWS's exact text not confirmed). */
+const wrongType = (member: string, value: unknown, type: MemberType) => new SfnError("SerializationException", `${jsonTypeName(value)} can not be converted to ${TYPE_NAMES[type]} (member '${member}')`);
+
+/**
+ * A member of the wrong JSON type (an object for a string, a string for an integer, …) is refused before the service
+ * looks at the request, with 400 SerializationException, as the JSON protocol refuses a body it cannot read: never a
+ * 500, which the SDK would retry. null is an absent member.
+ */
+export function checkMemberTypes(operation: string, input: Record<string, unknown>): void {
+  for (const [member, type] of Object.entries(MEMBER_TYPES[operation] ?? {})) {
+    const value = Object.hasOwn(input, member) ? input[member] : undefined;
+    if (value === undefined || value === null) continue;
+    const ok = type === "string" ? typeof value === "string" : type === "boolean" ? typeof value === "boolean" : Number.isSafeInteger(value);
+    if (!ok) throw wrongType(member, value, type);
+  }
+}
+
+/** A client's value quoted in a message: a string cut to `max`, anything else as JSON; never throws. */
+function quoted(value: unknown, max: number): string {
+  if (typeof value === "string") return value.slice(0, max);
+  try {
+    return String(JSON.stringify(value)).slice(0, max);
+  } catch {
+    return typeof value;
+  }
 }
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
@@ -264,6 +319,8 @@ export class LocalStepFunctions {
   private readonly machines = new Map<string, LocalStateMachineDefinition>();
   /** STANDARD executions by ARN, in start order (a Map keeps insertion order): running ones, and the latest closed ones. */
   private readonly executions = new Map<string, Execution>();
+  /** Each state machine's closed STANDARD executions by ARN, oldest closed first (a Set keeps insertion order). */
+  private readonly closed = new Map<LocalStateMachineDefinition, Set<string>>();
   /** EXPRESS executions under way (not kept once closed: AWS keeps no record of them either). */
   private readonly running = new Set<Execution>();
   private readonly prepared = new Map<LocalStateMachineDefinition, ReturnType<LocalStepFunctions["prepare"]>>();
@@ -301,14 +358,15 @@ export class LocalStepFunctions {
     // "StartSyncExecution is not available for STANDARD workflows" (API_StartSyncExecution).
     if (sync && machine.type !== "EXPRESS") throw new SfnError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");
     const name = input.name === undefined || input.name === null ? randomUUID() : input.name;
-    if (typeof name !== "string" || name.length < 1 || name.length > SFN_LIMITS.nameLength) {
+    if (typeof name !== "string") throw wrongType("name", name, "string");
+    if (name.length < 1 || name.length > SFN_LIMITS.nameLength) {
       // A model constraint, answered before the service's own checks ("1 validation error detected: Value 'xxx' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80", wolfeidau/buildkite-serverless-agent#37).
-      const bound = typeof name === "string" && name.length < 1 ? "greater than or equal to 1" : `less than or equal to ${SFN_LIMITS.nameLength}`;
-      throw new SfnError("ValidationException", `1 validation error detected: Value '${String(name).slice(0, 100)}' at 'name' failed to satisfy constraint: Member must have length ${bound}`);
+      const bound = name.length < 1 ? "greater than or equal to 1" : `less than or equal to ${SFN_LIMITS.nameLength}`;
+      throw new SfnError("ValidationException", `1 validation error detected: Value '${name.slice(0, 100)}' at 'name' failed to satisfy constraint: Member must have length ${bound}`);
     }
     if (INVALID_NAME.test(name)) throw new SfnError("InvalidName", `Invalid Name: '${name}'`);
     const text = input.input === undefined || input.input === null ? "{}" : input.input;
-    if (typeof text !== "string") throw new SfnError("SerializationException", "Expected a string for 'input'");
+    if (typeof text !== "string") throw wrongType("input", text, "string");
     if (Buffer.byteLength(text) > SFN_LIMITS.inputBytes) {
       // The model's length constraint (in bytes): a ValidationException, as for the name; input is sensitive, so the value is not echoed (unconfirmed wording).
       throw new SfnError("ValidationException", `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${SFN_LIMITS.inputBytes}`);
@@ -342,14 +400,20 @@ export class LocalStepFunctions {
     }
     const execution = this.run(machine, arn, name, text, parsed);
     this.executions.set(arn, execution);
-    void execution.done.then(() => this.forgetOldest(machine));
+    void execution.done.then(() => this.forgetOldest(execution));
     return { executionArn: arn, startDate: epoch(execution.startDate) };
   }
 
-  /** Drops the oldest closed executions of `machine` beyond CLOSED_EXECUTIONS_KEPT. */
-  private forgetOldest(machine: LocalStateMachineDefinition): void {
-    const closed = [...this.executions.values()].filter((e) => e.machine === machine && e.status !== "RUNNING");
-    for (const execution of closed.slice(0, Math.max(0, closed.length - CLOSED_EXECUTIONS_KEPT))) this.executions.delete(execution.arn);
+  /** Records `execution` as closed, and drops its machine's oldest closed executions beyond CLOSED_EXECUTIONS_KEPT (constant time each). */
+  private forgetOldest(execution: Execution): void {
+    let closed = this.closed.get(execution.machine);
+    if (!closed) this.closed.set(execution.machine, (closed = new Set()));
+    closed.add(execution.arn);
+    for (const arn of closed) {
+      if (closed.size <= CLOSED_EXECUTIONS_KEPT) break;
+      closed.delete(arn);
+      this.executions.delete(arn);
+    }
   }
 
   /**
@@ -426,7 +490,15 @@ export class LocalStepFunctions {
   /** StopExecution: a running STANDARD execution is ABORTED with the error and cause given; a closed one is left as it is. */
   stopExecution(input: Record<string, unknown>): Record<string, Json> {
     const execution = this.execution(input.executionArn);
-    abort(execution, typeof input.error === "string" ? input.error : undefined, typeof input.cause === "string" ? input.cause : undefined);
+    const error = input.error ?? undefined;
+    const cause = input.cause ?? undefined;
+    // "error … Maximum length of 256", "cause … Maximum length of 32768" (API_StopExecution); both are sensitive
+    // (SensitiveError, SensitiveCause), so the value is not echoed.
+    for (const [member, value, limit] of [["error", error, SFN_LIMITS.stopErrorLength], ["cause", cause, SFN_LIMITS.stopCauseLength]] as const) {
+      if (value !== undefined && typeof value !== "string") throw wrongType(member, value, "string");
+      if (value !== undefined && value.length > limit) throw new SfnError("ValidationException", `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${limit}`);
+    }
+    abort(execution, error as string | undefined, cause as string | undefined);
     return { stopDate: epoch(execution.stopDate ?? new Date()) };
   }
 
@@ -435,11 +507,13 @@ export class LocalStepFunctions {
     // "This API action is not supported by EXPRESS state machines" (API_ListExecutions).
     if (machine.type !== "STANDARD") throw new SfnError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");
     const statuses = ["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"];
-    if (input.statusFilter !== undefined && !statuses.includes(String(input.statusFilter))) {
-      throw new SfnError("ValidationException", `1 validation error detected: Value '${String(input.statusFilter).slice(0, 40)}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${statuses.join(", ")}]`);
+    const filter = input.statusFilter ?? undefined;
+    if (filter !== undefined && typeof filter !== "string") throw wrongType("statusFilter", filter, "string");
+    if (filter !== undefined && !statuses.includes(filter)) {
+      throw new SfnError("ValidationException", `1 validation error detected: Value '${filter.slice(0, 40)}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${statuses.join(", ")}]`);
     }
     // Newest first.
-    const matching = [...this.executions.values()].filter((e) => e.machine === machine && (input.statusFilter === undefined || e.status === input.statusFilter)).reverse();
+    const matching = [...this.executions.values()].filter((e) => e.machine === machine && (filter === undefined || e.status === filter)).reverse();
     const { items, nextToken } = page(input, matching);
     return {
       executions: items.map((e) => ({ executionArn: e.arn, stateMachineArn: machine.arn, name: e.name, status: e.status, startDate: epoch(e.startDate), ...(e.stopDate ? { stopDate: epoch(e.stopDate) } : {}) })),
@@ -493,12 +567,15 @@ function abort(execution: Execution, error?: string, cause?: string): void {
  * nextToken (opaque: where this page stopped) while more remain.
  */
 function page<T>(input: Record<string, unknown>, items: T[]): { items: T[]; nextToken: { nextToken?: string } } {
-  const max = input.maxResults === undefined || input.maxResults === 0 ? SFN_LIMITS.defaultResults : Number(input.maxResults);
-  if (!Number.isInteger(max) || max < 0 || max > SFN_LIMITS.maxResults) {
-    throw new SfnError("ValidationException", `1 validation error detected: Value '${String(input.maxResults).slice(0, 20)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${SFN_LIMITS.maxResults}`);
+  const given = input.maxResults ?? undefined;
+  if (given !== undefined && !Number.isSafeInteger(given)) throw wrongType("maxResults", given, "integer");
+  const max = given === undefined || given === 0 ? SFN_LIMITS.defaultResults : (given as number);
+  if (max < 0 || max > SFN_LIMITS.maxResults) {
+    const bound = max < 0 ? "greater than or equal to 0" : `less than or equal to ${SFN_LIMITS.maxResults}`;
+    throw new SfnError("ValidationException", `1 validation error detected: Value '${max}' at 'maxResults' failed to satisfy constraint: Member must have value ${bound}`);
   }
   const from = typeof input.nextToken === "string" ? Number.parseInt(Buffer.from(input.nextToken, "base64url").toString("utf8"), 10) : 0;
-  if (!Number.isInteger(from) || from < 0) throw new SfnError("InvalidToken", `Invalid Token: '${String(input.nextToken).slice(0, 100)}'`);
+  if (!Number.isInteger(from) || from < 0) throw new SfnError("InvalidToken", `Invalid Token: '${quoted(input.nextToken, 100)}'`);
   return { items: items.slice(from, from + max), nextToken: from + max < items.length ? { nextToken: Buffer.from(String(from + max)).toString("base64url") } : {} };
 }
 
@@ -681,6 +758,11 @@ async function handle(
   }
   if (typeof input !== "object" || input === null || Array.isArray(input)) return reply(response, new SfnError("SerializationException", "The request body must be a JSON object."));
   const fields = input as Record<string, unknown>;
+  try {
+    checkMemberTypes(name, fields);
+  } catch (error) {
+    return reply(response, error as SfnError);
+  }
   const resource = fields[operation.resource];
   if (typeof resource === "string") {
     // One local endpoint serves every region's state machines: a resource of another region than the request was

@@ -10,14 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EventBus, type EventBusSpec } from "../../components/event-bus";
 import { LambdaFunction, type LambdaFunctionSpec } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
-import { matchesEventPattern } from "../../local/event-pattern";
-import { entrySize, startLocalEventBridge, type EventBridgeEvent, type LocalEventBridgeServer } from "../../local/eventbridge-server";
+import { matchesEventPattern, matchesWildcard, parseWildcard, wildcardProblem } from "../../local/event-pattern";
+import { entrySize, LocalEventBridge, startLocalEventBridge, type EventBridgeEvent, type LocalEventBridgeServer } from "../../local/eventbridge-server";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
 import { LocalQueues } from "../../local/queues";
 import { deliverToTarget, localBusDefinitions } from "../../local/services/event-buses";
 import { LocalSqs } from "../../local/sqs-server";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { record } from "../harness/mocks";
+import { signedFetch } from "../harness/signed-fetch";
 import { queueDefinition } from "./sqs-helpers";
 
 const REGION = "us-east-1";
@@ -250,5 +251,92 @@ describe("event patterns, as AWS's documentation matches them", () => {
     ["$or of no matching branch", { detail: { $or: [{ "c-count": [{ numeric: [">", 10] }] }, { state: ["running"] }] } }, false],
   ])("%s", (_, pattern, expected) => {
     expect(matchesEventPattern(pattern, ec2)).toBe(expected);
+  });
+});
+
+describe("event patterns, edge cases (review 36c)", () => {
+  const event = (detail: Record<string, unknown>) => ({ source: "a", "detail-type": "b", detail });
+
+  it("matches a wildcard without backtracking: a pathological pattern against 20,000 characters gives the right answer", () => {
+    const many = "a".repeat(20_000);
+    expect(matchesEventPattern({ detail: { s: [{ wildcard: "*a*a*a*a*b" }] } }, event({ s: many }))).toBe(false);
+    expect(matchesEventPattern({ detail: { s: [{ wildcard: "*a*a*a*a*b" }] } }, event({ s: `${many}b` }))).toBe(true);
+    expect(matchesEventPattern({ detail: { s: [{ "anything-but": { wildcard: "*a*a*a*a*b" } }] } }, event({ s: many }))).toBe(true);
+    expect(matchesEventPattern({ detail: { s: [{ wildcard: "a*a" }] } }, event({ s: "a" }))).toBe(false);
+    expect(matchesEventPattern({ detail: { s: [{ wildcard: "ab*ba" }] } }, event({ s: "aba" }))).toBe(false);
+    expect(matchesEventPattern({ detail: { s: [{ wildcard: "*" }] } }, event({ s: "" }))).toBe(true);
+  });
+
+  it("reads a wildcard's escapes as EventBridge does (\\* a star, \\\\ a backslash) and refuses ** and other escapes", () => {
+    const wild = (operand: string, text: string) => matchesWildcard(operand, text);
+    expect([wild("a\\*b", "a*b"), wild("a\\*b", "axb"), wild("a\\\\*", "a\\xyz"), wild("a\\\\*", "axyz"), wild("\\**", "*tail")]).toEqual([true, false, true, false, true]);
+    expect(parseWildcard("a**b")).toEqual({ problem: "Consecutive wildcard characters at pos 1" });
+    expect(parseWildcard("a\\b")).toEqual({ problem: "Invalid escape character at pos 1" });
+    expect(parseWildcard("a\\")).toEqual({ problem: "Invalid escape character at pos 1" });
+    expect(wild("a**b", "ab")).toBe(false);
+    expect(wildcardProblem({ detail: { $or: [{ s: [{ "anything-but": { wildcard: ["ok*", "x**"] } }] }] } })).toBe('the wildcard "x**" of "s": Consecutive wildcard characters at pos 1');
+    expect(wildcardProblem({ detail: { s: [{ wildcard: "a*b*c" }], wildcard: ["**"] } })).toBeUndefined();
+    const bus = { name: "b", arn: "arn:aws:events:us-east-1:123456789012:event-bus/b", region: "us-east-1", account: "123456789012" };
+    expect(() => new LocalEventBridge([{ ...bus, rules: [{ arn: "arn:aws:events:us-east-1:123456789012:rule/b/r", pattern: { source: [{ wildcard: "a**" }] }, deliver: () => undefined }] }])).toThrow(
+      'EventBridge refuses the pattern of arn:aws:events:us-east-1:123456789012:rule/b/r: the wildcard "a**" of "source": Consecutive wildcard characters at pos 1',
+    );
+  });
+
+  it("counts only the event's own fields: constructor, toString or __proto__ of an event without them are absent", () => {
+    for (const field of ["constructor", "toString", "valueOf", "__proto__", "hasOwnProperty"]) {
+      expect(matchesEventPattern({ [field]: [{ exists: true }] }, event({}))).toBe(false);
+      expect(matchesEventPattern({ [field]: [{ exists: false }] }, event({}))).toBe(true);
+      expect(matchesEventPattern({ detail: { [field]: [{ exists: true }] } }, event({}))).toBe(false);
+      expect(matchesEventPattern({ detail: { [field]: [{ "anything-but": "x" }] } }, event({}))).toBe(false);
+    }
+    // An event that has such a field (JSON.parse makes __proto__ an own property) matches on it.
+    expect(matchesEventPattern({ detail: { __proto__: ["y"], constructor: [{ exists: true }] } } as never, event(JSON.parse('{"__proto__":"y","constructor":1}')))).toBe(true);
+  });
+
+  it("treats a field without a leaf value (an empty array, an array of objects) as absent, as AWS's matcher flattens events", () => {
+    expect(matchesEventPattern({ detail: { n: [{ exists: true }] } }, event({ n: [] }))).toBe(false);
+    expect(matchesEventPattern({ detail: { n: [{ exists: false }] } }, event({ n: [] }))).toBe(true);
+    expect(matchesEventPattern({ detail: { n: [{ exists: true }] } }, event({ n: [{ a: 1 }] }))).toBe(false);
+    expect(matchesEventPattern({ detail: { n: [{ "anything-but": "x" }] } }, event({ n: [] }))).toBe(false);
+    expect(matchesEventPattern({ detail: { n: [{ exists: true }] } }, event({ n: [null] }))).toBe(true);
+    expect(matchesEventPattern({ detail: { n: [2] } }, event({ n: [[1, 2]] }))).toBe(true);
+  });
+});
+
+describe("PutEvents: an entry of the wrong type refuses the whole request before anything is delivered (review 36c)", () => {
+  const busArn = "arn:aws:events:us-east-1:123456789012:event-bus/b";
+  const delivered: string[] = [];
+  const buses = [{ name: "b", arn: busArn, region: "us-east-1", account: "123456789012", rules: [{ arn: `${busArn}/r`, pattern: { source: ["s"] }, deliver: (e: EventBridgeEvent) => void delivered.push(e.id) }] }];
+  const good = { EventBusName: "b", Source: "s", DetailType: "d", Detail: "{}" };
+
+  it.each<[string, Record<string, unknown>]>([
+    ["a Time no date holds", { Time: 1e20 }],
+    ["a Time of another type", { Time: { seconds: 1 } }],
+    ["a Resources element that is not a string", { Resources: [{ toString: 1 }] }],
+    ["Resources that is not a list", { Resources: "arn:aws:s3:::b" }],
+    ["an EventBusName object", { EventBusName: { toString: 1 } }],
+    ["a Detail object", { Detail: { a: 1 } }],
+    ["a Source number", { Source: 5 }],
+    ["a DetailType list", { DetailType: ["d"] }],
+  ])("%s: 400 SerializationException, no entry delivered", (_, bad) => {
+    delivered.length = 0;
+    const eventBridge = new LocalEventBridge(buses);
+    expect(() => eventBridge.putEvents([good, { ...good, ...bad }])).toThrow(expect.objectContaining({ code: "SerializationException", status: 400 }));
+    expect(delivered).toEqual([]);
+  });
+
+  it("answers the request over HTTP with 400, and delivers nothing", async () => {
+    delivered.length = 0;
+    const local = await startLocalEventBridge({ buses });
+    try {
+      const response = await signedFetch(local.endpoint, { method: "POST", headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AWSEvents.PutEvents" }, body: JSON.stringify({ Entries: [good, { ...good, Time: 1e20 }] }) }, { service: "events" });
+      expect([response.status, ((await response.json()) as { __type: string }).__type]).toEqual([400, "SerializationException"]);
+      expect(delivered).toEqual([]);
+      // Sound entries are accepted: a string Time that does not parse stamps the event now, a null entry fails alone.
+      const result = new LocalEventBridge(buses, () => Date.UTC(2026, 11, 5)).putEvents([good, { ...good, Time: "yesterday", Resources: ["r"] }, null]);
+      expect([result.FailedEntryCount, delivered.length]).toEqual([1, 2]);
+    } finally {
+      await local.stop();
+    }
   });
 });

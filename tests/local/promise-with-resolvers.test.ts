@@ -38,3 +38,13 @@ describe("Promise.withResolvers polyfill", () => {
     expect((modern as unknown as { withResolvers: unknown }).withResolvers).toBe(native);
   });
 });
+
+describe("Promise.withResolvers polyfill, as a built-in method (review 36c)", () => {
+  it("is not a constructor and has no prototype of its own, as Node 22's built-in", () => {
+    expect(() => new (withResolvers as unknown as new () => unknown)()).toThrow(TypeError);
+    expect(Object.hasOwn(withResolvers, "prototype")).toBe(false);
+    const target = function () {} as unknown as PromiseConstructor;
+    installPromiseWithResolvers(target);
+    expect(() => new ((target as unknown as { withResolvers: new () => unknown }).withResolvers)()).toThrow(TypeError);
+  });
+});

@@ -446,3 +446,69 @@ describe("local Step Functions, hostile requests", () => {
     expect((await client().send(new DescribeStateMachineCommand({ stateMachineArn: machineArn("echo") }))).name).toBe("echo");
   });
 });
+
+describe("local Step Functions, wrong-typed members and limits (review 36c)", () => {
+  /** A request signed as the SDK signs it, with any JSON body. */
+  async function send(operation: string, body: Record<string, unknown>) {
+    const url = new URL(server.endpoint);
+    const text = JSON.stringify(body);
+    const headers: Record<string, string> = { host: url.host, "content-type": "application/x-amz-json-1.0", "x-amz-target": `AWSStepFunctions.${operation}` };
+    const signer = new SignatureV4({ credentials: LOCAL_CREDENTIALS, region: REGION, service: "states", sha256: Sha256 });
+    const { host: _host, ...sent } = (await signer.sign({ method: "POST", protocol: "http:", hostname: url.hostname, port: Number(url.port), path: "/", query: {}, headers, body: text })).headers;
+    const response = await fetch(server.endpoint, { method: "POST", headers: sent, body: text });
+    const answer = (await response.json()) as { __type?: string; message?: string };
+    return { status: response.status, type: answer.__type, message: answer.message };
+  }
+  const hostile = { toString: 1, valueOf: 1 };
+  const machineRef = { stateMachineArn: machineArn("echo") };
+  const executionRef = { executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:echo:first-run` };
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ["StartExecution", { ...machineRef, name: hostile }, "START_OBJECT can not be converted to a String (member 'name')"],
+    ["StartExecution", { ...machineRef, name: 5 }, "NUMBER_VALUE can not be converted to a String (member 'name')"],
+    ["StartExecution", { ...machineRef, input: hostile }, "START_OBJECT can not be converted to a String (member 'input')"],
+    ["StartExecution", { stateMachineArn: 5 }, "NUMBER_VALUE can not be converted to a String (member 'stateMachineArn')"],
+    ["StartSyncExecution", { stateMachineArn: hostile }, "START_OBJECT can not be converted to a String (member 'stateMachineArn')"],
+    ["ListExecutions", { ...machineRef, statusFilter: hostile }, "START_OBJECT can not be converted to a String (member 'statusFilter')"],
+    ["ListExecutions", { ...machineRef, maxResults: hostile }, "START_OBJECT can not be converted to an Integer (member 'maxResults')"],
+    ["ListExecutions", { ...machineRef, maxResults: "5" }, "STRING_VALUE can not be converted to an Integer (member 'maxResults')"],
+    ["ListExecutions", { ...machineRef, maxResults: 1.5 }, "NUMBER_VALUE can not be converted to an Integer (member 'maxResults')"],
+    ["DescribeExecution", { executionArn: hostile }, "START_OBJECT can not be converted to a String (member 'executionArn')"],
+    ["DescribeExecution", { executionArn: [executionRef.executionArn] }, "START_ARRAY can not be converted to a String (member 'executionArn')"],
+    ["GetExecutionHistory", { ...executionRef, reverseOrder: "true" }, "STRING_VALUE can not be converted to a Boolean (member 'reverseOrder')"],
+    ["GetExecutionHistory", { ...executionRef, maxResults: hostile }, "START_OBJECT can not be converted to an Integer (member 'maxResults')"],
+    ["StopExecution", { ...executionRef, error: hostile }, "START_OBJECT can not be converted to a String (member 'error')"],
+    ["StopExecution", { ...executionRef, cause: 7 }, "NUMBER_VALUE can not be converted to a String (member 'cause')"],
+    ["DescribeStateMachine", { stateMachineArn: true }, "VALUE_TRUE can not be converted to a String (member 'stateMachineArn')"],
+  ])("%s %j: 400 SerializationException", async (operation, body, message) => {
+    expect(await send(operation, body)).toEqual({ status: 400, type: "SerializationException", message });
+  });
+
+  it("refuses a StopExecution error over 256 characters and a cause over 32768 (ValidationException, the value not echoed)", async () => {
+    const { executionArn } = await client().send(new StartExecutionCommand({ stateMachineArn: machineArn("held"), name: "held-stop-limits" }));
+    const stop = (fields: { error?: string; cause?: string }) => failure(client().send(new StopExecutionCommand({ executionArn, ...fields })));
+    expect(await stop({ error: "e".repeat(257) })).toEqual({ name: "ValidationException", message: "1 validation error detected: Value at 'error' failed to satisfy constraint: Member must have length less than or equal to 256", status: 400 });
+    expect(await stop({ cause: "c".repeat(32_769) })).toEqual({ name: "ValidationException", message: "1 validation error detected: Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to 32768", status: 400 });
+    expect((await client().send(new DescribeExecutionCommand({ executionArn }))).status).toBe("RUNNING");
+    expect(await stop({ error: "e".repeat(256), cause: "c".repeat(32_768) })).toBeUndefined();
+    expect((await client().send(new DescribeExecutionCommand({ executionArn }))).status).toBe("ABORTED");
+  });
+
+  it("forgets the executions closed longest ago (not the earliest started): one closed last is kept", async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const slow = machine("slow", { StartAt: "Hold", States: { Hold: { Type: "Task", Resource: fnArn("gate"), End: true } } }, { gate: fake((event) => (event.hold ? gate.then(() => ({})) : {})) });
+    const sfn = new LocalStepFunctions([slow]);
+    await sfn.start({ stateMachineArn: machineArn("slow"), name: "first-started", input: '{"hold":true}' }, false);
+    for (let i = 0; i < 1000; i++) await sfn.start({ stateMachineArn: machineArn("slow"), name: `run-${i}` }, false);
+    // Every run but the first has closed before the first does.
+    const running = () => Array.from({ length: 1000 }, (_, i) => sfn.describeExecution({ executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:slow:run-${i}` }).status).includes("RUNNING");
+    while (running()) await new Promise((resolve) => setImmediate(resolve));
+    open();
+    await sfn.drained();
+    const arn = (name: string) => `arn:aws:states:${REGION}:${ACCOUNT}:execution:slow:${name}`;
+    expect(sfn.describeExecution({ executionArn: arn("first-started") })).toMatchObject({ status: "SUCCEEDED" });
+    expect(() => sfn.describeExecution({ executionArn: arn("run-0") })).toThrow(SfnError);
+    expect(sfn.describeExecution({ executionArn: arn("run-1") })).toMatchObject({ status: "SUCCEEDED" });
+  });
+});
