@@ -14,6 +14,7 @@
  * (AND of fields, OR within an array, arrays of values, exists) read the same here.
  */
 import { BlockList, isIP } from "node:net";
+import { parseWildcard } from "../components/event-bus/event-pattern";
 
 type Pattern = Record<string, unknown>;
 
@@ -103,35 +104,6 @@ function excluded(operand: unknown, value: string | number | boolean | null): bo
     default:
       return false;
   }
-}
-
-/**
- * A wildcard operand's literal runs, split at its wildcards, as AWS's matcher reads it (aws/event-ruler
- * WildcardParser.java; README "Wildcard matching": "consecutive wildcard characters are not allowed. To match the
- * asterisk character specifically, a wildcard character can be escaped with a backslash. Two consecutive backslashes
- * … represents the actual backslash character. A backslash escaping any character other than asterisk or backslash is
- * not allowed"). `**` and another escape are refused ({ problem }), as EventBridge refuses such a rule (PutRule).
- */
-export function parseWildcard(pattern: string): { segments: string[] } | { problem: string } {
-  const segments: string[] = [];
-  let literal = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const char = pattern[i];
-    if (char === "*") {
-      if (pattern[i + 1] === "*") return { problem: `Consecutive wildcard characters at pos ${i}` };
-      segments.push(literal);
-      literal = "";
-    } else if (char === "\\") {
-      const next = pattern[i + 1];
-      if (next !== "*" && next !== "\\") return { problem: `Invalid escape character at pos ${i}` };
-      literal += next;
-      i++;
-    } else {
-      literal += char;
-    }
-  }
-  segments.push(literal);
-  return { segments };
 }
 
 /**

@@ -105,8 +105,9 @@ function matcherProblem(element: unknown, where: string): string | undefined {
       return bad('a string or { "equals-ignore-case": string }');
     case "equals-ignore-case":
     case "cidr":
-    case "wildcard":
       return nonEmptyString(operand) ? undefined : bad("a non-empty string");
+    case "wildcard":
+      return nonEmptyString(operand) ? wildcardOperandProblem(where, operand) : bad("a non-empty string");
     case "exists":
       return typeof operand === "boolean" ? undefined : bad("true or false");
     case "numeric":
@@ -116,6 +117,12 @@ function matcherProblem(element: unknown, where: string): string | undefined {
     default:
       return `has "${where}" with the operator "${operator}", which event bus rules do not take (${EVENT_PATTERN_OPERATORS.join(", ")})`;
   }
+}
+
+/** A wildcard EventBridge refuses (`**`, an escape of anything but `*` or `\\`), with parseWildcard's reason. */
+function wildcardOperandProblem(where: string, operand: string): string | undefined {
+  const parsed = parseWildcard(operand);
+  return "problem" in parsed ? `has "${where}" with the wildcard ${JSON.stringify(operand)}, which EventBridge refuses: ${parsed.problem}` : undefined;
 }
 
 function numericProblem(operand: unknown): boolean {
@@ -135,6 +142,36 @@ function anythingButProblem(operand: unknown): boolean {
   const [[inner, value]] = Object.entries(operand);
   if (inner === "prefix" || inner === "suffix") return !nonEmptyString(value);
   // equals-ignore-case and wildcard take a string or a list of strings inside anything-but (eb-create-pattern-operators.html).
-  if (inner === "equals-ignore-case" || inner === "wildcard") return !(nonEmptyString(value) || (Array.isArray(value) && value.length > 0 && value.every(nonEmptyString)));
+  if (inner === "equals-ignore-case") return !(nonEmptyString(value) || (Array.isArray(value) && value.length > 0 && value.every(nonEmptyString)));
+  if (inner === "wildcard") return !(nonEmptyString(value) || (Array.isArray(value) && value.length > 0 && value.every(nonEmptyString))) || (Array.isArray(value) ? value : [value]).some((each) => "problem" in parseWildcard(each));
   return true;
+}
+
+/**
+ * A wildcard operand's literal runs, split at its wildcards, as AWS's matcher reads it (aws/event-ruler
+ * WildcardParser.java; README "Wildcard matching": "consecutive wildcard characters are not allowed. To match the
+ * asterisk character specifically, a wildcard character can be escaped with a backslash. Two consecutive backslashes
+ * … represents the actual backslash character. A backslash escaping any character other than asterisk or backslash is
+ * not allowed"). `**` and another escape are refused ({ problem }), as EventBridge refuses such a rule (PutRule).
+ */
+export function parseWildcard(pattern: string): { segments: string[] } | { problem: string } {
+  const segments: string[] = [];
+  let literal = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i];
+    if (char === "*") {
+      if (pattern[i + 1] === "*") return { problem: `Consecutive wildcard characters at pos ${i}` };
+      segments.push(literal);
+      literal = "";
+    } else if (char === "\\") {
+      const next = pattern[i + 1];
+      if (next !== "*" && next !== "\\") return { problem: `Invalid escape character at pos ${i}` };
+      literal += next;
+      i++;
+    } else {
+      literal += char;
+    }
+  }
+  segments.push(literal);
+  return { segments };
 }

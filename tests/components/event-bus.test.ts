@@ -141,6 +141,8 @@ describe("EventBus", () => {
         },
         /^EventBus "a-b": subscription name "c" makes the resource names "a-b-c…", which EventBus "a"'s subscription "b-c" makes too; Pulumi refuses two resources of one name and type \("Duplicate resource URN"\)\. Rename this subscription/,
       ],
+      ["a wildcard of two stars", () => new EventBus("b", {}).subscribe("x", fn("eb16"), { pattern: { key: [{ wildcard: "a**b" }] } }), /has "key" with the wildcard "a\*\*b", which EventBridge refuses: Consecutive wildcard characters at pos 1/],
+      ["an anything-but wildcard escaping another character", () => new EventBus("b", {}).subscribe("x", fn("eb17"), { pattern: { key: [{ "anything-but": { wildcard: ["ok*", "a\\b"] } }] } }), /has "key" with anything-but of/],
       ["a mixed anything-but list", () => new EventBus("b", {}).subscribe("x", fn("eb13"), { pattern: { a: [{ "anything-but": ["a", 1] }] } }), /has "a" with anything-but of \["a",1\], not a value, a list of all strings or all numbers/],
       ["a name with a dot", () => new EventBus("b.v2", {}), /^EventBus "b\.v2": name "b\.v2" holds characters/],
       ["a bad environment key", () => new EventBus("b", {}).environment("1X"), /environment key "1X" is not a Lambda environment variable name/],
