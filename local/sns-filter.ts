@@ -46,7 +46,8 @@ function parsedBody(message: FilterableMessage): unknown {
  */
 export function matchesFilterPolicy(policy: Record<string, unknown> | undefined, scope: FilterPolicyScope, message: FilterableMessage): boolean {
   if (!policy) return true;
-  if (scope === "MessageAttributes") return matchesObject(policy, (key) => attributeValues(message.attributes[key]));
+  // Own keys only: an attribute or body key named "constructor" or "toString" is absent unless the message has it.
+  if (scope === "MessageAttributes") return matchesObject(policy, (key) => attributeValues(Object.hasOwn(message.attributes, key) ? message.attributes[key] : undefined));
   const body = parsedBody(message);
   return isObject(body) && matchesBody(policy, body);
 }
@@ -87,7 +88,7 @@ function matchesObject(policy: Record<string, unknown>, lookup: Lookup): boolean
 function matchesBody(policy: Record<string, unknown>, body: Record<string, unknown>): boolean {
   return Object.entries(policy).every(([key, conditions]) => {
     if (key === "$or") return (conditions as Array<Record<string, unknown>>).some((branch) => matchesBody(branch, body));
-    const value = body[key];
+    const value = Object.hasOwn(body, key) ? body[key] : undefined;
     if (isObject(conditions)) {
       const nested = Array.isArray(value) ? value.filter(isObject) : isObject(value) ? [value] : [];
       return nested.some((inner) => matchesBody(conditions, inner));

@@ -375,6 +375,14 @@ describe("filter policies, evaluated locally", () => {
     expect(attrs({ $or: [{ a: ["x"] }, { b: ["y"] }] }, { b: "y" })).toBe(true);
   });
 
+  it("reads only a message's own keys: an attribute or body key named like an object's member is absent unless sent", () => {
+    expect(attrs({ constructor: [{ exists: true }] }, {})).toBe(false);
+    expect(attrs({ toString: [{ exists: false }] }, {})).toBe(true);
+    expect(matchesFilterPolicy({ constructor: [{ exists: true }] }, "MessageBody", { attributes: {}, body: "{}" })).toBe(false);
+    expect(matchesFilterPolicy({ hasOwnProperty: [{ "anything-but": "x" }] }, "MessageBody", { attributes: {}, body: "{}" })).toBe(false);
+    expect(matchesFilterPolicy({ constructor: ["x"] }, "MessageBody", { attributes: {}, body: JSON.stringify({ constructor: "x" }) })).toBe(true);
+  });
+
   it("treats a Binary attribute as absent, as SNS ignores Binary attributes in filtering", () => {
     const binary = { attributes: { a: { DataType: "Binary", BinaryValue: "AAEC" } }, body: "{}" };
     expect(matchesFilterPolicy({ a: [{ exists: true }] }, "MessageAttributes", binary)).toBe(false);
