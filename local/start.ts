@@ -79,8 +79,8 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
   const environment: Record<string, string> = {
     AWS_REGION: run.config.region,
     AWS_DEFAULT_REGION: run.config.region,
-    // What the local S3 and SQS servers check signatures against (LOCAL_CREDENTIALS, and each function's own, which
-    // its sandbox gets instead: local/function-roles.ts); the other emulators accept any.
+    // What every local endpoint checks signatures against (LOCAL_CREDENTIALS, and each function's own, which its
+    // sandbox gets instead: local/function-roles.ts; local/services/credentials.ts).
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     POWERTOOLS_DEV: "true",

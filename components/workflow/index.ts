@@ -141,13 +141,14 @@ export class Workflow extends pulumi.ComponentResource {
     const stateMachinesOfAccount = pulumi.interpolate`arn:${partition}:states:${workflowRegion}:${identity.accountId}:stateMachine:*`;
     // The state machine's name, known before the policy that names it: the logical name and 7 random lowercase letters
     // and digits kept in the stack's state (so an update keeps it). Named by the component, not by Pulumi's autonaming,
-    // whose form a stack's `pulumi:autonaming` config may change. `type` and `region` replace the state machine
-    // (ForceNew in terraform-provider-aws state_machine.go): the suffix is drawn again with them, so the replacement,
-    // created before the old one is deleted, does not ask for a name the old one still holds (names are unique per
-    // account and region, CreateStateMachine StateMachineAlreadyExists).
+    // whose form a stack's `pulumi:autonaming` config may change. A `type` change replaces the state machine (ForceNew
+    // in terraform-provider-aws state_machine.go): the suffix is drawn again with it, so the replacement, created
+    // before the old one is deleted, does not ask for a name the old one still holds (names are unique per account and
+    // region, CreateStateMachine StateMachineAlreadyExists). Not `region`: a new region's machine cannot collide with
+    // the old one's name, and writing out the stack's own region must not replace the machine.
     const suffix = new random.RandomString(
       `${stateMachineLogicalName}-suffix`,
-      { length: AUTONAME_RANDOM_LENGTH, special: false, upper: false, keepers: { type, ...(region ? { region } : {}) } },
+      { length: AUTONAME_RANDOM_LENGTH, special: false, upper: false, keepers: { type } },
       { parent: this },
     ).result;
     const stateMachineName = pulumi.interpolate`${stateMachineLogicalName}-${suffix}`;

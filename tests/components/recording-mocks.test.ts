@@ -7,6 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import * as aws from "@pulumi/aws";
+import * as random from "@pulumi/random";
 import { describe, expect, it } from "vitest";
 import { installLeanDebuggablePromise, installRecordingMocks } from "../../local/offline/mocks";
 import { record, resource, useMocks } from "../harness/mocks";
@@ -26,6 +27,25 @@ describe("recording mocks under an explicit provider", () => {
     expect(inStackRegion.state.arn).toMatch(/^arn:aws:sqs:us-east-1:/);
     expect(inStackRegion.inputs.tags.reportedRegion).toBe("us-east-1");
     expect(resource(graph, "aws:sqs/queue:Queue", "own-region").state.arn).toMatch(/^arn:aws:sqs:eu-west-1:/);
+  });
+});
+
+describe("recording mocks for random strings", () => {
+  it("draw a RandomString from the character classes it allows, of its length, the same in every run", async () => {
+    const build = () =>
+      record(() => {
+        new random.RandomString("lower-only", { length: 7, special: false, upper: false });
+        new random.RandomString("digits-only", { length: 12, special: false, upper: false, lower: false });
+        new random.RandomString("own-specials", { length: 40, upper: false, lower: false, numeric: false, overrideSpecial: "-_" });
+        new random.RandomString("default", { length: 64 });
+      });
+    const graph = await build();
+    const result = (name: string) => String(resource(graph, "random:index/randomString:RandomString", name).state.result);
+    expect(result("lower-only")).toMatch(/^[a-z0-9]{7}$/);
+    expect(result("digits-only")).toMatch(/^[0-9]{12}$/);
+    expect(result("own-specials")).toMatch(/^[-_]{40}$/);
+    expect(result("default")).toHaveLength(64);
+    expect(result("lower-only")).toBe(String(resource(await build(), "random:index/randomString:RandomString", "lower-only").state.result));
   });
 });
 
