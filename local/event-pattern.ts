@@ -32,8 +32,10 @@ function matchesObject(pattern: Pattern, event: Record<string, unknown>): boolea
     if (field === "$or") return (expected as Pattern[]).some((branch) => matchesObject(branch, event));
     const actual = Object.hasOwn(event, field) ? event[field] : undefined;
     if (isObject(expected)) {
+      // With no object at the field, the nested fields are absent: only what matches absence (exists: false) holds,
+      // as AWS's matcher reads an event by its leaf paths (aws/event-ruler), not by its objects.
       const objects = (Array.isArray(actual) ? actual : [actual]).filter(isObject);
-      return objects.some((inner) => matchesObject(expected, inner));
+      return (objects.length > 0 ? objects : [{}]).some((inner) => matchesObject(expected, inner));
     }
     return (expected as unknown[]).some((matcher) => matchesField(matcher, actual));
   });

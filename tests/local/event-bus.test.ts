@@ -296,6 +296,14 @@ describe("event patterns, edge cases (review 36c)", () => {
     expect(matchesEventPattern(JSON.parse('{"detail":{"__proto__":["z"]}}'), event(JSON.parse('{"__proto__":"y"}')))).toBe(false);
   });
 
+  it("reads a nested field under a missing (or scalar) parent as absent: exists false holds, every other matcher fails", () => {
+    expect(matchesEventPattern({ detail: { photo: { size: [{ exists: false }] } } }, event({}))).toBe(true);
+    expect(matchesEventPattern({ detail: { photo: { size: [{ exists: false }] } } }, event({ photo: "gone" }))).toBe(true);
+    expect(matchesEventPattern({ detail: { photo: { size: [{ exists: true }] } } }, event({}))).toBe(false);
+    expect(matchesEventPattern({ detail: { photo: { size: [{ "anything-but": 0 }] } } }, event({}))).toBe(false);
+    expect(matchesEventPattern({ detail: { photo: { size: [{ exists: false }] } } }, event({ photo: { size: 3 } }))).toBe(false);
+  });
+
   it("treats a field without a leaf value (an empty array, an array of objects) as absent, as AWS's matcher flattens events", () => {
     expect(matchesEventPattern({ detail: { n: [{ exists: true }] } }, event({ n: [] }))).toBe(false);
     expect(matchesEventPattern({ detail: { n: [{ exists: false }] } }, event({ n: [] }))).toBe(true);
