@@ -9,7 +9,7 @@ import { STATES_LOG_DELIVERY_ACTIONS } from "../../components/workflow/actions";
 import { asArray, dependencyClosure, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
-import { roleDocuments, statementAllows, type RoleDocument } from "./role-shape";
+import { granting, roleGrants, type RoleGrant } from "./iam";
 
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
 const ROLE = "aws:iam/role:Role";
@@ -20,10 +20,8 @@ const roleOf = (graph: Graph, stateMachine: RecordedResource) => referenced(grap
 /** The logging level a state machine is created with: its loggingConfiguration's, OFF when absent (CreateStateMachine's default). */
 const logLevel = (stateMachine: RecordedResource): string => String(stateMachine.inputs.loggingConfiguration?.level ?? "OFF");
 
-/** The first of the role's documents that allows `action` on `resource`, or undefined. */
-function allowing(documents: RoleDocument[], action: string, resource: string): RoleDocument | undefined {
-  return documents.find((d) => policyDocument(d.policy).Statement.some((s) => statementAllows(s, action, resource)));
-}
+/** The first of the role's grants (testing/deploy-rules/iam.ts roleGrants) that allows `action` on `resource`, or undefined. */
+const allowing = (grants: readonly RoleGrant[], action: string, resource: string): RoleGrant | undefined => granting(grants, action, resource)[0];
 
 /**
  * "The Amazon States Language definition of the state machine" (CreateStateMachine `definition`, at most 1048576
@@ -190,8 +188,8 @@ export const STATES_LOG_DELIVERY_PERMISSION: DeployRule = {
       if (logLevel(stateMachine) === "OFF") continue;
       const role = roleOf(graph, stateMachine);
       if (!role) continue;
-      const { documents, complete } = roleDocuments(graph, role);
-      const missing = STATES_LOG_DELIVERY_ACTIONS.filter((action) => !allowing(documents, action, "*"));
+      const { grants, complete } = roleGrants(graph, role);
+      const missing = STATES_LOG_DELIVERY_ACTIONS.filter((action) => !allowing(grants, action, "*"));
       if (missing.length > 0) {
         if (!complete) continue;
         findings.push(
@@ -205,7 +203,7 @@ export const STATES_LOG_DELIVERY_PERMISSION: DeployRule = {
         continue;
       }
       const before = dependencyClosure(graph, stateMachine);
-      const carriers = [...new Set(STATES_LOG_DELIVERY_ACTIONS.map((action) => allowing(documents, action, "*")!.carrier))];
+      const carriers = [...new Set(STATES_LOG_DELIVERY_ACTIONS.map((action) => allowing(grants, action, "*")!.carrier))];
       const late = carriers.filter((carrier) => carrier !== role && !before.has(carrier.urn));
       if (late.length > 0) {
         findings.push(
@@ -268,7 +266,7 @@ export const STATES_LAMBDA_TASKS: DeployRule = {
       }
       const region = regionOf(graph, stateMachine, context);
       const role = roleOf(graph, stateMachine);
-      const policies = role ? roleDocuments(graph, role) : undefined;
+      const policies = role ? roleGrants(graph, role) : undefined;
       for (const arn of new Set(lambdaTaskArns(definition))) {
         const functionRegion = arnRegion(arn);
         const fn = referenced(graph, FUNCTION, LAMBDA_ARN.exec(arn)?.[1]);
@@ -277,7 +275,7 @@ export const STATES_LAMBDA_TASKS: DeployRule = {
           findings.push(finding(this.id, stateMachine, `has a Task that invokes ${label} in ${functionRegion}, but the state machine is in ${region}; it does not reach a function of another region and the Task fails at every execution`, `create the function in ${region}, or the state machine in ${functionRegion}`));
           continue;
         }
-        if (role && policies?.complete && !allowing(policies.documents, "lambda:InvokeFunction", arn)) {
+        if (role && policies?.complete && !allowing(policies.grants, "lambda:InvokeFunction", arn)) {
           findings.push(finding(this.id, stateMachine, `has a Task that invokes ${label}, but its role ${role.name} may not lambda:InvokeFunction on ${arn}; every execution fails at that Task`, `grant lambda:InvokeFunction on the function's ARN (and \`\${arn}:*\` for versions and aliases) in ${role.name}'s policy`));
         }
       }

@@ -1,7 +1,7 @@
-import { asArray, ofType, policyDocument } from "../../local/offline/graph";
+import { asArray, ofType } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { pathPatternMatcher } from "../../local/http";
-import { roleDocuments } from "../deploy-rules/role-shape";
+import { roleGrants } from "../deploy-rules/iam";
 import { finding, type Finding, type SecurityRule } from "./rule";
 
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
@@ -60,13 +60,11 @@ export const STATE_MACHINE_LAMBDA_INVOKE: SecurityRule = {
       if (role) roles.add(role);
     }
     for (const role of roles) {
-      for (const { carrier, policy } of roleDocuments(graph, role).documents) {
-        for (const statement of policyDocument(policy).Statement) {
-          if ((statement.Effect ?? "Allow") !== "Allow") continue;
-          const invokes = asArray<string>(statement.Action).some((a) => pathPatternMatcher(a.toLowerCase())("lambda:invokefunction"));
-          const wide = asArray<string>(statement.Resource).filter((r) => typeof r === "string" && namesManyFunctions(r));
-          if (invokes && wide.length > 0) findings.push(finding("StateMachineLambdaInvoke", carrier, `lets the state machine role ${role.name} invoke any function matching ${wide.join(", ")}`));
-        }
+      // Every Allow of the role's policies (roleGrants: inline, and managed ones the plan or AWS's known policies show).
+      for (const { carrier, statement } of roleGrants(graph, role).grants) {
+        const invokes = asArray<string>(statement.Action).some((a) => pathPatternMatcher(a.toLowerCase())("lambda:invokefunction"));
+        const wide = asArray<string>(statement.Resource).filter((r) => typeof r === "string" && namesManyFunctions(r));
+        if (invokes && wide.length > 0) findings.push(finding("StateMachineLambdaInvoke", carrier, `lets the state machine role ${role.name} invoke any function matching ${wide.join(", ")}`));
       }
     }
     return findings;
