@@ -11,7 +11,7 @@ import { AUTONAME_RANDOM_LENGTH, validateAutonames } from "../autoname";
 import { argFailer, type ArgFailure } from "../errors";
 import { assertLeastPrivilege, policyJson, type PolicyStatement } from "../iam";
 import { checkedKmsKey, checkKmsKeyArn, type KmsKeyRefusal } from "../kms";
-import { LAMBDA_ENVIRONMENT_KEY } from "../lambda/function";
+import { environmentVariable } from "../lambda/function";
 import { validateLogRetention } from "../log-retention";
 import { fitName } from "../names";
 import { describeRegion, regionOf, regionWhereCreated, validateRegionArg } from "../region";
@@ -289,10 +289,7 @@ export class Workflow extends pulumi.ComponentResource {
    * @param key The variable's name. @default "STATE_MACHINE_ARN"
    */
   environment(key = "STATE_MACHINE_ARN"): Record<string, pulumi.Output<string>> {
-    if (!LAMBDA_ENVIRONMENT_KEY.test(key)) {
-      this.fail("environment key", key, "is not a Lambda environment variable name (a letter, then letters, digits and underscores, at least two characters)", 'Use e.g. "STATE_MACHINE_ARN".');
-    }
-    return { [key]: this.stateMachineArn };
+    return environmentVariable(this.fail, key, this.stateMachineArn, "STATE_MACHINE_ARN");
   }
 }
 

@@ -27,8 +27,6 @@ function sqsSource(graph: Graph, mapping: RecordedResource): { arn: string; queu
   return queue || SQS_ARN.test(arn) ? { arn, queue } : undefined;
 }
 
-/** Whether a queue is FIFO: its `fifoQueue`, or, for one outside the plan, its name's `.fifo`. */
-
 const queueName = (source: { arn: string; queue?: RecordedResource }): string => source.queue?.name ?? source.arn;
 
 /**
@@ -119,8 +117,6 @@ export const SQS_MAPPING_SETTINGS: DeployRule = {
     return findings;
   },
 };
-
-/** A redrive policy as the queue's `redrivePolicy` or a RedrivePolicy resource's holds it: JSON text, or an object. */
 
 /**
  * "The dead-letter queue of a FIFO queue must also be a FIFO queue. Similarly, the dead-letter queue of a standard queue

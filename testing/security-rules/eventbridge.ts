@@ -1,10 +1,11 @@
 import { ofType, type Graph } from "../../local/offline/graph";
+import { referenced } from "../deploy-rules/rule";
 import { finding, type SecurityRule } from "./rule";
 
 const TARGET = "aws:cloudwatch/eventTarget:EventTarget";
 const QUEUE = "aws:sqs/queue:Queue";
 
-const queueOf = (graph: Graph, arn: unknown) => (typeof arn === "string" ? ofType(graph, QUEUE).find((q) => q.state.arn === arn) : undefined);
+const queueOf = (graph: Graph, arn: unknown) => referenced(graph, QUEUE, arn);
 
 /**
  * EVB1: every EventBridge rule target keeps what EventBridge could not deliver in a dead-letter queue encrypted at rest

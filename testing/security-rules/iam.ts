@@ -3,6 +3,7 @@ import { STATES_LOG_DELIVERY_ACTIONS } from "../../components/workflow/actions";
 import { asArray, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type Finding, type SecurityRule } from "./rule";
+import { referenced } from "../deploy-rules/rule";
 
 const POLICY_CARRIERS: Array<[type: string, field: string]> = [
   ["aws:iam/rolePolicy:RolePolicy", "policy"],
@@ -16,7 +17,7 @@ const POLICY_CARRIERS: Array<[type: string, field: string]> = [
  */
 function isStatesRolePolicy(graph: Graph, carrier: RecordedResource): boolean {
   if (carrier.type !== "aws:iam/rolePolicy:RolePolicy") return false;
-  const role = ofType(graph, "aws:iam/role:Role").find((r) => [r.id, r.state.name, r.state.arn].includes(carrier.inputs.role));
+  const role = referenced(graph, "aws:iam/role:Role", carrier.inputs.role);
   return policyDocument(role?.inputs.assumeRolePolicy).Statement.some((s) => asArray<string>(s.Principal?.Service).includes("states.amazonaws.com"));
 }
 
@@ -31,6 +32,7 @@ export const IAM5: SecurityRule = {
     const findings: Finding[] = [];
     for (const [type, field] of POLICY_CARRIERS) {
       for (const carrier of ofType(graph, type)) {
+        const states = isStatesRolePolicy(graph, carrier);
         for (const statement of policyDocument(carrier.inputs[field]).Statement) {
           if ((statement.Effect ?? "Allow") !== "Allow") continue;
           const actions = asArray<string>(statement.Action);
@@ -39,7 +41,6 @@ export const IAM5: SecurityRule = {
             if (action.includes("*")) findings.push(finding("IAM5", carrier, `allows wildcard action ${action}`));
           }
           const resources = asArray<string>(statement.Resource);
-          const states = isStatesRolePolicy(graph, carrier);
           const scoped = actions.filter((a) => !ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS.has(a) && !(states && STATES_LOG_DELIVERY_ACTIONS.includes(a)));
           if (resources.includes("*") && scoped.length > 0) findings.push(finding("IAM5", carrier, `allows ${scoped.join(", ")} on resource *`));
         }

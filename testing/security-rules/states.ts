@@ -2,6 +2,7 @@ import { asArray, ofType } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { pathPatternMatcher } from "../../local/http";
 import { roleGrants } from "../deploy-rules/iam";
+import { referenced } from "../deploy-rules/rule";
 import { finding, type Finding, type SecurityRule } from "./rule";
 
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
@@ -56,7 +57,7 @@ export const STATE_MACHINE_LAMBDA_INVOKE: SecurityRule = {
     const findings: Finding[] = [];
     const roles = new Set<RecordedResource>();
     for (const stateMachine of ofType(graph, STATE_MACHINE)) {
-      const role = ofType(graph, ROLE).find((r) => r.state.arn === stateMachine.inputs.roleArn);
+      const role = referenced(graph, ROLE, stateMachine.inputs.roleArn);
       if (role) roles.add(role);
     }
     for (const role of roles) {
