@@ -651,7 +651,6 @@ function historyEvent(event: LibraryEvent, machine: LocalStateMachineDefinition,
       if (event.state!.type !== "Task") return;
       if (lambdaStates.has(event.state!.name)) return record("LambdaFunctionFailed", { lambdaFunctionFailedEventDetails: { error: event.Error, cause: cause(event.Cause) } });
       return record("TaskFailed", { taskFailedEventDetails: { error: event.Error, cause: cause(event.Cause) } });
-      return;
     case "MapIterationStarted":
     case "MapIterationSucceeded":
     case "MapIterationFailed":

@@ -7,7 +7,7 @@ import { filterPolicyProblem, FILTER_POLICY_SCOPES, type FilterPolicyScope } fro
 import { attachedTo, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { functionOf, SQS_ARN } from "./events";
-import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
+import { finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 import { isFifo, redriveTarget } from "./queue-shape";
 import { serviceInvokePermissions } from "./invoke-permission";
 import { queueSendFix, queueSendRefusal, SNS_TOPIC_SENDER } from "./queue-policy";
@@ -134,8 +134,9 @@ export const SNS_SUBSCRIPTION_DEAD_LETTER_QUEUE_TARGET: DeployRule = {
       const queue = queueOf(graph, target);
       const name = queue?.name ?? target;
       const arn = /^arn:[^:]+:sqs:([^:]*):([^:]*):/.exec(queue ? String(queue.state.arn ?? "") : target);
-      const subscriptionRegion = String(subscription.inputs.region ?? context.region);
-      const queueRegion = queue ? String(queue.inputs.region ?? context.region) : arn?.[1];
+      // Each resource's own region, its explicit provider's, else the stack's (rule.ts regionOf); outside the plan, its ARN's.
+      const subscriptionRegion = regionOf(graph, subscription, context);
+      const queueRegion = queue ? regionOf(graph, queue, context) : arn?.[1];
       if (queueRegion !== undefined && queueRegion !== subscriptionRegion) {
         findings.push(finding(this.id, subscription, `sends what SNS cannot deliver to ${name} in ${queueRegion}, but the subscription is in ${subscriptionRegion}; SNS takes a dead-letter queue in the subscription's account and Region only`, "create the dead-letter queue in the subscription's region"));
       }

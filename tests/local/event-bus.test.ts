@@ -231,6 +231,7 @@ describe("event patterns, as AWS's documentation matches them", () => {
     ["anything-but the value itself", { detail: { state: [{ "anything-but": ["terminated", "stopped"] }] } }, false],
     ["anything-but a prefix", { region: [{ "anything-but": { prefix: "us-" } }] }, false],
     ["anything-but a suffix", { detail: { FileName: [{ "anything-but": { suffix: ".jpg" } }] } }, true],
+    ["anything-but the suffix it has", { detail: { FileName: [{ "anything-but": { suffix: ".PNG" } }] } }, false],
     ["anything-but ignoring case", { detail: { state: [{ "anything-but": { "equals-ignore-case": "TERMINATED" } }] } }, false],
     ["anything-but a wildcard", { detail: { location: [{ "anything-but": { wildcard: "*/lib/*" } }] } }, false],
     ["anything-but does not match a missing field", { detail: { missing: [{ "anything-but": "x" }] } }, false],
