@@ -289,4 +289,42 @@ export const SNS_ONE_TOPIC_POLICY: DeployRule = {
   },
 };
 
-export const SNS_RULES: DeployRule[] = [SNS_LAMBDA_SUBSCRIPTION_PERMISSION, SNS_SUBSCRIPTION_DEAD_LETTER_QUEUE_POLICY, SNS_SUBSCRIPTION_DEAD_LETTER_QUEUE_TARGET, SNS_SQS_SUBSCRIPTION_QUEUE_POLICY, SNS_SUBSCRIPTION_ENDPOINT_TYPE, SNS_FILTER_POLICY, SNS_ONE_TOPIC_POLICY];
+/**
+ * SNS keeps one subscription per topic, protocol and endpoint. A second Subscribe of the same endpoint with other
+ * attributes (filter policy, raw delivery, redrive policy) is refused, "Subscription already exists with different
+ * attributes" (InvalidParameter, as quoted from AWS in localstack/localstack#8816); one with the same attributes gets
+ * back the first subscription's ARN (observed on AWS in getmoto/moto#1418; API_Subscribe does not say it), so the two
+ * resources share one subscription and destroying either unsubscribes both.
+ * Topic refuses a second subscription of an endpoint itself; this finds hand-built ones. Subscriptions whose topic or
+ * endpoint is unknown at plan time are not compared.
+ */
+export const SNS_ONE_SUBSCRIPTION_PER_ENDPOINT: DeployRule = {
+  id: "SnsOneSubscriptionPerEndpoint",
+  title: "A topic has one subscription per protocol and endpoint",
+  source: "https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html",
+  check(graph) {
+    const first = new Map<string, RecordedResource>();
+    const findings: DeployFinding[] = [];
+    for (const subscription of subscriptions(graph)) {
+      const { topic, protocol, endpoint } = subscription.inputs;
+      if (typeof topic !== "string" || typeof protocol !== "string" || typeof endpoint !== "string" || !topic || !endpoint) continue;
+      const key = JSON.stringify([topic, protocol, endpoint]);
+      const earlier = first.get(key);
+      if (!earlier) {
+        first.set(key, subscription);
+        continue;
+      }
+      findings.push(
+        finding(
+          this.id,
+          subscription,
+          `subscribes ${endpoint} (${protocol}) to ${topicName(graph, subscription)}, which ${earlier.name} already subscribes; SNS keeps one subscription per topic, protocol and endpoint, so it refuses this one if its attributes differ ("Subscription already exists with different attributes") and otherwise hands back the same subscription, which destroying either resource then removes`,
+          "subscribe the endpoint once, with a filter policy that admits every message it should get",
+        ),
+      );
+    }
+    return findings;
+  },
+};
+
+export const SNS_RULES: DeployRule[] = [SNS_LAMBDA_SUBSCRIPTION_PERMISSION, SNS_SUBSCRIPTION_DEAD_LETTER_QUEUE_POLICY, SNS_SUBSCRIPTION_DEAD_LETTER_QUEUE_TARGET, SNS_SQS_SUBSCRIPTION_QUEUE_POLICY, SNS_SUBSCRIPTION_ENDPOINT_TYPE, SNS_FILTER_POLICY, SNS_ONE_TOPIC_POLICY, SNS_ONE_SUBSCRIPTION_PER_ENDPOINT];
