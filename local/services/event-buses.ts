@@ -8,8 +8,6 @@
  * sets (RULE_ARN, TARGET_ARN, ERROR_CODE, ERROR_MESSAGE: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
  * Started after the queues (it sends to their server) and before anything that invokes functions.
  */
-import { Sha256 } from "@aws-sdk/checksums/sha";
-import { SignatureV4 } from "@smithy/signature-v4";
 import type { EventBusSpec, EventBusSubscriptionSpec, EventBusWorkflowSubscriptionSpec } from "../../components/event-bus/spec";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
@@ -20,6 +18,7 @@ import { evaluatePolicy, policyStatements } from "../iam-policy";
 import { ofType, type Graph } from "../offline/graph";
 import { lambdaFunctionArn, MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { resolveValue } from "../offline/program";
+import { signJsonRequest } from "../sigv4-sign";
 import { SqsError, type LocalSqs } from "../sqs-server";
 import { acceptedCredentials } from "./credentials";
 import { functionInvocation, pendingDeliveries } from "./deliveries";
@@ -203,21 +202,8 @@ async function workflowRoleRefusal(graph: Graph, subscription: EventBusWorkflowS
 
 /** StartExecution on the local Step Functions endpoint, signed (SigV4) with the runtime's credentials, as EventBridge calls it. */
 export async function startExecutionOverHttp(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }, stateMachineArn: string, input: string): Promise<void> {
-  const url = new URL("/", endpoint);
-  const body = JSON.stringify({ stateMachineArn, input });
-  const signer = new SignatureV4({ credentials, region: stateMachineArn.split(":")[3] ?? "us-east-1", service: "states", sha256: Sha256 });
-  const signed = await signer.sign({
-    method: "POST",
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: "/",
-    query: {},
-    headers: { host: url.host, "content-type": "application/x-amz-json-1.0", "x-amz-target": "AWSStepFunctions.StartExecution" },
-    body,
-  });
-  const { host: _host, ...headers } = signed.headers;
-  const response = await fetch(url, { method: "POST", headers, body });
+  const request = await signJsonRequest(endpoint, "AWSStepFunctions.StartExecution", JSON.stringify({ stateMachineArn, input }), { credentials, region: stateMachineArn.split(":")[3] ?? "us-east-1", service: "states" });
+  const response = await fetch(request.url, { method: "POST", headers: request.headers, body: request.body });
   if (response.ok) return;
   const answer = (await response.json().catch(() => ({}))) as { __type?: string; message?: string };
   const code = answer.__type?.split("#").pop() ?? `HTTP ${response.status}`;

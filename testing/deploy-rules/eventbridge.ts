@@ -255,25 +255,35 @@ export const EVENTBRIDGE_DEAD_LETTER_QUEUE_POLICY: DeployRule = {
   title: "A rule target's dead-letter queue lets the rule send",
   source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html",
   check(graph) {
-    const findings: DeployFinding[] = [];
-    for (const target of ofType(graph, TARGET)) {
-      const queue = referenced(graph, QUEUE, target.inputs.deadLetterConfig?.arn);
-      if (!queue) continue;
-      const rule = ruleOf(graph, target);
-      const refusal = queueSendRefusal(graph, queue, EVENTBRIDGE_RULE_SENDER, rule?.state.arn);
-      if (!refusal) continue;
-      findings.push(
-        finding(
-          this.id,
-          target,
-          `sends what EventBridge cannot deliver to ${queue.name}, whose policy ${refusal.replace("that rule", rule?.name ?? "the rule")}; EventBridge drops those events`,
-          queueSendFix(EVENTBRIDGE_RULE_SENDER, refusal, "add that statement to the queue's one policy (components/queues.ts serviceSendStatement, as EventBus writes it)"),
-        ),
-      );
-    }
-    return findings;
+    return ruleSendRefusals(graph, this.id, (target) => referenced(graph, QUEUE, target.inputs.deadLetterConfig?.arn), {
+      problem: (queue, refusal) => `sends what EventBridge cannot deliver to ${queue}, whose policy ${refusal}; EventBridge drops those events`,
+      grant: "add that statement to the queue's one policy (components/queues.ts serviceSendStatement, as EventBus writes it)",
+    });
   },
 };
+
+/**
+ * The findings of a rule whose targets send to a queue (`queueOf` the target: its dead-letter queue, or the target
+ * itself) under the queue's policy, read as queue-policy.ts reads it for EventBridge on behalf of the target's rule.
+ */
+function ruleSendRefusals(
+  graph: Graph,
+  id: string,
+  queueOfTarget: (target: RecordedResource) => RecordedResource | undefined,
+  text: { problem: (queue: string, refusal: string, rule: string) => string; grant: string },
+): DeployFinding[] {
+  const findings: DeployFinding[] = [];
+  for (const target of ofType(graph, TARGET)) {
+    const queue = queueOfTarget(target);
+    if (!queue) continue;
+    const rule = ruleOf(graph, target);
+    const refusal = queueSendRefusal(graph, queue, EVENTBRIDGE_RULE_SENDER, rule?.state.arn);
+    if (!refusal) continue;
+    const ruleName = rule?.name ?? String(target.inputs.rule);
+    findings.push(finding(id, target, text.problem(queue.name, refusal.replace("that rule", rule?.name ?? "the rule"), ruleName), queueSendFix(EVENTBRIDGE_RULE_SENDER, refusal, text.grant)));
+  }
+  return findings;
+}
 
 /**
  * A FIFO queue target: "Contains the message group ID to use when the target is a FIFO queue. If you specify an SQS
@@ -311,23 +321,10 @@ export const EVENTBRIDGE_QUEUE_TARGET_POLICY: DeployRule = {
   title: "A rule's SQS target lets the rule send",
   source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html",
   check(graph) {
-    const findings: DeployFinding[] = [];
-    for (const target of ofType(graph, TARGET)) {
-      const queue = queueOf(graph, target);
-      if (!queue) continue;
-      const rule = ruleOf(graph, target);
-      const refusal = queueSendRefusal(graph, queue, EVENTBRIDGE_RULE_SENDER, rule?.state.arn);
-      if (!refusal) continue;
-      findings.push(
-        finding(
-          this.id,
-          target,
-          `sends ${rule?.name ?? String(target.inputs.rule)}'s events to ${queue.name}, whose policy ${refusal.replace("that rule", rule?.name ?? "the rule")}; every delivery fails`,
-          queueSendFix(EVENTBRIDGE_RULE_SENDER, refusal, "add that statement to the queue's one policy (MessageQueue: list the bus in eventBuses)"),
-        ),
-      );
-    }
-    return findings;
+    return ruleSendRefusals(graph, this.id, (target) => queueOf(graph, target), {
+      problem: (queue, refusal, rule) => `sends ${rule}'s events to ${queue}, whose policy ${refusal}; every delivery fails`,
+      grant: "add that statement to the queue's one policy (MessageQueue: list the bus in eventBuses)",
+    });
   },
 };
 
