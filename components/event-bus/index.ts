@@ -199,7 +199,8 @@ export class EventBus extends pulumi.ComponentResource {
 
     const rule = new aws.cloudwatch.EventRule(prefix, { eventBusName: this.busName, eventPattern: JSON.stringify(options.pattern), state: "ENABLED", region: this.region }, { parent: this });
     // What a rule could not deliver, moved by EventBridge on behalf of that rule only (eb-rule-dlq.html). A standard
-    // queue for every target, a FIFO queue's too: what EventBridge moves there carries no message group.
+    // queue for every target, a FIFO queue's too: "Only standard queues are supported. You can't use a FIFO queue for
+    // a DLQ in EventBridge" (eb-rule-dlq.html, "Considerations for using a dead-letter queue").
     const dlq = subscriptionDeadLetterQueue(prefix, { service: "events.amazonaws.com", sourceArns: rule.arn, sid: "RuleDeadLetters", retentionDays: options.deadLetterRetentionDays, region: this.region }, this);
     const created = this.createTarget(kind, prefix, target, rule, options.messageGroupId);
     const eventTarget = new aws.cloudwatch.EventTarget(
