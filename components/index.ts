@@ -94,3 +94,7 @@ export { RealtimeApi, REALTIME_ACCESS_LOG_FORMAT, PREDEFINED_ROUTE_KEYS, CONNECT
 export type { RealtimeApiArgs, RealtimeApiSpec, RealtimeAuthorizer, RealtimeRoute, RealtimeRouteSpec } from "./realtime-api";
 export { EventBus, EVENT_BUS_PUT_ACTIONS, EVENT_BUS_TARGET_ID, EVENT_TARGET_RETRY_LIMITS, EVENTBRIDGE_NAME_LIMITS, EVENT_PATTERN_LIMITS, EVENT_PATTERN_OPERATORS, eventPatternProblem } from "./event-bus";
 export type { EventBusArgs, EventBusSpec, EventBusGrants, EventBusSubscription, EventBusSubscribeOptions, EventBusSubscriptionSpec } from "./event-bus";
+// EventBus targets: MessageQueues and Workflows, and input shaping.
+export { EVENT_BUS_TARGET_IDS, EVENT_BUS_WORKFLOW_ACTIONS, EVENT_TARGET_INPUT_LIMITS, EVENT_TARGET_PREDEFINED_VARIABLES } from "./event-bus";
+export type { EventBusInputTransformer, EventBusLambdaSubscriptionSpec, EventBusQueueSubscriptionSpec, EventBusTargetInputOptions, EventBusTargetInputSpec, EventBusWorkflowSubscriptionSpec } from "./event-bus";
+export type { MessageQueueEventBus } from "./message-queue";

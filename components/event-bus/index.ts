@@ -9,17 +9,31 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { autonameLength, validateAutonames } from "../autoname";
 import { argFailer, type ArgFailure } from "../errors";
-import type { PolicyStatement } from "../iam";
 import { checkedKmsKey, checkKmsKeyArn, type KmsKeyRefusal } from "../kms";
+import type { PolicyStatement } from "../iam";
+import { policyJson } from "../iam";
 import { environmentVariable, type LambdaFunction } from "../lambda/function";
+import type { MessageQueue } from "../message-queue";
+import type { Workflow } from "../workflow";
 import { checkRetentionDays } from "../queues";
 import { describeRegion, regionWhereCreated, validateRegionArg } from "../region";
 import { registerSpec } from "../spec-registry";
 import { checkSubscribedFunction, subscriberInvokePermission, subscriptionDeadLetterQueue, SubscriptionNames } from "../subscriptions";
 import { eventPatternProblem } from "./event-pattern";
-import type { EventBusArgs, EventBusSpec, EventBusSubscribeOptions } from "./spec";
+import type { EventBusArgs, EventBusInputTransformer, EventBusSpec, EventBusSubscribeOptions, EventBusTargetInputSpec } from "./spec";
 
-export type { EventBusArgs, EventBusSpec, EventBusSubscribeOptions, EventBusSubscriptionSpec } from "./spec";
+export type {
+  EventBusArgs,
+  EventBusInputTransformer,
+  EventBusLambdaSubscriptionSpec,
+  EventBusQueueSubscriptionSpec,
+  EventBusSpec,
+  EventBusSubscribeOptions,
+  EventBusSubscriptionSpec,
+  EventBusTargetInputOptions,
+  EventBusTargetInputSpec,
+  EventBusWorkflowSubscriptionSpec,
+} from "./spec";
 export { EVENT_PATTERN_LIMITS, EVENT_PATTERN_OPERATORS, eventPatternProblem } from "./event-pattern";
 
 /** What a producer needs: PutEvents on the bus (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html). */
@@ -40,7 +54,7 @@ export const EVENT_TARGET_RETRY_LIMITS = { attempts: { min: 0, max: 185 }, ageSe
  */
 export const EVENTBRIDGE_NAME_LIMITS = { rule: 64, archive: 48, bus: 256, targetId: 64 } as const;
 
-/** The one target of a subscription's rule. */
+/** The one target of a LambdaFunction subscription's rule (EVENT_BUS_TARGET_IDS has every kind's). */
 export const EVENT_BUS_TARGET_ID = "function";
 
 /** Grants on this bus, for a LambdaFunction's `permissions`. */
@@ -53,8 +67,12 @@ export interface EventBusGrants {
 export interface EventBusSubscription {
   rule: aws.cloudwatch.EventRule;
   target: aws.cloudwatch.EventTarget;
-  /** The function's permission for events.amazonaws.com from this rule, created before the target. */
-  permission: aws.lambda.Permission;
+  /** A LambdaFunction's permission for events.amazonaws.com from this rule, created before the target. */
+  permission?: aws.lambda.Permission;
+  /** A Workflow target's role, trusted by events.amazonaws.com from this rule. */
+  role?: aws.iam.Role;
+  /** That role's policy: states:StartExecution on the state machine. */
+  rolePolicy?: aws.iam.RolePolicy;
   /** Where EventBridge moves an event it could not deliver: alarm on its ApproximateNumberOfMessagesVisible. */
   deadLetterQueue: aws.sqs.Queue;
 }
@@ -132,20 +150,35 @@ export class EventBus extends pulumi.ComponentResource {
   }
 
   /**
-   * Routes the events that match `options.pattern` to a LambdaFunction: a rule on the bus, the function as its target
-   * (EventBridge invokes it asynchronously, so the function's `asyncInvoke` retries its errors), a retry policy and a
-   * dead-letter queue for what EventBridge cannot deliver, and the function's permission for events.amazonaws.com
-   * from this rule, created before the target.
+   * Routes the events that match `options.pattern` to a target: a rule on the bus, the target with a retry policy and
+   * a dead-letter queue for what EventBridge cannot deliver, and `input`, `inputPath` or `inputTransformer` to shape
+   * what the target receives.
+   * - A LambdaFunction: EventBridge invokes it asynchronously (its `asyncInvoke` retries its errors), under the
+   *   function's permission for events.amazonaws.com from this rule, created before the target.
+   * - A MessageQueue: EventBridge sends each event to the queue, under the queue's policy, which must list this bus in
+   *   its `eventBuses`; a FIFO queue needs `messageGroupId` and content-based deduplication.
+   * - A Workflow: EventBridge starts an execution (STANDARD or EXPRESS, asynchronously) as a role of its own, trusted
+   *   by events.amazonaws.com from this rule, that may start exactly that state machine.
    */
-  subscribe(name: string, fn: LambdaFunction, options: EventBusSubscribeOptions): EventBusSubscription {
+  subscribe(name: string, target: LambdaFunction | MessageQueue | Workflow, options: EventBusSubscribeOptions): EventBusSubscription {
     const at = `subscribe("${name}")`;
     this.subscriptionNames.claim(name);
-    checkSubscribedFunction(this.fail, at, fn, "the rule");
-    this.checkFunctionRegion(at, fn);
+    const kind = targetKind(target);
+    if (kind === "lambda") {
+      checkSubscribedFunction(this.fail, at, target as LambdaFunction, "the rule");
+      const fn = target as LambdaFunction;
+      this.checkTargetRegion(`${at} function`, fn.spec.name, fn.spec.region, fn, "aws:lambda/function:Function", "EventBridge invokes a Lambda target in the rule's region only", "the function");
+    }
+    if (kind === "sqs") this.checkQueue(at, target as MessageQueue, options?.messageGroupId);
+    if (kind === "sfn") this.checkTargetRegion(`${at} workflow`, (target as Workflow).spec.name, (target as Workflow).spec.region, target as Workflow, "aws:sfn/stateMachine:StateMachine", "EventBridge starts a Step Functions target in the rule's region only", "the workflow");
+    if (kind !== "sqs" && options?.messageGroupId !== undefined) {
+      this.fail(`${at} messageGroupId`, options.messageGroupId, "is set for a target that is not a FIFO queue; EventBridge's SqsParameters apply to an SQS target only", "Leave messageGroupId out, or subscribe a FIFO MessageQueue.");
+    }
     const problem = eventPatternProblem(options?.pattern);
     if (problem) {
       this.fail(`${at} pattern`, options?.pattern, problem, 'Fix the pattern (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html), e.g. { source: ["gallery.photos"], "detail-type": ["PhotoUploaded"] }.');
     }
+    const input = checkTargetInput(this.fail, at, options);
     const { attempts, ageSeconds } = EVENT_TARGET_RETRY_LIMITS;
     checkWhole(this.fail, `${at} retryAttempts`, options.retryAttempts, attempts.min, attempts.max, "retries");
     checkWhole(this.fail, `${at} maximumEventAgeSeconds`, options.maximumEventAgeSeconds, ageSeconds.min, ageSeconds.max, "seconds");
@@ -153,7 +186,8 @@ export class EventBus extends pulumi.ComponentResource {
     const prefix = `${this.spec.name}-${name}`;
     const part = { argument: "subscribe name", value: name, text: name, what: "a subscription name" };
     validateAutonames(this.fail, this.spec.name, [
-      { resource: `${prefix}-invoke`, kind: "lambda-permission", part },
+      ...(kind === "lambda" ? [{ resource: `${prefix}-invoke`, kind: "lambda-permission" as const, part }] : []),
+      ...(kind === "sfn" ? [{ resource: `${prefix}-target-role`, kind: "role" as const, part }] : []),
       { resource: `${prefix}-dlq`, kind: "sqs-queue", part },
     ]);
     // The rule is autonamed `<bus>-<subscription>-<7 characters>`: PutRule takes 64.
@@ -164,36 +198,122 @@ export class EventBus extends pulumi.ComponentResource {
     const maximumEventAgeSeconds = options.maximumEventAgeSeconds ?? ageSeconds.max;
 
     const rule = new aws.cloudwatch.EventRule(prefix, { eventBusName: this.busName, eventPattern: JSON.stringify(options.pattern), state: "ENABLED", region: this.region }, { parent: this });
-    // "For Lambda ... EventBridge relies on resource-based policies" (API_PutTargets): the function must let
-    // events.amazonaws.com invoke it from this rule (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-lambda-permissions);
-    // PutTargets does not check it, so without it every delivery fails: the target waits for it.
-    const permission = subscriberInvokePermission(prefix, fn, "events.amazonaws.com", rule.arn, this);
-    // What a rule could not deliver, moved by EventBridge on behalf of that rule only (eb-rule-dlq.html).
+    // What a rule could not deliver, moved by EventBridge on behalf of that rule only (eb-rule-dlq.html). A standard
+    // queue for every target, a FIFO queue's too: "Only standard queues are supported. You can't use a FIFO queue for
+    // a DLQ in EventBridge" (eb-rule-dlq.html, "Considerations for using a dead-letter queue").
     const dlq = subscriptionDeadLetterQueue(prefix, { service: "events.amazonaws.com", sourceArns: rule.arn, sid: "RuleDeadLetters", retentionDays: options.deadLetterRetentionDays, region: this.region }, this);
-    const target = new aws.cloudwatch.EventTarget(
+    const created = this.createTarget(kind, prefix, target, rule, options.messageGroupId);
+    const eventTarget = new aws.cloudwatch.EventTarget(
       prefix,
       {
         rule: rule.name,
         eventBusName: this.busName,
-        targetId: EVENT_BUS_TARGET_ID,
-        arn: fn.arn,
+        targetId: EVENT_BUS_TARGET_IDS[kind],
+        arn: created.arn,
+        roleArn: created.role?.arn,
+        sqsTarget: created.sqsTarget,
+        input: input.input,
+        inputPath: input.inputPath,
+        inputTransformer: input.inputTransformer,
         retryPolicy: { maximumRetryAttempts: retryAttempts, maximumEventAgeInSeconds: maximumEventAgeSeconds },
         deadLetterConfig: { arn: dlq.queue.arn },
         region: this.region,
       },
-      { parent: this, dependsOn: [permission, dlq.policy] },
+      { parent: this, dependsOn: [...created.dependsOn, dlq.policy] },
     );
-    this.spec.subscriptions.push({
-      name,
-      function: fn.spec,
-      pattern: options.pattern,
-      ruleName: rule.name,
-      targetId: EVENT_BUS_TARGET_ID,
-      retryAttempts,
-      maximumEventAgeSeconds,
-      ...dlq.spec,
-    });
-    return { rule, target, permission, deadLetterQueue: dlq.queue };
+    const common = { name, pattern: options.pattern, ruleName: rule.name, targetId: EVENT_BUS_TARGET_IDS[kind], retryAttempts, maximumEventAgeSeconds, ...dlq.spec, ...input };
+    if (kind === "lambda") this.spec.subscriptions.push({ ...common, target: "lambda", function: (target as LambdaFunction).spec });
+    if (kind === "sqs") {
+      const queue = target as MessageQueue;
+      this.spec.subscriptions.push({ ...common, target: "sqs", queue: queue.spec.name, queueName: queue.queueName, fifo: queue.spec.fifo, ...(options.messageGroupId === undefined ? {} : { messageGroupId: options.messageGroupId }) });
+    }
+    if (kind === "sfn") {
+      const workflow = target as Workflow;
+      this.spec.subscriptions.push({ ...common, target: "sfn", workflow: workflow.spec.name, stateMachineName: workflow.stateMachineName, workflowType: workflow.spec.type, roleName: created.role!.name });
+    }
+    return { rule, target: eventTarget, permission: created.permission, role: created.role, rolePolicy: created.rolePolicy, deadLetterQueue: dlq.queue };
+  }
+
+  /** The target's ARN, its parameters, and what must exist before it: the function's permission, the queue's policy, the role's policy. */
+  private createTarget(kind: EventBusTargetKind, prefix: string, target: LambdaFunction | MessageQueue | Workflow, rule: aws.cloudwatch.EventRule, messageGroupId: string | undefined): CreatedTarget {
+    if (kind === "lambda") {
+      const fn = target as LambdaFunction;
+      // "For Lambda ... EventBridge relies on resource-based policies" (API_PutTargets): the function must let
+      // events.amazonaws.com invoke it from this rule (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-lambda-permissions);
+      // PutTargets does not check it, so without it every delivery fails: the target waits for it.
+      const permission = subscriberInvokePermission(prefix, fn, "events.amazonaws.com", rule.arn, this);
+      return { arn: fn.arn, permission, dependsOn: [permission] };
+    }
+    if (kind === "sqs") {
+      const queue = target as MessageQueue;
+      // "For ... Amazon SQS ... EventBridge relies on resource-based policies" (eb-use-resource-based.html#eb-sqs-permissions):
+      // the queue's one policy lets this bus's rules send (MessageQueue `eventBuses`); the target waits for it. A FIFO
+      // queue's target names the message group (SqsParameters MessageGroupId, API_SqsParameters.html).
+      return { arn: queue.queueArn, sqsTarget: messageGroupId === undefined ? undefined : { messageGroupId }, dependsOn: [queue.queuePolicy] };
+    }
+    const workflow = target as Workflow;
+    const identity = aws.getCallerIdentityOutput({}, { parent: this });
+    // "For ... Step Functions state machines ... EventBridge relies on IAM roles that you specify in the RoleARN
+    // argument in PutTargets" (API_PutTargets). Trusted by events.amazonaws.com from this account and this rule: "For
+    // EventBridge event bus rule targets, the value of aws:SourceArn must be the rule ARN"
+    // (https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html).
+    const role = new aws.iam.Role(
+      `${prefix}-target-role`,
+      {
+        assumeRolePolicy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "events.amazonaws.com" },
+              Action: "sts:AssumeRole",
+              Condition: { StringEquals: { "aws:SourceAccount": identity.accountId }, ArnEquals: { "aws:SourceArn": rule.arn } },
+            },
+          ],
+        }),
+      },
+      { parent: this },
+    );
+    // states:StartExecution on exactly this state machine: EventBridge starts a STANDARD or an EXPRESS workflow with
+    // StartExecution ("EventBridge runs Express workflows asynchronously", eb-targets.html), never StartSyncExecution;
+    // with the workflow's customer managed key, the key's statements of `grants.start()` (GenerateDataKey, Decrypt for
+    // this state machine's encryption context).
+    const keyStatements = workflow.grants.start().filter((statement) => statement.actions.every((action) => action.startsWith("kms:")));
+    const statements: PolicyStatement[] = [{ sid: "StartWorkflow", actions: [...EVENT_BUS_WORKFLOW_ACTIONS], resources: [workflow.stateMachineArn] }, ...keyStatements];
+    const rolePolicy = new aws.iam.RolePolicy(`${prefix}-target-policy`, { role: role.id, policy: policyJson(statements) }, { parent: this });
+    return { arn: workflow.stateMachineArn, role, rolePolicy, dependsOn: [rolePolicy] };
+  }
+
+  /** A MessageQueue the rule may send to: of the bus's region, listing this bus, and for a FIFO queue a message group and content-based deduplication. */
+  private checkQueue(at: string, queue: MessageQueue, messageGroupId: string | undefined): void {
+    if (!queue?.spec || !Array.isArray(queue.eventBuses)) this.fail(`${at} queue`, queue, "is not a MessageQueue", "Pass the MessageQueue EventBridge should send to.");
+    this.checkTargetRegion(`${at} queue`, queue.spec.name, queue.spec.region, queue, "aws:sqs/queue:Queue", "EventBridge sends to an SQS target in the rule's region only", "the queue");
+    // A queue has one policy (deploy rule SqsOneQueuePolicy): the bus's grant belongs in the MessageQueue's own.
+    if (!queue.eventBuses.includes(this)) {
+      this.fail(
+        `${at} queue`,
+        queue.spec.name,
+        "does not list this bus in its eventBuses, so its policy would not let EventBridge send to it and every delivery would fail",
+        `Add the bus to the MessageQueue's arguments: eventBuses: [${this.spec.name}].`,
+      );
+    }
+    if (!queue.spec.fifo) {
+      if (messageGroupId !== undefined) this.fail(`${at} messageGroupId`, messageGroupId, `is set for the standard queue "${queue.spec.name}"; a message group is a FIFO queue's`, "Leave messageGroupId out, or subscribe a FIFO MessageQueue.");
+      return;
+    }
+    // "Contains the message group ID to use when the target is a FIFO queue. If you specify an SQS FIFO queue as a
+    // target, the queue must have content-based deduplication enabled" (API_Target SqsParameters; the SDKs' model
+    // text). SQS refuses a FIFO message without a group (SendMessage MessageGroupId: "required for FIFO queues").
+    if (messageGroupId === undefined) {
+      this.fail(`${at} messageGroupId`, undefined, `is required: "${queue.spec.name}" is a FIFO queue, and SQS refuses a FIFO message without a message group`, 'Give the group EventBridge sends every event of this subscription in, e.g. messageGroupId: "photos".');
+    }
+    // SendMessage MessageGroupId: "The length of MessageGroupId is 128 characters. Valid values: alphanumeric characters and punctuation (!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~)" (API_SendMessage).
+    if (typeof messageGroupId !== "string" || !/^[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]{1,128}$/.test(messageGroupId)) {
+      this.fail(`${at} messageGroupId`, messageGroupId, "is not 1–128 letters, digits and punctuation, as SQS takes a message group id", 'Use e.g. "photos".');
+    }
+    if (!queue.spec.contentBasedDeduplication) {
+      this.fail(`${at} queue`, queue.spec.name, "is a FIFO queue without content-based deduplication; EventBridge sends no deduplication id, and SQS refuses a FIFO message with neither", "Set contentBasedDeduplication: true on the MessageQueue.");
+    }
   }
 
   /**
@@ -202,20 +322,104 @@ export class EventBus extends pulumi.ComponentResource {
    * and a rule in one region invokes targets of another only through such a bus ("Use cross-Region and cross-account
    * event buses as targets to create workflows triggered in one Region but that invoke targets in a different Region",
    * https://repost.aws/knowledge-center/use-eventbridge-rule-across-regions). Not confirmed: whether PutTargets refuses
-   * a Lambda ARN of another region or takes it and every delivery fails. A region unknown here (an explicit provider's)
-   * is left to the deploy rule EventBridgeTargetRegion.
+   * an ARN of another region or takes it and every delivery fails. A region unknown here (an explicit provider's) is
+   * left to the deploy rule EventBridgeTargetRegion.
    */
-  private checkFunctionRegion(at: string, fn: LambdaFunction): void {
+  private checkTargetRegion(argument: string, targetName: string, own: string | undefined, component: pulumi.Resource, type: string, why: string, what: string): void {
     const busRegion = regionWhereCreated(this.region, this, "aws:cloudwatch/eventBus:EventBus");
-    const fnRegion = regionWhereCreated(fn.spec.region, fn, "aws:lambda/function:Function");
-    if (!busRegion.region || !fnRegion.region || busRegion.region === fnRegion.region) return;
-    this.fail(
-      `${at} function`,
-      fn.spec.name,
-      `is in ${describeRegion(fnRegion)}, but the bus is in ${describeRegion(busRegion)}; EventBridge invokes a Lambda target in the rule's region only`,
-      `Create the function in ${busRegion.region} (region: "${busRegion.region}"), or the bus in ${fnRegion.region}.`,
-    );
+    const targetRegion = regionWhereCreated(own, component, type);
+    if (!busRegion.region || !targetRegion.region || busRegion.region === targetRegion.region) return;
+    this.fail(argument, targetName, `is in ${describeRegion(targetRegion)}, but the bus is in ${describeRegion(busRegion)}; ${why}`, `Create ${what} in ${busRegion.region} (region: "${busRegion.region}"), or the bus in ${targetRegion.region}.`);
   }
+}
+
+type EventBusTargetKind = "lambda" | "sqs" | "sfn";
+
+/** Each kind's target id within its rule: "function" as before MessageQueue and Workflow targets (an id change replaces the target). */
+export const EVENT_BUS_TARGET_IDS: Readonly<Record<EventBusTargetKind, string>> = { lambda: EVENT_BUS_TARGET_ID, sqs: "queue", sfn: "workflow" };
+
+/** What a Workflow target's role may do: StartExecution on the state machine (EventBridge starts EXPRESS workflows asynchronously too). */
+export const EVENT_BUS_WORKFLOW_ACTIONS: readonly string[] = ["states:StartExecution"];
+
+interface CreatedTarget {
+  arn: pulumi.Input<string>;
+  permission?: aws.lambda.Permission;
+  role?: aws.iam.Role;
+  rolePolicy?: aws.iam.RolePolicy;
+  sqsTarget?: { messageGroupId: string };
+  dependsOn: pulumi.Resource[];
+}
+
+/** Which target a subscription names: a MessageQueue (its queue ARN and consumer), a Workflow (its state machine), else a LambdaFunction (checked as such). */
+function targetKind(target: unknown): EventBusTargetKind {
+  const t = target as { queueArn?: unknown; stateMachineArn?: unknown; spec?: { consumer?: unknown } };
+  if (t?.queueArn && t.spec?.consumer) return "sqs";
+  if (t?.stateMachineArn && t.spec) return "sfn";
+  return "lambda";
+}
+
+/**
+ * Target limits: Input (JSON) at most 8192 characters, InputPath at most 256, InputTransformer's InputTemplate 1–8192
+ * and InputPathsMap at most 100 entries (API_Target.html, API_InputTransformer.html; terraform-provider-aws
+ * events/target.go validates the same: StringLenBetween(0, 8192) and StringIsJSON, (0, 256), (1, 8192),
+ * mapMaxItems(100)); a variable's name of `[A-Za-z0-9_-]` (API_InputTransformer InputPathsMap key pattern), not
+ * starting with "AWS" (target.go: "input_path must not start with \"AWS\""), its path at most 256.
+ */
+export const EVENT_TARGET_INPUT_LIMITS = { inputCharacters: 8192, inputPathCharacters: 256, templateCharacters: 8192, inputPaths: 100, pathCharacters: 256 } as const;
+
+/** Predefined input-transformer variables (eb-transform-target-input.html): reserved, usable without an input path. */
+export const EVENT_TARGET_PREDEFINED_VARIABLES: readonly string[] = ["aws.events.rule-arn", "aws.events.rule-name", "aws.events.event.ingestion-time", "aws.events.event", "aws.events.event.json"];
+
+const VARIABLE_NAME = /^[A-Za-z0-9_-]+$/;
+/** A placeholder as a template writes it: `<name>` of a variable's characters or a predefined name's. */
+export const TEMPLATE_PLACEHOLDER = /<([A-Za-z0-9_.-]+)>/g;
+
+/** `input`, `inputPath` or `inputTransformer` (at most one) within EventBridge's limits, as the target and the spec take them. */
+function checkTargetInput(fail: ArgFailure, at: string, options: EventBusSubscribeOptions): EventBusTargetInputSpec {
+  const given = (["input", "inputPath", "inputTransformer"] as const).filter((key) => options?.[key] !== undefined);
+  // "Only one of Input, InputPath, or InputTransformer" (API_Target; terraform-provider-aws target.go ConflictsWith).
+  if (given.length > 1) fail(`${at} ${given.join(", ")}`, given, "are given together; a rule target takes one of input, inputPath and inputTransformer", "Keep one of them.");
+  const limits = EVENT_TARGET_INPUT_LIMITS;
+  if (options.input !== undefined) {
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(options.input);
+    } catch {
+      json = undefined;
+    }
+    if (json === undefined) fail(`${at} input`, options.input, "is not a JSON value", 'Give a constant JSON value, e.g. { kind: "refresh" }.');
+    if (json.length > limits.inputCharacters) fail(`${at} input`, `${json.length} characters`, `is over the ${limits.inputCharacters} characters EventBridge takes for a target's input (as JSON)`, "Send less, or use inputTransformer to pick what the target needs.");
+    return { input: json };
+  }
+  if (options.inputPath !== undefined) {
+    const path = options.inputPath;
+    if (typeof path !== "string" || !path.startsWith("$") || path.length > limits.inputPathCharacters) {
+      fail(`${at} inputPath`, path, `is not a JSON path of at most ${limits.inputPathCharacters} characters`, 'Use dot notation from the event\'s root, e.g. "$.detail".');
+    }
+    return { inputPath: path };
+  }
+  if (options.inputTransformer !== undefined) {
+    const { inputPaths = {}, inputTemplate } = options.inputTransformer ?? ({} as EventBusInputTransformer);
+    if (typeof inputTemplate !== "string" || inputTemplate.length < 1 || inputTemplate.length > limits.templateCharacters) {
+      fail(`${at} inputTransformer.inputTemplate`, inputTemplate, `is not a template of 1–${limits.templateCharacters} characters`, 'Write what the target receives, e.g. "{\"photo\": <photo>}".');
+    }
+    if (typeof inputPaths !== "object" || inputPaths === null || Array.isArray(inputPaths)) fail(`${at} inputTransformer.inputPaths`, inputPaths, "is not an object of variable names and JSON paths", 'Use e.g. { photo: "$.detail.photoId" }.');
+    const entries = Object.entries(inputPaths);
+    if (entries.length > limits.inputPaths) fail(`${at} inputTransformer.inputPaths`, `${entries.length} variables`, `is over the ${limits.inputPaths} variables an input transformer takes`, `Use at most ${limits.inputPaths}, or send a larger part of the event (e.g. <aws.events.event.json>).`);
+    for (const [key, path] of entries) {
+      if (!VARIABLE_NAME.test(key) || key.length > limits.pathCharacters || key.startsWith("AWS")) {
+        fail(`${at} inputTransformer.inputPaths`, key, 'is not a variable name EventBridge takes (letters, digits, _ and -, at most 256, not starting with "AWS"; the aws.events.* names are predefined)', "Rename the variable, e.g. photoId.");
+      }
+      if (typeof path !== "string" || !path.startsWith("$") || path.length > limits.pathCharacters) fail(`${at} inputTransformer.inputPaths.${key}`, path, `is not a JSON path of at most ${limits.pathCharacters} characters`, 'Use dot notation from the event\'s root, e.g. "$.detail.photoId".');
+    }
+    for (const [, placeholder] of inputTemplate.matchAll(TEMPLATE_PLACEHOLDER)) {
+      if (!Object.hasOwn(inputPaths, placeholder) && !EVENT_TARGET_PREDEFINED_VARIABLES.includes(placeholder)) {
+        fail(`${at} inputTransformer.inputTemplate`, `<${placeholder}>`, "names a variable that inputPaths does not define and that is not predefined", `Define it in inputPaths, or use one of ${EVENT_TARGET_PREDEFINED_VARIABLES.map((v) => `<${v}>`).join(", ")}.`);
+      }
+    }
+    return { inputTransformer: { inputPaths: { ...inputPaths }, inputTemplate } };
+  }
+  return {};
 }
 
 /** Throws the construction-time ComponentArgError for a `kmsKeyId` only known at deploy time (an Output) that is not a key's ARN. */

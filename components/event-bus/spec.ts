@@ -1,9 +1,10 @@
 /**
  * EventBus's arguments, its subscriptions' options and the normalised spec it registers (kind "EventBus"): an
- * EventBridge custom event bus whose rules route events by pattern to LambdaFunctions.
+ * EventBridge custom event bus whose rules route events by pattern to LambdaFunctions, MessageQueues and Workflows.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { LambdaFunctionSpec } from "../lambda/function";
+import type { WorkflowType } from "../workflow/spec";
 
 export interface EventBusArgs {
   /**
@@ -27,8 +28,38 @@ export interface EventBusArgs {
   region?: string;
 }
 
-/** Options of a LambdaFunction's subscription (`bus.subscribe`). */
-export interface EventBusSubscribeOptions {
+/**
+ * An input transformer: values read from the event by JSON path (`inputPaths`), put into `inputTemplate` at their
+ * `<name>` placeholders (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html).
+ */
+export interface EventBusInputTransformer {
+  /**
+   * Variables by name: JSON paths into the event (dot notation, e.g. "$.detail.photoId"), at most 100; names of
+   * letters, digits, _ and -, not starting with "AWS".
+   * @default none (the template uses only the predefined variables)
+   */
+  inputPaths?: Record<string, string>;
+  /**
+   * What the target gets, 1–8192 characters: JSON (`{"photo": <photoId>, "note": "id <photoId>"}`: a placeholder
+   * outside quotes is the value as JSON, inside quotes its text), or a quoted string (`"<photoId> uploaded"`).
+   * Predefined placeholders: <aws.events.rule-arn>, <aws.events.rule-name>, <aws.events.event.ingestion-time>,
+   * <aws.events.event> (the event without `detail`), <aws.events.event.json> (the whole event).
+   */
+  inputTemplate: string;
+}
+
+/** What a rule target receives instead of the whole event: at most one of the three (EventBridge's Target Input, InputPath, InputTransformer). */
+export interface EventBusTargetInputOptions {
+  /** A constant JSON value sent instead of the event (at most 8192 characters as JSON). */
+  input?: unknown;
+  /** A JSON path (at most 256 characters, e.g. "$.detail"): the part of the event sent. */
+  inputPath?: string;
+  /** Values of the event put into a template. */
+  inputTransformer?: EventBusInputTransformer;
+}
+
+/** Options of a subscription (`bus.subscribe`): a LambdaFunction's, a MessageQueue's or a Workflow's. */
+export interface EventBusSubscribeOptions extends EventBusTargetInputOptions {
   /**
    * The event pattern: a JSON object whose leaves are arrays of values or operators (prefix, suffix, anything-but,
    * numeric, exists, cidr, equals-ignore-case, wildcard, $or), at most 2048 bytes as JSON (UTF-8); an anything-but list is all
@@ -55,11 +86,23 @@ export interface EventBusSubscribeOptions {
    * @default 14
    */
   deadLetterRetentionDays?: number;
+  /**
+   * A FIFO MessageQueue's message group (SqsParameters MessageGroupId): required for a FIFO queue, refused for any
+   * other target; 1–128 letters, digits and punctuation. Every event of this subscription goes to this one group.
+   */
+  messageGroupId?: string;
 }
 
-export interface EventBusSubscriptionSpec {
+/** What the target receives, as EventBridge's Target takes it (at most one field). */
+export interface EventBusTargetInputSpec {
+  /** The constant input, as JSON text. */
+  input?: string;
+  inputPath?: string;
+  inputTransformer?: { inputPaths: Record<string, string>; inputTemplate: string };
+}
+
+interface EventBusSubscriptionSpecBase extends EventBusTargetInputSpec {
   name: string;
-  function: LambdaFunctionSpec;
   pattern: Record<string, unknown>;
   /** The rule's physical name. */
   ruleName: pulumi.Input<string>;
@@ -71,6 +114,39 @@ export interface EventBusSubscriptionSpec {
   deadLetterQueueName: pulumi.Input<string>;
   deadLetterRetentionSeconds: number;
 }
+
+/** A LambdaFunction's subscription: EventBridge invokes it asynchronously. */
+export interface EventBusLambdaSubscriptionSpec extends EventBusSubscriptionSpecBase {
+  /** Absent in specs recorded before MessageQueue and Workflow targets: "lambda". */
+  target?: "lambda";
+  function: LambdaFunctionSpec;
+}
+
+/** A MessageQueue's subscription: EventBridge sends each event to the queue (SendMessage) under the queue's policy. */
+export interface EventBusQueueSubscriptionSpec extends EventBusSubscriptionSpecBase {
+  target: "sqs";
+  /** The MessageQueue component's name. */
+  queue: string;
+  /** The queue's physical name. */
+  queueName: pulumi.Input<string>;
+  fifo: boolean;
+  /** A FIFO queue's message group. */
+  messageGroupId?: string;
+}
+
+/** A Workflow's subscription: EventBridge starts an execution (StartExecution, asynchronous for EXPRESS too) as the target's role. */
+export interface EventBusWorkflowSubscriptionSpec extends EventBusSubscriptionSpecBase {
+  target: "sfn";
+  /** The Workflow component's name. */
+  workflow: string;
+  /** The state machine's physical name. */
+  stateMachineName: pulumi.Input<string>;
+  workflowType: WorkflowType;
+  /** The role EventBridge assumes to start executions: its physical name. */
+  roleName: pulumi.Input<string>;
+}
+
+export type EventBusSubscriptionSpec = EventBusLambdaSubscriptionSpec | EventBusQueueSubscriptionSpec | EventBusWorkflowSubscriptionSpec;
 
 export interface EventBusSpec {
   name: string;

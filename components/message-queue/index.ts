@@ -14,9 +14,9 @@ import { createDeadLetterQueue, DEAD_LETTER_RETENTION_DAYS, requireTls, serviceS
 import { environmentVariable, type LambdaFunction } from "../lambda/function";
 import { describeRegion, regionWhereCreated, validateRegionArg } from "../region";
 import { registerSpec } from "../spec-registry";
-import type { MessageQueueArgs, MessageQueueConsumer, MessageQueueSpec, MessageQueueTopic } from "./spec";
+import type { MessageQueueArgs, MessageQueueConsumer, MessageQueueEventBus, MessageQueueSpec, MessageQueueTopic } from "./spec";
 
-export type { MessageQueueArgs, MessageQueueConsumer, MessageQueueSpec, MessageQueueTopic } from "./spec";
+export type { MessageQueueArgs, MessageQueueConsumer, MessageQueueEventBus, MessageQueueSpec, MessageQueueTopic } from "./spec";
 
 const DAY_SECONDS = 24 * 60 * 60;
 
@@ -89,6 +89,8 @@ export class MessageQueue extends pulumi.ComponentResource {
   readonly queuePolicy: aws.sqs.QueuePolicy;
   /** The topics whose deliveries the queue's policy allows (`topics`): what `Topic.subscribeQueue` checks. */
   readonly topics: readonly MessageQueueTopic[];
+  /** The event buses whose rules the queue's policy lets send (`eventBuses`): what `EventBus.subscribe` checks. */
+  readonly eventBuses: readonly MessageQueueEventBus[];
   /** The queue's URL, what SendMessage takes. */
   readonly queueUrl: pulumi.Output<string>;
   readonly queueArn: pulumi.Output<string>;
@@ -141,7 +143,17 @@ export class MessageQueue extends pulumi.ComponentResource {
     );
     // A queue has one access policy (deploy rule SqsOneQueuePolicy): the topics' grant goes into the TLS-only one.
     const topics = [...(args.topics ?? [])];
-    const queuePolicy = requireTls(`${name}-queue-policy`, queue, region, { parent: this }, topics.length > 0 ? [serviceSendStatement(queue, "sns.amazonaws.com", topics.map((t) => t.topicArn), "TopicsSend")] : []);
+    // An EventBus's rules send under a statement of events.amazonaws.com with aws:SourceArn the bus's rules
+    // (`arn:…:rule/<bus name>/*`: a custom bus's rule ARN is `rule/<bus>/<rule>`, eb-manage-iam-access.html; ArnEquals
+    // takes wildcards as ArnLike does, reference_policies_elements_condition_operators.html): a rule is made after the
+    // queue, by `bus.subscribe`, and the queue has one policy. "For EventBridge event bus rule targets, the value of
+    // aws:SourceArn must be the rule ARN" (cross-service-confused-deputy-prevention.html): the bus's rules, named by
+    // the bus, which only the bus's owners may add rules to.
+    const eventBuses = [...(args.eventBuses ?? [])];
+    const queuePolicy = requireTls(`${name}-queue-policy`, queue, region, { parent: this }, [
+      ...(topics.length > 0 ? [serviceSendStatement(queue, "sns.amazonaws.com", topics.map((t) => t.topicArn), "TopicsSend")] : []),
+      ...(eventBuses.length > 0 ? [serviceSendStatement(queue, "events.amazonaws.com", eventBuses.map((b) => busRulesArn(b.busArn)), "EventBusRulesSend")] : []),
+    ]);
 
     // CreateEventSourceMapping checks the function's role first: without these it fails with InvalidParameterValueException
     // "The provided execution role does not have permissions to call ReceiveMessage on SQS" (aws/aws-cdk#6770). Lambda
@@ -185,6 +197,7 @@ export class MessageQueue extends pulumi.ComponentResource {
     this.mapping = mapping;
     this.queuePolicy = queuePolicy;
     this.topics = topics;
+    this.eventBuses = eventBuses;
     this.queueUrl = queue.url;
     this.queueArn = queue.arn;
     this.queueName = queue.name;
@@ -200,6 +213,11 @@ export class MessageQueue extends pulumi.ComponentResource {
   environment(key = "QUEUE_URL"): Record<string, pulumi.Output<string>> {
     return environmentVariable(argFailer("MessageQueue", this.spec.name), key, this.queueUrl, "QUEUE_URL");
   }
+}
+
+/** Every rule of the event bus `busArn` (`arn:…:event-bus/<name>`): `arn:…:rule/<name>/*`, as a custom bus's rules' ARNs are. */
+export function busRulesArn(busArn: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.output(busArn).apply((arn) => `${arn.replace(":event-bus/", ":rule/")}/*`);
 }
 
 /** The visibility timeout AWS advises for a Lambda consumer: six times its timeout plus the batching window, within SQS's 43,200. */
@@ -254,6 +272,9 @@ function validate(fail: ArgFailure, name: string, args: MessageQueueArgs, compon
   if (!fn?.spec || !fn.role) fail("consumer.function", fn, "is not a LambdaFunction", "Pass the LambdaFunction that processes the queue's messages: consumer: { function: worker }.");
   if (fn.spec.edge) fail("consumer.function", fn.spec.name, "is a Lambda@Edge function, which only CloudFront invokes", "Consume the queue with a regional function.");
 
+  if (args.eventBuses !== undefined && (!Array.isArray(args.eventBuses) || args.eventBuses.some((b) => !pulumi.Output.isInstance(b?.busArn)))) {
+    fail("eventBuses", args.eventBuses, "is not a list of EventBuses", "Pass the EventBus components whose rules send to this queue, e.g. eventBuses: [events], then subscribe it with events.subscribe(...).");
+  }
   if (args.topics !== undefined && (!Array.isArray(args.topics) || args.topics.some((t) => !pulumi.Output.isInstance(t?.topicArn)))) {
     fail("topics", args.topics, "is not a list of Topics", "Pass the Topic components that deliver to this queue, e.g. topics: [photoEvents], then subscribe it with photoEvents.subscribeQueue(...).");
   }

@@ -72,6 +72,18 @@ export interface MessageQueueArgs {
    * @default none
    */
   topics?: MessageQueueTopic[];
+  /**
+   * EventBuses whose rules send to this queue: its one access policy lets each bus's rules send (sqs:SendMessage for
+   * events.amazonaws.com, aws:SourceArn the bus's rules, `arn:…:rule/<bus>/*`). Subscribe the queue with
+   * `bus.subscribe(name, queue, options)`, which refuses a queue that does not list its bus here.
+   * @default none
+   */
+  eventBuses?: MessageQueueEventBus[];
+}
+
+/** An event bus whose rules may send to a MessageQueue: an EventBus component (only its ARN is read). */
+export interface MessageQueueEventBus {
+  readonly busArn: pulumi.Output<string>;
 }
 
 /** A topic that may deliver to a MessageQueue: a Topic component (only its ARN is read). */

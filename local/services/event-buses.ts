@@ -8,14 +8,17 @@
  * sets (RULE_ARN, TARGET_ARN, ERROR_CODE, ERROR_MESSAGE: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
  * Started after the queues (it sends to their server) and before anything that invokes functions.
  */
-import type { EventBusSpec, EventBusSubscriptionSpec } from "../../components/event-bus/spec";
+import type { EventBusSpec, EventBusSubscriptionSpec, EventBusWorkflowSubscriptionSpec } from "../../components/event-bus/spec";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import { invokeAsync, type AsyncInvokeOptions, type Invoke } from "../async-invoke";
+import { targetInputText, targetInputValue } from "../eventbridge-input";
 import { startLocalEventBridge, type EventBridgeEvent, type LocalBusDefinition, type LocalRule } from "../eventbridge-server";
+import { evaluatePolicy, policyStatements } from "../iam-policy";
 import { ofType, type Graph } from "../offline/graph";
 import { lambdaFunctionArn, MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { resolveValue } from "../offline/program";
+import { signJsonRequest } from "../sigv4-sign";
 import { SqsError, type LocalSqs } from "../sqs-server";
 import { acceptedCredentials } from "./credentials";
 import { functionInvocation, pendingDeliveries } from "./deliveries";
@@ -37,6 +40,24 @@ export interface EventBusDelivery {
   accept?(spec: LambdaFunctionSpec, event: EventBridgeEvent): void;
   /** Milliseconds before each EventBridge retry (EventBridge backs off exponentially, with jitter). @default [1000, 2000, 4000] */
   retryDelaysMs?: number[];
+  /**
+   * Starts an execution of a Workflow target (StartExecution on the local Step Functions endpoint); throws when Step
+   * Functions refuses it. @default none: a Workflow target's deliveries fail
+   */
+  startExecution?(stateMachineArn: string, input: string): Promise<void>;
+  /** The recorded graph, where a Workflow target's role and its policies are read. @default the graph given to localBusDefinitions */
+  graph?: Graph;
+}
+
+/** A delivery EventBridge does not retry (a missing permission): the event goes to the dead-letter queue at once (eb-rule-dlq.html). */
+export class TargetRefusal extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = code;
+  }
 }
 
 /** Each EventBus as the local endpoint defines it: its recorded name and ARN, and each subscription's rule. */
@@ -53,7 +74,7 @@ export async function localBusDefinitions(specs: EventBusSpec[], defaultRegion: 
     for (const subscription of spec.subscriptions) {
       const ruleName = await resolveValue<string>(subscription.ruleName);
       const ruleArn = String(rules.find((r) => r.state.name === ruleName)?.state.arn ?? `arn:aws:events:${region}:${MOCK_ACCOUNT_ID}:rule/${name}/${ruleName}`);
-      localRules.push({ arn: ruleArn, pattern: subscription.pattern, deliver: (event) => delivery.track(deliverToTarget(spec, subscription, ruleArn, event, delivery)) });
+      localRules.push({ arn: ruleArn, pattern: subscription.pattern, deliver: (event) => delivery.track(deliverToTarget(spec, subscription, ruleArn, event, { graph, ...delivery })) });
     }
     definitions.push({ name, arn, region, account: MOCK_ACCOUNT_ID, rules: localRules });
   }
@@ -61,14 +82,17 @@ export async function localBusDefinitions(specs: EventBusSpec[], defaultRegion: 
 }
 
 /**
- * EventBridge's delivery to a Lambda target: the event is handed to Lambda (which then runs it asynchronously, with
- * its own retries); when Lambda does not take it, EventBridge retries up to `retryAttempts` times while the event is
- * younger than `maximumEventAgeSeconds`, then moves it to the target's dead-letter queue
- * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html).
+ * EventBridge's delivery to a target, with the target's input shaping (local/eventbridge-input.ts): a Lambda target's
+ * event is handed to Lambda (which then runs it asynchronously, with its own retries); a MessageQueue's is sent to
+ * the local queue (a FIFO queue's in the subscription's message group, deduplicated by content); a Workflow's starts
+ * an execution as the target's role, which must allow states:StartExecution on the state machine. When the target
+ * does not take it, EventBridge retries up to `retryAttempts` times while the event is younger than
+ * `maximumEventAgeSeconds` (a refusal for a missing permission is not retried), then moves it to the target's
+ * dead-letter queue (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html).
  */
 export async function deliverToTarget(bus: EventBusSpec, subscription: EventBusSubscriptionSpec, ruleArn: string, event: EventBridgeEvent, delivery: EventBusDelivery): Promise<"delivered" | "dead-lettered" | "dropped"> {
-  const fn = subscription.function;
-  const accept = delivery.accept ?? ((spec: LambdaFunctionSpec, e: EventBridgeEvent) => delivery.track(invokeAsync(spec, delivery.invoke(spec), e, delivery.async)));
+  const rule = { arn: ruleArn, name: await resolveValue<string>(subscription.ruleName) };
+  const target = await targetOf(subscription, event, delivery);
   const delays = delivery.retryDelaysMs ?? [1000, 2000, 4000];
   const started = Date.now();
   let lastError: Error | undefined;
@@ -78,16 +102,17 @@ export async function deliverToTarget(bus: EventBusSpec, subscription: EventBusS
       if (Date.now() - started > subscription.maximumEventAgeSeconds * 1000) break;
     }
     try {
-      accept(fn, event);
+      await target.deliver(rule);
       return "delivered";
     } catch (error) {
       lastError = error as Error;
+      if (error instanceof TargetRefusal) break;
     }
   }
   const queueName = await resolveValue<string>(subscription.deadLetterQueueName);
   const sqs = delivery.sqs();
   if (!sqs?.has(queueName)) {
-    delivery.log(`  ${bus.name}/${subscription.name}: event ${event.id} not delivered to ${fn.name} (${lastError?.message}); its dead-letter queue ${queueName} is not served locally`);
+    delivery.log(`  ${bus.name}/${subscription.name}: event ${event.id} not delivered to ${target.name} (${lastError?.message}); its dead-letter queue ${queueName} is not served locally`);
     return "dropped";
   }
   const text = (value: string) => ({ DataType: "String", StringValue: value });
@@ -96,7 +121,7 @@ export async function deliverToTarget(bus: EventBusSpec, subscription: EventBusS
       body: JSON.stringify(event),
       messageAttributes: {
         RULE_ARN: text(ruleArn),
-        TARGET_ARN: text(lambdaFunctionArn(fn.region ?? event.region, fn.name)),
+        TARGET_ARN: text(target.arn),
         ERROR_CODE: text(lastError?.name ?? "Error"),
         ERROR_MESSAGE: text(lastError?.message || "The target refused the event"),
       },
@@ -106,8 +131,85 @@ export async function deliverToTarget(bus: EventBusSpec, subscription: EventBusS
     delivery.log(`  ${bus.name}/${subscription.name}: SQS refused event ${event.id} for ${queueName} (${error.message})`);
     return "dropped";
   }
-  delivery.log(`  ${bus.name}/${subscription.name}: event ${event.id} moved to ${queueName} after ${subscription.retryAttempts + 1} attempts`);
+  delivery.log(`  ${bus.name}/${subscription.name}: event ${event.id} moved to ${queueName} after ${lastError instanceof TargetRefusal ? "a refusal that is not retried" : `${subscription.retryAttempts + 1} attempts`}`);
   return "dead-lettered";
+}
+
+interface LocalTarget {
+  name: string;
+  arn: string;
+  /** One attempt: throws when the target does not take the event. */
+  deliver(rule: { arn: string; name: string }): Promise<void>;
+}
+
+/** The subscription's target as the delivery reaches it. */
+async function targetOf(subscription: EventBusSubscriptionSpec, event: EventBridgeEvent, delivery: EventBusDelivery): Promise<LocalTarget> {
+  if (subscription.target === "sqs") {
+    const queueName = await resolveValue<string>(subscription.queueName);
+    return {
+      name: queueName,
+      arn: delivery.sqs()?.has(queueName) ? delivery.sqs()!.arn(queueName) : `arn:aws:sqs:${event.region}:${MOCK_ACCOUNT_ID}:${queueName}`,
+      async deliver(rule) {
+        const sqs = delivery.sqs();
+        if (!sqs?.has(queueName)) throw new TargetRefusal("AWS.SimpleQueueService.NonExistentQueue", `The queue ${queueName} is not served locally`);
+        // A FIFO queue's message: the subscription's group, deduplicated by content (the queue must have it on: EventBus checks).
+        sqs.send(queueName, { body: targetInputText(subscription, event, rule), ...(subscription.fifo ? { messageGroupId: subscription.messageGroupId } : {}) });
+      },
+    };
+  }
+  if (subscription.target === "sfn") {
+    const name = await resolveValue<string>(subscription.stateMachineName);
+    const graph = delivery.graph ?? [];
+    const recorded = graph.find((r) => r.type === "aws:sfn/stateMachine:StateMachine" && r.state.name === name)?.state.arn;
+    const arn = typeof recorded === "string" ? recorded : `arn:aws:states:${event.region}:${MOCK_ACCOUNT_ID}:stateMachine:${name}`;
+    const refusal = await workflowRoleRefusal(graph, subscription, arn);
+    return {
+      name,
+      arn,
+      async deliver(rule) {
+        if (refusal) throw new TargetRefusal("AccessDeniedException", refusal);
+        if (!delivery.startExecution) throw new TargetRefusal("ResourceNotFoundException", `No local Step Functions endpoint serves ${arn}`);
+        await delivery.startExecution(arn, targetInputText(subscription, event, rule));
+      },
+    };
+  }
+  const fn = subscription.function;
+  const accept = delivery.accept ?? ((spec: LambdaFunctionSpec, e: EventBridgeEvent) => delivery.track(invokeAsync(spec, delivery.invoke(spec), e, delivery.async)));
+  return {
+    name: fn.name,
+    arn: lambdaFunctionArn(fn.region ?? event.region, fn.name),
+    async deliver(rule) {
+      const shaped = subscription.input !== undefined || subscription.inputPath !== undefined || subscription.inputTransformer !== undefined;
+      accept(fn, (shaped ? targetInputValue(subscription, event, rule) : event) as EventBridgeEvent);
+    },
+  };
+}
+
+/**
+ * Why the Workflow target's role may not start `stateMachineArn` (states:StartExecution, read from its inline policies
+ * in the recorded graph), or undefined when it may (or the role is not in the graph). EventBridge starts the execution
+ * as that role: without the permission every delivery fails.
+ */
+async function workflowRoleRefusal(graph: Graph, subscription: EventBusWorkflowSubscriptionSpec, stateMachineArn: string): Promise<string | undefined> {
+  const roleName = await resolveValue<string>(subscription.roleName);
+  const role = graph.find((r) => r.type === "aws:iam/role:Role" && r.state.name === roleName);
+  if (!role) return undefined;
+  const names = [role.state.name, role.state.arn, role.id].filter((n): n is string => typeof n === "string");
+  const statements = graph.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && names.includes(r.inputs.role) && typeof r.inputs.policy === "string").flatMap((r) => policyStatements(r.inputs.policy));
+  const decision = evaluatePolicy(statements, "states:StartExecution", stateMachineArn);
+  return decision === "allowed" ? undefined : `The role ${roleName} is not authorized to perform: states:StartExecution on resource: ${stateMachineArn}`;
+}
+
+/** StartExecution on the local Step Functions endpoint, signed (SigV4) with the runtime's credentials, as EventBridge calls it. */
+export async function startExecutionOverHttp(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }, stateMachineArn: string, input: string): Promise<void> {
+  const request = await signJsonRequest(endpoint, "AWSStepFunctions.StartExecution", JSON.stringify({ stateMachineArn, input }), { credentials, region: stateMachineArn.split(":")[3] ?? "us-east-1", service: "states" });
+  const response = await fetch(request.url, { method: "POST", headers: request.headers, body: request.body });
+  if (response.ok) return;
+  const answer = (await response.json().catch(() => ({}))) as { __type?: string; message?: string };
+  const code = answer.__type?.split("#").pop() ?? `HTTP ${response.status}`;
+  // Step Functions' client errors (a bad input, a missing state machine) are not retried; throttling and 5xx are.
+  const error = response.status < 500 && code !== "ThrottlingException" ? new TargetRefusal(code, answer.message ?? code) : new Error(answer.message ?? code);
+  throw error;
 }
 
 export const eventBusesService: LocalService = {
@@ -117,7 +219,19 @@ export const eventBusesService: LocalService = {
     if (specs.length === 0) return undefined;
     const region = context.environment.AWS_REGION ?? "us-east-1";
     const deliveries = pendingDeliveries();
-    const definitions = await localBusDefinitions(specs, region, context.run.resources, { ...functionInvocation(context, region), sqs: () => context.sqs, log: context.log, track: deliveries.track });
+    const credentials = acceptedCredentials(context)[0];
+    const definitions = await localBusDefinitions(specs, region, context.run.resources, {
+      ...functionInvocation(context, region),
+      sqs: () => context.sqs,
+      log: context.log,
+      track: deliveries.track,
+      // The Workflows service starts after this one: its endpoint is read at the delivery (events come once every service runs).
+      startExecution: async (arn, input) => {
+        const endpoint = context.environment.AWS_ENDPOINT_URL_SFN;
+        if (!endpoint) throw new TargetRefusal("ResourceNotFoundException", `No local Step Functions endpoint serves ${arn}`);
+        await startExecutionOverHttp(endpoint, credentials, arn, input);
+      },
+    });
     // Each function may put events where its role allows events:PutEvents (EventBus.grants.put()), as in AWS.
     const server = await startLocalEventBridge({ buses: definitions, credentials: acceptedCredentials(context), authorise: context.functionRoles.authorise });
     context.environment.AWS_ENDPOINT_URL_EVENTBRIDGE = server.endpoint;

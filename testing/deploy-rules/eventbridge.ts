@@ -1,16 +1,19 @@
 /**
  * Deploy rules for EventBridge buses, rules and targets, hand-built or EventBus's: what CreateEventBus, PutRule,
  * PutTargets and CreateArchive refuse (names, an event pattern EventBridge cannot parse, more than five targets on a
- * rule, a retry policy out of range), and what they take but then cannot deliver (a Lambda target that does not let
- * events.amazonaws.com invoke it from the rule, a dead-letter queue whose policy does not let the rule send).
+ * rule, a retry policy out of range, input shaping two ways or out of bounds), and what they take but then cannot
+ * deliver (a Lambda target that does not let events.amazonaws.com invoke it from the rule, a target of another region,
+ * a FIFO queue target without a message group, a queue whose policy or key does not let the rule send, a Step
+ * Functions target whose role may not start it, a dead-letter queue whose policy does not let the rule send).
  */
 import { eventPatternProblem, EVENT_PATTERN_LIMITS } from "../../components/event-bus/event-pattern";
-import { ofType, type Graph } from "../../local/offline/graph";
+import { asArray, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { functionOf } from "./events";
 import { physicalName, type PhysicalNameSpec } from "./names";
 import { serviceInvokePermissions } from "./invoke-permission";
 import { EVENTBRIDGE_RULE_SENDER, queueSendFix, queueSendRefusal } from "./queue-policy";
+import { granting, roleGrants } from "./iam";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 const BUS = "aws:cloudwatch/eventBus:EventBus";
@@ -18,7 +21,23 @@ const RULE = "aws:cloudwatch/eventRule:EventRule";
 const TARGET = "aws:cloudwatch/eventTarget:EventTarget";
 const ARCHIVE = "aws:cloudwatch/eventArchive:EventArchive";
 const QUEUE = "aws:sqs/queue:Queue";
+const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
+const ROLE = "aws:iam/role:Role";
+const KEY = "aws:kms/key:Key";
 const EVENTS_PRINCIPAL = "events.amazonaws.com";
+
+/** A target's queue in the plan, by the target's ARN. */
+const queueOf = (graph: Graph, target: RecordedResource) => referenced(graph, QUEUE, target.inputs.arn);
+/** Whether a target names a FIFO queue: one in the plan with fifoQueue, or an SQS ARN ending ".fifo". */
+const isFifoQueueTarget = (graph: Graph, target: RecordedResource): boolean => {
+  const queue = queueOf(graph, target);
+  if (queue) return queue.inputs.fifoQueue === true;
+  return typeof target.inputs.arn === "string" && /^arn:[^:]+:sqs:/.test(target.inputs.arn) && target.inputs.arn.endsWith(".fifo");
+};
+/** Whether a target is a state machine: one in the plan, or a Step Functions state machine ARN. */
+const stateMachineOf = (graph: Graph, target: RecordedResource) => referenced(graph, STATE_MACHINE, target.inputs.arn);
+const isStateMachineTarget = (graph: Graph, target: RecordedResource): boolean =>
+  stateMachineOf(graph, target) !== undefined || (typeof target.inputs.arn === "string" && /^arn:[^:]+:states:[^:]*:\d*:stateMachine:/.test(target.inputs.arn));
 
 /** A bus's name as a rule or target gives it: a name, or a bus ARN (`...:event-bus/<name>`); absent is "default". */
 const busNameOf = (reference: unknown): string => (typeof reference === "string" && reference !== "" ? reference.replace(/^arn:[^:]+:events:[^:]*:\d*:event-bus\//, "") : "default");
@@ -186,33 +205,36 @@ export const EVENTBRIDGE_LAMBDA_PERMISSION: DeployRule = {
 };
 
 /**
- * A rule's Lambda target is a function of the rule's region: a target in another region is an event bus there
- * ("Specifying an event bus in another AWS Region as a target", https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html;
+ * A rule's Lambda, SQS and Step Functions targets are in the rule's region: a target in another region is an event bus
+ * there ("Specifying an event bus in another AWS Region as a target", https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html;
  * "Use cross-Region and cross-account event buses as targets to create workflows triggered in one Region but that
  * invoke targets in a different Region", https://repost.aws/knowledge-center/use-eventbridge-rule-across-regions).
- * A target's region is its rule's (both take the same `region`, or their provider's). A function in the plan is
- * placed by its region; one outside it by its ARN's region field. Whether PutTargets refuses such a target or takes
- * it and fails every delivery is not confirmed: either way nothing reaches the function.
+ * A target's region is its rule's (both take the same `region`, or their provider's). A function, queue or state
+ * machine in the plan is placed by its region; one outside it by its ARN's region field; an event bus target is not
+ * checked. Whether PutTargets refuses such a target or takes it and fails every delivery is not confirmed: either way
+ * nothing reaches it.
  */
 export const EVENTBRIDGE_TARGET_REGION: DeployRule = {
   id: "EventBridgeTargetRegion",
-  title: "A rule's Lambda target is a function in the rule's region",
+  title: "A rule's Lambda, SQS and Step Functions targets are in the rule's region",
   source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html",
   check(graph, context) {
     const findings: DeployFinding[] = [];
     for (const target of ofType(graph, TARGET)) {
       const arn = target.inputs.arn;
-      const fn = functionOf(graph, arn);
-      const fnRegion = fn ? regionOf(graph, fn, context) : typeof arn === "string" && /^arn:[^:]+:lambda:/.test(arn) ? arnRegion(arn) : undefined;
-      const targetRegion = regionOf(graph, target, context);
-      if (!fnRegion || !targetRegion || fnRegion === targetRegion) continue;
+      const inPlan = functionOf(graph, arn) ?? queueOf(graph, target) ?? stateMachineOf(graph, target);
+      const kind = typeof arn === "string" ? /^arn:[^:]+:(lambda|sqs|states):/.exec(arn)?.[1] : undefined;
+      const targetOwnRegion = inPlan ? regionOf(graph, inPlan, context) : kind && typeof arn === "string" ? arnRegion(arn) : undefined;
+      const ruleRegion = regionOf(graph, target, context);
+      if (!targetOwnRegion || !ruleRegion || targetOwnRegion === ruleRegion) continue;
       const rule = ruleOf(graph, target);
+      const what = inPlan?.type === QUEUE || kind === "sqs" ? "sends to an SQS target" : inPlan?.type === STATE_MACHINE || kind === "states" ? "starts a Step Functions target" : "invokes a Lambda target";
       findings.push(
         finding(
           this.id,
           target,
-          `sends ${rule?.name ?? String(target.inputs.rule)}'s events to ${fn?.name ?? arn}, in ${fnRegion}, but the rule is in ${targetRegion}; EventBridge invokes a Lambda target in the rule's region only`,
-          `create the function in ${targetRegion}, or the bus, rule and target in ${fnRegion}; to reach another region, target an event bus there and subscribe from it`,
+          `sends ${rule?.name ?? String(target.inputs.rule)}'s events to ${inPlan?.name ?? arn}, in ${targetOwnRegion}, but the rule is in ${ruleRegion}; EventBridge ${what} in the rule's region only`,
+          `create the target in ${ruleRegion}, or the bus, rule and target in ${targetOwnRegion}; to reach another region, target an event bus there and subscribe from it`,
         ),
       );
     }
@@ -233,24 +255,204 @@ export const EVENTBRIDGE_DEAD_LETTER_QUEUE_POLICY: DeployRule = {
   title: "A rule target's dead-letter queue lets the rule send",
   source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html",
   check(graph) {
+    return ruleSendRefusals(graph, this.id, (target) => referenced(graph, QUEUE, target.inputs.deadLetterConfig?.arn), {
+      problem: (queue, refusal) => `sends what EventBridge cannot deliver to ${queue}, whose policy ${refusal}; EventBridge drops those events`,
+      grant: "add that statement to the queue's one policy (components/queues.ts serviceSendStatement, as EventBus writes it)",
+    });
+  },
+};
+
+/**
+ * The findings of a rule whose targets send to a queue (`queueOf` the target: its dead-letter queue, or the target
+ * itself) under the queue's policy, read as queue-policy.ts reads it for EventBridge on behalf of the target's rule.
+ */
+function ruleSendRefusals(
+  graph: Graph,
+  id: string,
+  queueOfTarget: (target: RecordedResource) => RecordedResource | undefined,
+  text: { problem: (queue: string, refusal: string, rule: string) => string; grant: string },
+): DeployFinding[] {
+  const findings: DeployFinding[] = [];
+  for (const target of ofType(graph, TARGET)) {
+    const queue = queueOfTarget(target);
+    if (!queue) continue;
+    const rule = ruleOf(graph, target);
+    const refusal = queueSendRefusal(graph, queue, EVENTBRIDGE_RULE_SENDER, rule?.state.arn);
+    if (!refusal) continue;
+    const ruleName = rule?.name ?? String(target.inputs.rule);
+    findings.push(finding(id, target, text.problem(queue.name, refusal.replace("that rule", rule?.name ?? "the rule"), ruleName), queueSendFix(EVENTBRIDGE_RULE_SENDER, refusal, text.grant)));
+  }
+  return findings;
+}
+
+/**
+ * A FIFO queue target: "Contains the message group ID to use when the target is a FIFO queue. If you specify an SQS
+ * FIFO queue as a target, the queue must have content-based deduplication enabled" (API_Target SqsParameters,
+ * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_SqsParameters.html). SQS refuses a FIFO message
+ * without a group, or with neither a deduplication id nor content-based deduplication (API_SendMessage), so every
+ * delivery fails. A queue outside the plan is known FIFO by its ARN's ".fifo"; its deduplication is not checked.
+ */
+export const EVENTBRIDGE_SQS_FIFO_TARGET: DeployRule = {
+  id: "EventBridgeSqsFifoTarget",
+  title: "A rule's FIFO queue target names a message group, and the queue deduplicates by content",
+  source: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_SqsParameters.html",
+  check(graph) {
     const findings: DeployFinding[] = [];
     for (const target of ofType(graph, TARGET)) {
-      const queue = referenced(graph, QUEUE, target.inputs.deadLetterConfig?.arn);
-      if (!queue) continue;
-      const rule = ruleOf(graph, target);
-      const refusal = queueSendRefusal(graph, queue, EVENTBRIDGE_RULE_SENDER, rule?.state.arn);
-      if (!refusal) continue;
-      findings.push(
-        finding(
-          this.id,
-          target,
-          `sends what EventBridge cannot deliver to ${queue.name}, whose policy ${refusal.replace("that rule", rule?.name ?? "the rule")}; EventBridge drops those events`,
-          queueSendFix(EVENTBRIDGE_RULE_SENDER, refusal, "add that statement to the queue's one policy (components/queues.ts serviceSendStatement, as EventBus writes it)"),
-        ),
-      );
+      if (!isFifoQueueTarget(graph, target)) continue;
+      const queue = queueOf(graph, target);
+      const name = queue?.name ?? String(target.inputs.arn);
+      const group = target.inputs.sqsTarget?.messageGroupId;
+      if (typeof group !== "string" || group === "") findings.push(finding(this.id, target, `sends to the FIFO queue ${name} without sqsTarget.messageGroupId; SQS refuses a FIFO message without a message group, so every delivery fails`, "set sqsTarget: { messageGroupId } (EventBus: subscribe(..., { messageGroupId }))"));
+      if (queue && queue.inputs.contentBasedDeduplication !== true) findings.push(finding(this.id, target, `sends to the FIFO queue ${name}, which has no content-based deduplication; EventBridge sends no deduplication id, and SQS refuses a FIFO message with neither`, `set contentBasedDeduplication: true on ${name}`));
     }
     return findings;
   },
 };
 
-export const EVENTBRIDGE_RULES: DeployRule[] = [EVENTBRIDGE_NAMES, EVENTBRIDGE_TARGETS_PER_RULE, EVENTBRIDGE_EVENT_PATTERN, EVENTBRIDGE_RETRY_POLICY, EVENTBRIDGE_LAMBDA_PERMISSION, EVENTBRIDGE_TARGET_REGION, EVENTBRIDGE_DEAD_LETTER_QUEUE_POLICY];
+/**
+ * A queue target must let the rule send: "EventBridge relies on resource-based policies" for SQS, sqs:SendMessage for
+ * events.amazonaws.com with aws:SourceArn the rule's ARN (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sqs-permissions);
+ * PutTargets does not check it, and every delivery fails (to the target's dead-letter queue). Read as the SNS queue
+ * rules read a policy (queue-policy.ts). Queues outside the plan are not checked.
+ */
+export const EVENTBRIDGE_QUEUE_TARGET_POLICY: DeployRule = {
+  id: "EventBridgeQueueTargetPolicy",
+  title: "A rule's SQS target lets the rule send",
+  source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html",
+  check(graph) {
+    return ruleSendRefusals(graph, this.id, (target) => queueOf(graph, target), {
+      problem: (queue, refusal, rule) => `sends ${rule}'s events to ${queue}, whose policy ${refusal}; every delivery fails`,
+      grant: "add that statement to the queue's one policy (MessageQueue: list the bus in eventBuses)",
+    });
+  },
+};
+
+/** The AWS managed key of SQS, as a queue names it: the alias, or its ARN. */
+const SQS_MANAGED_KEY = /^(arn:[^:]+:kms:[^:]*:\d*:)?alias\/aws\/sqs$/;
+
+/**
+ * A queue target encrypted with KMS: "If your Amazon SQS queue is encrypted, you must create a customer-managed KMS
+ * key and include the following permission section in your KMS key policy": kms:Decrypt and kms:GenerateDataKey for
+ * events.amazonaws.com (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-troubleshooting.html#eb-sqs-encrypted).
+ * The AWS managed key alias/aws/sqs has a key policy no one can change, so EventBridge can never send to such a
+ * queue; a customer managed key in the plan must grant both actions to events.amazonaws.com in its policy (a key
+ * without a `policy` gets the default one, which names only the account). SSE-SQS (sqsManagedSseEnabled) needs
+ * nothing. Keys outside the plan are not checked.
+ */
+export const EVENTBRIDGE_QUEUE_TARGET_ENCRYPTION: DeployRule = {
+  id: "EventBridgeQueueTargetEncryption",
+  title: "A rule's SQS target is not encrypted with a key EventBridge may not use",
+  source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-troubleshooting.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const target of ofType(graph, TARGET)) {
+      const queue = queueOf(graph, target);
+      const key = queue?.inputs.kmsMasterKeyId;
+      if (!queue || typeof key !== "string" || key === "") continue;
+      if (SQS_MANAGED_KEY.test(key)) {
+        findings.push(finding(this.id, target, `sends to ${queue.name}, encrypted with the AWS managed key alias/aws/sqs, whose key policy cannot let events.amazonaws.com use it; every delivery fails`, `encrypt ${queue.name} with SSE-SQS (sqsManagedSseEnabled: true, as MessageQueue does) or a customer managed key whose policy allows events.amazonaws.com kms:GenerateDataKey and kms:Decrypt`));
+        continue;
+      }
+      const kmsKey = graph.find((r) => r.type === KEY && [r.id, r.state.arn, r.state.keyId].includes(key));
+      if (!kmsKey) continue;
+      const statements = policyDocument(kmsKey.inputs.policy).Statement.filter((s) => (s.Effect ?? "Allow") === "Allow" && (s.Principal === "*" || asArray<string>(s.Principal?.Service).includes(EVENTS_PRINCIPAL)));
+      const allows = (action: string) => statements.some((s) => asArray<string>(s.Action).some((a) => a === "*" || a === "kms:*" || a.toLowerCase() === action.toLowerCase() || (a.endsWith("*") && action.toLowerCase().startsWith(a.slice(0, -1).toLowerCase()))));
+      const missing = ["kms:GenerateDataKey", "kms:Decrypt"].filter((action) => !allows(action));
+      if (missing.length > 0) findings.push(finding(this.id, target, `sends to ${queue.name}, encrypted with ${kmsKey.name}, whose key policy does not allow events.amazonaws.com ${missing.join(" and ")}; every delivery fails`, `add a statement to ${kmsKey.name}'s policy allowing the service principal events.amazonaws.com kms:GenerateDataKey and kms:Decrypt`));
+    }
+    return findings;
+  },
+};
+
+/**
+ * A Step Functions target: "For ... Step Functions state machines ... EventBridge relies on IAM roles that you specify
+ * in the RoleARN argument in PutTargets" (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutTargets.html).
+ * Without a role, or with one that events.amazonaws.com may not assume or that may not states:StartExecution on the
+ * state machine, no execution starts. Roles outside the plan, or with policies the plan cannot read, are not checked.
+ */
+export const EVENTBRIDGE_WORKFLOW_ROLE: DeployRule = {
+  id: "EventBridgeWorkflowRole",
+  title: "A rule's Step Functions target has a role EventBridge may assume that may start the state machine",
+  source: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutTargets.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const target of ofType(graph, TARGET)) {
+      if (!isStateMachineTarget(graph, target)) continue;
+      const machine = stateMachineOf(graph, target);
+      const machineArn = String(machine?.state.arn ?? target.inputs.arn);
+      const name = machine?.name ?? machineArn;
+      if (!target.inputs.roleArn) {
+        findings.push(finding(this.id, target, `starts ${name} without a roleArn; EventBridge starts a state machine only as a role the target names`, "give the target a role trusted by events.amazonaws.com that may states:StartExecution on the state machine (EventBus.subscribe creates one)"));
+        continue;
+      }
+      const role = referenced(graph, ROLE, target.inputs.roleArn);
+      if (!role) continue;
+      const trusted = policyDocument(role.inputs.assumeRolePolicy).Statement.some(
+        (s) => (s.Effect ?? "Allow") === "Allow" && asArray<string>(s.Principal?.Service).includes(EVENTS_PRINCIPAL) && asArray<string>(s.Action).some((a) => ["sts:assumerole", "sts:*", "*"].includes(a.toLowerCase())),
+      );
+      if (!trusted) findings.push(finding(this.id, target, `starts ${name} as ${role.name}, whose trust policy does not let events.amazonaws.com assume it; no execution starts`, `add an Allow of sts:AssumeRole for the service principal events.amazonaws.com to ${role.name}'s assumeRolePolicy`));
+      const { grants, complete } = roleGrants(graph, role);
+      if (complete && granting(grants, "states:StartExecution", machineArn).length === 0) {
+        findings.push(finding(this.id, target, `starts ${name} as ${role.name}, which may not states:StartExecution on it; every delivery fails`, `allow states:StartExecution on ${name}'s ARN in ${role.name}'s policy`));
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * A target's input: "Only one of Input, InputPath, or InputTransformer" (API_Target); Input valid JSON of at most 8192
+ * characters, InputPath at most 256, InputTransformer's InputTemplate 1–8192 characters and InputPathsMap at most 100
+ * variables of `[A-Za-z0-9_-]` names (API_Target.html, API_InputTransformer.html; terraform-provider-aws
+ * events/target.go ConflictsWith and validations, which also refuse a name starting with "AWS"). PutTargets (or the
+ * provider) refuses the target otherwise.
+ */
+export const EVENTBRIDGE_TARGET_INPUT: DeployRule = {
+  id: "EventBridgeTargetInput",
+  title: "A rule target shapes its input one way, within EventBridge's limits",
+  source: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Target.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const target of ofType(graph, TARGET)) {
+      const { input, inputPath, inputTransformer } = target.inputs;
+      const given = [["input", input], ["inputPath", inputPath], ["inputTransformer", inputTransformer]].filter(([, v]) => v !== undefined && v !== null && v !== "").map(([k]) => k);
+      if (given.length > 1) findings.push(finding(this.id, target, `has ${given.join(" and ")}; a target takes one of input, inputPath and inputTransformer`, "keep one of them"));
+      if (typeof input === "string" && input !== "") {
+        let json = true;
+        try {
+          JSON.parse(input);
+        } catch {
+          json = false;
+        }
+        if (!json) findings.push(finding(this.id, target, "has an input that is not JSON; EventBridge takes a JSON text", "write the input as JSON (JSON.stringify of a value)"));
+        else if (input.length > 8192) findings.push(finding(this.id, target, `has an input of ${input.length} characters; EventBridge takes at most 8192`, "send less, or pick what the target needs with an inputTransformer"));
+      }
+      if (typeof inputPath === "string" && inputPath.length > 256) findings.push(finding(this.id, target, `has an inputPath of ${inputPath.length} characters; EventBridge takes at most 256`, "shorten the JSON path"));
+      if (inputTransformer) {
+        const template = inputTransformer.inputTemplate;
+        if (typeof template !== "string" || template.length < 1 || template.length > 8192) findings.push(finding(this.id, target, `has an inputTemplate of ${typeof template === "string" ? template.length : 0} characters; EventBridge takes 1–8192`, "write a template of 1–8192 characters"));
+        const names = Object.keys(inputTransformer.inputPaths ?? {});
+        if (names.length > 100) findings.push(finding(this.id, target, `has ${names.length} inputPaths; an input transformer takes at most 100`, "use at most 100 variables"));
+        const bad = names.filter((n) => !/^[A-Za-z0-9_-]+$/.test(n) || n.startsWith("AWS"));
+        if (bad.length > 0) findings.push(finding(this.id, target, `has inputPaths named ${bad.map((n) => JSON.stringify(n)).join(", ")}; a variable's name is letters, digits, _ and -, not starting with "AWS"`, "rename the variables"));
+      }
+    }
+    return findings;
+  },
+};
+
+export const EVENTBRIDGE_RULES: DeployRule[] = [
+  EVENTBRIDGE_NAMES,
+  EVENTBRIDGE_TARGETS_PER_RULE,
+  EVENTBRIDGE_EVENT_PATTERN,
+  EVENTBRIDGE_RETRY_POLICY,
+  EVENTBRIDGE_LAMBDA_PERMISSION,
+  EVENTBRIDGE_TARGET_REGION,
+  EVENTBRIDGE_DEAD_LETTER_QUEUE_POLICY,
+  EVENTBRIDGE_SQS_FIFO_TARGET,
+  EVENTBRIDGE_QUEUE_TARGET_POLICY,
+  EVENTBRIDGE_QUEUE_TARGET_ENCRYPTION,
+  EVENTBRIDGE_WORKFLOW_ROLE,
+  EVENTBRIDGE_TARGET_INPUT,
+];

@@ -1,4 +1,4 @@
-import { ofType, type Graph } from "../../local/offline/graph";
+import { asArray, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import { referenced } from "../deploy-rules/rule";
 import { finding, type SecurityRule } from "./rule";
 
@@ -23,6 +23,32 @@ export const EVB1: SecurityRule = {
       const queue = queueOf(graph, arn);
       if (queue && queue.inputs.sqsManagedSseEnabled !== true && !queue.inputs.kmsMasterKeyId) return [finding("EVB1", target, `keeps undelivered events in ${queue.name}, which is not encrypted at rest (neither sqsManagedSseEnabled nor kmsMasterKeyId)`)];
       return [];
+    });
+  },
+};
+
+const ROLE = "aws:iam/role:Role";
+const SOURCE_KEYS = ["aws:sourcearn", "aws:sourceaccount"];
+
+/**
+ * EVB2: a role EventBridge assumes for a rule target (a Step Functions target's, trusted by events.amazonaws.com) is
+ * limited to its source: each trust statement for events.amazonaws.com carries aws:SourceArn (the rule) or
+ * aws:SourceAccount, as "Cross-service confused deputy prevention in Amazon EventBridge" recommends ("For EventBridge
+ * event bus rule targets, the value of aws:SourceArn must be the rule ARN",
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html). Without it,
+ * a rule of any account that names the role's ARN could act as it.
+ */
+export const EVB2: SecurityRule = {
+  id: "EVB2",
+  title: "Roles trusted by EventBridge are limited to their rule (aws:SourceArn or aws:SourceAccount)",
+  check(graph) {
+    return ofType(graph, ROLE).flatMap((role) => {
+      const open = policyDocument(role.inputs.assumeRolePolicy).Statement.some((s) => {
+        if ((s.Effect ?? "Allow") !== "Allow" || !asArray<string>(s.Principal?.Service).includes("events.amazonaws.com")) return false;
+        const keys = Object.values((s.Condition ?? {}) as Record<string, Record<string, unknown>>).flatMap((block) => Object.keys(block ?? {}).map((k) => k.toLowerCase()));
+        return !keys.some((k) => SOURCE_KEYS.includes(k));
+      });
+      return open ? [finding("EVB2", role, "lets events.amazonaws.com assume it with neither an aws:SourceArn nor an aws:SourceAccount condition: any account's rule naming the role could use it")] : [];
     });
   },
 };

@@ -9,7 +9,7 @@ import { IAM5 } from "./iam";
 import { CFR2, CFR3, CFR4, CFR5, CFR7 } from "./cloudfront";
 import { CLOUDFRONT_FUNCTIONS, EDGE_FUNCTIONS, EDGE_VERSIONED } from "./edge";
 import { COG1, COG2, COG3, COG7, COGNITO_EMAIL_SENDER, COGNITO_ROW_LEVEL_SECURITY } from "./cognito";
-import { EVB1 } from "./eventbridge";
+import { EVB1, EVB2 } from "./eventbridge";
 import { DDB3, DYNAMODB_DELETION_PROTECTION, DYNAMODB_ENCRYPTION } from "./dynamodb";
 import { L1, LAMBDA_LOG_RETENTION } from "./lambda";
 import { DATA_RETAINED_IN_PRODUCTION } from "./retention";
@@ -32,6 +32,7 @@ export const SECURITY_RULES: SecurityRule[] = [
   SQS2, SQS4,
   SNS2, SNS3,
   EVB1,
+  EVB2,
   STATE_MACHINE_LOG_RETENTION, STATE_MACHINE_LAMBDA_INVOKE,
 ];
 

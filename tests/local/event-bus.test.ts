@@ -7,7 +7,7 @@
  */
 import { AccessDeniedException, EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EventBus, type EventBusSpec } from "../../components/event-bus";
+import { EventBus, type EventBusLambdaSubscriptionSpec, type EventBusSpec } from "../../components/event-bus";
 import { LambdaFunction, type LambdaFunctionSpec } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import { parseWildcard } from "../../components/event-bus/event-pattern";
@@ -198,7 +198,7 @@ describe("a rule target's retry policy and dead-letter queue", () => {
     expect(JSON.parse(message.body)).toEqual(event);
     expect(message.messageAttributes).toEqual({
       RULE_ARN: { DataType: "String", StringValue: "arn:aws:events:us-east-1:123456789012:rule/b/r" },
-      TARGET_ARN: { DataType: "String", StringValue: `arn:aws:lambda:us-east-1:123456789012:function:${spec.subscriptions[0].function.name}` },
+      TARGET_ARN: { DataType: "String", StringValue: `arn:aws:lambda:us-east-1:123456789012:function:${(spec.subscriptions[0] as EventBusLambdaSubscriptionSpec).function.name}` },
       ERROR_CODE: { DataType: "String", StringValue: "TooManyRequestsException" },
       ERROR_MESSAGE: { DataType: "String", StringValue: "Rate exceeded" },
     });

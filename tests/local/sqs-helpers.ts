@@ -3,8 +3,7 @@
  * @aws-sdk/client-sqs signs it, with the credentials, region, service, date and headers a test needs — the local
  * server checks signatures as SQS does.
  */
-import { Sha256 } from "@aws-sdk/checksums/sha";
-import { SignatureV4 } from "@smithy/signature-v4";
+import { signJsonRequest, type SignedJsonRequest } from "../../local/sigv4-sign";
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
 import type { LocalQueueDefinition } from "../../local/sqs-server";
 
@@ -33,31 +32,11 @@ export interface SignOptions {
   headers?: Record<string, string>;
 }
 
-export interface SignedSqsRequest {
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-}
+export type SignedSqsRequest = SignedJsonRequest;
 
 /** The request an SDK would send: POST / with the JSON 1.0 content type and `X-Amz-Target: <target>`, signed. */
-export async function signSqsRequest(endpoint: string, target: string | undefined, body: string, options: SignOptions = {}): Promise<SignedSqsRequest> {
-  const url = new URL("/", endpoint);
-  const signer = new SignatureV4({ credentials: options.credentials ?? LOCAL_CREDENTIALS, region: options.region ?? "eu-west-1", service: options.service ?? "sqs", sha256: Sha256 });
-  const signed = await signer.sign(
-    {
-      method: "POST",
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: "/",
-      query: {},
-      headers: { host: url.host, "content-type": "application/x-amz-json-1.0", ...(target ? { "x-amz-target": target } : {}), ...options.headers },
-      body,
-    },
-    { signingDate: options.signingDate },
-  );
-  const { host: _host, ...headers } = signed.headers; // fetch sets Host itself, to the same value
-  return { url: url.toString(), headers, body };
+export function signSqsRequest(endpoint: string, target: string | undefined, body: string, options: SignOptions = {}): Promise<SignedSqsRequest> {
+  return signJsonRequest(endpoint, target, body, { credentials: options.credentials ?? LOCAL_CREDENTIALS, region: options.region ?? "eu-west-1", service: options.service ?? "sqs", signingDate: options.signingDate, headers: options.headers });
 }
 
 export function send(request: SignedSqsRequest): Promise<Response> {

@@ -1,8 +1,12 @@
-/** EVB1 passes on what EventBus builds, and fails on a target without a dead-letter queue or with an unencrypted one. */
+/**
+ * EVB1 passes on what EventBus builds, and fails on a target without a dead-letter queue or with an unencrypted one;
+ * EVB2 passes on a Workflow target's role, and fails on a role EventBridge may assume from any source.
+ */
 import { describe, expect, it } from "vitest";
 import { EventBus } from "../../components/event-bus";
 import { LambdaFunction } from "../../components/lambda/function";
-import { EVB1 } from "../../testing/security-rules/eventbridge";
+import { Workflow } from "../../components/workflow";
+import { EVB1, EVB2 } from "../../testing/security-rules/eventbridge";
 import { SECURITY_RULES } from "../../testing/security-rules";
 import { byName, mutate, record } from "../harness/mocks";
 
@@ -18,5 +22,16 @@ describe("EVB1", () => {
     expect(ids(noDlq)).toEqual([`EVB1 ${TARGET} evb1-fn: has no dead-letter queue (deadLetterConfig): events EventBridge cannot deliver are dropped`]);
     const plain = mutate(graph, byName("evb1-fn-dlq"), (r) => ({ ...r, inputs: { ...r.inputs, sqsManagedSseEnabled: false } }));
     expect(ids(plain)).toEqual([`EVB1 ${TARGET} evb1-fn: keeps undelivered events in evb1-fn-dlq, which is not encrypted at rest (neither sqsManagedSseEnabled nor kmsMasterKeyId)`]);
+  });
+});
+
+describe("EVB2", () => {
+  it("is in the pack, passes on an EventBus Workflow target's role, fails on one trusted by EventBridge without a source condition", async () => {
+    expect(SECURITY_RULES).toContain(EVB2);
+    const graph = await record(() => new EventBus("evb2", {}).subscribe("w", new Workflow("evb2-flow", { definition: { StartAt: "Done", States: { Done: { Type: "Pass", End: true } } } }), { pattern: { source: ["a"] } }));
+    const findings = (g: typeof graph) => EVB2.check(g, { stack: "dev", production: false }).map((f) => `${f.rule} ${f.resource}: ${f.problem}`);
+    expect(findings(graph)).toEqual([]);
+    const open = mutate(graph, byName("evb2-w-target-role"), (r) => ({ ...r, inputs: { ...r.inputs, assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole" }] }) } }));
+    expect(findings(open)).toEqual(["EVB2 aws:iam/role:Role evb2-w-target-role: lets events.amazonaws.com assume it with neither an aws:SourceArn nor an aws:SourceAccount condition: any account's rule naming the role could use it"]);
   });
 });
