@@ -18,11 +18,13 @@ import { describeRegion, regionOf, regionWhereCreated, validateRegionArg } from 
 import { registerSpec } from "../spec-registry";
 import { STATES_LOG_DELIVERY_ACTIONS, STATES_TRACING_ACTIONS } from "./actions";
 import { aslProblems, definitionBytes, STATES_LIMITS, walkDefinition, type DefinitionFunction } from "./definition";
+import { actionCovers, integrationStatements, type DefinitionIntegration } from "./integrations";
 import type { WorkflowArgs, WorkflowLogLevel, WorkflowSpec, WorkflowType } from "./spec";
 
 export type { WorkflowArgs, WorkflowDefinition, WorkflowLogLevel, WorkflowSpec, WorkflowState, WorkflowType } from "./spec";
 export { STATES_LIMITS } from "./definition";
 export { STATES_LOG_DELIVERY_ACTIONS, STATES_TRACING_ACTIONS } from "./actions";
+export { OPTIMIZED_INTEGRATIONS, optimizedIntegration, type OptimizedIntegration } from "./integrations";
 
 export const WORKFLOW_TYPES: readonly WorkflowType[] = ["STANDARD", "EXPRESS"];
 export const WORKFLOW_LOG_LEVELS: readonly WorkflowLogLevel[] = ["ALL", "ERROR", "FATAL", "OFF"];
@@ -131,6 +133,7 @@ export class Workflow extends pulumi.ComponentResource {
     const walked = walkDefinition(fail, args.definition, known.region);
     checkFunctions(fail, walked.functions, known);
     checkDefinition(fail, walked.planned);
+    checkIntegrationGrants(fail, walked.integrations, args.permissions ?? []);
     const functions = uniqueFunctions(walked.functions);
     const kmsKey = checkedKmsKey(args.kmsKeyId, (key) => assertWorkflowKmsKeyId(name, key));
 
@@ -193,6 +196,9 @@ export class Workflow extends pulumi.ComponentResource {
       // unqualified one does not cover (https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html).
       statements.push({ sid: "InvokeFunctions", actions: ["lambda:InvokeFunction"], resources: functions.flatMap((fn) => [fn.arn, pulumi.interpolate`${fn.arn}:*`]) });
     }
+    // Each optimized integration whose target is one of the program's components: exactly its action on exactly that
+    // target (integrations.ts, after Step Functions' own generated policies).
+    statements.push(...integrationStatements(walked.integrations));
     if (args.tracing) statements.push({ sid: "WriteTraces", actions: [...STATES_TRACING_ACTIONS], resources: ["*"] });
     if (kmsKey !== undefined) {
       // The key encrypts this state machine's definition and execution data under the encryption context
@@ -394,6 +400,29 @@ function checkDefinition(fail: ArgFailure, planned: unknown): void {
   const problems = aslProblems(planned);
   if (problems.length > 0) {
     fail("definition", planned, `is not valid Amazon States Language: ${problems.join("; ")}`, "Fix the definition (https://states-language.net/spec.html; each state needs a Type, and Next or End; StartAt and every Next name a state); LambdaFunctions and Outputs were checked as placeholders.");
+  }
+}
+
+/**
+ * A Task of an optimized integration whose target is not one of the program's components (an ARN, a name, an Output,
+ * a path or an expression) runs under what `permissions` grant: when no statement of them allows the integration's
+ * action at all, every execution would fail at that Task with the service's AccessDenied, so the workflow is refused
+ * now. Which resource a statement names is not compared (it may be an Output, or "*" for a target the input names).
+ */
+function checkIntegrationGrants(fail: ArgFailure, integrations: readonly DefinitionIntegration[], permissions: readonly PolicyStatement[]): void {
+  for (const { path, integration, untargeted } of integrations) {
+    if (!untargeted) continue;
+    if (permissions.some((statement) => (statement.actions ?? []).some((action) => actionCovers(action, integration.action)))) continue;
+    const example =
+      integration.kind === "EventBus"
+        ? `Entries: [{ EventBusName: bus, ... }] with an EventBus`
+        : `${integration.field}: ${integration.kind === "DataTable" ? "data.tables.<key>" : integration.kind === "LambdaFunction" ? "fn" : integration.kind === "MessageQueue" ? "queue" : "topic"}`;
+    fail(
+      "definition",
+      path,
+      `calls ${integration.api} on a target that is not one of the program's components, and no statement of permissions allows ${integration.action}: every execution would fail at this Task with AccessDenied`,
+      `Name the ${integration.kind} itself (${example}), and the workflow's role is granted ${integration.action} on it; or add { actions: ["${integration.action}"], resources: [<the target's ARN>] } to permissions.`,
+    );
   }
 }
 
