@@ -116,7 +116,7 @@ beforeAll(async () => {
         {
           StartAt: "Put",
           States: {
-            Put: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Parameters: { TableName: "t", Item: {} }, Catch: [{ ErrorEquals: ["States.ALL"], Next: "Caught" }], End: true },
+            Put: { Type: "Task", Resource: "arn:aws:states:::ecs:runTask.sync", Parameters: { Cluster: "c", TaskDefinition: "t" }, Catch: [{ ErrorEquals: ["States.ALL"], Next: "Caught" }], End: true },
             Caught: { Type: "Pass", End: true },
           },
         },
@@ -245,10 +245,10 @@ describe("local Step Functions, Task states", () => {
     expect(JSON.parse(result.cause!)).toMatchObject({ errorType: "TypeError", errorMessage: "bad thing" });
   });
 
-  it("fails a Task whose Resource is not one of the workflow's functions, uncatchably, saying the local runtime runs only Lambda tasks", async () => {
+  it("fails a Task the local runtime cannot run (an ECS task), uncatchably, naming its resource", async () => {
     const result = await client().send(new StartSyncExecutionCommand({ stateMachineArn: machineArn("dynamo") }));
     expect(result).toMatchObject({ status: "FAILED", error: "States.Runtime" });
-    expect(result.cause).toContain("runs only Task states that invoke the workflow's LambdaFunctions; state 'Put' of dynamo names arn:aws:states:::dynamodb:putItem");
+    expect(result.cause).toContain("state 'Put' of dynamo names arn:aws:states:::ecs:runTask.sync, which it cannot run");
   });
 
   it("fails an execution of a JSONata definition, which the local runtime does not run, saying so", async () => {
