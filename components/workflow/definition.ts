@@ -39,6 +39,8 @@ export interface WalkedDefinition {
   functions: DefinitionFunction[];
   /** The Task states naming an optimized integration the component grants for (integrations.ts), with their targets. */
   integrations: DefinitionIntegration[];
+  /** Where the Map states in Distributed mode stand (`ItemProcessor.ProcessorConfig.Mode` "DISTRIBUTED"): each runs child executions of the state machine. */
+  distributedMaps: string[];
   /** The definition with each LambdaFunction as its ARN (an Output), deploy-time values kept: `pulumi.jsonStringify` it. */
   deployed: unknown;
   /** The definition as plain JSON: each LambdaFunction as a placeholder ARN of its region, each deploy-time value as a placeholder. */
@@ -110,6 +112,7 @@ const TARGET_FIX: Record<Exclude<IntegrationTargetKind, "LambdaFunction">, strin
 export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition, region: string | undefined): WalkedDefinition {
   const functions: DefinitionFunction[] = [];
   const integrations: DefinitionIntegration[] = [];
+  const distributedMaps: string[] = [];
   const placeholderArn = (fn: LambdaFunction) => `arn:aws:lambda:${region ?? "us-east-1"}:${PLACEHOLDER_ACCOUNT}:function:${fn.spec.name}-function-0000000`;
   const walk = (value: unknown, path: string, key: string, slot?: Slot): { deployed: unknown; planned: unknown } => {
     if (isLambdaFunction(value)) {
@@ -146,6 +149,8 @@ export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition,
       }
       const object = value as Record<string, unknown>;
       const isTask = object.Type === "Task";
+      const processor = object.ItemProcessor as { ProcessorConfig?: { Mode?: unknown } } | undefined;
+      if (object.Type === "Map" && processor?.ProcessorConfig?.Mode === "DISTRIBUTED") distributedMaps.push(path);
       const optimized = isTask ? optimizedIntegration(object.Resource) : undefined;
       const record: DefinitionIntegration | undefined = optimized ? { path, integration: optimized.integration, targets: [], untargeted: false } : undefined;
       const deployed: Record<string, unknown> = {};
@@ -223,7 +228,7 @@ export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition,
     fail("definition", definition, "is not an object", 'Give the state machine in Amazon States Language, e.g. { StartAt: "Resize", States: { Resize: { Type: "Task", Resource: resize, End: true } } }.');
   }
   const { deployed, planned } = walk(definition, "definition", "");
-  return { functions, integrations, deployed, planned };
+  return { functions, integrations, distributedMaps, deployed, planned };
 }
 
 /** The UTF-8 size of a definition's JSON. */

@@ -51,6 +51,19 @@ export const WORKFLOW_EXPRESS_START_ACTIONS: readonly string[] = ["states:StartE
 export const WORKFLOW_READ_STATE_MACHINE_ACTIONS: readonly string[] = ["states:ListExecutions"];
 /** grants.read() on its executions (resource type execution): what the CDK's grantRead gives there. */
 export const WORKFLOW_READ_EXECUTION_ACTIONS: readonly string[] = ["states:DescribeExecution", "states:GetExecutionHistory", "states:DescribeStateMachineForExecution"];
+/**
+ * grants.read() of a workflow with a Distributed Map: ListMapRuns on its executions (resource type execution, API_ListMapRuns
+ * takes the parent execution's ARN) and DescribeMapRun on its Map Runs (resource type mapRun,
+ * `arn:<partition>:states:<region>:<account>:mapRun:<state machine>/<map label>:<id>`, API_DescribeMapRun).
+ */
+export const WORKFLOW_READ_MAP_RUN_ACTIONS = { execution: ["states:ListMapRuns"], mapRun: ["states:DescribeMapRun"] } as const;
+/**
+ * What a state machine's role needs to run a Distributed Map's child workflow executions ("IAM policies for using
+ * Distributed Map states", https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html):
+ * StartExecution on the state machine itself, DescribeExecution and StopExecution on its child executions
+ * (`execution:<state machine>/<map label>:<id>`, hence `execution:<state machine>/*`).
+ */
+export const STATES_DISTRIBUTED_MAP_ACTIONS = { stateMachine: ["states:StartExecution"], childExecutions: ["states:DescribeExecution", "states:StopExecution"] } as const;
 
 /**
  * The state machine's logical name, and its physical name's start: `<name>-state-machine-<7 random>`, as Pulumi's default
@@ -196,6 +209,14 @@ export class Workflow extends pulumi.ComponentResource {
       // unqualified one does not cover (https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html).
       statements.push({ sid: "InvokeFunctions", actions: ["lambda:InvokeFunction"], resources: functions.flatMap((fn) => [fn.arn, pulumi.interpolate`${fn.arn}:*`]) });
     }
+    if (walked.distributedMaps.length > 0) {
+      // A Distributed Map runs its items as child executions of this state machine (its own ARN, known before it is
+      // created: the component names it), which Step Functions starts, describes and stops as the role.
+      statements.push(
+        { sid: "RunMapChildren", actions: [...STATES_DISTRIBUTED_MAP_ACTIONS.stateMachine], resources: [stateMachineArn] },
+        { sid: "SuperviseMapChildren", actions: [...STATES_DISTRIBUTED_MAP_ACTIONS.childExecutions], resources: [pulumi.interpolate`arn:${partition}:states:${workflowRegion}:${identity.accountId}:execution:${stateMachineName}/*`] },
+      );
+    }
     // Each optimized integration whose target is one of the program's components: exactly its action on exactly that
     // target (integrations.ts, after Step Functions' own generated policies).
     statements.push(...integrationStatements(walked.integrations));
@@ -279,9 +300,22 @@ export class Workflow extends pulumi.ComponentResource {
         if (type === "EXPRESS") {
           fail("grants.read()", type, "is asked of an EXPRESS workflow, whose executions Step Functions keeps no history of (DescribeExecution, GetExecutionHistory and ListExecutions do not take EXPRESS state machines)", "Read its executions from its log group (logLevel \"ALL\"), or make it STANDARD.");
         }
+        const states = (resource: string) => pulumi.interpolate`arn:${partition}:states:${workflowRegion}:${identity.accountId}:${resource}:${stateMachine.name}`;
+        if (walked.distributedMaps.length === 0) {
+          return [
+            { actions: [...WORKFLOW_READ_STATE_MACHINE_ACTIONS], resources: [stateMachine.arn] },
+            { actions: [...WORKFLOW_READ_EXECUTION_ACTIONS], resources: [pulumi.interpolate`${states("execution")}:*`] },
+            ...keyGrant(["kms:Decrypt"]),
+          ];
+        }
+        // A Distributed Map's child executions (`execution:<state machine>/<map label>:<id>`) and its Map Runs
+        // (`mapRun:<state machine>/<map label>:<id>`) are named by the Map's label, after a "/": `<name>:*` does not
+        // cover them. EXPRESS children are not read through these APIs but logged (DescribeExecution takes an EXPRESS
+        // execution only "if a Map Run dispatched" it: not confirmed which ARN IAM sees then, so not granted).
         return [
           { actions: [...WORKFLOW_READ_STATE_MACHINE_ACTIONS], resources: [stateMachine.arn] },
-          { actions: [...WORKFLOW_READ_EXECUTION_ACTIONS], resources: [pulumi.interpolate`arn:${partition}:states:${workflowRegion}:${identity.accountId}:execution:${stateMachine.name}:*`] },
+          { actions: [...WORKFLOW_READ_EXECUTION_ACTIONS, ...WORKFLOW_READ_MAP_RUN_ACTIONS.execution], resources: [pulumi.interpolate`${states("execution")}:*`, pulumi.interpolate`${states("execution")}/*`] },
+          { actions: [...WORKFLOW_READ_MAP_RUN_ACTIONS.mapRun], resources: [pulumi.interpolate`${states("mapRun")}/*`] },
           ...keyGrant(["kms:Decrypt"]),
         ];
       },
@@ -355,7 +389,7 @@ function validate(fail: ArgFailure, name: string, args: WorkflowArgs, type: Work
   if (args.permissions !== undefined) {
     if (!Array.isArray(args.permissions)) fail("permissions", args.permissions, "is not a list of statements", 'List statements, e.g. [{ actions: ["dynamodb:PutItem"], resources: [table.arn] }].');
     assertLeastPrivilege(fail, "permissions", args.permissions);
-    const reserved = args.permissions.find((statement) => statement.sid && ["InvokeFunctions", "DeliverLogs", "WriteTraces", "UseKey", "EncryptLogs"].includes(statement.sid));
+    const reserved = args.permissions.find((statement) => statement.sid && ["InvokeFunctions", "DeliverLogs", "WriteTraces", "UseKey", "EncryptLogs", "RunMapChildren", "SuperviseMapChildren"].includes(statement.sid));
     if (reserved) fail("permissions", reserved.sid, "is a statement id the workflow's own statements use; IAM refuses a policy with two statements of one Sid", "Give the statement another sid, or leave sid out.");
   }
   if (args.definition === undefined) fail("definition", undefined, "is required", 'Give the state machine in Amazon States Language, e.g. { StartAt: "Resize", States: { Resize: { Type: "Task", Resource: resize, End: true } } }.');

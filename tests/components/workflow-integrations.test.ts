@@ -109,6 +109,37 @@ describe("Workflow optimized integrations", () => {
     ]);
   });
 
+  it("lets a Distributed Map run its child executions, and grants.read() cover them and its Map Runs", async () => {
+    let reads: unknown;
+    const graph = await record(() => {
+      const item = fn("wi-item");
+      const workflow = new Workflow("wi-dmap", {
+        definition: {
+          StartAt: "Each",
+          States: { Each: { Type: "Map", ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Item", States: { Item: { Type: "Task", Resource: item, End: true } } }, Label: "items", End: true } },
+        },
+      });
+      new LambdaFunction("wi-reader", { entry, permissions: workflow.grants.read() });
+      reads = workflow.grants.read();
+    });
+    expect(reads).toBeDefined();
+    const machine = resource(graph, STATE_MACHINE, "wi-dmap-state-machine");
+    const { arn, name } = machine.state as { arn: string; name: string };
+    const base = arn.replace(`:stateMachine:${name}`, "");
+    const statements = policyDocument(resource(graph, ROLE_POLICY, "wi-dmap-policy").inputs.policy).Statement;
+    expect(statements).toContainEqual({ Sid: "RunMapChildren", Effect: "Allow", Action: ["states:StartExecution"], Resource: [arn] });
+    expect(statements).toContainEqual({ Sid: "SuperviseMapChildren", Effect: "Allow", Action: ["states:DescribeExecution", "states:StopExecution"], Resource: [`${base}:execution:${name}/*`] });
+    const reader = graph.find((r) => r.type === ROLE_POLICY && r.name.startsWith("wi-reader"))!;
+    expect(policyDocument(reader.inputs.policy).Statement).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: ["states:DescribeExecution", "states:GetExecutionHistory", "states:DescribeStateMachineForExecution", "states:ListMapRuns"], Resource: [`${base}:execution:${name}:*`, `${base}:execution:${name}/*`] }),
+        expect.objectContaining({ Action: ["states:DescribeMapRun"], Resource: [`${base}:mapRun:${name}/*`] }),
+      ]),
+    );
+    expect(securityFindings(graph)).toEqual([]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
   describe("refuses at construction", () => {
     it.each([
       [

@@ -188,7 +188,7 @@ describe("Workflow", () => {
     const graph = await record(
       () =>
         new Workflow("fields", {
-          permissions: [{ actions: ["dynamodb:PutItem"], resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/t"] }],
+          permissions: [{ actions: ["dynamodb:PutItem"], resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/photos"] }],
           definition: {
             StartAt: "Choose",
             States: {
