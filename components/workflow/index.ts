@@ -1,6 +1,8 @@
 /**
- * A Step Functions state machine whose Task states invoke LambdaFunctions: a role trusted by states.amazonaws.com from
- * this account's state machines that may invoke exactly those functions (and their versions and aliases), logs to a
+ * A Step Functions state machine whose Task states invoke LambdaFunctions (directly, or through the optimized
+ * `lambda:invoke`) and call the program's tables, queues, topics and buses through the optimized integrations: a role
+ * trusted by states.amazonaws.com from this account's state machines that may invoke exactly those functions (and their
+ * versions and aliases) and perform exactly each integration's action on its target (integrations.ts), logs to a
  * `/aws/vendedlogs/states/` log group with retention, optional X-Ray tracing and a customer managed key. Callers get
  * `grants.start()` / `grants.read()` for their `permissions` and `environment()` for the state machine's ARN.
  */
@@ -127,7 +129,7 @@ export class Workflow extends pulumi.ComponentResource {
   readonly stateMachineName: pulumi.Output<string>;
   /** The role the state machine runs as (trusted by states.amazonaws.com from this account's state machines in the workflow's region). */
   readonly role: aws.iam.Role;
-  /** The role's one inline policy: log delivery (always), invoke the functions, tracing, the key, and `permissions`. */
+  /** The role's one inline policy: log delivery (always), invoke the functions, the Distributed Map's child executions, the integrations' targets, tracing, the key, and `permissions`. */
   readonly rolePolicy: aws.iam.RolePolicy;
   /** The log group executions log to; absent when `logLevel` is "OFF". */
   readonly logGroup?: aws.cloudwatch.LogGroup;
