@@ -24,6 +24,33 @@ const logLevel = (stateMachine: RecordedResource): string => String(stateMachine
 /** The first of the role's grants (testing/deploy-rules/iam.ts roleGrants) that allows `action` on `resource`, or undefined. */
 const allowing = (grants: readonly RoleGrant[], action: string, resource: string): RoleGrant | undefined => granting(grants, action, resource)[0];
 
+/** Every Task state of a definition (Parallel branches and Map processors included), with its name. */
+export function* taskStates(definition: unknown): Generator<[string, Record<string, any>]> {
+  const visit = function* (states: unknown): Generator<[string, Record<string, any>]> {
+    if (typeof states !== "object" || states === null) return;
+    for (const [name, state] of Object.entries(states as Record<string, any>)) {
+      if (typeof state !== "object" || state === null) continue;
+      if (state.Type === "Task") yield [name, state];
+      for (const branch of asArray<any>(state.Branches)) yield* visit(branch?.States);
+      yield* visit(state.ItemProcessor?.States);
+      yield* visit(state.Iterator?.States);
+    }
+  };
+  yield* visit((definition as { States?: unknown } | undefined)?.States);
+}
+
+/** Each state machine of the graph whose definition the plan knows and is JSON, with the definition parsed. */
+export function* parsedDefinitions(graph: Graph): Generator<[RecordedResource, unknown]> {
+  for (const stateMachine of stateMachines(graph)) {
+    if (typeof stateMachine.inputs.definition !== "string") continue;
+    try {
+      yield [stateMachine, JSON.parse(stateMachine.inputs.definition)];
+    } catch {
+      continue;
+    }
+  }
+}
+
 /**
  * "The Amazon States Language definition of the state machine" (CreateStateMachine `definition`, at most 1048576
  * characters, https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html;
@@ -222,24 +249,14 @@ const LAMBDA_ARN = /^(arn:aws[a-z-]*:lambda:([a-z0-9-]+):\d{12}:function:[A-Za-z
 /** The Lambda function ARNs a definition's Task states name: as their Resource, or as the optimised integration's FunctionName. */
 function lambdaTaskArns(definition: unknown): string[] {
   const found: string[] = [];
-  const visitStates = (states: unknown) => {
-    if (typeof states !== "object" || states === null) return;
-    for (const state of Object.values(states as Record<string, any>)) {
-      if (typeof state !== "object" || state === null) continue;
-      if (state.Type === "Task") {
-        const resource = state.Resource;
-        if (typeof resource === "string" && LAMBDA_ARN.test(resource)) found.push(resource);
-        if (typeof resource === "string" && /^arn:aws[a-z-]*:states:::lambda:invoke/.test(resource)) {
-          const fn = state.Parameters?.FunctionName ?? state.Arguments?.FunctionName;
-          if (typeof fn === "string" && LAMBDA_ARN.test(fn)) found.push(fn);
-        }
-      }
-      for (const branch of asArray<any>(state.Branches)) visitStates(branch?.States);
-      visitStates(state.ItemProcessor?.States);
-      visitStates(state.Iterator?.States);
+  for (const [, state] of taskStates(definition)) {
+    const resource = state.Resource;
+    if (typeof resource === "string" && LAMBDA_ARN.test(resource)) found.push(resource);
+    if (typeof resource === "string" && /^arn:aws[a-z-]*:states:::lambda:invoke/.test(resource)) {
+      const fn = state.Parameters?.FunctionName ?? state.Arguments?.FunctionName;
+      if (typeof fn === "string" && LAMBDA_ARN.test(fn)) found.push(fn);
     }
-  };
-  visitStates((definition as { States?: unknown } | undefined)?.States);
+  }
   return found;
 }
 
@@ -257,14 +274,7 @@ export const STATES_LAMBDA_TASKS: DeployRule = {
   source: "https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html",
   check(graph, context) {
     const findings: DeployFinding[] = [];
-    for (const stateMachine of stateMachines(graph)) {
-      if (typeof stateMachine.inputs.definition !== "string") continue;
-      let definition: unknown;
-      try {
-        definition = JSON.parse(stateMachine.inputs.definition);
-      } catch {
-        continue;
-      }
+    for (const [stateMachine, definition] of parsedDefinitions(graph)) {
       const region = regionOf(graph, stateMachine, context);
       const role = roleOf(graph, stateMachine);
       const policies = role ? roleGrants(graph, role) : undefined;
@@ -284,21 +294,6 @@ export const STATES_LAMBDA_TASKS: DeployRule = {
     return findings;
   },
 };
-
-/** Every Task state of a definition (Parallel branches and Map processors included), with its name. */
-function* taskStates(definition: unknown): Generator<[string, Record<string, any>]> {
-  const visit = function* (states: unknown): Generator<[string, Record<string, any>]> {
-    if (typeof states !== "object" || states === null) return;
-    for (const [name, state] of Object.entries(states as Record<string, any>)) {
-      if (typeof state !== "object" || state === null) continue;
-      if (state.Type === "Task") yield [name, state];
-      for (const branch of asArray<any>(state.Branches)) yield* visit(branch?.States);
-      yield* visit(state.ItemProcessor?.States);
-      yield* visit(state.Iterator?.States);
-    }
-  };
-  yield* visit((definition as { States?: unknown } | undefined)?.States);
-}
 
 /**
  * The resource ARN an optimized integration's Task acts on, when its definition names it as a literal (a JSONPath
@@ -351,14 +346,7 @@ export const STATES_SERVICE_TASKS: DeployRule = {
   source: "https://docs.aws.amazon.com/step-functions/latest/dg/dynamo-iam.html",
   check(graph, context) {
     const findings: DeployFinding[] = [];
-    for (const stateMachine of stateMachines(graph)) {
-      if (typeof stateMachine.inputs.definition !== "string") continue;
-      let definition: unknown;
-      try {
-        definition = JSON.parse(stateMachine.inputs.definition);
-      } catch {
-        continue;
-      }
+    for (const [stateMachine, definition] of parsedDefinitions(graph)) {
       const role = roleOf(graph, stateMachine);
       if (!role) continue;
       const policies = roleGrants(graph, role);

@@ -4,6 +4,7 @@ import { pathPatternMatcher } from "../../local/http";
 import { OPTIMIZED_INTEGRATIONS, optimizedIntegration } from "../../components/workflow/integrations";
 import { roleGrants } from "../deploy-rules/iam";
 import { referenced } from "../deploy-rules/rule";
+import { taskStates } from "../deploy-rules/states";
 import { finding, type Finding, type SecurityRule } from "./rule";
 
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
@@ -83,22 +84,12 @@ const SERVICE_TASK_ACTIONS = new Set(OPTIMIZED_INTEGRATIONS.filter((i) => i.api 
  */
 function calledActions(definition: unknown): Set<string> {
   const called = new Set<string>();
-  const visit = (states: unknown) => {
-    if (typeof states !== "object" || states === null) return;
-    for (const state of Object.values(states as Record<string, any>)) {
-      if (typeof state !== "object" || state === null) continue;
-      if (state.Type === "Task") {
-        const optimized = optimizedIntegration(state.Resource);
-        if (optimized) called.add(optimized.integration.action.toLowerCase());
-        const sdk = typeof state.Resource === "string" ? /^arn:[a-z-]+:states:::aws-sdk:([a-z0-9]+):([A-Za-z]+)/.exec(state.Resource) : null;
-        if (sdk) called.add(`${sdk[1] === "eventbridge" ? "events" : sdk[1]}:${sdk[2]}`.toLowerCase());
-      }
-      for (const branch of asArray<any>(state.Branches)) visit(branch?.States);
-      visit(state.ItemProcessor?.States);
-      visit(state.Iterator?.States);
-    }
-  };
-  visit((definition as { States?: unknown } | undefined)?.States);
+  for (const [, state] of taskStates(definition)) {
+    const optimized = optimizedIntegration(state.Resource);
+    if (optimized) called.add(optimized.integration.action.toLowerCase());
+    const sdk = typeof state.Resource === "string" ? /^arn:[a-z-]+:states:::aws-sdk:([a-z0-9]+):([A-Za-z]+)/.exec(state.Resource) : null;
+    if (sdk) called.add(`${sdk[1] === "eventbridge" ? "events" : sdk[1]}:${sdk[2]}`.toLowerCase());
+  }
   return called;
 }
 
@@ -122,7 +113,7 @@ export const STATE_MACHINE_SERVICE_GRANTS: SecurityRule = {
       try {
         actions = typeof stateMachine.inputs.definition === "string" ? calledActions(JSON.parse(stateMachine.inputs.definition)) : undefined;
       } catch {
-        actions = undefined;
+        // Not JSON: the plan cannot say which actions it calls.
       }
       const known = called.has(role) ? called.get(role) : new Set<string>();
       called.set(role, known && actions ? new Set([...known, ...actions]) : undefined);
