@@ -32,11 +32,16 @@ import { Sha256 } from "@aws-sdk/checksums/sha";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { SigV4Credentials } from "./sigv4-verify";
 
-/** A Task's failure as Step Functions names it: `name` is the Error Retry and Catch match, `message` the Cause. */
+/**
+ * A Task's failure as Step Functions names it: `name` is the Error Retry and Catch match, `message` the Cause.
+ * States.Runtime (what the local runtime cannot run) is neither retried nor caught, as in AWS (the library reads
+ * isRetryable and isCatchable).
+ */
 export class ServiceTaskFailure extends Error {
   constructor(error: string, cause: string) {
     super(cause);
     this.name = error;
+    if (error === "States.Runtime") Object.assign(this, { isRetryable: false, isCatchable: false });
   }
 }
 
@@ -229,7 +234,7 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
         const sent = entries.map((entry) => ({
           ...entry,
           ...(entry.Detail !== undefined ? { Detail: asText(entry.Detail) } : {}),
-          Resources: [...(Array.isArray(entry.Resources) ? entry.Resources : []), context.executionArn, context.stateMachineArn],
+          Resources: [...(Array.isArray(entry.Resources) ? entry.Resources : []), context.executionArn, context.stateMachineArn].filter(Boolean),
         }));
         const result = await json(service, "events", endpoints.eventbridge, context.region, "AWSEvents.PutEvents", "1.1", { ...input, Entries: sent });
         if (typeof result.FailedEntryCount === "number" && result.FailedEntryCount > 0) {

@@ -248,7 +248,8 @@ export interface TaskExecution {
   arn: string;
 }
 
-type TaskHandler = (input: unknown, execution: TaskExecution) => Promise<unknown>;
+/** A Task's local handler; `execution` absent (a caller of localRun's handlers outside a run): the execution's ARN is unknown. */
+type TaskHandler = (input: unknown, execution?: TaskExecution) => Promise<unknown>;
 
 export interface LocalRun {
   definition: Definition;
@@ -347,7 +348,7 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
     const run = machine.serviceTasks;
     const [, , , region, account] = machine.arn.split(":");
     return (input, execution) =>
-      run(api, input, { region, account, executionArn: execution.arn, stateMachineArn: machine.arn, ...(machine.authorise ? { authorise: machine.authorise } : {}) });
+      run(api, input, { region, account, executionArn: execution?.arn ?? "", stateMachineArn: machine.arn, ...(machine.authorise ? { authorise: machine.authorise } : {}) });
   }
   log(`  ${machine.name}: Task state '${stateName}' (${String(resource)}) is not one the local runtime runs: it fails locally`);
   return async () => {
