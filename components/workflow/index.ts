@@ -149,6 +149,7 @@ export class Workflow extends pulumi.ComponentResource {
     checkFunctions(fail, walked.functions, known);
     checkDefinition(fail, walked.planned);
     checkIntegrationGrants(fail, walked.integrations, args.permissions ?? []);
+    if (type === "EXPRESS") checkExpressPatterns(fail, walked.planned);
     const functions = uniqueFunctions(walked.functions);
     const kmsKey = checkedKmsKey(args.kmsKeyId, (key) => assertWorkflowKmsKeyId(name, key));
 
@@ -460,6 +461,28 @@ function checkIntegrationGrants(fail: ArgFailure, integrations: readonly Definit
       `Name the ${integration.kind} itself (${example}), and the workflow's role is granted ${integration.action} on it; or add { actions: ["${integration.action}"], resources: [<the target's ARN>] } to permissions.`,
     );
   }
+}
+
+/**
+ * "Express Workflows only support Request Response integrations" (https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html):
+ * a Task of an EXPRESS workflow whose Resource asks for Run a Job (`.sync`, `.sync:2`) or Wait for Callback
+ * (`.waitForTaskToken`) is refused, in Parallel branches and Map processors too.
+ */
+function checkExpressPatterns(fail: ArgFailure, planned: unknown): void {
+  const visit = (states: unknown, path: string) => {
+    if (typeof states !== "object" || states === null) return;
+    for (const [name, state] of Object.entries(states as Record<string, Record<string, any>>)) {
+      if (typeof state !== "object" || state === null) continue;
+      const at = `${path}.${name}`;
+      const pattern = typeof state.Resource === "string" ? /^arn:[a-z-]+:states:::.*(\.sync(?::2)?|\.waitForTaskToken)$/.exec(state.Resource)?.[1] : undefined;
+      if (state.Type === "Task" && pattern) {
+        fail("definition", at, `has a Task whose Resource ${state.Resource} asks for the ${pattern === ".waitForTaskToken" ? "Wait for Callback" : "Run a Job"} pattern (${pattern}), which an EXPRESS workflow does not support: Express Workflows only support Request Response integrations`, `Make the workflow type "STANDARD", or call the integration without ${pattern}.`);
+      }
+      (Array.isArray(state.Branches) ? state.Branches : []).forEach((branch: { States?: unknown }, i: number) => visit(branch?.States, `${at}.Branches[${i}].States`));
+      for (const field of ["ItemProcessor", "Iterator"]) visit(state[field]?.States, `${at}.${field}.States`);
+    }
+  };
+  visit((planned as { States?: unknown } | undefined)?.States, "definition.States");
 }
 
 /** Each function once, in the order the definition names them. */

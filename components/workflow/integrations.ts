@@ -25,7 +25,6 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
-import type { LambdaFunction } from "../lambda/function";
 
 /** The kind of component an integration's target field takes. */
 export type IntegrationTargetKind = "LambdaFunction" | "DataTable" | "MessageQueue" | "Topic" | "EventBus";
@@ -189,5 +188,3 @@ export function actionCovers(pattern: string, action: string): boolean {
   const expression = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
   return expression.test(action);
 }
-
-export type { LambdaFunction };

@@ -167,6 +167,11 @@ describe("Workflow optimized integrations", () => {
         () => new Workflow("w", { definition: { StartAt: "S", States: { S: { Type: "Task", Resource: "arn:aws:states:::dynamodb:getItem", Parameters: { TableName: new Topic("wi-t1", {}), Key: {} }, End: true } } } }),
         /holds a Topic where it cannot stand: a Topic stands only as the TopicArn of a Task whose Resource is "arn:aws:states:::sns:publish"/,
       ],
+      [
+        "a callback Task in an EXPRESS workflow, however deep",
+        () => new Workflow("w", { type: "EXPRESS", definition: { StartAt: "P", States: { P: { Type: "Parallel", Branches: [{ StartAt: "R", States: { R: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", Parameters: { FunctionName: fn("wi-f2"), Payload: { "token.$": "$$.Task.Token" } }, End: true } } }], End: true } } } }),
+        /^Workflow "w": definition "definition\.States\.P\.Branches\[0\]\.States\.R" has a Task whose Resource arn:aws:states:::lambda:invoke\.waitForTaskToken asks for the Wait for Callback pattern \(\.waitForTaskToken\), which an EXPRESS workflow does not support/,
+      ],
     ])("%s", (_, build, message) => {
       expect(build).toThrow(message);
     });
