@@ -11,6 +11,7 @@ import { asArray, dependencyClosure, ofType, policyDocument, type Graph } from "
 import type { RecordedResource } from "../../local/offline/mocks";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 import { granting, roleGrants, type RoleGrant } from "./iam";
+import { parsedDefinitions, taskStates } from "./state-machine-definitions";
 
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
 const ROLE = "aws:iam/role:Role";
@@ -23,33 +24,6 @@ const logLevel = (stateMachine: RecordedResource): string => String(stateMachine
 
 /** The first of the role's grants (testing/deploy-rules/iam.ts roleGrants) that allows `action` on `resource`, or undefined. */
 const allowing = (grants: readonly RoleGrant[], action: string, resource: string): RoleGrant | undefined => granting(grants, action, resource)[0];
-
-/** Every Task state of a definition (Parallel branches and Map processors included), with its name. */
-export function* taskStates(definition: unknown): Generator<[string, Record<string, any>]> {
-  const visit = function* (states: unknown): Generator<[string, Record<string, any>]> {
-    if (typeof states !== "object" || states === null) return;
-    for (const [name, state] of Object.entries(states as Record<string, any>)) {
-      if (typeof state !== "object" || state === null) continue;
-      if (state.Type === "Task") yield [name, state];
-      for (const branch of asArray<any>(state.Branches)) yield* visit(branch?.States);
-      yield* visit(state.ItemProcessor?.States);
-      yield* visit(state.Iterator?.States);
-    }
-  };
-  yield* visit((definition as { States?: unknown } | undefined)?.States);
-}
-
-/** Each state machine of the graph whose definition the plan knows and is JSON, with the definition parsed. */
-export function* parsedDefinitions(graph: Graph): Generator<[RecordedResource, unknown]> {
-  for (const stateMachine of stateMachines(graph)) {
-    if (typeof stateMachine.inputs.definition !== "string") continue;
-    try {
-      yield [stateMachine, JSON.parse(stateMachine.inputs.definition)];
-    } catch {
-      continue;
-    }
-  }
-}
 
 /**
  * "The Amazon States Language definition of the state machine" (CreateStateMachine `definition`, at most 1048576
