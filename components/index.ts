@@ -36,6 +36,8 @@ export {
   WORKFLOW_START_ACTIONS, WORKFLOW_EXPRESS_START_ACTIONS, WORKFLOW_READ_STATE_MACHINE_ACTIONS, WORKFLOW_READ_EXECUTION_ACTIONS, workflowLogGroupName,
 } from "./workflow";
 export type { WorkflowArgs, WorkflowDefinition, WorkflowGrants, WorkflowLogLevel, WorkflowSpec, WorkflowState, WorkflowType } from "./workflow";
+export { OPTIMIZED_INTEGRATIONS, STATES_DISTRIBUTED_MAP_ACTIONS, WORKFLOW_READ_MAP_RUN_ACTIONS } from "./workflow";
+export type { OptimizedIntegration } from "./workflow";
 export type {
   TopicArgs, TopicServicePrincipal, TopicServicePublisher, TopicSpec, TopicGrants, TopicLambdaSubscription, TopicSubscribeOptions, TopicSubscribeQueueOptions, TopicSubscriptionSpec, TopicLambdaSubscriptionSpec, TopicQueueSubscriptionSpec, FilterPolicyScope,
 } from "./topic";

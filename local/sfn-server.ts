@@ -20,6 +20,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
+import { LOCAL_SERVICE_TASKS, localServiceTask, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
 import { installPromiseWithResolvers } from "./promise-with-resolvers";
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 
@@ -44,6 +45,17 @@ export interface LocalStateMachineDefinition {
   /** The functions its Task states may invoke, by unqualified ARN. */
   functions: ReadonlyMap<string, TaskFunction>;
   createdAt?: Date;
+  /**
+   * IAM for the state machine's role (its policies as recorded): a lambda:invoke or service Task whose action the
+   * role is refused fails with the service's AccessDenied error. @default everything is allowed
+   */
+  authorise?: (action: string, resource: string) => RoleRefusal | undefined;
+  /**
+   * Runs an optimized service integration (`dynamodb:putItem`, `sqs:sendMessage`, …: local/sfn-integrations.ts)
+   * against the local emulators; resolves with the Task's result or rejects with its Error (name) and Cause (message).
+   * @default none: such Tasks fail the execution, saying the local runtime cannot run them
+   */
+  serviceTasks?: (api: string, parameters: unknown, context: ServiceTaskContext) => Promise<unknown>;
 }
 
 /** A Step Functions error as the JSON protocol answers it. */
@@ -231,10 +243,18 @@ function* allStates(definition: Definition): Generator<[string, Record<string, u
   }
 }
 
+/** The execution a Task runs in. */
+export interface TaskExecution {
+  arn: string;
+}
+
+/** A Task's local handler; `execution` absent (a caller of localRun's handlers outside a run): the execution's ARN is unknown. */
+type TaskHandler = (input: unknown, execution?: TaskExecution) => Promise<unknown>;
+
 export interface LocalRun {
   definition: Definition;
-  /** Each Task state's local handler, by state name (as the library takes them). */
-  handlers: Record<string, (input: unknown) => Promise<unknown>>;
+  /** Each Task state's local handler, by state name (the library's, once bound to an execution). */
+  handlers: Record<string, TaskHandler>;
   /** The states with a Retry. */
   retried: string[];
   /** The Task states that invoke one of the workflow's functions (their failures are LambdaFunctionFailed events). */
@@ -248,7 +268,7 @@ export interface LocalRun {
  */
 export function localRun(machine: LocalStateMachineDefinition, log: (message: string) => void): LocalRun {
   const definition = JSON.parse(machine.definition) as Definition;
-  const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+  const handlers: Record<string, TaskHandler> = {};
   const resources = new Map<string, unknown>();
   const retried: string[] = [];
   const lambdaStates = new Set<string>();
@@ -274,8 +294,8 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   return { definition, handlers, retried, lambdaStates };
 }
 
-/** What a Task state does locally: invoke one of the workflow's functions (directly, or through lambda:invoke), or fail saying why not. */
-function taskHandler(machine: LocalStateMachineDefinition, stateName: string, resource: unknown, log: (message: string) => void): (input: unknown) => Promise<unknown> {
+/** What a Task state does locally: invoke one of the workflow's functions (directly, or through lambda:invoke), run a service integration, or fail saying why not. */
+function taskHandler(machine: LocalStateMachineDefinition, stateName: string, resource: unknown, log: (message: string) => void): TaskHandler {
   const direct = typeof resource === "string" ? machine.functions.get(unqualified(resource)) : undefined;
   if (direct) {
     return async (input) => {
@@ -287,20 +307,50 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
     };
   }
   // The optimised integration (https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html): Parameters'
-  // FunctionName and Payload; the result is Invoke's answer, the function's result under Payload.
+  // FunctionName and Payload; the result is Invoke's answer, the function's result under Payload, with the SDK's
+  // metadata (ExecutedVersion, Payload, SdkHttpMetadata, SdkResponseMetadata, StatusCode).
   if (resource === "arn:aws:states:::lambda:invoke") {
     return async (input) => {
-      const { FunctionName, Payload } = (input ?? {}) as { FunctionName?: unknown; Payload?: unknown };
-      const fn = typeof FunctionName === "string" ? [...machine.functions].find(([arn]) => arn === unqualified(FunctionName) || arn.endsWith(`:function:${FunctionName}`))?.[1] : undefined;
-      if (!fn) throw unsupportedTask(machine, stateName, `lambda:invoke of ${String(FunctionName)}, which is not one of the workflow's functions`);
+      const { FunctionName, Payload, Qualifier } = (input ?? {}) as { FunctionName?: unknown; Payload?: unknown; Qualifier?: unknown };
+      const found = typeof FunctionName === "string" ? [...machine.functions].find(([arn]) => arn === unqualified(FunctionName) || arn.endsWith(`:function:${FunctionName}`)) : undefined;
+      if (!found) throw unsupportedTask(machine, stateName, `lambda:invoke of ${String(FunctionName)}, which is not one of the workflow's functions`);
+      const [arn, fn] = found;
+      // IAM matches the ARN invoked: a qualified one (`<function>:<alias>`, or FunctionName with Qualifier) against
+      // that ARN (https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html).
+      const invoked = typeof Qualifier === "string" ? `${arn}:${Qualifier}` : String(FunctionName).startsWith("arn:") ? String(FunctionName) : arn;
+      const refused = machine.authorise?.("lambda:InvokeFunction", invoked);
+      if (refused) {
+        // Lambda's IAM refusal through the optimized integration: Lambda.AWSLambdaException, AccessDeniedException with 403 in the cause.
+        throw new TaskError(
+          "Lambda.AWSLambdaException",
+          `User: ${refused.caller} is not authorized to perform: lambda:InvokeFunction on resource: ${invoked} ${refused.reason} (Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException; Request ID: ${randomUUID()}; Proxy: null)`,
+        );
+      }
+      let result: unknown;
       try {
-        return { ExecutedVersion: "$LATEST", Payload: (await fn(Payload)) ?? null, StatusCode: 200 };
+        result = await fn(Payload);
       } catch (error) {
         throw functionFailure(error);
       }
+      const requestId = randomUUID();
+      const headers = { "Content-Type": "application/json", "X-Amz-Executed-Version": "$LATEST", "x-amzn-RequestId": requestId };
+      return {
+        ExecutedVersion: "$LATEST",
+        Payload: result ?? null,
+        SdkHttpMetadata: { AllHttpHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])), HttpHeaders: headers, HttpStatusCode: 200 },
+        SdkResponseMetadata: { RequestId: requestId },
+        StatusCode: 200,
+      };
     };
   }
-  log(`  ${machine.name}: Task state '${stateName}' (${String(resource)}) is not one of the workflow's functions: it fails locally`);
+  const api = localServiceTask(resource);
+  if (api && machine.serviceTasks) {
+    const run = machine.serviceTasks;
+    const [, , , region, account] = machine.arn.split(":");
+    return (input, execution) =>
+      run(api, input, { region, account, executionArn: execution?.arn ?? "", stateMachineArn: machine.arn, ...(machine.authorise ? { authorise: machine.authorise } : {}) });
+  }
+  log(`  ${machine.name}: Task state '${stateName}' (${String(resource)}) is not one the local runtime runs: it fails locally`);
   return async () => {
     throw unsupportedTask(machine, stateName, String(resource));
   };
@@ -309,7 +359,7 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
 function unsupportedTask(machine: LocalStateMachineDefinition, stateName: string, what: string): TaskError {
   return new TaskError(
     "States.Runtime",
-    `The local runtime (npm start) runs only Task states that invoke the workflow's LambdaFunctions; state '${stateName}' of ${machine.name} names ${what}. See docs/local-vs-aws.md.`,
+    `The local runtime (npm start) runs Task states that invoke the workflow's LambdaFunctions (as their Resource, or through arn:aws:states:::lambda:invoke) and the optimized integrations ${LOCAL_SERVICE_TASKS.join(", ")} against the local emulators; state '${stateName}' of ${machine.name} names ${what}, which it cannot run. See docs/local-vs-aws.md.`,
     { terminal: true },
   );
 }
@@ -452,8 +502,10 @@ export class LocalStepFunctions {
     execution.done = (async () => {
       try {
         const { stateMachine, handlers, retried, lambdaStates } = await this.prepare(machine);
+        // Each handler told which execution it runs in (putEvents names it in each entry's Resources).
+        const bound = Object.fromEntries(Object.entries(handlers).map(([state, handler]) => [state, (input: unknown) => handler(input, { arn })]));
         const overrides = {
-          taskResourceLocalHandlers: handlers as never,
+          taskResourceLocalHandlers: bound as never,
           ...(this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: Object.fromEntries(retried.map((state) => [state, this.options.retryIntervalMs!])) } : {}),
         };
         const context = { Execution: { Id: arn, Name: name, RoleArn: machine.roleArn }, StateMachine: { Id: machine.arn, Name: machine.name } };

@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
 import type { LambdaFunction } from "../lambda/function";
+import { deployedTarget, optimizedIntegration, plannedTarget, targetKind, type DefinitionIntegration, type IntegrationTargetKind } from "./integrations";
 import type { WorkflowDefinition } from "./spec";
 
 /**
@@ -36,6 +37,10 @@ export interface DefinitionFunction {
 /** What the definition walk found: the functions its Tasks name, the tree to deploy, and the tree to validate now. */
 export interface WalkedDefinition {
   functions: DefinitionFunction[];
+  /** The Task states naming an optimized integration the component grants for (integrations.ts), with their targets. */
+  integrations: DefinitionIntegration[];
+  /** Where the Map states in Distributed mode stand (`ItemProcessor.ProcessorConfig.Mode` "DISTRIBUTED"): each runs child executions of the state machine. */
+  distributedMaps: string[];
   /** The definition with each LambdaFunction as its ARN (an Output), deploy-time values kept: `pulumi.jsonStringify` it. */
   deployed: unknown;
   /** The definition as plain JSON: each LambdaFunction as a placeholder ARN of its region, each deploy-time value as a placeholder. */
@@ -87,32 +92,55 @@ export function isLambdaFunction(value: unknown): value is LambdaFunction {
   return typeof candidate === "object" && candidate !== null && typeof candidate.spec?.name === "string" && typeof candidate.spec?.handler === "string" && pulumi.Output.isInstance(candidate.arn);
 }
 
+/** Where a walked value stands: a Task's Resource, or an optimized integration's target field (integrations.ts). */
+type Slot = { kind: "Resource" } | { kind: IntegrationTargetKind; record: DefinitionIntegration };
+
+const TARGET_FIX: Record<Exclude<IntegrationTargetKind, "LambdaFunction">, string> = {
+  DataTable: 'a DataTier\'s table stands only as the TableName of a Task whose Resource is "arn:aws:states:::dynamodb:getItem" (putItem, updateItem, deleteItem)',
+  MessageQueue: 'a MessageQueue stands only as the QueueUrl of a Task whose Resource is "arn:aws:states:::sqs:sendMessage"',
+  Topic: 'a Topic stands only as the TopicArn of a Task whose Resource is "arn:aws:states:::sns:publish"',
+  EventBus: 'an EventBus stands only as an entry\'s EventBusName in the Entries of a Task whose Resource is "arn:aws:states:::events:putEvents"',
+};
+
 /**
- * Walks the definition: a LambdaFunction is taken as a Task state's `Resource` only (anywhere else it would be
- * serialised as a Pulumi resource object), Outputs and Promises anywhere, plain JSON otherwise. `region` is the
- * region a function's placeholder ARN names (the workflow's, when known).
+ * Walks the definition: a LambdaFunction is taken as a Task state's `Resource`, or as the `FunctionName` of a
+ * `lambda:invoke` Task's Parameters (JSONPath) or Arguments (JSONata); a DataTier's table, a MessageQueue, a Topic or an
+ * EventBus as the target of the optimized integration that takes it (integrations.ts) — anywhere else each would be
+ * serialised as a Pulumi resource object. Outputs and Promises anywhere, plain JSON otherwise. `region` is the region
+ * a placeholder ARN names (the workflow's, when known).
  */
 export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition, region: string | undefined): WalkedDefinition {
   const functions: DefinitionFunction[] = [];
+  const integrations: DefinitionIntegration[] = [];
+  const distributedMaps: string[] = [];
   const placeholderArn = (fn: LambdaFunction) => `arn:aws:lambda:${region ?? "us-east-1"}:${PLACEHOLDER_ACCOUNT}:function:${fn.spec.name}-function-0000000`;
-  const walk = (value: unknown, path: string, key: string, taskResource: boolean): { deployed: unknown; planned: unknown } => {
+  const walk = (value: unknown, path: string, key: string, slot?: Slot): { deployed: unknown; planned: unknown } => {
     if (isLambdaFunction(value)) {
-      if (!taskResource) {
+      if (slot?.kind !== "Resource" && slot?.kind !== "LambdaFunction") {
         fail(
           "definition",
           path,
-          `holds the LambdaFunction "${value.spec.name}" where only a Task state's Resource may name one`,
-          `Make it a Task state's Resource ({ Type: "Task", Resource: ${value.spec.name}, ... }), or pass its ARN (fn.arn) and grant lambda:InvokeFunction through permissions.`,
+          `holds the LambdaFunction "${value.spec.name}" where only a Task state's Resource, or the FunctionName of a lambda:invoke Task's Parameters or Arguments, may name one`,
+          `Make it a Task state's Resource ({ Type: "Task", Resource: ${value.spec.name}, ... }) or { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: ${value.spec.name}, "Payload.$": "$" } }, or pass its ARN (fn.arn) and grant lambda:InvokeFunction through permissions.`,
         );
       }
       functions.push({ path, fn: value });
+      if (slot.kind === "LambdaFunction") slot.record.targets.push({ kind: "LambdaFunction", value });
       return { deployed: value.arn, planned: placeholderArn(value) };
+    }
+    const kind = targetKind(value);
+    if (kind) {
+      if (slot?.kind !== kind) {
+        fail("definition", path, `holds a ${kind} where it cannot stand: ${TARGET_FIX[kind]}`, `Move it there (the component then grants the workflow's role exactly that action on it), or pass one of its outputs and grant the action through permissions.`);
+      }
+      slot.record.targets.push({ kind, value });
+      return { deployed: deployedTarget(kind, value), planned: plannedTarget(kind, region) };
     }
     if (pulumi.Output.isInstance(value) || value instanceof Promise) {
       return { deployed: value, planned: placeholderFor(key) };
     }
     if (Array.isArray(value)) {
-      const items = value.map((item, i) => walk(item, `${path}[${i}]`, key, false));
+      const items = value.map((item, i) => walk(item, `${path}[${i}]`, key));
       return { deployed: items.map((item) => item.deployed), planned: items.map((item) => item.planned) };
     }
     if (typeof value === "object" && value !== null) {
@@ -121,13 +149,25 @@ export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition,
       }
       const object = value as Record<string, unknown>;
       const isTask = object.Type === "Task";
+      const processor = object.ItemProcessor as { ProcessorConfig?: { Mode?: unknown } } | undefined;
+      if (object.Type === "Map" && processor?.ProcessorConfig?.Mode === "DISTRIBUTED") distributedMaps.push(path);
+      const optimized = isTask ? optimizedIntegration(object.Resource) : undefined;
+      const record: DefinitionIntegration | undefined = optimized ? { path, integration: optimized.integration, targets: [], untargeted: false } : undefined;
       const deployed: Record<string, unknown> = {};
       const planned: Record<string, unknown> = {};
       for (const [field, inner] of Object.entries(object)) {
         if (inner === undefined) continue;
-        const each = walk(inner, `${path}.${field}`, field, isTask && field === "Resource");
+        const each =
+          record && (field === "Parameters" || field === "Arguments")
+            ? walkPayload(inner, `${path}.${field}`, field, record)
+            : walk(inner, `${path}.${field}`, field, isTask && field === "Resource" ? { kind: "Resource" } : undefined);
         deployed[field] = each.deployed;
         planned[field] = each.planned;
+      }
+      if (record) {
+        // The target is the caller's to grant when the field is not a component (or, for putEvents, some entry's bus is not).
+        if (record.integration.kind !== "EventBus") record.untargeted = record.targets.length === 0;
+        integrations.push(record);
       }
       return { deployed, planned };
     }
@@ -139,11 +179,56 @@ export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition,
     }
     return { deployed: value, planned: value };
   };
+  /** An optimized integration's Parameters or Arguments: its target field may hold the component it takes. */
+  const walkPayload = (payload: unknown, path: string, key: string, record: DefinitionIntegration): { deployed: unknown; planned: unknown } => {
+    const { field, kind } = record.integration;
+    const plain = typeof payload !== "object" || payload === null || Array.isArray(payload) || pulumi.Resource.isInstance(payload) || pulumi.Output.isInstance(payload) || targetKind(payload) !== undefined;
+    if (plain) {
+      if (kind === "EventBus") record.untargeted = true;
+      return walk(payload, path, key);
+    }
+    const object = payload as Record<string, unknown>;
+    const deployed: Record<string, unknown> = {};
+    const planned: Record<string, unknown> = {};
+    if (kind === "EventBus" && !Array.isArray(object.Entries)) record.untargeted = true;
+    for (const [name, inner] of Object.entries(object)) {
+      if (inner === undefined) continue;
+      let each: { deployed: unknown; planned: unknown };
+      if (name === field) {
+        each = walk(inner, `${path}.${name}`, name, { kind, record });
+      } else if (kind === "EventBus" && name === "Entries" && Array.isArray(inner)) {
+        // Each entry's EventBusName may be an EventBus; an entry without one goes to the default bus (the caller's to grant).
+        const entries = inner.map((entry, i) => {
+          const at = `${path}.Entries[${i}]`;
+          if (typeof entry !== "object" || entry === null || Array.isArray(entry) || pulumi.Resource.isInstance(entry) || pulumi.Output.isInstance(entry)) {
+            record.untargeted = true;
+            return walk(entry, at, name);
+          }
+          const before = record.targets.length;
+          const out: { deployed: Record<string, unknown>; planned: Record<string, unknown> } = { deployed: {}, planned: {} };
+          for (const [entryField, value] of Object.entries(entry as Record<string, unknown>)) {
+            if (value === undefined) continue;
+            const walked = walk(value, `${at}.${entryField}`, entryField, entryField === "EventBusName" ? { kind, record } : undefined);
+            out.deployed[entryField] = walked.deployed;
+            out.planned[entryField] = walked.planned;
+          }
+          if (record.targets.length === before) record.untargeted = true;
+          return out;
+        });
+        each = { deployed: entries.map((e) => e.deployed), planned: entries.map((e) => e.planned) };
+      } else {
+        each = walk(inner, `${path}.${name}`, name);
+      }
+      deployed[name] = each.deployed;
+      planned[name] = each.planned;
+    }
+    return { deployed, planned };
+  };
   if (typeof definition !== "object" || definition === null || Array.isArray(definition)) {
     fail("definition", definition, "is not an object", 'Give the state machine in Amazon States Language, e.g. { StartAt: "Resize", States: { Resize: { Type: "Task", Resource: resize, End: true } } }.');
   }
-  const { deployed, planned } = walk(definition, "definition", "", false);
-  return { functions, deployed, planned };
+  const { deployed, planned } = walk(definition, "definition", "");
+  return { functions, integrations, distributedMaps, deployed, planned };
 }
 
 /** The UTF-8 size of a definition's JSON. */

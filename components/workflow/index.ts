@@ -1,6 +1,8 @@
 /**
- * A Step Functions state machine whose Task states invoke LambdaFunctions: a role trusted by states.amazonaws.com from
- * this account's state machines that may invoke exactly those functions (and their versions and aliases), logs to a
+ * A Step Functions state machine whose Task states invoke LambdaFunctions (directly, or through the optimized
+ * `lambda:invoke`) and call the program's tables, queues, topics and buses through the optimized integrations: a role
+ * trusted by states.amazonaws.com from this account's state machines that may invoke exactly those functions (and their
+ * versions and aliases) and perform exactly each integration's action on its target (integrations.ts), logs to a
  * `/aws/vendedlogs/states/` log group with retention, optional X-Ray tracing and a customer managed key. Callers get
  * `grants.start()` / `grants.read()` for their `permissions` and `environment()` for the state machine's ARN.
  */
@@ -18,11 +20,13 @@ import { describeRegion, regionOf, regionWhereCreated, validateRegionArg } from 
 import { registerSpec } from "../spec-registry";
 import { STATES_LOG_DELIVERY_ACTIONS, STATES_TRACING_ACTIONS } from "./actions";
 import { aslProblems, definitionBytes, STATES_LIMITS, walkDefinition, type DefinitionFunction } from "./definition";
+import { actionCovers, integrationStatements, type DefinitionIntegration } from "./integrations";
 import type { WorkflowArgs, WorkflowLogLevel, WorkflowSpec, WorkflowType } from "./spec";
 
 export type { WorkflowArgs, WorkflowDefinition, WorkflowLogLevel, WorkflowSpec, WorkflowState, WorkflowType } from "./spec";
 export { STATES_LIMITS } from "./definition";
 export { STATES_LOG_DELIVERY_ACTIONS, STATES_TRACING_ACTIONS } from "./actions";
+export { OPTIMIZED_INTEGRATIONS, optimizedIntegration, type OptimizedIntegration } from "./integrations";
 
 export const WORKFLOW_TYPES: readonly WorkflowType[] = ["STANDARD", "EXPRESS"];
 export const WORKFLOW_LOG_LEVELS: readonly WorkflowLogLevel[] = ["ALL", "ERROR", "FATAL", "OFF"];
@@ -49,6 +53,19 @@ export const WORKFLOW_EXPRESS_START_ACTIONS: readonly string[] = ["states:StartE
 export const WORKFLOW_READ_STATE_MACHINE_ACTIONS: readonly string[] = ["states:ListExecutions"];
 /** grants.read() on its executions (resource type execution): what the CDK's grantRead gives there. */
 export const WORKFLOW_READ_EXECUTION_ACTIONS: readonly string[] = ["states:DescribeExecution", "states:GetExecutionHistory", "states:DescribeStateMachineForExecution"];
+/**
+ * grants.read() of a workflow with a Distributed Map: ListMapRuns on its executions (resource type execution, API_ListMapRuns
+ * takes the parent execution's ARN) and DescribeMapRun on its Map Runs (resource type mapRun,
+ * `arn:<partition>:states:<region>:<account>:mapRun:<state machine>/<map label>:<id>`, API_DescribeMapRun).
+ */
+export const WORKFLOW_READ_MAP_RUN_ACTIONS = { execution: ["states:ListMapRuns"], mapRun: ["states:DescribeMapRun"] } as const;
+/**
+ * What a state machine's role needs to run a Distributed Map's child workflow executions ("IAM policies for using
+ * Distributed Map states", https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html):
+ * StartExecution on the state machine itself, DescribeExecution and StopExecution on its child executions
+ * (`execution:<state machine>/<map label>:<id>`, hence `execution:<state machine>/*`).
+ */
+export const STATES_DISTRIBUTED_MAP_ACTIONS = { stateMachine: ["states:StartExecution"], childExecutions: ["states:DescribeExecution", "states:StopExecution"] } as const;
 
 /**
  * The state machine's logical name, and its physical name's start: `<name>-state-machine-<7 random>`, as Pulumi's default
@@ -112,7 +129,7 @@ export class Workflow extends pulumi.ComponentResource {
   readonly stateMachineName: pulumi.Output<string>;
   /** The role the state machine runs as (trusted by states.amazonaws.com from this account's state machines in the workflow's region). */
   readonly role: aws.iam.Role;
-  /** The role's one inline policy: log delivery (always), invoke the functions, tracing, the key, and `permissions`. */
+  /** The role's one inline policy: log delivery (always), invoke the functions, the Distributed Map's child executions, the integrations' targets, tracing, the key, and `permissions`. */
   readonly rolePolicy: aws.iam.RolePolicy;
   /** The log group executions log to; absent when `logLevel` is "OFF". */
   readonly logGroup?: aws.cloudwatch.LogGroup;
@@ -131,6 +148,8 @@ export class Workflow extends pulumi.ComponentResource {
     const walked = walkDefinition(fail, args.definition, known.region);
     checkFunctions(fail, walked.functions, known);
     checkDefinition(fail, walked.planned);
+    checkIntegrationGrants(fail, walked.integrations, args.permissions ?? []);
+    if (type === "EXPRESS") checkExpressPatterns(fail, walked.planned);
     const functions = uniqueFunctions(walked.functions);
     const kmsKey = checkedKmsKey(args.kmsKeyId, (key) => assertWorkflowKmsKeyId(name, key));
 
@@ -193,6 +212,17 @@ export class Workflow extends pulumi.ComponentResource {
       // unqualified one does not cover (https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html).
       statements.push({ sid: "InvokeFunctions", actions: ["lambda:InvokeFunction"], resources: functions.flatMap((fn) => [fn.arn, pulumi.interpolate`${fn.arn}:*`]) });
     }
+    if (walked.distributedMaps.length > 0) {
+      // A Distributed Map runs its items as child executions of this state machine (its own ARN, known before it is
+      // created: the component names it), which Step Functions starts, describes and stops as the role.
+      statements.push(
+        { sid: "RunMapChildren", actions: [...STATES_DISTRIBUTED_MAP_ACTIONS.stateMachine], resources: [stateMachineArn] },
+        { sid: "SuperviseMapChildren", actions: [...STATES_DISTRIBUTED_MAP_ACTIONS.childExecutions], resources: [pulumi.interpolate`arn:${partition}:states:${workflowRegion}:${identity.accountId}:execution:${stateMachineName}/*`] },
+      );
+    }
+    // Each optimized integration whose target is one of the program's components: exactly its action on exactly that
+    // target (integrations.ts, after Step Functions' own generated policies).
+    statements.push(...integrationStatements(walked.integrations));
     if (args.tracing) statements.push({ sid: "WriteTraces", actions: [...STATES_TRACING_ACTIONS], resources: ["*"] });
     if (kmsKey !== undefined) {
       // The key encrypts this state machine's definition and execution data under the encryption context
@@ -273,9 +303,22 @@ export class Workflow extends pulumi.ComponentResource {
         if (type === "EXPRESS") {
           fail("grants.read()", type, "is asked of an EXPRESS workflow, whose executions Step Functions keeps no history of (DescribeExecution, GetExecutionHistory and ListExecutions do not take EXPRESS state machines)", "Read its executions from its log group (logLevel \"ALL\"), or make it STANDARD.");
         }
+        const states = (resource: string) => pulumi.interpolate`arn:${partition}:states:${workflowRegion}:${identity.accountId}:${resource}:${stateMachine.name}`;
+        if (walked.distributedMaps.length === 0) {
+          return [
+            { actions: [...WORKFLOW_READ_STATE_MACHINE_ACTIONS], resources: [stateMachine.arn] },
+            { actions: [...WORKFLOW_READ_EXECUTION_ACTIONS], resources: [pulumi.interpolate`${states("execution")}:*`] },
+            ...keyGrant(["kms:Decrypt"]),
+          ];
+        }
+        // A Distributed Map's child executions (`execution:<state machine>/<map label>:<id>`) and its Map Runs
+        // (`mapRun:<state machine>/<map label>:<id>`) are named by the Map's label, after a "/": `<name>:*` does not
+        // cover them. EXPRESS children are not read through these APIs but logged (DescribeExecution takes an EXPRESS
+        // execution only "if a Map Run dispatched" it: not confirmed which ARN IAM sees then, so not granted).
         return [
           { actions: [...WORKFLOW_READ_STATE_MACHINE_ACTIONS], resources: [stateMachine.arn] },
-          { actions: [...WORKFLOW_READ_EXECUTION_ACTIONS], resources: [pulumi.interpolate`arn:${partition}:states:${workflowRegion}:${identity.accountId}:execution:${stateMachine.name}:*`] },
+          { actions: [...WORKFLOW_READ_EXECUTION_ACTIONS, ...WORKFLOW_READ_MAP_RUN_ACTIONS.execution], resources: [pulumi.interpolate`${states("execution")}:*`, pulumi.interpolate`${states("execution")}/*`] },
+          { actions: [...WORKFLOW_READ_MAP_RUN_ACTIONS.mapRun], resources: [pulumi.interpolate`${states("mapRun")}/*`] },
           ...keyGrant(["kms:Decrypt"]),
         ];
       },
@@ -349,7 +392,7 @@ function validate(fail: ArgFailure, name: string, args: WorkflowArgs, type: Work
   if (args.permissions !== undefined) {
     if (!Array.isArray(args.permissions)) fail("permissions", args.permissions, "is not a list of statements", 'List statements, e.g. [{ actions: ["dynamodb:PutItem"], resources: [table.arn] }].');
     assertLeastPrivilege(fail, "permissions", args.permissions);
-    const reserved = args.permissions.find((statement) => statement.sid && ["InvokeFunctions", "DeliverLogs", "WriteTraces", "UseKey", "EncryptLogs"].includes(statement.sid));
+    const reserved = args.permissions.find((statement) => statement.sid && ["InvokeFunctions", "DeliverLogs", "WriteTraces", "UseKey", "EncryptLogs", "RunMapChildren", "SuperviseMapChildren"].includes(statement.sid));
     if (reserved) fail("permissions", reserved.sid, "is a statement id the workflow's own statements use; IAM refuses a policy with two statements of one Sid", "Give the statement another sid, or leave sid out.");
   }
   if (args.definition === undefined) fail("definition", undefined, "is required", 'Give the state machine in Amazon States Language, e.g. { StartAt: "Resize", States: { Resize: { Type: "Task", Resource: resize, End: true } } }.');
@@ -395,6 +438,51 @@ function checkDefinition(fail: ArgFailure, planned: unknown): void {
   if (problems.length > 0) {
     fail("definition", planned, `is not valid Amazon States Language: ${problems.join("; ")}`, "Fix the definition (https://states-language.net/spec.html; each state needs a Type, and Next or End; StartAt and every Next name a state); LambdaFunctions and Outputs were checked as placeholders.");
   }
+}
+
+/**
+ * A Task of an optimized integration whose target is not one of the program's components (an ARN, a name, an Output,
+ * a path or an expression) runs under what `permissions` grant: when no statement of them allows the integration's
+ * action at all, every execution would fail at that Task with the service's AccessDenied, so the workflow is refused
+ * now. Which resource a statement names is not compared (it may be an Output, or "*" for a target the input names).
+ */
+function checkIntegrationGrants(fail: ArgFailure, integrations: readonly DefinitionIntegration[], permissions: readonly PolicyStatement[]): void {
+  for (const { path, integration, untargeted } of integrations) {
+    if (!untargeted) continue;
+    if (permissions.some((statement) => (statement.actions ?? []).some((action) => actionCovers(action, integration.action)))) continue;
+    const example =
+      integration.kind === "EventBus"
+        ? `Entries: [{ EventBusName: bus, ... }] with an EventBus`
+        : `${integration.field}: ${integration.kind === "DataTable" ? "data.tables.<key>" : integration.kind === "LambdaFunction" ? "fn" : integration.kind === "MessageQueue" ? "queue" : "topic"}`;
+    fail(
+      "definition",
+      path,
+      `calls ${integration.api} on a target that is not one of the program's components, and no statement of permissions allows ${integration.action}: every execution would fail at this Task with AccessDenied`,
+      `Name the ${integration.kind} itself (${example}), and the workflow's role is granted ${integration.action} on it; or add { actions: ["${integration.action}"], resources: [<the target's ARN>] } to permissions.`,
+    );
+  }
+}
+
+/**
+ * "Express Workflows only support Request Response integrations" (https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html):
+ * a Task of an EXPRESS workflow whose Resource asks for Run a Job (`.sync`, `.sync:2`) or Wait for Callback
+ * (`.waitForTaskToken`) is refused, in Parallel branches and Map processors too.
+ */
+function checkExpressPatterns(fail: ArgFailure, planned: unknown): void {
+  const visit = (states: unknown, path: string) => {
+    if (typeof states !== "object" || states === null) return;
+    for (const [name, state] of Object.entries(states as Record<string, Record<string, any>>)) {
+      if (typeof state !== "object" || state === null) continue;
+      const at = `${path}.${name}`;
+      const pattern = typeof state.Resource === "string" ? /^arn:[a-z-]+:states:::.*(\.sync(?::2)?|\.waitForTaskToken)$/.exec(state.Resource)?.[1] : undefined;
+      if (state.Type === "Task" && pattern) {
+        fail("definition", at, `has a Task whose Resource ${state.Resource} asks for the ${pattern === ".waitForTaskToken" ? "Wait for Callback" : "Run a Job"} pattern (${pattern}), which an EXPRESS workflow does not support: Express Workflows only support Request Response integrations`, `Make the workflow type "STANDARD", or call the integration without ${pattern}.`);
+      }
+      (Array.isArray(state.Branches) ? state.Branches : []).forEach((branch: { States?: unknown }, i: number) => visit(branch?.States, `${at}.Branches[${i}].States`));
+      for (const field of ["ItemProcessor", "Iterator"]) visit(state[field]?.States, `${at}.${field}.States`);
+    }
+  };
+  visit((planned as { States?: unknown } | undefined)?.States, "definition.States");
 }
 
 /** Each function once, in the order the definition names them. */

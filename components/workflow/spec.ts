@@ -10,7 +10,11 @@ import type { LambdaFunction, LambdaFunctionSpec } from "../lambda/function";
 /**
  * A state of the definition, in Amazon States Language (https://states-language.net/spec.html). A Task state's
  * `Resource` may be a LambdaFunction: the state machine then invokes that function directly (its ARN), and the
- * workflow's role may invoke it. Parallel `Branches` and Map `ItemProcessor`/`Iterator` hold states of the same shape.
+ * workflow's role may invoke it. An optimized integration's `Parameters` (or JSONata `Arguments`) may name the
+ * program's component where the integration names its target: a LambdaFunction as `lambda:invoke`'s `FunctionName`, a
+ * DataTier's table as a DynamoDB item Task's `TableName`, a MessageQueue as `sqs:sendMessage`'s `QueueUrl`, a Topic as
+ * `sns:publish`'s `TopicArn`, an EventBus as a `putEvents` entry's `EventBusName`; the role is granted exactly that
+ * action on that target. Parallel `Branches` and Map `ItemProcessor`/`Iterator` hold states of the same shape.
  */
 export interface WorkflowState {
   Type: "Task" | "Pass" | "Choice" | "Wait" | "Succeed" | "Fail" | "Parallel" | "Map";
@@ -18,7 +22,7 @@ export interface WorkflowState {
   [field: string]: unknown;
 }
 
-/** A state machine definition in Amazon States Language, with LambdaFunctions allowed as Task `Resource`s. */
+/** A state machine definition in Amazon States Language, with LambdaFunctions allowed as Task `Resource`s and the program's components as optimized integrations' targets. */
 export interface WorkflowDefinition {
   StartAt: string;
   States: Record<string, WorkflowState>;
@@ -32,7 +36,10 @@ export type WorkflowType = "STANDARD" | "EXPRESS";
 export type WorkflowLogLevel = "ALL" | "ERROR" | "FATAL" | "OFF";
 
 export interface WorkflowArgs {
-  /** The state machine, in Amazon States Language; LambdaFunctions may stand as Task `Resource`s. */
+  /**
+   * The state machine, in Amazon States Language; LambdaFunctions may stand as Task `Resource`s, and the program's
+   * components as optimized integrations' targets (`FunctionName`, `TableName`, `QueueUrl`, `TopicArn`, `EventBusName`).
+   */
   definition: WorkflowDefinition;
   /**
    * STANDARD (exactly-once, up to a year, history kept 90 days) or EXPRESS (at-least-once, up to 5 minutes, history
@@ -60,8 +67,10 @@ export interface WorkflowArgs {
    */
   kmsKeyId?: pulumi.Input<string>;
   /**
-   * Further statements for the workflow's role, for Task states that are not LambdaFunctions (e.g.
-   * `arn:aws:states:::dynamodb:putItem`). A LambdaFunction's invoke permission is added by the component.
+   * Further statements for the workflow's role, for Task states whose targets are not the program's components (e.g.
+   * `arn:aws:states:::dynamodb:putItem` on another stack's table, or a table the input names). The component adds a
+   * LambdaFunction's invoke permission, and each optimized integration's action on the component a Task names. A
+   * DynamoDB item, SQS, SNS or EventBridge Task with any other target is refused unless a statement here allows its action.
    * @default none
    */
   permissions?: PolicyStatement[];

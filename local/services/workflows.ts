@@ -12,12 +12,37 @@ import type { WorkflowSpec } from "../../components/workflow/spec";
 import { ofType, type Graph } from "../offline/graph";
 import { MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { resolveValue } from "../offline/program";
+import { randomUUID } from "node:crypto";
+import { evaluatePolicy, policyStatements } from "../iam-policy";
+import { localServiceIntegrations } from "../sfn-integrations";
 import { startLocalSfn, type LocalStateMachineDefinition, type TaskFunction } from "../sfn-server";
 import { recordedIdentity } from "./lambda";
 import type { LocalService, StartedService } from "./types";
 import { acceptedCredentials } from "./credentials";
 
 const STATE_MACHINE_TYPE = "aws:sfn/stateMachine:StateMachine";
+
+/**
+ * IAM for a state machine's role as the graph recorded it: its inline policies (every `aws:iam/rolePolicy` on the
+ * role; Workflow writes one), evaluated as local/iam-policy.ts evaluates a function's role, the caller named as
+ * Step Functions' session of the role (`arn:aws:sts::<account>:assumed-role/<role>/<session>`; AWS's session name is
+ * not documented: a random one here). Undefined when the role is not in the graph or has a managed policy attached
+ * (whose documents are AWS's, not in the graph): nothing is refused then.
+ */
+export function stateMachineRoleAuthorise(graph: Graph, roleArn: string): LocalStateMachineDefinition["authorise"] {
+  const role = graph.find((r) => r.type === "aws:iam/role:Role" && r.state.arn === roleArn);
+  if (!role) return undefined;
+  const names = [role.state.name, role.state.arn, role.id].filter((name): name is string => typeof name === "string");
+  const onRole = (r: Graph[number]) => names.includes(r.inputs.role);
+  if (graph.some((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && onRole(r))) return undefined;
+  const statements = graph.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && onRole(r) && typeof r.inputs.policy === "string").flatMap((r) => policyStatements(r.inputs.policy));
+  const caller = `arn:aws:sts::${roleArn.split(":")[4]}:assumed-role/${String(role.state.name)}/${randomUUID().replace(/-/g, "")}`;
+  return (action, resource) => {
+    const decision = evaluatePolicy(statements, action, resource);
+    if (decision === "allowed") return undefined;
+    return { caller, reason: decision === "explicitly-denied" ? "with an explicit deny in an identity-based policy" : `because no identity-based policy allows the ${action} action` };
+  };
+}
 
 /**
  * Each Workflow as the local server defines it: the state machine's recorded ARN and role (or, for a spec outside a
@@ -29,6 +54,8 @@ export async function localStateMachineDefinitions(
   defaultRegion: string,
   graph: Graph,
   functions: { invoke(spec: LambdaFunctionSpec): TaskFunction; arn(spec: LambdaFunctionSpec): string },
+  /** Runs the optimized service integrations (local/sfn-integrations.ts); without it such Tasks fail, saying so. */
+  serviceTasks?: LocalStateMachineDefinition["serviceTasks"],
 ): Promise<LocalStateMachineDefinition[]> {
   const recorded = ofType(graph, STATE_MACHINE_TYPE);
   const definitions: LocalStateMachineDefinition[] = [];
@@ -38,6 +65,7 @@ export async function localStateMachineDefinitions(
     const machine = recorded.find((r) => r.state.name === name);
     const arn = typeof machine?.state.arn === "string" ? machine.state.arn : `arn:aws:states:${region}:${MOCK_ACCOUNT_ID}:stateMachine:${name}`;
     const roleArn = [machine?.state.roleArn, machine?.inputs.roleArn].find((r): r is string => typeof r === "string") ?? `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${name}`;
+    const authorise = stateMachineRoleAuthorise(graph, roleArn);
     const byArn = new Map<string, TaskFunction>();
     for (const fn of spec.functions) {
       const invoke = functions.invoke(fn);
@@ -53,6 +81,8 @@ export async function localStateMachineDefinitions(
       includeExecutionData: spec.includeExecutionData,
       tracing: spec.tracing,
       functions: byArn,
+      ...(authorise ? { authorise } : {}),
+      ...(serviceTasks ? { serviceTasks } : {}),
     });
   }
   return definitions;
@@ -64,10 +94,25 @@ export const workflowsService: LocalService = {
     const specs = registeredSpecs<WorkflowSpec>("Workflow").map(({ spec }) => spec);
     if (specs.length === 0) return undefined;
     const region = context.environment.AWS_REGION ?? "us-east-1";
-    const stateMachines = await localStateMachineDefinitions(specs, region, context.run.resources, {
-      invoke: (spec) => (event) => context.lambda(spec).invoke(event),
-      arn: (spec) => context.lambda(spec).arn(),
+    // Service Tasks call the local emulators where local functions reach them (read at each call: every service has
+    // started by the first execution), signed with the runtime's own credentials; the workflow's role is asked first.
+    const integrations = localServiceIntegrations({
+      endpoints: () => ({
+        dynamodb: context.environment.AWS_ENDPOINT_URL_DYNAMODB,
+        sqs: context.environment.AWS_ENDPOINT_URL_SQS,
+        sns: context.environment.AWS_ENDPOINT_URL_SNS,
+        eventbridge: context.environment.AWS_ENDPOINT_URL_EVENTBRIDGE,
+      }),
+      credentials: acceptedCredentials(context)[0],
+      localAddress: (deployed) => context.localAddresses.get(deployed),
     });
+    const stateMachines = await localStateMachineDefinitions(
+      specs,
+      region,
+      context.run.resources,
+      { invoke: (spec) => (event) => context.lambda(spec).invoke(event), arn: (spec) => context.lambda(spec).arn() },
+      integrations.run,
+    );
     const server = await startLocalSfn({
       stateMachines,
       credentials: acceptedCredentials(context),

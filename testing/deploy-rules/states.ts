@@ -6,10 +6,12 @@
  */
 import { aslProblems, definitionBytes, STATES_LIMITS } from "../../components/workflow/definition";
 import { STATES_LOG_DELIVERY_ACTIONS } from "../../components/workflow/actions";
+import { optimizedIntegration } from "../../components/workflow/integrations";
 import { asArray, dependencyClosure, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 import { granting, roleGrants, type RoleGrant } from "./iam";
+import { parsedDefinitions, taskStates } from "./state-machine-definitions";
 
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
 const ROLE = "aws:iam/role:Role";
@@ -221,24 +223,14 @@ const LAMBDA_ARN = /^(arn:aws[a-z-]*:lambda:([a-z0-9-]+):\d{12}:function:[A-Za-z
 /** The Lambda function ARNs a definition's Task states name: as their Resource, or as the optimised integration's FunctionName. */
 function lambdaTaskArns(definition: unknown): string[] {
   const found: string[] = [];
-  const visitStates = (states: unknown) => {
-    if (typeof states !== "object" || states === null) return;
-    for (const state of Object.values(states as Record<string, any>)) {
-      if (typeof state !== "object" || state === null) continue;
-      if (state.Type === "Task") {
-        const resource = state.Resource;
-        if (typeof resource === "string" && LAMBDA_ARN.test(resource)) found.push(resource);
-        if (typeof resource === "string" && /^arn:aws[a-z-]*:states:::lambda:invoke/.test(resource)) {
-          const fn = state.Parameters?.FunctionName ?? state.Arguments?.FunctionName;
-          if (typeof fn === "string" && LAMBDA_ARN.test(fn)) found.push(fn);
-        }
-      }
-      for (const branch of asArray<any>(state.Branches)) visitStates(branch?.States);
-      visitStates(state.ItemProcessor?.States);
-      visitStates(state.Iterator?.States);
+  for (const [, state] of taskStates(definition)) {
+    const resource = state.Resource;
+    if (typeof resource === "string" && LAMBDA_ARN.test(resource)) found.push(resource);
+    if (typeof resource === "string" && /^arn:aws[a-z-]*:states:::lambda:invoke/.test(resource)) {
+      const fn = state.Parameters?.FunctionName ?? state.Arguments?.FunctionName;
+      if (typeof fn === "string" && LAMBDA_ARN.test(fn)) found.push(fn);
     }
-  };
-  visitStates((definition as { States?: unknown } | undefined)?.States);
+  }
   return found;
 }
 
@@ -256,14 +248,7 @@ export const STATES_LAMBDA_TASKS: DeployRule = {
   source: "https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html",
   check(graph, context) {
     const findings: DeployFinding[] = [];
-    for (const stateMachine of stateMachines(graph)) {
-      if (typeof stateMachine.inputs.definition !== "string") continue;
-      let definition: unknown;
-      try {
-        definition = JSON.parse(stateMachine.inputs.definition);
-      } catch {
-        continue;
-      }
+    for (const [stateMachine, definition] of parsedDefinitions(graph)) {
       const region = regionOf(graph, stateMachine, context);
       const role = roleOf(graph, stateMachine);
       const policies = role ? roleGrants(graph, role) : undefined;
@@ -284,4 +269,83 @@ export const STATES_LAMBDA_TASKS: DeployRule = {
   },
 };
 
-export const STATES_RULES: DeployRule[] = [STATES_DEFINITION, STATES_STATE_MACHINE_NAME, STATES_LOGGING_DESTINATION, STATES_ROLE_TRUST, STATES_LOG_DELIVERY_PERMISSION, STATES_LAMBDA_TASKS];
+/**
+ * The resource ARN an optimized integration's Task acts on, when its definition names it as a literal (a JSONPath
+ * `Field.$` or a JSONata expression names it only at run time): a table by name or ARN (`table/<name>`), a queue by URL
+ * (`https://sqs.<region>.amazonaws.com/<account>/<name>` → `arn:aws:sqs:<region>:<account>:<name>`), a topic by ARN, a
+ * bus by name or ARN (none: the account's `default` bus). The ARN forms are the resource types of the Service
+ * Authorization Reference for each service, which Step Functions' generated policies name (dynamo-iam.html,
+ * sqs-iam.html, sns-iam.html, eventbridge-iam.html).
+ */
+function integrationTargets(api: string, payload: Record<string, any> | undefined, where: { partition: string; region: string; account: string }): string[] | undefined {
+  if (!payload || typeof payload !== "object") return undefined;
+  const literal = (value: unknown) => (typeof value === "string" && !value.startsWith("{%") ? value : undefined);
+  const { partition, region, account } = where;
+  switch (api.split(":")[0]) {
+    case "dynamodb": {
+      const table = literal(payload.TableName);
+      if (!table) return undefined;
+      return [table.startsWith("arn:") ? table : `arn:${partition}:dynamodb:${region}:${account}:table/${table}`];
+    }
+    case "sqs": {
+      const match = /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/(\d{12})\/([^/]+)$/.exec(literal(payload.QueueUrl) ?? "");
+      return match ? [`arn:${partition}:sqs:${match[1]}:${match[2]}:${match[3]}`] : undefined;
+    }
+    case "sns": {
+      const topic = literal(payload.TopicArn);
+      return topic?.startsWith("arn:") ? [topic] : undefined;
+    }
+    case "events": {
+      if (!Array.isArray(payload.Entries)) return undefined;
+      const buses = payload.Entries.map((entry: Record<string, unknown> | undefined) => (entry && "EventBusName.$" in entry ? undefined : (literal(entry?.EventBusName) ?? "default")));
+      if (buses.some((bus: string | undefined) => bus === undefined)) return undefined;
+      return (buses as string[]).map((bus) => (bus.startsWith("arn:") ? bus : `arn:${partition}:events:${region}:${account}:event-bus/${bus}`));
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Each optimized-integration Task (DynamoDB getItem/putItem/updateItem/deleteItem, SQS sendMessage, SNS publish,
+ * EventBridge putEvents) whose target the definition names must be one the state machine's role may act on:
+ * CreateStateMachine does not check it, and the Task fails at every execution with the service's AccessDenied
+ * ("IAM policies for Amazon DynamoDB", https://docs.aws.amazon.com/step-functions/latest/dg/dynamo-iam.html, and the
+ * pages for SQS, SNS and EventBridge list the action and resource each needs). Targets a path or an expression names
+ * at run time, and roles with policies the plan cannot read, are not checked.
+ */
+export const STATES_SERVICE_TASKS: DeployRule = {
+  id: "StatesServiceTasks",
+  title: "A state machine's service-integration Tasks name targets its role may act on",
+  source: "https://docs.aws.amazon.com/step-functions/latest/dg/dynamo-iam.html",
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    for (const [stateMachine, definition] of parsedDefinitions(graph)) {
+      const role = roleOf(graph, stateMachine);
+      if (!role) continue;
+      const policies = roleGrants(graph, role);
+      if (!policies.complete) continue;
+      const [, partition = "aws", , , account] = String(stateMachine.state.arn ?? role.state.arn ?? "").split(":");
+      const where = { partition, region: regionOf(graph, stateMachine, context), account: account || String(role.state.arn ?? "").split(":")[4] || "" };
+      for (const [name, state] of taskStates(definition)) {
+        const found = optimizedIntegration(state.Resource);
+        if (!found || found.integration.api === "lambda:invoke") continue;
+        const targets = integrationTargets(found.integration.api, state.Parameters ?? state.Arguments, where) ?? [];
+        for (const target of targets) {
+          if (allowing(policies.grants, found.integration.action, target)) continue;
+          findings.push(
+            finding(
+              this.id,
+              stateMachine,
+              `has a Task ${name} (${found.integration.api}) on ${target}, but its role ${role.name} may not ${found.integration.action} on it; every execution fails at that Task with AccessDenied`,
+              `grant ${found.integration.action} on ${target} in ${role.name}'s policy (Workflow grants it when the Task names the component itself)`,
+            ),
+          );
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+export const STATES_RULES: DeployRule[] = [STATES_DEFINITION, STATES_STATE_MACHINE_NAME, STATES_LOGGING_DESTINATION, STATES_ROLE_TRUST, STATES_LOG_DELIVERY_PERMISSION, STATES_LAMBDA_TASKS, STATES_SERVICE_TASKS];

@@ -16,7 +16,7 @@ import { DATA_RETAINED_IN_PRODUCTION } from "./retention";
 import { S1, S10, S2, S3_ENCRYPTION } from "./s3";
 import { SNS2, SNS3 } from "./sns";
 import { SQS2, SQS4 } from "./sqs";
-import { STATE_MACHINE_LAMBDA_INVOKE, STATE_MACHINE_LOG_RETENTION } from "./states";
+import { STATE_MACHINE_LAMBDA_INVOKE, STATE_MACHINE_LOG_RETENTION, STATE_MACHINE_SERVICE_GRANTS } from "./states";
 import { TAGGED } from "./tags";
 
 /** Every rule; the whole-stack tests run all of them over every stack. Components add their rules here. */
@@ -34,6 +34,7 @@ export const SECURITY_RULES: SecurityRule[] = [
   EVB1,
   EVB2,
   STATE_MACHINE_LOG_RETENTION, STATE_MACHINE_LAMBDA_INVOKE,
+  STATE_MACHINE_SERVICE_GRANTS,
 ];
 
 /** Rules about a whole program's graph (run by the whole-stack tests), not about one component recorded on its own. */

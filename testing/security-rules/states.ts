@@ -1,8 +1,10 @@
 import { asArray, ofType } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { pathPatternMatcher } from "../../local/http";
+import { OPTIMIZED_INTEGRATIONS, optimizedIntegration } from "../../components/workflow/integrations";
 import { roleGrants } from "../deploy-rules/iam";
 import { referenced } from "../deploy-rules/rule";
+import { taskStates } from "../deploy-rules/state-machine-definitions";
 import { finding, type Finding, type SecurityRule } from "./rule";
 
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
@@ -66,6 +68,61 @@ export const STATE_MACHINE_LAMBDA_INVOKE: SecurityRule = {
         const invokes = asArray<string>(statement.Action).some((a) => pathPatternMatcher(a.toLowerCase())("lambda:invokefunction"));
         const wide = asArray<string>(statement.Resource).filter((r) => typeof r === "string" && namesManyFunctions(r));
         if (invokes && wide.length > 0) findings.push(finding("StateMachineLambdaInvoke", carrier, `lets the state machine role ${role.name} invoke any function matching ${wide.join(", ")}`));
+      }
+    }
+    return findings;
+  },
+};
+
+/** The optimized integrations' IAM actions other than Lambda's (StateMachineLambdaInvoke guards those), lower-cased. */
+const SERVICE_TASK_ACTIONS = new Set(OPTIMIZED_INTEGRATIONS.filter((i) => i.api !== "lambda:invoke").map((i) => i.action.toLowerCase()));
+
+/**
+ * The IAM actions a definition's Task states call: an optimized integration's (`arn:aws:states:::dynamodb:putItem` →
+ * dynamodb:PutItem), and an AWS SDK integration's (`arn:aws:states:::aws-sdk:sqs:sendMessage` → sqs:SendMessage;
+ * EventBridge's SDK service name `eventbridge` is IAM's `events`), lower-cased.
+ */
+function calledActions(definition: unknown): Set<string> {
+  const called = new Set<string>();
+  for (const [, state] of taskStates(definition)) {
+    const optimized = optimizedIntegration(state.Resource);
+    if (optimized) called.add(optimized.integration.action.toLowerCase());
+    const sdk = typeof state.Resource === "string" ? /^arn:[a-z-]+:states:::aws-sdk:([a-z0-9]+):([A-Za-z]+)/.exec(state.Resource) : null;
+    if (sdk) called.add(`${sdk[1] === "eventbridge" ? "events" : sdk[1]}:${sdk[2]}`.toLowerCase());
+  }
+  return called;
+}
+
+/**
+ * A state machine's role is granted a service integration's action (dynamodb:GetItem, PutItem, UpdateItem, DeleteItem,
+ * sqs:SendMessage, sns:Publish, events:PutEvents) only when one of its state machines has a Task that calls it: a grant
+ * no Task uses is privilege the workflow (and whoever edits its definition) holds for nothing. Workflow grants each
+ * exactly for the Tasks that name a component. Roles of a state machine whose definition the plan cannot read are
+ * not checked.
+ */
+export const STATE_MACHINE_SERVICE_GRANTS: SecurityRule = {
+  id: "StateMachineServiceGrants",
+  title: "State machine roles grant service actions only for Tasks that call them",
+  check(graph) {
+    const findings: Finding[] = [];
+    const called = new Map<RecordedResource, Set<string> | undefined>();
+    for (const stateMachine of ofType(graph, STATE_MACHINE)) {
+      const role = referenced(graph, ROLE, stateMachine.inputs.roleArn);
+      if (!role) continue;
+      let actions: Set<string> | undefined;
+      try {
+        actions = typeof stateMachine.inputs.definition === "string" ? calledActions(JSON.parse(stateMachine.inputs.definition)) : undefined;
+      } catch {
+        // Not JSON: the plan cannot say which actions it calls.
+      }
+      const known = called.has(role) ? called.get(role) : new Set<string>();
+      called.set(role, known && actions ? new Set([...known, ...actions]) : undefined);
+    }
+    for (const [role, actions] of called) {
+      if (!actions) continue;
+      for (const { carrier, statement } of roleGrants(graph, role).grants) {
+        const unused = asArray<string>(statement.Action).filter((a) => SERVICE_TASK_ACTIONS.has(a.toLowerCase()) && !actions.has(a.toLowerCase()));
+        if (unused.length > 0) findings.push(finding("StateMachineServiceGrants", carrier, `grants the state machine role ${role.name} ${unused.join(", ")}, which no Task of its state machines calls`));
       }
     }
     return findings;

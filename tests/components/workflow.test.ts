@@ -188,6 +188,7 @@ describe("Workflow", () => {
     const graph = await record(
       () =>
         new Workflow("fields", {
+          permissions: [{ actions: ["dynamodb:PutItem"], resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/photos"] }],
           definition: {
             StartAt: "Choose",
             States: {
@@ -294,7 +295,7 @@ describe("Workflow", () => {
       ["a state without Next or End", () => new Workflow("w", { definition: { StartAt: "A", States: { A: { Type: "Pass" } } } }), /is not valid Amazon States Language: State machine fsm1 is missing a terminal state; State "A" MUST contain exactly one of "End", "Next"\. Fix the definition/],
       ["a Task whose Resource is not an ARN", () => new Workflow("w", { definition: { StartAt: "A", States: { A: { Type: "Task", Resource: "resize", End: true } } } }), /is not valid Amazon States Language: \/States\/A\/Resource is invalid/],
       ["a definition over 1 MB", () => new Workflow("w", { definition: { ...ok, Comment: "x".repeat(1024 * 1024) } }), /^Workflow "w": definition "1048\d+ bytes" is over Step Functions' 1048576-byte \(1 MB\) limit for a state machine definition, measured as its JSON\. Move large constants/],
-      ["a LambdaFunction outside a Task's Resource", () => new Workflow("w", { definition: { StartAt: "A", States: { A: { Type: "Pass", Parameters: { fn: fn("rw1") }, End: true } } } }), /^Workflow "w": definition "definition\.States\.A\.Parameters\.fn" holds the LambdaFunction "rw1" where only a Task state's Resource may name one\. Make it a Task state's Resource/],
+      ["a LambdaFunction outside a Task's Resource", () => new Workflow("w", { definition: { StartAt: "A", States: { A: { Type: "Pass", Parameters: { fn: fn("rw1") }, End: true } } } }), /^Workflow "w": definition "definition\.States\.A\.Parameters\.fn" holds the LambdaFunction "rw1" where only a Task state's Resource, or the FunctionName of a lambda:invoke Task's Parameters or Arguments, may name one\. Make it a Task state's Resource/],
       ["a Lambda@Edge function", () => new Workflow("w", { definition: { StartAt: "A", States: { A: { Type: "Task", Resource: fn("rw2", { edge: true, define: undefined } as never), End: true } } } }), /^Workflow "w": definition "definition\.States\.A\.Resource" names the Lambda@Edge function "rw2", which only CloudFront invokes/],
       ["a function of another region", () => new Workflow("w", { region: "eu-west-1", definition: { StartAt: "A", States: { A: { Type: "Task", Resource: fn("rw3", { region: "us-west-2" }), End: true } } } }), /^Workflow "w": definition "definition\.States\.A\.Resource" names the LambdaFunction "rw3" of us-west-2, but the workflow is in eu-west-1; a state machine invokes functions of its own region only.* Create the function in eu-west-1/],
       ["an unknown type", () => new Workflow("w", { type: "FAST" as never, definition: ok }), /^Workflow "w": type "FAST" is not a state machine type\. Use "STANDARD"/],

@@ -28,6 +28,7 @@ import type { LocalContext } from "../../local/services/types";
 import { localStateMachineDefinitions, workflowsService } from "../../local/services/workflows";
 import { Sha256 } from "@aws-sdk/checksums/sha";
 import { SignatureV4 } from "@smithy/signature-v4";
+import { ServiceTaskFailure } from "../../local/sfn-integrations";
 import { LocalStepFunctions, localRun, SfnError, startLocalSfn, type LocalSfnServer, type LocalStateMachineDefinition, type TaskFunction } from "../../local/sfn-server";
 import { LOCAL_CREDENTIALS, type SigV4Credentials } from "../../local/sigv4-verify";
 import { localLambdaSpec } from "../harness/lambda-spec";
@@ -116,7 +117,7 @@ beforeAll(async () => {
         {
           StartAt: "Put",
           States: {
-            Put: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Parameters: { TableName: "t", Item: {} }, Catch: [{ ErrorEquals: ["States.ALL"], Next: "Caught" }], End: true },
+            Put: { Type: "Task", Resource: "arn:aws:states:::ecs:runTask.sync", Parameters: { Cluster: "c", TaskDefinition: "t" }, Catch: [{ ErrorEquals: ["States.ALL"], Next: "Caught" }], End: true },
             Caught: { Type: "Pass", End: true },
           },
         },
@@ -245,10 +246,10 @@ describe("local Step Functions, Task states", () => {
     expect(JSON.parse(result.cause!)).toMatchObject({ errorType: "TypeError", errorMessage: "bad thing" });
   });
 
-  it("fails a Task whose Resource is not one of the workflow's functions, uncatchably, saying the local runtime runs only Lambda tasks", async () => {
+  it("fails a Task the local runtime cannot run (an ECS task), uncatchably, naming its resource", async () => {
     const result = await client().send(new StartSyncExecutionCommand({ stateMachineArn: machineArn("dynamo") }));
     expect(result).toMatchObject({ status: "FAILED", error: "States.Runtime" });
-    expect(result.cause).toContain("runs only Task states that invoke the workflow's LambdaFunctions; state 'Put' of dynamo names arn:aws:states:::dynamodb:putItem");
+    expect(result.cause).toContain("state 'Put' of dynamo names arn:aws:states:::ecs:runTask.sync, which it cannot run");
   });
 
   it("fails an execution of a JSONata definition, which the local runtime does not run, saying so", async () => {
@@ -282,6 +283,58 @@ describe("local Step Functions, the definition as it runs locally", () => {
     expect(states(standard)).toEqual({ inner: 2_147_483, item: 2_147_483, short: 5, path: undefined, whole: 2_147_483 });
     expect([...standard.lambdaStates].sort()).toEqual(["Inner", "Item", "Path", "Short"]);
     expect(states(localRun(machine("timeouts", definition, { f: fake(() => null) }, "EXPRESS"), () => {})).whole).toBe(300);
+  });
+});
+
+describe("local Step Functions, service integration Tasks", () => {
+  const run = async (definition: object, options: Partial<LocalStateMachineDefinition> = {}, functions: Record<string, TaskFunction> = {}) => {
+    const sfn = new LocalStepFunctions([{ ...machine("svc", definition, functions), ...options }], { retryIntervalMs: 0 });
+    const { executionArn } = await sfn.start({ stateMachineArn: machineArn("svc"), input: JSON.stringify({ id: "a" }) }, false);
+    await sfn.drained();
+    const described = sfn.describeExecution({ executionArn }) as Record<string, any>;
+    const result: Record<string, any> = { ...described, executionArn, output: typeof described.output === "string" ? JSON.parse(described.output) : undefined };
+    return result;
+  };
+
+  it("hands a service Task its effective parameters and the execution, retries a service error by its name and catches it", async () => {
+    const calls: Array<[string, unknown, string]> = [];
+    let failures = 1;
+    const serviceTasks: LocalStateMachineDefinition["serviceTasks"] = async (api, parameters, context) => {
+      calls.push([api, parameters, context.executionArn]);
+      if (api === "dynamodb:putItem" && failures-- > 0) throw new ServiceTaskFailure("DynamoDB.ProvisionedThroughputExceededException", "slow down");
+      if (api === "sqs:sendMessage") throw new ServiceTaskFailure("SQS.QueueDoesNotExistException", "gone");
+      return { ok: api };
+    };
+    const result = await run(
+      {
+        StartAt: "Put",
+        States: {
+          Put: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Parameters: { TableName: "t", Item: { pk: { "S.$": "$.id" } } }, Retry: [{ ErrorEquals: ["DynamoDB.ProvisionedThroughputExceededException"], MaxAttempts: 2 }], ResultPath: "$.put", Next: "Send" },
+          Send: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", Parameters: { QueueUrl: "q", MessageBody: "m" }, Catch: [{ ErrorEquals: ["States.TaskFailed"], ResultPath: "$.failed", Next: "Done" }], End: true },
+          Done: { Type: "Succeed" },
+        },
+      },
+      { serviceTasks },
+    );
+    expect(result.status).toBe("SUCCEEDED");
+    expect(result.output).toEqual({ id: "a", put: { ok: "dynamodb:putItem" }, failed: { Error: "SQS.QueueDoesNotExistException", Cause: "gone" } });
+    expect(calls).toEqual([
+      ["dynamodb:putItem", { TableName: "t", Item: { pk: { S: "a" } } }, result.executionArn],
+      ["dynamodb:putItem", { TableName: "t", Item: { pk: { S: "a" } } }, result.executionArn],
+      ["sqs:sendMessage", { QueueUrl: "q", MessageBody: "m" }, result.executionArn],
+    ]);
+  });
+
+  it("fails a lambda:invoke the role may not perform with Lambda.AWSLambdaException, before invoking the function", async () => {
+    let invoked = 0;
+    const result = await run(
+      { StartAt: "Call", States: { Call: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: fnArn("f"), "Payload.$": "$" }, End: true } } },
+      { authorise: (action) => ({ caller: `arn:aws:sts::${ACCOUNT}:assumed-role/svc-role/s`, reason: `because no identity-based policy allows the ${action} action` }) },
+      { f: fake(() => (invoked += 1)) },
+    );
+    expect(invoked).toBe(0);
+    expect(result).toMatchObject({ status: "FAILED", error: "Lambda.AWSLambdaException" });
+    expect(result.cause).toMatch(new RegExp(`^User: arn:aws:sts::${ACCOUNT}:assumed-role/svc-role/s is not authorized to perform: lambda:InvokeFunction on resource: ${fnArn("f")} because no identity-based policy allows the lambda:InvokeFunction action \\(Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException; Request ID: .+; Proxy: null\\)$`));
   });
 });
 

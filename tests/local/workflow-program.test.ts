@@ -1,20 +1,27 @@
 /**
  * A Workflow under `npm start`, end to end: the program's real Workflow component, recorded and served by the local
  * runtime (startLocalApp), started by a handler through the ARN `workflow.environment()` gives it and the permission
- * `workflow.grants.start()` gives its role, its Task states invoking the program's functions in their sandboxes.
+ * `workflow.grants.start()` gives its role, its Task states invoking the program's functions in their sandboxes; and
+ * a STANDARD workflow of optimized integrations (lambda:invoke, dynamodb:putItem/getItem/deleteItem,
+ * sqs:sendMessage) started and read through @aws-sdk/client-sfn, running against the local emulators under its role.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DataTier } from "../../components/data-tier";
 import { LambdaFunction } from "../../components/lambda/function";
+import { MessageQueue } from "../../components/message-queue";
 import { Workflow } from "../../components/workflow";
+import { acceptedCredentials } from "../../local/services/credentials";
 import { startLocalApp, type LocalApp } from "../../local/start";
 
 const entry = "tests/fixtures/handlers/workflow-steps.ts";
 const dir = mkdtempSync(join(tmpdir(), "sf-workflow-program-"));
 let app: LocalApp;
-let outputs: { workflowArn: string };
+let outputs: { workflowArn: string; integrationsArn: string; tableName: string };
 
 const invoke = (name: string, event: Record<string, unknown>) => app.context.lambda(app.context.run.specs.find((s) => s.name === name)!.spec as never).invoke<Record<string, unknown>>(event);
 
@@ -34,7 +41,38 @@ beforeAll(async () => {
     });
     new LambdaFunction("wfp-starter", { entry, timeout: 10, permissions: workflow.grants.start(), environment: workflow.environment("WORKFLOW_ARN") });
     new LambdaFunction("wfp-outsider", { entry, timeout: 10, environment: workflow.environment("WORKFLOW_ARN") });
-    return { workflowArn: workflow.stateMachineArn };
+    const data = new DataTier("wfp-data", { tables: { items: { attributes: { pk: "S" }, partitionKey: "pk" }, other: { attributes: { pk: "S" }, partitionKey: "pk" } } });
+    const jobs = new MessageQueue("wfp-jobs", { consumer: { function: new LambdaFunction("wfp-consumer", { entry: "tests/fixtures/handlers/echo.ts", timeout: 10 }) } });
+    const integrations = new Workflow("wfp-tasks", {
+      // DeleteItem on the other table only: the Forbidden state's delete on `items` is refused by the role.
+      permissions: [{ actions: ["dynamodb:DeleteItem"], resources: [data.tables.other.arn] }],
+      definition: {
+        StartAt: "Invoke",
+        States: {
+          Invoke: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: double, "Payload.$": "$.payload" }, ResultPath: "$.invoked", Next: "Put" },
+          Put: {
+            Type: "Task",
+            Resource: "arn:aws:states:::dynamodb:putItem",
+            Parameters: { TableName: data.tables.items, Item: { pk: { "S.$": "$.id" }, n: { "N.$": "States.Format('{}', $.invoked.Payload.n)" } }, ConditionExpression: "attribute_not_exists(pk)" },
+            ResultPath: "$.put",
+            Catch: [{ ErrorEquals: ["DynamoDB.ConditionalCheckFailedException"], ResultPath: "$.conflict", Next: "Get" }],
+            Next: "Get",
+          },
+          Get: { Type: "Task", Resource: "arn:aws:states:::dynamodb:getItem", Parameters: { TableName: data.tables.items, Key: { pk: { "S.$": "$.id" } } }, ResultSelector: { "Item.$": "$.Item" }, ResultPath: "$.got", Next: "Send" },
+          Send: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", Parameters: { QueueUrl: jobs, "MessageBody.$": "$.got.Item" }, ResultSelector: { "MessageId.$": "$.MessageId", "MD5OfMessageBody.$": "$.MD5OfMessageBody" }, ResultPath: "$.sent", Next: "Forbidden" },
+          Forbidden: {
+            Type: "Task",
+            Resource: "arn:aws:states:::dynamodb:deleteItem",
+            Parameters: { TableName: data.tables.items.name, Key: { pk: { "S.$": "$.id" } } },
+            ResultPath: "$.deleted",
+            Catch: [{ ErrorEquals: ["DynamoDB.AmazonDynamoDBException"], ResultPath: "$.denied", Next: "Done" }],
+            Next: "Done",
+          },
+          Done: { Type: "Succeed" },
+        },
+      },
+    });
+    return { workflowArn: workflow.stateMachineArn, integrationsArn: integrations.stateMachineArn, tableName: data.tables.items.name };
   };
   app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: join(dir, "state"), load: program });
   outputs = app.context.run.outputs as typeof outputs;
@@ -57,5 +95,54 @@ describe("a Workflow under npm start", () => {
       error: "AccessDeniedException",
       message: expect.stringMatching(/is not authorized to perform: states:StartSyncExecution on resource: arn:aws:states:us-east-1:\d{12}:stateMachine:wfp-chain-state-machine-/),
     });
+  });
+});
+
+describe("a Workflow of optimized integrations under npm start", () => {
+  /** Starts an execution through the local endpoint as any SDK client would, and reads it until it closes. */
+  const execute = async (input: unknown) => {
+    const { accessKeyId, secretAccessKey } = acceptedCredentials(app.context)[0];
+    const sfn = new SFNClient({ region: "us-east-1", endpoint: app.context.environment.AWS_ENDPOINT_URL_SFN, credentials: { accessKeyId, secretAccessKey } });
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: outputs.integrationsArn, input: JSON.stringify(input) }));
+    for (;;) {
+      const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      if (described.status !== "RUNNING") return { ...described, output: described.output ? JSON.parse(described.output) : undefined };
+    }
+  };
+
+  it("invokes the function with lambda:invoke's output shape, puts and gets the item, sends it to the queue, and catches the role's refusal of DeleteItem as DynamoDB's AccessDenied", async () => {
+    const result = await execute({ id: "photo-1", payload: { step: "double", n: 3 } });
+    expect(result.status).toBe("SUCCEEDED");
+    const { invoked, put, got, sent, denied, conflict, deleted } = result.output;
+    expect(invoked).toEqual({
+      ExecutedVersion: "$LATEST",
+      Payload: { step: "increment", n: 6 },
+      StatusCode: 200,
+      SdkHttpMetadata: expect.objectContaining({ HttpStatusCode: 200 }),
+      SdkResponseMetadata: { RequestId: expect.any(String) },
+    });
+    expect(put).toMatchObject({ SdkHttpMetadata: { HttpStatusCode: 200 } });
+    expect(conflict).toBeUndefined();
+    expect(got).toEqual({ Item: { pk: { S: "photo-1" }, n: { N: "6" } } });
+    // The body is the item's JSON text, as Step Functions sends JSON in MessageBody.
+    expect(sent).toEqual({ MessageId: expect.any(String), MD5OfMessageBody: createHash("md5").update(JSON.stringify(got.Item)).digest("hex") });
+    expect(deleted).toBeUndefined();
+    expect(denied).toEqual({
+      Error: "DynamoDB.AmazonDynamoDBException",
+      Cause: expect.stringMatching(
+        new RegExp(
+          `^User: arn:aws:sts::\\d{12}:assumed-role/wfp-tasks-role-\\w+/\\w+ is not authorized to perform: dynamodb:DeleteItem on resource: arn:aws:dynamodb:us-east-1:\\d{12}:table/${outputs.tableName} because no identity-based policy allows the dynamodb:DeleteItem action \\(Service: AmazonDynamoDBv2; Status Code: 400; Error Code: AccessDeniedException; Request ID: [\\w-]+; Proxy: null\\)$`,
+        ),
+      ),
+    });
+  });
+
+  it("maps DynamoDB's ConditionalCheckFailedException to the Task error Catch matches", async () => {
+    await execute({ id: "photo-2", payload: { step: "double", n: 1 } });
+    const again = await execute({ id: "photo-2", payload: { step: "double", n: 5 } });
+    expect(again.status).toBe("SUCCEEDED");
+    expect(again.output.conflict).toEqual({ Error: "DynamoDB.ConditionalCheckFailedException", Cause: expect.stringMatching(/^The conditional request failed \(Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ConditionalCheckFailedException; Request ID: .+; Proxy: null\)$/) });
+    // The first execution's item stays.
+    expect(again.output.got).toEqual({ Item: { pk: { S: "photo-2" }, n: { N: "2" } } });
   });
 });

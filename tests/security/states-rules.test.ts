@@ -8,7 +8,7 @@ import { Workflow } from "../../components/workflow";
 import { STATES_LOG_DELIVERY_ACTIONS } from "../../components/workflow/actions";
 import { IAM5 } from "../../testing/security-rules/iam";
 import type { RuleContext, SecurityRule } from "../../testing/security-rules/rule";
-import { STATE_MACHINE_LAMBDA_INVOKE, STATE_MACHINE_LOG_RETENTION } from "../../testing/security-rules/states";
+import { STATE_MACHINE_LAMBDA_INVOKE, STATE_MACHINE_LOG_RETENTION, STATE_MACHINE_SERVICE_GRANTS } from "../../testing/security-rules/states";
 import { byName, mutate, record, type RecordedResource } from "../harness/mocks";
 
 const prod: RuleContext = { stack: "prod", production: true };
@@ -45,6 +45,31 @@ describe("state machine security rules", () => {
     expect(ids(STATE_MACHINE_LAMBDA_INVOKE, pattern)).toEqual(["StateMachineLambdaInvoke aws:iam/rolePolicy:RolePolicy sec-policy"]);
     const qualifier = withPolicy(flow, "sec-policy", (s) => [...s, { Effect: "Allow", Action: "lambda:InvokeFunction", Resource: "arn:aws:lambda:us-east-1:123456789012:function:other:*" }]);
     expect(ids(STATE_MACHINE_LAMBDA_INVOKE, qualifier)).toEqual([]);
+  });
+
+  it("StateMachineServiceGrants: a service action no Task calls; the ones an optimized or AWS SDK integration Task calls are fine", async () => {
+    expect(ids(STATE_MACHINE_SERVICE_GRANTS, flow)).toEqual([]);
+    const unused = withPolicy(flow, "sec-policy", (s) => [...s, { Effect: "Allow", Action: ["sqs:SendMessage", "dynamodb:PutItem"], Resource: "arn:aws:sqs:us-east-1:123456789012:q" }]);
+    expect(ids(STATE_MACHINE_SERVICE_GRANTS, unused)).toEqual(["StateMachineServiceGrants aws:iam/rolePolicy:RolePolicy sec-policy"]);
+    expect(STATE_MACHINE_SERVICE_GRANTS.check(unused, prod)[0].problem).toMatch(/^grants the state machine role sec-role sqs:SendMessage, dynamodb:PutItem, which no Task of its state machines calls$/);
+    const calling = await record(() =>
+      new Workflow("sec-calls", {
+        permissions: [
+          { actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:us-east-1:123456789012:q"] },
+          { actions: ["dynamodb:PutItem"], resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/t"] },
+        ],
+        definition: {
+          StartAt: "Send",
+          States: {
+            Send: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", Parameters: { QueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/q", MessageBody: "m" }, Next: "Put" },
+            Put: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:dynamodb:putItem", Parameters: { TableName: "t", Item: {} }, End: true },
+          },
+        },
+      }),
+    );
+    expect(ids(STATE_MACHINE_SERVICE_GRANTS, calling)).toEqual([]);
+    // Publishing, which no Task of sec-calls does.
+    expect(ids(STATE_MACHINE_SERVICE_GRANTS, withPolicy(calling, "sec-calls-policy", (s) => [...s, { Effect: "Allow", Action: "sns:Publish", Resource: "arn:aws:sns:us-east-1:123456789012:t" }]))).toEqual(["StateMachineServiceGrants aws:iam/rolePolicy:RolePolicy sec-calls-policy"]);
   });
 
   it("IAM5 accepts exactly the log-delivery actions on * in a state machine role's policy", () => {

@@ -1,0 +1,190 @@
+/**
+ * Step Functions' optimized service integrations a Workflow's Task states may name, and how the component names their
+ * targets: the program's own component stands where the integration's parameters name the target, and the component
+ * puts the target's name, URL or ARN there and grants the role exactly the integration's action on exactly that target.
+ *
+ * | Resource                                           | Field (in Parameters or Arguments) | Component            | Grant |
+ * | `arn:aws:states:::lambda:invoke[.waitForTaskToken]` | FunctionName                       | LambdaFunction       | lambda:InvokeFunction on the function and its versions and aliases |
+ * | `arn:aws:states:::dynamodb:getItem` (putItem, updateItem, deleteItem) | TableName         | a DataTier's table   | dynamodb:GetItem (PutItem, UpdateItem, DeleteItem) on the table |
+ * | `arn:aws:states:::sqs:sendMessage[.waitForTaskToken]` | QueueUrl                         | MessageQueue         | sqs:SendMessage on the queue (grants.send()) |
+ * | `arn:aws:states:::sns:publish[.waitForTaskToken]`  | TopicArn                           | Topic                | sns:Publish on the topic (grants.publish(): and its key) |
+ * | `arn:aws:states:::events:putEvents[.waitForTaskToken]` | Entries[i].EventBusName        | EventBus             | events:PutEvents on the bus (grants.put()) |
+ *
+ * The actions are those of Step Functions' own generated policies: "IAM policies for AWS Lambda"
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html: lambda:InvokeFunction on the function and
+ * `<function>:*`), "IAM policies for Amazon DynamoDB" (https://docs.aws.amazon.com/step-functions/latest/dg/dynamo-iam.html:
+ * GetItem, PutItem, UpdateItem, DeleteItem on `table/<name>`; here only the ones the definition calls), "IAM policies for
+ * Amazon SQS" (https://docs.aws.amazon.com/step-functions/latest/dg/sqs-iam.html: sqs:SendMessage on the queue), "IAM
+ * policies for Amazon SNS" (https://docs.aws.amazon.com/step-functions/latest/dg/sns-iam.html: sns:Publish on the topic),
+ * and for EventBridge events:PutEvents on the bus (https://docs.aws.amazon.com/step-functions/latest/dg/eventbridge-iam.html).
+ *
+ * A target given as a plain value (an ARN, a name, an Output, a JSONPath `Field.$` or a JSONata expression) is the
+ * caller's to grant through `permissions`; a Task of one of these integrations whose target is not one of the
+ * program's components and whose `permissions` name no statement with its action is refused (it would fail at every
+ * execution with the service's AccessDenied).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { PolicyStatement } from "../iam";
+
+/** The kind of component an integration's target field takes. */
+export type IntegrationTargetKind = "LambdaFunction" | "DataTable" | "MessageQueue" | "Topic" | "EventBus";
+
+export interface OptimizedIntegration {
+  /** `lambda:invoke`, `dynamodb:putItem`, … (the Resource without `arn:<partition>:states:::` and the pattern suffix). */
+  api: string;
+  /** The IAM action the role needs on the target. */
+  action: string;
+  /** Where the target stands in Parameters/Arguments: a top-level field, or `Entries[].EventBusName`. */
+  field: string;
+  kind: IntegrationTargetKind;
+  /** Which patterns Step Functions offers for it (https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html). */
+  patterns: ReadonlyArray<"" | ".waitForTaskToken">;
+}
+
+/**
+ * The optimized integrations the component grants for (and `npm start` runs). DynamoDB's take no callback pattern
+ * ("Wait for a Callback with Task Token integration pattern is not supported",
+ * https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html).
+ */
+export const OPTIMIZED_INTEGRATIONS: readonly OptimizedIntegration[] = [
+  { api: "lambda:invoke", action: "lambda:InvokeFunction", field: "FunctionName", kind: "LambdaFunction", patterns: ["", ".waitForTaskToken"] },
+  { api: "dynamodb:getItem", action: "dynamodb:GetItem", field: "TableName", kind: "DataTable", patterns: [""] },
+  { api: "dynamodb:putItem", action: "dynamodb:PutItem", field: "TableName", kind: "DataTable", patterns: [""] },
+  { api: "dynamodb:updateItem", action: "dynamodb:UpdateItem", field: "TableName", kind: "DataTable", patterns: [""] },
+  { api: "dynamodb:deleteItem", action: "dynamodb:DeleteItem", field: "TableName", kind: "DataTable", patterns: [""] },
+  { api: "sqs:sendMessage", action: "sqs:SendMessage", field: "QueueUrl", kind: "MessageQueue", patterns: ["", ".waitForTaskToken"] },
+  { api: "sns:publish", action: "sns:Publish", field: "TopicArn", kind: "Topic", patterns: ["", ".waitForTaskToken"] },
+  { api: "events:putEvents", action: "events:PutEvents", field: "Entries[].EventBusName", kind: "EventBus", patterns: ["", ".waitForTaskToken"] },
+];
+
+/** The optimized integration a Task's Resource names (`arn:<partition>:states:::<api><pattern>`), if it is one of OPTIMIZED_INTEGRATIONS. */
+export function optimizedIntegration(resource: unknown): { integration: OptimizedIntegration; pattern: string } | undefined {
+  if (typeof resource !== "string") return undefined;
+  const match = /^arn:[a-z-]+:states:::([a-z0-9-]+:[A-Za-z]+)(\.sync(?::2)?|\.waitForTaskToken)?$/.exec(resource);
+  if (!match) return undefined;
+  const integration = OPTIMIZED_INTEGRATIONS.find((candidate) => candidate.api === match[1]);
+  if (!integration || !(integration.patterns as readonly string[]).includes(match[2] ?? "")) return undefined;
+  return { integration, pattern: match[2] ?? "" };
+}
+
+/** A DataTier's table as `data.tables.<key>` gives it (duck-typed: a library consumer may load two copies of a class). */
+export interface DataTableLike {
+  name: pulumi.Output<string>;
+  arn: pulumi.Output<string>;
+  table: pulumi.Resource;
+}
+export interface MessageQueueLike {
+  queueUrl: pulumi.Output<string>;
+  queueArn: pulumi.Output<string>;
+  grants: { send(): PolicyStatement[] };
+}
+export interface TopicLike {
+  topicArn: pulumi.Output<string>;
+  grants: { publish(): PolicyStatement[] };
+}
+export interface EventBusLike {
+  busName: pulumi.Output<string>;
+  busArn: pulumi.Output<string>;
+  grants: { put(): PolicyStatement[] };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
+const isOutput = (value: unknown) => pulumi.Output.isInstance(value);
+
+export function isDataTable(value: unknown): value is DataTableLike {
+  return isObject(value) && !pulumi.Resource.isInstance(value) && isOutput(value.name) && isOutput(value.arn) && pulumi.Resource.isInstance(value.table) && isObject(value.grants);
+}
+export function isMessageQueue(value: unknown): value is MessageQueueLike {
+  return isObject(value) && isOutput(value.queueUrl) && isOutput(value.queueArn) && typeof (value.grants as Record<string, unknown> | undefined)?.send === "function";
+}
+export function isTopic(value: unknown): value is TopicLike {
+  return isObject(value) && isOutput(value.topicArn) && typeof (value.grants as Record<string, unknown> | undefined)?.publish === "function";
+}
+export function isEventBus(value: unknown): value is EventBusLike {
+  return isObject(value) && isOutput(value.busArn) && isOutput(value.busName) && typeof (value.grants as Record<string, unknown> | undefined)?.put === "function";
+}
+
+/** The kind of integration target `value` is, if it is one. LambdaFunctions are told by definition.ts's isLambdaFunction. */
+export function targetKind(value: unknown): Exclude<IntegrationTargetKind, "LambdaFunction"> | undefined {
+  if (isDataTable(value)) return "DataTable";
+  if (isMessageQueue(value)) return "MessageQueue";
+  if (isTopic(value)) return "Topic";
+  if (isEventBus(value)) return "EventBus";
+  return undefined;
+}
+
+/** What stands in the deployed definition for a target component: the value its field takes. */
+export function deployedTarget(kind: Exclude<IntegrationTargetKind, "LambdaFunction">, value: unknown): pulumi.Output<string> {
+  switch (kind) {
+    case "DataTable":
+      return (value as DataTableLike).name;
+    case "MessageQueue":
+      return (value as MessageQueueLike).queueUrl;
+    case "Topic":
+      return (value as TopicLike).topicArn;
+    case "EventBus":
+      // EventBusName takes a bus's name or ARN (API_PutEventsRequestEntry); the name is what the console writes.
+      return (value as EventBusLike).busName;
+  }
+}
+
+/** What stands for a target component in the definition checked before the deploy (asl-validator reads field values as text). */
+export function plannedTarget(kind: Exclude<IntegrationTargetKind, "LambdaFunction">, region: string | undefined): string {
+  const where = region ?? "us-east-1";
+  switch (kind) {
+    case "DataTable":
+      return "table-0000000";
+    case "MessageQueue":
+      return `https://sqs.${where}.amazonaws.com/123456789012/queue-0000000`;
+    case "Topic":
+      return `arn:aws:sns:${where}:123456789012:topic-0000000`;
+    case "EventBus":
+      return "bus-0000000";
+  }
+}
+
+/** A Task state naming one of OPTIMIZED_INTEGRATIONS, where it stands, and the component it names (if any). */
+export interface DefinitionIntegration {
+  /** Where the Task state stands (`definition.States.Save`). */
+  path: string;
+  integration: OptimizedIntegration;
+  /** The target components its field names (several for putEvents' Entries); empty when the target is a plain value. */
+  targets: Array<{ kind: IntegrationTargetKind; value: unknown }>;
+  /** Entries without a component bus (putEvents): the caller grants those. */
+  untargeted: boolean;
+}
+
+/**
+ * The role's statements for the definition's integrations with components: exactly each integration's action on
+ * exactly its target (one statement per target, its actions together). LambdaFunctions are granted with the direct
+ * Tasks' functions (index.ts, InvokeFunctions).
+ */
+export function integrationStatements(integrations: readonly DefinitionIntegration[]): PolicyStatement[] {
+  const tables = new Map<DataTableLike, Set<string>>();
+  const others = new Set<unknown>();
+  const statements: PolicyStatement[] = [];
+  for (const { integration, targets } of integrations) {
+    for (const { kind, value } of targets) {
+      if (kind === "DataTable") {
+        const actions = tables.get(value as DataTableLike) ?? new Set<string>();
+        actions.add(integration.action);
+        tables.set(value as DataTableLike, actions);
+      } else if (kind !== "LambdaFunction" && !others.has(value)) {
+        others.add(value);
+        if (kind === "MessageQueue") statements.push(...(value as MessageQueueLike).grants.send());
+        if (kind === "Topic") statements.push(...(value as TopicLike).grants.publish());
+        if (kind === "EventBus") statements.push(...(value as EventBusLike).grants.put());
+      }
+    }
+  }
+  for (const [table, actions] of tables) statements.unshift({ actions: [...actions].sort(), resources: [table.arn] });
+  // A component's grant may carry a sid (grants are written for a function's role): the workflow's policy holds
+  // several, so each keeps only what IAM needs (no sid: two statements of one Sid are refused, MalformedPolicyDocument).
+  return statements.map(({ sid: _sid, ...statement }) => statement);
+}
+
+/** Whether an IAM action pattern of a statement (`dynamodb:PutItem`, `dynamodb:*Item`) covers `action`, as IAM compares them (case-insensitively). */
+export function actionCovers(pattern: string, action: string): boolean {
+  const expression = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+  return expression.test(action);
+}

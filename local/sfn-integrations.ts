@@ -1,0 +1,278 @@
+/**
+ * Step Functions' optimized service integrations under `npm start`: a Task state whose Resource is
+ * `arn:aws:states:::dynamodb:getItem` (putItem, updateItem, deleteItem), `sqs:sendMessage`, `sns:publish` or
+ * `events:putEvents` calls the local emulator of that service (local/dynamodb, local/sqs-server.ts, local/sns-server.ts,
+ * local/eventbridge-server.ts) over its own wire protocol, at the endpoint local functions reach it through
+ * (AWS_ENDPOINT_URL_<SERVICE>), signed with the runtime's own credentials — after the workflow's role was asked, as IAM
+ * asks it for the state machine's role: a role without the action fails the Task as AWS does.
+ *
+ * What AWS answers, and so what this answers:
+ * - The result is the service API's response, with the SDK's `SdkHttpMetadata` and `SdkResponseMetadata` (the
+ *   optimized integrations' output: "SdkHttpMetadata … HttpStatusCode … SdkResponseMetadata … RequestId",
+ *   https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-resultselector).
+ * - A service error is the Task's error `<Service>.<exception>`: the service's modeled exception class in AWS's Java
+ *   SDK (DynamoDB.ConditionalCheckFailedException, DynamoDB.ResourceNotFoundException, SQS.QueueDoesNotExistException),
+ *   else its base exception (DynamoDB.AmazonDynamoDBException, SQS.AmazonSQSException, SNS.AmazonSNSException,
+ *   EventBridge.AmazonEventBridgeException), with the cause `<message> (Service: <service>; Status Code: <status>;
+ *   Error Code: <code>; Request ID: <id>; Proxy: null)` — as LocalStack's snapshot tests recorded them against AWS
+ *   (localstack tests/aws/services/stepfunctions/v2/error_handling/test_task_service_dynamodb.snapshot.json:
+ *   "DynamoDB.ResourceNotFoundException", "DynamoDB.AmazonDynamoDBException" for a ValidationException;
+ *   test_task_service_sqs.snapshot.json: "SQS.AmazonSQSException" … "Error Code: MissingParameter"). The optimized
+ *   DynamoDB prefix is "DynamoDB" ("For optimized integrations, the exception prefix will be DynamoDB (uppercase DB)",
+ *   https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html).
+ * - An IAM refusal is the service's AccessDenied error in that form (DynamoDB's AccessDeniedException through
+ *   DynamoDB.AmazonDynamoDBException, SNS's AuthorizationError as SNS.AuthorizationErrorException, …), so Retry and
+ *   Catch on the error name, on States.TaskFailed or on States.ALL match it.
+ * - putEvents: each entry's Resources get the execution's and the state machine's ARNs, and a response with a
+ *   FailedEntryCount fails the Task with EventBridge.FailedEntry (https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html).
+ * - JSON in SQS's MessageBody, SNS's Message and EventBridge's Detail is sent as its JSON text, as Step Functions sends it.
+ */
+import { randomUUID } from "node:crypto";
+import { Sha256 } from "@aws-sdk/checksums/sha";
+import { SignatureV4 } from "@smithy/signature-v4";
+import type { SigV4Credentials } from "./sigv4-verify";
+
+/**
+ * A Task's failure as Step Functions names it: `name` is the Error Retry and Catch match, `message` the Cause.
+ * States.Runtime (what the local runtime cannot run) is neither retried nor caught, as in AWS (the library reads
+ * isRetryable and isCatchable).
+ */
+export class ServiceTaskFailure extends Error {
+  constructor(error: string, cause: string) {
+    super(cause);
+    this.name = error;
+    if (error === "States.Runtime") Object.assign(this, { isRetryable: false, isCatchable: false });
+  }
+}
+
+/** The role's refusal of an action, as local/function-roles.ts words it. */
+export interface RoleRefusal {
+  caller: string;
+  reason: string;
+}
+
+/** What a service Task runs in: where the execution is, and what the workflow's role allows. */
+export interface ServiceTaskContext {
+  region: string;
+  account: string;
+  executionArn: string;
+  stateMachineArn: string;
+  /** IAM for the workflow's role; undefined: everything is allowed (a role the runtime does not know). */
+  authorise?: (action: string, resource: string) => RoleRefusal | undefined;
+}
+
+export interface ServiceIntegrationOptions {
+  /** The local endpoints, read when a Task runs (the services set them as they start). */
+  endpoints(): { dynamodb?: string; sqs?: string; sns?: string; eventbridge?: string };
+  /** The runtime's own credentials, which every local endpoint accepts and no role restricts. */
+  credentials: SigV4Credentials;
+  /** The local address standing for a deployed one (a queue's recorded URL → its URL on the local SQS server). */
+  localAddress?(deployed: string): string | undefined;
+}
+
+/** The service Tasks the local runtime runs (the APIs of components/workflow/integrations.ts beside lambda:invoke). */
+export const LOCAL_SERVICE_TASKS: readonly string[] = ["dynamodb:getItem", "dynamodb:putItem", "dynamodb:updateItem", "dynamodb:deleteItem", "sqs:sendMessage", "sns:publish", "events:putEvents"];
+
+/** A Task's service API (`dynamodb:putItem`) from its Resource, when the local runtime runs it; undefined otherwise (the pattern suffix is refused by the caller). */
+export function localServiceTask(resource: unknown): string | undefined {
+  if (typeof resource !== "string") return undefined;
+  const match = /^arn:[a-z-]+:states:::([a-z0-9-]+:[A-Za-z]+)$/.exec(resource);
+  return match && LOCAL_SERVICE_TASKS.includes(match[1]) ? match[1] : undefined;
+}
+
+interface Service {
+  /** The Step Functions error prefix (`DynamoDB.`) and the Java SDK's service name in a cause. */
+  prefix: string;
+  serviceName: string;
+  /** The base exception class: the error of any code not modeled. */
+  base: string;
+  /** Error codes modeled as their own exception class (the code → the class). */
+  modeled: Record<string, string>;
+  /** How AWS's Java SDK reports the service's IAM refusal: its code and status. */
+  denied: { code: string; status: number };
+}
+
+const SERVICES: Record<string, Service> = {
+  dynamodb: {
+    prefix: "DynamoDB",
+    serviceName: "AmazonDynamoDBv2",
+    base: "AmazonDynamoDBException",
+    modeled: Object.fromEntries(
+      ["ConditionalCheckFailedException", "ResourceNotFoundException", "ProvisionedThroughputExceededException", "ItemCollectionSizeLimitExceededException", "TransactionConflictException", "RequestLimitExceeded", "InternalServerErrorException"].map((code) => [code, code]),
+    ),
+    denied: { code: "AccessDeniedException", status: 400 },
+  },
+  sqs: {
+    prefix: "SQS",
+    serviceName: "AmazonSQS",
+    base: "AmazonSQSException",
+    modeled: {
+      "AWS.SimpleQueueService.NonExistentQueue": "QueueDoesNotExistException",
+      InvalidMessageContents: "InvalidMessageContentsException",
+      "AWS.SimpleQueueService.UnsupportedOperation": "UnsupportedOperationException",
+    },
+    denied: { code: "AccessDenied", status: 403 },
+  },
+  sns: {
+    prefix: "SNS",
+    serviceName: "AmazonSNS",
+    base: "AmazonSNSException",
+    modeled: { AuthorizationError: "AuthorizationErrorException", NotFound: "NotFoundException", InvalidParameter: "InvalidParameterException", InvalidParameterValue: "InvalidParameterValueException" },
+    denied: { code: "AuthorizationError", status: 403 },
+  },
+  events: {
+    prefix: "EventBridge",
+    serviceName: "AmazonEventBridge",
+    base: "AmazonEventBridgeException",
+    modeled: { ResourceNotFoundException: "ResourceNotFoundException", InternalException: "InternalException" },
+    denied: { code: "AccessDeniedException", status: 400 },
+  },
+};
+
+/** A service's error as the Task's: `<prefix>.<exception>` and `<message> (Service: …; Status Code: …; Error Code: …; Request ID: …; Proxy: null)`. */
+function serviceFailure(service: Service, code: string, message: string, status: number, requestId: string): ServiceTaskFailure {
+  return new ServiceTaskFailure(`${service.prefix}.${service.modeled[code] ?? service.base}`, `${message} (Service: ${service.serviceName}; Status Code: ${status}; Error Code: ${code}; Request ID: ${requestId}; Proxy: null)`);
+}
+
+function deniedFailure(service: Service, action: string, resource: string, refusal: RoleRefusal): ServiceTaskFailure {
+  return serviceFailure(service, service.denied.code, `User: ${refusal.caller} is not authorized to perform: ${action} on resource: ${resource} ${refusal.reason}`, service.denied.status, randomUUID());
+}
+
+/** The SDK's response metadata Step Functions adds to an optimized integration's result. */
+function sdkMetadata(status: number, headers: Headers): Record<string, unknown> {
+  const single: Record<string, string> = {};
+  const all: Record<string, string[]> = {};
+  headers.forEach((value, name) => {
+    single[name] = value;
+    all[name] = [value];
+  });
+  const requestId = headers.get("x-amzn-requestid") ?? headers.get("x-amz-request-id") ?? randomUUID();
+  return { SdkHttpMetadata: { AllHttpHeaders: all, HttpHeaders: single, HttpStatusCode: status }, SdkResponseMetadata: { RequestId: requestId } };
+}
+
+const asText = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
+const record = (value: unknown): Record<string, unknown> => (typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+
+/**
+ * Runs the service Tasks of a workflow locally: `run(api, parameters, context)` resolves with what the Task's result
+ * is in AWS, or rejects with a ServiceTaskFailure (the Task's Error and Cause).
+ */
+export function localServiceIntegrations(options: ServiceIntegrationOptions) {
+  const signed = async (service: string, signingName: string, endpoint: string | undefined, region: string, headers: Record<string, string>, body: string) => {
+    if (!endpoint) throw new ServiceTaskFailure("States.Runtime", `The local runtime has no ${service} endpoint: the program defines no ${service} resource for npm start to emulate.`);
+    const target = new URL(endpoint);
+    const signer = new SignatureV4({ credentials: options.credentials, region, service: signingName, sha256: Sha256 });
+    const request = await signer.sign({
+      method: "POST",
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: target.port ? Number(target.port) : undefined,
+      path: target.pathname,
+      headers: { host: target.host, ...headers },
+      body,
+    });
+    const { host: _host, ...sent } = request.headers; // fetch sets Host itself, to the same value
+    try {
+      return await fetch(target, { method: "POST", headers: sent, body });
+    } catch (error) {
+      const cause = (error as Error & { cause?: { code?: string } }).cause;
+      throw new ServiceTaskFailure("States.Runtime", `The local ${service} endpoint (${target.origin}) did not answer: ${cause?.code ?? (error as Error).message}.`);
+    }
+  };
+
+  /** A JSON-protocol call (DynamoDB and SQS: 1.0, EventBridge: 1.1); a failure answered as `{__type, message}` becomes the Task's error. */
+  const json = async (service: Service, signingName: string, endpoint: string | undefined, region: string, target: string, version: "1.0" | "1.1", input: unknown) => {
+    const response = await signed(service.prefix, signingName, endpoint, region, { "content-type": `application/x-amz-json-${version}`, "x-amz-target": target }, JSON.stringify(input));
+    const text = await response.text();
+    const requestId = response.headers.get("x-amzn-requestid") ?? randomUUID();
+    const parsed = record(text ? JSON.parse(text) : {});
+    if (!response.ok) {
+      // SQS's JSON protocol carries its query-compatible code (what AWS's Java SDK reads) in x-amzn-query-error.
+      const queryCode = response.headers.get("x-amzn-query-error")?.split(";")[0];
+      const code = queryCode ?? String(parsed.__type ?? "UnknownError").split("#").pop()!;
+      throw serviceFailure(service, code, String(parsed.message ?? parsed.Message ?? text), response.status, requestId);
+    }
+    return { ...parsed, ...sdkMetadata(response.status, response.headers) };
+  };
+
+  const run = async (api: string, parameters: unknown, context: ServiceTaskContext): Promise<unknown> => {
+    const input = record(parameters);
+    const endpoints = options.endpoints();
+    const [serviceId, action] = api.split(":");
+    const service = SERVICES[serviceId];
+    const iamAction = `${serviceId}:${action[0].toUpperCase()}${action.slice(1)}`;
+    const check = (resource: string) => {
+      const refused = context.authorise?.(iamAction, resource);
+      if (refused) throw deniedFailure(service, iamAction, resource, refused);
+    };
+    switch (serviceId) {
+      case "dynamodb": {
+        const table = typeof input.TableName === "string" ? input.TableName : "";
+        check(table.startsWith("arn:") ? table : `arn:aws:dynamodb:${context.region}:${context.account}:table/${table}`);
+        const operation = `${action[0].toUpperCase()}${action.slice(1)}`;
+        return json(service, "dynamodb", endpoints.dynamodb, context.region, `DynamoDB_20120810.${operation}`, "1.0", input);
+      }
+      case "sqs": {
+        const queueUrl = typeof input.QueueUrl === "string" ? input.QueueUrl : "";
+        const name = queueUrl.split("/").pop() ?? "";
+        const account = queueUrl.split("/").at(-2) ?? context.account;
+        check(`arn:aws:sqs:${context.region}:${account}:${name}`);
+        // The deployed URL names the queue; the local server's URL for it is `<endpoint>/<account>/<name>`, and a JSON
+        // call goes to the endpoint with the URL in its body.
+        const local = options.localAddress?.(queueUrl) ?? (endpoints.sqs ? `${endpoints.sqs}/${account}/${name}` : queueUrl);
+        const body = { ...input, QueueUrl: local, ...(input.MessageBody !== undefined ? { MessageBody: asText(input.MessageBody) } : {}) };
+        return json(service, "sqs", endpoints.sqs, context.region, "AmazonSQS.SendMessage", "1.0", body);
+      }
+      case "sns":
+        return publish(service, input, context, endpoints.sns, (resource) => check(resource));
+      case "events": {
+        const entries = Array.isArray(input.Entries) ? input.Entries.map(record) : [];
+        for (const entry of entries) {
+          const bus = typeof entry.EventBusName === "string" && entry.EventBusName ? entry.EventBusName : "default";
+          check(bus.startsWith("arn:") ? bus : `arn:aws:events:${context.region}:${context.account}:event-bus/${bus}`);
+        }
+        const sent = entries.map((entry) => ({
+          ...entry,
+          ...(entry.Detail !== undefined ? { Detail: asText(entry.Detail) } : {}),
+          Resources: [...(Array.isArray(entry.Resources) ? entry.Resources : []), context.executionArn, context.stateMachineArn].filter(Boolean),
+        }));
+        const result = await json(service, "events", endpoints.eventbridge, context.region, "AWSEvents.PutEvents", "1.1", { ...input, Entries: sent });
+        if (typeof result.FailedEntryCount === "number" && result.FailedEntryCount > 0) {
+          throw new ServiceTaskFailure("EventBridge.FailedEntry", JSON.stringify({ Entries: result.Entries, FailedEntryCount: result.FailedEntryCount }));
+        }
+        return result;
+      }
+      default:
+        throw new ServiceTaskFailure("States.Runtime", `The local runtime does not run ${api}.`);
+    }
+  };
+
+  /** SNS Publish in SNS's query protocol (form fields, an XML answer). */
+  const publish = async (service: Service, input: Record<string, unknown>, context: ServiceTaskContext, endpoint: string | undefined, check: (resource: string) => void) => {
+    const topicArn = String(input.TopicArn ?? input.TargetArn ?? "");
+    check(topicArn || "*");
+    const form = new URLSearchParams({ Action: "Publish", Version: "2010-03-31" });
+    for (const field of ["TopicArn", "TargetArn", "PhoneNumber", "Subject", "MessageStructure", "MessageGroupId", "MessageDeduplicationId"]) {
+      if (typeof input[field] === "string") form.set(field, input[field] as string);
+    }
+    if (input.Message !== undefined) form.set("Message", asText(input.Message));
+    Object.entries(record(input.MessageAttributes)).forEach(([name, raw], i) => {
+      const attribute = record(raw);
+      const at = `MessageAttributes.entry.${i + 1}`;
+      form.set(`${at}.Name`, name);
+      for (const field of ["DataType", "StringValue", "BinaryValue"]) if (typeof attribute[field] === "string") form.set(`${at}.Value.${field}`, attribute[field] as string);
+    });
+    const response = await signed("SNS", "sns", endpoint, context.region, { "content-type": "application/x-www-form-urlencoded" }, form.toString());
+    const text = await response.text();
+    const tag = (name: string) => new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(text)?.[1];
+    const unescape = (value: string) => value.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
+    const requestId = tag("RequestId") ?? randomUUID();
+    if (!response.ok) throw serviceFailure(service, tag("Code") ?? "InternalError", unescape(tag("Message") ?? text), response.status, requestId);
+    const sequence = tag("SequenceNumber");
+    return { MessageId: tag("MessageId"), ...(sequence ? { SequenceNumber: sequence } : {}), ...sdkMetadata(response.status, response.headers) };
+  };
+
+  return { run };
+}
+
+export type LocalServiceIntegrations = ReturnType<typeof localServiceIntegrations>;

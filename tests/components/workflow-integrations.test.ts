@@ -1,0 +1,179 @@
+/**
+ * Workflow's optimized service integrations: a LambdaFunction as lambda:invoke's FunctionName (JSONPath Parameters and
+ * JSONata Arguments), a DataTier's table as a DynamoDB Task's TableName, a MessageQueue as sqs:sendMessage's QueueUrl,
+ * a Topic as sns:publish's TopicArn, an EventBus as a putEvents entry's EventBusName — each deployed as the value the
+ * field takes, and granted exactly the integration's action on exactly that target — and the refusals: a component
+ * where it cannot stand, and an integration whose target the component cannot grant when `permissions` grant nothing for it.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { DataTier } from "../../components/data-tier";
+import { EventBus } from "../../components/event-bus";
+import { LambdaFunction } from "../../components/lambda/function";
+import { MessageQueue } from "../../components/message-queue";
+import { Topic } from "../../components/topic";
+import { STATES_LOG_DELIVERY_ACTIONS, Workflow } from "../../components/workflow";
+import { checkDeployRules } from "../../testing/deploy-rules";
+import { SECURITY_RULES } from "../../testing/security-rules";
+import { policyDocument, record, resource, useMocks } from "../harness/mocks";
+
+const entry = "tests/fixtures/handlers/echo.ts";
+const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const DELIVER_LOGS = { Sid: "DeliverLogs", Effect: "Allow", Action: [...STATES_LOG_DELIVERY_ACTIONS], Resource: ["*"] };
+const gallery = { attributes: { pk: "S" as const }, partitionKey: "pk" };
+
+beforeAll(() => useMocks());
+
+type Graph = Awaited<ReturnType<typeof record>>;
+const securityFindings = (graph: Graph) => SECURITY_RULES.flatMap((rule) => rule.check(graph, { stack: "prod", production: true }).filter((f) => f.rule !== "DataRetention"));
+const deployFindings = (graph: Graph) => checkDeployRules(graph, { stack: "dev", production: false, region: "us-east-1" });
+const fn = (name: string) => new LambdaFunction(name, { entry });
+
+describe("Workflow optimized integrations", () => {
+  it("takes the program's components as the integrations' targets, deploys the value each field takes, and grants exactly each action on exactly each target", async () => {
+    const graph = await record(() => {
+      const step = fn("wi-step");
+      const data = new DataTier("wi-data", { tables: { gallery, other: gallery }, deletionProtection: true });
+      const jobs = new MessageQueue("wi-jobs", { consumer: { function: fn("wi-worker") } });
+      const news = new Topic("wi-news", {});
+      const bus = new EventBus("wi-bus", {});
+      new Workflow("wi", {
+        definition: {
+          StartAt: "Invoke",
+          States: {
+            Invoke: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: step, "Payload.$": "$" }, Next: "Put" },
+            Put: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Parameters: { TableName: data.tables.gallery, Item: { pk: { "S.$": "$.Payload.id" } } }, Next: "Get" },
+            Get: { Type: "Task", Resource: "arn:aws:states:::dynamodb:getItem", Parameters: { TableName: data.tables.gallery, Key: { pk: { S: "x" } } }, Next: "Send" },
+            Send: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", Parameters: { QueueUrl: jobs, "MessageBody.$": "$" }, Next: "Publish" },
+            Publish: { Type: "Task", Resource: "arn:aws:states:::sns:publish", Parameters: { TopicArn: news, Message: "done" }, Next: "Emit" },
+            Emit: { Type: "Task", Resource: "arn:aws:states:::events:putEvents", Parameters: { Entries: [{ EventBusName: bus, Source: "wi", DetailType: "done", Detail: {} }] }, End: true },
+          },
+        },
+      });
+    });
+    const arnOf = (type: string, name: string) => resource(graph, type, name).state.arn as string;
+    const step = arnOf("aws:lambda/function:Function", "wi-step-function");
+    const table = resource(graph, "aws:dynamodb/table:Table", "wi-data-gallery");
+    const queue = resource(graph, "aws:sqs/queue:Queue", "wi-jobs-queue");
+    const topic = arnOf("aws:sns/topic:Topic", "wi-news-topic");
+    const bus = resource(graph, "aws:cloudwatch/eventBus:EventBus", "wi-bus-bus");
+    const definition = JSON.parse(resource(graph, STATE_MACHINE, "wi-state-machine").inputs.definition);
+    expect(definition.States.Invoke.Parameters).toEqual({ FunctionName: step, "Payload.$": "$" });
+    expect(definition.States.Put.Parameters.TableName).toBe(table.state.name);
+    expect(definition.States.Get.Parameters.TableName).toBe(table.state.name);
+    expect(definition.States.Send.Parameters.QueueUrl).toBe(queue.state.url);
+    expect(definition.States.Publish.Parameters.TopicArn).toBe(topic);
+    expect(definition.States.Emit.Parameters.Entries[0].EventBusName).toBe(bus.state.name);
+    expect(policyDocument(resource(graph, ROLE_POLICY, "wi-policy").inputs.policy).Statement).toEqual([
+      DELIVER_LOGS,
+      { Sid: "InvokeFunctions", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [step, `${step}:*`] },
+      // Only the actions the definition calls, on the one table it names (not the DataTier's other table).
+      { Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem"], Resource: [table.state.arn] },
+      { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [queue.state.arn] },
+      { Effect: "Allow", Action: ["sns:Publish"], Resource: [topic] },
+      { Effect: "Allow", Action: ["events:PutEvents"], Resource: [bus.state.arn] },
+    ]);
+    expect(securityFindings(graph)).toEqual([]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("takes a LambdaFunction as the FunctionName of a JSONata lambda:invoke.waitForTaskToken's Arguments", async () => {
+    const graph = await record(() => {
+      const review = fn("wi-review");
+      new Workflow("wi-jsonata", {
+        definition: {
+          QueryLanguage: "JSONata",
+          StartAt: "Review",
+          States: {
+            Review: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", Arguments: { FunctionName: review, Payload: { token: "{% $states.context.Task.Token %}" } }, End: true },
+          },
+        },
+      });
+    });
+    const review = resource(graph, "aws:lambda/function:Function", "wi-review-function").state.arn;
+    const definition = JSON.parse(resource(graph, STATE_MACHINE, "wi-jsonata-state-machine").inputs.definition);
+    expect(definition.States.Review.Arguments.FunctionName).toBe(review);
+    expect(policyDocument(resource(graph, ROLE_POLICY, "wi-jsonata-policy").inputs.policy).Statement[1]).toEqual({ Sid: "InvokeFunctions", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [review, `${review}:*`] });
+  });
+
+  it("keeps a plain target the caller grants through permissions (as before): no derived statement", async () => {
+    const graph = await record(() => {
+      new Workflow("wi-plain", {
+        permissions: [{ actions: ["dynamodb:PutItem"], resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/audit"] }],
+        definition: { StartAt: "Put", States: { Put: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Parameters: { TableName: "audit", "Item.$": "$.item" }, End: true } } },
+      });
+    });
+    expect(policyDocument(resource(graph, ROLE_POLICY, "wi-plain-policy").inputs.policy).Statement).toEqual([
+      DELIVER_LOGS,
+      { Effect: "Allow", Action: ["dynamodb:PutItem"], Resource: ["arn:aws:dynamodb:us-east-1:123456789012:table/audit"] },
+    ]);
+  });
+
+  it("lets a Distributed Map run its child executions, and grants.read() cover them and its Map Runs", async () => {
+    let reads: unknown;
+    const graph = await record(() => {
+      const item = fn("wi-item");
+      const workflow = new Workflow("wi-dmap", {
+        definition: {
+          StartAt: "Each",
+          States: { Each: { Type: "Map", ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Item", States: { Item: { Type: "Task", Resource: item, End: true } } }, Label: "items", End: true } },
+        },
+      });
+      new LambdaFunction("wi-reader", { entry, permissions: workflow.grants.read() });
+      reads = workflow.grants.read();
+    });
+    expect(reads).toBeDefined();
+    const machine = resource(graph, STATE_MACHINE, "wi-dmap-state-machine");
+    const { arn, name } = machine.state as { arn: string; name: string };
+    const base = arn.replace(`:stateMachine:${name}`, "");
+    const statements = policyDocument(resource(graph, ROLE_POLICY, "wi-dmap-policy").inputs.policy).Statement;
+    expect(statements).toContainEqual({ Sid: "RunMapChildren", Effect: "Allow", Action: ["states:StartExecution"], Resource: [arn] });
+    expect(statements).toContainEqual({ Sid: "SuperviseMapChildren", Effect: "Allow", Action: ["states:DescribeExecution", "states:StopExecution"], Resource: [`${base}:execution:${name}/*`] });
+    const reader = graph.find((r) => r.type === ROLE_POLICY && r.name.startsWith("wi-reader"))!;
+    expect(policyDocument(reader.inputs.policy).Statement).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: ["states:DescribeExecution", "states:GetExecutionHistory", "states:DescribeStateMachineForExecution", "states:ListMapRuns"], Resource: [`${base}:execution:${name}:*`, `${base}:execution:${name}/*`] }),
+        expect.objectContaining({ Action: ["states:DescribeMapRun"], Resource: [`${base}:mapRun:${name}/*`] }),
+      ]),
+    );
+    expect(securityFindings(graph)).toEqual([]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  describe("refuses at construction", () => {
+    it.each([
+      [
+        "an integration whose target is not a component and whose permissions grant nothing for it",
+        () => new Workflow("w", { definition: { StartAt: "S", States: { S: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", Parameters: { QueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/q", MessageBody: "m" }, End: true } } } }),
+        /^Workflow "w": definition "definition\.States\.S" calls sqs:sendMessage on a target that is not one of the program's components, and no statement of permissions allows sqs:SendMessage: every execution would fail at this Task with AccessDenied\. Name the MessageQueue itself \(QueueUrl: queue\)/,
+      ],
+      [
+        "a putEvents entry without a component bus, when permissions grant nothing for it",
+        () => new Workflow("w", { definition: { StartAt: "S", States: { S: { Type: "Task", Resource: "arn:aws:states:::events:putEvents", Parameters: { Entries: [{ EventBusName: new EventBus("wi-b1", {}), Source: "a", DetailType: "b", Detail: {} }, { Source: "a", DetailType: "b", Detail: {} }] }, End: true } } } }),
+        /calls events:putEvents on a target that is not one of the program's components, and no statement of permissions allows events:PutEvents/,
+      ],
+      [
+        "a table where only a DynamoDB Task's TableName may stand",
+        () => new Workflow("w", { definition: { StartAt: "S", States: { S: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", Parameters: { QueueUrl: new DataTier("wi-d1", { tables: { gallery } }).tables.gallery, MessageBody: "m" }, End: true } } } }),
+        /^Workflow "w": definition "definition\.States\.S\.Parameters\.QueueUrl" holds a DataTable where it cannot stand: a DataTier's table stands only as the TableName of a Task whose Resource is "arn:aws:states:::dynamodb:getItem"/,
+      ],
+      [
+        "a LambdaFunction as the FunctionName of a Pass state",
+        () => new Workflow("w", { definition: { StartAt: "S", States: { S: { Type: "Pass", Parameters: { FunctionName: fn("wi-f1") }, End: true } } } }),
+        /holds the LambdaFunction "wi-f1" where only a Task state's Resource, or the FunctionName of a lambda:invoke Task's Parameters or Arguments, may name one/,
+      ],
+      [
+        "a Topic in a DynamoDB Task",
+        () => new Workflow("w", { definition: { StartAt: "S", States: { S: { Type: "Task", Resource: "arn:aws:states:::dynamodb:getItem", Parameters: { TableName: new Topic("wi-t1", {}), Key: {} }, End: true } } } }),
+        /holds a Topic where it cannot stand: a Topic stands only as the TopicArn of a Task whose Resource is "arn:aws:states:::sns:publish"/,
+      ],
+      [
+        "a callback Task in an EXPRESS workflow, however deep",
+        () => new Workflow("w", { type: "EXPRESS", definition: { StartAt: "P", States: { P: { Type: "Parallel", Branches: [{ StartAt: "R", States: { R: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", Parameters: { FunctionName: fn("wi-f2"), Payload: { "token.$": "$$.Task.Token" } }, End: true } } }], End: true } } } }),
+        /^Workflow "w": definition "definition\.States\.P\.Branches\[0\]\.States\.R" has a Task whose Resource arn:aws:states:::lambda:invoke\.waitForTaskToken asks for the Wait for Callback pattern \(\.waitForTaskToken\), which an EXPRESS workflow does not support/,
+      ],
+    ])("%s", (_, build, message) => {
+      expect(build).toThrow(message);
+    });
+  });
+});

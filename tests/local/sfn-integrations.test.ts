@@ -1,0 +1,92 @@
+/**
+ * The optimized service integrations the local Step Functions runs (local/sfn-integrations.ts), against the local SNS,
+ * EventBridge and SQS servers: what each Task's result is (the API's answer with the SDK's metadata), how JSON in a
+ * message or an event's Detail is sent (as its JSON text), what putEvents adds to each entry (the execution's and the
+ * state machine's ARNs), and each failure as Step Functions names it — a service error, a role's refusal — for Retry
+ * and Catch to match.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalEventBridge, type EventBridgeEvent, type LocalEventBridgeServer } from "../../local/eventbridge-server";
+import { localServiceIntegrations, localServiceTask, ServiceTaskFailure, type ServiceTaskContext } from "../../local/sfn-integrations";
+import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
+import { startLocalSns, type LocalSnsServer, type SnsNotification } from "../../local/sns-server";
+import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
+
+const ACCOUNT = "123456789012";
+const TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:news`;
+const BUS = `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/orders`;
+const EXECUTION = `arn:aws:states:us-east-1:${ACCOUNT}:execution:flow:run-1`;
+const MACHINE = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:flow`;
+
+let sns: LocalSnsServer;
+let events: LocalEventBridgeServer;
+let sqs: LocalSqsServer;
+const published: SnsNotification[] = [];
+const delivered: EventBridgeEvent[] = [];
+
+beforeAll(async () => {
+  sns = await startLocalSns({ topics: [{ arn: TOPIC, region: "us-east-1", fifo: false, contentBasedDeduplication: false, subscriptions: [{ arn: `${TOPIC}:1`, protocol: "lambda", filterPolicyScope: "MessageAttributes", deliver: (n) => published.push(n) }] }] });
+  events = await startLocalEventBridge({ buses: [{ name: "orders", arn: BUS, region: "us-east-1", account: ACCOUNT, rules: [{ arn: `${BUS}/all`, pattern: { source: [{ prefix: "" }] }, deliver: (e) => delivered.push(e) }] }] });
+  sqs = await startLocalSqs({ queues: [], accountId: ACCOUNT });
+});
+afterAll(async () => {
+  await Promise.all([sns?.stop(), events?.stop(), sqs?.stop()]);
+});
+
+const integrations = () => localServiceIntegrations({ endpoints: () => ({ sns: sns.endpoint, eventbridge: events.endpoint, sqs: sqs.endpoint }), credentials: LOCAL_CREDENTIALS });
+const context = (authorise?: ServiceTaskContext["authorise"]): ServiceTaskContext => ({ region: "us-east-1", account: ACCOUNT, executionArn: EXECUTION, stateMachineArn: MACHINE, ...(authorise ? { authorise } : {}) });
+const failure = async (promise: Promise<unknown>) => {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(ServiceTaskFailure);
+  return { error: (error as Error).name, cause: (error as Error).message };
+};
+
+describe("local optimized service integrations", () => {
+  it("reads the integration a Task's Resource names, the request-response pattern only", () => {
+    expect(localServiceTask("arn:aws:states:::dynamodb:putItem")).toBe("dynamodb:putItem");
+    expect(localServiceTask("arn:aws:states:::sns:publish")).toBe("sns:publish");
+    expect(localServiceTask("arn:aws:states:::sqs:sendMessage.waitForTaskToken")).toBeUndefined();
+    expect(localServiceTask("arn:aws:states:::ecs:runTask.sync")).toBeUndefined();
+  });
+
+  it("publishes to the topic, a JSON Message as its JSON text, with its attributes, answering MessageId and the SDK's metadata", async () => {
+    const result = (await integrations().run("sns:publish", { TopicArn: TOPIC, Message: { id: 7 }, Subject: "done", MessageAttributes: { kind: { DataType: "String", StringValue: "photo" } } }, context())) as Record<string, unknown>;
+    expect(result).toEqual({ MessageId: expect.any(String), SdkHttpMetadata: expect.objectContaining({ HttpStatusCode: 200 }), SdkResponseMetadata: { RequestId: expect.any(String) } });
+    expect(published.at(-1)).toMatchObject({ message: '{"id":7}', subject: "done", attributes: { kind: { DataType: "String", StringValue: "photo" } } });
+  });
+
+  it("puts events on the bus, Detail as its JSON text and the execution's and state machine's ARNs in Resources", async () => {
+    const result = (await integrations().run("events:putEvents", { Entries: [{ EventBusName: "orders", Source: "flow", DetailType: "done", Detail: { id: 7 } }] }, context())) as Record<string, unknown>;
+    expect(result).toMatchObject({ Entries: [{ EventId: expect.any(String) }], FailedEntryCount: 0 });
+    expect(delivered.at(-1)).toMatchObject({ source: "flow", "detail-type": "done", detail: { id: 7 }, resources: [EXECUTION, MACHINE] });
+  });
+
+  it("fails a putEvents whose entry failed with EventBridge.FailedEntry", async () => {
+    const result = await failure(integrations().run("events:putEvents", { Entries: [{ EventBusName: "orders", Source: "flow", DetailType: "done" }] }, context()));
+    expect(result.error).toBe("EventBridge.FailedEntry");
+    expect(JSON.parse(result.cause)).toMatchObject({ FailedEntryCount: 1, Entries: [{ ErrorCode: expect.any(String) }] });
+  });
+
+  it("names a service error as Step Functions does: SQS's missing queue as SQS.QueueDoesNotExistException", async () => {
+    const result = await failure(integrations().run("sqs:sendMessage", { QueueUrl: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/missing`, MessageBody: "m" }, context()));
+    expect(result.error).toBe("SQS.QueueDoesNotExistException");
+    expect(result.cause).toMatch(/ \(Service: AmazonSQS; Status Code: 400; Error Code: AWS\.SimpleQueueService\.NonExistentQueue; Request ID: .+; Proxy: null\)$/);
+  });
+
+  it("fails a Task the role may not perform with the service's AccessDenied, before calling it", async () => {
+    const refuse: ServiceTaskContext["authorise"] = (action) => ({ caller: `arn:aws:sts::${ACCOUNT}:assumed-role/flow-role/s`, reason: `because no identity-based policy allows the ${action} action` });
+    const before = published.length;
+    expect(await failure(integrations().run("sns:publish", { TopicArn: TOPIC, Message: "m" }, context(refuse)))).toEqual({
+      error: "SNS.AuthorizationErrorException",
+      cause: expect.stringMatching(new RegExp(`^User: arn:aws:sts::${ACCOUNT}:assumed-role/flow-role/s is not authorized to perform: sns:Publish on resource: ${TOPIC} because no identity-based policy allows the sns:Publish action \\(Service: AmazonSNS; Status Code: 403; Error Code: AuthorizationError; Request ID: .+; Proxy: null\\)$`)),
+    });
+    expect(published.length).toBe(before);
+    expect((await failure(integrations().run("events:putEvents", { Entries: [{ EventBusName: "orders", Source: "a", DetailType: "b", Detail: {} }] }, context(refuse)))).error).toBe("EventBridge.AmazonEventBridgeException");
+    expect((await failure(integrations().run("sqs:sendMessage", { QueueUrl: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/q`, MessageBody: "m" }, context(refuse)))).cause).toContain(`sqs:SendMessage on resource: arn:aws:sqs:us-east-1:${ACCOUNT}:q`);
+  });
+
+  it("fails with a clear cause when the program has no emulator for the service", async () => {
+    const none = localServiceIntegrations({ endpoints: () => ({}), credentials: LOCAL_CREDENTIALS });
+    expect(await failure(none.run("dynamodb:getItem", { TableName: "t", Key: {} }, context()))).toEqual({ error: "States.Runtime", cause: expect.stringContaining("The local runtime has no DynamoDB endpoint") });
+  });
+});
