@@ -6,8 +6,9 @@
  *
  * The template: a JSON template (an object or an array) has each placeholder outside a string replaced by the value as
  * JSON (a string quoted), and each placeholder inside a string by the value's text, unescaped ("EventBridge doesn't
- * escape values extracted by Input Path"); the result is read back as JSON, minified. A quoted string template
- * (`"<name> uploaded"`) gives the text between the quotes; any other template its text. A path that matches nothing
+ * escape values extracted by Input Path"); the result is read back as JSON, minified. Any other template gives its
+ * text with the placeholders filled, quotes and all: the page's examples turn `"<aws.events.rule-name> triggered"` into
+ * `"example triggered"`, quoted (a function then gets a JSON string, a queue the quoted text). A path that matches nothing
  * makes no variable (the page's common issues): its placeholder is left empty in a string, null outside one (AWS's
  * exact output there is not documented). <aws.events.event> is the event without `detail`, <aws.events.event.json>
  * the whole event, <aws.events.event.ingestion-time> the event's time.
@@ -113,5 +114,5 @@ export function fillTemplate(template: string, values: ReadonlyMap<string, unkno
       return out;
     }
   }
-  return trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"') ? out.trim().slice(1, -1) : out;
+  return out;
 }

@@ -1,8 +1,8 @@
 /**
- * An EventBridge custom event bus whose rules route events by pattern to LambdaFunctions: each subscription is a rule
- * on the bus with its event pattern (checked before deploy), the function as its target with a retry policy and a
- * dead-letter queue EventBridge may write to, and the function's invoke permission for events.amazonaws.com from that
- * rule (created before the target). Optionally an archive of every event. Producers get `grants.put()` for their
+ * An EventBridge custom event bus whose rules route events by pattern to LambdaFunctions, MessageQueues and Workflows:
+ * each subscription is a rule on the bus with its event pattern (checked before deploy), the target with a retry policy
+ * and a dead-letter queue EventBridge may write to, and what lets EventBridge deliver, created before the target (a
+ * function's invoke permission from that rule, the queue's policy, a role that may start the workflow). Optionally an archive of every event. Producers get `grants.put()` for their
  * `permissions` and `environment()` for the bus's name.
  */
 import * as aws from "@pulumi/aws";
@@ -78,7 +78,7 @@ export interface EventBusSubscription {
 }
 
 /**
- * An EventBridge custom event bus with rules that invoke LambdaFunctions.
+ * An EventBridge custom event bus with rules that deliver to LambdaFunctions, MessageQueues and Workflows.
  *
  * @example
  * const bus = new EventBus("gallery-events", { archiveRetentionDays: 7 });
@@ -169,7 +169,7 @@ export class EventBus extends pulumi.ComponentResource {
       const fn = target as LambdaFunction;
       this.checkTargetRegion(`${at} function`, fn.spec.name, fn.spec.region, fn, "aws:lambda/function:Function", "EventBridge invokes a Lambda target in the rule's region only", "the function");
     }
-    if (kind === "sqs") this.checkQueue(at, target as MessageQueue, options?.messageGroupId);
+    if (kind === "sqs") this.checkQueue(at, target as MessageQueue, options?.messageGroupId, options?.input);
     if (kind === "sfn") this.checkTargetRegion(`${at} workflow`, (target as Workflow).spec.name, (target as Workflow).spec.region, target as Workflow, "aws:sfn/stateMachine:StateMachine", "EventBridge starts a Step Functions target in the rule's region only", "the workflow");
     if (kind !== "sqs" && options?.messageGroupId !== undefined) {
       this.fail(`${at} messageGroupId`, options.messageGroupId, "is set for a target that is not a FIFO queue; EventBridge's SqsParameters apply to an SQS target only", "Leave messageGroupId out, or subscribe a FIFO MessageQueue.");
@@ -285,7 +285,7 @@ export class EventBus extends pulumi.ComponentResource {
   }
 
   /** A MessageQueue the rule may send to: of the bus's region, listing this bus, and for a FIFO queue a message group and content-based deduplication. */
-  private checkQueue(at: string, queue: MessageQueue, messageGroupId: string | undefined): void {
+  private checkQueue(at: string, queue: MessageQueue, messageGroupId: string | undefined, input: unknown): void {
     if (!queue?.spec || !Array.isArray(queue.eventBuses)) this.fail(`${at} queue`, queue, "is not a MessageQueue", "Pass the MessageQueue EventBridge should send to.");
     this.checkTargetRegion(`${at} queue`, queue.spec.name, queue.spec.region, queue, "aws:sqs/queue:Queue", "EventBridge sends to an SQS target in the rule's region only", "the queue");
     // A queue has one policy (deploy rule SqsOneQueuePolicy): the bus's grant belongs in the MessageQueue's own.
@@ -313,6 +313,11 @@ export class EventBus extends pulumi.ComponentResource {
     }
     if (!queue.spec.contentBasedDeduplication) {
       this.fail(`${at} queue`, queue.spec.name, "is a FIFO queue without content-based deduplication; EventBridge sends no deduplication id, and SQS refuses a FIFO message with neither", "Set contentBasedDeduplication: true on the MessageQueue.");
+    }
+    // Content-based deduplication ids a message by its body: a constant body makes every event after the first within
+    // SQS's 5-minute deduplication interval a duplicate, which SQS accepts and drops (API_SendMessage MessageDeduplicationId).
+    if (input !== undefined) {
+      this.fail(`${at} input`, input, `is a constant body for the FIFO queue "${queue.spec.name}", whose content-based deduplication would drop every event after the first in each 5 minutes`, "Leave input out (the queue gets the whole event, whose id differs), or use an inputTransformer whose template carries <aws.events.event.json> or the event's id.");
     }
   }
 

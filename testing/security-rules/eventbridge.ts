@@ -45,10 +45,13 @@ export const EVB2: SecurityRule = {
     return ofType(graph, ROLE).flatMap((role) => {
       const open = policyDocument(role.inputs.assumeRolePolicy).Statement.some((s) => {
         if ((s.Effect ?? "Allow") !== "Allow" || !asArray<string>(s.Principal?.Service).includes("events.amazonaws.com")) return false;
-        const keys = Object.values((s.Condition ?? {}) as Record<string, Record<string, unknown>>).flatMap((block) => Object.keys(block ?? {}).map((k) => k.toLowerCase()));
-        return !keys.some((k) => SOURCE_KEYS.includes(k));
+        // A key whose every value is only wildcards ("*", "?") limits nothing.
+        const limiting = Object.values((s.Condition ?? {}) as Record<string, Record<string, unknown>>).flatMap((block) =>
+          Object.entries(block ?? {}).filter(([k, v]) => SOURCE_KEYS.includes(k.toLowerCase()) && asArray<unknown>(v).some((value) => typeof value === "string" && !/^[*?]*$/.test(value))),
+        );
+        return limiting.length === 0;
       });
-      return open ? [finding("EVB2", role, "lets events.amazonaws.com assume it with neither an aws:SourceArn nor an aws:SourceAccount condition: any account's rule naming the role could use it")] : [];
+      return open ? [finding("EVB2", role, "lets events.amazonaws.com assume it with no aws:SourceArn or aws:SourceAccount condition that names a source (absent, or only wildcards): any account's rule naming the role could use it")] : [];
     });
   },
 };

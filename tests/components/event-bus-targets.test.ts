@@ -46,9 +46,11 @@ describe("EventBus targets", () => {
       Principal: { Service: "events.amazonaws.com" },
       Action: "sqs:SendMessage",
       Resource: queue.state.arn,
-      Condition: { ArnEquals: { "aws:SourceArn": [`${String(bus.state.arn).replace(":event-bus/", ":rule/")}/*`] } },
+      Condition: { ArnEquals: { "aws:SourceArn": [`arn:aws:events:us-east-1:123456789012:rule/${bus.state.name}/*`] } },
     });
     const target = resource(graph, TARGET, "ebq-jobs");
+    // The rule's own ARN is one the policy's pattern covers.
+    expect(String(resource(graph, "aws:cloudwatch/eventRule:EventRule", "ebq-jobs").state.arn).startsWith(`arn:aws:events:us-east-1:123456789012:rule/${bus.state.name}/`)).toBe(true);
     expect(target.inputs).toMatchObject({ targetId: "queue", arn: queue.state.arn, inputPath: "$.detail" });
     expect(target.inputs.sqsTarget).toBeUndefined();
     expect(target.inputs.roleArn).toBeUndefined();
@@ -130,6 +132,14 @@ describe("EventBus targets", () => {
           bus.subscribe("q", new MessageQueue("r4-q", { fifo: true, contentBasedDeduplication: true, consumer: { function: worker("r4-w") }, eventBuses: [bus] }), { ...ok, messageGroupId: "g".repeat(129) });
         },
         /messageGroupId "g{129}" is not 1–128 letters, digits and punctuation/,
+      ],
+      [
+        "a constant input for a FIFO queue, whose deduplication would drop every event after the first",
+        () => {
+          const bus = new EventBus("r4c", {});
+          bus.subscribe("q", new MessageQueue("r4c-q", { fifo: true, contentBasedDeduplication: true, consumer: { function: worker("r4c-w") }, eventBuses: [bus] }), { ...ok, messageGroupId: "g", input: { kind: "tick" } });
+        },
+        /^EventBus "r4c": subscribe\("q"\) input .* is a constant body for the FIFO queue "r4c-q", whose content-based deduplication would drop every event after the first in each 5 minutes\. Leave input out/,
       ],
       ["a message group for a function", () => new EventBus("r5", {}).subscribe("f", worker("r5-w"), { ...ok, messageGroupId: "g" }), /^EventBus "r5": subscribe\("f"\) messageGroupId "g" is set for a target that is not a FIFO queue/],
       [

@@ -112,11 +112,11 @@ describe("input shaping, as EventBridge documents it (eb-transform-target-input.
   const transform = (inputTemplate: string) => targetInputText({ inputTransformer: { inputPaths: paths, inputTemplate } }, event, rule);
 
   it.each([
-    ["a simple string", '"instance <instance> is in <state>"', "instance i-0123456789 is in RUNNING"],
+    ["a simple string", '"instance <instance> is in <state>"', '"instance i-0123456789 is in RUNNING"'],
     ["simple JSON", '{ "instance" : <instance>, "state": <state> }', '{"instance":"i-0123456789","state":"RUNNING"}'],
     ["JSON with strings and variables", '{ "instance" : <instance>, "state": "<state>", "instanceStatus": "instance \\"<instance>\\" is in <state>" }', '{"instance":"i-0123456789","state":"RUNNING","instanceStatus":"instance \\"i-0123456789\\" is in RUNNING"}'],
     ["JSON with variables and static information", '{ "instance" : <instance>, "state": [ 9, <state>, true ], "Transformed" : "Yes" }', '{"instance":"i-0123456789","state":[9,"RUNNING",true],"Transformed":"Yes"}'],
-    ["reserved variables in a string", '"<aws.events.rule-name> triggered"', "example triggered"],
+    ["reserved variables in a string", '"<aws.events.rule-name> triggered"', '"example triggered"'],
   ])("%s", (_, template, expected) => {
     expect(transform(template)).toBe(expected);
   });
@@ -171,7 +171,7 @@ describe("a Workflow target's deliveries", () => {
     expect(message.messageAttributes?.TARGET_ARN?.StringValue).toBe(outputs.flowArn);
   });
 
-  it("start an EXPRESS workflow with StartExecution too, with the shaped input", async () => {
+  it("hand the shaped input to StartExecution, whatever the workflow's type (EventBridge starts EXPRESS ones asynchronously too)", async () => {
     const started: Array<[string, string]> = [];
     const express = { ...flow(), workflowType: "EXPRESS" as const, input: '{"n":1}' };
     const outcome = await deliverToTarget(bus(), express, "arn:aws:events:us-east-1:123456789012:rule/b/r", event, {
