@@ -94,3 +94,5 @@ export { RealtimeApi, REALTIME_ACCESS_LOG_FORMAT, PREDEFINED_ROUTE_KEYS, CONNECT
 export type { RealtimeApiArgs, RealtimeApiSpec, RealtimeAuthorizer, RealtimeRoute, RealtimeRouteSpec } from "./realtime-api";
 export { EventBus, EVENT_BUS_PUT_ACTIONS, EVENT_BUS_TARGET_ID, EVENT_TARGET_RETRY_LIMITS, EVENTBRIDGE_NAME_LIMITS, EVENT_PATTERN_LIMITS, EVENT_PATTERN_OPERATORS, eventPatternProblem } from "./event-bus";
 export type { EventBusArgs, EventBusSpec, EventBusGrants, EventBusSubscription, EventBusSubscribeOptions, EventBusSubscriptionSpec } from "./event-bus";
+export { DataStream, DATA_STREAM_LIMITS, KINESIS_MANAGED_KEY, STREAM_PUT_ACTIONS, STREAM_READ_ACTIONS } from "./data-stream";
+export type { DataStreamArgs, DataStreamGrants, DataStreamMode, DataStreamSpec, DataStreamStartingPosition, DataStreamSubscription, DataStreamSubscriptionArgs, DataStreamSubscriptionSpec } from "./data-stream";
