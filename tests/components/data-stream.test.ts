@@ -57,7 +57,7 @@ describe("DataStream", () => {
   });
 
   it("makes a PROVISIONED stream with a customer key: producers get GenerateDataKey, subscribers Decrypt, an enhanced fan-out subscriber SubscribeToShard on its consumer", async () => {
-    let environment: Record<string, unknown> = {};
+    let environment: ReturnType<DataStream["environment"]> = {};
     const graph = await record(() => {
       const events = new DataStream("events", { mode: "PROVISIONED", shardCount: 2, retentionHours: 168, kmsKeyArn: KEY });
       events.subscribe("fan", new LambdaFunction("events-fan", { entry }), { enhancedFanOut: true, startingPosition: "AT_TIMESTAMP", startingPositionTimestamp: "2026-12-01T00:00:00Z", parallelizationFactor: 4, maximumRetryAttempts: -1, maximumRecordAgeInSeconds: -1 });
