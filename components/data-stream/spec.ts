@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
-import { checkRange } from "../data-tier/stream";
+import { checkRange, streamMappingDefaults } from "../data-tier/stream";
 import type { ArgFailure } from "../errors";
 import { KMS_KEY_ARN } from "../kms";
 import type { LambdaFunction, LambdaFunctionSpec } from "../lambda/function";
@@ -234,15 +234,9 @@ export function normaliseSubscription(dataStream: string, name: string, fn: Lamb
     name,
     dataStream,
     function: fn.spec,
-    batchSize: args.batchSize ?? 100,
-    maximumBatchingWindowInSeconds: args.maximumBatchingWindowInSeconds ?? 0,
+    ...streamMappingDefaults(args),
     parallelizationFactor: args.parallelizationFactor ?? 1,
-    bisectBatchOnFunctionError: args.bisectBatchOnFunctionError ?? true,
-    maximumRetryAttempts: args.maximumRetryAttempts ?? 3,
-    maximumRecordAgeInSeconds: args.maximumRecordAgeInSeconds ?? 86400,
-    startingPosition: args.startingPosition ?? "LATEST",
     ...(args.startingPositionTimestamp !== undefined ? { startingPositionTimestamp: args.startingPositionTimestamp } : {}),
-    deadLetterRetentionDays: args.deadLetterRetentionDays ?? 14,
     enhancedFanOut: args.enhancedFanOut ?? false,
     reportBatchItemFailures: true,
   };

@@ -103,11 +103,20 @@ export function validateSubscription(fail: ArgFailure, name: string, table: stri
 }
 
 export function normaliseSubscription(dataTier: string, name: string, table: string, fn: LambdaFunction, args: StreamSubscriptionArgs): StreamSubscriptionSpec {
+  return { name, dataTier, table, function: fn.spec, ...streamMappingDefaults(args), reportBatchItemFailures: true };
+}
+
+/** The settings a stream subscription (DataTier's, DataStream's) gets when its arguments leave them out. */
+export function streamMappingDefaults<P extends string>(args: {
+  batchSize?: number;
+  maximumBatchingWindowInSeconds?: number;
+  bisectBatchOnFunctionError?: boolean;
+  maximumRetryAttempts?: number;
+  maximumRecordAgeInSeconds?: number;
+  startingPosition?: P;
+  deadLetterRetentionDays?: number;
+}): Omit<StreamMappingSettings, "startingPosition" | "startingPositionTimestamp" | "parallelizationFactor"> & { startingPosition: P | "LATEST" } {
   return {
-    name,
-    dataTier,
-    table,
-    function: fn.spec,
     batchSize: args.batchSize ?? 100,
     maximumBatchingWindowInSeconds: args.maximumBatchingWindowInSeconds ?? 0,
     bisectBatchOnFunctionError: args.bisectBatchOnFunctionError ?? true,
@@ -115,7 +124,6 @@ export function normaliseSubscription(dataTier: string, name: string, table: str
     maximumRecordAgeInSeconds: args.maximumRecordAgeInSeconds ?? 86400,
     startingPosition: args.startingPosition ?? "LATEST",
     deadLetterRetentionDays: args.deadLetterRetentionDays ?? 14,
-    reportBatchItemFailures: true,
   };
 }
 
