@@ -100,6 +100,7 @@ export class DataStream extends pulumi.ComponentResource {
     const stream = new aws.kinesis.Stream(
       `${name}-stream`,
       {
+        name: args.streamName,
         streamModeDetails: { streamMode: mode },
         shardCount: mode === "PROVISIONED" ? args.shardCount : undefined,
         retentionPeriod: args.retentionHours ?? 24,

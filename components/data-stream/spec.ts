@@ -63,6 +63,12 @@ export interface DataStreamArgs {
   /** The region of the stream and its mappings (the subscribers' region); absent: the provider's. */
   region?: string;
   /**
+   * The stream's physical name, 1–128 of `[a-zA-Z0-9_.-]`: for what must name the stream in plain text, such as a
+   * ServerlessApi route's PutRecord request template (API Gateway → Kinesis). Changing it replaces the stream.
+   * @default generated: `<name>-stream-<random suffix>`
+   */
+  streamName?: string;
+  /**
    * Keep the stream when it leaves the program (`pulumi destroy`, a rename). A stream is a buffer of at most
    * `retentionHours`, not a store: off by default, as for queues. A kept stream keeps billing.
    * @default false
@@ -169,8 +175,15 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})
 
 export function validateArgs(fail: ArgFailure, name: string, args: DataStreamArgs, streamRegion: string | undefined): void {
   validateRegionArg(fail, "region", args.region);
-  // The stream is autonamed `<name>-stream-<7 hex>` (Kinesis: 1–128 of [a-zA-Z0-9_.-]).
-  validateAutonames(fail, name, [{ resource: `${name}-stream`, kind: "kinesis-stream" }]);
+  // The stream is autonamed `<name>-stream-<7 hex>` unless named (Kinesis: 1–128 of [a-zA-Z0-9_.-], API_CreateStream).
+  if (args.streamName === undefined) validateAutonames(fail, name, [{ resource: `${name}-stream`, kind: "kinesis-stream" }]);
+  else if (typeof args.streamName !== "string" || !/^[a-zA-Z0-9_.-]{1,128}$/.test(args.streamName)) {
+    fail("streamName", args.streamName, "is not a Kinesis stream name (1–128 letters, digits, _, . and -)", 'Use e.g. "clicks", or leave it out for a generated name.');
+  } else if (args.retainOnDelete === true) {
+    // A kept stream keeps its name: the next `pulumi up` after a destroy (or a replacement) cannot create it
+    // (CreateStream: ResourceInUseException), as for DataTier's kept tables.
+    fail("streamName", args.streamName, "is a fixed name on a stream kept on delete (retainOnDelete: true): after `pulumi destroy` the kept stream still holds the name, so the next `pulumi up` cannot create it (Kinesis answers ResourceInUseException)", "Leave streamName unset (a generated name), or retainOnDelete: false.");
+  }
   const mode = args.mode ?? "ON_DEMAND";
   if (!MODES.includes(mode)) fail("mode", args.mode, "is not a Kinesis capacity mode", 'Use "ON_DEMAND" or "PROVISIONED".');
   if (mode === "ON_DEMAND" && args.shardCount !== undefined) {

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DataStream, STREAM_READ_ACTIONS } from "../../components/data-stream";
 import type { DataStreamSpec, DataStreamSubscriptionSpec } from "../../components/data-stream";
 import { LambdaFunction } from "../../components/lambda/function";
+import { ServerlessApi } from "../../components/serverless-api";
 import { registeredSpecs } from "../../components/spec-registry";
 import { checkDeployRules } from "../../testing/deploy-rules";
 import { SECURITY_RULES } from "../../testing/security-rules";
@@ -100,6 +101,25 @@ describe("DataStream", () => {
     expect(sub.function.name).toBe("spec-s-fn");
   });
 
+  it("takes records from an API Gateway route (Kinesis PutRecord) into a named stream, with the route's role allowed grants.put()", async () => {
+    const template = '{"StreamName":"clicks-in","Data":"$util.base64Encode($input.json(\'$\'))","PartitionKey":"$context.requestId"}';
+    const graph = await record(() => {
+      const clicks = new DataStream("api-clicks", { streamName: "clicks-in" });
+      new ServerlessApi("ingest", {
+        basePath: "api",
+        routes: { "POST /clicks": { auth: "iam", integration: { type: "aws", service: "kinesis", action: "PutRecord", requestTemplates: { "application/json": template }, permissions: clicks.grants.put() } } },
+      });
+    });
+    const stream = resource(graph, STREAM, "api-clicks-stream");
+    expect(stream.inputs.name).toBe("clicks-in");
+    const integration = graph.find((r) => r.type === "aws:apigateway/integration:Integration" && r.inputs.uri === "arn:aws:apigateway:us-east-1:kinesis:action/PutRecord")!;
+    expect(integration.inputs.requestTemplates).toEqual({ "application/json": template });
+    const statements = graph.filter((r) => r.type === ROLE_POLICY).flatMap((r) => policyDocument(r.inputs.policy).Statement);
+    expect(statements).toContainEqual({ Sid: "apiclicksPut", Effect: "Allow", Action: ["kinesis:PutRecord", "kinesis:PutRecords"], Resource: [stream.state.arn] });
+    expect(securityFindings(graph).filter((f) => ["KDS1", "KinesisLeastPrivilege", "IAM5"].includes(f.rule))).toEqual([]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
   it("keeps the stream on delete when asked", async () => {
     const graph = await record(() => new DataStream("kept", { retainOnDelete: true }));
     expect(resource(graph, STREAM, "kept-stream").retainOnDelete).toBe(true);
@@ -114,6 +134,8 @@ describe("DataStream", () => {
     [{ mode: "ON_DEMAN" }, /mode "ON_DEMAN" is not a Kinesis capacity mode/],
     [{ kmsKeyArn: "alias/mine" }, /kmsKeyArn "alias\/mine" is not a KMS key's ARN/],
     [{ kmsKeyArn: KEY.replace("us-east-1", "eu-west-1"), region: "us-east-1" }, /is a key in eu-west-1, but the stream is in us-east-1/],
+    [{ streamName: "has space" }, /streamName "has space" is not a Kinesis stream name/],
+    [{ streamName: "kept", retainOnDelete: true }, /streamName "kept" is a fixed name on a stream kept on delete/],
   ])("refuses %j", async (args, message) => {
     await expect(record(() => new DataStream("bad", args as never))).rejects.toThrow(message);
   });
