@@ -9,7 +9,7 @@
 import type { DataStreamSpec, DataStreamSubscriptionSpec } from "../../components/data-stream/spec";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
-import { startLocalKinesis, type KinesisEventRecord, type LocalStreamDefinition, type LocalStreamSubscription } from "../kinesis-server";
+import { startLocalKinesis, type KinesisEventRecord, type LocalKinesis, type LocalStreamDefinition, type LocalStreamSubscription } from "../kinesis-server";
 import { ofType, type Graph } from "../offline/graph";
 import { MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { resolveValue } from "../offline/program";
@@ -68,6 +68,11 @@ export async function localStreamSubscriptions(specs: DataStreamSubscriptionSpec
   return subscriptions;
 }
 
+/** The started service, with its endpoint (`kinesis.drained()` waits for the records put so far to be delivered). */
+export interface LocalDataStreamsService extends StartedService {
+  kinesis: LocalKinesis;
+}
+
 export const dataStreamsService: LocalService = {
   name: "Kinesis (DataStreams and their subscribers, on kinesalite)",
   async start(context) {
@@ -89,11 +94,13 @@ export const dataStreamsService: LocalService = {
     const kinesis = await startLocalKinesis({ streams, subscriptions, credentials: acceptedCredentials(context), authorise: context.functionRoles.authorise, log: context.log });
     context.environment.AWS_ENDPOINT_URL_KINESIS = kinesis.endpoint;
     for (const stream of streams) context.log(`  ${stream.arn} (${stream.shardCount} shards) → ${subscriptions.filter((s) => s.streamName === stream.name).map((s) => s.id).join(", ") || "no subscribers"}`);
-    return {
+    const started: LocalDataStreamsService = {
       name: "kinesis",
       urls: { kinesis: kinesis.endpoint },
+      kinesis,
       afterStart: () => kinesis.start(),
       stop: () => kinesis.stop(),
-    } satisfies StartedService;
+    };
+    return started;
   },
 };

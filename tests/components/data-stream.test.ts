@@ -107,6 +107,7 @@ describe("DataStream", () => {
       const clicks = new DataStream("api-clicks", { streamName: "clicks-in" });
       new ServerlessApi("ingest", {
         basePath: "api",
+        accountCloudWatchRole: false,
         routes: { "POST /clicks": { auth: "iam", integration: { type: "aws", service: "kinesis", action: "PutRecord", requestTemplates: { "application/json": template }, permissions: clicks.grants.put() } } },
       });
     });
