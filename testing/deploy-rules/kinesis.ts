@@ -10,6 +10,7 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { functionOf } from "./events";
 import { granting, roleGrants } from "./iam";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
+import type { TransitionFinding } from "./transition";
 
 const STREAM = "aws:kinesis/stream:Stream";
 const CONSUMER = "aws:kinesis/streamConsumer:StreamConsumer";
@@ -174,3 +175,34 @@ export const KINESIS_CONSUMERS_PER_STREAM: DeployRule = {
 };
 
 export const KINESIS_RULES: DeployRule[] = [KINESIS_STREAM_SETTINGS, KINESIS_MAPPING_SETTINGS, KINESIS_CONSUMER_ACCESS, KINESIS_CONSUMERS_PER_STREAM];
+
+/**
+ * A PROVISIONED stream of both plans whose `shardCount` changes by more than UpdateShardCount takes in one call:
+ * "By default, you cannot … Scale up to more than double your current shard count for a stream", "Scale down below
+ * half your current shard count for a stream" (API_UpdateShardCount; pulumi-aws sends the new count in one
+ * UpdateShardCount, terraform-provider-aws kinesis/stream.go). The update fails at the stream (LimitExceededException)
+ * and the rest of it stops. A plan saved without the streams' inputs is not judged. Checked by checkPlanTransition.
+ */
+export function kinesisShardScalingFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
+  const findings: TransitionFinding[] = [];
+  const provisioned = (r: RecordedResource) => (r.inputs.streamModeDetails?.streamMode ?? "PROVISIONED") === "PROVISIONED" && isInteger(r.inputs.shardCount);
+  for (const stream of ofType(after, STREAM)) {
+    const old = beforeByUrn.get(stream.urn);
+    if (!old || !provisioned(old) || !provisioned(stream) || old.inputs.name !== stream.inputs.name) continue;
+    const [from, to] = [old.inputs.shardCount as number, stream.inputs.shardCount as number];
+    if (to <= 2 * from && 2 * to >= from) continue;
+    const step = to > from ? `at most ${2 * from} (double)` : `at least ${Math.ceil(from / 2)} (half)`;
+    findings.push({
+      ...finding(
+        "TransitionKinesisShardScaling",
+        stream,
+        `changes shardCount ${from} → ${to}; one UpdateShardCount goes to ${step} of the deployed count, so Kinesis refuses it (LimitExceededException) and the update stops at the stream`,
+        `change shardCount in steps of at most double or half (${from} → ${step.split(" ")[2]} first), one update each; Kinesis scales a stream at most 10 times a rolling 24 hours`,
+        stack,
+      ),
+      urn: stream.urn,
+    });
+  }
+  return findings;
+}
