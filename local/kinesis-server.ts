@@ -23,9 +23,6 @@ import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { deliverStreamBatch } from "./stream-batches";
 import { jsonProtocolFailure, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 
-// kinesalite ships no typings.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const kinesalite = require("kinesalite") as (options: Record<string, unknown>) => Server;
 
 const TARGET_PREFIX = "Kinesis_20131202.";
 /** Kinesis's largest request (PutRecords: "up to 5 MiB" of records, plus the JSON around them); kinesalite's 7 MB. */
@@ -98,6 +95,9 @@ class KinesisError extends Error {
 
 export async function startLocalKinesis(options: LocalKinesisOptions): Promise<LocalKinesis> {
   const log = options.log ?? (() => {});
+  // Loaded here: a program without a DataStream never loads kinesalite (nor its cbor and level modules). No typings.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const kinesalite = require("kinesalite") as (options: Record<string, unknown>) => Server;
   const store = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100_000 });
   await new Promise<void>((resolve) => store.listen(0, "127.0.0.1", resolve));
   const internal = `http://127.0.0.1:${(store.address() as AddressInfo).port}`;
