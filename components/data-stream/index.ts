@@ -73,11 +73,15 @@ export interface DataStreamSubscription {
 export class DataStream extends pulumi.ComponentResource {
   /** What the local runtime emulates (registered as kind "DataStream"). */
   readonly spec: DataStreamSpec;
+  /** The `aws.kinesis.Stream`, for what the component does not cover (e.g. shard-level metrics). */
   readonly stream: aws.kinesis.Stream;
+  /** The stream's ARN, what IAM statements and event source mappings name. */
   readonly streamArn: pulumi.Output<string>;
   /** The stream's physical name, what PutRecord's StreamName takes. */
   readonly streamName: pulumi.Output<string>;
+  /** Grants on the stream for producers' `permissions`. */
   readonly grants: DataStreamGrants;
+  /** What each `subscribe` made, in order. */
   readonly subscriptions: DataStreamSubscription[] = [];
   private readonly names: SubscriptionNames;
   private readonly kmsKey?: pulumi.Input<string>;
