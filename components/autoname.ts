@@ -110,7 +110,7 @@ export interface AutonamedPart {
   what: string;
 }
 
-export type AutonamedKind = "bucket" | "role" | "cloudfront-function" | "origin-access-control" | "cognito-client" | "log-group" | "lambda-function" | "lambda-permission" | "sns-topic" | "secret" | "dynamodb-table" | "sqs-queue" | "sqs-fifo-queue" | "state-machine";
+export type AutonamedKind = "bucket" | "role" | "cloudfront-function" | "origin-access-control" | "cognito-client" | "log-group" | "lambda-function" | "lambda-permission" | "sns-topic" | "secret" | "dynamodb-table" | "sqs-queue" | "sqs-fifo-queue" | "state-machine" | "kinesis-stream" | "kinesis-consumer";
 
 interface KindRules {
   what: string;
@@ -177,6 +177,12 @@ const KINDS: Record<AutonamedKind, KindRules> = {
   // (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html); terraform-provider-aws takes
   // `^[0-9A-Za-z_-]+$` of 1–80 only (internal/service/sfn/state_machine.go) and refuses the rest at preview.
   "state-machine": { what: "Step Functions state machine", service: "Step Functions", maxLength: 80, symbols: "-_" },
+  // Kinesis CreateStream StreamName and RegisterStreamConsumer ConsumerName: 1–128 of `[a-zA-Z0-9_.-]+`
+  // (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_CreateStream.html,
+  // https://docs.aws.amazon.com/kinesis/latest/APIReference/API_RegisterStreamConsumer.html). pulumi-aws has no
+  // autoname override for either, so it autonames within its default 255 and Kinesis refuses the name at `pulumi up`.
+  "kinesis-stream": { what: "Kinesis stream", service: "Kinesis", maxLength: 128, symbols: "_.-" },
+  "kinesis-consumer": { what: "Kinesis stream consumer", service: "Kinesis", maxLength: 128, symbols: "_.-" },
   secret: { what: "secret", service: "Secrets Manager", maxLength: 255, limit: "the 255 pulumi-aws autonames a secret within (Secrets Manager takes 512)", symbols: "/_+=.@-" },
 };
 

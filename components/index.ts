@@ -100,3 +100,5 @@ export type { EventBusArgs, EventBusSpec, EventBusGrants, EventBusSubscription, 
 export { EVENT_BUS_TARGET_IDS, EVENT_BUS_WORKFLOW_ACTIONS, EVENT_TARGET_INPUT_LIMITS, EVENT_TARGET_PREDEFINED_VARIABLES } from "./event-bus";
 export type { EventBusInputTransformer, EventBusLambdaSubscriptionSpec, EventBusQueueSubscriptionSpec, EventBusTargetInputOptions, EventBusTargetInputSpec, EventBusWorkflowSubscriptionSpec } from "./event-bus";
 export type { MessageQueueEventBus } from "./message-queue";
+export { DataStream, DATA_STREAM_LIMITS, KINESIS_MANAGED_KEY, STREAM_PUT_ACTIONS, STREAM_READ_ACTIONS } from "./data-stream";
+export type { DataStreamArgs, DataStreamGrants, DataStreamMode, DataStreamSpec, DataStreamStartingPosition, DataStreamSubscription, DataStreamSubscriptionArgs, DataStreamSubscriptionSpec } from "./data-stream";

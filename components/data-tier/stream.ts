@@ -81,7 +81,7 @@ export interface StreamSubscription {
   policy: aws.iam.RolePolicy;
 }
 
-function checkRange(fail: ArgFailure, argument: string, value: number | undefined, min: number, max: number, allowed: number[] = []): void {
+export function checkRange(fail: ArgFailure, argument: string, value: number | undefined, min: number, max: number, allowed: number[] = []): void {
   if (value === undefined || allowed.includes(value)) return;
   if (!Number.isInteger(value) || value < min || value > max) fail(argument, value, `is outside ${min}–${max}`, `Use a whole number from ${min} to ${max}.`);
 }
@@ -103,11 +103,20 @@ export function validateSubscription(fail: ArgFailure, name: string, table: stri
 }
 
 export function normaliseSubscription(dataTier: string, name: string, table: string, fn: LambdaFunction, args: StreamSubscriptionArgs): StreamSubscriptionSpec {
+  return { name, dataTier, table, function: fn.spec, ...streamMappingDefaults(args), reportBatchItemFailures: true };
+}
+
+/** The settings a stream subscription (DataTier's, DataStream's) gets when its arguments leave them out. */
+export function streamMappingDefaults<P extends string>(args: {
+  batchSize?: number;
+  maximumBatchingWindowInSeconds?: number;
+  bisectBatchOnFunctionError?: boolean;
+  maximumRetryAttempts?: number;
+  maximumRecordAgeInSeconds?: number;
+  startingPosition?: P;
+  deadLetterRetentionDays?: number;
+}): Omit<StreamMappingSettings, "startingPosition" | "startingPositionTimestamp" | "parallelizationFactor"> & { startingPosition: P | "LATEST" } {
   return {
-    name,
-    dataTier,
-    table,
-    function: fn.spec,
     batchSize: args.batchSize ?? 100,
     maximumBatchingWindowInSeconds: args.maximumBatchingWindowInSeconds ?? 0,
     bisectBatchOnFunctionError: args.bisectBatchOnFunctionError ?? true,
@@ -115,7 +124,6 @@ export function normaliseSubscription(dataTier: string, name: string, table: str
     maximumRecordAgeInSeconds: args.maximumRecordAgeInSeconds ?? 86400,
     startingPosition: args.startingPosition ?? "LATEST",
     deadLetterRetentionDays: args.deadLetterRetentionDays ?? 14,
-    reportBatchItemFailures: true,
   };
 }
 
@@ -128,22 +136,56 @@ export function createSubscription(
   region: string | undefined,
   parent: pulumi.Resource,
 ): Omit<StreamSubscription, "spec"> {
-  const prefix = `${name}-${spec.name}`;
+  return createStreamMapping(`${name}-${spec.name}`, { eventSourceArn: table.streamArn, readGrants: streamGrants, fn, region, settings: spec }, parent);
+}
+
+/** What Lambda reads a stream with (DynamoDB or Kinesis): the settings createStreamMapping sends on the mapping. */
+export interface StreamMappingSettings {
+  startingPosition: "LATEST" | "TRIM_HORIZON" | "AT_TIMESTAMP";
+  /** RFC 3339, with AT_TIMESTAMP only (Kinesis). */
+  startingPositionTimestamp?: string;
+  batchSize: number;
+  maximumBatchingWindowInSeconds: number;
+  /** Kinesis and DynamoDB streams, 1–10; absent: Lambda's 1. */
+  parallelizationFactor?: number;
+  bisectBatchOnFunctionError: boolean;
+  maximumRetryAttempts: number;
+  maximumRecordAgeInSeconds: number;
+  deadLetterRetentionDays: number;
+}
+
+/** The stream a mapping reads: its ARN (a DynamoDB stream, a Kinesis stream or its enhanced fan-out consumer) and the grants Lambda polls it with. */
+export interface StreamMappingSource {
+  eventSourceArn: pulumi.Input<string>;
+  readGrants: PolicyStatement[];
+  fn: LambdaFunction;
+  region: string | undefined;
+  settings: StreamMappingSettings;
+}
+
+/**
+ * `<prefix>-dlq` (an encrypted SQS queue, components/queues.ts), `<prefix>-stream-policy` (the stream reads and the
+ * queue send, on the function's role) and `<prefix>-mapping`: what DataTier.subscribe and DataStream.subscribe share.
+ */
+export function createStreamMapping(prefix: string, source: StreamMappingSource, parent: pulumi.Resource): Omit<StreamSubscription, "spec"> {
+  const { fn, region, settings: spec } = source;
   const deadLetterQueue = createDeadLetterQueue(`${prefix}-dlq`, { retentionDays: spec.deadLetterRetentionDays, region }, { parent });
   // The mapping polls with the function's role: it must read the stream and send failures to the queue before it is created.
   const statements: PolicyStatement[] = [
-    ...streamGrants,
+    ...source.readGrants,
     { sid: "SendFailedStreamBatches", actions: ["sqs:SendMessage"], resources: [deadLetterQueue.arn] },
   ];
   const policy = new aws.iam.RolePolicy(`${prefix}-stream-policy`, { role: fn.role.id, policy: policyJson(statements) }, { parent });
   const mapping = new aws.lambda.EventSourceMapping(
     `${prefix}-mapping`,
     {
-      eventSourceArn: table.streamArn,
+      eventSourceArn: source.eventSourceArn,
       functionName: fn.arn,
       startingPosition: spec.startingPosition,
+      startingPositionTimestamp: spec.startingPositionTimestamp,
       batchSize: spec.batchSize,
       maximumBatchingWindowInSeconds: spec.maximumBatchingWindowInSeconds,
+      parallelizationFactor: spec.parallelizationFactor,
       bisectBatchOnFunctionError: spec.bisectBatchOnFunctionError,
       maximumRetryAttempts: spec.maximumRetryAttempts,
       maximumRecordAgeInSeconds: spec.maximumRecordAgeInSeconds,

@@ -19,6 +19,7 @@ import { readBody } from "../http";
 import { tableStreamArn } from "../offline/mocks";
 import type { Authorise } from "../function-roles";
 import { dynamoPermissions, dynamoRefusal, signer } from "./authorise";
+import { deliverStreamBatch } from "../stream-batches";
 
 type Item = Record<string, AttributeValue>;
 
@@ -246,42 +247,13 @@ class SubscriptionPump {
   private async run(): Promise<void> {
     const { spec } = this.subscriber;
     while (this.queue.length > 0) {
-      // Batches still to deliver, in order; bisecting replaces one with its two halves.
-      const pending: Array<{ records: StreamRecord[]; attempts: number }> = [{ records: this.queue.splice(0, spec.batchSize), attempts: 0 }];
-      while (pending.length > 0) {
-        const batch = pending.shift()!;
-        const outcome = await this.deliver(batch.records);
-        if (outcome.retryFrom === undefined) continue;
-        if (batch.attempts >= spec.maximumRetryAttempts) {
-          const dropped = batch.records.length - outcome.retryFrom;
-          this.log(`local DynamoDB streams: ${spec.name} gave up on ${dropped} record(s) after ${batch.attempts} retries (in AWS they go to the dead-letter queue)`);
-          continue;
-        }
-        const rest = batch.records.slice(outcome.retryFrom);
-        if (outcome.threw && spec.bisectBatchOnFunctionError && rest.length > 1) {
-          // Bisect on function error: retry each half, so a poison record is isolated.
-          const half = Math.ceil(rest.length / 2);
-          pending.unshift({ records: rest.slice(0, half), attempts: batch.attempts + 1 }, { records: rest.slice(half), attempts: batch.attempts + 1 });
-        } else {
-          // Partial batch response: retry from the first failed record on.
-          pending.unshift({ records: rest, attempts: batch.attempts + 1 });
-        }
-      }
-    }
-  }
-
-  /** Where to retry from (undefined: the whole batch succeeded), and whether the function threw. */
-  private async deliver(batch: StreamRecord[]): Promise<{ retryFrom?: number; threw: boolean }> {
-    try {
-      const response = (await this.subscriber.invoke({ Records: batch })) as { batchItemFailures?: Array<{ itemIdentifier?: string }> } | undefined;
-      const failures = response?.batchItemFailures ?? [];
-      if (failures.length === 0) return { threw: false };
-      const indexes = failures.map((f) => batch.findIndex((r) => r.dynamodb.SequenceNumber === f.itemIdentifier));
-      // An identifier that names no record of the batch fails the whole batch, as in Lambda.
-      return { retryFrom: indexes.some((i) => i < 0) ? 0 : Math.min(...indexes), threw: false };
-    } catch (error) {
-      this.log(`local DynamoDB streams: ${this.subscriber.spec.name} failed: ${(error as Error).message}`);
-      return { retryFrom: 0, threw: true };
+      await deliverStreamBatch(this.queue.splice(0, spec.batchSize), {
+        settings: spec,
+        invoke: (records) => this.subscriber.invoke({ Records: records }),
+        sequenceOf: (record) => record.dynamodb.SequenceNumber,
+        failed: (error) => this.log(`local DynamoDB streams: ${spec.name} failed: ${error.message}`),
+        giveUp: (records, attempts) => this.log(`local DynamoDB streams: ${spec.name} gave up on ${records.length} record(s) after ${attempts} retries (in AWS they go to the dead-letter queue)`),
+      });
     }
   }
 }

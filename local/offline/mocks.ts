@@ -555,6 +555,16 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
       const groupName = inputs.groupName ?? "default";
       return { name: physicalName, groupName, arn: `arn:aws:scheduler:${region}:${MOCK_ACCOUNT_ID}:schedule/${groupName}/${physicalName}` };
     }
+    // Kinesis: a stream's ARN is arn:aws:kinesis:<region>:<account>:stream/<name> (its id too); a consumer's is the
+    // stream's, /consumer/<name>:<creation epoch seconds> (API_RegisterStreamConsumer, ConsumerARN).
+    case "aws:kinesis/stream:Stream": {
+      const arn = `arn:aws:kinesis:${region}:${MOCK_ACCOUNT_ID}:stream/${physicalName}`;
+      return { id: arn, name: physicalName, arn };
+    }
+    case "aws:kinesis/streamConsumer:StreamConsumer": {
+      const arn = `${String(inputs.streamArn)}/consumer/${physicalName}:1700000000`;
+      return { id: arn, name: physicalName, arn };
+    }
     case "aws:iam/role:Role":
       return { name: physicalName, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${physicalName}` };
     case "aws:cloudwatch/logGroup:LogGroup":

@@ -147,6 +147,7 @@ function namedByName(type: string, what: string, check: Pick<PhysicalNameSpec, "
  *   hyphens, and underscores. Maximum length is 128 characters" (HTTP APIs also take `$default`).
  * - AWS Backup: vault names `^[a-zA-Z0-9\-\_]{2,50}$` (CreateBackupVault); BackupPlanName "alphanumeric or '-_.'",
  *   "through CLI or API, it can contain 1 to 200 characters"; SelectionName "1 to 50 alphanumeric or '-_.'".
+ * - Kinesis CreateStream StreamName, RegisterStreamConsumer ConsumerName: 1–128 of `[a-zA-Z0-9_.-]+`.
  */
 export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
   {
@@ -233,6 +234,9 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
   namedByName("aws:backup/vault:Vault", "a backup vault name", lettersDigitsDashUnderscore(2, 50), "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateBackupVault.html", "BackupNames"),
   namedByName("aws:backup/plan:Plan", "a backup plan name", withinLimits(1, 200, /[A-Za-z0-9_.-]/, "letters, digits, -, _ and ."), "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupPlan.html"),
   namedByName("aws:backup/selection:Selection", "a backup selection name", withinLimits(1, 50, /[A-Za-z0-9_.-]/, "letters, digits, -, _ and ."), "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupSelection.html"),
+  // Kinesis CreateStream StreamName and RegisterStreamConsumer ConsumerName: 1–128 of `[a-zA-Z0-9_.-]+`.
+  namedByName("aws:kinesis/stream:Stream", "a Kinesis stream name", withinLimits(1, 128, /[a-zA-Z0-9_.-]/, "letters, digits, _, . and -"), "https://docs.aws.amazon.com/kinesis/latest/APIReference/API_CreateStream.html"),
+  namedByName("aws:kinesis/streamConsumer:StreamConsumer", "a Kinesis stream consumer name", withinLimits(1, 128, /[a-zA-Z0-9_.-]/, "letters, digits, _, . and -"), "https://docs.aws.amazon.com/kinesis/latest/APIReference/API_RegisterStreamConsumer.html"),
 ];
 
 /** The name AWS will see: the explicit input, or Pulumi's autoname with `<random suffix>` for its random part. */

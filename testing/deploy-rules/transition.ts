@@ -42,6 +42,7 @@ import { asArray, dependencyClosure, ofType, type Graph } from "../../local/offl
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
 import { distributionAliases } from "./cloudfront";
+import { kinesisShardScalingFindings } from "./kinesis";
 import { eventSourceMappingPair } from "./lambda";
 import { dnsName } from "./names";
 import { policyOf } from "./route53";
@@ -582,6 +583,7 @@ export const PLAN_TRANSITION_RULES = [
   { id: "TransitionIgnoredArrayResized", title: "An array under an ignoreChanges path keeps its length", source: "https://github.com/pulumi/pulumi/pull/20465" },
   { id: "TransitionReplicaRekeyed", title: "A global table's replica is not re-keyed in place", source: "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/dynamodb/table.go" },
   { id: "TransitionCloudFrontDeletedWhileDeploying", title: "A CloudFront Function, key value store or origin access control is not deleted by the update that stops a non-waiting distribution using it", source: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DeleteFunction.html" },
+  { id: "TransitionKinesisShardScaling", title: "A provisioned Kinesis stream's shard count changes by at most double or half per update", source: "https://docs.aws.amazon.com/kinesis/latest/APIReference/API_UpdateShardCount.html" },
   { id: "TransitionWebsiteOriginClosedWhileDeploying", title: "A distribution that does not wait for deployment is not moved off an S3 website origin whose website configuration the update removes", source: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/HowToUpdateDistribution.html" },
 ] as const;
 
@@ -590,7 +592,7 @@ const VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
 const VAULT_LOCK_NUMBERS = ["minRetentionDays", "maxRetentionDays", "changeableForDays"] as const;
 
 /** Types whose inputs a saved plan keeps besides the named ones: the transition checks read them, and they hold no secret. */
-const TRANSITION_INPUT_TYPES: readonly string[] = [VAULT_LOCK];
+const TRANSITION_INPUT_TYPES: readonly string[] = [VAULT_LOCK, "aws:kinesis/stream:Stream"];
 
 const REST_API = "aws:apigateway/restApi:RestApi";
 
@@ -2040,6 +2042,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...routingFindings(deployed, after, context.stack),
     ...recordSetOrphanedFindings(deployed, after, context.stack),
     ...vaultLockFindings(deployed, after, context.stack),
+    ...kinesisShardScalingFindings(deployed, after, context.stack),
     ...hostedUiDomainFindings(deployed, after, context.stack),
     ...edgeLogGroupFindings(deployed, after, context.stack),
     ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`)),

@@ -1,0 +1,208 @@
+/**
+ * Deploy rules for Kinesis data streams, their enhanced fan-out consumers and Lambda's event source mappings that read
+ * them, hand-built or DataStream's: what CreateStream, StartStreamEncryption, RegisterStreamConsumer and
+ * CreateEventSourceMapping refuse. The role's stream reads and the on-failure queue's SendMessage are
+ * LambdaFailureDestination's (events.ts); the names' lengths and characters are PhysicalNameLimits' (names.ts).
+ */
+import { DATA_STREAM_LIMITS } from "../../components/data-stream/spec";
+import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { functionOf } from "./events";
+import { granting, roleGrants } from "./iam";
+import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
+import type { TransitionFinding } from "./transition";
+
+const STREAM = "aws:kinesis/stream:Stream";
+const CONSUMER = "aws:kinesis/streamConsumer:StreamConsumer";
+const EVENT_SOURCE_MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
+const ROLE = "aws:iam/role:Role";
+
+/** A Kinesis stream's ARN, `arn:<partition>:kinesis:<region>:<account>:stream/<name>`. */
+export const KINESIS_STREAM_ARN = /^arn:[^:]+:kinesis:[^:]*:\d*:stream\/[^/]+$/;
+/** An enhanced fan-out consumer's ARN: the stream's, `/consumer/<name>:<creation timestamp>`. */
+export const KINESIS_CONSUMER_ARN = /^arn:[^:]+:kinesis:[^:]*:\d*:stream\/[^/]+\/consumer\/[^/]+$/;
+
+const isInteger = (value: unknown): value is number => typeof value === "number" && Number.isInteger(value);
+const within = (value: unknown, min: number, max: number) => isInteger(value) && value >= min && value <= max;
+
+/**
+ * A stream as CreateStream and the calls pulumi-aws makes after it take it (terraform-provider-aws
+ * internal/service/kinesis/stream.go):
+ * - capacity mode: PROVISIONED when `streamModeDetails` is unset; "shard_count must not be set when stream_mode is
+ *   ON_DEMAND" and "shard_count must be at least 1 when stream_mode is PROVISIONED" (CustomizeDiff);
+ * - retention_period IntBetween(24, 8760) ("The minimum value of a stream's retention period is 24 hours", "maximum
+ *   … 8760 hours", API_IncreaseStreamRetentionPeriod);
+ * - encryption: `encryptionType` KMS or NONE, and KMS needs a key ("KMS Key ID required when setting encryption_type is
+ *   not set as NONE", refused after the stream was created); a key given by ARN is in the stream's region
+ *   (StartStreamEncryption takes a key of the stream's region: the ARN's region must match);
+ * - max_record_size_in_kib IntBetween(1024, 10240).
+ */
+export const KINESIS_STREAM_SETTINGS: DeployRule = {
+  id: "KinesisStreamSettings",
+  title: "Kinesis streams set a capacity mode with its shards, a retention of 24–8760 hours and a KMS key with KMS encryption",
+  source: "https://docs.aws.amazon.com/kinesis/latest/APIReference/API_CreateStream.html",
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    for (const stream of ofType(graph, STREAM)) {
+      const report = (problem: string, fix: string) => findings.push(finding(this.id, stream, problem, fix));
+      const i = stream.inputs;
+      const mode = i.streamModeDetails?.streamMode ?? "PROVISIONED";
+      if (mode !== "ON_DEMAND" && mode !== "PROVISIONED") report(`has stream mode ${JSON.stringify(mode)}; Kinesis takes ON_DEMAND or PROVISIONED`, "set streamModeDetails.streamMode to ON_DEMAND or PROVISIONED");
+      else if (mode === "ON_DEMAND" && i.shardCount !== undefined && i.shardCount !== 0) report(`sets shardCount ${i.shardCount} on an ON_DEMAND stream, whose shards Kinesis manages ("shard_count must not be set when stream_mode is ON_DEMAND")`, "remove shardCount, or make the stream PROVISIONED");
+      else if (mode === "PROVISIONED" && !(isInteger(i.shardCount) && i.shardCount >= DATA_STREAM_LIMITS.shardCount.min)) {
+        report(`is PROVISIONED with shardCount ${i.shardCount ?? "(not set)"} ("shard_count must be at least 1 when stream_mode is PROVISIONED")`, "set shardCount to 1 or more, or streamModeDetails.streamMode to ON_DEMAND");
+      }
+      const { min, max } = DATA_STREAM_LIMITS.retentionHours;
+      if (i.retentionPeriod !== undefined && !within(i.retentionPeriod, min, max)) report(`keeps records ${i.retentionPeriod} hours; Kinesis keeps them ${min}–${max}`, `set retentionPeriod between ${min} and ${max}`);
+      const encryption = String(i.encryptionType ?? "NONE").toUpperCase();
+      if (encryption !== "KMS" && encryption !== "NONE") report(`has encryptionType ${JSON.stringify(i.encryptionType)}; Kinesis takes KMS or NONE`, "set encryptionType to KMS");
+      if (encryption === "KMS" && !i.kmsKeyId) report('encrypts with KMS but names no key ("KMS Key ID required when setting encryption_type is not set as NONE"): the stream is created, then the update fails', 'set kmsKeyId ("alias/aws/kinesis" for the AWS managed key, or a customer key\'s ARN)');
+      const keyRegion = typeof i.kmsKeyId === "string" ? arnRegion(i.kmsKeyId) : undefined;
+      const region = regionOf(graph, stream, context);
+      if (keyRegion && i.kmsKeyId.startsWith("arn:") && keyRegion !== region) report(`encrypts with the key ${i.kmsKeyId} of ${keyRegion}, but the stream is in ${region}; Kinesis encrypts with a key of the stream's region`, `use a key in ${region}`);
+      if (i.maxRecordSizeInKib !== undefined && !within(i.maxRecordSizeInKib, 1024, 10240)) report(`has maxRecordSizeInKib ${i.maxRecordSizeInKib}; Kinesis takes 1024–10240`, "set it between 1024 and 10240, or leave it unset");
+    }
+    return findings;
+  },
+};
+
+/** The Kinesis stream or consumer an event source mapping reads, or undefined when it reads something else. */
+function kinesisSource(graph: Graph, mapping: RecordedResource): { arn: string; consumer?: RecordedResource; name: string } | undefined {
+  const arn = mapping.inputs.eventSourceArn;
+  if (typeof arn !== "string") return undefined;
+  const consumer = referenced(graph, CONSUMER, arn);
+  const stream = referenced(graph, STREAM, arn);
+  if (consumer || KINESIS_CONSUMER_ARN.test(arn)) return { arn, consumer, name: consumer?.name ?? arn };
+  if (stream || KINESIS_STREAM_ARN.test(arn)) return { arn, name: stream?.name ?? arn };
+  return undefined;
+}
+
+/**
+ * The settings of an event source mapping that reads a Kinesis stream or consumer
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-parameters.html, API_CreateEventSourceMapping;
+ * terraform-provider-aws internal/service/lambda/event_source_mapping.go):
+ * - StartingPosition is required for a stream ("Required for Amazon Kinesis, Amazon DynamoDB, and Amazon MSK Streams
+ *   sources"): TRIM_HORIZON, LATEST or AT_TIMESTAMP; AT_TIMESTAMP needs StartingPositionTimestamp, which goes with it only;
+ * - BatchSize 1–10000, MaximumBatchingWindowInSeconds 0–300, ParallelizationFactor 1–10 (IntBetween(1, 10)),
+ *   MaximumRetryAttempts -1–10000 (IntBetween(-1, 10_000)), MaximumRecordAgeInSeconds -1 or 60–604800;
+ * - ScalingConfig (MaximumConcurrency) is for SQS sources only ("Amazon SQS only", API_ScalingConfig);
+ * - FunctionResponseTypes takes ReportBatchItemFailures only.
+ */
+export const KINESIS_MAPPING_SETTINGS: DeployRule = {
+  id: "KinesisMappingSettings",
+  title: "Event source mappings of Kinesis streams set a starting position and only what Lambda takes for a stream, within its ranges",
+  source: "https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-parameters.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const limits = DATA_STREAM_LIMITS;
+    for (const mapping of ofType(graph, EVENT_SOURCE_MAPPING)) {
+      const source = kinesisSource(graph, mapping);
+      if (!source) continue;
+      const report = (problem: string, fix: string) => findings.push(finding(this.id, mapping, problem, fix));
+      const i = mapping.inputs;
+      if (i.startingPosition === undefined) report(`reads ${source.name} with no startingPosition, which Lambda requires for a Kinesis source`, "set startingPosition to LATEST, TRIM_HORIZON or AT_TIMESTAMP");
+      else if (!["LATEST", "TRIM_HORIZON", "AT_TIMESTAMP"].includes(i.startingPosition)) report(`has startingPosition ${JSON.stringify(i.startingPosition)}; Lambda takes LATEST, TRIM_HORIZON or AT_TIMESTAMP for Kinesis`, "set one of those");
+      else if (i.startingPosition === "AT_TIMESTAMP" && !i.startingPositionTimestamp) report("starts AT_TIMESTAMP with no startingPositionTimestamp", "set startingPositionTimestamp (RFC 3339), or another startingPosition");
+      else if (i.startingPosition !== "AT_TIMESTAMP" && i.startingPositionTimestamp !== undefined) report(`sets startingPositionTimestamp with startingPosition ${i.startingPosition}; Lambda takes it with AT_TIMESTAMP only`, "remove startingPositionTimestamp, or start AT_TIMESTAMP");
+      const ranges: Array<[key: string, min: number, max: number, also?: number]> = [
+        ["batchSize", limits.batchSize.min, limits.batchSize.max],
+        ["maximumBatchingWindowInSeconds", limits.maximumBatchingWindowInSeconds.min, limits.maximumBatchingWindowInSeconds.max],
+        ["parallelizationFactor", limits.parallelizationFactor.min, limits.parallelizationFactor.max],
+        ["maximumRetryAttempts", limits.maximumRetryAttempts.min, limits.maximumRetryAttempts.max],
+        ["maximumRecordAgeInSeconds", limits.maximumRecordAgeInSeconds.min, limits.maximumRecordAgeInSeconds.max, -1],
+      ];
+      for (const [key, min, max, also] of ranges) {
+        const value = i[key];
+        if (value === undefined || value === also || within(value, min, max)) continue;
+        report(`has ${key} ${value}; Lambda takes ${also !== undefined ? `${also} or ` : ""}${min}–${max} for a Kinesis source`, `set ${key} ${also !== undefined ? `to ${also} or ` : ""}between ${min} and ${max}`);
+      }
+      if (i.scalingConfig !== undefined) report(`reads ${source.name} with a scalingConfig, which Lambda takes for SQS sources only`, "remove scalingConfig (parallelizationFactor scales a stream's processing)");
+      const unknownTypes = (Array.isArray(i.functionResponseTypes) ? i.functionResponseTypes : []).filter((t: unknown) => t !== "ReportBatchItemFailures");
+      if (unknownTypes.length > 0) report(`has functionResponseTypes ${JSON.stringify(unknownTypes)}; Lambda takes ReportBatchItemFailures only`, 'set functionResponseTypes: ["ReportBatchItemFailures"]');
+    }
+    return findings;
+  },
+};
+
+/**
+ * A mapping that reads an enhanced fan-out consumer subscribes to its shards as the function's role, which Lambda
+ * checks when the mapping is created, as for a stream's reads (LambdaFailureDestination): the role allows
+ * kinesis:SubscribeToShard on the consumer ("kinesis:SubscribeToShard" in the execution role for "a stream consumer
+ * (enhanced fan-out)", https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html), by a policy created first. A
+ * role with a managed policy this pack cannot read is not checked.
+ */
+export const KINESIS_CONSUMER_ACCESS: DeployRule = {
+  id: "KinesisConsumerAccess",
+  title: "Mappings of a Kinesis enhanced fan-out consumer come after a grant of kinesis:SubscribeToShard on it",
+  source: "https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const mapping of ofType(graph, EVENT_SOURCE_MAPPING)) {
+      const source = kinesisSource(graph, mapping);
+      if (!source || !KINESIS_CONSUMER_ARN.test(source.arn)) continue;
+      const fn = functionOf(graph, mapping.inputs.functionName);
+      const role = fn && referenced(graph, ROLE, fn.inputs.role);
+      if (!role) continue;
+      const { grants, complete } = roleGrants(graph, role);
+      if (!complete) continue;
+      const allowing = granting(grants, "kinesis:SubscribeToShard", source.arn);
+      if (allowing.length === 0) {
+        findings.push(finding(this.id, mapping, `reads the consumer ${source.name}, but its function's role ${role.name} may not kinesis:SubscribeToShard on it; Lambda refuses the mapping`, `allow kinesis:SubscribeToShard on ${source.arn} in a policy of ${role.name}, and make the mapping depend on it`));
+      } else if (!allowing.some((g) => dependencyClosure(graph, mapping).has(g.carrier.urn))) {
+        findings.push(finding(this.id, mapping, `does not depend on ${allowing[0].carrier.name}, which grants ${role.name} kinesis:SubscribeToShard on the consumer ${source.name}; the engine may create the mapping first, and Lambda refuses it`, `add dependsOn: [${allowing[0].carrier.name}] to the mapping`));
+      }
+    }
+    return findings;
+  },
+};
+
+/** "You can register up to 20 consumers per data stream" (API_RegisterStreamConsumer): the 21st registration is refused (LimitExceededException). */
+export const KINESIS_CONSUMERS_PER_STREAM: DeployRule = {
+  id: "KinesisConsumersPerStream",
+  title: "A Kinesis stream has at most 20 enhanced fan-out consumers",
+  source: "https://docs.aws.amazon.com/kinesis/latest/APIReference/API_RegisterStreamConsumer.html",
+  check(graph) {
+    const byStream = new Map<string, RecordedResource[]>();
+    for (const consumer of ofType(graph, CONSUMER)) {
+      const key = String(consumer.inputs.streamArn);
+      byStream.set(key, [...(byStream.get(key) ?? []), consumer]);
+    }
+    const max = DATA_STREAM_LIMITS.consumersPerStream;
+    return [...byStream.entries()]
+      .filter(([, consumers]) => consumers.length > max)
+      .map(([arn, consumers]) => finding(this.id, consumers[max], `is consumer ${consumers.length} of the stream ${referenced(graph, STREAM, arn)?.name ?? arn}; Kinesis registers at most ${max} per stream (LimitExceededException)`, `keep at most ${max} consumers on the stream: poll it from the other mappings`));
+  },
+};
+
+export const KINESIS_RULES: DeployRule[] = [KINESIS_STREAM_SETTINGS, KINESIS_MAPPING_SETTINGS, KINESIS_CONSUMER_ACCESS, KINESIS_CONSUMERS_PER_STREAM];
+
+/**
+ * A PROVISIONED stream of both plans whose `shardCount` changes by more than UpdateShardCount takes in one call:
+ * "By default, you cannot … Scale up to more than double your current shard count for a stream", "Scale down below
+ * half your current shard count for a stream" (API_UpdateShardCount; pulumi-aws sends the new count in one
+ * UpdateShardCount, terraform-provider-aws kinesis/stream.go). The update fails at the stream (LimitExceededException)
+ * and the rest of it stops. A plan saved without the streams' inputs is not judged. Checked by checkPlanTransition.
+ */
+export function kinesisShardScalingFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
+  const findings: TransitionFinding[] = [];
+  const provisioned = (r: RecordedResource) => (r.inputs.streamModeDetails?.streamMode ?? "PROVISIONED") === "PROVISIONED" && isInteger(r.inputs.shardCount);
+  for (const stream of ofType(after, STREAM)) {
+    const old = beforeByUrn.get(stream.urn);
+    if (!old || !provisioned(old) || !provisioned(stream) || old.inputs.name !== stream.inputs.name) continue;
+    const [from, to] = [old.inputs.shardCount as number, stream.inputs.shardCount as number];
+    if (to <= 2 * from && 2 * to >= from) continue;
+    const step = to > from ? `at most ${2 * from} (double)` : `at least ${Math.ceil(from / 2)} (half)`;
+    findings.push({
+      ...finding(
+        "TransitionKinesisShardScaling",
+        stream,
+        `changes shardCount ${from} → ${to}; one UpdateShardCount goes to ${step} of the deployed count, so Kinesis refuses it (LimitExceededException) and the update stops at the stream`,
+        `change shardCount in steps of at most double or half (${from} → ${step.split(" ")[2]} first), one update each; Kinesis scales a stream at most 10 times a rolling 24 hours`,
+        stack,
+      ),
+      urn: stream.urn,
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,181 @@
+/**
+ * DataStream: the Kinesis stream (mode, shards, retention, KMS encryption), each subscription's mapping, dead-letter
+ * queue and exact role grants (created before the mapping), an enhanced fan-out consumer, the producer grants, the
+ * specs the local runtime reads, and the construction-time refusals.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { DataStream, STREAM_READ_ACTIONS } from "../../components/data-stream";
+import type { DataStreamSpec, DataStreamSubscriptionSpec } from "../../components/data-stream";
+import { LambdaFunction } from "../../components/lambda/function";
+import { ServerlessApi } from "../../components/serverless-api";
+import { registeredSpecs } from "../../components/spec-registry";
+import { checkDeployRules } from "../../testing/deploy-rules";
+import { SECURITY_RULES } from "../../testing/security-rules";
+import { dependencyClosure, policyDocument, record, resource, useMocks } from "../harness/mocks";
+
+const entry = "tests/fixtures/handlers/echo.ts";
+const STREAM = "aws:kinesis/stream:Stream";
+const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const QUEUE = "aws:sqs/queue:Queue";
+const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+beforeAll(() => useMocks());
+
+type Graph = Awaited<ReturnType<typeof record>>;
+const securityFindings = (graph: Graph) => SECURITY_RULES.flatMap((rule) => rule.check(graph, { stack: "prod", production: true }).filter((f) => f.rule !== "DataRetention"));
+const deployFindings = (graph: Graph) => checkDeployRules(graph, { stack: "dev", production: false, region: "us-east-1" });
+
+describe("DataStream", () => {
+  it("creates an ON_DEMAND stream encrypted with the AWS managed key, and a subscription with exact grants before its mapping", async () => {
+    const graph = await record(() => new DataStream("clicks").subscribe("aggregate", new LambdaFunction("clicks-agg", { entry })));
+    const stream = resource(graph, STREAM, "clicks-stream");
+    expect(stream.inputs).toEqual({ streamModeDetails: { streamMode: "ON_DEMAND" }, retentionPeriod: 24, encryptionType: "KMS", kmsKeyId: "alias/aws/kinesis", enforceConsumerDeletion: true });
+    const dlq = resource(graph, QUEUE, "clicks-aggregate-dlq");
+    expect(dlq.inputs).toMatchObject({ sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 86400 });
+    const policy = resource(graph, ROLE_POLICY, "clicks-aggregate-stream-policy");
+    expect(policyDocument(policy.inputs.policy).Statement).toEqual([
+      { Sid: "clicksRead", Effect: "Allow", Action: [...STREAM_READ_ACTIONS], Resource: [stream.state.arn] },
+      { Sid: "SendFailedStreamBatches", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [dlq.state.arn] },
+    ]);
+    const mapping = resource(graph, MAPPING, "clicks-aggregate-mapping");
+    expect(mapping.inputs).toEqual({
+      eventSourceArn: stream.state.arn,
+      functionName: resource(graph, "aws:lambda/function:Function", "clicks-agg-function").state.arn,
+      startingPosition: "LATEST",
+      batchSize: 100,
+      maximumBatchingWindowInSeconds: 0,
+      parallelizationFactor: 1,
+      bisectBatchOnFunctionError: true,
+      maximumRetryAttempts: 3,
+      maximumRecordAgeInSeconds: 86400,
+      functionResponseTypes: ["ReportBatchItemFailures"],
+      destinationConfig: { onFailure: { destinationArn: dlq.state.arn } },
+    });
+    expect(dependencyClosure(graph, mapping).has(policy.urn)).toBe(true);
+    expect(securityFindings(graph)).toEqual([]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("makes a PROVISIONED stream with a customer key: producers get GenerateDataKey, subscribers Decrypt, an enhanced fan-out subscriber SubscribeToShard on its consumer", async () => {
+    let environment: ReturnType<DataStream["environment"]> = {};
+    const graph = await record(() => {
+      const events = new DataStream("events", { mode: "PROVISIONED", shardCount: 2, retentionHours: 168, kmsKeyArn: KEY });
+      events.subscribe("fan", new LambdaFunction("events-fan", { entry }), { enhancedFanOut: true, startingPosition: "AT_TIMESTAMP", startingPositionTimestamp: "2026-12-01T00:00:00Z", parallelizationFactor: 4, maximumRetryAttempts: -1, maximumRecordAgeInSeconds: -1 });
+      environment = events.environment("EVENTS_STREAM");
+      new LambdaFunction("events-producer", { entry, permissions: events.grants.put(), environment });
+    });
+    const stream = resource(graph, STREAM, "events-stream");
+    expect(stream.inputs).toMatchObject({ streamModeDetails: { streamMode: "PROVISIONED" }, shardCount: 2, retentionPeriod: 168, encryptionType: "KMS", kmsKeyId: KEY });
+    const consumer = resource(graph, "aws:kinesis/streamConsumer:StreamConsumer", "events-fan-consumer");
+    expect(consumer.inputs.streamArn).toBe(stream.state.arn);
+    const mapping = resource(graph, MAPPING, "events-fan-mapping");
+    expect(mapping.inputs).toMatchObject({ eventSourceArn: consumer.state.arn, startingPosition: "AT_TIMESTAMP", startingPositionTimestamp: "2026-12-01T00:00:00Z", parallelizationFactor: 4, maximumRetryAttempts: -1, maximumRecordAgeInSeconds: -1 });
+    const statements = policyDocument(resource(graph, ROLE_POLICY, "events-fan-stream-policy").inputs.policy).Statement;
+    expect(statements.slice(0, 3)).toEqual([
+      { Sid: "eventsRead", Effect: "Allow", Action: [...STREAM_READ_ACTIONS], Resource: [stream.state.arn] },
+      { Sid: "eventsSubscribeToShard", Effect: "Allow", Action: ["kinesis:SubscribeToShard"], Resource: [consumer.state.arn] },
+      { Sid: "eventsReadKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [KEY] },
+    ]);
+    const producer = policyDocument(resource(graph, ROLE_POLICY, "events-producer-policy").inputs.policy).Statement;
+    expect(producer.filter((s: { Sid?: string }) => s.Sid?.startsWith("events"))).toEqual([
+      { Sid: "eventsPut", Effect: "Allow", Action: ["kinesis:PutRecord", "kinesis:PutRecords"], Resource: [stream.state.arn] },
+      { Sid: "eventsPutKey", Effect: "Allow", Action: ["kms:GenerateDataKey"], Resource: [KEY] },
+    ]);
+    expect(Object.keys(environment)).toEqual(["EVENTS_STREAM"]);
+    expect(securityFindings(graph)).toEqual([]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("registers the specs the local runtime reads", async () => {
+    let spec: DataStreamSpec | undefined;
+    await record(() => {
+      const s = new DataStream("spec-s", { retentionHours: 48 });
+      spec = s.spec;
+      s.subscribe("sub", new LambdaFunction("spec-s-fn", { entry }), { batchSize: 7, bisectBatchOnFunctionError: false });
+    });
+    expect(registeredSpecs<DataStreamSpec>("DataStream").some((e) => e.name === "spec-s" && e.spec === spec)).toBe(true);
+    expect(spec).toMatchObject({ name: "spec-s", mode: "ON_DEMAND", retentionHours: 48, retainOnDelete: false });
+    const sub = registeredSpecs<DataStreamSubscriptionSpec>("DataStreamSubscription").find((e) => e.name === "spec-s-sub")!.spec;
+    expect(sub).toMatchObject({ name: "sub", dataStream: "spec-s", batchSize: 7, bisectBatchOnFunctionError: false, startingPosition: "LATEST", maximumRetryAttempts: 3, reportBatchItemFailures: true, enhancedFanOut: false });
+    expect(sub.function.name).toBe("spec-s-fn");
+  });
+
+  it("takes records from an API Gateway route (Kinesis PutRecord) into a named stream, with the route's role allowed grants.put()", async () => {
+    const template = '{"StreamName":"clicks-in","Data":"$util.base64Encode($input.json(\'$\'))","PartitionKey":"$context.requestId"}';
+    const graph = await record(() => {
+      const clicks = new DataStream("api-clicks", { streamName: "clicks-in" });
+      new ServerlessApi("ingest", {
+        basePath: "api",
+        accountCloudWatchRole: false,
+        routes: { "POST /clicks": { auth: "iam", integration: { type: "aws", service: "kinesis", action: "PutRecord", requestTemplates: { "application/json": template }, permissions: clicks.grants.put() } } },
+      });
+    });
+    const stream = resource(graph, STREAM, "api-clicks-stream");
+    expect(stream.inputs.name).toBe("clicks-in");
+    const integration = graph.find((r) => r.type === "aws:apigateway/integration:Integration" && r.inputs.uri === "arn:aws:apigateway:us-east-1:kinesis:action/PutRecord")!;
+    expect(integration.inputs.requestTemplates).toEqual({ "application/json": template });
+    const statements = graph.filter((r) => r.type === ROLE_POLICY).flatMap((r) => policyDocument(r.inputs.policy).Statement);
+    expect(statements).toContainEqual({ Sid: "apiclicksPut", Effect: "Allow", Action: ["kinesis:PutRecord", "kinesis:PutRecords"], Resource: [stream.state.arn] });
+    expect(securityFindings(graph).filter((f) => ["KDS1", "KinesisLeastPrivilege", "IAM5"].includes(f.rule))).toEqual([]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("keeps the stream on delete when asked", async () => {
+    const graph = await record(() => new DataStream("kept", { retainOnDelete: true }));
+    expect(resource(graph, STREAM, "kept-stream").retainOnDelete).toBe(true);
+  });
+
+  it.each([
+    [{ shardCount: 2 }, /DataStream "bad": shardCount 2 is set on an ON_DEMAND stream/],
+    [{ mode: "PROVISIONED" }, /shardCount \(not set\) is not a whole number of at least 1/],
+    [{ mode: "PROVISIONED", shardCount: 0 }, /shardCount 0 is not a whole number/],
+    [{ retentionHours: 23 }, /retentionHours 23 is outside 24–8760/],
+    [{ retentionHours: 8761 }, /retentionHours 8761 is outside 24–8760/],
+    [{ mode: "ON_DEMAN" }, /mode "ON_DEMAN" is not a Kinesis capacity mode/],
+    [{ kmsKeyArn: "alias/mine" }, /kmsKeyArn "alias\/mine" is not a KMS key's ARN/],
+    [{ kmsKeyArn: KEY.replace("us-east-1", "eu-west-1"), region: "us-east-1" }, /is a key in eu-west-1, but the stream is in us-east-1/],
+    [{ streamName: "has space" }, /streamName "has space" is not a Kinesis stream name/],
+    [{ streamName: "kept", retainOnDelete: true }, /streamName "kept" is a fixed name on a stream kept on delete/],
+  ])("refuses %j", async (args, message) => {
+    await expect(record(() => new DataStream("bad", args as never))).rejects.toThrow(message);
+  });
+
+  it("refuses a component name whose stream autoname Kinesis would refuse", async () => {
+    await expect(record(() => new DataStream("a".repeat(115)))).rejects.toThrow(/Kinesis stream name .* over Kinesis's 128/);
+    await expect(record(() => new DataStream("bad/name"))).rejects.toThrow(/"\/", which Kinesis refuses/);
+  });
+
+  it.each([
+    [{ batchSize: 10_001 }, /batchSize 10001 is outside 1–10000/],
+    [{ parallelizationFactor: 11 }, /parallelizationFactor 11 is outside 1–10/],
+    [{ maximumRetryAttempts: -2 }, /maximumRetryAttempts -2 is outside -1–10000/],
+    [{ maximumRecordAgeInSeconds: 59 }, /maximumRecordAgeInSeconds 59 is outside 60–604800/],
+    [{ maximumBatchingWindowInSeconds: 301 }, /maximumBatchingWindowInSeconds 301 is outside 0–300/],
+    [{ startingPosition: "AT_TIMESTAMP" }, /startingPositionTimestamp \(not set\) is not an RFC 3339 time, which AT_TIMESTAMP needs/],
+    [{ startingPositionTimestamp: "2026-12-01T00:00:00Z" }, /is set with startingPosition LATEST/],
+    [{ startingPosition: "EARLIEST" }, /startingPosition "EARLIEST" is not a Kinesis starting position/],
+    [{ deadLetterRetentionDays: 15 }, /deadLetterRetentionDays 15 is outside SQS's message retention of 1–14 days/],
+  ])("refuses the subscription %j", async (args, message) => {
+    await expect(record(() => new DataStream("badsub").subscribe("s", new LambdaFunction("badsub-fn", { entry }), args as never))).rejects.toThrow(message);
+  });
+
+  it("refuses a second polling subscription of one function, a repeated name, and a function in another region", async () => {
+    await expect(
+      record(() => {
+        const s = new DataStream("twice");
+        const fn = new LambdaFunction("twice-fn", { entry });
+        s.subscribe("a", fn);
+        s.subscribe("b", fn);
+      }),
+    ).rejects.toThrow(/"twice-fn" is already subscribed by "a"/);
+    await expect(
+      record(() => {
+        const s = new DataStream("again");
+        s.subscribe("a", new LambdaFunction("again-1", { entry }));
+        s.subscribe("a", new LambdaFunction("again-2", { entry }));
+      }),
+    ).rejects.toThrow(/subscription name "a" is used by another subscription/);
+    await expect(record(() => new DataStream("far", { region: "eu-west-1" }).subscribe("s", new LambdaFunction("far-fn", { entry, region: "us-east-1" })))).rejects.toThrow(/Lambda reads only streams in the function's region/);
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * A DataStream under `npm start`, end to end: the program's real DataStream, recorded and served by the local runtime
+ * (startLocalApp); a handler granted grants.put() puts through the SDK (AWS_ENDPOINT_URL_KINESIS, the stream name
+ * environment() gives it), the subscribed function in its sandbox gets the records; a handler without the grant is
+ * refused as IAM refuses it.
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DataStream } from "../../components/data-stream";
+import { LambdaFunction } from "../../components/lambda/function";
+import type { LocalDataStreamsService } from "../../local/services/data-streams";
+import { startLocalApp, type LocalApp } from "../../local/start";
+
+const entry = "tests/fixtures/handlers/kinesis-steps.ts";
+const dir = mkdtempSync(join(tmpdir(), "sf-kinesis-program-"));
+const out = join(dir, "received.jsonl");
+let app: LocalApp;
+let outputs: { streamArn: string };
+
+const invoke = (name: string, event: Record<string, unknown>) => app.context.lambda(app.context.run.specs.find((s) => s.name === name)!.spec as never).invoke<Record<string, unknown>>(event);
+const received = () => readFileSync(out, "utf8").trim().split("\n").map((line) => JSON.parse(line) as { data: string; key: string; source: string; identity: string });
+
+beforeAll(async () => {
+  const program = () => {
+    const stream = new DataStream("ksp-clicks");
+    stream.subscribe("count", new LambdaFunction("ksp-counter", { entry, timeout: 10, environment: { OUT: out } }), { startingPosition: "TRIM_HORIZON" });
+    new LambdaFunction("ksp-producer", { entry, timeout: 10, permissions: stream.grants.put(), environment: stream.environment() });
+    new LambdaFunction("ksp-outsider", { entry, timeout: 10, environment: stream.environment() });
+    return { streamArn: stream.streamArn };
+  };
+  app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: join(dir, "state"), load: program });
+  outputs = app.context.run.outputs as typeof outputs;
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+describe("a DataStream under npm start", () => {
+  it("takes a granted handler's records and delivers them to the subscribed function, per key in order", async () => {
+    for (const data of ["one", "two", "three"]) expect(await invoke("ksp-producer", { data, key: "user-1" })).toEqual({ sequenceNumber: expect.stringMatching(/^\d+$/) });
+    await (app.services.find((s) => s.name === "kinesis") as LocalDataStreamsService).kinesis.drained();
+    const records = received();
+    expect(records.map((r) => r.data)).toEqual(["one", "two", "three"]);
+    expect(records[0].source).toBe(outputs.streamArn);
+    expect(records[0].identity).toMatch(/^arn:aws:iam::\d{12}:role\/ksp-counter-role-/);
+  });
+
+  it("refuses a handler whose role was not granted grants.put()", async () => {
+    expect(await invoke("ksp-outsider", { data: "x" })).toEqual({
+      error: "AccessDeniedException",
+      message: expect.stringMatching(/is not authorized to perform: kinesis:PutRecord on resource: arn:aws:kinesis:us-east-1:\d{12}:stream\/ksp-clicks-stream-/),
+    });
+  });
+});
