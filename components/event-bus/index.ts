@@ -396,8 +396,8 @@ export interface DefaultEventBusArgs {
  * @example
  * const uploads = new UploadBucket("uploads");
  * const events = uploads.notify({}, { eventBridge: true });
- * const aws = new DefaultEventBus("aws-events");
- * aws.subscribe("originals", indexer, { pattern: events.objectCreated({ prefix: "originals/" }) });
+ * const awsEvents = new DefaultEventBus("aws-events");
+ * awsEvents.subscribe("originals", indexer, { pattern: events.objectCreated({ prefix: "originals/" }) });
  */
 export class DefaultEventBus extends EventRuleBus {
   /**
