@@ -49,8 +49,18 @@ export interface ObjectEventSubscription {
 export interface BucketEventsArgs {
   /** The bucket whose object events are delivered; it gets exactly one notification configuration, this one. */
   bucket: aws.s3.Bucket;
-  /** Subscriptions by name (the name is the configuration's id; a function's first subscription names its one permission). */
-  subscriptions: Record<string, ObjectEventSubscription>;
+  /**
+   * Subscriptions by name (the name is the configuration's id; a function's first subscription names its one
+   * permission). May be empty with `eventBridge`. @default none
+   */
+  subscriptions?: Record<string, ObjectEventSubscription>;
+  /**
+   * Also send every object event to EventBridge (the bucket region's default bus: "Object Created", "Object Deleted",
+   * ...), in the same notification configuration, where rules of a DefaultEventBus route them
+   * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html): no overlap limits, many consumers,
+   * content filtering. Build their patterns with `objectCreated` and `objectDeleted`. @default false
+   */
+  eventBridge?: boolean;
   /** The bucket's region, when it is not the provider's. @default the provider's region */
   region?: string;
 }
@@ -69,7 +79,36 @@ export interface BucketEventsSpec {
   /** The bucket's physical name, as the program resolves it. */
   bucketName: pulumi.Output<string>;
   subscriptions: ObjectEventSubscriptionSpec[];
+  /** Whether S3 also sends the bucket's events to its region's default EventBridge bus. Absent in older specs: false. */
+  eventBridge?: boolean;
+  /** The bucket's region, when given (else the provider's). */
+  region?: string;
 }
+
+/** Key filters of an S3 EventBridge pattern (BucketEvents.objectCreated, objectDeleted). */
+export interface S3EventBridgeKeyFilter {
+  /** Only keys that start with this, e.g. "originals/". @default every key */
+  prefix?: string;
+  /** Only keys that end with this, e.g. ".jpg". @default every key */
+  suffix?: string;
+}
+
+/** Where an S3 pattern built by BucketEvents comes from: EventBus.subscribe checks the bus (the default one) and its region. */
+export interface S3PatternOrigin {
+  /** The BucketEvents component's name. */
+  name: string;
+  bucketRegion: KnownRegion;
+}
+
+const patternOrigins = new WeakMap<object, S3PatternOrigin>();
+
+/** The BucketEvents whose `objectCreated`/`objectDeleted` built `pattern`, if one did. */
+export function s3PatternOrigin(pattern: unknown): S3PatternOrigin | undefined {
+  return typeof pattern === "object" && pattern !== null ? patternOrigins.get(pattern) : undefined;
+}
+
+/** Escapes a literal for an EventBridge wildcard: `*` and the backslash (eb-create-pattern-operators.html, "Wildcard matching"). */
+const wildcardLiteral = (text: string) => text.replace(/[\\*]/g, (c) => `\\${c}`);
 
 /**
  * S3 object events to LambdaFunctions on any bucket: the bucket's one notification configuration, each
@@ -87,29 +126,37 @@ export class BucketEvents extends pulumi.ComponentResource {
   readonly notification: aws.s3.BucketNotification;
   /** The invoke permission of each subscription's function, by subscription: one per function, shared by its subscriptions. */
   readonly permissions: Readonly<Record<string, aws.lambda.Permission>>;
+  private readonly fail: ArgFailure;
+  private readonly bucketRegion: KnownRegion;
 
   constructor(name: string, args: BucketEventsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:BucketEvents", name, {}, opts);
     const fail = argFailer("BucketEvents", name);
     validateRegionArg(fail, "region", args.region);
     const bucketRegion = regionWhereCreated(args.region, args.bucket, "aws:s3/bucket:Bucket");
-    validateSubscriptions(fail, args.subscriptions ?? {}, bucketRegion);
+    if (args.eventBridge !== undefined && typeof args.eventBridge !== "boolean") fail("eventBridge", args.eventBridge, "is not true or false", "Set eventBridge: true to send the bucket's events to EventBridge, or leave it out.");
+    const subscriptions = args.subscriptions ?? {};
+    validateSubscriptions(fail, subscriptions, bucketRegion, args.eventBridge === true);
+    this.fail = fail;
+    this.bucketRegion = bucketRegion;
     // Each permission's statement id is autonamed from `<name>-<subscription>-invoke`, within pulumi-aws's 100.
     validateAutonames(
       fail,
       name,
-      Object.keys(args.subscriptions).map((id) => ({ resource: invokePermissionName(name, id), kind: "lambda-permission" as const, part: { argument: "subscriptions", value: id, text: id, what: "a subscription name" } })),
+      Object.keys(subscriptions).map((id) => ({ resource: invokePermissionName(name, id), kind: "lambda-permission" as const, part: { argument: "subscriptions", value: id, text: id, what: "a subscription name" } })),
     );
     this.spec = {
       name,
       bucketName: args.bucket.bucket,
-      subscriptions: Object.entries(args.subscriptions).map(([id, s]) => ({
+      subscriptions: Object.entries(subscriptions).map(([id, s]) => ({
         id,
         function: s.function.spec,
         events: [...s.events],
         filterPrefix: s.filterPrefix ?? "",
         filterSuffix: s.filterSuffix ?? "",
       })),
+      ...(args.eventBridge ? { eventBridge: true } : {}),
+      ...(args.region ? { region: args.region } : {}),
     };
     const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     // One permission per function, not per subscription: every subscription of one function to this bucket would add
@@ -119,7 +166,7 @@ export class BucketEvents extends pulumi.ComponentResource {
     // logical name of the function's first subscription, which it had before (an upgrade keeps that one and deletes the
     // others, after the notification is put, as Pulumi deletes last; no replacement, so no aliases are needed).
     const firstSubscription = new Map<LambdaFunction, string>();
-    for (const [id, s] of Object.entries(args.subscriptions)) if (!firstSubscription.has(s.function)) firstSubscription.set(s.function, id);
+    for (const [id, s] of Object.entries(subscriptions)) if (!firstSubscription.has(s.function)) firstSubscription.set(s.function, id);
     const byFunction = new Map(
       [...firstSubscription].map(([fn, id]) => [
         fn,
@@ -132,7 +179,7 @@ export class BucketEvents extends pulumi.ComponentResource {
         ),
       ]),
     );
-    this.permissions = Object.fromEntries(Object.entries(args.subscriptions).map(([id, s]) => [id, byFunction.get(s.function)!]));
+    this.permissions = Object.fromEntries(Object.entries(subscriptions).map(([id, s]) => [id, byFunction.get(s.function)!]));
     // PutBucketNotificationConfiguration "verifies that the Lambda function permissions grant Amazon S3
     // permission to invoke the function from the Amazon S3 bucket", and replaces the bucket's whole
     // configuration: one resource per bucket, created after every permission.
@@ -141,13 +188,16 @@ export class BucketEvents extends pulumi.ComponentResource {
       `${name}-notification`,
       {
         bucket: args.bucket.id,
-        lambdaFunctions: Object.entries(args.subscriptions).map(([id, s]) => ({
+        lambdaFunctions: Object.entries(subscriptions).map(([id, s]) => ({
           id,
           lambdaFunctionArn: s.function.arn,
           events: s.events,
           filterPrefix: s.filterPrefix,
           filterSuffix: s.filterSuffix,
         })),
+        // EventBridge delivery is part of the same configuration (EventBridgeConfiguration, an empty element:
+        // API_NotificationConfiguration); S3 checks no permission for it, events go to the region's default bus.
+        eventbridge: args.eventBridge || undefined,
         region: args.region,
       },
       // Neither retained nor deletedWith the bucket, unlike its other settings (s3-hardening bucketSettingOptions): a
@@ -158,11 +208,48 @@ export class BucketEvents extends pulumi.ComponentResource {
     registerSpec("BucketEvents", name, this.spec);
     this.registerOutputs({});
   }
+
+  /**
+   * An EventBridge pattern for this bucket's "Object Created" events (PutObject, POST Object, CopyObject,
+   * CompleteMultipartUpload), for a DefaultEventBus's `subscribe`: `source` aws.s3, the bucket's name, and the key
+   * filters (a prefix, a suffix, or both as one wildcard). Needs `eventBridge: true`.
+   */
+  objectCreated(filter: S3EventBridgeKeyFilter = {}): Record<string, unknown> {
+    return this.eventPattern("objectCreated", "Object Created", filter);
+  }
+
+  /** Like `objectCreated`, for "Object Deleted" events (DeleteObject, DeleteObjects, lifecycle expiration). */
+  objectDeleted(filter: S3EventBridgeKeyFilter = {}): Record<string, unknown> {
+    return this.eventPattern("objectDeleted", "Object Deleted", filter);
+  }
+
+  private eventPattern(method: string, detailType: string, filter: S3EventBridgeKeyFilter): Record<string, unknown> {
+    if (!this.spec.eventBridge) {
+      this.fail(`${method}`, detailType, "is an EventBridge event, but the bucket does not send its events to EventBridge, so a rule on it would never fire", "Set eventBridge: true (UploadBucket: notify(subscriptions, { eventBridge: true })).");
+    }
+    const { prefix, suffix } = filter ?? {};
+    for (const [field, value] of [["prefix", prefix], ["suffix", suffix]] as const) {
+      if (value !== undefined && (typeof value !== "string" || value === "" || value.length > FILTER_MAX_LENGTH)) {
+        this.fail(`${method}(${field})`, value, `is not 1–${FILTER_MAX_LENGTH} characters`, `Leave ${field} out to match every key, or shorten it.`);
+      }
+    }
+    // Two entries in one value list match either (EventBridge ORs a list), so a prefix and a suffix together are one
+    // wildcard: "<prefix>*<suffix>" (eb-create-pattern-operators.html). A key shorter than both together (prefix
+    // "ab", suffix "bc", key "abc") is not matched.
+    const key = prefix !== undefined && suffix !== undefined ? [{ wildcard: `${wildcardLiteral(prefix)}*${wildcardLiteral(suffix)}` }] : prefix !== undefined ? [{ prefix }] : suffix !== undefined ? [{ suffix }] : undefined;
+    const pattern = {
+      source: ["aws.s3"],
+      "detail-type": [detailType],
+      detail: { bucket: { name: [this.spec.bucketName] }, ...(key ? { object: { key } } : {}) },
+    };
+    patternOrigins.set(pattern, { name: this.spec.name, bucketRegion: this.bucketRegion });
+    return pattern;
+  }
 }
 
-function validateSubscriptions(fail: ArgFailure, subscriptions: Record<string, ObjectEventSubscription>, bucketRegion: KnownRegion): void {
+function validateSubscriptions(fail: ArgFailure, subscriptions: Record<string, ObjectEventSubscription>, bucketRegion: KnownRegion, eventBridge: boolean): void {
   const entries = Object.entries(subscriptions);
-  if (entries.length === 0) fail("subscriptions", subscriptions, "is empty", 'Subscribe at least one function, e.g. { thumbnails: { function, events: ["s3:ObjectCreated:*"] } }.');
+  if (entries.length === 0 && !eventBridge) fail("subscriptions", subscriptions, "is empty", 'Subscribe at least one function, e.g. { thumbnails: { function, events: ["s3:ObjectCreated:*"] } }, or set eventBridge: true.');
   for (const [id, s] of entries) {
     const at = `subscriptions.${id}`;
     if (!/^[a-zA-Z][a-zA-Z0-9-]{0,40}$/.test(id)) fail("subscriptions", id, "is not a usable subscription name", 'Use letters, digits and hyphens, e.g. "thumbnails"; it names the configuration and its permission.');

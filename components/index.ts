@@ -99,6 +99,9 @@ export type { EventBusArgs, EventBusSpec, EventBusGrants, EventBusSubscription, 
 // EventBus targets: MessageQueues and Workflows, and input shaping.
 export { EVENT_BUS_TARGET_IDS, EVENT_BUS_WORKFLOW_ACTIONS, EVENT_TARGET_INPUT_LIMITS, EVENT_TARGET_PREDEFINED_VARIABLES } from "./event-bus";
 export type { EventBusInputTransformer, EventBusLambdaSubscriptionSpec, EventBusQueueSubscriptionSpec, EventBusTargetInputOptions, EventBusTargetInputSpec, EventBusWorkflowSubscriptionSpec } from "./event-bus";
+export { DefaultEventBus, DEFAULT_EVENT_BUS_NAME, EventRuleBus } from "./event-bus";
+export type { DefaultEventBusArgs } from "./event-bus";
+export type { S3EventBridgeKeyFilter } from "./bucket-events";
 export type { MessageQueueEventBus } from "./message-queue";
 export { DataStream, DATA_STREAM_LIMITS, KINESIS_MANAGED_KEY, STREAM_PUT_ACTIONS, STREAM_READ_ACTIONS } from "./data-stream";
 export type { DataStreamArgs, DataStreamGrants, DataStreamMode, DataStreamSpec, DataStreamStartingPosition, DataStreamSubscription, DataStreamSubscriptionArgs, DataStreamSubscriptionSpec } from "./data-stream";

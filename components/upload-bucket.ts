@@ -108,13 +108,15 @@ export class UploadBucket extends pulumi.ComponentResource {
    * (BucketEvents: the invoke permissions, then the bucket's notification configuration). A method
    * rather than a constructor argument because the subscribed functions usually need this bucket's
    * name and grants first. S3 keeps one notification configuration per bucket, so call it once,
-   * with every subscription.
+   * with every subscription, and `{ eventBridge: true }` to send the bucket's events to EventBridge too (then
+   * `subscriptions` may be empty; route them with a DefaultEventBus and the returned BucketEvents'
+   * `objectCreated`/`objectDeleted` patterns).
    */
-  notify(subscriptions: Record<string, ObjectEventSubscription>): BucketEvents {
+  notify(subscriptions: Record<string, ObjectEventSubscription>, options: { eventBridge?: boolean } = {}): BucketEvents {
     if (this.events) {
       argFailer("UploadBucket", this.name)("notify", Object.keys(subscriptions), "is called a second time; S3 keeps one notification configuration per bucket, and a second would replace the first", "Pass every subscription to one notify call.");
     }
-    this.events = new BucketEvents(`${this.name}-events`, { bucket: this.nodes.bucket, subscriptions, region: this.spec.region }, { parent: this });
+    this.events = new BucketEvents(`${this.name}-events`, { bucket: this.nodes.bucket, subscriptions, eventBridge: options?.eventBridge, region: this.spec.region }, { parent: this });
     return this.events;
   }
 

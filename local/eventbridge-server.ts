@@ -94,18 +94,34 @@ export class LocalEventBridge {
     this.buses = buses;
   }
 
-  /** The bus an EventBusName names (its name or ARN); undefined for one not served locally (the default bus included). */
-  bus(reference: unknown): LocalBusDefinition | undefined {
+  /**
+   * The bus an EventBusName names (its name or ARN); undefined for one not served locally (the default bus of a region
+   * without DefaultEventBus rules included). A name is of the request's region when given: every region has its own
+   * default bus.
+   */
+  bus(reference: unknown, region?: string): LocalBusDefinition | undefined {
     const given = typeof reference === "string" && reference !== "" ? reference : "default";
-    return this.buses.find((bus) => bus.name === given || bus.arn === given);
+    const named = this.buses.filter((bus) => bus.name === given || bus.arn === given);
+    return (region ? named.find((bus) => bus.region === region || bus.arn === given) : undefined) ?? (region && given === "default" ? undefined : named[0]);
   }
 
-  /** The ARN PutEvents is authorised on for an entry (a bus not served locally: the name as given, in the first bus's account and region). */
-  busArn(reference: unknown): string {
+  /** The ARN PutEvents is authorised on for an entry (a bus not served locally: the name as given, in the request's region or the first bus's, and the first bus's account). */
+  busArn(reference: unknown, region?: string): string {
     const given = typeof reference === "string" && reference !== "" ? reference : "default";
     if (given.startsWith("arn:")) return given;
-    const bus = this.bus(given) ?? this.buses[0];
-    return bus && bus.name === given ? bus.arn : `arn:aws:events:${bus?.region ?? "us-east-1"}:${bus?.account ?? "000000000000"}:event-bus/${given}`;
+    const bus = this.bus(given, region) ?? this.buses[0];
+    return bus && bus.name === given ? bus.arn : `arn:aws:events:${region ?? bus?.region ?? "us-east-1"}:${bus?.account ?? "000000000000"}:event-bus/${given}`;
+  }
+
+  /**
+   * An AWS service's event (S3's "Object Created", ...) on the default bus of its region: to every rule there whose
+   * pattern it matches. Nothing happens without such a bus (no DefaultEventBus rules in that region), as in AWS.
+   */
+  putServiceEvent(event: EventBridgeEvent): number {
+    const bus = this.bus("default", event.region);
+    const rules = bus?.rules.filter((rule) => matchesEventPattern(rule.pattern, event)) ?? [];
+    for (const rule of rules) rule.deliver(event);
+    return rules.length;
   }
 
   /**
@@ -113,7 +129,7 @@ export class LocalEventBridge {
    * then each entry (its own ErrorCode), and only then delivers the entries accepted: a request is answered as a whole,
    * so a refusal never follows a delivery (the SDK retries an error, which would deliver those entries again).
    */
-  putEvents(entries: unknown): { FailedEntryCount: number; Entries: PutEventsResultEntry[] } {
+  putEvents(entries: unknown, region?: string): { FailedEntryCount: number; Entries: PutEventsResultEntry[] } {
     if (!Array.isArray(entries) || entries.length === 0) throw new EventBridgeError("ValidationException", "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null");
     if (entries.length > PUT_EVENTS_LIMITS.entries) {
       throw new EventBridgeError("ValidationException", `1 validation error detected: Value '[PutEventsRequestEntry]' at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${PUT_EVENTS_LIMITS.entries}`);
@@ -121,14 +137,14 @@ export class LocalEventBridge {
     checkEntryTypes(entries);
     const total = entries.reduce((sum: number, entry) => sum + entrySize(entry ?? {}), 0);
     if (total > PUT_EVENTS_LIMITS.bytes) throw new EventBridgeError("ValidationException", "Total size of the entries in the request is over the limit.");
-    const accepted = entries.map((entry) => this.entryEvent(entry ?? {}));
+    const accepted = entries.map((entry) => this.entryEvent(entry ?? {}, region));
     for (const { event, bus } of accepted) if (event && bus) for (const rule of bus.rules) if (matchesEventPattern(rule.pattern, event)) rule.deliver(event);
     const results = accepted.map(({ result }) => result);
     return { FailedEntryCount: results.filter((r) => "ErrorCode" in r).length, Entries: results };
   }
 
   /** An entry's event and bus, or its error; nothing is delivered here. */
-  private entryEvent(entry: PutEventsRequestEntry): { result: PutEventsResultEntry; event?: EventBridgeEvent; bus?: LocalBusDefinition } {
+  private entryEvent(entry: PutEventsRequestEntry, region?: string): { result: PutEventsResultEntry; event?: EventBridgeEvent; bus?: LocalBusDefinition } {
     // The messages moto and LocalStack answer (AWS's API reference names no codes): InvalidArgument for a missing
     // field, MalformedDetail for a Detail that is not a JSON object.
     for (const field of ["Source", "DetailType", "Detail"] as const) {
@@ -141,7 +157,11 @@ export class LocalEventBridge {
       detail = undefined;
     }
     if (typeof detail !== "object" || detail === null || Array.isArray(detail)) return { result: { ErrorCode: "MalformedDetail", ErrorMessage: "Detail is malformed." } };
-    const bus = this.bus(entry.EventBusName);
+    // AWS services' sources are theirs: "NotAuthorizedForSourceException: You do not have permissions to publish
+    // events with this source onto this event bus" (API_PutEventsResultEntry ErrorCode), for a Source starting with
+    // "aws." (the message here is moto's and LocalStack's; AWS's wording is not confirmed).
+    if ((entry.Source as string).startsWith("aws.")) return { result: { ErrorCode: "NotAuthorizedForSourceException", ErrorMessage: "Not authorized for the source." } };
+    const bus = this.bus(entry.EventBusName, region);
     // checkEntryTypes made EventBusName a string or nothing.
     if (!bus) return { result: { ErrorCode: "ResourceNotFoundException", ErrorMessage: `Event bus ${typeof entry.EventBusName === "string" && entry.EventBusName !== "" ? entry.EventBusName : "default"} does not exist.` } };
     const event: EventBridgeEvent = {
@@ -253,11 +273,12 @@ async function answer(eventBridge: LocalEventBridge, credentials: readonly SigV4
     // put (EventBridge refuses the whole request).
     if (Array.isArray(input?.Entries)) checkEntryTypes(input.Entries);
     const entries = Array.isArray(input?.Entries) ? (input.Entries as PutEventsRequestEntry[]) : [];
-    for (const arn of new Set(entries.map((entry) => eventBridge.busArn(entry?.EventBusName)))) {
+    const region = verdict.signer.region;
+    for (const arn of new Set(entries.map((entry) => eventBridge.busArn(entry?.EventBusName, region)))) {
       const refused = authorise?.(accessKeyId, "events:PutEvents", arn);
       if (refused) throw new EventBridgeError("AccessDeniedException", `User: ${refused.caller} is not authorized to perform: events:PutEvents on resource: ${arn} ${refused.reason}`);
     }
-    reply(200, eventBridge.putEvents(input?.Entries));
+    reply(200, eventBridge.putEvents(input?.Entries, region));
   } catch (error) {
     const failure = error instanceof EventBridgeError ? error : new EventBridgeError("InternalException", (error as Error).message, 500);
     reply(failure.status, { __type: failure.code, message: failure.message });

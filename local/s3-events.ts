@@ -3,13 +3,16 @@
  * deleted; this turns it into S3's event message (eventVersion 2.1, the key URL-encoded with
  * spaces as `+`) and invokes, asynchronously, every function whose subscription (BucketEvents
  * spec: event types, prefix, suffix) matches — one event per object, as S3 sends them, with the
- * function's retries and failure queue (local/async-invoke.ts).
+ * function's retries and failure queue (local/async-invoke.ts). For a bucket with EventBridge on, also S3's
+ * EventBridge event (s3EventBridgeEvent), which the events service puts on the local default bus.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html
  */
+import { randomBytes, randomUUID } from "node:crypto";
 import type { S3Event, S3EventRecord } from "aws-lambda";
 import { subscriptionMatches, type ObjectEventSubscriptionSpec } from "../components/bucket-events";
 import type { LambdaFunctionSpec } from "../components/lambda/function";
 import { invokeAsync, type AsyncInvokeOptions, type Invoke } from "./async-invoke";
+import type { EventBridgeEvent } from "./eventbridge-server";
 
 /** What the local S3 server reports after a write or delete. */
 export interface ObjectEvent {
@@ -53,6 +56,51 @@ export function s3EventRecord(event: ObjectEvent, options: { region: string; con
         ...(event.versionId ? { versionId: event.versionId } : {}),
         sequencer: event.sequencer,
       } as S3EventRecord["s3"]["object"],
+    },
+  };
+}
+
+/** The API S3 names as an EventBridge event's `reason` for each of its event names (EventBridge.html, "Object Created"). */
+const EVENTBRIDGE_REASONS: Record<string, string> = {
+  "ObjectCreated:Put": "PutObject",
+  "ObjectCreated:Post": "POST Object",
+  "ObjectCreated:Copy": "CopyObject",
+  "ObjectCreated:CompleteMultipartUpload": "CompleteMultipartUpload",
+  "ObjectRemoved:Delete": "DeleteObject",
+};
+
+/**
+ * The event S3 sends to its region's default EventBridge bus for a bucket with EventBridge on
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html): "Object Created" with the object's size,
+ * etag and sequencer, "Object Deleted" with the deletion type, the key as stored (not URL-encoded, unlike a
+ * notification's; not confirmed), the request id, requester (the account), source IP and the API as `reason`. A local
+ * delete removes the object, so it is "Permanently Deleted" (a versioned bucket in AWS would say "Delete Marker Created").
+ */
+export function s3EventBridgeEvent(event: ObjectEvent, options: { region: string; account: string }): EventBridgeEvent {
+  const created = event.eventName.startsWith("ObjectCreated");
+  return {
+    version: "0",
+    id: randomUUID(),
+    "detail-type": created ? "Object Created" : "Object Deleted",
+    source: "aws.s3",
+    account: options.account,
+    time: event.time.toISOString().replace(/\.\d{3}Z$/, "Z"),
+    region: options.region,
+    resources: [`arn:aws:s3:::${event.bucket}`],
+    detail: {
+      version: "0",
+      bucket: { name: event.bucket },
+      object: {
+        key: event.key,
+        ...(created ? { size: event.size ?? 0, etag: event.eTag ?? "" } : {}),
+        ...(event.versionId ? { "version-id": event.versionId } : {}),
+        sequencer: event.sequencer,
+      },
+      "request-id": randomBytes(8).toString("hex").toUpperCase(),
+      requester: options.account,
+      "source-ip-address": event.sourceIp ?? "127.0.0.1",
+      reason: EVENTBRIDGE_REASONS[event.eventName] ?? event.eventName,
+      ...(created ? {} : { "deletion-type": "Permanently Deleted" }),
     },
   };
 }

@@ -8,6 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { autonameLength, validateAutonames } from "../autoname";
+import { s3PatternOrigin } from "../bucket-events";
 import { argFailer, type ArgFailure } from "../errors";
 import { checkedKmsKey, checkKmsKeyArn, type KmsKeyRefusal } from "../kms";
 import type { PolicyStatement } from "../iam";
@@ -16,7 +17,7 @@ import { environmentVariable, type LambdaFunction } from "../lambda/function";
 import type { MessageQueue } from "../message-queue";
 import type { Workflow } from "../workflow";
 import { checkRetentionDays } from "../queues";
-import { describeRegion, regionWhereCreated, validateRegionArg } from "../region";
+import { describeRegion, regionOf, regionWhereCreated, validateRegionArg } from "../region";
 import { registerSpec } from "../spec-registry";
 import { checkSubscribedFunction, subscriberInvokePermission, subscriptionDeadLetterQueue, SubscriptionNames } from "../subscriptions";
 import { eventPatternProblem } from "./event-pattern";
@@ -77,21 +78,25 @@ export interface EventBusSubscription {
   deadLetterQueue: aws.sqs.Queue;
 }
 
+/** What an EventRuleBus's constructor is given by its subclass, once it may create resources (parent `self`). */
+interface RuleBusParts {
+  spec: EventBusSpec;
+  busArn: pulumi.Output<string>;
+  busName: pulumi.Output<string>;
+  /** What rules and targets give as `eventBusName`: the custom bus's name, or "default". */
+  ruleBusName: pulumi.Input<string>;
+  region: string | undefined;
+  /** The resource type whose provider decides the bus's region when `region` is unset (regionWhereCreated). */
+  busType: string;
+}
+
 /**
- * An EventBridge custom event bus with rules that deliver to LambdaFunctions, MessageQueues and Workflows.
- *
- * @example
- * const bus = new EventBus("gallery-events", { archiveRetentionDays: 7 });
- * bus.subscribe("thumbnails", thumbnailer, { pattern: { source: ["gallery.photos"], "detail-type": ["PhotoUploaded"] } });
- * const api = new LambdaFunction("api", { entry: "handlers/api/index.ts", permissions: bus.grants.put(), environment: bus.environment("EVENT_BUS_NAME") });
+ * What EventBus and DefaultEventBus share: rules on one bus, `subscribe` with its targets, dead-letter queues,
+ * permissions and roles, producers' `grants.put()` and `environment()`. Not constructed on its own.
  */
-export class EventBus extends pulumi.ComponentResource {
+export abstract class EventRuleBus extends pulumi.ComponentResource {
   /** What the local runtime reads (registered as kind "EventBus"); subscriptions are added as they are made. */
   readonly spec: EventBusSpec;
-  /** The EventBridge custom event bus. */
-  readonly bus: aws.cloudwatch.EventBus;
-  /** The archive of every event, when `archiveRetentionDays` is given. */
-  readonly archive?: aws.cloudwatch.EventArchive;
   /** The bus's ARN, what IAM policies name. */
   readonly busArn: pulumi.Output<string>;
   /** The bus's name, what PutEvents' EventBusName takes. */
@@ -100,45 +105,27 @@ export class EventBus extends pulumi.ComponentResource {
   readonly grants: EventBusGrants;
   private readonly fail: ArgFailure;
   private readonly region: string | undefined;
+  private readonly ruleBusName: pulumi.Input<string>;
+  private readonly busType: string;
   private readonly subscriptionNames: SubscriptionNames;
 
-  constructor(name: string, args: EventBusArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-    super("serverless-fullstack:index:EventBus", name, {}, opts);
-    const fail = argFailer("EventBus", name);
-    validate(fail, name, args ?? {});
-    const region = args.region || undefined;
-    // A plain string was checked in validate; an Output (e.g. another stack's key) is checked here once known, with
-    // the same message, so `pulumi up` stops at the bus before it is given an alias or key id.
-    const kmsKey = typeof args.kmsKeyId === "string" ? args.kmsKeyId : checkedKmsKey(args.kmsKeyId, (key) => assertEventBusKmsKeyId(name, key));
-
-    // pulumi-aws autonames the bus `<name>-bus-<7 characters>`: never "default", within 256 of CreateEventBus's characters.
-    const bus = new aws.cloudwatch.EventBus(`${name}-bus`, { kmsKeyIdentifier: kmsKey, region }, { parent: this });
-    const archive =
-      args.archiveRetentionDays === undefined
-        ? undefined
-        : new aws.cloudwatch.EventArchive(`${name}-archive`, { eventSourceArn: bus.arn, retentionDays: args.archiveRetentionDays, kmsKeyIdentifier: kmsKey, region }, { parent: this });
-
-    this.spec = {
-      name,
-      busName: bus.name,
-      encryption: args.kmsKeyId === undefined ? "aws-owned" : "customer",
-      ...(args.archiveRetentionDays !== undefined ? { archiveRetentionDays: args.archiveRetentionDays } : {}),
-      ...(region ? { region } : {}),
-      subscriptions: [],
-    };
-    this.bus = bus;
-    this.archive = archive;
-    this.busArn = bus.arn;
-    this.busName = bus.name;
+  protected constructor(type: string, kind: "EventBus" | "DefaultEventBus", name: string, opts: pulumi.ComponentResourceOptions | undefined, build: (self: pulumi.ComponentResource, fail: ArgFailure) => RuleBusParts) {
+    super(type, name, {}, opts);
+    const fail = argFailer(kind, name);
+    const parts = build(this, fail);
+    this.spec = parts.spec;
+    this.busArn = parts.busArn;
+    this.busName = parts.busName;
+    this.ruleBusName = parts.ruleBusName;
+    this.busType = parts.busType;
     this.fail = fail;
-    this.region = region;
+    this.region = parts.region;
     // A subscription's name names the rule, the permission and the dead-letter queue.
-    this.subscriptionNames = new SubscriptionNames(fail, "this bus", "the rule and its resources", { type: "EventBus", name });
+    this.subscriptionNames = new SubscriptionNames(fail, "this bus", "the rule and its resources", { type: kind, name });
     // PutEvents with a customer managed key: EventBridge uses the key as events.amazonaws.com under the key policy
     // (eb-encryption-key-policy.html); no KMS permission of the caller is documented, so none is granted.
-    this.grants = { put: () => [{ actions: [...EVENT_BUS_PUT_ACTIONS], resources: [bus.arn] }] };
+    this.grants = { put: () => [{ actions: [...EVENT_BUS_PUT_ACTIONS], resources: [parts.busArn] }] };
     registerSpec("EventBus", name, this.spec);
-    this.registerOutputs({ busArn: this.busArn, busName: this.busName });
   }
 
   /**
@@ -174,10 +161,8 @@ export class EventBus extends pulumi.ComponentResource {
     if (kind !== "sqs" && options?.messageGroupId !== undefined) {
       this.fail(`${at} messageGroupId`, options.messageGroupId, "is set for a target that is not a FIFO queue; EventBridge's SqsParameters apply to an SQS target only", "Leave messageGroupId out, or subscribe a FIFO MessageQueue.");
     }
-    const problem = eventPatternProblem(options?.pattern);
-    if (problem) {
-      this.fail(`${at} pattern`, options?.pattern, problem, 'Fix the pattern (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html), e.g. { source: ["gallery.photos"], "detail-type": ["PhotoUploaded"] }.');
-    }
+    const eventPattern = checkedPatternJson(this.fail, `${at} pattern`, options?.pattern);
+    this.checkS3Pattern(at, options.pattern);
     const input = checkTargetInput(this.fail, at, options);
     const { attempts, ageSeconds } = EVENT_TARGET_RETRY_LIMITS;
     checkWhole(this.fail, `${at} retryAttempts`, options.retryAttempts, attempts.min, attempts.max, "retries");
@@ -197,7 +182,7 @@ export class EventBus extends pulumi.ComponentResource {
     const retryAttempts = options.retryAttempts ?? attempts.max;
     const maximumEventAgeSeconds = options.maximumEventAgeSeconds ?? ageSeconds.max;
 
-    const rule = new aws.cloudwatch.EventRule(prefix, { eventBusName: this.busName, eventPattern: JSON.stringify(options.pattern), state: "ENABLED", region: this.region }, { parent: this });
+    const rule = new aws.cloudwatch.EventRule(prefix, { eventBusName: this.ruleBusName, eventPattern, state: "ENABLED", region: this.region }, { parent: this });
     // What a rule could not deliver, moved by EventBridge on behalf of that rule only (eb-rule-dlq.html). A standard
     // queue for every target, a FIFO queue's too: "Only standard queues are supported. You can't use a FIFO queue for
     // a DLQ in EventBridge" (eb-rule-dlq.html, "Considerations for using a dead-letter queue").
@@ -207,7 +192,7 @@ export class EventBus extends pulumi.ComponentResource {
       prefix,
       {
         rule: rule.name,
-        eventBusName: this.busName,
+        eventBusName: this.ruleBusName,
         targetId: EVENT_BUS_TARGET_IDS[kind],
         arn: created.arn,
         roleArn: created.role?.arn,
@@ -284,6 +269,24 @@ export class EventBus extends pulumi.ComponentResource {
     return { arn: workflow.stateMachineArn, role, rolePolicy, dependsOn: [rolePolicy] };
   }
 
+  /**
+   * A pattern of BucketEvents' objectCreated/objectDeleted: S3 "sends events to the default event bus in the same
+   * Region" as the bucket (https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html, "Using
+   * EventBridge"), so a rule elsewhere never fires.
+   */
+  private checkS3Pattern(at: string, pattern: unknown): void {
+    const origin = s3PatternOrigin(pattern);
+    if (!origin) return;
+    if (!this.spec.default) {
+      this.fail(`${at} pattern`, `${origin.name} S3 events`, "is a pattern of S3 events on a custom bus; S3 sends its events to the default event bus only, so the rule would never fire", "Subscribe on a DefaultEventBus in the bucket's region.");
+    }
+    const busRegion = regionWhereCreated(this.region, this, this.busType);
+    const bucketRegion = origin.bucketRegion;
+    if (busRegion.region && bucketRegion.region && busRegion.region !== bucketRegion.region) {
+      this.fail(`${at} pattern`, `${origin.name} S3 events`, `are sent to the default bus of ${describeRegion(bucketRegion)}, the bucket's region, but this rule is in ${describeRegion(busRegion)}`, `Create the DefaultEventBus in ${bucketRegion.region} (region: "${bucketRegion.region}").`);
+    }
+  }
+
   /** A MessageQueue the rule may send to: of the bus's region, listing this bus, and for a FIFO queue a message group and content-based deduplication. */
   private checkQueue(at: string, queue: MessageQueue, messageGroupId: string | undefined, input: unknown): void {
     if (!queue?.spec || !Array.isArray(queue.eventBuses)) this.fail(`${at} queue`, queue, "is not a MessageQueue", "Pass the MessageQueue EventBridge should send to.");
@@ -331,11 +334,141 @@ export class EventBus extends pulumi.ComponentResource {
    * left to the deploy rule EventBridgeTargetRegion.
    */
   private checkTargetRegion(argument: string, targetName: string, own: string | undefined, component: pulumi.Resource, type: string, why: string, what: string): void {
-    const busRegion = regionWhereCreated(this.region, this, "aws:cloudwatch/eventBus:EventBus");
+    const busRegion = regionWhereCreated(this.region, this, this.busType);
     const targetRegion = regionWhereCreated(own, component, type);
     if (!busRegion.region || !targetRegion.region || busRegion.region === targetRegion.region) return;
     this.fail(argument, targetName, `is in ${describeRegion(targetRegion)}, but the bus is in ${describeRegion(busRegion)}; ${why}`, `Create ${what} in ${busRegion.region} (region: "${busRegion.region}"), or the bus in ${targetRegion.region}.`);
   }
+}
+
+/**
+ * An EventBridge custom event bus with rules that deliver to LambdaFunctions, MessageQueues and Workflows.
+ *
+ * @example
+ * const bus = new EventBus("gallery-events", { archiveRetentionDays: 7 });
+ * bus.subscribe("thumbnails", thumbnailer, { pattern: { source: ["gallery.photos"], "detail-type": ["PhotoUploaded"] } });
+ * const api = new LambdaFunction("api", { entry: "handlers/api/index.ts", permissions: bus.grants.put(), environment: bus.environment("EVENT_BUS_NAME") });
+ */
+export class EventBus extends EventRuleBus {
+  /** The EventBridge custom event bus. */
+  readonly bus: aws.cloudwatch.EventBus;
+  /** The archive of every event, when `archiveRetentionDays` is given. */
+  readonly archive?: aws.cloudwatch.EventArchive;
+
+  constructor(name: string, args: EventBusArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    let made: { bus: aws.cloudwatch.EventBus; archive?: aws.cloudwatch.EventArchive } | undefined;
+    super("serverless-fullstack:index:EventBus", "EventBus", name, opts, (self, fail) => {
+      validate(fail, name, args ?? {});
+      const region = args.region || undefined;
+      // A plain string was checked in validate; an Output (e.g. another stack's key) is checked here once known, with
+      // the same message, so `pulumi up` stops at the bus before it is given an alias or key id.
+      const kmsKey = typeof args.kmsKeyId === "string" ? args.kmsKeyId : checkedKmsKey(args.kmsKeyId, (key) => assertEventBusKmsKeyId(name, key));
+      // pulumi-aws autonames the bus `<name>-bus-<7 characters>`: never "default", within 256 of CreateEventBus's characters.
+      const bus = new aws.cloudwatch.EventBus(`${name}-bus`, { kmsKeyIdentifier: kmsKey, region }, { parent: self });
+      const archive =
+        args.archiveRetentionDays === undefined
+          ? undefined
+          : new aws.cloudwatch.EventArchive(`${name}-archive`, { eventSourceArn: bus.arn, retentionDays: args.archiveRetentionDays, kmsKeyIdentifier: kmsKey, region }, { parent: self });
+      made = { bus, archive };
+      const spec: EventBusSpec = {
+        name,
+        busName: bus.name,
+        encryption: args.kmsKeyId === undefined ? "aws-owned" : "customer",
+        ...(args.archiveRetentionDays !== undefined ? { archiveRetentionDays: args.archiveRetentionDays } : {}),
+        ...(region ? { region } : {}),
+        subscriptions: [],
+      };
+      return { spec, busArn: bus.arn, busName: bus.name, ruleBusName: bus.name, region, busType: "aws:cloudwatch/eventBus:EventBus" };
+    });
+    this.bus = made!.bus;
+    this.archive = made!.archive;
+    this.registerOutputs({ busArn: this.busArn, busName: this.busName });
+  }
+}
+
+/** Arguments of DefaultEventBus. */
+export interface DefaultEventBusArgs {
+  /** The region whose default bus gets the rules (S3 sends a bucket's events to its own region's default bus); absent: the provider's. */
+  region?: string;
+}
+
+/**
+ * Rules on the account's `default` event bus, where AWS services send their events (S3's "Object Created" and
+ * "Object Deleted" for buckets with EventBridge on, `source: ["aws.s3"]`), with EventBus's `subscribe`: the same
+ * targets, retry policy, dead-letter queues, permissions and roles. The bus itself is the account's: never created
+ * or deleted here, and it takes no archive or key of ours.
+ *
+ * @example
+ * const uploads = new UploadBucket("uploads");
+ * const events = uploads.notify({}, { eventBridge: true });
+ * const awsEvents = new DefaultEventBus("aws-events");
+ * awsEvents.subscribe("originals", indexer, { pattern: events.objectCreated({ prefix: "originals/" }) });
+ */
+export class DefaultEventBus extends EventRuleBus {
+  /**
+   * Every rule this component makes on the default bus: `arn:…:rule/<name>-*` (a rule on the default bus is
+   * `rule/<rule name>`, with no bus segment). A MessageQueue listing this bus in `eventBuses` lets these rules send.
+   */
+  readonly rulesArn: pulumi.Output<string>;
+
+  constructor(name: string, args: DefaultEventBusArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    let rulesArn: pulumi.Output<string> | undefined;
+    super("serverless-fullstack:index:DefaultEventBus", "DefaultEventBus", name, opts, (self, fail) => {
+      validateRegionArg(fail, "region", args?.region);
+      if (typeof name !== "string" || !/^[A-Za-z0-9_-]+$/.test(name)) {
+        fail("name", name, "holds characters EventBridge rule names or SQS queue names refuse", "Use letters, digits, - and _ only.");
+      }
+      const region = args?.region || undefined;
+      // arn:<partition>:events:<region>:<account>:event-bus/default (eb-manage-iam-access.html); its rules are
+      // rule/<name> (terraform-provider-aws events/rule.go ruleCreateResourceID: the id is the rule's name alone on
+      // "default", which `event_bus_name` defaults to).
+      const base = pulumi.interpolate`arn:${aws.getPartitionOutput({}, { parent: self }).partition}:events:${regionOf(region, self)}:${aws.getCallerIdentityOutput({}, { parent: self }).accountId}`;
+      rulesArn = pulumi.interpolate`${base}:rule/${name}-*`;
+      const spec: EventBusSpec = { name, busName: DEFAULT_EVENT_BUS_NAME, encryption: "aws-owned", default: true, ...(region ? { region } : {}), subscriptions: [] };
+      return { spec, busArn: pulumi.interpolate`${base}:event-bus/${DEFAULT_EVENT_BUS_NAME}`, busName: pulumi.output(DEFAULT_EVENT_BUS_NAME), ruleBusName: DEFAULT_EVENT_BUS_NAME, region, busType: "aws:cloudwatch/eventRule:EventRule" };
+    });
+    this.rulesArn = rulesArn!;
+    this.registerOutputs({ busArn: this.busArn, busName: this.busName });
+  }
+}
+
+/** The account's own bus in each region, where AWS services' events arrive ("default"). */
+export const DEFAULT_EVENT_BUS_NAME = "default";
+
+/** Any Output or promise in a pattern (a bucket's name), which is known only at deploy. */
+function holdsOutputs(value: unknown): boolean {
+  if (pulumi.Output.isInstance(value) || typeof (value as PromiseLike<unknown>)?.then === "function") return true;
+  if (Array.isArray(value)) return value.some(holdsOutputs);
+  return typeof value === "object" && value !== null && Object.values(value).some(holdsOutputs);
+}
+
+/** The pattern with each Output as a one-character stand-in: its shape can be checked before the values are known. */
+function withStandIns(value: unknown): unknown {
+  if (pulumi.Output.isInstance(value) || typeof (value as PromiseLike<unknown>)?.then === "function") return "x";
+  if (Array.isArray(value)) return value.map(withStandIns);
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withStandIns(v)]));
+  return value;
+}
+
+/**
+ * The pattern as PutRule takes it (JSON), checked (eventPatternProblem). A pattern holding Outputs (a bucket's name,
+ * e.g. from BucketEvents.objectCreated) is checked now with stand-ins and again, whole, once they are known, so
+ * `pulumi up` stops at the rule with the same message.
+ */
+function checkedPatternJson(fail: ArgFailure, argument: string, pattern: unknown): pulumi.Input<string> {
+  const check = (value: unknown) => {
+    const problem = eventPatternProblem(value);
+    if (problem) fail(argument, value, problem, 'Fix the pattern (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html), e.g. { source: ["gallery.photos"], "detail-type": ["PhotoUploaded"] }.');
+  };
+  if (!holdsOutputs(pattern)) {
+    check(pattern);
+    return JSON.stringify(pattern);
+  }
+  check(withStandIns(pattern));
+  return pulumi.output(pattern as Record<string, unknown>).apply((known) => {
+    check(known);
+    return JSON.stringify(known);
+  });
 }
 
 type EventBusTargetKind = "lambda" | "sqs" | "sfn";

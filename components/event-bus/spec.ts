@@ -63,7 +63,8 @@ export interface EventBusSubscribeOptions extends EventBusTargetInputOptions {
   /**
    * The event pattern: a JSON object whose leaves are arrays of values or operators (prefix, suffix, anything-but,
    * numeric, exists, cidr, equals-ignore-case, wildcard, $or), at most 2048 bytes as JSON (UTF-8); an anything-but list is all
-   * strings or all numbers.
+   * strings or all numbers. Values may be Outputs (a bucket's name: BucketEvents.objectCreated builds such a pattern),
+   * checked again once known.
    * @example { source: ["gallery.photos"], "detail-type": ["PhotoUploaded"], detail: { size: [{ numeric: [">", 0] }] } }
    */
   pattern: Record<string, unknown>;
@@ -154,6 +155,8 @@ export interface EventBusSpec {
   busName: pulumi.Input<string>;
   /** "aws-owned", or "customer" for a customer managed key. */
   encryption: "aws-owned" | "customer";
+  /** The account's default bus (DefaultEventBus): its rules' ARNs are `rule/<name>`, AWS services' events arrive there. */
+  default?: boolean;
   archiveRetentionDays?: number;
   region?: string;
   /** Filled as `subscribe` is called. */

@@ -148,11 +148,12 @@ export class MessageQueue extends pulumi.ComponentResource {
     // takes wildcards as ArnLike does, reference_policies_elements_condition_operators.html): a rule is made after the
     // queue, by `bus.subscribe`, and the queue has one policy. "For EventBridge event bus rule targets, the value of
     // aws:SourceArn must be the rule ARN" (cross-service-confused-deputy-prevention.html): the bus's rules, named by
-    // the bus, which only the bus's owners may add rules to.
+    // the bus, which only the bus's owners may add rules to. The default bus's rules are `rule/<name>` (no bus
+    // segment): a DefaultEventBus gives its own rules' names, `rule/<component>-*` (its `rulesArn`).
     const eventBuses = [...(args.eventBuses ?? [])];
     const queuePolicy = requireTls(`${name}-queue-policy`, queue, region, { parent: this }, [
       ...(topics.length > 0 ? [serviceSendStatement(queue, "sns.amazonaws.com", topics.map((t) => t.topicArn), "TopicsSend")] : []),
-      ...(eventBuses.length > 0 ? [serviceSendStatement(queue, "events.amazonaws.com", eventBuses.map((b) => busRulesArn(b.busArn)), "EventBusRulesSend")] : []),
+      ...(eventBuses.length > 0 ? [serviceSendStatement(queue, "events.amazonaws.com", eventBuses.map((b) => b.rulesArn ?? busRulesArn(b.busArn)), "EventBusRulesSend")] : []),
     ]);
 
     // CreateEventSourceMapping checks the function's role first: without these it fails with InvalidParameterValueException

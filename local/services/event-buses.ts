@@ -68,15 +68,22 @@ export async function localBusDefinitions(specs: EventBusSpec[], defaultRegion: 
   for (const spec of specs) {
     const name = await resolveValue<string>(spec.busName);
     const region = spec.region ?? defaultRegion;
-    const recorded = buses.find((r) => r.state.name === name)?.state.arn;
+    const recorded = spec.default ? undefined : buses.find((r) => r.state.name === name)?.state.arn;
     const arn = typeof recorded === "string" ? recorded : `arn:aws:events:${region}:${MOCK_ACCOUNT_ID}:event-bus/${name}`;
     const localRules: LocalRule[] = [];
     for (const subscription of spec.subscriptions) {
       const ruleName = await resolveValue<string>(subscription.ruleName);
-      const ruleArn = String(rules.find((r) => r.state.name === ruleName)?.state.arn ?? `arn:aws:events:${region}:${MOCK_ACCOUNT_ID}:rule/${name}/${ruleName}`);
-      localRules.push({ arn: ruleArn, pattern: subscription.pattern, deliver: (event) => delivery.track(deliverToTarget(spec, subscription, ruleArn, event, { graph, ...delivery })) });
+      // A rule on the default bus is rule/<name>, on a custom bus rule/<bus>/<name> (terraform-provider-aws events/rule.go).
+      const fallback = `arn:aws:events:${region}:${MOCK_ACCOUNT_ID}:rule/${spec.default ? "" : `${name}/`}${ruleName}`;
+      const ruleArn = String(rules.find((r) => r.state.name === ruleName)?.state.arn ?? fallback);
+      // A pattern may hold Outputs (a bucket's name): the recorded program's values.
+      const pattern = await resolveValue<Record<string, unknown>>(subscription.pattern);
+      localRules.push({ arn: ruleArn, pattern, deliver: (event) => delivery.track(deliverToTarget(spec, subscription, ruleArn, event, { graph, ...delivery })) });
     }
-    definitions.push({ name, arn, region, account: MOCK_ACCOUNT_ID, rules: localRules });
+    // Every DefaultEventBus of a region puts its rules on that region's one default bus.
+    const same = spec.default ? definitions.find((d) => d.arn === arn) : undefined;
+    if (same) same.rules.push(...localRules);
+    else definitions.push({ name, arn, region, account: MOCK_ACCOUNT_ID, rules: localRules });
   }
   return definitions;
 }
@@ -235,11 +242,14 @@ export const eventBusesService: LocalService = {
     // Each function may put events where its role allows events:PutEvents (EventBus.grants.put()), as in AWS.
     const server = await startLocalEventBridge({ buses: definitions, credentials: acceptedCredentials(context), authorise: context.functionRoles.authorise });
     context.environment.AWS_ENDPOINT_URL_EVENTBRIDGE = server.endpoint;
+    // AWS services' events (the local S3 server's, for buckets with EventBridge on) reach the default buses here.
+    context.eventBridge = server.eventBridge;
     for (const bus of definitions) context.log(`  ${bus.arn} → ${bus.rules.length} rule(s)`);
     return {
       name: "eventbridge",
       urls: { eventbridge: server.endpoint },
       stop: async () => {
+        context.eventBridge = undefined;
         await server.stop();
         await deliveries.drain();
       },

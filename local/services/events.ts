@@ -1,6 +1,6 @@
 /**
  * The program's asynchronous side under `npm start`: S3 object events (BucketEvents specs) from the
- * local S3 server to their functions, the schedules of LambdaFunctions (LambdaFunction specs with a
+ * local S3 server to their functions (and, for buckets with EventBridge on, to the local default bus), the schedules of LambdaFunctions (LambdaFunction specs with a
  * `schedule`), and the local queues failed events land in (`.local/<stack>/queues/*.jsonl`).
  * Started before the API service, whose S3 server reports object events through
  * `context.onObjectEvent`.
@@ -11,7 +11,8 @@ import { registeredSpecs } from "../../components/spec-registry";
 import { ofType } from "../offline/graph";
 import { resolveValue } from "../offline/program";
 import type { LocalQueues } from "../queues";
-import { LocalBucketEvents } from "../s3-events";
+import { MOCK_ACCOUNT_ID } from "../offline/mocks";
+import { LocalBucketEvents, s3EventBridgeEvent } from "../s3-events";
 import { LocalScheduler } from "../scheduler";
 import type { LocalService, StartedService } from "./types";
 
@@ -33,15 +34,28 @@ export const eventsService: LocalService = {
     const options = { queues, region, log: context.log, functionArn: (spec: LambdaFunctionSpec, qualifier: string) => context.lambda(spec).arn(qualifier) };
 
     const subscriptions = [];
+    // Buckets that send their events to EventBridge, by name: their region's default bus (the event buses service).
+    const eventBridgeBuckets = new Map<string, string>();
     for (const { spec } of bucketSpecs) {
       const bucketName = await resolveValue<string>(spec.bucketName);
+      if (spec.eventBridge) {
+        const recorded = ofType(context.run.resources, "aws:s3/bucket:Bucket").find((b) => b.state.bucket === bucketName)?.state.region;
+        const bucketRegion = spec.region ?? (typeof recorded === "string" && recorded ? recorded : region);
+        eventBridgeBuckets.set(bucketName, bucketRegion);
+        context.log(`  ${bucketName}: every object event → EventBridge (default bus, ${bucketRegion})`);
+      }
       for (const subscription of spec.subscriptions) {
         subscriptions.push({ bucketName, subscription, invoke: (event: unknown) => context.lambda(subscription.function).invoke(event) });
         context.log(`  ${bucketName}: ${subscription.events.join(", ")} on ${subscription.filterPrefix || "*"}…${subscription.filterSuffix} → ${subscription.function.name}`);
       }
     }
     const bucketEvents = new LocalBucketEvents(subscriptions, options);
-    context.onObjectEvent = (event) => bucketEvents.deliver(event);
+    context.onObjectEvent = (event) => {
+      bucketEvents.deliver(event);
+      const bucketRegion = eventBridgeBuckets.get(event.bucket);
+      // Read at each event: the event buses service sets it (and clears it when it stops).
+      if (bucketRegion !== undefined) context.eventBridge?.putServiceEvent(s3EventBridgeEvent(event, { region: bucketRegion, account: MOCK_ACCOUNT_ID }));
+    };
 
     const scheduler = new LocalScheduler(
       scheduled.map(({ name, spec }) => ({

@@ -4,6 +4,7 @@
  * registered while `index.ts` ran under mocks, so the local app is the deployed
  * app: nothing here describes routes, tables or pools a second time.
  */
+import type { LocalEventBridge } from "../eventbridge-server";
 import type { LocalQueues } from "../queues";
 import type { RequestListener } from "node:http";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
@@ -53,6 +54,8 @@ export interface LocalContext {
   watch?: boolean;
   /** The local SQS server's queues, set by the queues service once it listens (Topics deliver to them). */
   sqs?: LocalSqs;
+  /** The local EventBridge, set by the event buses service once it listens: AWS services' events go to its default buses. */
+  eventBridge?: LocalEventBridge;
   /** Where the local S3 server reports objects written and deleted (set by the events service: the program's bucket notifications). */
   onObjectEvent?: (event: ObjectEvent) => void;
   log(message: string): void;

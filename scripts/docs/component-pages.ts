@@ -32,8 +32,9 @@ export function componentPages(projectDir: string, reference: ReadonlyMap<string
   const components: Array<{ component: string; file: string; classPage: string; args?: string }> = [];
   for (const [file, classPage] of [...reference].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const match = /^components\/classes\/([A-Za-z0-9]+)\.md$/.exec(file);
-    // Components are the classes extending pulumi.ComponentResource (not SitePublisher, a dynamic resource).
-    if (!match || !/## Extends\s+- `ComponentResource`/.test(classPage)) continue;
+    // Components are the classes extending pulumi.ComponentResource (not SitePublisher, a dynamic resource), directly
+    // or through an abstract base of the package (EventBus and DefaultEventBus through EventRuleBus), not that base.
+    if (!match || /^# Abstract Class/m.test(classPage) || !extendsComponentResource(classPage, reference)) continue;
     const args = /\| `args\??` \| \[`([A-Za-z0-9]+)`\]\(\.\.\/interfaces\/\1\.md\) \|/.exec(classPage)?.[1];
     components.push({ component: match[1], file, classPage, args });
   }
@@ -48,6 +49,13 @@ export function componentPages(projectDir: string, reference: ReadonlyMap<string
     pages.push({ component, path, text });
   }
   return pages;
+}
+
+/** Whether a class page's class extends pulumi.ComponentResource, directly or through classes of the reference. */
+function extendsComponentResource(classPage: string, reference: ReadonlyMap<string, string>, depth = 0): boolean {
+  if (/## Extends\s+- `ComponentResource`/.test(classPage)) return true;
+  const base = /## Extends\s+- \[`[A-Za-z0-9]+`\]\(([A-Za-z0-9]+)\.md\)/.exec(classPage)?.[1];
+  return base !== undefined && depth < 5 && extendsComponentResource(reference.get(`components/classes/${base}.md`) ?? "", reference, depth + 1);
 }
 
 function generatedBlock(

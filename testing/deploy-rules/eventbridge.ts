@@ -442,6 +442,66 @@ export const EVENTBRIDGE_TARGET_INPUT: DeployRule = {
   },
 };
 
+const S3_BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
+const S3_NOTIFICATION = "aws:s3/bucketNotification:BucketNotification";
+
+/** The bucket names an S3 pattern matches exactly: `detail.bucket.name` values and `resources` bucket ARNs (its `$or` branches too). */
+function patternBucketNames(pattern: Record<string, any>): string[] {
+  const names: string[] = [];
+  const walk = (p: Record<string, any>) => {
+    for (const value of asArray<unknown>(p?.detail?.bucket?.name)) if (typeof value === "string") names.push(value);
+    for (const value of asArray<unknown>(p?.resources)) if (typeof value === "string" && /^arn:[^:]+:s3:::[^/]+$/.test(value)) names.push(value.replace(/^arn:[^:]+:s3:::/, ""));
+    for (const branch of asArray<Record<string, any>>(p?.$or)) walk(branch);
+  };
+  walk(pattern);
+  return names;
+}
+
+/**
+ * A rule for S3's events (`source` aws.s3) fires only for buckets that send them to EventBridge: "you must enable
+ * EventBridge" on the bucket, whose events then go to "the default event bus" of its region
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html, enable-event-notifications-eventbridge.html):
+ * the notification configuration's EventBridgeConfiguration (pulumi-aws BucketNotification `eventbridge`;
+ * terraform-provider-aws s3/bucket_notification.go puts `EventBridgeConfiguration` when it is true). For each bucket of
+ * the plan a default-bus rule names (`detail.bucket.name` or a bucket ARN in `resources`): a finding when no
+ * notification of the plan turns EventBridge on for it, or when the rule is in another region than the bucket. A
+ * bucket outside the plan, or a pattern naming none, is not judged.
+ */
+export const EVENTBRIDGE_S3_DELIVERY: DeployRule = {
+  id: "EventBridgeS3Delivery",
+  title: "A default-bus rule for a bucket's S3 events names a bucket that sends them to EventBridge, in the rule's region",
+  source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html",
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    for (const rule of ofType(graph, RULE)) {
+      if (busNameOf(rule.inputs.eventBusName) !== "default" || typeof rule.inputs.eventPattern !== "string") continue;
+      let pattern: Record<string, any>;
+      try {
+        pattern = JSON.parse(rule.inputs.eventPattern);
+      } catch {
+        continue;
+      }
+      if (!asArray<unknown>(pattern?.source).includes("aws.s3")) continue;
+      for (const name of new Set(patternBucketNames(pattern))) {
+        const bucket = S3_BUCKET_TYPES.flatMap((t) => ofType(graph, t)).find((b) => b.state.bucket === name);
+        if (!bucket) continue;
+        const identities = [bucket.id, bucket.state.bucket, bucket.state.arn].filter(Boolean);
+        const on = ofType(graph, S3_NOTIFICATION).some((n) => identities.includes(n.inputs.bucket) && n.inputs.eventbridge === true);
+        if (!on) {
+          findings.push(finding(this.id, rule, `matches S3 events of the bucket ${bucket.name} (${name}), which does not send its events to EventBridge; the rule never fires`, "turn EventBridge on in the bucket's notification (BucketEvents eventBridge: true, UploadBucket notify(subscriptions, { eventBridge: true }), or aws.s3.BucketNotification eventbridge: true)"));
+          continue;
+        }
+        const ruleRegion = regionOf(graph, rule, context);
+        const bucketRegion = regionOf(graph, bucket, context);
+        if (ruleRegion !== bucketRegion) {
+          findings.push(finding(this.id, rule, `matches S3 events of the bucket ${bucket.name}, in ${bucketRegion}, but the rule is on the default bus of ${ruleRegion}; S3 sends to its own region's default bus only`, `create the rule in ${bucketRegion}`));
+        }
+      }
+    }
+    return findings;
+  },
+};
+
 export const EVENTBRIDGE_RULES: DeployRule[] = [
   EVENTBRIDGE_NAMES,
   EVENTBRIDGE_TARGETS_PER_RULE,
@@ -455,4 +515,5 @@ export const EVENTBRIDGE_RULES: DeployRule[] = [
   EVENTBRIDGE_QUEUE_TARGET_ENCRYPTION,
   EVENTBRIDGE_WORKFLOW_ROLE,
   EVENTBRIDGE_TARGET_INPUT,
+  EVENTBRIDGE_S3_DELIVERY,
 ];
