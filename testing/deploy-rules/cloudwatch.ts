@@ -3,8 +3,9 @@
  * publish to (their key, their region), and dashboards PutDashboard takes without overwriting one another.
  */
 import { alarmTimingProblem, ALARM_LIMITS, DASHBOARD_NAME } from "../../components/monitoring/validate";
-import { asArray, ofType, policyDocument, type Graph } from "../../local/offline/graph";
+import { asArray, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { isAwsManagedKey, keyPolicyMissing, planKey } from "./key-policy";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -93,9 +94,7 @@ export const ALARM_CLOUDFRONT_REGION: DeployRule = {
   },
 };
 
-const AWS_MANAGED_SNS_KEY = /(^|:)alias\/aws\/sns$/;
 const TOPIC = "aws:sns/topic:Topic";
-const KEY_TYPES = ["aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey"];
 const ACTION_FIELDS = ["alarmActions", "okActions", "insufficientDataActions"] as const;
 
 /** Every action ARN of an alarm, with the field it is in. */
@@ -124,17 +123,15 @@ export const ALARM_TOPIC_KEY: DeployRule = {
     for (const topic of topics) {
       const keyId = topic.inputs.kmsMasterKeyId;
       if (!keyId) continue;
-      if (AWS_MANAGED_SNS_KEY.test(String(keyId))) {
+      if (isAwsManagedKey(String(keyId), "sns")) {
         findings.push(finding("AlarmTopicKey", topic, "is an alarm action encrypted with the AWS managed key alias/aws/sns, which CloudWatch may not use: the alarms' notifications fail", "encrypt the topic with a customer managed key whose policy allows cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*"));
         continue;
       }
-      // A multi-Region replica key has a key policy of its own, not its primary's.
-      const key = KEY_TYPES.map((type) => referenced(graph, type, keyId) ?? ofType(graph, type).find((k) => [k.state.keyId, k.state.arn, k.id].includes(keyId))).find(Boolean);
+      const key = planKey(graph, String(keyId));
       if (!key) continue;
-      const granted = policyDocument(key.inputs.policy).Statement.some((s) => (s.Effect ?? "Allow") === "Allow"
-        && asArray<string>(s.Principal?.Service).includes("cloudwatch.amazonaws.com")
-        && ["kms:Decrypt", "kms:GenerateDataKey*"].every((action) => asArray<string>(s.Action).some((a) => a === action || a === "kms:*" || (action.startsWith("kms:GenerateDataKey") && a.startsWith("kms:GenerateDataKey")))));
-      if (!granted) findings.push(finding("AlarmTopicKey", topic, `is an alarm action encrypted with key ${key.name}, whose policy does not let cloudwatch.amazonaws.com use it`, "allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* in the key policy"));
+      if (keyPolicyMissing(key, "cloudwatch.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey"]).length > 0) {
+        findings.push(finding("AlarmTopicKey", topic, `is an alarm action encrypted with key ${key.name}, whose policy does not let cloudwatch.amazonaws.com use it`, "allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* in the key policy"));
+      }
     }
     return findings;
   },

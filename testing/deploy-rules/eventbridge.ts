@@ -14,6 +14,7 @@ import { physicalName, type PhysicalNameSpec } from "./names";
 import { serviceInvokePermissions } from "./invoke-permission";
 import { EVENTBRIDGE_RULE_SENDER, queueSendFix, queueSendRefusal } from "./queue-policy";
 import { granting, roleGrants } from "./iam";
+import { isAwsManagedKey, keyPolicyMissing, planKey } from "./key-policy";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 const BUS = "aws:cloudwatch/eventBus:EventBus";
@@ -23,7 +24,6 @@ const ARCHIVE = "aws:cloudwatch/eventArchive:EventArchive";
 const QUEUE = "aws:sqs/queue:Queue";
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
 const ROLE = "aws:iam/role:Role";
-const KEY = "aws:kms/key:Key";
 const EVENTS_PRINCIPAL = "events.amazonaws.com";
 
 /** A target's queue in the plan, by the target's ARN. */
@@ -328,9 +328,6 @@ export const EVENTBRIDGE_QUEUE_TARGET_POLICY: DeployRule = {
   },
 };
 
-/** The AWS managed key of SQS, as a queue names it: the alias, or its ARN. */
-const SQS_MANAGED_KEY = /^(arn:[^:]+:kms:[^:]*:\d*:)?alias\/aws\/sqs$/;
-
 /**
  * A queue target encrypted with KMS: "If your Amazon SQS queue is encrypted, you must create a customer-managed KMS
  * key and include the following permission section in your KMS key policy": kms:Decrypt and kms:GenerateDataKey for
@@ -350,15 +347,13 @@ export const EVENTBRIDGE_QUEUE_TARGET_ENCRYPTION: DeployRule = {
       const queue = queueOf(graph, target);
       const key = queue?.inputs.kmsMasterKeyId;
       if (!queue || typeof key !== "string" || key === "") continue;
-      if (SQS_MANAGED_KEY.test(key)) {
+      if (isAwsManagedKey(key, "sqs")) {
         findings.push(finding(this.id, target, `sends to ${queue.name}, encrypted with the AWS managed key alias/aws/sqs, whose key policy cannot let events.amazonaws.com use it; every delivery fails`, `encrypt ${queue.name} with SSE-SQS (sqsManagedSseEnabled: true, as MessageQueue does) or a customer managed key whose policy allows events.amazonaws.com kms:GenerateDataKey and kms:Decrypt`));
         continue;
       }
-      const kmsKey = graph.find((r) => r.type === KEY && [r.id, r.state.arn, r.state.keyId].includes(key));
+      const kmsKey = planKey(graph, key);
       if (!kmsKey) continue;
-      const statements = policyDocument(kmsKey.inputs.policy).Statement.filter((s) => (s.Effect ?? "Allow") === "Allow" && (s.Principal === "*" || asArray<string>(s.Principal?.Service).includes(EVENTS_PRINCIPAL)));
-      const allows = (action: string) => statements.some((s) => asArray<string>(s.Action).some((a) => a === "*" || a === "kms:*" || a.toLowerCase() === action.toLowerCase() || (a.endsWith("*") && action.toLowerCase().startsWith(a.slice(0, -1).toLowerCase()))));
-      const missing = ["kms:GenerateDataKey", "kms:Decrypt"].filter((action) => !allows(action));
+      const missing = keyPolicyMissing(kmsKey, EVENTS_PRINCIPAL, ["kms:GenerateDataKey", "kms:Decrypt"]);
       if (missing.length > 0) findings.push(finding(this.id, target, `sends to ${queue.name}, encrypted with ${kmsKey.name}, whose key policy does not allow events.amazonaws.com ${missing.join(" and ")}; every delivery fails`, `add a statement to ${kmsKey.name}'s policy allowing the service principal events.amazonaws.com kms:GenerateDataKey and kms:Decrypt`));
     }
     return findings;

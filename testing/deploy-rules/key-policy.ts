@@ -1,0 +1,43 @@
+/**
+ * Reading a KMS key of the plan for whether an AWS service may use it, for the rules about a service that writes to an
+ * encrypted resource (CloudWatch to an alarm topic, EventBridge to a queue target). Not exported from the rule pack.
+ */
+import { asArray, ofType, policyDocument, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { referenced } from "./rule";
+
+/** A multi-Region replica key has a key policy of its own, not its primary's. */
+const KEY_TYPES = ["aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey"];
+
+/** Whether `keyRef` names the AWS managed key of `service` (alias/aws/<service>, as an alias or its ARN), whose key policy no one can change. */
+export function isAwsManagedKey(keyRef: string, service: string): boolean {
+  return new RegExp(`^(arn:[^:]+:kms:[^:]*:\\d*:)?alias/aws/${service}$`).test(keyRef);
+}
+
+/** The key or replica key of the plan that `keyRef` (an id, ARN or key id) names; aliases and keys outside the plan: undefined. */
+export function planKey(graph: Graph, keyRef: string): RecordedResource | undefined {
+  for (const type of KEY_TYPES) {
+    const key = referenced(graph, type, keyRef) ?? ofType(graph, type).find((k) => [k.state.keyId, k.state.arn, k.id].includes(keyRef));
+    if (key) return key;
+  }
+  return undefined;
+}
+
+/** Whether an IAM action pattern (`kms:*`, `kms:GenerateDataKey*`, `*`) covers `action`, without case. */
+function covers(pattern: string, action: string): boolean {
+  const p = pattern.toLowerCase();
+  const a = action.toLowerCase();
+  return p === "*" || p === a || (p.endsWith("*") && a.startsWith(p.slice(0, -1)));
+}
+
+/**
+ * The actions of `actions` that the key's policy does not allow the service principal `service`: an Allow naming the
+ * service, or everyone (`"*"`) with no Condition (a conditioned "*" grant, e.g. on kms:CallerAccount, is not counted).
+ * A key without a `policy` gets KMS's default one, which names only the account, so it allows the service nothing.
+ */
+export function keyPolicyMissing(key: RecordedResource, service: string, actions: readonly string[]): string[] {
+  const statements = policyDocument(key.inputs.policy).Statement.filter(
+    (s) => (s.Effect ?? "Allow") === "Allow" && (asArray<string>(s.Principal?.Service).includes(service) || ((s.Principal === "*" || s.Principal?.AWS === "*") && s.Condition === undefined)),
+  );
+  return actions.filter((action) => !statements.some((s) => asArray<string>(s.Action).some((pattern) => covers(pattern, action))));
+}
