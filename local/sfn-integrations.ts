@@ -30,6 +30,7 @@
 import { randomUUID } from "node:crypto";
 import { Sha256 } from "@aws-sdk/checksums/sha";
 import { SignatureV4 } from "@smithy/signature-v4";
+import { OPTIMIZED_INTEGRATIONS, optimizedIntegration, targetArn, type TargetContext } from "../components/workflow/integrations";
 import type { SigV4Credentials } from "./sigv4-verify";
 
 /**
@@ -70,14 +71,13 @@ export interface ServiceIntegrationOptions {
   localAddress?(deployed: string): string | undefined;
 }
 
-/** The service Tasks the local runtime runs (the APIs of components/workflow/integrations.ts beside lambda:invoke). */
-export const LOCAL_SERVICE_TASKS: readonly string[] = ["dynamodb:getItem", "dynamodb:putItem", "dynamodb:updateItem", "dynamodb:deleteItem", "sqs:sendMessage", "sns:publish", "events:putEvents"];
+/** The service Tasks the local runtime runs: the optimized integrations of components/workflow/integrations.ts beside lambda:invoke (which local/sfn-server.ts runs itself). */
+export const LOCAL_SERVICE_TASKS: readonly string[] = OPTIMIZED_INTEGRATIONS.filter((integration) => integration.kind !== "LambdaFunction").map((integration) => integration.api);
 
-/** A Task's service API (`dynamodb:putItem`) from its Resource, when the local runtime runs it; undefined otherwise (the pattern suffix is refused by the caller). */
+/** A Task's service API (`dynamodb:putItem`) from its Resource, when the local runtime runs it (request-response only); undefined otherwise. */
 export function localServiceTask(resource: unknown): string | undefined {
-  if (typeof resource !== "string") return undefined;
-  const match = /^arn:[a-z-]+:states:::([a-z0-9-]+:[A-Za-z]+)$/.exec(resource);
-  return match && LOCAL_SERVICE_TASKS.includes(match[1]) ? match[1] : undefined;
+  const found = optimizedIntegration(resource);
+  return found && found.pattern === "" && found.integration.kind !== "LambdaFunction" ? found.integration.api : undefined;
 }
 
 interface Service {
@@ -205,18 +205,22 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
       const refused = context.authorise?.(iamAction, resource);
       if (refused) throw deniedFailure(service, iamAction, resource, refused);
     };
+    const where: TargetContext = { partition: context.stateMachineArn.split(":")[1] || "aws", region: context.region, account: context.account };
+    const text = (value: unknown) => (typeof value === "string" ? value : undefined);
     switch (serviceId) {
       case "dynamodb": {
-        const table = typeof input.TableName === "string" ? input.TableName : "";
-        check(table.startsWith("arn:") ? table : `arn:aws:dynamodb:${context.region}:${context.account}:table/${table}`);
+        // A Task without a TableName is DynamoDB's to refuse (a validation error).
+        const table = targetArn("DataTable", text(input.TableName), where);
+        if (table) check(table.arn);
         const operation = `${action[0].toUpperCase()}${action.slice(1)}`;
         return json(service, "dynamodb", endpoints.dynamodb, context.region, `DynamoDB_20120810.${operation}`, "1.0", input);
       }
       case "sqs": {
-        const queueUrl = typeof input.QueueUrl === "string" ? input.QueueUrl : "";
-        const name = queueUrl.split("/").pop() ?? "";
-        const account = queueUrl.split("/").at(-2) ?? context.account;
-        check(`arn:aws:sqs:${context.region}:${account}:${name}`);
+        const queueUrl = text(input.QueueUrl) ?? "";
+        const queueArn = targetArn("MessageQueue", queueUrl, where)?.arn;
+        // A URL of no queue's form is SQS's to refuse (the emulator answers as SQS does).
+        if (queueArn) check(queueArn);
+        const [account, name] = queueArn ? queueArn.split(":").slice(4) : [context.account, queueUrl.split("/").pop() ?? ""];
         // The deployed URL names the queue; the local server's URL for it is `<endpoint>/<account>/<name>`, and a JSON
         // call goes to the endpoint with the URL in its body.
         const local = options.localAddress?.(queueUrl) ?? (endpoints.sqs ? `${endpoints.sqs}/${account}/${name}` : queueUrl);
@@ -227,10 +231,7 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
         return publish(service, input, context, endpoints.sns, (resource) => check(resource));
       case "events": {
         const entries = Array.isArray(input.Entries) ? input.Entries.map(record) : [];
-        for (const entry of entries) {
-          const bus = typeof entry.EventBusName === "string" && entry.EventBusName ? entry.EventBusName : "default";
-          check(bus.startsWith("arn:") ? bus : `arn:aws:events:${context.region}:${context.account}:event-bus/${bus}`);
-        }
+        for (const entry of entries) check(targetArn("EventBus", text(entry.EventBusName), where)!.arn);
         const sent = entries.map((entry) => ({
           ...entry,
           ...(entry.Detail !== undefined ? { Detail: asText(entry.Detail) } : {}),

@@ -19,7 +19,7 @@ import { fitName } from "../names";
 import { describeRegion, regionOf, regionWhereCreated, validateRegionArg } from "../region";
 import { registerSpec } from "../spec-registry";
 import { STATES_LOG_DELIVERY_ACTIONS, STATES_TRACING_ACTIONS } from "./actions";
-import { aslProblems, definitionBytes, STATES_LIMITS, walkDefinition, type DefinitionFunction } from "./definition";
+import { aslProblems, definitionBytes, definitionStates, STATES_LIMITS, walkDefinition, type DefinitionFunction } from "./definition";
 import { actionCovers, integrationStatements, type DefinitionIntegration } from "./integrations";
 import type { WorkflowArgs, WorkflowLogLevel, WorkflowSpec, WorkflowType } from "./spec";
 
@@ -63,9 +63,12 @@ export const WORKFLOW_READ_MAP_RUN_ACTIONS = { execution: ["states:ListMapRuns"]
  * What a state machine's role needs to run a Distributed Map's child workflow executions ("IAM policies for using
  * Distributed Map states", https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html):
  * StartExecution on the state machine itself, DescribeExecution and StopExecution on its child executions
- * (`execution:<state machine>/<map label>:<id>`, hence `execution:<state machine>/*`).
+ * (`execution:<state machine>/<map label>:<id>`, hence `execution:<state machine>/*`); and RedriveExecution on them,
+ * with which a redriven parent execution redrives its failed Map Run's children ("IAM permission to redrive a Map
+ * Run": states:RedriveExecution on `execution:<state machine>/<map label>:*`,
+ * https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html).
  */
-export const STATES_DISTRIBUTED_MAP_ACTIONS = { stateMachine: ["states:StartExecution"], childExecutions: ["states:DescribeExecution", "states:StopExecution"] } as const;
+export const STATES_DISTRIBUTED_MAP_ACTIONS = { stateMachine: ["states:StartExecution"], childExecutions: ["states:DescribeExecution", "states:StopExecution", "states:RedriveExecution"] } as const;
 
 /**
  * The state machine's logical name, and its physical name's start: `<name>-state-machine-<7 random>`, as Pulumi's default
@@ -149,8 +152,10 @@ export class Workflow extends pulumi.ComponentResource {
     checkFunctions(fail, walked.functions, known);
     checkDefinition(fail, walked.planned);
     checkIntegrationGrants(fail, walked.integrations, args.permissions ?? []);
-    if (type === "EXPRESS") checkExpressPatterns(fail, walked.planned);
+    checkExpressPatterns(fail, walked.planned, type);
     const functions = uniqueFunctions(walked.functions);
+    // The functions the workflow's role invokes: not those only Tasks with Credentials invoke (as the role they assume).
+    const invoked = uniqueFunctions(walked.functions.filter(({ assumed }) => !assumed));
     const kmsKey = checkedKmsKey(args.kmsKeyId, (key) => assertWorkflowKmsKeyId(name, key));
 
     const identity = aws.getCallerIdentityOutput({}, { parent: this });
@@ -205,16 +210,16 @@ export class Workflow extends pulumi.ComponentResource {
     // policy that already allows it (the provider retries AccessDeniedException on create only, not on update), and the
     // policy always holds a statement (IAM refuses a document with none, MalformedPolicyDocument).
     const statements: PolicyStatement[] = [{ sid: "DeliverLogs", actions: [...STATES_LOG_DELIVERY_ACTIONS], resources: ["*"] }];
-    if (functions.length > 0) {
+    if (invoked.length > 0) {
       // Exactly the functions the Tasks name ("a policy with lambda:Invoke permissions for the two functions",
       // https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html), and their versions and aliases: IAM
       // matches an invocation of a qualified ARN (`<function>:<version or alias>`) against that ARN, which the
       // unqualified one does not cover (https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html).
-      statements.push({ sid: "InvokeFunctions", actions: ["lambda:InvokeFunction"], resources: functions.flatMap((fn) => [fn.arn, pulumi.interpolate`${fn.arn}:*`]) });
+      statements.push({ sid: "InvokeFunctions", actions: ["lambda:InvokeFunction"], resources: invoked.flatMap((fn) => [fn.arn, pulumi.interpolate`${fn.arn}:*`]) });
     }
     if (walked.distributedMaps.length > 0) {
       // A Distributed Map runs its items as child executions of this state machine (its own ARN, known before it is
-      // created: the component names it), which Step Functions starts, describes and stops as the role.
+      // created: the component names it), which Step Functions starts, describes, stops and redrives as the role.
       statements.push(
         { sid: "RunMapChildren", actions: [...STATES_DISTRIBUTED_MAP_ACTIONS.stateMachine], resources: [stateMachineArn] },
         { sid: "SuperviseMapChildren", actions: [...STATES_DISTRIBUTED_MAP_ACTIONS.childExecutions], resources: [pulumi.interpolate`arn:${partition}:states:${workflowRegion}:${identity.accountId}:execution:${stateMachineName}/*`] },
@@ -447,8 +452,8 @@ function checkDefinition(fail: ArgFailure, planned: unknown): void {
  * now. Which resource a statement names is not compared (it may be an Output, or "*" for a target the input names).
  */
 function checkIntegrationGrants(fail: ArgFailure, integrations: readonly DefinitionIntegration[], permissions: readonly PolicyStatement[]): void {
-  for (const { path, integration, untargeted } of integrations) {
-    if (!untargeted) continue;
+  for (const { path, integration, untargeted, assumed } of integrations) {
+    if (!untargeted || assumed) continue;
     if (permissions.some((statement) => (statement.actions ?? []).some((action) => actionCovers(action, integration.action)))) continue;
     const example =
       integration.kind === "EventBus"
@@ -466,23 +471,24 @@ function checkIntegrationGrants(fail: ArgFailure, integrations: readonly Definit
 /**
  * "Express Workflows only support Request Response integrations" (https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html):
  * a Task of an EXPRESS workflow whose Resource asks for Run a Job (`.sync`, `.sync:2`) or Wait for Callback
- * (`.waitForTaskToken`) is refused, in Parallel branches and Map processors too.
+ * (`.waitForTaskToken`) is refused, in Parallel branches and Map processors too; and so is one inside a Distributed
+ * Map whose `ItemProcessor.ProcessorConfig.ExecutionType` is "EXPRESS", whose items run as Express child workflow
+ * executions ("Express child workflows … don't support … the .sync or .waitForTaskToken service integration patterns",
+ * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html) in a STANDARD workflow.
  */
-function checkExpressPatterns(fail: ArgFailure, planned: unknown): void {
-  const visit = (states: unknown, path: string) => {
-    if (typeof states !== "object" || states === null) return;
-    for (const [name, state] of Object.entries(states as Record<string, Record<string, any>>)) {
-      if (typeof state !== "object" || state === null) continue;
-      const at = `${path}.${name}`;
-      const pattern = typeof state.Resource === "string" ? /^arn:[a-z-]+:states:::.*(\.sync(?::2)?|\.waitForTaskToken)$/.exec(state.Resource)?.[1] : undefined;
-      if (state.Type === "Task" && pattern) {
-        fail("definition", at, `has a Task whose Resource ${state.Resource} asks for the ${pattern === ".waitForTaskToken" ? "Wait for Callback" : "Run a Job"} pattern (${pattern}), which an EXPRESS workflow does not support: Express Workflows only support Request Response integrations`, `Make the workflow type "STANDARD", or call the integration without ${pattern}.`);
-      }
-      (Array.isArray(state.Branches) ? state.Branches : []).forEach((branch: { States?: unknown }, i: number) => visit(branch?.States, `${at}.Branches[${i}].States`));
-      for (const field of ["ItemProcessor", "Iterator"]) visit(state[field]?.States, `${at}.${field}.States`);
+function checkExpressPatterns(fail: ArgFailure, planned: unknown, type: WorkflowType): void {
+  for (const { path, state, within } of definitionStates(planned)) {
+    const pattern = typeof state.Resource === "string" ? /^arn:[a-z-]+:states:::.*(\.sync(?::2)?|\.waitForTaskToken)$/.exec(state.Resource)?.[1] : undefined;
+    if (state.Type !== "Task" || !pattern) continue;
+    const what = `has a Task whose Resource ${state.Resource} asks for the ${pattern === ".waitForTaskToken" ? "Wait for Callback" : "Run a Job"} pattern (${pattern})`;
+    if (type === "EXPRESS") {
+      fail("definition", path, `${what}, which an EXPRESS workflow does not support: Express Workflows only support Request Response integrations`, `Make the workflow type "STANDARD", or call the integration without ${pattern}.`);
     }
-  };
-  visit((planned as { States?: unknown } | undefined)?.States, "definition.States");
+    const expressMap = within.find((outer) => outer.Type === "Map" && outer.ItemProcessor?.ProcessorConfig?.ExecutionType === "EXPRESS");
+    if (expressMap) {
+      fail("definition", path, `${what} inside a Distributed Map whose ProcessorConfig.ExecutionType is "EXPRESS": its items run as Express child workflow executions, which only support Request Response integrations`, `Make the Map's ProcessorConfig.ExecutionType "STANDARD", or call the integration without ${pattern}.`);
+    }
+  }
 }
 
 /** Each function once, in the order the definition names them. */

@@ -4,7 +4,7 @@ import { pathPatternMatcher } from "../../local/http";
 import { OPTIMIZED_INTEGRATIONS, optimizedIntegration } from "../../components/workflow/integrations";
 import { roleGrants } from "../deploy-rules/iam";
 import { referenced } from "../deploy-rules/rule";
-import { taskStates } from "../deploy-rules/state-machine-definitions";
+import { taskStates } from "../../components/workflow/definition";
 import { finding, type Finding, type SecurityRule } from "./rule";
 
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
