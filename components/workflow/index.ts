@@ -16,11 +16,11 @@ import { checkedKmsKey, checkKmsKeyArn, type KmsKeyRefusal } from "../kms";
 import { environmentVariable } from "../lambda/function";
 import { validateLogRetention } from "../log-retention";
 import { fitName } from "../names";
-import { describeRegion, regionOf, regionWhereCreated, validateRegionArg } from "../region";
+import { describeRegion, regionOf, regionWhereCreated, validateRegionArg, type KnownRegion } from "../region";
 import { registerSpec } from "../spec-registry";
 import { STATES_LOG_DELIVERY_ACTIONS, STATES_TRACING_ACTIONS } from "./actions";
 import { aslProblems, definitionBytes, definitionStates, STATES_LIMITS, walkDefinition, type DefinitionFunction } from "./definition";
-import { actionCovers, integrationStatements, type DefinitionIntegration } from "./integrations";
+import { actionCovers, integrationStatements, targetPlacement, type DefinitionIntegration } from "./integrations";
 import type { WorkflowArgs, WorkflowLogLevel, WorkflowSpec, WorkflowType } from "./spec";
 
 export type { WorkflowArgs, WorkflowDefinition, WorkflowLogLevel, WorkflowSpec, WorkflowState, WorkflowType } from "./spec";
@@ -150,6 +150,7 @@ export class Workflow extends pulumi.ComponentResource {
     const known = regionWhereCreated(region, this, "aws:sfn/stateMachine:StateMachine");
     const walked = walkDefinition(fail, args.definition, known.region);
     checkFunctions(fail, walked.functions, known);
+    checkTargetRegions(fail, walked.integrations, known);
     checkDefinition(fail, walked.planned);
     checkIntegrationGrants(fail, walked.integrations, args.permissions ?? []);
     checkExpressPatterns(fail, walked.planned, type);
@@ -421,15 +422,38 @@ function checkFunctions(fail: ArgFailure, functions: DefinitionFunction[], workf
   for (const { path, fn } of functions) {
     if (fn.spec.edge) fail("definition", path, `names the Lambda@Edge function "${fn.spec.name}", which only CloudFront invokes`, "Name a regional LambdaFunction.");
     const own = regionWhereCreated(fn.spec.region, fn, "aws:lambda/function:Function");
-    if (workflow.region && own.region && own.region !== workflow.region) {
-      fail(
-        "definition",
-        path,
-        `names the LambdaFunction "${fn.spec.name}" of ${describeRegion(own)}, but the workflow is in ${describeRegion(workflow)}; a state machine invokes functions of its own region only, and the Task would fail at every execution`,
-        `Create the function in ${workflow.region} (its region argument), or the workflow in ${own.region}.`,
-      );
+    refuseOtherRegion(fail, path, `the LambdaFunction "${fn.spec.name}"`, own, workflow, "a state machine invokes functions of its own region only", "the function");
+  }
+}
+
+/**
+ * Each table, queue, topic and bus a Task names is in the workflow's region, as its functions are (checkFunctions): an
+ * optimized integration calls the service in the state machine's region — a table's and a bus's name (what the
+ * definition holds) resolve there, to another table or bus or to none, and the CDK's CallAwsServiceCrossRegion exists
+ * because cross-region calls are "not officially supported" (aws/aws-cdk#30061) — so the Task would fail at every
+ * execution. A global table's replica in the workflow's region is no way round: the grant names the home region's
+ * table. Regions unknown here (an explicit provider's) are left to the deploy rules.
+ */
+function checkTargetRegions(fail: ArgFailure, integrations: readonly DefinitionIntegration[], workflow: ReturnType<typeof regionWhereCreated>): void {
+  for (const { path, targets } of integrations) {
+    for (const { kind, value } of targets) {
+      if (kind === "LambdaFunction") continue; // checkFunctions
+      const placement = targetPlacement(kind, value);
+      if (!placement) continue;
+      refuseOtherRegion(fail, path, placement.label, regionWhereCreated(placement.own, placement.resource, placement.type), workflow, "a state machine's optimized integrations call the services of its own region only", `the ${kind === "DataTable" ? "DataTier" : kind}`);
     }
   }
+}
+
+/** Refuses a Task's target of a known region other than the workflow's known one. */
+function refuseOtherRegion(fail: ArgFailure, path: string, label: string, own: KnownRegion, workflow: KnownRegion, why: string, what: string): void {
+  if (!workflow.region || !own.region || own.region === workflow.region) return;
+  fail(
+    "definition",
+    path,
+    `names ${label} of ${describeRegion(own)}, but the workflow is in ${describeRegion(workflow)}; ${why}, and the Task would fail at every execution`,
+    `Create ${what} in ${workflow.region} (its region argument), or the workflow in ${own.region}.`,
+  );
 }
 
 /** The definition (functions and deploy-time values as placeholders) is Amazon States Language within 1 MB. */
@@ -472,9 +496,10 @@ function checkIntegrationGrants(fail: ArgFailure, integrations: readonly Definit
  * "Express Workflows only support Request Response integrations" (https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html):
  * a Task of an EXPRESS workflow whose Resource asks for Run a Job (`.sync`, `.sync:2`) or Wait for Callback
  * (`.waitForTaskToken`) is refused, in Parallel branches and Map processors too; and so is one inside a Distributed
- * Map whose `ItemProcessor.ProcessorConfig.ExecutionType` is "EXPRESS", whose items run as Express child workflow
- * executions ("Express child workflows … don't support … the .sync or .waitForTaskToken service integration patterns",
- * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html) in a STANDARD workflow.
+ * Map whose `ItemProcessor.ProcessorConfig.ExecutionType` is "EXPRESS" in a STANDARD workflow: its items run as
+ * Express child workflow executions (https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html),
+ * which are Express workflows, and the same sentence holds for them (not confirmed: a page stating it of Map children
+ * in so many words, or whether CreateStateMachine refuses such a definition or each child fails at run time).
  */
 function checkExpressPatterns(fail: ArgFailure, planned: unknown, type: WorkflowType): void {
   for (const { path, state, within } of definitionStates(planned)) {

@@ -25,6 +25,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
+import { registeredSpecs } from "../spec-registry";
 
 /** The kind of component an integration's target field takes. */
 export type IntegrationTargetKind = "LambdaFunction" | "DataTable" | "MessageQueue" | "Topic" | "EventBus";
@@ -154,6 +155,43 @@ export function targetKind(value: unknown): Exclude<IntegrationTargetKind, "Lamb
   if (isTopic(value)) return "Topic";
   if (isEventBus(value)) return "EventBus";
   return undefined;
+}
+
+/** Where a target component's resource is created: its component's `region` (absent: the provider's), the resource, its type, and how to name it. */
+export interface TargetPlacement {
+  own: string | undefined;
+  resource: pulumi.Resource;
+  type: string;
+  label: string;
+}
+
+/**
+ * Where a target component is created, for the comparison with the workflow's region: a MessageQueue's, Topic's or
+ * EventBus's own spec.region and resource; a DataTier table's DataTier (found by the table's name among the
+ * registered DataTiers: the table itself does not carry its DataTier's region). Undefined when it cannot be told (a
+ * copy of a component this module does not know): not checked then.
+ */
+export function targetPlacement(kind: Exclude<IntegrationTargetKind, "LambdaFunction">, value: unknown): TargetPlacement | undefined {
+  const component = value as { spec?: { name?: unknown; region?: unknown }; queue?: unknown; topic?: unknown; bus?: unknown };
+  const region = typeof component.spec?.region === "string" && component.spec.region ? component.spec.region : undefined;
+  const named = (what: string, resource: unknown, type: string): TargetPlacement | undefined =>
+    pulumi.Resource.isInstance(resource) && typeof component.spec?.name === "string" ? { own: region, resource, type, label: `the ${what} "${component.spec.name}"` } : undefined;
+  switch (kind) {
+    case "DataTable": {
+      const table = value as DataTableLike;
+      for (const { name, spec } of registeredSpecs<{ region?: string; tableNames?: Record<string, unknown> }>("DataTier")) {
+        const key = Object.entries(spec.tableNames ?? {}).find(([, tableName]) => tableName === table.name)?.[0];
+        if (key !== undefined) return { own: spec.region || undefined, resource: table.table, type: "aws:dynamodb/table:Table", label: `the DataTier "${name}"'s table "${key}"` };
+      }
+      return undefined;
+    }
+    case "MessageQueue":
+      return named("MessageQueue", component.queue, "aws:sqs/queue:Queue");
+    case "Topic":
+      return named("Topic", component.topic, "aws:sns/topic:Topic");
+    case "EventBus":
+      return named("EventBus", component.bus, "aws:cloudwatch/eventBus:EventBus");
+  }
 }
 
 /** What stands in the deployed definition for a target component: the value its field takes. */

@@ -230,6 +230,26 @@ describe("Workflow optimized integrations", () => {
           }),
         /^Workflow "w": definition "definition\.States\.Each\.ItemProcessor\.States\.Ask" has a Task whose Resource arn:aws:states:::lambda:invoke\.waitForTaskToken asks for the Wait for Callback pattern \(\.waitForTaskToken\) inside a Distributed Map whose ProcessorConfig\.ExecutionType is "EXPRESS"/,
       ],
+      [
+        "a DataTier table of another region",
+        () => new Workflow("w", { region: "us-east-1", definition: { StartAt: "S", States: { S: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Parameters: { TableName: new DataTier("wi-eu-data", { region: "eu-west-1", tables: { gallery } }).tables.gallery, Item: {} }, End: true } } } }),
+        /^Workflow "w": definition "definition\.States\.S" names the DataTier "wi-eu-data"'s table "gallery" of eu-west-1, but the workflow is in us-east-1; a state machine's optimized integrations call the services of its own region only, and the Task would fail at every execution\. Create the DataTier in us-east-1 \(its region argument\), or the workflow in eu-west-1\.$/,
+      ],
+      [
+        "a MessageQueue of another region",
+        () => new Workflow("w", { region: "us-east-1", definition: { StartAt: "S", States: { S: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", Parameters: { QueueUrl: new MessageQueue("wi-eu-q", { region: "eu-west-1", consumer: { function: new LambdaFunction("wi-eu-w", { entry, region: "eu-west-1" }) } }), MessageBody: "m" }, End: true } } } }),
+        /names the MessageQueue "wi-eu-q" of eu-west-1, but the workflow is in us-east-1; a state machine's optimized integrations call the services of its own region only/,
+      ],
+      [
+        "a Topic of another region",
+        () => new Workflow("w", { region: "eu-west-1", definition: { StartAt: "S", States: { S: { Type: "Task", Resource: "arn:aws:states:::sns:publish", Parameters: { TopicArn: new Topic("wi-us-t", { region: "us-east-1" }), Message: "m" }, End: true } } } }),
+        /names the Topic "wi-us-t" of us-east-1, but the workflow is in eu-west-1;/,
+      ],
+      [
+        "an EventBus of another region",
+        () => new Workflow("w", { region: "us-east-1", definition: { StartAt: "S", States: { S: { Type: "Task", Resource: "arn:aws:states:::events:putEvents", Parameters: { Entries: [{ EventBusName: new EventBus("wi-eu-b", { region: "eu-west-1" }), Source: "a", DetailType: "b", Detail: {} }] }, End: true } } } }),
+        /names the EventBus "wi-eu-b" of eu-west-1, but the workflow is in us-east-1;/,
+      ],
     ])("%s", (_, build, message) => {
       expect(build).toThrow(message);
     });
