@@ -292,6 +292,18 @@ function integrationTargets(integration: OptimizedIntegration, payload: Record<s
   return buses.every((bus): bus is TargetArn => bus !== undefined) ? buses : undefined;
 }
 
+/** The grants as they read with `account` in the account field of every ARN they name. */
+function inAccount(grants: readonly RoleGrant[], account: string): RoleGrant[] {
+  const withAccount = (resource: unknown) => {
+    if (typeof resource !== "string" || !resource.startsWith("arn:")) return resource;
+    const fields = resource.split(":");
+    if (fields.length < 6) return resource;
+    fields[4] = account;
+    return fields.join(":");
+  };
+  return grants.map((grant) => ({ ...grant, statement: { ...grant.statement, Resource: asArray<unknown>(grant.statement.Resource).map(withAccount) } }));
+}
+
 /**
  * Each optimized-integration Task (DynamoDB getItem/putItem/updateItem/deleteItem, SQS sendMessage, SNS publish,
  * EventBridge putEvents) whose target the definition names must be one the state machine's role may act on:
@@ -319,8 +331,10 @@ export const STATES_SERVICE_TASKS: DeployRule = {
         // A Task with Credentials acts as the role it assumes, which the plan does not check.
         if (!found || found.integration.api === "lambda:invoke" || state.Credentials !== undefined) continue;
         const targets = integrationTargets(found.integration, state.Parameters ?? state.Arguments, where) ?? [];
-        for (const { arn: target } of targets) {
-          if (allowing(policies.grants, found.integration.action, target)) continue;
+        for (const { arn: target, accountFromContext } of targets) {
+          // A table's or bus's name names no account: the plan's account is the mocked one, so a grant on that name in
+          // any account (the user's real one) is taken as granting it.
+          if (allowing(accountFromContext ? inAccount(policies.grants, where.account) : policies.grants, found.integration.action, target)) continue;
           findings.push(
             finding(
               this.id,
