@@ -9,7 +9,9 @@
  * What AWS answers, and so what this answers:
  * - The result is the service API's response, with the SDK's `SdkHttpMetadata` and `SdkResponseMetadata` (the
  *   optimized integrations' output: "SdkHttpMetadata … HttpStatusCode … SdkResponseMetadata … RequestId",
- *   https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-resultselector).
+ *   https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-resultselector);
+ *   putEvents' is `{ Entries, FailedEntryCount }` alone, as LocalStack's StateTaskServiceEvents returns it (it drops the
+ *   response metadata; localstack services/stepfunctions/.../state_task_service_events.py).
  * - A service error is the Task's error `<Service>.<exception>`: the service's modeled exception class in AWS's Java
  *   SDK (DynamoDB.ConditionalCheckFailedException, DynamoDB.ResourceNotFoundException, SQS.QueueDoesNotExistException),
  *   else its base exception (DynamoDB.AmazonDynamoDBException, SQS.AmazonSQSException, SNS.AmazonSNSException,
@@ -23,13 +25,16 @@
  * - An IAM refusal is the service's AccessDenied error in that form (DynamoDB's AccessDeniedException through
  *   DynamoDB.AmazonDynamoDBException, SNS's AuthorizationError as SNS.AuthorizationErrorException, …), so Retry and
  *   Catch on the error name, on States.TaskFailed or on States.ALL match it.
- * - putEvents: each entry's Resources get the execution's and the state machine's ARNs, and a response with a
- *   FailedEntryCount fails the Task with EventBridge.FailedEntry (https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html).
+ * - putEvents: each entry's Resources get the state machine's ARN and then the execution's, LocalStack's order (AWS's
+ *   own is not confirmed: "The execution ARN and the state machine ARN are automatically appended to the Resources
+ *   field of each PutEventsRequestEntry" names no order), and a response with a FailedEntryCount fails the Task with
+ *   EventBridge.FailedEntry (https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html).
  * - JSON in SQS's MessageBody, SNS's Message and EventBridge's Detail is sent as its JSON text, as Step Functions sends it.
  */
 import { randomUUID } from "node:crypto";
 import { Sha256 } from "@aws-sdk/checksums/sha";
 import { SignatureV4 } from "@smithy/signature-v4";
+import { OPTIMIZED_INTEGRATIONS, optimizedIntegration, targetArn, type TargetContext } from "../components/workflow/integrations";
 import type { SigV4Credentials } from "./sigv4-verify";
 
 /**
@@ -70,14 +75,13 @@ export interface ServiceIntegrationOptions {
   localAddress?(deployed: string): string | undefined;
 }
 
-/** The service Tasks the local runtime runs (the APIs of components/workflow/integrations.ts beside lambda:invoke). */
-export const LOCAL_SERVICE_TASKS: readonly string[] = ["dynamodb:getItem", "dynamodb:putItem", "dynamodb:updateItem", "dynamodb:deleteItem", "sqs:sendMessage", "sns:publish", "events:putEvents"];
+/** The service Tasks the local runtime runs: the optimized integrations of components/workflow/integrations.ts beside lambda:invoke (which local/sfn-server.ts runs itself). */
+export const LOCAL_SERVICE_TASKS: readonly string[] = OPTIMIZED_INTEGRATIONS.filter((integration) => integration.kind !== "LambdaFunction").map((integration) => integration.api);
 
-/** A Task's service API (`dynamodb:putItem`) from its Resource, when the local runtime runs it; undefined otherwise (the pattern suffix is refused by the caller). */
+/** A Task's service API (`dynamodb:putItem`) from its Resource, when the local runtime runs it (request-response only); undefined otherwise. */
 export function localServiceTask(resource: unknown): string | undefined {
-  if (typeof resource !== "string") return undefined;
-  const match = /^arn:[a-z-]+:states:::([a-z0-9-]+:[A-Za-z]+)$/.exec(resource);
-  return match && LOCAL_SERVICE_TASKS.includes(match[1]) ? match[1] : undefined;
+  const found = optimizedIntegration(resource);
+  return found && found.pattern === "" && found.integration.kind !== "LambdaFunction" ? found.integration.api : undefined;
 }
 
 interface Service {
@@ -160,7 +164,12 @@ const record = (value: unknown): Record<string, unknown> => (typeof value === "o
 export function localServiceIntegrations(options: ServiceIntegrationOptions) {
   const signed = async (service: string, signingName: string, endpoint: string | undefined, region: string, headers: Record<string, string>, body: string) => {
     if (!endpoint) throw new ServiceTaskFailure("States.Runtime", `The local runtime has no ${service} endpoint: the program defines no ${service} resource for npm start to emulate.`);
-    const target = new URL(endpoint);
+    let target: URL;
+    try {
+      target = new URL(endpoint);
+    } catch {
+      throw new ServiceTaskFailure("States.Runtime", `The local ${service} endpoint ${JSON.stringify(endpoint)} is not a URL.`);
+    }
     const signer = new SignatureV4({ credentials: options.credentials, region, service: signingName, sha256: Sha256 });
     const request = await signer.sign({
       method: "POST",
@@ -180,19 +189,35 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
     }
   };
 
+  /** The body of an emulator's answer; a connection lost while reading it is the runtime's failure (States.Runtime). */
+  const answer = async (service: string, response: Response): Promise<string> => {
+    try {
+      return await response.text();
+    } catch (error) {
+      throw new ServiceTaskFailure("States.Runtime", `The local ${service} endpoint's answer could not be read: ${(error as Error).message}.`);
+    }
+  };
+
   /** A JSON-protocol call (DynamoDB and SQS: 1.0, EventBridge: 1.1); a failure answered as `{__type, message}` becomes the Task's error. */
-  const json = async (service: Service, signingName: string, endpoint: string | undefined, region: string, target: string, version: "1.0" | "1.1", input: unknown) => {
+  const json = async (service: Service, signingName: string, endpoint: string | undefined, region: string, target: string, version: "1.0" | "1.1", input: unknown, metadata = true) => {
     const response = await signed(service.prefix, signingName, endpoint, region, { "content-type": `application/x-amz-json-${version}`, "x-amz-target": target }, JSON.stringify(input));
-    const text = await response.text();
+    const text = await answer(service.prefix, response);
     const requestId = response.headers.get("x-amzn-requestid") ?? randomUUID();
-    const parsed = record(text ? JSON.parse(text) : {});
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : {};
+    } catch {
+      // Not the service's answer (a proxy's page, another server on the port): the runtime's failure, not a catchable Task error.
+      throw new ServiceTaskFailure("States.Runtime", `The local ${service.prefix} endpoint answered ${response.status} with a body that is not JSON: ${JSON.stringify(text.slice(0, 200))}.`);
+    }
+    const parsed = record(body);
     if (!response.ok) {
       // SQS's JSON protocol carries its query-compatible code (what AWS's Java SDK reads) in x-amzn-query-error.
       const queryCode = response.headers.get("x-amzn-query-error")?.split(";")[0];
       const code = queryCode ?? String(parsed.__type ?? "UnknownError").split("#").pop()!;
       throw serviceFailure(service, code, String(parsed.message ?? parsed.Message ?? text), response.status, requestId);
     }
-    return { ...parsed, ...sdkMetadata(response.status, response.headers) };
+    return metadata ? { ...parsed, ...sdkMetadata(response.status, response.headers) } : parsed;
   };
 
   const run = async (api: string, parameters: unknown, context: ServiceTaskContext): Promise<unknown> => {
@@ -205,18 +230,22 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
       const refused = context.authorise?.(iamAction, resource);
       if (refused) throw deniedFailure(service, iamAction, resource, refused);
     };
+    const where: TargetContext = { partition: context.stateMachineArn.split(":")[1] || "aws", region: context.region, account: context.account };
+    const text = (value: unknown) => (typeof value === "string" ? value : undefined);
     switch (serviceId) {
       case "dynamodb": {
-        const table = typeof input.TableName === "string" ? input.TableName : "";
-        check(table.startsWith("arn:") ? table : `arn:aws:dynamodb:${context.region}:${context.account}:table/${table}`);
+        // A Task without a TableName is DynamoDB's to refuse (a validation error).
+        const table = targetArn("DataTable", text(input.TableName), where);
+        if (table) check(table.arn);
         const operation = `${action[0].toUpperCase()}${action.slice(1)}`;
         return json(service, "dynamodb", endpoints.dynamodb, context.region, `DynamoDB_20120810.${operation}`, "1.0", input);
       }
       case "sqs": {
-        const queueUrl = typeof input.QueueUrl === "string" ? input.QueueUrl : "";
-        const name = queueUrl.split("/").pop() ?? "";
-        const account = queueUrl.split("/").at(-2) ?? context.account;
-        check(`arn:aws:sqs:${context.region}:${account}:${name}`);
+        const queueUrl = text(input.QueueUrl) ?? "";
+        const queueArn = targetArn("MessageQueue", queueUrl, where)?.arn;
+        // A URL of no queue's form is SQS's to refuse (the emulator answers as SQS does).
+        if (queueArn) check(queueArn);
+        const [account, name] = queueArn ? queueArn.split(":").slice(4) : [context.account, queueUrl.split("/").pop() ?? ""];
         // The deployed URL names the queue; the local server's URL for it is `<endpoint>/<account>/<name>`, and a JSON
         // call goes to the endpoint with the URL in its body.
         const local = options.localAddress?.(queueUrl) ?? (endpoints.sqs ? `${endpoints.sqs}/${account}/${name}` : queueUrl);
@@ -227,16 +256,13 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
         return publish(service, input, context, endpoints.sns, (resource) => check(resource));
       case "events": {
         const entries = Array.isArray(input.Entries) ? input.Entries.map(record) : [];
-        for (const entry of entries) {
-          const bus = typeof entry.EventBusName === "string" && entry.EventBusName ? entry.EventBusName : "default";
-          check(bus.startsWith("arn:") ? bus : `arn:aws:events:${context.region}:${context.account}:event-bus/${bus}`);
-        }
+        for (const entry of entries) check(targetArn("EventBus", text(entry.EventBusName), where)!.arn);
         const sent = entries.map((entry) => ({
           ...entry,
           ...(entry.Detail !== undefined ? { Detail: asText(entry.Detail) } : {}),
-          Resources: [...(Array.isArray(entry.Resources) ? entry.Resources : []), context.executionArn, context.stateMachineArn].filter(Boolean),
+          Resources: [...(Array.isArray(entry.Resources) ? entry.Resources : []), context.stateMachineArn, context.executionArn].filter(Boolean),
         }));
-        const result = await json(service, "events", endpoints.eventbridge, context.region, "AWSEvents.PutEvents", "1.1", { ...input, Entries: sent });
+        const result = await json(service, "events", endpoints.eventbridge, context.region, "AWSEvents.PutEvents", "1.1", { ...input, Entries: sent }, false);
         if (typeof result.FailedEntryCount === "number" && result.FailedEntryCount > 0) {
           throw new ServiceTaskFailure("EventBridge.FailedEntry", JSON.stringify({ Entries: result.Entries, FailedEntryCount: result.FailedEntryCount }));
         }
@@ -263,7 +289,7 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
       for (const field of ["DataType", "StringValue", "BinaryValue"]) if (typeof attribute[field] === "string") form.set(`${at}.Value.${field}`, attribute[field] as string);
     });
     const response = await signed("SNS", "sns", endpoint, context.region, { "content-type": "application/x-www-form-urlencoded" }, form.toString());
-    const text = await response.text();
+    const text = await answer("SNS", response);
     const tag = (name: string) => new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(text)?.[1];
     const unescape = (value: string) => value.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
     const requestId = tag("RequestId") ?? randomUUID();

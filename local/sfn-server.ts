@@ -18,6 +18,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { definitionStates } from "../components/workflow/definition";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
 import { LOCAL_SERVICE_TASKS, localServiceTask, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
@@ -234,15 +235,6 @@ function functionFailure(error: unknown): TaskError {
 
 const unqualified = (arn: string) => arn.split(":").slice(0, 7).join(":");
 
-/** The states of a definition and of its Parallel branches and Map processors, each with its name. */
-function* allStates(definition: Definition): Generator<[string, Record<string, unknown>]> {
-  for (const [name, state] of Object.entries(definition.States ?? {})) {
-    yield [name, state];
-    for (const branch of (state.Branches as Definition[] | undefined) ?? []) yield* allStates(branch);
-    for (const nested of [state.ItemProcessor, state.Iterator] as Array<Definition | undefined>) if (nested) yield* allStates(nested);
-  }
-}
-
 /** The execution a Task runs in. */
 export interface TaskExecution {
   arn: string;
@@ -272,7 +264,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   const resources = new Map<string, unknown>();
   const retried: string[] = [];
   const lambdaStates = new Set<string>();
-  for (const [name, state] of allStates(definition)) {
+  for (const { name, state } of definitionStates(definition)) {
     if (Array.isArray(state.Retry)) retried.push(name);
     if (state.Type !== "Task") continue;
     if (typeof state.TimeoutSeconds === "number") state.TimeoutSeconds = Math.min(state.TimeoutSeconds, LONGEST_TIMER_SECONDS);
@@ -286,7 +278,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
       continue;
     }
     resources.set(name, resource);
-    handlers[name] = taskHandler(machine, name, resource, log);
+    handlers[name] = taskHandler(machine, name, resource, log, state.Credentials !== undefined);
     if ((typeof resource === "string" && machine.functions.has(unqualified(resource))) || resource === "arn:aws:states:::lambda:invoke") lambdaStates.add(name);
   }
   const cap = machine.type === "EXPRESS" ? SFN_LIMITS.expressSeconds : LONGEST_TIMER_SECONDS;
@@ -294,8 +286,13 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   return { definition, handlers, retried, lambdaStates };
 }
 
-/** What a Task state does locally: invoke one of the workflow's functions (directly, or through lambda:invoke), run a service integration, or fail saying why not. */
-function taskHandler(machine: LocalStateMachineDefinition, stateName: string, resource: unknown, log: (message: string) => void): TaskHandler {
+/**
+ * What a Task state does locally: invoke one of the workflow's functions (directly, or through lambda:invoke), run a
+ * service integration, or fail saying why not. A Task with `Credentials` (`assumed`) acts in AWS as the role it
+ * assumes, which the local runtime does not evaluate: nothing is refused it.
+ */
+function taskHandler(machine: LocalStateMachineDefinition, stateName: string, resource: unknown, log: (message: string) => void, assumed: boolean): TaskHandler {
+  const authorise = assumed ? undefined : machine.authorise;
   const direct = typeof resource === "string" ? machine.functions.get(unqualified(resource)) : undefined;
   if (direct) {
     return async (input) => {
@@ -318,7 +315,7 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
       // IAM matches the ARN invoked: a qualified one (`<function>:<alias>`, or FunctionName with Qualifier) against
       // that ARN (https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html).
       const invoked = typeof Qualifier === "string" ? `${arn}:${Qualifier}` : String(FunctionName).startsWith("arn:") ? String(FunctionName) : arn;
-      const refused = machine.authorise?.("lambda:InvokeFunction", invoked);
+      const refused = authorise?.("lambda:InvokeFunction", invoked);
       if (refused) {
         // Lambda's IAM refusal through the optimized integration: Lambda.AWSLambdaException, AccessDeniedException with 403 in the cause.
         throw new TaskError(
@@ -348,7 +345,7 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
     const run = machine.serviceTasks;
     const [, , , region, account] = machine.arn.split(":");
     return (input, execution) =>
-      run(api, input, { region, account, executionArn: execution?.arn ?? "", stateMachineArn: machine.arn, ...(machine.authorise ? { authorise: machine.authorise } : {}) });
+      run(api, input, { region, account, executionArn: execution?.arn ?? "", stateMachineArn: machine.arn, ...(authorise ? { authorise } : {}) });
   }
   log(`  ${machine.name}: Task state '${stateName}' (${String(resource)}) is not one the local runtime runs: it fails locally`);
   return async () => {
@@ -476,7 +473,7 @@ export class LocalStepFunctions {
     if (!prepared) {
       prepared = (async () => {
         const local = localRun(machine, this.options.log ?? (() => {}));
-        if ([local.definition, ...[...allStates(local.definition)].map(([, state]) => state)].some((part) => part.QueryLanguage === "JSONata")) {
+        if ([local.definition, ...[...definitionStates(local.definition)].map(({ state }) => state)].some((part) => part.QueryLanguage === "JSONata")) {
           throw new Error(`The local runtime (npm start) runs JSONPath definitions only; ${machine.name} uses JSONata (QueryLanguage). See docs/local-vs-aws.md.`);
         }
         const { StateMachine } = await loadStepFunctionsLibrary();

@@ -32,6 +32,8 @@ export const STATES_LIMITS = {
 export interface DefinitionFunction {
   path: string;
   fn: LambdaFunction;
+  /** The Task names `Credentials`: it runs under the role it assumes, not the workflow's (which needs no grant for it). */
+  assumed: boolean;
 }
 
 /** What the definition walk found: the functions its Tasks name, the tree to deploy, and the tree to validate now. */
@@ -93,7 +95,7 @@ export function isLambdaFunction(value: unknown): value is LambdaFunction {
 }
 
 /** Where a walked value stands: a Task's Resource, or an optimized integration's target field (integrations.ts). */
-type Slot = { kind: "Resource" } | { kind: IntegrationTargetKind; record: DefinitionIntegration };
+type Slot = { kind: "Resource"; assumed: boolean } | { kind: IntegrationTargetKind; record: DefinitionIntegration };
 
 const TARGET_FIX: Record<Exclude<IntegrationTargetKind, "LambdaFunction">, string> = {
   DataTable: 'a DataTier\'s table stands only as the TableName of a Task whose Resource is "arn:aws:states:::dynamodb:getItem" (putItem, updateItem, deleteItem)',
@@ -113,6 +115,8 @@ export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition,
   const functions: DefinitionFunction[] = [];
   const integrations: DefinitionIntegration[] = [];
   const distributedMaps: string[] = [];
+  /** lambda:invoke Tasks whose FunctionName is an Output: each may be a walked function's `arn`. */
+  const functionArns: Array<{ record: DefinitionIntegration; arn: pulumi.Output<unknown> }> = [];
   const placeholderArn = (fn: LambdaFunction) => `arn:aws:lambda:${region ?? "us-east-1"}:${PLACEHOLDER_ACCOUNT}:function:${fn.spec.name}-function-0000000`;
   const walk = (value: unknown, path: string, key: string, slot?: Slot): { deployed: unknown; planned: unknown } => {
     if (isLambdaFunction(value)) {
@@ -124,7 +128,7 @@ export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition,
           `Make it a Task state's Resource ({ Type: "Task", Resource: ${value.spec.name}, ... }) or { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: ${value.spec.name}, "Payload.$": "$" } }, or pass its ARN (fn.arn) and grant lambda:InvokeFunction through permissions.`,
         );
       }
-      functions.push({ path, fn: value });
+      functions.push({ path, fn: value, assumed: slot.kind === "Resource" ? slot.assumed : slot.record.assumed });
       if (slot.kind === "LambdaFunction") slot.record.targets.push({ kind: "LambdaFunction", value });
       return { deployed: value.arn, planned: placeholderArn(value) };
     }
@@ -152,7 +156,11 @@ export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition,
       const processor = object.ItemProcessor as { ProcessorConfig?: { Mode?: unknown } } | undefined;
       if (object.Type === "Map" && processor?.ProcessorConfig?.Mode === "DISTRIBUTED") distributedMaps.push(path);
       const optimized = isTask ? optimizedIntegration(object.Resource) : undefined;
-      const record: DefinitionIntegration | undefined = optimized ? { path, integration: optimized.integration, targets: [], untargeted: false } : undefined;
+      // "Credentials: … a target role the state machine's execution role must assume before invoking the specified
+      // Resource" (https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html): the Task acts as that role, and
+      // the workflow's role needs only sts:AssumeRole on it (the caller's to grant through permissions).
+      const assumed = isTask && object.Credentials !== undefined;
+      const record: DefinitionIntegration | undefined = optimized ? { path, integration: optimized.integration, targets: [], untargeted: false, assumed } : undefined;
       const deployed: Record<string, unknown> = {};
       const planned: Record<string, unknown> = {};
       for (const [field, inner] of Object.entries(object)) {
@@ -160,7 +168,7 @@ export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition,
         const each =
           record && (field === "Parameters" || field === "Arguments")
             ? walkPayload(inner, `${path}.${field}`, field, record)
-            : walk(inner, `${path}.${field}`, field, isTask && field === "Resource" ? { kind: "Resource" } : undefined);
+            : walk(inner, `${path}.${field}`, field, isTask && field === "Resource" ? { kind: "Resource", assumed } : undefined);
         deployed[field] = each.deployed;
         planned[field] = each.planned;
       }
@@ -194,6 +202,7 @@ export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition,
     for (const [name, inner] of Object.entries(object)) {
       if (inner === undefined) continue;
       let each: { deployed: unknown; planned: unknown };
+      if (name === field && kind === "LambdaFunction" && pulumi.Output.isInstance(inner)) functionArns.push({ record, arn: inner });
       if (name === field) {
         each = walk(inner, `${path}.${name}`, name, { kind, record });
       } else if (kind === "EventBus" && name === "Entries" && Array.isArray(inner)) {
@@ -228,7 +237,50 @@ export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition,
     fail("definition", definition, "is not an object", 'Give the state machine in Amazon States Language, e.g. { StartAt: "Resize", States: { Resize: { Type: "Task", Resource: resize, End: true } } }.');
   }
   const { deployed, planned } = walk(definition, "definition", "");
+  // A lambda:invoke whose FunctionName is the `arn` of a function a Task names: that function, which the component grants.
+  for (const { record, arn } of functionArns) {
+    const named = functions.find(({ fn }) => fn.arn === arn);
+    if (!named) continue;
+    record.targets.push({ kind: "LambdaFunction", value: named.fn });
+    functions.push({ path: record.path, fn: named.fn, assumed: record.assumed });
+    record.untargeted = false;
+  }
   return { functions, integrations, distributedMaps, deployed, planned };
+}
+
+/** A state of a definition, where it stands, and the Parallel and Map states it runs in (outermost first). */
+export interface DefinitionState {
+  name: string;
+  /** `definition.States.Fan.Branches[0].States.Thumb`. */
+  path: string;
+  state: Record<string, any>;
+  within: ReadonlyArray<Record<string, any>>;
+}
+
+/**
+ * Every state of a definition (or of a Parallel branch or Map processor given as one), Parallel `Branches` and Map
+ * `ItemProcessor`/`Iterator` states included, each after the state that holds it: the one walk of a definition's
+ * states that the component's checks, the deploy and security rules and the local runtime share.
+ */
+export function* definitionStates(definition: unknown, path = "definition"): Generator<DefinitionState> {
+  const visit = function* (states: unknown, at: string, within: ReadonlyArray<Record<string, any>>): Generator<DefinitionState> {
+    if (typeof states !== "object" || states === null || Array.isArray(states)) return;
+    for (const [name, state] of Object.entries(states as Record<string, unknown>)) {
+      if (typeof state !== "object" || state === null || Array.isArray(state)) continue;
+      const here = `${at}.${name}`;
+      const record = state as Record<string, any>;
+      yield { name, path: here, state: record, within };
+      const inner = [...within, record];
+      for (const [i, branch] of (Array.isArray(record.Branches) ? record.Branches : []).entries()) yield* visit(branch?.States, `${here}.Branches[${i}].States`, inner);
+      for (const field of ["ItemProcessor", "Iterator"]) yield* visit(record[field]?.States, `${here}.${field}.States`, inner);
+    }
+  };
+  yield* visit((definition as { States?: unknown } | undefined)?.States, `${path}.States`, []);
+}
+
+/** Every Task state of a definition (Parallel branches and Map processors included), with its name. */
+export function* taskStates(definition: unknown): Generator<[string, Record<string, any>]> {
+  for (const { name, state } of definitionStates(definition)) if (state.Type === "Task") yield [name, state];
 }
 
 /** The UTF-8 size of a definition's JSON. */

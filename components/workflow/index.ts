@@ -16,11 +16,11 @@ import { checkedKmsKey, checkKmsKeyArn, type KmsKeyRefusal } from "../kms";
 import { environmentVariable } from "../lambda/function";
 import { validateLogRetention } from "../log-retention";
 import { fitName } from "../names";
-import { describeRegion, regionOf, regionWhereCreated, validateRegionArg } from "../region";
+import { describeRegion, regionOf, regionWhereCreated, validateRegionArg, type KnownRegion } from "../region";
 import { registerSpec } from "../spec-registry";
 import { STATES_LOG_DELIVERY_ACTIONS, STATES_TRACING_ACTIONS } from "./actions";
-import { aslProblems, definitionBytes, STATES_LIMITS, walkDefinition, type DefinitionFunction } from "./definition";
-import { actionCovers, integrationStatements, type DefinitionIntegration } from "./integrations";
+import { aslProblems, definitionBytes, definitionStates, STATES_LIMITS, walkDefinition, type DefinitionFunction } from "./definition";
+import { actionCovers, integrationStatements, targetPlacement, type DefinitionIntegration } from "./integrations";
 import type { WorkflowArgs, WorkflowLogLevel, WorkflowSpec, WorkflowType } from "./spec";
 
 export type { WorkflowArgs, WorkflowDefinition, WorkflowLogLevel, WorkflowSpec, WorkflowState, WorkflowType } from "./spec";
@@ -63,9 +63,12 @@ export const WORKFLOW_READ_MAP_RUN_ACTIONS = { execution: ["states:ListMapRuns"]
  * What a state machine's role needs to run a Distributed Map's child workflow executions ("IAM policies for using
  * Distributed Map states", https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html):
  * StartExecution on the state machine itself, DescribeExecution and StopExecution on its child executions
- * (`execution:<state machine>/<map label>:<id>`, hence `execution:<state machine>/*`).
+ * (`execution:<state machine>/<map label>:<id>`, hence `execution:<state machine>/*`); and RedriveExecution on them,
+ * with which a redriven parent execution redrives its failed Map Run's children ("IAM permission to redrive a Map
+ * Run": states:RedriveExecution on `execution:<state machine>/<map label>:*`,
+ * https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html).
  */
-export const STATES_DISTRIBUTED_MAP_ACTIONS = { stateMachine: ["states:StartExecution"], childExecutions: ["states:DescribeExecution", "states:StopExecution"] } as const;
+export const STATES_DISTRIBUTED_MAP_ACTIONS = { stateMachine: ["states:StartExecution"], childExecutions: ["states:DescribeExecution", "states:StopExecution", "states:RedriveExecution"] } as const;
 
 /**
  * The state machine's logical name, and its physical name's start: `<name>-state-machine-<7 random>`, as Pulumi's default
@@ -147,10 +150,13 @@ export class Workflow extends pulumi.ComponentResource {
     const known = regionWhereCreated(region, this, "aws:sfn/stateMachine:StateMachine");
     const walked = walkDefinition(fail, args.definition, known.region);
     checkFunctions(fail, walked.functions, known);
+    checkTargetRegions(fail, walked.integrations, known);
     checkDefinition(fail, walked.planned);
     checkIntegrationGrants(fail, walked.integrations, args.permissions ?? []);
-    if (type === "EXPRESS") checkExpressPatterns(fail, walked.planned);
+    checkExpressPatterns(fail, walked.planned, type);
     const functions = uniqueFunctions(walked.functions);
+    // The functions the workflow's role invokes: not those only Tasks with Credentials invoke (as the role they assume).
+    const invoked = uniqueFunctions(walked.functions.filter(({ assumed }) => !assumed));
     const kmsKey = checkedKmsKey(args.kmsKeyId, (key) => assertWorkflowKmsKeyId(name, key));
 
     const identity = aws.getCallerIdentityOutput({}, { parent: this });
@@ -205,16 +211,16 @@ export class Workflow extends pulumi.ComponentResource {
     // policy that already allows it (the provider retries AccessDeniedException on create only, not on update), and the
     // policy always holds a statement (IAM refuses a document with none, MalformedPolicyDocument).
     const statements: PolicyStatement[] = [{ sid: "DeliverLogs", actions: [...STATES_LOG_DELIVERY_ACTIONS], resources: ["*"] }];
-    if (functions.length > 0) {
+    if (invoked.length > 0) {
       // Exactly the functions the Tasks name ("a policy with lambda:Invoke permissions for the two functions",
       // https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html), and their versions and aliases: IAM
       // matches an invocation of a qualified ARN (`<function>:<version or alias>`) against that ARN, which the
       // unqualified one does not cover (https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html).
-      statements.push({ sid: "InvokeFunctions", actions: ["lambda:InvokeFunction"], resources: functions.flatMap((fn) => [fn.arn, pulumi.interpolate`${fn.arn}:*`]) });
+      statements.push({ sid: "InvokeFunctions", actions: ["lambda:InvokeFunction"], resources: invoked.flatMap((fn) => [fn.arn, pulumi.interpolate`${fn.arn}:*`]) });
     }
     if (walked.distributedMaps.length > 0) {
       // A Distributed Map runs its items as child executions of this state machine (its own ARN, known before it is
-      // created: the component names it), which Step Functions starts, describes and stops as the role.
+      // created: the component names it), which Step Functions starts, describes, stops and redrives as the role.
       statements.push(
         { sid: "RunMapChildren", actions: [...STATES_DISTRIBUTED_MAP_ACTIONS.stateMachine], resources: [stateMachineArn] },
         { sid: "SuperviseMapChildren", actions: [...STATES_DISTRIBUTED_MAP_ACTIONS.childExecutions], resources: [pulumi.interpolate`arn:${partition}:states:${workflowRegion}:${identity.accountId}:execution:${stateMachineName}/*`] },
@@ -416,15 +422,38 @@ function checkFunctions(fail: ArgFailure, functions: DefinitionFunction[], workf
   for (const { path, fn } of functions) {
     if (fn.spec.edge) fail("definition", path, `names the Lambda@Edge function "${fn.spec.name}", which only CloudFront invokes`, "Name a regional LambdaFunction.");
     const own = regionWhereCreated(fn.spec.region, fn, "aws:lambda/function:Function");
-    if (workflow.region && own.region && own.region !== workflow.region) {
-      fail(
-        "definition",
-        path,
-        `names the LambdaFunction "${fn.spec.name}" of ${describeRegion(own)}, but the workflow is in ${describeRegion(workflow)}; a state machine invokes functions of its own region only, and the Task would fail at every execution`,
-        `Create the function in ${workflow.region} (its region argument), or the workflow in ${own.region}.`,
-      );
+    refuseOtherRegion(fail, path, `the LambdaFunction "${fn.spec.name}"`, own, workflow, "a state machine invokes functions of its own region only", "the function");
+  }
+}
+
+/**
+ * Each table, queue, topic and bus a Task names is in the workflow's region, as its functions are (checkFunctions): an
+ * optimized integration calls the service in the state machine's region — a table's and a bus's name (what the
+ * definition holds) resolve there, to another table or bus or to none, and the CDK's CallAwsServiceCrossRegion exists
+ * because cross-region calls are "not officially supported" (aws/aws-cdk#30061) — so the Task would fail at every
+ * execution. A global table's replica in the workflow's region is no way round: the grant names the home region's
+ * table. Regions unknown here (an explicit provider's) are left to the deploy rules.
+ */
+function checkTargetRegions(fail: ArgFailure, integrations: readonly DefinitionIntegration[], workflow: ReturnType<typeof regionWhereCreated>): void {
+  for (const { path, targets } of integrations) {
+    for (const { kind, value } of targets) {
+      if (kind === "LambdaFunction") continue; // checkFunctions
+      const placement = targetPlacement(kind, value);
+      if (!placement) continue;
+      refuseOtherRegion(fail, path, placement.label, regionWhereCreated(placement.own, placement.resource, placement.type), workflow, "a state machine's optimized integrations call the services of its own region only", `the ${kind === "DataTable" ? "DataTier" : kind}`);
     }
   }
+}
+
+/** Refuses a Task's target of a known region other than the workflow's known one. */
+function refuseOtherRegion(fail: ArgFailure, path: string, label: string, own: KnownRegion, workflow: KnownRegion, why: string, what: string): void {
+  if (!workflow.region || !own.region || own.region === workflow.region) return;
+  fail(
+    "definition",
+    path,
+    `names ${label} of ${describeRegion(own)}, but the workflow is in ${describeRegion(workflow)}; ${why}, and the Task would fail at every execution`,
+    `Create ${what} in ${workflow.region} (its region argument), or the workflow in ${own.region}.`,
+  );
 }
 
 /** The definition (functions and deploy-time values as placeholders) is Amazon States Language within 1 MB. */
@@ -447,8 +476,8 @@ function checkDefinition(fail: ArgFailure, planned: unknown): void {
  * now. Which resource a statement names is not compared (it may be an Output, or "*" for a target the input names).
  */
 function checkIntegrationGrants(fail: ArgFailure, integrations: readonly DefinitionIntegration[], permissions: readonly PolicyStatement[]): void {
-  for (const { path, integration, untargeted } of integrations) {
-    if (!untargeted) continue;
+  for (const { path, integration, untargeted, assumed } of integrations) {
+    if (!untargeted || assumed) continue;
     if (permissions.some((statement) => (statement.actions ?? []).some((action) => actionCovers(action, integration.action)))) continue;
     const example =
       integration.kind === "EventBus"
@@ -466,23 +495,25 @@ function checkIntegrationGrants(fail: ArgFailure, integrations: readonly Definit
 /**
  * "Express Workflows only support Request Response integrations" (https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html):
  * a Task of an EXPRESS workflow whose Resource asks for Run a Job (`.sync`, `.sync:2`) or Wait for Callback
- * (`.waitForTaskToken`) is refused, in Parallel branches and Map processors too.
+ * (`.waitForTaskToken`) is refused, in Parallel branches and Map processors too; and so is one inside a Distributed
+ * Map whose `ItemProcessor.ProcessorConfig.ExecutionType` is "EXPRESS" in a STANDARD workflow: its items run as
+ * Express child workflow executions (https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html),
+ * which are Express workflows, and the same sentence holds for them (not confirmed: a page stating it of Map children
+ * in so many words, or whether CreateStateMachine refuses such a definition or each child fails at run time).
  */
-function checkExpressPatterns(fail: ArgFailure, planned: unknown): void {
-  const visit = (states: unknown, path: string) => {
-    if (typeof states !== "object" || states === null) return;
-    for (const [name, state] of Object.entries(states as Record<string, Record<string, any>>)) {
-      if (typeof state !== "object" || state === null) continue;
-      const at = `${path}.${name}`;
-      const pattern = typeof state.Resource === "string" ? /^arn:[a-z-]+:states:::.*(\.sync(?::2)?|\.waitForTaskToken)$/.exec(state.Resource)?.[1] : undefined;
-      if (state.Type === "Task" && pattern) {
-        fail("definition", at, `has a Task whose Resource ${state.Resource} asks for the ${pattern === ".waitForTaskToken" ? "Wait for Callback" : "Run a Job"} pattern (${pattern}), which an EXPRESS workflow does not support: Express Workflows only support Request Response integrations`, `Make the workflow type "STANDARD", or call the integration without ${pattern}.`);
-      }
-      (Array.isArray(state.Branches) ? state.Branches : []).forEach((branch: { States?: unknown }, i: number) => visit(branch?.States, `${at}.Branches[${i}].States`));
-      for (const field of ["ItemProcessor", "Iterator"]) visit(state[field]?.States, `${at}.${field}.States`);
+function checkExpressPatterns(fail: ArgFailure, planned: unknown, type: WorkflowType): void {
+  for (const { path, state, within } of definitionStates(planned)) {
+    const pattern = typeof state.Resource === "string" ? /^arn:[a-z-]+:states:::.*(\.sync(?::2)?|\.waitForTaskToken)$/.exec(state.Resource)?.[1] : undefined;
+    if (state.Type !== "Task" || !pattern) continue;
+    const what = `has a Task whose Resource ${state.Resource} asks for the ${pattern === ".waitForTaskToken" ? "Wait for Callback" : "Run a Job"} pattern (${pattern})`;
+    if (type === "EXPRESS") {
+      fail("definition", path, `${what}, which an EXPRESS workflow does not support: Express Workflows only support Request Response integrations`, `Make the workflow type "STANDARD", or call the integration without ${pattern}.`);
     }
-  };
-  visit((planned as { States?: unknown } | undefined)?.States, "definition.States");
+    const expressMap = within.find((outer) => outer.Type === "Map" && outer.ItemProcessor?.ProcessorConfig?.ExecutionType === "EXPRESS");
+    if (expressMap) {
+      fail("definition", path, `${what} inside a Distributed Map whose ProcessorConfig.ExecutionType is "EXPRESS": its items run as Express child workflow executions, which only support Request Response integrations`, `Make the Map's ProcessorConfig.ExecutionType "STANDARD", or call the integration without ${pattern}.`);
+    }
+  }
 }
 
 /** Each function once, in the order the definition names them. */

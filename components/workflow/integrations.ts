@@ -25,6 +25,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
+import { registeredSpecs } from "../spec-registry";
 
 /** The kind of component an integration's target field takes. */
 export type IntegrationTargetKind = "LambdaFunction" | "DataTable" | "MessageQueue" | "Topic" | "EventBus";
@@ -65,6 +66,49 @@ export function optimizedIntegration(resource: unknown): { integration: Optimize
   const integration = OPTIMIZED_INTEGRATIONS.find((candidate) => candidate.api === match[1]);
   if (!integration || !(integration.patterns as readonly string[]).includes(match[2] ?? "")) return undefined;
   return { integration, pattern: match[2] ?? "" };
+}
+
+/** Where a target named without its account or region (a table's or a bus's name) is: the state machine's partition, region and account. */
+export interface TargetContext {
+  partition: string;
+  region: string;
+  account: string;
+}
+
+/** The ARN of an integration's target, and whether its account was the context's (the value named none) or the value's own. */
+export interface TargetArn {
+  arn: string;
+  /** The account is the state machine's (a table's or a bus's name, the `default` bus), not one the value names. */
+  accountFromContext: boolean;
+}
+
+/**
+ * The ARN IAM sees for the value an integration's target field holds (a literal; a JSONPath `Field.$` or a JSONata
+ * expression names it only at run time): a table by name (`table/<name>` of the state machine's region and account)
+ * or ARN; a queue by URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`, or a local endpoint's
+ * `<endpoint>/<account>/<name>` in the state machine's region) → `arn:<partition>:sqs:<region>:<account>:<name>`; a
+ * topic by ARN; a bus by name (`event-bus/<name>`, `default` when the entry names none) or ARN. The resource types
+ * of the Service Authorization Reference that Step Functions' generated policies name (dynamo-iam.html,
+ * sqs-iam.html, sns-iam.html, eventbridge-iam.html). Undefined when the value is not one of these forms.
+ */
+export function targetArn(kind: Exclude<IntegrationTargetKind, "LambdaFunction">, value: string | undefined, where: TargetContext): TargetArn | undefined {
+  const { partition, region, account } = where;
+  if (value?.startsWith("arn:")) return { arn: value, accountFromContext: false };
+  switch (kind) {
+    case "DataTable":
+      return value ? { arn: `arn:${partition}:dynamodb:${region}:${account}:table/${value}`, accountFromContext: true } : undefined;
+    case "MessageQueue": {
+      const match = /^https?:\/\/([^/]+)\/(\d{12})\/([^/?#]+)$/.exec(value ?? "");
+      if (!match) return undefined;
+      // sqs.<region>.amazonaws.com (and .com.cn), or the legacy <region>.queue.amazonaws.com.
+      const queueRegion = /^sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/.exec(match[1])?.[1] ?? /^([a-z0-9-]+)\.queue\.amazonaws\.com(?:\.cn)?$/.exec(match[1])?.[1] ?? region;
+      return { arn: `arn:${partition}:sqs:${queueRegion}:${match[2]}:${match[3]}`, accountFromContext: false };
+    }
+    case "Topic":
+      return undefined;
+    case "EventBus":
+      return { arn: `arn:${partition}:events:${region}:${account}:event-bus/${value || "default"}`, accountFromContext: true };
+  }
 }
 
 /** A DataTier's table as `data.tables.<key>` gives it (duck-typed: a library consumer may load two copies of a class). */
@@ -113,6 +157,43 @@ export function targetKind(value: unknown): Exclude<IntegrationTargetKind, "Lamb
   return undefined;
 }
 
+/** Where a target component's resource is created: its component's `region` (absent: the provider's), the resource, its type, and how to name it. */
+export interface TargetPlacement {
+  own: string | undefined;
+  resource: pulumi.Resource;
+  type: string;
+  label: string;
+}
+
+/**
+ * Where a target component is created, for the comparison with the workflow's region: a MessageQueue's, Topic's or
+ * EventBus's own spec.region and resource; a DataTier table's DataTier (found by the table's name among the
+ * registered DataTiers: the table itself does not carry its DataTier's region). Undefined when it cannot be told (a
+ * copy of a component this module does not know): not checked then.
+ */
+export function targetPlacement(kind: Exclude<IntegrationTargetKind, "LambdaFunction">, value: unknown): TargetPlacement | undefined {
+  const component = value as { spec?: { name?: unknown; region?: unknown }; queue?: unknown; topic?: unknown; bus?: unknown };
+  const region = typeof component.spec?.region === "string" && component.spec.region ? component.spec.region : undefined;
+  const named = (what: string, resource: unknown, type: string): TargetPlacement | undefined =>
+    pulumi.Resource.isInstance(resource) && typeof component.spec?.name === "string" ? { own: region, resource, type, label: `the ${what} "${component.spec.name}"` } : undefined;
+  switch (kind) {
+    case "DataTable": {
+      const table = value as DataTableLike;
+      for (const { name, spec } of registeredSpecs<{ region?: string; tableNames?: Record<string, unknown> }>("DataTier")) {
+        const key = Object.entries(spec.tableNames ?? {}).find(([, tableName]) => tableName === table.name)?.[0];
+        if (key !== undefined) return { own: spec.region || undefined, resource: table.table, type: "aws:dynamodb/table:Table", label: `the DataTier "${name}"'s table "${key}"` };
+      }
+      return undefined;
+    }
+    case "MessageQueue":
+      return named("MessageQueue", component.queue, "aws:sqs/queue:Queue");
+    case "Topic":
+      return named("Topic", component.topic, "aws:sns/topic:Topic");
+    case "EventBus":
+      return named("EventBus", component.bus, "aws:cloudwatch/eventBus:EventBus");
+  }
+}
+
 /** What stands in the deployed definition for a target component: the value its field takes. */
 export function deployedTarget(kind: Exclude<IntegrationTargetKind, "LambdaFunction">, value: unknown): pulumi.Output<string> {
   switch (kind) {
@@ -152,18 +233,22 @@ export interface DefinitionIntegration {
   targets: Array<{ kind: IntegrationTargetKind; value: unknown }>;
   /** Entries without a component bus (putEvents): the caller grants those. */
   untargeted: boolean;
+  /** The Task names `Credentials`: it acts as the role it assumes, so the workflow's role is granted nothing for it. */
+  assumed: boolean;
 }
 
 /**
  * The role's statements for the definition's integrations with components: exactly each integration's action on
- * exactly its target (one statement per target, its actions together). LambdaFunctions are granted with the direct
+ * exactly its target (one statement per target, its actions together), but for a Task with `Credentials` (it acts as
+ * the role it assumes). LambdaFunctions are granted with the direct
  * Tasks' functions (index.ts, InvokeFunctions).
  */
 export function integrationStatements(integrations: readonly DefinitionIntegration[]): PolicyStatement[] {
   const tables = new Map<DataTableLike, Set<string>>();
   const others = new Set<unknown>();
   const statements: PolicyStatement[] = [];
-  for (const { integration, targets } of integrations) {
+  for (const { integration, targets, assumed } of integrations) {
+    if (assumed) continue;
     for (const { kind, value } of targets) {
       if (kind === "DataTable") {
         const actions = tables.get(value as DataTableLike) ?? new Set<string>();

@@ -4,14 +4,14 @@
  * destination that is not a log group ARN ending ":*", a role Step Functions may not assume or that may not set up the
  * log delivery) and what it takes but then cannot run (a Lambda Task the role may not invoke, or of another region).
  */
-import { aslProblems, definitionBytes, STATES_LIMITS } from "../../components/workflow/definition";
+import { aslProblems, definitionBytes, STATES_LIMITS, taskStates } from "../../components/workflow/definition";
 import { STATES_LOG_DELIVERY_ACTIONS } from "../../components/workflow/actions";
-import { optimizedIntegration } from "../../components/workflow/integrations";
+import { optimizedIntegration, targetArn, type OptimizedIntegration, type TargetArn, type TargetContext } from "../../components/workflow/integrations";
 import { asArray, dependencyClosure, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 import { granting, roleGrants, type RoleGrant } from "./iam";
-import { parsedDefinitions, taskStates } from "./state-machine-definitions";
+import { parsedDefinitions } from "./state-machine-definitions";
 
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
 const ROLE = "aws:iam/role:Role";
@@ -220,15 +220,19 @@ export const STATES_LOG_DELIVERY_PERMISSION: DeployRule = {
 /** A Lambda function's ARN (unqualified or qualified): its region and the unqualified ARN. */
 const LAMBDA_ARN = /^(arn:aws[a-z-]*:lambda:([a-z0-9-]+):\d{12}:function:[A-Za-z0-9_-]+)(:[A-Za-z0-9$_-]+)?$/;
 
-/** The Lambda function ARNs a definition's Task states name: as their Resource, or as the optimised integration's FunctionName. */
-function lambdaTaskArns(definition: unknown): string[] {
-  const found: string[] = [];
+/**
+ * The Lambda function ARNs a definition's Task states name: as their Resource, or as the optimised integration's
+ * FunctionName; `assumed` when every Task naming it has `Credentials` (it invokes it as the role it assumes).
+ */
+function lambdaTaskArns(definition: unknown): Map<string, { assumed: boolean }> {
+  const found = new Map<string, { assumed: boolean }>();
+  const add = (arn: string, state: Record<string, any>) => found.set(arn, { assumed: (found.get(arn)?.assumed ?? true) && state.Credentials !== undefined });
   for (const [, state] of taskStates(definition)) {
     const resource = state.Resource;
-    if (typeof resource === "string" && LAMBDA_ARN.test(resource)) found.push(resource);
+    if (typeof resource === "string" && LAMBDA_ARN.test(resource)) add(resource, state);
     if (typeof resource === "string" && /^arn:aws[a-z-]*:states:::lambda:invoke/.test(resource)) {
       const fn = state.Parameters?.FunctionName ?? state.Arguments?.FunctionName;
-      if (typeof fn === "string" && LAMBDA_ARN.test(fn)) found.push(fn);
+      if (typeof fn === "string" && LAMBDA_ARN.test(fn)) add(fn, state);
     }
   }
   return found;
@@ -240,7 +244,7 @@ function lambdaTaskArns(definition: unknown): string[] {
  * AccessDeniedException (a policy "with lambda:Invoke permissions for the two functions" is what a state machine needs,
  * https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html), or because a state machine does not reach a
  * function of another region (serverless-operations/serverless-step-functions#3). Roles with policies the plan cannot
- * read are not checked for the permission.
+ * read, and Tasks with `Credentials` (they invoke as the role they assume), are not checked for the permission.
  */
 export const STATES_LAMBDA_TASKS: DeployRule = {
   id: "StatesLambdaTasks",
@@ -252,7 +256,7 @@ export const STATES_LAMBDA_TASKS: DeployRule = {
       const region = regionOf(graph, stateMachine, context);
       const role = roleOf(graph, stateMachine);
       const policies = role ? roleGrants(graph, role) : undefined;
-      for (const arn of new Set(lambdaTaskArns(definition))) {
+      for (const [arn, { assumed }] of lambdaTaskArns(definition)) {
         const functionRegion = arnRegion(arn);
         const fn = referenced(graph, FUNCTION, LAMBDA_ARN.exec(arn)?.[1]);
         const label = fn?.name ?? arn;
@@ -260,7 +264,7 @@ export const STATES_LAMBDA_TASKS: DeployRule = {
           findings.push(finding(this.id, stateMachine, `has a Task that invokes ${label} in ${functionRegion}, but the state machine is in ${region}; it does not reach a function of another region and the Task fails at every execution`, `create the function in ${region}, or the state machine in ${functionRegion}`));
           continue;
         }
-        if (role && policies?.complete && !allowing(policies.grants, "lambda:InvokeFunction", arn)) {
+        if (!assumed && role && policies?.complete && !allowing(policies.grants, "lambda:InvokeFunction", arn)) {
           findings.push(finding(this.id, stateMachine, `has a Task that invokes ${label}, but its role ${role.name} may not lambda:InvokeFunction on ${arn}; every execution fails at that Task`, `grant lambda:InvokeFunction on the function's ARN (and \`\${arn}:*\` for versions and aliases) in ${role.name}'s policy`));
         }
       }
@@ -270,40 +274,34 @@ export const STATES_LAMBDA_TASKS: DeployRule = {
 };
 
 /**
- * The resource ARN an optimized integration's Task acts on, when its definition names it as a literal (a JSONPath
- * `Field.$` or a JSONata expression names it only at run time): a table by name or ARN (`table/<name>`), a queue by URL
- * (`https://sqs.<region>.amazonaws.com/<account>/<name>` → `arn:aws:sqs:<region>:<account>:<name>`), a topic by ARN, a
- * bus by name or ARN (none: the account's `default` bus). The ARN forms are the resource types of the Service
- * Authorization Reference for each service, which Step Functions' generated policies name (dynamo-iam.html,
- * sqs-iam.html, sns-iam.html, eventbridge-iam.html).
+ * The targets an optimized integration's Task acts on, when its definition names them as literals (a JSONPath
+ * `Field.$` or a JSONata expression names them only at run time): components/workflow/integrations.ts targetArn, for
+ * each entry's bus of a putEvents (none: the account's `default` bus).
  */
-function integrationTargets(api: string, payload: Record<string, any> | undefined, where: { partition: string; region: string; account: string }): string[] | undefined {
-  if (!payload || typeof payload !== "object") return undefined;
+function integrationTargets(integration: OptimizedIntegration, payload: Record<string, any> | undefined, where: TargetContext): TargetArn[] | undefined {
+  if (!payload || typeof payload !== "object" || integration.kind === "LambdaFunction") return undefined;
   const literal = (value: unknown) => (typeof value === "string" && !value.startsWith("{%") ? value : undefined);
-  const { partition, region, account } = where;
-  switch (api.split(":")[0]) {
-    case "dynamodb": {
-      const table = literal(payload.TableName);
-      if (!table) return undefined;
-      return [table.startsWith("arn:") ? table : `arn:${partition}:dynamodb:${region}:${account}:table/${table}`];
-    }
-    case "sqs": {
-      const match = /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/(\d{12})\/([^/]+)$/.exec(literal(payload.QueueUrl) ?? "");
-      return match ? [`arn:${partition}:sqs:${match[1]}:${match[2]}:${match[3]}`] : undefined;
-    }
-    case "sns": {
-      const topic = literal(payload.TopicArn);
-      return topic?.startsWith("arn:") ? [topic] : undefined;
-    }
-    case "events": {
-      if (!Array.isArray(payload.Entries)) return undefined;
-      const buses = payload.Entries.map((entry: Record<string, unknown> | undefined) => (entry && "EventBusName.$" in entry ? undefined : (literal(entry?.EventBusName) ?? "default")));
-      if (buses.some((bus: string | undefined) => bus === undefined)) return undefined;
-      return (buses as string[]).map((bus) => (bus.startsWith("arn:") ? bus : `arn:${partition}:events:${region}:${account}:event-bus/${bus}`));
-    }
-    default:
-      return undefined;
+  if (integration.kind !== "EventBus") {
+    const target = targetArn(integration.kind, literal(payload[integration.field]), where);
+    return target ? [target] : undefined;
   }
+  if (!Array.isArray(payload.Entries)) return undefined;
+  const buses: Array<TargetArn | undefined> = payload.Entries.map((entry: Record<string, unknown> | undefined) =>
+    entry && ("EventBusName.$" in entry || (entry.EventBusName !== undefined && !literal(entry.EventBusName))) ? undefined : targetArn("EventBus", literal(entry?.EventBusName), where),
+  );
+  return buses.every((bus): bus is TargetArn => bus !== undefined) ? buses : undefined;
+}
+
+/** The grants as they read with `account` in the account field of every ARN they name. */
+function inAccount(grants: readonly RoleGrant[], account: string): RoleGrant[] {
+  const withAccount = (resource: unknown) => {
+    if (typeof resource !== "string" || !resource.startsWith("arn:")) return resource;
+    const fields = resource.split(":");
+    if (fields.length < 6) return resource;
+    fields[4] = account;
+    return fields.join(":");
+  };
+  return grants.map((grant) => ({ ...grant, statement: { ...grant.statement, Resource: asArray<unknown>(grant.statement.Resource).map(withAccount) } }));
 }
 
 /**
@@ -312,7 +310,8 @@ function integrationTargets(api: string, payload: Record<string, any> | undefine
  * CreateStateMachine does not check it, and the Task fails at every execution with the service's AccessDenied
  * ("IAM policies for Amazon DynamoDB", https://docs.aws.amazon.com/step-functions/latest/dg/dynamo-iam.html, and the
  * pages for SQS, SNS and EventBridge list the action and resource each needs). Targets a path or an expression names
- * at run time, and roles with policies the plan cannot read, are not checked.
+ * at run time, Tasks with `Credentials` (they act as the role they assume), and roles with policies the plan cannot
+ * read, are not checked.
  */
 export const STATES_SERVICE_TASKS: DeployRule = {
   id: "StatesServiceTasks",
@@ -329,10 +328,13 @@ export const STATES_SERVICE_TASKS: DeployRule = {
       const where = { partition, region: regionOf(graph, stateMachine, context), account: account || String(role.state.arn ?? "").split(":")[4] || "" };
       for (const [name, state] of taskStates(definition)) {
         const found = optimizedIntegration(state.Resource);
-        if (!found || found.integration.api === "lambda:invoke") continue;
-        const targets = integrationTargets(found.integration.api, state.Parameters ?? state.Arguments, where) ?? [];
-        for (const target of targets) {
-          if (allowing(policies.grants, found.integration.action, target)) continue;
+        // A Task with Credentials acts as the role it assumes, which the plan does not check.
+        if (!found || found.integration.api === "lambda:invoke" || state.Credentials !== undefined) continue;
+        const targets = integrationTargets(found.integration, state.Parameters ?? state.Arguments, where) ?? [];
+        for (const { arn: target, accountFromContext } of targets) {
+          // A table's or bus's name names no account: the plan's account is the mocked one, so a grant on that name in
+          // any account (the user's real one) is taken as granting it.
+          if (allowing(accountFromContext ? inAccount(policies.grants, where.account) : policies.grants, found.integration.action, target)) continue;
           findings.push(
             finding(
               this.id,

@@ -4,7 +4,7 @@ import { pathPatternMatcher } from "../../local/http";
 import { OPTIMIZED_INTEGRATIONS, optimizedIntegration } from "../../components/workflow/integrations";
 import { roleGrants } from "../deploy-rules/iam";
 import { referenced } from "../deploy-rules/rule";
-import { taskStates } from "../deploy-rules/state-machine-definitions";
+import { taskStates } from "../../components/workflow/definition";
 import { finding, type Finding, type SecurityRule } from "./rule";
 
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
@@ -97,8 +97,9 @@ function calledActions(definition: unknown): Set<string> {
  * A state machine's role is granted a service integration's action (dynamodb:GetItem, PutItem, UpdateItem, DeleteItem,
  * sqs:SendMessage, sns:Publish, events:PutEvents) only when one of its state machines has a Task that calls it: a grant
  * no Task uses is privilege the workflow (and whoever edits its definition) holds for nothing. Workflow grants each
- * exactly for the Tasks that name a component. Roles of a state machine whose definition the plan cannot read are
- * not checked.
+ * exactly for the Tasks that name a component. A helper's whole bundle (`grants.write()` of a DataTier table: PutItem,
+ * UpdateItem, DeleteItem and the batch and condition-check writes) given in `permissions` for a Task that only puts is
+ * such a grant: the finding says how to narrow it. Roles of a state machine whose definition the plan cannot read are not checked.
  */
 export const STATE_MACHINE_SERVICE_GRANTS: SecurityRule = {
   id: "StateMachineServiceGrants",
@@ -122,7 +123,15 @@ export const STATE_MACHINE_SERVICE_GRANTS: SecurityRule = {
       if (!actions) continue;
       for (const { carrier, statement } of roleGrants(graph, role).grants) {
         const unused = asArray<string>(statement.Action).filter((a) => SERVICE_TASK_ACTIONS.has(a.toLowerCase()) && !actions.has(a.toLowerCase()));
-        if (unused.length > 0) findings.push(finding("StateMachineServiceGrants", carrier, `grants the state machine role ${role.name} ${unused.join(", ")}, which no Task of its state machines calls`));
+        if (unused.length > 0) {
+          findings.push(
+            finding(
+              "StateMachineServiceGrants",
+              carrier,
+              `grants the state machine role ${role.name} ${unused.join(", ")}, which no Task of its state machines calls: list only the actions its Tasks call (a DataTier table's grants narrow to them, e.g. grants.write(["dynamodb:PutItem"]) rather than grants.write()), or name the table, queue, topic or bus in the Task and let Workflow grant exactly its action`,
+            ),
+          );
+        }
       }
     }
     return findings;

@@ -128,7 +128,7 @@ describe("Workflow optimized integrations", () => {
     const base = arn.replace(`:stateMachine:${name}`, "");
     const statements = policyDocument(resource(graph, ROLE_POLICY, "wi-dmap-policy").inputs.policy).Statement;
     expect(statements).toContainEqual({ Sid: "RunMapChildren", Effect: "Allow", Action: ["states:StartExecution"], Resource: [arn] });
-    expect(statements).toContainEqual({ Sid: "SuperviseMapChildren", Effect: "Allow", Action: ["states:DescribeExecution", "states:StopExecution"], Resource: [`${base}:execution:${name}/*`] });
+    expect(statements).toContainEqual({ Sid: "SuperviseMapChildren", Effect: "Allow", Action: ["states:DescribeExecution", "states:StopExecution", "states:RedriveExecution"], Resource: [`${base}:execution:${name}/*`] });
     const reader = graph.find((r) => r.type === ROLE_POLICY && r.name.startsWith("wi-reader"))!;
     expect(policyDocument(reader.inputs.policy).Statement).toEqual(
       expect.arrayContaining([
@@ -137,6 +137,47 @@ describe("Workflow optimized integrations", () => {
       ]),
     );
     expect(securityFindings(graph)).toEqual([]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("takes a lambda:invoke whose FunctionName is the arn of a function a Task names (before or after it): the component's own grant covers it", async () => {
+    const graph = await record(() => {
+      const review = fn("wi-arn-review");
+      new Workflow("wi-arn", {
+        definition: {
+          StartAt: "Ask",
+          States: {
+            Ask: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", Parameters: { FunctionName: review.arn, Payload: { "token.$": "$$.Task.Token" } }, Next: "Check" },
+            Check: { Type: "Task", Resource: review, Next: "Again" },
+            Again: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: review.arn, "Payload.$": "$" }, End: true },
+          },
+        },
+      });
+    });
+    const review = resource(graph, "aws:lambda/function:Function", "wi-arn-review-function").state.arn;
+    expect(policyDocument(resource(graph, ROLE_POLICY, "wi-arn-policy").inputs.policy).Statement).toEqual([DELIVER_LOGS, { Sid: "InvokeFunctions", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [review, `${review}:*`] }]);
+    expect(JSON.parse(resource(graph, STATE_MACHINE, "wi-arn-state-machine").inputs.definition).States.Ask.Parameters.FunctionName).toBe(review);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("grants the workflow's role nothing for a Task with Credentials, and does not ask permissions for its action: it acts as the role it assumes", async () => {
+    const assume = { actions: ["sts:AssumeRole"], resources: ["arn:aws:iam::987654321098:role/writer"] };
+    const credentials = { RoleArn: "arn:aws:iam::987654321098:role/writer" };
+    const graph = await record(() => {
+      const data = new DataTier("wi-cred-data", { tables: { gallery } });
+      new Workflow("wi-cred", {
+        permissions: [assume],
+        definition: {
+          StartAt: "Audit",
+          States: {
+            Audit: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Credentials: credentials, Parameters: { TableName: "audit", "Item.$": "$.item" }, Next: "Own" },
+            Own: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Credentials: credentials, Parameters: { TableName: data.tables.gallery, Item: { pk: { S: "a" } } }, Next: "Call" },
+            Call: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Credentials: credentials, Parameters: { FunctionName: fn("wi-cred-step"), "Payload.$": "$" }, End: true },
+          },
+        },
+      });
+    });
+    expect(policyDocument(resource(graph, ROLE_POLICY, "wi-cred-policy").inputs.policy).Statement).toEqual([DELIVER_LOGS, { Effect: "Allow", Action: ["sts:AssumeRole"], Resource: [credentials.RoleArn] }]);
     expect(deployFindings(graph)).toEqual([]);
   });
 
@@ -171,6 +212,43 @@ describe("Workflow optimized integrations", () => {
         "a callback Task in an EXPRESS workflow, however deep",
         () => new Workflow("w", { type: "EXPRESS", definition: { StartAt: "P", States: { P: { Type: "Parallel", Branches: [{ StartAt: "R", States: { R: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", Parameters: { FunctionName: fn("wi-f2"), Payload: { "token.$": "$$.Task.Token" } }, End: true } } }], End: true } } } }),
         /^Workflow "w": definition "definition\.States\.P\.Branches\[0\]\.States\.R" has a Task whose Resource arn:aws:states:::lambda:invoke\.waitForTaskToken asks for the Wait for Callback pattern \(\.waitForTaskToken\), which an EXPRESS workflow does not support/,
+      ],
+      [
+        "a callback Task inside a Distributed Map whose children are EXPRESS, in a STANDARD workflow",
+        () =>
+          new Workflow("w", {
+            definition: {
+              StartAt: "Each",
+              States: {
+                Each: {
+                  Type: "Map",
+                  ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" }, StartAt: "Ask", States: { Ask: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", Parameters: { FunctionName: fn("wi-f3"), Payload: { "token.$": "$$.Task.Token" } }, End: true } } },
+                  End: true,
+                },
+              },
+            },
+          }),
+        /^Workflow "w": definition "definition\.States\.Each\.ItemProcessor\.States\.Ask" has a Task whose Resource arn:aws:states:::lambda:invoke\.waitForTaskToken asks for the Wait for Callback pattern \(\.waitForTaskToken\) inside a Distributed Map whose ProcessorConfig\.ExecutionType is "EXPRESS"/,
+      ],
+      [
+        "a DataTier table of another region",
+        () => new Workflow("w", { region: "us-east-1", definition: { StartAt: "S", States: { S: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Parameters: { TableName: new DataTier("wi-eu-data", { region: "eu-west-1", tables: { gallery } }).tables.gallery, Item: {} }, End: true } } } }),
+        /^Workflow "w": definition "definition\.States\.S" names the DataTier "wi-eu-data"'s table "gallery" of eu-west-1, but the workflow is in us-east-1; a state machine's optimized integrations call the services of its own region only, and the Task would fail at every execution\. Create the DataTier in us-east-1 \(its region argument\), or the workflow in eu-west-1\.$/,
+      ],
+      [
+        "a MessageQueue of another region",
+        () => new Workflow("w", { region: "us-east-1", definition: { StartAt: "S", States: { S: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", Parameters: { QueueUrl: new MessageQueue("wi-eu-q", { region: "eu-west-1", consumer: { function: new LambdaFunction("wi-eu-w", { entry, region: "eu-west-1" }) } }), MessageBody: "m" }, End: true } } } }),
+        /names the MessageQueue "wi-eu-q" of eu-west-1, but the workflow is in us-east-1; a state machine's optimized integrations call the services of its own region only/,
+      ],
+      [
+        "a Topic of another region",
+        () => new Workflow("w", { region: "eu-west-1", definition: { StartAt: "S", States: { S: { Type: "Task", Resource: "arn:aws:states:::sns:publish", Parameters: { TopicArn: new Topic("wi-us-t", { region: "us-east-1" }), Message: "m" }, End: true } } } }),
+        /names the Topic "wi-us-t" of us-east-1, but the workflow is in eu-west-1;/,
+      ],
+      [
+        "an EventBus of another region",
+        () => new Workflow("w", { region: "us-east-1", definition: { StartAt: "S", States: { S: { Type: "Task", Resource: "arn:aws:states:::events:putEvents", Parameters: { Entries: [{ EventBusName: new EventBus("wi-eu-b", { region: "eu-west-1" }), Source: "a", DetailType: "b", Detail: {} }] }, End: true } } } }),
+        /names the EventBus "wi-eu-b" of eu-west-1, but the workflow is in us-east-1;/,
       ],
     ])("%s", (_, build, message) => {
       expect(build).toThrow(message);

@@ -5,6 +5,8 @@
  * state machine's ARNs), and each failure as Step Functions names it — a service error, a role's refusal — for Retry
  * and Catch to match.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalEventBridge, type EventBridgeEvent, type LocalEventBridgeServer } from "../../local/eventbridge-server";
 import { localServiceIntegrations, localServiceTask, ServiceTaskFailure, type ServiceTaskContext } from "../../local/sfn-integrations";
@@ -55,10 +57,12 @@ describe("local optimized service integrations", () => {
     expect(published.at(-1)).toMatchObject({ message: '{"id":7}', subject: "done", attributes: { kind: { DataType: "String", StringValue: "photo" } } });
   });
 
-  it("puts events on the bus, Detail as its JSON text and the execution's and state machine's ARNs in Resources", async () => {
-    const result = (await integrations().run("events:putEvents", { Entries: [{ EventBusName: "orders", Source: "flow", DetailType: "done", Detail: { id: 7 } }] }, context())) as Record<string, unknown>;
-    expect(result).toMatchObject({ Entries: [{ EventId: expect.any(String) }], FailedEntryCount: 0 });
-    expect(delivered.at(-1)).toMatchObject({ source: "flow", "detail-type": "done", detail: { id: 7 }, resources: [EXECUTION, MACHINE] });
+  it("puts events on the bus, Detail as its JSON text and the state machine's and execution's ARNs after the entry's Resources, answering Entries and FailedEntryCount only", async () => {
+    const result = (await integrations().run("events:putEvents", { Entries: [{ EventBusName: "orders", Source: "flow", DetailType: "done", Detail: { id: 7 }, Resources: ["arn:aws:s3:::photos"] }] }, context())) as Record<string, unknown>;
+    // LocalStack's StateTaskServiceEvents drops the response metadata, and appends the state machine's ARN, then the execution's.
+    expect(result).toEqual({ Entries: [{ EventId: expect.any(String) }], FailedEntryCount: 0 });
+    expect(delivered.at(-1)).toMatchObject({ source: "flow", "detail-type": "done", detail: { id: 7 } });
+    expect(delivered.at(-1)!.resources).toEqual(["arn:aws:s3:::photos", MACHINE, EXECUTION]);
   });
 
   it("fails a putEvents whose entry failed with EventBridge.FailedEntry", async () => {
@@ -83,6 +87,23 @@ describe("local optimized service integrations", () => {
     expect(published.length).toBe(before);
     expect((await failure(integrations().run("events:putEvents", { Entries: [{ EventBusName: "orders", Source: "a", DetailType: "b", Detail: {} }] }, context(refuse)))).error).toBe("EventBridge.AmazonEventBridgeException");
     expect((await failure(integrations().run("sqs:sendMessage", { QueueUrl: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/q`, MessageBody: "m" }, context(refuse)))).cause).toContain(`sqs:SendMessage on resource: arn:aws:sqs:us-east-1:${ACCOUNT}:q`);
+  });
+
+  it("fails with States.Runtime, which Retry and Catch do not match, when an endpoint answers something other than JSON or is not a URL", async () => {
+    const server = createServer((_, response) => response.writeHead(502, { "content-type": "text/html" }).end("<html>bad gateway</html>"));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const html = localServiceIntegrations({ endpoints: () => ({ dynamodb: endpoint, eventbridge: endpoint }), credentials: LOCAL_CREDENTIALS });
+      const error = await html.run("dynamodb:getItem", { TableName: "t", Key: {} }, context()).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(ServiceTaskFailure);
+      expect(error).toMatchObject({ name: "States.Runtime", message: 'The local DynamoDB endpoint answered 502 with a body that is not JSON: "<html>bad gateway</html>".', isCatchable: false, isRetryable: false });
+      expect((await failure(html.run("events:putEvents", { Entries: [{ Source: "a", DetailType: "b", Detail: {} }] }, context()))).error).toBe("States.Runtime");
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const nowhere = localServiceIntegrations({ endpoints: () => ({ sqs: "not a url" }), credentials: LOCAL_CREDENTIALS });
+    expect(await failure(nowhere.run("sqs:sendMessage", { QueueUrl: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/q`, MessageBody: "m" }, context()))).toEqual({ error: "States.Runtime", cause: 'The local SQS endpoint "not a url" is not a URL.' });
   });
 
   it("fails with a clear cause when the program has no emulator for the service", async () => {

@@ -28,7 +28,7 @@ import type { LocalContext } from "../../local/services/types";
 import { localStateMachineDefinitions, workflowsService } from "../../local/services/workflows";
 import { Sha256 } from "@aws-sdk/checksums/sha";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { ServiceTaskFailure } from "../../local/sfn-integrations";
+import { ServiceTaskFailure, type ServiceTaskContext } from "../../local/sfn-integrations";
 import { LocalStepFunctions, localRun, SfnError, startLocalSfn, type LocalSfnServer, type LocalStateMachineDefinition, type TaskFunction } from "../../local/sfn-server";
 import { LOCAL_CREDENTIALS, type SigV4Credentials } from "../../local/sigv4-verify";
 import { localLambdaSpec } from "../harness/lambda-spec";
@@ -335,6 +335,32 @@ describe("local Step Functions, service integration Tasks", () => {
     expect(invoked).toBe(0);
     expect(result).toMatchObject({ status: "FAILED", error: "Lambda.AWSLambdaException" });
     expect(result.cause).toMatch(new RegExp(`^User: arn:aws:sts::${ACCOUNT}:assumed-role/svc-role/s is not authorized to perform: lambda:InvokeFunction on resource: ${fnArn("f")} because no identity-based policy allows the lambda:InvokeFunction action \\(Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException; Request ID: .+; Proxy: null\\)$`));
+  });
+
+  it("refuses a Task with Credentials nothing: it acts as the role it assumes, which the local runtime does not evaluate", async () => {
+    const contexts: Array<ServiceTaskContext["authorise"]> = [];
+    let invoked = 0;
+    const credentials = { RoleArn: `arn:aws:iam::987654321098:role/writer` };
+    const result = await run(
+      {
+        StartAt: "Call",
+        States: {
+          Call: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Credentials: credentials, Parameters: { FunctionName: fnArn("f"), "Payload.$": "$" }, ResultPath: null, Next: "Put" },
+          Put: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Credentials: credentials, Parameters: { TableName: "audit", Item: {} }, End: true },
+        },
+      },
+      {
+        authorise: (action) => ({ caller: `arn:aws:sts::${ACCOUNT}:assumed-role/svc-role/s`, reason: `because no identity-based policy allows the ${action} action` }),
+        serviceTasks: async (_api, _parameters, context) => {
+          contexts.push(context.authorise);
+          return {};
+        },
+      },
+      { f: fake(() => (invoked += 1)) },
+    );
+    expect(result.status).toBe("SUCCEEDED");
+    expect(invoked).toBe(1);
+    expect(contexts).toEqual([undefined]);
   });
 });
 

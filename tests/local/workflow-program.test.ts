@@ -2,8 +2,8 @@
  * A Workflow under `npm start`, end to end: the program's real Workflow component, recorded and served by the local
  * runtime (startLocalApp), started by a handler through the ARN `workflow.environment()` gives it and the permission
  * `workflow.grants.start()` gives its role, its Task states invoking the program's functions in their sandboxes; and
- * a STANDARD workflow of optimized integrations (lambda:invoke, dynamodb:putItem/getItem/deleteItem,
- * sqs:sendMessage) started and read through @aws-sdk/client-sfn, running against the local emulators under its role.
+ * a STANDARD workflow of optimized integrations (lambda:invoke, dynamodb:putItem/getItem/updateItem/deleteItem,
+ * sqs:sendMessage, sns:publish, events:putEvents) started and read through @aws-sdk/client-sfn, running against the local emulators under its role.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +13,9 @@ import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from "@aws
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataTier } from "../../components/data-tier";
 import { LambdaFunction } from "../../components/lambda/function";
+import { EventBus } from "../../components/event-bus";
 import { MessageQueue } from "../../components/message-queue";
+import { Topic } from "../../components/topic";
 import { Workflow } from "../../components/workflow";
 import { acceptedCredentials } from "../../local/services/credentials";
 import { startLocalApp, type LocalApp } from "../../local/start";
@@ -43,6 +45,8 @@ beforeAll(async () => {
     new LambdaFunction("wfp-outsider", { entry, timeout: 10, environment: workflow.environment("WORKFLOW_ARN") });
     const data = new DataTier("wfp-data", { tables: { items: { attributes: { pk: "S" }, partitionKey: "pk" }, other: { attributes: { pk: "S" }, partitionKey: "pk" } } });
     const jobs = new MessageQueue("wfp-jobs", { consumer: { function: new LambdaFunction("wfp-consumer", { entry: "tests/fixtures/handlers/echo.ts", timeout: 10 }) } });
+    const news = new Topic("wfp-news", {});
+    const bus = new EventBus("wfp-bus", {});
     const integrations = new Workflow("wfp-tasks", {
       // DeleteItem on the other table only: the Forbidden state's delete on `items` is refused by the role.
       permissions: [{ actions: ["dynamodb:DeleteItem"], resources: [data.tables.other.arn] }],
@@ -59,7 +63,16 @@ beforeAll(async () => {
             Next: "Get",
           },
           Get: { Type: "Task", Resource: "arn:aws:states:::dynamodb:getItem", Parameters: { TableName: data.tables.items, Key: { pk: { "S.$": "$.id" } } }, ResultSelector: { "Item.$": "$.Item" }, ResultPath: "$.got", Next: "Send" },
-          Send: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", Parameters: { QueueUrl: jobs, "MessageBody.$": "$.got.Item" }, ResultSelector: { "MessageId.$": "$.MessageId", "MD5OfMessageBody.$": "$.MD5OfMessageBody" }, ResultPath: "$.sent", Next: "Forbidden" },
+          Send: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", Parameters: { QueueUrl: jobs, "MessageBody.$": "$.got.Item" }, ResultSelector: { "MessageId.$": "$.MessageId", "MD5OfMessageBody.$": "$.MD5OfMessageBody" }, ResultPath: "$.sent", Next: "Update" },
+          Update: {
+            Type: "Task",
+            Resource: "arn:aws:states:::dynamodb:updateItem",
+            Parameters: { TableName: data.tables.items, Key: { pk: { "S.$": "$.id" } }, UpdateExpression: "SET seen = :t", ExpressionAttributeValues: { ":t": { BOOL: true } }, ReturnValues: "UPDATED_NEW" },
+            ResultPath: "$.updated",
+            Next: "Publish",
+          },
+          Publish: { Type: "Task", Resource: "arn:aws:states:::sns:publish", Parameters: { TopicArn: news, "Message.$": "$.got.Item" }, ResultPath: "$.published", Next: "Emit" },
+          Emit: { Type: "Task", Resource: "arn:aws:states:::events:putEvents", Parameters: { Entries: [{ EventBusName: bus, Source: "wfp", DetailType: "stored", "Detail.$": "$.got.Item" }] }, ResultPath: "$.emitted", Next: "Forbidden" },
           Forbidden: {
             Type: "Task",
             Resource: "arn:aws:states:::dynamodb:deleteItem",
@@ -110,10 +123,10 @@ describe("a Workflow of optimized integrations under npm start", () => {
     }
   };
 
-  it("invokes the function with lambda:invoke's output shape, puts and gets the item, sends it to the queue, and catches the role's refusal of DeleteItem as DynamoDB's AccessDenied", async () => {
+  it("invokes the function with lambda:invoke's output shape, puts, gets and updates the item, sends it to the queue, publishes it, puts it on the bus, and catches the role's refusal of DeleteItem as DynamoDB's AccessDenied", async () => {
     const result = await execute({ id: "photo-1", payload: { step: "double", n: 3 } });
     expect(result.status).toBe("SUCCEEDED");
-    const { invoked, put, got, sent, denied, conflict, deleted } = result.output;
+    const { invoked, put, got, sent, updated, published, emitted, denied, conflict, deleted } = result.output;
     expect(invoked).toEqual({
       ExecutedVersion: "$LATEST",
       Payload: { step: "increment", n: 6 },
@@ -121,7 +134,12 @@ describe("a Workflow of optimized integrations under npm start", () => {
       SdkHttpMetadata: expect.objectContaining({ HttpStatusCode: 200 }),
       SdkResponseMetadata: { RequestId: expect.any(String) },
     });
-    expect(put).toMatchObject({ SdkHttpMetadata: { HttpStatusCode: 200 } });
+    const metadata = { SdkHttpMetadata: expect.objectContaining({ HttpStatusCode: 200 }), SdkResponseMetadata: { RequestId: expect.any(String) } };
+    expect(put).toEqual(metadata);
+    expect(updated).toEqual({ Attributes: { seen: { BOOL: true } }, ...metadata });
+    expect(published).toEqual({ MessageId: expect.any(String), ...metadata });
+    // putEvents' result carries no SDK metadata (LocalStack's StateTaskServiceEvents, parity-tested against AWS).
+    expect(emitted).toEqual({ Entries: [{ EventId: expect.any(String) }], FailedEntryCount: 0 });
     expect(conflict).toBeUndefined();
     expect(got).toEqual({ Item: { pk: { S: "photo-1" }, n: { N: "6" } } });
     // The body is the item's JSON text, as Step Functions sends JSON in MessageBody.
@@ -142,7 +160,7 @@ describe("a Workflow of optimized integrations under npm start", () => {
     const again = await execute({ id: "photo-2", payload: { step: "double", n: 5 } });
     expect(again.status).toBe("SUCCEEDED");
     expect(again.output.conflict).toEqual({ Error: "DynamoDB.ConditionalCheckFailedException", Cause: expect.stringMatching(/^The conditional request failed \(Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ConditionalCheckFailedException; Request ID: .+; Proxy: null\)$/) });
-    // The first execution's item stays.
-    expect(again.output.got).toEqual({ Item: { pk: { S: "photo-2" }, n: { N: "2" } } });
+    // The first execution's item stays (as its Update left it).
+    expect(again.output.got).toEqual({ Item: { pk: { S: "photo-2" }, n: { N: "2" }, seen: { BOOL: true } } });
   });
 });

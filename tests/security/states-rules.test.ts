@@ -51,7 +51,9 @@ describe("state machine security rules", () => {
     expect(ids(STATE_MACHINE_SERVICE_GRANTS, flow)).toEqual([]);
     const unused = withPolicy(flow, "sec-policy", (s) => [...s, { Effect: "Allow", Action: ["sqs:SendMessage", "dynamodb:PutItem"], Resource: "arn:aws:sqs:us-east-1:123456789012:q" }]);
     expect(ids(STATE_MACHINE_SERVICE_GRANTS, unused)).toEqual(["StateMachineServiceGrants aws:iam/rolePolicy:RolePolicy sec-policy"]);
-    expect(STATE_MACHINE_SERVICE_GRANTS.check(unused, prod)[0].problem).toMatch(/^grants the state machine role sec-role sqs:SendMessage, dynamodb:PutItem, which no Task of its state machines calls$/);
+    expect(STATE_MACHINE_SERVICE_GRANTS.check(unused, prod)[0].problem).toBe(
+      'grants the state machine role sec-role sqs:SendMessage, dynamodb:PutItem, which no Task of its state machines calls: list only the actions its Tasks call (a DataTier table\'s grants narrow to them, e.g. grants.write(["dynamodb:PutItem"]) rather than grants.write()), or name the table, queue, topic or bus in the Task and let Workflow grant exactly its action',
+    );
     const calling = await record(() =>
       new Workflow("sec-calls", {
         permissions: [
