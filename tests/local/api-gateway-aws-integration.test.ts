@@ -3,8 +3,9 @@
  * local gateway, against the local S3 server, as the deployed REST integration answers: the path filled from the
  * route's requestParameters, the client's bytes passed through, only mapped headers sent, the integration role's
  * `permissions` enforced as IAM would (S3's 403 AccessDenied), and the component's responses (routes.ts
- * AWS_SERVICE_RESPONSES): 2xx → 200 with S3's Content-Type and body, 4xx → 400 "Bad request", else 500. Services
- * other than S3 still answer 501.
+ * AWS_SERVICE_RESPONSES): 2xx → 200 with S3's Content-Type and body, 4xx → 400 "Bad request", else 500; mapping
+ * templates rendered (local/vtl.ts). Services without a local emulator answer 501 (the others:
+ * api-gateway-service-actions.test.ts).
  */
 import type { Server } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -209,16 +210,25 @@ describe("an S3 integration route on a bucket", () => {
 });
 
 describe("other AWS services", () => {
-  it("an sqs integration still answers 501, naming the service", async () => {
+  it("a service without a local emulator answers 501, naming it", async () => {
     const api = await gateway({
-      "POST /queue": { integration: { type: "aws", service: "sqs", method: "POST", path: "123456789012/jobs", permissions: [{ actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:us-east-1:123456789012:jobs"] }] }, auth: "none" },
+      "POST /firehose": { integration: { type: "aws", service: "firehose", action: "PutRecord", requestTemplates: { "application/json": "{}" }, permissions: [{ actions: ["firehose:PutRecord"], resources: ["arn:aws:firehose:us-east-1:123456789012:deliverystream/d"] }] }, auth: "none" },
     });
-    const answer = await api.call("/queue", { method: "POST", body: "Action=SendMessage&MessageBody=hi" });
+    const answer = await api.call("/firehose", { method: "POST", body: "{}" });
     expect(answer.status).toBe(501);
-    expect(JSON.parse(answer.body).message).toMatch(/\(sqs\)/);
+    expect(JSON.parse(answer.body).message).toMatch(/with firehose are not emulated locally: npm start has no local firehose/);
   });
 
-  it("an action-style route (dynamodb GetItem) answers 501, naming the action and that its templates are not rendered", async () => {
+  it("a path-style call of a JSON-protocol service (dynamodb) answers 501: it takes actions", async () => {
+    const api = await gateway({
+      "POST /table": { integration: { type: "aws", service: "dynamodb", method: "POST", path: "items", permissions: [{ actions: ["dynamodb:GetItem"], resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/items"] }] }, auth: "none" },
+    });
+    const answer = await api.call("/table", { method: "POST", body: "{}" });
+    expect(answer.status).toBe(501);
+    expect(JSON.parse(answer.body).message).toMatch(/path-style integrations with dynamodb are not emulated locally/);
+  });
+
+  it("an action-style route whose service the program does not define (no local endpoint) answers 501, naming why", async () => {
     const api = await gateway({
       "GET /items/{id}": {
         integration: {
@@ -233,26 +243,48 @@ describe("other AWS services", () => {
     });
     const answer = await api.call("/items/1");
     expect(answer.status).toBe(501);
-    expect(JSON.parse(answer.body).message).toMatch(/dynamodb:GetItem.*mapping templates.*not emulated/s);
+    expect(JSON.parse(answer.body).message).toMatch(/GET \/items\/\{id\}: the program defines no dynamodb resource for npm start to emulate \(AWS_ENDPOINT_URL_DYNAMODB is not set\)/);
+  });
+});
+
+describe("an S3 route with mapping templates", () => {
+  const noteRoute = (method: string, templates: { requestTemplates?: Record<string, string>; responseTemplates?: Record<string, string> }) => ({
+    integration: {
+      type: "aws" as const,
+      service: "s3",
+      method,
+      path: "drops/{key}",
+      ...templates,
+      requestParameters: { "integration.request.path.key": "method.request.path.key" },
+      permissions: [{ actions: ["s3:PutObject", "s3:GetObject"], resources: ["arn:aws:s3:::drops/*"] }],
+    },
+    auth: "none" as const,
   });
 
-  it("an S3 route with a mapping template answers 501 instead of passing the body through untransformed", async () => {
+  it("PUTs the rendered request template, not the client's body, and GETs it through the response template", async () => {
     const api = await gateway({
-      "PUT /note/{key}": {
-        integration: {
-          type: "aws",
-          service: "s3",
-          method: "PUT",
-          path: "drops/{key}",
-          requestTemplates: { "application/json": '{"note":"$input.path(\'$.text\')"}' },
-          requestParameters: { "integration.request.path.key": "method.request.path.key" },
-          permissions: [{ actions: ["s3:PutObject"], resources: ["arn:aws:s3:::drops/*"] }],
-        },
-        auth: "none",
-      },
+      "PUT /note/{key}": noteRoute("PUT", { requestTemplates: { "application/json": '{"note":"$util.escapeJavaScript($input.path(\'$.text\'))","by":"$context.identity.sourceIp","key":"$input.params(\'key\')"}' } }),
+      "GET /note/{key}": noteRoute("GET", { responseTemplates: { "application/json": '{"text":$input.json(\'$.note\')}', "text/plain": "$input.path('$.note')" } }),
     });
-    const answer = await api.call("/note/a.json", { method: "PUT", body: '{"text":"hi"}', headers: { "content-type": "application/json" } });
-    expect(answer.status).toBe(501);
-    expect(JSON.parse(answer.body).message).toMatch(/mapping templates.*not emulated/s);
+    const put = await api.call("/note/a.json", { method: "PUT", body: '{"text":"hi \\"you\\""}', headers: { "content-type": "application/json" } });
+    expect(put.status).toBe(200);
+    expect(JSON.parse(s3.store.get("drops", "a.json")!.body.toString())).toEqual({ note: 'hi "you"', by: expect.stringMatching(/127\.0\.0\.1|::1/), key: "a.json" });
+    const got = await api.call("/note/a.json");
+    expect(got).toMatchObject({ status: 200, body: '{"text":"hi \\"you\\""}' });
+    expect(got.headers.get("content-type")).toBe("application/json");
+    // The client's Accept picks the response template.
+    const plain = await api.call("/note/a.json", { headers: { accept: "text/plain" } });
+    expect(plain).toMatchObject({ status: 200, body: 'hi "you"' });
+    expect(plain.headers.get("content-type")).toBe("text/plain");
+  });
+
+  it("a request of another Content-Type is refused 415 (WHEN_NO_TEMPLATES), and a template that cannot read the body answers 500", async () => {
+    const api = await gateway({ "PUT /note/{key}": noteRoute("PUT", { requestTemplates: { "application/json": '{"note":$input.json(\'$.text\')}' } }) });
+    const refused = await api.call("/note/b.json", { method: "PUT", body: "text=hi", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    expect(refused).toMatchObject({ status: 415, body: JSON.stringify({ message: "Unsupported Media Type" }) });
+    const broken = await api.call("/note/b.json", { method: "PUT", body: "not json", headers: { "content-type": "application/json" } });
+    expect(broken.status).toBe(500);
+    expect(s3.store.get("drops", "b.json")).toBeUndefined();
+    expect(api.logged.join("\n")).toMatch(/mapping template: the payload is not JSON/);
   });
 });
