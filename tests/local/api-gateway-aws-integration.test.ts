@@ -13,6 +13,9 @@ import { gatewaySpec } from "../harness/api-spec";
 import { createLocalGateway } from "../../local/api-gateway";
 import { listen } from "../../local/front-door";
 import { LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
+import { startLocalEventBridge, type EventBridgeEvent, type LocalEventBridgeServer } from "../../local/eventbridge-server";
+import { startLocalSfn, type LocalSfnServer } from "../../local/sfn-server";
+import { startLocalSns, type LocalSnsServer, type SnsNotification } from "../../local/sns-server";
 import type { LocalContext } from "../../local/services/types";
 import type { normalise } from "../../components/serverless-api/spec";
 
@@ -35,13 +38,13 @@ afterEach(async () => {
 
 type Routes = NonNullable<Parameters<typeof normalise>[1]["routes"]>;
 
-async function gateway(routes: Routes, endpoint = s3.endpoint) {
+async function gateway(routes: Routes, endpoint = s3.endpoint, endpoints: Record<string, string> = {}) {
   const spec = gatewaySpec("api", { basePath: "api", routes });
   const logged: string[] = [];
   const context = {
     log: (line: string) => logged.push(line),
     run: { config: { region: "us-east-1" } },
-    environment: { AWS_ENDPOINT_URL_S3: endpoint, AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey },
+    environment: { AWS_ENDPOINT_URL_S3: endpoint, ...endpoints, AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey },
   } as unknown as LocalContext;
   const { server, url } = await listen(createLocalGateway({ spec, stage: spec.stages[0], context, issuerFor: () => undefined }), 0);
   servers.push(server);
@@ -286,5 +289,99 @@ describe("an S3 route with mapping templates", () => {
     expect(broken.status).toBe(500);
     expect(s3.store.get("drops", "b.json")).toBeUndefined();
     expect(api.logged.join("\n")).toMatch(/mapping template: the payload is not JSON/);
+  });
+});
+
+describe("SNS Publish, EventBridge PutEvents and Step Functions StartExecution routes", () => {
+  const ACCOUNT = "123456789012";
+  const TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:alerts`;
+  const BUS = `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/orders`;
+  const MACHINE = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:checkout`;
+  let sns: LocalSnsServer;
+  let events: LocalEventBridgeServer;
+  let sfn: LocalSfnServer;
+  const published: SnsNotification[] = [];
+  const delivered: EventBridgeEvent[] = [];
+  beforeAll(async () => {
+    sns = await startLocalSns({ topics: [{ arn: TOPIC, region: "us-east-1", fifo: false, contentBasedDeduplication: false, subscriptions: [{ arn: `${TOPIC}:1`, protocol: "lambda", filterPolicyScope: "MessageAttributes", deliver: (n) => published.push(n) }] }] });
+    events = await startLocalEventBridge({ buses: [{ name: "orders", arn: BUS, region: "us-east-1", account: ACCOUNT, rules: [{ arn: `${BUS}/all`, pattern: { source: [{ prefix: "" }] }, deliver: (e) => delivered.push(e) }] }] });
+    const pass = JSON.stringify({ StartAt: "Done", States: { Done: { Type: "Pass", End: true } } });
+    sfn = await startLocalSfn({ stateMachines: [{ arn: MACHINE, name: "checkout", type: "STANDARD", definition: pass, roleArn: `arn:aws:iam::${ACCOUNT}:role/checkout`, logLevel: "OFF", includeExecutionData: false, tracing: false, functions: new Map() }] });
+  });
+  afterAll(async () => {
+    await Promise.all([sns?.stop(), events?.stop(), sfn?.stop()]);
+  });
+  const endpoints = () => ({ AWS_ENDPOINT_URL_SNS: sns.endpoint, AWS_ENDPOINT_URL_EVENTBRIDGE: events.endpoint, AWS_ENDPOINT_URL_SFN: sfn.endpoint });
+
+  it("POST → SNS Publish (action-style, form template): the topic's subscriber gets the body; the answer is SNS's, JSON-wrapped", async () => {
+    const api = await gateway(
+      {
+        "POST /alerts": {
+          integration: {
+            type: "aws",
+            service: "sns",
+            action: "Publish",
+            requestParameters: { "integration.request.header.Content-Type": "'application/x-www-form-urlencoded'" },
+            requestTemplates: { "application/json": `TopicArn=$util.urlEncode('${TOPIC}')&Message=$util.urlEncode($input.body)&Subject=$util.urlEncode($input.path('$.title'))` },
+            permissions: [{ actions: ["sns:Publish"], resources: [TOPIC] }],
+          },
+          auth: "none",
+        },
+      },
+      s3.endpoint,
+      endpoints(),
+    );
+    const answer = await api.call("/alerts", { method: "POST", body: JSON.stringify({ title: "disk full", level: 2 }), headers: { "content-type": "application/json" } });
+    expect(answer.status).toBe(200);
+    const result = JSON.parse(answer.body) as { PublishResponse: { PublishResult: { MessageId: string } } };
+    expect(result.PublishResponse.PublishResult.MessageId).toEqual(expect.any(String));
+    expect(published.map((n) => [n.message, n.subject])).toEqual([[JSON.stringify({ title: "disk full", level: 2 }), "disk full"]]);
+  });
+
+  it("POST → EventBridge PutEvents with the route's X-Amz-Target; a bus the role may not use is refused (400) and nothing is delivered", async () => {
+    const route = (resources: string[]) => ({
+      integration: {
+        type: "aws" as const,
+        service: "events",
+        action: "PutEvents",
+        requestParameters: { "integration.request.header.X-Amz-Target": "'AWSEvents.PutEvents'", "integration.request.header.Content-Type": "'application/x-amz-json-1.1'" },
+        requestTemplates: { "application/json": `{"Entries":[{"EventBusName":"orders","Source":"shop.api","DetailType":"order placed","Detail":"$util.escapeJavaScript($input.json('$')).replaceAll("\\\\'","'")"}]}` },
+        permissions: [{ actions: ["events:PutEvents"], resources }],
+      },
+      auth: "none" as const,
+    });
+    const api = await gateway({ "POST /orders": route([BUS]), "POST /elsewhere": route([`arn:aws:events:us-east-1:${ACCOUNT}:event-bus/default`]) }, s3.endpoint, endpoints());
+    const answer = await api.call("/orders", { method: "POST", body: JSON.stringify({ id: "o-1", note: "it's" }), headers: { "content-type": "application/json" } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({ FailedEntryCount: 0 });
+    expect(delivered.map((e) => [e.source, e["detail-type"], e.detail])).toEqual([["shop.api", "order placed", { id: "o-1", note: "it's" }]]);
+    const refused = await api.call("/elsewhere", { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
+    expect(refused.status).toBe(400);
+    expect(delivered).toHaveLength(1);
+    expect(api.logged.join("\n")).toMatch(/not authorized to perform: events:PutEvents on resource: arn:aws:events:us-east-1:123456789012:event-bus\/orders/);
+  });
+
+  it("POST → Step Functions StartExecution (X-Amz-Target added): the execution starts with the template's input", async () => {
+    const api = await gateway(
+      {
+        "POST /checkout": {
+          integration: {
+            type: "aws",
+            service: "states",
+            action: "StartExecution",
+            requestTemplates: { "application/json": `{"stateMachineArn":"${MACHINE}","input":"$util.escapeJavaScript($input.json('$'))"}` },
+            permissions: [{ actions: ["states:StartExecution"], resources: [MACHINE] }],
+          },
+          auth: "none",
+        },
+      },
+      s3.endpoint,
+      endpoints(),
+    );
+    const answer = await api.call("/checkout", { method: "POST", body: JSON.stringify({ cart: "c-1" }), headers: { "content-type": "application/json" } });
+    expect(answer.status).toBe(200);
+    const { executionArn } = JSON.parse(answer.body) as { executionArn: string };
+    expect(executionArn).toMatch(/^arn:aws:states:us-east-1:123456789012:execution:checkout:/);
+    expect(sfn.sfn.describeExecution({ executionArn })).toMatchObject({ input: JSON.stringify({ cart: "c-1" }) });
   });
 });
