@@ -68,14 +68,7 @@ beforeAll(async () => {
         "POST /jobs": sendMessage(),
         "POST /strict-jobs": sendMessage("NEVER"),
         "GET /items/{id}": {
-          integration: {
-            type: "aws",
-            service: "dynamodb",
-            action: "GetItem",
-            requestTemplates: { "application/json": GET_ITEM },
-            responseTemplates: { "application/json": ITEM_RESPONSE },
-            permissions: [{ actions: ["dynamodb:GetItem"], resources: [data.tables.items.arn] }],
-          },
+          integration: { type: "aws", service: "dynamodb", action: "GetItem", permissions: [{ actions: ["dynamodb:GetItem"], resources: [data.tables.items.arn] }], requestTemplates: { "application/json": GET_ITEM }, responseTemplates: { "application/json": ITEM_RESPONSE } },
           auth: "none",
         },
       },

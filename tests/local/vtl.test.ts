@@ -42,6 +42,8 @@ describe("renderMappingTemplate: $input", () => {
     ["$input.params('absent') is empty", "[$input.params('absent')]", "[]"],
     ["$input.params().path.petId", "$input.params().path.petId", "42"],
     ["$input.params().header.get('X-Trace')", "$input.params().header.get('X-Trace')", "abc"],
+    ["$input.path('$') printed whole is a Java map, its lists JSON", "$input.path('$')", '{name=Ann, pets=[{"type":"dog","price":249.99},{"type":"cat","price":124.99}], nested={deep={id=7}}}'],
+    ["$input.json of a path that matches nothing is null", "$input.json('$.missing')", "null"],
   ])("%s", (_, template, expected) => {
     expect(render(template)).toBe(expected);
   });
