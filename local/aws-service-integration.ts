@@ -284,8 +284,13 @@ export async function invokeAwsServiceIntegration(request: AwsServiceRequest): P
   }
   try {
     const input = templateInput(event, request.body.toString("utf8"));
-    const body = selection === "passthrough" ? request.body : Buffer.from(renderMappingTemplate(selection.template, input).output, "utf8");
-    const result = integration.service === "s3" ? await callS3(request, body) : await callAction(request, body);
+    const rendered = selection === "passthrough" ? undefined : renderMappingTemplate(selection.template, input);
+    const body = rendered ? Buffer.from(rendered.output, "utf8") : request.body;
+    // The integration request's parameters: the mapped ones, then what the template overrode, which wins
+    // (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-override-request-response-parameters.html).
+    const mapped = mapRequestParameters(integration.requestParameters, event, request.body);
+    for (const location of ["header", "querystring", "path"] as const) Object.assign(mapped[location], rendered?.requestOverride[location]);
+    const result = integration.service === "s3" ? await callS3(request, body, mapped) : await callAction(request, body, mapped);
     if (result.problem) log(`  ${route.key}: ${integration.service} ${result.problem}`);
     const templated = Object.keys(integration.responseTemplates).length > 0 ? { templates: integration.responseTemplates, accept: headerValues(event, "accept")?.at(-1), input } : undefined;
     return methodResponse(result.status, result.contentType, result.body, requestId, templated);
@@ -305,9 +310,8 @@ function runtimeCredentials(environment: Record<string, string | undefined>) {
 }
 
 /** A non-S3 call (aws-service-calls.ts), with the integration request's headers, query string and path. */
-async function callAction(request: AwsServiceRequest, body: Buffer): Promise<ServiceResult> {
+async function callAction(request: AwsServiceRequest, body: Buffer, mapped: MappedRequest): Promise<ServiceResult> {
   const { integration, event, environment } = request;
-  const mapped = mapRequestParameters(integration.requestParameters, event, request.body);
   const path = integration.path === undefined ? undefined : integrationPath(String(await resolveValue<string>(integration.path)), mapped.path).split("?")[0];
   return callService({
     service: integration.service,
@@ -325,11 +329,10 @@ async function callAction(request: AwsServiceRequest, body: Buffer): Promise<Ser
 }
 
 /** A path-style S3 call: the integration path, mapped headers and `body` (the client's, or the rendered template's). */
-async function callS3(request: AwsServiceRequest, body: Buffer): Promise<ServiceResult> {
+async function callS3(request: AwsServiceRequest, body: Buffer, mapped: MappedRequest): Promise<ServiceResult> {
   const { integration, event, environment } = request;
   const endpoint = environment.AWS_ENDPOINT_URL_S3;
   if (!endpoint) throw new Error("no local S3 server is running (AWS_ENDPOINT_URL_S3 is not set)");
-  const mapped = mapRequestParameters(integration.requestParameters, event, request.body);
   const pathAndQuery = integrationPath(String(await resolveValue<string>(integration.path)), mapped.path);
   const query = s3Target(pathAndQuery).query;
   for (const [name, value] of Object.entries(mapped.querystring)) query.set(name, value);

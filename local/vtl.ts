@@ -10,7 +10,8 @@
  *   (searched in that order)".
  * - `$util.escapeJavaScript`, `parseJson`, `urlEncode`, `urlDecode`, `base64Encode`, `base64Decode`.
  * - `$context.*` (the request's context: requestId, identity.sourceIp, requestTimeEpoch, stage, httpMethod,
- *   resourcePath, authorizer.*, …), with `$context.responseOverride.status` and `.header.<name>` a template may set;
+ *   resourcePath, authorizer.*, …), with `$context.responseOverride.status` and `.header.<name>` a response template
+ *   may set, and `$context.requestOverride.header.<name>`, `.querystring.<name>`, `.path.<name>` a request template may;
  *   `$stageVariables.<name>`.
  *
  * What differs from AWS's Velocity (1.7, on Java) is listed in docs/local-vs-aws.md: velocityjs runs JavaScript values,
@@ -38,9 +39,17 @@ export interface ResponseOverride {
   header: Record<string, string>;
 }
 
+/** What a request template set through `$context.requestOverride`: the integration request's headers, query string and path parameters. */
+export interface RequestOverride {
+  header: Record<string, string>;
+  querystring: Record<string, string>;
+  path: Record<string, string>;
+}
+
 export interface RenderedTemplate {
   output: string;
   responseOverride: ResponseOverride;
+  requestOverride: RequestOverride;
 }
 
 /** A template API Gateway would refuse to run (a body `$input.json` cannot parse, a template that does not parse). */
@@ -228,7 +237,8 @@ function inputVariable(input: MappingTemplateInput) {
  */
 export function renderMappingTemplate(template: string, input: MappingTemplateInput): RenderedTemplate {
   const responseOverride: { status?: number; header: Record<string, string> } = { header: {} };
-  const context = { ...structuredClone(input.context), responseOverride, requestOverride: { header: {}, path: {}, querystring: {} } };
+  const requestOverride: RequestOverride = { header: {}, querystring: {}, path: {} };
+  const context = { ...structuredClone(input.context), responseOverride, requestOverride };
   let compiled: InstanceType<typeof Compile>;
   try {
     compiled = new Compile(parse(template), { escape: false, customMethodHandlers: CUSTOM_METHODS });
@@ -244,7 +254,12 @@ export function renderMappingTemplate(template: string, input: MappingTemplateIn
   }
   const status = Number(responseOverride.status);
   const header = Object.fromEntries(Object.entries(responseOverride.header ?? {}).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, String(v)]));
-  return { output, responseOverride: { ...(Number.isInteger(status) && status >= 100 && status <= 599 ? { status } : {}), header } };
+  const strings = (values: Record<string, unknown> | undefined) => Object.fromEntries(Object.entries(values ?? {}).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, String(v)]));
+  return {
+    output,
+    responseOverride: { ...(Number.isInteger(status) && status >= 100 && status <= 599 ? { status } : {}), header },
+    requestOverride: { header: strings(requestOverride.header), querystring: strings(requestOverride.querystring), path: strings(requestOverride.path) },
+  };
 }
 
 /** The media type a Content-Type names, lower-cased, without parameters (`application/json; charset=utf-8` → `application/json`). */

@@ -281,6 +281,16 @@ describe("an S3 route with mapping templates", () => {
     expect(plain.headers.get("content-type")).toBe("text/plain");
   });
 
+  it("a request template's $context.requestOverride sets the integration request's path parameter and header", async () => {
+    const api = await gateway({
+      "PUT /note/{key}": noteRoute("PUT", { requestTemplates: { "application/json": '#set($context.requestOverride.path.key = "notes/$input.params(\'key\')")#set($context.requestOverride.header.Content-Type = "text/plain")$input.path(\'$.text\')' } }),
+    });
+    expect((await api.call("/note/c.txt", { method: "PUT", body: '{"text":"plain"}', headers: { "content-type": "application/json" } })).status).toBe(200);
+    expect(s3.store.get("drops", "c.txt")).toBeUndefined();
+    expect(s3.store.get("drops", "notes/c.txt")).toMatchObject({ contentType: "text/plain" });
+    expect(s3.store.get("drops", "notes/c.txt")!.body.toString()).toBe("plain");
+  });
+
   it("a request of another Content-Type is refused 415 (WHEN_NO_TEMPLATES), and a template that cannot read the body answers 500", async () => {
     const api = await gateway({ "PUT /note/{key}": noteRoute("PUT", { requestTemplates: { "application/json": '{"note":$input.json(\'$.text\')}' } }) });
     const refused = await api.call("/note/b.json", { method: "PUT", body: "text=hi", headers: { "content-type": "application/x-www-form-urlencoded" } });

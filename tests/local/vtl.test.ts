@@ -116,6 +116,11 @@ describe("renderMappingTemplate: $context and $stageVariables", () => {
     expect(rendered.responseOverride).toEqual({ status: 201, header: { Location: "/pets/42" } });
     expect(renderMappingTemplate("x", input()).responseOverride).toEqual({ header: {} });
   });
+
+  it("#set($context.requestOverride.header/querystring/path) are returned for the integration request", () => {
+    const rendered = renderMappingTemplate('#set($context.requestOverride.header.X-Tenant = $input.params(\'X-Trace\'))#set($context.requestOverride.querystring.q = "b")#set($context.requestOverride.path.key = "k-$input.params(\'petId\')")', input());
+    expect(rendered.requestOverride).toEqual({ header: { "X-Tenant": "abc" }, querystring: { q: "b" }, path: { key: "k-42" } });
+  });
 });
 
 describe("jsonPath", () => {
