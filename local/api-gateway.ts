@@ -6,8 +6,10 @@
  * with handlers/shared/jwt.ts; Lambda: the authorizer function in its local sandbox;
  * IAM: a SigV4 header must be present — signatures are not checked locally), builds
  * the REST proxy event (path, query, headers, body, stage variables, authorizer
- * context) and runs the route's bundled handler with its timeout enforced. An S3 AWS-service route calls the local
- * S3 server as its integration role (local/aws-service-integration.ts); other services, action-style calls and mapping templates answer 501.
+ * context) and runs the route's bundled handler with its timeout enforced. An AWS-service route calls the local
+ * emulator of its service (S3, SQS, SNS, Kinesis, DynamoDB, EventBridge, Step Functions) as its integration role, its
+ * mapping templates rendered as API Gateway renders them (local/aws-service-integration.ts, local/vtl.ts); a service
+ * without a local emulator answers 501.
  */
 import { randomUUID } from "node:crypto";
 import { BlockList, isIPv4 } from "node:net";
@@ -20,7 +22,7 @@ import { fromHttpApiResult, httpApiClaims, toHttpApiEvent } from "./http-api-eve
 import { bearerToken, createTokenVerifier, type CognitoClaims } from "../handlers/shared/jwt";
 import { LAMBDA_REFUSAL_STATUS, LambdaInvokeError } from "./lambda-runtime";
 import { resolveValue } from "./offline/program";
-import { awsServiceNotEmulated, invokeS3Integration } from "./aws-service-integration";
+import { awsServiceNotEmulated, invokeAwsServiceIntegration } from "./aws-service-integration";
 import type { LocalContext } from "./services/types";
 import { requestModelProblem } from "./request-model";
 import { FRAMING_HEADERS, hasBody, pathPatternMatcher, readBody, unsendable } from "./http";
@@ -315,7 +317,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
       case "aws": {
         const notEmulated = awsServiceNotEmulated(integration);
         if (notEmulated) return json(501, { message: notEmulated });
-        return invokeS3Integration({ route, integration, event, body: client.body, region: spec.region ?? context.run.config.region, environment: context.environment, log: context.log });
+        return invokeAwsServiceIntegration({ route, integration, event, body: client.body, region: spec.region ?? context.run.config.region, account: accountId, environment: context.environment, log: context.log });
       }
       case "lambda": {
         const fn = spec.functions[integration.functionName];

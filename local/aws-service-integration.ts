@@ -15,7 +15,11 @@
  * 4. The integration response, selected by S3's status: 2xx → 200 with S3's Content-Type and body; 4xx → 400
  *    `{"message":"Bad request","requestId":...}`; anything else → 500 `{"message":"Internal server error",...}`.
  *
- * Other services, action-style calls and mapping templates are not emulated (the gateway answers 501, awsServiceNotEmulated).
+ * Mapping templates (`requestTemplates`, `responseTemplates`) are rendered as API Gateway renders them (local/vtl.ts):
+ * the request template picked by the client's Content-Type and the route's passthroughBehavior (415 Unsupported Media
+ * Type when it refuses), the 200's response template by the client's Accept. Action-style calls and the other services
+ * (SQS, SNS, Kinesis, DynamoDB, EventBridge, Step Functions) go to their local emulators (local/aws-service-calls.ts).
+ * Services without one answer 501 (awsServiceNotEmulated).
  */
 import { createHash } from "node:crypto";
 import type { APIGatewayProxyEvent } from "aws-lambda";
@@ -25,24 +29,20 @@ import type { PolicyStatement } from "../components/iam";
 import type { RouteSpec } from "../components/serverless-api/spec";
 import { evaluatePolicy, type IamStatement } from "./iam-policy";
 import { resolveValue } from "./offline/program";
+import { MOCK_ACCOUNT_ID } from "./offline/mocks";
+import { LOCAL_CREDENTIALS } from "./sigv4-verify";
+import { CallNotEmulated, callService, serviceCallNotEmulated, type ServiceResult } from "./aws-service-calls";
+import { MappingTemplateError, renderMappingTemplate, selectRequestTemplate, selectResponseTemplate, type MappingTemplateInput } from "./vtl";
 
 export type AwsServiceIntegrationSpec = Extract<RouteSpec["integration"], { type: "aws" }>;
 
 /**
  * Why `npm start` cannot answer an AWS-service route as API Gateway would (the gateway answers 501 with it), or
- * undefined for the routes it serves: path-style S3 calls without mapping templates. An action-style call (Kinesis
- * PutRecord, DynamoDB GetItem) is built by its VTL request template, and a response template shapes the answer; the
- * local gateway renders no VTL (API Gateway's `$input`, `$util` and `$context` would have to be reproduced), so passing
- * the client's body through instead would answer what AWS never does.
+ * undefined for the routes it serves: services with a local emulator (aws-service-calls.ts LOCAL_INTEGRATION_SERVICES),
+ * path-style on S3 and action-style on the JSON-protocol services.
  */
 export function awsServiceNotEmulated(integration: AwsServiceIntegrationSpec): string | undefined {
-  const templated = Object.keys(integration.requestTemplates ?? {}).length > 0 || Object.keys(integration.responseTemplates ?? {}).length > 0;
-  if (integration.action !== undefined) {
-    return `AWS service integrations calling an action (${integration.service}:${integration.action}) and their mapping templates are not emulated locally; deploy to try the route, or call the service from a Lambda handler`;
-  }
-  if (integration.service !== "s3") return `AWS service integrations other than S3 (${integration.service}) are not emulated locally`;
-  if (templated) return `AWS service integrations with mapping templates (requestTemplates, responseTemplates) are not emulated locally: the local gateway renders no VTL`;
-  return undefined;
+  return serviceCallNotEmulated(integration.service, integration.action);
 }
 
 export interface AwsServiceRequest {
@@ -54,6 +54,8 @@ export interface AwsServiceRequest {
   body: Buffer;
   /** The API's region: the integration URI's, which API Gateway signs the S3 request for. */
   region: string;
+  /** The API's account (its execution ARN's): the account of resources a call names by name (a table, a stream). */
+  account?: string;
   /** The local runtime's environment: AWS_ENDPOINT_URL_S3 and the local credentials. */
   environment: Record<string, string | undefined>;
   log(message: string): void;
@@ -63,6 +65,8 @@ export interface AwsServiceAnswer {
   status: number;
   headers: Record<string, string>;
   body: Buffer | string;
+  /** Answered by API Gateway itself (415, 501), not through the integration responses. */
+  gateway?: boolean;
 }
 
 /** What the integration request parameters resolve to for one request. */
@@ -198,17 +202,25 @@ export async function policyAllows(permissions: readonly PolicyStatement[], acti
   return evaluatePolicy(statements, action, resource) === "allowed";
 }
 
-/** The integration's answer as the component's method responses shape it (routes.ts AWS_SERVICE_RESPONSES). */
-function methodResponse(status: number, contentType: string | null, body: Buffer, requestId: string): AwsServiceAnswer {
-  // "For all other HTTP and AWS back ends, the HTTP status code is matched" against each integration response's
-  // selectionPattern (IntegrationResponse.selectionPattern in the API Gateway API reference, as the SDK docs carry it:
-  // https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/apigateway/aws.sdk.kotlin.services.apigateway.model/-integration-response/selection-pattern.html):
-  // 2\d{2} → 200,
-  // 4\d{2} → 400, and the response without a pattern (the default) → 500 for everything else.
+/**
+ * The integration's answer as the component's method responses shape it (routes.ts AWS_SERVICE_RESPONSES and
+ * awsServiceResponses). "For all other HTTP and AWS back ends, the HTTP status code is matched" against each integration
+ * response's selectionPattern (IntegrationResponse.selectionPattern in the API Gateway API reference, as the SDK docs carry it:
+ * https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/apigateway/aws.sdk.kotlin.services.apigateway.model/-integration-response/selection-pattern.html):
+ * 2\d{2} → 200, 4\d{2} → 400, and the response without a pattern (the default) → 500 for everything else. The 200
+ * maps method.response.header.Content-Type ← integration.response.header.Content-Type and, without response templates,
+ * passes the body through (with no Content-Type from the service, API Gateway's default, application/json); with
+ * them, the template picked by the client's Accept renders the service's body, and may override the status and headers
+ * through `$context.responseOverride`.
+ */
+function methodResponse(status: number, contentType: string | null, body: Buffer, requestId: string, templated?: { templates: Record<string, string>; accept: string | undefined; input: MappingTemplateInput }): AwsServiceAnswer {
   if (status >= 200 && status <= 299) {
-    // 200 maps method.response.header.Content-Type ← integration.response.header.Content-Type and no template: the body
-    // passes through. With no Content-Type from S3, API Gateway's default, application/json.
-    return { status: 200, headers: { "content-type": contentType ?? "application/json" }, body };
+    const selected = templated && selectResponseTemplate(templated.templates, templated.accept);
+    if (!selected) return { status: 200, headers: { "content-type": contentType ?? "application/json" }, body };
+    const rendered = renderMappingTemplate(selected.template, { ...templated.input, body: body.toString("utf8") });
+    const headers: Record<string, string> = { "content-type": selected.contentType };
+    for (const [name, value] of Object.entries(rendered.responseOverride.header)) headers[name.toLowerCase()] = value;
+    return { status: rendered.responseOverride.status ?? 200, headers, body: rendered.output };
   }
   if (status >= 400 && status <= 499) return { status: 400, headers: { "content-type": "application/json" }, body: JSON.stringify({ message: "Bad request", requestId }) };
   return internalError(requestId);
@@ -237,66 +249,132 @@ function integrationHeaders(method: string, event: APIGatewayProxyEvent, mapped:
   return headers;
 }
 
-/** Serves one request of an S3 integration route; never throws (what goes wrong is logged and answered 500). */
-export async function invokeS3Integration(request: AwsServiceRequest): Promise<AwsServiceAnswer> {
-  const { route, integration, event, environment, log } = request;
+/** What a mapping template reads of the method request: its parameters, context and stage variables. */
+export function templateInput(event: APIGatewayProxyEvent, body: string): MappingTemplateInput {
+  const last = (values: Record<string, string[] | undefined> | null) => Object.fromEntries(Object.entries(values ?? {}).map(([name, v]) => [name, v?.at(-1) ?? ""]));
+  return {
+    body,
+    params: { path: { ...(event.pathParameters ?? {}) } as Record<string, string>, querystring: last(event.multiValueQueryStringParameters), header: last(event.multiValueHeaders) },
+    context: { ...event.requestContext, authorizer: event.requestContext.authorizer ?? {} } as unknown as Record<string, unknown>,
+    stageVariables: { ...(event.stageVariables ?? {}) } as Record<string, string>,
+  };
+}
+
+/**
+ * API Gateway's UNSUPPORTED_MEDIA_TYPE gateway response: 415 `{"message":"Unsupported Media Type"}`
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html, "The gateway
+ * response for an unsupported media type error, if the passthrough behavior is enforced"; the default template of a
+ * gateway response is `{"message":$context.error.messageString}`).
+ */
+function unsupportedMediaType(): AwsServiceAnswer {
+  return { status: 415, headers: { "content-type": "application/json", "x-amzn-errortype": "UnsupportedMediaTypeException" }, body: JSON.stringify({ message: "Unsupported Media Type" }), gateway: true };
+}
+
+/**
+ * Serves one request of an AWS-service integration route; never throws (what goes wrong is logged and answered 500,
+ * as API Gateway answers an integration it cannot run).
+ */
+export async function invokeAwsServiceIntegration(request: AwsServiceRequest): Promise<AwsServiceAnswer> {
+  const { route, integration, event, log } = request;
   const requestId = event.requestContext.requestId;
+  const selection = selectRequestTemplate(integration.requestTemplates, headerValues(event, "content-type")?.at(-1), integration.passthroughBehavior);
+  if (selection === "unsupported") {
+    log(`  ${route.key}: no request template for Content-Type ${headerValues(event, "content-type")?.at(-1) ?? "(none: application/json)"} and passthroughBehavior ${integration.passthroughBehavior}: 415`);
+    return unsupportedMediaType();
+  }
   try {
-    const endpoint = environment.AWS_ENDPOINT_URL_S3;
-    if (!endpoint) {
-      log(`  ${route.key}: no local S3 server is running (AWS_ENDPOINT_URL_S3 is not set)`);
-      return internalError(requestId);
-    }
+    const input = templateInput(event, request.body.toString("utf8"));
+    const rendered = selection === "passthrough" ? undefined : renderMappingTemplate(selection.template, input);
+    const body = rendered ? Buffer.from(rendered.output, "utf8") : request.body;
+    // The integration request's parameters: the mapped ones, then what the template overrode, which wins
+    // (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-override-request-response-parameters.html).
     const mapped = mapRequestParameters(integration.requestParameters, event, request.body);
-    const pathAndQuery = integrationPath(String(await resolveValue<string>(integration.path)), mapped.path);
-    const query = s3Target(pathAndQuery).query;
-    for (const [name, value] of Object.entries(mapped.querystring)) query.set(name, value);
-    const method = integration.method.toUpperCase() === "ANY" ? event.httpMethod : integration.method.toUpperCase();
-
-    // Path-style, as the integration URI's `path/<bucket>/<key>` addresses S3, at the local server. The URL resolves
-    // `.` and `..` segments (a mapped value may be one), so the request authorised is the one built here and sent.
-    const url = new URL(`/${pathAndQuery.split("?")[0].replace(/^\/+/, "")}`, endpoint);
-    url.search = query.toString();
-    const authorisation = s3Authorisation(method, s3Target(`${url.pathname}${url.search}`));
-    if (authorisation && !(await policyAllows(integration.permissions, authorisation.action, authorisation.resource))) {
-      log(`  ${route.key}: the integration role is not authorized to perform: ${authorisation.action} on resource: ${authorisation.resource} (S3 answers ${ACCESS_DENIED_STATUS} AccessDenied)`);
-      return methodResponse(ACCESS_DENIED_STATUS, null, Buffer.alloc(0), requestId);
-    }
-
-    const body = ["GET", "HEAD", "OPTIONS"].includes(method) ? undefined : request.body;
-    const headers = integrationHeaders(method, event, mapped.header);
-    const signer = new SignatureV4({
-      credentials: { accessKeyId: environment.AWS_ACCESS_KEY_ID ?? "local", secretAccessKey: environment.AWS_SECRET_ACCESS_KEY ?? "local" },
-      region: request.region,
-      service: "s3",
-      sha256: Sha256,
-      // S3 signs the path as sent, encoded once (https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html).
-      uriEscapePath: false,
-    });
-    const signed = await signer.sign({
-      method,
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: url.port ? Number(url.port) : undefined,
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: { ...headers, host: url.host, "x-amz-content-sha256": createHash("sha256").update(body ?? Buffer.alloc(0)).digest("hex") },
-    });
-    const { host: _host, ...sent } = signed.headers; // fetch sets Host itself, to the same value
-    let response: Response;
-    try {
-      response = await fetch(url, { method, headers: sent, body });
-    } catch (error) {
-      const cause = (error as Error & { cause?: { code?: string } }).cause;
-      log(`  ${route.key}: could not reach the local S3 server at ${endpoint}: ${cause?.code ?? (error as Error).message}`);
-      return internalError(requestId);
-    }
-    const answer = Buffer.from(await response.arrayBuffer());
-    if (response.status >= 300) log(`  ${route.key}: S3 answered ${response.status} ${/<Code>([^<]*)<\/Code>/.exec(answer.toString("utf8"))?.[1] ?? response.headers.get("x-amz-error-code") ?? ""}`.trimEnd());
-    return methodResponse(response.status, response.headers.get("content-type"), answer, requestId);
+    for (const location of ["header", "querystring", "path"] as const) Object.assign(mapped[location], rendered?.requestOverride[location]);
+    const result = integration.service === "s3" ? await callS3(request, body, mapped) : await callAction(request, body, mapped);
+    if (result.problem) log(`  ${route.key}: ${integration.service} ${result.problem}`);
+    const templated = Object.keys(integration.responseTemplates).length > 0 ? { templates: integration.responseTemplates, accept: headerValues(event, "accept")?.at(-1), input } : undefined;
+    return methodResponse(result.status, result.contentType, result.body, requestId, templated);
   } catch (error) {
-    // A path that does not decode, an Output that failed, a signing problem: API Gateway's 500, never a crash.
-    log(`  ${route.key}: AWS-service integration failed: ${(error as Error).message}`);
+    if (error instanceof CallNotEmulated) return { status: 501, headers: { "content-type": "application/json" }, body: JSON.stringify({ message: `${route.key}: ${error.message}` }), gateway: true };
+    // A template that fails, a path that does not decode, an Output that failed, an emulator that is down: API
+    // Gateway's 500, never a crash.
+    const cause = (error as Error & { cause?: { code?: string } }).cause;
+    log(`  ${route.key}: AWS-service integration failed: ${error instanceof MappingTemplateError ? `mapping template: ${error.message}` : (cause?.code ?? (error as Error).message)}`);
     return internalError(requestId);
   }
+}
+
+/** The runtime's own credentials, which every local endpoint accepts (the role was asked before). */
+function runtimeCredentials(environment: Record<string, string | undefined>) {
+  return { accessKeyId: environment.AWS_ACCESS_KEY_ID ?? LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: environment.AWS_SECRET_ACCESS_KEY ?? LOCAL_CREDENTIALS.secretAccessKey };
+}
+
+/** A non-S3 call (aws-service-calls.ts), with the integration request's headers, query string and path. */
+async function callAction(request: AwsServiceRequest, body: Buffer, mapped: MappedRequest): Promise<ServiceResult> {
+  const { integration, event, environment } = request;
+  const path = integration.path === undefined ? undefined : integrationPath(String(await resolveValue<string>(integration.path)), mapped.path).split("?")[0];
+  return callService({
+    service: integration.service,
+    action: integration.action,
+    path,
+    body,
+    headers: integrationHeaders("POST", event, mapped.header),
+    query: mapped.querystring,
+    region: request.region,
+    account: request.account ?? MOCK_ACCOUNT_ID,
+    environment,
+    credentials: runtimeCredentials(environment),
+    allows: (action, resource) => policyAllows(integration.permissions, action, resource),
+  });
+}
+
+/** A path-style S3 call: the integration path, mapped headers and `body` (the client's, or the rendered template's). */
+async function callS3(request: AwsServiceRequest, body: Buffer, mapped: MappedRequest): Promise<ServiceResult> {
+  const { integration, event, environment } = request;
+  const endpoint = environment.AWS_ENDPOINT_URL_S3;
+  if (!endpoint) throw new Error("no local S3 server is running (AWS_ENDPOINT_URL_S3 is not set)");
+  const pathAndQuery = integrationPath(String(await resolveValue<string>(integration.path)), mapped.path);
+  const query = s3Target(pathAndQuery).query;
+  for (const [name, value] of Object.entries(mapped.querystring)) query.set(name, value);
+  const method = integration.method.toUpperCase() === "ANY" ? event.httpMethod : integration.method.toUpperCase();
+
+  // Path-style, as the integration URI's `path/<bucket>/<key>` addresses S3, at the local server. The URL resolves
+  // `.` and `..` segments (a mapped value may be one), so the request authorised is the one built here and sent.
+  const url = new URL(`/${pathAndQuery.split("?")[0].replace(/^\/+/, "")}`, endpoint);
+  url.search = query.toString();
+  const authorisation = s3Authorisation(method, s3Target(`${url.pathname}${url.search}`));
+  if (authorisation && !(await policyAllows(integration.permissions, authorisation.action, authorisation.resource))) {
+    return { status: ACCESS_DENIED_STATUS, contentType: null, body: Buffer.alloc(0), problem: `the integration role is not authorized to perform: ${authorisation.action} on resource: ${authorisation.resource} (S3 answers ${ACCESS_DENIED_STATUS} AccessDenied)` };
+  }
+
+  const sentBody = ["GET", "HEAD", "OPTIONS"].includes(method) ? undefined : body;
+  const headers = integrationHeaders(method, event, mapped.header);
+  const signer = new SignatureV4({
+    credentials: runtimeCredentials(environment),
+    region: request.region,
+    service: "s3",
+    sha256: Sha256,
+    // S3 signs the path as sent, encoded once (https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html).
+    uriEscapePath: false,
+  });
+  const signed = await signer.sign({
+    method,
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port ? Number(url.port) : undefined,
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    headers: { ...headers, host: url.host, "x-amz-content-sha256": createHash("sha256").update(sentBody ?? Buffer.alloc(0)).digest("hex") },
+  });
+  const { host: _host, ...sent } = signed.headers; // fetch sets Host itself, to the same value
+  let response: Response;
+  try {
+    response = await fetch(url, { method, headers: sent, body: sentBody });
+  } catch (error) {
+    const cause = (error as Error & { cause?: { code?: string } }).cause;
+    throw new Error(`could not reach the local S3 server at ${endpoint}: ${cause?.code ?? (error as Error).message}`);
+  }
+  const answer = Buffer.from(await response.arrayBuffer());
+  const problem = response.status >= 300 ? `answered ${response.status} ${/<Code>([^<]*)<\/Code>/.exec(answer.toString("utf8"))?.[1] ?? response.headers.get("x-amz-error-code") ?? ""}`.trimEnd() : undefined;
+  return { status: response.status, contentType: response.headers.get("content-type"), body: answer, problem };
 }

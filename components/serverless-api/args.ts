@@ -164,7 +164,9 @@ export type HttpApiVpcLink =
  * builds from the client's, so the stream or table name stays server-side). The service's 2xx answers pass through with
  * its Content-Type, or through `responseTemplates`; its 4xx become 400 and anything else 500, each a JSON
  * `{ message, requestId }` (the service's own error bodies name buckets, tables, ARNs and accounts; they stay in the
- * execution logs). REST kind only. `npm start` emulates path-style S3 routes without templates; every other answers 501.
+ * execution logs). REST kind only. `npm start` runs them against its local emulators (S3, SQS, SNS, Kinesis, DynamoDB,
+ * EventBridge, Step Functions), mapping templates rendered as API Gateway renders them (docs/local-vs-aws.md); other
+ * services answer 501.
  */
 export interface AwsServiceIntegration {
   /** Selects this integration. */
@@ -202,6 +204,14 @@ export interface AwsServiceIntegration {
    * @default none: the client's body passes through (passthrough `WHEN_NO_MATCH`)
    */
   requestTemplates?: Record<string, string>;
+  /**
+   * What API Gateway does with a request whose Content-Type has no request template
+   * (https://docs.aws.amazon.com/apigateway/latest/developerguide/integration-passthrough-behaviors.html):
+   * `"WHEN_NO_MATCH"` passes its body through as the client wrote it; `"WHEN_NO_TEMPLATES"` passes it through only when
+   * the route has no request templates, else answers 415 Unsupported Media Type; `"NEVER"` always answers 415.
+   * @default "WHEN_NO_TEMPLATES" with requestTemplates, "WHEN_NO_MATCH" without
+   */
+  passthroughBehavior?: "WHEN_NO_MATCH" | "WHEN_NO_TEMPLATES" | "NEVER";
   /**
    * Response mapping templates (VTL) of the 200 answer, by Content-Type, e.g. `{ "application/json":
    * '{"name":"$input.path(\'$.Item.name.S\')"}' }`: the service's 2xx body as callers get it. Each at most 300 KB.

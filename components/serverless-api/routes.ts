@@ -415,7 +415,9 @@ function createIntegration(
           // client wrote it (a body naming another table or stream): "WHEN_NO_TEMPLATES | The request is rejected with an
           // HTTP 415 Unsupported Media Type response", and a request without Content-Type is read as application/json
           // (https://docs.aws.amazon.com/apigateway/latest/developerguide/integration-passthrough-behaviors.html).
-          passthroughBehavior: templated ? "WHEN_NO_TEMPLATES" : "WHEN_NO_MATCH",
+          // (spec.ts: WHEN_NO_TEMPLATES with templates unless the route sets passthroughBehavior; AWS's three values,
+          // API_Integration passthroughBehavior.)
+          passthroughBehavior: integration.passthroughBehavior,
         },
         { dependsOn: [method, policy] },
       );

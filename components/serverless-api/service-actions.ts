@@ -41,6 +41,9 @@ const IAM_PREFIX_IS_SUBDOMAIN = new Set(["kinesis", "dynamodb", "sqs", "sns", "e
  */
 export const MAPPING_TEMPLATE_MAX_BYTES = 300 * 1024;
 
+/** API Gateway's passthrough behaviours. */
+const PASSTHROUGH_BEHAVIORS: readonly string[] = ["WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"];
+
 /** An AWS API action name: `PutRecord`, `GetItem`, `SendMessage` (PascalCase letters and digits). */
 const ACTION_NAME = /^[A-Z][A-Za-z0-9]{0,127}$/;
 
@@ -90,6 +93,13 @@ export function validateAwsServiceCall(fail: ArgFailure, where: string, integrat
     }
   } else if (integration.method === undefined) {
     fail(`${where}.integration.method`, undefined, "is required with path (the service call's HTTP method)", 'Set method, e.g. "PUT" for S3 PutObject or "GET" for GetObject.');
+  }
+  const passthrough = integration.passthroughBehavior;
+  // "Valid values are WHEN_NO_MATCH, WHEN_NO_TEMPLATES, and NEVER" (API_Integration, passthroughBehavior:
+  // https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html); CloudFormation tooling checks the same list
+  // (troposphere's validate_passthrough_behavior: ["WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"]).
+  if (passthrough !== undefined && !PASSTHROUGH_BEHAVIORS.includes(passthrough)) {
+    fail(`${where}.integration.passthroughBehavior`, passthrough, `is not one of ${PASSTHROUGH_BEHAVIORS.join(", ")}`, 'Use "NEVER" to answer 415 to any Content-Type without a template, or leave it out.');
   }
   validateTemplates(fail, `${where}.integration.requestTemplates`, integration.requestTemplates);
   validateTemplates(fail, `${where}.integration.responseTemplates`, integration.responseTemplates);

@@ -37,6 +37,7 @@ export type IntegrationSpec =
       requestParameters: Record<string, string>;
       requestTemplates: Record<string, string>;
       responseTemplates: Record<string, string>;
+      passthroughBehavior: "WHEN_NO_MATCH" | "WHEN_NO_TEMPLATES" | "NEVER";
     };
 
 export type AuthSpec = { type: "none" } | { type: "iam" } | { type: "authorizer"; authorizer: string; scopes: string[] };
@@ -231,6 +232,9 @@ function awsServiceIntegrationSpec(integration: Extract<NonNullable<ApiRoute["in
     requestParameters,
     requestTemplates: integration.requestTemplates ?? {},
     responseTemplates: integration.responseTemplates ?? {},
+    // With templates, a request of another content type is refused with 415 instead of reaching the service as the
+    // client wrote it (a body naming another table or stream) unless the route asks otherwise.
+    passthroughBehavior: integration.passthroughBehavior ?? (Object.keys(integration.requestTemplates ?? {}).length > 0 ? "WHEN_NO_TEMPLATES" : "WHEN_NO_MATCH"),
   };
 }
 

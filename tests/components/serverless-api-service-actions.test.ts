@@ -125,6 +125,14 @@ describe("ServerlessApi action-style AWS-service integrations", () => {
   });
 });
 
+describe("ServerlessApi passthroughBehavior", () => {
+  it("deploys the route's passthroughBehavior (NEVER: 415 for any Content-Type without a template), on a route without templates too", async () => {
+    const graph = await record(() => new ServerlessApi("sp1", args({ "POST /events": putRecord({ passthroughBehavior: "NEVER" }), "GET /items/{id}": getItem({ passthroughBehavior: "WHEN_NO_MATCH" }) })));
+    expect(integrationOf(graph, "sp1", "post-api-events").inputs.passthroughBehavior).toBe("NEVER");
+    expect(integrationOf(graph, "sp1", "get-api-items-id").inputs.passthroughBehavior).toBe("WHEN_NO_MATCH");
+  });
+});
+
 describe("ServerlessApi redeploys when a mapping template changes", () => {
   const triggers = async (a: ServerlessApiArgs) => resource(await record(() => new ServerlessApi("sr1", a)), "aws:apigateway/deployment:Deployment", "sr1-deployment").inputs.triggers;
 
@@ -152,6 +160,7 @@ describe("ServerlessApi refuses action-style integrations it cannot deploy", () 
     ["a request template that is no string", { requestTemplates: { "application/json": { StreamName: "events" } } }, /integration\.requestTemplates\["application\/json"\] .*is not a string/s],
     ["a request template over 300 KB", { requestTemplates: { "application/json": `{"StreamName":"events","Data":"${"x".repeat(300 * 1024)}"}` } }, /integration\.requestTemplates\["application\/json"\] .*over API Gateway's 300 KB mapping template size/s],
     ["a response template key that is no content type", { responseTemplates: { "": "{}" } }, /integration\.responseTemplates "" is not a content type/s],
+    ["a passthroughBehavior API Gateway does not know", { passthroughBehavior: "never" }, /integration\.passthroughBehavior "never" is not one of WHEN_NO_MATCH, WHEN_NO_TEMPLATES, NEVER.*"NEVER"/s],
   ])("refuses %s", (_, overrides, message) => {
     expect(refused({ "POST /events": putRecord(overrides) })).toThrow(message);
   });

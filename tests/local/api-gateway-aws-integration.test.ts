@@ -3,8 +3,9 @@
  * local gateway, against the local S3 server, as the deployed REST integration answers: the path filled from the
  * route's requestParameters, the client's bytes passed through, only mapped headers sent, the integration role's
  * `permissions` enforced as IAM would (S3's 403 AccessDenied), and the component's responses (routes.ts
- * AWS_SERVICE_RESPONSES): 2xx → 200 with S3's Content-Type and body, 4xx → 400 "Bad request", else 500. Services
- * other than S3 still answer 501.
+ * AWS_SERVICE_RESPONSES): 2xx → 200 with S3's Content-Type and body, 4xx → 400 "Bad request", else 500; mapping
+ * templates rendered (local/vtl.ts). Services without a local emulator answer 501 (the others:
+ * api-gateway-service-actions.test.ts).
  */
 import type { Server } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +13,9 @@ import { gatewaySpec } from "../harness/api-spec";
 import { createLocalGateway } from "../../local/api-gateway";
 import { listen } from "../../local/front-door";
 import { LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
+import { startLocalEventBridge, type EventBridgeEvent, type LocalEventBridgeServer } from "../../local/eventbridge-server";
+import { startLocalSfn, type LocalSfnServer } from "../../local/sfn-server";
+import { startLocalSns, type LocalSnsServer, type SnsNotification } from "../../local/sns-server";
 import type { LocalContext } from "../../local/services/types";
 import type { normalise } from "../../components/serverless-api/spec";
 
@@ -34,13 +38,13 @@ afterEach(async () => {
 
 type Routes = NonNullable<Parameters<typeof normalise>[1]["routes"]>;
 
-async function gateway(routes: Routes, endpoint = s3.endpoint) {
+async function gateway(routes: Routes, endpoint = s3.endpoint, endpoints: Record<string, string> = {}) {
   const spec = gatewaySpec("api", { basePath: "api", routes });
   const logged: string[] = [];
   const context = {
     log: (line: string) => logged.push(line),
     run: { config: { region: "us-east-1" } },
-    environment: { AWS_ENDPOINT_URL_S3: endpoint, AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey },
+    environment: { AWS_ENDPOINT_URL_S3: endpoint, ...endpoints, AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey },
   } as unknown as LocalContext;
   const { server, url } = await listen(createLocalGateway({ spec, stage: spec.stages[0], context, issuerFor: () => undefined }), 0);
   servers.push(server);
@@ -209,16 +213,25 @@ describe("an S3 integration route on a bucket", () => {
 });
 
 describe("other AWS services", () => {
-  it("an sqs integration still answers 501, naming the service", async () => {
+  it("a service without a local emulator answers 501, naming it", async () => {
     const api = await gateway({
-      "POST /queue": { integration: { type: "aws", service: "sqs", method: "POST", path: "123456789012/jobs", permissions: [{ actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:us-east-1:123456789012:jobs"] }] }, auth: "none" },
+      "POST /firehose": { integration: { type: "aws", service: "firehose", action: "PutRecord", requestTemplates: { "application/json": "{}" }, permissions: [{ actions: ["firehose:PutRecord"], resources: ["arn:aws:firehose:us-east-1:123456789012:deliverystream/d"] }] }, auth: "none" },
     });
-    const answer = await api.call("/queue", { method: "POST", body: "Action=SendMessage&MessageBody=hi" });
+    const answer = await api.call("/firehose", { method: "POST", body: "{}" });
     expect(answer.status).toBe(501);
-    expect(JSON.parse(answer.body).message).toMatch(/\(sqs\)/);
+    expect(JSON.parse(answer.body).message).toMatch(/with firehose are not emulated locally: npm start has no local firehose/);
   });
 
-  it("an action-style route (dynamodb GetItem) answers 501, naming the action and that its templates are not rendered", async () => {
+  it("a path-style call of a JSON-protocol service (dynamodb) answers 501: it takes actions", async () => {
+    const api = await gateway({
+      "POST /table": { integration: { type: "aws", service: "dynamodb", method: "POST", path: "items", permissions: [{ actions: ["dynamodb:GetItem"], resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/items"] }] }, auth: "none" },
+    });
+    const answer = await api.call("/table", { method: "POST", body: "{}" });
+    expect(answer.status).toBe(501);
+    expect(JSON.parse(answer.body).message).toMatch(/path-style integrations with dynamodb are not emulated locally/);
+  });
+
+  it("an action-style route whose service the program does not define (no local endpoint) answers 501, naming why", async () => {
     const api = await gateway({
       "GET /items/{id}": {
         integration: {
@@ -233,26 +246,152 @@ describe("other AWS services", () => {
     });
     const answer = await api.call("/items/1");
     expect(answer.status).toBe(501);
-    expect(JSON.parse(answer.body).message).toMatch(/dynamodb:GetItem.*mapping templates.*not emulated/s);
+    expect(JSON.parse(answer.body).message).toMatch(/GET \/items\/\{id\}: the program defines no dynamodb resource for npm start to emulate \(AWS_ENDPOINT_URL_DYNAMODB is not set\)/);
+  });
+});
+
+describe("an S3 route with mapping templates", () => {
+  const noteRoute = (method: string, templates: { requestTemplates?: Record<string, string>; responseTemplates?: Record<string, string> }) => ({
+    integration: {
+      type: "aws" as const,
+      service: "s3",
+      method,
+      path: "drops/{key}",
+      ...templates,
+      requestParameters: { "integration.request.path.key": "method.request.path.key" },
+      permissions: [{ actions: ["s3:PutObject", "s3:GetObject"], resources: ["arn:aws:s3:::drops/*"] }],
+    },
+    auth: "none" as const,
   });
 
-  it("an S3 route with a mapping template answers 501 instead of passing the body through untransformed", async () => {
+  it("PUTs the rendered request template, not the client's body, and GETs it through the response template", async () => {
     const api = await gateway({
-      "PUT /note/{key}": {
-        integration: {
-          type: "aws",
-          service: "s3",
-          method: "PUT",
-          path: "drops/{key}",
-          requestTemplates: { "application/json": '{"note":"$input.path(\'$.text\')"}' },
-          requestParameters: { "integration.request.path.key": "method.request.path.key" },
-          permissions: [{ actions: ["s3:PutObject"], resources: ["arn:aws:s3:::drops/*"] }],
-        },
-        auth: "none",
-      },
+      "PUT /note/{key}": noteRoute("PUT", { requestTemplates: { "application/json": '{"note":"$util.escapeJavaScript($input.path(\'$.text\'))","by":"$context.identity.sourceIp","key":"$input.params(\'key\')"}' } }),
+      "GET /note/{key}": noteRoute("GET", { responseTemplates: { "application/json": '{"text":$input.json(\'$.note\')}', "text/plain": "$input.path('$.note')" } }),
     });
-    const answer = await api.call("/note/a.json", { method: "PUT", body: '{"text":"hi"}', headers: { "content-type": "application/json" } });
-    expect(answer.status).toBe(501);
-    expect(JSON.parse(answer.body).message).toMatch(/mapping templates.*not emulated/s);
+    const put = await api.call("/note/a.json", { method: "PUT", body: '{"text":"hi \\"you\\""}', headers: { "content-type": "application/json" } });
+    expect(put.status).toBe(200);
+    expect(JSON.parse(s3.store.get("drops", "a.json")!.body.toString())).toEqual({ note: 'hi "you"', by: expect.stringMatching(/127\.0\.0\.1|::1/), key: "a.json" });
+    const got = await api.call("/note/a.json");
+    expect(got).toMatchObject({ status: 200, body: '{"text":"hi \\"you\\""}' });
+    expect(got.headers.get("content-type")).toBe("application/json");
+    // The client's Accept picks the response template.
+    const plain = await api.call("/note/a.json", { headers: { accept: "text/plain" } });
+    expect(plain).toMatchObject({ status: 200, body: 'hi "you"' });
+    expect(plain.headers.get("content-type")).toBe("text/plain");
+  });
+
+  it("a request template's $context.requestOverride sets the integration request's path parameter and header", async () => {
+    const api = await gateway({
+      "PUT /note/{key}": noteRoute("PUT", { requestTemplates: { "application/json": '#set($context.requestOverride.path.key = "notes/$input.params(\'key\')")#set($context.requestOverride.header.Content-Type = "text/plain")$input.path(\'$.text\')' } }),
+    });
+    expect((await api.call("/note/c.txt", { method: "PUT", body: '{"text":"plain"}', headers: { "content-type": "application/json" } })).status).toBe(200);
+    expect(s3.store.get("drops", "c.txt")).toBeUndefined();
+    expect(s3.store.get("drops", "notes/c.txt")).toMatchObject({ contentType: "text/plain" });
+    expect(s3.store.get("drops", "notes/c.txt")!.body.toString()).toBe("plain");
+  });
+
+  it("a request of another Content-Type is refused 415 (WHEN_NO_TEMPLATES), and a template that cannot read the body answers 500", async () => {
+    const api = await gateway({ "PUT /note/{key}": noteRoute("PUT", { requestTemplates: { "application/json": '{"note":$input.json(\'$.text\')}' } }) });
+    const refused = await api.call("/note/b.json", { method: "PUT", body: "text=hi", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    expect(refused).toMatchObject({ status: 415, body: JSON.stringify({ message: "Unsupported Media Type" }) });
+    const broken = await api.call("/note/b.json", { method: "PUT", body: "not json", headers: { "content-type": "application/json" } });
+    expect(broken.status).toBe(500);
+    expect(s3.store.get("drops", "b.json")).toBeUndefined();
+    expect(api.logged.join("\n")).toMatch(/mapping template: the payload is not JSON/);
+  });
+});
+
+describe("SNS Publish, EventBridge PutEvents and Step Functions StartExecution routes", () => {
+  const ACCOUNT = "123456789012";
+  const TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:alerts`;
+  const BUS = `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/orders`;
+  const MACHINE = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:checkout`;
+  let sns: LocalSnsServer;
+  let events: LocalEventBridgeServer;
+  let sfn: LocalSfnServer;
+  const published: SnsNotification[] = [];
+  const delivered: EventBridgeEvent[] = [];
+  beforeAll(async () => {
+    sns = await startLocalSns({ topics: [{ arn: TOPIC, region: "us-east-1", fifo: false, contentBasedDeduplication: false, subscriptions: [{ arn: `${TOPIC}:1`, protocol: "lambda", filterPolicyScope: "MessageAttributes", deliver: (n) => published.push(n) }] }] });
+    events = await startLocalEventBridge({ buses: [{ name: "orders", arn: BUS, region: "us-east-1", account: ACCOUNT, rules: [{ arn: `${BUS}/all`, pattern: { source: [{ prefix: "" }] }, deliver: (e) => delivered.push(e) }] }] });
+    const pass = JSON.stringify({ StartAt: "Done", States: { Done: { Type: "Pass", End: true } } });
+    sfn = await startLocalSfn({ stateMachines: [{ arn: MACHINE, name: "checkout", type: "STANDARD", definition: pass, roleArn: `arn:aws:iam::${ACCOUNT}:role/checkout`, logLevel: "OFF", includeExecutionData: false, tracing: false, functions: new Map() }] });
+  });
+  afterAll(async () => {
+    await Promise.all([sns?.stop(), events?.stop(), sfn?.stop()]);
+  });
+  const endpoints = () => ({ AWS_ENDPOINT_URL_SNS: sns.endpoint, AWS_ENDPOINT_URL_EVENTBRIDGE: events.endpoint, AWS_ENDPOINT_URL_SFN: sfn.endpoint });
+
+  it("POST → SNS Publish (action-style, form template): the topic's subscriber gets the body; the answer is SNS's, JSON-wrapped", async () => {
+    const api = await gateway(
+      {
+        "POST /alerts": {
+          integration: {
+            type: "aws",
+            service: "sns",
+            action: "Publish",
+            requestParameters: { "integration.request.header.Content-Type": "'application/x-www-form-urlencoded'" },
+            requestTemplates: { "application/json": `TopicArn=$util.urlEncode('${TOPIC}')&Message=$util.urlEncode($input.body)&Subject=$util.urlEncode($input.path('$.title'))` },
+            permissions: [{ actions: ["sns:Publish"], resources: [TOPIC] }],
+          },
+          auth: "none",
+        },
+      },
+      s3.endpoint,
+      endpoints(),
+    );
+    const answer = await api.call("/alerts", { method: "POST", body: JSON.stringify({ title: "disk full", level: 2 }), headers: { "content-type": "application/json" } });
+    expect(answer.status).toBe(200);
+    const result = JSON.parse(answer.body) as { PublishResponse: { PublishResult: { MessageId: string } } };
+    expect(result.PublishResponse.PublishResult.MessageId).toEqual(expect.any(String));
+    expect(published.map((n) => [n.message, n.subject])).toEqual([[JSON.stringify({ title: "disk full", level: 2 }), "disk full"]]);
+  });
+
+  it("POST → EventBridge PutEvents with the route's X-Amz-Target; a bus the role may not use is refused (400) and nothing is delivered", async () => {
+    const route = (resources: string[]) => ({
+      integration: {
+        type: "aws" as const,
+        service: "events",
+        action: "PutEvents",
+        requestParameters: { "integration.request.header.X-Amz-Target": "'AWSEvents.PutEvents'", "integration.request.header.Content-Type": "'application/x-amz-json-1.1'" },
+        requestTemplates: { "application/json": `{"Entries":[{"EventBusName":"orders","Source":"shop.api","DetailType":"order placed","Detail":"$util.escapeJavaScript($input.json('$')).replaceAll("\\\\'","'")"}]}` },
+        permissions: [{ actions: ["events:PutEvents"], resources }],
+      },
+      auth: "none" as const,
+    });
+    const api = await gateway({ "POST /orders": route([BUS]), "POST /elsewhere": route([`arn:aws:events:us-east-1:${ACCOUNT}:event-bus/default`]) }, s3.endpoint, endpoints());
+    const answer = await api.call("/orders", { method: "POST", body: JSON.stringify({ id: "o-1", note: "it's" }), headers: { "content-type": "application/json" } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({ FailedEntryCount: 0 });
+    expect(delivered.map((e) => [e.source, e["detail-type"], e.detail])).toEqual([["shop.api", "order placed", { id: "o-1", note: "it's" }]]);
+    const refused = await api.call("/elsewhere", { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
+    expect(refused.status).toBe(400);
+    expect(delivered).toHaveLength(1);
+    expect(api.logged.join("\n")).toMatch(/not authorized to perform: events:PutEvents on resource: arn:aws:events:us-east-1:123456789012:event-bus\/orders/);
+  });
+
+  it("POST → Step Functions StartExecution (X-Amz-Target added): the execution starts with the template's input", async () => {
+    const api = await gateway(
+      {
+        "POST /checkout": {
+          integration: {
+            type: "aws",
+            service: "states",
+            action: "StartExecution",
+            requestTemplates: { "application/json": `{"stateMachineArn":"${MACHINE}","input":"$util.escapeJavaScript($input.json('$'))"}` },
+            permissions: [{ actions: ["states:StartExecution"], resources: [MACHINE] }],
+          },
+          auth: "none",
+        },
+      },
+      s3.endpoint,
+      endpoints(),
+    );
+    const answer = await api.call("/checkout", { method: "POST", body: JSON.stringify({ cart: "c-1" }), headers: { "content-type": "application/json" } });
+    expect(answer.status).toBe(200);
+    const { executionArn } = JSON.parse(answer.body) as { executionArn: string };
+    expect(executionArn).toMatch(/^arn:aws:states:us-east-1:123456789012:execution:checkout:/);
+    expect(sfn.sfn.describeExecution({ executionArn })).toMatchObject({ input: JSON.stringify({ cart: "c-1" }) });
   });
 });

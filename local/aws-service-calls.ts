@@ -1,0 +1,249 @@
+/**
+ * The service calls of ServerlessApi's non-S3 AWS-service integrations under `npm start`: API Gateway's request to the
+ * service, sent to the local emulator local functions reach it through (AWS_ENDPOINT_URL_<SERVICE>, set by
+ * local/services/*), SigV4-signed with the runtime's credentials once the integration role's `permissions` allowed it
+ * (local/iam-policy.ts, as for S3). What API Gateway sends, by the integration URI
+ * (`arn:aws:apigateway:<region>:<service>:action/<Action>` or `path/<path>`):
+ *
+ * - JSON-protocol services (kinesis, dynamodb, states, events), action-style: a POST of the rendered body with
+ *   `X-Amz-Target: <prefix>.<Action>` for Kinesis, DynamoDB and Step Functions (LocalStack, which checks its API
+ *   Gateway against AWS, adds it for these: `SERVICES_AUTO_TARGET = ["dynamodb", "kinesis", "ssm", "stepfunctions"]`,
+ *   localstack-core/localstack/services/apigateway/next_gen/execute_api/integrations/aws.py), while EventBridge needs the
+ *   route to map `integration.request.header.X-Amz-Target` ('AWSEvents.PutEvents') itself ("we know `events` needs the
+ *   user to manually add the header", same file). The Content-Type is the mapped one (ServerlessApi maps the protocol's
+ *   for Kinesis and DynamoDB), else the client's.
+ * - Query-protocol services (sqs, sns): form fields — the integration's query string (mapped `querystring` parameters,
+ *   and `Action=<Action>` for an action-style URI: "Action passes the `Action` query string parameter", same file) and
+ *   the rendered form body (`Action=SendMessage&MessageBody=…`) — to the queue's path (`path/<account>/<queue>`) or the
+ *   service. The local SQS server speaks SQS's JSON protocol only, so SendMessage is translated to it; SNS Publish is
+ *   sent as the form. AWS answers these JSON-wrapped (`{"SendMessageResponse":{"SendMessageResult":…,
+ *   "ResponseMetadata":{"RequestId":…}}}`), which is what a response template reads; so is the answer here.
+ *
+ * A refusal by the role is the service's AccessDenied answer (Kinesis, DynamoDB, Step Functions and EventBridge: 400
+ * AccessDeniedException; SQS 403 AccessDenied; SNS 403 AuthorizationError), which the route's integration responses
+ * turn into 400 "Bad request" as in AWS.
+ */
+import { randomUUID } from "node:crypto";
+import { Sha256 } from "@aws-sdk/checksums/sha";
+import { SignatureV4 } from "@smithy/signature-v4";
+import type { SigV4Credentials } from "./sigv4-verify";
+
+/** A call of one request, as the integration request built it. */
+export interface ServiceCall {
+  service: string;
+  /** The URI's action (action-style), or undefined for a path-style call. */
+  action?: string;
+  /** The URI's path with its `{name}` filled (path-style). */
+  path?: string;
+  /** The rendered (or passed-through) body. */
+  body: Buffer;
+  /** The integration request's headers (mapped, and the client's Content-Type), lower-cased names. */
+  headers: Record<string, string>;
+  /** The integration request's query string parameters (mapped). */
+  query: Record<string, string>;
+  region: string;
+  account: string;
+  environment: Record<string, string | undefined>;
+  credentials: SigV4Credentials;
+  /** Whether the integration role may perform `action` on `resource`. */
+  allows(action: string, resource: string): Promise<boolean>;
+}
+
+/** What the service answered. `refused`: the role's refusal, as logged. */
+export interface ServiceResult {
+  status: number;
+  contentType: string | null;
+  body: Buffer;
+  /** A line for the terminal: the service's error, or the role's refusal. */
+  problem?: string;
+}
+
+interface JsonService {
+  endpoint: string;
+  signingName: string;
+  /** The X-Amz-Target prefix API Gateway adds; undefined: the route maps X-Amz-Target itself. */
+  targetPrefix?: string;
+  /** The IAM resources one call is authorised on (each must be allowed). */
+  resources(input: Record<string, unknown>, action: string, where: { region: string; account: string }): string[];
+}
+
+const arnOr = (value: unknown, build: (name: string) => string) => (typeof value === "string" && value !== "" ? (value.startsWith("arn:") ? value : build(value)) : undefined);
+const record = (value: unknown): Record<string, unknown> => (value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+
+/**
+ * The JSON-protocol services, with where their local emulators are and what IAM authorises a call on
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/): a Kinesis stream
+ * (`arn:aws:kinesis:<region>:<account>:stream/<name>`), a DynamoDB table or index (`…:table/<name>[/index/<index>]`),
+ * a state machine or execution (the ARN the call names), an event bus (`…:event-bus/<name>`, `default` when unnamed).
+ */
+const JSON_SERVICES: Record<string, JsonService> = {
+  kinesis: {
+    endpoint: "AWS_ENDPOINT_URL_KINESIS",
+    signingName: "kinesis",
+    targetPrefix: "Kinesis_20131202",
+    resources: (input, _, { region, account }) => [arnOr(input.StreamARN, () => "") || arnOr(input.StreamName, (name) => `arn:aws:kinesis:${region}:${account}:stream/${name}`) || "*"],
+  },
+  dynamodb: {
+    endpoint: "AWS_ENDPOINT_URL_DYNAMODB",
+    signingName: "dynamodb",
+    targetPrefix: "DynamoDB_20120810",
+    resources: (input, _, { region, account }) => {
+      const table = (name: unknown) => arnOr(name, (n) => `arn:aws:dynamodb:${region}:${account}:table/${n}`);
+      const tables = [
+        table(input.TableName),
+        ...Object.keys(record(input.RequestItems)).map(table),
+        ...(Array.isArray(input.TransactItems) ? input.TransactItems.flatMap((item) => Object.values(record(item)).map((op) => table(record(op).TableName))) : []),
+      ].filter((t): t is string => t !== undefined);
+      const index = typeof input.IndexName === "string" && tables.length === 1 ? [`${tables[0]}/index/${input.IndexName}`] : [];
+      return index.length ? index : tables.length ? tables : ["*"];
+    },
+  },
+  states: {
+    endpoint: "AWS_ENDPOINT_URL_SFN",
+    signingName: "states",
+    targetPrefix: "AWSStepFunctions",
+    resources: (input) => [typeof input.stateMachineArn === "string" ? input.stateMachineArn : typeof input.executionArn === "string" ? input.executionArn : "*"],
+  },
+  events: {
+    endpoint: "AWS_ENDPOINT_URL_EVENTBRIDGE",
+    signingName: "events",
+    resources: (input, _, { region, account }) => {
+      const entries = Array.isArray(input.Entries) ? input.Entries.map(record) : [];
+      const buses = entries.map((entry) => arnOr(entry.EventBusName || "default", (name) => `arn:aws:events:${region}:${account}:event-bus/${name}`)!);
+      return buses.length ? [...new Set(buses)] : ["*"];
+    },
+  },
+};
+
+/** How each service refuses a caller IAM does not allow (its status and error code). */
+const DENIED: Record<string, { status: number; code: string }> = {
+  kinesis: { status: 400, code: "AccessDeniedException" },
+  dynamodb: { status: 400, code: "AccessDeniedException" },
+  states: { status: 400, code: "AccessDeniedException" },
+  events: { status: 400, code: "AccessDeniedException" },
+  sqs: { status: 403, code: "AccessDenied" },
+  sns: { status: 403, code: "AuthorizationError" },
+};
+
+/** The services whose calls `npm start` sends to a local emulator (S3 is local/aws-service-integration.ts's own). */
+export const LOCAL_INTEGRATION_SERVICES: readonly string[] = ["s3", ...Object.keys(JSON_SERVICES), "sqs", "sns"];
+
+/**
+ * Why `npm start` cannot make this integration's call, known from the route alone (501), or undefined. Other services
+ * have no local emulator; JSON-protocol services take action-style calls only (their APIs are a POST to `/`); S3's
+ * action-style calls are not emulated.
+ */
+export function serviceCallNotEmulated(service: string, action: string | undefined): string | undefined {
+  if (!LOCAL_INTEGRATION_SERVICES.includes(service)) {
+    return `AWS service integrations with ${service} are not emulated locally: npm start has no local ${service} (it emulates ${LOCAL_INTEGRATION_SERVICES.join(", ")}); deploy to try the route, or call the service from a Lambda handler`;
+  }
+  if (service === "s3" && action !== undefined) return `S3 action-style integrations (s3:${action}) are not emulated locally; use a path-style call (path: "bucket/{key}")`;
+  if (JSON_SERVICES[service] && action === undefined) return `path-style integrations with ${service} are not emulated locally; ${service} takes action-style calls (action: "PutRecord")`;
+  return undefined;
+}
+
+function denied(service: string, action: string, resource: string): ServiceResult {
+  const { status, code } = DENIED[service];
+  const message = `User: <the integration role> is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`;
+  return { status, contentType: "application/json", body: Buffer.from(JSON.stringify({ __type: code, message })), problem: `the integration role is not authorized to perform: ${action} on resource: ${resource} (${service} answers ${status} ${code})` };
+}
+
+async function send(call: ServiceCall, signingName: string, endpoint: string, headers: Record<string, string>, body: string): Promise<Response> {
+  const target = new URL(endpoint);
+  const signer = new SignatureV4({ credentials: call.credentials, region: call.region, service: signingName, sha256: Sha256 });
+  const signed = await signer.sign({ method: "POST", protocol: target.protocol, hostname: target.hostname, port: target.port ? Number(target.port) : undefined, path: target.pathname, headers: { ...headers, host: target.host }, body });
+  const { host: _host, ...sent } = signed.headers; // fetch sets Host itself, to the same value
+  return fetch(target, { method: "POST", headers: sent, body });
+}
+
+const asResult = async (response: Response): Promise<ServiceResult> => {
+  const body = Buffer.from(await response.arrayBuffer());
+  const problem = response.status >= 300 ? `answered ${response.status} ${/"__type"\s*:\s*"(?:[^"#]*#)?([^"]*)"/.exec(body.toString("utf8"))?.[1] ?? /<Code>([^<]*)<\/Code>/.exec(body.toString("utf8"))?.[1] ?? ""}`.trimEnd() : undefined;
+  return { status: response.status, contentType: response.headers.get("content-type"), body, problem };
+};
+
+/** A result that is not the service's: `npm start` cannot make this call (the gateway answers 501). */
+export class CallNotEmulated extends Error {}
+
+/** Makes one call; throws CallNotEmulated for what the local emulators do not take, and a fetch error when the emulator is down. */
+export async function callService(call: ServiceCall): Promise<ServiceResult> {
+  const json = JSON_SERVICES[call.service];
+  const endpointName = json?.endpoint ?? (call.service === "sqs" ? "AWS_ENDPOINT_URL_SQS" : "AWS_ENDPOINT_URL_SNS");
+  const endpoint = call.environment[endpointName];
+  if (!endpoint) throw new CallNotEmulated(`the program defines no ${call.service} resource for npm start to emulate (${endpointName} is not set)`);
+  if (json) return callJsonService(call, json, endpoint);
+  return callQueryService(call, endpoint);
+}
+
+async function callJsonService(call: ServiceCall, service: JsonService, endpoint: string): Promise<ServiceResult> {
+  const action = call.action!;
+  const text = call.body.toString("utf8");
+  let input: Record<string, unknown> | undefined;
+  try {
+    input = record(JSON.parse(text));
+  } catch {
+    input = undefined; // the service answers its SerializationException
+  }
+  // Each of these services' IAM prefix is its subdomain (kinesis:, dynamodb:, states:, events:).
+  const iamAction = `${call.service}:${action}`;
+  if (input) {
+    for (const resource of service.resources(input, action, call)) {
+      if (!(await call.allows(iamAction, resource))) return denied(call.service, iamAction, resource);
+    }
+  }
+  const headers: Record<string, string> = { ...call.headers };
+  if (service.targetPrefix) headers["x-amz-target"] = `${service.targetPrefix}.${action}`;
+  return asResult(await send(call, service.signingName, endpoint, headers, text));
+}
+
+/** Form fields of a query-protocol call: the query string (with the URI's Action), then the body's. */
+function formFields(call: ServiceCall): URLSearchParams {
+  const fields = new URLSearchParams(call.query);
+  if (call.action !== undefined) fields.set("Action", call.action);
+  const contentType = call.headers["content-type"] ?? "";
+  if (call.body.length > 0 && (contentType === "" || contentType.startsWith("application/x-www-form-urlencoded"))) {
+    for (const [name, value] of new URLSearchParams(call.body.toString("utf8"))) fields.set(name, value);
+  }
+  return fields;
+}
+
+/** `{"<Action>Response":{"<Action>Result":{...},"ResponseMetadata":{"RequestId":...}}}`: a query-protocol answer as AWS gives it JSON. */
+function wrapped(action: string, result: Record<string, unknown>, requestId: string): ServiceResult {
+  return { status: 200, contentType: "application/json", body: Buffer.from(JSON.stringify({ [`${action}Response`]: { [`${action}Result`]: result, ResponseMetadata: { RequestId: requestId } } })) };
+}
+
+async function callQueryService(call: ServiceCall, endpoint: string): Promise<ServiceResult> {
+  const fields = formFields(call);
+  const action = fields.get("Action") ?? "";
+  if (call.service === "sqs") {
+    if (action !== "SendMessage") throw new CallNotEmulated(`SQS ${action || "(no Action)"} through an integration is not emulated locally (SendMessage is)`);
+    // The queue: the URI's path (`<account>/<queue>`) or the QueueUrl field.
+    const [account, name] = (call.path ?? new URL(fields.get("QueueUrl") ?? "http://x/").pathname).split("/").filter(Boolean).slice(-2);
+    const resource = `arn:aws:sqs:${call.region}:${account ?? call.account}:${name ?? ""}`;
+    if (!(await call.allows("sqs:SendMessage", resource))) return denied("sqs", "sqs:SendMessage", resource);
+    const attributes: Record<string, Record<string, string>> = {};
+    for (const [field, value] of fields) {
+      const match = /^MessageAttribute\.(\d+)\.Name$/.exec(field);
+      if (!match) continue;
+      const at = `MessageAttribute.${match[1]}.Value`;
+      attributes[value] = Object.fromEntries(["DataType", "StringValue", "BinaryValue"].filter((k) => fields.has(`${at}.${k}`)).map((k) => [k, fields.get(`${at}.${k}`)!]));
+    }
+    const input: Record<string, unknown> = { QueueUrl: `${endpoint.replace(/\/$/, "")}/${account}/${name}`, MessageBody: fields.get("MessageBody") ?? undefined };
+    if (fields.has("DelaySeconds")) input.DelaySeconds = Number(fields.get("DelaySeconds"));
+    for (const field of ["MessageGroupId", "MessageDeduplicationId"]) if (fields.has(field)) input[field] = fields.get(field);
+    if (Object.keys(attributes).length) input.MessageAttributes = attributes;
+    const result = await asResult(await send(call, "sqs", endpoint, { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.SendMessage" }, JSON.stringify(input)));
+    if (result.status !== 200) return result;
+    const sent = record(JSON.parse(result.body.toString("utf8")));
+    return wrapped("SendMessage", { MD5OfMessageAttributes: sent.MD5OfMessageAttributes ?? null, MD5OfMessageBody: sent.MD5OfMessageBody ?? null, MD5OfMessageSystemAttributes: null, MessageId: sent.MessageId ?? null, SequenceNumber: sent.SequenceNumber ?? null }, randomUUID());
+  }
+  // SNS
+  if (action !== "Publish") throw new CallNotEmulated(`SNS ${action || "(no Action)"} through an integration is not emulated locally (Publish is)`);
+  const topic = fields.get("TopicArn") ?? fields.get("TargetArn") ?? "*";
+  if (!(await call.allows("sns:Publish", topic))) return denied("sns", "sns:Publish", topic);
+  const result = await asResult(await send(call, "sns", endpoint, { "content-type": "application/x-www-form-urlencoded" }, fields.toString()));
+  if (result.status !== 200) return result;
+  const xml = result.body.toString("utf8");
+  const tag = (name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1] ?? null;
+  return wrapped("Publish", { MessageId: tag("MessageId"), SequenceNumber: tag("SequenceNumber") }, tag("RequestId") ?? randomUUID());
+}

@@ -1,0 +1,155 @@
+/**
+ * API Gateway mapping templates under `npm start` (local/vtl.ts), against the variables and examples of "Variables for
+ * data transformations" (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html)
+ * and the passthrough behaviours (integration-passthrough-behaviors.html). Each row fails if its variable were wrong.
+ */
+import { describe, expect, it } from "vitest";
+import { escapeJavaScript, jsonPath, renderMappingTemplate, selectRequestTemplate, selectResponseTemplate, type MappingTemplateInput } from "../../local/vtl";
+
+const input = (overrides: Partial<MappingTemplateInput> = {}): MappingTemplateInput => ({
+  body: JSON.stringify({ name: "Ann", pets: [{ type: "dog", price: 249.99 }, { type: "cat", price: 124.99 }], nested: { deep: { id: 7 } } }),
+  params: { path: { petId: "42" }, querystring: { q: "search", petId: "from-query" }, header: { "X-Trace": "abc", Accept: "application/json" } },
+  context: {
+    requestId: "req-1",
+    identity: { sourceIp: "192.0.2.1", userAgent: "curl/8" },
+    requestTimeEpoch: 1700000000000,
+    stage: "dev",
+    httpMethod: "POST",
+    resourcePath: "/pets/{petId}",
+    authorizer: { principalId: "user-1", claims: { email: "ann@example.com" } },
+  },
+  stageVariables: { table: "pets-dev" },
+  ...overrides,
+});
+
+const render = (template: string, overrides?: Partial<MappingTemplateInput>) => renderMappingTemplate(template, input(overrides)).output;
+
+describe("renderMappingTemplate: $input", () => {
+  it.each([
+    ["$input.body is the raw payload", "$input.body", input().body],
+    ["$input.json('$.pets') is a JSON string", "$input.json('$.pets')", '[{"type":"dog","price":249.99},{"type":"cat","price":124.99}]'],
+    ["$input.json('$.name') keeps a string's quotes", "$input.json('$.name')", '"Ann"'],
+    ["$input.json('$') is the whole payload", "$input.json('$')", input().body],
+    ["$input.path('$.pets').size()", "$input.path('$.pets').size()", "2"],
+    ["$input.path('$.pets')[0].type", "$input.path('$.pets')[0].type", "dog"],
+    ["$input.path('$').nested.deep.id", "$input.path('$').nested.deep.id", "7"],
+    ["$input.path('$.pets[1].price')", "$input.path('$.pets[1].price')", "124.99"],
+    ["$input.path with bracket notation", "$input.path(\"$['nested']['deep']['id']\")", "7"],
+    ["$input.json over a wildcard", "$input.json('$.pets[*].type')", '["dog","cat"]'],
+    ["$input.params('petId') searches the path first", "$input.params('petId')", "42"],
+    ["$input.params('q') from the query string", "$input.params('q')", "search"],
+    ["$input.params('x-trace') from a header, any case", "$input.params('x-trace')", "abc"],
+    ["$input.params('absent') is empty", "[$input.params('absent')]", "[]"],
+    ["$input.params().path.petId", "$input.params().path.petId", "42"],
+    ["$input.params().header.get('X-Trace')", "$input.params().header.get('X-Trace')", "abc"],
+    ["$input.path('$') printed whole is a Java map, its lists JSON", "$input.path('$')", '{name=Ann, pets=[{"type":"dog","price":249.99},{"type":"cat","price":124.99}], nested={deep={id=7}}}'],
+    ["$input.json of a path that matches nothing is null", "$input.json('$.missing')", "null"],
+  ])("%s", (_, template, expected) => {
+    expect(render(template)).toBe(expected);
+  });
+
+  it("the documented loop over $input.params() writes every parameter (#set, #foreach, $foreach.hasNext)", () => {
+    const template = `#set($allParams = $input.params())
+{#foreach($type in $allParams.keySet())#set($params = $allParams.get($type))"$type":{#foreach($paramName in $params.keySet())"$paramName":"$util.escapeJavaScript($params.get($paramName))"#if($foreach.hasNext),#end#end}#if($foreach.hasNext),#end#end}`;
+    expect(JSON.parse(render(template))).toEqual({ path: { petId: "42" }, querystring: { q: "search", petId: "from-query" }, header: { "X-Trace": "abc", Accept: "application/json" } });
+  });
+
+  it("the documented #foreach over $input.path builds a list ($foreach.hasNext between items)", () => {
+    const template = `[#foreach($pet in $input.path('$.pets')){"kind":"$pet.type","cost":$pet.price}#if($foreach.hasNext),#end#end]`;
+    expect(JSON.parse(render(template))).toEqual([{ kind: "dog", cost: 249.99 }, { kind: "cat", cost: 124.99 }]);
+  });
+
+  it("#if/#else on a path value", () => {
+    const template = "#set($p = $input.path('$.pets[0].price'))#if($p > 200)premium#{else}standard#end";
+    expect(render(template)).toBe("premium");
+    expect(render(template, { body: '{"pets":[{"price":5}]}' })).toBe("standard");
+  });
+
+  it("an empty body reads as {} for $input.json and $input.path", () => {
+    expect(render("$input.json('$')", { body: "" })).toBe("{}");
+    expect(render("[$!input.path('$.name')]", { body: "" })).toBe("[]");
+  });
+
+  it("a body that is not JSON fails $input.json (API Gateway answers 500), but $input.body still reads it", () => {
+    expect(render("$input.body", { body: "a=1&b=2" })).toBe("a=1&b=2");
+    expect(() => render("$input.json('$')", { body: "a=1" })).toThrow(/not JSON/);
+  });
+});
+
+describe("renderMappingTemplate: $util", () => {
+  it.each([
+    ["escapeJavaScript escapes quotes, backslashes and newlines", "$util.escapeJavaScript($input.path('$.s'))", JSON.stringify({ s: "it's \"q\" \\ a\nb" }), "it\\'s \\\"q\\\" \\\\ a\\nb"],
+    ["escapeJavaScript(...).replaceAll(\"\\\\'\",\"'\") as AWS's page advises for JSON", "$util.escapeJavaScript($input.path('$.s')).replaceAll(\"\\\\'\",\"'\")", JSON.stringify({ s: "it's" }), "it's"],
+    ["parseJson returns an object", "$util.parseJson($input.path('$.s')).a.b", JSON.stringify({ s: '{"a":{"b":"deep"}}' }), "deep"],
+    ["urlEncode is form encoding (spaces as +)", "$util.urlEncode($input.path('$.s'))", JSON.stringify({ s: "a b&c=d/é*" }), "a+b%26c%3Dd%2F%C3%A9*"],
+    ["urlDecode reverses it", "$util.urlDecode($input.path('$.s'))", JSON.stringify({ s: "a+b%26c%3Dd" }), "a b&c=d"],
+    ["base64Encode", "$util.base64Encode($input.path('$.s'))", JSON.stringify({ s: "hello world" }), "aGVsbG8gd29ybGQ="],
+    ["base64Decode", "$util.base64Decode($input.path('$.s'))", JSON.stringify({ s: "aGVsbG8gd29ybGQ=" }), "hello world"],
+  ])("%s", (_, template, body, expected) => {
+    expect(render(template, { body })).toBe(expected);
+  });
+
+  it("escapeJavaScript escapes / and non-ASCII as Commons Lang does", () => {
+    expect(escapeJavaScript("a/é\u0001")).toBe("a\\/\\u00E9\\u0001");
+  });
+});
+
+describe("renderMappingTemplate: $context and $stageVariables", () => {
+  it.each([
+    ["$context.requestId", "req-1"],
+    ["$context.identity.sourceIp", "192.0.2.1"],
+    ["$context.requestTimeEpoch", "1700000000000"],
+    ["$context.stage", "dev"],
+    ["$context.httpMethod", "POST"],
+    ["$context.resourcePath", "/pets/{petId}"],
+    ["$context.authorizer.principalId", "user-1"],
+    ["$context.authorizer.claims.email", "ann@example.com"],
+    ["$stageVariables.table", "pets-dev"],
+    ["[$context.authorizer.claims.missing]", "[]"],
+  ])("%s", (template, expected) => {
+    expect(render(template)).toBe(expected);
+  });
+
+  it("#set($context.responseOverride.status) and .header are returned, not printed", () => {
+    const rendered = renderMappingTemplate('#set($context.responseOverride.status = 201)#set($context.responseOverride.header.Location = "/pets/$input.params(\'petId\')")done', input());
+    expect(rendered.output).toBe("done");
+    expect(rendered.responseOverride).toEqual({ status: 201, header: { Location: "/pets/42" } });
+    expect(renderMappingTemplate("x", input()).responseOverride).toEqual({ header: {} });
+  });
+
+  it("#set($context.requestOverride.header/querystring/path) are returned for the integration request", () => {
+    const rendered = renderMappingTemplate('#set($context.requestOverride.header.X-Tenant = $input.params(\'X-Trace\'))#set($context.requestOverride.querystring.q = "b")#set($context.requestOverride.path.key = "k-$input.params(\'petId\')")', input());
+    expect(rendered.requestOverride).toEqual({ header: { "X-Tenant": "abc" }, querystring: { q: "b" }, path: { key: "k-42" } });
+  });
+});
+
+describe("jsonPath", () => {
+  it("deep scan and negative index", () => {
+    expect(jsonPath({ a: { id: 1, b: [{ id: 2 }] } }, "$..id")).toEqual([1, 2]);
+    expect(jsonPath([1, 2, 3], "$[-1]")).toBe(3);
+    expect(jsonPath({ a: 1 }, "$.missing")).toBeUndefined();
+  });
+});
+
+describe("template selection", () => {
+  const templates = { "application/json": "J", "application/x-www-form-urlencoded": "F" };
+  it.each([
+    ["the Content-Type's template", templates, "application/json; charset=utf-8", "WHEN_NO_TEMPLATES", { template: "J" }],
+    ["no Content-Type reads as application/json", templates, undefined, "NEVER", { template: "J" }],
+    ["a form template", templates, "application/x-www-form-urlencoded", "NEVER", { template: "F" }],
+    ["WHEN_NO_MATCH passes an unmatched type through", templates, "text/plain", "WHEN_NO_MATCH", "passthrough"],
+    ["WHEN_NO_TEMPLATES refuses an unmatched type when templates exist", templates, "text/plain", "WHEN_NO_TEMPLATES", "unsupported"],
+    ["WHEN_NO_TEMPLATES passes through when there are none", {}, "text/plain", "WHEN_NO_TEMPLATES", "passthrough"],
+    ["NEVER refuses an unmatched type", templates, "text/plain", "NEVER", "unsupported"],
+    ["NEVER refuses even without templates", {}, "application/json", "NEVER", "unsupported"],
+  ] as const)("%s", (_, defined, contentType, behaviour, expected) => {
+    expect(selectRequestTemplate(defined, contentType, behaviour)).toEqual(expected);
+  });
+
+  it("a response template by Accept, else application/json", () => {
+    const responses = { "application/xml": "X", "application/json": "J" };
+    expect(selectResponseTemplate(responses, "application/xml")).toEqual({ contentType: "application/xml", template: "X" });
+    expect(selectResponseTemplate(responses, "*/*")).toEqual({ contentType: "application/json", template: "J" });
+    expect(selectResponseTemplate({}, undefined)).toBeUndefined();
+  });
+});
