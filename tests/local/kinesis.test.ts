@@ -32,7 +32,10 @@ const received: Record<string, KinesisEventRecord[][]> = {};
 const behaviour: Record<string, (records: KinesisEventRecord[]) => unknown> = {};
 
 const fnName = (name: string) => graph.find((r) => r.type === "aws:lambda/function:Function" && r.name === `${name}-function`)!.state.name as string;
-const client = (credentials = CREDENTIALS) => new KinesisClient({ region: REGION, endpoint: server.endpoint, credentials, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
+/** The client's default handler (HTTP/2, with prior knowledge on http://), as a production handler makes it. */
+const client = (credentials = CREDENTIALS) => new KinesisClient({ region: REGION, endpoint: server.endpoint, credentials, maxAttempts: 1 });
+/** Over HTTP/1.1, as other SDKs and tools call the endpoint. */
+const http1Client = (credentials = CREDENTIALS) => new KinesisClient({ region: REGION, endpoint: server.endpoint, credentials, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
 const decode = (records: KinesisEventRecord[]) => records.map((r) => Buffer.from(r.kinesis.data, "base64").toString("utf8"));
 const take = (fn: string) => (received[fn] ?? []).splice(0);
 
