@@ -105,3 +105,5 @@ export type { S3EventBridgeKeyFilter } from "./bucket-events";
 export type { MessageQueueEventBus } from "./message-queue";
 export { DataStream, DATA_STREAM_LIMITS, KINESIS_MANAGED_KEY, STREAM_PUT_ACTIONS, STREAM_READ_ACTIONS } from "./data-stream";
 export type { DataStreamArgs, DataStreamGrants, DataStreamMode, DataStreamSpec, DataStreamStartingPosition, DataStreamSubscription, DataStreamSubscriptionArgs, DataStreamSubscriptionSpec } from "./data-stream";
+export { STREAM_MAPPING_LIMITS } from "./stream-mapping";
+export type { StreamMappingArgs, StreamMappingResources } from "./stream-mapping";

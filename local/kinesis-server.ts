@@ -1,9 +1,14 @@
 /**
  * Local Kinesis Data Streams (`npm start`): kinesalite in memory (its streams made from the program's DataStreams), behind
- * a front endpoint that checks what Kinesis checks first — a SigV4 signature of a known credential, scoped to `kinesis`
- * and a served region (local/sigv4-verify.ts) — and, for a function's request, its role: `kinesis:<Operation>` on the
- * stream's ARN (local/function-roles.ts), answered with Kinesis's AccessDeniedException. A stream named by its ARN
- * (StreamARN) is handed to kinesalite by name, which is all it takes.
+ * a front endpoint that speaks HTTP/1.1 and HTTP/2 cleartext on one port (the AWS SDK v3 Kinesis client's default
+ * handler is HTTP/2, which it speaks with prior knowledge to an http:// endpoint), and checks what Kinesis checks
+ * first — a SigV4 signature of a known credential, scoped to `kinesis` and a served region (local/sigv4-verify.ts) —
+ * and, for a function's request, its role (local/function-roles.ts), answered with Kinesis's AccessDeniedException:
+ * `kinesis:<Operation>` on the stream the request names (by StreamName, or by StreamARN, whose account and region must
+ * be the served stream's: ResourceNotFoundException otherwise), on the stream of the shard iterator GetRecords reads
+ * (remembered from the iterators this endpoint handed out), on the consumer an operation names by ConsumerARN, and on
+ * `*` for an operation that names none (ListStreams, DescribeLimits). A stream named by its ARN is handed to
+ * kinesalite by name, which is all it takes.
  *
  * Lambda's side: each subscription polls each shard of its stream from its starting position and invokes the
  * function with Kinesis's event (Records[].kinesis.{kinesisSchemaVersion, partitionKey, sequenceNumber, data (base64),
@@ -15,18 +20,23 @@
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse } from "node:http2";
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from "node:net";
 import type { DataStreamSubscriptionSpec } from "../components/data-stream/spec";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
-import { deliverStreamBatch } from "./stream-batches";
+import { deliverStreamBatch, type GiveUpCondition } from "./stream-batches";
 import { jsonProtocolFailure, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 
 
 const TARGET_PREFIX = "Kinesis_20131202.";
 /** Kinesis's largest request (PutRecords: "up to 5 MiB" of records, plus the JSON around them); kinesalite's 7 MB. */
 const LARGEST_REQUEST_BYTES = 7 * 1024 * 1024;
+/** The HTTP/2 connection preface's first bytes ("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", RFC 9113 §3.4), which a client speaking HTTP/2 with prior knowledge sends first; no HTTP/1.1 request starts so. */
+const HTTP2_PREFACE_START = Buffer.from("PRI ");
+/** Shard iterators remembered (their stream, for GetRecords' authorisation); Kinesis's expire after 5 minutes. */
+const REMEMBERED_ITERATORS = 10_000;
 
 export interface LocalStreamDefinition {
   /** The stream's physical name. */
@@ -60,8 +70,8 @@ export interface LocalStreamSubscription {
   functionArn: string;
   roleArn: string;
   invoke(event: { Records: KinesisEventRecord[] }): Promise<unknown>;
-  /** Sends Lambda's on-failure record to the subscription's dead-letter queue. */
-  onFailure(record: unknown): void;
+  /** Sends Lambda's on-failure record to the subscription's dead-letter queue; the batch counts as handled once it resolves. */
+  onFailure(record: unknown): void | Promise<void>;
 }
 
 export interface LocalKinesisOptions {
@@ -76,6 +86,8 @@ export interface LocalKinesisOptions {
   pollIntervalMs?: number;
   /** Milliseconds before a failed batch is retried. @default 1000 */
   retryDelayMs?: number;
+  /** The clock records' ages are read with (maximumRecordAgeInSeconds). @default Date.now */
+  now?(): number;
 }
 
 export interface LocalKinesis {
@@ -102,8 +114,9 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
   await new Promise<void>((resolve) => store.listen(0, "127.0.0.1", resolve));
   const internal = `http://127.0.0.1:${(store.address() as AddressInfo).port}`;
   const admin = adminClient(internal);
-  const front = createServer((request, response) => {
-    answer(request, response, internal, options).catch((error) => {
+  const iterators = new Map<string, string>();
+  const front = serveHttp1AndHttp2((request, response) => {
+    answer(request, response, internal, options, iterators).catch((error) => {
       if (!response.headersSent) response.writeHead(500);
       response.end(String((error as Error).message));
     });
@@ -119,10 +132,10 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
       const stream = options.streams.find((s) => s.name === subscription.streamName)!;
       const { Shards } = await admin("ListShards", { StreamName: stream.name });
       for (const { ShardId } of Shards as Array<{ ShardId: string }>) {
-        pollers.push(new ShardPoller(admin, stream, ShardId, subscription, log, options.retryDelayMs ?? 1000));
+        pollers.push(new ShardPoller(admin, stream, ShardId, subscription, log, options.retryDelayMs ?? 1000, options.now ?? Date.now));
       }
     }
-    await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => front.server.listen(0, "127.0.0.1", resolve));
   } catch (error) {
     await new Promise((resolve) => store.close(resolve));
     throw error;
@@ -142,7 +155,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
     });
   };
   return {
-    endpoint: `http://127.0.0.1:${(front.address() as AddressInfo).port}`,
+    endpoint: `http://127.0.0.1:${(front.server.address() as AddressInfo).port}`,
     start: () => pollers.forEach(loop),
     drained: async () => void (await Promise.all(pollers.map((p) => p.pass()))),
     async stop() {
@@ -150,7 +163,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
       for (const timer of timers) clearTimeout(timer);
       for (const poller of pollers) poller.stop();
       await Promise.all(pollers.map((p) => p.idle()));
-      await new Promise((resolve) => front.close(resolve));
+      await front.close();
       await new Promise((resolve) => store.close(resolve));
     },
   };
@@ -179,23 +192,85 @@ function adminClient(endpoint: string): Admin {
   };
 }
 
-/** The stream a request names, by StreamName or StreamARN (`arn:…:kinesis:<region>:<account>:stream/<name>`). */
-function streamOf(input: Record<string, unknown>): string | undefined {
-  if (typeof input.StreamName === "string") return input.StreamName;
-  if (typeof input.StreamARN === "string") return /:stream\/([^/]+)$/.exec(input.StreamARN)?.[1];
-  return undefined;
+type Handler = (request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse) => void;
+
+/**
+ * One port for HTTP/1.1 and HTTP/2 cleartext: each connection's first bytes say which (the HTTP/2 preface, sent by a
+ * client with prior knowledge, as @smithy/node-http2-handler does against an http:// endpoint), and the connection is
+ * handed to that server. (Node's `http2.createServer({ allowHTTP1: true })` falls back to HTTP/1 over TLS only, by
+ * ALPN: on cleartext an HTTP/1.1 request gets a protocol error.)
+ */
+function serveHttp1AndHttp2(handler: Handler): { server: NetServer; close(): Promise<void> } {
+  const http1 = createServer(handler);
+  const http2 = createHttp2Server(handler);
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+    // Until it is handed over, a reset connection is only closed.
+    socket.on("error", () => socket.destroy());
+    let head = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk]);
+      if (head.length < HTTP2_PREFACE_START.length && HTTP2_PREFACE_START.subarray(0, head.length).equals(head)) return;
+      socket.off("data", onData);
+      socket.pause();
+      socket.unshift(head);
+      (head.subarray(0, HTTP2_PREFACE_START.length).equals(HTTP2_PREFACE_START) ? http2 : http1).emit("connection", socket);
+      // The HTTP/1 server reads the socket's 'data' once it flows again (the HTTP/2 session reads what is buffered
+      // itself); as httpolyglot does it.
+      process.nextTick(() => socket.resume());
+    };
+    socket.on("data", onData);
+  });
+  return {
+    server,
+    async close() {
+      const closed = new Promise((resolve) => server.close(resolve));
+      // Clients keep connections (an HTTP/2 session, keep-alive) open: the endpoint ends them.
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
 }
 
-async function answer(request: IncomingMessage, response: ServerResponse, internal: string, options: LocalKinesisOptions): Promise<void> {
+/** A Kinesis stream's ARN's parts, `arn:<partition>:kinesis:<region>:<account>:stream/<name>`. */
+function parseStreamArn(arn: string): { region: string; account: string; name: string } | undefined {
+  const match = /^arn:[^:]+:kinesis:([^:]*):([^:]*):stream\/([^/]+)$/.exec(arn);
+  return match ? { region: match[1], account: match[2], name: match[3] } : undefined;
+}
+
+/**
+ * The resource IAM authorises a request's action on (the Service Authorization Reference's resource types for
+ * Kinesis): the named stream, the consumer named by ConsumerARN, the stream of GetRecords' shard iterator (as this
+ * endpoint handed it out; an iterator it did not is authorised on `*`), or `*` for an action that names none
+ * (ListStreams, DescribeLimits: account-level actions).
+ */
+function resourceOf(operation: string, input: Record<string, unknown>, stream: { arn: string } | undefined, iterators: Map<string, string>): string {
+  if (typeof input.ConsumerARN === "string") return input.ConsumerARN;
+  if (stream) return stream.arn;
+  if (operation === "GetRecords" && typeof input.ShardIterator === "string") return iterators.get(input.ShardIterator) ?? "*";
+  return "*";
+}
+
+/** Remembers an iterator's stream, at most REMEMBERED_ITERATORS of them (the oldest forgotten first). */
+function remember(iterators: Map<string, string>, iterator: unknown, streamArn: string): void {
+  if (typeof iterator !== "string") return;
+  iterators.set(iterator, streamArn);
+  if (iterators.size > REMEMBERED_ITERATORS) iterators.delete(iterators.keys().next().value!);
+}
+
+async function answer(request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse, internal: string, options: LocalKinesisOptions, iterators: Map<string, string>): Promise<void> {
   const reply = (status: number, body: string, contentType = "application/x-amz-json-1.1") => {
     response.writeHead(status, { "content-type": contentType, "x-amzn-requestid": randomUUID() });
     response.end(body);
   };
   try {
-    const body = await readBody(request, LARGEST_REQUEST_BYTES);
+    const body = await readBody(request as IncomingMessage, LARGEST_REQUEST_BYTES);
     if (body.length > LARGEST_REQUEST_BYTES) throw new KinesisError("SerializationException", `The request is larger than ${LARGEST_REQUEST_BYTES} bytes`, 413);
     const regions = new Set(options.streams.map((s) => s.region));
-    const verdict = await verifySignedHeaders(request, body, { service: "kinesis", credentials: options.credentials, servesRegion: (region) => regions.has(region) });
+    // Over HTTP/2 the SDK signs the :authority pseudo-header instead of Host (@aws-sdk/middleware-host-header).
+    const verdict = await verifySignedHeaders({ method: request.method, url: request.url, headers: request.headers }, body, { service: "kinesis", credentials: options.credentials, servesRegion: (region) => regions.has(region) });
     if (!verdict.ok) {
       const failure = jsonProtocolFailure(verdict.failure);
       throw new KinesisError(failure.code, failure.message, failure.status);
@@ -205,29 +280,54 @@ async function answer(request: IncomingMessage, response: ServerResponse, intern
     if (!String(request.headers["content-type"] ?? "").startsWith("application/x-amz-json-1.1")) {
       throw new KinesisError("SerializationException", "The local Kinesis endpoint reads JSON (application/x-amz-json-1.1); an SDK that sends CBOR must turn it off (AWS_CBOR_DISABLE=true)");
     }
-    let input: Record<string, unknown>;
+    let input: Record<string, unknown> | null;
     try {
       input = JSON.parse(body.toString("utf8"));
     } catch {
       throw new KinesisError("SerializationException", "The request body is not JSON");
     }
-    const name = streamOf(input ?? {});
-    if (name !== undefined && options.authorise) {
-      const arn = `arn:aws:kinesis:${verdict.signer.region}:${MOCK_ACCOUNT_ID}:stream/${name}`;
-      const refused = options.authorise(verdict.signer.accessKeyId, `kinesis:${operation}`, arn);
-      if (refused) throw new KinesisError("AccessDeniedException", `User: ${refused.caller} is not authorized to perform: kinesis:${operation} on resource: ${arn} ${refused.reason}`);
+    input ??= {};
+    if (typeof input !== "object") throw new KinesisError("SerializationException", "The request body is not a JSON object");
+    const region = verdict.signer.region;
+    // The stream the request names, as this endpoint serves it: by StreamARN (its account and region must be the
+    // served stream's, as in Kinesis, where another account's or region's stream of that name is another stream), or by
+    // StreamName in the signer's region.
+    let stream: { arn: string; name: string } | undefined;
+    if (typeof input.StreamARN === "string") {
+      const named = parseStreamArn(input.StreamARN);
+      const served = named && options.streams.find((s) => s.name === named.name);
+      const servedArn = served && parseStreamArn(served.arn);
+      if (!named || !served || !servedArn || servedArn.account !== named.account || servedArn.region !== named.region) {
+        throw new KinesisError("ResourceNotFoundException", `Stream ${named?.name ?? input.StreamARN} under account ${named?.account ?? MOCK_ACCOUNT_ID} not found.`);
+      }
+      stream = { arn: served.arn, name: served.name };
+    } else if (typeof input.StreamName === "string") {
+      const served = options.streams.find((s) => s.name === input.StreamName && s.region === region);
+      stream = { arn: served?.arn ?? `arn:aws:kinesis:${region}:${MOCK_ACCOUNT_ID}:stream/${input.StreamName}`, name: input.StreamName };
+    }
+    if (options.authorise) {
+      const resource = resourceOf(operation, input, stream, iterators);
+      const refused = options.authorise(verdict.signer.accessKeyId, `kinesis:${operation}`, resource);
+      if (refused) throw new KinesisError("AccessDeniedException", `User: ${refused.caller} is not authorized to perform: kinesis:${operation} on resource: ${resource} ${refused.reason}`);
     }
     // kinesalite takes streams by name only.
-    if (name !== undefined && input.StreamARN !== undefined) {
+    if (stream && input.StreamARN !== undefined) {
       delete input.StreamARN;
-      input.StreamName = name;
+      input.StreamName = stream.name;
     }
     const forwarded = await fetch(internal, {
       method: "POST",
       headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": target, "x-amz-date": String(request.headers["x-amz-date"] ?? ""), authorization: String(request.headers.authorization) },
       body: JSON.stringify(input),
     });
-    reply(forwarded.status, await forwarded.text(), forwarded.headers.get("content-type") ?? "application/x-amz-json-1.1");
+    const text = await forwarded.text();
+    if (forwarded.ok && (operation === "GetShardIterator" || operation === "GetRecords")) {
+      // The stream of each iterator handed out, for GetRecords' authorisation.
+      const streamArn = operation === "GetRecords" ? iterators.get(String(input.ShardIterator)) : stream?.arn;
+      const answered = JSON.parse(text) as { ShardIterator?: string; NextShardIterator?: string };
+      if (streamArn) remember(iterators, answered.ShardIterator ?? answered.NextShardIterator, streamArn);
+    }
+    reply(forwarded.status, text, forwarded.headers.get("content-type") ?? "application/x-amz-json-1.1");
   } catch (error) {
     const failure = error instanceof KinesisError ? error : new KinesisError("InternalFailure", (error as Error).message, 500);
     reply(failure.status, JSON.stringify({ __type: failure.code, message: failure.message }));
@@ -259,6 +359,7 @@ class ShardPoller {
     private readonly subscription: LocalStreamSubscription,
     private readonly log: (message: string) => void,
     private readonly retryDelayMs: number,
+    private readonly now: () => number,
   ) {}
 
   /** Reads and delivers everything the shard has now, after any pass under way. */
@@ -276,21 +377,30 @@ class ShardPoller {
     return this.running;
   }
 
-  private async newIterator(): Promise<string> {
+  /** AT_TIMESTAMP's time in seconds (what GetShardIterator's Timestamp takes). */
+  private startingTime(): number | undefined {
     const { spec } = this.subscription;
+    return spec.startingPosition === "AT_TIMESTAMP" ? Date.parse(spec.startingPositionTimestamp!) / 1000 : undefined;
+  }
+
+  private async newIterator(): Promise<string> {
+    const at = this.startingTime();
     // The streams are new at every start (kinesalite in memory), so LATEST reads from the shard's start: a record put as
-    // the mapping starts is never skipped by a race with the iterator's time.
+    // the mapping starts is never skipped by a race with the iterator's time. A time still to come reads from the start
+    // too (kinesalite refuses a Timestamp after its clock; Kinesis reads from the next record): readAll skips the
+    // records before it.
     const position =
       this.checkpoint !== undefined
         ? { ShardIteratorType: "AFTER_SEQUENCE_NUMBER", StartingSequenceNumber: this.checkpoint }
-        : spec.startingPosition === "AT_TIMESTAMP"
-          ? { ShardIteratorType: "AT_TIMESTAMP", Timestamp: Date.parse(spec.startingPositionTimestamp!) / 1000 }
+        : at !== undefined && at * 1000 <= Date.now()
+          ? { ShardIteratorType: "AT_TIMESTAMP", Timestamp: at }
           : { ShardIteratorType: "TRIM_HORIZON" };
     return (await this.admin("GetShardIterator", { StreamName: this.stream.name, ShardId: this.shardId, ...position })).ShardIterator;
   }
 
   private async readAll(): Promise<void> {
     const { spec } = this.subscription;
+    const at = this.startingTime();
     while (!this.stopped) {
       this.iterator ??= await this.newIterator();
       let answer: { Records: KinesaliteRecord[]; NextShardIterator?: string };
@@ -301,26 +411,32 @@ class ShardPoller {
         this.iterator = undefined;
         continue;
       }
+      if (answer.Records.length === 0) {
+        this.iterator = answer.NextShardIterator;
+        return;
+      }
+      const records = at === undefined ? answer.Records : answer.Records.filter((r) => r.ApproximateArrivalTimestamp >= at);
+      // The iterator and checkpoint pass the batch only once it was handled (delivered, or given up on to the
+      // on-failure destination): a pass that fails or stops before reads it again.
+      if (!(await this.deliver(records))) return;
       this.iterator = answer.NextShardIterator;
-      if (answer.Records.length === 0) return;
-      await this.deliver(answer.Records);
       this.checkpoint = answer.Records[answer.Records.length - 1].SequenceNumber;
     }
   }
 
-  private async deliver(records: KinesaliteRecord[]): Promise<void> {
+  /** Delivers a batch with Lambda's retries; false when the emulator stopped first. */
+  private deliver(records: KinesaliteRecord[]): Promise<boolean> {
     const { spec } = this.subscription;
-    // Records older than maximumRecordAgeInSeconds are not delivered: they go to the on-failure destination.
+    // Records older than maximumRecordAgeInSeconds are not delivered, checked before each try: their description goes to
+    // the on-failure destination.
     const maxAge = spec.maximumRecordAgeInSeconds;
-    const tooOld = (r: KinesaliteRecord) => maxAge >= 0 && Date.now() / 1000 - r.ApproximateArrivalTimestamp > maxAge;
-    const expired = records.filter(tooOld);
-    if (expired.length > 0) this.giveUp(expired, 0, "RecordAgeExceeded");
-    await deliverStreamBatch(records.filter((r) => !tooOld(r)), {
+    return deliverStreamBatch(records, {
       settings: spec,
       invoke: (batch) => this.subscription.invoke({ Records: batch.map((r) => this.event(r)) }),
       sequenceOf: (r) => r.SequenceNumber,
+      expired: (r) => maxAge >= 0 && this.now() / 1000 - r.ApproximateArrivalTimestamp > maxAge,
       failed: (error) => this.log(`local Kinesis: ${this.subscription.id} failed on ${this.shardId}: ${error.message}`),
-      giveUp: (batch, attempts, error) => this.giveUp(batch, attempts, "RetryAttemptsExhausted", error),
+      giveUp: (batch, attempts, condition, error) => this.giveUp(batch, attempts, condition, error),
       retryDelayMs: this.retryDelayMs,
       stopped: () => this.stopped,
     });
@@ -340,11 +456,12 @@ class ShardPoller {
   }
 
   /** Lambda's on-failure record for a stream: the batch's description (https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html). */
-  private giveUp(records: KinesaliteRecord[], attempts: number, condition: "RetryAttemptsExhausted" | "RecordAgeExceeded", error?: Error): void {
+  private async giveUp(records: KinesaliteRecord[], attempts: number, condition: GiveUpCondition, error?: Error): Promise<void> {
     const at = (r: KinesaliteRecord) => new Date(r.ApproximateArrivalTimestamp * 1000).toISOString();
     const [first, last] = [records[0], records[records.length - 1]];
-    this.subscription.onFailure({
-      requestContext: { requestId: randomUUID(), functionArn: this.subscription.functionArn, condition, approximateInvokeCount: attempts + (condition === "RecordAgeExceeded" ? 0 : 1) },
+    await this.subscription.onFailure({
+      // The batch's invocations: the first try and its retries (records that expire are given up on before the next try).
+      requestContext: { requestId: randomUUID(), functionArn: this.subscription.functionArn, condition, approximateInvokeCount: condition === "RecordAgeExceeded" ? attempts : attempts + 1 },
       responseContext: { statusCode: 200, executedVersion: "$LATEST", ...(error ? { functionError: "Unhandled" } : {}) },
       version: "1.0",
       timestamp: new Date().toISOString(),

@@ -293,7 +293,8 @@ export async function verifySignedHeaders(request: { method?: string; url?: stri
   // unsigned x-amz-* headers are refused by S3 ("There were headers present in the request which were not signed",
   // local/s3-auth.ts) but nothing shows these services refuse them, so they pass here (review 33 F4; unconfirmed).
   // The host message is the one AWS's JSON services answer (aws/aws-sdk-php#2469); the x-amz-date one is local.
-  if (!claim.signedHeaders.includes("host")) return incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+  // Over HTTP/2 the SDK signs `:authority` instead (@aws-sdk/middleware-host-header for an h2 handler), as the message says.
+  if (!claim.signedHeaders.includes("host") && !claim.signedHeaders.includes(":authority")) return incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   if (amzDate !== undefined && !claim.signedHeaders.includes("x-amz-date")) return incomplete("'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.");
   const target = request.url ?? "/";
   const queryAt = target.indexOf("?");

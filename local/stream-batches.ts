@@ -3,9 +3,12 @@
  * a shard's records is delivered before the next, in order; a partial batch response
  * (`{ batchItemFailures: [{ itemIdentifier: <sequence number> }] }`) retries from the lowest failed record on ("Lambda
  * uses the record with the lowest sequence number as the checkpoint", an identifier of no record of the batch fails
- * the whole batch); a function error retries the whole batch, bisected when `bisectBatchOnFunctionError` is on; after
+ * the whole batch); a function error retries the whole batch, first split in two when `bisectBatchOnFunctionError` is
+ * on ("Splitting a batch does not count towards the retry quota", Lambda's with-kinesis and with-ddb pages); after
  * `maximumRetryAttempts` retries (-1: until the caller stops) the rest of the batch is given up on (`giveUp`: the
- * on-failure destination). https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis-batchfailurereporting.html
+ * on-failure destination). Before each try, records older than the mapping's maximum record age are given up on
+ * ("Lambda retries until the records in the batch expire, exceed the maximum age, or reach the configured retry
+ * quota"). https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis-batchfailurereporting.html
  */
 
 export interface StreamBatchSettings {
@@ -14,14 +17,22 @@ export interface StreamBatchSettings {
   maximumRetryAttempts: number;
 }
 
+/** Why records were given up on, as Lambda's on-failure record names it (requestContext.condition). */
+export type GiveUpCondition = "RetryAttemptsExhausted" | "RecordAgeExceeded";
+
 export interface StreamBatchDelivery<R> {
   settings: StreamBatchSettings;
   /** Invokes the function with a batch; resolves with its response, rejects when it fails. */
   invoke(batch: R[]): Promise<unknown>;
   /** The record's sequence number, what a partial batch response names it by. */
   sequenceOf(record: R): string;
-  /** The records given up on after `attempts` retries, and the last error (a function error) if any. */
-  giveUp(records: R[], attempts: number, error?: Error): void | Promise<void>;
+  /**
+   * The records given up on: after `attempts` retries (RetryAttemptsExhausted, with the last function error if any),
+   * or for their age (RecordAgeExceeded). Resolves once they are recorded (the on-failure destination).
+   */
+  giveUp(records: R[], attempts: number, condition: GiveUpCondition, error?: Error): void | Promise<void>;
+  /** Whether a record is past the mapping's maximum record age now; checked before each try. @default never */
+  expired?(record: R): boolean;
   /** Called when an invocation fails (a thrown error, a timeout). */
   failed?(error: Error): void;
   /** Milliseconds before each retry. @default 0 */
@@ -30,31 +41,45 @@ export interface StreamBatchDelivery<R> {
   stopped?(): boolean;
 }
 
-/** Delivers `records` (one shard's, in order) as one batch, with Lambda's retries; resolves once each record succeeded or was given up on. */
-export async function deliverStreamBatch<R>(records: R[], delivery: StreamBatchDelivery<R>): Promise<void> {
+/**
+ * Delivers `records` (one shard's, in order) as one batch, with Lambda's retries. Resolves true once each record
+ * succeeded or was given up on, false when the emulator stopped first (the batch is not handled: a checkpoint must not
+ * pass it).
+ */
+export async function deliverStreamBatch<R>(records: R[], delivery: StreamBatchDelivery<R>): Promise<boolean> {
   const { settings } = delivery;
   // Batches still to deliver, in order; bisecting replaces one with its two halves.
   const pending: Array<{ records: R[]; attempts: number }> = records.length > 0 ? [{ records, attempts: 0 }] : [];
   while (pending.length > 0) {
-    if (delivery.stopped?.()) return;
-    const batch = pending.shift()!;
+    if (delivery.stopped?.()) return false;
+    const batch = pending[0];
+    const expired = delivery.expired ? batch.records.filter((r) => delivery.expired!(r)) : [];
+    if (expired.length > 0) {
+      await delivery.giveUp(expired, batch.attempts, "RecordAgeExceeded");
+      batch.records = batch.records.filter((r) => !expired.includes(r));
+      if (batch.records.length === 0) pending.shift();
+      continue;
+    }
+    pending.shift();
     const outcome = await deliverOnce(batch.records, delivery);
     if (outcome.retryFrom === undefined) continue;
     const rest = batch.records.slice(outcome.retryFrom);
+    if (outcome.error && settings.bisectBatchOnFunctionError && rest.length > 1) {
+      // Bisect on function error: each half is tried next, so a poison record is isolated. Not a retry: the halves
+      // keep the batch's retry count.
+      const half = Math.ceil(rest.length / 2);
+      pending.unshift({ records: rest.slice(0, half), attempts: batch.attempts }, { records: rest.slice(half), attempts: batch.attempts });
+      continue;
+    }
     if (settings.maximumRetryAttempts >= 0 && batch.attempts >= settings.maximumRetryAttempts) {
-      await delivery.giveUp(rest, batch.attempts, outcome.error);
+      await delivery.giveUp(rest, batch.attempts, "RetryAttemptsExhausted", outcome.error);
       continue;
     }
     if (delivery.retryDelayMs) await new Promise((resolve) => setTimeout(resolve, delivery.retryDelayMs));
-    if (outcome.error && settings.bisectBatchOnFunctionError && rest.length > 1) {
-      // Bisect on function error: retry each half, so a poison record is isolated.
-      const half = Math.ceil(rest.length / 2);
-      pending.unshift({ records: rest.slice(0, half), attempts: batch.attempts + 1 }, { records: rest.slice(half), attempts: batch.attempts + 1 });
-    } else {
-      // Partial batch response: retry from the first failed record on.
-      pending.unshift({ records: rest, attempts: batch.attempts + 1 });
-    }
+    // Retry: from the first failed record of a partial batch response, or the whole (unsplittable) batch.
+    pending.unshift({ records: rest, attempts: batch.attempts + 1 });
   }
+  return true;
 }
 
 /** Where to retry from (undefined: the whole batch succeeded), and the function's error when it failed. */

@@ -9,7 +9,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
-import { createStreamMapping } from "../data-tier/stream";
+import { createStreamMapping } from "../stream-mapping";
 import { argFailer } from "../errors";
 import type { PolicyStatement } from "../iam";
 import { checkedKmsKey, checkKmsKeyArn } from "../kms";
@@ -29,9 +29,11 @@ export { DATA_STREAM_LIMITS } from "./spec";
 export const KINESIS_MANAGED_KEY = "alias/aws/kinesis";
 
 /**
- * What Lambda reads a stream with, as the function's role: the AWSLambdaKinesisExecutionRole managed policy's Kinesis
- * actions but SubscribeToShard (an enhanced fan-out consumer's, granted on the consumer):
- * https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html ("Execution role permissions").
+ * What Lambda reads a stream with, as the function's role, on the stream's ARN: the stream actions Lambda lists for a
+ * Kinesis mapping (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html, "Execution role permissions") but
+ * SubscribeToShard (an enhanced fan-out consumer's, granted on the consumer). Not kinesis:ListStreams: an account-level
+ * action, authorised on `*` only (the Kinesis developer guide's policy examples grant it on "*"), so on a stream's ARN
+ * it grants nothing, and IAM5/KinesisLeastPrivilege refuse `*`.
  */
 export const STREAM_READ_ACTIONS: readonly string[] = [
   "kinesis:DescribeStream",
@@ -39,7 +41,6 @@ export const STREAM_READ_ACTIONS: readonly string[] = [
   "kinesis:GetRecords",
   "kinesis:GetShardIterator",
   "kinesis:ListShards",
-  "kinesis:ListStreams",
 ];
 
 /** What a producer needs: PutRecord and PutRecords on the stream. */

@@ -5,38 +5,32 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
-import { checkRange, streamMappingDefaults } from "../data-tier/stream";
 import type { ArgFailure } from "../errors";
 import { KMS_KEY_ARN } from "../kms";
 import type { LambdaFunction, LambdaFunctionSpec } from "../lambda/function";
-import { checkRetentionDays } from "../queues";
 import { arnRegion, validateRegionArg } from "../region";
+import { checkRange, startingPositionTimestampProblem, streamMappingDefaults, validateStreamMappingArgs, type StreamMappingArgs } from "../stream-mapping";
 import { checkSubscribedFunction } from "../subscriptions";
 
 export type DataStreamMode = "ON_DEMAND" | "PROVISIONED";
 export type DataStreamStartingPosition = "LATEST" | "TRIM_HORIZON" | "AT_TIMESTAMP";
 
 /**
- * The ranges AWS takes, each checked at construction and by the deploy rules (testing/deploy-rules/kinesis.ts):
+ * The ranges AWS takes for the stream, each checked at construction and by the deploy rules
+ * (testing/deploy-rules/kinesis.ts); a subscription's mapping takes STREAM_MAPPING_LIMITS (components/stream-mapping.ts):
  * - retention: "The minimum value of a stream's retention period is 24 hours", "The maximum value … is 8760 hours"
  *   (API_IncreaseStreamRetentionPeriod; terraform-provider-aws internal/service/kinesis/stream.go retention_period
  *   IntBetween(24, 8760));
  * - shards: a PROVISIONED stream has at least one shard, an ON_DEMAND one takes none ("shard_count must not be set when
  *   stream_mode is ON_DEMAND", "shard_count must be at least 1 when stream_mode is PROVISIONED", stream.go CustomizeDiff);
- * - the event source mapping (API_CreateEventSourceMapping; terraform-provider-aws internal/service/lambda/
- *   event_source_mapping.go): BatchSize 1–10000 for Kinesis, MaximumBatchingWindowInSeconds 0–300,
- *   ParallelizationFactor 1–10 (IntBetween(1, 10)), MaximumRetryAttempts -1–10000 (IntBetween(-1, 10_000)),
- *   MaximumRecordAgeInSeconds -1 or 60–604800 (Any(IntInSlice(-1), IntBetween(60, 604_800)));
+ *   an ON_DEMAND stream is created with 4 shards ("4 MB/s of write capacity" at creation, how-do-i-size-a-stream), which
+ *   a switch to PROVISIONED scales from (testing/deploy-rules/kinesis.ts kinesisShardScalingFindings);
  * - enhanced fan-out: "You can register up to 20 consumers per data stream" (API_RegisterStreamConsumer).
  */
 export const DATA_STREAM_LIMITS = {
   retentionHours: { min: 24, max: 8760 },
   shardCount: { min: 1 },
-  batchSize: { min: 1, max: 10_000 },
-  maximumBatchingWindowInSeconds: { min: 0, max: 300 },
-  parallelizationFactor: { min: 1, max: 10 },
-  maximumRetryAttempts: { min: -1, max: 10_000 },
-  maximumRecordAgeInSeconds: { min: 60, max: 604_800 },
+  onDemandInitialShards: 4,
   consumersPerStream: 20,
 } as const;
 
@@ -77,38 +71,12 @@ export interface DataStreamArgs {
 }
 
 /** A function that consumes the stream: how Lambda polls it for the function. */
-export interface DataStreamSubscriptionArgs {
-  /**
-   * Records per invocation, 1–10000.
-   * @default 100
-   */
-  batchSize?: number;
-  /**
-   * Seconds to gather records before invoking, 0–300.
-   * @default 0
-   */
-  maximumBatchingWindowInSeconds?: number;
+export interface DataStreamSubscriptionArgs extends StreamMappingArgs {
   /**
    * Batches per shard processed at once, 1–10 (records of one partition key stay in order).
    * @default 1
    */
   parallelizationFactor?: number;
-  /**
-   * Split a failing batch in two and retry each half, to isolate a poison record.
-   * @default true
-   */
-  bisectBatchOnFunctionError?: boolean;
-  /**
-   * Retries of a failing batch before its records' description goes to the dead-letter queue, -1 (until the record
-   * expires) to 10000.
-   * @default 3
-   */
-  maximumRetryAttempts?: number;
-  /**
-   * Records older than this are skipped to the dead-letter queue, 60–604800 (-1: never).
-   * @default 86400
-   */
-  maximumRecordAgeInSeconds?: number;
   /**
    * Where the mapping starts reading when it is created: `LATEST` (records written after it starts polling),
    * `TRIM_HORIZON` (the oldest record the stream keeps) or `AT_TIMESTAMP` (with `startingPositionTimestamp`). Lambda
@@ -116,13 +84,12 @@ export interface DataStreamSubscriptionArgs {
    * @default "LATEST"
    */
   startingPosition?: DataStreamStartingPosition;
-  /** With `AT_TIMESTAMP` only: an RFC 3339 time, e.g. "2026-12-01T00:00:00Z". */
-  startingPositionTimestamp?: string;
   /**
-   * Days the dead-letter queue keeps the descriptions of failed batches, 1–14.
-   * @default 14
+   * With `AT_TIMESTAMP` only: a UTC time in whole seconds, `YYYY-MM-DDTHH:MM:SSZ` (e.g. "2026-12-01T00:00:00Z"), the
+   * form the provider reads back; another spelling of the same time would replace the mapping at every deploy, so it
+   * is refused.
    */
-  deadLetterRetentionDays?: number;
+  startingPositionTimestamp?: string;
   /**
    * Read through an enhanced fan-out consumer (a dedicated 2 MB/s per shard, pushed over HTTP/2) instead of polling
    * the shared throughput. At most 20 per stream.
@@ -170,8 +137,6 @@ export interface DataStreamSubscriptionSpec {
 
 const MODES: readonly DataStreamMode[] = ["ON_DEMAND", "PROVISIONED"];
 const POSITIONS: readonly DataStreamStartingPosition[] = ["LATEST", "TRIM_HORIZON", "AT_TIMESTAMP"];
-/** RFC 3339 date-time, what terraform-provider-aws takes for starting_position_timestamp (validation.IsRFC3339Time). */
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 export function validateArgs(fail: ArgFailure, name: string, args: DataStreamArgs, streamRegion: string | undefined): void {
   validateRegionArg(fail, "region", args.region);
@@ -219,26 +184,19 @@ export function normalise(name: string, args: DataStreamArgs, streamName: pulumi
 export function validateSubscription(fail: ArgFailure, name: string, fn: LambdaFunction, args: DataStreamSubscriptionArgs): void {
   checkSubscribedFunction(fail, `subscribe("${name}")`, fn, "Lambda's event source mapping");
   const at = (argument: string) => `subscribe("${name}").${argument}`;
-  const limits = DATA_STREAM_LIMITS;
-  checkRange(fail, at("batchSize"), args.batchSize, limits.batchSize.min, limits.batchSize.max);
-  checkRange(fail, at("maximumBatchingWindowInSeconds"), args.maximumBatchingWindowInSeconds, limits.maximumBatchingWindowInSeconds.min, limits.maximumBatchingWindowInSeconds.max);
-  checkRange(fail, at("parallelizationFactor"), args.parallelizationFactor, limits.parallelizationFactor.min, limits.parallelizationFactor.max);
-  checkRange(fail, at("maximumRetryAttempts"), args.maximumRetryAttempts, limits.maximumRetryAttempts.min, limits.maximumRetryAttempts.max);
-  checkRange(fail, at("maximumRecordAgeInSeconds"), args.maximumRecordAgeInSeconds, limits.maximumRecordAgeInSeconds.min, limits.maximumRecordAgeInSeconds.max, [-1]);
-  checkRetentionDays(fail, at("deadLetterRetentionDays"), args.deadLetterRetentionDays);
+  validateStreamMappingArgs(fail, at, args);
   const position = args.startingPosition ?? "LATEST";
   if (!POSITIONS.includes(position)) fail(at("startingPosition"), args.startingPosition, "is not a Kinesis starting position", 'Use "LATEST", "TRIM_HORIZON" or "AT_TIMESTAMP".');
   // StartingPositionTimestamp: "With StartingPosition set to AT_TIMESTAMP, the time from which to start reading"
   // (API_CreateEventSourceMapping); Lambda refuses one without the other.
-  if (position === "AT_TIMESTAMP" && (typeof args.startingPositionTimestamp !== "string" || !RFC3339.test(args.startingPositionTimestamp))) {
-    fail(at("startingPositionTimestamp"), args.startingPositionTimestamp, "is not an RFC 3339 time, which AT_TIMESTAMP needs", 'Set e.g. startingPositionTimestamp: "2026-12-01T00:00:00Z".');
-  }
+  // Refused rather than normalised: the program then holds the value the provider reads back (components/stream-mapping.ts
+  // CANONICAL_TIMESTAMP), and what the user wrote is what `pulumi preview` shows and the local emulator starts from.
+  const timestamp = position === "AT_TIMESTAMP" ? startingPositionTimestampProblem(args.startingPositionTimestamp) : undefined;
+  if (timestamp) fail(at("startingPositionTimestamp"), args.startingPositionTimestamp, timestamp.problem, timestamp.fix);
   if (position !== "AT_TIMESTAMP" && args.startingPositionTimestamp !== undefined) {
     fail(at("startingPositionTimestamp"), args.startingPositionTimestamp, `is set with startingPosition ${position}; Lambda takes it with AT_TIMESTAMP only`, 'Set startingPosition: "AT_TIMESTAMP", or leave startingPositionTimestamp out.');
   }
-  for (const key of ["bisectBatchOnFunctionError", "enhancedFanOut"] as const) {
-    if (args[key] !== undefined && typeof args[key] !== "boolean") fail(at(key), args[key], "is not true or false", "Set it to true or false.");
-  }
+  if (args.enhancedFanOut !== undefined && typeof args.enhancedFanOut !== "boolean") fail(at("enhancedFanOut"), args.enhancedFanOut, "is not true or false", "Set it to true or false.");
 }
 
 /** The subscription's spec but the dead-letter queue's name, which its creation gives. */

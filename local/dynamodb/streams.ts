@@ -246,14 +246,21 @@ class SubscriptionPump {
 
   private async run(): Promise<void> {
     const { spec } = this.subscriber;
+    const maxAge = spec.maximumRecordAgeInSeconds;
     while (this.queue.length > 0) {
-      await deliverStreamBatch(this.queue.splice(0, spec.batchSize), {
+      const batch = this.queue.slice(0, spec.batchSize);
+      await deliverStreamBatch(batch, {
         settings: spec,
         invoke: (records) => this.subscriber.invoke({ Records: records }),
         sequenceOf: (record) => record.dynamodb.SequenceNumber,
+        // Checked before each try, as Lambda does (ApproximateCreationDateTime: seconds).
+        expired: (record) => maxAge >= 0 && Date.now() / 1000 - record.dynamodb.ApproximateCreationDateTime > maxAge,
         failed: (error) => this.log(`local DynamoDB streams: ${spec.name} failed: ${error.message}`),
-        giveUp: (records, attempts) => this.log(`local DynamoDB streams: ${spec.name} gave up on ${records.length} record(s) after ${attempts} retries (in AWS they go to the dead-letter queue)`),
+        giveUp: (records, attempts, condition) =>
+          this.log(`local DynamoDB streams: ${spec.name} gave up on ${records.length} record(s) ${condition === "RecordAgeExceeded" ? `older than ${maxAge} s` : `after ${attempts} retries`} (in AWS they go to the dead-letter queue)`),
       });
+      // The records leave the queue once handled (delivered or given up on).
+      this.queue.splice(0, batch.length);
     }
   }
 }

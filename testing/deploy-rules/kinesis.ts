@@ -5,6 +5,7 @@
  * LambdaFailureDestination's (events.ts); the names' lengths and characters are PhysicalNameLimits' (names.ts).
  */
 import { DATA_STREAM_LIMITS } from "../../components/data-stream/spec";
+import { STREAM_MAPPING_LIMITS, startingPositionTimestampProblem } from "../../components/stream-mapping";
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { functionOf } from "./events";
@@ -82,7 +83,9 @@ function kinesisSource(graph: Graph, mapping: RecordedResource): { arn: string; 
  * (https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-parameters.html, API_CreateEventSourceMapping;
  * terraform-provider-aws internal/service/lambda/event_source_mapping.go):
  * - StartingPosition is required for a stream ("Required for Amazon Kinesis, Amazon DynamoDB, and Amazon MSK Streams
- *   sources"): TRIM_HORIZON, LATEST or AT_TIMESTAMP; AT_TIMESTAMP needs StartingPositionTimestamp, which goes with it only;
+ *   sources"): TRIM_HORIZON, LATEST or AT_TIMESTAMP; AT_TIMESTAMP needs StartingPositionTimestamp, which goes with it only,
+ *   spelt `YYYY-MM-DDTHH:MM:SSZ`: the provider reads it back as `Format(time.RFC3339)` of the UTC time (ForceNew, no
+ *   diff suppression), so another spelling replaces the mapping at every deploy (components/stream-mapping.ts);
  * - BatchSize 1–10000, MaximumBatchingWindowInSeconds 0–300, ParallelizationFactor 1–10 (IntBetween(1, 10)),
  *   MaximumRetryAttempts -1–10000 (IntBetween(-1, 10_000)), MaximumRecordAgeInSeconds -1 or 60–604800;
  * - ScalingConfig (MaximumConcurrency) is for SQS sources only ("Amazon SQS only", API_ScalingConfig);
@@ -94,7 +97,7 @@ export const KINESIS_MAPPING_SETTINGS: DeployRule = {
   source: "https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-parameters.html",
   check(graph) {
     const findings: DeployFinding[] = [];
-    const limits = DATA_STREAM_LIMITS;
+    const limits = STREAM_MAPPING_LIMITS;
     for (const mapping of ofType(graph, EVENT_SOURCE_MAPPING)) {
       const source = kinesisSource(graph, mapping);
       if (!source) continue;
@@ -103,13 +106,16 @@ export const KINESIS_MAPPING_SETTINGS: DeployRule = {
       if (i.startingPosition === undefined) report(`reads ${source.name} with no startingPosition, which Lambda requires for a Kinesis source`, "set startingPosition to LATEST, TRIM_HORIZON or AT_TIMESTAMP");
       else if (!["LATEST", "TRIM_HORIZON", "AT_TIMESTAMP"].includes(i.startingPosition)) report(`has startingPosition ${JSON.stringify(i.startingPosition)}; Lambda takes LATEST, TRIM_HORIZON or AT_TIMESTAMP for Kinesis`, "set one of those");
       else if (i.startingPosition === "AT_TIMESTAMP" && !i.startingPositionTimestamp) report("starts AT_TIMESTAMP with no startingPositionTimestamp", "set startingPositionTimestamp (RFC 3339), or another startingPosition");
-      else if (i.startingPosition !== "AT_TIMESTAMP" && i.startingPositionTimestamp !== undefined) report(`sets startingPositionTimestamp with startingPosition ${i.startingPosition}; Lambda takes it with AT_TIMESTAMP only`, "remove startingPositionTimestamp, or start AT_TIMESTAMP");
+      else if (i.startingPosition === "AT_TIMESTAMP" && typeof i.startingPositionTimestamp === "string") {
+        const timestamp = startingPositionTimestampProblem(i.startingPositionTimestamp);
+        if (timestamp) report(`has startingPositionTimestamp ${JSON.stringify(i.startingPositionTimestamp)}, which ${timestamp.problem}`, timestamp.canonical ? `set it to ${JSON.stringify(timestamp.canonical)}` : 'set it to a real UTC time of the form YYYY-MM-DDTHH:MM:SSZ, e.g. "2026-12-01T00:00:00Z"');
+      } else if (i.startingPosition !== "AT_TIMESTAMP" && i.startingPositionTimestamp !== undefined) report(`sets startingPositionTimestamp with startingPosition ${i.startingPosition}; Lambda takes it with AT_TIMESTAMP only`, "remove startingPositionTimestamp, or start AT_TIMESTAMP");
       const ranges: Array<[key: string, min: number, max: number, also?: number]> = [
         ["batchSize", limits.batchSize.min, limits.batchSize.max],
         ["maximumBatchingWindowInSeconds", limits.maximumBatchingWindowInSeconds.min, limits.maximumBatchingWindowInSeconds.max],
         ["parallelizationFactor", limits.parallelizationFactor.min, limits.parallelizationFactor.max],
         ["maximumRetryAttempts", limits.maximumRetryAttempts.min, limits.maximumRetryAttempts.max],
-        ["maximumRecordAgeInSeconds", limits.maximumRecordAgeInSeconds.min, limits.maximumRecordAgeInSeconds.max, -1],
+        ["maximumRecordAgeInSeconds", limits.maximumRecordAgeInSeconds.min, limits.maximumRecordAgeInSeconds.max, limits.maximumRecordAgeInSeconds.also],
       ];
       for (const [key, min, max, also] of ranges) {
         const value = i[key];
@@ -177,30 +183,35 @@ export const KINESIS_CONSUMERS_PER_STREAM: DeployRule = {
 export const KINESIS_RULES: DeployRule[] = [KINESIS_STREAM_SETTINGS, KINESIS_MAPPING_SETTINGS, KINESIS_CONSUMER_ACCESS, KINESIS_CONSUMERS_PER_STREAM];
 
 /**
- * A PROVISIONED stream of both plans whose `shardCount` changes by more than UpdateShardCount takes in one call:
- * "By default, you cannot … Scale up to more than double your current shard count for a stream", "Scale down below
- * half your current shard count for a stream" (API_UpdateShardCount; pulumi-aws sends the new count in one
- * UpdateShardCount, terraform-provider-aws kinesis/stream.go). The update fails at the stream (LimitExceededException)
- * and the rest of it stops. A plan saved without the streams' inputs is not judged. Checked by checkPlanTransition.
+ * A stream whose shards, as one update sets them, are more than UpdateShardCount takes in one call: "By default, you
+ * cannot … Scale up to more than double your current shard count for a stream", "Scale down below half your current
+ * shard count for a stream" (API_UpdateShardCount; pulumi-aws sends the new count in one UpdateShardCount,
+ * terraform-provider-aws kinesis/stream.go). Judged for a PROVISIONED stream of both plans, and for an ON_DEMAND stream
+ * made PROVISIONED: the provider runs UpdateStreamMode, then (shard_count changed from none to N) UpdateShardCount(N)
+ * against the stream's open shards, 4 for an on-demand stream as created (DATA_STREAM_LIMITS.onDemandInitialShards;
+ * more if Kinesis scaled it). The update fails at the stream (LimitExceededException) and the rest of it stops, the
+ * stream left PROVISIONED with its old shards (and "two switches … per 24 hours" spent, API_UpdateStreamMode). A plan
+ * saved without the streams' inputs is not judged. Checked by checkPlanTransition.
  */
 export function kinesisShardScalingFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
   const findings: TransitionFinding[] = [];
-  const provisioned = (r: RecordedResource) => (r.inputs.streamModeDetails?.streamMode ?? "PROVISIONED") === "PROVISIONED" && isInteger(r.inputs.shardCount);
+  const modeOf = (r: RecordedResource) => r.inputs.streamModeDetails?.streamMode ?? "PROVISIONED";
+  const provisioned = (r: RecordedResource) => modeOf(r) === "PROVISIONED" && isInteger(r.inputs.shardCount);
   for (const stream of ofType(after, STREAM)) {
     const old = beforeByUrn.get(stream.urn);
-    if (!old || !provisioned(old) || !provisioned(stream) || old.inputs.name !== stream.inputs.name) continue;
-    const [from, to] = [old.inputs.shardCount as number, stream.inputs.shardCount as number];
+    if (!old || !provisioned(stream) || old.inputs.name !== stream.inputs.name) continue;
+    const fromOnDemand = modeOf(old) === "ON_DEMAND";
+    if (!fromOnDemand && !provisioned(old)) continue;
+    const [from, to] = [fromOnDemand ? DATA_STREAM_LIMITS.onDemandInitialShards : (old.inputs.shardCount as number), stream.inputs.shardCount as number];
     if (to <= 2 * from && 2 * to >= from) continue;
     const step = to > from ? `at most ${2 * from} (double)` : `at least ${Math.ceil(from / 2)} (half)`;
+    const change = fromOnDemand ? `switches from ON_DEMAND (created with ${from} shards, more if Kinesis scaled it) to PROVISIONED with shardCount ${to}` : `changes shardCount ${from} → ${to}`;
+    const fix = fromOnDemand
+      ? `switch to PROVISIONED with a shardCount from ${Math.ceil(from / 2)} to ${2 * from} (the stream's open shards, 4 as created, within half and double), then change shardCount in steps of at most double or half, one update each; a scaled on-demand stream has more shards: check ListShards first`
+      : `change shardCount in steps of at most double or half (${from} → ${step.split(" ")[2]} first), one update each; Kinesis scales a stream at most 10 times a rolling 24 hours`;
     findings.push({
-      ...finding(
-        "TransitionKinesisShardScaling",
-        stream,
-        `changes shardCount ${from} → ${to}; one UpdateShardCount goes to ${step} of the deployed count, so Kinesis refuses it (LimitExceededException) and the update stops at the stream`,
-        `change shardCount in steps of at most double or half (${from} → ${step.split(" ")[2]} first), one update each; Kinesis scales a stream at most 10 times a rolling 24 hours`,
-        stack,
-      ),
+      ...finding("TransitionKinesisShardScaling", stream, `${change}; one UpdateShardCount goes to ${step} of the ${fromOnDemand ? "stream's open shards" : "deployed count"}, so Kinesis refuses it (LimitExceededException) and the update stops at the stream`, fix, stack),
       urn: stream.urn,
     });
   }

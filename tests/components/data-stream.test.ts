@@ -57,6 +57,30 @@ describe("DataStream", () => {
     expect(deployFindings(graph)).toEqual([]);
   });
 
+  it("grants Lambda's stream reads on the stream, and not the account-level kinesis:ListStreams, which a stream ARN cannot scope", () => {
+    expect(STREAM_READ_ACTIONS).toEqual(["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"]);
+  });
+
+  it("sends only AT_TIMESTAMP times the provider reads back unchanged, so a second plan has no diff", async () => {
+    // terraform-provider-aws event_source_mapping.go: Create sends time.Parse(time.RFC3339, v); Read stores
+    // aws.ToTime(output.StartingPositionTimestamp).Format(time.RFC3339), the UTC time in whole seconds with "Z"
+    // (Lambda answers the timestamp as epoch seconds). ForceNew with no DiffSuppressFunc: the next plan compares the
+    // program's input with that, and replaces the mapping when they differ.
+    const readBack = (value: string) => new Date(Math.floor(Date.parse(value) / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const spellings = ["2026-12-01T00:00:00Z", "2026-12-01T01:00:00+01:00", "2026-11-30T19:00:00-05:00", "2026-12-01T00:00:00.000Z", "2026-12-01T00:00:00.5Z", "2026-12-01t00:00:00z"];
+    const sent: string[] = [];
+    for (const [n, startingPositionTimestamp] of spellings.entries()) {
+      const program = () => new DataStream(`at${n}`).subscribe("s", new LambdaFunction(`at${n}-fn`, { entry }), { startingPosition: "AT_TIMESTAMP", startingPositionTimestamp });
+      const graph = await record(program).catch(() => undefined);
+      if (!graph) continue;
+      const input = resource(graph, MAPPING, `at${n}-s-mapping`).inputs.startingPositionTimestamp as string;
+      // The state after the first deploy holds readBack(input); the second plan's input is the same program's.
+      expect(resource(await record(program), MAPPING, `at${n}-s-mapping`).inputs.startingPositionTimestamp).toBe(readBack(input));
+      sent.push(input);
+    }
+    expect(sent).toEqual(["2026-12-01T00:00:00Z"]);
+  });
+
   it("makes a PROVISIONED stream with a customer key: producers get GenerateDataKey, subscribers Decrypt, an enhanced fan-out subscriber SubscribeToShard on its consumer", async () => {
     let environment: ReturnType<DataStream["environment"]> = {};
     const graph = await record(() => {
@@ -148,11 +172,20 @@ describe("DataStream", () => {
 
   it.each([
     [{ batchSize: 10_001 }, /batchSize 10001 is outside 1–10000/],
+    [{ bisectBatchOnFunctionError: "yes" }, /bisectBatchOnFunctionError "yes" is not true or false/],
     [{ parallelizationFactor: 11 }, /parallelizationFactor 11 is outside 1–10/],
     [{ maximumRetryAttempts: -2 }, /maximumRetryAttempts -2 is outside -1–10000/],
     [{ maximumRecordAgeInSeconds: 59 }, /maximumRecordAgeInSeconds 59 is outside 60–604800/],
     [{ maximumBatchingWindowInSeconds: 301 }, /maximumBatchingWindowInSeconds 301 is outside 0–300/],
-    [{ startingPosition: "AT_TIMESTAMP" }, /startingPositionTimestamp \(not set\) is not an RFC 3339 time, which AT_TIMESTAMP needs/],
+    [{ startingPosition: "AT_TIMESTAMP" }, /startingPositionTimestamp \(not set\) is not a real UTC time of the form YYYY-MM-DDTHH:MM:SSZ\. Set e\.g\. "2026-12-01T00:00:00Z"/],
+    // Other spellings of a time: the provider reads them back as UTC whole seconds, and the ForceNew attribute would
+    // replace the mapping at every deploy; the fix names the value it would store.
+    [{ startingPosition: "AT_TIMESTAMP", startingPositionTimestamp: "2026-12-01T01:00:00+01:00" }, /startingPositionTimestamp "2026-12-01T01:00:00\+01:00" is not in the form the provider reads back .* replace the mapping.*\. Write it as "2026-12-01T00:00:00Z"\./],
+    [{ startingPosition: "AT_TIMESTAMP", startingPositionTimestamp: "2026-12-01T00:00:00.000Z" }, /Write it as "2026-12-01T00:00:00Z"\./],
+    [{ startingPosition: "AT_TIMESTAMP", startingPositionTimestamp: "2026-12-01T00:00:00.750Z" }, /Write it as "2026-12-01T00:00:00Z"\./],
+    [{ startingPosition: "AT_TIMESTAMP", startingPositionTimestamp: "2026-13-45T00:00:00Z" }, /"2026-13-45T00:00:00Z" is not a real UTC time/],
+    [{ startingPosition: "AT_TIMESTAMP", startingPositionTimestamp: "2026-02-30T00:00:00Z" }, /"2026-02-30T00:00:00Z" is not a real UTC time/],
+    [{ startingPosition: "AT_TIMESTAMP", startingPositionTimestamp: "2026-12-01T24:00:00Z" }, /is not a real UTC time/],
     [{ startingPositionTimestamp: "2026-12-01T00:00:00Z" }, /is set with startingPosition LATEST/],
     [{ startingPosition: "EARLIEST" }, /startingPosition "EARLIEST" is not a Kinesis starting position/],
     [{ deadLetterRetentionDays: 15 }, /deadLetterRetentionDays 15 is outside SQS's message retention of 1–14 days/],

@@ -256,6 +256,14 @@ describe("DataTier stream subscriptions", () => {
     expect(spec).toMatchObject({ table: "gallery", function: { name: "subs-fn" }, batchSize: 25 });
   });
 
+  it("takes maximumRetryAttempts -1 (retry until the records expire), as Lambda does for a DynamoDB stream", async () => {
+    const graph = await record(() => {
+      const tier = new DataTier("subsforever", { tables: { gallery } });
+      tier.subscribe("counters", "gallery", new LambdaFunction("subsforever-fn", { entry: "tests/fixtures/handlers/echo.ts" }), { maximumRetryAttempts: -1 });
+    });
+    expect(resource(graph, "aws:lambda/eventSourceMapping:EventSourceMapping", "subsforever-counters-mapping").inputs.maximumRetryAttempts).toBe(-1);
+  });
+
   it("refuses a table without a stream, an unknown table, a reused name and bad batch settings", async () => {
     await record(() => {
       const tier = new DataTier("subsbad", { tables: { gallery, plain: { attributes: { id: "S" }, partitionKey: "id" } } });
@@ -264,6 +272,10 @@ describe("DataTier stream subscriptions", () => {
       expect(() => tier.subscribe("x", "nope", fn)).toThrow(/subscribe\("x"\)\.table "nope" is not a table of this DataTier\. Use one of gallery, plain/);
       expect(() => tier.subscribe("x", "gallery", fn, { batchSize: 0 })).toThrow(/subscribe\("x"\)\.batchSize 0 is outside 1–10000/);
       expect(() => tier.subscribe("x", "gallery", fn, { maximumRecordAgeInSeconds: 10 })).toThrow(/maximumRecordAgeInSeconds 10 is outside 60–604800/);
+      // The ranges DataStream's subscriptions take (STREAM_MAPPING_LIMITS): Lambda and terraform-provider-aws take
+      // maximumRetryAttempts -1 (until the records expire) to 10000 for a DynamoDB stream too.
+      expect(() => tier.subscribe("x", "gallery", fn, { maximumRetryAttempts: -2 })).toThrow(/subscribe\("x"\)\.maximumRetryAttempts -2 is outside -1–10000/);
+      expect(() => tier.subscribe("x", "gallery", fn, { maximumRetryAttempts: 10_001 })).toThrow(/maximumRetryAttempts 10001 is outside -1–10000/);
       tier.subscribe("x", "gallery", fn);
       expect(() => tier.subscribe("x", "gallery", fn)).toThrow(/subscribe name "x" is already used/);
     });

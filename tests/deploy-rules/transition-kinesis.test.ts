@@ -1,6 +1,7 @@
 /**
  * checkPlanTransition on a DataStream's shard count: a PROVISIONED stream scaled past double or below half the
- * deployed count in one update (one UpdateShardCount, which Kinesis refuses by default), and the steps that pass.
+ * deployed count in one update (one UpdateShardCount, which Kinesis refuses by default), an ON_DEMAND stream made
+ * PROVISIONED past double or half of the 4 shards it is created with, and the steps that pass.
  */
 import { describe, expect, it } from "vitest";
 import { DataStream } from "../../components/data-stream";
@@ -23,11 +24,20 @@ describe("TransitionKinesisShardScaling: a provisioned stream's shards past doub
     expect(rules(saved(two), await stream({ mode: "PROVISIONED", shardCount: 5 }))).toEqual([["TransitionKinesisShardScaling", `${STREAM} ks-stream`]]);
   });
 
-  it("passes doubling, halving, and a switch to or from ON_DEMAND", async () => {
+  it("finds ON_DEMAND → PROVISIONED past double or half of the 4 shards an on-demand stream is created with", async () => {
+    const onDemand = await stream({});
+    const up = transition(onDemand, await stream({ mode: "PROVISIONED", shardCount: 40 }));
+    expect(up.map((f) => [f.rule, f.resource])).toEqual([["TransitionKinesisShardScaling", `${STREAM} ks-stream`]]);
+    expect(up[0].problem).toBe("switches from ON_DEMAND (created with 4 shards, more if Kinesis scaled it) to PROVISIONED with shardCount 40; one UpdateShardCount goes to at most 8 (double) of the stream's open shards, so Kinesis refuses it (LimitExceededException) and the update stops at the stream");
+    expect(up[0].fix).toMatch(/^switch to PROVISIONED with a shardCount from 2 to 8 /);
+    expect(transition(onDemand, await stream({ mode: "PROVISIONED", shardCount: 1 })).map((f) => f.problem)).toEqual([expect.stringMatching(/shardCount 1; one UpdateShardCount goes to at least 2 \(half\)/)]);
+  });
+
+  it("passes doubling, halving, a switch to ON_DEMAND, and ON_DEMAND → PROVISIONED with 2 to 8 shards", async () => {
     const four = await stream({ mode: "PROVISIONED", shardCount: 4 });
     expect(transition(four, await stream({ mode: "PROVISIONED", shardCount: 8 })).map(formatFinding)).toEqual([]);
     expect(transition(four, await stream({ mode: "PROVISIONED", shardCount: 2 })).map(formatFinding)).toEqual([]);
     expect(transition(four, await stream({})).map(formatFinding)).toEqual([]);
-    expect(transition(await stream({}), await stream({ mode: "PROVISIONED", shardCount: 40 })).map(formatFinding)).toEqual([]);
+    for (const shardCount of [2, 4, 8]) expect(transition(await stream({}), await stream({ mode: "PROVISIONED", shardCount })).map(formatFinding)).toEqual([]);
   });
 });

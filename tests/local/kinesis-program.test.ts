@@ -1,8 +1,9 @@
 /**
  * A DataStream under `npm start`, end to end: the program's real DataStream, recorded and served by the local runtime
  * (startLocalApp); a handler granted grants.put() puts through the SDK (AWS_ENDPOINT_URL_KINESIS, the stream name
- * environment() gives it), the subscribed function in its sandbox gets the records; a handler without the grant is
- * refused as IAM refuses it.
+ * environment() gives it) with the SDK's default client (HTTP/2), the subscribed function in its sandbox gets the
+ * records, a failing subscriber's batch is described on its dead-letter queue; a handler without the grant is refused
+ * as IAM refuses it.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,6 +27,7 @@ beforeAll(async () => {
   const program = () => {
     const stream = new DataStream("ksp-clicks");
     stream.subscribe("count", new LambdaFunction("ksp-counter", { entry, timeout: 10, environment: { OUT: out } }), { startingPosition: "TRIM_HORIZON" });
+    stream.subscribe("poison", new LambdaFunction("ksp-poison", { entry, timeout: 10, environment: { FAIL: "1" } }), { startingPosition: "TRIM_HORIZON", maximumRetryAttempts: 0, bisectBatchOnFunctionError: false });
     new LambdaFunction("ksp-producer", { entry, timeout: 10, permissions: stream.grants.put(), environment: stream.environment() });
     new LambdaFunction("ksp-outsider", { entry, timeout: 10, environment: stream.environment() });
     return { streamArn: stream.streamArn };
@@ -45,6 +47,16 @@ describe("a DataStream under npm start", () => {
     expect(records.map((r) => r.data)).toEqual(["one", "two", "three"]);
     expect(records[0].source).toBe(outputs.streamArn);
     expect(records[0].identity).toMatch(/^arn:aws:iam::\d{12}:role\/ksp-counter-role-/);
+    // The failing subscriber's batches (one or more, as the polls met the puts), retries spent (0), are described on
+    // its dead-letter queue.
+    const dlq = app.context.run.resources.find((r) => r.type === "aws:sqs/queue:Queue" && r.name === "ksp-clicks-poison-dlq")!.state.name as string;
+    const failures = app.context.queues().messages(dlq).map((m) => m.body as { requestContext: Record<string, unknown>; KinesisBatchInfo: { batchSize: number; streamArn: string } });
+    expect(failures.length).toBeGreaterThan(0);
+    for (const failure of failures) {
+      expect(failure.requestContext).toMatchObject({ condition: "RetryAttemptsExhausted", approximateInvokeCount: 1 });
+      expect(failure.KinesisBatchInfo.streamArn).toBe(outputs.streamArn);
+    }
+    expect(failures.reduce((sum, f) => sum + f.KinesisBatchInfo.batchSize, 0)).toBe(3);
   });
 
   it("refuses a handler whose role was not granted grants.put()", async () => {

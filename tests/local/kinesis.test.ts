@@ -2,17 +2,20 @@
  * Local Kinesis (`npm start`): a DataStream's stream on kinesalite behind the local endpoint, written through the real
  * @aws-sdk/client-kinesis (awsJson1_1, SigV4); subscribed functions get Kinesis's event with each shard's records in
  * order, a partial batch response resumes from the first failed record, retries end at the on-failure destination
- * with Lambda's batch description; an unsigned request and a function whose role lacks grants.put() are refused.
- * Functions are fakes; the queues an in-memory LocalQueues.
+ * with Lambda's batch description; an unsigned request and a function whose role lacks grants.put() are refused, as is
+ * every operation a role may not (ListStreams on *, GetRecords on its iterator's stream, a consumer's on its ARN).
+ * Clients use the SDK's default HTTP/2 handler, one HTTP/1.1. Then Lambda's retry rules on a hand-built stream:
+ * bisection, record age before each try, AT_TIMESTAMP, -1 retries until stop, a batch read again when its on-failure
+ * record could not be sent. Functions are fakes; the queues an in-memory LocalQueues.
  */
-import { KinesisClient, PutRecordCommand, PutRecordsCommand } from "@aws-sdk/client-kinesis";
+import { DescribeStreamConsumerCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand, ListStreamsCommand, PutRecordCommand, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataStream, type DataStreamSpec, type DataStreamSubscriptionSpec } from "../../components/data-stream";
 import { LambdaFunction } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
-import { startLocalKinesis, type KinesisEventRecord, type LocalKinesis } from "../../local/kinesis-server";
+import { startLocalKinesis, type KinesisEventRecord, type LocalKinesis, type LocalStreamSubscription } from "../../local/kinesis-server";
 import { LocalQueues } from "../../local/queues";
 import { localStreamDefinitions, localStreamSubscriptions } from "../../local/services/data-streams";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -32,7 +35,10 @@ const received: Record<string, KinesisEventRecord[][]> = {};
 const behaviour: Record<string, (records: KinesisEventRecord[]) => unknown> = {};
 
 const fnName = (name: string) => graph.find((r) => r.type === "aws:lambda/function:Function" && r.name === `${name}-function`)!.state.name as string;
-const client = (credentials = CREDENTIALS) => new KinesisClient({ region: REGION, endpoint: server.endpoint, credentials, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
+/** The client's default handler (HTTP/2, with prior knowledge on http://), as a production handler makes it. */
+const client = (credentials = CREDENTIALS) => new KinesisClient({ region: REGION, endpoint: server.endpoint, credentials, maxAttempts: 1 });
+/** Over HTTP/1.1, as other SDKs and tools call the endpoint. */
+const http1Client = (credentials = CREDENTIALS) => new KinesisClient({ region: REGION, endpoint: server.endpoint, credentials, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
 const decode = (records: KinesisEventRecord[]) => records.map((r) => Buffer.from(r.kinesis.data, "base64").toString("utf8"));
 const take = (fn: string) => (received[fn] ?? []).splice(0);
 
@@ -43,6 +49,8 @@ beforeAll(async () => {
     stream.subscribe("partial", new LambdaFunction("local-ks-partial", { entry }), { maximumRetryAttempts: 1, bisectBatchOnFunctionError: false });
     new LambdaFunction("local-ks-producer", { entry, permissions: stream.grants.put() });
     new LambdaFunction("local-ks-stranger", { entry });
+    // May get an iterator but not read with it.
+    new LambdaFunction("local-ks-iterator-only", { entry, permissions: [{ sid: "Iterator", actions: ["kinesis:GetShardIterator", "kinesis:ListShards"], resources: [stream.streamArn] }] });
   });
   const streams = await localStreamDefinitions(registeredSpecs<DataStreamSpec>("DataStream").filter((s) => s.name === "local-ks").map((s) => s.spec), REGION, graph);
   const subscriptions = await localStreamSubscriptions(
@@ -123,9 +131,7 @@ describe("local Kinesis with @aws-sdk/client-kinesis", () => {
     kinesis.destroy();
     await server.drained();
     expect(take("local-ks-partial").map(decode)).toEqual([["gamma-4"], ["gamma-4"]]);
-    const spec = registeredSpecs<DataStreamSubscriptionSpec>("DataStreamSubscription").find((s) => s.name === "local-ks-partial")!.spec;
     const dlq = graph.find((r) => r.type === "aws:sqs/queue:Queue" && r.name === "local-ks-partial-dlq")!.state.name as string;
-    expect(spec.name).toBe("partial");
     const [failure] = queues.messages(dlq);
     expect(failure.body).toMatchObject({
       requestContext: { condition: "RetryAttemptsExhausted", approximateInvokeCount: 2 },
@@ -159,5 +165,170 @@ describe("local Kinesis with @aws-sdk/client-kinesis", () => {
     await server.drained();
     expect(decode(take("local-ks-ordered").flat())).toEqual(["x"]);
     take("local-ks-partial");
+  });
+
+  it("authorises every operation: one naming no stream on *, GetRecords on its iterator's stream, a consumer's on its ARN", async () => {
+    const stranger = client(functionCredentials(fnName("local-ks-stranger")));
+    const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error: Error) => error);
+    expect(await refusal(stranger.send(new ListStreamsCommand({})))).toMatchObject({ name: "AccessDeniedException", message: expect.stringMatching(/not authorized to perform: kinesis:ListStreams on resource: \* because no identity-based policy allows/) });
+    const consumerArn = `${streamArn}/consumer/fan:1733356800`;
+    expect(await refusal(stranger.send(new DescribeStreamConsumerCommand({ ConsumerARN: consumerArn })))).toMatchObject({
+      name: "AccessDeniedException",
+      message: expect.stringContaining(`kinesis:DescribeStreamConsumer on resource: ${consumerArn} `),
+    });
+    stranger.destroy();
+
+    // A role that may get an iterator but not read: GetRecords is refused on the iterator's stream.
+    const iteratorOnly = client(functionCredentials(fnName("local-ks-iterator-only")));
+    const { Shards } = await iteratorOnly.send(new ListShardsCommand({ StreamName: streamName }));
+    const { ShardIterator } = await iteratorOnly.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: Shards![0].ShardId, ShardIteratorType: "TRIM_HORIZON" }));
+    expect(await refusal(iteratorOnly.send(new GetRecordsCommand({ ShardIterator })))).toMatchObject({
+      name: "AccessDeniedException",
+      message: expect.stringContaining(`kinesis:GetRecords on resource: ${streamArn} `),
+    });
+    iteratorOnly.destroy();
+
+    // The subscriber's role reads (DataStream's grants): by the iterator it got, then by the next one.
+    const reader = client(functionCredentials(fnName("local-ks-ordered")));
+    const first = await reader.send(new GetShardIteratorCommand({ StreamARN: streamArn, ShardId: Shards![0].ShardId, ShardIteratorType: "TRIM_HORIZON" }));
+    const read = await reader.send(new GetRecordsCommand({ ShardIterator: first.ShardIterator }));
+    expect(await reader.send(new GetRecordsCommand({ ShardIterator: read.NextShardIterator }))).toMatchObject({ Records: expect.any(Array) });
+    reader.destroy();
+  });
+
+  it("answers ResourceNotFoundException for a StreamARN of another account or region, and serves HTTP/1.1 too", async () => {
+    const kinesis = http1Client();
+    for (const arn of [streamArn.replace(/:\d{12}:/, ":111111111111:"), streamArn.replace(":us-east-1:", ":eu-west-1:")]) {
+      const error = await kinesis.send(new PutRecordCommand({ StreamARN: arn, PartitionKey: "x", Data: Buffer.from("x") })).catch((e: Error) => e);
+      expect(error).toMatchObject({ name: "ResourceNotFoundException" });
+    }
+    await kinesis.send(new PutRecordCommand({ StreamARN: streamArn, PartitionKey: "x", Data: Buffer.from("over HTTP/1.1") }));
+    kinesis.destroy();
+    await server.drained();
+    expect(decode(take("local-ks-ordered").flat())).toEqual(["over HTTP/1.1"]);
+    take("local-ks-partial");
+  });
+});
+
+/**
+ * One stream of one shard and one subscription, hand-built (no program): Lambda's retry rules one at a time. The
+ * function's answer is given by `behaviour` (its records, decoded, and the call's number).
+ */
+async function soloStream(spec: Partial<LocalStreamSubscription["spec"]>, behaviour: (data: string[], call: number) => unknown, options: { now?: () => number; onFailure?: (record: unknown) => void } = {}) {
+  const calls: string[][] = [];
+  const failures: Array<Record<string, any>> = [];
+  const logs: string[] = [];
+  const stream = { name: "solo", arn: `arn:aws:kinesis:${REGION}:123456789012:stream/solo`, region: REGION, shardCount: 1, retentionHours: 24 };
+  const subscription: LocalStreamSubscription = {
+    id: "solo-sub",
+    streamName: "solo",
+    spec: { batchSize: 10, bisectBatchOnFunctionError: false, maximumRetryAttempts: 0, maximumRecordAgeInSeconds: -1, startingPosition: "TRIM_HORIZON", ...spec },
+    functionArn: `arn:aws:lambda:${REGION}:123456789012:function:solo`,
+    roleArn: "arn:aws:iam::123456789012:role/solo",
+    invoke: async (event) => {
+      const data = decode(event.Records);
+      calls.push(data);
+      return behaviour(data, calls.length);
+    },
+    onFailure: (record) => {
+      options.onFailure?.(record);
+      failures.push(record as Record<string, any>);
+    },
+  };
+  const solo = await startLocalKinesis({ streams: [stream], subscriptions: [subscription], credentials: [CREDENTIALS], retryDelayMs: 0, log: (m) => logs.push(m), ...(options.now ? { now: options.now } : {}) });
+  const put = async (...data: string[]) => {
+    const kinesis = new KinesisClient({ region: REGION, endpoint: solo.endpoint, credentials: CREDENTIALS, maxAttempts: 1 });
+    await kinesis.send(new PutRecordsCommand({ StreamName: "solo", Records: data.map((d) => ({ PartitionKey: "k", Data: Buffer.from(d) })) }));
+    kinesis.destroy();
+  };
+  return { solo, calls, failures, logs, put };
+}
+
+const poison = (data: string[]) => {
+  if (data.includes("p")) throw new Error("poison");
+  return { batchItemFailures: [] };
+};
+
+describe("local Kinesis retries, as Lambda's event source mapping", () => {
+  it("bisects a failing batch without spending a retry: the poison record alone gets its retries, then goes to the destination", async () => {
+    const { solo, calls, failures, put } = await soloStream({ bisectBatchOnFunctionError: true, maximumRetryAttempts: 1 }, poison);
+    await put("a", "b", "p", "d");
+    await solo.drained();
+    await solo.stop();
+    expect(calls).toEqual([["a", "b", "p", "d"], ["a", "b"], ["p", "d"], ["p"], ["p"], ["d"]]);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ requestContext: { condition: "RetryAttemptsExhausted", approximateInvokeCount: 2 }, KinesisBatchInfo: { batchSize: 1 } });
+  });
+
+  it("checks the record age before each retry: a record that ages past maximumRecordAgeInSeconds while retried goes to the destination", async () => {
+    let skew = 0;
+    const { solo, calls, failures, put } = await soloStream({ maximumRetryAttempts: 3, maximumRecordAgeInSeconds: 60 }, () => {
+      skew = 120_000; // The first try fails, and the record is 2 minutes old when the retry would come.
+      throw new Error("down");
+    }, { now: () => Date.now() + skew });
+    await put("late");
+    await solo.drained();
+    await solo.stop();
+    expect(calls).toEqual([["late"]]);
+    expect(failures.map((f) => f.requestContext)).toEqual([expect.objectContaining({ condition: "RecordAgeExceeded", approximateInvokeCount: 1 })]);
+  });
+
+  it("gives up on records already past maximumRecordAgeInSeconds without invoking", async () => {
+    const { solo, calls, failures, put } = await soloStream({ maximumRecordAgeInSeconds: 60 }, () => ({}), { now: () => Date.now() + 120_000 });
+    await put("old");
+    await solo.drained();
+    await solo.stop();
+    expect(calls).toEqual([]);
+    expect(failures).toEqual([expect.objectContaining({ requestContext: expect.objectContaining({ condition: "RecordAgeExceeded", approximateInvokeCount: 0 }), KinesisBatchInfo: expect.objectContaining({ batchSize: 1 }) })]);
+  });
+
+  it("reads AT_TIMESTAMP from that time: a past one reads what was put, a time to come reads nothing yet (and fails nothing)", async () => {
+    const past = await soloStream({ startingPosition: "AT_TIMESTAMP", startingPositionTimestamp: "2000-01-01T00:00:00Z" }, () => ({}));
+    await past.put("one", "two");
+    await past.solo.drained();
+    await past.solo.stop();
+    expect(past.calls).toEqual([["one", "two"]]);
+    const future = await soloStream({ startingPosition: "AT_TIMESTAMP", startingPositionTimestamp: "2099-01-01T00:00:00Z" }, () => ({}));
+    await future.put("one", "two");
+    await future.solo.drained();
+    await future.solo.stop();
+    expect(future.calls).toEqual([]);
+    expect(future.logs).toEqual([]);
+  });
+
+  it("retries without end at maximumRetryAttempts -1 until the endpoint stops, giving up on nothing", async () => {
+    let third: () => void;
+    const thirdCall = new Promise<void>((resolve) => (third = resolve));
+    const { solo, calls, failures, put } = await soloStream({ maximumRetryAttempts: -1 }, (_data, call) => {
+      if (call === 3) third();
+      throw new Error("down");
+    });
+    await put("stuck");
+    const pass = solo.drained();
+    await thirdCall;
+    await solo.stop();
+    await pass;
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(calls.flat())).toEqual(new Set(["stuck"]));
+    expect(failures).toEqual([]);
+  });
+
+  it("reads a batch again when its on-failure record could not be sent: the iterator passes a batch only once handled", async () => {
+    let refusals = 1;
+    const { solo, calls, failures, logs, put } = await soloStream({}, () => {
+      throw new Error("down");
+    }, {
+      onFailure: () => {
+        if (refusals-- > 0) throw new Error("queue unavailable");
+      },
+    });
+    await put("kept");
+    await solo.drained();
+    expect(failures).toEqual([]);
+    expect(logs).toEqual([expect.stringMatching(/failed on shardId-000000000000: down/), expect.stringMatching(/queue unavailable/)]);
+    await solo.drained();
+    await solo.stop();
+    expect(calls).toEqual([["kept"], ["kept"]]);
+    expect(failures).toHaveLength(1);
   });
 });
