@@ -88,6 +88,11 @@ export interface LocalKinesisOptions {
   retryDelayMs?: number;
   /** The clock records' ages are read with (maximumRecordAgeInSeconds). @default Date.now */
   now?(): number;
+  /**
+   * Milliseconds a connection may stay silent (before its first bytes say HTTP/1.1 or HTTP/2, or between requests)
+   * before the endpoint closes it, so a client that connects and stalls holds nothing until `stop()`. @default 60000
+   */
+  idleTimeoutMs?: number;
 }
 
 export interface LocalKinesis {
@@ -115,7 +120,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
   const internal = `http://127.0.0.1:${(store.address() as AddressInfo).port}`;
   const admin = adminClient(internal);
   const iterators = new Map<string, string>();
-  const front = serveHttp1AndHttp2((request, response) => {
+  const front = serveHttp1AndHttp2(options.idleTimeoutMs ?? 60_000, (request, response) => {
     answer(request, response, internal, options, iterators).catch((error) => {
       if (!response.headersSent) response.writeHead(500);
       response.end(String((error as Error).message));
@@ -200,20 +205,27 @@ type Handler = (request: IncomingMessage | Http2ServerRequest, response: ServerR
  * handed to that server. (Node's `http2.createServer({ allowHTTP1: true })` falls back to HTTP/1 over TLS only, by
  * ALPN: on cleartext an HTTP/1.1 request gets a protocol error.)
  */
-function serveHttp1AndHttp2(handler: Handler): { server: NetServer; close(): Promise<void> } {
+function serveHttp1AndHttp2(idleTimeoutMs: number, handler: Handler): { server: NetServer; close(): Promise<void> } {
+  // The servers are never listened on, so Node's header and request timeouts, checked for listening servers, never
+  // run: each server's socket timeout closes idle and half-sent connections instead.
   const http1 = createServer(handler);
+  http1.setTimeout(idleTimeoutMs, (socket) => socket.destroy());
   const http2 = createHttp2Server(handler);
+  // With no "timeout" listener, Node destroys a session idle for that long (http2 core sessionOnTimeout).
+  http2.setTimeout(idleTimeoutMs);
   const sockets = new Set<Socket>();
   const server = createNetServer((socket) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
     // Until it is handed over, a reset connection is only closed.
     socket.on("error", () => socket.destroy());
+    socket.setTimeout(idleTimeoutMs, () => socket.destroy());
     let head = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
       head = Buffer.concat([head, chunk]);
       if (head.length < HTTP2_PREFACE_START.length && HTTP2_PREFACE_START.subarray(0, head.length).equals(head)) return;
       socket.off("data", onData);
+      socket.setTimeout(0);
       socket.pause();
       socket.unshift(head);
       (head.subarray(0, HTTP2_PREFACE_START.length).equals(HTTP2_PREFACE_START) ? http2 : http1).emit("connection", socket);
@@ -270,7 +282,7 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
     if (body.length > LARGEST_REQUEST_BYTES) throw new KinesisError("SerializationException", `The request is larger than ${LARGEST_REQUEST_BYTES} bytes`, 413);
     const regions = new Set(options.streams.map((s) => s.region));
     // Over HTTP/2 the SDK signs the :authority pseudo-header instead of Host (@aws-sdk/middleware-host-header).
-    const verdict = await verifySignedHeaders({ method: request.method, url: request.url, headers: request.headers }, body, { service: "kinesis", credentials: options.credentials, servesRegion: (region) => regions.has(region) });
+    const verdict = await verifySignedHeaders({ method: request.method, url: request.url, headers: request.headers, httpVersionMajor: request.httpVersionMajor }, body, { service: "kinesis", credentials: options.credentials, servesRegion: (region) => regions.has(region) });
     if (!verdict.ok) {
       const failure = jsonProtocolFailure(verdict.failure);
       throw new KinesisError(failure.code, failure.message, failure.status);
@@ -304,6 +316,12 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
     } else if (typeof input.StreamName === "string") {
       const served = options.streams.find((s) => s.name === input.StreamName && s.region === region);
       stream = { arn: served?.arn ?? `arn:aws:kinesis:${region}:${MOCK_ACCOUNT_ID}:stream/${input.StreamName}`, name: input.StreamName };
+    }
+    // An iterator this endpoint did not hand out, or no longer remembers (the oldest of REMEMBERED_ITERATORS go, as
+    // Kinesis's expire after 5 minutes), names no stream to authorise GetRecords on: answered as an expired one, which
+    // a consumer handles by getting a new iterator (GetShardIterator, authorised on its stream).
+    if (options.authorise && operation === "GetRecords" && typeof input.ShardIterator === "string" && !iterators.has(input.ShardIterator)) {
+      throw new KinesisError("ExpiredIteratorException", "Iterator expired or not issued by this endpoint. Get a new one with GetShardIterator.");
     }
     if (options.authorise) {
       const resource = resourceOf(operation, input, stream, iterators);

@@ -243,9 +243,11 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
       case "sqs": {
         const queueUrl = text(input.QueueUrl) ?? "";
         const queueArn = targetArn("MessageQueue", queueUrl, where)?.arn;
-        // A URL of no queue's form is SQS's to refuse (the emulator answers as SQS does).
-        if (queueArn) check(queueArn);
-        const [account, name] = queueArn ? queueArn.split(":").slice(4) : [context.account, queueUrl.split("/").pop() ?? ""];
+        // A URL of no queue's form names no queue the role could be checked on: refused as SQS refuses an unknown
+        // queue, never forwarded unchecked (the emulator would find a queue by the URL's last segment).
+        if (!queueArn) throw serviceFailure(service, "AWS.SimpleQueueService.NonExistentQueue", `The specified queue does not exist or you do not have access to it. (QueueUrl ${JSON.stringify(queueUrl.slice(0, 200))})`, 400, randomUUID());
+        check(queueArn);
+        const [account, name] = queueArn.split(":").slice(4);
         // The deployed URL names the queue; the local server's URL for it is `<endpoint>/<account>/<name>`, and a JSON
         // call goes to the endpoint with the URL in its body.
         const local = options.localAddress?.(queueUrl) ?? (endpoints.sqs ? `${endpoints.sqs}/${account}/${name}` : queueUrl);

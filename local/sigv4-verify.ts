@@ -250,7 +250,7 @@ export function jsonProtocolFailure(failure: SignatureFailure): JsonProtocolSign
  * (SignatureDoesNotMatch, naming the canonical request and string to sign). The body is only bytes here, hashed.
  * Presigned (query-string) signatures are not taken: these services' SDKs sign headers.
  */
-export async function verifySignedHeaders(request: { method?: string; url?: string; headers: IncomingHttpHeaders }, body: Buffer, options: VerifyOptions): Promise<SignatureVerdict> {
+export async function verifySignedHeaders(request: { method?: string; url?: string; headers: IncomingHttpHeaders; httpVersionMajor?: number }, body: Buffer, options: VerifyOptions): Promise<SignatureVerdict> {
   const authorization = header(request.headers, "authorization");
   if (!authorization) {
     return { ok: false, failure: { code: "MissingAuthenticationToken", message: "The request must contain either a valid (registered) AWS access key ID or X.509 certificate.", status: 403 } };
@@ -294,7 +294,9 @@ export async function verifySignedHeaders(request: { method?: string; url?: stri
   // local/s3-auth.ts) but nothing shows these services refuse them, so they pass here (review 33 F4; unconfirmed).
   // The host message is the one AWS's JSON services answer (aws/aws-sdk-php#2469); the x-amz-date one is local.
   // Over HTTP/2 the SDK signs `:authority` instead (@aws-sdk/middleware-host-header for an h2 handler), as the message says.
-  if (!claim.signedHeaders.includes("host") && !claim.signedHeaders.includes(":authority")) return incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+  // `:authority` stands for Host only on an HTTP/2 request, which carries it; an HTTP/1.1 request must sign Host.
+  const http2 = request.httpVersionMajor === 2 && typeof request.headers[":authority"] === "string";
+  if (!claim.signedHeaders.includes("host") && !(http2 && claim.signedHeaders.includes(":authority"))) return incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   if (amzDate !== undefined && !claim.signedHeaders.includes("x-amz-date")) return incomplete("'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.");
   const target = request.url ?? "/";
   const queryAt = target.indexOf("?");

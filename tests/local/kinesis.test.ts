@@ -10,6 +10,7 @@
  */
 import { DescribeStreamConsumerCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand, ListStreamsCommand, PutRecordCommand, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataStream, type DataStreamSpec, type DataStreamSubscriptionSpec } from "../../components/data-stream";
 import { LambdaFunction } from "../../components/lambda/function";
@@ -193,6 +194,8 @@ describe("local Kinesis with @aws-sdk/client-kinesis", () => {
     const first = await reader.send(new GetShardIteratorCommand({ StreamARN: streamArn, ShardId: Shards![0].ShardId, ShardIteratorType: "TRIM_HORIZON" }));
     const read = await reader.send(new GetRecordsCommand({ ShardIterator: first.ShardIterator }));
     expect(await reader.send(new GetRecordsCommand({ ShardIterator: read.NextShardIterator }))).toMatchObject({ Records: expect.any(Array) });
+    // An iterator the endpoint did not hand out names no stream: expired, as Kinesis answers an old one (not refused on *).
+    expect(await refusal(reader.send(new GetRecordsCommand({ ShardIterator: "AAAAAAAAAAFnot-issued-here" })))).toMatchObject({ name: "ExpiredIteratorException" });
     reader.destroy();
   });
 
@@ -330,5 +333,21 @@ describe("local Kinesis retries, as Lambda's event source mapping", () => {
     await solo.stop();
     expect(calls).toEqual([["kept"], ["kept"]]);
     expect(failures).toHaveLength(1);
+  });
+});
+
+describe("the local Kinesis endpoint's connections", () => {
+  it("closes one that stays silent, and one that stops half-way through a request, after idleTimeoutMs (nothing held until stop)", async () => {
+    const endpoint = await startLocalKinesis({ streams: [], credentials: [CREDENTIALS], idleTimeoutMs: 20 });
+    const { port } = new URL(endpoint.endpoint);
+    const closed = (send: string) =>
+      new Promise<void>((resolve, reject) => {
+        const socket = connect(Number(port), "127.0.0.1", () => socket.write(send));
+        socket.on("error", reject);
+        socket.on("close", () => resolve());
+      });
+    // Silent: no bytes say HTTP/1.1 or HTTP/2. Half-sent: a request line and no end of headers. Stalled after "PRI".
+    await Promise.all([closed(""), closed("POST / HTTP/1.1\r\nHost: x\r\n"), closed("PRI")]);
+    await endpoint.stop();
   });
 });

@@ -13,6 +13,7 @@ import { localServiceIntegrations, localServiceTask, ServiceTaskFailure, type Se
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
 import { startLocalSns, type LocalSnsServer, type SnsNotification } from "../../local/sns-server";
 import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
+import { queueDefinition } from "./sqs-helpers";
 
 const ACCOUNT = "123456789012";
 const TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:news`;
@@ -29,7 +30,7 @@ const delivered: EventBridgeEvent[] = [];
 beforeAll(async () => {
   sns = await startLocalSns({ topics: [{ arn: TOPIC, region: "us-east-1", fifo: false, contentBasedDeduplication: false, subscriptions: [{ arn: `${TOPIC}:1`, protocol: "lambda", filterPolicyScope: "MessageAttributes", deliver: (n) => published.push(n) }] }] });
   events = await startLocalEventBridge({ buses: [{ name: "orders", arn: BUS, region: "us-east-1", account: ACCOUNT, rules: [{ arn: `${BUS}/all`, pattern: { source: [{ prefix: "" }] }, deliver: (e) => delivered.push(e) }] }] });
-  sqs = await startLocalSqs({ queues: [], accountId: ACCOUNT });
+  sqs = await startLocalSqs({ queues: [queueDefinition("orders", "us-east-1")], accountId: ACCOUNT });
 });
 afterAll(async () => {
   await Promise.all([sns?.stop(), events?.stop(), sqs?.stop()]);
@@ -87,6 +88,15 @@ describe("local optimized service integrations", () => {
     expect(published.length).toBe(before);
     expect((await failure(integrations().run("events:putEvents", { Entries: [{ EventBusName: "orders", Source: "a", DetailType: "b", Detail: {} }] }, context(refuse)))).error).toBe("EventBridge.AmazonEventBridgeException");
     expect((await failure(integrations().run("sqs:sendMessage", { QueueUrl: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/q`, MessageBody: "m" }, context(refuse)))).cause).toContain(`sqs:SendMessage on resource: arn:aws:sqs:us-east-1:${ACCOUNT}:q`);
+  });
+
+  it("refuses a QueueUrl of no queue URL's form as a missing queue, without sending, whatever the role (no unchecked way to a queue)", async () => {
+    const refuse: ServiceTaskContext["authorise"] = (action) => ({ caller: `arn:aws:sts::${ACCOUNT}:assumed-role/flow-role/s`, reason: `because no identity-based policy allows the ${action} action` });
+    for (const QueueUrl of ["orders", `https://sqs.us-east-1.amazonaws.com/queue/orders`, `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/orders?x=1`]) {
+      const result = await failure(integrations().run("sqs:sendMessage", { QueueUrl, MessageBody: "m" }, context(refuse)));
+      expect(result.error, QueueUrl).toBe("SQS.QueueDoesNotExistException");
+    }
+    expect(await sqs.sqs.receive("orders", { max: 10 })).toEqual([]);
   });
 
   it("fails with States.Runtime, which Retry and Catch do not match, when an endpoint answers something other than JSON or is not a URL", async () => {

@@ -84,6 +84,9 @@ describe("local SQS server: signatures checked as SQS checks them", () => {
     const signed = await signSqsRequest(server.endpoint, SEND, sendBody());
     const without = (name: string) => ({ ...signed, headers: { ...signed.headers, authorization: signed.headers.authorization.replace(/SignedHeaders=([^,]*)/, (_, list: string) => `SignedHeaders=${list.split(";").filter((h) => h !== name).join(";")}`) } });
     expect(await answer(await send(without("host")))).toMatchObject({ status: 400, type: "IncompleteSignature", message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization." });
+    // `:authority` stands for Host only over HTTP/2: an HTTP/1.1 request listing it (unsent, so signed as empty) instead of host is refused.
+    const authorityForHost = { ...signed, headers: { ...signed.headers, authorization: signed.headers.authorization.replace(/SignedHeaders=([^,]*)/, (_, list: string) => `SignedHeaders=${[":authority", ...list.split(";").filter((h) => h !== "host")].join(";")}`) } };
+    expect(await answer(await send(authorityForHost))).toMatchObject({ status: 400, type: "IncompleteSignature", message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization." });
     expect(await answer(await send(without("x-amz-date")))).toMatchObject({ status: 400, type: "IncompleteSignature" });
     // Content-Type changed after signing.
     expect(await answer(await send({ ...signed, headers: { ...signed.headers, "content-type": "application/x-amz-json-1.1" } }))).toMatchObject({ status: 403, type: "SignatureDoesNotMatch" });
