@@ -68,6 +68,11 @@ interface JsonService {
 }
 
 const arnOr = (value: unknown, build: (name: string) => string) => (typeof value === "string" && value !== "" ? (value.startsWith("arn:") ? value : build(value)) : undefined);
+/** The resources a call names (strings, deduplicated), or `*` when it names none. */
+const named = (values: unknown[]): string[] => {
+  const resources = [...new Set(values.filter((v): v is string => typeof v === "string" && v !== ""))];
+  return resources.length ? resources : ["*"];
+};
 const record = (value: unknown): Record<string, unknown> => (value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
 
 /**
@@ -81,7 +86,9 @@ const JSON_SERVICES: Record<string, JsonService> = {
     endpoint: "AWS_ENDPOINT_URL_KINESIS",
     signingName: "kinesis",
     targetPrefix: "Kinesis_20131202",
-    resources: (input, _, { region, account }) => [arnOr(input.StreamARN, () => "") || arnOr(input.StreamName, (name) => `arn:aws:kinesis:${region}:${account}:stream/${name}`) || "*"],
+    // Both fields when both are given: the role must allow every stream the call names, whichever of them the
+    // emulator acts on (local/kinesis-server.ts prefers StreamName; AWS refuses a call naming two different streams).
+    resources: (input, _, { region, account }) => named([arnOr(input.StreamARN, () => ""), arnOr(input.StreamName, (name) => `arn:aws:kinesis:${region}:${account}:stream/${name}`)]),
   },
   dynamodb: {
     endpoint: "AWS_ENDPOINT_URL_DYNAMODB",
@@ -102,7 +109,8 @@ const JSON_SERVICES: Record<string, JsonService> = {
     endpoint: "AWS_ENDPOINT_URL_SFN",
     signingName: "states",
     targetPrefix: "AWSStepFunctions",
-    resources: (input) => [typeof input.stateMachineArn === "string" ? input.stateMachineArn : typeof input.executionArn === "string" ? input.executionArn : "*"],
+    // Every ARN the call names (a DescribeExecution carrying a stateMachineArn too is authorised on both).
+    resources: (input) => named([input.stateMachineArn, input.executionArn]),
   },
   events: {
     endpoint: "AWS_ENDPOINT_URL_EVENTBRIDGE",
@@ -178,18 +186,19 @@ export async function callService(call: ServiceCall): Promise<ServiceResult> {
 async function callJsonService(call: ServiceCall, service: JsonService, endpoint: string): Promise<ServiceResult> {
   const action = call.action!;
   const text = call.body.toString("utf8");
-  let input: Record<string, unknown> | undefined;
+  let input: Record<string, unknown>;
   try {
     input = record(JSON.parse(text));
   } catch {
-    input = undefined; // the service answers its SerializationException
+    // Answered here, not sent: a body the role check cannot read never reaches the emulator (each of these services
+    // answers a body that is not JSON with 400 SerializationException).
+    const message = "Start of structure or map found where not expected, or the body is not JSON";
+    return { status: 400, contentType: "application/x-amz-json-1.1", body: Buffer.from(JSON.stringify({ __type: "SerializationException", message })), problem: `the integration request's body is not JSON (${call.service} answers 400 SerializationException)` };
   }
   // Each of these services' IAM prefix is its subdomain (kinesis:, dynamodb:, states:, events:).
   const iamAction = `${call.service}:${action}`;
-  if (input) {
-    for (const resource of service.resources(input, action, call)) {
-      if (!(await call.allows(iamAction, resource))) return denied(call.service, iamAction, resource);
-    }
+  for (const resource of service.resources(input, action, call)) {
+    if (!(await call.allows(iamAction, resource))) return denied(call.service, iamAction, resource);
   }
   const headers: Record<string, string> = { ...call.headers };
   if (service.targetPrefix) headers["x-amz-target"] = `${service.targetPrefix}.${action}`;
