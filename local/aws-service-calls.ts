@@ -156,17 +156,35 @@ function denied(service: string, action: string, resource: string): ServiceResul
   return { status, contentType: "application/json", body: Buffer.from(JSON.stringify({ __type: code, message })), problem: `the integration role is not authorized to perform: ${action} on resource: ${resource} (${service} answers ${status} ${code})` };
 }
 
-async function send(call: ServiceCall, signingName: string, endpoint: string, headers: Record<string, string>, body: string): Promise<Response> {
-  const target = new URL(endpoint);
-  const signer = new SignatureV4({ credentials: call.credentials, region: call.region, service: signingName, sha256: Sha256 });
-  const signed = await signer.sign({ method: "POST", protocol: target.protocol, hostname: target.hostname, port: target.port ? Number(target.port) : undefined, path: target.pathname, headers: { ...headers, host: target.host }, body });
+/** One SigV4-signed request to a local emulator (the S3 path-style call and the JSON/query-protocol calls alike). */
+export async function signedFetch(request: {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body?: string | Buffer;
+  credentials: SigV4Credentials;
+  region: string;
+  service: string;
+  /** S3 signs the path as sent, encoded once (https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html). */
+  uriEscapePath?: boolean;
+}): Promise<Response> {
+  const { url } = request;
+  const signer = new SignatureV4({ credentials: request.credentials, region: request.region, service: request.service, sha256: Sha256, uriEscapePath: request.uriEscapePath ?? true });
+  const query = url.search ? Object.fromEntries(url.searchParams) : undefined;
+  const signed = await signer.sign({ method: request.method, protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: url.pathname, query, headers: { ...request.headers, host: url.host }, body: request.body });
   const { host: _host, ...sent } = signed.headers; // fetch sets Host itself, to the same value
-  return fetch(target, { method: "POST", headers: sent, body });
+  return fetch(url, { method: request.method, headers: sent, body: request.body });
 }
 
-const asResult = async (response: Response): Promise<ServiceResult> => {
+const send = (call: ServiceCall, signingName: string, endpoint: string, headers: Record<string, string>, body: string): Promise<Response> =>
+  signedFetch({ url: new URL(endpoint), method: "POST", headers, body, credentials: call.credentials, region: call.region, service: signingName });
+
+/** A service's answer as a result, with a problem line naming its error code (JSON `__type`, XML `<Code>`, or S3's x-amz-error-code). */
+export const asResult = async (response: Response): Promise<ServiceResult> => {
   const body = Buffer.from(await response.arrayBuffer());
-  const problem = response.status >= 300 ? `answered ${response.status} ${/"__type"\s*:\s*"(?:[^"#]*#)?([^"]*)"/.exec(body.toString("utf8"))?.[1] ?? /<Code>([^<]*)<\/Code>/.exec(body.toString("utf8"))?.[1] ?? ""}`.trimEnd() : undefined;
+  const text = body.toString("utf8");
+  const code = /"__type"\s*:\s*"(?:[^"#]*#)?([^"]*)"/.exec(text)?.[1] ?? /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? response.headers.get("x-amz-error-code") ?? "";
+  const problem = response.status >= 300 ? `answered ${response.status} ${code}`.trimEnd() : undefined;
   return { status: response.status, contentType: response.headers.get("content-type"), body, problem };
 };
 

@@ -212,6 +212,13 @@ describe("renderMappingTemplate: loop and render budgets", () => {
 });
 
 // Review 38e, finding 4: every render gets its own $util, $input, $context.
+describe("renderMappingTemplate: $input.params(x) search order", () => {
+  it("a header is read only when neither path nor query string has the name", () => {
+    const params = { path: {}, querystring: { who: "query" }, header: { who: "header", Only: "header-only" } };
+    expect(render("$input.params('who')|$input.params('only')", { params })).toBe("query|header-only");
+  });
+});
+
 describe("renderMappingTemplate: no state between renders", () => {
   it("#set on $util, $input or $context in one render is not seen by the next", () => {
     render("#set($util.escapeJavaScript = 'gone')#set($input.body = 'gone')#set($context.requestId = 'gone')");
