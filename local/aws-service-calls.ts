@@ -87,7 +87,8 @@ const JSON_SERVICES: Record<string, JsonService> = {
     signingName: "kinesis",
     targetPrefix: "Kinesis_20131202",
     // Both fields when both are given: the role must allow every stream the call names, whichever of them the
-    // emulator acts on (local/kinesis-server.ts prefers StreamName; AWS refuses a call naming two different streams).
+    // emulator acts on (local/kinesis-server.ts prefers StreamName; what AWS does with two different streams is not
+    // confirmed here).
     resources: (input, _, { region, account }) => named([arnOr(input.StreamARN, () => ""), arnOr(input.StreamName, (name) => `arn:aws:kinesis:${region}:${account}:stream/${name}`)]),
   },
   dynamodb: {
