@@ -68,6 +68,11 @@ interface JsonService {
 }
 
 const arnOr = (value: unknown, build: (name: string) => string) => (typeof value === "string" && value !== "" ? (value.startsWith("arn:") ? value : build(value)) : undefined);
+/** The resources a call names (strings, deduplicated), or `*` when it names none. */
+const named = (values: unknown[]): string[] => {
+  const resources = [...new Set(values.filter((v): v is string => typeof v === "string" && v !== ""))];
+  return resources.length ? resources : ["*"];
+};
 const record = (value: unknown): Record<string, unknown> => (value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
 
 /**
@@ -81,7 +86,10 @@ const JSON_SERVICES: Record<string, JsonService> = {
     endpoint: "AWS_ENDPOINT_URL_KINESIS",
     signingName: "kinesis",
     targetPrefix: "Kinesis_20131202",
-    resources: (input, _, { region, account }) => [arnOr(input.StreamARN, () => "") || arnOr(input.StreamName, (name) => `arn:aws:kinesis:${region}:${account}:stream/${name}`) || "*"],
+    // Both fields when both are given: the role must allow every stream the call names, whichever of them the
+    // emulator acts on (local/kinesis-server.ts prefers StreamName; what AWS does with two different streams is not
+    // confirmed here).
+    resources: (input, _, { region, account }) => named([arnOr(input.StreamARN, () => ""), arnOr(input.StreamName, (name) => `arn:aws:kinesis:${region}:${account}:stream/${name}`)]),
   },
   dynamodb: {
     endpoint: "AWS_ENDPOINT_URL_DYNAMODB",
@@ -102,7 +110,8 @@ const JSON_SERVICES: Record<string, JsonService> = {
     endpoint: "AWS_ENDPOINT_URL_SFN",
     signingName: "states",
     targetPrefix: "AWSStepFunctions",
-    resources: (input) => [typeof input.stateMachineArn === "string" ? input.stateMachineArn : typeof input.executionArn === "string" ? input.executionArn : "*"],
+    // Every ARN the call names (a DescribeExecution carrying a stateMachineArn too is authorised on both).
+    resources: (input) => named([input.stateMachineArn, input.executionArn]),
   },
   events: {
     endpoint: "AWS_ENDPOINT_URL_EVENTBRIDGE",
@@ -148,17 +157,35 @@ function denied(service: string, action: string, resource: string): ServiceResul
   return { status, contentType: "application/json", body: Buffer.from(JSON.stringify({ __type: code, message })), problem: `the integration role is not authorized to perform: ${action} on resource: ${resource} (${service} answers ${status} ${code})` };
 }
 
-async function send(call: ServiceCall, signingName: string, endpoint: string, headers: Record<string, string>, body: string): Promise<Response> {
-  const target = new URL(endpoint);
-  const signer = new SignatureV4({ credentials: call.credentials, region: call.region, service: signingName, sha256: Sha256 });
-  const signed = await signer.sign({ method: "POST", protocol: target.protocol, hostname: target.hostname, port: target.port ? Number(target.port) : undefined, path: target.pathname, headers: { ...headers, host: target.host }, body });
+/** One SigV4-signed request to a local emulator (the S3 path-style call and the JSON/query-protocol calls alike). */
+export async function signedFetch(request: {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body?: string | Buffer;
+  credentials: SigV4Credentials;
+  region: string;
+  service: string;
+  /** S3 signs the path as sent, encoded once (https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html). */
+  uriEscapePath?: boolean;
+}): Promise<Response> {
+  const { url } = request;
+  const signer = new SignatureV4({ credentials: request.credentials, region: request.region, service: request.service, sha256: Sha256, uriEscapePath: request.uriEscapePath ?? true });
+  const query = url.search ? Object.fromEntries(url.searchParams) : undefined;
+  const signed = await signer.sign({ method: request.method, protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: url.pathname, query, headers: { ...request.headers, host: url.host }, body: request.body });
   const { host: _host, ...sent } = signed.headers; // fetch sets Host itself, to the same value
-  return fetch(target, { method: "POST", headers: sent, body });
+  return fetch(url, { method: request.method, headers: sent, body: request.body });
 }
 
-const asResult = async (response: Response): Promise<ServiceResult> => {
+const send = (call: ServiceCall, signingName: string, endpoint: string, headers: Record<string, string>, body: string): Promise<Response> =>
+  signedFetch({ url: new URL(endpoint), method: "POST", headers, body, credentials: call.credentials, region: call.region, service: signingName });
+
+/** A service's answer as a result, with a problem line naming its error code (JSON `__type`, XML `<Code>`, or S3's x-amz-error-code). */
+export const asResult = async (response: Response): Promise<ServiceResult> => {
   const body = Buffer.from(await response.arrayBuffer());
-  const problem = response.status >= 300 ? `answered ${response.status} ${/"__type"\s*:\s*"(?:[^"#]*#)?([^"]*)"/.exec(body.toString("utf8"))?.[1] ?? /<Code>([^<]*)<\/Code>/.exec(body.toString("utf8"))?.[1] ?? ""}`.trimEnd() : undefined;
+  const text = body.toString("utf8");
+  const code = /"__type"\s*:\s*"(?:[^"#]*#)?([^"]*)"/.exec(text)?.[1] ?? /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? response.headers.get("x-amz-error-code") ?? "";
+  const problem = response.status >= 300 ? `answered ${response.status} ${code}`.trimEnd() : undefined;
   return { status: response.status, contentType: response.headers.get("content-type"), body, problem };
 };
 
@@ -178,18 +205,19 @@ export async function callService(call: ServiceCall): Promise<ServiceResult> {
 async function callJsonService(call: ServiceCall, service: JsonService, endpoint: string): Promise<ServiceResult> {
   const action = call.action!;
   const text = call.body.toString("utf8");
-  let input: Record<string, unknown> | undefined;
+  let input: Record<string, unknown>;
   try {
     input = record(JSON.parse(text));
   } catch {
-    input = undefined; // the service answers its SerializationException
+    // Answered here, not sent: a body the role check cannot read never reaches the emulator (each of these services
+    // answers a body that is not JSON with 400 SerializationException).
+    const message = "Start of structure or map found where not expected, or the body is not JSON";
+    return { status: 400, contentType: "application/x-amz-json-1.1", body: Buffer.from(JSON.stringify({ __type: "SerializationException", message })), problem: `the integration request's body is not JSON (${call.service} answers 400 SerializationException)` };
   }
   // Each of these services' IAM prefix is its subdomain (kinesis:, dynamodb:, states:, events:).
   const iamAction = `${call.service}:${action}`;
-  if (input) {
-    for (const resource of service.resources(input, action, call)) {
-      if (!(await call.allows(iamAction, resource))) return denied(call.service, iamAction, resource);
-    }
+  for (const resource of service.resources(input, action, call)) {
+    if (!(await call.allows(iamAction, resource))) return denied(call.service, iamAction, resource);
   }
   const headers: Record<string, string> = { ...call.headers };
   if (service.targetPrefix) headers["x-amz-target"] = `${service.targetPrefix}.${action}`;

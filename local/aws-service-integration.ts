@@ -23,15 +23,13 @@
  */
 import { createHash } from "node:crypto";
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { Sha256 } from "@aws-sdk/checksums/sha";
-import { SignatureV4 } from "@smithy/signature-v4";
 import type { PolicyStatement } from "../components/iam";
 import type { RouteSpec } from "../components/serverless-api/spec";
 import { evaluatePolicy, type IamStatement } from "./iam-policy";
 import { resolveValue } from "./offline/program";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { LOCAL_CREDENTIALS } from "./sigv4-verify";
-import { CallNotEmulated, callService, serviceCallNotEmulated, type ServiceResult } from "./aws-service-calls";
+import { asResult, CallNotEmulated, callService, serviceCallNotEmulated, signedFetch, type ServiceResult } from "./aws-service-calls";
 import { MappingTemplateError, renderMappingTemplate, selectRequestTemplate, selectResponseTemplate, type MappingTemplateInput } from "./vtl";
 
 export type AwsServiceIntegrationSpec = Extract<RouteSpec["integration"], { type: "aws" }>;
@@ -349,32 +347,21 @@ async function callS3(request: AwsServiceRequest, body: Buffer, mapped: MappedRe
 
   const sentBody = ["GET", "HEAD", "OPTIONS"].includes(method) ? undefined : body;
   const headers = integrationHeaders(method, event, mapped.header);
-  const signer = new SignatureV4({
-    credentials: runtimeCredentials(environment),
-    region: request.region,
-    service: "s3",
-    sha256: Sha256,
-    // S3 signs the path as sent, encoded once (https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html).
-    uriEscapePath: false,
-  });
-  const signed = await signer.sign({
-    method,
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: url.port ? Number(url.port) : undefined,
-    path: url.pathname,
-    query: Object.fromEntries(url.searchParams),
-    headers: { ...headers, host: url.host, "x-amz-content-sha256": createHash("sha256").update(sentBody ?? Buffer.alloc(0)).digest("hex") },
-  });
-  const { host: _host, ...sent } = signed.headers; // fetch sets Host itself, to the same value
   let response: Response;
   try {
-    response = await fetch(url, { method, headers: sent, body: sentBody });
+    response = await signedFetch({
+      url,
+      method,
+      headers: { ...headers, "x-amz-content-sha256": createHash("sha256").update(sentBody ?? Buffer.alloc(0)).digest("hex") },
+      body: sentBody,
+      credentials: runtimeCredentials(environment),
+      region: request.region,
+      service: "s3",
+      uriEscapePath: false,
+    });
   } catch (error) {
     const cause = (error as Error & { cause?: { code?: string } }).cause;
     throw new Error(`could not reach the local S3 server at ${endpoint}: ${cause?.code ?? (error as Error).message}`);
   }
-  const answer = Buffer.from(await response.arrayBuffer());
-  const problem = response.status >= 300 ? `answered ${response.status} ${/<Code>([^<]*)<\/Code>/.exec(answer.toString("utf8"))?.[1] ?? response.headers.get("x-amz-error-code") ?? ""}`.trimEnd() : undefined;
-  return { status: response.status, contentType: response.headers.get("content-type"), body: answer, problem };
+  return asResult(response);
 }

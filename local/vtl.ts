@@ -122,13 +122,19 @@ function javaLike(value: unknown): unknown {
     Object.defineProperty(list, "toString", { value: () => JSON.stringify(value), enumerable: false });
     return list;
   }
-  if (value && typeof value === "object") {
-    const map: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) map[k] = javaLike(v);
-    Object.defineProperty(map, "toString", { value: () => `{${Object.entries(map).map(([k, v]) => `${k}=${String(v)}`).join(", ")}}`, enumerable: false });
-    return map;
-  }
+  if (value && typeof value === "object") return javaMap(Object.entries(value).map(([k, v]) => [k, javaLike(v)]));
   return value;
+}
+
+/**
+ * A map with no prototype (so a template reads only its own keys, never Object.prototype's, and a body key
+ * `"__proto__"` is an ordinary key), printed as java.util.Map's toString.
+ */
+function javaMap(entries: Iterable<readonly [string, unknown]>): Record<string, unknown> {
+  const map: Record<string, unknown> = Object.create(null);
+  for (const [k, v] of entries) Object.defineProperty(map, k, { value: v, enumerable: true, writable: true, configurable: true });
+  Object.defineProperty(map, "toString", { value: () => `{${Object.entries(map).map(([k, v]) => `${k}=${String(v)}`).join(", ")}}`, enumerable: false });
+  return map;
 }
 
 /**
@@ -160,7 +166,7 @@ export function escapeJavaScript(value: unknown): string {
 }
 
 /** `$util`: the functions API Gateway documents. */
-const UTIL = {
+const UTIL_METHODS: Record<string, (...args: unknown[]) => unknown> = {
   escapeJavaScript,
   parseJson: (text: unknown) => {
     try {
@@ -177,31 +183,94 @@ const UTIL = {
   base64Decode: (text: unknown) => Buffer.from(String(text ?? ""), "base64").toString("utf8"),
 };
 
-/** Java String methods templates call that JavaScript strings lack or run differently (Java's regex semantics assumed close to JavaScript's). */
-const JAVA_STRING_METHODS: Record<string, (text: string, ...args: unknown[]) => unknown> = {
-  replaceAll: (text, regex, replacement) => text.replace(new RegExp(String(regex), "g"), String(replacement).replace(/\$(\d)/g, "$$$1")),
-  replaceFirst: (text, regex, replacement) => text.replace(new RegExp(String(regex)), String(replacement)),
+/**
+ * AWS's quota: "Number of iterations in a #foreach ... #end loop in mapping templates: 1000", not adjustable
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html, API Gateway quotas for REST APIs).
+ * Locally a loop (or a `[a..b]` range) over more items fails the template (a 500), before anything is built.
+ */
+export const FOREACH_LIMIT = 1000;
+/** Local safety budgets for one render (no AWS figure): loop iterations and macro calls in all, output characters (10 MB, API Gateway's payload quota), wall time. */
+const RENDER_STEPS = 1_000_000;
+const RENDER_CHARS = 10 * 1024 * 1024;
+const RENDER_MILLISECONDS = 5_000;
+
+type Method<T> = (self: T, ...args: unknown[]) => unknown;
+const table = <T>(methods: Record<string, Method<T>>): Record<string, Method<T>> => Object.assign(Object.create(null), methods);
+const str = (value: unknown) => String(value ?? "");
+const javaEquals = (a: unknown, b: unknown) => a === b || (typeof a === "number" && typeof b === "number" && a === b);
+
+/**
+ * The Java String methods a template may call (Java's regex semantics assumed close to JavaScript's). Every other
+ * method on a string fails the template.
+ */
+const STRING_METHODS = table<string>({
+  replaceAll: (text, regex, replacement) => text.replace(new RegExp(str(regex), "g"), str(replacement).replace(/\$(\d)/g, "$$$1")),
+  replaceFirst: (text, regex, replacement) => text.replace(new RegExp(str(regex)), str(replacement)),
   // Java's replace(CharSequence, CharSequence) replaces every occurrence, literally.
-  replace: (text, target, replacement) => text.split(String(target)).join(String(replacement)),
-  matches: (text, regex) => new RegExp(`^(?:${String(regex)})$`).test(text),
-  contains: (text, part) => text.includes(String(part)),
+  replace: (text, target, replacement) => text.split(str(target)).join(str(replacement)),
+  matches: (text, regex) => new RegExp(`^(?:${str(regex)})$`).test(text),
+  contains: (text, part) => text.includes(str(part)),
   equals: (text, other) => text === other,
   equalsIgnoreCase: (text, other) => typeof other === "string" && text.toLowerCase() === other.toLowerCase(),
   length: (text) => text.length,
   isEmpty: (text) => text.length === 0,
-  split: (text, regex) => text.split(new RegExp(String(regex))),
-};
-
-const CUSTOM_METHODS = [
-  {
-    uid: "java-string",
-    match: ({ property, context }: { property: string; context: unknown }) => typeof context === "string" && Object.hasOwn(JAVA_STRING_METHODS, property),
-    resolve: ({ property, context, params }: { property: string; context: string; params: unknown[] }) => JAVA_STRING_METHODS[property](context, ...params),
+  split: (text, regex) => text.split(new RegExp(str(regex))),
+  toLowerCase: (text) => text.toLowerCase(),
+  toUpperCase: (text) => text.toUpperCase(),
+  trim: (text) => text.trim(),
+  substring: (text, begin, end) => text.substring(Number(begin), end === undefined ? undefined : Number(end)),
+  indexOf: (text, part) => text.indexOf(str(part)),
+  lastIndexOf: (text, part) => text.lastIndexOf(str(part)),
+  startsWith: (text, part) => text.startsWith(str(part)),
+  endsWith: (text, part) => text.endsWith(str(part)),
+  charAt: (text, index) => text.charAt(Number(index)),
+  concat: (text, other) => text + str(other),
+  toString: (text: string) => text,
+});
+const NUMBER_METHODS = table<number>({
+  toString: (n: number) => String(n),
+  intValue: (n) => Math.trunc(n),
+  longValue: (n) => Math.trunc(n),
+  doubleValue: (n) => n,
+  equals: (n, other) => javaEquals(n, other),
+});
+const BOOLEAN_METHODS = table<boolean>({ toString: (b: boolean) => String(b), booleanValue: (b) => b, equals: (b, other) => b === other });
+/** java.util.List's methods a template may call. */
+const LIST_METHODS = table<unknown[]>({
+  size: (list) => list.length,
+  get: (list, index) => (Number.isInteger(index) && (index as number) >= 0 ? list[index as number] : undefined),
+  contains: (list, item) => list.includes(item),
+  isEmpty: (list) => list.length === 0,
+  indexOf: (list, item) => list.indexOf(item),
+  add: (list, item) => (list.push(item), true),
+  subList: (list, from, to) => javaLike(list.slice(Number(from), Number(to))),
+  toString: (list: unknown[]) => String(list),
+});
+const own = (map: object, key: unknown): key is string => typeof key === "string" && Object.hasOwn(map, key);
+/** java.util.Map's methods a template may call (on `$input.path` objects, `$input.params()`, `$context.*`, literal maps). */
+const MAP_METHODS = table<Record<string, unknown>>({
+  get: (map, key) => (own(map, String(key)) ? map[String(key)] : undefined),
+  containsKey: (map, key) => own(map, String(key)),
+  put: (map, key, value) => {
+    const previous = own(map, String(key)) ? map[String(key)] : undefined;
+    Object.defineProperty(map, String(key), { value, enumerable: true, writable: true, configurable: true });
+    return previous;
   },
-];
+  remove: (map, key) => {
+    const previous = own(map, String(key)) ? map[String(key)] : undefined;
+    if (own(map, String(key))) delete map[String(key)];
+    return previous;
+  },
+  keySet: (map) => javaLike(Object.keys(map)),
+  values: (map) => Object.values(map),
+  entrySet: (map) => Object.entries(map).map(([key, value]) => javaMap([["key", key], ["value", value]])),
+  size: (map) => Object.keys(map).length,
+  isEmpty: (map) => Object.keys(map).length === 0,
+  toString: (map: Record<string, unknown>) => String(map),
+});
 
-/** `$input` over one payload and its request's parameters. */
-function inputVariable(input: MappingTemplateInput) {
+/** `$input` over one payload and its request's parameters: a fresh object per render, with its methods. */
+function inputVariable(input: MappingTemplateInput): { value: Record<string, unknown>; methods: Record<string, Method<unknown>> } {
   let parsed: { value: unknown } | undefined;
   const document = () => {
     if (!parsed) {
@@ -218,48 +287,183 @@ function inputVariable(input: MappingTemplateInput) {
     return parsed.value;
   };
   const headerOf = (name: string) => Object.entries(input.params.header).find(([header]) => header.toLowerCase() === name.toLowerCase())?.[1];
-  return {
-    body: input.body,
-    json: (path: unknown) => JSON.stringify(jsonPath(document(), String(path ?? "$"))) ?? "null",
-    path: (path: unknown) => javaLike(jsonPath(document(), String(path ?? "$"))),
-    params: (name?: unknown) => {
-      if (name === undefined) return { path: { ...input.params.path }, querystring: { ...input.params.querystring }, header: { ...input.params.header } };
+  const methods = table<unknown>({
+    json: (_, path) => JSON.stringify(jsonPath(document(), String(path ?? "$"))) ?? "null",
+    path: (_, path) => javaLike(jsonPath(document(), String(path ?? "$"))),
+    params: (_, name) => {
+      if (name === undefined) return javaLike(input.params);
       const key = String(name);
-      return input.params.path[key] ?? input.params.querystring[key] ?? headerOf(key) ?? "";
+      return (Object.hasOwn(input.params.path, key) ? input.params.path[key] : undefined) ?? (Object.hasOwn(input.params.querystring, key) ? input.params.querystring[key] : undefined) ?? headerOf(key) ?? "";
     },
-  };
+  });
+  return { value: javaMap([["body", input.body]]), methods };
+}
+
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return "list";
+  if (value === null) return "null";
+  return typeof value === "object" ? "map" : typeof value;
+}
+
+/**
+ * velocityjs's compiler with every way out of the template closed: a template reads only own keys of the values it
+ * is given (null-prototype copies), calls only the methods listed above (anything else — `call`, `constructor`,
+ * `__lookupGetter__`, velocityjs's `eval` — fails the template with MappingTemplateError naming it), defines and
+ * calls only its own macros (no `#eval`), and loops at most FOREACH_LIMIT times per #foreach within the render budgets.
+ */
+class SafeCompile extends (Compile as unknown as new (asts: unknown, config: unknown) => Record<string, any>) {
+  hosts = new Map<object, { name: string; methods: Record<string, Method<unknown>> }>();
+  steps = 0;
+  deadline = Date.now() + RENDER_MILLISECONDS;
+  loops = 0;
+
+  step(what: string) {
+    if (++this.steps > RENDER_STEPS) throw new MappingTemplateError(`the template runs more than ${RENDER_STEPS} loop iterations and macro calls in one render (${what}); the local renderer stops it`);
+    if (Date.now() > this.deadline) throw new MappingTemplateError(`the template renders for more than ${RENDER_MILLISECONDS} ms (${what}); the local renderer stops it`);
+  }
+
+  checkSize<T>(value: T): T {
+    if (typeof value === "string" && value.length > RENDER_CHARS) throw new MappingTemplateError(`the template builds a string over ${RENDER_CHARS} characters (API Gateway's payload quota is 10 MB)`);
+    return value;
+  }
+
+  renderAstList(asts: unknown, contextId: unknown) {
+    if (Date.now() > this.deadline) throw new MappingTemplateError(`the template renders for more than ${RENDER_MILLISECONDS} ms; the local renderer stops it`);
+    return this.checkSize(super.renderAstList(asts, contextId));
+  }
+
+  getExpression(ast: unknown) {
+    return this.checkSize(super.getExpression(ast));
+  }
+
+  /** Property or index reads: own keys of maps, integer indices of lists, nothing on strings, numbers, functions. */
+  readKey(baseRef: unknown, key: unknown): unknown {
+    if (baseRef === null || baseRef === undefined) return undefined;
+    let value: unknown;
+    if (Array.isArray(baseRef)) {
+      const i = typeof key === "number" ? key : /^\d+$/.test(String(key)) ? Number(key) : NaN;
+      value = Number.isInteger(i) && i < baseRef.length ? baseRef[i] : undefined;
+    } else if (typeof baseRef === "object" && own(baseRef, String(key))) value = (baseRef as Record<string, unknown>)[String(key)];
+    return typeof value === "function" ? undefined : value;
+  }
+
+  getAttributes(property: { type: string; id: any }, baseRef: unknown, ast: unknown) {
+    if (baseRef === null || baseRef === undefined) return undefined;
+    if (property.type === "method") return this.getPropMethod(property, baseRef);
+    if (property.type === "property") return this.readKey(baseRef, property.id);
+    return this.getPropIndex(property, baseRef);
+  }
+
+  getPropIndex(property: { id: any }, baseRef: unknown) {
+    const key = property.id.type === "references" ? this.getReferences(property.id) : property.id.value;
+    return this.readKey(baseRef, key);
+  }
+
+  getPropMethod(property: { id: string; args?: unknown[] }, baseRef: unknown) {
+    const name = property.id;
+    const host = typeof baseRef === "object" && baseRef !== null ? this.hosts.get(baseRef) : undefined;
+    const kind = host ? host.name : kindOf(baseRef);
+    const methods: Record<string, Method<any>> | undefined = host
+      ? host.methods
+      : { string: STRING_METHODS, number: NUMBER_METHODS, boolean: BOOLEAN_METHODS, list: LIST_METHODS, map: MAP_METHODS }[kind];
+    if (!methods || !Object.hasOwn(methods, name)) {
+      const offered = methods ? Object.keys(methods).join(", ") : "none";
+      throw new MappingTemplateError(`.${name}() is not a method the local renderer offers on ${host ? host.name : `a ${kind}`} (offered: ${offered})`);
+    }
+    const args = (Array.isArray(property.args) ? property.args : []).map((exp) => this.getLiteral(exp));
+    return this.checkSize(methods[name](baseRef, ...args));
+  }
+
+  /** Only the template's own #macro definitions; velocityjs's built-in `#eval` (which renders a string as a template) and others are refused. */
+  getMacro(ast: { id: string }, bodyContent: unknown) {
+    if (!Object.hasOwn(this.macrosStore, ast.id)) throw new MappingTemplateError(`#${ast.id}(): the template defines no such macro (the local renderer offers no built-in macros such as velocityjs's #eval)`);
+    this.step(`#${ast.id}`);
+    return super.getMacro(ast, bodyContent);
+  }
+
+  /** `[a..b]` ranges: refused past FOREACH_LIMIT items before they are built. */
+  getArray(literal: { isRange?: boolean; value: unknown[] }) {
+    if (literal.isRange === true) {
+      const [begin, end] = literal.value.map((exp) => (typeof exp === "string" ? parseInt(exp, 10) : typeof exp === "number" ? exp : Number(this.getReferences(exp))));
+      if (!Number.isFinite(begin) || !Number.isFinite(end)) return [];
+      if (Math.abs(end - begin) + 1 > FOREACH_LIMIT) throw new MappingTemplateError(`the range [${begin}..${end}] has more than ${FOREACH_LIMIT} items, the most one #foreach may iterate in API Gateway`);
+      const step = begin <= end ? 1 : -1;
+      return Array.from({ length: Math.abs(end - begin) + 1 }, (_, i) => begin + i * step);
+    }
+    return super.getArray(literal);
+  }
+
+  getBlockEach(block: Array<{ from: object; pos: unknown; to: string }>) {
+    const ast = block[0];
+    const from = this.getLiteral({ ...ast.from, pos: ast.pos });
+    if (!from || typeof from !== "object") return "";
+    const items = (Array.isArray(from) ? from : Object.values(from)).filter((item) => typeof item !== "function");
+    if (items.length > FOREACH_LIMIT) throw new MappingTemplateError(`#foreach over ${items.length} items: API Gateway iterates a #foreach at most ${FOREACH_LIMIT} times`);
+    const body = block.slice(1);
+    const contextId = `foreach:safe:${this.loops++}`;
+    const local: Record<string, unknown> = {};
+    let out = "";
+    for (let i = 0; i < items.length && !this.runState.break; i++) {
+      this.step("#foreach");
+      local[ast.to] = items[i];
+      local.foreach = javaMap([["count", i + 1], ["index", i], ["hasNext", i + 1 < items.length]]);
+      local.velocityCount = i + 1;
+      this.local[contextId] = local;
+      out = this.checkSize(out + this.renderAstList(body, contextId));
+    }
+    if (items.length > 0) {
+      this.runState.break = false;
+      this.local[contextId] = {};
+      this.conditions.shift();
+      this.contextId = this.conditions[0] || "";
+    }
+    return out;
+  }
 }
 
 /**
  * Renders one mapping template. References with no value render empty (as `$!ref`), as API Gateway prints a missing
- * `$context.authorizer.claims.<claim>` or `$input.params('<absent>')`; a template velocityjs cannot parse, or an
- * `$input.json`/`$input.path` over a body that is not JSON, throws MappingTemplateError.
+ * `$context.authorizer.claims.<claim>` or `$input.params('<absent>')`; a template velocityjs cannot parse, an
+ * `$input.json`/`$input.path` over a body that is not JSON, a method the renderer does not offer, or a loop past
+ * AWS's 1000 iterations throws MappingTemplateError. Every render gets its own copies of `$input`, `$util`,
+ * `$context` and `$stageVariables`, so a `#set` in one request is not seen by the next.
  */
 export function renderMappingTemplate(template: string, input: MappingTemplateInput): RenderedTemplate {
-  const responseOverride: { status?: number; header: Record<string, string> } = { header: {} };
-  const requestOverride: RequestOverride = { header: {}, querystring: {}, path: {} };
-  const context = { ...structuredClone(input.context), responseOverride, requestOverride };
-  let compiled: InstanceType<typeof Compile>;
+  const context = javaLike(structuredClone(input.context)) as Record<string, unknown>;
+  const responseOverride = javaMap([["header", javaMap([])]]);
+  const requestOverride = javaMap([["header", javaMap([])], ["querystring", javaMap([])], ["path", javaMap([])]]);
+  context.responseOverride = responseOverride;
+  context.requestOverride = requestOverride;
+  let compiled: SafeCompile;
   try {
-    compiled = new Compile(parse(template), { escape: false, customMethodHandlers: CUSTOM_METHODS });
+    compiled = new SafeCompile(parse(template), { escape: false });
   } catch (error) {
     throw new MappingTemplateError(`the template does not parse: ${(error as Error).message.split("\n")[0]}`);
   }
+  const $input = inputVariable(input);
+  const $util = javaMap([]);
+  compiled.hosts.set($input.value, { name: "$input", methods: $input.methods });
+  compiled.hosts.set($util, { name: "$util", methods: table<unknown>(Object.fromEntries(Object.entries(UTIL_METHODS).map(([name, fn]) => [name, (_: unknown, ...args: unknown[]) => fn(...args)]))) });
+  const variables = javaMap([["input", $input.value], ["util", $util], ["context", context], ["stageVariables", javaLike(input.stageVariables)]]);
   let output: string;
   try {
-    output = compiled.render({ input: inputVariable(input), util: UTIL, context, stageVariables: { ...input.stageVariables } }, undefined, true);
+    output = compiled.render(variables, {}, true);
   } catch (error) {
     if (error instanceof MappingTemplateError) throw error;
     throw new MappingTemplateError((error as Error).message);
   }
   const status = Number(responseOverride.status);
-  const header = Object.fromEntries(Object.entries(responseOverride.header ?? {}).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, String(v)]));
-  const strings = (values: Record<string, unknown> | undefined) => Object.fromEntries(Object.entries(values ?? {}).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, String(v)]));
+  const override = requestOverride as Record<string, Record<string, unknown> | undefined>;
   return {
     output,
-    responseOverride: { ...(Number.isInteger(status) && status >= 100 && status <= 599 ? { status } : {}), header },
-    requestOverride: { header: strings(requestOverride.header), querystring: strings(requestOverride.querystring), path: strings(requestOverride.path) },
+    responseOverride: { ...(Number.isInteger(status) && status >= 100 && status <= 599 ? { status } : {}), header: strings(responseOverride.header as Record<string, unknown>) },
+    requestOverride: { header: strings(override.header), querystring: strings(override.querystring), path: strings(override.path) },
   };
+}
+
+/** The values a template set, as strings (unset ones dropped). */
+function strings(values: Record<string, unknown> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(values && typeof values === "object" ? values : {}).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, String(v)]));
 }
 
 /** The media type a Content-Type names, lower-cased, without parameters (`application/json; charset=utf-8` → `application/json`). */

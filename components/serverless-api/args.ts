@@ -208,7 +208,8 @@ export interface AwsServiceIntegration {
    * What API Gateway does with a request whose Content-Type has no request template
    * (https://docs.aws.amazon.com/apigateway/latest/developerguide/integration-passthrough-behaviors.html):
    * `"WHEN_NO_MATCH"` passes its body through as the client wrote it; `"WHEN_NO_TEMPLATES"` passes it through only when
-   * the route has no request templates, else answers 415 Unsupported Media Type; `"NEVER"` always answers 415.
+   * the route has no request templates, else answers 415 Unsupported Media Type; `"NEVER"` always answers 415 (so it
+   * needs `requestTemplates`; refused without them). AWS-service integrations only.
    * @default "WHEN_NO_TEMPLATES" with requestTemplates, "WHEN_NO_MATCH" without
    */
   passthroughBehavior?: "WHEN_NO_MATCH" | "WHEN_NO_TEMPLATES" | "NEVER";

@@ -101,6 +101,13 @@ export function validateAwsServiceCall(fail: ArgFailure, where: string, integrat
   if (passthrough !== undefined && !PASSTHROUGH_BEHAVIORS.includes(passthrough)) {
     fail(`${where}.integration.passthroughBehavior`, passthrough, `is not one of ${PASSTHROUGH_BEHAVIORS.join(", ")}`, 'Use "NEVER" to answer 415 to any Content-Type without a template, or leave it out.');
   }
+  // NEVER with no request template answers every request 415 Unsupported Media Type (the passthrough page's "no
+  // mapping template" example: https://docs.aws.amazon.com/apigateway/latest/developerguide/integration-passthrough-behaviors.html).
+  const templates = integration.requestTemplates;
+  if (passthrough === "NEVER" && (templates === undefined || (typeof templates === "object" && templates !== null && Object.keys(templates).length === 0))) {
+    fail(`${where}.integration.passthroughBehavior`, passthrough, "is set with no requestTemplates, so API Gateway would refuse every request with 415 Unsupported Media Type",
+      'Add requestTemplates (e.g. { "application/json": ... }) for the content types the route takes, or leave passthroughBehavior out.');
+  }
   validateTemplates(fail, `${where}.integration.requestTemplates`, integration.requestTemplates);
   validateTemplates(fail, `${where}.integration.responseTemplates`, integration.responseTemplates);
 }
@@ -120,12 +127,15 @@ function validateTemplates(fail: ArgFailure, argument: string, templates: unknow
   }
 }
 
-/** Mock and HTTP integrations take no templates: ServerlessApi writes a mock's, and an HTTP integration is a proxy. */
+/**
+ * Mock and HTTP integrations take no templates and no passthroughBehavior: ServerlessApi writes a mock's (and its
+ * passthrough), and an HTTP integration is a proxy.
+ */
 export function validateTemplatesOnlyOnAws(fail: ArgFailure, where: string, integration: { type?: string } & Record<string, unknown>): void {
   if (integration.type === "aws") return;
-  for (const key of ["requestTemplates", "responseTemplates"]) {
+  for (const key of ["requestTemplates", "responseTemplates", "passthroughBehavior"]) {
     if (integration[key] !== undefined) {
-      fail(`${where}.integration.${key}`, "(set)", `is not taken by a ${integration.type} integration; only AWS-service integrations (type "aws") take mapping templates`,
+      fail(`${where}.integration.${key}`, "(set)", `is not taken by a ${integration.type} integration; only AWS-service integrations (type "aws") take mapping templates and a passthroughBehavior`,
         integration.type === "mock" ? "Put the answer in body (and statusCode)." : "Drop it: an HTTP integration passes the request through (shape it in the backend).");
     }
   }

@@ -126,7 +126,7 @@ describe("ServerlessApi action-style AWS-service integrations", () => {
 });
 
 describe("ServerlessApi passthroughBehavior", () => {
-  it("deploys the route's passthroughBehavior (NEVER: 415 for any Content-Type without a template), on a route without templates too", async () => {
+  it("deploys the route's passthroughBehavior (NEVER: 415 for any Content-Type without a template; WHEN_NO_MATCH on another route)", async () => {
     const graph = await record(() => new ServerlessApi("sp1", args({ "POST /events": putRecord({ passthroughBehavior: "NEVER" }), "GET /items/{id}": getItem({ passthroughBehavior: "WHEN_NO_MATCH" }) })));
     expect(integrationOf(graph, "sp1", "post-api-events").inputs.passthroughBehavior).toBe("NEVER");
     expect(integrationOf(graph, "sp1", "get-api-items-id").inputs.passthroughBehavior).toBe("WHEN_NO_MATCH");
@@ -161,6 +161,8 @@ describe("ServerlessApi refuses action-style integrations it cannot deploy", () 
     ["a request template over 300 KB", { requestTemplates: { "application/json": `{"StreamName":"events","Data":"${"x".repeat(300 * 1024)}"}` } }, /integration\.requestTemplates\["application\/json"\] .*over API Gateway's 300 KB mapping template size/s],
     ["a response template key that is no content type", { responseTemplates: { "": "{}" } }, /integration\.responseTemplates "" is not a content type/s],
     ["a passthroughBehavior API Gateway does not know", { passthroughBehavior: "never" }, /integration\.passthroughBehavior "never" is not one of WHEN_NO_MATCH, WHEN_NO_TEMPLATES, NEVER.*"NEVER"/s],
+    ["NEVER with no request templates (every request 415)", { passthroughBehavior: "NEVER", requestTemplates: undefined }, /integration\.passthroughBehavior "NEVER" is set with no requestTemplates.*415.*Add requestTemplates/s],
+    ["NEVER with an empty request template map", { passthroughBehavior: "NEVER", requestTemplates: {} }, /integration\.passthroughBehavior "NEVER" is set with no requestTemplates/s],
   ])("refuses %s", (_, overrides, message) => {
     expect(refused({ "POST /events": putRecord(overrides) })).toThrow(message);
   });
@@ -168,6 +170,10 @@ describe("ServerlessApi refuses action-style integrations it cannot deploy", () 
   it("refuses mapping templates on mock and HTTP integrations, which ServerlessApi shapes itself", () => {
     const http = { integration: { type: "http", uri: "https://backend.example.com/x", requestTemplates: { "application/json": "{}" } } } as unknown as ApiRoute;
     expect(refused({ "GET /x": http })).toThrow(/routes\["GET \/x"\]\.integration\.requestTemplates .*only AWS-service integrations/s);
+    const mock = { integration: { type: "mock", statusCode: 200, passthroughBehavior: "NEVER" } } as unknown as ApiRoute;
+    expect(refused({ "GET /m": mock })).toThrow(/routes\["GET \/m"\]\.integration\.passthroughBehavior .*not taken by a mock integration/s);
+    const proxy = { integration: { type: "http", uri: "https://backend.example.com/x", passthroughBehavior: "WHEN_NO_MATCH" } } as unknown as ApiRoute;
+    expect(refused({ "GET /x": proxy })).toThrow(/routes\["GET \/x"\]\.integration\.passthroughBehavior .*not taken by a http integration/s);
   });
 
   it("refuses an action on the HTTP kind, saying what it offers instead", () => {

@@ -11,6 +11,7 @@ import type { Server } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { gatewaySpec } from "../harness/api-spec";
 import { createLocalGateway } from "../../local/api-gateway";
+import { callService } from "../../local/aws-service-calls";
 import { listen } from "../../local/front-door";
 import { LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
 import { startLocalEventBridge, type EventBridgeEvent, type LocalEventBridgeServer } from "../../local/eventbridge-server";
@@ -393,5 +394,72 @@ describe("SNS Publish, EventBridge PutEvents and Step Functions StartExecution r
     const { executionArn } = JSON.parse(answer.body) as { executionArn: string };
     expect(executionArn).toMatch(/^arn:aws:states:us-east-1:123456789012:execution:checkout:/);
     expect(sfn.sfn.describeExecution({ executionArn })).toMatchObject({ input: JSON.stringify({ cart: "c-1" }) });
+  });
+});
+
+// Review 38e, findings 3 and 5: the role is checked on every resource the call names (the emulator may act on either
+// field), and a body the check cannot read is answered here, never sent.
+describe("callService: the integration role's check", () => {
+  const received: string[] = [];
+  let endpoint: string;
+  let recorder: import("node:http").Server;
+  beforeAll(async () => {
+    const { createServer } = await import("node:http");
+    recorder = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk) => (body += chunk));
+      request.on("end", () => {
+        received.push(body);
+        response.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end("{}");
+      });
+    });
+    await new Promise<void>((resolve) => recorder.listen(0, "127.0.0.1", resolve));
+    endpoint = `http://127.0.0.1:${(recorder.address() as import("node:net").AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => recorder.close(() => resolve())));
+  afterEach(() => {
+    received.length = 0;
+  });
+
+  const call = (service: string, action: string, body: string, allowed: string[]) => {
+    const asked: string[] = [];
+    const result = callService({
+      service,
+      action,
+      body: Buffer.from(body),
+      headers: { "content-type": "application/x-amz-json-1.1" },
+      query: {},
+      region: "us-east-1",
+      account: "123456789012",
+      environment: { AWS_ENDPOINT_URL_KINESIS: endpoint, AWS_ENDPOINT_URL_SFN: endpoint },
+      credentials: LOCAL_CREDENTIALS,
+      allows: async (_, resource) => (asked.push(resource), allowed.includes(resource)),
+    });
+    return { result, asked };
+  };
+  const allowedStream = "arn:aws:kinesis:us-east-1:123456789012:stream/allowed";
+
+  it("Kinesis: a StreamARN the role allows does not cover a StreamName it does not (the emulator reads StreamName)", async () => {
+    const { result, asked } = call("kinesis", "PutRecord", JSON.stringify({ StreamARN: allowedStream, StreamName: "secret", Data: "eA==", PartitionKey: "k" }), [allowedStream]);
+    expect((await result).status).toBe(400);
+    expect(asked).toContain("arn:aws:kinesis:us-east-1:123456789012:stream/secret");
+    expect(received).toEqual([]);
+    expect((await call("kinesis", "PutRecord", JSON.stringify({ StreamARN: allowedStream, StreamName: "allowed", Data: "eA==", PartitionKey: "k" }), [allowedStream]).result).status).toBe(200);
+  });
+
+  it("Step Functions: an allowed stateMachineArn does not cover the executionArn a DescribeExecution acts on", async () => {
+    const machine = "arn:aws:states:us-east-1:123456789012:stateMachine:allowed";
+    const execution = "arn:aws:states:us-east-1:123456789012:execution:secret:run-1";
+    const { result } = call("states", "DescribeExecution", JSON.stringify({ stateMachineArn: machine, executionArn: execution }), [machine]);
+    expect((await result).status).toBe(400);
+    expect(JSON.parse((await result).body.toString("utf8")).__type).toBe("AccessDeniedException");
+    expect(received).toEqual([]);
+  });
+
+  it("a body that is not JSON is answered SerializationException without being sent", async () => {
+    const { result } = call("kinesis", "PutRecord", "\uFEFF{\"StreamName\":\"secret\"}", [allowedStream]);
+    expect((await result).status).toBe(400);
+    expect(JSON.parse((await result).body.toString("utf8")).__type).toBe("SerializationException");
+    expect(received).toEqual([]);
   });
 });

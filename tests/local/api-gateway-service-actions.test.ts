@@ -26,7 +26,7 @@ import { startLocalApp, type LocalApp } from "../../local/start";
 const dir = mkdtempSync(join(tmpdir(), "sf-vtl-program-"));
 let app: LocalApp;
 let base: string;
-let outputs: { queueUrl: string };
+let outputs: { queueUrl: string; clicksArn: string };
 
 const PUT_RECORD = JSON.stringify({ StreamName: "vtl-clicks", Data: "$util.base64Encode($input.json('$'))", PartitionKey: "$input.path('$.user')" });
 const GET_ITEM = `{"TableName":"vtl-items","Key":{"id":{"S":"$util.escapeJavaScript($input.params('id'))"}}}`;
@@ -37,10 +37,11 @@ const ITEM_RESPONSE = `#set($item = $input.path('$.Item'))
 beforeAll(async () => {
   const program = () => {
     const stream = new DataStream("vtl-clicks", { streamName: "vtl-clicks" });
+    new DataStream("vtl-secret", { streamName: "vtl-secret" });
     const queue = new MessageQueue("vtl-jobs", { consumer: { function: new LambdaFunction("vtl-worker", { entry: "tests/fixtures/handlers/echo.ts" }) } });
     const data = new DataTier("vtl-data", { tables: { items: { tableName: "vtl-items", attributes: { id: "S" }, partitionKey: "id" } } });
     const queuePath = queue.queueUrl.apply((url) => new URL(url).pathname.slice(1));
-    const sendMessage = (passthroughBehavior?: "NEVER") => ({
+    const sendMessage = (passthroughBehavior?: "NEVER" | "WHEN_NO_MATCH") => ({
       integration: {
         type: "aws" as const,
         service: "sqs",
@@ -67,13 +68,19 @@ beforeAll(async () => {
         },
         "POST /jobs": sendMessage(),
         "POST /strict-jobs": sendMessage("NEVER"),
+        "POST /lenient-jobs": sendMessage("WHEN_NO_MATCH"),
+        // No templates (the client writes the PutRecord body); the role may put records into vtl-clicks only.
+        "POST /raw-clicks": {
+          integration: { type: "aws", service: "kinesis", action: "PutRecord", permissions: [{ actions: ["kinesis:PutRecord"], resources: [stream.streamArn] }] },
+          auth: "none",
+        },
         "GET /items/{id}": {
           integration: { type: "aws", service: "dynamodb", action: "GetItem", permissions: [{ actions: ["dynamodb:GetItem"], resources: [data.tables.items.arn] }], requestTemplates: { "application/json": GET_ITEM }, responseTemplates: { "application/json": ITEM_RESPONSE } },
           auth: "none",
         },
       },
     });
-    return { queueUrl: queue.queueUrl };
+    return { queueUrl: queue.queueUrl, clicksArn: stream.streamArn };
   };
   app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: join(dir, "state"), load: program });
   base = Object.entries(app.urls).find(([key]) => key.startsWith("vtl "))![1];
@@ -90,12 +97,12 @@ const credentials = () => ({ accessKeyId: env().AWS_ACCESS_KEY_ID ?? LOCAL_CREDE
 const client = <T>(Client: new (config: Record<string, unknown>) => T, endpoint: string | undefined) => new Client({ region: "us-east-1", endpoint, credentials: credentials(), maxAttempts: 1, requestHandler: new NodeHttpHandler() });
 const post = (path: string, body: unknown, contentType = "application/json") => fetch(`${base}${path}`, { method: "POST", headers: { "content-type": contentType }, body: typeof body === "string" ? body : JSON.stringify(body) });
 
-async function streamRecords(): Promise<Array<{ data: string; key: string }>> {
+async function streamRecords(stream = "vtl-clicks"): Promise<Array<{ data: string; key: string }>> {
   const kinesis = client(KinesisClient, env().AWS_ENDPOINT_URL_KINESIS);
-  const { Shards = [] } = await kinesis.send(new ListShardsCommand({ StreamName: "vtl-clicks" }));
+  const { Shards = [] } = await kinesis.send(new ListShardsCommand({ StreamName: stream }));
   const records: Array<{ data: string; key: string }> = [];
   for (const shard of Shards) {
-    const { ShardIterator } = await kinesis.send(new GetShardIteratorCommand({ StreamName: "vtl-clicks", ShardId: shard.ShardId, ShardIteratorType: "TRIM_HORIZON" }));
+    const { ShardIterator } = await kinesis.send(new GetShardIteratorCommand({ StreamName: stream, ShardId: shard.ShardId, ShardIteratorType: "TRIM_HORIZON" }));
     const { Records = [] } = await kinesis.send(new GetRecordsCommand({ ShardIterator }));
     records.push(...Records.map((r) => ({ data: Buffer.from(r.Data!).toString("utf8"), key: r.PartitionKey! })));
   }
@@ -131,13 +138,27 @@ describe("AWS-service routes with mapping templates under npm start", () => {
     expect(Messages[0].MessageAttributes?.requestId?.StringValue).toBe(response.headers.get("x-amzn-requestid"));
   });
 
-  it("passthroughBehavior NEVER answers a Content-Type without a template 415, and nothing is sent", async () => {
-    const response = await post("/strict-jobs", "job=resize", "text/plain");
+  it("passthroughBehavior NEVER answers a Content-Type without a template 415, and nothing is sent; WHEN_NO_MATCH passes it through", async () => {
+    const form = "Action=SendMessage&MessageBody=passed-through";
+    const response = await post("/strict-jobs", form, "text/plain");
     expect(response.status).toBe(415);
     expect(await response.json()).toEqual({ message: "Unsupported Media Type" });
-    // The default (WHEN_NO_TEMPLATES with templates) refuses it too; application/json is served.
-    expect((await post("/jobs", "job=resize", "text/plain")).status).toBe(415);
+    // The default (WHEN_NO_TEMPLATES with templates) refuses it too; WHEN_NO_MATCH sends the body as the client wrote it.
+    expect((await post("/jobs", form, "text/plain")).status).toBe(415);
+    expect((await post("/lenient-jobs", form, "text/plain")).status).toBe(200);
+    const queueUrl = `${env().AWS_ENDPOINT_URL_SQS}${new URL(outputs.queueUrl).pathname}`;
+    const { Messages = [] } = await client(SQSClient, env().AWS_ENDPOINT_URL_SQS).send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
+    expect(Messages.map((m) => m.Body)).toEqual(["passed-through"]);
     expect((await post("/strict-jobs", { job: "ok" })).status).toBe(200);
+  });
+
+  it("a body naming an allowed StreamARN and another StreamName is refused on the StreamName too; nothing lands in either stream", async () => {
+    const before = (await streamRecords()).length;
+    const response = await post("/raw-clicks", { StreamARN: outputs.clicksArn, StreamName: "vtl-secret", Data: Buffer.from("x").toString("base64"), PartitionKey: "k" }, "application/json");
+    expect(response.status).toBe(400);
+    expect(await streamRecords("vtl-secret")).toEqual([]);
+    expect(await streamRecords()).toHaveLength(before);
+    expect((await post("/raw-clicks", { StreamName: "vtl-clicks", Data: Buffer.from("x").toString("base64"), PartitionKey: "k" })).status).toBe(200);
   });
 
   it("GET → DynamoDB GetItem with a response template: the item shaped, and a missing one 404 through responseOverride", async () => {

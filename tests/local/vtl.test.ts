@@ -3,8 +3,8 @@
  * data transformations" (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html)
  * and the passthrough behaviours (integration-passthrough-behaviors.html). Each row fails if its variable were wrong.
  */
-import { describe, expect, it } from "vitest";
-import { escapeJavaScript, jsonPath, renderMappingTemplate, selectRequestTemplate, selectResponseTemplate, type MappingTemplateInput } from "../../local/vtl";
+import { describe, expect, it, vi } from "vitest";
+import { escapeJavaScript, FOREACH_LIMIT, jsonPath, MappingTemplateError, renderMappingTemplate, selectRequestTemplate, selectResponseTemplate, type MappingTemplateInput } from "../../local/vtl";
 
 const input = (overrides: Partial<MappingTemplateInput> = {}): MappingTemplateInput => ({
   body: JSON.stringify({ name: "Ann", pets: [{ type: "dog", price: 249.99 }, { type: "cat", price: 124.99 }], nested: { deep: { id: 7 } } }),
@@ -151,5 +151,78 @@ describe("template selection", () => {
     expect(selectResponseTemplate(responses, "application/xml")).toEqual({ contentType: "application/xml", template: "X" });
     expect(selectResponseTemplate(responses, "*/*")).toEqual({ contentType: "application/json", template: "J" });
     expect(selectResponseTemplate({}, undefined)).toBeUndefined();
+  });
+});
+
+// Review 38e, finding 1: a template (or a body a template evaluates) must reach nothing but the values and methods
+// API Gateway offers; each row below ran JavaScript or polluted Object.prototype through velocityjs before.
+describe("renderMappingTemplate: nothing escapes the template", () => {
+  const lookupGetter = "#set($g = $context.__lookupGetter__('__proto__'))";
+  it.each([
+    ["Function via __lookupGetter__", `${lookupGetter}#set($fp = $g.call($input.json))#set($F = $fp.constructor)#set($fn = $F.call($null, 'return process.mainModule ? 1 : 0'))$fn.call()`, "__lookupGetter__"],
+    ["Object.prototype via __lookupGetter__", `${lookupGetter}#set($op = $g.call($context))#set($op.polluted = 'yes')`, "__lookupGetter__"],
+    ["velocityjs's eval method on a body", "$input.eval($input.body)", "eval"],
+    ["velocityjs's #eval macro", "#eval('#set($x = 1)')", "#eval"],
+    ["a string's constructor", "$input.body.constructor('x')", "constructor"],
+    ["valueOf on a map", "$context.valueOf()", "valueOf"],
+    ["a velocityjs system handler (getX)", "$context.getRequestId()", "getRequestId"],
+  ])("%s fails the template naming the method, and Object.prototype is untouched", (_, template, named) => {
+    expect(() => render(template, { body: '{"a":1}' })).toThrow(MappingTemplateError);
+    expect(() => render(template, { body: '{"a":1}' })).toThrow(named);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("methods are not values: $input.json or $util.escapeJavaScript without () are nothing to call", () => {
+    expect(render("[$input.json.call($null, '$')][$util.escapeJavaScript.call($null, 'x')][#set($f = $util.parseJson)$f]")).toBe("[][][]");
+  });
+
+  it("reads only own keys: Object.prototype's members print nothing, a body's __proto__ key is an ordinary key", () => {
+    expect(render("[$context.toString][$context.hasOwnProperty][$input.path('$').x][$input.path('$').__lookupGetter__]", { body: '{"__proto__":{"x":"inherited"}}' })).toBe("[][][][]");
+    expect(render("$input.path('$').get('__proto__').x", { body: '{"__proto__":{"x":"own"}}' })).toBe("own");
+  });
+
+  it("the Java methods a template uses still work (strings, lists, maps)", () => {
+    expect(render("$input.path('$.s').toUpperCase().substring(0, 3)|$input.path('$.l').contains(2)|$input.path('$').containsKey('s')|#foreach($k in $input.path('$').keySet())$k#end", { body: '{"s":"hello","l":[1,2]}' })).toBe("HEL|true|true|sl");
+  });
+});
+
+// Review 38e, finding 2: AWS's quota, "Number of iterations in a #foreach ... #end loop in mapping templates: 1000".
+describe("renderMappingTemplate: loop and render budgets", () => {
+  it("a #foreach over 1000 items renders; over 1001 items fails the template", () => {
+    const items = (n: number) => JSON.stringify({ items: Array.from({ length: n }, (_, i) => i) });
+    expect(render("#foreach($i in $input.path('$.items'))x#end", { body: items(FOREACH_LIMIT) })).toBe("x".repeat(1000));
+    expect(() => render("#foreach($i in $input.path('$.items'))x#end", { body: items(FOREACH_LIMIT + 1) })).toThrow(/#foreach over 1001 items.*at most 1000/);
+  });
+
+  it("a body-controlled range is refused before it is built", () => {
+    const from = vi.spyOn(Array, "from");
+    try {
+      expect(() => render("#foreach($i in [1..$input.path('$.n')])#end done", { body: '{"n":30000000}' })).toThrow(/range \[1\.\.30000000\] has more than 1000 items/);
+    } finally {
+      from.mockRestore();
+    }
+    const built = from.mock.calls.reduce((n, [source]) => n + Number((source as { length?: number }).length ?? 0), 0);
+    expect(built).toBe(0);
+    expect(render("#foreach($i in [3..1])$i#end")).toBe("321");
+  });
+
+  it("nested loops within each loop's limit still stop at the render's step budget", () => {
+    expect(() => render("#foreach($a in [1..1000])#foreach($b in [1..1000])#foreach($c in [1..2])#end#end#end")).toThrow(/more than 1000000 loop iterations/);
+  });
+});
+
+// Review 38e, finding 4: every render gets its own $util, $input, $context.
+describe("renderMappingTemplate: $input.params(x) search order", () => {
+  it("a header is read only when neither path nor query string has the name", () => {
+    const params = { path: {}, querystring: { who: "query" }, header: { who: "header", Only: "header-only" } };
+    expect(render("$input.params('who')|$input.params('only')", { params })).toBe("query|header-only");
+  });
+});
+
+describe("renderMappingTemplate: no state between renders", () => {
+  it("#set on $util, $input or $context in one render is not seen by the next", () => {
+    render("#set($util.escapeJavaScript = 'gone')#set($input.body = 'gone')#set($context.requestId = 'gone')");
+    expect(render("$util.escapeJavaScript('a')|$context.requestId", { body: "{}" })).toBe("a|req-1");
+    expect(render("$input.body", { body: "kept" })).toBe("kept");
   });
 });
