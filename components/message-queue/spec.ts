@@ -85,7 +85,7 @@ export interface MessageQueueArgs {
 export interface MessageQueueEventBus {
   readonly busArn: pulumi.Output<string>;
   /**
-   * Its rules' ARNs as the queue's policy names them (DefaultEventBus: `arn:…:rule/<name>-*`, its rules on the
+   * Its rules' ARNs as the queue's policy names them (DefaultEventBus: `arn:…:rule/<name>-<token>-*`, its rules on the
    * default bus, whose rule ARNs have no bus segment). @default `arn:…:rule/<bus>/*`, a custom bus's every rule
    */
   readonly rulesArn?: pulumi.Output<string>;
