@@ -102,9 +102,19 @@ export interface S3PatternOrigin {
 
 const patternOrigins = new WeakMap<object, S3PatternOrigin>();
 
-/** The BucketEvents whose `objectCreated`/`objectDeleted` built `pattern`, if one did. */
+/**
+ * The BucketEvents whose `objectCreated`/`objectDeleted` built `pattern`, if one did: the pattern they returned, or a
+ * copy of it that keeps its `detail` object (`{ ...events.objectCreated(), account: [...] }`) and S3's `source`. A
+ * pattern whose `detail` is rebuilt too is not recognised (the deploy rule EventBridgeS3Delivery still checks, in a
+ * plan, that the bucket sends its events to EventBridge in the rule's region).
+ */
 export function s3PatternOrigin(pattern: unknown): S3PatternOrigin | undefined {
-  return typeof pattern === "object" && pattern !== null ? patternOrigins.get(pattern) : undefined;
+  if (typeof pattern !== "object" || pattern === null) return undefined;
+  const own = patternOrigins.get(pattern);
+  if (own) return own;
+  const { detail, source } = pattern as { detail?: unknown; source?: unknown };
+  const fromS3 = Array.isArray(source) && source.includes("aws.s3");
+  return fromS3 && typeof detail === "object" && detail !== null ? patternOrigins.get(detail) : undefined;
 }
 
 /** Escapes a literal for an EventBridge wildcard: `*` and the backslash (eb-create-pattern-operators.html, "Wildcard matching"). */
@@ -242,7 +252,10 @@ export class BucketEvents extends pulumi.ComponentResource {
       "detail-type": [detailType],
       detail: { bucket: { name: [this.spec.bucketName] }, ...(key ? { object: { key } } : {}) },
     };
-    patternOrigins.set(pattern, { name: this.spec.name, bucketRegion: this.bucketRegion });
+    const origin = { name: this.spec.name, bucketRegion: this.bucketRegion };
+    patternOrigins.set(pattern, origin);
+    // The inner `detail` too: a spread of the pattern (another field added) keeps it, and so its origin.
+    patternOrigins.set(pattern.detail, origin);
     return pattern;
   }
 }

@@ -14,6 +14,7 @@ import type { AddressInfo } from "node:net";
 import { matchesEventPattern, wildcardProblem } from "./event-pattern";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
+import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import * as sigv4 from "./sigv4-verify";
 import type { SigV4Credentials } from "./sigv4-verify";
 
@@ -44,6 +45,9 @@ export interface LocalBusDefinition {
   account: string;
   rules: LocalRule[];
 }
+
+/** The account's own bus in each region (components/event-bus DEFAULT_EVENT_BUS_NAME). */
+const DEFAULT_BUS = "default";
 
 /** A failure of the whole request, as awsJson1_1 answers it: `{ "__type": code, "message": … }`. */
 export class EventBridgeError extends Error {
@@ -84,6 +88,8 @@ export function entrySize(entry: PutEventsRequestEntry): number {
 /** The buses, PutEvents and pattern matching, without HTTP (tests use it directly). */
 export class LocalEventBridge {
   private readonly buses: LocalBusDefinition[];
+  /** The account of the buses (every one of the program's is the recorded account): the default buses' ARNs name it. */
+  private readonly account: string;
 
   constructor(buses: LocalBusDefinition[], private readonly now: () => number = Date.now) {
     // A wildcard EventBridge refuses (`**`, an escape other than \* or \\) fails PutRule at deploy: here, at start.
@@ -92,30 +98,43 @@ export class LocalEventBridge {
       if (problem) throw new Error(`EventBridge refuses the pattern of ${rule.arn}: ${problem} (eb-create-pattern-operators.html, "Wildcard matching")`);
     }
     this.buses = buses;
+    this.account = buses[0]?.account ?? MOCK_ACCOUNT_ID;
   }
 
   /**
-   * The bus an EventBusName names (its name or ARN); undefined for one not served locally (the default bus of a region
-   * without DefaultEventBus rules included). A name is of the request's region when given: every region has its own
-   * default bus.
+   * The bus an EventBusName names (its name or ARN); undefined for one not served locally. `default` (or an omitted
+   * name, or the default bus's ARN in the request's region) is always the request's region's default bus, as every
+   * region has its own in AWS: the program's DefaultEventBus rules of that region, or a bus with no rules, where
+   * entries are accepted and match nothing. Another name is looked up among the program's buses (the request's region's
+   * first).
    */
   bus(reference: unknown, region?: string): LocalBusDefinition | undefined {
-    const given = typeof reference === "string" && reference !== "" ? reference : "default";
+    const given = typeof reference === "string" && reference !== "" ? reference : DEFAULT_BUS;
+    const defaultRegion = region ?? this.buses.find((bus) => bus.name === DEFAULT_BUS)?.region ?? "us-east-1";
+    const defaultArn = this.defaultBusArn(defaultRegion);
+    if (given === DEFAULT_BUS || given === defaultArn) {
+      return this.buses.find((bus) => bus.name === DEFAULT_BUS && bus.arn === defaultArn) ?? { name: DEFAULT_BUS, arn: defaultArn, region: defaultRegion, account: this.account, rules: [] };
+    }
     const named = this.buses.filter((bus) => bus.name === given || bus.arn === given);
-    return (region ? named.find((bus) => bus.region === region || bus.arn === given) : undefined) ?? (region && given === "default" ? undefined : named[0]);
+    return (region ? named.find((bus) => bus.region === region || bus.arn === given) : undefined) ?? named[0];
   }
 
-  /** The ARN PutEvents is authorised on for an entry (a bus not served locally: the name as given, in the request's region or the first bus's, and the first bus's account). */
+  /** The ARN PutEvents is authorised on for an entry: the bus's (the default bus's of the request's region), else the name as given in that region. */
   busArn(reference: unknown, region?: string): string {
-    const given = typeof reference === "string" && reference !== "" ? reference : "default";
+    const given = typeof reference === "string" && reference !== "" ? reference : DEFAULT_BUS;
     if (given.startsWith("arn:")) return given;
-    const bus = this.bus(given, region) ?? this.buses[0];
-    return bus && bus.name === given ? bus.arn : `arn:aws:events:${region ?? bus?.region ?? "us-east-1"}:${bus?.account ?? "000000000000"}:event-bus/${given}`;
+    const bus = this.bus(given, region);
+    return bus ? bus.arn : `arn:aws:events:${region ?? this.buses[0]?.region ?? "us-east-1"}:${this.account}:event-bus/${given}`;
+  }
+
+  /** arn:aws:events:<region>:<account>:event-bus/default (eb-manage-iam-access.html). */
+  private defaultBusArn(region: string): string {
+    return `arn:aws:events:${region}:${this.account}:event-bus/${DEFAULT_BUS}`;
   }
 
   /**
    * An AWS service's event (S3's "Object Created", ...) on the default bus of its region: to every rule there whose
-   * pattern it matches. Nothing happens without such a bus (no DefaultEventBus rules in that region), as in AWS.
+   * pattern it matches (none where the program has no DefaultEventBus rules in that region), as in AWS.
    */
   putServiceEvent(event: EventBridgeEvent): number {
     const bus = this.bus("default", event.region);

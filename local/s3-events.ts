@@ -60,7 +60,11 @@ export function s3EventRecord(event: ObjectEvent, options: { region: string; con
   };
 }
 
-/** The API S3 names as an EventBridge event's `reason` for each of its event names (EventBridge.html, "Object Created"). */
+/**
+ * The API S3 names as an EventBridge event's `reason` for each of its event names (EventBridge.html, "Object Created").
+ * The local server reports DeleteObjects' objects as `ObjectRemoved:Delete` too, so they say `DeleteObject`: what AWS
+ * says for them is not confirmed (ev-events.html shows DeleteObject's event only; docs/local-vs-aws.md).
+ */
 const EVENTBRIDGE_REASONS: Record<string, string> = {
   "ObjectCreated:Put": "PutObject",
   "ObjectCreated:Post": "POST Object",

@@ -7,7 +7,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { autonameLength, validateAutonames } from "../autoname";
+import * as random from "@pulumi/random";
+import { AUTONAME_RANDOM_LENGTH, autonameLength, validateAutonames } from "../autoname";
 import { s3PatternOrigin } from "../bucket-events";
 import { argFailer, type ArgFailure } from "../errors";
 import { checkedKmsKey, checkKmsKeyArn, type KmsKeyRefusal } from "../kms";
@@ -20,7 +21,7 @@ import { checkRetentionDays } from "../queues";
 import { describeRegion, regionOf, regionWhereCreated, validateRegionArg } from "../region";
 import { registerSpec } from "../spec-registry";
 import { checkSubscribedFunction, subscriberInvokePermission, subscriptionDeadLetterQueue, SubscriptionNames } from "../subscriptions";
-import { eventPatternProblem } from "./event-pattern";
+import { checkedPatternJson } from "./pattern-json";
 import type { EventBusArgs, EventBusInputTransformer, EventBusSpec, EventBusSubscribeOptions, EventBusTargetInputSpec } from "./spec";
 
 export type {
@@ -88,6 +89,11 @@ interface RuleBusParts {
   region: string | undefined;
   /** The resource type whose provider decides the bus's region when `region` is unset (regionWhereCreated). */
   busType: string;
+  /**
+   * A subscription's rule name, when the component names its rules (DefaultEventBus: `<name>-<token>-<subscription>`);
+   * absent, Pulumi autonames them `<bus>-<subscription>-<7 random>` (EventBus, as before).
+   */
+  ruleName?: (subscription: string) => pulumi.Output<string>;
 }
 
 /**
@@ -107,6 +113,7 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
   private readonly region: string | undefined;
   private readonly ruleBusName: pulumi.Input<string>;
   private readonly busType: string;
+  private readonly ruleName: RuleBusParts["ruleName"];
   private readonly subscriptionNames: SubscriptionNames;
 
   protected constructor(type: string, kind: "EventBus" | "DefaultEventBus", name: string, opts: pulumi.ComponentResourceOptions | undefined, build: (self: pulumi.ComponentResource, fail: ArgFailure) => RuleBusParts) {
@@ -118,6 +125,7 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
     this.busName = parts.busName;
     this.ruleBusName = parts.ruleBusName;
     this.busType = parts.busType;
+    this.ruleName = parts.ruleName;
     this.fail = fail;
     this.region = parts.region;
     // A subscription's name names the rule, the permission and the dead-letter queue.
@@ -175,14 +183,25 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
       ...(kind === "sfn" ? [{ resource: `${prefix}-target-role`, kind: "role" as const, part }] : []),
       { resource: `${prefix}-dlq`, kind: "sqs-queue", part },
     ]);
-    // The rule is autonamed `<bus>-<subscription>-<7 characters>`: PutRule takes 64.
+    // The rule is autonamed `<bus>-<subscription>-<7 characters>` (EventBus), or named `<bus>-<7-character token>-<subscription>`
+    // (DefaultEventBus): as long either way, and PutRule takes 64 (EVENTBRIDGE_NAME_LIMITS).
     if (autonameLength(prefix) > EVENTBRIDGE_NAME_LIMITS.rule) {
-      this.fail("subscribe name", name, `makes the rule's autoname ${autonameLength(prefix)} characters, over the ${EVENTBRIDGE_NAME_LIMITS.rule} EventBridge takes for a rule name`, `Use a subscription name of at most ${Math.max(1, EVENTBRIDGE_NAME_LIMITS.rule - autonameLength(`${this.spec.name}-`))} characters, or a shorter EventBus name.`);
+      const form = this.ruleName ? `name "${this.spec.name}-<token>-${name}"` : "autoname";
+      this.fail("subscribe name", name, `makes the rule's ${form} ${autonameLength(prefix)} characters, over the ${EVENTBRIDGE_NAME_LIMITS.rule} EventBridge takes for a rule name`, `Use a subscription name of at most ${Math.max(1, EVENTBRIDGE_NAME_LIMITS.rule - autonameLength(`${this.spec.name}-`))} characters, or a shorter ${this.spec.default ? "DefaultEventBus" : "EventBus"} name.`);
     }
     const retryAttempts = options.retryAttempts ?? attempts.max;
     const maximumEventAgeSeconds = options.maximumEventAgeSeconds ?? ageSeconds.max;
 
-    const rule = new aws.cloudwatch.EventRule(prefix, { eventBusName: this.ruleBusName, eventPattern, state: "ENABLED", region: this.region }, { parent: this });
+    // A named rule (DefaultEventBus) is replaced delete-first: PutRule "creates or updates" a rule of that name
+    // (API_PutRule.html; terraform-provider-aws events/rule.go creates with PutRule and no existence check), so a new
+    // copy created first would take over the old rule, which the old copy's delete then removes. The bridge does the
+    // same for a name given by hand (pulumi-terraform-bridge nameRequiresDeleteBeforeReplace); said here outright.
+    const ruleName = this.ruleName?.(name);
+    const rule = new aws.cloudwatch.EventRule(
+      prefix,
+      { ...(ruleName === undefined ? {} : { name: ruleName }), eventBusName: this.ruleBusName, eventPattern, state: "ENABLED", region: this.region },
+      { parent: this, ...(ruleName === undefined ? {} : { deleteBeforeReplace: true }) },
+    );
     // What a rule could not deliver, moved by EventBridge on behalf of that rule only (eb-rule-dlq.html). A standard
     // queue for every target, a FIFO queue's too: "Only standard queues are supported. You can't use a FIFO queue for
     // a DLQ in EventBridge" (eb-rule-dlq.html, "Considerations for using a dead-letter queue").
@@ -406,13 +425,23 @@ export interface DefaultEventBusArgs {
  */
 export class DefaultEventBus extends EventRuleBus {
   /**
-   * Every rule this component makes on the default bus: `arn:…:rule/<name>-*` (a rule on the default bus is
-   * `rule/<rule name>`, with no bus segment). A MessageQueue listing this bus in `eventBuses` lets these rules send.
+   * Every rule this component makes on the default bus: `arn:…:rule/<name>-<token>-*` (a rule on the default bus is
+   * `rule/<rule name>`, with no bus segment; `<token>` is this component's `ruleToken`). A MessageQueue listing this
+   * bus in `eventBuses` lets the rules this ARN matches send: this component's own, and any rule on the account's
+   * default bus in this region whose name starts with `<name>-<token>-`, which only someone who may PutRule there and
+   * reads the token (rule names and the queue's policy show it: it is not a secret) would create. Not another
+   * DefaultEventBus's rules, of this stack or another: each has its own token.
    */
   readonly rulesArn: pulumi.Output<string>;
+  /**
+   * Seven random lowercase letters and digits, drawn once and kept in the stack's state, in every rule's name
+   * (`<name>-<token>-<subscription>`): what ties `rulesArn` to this component's rules alone.
+   */
+  readonly ruleToken: pulumi.Output<string>;
 
   constructor(name: string, args: DefaultEventBusArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     let rulesArn: pulumi.Output<string> | undefined;
+    let ruleToken: pulumi.Output<string> | undefined;
     super("serverless-fullstack:index:DefaultEventBus", "DefaultEventBus", name, opts, (self, fail) => {
       validateRegionArg(fail, "region", args?.region);
       if (typeof name !== "string" || !/^[A-Za-z0-9_-]+$/.test(name)) {
@@ -423,53 +452,35 @@ export class DefaultEventBus extends EventRuleBus {
       // rule/<name> (terraform-provider-aws events/rule.go ruleCreateResourceID: the id is the rule's name alone on
       // "default", which `event_bus_name` defaults to).
       const base = pulumi.interpolate`arn:${aws.getPartitionOutput({}, { parent: self }).partition}:events:${regionOf(region, self)}:${aws.getCallerIdentityOutput({}, { parent: self }).accountId}`;
-      rulesArn = pulumi.interpolate`${base}:rule/${name}-*`;
+      // The rules are named by the component, not by Pulumi's autonaming, whose form a stack's `pulumi:autonaming`
+      // config may change (as Workflow names its state machine): `<name>-<token>-<subscription>`, the token 7 random
+      // lowercase letters and digits kept in the stack's state, so `rule/<name>-<token>-*` holds this component's rules
+      // and not those of a DefaultEventBus whose name starts with this one's, nor another stack's (each draws its own).
+      // No keepers: the rules' other replace-forcing inputs are `event_bus_name`, always "default", and `region`, where
+      // a rule of another region cannot collide with the old one's name (terraform-provider-aws events/rule.go); any
+      // other replacement (another provider, `--replace`) is delete-first (subscribe).
+      const token = new random.RandomString(`${name}-rule-token`, { length: AUTONAME_RANDOM_LENGTH, special: false, upper: false }, { parent: self }).result;
+      ruleToken = token;
+      rulesArn = pulumi.interpolate`${base}:rule/${name}-${token}-*`;
       const spec: EventBusSpec = { name, busName: DEFAULT_EVENT_BUS_NAME, encryption: "aws-owned", default: true, ...(region ? { region } : {}), subscriptions: [] };
-      return { spec, busArn: pulumi.interpolate`${base}:event-bus/${DEFAULT_EVENT_BUS_NAME}`, busName: pulumi.output(DEFAULT_EVENT_BUS_NAME), ruleBusName: DEFAULT_EVENT_BUS_NAME, region, busType: "aws:cloudwatch/eventRule:EventRule" };
+      return {
+        spec,
+        busArn: pulumi.interpolate`${base}:event-bus/${DEFAULT_EVENT_BUS_NAME}`,
+        busName: pulumi.output(DEFAULT_EVENT_BUS_NAME),
+        ruleBusName: DEFAULT_EVENT_BUS_NAME,
+        region,
+        busType: "aws:cloudwatch/eventRule:EventRule",
+        ruleName: (subscription) => pulumi.interpolate`${name}-${token}-${subscription}`,
+      };
     });
     this.rulesArn = rulesArn!;
+    this.ruleToken = ruleToken!;
     this.registerOutputs({ busArn: this.busArn, busName: this.busName });
   }
 }
 
 /** The account's own bus in each region, where AWS services' events arrive ("default"). */
 export const DEFAULT_EVENT_BUS_NAME = "default";
-
-/** Any Output or promise in a pattern (a bucket's name), which is known only at deploy. */
-function holdsOutputs(value: unknown): boolean {
-  if (pulumi.Output.isInstance(value) || typeof (value as PromiseLike<unknown>)?.then === "function") return true;
-  if (Array.isArray(value)) return value.some(holdsOutputs);
-  return typeof value === "object" && value !== null && Object.values(value).some(holdsOutputs);
-}
-
-/** The pattern with each Output as a one-character stand-in: its shape can be checked before the values are known. */
-function withStandIns(value: unknown): unknown {
-  if (pulumi.Output.isInstance(value) || typeof (value as PromiseLike<unknown>)?.then === "function") return "x";
-  if (Array.isArray(value)) return value.map(withStandIns);
-  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withStandIns(v)]));
-  return value;
-}
-
-/**
- * The pattern as PutRule takes it (JSON), checked (eventPatternProblem). A pattern holding Outputs (a bucket's name,
- * e.g. from BucketEvents.objectCreated) is checked now with stand-ins and again, whole, once they are known, so
- * `pulumi up` stops at the rule with the same message.
- */
-function checkedPatternJson(fail: ArgFailure, argument: string, pattern: unknown): pulumi.Input<string> {
-  const check = (value: unknown) => {
-    const problem = eventPatternProblem(value);
-    if (problem) fail(argument, value, problem, 'Fix the pattern (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html), e.g. { source: ["gallery.photos"], "detail-type": ["PhotoUploaded"] }.');
-  };
-  if (!holdsOutputs(pattern)) {
-    check(pattern);
-    return JSON.stringify(pattern);
-  }
-  check(withStandIns(pattern));
-  return pulumi.output(pattern as Record<string, unknown>).apply((known) => {
-    check(known);
-    return JSON.stringify(known);
-  });
-}
 
 type EventBusTargetKind = "lambda" | "sqs" | "sfn";
 

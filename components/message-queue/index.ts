@@ -149,7 +149,8 @@ export class MessageQueue extends pulumi.ComponentResource {
     // queue, by `bus.subscribe`, and the queue has one policy. "For EventBridge event bus rule targets, the value of
     // aws:SourceArn must be the rule ARN" (cross-service-confused-deputy-prevention.html): the bus's rules, named by
     // the bus, which only the bus's owners may add rules to. The default bus's rules are `rule/<name>` (no bus
-    // segment): a DefaultEventBus gives its own rules' names, `rule/<component>-*` (its `rulesArn`).
+    // segment): a DefaultEventBus gives its own rules' names, `rule/<component>-<token>-*` (its `rulesArn`; the token,
+    // random and kept in its state, keeps out the rules of other DefaultEventBuses and of other stacks).
     const eventBuses = [...(args.eventBuses ?? [])];
     const queuePolicy = requireTls(`${name}-queue-policy`, queue, region, { parent: this }, [
       ...(topics.length > 0 ? [serviceSendStatement(queue, "sns.amazonaws.com", topics.map((t) => t.topicArn), "TopicsSend")] : []),

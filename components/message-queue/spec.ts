@@ -74,7 +74,7 @@ export interface MessageQueueArgs {
   topics?: MessageQueueTopic[];
   /**
    * EventBuses whose rules send to this queue: its one access policy lets each bus's rules send (sqs:SendMessage for
-   * events.amazonaws.com, aws:SourceArn the bus's rules, `arn:…:rule/<bus>/*`; a DefaultEventBus's `arn:…:rule/<name>-*`). Subscribe the queue with
+   * events.amazonaws.com, aws:SourceArn the bus's rules, `arn:…:rule/<bus>/*`; a DefaultEventBus's `arn:…:rule/<name>-<token>-*`). Subscribe the queue with
    * `bus.subscribe(name, queue, options)`, which refuses a queue that does not list its bus here.
    * @default none
    */
@@ -85,7 +85,7 @@ export interface MessageQueueArgs {
 export interface MessageQueueEventBus {
   readonly busArn: pulumi.Output<string>;
   /**
-   * Its rules' ARNs as the queue's policy names them (DefaultEventBus: `arn:…:rule/<name>-*`, its rules on the
+   * Its rules' ARNs as the queue's policy names them (DefaultEventBus: `arn:…:rule/<name>-<token>-*`, its rules on the
    * default bus, whose rule ARNs have no bus segment). @default `arn:…:rule/<bus>/*`, a custom bus's every rule
    */
   readonly rulesArn?: pulumi.Output<string>;

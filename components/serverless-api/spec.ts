@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
+import { serialisedWhenKnown } from "../outputs";
 import type { LambdaFunctionSpec } from "../lambda/function";
 import { mergeApiFunctionArgs } from "./api-function";
 import { ApiKind, DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, stageCanary, authorizerFunctionName, joinPath, routeFunctionName, type ApiCors, type ApiDomainIpAddressType, type ApiFunctionArgs, type ApiResourcePolicy, type ApiRoute, type ApiRouteAuth, type ApiThrottle, type ApiUsagePlan, type HttpApiVpcLink, type HttpMethod, type RestVpcLink, type ServerlessApiArgs } from "./args";
@@ -243,14 +244,5 @@ function awsServiceIntegrationSpec(integration: Extract<NonNullable<ApiRoute["in
  * data, otherwise an Output that resolves every `pulumi.Input` inside it first.
  */
 export function mockBody(body: unknown): pulumi.Input<string> {
-  const serialise = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
-  return holdsInputs(body) ? (pulumi.output(body as pulumi.Input<object>) as pulumi.Output<unknown>).apply(serialise) : serialise(body);
-}
-
-/** True when `value` is, or holds at any depth, an Output or a promise. */
-function holdsInputs(value: unknown): boolean {
-  if (pulumi.Output.isInstance(value) || value instanceof Promise) return true;
-  if (Array.isArray(value)) return value.some(holdsInputs);
-  if (value && typeof value === "object") return Object.values(value).some(holdsInputs);
-  return false;
+  return serialisedWhenKnown(body, (value) => (typeof value === "string" ? value : JSON.stringify(value)));
 }

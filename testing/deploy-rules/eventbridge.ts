@@ -7,13 +7,13 @@
  * Functions target whose role may not start it, a dead-letter queue whose policy does not let the rule send).
  */
 import { eventPatternProblem, EVENT_PATTERN_LIMITS } from "../../components/event-bus/event-pattern";
-import { asArray, ofType, policyDocument, type Graph } from "../../local/offline/graph";
+import { asArray, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { functionOf } from "./events";
 import { physicalName, type PhysicalNameSpec } from "./names";
 import { serviceInvokePermissions } from "./invoke-permission";
 import { EVENTBRIDGE_RULE_SENDER, queueSendFix, queueSendRefusal } from "./queue-policy";
-import { granting, roleGrants } from "./iam";
+import { granting, roleGrants, trustsService } from "./iam";
 import { isAwsManagedKey, keyPolicyMissing, planKey } from "./key-policy";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
@@ -383,9 +383,7 @@ export const EVENTBRIDGE_WORKFLOW_ROLE: DeployRule = {
       }
       const role = referenced(graph, ROLE, target.inputs.roleArn);
       if (!role) continue;
-      const trusted = policyDocument(role.inputs.assumeRolePolicy).Statement.some(
-        (s) => (s.Effect ?? "Allow") === "Allow" && asArray<string>(s.Principal?.Service).includes(EVENTS_PRINCIPAL) && asArray<string>(s.Action).some((a) => ["sts:assumerole", "sts:*", "*"].includes(a.toLowerCase())),
-      );
+      const trusted = trustsService(role, EVENTS_PRINCIPAL);
       if (!trusted) findings.push(finding(this.id, target, `starts ${name} as ${role.name}, whose trust policy does not let events.amazonaws.com assume it; no execution starts`, `add an Allow of sts:AssumeRole for the service principal events.amazonaws.com to ${role.name}'s assumeRolePolicy`));
       const { grants, complete } = roleGrants(graph, role);
       if (complete && granting(grants, "states:StartExecution", machineArn).length === 0) {

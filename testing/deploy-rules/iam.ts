@@ -14,6 +14,19 @@ export function iamMatches(pattern: string, value: string, ignoreCase = false): 
   return new RegExp(`^${body}$`, ignoreCase ? "i" : "").test(value);
 }
 
+/**
+ * Whether the role's trust policy (`assumeRolePolicy`) lets `principal` assume it: an Allow statement whose
+ * `Principal.Service` names it (a string, or a pattern such as /^states(\.[a-z0-9-]+)?\.amazonaws\.com$/ for a
+ * service's regional principals too) and whose action is sts:AssumeRole, sts:* or * (compared case-insensitively, as
+ * IAM compares action names). Its Condition is not read. StatesRoleTrust and EventBridgeWorkflowRole share it.
+ */
+export function trustsService(role: RecordedResource, principal: string | RegExp): boolean {
+  const names = (service: string) => (typeof principal === "string" ? service === principal : principal.test(service));
+  return policyDocument(role.inputs.assumeRolePolicy).Statement.some(
+    (s) => (s.Effect ?? "Allow") === "Allow" && asArray<string>(s.Principal?.Service).some(names) && asArray<string>(s.Action).some((a) => ["sts:assumerole", "sts:*", "*"].includes(String(a).toLowerCase())),
+  );
+}
+
 /** An Allow statement a role holds, with the resource that gives it: a RolePolicy, the Role (its inline policies) or a RolePolicyAttachment. */
 export interface RoleGrant {
   statement: Record<string, any>;

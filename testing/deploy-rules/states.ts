@@ -7,10 +7,10 @@
 import { aslProblems, definitionBytes, STATES_LIMITS, taskStates } from "../../components/workflow/definition";
 import { STATES_LOG_DELIVERY_ACTIONS } from "../../components/workflow/actions";
 import { optimizedIntegration, targetArn, type OptimizedIntegration, type TargetArn, type TargetContext } from "../../components/workflow/integrations";
-import { asArray, dependencyClosure, ofType, policyDocument, type Graph } from "../../local/offline/graph";
+import { asArray, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
-import { granting, roleGrants, type RoleGrant } from "./iam";
+import { granting, roleGrants, trustsService, type RoleGrant } from "./iam";
 import { parsedDefinitions } from "./state-machine-definitions";
 
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
@@ -154,10 +154,7 @@ export const STATES_ROLE_TRUST: DeployRule = {
     return stateMachines(graph).flatMap((stateMachine) => {
       const role = roleOf(graph, stateMachine);
       if (!role) return [];
-      const trusted = policyDocument(role.inputs.assumeRolePolicy).Statement.some(
-        (s) => (s.Effect ?? "Allow") === "Allow" && asArray<string>(s.Principal?.Service).some((p) => STATES_PRINCIPAL.test(p)) && asArray<string>(s.Action).some((a) => ["sts:assumerole", "sts:*", "*"].includes(a.toLowerCase())),
-      );
-      if (trusted) return [];
+      if (trustsService(role, STATES_PRINCIPAL)) return [];
       return [
         finding(
           this.id,

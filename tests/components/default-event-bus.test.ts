@@ -14,6 +14,12 @@ import { UploadBucket } from "../../components/upload-bucket";
 import { Workflow } from "../../components/workflow";
 import { checkDeployRules } from "../../testing/deploy-rules";
 import { SECURITY_RULES } from "../../testing/security-rules";
+import * as pulumi from "@pulumi/pulumi";
+import { checkedPatternJson, knownPatternJson } from "../../components/event-bus/pattern-json";
+import { argFailer } from "../../components/errors";
+import { pathPatternMatcher } from "../../local/http";
+import { asArray } from "../../local/offline/graph";
+import { EVENTBRIDGE_RULE_SENDER, queueSendRefusal } from "../../testing/deploy-rules/queue-policy";
 import { policyDocument, record, resource, useMocks } from "../harness/mocks";
 
 const entry = "tests/fixtures/handlers/echo.ts";
@@ -21,6 +27,16 @@ const RULE = "aws:cloudwatch/eventRule:EventRule";
 const TARGET = "aws:cloudwatch/eventTarget:EventTarget";
 const NOTIFICATION = "aws:s3/bucketNotification:BucketNotification";
 const ACCOUNT = "123456789012";
+const TOKEN = "random:index/randomString:RandomString";
+
+/** What a value's Output resolves to, read once the recording has run. */
+const known = <T>(output: pulumi.Output<T>) => new Promise<T>((done) => output.apply((value) => void done(value)));
+
+/** The aws:SourceArn values of the queue policy's EventBridge statement, as written. */
+const eventBridgeSources = (graph: Awaited<ReturnType<typeof record>>, policyName: string) =>
+  policyDocument(resource(graph, "aws:sqs/queuePolicy:QueuePolicy", policyName).inputs.policy)
+    .Statement.filter((s: Record<string, any>) => s.Sid === "EventBusRulesSend")
+    .flatMap((s: Record<string, any>) => Object.values(s.Condition ?? {}).flatMap((block: any) => asArray<string>(block["aws:SourceArn"])));
 
 beforeAll(() => useMocks());
 
@@ -29,7 +45,7 @@ const deployFindings = (graph: Awaited<ReturnType<typeof record>>) => checkDeplo
 
 describe("DefaultEventBus", () => {
   it("puts rules on the default bus: no bus of ours, the rule ARN without a bus segment in the permission and the dead-letter queue's policy", async () => {
-    let bus: DefaultEventBus;
+    let bus: DefaultEventBus | undefined;
     const graph = await record(() => {
       bus = new DefaultEventBus("awsev", {});
       const fn = new LambdaFunction("awsev-fn", { entry, permissions: bus.grants.put(), environment: bus.environment() });
@@ -37,8 +53,14 @@ describe("DefaultEventBus", () => {
     });
     expect(graph.filter((r) => r.type === "aws:cloudwatch/eventBus:EventBus")).toEqual([]);
     const rule = resource(graph, RULE, "awsev-s3");
-    expect(rule.inputs).toEqual({ eventBusName: "default", eventPattern: JSON.stringify({ source: ["aws.s3"], "detail-type": ["Object Created"] }), state: "ENABLED" });
-    expect(rule.state.arn).toBe(`arn:aws:events:us-east-1:${ACCOUNT}:rule/${rule.state.name}`);
+    // The rule's name is the component's, of its kept token (7 lowercase letters and digits), and replaced delete-first.
+    const token = resource(graph, TOKEN, "awsev-rule-token");
+    expect(token.inputs).toMatchObject({ length: 7, special: false, upper: false });
+    expect(token.parent).toBe(graph.find((r) => r.type === "serverless-fullstack:index:DefaultEventBus" && r.name === "awsev")!.urn);
+    expect(await known(bus!.ruleToken)).toBe(token.state.result);
+    expect(rule.inputs).toEqual({ name: `awsev-${token.state.result}-s3`, eventBusName: "default", eventPattern: JSON.stringify({ source: ["aws.s3"], "detail-type": ["Object Created"] }), state: "ENABLED" });
+    expect(rule.deleteBeforeReplace).toBe(true);
+    expect(await known(bus!.rulesArn)).toBe(`arn:aws:events:us-east-1:${ACCOUNT}:rule/awsev-${token.state.result}-*`);
     expect(resource(graph, "aws:lambda/permission:Permission", "awsev-s3-invoke").inputs.sourceArn).toBe(rule.state.arn);
     expect(resource(graph, TARGET, "awsev-s3").inputs).toMatchObject({ rule: rule.state.name, eventBusName: "default", targetId: "function" });
     const dlqPolicy = resource(graph, "aws:sqs/queuePolicy:QueuePolicy", "awsev-s3-dlq-policy");
@@ -52,15 +74,20 @@ describe("DefaultEventBus", () => {
     expect(deployFindings(graph)).toEqual([]);
   });
 
-  it("lets a MessageQueue that lists it take its rules' events (rule/<name>-*), and trusts a workflow's role from the rule's own ARN", async () => {
+  it("lets a MessageQueue that lists it take its rules' events (rule/<name>-<token>-*), and trusts a workflow's role from the rule's own ARN", async () => {
     const graph = await record(() => {
       const bus = new DefaultEventBus("awsq", { region: "us-east-1" });
       const queue = new MessageQueue("awsq-work", { consumer: { function: new LambdaFunction("awsq-worker", { entry }) }, eventBuses: [bus] });
       bus.subscribe("jobs", queue, { pattern: { source: ["aws.s3"] } });
       bus.subscribe("flow", new Workflow("awsq-flow", { definition: { StartAt: "Done", States: { Done: { Type: "Pass", End: true } } } }), { pattern: { source: ["aws.s3"] } });
     });
-    const policy = resource(graph, "aws:sqs/queuePolicy:QueuePolicy", "awsq-work-queue-policy");
-    expect(JSON.stringify(policyDocument(policy.inputs.policy))).toContain(`"arn:aws:events:us-east-1:${ACCOUNT}:rule/awsq-*"`);
+    const token = resource(graph, TOKEN, "awsq-rule-token").state.result;
+    expect(eventBridgeSources(graph, "awsq-work-queue-policy")).toEqual([`arn:aws:events:us-east-1:${ACCOUNT}:rule/awsq-${token}-*`]);
+    // Every rule the component records matches the queue's condition as IAM's ArnLike does (the deploy rules' reading).
+    const queue = resource(graph, "aws:sqs/queue:Queue", "awsq-work-queue");
+    const rules = graph.filter((r) => r.type === RULE);
+    expect(rules.map((r) => r.inputs.name)).toEqual([`awsq-${token}-jobs`, `awsq-${token}-flow`]);
+    for (const rule of rules) expect(queueSendRefusal(graph, queue, EVENTBRIDGE_RULE_SENDER, rule.state.arn)).toBeUndefined();
     const flowRule = resource(graph, RULE, "awsq-flow");
     const role = resource(graph, "aws:iam/role:Role", "awsq-flow-target-role");
     expect(JSON.stringify(JSON.parse(role.inputs.assumeRolePolicy))).toContain(`"aws:SourceArn":"arn:aws:events:us-east-1:${ACCOUNT}:rule/${flowRule.state.name}"`);
@@ -103,6 +130,74 @@ describe("DefaultEventBus", () => {
       const uploads = new UploadBucket("evw-up", {});
       const pattern = uploads.notify({}, { eventBridge: true }).objectCreated({ prefix: "a*b\\", suffix: ".x" }) as { detail: { object: { key: unknown } } };
       expect(pattern.detail.object.key).toEqual([{ wildcard: "a\\*b\\\\*.x" }]);
+    });
+  });
+
+  it("keeps a sibling DefaultEventBus's rules out of a queue's condition: DefaultEventBus(\"aws-s3\")'s rules do not match DefaultEventBus(\"aws\")'s", async () => {
+    const graph = await record(() => {
+      const aws = new DefaultEventBus("aws", {});
+      const awsS3 = new DefaultEventBus("aws-s3", {});
+      const worker = new LambdaFunction("sib-worker", { entry });
+      const queue = new MessageQueue("sib-work", { consumer: { function: worker }, eventBuses: [aws] });
+      aws.subscribe("y", queue, { pattern: { source: ["gallery.a"] } });
+      awsS3.subscribe("y", new LambdaFunction("sib-fn", { entry }), { pattern: { source: ["gallery.b"] } });
+    });
+    const [condition] = eventBridgeSources(graph, "sib-work-queue-policy");
+    const arnLike = pathPatternMatcher(condition);
+    const ownRule = resource(graph, RULE, "aws-y");
+    const siblingRule = resource(graph, RULE, "aws-s3-y");
+    expect(arnLike(ownRule.state.arn)).toBe(true);
+    expect(siblingRule.state.arn).toMatch(/:rule\/aws-s3-[a-z0-9]{7}-y$/);
+    expect(arnLike(siblingRule.state.arn)).toBe(false);
+    const queue = resource(graph, "aws:sqs/queue:Queue", "sib-work-queue");
+    expect(queueSendRefusal(graph, queue, EVENTBRIDGE_RULE_SENDER, siblingRule.state.arn)).toMatch(/does not let that rule send/);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("names a rule of 64 characters, which the EventBridgeNames deploy rule takes, and refuses one of 65 naming the name's form", async () => {
+    const name = "n".repeat(20);
+    const graph = await record(() => new DefaultEventBus(name, {}).subscribe("s".repeat(64 - 9 - 20), new LambdaFunction("long-fn", { entry }), { pattern: { source: ["a"] } }));
+    expect(String(graph.find((r) => r.type === RULE)!.inputs.name)).toHaveLength(64);
+    expect(deployFindings(graph)).toEqual([]);
+    await expect(record(() => new DefaultEventBus(name, {}).subscribe("s".repeat(64 - 9 - 20 + 1), new LambdaFunction("long-fn", { entry }), { pattern: { source: ["a"] } }))).rejects.toThrow(
+      /DefaultEventBus "n{20}": subscribe name "s{36}" makes the rule's name "n{20}-<token>-s{36}" 65 characters, over the 64 EventBridge takes/,
+    );
+  });
+
+  it("keeps the origin of an objectCreated pattern spread into a new one (its detail), so the custom-bus refusal still applies", async () => {
+    await expect(
+      record(() => {
+        const events = new UploadBucket("evsp-up", {}).notify({}, { eventBridge: true });
+        new EventBus("evsp", {}).subscribe("s3", new LambdaFunction("evsp-fn", { entry }), { pattern: { ...events.objectCreated(), account: [ACCOUNT] } });
+      }),
+    ).rejects.toThrow(/EventBus "evsp": subscribe\("s3"\) pattern "evsp-up-events S3 events" is a pattern of S3 events on a custom bus/);
+  });
+
+  describe("patterns holding Outputs", () => {
+    it("takes a value array that is itself an Output, serialised once known", async () => {
+      const graph = await record(() => {
+        new DefaultEventBus("evo1", {}).subscribe("a", new LambdaFunction("evo1-fn", { entry }), { pattern: { source: pulumi.output(["a.b", "c.d"]), detail: { n: [pulumi.output(1)] } } });
+      });
+      expect(JSON.parse(resource(graph, RULE, "evo1-a").inputs.eventPattern)).toEqual({ source: ["a.b", "c.d"], detail: { n: [1] } });
+    });
+
+    it("refuses at construction what is wrong whatever the Outputs hold, showing the user's pattern with its Outputs marked", async () => {
+      await expect(
+        record(() => {
+          new DefaultEventBus("evo2", {}).subscribe("a", new LambdaFunction("evo2-fn", { entry }), { pattern: { source: pulumi.output(["a.b"]), "detail-type": "Created" } });
+        }),
+      ).rejects.toThrow('DefaultEventBus "evo2": subscribe("a") pattern {"source":"(Output)","detail-type":"Created"} has "detail-type" whose value is not a non-empty array');
+    });
+
+    it("fails `pulumi up` at the rule once a pattern of Outputs is known to be wrong, with the known pattern", async () => {
+      // What the rule's eventPattern Output runs once known: a failing Output fails `pulumi up` at the rule.
+      const fail = argFailer("DefaultEventBus", "evo3");
+      expect(() => knownPatternJson(fail, 'subscribe("a") pattern', { source: ["a.b"], detail: { n: [{ numeric: [">", "x"] }] } })).toThrow(
+        'DefaultEventBus "evo3": subscribe("a") pattern {"source":["a.b"],"detail":{"n":[{"numeric":[">","x"]}]}} has "detail.n" with numeric of [">","x"], not [comparison, number]',
+      );
+      // An Output where a stand-in would be wrong (a number, a value array) is left to that check, not refused now.
+      const good = checkedPatternJson(fail, 'subscribe("a") pattern', { source: pulumi.output(["a.b"]), detail: { n: [{ numeric: [">", pulumi.output(1)] }], m: [{ exists: pulumi.output(true) }] } });
+      expect(await known(good as pulumi.Output<string>)).toBe('{"source":["a.b"],"detail":{"n":[{"numeric":[">",1]}],"m":[{"exists":true}]}}');
     });
   });
 

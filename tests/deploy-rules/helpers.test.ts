@@ -1,6 +1,7 @@
 /** The small predicates the rules share, the regions they attribute resources to, and how `npm run plan` reports findings. */
 import { describe, expect, it } from "vitest";
 import { reportDeployFindings, reportDeployWarnings } from "../../scripts/plan";
+import { trustsService } from "../../testing/deploy-rules/iam";
 import { bucketNameProblem, dnsName, domainPrefixProblem, formatFinding, redirectUrlProblem, regionOf, type DeployFinding } from "../../testing/deploy-rules";
 import { devContext, handBuilt } from "./fixture";
 
@@ -194,5 +195,19 @@ describe("a Lambda function reference as the Lambda rules read it (functionRefer
     ["arn:aws:lambda::123456789012:function:thumbs", "thumbs", "us-east-1"],
   ])("reads %s as the function %s in %s", async (reference, name, region) => {
     expect(await pair(reference)).toEqual([QUEUE_ARN, name, region]);
+  });
+});
+
+describe("trustsService (StatesRoleTrust and EventBridgeWorkflowRole read a trust policy with it)", () => {
+  const role = (statement: Record<string, unknown>) => ({ type: "aws:iam/role:Role", name: "r", inputs: { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }) } }) as never;
+  it("takes an Allow of sts:AssumeRole (or sts:*, *) for the service, by name or pattern", () => {
+    expect(trustsService(role({ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole" }), "events.amazonaws.com")).toBe(true);
+    expect(trustsService(role({ Principal: { Service: ["x.amazonaws.com", "states.eu-west-1.amazonaws.com"] }, Action: ["STS:*"] }), /^states(\.[a-z0-9-]+)?\.amazonaws\.com$/)).toBe(true);
+    expect(trustsService(role({ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "*" }), "events.amazonaws.com")).toBe(true);
+  });
+  it("refuses a Deny, another service, or another action", () => {
+    expect(trustsService(role({ Effect: "Deny", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole" }), "events.amazonaws.com")).toBe(false);
+    expect(trustsService(role({ Principal: { Service: "states.amazonaws.com" }, Action: "sts:AssumeRole" }), "events.amazonaws.com")).toBe(false);
+    expect(trustsService(role({ Principal: { Service: "events.amazonaws.com" }, Action: "sts:TagSession" }), "events.amazonaws.com")).toBe(false);
   });
 });
