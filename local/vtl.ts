@@ -17,6 +17,7 @@
  * What differs from AWS's Velocity (1.7, on Java) is listed in docs/local-vs-aws.md: velocityjs runs JavaScript values,
  * so Java methods on strings (`replaceAll`, `matches`, `length()`, …) are emulated here for the common ones only.
  */
+import { createContext, Script } from "node:vm";
 import velocity from "velocityjs";
 
 const { Compile, parse } = velocity;
@@ -199,22 +200,50 @@ const table = <T>(methods: Record<string, Method<T>>): Record<string, Method<T>>
 const str = (value: unknown) => String(value ?? "");
 const javaEquals = (a: unknown, b: unknown) => a === b || (typeof a === "number" && typeof b === "number" && a === b);
 
+/** How long one regular-expression call of a template may run (a local safeguard; no AWS figure). */
+const REGEX_MILLISECONDS = 1_000;
+const REGEX_SCRIPT = new Script(`{
+  const re = new RegExp(source, flags);
+  op === "test" ? re.test(text) : op === "split" ? Array.from(text.split(re)) : text.replace(re, replacement);
+}`);
+let regexSandbox: Record<string, unknown> | undefined;
+
+/**
+ * A template's regular expression, run where it can be stopped: a pattern taken from the template (or the body, through
+ * a variable) may backtrack for minutes on a short input (`(a+)+$`), and a regex call is one step for the render's
+ * budgets, which cannot interrupt it. vm's timeout can; the call then fails the template.
+ */
+function templateRegex(op: "test" | "split" | "replace", method: string, text: string, source: string, flags: string, replacement = ""): unknown {
+  regexSandbox ??= createContext(Object.create(null)) as Record<string, unknown>;
+  Object.assign(regexSandbox, { op, text, source, flags, replacement });
+  try {
+    const result = REGEX_SCRIPT.runInContext(regexSandbox, { timeout: REGEX_MILLISECONDS });
+    return Array.isArray(result) ? Array.from(result as unknown[]) : result;
+  } catch (error) {
+    const message = (error as Error)?.message ?? String(error);
+    if (/timed out/.test(message)) throw new MappingTemplateError(`.${method}(${JSON.stringify(source.slice(0, 100))}) ran for more than ${REGEX_MILLISECONDS} ms; the local renderer stops it`);
+    throw new MappingTemplateError(`.${method}(): ${message}`);
+  } finally {
+    Object.assign(regexSandbox, { text: "", replacement: "" });
+  }
+}
+
 /**
  * The Java String methods a template may call (Java's regex semantics assumed close to JavaScript's). Every other
  * method on a string fails the template.
  */
 const STRING_METHODS = table<string>({
-  replaceAll: (text, regex, replacement) => text.replace(new RegExp(str(regex), "g"), str(replacement).replace(/\$(\d)/g, "$$$1")),
-  replaceFirst: (text, regex, replacement) => text.replace(new RegExp(str(regex)), str(replacement)),
+  replaceAll: (text, regex, replacement) => templateRegex("replace", "replaceAll", text, str(regex), "g", str(replacement).replace(/\$(\d)/g, "$$$1")),
+  replaceFirst: (text, regex, replacement) => templateRegex("replace", "replaceFirst", text, str(regex), "", str(replacement)),
   // Java's replace(CharSequence, CharSequence) replaces every occurrence, literally.
   replace: (text, target, replacement) => text.split(str(target)).join(str(replacement)),
-  matches: (text, regex) => new RegExp(`^(?:${str(regex)})$`).test(text),
+  matches: (text, regex) => templateRegex("test", "matches", text, `^(?:${str(regex)})$`, ""),
   contains: (text, part) => text.includes(str(part)),
   equals: (text, other) => text === other,
   equalsIgnoreCase: (text, other) => typeof other === "string" && text.toLowerCase() === other.toLowerCase(),
   length: (text) => text.length,
   isEmpty: (text) => text.length === 0,
-  split: (text, regex) => text.split(new RegExp(str(regex))),
+  split: (text, regex) => templateRegex("split", "split", text, str(regex), ""),
   toLowerCase: (text) => text.toLowerCase(),
   toUpperCase: (text) => text.toUpperCase(),
   trim: (text) => text.trim(),
@@ -377,6 +406,41 @@ class SafeCompile extends (Compile as unknown as new (asts: unknown, config: unk
     }
     const args = (Array.isArray(property.args) ? property.args : []).map((exp) => this.getLiteral(exp));
     return this.checkSize(methods[name](baseRef, ...args));
+  }
+
+  /** Map literals (`{"a": 1}`) as prototype-free maps, like every other map a template sees. */
+  getLiteral(literal: any): unknown {
+    if (literal?.type !== "map") return super.getLiteral(literal);
+    return javaMap(Object.entries((literal.value ?? {}) as Record<string, unknown>).map(([key, value]): [string, unknown] => [key, this.getLiteral(value)]));
+  }
+
+  /**
+   * A `#set` path (`#set($m.a[$k] = …)`) walked as reads are: own keys of maps and integer indices of lists only
+   * (velocityjs walks it with plain property reads, which reach a map literal's or a list's built-in methods and let
+   * a template change them for the whole process). The value is set only on a map (not $input or $util) or at an
+ * index within a list; any other #set is ignored, as Velocity ignores one it cannot make.
+   */
+  resolveSetPath(context: Record<string, unknown>, ref: { id: string }, pathKeys: string[]) {
+    if (pathKeys.length === 0) return super.resolveSetPath(context, ref, pathKeys);
+    let rootRef = own(context, ref.id) ? context[ref.id] : undefined;
+    let shouldSetRoot = false;
+    if (rootRef === undefined || rootRef === null || typeof rootRef !== "object") {
+      rootRef = javaMap([]);
+      shouldSetRoot = true;
+    }
+    let baseRef: unknown = rootRef;
+    for (let i = 0; i < pathKeys.length; i++) {
+      const key = pathKeys[i];
+      if (i === pathKeys.length - 1) {
+        const settable = Array.isArray(baseRef) ? /^\d+$/.test(key) && Number(key) < baseRef.length : typeof baseRef === "object" && baseRef !== null && !this.hosts.has(baseRef);
+        // Velocity ignores a #set it cannot make (no such property to set); so does the local renderer.
+        if (!settable) return { blocked: true };
+        return { blocked: false, rootRef, shouldSetRoot, baseRef, key };
+      }
+      baseRef = this.readKey(baseRef, key);
+      if (baseRef === undefined || baseRef === null || typeof baseRef !== "object") return { blocked: false, rootRef, shouldSetRoot };
+    }
+    return { blocked: false, rootRef, shouldSetRoot };
   }
 
   /** Only the template's own #macro definitions; velocityjs's built-in `#eval` (which renders a string as a template) and others are refused. */

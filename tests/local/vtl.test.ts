@@ -186,6 +186,39 @@ describe("renderMappingTemplate: nothing escapes the template", () => {
   });
 });
 
+// Review 38g, finding 1: a #set path walked with plain property reads reached built-in methods of maps and lists.
+describe("renderMappingTemplate: #set reaches only maps and lists", () => {
+  it.each([
+    ["a map literal's toString", "#set($m = {})#set($m.toString.polluted = 'yes')"],
+    ["a list's map", "#set($l = [1, 2])#set($l.map.polluted = 'yes')"],
+    ["hasOwnProperty.call, by keys from the body", "#set($m = {})#set($m[$input.path('$.k')][$input.path('$.j')] = $input.path('$.v'))"],
+  ])("%s is left as it is, and the next render works", (_, template) => {
+    render(template, { body: '{"k":"hasOwnProperty","j":"call","v":"x"}' });
+    expect((Object.prototype.toString as unknown as Record<string, unknown>).polluted).toBeUndefined();
+    expect(([].map as unknown as Record<string, unknown>).polluted).toBeUndefined();
+    expect(typeof Object.prototype.hasOwnProperty.call).toBe("function");
+    expect(render("#set($m = {'a': 1})$m.a", {})).toBe("1");
+  });
+
+  it("still sets a map's keys, nested ones, and a list's existing index", () => {
+    expect(render("#set($m = {'a': {'b': 1}})#set($m.c = 2)#set($m.a.b = 3)#set($l = [1, 2])#set($l[1] = 5)$m.c|$m.a.b|$l[1]|$m.size()")).toBe("2|3|5|2");
+  });
+});
+
+// Review 38g, finding 2: a pattern that backtracks for minutes on a short value must not hold the runtime.
+describe("renderMappingTemplate: regular expressions", () => {
+  it("stops a catastrophically backtracking matches/replaceAll/split, failing the template", () => {
+    const body = JSON.stringify({ v: `${"a".repeat(40)}!` });
+    for (const call of ["matches('(a+)+$')", "replaceAll('(a+)+$', 'x')", "split('(a+)+$')"]) {
+      expect(() => render(`$input.path('$.v').${call}`, { body })).toThrow(/ran for more than 1000 ms; the local renderer stops it/);
+    }
+  });
+
+  it("runs ordinary ones as before", () => {
+    expect(render("$input.path('$.v').matches('a+b')|$input.path('$.v').replaceAll('a', 'x')|$input.path('$.v').split('a').size()|$input.path('$.v').replaceFirst('(a)', '$1$1')", { body: '{"v":"aab"}' })).toBe("true|xxb|3|aaab");
+  });
+});
+
 // Review 38e, finding 2: AWS's quota, "Number of iterations in a #foreach ... #end loop in mapping templates: 1000".
 describe("renderMappingTemplate: loop and render budgets", () => {
   it("a #foreach over 1000 items renders; over 1001 items fails the template", () => {
