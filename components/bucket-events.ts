@@ -235,7 +235,7 @@ export class BucketEvents extends pulumi.ComponentResource {
 
   private eventPattern(method: string, detailType: string, filter: S3EventBridgeKeyFilter): Record<string, unknown> {
     if (!this.spec.eventBridge) {
-      this.fail(`${method}`, detailType, "is an EventBridge event, but the bucket does not send its events to EventBridge, so a rule on it would never fire", "Set eventBridge: true (UploadBucket: notify(subscriptions, { eventBridge: true })).");
+      this.fail(method, detailType, "is an EventBridge event, but the bucket does not send its events to EventBridge, so a rule on it would never fire", "Set eventBridge: true (UploadBucket: notify(subscriptions, { eventBridge: true })).");
     }
     const { prefix, suffix } = filter ?? {};
     for (const [field, value] of [["prefix", prefix], ["suffix", suffix]] as const) {

@@ -521,7 +521,7 @@ export const EVENT_TARGET_PREDEFINED_VARIABLES: readonly string[] = ["aws.events
 
 const VARIABLE_NAME = /^[A-Za-z0-9_-]+$/;
 /** A placeholder as a template writes it: `<name>` of a variable's characters or a predefined name's. */
-export const TEMPLATE_PLACEHOLDER = /<([A-Za-z0-9_.-]+)>/g;
+const TEMPLATE_PLACEHOLDER = /<([A-Za-z0-9_.-]+)>/g;
 
 /** `input`, `inputPath` or `inputTransformer` (at most one) within EventBridge's limits, as the target and the spec take them. */
 function checkTargetInput(fail: ArgFailure, at: string, options: EventBusSubscribeOptions): EventBusTargetInputSpec {

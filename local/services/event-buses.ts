@@ -12,13 +12,13 @@ import type { EventBusSpec, EventBusSubscriptionSpec, EventBusWorkflowSubscripti
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import { invokeAsync, type AsyncInvokeOptions, type Invoke } from "../async-invoke";
+import { signedFetch } from "../aws-service-calls";
 import { targetInputText, targetInputValue } from "../eventbridge-input";
 import { startLocalEventBridge, type EventBridgeEvent, type LocalBusDefinition, type LocalRule } from "../eventbridge-server";
 import { evaluatePolicy, policyStatements } from "../iam-policy";
 import { ofType, type Graph } from "../offline/graph";
 import { lambdaFunctionArn, MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { resolveValue } from "../offline/program";
-import { signJsonRequest } from "../sigv4-sign";
 import { SqsError, type LocalSqs } from "../sqs-server";
 import { acceptedCredentials } from "./credentials";
 import { functionInvocation, pendingDeliveries } from "./deliveries";
@@ -50,7 +50,7 @@ export interface EventBusDelivery {
 }
 
 /** A delivery EventBridge does not retry (a missing permission): the event goes to the dead-letter queue at once (eb-rule-dlq.html). */
-export class TargetRefusal extends Error {
+class TargetRefusal extends Error {
   constructor(
     readonly code: string,
     message: string,
@@ -208,9 +208,16 @@ async function workflowRoleRefusal(graph: Graph, subscription: EventBusWorkflowS
 }
 
 /** StartExecution on the local Step Functions endpoint, signed (SigV4) with the runtime's credentials, as EventBridge calls it. */
-export async function startExecutionOverHttp(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }, stateMachineArn: string, input: string): Promise<void> {
-  const request = await signJsonRequest(endpoint, "AWSStepFunctions.StartExecution", JSON.stringify({ stateMachineArn, input }), { credentials, region: stateMachineArn.split(":")[3] ?? "us-east-1", service: "states" });
-  const response = await fetch(request.url, { method: "POST", headers: request.headers, body: request.body });
+async function startExecutionOverHttp(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }, stateMachineArn: string, input: string): Promise<void> {
+  const response = await signedFetch({
+    url: new URL("/", endpoint),
+    method: "POST",
+    headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AWSStepFunctions.StartExecution" },
+    body: JSON.stringify({ stateMachineArn, input }),
+    credentials,
+    region: stateMachineArn.split(":")[3] ?? "us-east-1",
+    service: "states",
+  });
   if (response.ok) return;
   const answer = (await response.json().catch(() => ({}))) as { __type?: string; message?: string };
   const code = answer.__type?.split("#").pop() ?? `HTTP ${response.status}`;
