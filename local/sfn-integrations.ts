@@ -32,9 +32,8 @@
  * - JSON in SQS's MessageBody, SNS's Message and EventBridge's Detail is sent as its JSON text, as Step Functions sends it.
  */
 import { randomUUID } from "node:crypto";
-import { Sha256 } from "@aws-sdk/checksums/sha";
-import { SignatureV4 } from "@smithy/signature-v4";
 import { OPTIMIZED_INTEGRATIONS, optimizedIntegration, targetArn, type TargetContext } from "../components/workflow/integrations";
+import { signedFetch } from "./aws-service-calls";
 import type { SigV4Credentials } from "./sigv4-verify";
 
 /**
@@ -170,19 +169,8 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
     } catch {
       throw new ServiceTaskFailure("States.Runtime", `The local ${service} endpoint ${JSON.stringify(endpoint)} is not a URL.`);
     }
-    const signer = new SignatureV4({ credentials: options.credentials, region, service: signingName, sha256: Sha256 });
-    const request = await signer.sign({
-      method: "POST",
-      protocol: target.protocol,
-      hostname: target.hostname,
-      port: target.port ? Number(target.port) : undefined,
-      path: target.pathname,
-      headers: { host: target.host, ...headers },
-      body,
-    });
-    const { host: _host, ...sent } = request.headers; // fetch sets Host itself, to the same value
     try {
-      return await fetch(target, { method: "POST", headers: sent, body });
+      return await signedFetch({ url: target, method: "POST", headers, body, credentials: options.credentials, region, service: signingName });
     } catch (error) {
       const cause = (error as Error & { cause?: { code?: string } }).cause;
       throw new ServiceTaskFailure("States.Runtime", `The local ${service} endpoint (${target.origin}) did not answer: ${cause?.code ?? (error as Error).message}.`);
