@@ -141,17 +141,15 @@ function deniedFailure(service: Service, action: string, resource: string, refus
   return serviceFailure(service, service.denied.code, `User: ${refusal.caller} is not authorized to perform: ${action} on resource: ${resource} ${refusal.reason}`, service.denied.status, randomUUID());
 }
 
-/** The SDK's response metadata Step Functions adds to an optimized integration's result. */
-function sdkMetadata(status: number, headers: Headers): Record<string, unknown> {
-  const single: Record<string, string> = {};
-  const all: Record<string, string[]> = {};
-  headers.forEach((value, name) => {
-    single[name] = value;
-    all[name] = [value];
-  });
-  const requestId = headers.get("x-amzn-requestid") ?? headers.get("x-amz-request-id") ?? randomUUID();
-  return { SdkHttpMetadata: { AllHttpHeaders: all, HttpHeaders: single, HttpStatusCode: status }, SdkResponseMetadata: { RequestId: requestId } };
+/** The SDK's response metadata Step Functions adds to an optimized integration's result (lambda:invoke's too, local/sfn-server.ts). */
+export function sdkMetadata(status: number, headers: Record<string, string>, requestId: string): Record<string, unknown> {
+  const all = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]]));
+  return { SdkHttpMetadata: { AllHttpHeaders: all, HttpHeaders: headers, HttpStatusCode: status }, SdkResponseMetadata: { RequestId: requestId } };
 }
+
+/** An emulator's answer's metadata: its headers, and its request id (a fresh one when it names none). */
+const responseMetadata = (response: Response) =>
+  sdkMetadata(response.status, Object.fromEntries(response.headers), response.headers.get("x-amzn-requestid") ?? response.headers.get("x-amz-request-id") ?? randomUUID());
 
 const asText = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
 const record = (value: unknown): Record<string, unknown> => (typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
@@ -205,7 +203,7 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
       const code = queryCode ?? String(parsed.__type ?? "UnknownError").split("#").pop()!;
       throw serviceFailure(service, code, String(parsed.message ?? parsed.Message ?? text), response.status, requestId);
     }
-    return metadata ? { ...parsed, ...sdkMetadata(response.status, response.headers) } : parsed;
+    return metadata ? { ...parsed, ...responseMetadata(response) } : parsed;
   };
 
   const run = async (api: string, parameters: unknown, context: ServiceTaskContext): Promise<unknown> => {
@@ -285,7 +283,7 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
     const requestId = tag("RequestId") ?? randomUUID();
     if (!response.ok) throw serviceFailure(service, tag("Code") ?? "InternalError", unescape(tag("Message") ?? text), response.status, requestId);
     const sequence = tag("SequenceNumber");
-    return { MessageId: tag("MessageId"), ...(sequence ? { SequenceNumber: sequence } : {}), ...sdkMetadata(response.status, response.headers) };
+    return { MessageId: tag("MessageId"), ...(sequence ? { SequenceNumber: sequence } : {}), ...responseMetadata(response) };
   };
 
   return { run };

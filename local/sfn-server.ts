@@ -21,7 +21,7 @@ import type { AddressInfo } from "node:net";
 import { definitionStates } from "../components/workflow/definition";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
-import { LOCAL_SERVICE_TASKS, localServiceTask, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
+import { LOCAL_SERVICE_TASKS, localServiceTask, sdkMetadata, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
 import { installPromiseWithResolvers } from "./promise-with-resolvers";
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 
@@ -334,8 +334,7 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
       return {
         ExecutedVersion: "$LATEST",
         Payload: result ?? null,
-        SdkHttpMetadata: { AllHttpHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])), HttpHeaders: headers, HttpStatusCode: 200 },
-        SdkResponseMetadata: { RequestId: requestId },
+        ...sdkMetadata(200, headers, requestId),
         StatusCode: 200,
       };
     };
