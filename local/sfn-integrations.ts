@@ -37,15 +37,15 @@ import { signedFetch } from "./aws-service-calls";
 import type { SigV4Credentials } from "./sigv4-verify";
 
 /**
- * A Task's failure as Step Functions names it: `name` is the Error Retry and Catch match, `message` the Cause.
- * States.Runtime (what the local runtime cannot run) is neither retried nor caught, as in AWS (the library reads
- * isRetryable and isCatchable).
+ * A Task's failure as Step Functions names it (a service Task's here, a function's in local/sfn-server.ts): `name` is
+ * the Error Retry and Catch match, `message` the Cause. A terminal one — by default States.Runtime, what the local
+ * runtime cannot run — is neither retried nor caught, as in AWS (the library reads isRetryable and isCatchable).
  */
 export class ServiceTaskFailure extends Error {
-  constructor(error: string, cause: string) {
+  constructor(error: string, cause: string, { terminal = error === "States.Runtime" }: { terminal?: boolean } = {}) {
     super(cause);
     this.name = error;
-    if (error === "States.Runtime") Object.assign(this, { isRetryable: false, isCatchable: false });
+    if (terminal) Object.assign(this, { isRetryable: false, isCatchable: false });
   }
 }
 
