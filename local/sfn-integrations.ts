@@ -123,6 +123,14 @@ const SERVICES: Record<string, Service> = {
     modeled: { AuthorizationError: "AuthorizationErrorException", NotFound: "NotFoundException", InvalidParameter: "InvalidParameterException", InvalidParameterValue: "InvalidParameterValueException" },
     denied: { code: "AuthorizationError", status: 403 },
   },
+  // lambda:invoke runs in local/sfn-server.ts; its IAM refusal is worded here (deniedTaskFailure).
+  lambda: {
+    prefix: "Lambda",
+    serviceName: "AWSLambda",
+    base: "AWSLambdaException",
+    modeled: {},
+    denied: { code: "AccessDeniedException", status: 403 },
+  },
   events: {
     prefix: "EventBridge",
     serviceName: "AmazonEventBridge",
@@ -139,6 +147,11 @@ function serviceFailure(service: Service, code: string, message: string, status:
 
 function deniedFailure(service: Service, action: string, resource: string, refusal: RoleRefusal): ServiceTaskFailure {
   return serviceFailure(service, service.denied.code, `User: ${refusal.caller} is not authorized to perform: ${action} on resource: ${resource} ${refusal.reason}`, service.denied.status, randomUUID());
+}
+
+/** The role's refusal of `action` on `resource` as a Task of `serviceId` (`lambda`, `dynamodb`, …) fails with it. */
+export function deniedTaskFailure(serviceId: "lambda", action: string, resource: string, refusal: RoleRefusal): ServiceTaskFailure {
+  return deniedFailure(SERVICES[serviceId], action, resource, refusal);
 }
 
 /** The SDK's response metadata Step Functions adds to an optimized integration's result (lambda:invoke's too, local/sfn-server.ts). */

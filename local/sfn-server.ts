@@ -21,7 +21,7 @@ import type { AddressInfo } from "node:net";
 import { definitionStates } from "../components/workflow/definition";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
-import { LOCAL_SERVICE_TASKS, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
+import { deniedTaskFailure, LOCAL_SERVICE_TASKS, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
 import { installPromiseWithResolvers } from "./promise-with-resolvers";
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 
@@ -308,10 +308,7 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
       const refused = authorise?.("lambda:InvokeFunction", invoked);
       if (refused) {
         // Lambda's IAM refusal through the optimized integration: Lambda.AWSLambdaException, AccessDeniedException with 403 in the cause.
-        throw new ServiceTaskFailure(
-          "Lambda.AWSLambdaException",
-          `User: ${refused.caller} is not authorized to perform: lambda:InvokeFunction on resource: ${invoked} ${refused.reason} (Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException; Request ID: ${randomUUID()}; Proxy: null)`,
-        );
+        throw deniedTaskFailure("lambda", "lambda:InvokeFunction", invoked, refused);
       }
       let result: unknown;
       try {
