@@ -27,11 +27,12 @@ export function checkKmsKeyArn(fail: ArgFailure, key: unknown, refusal: KmsKeyRe
 }
 
 /**
- * The key as the component uses it: a plain string checked now, an Output checked once known (a failing Output stops
- * `pulumi up` at the resource that takes it, before a grant names an alias IAM grants nothing on).
+ * The key as the component uses it: a value known now (a string, or from JavaScript a value of another type) checked
+ * at construction, an Output or a Promise checked once known (a failing Output stops `pulumi up` at the resource that
+ * takes it, before a grant names an alias IAM grants nothing on).
  */
 export function checkedKmsKey(key: pulumi.Input<string> | undefined, check: (key: string) => string): pulumi.Input<string> | undefined {
   if (key === undefined) return undefined;
-  if (typeof key === "string") return check(key);
-  return pulumi.output(key).apply(check);
+  if (pulumi.Output.isInstance(key) || key instanceof Promise) return pulumi.output(key).apply(check);
+  return check(key as string);
 }

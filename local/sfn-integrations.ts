@@ -32,21 +32,20 @@
  * - JSON in SQS's MessageBody, SNS's Message and EventBridge's Detail is sent as its JSON text, as Step Functions sends it.
  */
 import { randomUUID } from "node:crypto";
-import { Sha256 } from "@aws-sdk/checksums/sha";
-import { SignatureV4 } from "@smithy/signature-v4";
 import { OPTIMIZED_INTEGRATIONS, optimizedIntegration, targetArn, type TargetContext } from "../components/workflow/integrations";
+import { signedFetch } from "./aws-service-calls";
 import type { SigV4Credentials } from "./sigv4-verify";
 
 /**
- * A Task's failure as Step Functions names it: `name` is the Error Retry and Catch match, `message` the Cause.
- * States.Runtime (what the local runtime cannot run) is neither retried nor caught, as in AWS (the library reads
- * isRetryable and isCatchable).
+ * A Task's failure as Step Functions names it (a service Task's here, a function's in local/sfn-server.ts): `name` is
+ * the Error Retry and Catch match, `message` the Cause. A terminal one — by default States.Runtime, what the local
+ * runtime cannot run — is neither retried nor caught, as in AWS (the library reads isRetryable and isCatchable).
  */
 export class ServiceTaskFailure extends Error {
-  constructor(error: string, cause: string) {
+  constructor(error: string, cause: string, { terminal = error === "States.Runtime" }: { terminal?: boolean } = {}) {
     super(cause);
     this.name = error;
-    if (error === "States.Runtime") Object.assign(this, { isRetryable: false, isCatchable: false });
+    if (terminal) Object.assign(this, { isRetryable: false, isCatchable: false });
   }
 }
 
@@ -124,6 +123,14 @@ const SERVICES: Record<string, Service> = {
     modeled: { AuthorizationError: "AuthorizationErrorException", NotFound: "NotFoundException", InvalidParameter: "InvalidParameterException", InvalidParameterValue: "InvalidParameterValueException" },
     denied: { code: "AuthorizationError", status: 403 },
   },
+  // lambda:invoke runs in local/sfn-server.ts; its IAM refusal is worded here (deniedTaskFailure).
+  lambda: {
+    prefix: "Lambda",
+    serviceName: "AWSLambda",
+    base: "AWSLambdaException",
+    modeled: {},
+    denied: { code: "AccessDeniedException", status: 403 },
+  },
   events: {
     prefix: "EventBridge",
     serviceName: "AmazonEventBridge",
@@ -142,17 +149,20 @@ function deniedFailure(service: Service, action: string, resource: string, refus
   return serviceFailure(service, service.denied.code, `User: ${refusal.caller} is not authorized to perform: ${action} on resource: ${resource} ${refusal.reason}`, service.denied.status, randomUUID());
 }
 
-/** The SDK's response metadata Step Functions adds to an optimized integration's result. */
-function sdkMetadata(status: number, headers: Headers): Record<string, unknown> {
-  const single: Record<string, string> = {};
-  const all: Record<string, string[]> = {};
-  headers.forEach((value, name) => {
-    single[name] = value;
-    all[name] = [value];
-  });
-  const requestId = headers.get("x-amzn-requestid") ?? headers.get("x-amz-request-id") ?? randomUUID();
-  return { SdkHttpMetadata: { AllHttpHeaders: all, HttpHeaders: single, HttpStatusCode: status }, SdkResponseMetadata: { RequestId: requestId } };
+/** The role's refusal of `action` on `resource` as a Task of `serviceId` (`lambda`, `dynamodb`, …) fails with it. */
+export function deniedTaskFailure(serviceId: "lambda", action: string, resource: string, refusal: RoleRefusal): ServiceTaskFailure {
+  return deniedFailure(SERVICES[serviceId], action, resource, refusal);
 }
+
+/** The SDK's response metadata Step Functions adds to an optimized integration's result (lambda:invoke's too, local/sfn-server.ts). */
+export function sdkMetadata(status: number, headers: Record<string, string>, requestId: string): Record<string, unknown> {
+  const all = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]]));
+  return { SdkHttpMetadata: { AllHttpHeaders: all, HttpHeaders: headers, HttpStatusCode: status }, SdkResponseMetadata: { RequestId: requestId } };
+}
+
+/** An emulator's answer's metadata: its headers, and its request id (a fresh one when it names none). */
+const responseMetadata = (response: Response) =>
+  sdkMetadata(response.status, Object.fromEntries(response.headers), response.headers.get("x-amzn-requestid") ?? response.headers.get("x-amz-request-id") ?? randomUUID());
 
 const asText = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
 const record = (value: unknown): Record<string, unknown> => (typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
@@ -170,19 +180,8 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
     } catch {
       throw new ServiceTaskFailure("States.Runtime", `The local ${service} endpoint ${JSON.stringify(endpoint)} is not a URL.`);
     }
-    const signer = new SignatureV4({ credentials: options.credentials, region, service: signingName, sha256: Sha256 });
-    const request = await signer.sign({
-      method: "POST",
-      protocol: target.protocol,
-      hostname: target.hostname,
-      port: target.port ? Number(target.port) : undefined,
-      path: target.pathname,
-      headers: { host: target.host, ...headers },
-      body,
-    });
-    const { host: _host, ...sent } = request.headers; // fetch sets Host itself, to the same value
     try {
-      return await fetch(target, { method: "POST", headers: sent, body });
+      return await signedFetch({ url: target, method: "POST", headers, body, credentials: options.credentials, region, service: signingName });
     } catch (error) {
       const cause = (error as Error & { cause?: { code?: string } }).cause;
       throw new ServiceTaskFailure("States.Runtime", `The local ${service} endpoint (${target.origin}) did not answer: ${cause?.code ?? (error as Error).message}.`);
@@ -217,7 +216,7 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
       const code = queryCode ?? String(parsed.__type ?? "UnknownError").split("#").pop()!;
       throw serviceFailure(service, code, String(parsed.message ?? parsed.Message ?? text), response.status, requestId);
     }
-    return metadata ? { ...parsed, ...sdkMetadata(response.status, response.headers) } : parsed;
+    return metadata ? { ...parsed, ...responseMetadata(response) } : parsed;
   };
 
   const run = async (api: string, parameters: unknown, context: ServiceTaskContext): Promise<unknown> => {
@@ -297,7 +296,7 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
     const requestId = tag("RequestId") ?? randomUUID();
     if (!response.ok) throw serviceFailure(service, tag("Code") ?? "InternalError", unescape(tag("Message") ?? text), response.status, requestId);
     const sequence = tag("SequenceNumber");
-    return { MessageId: tag("MessageId"), ...(sequence ? { SequenceNumber: sequence } : {}), ...sdkMetadata(response.status, response.headers) };
+    return { MessageId: tag("MessageId"), ...(sequence ? { SequenceNumber: sequence } : {}), ...responseMetadata(response) };
   };
 
   return { run };

@@ -21,7 +21,7 @@ import type { AddressInfo } from "node:net";
 import { definitionStates } from "../components/workflow/definition";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
-import { LOCAL_SERVICE_TASKS, localServiceTask, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
+import { deniedTaskFailure, LOCAL_SERVICE_TASKS, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
 import { installPromiseWithResolvers } from "./promise-with-resolvers";
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 
@@ -207,22 +207,12 @@ export function loadStepFunctionsLibrary(): Promise<Library> {
   return library;
 }
 
-/** A Task failure the library matches by name in Retry and Catch (`Error`) with `Cause` as its message. */
-class TaskError extends Error {
-  constructor(name: string, cause: string, options: { terminal?: boolean } = {}) {
-    super(cause);
-    this.name = name;
-    // The library reads these (RuntimeError's isRetryable/isCatchable): States.Runtime is neither, as in AWS.
-    if (options.terminal) Object.assign(this, { isRetryable: false, isCatchable: false });
-  }
-}
-
 /**
  * A function's failure as Step Functions reports a Lambda task's: the errorType as the Error (so Retry and Catch on it,
  * or on States.TaskFailed, match), and as the Cause the function's error payload, `{"errorType","errorMessage","trace"}`
  * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html; the Node.js runtime's payload).
  */
-function functionFailure(error: unknown): TaskError {
+function functionFailure(error: unknown): ServiceTaskFailure {
   const { errorType, message, errorStack, functionName } = error as { errorType?: unknown; message?: unknown; errorStack?: unknown; functionName?: unknown };
   const type = typeof errorType === "string" ? errorType : "Error";
   // LambdaInvokeError's message is "<function>: <errorType>: <errorMessage>"; the payload carries the handler's own.
@@ -230,7 +220,7 @@ function functionFailure(error: unknown): TaskError {
   const prefix = `${String(functionName)}: ${type}: `;
   const errorMessage = text.startsWith(prefix) ? text.slice(prefix.length) : text;
   const trace = typeof errorStack === "string" ? errorStack.split("\n") : [];
-  return new TaskError(type, JSON.stringify({ errorType: type, errorMessage, trace }));
+  return new ServiceTaskFailure(type, JSON.stringify({ errorType: type, errorMessage, trace }), { terminal: false });
 }
 
 const unqualified = (arn: string) => arn.split(":").slice(0, 7).join(":");
@@ -273,7 +263,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
     if (resources.has(name) && resources.get(name) !== resource) {
       // The library names a Task's handler by its state's name only: two Tasks of one name cannot be told apart.
       handlers[name] = async () => {
-        throw new TaskError("States.Runtime", `The local runtime cannot tell apart the Task states named '${name}' in ${machine.name}: give them distinct names.`, { terminal: true });
+        throw new ServiceTaskFailure("States.Runtime", `The local runtime cannot tell apart the Task states named '${name}' in ${machine.name}: give them distinct names.`);
       };
       continue;
     }
@@ -318,10 +308,7 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
       const refused = authorise?.("lambda:InvokeFunction", invoked);
       if (refused) {
         // Lambda's IAM refusal through the optimized integration: Lambda.AWSLambdaException, AccessDeniedException with 403 in the cause.
-        throw new TaskError(
-          "Lambda.AWSLambdaException",
-          `User: ${refused.caller} is not authorized to perform: lambda:InvokeFunction on resource: ${invoked} ${refused.reason} (Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException; Request ID: ${randomUUID()}; Proxy: null)`,
-        );
+        throw deniedTaskFailure("lambda", "lambda:InvokeFunction", invoked, refused);
       }
       let result: unknown;
       try {
@@ -334,8 +321,7 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
       return {
         ExecutedVersion: "$LATEST",
         Payload: result ?? null,
-        SdkHttpMetadata: { AllHttpHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])), HttpHeaders: headers, HttpStatusCode: 200 },
-        SdkResponseMetadata: { RequestId: requestId },
+        ...sdkMetadata(200, headers, requestId),
         StatusCode: 200,
       };
     };
@@ -353,11 +339,10 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
   };
 }
 
-function unsupportedTask(machine: LocalStateMachineDefinition, stateName: string, what: string): TaskError {
-  return new TaskError(
+function unsupportedTask(machine: LocalStateMachineDefinition, stateName: string, what: string): ServiceTaskFailure {
+  return new ServiceTaskFailure(
     "States.Runtime",
     `The local runtime (npm start) runs Task states that invoke the workflow's LambdaFunctions (as their Resource, or through arn:aws:states:::lambda:invoke) and the optimized integrations ${LOCAL_SERVICE_TASKS.join(", ")} against the local emulators; state '${stateName}' of ${machine.name} names ${what}, which it cannot run. See docs/local-vs-aws.md.`,
-    { terminal: true },
   );
 }
 

@@ -146,6 +146,7 @@ export class Workflow extends pulumi.ComponentResource {
     const type = args?.type ?? "STANDARD";
     const logLevel = args?.logLevel ?? "ERROR";
     validate(fail, name, args ?? ({} as WorkflowArgs), type, logLevel);
+    const kmsKey = checkedKmsKey(args.kmsKeyId, (key) => assertWorkflowKmsKeyId(name, key));
     const region = args.region || undefined;
     const known = regionWhereCreated(region, this, "aws:sfn/stateMachine:StateMachine");
     const walked = walkDefinition(fail, args.definition, known.region);
@@ -157,7 +158,6 @@ export class Workflow extends pulumi.ComponentResource {
     const functions = uniqueFunctions(walked.functions);
     // The functions the workflow's role invokes: not those only Tasks with Credentials invoke (as the role they assume).
     const invoked = uniqueFunctions(walked.functions.filter(({ assumed }) => !assumed));
-    const kmsKey = checkedKmsKey(args.kmsKeyId, (key) => assertWorkflowKmsKeyId(name, key));
 
     const identity = aws.getCallerIdentityOutput({}, { parent: this });
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
@@ -366,16 +366,24 @@ export function assertWorkflowKmsKeyId(name: string, key: string): string {
 
 /** The deployed definition's JSON once its deploy-time values are known, within Step Functions' 1 MB. */
 export function assertDefinitionSize(name: string, json: string): string {
-  const bytes = definitionBytes(json);
-  if (bytes > STATES_LIMITS.definitionBytes) {
-    argFailer("Workflow", name)(
-      "definition",
-      `${bytes} bytes`,
-      `is, as JSON once its deploy-time values are known, over Step Functions' ${STATES_LIMITS.definitionBytes}-byte (1 MB) limit for a state machine definition`,
-      "Move large constants out of the definition (e.g. into a function's code or an S3 object), or split the workflow.",
-    );
-  }
+  checkDefinitionSize(argFailer("Workflow", name), json, "deployed");
   return json;
+}
+
+/**
+ * The definition's JSON within Step Functions' 1 MB (STATES_LIMITS.definitionBytes): checked at construction with
+ * functions and deploy-time values as placeholders ("planned"), and again once those values are known ("deployed").
+ */
+function checkDefinitionSize(fail: ArgFailure, json: string, measured: "planned" | "deployed"): void {
+  const bytes = definitionBytes(json);
+  if (bytes <= STATES_LIMITS.definitionBytes) return;
+  const limit = `Step Functions' ${STATES_LIMITS.definitionBytes}-byte (1 MB) limit for a state machine definition`;
+  fail(
+    "definition",
+    `${bytes} bytes`,
+    measured === "planned" ? `is over ${limit}, measured as its JSON` : `is, as JSON once its deploy-time values are known, over ${limit}`,
+    "Move large constants out of the definition (into a function's code or an S3 object), or split the workflow (a Task may start another state machine).",
+  );
 }
 
 function validate(fail: ArgFailure, name: string, args: WorkflowArgs, type: WorkflowType, logLevel: WorkflowLogLevel): void {
@@ -394,7 +402,6 @@ function validate(fail: ArgFailure, name: string, args: WorkflowArgs, type: Work
   if (args.includeExecutionData && logLevel === "OFF") fail("includeExecutionData", true, 'has nothing to include in: logLevel is "OFF"', 'Set logLevel to "ALL" or "ERROR", or leave includeExecutionData out.');
   validateLogRetention(fail, "logRetentionDays", args.logRetentionDays);
   if (args.logRetentionDays !== undefined && logLevel === "OFF") fail("logRetentionDays", args.logRetentionDays, 'is set but logLevel is "OFF", so there is no log group', 'Set logLevel to "ERROR" or "ALL", or leave logRetentionDays out.');
-  if (typeof args.kmsKeyId === "string" || (args.kmsKeyId !== undefined && !pulumi.Output.isInstance(args.kmsKeyId) && !(args.kmsKeyId instanceof Promise))) checkKmsKeyArn(fail, args.kmsKeyId, KMS_REFUSAL);
   if (args.permissions !== undefined) {
     if (!Array.isArray(args.permissions)) fail("permissions", args.permissions, "is not a list of statements", 'List statements, e.g. [{ actions: ["dynamodb:PutItem"], resources: [table.arn] }].');
     assertLeastPrivilege(fail, "permissions", args.permissions);
@@ -458,11 +465,7 @@ function refuseOtherRegion(fail: ArgFailure, path: string, label: string, own: K
 
 /** The definition (functions and deploy-time values as placeholders) is Amazon States Language within 1 MB. */
 function checkDefinition(fail: ArgFailure, planned: unknown): void {
-  const json = JSON.stringify(planned);
-  const bytes = definitionBytes(json);
-  if (bytes > STATES_LIMITS.definitionBytes) {
-    fail("definition", `${bytes} bytes`, `is over Step Functions' ${STATES_LIMITS.definitionBytes}-byte (1 MB) limit for a state machine definition, measured as its JSON`, "Move large constants out of the definition (into a function's code or an S3 object), or split the workflow (a Task may start another state machine).");
-  }
+  checkDefinitionSize(fail, JSON.stringify(planned), "planned");
   const problems = aslProblems(planned);
   if (problems.length > 0) {
     fail("definition", planned, `is not valid Amazon States Language: ${problems.join("; ")}`, "Fix the definition (https://states-language.net/spec.html; each state needs a Type, and Next or End; StartAt and every Next name a state); LambdaFunctions and Outputs were checked as placeholders.");

@@ -304,6 +304,7 @@ describe("Workflow", () => {
       ["a retention CloudWatch Logs does not offer", () => new Workflow("w", { logRetentionDays: 10, definition: ok }), /^Workflow "w": logRetentionDays 10 is not a retention CloudWatch Logs offers/],
       ["a retention without logs", () => new Workflow("w", { logLevel: "OFF", logRetentionDays: 14, definition: ok }), /^Workflow "w": logRetentionDays 14 is set but logLevel is "OFF"/],
       ["a KMS alias as the key", () => new Workflow("w", { kmsKeyId: "alias/my-key", definition: ok }), /^Workflow "w": kmsKeyId "alias\/my-key" is not a KMS key's ARN; the workflow's role and callers' grants name the key by its ARN/],
+      ["a key that is not a string", () => new Workflow("w", { kmsKeyId: 123 as unknown as string, definition: ok }), /^Workflow "w": kmsKeyId 123 is not a KMS key's ARN/],
       ["a region that is not a region", () => new Workflow("w", { region: "Europe", definition: ok }), /^Workflow "w": region "Europe" is not an AWS region name/],
       ["a wildcard permission", () => new Workflow("w", { permissions: [{ actions: ["dynamodb:*"], resources: ["*"] }], definition: ok }), /^Workflow "w": permissions\[0\]\.actions "dynamodb:\*" is a wildcard/],
       ["a permission reusing the workflow's statement id", () => new Workflow("w", { permissions: [{ sid: "DeliverLogs", actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:us-east-1:123456789012:q"] }], definition: ok }), /^Workflow "w": permissions "DeliverLogs" is a statement id the workflow's own statements use/],
