@@ -381,7 +381,7 @@ export class EventBus extends EventRuleBus {
       const region = args.region || undefined;
       // A plain string was checked in validate; an Output (e.g. another stack's key) is checked here once known, with
       // the same message, so `pulumi up` stops at the bus before it is given an alias or key id.
-      const kmsKey = typeof args.kmsKeyId === "string" ? args.kmsKeyId : checkedKmsKey(args.kmsKeyId, (key) => assertEventBusKmsKeyId(name, key));
+      const kmsKey = checkedKmsKey(args.kmsKeyId, (key) => assertEventBusKmsKeyId(name, key));
       // pulumi-aws autonames the bus `<name>-bus-<7 characters>`: never "default", within 256 of CreateEventBus's characters.
       const bus = new aws.cloudwatch.EventBus(`${name}-bus`, { kmsKeyIdentifier: kmsKey, region }, { parent: self });
       const archive =

@@ -112,7 +112,7 @@ export class Topic extends pulumi.ComponentResource {
     const region = args.region || undefined;
     // A plain string was checked in validate; an Output (e.g. another stack's key) is checked here once known, with
     // the same message, so `pulumi up` stops before the topic names an alias IAM grants nothing on.
-    const kmsKey = typeof args.kmsKeyId === "string" ? args.kmsKeyId : checkedKmsKey(args.kmsKeyId, (key) => assertTopicKmsKeyId(name, key));
+    const kmsKey = checkedKmsKey(args.kmsKeyId, (key) => assertTopicKmsKeyId(name, key));
 
     // pulumi-aws autonames a topic `<name>-topic-<7 characters>` within 80 and appends `.fifo` when fifoTopic is true
     // (provider/resource_overrides.go, "aws_sns_topic": AutoNameOptions{Maxlen: 80, Randlen: 7, PostTransform}), as
