@@ -198,7 +198,6 @@ const RENDER_MILLISECONDS = 5_000;
 type Method<T> = (self: T, ...args: unknown[]) => unknown;
 const table = <T>(methods: Record<string, Method<T>>): Record<string, Method<T>> => Object.assign(Object.create(null), methods);
 const str = (value: unknown) => String(value ?? "");
-const javaEquals = (a: unknown, b: unknown) => a === b || (typeof a === "number" && typeof b === "number" && a === b);
 
 /** How long one regular-expression call of a template may run (a local safeguard; no AWS figure). */
 const REGEX_MILLISECONDS = 1_000;
@@ -263,7 +262,7 @@ const NUMBER_METHODS = table<number>({
   intValue: (n) => Math.trunc(n),
   longValue: (n) => Math.trunc(n),
   doubleValue: (n) => n,
-  equals: (n, other) => javaEquals(n, other),
+  equals: (n, other) => n === other,
 });
 const BOOLEAN_METHODS = table<boolean>({ toString: (b: boolean) => String(b), booleanValue: (b) => b, equals: (b, other) => b === other });
 /** java.util.List's methods a template may call. */
