@@ -49,7 +49,7 @@ export interface ServiceCall {
   allows(action: string, resource: string): Promise<boolean>;
 }
 
-/** What the service answered. `refused`: the role's refusal, as logged. */
+/** What the service answered (or, for a refusal by the role, what the service would answer). */
 export interface ServiceResult {
   status: number;
   contentType: string | null;
