@@ -49,7 +49,7 @@ export interface ServiceCall {
   allows(action: string, resource: string): Promise<boolean>;
 }
 
-/** What the service answered. `refused`: the role's refusal, as logged. */
+/** What the service answered (or, for a refusal by the role, what the service would answer). */
 export interface ServiceResult {
   status: number;
   contentType: string | null;
@@ -135,7 +135,7 @@ const DENIED: Record<string, { status: number; code: string }> = {
 };
 
 /** The services whose calls `npm start` sends to a local emulator (S3 is local/aws-service-integration.ts's own). */
-export const LOCAL_INTEGRATION_SERVICES: readonly string[] = ["s3", ...Object.keys(JSON_SERVICES), "sqs", "sns"];
+const LOCAL_INTEGRATION_SERVICES: readonly string[] = ["s3", ...Object.keys(JSON_SERVICES), "sqs", "sns"];
 
 /**
  * Why `npm start` cannot make this integration's call, known from the route alone (501), or undefined. Other services

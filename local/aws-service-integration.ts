@@ -248,7 +248,7 @@ function integrationHeaders(method: string, event: APIGatewayProxyEvent, mapped:
 }
 
 /** What a mapping template reads of the method request: its parameters, context and stage variables. */
-export function templateInput(event: APIGatewayProxyEvent, body: string): MappingTemplateInput {
+function templateInput(event: APIGatewayProxyEvent, body: string): MappingTemplateInput {
   const last = (values: Record<string, string[] | undefined> | null) => Object.fromEntries(Object.entries(values ?? {}).map(([name, v]) => [name, v?.at(-1) ?? ""]));
   return {
     body,
@@ -275,9 +275,10 @@ function unsupportedMediaType(): AwsServiceAnswer {
 export async function invokeAwsServiceIntegration(request: AwsServiceRequest): Promise<AwsServiceAnswer> {
   const { route, integration, event, log } = request;
   const requestId = event.requestContext.requestId;
-  const selection = selectRequestTemplate(integration.requestTemplates, headerValues(event, "content-type")?.at(-1), integration.passthroughBehavior);
+  const contentType = headerValues(event, "content-type")?.at(-1);
+  const selection = selectRequestTemplate(integration.requestTemplates, contentType, integration.passthroughBehavior);
   if (selection === "unsupported") {
-    log(`  ${route.key}: no request template for Content-Type ${headerValues(event, "content-type")?.at(-1) ?? "(none: application/json)"} and passthroughBehavior ${integration.passthroughBehavior}: 415`);
+    log(`  ${route.key}: no request template for Content-Type ${contentType ?? "(none: application/json)"} and passthroughBehavior ${integration.passthroughBehavior}: 415`);
     return unsupportedMediaType();
   }
   try {

@@ -12,6 +12,7 @@
  * keep Ajv's wording.
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv-draft-04";
+import { mediaType } from "./vtl";
 
 // `format` is not checked: whether API Gateway's validator checks it is not documented, and Ajv knows no formats
 // without ajv-formats (it would warn on every schema that names one).
@@ -20,8 +21,7 @@ const compiled = new WeakMap<object, ValidateFunction>();
 
 /** The validation error string API Gateway would put in `$context.error.validationErrorString`, or undefined when the body passes (or is not validated). */
 export function requestModelProblem(schema: Record<string, unknown>, contentType: string | undefined, body: Buffer): string | undefined {
-  const mediaType = (contentType ?? "application/json").split(";")[0].trim().toLowerCase();
-  if (mediaType !== "application/json") return undefined;
+  if (mediaType(contentType ?? "application/json") !== "application/json") return undefined;
   let value: unknown;
   try {
     // An empty body is validated as `{}` (LocalStack matched AWS so, localstack/localstack#7916): a model with
