@@ -3,7 +3,7 @@
  * @aws-sdk/client-sqs signs it, with the credentials, region, service, date and headers a test needs — the local
  * server checks signatures as SQS does.
  */
-import { signJsonRequest, type SignedJsonRequest } from "../../local/sigv4-sign";
+import { signJsonRequest, type SignedJsonRequest } from "../harness/sign-json-request";
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
 import type { LocalQueueDefinition } from "../../local/sqs-server";
 

@@ -1,7 +1,8 @@
 /**
  * A JSON-protocol request signed as an AWS SDK signs it (SigV4, Authorization header): POST / with the JSON 1.0
  * content type and `X-Amz-Target`, for tests that call the local endpoints as a client would (the runtime's own calls
- * use local/aws-service-calls.ts signedFetch).
+ * use local/aws-service-calls.ts signedFetch; tests that only send use tests/harness/signed-fetch.ts). Returned unsent,
+ * so a test can change it after signing.
  */
 import { Sha256 } from "@aws-sdk/checksums/sha";
 import { SignatureV4 } from "@smithy/signature-v4";
