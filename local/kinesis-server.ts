@@ -120,8 +120,10 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
   const internal = `http://127.0.0.1:${(store.address() as AddressInfo).port}`;
   const admin = adminClient(internal);
   const iterators = new Map<string, string>();
+  // The regions a request may be signed for: its streams'.
+  const regions = new Set(options.streams.map((s) => s.region));
   const front = serveHttp1AndHttp2(options.idleTimeoutMs ?? 60_000, (request, response) => {
-    answer(request, response, internal, options, iterators).catch((error) => {
+    answer(request, response, internal, options, iterators, regions).catch((error) => {
       if (!response.headersSent) response.writeHead(500);
       response.end(String((error as Error).message));
     });
@@ -290,7 +292,7 @@ function remember(iterators: Map<string, string>, iterator: unknown, streamArn: 
   if (iterators.size > REMEMBERED_ITERATORS) iterators.delete(iterators.keys().next().value!);
 }
 
-async function answer(request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse, internal: string, options: LocalKinesisOptions, iterators: Map<string, string>): Promise<void> {
+async function answer(request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse, internal: string, options: LocalKinesisOptions, iterators: Map<string, string>, regions: ReadonlySet<string>): Promise<void> {
   const reply = (status: number, body: string, contentType = "application/x-amz-json-1.1") => {
     response.writeHead(status, { "content-type": contentType, "x-amzn-requestid": randomUUID() });
     response.end(body);
@@ -298,7 +300,6 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
   try {
     const body = await readBody(request as IncomingMessage, LARGEST_REQUEST_BYTES);
     if (body.length > LARGEST_REQUEST_BYTES) throw new KinesisError("SerializationException", `The request is larger than ${LARGEST_REQUEST_BYTES} bytes`, 413);
-    const regions = new Set(options.streams.map((s) => s.region));
     // Over HTTP/2 the SDK signs the :authority pseudo-header instead of Host (@aws-sdk/middleware-host-header).
     const verdict = await verifySignedHeaders({ method: request.method, url: request.url, headers: request.headers, httpVersionMajor: request.httpVersionMajor }, body, { service: "kinesis", credentials: options.credentials, servesRegion: (region) => regions.has(region) });
     if (!verdict.ok) {
