@@ -210,26 +210,36 @@ type Handler = (request: IncomingMessage | Http2ServerRequest, response: ServerR
 function serveHttp1AndHttp2(idleTimeoutMs: number, handler: Handler): { server: NetServer; close(): Promise<void> } {
   // The servers are never listened on, so Node's header and request timeouts, checked for listening servers, never
   // run: each server's socket timeout closes idle and half-sent connections instead. An idle timeout restarts on
-  // every byte, so a connection also has a deadline, idleTimeoutMs from its accept, for its first request's head
-  // (HTTP/1.1) or the client's SETTINGS (HTTP/2): a client trickling a byte at a time is closed too.
+  // every byte, so a connection also has a deadline of idleTimeoutMs: from its accept to the client's SETTINGS
+  // (HTTP/2), and for each HTTP/1.1 request from the connection's accept or the previous response to the request's
+  // last byte. A client trickling a byte at a time is closed too.
   const deadlines = new Map<Socket, NodeJS.Timeout>();
-  const headArrived = (socket: Socket) => {
+  const arrived = (socket: Socket) => {
     clearTimeout(deadlines.get(socket));
     deadlines.delete(socket);
   };
+  const awaitRequest = (socket: Socket) => {
+    arrived(socket);
+    deadlines.set(socket, setTimeout(() => socket.destroy(), idleTimeoutMs));
+  };
   const http1 = createServer(handler);
   http1.setTimeout(idleTimeoutMs, (socket) => socket.destroy());
-  http1.on("request", (request: IncomingMessage) => headArrived(request.socket));
+  http1.on("request", (request: IncomingMessage, response: ServerResponse) => {
+    request.once("end", () => arrived(request.socket));
+    response.once("finish", () => {
+      if (!request.socket.destroyed) awaitRequest(request.socket);
+    });
+  });
   const http2 = createHttp2Server(handler);
   // With no "timeout" listener, Node destroys a session idle for that long (http2 core sessionOnTimeout).
   http2.setTimeout(idleTimeoutMs);
   const sockets = new Set<Socket>();
   const server = createNetServer((socket) => {
     sockets.add(socket);
-    deadlines.set(socket, setTimeout(() => socket.destroy(), idleTimeoutMs));
+    awaitRequest(socket);
     socket.once("close", () => {
       sockets.delete(socket);
-      headArrived(socket);
+      arrived(socket);
     });
     // Until it is handed over, a reset connection is only closed.
     socket.on("error", () => socket.destroy());
@@ -244,7 +254,7 @@ function serveHttp1AndHttp2(idleTimeoutMs: number, handler: Handler): { server: 
       socket.unshift(head);
       if (head.subarray(0, HTTP2_PREFACE_START.length).equals(HTTP2_PREFACE_START)) {
         // The server makes the connection's session as it is handed over (session.socket is a proxy, not this socket).
-        http2.once("session", (session) => session.once("remoteSettings", () => headArrived(socket)));
+        http2.once("session", (session) => session.once("remoteSettings", () => arrived(socket)));
         http2.emit("connection", socket);
       } else {
         http1.emit("connection", socket);

@@ -351,7 +351,7 @@ describe("the local Kinesis endpoint's connections", () => {
     await endpoint.stop();
   });
 
-  it("closes one that trickles its request's head a byte at a time, each byte well within idleTimeoutMs (a deadline, not an idle timer)", async () => {
+  it("closes one that trickles a request's head or body a byte at a time, each byte well within idleTimeoutMs (a deadline, not an idle timer)", async () => {
     const endpoint = await startLocalKinesis({ streams: [], credentials: [CREDENTIALS], idleTimeoutMs: 200 });
     const { port } = new URL(endpoint.endpoint);
     const trickled = (start: string) =>
@@ -368,9 +368,15 @@ describe("the local Kinesis endpoint's connections", () => {
           resolve();
         });
       });
-    // HTTP/1.1: a header that never ends. (HTTP/2 cannot trickle for long: the deadline ends at the client's SETTINGS,
-    // and before it come only the 24-byte preface and that frame.)
-    await trickled("POST / HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+    // HTTP/1.1: a header that never ends; a body that never ends; the same after a whole request was answered (a
+    // kept-alive connection). (HTTP/2 cannot trickle for long before the deadline ends at the client's SETTINGS: only
+    // the 24-byte preface and that frame come before it.)
+    const answered = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}";
+    await Promise.all([
+      trickled("POST / HTTP/1.1\r\nHost: x\r\nX-Slow: "),
+      trickled("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n"),
+      trickled(`${answered}POST / HTTP/1.1\r\nHost: x\r\nX-Slow: `),
+    ]);
     await endpoint.stop();
   });
 });
