@@ -90,7 +90,9 @@ export interface LocalKinesisOptions {
   now?(): number;
   /**
    * Milliseconds a connection may stay silent (before its first bytes say HTTP/1.1 or HTTP/2, or between requests)
-   * before the endpoint closes it, so a client that connects and stalls holds nothing until `stop()`. @default 60000
+   * before the endpoint closes it, so a client that connects and stalls holds nothing until `stop()`; also the deadline
+   * for each HTTP/1.1 request to arrive whole (from the accept or the previous response), and for an HTTP/2 client's
+   * SETTINGS, so a client trickling a byte at a time is closed too. @default 60000
    */
   idleTimeoutMs?: number;
 }
