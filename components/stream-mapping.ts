@@ -100,7 +100,7 @@ const CANONICAL_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
 /** The time as the provider reads it back (UTC, whole seconds, `Z`), or undefined when it is no RFC 3339 time of a real date. */
-export function canonicalTimestamp(value: string): string | undefined {
+function canonicalTimestamp(value: string): string | undefined {
   if (!RFC3339.test(value)) return undefined;
   const date = realDate(value.slice(0, 10)) && Number(value.slice(11, 13)) < 24 && Number(value.slice(14, 16)) < 60 && Number(value.slice(17, 19)) < 60;
   const time = Date.parse(value);

@@ -90,7 +90,9 @@ export interface LocalKinesisOptions {
   now?(): number;
   /**
    * Milliseconds a connection may stay silent (before its first bytes say HTTP/1.1 or HTTP/2, or between requests)
-   * before the endpoint closes it, so a client that connects and stalls holds nothing until `stop()`. @default 60000
+   * before the endpoint closes it, so a client that connects and stalls holds nothing until `stop()`; also the deadline
+   * for each HTTP/1.1 request to arrive whole (from the accept or the previous response), and for an HTTP/2 client's
+   * SETTINGS, so a client trickling a byte at a time is closed too. @default 60000
    */
   idleTimeoutMs?: number;
 }
@@ -120,8 +122,10 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
   const internal = `http://127.0.0.1:${(store.address() as AddressInfo).port}`;
   const admin = adminClient(internal);
   const iterators = new Map<string, string>();
+  // The regions a request may be signed for: its streams'.
+  const regions = new Set(options.streams.map((s) => s.region));
   const front = serveHttp1AndHttp2(options.idleTimeoutMs ?? 60_000, (request, response) => {
-    answer(request, response, internal, options, iterators).catch((error) => {
+    answer(request, response, internal, options, iterators, regions).catch((error) => {
       if (!response.headersSent) response.writeHead(500);
       response.end(String((error as Error).message));
     });
@@ -207,16 +211,38 @@ type Handler = (request: IncomingMessage | Http2ServerRequest, response: ServerR
  */
 function serveHttp1AndHttp2(idleTimeoutMs: number, handler: Handler): { server: NetServer; close(): Promise<void> } {
   // The servers are never listened on, so Node's header and request timeouts, checked for listening servers, never
-  // run: each server's socket timeout closes idle and half-sent connections instead.
+  // run: each server's socket timeout closes idle and half-sent connections instead. An idle timeout restarts on
+  // every byte, so a connection also has a deadline of idleTimeoutMs: from its accept to the client's SETTINGS
+  // (HTTP/2), and for each HTTP/1.1 request from the connection's accept or the previous response to the request's
+  // last byte. A client trickling a byte at a time is closed too.
+  const deadlines = new Map<Socket, NodeJS.Timeout>();
+  const arrived = (socket: Socket) => {
+    clearTimeout(deadlines.get(socket));
+    deadlines.delete(socket);
+  };
+  const awaitRequest = (socket: Socket) => {
+    arrived(socket);
+    deadlines.set(socket, setTimeout(() => socket.destroy(), idleTimeoutMs));
+  };
   const http1 = createServer(handler);
   http1.setTimeout(idleTimeoutMs, (socket) => socket.destroy());
+  http1.on("request", (request: IncomingMessage, response: ServerResponse) => {
+    request.once("end", () => arrived(request.socket));
+    response.once("finish", () => {
+      if (!request.socket.destroyed) awaitRequest(request.socket);
+    });
+  });
   const http2 = createHttp2Server(handler);
   // With no "timeout" listener, Node destroys a session idle for that long (http2 core sessionOnTimeout).
   http2.setTimeout(idleTimeoutMs);
   const sockets = new Set<Socket>();
   const server = createNetServer((socket) => {
     sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
+    awaitRequest(socket);
+    socket.once("close", () => {
+      sockets.delete(socket);
+      arrived(socket);
+    });
     // Until it is handed over, a reset connection is only closed.
     socket.on("error", () => socket.destroy());
     socket.setTimeout(idleTimeoutMs, () => socket.destroy());
@@ -228,7 +254,13 @@ function serveHttp1AndHttp2(idleTimeoutMs: number, handler: Handler): { server: 
       socket.setTimeout(0);
       socket.pause();
       socket.unshift(head);
-      (head.subarray(0, HTTP2_PREFACE_START.length).equals(HTTP2_PREFACE_START) ? http2 : http1).emit("connection", socket);
+      if (head.subarray(0, HTTP2_PREFACE_START.length).equals(HTTP2_PREFACE_START)) {
+        // The server makes the connection's session as it is handed over (session.socket is a proxy, not this socket).
+        http2.once("session", (session) => session.once("remoteSettings", () => arrived(socket)));
+        http2.emit("connection", socket);
+      } else {
+        http1.emit("connection", socket);
+      }
       // The HTTP/1 server reads the socket's 'data' once it flows again (the HTTP/2 session reads what is buffered
       // itself); as httpolyglot does it.
       process.nextTick(() => socket.resume());
@@ -272,7 +304,7 @@ function remember(iterators: Map<string, string>, iterator: unknown, streamArn: 
   if (iterators.size > REMEMBERED_ITERATORS) iterators.delete(iterators.keys().next().value!);
 }
 
-async function answer(request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse, internal: string, options: LocalKinesisOptions, iterators: Map<string, string>): Promise<void> {
+async function answer(request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse, internal: string, options: LocalKinesisOptions, iterators: Map<string, string>, regions: ReadonlySet<string>): Promise<void> {
   const reply = (status: number, body: string, contentType = "application/x-amz-json-1.1") => {
     response.writeHead(status, { "content-type": contentType, "x-amzn-requestid": randomUUID() });
     response.end(body);
@@ -280,7 +312,6 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
   try {
     const body = await readBody(request as IncomingMessage, LARGEST_REQUEST_BYTES);
     if (body.length > LARGEST_REQUEST_BYTES) throw new KinesisError("SerializationException", `The request is larger than ${LARGEST_REQUEST_BYTES} bytes`, 413);
-    const regions = new Set(options.streams.map((s) => s.region));
     // Over HTTP/2 the SDK signs the :authority pseudo-header instead of Host (@aws-sdk/middleware-host-header).
     const verdict = await verifySignedHeaders({ method: request.method, url: request.url, headers: request.headers, httpVersionMajor: request.httpVersionMajor }, body, { service: "kinesis", credentials: options.credentials, servesRegion: (region) => regions.has(region) });
     if (!verdict.ok) {

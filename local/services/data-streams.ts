@@ -17,7 +17,7 @@ import { acceptedCredentials } from "./credentials";
 import type { LocalService, StartedService } from "./types";
 
 /** Shards of a local ON_DEMAND stream: Kinesis creates an on-demand stream with 4 (4 MB/s of writes). */
-export const LOCAL_ON_DEMAND_SHARDS = 4;
+const LOCAL_ON_DEMAND_SHARDS = 4;
 
 /** Each DataStream as the local endpoint defines it: its recorded name and ARN, region and shards. */
 export async function localStreamDefinitions(specs: DataStreamSpec[], defaultRegion: string, graph: Graph): Promise<Array<LocalStreamDefinition & { spec: DataStreamSpec }>> {

@@ -350,4 +350,33 @@ describe("the local Kinesis endpoint's connections", () => {
     await Promise.all([closed(""), closed("POST / HTTP/1.1\r\nHost: x\r\n"), closed("PRI")]);
     await endpoint.stop();
   });
+
+  it("closes one that trickles a request's head or body a byte at a time, each byte well within idleTimeoutMs (a deadline, not an idle timer)", async () => {
+    const endpoint = await startLocalKinesis({ streams: [], credentials: [CREDENTIALS], idleTimeoutMs: 200 });
+    const { port } = new URL(endpoint.endpoint);
+    const trickled = (start: string) =>
+      new Promise<void>((resolve) => {
+        let ticker: NodeJS.Timeout | undefined;
+        const socket = connect(Number(port), "127.0.0.1", () => {
+          socket.write(start);
+          ticker = setInterval(() => socket.write("x"), 2);
+        });
+        // Writing on as the endpoint closes the connection resets it: the close that follows is what is awaited.
+        socket.on("error", () => {});
+        socket.on("close", () => {
+          clearInterval(ticker);
+          resolve();
+        });
+      });
+    // HTTP/1.1: a header that never ends; a body that never ends; the same after a whole request was answered (a
+    // kept-alive connection). (HTTP/2 cannot trickle for long before the deadline ends at the client's SETTINGS: only
+    // the 24-byte preface and that frame come before it.)
+    const answered = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}";
+    await Promise.all([
+      trickled("POST / HTTP/1.1\r\nHost: x\r\nX-Slow: "),
+      trickled("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n"),
+      trickled(`${answered}POST / HTTP/1.1\r\nHost: x\r\nX-Slow: `),
+    ]);
+    await endpoint.stop();
+  });
 });
