@@ -12,6 +12,7 @@ import { COG1, COG2, COG3, COG7, COGNITO_EMAIL_SENDER, COGNITO_ROW_LEVEL_SECURIT
 import { EVB1, EVB2 } from "./eventbridge";
 import { DDB3, DYNAMODB_DELETION_PROTECTION, DYNAMODB_ENCRYPTION } from "./dynamodb";
 import { KDS1, KINESIS_LEAST_PRIVILEGE } from "./kinesis";
+import { RDS_SECURITY_RULES } from "./rds";
 import { L1, LAMBDA_LOG_RETENTION } from "./lambda";
 import { DATA_RETAINED_IN_PRODUCTION } from "./retention";
 import { S1, S10, S2, S3_ENCRYPTION } from "./s3";
@@ -37,6 +38,7 @@ export const SECURITY_RULES: SecurityRule[] = [
   STATE_MACHINE_LOG_RETENTION, STATE_MACHINE_LAMBDA_INVOKE,
   STATE_MACHINE_SERVICE_GRANTS,
   KDS1, KINESIS_LEAST_PRIVILEGE,
+  ...RDS_SECURITY_RULES,
 ];
 
 /** Rules about a whole program's graph (run by the whole-stack tests), not about one component recorded on its own. */

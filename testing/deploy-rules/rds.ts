@@ -1,0 +1,380 @@
+/**
+ * Deploy rules for Aurora PostgreSQL Serverless v2 clusters reached through the RDS Data API (RelationalDatabase's, or
+ * hand-built): what CreateDBCluster, CreateDBInstance, CreateDBSubnetGroup, EnableHttpEndpoint and DeleteDBCluster refuse,
+ * and what pulumi-aws (terraform-provider-aws internal/service/rds cluster.go, cluster_instance.go, validate.go) refuses
+ * before it calls them. Checked on the recorded inputs; a value not set is not judged unless AWS needs it.
+ */
+import { ofType, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { finding, type DeployFinding, type DeployRule } from "./rule";
+import type { TransitionFinding } from "./transition";
+
+export const RDS_CLUSTER = "aws:rds/cluster:Cluster";
+export const RDS_CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
+export const RDS_SUBNET_GROUP = "aws:rds/subnetGroup:SubnetGroup";
+const SUBNET = "aws:ec2/subnet:Subnet";
+
+/**
+ * Aurora PostgreSQL versions, per major, from which a feature is offered (a version `<major>.<minor>` at or above the
+ * entry's minor; a major without an entry: none of its versions).
+ * - `dataApi`: "Data API with Aurora PostgreSQL Serverless v2 and provisioned": "Version 17.4 and higher", "16.1 and
+ *   higher", "15.3 and higher", "14.8 and higher", "13.11 and higher" (US East (N. Virginia); the same in the other
+ *   Regions that have it, https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.Aurora_Fea_Regions_DB-eng.Feature.Data_API.html).
+ * - `autoPause` (minCapacity 0): "For Aurora versions that support the Aurora Serverless v2 auto-pause feature, the
+ *   smallest value that you can use is 0. For versions that don't …, 0.5" (API_ServerlessV2ScalingConfiguration); the
+ *   versions are 16.3, 15.7, 14.12 and 13.15 and higher at the launch (AWS Database Blog "Introducing scaling to 0
+ *   capacity with Amazon Aurora Serverless v2", 2024-11-20); every 17 release is later than that (17.4 is the first
+ *   17 on Aurora, per the Data API table above), so all of 17 and later majors are taken as supporting it.
+ */
+export const AURORA_POSTGRESQL_MINIMUM_VERSIONS = {
+  dataApi: { 13: 11, 14: 8, 15: 3, 16: 1, 17: 4 } as Readonly<Record<number, number>>,
+  autoPause: { 13: 15, 14: 12, 15: 7, 16: 3, 17: 0 } as Readonly<Record<number, number>>,
+};
+
+/**
+ * Serverless v2 limits (API_ServerlessV2ScalingConfiguration; terraform-provider-aws cluster.go
+ * `serverlessv2_scaling_configuration`: max_capacity FloatBetween(1, 256), min_capacity FloatBetween(0, 256),
+ * seconds_until_auto_pause IntBetween(300, 86400)): "You can specify ACU values in half-step increments"; "The largest
+ * value that you can use is 256 for recent Aurora versions, or 128 for older versions"; SecondsUntilAutoPause "between
+ * 300 seconds (five minutes) and 86,400 seconds (one day)", shown "only when the minimum capacity for the cluster is set
+ * to 0 ACUs". Backup retention "Must be a value from 1 to 35" (API_CreateDBCluster BackupRetentionPeriod; the provider:
+ * IntAtMost(35)).
+ */
+export const AURORA_SERVERLESS_V2_LIMITS = {
+  capacity: { min: 0, max: 256, step: 0.5, maxAtLeast: 1 },
+  secondsUntilAutoPause: { min: 300, max: 86_400 },
+  backupRetentionDays: { min: 1, max: 35 },
+};
+
+/** The cluster an instance joins: its `clusterIdentifier` names the cluster's id (the identifier) or identifier input. */
+export function clusterOf(graph: Graph, instance: RecordedResource): RecordedResource | undefined {
+  const reference = instance.inputs.clusterIdentifier;
+  if (typeof reference !== "string" || !reference) return undefined;
+  return ofType(graph, RDS_CLUSTER).find((c) => [c.id, c.inputs.clusterIdentifier, c.state.clusterIdentifier].includes(reference));
+}
+
+/** The instances of `cluster` in the plan. */
+export function instancesOf(graph: Graph, cluster: RecordedResource): RecordedResource[] {
+  return ofType(graph, RDS_CLUSTER_INSTANCE).filter((i) => clusterOf(graph, i) === cluster);
+}
+
+/** `13.11` → [13, 11]; undefined for what is not `<major>.<minor>` (Aurora PostgreSQL's numbering since 10). */
+export function postgresVersion(version: unknown): [major: number, minor: number] | undefined {
+  const match = typeof version === "string" ? /^(\d+)\.(\d+)/.exec(version) : null;
+  return match ? [Number(match[1]), Number(match[2])] : undefined;
+}
+
+/** Whether Aurora PostgreSQL `version` is at or above the feature's minimum for its major (majors above the table's newest count as supporting). */
+function offers(table: Readonly<Record<number, number>>, version: [number, number]): boolean {
+  const [major, minor] = version;
+  const newest = Math.max(...Object.keys(table).map(Number));
+  if (major > newest) return true;
+  return table[major] !== undefined && minor >= table[major];
+}
+
+const minimumsText = (table: Readonly<Record<number, number>>) => Object.entries(table).map(([major, minor]) => `${major}.${minor}`).join(", ");
+const isNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
+const isHalfStep = (value: number) => Number.isInteger(value * 2);
+const scalingOf = (cluster: RecordedResource): Record<string, any> | undefined => {
+  const s = cluster.inputs.serverlessv2ScalingConfiguration;
+  return s && typeof s === "object" ? s : undefined;
+};
+
+/**
+ * The shape of a Serverless v2 cluster and its instances:
+ * - a cluster with `serverlessv2ScalingConfiguration` has `engineMode` "provisioned" or none (the provider's default):
+ *   "Serverless v2 — uses engine_mode = "provisioned" … with a serverlessv2_scaling_configuration block" (the
+ *   pulumi-aws Cluster docs: "To create a Serverless v2 RDS cluster, you must additionally specify the engineMode and
+ *   serverlessv2ScalingConfiguration attributes"); `serverless` is Serverless v1's mode (end of life 2025-03-31);
+ * - an instance of class `db.serverless` joins a cluster with `serverlessv2ScalingConfiguration` ("you must set this
+ *   attribute before you add a DB instance that uses the db.serverless DB instance class", AWS::RDS::DBCluster
+ *   ServerlessV2ScalingConfiguration; aurora-serverless-v2.requirements, "Clusters that use Aurora Serverless v2 must
+ *   have a capacity range specified"); a provisioned class beside it is allowed (a mixed cluster), so not refused;
+ * - an instance's `engine` is its cluster's (an Aurora instance joins the cluster's engine; the message RDS answers a
+ *   mismatch with is **not confirmed**), and its `engineVersion`, when set, the cluster's (API_CreateDBInstance
+ *   EngineVersion, Amazon Aurora: "Not applicable. The version number of the database engine to be used by the DB
+ *   instance is managed by the DB cluster"; a differing one is **inferred** to be refused or to diff at every deploy).
+ */
+export const RDS_SERVERLESS_V2_SHAPE: DeployRule = {
+  id: "RdsServerlessV2Shape",
+  title: "Serverless v2 clusters are provisioned-mode, and their instances match their cluster's engine and version",
+  source: "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.requirements.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const cluster of ofType(graph, RDS_CLUSTER)) {
+      const mode = cluster.inputs.engineMode;
+      if (scalingOf(cluster) && mode !== undefined && mode !== "" && mode !== "provisioned") {
+        findings.push(finding(this.id, cluster, `sets serverlessv2ScalingConfiguration with engineMode ${JSON.stringify(mode)}; Serverless v2 runs in provisioned mode`, 'set engineMode to "provisioned" (or leave it unset)'));
+      }
+    }
+    for (const instance of ofType(graph, RDS_CLUSTER_INSTANCE)) {
+      const cluster = clusterOf(graph, instance);
+      if (!cluster) continue;
+      const report = (problem: string, fix: string) => findings.push(finding(this.id, instance, problem, fix));
+      if (instance.inputs.instanceClass === "db.serverless" && !scalingOf(cluster)) report(`is db.serverless in ${cluster.name}, which has no serverlessv2ScalingConfiguration; RDS refuses a Serverless v2 instance in a cluster without a capacity range`, `set serverlessv2ScalingConfiguration (minCapacity, maxCapacity) on ${cluster.name}`);
+      if (instance.inputs.engine !== undefined && cluster.inputs.engine !== undefined && instance.inputs.engine !== cluster.inputs.engine) report(`has engine ${JSON.stringify(instance.inputs.engine)} in ${cluster.name}, whose engine is ${JSON.stringify(cluster.inputs.engine)}`, `set engine to ${JSON.stringify(cluster.inputs.engine)} (pass the cluster's engine output)`);
+      const version = instance.inputs.engineVersion;
+      if (version !== undefined && version !== "" && version !== cluster.inputs.engineVersion) report(`has engineVersion ${JSON.stringify(version)} in ${cluster.name}, whose engineVersion is ${JSON.stringify(cluster.inputs.engineVersion ?? "(the default)")}; an Aurora instance runs its cluster's version`, "remove engineVersion from the instance, or pass the cluster's engineVersion output");
+    }
+    return findings;
+  },
+};
+
+/**
+ * A Serverless v2 capacity range (AURORA_SERVERLESS_V2_LIMITS): minCapacity 0–256 and maxCapacity 1–256 in 0.5 steps,
+ * maxCapacity ≥ minCapacity ("The maximum capacity must be greater than or equal to the minimum capacity", pulumi-aws
+ * ClusterServerlessv2ScalingConfiguration); minCapacity 0 (auto-pause) only on an engine version that offers it
+ * (AURORA_POSTGRESQL_MINIMUM_VERSIONS.autoPause; aurora-postgresql only: other engines' versions are not judged);
+ * secondsUntilAutoPause 300–86400 and only with minCapacity 0. maxCapacity above 128 on a version whose limit is 128
+ * is not judged (which versions those are is not confirmed).
+ */
+export const RDS_SERVERLESS_V2_CAPACITY: DeployRule = {
+  id: "RdsServerlessV2Capacity",
+  title: "Serverless v2 capacity is 0–256 ACUs in 0.5 steps, max ≥ min and ≥ 1, 0 only where auto-pause is offered",
+  source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ServerlessV2ScalingConfiguration.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const { capacity, secondsUntilAutoPause } = AURORA_SERVERLESS_V2_LIMITS;
+    for (const cluster of ofType(graph, RDS_CLUSTER)) {
+      const scaling = scalingOf(cluster);
+      if (!scaling) continue;
+      const report = (problem: string, fix: string) => findings.push(finding(this.id, cluster, problem, fix));
+      const { minCapacity: min, maxCapacity: max, secondsUntilAutoPause: seconds } = scaling;
+      if (!isNumber(min) || min < capacity.min || min > capacity.max || !isHalfStep(min)) report(`has minCapacity ${min ?? "(not set)"}; Serverless v2 takes 0–256 ACUs in steps of 0.5`, "set minCapacity to 0.5 or more in 0.5 steps (0 only for auto-pause)");
+      if (!isNumber(max) || max < capacity.maxAtLeast || max > capacity.max || !isHalfStep(max)) report(`has maxCapacity ${max ?? "(not set)"}; Serverless v2 takes 1–256 ACUs in steps of 0.5`, "set maxCapacity between 1 and 256 in 0.5 steps");
+      else if (isNumber(min) && max < min) report(`has maxCapacity ${max} below minCapacity ${min}`, `set maxCapacity to ${min} or more`);
+      if (min === 0 && cluster.inputs.engine === "aurora-postgresql") {
+        const version = postgresVersion(cluster.inputs.engineVersion);
+        if (!version) report(`scales to 0 ACUs (auto-pause) on engineVersion ${JSON.stringify(cluster.inputs.engineVersion ?? "(the default)")}; RDS takes minCapacity 0 only on versions with auto-pause (${minimumsText(AURORA_POSTGRESQL_MINIMUM_VERSIONS.autoPause)} and higher)`, "set engineVersion to such a version, or minCapacity to 0.5");
+        else if (!offers(AURORA_POSTGRESQL_MINIMUM_VERSIONS.autoPause, version)) report(`scales to 0 ACUs (auto-pause) on aurora-postgresql ${cluster.inputs.engineVersion}, which has no auto-pause; RDS takes minCapacity 0 only from ${minimumsText(AURORA_POSTGRESQL_MINIMUM_VERSIONS.autoPause)} (per major)`, "upgrade engineVersion, or set minCapacity to 0.5");
+      }
+      if (seconds !== undefined) {
+        if (!Number.isInteger(seconds) || seconds < secondsUntilAutoPause.min || seconds > secondsUntilAutoPause.max) report(`has secondsUntilAutoPause ${seconds}; RDS takes 300–86400`, "set secondsUntilAutoPause between 300 and 86400");
+        else if (min !== 0) report(`sets secondsUntilAutoPause ${seconds} with minCapacity ${min}; it applies only to a cluster that scales to 0 ACUs`, "remove secondsUntilAutoPause, or set minCapacity to 0");
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * The RDS Data API (`enableHttpEndpoint: true`) on a cluster in provisioned mode (Serverless v2 or provisioned
+ * instances): aurora-postgresql from the versions of AURORA_POSTGRESQL_MINIMUM_VERSIONS.dataApi ("Data API with Aurora
+ * PostgreSQL Serverless v2 and provisioned"); earlier majors and versions have none; "Data API isn't supported on T DB
+ * instance classes" (data-api.limitations), so no instance of such a cluster is `db.t*`. The provider turns it on with
+ * CreateDBCluster's EnableHttpEndpoint, and later with EnableHttpEndpoint ("This operation applies only to Aurora
+ * PostgreSQL Serverless v2 and provisioned DB clusters"; terraform-provider-aws cluster.go `enableHTTPEndpointProvisioned`).
+ * Aurora MySQL's Data API versions and the Regions without it are not judged (not confirmed here).
+ */
+export const RDS_DATA_API_SUPPORT: DeployRule = {
+  id: "RdsDataApiSupport",
+  title: "The Data API is enabled only on Aurora PostgreSQL versions that offer it, without T instance classes",
+  source: "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.Aurora_Fea_Regions_DB-eng.Feature.Data_API.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const cluster of ofType(graph, RDS_CLUSTER)) {
+      if (cluster.inputs.enableHttpEndpoint !== true) continue;
+      const report = (r: RecordedResource, problem: string, fix: string) => findings.push(finding(this.id, r, problem, fix));
+      if (cluster.inputs.engine === "aurora-postgresql") {
+        const version = postgresVersion(cluster.inputs.engineVersion);
+        const minimums = minimumsText(AURORA_POSTGRESQL_MINIMUM_VERSIONS.dataApi);
+        if (!version) report(cluster, `enables the Data API with engineVersion ${JSON.stringify(cluster.inputs.engineVersion ?? "(the default)")}; the Data API needs aurora-postgresql ${minimums} or higher (per major), so name the version`, "set engineVersion to a version with the Data API, e.g. 16.6");
+        else if (!offers(AURORA_POSTGRESQL_MINIMUM_VERSIONS.dataApi, version)) report(cluster, `enables the Data API on aurora-postgresql ${cluster.inputs.engineVersion}, which has none; it starts at ${minimums} (per major)`, "upgrade engineVersion to such a version, or leave enableHttpEndpoint off");
+      }
+      for (const instance of instancesOf(graph, cluster)) {
+        const instanceClass = instance.inputs.instanceClass;
+        if (typeof instanceClass === "string" && /^db\.t\d/.test(instanceClass)) report(instance, `is ${instanceClass} in ${cluster.name}, whose Data API is on; "Data API isn't supported on T DB instance classes"`, 'use "db.serverless" (or a non-T class)');
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * A DB subnet group's subnets cover at least two Availability Zones: "DB subnet groups must contain at least one subnet
+ * in at least two AZs in the AWS Region" (API_CreateDBSubnetGroup; DBSubnetGroupDoesNotCoverEnoughAZs "Subnets in the DB
+ * subnet group should cover at least two Availability Zones unless there is only one Availability Zone"). Judged on the
+ * plan's subnets whose `availabilityZone` (or `availabilityZoneId`) is set; a group naming a subnet the plan does not
+ * hold, or one without a zone, is not judged.
+ */
+export const RDS_SUBNET_GROUP_AZS: DeployRule = {
+  id: "RdsSubnetGroupAzs",
+  title: "DB subnet groups span at least two Availability Zones",
+  source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const subnets = ofType(graph, SUBNET);
+    for (const group of ofType(graph, RDS_SUBNET_GROUP)) {
+      const ids: unknown[] = Array.isArray(group.inputs.subnetIds) ? group.inputs.subnetIds : [];
+      const zones = ids.map((id) => {
+        const subnet = subnets.find((s) => s.id === id || s.state.id === id);
+        return subnet?.inputs.availabilityZone ?? subnet?.inputs.availabilityZoneId;
+      });
+      if (ids.length === 0 || zones.some((z) => typeof z !== "string" || !z)) continue;
+      const distinct = new Set(zones);
+      if (distinct.size < 2) findings.push(finding(this.id, group, `has ${ids.length} subnet(s), all in ${[...distinct][0]}; RDS needs subnets in at least two Availability Zones (DBSubnetGroupDoesNotCoverEnoughAZs)`, "add a subnet in another Availability Zone of the region"));
+    }
+    return findings;
+  },
+};
+
+/**
+ * Words an Aurora PostgreSQL database or master user name may not be: "Can't be a word reserved by the database engine"
+ * (API_CreateDBCluster DatabaseName, MasterUsername). PostgreSQL's reserved key words (PostgreSQL docs, "SQL Key
+ * Words", the "reserved" entries); **not confirmed** that RDS refuses exactly these. `admin` and `rdsadmin` as a master
+ * user: "MasterUsername admin cannot be used as it is a reserved word used by the engine" (InvalidParameterValue, for
+ * aurora-postgresql: aws/aws-cdk#10597, aws-cloudformation/cfn-lint#4425 checked against CloudFormation: `admin` fails on
+ * aurora-postgresql, `rdsadmin` on every engine, `postgres` succeeds).
+ */
+export const POSTGRES_RESERVED_WORDS: ReadonlySet<string> = new Set(
+  ("all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create current_catalog current_date current_role current_time " +
+    "current_timestamp current_user default deferrable desc distinct do else end except false fetch for foreign from grant group having in initially intersect into " +
+    "lateral leading limit localtime localtimestamp not null offset on only or order placing primary references returning select session_user some symmetric " +
+    "system_user table then to trailing true union unique user using variadic when where window with").split(" "),
+);
+const RESERVED_MASTER_USERNAMES = new Set(["admin", "rdsadmin"]);
+
+/** Whether a cluster is created from something that brings its own master user (a snapshot, a point in time, a replica source, a global cluster). */
+function restored(cluster: RecordedResource): boolean {
+  const i = cluster.inputs;
+  return Boolean(i.snapshotIdentifier || i.restoreToPointInTime || i.replicationSourceIdentifier || i.globalClusterIdentifier);
+}
+
+/**
+ * The master user and the database of an Aurora PostgreSQL cluster:
+ * - `manageMasterUserPassword` with `masterPassword` (or `masterPasswordWo`) is refused before any call
+ *   ("manage_master_user_password" ConflictsWith "master_password", "master_password_wo", terraform-provider-aws
+ *   cluster.go); a new cluster (not restored from a snapshot, a point in time, a replica source or a global cluster) has
+ *   one of them and a `masterUsername` ("Username and password credentials are required and valid unless the cluster
+ *   password is managed by RDS, or it is a read-replica", cluster.go; CreateDBCluster MasterUsername "Required for Aurora
+ *   DB clusters");
+ * - `masterUsername`: "Must be 1 to 16 letters or numbers. First character must be a letter. Can't be a reserved word for
+ *   the chosen database engine" (API_CreateDBCluster), POSTGRES_RESERVED_WORDS and `admin`, `rdsadmin`;
+ * - `databaseName` (aurora-postgresql): "It must contain 1 to 63 alphanumeric characters. Must begin with a letter.
+ *   Subsequent characters can be letters, underscores, or digits (0 to 9). Can't be a word reserved by the database
+ *   engine" (API_CreateDBInstance DBName, "Amazon Aurora PostgreSQL").
+ */
+export const RDS_CLUSTER_CREDENTIALS: DeployRule = {
+  id: "RdsClusterCredentials",
+  title: "Aurora PostgreSQL clusters have a master user with one kind of password, and a valid database name",
+  source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const cluster of ofType(graph, RDS_CLUSTER)) {
+      const i = cluster.inputs;
+      const report = (problem: string, fix: string) => findings.push(finding(this.id, cluster, problem, fix));
+      const password = Boolean(i.masterPassword || i.masterPasswordWo);
+      if (i.manageMasterUserPassword === true && password) report("sets manageMasterUserPassword with a masterPassword; the provider refuses the two together (ConflictsWith)", "remove masterPassword: RDS keeps the password in Secrets Manager");
+      if (!restored(cluster)) {
+        if (i.manageMasterUserPassword !== true && !password) report("has neither manageMasterUserPassword nor a masterPassword; CreateDBCluster needs the master user's password", "set manageMasterUserPassword: true (RDS keeps it in Secrets Manager)");
+        if (i.masterUsername === undefined || i.masterUsername === "") report("has no masterUsername, which CreateDBCluster requires for a new Aurora cluster", 'set masterUsername, e.g. "app"');
+      }
+      if (i.engine !== "aurora-postgresql") continue;
+      const user = i.masterUsername;
+      if (typeof user === "string" && user !== "") {
+        if (!/^[A-Za-z][A-Za-z0-9]{0,15}$/.test(user)) report(`has masterUsername ${JSON.stringify(user)}; RDS takes 1–16 letters or digits, starting with a letter`, 'use letters and digits only, e.g. "app"');
+        else if (RESERVED_MASTER_USERNAMES.has(user.toLowerCase()) || POSTGRES_RESERVED_WORDS.has(user.toLowerCase())) report(`has masterUsername ${JSON.stringify(user)}, a word reserved by the engine ("cannot be used as it is a reserved word used by the engine")`, 'choose another name, e.g. "app" or "postgres"');
+      }
+      const database = i.databaseName;
+      if (typeof database === "string" && database !== "") {
+        if (!/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(database)) report(`has databaseName ${JSON.stringify(database)}; Aurora PostgreSQL takes 1–63 letters, digits or underscores, starting with a letter`, 'use letters, digits and underscores, e.g. "app"');
+        else if (POSTGRES_RESERVED_WORDS.has(database.toLowerCase())) report(`has databaseName ${JSON.stringify(database)}, a PostgreSQL reserved word`, 'choose another name, e.g. "app"');
+      }
+    }
+    return findings;
+  },
+};
+
+/** Why an RDS identifier is refused, or undefined: `lowercase` for the provider's validIdentifier (cluster and instance identifiers). */
+export function rdsIdentifierProblem(value: string, max: number, lowercase: boolean): string | undefined {
+  if (value.length < 1 || value.length > max) return `is ${value.length} characters; RDS takes 1–${max}`;
+  if (!(lowercase ? /^[a-z][a-z0-9-]*$/ : /^[A-Za-z][A-Za-z0-9-]*$/).test(value)) return `is not ${lowercase ? "lower-case " : ""}letters, digits and hyphens starting with a letter`;
+  if (value.includes("--")) return "has two consecutive hyphens";
+  if (value.endsWith("-")) return "ends with a hyphen";
+  return undefined;
+}
+
+const EXPORTABLE_LOGS: Readonly<Record<string, readonly string[]>> = {
+  "aurora-postgresql": ["instance", "postgresql", "iam-db-auth-error"],
+  "aurora-mysql": ["audit", "error", "general", "instance", "slowquery", "iam-db-auth-error"],
+};
+
+/**
+ * An Aurora cluster's names and settings that AWS or the provider refuses:
+ * - `clusterIdentifier` and an instance's `identifier`: "Must contain from 1 to 63 letters, numbers, or hyphens. First
+ *   character must be a letter. Can't end with a hyphen or contain two consecutive hyphens" (API_CreateDBCluster
+ *   DBClusterIdentifier); the provider's validIdentifier takes lower case only (`^[0-9a-z-]+$`, validate.go);
+ * - `skipFinalSnapshot` false (the provider's default) needs `finalSnapshotIdentifier`: DeleteDBCluster is never sent
+ *   without it ("RDS Cluster final_snapshot_identifier is required when skip_final_snapshot is false", cluster.go
+ *   resourceClusterDelete), so `pulumi destroy` and a replacement fail; the identifier: "Must be 1 to 255 letters,
+ *   numbers, or hyphens. First character must be a letter. Can't end with a hyphen or contain two consecutive hyphens"
+ *   (API_DeleteDBCluster FinalDBSnapshotIdentifier); a fixed one is taken once per account and region, so a second
+ *   destroy of the stack is refused (DBClusterSnapshotAlreadyExistsFault) — not judged here;
+ * - `backupRetentionPeriod` 1–35 days (AURORA_SERVERLESS_V2_LIMITS);
+ * - `enabledCloudwatchLogsExports` of the engine's log types: "Aurora PostgreSQL - instance | postgresql |
+ *   iam-db-auth-error", "Aurora MySQL - audit | error | general | instance | slowquery | iam-db-auth-error"
+ *   (API_CreateDBCluster EnableCloudwatchLogsExports).
+ */
+export const RDS_CLUSTER_SETTINGS: DeployRule = {
+  id: "RdsClusterSettings",
+  title: "Aurora clusters have valid identifiers, a final snapshot identifier unless skipped, 1–35 days of backups and their engine's log exports",
+  source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBCluster.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const { backupRetentionDays } = AURORA_SERVERLESS_V2_LIMITS;
+    for (const cluster of ofType(graph, RDS_CLUSTER)) {
+      const i = cluster.inputs;
+      const report = (problem: string, fix: string) => findings.push(finding(this.id, cluster, problem, fix));
+      if (typeof i.clusterIdentifier === "string") {
+        const problem = rdsIdentifierProblem(i.clusterIdentifier, 63, true);
+        if (problem) report(`has clusterIdentifier ${JSON.stringify(i.clusterIdentifier)}, which ${problem}`, "use 1–63 lower-case letters, digits and single hyphens, starting with a letter (or leave it unset: Pulumi autonames it)");
+      }
+      if (i.skipFinalSnapshot !== true) {
+        if (typeof i.finalSnapshotIdentifier !== "string" || i.finalSnapshotIdentifier === "") report("keeps a final snapshot (skipFinalSnapshot is not true) but names no finalSnapshotIdentifier; the provider refuses to delete the cluster, so `pulumi destroy` and any replacement fail", "set finalSnapshotIdentifier (unique per deletion), or skipFinalSnapshot: true outside production");
+        else {
+          const problem = rdsIdentifierProblem(i.finalSnapshotIdentifier, 255, false);
+          if (problem) report(`has finalSnapshotIdentifier ${JSON.stringify(i.finalSnapshotIdentifier)}, which ${problem}`, "use 1–255 letters, digits and single hyphens, starting with a letter");
+        }
+      }
+      const retention = i.backupRetentionPeriod;
+      if (retention !== undefined && !(Number.isInteger(retention) && retention >= backupRetentionDays.min && retention <= backupRetentionDays.max)) report(`keeps backups ${retention} days; RDS takes 1–35`, "set backupRetentionPeriod between 1 and 35");
+      const allowed = EXPORTABLE_LOGS[i.engine];
+      const exports: unknown[] = Array.isArray(i.enabledCloudwatchLogsExports) ? i.enabledCloudwatchLogsExports : [];
+      const unknown = allowed ? exports.filter((e) => typeof e !== "string" || !allowed.includes(e)) : [];
+      if (unknown.length > 0) report(`exports ${JSON.stringify(unknown)} to CloudWatch Logs; ${i.engine} exports ${allowed!.join(", ")}`, `keep enabledCloudwatchLogsExports to ${allowed!.map((a) => JSON.stringify(a)).join(", ")}`);
+    }
+    for (const instance of ofType(graph, RDS_CLUSTER_INSTANCE)) {
+      if (typeof instance.inputs.identifier !== "string") continue;
+      const problem = rdsIdentifierProblem(instance.inputs.identifier, 63, true);
+      if (problem) findings.push(finding(this.id, instance, `has identifier ${JSON.stringify(instance.inputs.identifier)}, which ${problem}`, "use 1–63 lower-case letters, digits and single hyphens, starting with a letter (or leave it unset)"));
+    }
+    return findings;
+  },
+};
+
+export const RDS_RULES: DeployRule[] = [RDS_SERVERLESS_V2_SHAPE, RDS_SERVERLESS_V2_CAPACITY, RDS_DATA_API_SUPPORT, RDS_SUBNET_GROUP_AZS, RDS_CLUSTER_CREDENTIALS, RDS_CLUSTER_SETTINGS];
+
+/**
+ * An aurora-postgresql cluster of both plans whose `engineVersion` changes across majors without
+ * `allowMajorVersionUpgrade: true` ("InvalidParameterCombination: The AllowMajorVersionUpgrade flag must be present when
+ * upgrading to a new major version", hashicorp/terraform-provider-aws#13389, #13490: ModifyDBCluster refuses it), or to
+ * a lower version (RDS upgrades only; a lower version is refused — **inferred**, the exact message not confirmed). The
+ * update stops at the cluster. Plans saved without the cluster's versions are not judged. Checked by checkPlanTransition.
+ */
+export function rdsEngineVersionFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
+  const findings: TransitionFinding[] = [];
+  for (const cluster of ofType(after, RDS_CLUSTER)) {
+    const old = beforeByUrn.get(cluster.urn);
+    if (!old || old.inputs.engine !== "aurora-postgresql" || cluster.inputs.engine !== "aurora-postgresql") continue;
+    const [from, to] = [postgresVersion(old.inputs.engineVersion), postgresVersion(cluster.inputs.engineVersion)];
+    if (!from || !to) continue;
+    const change = `changes engineVersion ${old.inputs.engineVersion} → ${cluster.inputs.engineVersion}`;
+    if (to[0] < from[0] || (to[0] === from[0] && to[1] < from[1])) {
+      findings.push({ ...finding("TransitionRdsEngineVersion", cluster, `${change}, a downgrade; RDS upgrades a cluster's engine only, so ModifyDBCluster is refused and the update stops at the cluster`, `keep engineVersion ${old.inputs.engineVersion} (or higher); to go back, restore a snapshot into a new cluster`, stack), urn: cluster.urn });
+    } else if (to[0] > from[0] && cluster.inputs.allowMajorVersionUpgrade !== true) {
+      findings.push({ ...finding("TransitionRdsEngineVersion", cluster, `${change}, a major version upgrade without allowMajorVersionUpgrade; ModifyDBCluster refuses it ("The AllowMajorVersionUpgrade flag must be present when upgrading to a new major version")`, "set allowMajorVersionUpgrade: true in the same update (and a parameter group of the new family if the cluster names one)", stack), urn: cluster.urn });
+    }
+  }
+  return findings;
+}

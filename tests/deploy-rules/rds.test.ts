@@ -1,0 +1,65 @@
+/**
+ * The Aurora rules pass on an Aurora PostgreSQL Serverless v2 cluster behind the Data API as RelationalDatabase builds
+ * it (dev and prod), with the capacity range, versions and settings AWS takes at their limits; and
+ * TransitionRdsEngineVersion finds a major upgrade without allowMajorVersionUpgrade and a downgrade, also through a saved
+ * plan. (The failing fixtures are in fixtures/rds.ts.)
+ */
+import { describe, expect, it } from "vitest";
+import { checkDeployRules, formatFinding, PLAN_TRANSITION_RULES, RDS_RULES } from "../../testing/deploy-rules";
+import { devContext, handBuilt, transition, saved } from "./fixture";
+import { CLUSTER, clusterInputs, databaseNeighbours, productionInputs, serverlessDatabase } from "./fixtures/rds";
+
+const prod = { ...devContext, stack: "prod", production: true };
+const clean = (graph: ReturnType<typeof serverlessDatabase>, context = devContext) => checkDeployRules(graph, context).map(formatFinding);
+
+describe("Aurora deploy rules pass on", () => {
+  it("a Serverless v2 cluster behind the Data API with its writer, subnet group, log group and grants (dev and prod)", () => {
+    expect(RDS_RULES.length).toBe(6);
+    expect(clean([...serverlessDatabase(), ...databaseNeighbours()])).toEqual([]);
+    expect(clean([...serverlessDatabase(productionInputs), ...databaseNeighbours()], prod)).toEqual([]);
+  });
+
+  it("the limits AWS takes: 0.5–256 ACUs, 0 with a pause of 86400 s, the first version of each major with the Data API and auto-pause", () => {
+    expect(clean(serverlessDatabase({ serverlessv2ScalingConfiguration: { minCapacity: 0.5, maxCapacity: 256 } }))).toEqual([]);
+    expect(clean(serverlessDatabase({ serverlessv2ScalingConfiguration: { minCapacity: 0, maxCapacity: 1, secondsUntilAutoPause: 86_400 } }))).toEqual([]);
+    for (const version of ["13.15", "14.12", "15.7", "16.3", "17.4", "18.1"]) expect(clean(serverlessDatabase({ engineVersion: version }, { engineVersion: version })), version).toEqual([]);
+    const dataApiOnly = { serverlessv2ScalingConfiguration: { minCapacity: 0.5, maxCapacity: 2 } };
+    for (const version of ["13.11", "14.8", "15.3", "16.1"]) expect(clean(serverlessDatabase({ ...dataApiOnly, engineVersion: version }, { engineVersion: undefined })), version).toEqual([]);
+  });
+
+  it("a password of the program's with no managed one, a restored cluster without credentials, a mixed cluster, 1 and 35 days of backups, every Aurora PostgreSQL log export", () => {
+    expect(clean(serverlessDatabase({ manageMasterUserPassword: undefined, masterPassword: "s3cret-from-config", masterUsername: "postgres" }))).toEqual([]);
+    expect(clean(serverlessDatabase({ manageMasterUserPassword: undefined, masterUsername: undefined, snapshotIdentifier: "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:before" }))).toEqual([]);
+    const reader = handBuilt("aws:rds/clusterInstance:ClusterInstance", "db-reader", { clusterIdentifier: "db-cluster-1a2b3c4", engine: "aurora-postgresql", instanceClass: "db.r6g.large" });
+    expect(clean([...serverlessDatabase(), reader])).toEqual([]);
+    for (const days of [1, 35]) expect(clean(serverlessDatabase({ backupRetentionPeriod: days }))).toEqual([]);
+    expect(clean(serverlessDatabase({ enabledCloudwatchLogsExports: ["instance", "postgresql", "iam-db-auth-error"], clusterIdentifier: "gallery-db-1" }))).toEqual([]);
+  });
+});
+
+describe("TransitionRdsEngineVersion: an Aurora PostgreSQL version change ModifyDBCluster refuses", () => {
+  const at = (engineVersion: string, more: Record<string, unknown> = {}) => serverlessDatabase({ engineVersion, ...more }, { engineVersion: undefined });
+
+  it("is in the transition rules with its source", () => {
+    expect(PLAN_TRANSITION_RULES.find((r) => r.id === "TransitionRdsEngineVersion")?.source).toBe("https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBCluster.html");
+  });
+
+  it("finds 15.7 → 16.6 without allowMajorVersionUpgrade, also from a saved plan", () => {
+    const found = transition(at("15.7"), at("16.6"));
+    expect(found.map((f) => [f.rule, f.resource])).toEqual([["TransitionRdsEngineVersion", `${CLUSTER} db-cluster`]]);
+    expect(found[0].problem).toBe('changes engineVersion 15.7 → 16.6, a major version upgrade without allowMajorVersionUpgrade; ModifyDBCluster refuses it ("The AllowMajorVersionUpgrade flag must be present when upgrading to a new major version")');
+    expect(transition(saved(at("15.7")), at("16.6")).map((f) => f.rule)).toEqual(["TransitionRdsEngineVersion"]);
+  });
+
+  it("finds a downgrade, 16.6 → 16.2 and 16.6 → 15.7 with the flag", () => {
+    expect(transition(at("16.6"), at("16.2")).map((f) => f.problem)).toEqual([expect.stringMatching(/^changes engineVersion 16.6 → 16.2, a downgrade; RDS upgrades a cluster's engine only/)]);
+    expect(transition(at("16.6"), at("15.7", { allowMajorVersionUpgrade: true })).map((f) => f.rule)).toEqual(["TransitionRdsEngineVersion"]);
+  });
+
+  it("passes a minor upgrade, a major one with allowMajorVersionUpgrade, and an unchanged version", () => {
+    expect(transition(at("16.2"), at("16.6")).map(formatFinding)).toEqual([]);
+    expect(transition(at("15.7"), at("16.6", { allowMajorVersionUpgrade: true })).map(formatFinding)).toEqual([]);
+    expect(transition(saved(at("16.6")), at("16.6")).map(formatFinding)).toEqual([]);
+    expect(clusterInputs.engineVersion).toBe("16.6");
+  });
+});
