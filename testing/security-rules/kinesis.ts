@@ -1,5 +1,5 @@
-import { asArray, ofType, policyDocument } from "../../local/offline/graph";
-import { finding, type Finding, type SecurityRule } from "./rule";
+import { asArray, ofType } from "../../local/offline/graph";
+import { allowStatements, finding, type Finding, type SecurityRule } from "./rule";
 
 /**
  * KDS1 (cdk-nag AwsSolutions-KDS1): Kinesis data streams encrypt at rest: `encryptionType` KMS with a key (the AWS
@@ -28,13 +28,10 @@ export const KINESIS_LEAST_PRIVILEGE: SecurityRule = {
   title: "Kinesis grants name their streams and consumers",
   check(graph) {
     const findings: Finding[] = [];
-    for (const carrier of [...ofType(graph, "aws:iam/rolePolicy:RolePolicy"), ...ofType(graph, "aws:iam/policy:Policy")]) {
-      for (const statement of policyDocument(carrier.inputs.policy).Statement) {
-        if ((statement.Effect ?? "Allow") !== "Allow") continue;
-        const kinesis = asArray<string>(statement.Action).filter((action) => action.toLowerCase().startsWith("kinesis:"));
-        const wide = asArray<string>(statement.Resource).filter((resource) => resource.includes("*"));
-        if (kinesis.length > 0 && wide.length > 0) findings.push(finding("KinesisLeastPrivilege", carrier, `allows ${kinesis.join(", ")} on ${wide.join(", ")}, not on the streams it uses`));
-      }
+    for (const { carrier, statement } of allowStatements(graph)) {
+      const kinesis = asArray<string>(statement.Action).filter((action) => action.toLowerCase().startsWith("kinesis:"));
+      const wide = asArray<string>(statement.Resource).filter((resource) => resource.includes("*"));
+      if (kinesis.length > 0 && wide.length > 0) findings.push(finding("KinesisLeastPrivilege", carrier, `allows ${kinesis.join(", ")} on ${wide.join(", ")}, not on the streams it uses`));
     }
     return findings;
   },

@@ -2,9 +2,9 @@
  * Security rules for Aurora clusters (RelationalDatabase's Aurora PostgreSQL Serverless v2 behind the RDS Data API, or
  * hand-built), after cdk-nag's AwsSolutions-RDS rules where one matches (RDS2, RDS10).
  */
-import { asArray, ofType, policyDocument, type Graph } from "../../local/offline/graph";
+import { asArray, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { finding, type Finding, type SecurityRule } from "./rule";
+import { allowStatements, finding, type Finding, type SecurityRule } from "./rule";
 
 const CLUSTER = "aws:rds/cluster:Cluster";
 const INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
@@ -110,17 +110,14 @@ export const RDS_DATA_LEAST_PRIVILEGE: SecurityRule = {
   title: "Data API grants name their clusters and GetSecretValue names its secrets",
   check(graph) {
     const findings: Finding[] = [];
-    for (const carrier of [...ofType(graph, "aws:iam/rolePolicy:RolePolicy"), ...ofType(graph, "aws:iam/policy:Policy")]) {
-      for (const statement of policyDocument(carrier.inputs.policy).Statement) {
-        if ((statement.Effect ?? "Allow") !== "Allow") continue;
-        const actions = asArray<string>(statement.Action);
-        const resources = asArray<string>(statement.Resource);
-        const dataApi = actions.filter((a) => a.toLowerCase().startsWith("rds-data:"));
-        const notClusters = resources.filter((r) => !RDS_CLUSTER_ARN.test(r));
-        if (dataApi.length > 0 && notClusters.length > 0) findings.push(finding("RdsDataLeastPrivilege", carrier, `allows ${dataApi.join(", ")} on ${notClusters.join(", ")}, not on the clusters it queries`));
-        const wideSecrets = resources.filter((r) => r.includes("*"));
-        if (actions.some((a) => a.toLowerCase() === "secretsmanager:getsecretvalue") && wideSecrets.length > 0) findings.push(finding("RdsDataLeastPrivilege", carrier, `allows secretsmanager:GetSecretValue on ${wideSecrets.join(", ")}, not on the secrets it reads`));
-      }
+    for (const { carrier, statement } of allowStatements(graph)) {
+      const actions = asArray<string>(statement.Action);
+      const resources = asArray<string>(statement.Resource);
+      const dataApi = actions.filter((a) => a.toLowerCase().startsWith("rds-data:"));
+      const notClusters = resources.filter((r) => !RDS_CLUSTER_ARN.test(r));
+      if (dataApi.length > 0 && notClusters.length > 0) findings.push(finding("RdsDataLeastPrivilege", carrier, `allows ${dataApi.join(", ")} on ${notClusters.join(", ")}, not on the clusters it queries`));
+      const wideSecrets = resources.filter((r) => r.includes("*"));
+      if (actions.some((a) => a.toLowerCase() === "secretsmanager:getsecretvalue") && wideSecrets.length > 0) findings.push(finding("RdsDataLeastPrivilege", carrier, `allows secretsmanager:GetSecretValue on ${wideSecrets.join(", ")}, not on the secrets it reads`));
     }
     return findings;
   },

@@ -2,7 +2,7 @@
  * Security rules over a recorded resource graph, after cdk-nag's AwsSolutions pack.
  * Each rule is a function from the graph to findings; an empty list passes.
  */
-import type { Graph } from "../../local/offline/graph";
+import { ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 
 export interface Finding {
@@ -26,4 +26,13 @@ export interface SecurityRule {
 
 export function finding(rule: string, resource: RecordedResource, problem: string): Finding {
   return { rule, resource: `${resource.type} ${resource.name}`, problem };
+}
+
+/** Every Allow statement of the plan's role policies and managed policies, with the policy that carries it. */
+export function allowStatements(graph: Graph): Array<{ carrier: RecordedResource; statement: Record<string, any> }> {
+  return [...ofType(graph, "aws:iam/rolePolicy:RolePolicy"), ...ofType(graph, "aws:iam/policy:Policy")].flatMap((carrier) =>
+    policyDocument(carrier.inputs.policy)
+      .Statement.filter((statement) => (statement.Effect ?? "Allow") === "Allow")
+      .map((statement) => ({ carrier, statement })),
+  );
 }
