@@ -100,7 +100,7 @@ export const RDS_CLUSTER_ARN = /^arn:[^:*?]+:rds:[^:*?]+:\d{12}:cluster:[a-z][a-
 
 /**
  * RdsDataLeastPrivilege: a policy's Data API grants name clusters: every Resource of a statement allowing an `rds-data:`
- * action is a cluster ARN without wildcards (never `*`, nor `cluster:*`: "rds-data" actions take the cluster as their
+ * action is a cluster ARN without wildcards (of the form RDS_CLUSTER_ARN, or the `arn` of a cluster of the plan) (never `*`, nor `cluster:*`: "rds-data" actions take the cluster as their
  * resource, https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrdsdataapi.html), and
  * `secretsmanager:GetSecretValue` is allowed on named secrets only (no `*` in the Resource; a secret ARN's `-??????`
  * suffix is fine). IAM5 already refuses wildcard actions.
@@ -110,11 +110,12 @@ export const RDS_DATA_LEAST_PRIVILEGE: SecurityRule = {
   title: "Data API grants name their clusters and GetSecretValue names its secrets",
   check(graph) {
     const findings: Finding[] = [];
+    const planClusters = new Set(clusters(graph).map((c) => c.state.arn).filter((arn): arn is string => typeof arn === "string" && !arn.includes("*")));
     for (const { carrier, statement } of allowStatements(graph)) {
       const actions = asArray<string>(statement.Action);
       const resources = asArray<string>(statement.Resource);
       const dataApi = actions.filter((a) => a.toLowerCase().startsWith("rds-data:"));
-      const notClusters = resources.filter((r) => !RDS_CLUSTER_ARN.test(r));
+      const notClusters = resources.filter((r) => !RDS_CLUSTER_ARN.test(r) && !planClusters.has(r));
       if (dataApi.length > 0 && notClusters.length > 0) findings.push(finding("RdsDataLeastPrivilege", carrier, `allows ${dataApi.join(", ")} on ${notClusters.join(", ")}, not on the clusters it queries`));
       const wideSecrets = resources.filter((r) => r.includes("*"));
       if (actions.some((a) => a.toLowerCase() === "secretsmanager:getsecretvalue") && wideSecrets.length > 0) findings.push(finding("RdsDataLeastPrivilege", carrier, `allows secretsmanager:GetSecretValue on ${wideSecrets.join(", ")}, not on the secrets it reads`));

@@ -61,3 +61,13 @@ describe("Aurora security rules", () => {
     expect(RDS_DATA_LEAST_PRIVILEGE.check(withPolicy({ Effect: "Deny", Action: "rds-data:*", Resource: "*" }), dev)).toEqual([]);
   });
 });
+
+describe("RdsDataLeastPrivilege on a recording", () => {
+  it("takes the ARN of a cluster of the plan, whatever its form", () => {
+    const graph = serverlessDatabase().map((r) => (r.type === CLUSTER ? { ...r, state: { ...r.state, arn: "arn:aws:rds:us-east-1:123456789012:db-cluster-1a2b3c4" } } : r));
+    const grant = { Effect: "Allow", Action: "rds-data:ExecuteStatement", Resource: "arn:aws:rds:us-east-1:123456789012:db-cluster-1a2b3c4" };
+    const withGrant = patched([...graph, ...databaseNeighbours()], "api-fn-policy", { policy: JSON.stringify({ Version: "2012-10-17", Statement: [grant] }) });
+    expect(RDS_DATA_LEAST_PRIVILEGE.check(withGrant, dev)).toEqual([]);
+    expect(RDS_DATA_LEAST_PRIVILEGE.check(withPolicy(grant), dev).map((f) => f.rule)).toEqual(["RdsDataLeastPrivilege"]);
+  });
+});
