@@ -16,15 +16,18 @@ const SUBNET = "aws:ec2/subnet:Subnet";
 
 /**
  * Aurora PostgreSQL versions, per major, from which a feature is offered (a version `<major>.<minor>` at or above the
- * entry's minor; a major without an entry: none of its versions).
+ * entry's minor; a major below the table's lowest, or missing from it: none of its versions; a major above the table's
+ * newest: all of them, **assumed** for majors AWS adds later).
  * - `dataApi`: "Data API with Aurora PostgreSQL Serverless v2 and provisioned": "Version 17.4 and higher", "16.1 and
- *   higher", "15.3 and higher", "14.8 and higher", "13.11 and higher" (US East (N. Virginia); the same in the other
- *   Regions that have it, https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.Aurora_Fea_Regions_DB-eng.Feature.Data_API.html).
+ *   higher", "15.3 and higher", "14.8 and higher", "13.11 and higher" (the same in every Region row that has it; some
+ *   Regions, e.g. Asia Pacific (Hyderabad), have none — not judged here,
+ *   https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.Aurora_Fea_Regions_DB-eng.Feature.Data_API.html).
  * - `autoPause` (minCapacity 0): "For Aurora versions that support the Aurora Serverless v2 auto-pause feature, the
- *   smallest value that you can use is 0. For versions that don't …, 0.5" (API_ServerlessV2ScalingConfiguration); the
- *   versions are 16.3, 15.7, 14.12 and 13.15 and higher at the launch (AWS Database Blog "Introducing scaling to 0
- *   capacity with Amazon Aurora Serverless v2", 2024-11-20); every 17 release is later than that (17.4 is the first
- *   17 on Aurora, per the Data API table above), so all of 17 and later majors are taken as supporting it.
+ *   smallest value that you can use is 0. For versions that don't support Aurora Serverless v2 auto-pause, the smallest
+ *   value that you can use is 0.5" (API_ServerlessV2ScalingConfiguration); the versions are 16.3, 15.7, 14.12 and 13.15
+ *   and higher (AWS Database Blog, "Introducing scaling to 0 capacity with Amazon Aurora Serverless v2", 2024-11-20; the
+ *   user guide's capacity table was not read). Aurora PostgreSQL 17 came after that launch, so all of 17 is taken as
+ *   offering it (**not confirmed** on an AWS page).
  */
 export const AURORA_POSTGRESQL_MINIMUM_VERSIONS = {
   dataApi: { 13: 11, 14: 8, 15: 3, 16: 1, 17: 4 } as Readonly<Record<number, number>>,
@@ -124,7 +127,8 @@ export const RDS_SERVERLESS_V2_SHAPE: DeployRule = {
  * A Serverless v2 capacity range (AURORA_SERVERLESS_V2_LIMITS): minCapacity 0–256 and maxCapacity 1–256 in 0.5 steps,
  * maxCapacity ≥ minCapacity ("The maximum capacity must be greater than or equal to the minimum capacity", pulumi-aws
  * ClusterServerlessv2ScalingConfiguration); minCapacity 0 (auto-pause) only on an engine version that offers it
- * (AURORA_POSTGRESQL_MINIMUM_VERSIONS.autoPause; aurora-postgresql only: other engines' versions are not judged);
+ * (AURORA_POSTGRESQL_MINIMUM_VERSIONS.autoPause; aurora-postgresql only: other engines' versions, and an unset version,
+ * which RDS picks, are not judged);
  * secondsUntilAutoPause 300–86400 and only with minCapacity 0. maxCapacity above 128 on a version whose limit is 128
  * is not judged (which versions those are is not confirmed).
  */
@@ -145,8 +149,7 @@ export const RDS_SERVERLESS_V2_CAPACITY: DeployRule = {
       else if (isNumber(min) && max < min) report(`has maxCapacity ${max} below minCapacity ${min}`, `set maxCapacity to ${min} or more`);
       if (min === 0 && cluster.inputs.engine === "aurora-postgresql") {
         const version = postgresVersion(cluster.inputs.engineVersion);
-        if (!version) report(`scales to 0 ACUs (auto-pause) on engineVersion ${JSON.stringify(cluster.inputs.engineVersion ?? "(the default)")}; RDS takes minCapacity 0 only on versions with auto-pause (${minimumsText(AURORA_POSTGRESQL_MINIMUM_VERSIONS.autoPause)} and higher)`, "set engineVersion to such a version, or minCapacity to 0.5");
-        else if (!offers(AURORA_POSTGRESQL_MINIMUM_VERSIONS.autoPause, version)) report(`scales to 0 ACUs (auto-pause) on aurora-postgresql ${cluster.inputs.engineVersion}, which has no auto-pause; RDS takes minCapacity 0 only from ${minimumsText(AURORA_POSTGRESQL_MINIMUM_VERSIONS.autoPause)} (per major)`, "upgrade engineVersion, or set minCapacity to 0.5");
+        if (version && !offers(AURORA_POSTGRESQL_MINIMUM_VERSIONS.autoPause, version)) report(`scales to 0 ACUs (auto-pause) on aurora-postgresql ${cluster.inputs.engineVersion}, which has no auto-pause; RDS takes minCapacity 0 only from ${minimumsText(AURORA_POSTGRESQL_MINIMUM_VERSIONS.autoPause)} (per major)`, "upgrade engineVersion, or set minCapacity to 0.5");
       }
       if (seconds !== undefined) {
         if (!Number.isInteger(seconds) || seconds < secondsUntilAutoPause.min || seconds > secondsUntilAutoPause.max) report(`has secondsUntilAutoPause ${seconds}; RDS takes 300–86400`, "set secondsUntilAutoPause between 300 and 86400");
@@ -161,7 +164,8 @@ export const RDS_SERVERLESS_V2_CAPACITY: DeployRule = {
  * The RDS Data API (`enableHttpEndpoint: true`) on a cluster in provisioned mode (Serverless v2 or provisioned
  * instances): aurora-postgresql from the versions of AURORA_POSTGRESQL_MINIMUM_VERSIONS.dataApi ("Data API with Aurora
  * PostgreSQL Serverless v2 and provisioned"); earlier majors and versions have none; "Data API isn't supported on T DB
- * instance classes" (data-api.limitations), so no instance of such a cluster is `db.t*`. The provider turns it on with
+ * instance classes" (data-api.limitations), so no instance of such a cluster is `db.t*`. An unset engineVersion (RDS's
+ * default, a recent one) is not judged. The provider turns it on with
  * CreateDBCluster's EnableHttpEndpoint, and later with EnableHttpEndpoint ("This operation applies only to Aurora
  * PostgreSQL Serverless v2 and provisioned DB clusters"; terraform-provider-aws cluster.go `enableHTTPEndpointProvisioned`).
  * Aurora MySQL's Data API versions and the Regions without it are not judged (not confirmed here).
@@ -178,8 +182,7 @@ export const RDS_DATA_API_SUPPORT: DeployRule = {
       if (cluster.inputs.engine === "aurora-postgresql") {
         const version = postgresVersion(cluster.inputs.engineVersion);
         const minimums = minimumsText(AURORA_POSTGRESQL_MINIMUM_VERSIONS.dataApi);
-        if (!version) report(cluster, `enables the Data API with engineVersion ${JSON.stringify(cluster.inputs.engineVersion ?? "(the default)")}; the Data API needs aurora-postgresql ${minimums} or higher (per major), so name the version`, "set engineVersion to a version with the Data API, e.g. 16.6");
-        else if (!offers(AURORA_POSTGRESQL_MINIMUM_VERSIONS.dataApi, version)) report(cluster, `enables the Data API on aurora-postgresql ${cluster.inputs.engineVersion}, which has none; it starts at ${minimums} (per major)`, "upgrade engineVersion to such a version, or leave enableHttpEndpoint off");
+        if (version && !offers(AURORA_POSTGRESQL_MINIMUM_VERSIONS.dataApi, version)) report(cluster, `enables the Data API on aurora-postgresql ${cluster.inputs.engineVersion}, which has none; it starts at ${minimums} (per major)`, "upgrade engineVersion to such a version, or leave enableHttpEndpoint off");
       }
       for (const instance of instancesOf(graph, cluster)) {
         const instanceClass = instance.inputs.instanceClass;

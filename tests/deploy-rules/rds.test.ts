@@ -25,6 +25,7 @@ describe("Aurora deploy rules pass on", () => {
     for (const version of ["13.15", "14.12", "15.7", "16.3", "17.4", "18.1"]) expect(clean(serverlessDatabase({ engineVersion: version }, { engineVersion: version })), version).toEqual([]);
     const dataApiOnly = { serverlessv2ScalingConfiguration: { minCapacity: 0.5, maxCapacity: 2 } };
     for (const version of ["13.11", "14.8", "15.3", "16.1"]) expect(clean(serverlessDatabase({ ...dataApiOnly, engineVersion: version }, { engineVersion: undefined })), version).toEqual([]);
+    expect(clean(serverlessDatabase({ engineVersion: undefined }, { engineVersion: undefined })), "RDS's default version").toEqual([]);
   });
 
   it("a password of the program's with no managed one, a restored cluster without credentials, a mixed cluster, 1 and 35 days of backups, every Aurora PostgreSQL log export", () => {
