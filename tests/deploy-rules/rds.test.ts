@@ -52,6 +52,11 @@ describe("TransitionRdsEngineVersion: an Aurora PostgreSQL version change Modify
     expect(transition(saved(at("15.7")), at("16.6")).map((f) => f.rule)).toEqual(["TransitionRdsEngineVersion"]);
   });
 
+  it("keeps only the cluster's engine, version and allowMajorVersionUpgrade in a saved plan, never its password", () => {
+    const cluster = saved(at("15.7", { manageMasterUserPassword: undefined, masterPassword: "s3cret-from-config", allowMajorVersionUpgrade: false })).find((r) => r.type === CLUSTER)!;
+    expect(cluster.inputs).toEqual({ engine: "aurora-postgresql", engineVersion: "15.7", allowMajorVersionUpgrade: false });
+  });
+
   it("finds a downgrade, 16.6 → 16.2 and 16.6 → 15.7 with the flag", () => {
     expect(transition(at("16.6"), at("16.2")).map((f) => f.problem)).toEqual([expect.stringMatching(/^changes engineVersion 16.6 → 16.2, a downgrade; RDS upgrades a cluster's engine only/)]);
     expect(transition(at("16.6"), at("15.7", { allowMajorVersionUpgrade: true })).map((f) => f.rule)).toEqual(["TransitionRdsEngineVersion"]);
