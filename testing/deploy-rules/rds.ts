@@ -361,8 +361,11 @@ export const RDS_RULES: DeployRule[] = [RDS_SERVERLESS_V2_SHAPE, RDS_SERVERLESS_
  * An aurora-postgresql cluster of both plans whose `engineVersion` changes across majors without
  * `allowMajorVersionUpgrade: true` ("InvalidParameterCombination: The AllowMajorVersionUpgrade flag must be present when
  * upgrading to a new major version", hashicorp/terraform-provider-aws#13389, #13490: ModifyDBCluster refuses it), or to
- * a lower version (RDS upgrades only; a lower version is refused — **inferred**, the exact message not confirmed). The
- * update stops at the cluster. Plans saved without the cluster's versions are not judged. Checked by checkPlanTransition.
+ * a lower version ("InvalidParameterCombination: Cannot upgrade aurora-postgresql from 12.8 to 12.4",
+ * ministryofjustice/cloud-platform-environments#7615; "from 17.5 to 17.4", hashicorp/terraform-provider-aws#45026). The
+ * update stops at the cluster. Not visible in a plan: RDS's automatic minor upgrades move the deployed version above the
+ * program's, and the next deploy then sends that downgrade (terraform-aws-modules/terraform-aws-rds-aurora#228). Plans
+ * saved without the cluster's versions are not judged. Checked by checkPlanTransition.
  */
 export function rdsEngineVersionFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
@@ -374,7 +377,7 @@ export function rdsEngineVersionFindings(before: Graph, after: Graph, stack: str
     if (!from || !to) continue;
     const change = `changes engineVersion ${old.inputs.engineVersion} → ${cluster.inputs.engineVersion}`;
     if (to[0] < from[0] || (to[0] === from[0] && to[1] < from[1])) {
-      findings.push({ ...finding("TransitionRdsEngineVersion", cluster, `${change}, a downgrade; RDS upgrades a cluster's engine only, so ModifyDBCluster is refused and the update stops at the cluster`, `keep engineVersion ${old.inputs.engineVersion} (or higher); to go back, restore a snapshot into a new cluster`, stack), urn: cluster.urn });
+      findings.push({ ...finding("TransitionRdsEngineVersion", cluster, `${change}, a downgrade; ModifyDBCluster refuses it ("Cannot upgrade aurora-postgresql from ${old.inputs.engineVersion} to ${cluster.inputs.engineVersion}") and the update stops at the cluster`, `keep engineVersion ${old.inputs.engineVersion} (or higher); to go back, restore a snapshot into a new cluster`, stack), urn: cluster.urn });
     } else if (to[0] > from[0] && cluster.inputs.allowMajorVersionUpgrade !== true) {
       findings.push({ ...finding("TransitionRdsEngineVersion", cluster, `${change}, a major version upgrade without allowMajorVersionUpgrade; ModifyDBCluster refuses it ("The AllowMajorVersionUpgrade flag must be present when upgrading to a new major version")`, "set allowMajorVersionUpgrade: true in the same update (and a parameter group of the new family if the cluster names one)", stack), urn: cluster.urn });
     }

@@ -58,7 +58,7 @@ describe("TransitionRdsEngineVersion: an Aurora PostgreSQL version change Modify
   });
 
   it("finds a downgrade, 16.6 → 16.2 and 16.6 → 15.7 with the flag", () => {
-    expect(transition(at("16.6"), at("16.2")).map((f) => f.problem)).toEqual([expect.stringMatching(/^changes engineVersion 16.6 → 16.2, a downgrade; RDS upgrades a cluster's engine only/)]);
+    expect(transition(at("16.6"), at("16.2")).map((f) => f.problem)).toEqual([expect.stringMatching(/^changes engineVersion 16.6 → 16.2, a downgrade; ModifyDBCluster refuses it \("Cannot upgrade aurora-postgresql from 16.6 to 16.2"\)/)]);
     expect(transition(at("16.6"), at("15.7", { allowMajorVersionUpgrade: true })).map((f) => f.rule)).toEqual(["TransitionRdsEngineVersion"]);
   });
 
