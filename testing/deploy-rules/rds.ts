@@ -39,8 +39,8 @@ export const AURORA_POSTGRESQL_MINIMUM_VERSIONS = {
  * `serverlessv2_scaling_configuration`: max_capacity FloatBetween(1, 256), min_capacity FloatBetween(0, 256),
  * seconds_until_auto_pause IntBetween(300, 86400)): "You can specify ACU values in half-step increments"; "The largest
  * value that you can use is 256 for recent Aurora versions, or 128 for older versions"; SecondsUntilAutoPause "between
- * 300 seconds (five minutes) and 86,400 seconds (one day)", shown "only when the minimum capacity for the cluster is set
- * to 0 ACUs". Backup retention "Must be a value from 1 to 35" (API_CreateDBCluster BackupRetentionPeriod; the provider:
+ * 300 seconds (five minutes) and 86,400 seconds (one day)", and "InvalidParameterValue: SecondsUntilAutoPause can only be
+ * specified when minimum capacity is 0" (observed, anomalyco/sst#5276). Backup retention "Must be a value from 1 to 35" (API_CreateDBCluster BackupRetentionPeriod; the provider:
  * IntAtMost(35)).
  */
 export const AURORA_SERVERLESS_V2_LIMITS = {
@@ -153,7 +153,7 @@ export const RDS_SERVERLESS_V2_CAPACITY: DeployRule = {
       }
       if (seconds !== undefined) {
         if (!Number.isInteger(seconds) || seconds < secondsUntilAutoPause.min || seconds > secondsUntilAutoPause.max) report(`has secondsUntilAutoPause ${seconds}; RDS takes 300–86400`, "set secondsUntilAutoPause between 300 and 86400");
-        else if (min !== 0) report(`sets secondsUntilAutoPause ${seconds} with minCapacity ${min}; it applies only to a cluster that scales to 0 ACUs`, "remove secondsUntilAutoPause, or set minCapacity to 0");
+        else if (min !== 0) report(`sets secondsUntilAutoPause ${seconds} with minCapacity ${min}; RDS takes it only with minimum capacity 0 ("SecondsUntilAutoPause can only be specified when minimum capacity is 0")`, "remove secondsUntilAutoPause, or set minCapacity to 0");
       }
     }
     return findings;
