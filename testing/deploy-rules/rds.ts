@@ -93,10 +93,12 @@ const scalingOf = (cluster: RecordedResource): Record<string, any> | undefined =
  *   attribute before you add a DB instance that uses the db.serverless DB instance class", AWS::RDS::DBCluster
  *   ServerlessV2ScalingConfiguration; aurora-serverless-v2.requirements, "Clusters that use Aurora Serverless v2 must
  *   have a capacity range specified"); a provisioned class beside it is allowed (a mixed cluster), so not refused;
- * - an instance's `engine` is its cluster's (an Aurora instance joins the cluster's engine; the message RDS answers a
- *   mismatch with is **not confirmed**), and its `engineVersion`, when set, the cluster's (API_CreateDBInstance
- *   EngineVersion, Amazon Aurora: "Not applicable. The version number of the database engine to be used by the DB
- *   instance is managed by the DB cluster"; a differing one is **inferred** to be refused or to diff at every deploy).
+ * - an instance's `engine` is its cluster's (an instance of engine `aurora` in an aurora-postgresql 9.6.6 cluster:
+ *   "InvalidParameterCombination: Cannot find version 9.6.6 for aurora", hashicorp/terraform-provider-aws#4779), and its
+ *   `engineVersion`, when set, the cluster's (API_CreateDBInstance EngineVersion, Amazon Aurora: "Not applicable. The
+ *   version number of the database engine to be used by the DB instance is managed by the DB cluster"; changing it on an
+ *   instance: "The specified DB Instance is a member of a cluster. Modify the DB engine version for the DB Cluster using
+ *   the ModifyDbCluster API", aws-quickstart/quickstart-amazon-aurora-postgresql#46).
  */
 export const RDS_SERVERLESS_V2_SHAPE: DeployRule = {
   id: "RdsServerlessV2Shape",
