@@ -5,7 +5,7 @@
  * as (`aws`, a secret), so it publishes into the account the rest of the stack deploys to.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { awsSettingsFor } from "./aws-settings";
+import { awsSettingsFor } from "../../deployer-aws/settings";
 import { encodeManifest, type EncodedManifest } from "./encoding";
 import { serialisedPublisherProvider } from "./load-provider";
 import { DEFAULT_PUBLISH_OPTIONS, type LastDeploy, type Manifest, type PublisherAws, type PublisherEndpoints, type PublishOptions } from "./types";
