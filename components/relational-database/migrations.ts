@@ -251,7 +251,7 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * v2 DB instance was paused. The Data API request automatically resumes the DB instance. Wait a few seconds and try
  * again." (RDS Data API reference, DatabaseResumingException). A resume takes about 15 seconds (AWS Database Blog,
  * "Introducing scaling to 0 capacity with Amazon Aurora Serverless v2"); backing off 1, 2, 4, then 8 s per retry,
- * 10 retries wait 55 s in all before giving up. No other error is retried.
+ * 10 retries wait 63 s in all before giving up. No other error is retried.
  */
 export const RESUMING_RETRIES = 10;
 
