@@ -4,21 +4,14 @@
  * runtime against its emulator). Each applied migration is a row of `schema_migrations` with its file's SHA-256, so
  * a file changed or removed after it was applied is refused instead of silently diverging from the database.
  *
- * applyMigrations is bundled into the dynamic provider: it imports only npm packages and pure neighbours.
+ * applyMigrations is bundled into the dynamic provider: it imports only npm packages and pure neighbours. It loads the
+ * Data API's SDK on first use, so a program that only declares resources never loads an AWS SDK client
+ * (tests/offline-register.test.ts).
  */
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import {
-  BeginTransactionCommand,
-  CommitTransactionCommand,
-  ExecuteStatementCommand,
-  type ExecuteStatementCommandOutput,
-  type Field,
-  type RDSDataClient,
-  RollbackTransactionCommand,
-  type SqlParameter,
-} from "@aws-sdk/client-rds-data";
+import type { ExecuteStatementCommandOutput, Field, RDSDataClient, SqlParameter } from "@aws-sdk/client-rds-data";
 import type { ArgFailure } from "../errors";
 import type { DataApiTarget, Migration } from "./contract";
 import { splitSqlStatements, SqlSplitError, type SqlStatement } from "./sql-statements";
@@ -263,6 +256,11 @@ interface Transaction {
   execute(sql: string, parameters?: SqlParameter[]): Promise<ExecuteStatementCommandOutput>;
 }
 
+/** The Data API's commands, loaded on first use. */
+function dataApiSdk(): typeof import("@aws-sdk/client-rds-data") {
+  return require("@aws-sdk/client-rds-data") as typeof import("@aws-sdk/client-rds-data");
+}
+
 /** Data API calls for one target, each retried while the database resumes. */
 class DataApi {
   constructor(
@@ -274,6 +272,7 @@ class DataApi {
   /** Runs `work` in one Data API transaction: committed when it returns, rolled back when it throws. */
   async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const { resourceArn, secretArn, database } = this.target;
+    const { BeginTransactionCommand, CommitTransactionCommand, ExecuteStatementCommand, RollbackTransactionCommand } = dataApiSdk();
     const begun = await this.send<{ transactionId?: string }>(() => new BeginTransactionCommand({ resourceArn, secretArn, database }));
     const transactionId = begun.transactionId;
     if (!transactionId) throw new MigrationError(`the Data API began no transaction on ${resourceArn} (no transactionId in its answer)`);
@@ -299,6 +298,7 @@ class DataApi {
   /** What schema_migrations records: name → SHA-256. */
   async recorded(): Promise<Map<string, string>> {
     const { resourceArn, secretArn, database } = this.target;
+    const { ExecuteStatementCommand } = dataApiSdk();
     const out = await this.send<ExecuteStatementCommandOutput>(() => new ExecuteStatementCommand({ resourceArn, secretArn, database, sql: `SELECT name, sha256 FROM ${MIGRATIONS_TABLE} ORDER BY name` }));
     return new Map((out.records ?? []).map((row: Field[]) => [row[0]?.stringValue ?? "", row[1]?.stringValue ?? ""]));
   }
