@@ -16,6 +16,19 @@ export function awsSettingsFor(parent: pulumi.Resource | undefined): pulumi.Outp
   return pulumi.secret(provider ? providerSettings(provider) : stackSettings());
 }
 
+/**
+ * The `aws` input of a dynamic resource that acts as the stack's AWS identity: `aws` when given (as a secret), else the
+ * settings of the provider `opts.parent` passes its AWS children.
+ */
+export function deployerAwsInput(aws: pulumi.Input<DeployerAws> | undefined, opts: pulumi.CustomResourceOptions | undefined): pulumi.Output<DeployerAws> {
+  return aws === undefined ? awsSettingsFor(opts?.parent) : pulumi.secret(aws);
+}
+
+/** `opts` with the `aws` output kept secret too (delete and refresh act as the recorded identity, so the state holds it). */
+export function secretAwsOutput(opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
+  return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "aws"] };
+}
+
 /** The stack's `aws:*` config, as the default provider reads it. */
 function stackSettings(): pulumi.Output<DeployerAws> {
   const config = new pulumi.Config("aws");

@@ -5,7 +5,7 @@
  * `pending` says which will apply; it acts as the stack's AWS identity (`aws`, a secret), as SitePublisher does.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { awsSettingsFor } from "../deployer-aws/settings";
+import { deployerAwsInput, secretAwsOutput } from "../deployer-aws/settings";
 import type { DeployerAws } from "../deployer-aws/types";
 import { DynamicProviderLoader } from "../dynamic-provider-loader";
 import type { DataApiTarget, Migration } from "./contract";
@@ -56,13 +56,12 @@ export class SchemaMigrations extends pulumi.CustomResource {
         region: args.region ?? "",
         ...encodeMigrations(args.migrations),
         endpoint: args.endpoint,
-        aws: args.aws === undefined ? awsSettingsFor(opts?.parent) : pulumi.secret(args.aws),
+        aws: deployerAwsInput(args.aws, opts),
         pending: undefined,
         applied: undefined,
         lastApplied: undefined,
       },
-      // The credentials are kept with the outputs too: encrypted there as well.
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "aws"] },
+      secretAwsOutput(opts),
     );
   }
 }

@@ -1,22 +1,13 @@
 /**
- * applyMigrations against a real PostgreSQL (PGlite) behind a minimal Data API (./relational-database-migrations-data-api.ts):
+ * applyMigrations against a real PostgreSQL (PGlite) behind a minimal Data API (./relational-database-migrations-data-database.api.ts):
  * pending migrations apply in order, each in its own transaction; a failing one rolls back and leaves the database at
  * the last good one; changed or missing applied migrations are refused before anything runs; a resuming cluster is
  * waited for; two appliers at once apply each migration once.
  */
-import { createHash } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { DataApiTarget, Migration } from "../../components/relational-database/contract";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Migration } from "../../components/relational-database/contract";
 import { applyMigrations, MigrationError, RESUMING_RETRIES, resumingDelay } from "../../components/relational-database/migrations";
-import { PgliteDataApi } from "./relational-database-migrations-data-api";
-
-const TARGET: DataApiTarget = {
-  resourceArn: "arn:aws:rds:eu-west-1:123456789012:cluster:gallery",
-  secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:gallery-AbCdEf",
-  database: "gallery",
-};
-
-const migration = (name: string, sql: string): Migration => ({ name, sql, sha256: createHash("sha256").update(sql).digest("hex") });
+import { migration, TEST_TARGET as TARGET, usePgliteDataApi } from "./relational-database-migrations-data-api";
 
 const ALBUMS = migration("0001_create_albums.sql", "CREATE TABLE albums (id text PRIMARY KEY, title text NOT NULL);\nINSERT INTO albums VALUES ('a1', 'First; album');");
 const PHOTOS = migration(
@@ -27,35 +18,29 @@ const PHOTOS = migration(
 );
 const BROKEN = migration("0003_add_cover.sql", "ALTER TABLE albums ADD COLUMN cover text;\nALTER TABLE nowhere ADD COLUMN x int;");
 
-let api: PgliteDataApi;
+const database = usePgliteDataApi();
 const noSleep: number[] = [];
 const apply = (migrations: Migration[], log?: (line: string) => void) =>
-  applyMigrations(api.client, TARGET, migrations, { log, sleep: async (ms) => void noSleep.push(ms) });
-const recorded = async () => (await api.query("SELECT name, sha256 FROM schema_migrations ORDER BY name")).map(([name, sha]) => `${String(name)} ${String(sha).slice(0, 8)}`);
-const tables = async () => (await api.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")).map(([t]) => t);
+  applyMigrations(database.api.client, TARGET, migrations, { log, sleep: async (ms) => void noSleep.push(ms) });
+const recorded = async () => (await database.api.query("SELECT name, sha256 FROM schema_migrations ORDER BY name")).map(([name, sha]) => `${String(name)} ${String(sha).slice(0, 8)}`);
+const tables = () => database.tables();
 
-beforeAll(() => {
-  api = new PgliteDataApi();
-});
-afterAll(async () => {
-  await api.db.close();
-});
-beforeEach(async () => {
-  await api.reset();
+beforeEach(() => {
   noSleep.length = 0;
 });
 
 describe("applyMigrations", () => {
+
   it("creates schema_migrations, applies pending migrations in order and records them; a second run applies nothing", async () => {
     const lines: string[] = [];
     expect(await apply([ALBUMS, PHOTOS], (line) => lines.push(line))).toEqual({ applied: [ALBUMS.name, PHOTOS.name] });
     expect(await tables()).toEqual(["albums", "photos", "schema_migrations"]);
     expect(await recorded()).toEqual([`${ALBUMS.name} ${ALBUMS.sha256.slice(0, 8)}`, `${PHOTOS.name} ${PHOTOS.sha256.slice(0, 8)}`]);
-    expect(await api.query("SELECT title FROM albums")).toEqual([["First; album"]]);
+    expect(await database.api.query("SELECT title FROM albums")).toEqual([["First; album"]]);
     expect(lines).toEqual([`schema migrations: apply ${ALBUMS.name} (2 statements)`, `schema migrations: apply ${PHOTOS.name} (3 statements)`]);
     // The trigger's dollar-quoted body arrived whole.
-    await api.query("INSERT INTO photos VALUES ('P1', 'a1')");
-    expect(await api.query("SELECT id FROM photos")).toEqual([["p1"]]);
+    await database.api.query("INSERT INTO photos VALUES ('P1', 'a1')");
+    expect(await database.api.query("SELECT id FROM photos")).toEqual([["p1"]]);
 
     expect(await apply([ALBUMS, PHOTOS])).toEqual({ applied: [] });
     const third = migration("0003_index.sql", "CREATE INDEX photos_album ON photos (album);");
@@ -64,7 +49,7 @@ describe("applyMigrations", () => {
 
   it("runs each migration in its own transaction: statements one call each, with the advisory lock first and the record last", async () => {
     await apply([ALBUMS]);
-    const calls = api.calls.map((c) => `${c.command.replace("Command", "")}${c.sql ? ` ${c.sql.split(/\s/, 3).join(" ")}` : ""}`);
+    const calls = database.api.calls.map((c) => `${c.command.replace("Command", "")}${c.sql ? ` ${c.sql.split(/\s/, 3).join(" ")}` : ""}`);
     expect(calls).toEqual([
       "BeginTransaction",
       "ExecuteStatement SELECT 1 AS",
@@ -79,9 +64,9 @@ describe("applyMigrations", () => {
       "ExecuteStatement INSERT INTO schema_migrations",
       "CommitTransaction",
     ]);
-    expect(api.calls[1].sql).toMatch(/pg_advisory_xact_lock\(-?\d+\)/);
+    expect(database.api.calls[1].sql).toMatch(/pg_advisory_xact_lock\(-?\d+\)/);
     // Every statement of the migration ran in the one transaction.
-    const ids = new Set(api.calls.slice(6).map((c) => c.transactionId));
+    const ids = new Set(database.api.calls.slice(6).map((c) => c.transactionId));
     expect(ids.size).toBe(1);
     expect([...ids][0]).toMatch(/^tx-/);
   });
@@ -92,10 +77,10 @@ describe("applyMigrations", () => {
     expect(error.message).toContain(`Migration ${BROKEN.name} failed at statement 2 of 2 (line 2)`);
     expect(error.message).toContain('relation "nowhere" does not exist');
     expect(error.message).toContain("rolled back");
-    expect(api.calls.at(-1)?.command).toBe("RollbackTransactionCommand");
+    expect(database.api.calls.at(-1)?.command).toBe("RollbackTransactionCommand");
     expect(await recorded()).toEqual([`${ALBUMS.name} ${ALBUMS.sha256.slice(0, 8)}`]);
     // The first statement of the failed migration was undone too; the one after it never ran.
-    expect(await api.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'albums' ORDER BY ordinal_position")).toEqual([["id"], ["title"]]);
+    expect(await database.api.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'albums' ORDER BY ordinal_position")).toEqual([["id"], ["title"]]);
     expect(await tables()).toEqual(["albums", "schema_migrations"]);
   });
 
@@ -119,14 +104,14 @@ describe("applyMigrations", () => {
   });
 
   it("waits for a resuming cluster with bounded backoff, and gives up after the last retry", async () => {
-    api.resumingFor = 3;
+    database.api.resumingFor = 3;
     expect(await apply([ALBUMS])).toEqual({ applied: [ALBUMS.name] });
     expect(noSleep).toEqual([1000, 2000, 4000]);
-    expect(api.calls.slice(0, 4).map((c) => c.command)).toEqual(["BeginTransactionCommand", "BeginTransactionCommand", "BeginTransactionCommand", "BeginTransactionCommand"]);
+    expect(database.api.calls.slice(0, 4).map((c) => c.command)).toEqual(["BeginTransactionCommand", "BeginTransactionCommand", "BeginTransactionCommand", "BeginTransactionCommand"]);
 
-    await api.reset();
+    await database.api.reset();
     noSleep.length = 0;
-    api.resumingFor = RESUMING_RETRIES + 1;
+    database.api.resumingFor = RESUMING_RETRIES + 1;
     const error = await apply([ALBUMS]).then(() => new Error("applied"), (e: unknown) => e as Error);
     expect(error.name).toBe("DatabaseResumingException");
     expect(noSleep).toEqual(Array.from({ length: RESUMING_RETRIES }, (_, i) => resumingDelay(i + 1)));
@@ -136,7 +121,7 @@ describe("applyMigrations", () => {
   it("retries nothing else: a statement error fails at once", async () => {
     await apply([ALBUMS, BROKEN]).catch(() => undefined);
     expect(noSleep).toEqual([]);
-    expect(api.calls.filter((c) => c.sql?.startsWith("ALTER TABLE nowhere"))).toHaveLength(1);
+    expect(database.api.calls.filter((c) => c.sql?.startsWith("ALTER TABLE nowhere"))).toHaveLength(1);
   });
 
   it("applies each migration once when two deploys run at once: the second sees what the first recorded", async () => {

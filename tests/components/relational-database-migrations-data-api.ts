@@ -9,8 +9,42 @@
  * PGlite is one connection, so transactions take turns: BeginTransaction waits until the transaction before it ended,
  * as a second applier waits on pg_advisory_xact_lock on Aurora. A statement outside a transaction waits too.
  */
+import { createHash } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
 import { DatabaseErrorException, DatabaseResumingException, type Field, type RDSDataClient } from "@aws-sdk/client-rds-data";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import type { DataApiTarget, Migration } from "../../components/relational-database/contract";
+
+export const TEST_TARGET: DataApiTarget = {
+  resourceArn: "arn:aws:rds:eu-west-1:123456789012:cluster:gallery",
+  secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:gallery-AbCdEf",
+  database: "gallery",
+};
+
+/** A migration as readMigrations makes it from a file of `name` holding `sql`. */
+export const migration = (name: string, sql: string): Migration => ({ name, sql, sha256: createHash("sha256").update(sql).digest("hex") });
+
+/** One PGlite Data API for the file (PGlite starts in about a second), emptied before each test. */
+export function usePgliteDataApi(): { readonly api: PgliteDataApi; tables(): Promise<unknown[]> } {
+  let api: PgliteDataApi | undefined;
+  beforeAll(() => {
+    api = new PgliteDataApi();
+  });
+  afterAll(async () => {
+    await api?.db.close();
+  });
+  beforeEach(async () => {
+    await api!.reset();
+  });
+  return {
+    get api() {
+      return api!;
+    },
+    async tables() {
+      return (await api!.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")).map(([t]) => t);
+    },
+  };
+}
 
 export interface SentCall {
   command: string;

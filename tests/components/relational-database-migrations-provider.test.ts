@@ -4,30 +4,22 @@
  * pending migrations, check and diff say which will apply and refuse, at plan time, a change to or the removal of an
  * applied migration; delete leaves the database alone. Then the resource as a program declares it, under the mocks.
  */
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DataApiTarget, Migration } from "../../components/relational-database/contract";
 import { makeMigrationsProvider, migrationsLog, type MigrationsInputs, type MigrationsState } from "../../components/relational-database/migrations-provider";
 import { encodeMigrations, loadMigrationsProvider, SCHEMA_MIGRATIONS_TYPE, SchemaMigrations } from "../../components/relational-database/migrations-resource";
 import { record, resource, useMocks } from "../harness/mocks";
-import { PgliteDataApi } from "./relational-database-migrations-data-api";
-
-const TARGET: DataApiTarget = {
-  resourceArn: "arn:aws:rds:eu-west-1:123456789012:cluster:gallery",
-  secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:gallery-AbCdEf",
-  database: "gallery",
-};
-const migration = (name: string, sql: string): Migration => ({ name, sql, sha256: createHash("sha256").update(sql).digest("hex") });
+import { migration, TEST_TARGET as TARGET, usePgliteDataApi } from "./relational-database-migrations-data-api";
 const ALBUMS = migration("0001_create_albums.sql", "CREATE TABLE albums (id text PRIMARY KEY);");
 const PHOTOS = migration("0002_create_photos.sql", "CREATE TABLE photos (id text PRIMARY KEY, album text REFERENCES albums (id));");
 
 const inputs = (migrations: Migration[], target: DataApiTarget = TARGET): MigrationsInputs => ({ target, region: "", ...encodeMigrations(migrations), aws: {} });
 
-let api: PgliteDataApi;
-const provider = makeMigrationsProvider(() => api.client);
+const database = usePgliteDataApi();
+const provider = makeMigrationsProvider(() => database.api.client);
 const lines: string[] = [];
-const tables = async () => (await api.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")).map(([t]) => t);
+const tables = () => database.tables();
 
 /** The inputs after check, as the engine passes them on (check adds `pending`). */
 async function checked(olds: Partial<MigrationsInputs>, news: MigrationsInputs): Promise<MigrationsInputs> {
@@ -37,14 +29,9 @@ async function checked(olds: Partial<MigrationsInputs>, news: MigrationsInputs):
 }
 
 beforeAll(() => {
-  api = new PgliteDataApi();
   migrationsLog.write = (line) => void lines.push(line);
 });
-afterAll(async () => {
-  await api.db.close();
-});
-beforeEach(async () => {
-  await api.reset();
+beforeEach(() => {
   lines.length = 0;
 });
 
@@ -96,7 +83,7 @@ describe("the schema-migrations provider", () => {
 
   it("applies everything to another database (a new cluster) without refusing what the old one had applied", async () => {
     const { id, outs } = await provider.create(inputs([ALBUMS, PHOTOS]));
-    await api.reset();
+    await database.api.reset();
     const other = { ...TARGET, resourceArn: "arn:aws:rds:eu-west-1:123456789012:cluster:gallery-2" };
     const news = await checked(outs as MigrationsInputs, inputs([PHOTOS], other));
     expect(news.pending).toBe(`1 to apply: ${PHOTOS.name}`);
