@@ -46,7 +46,7 @@ const REFUSED_STATEMENTS: Array<{ pattern: RegExp; problem: string; fix: string 
     fix: "Remove the statement; to apply part of the file on its own, move that part to its own migration file.",
   },
   {
-    pattern: /^(create\s+(unique\s+)?index\s+concurrently|drop\s+index\s+concurrently|reindex\b.*\bconcurrently|vacuum|create\s+database|drop\s+database|create\s+tablespace|drop\s+tablespace|alter\s+system|cluster\b(?!\s+on))/is,
+    pattern: /^(create\s+(unique\s+)?index\s+concurrently|drop\s+index\s+concurrently|reindex\b.*\bconcurrently|vacuum|create\s+database|drop\s+database|create\s+tablespace|drop\s+tablespace|alter\s+system)/is,
     problem: "cannot run inside a transaction block, and each migration runs in one transaction",
     fix: "Use the plain form (e.g. CREATE INDEX without CONCURRENTLY), or run it outside migrations.",
   },
