@@ -107,3 +107,10 @@ export { DataStream, DATA_STREAM_LIMITS, KINESIS_MANAGED_KEY, STREAM_PUT_ACTIONS
 export type { DataStreamArgs, DataStreamGrants, DataStreamMode, DataStreamSpec, DataStreamStartingPosition, DataStreamSubscription, DataStreamSubscriptionArgs, DataStreamSubscriptionSpec } from "./data-stream";
 export { STREAM_MAPPING_LIMITS } from "./stream-mapping";
 export type { StreamMappingArgs, StreamMappingResources } from "./stream-mapping";
+// RelationalDatabase schema migrations (docs/schema-migrations.md).
+export { SchemaMigrations, SCHEMA_MIGRATIONS_TYPE } from "./relational-database/migrations-resource";
+export type { SchemaMigrationsArgs } from "./relational-database/migrations-resource";
+export { readMigrations, applyMigrations, pendingMigrations, MigrationError, MIGRATION_NAME, MIGRATIONS_TABLE } from "./relational-database/migrations";
+export type { ApplyOptions } from "./relational-database/migrations";
+export { splitSqlStatements, SqlSplitError } from "./relational-database/sql-statements";
+export type { SqlStatement } from "./relational-database/sql-statements";

@@ -1,84 +1,22 @@
 /**
- * Loads the publisher's provider for Pulumi's dynamic-provider host, which runs the
- * provider's code serialised into the state. The provider is bundled with esbuild (npm
- * packages left as `require`s) and compiled by Node itself, so its functions are
- * plain CommonJS whatever loaded this module — ts-node, compiled JS, or a test
- * runner that rewrites imports (vitest), which Pulumi's closure serialiser cannot
- * follow.
- *
- * Both steps are cached on disk (components/lambda/bundle-cache.ts): the bundle like any
- * Lambda bundle, and the serialised text by the bundle's bytes and the versions of
- * Pulumi and Node. Serialising loads TypeScript and walks every loaded script through
- * the inspector, about half a second of each run; a cached text needs neither, nor the
- * provider's AWS SDK clients.
+ * Loads the publisher's provider for Pulumi's dynamic-provider host: bundled, compiled and serialised as
+ * ../../dynamic-provider-loader.ts says (cached on disk).
  */
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import Module from "node:module";
-import { join } from "node:path";
-import * as pulumi from "@pulumi/pulumi";
-import { writeAtomically } from "../../file-hashes";
-import { defaultCacheDir } from "../../lambda/bundle-cache";
-import { bundleProviderModule } from "../../lambda/bundle";
+import type * as pulumi from "@pulumi/pulumi";
+import { DynamicProviderLoader } from "../../dynamic-provider-loader";
 
-/** Bumped when what the serialised text is keyed by changes. */
-const SERIALISED_FORMAT = 1;
-
-let loaded: pulumi.dynamic.ResourceProvider | undefined;
-let serialised: Promise<SerialisedProvider> | undefined;
-
-interface SerialisedProvider {
-  text: string;
-  containsSecrets: boolean;
-}
+const loader = new DynamicProviderLoader({ folder: __dirname, module: "provider", exportName: "publisherProvider", owner: "The site publisher's provider" });
 
 /** The bundled provider's source, e.g. to inspect what gets serialised. */
 export function bundlePublisherProvider(): string {
-  return bundleProviderModule(__dirname, "provider", "The site publisher's provider", { external: ["@aws-sdk/*", "@smithy/*", "@pulumi/*"] });
+  return loader.bundle();
 }
 
 export function loadPublisherProvider(): pulumi.dynamic.ResourceProvider {
-  if (loaded) return loaded;
-  const compiled = new Module(providerFilename()) as Module & { _compile(code: string, filename: string): void; paths: string[] };
-  compiled.filename = providerFilename();
-  compiled.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(__dirname);
-  compiled._compile(bundlePublisherProvider(), providerFilename());
-  loaded = (compiled.exports as { publisherProvider: pulumi.dynamic.ResourceProvider }).publisherProvider;
-  return loaded;
+  return loader.load();
 }
 
-/**
- * The `__provider` input of a dynamic resource: what `pulumi.dynamic.Resource` sends —
- * `runtime.serializeFunction(() => provider)`, secret when it captured a secret — served
- * from the cache when the same bundle was serialised by the same Pulumi and Node before.
- */
+/** The `__provider` input of the publisher (DynamicProviderLoader.serialisedText). */
 export function serialisedPublisherProvider(): pulumi.Output<string> {
-  serialised ??= serialise();
-  return pulumi.output(serialised).apply((s) => (s.containsSecrets ? pulumi.secret(s.text) : pulumi.output(s.text)));
-}
-
-async function serialise(): Promise<SerialisedProvider> {
-  const code = bundlePublisherProvider();
-  const pulumiVersion = (require("@pulumi/pulumi/package.json") as { version: string }).version;
-  const key = createHash("sha256").update(JSON.stringify([SERIALISED_FORMAT, pulumiVersion, process.version, providerFilename(), code])).digest("hex");
-  const dir = defaultCacheDir();
-  const file = dir && join(dir, "serialised", `${key}.json`);
-  if (file) {
-    try {
-      const cached = JSON.parse(readFileSync(file, "utf8")) as SerialisedProvider;
-      if (typeof cached.text === "string" && typeof cached.containsSecrets === "boolean") return cached;
-    } catch {
-      /* not serialised yet, or a torn file */
-    }
-  }
-  // As pulumi.dynamic.Resource does it (its serializeProvider), so the text is the same.
-  const provider = loadPublisherProvider();
-  const result = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
-  const fresh = { text: result.text, containsSecrets: result.containsSecrets };
-  if (file) writeAtomically(file, JSON.stringify(fresh));
-  return fresh;
-}
-
-function providerFilename(): string {
-  return join(__dirname, "provider.bundle.js");
+  return loader.serialisedText();
 }

@@ -25,11 +25,12 @@ import { type CloudFrontClient, CreateInvalidationCommand, GetInvalidationComman
 import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import type * as pulumi from "@pulumi/pulumi";
+import { awsChanged, checkAws, UNKNOWN } from "../../deployer-aws/credentials";
 import { publisherClients } from "./clients";
 import { CLOUDFRONT_IN_PROGRESS_QUOTAS, collapseInvalidation, countInvalidationPaths, type InvalidationLimits } from "./invalidation";
 import { emptyDeployed, formatBytes, planPublish, type PublishPlan, summarise, viewerPaths } from "./plan";
 import { decodeManifest, encodeManifest, manifestKeys } from "./encoding";
-import type { Deployed, FileEntry, LastDeploy, Manifest, PublisherAws, PublisherInputs, PublisherState, RetainedEntry } from "./types";
+import type { Deployed, FileEntry, LastDeploy, Manifest, PublisherInputs, PublisherState, RetainedEntry } from "./types";
 
 /** The state as plain entries. */
 function deployedOf(state: Partial<PublisherState>): Deployed {
@@ -39,11 +40,8 @@ function deployedOf(state: Partial<PublisherState>): Deployed {
 /** Where progress goes: the dynamic-provider host's stdout, which `pulumi up` prints as info lines. */
 export const publisherLog = { write: (line: string) => console.log(line) };
 
-/**
- * How Pulumi's dynamic-provider host passes a value unknown at preview (`rpc.unknownValue` in @pulumi/pulumi's
- * runtime/rpc): the site's files are unknown when StaticSite's build waits for stack outputs a first preview lacks.
- */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+// How the host passes a value unknown at preview (UNKNOWN): the site's files are unknown when StaticSite's build
+// waits for stack outputs a first preview lacks.
 
 /** The manifest is not known yet (preview of a build that waits for unknown outputs): it will be at `pulumi up`. */
 function manifestUnknown(news: Pick<PublisherInputs, "files" | "contentTypes" | "cacheControls">): boolean {
@@ -151,25 +149,6 @@ function planHasWork(plan: PublishPlan, deployed: Deployed): boolean {
   return plan.uploads.length > 0 || plan.deletes.length > 0 || plan.newlyRetained.length > 0 || deployed.pendingInvalidation.length > 0;
 }
 
-/**
- * Whether who we act as changed: any setting, the session token included (a recorded expired token would sign
- * a later destroy). Unknown settings (a preview whose provider settings come from other resources) may change.
- */
-function awsChanged(olds: PublisherAws | undefined, news: PublisherAws | undefined): boolean {
-  if ((news as unknown) === UNKNOWN) return true;
-  return canonicalJson(olds ?? {}) !== canonicalJson(news ?? {});
-}
-
-/** JSON with object keys sorted, so settings written in another order compare equal. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
-
 function checkInputs(news: PublisherInputs): Array<{ property: string; reason: string }> {
   const failures: Array<{ property: string; reason: string }> = [];
   if (typeof news.bucket !== "string" || news.bucket === "") failures.push({ property: "bucket", reason: "needs the name of the site bucket" });
@@ -179,29 +158,6 @@ function checkInputs(news: PublisherInputs): Array<{ property: string; reason: s
   if (o && o.partSizeBytes < 5 * 1024 * 1024) failures.push({ property: "options.partSizeBytes", reason: "must be at least 5 MiB, S3's minimum part size" });
   // Unknown during a preview when the provider's settings come from other resources.
   if (news.aws && typeof news.aws === "object") failures.push(...checkAws(news.aws));
-  return failures;
-}
-
-/** What STS or the SDK would refuse at deploy time, refused at preview instead. */
-function checkAws(aws: PublisherAws): Array<{ property: string; reason: string }> {
-  const failures: Array<{ property: string; reason: string }> = [];
-  if (Boolean(aws.accessKey) !== Boolean(aws.secretKey)) {
-    failures.push({ property: aws.accessKey ? "aws.secretKey" : "aws.accessKey", reason: "static credentials need both aws:accessKey and aws:secretKey; set both or neither" });
-  }
-  (aws.assumeRoles ?? []).forEach((role, i) => {
-    const at = `aws.assumeRoles[${i}]`;
-    // arn:<partition>:iam::<account>:role/<path><name>: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns
-    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(role.roleArn ?? "")) {
-      failures.push({ property: `${at}.roleArn`, reason: `${JSON.stringify(role.roleArn)} is not an IAM role ARN (arn:aws:iam::123456789012:role/name)` });
-    }
-    // RoleSessionName: 2-64 of [\w+=,.@-]; ExternalId: 2-1224 of [\w+=,.@:/-]: https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
-    if (role.sessionName !== undefined && !/^[\w+=,.@-]{2,64}$/.test(role.sessionName)) {
-      failures.push({ property: `${at}.sessionName`, reason: `${JSON.stringify(role.sessionName)} must be 2-64 letters, digits or _+=,.@-` });
-    }
-    if (role.externalId !== undefined && !/^[\w+=,.@:/-]{2,1224}$/.test(role.externalId)) {
-      failures.push({ property: `${at}.externalId`, reason: `${JSON.stringify(role.externalId)} must be 2-1224 letters, digits or _+=,.@:/-` });
-    }
-  });
   return failures;
 }
 

@@ -5,7 +5,7 @@
  * as (`aws`, a secret), so it publishes into the account the rest of the stack deploys to.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { awsSettingsFor } from "./aws-settings";
+import { deployerAwsInput, secretAwsOutput } from "../../deployer-aws/settings";
 import { encodeManifest, type EncodedManifest } from "./encoding";
 import { serialisedPublisherProvider } from "./load-provider";
 import { DEFAULT_PUBLISH_OPTIONS, type LastDeploy, type Manifest, type PublisherAws, type PublisherEndpoints, type PublishOptions } from "./types";
@@ -63,13 +63,12 @@ export class SitePublisher extends pulumi.CustomResource {
         indexDocument: args.indexDocument ?? "index.html",
         options: { ...DEFAULT_PUBLISH_OPTIONS, ...args.options },
         endpoints: args.endpoints,
-        aws: args.aws === undefined ? awsSettingsFor(opts?.parent) : pulumi.secret(args.aws),
+        aws: deployerAwsInput(args.aws, opts),
         summary: undefined,
         lastDeploy: undefined,
         deploy: undefined,
       },
-      // The credentials are kept with the outputs too (delete and refresh act as the same identity): encrypted there as well.
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "aws"] },
+      secretAwsOutput(opts),
     );
   }
 }

@@ -3,6 +3,7 @@
  * plan time), the dynamic resource's inputs, and the state it keeps between deploys.
  * Plain data only: the provider runs in Pulumi's dynamic-provider host.
  */
+import type { DeployerAssumeRole, DeployerAws } from "../../deployer-aws/types";
 
 /** One file of the site as S3 should hold it. */
 export interface FileEntry {
@@ -41,29 +42,15 @@ export interface PublisherEndpoints {
   sts?: string;
 }
 
-/** A role the publisher assumes, as the AWS provider's `assumeRoles` entries name it. */
-export interface PublisherAssumeRole {
-  roleArn: string;
-  /** @default "site-publisher-<time>" */
-  sessionName?: string;
-  externalId?: string;
-}
+/** A role the publisher assumes (../../deployer-aws/types.ts). */
+export type PublisherAssumeRole = DeployerAssumeRole;
 
 /**
- * Who the publisher acts as: the credential settings of the AWS provider the site's bucket is
- * managed with (the stack's `aws:*` config, or an explicit `aws.Provider`'s arguments), with the
- * provider's precedence: static keys, else the profile, else the SDK's default chain (environment,
- * shared files, container and instance roles); then each role in `assumeRoles`, in order.
- * Travels as one secret input. A change of it is an update that makes no request when the site is unchanged
+ * Who the publisher acts as: the settings of the AWS provider the site's bucket is managed with
+ * (../../deployer-aws/types.ts). A change of it is an update that makes no request when the site is unchanged
  * (never a replacement or a republish): delete and refresh act as the settings the last update recorded.
  */
-export interface PublisherAws {
-  profile?: string;
-  assumeRoles?: PublisherAssumeRole[];
-  accessKey?: string;
-  secretKey?: string;
-  token?: string;
-}
+export type PublisherAws = DeployerAws;
 
 export interface PublisherInputs {
   bucket: string;
