@@ -188,7 +188,10 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
 
     const second = await rds.send(new BeginTransactionCommand(target));
     await run({ sql: "DELETE FROM albums WHERE title = 'in-tx'", transactionId: second.transactionId }, rds);
+    // The waiting call runs after the rollback: it never sees the transaction's delete.
+    const waiting = run({ sql: "SELECT count(*) FROM albums WHERE title = 'in-tx'" }, rds);
     expect(await rds.send(new RollbackTransactionCommand({ resourceArn: CLUSTER, secretArn: SECRET, transactionId: second.transactionId }))).toMatchObject({ transactionStatus: "Rollback Complete" });
+    expect((await waiting).records).toEqual([[{ longValue: 1 }]]);
     expect((await run({ sql: "SELECT count(*) FROM albums WHERE title = 'in-tx'" }, rds)).records).toEqual([[{ longValue: 1 }]]);
     // An ended transaction is not found.
     expect(await failure(run({ sql: "SELECT 1", transactionId: second.transactionId }, rds))).toMatchObject({ name: "TransactionNotFoundException", status: 404 });
@@ -291,9 +294,13 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
     await run({ sql: "BEGIN" });
     await run({ sql: "INSERT INTO albums (title) VALUES ('after-begin')" });
     const { transactionId } = await client().send(new BeginTransactionCommand(target));
-    await run({ sql: "COMMIT", transactionId });
+    await run({ sql: "INSERT INTO albums (title) VALUES ('rolled-back')", transactionId });
     await client().send(new RollbackTransactionCommand({ resourceArn: CLUSTER, secretArn: SECRET, transactionId }));
-    expect((await run({ sql: "SELECT count(*) FROM albums WHERE title = 'after-begin'" })).records).toEqual([[{ longValue: 1 }]]);
+    expect((await run({ sql: "SELECT title FROM albums WHERE title IN ('after-begin', 'rolled-back')" })).records).toEqual([[{ stringValue: "after-begin" }]]);
+    // SQL that ends the Data API transaction's own: its later calls and its end still answer.
+    const ended = await client().send(new BeginTransactionCommand(target));
+    await run({ sql: "COMMIT", transactionId: ended.transactionId });
+    await client().send(new CommitTransactionCommand({ resourceArn: CLUSTER, secretArn: SECRET, transactionId: ended.transactionId }));
     expect((await run({ sql: "SELECT 1 AS alive" })).records).toEqual([[{ longValue: 1 }]]);
   });
 
