@@ -8,6 +8,7 @@
  * directly (the RelationalDatabase component is built elsewhere).
  */
 import { mkdtempSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BatchExecuteStatementCommand, BeginTransactionCommand, CommitTransactionCommand, ExecuteStatementCommand, RDSDataClient, RollbackTransactionCommand, type ExecuteStatementCommandInput } from "@aws-sdk/client-rds-data";
@@ -36,7 +37,7 @@ let roles: FunctionRoles;
 let api: LocalDataApi;
 let clock = Date.now();
 
-const start = () => startLocalDataApi({ databases: definitions, credentials: [CREDENTIALS, ...roles.credentials()], authorise: roles.authorise, now: () => clock });
+const start = (idleTimeoutMs?: number) => startLocalDataApi({ databases: definitions, credentials: [CREDENTIALS, ...roles.credentials()], authorise: roles.authorise, now: () => clock, idleTimeoutMs });
 const client = (credentials = CREDENTIALS) => new RDSDataClient({ region: REGION, endpoint: api.endpoint, credentials, maxAttempts: 1 });
 const fnCredentials = (name: string) => functionCredentials(graph.find((r) => r.type === "aws:lambda/function:Function" && r.name === `${name}-function`)!.state.name as string);
 const target = { resourceArn: CLUSTER, secretArn: SECRET, database: "photos" };
@@ -304,10 +305,16 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
     expect((await run({ sql: "SELECT 1 AS alive" })).records).toEqual([[{ longValue: 1 }]]);
   });
 
-  it("keeps the data across a restart", async () => {
+  it("keeps the data across a restart, and closes a connection that stalls", async () => {
     const before = (await run({ sql: "SELECT count(*) FROM albums" })).records;
     await api.stop();
-    api = await start();
+    api = await start(100);
     expect((await run({ sql: "SELECT count(*) FROM albums" })).records).toEqual(before);
+    // A client that sends half a request and stalls holds nothing: the endpoint closes its connection.
+    const socket = connect(Number(new URL(api.endpoint).port), "127.0.0.1");
+    socket.on("error", () => {});
+    socket.write("POST /Execute HTTP/1.1\r\nHost: x\r\n");
+    await new Promise((resolve) => socket.once("close", resolve));
+    expect((await run({ sql: "SELECT 1 AS alive" })).records).toEqual([[{ longValue: 1 }]]);
   }, 60_000);
 });
