@@ -220,15 +220,8 @@ export interface SqlParameter {
   typeHint?: unknown;
 }
 
-/** The PostgreSQL type a typeHint sends a stringValue as (SqlParameter.typeHint's values). */
-const TYPE_HINTS: Record<string, { oid: number; cast: string }> = {
-  DATE: { oid: 1082, cast: "date" },
-  TIME: { oid: 1083, cast: "time" },
-  TIMESTAMP: { oid: 1114, cast: "timestamp" },
-  DECIMAL: { oid: 1700, cast: "numeric" },
-  JSON: { oid: 114, cast: "json" },
-  UUID: { oid: 2950, cast: "uuid" },
-};
+/** The PostgreSQL type (OID) a typeHint sends a stringValue as (SqlParameter.typeHint's values). */
+const TYPE_HINTS: Record<string, number> = { DATE: 1082, TIME: 1083, TIMESTAMP: 1114, DECIMAL: 1700, JSON: 114, UUID: 2950 };
 
 /** A parameter's value as PostgreSQL text and the type it is sent as (0: left to PostgreSQL, for NULL). */
 export function parameterValue(parameter: SqlParameter, index: number): { text: string | null; oid: number } {
@@ -246,7 +239,7 @@ export function parameterValue(parameter: SqlParameter, index: number): { text: 
   switch (member) {
     case "isNull":
       if (value !== true) throw new DataApiError("BadRequestException", `${where}: isNull must be true.`);
-      return { text: null, oid: hint ? TYPE_HINTS[hint as string].oid : 0 };
+      return { text: null, oid: hint ? TYPE_HINTS[hint as string] : 0 };
     case "booleanValue":
       if (typeof value !== "boolean") throw new DataApiError("BadRequestException", `${where}: booleanValue must be a boolean.`);
       return { text: value ? "true" : "false", oid: 16 };
@@ -261,7 +254,7 @@ export function parameterValue(parameter: SqlParameter, index: number): { text: 
       if (value.includes("\u0000")) throw new DataApiError("DatabaseErrorException", `ERROR: invalid byte sequence for encoding "UTF8": 0x00; SQLState: 22021`);
       // A stringValue goes as varchar (PostgreSQL answers "column … is of type uuid but expression is of type
       // character varying" for one without the UUID hint); a typeHint sends it as that type.
-      return { text: value, oid: hint ? TYPE_HINTS[hint as string].oid : 1043 };
+      return { text: value, oid: hint ? TYPE_HINTS[hint as string] : 1043 };
     case "blobValue": {
       if (typeof value !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) throw new DataApiError("BadRequestException", `${where}: blobValue must be base64.`);
       return { text: `\\x${Buffer.from(value, "base64").toString("hex")}`, oid: 17 };

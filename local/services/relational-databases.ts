@@ -15,6 +15,11 @@ import { startLocalDataApi, type LocalDataApi, type LocalDatabaseDefinition } fr
 import { acceptedCredentials } from "./credentials";
 import type { LocalService, StartedService } from "./types";
 
+/** The started service, with its endpoint (`dataApi.targets`, `dataApi.adminCredentials` for migrations). */
+export interface LocalRelationalDatabasesService extends StartedService {
+  dataApi: LocalDataApi;
+}
+
 const asString = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
 
 /**
@@ -46,28 +51,16 @@ export async function localDatabaseDefinitions(specs: RelationalDatabaseSpec[], 
   return definitions;
 }
 
-/** The started service, with its endpoint (`dataApi.targets`, `dataApi.adminCredentials` for migrations). */
-export interface LocalRelationalDatabasesService extends StartedService {
-  dataApi: LocalDataApi;
-}
-
 export const relationalDatabasesService: LocalService = {
   name: "RDS Data API (RelationalDatabases, on PGlite)",
   async start(context) {
-    const specs = registeredSpecs<RelationalDatabaseSpec>("RelationalDatabase").map(({ spec }) => spec);
-    if (specs.length === 0) return undefined;
-    const region = context.environment.AWS_REGION ?? "us-east-1";
-    const databases = await localDatabaseDefinitions(specs, region, context.run.resources, context.stateDir);
+    const registered = registeredSpecs<RelationalDatabaseSpec>("RelationalDatabase");
+    if (registered.length === 0) return undefined;
+    const databases = await localDatabaseDefinitions(registered.map((r) => r.spec), context.environment.AWS_REGION ?? "us-east-1", context.run.resources, context.stateDir);
     const dataApi = await startLocalDataApi({ databases, credentials: acceptedCredentials(context), authorise: context.functionRoles.authorise, log: context.log });
     // The SDK reads AWS_ENDPOINT_URL_<service id, upper case, spaces as underscores>: "RDS Data" → RDS_DATA.
     context.environment.AWS_ENDPOINT_URL_RDS_DATA = dataApi.endpoint;
     for (const database of databases) context.log(`  ${database.clusterArn} (database ${database.databaseName}) → PGlite in ${database.dataDir}`);
-    const started: LocalRelationalDatabasesService = {
-      name: "rds-data",
-      urls: { "rds-data": dataApi.endpoint },
-      dataApi,
-      stop: () => dataApi.stop(),
-    };
-    return started;
+    return { name: "rds-data", urls: { "rds-data": dataApi.endpoint }, dataApi, stop: () => dataApi.stop() } satisfies LocalRelationalDatabasesService;
   },
 };
