@@ -128,7 +128,9 @@ export async function startLocalDataApi(options: LocalDataApiOptions): Promise<L
   try {
     for (const definition of options.databases) {
       if (definition.dataDir) mkdirSync(definition.dataDir, { recursive: true });
-      const db = await PGliteClass.create(definition.dataDir ? { dataDir: definition.dataDir } : {});
+      const db = await PGliteClass.create(definition.dataDir ? { dataDir: definition.dataDir } : {}).catch((error: Error) => {
+        throw new Error(`RelationalDatabase "${definition.name}": PGlite could not open ${definition.dataDir ?? "an in-memory database"} (${error.message}). Start with --fresh, or delete that directory, to begin with an empty database.`);
+      });
       databases.push(new LocalDatabase(definition, db as unknown as PGlite, limits, now, log));
       await databases[databases.length - 1].prepare();
     }
