@@ -1,0 +1,628 @@
+/**
+ * Local RDS Data API (`npm start`): each RelationalDatabase's Aurora PostgreSQL cluster is a PGlite (PostgreSQL in
+ * WebAssembly, in this process) persisted under its own directory, behind one endpoint that speaks the Data API's
+ * REST-JSON protocol as @aws-sdk/client-rds-data sends it — POST /Execute (ExecuteStatement), /BatchExecute,
+ * /BeginTransaction, /CommitTransaction, /RollbackTransaction — signed with SigV4 for `rds-data` (local/sigv4-verify.ts)
+ * and, for a function's request, authorised by its role (local/function-roles.ts) as the Data API authorises: the
+ * operation (`rds-data:ExecuteStatement`, …) on the cluster's ARN, and `secretsmanager:GetSecretValue` on the secret the
+ * request names (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/data-api.access.html).
+ *
+ * A PGlite serves one connection, so each database runs one statement at a time: a call waits for the one before it,
+ * and a Data API transaction (BeginTransaction … CommitTransaction/RollbackTransaction) holds its database until it
+ * ends; other calls wait for it (in Aurora each call gets its own connection). The waits are bounded by the Data API's
+ * own limits: a call answers StatementTimeoutException after 45 seconds ("a call times out if it's not finished
+ * processing within 45 seconds", https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/data-api.html; with
+ * continueAfterTimeout the statement still runs once its turn comes), and a transaction no call used for three
+ * minutes, or older than 24 hours, is rolled back ("A transaction times out if no calls use its transaction ID in three
+ * minutes … A transaction can run for a maximum of 24 hours", BeginTransaction in the API reference), which frees its
+ * database. A call in a transaction while another call of it runs is refused at once ("DatabaseErrorException:
+ * Transaction is still running a query", data-api.troubleshooting.html), and a statement that fails in a transaction
+ * ends it ("The transaction was aborted due to an error from a previous call", same page): later calls with its ID get
+ * TransactionNotFoundException.
+ *
+ * Errors are the Data API's (names and statuses from @aws-sdk/client-rds-data 3.1143.0's models): a statement's
+ * PostgreSQL error as DatabaseErrorException "ERROR: <message>; SQLState: <code>" (Aurora Serverless v2 and
+ * provisioned clusters answer SQL errors so; BadRequestException "only appears in calls from Aurora Serverless v1
+ * databases", the API reference; aws/aws-cli#8577 shows `ERROR: database "…" does not exist; SQLState: 3D000`), a
+ * request the endpoint cannot take as BadRequestException, an unknown resourceArn or secretArn as NotFoundException, an
+ * unknown (or ended) transaction as TransactionNotFoundException, a result over 1 MiB as UnsupportedResultException
+ * ("The response size limit is 1 MiB", data-api.limitations; UnsupportedResultException "The size was too large").
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { PGlite } from "@electric-sql/pglite";
+import type { DataApiTarget } from "../components/relational-database/contract";
+import type { Authorise } from "./function-roles";
+import { readBody } from "./http";
+import { bindParameters, columnMetadata, DataApiError, jsonValue, pgType, toField, type ResultSetOptions, type SqlParameter } from "./rds-data-sql";
+import { verifySignedHeaders, type SigV4Credentials, type SignatureFailure } from "./sigv4-verify";
+
+export { DataApiError };
+
+/** The Data API's limits the endpoint keeps (each documented where it is used); tests may shorten the timeouts. */
+export interface DataApiLimits {
+  /** A call's answer comes within this, or is StatementTimeoutException (45 s). */
+  statementTimeoutMs: number;
+  /** A transaction no call used for this long is rolled back (3 minutes). */
+  transactionIdleMs: number;
+  /** A transaction older than this is rolled back (24 hours). */
+  transactionMaxMs: number;
+}
+
+export const DATA_API_LIMITS: Readonly<DataApiLimits> = { statementTimeoutMs: 45_000, transactionIdleMs: 3 * 60_000, transactionMaxMs: 24 * 60 * 60_000 };
+
+/** "The maximum size of the HTTP request submitted through the Data API is 4 MiB" (BatchExecuteStatement, API reference). */
+const LARGEST_REQUEST_BYTES = 4 * 1024 * 1024;
+/** "The response size limit is 1 MiB. If the call returns more than 1 MiB of response data, the call is terminated." */
+const LARGEST_RESPONSE_BYTES = 1024 * 1024;
+/** ExecuteStatement's `sql`: "Length Constraints: Minimum length of 0. Maximum length of 65536." */
+const LONGEST_SQL = 65_536;
+
+/** One database the endpoint serves: a RelationalDatabase's cluster, as functions name it. */
+export interface LocalDatabaseDefinition {
+  /** The RelationalDatabase's name, for logs. */
+  name: string;
+  /** The cluster's ARN (resourceArn), as the program recorded it. */
+  clusterArn: string;
+  /** The master user secret's ARN (secretArn). */
+  secretArn: string;
+  /** The database created with the cluster: the only one `database` may name. */
+  databaseName: string;
+  /** The secret's user, PostgreSQL's default database name when a call names none. */
+  masterUsername: string;
+  region: string;
+  /** Where PGlite keeps the database (created when absent); undefined: in memory. */
+  dataDir?: string;
+}
+
+export interface LocalDataApiOptions {
+  databases: LocalDatabaseDefinition[];
+  /** Accepted signing credentials (acceptedCredentials). */
+  credentials: readonly SigV4Credentials[];
+  /** IAM's answer for a function's request. @default none checked */
+  authorise?: Authorise;
+  log?(message: string): void;
+  /** The clock transactions' idle and total times are read with. @default Date.now */
+  now?(): number;
+  /**
+   * Milliseconds a connection may stay silent (before a request's headers, or between requests) and a request may
+   * take to arrive whole, before the endpoint closes it. @default 60000
+   */
+  idleTimeoutMs?: number;
+}
+
+export interface LocalDataApi {
+  endpoint: string;
+  /** Each database's Data API target (resourceArn, secretArn, database), by RelationalDatabase name. */
+  targets: Record<string, DataApiTarget>;
+  /**
+   * What an internal caller (the runtime applying migrations at start) signs with: credentials this endpoint accepts
+   * and never checks against a role. `new RDSDataClient({ endpoint, region, credentials: adminCredentials })`.
+   */
+  adminCredentials: SigV4Credentials;
+  /** The limits in force (DATA_API_LIMITS); tests shorten them. */
+  limits: DataApiLimits;
+  stop(): Promise<void>;
+}
+
+type Operation = "ExecuteStatement" | "BatchExecuteStatement" | "BeginTransaction" | "CommitTransaction" | "RollbackTransaction";
+
+/** The operations by path (@aws-sdk/client-rds-data's `http` traits). ExecuteSql is not served: "This operation isn't supported for Aurora PostgreSQL Serverless v2 and provisioned DB clusters". */
+const OPERATIONS: Record<string, Operation> = {
+  "/Execute": "ExecuteStatement",
+  "/BatchExecute": "BatchExecuteStatement",
+  "/BeginTransaction": "BeginTransaction",
+  "/CommitTransaction": "CommitTransaction",
+  "/RollbackTransaction": "RollbackTransaction",
+};
+
+export async function startLocalDataApi(options: LocalDataApiOptions): Promise<LocalDataApi> {
+  const log = options.log ?? (() => {});
+  const limits: DataApiLimits = { ...DATA_API_LIMITS };
+  const now = options.now ?? Date.now;
+  // Loaded here: a program without a RelationalDatabase never loads PGlite (nor its WebAssembly).
+  const { PGlite: PGliteClass } = await import("@electric-sql/pglite");
+  const databases: LocalDatabase[] = [];
+  try {
+    for (const definition of options.databases) {
+      if (definition.dataDir) mkdirSync(definition.dataDir, { recursive: true });
+      const db = await PGliteClass.create(definition.dataDir ? { dataDir: definition.dataDir } : {}).catch((error: Error) => {
+        throw new Error(`RelationalDatabase "${definition.name}": PGlite could not open ${definition.dataDir ?? "an in-memory database"} (${error.message}). Start with --fresh, or delete that directory, to begin with an empty database.`);
+      });
+      databases.push(new LocalDatabase(definition, db as unknown as PGlite, limits, now, log));
+      await databases[databases.length - 1].prepare();
+    }
+  } catch (error) {
+    await Promise.all(databases.map((d) => d.close()));
+    throw error;
+  }
+  const adminCredentials: SigV4Credentials = { accessKeyId: `LOCALADMIN${randomBytes(5).toString("hex").toUpperCase()}`, secretAccessKey: randomBytes(30).toString("base64") };
+  const credentials = [...options.credentials, adminCredentials];
+  const regions = new Set(options.databases.map((d) => d.region));
+  const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
+  const server = createServer((request, response) => {
+    answer(request, response, { databases, credentials, regions, authorise: options.authorise, admin: adminCredentials.accessKeyId }).catch((error) => {
+      // Never reached (answer answers every failure), but a request must not crash the runtime.
+      log(`local RDS Data API: ${(error as Error).message}`);
+      if (!response.headersSent) response.writeHead(500);
+      response.end();
+    });
+  });
+  // The server listens itself, so Node's own deadlines apply: the headers, the whole request, and idle keep-alive.
+  server.headersTimeout = idleTimeoutMs;
+  server.requestTimeout = idleTimeoutMs;
+  server.keepAliveTimeout = Math.min(5000, idleTimeoutMs);
+  server.setTimeout(idleTimeoutMs, (socket) => socket.destroy());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    targets: Object.fromEntries(options.databases.map((d) => [d.name, { resourceArn: d.clusterArn, secretArn: d.secretArn, database: d.databaseName }])),
+    adminCredentials,
+    limits,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all(databases.map((d) => d.close()));
+    },
+  };
+}
+
+interface Context {
+  databases: LocalDatabase[];
+  credentials: readonly SigV4Credentials[];
+  regions: ReadonlySet<string>;
+  authorise?: Authorise;
+  admin: string;
+}
+
+/**
+ * A signature failure as the Data API's front end answers it: the JSON protocols' exception names
+ * (MissingAuthenticationTokenException, IncompleteSignatureException, InvalidSignatureException,
+ * UnrecognizedClientException), 403 but for an incomplete signature (400), as REST-JSON services answer them.
+ */
+function signatureFailure(failure: SignatureFailure): DataApiError {
+  const codes = { MissingAuthenticationToken: "MissingAuthenticationTokenException", IncompleteSignature: "IncompleteSignatureException", SignatureDoesNotMatch: "InvalidSignatureException", InvalidClientTokenId: "UnrecognizedClientException" } as const;
+  const code = codes[failure.code];
+  return new DataApiError(code, code === "MissingAuthenticationTokenException" ? "Missing Authentication Token" : failure.message, failure.status);
+}
+
+async function answer(request: IncomingMessage, response: ServerResponse, context: Context): Promise<void> {
+  const reply = (status: number, body: unknown, errorType?: string) => {
+    const headers: Record<string, string> = { "content-type": "application/json", "x-amzn-requestid": randomUUID() };
+    if (errorType) headers["x-amzn-errortype"] = errorType;
+    response.writeHead(status, headers);
+    response.end(JSON.stringify(body));
+  };
+  try {
+    const body = await readBody(request, LARGEST_REQUEST_BYTES);
+    if (body.length > LARGEST_REQUEST_BYTES) throw new DataApiError("BadRequestException", `The request is larger than the Data API's ${LARGEST_REQUEST_BYTES} bytes.`, 413);
+    const verdict = await verifySignedHeaders(request, body, { service: "rds-data", credentials: context.credentials, servesRegion: (region) => context.regions.has(region) });
+    if (!verdict.ok) throw signatureFailure(verdict.failure);
+    const path = (request.url ?? "/").split("?")[0];
+    const operation = request.method === "POST" ? OPERATIONS[path] : undefined;
+    if (!operation) throw new DataApiError("UnknownOperationException", `${String(request.method).slice(0, 10)} ${path.slice(0, 100)} is not a Data API operation this endpoint serves (ExecuteSql isn't supported for Aurora PostgreSQL Serverless v2).`, 404);
+    let input: Record<string, unknown>;
+    try {
+      input = JSON.parse(body.toString("utf8") || "{}");
+    } catch {
+      throw new DataApiError("SerializationException", "The request body is not JSON.");
+    }
+    if (input === null || typeof input !== "object" || Array.isArray(input)) throw new DataApiError("SerializationException", "The request body is not a JSON object.");
+    const result = await perform(operation, input, verdict.signer.accessKeyId === context.admin ? undefined : verdict.signer.accessKeyId, context);
+    const text = JSON.stringify(result);
+    if (Buffer.byteLength(text) > LARGEST_RESPONSE_BYTES) throw new DataApiError("UnsupportedResultException", "Database response exceeded size limit: the Data API answers at most 1 MiB. Return fewer rows (LIMIT) or smaller values.");
+    reply(200, result);
+  } catch (error) {
+    const failure = error instanceof DataApiError ? error : new DataApiError("InternalServerErrorException", (error as Error).message, 500);
+    reply(failure.status, { message: failure.message, ...(failure.code === "StatementTimeoutException" ? { dbConnectionId: 0 } : {}) }, failure.code);
+  }
+}
+
+const ACTIONS: Record<Operation, string> = {
+  ExecuteStatement: "rds-data:ExecuteStatement",
+  BatchExecuteStatement: "rds-data:BatchExecuteStatement",
+  BeginTransaction: "rds-data:BeginTransaction",
+  CommitTransaction: "rds-data:CommitTransaction",
+  RollbackTransaction: "rds-data:RollbackTransaction",
+};
+
+/** A required string member of the request (the API reference's length constraints), or a validation failure. */
+function required(input: Record<string, unknown>, name: string, max: number, min = 0): string {
+  const value = input[name];
+  if (typeof value !== "string") throw new DataApiError("BadRequestException", `1 validation error detected: Value ${value === undefined ? "null" : "of the wrong type"} at '${name}' failed to satisfy constraint: Member must not be null and must be a string`);
+  if (value.length < min || value.length > max) throw new DataApiError("BadRequestException", `1 validation error detected: Value at '${name}' failed to satisfy constraint: Member must have length between ${min} and ${max}`);
+  return value;
+}
+
+function optionalString(input: Record<string, unknown>, name: string, max: number): string | undefined {
+  return input[name] === undefined || input[name] === null ? undefined : required(input, name, max);
+}
+
+async function perform(operation: Operation, input: Record<string, unknown>, caller: string | undefined, context: Context): Promise<unknown> {
+  // resourceArn and secretArn: "Length Constraints: Minimum length of 11. Maximum length of 100." (API reference).
+  const resourceArn = required(input, "resourceArn", 100, 11);
+  const secretArn = required(input, "secretArn", 100, 11);
+  // IAM first, as AWS answers an unauthorised caller before saying whether the resource exists.
+  const refuse = (action: string, resource: string) => {
+    const refused = caller === undefined ? undefined : context.authorise?.(caller, action, resource);
+    if (refused) throw new DataApiError("AccessDeniedException", `User: ${refused.caller} is not authorized to perform: ${action} on resource: ${resource} ${refused.reason}`, 403);
+  };
+  refuse(ACTIONS[operation], resourceArn);
+  const database = context.databases.find((d) => d.definition.clusterArn === resourceArn);
+  if (!database) throw new DataApiError("NotFoundException", `Cluster ${resourceArn} not found: this endpoint serves ${context.databases.map((d) => d.definition.clusterArn).join(", ")}.`, 404);
+  // The Data API reads the secret with the caller's credentials.
+  refuse("secretsmanager:GetSecretValue", secretArn);
+  if (secretArn !== database.definition.secretArn) throw new DataApiError("NotFoundException", `Secret ${secretArn} not found: the cluster's secret is ${database.definition.secretArn}.`, 404);
+  if (input.schema !== undefined && input.schema !== null) throw new DataApiError("BadRequestException", "The schema parameter isn't supported.");
+  switch (operation) {
+    case "CommitTransaction":
+    case "RollbackTransaction": {
+      // transactionId: "Length Constraints: Minimum length of 0. Maximum length of 192."
+      const id = required(input, "transactionId", 192);
+      return database.end(id, operation === "CommitTransaction");
+    }
+    case "BeginTransaction":
+      database.checkDatabase(optionalString(input, "database", 64));
+      return database.begin();
+    case "ExecuteStatement":
+    case "BatchExecuteStatement": {
+      database.checkDatabase(optionalString(input, "database", 64));
+      const sql = required(input, "sql", LONGEST_SQL);
+      const transactionId = optionalString(input, "transactionId", 192);
+      const continueAfterTimeout = input.continueAfterTimeout === true;
+      if (operation === "BatchExecuteStatement") {
+        const sets = input.parameterSets ?? [];
+        if (!Array.isArray(sets) || sets.some((set) => !Array.isArray(set))) throw new DataApiError("BadRequestException", "parameterSets must be a list of lists of parameters.");
+        return database.batch(sql, sets as SqlParameter[][], transactionId, continueAfterTimeout);
+      }
+      const parameters = input.parameters ?? [];
+      if (!Array.isArray(parameters)) throw new DataApiError("BadRequestException", "parameters must be a list.");
+      const format = input.formatRecordsAs;
+      if (format !== undefined && format !== null && format !== "NONE" && format !== "JSON") throw new DataApiError("BadRequestException", "formatRecordsAs must be NONE or JSON.");
+      return database.execute(sql, parameters as SqlParameter[], {
+        transactionId,
+        continueAfterTimeout,
+        includeResultMetadata: input.includeResultMetadata === true,
+        json: format === "JSON",
+        resultSetOptions: resultSetOptions(input.resultSetOptions),
+      });
+    }
+  }
+}
+
+function resultSetOptions(value: unknown): ResultSetOptions {
+  if (value === undefined || value === null) return {};
+  const options = value as Record<string, unknown>;
+  if (typeof value !== "object" || (options.decimalReturnType !== undefined && !["STRING", "DOUBLE_OR_LONG"].includes(options.decimalReturnType as string)) || (options.longReturnType !== undefined && !["LONG", "STRING"].includes(options.longReturnType as string))) {
+    throw new DataApiError("BadRequestException", "resultSetOptions: decimalReturnType is STRING or DOUBLE_OR_LONG, longReturnType LONG or STRING.");
+  }
+  return options as ResultSetOptions;
+}
+
+interface ExecuteOptions {
+  transactionId?: string;
+  continueAfterTimeout: boolean;
+  includeResultMetadata: boolean;
+  json: boolean;
+  resultSetOptions: ResultSetOptions;
+}
+
+interface Transaction {
+  id: string;
+  started: number;
+  lastUsed: number;
+  /** A call of the transaction is running. */
+  busy: boolean;
+  timer?: NodeJS.Timeout;
+}
+
+/** A PostgreSQL error as PGlite throws it. */
+interface PgError {
+  message: string;
+  code?: string;
+  position?: string;
+  severity?: string;
+}
+
+const isPgError = (error: unknown): error is PgError => typeof error === "object" && error !== null && typeof (error as PgError).code === "string" && typeof (error as PgError).severity === "string";
+
+/** A statement's PostgreSQL error as the Data API answers it; a cancelled statement (57014) as StatementTimeoutException. */
+function databaseError(error: unknown): DataApiError {
+  if (!isPgError(error)) return error instanceof DataApiError ? error : new DataApiError("InternalServerErrorException", (error as Error).message, 500);
+  if (error.code === "57014") return new DataApiError("StatementTimeoutException", `${error.message}`);
+  const position = error.position ? `\n  Position: ${error.position}` : "";
+  return new DataApiError("DatabaseErrorException", `${error.severity ?? "ERROR"}: ${error.message}${position}; SQLState: ${error.code}`);
+}
+
+/** One database: its PGlite, the one statement or transaction that holds it, and the calls waiting their turn. */
+class LocalDatabase {
+  private held = false;
+  private readonly waiters: Array<{ grant(): void; fail(error: Error): void }> = [];
+  /** The transaction that holds the database, if any. */
+  private holder?: Transaction;
+  private readonly transactions = new Map<string, Transaction>();
+  private parsers: Record<number, (value: string) => string> = {};
+  private serializers: Record<number, (value: string) => string> = {};
+  private readonly typeNames = new Map<number, string>();
+  private closed = false;
+
+  constructor(
+    readonly definition: LocalDatabaseDefinition,
+    private readonly db: PGlite,
+    private readonly limits: DataApiLimits,
+    private readonly now: () => number,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  /** Aurora's session settings the results are formatted in: UTC, ISO dates, hex bytea. */
+  async prepare(): Promise<void> {
+    await this.db.exec("SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, MDY'; SET bytea_output TO 'hex'; SET IntervalStyle TO 'postgres'");
+    this.refreshCodecs();
+  }
+
+  /** Every type PGlite would parse or serialize passes as text: the Data API's mapping works from PostgreSQL's text. */
+  private refreshCodecs(): void {
+    const known = this.db as unknown as { parsers?: Record<string, unknown>; serializers?: Record<string, unknown> };
+    const identity = (value: unknown) => value;
+    this.parsers = Object.fromEntries(Object.keys(known.parsers ?? {}).map((oid) => [oid, identity])) as Record<number, (value: string) => string>;
+    this.serializers = Object.fromEntries(Object.keys(known.serializers ?? {}).map((oid) => [oid, identity])) as Record<number, (value: string) => string>;
+  }
+
+  /** The database a call names: the cluster's, or with none PostgreSQL's default, the user's own name. */
+  checkDatabase(name: string | undefined): void {
+    const named = name === undefined || name === "" ? this.definition.masterUsername : name;
+    if (named !== this.definition.databaseName) throw new DataApiError("DatabaseErrorException", `ERROR: database "${named}" does not exist; SQLState: 3D000`);
+  }
+
+  /**
+   * Waits until the database is free (the transaction that holds it ends, or is rolled back as idle), at most the
+   * statement timeout; with continueAfterTimeout the turn is still taken later and `late` runs in it.
+   */
+  private acquire(continueAfterTimeout: boolean, late?: () => Promise<unknown>): Promise<void> {
+    this.expireHolder();
+    if (!this.held) {
+      this.held = true;
+      return Promise.resolve();
+    }
+    if (this.holder) this.log(`local RDS Data API: ${this.definition.name}: a call waits for transaction ${this.holder.id.slice(0, 12)}… to end (a PGlite serves one connection; Aurora would run it alongside)`);
+    return new Promise<void>((resolve, reject) => {
+      let timedOut = false;
+      const waiter = {
+        grant: () => {
+          clearTimeout(timer);
+          if (!timedOut) return resolve();
+          // Timed out with continueAfterTimeout: the statement runs in its turn, its answer long given.
+          void (late ?? (() => Promise.resolve()))()
+            .catch((error) => this.log(`local RDS Data API: ${this.definition.name}: a statement that continued after its timeout failed: ${(error as Error).message}`))
+            .finally(() => this.release());
+        },
+        fail: (error: Error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      const timer = setTimeout(() => {
+        timedOut = true;
+        if (!continueAfterTimeout) this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        reject(new DataApiError("StatementTimeoutException", `Request timed out: the statement waited ${this.limits.statementTimeoutMs / 1000} s for transaction ${this.holder?.id.slice(0, 12) ?? ""}… to end (the local database runs one transaction at a time).`));
+      }, this.limits.statementTimeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  private release(): void {
+    const next = this.waiters.shift();
+    if (next && !this.closed) next.grant();
+    else this.held = false;
+  }
+
+  /** Runs `work` in its turn (a call without a transaction), then frees the database. */
+  private async inTurn<T>(continueAfterTimeout: boolean, work: () => Promise<T>): Promise<T> {
+    await this.acquire(continueAfterTimeout, work);
+    try {
+      return await work();
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Rolls back the holding transaction when it went unused past the idle limit or is older than the limit. */
+  private expireHolder(): void {
+    const tx = this.holder;
+    if (tx && !tx.busy && this.expired(tx)) void this.abandon(tx, "expired");
+  }
+
+  private expired(tx: Transaction): boolean {
+    const at = this.now();
+    return at - tx.lastUsed >= this.limits.transactionIdleMs || at - tx.started >= this.limits.transactionMaxMs;
+  }
+
+  /** Ends a transaction the client no longer can: rolled back, forgotten, its database freed. */
+  private async abandon(tx: Transaction, why: string): Promise<void> {
+    if (this.transactions.get(tx.id) !== tx) return;
+    this.transactions.delete(tx.id);
+    clearTimeout(tx.timer);
+    await this.quietly("ROLLBACK");
+    if (this.holder === tx) this.holder = undefined;
+    this.log(`local RDS Data API: ${this.definition.name}: transaction ${tx.id.slice(0, 12)}… rolled back (${why})`);
+    this.release();
+  }
+
+  /** Re-arms the idle deadline of a transaction after each use, so an abandoned one frees its database. */
+  private touch(tx: Transaction): void {
+    tx.lastUsed = this.now();
+    clearTimeout(tx.timer);
+    const remaining = Math.min(this.limits.transactionIdleMs, tx.started + this.limits.transactionMaxMs - tx.lastUsed);
+    tx.timer = setTimeout(() => {
+      if (!tx.busy && this.expired(tx)) void this.abandon(tx, "no call used it for 3 minutes, or it ran 24 hours");
+      else if (!tx.busy) this.touchAgainLater(tx);
+    }, Math.max(remaining, 0));
+    tx.timer.unref?.();
+  }
+
+  /** The clock said not yet (tests move it): look again after the rest of the idle time. */
+  private touchAgainLater(tx: Transaction): void {
+    const lastUsed = tx.lastUsed;
+    this.touch(tx);
+    tx.lastUsed = lastUsed;
+  }
+
+  /** A transaction by ID, for a call in it: unknown, ended or expired is TransactionNotFoundException; a running call of it refuses this one. */
+  private transaction(id: string): Transaction {
+    const tx = this.transactions.get(id);
+    if (tx && !tx.busy && this.expired(tx)) void this.abandon(tx, "expired");
+    if (!tx || !this.transactions.has(id)) {
+      throw new DataApiError("TransactionNotFoundException", `Transaction ${id.slice(0, 192)} isn't found: it may have expired (each call of a transaction must come within 3 minutes of the previous one), ended with CommitTransaction or RollbackTransaction, or been aborted by an error of a previous call.`, 404);
+    }
+    if (tx.busy) throw new DataApiError("DatabaseErrorException", "Transaction is still running a query");
+    return tx;
+  }
+
+  async begin(): Promise<{ transactionId: string }> {
+    await this.acquire(false);
+    try {
+      await this.db.query("BEGIN");
+    } catch (error) {
+      this.release();
+      throw databaseError(error);
+    }
+    const started = this.now();
+    const tx: Transaction = { id: randomBytes(48).toString("base64"), started, lastUsed: started, busy: false };
+    this.transactions.set(tx.id, tx);
+    this.holder = tx;
+    this.touch(tx);
+    return { transactionId: tx.id };
+  }
+
+  async end(id: string, commit: boolean): Promise<{ transactionStatus: string }> {
+    const tx = this.transaction(id);
+    tx.busy = true;
+    this.transactions.delete(id);
+    clearTimeout(tx.timer);
+    try {
+      await this.db.query(commit ? "COMMIT" : "ROLLBACK");
+    } catch (error) {
+      await this.quietly("ROLLBACK");
+      throw databaseError(error);
+    } finally {
+      this.holder = undefined;
+      this.release();
+    }
+    return { transactionStatus: commit ? "Transaction Committed" : "Rollback Complete" };
+  }
+
+  /**
+   * Runs `work` in a transaction's turn (the transaction holds the database) or in a call's own (autocommit: after
+   * it, whatever transaction the SQL itself opened with BEGIN is committed, so the next call starts clean). A
+   * failure in a transaction ends it, as the Data API ends it.
+   */
+  private async run<T>(transactionId: string | undefined, continueAfterTimeout: boolean, work: () => Promise<T>): Promise<T> {
+    if (transactionId === undefined) {
+      return this.inTurn(continueAfterTimeout, async () => {
+        try {
+          const result = await work();
+          await this.quietly("COMMIT");
+          return result;
+        } catch (error) {
+          await this.quietly("ROLLBACK");
+          throw databaseError(error);
+        }
+      });
+    }
+    const tx = this.transaction(transactionId);
+    tx.busy = true;
+    try {
+      return await work();
+    } catch (error) {
+      // A statement that failed in the database aborts the transaction; a request refused before it ran does not.
+      if (isPgError(error) || (error instanceof DataApiError && error.code === "DatabaseErrorException")) {
+        tx.busy = false;
+        await this.abandon(tx, "a statement in it failed");
+      }
+      throw databaseError(error);
+    } finally {
+      if (this.transactions.has(tx.id)) {
+        tx.busy = false;
+        this.touch(tx);
+      }
+    }
+  }
+
+  /** A statement whose only outcome that matters is that it ran (COMMIT/ROLLBACK with maybe nothing to end). */
+  private async quietly(sql: string): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.db.query(sql, [], { onNotice: () => {} });
+    } catch (error) {
+      this.log(`local RDS Data API: ${this.definition.name}: ${sql}: ${(error as Error).message}`);
+    }
+  }
+
+  private async query(sql: string, parameters: readonly SqlParameter[]) {
+    const bound = bindParameters(sql, parameters);
+    const result = await this.db.query<unknown[]>(bound.text, bound.values, { rowMode: "array", parsers: this.parsers, serializers: this.serializers, paramTypes: bound.types, onNotice: () => {} });
+    // PGlite learns array types as it meets them: parse those as text too from now on.
+    if (Object.keys((this.db as unknown as { parsers?: object }).parsers ?? {}).length !== Object.keys(this.parsers).length) this.refreshCodecs();
+    return result;
+  }
+
+  /** Names of result types the mapping does not know (enums, domains, extensions'), for columnMetadata's typeName. */
+  private async learnTypeNames(oids: number[]): Promise<void> {
+    const unknown = [...new Set(oids)].filter((oid) => !this.typeNames.has(oid) && pgType(oid).name === "unknown");
+    if (unknown.length === 0) return;
+    const { rows } = await this.db.query<{ oid: number; typname: string }>(`SELECT oid::int AS oid, typname FROM pg_type WHERE oid IN (${unknown.join(",")})`);
+    for (const row of rows) this.typeNames.set(row.oid, row.typname);
+  }
+
+  execute(sql: string, parameters: readonly SqlParameter[], options: ExecuteOptions): Promise<unknown> {
+    return this.run(options.transactionId, options.continueAfterTimeout, async () => {
+      const result = await this.query(sql, parameters);
+      // Rows a DML statement changed (RETURNING or not); 0 for a query or DDL.
+      const updated = ["INSERT", "UPDATE", "DELETE", "MERGE"].includes(result.command ?? "") ? (result.rowCount ?? result.affectedRows ?? 0) : 0;
+      const answer: Record<string, unknown> = { numberOfRecordsUpdated: updated, generatedFields: [] };
+      if (result.fields.length === 0) return answer;
+      if (options.includeResultMetadata) await this.learnTypeNames(result.fields.map((f) => f.dataTypeID));
+      const types = result.fields.map((f) => pgType(f.dataTypeID, this.typeNames));
+      const records = (result.rows as unknown as Array<Array<string | null>>).map((row) => row.map((value, i) => toField(value, types[i], options.resultSetOptions)));
+      if (options.json) {
+        answer.formattedRecords = JSON.stringify(records.map((record) => Object.fromEntries(record.map((field, i) => [result.fields[i].name, jsonValue(field)]))));
+      } else {
+        answer.records = records;
+      }
+      if (options.includeResultMetadata) answer.columnMetadata = result.fields.map((f, i) => columnMetadata(f, types[i]));
+      return answer;
+    });
+  }
+
+  /** The statement once per parameter set, all or nothing (one transaction, the call's own or the one named). */
+  batch(sql: string, sets: SqlParameter[][], transactionId: string | undefined, continueAfterTimeout: boolean): Promise<unknown> {
+    return this.run(transactionId, continueAfterTimeout, async () => {
+      if (transactionId === undefined) await this.db.query("BEGIN");
+      for (const [index, set] of sets.entries()) {
+        try {
+          await this.query(sql, set);
+        } catch (error) {
+          if (!isPgError(error)) throw error;
+          const failure = databaseError(error);
+          throw new DataApiError(failure.code, `Batch entry ${index} was aborted: ${failure.message}`);
+        }
+      }
+      return { updateResults: sets.map(() => ({ generatedFields: [] })) };
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const waiter of this.waiters.splice(0)) waiter.fail(new DataApiError("ServiceUnavailableError", "The local RDS Data API is stopping.", 503));
+    for (const tx of this.transactions.values()) clearTimeout(tx.timer);
+    this.transactions.clear();
+    try {
+      await this.db.close();
+    } catch (error) {
+      this.log(`local RDS Data API: ${this.definition.name}: closing: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,320 @@
+/**
+ * Local RDS Data API (`npm start`): a RelationalDatabase's cluster on PGlite behind the local endpoint, called through
+ * the real @aws-sdk/client-rds-data (REST-JSON, SigV4): typed parameters with `:name` placeholders, results as Fields,
+ * JSON and column metadata, transactions (commit, rollback, an aborted or expired one, calls waiting for one), batches,
+ * the Data API's errors, functions authorised by their roles (rds-data on the cluster and GetSecretValue on its
+ * secret), hostile requests that never crash it, and the data kept across a restart. One PGlite for the file (and
+ * one more reopening its directory at the end). Functions' roles come from a recorded graph; the spec is registered
+ * directly (the RelationalDatabase component is built elsewhere).
+ */
+import { mkdtempSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BatchExecuteStatementCommand, BeginTransactionCommand, CommitTransactionCommand, ExecuteStatementCommand, RDSDataClient, RollbackTransactionCommand, type ExecuteStatementCommandInput } from "@aws-sdk/client-rds-data";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RelationalDatabaseSpec } from "../../components/relational-database/contract";
+import { LambdaFunction } from "../../components/lambda/function";
+import { registeredSpecs, registerSpec } from "../../components/spec-registry";
+import { FunctionRoles, functionCredentials } from "../../local/function-roles";
+import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
+import { startLocalDataApi, type LocalDataApi, type LocalDatabaseDefinition } from "../../local/rds-data-server";
+import { localDatabaseDefinitions } from "../../local/services/relational-databases";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { record } from "../harness/mocks";
+import { signedFetch } from "../harness/signed-fetch";
+
+const REGION = "us-east-1";
+const CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
+const CLUSTER = `arn:aws:rds:${REGION}:${MOCK_ACCOUNT_ID}:cluster:rdsl-photos-cluster-1a2b3c`;
+const SECRET = `arn:aws:secretsmanager:${REGION}:${MOCK_ACCOUNT_ID}:secret:rds!cluster-7d1e-AbCdEf`;
+const entry = "tests/fixtures/handlers/echo.ts";
+
+const stateDir = mkdtempSync(join(tmpdir(), "sf-rds-data-"));
+let graph: RecordedResource[];
+let definitions: LocalDatabaseDefinition[];
+let roles: FunctionRoles;
+let api: LocalDataApi;
+let clock = Date.now();
+
+const start = (idleTimeoutMs?: number) => startLocalDataApi({ databases: definitions, credentials: [CREDENTIALS, ...roles.credentials()], authorise: roles.authorise, now: () => clock, idleTimeoutMs });
+const client = (credentials = CREDENTIALS) => new RDSDataClient({ region: REGION, endpoint: api.endpoint, credentials, maxAttempts: 1 });
+const fnCredentials = (name: string) => functionCredentials(graph.find((r) => r.type === "aws:lambda/function:Function" && r.name === `${name}-function`)!.state.name as string);
+const target = { resourceArn: CLUSTER, secretArn: SECRET, database: "photos" };
+const run = (input: Omit<ExecuteStatementCommandInput, "resourceArn" | "secretArn">, rds = client()) => rds.send(new ExecuteStatementCommand({ ...target, ...input }));
+/** The error a call ends with: its name (the Data API's __type), message and status. */
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: { name: string; message: string; $metadata?: { httpStatusCode?: number } }) => ({ name: error.name, message: error.message, status: error.$metadata?.httpStatusCode }),
+  );
+const post = (path: string, body: string, credentials = CREDENTIALS) => signedFetch(`${api.endpoint}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body }, { service: "rds-data", credentials });
+
+beforeAll(async () => {
+  graph = await record(() => {
+    new LambdaFunction("rdsl-writer", {
+      entry,
+      permissions: [
+        { actions: ["rds-data:ExecuteStatement", "rds-data:BatchExecuteStatement", "rds-data:BeginTransaction", "rds-data:CommitTransaction", "rds-data:RollbackTransaction"], resources: [CLUSTER] },
+        { actions: ["secretsmanager:GetSecretValue"], resources: [SECRET] },
+      ],
+    });
+    new LambdaFunction("rdsl-no-secret", { entry, permissions: [{ actions: ["rds-data:ExecuteStatement"], resources: [CLUSTER] }] });
+    new LambdaFunction("rdsl-stranger", { entry });
+  });
+  const spec: RelationalDatabaseSpec = {
+    name: "rdsl-photos",
+    engine: "aurora-postgresql",
+    engineVersion: "16.6",
+    databaseName: "photos",
+    masterUsername: "photos_admin",
+    clusterIdentifier: "rdsl-photos-cluster-1a2b3c",
+    clusterArn: CLUSTER,
+    secretArn: SECRET,
+    migrations: [],
+    minCapacity: 0,
+    maxCapacity: 2,
+  };
+  registerSpec("RelationalDatabase", spec.name, spec);
+  definitions = await localDatabaseDefinitions(
+    registeredSpecs<RelationalDatabaseSpec>("RelationalDatabase").filter((s) => s.name === "rdsl-photos").map((s) => s.spec),
+    REGION,
+    graph,
+    stateDir,
+  );
+  roles = FunctionRoles.fromGraph(graph);
+  api = await start();
+  await run({ sql: "CREATE TABLE albums (id serial PRIMARY KEY, title varchar(200) NOT NULL, rating numeric(4,2), views bigint, score float8, public boolean, cover bytea, taken date, at timestamp, created timestamptz DEFAULT '2026-01-02 03:04:05.678+00', meta jsonb, owner uuid, tags text[], sizes int[])" });
+}, 60_000);
+
+afterAll(async () => {
+  await api?.stop();
+});
+
+describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
+  it("serves the spec's cluster: its recorded ARN, secret, database and data directory", () => {
+    expect(definitions).toEqual([{ name: "rdsl-photos", clusterArn: CLUSTER, secretArn: SECRET, databaseName: "photos", masterUsername: "photos_admin", region: REGION, dataDir: join(stateDir, "rds", "rdsl-photos") }]);
+    expect(api.targets).toEqual({ "rdsl-photos": target });
+  });
+
+  it("binds typed :name parameters and answers records as the Data API's Fields, with metadata and as JSON", async () => {
+    const inserted = await run({
+      sql: "INSERT INTO albums (title, rating, views, score, public, cover, taken, at, meta, owner) VALUES (:title, :rating, :views, :score, :public, :cover, :taken, :at, :meta, :owner) RETURNING id",
+      parameters: [
+        { name: "title", value: { stringValue: "Alps ':not_a_param' -- :nor_this" } },
+        { name: "rating", value: { stringValue: "4.50" }, typeHint: "DECIMAL" },
+        { name: "views", value: { longValue: 9007199254740991 } },
+        { name: "score", value: { doubleValue: 0.25 } },
+        { name: "public", value: { booleanValue: true } },
+        { name: "cover", value: { blobValue: new Uint8Array([1, 2, 255]) } },
+        { name: "taken", value: { stringValue: "2026-07-14" }, typeHint: "DATE" },
+        { name: "at", value: { stringValue: "2026-07-14 10:11:12.5" }, typeHint: "TIMESTAMP" },
+        { name: "meta", value: { stringValue: '{"camera":"x100"}' }, typeHint: "JSON" },
+        { name: "owner", value: { stringValue: "6f1c3a36-8a0a-4f0e-9d8e-5b0f2f9f3c11" }, typeHint: "UUID" },
+        { name: "unused", value: { isNull: true } },
+      ],
+    });
+    expect(inserted.numberOfRecordsUpdated).toBe(1);
+    expect(inserted.generatedFields).toEqual([]);
+    const id = inserted.records![0][0].longValue!;
+    await run({ sql: "UPDATE albums SET tags = ARRAY['snow', 'peaks'], sizes = '{1,2,3}' WHERE id = :id", parameters: [{ name: "id", value: { longValue: id } }] });
+
+    const selected = await run({
+      sql: "SELECT id, title, rating, views, score, public, cover, taken, at, created, meta, owner, tags, sizes, NULL::text AS nothing, 'a:b'::text || ':' AS colons /* :comment */ FROM albums WHERE id = :id",
+      parameters: [{ name: "id", value: { longValue: id } }],
+      includeResultMetadata: true,
+    });
+    expect(selected.numberOfRecordsUpdated).toBe(0);
+    expect(selected.records).toEqual([
+      [
+        { longValue: id },
+        { stringValue: "Alps ':not_a_param' -- :nor_this" },
+        { stringValue: "4.50" },
+        { longValue: 9007199254740991 },
+        { doubleValue: 0.25 },
+        { booleanValue: true },
+        { blobValue: new Uint8Array([1, 2, 255]) },
+        { stringValue: "2026-07-14" },
+        { stringValue: "2026-07-14 10:11:12.5" },
+        { stringValue: "2026-01-02 03:04:05.678" },
+        { stringValue: '{"camera": "x100"}' },
+        { stringValue: "6f1c3a36-8a0a-4f0e-9d8e-5b0f2f9f3c11" },
+        { arrayValue: { stringValues: ["snow", "peaks"] } },
+        { arrayValue: { longValues: [1, 2, 3] } },
+        { isNull: true },
+        { stringValue: "a:b:" },
+      ],
+    ]);
+    expect(selected.columnMetadata!.map((c) => [c.name, c.typeName, c.type])).toEqual([
+      ["id", "int4", 4],
+      ["title", "varchar", 12],
+      ["rating", "numeric", 2],
+      ["views", "int8", -5],
+      ["score", "float8", 8],
+      ["public", "bool", -7],
+      ["cover", "bytea", -2],
+      ["taken", "date", 91],
+      ["at", "timestamp", 93],
+      ["created", "timestamptz", 93],
+      ["meta", "jsonb", 1111],
+      ["owner", "uuid", 1111],
+      ["tags", "_text", 2003],
+      ["sizes", "_int4", 2003],
+      ["nothing", "text", 12],
+      ["colons", "text", 12],
+    ]);
+
+    const json = await run({ sql: "SELECT id, title, rating, public, sizes FROM albums WHERE id = :id", parameters: [{ name: "id", value: { longValue: id } }], formatRecordsAs: "JSON", resultSetOptions: { decimalReturnType: "DOUBLE_OR_LONG" } });
+    expect(json.records).toBeUndefined();
+    expect(JSON.parse(json.formattedRecords!)).toEqual([{ id, title: "Alps ':not_a_param' -- :nor_this", rating: 4.5, public: true, sizes: [1, 2, 3] }]);
+  });
+
+  it("sends a stringValue as varchar, as the Data API does: a uuid column needs the UUID typeHint", async () => {
+    expect(await failure(run({ sql: "INSERT INTO albums (title, owner) VALUES ('x', :owner)", parameters: [{ name: "owner", value: { stringValue: "6f1c3a36-8a0a-4f0e-9d8e-5b0f2f9f3c11" } }] }))).toEqual({
+      name: "DatabaseErrorException",
+      message: expect.stringMatching(/^ERROR: column "owner" is of type uuid but expression is of type character varying\n {2}Position: \d+; SQLState: 42804$/),
+      status: 400,
+    });
+  });
+
+  it("commits a transaction's statements, makes other calls wait for it, and rolls one back", async () => {
+    const rds = client();
+    const { transactionId } = await rds.send(new BeginTransactionCommand(target));
+    await run({ sql: "INSERT INTO albums (title) VALUES ('in-tx')", transactionId }, rds);
+    // A call outside the transaction waits for it (one PGlite connection): it sees the row once it is committed.
+    const outside = run({ sql: "SELECT count(*) AS n FROM albums WHERE title = 'in-tx'" }, rds);
+    expect((await run({ sql: "SELECT count(*) FROM albums WHERE title = 'in-tx'", transactionId }, rds)).records).toEqual([[{ longValue: 1 }]]);
+    expect(await rds.send(new CommitTransactionCommand({ resourceArn: CLUSTER, secretArn: SECRET, transactionId }))).toMatchObject({ transactionStatus: "Transaction Committed" });
+    expect((await outside).records).toEqual([[{ longValue: 1 }]]);
+
+    const second = await rds.send(new BeginTransactionCommand(target));
+    await run({ sql: "DELETE FROM albums WHERE title = 'in-tx'", transactionId: second.transactionId }, rds);
+    // The waiting call runs after the rollback: it never sees the transaction's delete.
+    const waiting = run({ sql: "SELECT count(*) FROM albums WHERE title = 'in-tx'" }, rds);
+    expect(await rds.send(new RollbackTransactionCommand({ resourceArn: CLUSTER, secretArn: SECRET, transactionId: second.transactionId }))).toMatchObject({ transactionStatus: "Rollback Complete" });
+    expect((await waiting).records).toEqual([[{ longValue: 1 }]]);
+    expect((await run({ sql: "SELECT count(*) FROM albums WHERE title = 'in-tx'" }, rds)).records).toEqual([[{ longValue: 1 }]]);
+    // An ended transaction is not found.
+    expect(await failure(run({ sql: "SELECT 1", transactionId: second.transactionId }, rds))).toMatchObject({ name: "TransactionNotFoundException", status: 404 });
+  });
+
+  it("ends a transaction a statement failed in, and one no call used for three minutes, freeing the database", async () => {
+    const rds = client();
+    const failed = await rds.send(new BeginTransactionCommand(target));
+    await run({ sql: "INSERT INTO albums (title) VALUES ('aborted')", transactionId: failed.transactionId }, rds);
+    expect(await failure(run({ sql: "SELECT * FROM nowhere", transactionId: failed.transactionId }, rds))).toEqual({ name: "DatabaseErrorException", message: 'ERROR: relation "nowhere" does not exist\n  Position: 15; SQLState: 42P01', status: 400 });
+    expect(await failure(rds.send(new CommitTransactionCommand({ resourceArn: CLUSTER, secretArn: SECRET, transactionId: failed.transactionId })))).toMatchObject({ name: "TransactionNotFoundException" });
+    expect((await run({ sql: "SELECT count(*) FROM albums WHERE title = 'aborted'" }, rds)).records).toEqual([[{ longValue: 0 }]]);
+
+    const idle = await rds.send(new BeginTransactionCommand(target));
+    await run({ sql: "INSERT INTO albums (title) VALUES ('idle')", transactionId: idle.transactionId }, rds);
+    clock += 3 * 60_000;
+    // The next call finds the idle transaction rolled back and runs.
+    expect((await run({ sql: "SELECT count(*) FROM albums WHERE title = 'idle'" }, rds)).records).toEqual([[{ longValue: 0 }]]);
+    expect(await failure(run({ sql: "SELECT 1", transactionId: idle.transactionId }, rds))).toMatchObject({ name: "TransactionNotFoundException", message: expect.stringContaining("within 3 minutes") });
+  });
+
+  it("answers StatementTimeoutException to a call that waited the statement timeout for a transaction", async () => {
+    const rds = client();
+    const { transactionId } = await rds.send(new BeginTransactionCommand(target));
+    api.limits.statementTimeoutMs = 20;
+    try {
+      // The transaction holds the database until it ends: the call cannot get its turn in any time.
+      expect(await failure(run({ sql: "SELECT 1" }, rds))).toMatchObject({ name: "StatementTimeoutException", status: 400 });
+    } finally {
+      api.limits.statementTimeoutMs = 45_000;
+      await rds.send(new RollbackTransactionCommand({ resourceArn: CLUSTER, secretArn: SECRET, transactionId }));
+    }
+    expect((await run({ sql: "SELECT 1 AS one" }, rds)).records).toEqual([[{ longValue: 1 }]]);
+  });
+
+  it("runs a batch once per parameter set, all or nothing", async () => {
+    const rds = client();
+    const sql = "INSERT INTO albums (title, views) VALUES (:title, :views)";
+    const sets = (titles: Array<string | null>) => titles.map((title) => [{ name: "title", value: title === null ? { isNull: true as const } : { stringValue: title } }, { name: "views", value: { longValue: 1 } }]);
+    expect((await rds.send(new BatchExecuteStatementCommand({ ...target, sql, parameterSets: sets(["b1", "b2", "b3"]) }))).updateResults).toEqual([{ generatedFields: [] }, { generatedFields: [] }, { generatedFields: [] }]);
+    expect(await failure(rds.send(new BatchExecuteStatementCommand({ ...target, sql, parameterSets: sets(["b4", null, "b5"]) })))).toMatchObject({ name: "DatabaseErrorException", message: expect.stringMatching(/^Batch entry 1 was aborted: ERROR: null value in column "title".*; SQLState: 23502$/s) });
+    expect((await run({ sql: "SELECT title FROM albums WHERE title LIKE 'b_' ORDER BY title" }, rds)).records).toEqual([[{ stringValue: "b1" }], [{ stringValue: "b2" }], [{ stringValue: "b3" }]]);
+  });
+
+  it("answers the Data API's errors: another database, cluster, secret, several statements, arrays, a result over 1 MiB", async () => {
+    expect(await failure(run({ sql: "SELECT 1", database: "other" }))).toEqual({ name: "DatabaseErrorException", message: 'ERROR: database "other" does not exist; SQLState: 3D000', status: 400 });
+    // No database: PostgreSQL's default, the user's own name.
+    expect(await failure(client().send(new ExecuteStatementCommand({ resourceArn: CLUSTER, secretArn: SECRET, sql: "SELECT 1" })))).toMatchObject({ message: 'ERROR: database "photos_admin" does not exist; SQLState: 3D000' });
+    expect(await failure(client().send(new ExecuteStatementCommand({ ...target, resourceArn: `${CLUSTER}x`, sql: "SELECT 1" })))).toMatchObject({ name: "NotFoundException", status: 404 });
+    expect(await failure(client().send(new ExecuteStatementCommand({ ...target, secretArn: `${SECRET}x`, sql: "SELECT 1" })))).toMatchObject({ name: "NotFoundException", status: 404 });
+    expect(await failure(run({ sql: "SELECT 1; SELECT 2" }))).toMatchObject({ name: "DatabaseErrorException", message: "ERROR: cannot insert multiple commands into a prepared statement; SQLState: 42601" });
+    expect(await failure(run({ sql: "SELECT :a", parameters: [{ name: "a", value: { arrayValue: { longValues: [1] } } }] }))).toMatchObject({ name: "BadRequestException", message: "Array parameters are not supported." });
+    expect(await failure(run({ sql: "SELECT repeat('x', 1100000)" }))).toMatchObject({ name: "UnsupportedResultException", message: expect.stringContaining("exceeded size limit") });
+    expect(await failure(client().send(new CommitTransactionCommand({ resourceArn: CLUSTER, secretArn: SECRET, transactionId: "never-begun" })))).toMatchObject({ name: "TransactionNotFoundException", status: 404 });
+  });
+
+  it("authorises a function by its role: rds-data on the cluster and secretsmanager:GetSecretValue on the secret", async () => {
+    expect((await run({ sql: "SELECT 1 AS one" }, client(fnCredentials("rdsl-writer")))).records).toEqual([[{ longValue: 1 }]]);
+    expect(await failure(run({ sql: "SELECT 1" }, client(fnCredentials("rdsl-stranger"))))).toEqual({
+      name: "AccessDeniedException",
+      message: expect.stringMatching(new RegExp(`is not authorized to perform: rds-data:ExecuteStatement on resource: ${CLUSTER.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} because no identity-based policy allows`)),
+      status: 403,
+    });
+    expect(await failure(run({ sql: "SELECT 1" }, client(fnCredentials("rdsl-no-secret"))))).toMatchObject({ name: "AccessDeniedException", message: expect.stringContaining(`secretsmanager:GetSecretValue on resource: ${SECRET}`) });
+    expect(await failure(client(fnCredentials("rdsl-no-secret")).send(new BeginTransactionCommand(target)))).toMatchObject({ name: "AccessDeniedException", message: expect.stringContaining("rds-data:BeginTransaction") });
+    expect(await failure(run({ sql: "SELECT 1" }, client({ accessKeyId: "AKIAUNKNOWN", secretAccessKey: "x" })))).toMatchObject({ name: "UnrecognizedClientException", status: 403 });
+    // The runtime's internal caller (migrations at start) is accepted and never checked against a role.
+    expect((await run({ sql: "SELECT 2 AS two" }, client(api.adminCredentials))).records).toEqual([[{ longValue: 2 }]]);
+  });
+
+  it("answers hostile requests without crashing, and leaves the database clean after SQL that opens a transaction itself", async () => {
+    const body = (input: Record<string, unknown>) => JSON.stringify({ ...target, ...input });
+    const answers = [
+      await post("/Execute", "{not json"),
+      await post("/Execute", "[1,2]"),
+      await post("/Execute", body({ sql: 42 })),
+      await post("/Execute", body({ sql: "SELECT :x", parameters: [{ name: "x", value: { longValue: "1" } }] })),
+      await post("/Execute", body({ sql: "SELECT :x", parameters: [{ name: "x", value: { stringValue: "a", longValue: 1 } }] })),
+      await post("/Execute", body({ sql: "SELECT :x", parameters: [{ name: "x" }] })),
+      await post("/Execute", body({ sql: "SELECT :x", parameters: [null] })),
+      await post("/Execute", body({ sql: "SELECT :x", parameters: [{ name: "x", value: { stringValue: "a" }, typeHint: "NOPE" }] })),
+      await post("/Execute", body({ sql: "SELECT :missing" })),
+      await post("/Execute", body({ sql: "SELECT 1", resultSetOptions: "x" })),
+      await post("/Execute", body({ sql: "SELECT 1", parameters: "x" })),
+      await post("/BatchExecute", body({ sql: "SELECT 1", parameterSets: [1] })),
+      await post("/Execute", body({ sql: "x".repeat(65_537) })),
+      await post("/ExecuteSql", body({})),
+      await post("/Nope", "{}"),
+      await post("/Execute", body({ sql: "SELECT 1", schema: "public" })),
+      await post("/Execute", body({ sql: "SELECT E'\\\\':x''", parameters: [{ name: "x", value: { stringValue: "\u0000" } }] })),
+      await fetch(`${api.endpoint}/Execute`, { method: "POST", body: body({ sql: "SELECT 1" }) }),
+    ];
+    for (const response of answers) {
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+      expect(response.headers.get("x-amzn-errortype")).toMatch(/^[A-Za-z]+Exception$/);
+      expect(await response.json()).toMatchObject({ message: expect.any(String) });
+    }
+    // SQL that begins or ends a transaction itself: the call's own ends with it, the next call starts clean.
+    await run({ sql: "BEGIN" });
+    await run({ sql: "INSERT INTO albums (title) VALUES ('after-begin')" });
+    const { transactionId } = await client().send(new BeginTransactionCommand(target));
+    await run({ sql: "INSERT INTO albums (title) VALUES ('rolled-back')", transactionId });
+    await client().send(new RollbackTransactionCommand({ resourceArn: CLUSTER, secretArn: SECRET, transactionId }));
+    expect((await run({ sql: "SELECT title FROM albums WHERE title IN ('after-begin', 'rolled-back')" })).records).toEqual([[{ stringValue: "after-begin" }]]);
+    // SQL that ends the Data API transaction's own: its later calls and its end still answer.
+    const ended = await client().send(new BeginTransactionCommand(target));
+    await run({ sql: "COMMIT", transactionId: ended.transactionId });
+    await client().send(new CommitTransactionCommand({ resourceArn: CLUSTER, secretArn: SECRET, transactionId: ended.transactionId }));
+    expect((await run({ sql: "SELECT 1 AS alive" })).records).toEqual([[{ longValue: 1 }]]);
+  });
+
+  it("keeps the data across a restart, and closes a connection that stalls", async () => {
+    const before = (await run({ sql: "SELECT count(*) FROM albums" })).records;
+    await api.stop();
+    api = await start(100);
+    expect((await run({ sql: "SELECT count(*) FROM albums" })).records).toEqual(before);
+    // A client that sends half a request and stalls holds nothing: the endpoint closes its connection.
+    const socket = connect(Number(new URL(api.endpoint).port), "127.0.0.1");
+    socket.on("error", () => {});
+    socket.write("POST /Execute HTTP/1.1\r\nHost: x\r\n");
+    await new Promise((resolve) => socket.once("close", resolve));
+    expect((await run({ sql: "SELECT 1 AS alive" })).records).toEqual([[{ longValue: 1 }]]);
+  }, 60_000);
+});
