@@ -6,7 +6,9 @@
  * authorised by their roles (rds-data:* on the cluster, secretsmanager:GetSecretValue on its secret), as in AWS.
  */
 import { join } from "node:path";
+import { RDSDataClient } from "@aws-sdk/client-rds-data";
 import type { RelationalDatabaseSpec } from "../../components/relational-database/contract";
+import { applyMigrations } from "../../components/relational-database/migrations";
 import { registeredSpecs } from "../../components/spec-registry";
 import { ofType, type Graph } from "../offline/graph";
 import { MOCK_ACCOUNT_ID } from "../offline/mocks";
@@ -61,6 +63,33 @@ export const relationalDatabasesService: LocalService = {
     // The SDK reads AWS_ENDPOINT_URL_<service id, upper case, spaces as underscores>: "RDS Data" → RDS_DATA.
     context.environment.AWS_ENDPOINT_URL_RDS_DATA = dataApi.endpoint;
     for (const database of databases) context.log(`  ${database.clusterArn} (database ${database.databaseName}) → PGlite in ${database.dataDir}`);
+    try {
+      await applyLocalMigrations(dataApi, registered.map((r) => r.spec), context.log);
+    } catch (error) {
+      await dataApi.stop();
+      throw error;
+    }
     return { name: "rds-data", urls: { "rds-data": dataApi.endpoint }, dataApi, stop: () => dataApi.stop() } satisfies LocalRelationalDatabasesService;
   },
 };
+
+/**
+ * Applies each database's pending migrations at start, with the code `pulumi up` runs (SchemaMigrations →
+ * applyMigrations) through the local Data API as its internal caller: the local schema is the deployed one. A refused or
+ * failing migration stops the start with applyMigrations' error (the file, the statement and the fix); the database
+ * keeps every migration applied before it, as in AWS.
+ */
+export async function applyLocalMigrations(dataApi: LocalDataApi, specs: RelationalDatabaseSpec[], log: (line: string) => void): Promise<void> {
+  for (const spec of specs) {
+    if (spec.migrations.length === 0) continue;
+    const target = dataApi.targets[spec.name];
+    // Signed for the cluster's region (its ARN's fourth field), which the endpoint serves.
+    const client = new RDSDataClient({ endpoint: dataApi.endpoint, region: target.resourceArn.split(":")[3], credentials: dataApi.adminCredentials });
+    try {
+      const { applied } = await applyMigrations(client, target, spec.migrations, { log: (line) => log(`  ${spec.name}: ${line}`) });
+      log(`  ${spec.name}: ${applied.length === 0 ? "schema up to date" : `applied ${applied.join(", ")}`} (${spec.migrations.length} migrations)`);
+    } finally {
+      client.destroy();
+    }
+  }
+}
