@@ -86,6 +86,7 @@ const ISOLATED = [
   "tests/static-site-publish/hash-store.test.ts",
   "tests/local/api-gateway.test.ts",
   "tests/offline-register.test.ts",
+  "tests/components/relational-database-migrations.test.ts",
 ];
 
 /** SHARED's test files, listed (a project's exclude cannot take a file back out of a folder it excludes). */
