@@ -14,10 +14,17 @@ import { dependencyClosure, record, resource, useMocks } from "../harness/mocks"
 const MIGRATIONS: Migration[] = [{ name: "0001_albums.sql", sha256: "ab".repeat(32), sql: "create table albums (id text primary key);" }];
 const read = vi.fn((_fail: unknown, _argument: string, _directory: string) => MIGRATIONS);
 
-vi.mock("../../components/relational-database/migrations-hook", () => ({
-  readMigrationsFolder: (fail: unknown, argument: string, directory: string) => read(fail, argument, directory),
-  createSchemaMigrations: (name: string, args: Record<string, unknown>, opts: pulumi.CustomResourceOptions) => new pulumi.CustomResource("test:index:SchemaMigrations", name, args, opts),
-}));
+vi.mock("../../components/relational-database/migrations-hook", () => {
+  class SchemaMigrations extends pulumi.CustomResource {
+    constructor(name: string, args: Record<string, unknown>, opts: pulumi.CustomResourceOptions) {
+      super("test:index:SchemaMigrations", name, args, opts);
+    }
+  }
+  return {
+    readMigrationsFolder: (fail: unknown, argument: string, directory: string) => read(fail, argument, directory),
+    createSchemaMigrations: (name: string, args: Record<string, unknown>, opts: pulumi.CustomResourceOptions) => new SchemaMigrations(name, args, opts),
+  };
+});
 
 beforeAll(() => useMocks());
 
