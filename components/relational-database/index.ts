@@ -95,12 +95,9 @@ export class RelationalDatabase extends pulumi.ComponentResource {
     const masterUsername = given.masterUsername ?? "postgres";
     const minCapacity = given.minCapacity ?? 0.5;
 
-    // Subnets in two Availability Zones at least (checked at construction for a new VPC); an existing VPC's subnets are
-    // known once its ids are: fewer than two cannot span two zones, which CreateDBSubnetGroup refuses.
-    const subnetIds = network.subnetIds.apply((ids) => {
-      if (ids.length < 2) throw new Error(`RelationalDatabase "${name}": network ${network.spec.name} has ${ids.length} subnet; an RDS DB subnet group needs subnets in at least two Availability Zones. Give the PrivateNetwork subnets in two or more.`);
-      return ids;
-    });
+    // Subnets in two Availability Zones at least: checked at construction for a new VPC; an existing VPC's are RDS's
+    // to check (CreateDBSubnetGroup answers DBSubnetGroupDoesNotCoverEnoughAZs, before the cluster is created).
+    const subnetIds = network.subnetIds;
     // namePrefix: the provider draws a unique name (prefix and a 26-character id), so a replacement's name never
     // collides; the provider refuses upper case (validate.go validSubnetGroupNamePrefix: `^[0-9a-z_ .-]+$`).
     // A kept cluster keeps using its subnet group and security group: RDS refuses to delete a subnet group a cluster
