@@ -223,7 +223,9 @@ export function validateArgs(fail: ArgFailure, name: string, args: RelationalDat
   if (typeof masterUsername !== "string" || !new RegExp(`^[A-Za-z][A-Za-z0-9]{0,${limits.masterUsernameLength - 1}}$`).test(masterUsername)) {
     fail("masterUsername", args.masterUsername, `is not an RDS master user name (a letter, then letters and digits, at most ${limits.masterUsernameLength})`, 'Use e.g. "postgres" or "admin1".');
   }
-  // "postgres" is the user Aurora PostgreSQL's console proposes; the reserved names hold it only as a database name.
+  // "postgres" is Aurora PostgreSQL's own default master user ("By default, its name is postgres",
+  // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Appendix.PostgreSQL.CommonDBATasks.Roles.html); the
+  // reserved names hold it only as a database name.
   if (masterUsername !== "postgres" && RESERVED_NAMES.has(masterUsername.toLowerCase())) {
     fail("masterUsername", masterUsername, "is a name PostgreSQL or RDS reserves, which RDS refuses for the master user", 'Use another name, e.g. "postgres".');
   }
