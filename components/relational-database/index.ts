@@ -172,6 +172,9 @@ export class RelationalDatabase extends pulumi.ComponentResource {
         skipFinalSnapshot: !finalSnapshot,
         finalSnapshotIdentifier: finalSnapshot ? pulumi.interpolate`${clusterIdentifier}-final` : undefined,
         enabledCloudwatchLogsExports: ["postgresql"],
+        // A change (capacity, backups, a new engine version) is made by `pulumi up`, not left pending until the next
+        // maintenance window (ModifyDBCluster ApplyImmediately, which the provider defaults to false).
+        applyImmediately: true,
         region,
       },
       { parent: this, retainOnDelete, dependsOn: [logGroup] },

@@ -64,6 +64,7 @@ describe("RelationalDatabase", () => {
       skipFinalSnapshot: false,
       finalSnapshotIdentifier: `${identifier}-final`,
       enabledCloudwatchLogsExports: ["postgresql"],
+      applyImmediately: true,
     });
     expect(dependencyClosure(graph, cluster).has(logGroup.urn)).toBe(true);
     const instance = resource(graph, INSTANCE, "db-instance");
