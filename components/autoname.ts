@@ -110,7 +110,7 @@ export interface AutonamedPart {
   what: string;
 }
 
-export type AutonamedKind = "bucket" | "role" | "cloudfront-function" | "origin-access-control" | "cognito-client" | "log-group" | "lambda-function" | "lambda-permission" | "sns-topic" | "secret" | "dynamodb-table" | "sqs-queue" | "sqs-fifo-queue" | "state-machine" | "kinesis-stream" | "kinesis-consumer";
+export type AutonamedKind = "bucket" | "role" | "cloudfront-function" | "origin-access-control" | "cognito-client" | "log-group" | "lambda-function" | "lambda-permission" | "sns-topic" | "secret" | "dynamodb-table" | "sqs-queue" | "sqs-fifo-queue" | "state-machine" | "kinesis-stream" | "kinesis-consumer" | "rds-cluster" | "rds-instance";
 
 interface KindRules {
   what: string;
@@ -183,6 +183,14 @@ const KINDS: Record<AutonamedKind, KindRules> = {
   // autoname override for either, so it autonames within its default 255 and Kinesis refuses the name at `pulumi up`.
   "kinesis-stream": { what: "Kinesis stream", service: "Kinesis", maxLength: 128, symbols: "_.-" },
   "kinesis-consumer": { what: "Kinesis stream consumer", service: "Kinesis", maxLength: 128, symbols: "_.-" },
+  // RDS DBClusterIdentifier and DBInstanceIdentifier: "Must contain from 1 to 63 letters, numbers, or hyphens", "First
+  // character must be a letter", "Can't end with a hyphen or contain two consecutive hyphens"
+  // (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html, API_CreateDBInstance.html);
+  // RDS stores them in lower case, and terraform-provider-aws refuses anything else at preview (internal/service/rds/
+  // validate.go validIdentifier: `^[0-9a-z-]+$`, `^[a-z]`, no `--`, no trailing `-`). RelationalDatabase names both
+  // itself, `<logical name>-<7 random lowercase letters and digits>` lower-cased, so the random part ends them.
+  "rds-cluster": { what: "Aurora DB cluster", called: "identifier", service: "RDS", maxLength: 63, symbols: "-", transform: (name) => name.toLowerCase(), problem: rdsIdentifierProblem },
+  "rds-instance": { what: "Aurora DB instance", called: "identifier", service: "RDS", maxLength: 63, symbols: "-", transform: (name) => name.toLowerCase(), problem: rdsIdentifierProblem },
   secret: { what: "secret", service: "Secrets Manager", maxLength: 255, limit: "the 255 pulumi-aws autonames a secret within (Secrets Manager takes 512)", symbols: "/_+=.@-" },
 };
 
@@ -311,4 +319,11 @@ function bucketRuleProblem(whole: string): { text: string; fix: string } | undef
         ? "Start the component name with a letter or digit."
         : "Use another component name.";
   return { text, fix };
+}
+
+/** RDS's identifier rules beyond characters and length (validIdentifier), with their fixes. */
+function rdsIdentifierProblem(whole: string): { text: string; fix: string } | undefined {
+  if (!/^[a-z]/.test(whole)) return { text: "does not begin with a letter", fix: "Start the component name with a letter." };
+  if (whole.includes("--")) return { text: "has two consecutive hyphens", fix: "Use a component name without two hyphens in a row (nor a trailing one)." };
+  return undefined;
 }

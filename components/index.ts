@@ -105,6 +105,8 @@ export type { S3EventBridgeKeyFilter } from "./bucket-events";
 export type { MessageQueueEventBus } from "./message-queue";
 export { DataStream, DATA_STREAM_LIMITS, KINESIS_MANAGED_KEY, STREAM_PUT_ACTIONS, STREAM_READ_ACTIONS } from "./data-stream";
 export type { DataStreamArgs, DataStreamGrants, DataStreamMode, DataStreamSpec, DataStreamStartingPosition, DataStreamSubscription, DataStreamSubscriptionArgs, DataStreamSubscriptionSpec } from "./data-stream";
+export { DATA_API_ACTIONS, DEFAULT_ENGINE_VERSION, RELATIONAL_DATABASE_LIMITS, RelationalDatabase } from "./relational-database";
+export type { DataApiTarget, Migration, RelationalDatabaseArgs, RelationalDatabaseGrants, RelationalDatabaseSpec } from "./relational-database";
 export { STREAM_MAPPING_LIMITS } from "./stream-mapping";
 export type { StreamMappingArgs, StreamMappingResources } from "./stream-mapping";
 // RelationalDatabase schema migrations (docs/schema-migrations.md).

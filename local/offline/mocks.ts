@@ -565,6 +565,26 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
       const arn = `${String(inputs.streamArn)}/consumer/${physicalName}:1700000000`;
       return { id: arn, name: physicalName, arn };
     }
+    // RDS: a cluster's ARN is arn:aws:rds:<region>:<account>:cluster:<identifier> (its id the identifier), an
+    // instance's …:db:<identifier>, a subnet group's …:subgrp:<name>; a cluster with manageMasterUserPassword reports
+    // the secret RDS made for it, named rds!cluster-<uuid>.
+    case "aws:rds/cluster:Cluster": {
+      const identifier = String(inputs.clusterIdentifier ?? fakeId(name));
+      const hex = createHash("sha256").update(name).digest("hex");
+      const secret = inputs.manageMasterUserPassword
+        ? [{ secretArn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:rds!cluster-${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}-${base62(name, 6)}`, kmsKeyId: inputs.masterUserSecretKmsKeyId ?? "", secretStatus: "active" }]
+        : [];
+      const host = `${identifier}.cluster-${hex.slice(0, 12)}.${region}.rds.amazonaws.com`;
+      return { id: identifier, clusterIdentifier: identifier, arn: `arn:aws:rds:${region}:${MOCK_ACCOUNT_ID}:cluster:${identifier}`, endpoint: host, readerEndpoint: host.replace(".cluster-", ".cluster-ro-"), masterUserSecrets: secret };
+    }
+    case "aws:rds/clusterInstance:ClusterInstance": {
+      const identifier = String(inputs.identifier ?? fakeId(name));
+      return { id: identifier, identifier, arn: `arn:aws:rds:${region}:${MOCK_ACCOUNT_ID}:db:${identifier}` };
+    }
+    case "aws:rds/subnetGroup:SubnetGroup": {
+      const subnetGroupName = inputs.name ?? (inputs.namePrefix ? `${inputs.namePrefix}${createHash("sha256").update(name).digest("hex").slice(0, 26)}` : fakeId(name));
+      return { id: subnetGroupName, name: subnetGroupName, arn: `arn:aws:rds:${region}:${MOCK_ACCOUNT_ID}:subgrp:${subnetGroupName}` };
+    }
     case "aws:iam/role:Role":
       return { name: physicalName, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${physicalName}` };
     case "aws:cloudwatch/logGroup:LogGroup":

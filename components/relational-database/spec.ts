@@ -1,0 +1,289 @@
+/**
+ * RelationalDatabase's arguments, their validation and normalisation into the spec it registers (kind
+ * "RelationalDatabase", the shared contract in ./contract.ts): an Aurora PostgreSQL Serverless v2 cluster reached
+ * through the RDS Data API. One spec serves `pulumi up` and `npm start`.
+ */
+import { resolve } from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
+import { validateAutonames } from "../autoname";
+import type { ArgFailure } from "../errors";
+import { KMS_KEY_ARN } from "../kms";
+import { validateLogRetention } from "../log-retention";
+import { PrivateNetwork } from "../private-network";
+import { arnRegion, validateRegionArg } from "../region";
+import type { Migration, RelationalDatabaseSpec } from "./contract";
+
+/**
+ * The Aurora PostgreSQL version a cluster gets unless `engineVersion` says otherwise: one that takes all this component
+ * asks of it, which RDS refuses otherwise at `pulumi up`:
+ * - the Data API: Aurora PostgreSQL 16.1 and higher (and 13.11, 14.8, 15.3, 17.4, 18.3 and higher) "are available for
+ *   Data API with Aurora PostgreSQL Serverless v2 and provisioned DB clusters"
+ *   (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.Aurora_Fea_Regions_DB-eng.Feature.Data_API.html);
+ * - minCapacity 0 (auto-pause): 16.3 and higher (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html,
+ *   "For the engine versions where a minimum capacity of 0 ACUs is available, see Aurora Serverless v2 capacity").
+ */
+export const DEFAULT_ENGINE_VERSION = "16.9";
+
+/**
+ * Per major version, the first minor version with each feature (the pages DEFAULT_ENGINE_VERSION cites). A major
+ * version not listed but above the highest is taken as having both (each new major version has shipped with them).
+ */
+const DATA_API_SINCE: Readonly<Record<number, number>> = { 13: 11, 14: 8, 15: 3, 16: 1, 17: 4, 18: 3 };
+/** Auto-pause (minCapacity 0) and the 256 ACU maximum: 13.15, 14.12, 15.7, 16.3 and higher, every 17 and 18. */
+const SCALE_TO_ZERO_SINCE: Readonly<Record<number, number>> = { 13: 15, 14: 12, 15: 7, 16: 3, 17: 0, 18: 0 };
+
+/**
+ * The ranges AWS takes, each checked at construction:
+ * - capacity: ServerlessV2ScalingConfiguration "MinCapacity … the smallest value that you can use is 0" (with
+ *   auto-pause versions, else 0.5), "MaxCapacity … The largest value that you can use is 256 for recent Aurora
+ *   versions, or 128 for older versions", both "in half-step increments"
+ *   (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ServerlessV2ScalingConfiguration.html);
+ *   terraform-provider-aws internal/service/rds/cluster.go: max_capacity FloatBetween(1, 256), min_capacity
+ *   FloatBetween(0, 256);
+ * - secondsUntilAutoPause: "Specify a value between 300 seconds (five minutes) and 86,400 seconds (one day)" (same
+ *   page; cluster.go IntBetween(300, 86400));
+ * - backup retention: CreateDBCluster BackupRetentionPeriod "Must be a value from 1 to 35"
+ *   (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html; cluster.go IntAtMost(35));
+ * - names: CreateDBCluster MasterUsername "Must be 1 to 16 letters or numbers. First character must be a letter. Can't
+ *   be a reserved word for the chosen database engine." (same page); DatabaseName for Aurora PostgreSQL "must contain 1
+ *   to 63 alphanumeric characters. Must begin with a letter. Subsequent characters can be letters, underscores, or
+ *   digits (0 to 9). Can't be a word reserved by the database engine." (API_CreateDBInstance DBName, "Amazon Aurora
+ *   PostgreSQL").
+ */
+export const RELATIONAL_DATABASE_LIMITS = {
+  minCapacity: { min: 0, minWithoutAutoPause: 0.5, max: 256 },
+  maxCapacity: { min: 1, max: 256, maxOnOlderVersions: 128 },
+  secondsUntilAutoPause: { min: 300, max: 86_400 },
+  backupRetentionDays: { min: 1, max: 35 },
+  masterUsernameLength: 16,
+  databaseNameLength: 63,
+} as const;
+
+/**
+ * PostgreSQL's reserved key words ("reserved" and "reserved (can be function or type)" in the PostgreSQL column of
+ * https://www.postgresql.org/docs/current/sql-keywords-appendix.html), which RDS refuses as a database or user name,
+ * and the names RDS and PostgreSQL keep for themselves: `postgres` (Aurora PostgreSQL "A database named postgres is
+ * always created"), the templates, RDS's `rdsadmin` user and database, and the role names PostgreSQL reserves
+ * (`public`, `none`).
+ */
+const RESERVED_NAMES: ReadonlySet<string> = new Set([
+  "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "binary", "both", "case", "cast", "check",
+  "collate", "collation", "column", "concurrently", "constraint", "create", "cross", "current_catalog", "current_date", "current_role",
+  "current_schema", "current_time", "current_timestamp", "current_user", "default", "deferrable", "desc", "distinct", "do", "else", "end",
+  "except", "false", "fetch", "for", "foreign", "freeze", "from", "full", "grant", "group", "having", "ilike", "in", "initially", "inner",
+  "intersect", "into", "is", "isnull", "join", "lateral", "leading", "left", "like", "limit", "localtime", "localtimestamp", "natural", "not",
+  "notnull", "null", "offset", "on", "only", "or", "order", "outer", "overlaps", "placing", "primary", "references", "returning", "right",
+  "select", "session_user", "similar", "some", "symmetric", "system_user", "table", "tablesample", "then", "to", "trailing", "true", "union",
+  "unique", "user", "using", "variadic", "verbose", "when", "where", "window", "with",
+  "postgres", "template0", "template1", "rdsadmin", "rdsrepladmin", "rdsproxyadmin", "public", "none",
+]);
+
+export interface RelationalDatabaseArgs {
+  /**
+   * The VPC the cluster's network interfaces are placed in: its subnets must span at least two Availability Zones (an
+   * RDS DB subnet group needs subnets in two). Nothing connects to it there: the Data API reaches the cluster without
+   * any ingress rule.
+   */
+  network: PrivateNetwork;
+  /**
+   * The Aurora PostgreSQL version, `<major>.<minor>` (e.g. "16.9"), one the Data API supports (16.1+, 17.4+, …).
+   * Minor upgrades are not applied automatically: raise this to take one (RDS then upgrades in place).
+   * @default DEFAULT_ENGINE_VERSION ("16.9")
+   */
+  engineVersion?: string;
+  /**
+   * The database created with the cluster, what Data API calls name: a letter, then letters, digits and underscores,
+   * at most 63, not a PostgreSQL reserved word nor `postgres` (always created beside it). Changing it replaces the
+   * cluster (a new, empty database).
+   * @default "app"
+   */
+  databaseName?: string;
+  /**
+   * The master user, whose credentials RDS keeps in a Secrets Manager secret it manages and rotates: a letter, then
+   * letters and digits, at most 16, not a reserved word. Changing it replaces the cluster.
+   * @default "postgres"
+   */
+  masterUsername?: string;
+  /**
+   * The fewest Aurora capacity units (ACUs, about 2 GiB of memory each) the instance scales down to, in steps of 0.5; 0
+   * pauses it after `secondsUntilAutoPause` without connections (the first call after that waits for it to resume,
+   * about 15 seconds) and needs an engine version with auto-pause (16.3+).
+   * @default 0.5
+   */
+  minCapacity?: number;
+  /** The most ACUs, 1–256 in steps of 0.5 (above 128 on versions with 256 ACU support only). @default 4 */
+  maxCapacity?: number;
+  /** With `minCapacity: 0` only: idle seconds before the instance pauses, 300–86400. @default 300 (RDS's) */
+  secondsUntilAutoPause?: number;
+  /**
+   * A customer managed KMS key's ARN, in the cluster's region, for the storage (and snapshots) and the master user
+   * secret; grants.dataApi() then adds kms:Decrypt on it. Changing it replaces the cluster.
+   * @default the AWS managed keys aws/rds and aws/secretsmanager
+   */
+  kmsKeyArn?: pulumi.Input<string>;
+  /** Days of automated backups (point-in-time restore), 1–35. @default 7 */
+  backupRetentionDays?: number;
+  /** RDS refuses to delete the cluster while set (`pulumi destroy` fails until it is turned off). Prod should. @default false */
+  deletionProtection?: boolean;
+  /**
+   * Keep the cluster, its instance, subnet group, security group and log group when they leave the program (`pulumi
+   * destroy`, a replacement); a kept cluster keeps billing and keeps its VPC in use. Prod should.
+   * @default false
+   */
+  retainOnDelete?: boolean;
+  /**
+   * Leave a final snapshot, `<cluster identifier>-final`, when the cluster is deleted (each cluster's identifier is
+   * unique, so is its snapshot's). A snapshot is kept, and billed, until you delete it.
+   * @default true
+   */
+  finalSnapshot?: boolean;
+  /**
+   * A folder of `.sql` files applied in name order through the Data API at each deployment, each once (the
+   * schema_migrations table records them); an applied file that changed is refused.
+   */
+  migrations?: string;
+  /** Days the cluster's PostgreSQL log (exported to CloudWatch Logs) is kept; one CloudWatch Logs offers. @default 30 */
+  logRetentionDays?: number;
+  /** The cluster's region; that of `network`. @default the network's region, else the provider's */
+  region?: string;
+}
+
+/** "16.9" → [16, 9]; undefined unless `<major>.<minor>` of whole numbers. */
+export function parseEngineVersion(version: unknown): [number, number] | undefined {
+  const match = typeof version === "string" ? /^(\d+)\.(\d+)$/.exec(version) : null;
+  return match ? [Number(match[1]), Number(match[2])] : undefined;
+}
+
+/** Whether `version` is at or past the feature's first minor version of its major version (`since`). */
+function hasFeature(since: Readonly<Record<number, number>>, [major, minor]: [number, number]): boolean {
+  const majors = Object.keys(since).map(Number);
+  if (major > Math.max(...majors)) return true;
+  return since[major] !== undefined && minor >= since[major];
+}
+
+/** The first version of each major that has the feature, for a fix: "16.3, 15.7, …". */
+function firstVersions(since: Readonly<Record<number, number>>): string {
+  return Object.entries(since)
+    .map(([major, minor]) => `${major}.${minor}`)
+    .filter((version) => !version.endsWith(".0"))
+    .reverse()
+    .join(", ");
+}
+
+const HALF_STEPS = (value: number) => Number.isInteger(value * 2);
+
+export function validateArgs(fail: ArgFailure, name: string, args: RelationalDatabaseArgs, clusterRegion: string | undefined): void {
+  validateRegionArg(fail, "region", args.region);
+  // The cluster and its instance are named by the component (the log group must know the identifier first).
+  validateAutonames(fail, name, [
+    { resource: `${name}-cluster`, kind: "rds-cluster" },
+    { resource: `${name}-instance`, kind: "rds-instance" },
+  ]);
+  validateNetwork(fail, args);
+
+  const version = args.engineVersion ?? DEFAULT_ENGINE_VERSION;
+  const parsed = parseEngineVersion(version);
+  if (!parsed) fail("engineVersion", args.engineVersion, "is not an Aurora PostgreSQL version of the form <major>.<minor>", `Use e.g. "${DEFAULT_ENGINE_VERSION}", or leave it out.`);
+  if (!hasFeature(DATA_API_SINCE, parsed)) {
+    fail("engineVersion", version, "is an Aurora PostgreSQL version without the RDS Data API, which RDS then refuses to enable (enableHttpEndpoint)", `Use ${firstVersions(DATA_API_SINCE)} or a later minor version of one, e.g. "${DEFAULT_ENGINE_VERSION}".`);
+  }
+  const scalesToZero = hasFeature(SCALE_TO_ZERO_SINCE, parsed);
+  const limits = RELATIONAL_DATABASE_LIMITS;
+
+  const min = args.minCapacity ?? 0.5;
+  if (typeof min !== "number" || !HALF_STEPS(min) || min < limits.minCapacity.min || min > limits.minCapacity.max) {
+    fail("minCapacity", args.minCapacity, `is not a capacity Aurora Serverless v2 takes (${limits.minCapacity.min}–${limits.minCapacity.max} ACUs in steps of 0.5)`, "Use e.g. 0.5, or 0 to pause when idle.");
+  }
+  if (min === 0 && !scalesToZero) {
+    fail("minCapacity", 0, `pauses the instance when idle, which Aurora PostgreSQL ${version} cannot (its smallest capacity is 0.5)`, `Use minCapacity 0.5, or an engine version with auto-pause: ${firstVersions(SCALE_TO_ZERO_SINCE)} or later, e.g. "${DEFAULT_ENGINE_VERSION}".`);
+  }
+  const max = args.maxCapacity ?? 4;
+  if (typeof max !== "number" || !HALF_STEPS(max) || max < limits.maxCapacity.min || max > limits.maxCapacity.max) {
+    fail("maxCapacity", args.maxCapacity, `is not a capacity Aurora Serverless v2 takes (${limits.maxCapacity.min}–${limits.maxCapacity.max} ACUs in steps of 0.5)`, "Use e.g. 4.");
+  }
+  if (max > limits.maxCapacity.maxOnOlderVersions && !scalesToZero) {
+    fail("maxCapacity", max, `is over ${limits.maxCapacity.maxOnOlderVersions} ACUs, the most Aurora PostgreSQL ${version} scales to`, `Use at most ${limits.maxCapacity.maxOnOlderVersions}, or a version with 256 ACUs: ${firstVersions(SCALE_TO_ZERO_SINCE)} or later.`);
+  }
+  if (max < min) fail("maxCapacity", max, `is below minCapacity ${min}`, `Use a maxCapacity of at least ${Math.max(min, limits.maxCapacity.min)}.`);
+
+  if (args.secondsUntilAutoPause !== undefined) {
+    if (min !== 0) fail("secondsUntilAutoPause", args.secondsUntilAutoPause, `is set but minCapacity is ${min}; only an instance that scales to 0 ACUs pauses`, "Set minCapacity: 0, or leave secondsUntilAutoPause out.");
+    const { min: least, max: most } = limits.secondsUntilAutoPause;
+    if (!Number.isInteger(args.secondsUntilAutoPause) || args.secondsUntilAutoPause < least || args.secondsUntilAutoPause > most) {
+      fail("secondsUntilAutoPause", args.secondsUntilAutoPause, `is not a whole number of seconds in ${least}–${most}`, "Use e.g. 300 (five minutes) or 3600 (an hour).");
+    }
+  }
+
+  const databaseName = args.databaseName ?? "app";
+  if (typeof databaseName !== "string" || !new RegExp(`^[A-Za-z][A-Za-z0-9_]{0,${limits.databaseNameLength - 1}}$`).test(databaseName)) {
+    fail("databaseName", args.databaseName, `is not an Aurora PostgreSQL database name (a letter, then letters, digits and underscores, at most ${limits.databaseNameLength})`, 'Use e.g. "app" or "gallery".');
+  }
+  if (RESERVED_NAMES.has(databaseName.toLowerCase())) fail("databaseName", databaseName, "is a name PostgreSQL or RDS reserves, which RDS refuses for the cluster's database", 'Use another name, e.g. "app".');
+  const masterUsername = args.masterUsername ?? "postgres";
+  if (typeof masterUsername !== "string" || !new RegExp(`^[A-Za-z][A-Za-z0-9]{0,${limits.masterUsernameLength - 1}}$`).test(masterUsername)) {
+    fail("masterUsername", args.masterUsername, `is not an RDS master user name (a letter, then letters and digits, at most ${limits.masterUsernameLength})`, 'Use e.g. "postgres" or "admin1".');
+  }
+  // "postgres" is Aurora PostgreSQL's own default master user ("By default, its name is postgres",
+  // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Appendix.PostgreSQL.CommonDBATasks.Roles.html); the
+  // reserved names hold it only as a database name.
+  if (masterUsername !== "postgres" && RESERVED_NAMES.has(masterUsername.toLowerCase())) {
+    fail("masterUsername", masterUsername, "is a name PostgreSQL or RDS reserves, which RDS refuses for the master user", 'Use another name, e.g. "postgres".');
+  }
+
+  const { backupRetentionDays } = limits;
+  if (args.backupRetentionDays !== undefined && (!Number.isInteger(args.backupRetentionDays) || args.backupRetentionDays < backupRetentionDays.min || args.backupRetentionDays > backupRetentionDays.max)) {
+    fail("backupRetentionDays", args.backupRetentionDays, `is not a whole number of days in ${backupRetentionDays.min}–${backupRetentionDays.max}`, "Use e.g. 7.");
+  }
+  for (const flag of ["deletionProtection", "retainOnDelete", "finalSnapshot"] as const) {
+    if (args[flag] !== undefined && typeof args[flag] !== "boolean") fail(flag, args[flag], "is not true or false", "Set it to true or false.");
+  }
+  validateLogRetention(fail, "logRetentionDays", args.logRetentionDays);
+  if (args.migrations !== undefined && (typeof args.migrations !== "string" || args.migrations.trim() === "")) {
+    fail("migrations", args.migrations, "is not a folder path", 'Name the folder of .sql files, relative to the Pulumi project, e.g. "migrations".');
+  }
+  if (typeof args.kmsKeyArn === "string") {
+    if (!KMS_KEY_ARN.test(args.kmsKeyArn)) fail("kmsKeyArn", args.kmsKeyArn, "is not a KMS key's ARN", "Pass the key's ARN (arn:aws:kms:<region>:<account>:key/<id>), e.g. key.arn; leave it out for the AWS managed keys.");
+    const keyRegion = arnRegion(args.kmsKeyArn);
+    if (clusterRegion && keyRegion !== clusterRegion) fail("kmsKeyArn", args.kmsKeyArn, `is a key in ${keyRegion}, but the cluster is in ${clusterRegion}; RDS encrypts with a key of its own region`, `Use a key in ${clusterRegion}.`);
+  }
+}
+
+/**
+ * The network: a PrivateNetwork, whose subnets span two Availability Zones or more ("DB subnet groups must contain at
+ * least one subnet in at least two AZs in an AWS Region",
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html; CreateDBSubnetGroup
+ * answers DBSubnetGroupDoesNotCoverEnoughAZs), in the cluster's region.
+ */
+function validateNetwork(fail: ArgFailure, args: RelationalDatabaseArgs): void {
+  const network = args.network;
+  if (!(network instanceof PrivateNetwork)) fail("network", network === undefined ? undefined : "(not a PrivateNetwork)", "is not a PrivateNetwork", 'Pass one, e.g. network: new PrivateNetwork("network").');
+  if (!network.spec.existing && network.spec.availabilityZones < 2) {
+    fail("network", network.spec.name, `has subnets in ${network.spec.availabilityZones} Availability Zone; an RDS DB subnet group needs subnets in at least two (DBSubnetGroupDoesNotCoverEnoughAZs)`, `Create the PrivateNetwork with availabilityZones: 2 or more.`);
+  }
+  if (args.region && network.spec.region && args.region !== network.spec.region) {
+    fail("region", args.region, `is not the network's region (${network.spec.region}); a cluster's subnets are in its own region`, `Leave region out (the network's), or use a PrivateNetwork in ${args.region}.`);
+  }
+}
+
+/** The spec but what creation gives (identifier, ARNs) and the migrations read from the folder. */
+export function normalise(
+  name: string,
+  args: RelationalDatabaseArgs,
+  created: { clusterIdentifier: pulumi.Input<string>; clusterArn: pulumi.Input<string>; secretArn: pulumi.Input<string> },
+  migrations: Migration[],
+): RelationalDatabaseSpec {
+  const region = args.region || args.network.spec.region;
+  return {
+    name,
+    engine: "aurora-postgresql",
+    engineVersion: args.engineVersion ?? DEFAULT_ENGINE_VERSION,
+    databaseName: args.databaseName ?? "app",
+    masterUsername: args.masterUsername ?? "postgres",
+    ...created,
+    migrations,
+    ...(args.migrations !== undefined ? { migrationsDirectory: resolve(args.migrations) } : {}),
+    minCapacity: args.minCapacity ?? 0.5,
+    maxCapacity: args.maxCapacity ?? 4,
+    ...(region ? { region } : {}),
+  };
+}

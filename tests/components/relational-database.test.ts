@@ -1,0 +1,222 @@
+/**
+ * RelationalDatabase: the Aurora PostgreSQL Serverless v2 cluster and its writer as `pulumi up` would create them (Data
+ * API on, RDS-managed secret, encrypted storage, log group with a retention created first, final snapshot named after
+ * the cluster), its subnet group and ingress-free security group, the Data API grants and environment, the spec the
+ * local runtime reads, and the construction-time refusals.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { LambdaFunction } from "../../components/lambda/function";
+import { PrivateNetwork } from "../../components/private-network";
+import { DATA_API_ACTIONS, DEFAULT_ENGINE_VERSION, RelationalDatabase, type RelationalDatabaseArgs, type RelationalDatabaseSpec } from "../../components/relational-database";
+import { registeredSpecs } from "../../components/spec-registry";
+import { checkDeployRules } from "../../testing/deploy-rules";
+import { SECURITY_RULES } from "../../testing/security-rules";
+import { dependencyClosure, policyDocument, record, resource, useMocks } from "../harness/mocks";
+
+const entry = "tests/fixtures/handlers/echo.ts";
+const CLUSTER = "aws:rds/cluster:Cluster";
+const INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
+const SUBNET_GROUP = "aws:rds/subnetGroup:SubnetGroup";
+const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+const SUFFIX = "random:index/randomString:RandomString";
+const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+beforeAll(() => useMocks());
+
+type Graph = Awaited<ReturnType<typeof record>>;
+const securityFindings = (graph: Graph) => SECURITY_RULES.flatMap((rule) => rule.check(graph, { stack: "prod", production: true }).filter((f) => f.rule !== "DataRetention" && f.rule !== "RDS10"));
+const deployFindings = (graph: Graph) => checkDeployRules(graph, { stack: "dev", production: false, region: "us-east-1" });
+const database = (name: string, args: Partial<RelationalDatabaseArgs> = {}, network = new PrivateNetwork(`${name}-net`)) => new RelationalDatabase(name, { network, ...args });
+
+describe("RelationalDatabase", () => {
+  it("creates an Aurora PostgreSQL Serverless v2 cluster with the Data API, an RDS-managed secret and encrypted storage, its log group first", async () => {
+    const graph = await record(() => database("db"));
+    const suffix = resource(graph, SUFFIX, "db-identifier-suffix");
+    const subnets = resource(graph, SUBNET_GROUP, "db-subnets");
+    const securityGroup = resource(graph, SECURITY_GROUP, "db-cluster");
+    expect(suffix.inputs).toEqual({ length: 7, special: false, upper: false, keepers: { databaseName: "app", masterUsername: "postgres", kmsKeyArn: "aws/rds", subnetGroup: subnets.state.name } });
+    const identifier = `db-cluster-${suffix.state.result}`;
+    expect(identifier).toMatch(/^db-cluster-[a-z0-9]{7}$/);
+    const vpc = resource(graph, "awsx:ec2:Vpc", "db-net-vpc");
+    expect(subnets.inputs).toEqual({ namePrefix: "db-", description: "db: subnets of the Aurora cluster", subnetIds: vpc.state.isolatedSubnetIds });
+    expect(securityGroup.inputs).toEqual({ vpcId: vpc.state.vpcId, description: "db: Aurora cluster reached through the RDS Data API only (no ingress)" });
+    const logGroup = resource(graph, LOG_GROUP, "db-postgresql-logs");
+    expect(logGroup.inputs).toEqual({ name: `/aws/rds/cluster/${identifier}/postgresql`, retentionInDays: 30 });
+    const cluster = resource(graph, CLUSTER, "db-cluster");
+    expect(cluster.inputs).toEqual({
+      clusterIdentifier: identifier,
+      engine: "aurora-postgresql",
+      engineMode: "provisioned",
+      engineVersion: DEFAULT_ENGINE_VERSION,
+      allowMajorVersionUpgrade: false,
+      databaseName: "app",
+      masterUsername: "postgres",
+      manageMasterUserPassword: true,
+      storageEncrypted: true,
+      dbSubnetGroupName: subnets.state.name,
+      vpcSecurityGroupIds: [securityGroup.id],
+      serverlessv2ScalingConfiguration: { minCapacity: 0.5, maxCapacity: 4 },
+      enableHttpEndpoint: true,
+      backupRetentionPeriod: 7,
+      copyTagsToSnapshot: true,
+      deletionProtection: false,
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: `${identifier}-final`,
+      enabledCloudwatchLogsExports: ["postgresql"],
+      applyImmediately: true,
+    });
+    expect(dependencyClosure(graph, cluster).has(logGroup.urn)).toBe(true);
+    const instance = resource(graph, INSTANCE, "db-instance");
+    expect(instance.inputs).toEqual({
+      identifier: `db-instance-${suffix.state.result}`,
+      clusterIdentifier: cluster.id,
+      instanceClass: "db.serverless",
+      engine: "aurora-postgresql",
+      engineVersion: DEFAULT_ENGINE_VERSION,
+      publiclyAccessible: false,
+      autoMinorVersionUpgrade: false,
+    });
+    expect(instance.deleteBeforeReplace).toBe(true);
+    for (const kept of [cluster, instance, subnets, securityGroup, logGroup]) expect(kept.retainOnDelete).toBe(false);
+    expect(securityFindings(graph)).toEqual([]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("grants the Data API on the cluster and the secret's GetSecretValue, and gives a function the three Data API parameters", async () => {
+    let environment: ReturnType<RelationalDatabase["environment"]> = {};
+    const graph = await record(() => {
+      const db = database("grants-db");
+      environment = db.environment();
+      new LambdaFunction("grants-api", { entry, permissions: db.grants.dataApi(), environment });
+    });
+    expect(DATA_API_ACTIONS).toEqual(["rds-data:BatchExecuteStatement", "rds-data:BeginTransaction", "rds-data:CommitTransaction", "rds-data:ExecuteStatement", "rds-data:RollbackTransaction"]);
+    const cluster = resource(graph, CLUSTER, "grants-db-cluster");
+    const secretArn = cluster.state.masterUserSecrets[0].secretArn;
+    expect(secretArn).toMatch(/^arn:aws:secretsmanager:us-east-1:\d{12}:secret:rds!cluster-/);
+    const statements = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "grants-api-policy").inputs.policy).Statement;
+    expect(statements.filter((s: { Sid?: string }) => s.Sid?.startsWith("grantsdb"))).toEqual([
+      { Sid: "grantsdbDataApi", Effect: "Allow", Action: [...DATA_API_ACTIONS], Resource: [cluster.state.arn] },
+      { Sid: "grantsdbSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secretArn] },
+    ]);
+    expect(Object.keys(environment)).toEqual(["DATABASE_ARN", "DATABASE_SECRET_ARN", "DATABASE_NAME"]);
+    const variables = resource(graph, "aws:lambda/function:Function", "grants-api-function").inputs.environment.variables;
+    expect(variables).toMatchObject({ DATABASE_ARN: cluster.state.arn, DATABASE_SECRET_ARN: secretArn, DATABASE_NAME: "app" });
+    expect(securityFindings(graph)).toEqual([]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("encrypts storage and the secret with a customer key, and then grants kms:Decrypt on it", async () => {
+    const graph = await record(() => {
+      const db = database("keyed", { kmsKeyArn: KEY, databaseName: "gallery", masterUsername: "owner", minCapacity: 0, secondsUntilAutoPause: 600, maxCapacity: 8, backupRetentionDays: 14, logRetentionDays: 90 });
+      new LambdaFunction("keyed-api", { entry, permissions: db.grants.dataApi(), environment: db.environment("GALLERY_DB") });
+    });
+    const cluster = resource(graph, CLUSTER, "keyed-cluster");
+    expect(cluster.inputs).toMatchObject({
+      kmsKeyId: KEY,
+      masterUserSecretKmsKeyId: KEY,
+      databaseName: "gallery",
+      masterUsername: "owner",
+      serverlessv2ScalingConfiguration: { minCapacity: 0, maxCapacity: 8, secondsUntilAutoPause: 600 },
+      backupRetentionPeriod: 14,
+    });
+    expect(resource(graph, LOG_GROUP, "keyed-postgresql-logs").inputs.retentionInDays).toBe(90);
+    expect(resource(graph, SUFFIX, "keyed-identifier-suffix").inputs.keepers).toMatchObject({ databaseName: "gallery", masterUsername: "owner", kmsKeyArn: KEY });
+    const statements = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "keyed-api-policy").inputs.policy).Statement;
+    expect(statements).toContainEqual({ Sid: "keyedSecretKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [KEY] });
+    expect(Object.keys(resource(graph, "aws:lambda/function:Function", "keyed-api-function").inputs.environment.variables)).toEqual(expect.arrayContaining(["GALLERY_DB_ARN", "GALLERY_DB_SECRET_ARN", "GALLERY_DB_NAME"]));
+    expect(securityFindings(graph)).toEqual([]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("keeps everything the cluster uses on delete when asked, protects it, and can skip the final snapshot", async () => {
+    const graph = await record(() => database("kept", { retainOnDelete: true, deletionProtection: true, finalSnapshot: false }));
+    for (const [type, name] of [[CLUSTER, "kept-cluster"], [INSTANCE, "kept-instance"], [SUBNET_GROUP, "kept-subnets"], [SECURITY_GROUP, "kept-cluster"], [LOG_GROUP, "kept-postgresql-logs"]]) {
+      expect(resource(graph, type, name).retainOnDelete).toBe(true);
+    }
+    const cluster = resource(graph, CLUSTER, "kept-cluster");
+    expect(cluster.inputs).toMatchObject({ deletionProtection: true, skipFinalSnapshot: true });
+    expect(cluster.inputs.finalSnapshotIdentifier).toBeUndefined();
+    // A production stack asks for deletion protection (RDS10): this one passes it, the unprotected ones above do not.
+    expect(SECURITY_RULES.flatMap((rule) => rule.check(graph, { stack: "prod", production: true })).filter((f) => f.rule === "RDS10")).toEqual([]);
+  });
+
+  it("names the cluster and instance in lower case, as RDS stores them, and in the network's region", async () => {
+    const graph = await record(() => database("GalleryDb", {}, new PrivateNetwork("eu-net", { region: "eu-west-1" })));
+    const suffix = resource(graph, SUFFIX, "GalleryDb-identifier-suffix").state.result;
+    const cluster = resource(graph, CLUSTER, "GalleryDb-cluster");
+    expect(cluster.inputs).toMatchObject({ clusterIdentifier: `gallerydb-cluster-${suffix}`, region: "eu-west-1" });
+    expect(cluster.state.arn).toBe(`arn:aws:rds:eu-west-1:123456789012:cluster:gallerydb-cluster-${suffix}`);
+    expect(resource(graph, INSTANCE, "GalleryDb-instance").inputs).toMatchObject({ identifier: `gallerydb-instance-${suffix}`, region: "eu-west-1" });
+    expect(resource(graph, SUBNET_GROUP, "GalleryDb-subnets").inputs).toMatchObject({ namePrefix: "gallerydb-", region: "eu-west-1" });
+    expect(resource(graph, LOG_GROUP, "GalleryDb-postgresql-logs").inputs).toMatchObject({ name: `/aws/rds/cluster/gallerydb-cluster-${suffix}/postgresql`, region: "eu-west-1" });
+  });
+
+  it("registers the spec the local runtime reads", async () => {
+    let db: RelationalDatabase | undefined;
+    const graph = await record(() => {
+      db = database("spec-db", { minCapacity: 1, maxCapacity: 2 });
+    });
+    const entryOf = registeredSpecs<RelationalDatabaseSpec>("RelationalDatabase").find((e) => e.name === "spec-db");
+    expect(entryOf?.spec).toBe(db!.spec);
+    const cluster = resource(graph, CLUSTER, "spec-db-cluster");
+    const resolved = await new Promise<unknown[]>((done) =>
+      // The Output fields resolve to what the cluster reports.
+      (require("@pulumi/pulumi") as typeof import("@pulumi/pulumi")).all([db!.spec.clusterIdentifier, db!.spec.clusterArn, db!.spec.secretArn]).apply(done),
+    );
+    expect(resolved).toEqual([cluster.inputs.clusterIdentifier, cluster.state.arn, cluster.state.masterUserSecrets[0].secretArn]);
+    const { clusterIdentifier: _i, clusterArn: _a, secretArn: _s, ...plain } = db!.spec;
+    expect(plain).toEqual({ name: "spec-db", engine: "aurora-postgresql", engineVersion: DEFAULT_ENGINE_VERSION, databaseName: "app", masterUsername: "postgres", migrations: [], minCapacity: 1, maxCapacity: 2 });
+  });
+
+  it.each([
+    [{ engineVersion: "16" }, /RelationalDatabase "bad": engineVersion "16" is not an Aurora PostgreSQL version of the form <major>\.<minor>\. Use e\.g\. "16\.9"/],
+    [{ engineVersion: "15.2" }, /engineVersion "15\.2" is an Aurora PostgreSQL version without the RDS Data API.*Use 18\.3, 17\.4, 16\.1, 15\.3, 14\.8, 13\.11/],
+    [{ engineVersion: "12.22" }, /engineVersion "12\.22" is an Aurora PostgreSQL version without the RDS Data API/],
+    [{ minCapacity: 0.3 }, /minCapacity 0\.3 is not a capacity Aurora Serverless v2 takes \(0–256 ACUs in steps of 0\.5\)/],
+    [{ minCapacity: -1 }, /minCapacity -1 is not a capacity/],
+    [{ engineVersion: "16.2", minCapacity: 0 }, /minCapacity 0 pauses the instance when idle, which Aurora PostgreSQL 16\.2 cannot.*16\.3, 15\.7, 14\.12, 13\.15 or later/],
+    [{ maxCapacity: 0.5 }, /maxCapacity 0\.5 is not a capacity Aurora Serverless v2 takes \(1–256/],
+    [{ maxCapacity: 256.5 }, /maxCapacity 256\.5 is not a capacity/],
+    [{ engineVersion: "16.1", maxCapacity: 200 }, /maxCapacity 200 is over 128 ACUs, the most Aurora PostgreSQL 16\.1 scales to/],
+    [{ minCapacity: 8, maxCapacity: 4 }, /maxCapacity 4 is below minCapacity 8\. Use a maxCapacity of at least 8\./],
+    [{ secondsUntilAutoPause: 600 }, /secondsUntilAutoPause 600 is set but minCapacity is 0\.5; only an instance that scales to 0 ACUs pauses\. Set minCapacity: 0/],
+    [{ minCapacity: 0, secondsUntilAutoPause: 299 }, /secondsUntilAutoPause 299 is not a whole number of seconds in 300–86400/],
+    [{ minCapacity: 0, secondsUntilAutoPause: 86_401 }, /secondsUntilAutoPause 86401 is not a whole number/],
+    [{ databaseName: "1app" }, /databaseName "1app" is not an Aurora PostgreSQL database name \(a letter, then letters, digits and underscores, at most 63\)/],
+    [{ databaseName: "my-app" }, /databaseName "my-app" is not an Aurora PostgreSQL database name/],
+    [{ databaseName: "a".repeat(64) }, /databaseName "a{64}" is not an Aurora PostgreSQL database name/],
+    [{ databaseName: "postgres" }, /databaseName "postgres" is a name PostgreSQL or RDS reserves/],
+    [{ databaseName: "Select" }, /databaseName "Select" is a name PostgreSQL or RDS reserves/],
+    [{ masterUsername: "app_owner" }, /masterUsername "app_owner" is not an RDS master user name \(a letter, then letters and digits, at most 16\)/],
+    [{ masterUsername: "a".repeat(17) }, /masterUsername "a{17}" is not an RDS master user name/],
+    [{ masterUsername: "rdsadmin" }, /masterUsername "rdsadmin" is a name PostgreSQL or RDS reserves, which RDS refuses for the master user/],
+    [{ masterUsername: "user" }, /masterUsername "user" is a name PostgreSQL or RDS reserves/],
+    [{ backupRetentionDays: 0 }, /backupRetentionDays 0 is not a whole number of days in 1–35/],
+    [{ backupRetentionDays: 36 }, /backupRetentionDays 36 is not a whole number of days in 1–35/],
+    [{ retainOnDelete: "yes" }, /retainOnDelete "yes" is not true or false/],
+    [{ finalSnapshot: 1 }, /finalSnapshot 1 is not true or false/],
+    [{ logRetentionDays: 10 }, /logRetentionDays 10 is not a retention CloudWatch Logs offers/],
+    [{ migrations: "" }, /migrations "" is not a folder path/],
+    [{ kmsKeyArn: "alias/aws/rds" }, /kmsKeyArn "alias\/aws\/rds" is not a KMS key's ARN/],
+    [{ kmsKeyArn: KEY.replace("us-east-1", "eu-west-1") }, /kmsKeyArn ".*" is a key in eu-west-1, but the cluster is in us-east-1; RDS encrypts with a key of its own region\. Use a key in us-east-1\./],
+    [{ region: "eu-west-1" }, /region "eu-west-1" is not the network's region/],
+  ])("refuses %j", async (args, message) => {
+    await expect(record(() => database("bad", args as never, new PrivateNetwork("bad-net", { region: "us-east-1" })))).rejects.toThrow(message);
+  });
+
+  it("refuses a network that cannot hold a DB subnet group, and something that is not a PrivateNetwork", async () => {
+    await expect(record(() => database("one-az", {}, new PrivateNetwork("one-az-net", { availabilityZones: 1 })))).rejects.toThrow(
+      /RelationalDatabase "one-az": network "one-az-net" has subnets in 1 Availability Zone; an RDS DB subnet group needs subnets in at least two.*Create the PrivateNetwork with availabilityZones: 2 or more\./,
+    );
+    await expect(record(() => new RelationalDatabase("no-net", {} as never))).rejects.toThrow(/RelationalDatabase "no-net": network \(not set\) is not a PrivateNetwork/);
+    await expect(record(() => new RelationalDatabase("vpc-net", { network: { vpcId: "vpc-1" } } as never))).rejects.toThrow(/network "\(not a PrivateNetwork\)" is not a PrivateNetwork/);
+  });
+
+  it("refuses a component name RDS would refuse in the cluster's identifier", async () => {
+    await expect(record(() => database("a".repeat(47)))).rejects.toThrow(/Aurora DB (cluster|instance) identifier .* over RDS's 63\. Use a component name of at most 46 characters\./);
+    await expect(record(() => database("db_main"))).rejects.toThrow(/identifier "db_main-(cluster|instance)-<random suffix>" hold "_", which RDS refuses/);
+    await expect(record(() => database("1db"))).rejects.toThrow(/which RDS refuses: it does not begin with a letter\. Start the component name with a letter\./);
+    await expect(record(() => database("db--main"))).rejects.toThrow(/it has two consecutive hyphens/);
+  });
+});
