@@ -97,7 +97,7 @@ export function readMigrations(fail: ArgFailure, argument: string, directory: st
       statements = splitSqlStatements(sql);
     } catch (error) {
       if (!(error instanceof SqlSplitError)) throw error;
-      fail(at, entry.name, `cannot be split into statements: ${error.message}`, "Close the quote or comment.");
+      fail(at, entry.name, `cannot be split into statements: ${error.message}`, error.fix);
     }
     if (statements.length === 0) fail(at, entry.name, "holds no SQL statement (it is empty, or only comments)", "Write the migration's SQL in it, or delete the file.");
     for (const statement of statements) {
