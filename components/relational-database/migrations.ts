@@ -97,7 +97,7 @@ export function readMigrations(fail: ArgFailure, argument: string, directory: st
       statements = splitSqlStatements(sql);
     } catch (error) {
       if (!(error instanceof SqlSplitError)) throw error;
-      fail(at, entry.name, `cannot be split into statements: ${error.message}`, "Close the quote or comment.");
+      fail(at, entry.name, `cannot be split into statements: ${error.message}`, error.fix);
     }
     if (statements.length === 0) fail(at, entry.name, "holds no SQL statement (it is empty, or only comments)", "Write the migration's SQL in it, or delete the file.");
     for (const statement of statements) {
@@ -117,8 +117,13 @@ function firstLine(sql: string): string {
   return line.length > 80 ? `${line.slice(0, 77)}...` : line;
 }
 
-/** The table recording applied migrations (created when missing). */
-export const MIGRATIONS_TABLE = "schema_migrations";
+/**
+ * The table recording applied migrations (created when missing), schema-qualified: a migration may change the
+ * session's search_path (`SET search_path TO app`, common in pg_dump output), and a plain `SET` outlives its
+ * transaction on that session, so an unqualified name would send the record, and the next deploy's read, to another
+ * schema's table (or none). `public` is PostgreSQL's default schema, where the first deploys created it unqualified.
+ */
+export const MIGRATIONS_TABLE = "public.schema_migrations";
 
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (name text PRIMARY KEY, sha256 text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`;
 
@@ -143,8 +148,8 @@ export interface ApplyOptions {
 
 /** A migration failed, or the folder and the database disagree: the message names the migration and the fix. */
 export class MigrationError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = "MigrationError";
   }
 }
@@ -159,7 +164,7 @@ export class MigrationError extends Error {
 export async function applyMigrations(client: RDSDataClient, target: DataApiTarget, migrations: Migration[], options: ApplyOptions = {}): Promise<{ applied: string[] }> {
   const data = new DataApi(client, target, options.sleep ?? defaultSleep);
   const log = options.log ?? (() => {});
-  await data.transaction(async (tx) => {
+  await data.transaction(`Creating ${MIGRATIONS_TABLE}`, async (tx) => {
     await tx.execute(TAKE_LOCK);
     await tx.execute(CREATE_TABLE);
   });
@@ -169,7 +174,7 @@ export async function applyMigrations(client: RDSDataClient, target: DataApiTarg
   if (pending.length === 0) log(`schema migrations: ${migrations.length} applied, none pending`);
   for (const migration of pending) {
     const statements = splitSqlStatements(migration.sql);
-    const done = await data.transaction(async (tx) => {
+    const done = await data.transaction(`Migration ${migration.name}`, async (tx) => {
       await tx.execute(TAKE_LOCK);
       // Another applier may have applied it while we waited for the lock.
       const found = await tx.execute(`SELECT sha256 FROM ${MIGRATIONS_TABLE} WHERE name = :name`, [text("name", migration.name)]);
@@ -186,6 +191,7 @@ export async function applyMigrations(client: RDSDataClient, target: DataApiTarg
           throw new MigrationError(
             `Migration ${migration.name} failed at statement ${index + 1} of ${statements.length} (line ${statement.line}): ${(error as Error).message}. ` +
               `It was rolled back, so the database is at the migration before it; fix the file (it was never applied, so it may change) and deploy again.`,
+            { cause: error },
           );
         }
       }
@@ -269,8 +275,11 @@ class DataApi {
     private readonly sleep: (ms: number) => Promise<void>,
   ) {}
 
-  /** Runs `work` in one Data API transaction: committed when it returns, rolled back when it throws. */
-  async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in one Data API transaction: committed when it returns, rolled back when it throws. `what` names the
+   * work in errors ("Migration 0002_add_photos.sql").
+   */
+  async transaction<T>(what: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
     const { resourceArn, secretArn, database } = this.target;
     const { BeginTransactionCommand, CommitTransactionCommand, ExecuteStatementCommand, RollbackTransactionCommand } = dataApiSdk();
     const begun = await this.send<{ transactionId?: string }>(() => new BeginTransactionCommand({ resourceArn, secretArn, database }));
@@ -287,11 +296,21 @@ class DataApi {
         await this.send(() => new RollbackTransactionCommand({ resourceArn, secretArn, transactionId }));
       } catch (rollback) {
         // The transaction ends anyway: the Data API rolls back a transaction not committed within 3 minutes of its last call.
-        throw new MigrationError(`${(error as Error).message} (and its rollback failed: ${(rollback as Error).message}; the Data API rolls it back once it expires)`);
+        const message = (error as Error).message;
+        throw new MigrationError(`${message.startsWith(what) ? "" : `${what}: `}${message} (and its rollback failed: ${(rollback as Error).message}; the Data API rolls it back once it expires)`, { cause: error });
       }
       throw error;
     }
-    await this.send(() => new CommitTransactionCommand({ resourceArn, secretArn, transactionId }));
+    try {
+      await this.send(() => new CommitTransactionCommand({ resourceArn, secretArn, transactionId }));
+    } catch (error) {
+      // The call may have failed before the commit, during it, or after it (a lost answer): the client cannot tell.
+      throw new MigrationError(
+        `${what}: its CommitTransaction failed (${(error as Error).name}: ${(error as Error).message}), so whether it was committed is unknown. ` +
+          `Deploy again: ${MIGRATIONS_TABLE} decides, since a committed migration is recorded there in the same transaction and is skipped, and one that was not committed is applied again.`,
+        { cause: error },
+      );
+    }
     return result;
   }
 

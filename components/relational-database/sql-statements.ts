@@ -13,8 +13,19 @@
  * - "…" quoted identifiers with "" for a quote;
  * - $tag$ … $tag$ dollar quoting (the tag: a letter or _ then letters, digits, _; not after an identifier character,
  *   since `$` may continue an identifier, and never `$1`, a parameter);
- * - a `;` outside all of those ends a statement, except inside a SQL-standard function body (`BEGIN ATOMIC … END`):
- *   as psql does, BEGIN and CASE after a statement's first word open a block and END closes one.
+ * - a `;` outside all of those ends a statement, as psql decides it (src/fe_utils/psqlscan.l, PostgreSQL 14 and later):
+ *   never inside parentheses (`CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT …; INSERT …)`), and never inside a
+ *   SQL-standard routine body (`BEGIN ATOMIC … END`). psql counts BEGIN … END blocks only in a statement whose first
+ *   words are `CREATE [OR REPLACE] FUNCTION|PROCEDURE`, and only outside parentheses; there BEGIN opens a block, CASE
+ *   opens one only inside a block, END closes one. Anywhere else `begin`, `case` and `end` are plain words (a column
+ *   named `begin` needs no quotes).
+ * Input only psql understands is refused (SqlSplitError, with the fix): the Data API runs SQL, and psql's additions
+ * would reach the database as syntax errors at deploy, or stop the split with a misleading error:
+ * - a backslash outside quotes and comments: a psql meta-command (`\set`, `\connect`, `\i`, `\.`);
+ * - `COPY … FROM STDIN` / `COPY … TO STDOUT`: psql streams the rows after the statement (not SQL) over the COPY
+ *   protocol, which the Data API has no call for;
+ * - psql variables outside quotes: `:name`, `:'name'`, `:"name"`, `:{?name}` (psqlscan.l's variable rules); `::` (a
+ *   cast), `:=` and a `:` inside `[…]` (an array slice, `a[1:n]`) are SQL and kept.
  * Pure: bundled with the schema-migrations provider.
  */
 
@@ -25,16 +36,35 @@ export interface SqlStatement {
   line: number;
 }
 
-/** A script that cannot be split: an unterminated quote or comment. */
+/** A script that cannot be split: an unterminated quote or comment, or input only psql understands; `fix` says what to do. */
 export class SqlSplitError extends Error {
   constructor(
     readonly line: number,
     readonly problem: string,
+    readonly fix = "Close the quote or comment.",
   ) {
     super(`line ${line}: ${problem}`);
     this.name = "SqlSplitError";
   }
 }
+
+/** The first words psql looks for: `create`, `function`, `procedure`, `or`, `replace`, by their first letter (psqlscan.l `identifiers`). */
+const ROUTINE_WORDS = new Map([
+  ["create", "c"],
+  ["function", "f"],
+  ["procedure", "p"],
+  ["or", "o"],
+  ["replace", "r"],
+]);
+
+/** Whether a statement's first words (letters of ROUTINE_WORDS, "" for any other word) are CREATE [OR REPLACE] FUNCTION|PROCEDURE. */
+function createsRoutine(first: string[]): boolean {
+  if (first[0] !== "c") return false;
+  if (first[1] === "f" || first[1] === "p") return true;
+  return first[1] === "o" && first[2] === "r" && (first[3] === "f" || first[3] === "p");
+}
+
+const COPY_STREAM = /^copy\b[\s\S]*\b(from\s+stdin|to\s+stdout)\b/i;
 
 const IDENT_START = /[A-Za-z_\u0080-\uffff]/;
 const IDENT_CONT = /[A-Za-z0-9_$\u0080-\uffff]/;
@@ -44,8 +74,10 @@ export function splitSqlStatements(script: string): SqlStatement[] {
   let start = -1; // index of the current statement's first significant character
   let startLine = 1;
   let line = 1;
-  let words = 0; // identifiers seen in the current statement
-  let depth = 0; // BEGIN/CASE … END blocks open in the current statement
+  let first: string[] = []; // the current statement's first four words, as ROUTINE_WORDS letters ("" for others)
+  let parens = 0; // parentheses open in the current statement
+  let brackets = 0; // square brackets open in the current statement
+  let depth = 0; // BEGIN/CASE … END blocks open in a CREATE FUNCTION|PROCEDURE statement
   let i = 0;
   const n = script.length;
   const begin = () => {
@@ -58,9 +90,21 @@ export function splitSqlStatements(script: string): SqlStatement[] {
     for (let k = from; k < to; k++) if (script.charCodeAt(k) === 10) line++;
   };
   const end = (at: number) => {
-    if (start >= 0) statements.push({ sql: script.slice(start, at).trim(), line: startLine });
+    if (start >= 0) {
+      const sql = script.slice(start, at).trim();
+      if (COPY_STREAM.test(sql)) {
+        throw new SqlSplitError(
+          startLine,
+          `${/\bstdin\b/i.test(sql) ? "COPY … FROM STDIN reads the rows psql sends after the statement" : "COPY … TO STDOUT sends rows to psql"}; those rows are not SQL, and the Data API has no COPY protocol`,
+          "Write the rows as INSERT … VALUES statements (pg_dump --inserts, or --column-inserts, writes them).",
+        );
+      }
+      statements.push({ sql, line: startLine });
+    }
     start = -1;
-    words = 0;
+    first = [];
+    parens = 0;
+    brackets = 0;
     depth = 0;
   };
   while (i < n) {
@@ -91,12 +135,36 @@ export function splitSqlStatements(script: string): SqlStatement[] {
       countLines(i, k);
       i = k;
     } else if (c === ";") {
-      if (depth > 0) {
+      if (parens > 0 || depth > 0) {
         i++;
       } else {
         end(i);
         i++;
       }
+    } else if (c === "\\") {
+      const command = /^\\[^\s\\]*/.exec(script.slice(i, i + 40))![0];
+      throw new SqlSplitError(
+        line,
+        `${command} is a psql meta-command, not SQL: the Data API runs SQL only`,
+        "Remove it: each migration already stops at its first error and rolls back (no \\set ON_ERROR_STOP needed), and runs on the database SchemaMigrations targets (no \\connect); write the SQL of an included file (\\i) into a migration.",
+      );
+    } else if (c === ":" && next === ":") {
+      begin();
+      i += 2;
+    } else if (c === ":" && brackets === 0 && /^:(\{\?|'|"|[A-Za-z0-9_\u0080-\uffff])/.test(script.slice(i, i + 3))) {
+      const variable = /^:(\{\?[^}\s]*\}?|'[^'\s]*'?|"[^"\s]*"?|[A-Za-z0-9_\u0080-\uffff]+)/.exec(script.slice(i, i + 80))![0];
+      throw new SqlSplitError(
+        line,
+        `${variable} is a psql variable, which only psql fills in; the Data API would receive it as it is`,
+        "Write the value into the SQL (a migration is applied as written, with no variables).",
+      );
+    } else if (c === "(" || c === ")" || c === "[" || c === "]") {
+      begin();
+      if (c === "(") parens++;
+      else if (c === ")") parens = Math.max(0, parens - 1);
+      else if (c === "[") brackets++;
+      else brackets = Math.max(0, brackets - 1);
+      i++;
     } else if (c === "'" || c === '"') {
       begin();
       const from = i;
@@ -122,12 +190,12 @@ export function splitSqlStatements(script: string): SqlStatement[] {
         countLines(from, i);
         continue;
       }
-      words++;
       const lower = word.toLowerCase();
-      if (lower === "begin" || lower === "case") {
-        if (words > 1) depth++;
-      } else if (lower === "end") {
-        if (depth > 0) depth--;
+      if (first.length < 4) first.push(ROUTINE_WORDS.get(lower) ?? "");
+      if (parens === 0 && createsRoutine(first)) {
+        if (lower === "begin") depth++;
+        else if (lower === "case" && depth >= 1) depth++;
+        else if (lower === "end" && depth > 0) depth--;
       }
       i = k;
     } else {

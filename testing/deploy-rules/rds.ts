@@ -39,8 +39,11 @@ export const AURORA_POSTGRESQL_MINIMUM_VERSIONS = {
  * `serverlessv2_scaling_configuration`: max_capacity FloatBetween(1, 256), min_capacity FloatBetween(0, 256),
  * seconds_until_auto_pause IntBetween(300, 86400)): "You can specify ACU values in half-step increments"; "The largest
  * value that you can use is 256 for recent Aurora versions, or 128 for older versions"; SecondsUntilAutoPause "between
- * 300 seconds (five minutes) and 86,400 seconds (one day)", and "InvalidParameterValue: SecondsUntilAutoPause can only be
- * specified when minimum capacity is 0" (observed, anomalyco/sst#5276). Backup retention "Must be a value from 1 to 35" (API_CreateDBCluster BackupRetentionPeriod; the provider:
+ * 300 seconds (five minutes) and 86,400 seconds (one day)". RDS refuses SecondsUntilAutoPause with a minimum capacity above
+ * 0 ("InvalidParameterValue: SecondsUntilAutoPause can only be specified when minimum capacity is 0", anomalyco/sst#5276,
+ * with pulumi-aws 6.66.2), but terraform-provider-aws no longer sends it then: expandServerlessV2ScalingConfiguration sets
+ * SecondsUntilAutoPause only when min_capacity is 0 (hashicorp/terraform-provider-aws#41180, merged 2025-04, closing
+ * #40637), and pulumi-aws 7 bridges a later provider, so the value is dropped, not refused. Backup retention "Must be a value from 1 to 35" (API_CreateDBCluster BackupRetentionPeriod; the provider:
  * IntAtMost(35)).
  */
 export const AURORA_SERVERLESS_V2_LIMITS = {
@@ -131,7 +134,8 @@ export const RDS_SERVERLESS_V2_SHAPE: DeployRule = {
  * ClusterServerlessv2ScalingConfiguration); minCapacity 0 (auto-pause) only on an engine version that offers it
  * (AURORA_POSTGRESQL_MINIMUM_VERSIONS.autoPause; aurora-postgresql only: other engines' versions, and an unset version,
  * which RDS picks, are not judged);
- * secondsUntilAutoPause 300–86400 and only with minCapacity 0. maxCapacity above 128 on a version whose limit is 128
+ * secondsUntilAutoPause 300–86400 (the provider's IntBetween; with minCapacity above 0 the provider drops it, see
+ * AURORA_SERVERLESS_V2_LIMITS, so it is not judged against minCapacity). maxCapacity above 128 on a version whose limit is 128
  * is not judged (which versions those are is not confirmed).
  */
 export const RDS_SERVERLESS_V2_CAPACITY: DeployRule = {
@@ -155,7 +159,6 @@ export const RDS_SERVERLESS_V2_CAPACITY: DeployRule = {
       }
       if (seconds !== undefined) {
         if (!Number.isInteger(seconds) || seconds < secondsUntilAutoPause.min || seconds > secondsUntilAutoPause.max) report(`has secondsUntilAutoPause ${seconds}; RDS takes 300–86400`, "set secondsUntilAutoPause between 300 and 86400");
-        else if (min !== 0) report(`sets secondsUntilAutoPause ${seconds} with minCapacity ${min}; RDS takes it only with minimum capacity 0 ("SecondsUntilAutoPause can only be specified when minimum capacity is 0")`, "remove secondsUntilAutoPause, or set minCapacity to 0");
       }
     }
     return findings;
@@ -253,8 +256,12 @@ function restored(cluster: RecordedResource): boolean {
  *   one of them and a `masterUsername` ("Username and password credentials are required and valid unless the cluster
  *   password is managed by RDS, or it is a read-replica", cluster.go; CreateDBCluster MasterUsername "Required for Aurora
  *   DB clusters");
- * - `masterUsername`: "Must be 1 to 16 letters or numbers. First character must be a letter. Can't be a reserved word for
- *   the chosen database engine" (API_CreateDBCluster), POSTGRES_RESERVED_WORDS and `admin`, `rdsadmin`;
+ * - `masterUsername`: "Must be 1 to 16 letters, numbers, or underscores. First character must be a letter. Can't be a
+ *   reserved word for the chosen database engine" (the RDS API model, botocore rds service-2.json
+ *   CreateDBInstanceMessage.MasterUsername; API_CreateDBCluster's older text says "letters or numbers", but
+ *   CloudFormation's AWS::RDS::DBCluster schema accepts underscores, aws-cloudformation-resource-providers-rds#150),
+ *   POSTGRES_RESERVED_WORDS and `admin`, `rdsadmin`. The 16-character cap is the documented one; a live RDS for
+ *   PostgreSQL instance took longer names (floci-io/floci#3729), which is **not confirmed** for Aurora clusters;
  * - `databaseName` (aurora-postgresql): "It must contain 1 to 63 alphanumeric characters. Must begin with a letter.
  *   Subsequent characters can be letters, underscores, or digits (0 to 9). Can't be a word reserved by the database
  *   engine" (API_CreateDBInstance DBName, "Amazon Aurora PostgreSQL").
@@ -277,7 +284,7 @@ export const RDS_CLUSTER_CREDENTIALS: DeployRule = {
       if (i.engine !== "aurora-postgresql") continue;
       const user = i.masterUsername;
       if (typeof user === "string" && user !== "") {
-        if (!/^[A-Za-z][A-Za-z0-9]{0,15}$/.test(user)) report(`has masterUsername ${JSON.stringify(user)}; RDS takes 1–16 letters or digits, starting with a letter`, 'use letters and digits only, e.g. "app"');
+        if (!/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(user)) report(`has masterUsername ${JSON.stringify(user)}; RDS takes 1–16 letters, digits or underscores, starting with a letter`, 'use letters, digits and underscores, starting with a letter, e.g. "app_admin"');
         else if (RESERVED_MASTER_USERNAMES.has(user.toLowerCase()) || POSTGRES_RESERVED_WORDS.has(user.toLowerCase())) report(`has masterUsername ${JSON.stringify(user)}, a word reserved by the engine ("cannot be used as it is a reserved word used by the engine")`, 'choose another name, e.g. "app" or "postgres"');
       }
       const database = i.databaseName;

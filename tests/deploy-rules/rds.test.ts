@@ -22,6 +22,8 @@ describe("Aurora deploy rules pass on", () => {
   it("the limits AWS takes: 0.5–256 ACUs, 0 with a pause of 86400 s, the first version of each major with the Data API and auto-pause", () => {
     expect(clean(serverlessDatabase({ serverlessv2ScalingConfiguration: { minCapacity: 0.5, maxCapacity: 256 } }))).toEqual([]);
     expect(clean(serverlessDatabase({ serverlessv2ScalingConfiguration: { minCapacity: 0, maxCapacity: 1, secondsUntilAutoPause: 86_400 } }))).toEqual([]);
+    // pulumi-aws 7 drops secondsUntilAutoPause when minCapacity is above 0 (hashicorp/terraform-provider-aws#41180): prod's 0.5 beside dev's pause setting, and auto-pause turned off by raising minCapacity.
+    expect(clean(serverlessDatabase({ serverlessv2ScalingConfiguration: { minCapacity: 0.5, maxCapacity: 4, secondsUntilAutoPause: 600 } }))).toEqual([]);
     for (const version of ["13.15", "14.12", "15.7", "16.3", "17.4", "18.1"]) expect(clean(serverlessDatabase({ engineVersion: version }, { engineVersion: version })), version).toEqual([]);
     const dataApiOnly = { serverlessv2ScalingConfiguration: { minCapacity: 0.5, maxCapacity: 2 } };
     for (const version of ["13.11", "14.8", "15.3", "16.1"]) expect(clean(serverlessDatabase({ ...dataApiOnly, engineVersion: version }, { engineVersion: undefined })), version).toEqual([]);
@@ -30,6 +32,7 @@ describe("Aurora deploy rules pass on", () => {
 
   it("a password of the program's with no managed one, a restored cluster without credentials, a mixed cluster, 1 and 35 days of backups, every Aurora PostgreSQL log export", () => {
     expect(clean(serverlessDatabase({ manageMasterUserPassword: undefined, masterPassword: "s3cret-from-config", masterUsername: "postgres" }))).toEqual([]);
+    for (const user of ["app_admin", "db_user_2026", "a234567890123456"]) expect(clean(serverlessDatabase({ masterUsername: user })), user).toEqual([]);
     expect(clean(serverlessDatabase({ manageMasterUserPassword: undefined, masterUsername: undefined, snapshotIdentifier: "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:before" }))).toEqual([]);
     const reader = handBuilt("aws:rds/clusterInstance:ClusterInstance", "db-reader", { clusterIdentifier: "db-cluster-1a2b3c4", engine: "aurora-postgresql", instanceClass: "db.r6g.large" });
     expect(clean([...serverlessDatabase(), reader])).toEqual([]);
