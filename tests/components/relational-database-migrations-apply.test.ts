@@ -131,8 +131,9 @@ describe("applyMigrations", () => {
 
   /*
    * Two appliers at once (two deploys, or a deploy and `npm start`), each with its own client. Both are held until
-   * both have read schema_migrations (nothing recorded), so both try every migration; then one's migration transaction
-   * is held open until the emulator logs the other's BeginTransaction waiting for it.
+   * both have read schema_migrations (nothing recorded), so both try every migration. Then the second sends its first
+   * migration's BeginTransaction once the first's has begun, and the first's transaction is held open until the
+   * emulator logs that BeginTransaction waiting for it (nothing else is in flight then, so the order is certain).
    *
    * What this proves locally: the emulator serialises Data API transactions on its database (the second
    * BeginTransaction waits for the first's commit), and applyMigrations, re-reading schema_migrations under the lock
@@ -145,27 +146,36 @@ describe("applyMigrations", () => {
     let readRecords = 0;
     let bothRead!: () => void;
     const bothHaveRead = new Promise<void>((resolve) => (bothRead = resolve));
-    let otherWaited: Promise<string> | undefined;
+    let firstBegan!: () => void;
+    const firstHasBegun = new Promise<void>((resolve) => (firstBegan = resolve));
+    let secondWaits: Promise<string> | undefined;
     let waited = false;
-    const applier = () => {
+    let secondBegan!: () => void;
+    const secondHasBegun = new Promise<never>((_, reject) => (secondBegan = () => reject(new Error("the second's BeginTransaction was answered while the first's transaction held the database"))));
+    secondHasBegun.catch(() => {});
+    const applier = (role: "first" | "second") => {
       let held = false;
       const sent: SentCall[] = [];
       const client = database.clientFor({
         before: async (call) => {
           sent.push(call);
-          // The first statement of this applier's first migration transaction: hold it until the other applier's
-          // BeginTransaction waits (at once, if this one was the one that waited).
-          if (readRecords === 2 && !held && call.transactionId !== undefined) {
+          if (readRecords < 2 || held) return;
+          if (role === "second" && call.command === "BeginTransactionCommand") {
             held = true;
-            await otherWaited;
+            await firstHasBegun;
+          } else if (role === "first" && call.transactionId !== undefined) {
+            // The first statement of the first's first migration transaction, which holds the database.
+            held = true;
+            await Promise.race([secondWaits, secondHasBegun]);
           }
         },
         after: async (call) => {
+          if (readRecords === 2 && call.command === "BeginTransactionCommand") (role === "first" ? firstBegan : secondBegan)();
           if (!call.sql?.startsWith("SELECT name, sha256")) return;
           if (++readRecords === 2) {
             // Armed before either applier sends its first migration's BeginTransaction.
-            otherWaited = database.logged((line) => line.includes("a call waits for transaction"));
-            void otherWaited.then(() => (waited = true));
+            secondWaits = database.logged((line) => line.includes("a call waits for transaction"));
+            void secondWaits.then(() => (waited = true));
             bothRead();
           }
           await bothHaveRead;
@@ -173,13 +183,15 @@ describe("applyMigrations", () => {
       });
       return { sent, run: () => applyMigrations(client, TARGET, [ALBUMS, PHOTOS], { sleep: async () => {} }) };
     };
-    const [a, b] = [applier(), applier()];
-    const [one, two] = await Promise.all([a.run(), b.run()]);
+    const [first, second] = [applier("first"), applier("second")];
+    const [one, two] = await Promise.all([first.run(), second.run()]);
+    expect(one.applied).toContain(ALBUMS.name);
+    expect(two.applied).not.toContain(ALBUMS.name);
     expect([...one.applied, ...two.applied].sort()).toEqual([ALBUMS.name, PHOTOS.name]);
     expect(await recorded()).toEqual([`${ALBUMS.name} ${ALBUMS.sha256.slice(0, 8)}`, `${PHOTOS.name} ${PHOTOS.sha256.slice(0, 8)}`]);
     expect(waited).toBe(true);
     // Both tried each migration: each checked schema_migrations under the lock, in its transaction, for both.
-    for (const { sent } of [a, b]) expect(sent.filter((c) => c.sql?.startsWith("SELECT sha256 FROM")).length).toBe(2);
+    for (const { sent } of [first, second]) expect(sent.filter((c) => c.sql?.startsWith("SELECT sha256 FROM")).length).toBe(2);
     expect(await database.query("SELECT count(*) FROM albums")).toEqual([[1]]);
   });
 });
