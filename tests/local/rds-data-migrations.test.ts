@@ -10,6 +10,7 @@
  * as RelationalDatabase reads them; the spec is registered directly (the component is built elsewhere).
  */
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -118,12 +119,17 @@ describe("schema migrations under npm start", () => {
     const original = readFileSync(join(folder, ALBUMS), "utf8");
     appendFileSync(join(folder, ALBUMS), "-- renamed the title column later\n");
     writeFileSync(join(folder, COVERS), "ALTER TABLE albums ADD COLUMN cover text REFERENCES photos (id);\n");
+    // Servers still listening (a closed server's handle may linger until its close callback; it listens no more).
+    const listening = () => (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().filter((handle) => handle instanceof Server && handle.listening).length;
+    const before = listening();
     try {
       const error = await start().then(() => new Error("started"), (e: unknown) => e as Error);
       expect(error).toBeInstanceOf(MigrationError);
       expect(error.message).toContain(`Migration ${ALBUMS} changed after it was applied`);
       expect(error.message).toContain("restore the file as it was applied, and add a new migration instead");
       expect(app).toBeUndefined();
+      // The refused start stopped what it had started: the local Data API's endpoint no longer listens.
+      expect(listening()).toBe(before);
     } finally {
       writeFileSync(join(folder, ALBUMS), original);
     }
