@@ -1,5 +1,6 @@
 /**
- * applyMigrations against a real PostgreSQL (PGlite) behind a minimal Data API (./relational-database-migrations-data-database.api.ts):
+ * applyMigrations through a real RDSDataClient against the local RDS Data API emulator on PGlite
+ * (./relational-database-migrations-data-api.ts):
  * pending migrations apply in order, each in its own transaction; a failing one rolls back and leaves the database at
  * the last good one; changed or missing applied migrations are refused before anything runs; a resuming cluster is
  * waited for; two appliers at once apply each migration once.
@@ -7,7 +8,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Migration } from "../../components/relational-database/contract";
 import { applyMigrations, MigrationError, RESUMING_RETRIES, resumingDelay } from "../../components/relational-database/migrations";
-import { migration, TEST_TARGET as TARGET, usePgliteDataApi } from "./relational-database-migrations-data-api";
+import { migration, TEST_TARGET as TARGET, useLocalDataApi, type SentCall } from "./relational-database-migrations-data-api";
 
 const ALBUMS = migration("0001_create_albums.sql", "CREATE TABLE albums (id text PRIMARY KEY, title text NOT NULL);\nINSERT INTO albums VALUES ('a1', 'First; album');");
 const PHOTOS = migration(
@@ -18,11 +19,11 @@ const PHOTOS = migration(
 );
 const BROKEN = migration("0003_add_cover.sql", "ALTER TABLE albums ADD COLUMN cover text;\nALTER TABLE nowhere ADD COLUMN x int;");
 
-const database = usePgliteDataApi();
+const database = useLocalDataApi();
 const noSleep: number[] = [];
 const apply = (migrations: Migration[], log?: (line: string) => void) =>
-  applyMigrations(database.api.client, TARGET, migrations, { log, sleep: async (ms) => void noSleep.push(ms) });
-const recorded = async () => (await database.api.query("SELECT name, sha256 FROM schema_migrations ORDER BY name")).map(([name, sha]) => `${String(name)} ${String(sha).slice(0, 8)}`);
+  applyMigrations(database.client, TARGET, migrations, { log, sleep: async (ms) => void noSleep.push(ms) });
+const recorded = async () => (await database.query("SELECT name, sha256 FROM schema_migrations ORDER BY name")).map(([name, sha]) => `${String(name)} ${String(sha).slice(0, 8)}`);
 const tables = () => database.tables();
 
 beforeEach(() => {
@@ -36,11 +37,11 @@ describe("applyMigrations", () => {
     expect(await apply([ALBUMS, PHOTOS], (line) => lines.push(line))).toEqual({ applied: [ALBUMS.name, PHOTOS.name] });
     expect(await tables()).toEqual(["albums", "photos", "schema_migrations"]);
     expect(await recorded()).toEqual([`${ALBUMS.name} ${ALBUMS.sha256.slice(0, 8)}`, `${PHOTOS.name} ${PHOTOS.sha256.slice(0, 8)}`]);
-    expect(await database.api.query("SELECT title FROM albums")).toEqual([["First; album"]]);
+    expect(await database.query("SELECT title FROM albums")).toEqual([["First; album"]]);
     expect(lines).toEqual([`schema migrations: apply ${ALBUMS.name} (2 statements)`, `schema migrations: apply ${PHOTOS.name} (3 statements)`]);
     // The trigger's dollar-quoted body arrived whole.
-    await database.api.query("INSERT INTO photos VALUES ('P1', 'a1')");
-    expect(await database.api.query("SELECT id FROM photos")).toEqual([["p1"]]);
+    await database.query("INSERT INTO photos VALUES ('P1', 'a1')");
+    expect(await database.query("SELECT id FROM photos")).toEqual([["p1"]]);
 
     expect(await apply([ALBUMS, PHOTOS])).toEqual({ applied: [] });
     const third = migration("0003_index.sql", "CREATE INDEX photos_album ON photos (album);");
@@ -49,7 +50,7 @@ describe("applyMigrations", () => {
 
   it("runs each migration in its own transaction: statements one call each, with the advisory lock first and the record last", async () => {
     await apply([ALBUMS]);
-    const calls = database.api.calls.map((c) => `${c.command.replace("Command", "")}${c.sql ? ` ${c.sql.split(/\s/, 3).join(" ")}` : ""}`);
+    const calls = database.calls.map((c) => `${c.command.replace("Command", "")}${c.sql ? ` ${c.sql.split(/\s/, 3).join(" ")}` : ""}`);
     expect(calls).toEqual([
       "BeginTransaction",
       "ExecuteStatement SELECT 1 AS",
@@ -64,11 +65,15 @@ describe("applyMigrations", () => {
       "ExecuteStatement INSERT INTO schema_migrations",
       "CommitTransaction",
     ]);
-    expect(database.api.calls[1].sql).toMatch(/pg_advisory_xact_lock\(-?\d+\)/);
-    // Every statement of the migration ran in the one transaction.
-    const ids = new Set(database.api.calls.slice(6).map((c) => c.transactionId));
-    expect(ids.size).toBe(1);
-    expect([...ids][0]).toMatch(/^tx-/);
+    expect(database.calls[1].sql).toMatch(/pg_advisory_xact_lock\(-?\d+\)/);
+    // Each transaction's statements, commit included, named the transaction the BeginTransaction before them began.
+    const [setup, migrationTx] = database.calls.filter((c) => c.command === "BeginTransactionCommand").map((c) => c.began);
+    expect(setup).toEqual(expect.any(String));
+    expect(migrationTx).toEqual(expect.any(String));
+    expect(setup).not.toBe(migrationTx);
+    expect(database.calls.slice(1, 4).map((c) => c.transactionId)).toEqual([setup, setup, setup]);
+    expect(database.calls[4].transactionId).toBeUndefined();
+    expect(database.calls.slice(6).map((c) => c.transactionId)).toEqual(Array(6).fill(migrationTx));
   });
 
   it("rolls a failing migration back, leaving the database at the last good one, and names the statement", async () => {
@@ -77,10 +82,10 @@ describe("applyMigrations", () => {
     expect(error.message).toContain(`Migration ${BROKEN.name} failed at statement 2 of 2 (line 2)`);
     expect(error.message).toContain('relation "nowhere" does not exist');
     expect(error.message).toContain("rolled back");
-    expect(database.api.calls.at(-1)?.command).toBe("RollbackTransactionCommand");
+    expect(database.calls.at(-1)?.command).toBe("RollbackTransactionCommand");
     expect(await recorded()).toEqual([`${ALBUMS.name} ${ALBUMS.sha256.slice(0, 8)}`]);
     // The first statement of the failed migration was undone too; the one after it never ran.
-    expect(await database.api.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'albums' ORDER BY ordinal_position")).toEqual([["id"], ["title"]]);
+    expect(await database.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'albums' ORDER BY ordinal_position")).toEqual([["id"], ["title"]]);
     expect(await tables()).toEqual(["albums", "schema_migrations"]);
   });
 
@@ -104,14 +109,14 @@ describe("applyMigrations", () => {
   });
 
   it("waits for a resuming cluster with bounded backoff, and gives up after the last retry", async () => {
-    database.api.resumingFor = 3;
+    database.resumingFor = 3;
     expect(await apply([ALBUMS])).toEqual({ applied: [ALBUMS.name] });
     expect(noSleep).toEqual([1000, 2000, 4000]);
-    expect(database.api.calls.slice(0, 4).map((c) => c.command)).toEqual(["BeginTransactionCommand", "BeginTransactionCommand", "BeginTransactionCommand", "BeginTransactionCommand"]);
+    expect(database.calls.slice(0, 4).map((c) => c.command)).toEqual(["BeginTransactionCommand", "BeginTransactionCommand", "BeginTransactionCommand", "BeginTransactionCommand"]);
 
-    await database.api.reset();
+    await database.reset();
     noSleep.length = 0;
-    database.api.resumingFor = RESUMING_RETRIES + 1;
+    database.resumingFor = RESUMING_RETRIES + 1;
     const error = await apply([ALBUMS]).then(() => new Error("applied"), (e: unknown) => e as Error);
     expect(error.name).toBe("DatabaseResumingException");
     expect(noSleep).toEqual(Array.from({ length: RESUMING_RETRIES }, (_, i) => resumingDelay(i + 1)));
@@ -121,12 +126,72 @@ describe("applyMigrations", () => {
   it("retries nothing else: a statement error fails at once", async () => {
     await apply([ALBUMS, BROKEN]).catch(() => undefined);
     expect(noSleep).toEqual([]);
-    expect(database.api.calls.filter((c) => c.sql?.startsWith("ALTER TABLE nowhere"))).toHaveLength(1);
+    expect(database.calls.filter((c) => c.sql?.startsWith("ALTER TABLE nowhere"))).toHaveLength(1);
   });
 
-  it("applies each migration once when two deploys run at once: the second sees what the first recorded", async () => {
-    const [one, two] = await Promise.all([apply([ALBUMS, PHOTOS]), apply([ALBUMS, PHOTOS])]);
+  /*
+   * Two appliers at once (two deploys, or a deploy and `npm start`), each with its own client. Both are held until
+   * both have read schema_migrations (nothing recorded), so both try every migration. Then the second sends its first
+   * migration's BeginTransaction once the first's has begun, and the first's transaction is held open until the
+   * emulator logs that BeginTransaction waiting for it (nothing else is in flight then, so the order is certain).
+   *
+   * What this proves locally: the emulator serialises Data API transactions on its database (the second
+   * BeginTransaction waits for the first's commit), and applyMigrations, re-reading schema_migrations under the lock
+   * inside its transaction, then skips what the other recorded, so each migration applies exactly once with no error.
+   * What it cannot prove: that pg_advisory_xact_lock makes a second *connection* wait on Aurora. PGlite is one
+   * connection, where the emulator's turn-taking, not the lock, orders the transactions (and a session's own advisory
+   * locks never block it); that the lock statement is sent first in every transaction is pinned by the call-order test.
+   */
+  it("applies each migration once when two deploys run at once: the second waits for the first's transaction, then sees what it recorded", async () => {
+    let readRecords = 0;
+    let bothRead!: () => void;
+    const bothHaveRead = new Promise<void>((resolve) => (bothRead = resolve));
+    let firstBegan!: () => void;
+    const firstHasBegun = new Promise<void>((resolve) => (firstBegan = resolve));
+    let secondWaits: Promise<string> | undefined;
+    let waited = false;
+    let secondBegan!: () => void;
+    const secondHasBegun = new Promise<never>((_, reject) => (secondBegan = () => reject(new Error("the second's BeginTransaction was answered while the first's transaction held the database"))));
+    secondHasBegun.catch(() => {});
+    const applier = (role: "first" | "second") => {
+      let held = false;
+      const sent: SentCall[] = [];
+      const client = database.clientFor({
+        before: async (call) => {
+          sent.push(call);
+          if (readRecords < 2 || held) return;
+          if (role === "second" && call.command === "BeginTransactionCommand") {
+            held = true;
+            await firstHasBegun;
+          } else if (role === "first" && call.transactionId !== undefined) {
+            // The first statement of the first's first migration transaction, which holds the database.
+            held = true;
+            await Promise.race([secondWaits, secondHasBegun]);
+          }
+        },
+        after: async (call) => {
+          if (readRecords === 2 && call.command === "BeginTransactionCommand") (role === "first" ? firstBegan : secondBegan)();
+          if (!call.sql?.startsWith("SELECT name, sha256")) return;
+          if (++readRecords === 2) {
+            // Armed before either applier sends its first migration's BeginTransaction.
+            secondWaits = database.logged((line) => line.includes("a call waits for transaction"));
+            void secondWaits.then(() => (waited = true));
+            bothRead();
+          }
+          await bothHaveRead;
+        },
+      });
+      return { sent, run: () => applyMigrations(client, TARGET, [ALBUMS, PHOTOS], { sleep: async () => {} }) };
+    };
+    const [first, second] = [applier("first"), applier("second")];
+    const [one, two] = await Promise.all([first.run(), second.run()]);
+    expect(one.applied).toContain(ALBUMS.name);
+    expect(two.applied).not.toContain(ALBUMS.name);
     expect([...one.applied, ...two.applied].sort()).toEqual([ALBUMS.name, PHOTOS.name]);
-    expect(await recorded()).toHaveLength(2);
+    expect(await recorded()).toEqual([`${ALBUMS.name} ${ALBUMS.sha256.slice(0, 8)}`, `${PHOTOS.name} ${PHOTOS.sha256.slice(0, 8)}`]);
+    expect(waited).toBe(true);
+    // Both tried each migration: each checked schema_migrations under the lock, in its transaction, for both.
+    for (const { sent } of [first, second]) expect(sent.filter((c) => c.sql?.startsWith("SELECT sha256 FROM")).length).toBe(2);
+    expect(await database.query("SELECT count(*) FROM albums")).toEqual([[1]]);
   });
 });

@@ -1,162 +1,172 @@
 /**
- * A minimal RDS Data API over PGlite for the schema-migrations tests: BeginTransaction, ExecuteStatement (named
- * `:name` parameters, string values), CommitTransaction and RollbackTransaction, answered by a real PostgreSQL
- * (PGlite), so migrations' SQL, transactions and the advisory lock run for real.
+ * The schema-migrations tests' database: the local RDS Data API emulator (local/rds-data-server.ts, what `npm start`
+ * serves) with one in-memory PGlite database, reached through a real RDSDataClient (@aws-sdk/client-rds-data: REST-JSON,
+ * SigV4), so migrations' SQL, transactions and the advisory lock run in a real PostgreSQL through the real protocol.
+ * One emulator per test file (PGlite starts in about a second), its database emptied before each test.
  *
- * A stand-in until the local Data API emulator (local/, branch rds-local) lands: the tests should then send these
- * calls through a real RDSDataClient pointed at the emulator's endpoint instead (see the report of rds-migrations).
- *
- * PGlite is one connection, so transactions take turns: BeginTransaction waits until the transaction before it ended,
- * as a second applier waits on pg_advisory_xact_lock on Aurora. A statement outside a transaction waits too.
+ * Calls are recorded, and a paused cluster's DatabaseResumingException injected, by the client's own middleware
+ * stack (step "initialize", before the SDK's retries and the request), never by a second, fake, server.
  */
 import { createHash } from "node:crypto";
-import { PGlite } from "@electric-sql/pglite";
-import { DatabaseErrorException, DatabaseResumingException, type Field, type RDSDataClient } from "@aws-sdk/client-rds-data";
+import { DatabaseResumingException, ExecuteStatementCommand, RDSDataClient, type Field } from "@aws-sdk/client-rds-data";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { DataApiTarget, Migration } from "../../components/relational-database/contract";
+import { startLocalDataApi, type LocalDataApi } from "../../local/rds-data-server";
 
 export const TEST_TARGET: DataApiTarget = {
   resourceArn: "arn:aws:rds:eu-west-1:123456789012:cluster:gallery",
   secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:gallery-AbCdEf",
   database: "gallery",
 };
+const REGION = "eu-west-1";
+
+/** What the emulator accepts: what the provider's client signs with when its inputs name an endpoint (localCredentials). */
+const CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 
 /** A migration as readMigrations makes it from a file of `name` holding `sql`. */
 export const migration = (name: string, sql: string): Migration => ({ name, sql, sha256: createHash("sha256").update(sql).digest("hex") });
 
-/** One PGlite Data API for the file (PGlite starts in about a second), emptied before each test. */
-export function usePgliteDataApi(): { readonly api: PgliteDataApi; tables(): Promise<unknown[]> } {
-  let api: PgliteDataApi | undefined;
-  beforeAll(() => {
-    api = new PgliteDataApi();
-  });
-  afterAll(async () => {
-    await api?.db.close();
-  });
-  beforeEach(async () => {
-    await api!.reset();
-  });
-  return {
-    get api() {
-      return api!;
-    },
-    async tables() {
-      return (await api!.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")).map(([t]) => t);
-    },
-  };
-}
-
+/** One Data API call as the client sent it (and, for BeginTransaction, the transaction it began). */
 export interface SentCall {
+  /** The SDK's command name, e.g. "ExecuteStatementCommand". */
   command: string;
   sql?: string;
   transactionId?: string;
+  /** BeginTransaction's answer. */
+  began?: string;
 }
 
-export class PgliteDataApi {
-  readonly calls: SentCall[] = [];
-  /** Calls still to refuse with DatabaseResumingException (a paused cluster resuming). */
-  resumingFor = 0;
-  private turn: Promise<void> = Promise.resolve();
-  private release: (() => void) | undefined;
-  private current: string | undefined;
-  private next = 0;
+/** What a middleware of `clientFor` may do around a call: record it, refuse it, hold it. */
+export type CallHook = (call: SentCall) => Promise<void> | void;
 
-  constructor(readonly db: PGlite = new PGlite()) {}
-
-  /** The adapter as the RDSDataClient applyMigrations takes. */
-  get client(): RDSDataClient {
-    return { send: (command: unknown) => this.send(command) } as unknown as RDSDataClient;
-  }
-
-  /** Empties the database between tests. */
-  async reset(): Promise<void> {
-    await this.db.exec("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
-    this.calls.length = 0;
-    this.resumingFor = 0;
-  }
-
-  async query(sql: string): Promise<unknown[][]> {
-    return (await this.db.query<unknown[]>(sql, [], { rowMode: "array" })).rows;
-  }
-
-  private async send(command: unknown): Promise<unknown> {
-    const input = (command as { input: Record<string, unknown> }).input;
-    // By name: the code under test loads the SDK with require, which may be another copy than this module's import.
-    const name = (command as object).constructor.name;
-    this.calls.push({ command: name, ...(typeof input.sql === "string" ? { sql: input.sql } : {}), ...(typeof input.transactionId === "string" ? { transactionId: input.transactionId } : {}) });
-    if (this.resumingFor > 0) {
-      this.resumingFor--;
-      throw new DatabaseResumingException({ message: "Database is resuming. Please try again.", $metadata: {} });
-    }
-    if (name === "BeginTransactionCommand") {
-      await this.take();
-      await this.db.exec("BEGIN");
-      this.current = `tx-${++this.next}`;
-      return { transactionId: this.current, $metadata: {} };
-    }
-    if (name === "CommitTransactionCommand" || name === "RollbackTransactionCommand") {
-      this.own(input.transactionId);
-      await this.db.exec(name === "CommitTransactionCommand" ? "COMMIT" : "ROLLBACK");
-      this.end();
-      return { transactionStatus: name === "CommitTransactionCommand" ? "Transaction Committed" : "Rollback Complete", $metadata: {} };
-    }
-    if (name === "ExecuteStatementCommand") {
-      const outside = input.transactionId === undefined;
-      if (outside) await this.take();
-      else this.own(input.transactionId);
-      try {
-        return await this.execute(input.sql as string, (input.parameters ?? []) as Array<{ name: string; value: { stringValue?: string } }>);
-      } finally {
-        if (outside) this.end();
-      }
-    }
-    throw new Error(`the test Data API does not answer ${name}`);
-  }
-
-  private async execute(sql: string, parameters: Array<{ name: string; value: { stringValue?: string } }>) {
-    const values: unknown[] = [];
-    const text =
-      parameters.length === 0
-        ? sql
-        : sql.replace(/(?<!:):([A-Za-z_]\w*)/g, (_, key: string) => {
-            const parameter = parameters.find((p) => p.name === key);
-            if (!parameter) throw new Error(`no parameter ${key}`);
-            values.push(parameter.value.stringValue ?? null);
-            return `$${values.length}`;
-          });
-    try {
-      const result = await this.db.query<unknown[]>(text, values, { rowMode: "array" });
-      return { records: result.rows.map((row) => row.map(field)), numberOfRecordsUpdated: result.affectedRows ?? 0, $metadata: {} };
-    } catch (error) {
-      // What the Data API answers a statement PostgreSQL refused.
-      throw new DatabaseErrorException({ message: `ERROR: ${(error as Error).message}`, $metadata: {} });
-    }
-  }
-
-  private async take(): Promise<void> {
-    const before = this.turn;
-    let release!: () => void;
-    this.turn = new Promise<void>((resolve) => (release = resolve));
-    await before;
-    this.release = release;
-  }
-
-  private end(): void {
-    this.current = undefined;
-    const release = this.release;
-    this.release = undefined;
-    release?.();
-  }
-
-  private own(transactionId: unknown): void {
-    if (transactionId !== this.current) throw new Error(`transaction ${String(transactionId)} is not the open one (${String(this.current)})`);
-  }
+export interface TestDataApi {
+  /** The emulator's endpoint. */
+  readonly endpoint: string;
+  /** The calls `client` sent since the test began. */
+  readonly calls: SentCall[];
+  /** Calls of `client` still to refuse with DatabaseResumingException (a paused cluster resuming). */
+  resumingFor: number;
+  /** What the emulator logged since the test began. */
+  readonly log: string[];
+  /** Resolves once the emulator logs a line (from now on) that `matches`. */
+  logged(matches: (line: string) => boolean): Promise<string>;
+  /** The file's client (recording into `calls`, refusing while `resumingFor`). */
+  readonly client: RDSDataClient;
+  /** Another client of the emulator; `before` runs before each of its calls is sent, `after` once it is answered. */
+  clientFor(hooks: { before?: CallHook; after?: CallHook }): RDSDataClient;
+  /** Runs `sql` outside any transaction (not recorded), answering its rows as plain values. */
+  query(sql: string): Promise<unknown[][]>;
+  /** The tables of schema public, by name. */
+  tables(): Promise<unknown[]>;
+  /** Empties the database and forgets the calls. */
+  reset(): Promise<void>;
 }
 
-function field(value: unknown): Field {
-  if (value === null || value === undefined) return { isNull: true };
-  if (typeof value === "boolean") return { booleanValue: value };
-  if (typeof value === "number") return Number.isInteger(value) ? { longValue: value } : { doubleValue: value };
-  if (value instanceof Date) return { stringValue: value.toISOString() };
-  return { stringValue: String(value) };
+/** The file's emulator: started before its tests, stopped after them, emptied before each test. */
+export function useLocalDataApi(): TestDataApi {
+  let dataApi: LocalDataApi | undefined;
+  const clients: RDSDataClient[] = [];
+  const calls: SentCall[] = [];
+  const log: string[] = [];
+  const listeners = new Set<(line: string) => void>();
+  let admin: RDSDataClient | undefined;
+  let recording: RDSDataClient | undefined;
+
+  const newClient = (hooks: { before?: CallHook; after?: CallHook }) => {
+    const client = new RDSDataClient({ region: REGION, endpoint: dataApi!.endpoint, credentials: CREDENTIALS });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { sql?: unknown; transactionId?: unknown };
+        const call: SentCall = {
+          command: context.commandName ?? "",
+          ...(typeof input.sql === "string" ? { sql: input.sql } : {}),
+          ...(typeof input.transactionId === "string" ? { transactionId: input.transactionId } : {}),
+        };
+        await hooks.before?.(call);
+        const result = await next(args);
+        const began = (result.output as { transactionId?: unknown }).transactionId;
+        if (typeof began === "string") call.began = began;
+        await hooks.after?.(call);
+        return result;
+      },
+      { step: "initialize", name: "migrationsTestHooks" },
+    );
+    clients.push(client);
+    return client;
+  };
+
+  const api: TestDataApi = {
+    get endpoint() {
+      return dataApi!.endpoint;
+    },
+    calls,
+    resumingFor: 0,
+    log,
+    logged(matches) {
+      return new Promise((resolve) => {
+        const listener = (line: string) => {
+          if (!matches(line)) return;
+          listeners.delete(listener);
+          resolve(line);
+        };
+        listeners.add(listener);
+      });
+    },
+    get client() {
+      return recording!;
+    },
+    clientFor: newClient,
+    async query(sql) {
+      const out = await admin!.send(new ExecuteStatementCommand({ ...TEST_TARGET, sql }));
+      return (out.records ?? []).map((row) => row.map(value));
+    },
+    async tables() {
+      return (await api.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")).map(([t]) => t);
+    },
+    async reset() {
+      await api.query("DROP SCHEMA public CASCADE");
+      await api.query("CREATE SCHEMA public");
+      calls.length = 0;
+      log.length = 0;
+      listeners.clear();
+      api.resumingFor = 0;
+    },
+  };
+
+  beforeAll(async () => {
+    // In memory (no dataDir): nothing outlives the file.
+    dataApi = await startLocalDataApi({
+      databases: [{ name: "gallery", clusterArn: TEST_TARGET.resourceArn, secretArn: TEST_TARGET.secretArn, databaseName: TEST_TARGET.database, masterUsername: "gallery_admin", region: REGION }],
+      credentials: [CREDENTIALS],
+      log: (line) => {
+        log.push(line);
+        for (const listener of [...listeners]) listener(line);
+      },
+    });
+    admin = newClient({});
+    recording = newClient({
+      before(call) {
+        calls.push(call);
+        if (api.resumingFor > 0) {
+          api.resumingFor--;
+          // What the Data API answers while a paused Aurora Serverless v2 instance resumes.
+          throw new DatabaseResumingException({ message: "Database is resuming. Please try again.", $metadata: { httpStatusCode: 400 } });
+        }
+      },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    for (const client of clients) client.destroy();
+    await dataApi?.stop();
+  });
+  beforeEach(async () => {
+    await api.reset();
+  });
+  return api;
+}
+
+/** A Field's plain value. */
+function value(field: Field): unknown {
+  if (field.isNull) return null;
+  return field.stringValue ?? field.longValue ?? field.doubleValue ?? field.booleanValue ?? field.blobValue ?? field.arrayValue;
 }

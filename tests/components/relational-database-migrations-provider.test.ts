@@ -1,23 +1,22 @@
 /**
  * The SchemaMigrations dynamic provider, its functions called directly as Pulumi's dynamic-provider host calls them,
- * against PGlite behind a minimal Data API (./relational-database-migrations-data-api.ts): create and update apply the
+ * with the client it makes itself (dataApiClientFor: its inputs' `endpoint`, signed as localCredentials) against the
+ * local RDS Data API emulator on PGlite (./relational-database-migrations-data-api.ts): create and update apply the
  * pending migrations, check and diff say which will apply and refuse, at plan time, a change to or the removal of an
  * applied migration; delete leaves the database alone. Then the resource as a program declares it, under the mocks.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DataApiTarget, Migration } from "../../components/relational-database/contract";
-import { makeMigrationsProvider, migrationsLog, type MigrationsInputs, type MigrationsState } from "../../components/relational-database/migrations-provider";
+import { migrationsLog, migrationsProvider as provider, type MigrationsInputs, type MigrationsState } from "../../components/relational-database/migrations-provider";
 import { encodeMigrations, loadMigrationsProvider, SCHEMA_MIGRATIONS_TYPE, SchemaMigrations } from "../../components/relational-database/migrations-resource";
 import { record, resource, useMocks } from "../harness/mocks";
-import { migration, TEST_TARGET as TARGET, usePgliteDataApi } from "./relational-database-migrations-data-api";
+import { migration, TEST_TARGET as TARGET, useLocalDataApi } from "./relational-database-migrations-data-api";
 const ALBUMS = migration("0001_create_albums.sql", "CREATE TABLE albums (id text PRIMARY KEY);");
 const PHOTOS = migration("0002_create_photos.sql", "CREATE TABLE photos (id text PRIMARY KEY, album text REFERENCES albums (id));");
 
-const inputs = (migrations: Migration[], target: DataApiTarget = TARGET): MigrationsInputs => ({ target, region: "", ...encodeMigrations(migrations), aws: {} });
-
-const database = usePgliteDataApi();
-const provider = makeMigrationsProvider(() => database.api.client);
+const database = useLocalDataApi();
+const inputs = (migrations: Migration[], target: DataApiTarget = TARGET): MigrationsInputs => ({ target, region: "", ...encodeMigrations(migrations), endpoint: database.endpoint, aws: {} });
 const lines: string[] = [];
 const tables = () => database.tables();
 
@@ -83,7 +82,7 @@ describe("the schema-migrations provider", () => {
 
   it("applies everything to another database (a new cluster) without refusing what the old one had applied", async () => {
     const { id, outs } = await provider.create(inputs([ALBUMS, PHOTOS]));
-    await database.api.reset();
+    await database.reset();
     const other = { ...TARGET, resourceArn: "arn:aws:rds:eu-west-1:123456789012:cluster:gallery-2" };
     const news = await checked(outs as MigrationsInputs, inputs([PHOTOS], other));
     expect(news.pending).toBe(`1 to apply: ${PHOTOS.name}`);
