@@ -295,6 +295,9 @@ class DataApi {
       try {
         await this.send(() => new RollbackTransactionCommand({ resourceArn, secretArn, transactionId }));
       } catch (rollback) {
+        // A statement's error ends its transaction ("Transaction <ID> isn't found … aborted due to an error from a
+        // previous call", Data API troubleshooting): the rollback finds nothing to undo, and the work is undone.
+        if ((rollback as { name?: string }).name === "TransactionNotFoundException") throw error;
         // The transaction ends anyway: the Data API rolls back a transaction not committed within 3 minutes of its last call.
         const message = (error as Error).message;
         throw new MigrationError(`${message.startsWith(what) ? "" : `${what}: `}${message} (and its rollback failed: ${(rollback as Error).message}; the Data API rolls it back once it expires)`, { cause: error });
