@@ -129,12 +129,23 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (name text 
 
 /**
  * The advisory lock every applier takes in each of its transactions, so two deploys (or a deploy and `npm start`)
- * never interleave: the second waits for the first's transaction to end, then sees what it recorded. One 64-bit
- * key, the first 8 bytes of sha256("serverless-fullstack schema_migrations") as a signed bigint. Selected through
- * a subquery: pg_advisory_xact_lock returns void, a type the Data API's result mapping is not documented to take.
+ * never interleave: one 64-bit key, the first 8 bytes of sha256("serverless-fullstack schema_migrations") as a signed
+ * bigint. Tried, never waited on (pg_try_advisory_xact_lock answers at once,
+ * https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-ADVISORY-LOCKS): a blocking
+ * pg_advisory_xact_lock would wait inside one ExecuteStatement call, for as long as the other deploy's migration
+ * runs, and the Data API ends a call that runs too long (45 s is the figure usually given; the API reference names
+ * only "when the call times out", API_ExecuteStatement continueAfterTimeout). A busy lock ends the transaction, then
+ * waits (lockDelay) and begins again, LOCK_RETRIES times before giving up with a MigrationError.
  */
 export const MIGRATIONS_LOCK_KEY = createHash("sha256").update("serverless-fullstack schema_migrations").digest().readBigInt64BE(0).toString();
-const TAKE_LOCK = `SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(${MIGRATIONS_LOCK_KEY})) AS migrations_lock`;
+const TRY_LOCK = `SELECT pg_try_advisory_xact_lock(${MIGRATIONS_LOCK_KEY}) AS locked`;
+
+/** Tries of a busy lock before giving up: waits of 1, 2, 4, 8, then 15 s each, about 5 minutes in all. */
+export const LOCK_RETRIES = 24;
+
+export function lockDelay(attempt: number): number {
+  return Math.min(1000 * 2 ** (attempt - 1), 15_000);
+}
 
 export interface ApplyOptions {
   /** Progress lines ("apply 0002_add_photos.sql (3 statements)"). @default none */
@@ -145,6 +156,9 @@ export interface ApplyOptions {
    */
   sleep?: (ms: number) => Promise<void>;
 }
+
+/** What a transaction that found the lock busy answers: nothing was done, try again later. */
+const BUSY = Symbol("lock busy");
 
 /** A migration failed, or the folder and the database disagree: the message names the migration and the fix. */
 export class MigrationError extends Error {
@@ -164,8 +178,7 @@ export class MigrationError extends Error {
 export async function applyMigrations(client: RDSDataClient, target: DataApiTarget, migrations: Migration[], options: ApplyOptions = {}): Promise<{ applied: string[] }> {
   const data = new DataApi(client, target, options.sleep ?? defaultSleep);
   const log = options.log ?? (() => {});
-  await data.transaction(`Creating ${MIGRATIONS_TABLE}`, async (tx) => {
-    await tx.execute(TAKE_LOCK);
+  await data.locked(`Creating ${MIGRATIONS_TABLE}`, async (tx) => {
     await tx.execute(CREATE_TABLE);
   });
   const recorded = await data.recorded();
@@ -174,14 +187,18 @@ export async function applyMigrations(client: RDSDataClient, target: DataApiTarg
   if (pending.length === 0) log(`schema migrations: ${migrations.length} applied, none pending`);
   for (const migration of pending) {
     const statements = splitSqlStatements(migration.sql);
-    const done = await data.transaction(`Migration ${migration.name}`, async (tx) => {
-      await tx.execute(TAKE_LOCK);
-      // Another applier may have applied it while we waited for the lock.
-      const found = await tx.execute(`SELECT sha256 FROM ${MIGRATIONS_TABLE} WHERE name = :name`, [text("name", migration.name)]);
-      const sha = found.records?.[0]?.[0]?.stringValue;
+    const done = await data.locked(`Migration ${migration.name}`, async (tx) => {
+      // What the database records now, under the lock: another applier may have applied this migration, or others
+      // (another branch's folder), while we read without it; the same checks as before, against that.
+      const now = await data.recorded(tx);
+      const sha = now.get(migration.name);
       if (sha !== undefined) {
         if (sha !== migration.sha256) throw changedError(migration.name, sha, migration.sha256);
         return false;
+      }
+      const next = pendingMigrations(migrations, now)[0];
+      if (next?.name !== migration.name) {
+        throw new MigrationError(`Migration ${migration.name}: ${next ? `${next.name} is` : "nothing is"} pending before it in ${MIGRATIONS_TABLE} now (another applier changed it while this deploy ran); deploy again.`);
       }
       log(`schema migrations: apply ${migration.name} (${statements.length} statement${statements.length === 1 ? "" : "s"})`);
       for (const [index, statement] of statements.entries()) {
@@ -317,11 +334,37 @@ class DataApi {
     return result;
   }
 
-  /** What schema_migrations records: name → SHA-256. */
-  async recorded(): Promise<Map<string, string>> {
+  /**
+   * Runs `work` in a transaction holding the migrations' lock (TRY_LOCK): when another applier holds it, ends the
+   * transaction, waits lockDelay and begins again, and gives up after LOCK_RETRIES with a MigrationError saying so.
+   */
+  async locked<T>(what: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    let waited = 0;
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.transaction<T | typeof BUSY>(what, async (tx) => {
+        const lock = await tx.execute(TRY_LOCK);
+        if (lock.records?.[0]?.[0]?.booleanValue !== true) return BUSY;
+        return work(tx);
+      });
+      if (result !== BUSY) return result;
+      if (attempt > LOCK_RETRIES) {
+        throw new MigrationError(
+          `${what}: another deploy (or \`npm start\`) has been applying migrations to database ${this.target.database} of ${this.target.resourceArn} for over ${Math.round(waited / 1000)} s ` +
+            `(it holds the migrations' advisory lock, key ${MIGRATIONS_LOCK_KEY}). Let it finish, then deploy again; nothing of this deploy's was applied in this step.`,
+        );
+      }
+      const delay = lockDelay(attempt);
+      waited += delay;
+      await this.sleep(delay);
+    }
+  }
+
+  /** What schema_migrations records: name → SHA-256 (in `tx` when given). */
+  async recorded(tx?: Transaction): Promise<Map<string, string>> {
     const { resourceArn, secretArn, database } = this.target;
     const { ExecuteStatementCommand } = dataApiSdk();
-    const out = await this.send<ExecuteStatementCommandOutput>(() => new ExecuteStatementCommand({ resourceArn, secretArn, database, sql: `SELECT name, sha256 FROM ${MIGRATIONS_TABLE} ORDER BY name` }));
+    const sql = `SELECT name, sha256 FROM ${MIGRATIONS_TABLE} ORDER BY name`;
+    const out = tx ? await tx.execute(sql) : await this.send<ExecuteStatementCommandOutput>(() => new ExecuteStatementCommand({ resourceArn, secretArn, database, sql }));
     return new Map((out.records ?? []).map((row: Field[]) => [row[0]?.stringValue ?? "", row[1]?.stringValue ?? ""]));
   }
 

@@ -7,7 +7,7 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Migration } from "../../components/relational-database/contract";
-import { applyMigrations, MigrationError, RESUMING_RETRIES, resumingDelay } from "../../components/relational-database/migrations";
+import { applyMigrations, LOCK_RETRIES, lockDelay, MIGRATIONS_LOCK_KEY, MigrationError, RESUMING_RETRIES, resumingDelay } from "../../components/relational-database/migrations";
 import { migration, TEST_TARGET as TARGET, useLocalDataApi, type SentCall } from "./relational-database-migrations-data-api";
 
 const ALBUMS = migration("0001_create_albums.sql", "CREATE TABLE albums (id text PRIMARY KEY, title text NOT NULL);\nINSERT INTO albums VALUES ('a1', 'First; album');");
@@ -53,19 +53,19 @@ describe("applyMigrations", () => {
     const calls = database.calls.map((c) => `${c.command.replace("Command", "")}${c.sql ? ` ${c.sql.split(/\s/, 3).join(" ")}` : ""}`);
     expect(calls).toEqual([
       "BeginTransaction",
-      "ExecuteStatement SELECT 1 AS",
+      "ExecuteStatement SELECT pg_try_advisory_xact_lock(-4245924183792584501) AS",
       "ExecuteStatement CREATE TABLE IF",
       "CommitTransaction",
       "ExecuteStatement SELECT name, sha256",
       "BeginTransaction",
-      "ExecuteStatement SELECT 1 AS",
-      "ExecuteStatement SELECT sha256 FROM",
+      "ExecuteStatement SELECT pg_try_advisory_xact_lock(-4245924183792584501) AS",
+      "ExecuteStatement SELECT name, sha256",
       "ExecuteStatement CREATE TABLE albums",
       "ExecuteStatement INSERT INTO albums",
       "ExecuteStatement INSERT INTO public.schema_migrations",
       "CommitTransaction",
     ]);
-    expect(database.calls[1].sql).toMatch(/pg_advisory_xact_lock\(-?\d+\)/);
+    expect(database.calls[1].sql).toMatch(/^SELECT pg_try_advisory_xact_lock\(-?\d+\) AS locked$/);
     // Each transaction's statements, commit included, named the transaction the BeginTransaction before them began.
     const [setup, migrationTx] = database.calls.filter((c) => c.command === "BeginTransactionCommand").map((c) => c.began);
     expect(setup).toEqual(expect.any(String));
@@ -193,7 +193,69 @@ describe("applyMigrations", () => {
     expect(await recorded()).toEqual([`${ALBUMS.name} ${ALBUMS.sha256.slice(0, 8)}`, `${PHOTOS.name} ${PHOTOS.sha256.slice(0, 8)}`]);
     expect(waited).toBe(true);
     // Both tried each migration: each checked schema_migrations under the lock, in its transaction, for both.
-    for (const { sent } of [first, second]) expect(sent.filter((c) => c.sql?.startsWith("SELECT sha256 FROM")).length).toBe(2);
+    for (const { sent } of [first, second]) expect(sent.filter((c) => c.sql?.startsWith("SELECT name, sha256") && c.transactionId !== undefined).length).toBe(2);
     expect(await database.query("SELECT count(*) FROM albums")).toEqual([[1]]);
+  });
+
+  /*
+   * Two deploys of different branches: each adds its own 0002. The second read schema_migrations (0001 only, no
+   * lock) before the first applied its 0002, so only the check redone under the lock, in the second's transaction,
+   * sees the first's 0002. The first runs, whole, in the second's hook before the second's migration transaction.
+   */
+  it("refuses a migration when, under the lock, the database holds another deploy's migration this folder lacks", async () => {
+    await apply([ALBUMS]);
+    const ours = migration("0002_add_cover.sql", "ALTER TABLE albums ADD COLUMN cover text;");
+    const theirs = migration("0002_add_rating.sql", "ALTER TABLE albums ADD COLUMN rating int;");
+    let begins = 0;
+    const second = database.clientFor({
+      before: async (call) => {
+        if (call.command === "BeginTransactionCommand" && ++begins === 2) await applyMigrations(database.client, TARGET, [ALBUMS, theirs], { sleep: async () => {} });
+      },
+    });
+    const error = await applyMigrations(second, TARGET, [ALBUMS, ours], { sleep: async () => {} }).then(() => new Error("applied"), (e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(MigrationError);
+    expect(error.message).toContain(`Migration ${theirs.name} was applied to the database but is no longer in the migrations folder`);
+    expect(await recorded()).toEqual([`${ALBUMS.name} ${ALBUMS.sha256.slice(0, 8)}`, `${theirs.name} ${theirs.sha256.slice(0, 8)}`]);
+    expect(await database.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'albums' AND column_name = 'cover'")).toEqual([]);
+  });
+
+  /*
+   * A lock another session holds. PGlite is one session, where a session's own advisory locks never block it, so the
+   * lock's answer is made "busy" by this client's middleware, after the real call: `busy` times, then the real one.
+   */
+  const busyLockClient = (busy: number) => {
+    const client = database.clientFor({});
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        const sql = (args.input as { sql?: string }).sql ?? "";
+        if (busy > 0 && sql.includes("pg_try_advisory_xact_lock(")) {
+          busy--;
+          (result.output as { records?: unknown }).records = [[{ booleanValue: false }]];
+        }
+        return result;
+      },
+      { step: "initialize", name: "busyLock" },
+    );
+    return client;
+  };
+
+  it("tries the lock, never waits on it in a call: a busy lock ends the transaction and is tried again after a back-off", async () => {
+    const slept: number[] = [];
+    const result = await applyMigrations(busyLockClient(3), TARGET, [ALBUMS], { sleep: async (ms) => void slept.push(ms) });
+    expect(result).toEqual({ applied: [ALBUMS.name] });
+    expect(slept).toEqual([lockDelay(1), lockDelay(2), lockDelay(3)]);
+    expect(slept).toEqual([1000, 2000, 4000]);
+  });
+
+  it("gives up on a lock held too long with an error saying another deploy holds it, having applied nothing", async () => {
+    const slept: number[] = [];
+    const error = await applyMigrations(busyLockClient(Infinity), TARGET, [ALBUMS], { sleep: async (ms) => void slept.push(ms) }).then(() => new Error("applied"), (e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(MigrationError);
+    expect(error.message).toContain("another deploy (or `npm start`) has been applying migrations to database gallery");
+    expect(error.message).toContain(MIGRATIONS_LOCK_KEY);
+    expect(error.message).toContain("for over 315 s");
+    expect(slept).toHaveLength(LOCK_RETRIES);
+    expect(await tables()).toEqual([]);
   });
 });
