@@ -38,7 +38,11 @@ export interface MigrationsInputs {
   pending?: string;
 }
 
-export interface MigrationsState extends MigrationsInputs {
+/**
+ * The outputs: the inputs without `sql`. The SQL is kept only in the inputs (where the next deploy's update reads
+ * it: the provider gets the new inputs), not a second time in the outputs; what was applied is names and SHA-256s.
+ */
+export interface MigrationsState extends Omit<MigrationsInputs, "sql"> {
   /** JSON of name → SHA-256 of every migration this resource has seen applied. */
   applied: string;
   /** The migrations the last create or update applied. */
@@ -67,7 +71,7 @@ export function makeMigrationsProvider(clientFor: DataApiClientFor = dataApiClie
   const apply = async (inputs: MigrationsInputs): Promise<MigrationsState> => {
     const migrations = decode(inputs);
     const { applied } = await applyMigrations(clientFor(inputs), inputs.target, migrations, { log: (line) => migrationsLog.write(line) });
-    return { ...inputs, applied: inputs.migrations, lastApplied: applied };
+    return outputs(inputs, applied);
   };
   return {
     async check(olds: Partial<MigrationsInputs>, news: MigrationsInputs) {
@@ -100,7 +104,14 @@ export function makeMigrationsProvider(clientFor: DataApiClientFor = dataApiClie
       return { id: `${inputs.target.resourceArn}/${inputs.target.database}/schema_migrations`, outs };
     },
 
-    async update(_id: string, _olds: MigrationsState, news: MigrationsInputs) {
+    async update(_id: string, olds: MigrationsState, news: MigrationsInputs) {
+      // Nothing pending against what this resource applied to the same database (an update for new credentials, a
+      // session token, an endpoint or a region): no Data API call, which would wake a paused cluster, or fail on a
+      // stopped one, for nothing. The database's own check runs whenever something is pending.
+      if (sameDatabase(olds.target, news.target) && typeof olds.applied === "string" && pendingMigrations(decode(news), namesToSha(olds.applied)).length === 0) {
+        migrationsLog.write(`schema migrations: ${Object.keys(JSON.parse(news.migrations) as object).length} applied, none pending (the database was not called)`);
+        return { outs: outputs(news, []) };
+      }
       return { outs: await apply(news) };
     },
 
@@ -116,6 +127,12 @@ export const migrationsProvider = makeMigrationsProvider();
 function sameDatabase(olds: DataApiTarget | undefined, news: DataApiTarget | undefined): boolean {
   if (!olds || !news || (news as unknown) === UNKNOWN) return false;
   return olds.resourceArn === news.resourceArn && olds.database === news.database;
+}
+
+/** The state after a create or update that applied `applied`: the inputs without the SQL (MigrationsState). */
+function outputs(inputs: MigrationsInputs, applied: string[]): MigrationsState {
+  const { sql: _sql, ...rest } = inputs;
+  return { ...rest, applied: inputs.migrations, lastApplied: applied };
 }
 
 /** What `pending` says: the migrations to apply. */

@@ -48,16 +48,26 @@ export class SqlSplitError extends Error {
   }
 }
 
-/** The first words psql looks for: `create`, `function`, `procedure`, `or`, `replace`, by their first letter (psqlscan.l `identifiers`). */
-const ROUTINE_WORDS = new Map([
-  ["create", "c"],
-  ["function", "f"],
-  ["procedure", "p"],
-  ["or", "o"],
-  ["replace", "r"],
-]);
+/**
+ * The first words psql looks for: `create`, `function`, `procedure`, `or`, `replace`, by their first letter (psqlscan.l
+ * `identifiers`), "" for any other word. A function, not a module-level Map: this module is bundled into the
+ * schema-migrations provider, whose captured values Pulumi's closure serialiser rebuilds from their properties, and a
+ * Map rebuilt so has no entries (its `get` then throws "called on incompatible receiver").
+ */
+function routineWord(lower: string): string {
+  switch (lower) {
+    case "create":
+    case "function":
+    case "procedure":
+    case "or":
+    case "replace":
+      return lower[0];
+    default:
+      return "";
+  }
+}
 
-/** Whether a statement's first words (letters of ROUTINE_WORDS, "" for any other word) are CREATE [OR REPLACE] FUNCTION|PROCEDURE. */
+/** Whether a statement's first words (letters of routineWord, "" for any other word) are CREATE [OR REPLACE] FUNCTION|PROCEDURE. */
 function createsRoutine(first: string[]): boolean {
   if (first[0] !== "c") return false;
   if (first[1] === "f" || first[1] === "p") return true;
@@ -74,7 +84,7 @@ export function splitSqlStatements(script: string): SqlStatement[] {
   let start = -1; // index of the current statement's first significant character
   let startLine = 1;
   let line = 1;
-  let first: string[] = []; // the current statement's first four words, as ROUTINE_WORDS letters ("" for others)
+  let first: string[] = []; // the current statement's first four words, as routineWord letters ("" for others)
   let parens = 0; // parentheses open in the current statement
   let brackets = 0; // square brackets open in the current statement
   let depth = 0; // BEGIN/CASE … END blocks open in a CREATE FUNCTION|PROCEDURE statement
@@ -191,7 +201,7 @@ export function splitSqlStatements(script: string): SqlStatement[] {
         continue;
       }
       const lower = word.toLowerCase();
-      if (first.length < 4) first.push(ROUTINE_WORDS.get(lower) ?? "");
+      if (first.length < 4) first.push(routineWord(lower));
       if (parens === 0 && createsRoutine(first)) {
         if (lower === "begin") depth++;
         else if (lower === "case" && depth >= 1) depth++;

@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DataApiTarget, Migration } from "../../components/relational-database/contract";
-import { migrationsLog, migrationsProvider as provider, type MigrationsInputs, type MigrationsState } from "../../components/relational-database/migrations-provider";
+import { makeMigrationsProvider, migrationsLog, migrationsProvider as provider, type MigrationsInputs, type MigrationsState } from "../../components/relational-database/migrations-provider";
 import { encodeMigrations, loadMigrationsProvider, SCHEMA_MIGRATIONS_TYPE, SchemaMigrations } from "../../components/relational-database/migrations-resource";
 import { record, resource, useMocks } from "../harness/mocks";
 import { migration, TEST_TARGET as TARGET, useLocalDataApi } from "./relational-database-migrations-data-api";
@@ -89,6 +89,40 @@ describe("the schema-migrations provider", () => {
     expect(await provider.diff!(id, outs as MigrationsState, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
   });
 
+  it("keeps the SQL out of its outputs (names and SHA-256s only), and a second deploy's check, diff and update still work", async () => {
+    const first = await checked({}, inputs([ALBUMS]));
+    const { id, outs } = await provider.create(first);
+    const olds = outs as MigrationsState;
+    expect(Object.keys(olds)).not.toContain("sql");
+    expect(JSON.stringify(olds)).not.toContain("CREATE TABLE");
+    // The engine passes check the old inputs and diff/update the old outputs.
+    const news = await checked(first, inputs([ALBUMS, PHOTOS]));
+    expect(news.pending).toBe(`1 to apply: ${PHOTOS.name}`);
+    expect((await provider.diff!(id, olds, news)).changes).toBe(true);
+    const updated = (await provider.update!(id, olds, news)).outs as MigrationsState;
+    expect(updated.lastApplied).toEqual([PHOTOS.name]);
+    expect(Object.keys(updated)).not.toContain("sql");
+    expect(await tables()).toEqual(["albums", "photos", "schema_migrations"]);
+  });
+
+  it("updates for new credentials (a session token) with nothing pending without calling the database", async () => {
+    const { id, outs } = await provider.create(inputs([ALBUMS]));
+    const offline = makeMigrationsProvider(() => {
+      throw new Error("the database was called");
+    });
+    const news = { ...inputs([ALBUMS]), aws: { accessKey: "AKIAEXAMPLE", secretKey: "secret", token: "a-new-session-token" } };
+    expect((await offline.diff!(id, outs as MigrationsState, news)).changes).toBe(true);
+    const updated = (await offline.update!(id, outs as MigrationsState, news)).outs as MigrationsState;
+    expect(updated.lastApplied).toEqual([]);
+    expect(updated.applied).toBe((outs as MigrationsState).applied);
+    expect(updated.aws).toEqual(news.aws);
+    expect(lines.at(-1)).toBe("schema migrations: 1 applied, none pending (the database was not called)");
+    // Something pending, or another database: it calls.
+    await expect(offline.update!(id, outs as MigrationsState, { ...news, ...encodeMigrations([ALBUMS, PHOTOS]) })).rejects.toThrow("the database was called");
+    const other = { ...TARGET, resourceArn: "arn:aws:rds:eu-west-1:123456789012:cluster:gallery-2" };
+    await expect(offline.update!(id, outs as MigrationsState, inputs([ALBUMS], other))).rejects.toThrow("the database was called");
+  });
+
   it("refuses targets that are not a cluster ARN, a secret ARN and a database name", async () => {
     const result = await provider.check!({}, inputs([ALBUMS], { resourceArn: "gallery", secretArn: "arn:aws:s3:::x", database: "" }));
     expect(result.failures?.map((f) => f.property)).toEqual(["target.resourceArn", "target.secretArn", "target.database"]);
@@ -122,5 +156,25 @@ describe("SchemaMigrations", () => {
     const aws = declared.inputs.aws as Record<string, unknown>;
     expect(aws.value).toEqual({ profile: "deploy" });
     expect(aws["4dabf18193072939515e22adb298388d"]).toBe("1b47061264138c4ac30d75fd1eb44270");
+  });
+
+  it("runs, serialised as the program sends it, as Pulumi's dynamic-provider host loads it, against the local Data API", async () => {
+    const graph = await record(() => new SchemaMigrations("gallery-migrations", { target: TARGET, migrations: [ALBUMS] }));
+    const declared = resource(graph, SCHEMA_MIGRATIONS_TYPE, "gallery-migrations");
+    // What @pulumi/pulumi/cmd/dynamic-provider does with the `__provider` input: requireFromString(text).handler().
+    const requireFromString = require("require-from-string") as (code: string) => { handler(): pulumi.dynamic.ResourceProvider };
+    const host = requireFromString(declared.inputs.__provider as string).handler();
+    const first = (await host.check!({}, inputs([ALBUMS]))).inputs as MigrationsInputs;
+    expect(first.pending).toBe(`1 to apply: ${ALBUMS.name}`);
+    const { id, outs } = await host.create(first);
+    expect(outs.lastApplied).toEqual([ALBUMS.name]);
+    expect(Object.keys(outs)).not.toContain("sql");
+    const check = await host.check!(first, inputs([ALBUMS, PHOTOS]));
+    expect(check.failures ?? []).toEqual([]);
+    expect((await host.diff!(id, outs, check.inputs)).changes).toBe(true);
+    expect((await host.update!(id, outs, check.inputs)).outs.lastApplied).toEqual([PHOTOS.name]);
+    expect(await tables()).toEqual(["albums", "photos", "schema_migrations"]);
+    await host.delete!(id, outs);
+    expect(await tables()).toEqual(["albums", "photos", "schema_migrations"]);
   });
 });
