@@ -15,7 +15,7 @@ import { argFailer } from "../errors";
 import type { PolicyStatement } from "../iam";
 import { checkedKmsKey, checkKmsKeyArn } from "../kms";
 import { environmentVariable } from "../lambda/function";
-import { regionWhereCreated } from "../region";
+import { arnRegion, regionWhereCreated } from "../region";
 import { registerSpec } from "../spec-registry";
 import type { DataApiTarget, RelationalDatabaseSpec } from "./contract";
 import { readMigrations } from "./migrations";
@@ -52,7 +52,7 @@ export interface RelationalDatabaseGrants {
  * An Aurora PostgreSQL Serverless v2 database reached through the RDS Data API.
  *
  * @example
- * const network = new PrivateNetwork("network");
+ * const network = new PrivateNetwork("network", { executeApiEndpoint: false }); // the Data API needs no endpoint in the VPC
  * const db = new RelationalDatabase("gallery-db", { network, migrations: "migrations" });
  * new LambdaFunction("api", { entry: "handlers/api/index.ts", permissions: db.grants.dataApi(), environment: db.environment() });
  * // in the handler: new RDSDataClient().send(new ExecuteStatementCommand({ resourceArn: process.env.DATABASE_ARN,
@@ -92,6 +92,11 @@ export class RelationalDatabase extends pulumi.ComponentResource {
     const migrations = given.migrations !== undefined ? readMigrations(fail, "migrations", given.migrations) : [];
     const network = given.network;
     const retainOnDelete = given.retainOnDelete ?? false;
+    // With deletion protection, Pulumi protects the cluster and its writer too: otherwise `pulumi destroy` deletes the
+    // writer first (DeleteDBInstance has no protection of its own here) and only then finds RDS refusing the cluster,
+    // leaving a cluster without a writer, where every Data API call fails until the next `pulumi up` makes one.
+    // Undefined otherwise, so a `protect` given to the component still reaches them.
+    const protect = given.deletionProtection === true ? true : undefined;
     const databaseName = given.databaseName ?? "app";
     const masterUsername = given.masterUsername ?? "postgres";
     const minCapacity = given.minCapacity ?? 0.5;
@@ -178,7 +183,7 @@ export class RelationalDatabase extends pulumi.ComponentResource {
         applyImmediately: true,
         region,
       },
-      { parent: this, retainOnDelete, dependsOn: [logGroup] },
+      { parent: this, retainOnDelete, dependsOn: [logGroup], ...(protect ? { protect } : {}) },
     );
     // One writer. Not publicly accessible. Minor versions are not upgraded automatically: the provider would then read
     // back a newer engine_version than the program's, and the next `pulumi up` would ask RDS to downgrade (refused);
@@ -196,7 +201,7 @@ export class RelationalDatabase extends pulumi.ComponentResource {
         autoMinorVersionUpgrade: false,
         region,
       },
-      { parent: this, retainOnDelete, deleteBeforeReplace: true },
+      { parent: this, retainOnDelete, deleteBeforeReplace: true, ...(protect ? { protect } : {}) },
     );
 
     const secretArn = cluster.masterUserSecrets.apply((secrets) => {
@@ -228,7 +233,12 @@ export class RelationalDatabase extends pulumi.ComponentResource {
         { sid: `${sid}Secret`, actions: ["secretsmanager:GetSecretValue"], resources: [secretArn] },
         // A secret encrypted with a customer key: GetSecretValue decrypts it as the caller ("To retrieve a secret
         // encrypted with a customer managed key, kms:Decrypt", https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html).
-        ...(kmsKey ? [{ sid: `${sid}SecretKey`, actions: ["kms:Decrypt"], resources: [kmsKey] }] : []),
+        // Only through Secrets Manager (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service),
+        // as components/lambda/secrets.ts grants it: the key also encrypts the cluster's storage and snapshots. The
+        // secret's region (its ARN's) is the cluster's.
+        ...(kmsKey
+          ? [{ sid: `${sid}SecretKey`, actions: ["kms:Decrypt"], resources: [kmsKey], conditions: { StringEquals: { "kms:ViaService": secretArn.apply((arn) => `secretsmanager.${arnRegion(arn)}.amazonaws.com`) } } }]
+          : []),
       ],
     };
     registerSpec("RelationalDatabase", name, this.spec);

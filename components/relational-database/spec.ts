@@ -106,8 +106,10 @@ export interface RelationalDatabaseArgs {
   masterUsername?: string;
   /**
    * The fewest Aurora capacity units (ACUs, about 2 GiB of memory each) the instance scales down to, in steps of 0.5; 0
-   * pauses it after `secondsUntilAutoPause` without connections (the first call after that waits for it to resume,
-   * about 15 seconds) and needs an engine version with auto-pause (16.3+).
+   * pauses it after `secondsUntilAutoPause` without connections and needs an engine version with auto-pause (16.3+).
+   * A paused writer does not make the first call wait: the Data API refuses calls with `DatabaseResumingException`
+   * while it resumes (about 15 seconds), which the SDK does not retry, so handlers catch it and retry with back-off
+   * (docs/components/relational-database.md shows how); schema migrations do.
    * @default 0.5
    */
   minCapacity?: number;
@@ -123,11 +125,17 @@ export interface RelationalDatabaseArgs {
   kmsKeyArn?: pulumi.Input<string>;
   /** Days of automated backups (point-in-time restore), 1–35. @default 7 */
   backupRetentionDays?: number;
-  /** RDS refuses to delete the cluster while set (`pulumi destroy` fails until it is turned off). Prod should. @default false */
+  /**
+   * RDS refuses to delete the cluster while set, and Pulumi protects the cluster and its writer (`protect`), so
+   * `pulumi destroy` (or a change that would replace either) stops before deleting anything, the writer included. To
+   * delete the database: set it to false and `pulumi up` (which lifts both), then `pulumi destroy`. Prod should.
+   * @default false
+   */
   deletionProtection?: boolean;
   /**
    * Keep the cluster, its instance, subnet group, security group and log group when they leave the program (`pulumi
-   * destroy`, a replacement); a kept cluster keeps billing and keeps its VPC in use. Prod should.
+   * destroy`, a replacement); a kept cluster keeps billing and keeps its VPC in use, so it needs a `network` over an
+   * existing VPC (`existingVpc`): a VPC this stack created could not be destroyed with the cluster still in it.
    * @default false
    */
   retainOnDelete?: boolean;
@@ -259,6 +267,18 @@ function validateNetwork(fail: ArgFailure, args: RelationalDatabaseArgs): void {
   if (!(network instanceof PrivateNetwork)) fail("network", network === undefined ? undefined : "(not a PrivateNetwork)", "is not a PrivateNetwork", 'Pass one, e.g. network: new PrivateNetwork("network").');
   if (!network.spec.existing && network.spec.availabilityZones < 2) {
     fail("network", network.spec.name, `has subnets in ${network.spec.availabilityZones} Availability Zone; an RDS DB subnet group needs subnets in at least two (DBSubnetGroupDoesNotCoverEnoughAZs)`, `Create the PrivateNetwork with availabilityZones: 2 or more.`);
+  }
+  // A kept cluster's writer keeps its network interfaces in the subnets, and the kept security group stays in the
+  // VPC: deleting a subnet or VPC in use fails (DependencyViolation, https://docs.aws.amazon.com/vpc/latest/userguide/delete-vpc.html
+  // "you must first delete or detach all resources in the VPC"), so a destroy of a stack that created the network
+  // would stop half done, with the network's endpoints and routes gone and its subnets and VPC left in the state.
+  if (args.retainOnDelete === true && !network.spec.existing) {
+    fail(
+      "retainOnDelete",
+      true,
+      `keeps the cluster in the VPC of PrivateNetwork "${network.spec.name}", which this stack creates: \`pulumi destroy\` would then fail deleting its subnets and VPC (DependencyViolation: the kept cluster still uses them)`,
+      "Place a kept database in a VPC that outlives the stack (a PrivateNetwork with existingVpc), or leave retainOnDelete off and rely on deletionProtection and the final snapshot.",
+    );
   }
   if (args.region && network.spec.region && args.region !== network.spec.region) {
     fail("region", args.region, `is not the network's region (${network.spec.region}); a cluster's subnets are in its own region`, `Leave region out (the network's), or use a PrivateNetwork in ${args.region}.`);

@@ -79,6 +79,8 @@ describe("RelationalDatabase", () => {
     });
     expect(instance.deleteBeforeReplace).toBe(true);
     for (const kept of [cluster, instance, subnets, securityGroup, logGroup]) expect(kept.retainOnDelete).toBe(false);
+    // Without deletionProtection, nothing is protected (a destroy deletes it all).
+    for (const unprotected of [cluster, instance]) expect(unprotected.protect).toBe(false);
     expect(securityFindings(graph)).toEqual([]);
     expect(deployFindings(graph)).toEqual([]);
   });
@@ -123,22 +125,34 @@ describe("RelationalDatabase", () => {
     expect(resource(graph, LOG_GROUP, "keyed-postgresql-logs").inputs.retentionInDays).toBe(90);
     expect(resource(graph, SUFFIX, "keyed-identifier-suffix").inputs.keepers).toMatchObject({ databaseName: "gallery", masterUsername: "owner", kmsKeyArn: KEY });
     const statements = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "keyed-api-policy").inputs.policy).Statement;
-    expect(statements).toContainEqual({ Sid: "keyedSecretKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [KEY] });
+    // Only through Secrets Manager: the key also encrypts the storage and snapshots.
+    expect(statements).toContainEqual({ Sid: "keyedSecretKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [KEY], Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } } });
     expect(Object.keys(resource(graph, "aws:lambda/function:Function", "keyed-api-function").inputs.environment.variables)).toEqual(expect.arrayContaining(["GALLERY_DB_ARN", "GALLERY_DB_SECRET_ARN", "GALLERY_DB_NAME"]));
     expect(securityFindings(graph)).toEqual([]);
     expect(deployFindings(graph)).toEqual([]);
   });
 
   it("keeps everything the cluster uses on delete when asked, protects it, and can skip the final snapshot", async () => {
-    const graph = await record(() => database("kept", { retainOnDelete: true, deletionProtection: true, finalSnapshot: false }));
+    const existing = () => new PrivateNetwork("kept-net", { existingVpc: { vpcId: "vpc-0abc", subnetIds: ["subnet-a", "subnet-b"] } });
+    const graph = await record(() => database("kept", { retainOnDelete: true, deletionProtection: true, finalSnapshot: false }, existing()));
     for (const [type, name] of [[CLUSTER, "kept-cluster"], [INSTANCE, "kept-instance"], [SUBNET_GROUP, "kept-subnets"], [SECURITY_GROUP, "kept-cluster"], [LOG_GROUP, "kept-postgresql-logs"]]) {
       expect(resource(graph, type, name).retainOnDelete).toBe(true);
     }
     const cluster = resource(graph, CLUSTER, "kept-cluster");
     expect(cluster.inputs).toMatchObject({ deletionProtection: true, skipFinalSnapshot: true });
     expect(cluster.inputs.finalSnapshotIdentifier).toBeUndefined();
+    // Pulumi refuses to delete (or replace) the cluster and its writer before any delete runs, so a destroy never
+    // deletes the writer of a cluster RDS then refuses to delete.
+    expect(cluster.protect).toBe(true);
+    expect(resource(graph, INSTANCE, "kept-instance").protect).toBe(true);
     // A production stack asks for deletion protection (RDS10): this one passes it, the unprotected ones above do not.
     expect(SECURITY_RULES.flatMap((rule) => rule.check(graph, { stack: "prod", production: true })).filter((f) => f.rule === "RDS10")).toEqual([]);
+  });
+
+  it("refuses to keep a cluster on delete in a VPC the stack creates, whose destroy it would block", async () => {
+    await expect(record(() => database("stuck", { retainOnDelete: true }))).rejects.toThrow(
+      /RelationalDatabase "stuck": retainOnDelete true keeps the cluster in the VPC of PrivateNetwork "stuck-net", which this stack creates: `pulumi destroy` would then fail deleting its subnets and VPC \(DependencyViolation[^]*existingVpc/,
+    );
   });
 
   it("names the cluster and instance in lower case, as RDS stores them, and in the network's region", async () => {
