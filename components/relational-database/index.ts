@@ -206,7 +206,12 @@ export class RelationalDatabase extends pulumi.ComponentResource {
 
     const secretArn = cluster.masterUserSecrets.apply((secrets) => {
       const arn = secrets?.[0]?.secretArn;
-      if (!arn) throw new Error(`RelationalDatabase "${name}": the cluster reports no master user secret (manageMasterUserPassword).`);
+      if (!arn) {
+        throw new Error(
+          `RelationalDatabase "${name}": the cluster reports no master user secret, which manageMasterUserPassword makes. ` +
+            "If it was changed outside the program, run `pulumi refresh`, then `pulumi up` (which turns manageMasterUserPassword back on).",
+        );
+      }
       return arn;
     });
     const schemaMigrations =

@@ -169,13 +169,12 @@ function hasFeature(since: Readonly<Record<number, number>>, [major, minor]: [nu
   return since[major] !== undefined && minor >= since[major];
 }
 
-/** The first version of each major that has the feature, for a fix: "16.3, 15.7, …". */
+/** The first version of each major that has the feature, for a fix: "any 18 or 17, 16.3, 15.7, …". */
 function firstVersions(since: Readonly<Record<number, number>>): string {
-  return Object.entries(since)
-    .map(([major, minor]) => `${major}.${minor}`)
-    .filter((version) => !version.endsWith(".0"))
-    .reverse()
-    .join(", ");
+  const entries = Object.entries(since).reverse();
+  const whole = entries.filter(([, minor]) => minor === 0).map(([major]) => major);
+  const partial = entries.filter(([, minor]) => minor !== 0).map(([major, minor]) => `${major}.${minor}`);
+  return [...(whole.length > 0 ? [`any ${whole.join(" or ")}`] : []), ...partial].join(", ");
 }
 
 const HALF_STEPS = (value: number) => Number.isInteger(value * 2);

@@ -159,7 +159,7 @@ describe("RelationalDatabase", () => {
     const graph = await record(() => database("GalleryDb", {}, new PrivateNetwork("eu-net", { region: "eu-west-1" })));
     const suffix = resource(graph, SUFFIX, "GalleryDb-identifier-suffix").state.result;
     const cluster = resource(graph, CLUSTER, "GalleryDb-cluster");
-    expect(cluster.inputs).toMatchObject({ clusterIdentifier: `gallerydb-cluster-${suffix}`, region: "eu-west-1" });
+    expect(cluster.inputs).toMatchObject({ clusterIdentifier: `gallerydb-cluster-${suffix}`, finalSnapshotIdentifier: `gallerydb-cluster-${suffix}-final`, region: "eu-west-1" });
     expect(cluster.state.arn).toBe(`arn:aws:rds:eu-west-1:123456789012:cluster:gallerydb-cluster-${suffix}`);
     expect(resource(graph, INSTANCE, "GalleryDb-instance").inputs).toMatchObject({ identifier: `gallerydb-instance-${suffix}`, region: "eu-west-1" });
     expect(resource(graph, SUBNET_GROUP, "GalleryDb-subnets").inputs).toMatchObject({ namePrefix: "gallerydb-", region: "eu-west-1" });
@@ -189,7 +189,7 @@ describe("RelationalDatabase", () => {
     [{ engineVersion: "12.22" }, /engineVersion "12\.22" is an Aurora PostgreSQL version without the RDS Data API/],
     [{ minCapacity: 0.3 }, /minCapacity 0\.3 is not a capacity Aurora Serverless v2 takes \(0–256 ACUs in steps of 0\.5\)/],
     [{ minCapacity: -1 }, /minCapacity -1 is not a capacity/],
-    [{ engineVersion: "16.2", minCapacity: 0 }, /minCapacity 0 pauses the instance when idle, which Aurora PostgreSQL 16\.2 cannot.*16\.3, 15\.7, 14\.12, 13\.15 or later/],
+    [{ engineVersion: "16.2", minCapacity: 0 }, /minCapacity 0 pauses the instance when idle, which Aurora PostgreSQL 16\.2 cannot.*any 18 or 17, 16\.3, 15\.7, 14\.12, 13\.15 or later/],
     [{ maxCapacity: 0.5 }, /maxCapacity 0\.5 is not a capacity Aurora Serverless v2 takes \(1–256/],
     [{ maxCapacity: 256.5 }, /maxCapacity 256\.5 is not a capacity/],
     [{ engineVersion: "16.1", maxCapacity: 200 }, /maxCapacity 200 is over 128 ACUs, the most Aurora PostgreSQL 16\.1 scales to/],
