@@ -151,8 +151,9 @@ export interface ApplyOptions {
   /** Progress lines ("apply 0002_add_photos.sql (3 statements)"). @default none */
   log?: (line: string) => void;
   /**
-   * How long to wait before retry `attempt` (1-based) of a call refused with DatabaseResumingException; the default
-   * backs off 1, 2, 4, 8, 8… seconds. Tests pass one that does not sleep.
+   * How to wait before retrying: a call refused with DatabaseResumingException (resumingDelay: 1, 2, 4, 8, 8… s), or
+   * a transaction that found the migrations' lock busy (lockDelay: 1, 2, 4, 8, 15… s). Tests pass one that does not
+   * sleep.
    */
   sleep?: (ms: number) => Promise<void>;
 }

@@ -145,7 +145,8 @@ describe("RelationalDatabase", () => {
     // deletes the writer of a cluster RDS then refuses to delete.
     expect(cluster.protect).toBe(true);
     expect(resource(graph, INSTANCE, "kept-instance").protect).toBe(true);
-    // A production stack asks for deletion protection (RDS10): this one passes it, the unprotected ones above do not.
+    // A production stack asks for deletion protection (RDS10): this one passes it (that it fails an unprotected
+    // cluster is tests/security/rds-rules.test.ts's).
     expect(SECURITY_RULES.flatMap((rule) => rule.check(graph, { stack: "prod", production: true })).filter((f) => f.rule === "RDS10")).toEqual([]);
   });
 
