@@ -133,8 +133,9 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (name text 
  * bigint. Tried, never waited on (pg_try_advisory_xact_lock answers at once,
  * https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-ADVISORY-LOCKS): a blocking
  * pg_advisory_xact_lock would wait inside one ExecuteStatement call, for as long as the other deploy's migration
- * runs, and the Data API ends a call that runs too long (45 s is the figure usually given; the API reference names
- * only "when the call times out", API_ExecuteStatement continueAfterTimeout). A busy lock ends the transaction, then
+ * runs, and the Data API cancels an operation that does not finish within 45 seconds ("By default, the Data API cancels
+ * an operation and returns a timeout error if the operation doesn't finish processing within 45 seconds",
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/data-api-timeouts.html). A busy lock ends the transaction, then
  * waits (lockDelay) and begins again, LOCK_RETRIES times before giving up with a MigrationError.
  */
 export const MIGRATIONS_LOCK_KEY = createHash("sha256").update("serverless-fullstack schema_migrations").digest().readBigInt64BE(0).toString();
