@@ -37,7 +37,8 @@ export const MAX_STATEMENT_BYTES = 3 * 1024 * 1024;
  * Statements a migration may not hold, with why: each migration runs in one transaction that applyMigrations opens
  * and commits, and PostgreSQL refuses these inside a transaction block ("cannot run inside a transaction block":
  * https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY, sql-vacuum.html,
- * sql-createdatabase.html, sql-altersystem.html) or they would end ours.
+ * sql-createdatabase.html, sql-altersystem.html, sql-discard.html, sql-cluster.html for CLUSTER without a table,
+ * sql-reindex.html for REINDEX SYSTEM and DATABASE) or they would end ours.
  */
 const REFUSED_STATEMENTS: Array<{ pattern: RegExp; problem: string; fix: string }> = [
   {
@@ -46,7 +47,8 @@ const REFUSED_STATEMENTS: Array<{ pattern: RegExp; problem: string; fix: string 
     fix: "Remove the statement; to apply part of the file on its own, move that part to its own migration file.",
   },
   {
-    pattern: /^(create\s+(unique\s+)?index\s+concurrently|drop\s+index\s+concurrently|reindex\b.*\bconcurrently|vacuum|create\s+database|drop\s+database|create\s+tablespace|drop\s+tablespace|alter\s+system)/is,
+    pattern:
+      /^(create\s+(unique\s+)?index\s+concurrently|drop\s+index\s+concurrently|reindex\b.*\bconcurrently|reindex\s+(\([^)]*\)\s*)?(system|database)\b|vacuum|create\s+database|drop\s+database|create\s+tablespace|drop\s+tablespace|alter\s+system|discard\s+all\b|cluster(\s*\([^)]*\))?(\s+verbose)?\s*$)/is,
     problem: "cannot run inside a transaction block, and each migration runs in one transaction",
     fix: "Use the plain form (e.g. CREATE INDEX without CONCURRENTLY), or run it outside migrations.",
   },

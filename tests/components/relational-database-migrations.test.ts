@@ -169,6 +169,11 @@ describe("readMigrations", () => {
       ["start transaction isolation level serializable", "controls the transaction"],
       ["CREATE INDEX CONCURRENTLY photos_album ON photos (album)", "cannot run inside a transaction block"],
       ["vacuum analyze photos", "cannot run inside a transaction block"],
+      ["DISCARD ALL", "cannot run inside a transaction block"],
+      ["CLUSTER", "cannot run inside a transaction block"],
+      ["cluster verbose", "cannot run inside a transaction block"],
+      ["REINDEX (VERBOSE) SYSTEM app", "cannot run inside a transaction block"],
+      ["reindex database app", "cannot run inside a transaction block"],
     ]) {
       write("0001_a.sql", `SELECT 1;\n${statement};\n`);
       const error = refusal();
@@ -176,7 +181,7 @@ describe("readMigrations", () => {
       expect(error.message, statement).toContain("(line 2)");
     }
     // A savepoint's rollback, and a function body's BEGIN … END, stay inside the migration's transaction.
-    write("0001_a.sql", "SAVEPOINT s;\nROLLBACK TO SAVEPOINT s;\nCREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END;\n");
+    write("0001_a.sql", "SAVEPOINT s;\nROLLBACK TO SAVEPOINT s;\nCREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END;\nCLUSTER photos USING photos_pkey;\nREINDEX TABLE photos;\nDISCARD TEMP;\n");
     expect(read()).toHaveLength(1);
   });
 });
