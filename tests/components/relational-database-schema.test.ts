@@ -42,6 +42,6 @@ describe("RelationalDatabase migrations", () => {
   });
 
   it("refuses a folder that does not exist, naming the argument", async () => {
-    await expect(record(() => new RelationalDatabase("gone", { network: new PrivateNetwork("gone-net"), migrations: join(folder, "missing") }))).rejects.toThrow(/RelationalDatabase "gone".*migrations/s);
+    await expect(record(() => new RelationalDatabase("gone", { network: new PrivateNetwork("gone-net"), migrations: join(folder, "missing") }))).rejects.toThrow(/RelationalDatabase "gone": migrations ".*missing" does not exist.*Point it at the folder of \.sql migration files/s);
   });
 });
