@@ -59,6 +59,8 @@ const LARGEST_REQUEST_BYTES = 4 * 1024 * 1024;
 const LARGEST_RESPONSE_BYTES = 1024 * 1024;
 /** ExecuteStatement's `sql`: "Length Constraints: Minimum length of 0. Maximum length of 65536." */
 const LONGEST_SQL = 65_536;
+/** The longest ARN IAM takes (a policy's Resource, https://docs.aws.amazon.com/IAM/latest/APIReference/API_Policy.html: Arn 20–2048). */
+const LONGEST_ARN = 2048;
 
 /** One database the endpoint serves: a RelationalDatabase's cluster, as functions name it. */
 export interface LocalDatabaseDefinition {
@@ -241,9 +243,13 @@ function optionalString(input: Record<string, unknown>, name: string, max: numbe
 }
 
 async function perform(operation: Operation, input: Record<string, unknown>, caller: string | undefined, context: Context): Promise<unknown> {
-  // resourceArn and secretArn: "Length Constraints: Minimum length of 11. Maximum length of 100." (API reference).
-  const resourceArn = required(input, "resourceArn", 100, 11);
-  const secretArn = required(input, "secretArn", 100, 11);
+  // resourceArn and secretArn: the API reference says "Minimum length of 11. Maximum length of 100.", but the Data API
+  // serves longer ARNs: an RDS-managed master user secret (`…:secret:rds!cluster-<uuid>-XXXXXX`) is 108 characters in
+  // us-east-1 and a cluster of a 63-character identifier 106, and AWS answers calls naming them (a client enforcing 100
+  // refused a 101-character cluster ARN AWS serves, soto-project/soto#471, which raised its limit to an ARN's 2048,
+  // soto#473; @aws-sdk/client-rds-data checks no length). So only the minimum and an ARN's 2048 are kept.
+  const resourceArn = required(input, "resourceArn", LONGEST_ARN, 11);
+  const secretArn = required(input, "secretArn", LONGEST_ARN, 11);
   // IAM first, as AWS answers an unauthorised caller before saying whether the resource exists.
   const refuse = (action: string, resource: string) => {
     const refused = caller === undefined ? undefined : context.authorise?.(caller, action, resource);

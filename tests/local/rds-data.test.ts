@@ -26,8 +26,11 @@ import { signedFetch } from "../harness/signed-fetch";
 
 const REGION = "us-east-1";
 const CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
-const CLUSTER = `arn:aws:rds:${REGION}:${MOCK_ACCOUNT_ID}:cluster:rdsl-photos-cluster-1a2b3c`;
-const SECRET = `arn:aws:secretsmanager:${REGION}:${MOCK_ACCOUNT_ID}:secret:rds!cluster-7d1e-AbCdEf`;
+// As long as AWS makes them: a 63-character cluster identifier (106-character ARN) and the RDS-managed secret
+// `rds!cluster-<uuid>-XXXXXX` (108 characters), both over the API reference's 100.
+const IDENTIFIER = `rdsl-photos-cluster-${"c".repeat(43)}`;
+const CLUSTER = `arn:aws:rds:${REGION}:${MOCK_ACCOUNT_ID}:cluster:${IDENTIFIER}`;
+const SECRET = `arn:aws:secretsmanager:${REGION}:${MOCK_ACCOUNT_ID}:secret:rds!cluster-7d1e4c2a-9b3f-4e21-8c5d-0a1b2c3d4e5f-AbCdEf`;
 const entry = "tests/fixtures/handlers/echo.ts";
 
 const stateDir = mkdtempSync(join(tmpdir(), "sf-rds-data-"));
@@ -68,7 +71,7 @@ beforeAll(async () => {
     engineVersion: "16.6",
     databaseName: "photos",
     masterUsername: "photos_admin",
-    clusterIdentifier: "rdsl-photos-cluster-1a2b3c",
+    clusterIdentifier: IDENTIFIER,
     clusterArn: CLUSTER,
     secretArn: SECRET,
     migrations: [],
