@@ -615,6 +615,9 @@ class LocalDatabase {
           throw new DataApiError(failure.code, `Batch entry ${index} was aborted: ${failure.message}`);
         }
       }
+      // The batch's own transaction commits here, not in run's cleanup: deferred constraints are checked at COMMIT, and
+      // a COMMIT that fails fails the call (DatabaseErrorException), as Aurora answers it; nothing of the batch stays.
+      if (transactionId === undefined) await this.db.query("COMMIT");
       return { updateResults: sets.map(() => ({ generatedFields: [] })) };
     });
   }

@@ -238,6 +238,15 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
     expect((await rds.send(new BatchExecuteStatementCommand({ ...target, sql, parameterSets: sets(["b1", "b2", "b3"]) }))).updateResults).toEqual([{ generatedFields: [] }, { generatedFields: [] }, { generatedFields: [] }]);
     expect(await failure(rds.send(new BatchExecuteStatementCommand({ ...target, sql, parameterSets: sets(["b4", null, "b5"]) })))).toMatchObject({ name: "DatabaseErrorException", message: expect.stringMatching(/^Batch entry 1 was aborted: ERROR: null value in column "title".*; SQLState: 23502$/s) });
     expect((await run({ sql: "SELECT title FROM albums WHERE title LIKE 'b_' ORDER BY title" }, rds)).records).toEqual([[{ stringValue: "b1" }], [{ stringValue: "b2" }], [{ stringValue: "b3" }]]);
+
+    // A constraint checked at COMMIT (deferred) fails the batch, and none of its rows stay.
+    await run({ sql: "CREATE TABLE album_tags (album_id int REFERENCES albums (id) DEFERRABLE INITIALLY DEFERRED, tag text)" }, rds);
+    expect(await failure(rds.send(new BatchExecuteStatementCommand({ ...target, sql: "INSERT INTO album_tags VALUES (:id, 'x')", parameterSets: [[{ name: "id", value: { longValue: 424242 } }]] })))).toEqual({
+      name: "DatabaseErrorException",
+      message: expect.stringMatching(/^ERROR: insert or update on table "album_tags" violates foreign key constraint .*; SQLState: 23503$/s),
+      status: 400,
+    });
+    expect((await run({ sql: "SELECT count(*) FROM album_tags" }, rds)).records).toEqual([[{ longValue: 0 }]]);
   });
 
   it("answers the Data API's errors: another database, cluster, secret, several statements, arrays, a result over 1 MiB", async () => {
