@@ -49,9 +49,15 @@ export interface DataApiLimits {
   transactionIdleMs: number;
   /** A transaction older than this is rolled back (24 hours). */
   transactionMaxMs: number;
+  /**
+   * Calls that may wait for one database at once; one more is refused with ServiceUnavailableError (503, which the
+   * SDK retries). Local only: Aurora gives each call a connection (max_connections bounds them), here each waiter
+   * holds its SQL and parameters (up to 4 MiB) until its turn.
+   */
+  maxWaiting: number;
 }
 
-export const DATA_API_LIMITS: Readonly<DataApiLimits> = { statementTimeoutMs: 45_000, transactionIdleMs: 3 * 60_000, transactionMaxMs: 24 * 60 * 60_000 };
+export const DATA_API_LIMITS: Readonly<DataApiLimits> = { statementTimeoutMs: 45_000, transactionIdleMs: 3 * 60_000, transactionMaxMs: 24 * 60 * 60_000, maxWaiting: 100 };
 
 /** "The maximum size of the HTTP request submitted through the Data API is 4 MiB" (BatchExecuteStatement, API reference). */
 const LARGEST_REQUEST_BYTES = 4 * 1024 * 1024;
@@ -197,6 +203,12 @@ async function answer(request: IncomingMessage, response: ServerResponse, contex
     response.writeHead(status, headers);
     response.end(JSON.stringify(body));
   };
+  // The caller went away (closed its connection) before its answer: a waiting call leaves the queue, and a
+  // transaction begun for it is rolled back (no one holds its ID).
+  const gone = new AbortController();
+  response.on("close", () => {
+    if (!response.writableFinished) gone.abort();
+  });
   try {
     const body = await readBody(request, LARGEST_REQUEST_BYTES);
     if (body.length > LARGEST_REQUEST_BYTES) throw new DataApiError("BadRequestException", `The request is larger than the Data API's ${LARGEST_REQUEST_BYTES} bytes.`, 413);
@@ -212,7 +224,7 @@ async function answer(request: IncomingMessage, response: ServerResponse, contex
       throw new DataApiError("SerializationException", "The request body is not JSON.");
     }
     if (input === null || typeof input !== "object" || Array.isArray(input)) throw new DataApiError("SerializationException", "The request body is not a JSON object.");
-    const result = await perform(operation, input, verdict.signer.accessKeyId === context.admin ? undefined : verdict.signer.accessKeyId, context);
+    const result = await perform(operation, input, verdict.signer.accessKeyId === context.admin ? undefined : verdict.signer.accessKeyId, context, gone.signal);
     const text = JSON.stringify(result);
     if (Buffer.byteLength(text) > LARGEST_RESPONSE_BYTES) throw new DataApiError("UnsupportedResultException", "Database response exceeded size limit: the Data API answers at most 1 MiB. Return fewer rows (LIMIT) or smaller values.");
     reply(200, result);
@@ -242,7 +254,7 @@ function optionalString(input: Record<string, unknown>, name: string, max: numbe
   return input[name] === undefined || input[name] === null ? undefined : required(input, name, max);
 }
 
-async function perform(operation: Operation, input: Record<string, unknown>, caller: string | undefined, context: Context): Promise<unknown> {
+async function perform(operation: Operation, input: Record<string, unknown>, caller: string | undefined, context: Context, gone: AbortSignal): Promise<unknown> {
   // resourceArn and secretArn: the API reference says "Minimum length of 11. Maximum length of 100.", but the Data API
   // serves longer ARNs: an RDS-managed master user secret (`…:secret:rds!cluster-<uuid>-XXXXXX`) is 108 characters in
   // us-east-1 and a cluster of a 63-character identifier 106, and AWS answers calls naming them (a client enforcing 100
@@ -271,7 +283,7 @@ async function perform(operation: Operation, input: Record<string, unknown>, cal
     }
     case "BeginTransaction":
       database.checkDatabase(optionalString(input, "database", 64));
-      return database.begin();
+      return database.begin(gone);
     case "ExecuteStatement":
     case "BatchExecuteStatement": {
       database.checkDatabase(optionalString(input, "database", 64));
@@ -281,7 +293,7 @@ async function perform(operation: Operation, input: Record<string, unknown>, cal
       if (operation === "BatchExecuteStatement") {
         const sets = input.parameterSets ?? [];
         if (!Array.isArray(sets) || sets.some((set) => !Array.isArray(set))) throw new DataApiError("BadRequestException", "parameterSets must be a list of lists of parameters.");
-        return database.batch(sql, sets as SqlParameter[][], transactionId, continueAfterTimeout);
+        return database.batch(sql, sets as SqlParameter[][], transactionId, continueAfterTimeout, gone);
       }
       const parameters = input.parameters ?? [];
       if (!Array.isArray(parameters)) throw new DataApiError("BadRequestException", "parameters must be a list.");
@@ -293,6 +305,7 @@ async function perform(operation: Operation, input: Record<string, unknown>, cal
         includeResultMetadata: input.includeResultMetadata === true,
         json: format === "JSON",
         resultSetOptions: resultSetOptions(input.resultSetOptions),
+        gone,
       });
     }
   }
@@ -313,6 +326,8 @@ interface ExecuteOptions {
   includeResultMetadata: boolean;
   json: boolean;
   resultSetOptions: ResultSetOptions;
+  /** Aborted when the caller closed its connection before its answer. */
+  gone: AbortSignal;
 }
 
 interface Transaction {
@@ -384,17 +399,26 @@ class LocalDatabase {
 
   /**
    * Waits until the database is free (the transaction that holds it ends, or is rolled back as idle), at most the
-   * statement timeout; with continueAfterTimeout the turn is still taken later and `late` runs in it.
+   * statement timeout; with continueAfterTimeout the turn is still taken later and `late` runs in it. A call whose
+   * caller went away (`gone`) leaves the queue, unless it asked to continue after a timeout; a call over the queue's
+   * bound (limits.maxWaiting) is refused.
    */
-  private acquire(continueAfterTimeout: boolean, late?: () => Promise<unknown>): Promise<void> {
+  private acquire(continueAfterTimeout: boolean, gone: AbortSignal, late?: () => Promise<unknown>): Promise<void> {
     this.expireHolder();
     if (!this.held) {
       this.held = true;
       return Promise.resolve();
     }
+    if (this.waiters.length >= this.limits.maxWaiting) {
+      return Promise.reject(new DataApiError("ServiceUnavailableError", `${this.waiters.length} calls already wait for this database (the local one runs one transaction or statement at a time): try again later.`, 503));
+    }
     if (this.holder) this.log(`local RDS Data API: ${this.definition.name}: a call waits for transaction ${this.holder.id.slice(0, 12)}… to end (a PGlite serves one connection; Aurora would run it alongside)`);
     return new Promise<void>((resolve, reject) => {
       let timedOut = false;
+      const leave = () => {
+        const at = this.waiters.indexOf(waiter);
+        if (at >= 0) this.waiters.splice(at, 1);
+      };
       const waiter = {
         grant: () => {
           clearTimeout(timer);
@@ -409,12 +433,21 @@ class LocalDatabase {
           reject(error);
         },
       };
+      const left = () => {
+        if (continueAfterTimeout || this.waiters.indexOf(waiter) < 0) return;
+        clearTimeout(timer);
+        leave();
+        this.log(`local RDS Data API: ${this.definition.name}: a waiting call left the queue: its caller closed the connection`);
+        reject(new DataApiError("BadRequestException", "The caller closed the connection.", 400));
+      };
+      gone.addEventListener("abort", left, { once: true });
       const timer = setTimeout(() => {
         timedOut = true;
-        if (!continueAfterTimeout) this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        if (!continueAfterTimeout) leave();
         reject(new DataApiError("StatementTimeoutException", `Request timed out: the statement waited ${this.limits.statementTimeoutMs / 1000} s for transaction ${this.holder?.id.slice(0, 12) ?? ""}… to end (the local database runs one transaction at a time).`));
       }, this.limits.statementTimeoutMs);
       this.waiters.push(waiter);
+      if (gone.aborted) left();
     });
   }
 
@@ -425,8 +458,8 @@ class LocalDatabase {
   }
 
   /** Runs `work` in its turn (a call without a transaction), then frees the database. */
-  private async inTurn<T>(continueAfterTimeout: boolean, work: () => Promise<T>): Promise<T> {
-    await this.acquire(continueAfterTimeout, work);
+  private async inTurn<T>(continueAfterTimeout: boolean, gone: AbortSignal, work: () => Promise<T>): Promise<T> {
+    await this.acquire(continueAfterTimeout, gone, work);
     try {
       return await work();
     } finally {
@@ -486,8 +519,8 @@ class LocalDatabase {
     return tx;
   }
 
-  async begin(): Promise<{ transactionId: string }> {
-    await this.acquire(false);
+  async begin(gone: AbortSignal): Promise<{ transactionId: string }> {
+    await this.acquire(false, gone);
     try {
       await this.db.query("BEGIN");
     } catch (error) {
@@ -499,6 +532,11 @@ class LocalDatabase {
     this.transactions.set(tx.id, tx);
     this.holder = tx;
     this.touch(tx);
+    // Its answer cannot be delivered: no one can use or end it, so it would hold the database for 3 minutes.
+    if (gone.aborted) {
+      await this.abandon(tx, "its caller closed the connection before receiving its ID");
+      throw new DataApiError("BadRequestException", "The caller closed the connection.", 400);
+    }
     return { transactionId: tx.id };
   }
 
@@ -524,9 +562,9 @@ class LocalDatabase {
    * it, whatever transaction the SQL itself opened with BEGIN is committed, so the next call starts clean). A
    * failure in a transaction ends it, as the Data API ends it.
    */
-  private async run<T>(transactionId: string | undefined, continueAfterTimeout: boolean, work: () => Promise<T>): Promise<T> {
+  private async run<T>(transactionId: string | undefined, continueAfterTimeout: boolean, gone: AbortSignal, work: () => Promise<T>): Promise<T> {
     if (transactionId === undefined) {
-      return this.inTurn(continueAfterTimeout, async () => {
+      return this.inTurn(continueAfterTimeout, gone, async () => {
         try {
           const result = await work();
           await this.quietly("COMMIT");
@@ -583,7 +621,7 @@ class LocalDatabase {
   }
 
   execute(sql: string, parameters: readonly SqlParameter[], options: ExecuteOptions): Promise<unknown> {
-    return this.run(options.transactionId, options.continueAfterTimeout, async () => {
+    return this.run(options.transactionId, options.continueAfterTimeout, options.gone, async () => {
       const result = await this.query(sql, parameters);
       // Rows a DML statement changed (RETURNING or not); 0 for a query or DDL.
       const updated = ["INSERT", "UPDATE", "DELETE", "MERGE"].includes(result.command ?? "") ? (result.rowCount ?? result.affectedRows ?? 0) : 0;
@@ -603,8 +641,8 @@ class LocalDatabase {
   }
 
   /** The statement once per parameter set, all or nothing (one transaction, the call's own or the one named). */
-  batch(sql: string, sets: SqlParameter[][], transactionId: string | undefined, continueAfterTimeout: boolean): Promise<unknown> {
-    return this.run(transactionId, continueAfterTimeout, async () => {
+  batch(sql: string, sets: SqlParameter[][], transactionId: string | undefined, continueAfterTimeout: boolean, gone: AbortSignal): Promise<unknown> {
+    return this.run(transactionId, continueAfterTimeout, gone, async () => {
       if (transactionId === undefined) await this.db.query("BEGIN");
       for (const [index, set] of sets.entries()) {
         try {

@@ -40,7 +40,10 @@ let roles: FunctionRoles;
 let api: LocalDataApi;
 let clock = Date.now();
 
-const start = (idleTimeoutMs?: number) => startLocalDataApi({ databases: definitions, credentials: [CREDENTIALS, ...roles.credentials()], authorise: roles.authorise, now: () => clock, idleTimeoutMs });
+/** The endpoint's log lines, seen as they come (a test waits for the one that says what it needs happened). */
+let onLog: (line: string) => void = () => {};
+const logged = (part: string) => new Promise<void>((resolve) => (onLog = (line) => line.includes(part) && resolve()));
+const start = (idleTimeoutMs?: number) => startLocalDataApi({ databases: definitions, credentials: [CREDENTIALS, ...roles.credentials()], authorise: roles.authorise, now: () => clock, idleTimeoutMs, log: (line) => onLog(line) });
 const client = (credentials = CREDENTIALS) => new RDSDataClient({ region: REGION, endpoint: api.endpoint, credentials, maxAttempts: 1 });
 const fnCredentials = (name: string) => functionCredentials(graph.find((r) => r.type === "aws:lambda/function:Function" && r.name === `${name}-function`)!.state.name as string);
 const target = { resourceArn: CLUSTER, secretArn: SECRET, database: "photos" };
@@ -229,6 +232,38 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
       await rds.send(new RollbackTransactionCommand({ resourceArn: CLUSTER, secretArn: SECRET, transactionId }));
     }
     expect((await run({ sql: "SELECT 1 AS one" }, rds)).records).toEqual([[{ longValue: 1 }]]);
+  });
+
+  it("drops a waiting call whose caller went away (no orphan transaction), and bounds the calls waiting", async () => {
+    const rds = client();
+    const { transactionId } = await rds.send(new BeginTransactionCommand(target));
+    try {
+      const waits = logged("a call waits for transaction");
+      const abort = new AbortController();
+      const begin = rds.send(new BeginTransactionCommand(target), { abortSignal: abort.signal }).then(() => "begun", () => "aborted");
+      await waits;
+      const left = logged("a waiting call left the queue");
+      abort.abort();
+      expect(await begin).toBe("aborted");
+      await left;
+      // One waiting call at most: the next is refused at once (503, which the SDK would retry).
+      api.limits.maxWaiting = 1;
+      const waiting = run({ sql: "SELECT 2 AS two" }, rds);
+      expect(await failure(run({ sql: "SELECT 3" }, client()))).toMatchObject({ name: "ServiceUnavailableError", status: 503 });
+      api.limits.maxWaiting = 100;
+      await rds.send(new RollbackTransactionCommand({ resourceArn: CLUSTER, secretArn: SECRET, transactionId }));
+      expect((await waiting).records).toEqual([[{ longValue: 2 }]]);
+    } finally {
+      api.limits.maxWaiting = 100;
+      onLog = () => {};
+    }
+    // The aborted BeginTransaction never took the database: a call that would have to wait fails at once.
+    api.limits.statementTimeoutMs = 20;
+    try {
+      expect((await run({ sql: "SELECT 1 AS one" }, rds)).records).toEqual([[{ longValue: 1 }]]);
+    } finally {
+      api.limits.statementTimeoutMs = 45_000;
+    }
   });
 
   it("runs a batch once per parameter set, all or nothing", async () => {
