@@ -1,6 +1,7 @@
 /**
  * Local RDS Data API (`npm start`): each RelationalDatabase's Aurora PostgreSQL cluster is a PGlite (PostgreSQL in
- * WebAssembly, in this process) persisted under its own directory, behind one endpoint that speaks the Data API's
+ * WebAssembly, in its own worker thread: a long or huge statement stalls or exhausts only that worker, which is ended
+ * and reopened, see DatabaseWorker) persisted under its own directory, behind one endpoint that speaks the Data API's
  * REST-JSON protocol as @aws-sdk/client-rds-data sends it — POST /Execute (ExecuteStatement), /BatchExecute,
  * /BeginTransaction, /CommitTransaction, /RollbackTransaction — signed with SigV4 for `rds-data` (local/sigv4-verify.ts)
  * and, for a function's request, authorised by its role (local/function-roles.ts) as the Data API authorises: the
@@ -32,7 +33,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { PGlite } from "@electric-sql/pglite";
+import { Worker } from "node:worker_threads";
 import type { DataApiTarget } from "../components/relational-database/contract";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
@@ -55,9 +56,24 @@ export interface DataApiLimits {
    * holds its SQL and parameters (up to 4 MiB) until its turn.
    */
   maxWaiting: number;
+  /**
+   * The JavaScript heap (MB) of a database's worker, which holds a statement's rows as PGlite reads them: a statement
+   * that needs more ends the worker (not the runtime) and is answered DatabaseErrorException "out of memory" (53200).
+   * Read when the worker (re)opens.
+   */
+  workerHeapMb: number;
 }
 
-export const DATA_API_LIMITS: Readonly<DataApiLimits> = { statementTimeoutMs: 45_000, transactionIdleMs: 3 * 60_000, transactionMaxMs: 24 * 60 * 60_000, maxWaiting: 100 };
+export const DATA_API_LIMITS: Readonly<DataApiLimits> = { statementTimeoutMs: 45_000, transactionIdleMs: 3 * 60_000, transactionMaxMs: 24 * 60 * 60_000, maxWaiting: 100, workerHeapMb: 512 };
+
+/**
+ * PGlite's contrib extensions that Aurora PostgreSQL also offers (CREATE EXTENSION works for them locally as in Aurora;
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraPostgreSQLReleaseNotes/AuroraPostgreSQL.Extensions.html). Each
+ * loads only when a database runs CREATE EXTENSION for it. Not available locally: postgis, pgvector (vector),
+ * pg_cron, pg_partman, aws_s3, aws_lambda, aws_commons, pglogical, plv8, pg_hint_plan, orafce and other non-contrib
+ * extensions (docs/local-vs-aws.md).
+ */
+const EXTENSIONS = ["bloom", "btree_gin", "btree_gist", "citext", "cube", "dict_int", "earthdistance", "fuzzystrmatch", "hstore", "intarray", "isn", "lo", "ltree", "pg_trgm", "pgcrypto", "seg", "tablefunc", "tcn", "tsm_system_rows", "tsm_system_time", "unaccent", "uuid_ossp"];
 
 /** "The maximum size of the HTTP request submitted through the Data API is 4 MiB" (BatchExecuteStatement, API reference). */
 const LARGEST_REQUEST_BYTES = 4 * 1024 * 1024;
@@ -130,17 +146,14 @@ export async function startLocalDataApi(options: LocalDataApiOptions): Promise<L
   const log = options.log ?? (() => {});
   const limits: DataApiLimits = { ...DATA_API_LIMITS };
   const now = options.now ?? Date.now;
-  // Loaded here: a program without a RelationalDatabase never loads PGlite (nor its WebAssembly).
-  const { PGlite: PGliteClass } = await import("@electric-sql/pglite");
   const databases: LocalDatabase[] = [];
   try {
+    // Each database's PGlite runs in its own worker thread (local/rds-data-worker.mjs), opened here.
     for (const definition of options.databases) {
       if (definition.dataDir) mkdirSync(definition.dataDir, { recursive: true });
-      const db = await PGliteClass.create(definition.dataDir ? { dataDir: definition.dataDir } : {}).catch((error: Error) => {
-        throw new Error(`RelationalDatabase "${definition.name}": PGlite could not open ${definition.dataDir ?? "an in-memory database"} (${error.message}). Start with --fresh, or delete that directory, to begin with an empty database.`);
-      });
-      databases.push(new LocalDatabase(definition, db as unknown as PGlite, limits, now, log));
-      await databases[databases.length - 1].prepare();
+      const database = new LocalDatabase(definition, limits, now, log);
+      databases.push(database);
+      await database.open();
     }
   } catch (error) {
     await Promise.all(databases.map((d) => d.close()));
@@ -364,31 +377,41 @@ class LocalDatabase {
   /** The transaction that holds the database, if any. */
   private holder?: Transaction;
   private readonly transactions = new Map<string, Transaction>();
-  private parsers: Record<number, (value: string) => string> = {};
-  private serializers: Record<number, (value: string) => string> = {};
   private readonly typeNames = new Map<number, string>();
   private closed = false;
+  private db!: DatabaseWorker;
+  /** The local PostgreSQL's version (`SHOW server_version`), once open. */
+  version = "";
 
   constructor(
     readonly definition: LocalDatabaseDefinition,
-    private readonly db: PGlite,
     private readonly limits: DataApiLimits,
     private readonly now: () => number,
     private readonly log: (message: string) => void,
   ) {}
 
-  /** Aurora's session settings the results are formatted in: UTC, ISO dates, hex bytea. */
-  async prepare(): Promise<void> {
-    await this.db.exec("SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, MDY'; SET bytea_output TO 'hex'; SET IntervalStyle TO 'postgres'");
-    this.refreshCodecs();
+  /** Opens the database's worker (its PGlite in the data directory). */
+  async open(): Promise<void> {
+    this.db = new DatabaseWorker(this.definition, this.limits, (why) => this.lost(why));
+    this.version = await this.db.ready;
   }
 
-  /** Every type PGlite would parse or serialize passes as text: the Data API's mapping works from PostgreSQL's text. */
-  private refreshCodecs(): void {
-    const known = this.db as unknown as { parsers?: Record<string, unknown>; serializers?: Record<string, unknown> };
-    const identity = (value: unknown) => value;
-    this.parsers = Object.fromEntries(Object.keys(known.parsers ?? {}).map((oid) => [oid, identity])) as Record<number, (value: string) => string>;
-    this.serializers = Object.fromEntries(Object.keys(known.serializers ?? {}).map((oid) => [oid, identity])) as Record<number, (value: string) => string>;
+  /**
+   * The worker was ended (a statement ran past the statement timeout, or past its memory) and reopened on the data
+   * directory: what was committed is there, the open transaction is gone (rolled back, as PostgreSQL recovers it), and
+   * the database is free. An in-memory database starts empty again.
+   */
+  private lost(why: string): void {
+    for (const tx of [...this.transactions.values()]) {
+      this.transactions.delete(tx.id);
+      clearTimeout(tx.timer);
+      this.log(`local RDS Data API: ${this.definition.name}: transaction ${tx.id.slice(0, 12)}… rolled back (${why})`);
+      if (this.holder === tx) {
+        this.holder = undefined;
+        this.release();
+      }
+    }
+    this.typeNames.clear();
   }
 
   /** The database a call names: the cluster's, or with none PostgreSQL's default, the user's own name. */
@@ -522,7 +545,7 @@ class LocalDatabase {
   async begin(gone: AbortSignal): Promise<{ transactionId: string }> {
     await this.acquire(false, gone);
     try {
-      await this.db.query("BEGIN");
+      await this.db.query("BEGIN", [], {}, this.limits.statementTimeoutMs);
     } catch (error) {
       this.release();
       throw databaseError(error);
@@ -546,7 +569,7 @@ class LocalDatabase {
     this.transactions.delete(id);
     clearTimeout(tx.timer);
     try {
-      await this.db.query(commit ? "COMMIT" : "ROLLBACK");
+      await this.db.query(commit ? "COMMIT" : "ROLLBACK", [], {}, this.limits.statementTimeoutMs);
     } catch (error) {
       await this.quietly("ROLLBACK");
       throw databaseError(error);
@@ -598,38 +621,36 @@ class LocalDatabase {
   private async quietly(sql: string): Promise<void> {
     if (this.closed) return;
     try {
-      await this.db.query(sql, [], { onNotice: () => {} });
+      await this.db.query(sql, [], {}, this.limits.statementTimeoutMs);
     } catch (error) {
       this.log(`local RDS Data API: ${this.definition.name}: ${sql}: ${(error as Error).message}`);
     }
   }
 
-  private async query(sql: string, parameters: readonly SqlParameter[]) {
+  private async query(sql: string, parameters: readonly SqlParameter[], continueAfterTimeout: boolean) {
     const bound = bindParameters(sql, parameters);
-    const result = await this.db.query<unknown[]>(bound.text, bound.values, { rowMode: "array", parsers: this.parsers, serializers: this.serializers, paramTypes: bound.types, onNotice: () => {} });
-    // PGlite learns array types as it meets them: parse those as text too from now on.
-    if (Object.keys((this.db as unknown as { parsers?: object }).parsers ?? {}).length !== Object.keys(this.parsers).length) this.refreshCodecs();
-    return result;
+    // A statement past the statement timeout is ended with its worker, unless the call asked it to continue.
+    return this.db.query(bound.text, bound.values, { rowMode: "array", text: true, paramTypes: bound.types }, continueAfterTimeout ? undefined : this.limits.statementTimeoutMs);
   }
 
   /** Names of result types the mapping does not know (enums, domains, extensions'), for columnMetadata's typeName. */
   private async learnTypeNames(oids: number[]): Promise<void> {
     const unknown = [...new Set(oids)].filter((oid) => !this.typeNames.has(oid) && pgType(oid).name === "unknown");
     if (unknown.length === 0) return;
-    const { rows } = await this.db.query<{ oid: number; typname: string }>(`SELECT oid::int AS oid, typname FROM pg_type WHERE oid IN (${unknown.join(",")})`);
-    for (const row of rows) this.typeNames.set(row.oid, row.typname);
+    const { rows } = await this.db.query(`SELECT oid::int AS oid, typname FROM pg_type WHERE oid IN (${unknown.join(",")})`, [], {}, this.limits.statementTimeoutMs);
+    for (const row of rows as unknown as Array<{ oid: number; typname: string }>) this.typeNames.set(row.oid, row.typname);
   }
 
   execute(sql: string, parameters: readonly SqlParameter[], options: ExecuteOptions): Promise<unknown> {
     return this.run(options.transactionId, options.continueAfterTimeout, options.gone, async () => {
-      const result = await this.query(sql, parameters);
+      const result = await this.query(sql, parameters, options.continueAfterTimeout);
       // Rows a DML statement changed (RETURNING or not); 0 for a query or DDL.
       const updated = ["INSERT", "UPDATE", "DELETE", "MERGE"].includes(result.command ?? "") ? (result.rowCount ?? result.affectedRows ?? 0) : 0;
       const answer: Record<string, unknown> = { numberOfRecordsUpdated: updated, generatedFields: [] };
       if (result.fields.length === 0) return answer;
       if (options.includeResultMetadata) await this.learnTypeNames(result.fields.map((f) => f.dataTypeID));
       const types = result.fields.map((f) => pgType(f.dataTypeID, this.typeNames));
-      const records = (result.rows as unknown as Array<Array<string | null>>).map((row) => row.map((value, i) => toField(value, types[i], options.resultSetOptions)));
+      const records = (result.rows as Array<Array<string | null>>).map((row) => row.map((value, i) => toField(value, types[i], options.resultSetOptions)));
       if (options.json) {
         answer.formattedRecords = JSON.stringify(records.map((record) => Object.fromEntries(record.map((field, i) => [result.fields[i].name, jsonValue(field)]))));
       } else {
@@ -643,10 +664,10 @@ class LocalDatabase {
   /** The statement once per parameter set, all or nothing (one transaction, the call's own or the one named). */
   batch(sql: string, sets: SqlParameter[][], transactionId: string | undefined, continueAfterTimeout: boolean, gone: AbortSignal): Promise<unknown> {
     return this.run(transactionId, continueAfterTimeout, gone, async () => {
-      if (transactionId === undefined) await this.db.query("BEGIN");
+      if (transactionId === undefined) await this.db.query("BEGIN", [], {}, this.limits.statementTimeoutMs);
       for (const [index, set] of sets.entries()) {
         try {
-          await this.query(sql, set);
+          await this.query(sql, set, continueAfterTimeout);
         } catch (error) {
           if (!isPgError(error)) throw error;
           const failure = databaseError(error);
@@ -655,7 +676,7 @@ class LocalDatabase {
       }
       // The batch's own transaction commits here, not in run's cleanup: deferred constraints are checked at COMMIT, and
       // a COMMIT that fails fails the call (DatabaseErrorException), as Aurora answers it; nothing of the batch stays.
-      if (transactionId === undefined) await this.db.query("COMMIT");
+      if (transactionId === undefined) await this.db.query("COMMIT", [], {}, this.limits.statementTimeoutMs);
       return { updateResults: sets.map(() => ({ generatedFields: [] })) };
     });
   }
@@ -670,6 +691,143 @@ class LocalDatabase {
       await this.db.close();
     } catch (error) {
       this.log(`local RDS Data API: ${this.definition.name}: closing: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** A statement's result as the worker sends it. */
+interface WorkerResult {
+  rows: unknown[];
+  fields: Array<{ name: string; dataTypeID: number }>;
+  command?: string;
+  rowCount?: number;
+  affectedRows?: number;
+}
+
+interface WorkerReply {
+  id?: number;
+  ok?: boolean;
+  ready?: boolean;
+  version?: string;
+  result?: WorkerResult;
+  error?: PgError & { tooLarge?: boolean };
+}
+
+/**
+ * A database's PGlite in a worker thread (local/rds-data-worker.mjs), one statement at a time: the main thread (every
+ * other emulator) stays responsive while it runs. A statement that outlasts its timeout, or the worker's heap, ends the
+ * worker; the statement's caller is answered (StatementTimeoutException, or DatabaseErrorException "out of memory"),
+ * and the worker reopens on the data directory, losing only the open transaction (`lost`).
+ */
+class DatabaseWorker {
+  private worker!: Worker;
+  /** The PostgreSQL version once the worker is open; rejects when PGlite cannot open the directory. */
+  ready!: Promise<string>;
+  private readonly pending = new Map<number, { resolve(result: WorkerResult): void; reject(error: unknown): void; timer?: NodeJS.Timeout }>();
+  private nextId = 0;
+  private closing = false;
+  /** The current worker opened its database. */
+  private opened = false;
+
+  constructor(
+    private readonly definition: LocalDatabaseDefinition,
+    private readonly limits: DataApiLimits,
+    private readonly lost: (why: string) => void,
+  ) {
+    this.start();
+  }
+
+  private start(): void {
+    const { name, dataDir } = this.definition;
+    const worker = new Worker(new URL("./rds-data-worker.mjs", `file://${__dirname}/`), {
+      workerData: { dataDir, largestResultBytes: LARGEST_RESPONSE_BYTES, extensions: EXTENSIONS },
+      resourceLimits: { maxOldGenerationSizeMb: this.limits.workerHeapMb },
+    });
+    this.worker = worker;
+    this.ready = new Promise<string>((resolve, reject) => {
+      const first = (message: WorkerReply) => {
+        if (message.ready === undefined) return;
+        worker.off("message", first);
+        if (message.ready) {
+          this.opened = true;
+          resolve(message.version ?? "");
+        }
+        else {
+          void worker.terminate();
+          reject(new Error(`RelationalDatabase "${name}": PGlite could not open ${dataDir ?? "an in-memory database"} (${message.error?.message}). Delete ${dataDir ?? "that directory"} (the database's own directory) to begin this database empty; --fresh empties the whole state directory.`));
+        }
+      };
+      worker.on("message", first);
+      worker.once("error", (error) => reject(new Error(`RelationalDatabase "${name}": its PGlite worker failed: ${error.message}`)));
+    });
+    // A failed open is reported by whoever awaits `ready`, not as an unhandled rejection.
+    this.ready.catch(() => {});
+    worker.on("message", (message: WorkerReply) => {
+      if (message.id === undefined) return;
+      const call = this.pending.get(message.id);
+      if (!call) return;
+      this.pending.delete(message.id);
+      clearTimeout(call.timer);
+      if (message.ok) call.resolve(message.result!);
+      else if (message.error?.tooLarge) call.reject(new DataApiError("UnsupportedResultException", `Database response exceeded size limit: the Data API answers at most 1 MiB (${message.error.message}). Return fewer rows (LIMIT) or smaller values.`));
+      else {
+        const error: unknown = message.error;
+        call.reject(isPgError(error) ? error : new Error((error as { message?: string } | undefined)?.message));
+      }
+    });
+    worker.on("error", (error: Error & { code?: string }) => {
+      // Before it opened, `ready` reports the failure: reopening would only fail again.
+      if (worker !== this.worker || this.closing || !this.opened) return;
+      const outOfMemory = error.code === "ERR_WORKER_OUT_OF_MEMORY";
+      // PostgreSQL's own answer to a statement that runs out of memory: out_of_memory, SQLState 53200.
+      this.restart(
+        outOfMemory ? new DataApiError("DatabaseErrorException", `ERROR: out of memory (the local database's worker needed more than its ${this.limits.workerHeapMb} MB heap; return fewer rows or smaller values); SQLState: 53200`) : new DataApiError("InternalServerErrorException", `The local database's worker failed: ${error.message}`, 500),
+        outOfMemory ? "its statement ran out of memory and the database reopened" : "the database's worker failed and reopened",
+      );
+    });
+  }
+
+  /** Ends the worker, answers every pending statement with `failure`, and reopens the data directory. */
+  private restart(failure: Error, why: string): void {
+    const old = this.worker;
+    for (const [id, call] of this.pending) {
+      this.pending.delete(id);
+      clearTimeout(call.timer);
+      call.reject(failure);
+    }
+    void old.terminate();
+    this.opened = false;
+    this.start();
+    this.lost(why);
+  }
+
+  /** Runs one statement; past `timeoutMs` (undefined: none) the worker is ended and the call answered StatementTimeoutException. */
+  async query(sql: string, params: unknown[], options: { rowMode?: "array"; text?: boolean; paramTypes?: number[] }, timeoutMs: number | undefined): Promise<WorkerResult> {
+    await this.ready;
+    const id = this.nextId++;
+    return new Promise<WorkerResult>((resolve, reject) => {
+      const call: { resolve(result: WorkerResult): void; reject(error: unknown): void; timer?: NodeJS.Timeout } = { resolve, reject };
+      if (timeoutMs !== undefined) {
+        call.timer = setTimeout(() => {
+          this.restart(new DataApiError("StatementTimeoutException", `Request timed out: the statement ran longer than the Data API's ${timeoutMs / 1000} s and was cancelled (pass continueAfterTimeout to let it finish).`), "a statement in it ran past the statement timeout and the database reopened");
+        }, timeoutMs);
+      }
+      this.pending.set(id, call);
+      this.worker.postMessage({ id, op: "query", sql, params, options });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    try {
+      if (!(await this.ready.then(() => true, () => false))) return;
+      const id = this.nextId++;
+      await new Promise<unknown>((resolve, reject) => {
+        this.pending.set(id, { resolve, reject });
+        this.worker.postMessage({ id, op: "close" });
+      });
+    } finally {
+      await this.worker.terminate();
     }
   }
 }

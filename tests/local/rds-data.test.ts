@@ -18,7 +18,7 @@ import { LambdaFunction } from "../../components/lambda/function";
 import { registeredSpecs, registerSpec } from "../../components/spec-registry";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
 import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
-import { startLocalDataApi, type LocalDataApi, type LocalDatabaseDefinition } from "../../local/rds-data-server";
+import { DATA_API_LIMITS, startLocalDataApi, type LocalDataApi, type LocalDatabaseDefinition } from "../../local/rds-data-server";
 import { localDatabaseDefinitions } from "../../local/services/relational-databases";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { record } from "../harness/mocks";
@@ -351,6 +351,27 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
     await client().send(new CommitTransactionCommand({ resourceArn: CLUSTER, secretArn: SECRET, transactionId: ended.transactionId }));
     expect((await run({ sql: "SELECT 1 AS alive" })).records).toEqual([[{ longValue: 1 }]]);
   });
+
+  it("ends a statement past the statement timeout or the worker's memory, answers it as the Data API does, and reopens the database losing only the open transaction", async () => {
+    const rds = client();
+    const { transactionId } = await rds.send(new BeginTransactionCommand(target));
+    await run({ sql: "INSERT INTO albums (title) VALUES ('doomed')", transactionId }, rds);
+    // The reopened worker gets a small heap (the limit is read when it opens).
+    api.limits.workerHeapMb = 32;
+    api.limits.statementTimeoutMs = 200;
+    try {
+      // A statement that never ends in time (PGlite cannot cancel one): the worker is ended, the call answered.
+      expect(await failure(run({ sql: "SELECT pg_sleep(100000)", transactionId }, rds))).toMatchObject({ name: "StatementTimeoutException", status: 400 });
+    } finally {
+      api.limits.statementTimeoutMs = 45_000;
+    }
+    expect(await failure(run({ sql: "SELECT 1", transactionId }, rds))).toMatchObject({ name: "TransactionNotFoundException", status: 404 });
+    expect((await run({ sql: "SELECT count(*) FROM albums WHERE title = 'doomed'" }, rds)).records).toEqual([[{ longValue: 0 }]]);
+    // Rows the worker's heap cannot hold (200 MB of text in 32 MB): PostgreSQL's out of memory, the runtime unharmed.
+    expect(await failure(run({ sql: "SELECT repeat('x', 1000000) FROM generate_series(1, 200)" }, rds))).toEqual({ name: "DatabaseErrorException", message: expect.stringMatching(/^ERROR: out of memory .*; SQLState: 53200$/), status: 400 });
+    api.limits.workerHeapMb = DATA_API_LIMITS.workerHeapMb;
+    expect((await run({ sql: "SELECT count(*) > 0 AS kept FROM albums" }, rds)).records).toEqual([[{ booleanValue: true }]]);
+  }, 60_000);
 
   it("keeps the data across a restart, and closes a connection that stalls", async () => {
     const before = (await run({ sql: "SELECT count(*) FROM albums" })).records;
